@@ -1,0 +1,124 @@
+import { type ChildProcess, type StdioOptions, spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** A server under test, in its own process so its CPU is separate from the load generator's. */
+export interface ChildServer {
+  port: number;
+  /** Everything the server printed on stdout until it listened (e.g. `site KEY`). */
+  output: string;
+  child: ChildProcess;
+  /** CPU seconds the server process (all its threads) used so far (from /proc), or NaN where unavailable. */
+  cpuSeconds(): Promise<number>;
+  /** CPU seconds of its main thread alone (the one serving sockets). */
+  mainThreadCpuSeconds(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `node --import tsx FILE` with `env` and waits for a `listening PORT` line. Node flags in
+ * BENCH_SERVER_NODE_ARGS are added (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"); what the server
+ * prints after it listens (e.g. --trace-gc) goes to stderr.
+ */
+export function startChildServer(
+  file: string,
+  env: Record<string, string> = {},
+  args: string[] = [],
+  opts: { openFiles?: number } = {},
+): Promise<ChildServer> {
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawnNode([...nodeArgs, '--import', 'tsx', file, ...args], env, opts.openFiles, [
+    'ignore',
+    'pipe',
+    'inherit',
+  ]);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${file} did not start: ${out}`)), 60_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /listening (\d+)/.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      child.stdout!.pipe(process.stderr);
+      const pid = child.pid!;
+      resolve({
+        port: Number(m[1]),
+        output: out,
+        child,
+        cpuSeconds: () => procCpuSeconds(pid),
+        mainThreadCpuSeconds: () => procCpuSeconds(pid, pid),
+        stop: () =>
+          new Promise((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+            setTimeout(() => child.kill('SIGKILL'), 12_000).unref();
+          }),
+      });
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${file} exited with ${code}: ${out}`));
+    });
+  });
+}
+
+/**
+ * Spawns Node with `args`; with `openFiles`, under `prlimit` raising its open-files limit (soft
+ * and hard) to that many — possible as root, or below the current hard limit. Otherwise as is.
+ */
+export function spawnNode(
+  args: string[],
+  env: Record<string, string>,
+  openFiles: number | undefined,
+  stdio: StdioOptions,
+): ChildProcess {
+  const options = { env: { ...process.env, ...env }, stdio };
+  if (openFiles && canRaiseOpenFiles(openFiles)) {
+    return spawn('prlimit', [`--nofile=${openFiles}:${openFiles}`, '--', process.execPath, ...args], options);
+  }
+  return spawn(process.execPath, args, options);
+}
+
+/** Whether `prlimit` exists here and may set the open-files limit to `n` for a child. */
+function canRaiseOpenFiles(n: number): boolean {
+  const probe = spawnSync('prlimit', [`--nofile=${n}:${n}`, '--', 'true']);
+  return probe.status === 0;
+}
+
+/** The open-files limit (soft) of a running process, from /proc (Linux), or NaN. */
+export function openFilesLimit(pid: number): number {
+  try {
+    const limits = readFileSync(`/proc/${pid}/limits`, 'utf8');
+    return Number(/Max open files\s+(\d+)/.exec(limits)?.[1]);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** User+system CPU seconds of a process (or of one of its threads), from /proc (Linux). */
+export async function procCpuSeconds(pid: number, thread?: number): Promise<number> {
+  try {
+    const { readFile } = await import('node:fs/promises');
+    const stat = await readFile(thread ? `/proc/${pid}/task/${thread}/stat` : `/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return ticks / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Resident memory of a process in bytes (Linux), or NaN. */
+export async function procRssBytes(pid: number): Promise<number> {
+  try {
+    const { readFile } = await import('node:fs/promises');
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+    return kb * 1024;
+  } catch {
+    return Number.NaN;
+  }
+}

@@ -1,0 +1,92 @@
+// `npm run bench [-- NAME] [--duration S] [--runs N] [--json] [--knob value]`
+// Runs the workloads (docs/benchmarks.md), stores each result in bench/results/NAME.json and
+// regenerates BENCHMARKS.md from all results. With --runs N each workload runs N times and every
+// numeric figure recorded is the median of its N values. With --json the last line printed is the result.
+// Without a NAME every workload runs except `scaleout` (several nodes on PostgreSQL + Redis).
+import { existsSync } from 'node:fs';
+import { writeReport, writeResult } from './report.ts';
+import { median, round } from './stats.ts';
+import type { BenchResult, Workload } from './types.ts';
+
+export const WORKLOADS = [
+  'ingest',
+  'targeting',
+  'connections',
+  'weight',
+  'chat',
+  'scoring',
+  'reports',
+  'scaleout',
+] as const;
+
+/** Workloads too slow (or needing PostgreSQL and Redis) for the default `npm run bench`; run them by name. */
+const ON_REQUEST: readonly string[] = ['scaleout'];
+
+function parseArgs(argv: string[]) {
+  const names: string[] = [];
+  const flags: Record<string, string> = {};
+  let json = false;
+  let duration: number | undefined;
+  let runs = 1;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--json') json = true;
+    else if (a === '--duration') duration = Number(argv[++i]);
+    else if (a === '--runs') runs = Math.max(1, Number(argv[++i]) || 1);
+    else if (a.startsWith('--')) {
+      const [k, v] = a.slice(2).split('=');
+      flags[k!] = v ?? argv[++i] ?? '';
+    } else names.push(a);
+  }
+  return { names, flags, json, duration, runs };
+}
+
+async function load(name: string): Promise<Workload | undefined> {
+  const file = new URL(`./workloads/${name}.ts`, import.meta.url);
+  if (!existsSync(file)) return undefined;
+  return (await import(file.href)).default as Workload;
+}
+
+async function main() {
+  const { names, flags, json, duration, runs } = parseArgs(process.argv.slice(2));
+  const unknown = names.filter((n) => !(WORKLOADS as readonly string[]).includes(n));
+  if (unknown.length) {
+    console.error(`unknown workload ${unknown.join(', ')}; choose from ${WORKLOADS.join(', ')}`);
+    process.exit(2);
+  }
+  const selected = names.length ? names : WORKLOADS.filter((w) => !ON_REQUEST.includes(w));
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  let last: BenchResult | undefined;
+  for (const name of selected) {
+    const run = await load(name);
+    if (!run) {
+      log(`${name}: not implemented yet`);
+      continue;
+    }
+    const results: BenchResult[] = [];
+    for (let r = 1; r <= runs; r++) {
+      log(`== ${name}${runs > 1 ? ` (run ${r} of ${runs})` : ''}`);
+      results.push(await run({ duration, flags, log }));
+    }
+    const result = runs > 1 ? medianResult(results) : results[0]!;
+    last = result;
+    writeResult(result);
+    if (!json) console.log(JSON.stringify(result, null, 2));
+  }
+  writeReport();
+  if (json && last) console.log(JSON.stringify(last));
+}
+
+/** Every numeric figure as the median of the runs (other values from the last run), with the run count. */
+function medianResult(results: BenchResult[]): BenchResult {
+  const out: BenchResult = { ...results.at(-1)!, runs: results.length };
+  for (const [k, v] of Object.entries(out)) {
+    if (typeof v !== 'number' || k === 'runs') continue;
+    const values = results.map((r) => r[k]).filter((x): x is number => typeof x === 'number');
+    out[k] = round(median(values));
+  }
+  return out;
+}
+
+await main();
+process.exit(0);

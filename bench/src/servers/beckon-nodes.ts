@@ -1,0 +1,80 @@
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { type ChildServer, startChildServer } from '../child-server.ts';
+import type { SeededAgent } from '../load/chat-transport-beckon.ts';
+
+const BECKON = fileURLToPath(new URL('./beckon-server.ts', import.meta.url));
+
+/** The PostgreSQL and Redis that scale-out runs share (a fresh schema per run, dropped after). */
+export const SHARED_PG_URL = process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/test';
+export const SHARED_REDIS_URL = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
+
+export interface BeckonNodesOptions {
+  /** Server processes (default 1). More than one always shares PostgreSQL and Redis. */
+  nodes?: number;
+  /** Use PostgreSQL + Redis even for one node (so 1-node figures compare with n-node ones). */
+  shared?: boolean;
+  campaigns?: number;
+  /** W3 conversation pairs to seed agents for. */
+  chatPairs?: number;
+}
+
+/** Running Beckon node processes over one store. */
+export interface BeckonNodes {
+  /** Base URLs (http://127.0.0.1:PORT), one per node. */
+  urls: string[];
+  siteKey: string;
+  agents: SeededAgent[];
+  servers: ChildServer[];
+  pids: number[];
+  stop(): Promise<void>;
+}
+
+async function dropSchema(schema: string): Promise<void> {
+  const c = new pg.Client({ connectionString: SHARED_PG_URL });
+  await c.connect();
+  try {
+    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * Starts Beckon nodes in child processes: one on its own SQLite file, or several sharing a fresh
+ * PostgreSQL schema and Redis. The first node migrates and seeds; the others join it.
+ */
+export async function startBeckonNodes(o: BeckonNodesOptions = {}): Promise<BeckonNodes> {
+  const n = Math.max(1, o.nodes ?? 1);
+  const shared = o.shared || n > 1;
+  const schema = shared ? `bench_${Date.now().toString(36)}_${process.pid}` : undefined;
+  const env: Record<string, string> = {
+    BENCH_CAMPAIGNS: String(o.campaigns ?? 50),
+    BENCH_CHAT_PAIRS: String(o.chatPairs ?? 0),
+    ...(shared
+      ? { BENCH_DATABASE_URL: SHARED_PG_URL, BENCH_PG_SCHEMA: schema!, BENCH_REDIS_URL: SHARED_REDIS_URL }
+      : {}),
+  };
+  const servers: ChildServer[] = [];
+  const stop = async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+    if (schema) await dropSchema(schema);
+  };
+  try {
+    servers.push(await startChildServer(BECKON, env));
+    for (let i = 1; i < n; i++) servers.push(await startChildServer(BECKON, { ...env, BENCH_SEED: '0' }));
+  } catch (err) {
+    await stop().catch(() => {});
+    throw err;
+  }
+  const first = servers[0]!.output;
+  const chat = /^chat (.+)$/m.exec(first)?.[1];
+  return {
+    urls: servers.map((s) => `http://127.0.0.1:${s.port}`),
+    siteKey: /^site (\S+)$/m.exec(first)![1]!,
+    agents: chat ? (JSON.parse(chat) as SeededAgent[]) : [],
+    servers,
+    pids: servers.map((s) => s.child.pid!),
+    stop,
+  };
+}

@@ -1,0 +1,76 @@
+// A Beckon node for benchmarks, in its own process: a fresh store, one account and site,
+// BENCH_CAMPAIGNS active campaigns (a realistic mix, see bench-campaigns.ts), one agent of the
+// Sales skill online and connected (so chat engagements can be offered), rate limits off
+// (every socket comes from 127.0.0.1). BENCH_CHAT_PAIRS=N adds W3's agents (printed as
+// `chat [JSON]`). Scale-out: BENCH_DATABASE_URL with BENCH_PG_SCHEMA, BENCH_REDIS_URL, and
+// BENCH_SEED=0 on every node but the first. Prints `site KEY` (when seeding) then `listening PORT`.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { validateCampaignInput } from '@beckon/protocol';
+import pino from 'pino';
+import { loadConfig } from '../../../packages/server/src/config.ts';
+import { chatOf } from '../../../packages/server/src/conversations/chat-feature.ts';
+import { createNode } from '../../../packages/server/src/node.ts';
+import { benchCampaigns } from './bench-campaigns.ts';
+import { BENCH_ORIGIN } from './bench-site.ts';
+import { seedChatAgents } from './chat-seed.ts';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'beckon-bench-'));
+const config = loadConfig({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'warn' });
+config.prettyLogs = false;
+// Only what this process is told: a DATABASE_URL in the caller's shell must not redirect a bench.
+config.databaseUrl = process.env.BENCH_DATABASE_URL || undefined;
+config.redisUrl = process.env.BENCH_REDIS_URL || undefined;
+for (const k of ['BECKON_RATE_VISITOR', 'BECKON_RATE_ADDRESS', 'BECKON_RATE_ADDRESS_CONNECT'])
+  process.env[k] ??= '0';
+const node = await createNode(config, {
+  logger: pino({ level: 'warn' }),
+  pgSchema: process.env.BENCH_PG_SCHEMA || undefined,
+});
+if (process.env.BENCH_SEED !== '0') {
+  const { store } = node.ctx;
+  const account = await store.accounts.create('Bench');
+  const site = await store.sites.create(account.id, { name: 'Bench site', allowedOrigins: [BENCH_ORIGIN] });
+  const skill = await store.skills.create(account.id, { name: 'Sales' });
+  const agent = await store.users.create(account.id, {
+    email: 'agent@bench.example',
+    name: 'Bench Agent',
+    role: 'agent',
+    passwordHash: 'x',
+    capacity: 5,
+    status: 'online',
+    skillIds: [skill.id],
+  });
+  // As if the agent's console were open: present on the bus, so routing (and capacity) counts them.
+  await chatOf(node.ctx)?.presence.add(account.id, agent.id);
+  for (const input of benchCampaigns(Number(process.env.BENCH_CAMPAIGNS ?? 50), skill.id)) {
+    const v = validateCampaignInput(input);
+    if (!v.ok) throw new Error(`bench campaign invalid: ${JSON.stringify(v.errors)}`);
+    await store.campaigns.create(account.id, v.value);
+  }
+  const pairs = Number(process.env.BENCH_CHAT_PAIRS ?? 0);
+  const agents = pairs > 0 ? await seedChatAgents(store, account.id, pairs) : [];
+  process.stdout.write(`site ${site.siteKey}\n${pairs > 0 ? `chat ${JSON.stringify(agents)}\n` : ''}`);
+}
+const url = await node.listen();
+process.stdout.write(`listening ${new URL(url).port}\n`);
+if (process.env.BENCH_LOOP_DELAY) {
+  // Profiling aid: the event loop's delay every few seconds (stderr), to tell stalls from load.
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  setInterval(() => {
+    const ms = (ns: number) => (ns / 1e6).toFixed(1);
+    process.stderr.write(
+      `loop delay p50 ${ms(h.percentile(50))} p99 ${ms(h.percentile(99))} max ${ms(h.max)} ms\n`,
+    );
+    h.reset();
+  }, Number(process.env.BENCH_LOOP_DELAY)).unref();
+}
+process.on('SIGTERM', () => {
+  node.close().then(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+    process.exit(0);
+  });
+});

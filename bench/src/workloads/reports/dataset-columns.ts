@@ -1,0 +1,78 @@
+// Columns of the tables the reports benchmark bulk-loads, with their PostgreSQL array types.
+import type { BulkColumn } from './bulk-writer.ts';
+
+const col = (name: string, pgType: BulkColumn['pgType'] = 'text'): BulkColumn => ({ name, pgType });
+export const EVENTS = [
+  col('account_id'),
+  col('site_id'),
+  col('visitor_id'),
+  col('session_id'),
+  col('batch_id'),
+  col('seq', 'integer'),
+  col('type'),
+  col('name'),
+  col('payload'),
+  col('ts', 'bigint'),
+];
+export const SESSIONS = [
+  col('id'),
+  col('account_id'),
+  col('site_id'),
+  col('visitor_id'),
+  col('returning', 'integer'),
+  col('device'),
+  col('landing_url'),
+  col('referrer'),
+  col('channel'),
+  col('source'),
+  col('page_views', 'integer'),
+  col('started_at', 'bigint'),
+  col('last_event_at', 'bigint'),
+];
+export const VISITORS = [
+  col('site_id'),
+  col('id'),
+  col('account_id'),
+  col('first_seen_at', 'bigint'),
+  col('last_seen_at', 'bigint'),
+  col('session_count', 'integer'),
+  col('device'),
+  col('state'),
+];
+export const EXPOSURES = [
+  col('id'),
+  col('account_id'),
+  col('site_id'),
+  col('campaign_id'),
+  col('visitor_id'),
+  col('session_id'),
+  col('engagement_type'),
+  col('control', 'integer'),
+  col('outcome'),
+  col('created_at', 'bigint'),
+  col('shown_at', 'bigint'),
+  col('outcome_at', 'bigint'),
+];
+export const CONVERSATIONS = [
+  col('id'),
+  col('account_id'),
+  col('site_id'),
+  col('visitor_id'),
+  col('channel'),
+  col('source'),
+  col('origin_exposure_id'),
+  col('skill_id'),
+  col('status'),
+  col('assigned_agent_id'),
+  col('enqueued_at', 'bigint'),
+  col('skill_entered_at', 'bigint'),
+  col('assigned_at', 'bigint'),
+  col('first_response_at', 'bigint'),
+  col('closed_at', 'bigint'),
+  col('closed_by'),
+  col('tags'),
+  col('csat_score', 'integer'),
+  col('visitor_token_hash'),
+  col('created_at', 'bigint'),
+  col('updated_at', 'bigint'),
+];

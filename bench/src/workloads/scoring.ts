@@ -1,0 +1,297 @@
+// W6 scoring: the cost of keeping a visitor's purchase propensity current in the hot path.
+// Two figures, each with its baseline measured in the same run:
+//  - score: the shipped cold-start model on the real UCI sessions' vectors, against the plain tree walk
+//    (what the branch-free complete layout replaces);
+//  - update: the real OTTO click streams replayed as tag events; per visitor-state update, the reducer
+//    alone, then the reducer plus the scoring hook (session features, score, rank among the site's
+//    visitors) — the difference is what scoring adds to an update, held against the 2 µs budget.
+//    Writing ended sessions (their rows and page statistics) happens in the recorder's batched flush
+//    every few seconds, not per update, and is not part of that figure.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { walkMargin } from '@beckon/core/model/forest';
+import { type PropensityModel, parseUciCsv, score, toUciLiveDataset } from '@beckon/core/model/index';
+import { applyEvent, createVisitorState, startSession, type VisitorState } from '@beckon/core/visitor-state';
+import type { VisitorEvent } from '@beckon/protocol';
+import pino from 'pino';
+import { type LiveVisitor, visitorKey } from '../../../packages/server/src/engagement/live-visitor.ts';
+import type { SiteInfo } from '../../../packages/server/src/engagement/site-directory.ts';
+import { defaultModel } from '../../../packages/server/src/scoring/default-model.ts';
+import { ModelRegistry } from '../../../packages/server/src/scoring/model-registry.ts';
+import { loadScoringConfig } from '../../../packages/server/src/scoring/scoring-config.ts';
+import { SiteScoringRegistry } from '../../../packages/server/src/scoring/site-scoring.ts';
+import { VisitorScorer } from '../../../packages/server/src/scoring/visitor-scorer.ts';
+import { Store } from '../../../packages/server/src/store/store.ts';
+import { median, round } from '../stats.ts';
+import type { BenchOptions, BenchResult } from '../types.ts';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const DEFAULT_MODEL = new URL('packages/core/models/uci-default.json', `file://${ROOT}`);
+const TARGET_NS = 2000;
+const IDLE_MS = 30 * 60_000;
+const SHOP = 'https://shop.example';
+
+/** `../shared/data/NAME` beside the project root, or beside a parent of it (a git worktree). */
+function sharedData(name: string): string {
+  for (let dir = ROOT; dir !== dirname(dir); dir = dirname(dir)) {
+    const path = join(dir, '..', 'shared', 'data', name);
+    if (existsSync(path)) return path;
+  }
+  return join(ROOT, '..', 'shared', 'data', name);
+}
+
+function walkScore(model: PropensityModel, x: Float64Array): number {
+  const c = model.calibration;
+  return 1 / (1 + Math.exp(-(c.a * walkMargin(model.forest, x) + c.b)));
+}
+
+// Separate small functions per measured loop, each called many times, so V8 optimises them as a whole
+// (a single giant on-stack-replaced loop measures worse code than the server runs).
+function passScore(model: PropensityModel, vectors: Float64Array[]): number {
+  let sum = 0;
+  for (let i = 0; i < vectors.length; i++) sum += score(model, vectors[i]!);
+  return sum;
+}
+
+function passWalk(model: PropensityModel, vectors: Float64Array[]): number {
+  let sum = 0;
+  for (let i = 0; i < vectors.length; i++) sum += walkScore(model, vectors[i]!);
+  return sum;
+}
+
+/** Nanoseconds per item over repeated passes for about `ms` milliseconds. */
+function measure(pass: () => number, items: number, ms: number) {
+  let done = 0;
+  let sink = 0;
+  const started = process.hrtime.bigint();
+  const budget = BigInt(Math.round(ms * 1e6));
+  let elapsed = 0n;
+  while (elapsed < budget) {
+    sink += pass();
+    done += items;
+    elapsed = process.hrtime.bigint() - started;
+  }
+  if (!Number.isFinite(sink)) throw new Error('results are not finite');
+  return { ns: Number(elapsed) / done, items: done };
+}
+
+// ---- The OTTO replay: each raw event becomes one tag batch at its own time ----
+
+interface Batch {
+  events: VisitorEvent[];
+  at: number;
+  /** The batch starts a new visit (30 minutes idle, as the tag rolls sessions). */
+  newVisit: boolean;
+}
+
+function ottoBatches(): Batch[][] {
+  const lines = readFileSync(sharedData('otto_sample_sessions.jsonl'), 'utf8').split('\n');
+  const out: Batch[][] = [];
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    const s = JSON.parse(line) as { events: { aid: number; ts: number; type: string }[] };
+    const cart = new Map<number, number>();
+    const batches: Batch[] = [];
+    let prev = Number.NEGATIVE_INFINITY;
+    for (const e of s.events) {
+      const price = 5 + (e.aid % 95);
+      const cartEvent = (): VisitorEvent => {
+        const items = [...cart].map(([aid, quantity]) => ({
+          sku: String(aid),
+          price: 5 + (aid % 95),
+          quantity,
+        }));
+        const total = items.reduce((t, i) => t + i.price * i.quantity, 0);
+        return { type: 'attr', attrType: 'cart', value: { items, total, currency: 'EUR' }, ts: e.ts };
+      };
+      const events: VisitorEvent[] = [];
+      if (e.type === 'clicks') {
+        events.push({ type: 'page_view', url: `${SHOP}/p/${e.aid}`, sections: ['product'], ts: e.ts });
+        events.push({ type: 'attr', attrType: 'product_view', value: { sku: String(e.aid) }, ts: e.ts });
+      } else if (e.type === 'carts') {
+        cart.set(e.aid, (cart.get(e.aid) ?? 0) + 1);
+        events.push({ type: 'page_view', url: `${SHOP}/cart`, sections: ['cart'], ts: e.ts }, cartEvent());
+      } else {
+        events.push({
+          type: 'attr',
+          attrType: 'purchase',
+          value: { orderId: `${e.aid}-${e.ts}`, total: price * (cart.get(e.aid) ?? 1), currency: 'EUR' },
+          ts: e.ts,
+        });
+        cart.delete(e.aid);
+        events.push(cartEvent());
+      }
+      batches.push({ events, at: e.ts, newVisit: e.ts - prev > IDLE_MS });
+      prev = e.ts;
+    }
+    out.push(batches);
+  }
+  return out;
+}
+
+/** A live visitor as the tracker holds one (only the fields the reducer and the scoring hook read matter). */
+function liveVisitor(site: SiteInfo, visitorId: string, state: VisitorState): LiveVisitor {
+  return {
+    key: visitorKey(site.id, visitorId),
+    site,
+    visitorId,
+    state,
+    channels: new Set(),
+    last: null,
+    batchIds: [],
+    batchNext: 0,
+    batchSet: new Set(),
+    frames: null as unknown as LiveVisitor['frames'],
+    sessionEndsAt: Number.POSITIVE_INFINITY,
+    sessionCount: 1,
+    firstSeenAt: 0,
+    pages: [],
+    landingUrl: null,
+    referrer: null,
+    persistedAt: 0,
+    disconnectedAt: 0,
+    timerSlot: 0,
+  };
+}
+
+/**
+ * One replay of every OTTO session as the tracker applies it: reducer and journey for each event,
+ * then (with a scorer) the scoring hook once per batch. Returns the number of events applied.
+ */
+function replay(site: SiteInfo, sessions: Batch[][], pass: number, scorer: VisitorScorer | null): number {
+  let events = 0;
+  // Every pass replays the same visits at the same times (fresh states, fresh scorer sessions).
+  const shift = 0 * pass;
+  for (let s = 0; s < sessions.length; s++) {
+    const batches = sessions[s]!;
+    const first = batches[0]!.at + shift;
+    const state = createVisitorState(
+      { visitorId: `v${s}`, sessionId: `s${s}-0`, returning: false, device: 'desktop' },
+      first,
+    );
+    const live = liveVisitor(site, `v${s}`, state);
+    for (let b = 0; b < batches.length; b++) {
+      const batch = batches[b]!;
+      const now = batch.at + shift;
+      if (b > 0 && batch.newVisit) {
+        startSession(state, `s${s}-${b}`, now);
+        live.pages = [];
+      }
+      for (const ev of batch.events) {
+        applyEvent(state, ev, now);
+        if (ev.type === 'page_view') live.pages.push({ page: state.page!, at: now });
+        events++;
+      }
+      if (scorer) scorer.update(live, batch.events, now);
+    }
+  }
+  return events;
+}
+
+export default async function run(opts: BenchOptions): Promise<BenchResult> {
+  const modelFile = opts.flags.model ? new URL(opts.flags.model, `file://${process.cwd()}/`) : DEFAULT_MODEL;
+  const datasetFile = opts.flags.dataset ?? sharedData('online_shoppers_intention.csv');
+  const rounds = Math.max(3, Number(opts.flags.rounds ?? 9));
+  const seconds = opts.duration ?? 6;
+  const model: PropensityModel = opts.flags.model
+    ? (await import('@beckon/core/model/index')).modelFromJson(JSON.parse(readFileSync(modelFile, 'utf8')))
+    : defaultModel();
+  const vectors = toUciLiveDataset(parseUciCsv(readFileSync(datasetFile, 'utf8'))).features;
+  const missing = vectors.filter((x) => x.some(Number.isNaN)).length;
+
+  // The scoring hook as a node runs it, over a real (temporary) store, with the shipped model.
+  const dir = mkdtempSync(join(tmpdir(), 'beckon-w6-'));
+  const store = await Store.open({ sqlitePath: join(dir, 'beckon.db') });
+  await store.migrate();
+  const log = pino({ level: 'silent' });
+  const config = { ...loadScoringConfig({}), statsReloadMs: Number.POSITIVE_INFINITY };
+  const models = new ModelRegistry(store, log);
+  const sites = new SiteScoringRegistry(store, config, log, async () => {});
+  const site: SiteInfo = {
+    id: 'site_w6',
+    accountId: 'acc_w6',
+    siteKey: 'w6',
+    timeZone: 'Europe/Berlin',
+    allowedOrigins: new Set(),
+  };
+  await models.ensure(site.accountId);
+  await sites.ready(site);
+  // Ended sessions go to the recorder's queue (its batched flush, off the event path, builds their
+  // rows and statistics); the first replay's are counted into the site's page statistics here.
+  let warmingUp = true;
+  const scorer = new VisitorScorer(models, sites, (e) => {
+    if (warmingUp)
+      e.site.addSession({ pages: e.pages, pagesBeforePurchase: e.pagesBeforePurchase, revenue: e.revenue });
+  });
+  const sessions = ottoBatches();
+  const batchCount = sessions.reduce((n, s) => n + s.length, 0);
+  replay(site, sessions, 0, scorer);
+  scorer.finishAll();
+  warmingUp = false;
+  const pages = (await sites.ready(site)).stats.pages.size;
+  opts.log(
+    `${model.forest.roots.length} trees (depth ${model.forest.complete?.depth ?? 'n/a'}), ` +
+      `${vectors.length} UCI vectors (${missing} with missing values); ` +
+      `OTTO replay: ${sessions.length} sessions, ${batchCount} batches, ${pages} pages with statistics; ${rounds} rounds`,
+  );
+
+  let pass = 1;
+  const eventsPerReplay = replay(site, sessions, pass++, null);
+  const reducerPass = () => replay(site, sessions, pass++, null);
+  const updatePass = () => {
+    const n = replay(site, sessions, pass++, scorer);
+    scorer.finishAll();
+    return n;
+  };
+  // Warm up every path until optimised.
+  measure(() => passScore(model, vectors), vectors.length, 300);
+  measure(() => passWalk(model, vectors), vectors.length, 300);
+  measure(reducerPass, batchCount, 300);
+  measure(updatePass, batchCount, 300);
+  const roundMs = (seconds * 1000) / (4 * rounds);
+  const fast: number[] = [];
+  const walk: number[] = [];
+  const reducer: number[] = [];
+  const update: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    // Interleaved so that noise from other processes on the machine hits every path alike.
+    fast.push(measure(() => passScore(model, vectors), vectors.length, roundMs).ns);
+    walk.push(measure(() => passWalk(model, vectors), vectors.length, roundMs).ns);
+    reducer.push(measure(reducerPass, batchCount, roundMs).ns);
+    update.push(measure(updatePass, batchCount, roundMs).ns);
+    opts.log(
+      `round ${r + 1}: score ${fast.at(-1)!.toFixed(0)} ns, tree walk ${walk.at(-1)!.toFixed(0)} ns; ` +
+        `update ${update.at(-1)!.toFixed(0)} ns = reducer ${reducer.at(-1)!.toFixed(0)} ns + scoring`,
+    );
+  }
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+  const ns = median(fast);
+  const walkNs = median(walk);
+  const reducerNs = median(reducer);
+  const updateNs = median(update);
+  // Per round, so both sides of the difference saw the same machine.
+  const scoringNs = median(update.map((u, i) => u - reducer[i]!));
+  return {
+    workload: 'scoring',
+    ns_per_score: round(ns),
+    ns_per_score_min: round(Math.min(...fast)),
+    ns_per_score_max: round(Math.max(...fast)),
+    tree_walk_ns_per_score: round(walkNs),
+    ratio_vs_tree_walk: round(ns / walkNs),
+    update_ns: round(updateNs),
+    reducer_ns: round(reducerNs),
+    scoring_hook_ns_per_update: round(scoringNs),
+    scoring_hook_ratio_vs_tree_walk: round(scoringNs / walkNs),
+    target_ns: TARGET_NS,
+    within_target: scoringNs <= TARGET_NS,
+    trees: model.forest.roots.length,
+    tree_depth: model.forest.complete?.depth ?? -1,
+    vectors: vectors.length,
+    otto_batches_per_replay: batchCount,
+    otto_events_per_replay: eventsPerReplay,
+    rounds,
+  };
+}

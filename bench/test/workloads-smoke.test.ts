@@ -1,0 +1,103 @@
+// Smoke tests of the socket workloads: each runs for a second or two with tiny settings and must
+// return its figures with the keys BENCHMARKS.md and PERFORMANCE.md name, and nothing lost.
+// They catch a broken workload in `npm test`; they assert no speed (that is `npm run bench`'s job).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { SHARED_PG_URL, SHARED_REDIS_URL } from '../src/servers/beckon-nodes.ts';
+import type { BenchResult, Workload } from '../src/types.ts';
+
+const quiet = () => {};
+
+async function load(name: string): Promise<Workload> {
+  return (await import(`../src/workloads/${name}.ts`)).default as Workload;
+}
+
+function assertFigures(result: BenchResult, workload: string, keys: string[]): void {
+  assert.equal(result.workload, workload);
+  for (const k of keys) {
+    assert.equal(typeof result[k], 'number', `${k} should be a number, got ${String(result[k])}`);
+    assert.ok(Number.isFinite(result[k] as number), `${k} should be finite, got ${String(result[k])}`);
+  }
+}
+
+/** Null when PostgreSQL and Redis answer; else why the scale-out smoke is skipped (CI requires them). */
+async function sharedServicesMissing(): Promise<string | null> {
+  const c = new pg.Client({ connectionString: SHARED_PG_URL, connectionTimeoutMillis: 3000 });
+  const r = new Redis(SHARED_REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  try {
+    await c.connect();
+    await r.connect();
+    await r.ping();
+    return null;
+  } catch (err) {
+    const reason = `PostgreSQL or Redis unreachable (${(err as Error).message}); scale-out smoke skipped`;
+    if (process.env.CI === 'true') throw new Error(`${reason} — but CI requires them`);
+    return reason;
+  } finally {
+    await c.end().catch(() => {});
+    r.disconnect();
+  }
+}
+
+describe('bench workloads (smoke)', () => {
+  it('chat: Beckon and both relays carry every line; figures under the PERFORMANCE.md names', async () => {
+    const run = await load('chat');
+    const r = await run({ duration: 1, flags: { pairs: '12', warmup: '0.5', rounds: '1' }, log: quiet });
+    assertFigures(r, 'chat', [
+      'msgs_per_s',
+      'socketio_msgs_per_s',
+      'raw_ws_msgs_per_s',
+      'ratio_vs_socketio',
+      'ratio_vs_raw_ws',
+      'p50_ms',
+      'p99_ms',
+      'half_load_msgs_per_s',
+      'server_cpu_percent',
+      'client_cpu_percent',
+      'errors',
+      'refused',
+    ]);
+    assert.ok((r.msgs_per_s as number) > 0 && (r.socketio_msgs_per_s as number) > 0);
+    assert.equal(r.errors, 0, 'a line was lost, unacknowledged, duplicated or reordered');
+  });
+
+  it('ingest: the W1 generator still drives the relay and a node', async () => {
+    const run = await load('ingest');
+    const r = await run({ duration: 1, flags: { sockets: '10', campaigns: '5' }, log: quiet });
+    assertFigures(r, 'ingest', [
+      'events_per_s',
+      'raw_ws_events_per_s',
+      'ratio_vs_raw_ws',
+      'p99_ms',
+      'errors',
+    ]);
+    assert.equal(r.errors, 0);
+  });
+
+  it('scaleout: W1 and W3 over two nodes sharing PostgreSQL and Redis', async (t) => {
+    const missing = await sharedServicesMissing();
+    if (missing) return t.skip(missing);
+    const run = await load('scaleout');
+    const r = await run({
+      duration: 1,
+      flags: { nodes: '2', pairs: '6', sockets: '6', warmup: '0.5' },
+      log: quiet,
+    });
+    assertFigures(r, 'scaleout', [
+      'ingest_events_per_s_1_node',
+      'ingest_events_per_s_2_nodes',
+      'ingest_efficiency_2_nodes',
+      'chat_msgs_per_s_1_node',
+      'chat_msgs_per_s_2_nodes',
+      'chat_efficiency_2_nodes',
+      'errors',
+    ]);
+    assert.equal(r.errors, 0);
+  });
+});

@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, WebSocketRoute } from 'playwright-core';
+import { startVisitor } from '../packages/server/test/helpers/chat-fixtures.ts';
+import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
+import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
+import { goOnline, signedInAs, until } from './helpers/workspace-fixtures.ts';
+
+describe('agent workspace: a broken link, status changes made elsewhere, alerts', {
+  timeout: 150_000,
+}, () => {
+  let srv: TestServer;
+  let browser: Browser;
+  before(async () => {
+    mkdirSync(SHOTS_DIR, { recursive: true });
+    [srv, browser] = await Promise.all([startTestServer({ demo: true }), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await srv?.close();
+  });
+
+  it('shows "reconnecting", keeps what the agent sends, and delivers it once when the link is back', async () => {
+    // The agent socket goes through a switch the test can open: cut, refused while down, back.
+    let down = false;
+    const open = new Set<WebSocketRoute>();
+    const agent = await signedInAs(
+      browser,
+      srv,
+      'sales@demo.beckon.local',
+      '/console/conversations',
+      (context) =>
+        context.routeWebSocket(/\/v1\/agent$/, (ws) => {
+          if (down) {
+            ws.close({ code: 1001, reason: 'network down' });
+            return;
+          }
+          ws.connectToServer();
+          open.add(ws);
+          ws.onClose(() => open.delete(ws));
+        }),
+    );
+    const { page } = agent;
+    await goOnline(page);
+    const visitor = await startVisitor(srv, {
+      name: 'Lee',
+      text: 'Is anyone there?',
+      skillId: srv.demo!.skillIds.sales,
+    });
+    try {
+      await page.getByTestId('offer-card').getByRole('button', { name: 'Accept' }).click();
+      const chat = page.getByTestId('chat');
+      await chat.getByText('Is anyone there?').waitFor();
+
+      // The link drops.
+      down = true;
+      for (const ws of open) await ws.close({ code: 1001, reason: 'network down' });
+      await page.getByTestId('reconnecting').waitFor();
+      await page.getByTestId('connection-state').getByText('Reconnecting…').waitFor();
+
+      // The agent keeps writing; the visitor too.
+      await page.getByTestId('composer-input').fill('Yes, I am here: sent while offline');
+      await page.getByTestId('composer-input').press('Enter');
+      await chat.getByTestId('pending-message').getByText('Sending…').waitFor();
+      await visitor.send('Hello? Still there?');
+      await page.screenshot({ path: `${SHOTS_DIR}workspace-reconnecting.png` });
+
+      // The link comes back: the message goes out once, and what the visitor wrote meanwhile arrives.
+      down = false;
+      await page.getByTestId('reconnecting').waitFor({ state: 'detached', timeout: 20_000 });
+      await chat.getByText('Hello? Still there?').waitFor();
+      await visitor.waitForMessage((m) => m.text === 'Yes, I am here: sent while offline', 10_000);
+      await chat.getByTestId('pending-message').waitFor({ state: 'detached' });
+      await page.waitForTimeout(500);
+      assert.equal(visitor.messages.filter((m) => m.text === 'Yes, I am here: sent while offline').length, 1);
+      assert.equal(await chat.getByText('Yes, I am here: sent while offline').count(), 1, 'shown once');
+      assert.equal(await chat.getByText('Is anyone there?').count(), 1, 'history not repeated');
+      const stored = await until(async () => {
+        const rows = await srv.node.ctx.store.messages.after(srv.demo!.accountId, visitor.conversation.id, 0);
+        return rows.length > 0 ? rows : null;
+      }, 'the messages');
+      assert.equal(
+        stored.filter((m) => m.text === 'Yes, I am here: sent while offline').length,
+        1,
+        'stored once',
+      );
+      assert.deepEqual(agent.errors, []);
+    } finally {
+      await visitor.close();
+      await agent.context.close();
+    }
+  });
+
+  it('follows status changes made by the server: set away after missed offers, with a notice', async () => {
+    const { store } = srv.node.ctx;
+    const accountId = srv.demo!.accountId;
+    await store.skills.update(accountId, srv.demo!.skillIds.support, { offerTimeoutSeconds: 1 });
+    const agent = await signedInAs(browser, srv, 'support@demo.beckon.local');
+    const { page } = agent;
+    const visitors = [];
+    try {
+      await goOnline(page);
+      // Two offers go unanswered: the router passes them on and sets the agent away.
+      for (const name of ['First', 'Second']) {
+        visitors.push(await startVisitor(srv, { name, text: 'Hello?', skillId: srv.demo!.skillIds.support }));
+        await page.getByTestId('offer-card').getByText(name, { exact: true }).waitFor();
+        await page.getByTestId('offer-card').waitFor({ state: 'detached', timeout: 15_000 });
+      }
+      await page.locator('[data-testid="status-switch"][data-status="away"]').waitFor({ timeout: 15_000 });
+      const notice = page.getByTestId('notice').filter({ hasText: 'You were set to Away' });
+      await notice.waitFor();
+      await page.screenshot({ path: `${SHOTS_DIR}workspace-set-away.png` });
+      await notice.getByRole('button', { name: 'Go online' }).click();
+      await page.locator('[data-testid="status-switch"][data-status="online"]').waitFor();
+
+      // An admin changes the agent's status from Settings › Team (REST): the switch follows.
+      const user = await store.users.findForLogin('support@demo.beckon.local');
+      const admin = await signedInAs(browser, srv, 'admin@demo.beckon.local', '/console/settings/team');
+      const status = await admin.page.evaluate(async (id) => {
+        const me = (await (await fetch('/api/v1/me')).json()) as { csrfToken: string };
+        const res = await fetch(`/api/v1/users/${id}`, {
+          method: 'PATCH',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+          body: JSON.stringify({ status: 'away' }),
+        });
+        return res.status;
+      }, user!.user.id);
+      assert.equal(status, 200);
+      await page.locator('[data-testid="status-switch"][data-status="away"]').waitFor();
+      await admin.context.close();
+      assert.deepEqual(agent.errors, []);
+    } finally {
+      for (const v of visitors) await v.close();
+      await agent.context.close();
+    }
+  });
+
+  it('asks before notifying, then announces an offer in the background with a notification and a sound', async () => {
+    // The browser APIs the workspace uses still run; the test only watches them and reports the tab unfocused.
+    const agent = await signedInAs(
+      browser,
+      srv,
+      'sales@demo.beckon.local',
+      '/console/conversations',
+      (context) => context.addInitScript({ content: SPY_ON_ALERTS }),
+    );
+    const { page } = agent;
+    const visitors = [];
+    try {
+      const ask = page.getByTestId('notify-ask');
+      await ask.getByText('Get a desktop notification for new chats').waitFor();
+      await agent.context.grantPermissions(['notifications'], { origin: srv.url }); // the person says yes
+      await ask.getByRole('button', { name: 'Turn on' }).click();
+      await page.getByText('Desktop notifications on').waitFor();
+      await goOnline(page);
+      await page.evaluate('window.__background = true');
+      visitors.push(
+        await startVisitor(srv, { name: 'Ines', topic: 'Sizes', skillId: srv.demo!.skillIds.sales }),
+      );
+      await page.getByTestId('offer-card').waitFor();
+      const shown = await until(
+        () => page.evaluate<string>('window.__shown.join("|")'),
+        'a desktop notification',
+      );
+      assert.match(shown, /New chat offer: Ines · Sizes wants to chat/);
+      const tones = await page.evaluate<number>('window.__tones');
+      assert.ok(tones >= 2, `the offer chime played (${tones} tones)`);
+      assert.deepEqual(agent.errors, []);
+    } finally {
+      for (const v of visitors) await v.close();
+      await agent.context.close();
+    }
+  });
+});
+
+/** Records desktop notifications and synthesised tones, and lets a test report the tab as unfocused. */
+const SPY_ON_ALERTS = `
+  window.__shown = [];
+  window.__tones = 0;
+  const Real = window.Notification;
+  function Spy(title, options) {
+    window.__shown.push(title + ': ' + ((options && options.body) || ''));
+    return new Real(title, options);
+  }
+  Object.defineProperty(Spy, 'permission', { get: () => Real.permission });
+  Spy.requestPermission = (...args) => Real.requestPermission(...args);
+  window.Notification = Spy;
+  const oscillator = AudioContext.prototype.createOscillator;
+  AudioContext.prototype.createOscillator = function () {
+    window.__tones++;
+    return oscillator.call(this);
+  };
+  document.hasFocus = () => window.__background !== true;
+`;

@@ -1,0 +1,110 @@
+/** One fetch wrapper for the whole console: JSON in and out, CSRF header on writes, errors as ApiError. */
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+let csrfToken: string | null = null;
+let onUnauthorized: (() => void) | null = null;
+
+/** The session's CSRF token, sent as x-csrf-token on every cookie-authenticated write. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Called when an authenticated request comes back 401, so the app can return to the login page. */
+export function setUnauthorizedHandler(handler: (() => void) | null): void {
+  onUnauthorized = handler;
+}
+
+/** A message a person can read, whatever was thrown. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof TypeError)
+    return 'Could not reach the Beckon server. Check your connection and try again.';
+  if (error instanceof Error) return error.message;
+  return 'Something went wrong. Please try again.';
+}
+
+interface RequestOptions {
+  body?: unknown;
+  /** Auth endpoints handle 401 themselves instead of signalling an expired session. */
+  expectUnauthorized?: boolean;
+}
+
+export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+
+  const response = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+
+  if (response.status === 204) return undefined as T;
+  const payload = await readJson(response);
+
+  if (!response.ok) {
+    if (response.status === 401 && !options.expectUnauthorized) onUnauthorized?.();
+    throw toApiError(response, payload);
+  }
+  return payload as T;
+}
+
+/** POSTs raw bytes (a file upload) with the session's CSRF token; errors as ApiError, like `request`. */
+export async function uploadBytes<T>(path: string, body: Blob, headers: Record<string, string>): Promise<T> {
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: { accept: 'application/json', ...headers, ...(csrfToken ? { 'x-csrf-token': csrfToken } : {}) },
+    credentials: 'same-origin',
+    body,
+  });
+  const payload = await readJson(response);
+  if (!response.ok) {
+    if (response.status === 401) onUnauthorized?.();
+    throw toApiError(response, payload);
+  }
+  return payload as T;
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function toApiError(response: Response, payload: unknown): ApiError {
+  const error = (payload as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  const code = typeof error?.code === 'string' ? error.code : `http_${response.status}`;
+  const message =
+    typeof error?.message === 'string' && error.message ? error.message : fallbackMessage(response.status);
+  return new ApiError(response.status, code, message);
+}
+
+function fallbackMessage(status: number): string {
+  if (status === 401) return 'Your session has ended. Please log in again.';
+  if (status === 403) return 'Your role does not allow this action.';
+  if (status === 404) return 'Not found. It may have been deleted.';
+  if (status === 413) return 'This file is too large.';
+  if (status === 415) return 'This kind of file cannot be sent.';
+  if (status === 429) return 'Too many attempts. Please wait a moment and try again.';
+  if (status >= 500) return 'The server had a problem. Please try again.';
+  return `Request failed (${status}).`;
+}

@@ -1,0 +1,81 @@
+import type {
+  AgentsReport,
+  CampaignLiftList,
+  CampaignLiftReport,
+  ConversationsReport,
+  FunnelReport,
+  LiveReport,
+  ScoreBandReport,
+} from '@beckon/protocol/reports-api';
+import { request } from './http.ts';
+
+export type {
+  AgentFigures,
+  AgentsReport,
+  ArmFigures,
+  CampaignLift,
+  CampaignLiftList,
+  ConversationFigures,
+  ConversationsReport,
+  FunnelReport,
+  FunnelStage,
+  LiveReport,
+  ScoreBandFigures,
+  ScoreBandReport,
+  TrendPoint,
+} from '@beckon/protocol/reports-api';
+
+/** The filters the report tabs share; empty strings mean "all". */
+export interface ReportFilters {
+  /** YYYY-MM-DD, inclusive. */
+  from: string;
+  /** YYYY-MM-DD, inclusive. */
+  to: string;
+  siteId: string;
+  campaignId: string;
+  skillId: string;
+  agentId: string;
+  /** The browser's time zone, so days are the viewer's days. */
+  tz: string;
+}
+
+export type ReportName = 'funnel' | 'conversations' | 'agents' | 'campaigns';
+
+/** The query string of a report request (also the CSV link's). */
+export function reportQuery(f: ReportFilters, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...f, ...extra })) if (v) params.set(k, v);
+  return params.toString();
+}
+
+/** Where the CSV of a report table downloads from (the session cookie authenticates the GET). */
+export function csvUrl(path: string, f: ReportFilters): string {
+  return `/api/v1/reports/${path}?${reportQuery(f, { format: 'csv' })}`;
+}
+
+export const getFunnel = (f: ReportFilters) =>
+  request<FunnelReport>('GET', `/api/v1/reports/funnel?${reportQuery(f)}`);
+
+export const getConversationsReport = (f: ReportFilters) =>
+  request<ConversationsReport>('GET', `/api/v1/reports/conversations?${reportQuery(f)}`);
+
+export const getAgentsReport = (f: ReportFilters) =>
+  request<AgentsReport>('GET', `/api/v1/reports/agents?${reportQuery(f)}`);
+
+export const getLiftList = (f: ReportFilters) =>
+  request<CampaignLiftList>('GET', `/api/v1/reports/campaigns?${reportQuery(f)}`);
+
+export const getCampaignLift = (id: string, f: ReportFilters) =>
+  request<CampaignLiftReport>(
+    'GET',
+    `/api/v1/reports/campaigns/${encodeURIComponent(id)}/lift?${reportQuery({ ...f, campaignId: '' })}`,
+  );
+
+export const getScoreBands = (id: string, f: ReportFilters) =>
+  request<ScoreBandReport>(
+    'GET',
+    `/api/v1/reports/campaigns/${encodeURIComponent(id)}/bands?${reportQuery({ ...f, campaignId: '' })}`,
+  );
+
+export const getLive = (siteId: string, tz: string) =>
+  request<LiveReport>('GET', `/api/v1/reports/live?${new URLSearchParams(siteId ? { siteId, tz } : { tz })}`);

@@ -1,0 +1,24 @@
+import { request } from './http.ts';
+import type { List, Site } from './types.ts';
+
+export interface SiteInput {
+  name: string;
+  allowedOrigins: string[];
+  timeZone: string;
+}
+
+export async function listSites(): Promise<Site[]> {
+  return (await request<List<Site>>('GET', '/api/v1/sites')).items;
+}
+
+export function createSite(input: SiteInput): Promise<Site> {
+  return request('POST', '/api/v1/sites', { body: input });
+}
+
+export function updateSite(id: string, input: Partial<SiteInput>): Promise<Site> {
+  return request('PATCH', `/api/v1/sites/${encodeURIComponent(id)}`, { body: input });
+}
+
+export function deleteSite(id: string): Promise<void> {
+  return request('DELETE', `/api/v1/sites/${encodeURIComponent(id)}`);
+}

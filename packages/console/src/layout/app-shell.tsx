@@ -1,0 +1,32 @@
+import type { ReactNode } from 'react';
+import { WorkspaceProvider } from '../workspace/workspace-context.tsx';
+import { WorkspaceNotices } from '../workspace/workspace-notices.tsx';
+import { SideNav } from './side-nav.tsx';
+import { TopBar } from './top-bar.tsx';
+
+/** The frame around every signed-in page; the agent workspace lives here so chats reach agents on any page. */
+export function AppShell({ children }: { children: ReactNode }) {
+  return (
+    <WorkspaceProvider>
+      <Shell>{children}</Shell>
+    </WorkspaceProvider>
+  );
+}
+
+function Shell({ children }: { children: ReactNode }) {
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <SideNav />
+      <div className="shell-main">
+        <TopBar />
+        <main id="main" className="content" tabIndex={-1}>
+          {children}
+        </main>
+      </div>
+      <WorkspaceNotices />
+    </div>
+  );
+}

@@ -1,0 +1,23 @@
+/** The console's top-level sections, in navigation order. Add a page here to give it a nav entry. */
+import type { ReactNode } from 'react';
+import {
+  AnalyticsIcon,
+  CampaignsIcon,
+  ConversationsIcon,
+  SettingsIcon,
+  VisitorsIcon,
+} from '../components/icons.tsx';
+
+export interface NavItem {
+  path: string;
+  label: string;
+  icon: ReactNode;
+}
+
+export const NAV_ITEMS: NavItem[] = [
+  { path: '/visitors', label: 'Visitors', icon: <VisitorsIcon /> },
+  { path: '/conversations', label: 'Conversations', icon: <ConversationsIcon /> },
+  { path: '/campaigns', label: 'Campaigns', icon: <CampaignsIcon /> },
+  { path: '/analytics', label: 'Analytics', icon: <AnalyticsIcon /> },
+  { path: '/settings', label: 'Settings', icon: <SettingsIcon /> },
+];

@@ -1,0 +1,44 @@
+import { LogoMark } from '../components/icons.tsx';
+import { isUnder, Link, usePath } from '../router/router.tsx';
+import { useAttentionCount } from '../workspace/workspace-context.tsx';
+import { NAV_ITEMS } from './nav-items.tsx';
+
+/** The left navigation (a horizontal strip on narrow screens). */
+export function SideNav() {
+  const path = usePath();
+  const attention = useAttentionCount();
+  return (
+    <aside className="sidebar">
+      <Link to="/visitors" className="brand" aria-label="Beckon home">
+        <LogoMark />
+        <span className="brand-name">Beckon</span>
+      </Link>
+      <nav className="nav" aria-label="Main">
+        <ul className="nav-list">
+          {NAV_ITEMS.map((item) => {
+            const current = isUnder(path, item.path);
+            return (
+              <li key={item.path}>
+                <Link
+                  to={item.path}
+                  className={current ? 'nav-link nav-link-current' : 'nav-link'}
+                  aria-current={current ? 'page' : undefined}
+                  data-testid={`nav-${item.path.slice(1)}`}
+                >
+                  {item.icon}
+                  <span>{item.label}</span>
+                  {item.path === '/conversations' && attention > 0 && (
+                    <span className="nav-badge" data-testid="nav-attention">
+                      {attention}
+                      <span className="visually-hidden"> waiting for you</span>
+                    </span>
+                  )}
+                </Link>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+    </aside>
+  );
+}

@@ -1,0 +1,148 @@
+/** Agents: conversations, first response, handle time, concurrency and utilisation of capacity, CSAT. */
+import { useMemo } from 'react';
+import type uPlot from 'uplot';
+import { getAgentsReport, type ReportFilters } from '../../api/reports.ts';
+import { LoadingState } from '../../components/loading-state.tsx';
+import { CsvLink } from './csv-link.tsx';
+import { ReportError } from './report-error.tsx';
+import { formatCount, formatDuration, formatPercent } from './report-format.ts';
+import { barPaths, UPlotChart } from './uplot-chart.tsx';
+import { useReport } from './use-report.ts';
+
+function chartOptions(names: string[]): Omit<uPlot.Options, 'width' | 'height'> {
+  return {
+    legend: { show: true },
+    cursor: { show: false },
+    scales: {
+      x: { time: false, range: [-0.5, Math.max(0, names.length - 0.5)] },
+      y: { range: (_u, _min, max) => [0, Math.max(4, max)] },
+      pct: { range: [0, 100] },
+    },
+    axes: [
+      {
+        stroke: '#475467',
+        grid: { show: false },
+        ticks: { show: false },
+        splits: () => names.map((_, i) => i),
+        values: () => names,
+      },
+      { stroke: '#667085', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#e4e7ec' }, size: 48 },
+      {
+        scale: 'pct',
+        side: 1,
+        stroke: '#667085',
+        grid: { show: false },
+        size: 48,
+        values: (_u, v) => v.map((x) => `${x} %`),
+      },
+    ],
+    series: [
+      {},
+      {
+        label: 'Conversations',
+        stroke: '#4338ca',
+        fill: 'rgba(67,56,202,0.75)',
+        paths: barPaths,
+        points: { show: false },
+      },
+      {
+        label: 'Utilisation',
+        scale: 'pct',
+        stroke: '#dc6803',
+        width: 0,
+        points: { show: true, size: 9, fill: '#dc6803' },
+      },
+    ],
+  };
+}
+
+export function AgentsTab({ filters }: { filters: ReportFilters }) {
+  const report = useReport(getAgentsReport, filters);
+  const agents = report.data?.agents;
+  const names = useMemo(() => (agents ?? []).map((a) => a.name), [agents]);
+  const options = useMemo(() => chartOptions(names), [names]);
+  const data = useMemo<uPlot.AlignedData>(
+    () => [
+      (agents ?? []).map((_, i) => i),
+      (agents ?? []).map((a) => a.conversations),
+      (agents ?? []).map((a) => (a.utilisation === null ? null : Math.round(a.utilisation * 1000) / 10)),
+    ],
+    [agents],
+  );
+  if (report.error) return <ReportError error={report.error} onRetry={report.reload} />;
+  if (!agents) return <LoadingState label="Loading agents…" />;
+
+  return (
+    <div className="report" data-testid="agents-report">
+      {agents.length > 0 ? (
+        <div className="chart-card">
+          <h3 className="chart-title">Conversations and utilisation of capacity</h3>
+          <UPlotChart
+            options={options}
+            data={data}
+            height={220}
+            label="Conversations and utilisation per agent"
+            testId="agents-chart"
+          />
+        </div>
+      ) : null}
+      <div className="table-toolbar">
+        <p className="muted">
+          Concurrency is the average number of chats open at once while an agent had any; utilisation divides
+          it by the agent’s capacity.
+        </p>
+        <CsvLink path="agents" filters={filters} label="agents" />
+      </div>
+      <div className="table-wrap">
+        <table className="table table-compact">
+          <thead>
+            <tr>
+              <th scope="col">Agent</th>
+              {[
+                'Chats',
+                'First response',
+                'Handle time',
+                'Busy',
+                'Concurrency',
+                'Peak',
+                'Utilisation',
+                'CSAT',
+                'Missed offers',
+                'Transferred',
+              ].map((h) => (
+                <th key={h} scope="col" className="cell-number">
+                  {h}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {agents.map((a) => (
+              <tr key={a.agentId} data-testid={`agent-${a.agentId}`}>
+                <th scope="row" className="cell-strong">
+                  {a.name}
+                  <div className="muted cell-sub">capacity {a.capacity}</div>
+                </th>
+                <td className="cell-number">{formatCount(a.conversations)}</td>
+                <td className="cell-number">{formatDuration(a.avgFirstResponseSeconds)}</td>
+                <td className="cell-number">{formatDuration(a.avgHandleSeconds)}</td>
+                <td className="cell-number">{formatDuration(a.busyHours * 3600)}</td>
+                <td className="cell-number">
+                  {a.avgConcurrency === null ? '—' : a.avgConcurrency.toFixed(2)}
+                </td>
+                <td className="cell-number">{a.peakConcurrency}</td>
+                <td className="cell-number">{formatPercent(a.utilisation)}</td>
+                <td className="cell-number">
+                  {a.csatAverage === null ? '—' : `${a.csatAverage.toFixed(2)} (${a.csatResponses})`}
+                </td>
+                <td className="cell-number">
+                  {formatCount(a.missedOffers)} / {formatCount(a.transferredAway)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+/** Analytics: the live dashboard, then the reports (funnel, campaign lift, conversations, agents) with filters. */
+import { type ReactNode, useState } from 'react';
+import { ApiError } from '../../api/http.ts';
+import type { ReportFilters } from '../../api/reports.ts';
+import { PageHeader } from '../../components/page-header.tsx';
+import { isUnder, Link, usePath } from '../../router/router.tsx';
+import { useSession } from '../../session/session-context.tsx';
+import { NotFoundPage } from '../not-found/not-found-page.tsx';
+import { AgentsTab } from './agents-tab.tsx';
+import { ConversationsTab } from './conversations-tab.tsx';
+import { FunnelTab } from './funnel-tab.tsx';
+import { LiftTab } from './lift-tab.tsx';
+import { LiveDashboard } from './live-dashboard.tsx';
+import { ReportError } from './report-error.tsx';
+import { presetRange, ReportFilterBar } from './report-filter-bar.tsx';
+
+interface Tab {
+  path: string;
+  label: string;
+  render: (f: ReportFilters) => ReactNode;
+}
+
+const TABS: Tab[] = [
+  { path: '/analytics/funnel', label: 'Funnel', render: (f) => <FunnelTab filters={f} /> },
+  { path: '/analytics/lift', label: 'Campaign lift', render: (f) => <LiftTab filters={f} /> },
+  {
+    path: '/analytics/conversations',
+    label: 'Conversations',
+    render: (f) => <ConversationsTab filters={f} />,
+  },
+  { path: '/analytics/agents', label: 'Agents', render: (f) => <AgentsTab filters={f} /> },
+];
+
+const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+export function AnalyticsPage() {
+  const path = usePath();
+  const { user } = useSession();
+  const [filters, setFilters] = useState<ReportFilters>(() => ({
+    ...presetRange(30),
+    siteId: '',
+    campaignId: '',
+    skillId: '',
+    agentId: '',
+    tz: browserZone(),
+  }));
+  const active = path === '/analytics' ? TABS[0] : TABS.find((t) => isUnder(path, t.path));
+  if (!active) return <NotFoundPage />;
+  const header = (
+    <PageHeader
+      title="Analytics"
+      description="What is happening now, and what engagement did to conversions and revenue against the control group."
+    />
+  );
+  if (user.role === 'agent') {
+    return (
+      <>
+        {header}
+        <ReportError
+          error={new ApiError(403, 'forbidden', 'reports need the owner, admin or analyst role')}
+        />
+      </>
+    );
+  }
+
+  return (
+    <>
+      {header}
+      <LiveDashboard siteId={filters.siteId} tz={filters.tz} />
+      <section className="analytics-reports" aria-label="Reports">
+        <nav className="tabs" aria-label="Reports">
+          {TABS.map((tab) => {
+            const current = tab === active;
+            return (
+              <Link
+                key={tab.path}
+                to={tab.path}
+                className={current ? 'tab tab-current' : 'tab'}
+                aria-current={current ? 'page' : undefined}
+                data-testid={`analytics-tab-${tab.path.split('/').at(-1)}`}
+              >
+                {tab.label}
+              </Link>
+            );
+          })}
+        </nav>
+        <ReportFilterBar filters={filters} onChange={setFilters} />
+        <div className="tab-panel">{active.render(filters)}</div>
+      </section>
+    </>
+  );
+}

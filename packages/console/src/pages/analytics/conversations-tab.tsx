@@ -1,0 +1,146 @@
+/** Conversations: volume per day, answered, missed and abandoned, service times and CSAT. */
+import { useMemo } from 'react';
+import type uPlot from 'uplot';
+import { type ConversationFigures, getConversationsReport, type ReportFilters } from '../../api/reports.ts';
+import { LoadingState } from '../../components/loading-state.tsx';
+import { CsvLink } from './csv-link.tsx';
+import { ReportError } from './report-error.tsx';
+import { formatCount, formatDuration, formatPercent } from './report-format.ts';
+import { UPlotChart } from './uplot-chart.tsx';
+import { useReport } from './use-report.ts';
+
+const OPTIONS: Omit<uPlot.Options, 'width' | 'height'> = {
+  legend: { show: true },
+  cursor: { drag: { x: false, y: false } },
+  scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(4, max)] } },
+  axes: [
+    { stroke: '#667085', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#e4e7ec' } },
+    { stroke: '#667085', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#e4e7ec' }, size: 48 },
+  ],
+  series: [
+    {},
+    { label: 'Conversations', stroke: '#4338ca', fill: 'rgba(67,56,202,0.08)', width: 2 },
+    { label: 'Answered', stroke: '#0e9384', width: 2 },
+    { label: 'Missed', stroke: '#d92d20', width: 2 },
+    { label: 'Abandoned', stroke: '#dc6803', width: 2 },
+  ],
+};
+
+function Row({ r, total }: { r: ConversationFigures; total?: boolean }) {
+  return (
+    <tr className={total ? 'row-total' : undefined} data-testid={total ? 'conversations-total' : undefined}>
+      <th scope="row">{total ? 'Total' : r.day}</th>
+      <td className="cell-number">{formatCount(r.conversations)}</td>
+      <td className="cell-number">{formatCount(r.answered)}</td>
+      <td className="cell-number">{formatCount(r.missed)}</td>
+      <td className="cell-number">{formatCount(r.abandoned)}</td>
+      <td className="cell-number">{formatCount(r.transferred)}</td>
+      <td className="cell-number">{formatDuration(r.avgWaitSeconds)}</td>
+      <td className="cell-number">{formatDuration(r.avgFirstResponseSeconds)}</td>
+      <td className="cell-number">{formatDuration(r.avgHandleSeconds)}</td>
+      <td className="cell-number">
+        {r.csatAverage === null ? '—' : `${r.csatAverage.toFixed(2)} (${r.csatResponses})`}
+      </td>
+    </tr>
+  );
+}
+
+export function ConversationsTab({ filters }: { filters: ReportFilters }) {
+  const report = useReport(getConversationsReport, filters);
+  const c = report.data;
+  const data = useMemo<uPlot.AlignedData>(() => {
+    const days = c?.days ?? [];
+    return [
+      days.map((d) => Date.parse(`${d.day}T12:00:00Z`) / 1000),
+      days.map((d) => d.conversations),
+      days.map((d) => d.answered),
+      days.map((d) => d.missed),
+      days.map((d) => d.abandoned),
+    ];
+  }, [c]);
+  if (report.error) return <ReportError error={report.error} onRetry={report.reload} />;
+  if (!c) return <LoadingState label="Loading conversations…" />;
+  const t = c.total;
+
+  return (
+    <div className="report" data-testid="conversations-report">
+      <ul className="kpi-grid kpi-grid-compact" aria-label="Period totals">
+        <li className="kpi-card">
+          <span className="kpi-label">Conversations</span>
+          <span className="kpi-value">{formatCount(t.conversations)}</span>
+          <span className="kpi-note">
+            {formatPercent(t.conversations ? t.answered / t.conversations : null)} answered
+          </span>
+        </li>
+        <li className="kpi-card">
+          <span className="kpi-label">Missed / abandoned</span>
+          <span className="kpi-value">
+            {formatCount(t.missed)} / {formatCount(t.abandoned)}
+          </span>
+          <span className="kpi-note">{formatCount(t.transferred)} transferred</span>
+        </li>
+        <li className="kpi-card">
+          <span className="kpi-label">Wait</span>
+          <span className="kpi-value">{formatDuration(t.avgWaitSeconds)}</span>
+          <span className="kpi-note">Longest {formatDuration(t.maxWaitSeconds)}</span>
+        </li>
+        <li className="kpi-card">
+          <span className="kpi-label">First response</span>
+          <span className="kpi-value">{formatDuration(t.avgFirstResponseSeconds)}</span>
+          <span className="kpi-note">Handle time {formatDuration(t.avgHandleSeconds)}</span>
+        </li>
+        <li className="kpi-card">
+          <span className="kpi-label">CSAT</span>
+          <span className="kpi-value">{t.csatAverage === null ? '—' : t.csatAverage.toFixed(2)}</span>
+          <span className="kpi-note">
+            {formatPercent(t.csatSatisfied)} satisfied · {formatCount(t.csatResponses)} answers
+          </span>
+        </li>
+      </ul>
+      <div className="chart-card">
+        <h3 className="chart-title">Per day</h3>
+        <UPlotChart
+          options={OPTIONS}
+          data={data}
+          height={220}
+          label="Conversations, answered, missed and abandoned per day"
+          testId="conversations-chart"
+        />
+      </div>
+      <div className="table-toolbar">
+        <h3 className="chart-title">Days</h3>
+        <CsvLink path="conversations" filters={filters} label="conversations per day" />
+      </div>
+      <div className="table-wrap">
+        <table className="table table-compact">
+          <thead>
+            <tr>
+              <th scope="col">Day</th>
+              {[
+                'Chats',
+                'Answered',
+                'Missed',
+                'Abandoned',
+                'Transferred',
+                'Avg wait',
+                'First response',
+                'Handle time',
+                'CSAT',
+              ].map((h) => (
+                <th key={h} scope="col" className="cell-number">
+                  {h}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {c.days.map((d) => (
+              <Row key={d.day} r={d} />
+            ))}
+            <Row r={t} total />
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+/** Downloads a report table as CSV (the browser sends the session cookie with this plain GET). */
+import { csvUrl, type ReportFilters } from '../../api/reports.ts';
+
+export function CsvLink({ path, filters, label }: { path: string; filters: ReportFilters; label: string }) {
+  return (
+    <a
+      className="button button-small"
+      href={csvUrl(path, filters)}
+      download
+      data-testid={`csv-${path.split('/')[0]}`}
+    >
+      <svg className="icon" viewBox="0 0 20 20" aria-hidden="true">
+        <path
+          d="M10 3v9m0 0-3.5-3.5M10 12l3.5-3.5M4 14v2h12v-2"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="1.7"
+          strokeLinecap="round"
+          strokeLinejoin="round"
+        />
+      </svg>
+      <span>
+        Download CSV<span className="visually-hidden"> of {label}</span>
+      </span>
+    </a>
+  );
+}

@@ -1,0 +1,147 @@
+/** Funnel: visitors → qualified → exposed → accepted/clicked → conversation → converted, with the control group. */
+import { useMemo } from 'react';
+import type uPlot from 'uplot';
+import { type ArmFigures, type FunnelReport, getFunnel, type ReportFilters } from '../../api/reports.ts';
+import { LoadingState } from '../../components/loading-state.tsx';
+import { CsvLink } from './csv-link.tsx';
+import { ReportError } from './report-error.tsx';
+import { formatCount, formatMoney, formatPercent } from './report-format.ts';
+import { barPaths, UPlotChart } from './uplot-chart.tsx';
+import { useReport } from './use-report.ts';
+
+const SHORT: Record<string, string> = {
+  visitors: 'Visitors',
+  qualified: 'Qualified',
+  exposed: 'Exposed',
+  engaged: 'Engaged',
+  conversation: 'Chatted',
+  converted: 'Converted',
+};
+
+function chartOptions(labels: string[]): Omit<uPlot.Options, 'width' | 'height'> {
+  return {
+    legend: { show: false },
+    cursor: { show: false },
+    scales: {
+      x: { time: false, range: [-0.5, labels.length - 0.5] },
+      y: { range: (_u, _min, max) => [0, Math.max(1, max)] },
+    },
+    axes: [
+      {
+        stroke: '#475467',
+        grid: { show: false },
+        ticks: { show: false },
+        splits: () => labels.map((_, i) => i),
+        values: () => labels,
+      },
+      { stroke: '#667085', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#e4e7ec' }, size: 56 },
+    ],
+    series: [
+      {},
+      {
+        label: 'Visitors',
+        stroke: '#4338ca',
+        fill: 'rgba(67,56,202,0.75)',
+        paths: barPaths,
+        points: { show: false },
+      },
+    ],
+  };
+}
+
+function Arm({ title, a, testId }: { title: string; a: ArmFigures; testId: string }) {
+  return (
+    <div className="compare-arm" data-testid={testId}>
+      <h4 className="compare-title">{title}</h4>
+      <dl className="arm-facts">
+        <dt>Visitors</dt>
+        <dd>{formatCount(a.visitors)}</dd>
+        <dt>Converted</dt>
+        <dd>
+          {formatCount(a.converted)} ({formatPercent(a.conversionRate, false, 2)})
+        </dd>
+        <dt>Revenue</dt>
+        <dd>{formatMoney(a.revenue)}</dd>
+        <dt>Per visitor</dt>
+        <dd>{formatMoney(a.revenuePerVisitor)}</dd>
+      </dl>
+    </div>
+  );
+}
+
+export function FunnelTab({ filters }: { filters: ReportFilters }) {
+  const report = useReport<FunnelReport>(getFunnel, filters);
+  const f = report.data;
+  const labels = useMemo(() => (f ? f.stages.map((s) => SHORT[s.stage] ?? s.label) : []), [f]);
+  const options = useMemo(() => chartOptions(labels), [labels]);
+  const data = useMemo<uPlot.AlignedData>(
+    () => (f ? [f.stages.map((_, i) => i), f.stages.map((s) => s.visitors)] : [[], []]),
+    [f],
+  );
+  if (report.error) return <ReportError error={report.error} onRetry={report.reload} />;
+  if (!f) return <LoadingState label="Loading the funnel…" />;
+
+  return (
+    <div className="report" data-testid="funnel-report">
+      <div className="report-grid">
+        <div className="chart-card">
+          <h3 className="chart-title">Visitors at each stage</h3>
+          <UPlotChart
+            options={options}
+            data={data}
+            height={240}
+            label="Visitors at each stage of the funnel"
+            testId="funnel-chart"
+          />
+        </div>
+        <div className="table-block">
+          <div className="table-toolbar">
+            <h3 className="chart-title">Stages</h3>
+            <CsvLink path="funnel" filters={filters} label="the funnel" />
+          </div>
+          <div className="table-wrap">
+            <table className="table table-compact">
+              <thead>
+                <tr>
+                  <th scope="col">Stage</th>
+                  <th scope="col" className="cell-number">
+                    Visitors
+                  </th>
+                  <th scope="col" className="cell-number">
+                    Rate
+                  </th>
+                  <th scope="col" className="cell-number">
+                    Of all
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {f.stages.map((s) => (
+                  <tr key={s.stage} data-testid={`funnel-${s.stage}`}>
+                    <th scope="row">{s.label}</th>
+                    <td className="cell-number">{formatCount(s.visitors)}</td>
+                    <td className="cell-number" title={`Share of “${SHORT[s.rateOf]}”`}>
+                      {s.stage === 'visitors' ? '' : formatPercent(s.rate)}
+                    </td>
+                    <td className="cell-number">{formatPercent(s.rateFromTop)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      </div>
+      <div className="compare">
+        <Arm title="Engaged visitors" a={f.exposed} testId="funnel-exposed" />
+        <Arm title="Control group" a={f.control} testId="funnel-control" />
+        <div className="compare-arm compare-all">
+          <h4 className="compare-title">All conversions</h4>
+          <p className="compare-big">{formatCount(f.allConversions)}</p>
+          <p className="muted">
+            Revenue {formatMoney(f.allRevenue)}, attributed or not, on the selected sites.
+          </p>
+        </div>
+      </div>
+    </div>
+  );
+}

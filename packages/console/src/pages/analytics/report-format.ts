@@ -1,0 +1,43 @@
+/** How the analytics page writes rates, money, counts and durations. */
+
+const count = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+const money = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+export const formatCount = (n: number) => count.format(n);
+export const formatMoney = (n: number) => money.format(n);
+
+/** 0.1234 → "12.3 %"; signed for lifts. */
+export function formatPercent(v: number | null | undefined, signed = false, digits = 1): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  const text = `${(v * 100).toFixed(digits)} %`;
+  return signed && v > 0 ? `+${text}` : text;
+}
+
+/** Seconds as "45 s", "3 min 20 s", "1 h 5 min"; a dash when unknown. */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return s % 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s / 60} min`;
+  const m = Math.round(s / 60);
+  return m % 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${m / 60} h`;
+}
+
+/** A p-value as people read it: "< 0.001", "0.037". */
+export function formatP(p: number | null | undefined): string {
+  if (p === null || p === undefined || !Number.isFinite(p)) return '—';
+  return p < 0.001 ? '< 0.001' : p.toFixed(3);
+}
+
+/** YYYY-MM-DD of a local date. */
+export function isoDay(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** The local day `days` before today, as YYYY-MM-DD. */
+export function daysAgo(days: number, now = new Date()): string {
+  const d = new Date(now);
+  d.setDate(d.getDate() - days);
+  return isoDay(d);
+}

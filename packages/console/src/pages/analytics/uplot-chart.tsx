@@ -1,0 +1,50 @@
+/** A uPlot chart as a React component: built once per options, fed new data in place, sized to its box. */
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+interface UPlotChartProps {
+  /** Everything but width and height, which follow the container. */
+  options: Omit<uPlot.Options, 'width' | 'height'>;
+  data: uPlot.AlignedData;
+  height: number;
+  /** What the chart shows, for screen readers (the table beside it carries the numbers). */
+  label: string;
+  testId?: string;
+}
+
+export function UPlotChart({ options, data, height, label, testId }: UPlotChartProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const chart = useRef<uPlot | null>(null);
+  const latest = useRef(data);
+  latest.current = data;
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const plot = new uPlot({ ...options, width: Math.max(200, el.clientWidth), height }, latest.current, el);
+    chart.current = plot;
+    const observer = new ResizeObserver(() => plot.setSize({ width: Math.max(200, el.clientWidth), height }));
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+      plot.destroy();
+      chart.current = null;
+    };
+  }, [options, height]);
+
+  useEffect(() => {
+    chart.current?.setData(data);
+  }, [data]);
+
+  return <div ref={box} className="chart" role="img" aria-label={label} data-testid={testId} />;
+}
+
+/** Reads a CSS custom property of the stylesheet (chart colours follow the theme). */
+export function cssColor(name: string, fallback: string): string {
+  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  return v || fallback;
+}
+
+/** Bars for categorical charts (funnel stages, agents). */
+export const barPaths = uPlot.paths.bars?.({ size: [0.6, 64], align: 0 });

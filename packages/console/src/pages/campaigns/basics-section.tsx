@@ -1,0 +1,145 @@
+/** Basics: name, status, priority and the goal conversions are attributed to. */
+import type { CampaignStatus } from '../../api/types.ts';
+import { Field } from '../../components/field.tsx';
+import type { CampaignForm, FormErrors } from './campaign-form.ts';
+import { STATUS_HINTS, STATUS_LABELS } from './campaign-text.ts';
+import { FormSection } from './form-section.tsx';
+
+interface SectionProps {
+  form: CampaignForm;
+  errors: FormErrors;
+  set: (patch: Partial<CampaignForm>) => void;
+}
+
+const STATUSES: CampaignStatus[] = ['active', 'paused', 'draft'];
+
+export function BasicsSection({ form, errors, set }: SectionProps) {
+  return (
+    <FormSection
+      id="basics"
+      title="Basics"
+      description="What the campaign is called, whether it runs, and what it is for."
+    >
+      <div className="form">
+        <Field label="Name" error={errors.name} hint="Only your team sees it, e.g. “Checkout hesitation”.">
+          {(props) => (
+            <input
+              {...props}
+              className="input"
+              name="name"
+              autoComplete="off"
+              maxLength={120}
+              value={form.name}
+              onChange={(event) => set({ name: event.target.value })}
+            />
+          )}
+        </Field>
+
+        <fieldset className="fieldset">
+          <legend className="field-label">Status</legend>
+          <div className="segmented" data-testid="status-choice">
+            {STATUSES.map((status) => (
+              <label key={status} className="segmented-option">
+                <input
+                  type="radio"
+                  name="status"
+                  value={status}
+                  checked={form.status === status}
+                  onChange={() => set({ status })}
+                />
+                <span>{STATUS_LABELS[status]}</span>
+              </label>
+            ))}
+          </div>
+          <p className="field-hint">{STATUS_HINTS[form.status]}</p>
+        </fieldset>
+
+        <div className="form-row">
+          <Field
+            label="Priority"
+            error={errors.priority}
+            hint="When several campaigns fit a visitor, the highest priority wins."
+          >
+            {(props) => (
+              <input
+                {...props}
+                className="input"
+                name="priority"
+                inputMode="numeric"
+                value={form.priority}
+                onChange={(event) => set({ priority: event.target.value })}
+              />
+            )}
+          </Field>
+          <Field
+            label="Attribution window (days)"
+            error={errors.attributionWindowDays}
+            hint="A goal reached this many days after an exposure still counts for the campaign."
+          >
+            {(props) => (
+              <input
+                {...props}
+                className="input"
+                name="attributionWindowDays"
+                inputMode="numeric"
+                value={form.attributionWindowDays}
+                onChange={(event) => set({ attributionWindowDays: event.target.value })}
+              />
+            )}
+          </Field>
+        </div>
+
+        <fieldset className="fieldset">
+          <legend className="field-label">Goal</legend>
+          <div className="choice-row">
+            <label className="check">
+              <input
+                type="radio"
+                name="goal"
+                value="purchase"
+                checked={form.goalType === 'purchase'}
+                onChange={() => set({ goalType: 'purchase' })}
+              />
+              <span>A purchase</span>
+            </label>
+            <label className="check">
+              <input
+                type="radio"
+                name="goal"
+                value="event"
+                checked={form.goalType === 'event'}
+                onChange={() => set({ goalType: 'event' })}
+              />
+              <span>A named event</span>
+            </label>
+          </div>
+          <p className="field-hint">Conversions and lift are measured against this goal.</p>
+        </fieldset>
+        {form.goalType === 'event' && (
+          <Field
+            label="Event name"
+            error={errors.goalEvent}
+            hint={
+              <>
+                The name your site sends with <code>beckon.push(['event', name])</code>, e.g.
+                newsletter_signup.
+              </>
+            }
+          >
+            {(props) => (
+              <input
+                {...props}
+                className="input mono"
+                name="goalEvent"
+                autoComplete="off"
+                maxLength={64}
+                value={form.goalEvent}
+                onChange={(event) => set({ goalEvent: event.target.value })}
+              />
+            )}
+          </Field>
+        )}
+      </div>
+    </FormSection>
+  );
+}

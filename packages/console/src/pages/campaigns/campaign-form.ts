@@ -1,0 +1,304 @@
+/** The campaign editor's form state: what the inputs hold, and its conversion to and from the API's campaign. */
+import type {
+  AfterDecline,
+  CampaignInput,
+  CampaignRecord,
+  CampaignStatus,
+  Engagement,
+  Schedule,
+} from '../../api/types.ts';
+import { fromCondition, type GroupNode } from './condition-model.ts';
+
+export type EngagementType = Engagement['type'];
+export type OfflineChoice = 'offline_message' | 'none';
+
+export interface CampaignForm {
+  name: string;
+  status: CampaignStatus;
+  priority: string;
+  goalType: 'purchase' | 'event';
+  goalEvent: string;
+  attributionWindowDays: string;
+  targeting: GroupNode;
+  scheduled: boolean;
+  timeZone: string;
+  days: number[];
+  allDay: boolean;
+  /** "HH:MM" */
+  start: string;
+  end: string;
+  perSession: string;
+  perVisitorPerDay: string;
+  afterDecline: AfterDecline;
+  engagementType: EngagementType;
+  skillId: string;
+  message: string;
+  style: 'toaster' | 'overlay';
+  offline: OfflineChoice;
+  buttonLabel: string;
+  title: string;
+  text: string;
+  imageUrl: string;
+  ctaLabel: string;
+  ctaUrl: string;
+  /** Whole percent, 0 to 90. */
+  controlPercent: string;
+  /** Target only the score bands whose measured lift is positive. */
+  positiveLiftOnly: boolean;
+}
+
+/** Field keys of the form that can carry an error message. */
+export type FormField =
+  | 'name'
+  | 'priority'
+  | 'goalEvent'
+  | 'attributionWindowDays'
+  | 'timeZone'
+  | 'days'
+  | 'hours'
+  | 'perSession'
+  | 'perVisitorPerDay'
+  | 'skillId'
+  | 'message'
+  | 'buttonLabel'
+  | 'title'
+  | 'text'
+  | 'imageUrl'
+  | 'ctaLabel'
+  | 'ctaUrl'
+  | 'controlPercent';
+
+export type FormErrors = Partial<Record<FormField, string>>;
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const toClock = (minute: number) => `${pad(Math.floor((minute % 1440) / 60))}:${pad(minute % 60)}`;
+const fromClock = (clock: string): number | null => {
+  const match = /^(\d{2}):(\d{2})$/.exec(clock);
+  if (!match) return null;
+  const minutes = Number(match[1]) * 60 + Number(match[2]);
+  return minutes < 1440 ? minutes : null;
+};
+
+export function emptyForm(timeZone: string, skillId: string): CampaignForm {
+  return {
+    name: '',
+    status: 'draft',
+    priority: '0',
+    goalType: 'purchase',
+    goalEvent: '',
+    attributionWindowDays: '7',
+    targeting: fromCondition(undefined),
+    scheduled: false,
+    timeZone,
+    days: [1, 2, 3, 4, 5],
+    allDay: false,
+    start: '09:00',
+    end: '17:00',
+    perSession: '1',
+    perVisitorPerDay: '',
+    afterDecline: 'next_session',
+    engagementType: 'chat_invitation',
+    skillId,
+    message: 'Hi! Can we help you with anything?',
+    style: 'toaster',
+    offline: 'offline_message',
+    buttonLabel: 'Chat with us',
+    title: '',
+    text: '',
+    imageUrl: '',
+    ctaLabel: '',
+    ctaUrl: '',
+    controlPercent: '10',
+    positiveLiftOnly: false,
+  };
+}
+
+export function formFromCampaign(
+  c: CampaignRecord,
+  fallbackZone: string,
+  fallbackSkill: string,
+): CampaignForm {
+  const form = emptyForm(c.schedule?.timeZone ?? fallbackZone, fallbackSkill);
+  const e = c.engagement;
+  const s = c.schedule;
+  return {
+    ...form,
+    name: c.name,
+    status: c.status,
+    priority: String(c.priority ?? 0),
+    goalType: c.goal.type,
+    goalEvent: c.goal.type === 'event' ? c.goal.name : '',
+    attributionWindowDays: String(c.attributionWindowDays ?? 7),
+    targeting: fromCondition(c.targeting),
+    scheduled: Boolean(s),
+    days: s ? [...s.days] : form.days,
+    allDay: s ? s.startMinute === 0 && s.endMinute === 1440 : false,
+    start: s ? toClock(s.startMinute) : form.start,
+    end: s ? toClock(s.endMinute) : form.end,
+    perSession: c.frequency?.perSession !== undefined ? String(c.frequency.perSession) : '',
+    perVisitorPerDay: c.frequency?.perVisitorPerDay !== undefined ? String(c.frequency.perVisitorPerDay) : '',
+    afterDecline: c.frequency?.afterDecline ?? 'next_session',
+    engagementType: e.type,
+    skillId: e.type === 'content' ? fallbackSkill : e.skillId,
+    message: e.type === 'chat_invitation' ? e.message : form.message,
+    style: e.type === 'chat_invitation' ? e.style : form.style,
+    offline: e.type === 'content' ? form.offline : (e.offline ?? 'none'),
+    buttonLabel: e.type === 'chat_button' ? e.label : form.buttonLabel,
+    title: e.type === 'content' ? e.title : '',
+    text: e.type === 'content' ? e.text : '',
+    imageUrl: e.type === 'content' ? (e.imageUrl ?? '') : '',
+    ctaLabel: e.type === 'content' ? e.ctaLabel : '',
+    ctaUrl: e.type === 'content' ? e.ctaUrl : '',
+    controlPercent: String(Math.round((c.controlShare ?? 0) * 1000) / 10),
+    positiveLiftOnly: c.scoreBands === 'positive_lift',
+  };
+}
+
+const whole = (text: string, min: number, max: number): number | null => {
+  const t = text.trim();
+  if (!/^-?\d+$/.test(t)) return null;
+  const n = Number(t);
+  return n >= min && n <= max ? n : null;
+};
+const isWebUrl = (text: string) => /^https?:\/\/[^\s<>"]+$/i.test(text.trim()) && text.trim().length <= 2048;
+
+/** Checks the parts of the form outside the rule builder; the rule builder checks its own rows. */
+export function formErrors(f: CampaignForm): FormErrors {
+  const errors: FormErrors = {};
+  if (!f.name.trim()) errors.name = 'Give the campaign a name.';
+  else if (f.name.trim().length > 120) errors.name = 'Keep the name under 120 characters.';
+  if (whole(f.priority, -1000, 1000) === null) errors.priority = 'Enter a whole number from -1000 to 1000.';
+  if (f.goalType === 'event' && !/^.{1,64}$/.test(f.goalEvent.trim())) {
+    errors.goalEvent = 'Enter the event name your site sends (up to 64 characters).';
+  }
+  if (whole(f.attributionWindowDays, 1, 31) === null) {
+    errors.attributionWindowDays = 'Enter a whole number of days from 1 to 31.';
+  }
+  if (f.scheduled) {
+    if (f.days.length === 0) errors.days = 'Pick at least one day.';
+    if (!f.allDay) {
+      const start = fromClock(f.start);
+      const end = fromClock(f.end);
+      if (start === null || end === null) errors.hours = 'Enter both times.';
+      else if (start === end)
+        errors.hours = 'Start and end must differ; tick “All day” to run around the clock.';
+    }
+    if (!f.timeZone) errors.timeZone = 'Choose a time zone.';
+  }
+  const cap = (text: string) => text.trim() !== '' && whole(text, 1, 1000) === null;
+  if (cap(f.perSession)) errors.perSession = 'Enter a whole number from 1 to 1000, or leave it empty.';
+  if (cap(f.perVisitorPerDay))
+    errors.perVisitorPerDay = 'Enter a whole number from 1 to 1000, or leave it empty.';
+  if (f.engagementType === 'chat_invitation' || f.engagementType === 'chat_button') {
+    if (!f.skillId) errors.skillId = 'Choose the skill whose agents answer these chats.';
+  }
+  if (f.engagementType === 'chat_invitation') {
+    if (!f.message.trim()) errors.message = 'Write the invitation visitors will read.';
+    else if (f.message.trim().length > 500) errors.message = 'Keep it under 500 characters.';
+  }
+  if (f.engagementType === 'chat_button' && !/^.{1,60}$/.test(f.buttonLabel.trim())) {
+    errors.buttonLabel = 'Enter a label of up to 60 characters.';
+  }
+  if (f.engagementType === 'content') {
+    if (!/^.{1,120}$/.test(f.title.trim())) errors.title = 'Enter a title of up to 120 characters.';
+    if (f.text.trim().length > 1000) errors.text = 'Keep the text under 1000 characters.';
+    if (f.imageUrl.trim() && !isWebUrl(f.imageUrl)) errors.imageUrl = 'Enter an http:// or https:// address.';
+    if (!/^.{1,60}$/.test(f.ctaLabel.trim()))
+      errors.ctaLabel = 'Enter a button label of up to 60 characters.';
+    if (!isWebUrl(f.ctaUrl)) errors.ctaUrl = 'Enter the http:// or https:// page the button opens.';
+  }
+  const share = Number(f.controlPercent);
+  if (f.controlPercent.trim() === '' || !Number.isFinite(share) || share < 0 || share > 90) {
+    errors.controlPercent = 'Enter a share from 0 to 90 %.';
+  }
+  return errors;
+}
+
+/** The API body for a valid form (call `formErrors` first). */
+export function campaignInput(f: CampaignForm, targeting: CampaignInput['targeting']): CampaignInput {
+  const input: CampaignInput = {
+    name: f.name.trim(),
+    status: f.status,
+    goal: f.goalType === 'purchase' ? { type: 'purchase' } : { type: 'event', name: f.goalEvent.trim() },
+    targeting,
+    frequency: {
+      ...(f.perSession.trim() && { perSession: Number(f.perSession) }),
+      ...(f.perVisitorPerDay.trim() && { perVisitorPerDay: Number(f.perVisitorPerDay) }),
+      afterDecline: f.afterDecline,
+    },
+    priority: Number(f.priority),
+    controlShare: Math.round(Number(f.controlPercent) * 10) / 1000,
+    engagement: engagementOf(f),
+    attributionWindowDays: Number(f.attributionWindowDays),
+    scoreBands: f.positiveLiftOnly ? 'positive_lift' : 'all',
+  };
+  if (f.scheduled) input.schedule = scheduleOf(f);
+  return input;
+}
+
+function scheduleOf(f: CampaignForm): Schedule {
+  const start = f.allDay ? 0 : (fromClock(f.start) ?? 0);
+  let end = f.allDay ? 1440 : (fromClock(f.end) ?? 0);
+  // "until 00:00" means until midnight, not an overnight window that starts and ends at once.
+  if (end === 0) end = 1440;
+  return { timeZone: f.timeZone, days: [...f.days].sort(), startMinute: start, endMinute: end };
+}
+
+export function engagementOf(f: CampaignForm): Engagement {
+  switch (f.engagementType) {
+    case 'chat_invitation':
+      return {
+        type: 'chat_invitation',
+        skillId: f.skillId,
+        message: f.message.trim(),
+        style: f.style,
+        offline: f.offline,
+      };
+    case 'chat_button':
+      return { type: 'chat_button', skillId: f.skillId, label: f.buttonLabel.trim(), offline: f.offline };
+    case 'content': {
+      const content: Engagement = {
+        type: 'content',
+        title: f.title.trim(),
+        text: f.text.trim(),
+        ctaLabel: f.ctaLabel.trim(),
+        ctaUrl: f.ctaUrl.trim(),
+      };
+      if (f.imageUrl.trim()) content.imageUrl = f.imageUrl.trim();
+      return content;
+    }
+  }
+}
+
+/** Which form field a server error path (e.g. `/engagement/ctaUrl`) belongs to. */
+export function fieldForPath(path: string): FormField | null {
+  const map: [RegExp, FormField][] = [
+    [/^\/name/, 'name'],
+    [/^\/priority/, 'priority'],
+    [/^\/goal/, 'goalEvent'],
+    [/^\/attributionWindowDays/, 'attributionWindowDays'],
+    [/^\/schedule\/timeZone/, 'timeZone'],
+    [/^\/schedule\/days/, 'days'],
+    [/^\/schedule/, 'hours'],
+    [/^\/frequency\/perSession/, 'perSession'],
+    [/^\/frequency\/perVisitorPerDay/, 'perVisitorPerDay'],
+    [/^\/engagement\/skillId/, 'skillId'],
+    [/^\/engagement\/message/, 'message'],
+    [/^\/engagement\/label/, 'buttonLabel'],
+    [/^\/engagement\/title/, 'title'],
+    [/^\/engagement\/text/, 'text'],
+    [/^\/engagement\/imageUrl/, 'imageUrl'],
+    [/^\/engagement\/ctaLabel/, 'ctaLabel'],
+    [/^\/engagement\/ctaUrl/, 'ctaUrl'],
+    [/^\/controlShare/, 'controlPercent'],
+  ];
+  return map.find(([pattern]) => pattern.test(path))?.[1] ?? null;
+}
+
+/** The faults in a 400's message: the API writes each as `path: message`, joined by "; ". */
+export function faultsIn(message: string): { path: string; message: string }[] {
+  return message.split('; ').flatMap((part) => {
+    const match = /^(\/\S*): (.*)$/s.exec(part.trim());
+    return match ? [{ path: match[1]!, message: match[2]! }] : [];
+  });
+}

@@ -1,0 +1,217 @@
+/** The campaign list: status, goal, engagement, priority, control share and schedule; pause, resume, delete. */
+import { useEffect, useState } from 'react';
+import { deleteCampaign, listCampaigns, setCampaignStatus } from '../../api/campaigns.ts';
+import { errorMessage } from '../../api/http.ts';
+import { listSkills } from '../../api/skills.ts';
+import type { CampaignRecord, CampaignStatus, Skill } from '../../api/types.ts';
+import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
+import { EmptyState } from '../../components/empty-state.tsx';
+import { FormError } from '../../components/form-error.tsx';
+import { CampaignsIcon, PlusIcon } from '../../components/icons.tsx';
+import { LoadError } from '../../components/load-error.tsx';
+import { LoadingState } from '../../components/loading-state.tsx';
+import { PageHeader } from '../../components/page-header.tsx';
+import { useResource } from '../../components/use-resource.ts';
+import { Link } from '../../router/router.tsx';
+import { canManage, useSession } from '../../session/session-context.tsx';
+import { takeCampaignNotice } from './campaign-notice.ts';
+import { engagementText, goalText, percentText, STATUS_LABELS, scheduleText } from './campaign-text.ts';
+
+interface Loaded {
+  campaigns: CampaignRecord[];
+  skills: Skill[];
+}
+
+const loadAll = async (): Promise<Loaded> => {
+  const [campaigns, skills] = await Promise.all([listCampaigns(), listSkills().catch(() => [] as Skill[])]);
+  return { campaigns, skills };
+};
+
+const NEXT_STATUS: Record<CampaignStatus, { status: CampaignStatus; label: string }> = {
+  active: { status: 'paused', label: 'Pause' },
+  paused: { status: 'active', label: 'Resume' },
+  draft: { status: 'active', label: 'Activate' },
+};
+
+export function CampaignList() {
+  const { user } = useSession();
+  const manager = canManage(user.role);
+  const loaded = useResource(loadAll);
+  const [notice] = useState(takeCampaignNotice);
+  const [busyId, setBusyId] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState<CampaignRecord | null>(null);
+  const [highlight, setHighlight] = useState<string | null>(notice?.id ?? null);
+
+  useEffect(() => {
+    if (!highlight) return;
+    const timer = window.setTimeout(() => setHighlight(null), 2400);
+    return () => window.clearTimeout(timer);
+  }, [highlight]);
+
+  async function toggle(campaign: CampaignRecord) {
+    const next = NEXT_STATUS[campaign.status];
+    setBusyId(campaign.id);
+    setActionError(null);
+    try {
+      const saved = await setCampaignStatus(campaign.id, next.status);
+      loaded.update((data) => ({
+        ...data,
+        campaigns: data.campaigns.map((item) => (item.id === saved.id ? { ...item, ...saved } : item)),
+      }));
+    } catch (caught) {
+      setActionError(`Could not ${next.label.toLowerCase()} “${campaign.name}”: ${errorMessage(caught)}`);
+    } finally {
+      setBusyId(null);
+    }
+  }
+
+  const newButton = manager && (
+    <Link to="/campaigns/new" className="button button-primary">
+      <PlusIcon />
+      New campaign
+    </Link>
+  );
+  const campaigns = loaded.data?.campaigns;
+
+  return (
+    <>
+      <PageHeader
+        title="Campaigns"
+        description="Decide who to engage, when, and with what: a chat invitation, a chat button or an offer. Each campaign holds back a control group so its lift is measured."
+        actions={campaigns && campaigns.length > 0 ? newButton : null}
+      />
+      {notice && (
+        <div className="alert alert-success" role="status" data-testid="campaign-notice">
+          {notice.text}
+        </div>
+      )}
+      <FormError message={actionError} />
+      {loaded.loading && !loaded.data ? (
+        <LoadingState label="Loading campaigns…" />
+      ) : loaded.error ? (
+        <LoadError error={loaded.error} onRetry={loaded.reload} />
+      ) : campaigns && campaigns.length === 0 ? (
+        <EmptyState
+          icon={<CampaignsIcon />}
+          title="No campaigns yet"
+          testId="campaigns-empty"
+          actions={newButton}
+        >
+          <p>
+            A campaign has a goal (such as a purchase), a rule over what a visitor is doing right now — pages
+            seen, time on a page, cart value, where they came from — and an engagement to show them: a chat
+            invitation, a chat button or an offer.
+          </p>
+          <p className="muted">
+            {manager
+              ? 'Start with one: for example, invite visitors who linger on checkout with a full cart.'
+              : 'Owners and admins create campaigns; they will be listed here.'}
+          </p>
+        </EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table className="table campaign-table" data-testid="campaign-table">
+            <thead>
+              <tr>
+                <th scope="col">Campaign and goal</th>
+                <th scope="col">Status</th>
+                <th scope="col">Engagement</th>
+                <th scope="col" className="cell-number">
+                  Priority
+                </th>
+                <th scope="col" className="cell-number">
+                  Control
+                </th>
+                <th scope="col">Schedule</th>
+                {manager && (
+                  <th scope="col" className="cell-actions">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                )}
+              </tr>
+            </thead>
+            <tbody>
+              {campaigns?.map((campaign) => (
+                <tr
+                  key={campaign.id}
+                  data-testid="campaign-row"
+                  data-campaign-id={campaign.id}
+                  className={campaign.id === highlight ? 'row-highlight' : undefined}
+                >
+                  <th scope="row" className="cell-strong">
+                    <span className="campaign-cell">
+                      <Link to={`/campaigns/${encodeURIComponent(campaign.id)}`} className="row-link">
+                        {campaign.name}
+                      </Link>
+                      <span className="campaign-goal" data-testid="campaign-goal">
+                        Goal: {goalText(campaign.goal)}
+                      </span>
+                    </span>
+                  </th>
+                  <td data-label="Status">
+                    <span className={`badge badge-${campaign.status}`} data-testid="campaign-status">
+                      {STATUS_LABELS[campaign.status]}
+                    </span>
+                  </td>
+                  <td data-label="Engagement">{engagementText(campaign.engagement, loaded.data?.skills)}</td>
+                  <td data-label="Priority" className="cell-number">
+                    {campaign.priority}
+                  </td>
+                  <td data-label="Control" className="cell-number">
+                    {percentText(campaign.controlShare)}
+                  </td>
+                  <td data-label="Schedule" className="cell-schedule">
+                    {scheduleText(campaign.schedule)}
+                  </td>
+                  {manager && (
+                    <td className="cell-actions">
+                      <button
+                        type="button"
+                        className="button button-small"
+                        disabled={busyId === campaign.id}
+                        onClick={() => toggle(campaign)}
+                        aria-label={`${NEXT_STATUS[campaign.status].label} ${campaign.name}`}
+                      >
+                        {NEXT_STATUS[campaign.status].label}
+                      </button>
+                      <button
+                        type="button"
+                        className="button button-small button-danger-quiet"
+                        onClick={() => setDeleting(campaign)}
+                        aria-label={`Delete ${campaign.name}`}
+                      >
+                        Delete
+                      </button>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {deleting && (
+        <ConfirmDialog
+          title={`Delete ${deleting.name}?`}
+          confirmLabel="Delete campaign"
+          onClose={() => setDeleting(null)}
+          onConfirm={async () => {
+            await deleteCampaign(deleting.id);
+            const id = deleting.id;
+            loaded.update((data) => ({
+              ...data,
+              campaigns: data.campaigns.filter((item) => item.id !== id),
+            }));
+          }}
+        >
+          <p>
+            It stops at once and leaves this list. Exposures and conversions it already recorded stay in
+            reports.
+          </p>
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}

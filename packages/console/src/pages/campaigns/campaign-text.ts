@@ -1,0 +1,71 @@
+/** How campaigns are described in words: status, goal, engagement and schedule summaries. */
+import type { CampaignGoal, CampaignStatus, Engagement, Schedule, Skill } from '../../api/types.ts';
+
+export const STATUS_LABELS: Record<CampaignStatus, string> = {
+  active: 'Active',
+  paused: 'Paused',
+  draft: 'Draft',
+};
+
+export const STATUS_HINTS: Record<CampaignStatus, string> = {
+  active: 'Runs now: qualifying visitors are engaged (or held back as control).',
+  paused: 'Stopped for now; its results are kept and it can be resumed at any time.',
+  draft: 'Not running yet. Save it as a draft while you work on it.',
+};
+
+export const ENGAGEMENT_LABELS: Record<Engagement['type'], string> = {
+  chat_invitation: 'Chat invitation',
+  chat_button: 'Chat button',
+  content: 'Content offer',
+};
+
+export function goalText(goal: CampaignGoal): string {
+  return goal.type === 'purchase' ? 'Purchase' : `Event “${goal.name}”`;
+}
+
+export function engagementText(engagement: Engagement, skills: Skill[] | undefined): string {
+  const label = ENGAGEMENT_LABELS[engagement.type];
+  if (engagement.type === 'content') return label;
+  const skill = skills?.find((item) => item.id === engagement.skillId);
+  return skill ? `${label} · ${skill.name}` : label;
+}
+
+/** 0 = Sunday … 6 = Saturday, as the API stores them. */
+export const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+/** The order days are shown in: Monday first. */
+export const WEEK = [1, 2, 3, 4, 5, 6, 0] as const;
+
+const clock = (minute: number) =>
+  `${String(Math.floor((minute % 1440) / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+
+/** "Mon–Fri", "Sat, Sun", "Every day". */
+export function daysText(days: readonly number[]): string {
+  const set = new Set(days);
+  if (set.size === 7) return 'Every day';
+  const ordered = WEEK.filter((day) => set.has(day));
+  // Collapse runs of consecutive days (in Monday-first order) into ranges.
+  const parts: string[] = [];
+  let i = 0;
+  while (i < ordered.length) {
+    let j = i;
+    while (j + 1 < ordered.length && WEEK.indexOf(ordered[j + 1]!) === WEEK.indexOf(ordered[j]!) + 1) j++;
+    const first = DAY_NAMES[ordered[i]!];
+    const last = DAY_NAMES[ordered[j]!];
+    parts.push(j - i >= 2 ? `${first}–${last}` : j > i ? `${first}, ${last}` : first);
+    i = j + 1;
+  }
+  return parts.join(', ');
+}
+
+/** "Always", or "Mon–Fri 09:00–17:00 (Europe/Paris)". */
+export function scheduleText(schedule: Schedule | undefined): string {
+  if (!schedule) return 'Always';
+  const allDay = schedule.startMinute === 0 && schedule.endMinute === 1440;
+  const hours = allDay ? 'all day' : `${clock(schedule.startMinute)}–${clock(schedule.endMinute)}`;
+  return `${daysText(schedule.days)} ${hours} (${schedule.timeZone.replaceAll('_', ' ')})`;
+}
+
+/** "10 %" from a 0–0.9 share. */
+export function percentText(share: number): string {
+  return `${Math.round(share * 1000) / 10} %`;
+}

@@ -1,0 +1,110 @@
+/** Checks a rule's rows before saving, in words a person can act on (the server checks again, by path). */
+import {
+  type EditNode,
+  type GroupNode,
+  type LeafNode,
+  scalarKind,
+  splitList,
+  UNIT_SECONDS,
+} from './condition-model.ts';
+import { fieldTemplate, KEY_PATTERN } from './field-catalog.ts';
+
+const MAX_WITHIN_SECONDS = 31_536_000;
+const MAX_PATTERN_LENGTH = 512;
+const MAX_IN_VALUES = 100;
+const MAX_STRING = 256;
+
+export interface LeafProblem {
+  /** Which control is at fault: the field (or its key), the operator, or the value. */
+  part: 'field' | 'key' | 'op' | 'value';
+  message: string;
+}
+
+/** What is wrong with a row, in words a person can act on; null when it is fine. */
+export function leafProblem(leaf: LeafNode): LeafProblem | null {
+  const field = fieldTemplate(leaf.template);
+  if (!field) return { part: 'value', message: 'Choose a field.' };
+  if (field.keyLabel && !KEY_PATTERN.test(leaf.key.trim())) {
+    return {
+      part: 'key',
+      message: `Enter the ${field.keyLabel.toLowerCase()} (letters, digits, spaces and _ . : $ -).`,
+    };
+  }
+  const text = leaf.text.trim();
+  const number = Number(text);
+  const isNumber = text !== '' && Number.isFinite(number);
+  const kind = scalarKind(field.kind === 'list' ? 'string' : field.kind);
+  switch (leaf.op) {
+    case 'changed':
+      return null;
+    case 'decreased':
+    case 'increased':
+      return text === '' || (isNumber && number >= 0)
+        ? null
+        : {
+            part: 'value',
+            message: 'Enter the smallest change as a number of 0 or more, or leave it empty.',
+          };
+    case 'within': {
+      const seconds = number * UNIT_SECONDS[leaf.unit];
+      return isNumber && seconds > 0 && seconds <= MAX_WITHIN_SECONDS
+        ? null
+        : { part: 'value', message: 'Enter a time above 0 and at most one year.' };
+    }
+    case 'gte':
+    case 'lte':
+      return isNumber ? null : { part: 'value', message: 'Enter a number.' };
+    case 'top_percent':
+      return isNumber && number > 0 && number <= 100
+        ? null
+        : { part: 'value', message: 'Enter a percentage above 0 and at most 100.' };
+    case 'matches': {
+      if (text === '' || text.length > MAX_PATTERN_LENGTH) {
+        return { part: 'value', message: leaf.regex ? 'Enter a regular expression.' : 'Enter a pattern.' };
+      }
+      if (!leaf.regex) return null;
+      try {
+        new RegExp(text, leaf.regexFlags);
+        return null;
+      } catch {
+        return { part: 'value', message: 'This is not a valid regular expression.' };
+      }
+    }
+    case 'in': {
+      const items = splitList(leaf.text);
+      if (items.length === 0 || items.length > MAX_IN_VALUES) {
+        return { part: 'value', message: `Enter 1 to ${MAX_IN_VALUES} values, separated by commas.` };
+      }
+      if (kind === 'number' && items.some((item) => !Number.isFinite(Number(item)))) {
+        return { part: 'value', message: 'Every value must be a number.' };
+      }
+      return items.some((item) => item.length > MAX_STRING)
+        ? { part: 'value', message: `Keep each value under ${MAX_STRING} characters.` }
+        : null;
+    }
+    case 'contains':
+      return text === '' ? { part: 'value', message: 'Enter some text.' } : null;
+    default:
+      if (kind === 'number') return isNumber ? null : { part: 'value', message: 'Enter a number.' };
+      if (kind === 'string' && text.length > MAX_STRING) {
+        return { part: 'value', message: `Keep it under ${MAX_STRING} characters.` };
+      }
+      return kind === 'string' && text === '' && !field.strictChoices
+        ? { part: 'value', message: 'Enter a value.' }
+        : null;
+  }
+}
+
+/** Every row's problem, by node id. */
+export function treeProblems(root: GroupNode): Map<string, LeafProblem> {
+  const out = new Map<string, LeafProblem>();
+  const visit = (node: EditNode) => {
+    if (node.kind === 'group') node.children.forEach(visit);
+    else {
+      const problem = leafProblem(node);
+      if (problem) out.set(node.id, problem);
+    }
+  };
+  visit(root);
+  return out;
+}

@@ -1,0 +1,272 @@
+/** One targeting test: field · operator · value, with its problem shown right under it. */
+import { useEffect, useId, useRef } from 'react';
+import type { ConditionOp } from '../../api/types.ts';
+import { CloseIcon } from '../../components/icons.tsx';
+import type { LeafProblem } from './condition-checks.ts';
+import { type LeafNode, type WithinUnit, withField, withOp } from './condition-model.ts';
+import { FIELD_GROUPS, type FieldTemplate, fieldTemplate, opLabel, opsFor } from './field-catalog.ts';
+
+interface ConditionRowProps {
+  leaf: LeafNode;
+  /** 1-based position in the whole rule, for labels a screen reader can tell apart. */
+  number: number;
+  problem: LeafProblem | undefined;
+  focus: boolean;
+  onFocused: () => void;
+  onChange: (leaf: LeafNode) => void;
+  onRemove: () => void;
+}
+
+export function ConditionRow({
+  leaf,
+  number,
+  problem,
+  focus,
+  onFocused,
+  onChange,
+  onRemove,
+}: ConditionRowProps) {
+  const fieldRef = useRef<HTMLSelectElement>(null);
+  const errorId = useId();
+  const field = fieldTemplate(leaf.template)!;
+  const describedBy = problem ? errorId : undefined;
+  const keyInvalid = problem?.part === 'key' || (problem?.part === 'field' && Boolean(field.keyLabel));
+
+  useEffect(() => {
+    if (!focus) return;
+    fieldRef.current?.focus();
+    onFocused();
+  }, [focus, onFocused]);
+
+  return (
+    <div
+      className={problem ? 'cond-row cond-row-invalid' : 'cond-row'}
+      data-testid="condition-row"
+      data-field={leaf.template}
+    >
+      <div className="cond-controls">
+        <select
+          ref={fieldRef}
+          className="input select cond-field"
+          aria-label={`Condition ${number} field`}
+          aria-invalid={problem?.part === 'field' && !field.keyLabel ? true : undefined}
+          aria-describedby={problem?.part === 'field' && !field.keyLabel ? describedBy : undefined}
+          value={leaf.template}
+          onChange={(event) => onChange(withField(leaf, event.target.value))}
+        >
+          {FIELD_GROUPS.map((group) => (
+            <optgroup key={group.label} label={group.label}>
+              {group.fields.map((item) => (
+                <option key={item.template} value={item.template}>
+                  {item.label}
+                </option>
+              ))}
+            </optgroup>
+          ))}
+        </select>
+        {field.keyLabel && (
+          <input
+            className="input cond-key"
+            aria-label={`Condition ${number} ${field.keyLabel.toLowerCase()}`}
+            aria-invalid={keyInvalid ? true : undefined}
+            aria-describedby={keyInvalid ? describedBy : undefined}
+            placeholder={field.keyPlaceholder}
+            value={leaf.key}
+            maxLength={64}
+            onChange={(event) => onChange({ ...leaf, key: event.target.value })}
+          />
+        )}
+        <select
+          className="input select cond-op"
+          aria-label={`Condition ${number} operator`}
+          aria-invalid={problem?.part === 'op' ? true : undefined}
+          aria-describedby={problem?.part === 'op' ? describedBy : undefined}
+          value={leaf.op}
+          onChange={(event) => onChange(withOp(leaf, event.target.value as ConditionOp))}
+        >
+          {opsFor(field).map((op) => (
+            <option key={op} value={op}>
+              {opLabel(op, field.kind)}
+            </option>
+          ))}
+        </select>
+        <ValueInput
+          leaf={leaf}
+          field={field}
+          number={number}
+          invalid={problem?.part === 'value'}
+          describedBy={problem?.part === 'value' ? describedBy : undefined}
+          onChange={onChange}
+        />
+        <button
+          type="button"
+          className="icon-button cond-remove"
+          aria-label={`Remove condition ${number}`}
+          onClick={onRemove}
+        >
+          <CloseIcon />
+        </button>
+      </div>
+      {problem && (
+        <p className="field-error cond-error" id={errorId} data-testid="condition-error">
+          {problem.message}
+        </p>
+      )}
+    </div>
+  );
+}
+
+interface ValueInputProps {
+  leaf: LeafNode;
+  field: FieldTemplate;
+  number: number;
+  invalid: boolean;
+  describedBy: string | undefined;
+  onChange: (leaf: LeafNode) => void;
+}
+
+const UNITS: { value: WithinUnit; label: string }[] = [
+  { value: 'seconds', label: 'seconds' },
+  { value: 'minutes', label: 'minutes' },
+  { value: 'hours', label: 'hours' },
+  { value: 'days', label: 'days' },
+];
+
+function ValueInput({ leaf, field, number, invalid, describedBy, onChange }: ValueInputProps) {
+  const listId = useId();
+  const label = `Condition ${number} value`;
+  const common = {
+    'aria-label': label,
+    'aria-invalid': invalid ? true : undefined,
+    'aria-describedby': describedBy,
+  } as const;
+  const setText = (text: string) => onChange({ ...leaf, text });
+  const { op, kind } = { op: leaf.op, kind: field.kind };
+
+  if (op === 'changed') return <span className="cond-novalue">(any change)</span>;
+
+  const single = op === 'equals' || op === 'not_equals';
+  if (single && kind === 'boolean') {
+    return (
+      <select
+        {...common}
+        className="input select cond-value"
+        value={leaf.text}
+        onChange={(e) => setText(e.target.value)}
+      >
+        <option value="true">Yes</option>
+        <option value="false">No</option>
+      </select>
+    );
+  }
+  if (single && field.strictChoices && field.choices) {
+    return (
+      <select
+        {...common}
+        className="input select cond-value"
+        value={leaf.text}
+        onChange={(e) => setText(e.target.value)}
+      >
+        {field.choices.map((choice) => (
+          <option key={choice} value={choice}>
+            {choice}
+          </option>
+        ))}
+      </select>
+    );
+  }
+
+  if (op === 'within') {
+    return (
+      <span className="cond-value cond-value-split">
+        <input
+          {...common}
+          className="input cond-number"
+          inputMode="decimal"
+          placeholder="10"
+          value={leaf.text}
+          onChange={(e) => setText(e.target.value)}
+        />
+        <select
+          className="input select cond-unit"
+          aria-label={`Condition ${number} unit`}
+          value={leaf.unit}
+          onChange={(e) => onChange({ ...leaf, unit: e.target.value as WithinUnit })}
+        >
+          {UNITS.map((unit) => (
+            <option key={unit.value} value={unit.value}>
+              {unit.label}
+            </option>
+          ))}
+        </select>
+      </span>
+    );
+  }
+
+  if (op === 'matches') {
+    return (
+      <span className="cond-value cond-value-split">
+        <input
+          {...common}
+          className="input mono"
+          placeholder={leaf.regex ? '^/checkout(/|$)' : kind === 'list' ? 'check*' : '/checkout*'}
+          value={leaf.text}
+          onChange={(e) => setText(e.target.value)}
+        />
+        <label className="cond-toggle">
+          <input
+            type="checkbox"
+            checked={leaf.regex}
+            onChange={(e) => onChange({ ...leaf, regex: e.target.checked })}
+          />
+          <span>Regex</span>
+        </label>
+      </span>
+    );
+  }
+
+  const numeric = kind === 'number' || kind === 'time' || kind === 'event';
+  const unit =
+    op === 'decreased' || op === 'increased'
+      ? 'by at least'
+      : op === 'top_percent'
+        ? '% of the site’s visitors'
+        : kind === 'event'
+          ? 'times this visit'
+          : op === 'in'
+            ? undefined
+            : field.unit;
+  const placeholder =
+    op === 'in'
+      ? numeric
+        ? '1, 2, 3'
+        : 'first, second'
+      : op === 'decreased' || op === 'increased'
+        ? 'any amount'
+        : numeric
+          ? '0'
+          : '';
+  const prefix = op === 'decreased' || op === 'increased';
+  return (
+    <span className="cond-value cond-value-split">
+      {prefix && <span className="cond-unit-text">by at least</span>}
+      <input
+        {...common}
+        className={numeric && op !== 'in' ? 'input cond-number' : 'input'}
+        inputMode={numeric ? 'decimal' : undefined}
+        placeholder={placeholder}
+        list={field.choices && !field.strictChoices ? listId : undefined}
+        value={leaf.text}
+        onChange={(e) => setText(e.target.value)}
+      />
+      {!prefix && unit && <span className="cond-unit-text">{unit}</span>}
+      {field.choices && !field.strictChoices && (
+        <datalist id={listId}>
+          {field.choices.map((choice) => (
+            <option key={choice} value={choice} />
+          ))}
+        </datalist>
+      )}
+    </span>
+  );
+}

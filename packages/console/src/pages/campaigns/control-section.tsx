@@ -1,0 +1,85 @@
+/** Control group: the share of qualifying visitors held back (shown nothing) so lift can be measured. */
+import { useId } from 'react';
+import type { CampaignForm, FormErrors } from './campaign-form.ts';
+import { FormSection } from './form-section.tsx';
+
+interface SectionProps {
+  form: CampaignForm;
+  errors: FormErrors;
+  set: (patch: Partial<CampaignForm>) => void;
+}
+
+export function ControlSection({ form, errors, set }: SectionProps) {
+  const id = useId();
+  const share = Number(form.controlPercent);
+  const valid = Number.isFinite(share) && share >= 0 && share <= 90;
+  return (
+    <FormSection
+      id="control"
+      title="Control group"
+      description="Qualifying visitors in the control group see nothing; comparing them with the rest shows what the campaign really changes."
+    >
+      <div className="field">
+        <label className="field-label" htmlFor={`${id}-number`}>
+          Control group share
+        </label>
+        <div className="control-share">
+          <input
+            type="range"
+            className="range"
+            min={0}
+            max={90}
+            step={1}
+            value={valid ? share : 0}
+            aria-label="Control group share slider"
+            aria-valuetext={`${valid ? share : 0} percent`}
+            onChange={(event) => set({ controlPercent: event.target.value })}
+          />
+          <span className="control-share-number">
+            <input
+              id={`${id}-number`}
+              className="input"
+              inputMode="decimal"
+              value={form.controlPercent}
+              aria-invalid={errors.controlPercent ? true : undefined}
+              aria-describedby={`${id}-hint${errors.controlPercent ? ` ${id}-error` : ''}`}
+              onChange={(event) => set({ controlPercent: event.target.value })}
+            />
+            <span aria-hidden="true">%</span>
+          </span>
+        </div>
+        <p className="field-hint" id={`${id}-hint`}>
+          {valid && share === 0
+            ? 'No control group: every qualifying visitor is engaged, and lift cannot be measured.'
+            : valid
+              ? `${share} % of qualifying visitors are held back; ${Math.round((100 - share) * 10) / 10} % are engaged. 10–20 % is typical.`
+              : 'From 0 to 90 %.'}
+        </p>
+        {errors.controlPercent && (
+          <p className="field-error" id={`${id}-error`}>
+            {errors.controlPercent}
+          </p>
+        )}
+      </div>
+      <div className="field">
+        <label className="check" htmlFor={`${id}-bands`}>
+          <input
+            id={`${id}-bands`}
+            type="checkbox"
+            checked={form.positiveLiftOnly}
+            disabled={valid && share === 0}
+            aria-describedby={`${id}-bands-hint`}
+            onChange={(event) => set({ positiveLiftOnly: event.target.checked })}
+            data-testid="positive-lift-only"
+          />
+          <span>Only target purchase-score bands where the campaign measurably helps</span>
+        </label>
+        <p className="field-hint" id={`${id}-bands-hint`}>
+          {valid && share === 0
+            ? 'Needs a control group: lift by score band is measured against it.'
+            : 'The campaign report splits lift by score band. With this on, visitors whose score falls in a band where the engaged group did no better than the control group are left alone. Until a band has enough data, everyone is targeted.'}
+        </p>
+      </div>
+    </FormSection>
+  );
+}

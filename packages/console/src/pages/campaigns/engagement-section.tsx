@@ -1,0 +1,235 @@
+/** Engagement: what qualifying visitors are offered, with a live preview of it. */
+import type { Skill } from '../../api/types.ts';
+import { Field } from '../../components/field.tsx';
+import { Link } from '../../router/router.tsx';
+import type { CampaignForm, EngagementType, FormErrors, OfflineChoice } from './campaign-form.ts';
+import { ENGAGEMENT_LABELS } from './campaign-text.ts';
+import { EngagementPreview } from './engagement-preview.tsx';
+import { FormSection } from './form-section.tsx';
+
+interface SectionProps {
+  form: CampaignForm;
+  errors: FormErrors;
+  set: (patch: Partial<CampaignForm>) => void;
+  skills: Skill[];
+}
+
+const TYPES: { type: EngagementType; description: string }[] = [
+  { type: 'chat_invitation', description: 'Proactively invite the visitor to chat with an agent.' },
+  { type: 'chat_button', description: 'Show a chat button they can use when they are ready.' },
+  { type: 'content', description: 'Show an offer card with a call to action.' },
+];
+
+export function EngagementSection({ form, errors, set, skills }: SectionProps) {
+  const chat = form.engagementType !== 'content';
+  return (
+    <FormSection id="engagement" title="Engagement" description="What a qualifying visitor is shown.">
+      <div className="form">
+        <fieldset className="fieldset">
+          <legend className="field-label">Type</legend>
+          <div className="type-cards">
+            {TYPES.map(({ type, description }) => (
+              <label key={type} className="type-card">
+                <input
+                  type="radio"
+                  name="engagementType"
+                  value={type}
+                  checked={form.engagementType === type}
+                  onChange={() => set({ engagementType: type })}
+                />
+                <span className="type-card-text">
+                  <span className="type-card-title">{ENGAGEMENT_LABELS[type]}</span>
+                  <span className="type-card-description">{description}</span>
+                </span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <div className="engagement-layout">
+          <div className="form">
+            {chat && (
+              <Field
+                label="Skill"
+                error={errors.skillId}
+                hint={
+                  skills.length === 0 ? (
+                    <>
+                      No skills yet: create one under <Link to="/settings/skills">Settings › Skills</Link>.
+                    </>
+                  ) : (
+                    'Chats go to agents with this skill, and are offered only while one of them can take it.'
+                  )
+                }
+              >
+                {(props) => (
+                  <select
+                    {...props}
+                    className="input select"
+                    value={form.skillId}
+                    onChange={(event) => set({ skillId: event.target.value })}
+                  >
+                    {!form.skillId && <option value="">Choose a skill</option>}
+                    {form.skillId && !skills.some((skill) => skill.id === form.skillId) && (
+                      <option value={form.skillId}>A deleted skill: choose another</option>
+                    )}
+                    {skills.map((skill) => (
+                      <option key={skill.id} value={skill.id}>
+                        {skill.name}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+            )}
+
+            {form.engagementType === 'chat_invitation' && (
+              <>
+                <Field label="Message" error={errors.message} hint={`${form.message.trim().length} / 500`}>
+                  {(props) => (
+                    <textarea
+                      {...props}
+                      className="input textarea"
+                      rows={3}
+                      maxLength={500}
+                      value={form.message}
+                      onChange={(event) => set({ message: event.target.value })}
+                    />
+                  )}
+                </Field>
+                <fieldset className="fieldset">
+                  <legend className="field-label">Style</legend>
+                  <div className="choice-row">
+                    <label className="check">
+                      <input
+                        type="radio"
+                        name="style"
+                        checked={form.style === 'toaster'}
+                        onChange={() => set({ style: 'toaster' })}
+                      />
+                      <span>Toaster (corner)</span>
+                    </label>
+                    <label className="check">
+                      <input
+                        type="radio"
+                        name="style"
+                        checked={form.style === 'overlay'}
+                        onChange={() => set({ style: 'overlay' })}
+                      />
+                      <span>Overlay (centre)</span>
+                    </label>
+                  </div>
+                </fieldset>
+              </>
+            )}
+
+            {form.engagementType === 'chat_button' && (
+              <Field label="Button label" error={errors.buttonLabel}>
+                {(props) => (
+                  <input
+                    {...props}
+                    className="input"
+                    maxLength={60}
+                    value={form.buttonLabel}
+                    onChange={(event) => set({ buttonLabel: event.target.value })}
+                  />
+                )}
+              </Field>
+            )}
+
+            {chat && (
+              <Field
+                label="When no agent can take a chat"
+                hint="Chats are only offered when the skill has room."
+              >
+                {(props) => (
+                  <select
+                    {...props}
+                    className="input select"
+                    value={form.offline}
+                    onChange={(event) => set({ offline: event.target.value as OfflineChoice })}
+                  >
+                    <option value="offline_message">Offer to leave a message instead</option>
+                    <option value="none">Show nothing</option>
+                  </select>
+                )}
+              </Field>
+            )}
+
+            {form.engagementType === 'content' && <ContentFields form={form} errors={errors} set={set} />}
+          </div>
+          <EngagementPreview form={form} skills={skills} />
+        </div>
+      </div>
+    </FormSection>
+  );
+}
+
+function ContentFields({ form, errors, set }: Omit<SectionProps, 'skills'>) {
+  return (
+    <>
+      <Field label="Title" error={errors.title}>
+        {(props) => (
+          <input
+            {...props}
+            className="input"
+            maxLength={120}
+            value={form.title}
+            onChange={(event) => set({ title: event.target.value })}
+          />
+        )}
+      </Field>
+      <Field label="Text" error={errors.text} hint="Shown as plain text.">
+        {(props) => (
+          <textarea
+            {...props}
+            className="input textarea"
+            rows={3}
+            maxLength={1000}
+            value={form.text}
+            onChange={(event) => set({ text: event.target.value })}
+          />
+        )}
+      </Field>
+      <Field label="Image URL" error={errors.imageUrl} hint="Optional. An https:// address works best.">
+        {(props) => (
+          <input
+            {...props}
+            className="input"
+            type="url"
+            inputMode="url"
+            placeholder="https://"
+            value={form.imageUrl}
+            onChange={(event) => set({ imageUrl: event.target.value })}
+          />
+        )}
+      </Field>
+      <div className="form-row">
+        <Field label="Button label" error={errors.ctaLabel}>
+          {(props) => (
+            <input
+              {...props}
+              className="input"
+              maxLength={60}
+              placeholder="Shop now"
+              value={form.ctaLabel}
+              onChange={(event) => set({ ctaLabel: event.target.value })}
+            />
+          )}
+        </Field>
+        <Field label="Button link" error={errors.ctaUrl}>
+          {(props) => (
+            <input
+              {...props}
+              className="input"
+              type="url"
+              inputMode="url"
+              placeholder="https://"
+              value={form.ctaUrl}
+              onChange={(event) => set({ ctaUrl: event.target.value })}
+            />
+          )}
+        </Field>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,259 @@
+/**
+ * The targeting fields the rule builder offers, mirroring packages/protocol/src/campaign-fields.ts
+ * (whose runtime pulls in the schema compiler, which the console's CSP and budget both forbid).
+ * A template is a field name, or one with a `*` the person fills in (a section or event name).
+ */
+import type { ConditionOp } from '../../api/types.ts';
+
+export type FieldKind = 'string' | 'number' | 'boolean' | 'list' | 'time' | 'event' | 'presence';
+
+export interface FieldTemplate {
+  /** The field name, with `*` where a key (section or event name) goes. */
+  template: string;
+  label: string;
+  group: string;
+  kind: FieldKind;
+  /** Keeps its previous value, so changed / increased / decreased apply. */
+  history: boolean;
+  /** Label and hint of the key input, for templates with a `*`. */
+  keyLabel?: string;
+  keyPlaceholder?: string;
+  /** Known values, offered as a list (device) or as suggestions (channel). */
+  choices?: readonly string[];
+  strictChoices?: boolean;
+  /** What a number measures, shown after the value ("s", "$", "pages"). */
+  unit?: string;
+}
+
+const DEVICES = ['desktop', 'tablet', 'mobile', 'other'] as const;
+const CHANNELS = [
+  'direct',
+  'search',
+  'social',
+  'email',
+  'paid',
+  'affiliate',
+  'referral',
+  'internal',
+  'other',
+] as const;
+
+/** Scalar fields of each engagement attribute, as attributes.ts defines them (arrays left out). */
+const ATTRIBUTES: { type: string; label: string; fields: [string, string, 'string' | 'number'][] }[] = [
+  {
+    type: 'cart',
+    label: 'Cart attribute',
+    fields: [
+      ['total', 'total', 'number'],
+      ['currency', 'currency', 'string'],
+    ],
+  },
+  {
+    type: 'purchase',
+    label: 'Purchase',
+    fields: [
+      ['orderId', 'order id', 'string'],
+      ['total', 'total', 'number'],
+      ['currency', 'currency', 'string'],
+    ],
+  },
+  {
+    type: 'product_view',
+    label: 'Product viewed',
+    fields: [
+      ['sku', 'SKU', 'string'],
+      ['name', 'name', 'string'],
+      ['price', 'price', 'number'],
+      ['category', 'category', 'string'],
+    ],
+  },
+  {
+    type: 'customer',
+    label: 'Customer',
+    fields: [
+      ['type', 'type', 'string'],
+      ['status', 'status', 'string'],
+      ['tier', 'tier', 'string'],
+      ['balance', 'balance', 'number'],
+      ['id', 'id', 'string'],
+    ],
+  },
+  {
+    type: 'marketing',
+    label: 'Marketing attribute',
+    fields: [
+      ['channel', 'channel', 'string'],
+      ['campaign', 'campaign', 'string'],
+      ['affiliate', 'affiliate', 'string'],
+      ['source', 'source', 'string'],
+    ],
+  },
+  {
+    type: 'lead',
+    label: 'Lead',
+    fields: [
+      ['topic', 'topic', 'string'],
+      ['value', 'value', 'number'],
+    ],
+  },
+  {
+    type: 'service',
+    label: 'Service',
+    fields: [
+      ['topic', 'topic', 'string'],
+      ['status', 'status', 'string'],
+    ],
+  },
+  {
+    type: 'error',
+    label: 'Error',
+    fields: [
+      ['code', 'code', 'string'],
+      ['message', 'message', 'string'],
+    ],
+  },
+  { type: 'search', label: 'Search', fields: [['keywords', 'keywords', 'string']] },
+  {
+    type: 'personal',
+    label: 'Personal',
+    fields: [
+      ['name', 'name', 'string'],
+      ['language', 'language', 'string'],
+      ['email', 'e-mail', 'string'],
+    ],
+  },
+];
+
+const fixed = (
+  template: string,
+  label: string,
+  group: string,
+  kind: FieldKind,
+  extra: Partial<FieldTemplate> = {},
+): FieldTemplate => ({ template, label, group, kind, history: false, ...extra });
+
+export const FIELD_TEMPLATES: readonly FieldTemplate[] = [
+  fixed('page.url', 'Page URL', 'Page', 'string'),
+  fixed('page.path', 'Page path', 'Page', 'string'),
+  fixed('page.section', 'Page section', 'Page', 'list'),
+  fixed('page.timeOnPage', 'Time on page', 'Page', 'time', { unit: 's' }),
+  fixed('session.timeOnSite', 'Time on site', 'Visit', 'time', { unit: 's' }),
+  fixed('session.pageViews', 'Pages this visit', 'Visit', 'number', { unit: 'pages' }),
+  fixed('session.sectionViews.*', 'Pages in a section', 'Visit', 'number', {
+    unit: 'pages',
+    keyLabel: 'Section',
+    keyPlaceholder: 'e.g. product',
+  }),
+  fixed('visitor.returning', 'Returning visitor', 'Visitor', 'boolean'),
+  fixed('visitor.device', 'Device', 'Visitor', 'string', { choices: DEVICES, strictChoices: true }),
+  fixed('score', 'Purchase score', 'Visitor', 'number', { unit: '0–1' }),
+  fixed('marketing.channel', 'Marketing channel', 'Source', 'string', { choices: CHANNELS }),
+  fixed('marketing.source', 'Marketing source', 'Source', 'string'),
+  fixed('marketing.medium', 'Marketing medium', 'Source', 'string'),
+  fixed('marketing.campaign', 'Marketing campaign', 'Source', 'string'),
+  fixed('cart.total', 'Cart total', 'Cart', 'number', { history: true }),
+  fixed('cart.items', 'Cart items', 'Cart', 'number', { history: true, unit: 'items' }),
+  fixed('cart.currency', 'Cart currency', 'Cart', 'string'),
+  fixed('event.*', 'Custom event', 'Events', 'event', {
+    keyLabel: 'Event name',
+    keyPlaceholder: 'e.g. newsletter_signup',
+  }),
+  ...ATTRIBUTES.flatMap(({ type, label, fields }) => [
+    fixed(`attr.${type}`, `${label} (reported)`, `Attribute: ${label}`, 'presence'),
+    ...fields.map(([key, name, kind]) =>
+      fixed(`attr.${type}.${key}`, `${label} ${name}`, `Attribute: ${label}`, kind, { history: true }),
+    ),
+  ]),
+];
+
+const BY_TEMPLATE = new Map(FIELD_TEMPLATES.map((field) => [field.template, field]));
+
+/** Field templates grouped for <optgroup>s, in catalog order. */
+export const FIELD_GROUPS: { label: string; fields: FieldTemplate[] }[] = (() => {
+  const groups = new Map<string, FieldTemplate[]>();
+  for (const field of FIELD_TEMPLATES) {
+    const list = groups.get(field.group) ?? [];
+    list.push(field);
+    groups.set(field.group, list);
+  }
+  return [...groups].map(([label, fields]) => ({ label, fields }));
+})();
+
+export function fieldTemplate(template: string): FieldTemplate | undefined {
+  return BY_TEMPLATE.get(template);
+}
+
+/** Splits a stored field name into its template and key: `event.signup` → ['event.*', 'signup']. */
+export function parseFieldName(name: string): { template: string; key: string } | null {
+  if (BY_TEMPLATE.has(name) && !name.includes('*')) return { template: name, key: '' };
+  for (const prefix of ['session.sectionViews.', 'event.']) {
+    if (name.startsWith(prefix) && name.length > prefix.length) {
+      return { template: `${prefix}*`, key: name.slice(prefix.length) };
+    }
+  }
+  return null;
+}
+
+/** The stored field name for a template and key. */
+export function fieldName(template: string, key: string): string {
+  return template.endsWith('*') ? template.slice(0, -1) + key.trim() : template;
+}
+
+/** Section and event names the server accepts (campaign-fields.ts NAME). */
+export const KEY_PATTERN = /^[A-Za-z0-9_.:$ -]{1,64}$/;
+
+const BY_KIND: Record<FieldKind, readonly ConditionOp[]> = {
+  string: ['equals', 'not_equals', 'contains', 'matches', 'in'],
+  number: ['equals', 'not_equals', 'gte', 'lte', 'in'],
+  boolean: ['equals', 'not_equals'],
+  list: ['contains', 'in', 'matches'],
+  time: ['gte', 'lte'],
+  event: ['within', 'gte', 'lte'],
+  presence: ['within'],
+};
+const HISTORY_OPS: Record<FieldKind, readonly ConditionOp[]> = {
+  string: ['changed'],
+  number: ['changed', 'decreased', 'increased'],
+  boolean: ['changed'],
+  list: [],
+  time: [],
+  event: [],
+  presence: [],
+};
+
+/** The operators a field accepts, in the order the menu shows them. */
+export function opsFor(field: FieldTemplate): readonly ConditionOp[] {
+  // The purchase score also ranks a visitor among the site's recent visitors (as the server allows).
+  if (field.template === 'score') return ['gte', 'lte', 'top_percent', 'equals', 'not_equals', 'in'];
+  return field.history ? [...BY_KIND[field.kind], ...HISTORY_OPS[field.kind]] : BY_KIND[field.kind];
+}
+
+/** How an operator reads in a sentence for a field of this kind ("is at least", "happened within"). */
+export function opLabel(op: ConditionOp, kind: FieldKind): string {
+  switch (op) {
+    case 'equals':
+      return 'is';
+    case 'not_equals':
+      return 'is not';
+    case 'contains':
+      return kind === 'list' ? 'includes' : 'contains';
+    case 'matches':
+      return kind === 'list' ? 'has one matching' : 'matches';
+    case 'in':
+      return kind === 'list' ? 'includes one of' : 'is one of';
+    case 'gte':
+      return kind === 'event' ? 'happened at least' : 'is at least';
+    case 'lte':
+      return kind === 'event' ? 'happened at most' : 'is at most';
+    case 'changed':
+      return 'changed';
+    case 'decreased':
+      return 'decreased';
+    case 'increased':
+      return 'increased';
+    case 'within':
+      return kind === 'presence' ? 'was reported within' : 'happened within';
+    case 'top_percent':
+      return 'is in the top';
+  }
+}

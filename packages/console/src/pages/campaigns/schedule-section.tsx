@@ -1,0 +1,148 @@
+/** When: always, or only on some days and hours in a time zone. */
+import { Field } from '../../components/field.tsx';
+import { timeZonesWith } from '../settings/sites/time-zones.ts';
+import type { CampaignForm, FormErrors } from './campaign-form.ts';
+import { DAY_NAMES, WEEK } from './campaign-text.ts';
+import { FormSection } from './form-section.tsx';
+
+interface SectionProps {
+  form: CampaignForm;
+  errors: FormErrors;
+  set: (patch: Partial<CampaignForm>) => void;
+}
+
+const FULL_DAY = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+export function ScheduleSection({ form, errors, set }: SectionProps) {
+  const overnight = !form.allDay && form.end !== '00:00' && form.end < form.start;
+  function toggleDay(day: number, on: boolean) {
+    set({ days: on ? [...form.days, day] : form.days.filter((item) => item !== day) });
+  }
+  return (
+    <FormSection
+      id="when"
+      title="When"
+      description="Limit the campaign to opening hours, or let it run around the clock."
+    >
+      <div className="form">
+        <fieldset className="fieldset">
+          <legend className="visually-hidden">Schedule</legend>
+          <div className="choice-row">
+            <label className="check">
+              <input
+                type="radio"
+                name="scheduled"
+                checked={!form.scheduled}
+                onChange={() => set({ scheduled: false })}
+              />
+              <span>Any time</span>
+            </label>
+            <label className="check">
+              <input
+                type="radio"
+                name="scheduled"
+                checked={form.scheduled}
+                onChange={() => set({ scheduled: true })}
+              />
+              <span>On a schedule</span>
+            </label>
+          </div>
+        </fieldset>
+
+        {form.scheduled && (
+          <>
+            <fieldset className="fieldset" aria-describedby={errors.days ? 'days-error' : undefined}>
+              <legend className="field-label">Days</legend>
+              <div className="day-picker">
+                {WEEK.map((day) => (
+                  <label key={day} className="day-option">
+                    <input
+                      type="checkbox"
+                      checked={form.days.includes(day)}
+                      onChange={(event) => toggleDay(day, event.target.checked)}
+                      aria-label={FULL_DAY[day]}
+                    />
+                    <span className="day-chip" aria-hidden="true">
+                      {DAY_NAMES[day]}
+                    </span>
+                  </label>
+                ))}
+              </div>
+              {errors.days && (
+                <p className="field-error" id="days-error">
+                  {errors.days}
+                </p>
+              )}
+            </fieldset>
+
+            <fieldset className="fieldset" aria-describedby={errors.hours ? 'hours-error' : undefined}>
+              <legend className="field-label">Hours</legend>
+              <div className="hours-row">
+                <label className="check">
+                  <input
+                    type="checkbox"
+                    checked={form.allDay}
+                    onChange={(event) => set({ allDay: event.target.checked })}
+                  />
+                  <span>All day</span>
+                </label>
+                {!form.allDay && (
+                  <>
+                    <label className="inline-field">
+                      <span>From</span>
+                      <input
+                        type="time"
+                        className="input input-time"
+                        value={form.start}
+                        aria-invalid={errors.hours ? true : undefined}
+                        onChange={(event) => set({ start: event.target.value })}
+                      />
+                    </label>
+                    <label className="inline-field">
+                      <span>to</span>
+                      <input
+                        type="time"
+                        className="input input-time"
+                        value={form.end}
+                        aria-invalid={errors.hours ? true : undefined}
+                        onChange={(event) => set({ end: event.target.value })}
+                      />
+                    </label>
+                  </>
+                )}
+              </div>
+              {errors.hours ? (
+                <p className="field-error" id="hours-error">
+                  {errors.hours}
+                </p>
+              ) : (
+                overnight && <p className="field-hint">Runs overnight, into the next morning.</p>
+              )}
+            </fieldset>
+
+            <Field
+              label="Time zone"
+              error={errors.timeZone}
+              hint="Days and hours are read in this time zone."
+            >
+              {(props) => (
+                <select
+                  {...props}
+                  className="input select"
+                  value={form.timeZone}
+                  onChange={(event) => set({ timeZone: event.target.value })}
+                >
+                  {timeZonesWith(form.timeZone).map((zone) => (
+                    <option key={zone} value={zone}>
+                      {zone.replaceAll('_', ' ')}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </>
+        )}
+      </div>
+    </FormSection>
+  );
+}

@@ -1,0 +1,51 @@
+/** Files sent with a message: image thumbnails and file chips, opened in a new tab with the console's cookie. */
+import type { Attachment } from '../../../api/conversations.ts';
+
+/** The URL an attachment loads from: the agent side gets a path on this server (the session cookie opens it). */
+function urlOf(a: Attachment): string | null {
+  return typeof a.url === 'string' && a.url.startsWith('/') && !a.url.startsWith('//') ? a.url : null;
+}
+
+function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+export function AttachmentList({ attachments }: { attachments: Attachment[] }) {
+  if (attachments.length === 0) return null;
+  return (
+    <ul className="attachments">
+      {attachments.map((a) => {
+        const url = urlOf(a);
+        const image = a.contentType.startsWith('image/') && url;
+        return (
+          <li key={a.id}>
+            {image ? (
+              <a
+                href={url}
+                target="_blank"
+                rel="noopener noreferrer"
+                className="attachment-thumb"
+                title={a.name}
+              >
+                <img src={url} alt={a.name} loading="lazy" />
+              </a>
+            ) : (
+              <a
+                href={url ?? undefined}
+                target="_blank"
+                rel="noopener noreferrer"
+                className="attachment-chip"
+                data-testid="attachment-chip"
+              >
+                <span className="attachment-name">{a.name}</span>
+                <span className="attachment-size">{formatSize(a.size)}</span>
+              </a>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

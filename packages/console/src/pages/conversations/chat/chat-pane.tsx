@@ -1,0 +1,255 @@
+/**
+ * The middle pane: the open chat. Mine: messages, composer, Transfer and Close. Offered: a preview
+ * with Accept. Watched (a queue preview, a supervisor's look): read-only, with Take or Reassign.
+ */
+import { useEffect, useState } from 'react';
+import { ConversationsIcon } from '../../../components/icons.tsx';
+import { initials } from '../../../components/people.ts';
+import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
+import { type ChatView, visitorTyping } from '../../../workspace/workspace-state.ts';
+import { actionError } from '../../../workspace/workspace-store.ts';
+import { useNow } from '../../visitors/use-live.ts';
+import { formatWait, STATUS_LABELS, skillAndTopic, visitorLabel } from '../conversation-format.ts';
+import { useDirectory } from '../directory.tsx';
+import { CloseDialog } from './close-dialog.tsx';
+import { Composer } from './composer.tsx';
+import { MessageList } from './message-list.tsx';
+import { TransferDialog } from './transfer-dialog.tsx';
+
+export function ChatPane({ supervisor }: { supervisor: boolean }) {
+  const chat = useWorkspace((s) => (s.selectedId ? s.chats[s.selectedId] : undefined), undefined);
+  const hasChats = useWorkspace((s) => s.mine.length > 0, false);
+  if (!chat) {
+    return (
+      <section className="pane chat-pane chat-pane-empty" aria-label="Chat" data-testid="chat-empty">
+        <div className="chat-placeholder">
+          <span className="chat-placeholder-icon">
+            <ConversationsIcon />
+          </span>
+          <p className="chat-placeholder-title">{hasChats ? 'Pick a chat' : 'Your chats open here'}</p>
+          <p className="muted">
+            {hasChats
+              ? 'Choose a conversation from your inbox, or move between them with j and k (Alt+↓ and Alt+↑ while typing).'
+              : 'Accept an offer or take someone from the queue; the conversation and the visitor’s journey show here.'}
+          </p>
+        </div>
+      </section>
+    );
+  }
+  return <OpenChat key={chat.conversation.id} chat={chat} supervisor={supervisor} />;
+}
+
+function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean }) {
+  const store = useWorkspaceStore()!;
+  const myId = useWorkspace((s) => s.agent?.id ?? '', '');
+  const { skillName, userName } = useDirectory();
+  const [dialog, setDialog] = useState<'transfer' | 'close' | null>(null);
+  const [busy, setBusy] = useState(false);
+  const c = chat.conversation;
+  const id = c.id;
+  const name = visitorLabel(c);
+  const mine = chat.relation === 'mine';
+  const live = mine && !chat.ended && c.status === 'active';
+  const waiting = c.status === 'queued' || c.status === 'offered' || c.status === 'offline';
+
+  // The agent reads what is on screen: mark it read while the tab is visible and focused.
+  const lastSeq = chat.messages.at(-1)?.seq ?? 0;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new message (lastSeq) is read at once when on screen.
+  useEffect(() => {
+    if (!mine) return;
+    const mark = () => {
+      if (!document.hidden && document.hasFocus()) store.markRead(id);
+    };
+    mark();
+    window.addEventListener('focus', mark);
+    document.addEventListener('visibilitychange', mark);
+    return () => {
+      window.removeEventListener('focus', mark);
+      document.removeEventListener('visibilitychange', mark);
+    };
+  }, [store, id, mine, lastSeq]);
+
+  async function run(work: () => Promise<void>) {
+    setBusy(true);
+    try {
+      await work();
+    } catch (error) {
+      store.notify(actionError(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const sub = [c.visitorEmail, ...skillAndTopic(skillName(c.skillId), c.topic)].filter(Boolean).join(' · ');
+  const status = chat.ended ? 'Ended' : STATUS_LABELS[c.status];
+  return (
+    <section
+      className="pane chat-pane"
+      aria-label={`Chat with ${name}`}
+      data-testid="chat"
+      data-conversation-id={id}
+    >
+      <header className="chat-header">
+        <span className="avatar avatar-visitor" aria-hidden="true">
+          {initials(name)}
+        </span>
+        <div className="chat-title">
+          <h2 className="chat-name" data-testid="chat-name">
+            {name}
+          </h2>
+          <p className="chat-sub">
+            <span className={`badge badge-chat-${chat.ended ? 'ended' : c.status}`}>{status}</span>
+            {chat.relation === 'watch' && <span className="badge badge-readonly">Read-only</span>}
+            {sub && <span className="chat-sub-text">{sub}</span>}
+          </p>
+        </div>
+        <div className="chat-actions">
+          {live && (
+            <>
+              <button type="button" className="button button-small" onClick={() => setDialog('transfer')}>
+                Transfer
+              </button>
+              <button
+                type="button"
+                className="button button-small button-primary"
+                onClick={() => setDialog('close')}
+              >
+                Close chat
+              </button>
+            </>
+          )}
+          {mine && chat.ended && (
+            <>
+              <button type="button" className="button button-small" onClick={() => store.dismiss(id)}>
+                Remove from inbox
+              </button>
+              <button
+                type="button"
+                className="button button-small button-primary"
+                onClick={() => setDialog('close')}
+                data-testid="wrap-up"
+              >
+                Wrap up
+              </button>
+            </>
+          )}
+          {chat.relation === 'offer' && (
+            <>
+              <button
+                type="button"
+                className="button button-small"
+                disabled={busy}
+                onClick={() => run(() => store.decline(id))}
+              >
+                Decline
+              </button>
+              <button
+                type="button"
+                className="button button-small button-primary"
+                disabled={busy}
+                onClick={() => run(() => store.accept(id))}
+              >
+                Accept
+              </button>
+            </>
+          )}
+          {chat.relation === 'watch' && waiting && (
+            <button
+              type="button"
+              className="button button-small button-primary"
+              disabled={busy}
+              onClick={() => run(() => store.accept(id))}
+              data-testid="take-chat"
+            >
+              Take this chat
+            </button>
+          )}
+          {chat.relation === 'watch' && supervisor && (c.status === 'active' || waiting) && (
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => setDialog('transfer')}
+              data-testid="reassign"
+            >
+              Reassign
+            </button>
+          )}
+        </div>
+      </header>
+      <MessageList chat={chat} />
+      <TypingLine chat={chat} name={name} />
+      {live ? (
+        <Composer conversation={c} />
+      ) : (
+        <ReadOnlyBar chat={chat} agentName={userName(c.assignedAgentId)} skill={skillName(c.skillId)} />
+      )}
+      {dialog === 'transfer' && (
+        <TransferDialog
+          conversation={c}
+          reassign={!mine}
+          myId={myId}
+          onClose={() => setDialog(null)}
+          onDone={() => setDialog(null)}
+        />
+      )}
+      {dialog === 'close' && (
+        <CloseDialog
+          conversation={c}
+          wrapUp={chat.ended || c.status === 'closed'}
+          onClose={() => setDialog(null)}
+          onDone={() => setDialog(null)}
+        />
+      )}
+    </section>
+  );
+}
+
+function TypingLine({ chat, name }: { chat: ChatView; name: string }) {
+  const now = useNow(1000);
+  const typing = !chat.ended && visitorTyping(chat, now);
+  return (
+    <div className="typing-line" aria-live="polite" data-testid="visitor-typing">
+      {typing && (
+        <>
+          <span className="typing-dots" aria-hidden="true">
+            <span className="typing-dot" />
+            <span className="typing-dot" />
+            <span className="typing-dot" />
+          </span>
+          {name} is typing…
+        </>
+      )}
+    </div>
+  );
+}
+
+function ReadOnlyBar({
+  chat,
+  agentName,
+  skill,
+}: {
+  chat: ChatView;
+  agentName: string | null;
+  skill: string | null;
+}) {
+  const now = useNow(1000);
+  const c = chat.conversation;
+  let text: string;
+  if (chat.ended || c.status === 'closed')
+    text =
+      chat.relation === 'mine'
+        ? 'This chat has ended. Wrap it up with a disposition and tags, or remove it from your inbox.'
+        : 'This chat has ended.';
+  else if (chat.relation === 'offer') text = 'Accept the chat to reply.';
+  else if (c.status === 'queued' || c.status === 'offered')
+    text = `Waiting in ${skill ?? 'the'} queue for ${formatWait((now - Date.parse(c.enqueuedAt)) / 1000)}. Take the chat to reply.`;
+  else if (c.status === 'offline')
+    text =
+      'Left while nobody could chat. Take it to reply: the visitor reads your answer when they come back.';
+  else text = `Read-only: ${agentName ?? 'another agent'} is chatting. The visitor does not see you here.`;
+  return (
+    <div className="readonly-bar" data-testid="readonly-bar">
+      {text}
+    </div>
+  );
+}

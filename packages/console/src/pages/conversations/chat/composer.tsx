@@ -1,0 +1,268 @@
+/**
+ * Where the agent writes: a reply to the visitor or an internal note (yellow, never sent to the
+ * visitor). Enter sends, Shift+Enter starts a new line; "/" opens the canned responses, whose
+ * variables are filled in before the agent sends; files come by the button, paste or drop. The
+ * draft of each chat (text, mode, files) is kept when switching chats; the visitor sees "typing"
+ * while the agent writes a reply.
+ */
+import {
+  type ChangeEvent,
+  type ClipboardEvent,
+  type DragEvent,
+  type KeyboardEvent,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useRef,
+  useState,
+} from 'react';
+import { ATTACHMENT_TYPES } from '../../../api/attachments.ts';
+import type { Conversation } from '../../../api/conversations.ts';
+import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
+import { visitorLabel } from '../conversation-format.ts';
+import { CannedPicker, optionId } from './canned-picker.tsx';
+import { CannedIcon, PaperclipIcon } from './composer-icons.tsx';
+import { UploadChips } from './upload-chips.tsx';
+import { useCannedPicker } from './use-canned-picker.ts';
+import { useUploads } from './use-uploads.ts';
+
+/** The protocol's limit on one message (chat-api MAX_MESSAGE_LENGTH). */
+export const MAX_MESSAGE_LENGTH = 4000;
+const MAX_HEIGHT_PX = 220;
+
+export function Composer({ conversation: c }: { conversation: Conversation }) {
+  const store = useWorkspaceStore()!;
+  const agentName = useWorkspace((s) => s.agent?.name ?? null, null);
+  const id = c.id;
+  const [text, setText] = useState(() => store.memory.draft(id).text);
+  const [note, setNote] = useState(() => store.memory.draft(id).note);
+  const files = useUploads(id, store.memory.draft(id).attachments, (done) =>
+    store.memory.addDraftAttachments(id, done),
+  );
+  const [dragging, setDragging] = useState(false);
+  const ref = useRef<HTMLTextAreaElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const hintId = useId();
+  const listId = useId();
+  const picker = useCannedPicker({
+    text,
+    input: ref,
+    vars: { visitor: { name: c.visitorName, email: c.visitorEmail }, agent: { name: agentName } },
+    replaceText: (next) => {
+      setText(next);
+      if (!note) store.setTyping(id, next.trim().length > 0);
+    },
+  });
+
+  // Save the draft as it changes, so another chat and back finds it as it was.
+  const done = files.done;
+  useEffect(
+    () => store.memory.saveDraft(id, { text, note, attachments: done }),
+    [store, id, text, note, done],
+  );
+
+  // Grow with the text, up to a limit.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the height follows the text.
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(MAX_HEIGHT_PX, el.scrollHeight)}px`;
+  }, [text]);
+
+  useEffect(() => {
+    ref.current?.focus();
+  }, []);
+
+  // Leaving the chat: the visitor no longer sees "typing".
+  useEffect(() => () => store.setTyping(id, false), [store, id]);
+
+  const trimmed = text.trim();
+  const tooLong = text.length > MAX_MESSAGE_LENGTH;
+  const canSend = (trimmed.length > 0 || done.length > 0) && !tooLong && !files.busy;
+
+  function send() {
+    if (!canSend) return;
+    store.send(id, trimmed, { note, attachments: done });
+    setText('');
+    files.clear();
+    picker.close();
+    ref.current?.focus();
+  }
+
+  function onChange(event: ChangeEvent<HTMLTextAreaElement>) {
+    const value = event.target.value;
+    setText(value);
+    if (!note) store.setTyping(id, value.trim().length > 0);
+    picker.onText(value, event.target.selectionStart);
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.nativeEvent.isComposing) return;
+    if (picker.onKey(event)) {
+      event.preventDefault();
+      return;
+    }
+    if (event.key === 'Enter' && !event.shiftKey) {
+      event.preventDefault();
+      send();
+    }
+  }
+
+  function switchTo(nextNote: boolean) {
+    setNote(nextNote);
+    if (nextNote) store.setTyping(id, false);
+    ref.current?.focus();
+  }
+
+  function onPaste(event: ClipboardEvent<HTMLTextAreaElement>) {
+    const pasted = Array.from(event.clipboardData.files);
+    if (pasted.length === 0) return;
+    event.preventDefault();
+    files.add(pasted);
+  }
+
+  function onDrop(event: DragEvent<HTMLDivElement>) {
+    event.preventDefault();
+    setDragging(false);
+    const dropped = Array.from(event.dataTransfer.files);
+    if (dropped.length > 0) files.add(dropped);
+  }
+
+  return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: dropping files is a shortcut; the Attach button does the same.
+    <div
+      className={['composer', note && 'composer-note', dragging && 'composer-drop'].filter(Boolean).join(' ')}
+      data-testid="composer"
+      data-mode={note ? 'note' : 'reply'}
+      onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes('Files')) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+    >
+      {picker.open && (
+        <CannedPicker
+          listId={listId}
+          items={picker.matches}
+          active={picker.active}
+          loading={picker.canned.loading}
+          failed={picker.canned.failed}
+          preview={picker.expand}
+          onPick={picker.pick}
+          onHover={picker.setActive}
+          search={
+            picker.byButton
+              ? {
+                  value: picker.query,
+                  onChange: picker.search,
+                  onKeyDown: (event) => {
+                    if (picker.onKey(event)) event.preventDefault();
+                  },
+                }
+              : undefined
+          }
+        />
+      )}
+      <fieldset className="composer-modes">
+        <legend className="visually-hidden">Write a</legend>
+        <label className="composer-mode">
+          <input type="radio" name={`mode-${id}`} checked={!note} onChange={() => switchTo(false)} />
+          <span>Reply</span>
+        </label>
+        <label className="composer-mode composer-mode-note">
+          <input
+            type="radio"
+            name={`mode-${id}`}
+            checked={note}
+            onChange={() => switchTo(true)}
+            data-testid="note-toggle"
+          />
+          <span>Internal note</span>
+        </label>
+        {note && <span className="composer-mode-hint">Only your team sees notes.</span>}
+      </fieldset>
+      <textarea
+        ref={ref}
+        className="composer-input"
+        value={text}
+        onChange={onChange}
+        onKeyDown={onKeyDown}
+        onPaste={onPaste}
+        onBlur={() => picker.bySlash && picker.close()}
+        rows={2}
+        placeholder={
+          note ? 'Write a note for your team…' : `Reply to ${visitorLabel(c)}… (type / for canned responses)`
+        }
+        aria-label={note ? 'Internal note' : 'Message'}
+        aria-describedby={hintId}
+        aria-invalid={tooLong || undefined}
+        aria-activedescendant={
+          picker.bySlash && picker.matches.length > 0 ? optionId(listId, picker.active) : undefined
+        }
+        data-testid="composer-input"
+      />
+      <UploadChips uploads={files.uploads} onRemove={files.remove} />
+      <div className="composer-bar">
+        <div className="composer-tools">
+          <button
+            type="button"
+            className="icon-button composer-tool"
+            aria-label="Canned responses"
+            title="Canned responses (/)"
+            aria-expanded={picker.byButton}
+            onClick={picker.toggle}
+            data-testid="canned-button"
+          >
+            <CannedIcon />
+          </button>
+          <button
+            type="button"
+            className="icon-button composer-tool"
+            aria-label="Attach files"
+            title="Attach images or PDF (or paste, or drop them here)"
+            onClick={() => fileInput.current?.click()}
+          >
+            <PaperclipIcon />
+          </button>
+          <input
+            ref={fileInput}
+            type="file"
+            multiple
+            accept={ATTACHMENT_TYPES.join(',')}
+            className="visually-hidden"
+            tabIndex={-1}
+            aria-hidden="true"
+            onChange={(e) => {
+              files.add(Array.from(e.target.files ?? []));
+              e.target.value = '';
+            }}
+            data-testid="file-input"
+          />
+          <span className="composer-hint" id={hintId}>
+            {tooLong ? (
+              <span className="field-error">
+                {text.length - MAX_MESSAGE_LENGTH} characters over the limit of {MAX_MESSAGE_LENGTH}.
+              </span>
+            ) : (
+              <>
+                <kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> new line · <kbd>/</kbd> canned
+              </>
+            )}
+          </span>
+        </div>
+        <button
+          type="button"
+          className="button button-primary button-small"
+          onClick={send}
+          disabled={!canSend}
+        >
+          {files.busy ? 'Uploading…' : note ? 'Add note' : 'Send'}
+        </button>
+      </div>
+      {dragging && <div className="composer-drop-hint">Drop images or PDF files to attach them</div>}
+    </div>
+  );
+}

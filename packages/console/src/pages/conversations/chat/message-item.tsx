@@ -1,0 +1,99 @@
+/** One line of a conversation: the visitor's and agents' messages as bubbles, notes in yellow, system lines centred. */
+import type { Message } from '../../../api/conversations.ts';
+import type { PendingSend } from '../../../workspace/workspace-state.ts';
+import { formatTime } from '../conversation-format.ts';
+import { AttachmentList } from './attachment-list.tsx';
+import { MessageText } from './message-text.tsx';
+
+interface MessageItemProps {
+  message: Message;
+  /** Show who and when above it (the first of a run from one sender). */
+  head: boolean;
+  /** The visitor has read up to here. */
+  seen?: boolean;
+  /** How to name the visitor's messages. */
+  visitorName: string;
+}
+
+export function MessageItem({ message: m, head, seen, visitorName }: MessageItemProps) {
+  if (m.senderKind === 'system') {
+    return (
+      <li className="msg msg-system" data-testid="message" data-kind="system" data-seq={m.seq}>
+        <span className="msg-system-text">
+          <MessageText text={m.text} />
+        </span>
+        <time className="msg-system-time" dateTime={m.createdAt}>
+          {formatTime(m.createdAt)}
+        </time>
+      </li>
+    );
+  }
+  const kind = m.senderKind;
+  const who = kind === 'visitor' ? visitorName : (m.senderName ?? 'Agent');
+  return (
+    <li
+      className={`msg msg-${kind}${head ? ' msg-head' : ''}`}
+      data-testid="message"
+      data-kind={kind}
+      data-seq={m.seq}
+    >
+      {head && (
+        <div className="msg-meta">
+          {kind === 'note' && <span className="note-label">Internal note</span>}
+          <span className="msg-author">{who}</span>
+          <time dateTime={m.createdAt}>{formatTime(m.createdAt)}</time>
+        </div>
+      )}
+      <div className="msg-bubble" title={head ? undefined : formatTime(m.createdAt)}>
+        {m.text && (
+          <p className="msg-text">
+            <MessageText text={m.text} />
+          </p>
+        )}
+        <AttachmentList attachments={m.attachments} />
+      </div>
+      {seen && (
+        <div className="msg-status msg-seen" data-testid="seen">
+          Seen
+        </div>
+      )}
+    </li>
+  );
+}
+
+interface PendingItemProps {
+  pending: PendingSend;
+  onRetry: () => void;
+  onDiscard: () => void;
+}
+
+/** A message on its way: shown at once, confirmed by the server's ack, or offered for retry. */
+export function PendingItem({ pending: p, onRetry, onDiscard }: PendingItemProps) {
+  const kind = p.note ? 'note' : 'agent';
+  return (
+    <li className={`msg msg-${kind} msg-pending`} data-testid="pending-message" data-state={p.state}>
+      <div className="msg-bubble">
+        {p.text && (
+          <p className="msg-text">
+            <MessageText text={p.text} />
+          </p>
+        )}
+        <AttachmentList attachments={p.attachments} />
+      </div>
+      {p.state === 'sending' ? (
+        <div className="msg-status">Sending…</div>
+      ) : (
+        <div className="msg-status msg-failed" role="alert">
+          Not sent{p.error ? `: ${p.error}` : ''}.{' '}
+          <button type="button" className="link-button" onClick={onRetry}>
+            Retry
+          </button>{' '}
+          ·{' '}
+          <button type="button" className="link-button" onClick={onDiscard}>
+            Discard
+          </button>
+        </div>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,160 @@
+/**
+ * A conversation's messages in order, with day separators and "Seen". It keeps its scroll
+ * position per chat (switching chats and back lands where the agent was), follows new messages
+ * while the agent is at the bottom, and otherwise offers a "New messages" jump.
+ */
+import { memo, type ReactNode, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { Message } from '../../../api/conversations.ts';
+import { useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
+import type { ChatView } from '../../../workspace/workspace-state.ts';
+import { formatDay, visitorLabel } from '../conversation-format.ts';
+import { MessageItem, PendingItem } from './message-item.tsx';
+
+/** Messages closer than this (and from the same sender) share one name-and-time heading. */
+const RUN_MS = 5 * 60_000;
+const NEAR_BOTTOM_PX = 48;
+
+function sameRun(a: Message | undefined, b: Message): boolean {
+  if (!a || a.senderKind === 'system' || a.senderKind !== b.senderKind || a.senderId !== b.senderId)
+    return false;
+  const gap = Date.parse(b.createdAt) - Date.parse(a.createdAt);
+  return gap < RUN_MS && new Date(a.createdAt).toDateString() === new Date(b.createdAt).toDateString();
+}
+
+/** The messages themselves, re-rendered only when they change (not on every scroll or typing tick). */
+export const MessageRows = memo(function MessageRows({
+  messages,
+  seenSeq,
+  visitorName,
+}: {
+  messages: Message[];
+  seenSeq: number;
+  visitorName: string;
+}) {
+  let lastSeen = -1;
+  if (seenSeq > 0) {
+    for (let i = messages.length - 1; i >= 0; i--) {
+      const m = messages[i]!;
+      if (m.senderKind === 'agent' && m.seq <= seenSeq) {
+        lastSeen = m.seq;
+        break;
+      }
+    }
+  }
+  return (
+    <>
+      {messages.map((m, i) => {
+        const previous = messages[i - 1];
+        const newDay =
+          !previous || new Date(previous.createdAt).toDateString() !== new Date(m.createdAt).toDateString();
+        return (
+          <MessageGroup key={m.seq} day={newDay ? formatDay(m.createdAt) : null}>
+            <MessageItem
+              message={m}
+              head={newDay || !sameRun(previous, m)}
+              seen={m.seq === lastSeen}
+              visitorName={visitorName}
+            />
+          </MessageGroup>
+        );
+      })}
+    </>
+  );
+});
+
+function MessageGroup({ day, children }: { day: string | null; children: ReactNode }) {
+  return (
+    <>
+      {day && (
+        <li className="day-separator" aria-hidden="false">
+          <span>{day}</span>
+        </li>
+      )}
+      {children}
+    </>
+  );
+}
+
+export function MessageList({ chat }: { chat: ChatView }) {
+  const store = useWorkspaceStore()!;
+  const ref = useRef<HTMLDivElement>(null);
+  const id = chat.conversation.id;
+  const atBottom = useRef(true);
+  const seenCount = useRef(chat.messages.length);
+  const [newBelow, setNewBelow] = useState(false);
+
+  // Where the agent left this chat.
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const saved = store.memory.scroll(id);
+    atBottom.current = saved === 'bottom';
+    el.scrollTop = saved === 'bottom' ? el.scrollHeight : saved;
+  }, [id, store]);
+
+  // An image that finishes loading grows the list: stay at the bottom if the agent was there.
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const onLoad = () => {
+      if (atBottom.current) el.scrollTop = el.scrollHeight;
+    };
+    el.addEventListener('load', onLoad, true);
+    return () => el.removeEventListener('load', onLoad, true);
+  }, []);
+
+  // New lines: follow them at the bottom, or say they are there.
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const grew = chat.messages.length + chat.pending.length > seenCount.current;
+    seenCount.current = chat.messages.length + chat.pending.length;
+    if (atBottom.current) el.scrollTop = el.scrollHeight;
+    else if (grew) setNewBelow(true);
+  }, [chat.messages.length, chat.pending.length]);
+
+  function onScroll() {
+    const el = ref.current;
+    if (!el) return;
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
+    store.memory.saveScroll(id, atBottom.current ? 'bottom' : el.scrollTop);
+    if (atBottom.current) setNewBelow(false);
+  }
+
+  function jump() {
+    const el = ref.current;
+    if (!el) return;
+    el.scrollTo({ top: el.scrollHeight, behavior: 'smooth' });
+    setNewBelow(false);
+  }
+
+  const empty = chat.messages.length === 0 && chat.pending.length === 0;
+  return (
+    <div className="message-scroll" ref={ref} onScroll={onScroll} data-testid="message-list">
+      {empty ? (
+        <p className="message-empty">{chat.loaded ? 'No messages yet.' : 'Loading the conversation…'}</p>
+      ) : (
+        <ol className="messages" aria-label="Messages">
+          <MessageRows
+            messages={chat.messages}
+            seenSeq={chat.visitorReadSeq}
+            visitorName={visitorLabel(chat.conversation)}
+          />
+          {chat.pending.map((p) => (
+            <PendingItem
+              key={p.echoId}
+              pending={p}
+              onRetry={() => store.retry(id, p.echoId)}
+              onDiscard={() => store.discard(id, p.echoId)}
+            />
+          ))}
+        </ol>
+      )}
+      {newBelow && (
+        <button type="button" className="new-below" onClick={jump}>
+          New messages ↓
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+/** The files waiting to go with the next message: a thumbnail or name, progress, errors, and remove. */
+import { CloseIcon } from '../../../components/icons.tsx';
+import type { Upload } from './use-uploads.ts';
+
+export function UploadChips({ uploads, onRemove }: { uploads: Upload[]; onRemove: (key: string) => void }) {
+  if (uploads.length === 0) return null;
+  return (
+    <ul className="upload-chips" aria-label="Files to send">
+      {uploads.map((u) => (
+        <li
+          key={u.key}
+          className={`upload-chip upload-chip-${u.state}`}
+          data-testid="upload-chip"
+          data-state={u.state}
+        >
+          {u.attachment?.contentType.startsWith('image/') ? (
+            <img className="upload-thumb" src={u.attachment.url} alt="" />
+          ) : (
+            <span className="upload-file" aria-hidden="true">
+              {u.name.split('.').pop()?.slice(0, 4).toUpperCase() || 'FILE'}
+            </span>
+          )}
+          <span className="upload-text">
+            <span className="upload-name">{u.name}</span>
+            <span className="upload-state">
+              {u.state === 'uploading' ? 'Uploading…' : u.state === 'failed' ? u.error : 'Ready'}
+            </span>
+          </span>
+          <button
+            type="button"
+            className="icon-button upload-remove"
+            aria-label={`Remove ${u.name}`}
+            onClick={() => onRemove(u.key)}
+          >
+            <CloseIcon />
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}

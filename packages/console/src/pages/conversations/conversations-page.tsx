@@ -1,0 +1,57 @@
+/**
+ * Conversations: the agent workspace (/conversations) and the history (/conversations/history,
+ * one transcript at /conversations/history/:id). Loaded only when opened.
+ */
+import type { ReactNode } from 'react';
+import { EmptyState } from '../../components/empty-state.tsx';
+import { ConversationsIcon } from '../../components/icons.tsx';
+import { PageHeader } from '../../components/page-header.tsx';
+import { isUnder, Link, usePath } from '../../router/router.tsx';
+import { useSession } from '../../session/session-context.tsx';
+import { NotFoundPage } from '../not-found/not-found-page.tsx';
+import { DirectoryProvider } from './directory.tsx';
+import { HistoryPage } from './history/history-page.tsx';
+import { TranscriptPage } from './history/transcript-page.tsx';
+import { Workspace } from './workspace.tsx';
+import './workspace.css';
+import './chat/chat.css';
+import './context/context.css';
+import './history/history.css';
+
+export function ConversationsPage() {
+  const path = usePath();
+  const { user } = useSession();
+  if (user.role === 'analyst') return <AnalystNote />;
+  let page: ReactNode;
+  if (path === '/conversations') page = <Workspace />;
+  else if (path === '/conversations/history') page = <HistoryPage />;
+  else if (isUnder(path, '/conversations/history')) {
+    const rest = path.slice('/conversations/history/'.length);
+    page =
+      rest && !rest.includes('/') ? (
+        <TranscriptPage key={rest} id={decodeURIComponent(rest)} />
+      ) : (
+        <NotFoundPage />
+      );
+  } else page = <NotFoundPage />;
+  return <DirectoryProvider>{page}</DirectoryProvider>;
+}
+
+function AnalystNote() {
+  return (
+    <>
+      <PageHeader title="Conversations" description="Chats between visitors and your agents." />
+      <EmptyState
+        icon={<ConversationsIcon />}
+        title="Conversations are for agents"
+        actions={
+          <Link to="/analytics" className="button button-primary">
+            Open Analytics
+          </Link>
+        }
+      >
+        <p>Analysts read chat volumes, wait times, CSAT and agent figures in Analytics.</p>
+      </EmptyState>
+    </>
+  );
+}

@@ -1,0 +1,104 @@
+/**
+ * The left pane: "Mine" (offers and my chats), "Queue" (who waits in my skills) and, for owners
+ * and admins, "All live". ↓/↑ (or j/k) move through rows; j/k outside a text field, or Alt+↓/↑
+ * anywhere, switch chats.
+ */
+import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
+import { typingInField } from './inbox-keys.ts';
+import { LiveList } from './live-list.tsx';
+import { MineList } from './mine-list.tsx';
+import { QueueList } from './queue-list.tsx';
+
+type Tab = 'mine' | 'queue' | 'live';
+
+export function InboxPane({ supervisor }: { supervisor: boolean }) {
+  const store = useWorkspaceStore()!;
+  const [tab, setTab] = useState<Tab>('mine');
+  const mineCount = useWorkspace((s) => s.mine.length + s.offers.length, 0);
+  const queueCount = useWorkspace((s) => s.queue.length, 0);
+  const liveCount = useWorkspace((s) => Object.keys(s.live).length, 0);
+  const offers = useWorkspace((s) => s.offers.length, 0);
+  const tabs: { id: Tab; label: string; count: number }[] = [
+    { id: 'mine', label: 'Mine', count: mineCount },
+    { id: 'queue', label: 'Queue', count: queueCount },
+    ...(supervisor ? [{ id: 'live' as const, label: 'All live', count: liveCount }] : []),
+  ];
+  const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
+
+  // A new offer brings the agent back to "Mine", where it can be accepted.
+  useEffect(() => {
+    if (offers > 0) setTab('mine');
+  }, [offers]);
+
+  // j/k outside a text field, or Alt+↓/↑ anywhere (the composer too): the next or previous of my chats.
+  useEffect(() => {
+    function onKey(event: globalThis.KeyboardEvent) {
+      const alt = event.altKey && (event.key === 'ArrowDown' || event.key === 'ArrowUp');
+      const letter = (event.key === 'j' || event.key === 'k') && !event.altKey;
+      if (!alt && !letter) return;
+      if (event.ctrlKey || event.metaKey || (letter && typingInField(event.target))) return;
+      if (document.querySelector('dialog[open]')) return;
+      const s = store.getState();
+      if (s.mine.length === 0) return;
+      const down = event.key === 'j' || event.key === 'ArrowDown';
+      const at = s.selectedId ? s.mine.indexOf(s.selectedId) : -1;
+      const id = s.mine[at < 0 ? 0 : Math.min(s.mine.length - 1, Math.max(0, at + (down ? 1 : -1)))];
+      if (!id) return;
+      event.preventDefault();
+      setTab('mine');
+      store.select(id);
+    }
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [store]);
+
+  function onTabKey(event: KeyboardEvent<HTMLDivElement>) {
+    if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
+    const at = tabs.findIndex((t) => t.id === tab);
+    const next = tabs[(at + (event.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length]!;
+    setTab(next.id);
+    tabRefs.current[next.id]?.focus();
+    event.preventDefault();
+  }
+
+  return (
+    <aside className="pane inbox-pane" aria-label="Inbox" data-testid="inbox">
+      <div className="inbox-tabs" role="tablist" aria-label="Inbox views" onKeyDown={onTabKey}>
+        {tabs.map((t) => (
+          <button
+            key={t.id}
+            ref={(el) => {
+              tabRefs.current[t.id] = el;
+            }}
+            type="button"
+            role="tab"
+            id={`inbox-tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls="inbox-panel"
+            tabIndex={tab === t.id ? 0 : -1}
+            className={tab === t.id ? 'inbox-tab inbox-tab-current' : 'inbox-tab'}
+            onClick={() => setTab(t.id)}
+            data-testid={`inbox-tab-${t.id}`}
+          >
+            {t.label}
+            {t.count > 0 && <span className="inbox-tab-count">{t.count}</span>}
+          </button>
+        ))}
+      </div>
+      <div className="inbox-panel" id="inbox-panel" role="tabpanel" aria-labelledby={`inbox-tab-${tab}`}>
+        {tab === 'mine' && <MineList />}
+        {tab === 'queue' && (
+          <QueueList
+            emptyText={
+              supervisor
+                ? 'Visitors waiting in any skill show here, oldest and most valuable first.'
+                : 'Visitors waiting in your skills show here, oldest and most valuable first.'
+            }
+          />
+        )}
+        {tab === 'live' && <LiveList />}
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,65 @@
+/** "Mine": chats offered to me (to accept before the countdown ends) and the chats I hold. */
+import { EmptyState } from '../../../components/empty-state.tsx';
+import { ConversationsIcon } from '../../../components/icons.tsx';
+import { useWorkspace } from '../../../workspace/workspace-context.tsx';
+import type { Offer } from '../../../workspace/workspace-state.ts';
+import { useNow } from '../../visitors/use-live.ts';
+import { ChatRow } from './chat-row.tsx';
+import { onInboxKeyDown } from './inbox-keys.ts';
+import { OfferCard } from './offer-card.tsx';
+
+const NO_OFFERS: Offer[] = [];
+const NO_IDS: string[] = [];
+
+export function MineList() {
+  const offers = useWorkspace((s) => s.offers, NO_OFFERS);
+  const mine = useWorkspace((s) => s.mine, NO_IDS);
+  const status = useWorkspace((s) => s.status, 'offline');
+  const now = useNow(1000);
+
+  if (offers.length === 0 && mine.length === 0) {
+    return (
+      <div className="inbox-empty" data-testid="inbox-empty">
+        <EmptyState icon={<ConversationsIcon />} title="No chats right now">
+          {status === 'online' ? (
+            <p>You are Online and will be offered the next one.</p>
+          ) : (
+            <p>
+              You are {status === 'away' ? 'Away' : 'Offline'}. Switch to <strong>Online</strong> at the top
+              to be offered chats.
+            </p>
+          )}
+        </EmptyState>
+      </div>
+    );
+  }
+
+  return (
+    <div className="inbox-sections">
+      {offers.length > 0 && (
+        <section aria-labelledby="offers-title">
+          <h3 className="inbox-heading" id="offers-title">
+            Offered to you
+          </h3>
+          <ul className="offer-list">
+            {offers.map((offer) => (
+              <OfferCard key={offer.conversationId} offer={offer} />
+            ))}
+          </ul>
+        </section>
+      )}
+      {mine.length > 0 && (
+        <section aria-labelledby="mine-title">
+          <h3 className="inbox-heading" id="mine-title">
+            Your chats <span className="inbox-heading-count">{mine.length}</span>
+          </h3>
+          <ul className="inbox-list" onKeyDown={onInboxKeyDown}>
+            {mine.map((id) => (
+              <ChatRow key={id} id={id} now={now} />
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}

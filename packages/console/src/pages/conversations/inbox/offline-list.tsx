@@ -1,0 +1,90 @@
+/** Offline messages: visitors who wrote when nobody could chat. Any agent of the skill can take one and answer. */
+import { useEffect, useState } from 'react';
+import { type Conversation, searchConversations } from '../../../api/conversations.ts';
+import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
+import { actionError } from '../../../workspace/workspace-store.ts';
+import { formatListTime, skillAndTopic, visitorLabel } from '../conversation-format.ts';
+import { useDirectory } from '../directory.tsx';
+import { onInboxKeyDown } from './inbox-keys.ts';
+
+const REFRESH_MS = 30_000;
+
+/** Loads the offline messages the user may answer, again every half minute and whenever my chats change. */
+function useOfflineMessages(): Conversation[] | null {
+  const [items, setItems] = useState<Conversation[] | null>(null);
+  const mine = useWorkspace((s) => s.mine.length, 0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: taking one (my list grows) reloads the list without it.
+  useEffect(() => {
+    let cancelled = false;
+    const load = () =>
+      searchConversations({ status: 'offline', limit: 50 }).then(
+        (page) => !cancelled && setItems(page.items),
+        () => {},
+      );
+    void load();
+    const timer = window.setInterval(load, REFRESH_MS);
+    return () => {
+      cancelled = true;
+      window.clearInterval(timer);
+    };
+  }, [mine]);
+  return items;
+}
+
+export function OfflineList() {
+  const items = useOfflineMessages();
+  if (!items || items.length === 0) return null;
+  return (
+    <section aria-labelledby="offline-title" data-testid="offline-list">
+      <h3 className="inbox-heading" id="offline-title">
+        Offline messages <span className="inbox-heading-count">{items.length}</span>
+      </h3>
+      <ul className="inbox-list" onKeyDown={onInboxKeyDown}>
+        {items.map((c) => (
+          <OfflineRow key={c.id} c={c} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function OfflineRow({ c }: { c: Conversation }) {
+  const store = useWorkspaceStore()!;
+  const selected = useWorkspace((s) => s.selectedId === c.id, false);
+  const { skillName } = useDirectory();
+
+  async function open() {
+    try {
+      await store.open(c.id);
+    } catch (error) {
+      store.notify(actionError(error));
+    }
+  }
+
+  return (
+    <li>
+      <button
+        type="button"
+        className={selected ? 'inbox-row inbox-row-selected' : 'inbox-row'}
+        onClick={open}
+        aria-current={selected ? 'true' : undefined}
+        data-inbox-item
+        data-testid="offline-row"
+      >
+        <span className="inbox-row-body">
+          <span className="inbox-row-line">
+            <span className="inbox-row-name">{visitorLabel(c)}</span>
+            <span className="inbox-row-time">{formatListTime(c.createdAt)}</span>
+          </span>
+          <span className="inbox-row-line">
+            <span className="inbox-row-preview">
+              {[...skillAndTopic(skillName(c.skillId), c.topic), c.visitorEmail]
+                .filter(Boolean)
+                .join(' · ') || 'Offline message'}
+            </span>
+          </span>
+        </span>
+      </button>
+    </li>
+  );
+}

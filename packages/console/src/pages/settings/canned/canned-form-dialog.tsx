@@ -1,0 +1,167 @@
+/** Create or edit a canned response: its shortcut, title and text, with the variables it may use and a preview. */
+import { expandCannedText } from '@beckon/protocol/canned-text';
+import { SHORTCUT_PATTERN } from '@beckon/protocol/chat-limits';
+import { type FormEvent, useRef, useState } from 'react';
+import {
+  type CannedResponse,
+  createCannedResponse,
+  updateCannedResponse,
+} from '../../../api/canned-responses.ts';
+import { ApiError, errorMessage } from '../../../api/http.ts';
+import { Dialog, DialogFooter } from '../../../components/dialog.tsx';
+import { Field } from '../../../components/field.tsx';
+import { FormError } from '../../../components/form-error.tsx';
+import { useSession } from '../../../session/session-context.tsx';
+
+interface CannedFormDialogProps {
+  item?: CannedResponse;
+  onSaved: (item: CannedResponse) => void;
+  onClose: () => void;
+}
+
+/** Mirrors the protocol's SHORTCUT_PATTERN. */
+const SHORTCUT = new RegExp(SHORTCUT_PATTERN);
+const MAX_TITLE = 80;
+const MAX_TEXT = 4000;
+const VARIABLES = ['{visitor.name}', '{visitor.email}', '{agent.name}', '{agent.firstName}'];
+
+export function CannedFormDialog({ item, onSaved, onClose }: CannedFormDialogProps) {
+  const { user } = useSession();
+  const [shortcut, setShortcut] = useState(item?.shortcut ?? '');
+  const [title, setTitle] = useState(item?.title ?? '');
+  const [text, setText] = useState(item?.text ?? '');
+  const [errors, setErrors] = useState<Record<string, string | null>>({});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const textRef = useRef<HTMLTextAreaElement>(null);
+
+  function insert(variable: string) {
+    const el = textRef.current;
+    const at = el?.selectionStart ?? text.length;
+    const end = el?.selectionEnd ?? at;
+    setText(text.slice(0, at) + variable + text.slice(end));
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(at + variable.length, at + variable.length);
+    });
+  }
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const input = {
+      shortcut: shortcut.trim().replace(/^\//, '').toLowerCase(),
+      title: title.trim(),
+      text: text.trim(),
+    };
+    const next = {
+      shortcut: SHORTCUT.test(input.shortcut)
+        ? null
+        : 'Use lower-case letters, digits, - or _ (up to 32), starting with a letter or digit.',
+      title: input.title ? null : 'Give it a title agents recognise.',
+      text: input.text
+        ? input.text.length > MAX_TEXT
+          ? `At most ${MAX_TEXT} characters.`
+          : null
+        : 'Write the reply.',
+    };
+    setErrors(next);
+    if (next.shortcut || next.title || next.text) return;
+    setBusy(true);
+    setError(null);
+    try {
+      onSaved(item ? await updateCannedResponse(item.id, input) : await createCannedResponse(input));
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.status === 409) {
+        setErrors({ ...next, shortcut: `/${input.shortcut} is already used by another response.` });
+      } else setError(errorMessage(caught));
+      setBusy(false);
+    }
+  }
+
+  const preview = expandCannedText(text.trim(), {
+    visitor: { name: 'Maria Gonzales', email: 'maria@example.com' },
+    agent: { name: user.name },
+  });
+
+  return (
+    <Dialog
+      title={item ? `Edit /${item.shortcut}` : 'New canned response'}
+      description="Agents type / and the shortcut in a chat to insert it."
+      onClose={onClose}
+      busy={busy}
+      size="large"
+      testId="canned-dialog"
+    >
+      <form onSubmit={submit} noValidate>
+        <div className="dialog-body form">
+          <div className="form-row">
+            <Field label="Shortcut" error={errors.shortcut} hint="For example hello or shipping.">
+              {(props) => (
+                <input
+                  {...props}
+                  className="input mono"
+                  value={shortcut}
+                  maxLength={33}
+                  autoCapitalize="off"
+                  spellCheck={false}
+                  onChange={(e) => {
+                    setShortcut(e.target.value);
+                    setErrors((current) => ({ ...current, shortcut: null }));
+                  }}
+                />
+              )}
+            </Field>
+            <Field label="Title" error={errors.title} hint="Shown beside the shortcut in the picker.">
+              {(props) => (
+                <input
+                  {...props}
+                  className="input"
+                  value={title}
+                  maxLength={MAX_TITLE}
+                  onChange={(e) => setTitle(e.target.value)}
+                />
+              )}
+            </Field>
+          </div>
+          <Field label="Text" error={errors.text} hint={`${text.trim().length} / ${MAX_TEXT}`}>
+            {(props) => (
+              <textarea
+                {...props}
+                ref={textRef}
+                className="input textarea"
+                rows={5}
+                value={text}
+                onChange={(e) => setText(e.target.value)}
+              />
+            )}
+          </Field>
+          <div className="variable-row">
+            <span className="field-label">Insert a variable</span>
+            <span className="chips">
+              {VARIABLES.map((v) => (
+                <button key={v} type="button" className="chip chip-button mono" onClick={() => insert(v)}>
+                  {v}
+                </button>
+              ))}
+            </span>
+          </div>
+          {preview && (
+            <div className="canned-preview-box" data-testid="canned-preview">
+              <span className="field-label">Preview (for a visitor named Maria Gonzales)</span>
+              <p className="canned-preview-text">{preview}</p>
+            </div>
+          )}
+          <FormError message={error} />
+        </div>
+        <DialogFooter>
+          <button type="button" className="button" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {busy ? 'Saving…' : item ? 'Save changes' : 'Add response'}
+          </button>
+        </DialogFooter>
+      </form>
+    </Dialog>
+  );
+}

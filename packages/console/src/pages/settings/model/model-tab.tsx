@@ -1,0 +1,245 @@
+/** Settings › Model: which purchase-propensity model scores visitors, how good it is, and training it. */
+import { useEffect, useState } from 'react';
+import { errorMessage } from '../../../api/http.ts';
+import { getModel, startTraining } from '../../../api/model.ts';
+import type { ModelStatus } from '../../../api/types.ts';
+import { formatDateTime, formatRelative } from '../../../components/format.ts';
+import { LoadError } from '../../../components/load-error.tsx';
+import { LoadingState } from '../../../components/loading-state.tsx';
+import { SectionHeader } from '../../../components/page-header.tsx';
+import { useResource } from '../../../components/use-resource.ts';
+import { canManage, useSession } from '../../../session/session-context.tsx';
+import { FeatureWeights } from './feature-weights.tsx';
+import { PageKindsCard } from './page-kinds-card.tsx';
+import { TrainingHistory } from './training-history.tsx';
+import './model.css';
+
+const count = (n: number) => n.toLocaleString();
+const fixed = (n: number, digits = 3) => n.toFixed(digits);
+
+export function ModelTab() {
+  const { user } = useSession();
+  const manager = canManage(user.role);
+  const model = useResource(getModel);
+  const [starting, setStarting] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+  const running = model.data?.training.running ?? false;
+
+  // While a run is in progress, look again every two seconds for its result.
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(model.reload, 2000);
+    return () => clearInterval(timer);
+  }, [running, model.reload]);
+
+  async function train() {
+    setStarting(true);
+    setFailure(null);
+    try {
+      await startTraining();
+      model.reload();
+    } catch (error) {
+      setFailure(errorMessage(error));
+    } finally {
+      setStarting(false);
+    }
+  }
+
+  return (
+    <section aria-labelledby="model-heading" data-testid="model-tab">
+      <SectionHeader
+        title="Purchase model"
+        id="model-heading"
+        description="Scores each visitor’s chance of buying in this visit, live, for targeting, queue order and the agent’s view. Beckon starts with a model trained on 12,330 real shop sessions and switches to one trained on your own once you have enough."
+      />
+      {model.loading && !model.data ? (
+        <LoadingState label="Loading the model…" />
+      ) : model.error && !model.data ? (
+        <LoadError error={model.error} onRetry={model.reload} />
+      ) : model.data ? (
+        <div className="model-layout">
+          <ActiveModelCard status={model.data} />
+          <div className="model-column">
+            <TrainingCard
+              status={model.data}
+              manager={manager}
+              starting={starting || running}
+              failure={failure}
+              onTrain={train}
+            />
+            <TrainingHistory runs={model.data.training.history} />
+          </div>
+          <div className="model-column">
+            <FeatureWeights features={model.data.active.features} />
+            <PageKindsCard manager={manager} />
+          </div>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+function ActiveModelCard({ status }: { status: ModelStatus }) {
+  const m = status.active;
+  const trained = m.source === 'trained';
+  return (
+    <section
+      className="card model-card model-active"
+      aria-labelledby="model-active-title"
+      data-testid="model-active"
+    >
+      <header className="card-header">
+        <div className="card-title-block">
+          <h3 className="card-title" id="model-active-title">
+            Active model
+          </h3>
+          <p className="card-subtitle">
+            {trained
+              ? `Trained on your ${count(m.sessions)} sessions (${count(m.purchases)} purchases)${m.activatedAt ? `, in use since ${formatDateTime(m.activatedAt)}` : ''}.`
+              : `Pre-trained on ${count(m.sessions)} sessions of the UCI online-shoppers data (${count(m.purchases)} purchases).`}
+          </p>
+        </div>
+        <span className={`badge ${trained ? 'badge-active' : 'badge-control'}`} data-testid="model-source">
+          {trained ? 'Trained on your sessions' : 'Pre-trained default'}
+        </span>
+      </header>
+      <ul className="kpi-grid model-kpis" aria-label="How well the model predicts purchases">
+        <li className="kpi-card">
+          <span className="kpi-label">AUROC</span>
+          <span className="kpi-value" data-testid="model-auroc">
+            {fixed(m.auroc)}
+          </span>
+          <span className="kpi-note">
+            Ranks a buyer above a non-buyer {Math.round(m.auroc * 100)} % of the time
+          </span>
+        </li>
+        <li className="kpi-card">
+          <span className="kpi-label">AUPR</span>
+          <span className="kpi-value">{fixed(m.aupr)}</span>
+          <span className="kpi-note">
+            Precision across every threshold (chance would be the purchase rate)
+          </span>
+        </li>
+        <li className="kpi-card">
+          <span className="kpi-label">Brier score</span>
+          <span className="kpi-value">{fixed(m.brier)}</span>
+          <span className="kpi-note">Calibration: lower is better, 0.25 is a coin flip</span>
+        </li>
+        <li className="kpi-card">
+          <span className="kpi-label">Likely buyer from</span>
+          <span className="kpi-value">{Math.round(m.threshold * 100)} %</span>
+          <span className="kpi-note">The score that best separates buyers (best F1)</span>
+        </li>
+      </ul>
+      <p className="model-footnote">
+        Measured on {count(m.evaluatedSessions)} sessions the model never saw: {m.evaluation}.
+      </p>
+    </section>
+  );
+}
+
+function Meter({
+  label,
+  value,
+  goal,
+  testId,
+}: {
+  label: string;
+  value: number;
+  goal: number;
+  testId: string;
+}) {
+  const share = goal > 0 ? Math.min(1, value / goal) : 1;
+  return (
+    <div className="model-meter" data-testid={testId}>
+      <div className="model-meter-text">
+        <span>{label}</span>
+        <span className="model-meter-count">
+          {count(value)} <span className="muted">of {count(goal)}</span>
+        </span>
+      </div>
+      <div
+        className={`model-meter-track${share >= 1 ? ' model-meter-done' : ''}`}
+        role="progressbar"
+        aria-label={label}
+        aria-valuemin={0}
+        aria-valuemax={goal}
+        aria-valuenow={Math.min(value, goal)}
+      >
+        <span style={{ width: `${share * 100}%` }} />
+      </div>
+    </div>
+  );
+}
+
+function TrainingCard({
+  status,
+  manager,
+  starting,
+  failure,
+  onTrain,
+}: {
+  status: ModelStatus;
+  manager: boolean;
+  starting: boolean;
+  failure: string | null;
+  onTrain: () => void;
+}) {
+  const { data, training } = status;
+  return (
+    <section className="card model-card" aria-labelledby="model-training-title" data-testid="model-training">
+      <header className="card-header">
+        <div className="card-title-block">
+          <h3 className="card-title" id="model-training-title">
+            Your sessions
+          </h3>
+          <p className="card-subtitle">
+            Every finished visit is kept with what the visitor did and whether they bought, to train your own
+            model.
+          </p>
+        </div>
+        {manager && (
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={onTrain}
+            disabled={!data.enough || starting}
+            aria-describedby="model-train-hint"
+            data-testid="model-train"
+          >
+            {starting ? (
+              <>
+                <span className="spinner spinner-small" aria-hidden="true" /> Training…
+              </>
+            ) : (
+              'Train now'
+            )}
+          </button>
+        )}
+      </header>
+      <div className="model-meters">
+        <Meter
+          label="Finished sessions"
+          value={data.sessions}
+          goal={data.minSessions}
+          testId="model-sessions"
+        />
+        <Meter label="Purchases" value={data.purchases} goal={data.minPurchases} testId="model-purchases" />
+      </div>
+      <p className="model-footnote" id="model-train-hint" role="status">
+        {training.running
+          ? `Training since ${formatRelative(training.startedAt ?? new Date().toISOString())}: the new model replaces the current one only if it predicts the most recent sessions at least as well.`
+          : !data.enough
+            ? `Your own model can be trained from ${count(data.minSessions)} finished sessions with ${count(data.minPurchases)} purchases; until then the pre-trained model scores your visitors.`
+            : training.everyHours > 0 && training.nextAt
+              ? `Retrained automatically every ${training.everyHours} hours (next around ${formatDateTime(training.nextAt)}); a new model replaces the current one only if it is not worse.`
+              : 'A new model replaces the current one only if it predicts the most recent sessions at least as well.'}
+      </p>
+      {failure && (
+        <p className="alert alert-error model-alert" role="alert">
+          {failure}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,79 @@
+/** Settings: a sub-navigation of tabs, each its own route under /settings/…. */
+import type { ReactNode } from 'react';
+import { PageHeader } from '../../components/page-header.tsx';
+import { isUnder, Link, Redirect, usePath } from '../../router/router.tsx';
+import { canManage, useSession } from '../../session/session-context.tsx';
+import { NotFoundPage } from '../not-found/not-found-page.tsx';
+import { ApiKeysTab } from './api-keys/api-keys-tab.tsx';
+import { CannedTab } from './canned/canned-tab.tsx';
+import { ModelTab } from './model/model-tab.tsx';
+import { SitesTab } from './sites/sites-tab.tsx';
+import { SkillsTab } from './skills/skills-tab.tsx';
+import { TeamTab } from './team/team-tab.tsx';
+
+interface Tab {
+  path: string;
+  label: string;
+  adminOnly: boolean;
+  /** Only for those who chat (analysts take no chats). */
+  staffOnly?: boolean;
+  render: () => ReactNode;
+}
+
+const TABS: Tab[] = [
+  { path: '/settings/sites', label: 'Sites', adminOnly: false, render: () => <SitesTab /> },
+  { path: '/settings/skills', label: 'Skills', adminOnly: false, render: () => <SkillsTab /> },
+  { path: '/settings/team', label: 'Team', adminOnly: false, render: () => <TeamTab /> },
+  {
+    path: '/settings/canned-responses',
+    label: 'Canned responses',
+    adminOnly: false,
+    staffOnly: true,
+    render: () => <CannedTab />,
+  },
+  { path: '/settings/model', label: 'Model', adminOnly: false, render: () => <ModelTab /> },
+  { path: '/settings/api-keys', label: 'API keys', adminOnly: true, render: () => <ApiKeysTab /> },
+];
+
+export function SettingsPage() {
+  const path = usePath();
+  const { user } = useSession();
+  const manager = canManage(user.role);
+  const tabs = TABS.filter(
+    (tab) => (manager || !tab.adminOnly) && (user.role !== 'analyst' || !tab.staffOnly),
+  );
+
+  if (path === '/settings') return <Redirect to="/settings/sites" />;
+  const active = tabs.find((tab) => isUnder(path, tab.path));
+  if (!active) return <NotFoundPage />;
+
+  return (
+    <>
+      <PageHeader
+        title="Settings"
+        description={
+          manager
+            ? 'Your sites and their tags, the skills chats are routed by, your team, saved replies, the purchase model and API access.'
+            : 'How this account is set up. Only owners and admins can change these settings.'
+        }
+      />
+      <nav className="tabs" aria-label="Settings">
+        {tabs.map((tab) => {
+          const current = tab === active;
+          return (
+            <Link
+              key={tab.path}
+              to={tab.path}
+              className={current ? 'tab tab-current' : 'tab'}
+              aria-current={current ? 'page' : undefined}
+              data-testid={`settings-tab-${tab.path.split('/').at(-1)}`}
+            >
+              {tab.label}
+            </Link>
+          );
+        })}
+      </nav>
+      <div className="tab-panel">{active.render()}</div>
+    </>
+  );
+}

@@ -1,0 +1,124 @@
+/** Create a site, or rename one and change its allowed origins and time zone. */
+import { type FormEvent, useState } from 'react';
+import { errorMessage } from '../../../api/http.ts';
+import { createSite, updateSite } from '../../../api/sites.ts';
+import type { Site } from '../../../api/types.ts';
+import { Dialog, DialogFooter } from '../../../components/dialog.tsx';
+import { Field } from '../../../components/field.tsx';
+import { FormError } from '../../../components/form-error.tsx';
+import { formatOrigins, parseOrigins } from './origins.ts';
+import { browserTimeZone, timeZonesWith } from './time-zones.ts';
+
+interface SiteFormDialogProps {
+  /** The site to edit; omitted to create a new one. */
+  site?: Site;
+  onSaved: (site: Site) => void;
+  onClose: () => void;
+}
+
+export function SiteFormDialog({ site, onSaved, onClose }: SiteFormDialogProps) {
+  const [name, setName] = useState(site?.name ?? '');
+  const [originsText, setOriginsText] = useState(site ? formatOrigins(site.allowedOrigins) : '');
+  const [timeZone, setTimeZone] = useState(site?.timeZone ?? browserTimeZone());
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [originsError, setOriginsError] = useState<string | null>(null);
+  const [nameError, setNameError] = useState<string | null>(null);
+
+  async function handleSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const trimmed = name.trim();
+    const parsed = parseOrigins(originsText);
+    setNameError(trimmed ? null : 'Give the site a name.');
+    setOriginsError(parsed.ok ? null : parsed.error);
+    if (!trimmed || !parsed.ok) return;
+
+    setBusy(true);
+    setError(null);
+    try {
+      const input = { name: trimmed, allowedOrigins: parsed.origins, timeZone };
+      const saved = site ? await updateSite(site.id, input) : await createSite(input);
+      onSaved(saved);
+    } catch (caught) {
+      setError(errorMessage(caught));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog
+      title={site ? `Edit ${site.name}` : 'New site'}
+      description={
+        site
+          ? 'The site key and snippet stay the same, so pages that already carry the tag keep working.'
+          : 'A site is a website or app that carries your tag. You get its snippet as soon as it is created.'
+      }
+      onClose={onClose}
+      busy={busy}
+      testId="site-dialog"
+    >
+      <form onSubmit={handleSubmit} noValidate>
+        <div className="dialog-body form">
+          <Field label="Name" error={nameError} hint="Shown to your team only, e.g. “Main store”.">
+            {(props) => (
+              <input
+                {...props}
+                className="input"
+                name="name"
+                autoComplete="off"
+                maxLength={120}
+                value={name}
+                onChange={(event) => setName(event.target.value)}
+              />
+            )}
+          </Field>
+          <Field
+            label="Allowed origins"
+            error={originsError}
+            hint="One per line, like https://shop.example.com. The tag only accepts visits from pages on these origins."
+          >
+            {(props) => (
+              <textarea
+                {...props}
+                className="input textarea mono"
+                name="allowedOrigins"
+                rows={4}
+                spellCheck={false}
+                autoCapitalize="off"
+                placeholder="https://shop.example.com"
+                value={originsText}
+                onChange={(event) => setOriginsText(event.target.value)}
+              />
+            )}
+          </Field>
+          <Field label="Time zone" hint="Reports count days in this time zone.">
+            {(props) => (
+              <select
+                {...props}
+                className="input select"
+                name="timeZone"
+                value={timeZone}
+                onChange={(event) => setTimeZone(event.target.value)}
+              >
+                {timeZonesWith(timeZone).map((zone) => (
+                  <option key={zone} value={zone}>
+                    {zone.replaceAll('_', ' ')}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <FormError message={error} />
+        </div>
+        <DialogFooter>
+          <button type="button" className="button" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {busy ? 'Saving…' : site ? 'Save changes' : 'Create site'}
+          </button>
+        </DialogFooter>
+      </form>
+    </Dialog>
+  );
+}

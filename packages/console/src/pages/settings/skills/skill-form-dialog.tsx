@@ -1,0 +1,141 @@
+/** Create or edit a skill: its name, how long visitors may wait, how long an offer lasts, where chats can be transferred. */
+import { type FormEvent, useState } from 'react';
+import { errorMessage } from '../../../api/http.ts';
+import { createSkill, updateSkill } from '../../../api/skills.ts';
+import type { Skill } from '../../../api/types.ts';
+import { Dialog, DialogFooter } from '../../../components/dialog.tsx';
+import { Field } from '../../../components/field.tsx';
+import { FormError } from '../../../components/form-error.tsx';
+import { parseWholeNumber } from '../../../components/number-input.ts';
+import { SkillPicker } from '../../../components/skill-picker.tsx';
+
+interface SkillFormDialogProps {
+  skill?: Skill;
+  /** Every skill of the account, for the transfer targets. */
+  skills: Skill[];
+  onSaved: (skill: Skill) => void;
+  onClose: () => void;
+}
+
+const MAX_SECONDS = 86_400;
+
+export function SkillFormDialog({ skill, skills, onSaved, onClose }: SkillFormDialogProps) {
+  const [name, setName] = useState(skill?.name ?? '');
+  const [maxWait, setMaxWait] = useState(String(skill?.maxWaitSeconds ?? 120));
+  const [offerTimeout, setOfferTimeout] = useState(String(skill?.offerTimeoutSeconds ?? 30));
+  const [transfers, setTransfers] = useState<string[]>(skill?.transferSkillIds ?? []);
+  const [errors, setErrors] = useState<Record<string, string | null>>({});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function handleSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const trimmed = name.trim();
+    const maxWaitSeconds = parseWholeNumber(maxWait, 1, MAX_SECONDS);
+    const offerTimeoutSeconds = parseWholeNumber(offerTimeout, 1, MAX_SECONDS);
+    const next = {
+      name: trimmed ? null : 'Give the skill a name.',
+      maxWait: maxWaitSeconds === null ? 'Enter a whole number of seconds, at least 1.' : null,
+      offerTimeout: offerTimeoutSeconds === null ? 'Enter a whole number of seconds, at least 1.' : null,
+    };
+    setErrors(next);
+    if (!trimmed || maxWaitSeconds === null || offerTimeoutSeconds === null) return;
+
+    setBusy(true);
+    setError(null);
+    try {
+      const input = { name: trimmed, maxWaitSeconds, offerTimeoutSeconds, transferSkillIds: transfers };
+      onSaved(skill ? await updateSkill(skill.id, input) : await createSkill(input));
+    } catch (caught) {
+      setError(errorMessage(caught));
+      setBusy(false);
+    }
+  }
+
+  const targets = skills.filter((item) => item.id !== skill?.id);
+
+  return (
+    <Dialog
+      title={skill ? `Edit ${skill.name}` : 'New skill'}
+      description="A skill is a queue of chats and the agents who can answer them."
+      onClose={onClose}
+      busy={busy}
+      testId="skill-dialog"
+    >
+      <form onSubmit={handleSubmit} noValidate>
+        <div className="dialog-body form">
+          <Field label="Name" error={errors.name} hint="For example Sales, Support or Billing.">
+            {(props) => (
+              <input
+                {...props}
+                className="input"
+                name="name"
+                autoComplete="off"
+                maxLength={80}
+                value={name}
+                onChange={(event) => setName(event.target.value)}
+              />
+            )}
+          </Field>
+          <div className="form-row">
+            <Field
+              label="Max wait (seconds)"
+              error={errors.maxWait}
+              hint="How long a visitor may wait in the queue for an agent with this skill."
+            >
+              {(props) => (
+                <input
+                  {...props}
+                  className="input"
+                  name="maxWaitSeconds"
+                  type="number"
+                  inputMode="numeric"
+                  min={1}
+                  max={MAX_SECONDS}
+                  value={maxWait}
+                  onChange={(event) => setMaxWait(event.target.value)}
+                />
+              )}
+            </Field>
+            <Field
+              label="Offer timeout (seconds)"
+              error={errors.offerTimeout}
+              hint="How long an agent has to accept a chat before it is offered to the next one."
+            >
+              {(props) => (
+                <input
+                  {...props}
+                  className="input"
+                  name="offerTimeoutSeconds"
+                  type="number"
+                  inputMode="numeric"
+                  min={1}
+                  max={MAX_SECONDS}
+                  value={offerTimeout}
+                  onChange={(event) => setOfferTimeout(event.target.value)}
+                />
+              )}
+            </Field>
+          </div>
+          <SkillPicker
+            legend="Transfer targets"
+            hint="Skills an agent can hand a conversation on to."
+            skills={targets}
+            selected={transfers}
+            onChange={setTransfers}
+            emptyText="Create another skill to allow transfers to it."
+          />
+          <FormError message={error} />
+        </div>
+        <DialogFooter>
+          <button type="button" className="button" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {busy ? 'Saving…' : skill ? 'Save changes' : 'Create skill'}
+          </button>
+        </DialogFooter>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,166 @@
+/** Settings › Skills: the queues chats are routed by, with their wait limits and transfer targets. */
+import { useState } from 'react';
+import { deleteSkill, listSkills } from '../../../api/skills.ts';
+import type { Skill } from '../../../api/types.ts';
+import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
+import { EmptyState } from '../../../components/empty-state.tsx';
+import { formatSeconds } from '../../../components/format.ts';
+import { LayersIcon, PlusIcon } from '../../../components/icons.tsx';
+import { LoadError } from '../../../components/load-error.tsx';
+import { LoadingState } from '../../../components/loading-state.tsx';
+import { SectionHeader } from '../../../components/page-header.tsx';
+import { skillNames } from '../../../components/skill-picker.tsx';
+import { useResource } from '../../../components/use-resource.ts';
+import { canManage, useSession } from '../../../session/session-context.tsx';
+import { SkillFormDialog } from './skill-form-dialog.tsx';
+
+type Editing = { kind: 'create' } | { kind: 'edit'; skill: Skill } | { kind: 'delete'; skill: Skill } | null;
+
+export function SkillsTab() {
+  const { user } = useSession();
+  const manager = canManage(user.role);
+  const skills = useResource(listSkills);
+  const [editing, setEditing] = useState<Editing>(null);
+
+  function saved(skill: Skill) {
+    skills.update((list) =>
+      list.some((item) => item.id === skill.id)
+        ? list.map((item) => (item.id === skill.id ? skill : item))
+        : [...list, skill],
+    );
+    setEditing(null);
+  }
+
+  const newSkillButton = manager && (
+    <button type="button" className="button button-primary" onClick={() => setEditing({ kind: 'create' })}>
+      <PlusIcon />
+      New skill
+    </button>
+  );
+
+  return (
+    <section aria-labelledby="skills-heading">
+      <SectionHeader
+        title="Skills"
+        id="skills-heading"
+        description="Chats wait in a skill's queue until an agent with that skill is free to take them."
+        actions={skills.data && skills.data.length > 0 ? newSkillButton : null}
+      />
+      {skills.loading && !skills.data ? (
+        <LoadingState label="Loading skills…" />
+      ) : skills.error ? (
+        <LoadError error={skills.error} onRetry={skills.reload} />
+      ) : skills.data && skills.data.length === 0 ? (
+        <EmptyState
+          icon={<LayersIcon />}
+          title="No skills yet"
+          testId="skills-empty"
+          actions={newSkillButton}
+        >
+          <p>
+            Create a skill for each kind of conversation your team handles, such as Sales or Support, then
+            give agents the skills they can answer under Team.
+          </p>
+        </EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table className="table" data-testid="skill-table">
+            <thead>
+              <tr>
+                <th scope="col">Skill</th>
+                <th scope="col">Max wait</th>
+                <th scope="col">Offer timeout</th>
+                <th scope="col">Transfers to</th>
+                {manager && (
+                  <th scope="col" className="cell-actions">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                )}
+              </tr>
+            </thead>
+            <tbody>
+              {skills.data?.map((skill) => {
+                const targets = skillNames(skill.transferSkillIds, skills.data);
+                return (
+                  <tr key={skill.id} data-testid="skill-row" data-skill-id={skill.id}>
+                    <th scope="row" className="cell-strong">
+                      {skill.name}
+                    </th>
+                    <td data-label="Max wait">{formatSeconds(skill.maxWaitSeconds)}</td>
+                    <td data-label="Offer timeout">{formatSeconds(skill.offerTimeoutSeconds)}</td>
+                    <td data-label="Transfers to">
+                      {targets.length ? (
+                        <span className="chips">
+                          {targets.map((name) => (
+                            <span key={name} className="chip">
+                              {name}
+                            </span>
+                          ))}
+                        </span>
+                      ) : (
+                        <span className="muted">None</span>
+                      )}
+                    </td>
+                    {manager && (
+                      <td className="cell-actions">
+                        <button
+                          type="button"
+                          className="button button-small"
+                          onClick={() => setEditing({ kind: 'edit', skill })}
+                          aria-label={`Edit ${skill.name}`}
+                        >
+                          Edit
+                        </button>
+                        <button
+                          type="button"
+                          className="button button-small button-danger-quiet"
+                          onClick={() => setEditing({ kind: 'delete', skill })}
+                          aria-label={`Delete ${skill.name}`}
+                        >
+                          Delete
+                        </button>
+                      </td>
+                    )}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {(editing?.kind === 'create' || editing?.kind === 'edit') && (
+        <SkillFormDialog
+          skill={editing.kind === 'edit' ? editing.skill : undefined}
+          skills={skills.data ?? []}
+          onSaved={saved}
+          onClose={() => setEditing(null)}
+        />
+      )}
+      {editing?.kind === 'delete' && (
+        <ConfirmDialog
+          title={`Delete ${editing.skill.name}?`}
+          confirmLabel="Delete skill"
+          onClose={() => setEditing(null)}
+          onConfirm={async () => {
+            await deleteSkill(editing.skill.id);
+            const id = editing.skill.id;
+            skills.update((list) =>
+              list
+                .filter((item) => item.id !== id)
+                .map((item) => ({
+                  ...item,
+                  transferSkillIds: item.transferSkillIds.filter((target) => target !== id),
+                })),
+            );
+          }}
+        >
+          <p>
+            Agents lose this skill, and other skills can no longer transfer conversations to it. Campaigns
+            that route chats to it will need another skill.
+          </p>
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}

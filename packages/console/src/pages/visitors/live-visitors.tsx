@@ -1,0 +1,228 @@
+/** Live visitors: everyone on the account's sites now, refreshed every second while the tab is visible. */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { listSites } from '../../api/sites.ts';
+import type { Site, VisitorSummary } from '../../api/types.ts';
+import { listVisitors, type VisitorFilters } from '../../api/visitors.ts';
+import { EmptyState } from '../../components/empty-state.tsx';
+import { VisitorsIcon } from '../../components/icons.tsx';
+import { LoadError } from '../../components/load-error.tsx';
+import { LoadingState } from '../../components/loading-state.tsx';
+import { PageHeader } from '../../components/page-header.tsx';
+import { useResource } from '../../components/use-resource.ts';
+import { Link, navigate } from '../../router/router.tsx';
+import { DeviceIcon } from './device-icon.tsx';
+import { EngagementBadge } from './engagement-badge.tsx';
+import { useLive, useNow } from './use-live.ts';
+import { hasFilters, VisitorFiltersBar } from './visitor-filters.tsx';
+import { channelLabel, formatClock, formatMoney, pageLabel, shortId } from './visitor-format.ts';
+
+const loadSites = () => listSites().catch(() => [] as Site[]);
+
+export function LiveVisitors() {
+  const [filters, setFilters] = useState<VisitorFilters>({});
+  const sites = useResource(loadSites);
+  const load = useCallback(() => listVisitors(filters), [filters]);
+  const live = useLive(load);
+  const now = useNow();
+  const visitors = live.data?.items;
+  const filtered = hasFilters(filters);
+
+  return (
+    <>
+      <PageHeader
+        title="Visitors"
+        description="Everyone on your sites right now: where they are, for how long, their cart and where they came from."
+        actions={
+          visitors && (
+            <span className="live-indicator" data-testid="live-count">
+              <span className={live.error ? 'live-dot live-dot-off' : 'live-dot'} aria-hidden="true" />
+              {live.error
+                ? 'Reconnecting…'
+                : `${live.data?.total ?? visitors.length} ${live.data?.total === 1 ? 'visitor' : 'visitors'} now`}
+            </span>
+          )
+        }
+      />
+      <VisitorFiltersBar sites={sites.data ?? []} filters={filters} onChange={setFilters} />
+      {live.loading && !visitors ? (
+        <LoadingState label="Looking for visitors…" />
+      ) : live.error && !visitors ? (
+        <LoadError error={live.error} onRetry={() => setFilters((current) => ({ ...current }))} />
+      ) : visitors && visitors.length === 0 ? (
+        filtered ? (
+          <EmptyState
+            icon={<VisitorsIcon />}
+            title="No visitors match these filters"
+            testId="visitors-empty-filtered"
+            actions={
+              <button type="button" className="button" onClick={() => setFilters({})}>
+                Clear filters
+              </button>
+            }
+          >
+            <p>
+              Someone may be on your site, just not on those pages or with that cart. The list keeps updating.
+            </p>
+          </EmptyState>
+        ) : (
+          <NoVisitors />
+        )
+      ) : visitors ? (
+        <VisitorTable visitors={visitors} receivedAt={live.receivedAt} now={now} />
+      ) : null}
+    </>
+  );
+}
+
+function NoVisitors() {
+  return (
+    <EmptyState
+      icon={<VisitorsIcon />}
+      title="No one on your sites right now"
+      testId="visitors-empty"
+      actions={
+        <>
+          <Link to="/settings/sites" className="button button-primary">
+            Get your site's tag
+          </Link>
+          <a href="/demo/" className="button" target="_blank" rel="noopener">
+            Open the demo store
+          </a>
+        </>
+      }
+    >
+      <p>
+        Visitors appear here within a second of opening a page that carries your tag: the page they are on and
+        for how long, pages seen this visit, cart value, where they came from, and whether a campaign engaged
+        them.
+      </p>
+      <p className="muted">
+        Paste the tag from Settings › Sites into your pages, or open the demo store in another tab and browse
+        around to watch yourself arrive.
+      </p>
+    </EmptyState>
+  );
+}
+
+interface VisitorTableProps {
+  visitors: VisitorSummary[];
+  receivedAt: number;
+  now: number;
+}
+
+function VisitorTable({ visitors, receivedAt, now }: VisitorTableProps) {
+  const ticking = useTicking(visitors);
+  const elapsed = Math.min(3, Math.max(0, (now - receivedAt) / 1000));
+
+  return (
+    <div className="table-wrap">
+      <table className="table visitor-table" data-testid="visitor-table">
+        <caption className="visually-hidden">Visitors on your sites now, most recently active first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Visitor</th>
+            <th scope="col">Page</th>
+            <th scope="col" className="cell-number">
+              On page
+            </th>
+            <th scope="col" className="cell-number">
+              Pages
+            </th>
+            <th scope="col" className="cell-number">
+              Cart
+            </th>
+            <th scope="col">Source</th>
+            <th scope="col">Engagement</th>
+          </tr>
+        </thead>
+        <tbody>
+          {visitors.map((v) => {
+            const to = `/visitors/${encodeURIComponent(v.visitorId)}?site=${encodeURIComponent(v.siteId)}`;
+            const onPage = v.timeOnPageSeconds + (v.connected && ticking.has(v.visitorId) ? elapsed : 0);
+            return (
+              <tr
+                key={`${v.siteId}:${v.visitorId}`}
+                className="row-clickable"
+                data-testid="visitor-row"
+                data-visitor-id={v.visitorId}
+                onClick={(event) => {
+                  if ((event.target as HTMLElement).closest('a, button')) return;
+                  navigate(to);
+                }}
+              >
+                <th scope="row">
+                  <span className="visitor-cell">
+                    <DeviceIcon device={v.device} />
+                    <Link to={to} className="visitor-id mono" aria-label={`Visitor ${shortId(v.visitorId)}`}>
+                      {shortId(v.visitorId)}
+                    </Link>
+                    <span className={v.returning ? 'tag tag-returning' : 'tag tag-new'}>
+                      {v.returning ? 'Returning' : 'New'}
+                    </span>
+                    {!v.connected && <span className="tag tag-idle">Idle</span>}
+                  </span>
+                </th>
+                <td data-label="Page" className="cell-page">
+                  {v.page ? (
+                    <span className="page-cell">
+                      <span className="visitor-page-title" data-testid="visitor-page" title={v.page.url}>
+                        {pageLabel(v.page)}
+                      </span>
+                      {v.page.sections.length > 0 && (
+                        <span className="page-sections">{v.page.sections.join(' · ')}</span>
+                      )}
+                    </span>
+                  ) : (
+                    <span className="muted">Arriving…</span>
+                  )}
+                </td>
+                <td data-label="On page" className="cell-number" data-testid="visitor-time">
+                  {formatClock(onPage)}
+                </td>
+                <td data-label="Pages" className="cell-number">
+                  {v.pageViews}
+                </td>
+                <td data-label="Cart" className="cell-number">
+                  {v.cart && v.cart.itemCount > 0 ? (
+                    formatMoney(v.cart.total, v.cart.currency)
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
+                </td>
+                <td data-label="Source">
+                  {channelLabel(v.source.channel)}
+                  {v.source.source && <span className="muted"> · {v.source.source}</span>}
+                </td>
+                <td data-label="Engagement">
+                  <EngagementBadge visitor={v} />
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/**
+ * Visitors whose time on page grew since the previous answer: their clock keeps ticking between
+ * answers. A hidden tab's time on page stands still on the server, so it must not tick here either.
+ */
+function useTicking(visitors: VisitorSummary[]): Set<string> {
+  const previous = useRef(new Map<string, { seconds: number; url: string | undefined }>());
+  const [ticking, setTicking] = useState<Set<string>>(() => new Set());
+  useEffect(() => {
+    const before = previous.current;
+    const next = new Set<string>();
+    for (const v of visitors) {
+      const last = before.get(v.visitorId);
+      if (last && last.url === v.page?.url && v.timeOnPageSeconds > last.seconds) next.add(v.visitorId);
+    }
+    previous.current = new Map(
+      visitors.map((v) => [v.visitorId, { seconds: v.timeOnPageSeconds, url: v.page?.url }]),
+    );
+    setTicking(next);
+  }, [visitors]);
+  return ticking;
+}

@@ -1,0 +1,179 @@
+/** One visitor's page: their journey as it happens (refreshed every second), what is known about them, and "Invite to chat". */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError } from '../../api/http.ts';
+import { listSites } from '../../api/sites.ts';
+import type { Site, VisitorJourney } from '../../api/types.ts';
+import { getVisitor, type InviteResult } from '../../api/visitors.ts';
+import { EmptyState } from '../../components/empty-state.tsx';
+import { formatRelative } from '../../components/format.ts';
+import { ConversationsIcon, VisitorsIcon } from '../../components/icons.tsx';
+import { LoadError } from '../../components/load-error.tsx';
+import { LoadingState } from '../../components/loading-state.tsx';
+import { PageHeader } from '../../components/page-header.tsx';
+import { useResource } from '../../components/use-resource.ts';
+import { Link } from '../../router/router.tsx';
+import { useSession } from '../../session/session-context.tsx';
+import { DeviceIcon } from './device-icon.tsx';
+import { InviteDialog } from './invite-dialog.tsx';
+import { JourneyTimeline } from './journey-timeline.tsx';
+import { ScorePanel } from './score-panel.tsx';
+import { useLive, useNow } from './use-live.ts';
+import { DEVICE_LABELS, shortId } from './visitor-format.ts';
+import {
+  AttributesPanel,
+  CartPanel,
+  ExposuresPanel,
+  SessionsPanel,
+  SourcePanel,
+  VisitPanel,
+} from './visitor-panels.tsx';
+
+const loadSites = () => listSites().catch(() => [] as Site[]);
+
+export function VisitorDetail({ visitorId, siteId }: { visitorId: string; siteId: string | undefined }) {
+  const load = useCallback(() => getVisitor(visitorId, siteId), [visitorId, siteId]);
+  const live = useLive(load);
+  const sites = useResource(loadSites);
+  const now = useNow();
+  const [inviting, setInviting] = useState(false);
+  const [sent, setSent] = useState<InviteResult | null>(null);
+  const { user } = useSession();
+  // Analysts read; owners, admins and agents may invite.
+  const mayInvite = user.role !== 'analyst';
+  const visitor = live.data;
+  const clockGrows = useGrowing(visitor);
+  const elapsed =
+    visitor?.connected && clockGrows ? Math.min(2, Math.max(0, (now - live.receivedAt) / 1000)) : 0;
+  const site = sites.data?.find((item) => item.id === visitor?.siteId);
+  const notFound = live.error instanceof ApiError && live.error.status === 404;
+
+  const header = (
+    <PageHeader
+      title={`Visitor ${shortId(visitorId)}`}
+      description={
+        <Link to="/visitors" className="back-link">
+          ← All visitors
+        </Link>
+      }
+      actions={
+        visitor &&
+        mayInvite && (
+          <span className="invite-action">
+            <button
+              type="button"
+              className="button button-primary"
+              disabled={!visitor.connected}
+              aria-describedby={visitor.connected ? undefined : 'invite-note'}
+              onClick={() => setInviting(true)}
+            >
+              <ConversationsIcon />
+              Invite to chat
+            </button>
+            {!visitor.connected && (
+              <span className="invite-note" id="invite-note">
+                Available while the visitor is on your site
+              </span>
+            )}
+          </span>
+        )
+      }
+    />
+  );
+
+  if (!visitor) {
+    return (
+      <>
+        {header}
+        {notFound ? (
+          <EmptyState icon={<VisitorsIcon />} title="We don't know this visitor" testId="visitor-not-found">
+            <p>
+              No visitor with this id has been on your sites, or they were here so long ago that they have
+              been forgotten.
+            </p>
+          </EmptyState>
+        ) : live.error ? (
+          <LoadError error={live.error} onRetry={() => window.location.reload()} />
+        ) : (
+          <LoadingState label="Loading the visitor's journey…" />
+        )}
+      </>
+    );
+  }
+
+  return (
+    <>
+      {header}
+      <div className="visitor-strip" data-testid="visitor-status">
+        <span
+          className={visitor.connected ? 'presence presence-live' : 'presence'}
+          data-testid="visitor-presence"
+        >
+          {visitor.connected
+            ? 'On your site now'
+            : `Left · last seen ${formatRelative(visitor.lastEventAt, now)}`}
+        </span>
+        <span className={visitor.returning ? 'tag tag-returning' : 'tag tag-new'}>
+          {visitor.returning ? `Returning · visit ${visitor.sessionCount}` : 'New visitor'}
+        </span>
+        <span className="strip-item">
+          <DeviceIcon device={visitor.device} />
+          {DEVICE_LABELS[visitor.device] ?? visitor.device}
+        </span>
+        {site && <span className="strip-item">{site.name}</span>}
+        <span className="strip-item mono muted" title="Visitor id">
+          {visitor.visitorId}
+        </span>
+        {live.error !== undefined && <span className="strip-item warning-text">Reconnecting…</span>}
+      </div>
+      {sent && (
+        <div className="alert alert-success" role="status" data-testid="invite-sent">
+          Invitation sent. The visitor sees it now; when they accept, the chat is routed to the skill's
+          agents.
+          <button type="button" className="button button-small alert-action" onClick={() => setSent(null)}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      <div className="visitor-layout">
+        <div className="visitor-main">
+          <JourneyTimeline visitor={visitor} extraSeconds={elapsed} />
+          <ExposuresPanel exposures={visitor.exposures} />
+        </div>
+        <div className="visitor-aside">
+          <ScorePanel visitor={visitor} />
+          <VisitPanel visitor={visitor} extraSeconds={elapsed} />
+          <CartPanel visitor={visitor} />
+          <SourcePanel visitor={visitor} />
+          <AttributesPanel visitor={visitor} />
+          <SessionsPanel visitor={visitor} />
+        </div>
+      </div>
+      {inviting && (
+        <InviteDialog
+          visitorId={visitor.visitorId}
+          siteId={visitor.siteId}
+          onClose={() => setInviting(false)}
+          onSent={(result) => {
+            setSent(result);
+            setInviting(false);
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+/** Whether the visitor's time on page grew since the previous answer (a hidden tab's does not). */
+function useGrowing(visitor: VisitorJourney | undefined): boolean {
+  const last = useRef<{ url: string | undefined; seconds: number } | null>(null);
+  const [growing, setGrowing] = useState(false);
+  useEffect(() => {
+    if (!visitor) return;
+    const before = last.current;
+    setGrowing(
+      Boolean(before && before.url === visitor.page?.url && visitor.timeOnPageSeconds > before.seconds),
+    );
+    last.current = { url: visitor.page?.url, seconds: visitor.timeOnPageSeconds };
+  }, [visitor]);
+  return growing;
+}

@@ -1,0 +1,88 @@
+/** Who is logged in: loaded once from GET /me, set by login, cleared by logout or any 401. */
+import { createContext, type ReactNode, use, useCallback, useEffect, useMemo, useState } from 'react';
+import { login as apiLogin, logout as apiLogout, fetchMe } from '../api/auth.ts';
+import { ApiError, setCsrfToken, setUnauthorizedHandler } from '../api/http.ts';
+import type { Role, Session } from '../api/types.ts';
+
+type SessionState =
+  | { status: 'loading' }
+  | { status: 'error'; error: unknown }
+  | { status: 'anonymous'; expired: boolean }
+  | { status: 'authenticated'; session: Session };
+
+interface SessionApi {
+  state: SessionState;
+  login(email: string, password: string): Promise<void>;
+  logout(): Promise<void>;
+  retry(): void;
+}
+
+const SessionContext = createContext<SessionApi | null>(null);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<SessionState>({ status: 'loading' });
+
+  const apply = useCallback((next: SessionState) => {
+    setCsrfToken(next.status === 'authenticated' ? next.session.csrfToken : null);
+    setState(next);
+  }, []);
+
+  const load = useCallback(() => {
+    fetchMe().then(
+      (session) => apply({ status: 'authenticated', session }),
+      (error: unknown) => {
+        if (error instanceof ApiError && error.status === 401) apply({ status: 'anonymous', expired: false });
+        else apply({ status: 'error', error });
+      },
+    );
+  }, [apply]);
+
+  useEffect(load, [load]);
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => apply({ status: 'anonymous', expired: true }));
+    return () => setUnauthorizedHandler(null);
+  }, [apply]);
+
+  const api = useMemo<SessionApi>(
+    () => ({
+      state,
+      async login(email, password) {
+        const session = await apiLogin(email, password);
+        apply({ status: 'authenticated', session });
+      },
+      async logout() {
+        try {
+          await apiLogout();
+        } finally {
+          apply({ status: 'anonymous', expired: false });
+        }
+      },
+      retry() {
+        setState({ status: 'loading' });
+        load();
+      },
+    }),
+    [state, apply, load],
+  );
+
+  return <SessionContext value={api}>{children}</SessionContext>;
+}
+
+export function useSessionApi(): SessionApi {
+  const api = use(SessionContext);
+  if (!api) throw new Error('useSessionApi outside SessionProvider');
+  return api;
+}
+
+/** The logged-in session; only for components rendered inside the authenticated app. */
+export function useSession(): Session {
+  const { state } = useSessionApi();
+  if (state.status !== 'authenticated') throw new Error('useSession without a session');
+  return state.session;
+}
+
+/** Owners and admins manage sites, skills, the team and API keys; agents and analysts only read. */
+export function canManage(role: Role): boolean {
+  return role === 'owner' || role === 'admin';
+}

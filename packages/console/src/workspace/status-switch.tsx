@@ -1,0 +1,75 @@
+/**
+ * The agent's Online / Away switch in the top bar. It shows the server's truth: a change made
+ * elsewhere (another tab, or the router setting the agent away after missed offers) shows here too.
+ */
+import { useState } from 'react';
+import { useWorkspace, useWorkspaceStore } from './workspace-context.tsx';
+import { actionError } from './workspace-store.ts';
+
+const OPTIONS = [
+  { value: 'online', label: 'Online' },
+  { value: 'away', label: 'Away' },
+] as const;
+
+export function StatusSwitch() {
+  const store = useWorkspaceStore();
+  const status = useWorkspace((s) => s.status, 'offline');
+  const connection = useWorkspace((s) => s.connection, 'refused');
+  // The choice shows at once; the server's answer (a `status` frame) confirms it, an error undoes it.
+  const [pending, setPending] = useState<'online' | 'away' | null>(null);
+  if (!store || connection === 'refused') return null;
+  const ready = connection === 'open';
+  const shown = pending ?? status;
+
+  async function choose(next: 'online' | 'away') {
+    if (!store || next === status) return;
+    setPending(next);
+    try {
+      await store.setStatus(next);
+    } catch (error) {
+      store.notify(actionError(error));
+    } finally {
+      setPending(null);
+    }
+  }
+
+  return (
+    <div className="status-control">
+      {!ready && (
+        <span className="connection-pill" role="status" data-testid="connection-state">
+          <span className="spinner spinner-small" aria-hidden="true" />
+          {connection === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
+        </span>
+      )}
+      {ready && shown === 'offline' && (
+        <span className="status-hint" data-testid="status-offline">
+          <span className="status-dot" aria-hidden="true" />
+          You are offline
+        </span>
+      )}
+      <fieldset
+        className={`status-switch status-switch-${shown}`}
+        disabled={!ready || pending !== null}
+        data-testid="status-switch"
+        data-status={status}
+      >
+        <legend className="visually-hidden">Your chat status</legend>
+        {OPTIONS.map((option) => (
+          <label key={option.value} className="status-option">
+            <input
+              type="radio"
+              name="agent-status"
+              value={option.value}
+              checked={shown === option.value}
+              onChange={() => choose(option.value)}
+            />
+            <span>
+              <span className={`status-dot status-dot-${option.value}`} aria-hidden="true" />
+              {option.label}
+            </span>
+          </label>
+        ))}
+      </fieldset>
+    </div>
+  );
+}

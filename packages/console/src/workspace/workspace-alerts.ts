@@ -1,0 +1,64 @@
+/**
+ * Turns workspace signals into a sound and, while the console is in the background, a desktop
+ * notification; clicking the notification brings the chat forward.
+ */
+import { useEffect } from 'react';
+import { navigate } from '../router/router.tsx';
+import { soundOn } from './alert-preferences.ts';
+import { chime } from './chime.ts';
+import type { WorkspaceSignal, WorkspaceStore } from './workspace-store.ts';
+
+function inBackground(): boolean {
+  return document.hidden || !document.hasFocus();
+}
+
+function who(s: WorkspaceSignal): string {
+  return s.conversation.visitorName?.trim() || 'A visitor';
+}
+
+function describe(s: WorkspaceSignal): { title: string; body: string } {
+  const topic = s.conversation.topic ? ` · ${s.conversation.topic}` : '';
+  switch (s.kind) {
+    case 'offer':
+      return { title: 'New chat offer', body: `${who(s)}${topic} wants to chat. Accept it in Beckon.` };
+    case 'assigned':
+      return { title: 'A chat was transferred to you', body: `${who(s)}${topic}` };
+    case 'message':
+      return { title: who(s), body: s.message.text.slice(0, 140) };
+  }
+}
+
+function showNotification(store: WorkspaceStore, s: WorkspaceSignal): void {
+  if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+  const { title, body } = describe(s);
+  try {
+    const n = new Notification(title, { body, tag: `beckon-${s.conversation.id}` });
+    n.onclick = () => {
+      window.focus();
+      navigate('/conversations');
+      if (s.kind !== 'offer') store.select(s.conversation.id);
+      n.close();
+    };
+  } catch {
+    // Some browsers only allow notifications from a service worker; the sound and the title remain.
+  }
+}
+
+/** Sounds and desktop notifications for the workspace's signals. */
+export function useWorkspaceAlerts(store: WorkspaceStore | null): void {
+  useEffect(() => {
+    if (!store) return;
+    return store.onSignal((s) => {
+      const background = inBackground();
+      if (s.kind === 'message') {
+        const onScreen =
+          !background &&
+          store.getState().selectedId === s.conversation.id &&
+          window.location.pathname.includes('/conversations');
+        if (onScreen) return;
+      }
+      if (soundOn()) chime(s.kind === 'message' ? 'message' : 'offer');
+      if (background) showNotification(store, s);
+    });
+  }, [store]);
+}

@@ -1,0 +1,267 @@
+/**
+ * The agent workspace's state and how each agent-socket frame changes it. Pure (no DOM, no I/O)
+ * so the rules — ordering by sequence number, confirming optimistic sends with acks, unread
+ * counts, offers and the supervisor's live view — are unit-tested on their own.
+ */
+import type { AgentStatus } from '@beckon/protocol/api';
+import type { Attachment, Conversation, Message, QueueEntry } from '@beckon/protocol/chat-api';
+import type { AgentProfile, AgentServerFrame } from '@beckon/protocol/chat-protocol';
+import {
+  addMessage,
+  type ChatView,
+  type PendingSend,
+  type Relation,
+  TYPING_TTL_MS,
+  unreadCount,
+  withConversation,
+  withReads,
+} from './chat-view.ts';
+
+export {
+  addMessage,
+  contiguousSeq,
+  TYPING_TTL_MS,
+  unreadCount,
+  visitorTyping,
+} from './chat-view.ts';
+export type {
+  AgentProfile,
+  AgentServerFrame,
+  Attachment,
+  ChatView,
+  Conversation,
+  Message,
+  PendingSend,
+  QueueEntry,
+  Relation,
+};
+
+export interface Offer {
+  conversationId: string;
+  /** When the offer passes to the next agent (ISO), if known. */
+  expiresAt: string | null;
+}
+
+export type Connection = 'connecting' | 'open' | 'reconnecting' | 'refused';
+
+/** Something the agent should read once: why the status changed, a chat taken away. */
+export interface Notice {
+  id: number;
+  tone: 'info' | 'warning' | 'error';
+  text: string;
+  action?: 'go-online';
+}
+
+export interface WorkspaceState {
+  connection: Connection;
+  /** Why the server refused the socket (a 4403), shown instead of the workspace. */
+  refusedReason: string | null;
+  agent: AgentProfile | null;
+  status: AgentStatus;
+  chats: Record<string, ChatView>;
+  /** My conversations in the order they arrived. */
+  mine: string[];
+  offers: Offer[];
+  queue: QueueEntry[];
+  /** Supervisors: every live (active) conversation of the account. */
+  live: Record<string, Conversation>;
+  selectedId: string | null;
+  notices: Notice[];
+}
+
+export const initialState: WorkspaceState = {
+  connection: 'connecting',
+  refusedReason: null,
+  agent: null,
+  status: 'offline',
+  chats: {},
+  mine: [],
+  offers: [],
+  queue: [],
+  live: {},
+  selectedId: null,
+  notices: [],
+};
+
+let noticeSeq = 0;
+/** Adds a notice (the newest last, at most five kept). */
+export function withNotice(s: WorkspaceState, notice: Omit<Notice, 'id'>): WorkspaceState {
+  return { ...s, notices: [...s.notices, { ...notice, id: ++noticeSeq }].slice(-5) };
+}
+
+export function putChat(s: WorkspaceState, chat: ChatView): WorkspaceState {
+  return { ...s, chats: { ...s.chats, [chat.conversation.id]: chat } };
+}
+
+export function dropChat(s: WorkspaceState, id: string): WorkspaceState {
+  if (!(id in s.chats)) return s;
+  const { [id]: _gone, ...chats } = s.chats;
+  return { ...s, chats, selectedId: s.selectedId === id ? null : s.selectedId };
+}
+
+function isLive(c: Conversation): boolean {
+  return c.status === 'active';
+}
+
+/** Applies one frame from the agent socket. `me` is the agent's id; `now` the clock (ms). */
+export function applyFrame(s: WorkspaceState, f: AgentServerFrame, now: number): WorkspaceState {
+  switch (f.type) {
+    case 'ready': {
+      let next: WorkspaceState = {
+        ...s,
+        connection: 'open',
+        agent: f.agent,
+        status: f.agent.status,
+        offers: [],
+        mine: [],
+      };
+      // Chats that were mine or offered and are no longer in the inbox ended while we were away.
+      const inbox = new Set(f.conversations.map((c) => c.id));
+      for (const chat of Object.values(s.chats)) {
+        if (chat.relation === 'offer' && !inbox.has(chat.conversation.id))
+          next = dropChat(next, chat.conversation.id);
+      }
+      for (const c of f.conversations) {
+        const offered = c.status === 'offered' && c.offeredTo === f.agent.id;
+        const relation: Relation = offered ? 'offer' : 'mine';
+        next = putChat(next, withConversation(next.chats[c.id], c, relation));
+        if (offered) {
+          const known = s.offers.find((o) => o.conversationId === c.id);
+          next.offers = [...next.offers, { conversationId: c.id, expiresAt: known?.expiresAt ?? null }];
+        } else next.mine = [...next.mine, c.id];
+      }
+      // Mine that ended while disconnected stay listed as ended until dismissed.
+      for (const id of s.mine) {
+        const chat = next.chats[id];
+        if (!inbox.has(id) && chat) {
+          next = putChat(next, { ...chat, ended: true });
+          next.mine = [...next.mine, id];
+        }
+      }
+      return next;
+    }
+    case 'offer': {
+      const c = f.conversation;
+      const offers = s.offers.filter((o) => o.conversationId !== c.id);
+      const next = putChat(s, withConversation(s.chats[c.id], c, 'offer'));
+      return { ...next, offers: [...offers, { conversationId: c.id, expiresAt: f.expiresAt }] };
+    }
+    case 'offer_revoked': {
+      const next = { ...s, offers: s.offers.filter((o) => o.conversationId !== f.conversationId) };
+      const chat = next.chats[f.conversationId];
+      if (chat?.relation !== 'offer') return next;
+      const dropped = dropChat(next, f.conversationId);
+      if (f.reason !== 'timeout') return dropped;
+      const who = chat.conversation.visitorName ?? 'a visitor';
+      return withNotice(dropped, {
+        tone: 'info',
+        text: `The chat offer from ${who} timed out and was passed on.`,
+      });
+    }
+    case 'assigned': {
+      const c = f.conversation;
+      const chat = withConversation(s.chats[c.id], c, 'mine');
+      return {
+        ...putChat(s, { ...chat, relation: 'mine', ended: false }),
+        offers: s.offers.filter((o) => o.conversationId !== c.id),
+        mine: s.mine.includes(c.id) ? s.mine : [...s.mine, c.id],
+      };
+    }
+    case 'unassigned': {
+      const chat = s.chats[f.conversationId];
+      const next = { ...dropChat(s, f.conversationId), mine: s.mine.filter((id) => id !== f.conversationId) };
+      if (f.reason !== 'reassigned' || !chat) return next;
+      const who = chat.conversation.visitorName ?? 'a visitor';
+      return withNotice(next, { tone: 'info', text: `A supervisor reassigned your chat with ${who}.` });
+    }
+    case 'queue':
+      return { ...s, queue: f.items };
+    case 'conversation': {
+      const c = f.conversation;
+      let next = s;
+      if (s.agent && (s.agent.role === 'owner' || s.agent.role === 'admin')) {
+        const { [c.id]: _old, ...rest } = s.live;
+        next = { ...s, live: isLive(c) ? { ...rest, [c.id]: c } : rest };
+      }
+      const chat = next.chats[c.id];
+      if (!chat) return next;
+      const ended = chat.relation === 'mine' && c.status === 'closed';
+      return putChat(next, { ...withReads(chat, c), ended: chat.ended || ended });
+    }
+    case 'message': {
+      const chat = s.chats[f.message.conversationId];
+      if (!chat) return s;
+      const next = addMessage(chat, f.message);
+      return next === chat ? s : putChat(s, next);
+    }
+    case 'ack': {
+      const chat = s.chats[f.conversationId];
+      const p = chat?.pending.find((x) => x.echoId === f.echoId);
+      if (!chat || !p) return s;
+      const me = s.agent;
+      const message: Message = {
+        conversationId: f.conversationId,
+        seq: f.seq,
+        senderKind: p.note ? 'note' : 'agent',
+        senderId: me?.id ?? null,
+        senderName: me?.name ?? null,
+        echoId: f.echoId,
+        text: p.text,
+        attachments: p.attachments,
+        createdAt: f.createdAt,
+      };
+      const added = addMessage(
+        { ...chat, pending: chat.pending.filter((x) => x.echoId !== f.echoId) },
+        message,
+      );
+      // What I wrote, I have read.
+      return putChat(s, { ...added, agentReadSeq: Math.max(added.agentReadSeq, f.seq) });
+    }
+    case 'typing': {
+      const chat = s.chats[f.conversationId];
+      if (!chat || f.from !== 'visitor') return s;
+      return putChat(s, { ...chat, visitorTypingUntil: f.typing ? now + TYPING_TTL_MS : 0 });
+    }
+    case 'read': {
+      const chat = s.chats[f.conversationId];
+      if (!chat) return s;
+      if (f.by === 'visitor')
+        return putChat(s, { ...chat, visitorReadSeq: Math.max(chat.visitorReadSeq, f.seq) });
+      if (chat.relation !== 'mine') return s;
+      return putChat(s, { ...chat, agentReadSeq: Math.max(chat.agentReadSeq, f.seq) });
+    }
+    case 'status': {
+      const next = { ...s, status: f.status, agent: s.agent ? { ...s.agent, status: f.status } : s.agent };
+      if (f.reason === 'missed_offers' && f.status === 'away') {
+        return withNotice(next, {
+          tone: 'warning',
+          text: 'You were set to Away because chat offers to you went unanswered.',
+          action: 'go-online',
+        });
+      }
+      return next;
+    }
+    case 'error': {
+      if (!f.echoId || !f.conversationId) return s;
+      const chat = s.chats[f.conversationId];
+      if (!chat) return s;
+      const pending = chat.pending.map((p) =>
+        p.echoId === f.echoId ? { ...p, state: 'failed' as const, error: f.message } : p,
+      );
+      return putChat(s, { ...chat, pending });
+    }
+    case 'done':
+    case 'pong':
+      return s;
+  }
+}
+
+/** The number the tab title and the navigation show: unread visitor messages in my chats plus offers waiting. */
+export function attentionCount(s: WorkspaceState): number {
+  let n = s.offers.length;
+  for (const id of s.mine) {
+    const chat = s.chats[id];
+    if (chat && !chat.ended) n += unreadCount(chat);
+  }
+  return n;
+}

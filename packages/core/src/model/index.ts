@@ -1,0 +1,54 @@
+export { fitPlatt, IDENTITY_CALIBRATION, type PlattCalibration } from './calibration.ts';
+export { type CrossValidationResult, crossValidate, type FoldResult } from './cross-validation.ts';
+export {
+  type Explanation,
+  type FeatureContribution,
+  featureContributions,
+  featureImportances,
+  topContributions,
+} from './explain.ts';
+export type { Forest } from './forest.ts';
+export { type BoostingParams, DEFAULT_BOOSTING, trainForest } from './gbdt-trainer.ts';
+export {
+  HOLDOUT_SHARE,
+  type HoldoutResult,
+  type LabelledSessions,
+  trainWithHoldout,
+} from './holdout-training.ts';
+export { type BoundModel, bindModel, gatherInput, scoreBound } from './live-binding.ts';
+export {
+  auroc,
+  averagePrecision,
+  type BinaryMetrics,
+  bestF1,
+  binaryMetrics,
+  brierScore,
+  thresholdMetrics,
+} from './metrics.ts';
+export { MODEL_FORMAT, type ModelJson, modelFromJson, modelToJson } from './model-json.ts';
+export {
+  MODEL_VERSION,
+  type ModelEvaluation,
+  type PropensityModel,
+  rawMargin,
+  score,
+  type TrainOptions,
+  trainModel,
+} from './propensity-model.ts';
+export { stratifiedFolds } from './stratified-folds.ts';
+export { parseUciCsv } from './uci-csv.ts';
+export {
+  encodeMonth,
+  encodeSession,
+  encodeSessionInto,
+  encodeVisitorType,
+  toDataset,
+} from './uci-features.ts';
+export { encodeUciLive, toUciLiveDataset } from './uci-live.ts';
+export {
+  FEATURE_COUNT,
+  FEATURE_INDEX,
+  FEATURE_NAMES,
+  type FeatureName,
+  type UciSession,
+} from './uci-session.ts';

@@ -1,0 +1,74 @@
+import { orderQueue } from './queue-order.ts';
+import type { AgentSnapshot, PlannedOffer, QueuedConversation } from './routing-types.ts';
+
+/** True when the agent can take a chat of `skillId` now: online, connected, skilled, under capacity. */
+export function isAvailable(agent: AgentSnapshot, skillId: string): boolean {
+  return (
+    agent.status === 'online' &&
+    agent.connected &&
+    agent.load < agent.capacity &&
+    agent.skillIds.includes(skillId)
+  );
+}
+
+/** Agent order among the available: fewest active chats, then idle longest, then id. */
+export function compareAgents(a: AgentSnapshot, b: AgentSnapshot): number {
+  if (a.load !== b.load) return a.load - b.load;
+  const ia = a.lastAssignedAt ?? Number.NEGATIVE_INFINITY;
+  const ib = b.lastAssignedAt ?? Number.NEGATIVE_INFINITY;
+  if (ia !== ib) return ia < ib ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** The best agent for a conversation, skipping agents who already passed on it; undefined when none. */
+export function chooseAgent(
+  conversation: Pick<QueuedConversation, 'skillId' | 'passedAgentIds'>,
+  agents: readonly AgentSnapshot[],
+): AgentSnapshot | undefined {
+  let best: AgentSnapshot | undefined;
+  for (const agent of agents) {
+    if (!isAvailable(agent, conversation.skillId)) continue;
+    if (conversation.passedAgentIds.includes(agent.id)) continue;
+    if (!best || compareAgents(agent, best) < 0) best = agent;
+  }
+  return best;
+}
+
+/**
+ * Plans one routing pass: walks the queue in order and offers each conversation to the best
+ * agent, counting each planned offer against that agent's capacity. Pure: the store decides
+ * atomically whether each offer still holds.
+ */
+export function planOffers(
+  queue: readonly QueuedConversation[],
+  agents: readonly AgentSnapshot[],
+  now: number,
+): PlannedOffer[] {
+  const working = agents.map((a) => ({ ...a }));
+  const plan: PlannedOffer[] = [];
+  for (const conversation of orderQueue(queue)) {
+    const agent = chooseAgent(conversation, working);
+    if (!agent) continue;
+    plan.push({ conversationId: conversation.id, agentId: agent.id });
+    agent.load += 1;
+    agent.lastAssignedAt = now;
+  }
+  return plan;
+}
+
+/** Available agents, free chat slots and all their slots for a skill: whether a chat could start now. */
+export function skillCapacity(
+  skillId: string,
+  agents: readonly AgentSnapshot[],
+): { agents: number; freeSlots: number; slots: number } {
+  let count = 0;
+  let freeSlots = 0;
+  let slots = 0;
+  for (const a of agents) {
+    if (a.status !== 'online' || !a.connected || !a.skillIds.includes(skillId)) continue;
+    count++;
+    freeSlots += Math.max(0, a.capacity - a.load);
+    slots += a.capacity;
+  }
+  return { agents: count, freeSlots, slots };
+}

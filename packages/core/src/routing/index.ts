@@ -1,0 +1,5 @@
+export * from './agent-choice.ts';
+export * from './queue-order.ts';
+export * from './readiness.ts';
+export * from './routing-types.ts';
+export * from './timeouts.ts';

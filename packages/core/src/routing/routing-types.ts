@@ -1,0 +1,57 @@
+/** What the routing policy needs to know about a conversation waiting in a skill's queue. */
+export interface QueuedConversation {
+  id: string;
+  skillId: string;
+  /** Campaign priority (higher first). */
+  priority: number;
+  /** Visitor value such as the cart total (higher first). */
+  value: number;
+  /** Purchase-propensity score; reserved, ordered after value when present. */
+  score: number | null;
+  /** When the visitor started waiting (epoch ms): the longest waiting goes first among equals. */
+  enqueuedAt: number;
+  /** When it entered its current skill's queue (epoch ms): the maximum wait counts from here. */
+  skillEnteredAt: number;
+  /** How many times it already overflowed to another skill. */
+  overflowCount: number;
+  /** Agents who declined it or let its offer expire; it is not offered to them again. */
+  passedAgentIds: readonly string[];
+}
+
+export type AgentStatus = 'online' | 'away' | 'offline';
+
+/** What the routing policy needs to know about an agent right now. */
+export interface AgentSnapshot {
+  id: string;
+  status: AgentStatus;
+  /** Holds at least one live console connection (an offer can reach them). */
+  connected: boolean;
+  skillIds: readonly string[];
+  capacity: number;
+  /** Active chats plus pending offers. */
+  load: number;
+  /** When they last received a chat (epoch ms); null when never: idle longest. */
+  lastAssignedAt: number | null;
+}
+
+/** A skill's routing settings. */
+export interface SkillRules {
+  id: string;
+  maxWaitSeconds: number;
+  offerTimeoutSeconds: number;
+  transferSkillIds: readonly string[];
+}
+
+/** A pending offer of a conversation to one agent. */
+export interface PendingOffer {
+  conversationId: string;
+  skillId: string;
+  agentId: string;
+  offeredAt: number;
+}
+
+/** One planned offer: this conversation to this agent. */
+export interface PlannedOffer {
+  conversationId: string;
+  agentId: string;
+}

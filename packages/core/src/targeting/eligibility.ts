@@ -1,0 +1,46 @@
+import type { Campaign, DeliveredEngagement, Engagement } from '@beckon/protocol';
+import { campaignMemory, exposuresLastDay } from '../visitor/exposures.ts';
+import type { VisitorState } from '../visitor-state.ts';
+
+/** Whether a skill can take a chat now (an agent with free capacity, or a wait under the skill's maximum). */
+export type Capacity = 'available' | 'busy';
+/** Injected by the server (routing); asked only for chat engagements that are about to be offered. */
+export type CapacityFn = (skillId: string) => Capacity;
+
+/** Why frequency rules hold a campaign back, or 'ok'. 'day' lifts with time; 'session' and 'never' do not. */
+export type FrequencyVerdict = 'ok' | 'session' | 'day' | 'never';
+
+const DAY_MS = 86_400_000;
+
+/** Applies the per-session and per-day caps and the after-decline rule (control qualifications count too). */
+export function frequencyVerdict(campaign: Campaign, state: VisitorState, now: number): FrequencyVerdict {
+  const mem = campaignMemory(state, campaign.id);
+  if (!mem) return 'ok';
+  const f = campaign.frequency;
+  if (mem.declinedAt !== undefined) {
+    if (f.afterDecline === 'never') return 'never';
+    if (f.afterDecline === 'next_session' && mem.declinedSessionId === state.sessionId) return 'session';
+  }
+  if (f.perSession !== undefined && mem.sessionCount >= f.perSession) return 'session';
+  if (f.perVisitorPerDay !== undefined && exposuresLastDay(mem, now) >= f.perVisitorPerDay) return 'day';
+  return 'ok';
+}
+
+/** When a 'day' cap lifts: 24 h after the oldest exposure still counted. */
+export function dayCapLiftsAt(campaign: Campaign, state: VisitorState): number {
+  const first = state.campaigns.get(campaign.id)?.recent[0];
+  return first === undefined ? Number.POSITIVE_INFINITY : first + DAY_MS + 1;
+}
+
+/**
+ * What to offer given the skill's capacity: the engagement itself, its offline-message fallback,
+ * or null (show nothing) as the campaign is configured. Content needs no capacity.
+ */
+export function resolveEngagement(engagement: Engagement, capacity: CapacityFn): DeliveredEngagement | null {
+  if (engagement.type === 'content') return engagement;
+  if (capacity(engagement.skillId) === 'available') return engagement;
+  const offline = engagement.offline ?? 'none';
+  if (offline === 'none') return null;
+  const message = engagement.type === 'chat_invitation' ? engagement.message : '';
+  return { type: 'offline_message', skillId: engagement.skillId, message };
+}

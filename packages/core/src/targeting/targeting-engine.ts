@@ -1,0 +1,252 @@
+import type { Campaign, DeliveredEngagement, ValidationError } from '@beckon/protocol';
+import { recordExposure } from '../visitor/exposures.ts';
+import { ALL_FIELDS, Field } from '../visitor/field-bits.ts';
+import type { VisitorState } from '../visitor-state.ts';
+import { type CompiledNode, compileNode, InvalidConditionError, inputsOf } from './condition-compiler.ts';
+import { isControl } from './control-group.ts';
+import { type CapacityFn, dayCapLiftsAt, frequencyVerdict, resolveEngagement } from './eligibility.ts';
+import { isInSchedule, nextScheduleOpen } from './schedule.ts';
+
+/** What targeting decided for one visitor: show `engagement`, or (control) record it and show nothing. */
+export interface Decision {
+  exposureId: string;
+  campaignId: string;
+  engagement: DeliveredEngagement;
+  control: boolean;
+}
+
+/**
+ * Whether a campaign in `positive_lift` mode may target a visitor with this purchase score (its
+ * score band shows positive lift, or there is not enough data yet). Injected by the server.
+ */
+export type ScoreBandGate = (campaignId: string, score: number | undefined) => boolean;
+
+export interface TargetingEngineOptions {
+  /** Makes exposure ids (default: random UUIDs). */
+  newExposureId?: () => string;
+  /** Consulted for campaigns in `positive_lift` mode; without it they target everyone. */
+  scoreBandGate?: ScoreBandGate;
+  /** How soon to retry a qualified visitor whose chat skill was busy (default 5 s). */
+  capacityRetryMs?: number;
+}
+
+interface Entry {
+  campaign: Campaign;
+  node: CompiledNode;
+  inputs: number;
+  /** Campaign id and targeting: a visitor's verdict carries over a campaign-set change only if this is unchanged. */
+  key: string;
+}
+
+/** A campaign that could not be compiled, with the faults' paths inside its targeting. */
+export interface RejectedCampaign {
+  campaignId: string;
+  errors: ValidationError[];
+}
+
+const INF = Number.POSITIVE_INFINITY;
+const TRUE = 1;
+const ARMED = 2;
+const HISTORY = 8;
+let versions = 0;
+
+/**
+ * Decides whom to engage. Campaigns are compiled once (`setCampaigns`); `evaluate` re-tests only
+ * campaigns whose inputs changed, fires a campaign when its condition turns true (once per turn),
+ * then applies schedule, frequency caps, the decline rule, capacity and the control group, and
+ * picks the winner by priority (then campaign id). It records the exposure in the visitor state.
+ */
+export class TargetingEngine {
+  #entries: Entry[] = [];
+  /** Inputs of campaigns with time conditions: touching them moves this visitor's next timer. */
+  #timedInputs = 0;
+  #version = ++versions;
+  /** Recent campaign sets by version, to carry visitors' verdicts across a change. */
+  readonly #history = new Map<number, Entry[]>();
+  readonly #newId: () => string;
+  readonly #retryMs: number;
+  readonly #gate: ScoreBandGate | undefined;
+
+  constructor(options: TargetingEngineOptions = {}) {
+    this.#newId = options.newExposureId ?? (() => crypto.randomUUID());
+    this.#retryMs = options.capacityRetryMs ?? 5000;
+    this.#gate = options.scoreBandGate;
+  }
+
+  /** Replaces the campaign set (only `active` ones run); returns those whose targeting failed to compile. */
+  setCampaigns(campaigns: readonly Campaign[]): RejectedCampaign[] {
+    const rejected: RejectedCampaign[] = [];
+    const entries: Entry[] = [];
+    for (const campaign of campaigns) {
+      if (campaign.status !== 'active') continue;
+      try {
+        const banded = campaign.scoreBands === 'positive_lift' && this.#gate !== undefined;
+        const node = compileNode(campaign.targeting);
+        entries.push({
+          campaign,
+          node: banded ? gated(node, campaign.id, this.#gate!) : node,
+          inputs: inputsOf(campaign.targeting) | (banded ? Field.Score : 0),
+          key: `${campaign.id}\u0000${campaign.scoreBands ?? 'all'}\u0000${JSON.stringify(campaign.targeting)}`,
+        });
+      } catch (e) {
+        const errors = e instanceof InvalidConditionError ? e.errors : [{ path: '', message: String(e) }];
+        rejected.push({ campaignId: campaign.id, errors });
+      }
+    }
+    entries.sort(
+      (a, b) => b.campaign.priority - a.campaign.priority || compareIds(a.campaign.id, b.campaign.id),
+    );
+    this.#entries = entries;
+    this.#timedInputs = entries.reduce((m, e) => (e.node.timed ? m | e.inputs : m), 0);
+    this.#version = ++versions;
+    this.#history.set(this.#version, entries);
+    for (const v of this.#history.keys()) if (this.#history.size > HISTORY) this.#history.delete(v);
+    return rejected;
+  }
+
+  /** The running campaigns in decision order (priority desc, then id). */
+  get campaigns(): Campaign[] {
+    return this.#entries.map((e) => e.campaign);
+  }
+
+  /**
+   * Re-evaluates the campaigns whose inputs meet `changed` (Field bits from `applyEvent`, or
+   * Field.Clock when a `nextCheck` timer fires) and returns at most one decision. Call it after
+   * every event, even when `changed` is 0: an answered exposure can free a waiting campaign.
+   */
+  evaluate(state: VisitorState, changed: number, now: number, capacity: CapacityFn): Decision | null {
+    const mem = state.targeting;
+    const entries = this.#entries;
+    if (mem.version !== this.#version) {
+      this.#carryOver(mem);
+      changed = ALL_FIELDS;
+    }
+    const flags = mem.flags;
+    if ((changed & this.#timedInputs) !== 0) mem.dirty = true;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      if ((e.inputs & changed) === 0) continue;
+      const f = flags[i]!;
+      if (e.node.test(state, now)) {
+        if (f === 0) {
+          flags[i] = TRUE | ARMED;
+          mem.armed++;
+        }
+      } else if (f !== 0) {
+        flags[i] = 0;
+        if (f & ARMED) mem.armed--;
+      }
+    }
+    if (mem.armed === 0) return null;
+    mem.dirty = true;
+    if (state.pendingExposureId !== null) return null;
+    for (let i = 0; i < entries.length; i++) {
+      if ((flags[i]! & ARMED) === 0) continue;
+      const e = entries[i]!;
+      if (!e.node.test(state, now)) {
+        flags[i] = 0;
+        mem.armed--;
+        continue;
+      }
+      const c = e.campaign;
+      if (c.schedule && !isInSchedule(c.schedule, now)) continue;
+      const frequency = frequencyVerdict(c, state, now);
+      if (frequency === 'day') continue;
+      if (frequency !== 'ok') {
+        flags[i] = TRUE; // held back until the condition turns true again or a new session starts
+        mem.armed--;
+        continue;
+      }
+      const engagement = resolveEngagement(c.engagement, capacity);
+      if (engagement === null) continue;
+      flags[i] = TRUE;
+      mem.armed--;
+      const control = isControl(state.visitorId, c.id, c.controlShare);
+      const exposureId = this.#newId();
+      // A chat button waits on the page without holding back other campaigns.
+      const blocking = c.engagement.type !== 'chat_button';
+      recordExposure(state, { exposureId, campaignId: c.id, control, blocking }, now);
+      return { exposureId, campaignId: c.id, engagement, control };
+    }
+    return null;
+  }
+
+  /**
+   * When to call `evaluate(state, Field.Clock, …)` next without a new event: a time condition
+   * coming true (or lapsing), a schedule opening, a daily cap lifting, a busy skill worth
+   * retrying. Infinity when nothing but a new event can change the outcome. Cached per visitor
+   * until an evaluation touches something timed, so calling it after every event is cheap.
+   */
+  nextCheck(state: VisitorState, now: number): number {
+    const mem = state.targeting;
+    if (mem.version !== this.#version) return now;
+    if (!mem.dirty) return mem.nextAt;
+    const flags = mem.flags;
+    const entries = this.#entries;
+    let t = INF;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      const f = flags[i]!;
+      if (f & ARMED) {
+        if (state.pendingExposureId !== null) continue;
+        const c = e.campaign;
+        if (c.schedule && !isInSchedule(c.schedule, now)) t = Math.min(t, nextScheduleOpen(c.schedule, now));
+        else if (frequencyVerdict(c, state, now) === 'day') t = Math.min(t, dayCapLiftsAt(c, state));
+        else t = Math.min(t, now + this.#retryMs);
+      } else if (e.node.timed) {
+        t = Math.min(t, f & TRUE ? e.node.nf(state, now) : e.node.nt(state, now));
+      }
+    }
+    mem.nextAt = t;
+    mem.dirty = false;
+    return t;
+  }
+
+  /**
+   * Moves a visitor's flags to the current campaign set. A campaign whose targeting is unchanged
+   * keeps its turn, so adding or editing one campaign does not re-offer the others to everyone.
+   */
+  #carryOver(mem: VisitorState['targeting']) {
+    const entries = this.#entries;
+    const flags = new Uint8Array(entries.length);
+    let armed = 0;
+    const old = this.#history.get(mem.version);
+    if (old && mem.flags.length === old.length) {
+      const before = new Map<string, number>();
+      for (let i = 0; i < old.length; i++) before.set(old[i]!.key, mem.flags[i]!);
+      for (let i = 0; i < entries.length; i++) {
+        const f = before.get(entries[i]!.key) ?? 0;
+        flags[i] = f;
+        if (f & ARMED) armed++;
+      }
+    }
+    mem.version = this.#version;
+    mem.flags = flags;
+    mem.armed = armed;
+    mem.dirty = true;
+  }
+
+  /** Ids of the campaigns whose condition holds now, in decision order (console and tests). */
+  qualifying(state: VisitorState, now: number): string[] {
+    return this.#entries.filter((e) => e.node.test(state, now)).map((e) => e.campaign.id);
+  }
+}
+
+/**
+ * A campaign's condition narrowed to the score bands its lift report admits; the band is part of the
+ * condition, so a visitor whose score moves into an admitted band qualifies then (Field.Score).
+ */
+function gated(node: CompiledNode, campaignId: string, gate: ScoreBandGate): CompiledNode {
+  const inner = node.test;
+  return {
+    test: (s, n) => inner(s, n) && gate(campaignId, s.score),
+    // Time cannot move a score into a band: when only the band is missing, wait for a new score.
+    nt: (s, n) => (inner(s, n) ? INF : node.nt(s, n)),
+    nf: node.nf,
+    timed: node.timed,
+  };
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

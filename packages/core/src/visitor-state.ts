@@ -1,0 +1,248 @@
+import type {
+  AttributeValues,
+  AttrType,
+  CartItem,
+  Device,
+  ExposureOutcome,
+  VisitorEvent,
+} from '@beckon/protocol';
+import { applyAttr } from './visitor/attr-reducer.ts';
+import { applyOutcome } from './visitor/exposures.ts';
+import { ALL_FIELDS, Field } from './visitor/field-bits.ts';
+import type { MarketingSource } from './visitor/marketing-source.ts';
+import { applyPageView, applySections, applyVisibility } from './visitor/page-reducer.ts';
+
+export { ALL_FIELDS, attrBit, describeFields, Field } from './visitor/field-bits.ts';
+export type { Channel, MarketingSource } from './visitor/marketing-source.ts';
+export { pathOf } from './visitor/page-reducer.ts';
+
+/** Caps that keep one visitor's state bounded whatever its tag sends. */
+export const STATE_LIMITS = { eventNames: 200, traits: 64 } as const;
+
+export interface PageState {
+  url: string;
+  /** Everything after the host (path, query, hash): what `/checkout*` globs match. */
+  path: string;
+  title?: string;
+  sections: string[];
+}
+
+export interface CartState {
+  items: CartItem[];
+  total: number;
+  /** Sum of quantities. */
+  itemCount: number;
+  currency: string;
+}
+
+/** An attribute's latest value, the differing value before it, and when it was last reported. */
+export interface AttrEntry<T> {
+  value: T;
+  prev: T | null;
+  at: number;
+}
+export type AttrEntries = { [K in AttrType]?: AttrEntry<AttributeValues[K]> };
+
+export interface EventEntry {
+  /** Times seen this session. */
+  count: number;
+  /** Last time seen, kept across sessions. */
+  lastAt: number;
+}
+
+export interface ExposureRecord {
+  exposureId: string;
+  campaignId: string;
+  sessionId: string;
+  control: boolean;
+  at: number;
+  outcome?: ExposureOutcome;
+  outcomeAt?: number;
+}
+
+/** What frequency caps and the decline rule need to know about one campaign for this visitor. */
+export interface CampaignMemory {
+  sessionId: string;
+  sessionCount: number;
+  /** Exposure times within the last 24 hours. */
+  recent: number[];
+  declinedAt?: number;
+  declinedSessionId?: string;
+}
+
+/** Targeting's memory of this visitor, owned by the TargetingEngine (reset when its campaigns change). */
+export interface TargetingMemory {
+  /** The engine version `flags` belong to; any other value makes the engine start over. */
+  version: number;
+  /** Per running campaign, in engine order: 1 = condition true, 2 = armed (true, awaiting its exposure). */
+  flags: Uint8Array;
+  /** How many campaigns are armed. */
+  armed: number;
+  /** The last `nextCheck` answer, reused until something timed changes. */
+  nextAt: number;
+  dirty: boolean;
+}
+
+/** Empty targeting memory: the engine re-evaluates every campaign on its next call. */
+export function newTargetingMemory(): TargetingMemory {
+  return { version: -1, flags: new Uint8Array(0), armed: 0, nextAt: Number.POSITIVE_INFINITY, dirty: true };
+}
+
+/** Everything known now about one visitor; mutated in place by `applyEvent` (hot path). */
+export interface VisitorState {
+  visitorId: string;
+  sessionId: string;
+  returning: boolean;
+  device: Device;
+  tz?: string;
+  page: PageState | null;
+  pageStartedAt: number;
+  visible: boolean;
+  /** Start of the current visible stretch (meaningful while `visible`). */
+  visibleSince: number;
+  /** Visible milliseconds on this page before `visibleSince`. */
+  visibleMs: number;
+  sessionStartedAt: number;
+  lastEventAt: number;
+  pageViews: number;
+  sectionViews: Map<string, number>;
+  cart: CartState | null;
+  /** Cart total and item count before the last change (0 when there was no cart). */
+  cartPrev: { total: number; itemCount: number };
+  /** Recent distinct cart totals, oldest first. */
+  cartTotals: number[];
+  attrs: AttrEntries;
+  events: Map<string, EventEntry>;
+  marketing: MarketingSource;
+  traits: Map<string, string | number | boolean>;
+  score: number | undefined;
+  /** Share (%) of the site's recent visitors scoring at least as high: 5 means "in the top 5 %". */
+  scoreTop: number | undefined;
+  exposures: ExposureRecord[];
+  campaigns: Map<string, CampaignMemory>;
+  /** A shown engagement the visitor has not answered yet on this page; blocks another one. */
+  pendingExposureId: string | null;
+  targeting: TargetingMemory;
+}
+
+export interface VisitorInit {
+  visitorId: string;
+  sessionId: string;
+  returning: boolean;
+  device: Device;
+  tz?: string;
+}
+
+/** A fresh state for a visitor the tracker has just met (or restored without history). */
+export function createVisitorState(init: VisitorInit, now: number): VisitorState {
+  const state: VisitorState = {
+    visitorId: init.visitorId,
+    sessionId: init.sessionId,
+    returning: init.returning,
+    device: init.device,
+    page: null,
+    pageStartedAt: now,
+    visible: true,
+    visibleSince: now,
+    visibleMs: 0,
+    sessionStartedAt: now,
+    lastEventAt: now,
+    pageViews: 0,
+    sectionViews: new Map(),
+    cart: null,
+    cartPrev: { total: 0, itemCount: 0 },
+    cartTotals: [],
+    attrs: {},
+    events: new Map(),
+    marketing: { channel: 'direct' },
+    traits: new Map(),
+    score: undefined,
+    scoreTop: undefined,
+    exposures: [],
+    campaigns: new Map(),
+    pendingExposureId: null,
+    targeting: newTargetingMemory(),
+  };
+  if (init.tz !== undefined) state.tz = init.tz;
+  return state;
+}
+
+/** Starts a new session for a known visitor (returning from now on); returns ALL_FIELDS. */
+export function startSession(state: VisitorState, sessionId: string, now: number): number {
+  state.sessionId = sessionId;
+  state.returning = true;
+  state.sessionStartedAt = now;
+  state.lastEventAt = now;
+  state.page = null;
+  state.pageStartedAt = now;
+  state.visible = true;
+  state.visibleSince = now;
+  state.visibleMs = 0;
+  state.pageViews = 0;
+  state.sectionViews.clear();
+  for (const e of state.events.values()) e.count = 0;
+  state.marketing = { channel: 'direct' };
+  // The score is this visit's chance of a purchase: unknown again until the new visit's first page.
+  state.score = undefined;
+  state.scoreTop = undefined;
+  state.pendingExposureId = null;
+  state.targeting = newTargetingMemory();
+  return ALL_FIELDS;
+}
+
+/** Visible time on the current page, in ms: only counts while the tab is visible. */
+export function timeOnPageMs(state: VisitorState, now: number): number {
+  if (state.page === null) return 0;
+  return state.visible && now > state.visibleSince
+    ? state.visibleMs + now - state.visibleSince
+    : state.visibleMs;
+}
+
+/** Wall-clock time since the session started, in ms. */
+export function timeOnSiteMs(state: VisitorState, now: number): number {
+  return now > state.sessionStartedAt ? now - state.sessionStartedAt : 0;
+}
+
+/** Sets the purchase-propensity score (and its rank among the site's visitors); returns Field.Score when either changed. */
+export function setScore(state: VisitorState, score: number | undefined, top?: number): number {
+  if (state.score === score && state.scoreTop === top) return 0;
+  state.score = score;
+  state.scoreTop = top;
+  return Field.Score;
+}
+
+/**
+ * Applies one tag event to the state at server time `now` (the event's own `ts` is the
+ * client's clock and is not trusted for timing). Returns the Field bits it changed.
+ */
+export function applyEvent(state: VisitorState, event: VisitorEvent, now: number): number {
+  state.lastEventAt = now;
+  switch (event.type) {
+    case 'page_view':
+      return applyPageView(state, event, now);
+    case 'event': {
+      const e = state.events.get(event.name);
+      if (e) {
+        e.count++;
+        e.lastAt = now;
+      } else if (state.events.size < STATE_LIMITS.eventNames) {
+        state.events.set(event.name, { count: 1, lastAt: now });
+      } else return 0;
+      return Field.Event;
+    }
+    case 'attr':
+      return applyAttr(state, event.attrType, event.value, now);
+    case 'identify': {
+      for (const [k, v] of Object.entries(event.traits)) {
+        if (state.traits.has(k) || state.traits.size < STATE_LIMITS.traits) state.traits.set(k, v);
+      }
+      return Field.Traits;
+    }
+    case 'section':
+      return applySections(state, event.sections);
+    case 'visibility':
+      return applyVisibility(state, event.visible, now);
+    case 'exposure_outcome':
+      return applyOutcome(state, event.exposureId, event.outcome, now);
+  }
+}

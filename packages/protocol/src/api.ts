@@ -1,0 +1,160 @@
+import Type, { type Static } from 'typebox';
+
+/** REST shapes shared by the server (validation, OpenAPI) and the console (types). */
+
+export const Role = Type.Union([
+  Type.Literal('owner'),
+  Type.Literal('admin'),
+  Type.Literal('agent'),
+  Type.Literal('analyst'),
+]);
+export type Role = Static<typeof Role>;
+export const AgentStatus = Type.Union([
+  Type.Literal('online'),
+  Type.Literal('away'),
+  Type.Literal('offline'),
+]);
+export type AgentStatus = Static<typeof AgentStatus>;
+
+const Id = Type.String({ minLength: 1, maxLength: 64 });
+const Name = Type.String({ minLength: 1, maxLength: 120 });
+const Iso = Type.String({ format: 'date-time' });
+const Origin = Type.String({ minLength: 1, maxLength: 300, pattern: '^https?://[^/\\s]+$' });
+const TimeZone = Type.String({ minLength: 1, maxLength: 64 });
+
+export const ErrorBody = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String() }),
+});
+export type ErrorBody = Static<typeof ErrorBody>;
+
+export const Account = Type.Object({ id: Id, name: Type.String() });
+export type Account = Static<typeof Account>;
+
+export const User = Type.Object({
+  id: Id,
+  email: Type.String(),
+  name: Type.String(),
+  role: Role,
+  skillIds: Type.Array(Id),
+  capacity: Type.Integer(),
+  status: AgentStatus,
+  createdAt: Iso,
+});
+export type User = Static<typeof User>;
+
+export const UserCreate = Type.Object(
+  {
+    email: Type.String({ format: 'email', maxLength: 254 }),
+    name: Name,
+    password: Type.String({ minLength: 8, maxLength: 200 }),
+    role: Role,
+    skillIds: Type.Optional(Type.Array(Id, { maxItems: 50 })),
+    capacity: Type.Optional(Type.Integer({ minimum: 0, maximum: 50 })),
+  },
+  { additionalProperties: false },
+);
+export type UserCreate = Static<typeof UserCreate>;
+
+export const UserUpdate = Type.Object(
+  {
+    name: Type.Optional(Name),
+    role: Type.Optional(Role),
+    skillIds: Type.Optional(Type.Array(Id, { maxItems: 50 })),
+    capacity: Type.Optional(Type.Integer({ minimum: 0, maximum: 50 })),
+    status: Type.Optional(AgentStatus),
+    password: Type.Optional(Type.String({ minLength: 8, maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type UserUpdate = Static<typeof UserUpdate>;
+
+export const Site = Type.Object({
+  id: Id,
+  name: Type.String(),
+  siteKey: Type.String(),
+  allowedOrigins: Type.Array(Type.String()),
+  timeZone: Type.String(),
+  snippet: Type.String(),
+  createdAt: Iso,
+});
+export type Site = Static<typeof Site>;
+
+export const SiteCreate = Type.Object(
+  {
+    name: Name,
+    allowedOrigins: Type.Optional(Type.Array(Origin, { maxItems: 50 })),
+    timeZone: Type.Optional(TimeZone),
+  },
+  { additionalProperties: false },
+);
+export type SiteCreate = Static<typeof SiteCreate>;
+
+export const SiteUpdate = Type.Object(
+  {
+    name: Type.Optional(Name),
+    allowedOrigins: Type.Optional(Type.Array(Origin, { maxItems: 50 })),
+    timeZone: Type.Optional(TimeZone),
+  },
+  { additionalProperties: false },
+);
+export type SiteUpdate = Static<typeof SiteUpdate>;
+
+export const Skill = Type.Object({
+  id: Id,
+  name: Type.String(),
+  maxWaitSeconds: Type.Integer(),
+  offerTimeoutSeconds: Type.Integer(),
+  transferSkillIds: Type.Array(Id),
+  createdAt: Iso,
+});
+export type Skill = Static<typeof Skill>;
+
+const skillFields = {
+  maxWaitSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 86400 })),
+  offerTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 600 })),
+  transferSkillIds: Type.Optional(Type.Array(Id, { maxItems: 20 })),
+};
+export const SkillCreate = Type.Object({ name: Name, ...skillFields }, { additionalProperties: false });
+export type SkillCreate = Static<typeof SkillCreate>;
+
+export const SkillUpdate = Type.Object(
+  { name: Type.Optional(Name), ...skillFields },
+  { additionalProperties: false },
+);
+export type SkillUpdate = Static<typeof SkillUpdate>;
+
+export const ApiKey = Type.Object({
+  id: Id,
+  name: Type.String(),
+  prefix: Type.String(),
+  createdAt: Iso,
+  lastUsedAt: Type.Union([Iso, Type.Null()]),
+});
+export type ApiKey = Static<typeof ApiKey>;
+
+export const ApiKeyCreated = Type.Object({
+  id: Id,
+  name: Type.String(),
+  prefix: Type.String(),
+  createdAt: Iso,
+  lastUsedAt: Type.Union([Iso, Type.Null()]),
+  key: Type.String(),
+});
+export type ApiKeyCreated = Static<typeof ApiKeyCreated>;
+
+export const ApiKeyCreate = Type.Object({ name: Name }, { additionalProperties: false });
+
+export const LoginBody = Type.Object(
+  {
+    email: Type.String({ minLength: 1, maxLength: 254 }),
+    password: Type.String({ minLength: 1, maxLength: 200 }),
+  },
+  { additionalProperties: false },
+);
+
+export const Me = Type.Object({ user: User, account: Account, csrfToken: Type.String() });
+export type Me = Static<typeof Me>;
+
+/** `{ items: T[] }`, the shape of every list. */
+export const ListOf = <T extends import('typebox').TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item) });

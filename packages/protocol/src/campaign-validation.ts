@@ -1,0 +1,172 @@
+import type { TSchema } from 'typebox';
+import { Compile, type Validator } from 'typebox/compile';
+import {
+  CAMPAIGN_DEFAULTS,
+  type Campaign,
+  CampaignInputSchema,
+  ChatButtonSchema,
+  ChatInvitationSchema,
+  type Condition,
+  ContentSchema,
+  type Engagement,
+  type Frequency,
+  GoalSchema,
+} from './campaign.ts';
+import { pointer, type ValidationError, validateCondition } from './condition-validation.ts';
+
+/** A campaign as validated from input: `id` is there only if the caller supplied one. */
+export type ValidCampaignInput = Omit<Campaign, 'id'> & { id?: string };
+
+export type CampaignValidation =
+  | { ok: true; value: ValidCampaignInput }
+  | { ok: false; errors: ValidationError[] };
+
+const MAX_ERRORS = 20;
+const props = (CampaignInputSchema as unknown as { properties: Record<string, TSchema>; required?: string[] })
+  .properties;
+const required = new Set(['name', 'status', 'goal', 'targeting', 'engagement']);
+const propValidators: Record<string, Validator> = Object.create(null);
+for (const [k, s] of Object.entries(props)) if (k !== 'targeting') propValidators[k] = Compile(s);
+const engagementValidators: Record<string, Validator> = {
+  chat_invitation: Compile(ChatInvitationSchema),
+  chat_button: Compile(ChatButtonSchema),
+  content: Compile(ContentSchema),
+};
+const goalBranches = (GoalSchema as unknown as { anyOf: TSchema[] }).anyOf;
+const goalValidators: Record<string, Validator> = {
+  purchase: Compile(goalBranches[0]!),
+  event: Compile(goalBranches[1]!),
+};
+
+/**
+ * Validates a campaign body from the REST API or the console and fills its defaults; on failure
+ * returns every fault with its JSON-pointer path (e.g. `/targeting/all/2/op`) so the API can say where.
+ */
+export function validateCampaignInput(input: unknown): CampaignValidation {
+  const errors: ValidationError[] = [];
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, errors: [{ path: '', message: 'must be an object' }] };
+  }
+  const body = input as Record<string, unknown>;
+  for (const k of Object.keys(body)) {
+    if (!Object.hasOwn(props, k)) errors.push({ path: pointer(k), message: 'unknown property' });
+  }
+  for (const k of required) if (body[k] === undefined) errors.push({ path: pointer(k), message: 'required' });
+  for (const [k, v] of Object.entries(body)) {
+    if (v === undefined || k === 'targeting' || !Object.hasOwn(props, k)) continue;
+    if (k === 'engagement') checkTagged(v, engagementValidators, '/engagement', errors);
+    else if (k === 'goal') checkTagged(v, goalValidators, '/goal', errors);
+    else collect(propValidators[k]!, v, pointer(k), errors);
+  }
+  if (body.targeting !== undefined) validateCondition(body.targeting, '/targeting', errors);
+  if (body.schedule !== undefined && propValidators.schedule!.Check(body.schedule)) {
+    const s = body.schedule as { timeZone: string; startMinute: number; endMinute: number };
+    if (!isTimeZone(s.timeZone))
+      errors.push({ path: '/schedule/timeZone', message: 'unknown IANA time zone' });
+    if (s.startMinute === s.endMinute % 1440) {
+      errors.push({
+        path: '/schedule/endMinute',
+        message: 'must differ from startMinute (use 0 to 1440 for all day)',
+      });
+    }
+  }
+  if (errors.length > 0) return { ok: false, errors: errors.slice(0, MAX_ERRORS) };
+  return { ok: true, value: normalize(body) };
+}
+
+/** Gives a validated input its id (assigned by the store), producing the `Campaign` targeting runs on. */
+export function toCampaign(id: string, input: ValidCampaignInput): Campaign {
+  return { ...input, id };
+}
+
+function normalize(body: Record<string, unknown>): ValidCampaignInput {
+  const frequency = (body.frequency ?? {}) as Partial<Frequency>;
+  const out: ValidCampaignInput = {
+    name: body.name as string,
+    status: body.status as Campaign['status'],
+    goal: structuredClone(body.goal) as Campaign['goal'],
+    targeting: structuredClone(body.targeting) as Condition,
+    frequency: {
+      ...(frequency.perSession !== undefined && { perSession: frequency.perSession }),
+      ...(frequency.perVisitorPerDay !== undefined && { perVisitorPerDay: frequency.perVisitorPerDay }),
+      afterDecline: frequency.afterDecline ?? CAMPAIGN_DEFAULTS.afterDecline,
+    },
+    priority: (body.priority as number | undefined) ?? CAMPAIGN_DEFAULTS.priority,
+    controlShare: (body.controlShare as number | undefined) ?? CAMPAIGN_DEFAULTS.controlShare,
+    engagement: structuredClone(body.engagement) as Engagement,
+    attributionWindowDays:
+      (body.attributionWindowDays as number | undefined) ?? CAMPAIGN_DEFAULTS.attributionWindowDays,
+    scoreBands: (body.scoreBands as Campaign['scoreBands'] | undefined) ?? CAMPAIGN_DEFAULTS.scoreBands,
+  };
+  if (body.id !== undefined) out.id = body.id as string;
+  if (body.schedule !== undefined) out.schedule = structuredClone(body.schedule) as Campaign['schedule'];
+  return out;
+}
+
+/** Validates a union discriminated by `type` against the one branch its `type` names. */
+function checkTagged(
+  value: unknown,
+  branches: Record<string, Validator>,
+  base: string,
+  errors: ValidationError[],
+) {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    errors.push({ path: base, message: 'must be an object' });
+    return;
+  }
+  const type = (value as { type?: unknown }).type;
+  const v = typeof type === 'string' && Object.hasOwn(branches, type) ? branches[type] : null;
+  if (!v) {
+    errors.push({ path: base + '/type', message: `must be one of ${Object.keys(branches).join(', ')}` });
+    return;
+  }
+  collect(v, value, base, errors);
+}
+
+/** Turns TypeBox's errors into one clear message per path (union branches collapsed). */
+function collect(validator: Validator, value: unknown, base: string, errors: ValidationError[]) {
+  if (validator.Check(value)) return;
+  const consts = new Map<string, unknown[]>();
+  const seen = new Set<string>();
+  const push = (path: string, message: string) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    errors.push({ path, message });
+  };
+  for (const e of validator.Errors(value)) {
+    const path = base + e.instancePath;
+    const params = e.params as Record<string, unknown>;
+    if (e.keyword === 'const') {
+      const list = consts.get(path) ?? [];
+      list.push(params.allowedValue);
+      consts.set(path, list);
+    } else if (e.keyword === 'required') {
+      for (const p of params.requiredProperties as string[]) push(path + pointer(p), 'required');
+    } else if (e.keyword === 'additionalProperties') {
+      for (const p of params.additionalProperties as string[]) push(path + pointer(p), 'unknown property');
+    } else if (e.keyword === 'pattern') {
+      push(path, /Url$/.test(path) ? 'must be an http or https URL' : 'has an invalid format');
+    } else if (e.keyword !== 'anyOf' && e.keyword !== 'boolean') {
+      push(path, e.message);
+    }
+  }
+  for (const [path, allowed] of consts)
+    push(path, `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
+  if (seen.size === 0) errors.push({ path: base, message: 'invalid value' });
+}
+
+const zoneCache = new Map<string, boolean>();
+/** True when the runtime knows this IANA time zone. */
+export function isTimeZone(tz: string): boolean {
+  let ok = zoneCache.get(tz);
+  if (ok === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    if (zoneCache.size < 1000) zoneCache.set(tz, ok);
+  }
+  return ok;
+}

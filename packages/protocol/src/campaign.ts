@@ -1,0 +1,205 @@
+import Type, { type Static } from 'typebox';
+
+/** Operators a targeting leaf can use; which ones a field accepts is in `campaign-fields.ts`. */
+export const CONDITION_OPS = [
+  'equals',
+  'not_equals',
+  'contains',
+  'matches',
+  'in',
+  'gte',
+  'lte',
+  'changed',
+  'decreased',
+  'increased',
+  'within',
+  'top_percent',
+] as const;
+export type ConditionOp = (typeof CONDITION_OPS)[number];
+
+/** A regular expression for `matches`; a plain string value is a URL glob (`*` = anything) instead. */
+export interface RegexValue {
+  regex: string;
+  flags?: string;
+}
+export type ConditionValue = string | number | boolean | ReadonlyArray<string | number> | RegexValue;
+
+/** A test of one visitor-state field, e.g. `{ field: 'page.timeOnPage', op: 'gte', value: 30 }`. */
+export interface LeafCondition {
+  field: string;
+  op: ConditionOp;
+  value?: ConditionValue;
+}
+/** A campaign's targeting rule: a tree of all / any / not over leaf tests. */
+export type Condition = { all: Condition[] } | { any: Condition[] } | { not: Condition } | LeafCondition;
+
+/** Limits that keep a hostile or accidental condition tree cheap to compile and run. */
+export const MAX_CONDITION_DEPTH = 10;
+export const MAX_CONDITION_NODES = 200;
+export const MAX_PATTERN_LENGTH = 512;
+export const MAX_IN_VALUES = 100;
+
+const closed = { additionalProperties: false } as const;
+const id = () => Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
+const text = (min: number, max: number) => Type.String({ minLength: min, maxLength: max });
+/** http(s) only, so a campaign can never carry `javascript:` or `data:` links. */
+const webUrl = () => Type.String({ maxLength: 2048, pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s<>"]+$' });
+
+export const ChatInvitationSchema = Type.Object(
+  {
+    type: Type.Literal('chat_invitation'),
+    skillId: id(),
+    message: text(1, 500),
+    style: Type.Union([Type.Literal('toaster'), Type.Literal('overlay')]),
+    offline: Type.Union([Type.Literal('offline_message'), Type.Literal('none')]),
+  },
+  closed,
+);
+export const ChatButtonSchema = Type.Object(
+  {
+    type: Type.Literal('chat_button'),
+    skillId: id(),
+    label: text(1, 60),
+    offline: Type.Optional(Type.Union([Type.Literal('offline_message'), Type.Literal('none')])),
+  },
+  closed,
+);
+export const ContentSchema = Type.Object(
+  {
+    type: Type.Literal('content'),
+    title: text(1, 120),
+    text: text(0, 1000),
+    imageUrl: Type.Optional(webUrl()),
+    ctaLabel: text(1, 60),
+    ctaUrl: webUrl(),
+  },
+  closed,
+);
+/** What a campaign is configured to offer. */
+export const EngagementSchema = Type.Union([ChatInvitationSchema, ChatButtonSchema, ContentSchema]);
+/** The form shown instead of a chat engagement when its skill cannot take a chat now. */
+export const OfflineMessageSchema = Type.Object(
+  { type: Type.Literal('offline_message'), skillId: id(), message: text(0, 500) },
+  closed,
+);
+/** What the visitor's tag is actually asked to render. */
+export const DeliveredEngagementSchema = Type.Union([
+  ChatInvitationSchema,
+  ChatButtonSchema,
+  ContentSchema,
+  OfflineMessageSchema,
+]);
+
+export const GoalSchema = Type.Union([
+  Type.Object({ type: Type.Literal('purchase') }, closed),
+  Type.Object({ type: Type.Literal('event'), name: text(1, 64) }, closed),
+]);
+
+/** Days 0 (Sunday) … 6; a window with endMinute < startMinute runs overnight into the next day. */
+export const ScheduleSchema = Type.Object(
+  {
+    timeZone: text(1, 64),
+    days: Type.Array(Type.Integer({ minimum: 0, maximum: 6 }), {
+      minItems: 1,
+      maxItems: 7,
+      uniqueItems: true,
+    }),
+    startMinute: Type.Integer({ minimum: 0, maximum: 1439 }),
+    endMinute: Type.Integer({ minimum: 0, maximum: 1440 }),
+  },
+  closed,
+);
+
+export const AfterDeclineSchema = Type.Union([
+  Type.Literal('never'),
+  Type.Literal('next_session'),
+  Type.Literal('allow'),
+]);
+export const FrequencySchema = Type.Object(
+  {
+    perSession: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    perVisitorPerDay: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    afterDecline: Type.Optional(AfterDeclineSchema),
+  },
+  closed,
+);
+
+/**
+ * `all`: everyone the targeting selects. `positive_lift`: only visitors whose purchase score falls in
+ * a band where the campaign's measured lift over its control group is positive (everyone until there
+ * is enough data to tell).
+ */
+export const ScoreBandModeSchema = Type.Union([Type.Literal('all'), Type.Literal('positive_lift')]);
+
+export const CampaignStatusSchema = Type.Union([
+  Type.Literal('active'),
+  Type.Literal('paused'),
+  Type.Literal('draft'),
+]);
+
+/**
+ * The body the REST API accepts. `targeting` is checked structurally by `validateCampaignInput`
+ * (which reports the exact path of a fault), so here it is only required to be an object.
+ */
+export const CampaignInputSchema = Type.Object(
+  {
+    id: Type.Optional(id()),
+    name: text(1, 120),
+    status: CampaignStatusSchema,
+    goal: GoalSchema,
+    targeting: Type.Unsafe<Condition>({ type: 'object' }),
+    schedule: Type.Optional(ScheduleSchema),
+    frequency: Type.Optional(FrequencySchema),
+    priority: Type.Optional(Type.Integer({ minimum: -1000, maximum: 1000 })),
+    controlShare: Type.Optional(Type.Number({ minimum: 0, maximum: 0.9 })),
+    engagement: EngagementSchema,
+    attributionWindowDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 31 })),
+    scoreBands: Type.Optional(ScoreBandModeSchema),
+  },
+  closed,
+);
+
+export type CampaignStatus = Static<typeof CampaignStatusSchema>;
+export type ScoreBandMode = Static<typeof ScoreBandModeSchema>;
+export type CampaignGoal = Static<typeof GoalSchema>;
+export type Schedule = Static<typeof ScheduleSchema>;
+export type AfterDecline = Static<typeof AfterDeclineSchema>;
+export type ChatInvitation = Static<typeof ChatInvitationSchema>;
+export type ChatButton = Static<typeof ChatButtonSchema>;
+export type ContentOffer = Static<typeof ContentSchema>;
+export type OfflineMessage = Static<typeof OfflineMessageSchema>;
+export type Engagement = Static<typeof EngagementSchema>;
+export type DeliveredEngagement = Static<typeof DeliveredEngagementSchema>;
+export type CampaignInput = Static<typeof CampaignInputSchema>;
+
+/** Frequency rules with defaults filled in. */
+export interface Frequency {
+  perSession?: number;
+  perVisitorPerDay?: number;
+  afterDecline: AfterDecline;
+}
+
+/** A validated campaign with every default applied: what targeting runs on. */
+export interface Campaign {
+  id: string;
+  name: string;
+  status: CampaignStatus;
+  goal: CampaignGoal;
+  targeting: Condition;
+  schedule?: Schedule;
+  frequency: Frequency;
+  priority: number;
+  controlShare: number;
+  engagement: Engagement;
+  attributionWindowDays: number;
+  /** Absent means `all`. */
+  scoreBands?: ScoreBandMode;
+}
+
+export const CAMPAIGN_DEFAULTS = {
+  priority: 0,
+  controlShare: 0,
+  attributionWindowDays: 7,
+  afterDecline: 'next_session' as AfterDecline,
+  scoreBands: 'all' as ScoreBandMode,
+} as const;

@@ -1,0 +1,312 @@
+import Type, { type Static, type TSchema } from 'typebox';
+import { Compile } from 'typebox/compile';
+import { AgentStatus } from './api.ts';
+import {
+  Conversation,
+  ConversationStart,
+  EchoId,
+  Message,
+  MessageBody,
+  QueueEntry,
+  VisitorConversation,
+  VisitorMessage,
+} from './chat-api.ts';
+import { AttachmentIds } from './chat-attachments.ts';
+import { CloseCode } from './visitor-protocol.ts';
+
+/**
+ * Frames of the two chat sockets: `/v1/chat` (a visitor, authenticated by the conversation
+ * token) and `/v1/agent` (a console user, authenticated by the session cookie). JSON text frames,
+ * each an object discriminated by `type`. Close codes are those of the visitor protocol.
+ */
+export { CloseCode };
+
+/** Largest chat frame, in bytes. */
+export const MAX_CHAT_FRAME_BYTES = 32 * 1024;
+/** A socket must authenticate (`hello` or `start`) within this long or is closed with 4408. */
+export const CHAT_HELLO_TIMEOUT_MS = 10_000;
+
+/** Codes carried by chat `error` frames. */
+export const ChatErrorCode = {
+  BadFrame: 'bad_frame',
+  NotFound: 'not_found',
+  Forbidden: 'forbidden',
+  Closed: 'conversation_closed',
+  NotAssigned: 'not_assigned',
+  Capacity: 'capacity',
+  Conflict: 'conflict',
+  RateLimited: 'rate_limited',
+  Internal: 'internal',
+} as const;
+
+const closed = { additionalProperties: false } as const;
+const Id = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
+const Seq = Type.Integer({ minimum: 0, maximum: 2 ** 31 });
+/** A client's request id, echoed in the `done` or `error` answer. */
+const Ref = Type.Optional(Type.String({ maxLength: 64 }));
+const frame = <T extends string, P extends Record<string, TSchema>>(type: T, props: P) =>
+  Type.Object({ type: Type.Literal(type), ...props }, closed);
+
+// ── visitor → server ────────────────────────────────────────────────────────────
+export const ChatHelloFrame = frame('hello', {
+  token: Type.String({ minLength: 10, maxLength: 128 }),
+  afterSeq: Type.Optional(Seq),
+});
+export const ChatStartFrame = frame('start', {
+  siteKey: Type.String({ minLength: 1, maxLength: 64 }),
+  ...ConversationStart.properties,
+});
+export const VisitorSendFrame = frame('send', {
+  echoId: EchoId,
+  /** May be empty when `attachmentIds` names at least one upload. */
+  text: MessageBody,
+  attachmentIds: Type.Optional(AttachmentIds),
+  conversationId: Type.Optional(Id),
+});
+export const VisitorResumeFrame = frame('resume', { afterSeq: Seq, conversationId: Type.Optional(Id) });
+export const VisitorTypingFrame = frame('typing', {
+  typing: Type.Boolean(),
+  conversationId: Type.Optional(Id),
+});
+export const VisitorReadFrame = frame('read', { seq: Seq, conversationId: Type.Optional(Id) });
+export const VisitorEndFrame = frame('end', { conversationId: Type.Optional(Id) });
+export const VisitorCsatFrame = frame('csat', {
+  score: Type.Integer({ minimum: 1, maximum: 5 }),
+  comment: Type.Optional(Type.String({ maxLength: 1000 })),
+  conversationId: Type.Optional(Id),
+});
+export const PingFrame = frame('ping', {});
+
+export const VisitorClientFrame = Type.Union([
+  ChatHelloFrame,
+  ChatStartFrame,
+  VisitorSendFrame,
+  VisitorResumeFrame,
+  VisitorTypingFrame,
+  VisitorReadFrame,
+  VisitorEndFrame,
+  VisitorCsatFrame,
+  PingFrame,
+]);
+export type VisitorClientFrame = Static<typeof VisitorClientFrame>;
+
+// ── agent → server ──────────────────────────────────────────────────────────────
+export const AgentStatusFrame = frame('status', {
+  status: Type.Union([Type.Literal('online'), Type.Literal('away')]),
+  ref: Ref,
+});
+export const AgentAcceptFrame = frame('accept', { conversationId: Id, ref: Ref });
+export const AgentDeclineFrame = frame('decline', { conversationId: Id, ref: Ref });
+export const AgentSendFrame = frame('send', {
+  conversationId: Id,
+  echoId: EchoId,
+  text: MessageBody,
+  attachmentIds: Type.Optional(AttachmentIds),
+  note: Type.Optional(Type.Boolean()),
+});
+export const AgentResumeFrame = frame('resume', { conversationId: Id, afterSeq: Seq });
+export const AgentWatchFrame = frame('watch', { conversationId: Id, afterSeq: Type.Optional(Seq), ref: Ref });
+export const AgentUnwatchFrame = frame('unwatch', { conversationId: Id });
+export const AgentTypingFrame = frame('typing', { conversationId: Id, typing: Type.Boolean() });
+export const AgentReadFrame = frame('read', { conversationId: Id, seq: Seq });
+export const AgentTransferFrame = frame('transfer', {
+  conversationId: Id,
+  agentId: Type.Optional(Id),
+  skillId: Type.Optional(Id),
+  note: Type.Optional(Type.String({ maxLength: 2000 })),
+  ref: Ref,
+});
+export const AgentCloseFrame = frame('close', {
+  conversationId: Id,
+  disposition: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
+  tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { maxItems: 20 })),
+  ref: Ref,
+});
+
+export const AgentClientFrame = Type.Union([
+  AgentStatusFrame,
+  AgentAcceptFrame,
+  AgentDeclineFrame,
+  AgentSendFrame,
+  AgentResumeFrame,
+  AgentWatchFrame,
+  AgentUnwatchFrame,
+  AgentTypingFrame,
+  AgentReadFrame,
+  AgentTransferFrame,
+  AgentCloseFrame,
+  PingFrame,
+]);
+export type AgentClientFrame = Static<typeof AgentClientFrame>;
+
+// ── server → client (both sockets) ─────────────────────────────────────────────
+export const ChatAckFrame = frame('ack', {
+  echoId: EchoId,
+  conversationId: Id,
+  seq: Type.Integer({ minimum: 1 }),
+  createdAt: Type.String(),
+  /** True when this echoId was stored before (a retry): the original is kept. */
+  duplicate: Type.Boolean(),
+});
+export const ChatTypingFrame = frame('typing', {
+  conversationId: Id,
+  from: Type.Union([Type.Literal('visitor'), Type.Literal('agent')]),
+  name: Type.Optional(Type.String()),
+  typing: Type.Boolean(),
+});
+export const ChatReadFrame = frame('read', {
+  conversationId: Id,
+  by: Type.Union([Type.Literal('visitor'), Type.Literal('agent')]),
+  seq: Seq,
+});
+export const ChatErrorFrame = frame('error', {
+  code: Type.String(),
+  message: Type.String(),
+  echoId: Type.Optional(Type.String()),
+  conversationId: Type.Optional(Type.String()),
+  ref: Ref,
+});
+export const PongFrame = frame('pong', {});
+
+// ── server → visitor ────────────────────────────────────────────────────────────
+export const VisitorWelcomeFrame = frame('welcome', {
+  conversation: VisitorConversation,
+  /** Present only after `start`: the token to reconnect with. */
+  token: Type.Optional(Type.String()),
+});
+export const VisitorMessageFrame = frame('message', { message: VisitorMessage });
+export const VisitorConversationFrame = frame('conversation', { conversation: VisitorConversation });
+
+export const VisitorServerFrame = Type.Union([
+  VisitorWelcomeFrame,
+  ChatAckFrame,
+  VisitorMessageFrame,
+  VisitorConversationFrame,
+  ChatTypingFrame,
+  ChatReadFrame,
+  ChatErrorFrame,
+  PongFrame,
+]);
+export type VisitorServerFrame = Static<typeof VisitorServerFrame>;
+
+// ── server → agent ──────────────────────────────────────────────────────────────
+export const AgentProfile = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  role: Type.String(),
+  status: AgentStatus,
+  capacity: Type.Integer(),
+  skillIds: Type.Array(Type.String()),
+});
+export const AgentReadyFrame = frame('ready', {
+  agent: AgentProfile,
+  /** Conversations assigned to this agent and offers pending for them. */
+  conversations: Type.Array(Conversation),
+});
+export const AgentOfferFrame = frame('offer', { conversation: Conversation, expiresAt: Type.String() });
+export const AgentOfferRevokedFrame = frame('offer_revoked', {
+  conversationId: Id,
+  reason: Type.Union([Type.Literal('declined'), Type.Literal('timeout'), Type.Literal('taken')]),
+});
+export const AgentAssignedFrame = frame('assigned', { conversation: Conversation });
+export const AgentUnassignedFrame = frame('unassigned', {
+  conversationId: Id,
+  reason: Type.Union([Type.Literal('transferred'), Type.Literal('reassigned')]),
+});
+export const AgentQueueFrame = frame('queue', { items: Type.Array(QueueEntry) });
+export const AgentConversationFrame = frame('conversation', { conversation: Conversation });
+export const AgentMessageFrame = frame('message', { message: Message });
+export const AgentStatusChangedFrame = frame('status', {
+  status: AgentStatus,
+  reason: Type.Optional(Type.String()),
+});
+export const DoneFrame = frame('done', { ref: Type.String() });
+
+export const AgentServerFrame = Type.Union([
+  AgentReadyFrame,
+  AgentOfferFrame,
+  AgentOfferRevokedFrame,
+  AgentAssignedFrame,
+  AgentUnassignedFrame,
+  AgentQueueFrame,
+  AgentConversationFrame,
+  AgentMessageFrame,
+  ChatAckFrame,
+  ChatTypingFrame,
+  ChatReadFrame,
+  AgentStatusChangedFrame,
+  DoneFrame,
+  ChatErrorFrame,
+  PongFrame,
+]);
+export type AgentServerFrame = Static<typeof AgentServerFrame>;
+
+export type ChatAckFrame = Static<typeof ChatAckFrame>;
+export type ChatErrorFrame = Static<typeof ChatErrorFrame>;
+export type ChatTypingFrame = Static<typeof ChatTypingFrame>;
+export type ChatReadFrame = Static<typeof ChatReadFrame>;
+export type AgentProfile = Static<typeof AgentProfile>;
+export type AgentOfferFrame = Static<typeof AgentOfferFrame>;
+export type AgentQueueFrame = Static<typeof AgentQueueFrame>;
+
+type Validator = ReturnType<typeof Compile>;
+
+/** One compiled validator per frame type: a frame is checked against its own schema only. */
+function validatorsByType(union: TSchema): Map<string, Validator> {
+  const map = new Map<string, Validator>();
+  for (const member of (union as { anyOf: TSchema[] }).anyOf) {
+    const literal = (member as { properties: { type: { const: string } } }).properties.type.const;
+    map.set(literal, Compile(member));
+  }
+  return map;
+}
+
+const visitorClient = validatorsByType(VisitorClientFrame);
+const agentClient = validatorsByType(AgentClientFrame);
+const visitorServer = Compile(VisitorServerFrame as TSchema);
+const agentServer = Compile(AgentServerFrame as TSchema);
+
+/** A parsed frame, or why not — with the frame's `echoId`/`ref` when it had them, so the error can name it. */
+export type ParsedFrame<T> =
+  | { ok: true; frame: T }
+  | { ok: false; message: string; echoId?: string; ref?: string };
+
+function idsOf(value: unknown): { echoId?: string; ref?: string } {
+  if (typeof value !== 'object' || value === null) return {};
+  const { echoId, ref } = value as { echoId?: unknown; ref?: unknown };
+  const ok = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 64;
+  return { ...(ok(echoId) ? { echoId: echoId as string } : {}), ...(ok(ref) ? { ref: ref as string } : {}) };
+}
+
+function parseWith<T>(validators: Map<string, Validator>, raw: string): ParsedFrame<T> {
+  if (raw.length > MAX_CHAT_FRAME_BYTES)
+    return { ok: false, message: `frame exceeds ${MAX_CHAT_FRAME_BYTES} bytes` };
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return { ok: false, message: 'frame is not valid JSON' };
+  }
+  const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
+  const check = typeof type === 'string' ? validators.get(type) : undefined;
+  if (!check) {
+    return {
+      ok: false,
+      message: `unknown frame type; expected one of: ${[...validators.keys()].join(', ')}`,
+      ...idsOf(value),
+    };
+  }
+  if (check.Check(value)) return { ok: true, frame: value as T };
+  const first = check.Errors(value)[0];
+  const message = first ? `${first.instancePath || '/'}: ${first.message}`.slice(0, 200) : 'invalid frame';
+  return { ok: false, message, ...idsOf(value) };
+}
+
+/** Parses and validates a raw visitor frame; never throws. */
+export const parseVisitorFrame = (raw: string) => parseWith<VisitorClientFrame>(visitorClient, raw);
+/** Parses and validates a raw agent frame; never throws. */
+export const parseAgentFrame = (raw: string) => parseWith<AgentClientFrame>(agentClient, raw);
+/** Type guard for a server→visitor frame (SDK and tests). */
+export const isVisitorServerFrame = (v: unknown): v is VisitorServerFrame => visitorServer.Check(v);
+/** Type guard for a server→agent frame (SDK and tests). */
+export const isAgentServerFrame = (v: unknown): v is AgentServerFrame => agentServer.Check(v);

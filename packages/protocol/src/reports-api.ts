@@ -1,0 +1,293 @@
+import Type, { type Static, type TSchema } from 'typebox';
+
+/** Report shapes of `/api/v1/reports/*`, shared by the server (validation, OpenAPI) and the console (types). */
+
+const Id = Type.String({ minLength: 1, maxLength: 64 });
+const Iso = Type.String({ format: 'date-time' });
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const Interval = Type.Tuple([Type.Number(), Type.Number()]);
+
+/** Filters every report accepts (dates as `YYYY-MM-DD` in `tz`, or full ISO date-times). */
+export const ReportQuery = Type.Object(
+  {
+    from: Type.Optional(
+      Type.String({ maxLength: 40, description: 'Start (inclusive); default 30 days before `to`' }),
+    ),
+    to: Type.Optional(
+      Type.String({
+        maxLength: 40,
+        description: 'End (exclusive; a date means the end of that day); default now',
+      }),
+    ),
+    siteId: Type.Optional(Id),
+    campaignId: Type.Optional(Id),
+    skillId: Type.Optional(Id),
+    agentId: Type.Optional(Id),
+    tz: Type.Optional(
+      Type.String({ maxLength: 64, description: 'IANA time zone for dates and days (default UTC)' }),
+    ),
+    format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
+  },
+  { additionalProperties: false },
+);
+export type ReportQuery = Static<typeof ReportQuery>;
+
+/** The period and filters a report was computed for. */
+export const ReportPeriod = Type.Object({
+  from: Iso,
+  to: Iso,
+  tz: Type.String(),
+  siteId: Nullable(Type.String()),
+  campaignId: Nullable(Type.String()),
+  skillId: Nullable(Type.String()),
+  agentId: Nullable(Type.String()),
+});
+export type ReportPeriod = Static<typeof ReportPeriod>;
+
+export const FunnelStageName = Type.Union([
+  Type.Literal('visitors'),
+  Type.Literal('qualified'),
+  Type.Literal('exposed'),
+  Type.Literal('engaged'),
+  Type.Literal('conversation'),
+  Type.Literal('converted'),
+]);
+export type FunnelStageName = Static<typeof FunnelStageName>;
+
+export const FunnelStage = Type.Object({
+  stage: FunnelStageName,
+  label: Type.String(),
+  visitors: Type.Integer(),
+  /**
+   * Share of the stage it narrows (`rateOf`): the previous one, except `converted`, which counts every
+   * exposed visitor who converted (with or without a conversation) and so is a share of `exposed`.
+   */
+  rate: Type.Number(),
+  rateOf: FunnelStageName,
+  /** Share of the first stage. */
+  rateFromTop: Type.Number(),
+});
+export type FunnelStage = Static<typeof FunnelStage>;
+
+/** Visitors, converted visitors and money of one group (exposed or control). */
+export const ArmFigures = Type.Object({
+  visitors: Type.Integer(),
+  converted: Type.Integer(),
+  conversions: Type.Integer(),
+  conversionRate: Type.Number(),
+  revenue: Type.Number(),
+  revenuePerVisitor: Type.Number(),
+});
+export type ArmFigures = Static<typeof ArmFigures>;
+
+export const FunnelReport = Type.Object({
+  period: ReportPeriod,
+  stages: Type.Array(FunnelStage),
+  /** Exposed visitors and what they bought within the attribution window. */
+  exposed: ArmFigures,
+  /** Control-group visitors (qualified, shown nothing) and what they bought within the same window. */
+  control: ArmFigures,
+  /** Every conversion on the filtered sites in the period, attributed or not. */
+  allConversions: Type.Integer(),
+  allRevenue: Type.Number(),
+});
+export type FunnelReport = Static<typeof FunnelReport>;
+
+/** Conversation figures of one day (or of the whole period). */
+export const ConversationFigures = Type.Object({
+  /** `YYYY-MM-DD` in the report's time zone, or `total`. */
+  day: Type.String(),
+  conversations: Type.Integer(),
+  answered: Type.Integer(),
+  /** Never reached an agent (offline form, or closed unanswered by the system or an agent). */
+  missed: Type.Integer(),
+  /** The visitor left before an agent answered. */
+  abandoned: Type.Integer(),
+  transferred: Type.Integer(),
+  avgWaitSeconds: Nullable(Type.Number()),
+  maxWaitSeconds: Nullable(Type.Number()),
+  avgFirstResponseSeconds: Nullable(Type.Number()),
+  avgHandleSeconds: Nullable(Type.Number()),
+  csatResponses: Type.Integer(),
+  csatAverage: Nullable(Type.Number()),
+  /** Share of CSAT answers of 4 or 5. */
+  csatSatisfied: Nullable(Type.Number()),
+});
+export type ConversationFigures = Static<typeof ConversationFigures>;
+
+export const ConversationsReport = Type.Object({
+  period: ReportPeriod,
+  total: ConversationFigures,
+  days: Type.Array(ConversationFigures),
+});
+export type ConversationsReport = Static<typeof ConversationsReport>;
+
+export const AgentFigures = Type.Object({
+  agentId: Type.String(),
+  name: Type.String(),
+  capacity: Type.Integer(),
+  conversations: Type.Integer(),
+  closed: Type.Integer(),
+  transferredAway: Type.Integer(),
+  missedOffers: Type.Integer(),
+  avgFirstResponseSeconds: Nullable(Type.Number()),
+  avgHandleSeconds: Nullable(Type.Number()),
+  /** Hours with at least one chat open. */
+  busyHours: Type.Number(),
+  /** Average chats open at once while busy. */
+  avgConcurrency: Nullable(Type.Number()),
+  peakConcurrency: Type.Integer(),
+  /** avgConcurrency / capacity. */
+  utilisation: Nullable(Type.Number()),
+  csatResponses: Type.Integer(),
+  csatAverage: Nullable(Type.Number()),
+});
+export type AgentFigures = Static<typeof AgentFigures>;
+
+export const AgentsReport = Type.Object({ period: ReportPeriod, agents: Type.Array(AgentFigures) });
+export type AgentsReport = Static<typeof AgentsReport>;
+
+export const LiftVerdict = Type.Union([
+  Type.Literal('not_enough_data'),
+  Type.Literal('treatment_better'),
+  Type.Literal('control_better'),
+  Type.Literal('no_significant_difference'),
+]);
+
+export const Estimate = Type.Object({
+  estimate: Nullable(Type.Number()),
+  ci: Nullable(Interval),
+  method: Type.String(),
+});
+export type Estimate = Static<typeof Estimate>;
+
+/** Exposed vs control of one campaign in a period: rates, revenue per visitor, lifts with 95 % intervals. */
+export const CampaignLift = Type.Object({
+  campaignId: Type.String(),
+  campaignName: Type.String(),
+  goal: Type.String(),
+  attributionWindowDays: Type.Integer(),
+  controlShare: Type.Number(),
+  exposed: ArmFigures,
+  control: ArmFigures,
+  absoluteLift: Estimate,
+  relativeLift: Estimate,
+  pValue: Type.Number(),
+  significant: Type.Boolean(),
+  enoughData: Type.Boolean(),
+  verdict: LiftVerdict,
+  confidenceLevel: Type.Number(),
+  minimumSample: Type.Object({ visitorsPerArm: Type.Integer(), totalConversions: Type.Integer() }),
+  revenue: Type.Object({
+    difference: Estimate,
+    relativeDifference: Nullable(Type.Number()),
+    pValue: Nullable(Type.Number()),
+    significant: Type.Boolean(),
+    bootstrap: Nullable(Type.Object({ ci: Interval, pValue: Type.Number(), iterations: Type.Integer() })),
+  }),
+});
+export type CampaignLift = Static<typeof CampaignLift>;
+
+export const CampaignLiftReport = Type.Object({ period: ReportPeriod, lift: CampaignLift });
+export type CampaignLiftReport = Static<typeof CampaignLiftReport>;
+
+export const CampaignLiftList = Type.Object({ period: ReportPeriod, campaigns: Type.Array(CampaignLift) });
+export type CampaignLiftList = Static<typeof CampaignLiftList>;
+
+export const SkillQueue = Type.Object({
+  skillId: Type.String(),
+  name: Type.String(),
+  waiting: Type.Integer(),
+  longestWaitSeconds: Type.Number(),
+});
+export type SkillQueue = Static<typeof SkillQueue>;
+
+export const TrendPoint = Type.Object({
+  /** Start of the minute. */
+  at: Iso,
+  events: Type.Integer(),
+  sessions: Type.Integer(),
+  exposures: Type.Integer(),
+  conversations: Type.Integer(),
+  conversions: Type.Integer(),
+  revenue: Type.Number(),
+});
+export type TrendPoint = Static<typeof TrendPoint>;
+
+/** The live dashboard: what is happening now, and the last hour minute by minute. */
+export const LiveReport = Type.Object({
+  at: Iso,
+  siteId: Nullable(Type.String()),
+  /** Visitors seen in the last 5 minutes. */
+  visitorsNow: Type.Integer(),
+  /** Visitors who qualified for a campaign (exposed or control) in the last 30 minutes. */
+  qualified: Type.Integer(),
+  /** Visitors shown an engagement in the last 30 minutes. */
+  exposed: Type.Integer(),
+  queues: Type.Array(SkillQueue),
+  inQueue: Type.Integer(),
+  chatsActive: Type.Integer(),
+  agentsOnline: Type.Integer(),
+  agentsAvailable: Type.Integer(),
+  agentsAtCapacity: Type.Integer(),
+  longestWaitSeconds: Type.Number(),
+  avgFirstResponseTodaySeconds: Nullable(Type.Number()),
+  conversationsToday: Type.Integer(),
+  conversionsToday: Type.Integer(),
+  revenueToday: Type.Number(),
+  trend: Type.Array(TrendPoint),
+});
+export type LiveReport = Static<typeof LiveReport>;
+
+export const LiveQuery = Type.Object(
+  {
+    siteId: Type.Optional(Id),
+    tz: Type.Optional(Type.String({ maxLength: 64 })),
+    format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
+  },
+  { additionalProperties: false },
+);
+export type LiveQuery = Static<typeof LiveQuery>;
+
+/** One arm within a score band. */
+export const BandArmFigures = Type.Object({
+  visitors: Type.Integer(),
+  converted: Type.Integer(),
+  conversionRate: Type.Number(),
+  revenuePerVisitor: Type.Number(),
+});
+
+/** Exposed vs control among a campaign's qualified visitors whose score (when they qualified) fell in [from, to]. */
+export const ScoreBandFigures = Type.Object({
+  band: Type.Integer(),
+  from: Type.Number(),
+  to: Type.Number(),
+  exposed: BandArmFigures,
+  control: BandArmFigures,
+  absoluteLift: Estimate,
+  relativeLift: Estimate,
+  pValue: Type.Number(),
+  enoughData: Type.Boolean(),
+  verdict: LiftVerdict,
+  /** What positive-lift targeting does with the band: target it, exclude it, or keep targeting it until it can tell. */
+  status: Type.Union([Type.Literal('targeted'), Type.Literal('excluded'), Type.Literal('learning')]),
+});
+export type ScoreBandFigures = Static<typeof ScoreBandFigures>;
+
+/** A campaign's lift split by the visitors' purchase score: does it reach people who would have bought anyway? */
+export const ScoreBandReport = Type.Object({
+  period: ReportPeriod,
+  campaignId: Type.String(),
+  campaignName: Type.String(),
+  /** The campaign's targeting mode. */
+  scoreBands: Type.Union([Type.Literal('all'), Type.Literal('positive_lift')]),
+  /** Deciles, quintiles (small samples), or none (no scored visitor yet). */
+  kind: Type.Union([Type.Literal('decile'), Type.Literal('quintile'), Type.Literal('none')]),
+  /** At least one band has enough data for a verdict; until then positive-lift mode targets everyone. */
+  enoughData: Type.Boolean(),
+  minimumSample: Type.Object({ visitorsPerArm: Type.Integer(), totalConversions: Type.Integer() }),
+  bands: Type.Array(ScoreBandFigures),
+  /** Qualified visitors without a score (before the model scored them). */
+  unscored: Type.Object({ exposed: Type.Integer(), control: Type.Integer() }),
+});
+export type ScoreBandReport = Static<typeof ScoreBandReport>;

@@ -1,0 +1,263 @@
+import Type, { type Static, type TSchema } from 'typebox';
+import { Compile } from 'typebox/compile';
+import {
+  AttributeSchemas,
+  type AttrType,
+  MAX_STRING_LENGTH,
+  MAX_TEXT_LENGTH,
+  MAX_URL_LENGTH,
+} from './attributes.ts';
+import { DeliveredEngagementSchema } from './campaign.ts';
+
+/** Largest WebSocket frame (or beacon body) the gateway accepts, in bytes. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+/** Most events in one batch frame. */
+export const MAX_BATCH_EVENTS = 50;
+/** Most section labels on one page. */
+export const MAX_SECTIONS = 16;
+/** Longest section label or custom event name. */
+export const MAX_NAME_LENGTH = 64;
+/** Most keys in an event's props or in identify traits. */
+export const MAX_PROPS = 32;
+/** Longest id (visitor, session, batch, exposure, campaign). */
+export const MAX_ID_LENGTH = 64;
+
+/**
+ * WebSocket close codes, mirroring HTTP statuses (4000 + status), plus the standard 1009 for a
+ * frame over MAX_FRAME_BYTES. A client must not resend what it sent before 4400 or 1009, must stop
+ * for good after 4403 (unknown site key, origin not allowed) and back off after 4429; 4408 (no
+ * hello in time, or no answer to the server's pings) allows a normal reconnect.
+ */
+export const CloseCode = {
+  TooLarge: 1009,
+  BadFrame: 4400,
+  Unauthorized: 4401,
+  Forbidden: 4403,
+  Timeout: 4408,
+  RateLimited: 4429,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Codes carried by the `error` frame. */
+export const ErrorCode = {
+  BadFrame: 'bad_frame',
+  FrameTooLarge: 'frame_too_large',
+  NotHelloFirst: 'hello_required',
+  RateLimited: 'rate_limited',
+  Forbidden: 'forbidden',
+  Internal: 'internal',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const closed = { additionalProperties: false } as const;
+const id = () => Type.String({ pattern: `^[A-Za-z0-9_-]{1,${MAX_ID_LENGTH}}$` });
+const str = (max = MAX_STRING_LENGTH) => Type.String({ maxLength: max });
+const url = () => Type.String({ minLength: 1, maxLength: MAX_URL_LENGTH });
+const ts = () => Type.Integer({ minimum: 0, maximum: 1e14 });
+const name = () => Type.String({ minLength: 1, maxLength: MAX_NAME_LENGTH });
+/** Keys of free-form maps: short, plain, and never a prototype key. */
+const KEY_PATTERN = `^(?!__proto__$|constructor$|prototype$)[A-Za-z0-9_.:$-]{1,${MAX_NAME_LENGTH}}$`;
+const scalarMap = () =>
+  Type.Record(Type.String({ pattern: KEY_PATTERN }), Type.Union([str(), Type.Number(), Type.Boolean()]), {
+    maxProperties: MAX_PROPS,
+    additionalProperties: false,
+  });
+const sections = () => Type.Array(name(), { maxItems: MAX_SECTIONS });
+
+export const DeviceSchema = Type.Union([
+  Type.Literal('desktop'),
+  Type.Literal('tablet'),
+  Type.Literal('mobile'),
+  Type.Literal('other'),
+]);
+export type Device = Static<typeof DeviceSchema>;
+
+export const HelloFrameSchema = Type.Object(
+  {
+    type: Type.Literal('hello'),
+    visitorId: id(),
+    sessionId: Type.Optional(id()),
+    page: Type.Object(
+      {
+        url: url(),
+        title: Type.Optional(str(MAX_TEXT_LENGTH)),
+        referrer: Type.Optional(Type.String({ maxLength: MAX_URL_LENGTH })),
+      },
+      closed,
+    ),
+    device: DeviceSchema,
+    tz: Type.Optional(Type.String({ maxLength: 64 })),
+    consent: Type.Optional(Type.Boolean()),
+  },
+  closed,
+);
+
+export const PageViewEventSchema = Type.Object(
+  {
+    type: Type.Literal('page_view'),
+    url: url(),
+    title: Type.Optional(str(MAX_TEXT_LENGTH)),
+    sections: Type.Optional(sections()),
+    referrer: Type.Optional(Type.String({ maxLength: MAX_URL_LENGTH })),
+    ts: ts(),
+  },
+  closed,
+);
+
+export const CustomEventSchema = Type.Object(
+  { type: Type.Literal('event'), name: name(), props: Type.Optional(scalarMap()), ts: ts() },
+  closed,
+);
+
+const attrVariant = <K extends AttrType>(k: K) =>
+  Type.Object(
+    { type: Type.Literal('attr'), attrType: Type.Literal(k), value: AttributeSchemas[k], ts: ts() },
+    closed,
+  );
+
+export const AttrEventSchema = Type.Union([
+  attrVariant('cart'),
+  attrVariant('purchase'),
+  attrVariant('product_view'),
+  attrVariant('customer'),
+  attrVariant('marketing'),
+  attrVariant('lead'),
+  attrVariant('service'),
+  attrVariant('error'),
+  attrVariant('search'),
+  attrVariant('personal'),
+]);
+
+export const IdentifyEventSchema = Type.Object(
+  { type: Type.Literal('identify'), traits: scalarMap() },
+  closed,
+);
+
+export const SectionEventSchema = Type.Object(
+  { type: Type.Literal('section'), sections: sections() },
+  closed,
+);
+
+export const VisibilityEventSchema = Type.Object(
+  { type: Type.Literal('visibility'), visible: Type.Boolean(), ts: ts() },
+  closed,
+);
+
+export const ExposureOutcomeSchema = Type.Union([
+  Type.Literal('shown'),
+  Type.Literal('accepted'),
+  Type.Literal('dismissed'),
+  Type.Literal('clicked'),
+]);
+export type ExposureOutcome = Static<typeof ExposureOutcomeSchema>;
+
+export const ExposureOutcomeEventSchema = Type.Object(
+  { type: Type.Literal('exposure_outcome'), exposureId: id(), outcome: ExposureOutcomeSchema, ts: ts() },
+  closed,
+);
+
+export const VisitorEventSchema = Type.Union([
+  PageViewEventSchema,
+  CustomEventSchema,
+  AttrEventSchema,
+  IdentifyEventSchema,
+  SectionEventSchema,
+  VisibilityEventSchema,
+  ExposureOutcomeEventSchema,
+]);
+
+export const BatchFrameSchema = Type.Object(
+  {
+    type: Type.Literal('batch'),
+    id: id(),
+    events: Type.Array(VisitorEventSchema, { minItems: 1, maxItems: MAX_BATCH_EVENTS }),
+  },
+  closed,
+);
+
+export const ClientFrameSchema = Type.Union([HelloFrameSchema, BatchFrameSchema]);
+
+export const AckFrameSchema = Type.Object({ type: Type.Literal('ack'), id: id() }, closed);
+export const WelcomeFrameSchema = Type.Object(
+  { type: Type.Literal('welcome'), visitorId: id(), sessionId: id(), returning: Type.Boolean() },
+  closed,
+);
+export const EngageFrameSchema = Type.Object(
+  {
+    type: Type.Literal('engage'),
+    exposureId: id(),
+    campaignId: id(),
+    engagement: DeliveredEngagementSchema,
+    agentName: Type.Optional(str()),
+  },
+  closed,
+);
+export const ErrorFrameSchema = Type.Object(
+  { type: Type.Literal('error'), code: str(), message: str(MAX_TEXT_LENGTH) },
+  closed,
+);
+export const ServerFrameSchema = Type.Union([
+  AckFrameSchema,
+  WelcomeFrameSchema,
+  EngageFrameSchema,
+  ErrorFrameSchema,
+]);
+
+export type HelloFrame = Static<typeof HelloFrameSchema>;
+export type PageViewEvent = Static<typeof PageViewEventSchema>;
+export type CustomEvent = Static<typeof CustomEventSchema>;
+/** An `attr` event, discriminated by `attrType` so `value` has that attribute's type. */
+export type AttrEvent = Static<typeof AttrEventSchema>;
+export type IdentifyEvent = Static<typeof IdentifyEventSchema>;
+export type SectionEvent = Static<typeof SectionEventSchema>;
+export type VisibilityEvent = Static<typeof VisibilityEventSchema>;
+export type ExposureOutcomeEvent = Static<typeof ExposureOutcomeEventSchema>;
+/** Everything a visitor's tag can report, discriminated by `type`. */
+export type VisitorEvent = Static<typeof VisitorEventSchema>;
+export type BatchFrame = Static<typeof BatchFrameSchema>;
+export type ClientFrame = Static<typeof ClientFrameSchema>;
+export type AckFrame = Static<typeof AckFrameSchema>;
+export type WelcomeFrame = Static<typeof WelcomeFrameSchema>;
+export type EngageFrame = Static<typeof EngageFrameSchema>;
+export type ErrorFrame = Static<typeof ErrorFrameSchema>;
+export type ServerFrame = Static<typeof ServerFrameSchema>;
+
+const clientFrame = Compile(ClientFrameSchema as TSchema);
+const serverFrame = Compile(ServerFrameSchema as TSchema);
+const visitorEvent = Compile(VisitorEventSchema as TSchema);
+
+/** Type guard for a parsed client→server frame (hello or batch); the gateway's per-frame check. */
+export const isClientFrame = (value: unknown): value is ClientFrame => clientFrame.Check(value);
+/** Type guard for a parsed server→client frame (used by the SDK and tests). */
+export const isServerFrame = (value: unknown): value is ServerFrame => serverFrame.Check(value);
+/** Type guard for one event outside a frame (the `sendBeacon` collect endpoint). */
+export const isVisitorEvent = (value: unknown): value is VisitorEvent => visitorEvent.Check(value);
+
+export type ParseFrameResult =
+  | { ok: true; frame: ClientFrame }
+  | { ok: false; code: ErrorCode; message: string };
+
+/** Parses and validates one raw client frame; never throws, so hostile input cannot crash a connection. */
+export function parseClientFrame(raw: string): ParseFrameResult {
+  if (raw.length > MAX_FRAME_BYTES) {
+    return { ok: false, code: ErrorCode.FrameTooLarge, message: `frame exceeds ${MAX_FRAME_BYTES} bytes` };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return { ok: false, code: ErrorCode.BadFrame, message: 'frame is not valid JSON' };
+  }
+  if (clientFrame.Check(value)) return { ok: true, frame: value as ClientFrame };
+  return { ok: false, code: ErrorCode.BadFrame, message: describeFrameError(value) };
+}
+
+/** A short human-readable reason why a value is not a valid client frame. */
+export function describeFrameError(value: unknown): string {
+  const errors = clientFrame.Errors(value);
+  // The deepest error is the most specific one; union branches add shallower noise.
+  let best = errors[0];
+  for (const e of errors) if (best && e.instancePath.length > best.instancePath.length) best = e;
+  if (!best) return 'invalid frame';
+  return `${best.instancePath || '/'}: ${best.message}`.slice(0, 200);
+}

@@ -1,0 +1,124 @@
+import type { ConversationFigures, ConversationsReport } from '@beckon/protocol/reports-api';
+import { type Kysely, sql } from 'kysely';
+import { zoneOffsetMs } from '../engagement/session-clock.ts';
+import type { Database } from '../store/schema.ts';
+import { DAY_MS } from './attribution-rules.ts';
+import { campaignScope, periodOf, type ReportFilters } from './report-filters.ts';
+
+const n = (v: unknown) => Number(v ?? 0);
+const seconds = (v: unknown) => (v == null ? null : Number(v) / 1000);
+
+/** The account's conversations created in the period, narrowed by site, skill, agent and campaign of origin. */
+export function conversationsIn(db: Kysely<Database>, f: ReportFilters) {
+  let q = db
+    .selectFrom('conversations as c')
+    .where('c.account_id', '=', f.accountId)
+    .where('c.created_at', '>=', f.from)
+    .where('c.created_at', '<', f.to);
+  if (f.siteId) q = q.where('c.site_id', '=', f.siteId);
+  if (f.skillId) q = q.where('c.skill_id', '=', f.skillId);
+  if (f.agentId) q = q.where('c.assigned_agent_id', '=', f.agentId);
+  const scope = f.campaignId ? campaignScope(f) : null;
+  if (scope) {
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('exposures as e')
+          .select(sql`1`.as('one'))
+          .whereRef('e.id', '=', 'c.origin_exposure_id')
+          .where('e.campaign_id', 'in', scope.length > 0 ? scope : ['-']),
+      ),
+    );
+  }
+  return q;
+}
+
+/** Every local day the period touches (as day numbers since the epoch), so quiet days show as zeros. */
+function everyDay(f: ReportFilters, offset: number): number[] {
+  const first = Math.floor((f.from + offset) / DAY_MS);
+  const last = Math.floor((f.to - 1 + offset) / DAY_MS);
+  const days: number[] = [];
+  for (let d = first; d <= last; d++) days.push(d);
+  return days;
+}
+
+/**
+ * Conversation volume and service levels per day and in total: answered, missed (never reached an
+ * agent), abandoned (the visitor left first), transferred, wait, first response and handle times, CSAT.
+ */
+export async function conversationsReport(
+  db: Kysely<Database>,
+  f: ReportFilters,
+): Promise<ConversationsReport> {
+  const offset = zoneOffsetMs(f.tz, f.to);
+  // Literals, not parameters: PostgreSQL must see the grouped expression and the selected one as equal.
+  const day = sql<number>`(c.created_at + ${sql.lit(offset)}) / ${sql.lit(DAY_MS)}`;
+  const rows = await conversationsIn(db, f)
+    .select((eb) => [
+      day.as('day'),
+      eb.fn.countAll().as('conversations'),
+      eb.fn.count('c.assigned_at').as('answered'),
+      sql<number>`sum(case when c.assigned_at is null and (c.status = 'offline' or (c.status = 'closed' and coalesce(c.closed_by, '') <> 'visitor')) then 1 else 0 end)`.as(
+        'missed',
+      ),
+      sql<number>`sum(case when c.assigned_at is null and c.status = 'closed' and c.closed_by = 'visitor' then 1 else 0 end)`.as(
+        'abandoned',
+      ),
+      sql<number>`sum(case when exists (select 1 from conversation_passes p where p.conversation_id = c.id and p.reason = 'transferred') then 1 else 0 end)`.as(
+        'transferred',
+      ),
+      sql<number>`sum(c.assigned_at - c.enqueued_at)`.as('wait_sum'),
+      sql<number>`max(c.assigned_at - c.enqueued_at)`.as('wait_max'),
+      eb.fn.count('c.first_response_at').as('fr_n'),
+      sql<number>`sum(c.first_response_at - c.enqueued_at)`.as('fr_sum'),
+      sql<number>`sum(case when c.closed_at is not null and c.assigned_at is not null then 1 else 0 end)`.as(
+        'handled',
+      ),
+      sql<number>`sum(case when c.assigned_at is not null then c.closed_at - c.assigned_at end)`.as(
+        'handle_sum',
+      ),
+      eb.fn.count('c.csat_score').as('csat_n'),
+      eb.fn.sum<number>('c.csat_score').as('csat_sum'),
+      sql<number>`sum(case when c.csat_score >= 4 then 1 else 0 end)`.as('csat_good'),
+    ])
+    .groupBy(day)
+    .orderBy(day)
+    .execute();
+
+  const figures = (label: string, r: Record<string, unknown>): ConversationFigures => {
+    const answered = n(r.answered);
+    const frN = n(r.fr_n);
+    const handled = n(r.handled);
+    const csatN = n(r.csat_n);
+    return {
+      day: label,
+      conversations: n(r.conversations),
+      answered,
+      missed: n(r.missed),
+      abandoned: n(r.abandoned),
+      transferred: n(r.transferred),
+      avgWaitSeconds: answered > 0 ? seconds(n(r.wait_sum) / answered) : null,
+      maxWaitSeconds: answered > 0 ? seconds(r.wait_max) : null,
+      avgFirstResponseSeconds: frN > 0 ? seconds(n(r.fr_sum) / frN) : null,
+      avgHandleSeconds: handled > 0 ? seconds(n(r.handle_sum) / handled) : null,
+      csatResponses: csatN,
+      csatAverage: csatN > 0 ? n(r.csat_sum) / csatN : null,
+      csatSatisfied: csatN > 0 ? n(r.csat_good) / csatN : null,
+    };
+  };
+
+  const total: Record<string, number> = {};
+  let waitMax: number | null = null;
+  for (const r of rows) {
+    for (const [k, v] of Object.entries(r))
+      if (k !== 'day' && k !== 'wait_max') total[k] = (total[k] ?? 0) + n(v);
+    if (r.wait_max != null) waitMax = Math.max(waitMax ?? 0, n(r.wait_max));
+  }
+  return {
+    period: periodOf(f),
+    total: figures('total', { ...total, wait_max: waitMax }),
+    days: everyDay(f, offset).map((day) => {
+      const r = rows.find((x) => n(x.day) === day);
+      return figures(new Date(day * DAY_MS).toISOString().slice(0, 10), r ?? {});
+    }),
+  };
+}

@@ -1,0 +1,202 @@
+import type { ArmFigures, FunnelReport, FunnelStage, FunnelStageName } from '@beckon/protocol/reports-api';
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../store/schema.ts';
+import { DAY_MS, MAX_WINDOW_DAYS } from './attribution-rules.ts';
+import { campaignScope, periodOf, type ReportFilters } from './report-filters.ts';
+
+const LABELS: Record<FunnelStageName, string> = {
+  visitors: 'Visitors',
+  qualified: 'Qualified for a campaign',
+  exposed: 'Shown an engagement',
+  engaged: 'Accepted or clicked',
+  conversation: 'Had a conversation',
+  converted: 'Converted',
+};
+
+const n = (v: unknown) => Number(v ?? 0);
+
+/** Campaign exposures (and control qualifications) of the period, narrowed by site and campaign scope. */
+export function cohortExposures(db: Kysely<Database>, f: ReportFilters) {
+  let q = db
+    .selectFrom('exposures')
+    .where('exposures.account_id', '=', f.accountId)
+    .where('exposures.site_id', 'in', f.siteIds)
+    .where('exposures.created_at', '>=', f.from)
+    .where('exposures.created_at', '<', f.to)
+    .where('exposures.campaign_id', 'is not', null);
+  const scope = campaignScope(f);
+  if (scope) q = q.where('exposures.campaign_id', 'in', scope.length > 0 ? scope : ['-']);
+  return q;
+}
+
+/**
+ * Attributed conversions of cohort visitors: each row is one conversion credited to a campaign the
+ * visitor was exposed to (or held out of) in the period, made at or after that exposure; the conversion
+ * may fall after the period (within the campaign's window). Shared by the funnel and the lift reports.
+ */
+export function cohortAttributions(db: Kysely<Database>, f: ReportFilters) {
+  let q = db
+    .selectFrom('attributions as a')
+    .where('a.account_id', '=', f.accountId)
+    .where('a.site_id', 'in', f.siteIds)
+    .where('a.campaign_id', 'is not', null)
+    .where('a.conversion_ts', '>=', f.from)
+    .where('a.conversion_ts', '<', f.to + MAX_WINDOW_DAYS * DAY_MS)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('exposures as e')
+          .select(sql`1`.as('one'))
+          .whereRef('e.site_id', '=', 'a.site_id')
+          .whereRef('e.visitor_id', '=', 'a.visitor_id')
+          .whereRef('e.campaign_id', '=', 'a.campaign_id')
+          .whereRef('e.control', '=', 'a.control')
+          .where('e.created_at', '>=', f.from)
+          .where('e.created_at', '<', f.to)
+          // Only conversions that followed the visitor's in-period exposure belong to this cohort.
+          .whereRef('e.created_at', '<=', 'a.conversion_ts'),
+      ),
+    );
+  const scope = campaignScope(f);
+  if (scope) q = q.where('a.campaign_id', 'in', scope.length > 0 ? scope : ['-']);
+  return q;
+}
+
+/** Visitors, converted visitors, conversions and revenue of one group, from its attribution rows. */
+export function armFigures(
+  visitors: number,
+  rows: ReadonlyArray<{ site_id: string; visitor_id: string; conversion_id: string; revenue: number }>,
+): ArmFigures {
+  const buyers = new Set<string>();
+  const conversions = new Map<string, number>();
+  for (const r of rows) {
+    buyers.add(`${r.site_id}\u0000${r.visitor_id}`);
+    conversions.set(r.conversion_id, Number(r.revenue));
+  }
+  let revenue = 0;
+  for (const v of conversions.values()) revenue += v;
+  return {
+    visitors,
+    converted: buyers.size,
+    conversions: conversions.size,
+    conversionRate: visitors > 0 ? buyers.size / visitors : 0,
+    revenue,
+    revenuePerVisitor: visitors > 0 ? revenue / visitors : 0,
+  };
+}
+
+/**
+ * The engagement funnel of a period: visitors → qualified → exposed → accepted/clicked →
+ * conversation → converted (within the attribution window), with the control group beside it.
+ * Every stage after the first is a set of visitors qualified in the period, so each is a subset of the one before.
+ */
+export async function funnelReport(db: Kysely<Database>, f: ReportFilters): Promise<FunnelReport> {
+  const sessions = db
+    .selectFrom('visitor_sessions')
+    .select(['site_id', 'visitor_id'])
+    .distinct()
+    .where('account_id', '=', f.accountId)
+    .where('site_id', 'in', f.siteIds)
+    .where('started_at', '>=', f.from)
+    .where('started_at', '<', f.to);
+  const visitors = n(
+    (
+      await db
+        .selectFrom(sessions.as('v'))
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirst()
+    )?.n,
+  );
+
+  const perVisitor = cohortExposures(db, f)
+    .select([
+      'exposures.site_id',
+      'exposures.visitor_id',
+      sql<number>`max(case when exposures.control = 0 then 1 else 0 end)`.as('exp'),
+      sql<number>`max(case when exposures.control = 0 and exposures.outcome in ('accepted', 'clicked') then 1 else 0 end)`.as(
+        'eng',
+      ),
+    ])
+    .groupBy(['exposures.site_id', 'exposures.visitor_id']);
+  const q = await db
+    .selectFrom(perVisitor.as('v'))
+    .select((eb) => [
+      eb.fn.countAll().as('qualified'),
+      eb.fn.sum<number>('v.exp').as('exposed'),
+      eb.fn.sum<number>('v.eng').as('engaged'),
+    ])
+    .executeTakeFirst();
+  const qualified = n(q?.qualified);
+  const exposed = n(q?.exposed);
+
+  let talked = cohortExposures(db, f)
+    .innerJoin('conversations as c', 'c.origin_exposure_id', 'exposures.id')
+    .select(['exposures.site_id', 'exposures.visitor_id'])
+    .distinct()
+    .where('exposures.control', '=', 0);
+  if (f.agentId) talked = talked.where('c.assigned_agent_id', '=', f.agentId);
+  if (f.skillId) talked = talked.where('c.skill_id', '=', f.skillId);
+  const conversation = n(
+    (
+      await db
+        .selectFrom(talked.as('t'))
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirst()
+    )?.n,
+  );
+
+  let attributed = cohortAttributions(db, f).select([
+    'a.control',
+    'a.site_id',
+    'a.visitor_id',
+    'a.conversion_id',
+    'a.revenue',
+  ]);
+  if (f.agentId) attributed = attributed.where('a.agent_id', '=', f.agentId);
+  const rows = await attributed.execute();
+  const exposedArm = armFigures(
+    exposed,
+    rows.filter((r) => Number(r.control) === 0),
+  );
+  const controlArm = armFigures(
+    qualified - exposed,
+    rows.filter((r) => Number(r.control) === 1),
+  );
+
+  const all = await db
+    .selectFrom('conversions')
+    .select((eb) => [eb.fn.countAll().as('n'), eb.fn.sum<number>('revenue').as('revenue')])
+    .where('account_id', '=', f.accountId)
+    .where('site_id', 'in', f.siteIds)
+    .where('ts', '>=', f.from)
+    .where('ts', '<', f.to)
+    .executeTakeFirst();
+
+  const counts: Array<[FunnelStageName, number]> = [
+    ['visitors', visitors],
+    ['qualified', qualified],
+    ['exposed', exposed],
+    ['engaged', n(q?.engaged)],
+    ['conversation', conversation],
+    ['converted', exposedArm.converted],
+  ];
+  const stages: FunnelStage[] = counts.map(([stage, count], i) => {
+    const rateOf: FunnelStageName = i === 0 ? stage : stage === 'converted' ? 'exposed' : counts[i - 1]![0];
+    const base = counts.find(([name]) => name === rateOf)![1];
+    return {
+      stage,
+      label: LABELS[stage],
+      visitors: count,
+      rate: base > 0 ? count / base : 0,
+      rateOf,
+      rateFromTop: visitors > 0 ? count / visitors : 0,
+    };
+  });
+  return {
+    period: periodOf(f),
+    stages,
+    exposed: exposedArm,
+    control: controlArm,
+    allConversions: n(all?.n),
+    allRevenue: n(all?.revenue),
+  };
+}

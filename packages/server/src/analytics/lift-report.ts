@@ -1,0 +1,170 @@
+import { compareProportions, compareRevenue } from '@beckon/core/stats/index';
+import type { CampaignLift } from '@beckon/protocol/reports-api';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.ts';
+import { armFigures, cohortAttributions, cohortExposures } from './funnel-report.ts';
+import type { ReportFilters } from './report-filters.ts';
+
+/** A campaign as the lift report names it. */
+export interface LiftCampaign {
+  id: string;
+  name: string;
+  goal: string;
+  attributionWindowDays: number;
+  controlShare: number;
+}
+
+export interface LiftOptions {
+  /** Bootstrap resamples for revenue per visitor (0 skips it; the headline interval is Welch's). */
+  bootstrapIterations: number;
+  /** Largest number of resampled values (iterations × visitors) before the bootstrap is scaled down. */
+  maxBootstrapDraws?: number;
+}
+
+type AttributionRow = {
+  campaign_id: string | null;
+  control: number;
+  site_id: string;
+  visitor_id: string;
+  conversion_id: string;
+  revenue: number;
+};
+
+/** Reads a campaign's stored goal as a label ("purchase", or "event: signup"). */
+export function goalLabel(goal: string): string {
+  try {
+    const g = JSON.parse(goal) as { type?: string; name?: string };
+    return g.type === 'event' ? `event: ${g.name}` : 'purchase';
+  } catch {
+    return 'purchase';
+  }
+}
+
+/** The account's campaigns (deleted ones too, when asked by id), for naming lift rows. */
+export async function liftCampaigns(
+  db: Kysely<Database>,
+  accountId: string,
+  id?: string,
+): Promise<LiftCampaign[]> {
+  let q = db
+    .selectFrom('campaigns')
+    .select(['id', 'name', 'goal', 'attribution_window_days', 'control_share'])
+    .where('account_id', '=', accountId);
+  q = id ? q.where('id', '=', id) : q.where('deleted_at', 'is', null);
+  const rows = await q.orderBy('priority', 'desc').orderBy('name').execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    goal: goalLabel(r.goal),
+    attributionWindowDays: Number(r.attribution_window_days),
+    controlShare: Number(r.control_share),
+  }));
+}
+
+/**
+ * Exposed vs control for each campaign: visitors who qualified in the period (shown the engagement,
+ * or held out), the share of them who converted within the campaign's window, and revenue per
+ * visitor; lifts with 95 % intervals and p-values from the core statistics.
+ */
+export async function liftReport(
+  db: Kysely<Database>,
+  f: ReportFilters,
+  campaigns: readonly LiftCampaign[],
+  opts: LiftOptions,
+): Promise<CampaignLift[]> {
+  if (campaigns.length === 0) return [];
+  const scoped: ReportFilters = { ...f, campaignId: undefined, skillCampaignIds: campaigns.map((c) => c.id) };
+  const cohorts = await db
+    .selectFrom(
+      cohortExposures(db, scoped)
+        .select(['exposures.campaign_id', 'exposures.control', 'exposures.site_id', 'exposures.visitor_id'])
+        .distinct()
+        .as('v'),
+    )
+    .select((eb) => ['v.campaign_id', 'v.control', eb.fn.countAll().as('n')])
+    .groupBy(['v.campaign_id', 'v.control'])
+    .execute();
+  const rows: AttributionRow[] = await cohortAttributions(db, scoped)
+    .select(['a.campaign_id', 'a.control', 'a.site_id', 'a.visitor_id', 'a.conversion_id', 'a.revenue'])
+    .execute();
+  return campaigns.map((c) => {
+    const size = (control: number) =>
+      Number(cohorts.find((r) => r.campaign_id === c.id && Number(r.control) === control)?.n ?? 0);
+    const mine = rows.filter((r) => r.campaign_id === c.id);
+    const treated = mine.filter((r) => Number(r.control) === 0);
+    const held = mine.filter((r) => Number(r.control) === 1);
+    return liftOf(c, armFigures(size(0), treated), armFigures(size(1), held), treated, held, opts);
+  });
+}
+
+/** One value per visitor of an arm: each converter's attributed revenue, zeros for everyone else. */
+function perVisitorRevenue(visitors: number, rows: readonly AttributionRow[]): Float64Array {
+  const byVisitor = new Map<string, Map<string, number>>();
+  for (const r of rows) {
+    const key = `${r.site_id}\u0000${r.visitor_id}`;
+    let m = byVisitor.get(key);
+    if (!m) {
+      m = new Map();
+      byVisitor.set(key, m);
+    }
+    m.set(r.conversion_id, Number(r.revenue));
+  }
+  const values = new Float64Array(Math.max(visitors, byVisitor.size));
+  let i = 0;
+  for (const m of byVisitor.values()) {
+    let sum = 0;
+    for (const v of m.values()) sum += v;
+    values[i++] = sum;
+  }
+  return values;
+}
+
+function liftOf(
+  c: LiftCampaign,
+  exposed: CampaignLift['exposed'],
+  control: CampaignLift['control'],
+  treatedRows: readonly AttributionRow[],
+  heldRows: readonly AttributionRow[],
+  opts: LiftOptions,
+): CampaignLift {
+  const p = compareProportions(
+    { n: exposed.visitors, conversions: Math.min(exposed.converted, exposed.visitors), label: 'exposed' },
+    { n: control.visitors, conversions: Math.min(control.converted, control.visitors), label: 'control' },
+  );
+  const t = perVisitorRevenue(exposed.visitors, treatedRows);
+  const k = perVisitorRevenue(control.visitors, heldRows);
+  const draws = (t.length + k.length) * opts.bootstrapIterations;
+  const budget = opts.maxBootstrapDraws ?? 40_000_000;
+  const iterations =
+    draws > budget ? Math.floor(budget / Math.max(1, t.length + k.length)) : opts.bootstrapIterations;
+  const r = compareRevenue(t, k, {
+    bootstrapIterations: iterations >= 200 ? iterations : 0,
+    enoughData: p.enoughData,
+  });
+  return {
+    campaignId: c.id,
+    campaignName: c.name,
+    goal: c.goal,
+    attributionWindowDays: c.attributionWindowDays,
+    controlShare: c.controlShare,
+    exposed,
+    control,
+    absoluteLift: p.absoluteLift,
+    relativeLift: p.relativeLift,
+    pValue: p.pValue,
+    significant: p.significant,
+    enoughData: p.enoughData,
+    verdict: p.verdict,
+    confidenceLevel: p.confidenceLevel,
+    minimumSample: p.minimumSample,
+    revenue: {
+      difference: r.difference,
+      relativeDifference: r.relativeDifference,
+      pValue: r.pValue,
+      significant: r.significant,
+      bootstrap: r.bootstrap
+        ? { ci: r.bootstrap.ci, pValue: r.bootstrap.pValue, iterations: r.bootstrap.iterations }
+        : null,
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import type {
+  AgentFigures,
+  ArmFigures,
+  CampaignLift,
+  ConversationFigures,
+  FunnelReport,
+  FunnelStage,
+  LiveReport,
+  TrendPoint,
+} from '@beckon/protocol/reports-api';
+import { type CsvColumn, toCsv } from './csv-table.ts';
+
+const round = (v: number | null | undefined, digits = 6) =>
+  v === null || v === undefined ? null : Number(v.toFixed(digits));
+
+/** A funnel CSV row: a stage, or one of the two comparison groups. */
+interface FunnelRow {
+  row: string;
+  label: string;
+  visitors: number;
+  rate?: number;
+  rateOf?: string;
+  rateFromTop?: number;
+  figures?: ArmFigures;
+}
+
+const FUNNEL: CsvColumn<FunnelRow>[] = [
+  { header: 'row', value: (r) => r.row },
+  { header: 'label', value: (r) => r.label },
+  { header: 'visitors', value: (r) => r.visitors },
+  { header: 'rate', value: (r) => round(r.rate) },
+  { header: 'rate_of', value: (r) => r.rateOf },
+  { header: 'rate_from_top', value: (r) => round(r.rateFromTop) },
+  { header: 'converted', value: (r) => r.figures?.converted },
+  { header: 'conversions', value: (r) => r.figures?.conversions },
+  { header: 'conversion_rate', value: (r) => round(r.figures?.conversionRate) },
+  { header: 'revenue', value: (r) => round(r.figures?.revenue, 2) },
+  { header: 'revenue_per_visitor', value: (r) => round(r.figures?.revenuePerVisitor, 4) },
+];
+
+/** One table: the funnel's stages, then the exposed and the control group with conversions and revenue. */
+export function funnelCsv(r: FunnelReport): string {
+  const rows: FunnelRow[] = r.stages.map((s: FunnelStage) => ({
+    row: s.stage,
+    label: s.label,
+    visitors: s.visitors,
+    rate: s.rate,
+    rateOf: s.rateOf,
+    rateFromTop: s.rateFromTop,
+    figures: s.stage === 'converted' ? r.exposed : undefined,
+  }));
+  rows.push({
+    row: 'exposed_group',
+    label: 'Exposed group',
+    visitors: r.exposed.visitors,
+    figures: r.exposed,
+  });
+  rows.push({
+    row: 'control_group',
+    label: 'Control group',
+    visitors: r.control.visitors,
+    figures: r.control,
+  });
+  return toCsv(FUNNEL, rows);
+}
+
+const CONVERSATIONS: CsvColumn<ConversationFigures>[] = [
+  { header: 'day', value: (r) => r.day },
+  { header: 'conversations', value: (r) => r.conversations },
+  { header: 'answered', value: (r) => r.answered },
+  { header: 'missed', value: (r) => r.missed },
+  { header: 'abandoned', value: (r) => r.abandoned },
+  { header: 'transferred', value: (r) => r.transferred },
+  { header: 'avg_wait_s', value: (r) => round(r.avgWaitSeconds, 1) },
+  { header: 'max_wait_s', value: (r) => round(r.maxWaitSeconds, 1) },
+  { header: 'avg_first_response_s', value: (r) => round(r.avgFirstResponseSeconds, 1) },
+  { header: 'avg_handle_s', value: (r) => round(r.avgHandleSeconds, 1) },
+  { header: 'csat_responses', value: (r) => r.csatResponses },
+  { header: 'csat_average', value: (r) => round(r.csatAverage, 2) },
+  { header: 'csat_satisfied', value: (r) => round(r.csatSatisfied, 4) },
+];
+
+/** One row per day, then the period's total. */
+export const conversationsCsv = (days: ConversationFigures[], total: ConversationFigures) =>
+  toCsv(CONVERSATIONS, [...days, total]);
+
+const AGENTS: CsvColumn<AgentFigures>[] = [
+  { header: 'agent_id', value: (r) => r.agentId },
+  { header: 'name', value: (r) => r.name },
+  { header: 'capacity', value: (r) => r.capacity },
+  { header: 'conversations', value: (r) => r.conversations },
+  { header: 'closed', value: (r) => r.closed },
+  { header: 'transferred_away', value: (r) => r.transferredAway },
+  { header: 'missed_offers', value: (r) => r.missedOffers },
+  { header: 'avg_first_response_s', value: (r) => round(r.avgFirstResponseSeconds, 1) },
+  { header: 'avg_handle_s', value: (r) => round(r.avgHandleSeconds, 1) },
+  { header: 'busy_hours', value: (r) => round(r.busyHours, 3) },
+  { header: 'avg_concurrency', value: (r) => round(r.avgConcurrency, 3) },
+  { header: 'peak_concurrency', value: (r) => r.peakConcurrency },
+  { header: 'utilisation', value: (r) => round(r.utilisation, 4) },
+  { header: 'csat_responses', value: (r) => r.csatResponses },
+  { header: 'csat_average', value: (r) => round(r.csatAverage, 2) },
+];
+
+export const agentsCsv = (agents: AgentFigures[]) => toCsv(AGENTS, agents);
+
+const LIFT: CsvColumn<CampaignLift>[] = [
+  { header: 'campaign_id', value: (r) => r.campaignId },
+  { header: 'campaign', value: (r) => r.campaignName },
+  { header: 'goal', value: (r) => r.goal },
+  { header: 'window_days', value: (r) => r.attributionWindowDays },
+  { header: 'exposed_visitors', value: (r) => r.exposed.visitors },
+  { header: 'exposed_converted', value: (r) => r.exposed.converted },
+  { header: 'exposed_rate', value: (r) => round(r.exposed.conversionRate) },
+  { header: 'exposed_revenue_per_visitor', value: (r) => round(r.exposed.revenuePerVisitor, 4) },
+  { header: 'control_visitors', value: (r) => r.control.visitors },
+  { header: 'control_converted', value: (r) => r.control.converted },
+  { header: 'control_rate', value: (r) => round(r.control.conversionRate) },
+  { header: 'control_revenue_per_visitor', value: (r) => round(r.control.revenuePerVisitor, 4) },
+  { header: 'absolute_lift', value: (r) => round(r.absoluteLift.estimate) },
+  { header: 'absolute_lift_ci_low', value: (r) => round(r.absoluteLift.ci?.[0]) },
+  { header: 'absolute_lift_ci_high', value: (r) => round(r.absoluteLift.ci?.[1]) },
+  { header: 'relative_lift', value: (r) => round(r.relativeLift.estimate) },
+  { header: 'relative_lift_ci_low', value: (r) => round(r.relativeLift.ci?.[0]) },
+  { header: 'relative_lift_ci_high', value: (r) => round(r.relativeLift.ci?.[1]) },
+  { header: 'p_value', value: (r) => round(r.pValue, 8) },
+  { header: 'revenue_per_visitor_difference', value: (r) => round(r.revenue.difference.estimate, 4) },
+  { header: 'revenue_difference_ci_low', value: (r) => round(r.revenue.difference.ci?.[0], 4) },
+  { header: 'revenue_difference_ci_high', value: (r) => round(r.revenue.difference.ci?.[1], 4) },
+  { header: 'revenue_p_value', value: (r) => round(r.revenue.pValue, 8) },
+  { header: 'verdict', value: (r) => r.verdict },
+];
+
+/** One row per campaign: both groups, the lifts with their 95 % intervals, the p-values and the verdict. */
+export const liftCsv = (rows: CampaignLift[]) => toCsv(LIFT, rows);
+
+const TREND: CsvColumn<TrendPoint>[] = [
+  { header: 'minute', value: (r) => r.at },
+  { header: 'events', value: (r) => r.events },
+  { header: 'sessions', value: (r) => r.sessions },
+  { header: 'exposures', value: (r) => r.exposures },
+  { header: 'conversations', value: (r) => r.conversations },
+  { header: 'conversions', value: (r) => r.conversions },
+  { header: 'revenue', value: (r) => round(r.revenue, 2) },
+];
+
+/** The live dashboard's last-hour trend, minute by minute. */
+export const liveCsv = (r: LiveReport) => toCsv(TREND, r.trend);

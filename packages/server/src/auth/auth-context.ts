@@ -1,0 +1,67 @@
+import type { Role } from '@beckon/protocol/api';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, forbidden, unauthorized } from '../errors.ts';
+import type { Store } from '../store/store.ts';
+
+export const SESSION_COOKIE = 'beckon_session';
+
+/** Who is calling: a signed-in console user, or an account API key. */
+export interface AuthContext {
+  accountId: string;
+  role: Role;
+  userId?: string;
+  via: 'session' | 'api_key';
+  csrfToken?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth?: AuthContext;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Resolves the caller from the session cookie or a Bearer API key; enforces CSRF on cookie writes. */
+export async function authenticate(store: Store, req: FastifyRequest): Promise<AuthContext> {
+  const header = req.headers.authorization;
+  if (header) {
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    const found = m ? await store.apiKeys.authenticate(m[1]!) : undefined;
+    if (!found) throw new AppError(401, 'invalid_api_key', 'the API key is not valid');
+    return { accountId: found.accountId, role: 'admin', via: 'api_key' };
+  }
+  const token = req.cookies[SESSION_COOKIE];
+  if (!token) throw unauthorized();
+  const session = await store.authSessions.find(token);
+  if (!session) throw unauthorized('your session has expired; sign in again');
+  const user = await store.users.get(session.accountId, session.userId).catch(() => undefined);
+  if (!user) throw unauthorized();
+  if (!SAFE_METHODS.has(req.method) && req.headers['x-csrf-token'] !== session.csrfToken) {
+    throw new AppError(403, 'csrf', 'missing or wrong x-csrf-token header');
+  }
+  return {
+    accountId: session.accountId,
+    role: user.role,
+    userId: user.id,
+    via: 'session',
+    csrfToken: session.csrfToken,
+  };
+}
+
+/** An onRequest hook (before the body is even read) that admits only the given roles (and authenticates first). */
+export function requireRole(store: Store, roles: readonly Role[]) {
+  return async (req: FastifyRequest, _reply: FastifyReply) => {
+    req.auth ??= await authenticate(store, req);
+    if (!roles.includes(req.auth.role)) throw forbidden(`this needs one of the roles: ${roles.join(', ')}`);
+  };
+}
+
+export const ALL_ROLES: readonly Role[] = ['owner', 'admin', 'agent', 'analyst'];
+export const ADMINS: readonly Role[] = ['owner', 'admin'];
+
+/** The authenticated caller (routes behind `requireRole` always have one). */
+export function authOf(req: FastifyRequest): AuthContext {
+  if (!req.auth) throw unauthorized();
+  return req.auth;
+}

@@ -1,0 +1,73 @@
+import type { Bus, BusHandler } from './bus.ts';
+
+/** The single-process bus: same semantics as the Redis bus, nothing leaves the process. */
+export class MemoryBus implements Bus {
+  private readonly topics = new Map<string, Set<BusHandler>>();
+  private readonly locks = new Map<string, { token: symbol; expires: number }>();
+  private readonly presence = new Map<string, Map<string, number>>();
+  private closed = false;
+
+  async publish(topic: string, message: unknown): Promise<void> {
+    if (this.closed) throw new Error('bus closed');
+    const handlers = this.topics.get(topic);
+    if (!handlers || handlers.size === 0) return;
+    const payload = JSON.stringify(message);
+    for (const h of [...handlers]) queueMicrotask(() => h(JSON.parse(payload)));
+  }
+
+  async subscribe(topic: string, handler: BusHandler): Promise<() => Promise<void>> {
+    let set = this.topics.get(topic);
+    if (!set) {
+      set = new Set();
+      this.topics.set(topic, set);
+    }
+    // Wrap so the same function can subscribe twice and unsubscribe each independently.
+    const wrapped: BusHandler = (m) => handler(m);
+    set.add(wrapped);
+    return async () => {
+      set.delete(wrapped);
+      if (set.size === 0) this.topics.delete(topic);
+    };
+  }
+
+  async tryLock(key: string, ttlMs: number): Promise<(() => Promise<void>) | null> {
+    const now = Date.now();
+    const held = this.locks.get(key);
+    if (held && held.expires > now) return null;
+    const token = Symbol(key);
+    this.locks.set(key, { token, expires: now + ttlMs });
+    return async () => {
+      if (this.locks.get(key)?.token === token) this.locks.delete(key);
+    };
+  }
+
+  async setPresence(set: string, member: string, ttlMs: number): Promise<void> {
+    let m = this.presence.get(set);
+    if (!m) {
+      m = new Map();
+      this.presence.set(set, m);
+    }
+    m.set(member, Date.now() + ttlMs);
+  }
+
+  async removePresence(set: string, member: string): Promise<void> {
+    this.presence.get(set)?.delete(member);
+  }
+
+  async members(set: string): Promise<string[]> {
+    const m = this.presence.get(set);
+    if (!m) return [];
+    const now = Date.now();
+    const out: string[] = [];
+    for (const [member, expires] of m) {
+      if (expires > now) out.push(member);
+      else m.delete(member);
+    }
+    return out.sort();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.topics.clear();
+  }
+}

@@ -1,0 +1,106 @@
+import { join } from 'node:path';
+import { type Command, Option } from 'commander';
+import { loadConfig } from '../config.ts';
+import { seedDemo } from '../demo/seed.ts';
+import { createNode } from '../node.ts';
+import { seedDemoHistory } from '../scoring/demo-history.ts';
+import { openStoreFromFlags, storeOptions } from './options.ts';
+
+interface ServeFlags {
+  port?: string;
+  host?: string;
+  dataDir?: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  publicUrl?: string;
+  logLevel?: string;
+}
+
+const SHUTDOWN_LIMIT_MS = 10_000;
+
+function serverOptions(cmd: Command): Command {
+  return storeOptions(cmd)
+    .addOption(new Option('-p, --port <port>', 'HTTP port').env('PORT'))
+    .addOption(new Option('--host <host>', 'address to listen on').env('HOST'))
+    .addOption(new Option('--redis-url <url>', 'Redis URL for the scale-out bus').env('REDIS_URL'))
+    .addOption(
+      new Option('--public-url <url>', 'URL visitors reach this server at').env('BECKON_PUBLIC_URL'),
+    );
+}
+
+async function run(flags: ServeFlags, demo: boolean): Promise<void> {
+  const config = loadConfig(flags);
+  const node = await createNode(config);
+  const log = node.ctx.logger;
+  let demoInfo: Awaited<ReturnType<typeof seedDemo>> | undefined;
+  if (demo) {
+    demoInfo = await seedDemo(node.ctx.store, {
+      publicUrl: config.publicUrl,
+      dataDir: config.dataDir,
+      adminEmail: process.env.BECKON_ADMIN_EMAIL,
+      adminPassword: process.env.BECKON_ADMIN_PASSWORD,
+    });
+    // A month of past shop sessions, so purchase scores (and training) work from the first visit.
+    const past = await seedDemoHistory(node.ctx.store, demoInfo);
+    if (past > 0) log.info({ component: 'demo', sessions: past }, 'demo shop history added');
+  }
+  await node.listen();
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      log.error('shutdown took longer than 10 s; exiting');
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS);
+    timer.unref();
+    node.close().then(
+      () => process.exit(0),
+      (err) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+
+  const base = config.publicUrl;
+  const lines = [
+    '',
+    `  Beckon is running on ${node.ctx.store.kind === 'sqlite' ? `the embedded store (${join(config.dataDir, 'beckon.db')})` : 'PostgreSQL'}`,
+    '',
+    `  Console     ${base}/console/`,
+  ];
+  if (demoInfo) {
+    lines.push(`  Demo store  ${base}/demo/`, '', '  Logins (Demo Store account):');
+    for (const l of demoInfo.logins)
+      lines.push(`    ${l.role.padEnd(6)} ${l.email.padEnd(28)} ${l.password}`);
+    if (demoInfo.logins.length === 0)
+      lines.push('    (created earlier; reset with: npx beckon user reset-password EMAIL)');
+  }
+  lines.push(`  API docs    ${base}/api/openapi.json`, '');
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** `beckon serve` (production) and `beckon demo` (serve with the seeded demo account), and `beckon migrate`. */
+export function registerServeCommands(program: Command): void {
+  serverOptions(program.command('serve').description('start a Beckon node')).action((flags: ServeFlags) =>
+    run(flags, false),
+  );
+  serverOptions(
+    program
+      .command('demo')
+      .description(
+        'start Beckon with the Demo Store account, its storefront and logins (what `npm start` runs)',
+      ),
+  ).action((flags: ServeFlags) => run(flags, true));
+  storeOptions(program.command('migrate').description('apply pending store migrations and exit')).action(
+    async (flags: ServeFlags) => {
+      const store = await openStoreFromFlags(flags);
+      console.log(`the ${store.kind} store is migrated to the latest version`);
+      await store.close();
+    },
+  );
+}

@@ -1,0 +1,67 @@
+import { resolve } from 'node:path';
+import { DEFAULT_ATTACHMENT_MAX_BYTES } from '@beckon/protocol/chat-attachments';
+import { type ChatLimits, loadChatLimits } from './conversations/chat-limits.ts';
+
+/** Everything a Beckon node needs to start, from flags and environment. */
+export interface Config {
+  port: number;
+  host: string;
+  /** Where the embedded store and uploaded files live. */
+  dataDir: string;
+  /** PostgreSQL URL; unset means the embedded SQLite store under `dataDir`. */
+  databaseUrl?: string;
+  /** Redis URL for the scale-out bus; unset means the in-process bus. */
+  redisUrl?: string;
+  /** The URL visitors and agents reach this server at (used in tag snippets). */
+  publicUrl: string;
+  logLevel: string;
+  /** Pretty logs (a terminal) or JSON lines (anything else). */
+  prettyLogs: boolean;
+  /** Console sign-in lifetime. */
+  sessionTtlMs: number;
+  /** Secure cookies (HTTPS deployments). */
+  secureCookies: boolean;
+  /** Largest chat attachment accepted, in bytes (`BECKON_ATTACHMENT_MAX_BYTES`). */
+  attachmentMaxBytes: number;
+  /** Rate limits of the conversation endpoints. */
+  chatLimits: ChatLimits;
+}
+
+export interface ConfigOverrides {
+  port?: number | string;
+  host?: string;
+  dataDir?: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  publicUrl?: string;
+  logLevel?: string;
+}
+
+/** Builds the configuration: flags win over environment variables, which win over defaults. */
+export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(flags.port ?? env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`invalid port: ${flags.port ?? env.PORT}`);
+  const host = flags.host ?? env.HOST ?? 'localhost';
+  const publicUrl = (flags.publicUrl ?? env.BECKON_PUBLIC_URL ?? `http://localhost:${port}`).replace(
+    /\/+$/,
+    '',
+  );
+  const attachmentMaxBytes = Number(env.BECKON_ATTACHMENT_MAX_BYTES ?? DEFAULT_ATTACHMENT_MAX_BYTES);
+  if (!Number.isInteger(attachmentMaxBytes) || attachmentMaxBytes < 1)
+    throw new Error(`invalid BECKON_ATTACHMENT_MAX_BYTES: ${env.BECKON_ATTACHMENT_MAX_BYTES}`);
+  return {
+    port,
+    host,
+    dataDir: resolve(flags.dataDir ?? env.BECKON_DATA_DIR ?? './data'),
+    databaseUrl: flags.databaseUrl ?? (env.DATABASE_URL || undefined),
+    redisUrl: flags.redisUrl ?? (env.REDIS_URL || undefined),
+    publicUrl,
+    logLevel: flags.logLevel ?? env.LOG_LEVEL ?? 'info',
+    prettyLogs: Boolean(process.stdout.isTTY) && env.LOG_FORMAT !== 'json',
+    sessionTtlMs: 7 * 24 * 3600 * 1000,
+    secureCookies: publicUrl.startsWith('https://'),
+    attachmentMaxBytes,
+    chatLimits: loadChatLimits(env),
+  };
+}

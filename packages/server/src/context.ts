@@ -1,0 +1,20 @@
+import type { LoginLimiter } from './auth/login-limiter.ts';
+import type { Bus } from './bus/bus.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+import type { Metrics } from './ops/metrics.ts';
+import type { WsRouter } from './realtime/ws-router.ts';
+import type { Store } from './store/store.ts';
+
+/** What every route and service of one node shares; built once at the composition root. */
+export interface AppContext {
+  config: Config;
+  store: Store;
+  bus: Bus;
+  metrics: Metrics;
+  logger: Logger;
+  loginLimiter: LoginLimiter;
+  ws: WsRouter;
+  /** Work to finish on shutdown after HTTP stops (flush writers, close timers), run in reverse order. */
+  onShutdown(fn: () => Promise<void> | void): void;
+}

@@ -1,0 +1,206 @@
+import type { AgentStatus, Role, User } from '@beckon/protocol/api';
+import type { CloseInput, Conversation, TransferInput } from '@beckon/protocol/chat-api';
+import { AppError, badRequest, forbidden, notFound } from '../errors.ts';
+import type { Actor } from '../store/assignment-repo.ts';
+import type { Store } from '../store/store.ts';
+import type { ChatAnnouncer } from './chat-announcer.ts';
+import { cleanText } from './visitor-chat-service.ts';
+
+/** Who acts from the console or the API: a signed-in user, or an API key (a supervisor without a user). */
+export interface StaffCaller {
+  accountId: string;
+  role: Role;
+  userId?: string;
+}
+
+/** Owners and admins supervise: they see and may reassign every conversation of their account. */
+export const isSupervisor = (c: { role: Role | string }) => c.role === 'owner' || c.role === 'admin';
+
+const ACCEPT_ERRORS = {
+  not_found: () => notFound('conversation'),
+  taken: () => new AppError(409, 'taken', 'another agent has this conversation'),
+  closed: () => new AppError(409, 'conversation_closed', 'the conversation is closed'),
+  capacity: () => new AppError(409, 'capacity', 'you have no free chat slot'),
+  not_skilled: () => forbidden('this conversation waits in a skill you do not have'),
+} as const;
+
+/** Conversations from the agents' side: visibility, accept/decline, transfer, close and agent status. */
+export class AgentChatService {
+  constructor(
+    private readonly store: Store,
+    private readonly announcer: ChatAnnouncer,
+    private readonly route: (accountId: string) => void,
+  ) {}
+
+  /** The caller's user record (skills, name); API keys cannot act as an agent. */
+  async profile(caller: StaffCaller): Promise<User> {
+    if (!caller.userId) throw forbidden('this needs a signed-in agent, not an API key');
+    return this.store.users.get(caller.accountId, caller.userId);
+  }
+
+  /** Whether a console user may see a conversation: supervisors all; agents theirs and the queues of their skills. */
+  canSee(caller: StaffCaller, skillIds: readonly string[], c: Conversation): boolean {
+    if (isSupervisor(caller)) return true;
+    if (caller.role !== 'agent') return false;
+    if (c.assignedAgentId === caller.userId || c.offeredTo === caller.userId) return true;
+    const waiting = c.status === 'queued' || c.status === 'offered' || c.status === 'offline';
+    return waiting && c.skillId !== null && skillIds.includes(c.skillId);
+  }
+
+  /**
+   * A conversation the caller may see, else 404 (never telling whether it exists elsewhere): what
+   * `canSee` allows, and chats the agent wrote in before a transfer moved them on (to read).
+   */
+  async visible(caller: StaffCaller, id: string): Promise<Conversation> {
+    const c = await this.store.conversations.get(caller.accountId, id);
+    const skills = isSupervisor(caller) ? [] : (await this.profile(caller)).skillIds;
+    if (this.canSee(caller, skills, c)) return c;
+    if (caller.role === 'agent' && caller.userId) {
+      if (await this.store.messages.hasSender(caller.accountId, id, caller.userId)) return c;
+    }
+    throw notFound('conversation');
+  }
+
+  private actor(caller: StaffCaller): Actor {
+    return { agentId: caller.userId ?? 'api', supervisor: isSupervisor(caller) };
+  }
+
+  /** Takes a conversation offered to the caller, or one waiting in a skill they have. */
+  async accept(caller: StaffCaller, id: string): Promise<Conversation> {
+    const user = await this.profile(caller);
+    const r = await this.store.assignment.accept(caller.accountId, id, {
+      agentId: user.id,
+      supervisor: isSupervisor(caller),
+      skillIds: user.skillIds,
+    });
+    if (!r.ok) throw ACCEPT_ERRORS[r.reason]();
+    if (r.previousAgentId === user.id) return r.conversation;
+    const { events } = this.announcer;
+    events.toAgent(user.id, { t: 'conversation.assigned', conversation: r.conversation });
+    if (r.previousOfferedTo && r.previousOfferedTo !== user.id) {
+      events.toAgent(r.previousOfferedTo, { t: 'offer.revoked', conversationId: id, reason: 'taken' });
+    }
+    await this.announcer.line(caller.accountId, id, `${user.name} joined the chat.`);
+    await this.announcer.updated(caller.accountId, r.conversation, { queue: true });
+    return r.conversation;
+  }
+
+  /** Declines an offer: the conversation goes to the next agent, never back to this one. */
+  async decline(caller: StaffCaller, id: string): Promise<void> {
+    const user = await this.profile(caller);
+    const c = await this.store.assignment.revokeOffer(caller.accountId, id, user.id, 'declined');
+    if (!c) throw new AppError(409, 'no_offer', 'there is no pending offer of this conversation to you');
+    this.announcer.events.toAgent(user.id, { t: 'offer.revoked', conversationId: id, reason: 'declined' });
+    await this.announcer.updated(caller.accountId, c, { queue: true });
+    this.route(caller.accountId);
+  }
+
+  /** Transfers to an agent or back into a skill's queue, with an optional note of context for the next agent. */
+  async transfer(caller: StaffCaller, id: string, input: TransferInput): Promise<Conversation> {
+    if (Boolean(input.agentId) === Boolean(input.skillId)) throw badRequest('give either agentId or skillId');
+    const actor = this.actor(caller);
+    const actorName = caller.userId ? (await this.profile(caller)).name : 'API';
+    const target = input.agentId ? { agentId: input.agentId } : { skillId: input.skillId! };
+    const changed = await this.store.assignment.transfer(caller.accountId, id, actor, target);
+    const { events } = this.announcer;
+    const c = changed.conversation;
+    if (changed.previousAgentId && changed.previousAgentId !== c.assignedAgentId) {
+      const reason = changed.previousAgentId === actor.agentId ? 'transferred' : 'reassigned';
+      events.toAgent(changed.previousAgentId, { t: 'conversation.unassigned', conversationId: id, reason });
+    }
+    if (changed.previousOfferedTo) {
+      events.toAgent(changed.previousOfferedTo, { t: 'offer.revoked', conversationId: id, reason: 'taken' });
+    }
+    if (input.note?.trim()) {
+      await this.announcer.line(caller.accountId, id, cleanText(input.note), {
+        kind: 'note',
+        agentId: actor.agentId,
+        name: actorName,
+        supervisor: true,
+      });
+    }
+    if (c.assignedAgentId) {
+      events.toAgent(c.assignedAgentId, { t: 'conversation.assigned', conversation: c });
+      const name = await this.announcer.agentName(caller.accountId, c.assignedAgentId);
+      await this.announcer.line(
+        caller.accountId,
+        id,
+        `You are now chatting with ${name ?? 'another agent'}.`,
+      );
+    } else {
+      await this.announcer.line(caller.accountId, id, 'Transferring you to another team. Please hold on.');
+    }
+    const fresh = await this.store.conversations.get(caller.accountId, id);
+    await this.announcer.updated(caller.accountId, fresh, { queue: true });
+    this.route(caller.accountId);
+    return fresh;
+  }
+
+  /** Ends a conversation with a disposition and tags (its agent or a supervisor); on an ended one, records the wrap-up. */
+  async close(caller: StaffCaller, id: string, input: CloseInput = {}): Promise<Conversation> {
+    const changed = await this.store.assignment.close(caller.accountId, id, this.actor(caller), {
+      disposition: input.disposition ? cleanText(input.disposition) : undefined,
+      tags: input.tags?.map(cleanText),
+    });
+    if (changed.alreadyClosed) {
+      // A wrap-up after the chat had ended (the visitor left first): consoles see the disposition and tags.
+      if (changed.wrappedUp) await this.announcer.updated(caller.accountId, changed.conversation);
+      return changed.conversation;
+    }
+    if (changed.previousOfferedTo) {
+      this.announcer.events.toAgent(changed.previousOfferedTo, {
+        t: 'offer.revoked',
+        conversationId: id,
+        reason: 'taken',
+      });
+    }
+    await this.announcer.line(caller.accountId, id, 'The chat has ended.');
+    const fresh = await this.store.conversations.get(caller.accountId, id);
+    await this.announcer.updated(caller.accountId, fresh, { queue: true });
+    this.route(caller.accountId);
+    return fresh;
+  }
+
+  /**
+   * An agent's console connection ended: if they have no other connection on any node, their
+   * pending offers go to the next agent now rather than after the offer timeout.
+   */
+  async disconnected(accountId: string, userId: string, stillConnected: boolean): Promise<void> {
+    if (stillConnected) return;
+    let revoked = false;
+    for (const c of await this.store.conversations.inboxOf(accountId, userId)) {
+      if (
+        c.status === 'offered' &&
+        (await this.store.assignment.revokeOffer(accountId, c.id, userId, 'declined'))
+      )
+        revoked = true;
+    }
+    if (!revoked) return;
+    this.announcer.events.toAccount(accountId, { t: 'queue.changed' });
+    this.route(accountId);
+  }
+
+  /** Sets an agent's status; going away hands their pending offers to the next agent. */
+  async setStatus(accountId: string, userId: string, status: AgentStatus, reason?: string): Promise<void> {
+    await this.store.users.update(accountId, userId, { status });
+    this.announcer.events.toAgent(userId, {
+      t: 'agent.status_changed',
+      status,
+      ...(reason ? { reason } : {}),
+    });
+    if (status !== 'online') {
+      for (const c of await this.store.conversations.inboxOf(accountId, userId)) {
+        if (c.status !== 'offered') continue;
+        if (await this.store.assignment.revokeOffer(accountId, c.id, userId, 'declined')) {
+          this.announcer.events.toAgent(userId, {
+            t: 'offer.revoked',
+            conversationId: c.id,
+            reason: 'declined',
+          });
+        }
+      }
+      this.announcer.events.toAccount(accountId, { t: 'queue.changed' });
+    }
+    this.route(accountId);
+  }
+}

@@ -1,0 +1,278 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { User } from '@beckon/protocol/api';
+import type { Conversation, Message, QueueEntry } from '@beckon/protocol/chat-api';
+import { CHAT_HELLO_TIMEOUT_MS, parseAgentFrame } from '@beckon/protocol/chat-protocol';
+import type { WebSocket } from 'ws';
+import type { Config } from '../config.ts';
+import { AppError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { Store } from '../store/store.ts';
+import { type AgentChatService, isSupervisor, type StaffCaller } from './agent-chat-service.ts';
+import { runAgentCommand } from './agent-commands.ts';
+import type { AgentPresence } from './agent-presence.ts';
+import { authenticateAgentSocket } from './agent-socket-auth.ts';
+import type { AgentEvent, ChatEvents, ConversationEvent } from './chat-events.ts';
+import { CloseCode, closeWith, frameText, sendFrame } from './chat-socket.ts';
+import { DeliveryStream, STREAM_PAGE } from './delivery-stream.ts';
+import type { MessageWriter } from './message-writer.ts';
+import type { QueueFeed, QueueListener } from './queue-feed.ts';
+import type { ReadPositions } from './read-positions.ts';
+
+export interface AgentSocketDeps {
+  store: Store;
+  config: Config;
+  agents: AgentChatService;
+  events: ChatEvents;
+  writer: MessageWriter;
+  presence: AgentPresence;
+  queues: QueueFeed;
+  reads: ReadPositions;
+  /** Asks the router to look at an account (an agent connected). */
+  route: (accountId: string) => void;
+  log: Logger;
+}
+
+interface OpenStream {
+  stream: DeliveryStream;
+  unsubscribe: Promise<() => Promise<void>>;
+  /** 'assigned': the agent holds it; 'watch': reading only (a supervisor, or a queued preview). */
+  mode: 'assigned' | 'watch';
+}
+
+/** How long a closed conversation's stream stays open for its last lines. */
+const CLOSED_LINGER_MS = 3000;
+
+/**
+ * One console socket (`/v1/agent`), authenticated by the session cookie. It receives the
+ * agent's offers and assignments, the queues of their skills (supervisors: all queues and every
+ * conversation change), and the messages of the conversations it holds or watches, in order.
+ */
+export class AgentConnection implements QueueListener {
+  readonly id = randomUUID();
+  caller!: StaffCaller & { userId: string };
+  user!: User;
+  private readonly streams = new Map<string, OpenStream>();
+  private unsubscribeAgent?: Promise<() => Promise<void>>;
+  private ready = false;
+  private closed = false;
+  private backlog: string[] = [];
+
+  constructor(
+    readonly ws: WebSocket,
+    req: IncomingMessage,
+    readonly deps: AgentSocketDeps,
+  ) {
+    ws.on('message', (data, isBinary) => this.onRaw(frameText(data, isBinary)));
+    ws.on('close', () => this.cleanup());
+    ws.on('error', () => {});
+    const timer = setTimeout(
+      () => closeWith(ws, CloseCode.Timeout, 'authentication timed out'),
+      CHAT_HELLO_TIMEOUT_MS,
+    );
+    void this.init(req).finally(() => clearTimeout(timer));
+  }
+
+  get supervisor(): boolean {
+    return isSupervisor(this.caller);
+  }
+
+  private async init(req: IncomingMessage): Promise<void> {
+    const { store, config, events, presence, queues, log } = this.deps;
+    try {
+      const { accountId, user } = await authenticateAgentSocket(store, config, req);
+      this.caller = { accountId, role: user.role, userId: user.id };
+      this.user = user;
+      if (this.closed) return;
+      this.unsubscribeAgent = events.onAgent(user.id, (e) => this.onAgentEvent(e));
+      await this.unsubscribeAgent;
+      await presence.add(accountId, user.id);
+      if (this.closed) return this.cleanup();
+      const inbox = await store.conversations.inboxOf(accountId, user.id);
+      for (const c of inbox) if (c.status === 'active') await this.open(c.id, 'assigned', c.lastSeq);
+      sendFrame(this.ws, {
+        type: 'ready',
+        agent: {
+          id: user.id,
+          name: user.name,
+          role: user.role,
+          status: user.status,
+          capacity: user.capacity,
+          skillIds: user.skillIds,
+        },
+        conversations: inbox,
+      });
+      if (this.closed) return this.cleanup();
+      queues.add(accountId, this);
+      this.ready = true;
+      this.deps.route(accountId);
+    } catch (err) {
+      if (err instanceof AppError) {
+        return closeWith(
+          this.ws,
+          err.status === 403 ? CloseCode.Forbidden : CloseCode.Unauthorized,
+          err.message,
+        );
+      }
+      log.error({ err }, 'agent socket failed to start');
+      return closeWith(this.ws, 1011, 'internal error');
+    }
+    const backlog = this.backlog;
+    this.backlog = [];
+    for (const raw of backlog) this.onRaw(raw);
+  }
+
+  private onRaw(raw: string | undefined): void {
+    if (raw === undefined) {
+      closeWith(this.ws, CloseCode.BadFrame, 'binary frames are not accepted');
+      return;
+    }
+    if (!this.ready) {
+      if (this.backlog.length < 100) this.backlog.push(raw);
+      return;
+    }
+    const parsed = parseAgentFrame(raw);
+    if (!parsed.ok) {
+      const { ok: _ok, message, ...ids } = parsed;
+      sendFrame(this.ws, { type: 'error', code: 'bad_frame', message, ...ids });
+      return;
+    }
+    runAgentCommand(this, parsed.frame);
+  }
+
+  /** The open stream of a conversation, if this socket follows it. */
+  following(conversationId: string): OpenStream | undefined {
+    return this.streams.get(conversationId);
+  }
+
+  /** Follows a conversation's messages from `afterSeq` (sends what follows it, then live). */
+  async open(
+    conversationId: string,
+    mode: OpenStream['mode'],
+    afterSeq: number,
+    catchUp = false,
+  ): Promise<void> {
+    const existing = this.streams.get(conversationId);
+    if (existing) {
+      if (mode === 'assigned') existing.mode = 'assigned';
+      if (catchUp) await existing.stream.resume(afterSeq);
+      return;
+    }
+    const { store, events } = this.deps;
+    const accountId = this.caller.accountId;
+    const stream = new DeliveryStream(
+      (after) => store.messages.after(accountId, conversationId, after, { limit: STREAM_PAGE }),
+      (m) => sendFrame(this.ws, { type: 'message', message: m }),
+      () => false,
+      afterSeq,
+    );
+    const unsubscribe = events.onConversation(conversationId, (e) =>
+      this.onConversationEvent(conversationId, e),
+    );
+    this.streams.set(conversationId, { stream, unsubscribe, mode });
+    await unsubscribe;
+    if (catchUp) await stream.resume(afterSeq);
+  }
+
+  /** Stops following a conversation. */
+  drop(conversationId: string): void {
+    const s = this.streams.get(conversationId);
+    if (!s) return;
+    this.streams.delete(conversationId);
+    s.stream.close();
+    void s.unsubscribe.then((off) => off()).catch(() => {});
+  }
+
+  private onAgentEvent(e: AgentEvent): void {
+    switch (e.t) {
+      case 'offer.created':
+        sendFrame(this.ws, { type: 'offer', conversation: e.conversation, expiresAt: e.expiresAt });
+        return;
+      case 'offer.revoked':
+        sendFrame(this.ws, {
+          type: 'offer_revoked',
+          conversationId: e.conversationId,
+          reason: e.reason,
+        });
+        return;
+      case 'conversation.assigned':
+        sendFrame(this.ws, { type: 'assigned', conversation: e.conversation });
+        // The whole conversation so far: the new agent reads the context before answering.
+        void this.open(e.conversation.id, 'assigned', 0, true).catch((err) =>
+          this.deps.log.warn({ err }, 'could not follow an assigned conversation'),
+        );
+        return;
+      case 'conversation.unassigned':
+        sendFrame(this.ws, { type: 'unassigned', conversationId: e.conversationId, reason: e.reason });
+        this.drop(e.conversationId);
+        return;
+      case 'agent.status_changed':
+        this.user.status = e.status;
+        sendFrame(this.ws, {
+          type: 'status',
+          status: e.status,
+          ...(e.reason ? { reason: e.reason } : {}),
+        });
+        return;
+    }
+  }
+
+  private onConversationEvent(conversationId: string, e: ConversationEvent): void {
+    const s = this.streams.get(conversationId);
+    if (!s) return;
+    switch (e.t) {
+      case 'message.created':
+        s.stream.onLive(e.message as Message, e.origin === this.id);
+        return;
+      case 'typing':
+        if (e.origin === this.id) return;
+        sendFrame(this.ws, {
+          type: 'typing',
+          conversationId,
+          from: e.from,
+          typing: e.typing,
+          ...(e.name ? { name: e.name } : {}),
+        });
+        return;
+      case 'read':
+        if (e.origin === this.id) return;
+        sendFrame(this.ws, { type: 'read', conversationId, by: e.by, seq: e.seq });
+        return;
+      case 'conversation.updated':
+        sendFrame(this.ws, { type: 'conversation', conversation: e.conversation });
+        if (e.conversation.status === 'closed')
+          setTimeout(() => this.drop(conversationId), CLOSED_LINGER_MS).unref();
+        return;
+    }
+  }
+
+  queueScope(): readonly string[] | 'all' {
+    return this.supervisor ? 'all' : this.user.skillIds;
+  }
+
+  onQueue(items: QueueEntry[]): void {
+    sendFrame(this.ws, { type: 'queue', items });
+  }
+
+  onAccountConversation(c: Conversation): void {
+    // Supervisors see every change; others only through the conversations they follow.
+    if (this.supervisor && !this.streams.has(c.id))
+      sendFrame(this.ws, { type: 'conversation', conversation: c });
+  }
+
+  private cleanup(): void {
+    this.closed = true;
+    for (const id of [...this.streams.keys()]) this.drop(id);
+    void this.unsubscribeAgent?.then((off) => off()).catch(() => {});
+    if (this.caller) {
+      this.deps.queues.remove(this.caller.accountId, this);
+      const { accountId, userId } = this.caller;
+      const { presence, agents, log } = this.deps;
+      void presence
+        .remove(accountId, userId)
+        .then(() => presence.connected(accountId))
+        .then((connected) => agents.disconnected(accountId, userId, connected.has(userId)))
+        .catch((err) => log.warn({ err }, 'agent disconnect handling failed'));
+    }
+  }
+}

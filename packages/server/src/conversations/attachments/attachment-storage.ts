@@ -1,0 +1,67 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { dirname, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+
+/**
+ * Where attachment bytes live. The default keeps them on local disk under the data directory;
+ * an object store (S3-like) can implement the same three calls later without touching callers.
+ */
+export interface AttachmentStorage {
+  /** Stores the bytes durably under `key`; resolves once they would survive a crash. */
+  put(key: string, bytes: Buffer): Promise<void>;
+  /** The bytes under `key`, or undefined when they are gone. */
+  open(key: string): Promise<Readable | undefined>;
+  /** Removes the bytes (missing is fine). */
+  remove(key: string): Promise<void>;
+}
+
+const KEY = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/;
+
+/** Attachments as files under `<dataDir>/attachments/<key>`, written to a temporary name, synced, then renamed. */
+export class LocalDiskStorage implements AttachmentStorage {
+  private readonly root: string;
+
+  constructor(dataDir: string) {
+    this.root = resolve(dataDir, 'attachments');
+  }
+
+  /** The file of a key; keys are made by the server, but a bad one must never escape the root. */
+  private path(key: string): string {
+    const p = resolve(this.root, key);
+    if (!KEY.test(key) || !p.startsWith(this.root + sep)) throw new Error(`invalid storage key: ${key}`);
+    return p;
+  }
+
+  async put(key: string, bytes: Buffer): Promise<void> {
+    const target = this.path(key);
+    await mkdir(dirname(target), { recursive: true });
+    const tmp = `${target}.${process.pid}.tmp`;
+    const fh = await open(tmp, 'w', 0o600);
+    try {
+      await fh.writeFile(bytes);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, target);
+  }
+
+  async open(key: string): Promise<Readable | undefined> {
+    const p = this.path(key);
+    try {
+      await stat(p);
+    } catch {
+      return undefined;
+    }
+    return createReadStream(p);
+  }
+
+  async remove(key: string): Promise<void> {
+    await rm(this.path(key), { force: true });
+  }
+}
+
+/** The storage key of an attachment: one directory per account. */
+export const attachmentKey = (accountId: string, attachmentId: string): string =>
+  `${accountId}/${attachmentId}`;

@@ -1,0 +1,75 @@
+import type { AgentStatus } from '@beckon/protocol/api';
+import type { Conversation, Message } from '@beckon/protocol/chat-api';
+import type { Bus } from '../bus/bus.ts';
+import type { Logger } from '../logger.ts';
+
+/** What happens in one conversation; whichever node holds a participant's socket delivers it. */
+export type ConversationEvent =
+  | { t: 'message.created'; message: Message; origin?: string }
+  | {
+      t: 'typing';
+      from: 'visitor' | 'agent';
+      name?: string;
+      typing: boolean;
+      note?: boolean;
+      origin?: string;
+    }
+  | { t: 'read'; by: 'visitor' | 'agent'; seq: number; origin?: string }
+  | { t: 'conversation.updated'; conversation: Conversation; agentName: string | null };
+
+/** What concerns one agent wherever their console is connected. */
+export type AgentEvent =
+  | { t: 'offer.created'; conversation: Conversation; expiresAt: string }
+  | { t: 'offer.revoked'; conversationId: string; reason: 'declined' | 'timeout' | 'taken' }
+  | { t: 'conversation.assigned'; conversation: Conversation }
+  | { t: 'conversation.unassigned'; conversationId: string; reason: 'transferred' | 'reassigned' }
+  | { t: 'agent.status_changed'; status: AgentStatus; reason?: string };
+
+/** What concerns a whole account: queues changed, and every conversation change (supervisors' live view). */
+export type AccountEvent = { t: 'queue.changed' } | { t: 'conversation.updated'; conversation: Conversation };
+
+/** Bus topic names of the chat, in one place. */
+export const chatTopics = {
+  conversation: (id: string) => `chat.conv.${id}`,
+  agent: (userId: string) => `chat.agent.${userId}`,
+  account: (accountId: string) => `chat.acct.${accountId}`,
+  /** Presence set of agents with a live console connection in an account. */
+  presence: (accountId: string) => `chat.agents.${accountId}`,
+  routeLock: (accountId: string) => `chat.route.${accountId}`,
+} as const;
+
+/** Typed publish/subscribe of chat events over the bus; a failed publish is logged, never thrown at the caller. */
+export class ChatEvents {
+  constructor(
+    private readonly bus: Bus,
+    private readonly log: Logger,
+  ) {}
+
+  private publish(topic: string, event: unknown): void {
+    this.bus.publish(topic, event).catch((err) => this.log.warn({ err, topic }, 'chat event not published'));
+  }
+
+  toConversation(id: string, event: ConversationEvent): void {
+    this.publish(chatTopics.conversation(id), event);
+  }
+
+  toAgent(userId: string, event: AgentEvent): void {
+    this.publish(chatTopics.agent(userId), event);
+  }
+
+  toAccount(accountId: string, event: AccountEvent): void {
+    this.publish(chatTopics.account(accountId), event);
+  }
+
+  onConversation(id: string, fn: (e: ConversationEvent) => void): Promise<() => Promise<void>> {
+    return this.bus.subscribe(chatTopics.conversation(id), (m) => fn(m as ConversationEvent));
+  }
+
+  onAgent(userId: string, fn: (e: AgentEvent) => void): Promise<() => Promise<void>> {
+    return this.bus.subscribe(chatTopics.agent(userId), (m) => fn(m as AgentEvent));
+  }
+
+  onAccount(accountId: string, fn: (e: AccountEvent) => void): Promise<() => Promise<void>> {
+    return this.bus.subscribe(chatTopics.account(accountId), (m) => fn(m as AccountEvent));
+  }
+}

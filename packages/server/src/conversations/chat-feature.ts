@@ -1,0 +1,150 @@
+import type { AppContext } from '../context.ts';
+import { engagementOf } from '../engagement/engagement-runtime.ts';
+import { trackedVisitorSignals } from '../engagement/visitor-signals.ts';
+import { attachmentsRoutes } from '../http/routes/attachments-routes.ts';
+import { cannedResponsesRoutes } from '../http/routes/canned-responses-routes.ts';
+import { conversationsRoutes } from '../http/routes/conversations-routes.ts';
+import { visitorChatRoutes } from '../http/routes/visitor-chat-routes.ts';
+import type { App } from '../http/types.ts';
+import { AgentChatService } from './agent-chat-service.ts';
+import { AgentConnection } from './agent-connection.ts';
+import { AgentPresence } from './agent-presence.ts';
+import { AttachmentService } from './attachments/attachment-service.ts';
+import { LocalDiskStorage } from './attachments/attachment-storage.ts';
+import { AttachmentUrls } from './attachments/attachment-urls.ts';
+import { ChatAnnouncer } from './chat-announcer.ts';
+import { ChatEvents } from './chat-events.ts';
+import { StartLimiter } from './chat-limits.ts';
+import { MessageWriter } from './message-writer.ts';
+import { exposureOriginResolver, withVisitorSignals } from './origin-context.ts';
+import { QueueFeed } from './queue-feed.ts';
+import { ReadPositions } from './read-positions.ts';
+import { Router } from './router.ts';
+import { VisitorChatService } from './visitor-chat-service.ts';
+import { VisitorConnection } from './visitor-socket.ts';
+
+/** The conversation services of one node. */
+export interface ChatModule {
+  events: ChatEvents;
+  writer: MessageWriter;
+  presence: AgentPresence;
+  announcer: ChatAnnouncer;
+  visitors: VisitorChatService;
+  agents: AgentChatService;
+  router: Router;
+  queues: QueueFeed;
+  attachments: AttachmentService;
+  reads: ReadPositions;
+}
+
+const modules = new WeakMap<AppContext, ChatModule>();
+
+/** The chat services of a node (e.g. for the engagement runtime to install an origin resolver). */
+export function chatOf(ctx: AppContext): ChatModule | undefined {
+  return modules.get(ctx);
+}
+
+/**
+ * Conversations: the group-commit message writer, the router, the visitor (`/v1/chat`) and agent
+ * (`/v1/agent`) sockets, and the REST API for both sides. Registered in `features.ts`.
+ */
+export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
+  const log = ctx.logger.child({ component: 'chat' });
+  const { store, bus } = ctx;
+  const events = new ChatEvents(bus, log);
+  const writer = new MessageWriter(
+    store,
+    (batch) => {
+      for (const { result, origin } of batch) {
+        events.toConversation(result.message.conversationId, {
+          t: 'message.created',
+          message: result.message,
+          origin,
+        });
+      }
+    },
+    log,
+  );
+  const presence = new AgentPresence(bus, log);
+  const announcer = new ChatAnnouncer(store, events, writer, log);
+  const route = (accountId: string) => router.schedule(accountId);
+  const agents = new AgentChatService(store, announcer, route);
+  // Campaign priority and skill from the accepted exposure; value (cart total) and score from the live visitor.
+  const origin = withVisitorSignals(
+    exposureOriginResolver(store),
+    trackedVisitorSignals(engagementOf(ctx).tracker, store),
+  );
+  const starts = new StartLimiter(ctx.config.chatLimits, (scope) =>
+    ctx.metrics.chatRateLimited.inc({ action: 'start', scope }),
+  );
+  const visitors = new VisitorChatService(store, announcer, presence, route, origin, starts);
+  const router: Router = new Router(
+    store,
+    bus,
+    presence,
+    announcer,
+    () => agents,
+    log.child({ part: 'router' }),
+  );
+  const queues = new QueueFeed(store, events, log);
+  const attachments = new AttachmentService(
+    store,
+    new LocalDiskStorage(ctx.config.dataDir),
+    await AttachmentUrls.load(store, () => ctx.config.publicUrl),
+    ctx.config.chatLimits,
+    ctx.config.attachmentMaxBytes,
+    ctx.metrics,
+    log.child({ part: 'attachments' }),
+  );
+  const reads = new ReadPositions(store, events, log);
+  const chat: ChatModule = {
+    events,
+    writer,
+    presence,
+    announcer,
+    visitors,
+    agents,
+    router,
+    queues,
+    attachments,
+    reads,
+  };
+  modules.set(ctx, chat);
+
+  ctx.ws.route('/v1/chat', 'chat', (ws, req) => {
+    new VisitorConnection(ws, req, { store, attachments, visitors, events, writer, queues, reads, log });
+  });
+  ctx.ws.route('/v1/agent', 'agent', (ws, req) => {
+    new AgentConnection(ws, req, {
+      store,
+      config: ctx.config,
+      agents,
+      events,
+      writer,
+      presence,
+      queues,
+      reads,
+      route,
+      log,
+    });
+  });
+  conversationsRoutes(app, ctx, chat);
+  visitorChatRoutes(app, ctx, chat);
+  await attachmentsRoutes(app, ctx, chat);
+  cannedResponsesRoutes(app, ctx);
+
+  router.start();
+  // Uploads never sent (a closed tab, a changed mind) are removed after a day.
+  const sweep = setInterval(() => {
+    attachments.sweepUnsent().catch((err) => log.warn({ err }, 'attachment sweep failed'));
+  }, 3600_000);
+  sweep.unref();
+  ctx.onShutdown(async () => {
+    clearInterval(sweep);
+    await router.stop();
+    queues.stop();
+    presence.stop();
+    await writer.drained();
+    await reads.drained();
+  });
+}

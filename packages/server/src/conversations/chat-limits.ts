@@ -1,0 +1,85 @@
+import { type RateLimit, rate } from '../engagement/engagement-config.ts';
+import { TokenBucket } from '../engagement/rate-limiter.ts';
+import { AppError } from '../errors.ts';
+
+/** Rate limits of the conversation endpoints (per second, with a burst), from `BECKON_RATE_CHAT_*`. */
+export interface ChatLimits {
+  /** Uploads by one side of one conversation. */
+  uploadsPerConversation: RateLimit;
+  /** Uploads from one client address. */
+  uploadsPerAddress: RateLimit;
+  /** New conversations (start, socket start, offline form) by one visitor of a site. */
+  startsPerVisitor: RateLimit;
+  /** New conversations from one client address. */
+  startsPerAddress: RateLimit;
+  /** Most files one side may upload to one conversation. */
+  maxUploadsPerConversation: number;
+}
+
+/** Reads the chat limits: defaults suit people; "RATE/BURST" overrides (e.g. `BECKON_RATE_CHAT_START_ADDRESS=1/5`). */
+export function loadChatLimits(env: NodeJS.ProcessEnv): ChatLimits {
+  const max = Number(env.BECKON_CHAT_MAX_UPLOADS ?? 100);
+  if (!Number.isInteger(max) || max < 1) throw new Error('BECKON_CHAT_MAX_UPLOADS must be an integer ≥ 1');
+  return {
+    uploadsPerConversation: rate(env, 'BECKON_RATE_CHAT_UPLOAD', { rate: 0.2, burst: 10 }),
+    uploadsPerAddress: rate(env, 'BECKON_RATE_CHAT_UPLOAD_ADDRESS', { rate: 0.5, burst: 30 }),
+    startsPerVisitor: rate(env, 'BECKON_RATE_CHAT_START', { rate: 1 / 30, burst: 5 }),
+    startsPerAddress: rate(env, 'BECKON_RATE_CHAT_START_ADDRESS', { rate: 0.5, burst: 60 }),
+    maxUploadsPerConversation: max,
+  };
+}
+
+const SWEEP_EVERY = 1000;
+
+/** One token bucket per key (a conversation, a visitor, an address); full buckets are forgotten. */
+export class KeyedLimiter {
+  private readonly buckets = new Map<string, TokenBucket>();
+  private calls = 0;
+
+  constructor(private readonly limit: RateLimit) {}
+
+  /** Spends one token of `key`; false when the key is over its rate. */
+  take(key: string, now = Date.now()): boolean {
+    if (++this.calls % SWEEP_EVERY === 0) this.sweep(now);
+    let b = this.buckets.get(key);
+    if (!b) {
+      b = new TokenBucket(this.limit, now);
+      this.buckets.set(key, b);
+    }
+    return b.take(now);
+  }
+
+  private sweep(now: number): void {
+    for (const [k, b] of this.buckets) if (b.full(now)) this.buckets.delete(k);
+  }
+}
+
+/**
+ * Limits how fast conversations are created (REST start, socket `start`, the offline form): per
+ * visitor of a site and per client address. A refusal is a 429 `rate_limited`, counted in /metrics.
+ */
+export class StartLimiter {
+  private readonly perVisitor: KeyedLimiter;
+  private readonly perAddress: KeyedLimiter;
+
+  constructor(
+    limits: ChatLimits,
+    private readonly refused: (scope: 'visitor' | 'address') => void,
+  ) {
+    this.perVisitor = new KeyedLimiter(limits.startsPerVisitor);
+    this.perAddress = new KeyedLimiter(limits.startsPerAddress);
+  }
+
+  /** Spends one start for the visitor and the address; throws 429 when either is over its rate. */
+  admit(siteId: string, visitorId: string | undefined, address: string): void {
+    const scope =
+      visitorId && !this.perVisitor.take(`${siteId}:${visitorId}`)
+        ? 'visitor'
+        : !this.perAddress.take(address)
+          ? 'address'
+          : undefined;
+    if (!scope) return;
+    this.refused(scope);
+    throw new AppError(429, 'rate_limited', 'too many new conversations; wait a moment and try again');
+  }
+}

@@ -1,0 +1,60 @@
+import { type ChatErrorCode, CloseCode } from '@beckon/protocol/chat-protocol';
+import type { WebSocket } from 'ws';
+import { AppError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+
+/** Sends one JSON frame if the socket is still open. */
+export function sendFrame(ws: WebSocket, frame: object): void {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+}
+
+/** Closes with a 44xx code (mirroring HTTP) and a short reason. */
+export function closeWith(ws: WebSocket, code: number, reason: string): void {
+  if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason.slice(0, 120));
+}
+
+/** The `error` frame for a failure: AppErrors say what went wrong; anything else is logged and stays vague. */
+export function errorFrame(
+  err: unknown,
+  log: Logger,
+  extra: { echoId?: string; ref?: string; conversationId?: string } = {},
+): { type: 'error'; code: string; message: string; echoId?: string; ref?: string; conversationId?: string } {
+  if (err instanceof AppError) return { type: 'error', code: err.code, message: err.message, ...extra };
+  log.error({ err }, 'chat frame failed');
+  const code: (typeof ChatErrorCode)['Internal'] = 'internal';
+  return { type: 'error', code, message: 'something went wrong on our side', ...extra };
+}
+
+/** A token bucket: `rate` per second, up to `burst` at once. */
+export class RateLimit {
+  private tokens: number;
+  private at = Date.now();
+
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+  ) {
+    this.tokens = burst;
+  }
+
+  take(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) / 1000) * this.rate);
+    this.at = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+/** Text of a WebSocket message, or undefined for binary frames. */
+export function frameText(data: unknown, isBinary: boolean): string | undefined {
+  if (isBinary) return undefined;
+  if (typeof data === 'string') return data;
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data as Buffer[]).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return undefined;
+}
+
+export { CloseCode };

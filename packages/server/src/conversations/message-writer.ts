@@ -1,0 +1,106 @@
+import { AppError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { AppendItem, AppendResult } from '../store/messages-repo.ts';
+import type { Store } from '../store/store.ts';
+
+interface Pending {
+  item: AppendItem;
+  origin?: string;
+  resolve: (r: AppendResult) => void;
+}
+
+/** A message that was just committed, with the socket that sent it (so that socket is not echoed). */
+export interface Committed {
+  result: AppendResult & { ok: true };
+  origin?: string;
+}
+
+/**
+ * Group commit for messages: sends from every socket of this node are collected while the
+ * previous batch is being written (at least until the end of the current event-loop turn), then
+ * written in one transaction. Each sender learns its result only after that commit; then the
+ * new messages are handed to `onCommitted` for publishing.
+ */
+export class MessageWriter {
+  private queue: Pending[] = [];
+  private flushing: Promise<void> | null = null;
+  private scheduled = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly onCommitted: (batch: Committed[]) => void,
+    private readonly log: Logger,
+    private readonly maxBatch = 500,
+  ) {}
+
+  /** Stores a message (idempotent on its echo id); resolves after commit. */
+  append(item: AppendItem, origin?: string): Promise<AppendResult> {
+    return new Promise((resolve) => {
+      this.queue.push({ item, origin, resolve });
+      this.kick();
+    });
+  }
+
+  private kick(): void {
+    if (this.scheduled || this.flushing) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flushing = this.drain().finally(() => {
+        this.flushing = null;
+        if (this.queue.length > 0) this.kick();
+      });
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      const results = await this.write(batch.map((p) => p.item));
+      const committed: Committed[] = [];
+      for (let i = 0; i < batch.length; i++) {
+        const r = results[i]!;
+        batch[i]!.resolve(r);
+        if (r.ok && !r.duplicate) committed.push({ result: r, origin: batch[i]!.origin });
+      }
+      if (committed.length > 0) {
+        try {
+          this.onCommitted(committed);
+        } catch (err) {
+          this.log.error({ err }, 'publishing committed messages failed');
+        }
+      }
+    }
+  }
+
+  /** One transaction for the batch; if it fails as a whole (a race on an echo id, a deadlock), each item alone. */
+  private async write(items: AppendItem[]): Promise<AppendResult[]> {
+    try {
+      return await this.store.messages.appendBatch(items);
+    } catch (err) {
+      if (items.length > 1)
+        this.log.warn({ err, size: items.length }, 'message batch failed; writing one by one');
+      const out: AppendResult[] = [];
+      for (const item of items) {
+        try {
+          out.push((await this.store.messages.appendBatch([item]))[0]!);
+        } catch (e) {
+          this.log.error({ err: e, conversationId: item.conversationId }, 'message not stored');
+          out.push({
+            ok: false,
+            error: new AppError(500, 'internal', 'the message could not be stored; retry'),
+          });
+        }
+      }
+      return out;
+    }
+  }
+
+  /** Waits until every accepted send is written (shutdown). */
+  async drained(): Promise<void> {
+    while (this.flushing || this.scheduled || this.queue.length > 0) {
+      if (this.flushing) await this.flushing;
+      else await new Promise((r) => setImmediate(r));
+    }
+  }
+}

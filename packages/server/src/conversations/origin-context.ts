@@ -1,0 +1,78 @@
+import type { Store } from '../store/store.ts';
+
+/** What the server knows about how a conversation came to be: it sets the skill and the queue priority. */
+export interface OriginContext {
+  skillId?: string;
+  /** Campaign priority. */
+  priority?: number;
+  /** Visitor value, such as the cart total. */
+  value?: number;
+  /** Purchase-propensity score in [0, 1]; orders the queue after priority and value. */
+  score?: number;
+}
+
+export interface OriginQuery {
+  accountId: string;
+  siteId: string;
+  visitorId: string | null;
+  exposureId: string | null;
+}
+
+/**
+ * Finds a conversation's origin context server-side — never from what the visitor claims. The
+ * engagement runtime, which holds live visitor state (cart total), can install a richer one.
+ */
+export type OriginResolver = (q: OriginQuery) => Promise<OriginContext | undefined>;
+
+/** The default resolver: the exposure the visitor accepted gives the campaign's priority and chat skill. */
+export function exposureOriginResolver(store: Store): OriginResolver {
+  return async ({ accountId, siteId, visitorId, exposureId }) => {
+    if (!exposureId) return undefined;
+    const exposure = await store.exposures.get(accountId, exposureId).catch(() => undefined);
+    if (!exposure || exposure.siteId !== siteId || exposure.visitorId !== visitorId || !exposure.campaignId) {
+      return undefined;
+    }
+    const campaign = await store.campaigns.get(accountId, exposure.campaignId).catch(() => undefined);
+    if (!campaign) return undefined;
+    const e = campaign.engagement;
+    return {
+      priority: campaign.priority,
+      ...(e.type === 'chat_invitation' || e.type === 'chat_button' ? { skillId: e.skillId } : {}),
+    };
+  };
+}
+
+/** What is known right now about the visitor who starts a chat (their live state on some node). */
+export interface VisitorSignals {
+  /** The cart total, when the visitor has a cart. */
+  cartTotal?: number;
+  /** The purchase-propensity model's score, once the model sets it on the visitor's state. */
+  score?: number;
+}
+
+/** Looks up a visitor's signals by site and visitor id; undefined when the visitor is unknown. */
+export type VisitorSignalsLookup = (siteId: string, visitorId: string) => Promise<VisitorSignals | undefined>;
+
+/**
+ * Adds the visitor's value to a resolver's context: the cart total from their live state, so the
+ * queue serves campaign priority first, then cart value, then the longest wait. The score travels
+ * the same way: `score` here is whatever the propensity model has set on the visitor's state
+ * (`VisitorState.score`, see `VisitorSignals`), stored on the conversation and ordered by after value.
+ */
+export function withVisitorSignals(base: OriginResolver, lookup: VisitorSignalsLookup): OriginResolver {
+  return async (q) => {
+    const [origin, signals] = await Promise.all([
+      base(q),
+      q.visitorId ? lookup(q.siteId, q.visitorId).catch(() => undefined) : undefined,
+    ]);
+    if (!signals) return origin;
+    const value = signals.cartTotal;
+    const score = signals.score;
+    return {
+      ...origin,
+      ...(value !== undefined && Number.isFinite(value) && value > 0 ? { value } : {}),
+      // Propensity hook: a score the model put on the visitor's state joins the queue order here.
+      ...(score !== undefined && Number.isFinite(score) ? { score } : {}),
+    };
+  };
+}

@@ -1,0 +1,193 @@
+import {
+  afterMissedOffer,
+  DEFAULT_MISSES_BEFORE_AWAY,
+  nextRoutingDeadline,
+  offerDeadline,
+  offerExpired,
+  overflowDecision,
+  planOffers,
+} from '@beckon/core/routing/index';
+import type { Bus } from '../bus/bus.ts';
+import type { Logger } from '../logger.ts';
+import type { Store } from '../store/store.ts';
+import type { AgentChatService } from './agent-chat-service.ts';
+import type { AgentPresence } from './agent-presence.ts';
+import type { ChatAnnouncer } from './chat-announcer.ts';
+import { chatTopics } from './chat-events.ts';
+import { OFFLINE_LINE } from './visitor-chat-service.ts';
+
+export interface RouterOptions {
+  /** How often every account with waiting work is looked at, besides the triggers (ms). */
+  sweepMs?: number;
+  /** Consecutive missed offers before an agent is set to away. */
+  missesBeforeAway?: number;
+}
+
+/**
+ * The router: a pass over one account expires unanswered offers (and sets repeat offenders
+ * away), overflows conversations past their skill's maximum wait, then offers waiting
+ * conversations to the best available agents — each offer an atomic store operation, so passes
+ * on several nodes cannot double-assign. Passes run on triggers (a new conversation, an agent
+ * online or freed), at the next deadline, and on a periodic sweep; one node at a time per account.
+ */
+export class Router {
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+  private readonly deadlines = new Map<string, NodeJS.Timeout>();
+  private sweepTimer?: NodeJS.Timeout;
+  private stopped = false;
+  private readonly missesBeforeAway: number;
+
+  constructor(
+    private readonly store: Store,
+    private readonly bus: Bus,
+    private readonly presence: AgentPresence,
+    private readonly announcer: ChatAnnouncer,
+    private readonly agents: () => AgentChatService,
+    private readonly log: Logger,
+    private readonly opts: RouterOptions = {},
+  ) {
+    this.missesBeforeAway = opts.missesBeforeAway ?? DEFAULT_MISSES_BEFORE_AWAY;
+  }
+
+  start(): void {
+    this.sweepTimer = setInterval(() => void this.sweep(), this.opts.sweepMs ?? 5000);
+    this.sweepTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.sweepTimer);
+    for (const t of this.deadlines.values()) clearTimeout(t);
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  private async sweep(): Promise<void> {
+    try {
+      for (const accountId of await this.store.routing.accountsWithWork()) this.schedule(accountId);
+    } catch (err) {
+      if (!this.stopped) this.log.error({ err }, 'routing sweep failed');
+    }
+  }
+
+  /** Asks for a pass over an account soon; passes requested while one runs coalesce into one more. */
+  schedule(accountId: string): void {
+    if (this.stopped) return;
+    if (this.running.has(accountId)) {
+      this.again.add(accountId);
+      return;
+    }
+    const run = this.pass(accountId)
+      .catch((err) => {
+        if (!this.stopped) this.log.error({ err, accountId }, 'routing pass failed');
+      })
+      .finally(() => {
+        this.running.delete(accountId);
+        if (this.again.delete(accountId)) this.schedule(accountId);
+      });
+    this.running.set(accountId, run);
+  }
+
+  /** Runs a pass now and waits for it (tests, and callers that need the result). */
+  async runNow(accountId: string): Promise<void> {
+    await this.running.get(accountId);
+    await this.pass(accountId);
+  }
+
+  private async pass(accountId: string): Promise<void> {
+    const release = await this.bus.tryLock(chatTopics.routeLock(accountId), 30_000);
+    if (!release) {
+      // Another node routes this account right now; look again shortly in case our trigger came late.
+      setTimeout(() => this.schedule(accountId), 250).unref();
+      return;
+    }
+    try {
+      await this.route(accountId);
+    } finally {
+      await release();
+    }
+  }
+
+  private async route(accountId: string): Promise<void> {
+    const now = Date.now();
+    let snap = await this.store.routing.snapshot(accountId);
+    let changed = false;
+
+    for (const offer of snap.offers) {
+      const skill = snap.skills.get(offer.skillId);
+      if (!skill || !offerExpired(offer.offeredAt, skill, now)) continue;
+      const revoked = await this.store.assignment.revokeOffer(
+        accountId,
+        offer.conversationId,
+        offer.agentId,
+        'timeout',
+      );
+      if (!revoked) continue;
+      changed = true;
+      this.announcer.events.toAgent(offer.agentId, {
+        t: 'offer.revoked',
+        conversationId: offer.conversationId,
+        reason: 'timeout',
+      });
+      const misses = await this.store.assignment.recordMiss(accountId, offer.agentId);
+      const verdict = afterMissedOffer(misses - 1, this.missesBeforeAway);
+      if (verdict.setAway) {
+        this.log.info({ accountId, agentId: offer.agentId, misses }, 'agent set away after missed offers');
+        await this.agents().setStatus(accountId, offer.agentId, 'away', 'missed_offers');
+      }
+    }
+
+    for (const q of snap.queue) {
+      const skill = snap.skills.get(q.skillId);
+      if (!skill) continue;
+      const decision = overflowDecision(q, skill, now);
+      if (decision.kind === 'wait') continue;
+      const to = decision.kind === 'transfer' ? { skillId: decision.skillId } : ('offline' as const);
+      const moved = await this.store.assignment.overflow(accountId, q.id, q.skillId, to, now);
+      if (!moved) continue;
+      changed = true;
+      if (to === 'offline') await this.announcer.line(accountId, q.id, OFFLINE_LINE);
+      await this.announcer.updated(accountId, moved, { queue: true });
+    }
+
+    if (changed) snap = await this.store.routing.snapshot(accountId);
+    const connected = await this.presence.connected(accountId);
+    const agents = snap.agents.map((a) => ({ ...a, connected: connected.has(a.id) }));
+    const offers = [...snap.offers];
+    const stillQueued = new Set(snap.queue.map((q) => q.id));
+    for (const planned of planOffers(snap.queue, agents, now)) {
+      const c = await this.store.assignment.offer(accountId, planned.conversationId, planned.agentId, now);
+      if (!c?.skillId) continue;
+      stillQueued.delete(c.id);
+      const skill = snap.skills.get(c.skillId);
+      const expiresAt = new Date(skill ? offerDeadline(now, skill) : now).toISOString();
+      offers.push({ conversationId: c.id, skillId: c.skillId, agentId: planned.agentId, offeredAt: now });
+      this.announcer.events.toAgent(planned.agentId, { t: 'offer.created', conversation: c, expiresAt });
+      await this.announcer.updated(accountId, c, { queue: true });
+    }
+    this.armDeadline(
+      accountId,
+      nextRoutingDeadline(
+        snap.queue.filter((q) => stillQueued.has(q.id)),
+        offers,
+        snap.skills,
+      ),
+    );
+  }
+
+  /** Wakes the account's router at its next offer expiry or maximum wait. */
+  private armDeadline(accountId: string, at: number | undefined): void {
+    clearTimeout(this.deadlines.get(accountId));
+    this.deadlines.delete(accountId);
+    if (at === undefined || this.stopped) return;
+    const timer = setTimeout(
+      () => {
+        this.deadlines.delete(accountId);
+        this.schedule(accountId);
+      },
+      Math.max(0, at - Date.now()) + 5,
+    );
+    timer.unref();
+    this.deadlines.set(accountId, timer);
+  }
+}

@@ -1,0 +1,287 @@
+import { skillCapacity } from '@beckon/core/routing/index';
+import type { ChatTopic } from '@beckon/protocol/canned-responses';
+import type {
+  ChatAvailability,
+  Conversation,
+  ConversationStart,
+  CsatInput,
+  OfflineMessageInput,
+  VisitorConversation,
+} from '@beckon/protocol/chat-api';
+import { badRequest, forbidden } from '../errors.ts';
+import type { Store } from '../store/store.ts';
+import type { AgentPresence } from './agent-presence.ts';
+import type { ChatAnnouncer } from './chat-announcer.ts';
+import type { StartLimiter } from './chat-limits.ts';
+import type { OriginResolver } from './origin-context.ts';
+import { conversationForToken } from './visitor-access.ts';
+import { newVisitorToken } from './visitor-token.ts';
+
+/** The site a visitor is on (resolved from its public key). */
+export interface VisitorSite {
+  id: string;
+  accountId: string;
+}
+
+/** Replaces the one character the stores cannot hold (NUL) in user-supplied text. */
+export const cleanText = (text: string): string =>
+  text.includes('\0') ? text.replaceAll('\0', '\uFFFD') : text;
+
+/** Conversations from the visitor's side: starting one, leaving an offline message, availability, ending, CSAT. */
+export class VisitorChatService {
+  constructor(
+    private readonly store: Store,
+    private readonly announcer: ChatAnnouncer,
+    private readonly presence: AgentPresence,
+    private readonly route: (accountId: string) => void,
+    public originResolver: OriginResolver,
+    private readonly starts: StartLimiter,
+  ) {}
+
+  /** The skill a conversation goes to: an explicit one, a topic naming a skill, the origin's, else the account's first. */
+  private async chooseSkill(
+    accountId: string,
+    wanted: { skillId?: string; topic?: string; origin?: string },
+  ) {
+    const skills = await this.store.skills.list(accountId);
+    if (wanted.skillId) {
+      if (!skills.some((s) => s.id === wanted.skillId)) throw badRequest('unknown skill id', 'unknown_skill');
+      return wanted.skillId;
+    }
+    const topic = wanted.topic?.trim().toLowerCase();
+    const byTopic = topic ? skills.find((s) => s.name.toLowerCase() === topic) : undefined;
+    if (byTopic) return byTopic.id;
+    if (wanted.origin && skills.some((s) => s.id === wanted.origin)) return wanted.origin;
+    return skills[0]?.id ?? null;
+  }
+
+  /** The account's agents with whether each holds a live console connection (for capacity). */
+  private async agentsNow(accountId: string) {
+    const [agents, connected] = await Promise.all([
+      this.store.routing.agents(accountId),
+      this.presence.connected(accountId),
+    ]);
+    return agents.map((a) => ({ ...a, connected: connected.has(a.id) }));
+  }
+
+  /** Whether a skill (or the account's default one) can take a chat now. */
+  async availability(
+    accountId: string,
+    wanted: { skillId?: string; topic?: string } = {},
+  ): Promise<ChatAvailability> {
+    const skillId = await this.chooseSkill(accountId, wanted);
+    const [agents, waiting] = await Promise.all([
+      this.agentsNow(accountId),
+      this.store.conversations.waiting(accountId),
+    ]);
+    const cap = skillId ? skillCapacity(skillId, agents) : { agents: 0, freeSlots: 0 };
+    return {
+      skillId,
+      available: cap.agents > 0,
+      agentsOnline: cap.agents,
+      freeSlots: cap.freeSlots,
+      queueLength: waiting.filter((c) => c.skillId === skillId).length,
+    };
+  }
+
+  /** The account's skills as topics of the pre-chat form, each with whether it can take a chat now (as `availability`). */
+  async topics(accountId: string): Promise<ChatTopic[]> {
+    const [skills, agents] = await Promise.all([
+      this.store.skills.list(accountId),
+      this.agentsNow(accountId),
+    ]);
+    return skills.map((s) => ({
+      name: s.name,
+      skillId: s.id,
+      available: skillCapacity(s.id, agents).agents > 0,
+    }));
+  }
+
+  /**
+   * Starts a conversation from an invitation, a chat button or the visitor's own click. It waits in
+   * its skill's queue; when no agent of that skill is online at all it goes straight to the
+   * offline flow. Returns the visitor's token (shown once; only its hash is stored).
+   */
+  async start(
+    site: VisitorSite,
+    input: ConversationStart,
+    address: string,
+  ): Promise<{ conversation: Conversation; token: string; view: VisitorConversation }> {
+    this.starts.admit(site.id, input.visitorId, address);
+    const accountId = site.accountId;
+    const origin = await this.originResolver({
+      accountId,
+      siteId: site.id,
+      visitorId: input.visitorId ?? null,
+      exposureId: input.exposureId ?? null,
+    }).catch(() => undefined);
+    const skillId = await this.chooseSkill(accountId, {
+      skillId: input.skillId,
+      topic: input.topic,
+      origin: origin?.skillId,
+    });
+    const available = skillId ? await this.anyoneOnline(accountId, skillId) : false;
+    const { token, hash } = newVisitorToken();
+    let conversation = await this.store.conversations.create({
+      accountId,
+      siteId: site.id,
+      visitorId: input.visitorId ?? null,
+      source: input.source ?? (input.exposureId ? 'invitation' : 'visitor'),
+      originExposureId: input.exposureId ?? null,
+      skillId,
+      status: available ? 'queued' : 'offline',
+      priority: origin?.priority ?? 0,
+      value: origin?.value ?? 0,
+      score: origin?.score ?? null,
+      visitorName: input.name ? cleanText(input.name) : null,
+      visitorEmail: input.email ? cleanText(input.email) : null,
+      topic: input.topic ? cleanText(input.topic) : null,
+      tokenHash: hash,
+    });
+    if (input.text) {
+      await this.announcer.line(accountId, conversation.id, cleanText(input.text), { kind: 'visitor' });
+    }
+    if (!available) {
+      await this.announcer.line(accountId, conversation.id, OFFLINE_LINE);
+    }
+    conversation = await this.store.conversations.get(accountId, conversation.id);
+    await this.announcer.updated(accountId, conversation, { queue: available });
+    if (available) this.route(accountId);
+    return { conversation, token, view: await this.view(accountId, conversation) };
+  }
+
+  /**
+   * The offline form: name, e-mail and message become a conversation an agent answers later in the
+   * console (outbound e-mail is not part of this release: the answer waits in the conversation,
+   * which the returned token reopens when the visitor comes back).
+   */
+  async offlineMessage(
+    site: VisitorSite,
+    input: OfflineMessageInput,
+    address: string,
+    chatToken?: string,
+  ): Promise<{ conversation: Conversation; token: string }> {
+    this.starts.admit(site.id, input.visitorId, address);
+    if (chatToken !== undefined) return this.completeOffline(site, input, chatToken);
+    const { token, hash } = newVisitorToken();
+    const skillId = await this.chooseSkill(site.accountId, { skillId: input.skillId, topic: input.topic });
+    const conversation = await this.store.conversations.create({
+      accountId: site.accountId,
+      siteId: site.id,
+      visitorId: input.visitorId ?? null,
+      source: 'offline_form',
+      skillId,
+      status: 'offline',
+      visitorName: cleanText(input.name),
+      visitorEmail: cleanText(input.email),
+      topic: input.topic ? cleanText(input.topic) : null,
+      tokenHash: hash,
+    });
+    await this.announcer.line(site.accountId, conversation.id, cleanText(input.message), { kind: 'visitor' });
+    const stored = await this.store.conversations.get(site.accountId, conversation.id);
+    await this.announcer.updated(site.accountId, stored);
+    return { conversation: stored, token };
+  }
+
+  /**
+   * The offline form for a chat that turned offline (no one free at the start, or past the skill's
+   * maximum wait): the details and message join that conversation, so agents see one, not two.
+   */
+  private async completeOffline(
+    site: VisitorSite,
+    input: OfflineMessageInput,
+    chatToken: string,
+  ): Promise<{ conversation: Conversation; token: string }> {
+    const { accountId, conversation } = await conversationForToken(this.store, chatToken);
+    if (accountId !== site.accountId || conversation.siteId !== site.id) {
+      throw forbidden('the conversation token belongs to another site');
+    }
+    await this.store.conversations.setOfflineContact(accountId, conversation.id, {
+      name: cleanText(input.name),
+      email: cleanText(input.email),
+      topic: input.topic ? cleanText(input.topic) : null,
+    });
+    // The form comes filled with what the visitor already wrote; that is not said twice.
+    const message = cleanText(input.message);
+    const said = await this.store.messages.after(accountId, conversation.id, 0, { limit: 50 });
+    if (!said.some((m) => m.senderKind === 'visitor' && m.text === message)) {
+      await this.announcer.line(accountId, conversation.id, message, { kind: 'visitor' });
+    }
+    const stored = await this.store.conversations.get(accountId, conversation.id);
+    await this.announcer.updated(accountId, stored);
+    return { conversation: stored, token: chatToken };
+  }
+
+  /** What the visitor may see of their conversation: status, the agent's name, their place in the queue. */
+  async view(accountId: string, c: Conversation, agentName?: string | null): Promise<VisitorConversation> {
+    return visitorView(
+      c,
+      agentName !== undefined ? agentName : await this.announcer.agentName(accountId, c.assignedAgentId),
+      await this.store.conversations.queuePosition(accountId, c),
+    );
+  }
+
+  /** True when at least one agent with the skill is online and connected. */
+  private async anyoneOnline(accountId: string, skillId: string): Promise<boolean> {
+    const ids = await this.store.routing.onlineWithSkill(accountId, skillId);
+    if (ids.length === 0) return false;
+    const connected = await this.presence.connected(accountId);
+    return ids.some((id) => connected.has(id));
+  }
+
+  /** The visitor ends the chat. */
+  async end(accountId: string, conversationId: string): Promise<Conversation> {
+    const changed = await this.store.assignment.close(accountId, conversationId, 'visitor');
+    if (!changed.alreadyClosed) {
+      await this.announcer.line(accountId, conversationId, 'The visitor ended the chat.');
+      if (changed.previousOfferedTo) {
+        this.announcer.events.toAgent(changed.previousOfferedTo, {
+          t: 'offer.revoked',
+          conversationId,
+          reason: 'taken',
+        });
+      }
+      const fresh = await this.store.conversations.get(accountId, conversationId);
+      await this.announcer.updated(accountId, fresh, { queue: true });
+      this.route(accountId);
+      return fresh;
+    }
+    return changed.conversation;
+  }
+
+  /** Records the satisfaction survey (1–5 and a comment) once the chat has ended. */
+  async csat(accountId: string, conversationId: string, input: CsatInput): Promise<Conversation> {
+    const c = await this.store.conversations.setCsat(
+      accountId,
+      conversationId,
+      input.score,
+      input.comment ? cleanText(input.comment) : null,
+    );
+    await this.announcer.updated(accountId, c);
+    return c;
+  }
+}
+
+/** The visitor's shape of a conversation: never an agent id, a note or another visitor's data. */
+export function visitorView(
+  c: Conversation,
+  agentName: string | null,
+  queuePosition: number | null,
+): VisitorConversation {
+  const waiting = c.status === 'queued' || c.status === 'offered';
+  return {
+    id: c.id,
+    status: c.status,
+    agentName,
+    skillId: c.skillId,
+    queuePosition: waiting ? queuePosition : null,
+    lastSeq: c.lastSeq,
+    visitorReadSeq: c.visitorReadSeq,
+    agentReadSeq: c.agentReadSeq,
+    csatScore: c.csatScore,
+  };
+}
+
+/** What the visitor reads when no one can answer now. */
+export const OFFLINE_LINE =
+  'No one is available to chat right now. Leave a message here and we will get back to you.';

@@ -1,0 +1,190 @@
+import type { IncomingMessage } from 'node:http';
+import type { AppContext } from '../context.ts';
+import { chatOf } from '../conversations/chat-feature.ts';
+import { newId } from '../ids.ts';
+import type { Logger } from '../logger.ts';
+import { Heartbeat } from '../realtime/heartbeat.ts';
+import { scoringOf } from '../scoring/scoring-runtime.ts';
+import { TargetingRegistry } from './account-targeting.ts';
+import { AckGate } from './ack-gate.ts';
+import { type CapacityCheck, routingCapacity } from './capacity.ts';
+import { type EngagementConfig, loadEngagementConfig } from './engagement-config.ts';
+import { createEngagementMetrics, type EngagementMetrics } from './engagement-metrics.ts';
+import type { WebSocketLike } from './live-visitor.ts';
+import { AddressLimiter } from './rate-limiter.ts';
+import { SiteDirectory, type SiteInfo } from './site-directory.ts';
+import { Tracker } from './tracker.ts';
+import { VisitorConnection } from './visitor-connection.ts';
+
+const CAMPAIGNS_TOPIC = 'engagement.campaigns';
+
+/**
+ * Everything behind the visitor endpoints of one node: site lookup, rate limits, campaigns per
+ * account, the capacity check and the tracker. Built once per node (see `engagementOf`); the
+ * gateway, the beacon route, the REST routes, tests and benchmarks all go through it.
+ */
+export class EngagementRuntime {
+  readonly config: EngagementConfig;
+  readonly metrics: EngagementMetrics;
+  readonly sites: SiteDirectory;
+  readonly addresses: AddressLimiter;
+  readonly targeting: TargetingRegistry;
+  readonly tracker: Tracker;
+  /** Pings every visitor socket; silent ones are closed with 4408. */
+  readonly heartbeat: Heartbeat;
+  /** Holds batch acks back while the events writer's backlog is too long. */
+  readonly acks: AckGate;
+  /** Whether a chat skill can take a chat now (routing's view, cached briefly). */
+  capacity: CapacityCheck;
+  readonly nodeId = newId('node');
+  private readonly log: Logger;
+  private sweeper: NodeJS.Timeout | null = null;
+  private sweeping = false;
+  private unsubscribe: (() => Promise<void>) | null = null;
+
+  constructor(
+    private readonly ctx: AppContext,
+    config: EngagementConfig = loadEngagementConfig(),
+  ) {
+    this.config = config;
+    this.log = ctx.logger.child({ component: 'engagement' });
+    this.metrics = createEngagementMetrics(
+      ctx.metrics.registry,
+      () => this.tracker.size,
+      () => ctx.store.eventsWriter.pending,
+    );
+    const writer = ctx.store.eventsWriter;
+    writer.configure({ flushIntervalMs: config.writerFlushMs, maxRows: config.writerMaxRows });
+    writer.observe({
+      flushed: (rows, seconds) => {
+        this.metrics.writerRows.inc(rows);
+        this.metrics.writerFlush.observe(seconds);
+      },
+      failed: (err, willRetry) => {
+        this.metrics.writerFailures.inc();
+        this.log.error({ err, willRetry }, 'event batch write failed');
+      },
+      dropped: (rows) => {
+        this.metrics.writerDropped.inc(rows);
+        this.log.error({ rows }, 'event rows dropped');
+      },
+    });
+    this.sites = new SiteDirectory(ctx.store, config.siteCacheMs);
+    this.heartbeat = new Heartbeat(config.heartbeatMs);
+    this.acks = new AckGate(() => writer.pending, config.writerBacklogRows);
+    this.addresses = new AddressLimiter(config.addressFrames, config.addressConnects);
+    // Who is connected comes from the chat module's presence (registered after this runtime).
+    const noOne: ReadonlySet<string> = new Set();
+    this.capacity = routingCapacity(
+      ctx.store,
+      async (accountId) => (await chatOf(ctx)?.presence.connected(accountId)) ?? noOne,
+      config.capacityTtlMs,
+      (err) => this.log.error({ err }, 'capacity check failed'),
+    );
+    const scoring = scoringOf(ctx);
+    this.targeting = new TargetingRegistry(
+      ctx.store,
+      () => this.capacity,
+      { newExposureId: () => newId('exp'), capacityRetryMs: config.capacityRetryMs },
+      this.log,
+      scoring.bands.admits,
+    );
+    this.tracker = new Tracker({
+      store: ctx.store,
+      writer,
+      config,
+      metrics: this.metrics,
+      targeting: this.targeting,
+      log: this.log,
+      newId,
+      scoring,
+    });
+  }
+
+  /** Starts the sweeper and listens for campaign changes made on other nodes. */
+  start(): void {
+    this.sweeper = setInterval(() => void this.sweep(), this.config.sweepIntervalMs);
+    this.sweeper.unref();
+    this.ctx.bus
+      .subscribe(CAMPAIGNS_TOPIC, (m) => {
+        const msg = m as { accountId?: string; nodeId?: string };
+        if (typeof msg?.accountId === 'string' && msg.nodeId !== this.nodeId) {
+          void this.targeting.reload(msg.accountId);
+        }
+      })
+      .then((unsub) => {
+        this.unsubscribe = unsub;
+      })
+      .catch((err) => this.log.error({ err }, 'campaign change subscription failed'));
+  }
+
+  /** Serves the visitor protocol on an accepted socket (the `ws` socket, or a fake one in benchmarks). */
+  accept(socket: WebSocketLike, site: SiteInfo, address: string): VisitorConnection {
+    return new VisitorConnection(socket, site, this.addresses.framesOf(address, Date.now()), {
+      tracker: this.tracker,
+      acks: this.acks,
+      config: this.config,
+      metrics: this.metrics,
+      log: this.log,
+    });
+  }
+
+  /** Recompiles an account's campaigns here (awaited, so the next event sees them) and tells other nodes. */
+  async campaignsChanged(accountId: string): Promise<void> {
+    await this.targeting.reload(accountId);
+    await this.ctx.bus
+      .publish(CAMPAIGNS_TOPIC, { accountId, nodeId: this.nodeId })
+      .catch((err) => this.log.error({ err }, 'campaign change publish failed'));
+  }
+
+  /** One sweep: evict idle visitors, snapshot active ones, forget refilled buckets, poll campaign changes. */
+  async sweep(now = Date.now()): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      await this.tracker.sweep(now);
+      this.addresses.sweep(now);
+      await this.targeting.poll(now, this.config.campaignPollMs);
+    } catch (err) {
+      this.log.error({ err }, 'visitor sweep failed');
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  /** Shutdown: stop timers, snapshot every visitor, flush the writer. */
+  async close(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
+    this.heartbeat.stop();
+    this.acks.close();
+    this.capacity.close();
+    await this.unsubscribe?.().catch(() => {});
+    await this.tracker.close();
+  }
+}
+
+/** The client's address: the socket peer, or the first X-Forwarded-For hop behind a trusted proxy. */
+export function clientAddress(req: IncomingMessage): string {
+  if (process.env.BECKON_TRUST_PROXY === '1') {
+    const xff = req.headers['x-forwarded-for'];
+    const first = (Array.isArray(xff) ? xff[0] : xff)?.split(',')[0]?.trim();
+    if (first) return first;
+  }
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+const runtimes = new WeakMap<AppContext, EngagementRuntime>();
+
+/** The node's engagement runtime, created (and started, with its shutdown hook) on first use. */
+export function engagementOf(ctx: AppContext): EngagementRuntime {
+  let rt = runtimes.get(ctx);
+  if (!rt) {
+    rt = new EngagementRuntime(ctx);
+    runtimes.set(ctx, rt);
+    rt.start();
+    const started = rt;
+    ctx.onShutdown(() => started.close());
+  }
+  return rt;
+}

@@ -1,0 +1,489 @@
+import {
+  ALL_FIELDS,
+  applyEvent,
+  createVisitorState,
+  type Decision,
+  Field,
+  recordExposure,
+  startSession,
+  type VisitorState,
+} from '@beckon/core';
+import type { BatchFrame, ChatInvitation, Device, HelloFrame, VisitorEvent } from '@beckon/protocol';
+import type { Logger } from '../logger.ts';
+import type { EventsWriterPort } from '../store/events-writer.ts';
+import type { Store } from '../store/store.ts';
+import type { VisitorRow } from '../store/visitors-repo.ts';
+import type { TargetingRegistry } from './account-targeting.ts';
+import type { EngagementConfig } from './engagement-config.ts';
+import type { EngagementMetrics } from './engagement-metrics.ts';
+import {
+  BATCH_MEMORY,
+  type LiveVisitor,
+  rememberBatch,
+  rememberPage,
+  type VisitorChannel,
+  visitorKey,
+} from './live-visitor.ts';
+import { TokenBucket } from './rate-limiter.ts';
+import { nextMidnight, sessionExpired } from './session-clock.ts';
+import type { SiteInfo } from './site-directory.ts';
+import { TimeChecks } from './time-checks.ts';
+import { restoreVisitor, sessionRow, visitorRow } from './visitor-records.ts';
+
+/** Scores a visitor after each applied batch (the propensity model); returns the Field bits it changed. */
+export interface ScoringHook {
+  update(live: LiveVisitor, events: readonly VisitorEvent[], now: number): number;
+}
+
+export interface TrackerDeps {
+  store: Store;
+  writer: EventsWriterPort;
+  config: EngagementConfig;
+  metrics: EngagementMetrics;
+  targeting: TargetingRegistry;
+  log: Logger;
+  newId: (prefix: 'ses' | 'exp') => string;
+  scoring?: ScoringHook;
+}
+
+interface SiteVisitors {
+  accountId: string;
+  visitors: Map<string, LiveVisitor>;
+}
+
+/** A manual chat invitation an agent sends to one visitor. */
+export interface ManualInvite {
+  skillId: string;
+  message: string;
+  agentName?: string;
+}
+
+/**
+ * Live visitor state per site and visitor: applies events in memory, hands rows to the batched
+ * writer, rolls sessions, asks targeting after each change (and when a time check is due), delivers
+ * engagements, and evicts idle visitors to the store (restoring them when they return).
+ */
+export class Tracker {
+  readonly timers: TimeChecks;
+  private readonly sites = new Map<string, SiteVisitors>();
+  private readonly loading = new Map<string, Promise<LiveVisitor>>();
+  /** Evicted visitors whose row may not be committed yet: a quick return restores from here. */
+  private readonly parked = new Map<string, VisitorRow>();
+  private count = 0;
+
+  constructor(private readonly d: TrackerDeps) {
+    this.timers = new TimeChecks(d.config.timerResolutionMs, (live, now) =>
+      this.evaluate(live, Field.Clock, now),
+    );
+  }
+
+  /** Visitors held in memory. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** The live visitor if it is in memory (no store access). */
+  peek(siteId: string, visitorId: string): LiveVisitor | undefined {
+    return this.sites.get(siteId)?.visitors.get(visitorId);
+  }
+
+  /** The live visitor: from memory, else restored from the store, else new. Concurrent calls share one load. */
+  async acquire(site: SiteInfo, visitorId: string, device: Device): Promise<LiveVisitor> {
+    const live = this.peek(site.id, visitorId);
+    if (live) return live;
+    const key = visitorKey(site.id, visitorId);
+    let p = this.loading.get(key);
+    if (!p) {
+      p = this.load(site, visitorId, device).finally(() => this.loading.delete(key));
+      this.loading.set(key, p);
+    }
+    return p;
+  }
+
+  /** A socket said hello: attach it, roll the session if it is over, and evaluate everything once. */
+  hello(live: LiveVisitor, channel: VisitorChannel, frame: HelloFrame, now: number): void {
+    const state = live.state;
+    this.roll(live, now);
+    state.device = frame.device;
+    if (frame.tz !== undefined) state.tz = frame.tz;
+    live.channels.add(channel);
+    live.last = channel;
+    live.disconnectedAt = 0;
+    channel.send(
+      JSON.stringify({
+        type: 'welcome',
+        visitorId: live.visitorId,
+        sessionId: state.sessionId,
+        returning: state.returning,
+      }),
+    );
+    this.evaluate(live, ALL_FIELDS, now);
+  }
+
+  /**
+   * Applies one batch (from a socket, or from a beacon when `channel` is null). Returns false for
+   * a batch id seen before: the caller acknowledges it, nothing is applied or stored twice. `raw`
+   * is the frame's text as received (any JSON text with the same `events`): it goes to the event
+   * log as it is, so the events are not serialised again here.
+   */
+  applyBatch(
+    live: LiveVisitor,
+    batch: BatchFrame,
+    channel: VisitorChannel | null,
+    now: number,
+    raw: string = JSON.stringify(batch),
+  ): boolean {
+    if (!rememberBatch(live, batch.id)) {
+      this.d.metrics.duplicates.inc();
+      return false;
+    }
+    let changed = this.roll(live, now);
+    const state = live.state;
+    const { writer } = this.d;
+    const events = batch.events;
+    const landed = live.landingUrl === null;
+    for (let i = 0; i < events.length; i++) {
+      const ev = events[i]!;
+      const pending = state.pendingExposureId;
+      const bits = applyEvent(state, ev, now);
+      changed |= bits;
+      if (ev.type === 'page_view') {
+        rememberPage(live, now);
+        if (live.landingUrl === null) {
+          live.landingUrl = ev.url;
+          live.referrer = ev.referrer ?? null;
+        }
+      }
+      if (ev.type === 'exposure_outcome') {
+        if (bits !== 0) writer.addOutcome({ id: ev.exposureId, outcome: ev.outcome, at: now });
+      } else if (pending !== null && state.pendingExposureId !== pending) {
+        // The visitor moved on (a new page) without answering: the engagement was ignored.
+        writer.addOutcome({ id: pending, outcome: 'ignored', at: now });
+      }
+    }
+    writer.appendFrame({
+      accountId: live.site.accountId,
+      siteId: live.site.id,
+      visitorId: live.visitorId,
+      sessionId: state.sessionId,
+      batchId: batch.id,
+      ts: now,
+      rows: events.length,
+      raw,
+    });
+    this.d.metrics.events.inc(events.length);
+    if (landed && live.landingUrl !== null) writer.putSession(sessionRow(live)); // landing page and source known now
+    if (this.d.scoring) changed |= this.d.scoring.update(live, events, now);
+    if (channel !== null) live.last = channel;
+    this.evaluate(live, changed, now);
+    return true;
+  }
+
+  /** A socket closed: engagements now go to another tab, or wait until the visitor is back. */
+  detach(live: LiveVisitor, channel: VisitorChannel, now: number): void {
+    live.channels.delete(channel);
+    if (live.last === channel) live.last = live.channels.values().next().value ?? null;
+    if (live.channels.size === 0) {
+      live.disconnectedAt = now;
+      this.timers.remove(live);
+    }
+  }
+
+  /** An agent's invitation, sent now to the visitor's open socket; returns the exposure id or null when offline. */
+  invite(live: LiveVisitor, invite: ManualInvite, now: number): string | null {
+    const channel = this.openChannel(live);
+    if (!channel) return null;
+    this.ignorePending(live, now);
+    const exposureId = this.d.newId('exp');
+    const engagement: ChatInvitation = {
+      type: 'chat_invitation',
+      skillId: invite.skillId,
+      message: invite.message,
+      style: 'toaster',
+      offline: 'none',
+    };
+    recordExposure(live.state, { exposureId, campaignId: 'manual', control: false }, now);
+    this.exposureRow(live, exposureId, null, engagement.type, false, now);
+    this.d.metrics.exposuresManual.inc();
+    channel.send(
+      JSON.stringify({
+        type: 'engage',
+        exposureId,
+        campaignId: 'manual',
+        engagement,
+        ...(invite.agentName ? { agentName: invite.agentName } : {}),
+      }),
+    );
+    return exposureId;
+  }
+
+  /** The account's visitor with this id in memory (on `siteId` when given; else the most recently active). */
+  findLive(accountId: string, visitorId: string, siteId?: string): LiveVisitor | undefined {
+    let best: LiveVisitor | undefined;
+    for (const [id, s] of this.sites) {
+      if (s.accountId !== accountId || (siteId !== undefined && id !== siteId)) continue;
+      const live = s.visitors.get(visitorId);
+      if (live && (!best || live.state.lastEventAt > best.state.lastEventAt)) best = live;
+    }
+    return best;
+  }
+
+  /** Every live visitor of an account, site by site. */
+  *visitorsOf(accountId: string): Iterable<LiveVisitor> {
+    for (const s of this.sites.values()) {
+      if (s.accountId !== accountId) continue;
+      yield* s.visitors.values();
+    }
+  }
+
+  /** Evicts visitors idle longer than the configuration allows (or `idleMs`), snapshots active ones, bounds memory. */
+  async sweep(now: number, idleMs = this.d.config.evictIdleMs): Promise<number> {
+    const evicted: LiveVisitor[] = [];
+    const { snapshotEveryMs, maxLiveVisitors } = this.d.config;
+    for (const s of this.sites.values()) {
+      for (const live of s.visitors.values()) {
+        const idleSince = Math.max(live.disconnectedAt, live.state.lastEventAt);
+        if (live.channels.size === 0 && now - idleSince >= idleMs) evicted.push(live);
+        else if (live.state.lastEventAt > live.persistedAt && now - live.persistedAt >= snapshotEveryMs) {
+          this.persist(live, now);
+        }
+      }
+    }
+    for (const live of evicted) this.evict(live, now);
+    if (this.count > maxLiveVisitors) {
+      const idle = [...this.allVisitors()].filter((v) => v.channels.size === 0);
+      idle.sort((a, b) => a.state.lastEventAt - b.state.lastEventAt);
+      for (const live of idle.slice(0, this.count - maxLiveVisitors)) {
+        this.evict(live, now);
+        evicted.push(live);
+      }
+    }
+    if (evicted.length > 0) {
+      const rows = evicted.map((l) => this.parked.get(l.key));
+      await this.d.writer.flush();
+      evicted.forEach((l, i) => {
+        if (this.parked.get(l.key) === rows[i]) this.parked.delete(l.key);
+      });
+    }
+    return evicted.length;
+  }
+
+  /** Snapshots every visitor and waits for the writer (shutdown). */
+  async close(now = Date.now()): Promise<void> {
+    this.timers.stop();
+    for (const live of this.allVisitors()) this.persist(live, now);
+    await this.d.writer.flush();
+  }
+
+  /** Asks targeting what to do after `changed`, delivers it, and sets the next time check. */
+  evaluate(live: LiveVisitor, changed: number, now: number): void {
+    const channel = this.openChannel(live);
+    const t = this.d.targeting.get(live.site.accountId);
+    if (!channel || !t) {
+      this.timers.remove(live);
+      return;
+    }
+    const state = live.state;
+    let decision = t.engine.evaluate(state, changed, now, t.capacity);
+    // A control qualification shows nothing and a chat button holds nothing back, so the next
+    // campaign in line may still engage; anything else waits for the visitor's answer.
+    for (let n = 0; decision !== null && n < 64; n++) {
+      this.deliver(live, channel, decision, now, t.agentName);
+      if (state.pendingExposureId !== null) break;
+      decision = t.engine.evaluate(state, 0, now, t.capacity);
+    }
+    this.timers.set(live, t.engine.nextCheck(state, now));
+  }
+
+  private deliver(
+    live: LiveVisitor,
+    channel: VisitorChannel,
+    d: Decision,
+    now: number,
+    agentName: (skillId: string) => string | undefined,
+  ): void {
+    this.exposureRow(live, d.exposureId, d.campaignId, d.engagement.type, d.control, now);
+    if (d.control) {
+      this.d.metrics.exposuresControl.inc();
+      return;
+    }
+    this.d.metrics.exposuresShown.inc();
+    // An invitation says who will answer when routing has one agent clearly next.
+    const name = d.engagement.type === 'chat_invitation' ? agentName(d.engagement.skillId) : undefined;
+    channel.send(
+      JSON.stringify({
+        type: 'engage',
+        exposureId: d.exposureId,
+        campaignId: d.campaignId,
+        engagement: d.engagement,
+        ...(name ? { agentName: name } : {}),
+      }),
+    );
+  }
+
+  private exposureRow(
+    live: LiveVisitor,
+    id: string,
+    campaignId: string | null,
+    type: string,
+    control: boolean,
+    now: number,
+  ): void {
+    this.d.writer.addExposure({
+      id,
+      account_id: live.site.accountId,
+      site_id: live.site.id,
+      campaign_id: campaignId,
+      visitor_id: live.visitorId,
+      session_id: live.state.sessionId,
+      engagement_type: type,
+      control: control ? 1 : 0,
+      outcome: null,
+      score: live.state.score ?? null,
+      created_at: now,
+      shown_at: null,
+      outcome_at: null,
+    });
+  }
+
+  private openChannel(live: LiveVisitor): VisitorChannel | null {
+    if (live.last?.open) return live.last;
+    for (const c of live.channels) {
+      if (c.open) {
+        live.last = c;
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /** Starts a new session when the current one is over; returns the Field bits that changed. */
+  private roll(live: LiveVisitor, now: number): number {
+    const state = live.state;
+    if (!sessionExpired(state.lastEventAt, live.sessionEndsAt, now, this.d.config.sessionIdleMs)) return 0;
+    this.ignorePending(live, now);
+    this.d.writer.putSession(sessionRow(live)); // the finished session's final figures
+    startSession(state, this.d.newId('ses'), now);
+    live.sessionCount++;
+    live.pages = [];
+    live.landingUrl = null;
+    live.referrer = null;
+    this.sessionStarted(live, now);
+    return ALL_FIELDS;
+  }
+
+  private sessionStarted(live: LiveVisitor, now: number): void {
+    live.sessionEndsAt = nextMidnight(live.site.timeZone, now);
+    (live.state.returning ? this.d.metrics.sessionsReturning : this.d.metrics.sessionsNew).inc();
+    this.persist(live, now);
+  }
+
+  private ignorePending(live: LiveVisitor, now: number): void {
+    const pending = live.state.pendingExposureId;
+    if (pending === null) return;
+    live.state.pendingExposureId = null;
+    this.d.writer.addOutcome({ id: pending, outcome: 'ignored', at: now });
+  }
+
+  /** Hands the visitor's snapshot and session row to the writer now (before reading them back). */
+  persistNow(live: LiveVisitor): void {
+    this.persist(live, Date.now());
+  }
+
+  private persist(live: LiveVisitor, now: number): void {
+    this.d.writer.putVisitor(visitorRow(live));
+    this.d.writer.putSession(sessionRow(live));
+    live.persistedAt = now;
+  }
+
+  private evict(live: LiveVisitor, now: number): void {
+    this.ignorePending(live, now);
+    this.timers.remove(live);
+    const row = visitorRow(live);
+    this.d.writer.putVisitor(row);
+    this.d.writer.putSession(sessionRow(live));
+    this.parked.set(live.key, row);
+    const s = this.sites.get(live.site.id);
+    if (s?.visitors.delete(live.visitorId)) this.count--;
+    if (s && s.visitors.size === 0) this.sites.delete(live.site.id);
+    this.d.metrics.evictions.inc();
+  }
+
+  private *allVisitors(): Iterable<LiveVisitor> {
+    for (const s of this.sites.values()) yield* s.visitors.values();
+  }
+
+  private async load(site: SiteInfo, visitorId: string, device: Device): Promise<LiveVisitor> {
+    const key = visitorKey(site.id, visitorId);
+    const parked = this.parked.get(key);
+    const stored = parked
+      ? {
+          siteId: site.id,
+          visitorId,
+          accountId: site.accountId,
+          firstSeenAt: parked.first_seen_at,
+          lastSeenAt: parked.last_seen_at,
+          sessionCount: parked.session_count ?? 1,
+          device: parked.device,
+          state: JSON.parse(parked.state) as unknown,
+        }
+      : await this.d.store.visitors.get(site.id, visitorId);
+    const now = Date.now();
+    const restored = stored ? restoreVisitor(stored) : null;
+    let live: LiveVisitor;
+    if (restored) {
+      live = this.make(site, visitorId, restored.state, now);
+      live.batchIds = restored.batchIds.slice(-BATCH_MEMORY);
+      live.batchSet = new Set(live.batchIds);
+      live.pages = restored.pages;
+      live.landingUrl = restored.landingUrl;
+      live.referrer = restored.referrer;
+      live.sessionCount = restored.sessionCount;
+      live.firstSeenAt = restored.firstSeenAt;
+      live.sessionEndsAt = nextMidnight(site.timeZone, restored.state.sessionStartedAt);
+      live.persistedAt = now;
+      this.d.metrics.restores.inc();
+    } else {
+      const state = createVisitorState(
+        { visitorId, sessionId: this.d.newId('ses'), returning: stored !== undefined, device },
+        now,
+      );
+      live = this.make(site, visitorId, state, now);
+      live.sessionCount = (stored?.sessionCount ?? 0) + 1;
+      live.firstSeenAt = stored?.firstSeenAt ?? now;
+      this.sessionStarted(live, now);
+    }
+    let s = this.sites.get(site.id);
+    if (!s) {
+      s = { accountId: site.accountId, visitors: new Map() };
+      this.sites.set(site.id, s);
+    }
+    s.visitors.set(visitorId, live);
+    this.count++;
+    return live;
+  }
+
+  private make(site: SiteInfo, visitorId: string, state: VisitorState, now: number): LiveVisitor {
+    return {
+      key: visitorKey(site.id, visitorId),
+      site,
+      visitorId,
+      state,
+      channels: new Set(),
+      last: null,
+      batchIds: [],
+      batchNext: 0,
+      batchSet: new Set(),
+      frames: new TokenBucket(this.d.config.visitorFrames, now),
+      sessionEndsAt: Number.POSITIVE_INFINITY,
+      sessionCount: 1,
+      firstSeenAt: now,
+      pages: [],
+      landingUrl: null,
+      referrer: null,
+      persistedAt: 0,
+      disconnectedAt: 0,
+      timerSlot: 0,
+    };
+  }
+}

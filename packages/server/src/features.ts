@@ -1,0 +1,24 @@
+import { chatFeature } from './conversations/chat-feature.ts';
+import { engagementRoutes } from './engagement/engagement-routes.ts';
+import type { RoutesPlugin } from './http/app.ts';
+import { campaignsRoutes } from './http/routes/campaigns-routes.ts';
+import { demoRoutes } from './http/routes/demo-routes.ts';
+import { modelRoutes } from './http/routes/model-routes.ts';
+import { reportsRoutes } from './http/routes/reports-routes.ts';
+import { tagRoutes } from './http/routes/tag-routes.ts';
+import { visitorsRoutes } from './http/routes/visitors-routes.ts';
+
+/**
+ * Feature areas built on the core (tag and gateway, campaigns, conversations, analytics)
+ * register their routes here, in order.
+ */
+export const routes: RoutesPlugin[] = [
+  engagementRoutes,
+  campaignsRoutes,
+  visitorsRoutes,
+  tagRoutes,
+  demoRoutes,
+  chatFeature,
+  reportsRoutes,
+  modelRoutes,
+];

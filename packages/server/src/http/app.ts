@@ -1,0 +1,104 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifySwagger from '@fastify/swagger';
+import {
+  registerAjvFormats,
+  type TypeBoxTypeProvider,
+  TypeBoxValidatorCompiler,
+} from '@fastify/type-provider-typebox';
+import Fastify, { LogController } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { installErrorHandling } from './error-handler.ts';
+import { apiKeysRoutes } from './routes/api-keys-routes.ts';
+import { authRoutes } from './routes/auth-routes.ts';
+import { opsRoutes } from './routes/ops-routes.ts';
+import { sitesRoutes } from './routes/sites-routes.ts';
+import { skillsRoutes } from './routes/skills-routes.ts';
+import { staticRoutes } from './routes/static-routes.ts';
+import { usersRoutes } from './routes/users-routes.ts';
+import type { App } from './types.ts';
+
+registerAjvFormats();
+
+/** A plugin of routes; feature areas (tag, campaigns, chat, analytics) add theirs to `extraRoutes`. */
+export type RoutesPlugin = (app: App, ctx: AppContext) => void | Promise<void>;
+
+/** Builds the HTTP application of one node: security headers, auth, REST API, OpenAPI, ops and static pages. */
+export async function buildApp(ctx: AppContext, extraRoutes: RoutesPlugin[] = []): Promise<App> {
+  const app = Fastify({
+    loggerInstance: ctx.logger.child({ component: 'http' }),
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+    trustProxy: process.env.BECKON_TRUST_PROXY === '1',
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  installErrorHandling(app);
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    // The tag must load on customers' sites; /t/ routes set their own policy.
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    crossOriginEmbedderPolicy: false,
+    hsts: ctx.config.secureCookies,
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Beckon API',
+        version: '1',
+        description: 'Intelligent engagement: sites, skills, agents, campaigns, conversations, analytics.',
+      },
+      servers: [{ url: ctx.config.publicUrl }],
+      components: {
+        securitySchemes: {
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'beckon_session',
+            description: 'Console session; writes need the x-csrf-token header',
+          },
+          apiKey: { type: 'http', scheme: 'bearer', description: 'Account API key (bk_…)' },
+        },
+      },
+    },
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    ctx.metrics.httpRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
+    ctx.metrics.httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+  });
+
+  for (const plugin of [
+    opsRoutes,
+    authRoutes,
+    sitesRoutes,
+    skillsRoutes,
+    usersRoutes,
+    apiKeysRoutes,
+    ...extraRoutes,
+  ]) {
+    await plugin(app, ctx);
+  }
+  await staticRoutes(app, ctx);
+  ctx.ws.attach(app.server);
+  return app;
+}

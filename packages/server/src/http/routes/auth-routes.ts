@@ -1,0 +1,91 @@
+import { LoginBody, Me } from '@beckon/protocol/api';
+import { authenticate, SESSION_COOKIE } from '../../auth/auth-context.ts';
+import { verifyPassword } from '../../auth/passwords.ts';
+import type { AppContext } from '../../context.ts';
+import { AppError } from '../../errors.ts';
+import { NoContent, replies, security } from '../responses.ts';
+import type { App } from '../types.ts';
+
+/** Console sign-in and sign-out with an httpOnly session cookie, and `GET /me`. */
+export function authRoutes(app: App, ctx: AppContext): void {
+  const { store, loginLimiter, config, metrics } = ctx;
+
+  app.post(
+    '/api/v1/auth/login',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in to the console',
+        body: LoginBody,
+        response: replies(200, Me),
+      },
+    },
+    async (req, reply) => {
+      const email = req.body.email.trim().toLowerCase();
+      const wait = loginLimiter.retryAfter(req.ip, email);
+      if (wait > 0) {
+        metrics.loginFailures.inc({ reason: 'rate_limited' });
+        reply.header('retry-after', String(wait));
+        throw new AppError(429, 'too_many_attempts', `too many failed sign-ins; try again in ${wait} s`);
+      }
+      const found = await store.users.findForLogin(email);
+      const ok = await verifyPassword(found?.passwordHash, req.body.password);
+      if (!found || !ok) {
+        loginLimiter.fail(req.ip, email);
+        metrics.loginFailures.inc({ reason: 'invalid_credentials' });
+        throw new AppError(401, 'invalid_credentials', 'wrong e-mail or password');
+      }
+      loginLimiter.succeed(email);
+      const account = await store.accounts.get(found.accountId);
+      const { token, csrfToken } = await store.authSessions.create(
+        found.user.id,
+        found.accountId,
+        config.sessionTtlMs,
+      );
+      reply.setCookie(SESSION_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.secureCookies,
+        path: '/',
+        maxAge: Math.floor(config.sessionTtlMs / 1000),
+      });
+      return { user: found.user, account: account!, csrfToken };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/logout',
+    { schema: { tags: ['auth'], summary: 'Sign out', security, response: replies(204, NoContent) } },
+    async (req, reply) => {
+      const token = req.cookies[SESSION_COOKIE];
+      if (token) {
+        await authenticate(store, req); // CSRF check: a cross-site page must not sign people out
+        await store.authSessions.delete(token);
+      }
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/me',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in user, their account and CSRF token',
+        security,
+        response: replies(200, Me),
+      },
+    },
+    async (req) => {
+      const auth = await authenticate(store, req);
+      if (!auth.userId)
+        throw new AppError(400, 'not_a_user', 'API keys have no user; use the console session');
+      const [user, account] = await Promise.all([
+        store.users.get(auth.accountId, auth.userId),
+        store.accounts.get(auth.accountId),
+      ]);
+      return { user, account: account!, csrfToken: auth.csrfToken! };
+    },
+  );
+}

@@ -1,0 +1,194 @@
+import type { Role } from '@beckon/protocol/api';
+import {
+  AgentsReport,
+  CampaignLiftList,
+  CampaignLiftReport,
+  ConversationsReport,
+  FunnelReport,
+  LiveQuery,
+  LiveReport,
+  ReportQuery,
+} from '@beckon/protocol/reports-api';
+import type { FastifyReply } from 'fastify';
+import Type, { type TSchema } from 'typebox';
+import { agentsReport } from '../../analytics/agents-report.ts';
+import { analyticsOf } from '../../analytics/analytics-runtime.ts';
+import { conversationsReport } from '../../analytics/conversations-report.ts';
+import { funnelReport } from '../../analytics/funnel-report.ts';
+import { liftCampaigns, liftReport } from '../../analytics/lift-report.ts';
+import { agentsCsv, conversationsCsv, funnelCsv, liftCsv, liveCsv } from '../../analytics/report-csv.ts';
+import { isTimeZone, periodOf, type ReportFilters, resolveFilters } from '../../analytics/report-filters.ts';
+import { authOf, requireRole } from '../../auth/auth-context.ts';
+import type { AppContext } from '../../context.ts';
+import { badRequest, notFound } from '../../errors.ts';
+import { errors, IdParams, security } from '../responses.ts';
+import type { App } from '../types.ts';
+
+/** Who may read reports: not agents (they see their own work in the inbox). */
+export const REPORT_READERS: readonly Role[] = ['owner', 'admin', 'analyst'];
+
+/** Single-campaign lift runs the revenue bootstrap; the list gives Welch's interval only (fast). */
+const SINGLE_BOOTSTRAP = 2000;
+
+/** A 200 that is JSON by default and CSV (with a header row) with `?format=csv`. */
+const jsonOrCsv = <T extends TSchema>(schema: T) => ({
+  200: {
+    description: 'The report (JSON), or its table as CSV with `?format=csv`',
+    content: {
+      'application/json': { schema },
+      'text/csv': { schema: Type.String() },
+    },
+  },
+  ...errors,
+});
+
+function sendCsv(reply: FastifyReply, name: string, f: Pick<ReportFilters, 'from' | 'to'>, body: string) {
+  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+  return reply
+    .header('content-type', 'text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="beckon-${name}-${day(f.from)}-to-${day(f.to)}.csv"`)
+    .header('cache-control', 'no-store')
+    .send(body);
+}
+
+/** Analytics: funnel, conversations, agents, campaign lift and the live dashboard, as JSON or CSV. */
+export function reportsRoutes(app: App, ctx: AppContext): void {
+  const { store } = ctx;
+  const db = store.db;
+  const readers = { onRequest: requireRole(store, REPORT_READERS) };
+  const tags = ['reports'];
+  const runtime = analyticsOf(ctx);
+  const describe = (summary: string, description: string, response: TSchema) => ({
+    tags,
+    security,
+    summary,
+    description,
+    querystring: ReportQuery,
+    response: jsonOrCsv(response),
+  });
+
+  app.get(
+    '/api/v1/reports/funnel',
+    {
+      ...readers,
+      schema: describe(
+        'Engagement funnel',
+        'Visitors → qualified → exposed → accepted/clicked → conversation → converted (within the attribution window), with revenue, and the control group beside it.',
+        FunnelReport,
+      ),
+    },
+    async (req, reply) => {
+      const f = await resolveFilters(db, authOf(req).accountId, req.query);
+      const report = await funnelReport(db, f);
+      return req.query.format === 'csv' ? sendCsv(reply, 'funnel', f, funnelCsv(report)) : report;
+    },
+  );
+
+  app.get(
+    '/api/v1/reports/conversations',
+    {
+      ...readers,
+      schema: describe(
+        'Conversations',
+        'Volume, answered, missed, abandoned, transferred, wait, first response and handle times, CSAT — per day and in total.',
+        ConversationsReport,
+      ),
+    },
+    async (req, reply) => {
+      const f = await resolveFilters(db, authOf(req).accountId, req.query);
+      const report = await conversationsReport(db, f);
+      return req.query.format === 'csv'
+        ? sendCsv(reply, 'conversations', f, conversationsCsv(report.days, report.total))
+        : report;
+    },
+  );
+
+  app.get(
+    '/api/v1/reports/agents',
+    {
+      ...readers,
+      schema: describe(
+        'Agents',
+        'Per agent: conversations, first response, handle time, concurrency and utilisation of capacity, CSAT.',
+        AgentsReport,
+      ),
+    },
+    async (req, reply) => {
+      const f = await resolveFilters(db, authOf(req).accountId, req.query);
+      const report = await agentsReport(db, f);
+      return req.query.format === 'csv' ? sendCsv(reply, 'agents', f, agentsCsv(report.agents)) : report;
+    },
+  );
+
+  app.get(
+    '/api/v1/reports/campaigns',
+    {
+      ...readers,
+      schema: describe(
+        'Lift of every campaign',
+        'Exposed vs control per campaign: visitors, conversions, rate, revenue per visitor, absolute and relative lift with 95 % intervals, p-values.',
+        CampaignLiftList,
+      ),
+    },
+    async (req, reply) => {
+      const { accountId } = authOf(req);
+      const f = await resolveFilters(db, accountId, req.query);
+      let campaigns = await liftCampaigns(db, accountId);
+      if (f.skillCampaignIds) campaigns = campaigns.filter((c) => f.skillCampaignIds!.includes(c.id));
+      if (f.campaignId) campaigns = campaigns.filter((c) => c.id === f.campaignId);
+      const rows = await liftReport(db, f, campaigns, { bootstrapIterations: 0 });
+      return req.query.format === 'csv'
+        ? sendCsv(reply, 'campaign-lift', f, liftCsv(rows))
+        : { period: periodOf(f), campaigns: rows };
+    },
+  );
+
+  app.get(
+    '/api/v1/reports/campaigns/:id/lift',
+    {
+      ...readers,
+      schema: {
+        ...describe(
+          'Lift of one campaign',
+          'Exposed vs control of one campaign; revenue per visitor compared by Welch’s t and a seeded bootstrap.',
+          CampaignLiftReport,
+        ),
+        params: IdParams,
+      },
+    },
+    async (req, reply) => {
+      const { accountId } = authOf(req);
+      const [campaign] = await liftCampaigns(db, accountId, req.params.id);
+      if (!campaign) throw notFound('campaign');
+      const f = await resolveFilters(db, accountId, { ...req.query, campaignId: campaign.id });
+      const [lift] = await liftReport(db, f, [campaign], { bootstrapIterations: SINGLE_BOOTSTRAP });
+      if (req.query.format === 'csv') return sendCsv(reply, `lift-${campaign.id}`, f, liftCsv([lift!]));
+      return { period: periodOf(f), lift: lift! };
+    },
+  );
+
+  app.get(
+    '/api/v1/reports/live',
+    {
+      ...readers,
+      schema: {
+        tags,
+        security,
+        summary: 'Live dashboard',
+        description:
+          'Visitors on site now, qualified and exposed (last 30 min), queues per skill, chats, agents online/available/at capacity, ' +
+          'longest wait, today’s first response and sales, and the last hour per minute (CSV: the trend).',
+        querystring: LiveQuery,
+        response: jsonOrCsv(LiveReport),
+      },
+    },
+    async (req, reply) => {
+      const tz = req.query.tz ?? 'UTC';
+      if (!isTimeZone(tz)) throw badRequest(`tz: unknown time zone "${tz}"`);
+      const report = await runtime.live.get(authOf(req).accountId, req.query.siteId, tz);
+      if (req.query.format !== 'csv') return report;
+      const now = Date.parse(report.at);
+      return sendCsv(reply, 'live', { from: now - 3_600_000, to: now }, liveCsv(report));
+    },
+  );
+}

@@ -1,0 +1,88 @@
+import { ListOf, Site, SiteCreate, SiteUpdate } from '@beckon/protocol/api';
+import { ADMINS, ALL_ROLES, authOf, requireRole } from '../../auth/auth-context.ts';
+import type { AppContext } from '../../context.ts';
+import type { SiteRecord } from '../../store/sites-repo.ts';
+import { IdParams, NoContent, replies, security } from '../responses.ts';
+import type { App } from '../types.ts';
+
+/** The copy-paste tag for a site: the command queue, then the async loader. */
+export function tagSnippet(publicUrl: string, siteKey: string): string {
+  return [
+    '<!-- Beckon -->',
+    '<script>window.beckon = window.beckon || [];</script>',
+    `<script async src="${publicUrl}/t/${siteKey}.js"></script>`,
+  ].join('\n');
+}
+
+/** Sites: create, list, rename, change allowed origins and time zone, delete. */
+export function sitesRoutes(app: App, ctx: AppContext): void {
+  const { store, config } = ctx;
+  const view = ({ accountId: _a, ...s }: SiteRecord): Site => ({
+    ...s,
+    snippet: tagSnippet(config.publicUrl, s.siteKey),
+  });
+  const readers = { onRequest: requireRole(store, ALL_ROLES) };
+  const admins = { onRequest: requireRole(store, ADMINS) };
+  const tags = ['sites'];
+
+  app.get(
+    '/api/v1/sites',
+    { ...readers, schema: { tags, security, summary: 'List sites', response: replies(200, ListOf(Site)) } },
+    async (req) => ({
+      items: (await store.sites.list(authOf(req).accountId)).map(view),
+    }),
+  );
+
+  app.post(
+    '/api/v1/sites',
+    {
+      ...admins,
+      schema: { tags, security, summary: 'Create a site', body: SiteCreate, response: replies(201, Site) },
+    },
+    async (req, reply) =>
+      reply.code(201).send(view(await store.sites.create(authOf(req).accountId, req.body))),
+  );
+
+  app.get(
+    '/api/v1/sites/:id',
+    {
+      ...readers,
+      schema: { tags, security, summary: 'One site', params: IdParams, response: replies(200, Site) },
+    },
+    async (req) => view(await store.sites.get(authOf(req).accountId, req.params.id)),
+  );
+
+  app.patch(
+    '/api/v1/sites/:id',
+    {
+      ...admins,
+      schema: {
+        tags,
+        security,
+        summary: 'Rename a site or change its origins',
+        params: IdParams,
+        body: SiteUpdate,
+        response: replies(200, Site),
+      },
+    },
+    async (req) => view(await store.sites.update(authOf(req).accountId, req.params.id, req.body)),
+  );
+
+  app.delete(
+    '/api/v1/sites/:id',
+    {
+      ...admins,
+      schema: {
+        tags,
+        security,
+        summary: 'Delete a site',
+        params: IdParams,
+        response: replies(204, NoContent),
+      },
+    },
+    async (req, reply) => {
+      await store.sites.delete(authOf(req).accountId, req.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+}

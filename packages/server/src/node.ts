@@ -1,0 +1,94 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { LoginLimiter } from './auth/login-limiter.ts';
+import type { Bus } from './bus/bus.ts';
+import { MemoryBus } from './bus/memory-bus.ts';
+import { RedisBus } from './bus/redis-bus.ts';
+import type { Config } from './config.ts';
+import type { AppContext } from './context.ts';
+import { buildApp, type RoutesPlugin } from './http/app.ts';
+import type { App } from './http/types.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createMetrics } from './ops/metrics.ts';
+import { WsRouter } from './realtime/ws-router.ts';
+import { Store } from './store/store.ts';
+
+export interface NodeOptions {
+  logger?: Logger;
+  /** PostgreSQL schema (tests isolate each server in its own). */
+  pgSchema?: string;
+  /** Feature route plugins added after the core routes. */
+  routes?: RoutesPlugin[];
+}
+
+/** One running Beckon node: HTTP + WebSocket server over a store and a bus. */
+export interface BeckonNode {
+  app: App;
+  ctx: AppContext;
+  /** The URL it listens on (after `listen`). */
+  url: string;
+  listen(): Promise<string>;
+  /** Graceful stop: refuse new work, finish in-flight requests, flush, close store and bus. */
+  close(): Promise<void>;
+}
+
+/** Composition root: opens the store (migrating it), the bus, and builds the app. */
+export async function createNode(config: Config, opts: NodeOptions = {}): Promise<BeckonNode> {
+  const logger = opts.logger ?? createLogger(config.logLevel, config.prettyLogs);
+  if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
+  const store = await Store.open({
+    databaseUrl: config.databaseUrl,
+    sqlitePath: join(config.dataDir, 'beckon.db'),
+    pgSchema: opts.pgSchema,
+  });
+  const applied = await store.migrate();
+  if (applied.length > 0) logger.info({ component: 'store', applied }, 'migrations applied');
+  const bus: Bus = config.redisUrl ? new RedisBus(config.redisUrl) : new MemoryBus();
+  const metrics = createMetrics();
+  const shutdownHooks: Array<() => Promise<void> | void> = [];
+  const ctx: AppContext = {
+    config,
+    store,
+    bus,
+    metrics,
+    logger,
+    loginLimiter: new LoginLimiter(),
+    ws: new WsRouter(metrics, logger.child({ component: 'ws' })),
+    onShutdown: (fn) => shutdownHooks.push(fn),
+  };
+  const { routes: featureRoutes } = await import('./features.ts');
+  const app = await buildApp(ctx, [...featureRoutes, ...(opts.routes ?? [])]);
+  let closing: Promise<void> | undefined;
+  const node: BeckonNode = {
+    app,
+    ctx,
+    url: '',
+    async listen() {
+      await app.listen({ port: config.port, host: config.host });
+      const addr = app.server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : config.port;
+      const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+      node.url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      // An ephemeral port (tests) is only known now; links and snippets must use it.
+      if (config.port === 0) config.publicUrl = node.url;
+      return node.url;
+    },
+    close() {
+      closing ??= (async () => {
+        ctx.ws.closeAll();
+        await app.close();
+        for (const fn of shutdownHooks.reverse()) {
+          try {
+            await fn();
+          } catch (err) {
+            logger.error({ err }, 'shutdown step failed');
+          }
+        }
+        await bus.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+  return node;
+}

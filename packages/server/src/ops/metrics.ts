@@ -1,0 +1,69 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The node's Prometheus registry and the counters the HTTP and WebSocket layers feed. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'beckon_' });
+  const httpRequests = new Counter({
+    name: 'beckon_http_requests_total',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  const httpDuration = new Histogram({
+    name: 'beckon_http_request_duration_seconds',
+    help: 'HTTP request latency',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const wsConnections = new Gauge({
+    name: 'beckon_ws_connections',
+    help: 'Open WebSocket connections by endpoint',
+    labelNames: ['endpoint'] as const,
+    registers: [registry],
+  });
+  const wsMessages = new Counter({
+    name: 'beckon_ws_messages_total',
+    help: 'WebSocket frames by endpoint and direction',
+    labelNames: ['endpoint', 'direction'] as const,
+    registers: [registry],
+  });
+  const wsCloses = new Counter({
+    name: 'beckon_ws_closes_total',
+    help: 'WebSocket closes by endpoint and close code',
+    labelNames: ['endpoint', 'code'] as const,
+    registers: [registry],
+  });
+  const wsRejected = new Counter({
+    name: 'beckon_ws_rejected_total',
+    help: 'WebSocket frames or upgrades refused, by endpoint and reason',
+    labelNames: ['endpoint', 'reason'] as const,
+    registers: [registry],
+  });
+  const loginFailures = new Counter({
+    name: 'beckon_login_failures_total',
+    help: 'Failed console sign-ins by reason',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  const chatRateLimited = new Counter({
+    name: 'beckon_chat_rate_limited_total',
+    help: 'Conversation requests refused by a rate limit, by what was asked (start, upload) and whose limit',
+    labelNames: ['action', 'scope'] as const,
+    registers: [registry],
+  });
+  return {
+    registry,
+    httpRequests,
+    httpDuration,
+    wsConnections,
+    wsMessages,
+    wsCloses,
+    wsRejected,
+    loginFailures,
+    chatRateLimited,
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,385 @@
+import type { Conversation } from '@beckon/protocol/chat-api';
+import { type ExpressionBuilder, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import { AppError, badRequest, notFound } from '../errors.ts';
+import { toConversation } from './conversation-rows.ts';
+import type { ConversationsTable, Database } from './schema.ts';
+import type { StoreCapabilities } from './store-capabilities.ts';
+
+/** Who changes a conversation: an agent (possibly a supervisor, who may act on any conversation). */
+export interface Actor {
+  agentId: string;
+  supervisor: boolean;
+}
+
+export type AcceptFailure = 'not_found' | 'taken' | 'closed' | 'capacity' | 'not_skilled';
+
+/** A conversation after a change, with who held it before (to tell them). */
+export interface Changed {
+  conversation: Conversation;
+  previousAgentId: string | null;
+  previousOfferedTo: string | null;
+}
+
+type Row = Selectable<ConversationsTable>;
+type Eb = ExpressionBuilder<Database, 'conversations'>;
+
+/** `column = value`, or `column IS NULL` for null. */
+const same = (eb: Eb, column: 'assigned_agent_id' | 'offered_to', value: string | null) =>
+  value === null ? eb(column, 'is', null) : eb(column, '=', value);
+
+const stale = () => new AppError(409, 'conflict', 'the conversation changed meanwhile; try again');
+
+/**
+ * Every change of who holds a conversation, each in one transaction that re-checks the state it
+ * read. An agent's load only grows under a lock on that agent's row (PostgreSQL `FOR UPDATE`;
+ * SQLite runs one writer transaction at a time), so capacity holds across nodes; the conditional
+ * UPDATE on the conversation means at most one agent ever wins it.
+ */
+export class AssignmentRepo {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly caps: StoreCapabilities,
+  ) {}
+
+  private async lockAgent(trx: Transaction<Database>, accountId: string, agentId: string) {
+    let q = trx
+      .selectFrom('users')
+      .select(['id', 'capacity', 'status', 'role'])
+      .where('id', '=', agentId)
+      .where('account_id', '=', accountId);
+    if (this.caps.rowLocks) q = q.forNoKeyUpdate();
+    return q.executeTakeFirst();
+  }
+
+  /** Active chats plus pending offers of an agent. */
+  private async loadOf(trx: Transaction<Database>, agentId: string, except?: string): Promise<number> {
+    let q = trx
+      .selectFrom('conversations')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('assigned_agent_id', '=', agentId), eb('status', '=', 'active')]),
+          eb.and([eb('offered_to', '=', agentId), eb('status', '=', 'offered')]),
+        ]),
+      );
+    if (except) q = q.where('id', '!=', except);
+    return Number((await q.executeTakeFirstOrThrow()).n);
+  }
+
+  private read(trx: Transaction<Database>, accountId: string, id: string): Promise<Row | undefined> {
+    return trx
+      .selectFrom('conversations')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  /** Offers a queued conversation to an agent who is online and under capacity; undefined if either changed. */
+  async offer(
+    accountId: string,
+    id: string,
+    agentId: string,
+    now = Date.now(),
+  ): Promise<Conversation | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const agent = await this.lockAgent(trx, accountId, agentId);
+      if (agent?.status !== 'online') return undefined;
+      if ((await this.loadOf(trx, agentId)) >= agent.capacity) return undefined;
+      const row = await trx
+        .updateTable('conversations')
+        .set({ status: 'offered', offered_to: agentId, offered_at: now, updated_at: now })
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .where('status', '=', 'queued')
+        .returningAll()
+        .executeTakeFirst();
+      return row && toConversation(row);
+    });
+  }
+
+  /**
+   * An agent takes a conversation: one offered to them, or one waiting (queued or offline) in a
+   * skill they have — the "take from the queue" race where only the first agent wins.
+   */
+  async accept(
+    accountId: string,
+    id: string,
+    actor: Actor & { skillIds: readonly string[] },
+    now = Date.now(),
+  ): Promise<({ ok: true } & Changed) | { ok: false; reason: AcceptFailure }> {
+    return this.db.transaction().execute(async (trx) => {
+      const agent = await this.lockAgent(trx, accountId, actor.agentId);
+      const conv = agent && (await this.read(trx, accountId, id));
+      if (!agent || !conv) return { ok: false, reason: 'not_found' } as const;
+      const changed = (row: Row): { ok: true } & Changed => ({
+        ok: true,
+        conversation: toConversation(row),
+        previousAgentId: conv.assigned_agent_id,
+        previousOfferedTo: conv.status === 'offered' ? conv.offered_to : null,
+      });
+      if (conv.status === 'active' && conv.assigned_agent_id === actor.agentId) return changed(conv);
+      if (conv.status === 'closed') return { ok: false, reason: 'closed' } as const;
+      if (conv.status === 'active') return { ok: false, reason: 'taken' } as const;
+      if (conv.status === 'offered' && conv.offered_to !== actor.agentId)
+        return { ok: false, reason: 'taken' } as const;
+      if (conv.status !== 'offered' && !actor.supervisor && !actor.skillIds.includes(conv.skill_id ?? '')) {
+        return { ok: false, reason: 'not_skilled' } as const;
+      }
+      if ((await this.loadOf(trx, actor.agentId, id)) >= agent.capacity)
+        return { ok: false, reason: 'capacity' } as const;
+      const row = await trx
+        .updateTable('conversations')
+        .set({
+          status: 'active',
+          assigned_agent_id: actor.agentId,
+          assigned_at: now,
+          offered_to: null,
+          offered_at: null,
+          updated_at: now,
+        })
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .where('status', '=', conv.status)
+        .where((eb) => same(eb, 'offered_to', conv.offered_to))
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) return { ok: false, reason: 'taken' } as const;
+      await this.touchAgent(trx, accountId, actor.agentId, now);
+      return changed(row);
+    });
+  }
+
+  private async touchAgent(trx: Transaction<Database>, accountId: string, agentId: string, now: number) {
+    await trx
+      .insertInto('agent_states')
+      .values({ user_id: agentId, account_id: accountId, missed_offers: 0, last_assigned_at: now })
+      .onConflict((oc) => oc.column('user_id').doUpdateSet({ missed_offers: 0, last_assigned_at: now }))
+      .execute();
+  }
+
+  /** Takes back an offer the agent declined or let expire; the conversation waits again, never for them. */
+  async revokeOffer(
+    accountId: string,
+    id: string,
+    agentId: string,
+    reason: 'declined' | 'timeout',
+    now = Date.now(),
+  ): Promise<Conversation | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('conversations')
+        .set({ status: 'queued', offered_to: null, offered_at: null, updated_at: now })
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .where('status', '=', 'offered')
+        .where('offered_to', '=', agentId)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) return undefined;
+      await trx
+        .insertInto('conversation_passes')
+        .values({ conversation_id: id, agent_id: agentId, account_id: accountId, reason, created_at: now })
+        .onConflict((oc) => oc.columns(['conversation_id', 'agent_id']).doNothing())
+        .execute();
+      return toConversation(row);
+    });
+  }
+
+  /** Counts one more consecutive missed offer for an agent; returns the new count. */
+  async recordMiss(accountId: string, agentId: string): Promise<number> {
+    const row = await this.db
+      .insertInto('agent_states')
+      .values({ user_id: agentId, account_id: accountId, missed_offers: 1, last_assigned_at: null })
+      .onConflict((oc) =>
+        oc.column('user_id').doUpdateSet({ missed_offers: sql<number>`agent_states.missed_offers + 1` }),
+      )
+      .returning('missed_offers')
+      .executeTakeFirstOrThrow();
+    return Number(row.missed_offers);
+  }
+
+  /**
+   * Transfers to another agent (who must be online with room, unless a supervisor reassigns) or
+   * back into a skill's queue. An agent may only transfer what they hold; a supervisor anything open.
+   */
+  async transfer(
+    accountId: string,
+    id: string,
+    actor: Actor,
+    target: { agentId: string } | { skillId: string },
+    now = Date.now(),
+  ): Promise<Changed> {
+    return this.db.transaction().execute(async (trx) => {
+      const toAgent = 'agentId' in target ? await this.lockAgent(trx, accountId, target.agentId) : undefined;
+      if ('agentId' in target && (!toAgent || toAgent.role === 'analyst'))
+        throw badRequest('unknown agent', 'unknown_agent');
+      const conv = await this.read(trx, accountId, id);
+      if (!conv) throw notFound('conversation');
+      if (conv.status === 'closed')
+        throw new AppError(409, 'conversation_closed', 'the conversation is closed');
+      const holds = conv.status === 'active' && conv.assigned_agent_id === actor.agentId;
+      if (!actor.supervisor && !holds)
+        throw new AppError(403, 'not_assigned', 'this conversation is not assigned to you');
+      let update = trx
+        .updateTable('conversations')
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .where('status', '=', conv.status)
+        .where((eb) => same(eb, 'assigned_agent_id', conv.assigned_agent_id));
+      if (toAgent) {
+        if (toAgent.id === conv.assigned_agent_id)
+          throw new AppError(409, 'conflict', 'the agent already holds it');
+        if (!actor.supervisor) {
+          if (toAgent.status !== 'online')
+            throw new AppError(409, 'agent_unavailable', 'that agent is not online');
+          if ((await this.loadOf(trx, toAgent.id, id)) >= toAgent.capacity)
+            throw new AppError(409, 'capacity', 'that agent has no free chat slot');
+        }
+        update = update.set({
+          status: 'active',
+          assigned_agent_id: toAgent.id,
+          assigned_at: now,
+          offered_to: null,
+          offered_at: null,
+          updated_at: now,
+        });
+      } else {
+        const skillId = (target as { skillId: string }).skillId;
+        const skill = await trx
+          .selectFrom('skills')
+          .select('id')
+          .where('account_id', '=', accountId)
+          .where('id', '=', skillId)
+          .executeTakeFirst();
+        if (!skill) throw badRequest('unknown skill id', 'unknown_skill');
+        update = update.set({
+          status: 'queued',
+          skill_id: skillId,
+          assigned_agent_id: null,
+          offered_to: null,
+          offered_at: null,
+          skill_entered_at: now,
+          overflow_count: 0,
+          updated_at: now,
+        });
+      }
+      const row = await update.returningAll().executeTakeFirst();
+      if (!row) throw stale();
+      if (toAgent) await this.touchAgent(trx, accountId, toAgent.id, now);
+      else {
+        await trx.deleteFrom('conversation_passes').where('conversation_id', '=', id).execute();
+        if (conv.assigned_agent_id) {
+          await trx
+            .insertInto('conversation_passes')
+            .values({
+              conversation_id: id,
+              agent_id: conv.assigned_agent_id,
+              account_id: accountId,
+              reason: 'transferred',
+              created_at: now,
+            })
+            .execute();
+        }
+      }
+      return {
+        conversation: toConversation(row),
+        previousAgentId: conv.assigned_agent_id,
+        previousOfferedTo: conv.status === 'offered' ? conv.offered_to : null,
+      };
+    });
+  }
+
+  /**
+   * Ends a conversation (its agent, a supervisor, or the visitor). Closing again changes nothing,
+   * except that its agent or a supervisor may still record the wrap-up (disposition, tags) — e.g.
+   * after the visitor ended the chat first.
+   */
+  async close(
+    accountId: string,
+    id: string,
+    by: Actor | 'visitor',
+    input: { disposition?: string; tags?: string[] } = {},
+    now = Date.now(),
+  ): Promise<Changed & { alreadyClosed: boolean; wrappedUp?: boolean }> {
+    return this.db.transaction().execute(async (trx) => {
+      const conv = await this.read(trx, accountId, id);
+      if (!conv) throw notFound('conversation');
+      const result = (row: Row, alreadyClosed: boolean) => ({
+        conversation: toConversation(row),
+        previousAgentId: conv.assigned_agent_id,
+        previousOfferedTo: conv.status === 'offered' ? conv.offered_to : null,
+        alreadyClosed,
+      });
+      const mayWrapUp = by !== 'visitor' && (by.supervisor || conv.assigned_agent_id === by.agentId);
+      if (conv.status === 'closed') {
+        const wrapUp = by !== 'visitor' && (input.disposition !== undefined || input.tags !== undefined);
+        if (!wrapUp) return result(conv, true);
+        if (!mayWrapUp) throw new AppError(403, 'not_assigned', 'this conversation is not assigned to you');
+        const row = await trx
+          .updateTable('conversations')
+          .set({
+            ...(input.disposition !== undefined ? { disposition: input.disposition } : {}),
+            ...(input.tags !== undefined ? { tags: JSON.stringify([...new Set(input.tags)]) } : {}),
+            updated_at: now,
+          })
+          .where('account_id', '=', accountId)
+          .where('id', '=', id)
+          .where('status', '=', 'closed')
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return { ...result(row, true), wrappedUp: true };
+      }
+      if (by !== 'visitor' && !mayWrapUp) {
+        throw new AppError(403, 'not_assigned', 'this conversation is not assigned to you');
+      }
+      const row = await trx
+        .updateTable('conversations')
+        .set({
+          status: 'closed',
+          closed_at: now,
+          closed_by: by === 'visitor' ? 'visitor' : by.agentId,
+          disposition: input.disposition ?? null,
+          tags: JSON.stringify([...new Set(input.tags ?? [])]),
+          offered_to: null,
+          offered_at: null,
+          updated_at: now,
+        })
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .where('status', '=', conv.status)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw stale();
+      return result(row, false);
+    });
+  }
+
+  /** Past the maximum wait: moves a still-queued conversation to another skill, or to the offline flow. */
+  async overflow(
+    accountId: string,
+    id: string,
+    fromSkillId: string,
+    to: { skillId: string } | 'offline',
+    now = Date.now(),
+  ): Promise<Conversation | undefined> {
+    const q = this.db
+      .updateTable('conversations')
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .where('status', '=', 'queued')
+      .where('skill_id', '=', fromSkillId);
+    const row = await (to === 'offline'
+      ? q.set({ status: 'offline', updated_at: now })
+      : q.set({
+          skill_id: to.skillId,
+          skill_entered_at: now,
+          overflow_count: sql<number>`overflow_count + 1`,
+          updated_at: now,
+        })
+    )
+      .returningAll()
+      .executeTakeFirst();
+    return row && toConversation(row);
+  }
+}

@@ -1,0 +1,163 @@
+import type { Campaign, CampaignStatus, ScoreBandMode, ValidCampaignInput } from '@beckon/protocol';
+import type { Kysely, Selectable } from 'kysely';
+import { conflict, notFound } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { isUniqueViolation } from './connect.ts';
+import { iso } from './rows.ts';
+import type { CampaignsTable, Database } from './schema.ts';
+
+/** A stored campaign: what targeting runs on, plus its bookkeeping. */
+export interface CampaignRecord extends Campaign {
+  scoreBands: ScoreBandMode;
+  accountId: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A cheap summary of an account's campaigns that changes whenever any of them does. */
+export interface CampaignsFingerprint {
+  count: number;
+  versions: number;
+  lastUpdatedAt: number;
+}
+
+const toRecord = (r: Selectable<CampaignsTable>): CampaignRecord => {
+  const rec: CampaignRecord = {
+    id: r.id,
+    accountId: r.account_id,
+    name: r.name,
+    status: r.status,
+    goal: JSON.parse(r.goal),
+    targeting: JSON.parse(r.targeting),
+    frequency: JSON.parse(r.frequency),
+    priority: Number(r.priority),
+    controlShare: Number(r.control_share),
+    engagement: JSON.parse(r.engagement),
+    attributionWindowDays: Number(r.attribution_window_days),
+    scoreBands: r.score_bands === 'positive_lift' ? 'positive_lift' : 'all',
+    version: Number(r.version),
+    createdAt: iso(r.created_at)!,
+    updatedAt: iso(r.updated_at)!,
+  };
+  if (r.schedule) rec.schedule = JSON.parse(r.schedule);
+  return rec;
+};
+
+const columnsOf = (c: ValidCampaignInput) => ({
+  name: c.name,
+  status: c.status,
+  goal: JSON.stringify(c.goal),
+  targeting: JSON.stringify(c.targeting),
+  schedule: c.schedule ? JSON.stringify(c.schedule) : null,
+  frequency: JSON.stringify(c.frequency),
+  priority: c.priority,
+  control_share: c.controlShare,
+  engagement: JSON.stringify(c.engagement),
+  attribution_window_days: c.attributionWindowDays,
+  score_bands: c.scoreBands ?? 'all',
+});
+
+/** Engagement campaigns of an account; inputs arrive validated (`validateCampaignInput`). */
+export class CampaignsRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async list(accountId: string, status?: CampaignStatus): Promise<CampaignRecord[]> {
+    let q = this.db
+      .selectFrom('campaigns')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('deleted_at', 'is', null);
+    if (status) q = q.where('status', '=', status);
+    const rows = await q.orderBy('priority', 'desc').orderBy('id').execute();
+    return rows.map(toRecord);
+  }
+
+  async get(accountId: string, id: string): Promise<CampaignRecord> {
+    const row = await this.db
+      .selectFrom('campaigns')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    if (!row) throw notFound('campaign');
+    return toRecord(row);
+  }
+
+  /** Names of an account's campaigns, deleted ones included (reports still show them). */
+  async names(accountId: string): Promise<Map<string, string>> {
+    const rows = await this.db
+      .selectFrom('campaigns')
+      .select(['id', 'name'])
+      .where('account_id', '=', accountId)
+      .execute();
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
+  async create(accountId: string, input: ValidCampaignInput): Promise<CampaignRecord> {
+    const id = input.id ?? newId('cmp');
+    const now = Date.now();
+    try {
+      await this.db
+        .insertInto('campaigns')
+        .values({
+          id,
+          account_id: accountId,
+          ...columnsOf(input),
+          version: 1,
+          created_at: now,
+          updated_at: now,
+          deleted_at: null,
+        })
+        .execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict(`a campaign with id ${id} already exists`);
+      throw err;
+    }
+    return this.get(accountId, id);
+  }
+
+  /** Replaces a campaign's definition (the caller merged and validated the patch) and bumps its version. */
+  async replace(accountId: string, id: string, input: ValidCampaignInput): Promise<CampaignRecord> {
+    const current = await this.get(accountId, id);
+    await this.db
+      .updateTable('campaigns')
+      .set({ ...columnsOf(input), version: current.version + 1, updated_at: Date.now() })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .execute();
+    return this.get(accountId, id);
+  }
+
+  /** Retires a campaign: it stops running and disappears from lists; its exposures stay. */
+  async delete(accountId: string, id: string): Promise<void> {
+    const now = Date.now();
+    const res = await this.db
+      .updateTable('campaigns')
+      .set({ deleted_at: now, updated_at: now })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 0) throw notFound('campaign');
+  }
+
+  /** Detects any change to an account's campaigns with one small query (nodes poll it as a safety net). */
+  async fingerprint(accountId: string): Promise<CampaignsFingerprint> {
+    const row = await this.db
+      .selectFrom('campaigns')
+      .select((eb) => [
+        eb.fn.countAll<number>().as('n'),
+        eb.fn.sum<number>('version').as('versions'),
+        eb.fn.max('updated_at').as('last'),
+      ])
+      .where('account_id', '=', accountId)
+      .executeTakeFirstOrThrow();
+    return {
+      count: Number(row.n),
+      versions: Number(row.versions ?? 0),
+      lastUpdatedAt: Number(row.last ?? 0),
+    };
+  }
+}

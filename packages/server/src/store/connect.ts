@@ -1,0 +1,74 @@
+import Sqlite from 'better-sqlite3';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+import { cachingStatements, ImmediateSqliteDialect } from './sqlite-dialect.ts';
+
+export type StoreKind = 'sqlite' | 'postgres';
+
+export interface StoreConnectionOptions {
+  /** PostgreSQL URL; when absent the embedded SQLite file at `sqlitePath` is used. */
+  databaseUrl?: string;
+  /** SQLite file path (or ':memory:'). */
+  sqlitePath?: string;
+  /** PostgreSQL schema to use (created when missing); tests use one per server. */
+  pgSchema?: string;
+  /** PostgreSQL pool size. */
+  pgPoolSize?: number;
+}
+
+export interface StoreConnection {
+  kind: StoreKind;
+  db: Kysely<Database>;
+  /** SQLite only: the file (':memory:' included) and the connection itself, for a writer thread. */
+  sqlite?: { file: string; connection: Sqlite.Database };
+  /** Driver-level close (the Kysely destroy closes the pool/file). */
+  close(): Promise<void>;
+}
+
+// BIGINT (int8) columns hold epoch milliseconds and counts: read them as numbers.
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+// NUMERIC as numbers too (money totals, averages).
+pg.types.setTypeParser(1700, (v) => Number.parseFloat(v));
+
+/** Opens Kysely over SQLite (WAL, foreign keys, busy timeout) or PostgreSQL, chosen by configuration. */
+export async function connectStore(opts: StoreConnectionOptions): Promise<StoreConnection> {
+  if (opts.databaseUrl) {
+    if (opts.pgSchema) {
+      const admin = new pg.Client({ connectionString: opts.databaseUrl });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE SCHEMA IF NOT EXISTS "${opts.pgSchema.replace(/"/g, '')}"`);
+      } finally {
+        await admin.end();
+      }
+    }
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: opts.pgPoolSize ?? 10,
+      ...(opts.pgSchema ? { options: `-c search_path=${opts.pgSchema}` } : {}),
+    });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { kind: 'postgres', db, close: () => db.destroy() };
+  }
+  const file = opts.sqlitePath ?? ':memory:';
+  const sqlite = new Sqlite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({
+    dialect: new ImmediateSqliteDialect({ database: cachingStatements(sqlite) }),
+  });
+  return { kind: 'sqlite', db, sqlite: { file, connection: sqlite }, close: () => db.destroy() };
+}
+
+/** True when a driver error is a unique-constraint violation (SQLite or PostgreSQL). */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string };
+  return (
+    e?.code === '23505' ||
+    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
+}

@@ -1,0 +1,66 @@
+import type { Attachment, Conversation, Message } from '@beckon/protocol/chat-api';
+import type { Selectable } from 'kysely';
+import { type StoredAttachment, withAgentUrl } from './attachments-repo.ts';
+import { iso, jsonArray } from './rows.ts';
+import type { ConversationsTable, MessagesTable } from './schema.ts';
+
+/** The API view of a stored conversation (never its token hash). */
+export function toConversation(r: Selectable<ConversationsTable>): Conversation {
+  return {
+    id: r.id,
+    siteId: r.site_id,
+    visitorId: r.visitor_id,
+    channel: r.channel,
+    source: r.source,
+    originExposureId: r.origin_exposure_id,
+    skillId: r.skill_id,
+    status: r.status,
+    assignedAgentId: r.assigned_agent_id,
+    offeredTo: r.offered_to,
+    priority: Number(r.priority),
+    value: Number(r.value),
+    visitorName: r.visitor_name,
+    visitorEmail: r.visitor_email,
+    topic: r.topic,
+    enqueuedAt: iso(r.enqueued_at)!,
+    offeredAt: iso(r.offered_at),
+    assignedAt: iso(r.assigned_at),
+    firstResponseAt: iso(r.first_response_at),
+    closedAt: iso(r.closed_at),
+    closedBy: r.closed_by,
+    disposition: r.disposition,
+    tags: jsonArray(r.tags),
+    csatScore: r.csat_score == null ? null : Number(r.csat_score),
+    csatComment: r.csat_comment,
+    lastSeq: Number(r.last_seq),
+    lastMessageAt: iso(r.last_message_at),
+    visitorReadSeq: Number(r.visitor_read_seq),
+    agentReadSeq: Number(r.agent_read_seq),
+    createdAt: iso(r.created_at)!,
+  };
+}
+
+function attachmentsOf(conversationId: string, text: string | null): Attachment[] {
+  if (!text) return [];
+  try {
+    const v = JSON.parse(text);
+    return Array.isArray(v) ? (v as StoredAttachment[]).map((a) => withAgentUrl(conversationId, a)) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The API view of a stored message. */
+export function toMessage(r: Selectable<MessagesTable>): Message {
+  return {
+    conversationId: r.conversation_id,
+    seq: Number(r.seq),
+    senderKind: r.sender_kind,
+    senderId: r.sender_kind === 'visitor' || r.sender_kind === 'system' ? null : r.sender_id,
+    senderName: r.sender_name,
+    echoId: r.echo_id,
+    text: r.body,
+    attachments: attachmentsOf(r.conversation_id, r.attachments),
+    createdAt: iso(r.created_at)!,
+  };
+}

@@ -1,0 +1,359 @@
+import type { Conversation, ConversationSource, ConversationStatus } from '@beckon/protocol/chat-api';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import { AppError, badRequest, notFound } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { toConversation } from './conversation-rows.ts';
+import type { ConversationsTable, Database } from './schema.ts';
+
+export interface NewConversation {
+  accountId: string;
+  siteId: string | null;
+  visitorId: string | null;
+  channel?: ConversationsTable['channel'];
+  source: ConversationSource;
+  originExposureId?: string | null;
+  skillId: string | null;
+  status: Extract<ConversationStatus, 'queued' | 'offline'>;
+  priority?: number;
+  value?: number;
+  /** Purchase-propensity score when the model knows one (queue order after value). */
+  score?: number | null;
+  visitorName?: string | null;
+  visitorEmail?: string | null;
+  topic?: string | null;
+  tokenHash: string;
+}
+
+/** A waiting conversation with its propensity score (queue order uses it after priority and value). */
+export type WaitingConversation = Conversation & { score: number | null };
+
+/** What an agent-role caller may see: their own conversations and the queues of their skills. */
+export interface AgentScope {
+  agentId: string;
+  skillIds: readonly string[];
+}
+
+export interface ConversationSearch {
+  q?: string;
+  status?: ConversationStatus;
+  agentId?: string;
+  skillId?: string;
+  /** Created at or after / before (epoch ms). */
+  from?: number;
+  to?: number;
+  csatMin?: number;
+  csatMax?: number;
+  limit?: number;
+  /** Opaque cursor from a previous page. */
+  cursor?: string;
+}
+
+const encodeCursor = (r: { created_at: number; id: string }) =>
+  Buffer.from(`${r.created_at}:${r.id}`).toString('base64url');
+
+function decodeCursor(cursor: string): { createdAt: number; id: string } {
+  const text = Buffer.from(cursor, 'base64url').toString();
+  const i = text.indexOf(':');
+  const createdAt = Number(text.slice(0, i));
+  if (i < 1 || !Number.isFinite(createdAt)) throw badRequest('invalid cursor');
+  return { createdAt, id: text.slice(i + 1) };
+}
+
+/** Stands for "no score" in queue order (below every real score). */
+const NO_SCORE = -1e300;
+
+/** `%text%` for LIKE with the wildcards in the user's text escaped. */
+const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Conversations: creation, lookup (by id or visitor token), history search. State changes live in AssignmentRepo. */
+export class ConversationsRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async create(input: NewConversation, now = Date.now()): Promise<Conversation> {
+    const row: Selectable<ConversationsTable> = {
+      id: newId('conv'),
+      account_id: input.accountId,
+      site_id: input.siteId,
+      visitor_id: input.visitorId,
+      channel: input.channel ?? 'web',
+      source: input.source,
+      origin_exposure_id: input.originExposureId ?? null,
+      skill_id: input.skillId,
+      status: input.status,
+      assigned_agent_id: null,
+      offered_to: null,
+      offered_at: null,
+      priority: input.priority ?? 0,
+      value: input.value ?? 0,
+      score: input.score ?? null,
+      visitor_name: input.visitorName ?? null,
+      visitor_email: input.visitorEmail ?? null,
+      topic: input.topic ?? null,
+      enqueued_at: now,
+      skill_entered_at: now,
+      overflow_count: 0,
+      assigned_at: null,
+      first_response_at: null,
+      closed_at: null,
+      closed_by: null,
+      disposition: null,
+      tags: '[]',
+      csat_score: null,
+      csat_comment: null,
+      visitor_token_hash: input.tokenHash,
+      last_seq: 0,
+      last_message_at: null,
+      visitor_read_seq: 0,
+      agent_read_seq: 0,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.db.insertInto('conversations').values(row).execute();
+    return toConversation(row);
+  }
+
+  async find(accountId: string, id: string): Promise<Conversation | undefined> {
+    const row = await this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toConversation(row);
+  }
+
+  async get(accountId: string, id: string): Promise<Conversation> {
+    const c = await this.find(accountId, id);
+    if (!c) throw notFound('conversation');
+    return c;
+  }
+
+  /** The conversation a visitor token opens, with its account (the token is the only credential). */
+  async findByTokenHash(
+    hash: string,
+  ): Promise<{ accountId: string; conversation: Conversation } | undefined> {
+    const row = await this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('visitor_token_hash', '=', hash)
+      .executeTakeFirst();
+    return row && { accountId: row.account_id, conversation: toConversation(row) };
+  }
+
+  /** Open conversations an agent holds or has been offered (their inbox on connect). */
+  async inboxOf(accountId: string, agentId: string): Promise<Conversation[]> {
+    const rows = await this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('assigned_agent_id', '=', agentId), eb('status', '=', 'active')]),
+          eb.and([eb('offered_to', '=', agentId), eb('status', '=', 'offered')]),
+        ]),
+      )
+      .orderBy('enqueued_at')
+      .execute();
+    return rows.map(toConversation);
+  }
+
+  /** Waiting conversations of an account (queued and offered), for queue views. */
+  async waiting(accountId: string): Promise<WaitingConversation[]> {
+    const rows = await this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('status', 'in', ['queued', 'offered'])
+      .execute();
+    return rows.map((r) => ({ ...toConversation(r), score: r.score === null ? null : Number(r.score) }));
+  }
+
+  /**
+   * Moves one side's read position forward — never back, never past the last message. Returns the
+   * new position, or undefined when it did not move (a stale or repeated receipt).
+   */
+  async markRead(
+    accountId: string,
+    id: string,
+    side: 'visitor' | 'agent',
+    seq: number,
+  ): Promise<number | undefined> {
+    const col = side === 'visitor' ? 'visitor_read_seq' : 'agent_read_seq';
+    const upTo = sql<number>`CASE WHEN last_seq < CAST(${seq} AS INTEGER) THEN last_seq ELSE CAST(${seq} AS INTEGER) END`;
+    const row = await this.db
+      .updateTable('conversations')
+      .set(side === 'visitor' ? { visitor_read_seq: upTo } : { agent_read_seq: upTo })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .where(col, '<', seq)
+      .where((eb) => eb(col, '<', eb.ref('last_seq')))
+      .returning(col)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return Number((row as Record<string, unknown>)[col]);
+  }
+
+  /**
+   * 1-based place of a waiting conversation in its skill's queue (the order of the routing
+   * policy: priority, value, score, then the longest waiting), counted in the store.
+   */
+  async queuePosition(accountId: string, c: Conversation): Promise<number | null> {
+    if ((c.status !== 'queued' && c.status !== 'offered') || !c.skillId) return null;
+    const enqueued = Date.parse(c.enqueuedAt);
+    const own = await this.db
+      .selectFrom('conversations')
+      .select('score')
+      .where('id', '=', c.id)
+      .executeTakeFirst();
+    // An unknown score sorts last, as in the routing policy.
+    const score = sql<number>`COALESCE(score, ${NO_SCORE})`;
+    const mine = own?.score == null ? NO_SCORE : Number(own.score);
+    const row = await this.db
+      .selectFrom('conversations')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('account_id', '=', accountId)
+      .where('status', 'in', ['queued', 'offered'])
+      .where('skill_id', '=', c.skillId)
+      .where((eb) =>
+        eb.or([
+          eb('priority', '>', c.priority),
+          eb.and([
+            eb('priority', '=', c.priority),
+            eb.or([
+              eb('value', '>', c.value),
+              eb.and([
+                eb('value', '=', c.value),
+                eb.or([
+                  eb(score, '>', mine),
+                  eb.and([
+                    eb(score, '=', mine),
+                    eb.or([
+                      eb('enqueued_at', '<', enqueued),
+                      eb.and([eb('enqueued_at', '=', enqueued), eb('id', '<', c.id)]),
+                    ]),
+                  ]),
+                ]),
+              ]),
+            ]),
+          ]),
+        ]),
+      )
+      .executeTakeFirstOrThrow();
+    return Number(row.n) + 1;
+  }
+
+  /** History search, newest first, one page at a time; an agent scope limits it to what that agent may see. */
+  async search(
+    accountId: string,
+    f: ConversationSearch,
+    scope?: AgentScope,
+  ): Promise<{ items: Conversation[]; nextCursor: string | null }> {
+    const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
+    let q = this.db.selectFrom('conversations').selectAll().where('account_id', '=', accountId);
+    if (scope) {
+      const skills = scope.skillIds.length > 0 ? [...scope.skillIds] : ['-'];
+      q = q.where((eb) =>
+        eb.or([
+          eb('assigned_agent_id', '=', scope.agentId),
+          eb('offered_to', '=', scope.agentId),
+          eb.and([eb('status', 'in', ['queued', 'offered', 'offline']), eb('skill_id', 'in', skills)]),
+          // Chats they took part in, also after a transfer moved them on.
+          eb.exists(
+            eb
+              .selectFrom('messages')
+              .select(sql`1`.as('one'))
+              .whereRef('messages.conversation_id', '=', 'conversations.id')
+              .where('messages.sender_id', '=', scope.agentId)
+              .where('messages.sender_kind', 'in', ['agent', 'note']),
+          ),
+        ]),
+      );
+    }
+    if (f.status) q = q.where('status', '=', f.status);
+    if (f.agentId) q = q.where('assigned_agent_id', '=', f.agentId);
+    if (f.skillId) q = q.where('skill_id', '=', f.skillId);
+    if (f.from !== undefined) q = q.where('created_at', '>=', f.from);
+    if (f.to !== undefined) q = q.where('created_at', '<', f.to);
+    if (f.csatMin !== undefined) q = q.where('csat_score', '>=', f.csatMin);
+    if (f.csatMax !== undefined) q = q.where('csat_score', '<=', f.csatMax);
+    if (f.q?.trim()) {
+      const pattern = likePattern(f.q.trim());
+      q = q.where((eb) =>
+        eb.or([
+          sql<boolean>`lower(coalesce(visitor_name, '')) like ${pattern} escape '\\'`,
+          sql<boolean>`lower(coalesce(visitor_email, '')) like ${pattern} escape '\\'`,
+          eb.exists(
+            eb
+              .selectFrom('messages')
+              .select(sql`1`.as('one'))
+              .whereRef('messages.conversation_id', '=', 'conversations.id')
+              .where(sql<boolean>`lower(messages.body) like ${pattern} escape '\\'`),
+          ),
+        ]),
+      );
+    }
+    if (f.cursor) {
+      const c = decodeCursor(f.cursor);
+      q = q.where((eb) =>
+        eb.or([
+          eb('created_at', '<', c.createdAt),
+          eb.and([eb('created_at', '=', c.createdAt), eb('id', '<', c.id)]),
+        ]),
+      );
+    }
+    const rows = await q
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toConversation),
+      nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+    };
+  }
+
+  /**
+   * Fills in the offline form's name, e-mail and topic on a conversation that turned offline before the
+   * visitor gave them (kept values win); only an `offline` conversation takes them.
+   */
+  async setOfflineContact(
+    accountId: string,
+    id: string,
+    contact: { name: string; email: string; topic: string | null },
+  ): Promise<Conversation> {
+    const current = await this.get(accountId, id);
+    if (current.status !== 'offline') {
+      throw new AppError(409, 'not_offline', 'this conversation is not waiting for an offline message');
+    }
+    const row = await this.db
+      .updateTable('conversations')
+      .set({
+        visitor_name: current.visitorName ?? contact.name,
+        visitor_email: current.visitorEmail ?? contact.email,
+        topic: current.topic ?? contact.topic,
+        updated_at: Date.now(),
+      })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toConversation(row);
+  }
+
+  /** Records the visitor's satisfaction survey; allowed once the conversation has ended. */
+  async setCsat(accountId: string, id: string, score: number, comment: string | null): Promise<Conversation> {
+    const row = await this.db
+      .updateTable('conversations')
+      .set({ csat_score: score, csat_comment: comment, updated_at: Date.now() })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .where('status', '=', 'closed')
+      .returningAll()
+      .executeTakeFirst();
+    if (row) return toConversation(row);
+    await this.get(accountId, id);
+    throw new AppError(409, 'not_ended', 'rate the conversation once it has ended');
+  }
+}

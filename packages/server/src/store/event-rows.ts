@@ -1,0 +1,127 @@
+import type { VisitorEvent } from '@beckon/protocol';
+import type { Insertable } from 'kysely';
+import type { EventsTable } from './schema.ts';
+
+/** One row of the event log. */
+export type EventRow = Insertable<EventsTable>;
+
+/** The event log's columns in insert order. */
+export const EVENT_COLUMNS = [
+  'account_id',
+  'site_id',
+  'visitor_id',
+  'session_id',
+  'batch_id',
+  'seq',
+  'type',
+  'name',
+  'payload',
+  'ts',
+] as const;
+
+/**
+ * One accepted batch frame of a visitor, kept as the text that arrived: its events become one
+ * row each only when written, so the thread serving sockets never re-serialises them.
+ */
+export interface EventFrame {
+  accountId: string;
+  siteId: string;
+  visitorId: string;
+  sessionId: string;
+  batchId: string;
+  /** Server receive time, the `ts` of every row. */
+  ts: number;
+  /** How many events `raw` holds. */
+  rows: number;
+  /** JSON text with an `events` array, already validated (the batch frame as received). */
+  raw: string;
+}
+
+const MAX_NAME = 512;
+
+/** The `name` column of an event row: what reports group by. */
+export function eventName(e: VisitorEvent): string | null {
+  switch (e.type) {
+    case 'page_view': {
+      const i = e.url.indexOf('://');
+      const slash = i < 0 ? -1 : e.url.indexOf('/', i + 3);
+      return (slash < 0 ? '/' : e.url.slice(slash)).slice(0, MAX_NAME);
+    }
+    case 'event':
+      return e.name;
+    case 'attr':
+      return e.attrType;
+    case 'exposure_outcome':
+      return e.outcome;
+    case 'visibility':
+      return e.visible ? 'visible' : 'hidden';
+    default:
+      return null;
+  }
+}
+
+/** Appends a frame's rows to `out` as flat insert parameters (EVENT_COLUMNS order); returns the row count. */
+export function frameParams(frame: EventFrame, out: unknown[]): number {
+  const events = (JSON.parse(frame.raw) as { events: VisitorEvent[] }).events;
+  for (let seq = 0; seq < events.length; seq++) {
+    const ev = events[seq]!;
+    out.push(
+      frame.accountId,
+      frame.siteId,
+      frame.visitorId,
+      frame.sessionId,
+      frame.batchId,
+      seq,
+      ev.type,
+      eventName(ev),
+      JSON.stringify(ev),
+      frame.ts,
+    );
+  }
+  return events.length;
+}
+
+/** Appends rows to `out` as flat insert parameters (EVENT_COLUMNS order). */
+export function rowParams(rows: readonly EventRow[], out: unknown[]): void {
+  for (const row of rows) {
+    const r = row as Record<string, unknown>;
+    for (const c of EVENT_COLUMNS) out.push(r[c] ?? null);
+  }
+}
+
+/** Frames as one flat array of their fields, in FRAME_FIELDS order (see `unflattenFrames`). */
+export function flattenFrames(frames: readonly EventFrame[]): (string | number)[] {
+  const out: (string | number)[] = new Array(frames.length * FRAME_FIELDS);
+  let k = 0;
+  for (const f of frames) {
+    out[k++] = f.accountId;
+    out[k++] = f.siteId;
+    out[k++] = f.visitorId;
+    out[k++] = f.sessionId;
+    out[k++] = f.batchId;
+    out[k++] = f.ts;
+    out[k++] = f.rows;
+    out[k++] = f.raw;
+  }
+  return out;
+}
+
+/** The frames `flattenFrames` flattened. */
+export function unflattenFrames(flat: readonly (string | number)[]): EventFrame[] {
+  const out: EventFrame[] = [];
+  for (let k = 0; k < flat.length; k += FRAME_FIELDS) {
+    out.push({
+      accountId: flat[k] as string,
+      siteId: flat[k + 1] as string,
+      visitorId: flat[k + 2] as string,
+      sessionId: flat[k + 3] as string,
+      batchId: flat[k + 4] as string,
+      ts: flat[k + 5] as number,
+      rows: flat[k + 6] as number,
+      raw: flat[k + 7] as string,
+    });
+  }
+  return out;
+}
+
+const FRAME_FIELDS = 8;

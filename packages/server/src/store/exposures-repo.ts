@@ -1,0 +1,122 @@
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import { iso } from './rows.ts';
+import type { Database, ExposureOutcomeColumn, ExposuresTable } from './schema.ts';
+
+export type ExposureRow = Insertable<ExposuresTable>;
+export type { ExposureOutcomeColumn };
+
+/** A later answer to an exposure: the tag reported it, or the server concluded it was ignored. */
+export interface OutcomeUpdate {
+  id: string;
+  outcome: ExposureOutcomeColumn;
+  at: number;
+}
+
+/** An exposure (or control qualification) as reports and the console read it. */
+export interface ExposureView {
+  id: string;
+  campaignId: string | null;
+  siteId: string;
+  visitorId: string;
+  sessionId: string;
+  engagementType: string;
+  control: boolean;
+  outcome: ExposureOutcomeColumn | null;
+  createdAt: string;
+  shownAt: string | null;
+  outcomeAt: string | null;
+}
+
+const toView = (r: Selectable<ExposuresTable>): ExposureView => ({
+  id: r.id,
+  campaignId: r.campaign_id,
+  siteId: r.site_id,
+  visitorId: r.visitor_id,
+  sessionId: r.session_id,
+  engagementType: r.engagement_type,
+  control: Number(r.control) === 1,
+  outcome: r.outcome,
+  createdAt: iso(r.created_at)!,
+  shownAt: iso(r.shown_at),
+  outcomeAt: iso(r.outcome_at),
+});
+
+/** Inserts new exposures; runs inside the writer's transaction. */
+export async function insertExposures(db: Kysely<Database>, rows: ExposureRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 200) {
+    await db
+      .insertInto('exposures')
+      .values(rows.slice(i, i + 200))
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+  }
+}
+
+/**
+ * Applies outcomes in order. `shown` only fills in a pending exposure; a final answer
+ * (accepted, dismissed, clicked, ignored) is kept once given, so a late report cannot overwrite it.
+ */
+export async function applyOutcomes(db: Kysely<Database>, updates: OutcomeUpdate[]): Promise<void> {
+  for (const u of updates) {
+    if (u.outcome === 'shown') {
+      await db
+        .updateTable('exposures')
+        .set({ outcome: 'shown', shown_at: u.at })
+        .where('id', '=', u.id)
+        .where('outcome', 'is', null)
+        .execute();
+    } else {
+      await db
+        .updateTable('exposures')
+        .set({ outcome: u.outcome, outcome_at: u.at })
+        .where('id', '=', u.id)
+        .where((eb) => eb.or([eb('outcome', 'is', null), eb('outcome', '=', 'shown')]))
+        .execute();
+    }
+  }
+}
+
+/** Exposures and control qualifications, read for journeys, reports and tests. */
+export class ExposuresRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async forVisitor(
+    accountId: string,
+    siteId: string,
+    visitorId: string,
+    limit = 100,
+  ): Promise<ExposureView[]> {
+    const rows = await this.db
+      .selectFrom('exposures')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('site_id', '=', siteId)
+      .where('visitor_id', '=', visitorId)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toView);
+  }
+
+  async forCampaign(accountId: string, campaignId: string, limit = 1000): Promise<ExposureView[]> {
+    const rows = await this.db
+      .selectFrom('exposures')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('campaign_id', '=', campaignId)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toView);
+  }
+
+  async get(accountId: string, id: string): Promise<ExposureView | undefined> {
+    const r = await this.db
+      .selectFrom('exposures')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return r ? toView(r) : undefined;
+  }
+}

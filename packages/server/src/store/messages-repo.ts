@@ -1,0 +1,227 @@
+import type { Message, SenderKind } from '@beckon/protocol/chat-api';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import { AppError, notFound } from '../errors.ts';
+import { AttachmentClaims, type StoredAttachment } from './attachments-repo.ts';
+import { toMessage } from './conversation-rows.ts';
+import type { Database, MessagesTable } from './schema.ts';
+import type { StoreCapabilities } from './store-capabilities.ts';
+
+/** Who sends: the visitor, an agent (a message or an internal note), or the system. */
+export type Sender =
+  | { kind: 'visitor' }
+  | { kind: 'agent' | 'note'; agentId: string; name: string; supervisor: boolean }
+  | { kind: 'system' };
+
+export interface AppendItem {
+  accountId: string;
+  conversationId: string;
+  sender: Sender;
+  /** The sender's client id: a retry with the same echo id returns the stored original. */
+  echoId: string | null;
+  /** May be empty when the send names at least one attachment. */
+  text: string;
+  /** Uploads of this conversation by the sender's side, not sent before. */
+  attachmentIds?: readonly string[];
+}
+
+export type AppendResult =
+  | { ok: true; message: Message; duplicate: boolean }
+  | { ok: false; error: AppError };
+
+/** Most rows in one INSERT (well under both stores' bound-parameter limits). */
+const INSERT_CHUNK = 400;
+
+const senderIdOf = (s: Sender): string => (s.kind === 'visitor' || s.kind === 'system' ? s.kind : s.agentId);
+const echoKey = (conversationId: string, echoId: string, senderId: string) =>
+  `${conversationId}\u0000${echoId}\u0000${senderId}`;
+
+interface ConvState {
+  account_id: string;
+  status: string;
+  assigned_agent_id: string | null;
+  seq: number;
+  firstResponseAt: number | null;
+  touched: boolean;
+}
+
+/** Why a sender may not write to a conversation in its current state, or null when they may. */
+function refusal(conv: ConvState, sender: Sender): AppError | null {
+  if (sender.kind === 'system') return null;
+  if (conv.status === 'closed') return new AppError(409, 'conversation_closed', 'the conversation is closed');
+  if (sender.kind === 'visitor') return null;
+  const holds = conv.assigned_agent_id === sender.agentId && conv.status === 'active';
+  if (sender.kind === 'note' && (holds || sender.supervisor)) return null;
+  if (sender.kind === 'agent' && holds) return null;
+  return new AppError(403, 'not_assigned', 'this conversation is not assigned to you');
+}
+
+/** Messages: appended in batches (group commit) with per-conversation sequence numbers; read back by range. */
+export class MessagesRepo {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly caps: StoreCapabilities,
+  ) {}
+
+  /**
+   * Stores a batch of sends from many conversations in one transaction: locks the conversations
+   * (in id order), drops retries whose echo id is already stored (returning the original), checks
+   * each sender against the conversation's current state, hands out sequence numbers, and writes
+   * everything with one UPDATE and one INSERT. Results are in input order.
+   */
+  async appendBatch(items: readonly AppendItem[], now = Date.now()): Promise<AppendResult[]> {
+    if (items.length === 0) return [];
+    return this.db.transaction().execute(async (trx) => {
+      const ids = [...new Set(items.map((i) => i.conversationId))].sort();
+      let q = trx
+        .selectFrom('conversations')
+        .select(['id', 'account_id', 'status', 'assigned_agent_id', 'last_seq', 'first_response_at'])
+        .where('id', 'in', ids)
+        .orderBy('id');
+      if (this.caps.rowLocks) q = q.forNoKeyUpdate();
+      const convs = new Map<string, ConvState>();
+      for (const r of await q.execute()) {
+        convs.set(r.id, {
+          account_id: r.account_id,
+          status: r.status,
+          assigned_agent_id: r.assigned_agent_id,
+          seq: Number(r.last_seq),
+          firstResponseAt: r.first_response_at,
+          touched: false,
+        });
+      }
+      // Retries: look up exactly the (conversation, echo id) pairs of this batch, one index probe each.
+      const pairs = new Map<string, { c: string; e: string }>();
+      for (const i of items)
+        if (i.echoId) pairs.set(`${i.conversationId}\u0000${i.echoId}`, { c: i.conversationId, e: i.echoId });
+      const seen = new Map<string, Message>();
+      if (pairs.size > 0) {
+        const values = sql.join([...pairs.values()].map((p) => sql`(${p.c}, ${p.e})`));
+        const existing = await trx
+          .selectFrom('messages')
+          .selectAll()
+          .where(sql<boolean>`(conversation_id, echo_id) in (values ${values})`)
+          .execute();
+        for (const r of existing) seen.set(echoKey(r.conversation_id, r.echo_id!, r.sender_id), toMessage(r));
+      }
+
+      const claims = await AttachmentClaims.load(
+        trx,
+        items.flatMap((i) => i.attachmentIds ?? []),
+        this.caps.rowLocks,
+      );
+
+      const results: AppendResult[] = [];
+      const rows: Selectable<MessagesTable>[] = [];
+      for (const item of items) {
+        const conv = convs.get(item.conversationId);
+        if (!conv || conv.account_id !== item.accountId) {
+          results.push({ ok: false, error: notFound('conversation') });
+          continue;
+        }
+        const senderId = senderIdOf(item.sender);
+        const key = item.echoId ? echoKey(item.conversationId, item.echoId, senderId) : undefined;
+        const original = key ? seen.get(key) : undefined;
+        if (original) {
+          results.push({ ok: true, message: original, duplicate: true });
+          continue;
+        }
+        const refused = refusal(conv, item.sender);
+        if (refused) {
+          results.push({ ok: false, error: refused });
+          continue;
+        }
+        let files: StoredAttachment[] = [];
+        if (item.attachmentIds?.length && item.sender.kind !== 'system') {
+          const side = item.sender.kind === 'visitor' ? 'visitor' : 'agent';
+          const claimed = claims.claim(item.accountId, item.conversationId, side, item.attachmentIds);
+          if (claimed instanceof AppError) {
+            results.push({ ok: false, error: claimed });
+            continue;
+          }
+          files = claimed;
+        } else if (item.text.length === 0) {
+          results.push({
+            ok: false,
+            error: new AppError(400, 'empty_message', 'write something or attach a file'),
+          });
+          continue;
+        }
+        conv.seq += 1;
+        conv.touched = true;
+        if (item.sender.kind === 'agent' && conv.firstResponseAt === null) conv.firstResponseAt = now;
+        const row: Selectable<MessagesTable> = {
+          conversation_id: item.conversationId,
+          seq: conv.seq,
+          account_id: item.accountId,
+          sender_kind: item.sender.kind as SenderKind,
+          sender_id: senderId,
+          sender_name: item.sender.kind === 'agent' || item.sender.kind === 'note' ? item.sender.name : null,
+          echo_id: item.echoId,
+          body: item.text,
+          attachments: files.length > 0 ? JSON.stringify(files) : null,
+          created_at: now,
+        };
+        rows.push(row);
+        if (files.length > 0) claims.sent(item.conversationId, item.attachmentIds!, conv.seq);
+        const message = toMessage(row);
+        if (key) seen.set(key, message);
+        results.push({ ok: true, message, duplicate: false });
+      }
+
+      const touched = [...convs].filter(([, c]) => c.touched);
+      if (touched.length > 0) {
+        const values = sql.join(
+          touched.map(
+            ([id, c]) => sql`(${id}, CAST(${c.seq} AS INTEGER), CAST(${c.firstResponseAt} AS BIGINT))`,
+          ),
+        );
+        await sql`UPDATE conversations SET last_seq = v.column2, last_message_at = ${now}, updated_at = ${now},
+          first_response_at = COALESCE(conversations.first_response_at, v.column3)
+          FROM (VALUES ${values}) AS v WHERE conversations.id = v.column1`.execute(trx);
+        for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+          await trx
+            .insertInto('messages')
+            .values(rows.slice(i, i + INSERT_CHUNK))
+            .execute();
+        }
+        await claims.bind(trx);
+      }
+      return results;
+    });
+  }
+
+  /** True when this user wrote in the conversation (a reply or a note): they may read it after it moved on. */
+  async hasSender(accountId: string, conversationId: string, senderId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('messages')
+      .select('seq')
+      .where('conversation_id', '=', conversationId)
+      .where('account_id', '=', accountId)
+      .where('sender_id', '=', senderId)
+      .where('sender_kind', 'in', ['agent', 'note'])
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Messages after `afterSeq`, in order; `visitorView` leaves internal notes out. */
+  async after(
+    accountId: string,
+    conversationId: string,
+    afterSeq: number,
+    opts: { limit?: number; visitorView?: boolean } = {},
+  ): Promise<Message[]> {
+    let q = this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where('account_id', '=', accountId)
+      .where('seq', '>', afterSeq);
+    if (opts.visitorView) q = q.where('sender_kind', '!=', 'note');
+    const rows = await q
+      .orderBy('seq')
+      .limit(Math.min(Math.max(opts.limit ?? 500, 1), 1000))
+      .execute();
+    return rows.map(toMessage);
+  }
+}

@@ -1,0 +1,23 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m0001 from './0001-core.ts';
+import * as m0002 from './0002-engagement.ts';
+import * as m0003 from './0003-conversations.ts';
+import * as m0004 from './0004-analytics.ts';
+import * as m0005 from './0005-chat-extras.ts';
+import * as m0006 from './0006-model.ts';
+
+/** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
+const migrations: Record<string, Migration> = {
+  '0001-core': m0001,
+  '0002-engagement': m0002,
+  '0003-conversations': m0003,
+  '0004-analytics': m0004,
+  '0005-chat-extras': m0005,
+  '0006-model': m0006,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};
+
+export const latestMigration = Object.keys(migrations).at(-1)!;

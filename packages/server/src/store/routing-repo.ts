@@ -1,0 +1,198 @@
+import type { AgentSnapshot, PendingOffer, QueuedConversation, SkillRules } from '@beckon/core/routing/index';
+import type { Kysely } from 'kysely';
+import { jsonArray } from './rows.ts';
+import type { Database } from './schema.ts';
+
+/** An agent as the router sees them, before presence (`connected`) is known. */
+export type StoredAgent = Omit<AgentSnapshot, 'connected'> & {
+  name: string;
+  role: string;
+  missedOffers: number;
+};
+
+/** Everything one routing pass over an account needs, read from the store. */
+export interface RoutingSnapshot {
+  skills: Map<string, SkillRules>;
+  queue: QueuedConversation[];
+  offers: PendingOffer[];
+  agents: StoredAgent[];
+}
+
+/** Reads for the router: which accounts have waiting work, and one account's queues, offers and agent loads. */
+export class RoutingRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Accounts with at least one queued or offered conversation. */
+  async accountsWithWork(): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('conversations')
+      .select('account_id')
+      .distinct()
+      .where('status', 'in', ['queued', 'offered'])
+      .execute();
+    return rows.map((r) => r.account_id);
+  }
+
+  /** Agents of an account whose status is online and who have the skill (before presence). */
+  async onlineWithSkill(accountId: string, skillId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('users')
+      .innerJoin('user_skills', 'user_skills.user_id', 'users.id')
+      .select('users.id')
+      .where('users.account_id', '=', accountId)
+      .where('users.status', '=', 'online')
+      .where('users.role', '!=', 'analyst')
+      .where('user_skills.skill_id', '=', skillId)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** Agents (with skills, load and routing state) of an account; load = active chats + pending offers. */
+  async agents(accountId: string): Promise<StoredAgent[]> {
+    const [users, skills, active, offered, states] = await Promise.all([
+      this.db
+        .selectFrom('users')
+        .select(['id', 'name', 'role', 'status', 'capacity'])
+        .where('account_id', '=', accountId)
+        .where('role', '!=', 'analyst')
+        .execute(),
+      this.db
+        .selectFrom('user_skills')
+        .select(['user_id', 'skill_id'])
+        .where('account_id', '=', accountId)
+        .execute(),
+      this.db
+        .selectFrom('conversations')
+        .select((eb) => ['assigned_agent_id as agent', eb.fn.countAll<number>().as('n')])
+        .where('account_id', '=', accountId)
+        .where('status', '=', 'active')
+        .groupBy('assigned_agent_id')
+        .execute(),
+      this.db
+        .selectFrom('conversations')
+        .select((eb) => ['offered_to as agent', eb.fn.countAll<number>().as('n')])
+        .where('account_id', '=', accountId)
+        .where('status', '=', 'offered')
+        .groupBy('offered_to')
+        .execute(),
+      this.db.selectFrom('agent_states').selectAll().where('account_id', '=', accountId).execute(),
+    ]);
+    const load = new Map<string, number>();
+    for (const r of [...active, ...offered])
+      if (r.agent) load.set(r.agent, (load.get(r.agent) ?? 0) + Number(r.n));
+    const skillsOf = new Map<string, string[]>();
+    for (const s of skills) skillsOf.set(s.user_id, [...(skillsOf.get(s.user_id) ?? []), s.skill_id]);
+    const stateOf = new Map(states.map((s) => [s.user_id, s]));
+    return users.map((u) => ({
+      id: u.id,
+      name: u.name,
+      role: u.role,
+      status: u.status,
+      skillIds: skillsOf.get(u.id) ?? [],
+      capacity: Number(u.capacity),
+      load: load.get(u.id) ?? 0,
+      lastAssignedAt: stateOf.get(u.id)?.last_assigned_at ?? null,
+      missedOffers: Number(stateOf.get(u.id)?.missed_offers ?? 0),
+    }));
+  }
+
+  /**
+   * Average handle time (assignment to close) per skill of the account's conversations closed
+   * since `since` (epoch ms): how fast a skill's slots free up, for its expected wait.
+   */
+  async handleTimes(accountId: string, since: number): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('conversations')
+      .select((eb) => [
+        'skill_id',
+        eb.fn.avg<number>(eb(eb.ref('closed_at'), '-', eb.ref('assigned_at'))).as('ms'),
+      ])
+      .where('account_id', '=', accountId)
+      .where('status', '=', 'closed')
+      .where('closed_at', '>=', since)
+      .where('assigned_at', 'is not', null)
+      .where('skill_id', 'is not', null)
+      .groupBy('skill_id')
+      .execute();
+    const out = new Map<string, number>();
+    for (const r of rows) if (r.skill_id && r.ms !== null) out.set(r.skill_id, Number(r.ms));
+    return out;
+  }
+
+  /** One account's skills, queue (with the agents each conversation passed over), pending offers and agents. */
+  async snapshot(accountId: string): Promise<RoutingSnapshot> {
+    const [skills, waiting, passes, agents] = await Promise.all([
+      this.db.selectFrom('skills').selectAll().where('account_id', '=', accountId).execute(),
+      this.db
+        .selectFrom('conversations')
+        .select([
+          'id',
+          'skill_id',
+          'status',
+          'priority',
+          'value',
+          'score',
+          'enqueued_at',
+          'skill_entered_at',
+          'overflow_count',
+          'offered_to',
+          'offered_at',
+        ])
+        .where('account_id', '=', accountId)
+        .where('status', 'in', ['queued', 'offered'])
+        .execute(),
+      this.db
+        .selectFrom('conversation_passes')
+        .innerJoin('conversations', 'conversations.id', 'conversation_passes.conversation_id')
+        .select(['conversation_passes.conversation_id', 'conversation_passes.agent_id'])
+        .where('conversation_passes.account_id', '=', accountId)
+        .where('conversations.status', '=', 'queued')
+        .execute(),
+      this.agents(accountId),
+    ]);
+    const passed = new Map<string, string[]>();
+    for (const p of passes)
+      passed.set(p.conversation_id, [...(passed.get(p.conversation_id) ?? []), p.agent_id]);
+    const queue: QueuedConversation[] = [];
+    const offers: PendingOffer[] = [];
+    for (const c of waiting) {
+      if (!c.skill_id) continue;
+      if (c.status === 'offered' && c.offered_to && c.offered_at !== null) {
+        offers.push({
+          conversationId: c.id,
+          skillId: c.skill_id,
+          agentId: c.offered_to,
+          offeredAt: Number(c.offered_at),
+        });
+      } else if (c.status === 'queued') {
+        queue.push({
+          id: c.id,
+          skillId: c.skill_id,
+          priority: Number(c.priority),
+          value: Number(c.value),
+          score: c.score === null ? null : Number(c.score),
+          enqueuedAt: Number(c.enqueued_at),
+          skillEnteredAt: Number(c.skill_entered_at),
+          overflowCount: Number(c.overflow_count),
+          passedAgentIds: passed.get(c.id) ?? [],
+        });
+      }
+    }
+    return {
+      skills: new Map(
+        skills.map((s) => [
+          s.id,
+          {
+            id: s.id,
+            maxWaitSeconds: Number(s.max_wait_seconds),
+            offerTimeoutSeconds: Number(s.offer_timeout_seconds),
+            transferSkillIds: jsonArray(s.transfer_skill_ids),
+          },
+        ]),
+      ),
+      queue,
+      offers,
+      agents,
+    };
+  }
+}

@@ -1,0 +1,363 @@
+import type { Generated } from 'kysely';
+import type {
+  ModelSessionsTable,
+  ModelSiteSettingsTable,
+  ModelsTable,
+  PageStatsTable,
+} from './model-schema.ts';
+
+/** Timestamps are epoch milliseconds in both stores (BIGINT on PostgreSQL, INTEGER on SQLite). */
+type Millis = number;
+
+export interface AccountsTable {
+  id: string;
+  name: string;
+  created_at: Millis;
+}
+
+export interface UsersTable {
+  id: string;
+  account_id: string;
+  email: string;
+  name: string;
+  role: 'owner' | 'admin' | 'agent' | 'analyst';
+  password_hash: string;
+  capacity: number;
+  status: 'online' | 'away' | 'offline';
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface UserSkillsTable {
+  user_id: string;
+  skill_id: string;
+  account_id: string;
+}
+
+export interface SitesTable {
+  id: string;
+  account_id: string;
+  name: string;
+  site_key: string;
+  /** JSON array of origins. */
+  allowed_origins: string;
+  time_zone: string;
+  created_at: Millis;
+}
+
+export interface SkillsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  max_wait_seconds: number;
+  offer_timeout_seconds: number;
+  /** JSON array of skill ids. */
+  transfer_skill_ids: string;
+  created_at: Millis;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  account_id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  created_at: Millis;
+  last_used_at: Millis | null;
+}
+
+export interface AuthSessionsTable {
+  /** sha256 of the cookie token; the token itself is never stored. */
+  id: string;
+  user_id: string;
+  account_id: string;
+  csrf_token: string;
+  created_at: Millis;
+  expires_at: Millis;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface VisitorsTable {
+  site_id: string;
+  /** The tag's first-party visitor id (unique within the site). */
+  id: string;
+  account_id: string;
+  first_seen_at: Millis;
+  last_seen_at: Millis;
+  session_count: number;
+  device: string;
+  /** JSON snapshot of the live visitor state (restored when an evicted visitor returns). */
+  state: string;
+}
+
+export interface VisitorSessionsTable {
+  id: string;
+  account_id: string;
+  site_id: string;
+  visitor_id: string;
+  /** 1 when the visitor had an earlier session. */
+  returning: number;
+  device: string;
+  landing_url: string | null;
+  referrer: string | null;
+  channel: string | null;
+  source: string | null;
+  page_views: number;
+  started_at: Millis;
+  last_event_at: Millis;
+}
+
+export interface EventsTable {
+  account_id: string;
+  site_id: string;
+  visitor_id: string;
+  session_id: string;
+  batch_id: string;
+  /** Position of the event in its batch. */
+  seq: number;
+  type: string;
+  /** page_view: the path; event: its name; attr: the attribute type; else null. */
+  name: string | null;
+  /** JSON of the event as the tag sent it. */
+  payload: string;
+  /** Server receive time. */
+  ts: Millis;
+}
+
+export interface CampaignsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  status: 'active' | 'paused' | 'draft';
+  /** JSON columns: goal, targeting (condition tree), schedule, frequency, engagement. */
+  goal: string;
+  targeting: string;
+  schedule: string | null;
+  frequency: string;
+  priority: number;
+  control_share: number;
+  engagement: string;
+  attribution_window_days: number;
+  /** 'all', or 'positive_lift' (only score bands where the campaign's measured lift is positive). */
+  score_bands: string;
+  version: number;
+  created_at: Millis;
+  updated_at: Millis;
+  deleted_at: Millis | null;
+}
+
+export type ExposureOutcomeColumn = 'shown' | 'accepted' | 'dismissed' | 'clicked' | 'ignored';
+
+export interface ExposuresTable {
+  id: string;
+  account_id: string;
+  site_id: string;
+  /** Null for an agent's manual invitation. */
+  campaign_id: string | null;
+  visitor_id: string;
+  session_id: string;
+  engagement_type: string;
+  /** 1 for a control-group qualification (recorded, nothing shown). */
+  control: number;
+  outcome: ExposureOutcomeColumn | null;
+  /** The visitor's purchase score when they qualified (null before any score). */
+  score?: number | null;
+  created_at: Millis;
+  shown_at: Millis | null;
+  outcome_at: Millis | null;
+}
+
+export type ConversationStatusColumn = 'queued' | 'offered' | 'active' | 'closed' | 'offline';
+
+export interface ConversationsTable {
+  id: string;
+  account_id: string;
+  site_id: string | null;
+  visitor_id: string | null;
+  channel: 'web' | 'api' | 'messenger' | 'whatsapp' | 'sms' | 'voice';
+  source: 'invitation' | 'button' | 'visitor' | 'offline_form' | 'api';
+  origin_exposure_id: string | null;
+  skill_id: string | null;
+  status: ConversationStatusColumn;
+  assigned_agent_id: string | null;
+  offered_to: string | null;
+  offered_at: Millis | null;
+  priority: number;
+  value: number;
+  score: number | null;
+  visitor_name: string | null;
+  visitor_email: string | null;
+  topic: string | null;
+  enqueued_at: Millis;
+  skill_entered_at: Millis;
+  overflow_count: number;
+  assigned_at: Millis | null;
+  first_response_at: Millis | null;
+  closed_at: Millis | null;
+  closed_by: string | null;
+  disposition: string | null;
+  /** JSON array of strings. */
+  tags: string;
+  csat_score: number | null;
+  csat_comment: string | null;
+  /** sha256 of the visitor's conversation token; the token itself is never stored. */
+  visitor_token_hash: string;
+  /** The last message sequence number handed out in this conversation. */
+  last_seq: number;
+  last_message_at: Millis | null;
+  /** The highest sequence number the visitor / the assigned agent has read (persisted read receipts). */
+  visitor_read_seq: number;
+  agent_read_seq: number;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface MessagesTable {
+  conversation_id: string;
+  seq: number;
+  account_id: string;
+  sender_kind: 'visitor' | 'agent' | 'system' | 'note';
+  /** 'visitor', 'system', or the agent's user id; with echo_id the idempotency key. */
+  sender_id: string;
+  sender_name: string | null;
+  echo_id: string | null;
+  body: string;
+  /** JSON array of attachment descriptors, or null. */
+  attachments: string | null;
+  created_at: Millis;
+}
+
+/** A file uploaded into a conversation; bound to the message that sent it (`message_seq`). */
+export interface AttachmentsTable {
+  id: string;
+  account_id: string;
+  conversation_id: string;
+  /** Which side uploaded it: only that side may send it. */
+  side: 'visitor' | 'agent';
+  /** The agent's user id; null for the visitor. */
+  uploaded_by: string | null;
+  name: string;
+  content_type: string;
+  size: number;
+  /** Where the bytes are in the attachment storage. */
+  storage_key: string;
+  /** The message that sent it; null until sent. */
+  message_seq: number | null;
+  created_at: Millis;
+}
+
+/** A saved reply an agent inserts by its shortcut. */
+export interface CannedResponsesTable {
+  id: string;
+  account_id: string;
+  shortcut: string;
+  title: string;
+  text: string;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface ConversationPassesTable {
+  conversation_id: string;
+  agent_id: string;
+  account_id: string;
+  reason: 'declined' | 'timeout' | 'transferred';
+  created_at: Millis;
+}
+
+export interface AgentStatesTable {
+  user_id: string;
+  account_id: string;
+  missed_offers: number;
+  last_assigned_at: Millis | null;
+}
+
+export type ConversionKindColumn = 'purchase' | 'goal';
+
+/** A purchase or a campaign goal reached, recorded once (dedupe key per site). */
+export interface ConversionsTable {
+  id: string;
+  account_id: string;
+  site_id: string;
+  visitor_id: string;
+  session_id: string;
+  kind: ConversionKindColumn;
+  /** The custom event's name for a goal; null for a purchase. */
+  goal_name: string | null;
+  order_id: string | null;
+  /** `order:<orderId>` for a purchase, `event:<visitor>:<batch>:<seq>` for a goal event. */
+  dedupe_key: string;
+  revenue: number;
+  currency: string | null;
+  /** When the visitor converted (the event's receive time). */
+  ts: Millis;
+  recorded_at: Millis;
+}
+
+/** How a touch reached the visitor: a conversation, or the engagement type that was shown (or control). */
+export type TouchKindColumn =
+  | 'conversation'
+  | 'content'
+  | 'chat_invitation'
+  | 'chat_button'
+  | 'offline_message'
+  | 'control';
+
+/** A conversion linked to one touch (an exposure, a control qualification, or a visitor's own conversation). */
+export interface AttributionsTable {
+  conversion_id: string;
+  /** The exposure id, or the conversation id for a conversation the visitor started. */
+  touch_id: string;
+  account_id: string;
+  site_id: string;
+  visitor_id: string;
+  campaign_id: string | null;
+  exposure_id: string | null;
+  conversation_id: string | null;
+  agent_id: string | null;
+  skill_id: string | null;
+  /** 1 for a control-group qualification (counted for lift, never credited). */
+  control: number;
+  touch_kind: TouchKindColumn;
+  /** 1 for the single touch credited with the conversion (last touch; a conversation first). */
+  credited: number;
+  touch_at: Millis;
+  window_days: number;
+  conversion_kind: ConversionKindColumn;
+  conversion_ts: Millis;
+  revenue: number;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  users: UsersTable;
+  user_skills: UserSkillsTable;
+  sites: SitesTable;
+  skills: SkillsTable;
+  api_keys: ApiKeysTable;
+  auth_sessions: AuthSessionsTable;
+  settings: SettingsTable;
+  visitors: VisitorsTable;
+  visitor_sessions: VisitorSessionsTable;
+  events: EventsTable;
+  campaigns: CampaignsTable;
+  exposures: ExposuresTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  attachments: AttachmentsTable;
+  canned_responses: CannedResponsesTable;
+  conversation_passes: ConversationPassesTable;
+  agent_states: AgentStatesTable;
+  conversions: ConversionsTable;
+  attributions: AttributionsTable;
+  models: ModelsTable;
+  model_sessions: ModelSessionsTable;
+  page_stats: PageStatsTable;
+  model_site_settings: ModelSiteSettingsTable;
+}
+
+export type { Generated };

@@ -1,0 +1,118 @@
+import type { Site, SiteCreate, SiteUpdate } from '@beckon/protocol/api';
+import type { Kysely, Selectable } from 'kysely';
+import { badRequest, notFound } from '../errors.ts';
+import { newId, randomToken } from '../ids.ts';
+import { iso, jsonArray } from './rows.ts';
+import type { Database, SitesTable } from './schema.ts';
+
+/** A site as stored; the API adds the tag snippet, which depends on the public URL. */
+export type SiteRecord = Omit<Site, 'snippet'> & { accountId: string };
+
+const toSite = (r: Selectable<SitesTable>): SiteRecord => ({
+  id: r.id,
+  accountId: r.account_id,
+  name: r.name,
+  siteKey: r.site_key,
+  allowedOrigins: jsonArray(r.allowed_origins),
+  timeZone: r.time_zone,
+  createdAt: iso(r.created_at)!,
+});
+
+/** Throws 400 unless `tz` is an IANA time zone this runtime knows. */
+export function assertTimeZone(tz: string): void {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+  } catch {
+    throw badRequest(`unknown time zone "${tz}"`, 'invalid_time_zone');
+  }
+}
+
+const normaliseOrigins = (origins: readonly string[]) => [
+  ...new Set(origins.map((o) => o.replace(/\/+$/, '').toLowerCase())),
+];
+
+/** Websites and apps of an account, each with a public site key and an origin allow-list. */
+export class SitesRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async list(accountId: string): Promise<SiteRecord[]> {
+    const rows = await this.db
+      .selectFrom('sites')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(toSite);
+  }
+
+  async get(accountId: string, id: string): Promise<SiteRecord> {
+    const row = await this.db
+      .selectFrom('sites')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw notFound('site');
+    return toSite(row);
+  }
+
+  /** Looks a site up by its public key (the tag's only credential); not account-scoped by design. */
+  async findBySiteKey(siteKey: string): Promise<SiteRecord | undefined> {
+    const row = await this.db
+      .selectFrom('sites')
+      .selectAll()
+      .where('site_key', '=', siteKey)
+      .executeTakeFirst();
+    return row ? toSite(row) : undefined;
+  }
+
+  async create(accountId: string, input: SiteCreate): Promise<SiteRecord> {
+    const timeZone = input.timeZone ?? 'UTC';
+    assertTimeZone(timeZone);
+    const id = newId('site');
+    await this.db
+      .insertInto('sites')
+      .values({
+        id,
+        account_id: accountId,
+        name: input.name,
+        site_key: randomToken(16),
+        allowed_origins: JSON.stringify(normaliseOrigins(input.allowedOrigins ?? [])),
+        time_zone: timeZone,
+        created_at: Date.now(),
+      })
+      .execute();
+    return this.get(accountId, id);
+  }
+
+  async update(accountId: string, id: string, patch: SiteUpdate): Promise<SiteRecord> {
+    await this.get(accountId, id);
+    const values: Partial<SitesTable> = {};
+    if (patch.name !== undefined) values.name = patch.name;
+    if (patch.allowedOrigins !== undefined)
+      values.allowed_origins = JSON.stringify(normaliseOrigins(patch.allowedOrigins));
+    if (patch.timeZone !== undefined) {
+      assertTimeZone(patch.timeZone);
+      values.time_zone = patch.timeZone;
+    }
+    if (Object.keys(values).length > 0) {
+      await this.db
+        .updateTable('sites')
+        .set(values)
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .execute();
+    }
+    return this.get(accountId, id);
+  }
+
+  async delete(accountId: string, id: string): Promise<void> {
+    const res = await this.db
+      .deleteFrom('sites')
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (Number(res.numDeletedRows) === 0) throw notFound('site');
+  }
+}

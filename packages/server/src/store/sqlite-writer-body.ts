@@ -1,0 +1,82 @@
+// The events writer thread of a SQLite store: its own connection to the file (WAL lets the store's
+// connection read meanwhile), the same EventsWriter and SQL as the store's own, fed by the messages
+// of thread-events-writer.ts; it starts the WAL checkpointer thread (sqlite-checkpointer.js).
+import { parentPort, Worker, workerData } from 'node:worker_threads';
+import Sqlite from 'better-sqlite3';
+import { Kysely } from 'kysely';
+import { type EventRow, unflattenFrames } from './event-rows.ts';
+import { EventsWriter, type WriterOptions } from './events-writer.ts';
+import type { ExposureRow, OutcomeUpdate } from './exposures-repo.ts';
+import type { Database } from './schema.ts';
+import { cachingStatements, ImmediateSqliteDialect } from './sqlite-dialect.ts';
+import type { VisitorRow, VisitorSessionRow } from './visitors-repo.ts';
+
+type ToThread =
+  | {
+      t: 'rows';
+      /** EventFrames, flattened (see thread-events-writer.ts). */
+      frames: (string | number)[];
+      ops: {
+        events: EventRow[];
+        exposures: ExposureRow[];
+        outcomes: OutcomeUpdate[];
+        visitors: VisitorRow[];
+        sessions: VisitorSessionRow[];
+        rows: number;
+      };
+    }
+  | { t: 'flush'; id: number }
+  | { t: 'configure'; options: Partial<WriterOptions> };
+
+const port = parentPort!;
+const { file } = workerData as { file: string };
+const sqlite = new Sqlite(file);
+sqlite.pragma('journal_mode = WAL');
+sqlite.pragma('synchronous = NORMAL');
+sqlite.pragma('foreign_keys = ON');
+sqlite.pragma('busy_timeout = 5000');
+// Checkpoints (and their fsyncs) happen on a thread of their own, never in this one's commits.
+sqlite.pragma('wal_autocheckpoint = 0');
+sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`); // the WAL file shrinks back when it restarts
+new Worker(new URL('./sqlite-checkpointer.js', import.meta.url), { workerData: { file } }).unref();
+
+// The same dialect as the store's connection: statements prepared once, and write transactions that
+// take the lock when they begin, so this thread and the store's connection wait for each other
+// instead of failing with SQLITE_BUSY.
+const db = new Kysely<Database>({
+  dialect: new ImmediateSqliteDialect({ database: cachingStatements(sqlite, 256) }),
+});
+const writer = new EventsWriter(db);
+let received = 0;
+const state = (reply?: number) => port.postMessage({ t: 'state', received, pending: writer.pending, reply });
+
+writer.observe({
+  flushed: (rows, seconds) => {
+    port.postMessage({ t: 'flushed', rows, seconds });
+    state();
+  },
+  failed: (err, willRetry) => {
+    const e = err as { message?: string; code?: string };
+    port.postMessage({ t: 'failed', message: String(e?.message ?? err), code: e?.code, willRetry });
+  },
+  dropped: (rows) => port.postMessage({ t: 'dropped', rows }),
+});
+
+port.on('message', (m: ToThread) => {
+  if (m.t === 'rows') {
+    const { ops } = m;
+    for (const r of ops.events) writer.appendEvent(r);
+    for (const f of unflattenFrames(m.frames)) writer.appendFrame(f);
+    for (const x of ops.exposures) writer.addExposure(x);
+    for (const o of ops.outcomes) writer.addOutcome(o);
+    for (const v of ops.visitors) writer.putVisitor(v);
+    for (const s of ops.sessions) writer.putSession(s);
+    received += ops.rows;
+  } else if (m.t === 'flush') {
+    void writer.flush().then(() => state(m.id));
+  } else {
+    writer.configure(m.options);
+  }
+});
+
+port.postMessage({ t: 'ready' });

@@ -1,0 +1,135 @@
+import { Migrator, sql } from 'kysely';
+import { AccountsRepo } from './accounts-repo.ts';
+import { ApiKeysRepo } from './api-keys-repo.ts';
+import { AssignmentRepo } from './assignment-repo.ts';
+import { AttachmentsRepo } from './attachments-repo.ts';
+import { AuthSessionsRepo } from './auth-sessions-repo.ts';
+import { CampaignsRepo } from './campaigns-repo.ts';
+import { CannedResponsesRepo } from './canned-responses-repo.ts';
+import { connectStore, type StoreConnectionOptions, type StoreKind } from './connect.ts';
+import { ConversationsRepo } from './conversations-repo.ts';
+import { ConversionsRepo } from './conversions-repo.ts';
+import { EventsWriter, type EventsWriterPort } from './events-writer.ts';
+import { ExposuresRepo } from './exposures-repo.ts';
+import { MessagesRepo } from './messages-repo.ts';
+import { latestMigration, migrationProvider } from './migrations/index.ts';
+import { ModelSessionsRepo } from './model-sessions-repo.ts';
+import { ModelSettingsRepo } from './model-settings-repo.ts';
+import { ModelsRepo } from './models-repo.ts';
+import { RoutingRepo } from './routing-repo.ts';
+import { SettingsRepo } from './settings-repo.ts';
+import { SitesRepo } from './sites-repo.ts';
+import { SkillsRepo } from './skills-repo.ts';
+import { capabilitiesOf, type StoreCapabilities } from './store-capabilities.ts';
+import { ThreadEventsWriter } from './thread-events-writer.ts';
+import { UsersRepo } from './users-repo.ts';
+import { VisitorsRepo } from './visitors-repo.ts';
+
+/** The store port: one object per concept, implemented once on Kysely for SQLite and PostgreSQL. */
+export class Store {
+  readonly accounts;
+  readonly users;
+  readonly sites;
+  readonly skills;
+  readonly apiKeys;
+  readonly authSessions;
+  readonly settings;
+  /** What this store can do that the other cannot (row locks…). */
+  readonly caps: StoreCapabilities;
+  readonly conversations;
+  /** Atomic changes of who holds a conversation (offer, accept, transfer, close, overflow). */
+  readonly assignment;
+  readonly messages;
+  /** Metadata of files uploaded into conversations. */
+  readonly attachments;
+  /** Saved replies agents insert by shortcut. */
+  readonly cannedResponses;
+  readonly routing;
+  readonly campaigns;
+  readonly visitors;
+  readonly exposures;
+  /** Conversions and their attribution to engagements (analytics). */
+  readonly conversions;
+  /** Write-behind buffer for the tracker (events, exposures, visitor snapshots); flushed on shutdown. */
+  readonly eventsWriter: EventsWriterPort;
+  /** Propensity models trained per account. */
+  readonly models;
+  /** Finished sessions the models learn from, and the page statistics they feed. */
+  readonly modelSessions;
+  /** Per-site feature settings of the model. */
+  readonly modelSettings;
+
+  private constructor(
+    readonly kind: StoreKind,
+    readonly db: import('kysely').Kysely<import('./schema.ts').Database>,
+    private readonly closeConnection: () => Promise<void>,
+    /** The PostgreSQL schema this store lives in, when not the default one. */
+    private readonly pgSchema?: string,
+    eventsWriter?: EventsWriterPort,
+  ) {
+    this.accounts = new AccountsRepo(db);
+    this.users = new UsersRepo(db);
+    this.sites = new SitesRepo(db);
+    this.skills = new SkillsRepo(db);
+    this.apiKeys = new ApiKeysRepo(db);
+    this.authSessions = new AuthSessionsRepo(db);
+    this.settings = new SettingsRepo(db);
+    this.caps = capabilitiesOf(kind);
+    this.conversations = new ConversationsRepo(db);
+    this.assignment = new AssignmentRepo(db, this.caps);
+    this.messages = new MessagesRepo(db, this.caps);
+    this.attachments = new AttachmentsRepo(db);
+    this.cannedResponses = new CannedResponsesRepo(db);
+    this.routing = new RoutingRepo(db);
+    this.campaigns = new CampaignsRepo(db);
+    this.visitors = new VisitorsRepo(db);
+    this.exposures = new ExposuresRepo(db);
+    this.conversions = new ConversionsRepo(db);
+    this.eventsWriter = eventsWriter ?? new EventsWriter(db);
+    this.models = new ModelsRepo(db);
+    this.modelSessions = new ModelSessionsRepo(db);
+    this.modelSettings = new ModelSettingsRepo(db);
+  }
+
+  /** Connects (SQLite by default, PostgreSQL when `databaseUrl` is set); call `migrate()` before use. */
+  static async open(opts: StoreConnectionOptions): Promise<Store> {
+    const c = await connectStore(opts);
+    // A SQLite file gets an events writer thread of its own (BECKON_WRITER_THREAD=0 keeps it here).
+    const writer =
+      c.sqlite && c.sqlite.file !== ':memory:' && process.env.BECKON_WRITER_THREAD !== '0'
+        ? new ThreadEventsWriter(c.sqlite.file, c.sqlite.connection, new EventsWriter(c.db))
+        : undefined;
+    return new Store(c.kind, c.db, c.close, c.kind === 'postgres' ? opts.pgSchema : undefined, writer);
+  }
+
+  /** Applies every pending migration; safe to run on each start and from several nodes in turn. */
+  async migrate(): Promise<string[]> {
+    // With a schema named, Kysely looks for its migration tables in that schema only; otherwise it
+    // may see another schema's tables (parallel test servers) and skip creating its own.
+    const migrator = new Migrator({
+      db: this.db,
+      provider: migrationProvider,
+      ...(this.pgSchema ? { migrationTableSchema: this.pgSchema } : {}),
+    });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) throw error;
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  }
+
+  /** True when the store answers and every migration this code knows is applied (readiness). */
+  async ready(): Promise<boolean> {
+    try {
+      const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(
+        this.db,
+      );
+      return rows.rows.some((r) => r.name === latestMigration);
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.eventsWriter.close();
+    await this.closeConnection();
+  }
+}

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Bus } from '../src/bus/bus.ts';
+
+/** Waits until `predicate` holds (messages cross the bus asynchronously). */
+async function eventually(predicate: () => boolean, ms = 2000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await sleep(5);
+  }
+}
+
+/**
+ * The bus contract every implementation passes. `make` returns two handles on the same bus
+ * (for Redis: two connections, like two nodes; in-process: the same object twice).
+ */
+export function busContract(
+  name: string,
+  make: () => Promise<{ a: Bus; b: Bus; dispose(): Promise<void> }>,
+  skip?: () => Promise<string | null>,
+) {
+  describe(`bus contract: ${name}`, async () => {
+    const reason = skip ? await skip() : null;
+    let a: Bus;
+    let b: Bus;
+    let dispose: () => Promise<void>;
+    before(async () => {
+      if (!reason) ({ a, b, dispose } = await make());
+    });
+    after(async () => {
+      if (!reason) await dispose();
+    });
+    const test = (title: string, fn: () => Promise<void>) => it(title, reason ? { skip: reason } : {}, fn);
+    const topic = (t: string) => `${t}-${Math.random().toString(36).slice(2)}`;
+
+    test('a published message reaches every subscriber as JSON, in order', async () => {
+      const t = topic('order');
+      const got1: unknown[] = [];
+      const got2: unknown[] = [];
+      await b.subscribe(t, (m) => got1.push(m));
+      await a.subscribe(t, (m) => got2.push(m));
+      for (let i = 0; i < 20; i++) await a.publish(t, { i, at: new Date(0) });
+      await eventually(() => got1.length === 20 && got2.length === 20);
+      assert.deepEqual(
+        got1.map((m) => (m as { i: number }).i),
+        [...Array(20).keys()],
+      );
+      assert.deepEqual(got1[0], { i: 0, at: '1970-01-01T00:00:00.000Z' });
+    });
+
+    test('unsubscribe stops delivery; other topics are not delivered', async () => {
+      const t = topic('unsub');
+      const got: unknown[] = [];
+      const other: unknown[] = [];
+      const off = await b.subscribe(t, (m) => got.push(m));
+      await b.subscribe(topic('other'), (m) => other.push(m));
+      await a.publish(t, 1);
+      await eventually(() => got.length === 1);
+      await off();
+      await a.publish(t, 2);
+      await sleep(50);
+      assert.deepEqual(got, [1]);
+      assert.deepEqual(other, []);
+    });
+
+    test('a lock is exclusive until released or expired', async () => {
+      const key = topic('lock');
+      const release = await a.tryLock(key, 5000);
+      assert.ok(release);
+      assert.equal(await b.tryLock(key, 5000), null);
+      await release();
+      const again = await b.tryLock(key, 80);
+      assert.ok(again);
+      await sleep(120);
+      assert.ok(await a.tryLock(key, 1000), 'expired lock can be taken');
+    });
+
+    test('presence expires and can be removed', async () => {
+      const set = topic('presence');
+      await a.setPresence(set, 'agent-1', 5000);
+      await b.setPresence(set, 'agent-2', 60);
+      assert.deepEqual(await a.members(set), ['agent-1', 'agent-2']);
+      await sleep(100);
+      assert.deepEqual(await b.members(set), ['agent-1']);
+      await a.removePresence(set, 'agent-1');
+      assert.deepEqual(await a.members(set), []);
+    });
+  });
+}

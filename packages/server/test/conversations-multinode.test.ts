@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { AgentChatClient } from '@beckon/sdk/agent-client';
+import { VisitorChatClient } from '@beckon/sdk/chat-client';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { loadConfig } from '../src/config.ts';
+import { type DemoSeedResult, seedDemo } from '../src/demo/seed.ts';
+import { type BeckonNode, createNode } from '../src/node.ts';
+import { eventually } from './helpers/chat-fixtures.ts';
+import { dropSchema, newSchemaName, postgresSkipReason, TEST_PG_URL } from './helpers/postgres.ts';
+
+const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+
+async function redisSkipReason(): Promise<string | null> {
+  const r = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 2000,
+    retryStrategy: () => null,
+  });
+  try {
+    await r.connect();
+    await r.ping();
+    return null;
+  } catch (err) {
+    return `Redis at ${REDIS_URL} is unreachable (${(err as Error).message})`;
+  } finally {
+    r.disconnect();
+  }
+}
+
+/**
+ * Two nodes in one process sharing PostgreSQL and Redis, as in a scale-out deployment: a visitor
+ * on one node, agents on the other; routing, assignment and delivery must cross between them.
+ */
+describe('conversations across two nodes (PostgreSQL + Redis)', async () => {
+  const skip = (await postgresSkipReason()) ?? (await redisSkipReason());
+  const schema = newSchemaName();
+  const dataDir = mkdtempSync(join(tmpdir(), 'beckon-multi-'));
+  const nodes: BeckonNode[] = [];
+  let demo: DemoSeedResult;
+  before(async () => {
+    if (skip) return;
+    for (let i = 0; i < 2; i++) {
+      // 120 chats from one test address: no per-address start limit here.
+      const env = { BECKON_RATE_CHAT_START_ADDRESS: '0' };
+      const config = loadConfig({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' }, env);
+      config.databaseUrl = TEST_PG_URL;
+      config.redisUrl = REDIS_URL;
+      const node = await createNode(config, { logger: pino({ level: 'silent' }), pgSchema: schema });
+      await node.listen();
+      nodes.push(node);
+    }
+    demo = await seedDemo(nodes[0]!.ctx.store, {
+      publicUrl: nodes[0]!.url,
+      dataDir,
+      adminPassword: 'demo-admin-pw',
+      agentPassword: 'demo-agent-pw',
+    });
+    await nodes[0]!.ctx.store.db.updateTable('sites').set({ allowed_origins: '[]' }).execute();
+  });
+  after(async () => {
+    for (const n of nodes) await n.close();
+    if (!skip) await dropSchema(schema);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const test = (title: string, fn: () => Promise<void>) =>
+    it(title, skip ? { skip } : { timeout: 120_000 }, fn);
+
+  const agentOn = async (node: BeckonNode, email: string) => {
+    const { store } = node.ctx;
+    const found = (await store.users.findForLogin(email))!;
+    const { token } = await store.authSessions.create(found.user.id, found.accountId, 3600_000);
+    const a = await AgentChatClient.connect(node.url, { cookie: `beckon_session=${token}` });
+    await a.setStatus('online');
+    return a;
+  };
+
+  test('a visitor on node B reaches an agent on node A; messages cross both ways in order; the visitor moves nodes', async () => {
+    const [a, b] = nodes as [BeckonNode, BeckonNode];
+    const agent = await agentOn(a, 'sales@demo.beckon.local');
+    try {
+      const visitor = await VisitorChatClient.start(b.url, demo.siteKey, {
+        skillId: demo.skillIds.sales,
+        text: 'from B',
+      });
+      const id = visitor.conversation.id;
+      await eventually(() => agent.offers.has(id), 5000, 'offer across nodes');
+      await agent.accept(id);
+      await agent.waitForMessage(id, (m) => m.text === 'from B');
+      for (let i = 0; i < 20; i++) {
+        await visitor.send(`v${i}`);
+        await agent.send(id, `a${i}`);
+      }
+      await visitor.waitForMessage((m) => m.text === 'a19');
+      await agent.waitForMessage(id, (m) => m.text === 'v19');
+      const seqs = visitor.messages.map((m) => m.seq);
+      assert.deepEqual(
+        seqs,
+        Array.from({ length: seqs.length }, (_, k) => k + 1),
+      );
+      // The visitor's next page load lands on the other node and continues where it was.
+      await visitor.close();
+      const again = await VisitorChatClient.connect(a.url, visitor.token, visitor.resumeFrom);
+      await agent.send(id, 'still here');
+      await again.waitForMessage((m) => m.text === 'still here');
+      await again.close();
+    } finally {
+      await agent.disconnect();
+    }
+  });
+
+  test('agents on both nodes racing for 120 chats started on both nodes: each assigned exactly once', async () => {
+    const { store } = nodes[0]!.ctx;
+    await store.db
+      .updateTable('users')
+      .set({ capacity: 0 })
+      .where('account_id', '=', demo.accountId)
+      .execute();
+    const agents: AgentChatClient[] = [];
+    const assigned = new Map<string, string[]>();
+    try {
+      for (let i = 0; i < 12; i++) {
+        const u = await store.users.create(demo.accountId, {
+          email: `multi-${i}@demo.beckon.local`,
+          name: `Multi ${i}`,
+          role: 'agent',
+          passwordHash: 'x',
+          skillIds: [demo.skillIds.sales],
+          capacity: 10,
+          status: 'online',
+        });
+        const a = await agentOn(nodes[i % 2]!, `multi-${i}@demo.beckon.local`);
+        a.frames.on((f) => {
+          if (f.type === 'offer') a.accept(f.conversation.id).catch(() => {});
+          if (f.type === 'queue')
+            for (const q of f.items.slice(0, 2))
+              if (q.status === 'queued') a.accept(q.conversationId).catch(() => {});
+          if (f.type === 'assigned')
+            assigned.set(f.conversation.id, [...(assigned.get(f.conversation.id) ?? []), u.id]);
+        });
+        agents.push(a);
+      }
+      const starts = Array.from({ length: 120 }, (_, i) =>
+        fetch(`${nodes[i % 2]!.url}/api/v1/chat/conversations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-beckon-site-key': demo.siteKey },
+          body: JSON.stringify({ skillId: demo.skillIds.sales, visitorId: `m${i}` }),
+        }),
+      );
+      assert.ok((await Promise.all(starts)).every((r) => r.status === 201));
+      await eventually(
+        async () => {
+          const active = await store.db
+            .selectFrom('conversations')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('account_id', '=', demo.accountId)
+            .where('status', '=', 'active')
+            .where('visitor_id', 'like', 'm%')
+            .executeTakeFirstOrThrow();
+          return Number(active.n) === 120;
+        },
+        60_000,
+        'all 120 assigned',
+      );
+      const loads = await store.routing.agents(demo.accountId);
+      for (const l of loads.filter((x) => x.name.startsWith('Multi')))
+        assert.ok(l.load <= l.capacity, `${l.name} ${l.load}/${l.capacity}`);
+      await eventually(() => assigned.size === 120, 5000, 'assigned frames');
+      for (const [id, who] of assigned) assert.equal(who.length, 1, `${id} assigned once`);
+    } finally {
+      for (const a of agents) await a.disconnect();
+    }
+  });
+});

@@ -1,0 +1,260 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { AgentChatClient } from '@beckon/sdk/agent-client';
+import { chatOf } from '../src/conversations/chat-feature.ts';
+import { runtime, visitor } from './engagement-fixtures.ts';
+import { ApiClient } from './helpers/api-client.ts';
+import { connectAgent, eventually, startVisitor } from './helpers/chat-fixtures.ts';
+import { startTestServer, type TestServer } from './helpers/test-server.ts';
+
+const SALES = 'sales@demo.beckon.local';
+const SUPPORT = 'support@demo.beckon.local';
+
+describe('routing through the server: queue order, least loaded, offer timeout, overflow', () => {
+  let srv: TestServer;
+  const open: AgentChatClient[] = [];
+  const agent = async (email: string, online = true) => {
+    const a = await connectAgent(srv, email, online);
+    open.push(a);
+    return a;
+  };
+  const skills = (patch: { offer_timeout_seconds?: number; max_wait_seconds?: number }) =>
+    srv.node.ctx.store.db
+      .updateTable('skills')
+      .set(patch)
+      .where('account_id', '=', srv.demo!.accountId)
+      .execute();
+
+  before(async () => {
+    srv = await startTestServer({ demo: true });
+  });
+  afterEach(async () => {
+    for (const a of open.splice(0)) await a.disconnect();
+    const { store } = srv.node.ctx;
+    // Each case starts with no open conversations and everyone offline.
+    await store.db.updateTable('conversations').set({ status: 'closed', offered_to: null }).execute();
+    await store.db.updateTable('users').set({ status: 'offline', capacity: 3 }).execute();
+    await store.db.deleteFrom('agent_states').execute();
+    await skills({ offer_timeout_seconds: 30, max_wait_seconds: 120 });
+  });
+  after(() => srv.close());
+
+  it('sends a chat to the available agent with the fewest active chats', async () => {
+    const sales = await agent(SALES);
+    const support = await agent(SUPPORT);
+    const first = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales });
+    const holder = await eventually(
+      () => [sales, support].find((a) => a.offers.has(first.conversation.id)),
+      3000,
+      'first offer',
+    );
+    await holder.accept(first.conversation.id);
+    const other = holder === sales ? support : sales;
+    const second = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales });
+    await eventually(
+      () => other.offers.has(second.conversation.id),
+      3000,
+      'the second offer to the other agent',
+    );
+    assert.equal(holder.offers.has(second.conversation.id), false);
+  });
+
+  it('serves campaign priority first, then visitor value, then the longest waiting', async () => {
+    const chat = chatOf(srv.node.ctx)!;
+    const previous = chat.visitors.originResolver;
+    // Stands in for the engagement runtime: exposure "p3_v10" means priority 3, cart value 10.
+    chat.visitors.originResolver = async (q) => {
+      const m = /^p(\d+)_v(\d+)/.exec(q.exposureId ?? '');
+      return m ? { priority: Number(m[1]), value: Number(m[2]) } : undefined;
+    };
+    try {
+      await srv.node.ctx.store.db.updateTable('users').set({ capacity: 1 }).execute();
+      const sales = await agent(SALES);
+      const busy = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales });
+      await eventually(() => sales.offers.has(busy.conversation.id), 3000, 'first offer');
+      await sales.accept(busy.conversation.id);
+      const oldPlain = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales, exposureId: 'p0_v0_a' });
+      const bigCart = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales, exposureId: 'p0_v250_b' });
+      const vip = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales, exposureId: 'p3_v0_c' });
+      const newPlain = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales, exposureId: 'p0_v0_d' });
+      assert.equal(vip.conversation.queuePosition, 1);
+      assert.equal(newPlain.conversation.queuePosition, 4);
+      const order: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const current = [...sales.conversations.values()].find(
+          (c) => c.status === 'active' && c.assignedAgentId === sales.profile.id,
+        );
+        const offered = sales.next('offer');
+        await sales.close(current!.id);
+        const next = await offered;
+        order.push(next.conversation.id);
+        await sales.accept(next.conversation.id);
+      }
+      assert.deepEqual(
+        order,
+        [vip, bigCart, oldPlain, newPlain].map((v) => v.conversation.id),
+      );
+    } finally {
+      chat.visitors.originResolver = previous;
+    }
+  });
+
+  it('orders by the live cart total of the visitor who starts the chat, even from another node’s snapshot', async () => {
+    await srv.node.ctx.store.db.updateTable('users').set({ capacity: 1 }).execute();
+    const sales = await agent(SALES);
+    const skillId = srv.demo!.skillIds.sales;
+    const busy = await startVisitor(srv, { skillId });
+    await eventually(() => sales.offers.has(busy.conversation.id), 3000, 'first offer');
+    await sales.accept(busy.conversation.id);
+    const origin = new URL(srv.url).origin;
+    const shopper = async (visitorId: string, total: number) => {
+      const tag = await visitor(srv, srv.demo!.siteKey, visitorId, { origin });
+      const items = [{ sku: 'lamp', price: total, quantity: 1 }];
+      await tag.sendBatch([
+        { type: 'attr', attrType: 'cart', value: { items, total, currency: 'USD' }, ts: Date.now() },
+      ]);
+      return tag;
+    };
+    const small = await shopper('cart-small', 20);
+    const gone = await shopper('cart-gone', 150);
+    await gone.close();
+    // Its state leaves this node's memory; only the stored snapshot knows the cart now.
+    await runtime(srv).tracker.sweep(Date.now() + 3600_000, 0);
+    assert.equal(runtime(srv).tracker.peek(srv.demo!.siteId, 'cart-gone'), undefined);
+    const big = await shopper('cart-big', 300);
+    // Each comes first when it arrives (a bigger cart than everyone waiting): the place it is welcomed with,
+    // read before live frames move it down.
+    const arrivals: Array<number | null> = [];
+    const arrive = async (visitorId: string) => {
+      const v = await startVisitor(srv, { skillId, visitorId });
+      arrivals.push(v.conversation.queuePosition);
+      return v;
+    };
+    const none = await arrive('no-cart');
+    const a = await arrive('cart-small');
+    const b = await arrive('cart-gone');
+    const c = await arrive('cart-big');
+    assert.deepEqual(arrivals, [1, 1, 1, 1]);
+    await eventually(
+      () => [c, b, a, none].map((v) => v.conversation.queuePosition).join() === '1,2,3,4',
+      3000,
+      'live queue places',
+    );
+    const { store } = srv.node.ctx;
+    const values = await Promise.all(
+      [none, a, b, c].map(
+        async (v) => (await store.conversations.get(srv.demo!.accountId, v.conversation.id)).value,
+      ),
+    );
+    assert.deepEqual(values, [0, 20, 150, 300]);
+    const offered = sales.next('offer');
+    await sales.close(busy.conversation.id);
+    assert.equal((await offered).conversation.id, c.conversation.id, 'the biggest cart is served first');
+    for (const v of [busy, none, a, b, c]) await v.close();
+    await small.close();
+    await big.close();
+  });
+
+  it('passes over an agent who does not answer in time, and sets them away after repeated misses', async () => {
+    await skills({ offer_timeout_seconds: 1 });
+    const sales = await agent(SALES);
+    const support = await agent(SUPPORT);
+    await support.setStatus('away');
+    const v1 = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales });
+    await eventually(() => sales.offers.has(v1.conversation.id), 3000, 'offer to sales');
+    const revoked = await sales.next('offer_revoked', (f) => f.conversationId === v1.conversation.id, 4000);
+    assert.equal(revoked.reason, 'timeout');
+    // Sales passed on it: it waits for someone else, and goes to support once they are back.
+    await support.setStatus('online');
+    await eventually(() => support.offers.has(v1.conversation.id), 3000, 'offer to support');
+    await support.accept(v1.conversation.id);
+    // A second miss in a row sets sales away.
+    const v2 = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales });
+    await eventually(
+      () => sales.offers.has(v2.conversation.id) || support.offers.has(v2.conversation.id),
+      3000,
+      'offer 2',
+    );
+    if (support.offers.has(v2.conversation.id)) await support.decline(v2.conversation.id);
+    await eventually(() => sales.profile.status === 'away', 5000, 'sales set away');
+    const { store } = srv.node.ctx;
+    const user = await store.users.get(srv.demo!.accountId, sales.profile.id);
+    assert.equal(user.status, 'away');
+  });
+
+  it('a declined offer goes to the next agent, never back to the one who declined', async () => {
+    const sales = await agent(SALES);
+    const support = await agent(SUPPORT);
+    const v = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales });
+    const first = await eventually(
+      () => [sales, support].find((a) => a.offers.has(v.conversation.id)),
+      3000,
+      'offer',
+    );
+    const second = first === sales ? support : sales;
+    await first.decline(v.conversation.id);
+    await eventually(() => second.offers.has(v.conversation.id), 3000, 'offer to the other agent');
+    await second.decline(v.conversation.id);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(first.offers.has(v.conversation.id), false);
+    assert.equal(
+      (await srv.node.ctx.store.conversations.get(srv.demo!.accountId, v.conversation.id)).status,
+      'queued',
+    );
+  });
+
+  it('past the maximum wait it overflows to the transfer target skill, then to the offline flow', async () => {
+    await srv.node.ctx.store.db.updateTable('users').set({ capacity: 0 }).execute();
+    await skills({ max_wait_seconds: 1 });
+    await agent(SALES); // online but full: the chat waits
+    const v = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales });
+    assert.equal(v.conversation.status, 'queued');
+    await v.waitForConversation((c) => c.skillId === srv.demo!.skillIds.support, 4000);
+    await v.waitForConversation((c) => c.status === 'offline', 4000);
+    const line = await v.waitForMessage((m) => m.senderKind === 'system' && /leave a message/i.test(m.text));
+    assert.ok(line);
+  });
+
+  it('goes straight to the offline flow when no agent of the skill is online; availability says so', async () => {
+    const anon = new ApiClient(srv.node.app);
+    const headers = { 'x-beckon-site-key': srv.demo!.siteKey };
+    const none = await anon.request(
+      'GET',
+      `/api/v1/chat/availability?skillId=${srv.demo!.skillIds.support}`,
+      undefined,
+      headers,
+    );
+    assert.equal(none.status, 200);
+    assert.deepEqual([none.body.available, none.body.agentsOnline], [false, 0]);
+    const v = await startVisitor(srv, { skillId: srv.demo!.skillIds.support, text: 'anyone?' });
+    assert.equal(v.conversation.status, 'offline');
+    await v.waitForMessage((m) => /leave a message/i.test(m.text));
+    await agent(SUPPORT);
+    const some = await anon.request('GET', '/api/v1/chat/availability?topic=support', undefined, headers);
+    assert.deepEqual([some.body.available, some.body.agentsOnline, some.body.freeSlots], [true, 1, 3]);
+  });
+
+  it('lets an agent take a waiting chat of their skill from the queue, not one of another skill', async () => {
+    await srv.node.ctx.store.db.updateTable('users').set({ capacity: 0 }).execute();
+    const sales = await agent(SALES);
+    const support = await agent(SUPPORT);
+    const v = await startVisitor(srv, { skillId: srv.demo!.skillIds.support });
+    await eventually(
+      () => support.queue.some((q) => q.conversationId === v.conversation.id),
+      3000,
+      'queue snapshot',
+    );
+    assert.equal(
+      sales.queue.some((q) => q.conversationId === v.conversation.id),
+      false,
+      'sales does not see support queue',
+    );
+    await srv.node.ctx.store.db.updateTable('users').set({ capacity: 3 }).execute();
+    await assert.rejects(sales.accept(v.conversation.id), { code: 'forbidden' });
+    await support.accept(v.conversation.id).catch(async (err) => {
+      // The router may have offered it to support in the meantime; accepting the offer is the same.
+      if (err.code !== 'taken') throw err;
+    });
+    await v.waitForConversation((c) => c.status === 'active' && c.agentName === 'Support Agent');
+  });
+});

@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../../src/config.ts';
+import { type DemoSeedResult, seedDemo } from '../../src/demo/seed.ts';
+import { type BeckonNode, createNode, type NodeOptions } from '../../src/node.ts';
+import { dropSchema, newSchemaName, TEST_PG_URL } from './postgres.ts';
+
+export interface TestServer {
+  url: string;
+  node: BeckonNode;
+  demo?: DemoSeedResult;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions extends Pick<NodeOptions, 'routes'> {
+  /** Seed the Demo Store account with known passwords (admin: demo-admin-pw, agents: demo-agent-pw). */
+  demo?: boolean;
+  /** 'postgres' forces PostgreSQL; default: PostgreSQL when DATABASE_URL is set, else a temporary SQLite file. */
+  store?: 'sqlite' | 'postgres';
+  /** Extra environment-style configuration. */
+  env?: Record<string, string>;
+}
+
+export const DEMO_ADMIN = { email: 'admin@demo.beckon.local', password: 'demo-admin-pw' };
+export const DEMO_AGENT_PASSWORD = 'demo-agent-pw';
+
+/**
+ * The one way tests start a server: port 0, quiet logs, its own temporary SQLite file
+ * (or PostgreSQL schema), no signal handlers; `close()` removes everything it made.
+ */
+export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'beckon-test-'));
+  const usePg = opts.store === 'postgres' || (opts.store !== 'sqlite' && Boolean(process.env.DATABASE_URL));
+  const schema = usePg ? newSchemaName() : undefined;
+  const config = loadConfig(
+    {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      databaseUrl: usePg ? TEST_PG_URL : '',
+      logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+    },
+    { ...opts.env },
+  );
+  config.databaseUrl = usePg ? TEST_PG_URL : undefined;
+  config.prettyLogs = false;
+  const logger = pino({ level: config.logLevel });
+  const node = await createNode(config, { logger, pgSchema: schema, routes: opts.routes });
+  const url = await node.listen();
+  let demo: DemoSeedResult | undefined;
+  if (opts.demo) {
+    demo = await seedDemo(node.ctx.store, {
+      publicUrl: url,
+      dataDir,
+      adminPassword: DEMO_ADMIN.password,
+      agentPassword: DEMO_AGENT_PASSWORD,
+    });
+  }
+  return {
+    url,
+    node,
+    demo,
+    dataDir,
+    async close() {
+      await node.close();
+      if (schema) await dropSchema(schema);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,409 @@
+import assert from 'node:assert/strict';
+import type { AppendItem, Sender } from '../src/store/messages-repo.ts';
+import type { Store } from '../src/store/store.ts';
+
+type Test = (title: string, fn: () => Promise<void>) => void;
+
+let n = 0;
+const uniq = () => `${Date.now().toString(36)}${(n++).toString(36)}`;
+
+/** Store contract cases for conversations, messages and atomic assignment (SQLite and PostgreSQL). */
+export function conversationsContract(test: Test, store: () => Store): void {
+  async function setup(agents = 2, capacity = 2) {
+    const s = store();
+    const account = await s.accounts.create(`Chat ${uniq()}`);
+    const site = await s.sites.create(account.id, { name: 'Shop' });
+    const skill = await s.skills.create(account.id, { name: 'Sales' });
+    const other = await s.skills.create(account.id, { name: 'Support' });
+    const users = [];
+    for (let i = 0; i < agents; i++) {
+      users.push(
+        await s.users.create(account.id, {
+          email: `a${i}-${uniq()}@x.io`,
+          name: `Agent ${i}`,
+          role: 'agent',
+          passwordHash: 'h',
+          skillIds: [skill.id],
+          capacity,
+          status: 'online',
+        }),
+      );
+    }
+    const start = (over: { skillId?: string; visitorName?: string } = {}) =>
+      s.conversations.create({
+        accountId: account.id,
+        siteId: site.id,
+        visitorId: `v${uniq()}`,
+        source: 'button',
+        skillId: over.skillId ?? skill.id,
+        status: 'queued',
+        visitorName: over.visitorName ?? null,
+        tokenHash: `hash-${uniq()}`,
+      });
+    return { s, account, site, skill, other, users, start };
+  }
+  const agentSender = (u: { id: string; name: string }, supervisor = false): Sender => ({
+    kind: 'agent',
+    agentId: u.id,
+    name: u.name,
+    supervisor,
+  });
+  const actor = (u: { id: string }, skillIds: string[], supervisor = false) => ({
+    agentId: u.id,
+    supervisor,
+    skillIds,
+  });
+
+  test('conversations: created queued, found by token hash, invisible to other accounts', async () => {
+    const { s, account, start } = await setup(0);
+    const c = await start({ visitorName: 'Ada' });
+    assert.equal(c.status, 'queued');
+    assert.equal(c.lastSeq, 0);
+    const row = await s.db
+      .selectFrom('conversations')
+      .select('visitor_token_hash')
+      .where('id', '=', c.id)
+      .executeTakeFirstOrThrow();
+    assert.equal((await s.conversations.findByTokenHash(row.visitor_token_hash))?.conversation.id, c.id);
+    assert.equal(await s.conversations.findByTokenHash('nope'), undefined);
+    const stranger = await s.accounts.create('Stranger');
+    await assert.rejects(s.conversations.get(stranger.id, c.id), { status: 404 });
+    assert.equal((await s.conversations.get(account.id, c.id)).visitorName, 'Ada');
+  });
+
+  test('messages: sequence numbers per conversation across one batch, retries return the original', async () => {
+    const { s, account, start } = await setup(0);
+    const a = await start();
+    const b = await start();
+    const v: Sender = { kind: 'visitor' };
+    const item = (conversationId: string, echoId: string | null, text: string): AppendItem => ({
+      accountId: account.id,
+      conversationId,
+      sender: v,
+      echoId,
+      text,
+    });
+    const r1 = await s.messages.appendBatch([
+      item(a.id, 'e1', 'a1'),
+      item(b.id, 'e1', 'b1'),
+      item(a.id, 'e2', 'a2'),
+      item(a.id, 'e1', 'a1 again in the same batch'),
+    ]);
+    assert.deepEqual(
+      r1.map((r) =>
+        r.ok ? [r.message.conversationId === a.id ? 'a' : 'b', r.message.seq, r.duplicate] : r.error.code,
+      ),
+      [
+        ['a', 1, false],
+        ['b', 1, false],
+        ['a', 2, false],
+        ['a', 1, true],
+      ],
+    );
+    const r2 = await s.messages.appendBatch([
+      item(a.id, 'e2', 'retry'),
+      item(a.id, null, 'no echo'),
+      item(a.id, null, 'no echo'),
+    ]);
+    assert.ok(
+      r2[0]!.ok && r2[0]!.duplicate && r2[0]!.message.text === 'a2',
+      'the retry returns the original',
+    );
+    assert.deepEqual(
+      r2.slice(1).map((r) => r.ok && r.message.seq),
+      [3, 4],
+    );
+    const all = await s.messages.after(account.id, a.id, 0);
+    assert.deepEqual(
+      all.map((m) => [m.seq, m.text]),
+      [
+        [1, 'a1'],
+        [2, 'a2'],
+        [3, 'no echo'],
+        [4, 'no echo'],
+      ],
+    );
+    assert.deepEqual(
+      (await s.messages.after(account.id, a.id, 2)).map((m) => m.seq),
+      [3, 4],
+    );
+    assert.equal((await s.conversations.get(account.id, a.id)).lastSeq, 4);
+    const stranger = await s.accounts.create('Stranger');
+    const [foreign] = await s.messages.appendBatch([{ ...item(a.id, 'x', 'hi'), accountId: stranger.id }]);
+    assert.equal(foreign!.ok, false);
+    assert.equal((await s.messages.after(stranger.id, a.id, 0)).length, 0);
+  });
+
+  test('messages: concurrent batches on one conversation never share or skip a sequence number', async () => {
+    const { s, account, start } = await setup(0);
+    const c = await start();
+    const batches = Array.from({ length: 20 }, (_, i) =>
+      s.messages.appendBatch(
+        Array.from({ length: 5 }, (_, j) => ({
+          accountId: account.id,
+          conversationId: c.id,
+          sender: { kind: 'visitor' } as Sender,
+          echoId: `b${i}-m${j}`,
+          text: `${i}.${j}`,
+        })),
+      ),
+    );
+    await Promise.all(batches);
+    const seqs = (await s.messages.after(account.id, c.id, 0, { limit: 1000 })).map((m) => m.seq);
+    assert.deepEqual(
+      seqs,
+      Array.from({ length: 100 }, (_, i) => i + 1),
+    );
+  });
+
+  test('messages: agents write only to what they hold; notes stay out of the visitor view; closed is closed', async () => {
+    const { s, account, skill, users, start } = await setup(2);
+    const [a0, a1] = users as [(typeof users)[0], (typeof users)[0]];
+    const c = await start();
+    const [early] = await s.messages.appendBatch([
+      {
+        accountId: account.id,
+        conversationId: c.id,
+        sender: agentSender(a0),
+        echoId: 'x',
+        text: 'too early',
+      },
+    ]);
+    assert.equal(!early!.ok && early!.error.status, 403);
+    assert.equal((await s.assignment.accept(account.id, c.id, actor(a0, [skill.id]))).ok, true);
+    const res = await s.messages.appendBatch([
+      { accountId: account.id, conversationId: c.id, sender: agentSender(a0), echoId: 'm1', text: 'Hello' },
+      {
+        accountId: account.id,
+        conversationId: c.id,
+        sender: agentSender(a1),
+        echoId: 'm1',
+        text: 'not mine',
+      },
+      {
+        accountId: account.id,
+        conversationId: c.id,
+        sender: { ...agentSender(a0), kind: 'note' } as Sender,
+        echoId: 'n1',
+        text: 'VIP',
+      },
+      {
+        accountId: account.id,
+        conversationId: c.id,
+        sender: { ...agentSender(a1, true), kind: 'note' } as Sender,
+        echoId: 'n2',
+        text: 'coach',
+      },
+    ]);
+    assert.deepEqual(
+      res.map((r) => (r.ok ? r.message.seq : r.error.status)),
+      [1, 403, 2, 3],
+    );
+    const conv = await s.conversations.get(account.id, c.id);
+    assert.ok(conv.firstResponseAt, 'the first agent message sets the first response time');
+    assert.deepEqual(
+      (await s.messages.after(account.id, c.id, 0, { visitorView: true })).map((m) => m.text),
+      ['Hello'],
+    );
+    await s.assignment.close(
+      account.id,
+      c.id,
+      { agentId: a0.id, supervisor: false },
+      { disposition: 'sold', tags: ['vip', 'vip'] },
+    );
+    const [late] = await s.messages.appendBatch([
+      {
+        accountId: account.id,
+        conversationId: c.id,
+        sender: { kind: 'visitor' },
+        echoId: 'late',
+        text: 'hello?',
+      },
+    ]);
+    assert.equal(!late!.ok && late!.error.code, 'conversation_closed');
+    const closed = await s.conversations.get(account.id, c.id);
+    assert.deepEqual([closed.status, closed.disposition, closed.tags], ['closed', 'sold', ['vip']]);
+    const csat = await s.conversations.setCsat(account.id, c.id, 5, 'great');
+    assert.deepEqual([csat.csatScore, csat.csatComment], [5, 'great']);
+  });
+
+  test('assignment: many agents accepting one conversation at once — exactly one wins', async () => {
+    const { s, account, skill, users, start } = await setup(12, 1);
+    for (let round = 0; round < 3; round++) {
+      const c = await start();
+      const results = await Promise.all(
+        users.map((u) => s.assignment.accept(account.id, c.id, actor(u, [skill.id]))),
+      );
+      const winners = results.filter((r) => r.ok);
+      assert.equal(winners.length, 1, `round ${round}: one winner`);
+      assert.ok(results.every((r) => r.ok || r.reason === 'taken' || r.reason === 'capacity'));
+      const after = await s.conversations.get(account.id, c.id);
+      assert.equal(after.status, 'active');
+      assert.equal(
+        after.assignedAgentId,
+        (winners[0] as { conversation: { assignedAgentId: string } }).conversation.assignedAgentId,
+      );
+    }
+  });
+
+  test('assignment: one agent taking many conversations at once never exceeds capacity', async () => {
+    const { s, account, skill, users, start } = await setup(1, 3);
+    const convs = await Promise.all(Array.from({ length: 10 }, () => start()));
+    const results = await Promise.all(
+      convs.map((c) => s.assignment.accept(account.id, c.id, actor(users[0]!, [skill.id]))),
+    );
+    assert.equal(results.filter((r) => r.ok).length, 3);
+    assert.ok(results.filter((r) => !r.ok).every((r) => !r.ok && r.reason === 'capacity'));
+    const offered = await Promise.all(convs.map((c) => s.assignment.offer(account.id, c.id, users[0]!.id)));
+    assert.equal(offered.filter(Boolean).length, 0, 'no offers beyond capacity either');
+    const agents = await s.routing.agents(account.id);
+    assert.equal(agents[0]!.load, 3);
+  });
+
+  test('assignment: offers respect status and capacity; decline or timeout queues again and passes the agent', async () => {
+    const { s, account, skill, other, users, start } = await setup(2, 1);
+    const [a0, a1] = users as [(typeof users)[0], (typeof users)[0]];
+    const c1 = await start();
+    const c2 = await start();
+    assert.equal((await s.assignment.offer(account.id, c1.id, a0.id))?.status, 'offered');
+    assert.equal(await s.assignment.offer(account.id, c1.id, a1.id), undefined, 'already offered');
+    assert.equal(
+      await s.assignment.offer(account.id, c2.id, a0.id),
+      undefined,
+      'a pending offer counts against capacity',
+    );
+    assert.deepEqual(
+      await s.assignment.accept(account.id, c1.id, actor(a1, [skill.id])),
+      { ok: false, reason: 'taken' },
+      'an offer is reserved for its agent',
+    );
+    assert.equal((await s.assignment.revokeOffer(account.id, c1.id, a0.id, 'timeout'))?.status, 'queued');
+    assert.equal(await s.assignment.revokeOffer(account.id, c1.id, a0.id, 'timeout'), undefined, 'only once');
+    assert.equal(await s.assignment.recordMiss(account.id, a0.id), 1);
+    assert.equal(await s.assignment.recordMiss(account.id, a0.id), 2);
+    const snap = await s.routing.snapshot(account.id);
+    assert.deepEqual(snap.queue.find((q) => q.id === c1.id)?.passedAgentIds, [a0.id]);
+    assert.equal(snap.skills.get(skill.id)?.offerTimeoutSeconds, 30);
+    assert.equal(snap.agents.find((a) => a.id === a0.id)?.missedOffers, 2);
+    await s.users.update(account.id, a1.id, { status: 'away' });
+    assert.equal(await s.assignment.offer(account.id, c1.id, a1.id), undefined, 'away agents get no offers');
+    // Accepting resets the miss count; overflow moves only a still-queued conversation.
+    assert.equal((await s.assignment.accept(account.id, c2.id, actor(a0, [skill.id]))).ok, true);
+    assert.equal((await s.routing.agents(account.id)).find((a) => a.id === a0.id)?.missedOffers, 0);
+    assert.equal(await s.assignment.overflow(account.id, c2.id, skill.id, 'offline'), undefined);
+    const moved = await s.assignment.overflow(account.id, c1.id, skill.id, { skillId: other.id });
+    assert.deepEqual([moved?.skillId, moved?.status], [other.id, 'queued']);
+    assert.equal((await s.assignment.overflow(account.id, c1.id, other.id, 'offline'))?.status, 'offline');
+  });
+
+  test('assignment: transfer to a skill or an agent, supervisors reassign, agents only what they hold', async () => {
+    const { s, account, skill, other, users, start } = await setup(3, 2);
+    const [a0, a1, a2] = users as [(typeof users)[0], (typeof users)[0], (typeof users)[0]];
+    const c = await start();
+    await s.assignment.accept(account.id, c.id, actor(a0, [skill.id]));
+    await assert.rejects(
+      s.assignment.transfer(account.id, c.id, { agentId: a1.id, supervisor: false }, { agentId: a2.id }),
+      {
+        status: 403,
+      },
+    );
+    const t1 = await s.assignment.transfer(
+      account.id,
+      c.id,
+      { agentId: a0.id, supervisor: false },
+      { agentId: a1.id },
+    );
+    assert.deepEqual([t1.conversation.assignedAgentId, t1.previousAgentId], [a1.id, a0.id]);
+    await s.users.update(account.id, a2.id, { status: 'offline' });
+    await assert.rejects(
+      s.assignment.transfer(account.id, c.id, { agentId: a1.id, supervisor: false }, { agentId: a2.id }),
+      {
+        status: 409,
+      },
+    );
+    const t2 = await s.assignment.transfer(
+      account.id,
+      c.id,
+      { agentId: a1.id, supervisor: false },
+      { skillId: other.id },
+    );
+    assert.deepEqual(
+      [t2.conversation.status, t2.conversation.skillId, t2.conversation.assignedAgentId],
+      ['queued', other.id, null],
+    );
+    assert.deepEqual(
+      (await s.routing.snapshot(account.id)).queue.find((q) => q.id === c.id)?.passedAgentIds,
+      [a1.id],
+    );
+    const forced = await s.assignment.transfer(
+      account.id,
+      c.id,
+      { agentId: 'supervisor', supervisor: true },
+      { agentId: a2.id },
+    );
+    assert.deepEqual([forced.conversation.status, forced.conversation.assignedAgentId], ['active', a2.id]);
+    await assert.rejects(
+      s.assignment.transfer(
+        account.id,
+        c.id,
+        { agentId: 'supervisor', supervisor: true },
+        { skillId: 'skill_nope' },
+      ),
+      { status: 400 },
+    );
+    const stranger = await s.accounts.create('Stranger');
+    await assert.rejects(
+      s.assignment.transfer(stranger.id, c.id, { agentId: 'x', supervisor: true }, { skillId: other.id }),
+      {
+        status: 404,
+      },
+    );
+    const closed = await s.assignment.close(account.id, c.id, 'visitor');
+    assert.deepEqual(
+      [closed.conversation.status, closed.conversation.closedBy, closed.alreadyClosed],
+      ['closed', 'visitor', false],
+    );
+    assert.equal((await s.assignment.close(account.id, c.id, 'visitor')).alreadyClosed, true);
+  });
+
+  test('history search: text, status, agent, skill, CSAT, and pages that never repeat', async () => {
+    const { s, account, skill, other, users, start } = await setup(1, 10);
+    const a0 = users[0]!;
+    const made = [];
+    for (let i = 0; i < 7; i++)
+      made.push(await start({ skillId: i % 2 ? other.id : skill.id, visitorName: `Visitor ${i}` }));
+    await s.assignment.accept(account.id, made[0]!.id, actor(a0, [skill.id]));
+    await s.messages.appendBatch([
+      {
+        accountId: account.id,
+        conversationId: made[0]!.id,
+        sender: { kind: 'visitor' },
+        echoId: 'q',
+        text: 'Where is my 50% Parcel?',
+      },
+    ]);
+    await s.assignment.close(account.id, made[0]!.id, { agentId: a0.id, supervisor: false });
+    await s.conversations.setCsat(account.id, made[0]!.id, 2, null);
+    const ids = async (f: Parameters<Store['conversations']['search']>[1]) =>
+      (await s.conversations.search(account.id, f)).items.map((c) => c.id);
+    assert.deepEqual(await ids({ q: 'parcel' }), [made[0]!.id]);
+    assert.deepEqual(await ids({ q: '50%' }), [made[0]!.id]);
+    assert.deepEqual(await ids({ q: '%' }), [made[0]!.id], 'wildcards are literal');
+    assert.deepEqual(await ids({ q: 'visitor 3' }), [made[3]!.id]);
+    assert.deepEqual(await ids({ agentId: a0.id }), [made[0]!.id]);
+    assert.deepEqual(await ids({ csatMax: 3 }), [made[0]!.id]);
+    assert.equal((await ids({ skillId: other.id })).length, 3);
+    assert.equal((await ids({ status: 'queued' })).length, 6);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await s.conversations.search(account.id, { limit: 3, cursor });
+      seen.push(...page.items.map((c) => c.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    assert.equal(seen.length, 7);
+    assert.equal(new Set(seen).size, 7);
+    const scoped = await s.conversations.search(account.id, {}, { agentId: a0.id, skillIds: [skill.id] });
+    assert.equal(scoped.items.length, 1 + 3, 'their own conversation and the queue of their skill');
+  });
+}

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { Store } from '../src/store/store.ts';
+import { ThreadEventsWriter } from '../src/store/thread-events-writer.ts';
+import { eventually } from './engagement-fixtures.ts';
+import { storeContract } from './store-contract.ts';
+
+storeContract('SQLite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'beckon-store-'));
+  const store = await Store.open({ sqlitePath: join(dir, 'beckon.db') });
+  await store.migrate();
+  return {
+    store,
+    async dispose() {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('SQLite events writer thread', () => {
+  it('writes off the socket thread, and falls back to the store’s own connection when the thread dies', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'beckon-store-'));
+    const store = await Store.open({ sqlitePath: join(dir, 'beckon.db') });
+    await store.migrate();
+    try {
+      const a = await store.accounts.create('A');
+      const site = await store.sites.create(a.id, { name: 'S' });
+      const writer = store.eventsWriter;
+      assert.ok(writer instanceof ThreadEventsWriter, 'a SQLite file gets a writer thread');
+      const failures: unknown[] = [];
+      writer.observe({ flushed: () => {}, failed: (err) => failures.push(err), dropped: () => {} });
+      const frame = (batchId: string) => ({
+        accountId: a.id,
+        siteId: site.id,
+        visitorId: 'v1',
+        sessionId: 'ses_1',
+        batchId,
+        ts: Date.now(),
+        rows: 1,
+        raw: JSON.stringify({ events: [{ type: 'event', name: 'x', ts: 1 }] }),
+      });
+      writer.appendFrame(frame('b1'));
+      await writer.flush();
+      const threads = (writer as unknown as { worker: { threadId: number } | null }).worker;
+      assert.ok(threads && threads.threadId > 0, 'the rows went through the thread');
+      // The thread goes away (a crash): later rows still reach the store, through the main connection.
+      await (writer as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+      await eventually(() => failures.length > 0);
+      writer.appendFrame(frame('b2'));
+      await writer.flush();
+      const batches = await store.db.selectFrom('events').select('batch_id').orderBy('batch_id').execute();
+      assert.deepEqual(
+        batches.map((r) => r.batch_id),
+        ['b1', 'b2'],
+      );
+      assert.equal(writer.pending, 0);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

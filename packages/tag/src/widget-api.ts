@@ -1,0 +1,24 @@
+import type { EngageFrame, ExposureOutcome } from '@beckon/protocol';
+
+/** What the loader hands the widget: the one way back to the server. */
+export interface WidgetHost {
+  /** Reports what the visitor did with an exposure (shown, accepted, dismissed, clicked). */
+  outcome(exposureId: string, outcome: ExposureOutcome): void;
+}
+
+/** The lazily loaded widget: renders what the server asks to engage the visitor with. */
+export interface Widget {
+  /** Shows an engagement; without one the widget only comes up (to bring back an open chat). */
+  show(frame?: EngageFrame): void;
+}
+
+/** `widget.js` calls `window.beckon._w(factory)` once it has loaded. */
+export type WidgetFactory = (host: WidgetHost) => Widget;
+
+/** The `window.beckon` object once the loader runs. */
+export interface BeckonApi {
+  push(...commands: unknown[][]): void;
+  /** Loader version, so a second copy of the tag on the page stands down. */
+  v: number;
+  _w(factory: WidgetFactory): void;
+}

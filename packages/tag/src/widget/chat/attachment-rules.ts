@@ -1,0 +1,47 @@
+import { DEFAULT_ATTACHMENT_MAX_BYTES, MAX_ATTACHMENTS_PER_MESSAGE } from '@beckon/protocol/chat-limits';
+
+/** What the visitor may attach: the server's limits (it enforces them; this only answers sooner). */
+export const MAX_ATTACHMENT_BYTES = DEFAULT_ATTACHMENT_MAX_BYTES;
+/** Files one message may carry. */
+export const MAX_ATTACHMENTS = MAX_ATTACHMENTS_PER_MESSAGE;
+
+const TYPES: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  pdf: 'application/pdf',
+};
+const ALLOWED = new Set(Object.values(TYPES));
+
+/** The file picker's `accept` list. */
+export const ACCEPT = [...ALLOWED].join(',');
+
+/** "240 KB", "3.4 MB". */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MB`;
+}
+
+/** The content type a file will be sent as: its own, or guessed from the name when the browser gave none. */
+export function fileType(file: { name: string; type: string }): string {
+  if (file.type) return file.type.toLowerCase();
+  const ext = /\.([a-z0-9]+)$/i.exec(file.name)?.[1]?.toLowerCase();
+  return (ext && TYPES[ext]) || '';
+}
+
+/** Why a file cannot be sent, in a sentence, or null when it can. */
+export function fileProblem(file: { name: string; type: string; size: number }): string | null {
+  const name = file.name || 'This file';
+  if (!ALLOWED.has(fileType(file)))
+    return `${name} can’t be sent: only images (PNG, JPEG, GIF, WebP) and PDFs.`;
+  if (file.size > MAX_ATTACHMENT_BYTES)
+    return `${name} is too large: files can be up to ${formatSize(MAX_ATTACHMENT_BYTES)}.`;
+  if (file.size === 0) return `${name} is empty.`;
+  return null;
+}
+
+/** True for attachments shown as a picture (everything else is a file chip). */
+export const isImage = (contentType: string): boolean => /^image\/(png|jpeg|gif|webp)$/i.test(contentType);

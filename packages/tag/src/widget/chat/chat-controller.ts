@@ -1,0 +1,356 @@
+import type { VisitorMessage } from '@beckon/protocol/chat-api';
+import { h } from '../dom.ts';
+import { pageFocus } from '../focus.ts';
+import { type ConversationView, conversationView } from './chat-conversation.ts';
+import { createChatHttp } from './chat-http.ts';
+import { type ChatSession, createChatSession, type LinkStatus, type LostReason } from './chat-session.ts';
+import { type Prefill, showGone, showLoading, showOffline, showPrechat } from './chat-stages.ts';
+import { type ChatState, unreadCount } from './chat-state.ts';
+import { createChatStore, type SavedChat } from './chat-store.ts';
+import { type Launcher, launcherView } from './launcher.ts';
+import { type Panel, panelView } from './panel-view.ts';
+import type { PrechatValues } from './prechat-form.ts';
+
+/** What opens the chat, and what it knows. */
+export interface ChatRequest {
+  source: 'invitation' | 'button' | 'visitor';
+  exposureId?: string;
+  skillId?: string;
+  agentName?: string;
+  greeting?: string;
+  /** Straight to the offline form (an `offline_message` engagement), with the site's words. */
+  offline?: string;
+}
+
+export interface ChatConfig {
+  origin: string;
+  siteKey: string;
+  visitorId(): string | undefined;
+  /** The widget's element in the page (to tell focus in the page from focus in the widget). */
+  hostEl: HTMLElement;
+  mount(el: HTMLElement): void;
+}
+
+/** The visitor's chat in the widget: launcher, panel, and the way from pre-chat to the thank-you. */
+export interface ChatController {
+  open(req: ChatRequest): void;
+  /** A `chat_button` engagement: its label goes on the launcher; `accept` runs when it is first used. */
+  button(label: string, accept: () => ChatRequest): void;
+  /** True while a conversation is going or the panel is open: other engagements wait. */
+  busy(): boolean;
+}
+
+/** Creates the chat, bringing back a conversation left open on the previous page. */
+export function createChatController(cfg: ChatConfig): ChatController {
+  const http = createChatHttp(cfg.origin, cfg.siteKey);
+  const store = createChatStore(() => sessionStorage);
+  const live = h('div', { class: 'sr', 'aria-live': 'polite' });
+  cfg.mount(live);
+  let panel: Panel | null = null;
+  let launcher: Launcher | null = null;
+  let session: ChatSession | null = null;
+  let view: ConversationView | null = null;
+  let request: ChatRequest = { source: 'visitor' };
+  let intro: SavedChat['intro'];
+  let opened = false;
+  let engaged = false;
+  let buttonLabel: string | null = null;
+  let buttonAccept: (() => ChatRequest) | null = null;
+  let returnFocus: HTMLElement | null = null;
+  let starting: { resolve(): void; reject(err: Error): void; values: PrechatValues } | null = null;
+
+  const announce = (text: string) => {
+    live.textContent = '';
+    window.setTimeout(() => {
+      live.textContent = text;
+    }, 50);
+  };
+  const agentName = () => request.agentName?.trim() || null;
+
+  const persist = () => {
+    const token = session?.token;
+    if (!session || !token) return;
+    store.save({
+      siteKey: cfg.siteKey,
+      token,
+      afterSeq: session.afterSeq,
+      state: session.state,
+      open: opened,
+      ...(view?.rated ? { rated: view.rated } : {}),
+      ...(intro ? { intro } : {}),
+    });
+  };
+
+  const syncLauncher = () => {
+    if (opened || (!session && buttonLabel === null && !engaged)) {
+      launcher?.view.remove();
+      return;
+    }
+    launcher = launcher ?? launcherView(() => launch());
+    launcher.setLabel(session ? null : buttonLabel);
+    launcher.setUnread(session ? unreadCount(session.state) : 0);
+    if (!launcher.view.isConnected) cfg.mount(launcher.view);
+  };
+
+  /** Tells the agent what the visitor has seen: only while the panel shows and the tab is visible. */
+  const seeAll = () => {
+    if (opened && view && !document.hidden) session?.seen();
+  };
+  document.addEventListener('visibilitychange', seeAll);
+
+  const ensurePanel = (): Panel => {
+    panel =
+      panel ??
+      panelView({
+        minimise: () => hide(),
+        end: () => view?.end(),
+        drop: (files) => view?.addFiles(files),
+      });
+    return panel;
+  };
+
+  /** Shows the panel; `focus` is where the caret goes (none when the page just loaded). */
+  const show = (focus: HTMLElement | null) => {
+    const p = ensurePanel();
+    if (!opened) returnFocus = pageFocus(cfg.hostEl) ?? returnFocus;
+    opened = true;
+    engaged = true;
+    if (!p.view.isConnected) cfg.mount(p.view);
+    syncLauncher();
+    view?.toBottom();
+    focus?.focus();
+    seeAll();
+    persist();
+  };
+
+  /** Escape or minimise: a conversation waits behind the launcher; anything else closes. */
+  const hide = () => {
+    if (!panel) return;
+    panel.view.remove();
+    panel.overlay(null);
+    opened = false;
+    if (view?.finished) forget();
+    if (!session) reset();
+    syncLauncher();
+    persist();
+    (launcher?.view.isConnected ? launcher.view : returnFocus)?.focus();
+  };
+
+  const reset = () => {
+    panel?.view.remove();
+    panel = null;
+    view = null;
+  };
+
+  const forget = () => {
+    session?.close();
+    session = null;
+    intro = undefined;
+    store.save(null);
+  };
+
+  /** The offline form; `chatToken` is a chat that turned offline, which the message then joins. */
+  const offline = (
+    message?: string,
+    prefill: Prefill = {},
+    topic?: { name: string; skillId: string },
+    chatToken?: string | null,
+  ) => {
+    const focus = showOffline(ensurePanel(), {
+      ...(message !== undefined ? { message } : {}),
+      prefill,
+      send: (values) => {
+        const visitorId = cfg.visitorId();
+        const skillId = topic?.skillId ?? request.skillId;
+        return http.offline(
+          {
+            ...values,
+            ...(visitorId ? { visitorId } : {}),
+            ...(skillId ? { skillId } : {}),
+            ...(topic ? { topic: topic.name } : {}),
+          },
+          chatToken ?? undefined,
+        );
+      },
+      close: () => hide(),
+      announce,
+    });
+    show(focus);
+  };
+
+  const startChat = (values: PrechatValues): Promise<void> => {
+    if (values.topic && !values.topic.available) {
+      offline(undefined, values, values.topic);
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      starting = { resolve, reject, values };
+      session = newSession();
+      const visitorId = cfg.visitorId();
+      const skillId = values.topic?.skillId ?? request.skillId;
+      session.start({
+        source: request.source,
+        ...(visitorId ? { visitorId } : {}),
+        ...(request.exposureId ? { exposureId: request.exposureId } : {}),
+        ...(skillId ? { skillId } : {}),
+        ...(values.topic ? { topic: values.topic.name } : {}),
+        ...(values.name ? { name: values.name } : {}),
+        ...(values.email ? { email: values.email } : {}),
+        ...(values.text ? { text: values.text } : {}),
+      });
+    });
+  };
+
+  // ── the conversation ──────────────────────────────────────────────────────────
+  const newSession = (saved?: SavedChat) =>
+    createChatSession({
+      origin: cfg.origin,
+      siteKey: cfg.siteKey,
+      ...(saved ? { token: saved.token, state: saved.state, afterSeq: saved.afterSeq } : {}),
+      hooks: { change: onChange, link: onLink, incoming: onIncoming, lost: onLost },
+    });
+
+  const enterChat = (rated?: SavedChat['rated']) => {
+    view = conversationView({
+      origin: cfg.origin,
+      panel: ensurePanel(),
+      session: session!,
+      http,
+      fallbackName: agentName() ?? intro?.from ?? null,
+      intro,
+      rated,
+      isOpen: () => opened,
+      restart: () => restart(),
+      close: () => hide(),
+    });
+    render();
+    if (opened) view.focusTarget?.focus();
+  };
+
+  const render = () => {
+    view?.render();
+    syncLauncher();
+    seeAll();
+    persist();
+  };
+
+  function onChange(state: ChatState) {
+    const status = state.conversation?.status;
+    if (starting && state.conversation) {
+      const { resolve, values } = starting;
+      starting = null;
+      resolve();
+      if (status !== 'offline') return enterChat();
+      // No one can take it after all: the offline form, with what the visitor wrote, for the same conversation.
+      const token = session?.token;
+      forget();
+      return offline(undefined, values, undefined, token);
+    }
+    if (status === 'offline' && view) {
+      // Waited past the skill's limit with no one free: ask for an address to answer by email.
+      const asked = state.messages.filter((m) => m.senderKind === 'visitor').map((m) => m.text);
+      const token = session?.token;
+      forget();
+      return offline(undefined, { text: asked.join('\n') }, undefined, token);
+    }
+    render();
+  }
+
+  function onLink(status: LinkStatus) {
+    if (!view) return;
+    panel?.setNotice(
+      status === 'reconnecting' ? 'Reconnecting…' : null,
+      status === 'reconnecting' ? { label: 'Retry now', run: () => session?.connect() } : undefined,
+    );
+  }
+
+  function onIncoming(m: VisitorMessage) {
+    announce(m.senderKind === 'system' ? m.text : `${m.senderName || 'Agent'}: ${m.text}`);
+  }
+
+  function onLost(reason: LostReason) {
+    if (starting) {
+      const { reject } = starting;
+      starting = null;
+      session?.close();
+      session = null;
+      reject(
+        new Error(
+          reason === 'forbidden'
+            ? 'Chat isn’t available on this page.'
+            : 'We couldn’t start the chat. Check your connection and try again.',
+        ),
+      );
+      return;
+    }
+    forget();
+    view = null;
+    if (panel) {
+      const focus = showGone(panel, () => restart());
+      if (opened) focus.focus();
+    }
+    syncLauncher();
+  }
+
+  const restart = () => {
+    forget();
+    reset();
+    open({ source: 'visitor' });
+  };
+
+  // ── opening ───────────────────────────────────────────────────────────────────
+  function open(req: ChatRequest) {
+    if (session || (opened && panel)) {
+      if (!opened) show(view?.focusTarget ?? null);
+      return;
+    }
+    request = req;
+    intro = req.greeting ? { text: req.greeting, from: agentName() } : undefined;
+    const p = ensurePanel();
+    showLoading(p, agentName());
+    show(p.view);
+    if (req.offline !== undefined) return offline(req.offline);
+    Promise.all([http.availability(req.skillId).catch(() => null), http.topics().catch(() => [])]).then(
+      ([availability, topics]) => {
+        if (!panel || session) return;
+        if (availability && !availability.available) return offline();
+        const focus = showPrechat(panel, {
+          agentName: agentName(),
+          ...(intro ? { intro } : {}),
+          topics,
+          ...(req.skillId ? { skillId: req.skillId } : {}),
+          submit: startChat,
+        });
+        show(focus);
+      },
+    );
+  }
+
+  const launch = () => {
+    if (session) return show(view?.focusTarget ?? null);
+    const accept = buttonAccept;
+    buttonAccept = null;
+    open(accept ? accept() : { source: 'visitor' });
+  };
+
+  // A chat left open on the previous page comes back as it was (without taking the caret).
+  const saved = store.load(cfg.siteKey);
+  if (saved) {
+    intro = saved.intro;
+    session = newSession(saved);
+    enterChat(saved.rated);
+    session.connect();
+    if (saved.open) show(null);
+    else syncLauncher();
+  }
+
+  return {
+    open,
+    button(label, accept) {
+      buttonLabel = label;
+      buttonAccept = accept;
+      syncLauncher();
+    },
+    busy: () => opened || session !== null,
+  };
+}

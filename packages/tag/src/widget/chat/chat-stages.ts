@@ -1,0 +1,114 @@
+import type { OfflineMessageInput } from '@beckon/protocol/chat-api';
+import { h } from '../dom.ts';
+import type { ChatTopic } from './chat-http.ts';
+import { offlineForm, offlineSentView } from './offline-form.ts';
+import type { Panel } from './panel-view.ts';
+import { type PrechatValues, prechatForm } from './prechat-form.ts';
+
+/** The panel's screens before (or instead of) a conversation: loading, pre-chat, offline, gone. */
+
+/** What the visitor answered in a form, kept to fill the next one. */
+export type Prefill = { name?: string; email?: string; text?: string };
+
+/** Replaces the panel's body with one screen; no conversation tools (End chat, drop, notices) on it. */
+export function showScreen(panel: Panel, ...nodes: (HTMLElement | null)[]): void {
+  panel.body.replaceChildren(...nodes.filter((n): n is HTMLElement => n !== null));
+  panel.setDroppable(false);
+  panel.setNotice(null);
+  panel.setEndable(false);
+}
+
+/** A short wait (availability and topics), said in words. */
+export function showLoading(panel: Panel, agentName: string | null): void {
+  panel.setHeader(agentName || 'Chat with us', 'Connecting…', { avatar: agentName });
+  showScreen(
+    panel,
+    h('p', { class: 'loading', role: 'status' }, h('span', { class: 'spin' }), 'One moment…'),
+  );
+}
+
+export interface PrechatScreen {
+  agentName: string | null;
+  /** The invitation's greeting, shown above the form. */
+  intro?: { text: string; from: string | null };
+  topics: ChatTopic[];
+  skillId?: string;
+  submit(values: PrechatValues): Promise<void>;
+}
+
+/** The pre-chat form; returns where focus goes. */
+export function showPrechat(panel: Panel, opts: PrechatScreen): HTMLElement {
+  const who = opts.agentName;
+  panel.setHeader(
+    who || 'Chat with us',
+    who ? 'Online now · here to help' : 'We usually reply in a few minutes',
+    {
+      avatar: who,
+    },
+  );
+  const form = prechatForm({
+    topics: opts.topics,
+    ...(opts.skillId ? { skillId: opts.skillId } : {}),
+    submit: opts.submit,
+  });
+  const greeting = opts.intro
+    ? h(
+        'div',
+        { class: 'entry in' },
+        opts.intro.from ? h('p', { class: 'from' }, opts.intro.from) : null,
+        h('div', { class: 'bubble' }, opts.intro.text),
+      )
+    : null;
+  showScreen(panel, h('div', { class: 'scroll' }, greeting, form.view));
+  return form.focusTarget;
+}
+
+export interface OfflineScreen {
+  /** The site's words for the away state (an `offline_message` engagement). */
+  message?: string;
+  prefill: Prefill;
+  send(values: Pick<OfflineMessageInput, 'name' | 'email' | 'message'>): Promise<void>;
+  /** The confirmation's Close. */
+  close(): void;
+  announce(text: string): void;
+}
+
+/** The offline message form, then its confirmation; returns where focus goes. */
+export function showOffline(panel: Panel, opts: OfflineScreen): HTMLElement {
+  panel.setHeader('Leave us a message', 'We’re away right now', { away: true });
+  const form = offlineForm({
+    ...(opts.message !== undefined ? { message: opts.message } : {}),
+    initial: opts.prefill,
+    submit: async (values) => {
+      await opts.send(values);
+      const sent = offlineSentView(values.name, values.email, opts.close);
+      panel.setHeader('Message sent', 'We’ll reply by email', { away: true });
+      showScreen(panel, h('div', { class: 'scroll' }, sent));
+      sent.querySelector('button')?.focus();
+      opts.announce('Message sent');
+    },
+  });
+  showScreen(panel, h('div', { class: 'scroll' }, form.view));
+  return form.focusTarget;
+}
+
+/** The conversation's token no longer opens it (ended long ago, or expired). */
+export function showGone(panel: Panel, restart: () => void): HTMLElement {
+  panel.setHeader('Chat', 'Chat ended', { away: true });
+  const again = h('button', { class: 'btn primary', type: 'button', onclick: restart }, 'Start a new chat');
+  showScreen(
+    panel,
+    h(
+      'div',
+      { class: 'scroll' },
+      h(
+        'div',
+        { class: 'done-state', role: 'status' },
+        h('h3', { class: 'title' }, 'This chat is no longer available'),
+        h('p', { class: 'text' }, 'It has ended or expired. You can start a new one any time.'),
+        again,
+      ),
+    ),
+  );
+  return again;
+}

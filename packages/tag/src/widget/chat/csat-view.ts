@@ -1,0 +1,105 @@
+import { h, icon } from '../dom.ts';
+import { formError, submitButton } from './form-fields.ts';
+
+const LABELS = ['Very poor', 'Poor', 'OK', 'Good', 'Excellent'];
+let seq = 0;
+
+export interface CsatOptions {
+  agentName: string | null;
+  /** Stores the rating; rejects with a sentence to show when it could not. */
+  submit(score: number, comment: string): Promise<void>;
+  skip(): void;
+}
+
+/**
+ * The satisfaction survey after the chat: five stars (real radio buttons, so arrow keys move
+ * between them and screen readers say "3 of 5") and an optional comment.
+ */
+export function csatView(opts: CsatOptions): { view: HTMLElement; focusTarget: HTMLElement } {
+  const id = `bk-csat-${++seq}`;
+  const comment = h('textarea', {
+    rows: 2,
+    maxlength: 1000,
+    placeholder: 'Anything you’d like to add? (optional)',
+    'aria-label': 'Comment (optional)',
+  });
+  const caption = h('p', { class: 'caption', 'aria-hidden': 'true' }, 'Choose a rating');
+  const problem = formError();
+  const button = submitButton('Send feedback', 'Sending…');
+  button.view.disabled = true;
+  const stars = h('div', { class: 'stars', role: 'radiogroup', 'aria-labelledby': `${id}-q` });
+  const radios: HTMLInputElement[] = [];
+  LABELS.forEach((label, i) => {
+    const radio = h('input', {
+      type: 'radio',
+      name: id,
+      value: i + 1,
+      'aria-label': `${i + 1} of 5: ${label}`,
+    });
+    radios.push(radio);
+    stars.append(h('label', { class: 'star', title: label }, radio, icon('star', 30)));
+  });
+  const paint = (value: number, hover = false) => {
+    radios.forEach((r, i) => {
+      r.parentElement!.classList.toggle('on', i < value);
+    });
+    caption.textContent = value ? LABELS[value - 1]! : 'Choose a rating';
+    if (!hover) button.view.disabled = value === 0;
+  };
+  const chosen = () => radios.findIndex((r) => r.checked) + 1;
+  stars.addEventListener('change', () => paint(chosen()));
+  stars.addEventListener('mouseover', (e) => {
+    const i = radios.findIndex((r) => r.parentElement!.contains(e.target as Node));
+    if (i >= 0) paint(i + 1, true);
+  });
+  stars.addEventListener('mouseleave', () => paint(chosen()));
+
+  const form = h(
+    'form',
+    { class: 'survey', novalidate: true, 'aria-labelledby': `${id}-q` },
+    h(
+      'h3',
+      { class: 'title', id: `${id}-q` },
+      opts.agentName ? `How was your chat with ${opts.agentName}?` : 'How was your chat?',
+    ),
+    stars,
+    caption,
+    comment,
+    problem.view,
+    h(
+      'div',
+      { class: 'actions' },
+      button.view,
+      h('button', { class: 'btn secondary', type: 'button', onclick: opts.skip }, 'Skip'),
+    ),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const score = chosen();
+    if (!score) return;
+    problem.show(null);
+    button.busy(true);
+    opts.submit(score, comment.value.trim()).catch((err: Error) => {
+      button.busy(false);
+      problem.show(err.message);
+    });
+  });
+  return { view: form, focusTarget: radios[0]! };
+}
+
+/** The thank-you after the survey, with a way to start over. */
+export function thanksView(rated: boolean, restart: () => void, close: () => void): HTMLElement {
+  return h(
+    'div',
+    { class: 'done-state', role: 'status' },
+    h('div', { class: 'badge-ok', 'aria-hidden': 'true' }, icon('check', 26)),
+    h('h3', { class: 'title' }, rated ? 'Thanks for your feedback!' : 'Thanks for chatting with us'),
+    h('p', { class: 'text' }, 'The conversation has ended. We’re here if you need anything else.'),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { class: 'btn primary', type: 'button', onclick: restart }, 'Start a new chat'),
+      h('button', { class: 'btn secondary', type: 'button', onclick: close }, 'Close'),
+    ),
+  );
+}

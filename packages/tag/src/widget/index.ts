@@ -1,0 +1,16 @@
+/** Entry of widget.js: registers with the loader, which then hands over what to show. */
+import type { BeckonApi } from '../widget-api.ts';
+import { createWidget, type WidgetSite } from './widget.ts';
+
+/** The Beckon origin and the site key, from this script's own URL (`/t/widget.js?v=…&siteKey=…`). */
+function site(): WidgetSite | null {
+  const src = (document.currentScript as HTMLScriptElement | null)?.src;
+  if (!src) return null;
+  const url = new URL(src);
+  const siteKey = url.searchParams.get('siteKey');
+  return siteKey ? { origin: url.origin, siteKey } : null;
+}
+
+const api = (window as unknown as { beckon?: BeckonApi }).beckon;
+const where = site();
+if (api && typeof api._w === 'function') api._w((host) => createWidget(host, where));

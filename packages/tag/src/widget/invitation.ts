@@ -1,0 +1,77 @@
+import type { ChatInvitation } from '@beckon/protocol';
+import { h, icon, initials } from './dom.ts';
+import { trapTab } from './focus.ts';
+
+export interface InvitationActions {
+  accept(): void;
+  dismiss(): void;
+}
+
+let seq = 0;
+
+/** A proactive chat invitation: a toaster (bottom-right) or a modal overlay, with Accept and Not now. */
+export function invitationView(
+  invitation: ChatInvitation,
+  agentName: string | undefined,
+  actions: InvitationActions,
+): { view: HTMLElement; focusTarget: HTMLElement } {
+  const id = `bk-inv-${++seq}`;
+  const overlay = invitation.style === 'overlay';
+  const who = agentName?.trim();
+  const card = h(
+    'div',
+    {
+      class: 'card',
+      role: overlay ? 'dialog' : 'alertdialog',
+      'aria-modal': overlay ? 'true' : null,
+      'aria-labelledby': `${id}-name`,
+      'aria-describedby': `${id}-msg`,
+      tabindex: -1,
+      onkeydown: (e) => {
+        const key = e as KeyboardEvent;
+        if (key.key === 'Escape') {
+          key.stopPropagation();
+          actions.dismiss();
+        } else if (overlay) trapTab(card, key);
+      },
+    },
+    h(
+      'div',
+      { class: 'head' },
+      h('div', { class: 'avatar', 'aria-hidden': 'true' }, who ? initials(who) : icon('chat', 22)),
+      h(
+        'div',
+        { class: 'who' },
+        h('p', { class: 'name', id: `${id}-name` }, who || 'Chat with us'),
+        h('p', { class: 'status' }, who ? 'Online now · here to help' : 'A team member is online'),
+      ),
+    ),
+    h('p', { class: 'msg', id: `${id}-msg` }, invitation.message),
+    h(
+      'div',
+      { class: 'actions' },
+      h(
+        'button',
+        { class: 'btn primary', type: 'button', onclick: actions.accept },
+        icon('chat', 18),
+        'Start chat',
+      ),
+      h('button', { class: 'btn secondary', type: 'button', onclick: actions.dismiss }, 'Not now'),
+    ),
+    // Last in tab order, first-looking in the corner.
+    h(
+      'button',
+      { class: 'x', type: 'button', 'aria-label': 'Close', onclick: actions.dismiss },
+      icon('close', 18),
+    ),
+  );
+  if (!overlay) return { view: card, focusTarget: card };
+  const backdrop = h('div', {
+    class: 'overlay',
+    onclick: (e) => {
+      if (e.target === backdrop) actions.dismiss();
+    },
+  });
+  backdrop.append(card);
+  return { view: backdrop, focusTarget: card };
+}
