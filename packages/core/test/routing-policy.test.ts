@@ -99,6 +99,20 @@ describe('routing policy: agent choice', () => {
     assert.equal(chooseAgent(conv('c', { passedAgentIds: ['a', 'b'] }), agents), undefined);
   });
 
+  it('offers a chat to the agent whose invitation the visitor accepted, while they can take it', () => {
+    const agents = [agent('free'), agent('inviter', { load: 2, lastAssignedAt: T0 })];
+    assert.equal(chooseAgent(conv('c', { preferredAgentId: 'inviter' }), agents)?.id, 'inviter');
+    // Full, away, without the skill, or passed: the usual order decides.
+    const full = [agent('free'), agent('inviter', { load: 3 })];
+    assert.equal(chooseAgent(conv('c', { preferredAgentId: 'inviter' }), full)?.id, 'free');
+    const away = [agent('free'), agent('inviter', { status: 'away' })];
+    assert.equal(chooseAgent(conv('c', { preferredAgentId: 'inviter' }), away)?.id, 'free');
+    const passed = conv('c', { preferredAgentId: 'inviter', passedAgentIds: ['inviter'] });
+    assert.equal(chooseAgent(passed, agents)?.id, 'free');
+    const plan = planOffers([conv('c', { preferredAgentId: 'inviter' })], agents, T0);
+    assert.deepEqual(plan, [{ conversationId: 'c', agentId: 'inviter' }]);
+  });
+
   it('plans a pass in queue order and never beyond any capacity', () => {
     const agents = [agent('a', { capacity: 2 }), agent('b', { capacity: 1, load: 0, lastAssignedAt: T0 })];
     const queue = [

@@ -20,15 +20,20 @@ export function compareAgents(a: AgentSnapshot, b: AgentSnapshot): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-/** The best agent for a conversation, skipping agents who already passed on it; undefined when none. */
+/**
+ * The best agent for a conversation, skipping agents who already passed on it; undefined when none.
+ * The conversation's preferred agent (whose own invitation the visitor accepted) comes first
+ * whenever they can take it, so the visitor talks to the person who invited them.
+ */
 export function chooseAgent(
-  conversation: Pick<QueuedConversation, 'skillId' | 'passedAgentIds'>,
+  conversation: Pick<QueuedConversation, 'skillId' | 'passedAgentIds' | 'preferredAgentId'>,
   agents: readonly AgentSnapshot[],
 ): AgentSnapshot | undefined {
   let best: AgentSnapshot | undefined;
   for (const agent of agents) {
     if (!isAvailable(agent, conversation.skillId)) continue;
     if (conversation.passedAgentIds.includes(agent.id)) continue;
+    if (agent.id === conversation.preferredAgentId) return agent;
     if (!best || compareAgents(agent, best) < 0) best = agent;
   }
   return best;

@@ -16,6 +16,8 @@ export interface QueuedConversation {
   overflowCount: number;
   /** Agents who declined it or let its offer expire; it is not offered to them again. */
   passedAgentIds: readonly string[];
+  /** Offered to this agent first whenever they can take it (the agent who invited the visitor). */
+  preferredAgentId?: string | null;
 }
 
 export type AgentStatus = 'online' | 'away' | 'offline';

@@ -9,6 +9,8 @@ export interface OriginContext {
   value?: number;
   /** Purchase-propensity score in [0, 1]; orders the queue after priority and value. */
   score?: number;
+  /** The agent whose own invitation the visitor accepted: offered the chat first. */
+  preferredAgentId?: string;
 }
 
 export interface OriginQuery {
@@ -24,14 +26,16 @@ export interface OriginQuery {
  */
 export type OriginResolver = (q: OriginQuery) => Promise<OriginContext | undefined>;
 
-/** The default resolver: the exposure the visitor accepted gives the campaign's priority and chat skill. */
+/**
+ * The default resolver: the exposure the visitor accepted gives the campaign's priority and chat
+ * skill, or — for an agent's own invitation — that agent as the one to offer the chat to first.
+ */
 export function exposureOriginResolver(store: Store): OriginResolver {
   return async ({ accountId, siteId, visitorId, exposureId }) => {
     if (!exposureId) return undefined;
     const exposure = await store.exposures.get(accountId, exposureId).catch(() => undefined);
-    if (!exposure || exposure.siteId !== siteId || exposure.visitorId !== visitorId || !exposure.campaignId) {
-      return undefined;
-    }
+    if (!exposure || exposure.siteId !== siteId || exposure.visitorId !== visitorId) return undefined;
+    if (!exposure.campaignId) return exposure.agentId ? { preferredAgentId: exposure.agentId } : undefined;
     const campaign = await store.campaigns.get(accountId, exposure.campaignId).catch(() => undefined);
     if (!campaign) return undefined;
     const e = campaign.engagement;

@@ -133,6 +133,7 @@ export class VisitorChatService {
       priority: origin?.priority ?? 0,
       value: origin?.value ?? 0,
       score: origin?.score ?? null,
+      preferredAgentId: origin?.preferredAgentId ?? null,
       visitorName: input.name ? cleanText(input.name) : null,
       visitorEmail: input.email ? cleanText(input.email) : null,
       topic: input.topic ? cleanText(input.topic) : null,

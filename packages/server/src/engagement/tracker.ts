@@ -55,6 +55,8 @@ interface SiteVisitors {
 export interface ManualInvite {
   skillId: string;
   message: string;
+  /** The inviting agent: the chat is offered to them first. */
+  agentId?: string;
   agentName?: string;
 }
 
@@ -203,7 +205,7 @@ export class Tracker {
       offline: 'none',
     };
     recordExposure(live.state, { exposureId, campaignId: 'manual', control: false }, now);
-    this.exposureRow(live, exposureId, null, engagement.type, false, now);
+    this.exposureRow(live, exposureId, null, engagement.type, false, now, invite.agentId);
     this.d.metrics.exposuresManual.inc();
     channel.send(
       JSON.stringify({
@@ -328,6 +330,7 @@ export class Tracker {
     type: string,
     control: boolean,
     now: number,
+    agentId: string | null = null,
   ): void {
     this.d.writer.addExposure({
       id,
@@ -340,6 +343,7 @@ export class Tracker {
       control: control ? 1 : 0,
       outcome: null,
       score: live.state.score ?? null,
+      agent_id: agentId,
       created_at: now,
       shown_at: null,
       outcome_at: null,

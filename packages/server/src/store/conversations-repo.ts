@@ -18,6 +18,8 @@ export interface NewConversation {
   value?: number;
   /** Purchase-propensity score when the model knows one (queue order after value). */
   score?: number | null;
+  /** Routing offers the chat to this agent first (the agent who invited the visitor). */
+  preferredAgentId?: string | null;
   visitorName?: string | null;
   visitorEmail?: string | null;
   topic?: string | null;
@@ -86,6 +88,7 @@ export class ConversationsRepo {
       priority: input.priority ?? 0,
       value: input.value ?? 0,
       score: input.score ?? null,
+      preferred_agent_id: input.preferredAgentId ?? null,
       visitor_name: input.visitorName ?? null,
       visitor_email: input.visitorEmail ?? null,
       topic: input.topic ?? null,

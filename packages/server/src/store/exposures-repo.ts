@@ -25,6 +25,8 @@ export interface ExposureView {
   createdAt: string;
   shownAt: string | null;
   outcomeAt: string | null;
+  /** The agent who sent a manual invitation; null for a campaign's exposure. */
+  agentId: string | null;
 }
 
 const toView = (r: Selectable<ExposuresTable>): ExposureView => ({
@@ -39,6 +41,7 @@ const toView = (r: Selectable<ExposuresTable>): ExposureView => ({
   createdAt: iso(r.created_at)!,
   shownAt: iso(r.shown_at),
   outcomeAt: iso(r.outcome_at),
+  agentId: r.agent_id ?? null,
 });
 
 /** Inserts new exposures; runs inside the writer's transaction. */

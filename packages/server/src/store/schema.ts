@@ -166,6 +166,8 @@ export interface ExposuresTable {
   outcome: ExposureOutcomeColumn | null;
   /** The visitor's purchase score when they qualified (null before any score). */
   score?: number | null;
+  /** The agent who sent a manual invitation (null for a campaign's). */
+  agent_id?: string | null;
   created_at: Millis;
   shown_at: Millis | null;
   outcome_at: Millis | null;
@@ -189,6 +191,8 @@ export interface ConversationsTable {
   priority: number;
   value: number;
   score: number | null;
+  /** Offered to this agent first when they can take it: the agent whose invitation the visitor accepted. */
+  preferred_agent_id: string | null;
   visitor_name: string | null;
   visitor_email: string | null;
   topic: string | null;

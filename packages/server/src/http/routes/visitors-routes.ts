@@ -171,7 +171,7 @@ export function visitorsRoutes(app: App, ctx: AppContext): void {
         {
           skillId,
           message: req.body.message ?? DEFAULT_INVITATION,
-          ...(user ? { agentName: user.name } : {}),
+          ...(user ? { agentId: user.id, agentName: user.name } : {}),
         },
         Date.now(),
       );

@@ -5,6 +5,7 @@ import * as m0003 from './0003-conversations.ts';
 import * as m0004 from './0004-analytics.ts';
 import * as m0005 from './0005-chat-extras.ts';
 import * as m0006 from './0006-model.ts';
+import * as m0007 from './0007-preferred-agent.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004-analytics': m0004,
   '0005-chat-extras': m0005,
   '0006-model': m0006,
+  '0007-preferred-agent': m0007,
 };
 
 export const migrationProvider: MigrationProvider = {
