@@ -17,14 +17,21 @@ import { benchCampaigns } from './bench-campaigns.ts';
 import { BENCH_ORIGIN } from './bench-site.ts';
 import { seedChatAgents } from './chat-seed.ts';
 
+// Rate limits protect a node from people; the load generators are many clients on one address.
+for (const k of [
+  'BECKON_RATE_VISITOR',
+  'BECKON_RATE_ADDRESS',
+  'BECKON_RATE_ADDRESS_CONNECT',
+  'BECKON_RATE_CHAT_START',
+  'BECKON_RATE_CHAT_START_ADDRESS',
+])
+  process.env[k] ??= '0';
 const dataDir = mkdtempSync(join(tmpdir(), 'beckon-bench-'));
 const config = loadConfig({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'warn' });
 config.prettyLogs = false;
 // Only what this process is told: a DATABASE_URL in the caller's shell must not redirect a bench.
 config.databaseUrl = process.env.BENCH_DATABASE_URL || undefined;
 config.redisUrl = process.env.BENCH_REDIS_URL || undefined;
-for (const k of ['BECKON_RATE_VISITOR', 'BECKON_RATE_ADDRESS', 'BECKON_RATE_ADDRESS_CONNECT'])
-  process.env[k] ??= '0';
 const node = await createNode(config, {
   logger: pino({ level: 'warn' }),
   pgSchema: process.env.BENCH_PG_SCHEMA || undefined,

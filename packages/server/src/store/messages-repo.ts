@@ -30,6 +30,8 @@ export type AppendResult =
 
 /** Most rows in one INSERT (well under both stores' bound-parameter limits). */
 const INSERT_CHUNK = 400;
+/** Most echo ids probed by one query (SQLite nests an OR chain one level per term; its limit is 1000). */
+const PROBE_CHUNK = 200;
 
 const senderIdOf = (s: Sender): string => (s.kind === 'visitor' || s.kind === 'system' ? s.kind : s.agentId);
 const echoKey = (conversationId: string, echoId: string, senderId: string) =>
@@ -90,16 +92,21 @@ export class MessagesRepo {
         });
       }
       // Retries: look up exactly the (conversation, echo id) pairs of this batch, one index probe each.
+      // Written as OR-ed equalities: SQLite answers `(a, b) IN (VALUES …)` by scanning the whole
+      // messages table, but probes `messages_echo_uq` once per term of an OR (PostgreSQL likewise).
       const pairs = new Map<string, { c: string; e: string }>();
       for (const i of items)
         if (i.echoId) pairs.set(`${i.conversationId}\u0000${i.echoId}`, { c: i.conversationId, e: i.echoId });
       const seen = new Map<string, Message>();
-      if (pairs.size > 0) {
-        const values = sql.join([...pairs.values()].map((p) => sql`(${p.c}, ${p.e})`));
+      const wanted = [...pairs.values()];
+      for (let i = 0; i < wanted.length; i += PROBE_CHUNK) {
+        const chunk = wanted.slice(i, i + PROBE_CHUNK);
         const existing = await trx
           .selectFrom('messages')
           .selectAll()
-          .where(sql<boolean>`(conversation_id, echo_id) in (values ${values})`)
+          .where((eb) =>
+            eb.or(chunk.map((p) => eb.and([eb('conversation_id', '=', p.c), eb('echo_id', '=', p.e)]))),
+          )
           .execute();
         for (const r of existing) seen.set(echoKey(r.conversation_id, r.echo_id!, r.sender_id), toMessage(r));
       }
