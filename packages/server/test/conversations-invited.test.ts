@@ -53,4 +53,45 @@ describe('an agent’s own invitation is answered by that agent', () => {
     for (const c of [first, chat, plain, shopper]) await c.close();
     await Promise.all([sales.disconnect(), support.disconnect()]);
   });
+
+  it('forgets the preference once the chat is sent on to a skill or overflows', async () => {
+    const demo = srv.demo!;
+    const { store } = srv.node.ctx;
+    const users = await store.users.list(demo.accountId);
+    const inviter = users.find((u) => u.email === SALES)!.id;
+    const admin = users.find((u) => u.role === 'owner')!.id;
+    const preferred = async (id: string) =>
+      (
+        await store.db
+          .selectFrom('conversations')
+          .select('preferred_agent_id')
+          .where('id', '=', id)
+          .executeTakeFirst()
+      )?.preferred_agent_id;
+    const open = () =>
+      store.conversations.create({
+        accountId: demo.accountId,
+        siteId: demo.siteId,
+        visitorId: null,
+        source: 'invitation',
+        skillId: demo.skillIds.sales,
+        status: 'queued',
+        preferredAgentId: inviter,
+        tokenHash: `h${Math.random()}`,
+      });
+    const transferred = await open();
+    assert.equal(await preferred(transferred.id), inviter);
+    await store.assignment.transfer(
+      demo.accountId,
+      transferred.id,
+      { agentId: admin, supervisor: true },
+      { skillId: demo.skillIds.support },
+    );
+    assert.equal(await preferred(transferred.id), null);
+    const overflowed = await open();
+    await store.assignment.overflow(demo.accountId, overflowed.id, demo.skillIds.sales, {
+      skillId: demo.skillIds.support,
+    });
+    assert.equal(await preferred(overflowed.id), null);
+  });
 });

@@ -257,6 +257,8 @@ export class AssignmentRepo {
           status: 'queued',
           skill_id: skillId,
           assigned_agent_id: null,
+          // Sent on on purpose: no agent is preferred any more, the inviter included.
+          preferred_agent_id: null,
           offered_to: null,
           offered_at: null,
           skill_entered_at: now,
@@ -373,6 +375,7 @@ export class AssignmentRepo {
       ? q.set({ status: 'offline', updated_at: now })
       : q.set({
           skill_id: to.skillId,
+          preferred_agent_id: null,
           skill_entered_at: now,
           overflow_count: sql<number>`overflow_count + 1`,
           updated_at: now,
