@@ -102,7 +102,7 @@ describe('routing policy: agent choice', () => {
   it('offers a chat to the agent whose invitation the visitor accepted, while they can take it', () => {
     const agents = [agent('free'), agent('inviter', { load: 2, lastAssignedAt: T0 })];
     assert.equal(chooseAgent(conv('c', { preferredAgentId: 'inviter' }), agents)?.id, 'inviter');
-    // Full, away, without the skill, or passed: the usual order decides.
+    // Full, away or passed over: the usual order decides.
     const full = [agent('free'), agent('inviter', { load: 3 })];
     assert.equal(chooseAgent(conv('c', { preferredAgentId: 'inviter' }), full)?.id, 'free');
     const away = [agent('free'), agent('inviter', { status: 'away' })];

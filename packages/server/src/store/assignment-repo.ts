@@ -257,7 +257,7 @@ export class AssignmentRepo {
           status: 'queued',
           skill_id: skillId,
           assigned_agent_id: null,
-          // Sent on on purpose: no agent is preferred any more, the inviter included.
+          // Sent to a skill: no agent is preferred any more, the inviter included.
           preferred_agent_id: null,
           offered_to: null,
           offered_at: null,
