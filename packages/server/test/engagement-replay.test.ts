@@ -241,8 +241,8 @@ describe('replay of the real OTTO sessions through the visitor protocol', () => 
       engaged += visible.length;
       await flush(srv);
       const stored = await srv.node.ctx.store.db
-        .selectFrom('events')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .selectFrom('event_frames')
+        .select((eb) => eb.fn.sum<number>('event_count').as('n'))
         .where('site_id', '=', t.site.id)
         .where('visitor_id', '=', visitorId)
         .executeTakeFirstOrThrow();

@@ -25,16 +25,9 @@ describe('live visitors: state, journey, sessions, duplicates, eviction and pers
   });
   after(() => srv.close());
 
+  /** The visitor's stored events, read back from the event log. */
   const events = (visitorId: string) =>
-    srv.node.ctx.store.db
-      .selectFrom('events')
-      .selectAll()
-      .where('site_id', '=', t.site.id)
-      .where('visitor_id', '=', visitorId)
-      .orderBy('ts')
-      .orderBy('batch_id')
-      .orderBy('seq')
-      .execute();
+    srv.node.ctx.store.visitors.visitorEvents(t.accountId, t.site.id, visitorId, 0, Number.MAX_SAFE_INTEGER);
 
   it('lists who is on the site now with page, time on page, cart and source, filtered; only to its own account', async () => {
     const v = await visitor(srv, t.site.siteKey, 'live-1', { device: 'mobile' });
@@ -284,6 +277,21 @@ describe('live visitors: state, journey, sessions, duplicates, eviction and pers
     assert.equal(rows[0]!.session_id, v.welcome?.sessionId);
     assert.equal(JSON.parse(rows[2]!.payload).value.total, 12.5);
     assert.equal(typeof rows[0]!.ts, 'number');
+    // What attribution reads one by one: the custom event and the purchase, not the page view.
+    const indexed = await srv.node.ctx.store.db
+      .selectFrom('events')
+      .select(['type', 'name', 'seq', 'batch_id'])
+      .where('site_id', '=', t.site.id)
+      .where('visitor_id', '=', 'persist-1')
+      .orderBy('seq')
+      .execute();
+    assert.deepEqual(
+      indexed.map((r) => [r.type, r.name, r.seq, r.batch_id]),
+      [
+        ['event', 'search', 1, rows[0]!.batch_id],
+        ['attr', 'purchase', 2, rows[0]!.batch_id],
+      ],
+    );
     const sessions = await srv.node.ctx.store.visitors.sessions(t.accountId, t.site.id, 'persist-1');
     assert.equal(sessions[0]!.id, v.welcome?.sessionId);
     await v.close();

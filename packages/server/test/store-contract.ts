@@ -207,6 +207,23 @@ export function storeContract(
       const site = await store.sites.create(a.id, { name: 'S' });
       const w = store.eventsWriter;
       const now = Date.now();
+      // 300 frames of four events (three page views and a custom event, which also gets a row of its own).
+      const frameEvents = (i: number) => [
+        { type: 'page_view', url: `https://x.example/p${i}`, ts: 1 },
+        { type: 'page_view', url: `https://x.example/p${i}/a`, ts: 2 },
+        { type: 'page_view', url: `https://x.example/p${i}/b`, ts: 3 },
+        { type: 'event', name: 'coupon', ts: 4 },
+      ];
+      const frame = (batch: string, i: number, ts: number) => ({
+        accountId: a.id,
+        siteId: site.id,
+        visitorId: 'v1',
+        sessionId: 'ses_1',
+        batchId: batch,
+        ts,
+        rows: 4,
+        raw: JSON.stringify({ type: 'batch', id: batch, events: frameEvents(i) }),
+      });
       const ev = (batch: string, seq: number, ts: number) => ({
         account_id: a.id,
         site_id: site.id,
@@ -214,12 +231,15 @@ export function storeContract(
         session_id: 'ses_1',
         batch_id: batch,
         seq,
-        type: 'page_view',
-        name: `/p${seq}`,
-        payload: JSON.stringify({ seq }),
+        type: 'event',
+        name: 'coupon',
+        payload: JSON.stringify({ type: 'event', name: 'coupon', ts: 4 }),
         ts,
       });
-      for (let i = 0; i < 1200; i++) w.appendEvent(ev('b1', i, now + i));
+      for (let i = 0; i < 300; i++) {
+        w.appendFrame(frame(`b${i}`, i, now + i));
+        w.appendEvent(ev(`b${i}`, 3, now + i));
+      }
       w.putVisitor({
         site_id: site.id,
         id: 'v1',
@@ -304,23 +324,44 @@ export function storeContract(
         started_at: now,
         last_event_at: now + 9,
       });
-      w.appendEvent(ev('b2', 0, now + 5000));
+      w.appendFrame(frame('b300', 300, now + 5000));
+      w.appendEvent(ev('b300', 3, now + 5000));
       await w.flush();
       const count = await store.db
         .selectFrom('events')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('site_id', '=', site.id)
         .executeTakeFirstOrThrow();
-      assert.equal(Number(count.n), 1201);
-      const journey = await store.visitors.visitorEvents(a.id, site.id, 'v1', now, now + 4, ['page_view']);
+      assert.equal(Number(count.n), 301);
+      const logged = await store.db
+        .selectFrom('event_frames')
+        .select((eb) => [
+          eb.fn.countAll<number>().as('frames'),
+          eb.fn.sum<number>('event_count').as('events'),
+        ])
+        .where('site_id', '=', site.id)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual([Number(logged.frames), Number(logged.events)], [301, 1204]);
+      const journey = await store.visitors.visitorEvents(a.id, site.id, 'v1', now, now + 1, ['page_view']);
       assert.deepEqual(
-        journey.map((e) => e.seq),
-        [0, 1, 2, 3, 4],
+        journey.map((e) => [e.batch_id, e.seq, e.name]),
+        [
+          ['b0', 0, '/p0'],
+          ['b0', 1, '/p0/a'],
+          ['b0', 2, '/p0/b'],
+          ['b1', 0, '/p1'],
+          ['b1', 1, '/p1/a'],
+          ['b1', 2, '/p1/b'],
+        ],
       );
       assert.equal(typeof journey[0]!.ts, 'number');
       assert.equal(
         (await store.visitors.visitorEvents(a.id, site.id, 'v1', now, now + 9999, ['event'])).length,
-        0,
+        301,
+      );
+      assert.equal(
+        (await store.visitors.visitorEvents(a.id, site.id, 'v1', now, now + 9999, [], 10)).length,
+        10,
       );
       const b = await store.accounts.create('B');
       assert.equal(
@@ -356,15 +397,17 @@ export function storeContract(
       await store.db.deleteFrom('accounts').where('id', '=', a.id).execute();
       assert.equal(await store.visitors.get(site.id, 'v1'), undefined);
       assert.equal(await store.exposures.get(a.id, 'exp_1'), undefined);
-      const left = await store.db
-        .selectFrom('events')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('account_id', '=', a.id)
-        .executeTakeFirstOrThrow();
-      assert.equal(Number(left.n), 0);
+      for (const table of ['events', 'event_frames'] as const) {
+        const left = await store.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('account_id', '=', a.id)
+          .executeTakeFirstOrThrow();
+        assert.equal(Number(left.n), 0, table);
+      }
     });
 
-    test('events writer: a whole batch frame becomes one row per event, as the tag sent it', async () => {
+    test('events writer: a whole batch frame is one row of the log, read back event by event as the tag sent it', async () => {
       const a = await store.accounts.create('A');
       const site = await store.sites.create(a.id, { name: 'S' });
       const now = Date.now();
@@ -404,11 +447,68 @@ export function storeContract(
       assert.equal(rows[0]!.session_id, 'ses_f');
       assert.equal(Number(rows[0]!.ts), now);
       const count = await store.db
-        .selectFrom('events')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .selectFrom('event_frames')
+        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('event_count').as('events')])
         .where('visitor_id', '=', 'fv1')
         .executeTakeFirstOrThrow();
-      assert.equal(Number(count.n), 1200);
+      assert.deepEqual([Number(count.n), Number(count.events)], [300, 1200]);
+    });
+
+    test('upgrade: events an earlier release stored one per row join frames; attribution keeps its rows', async () => {
+      const a = await store.accounts.create('A');
+      const site = await store.sites.create(a.id, { name: 'S' });
+      await store.migrate('0007-preferred-agent');
+      const now = Date.now();
+      const legacy = [
+        ['b1', 0, 'page_view', '/a', { type: 'page_view', url: 'https://x.example/a', ts: 1 }],
+        ['b1', 1, 'event', 'signup', { type: 'event', name: 'signup', ts: 2 }],
+        ['b1', 2, 'attr', 'cart', { type: 'attr', attrType: 'cart', value: { total: 5 }, ts: 3 }],
+        ['b2', 0, 'attr', 'purchase', { type: 'attr', attrType: 'purchase', value: { total: 9 }, ts: 4 }],
+      ] as const;
+      // Inserted out of order: the frames must still list each batch's events by position.
+      for (const [batch, seq, type, name, payload] of [...legacy].reverse()) {
+        await store.db
+          .insertInto('events')
+          .values({
+            account_id: a.id,
+            site_id: site.id,
+            visitor_id: 'old-1',
+            session_id: 'ses_old',
+            batch_id: batch,
+            seq,
+            type,
+            name,
+            payload: JSON.stringify(payload),
+            ts: batch === 'b1' ? now : now + 1,
+          })
+          .execute();
+      }
+      assert.deepEqual(await store.migrate(), ['0008-event-frames']);
+      const journey = await store.visitors.visitorEvents(a.id, site.id, 'old-1', now, now + 1);
+      assert.deepEqual(
+        journey.map((e) => [e.batch_id, e.seq, e.type, e.name, JSON.parse(e.payload), Number(e.ts)]),
+        legacy.map(([batch, seq, type, name, payload]) => [
+          batch,
+          seq,
+          type,
+          name,
+          payload,
+          batch === 'b1' ? now : now + 1,
+        ]),
+      );
+      const kept = await store.db
+        .selectFrom('events')
+        .select(['type', 'name'])
+        .where('visitor_id', '=', 'old-1')
+        .orderBy('ts')
+        .execute();
+      assert.deepEqual(
+        kept.map((r) => [r.type, r.name]),
+        [
+          ['event', 'signup'],
+          ['attr', 'purchase'],
+        ],
+      );
     });
 
     test('routing: recent handle times per skill, for the expected wait of a new chat', async () => {

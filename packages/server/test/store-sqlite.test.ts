@@ -52,7 +52,11 @@ describe('SQLite events writer thread', () => {
       await eventually(() => failures.length > 0);
       writer.appendFrame(frame('b2'));
       await writer.flush();
-      const batches = await store.db.selectFrom('events').select('batch_id').orderBy('batch_id').execute();
+      const batches = await store.db
+        .selectFrom('event_frames')
+        .select('batch_id')
+        .orderBy('batch_id')
+        .execute();
       assert.deepEqual(
         batches.map((r) => r.batch_id),
         ['b1', 'b2'],

@@ -14,6 +14,16 @@ export const EVENTS = [
   col('payload'),
   col('ts', 'bigint'),
 ];
+export const FRAMES = [
+  col('account_id'),
+  col('site_id'),
+  col('visitor_id'),
+  col('session_id'),
+  col('batch_id'),
+  col('ts', 'bigint'),
+  col('event_count', 'integer'),
+  col('frame'),
+];
 export const SESSIONS = [
   col('id'),
   col('account_id'),

@@ -4,7 +4,7 @@
 import type { ValidCampaignInput } from '@beckon/protocol';
 import type { Store } from '../../../../packages/server/src/store/store.ts';
 import type { BulkWriter, Cell } from './bulk-writer.ts';
-import { CONVERSATIONS, EVENTS, EXPOSURES, SESSIONS, VISITORS } from './dataset-columns.ts';
+import { CONVERSATIONS, EVENTS, EXPOSURES, FRAMES, SESSIONS, VISITORS } from './dataset-columns.ts';
 
 const DAY = 86_400_000;
 
@@ -162,7 +162,22 @@ export async function generateDataset(
         name = roll < 0.152 ? 'signup' : pick(['video_play', 'newsletter', 'share', 'filter']);
         payload = `{"type":"event","name":"${name}","ts":${t}}`;
       }
-      await writer.add('events', EVENTS, [acct, site, v, sid, `${sid}b${i}`, 0, type, name, payload, t]);
+      // Each event in a frame of its own (the log's worst case: most rows); purchases and custom
+      // events also get a row in `events`, as the tracker writes them for attribution.
+      const batch = `${sid}b${i}`;
+      await writer.add('event_frames', FRAMES, [
+        acct,
+        site,
+        v,
+        sid,
+        batch,
+        t,
+        1,
+        `{"type":"batch","id":"${batch}","events":[${payload}]}`,
+      ]);
+      if (type === 'event' || name === 'purchase') {
+        await writer.add('events', EVENTS, [acct, site, v, sid, batch, 0, type, name, payload, t]);
+      }
       events++;
       if (i === exposeAt && r() < 0.3) {
         const c = Math.floor(r() * env.ids.length);

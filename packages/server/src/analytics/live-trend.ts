@@ -41,8 +41,8 @@ export async function minuteSeries(
     sql<number>`(${sql.ref(column)} - ${sql.lit(from)}) / ${sql.lit(MINUTE_MS)}`;
 
   const events = await db
-    .selectFrom('events')
-    .select((eb) => [bucket('ts').as('m'), eb.fn.countAll().as('n')])
+    .selectFrom('event_frames')
+    .select((eb) => [bucket('ts').as('m'), eb.fn.sum('event_count').as('n')])
     .where('account_id', '=', accountId)
     .where('site_id', 'in', siteIds)
     .where('ts', '>=', from)

@@ -10,6 +10,7 @@ import {
 } from '@beckon/core';
 import type { BatchFrame, ChatInvitation, Device, HelloFrame, VisitorEvent } from '@beckon/protocol';
 import type { Logger } from '../logger.ts';
+import { eventName, isIndexedEvent } from '../store/event-rows.ts';
 import type { EventsWriterPort } from '../store/events-writer.ts';
 import type { Store } from '../store/store.ts';
 import type { VisitorRow } from '../store/visitors-repo.ts';
@@ -163,8 +164,9 @@ export class Tracker {
         writer.addOutcome({ id: pending, outcome: 'ignored', at: now });
       }
     }
+    const accountId = live.site.accountId;
     writer.appendFrame({
-      accountId: live.site.accountId,
+      accountId,
       siteId: live.site.id,
       visitorId: live.visitorId,
       sessionId: state.sessionId,
@@ -173,6 +175,23 @@ export class Tracker {
       rows: events.length,
       raw,
     });
+    // Custom events and purchases also get rows of their own: attribution reads them one by one.
+    for (let i = 0; i < events.length; i++) {
+      const ev = events[i]!;
+      if (!isIndexedEvent(ev)) continue;
+      writer.appendEvent({
+        account_id: accountId,
+        site_id: live.site.id,
+        visitor_id: live.visitorId,
+        session_id: state.sessionId,
+        batch_id: batch.id,
+        seq: i,
+        type: ev.type,
+        name: eventName(ev),
+        payload: JSON.stringify(ev),
+        ts: now,
+      });
+    }
     this.d.metrics.events.inc(events.length);
     if (landed && live.landingUrl !== null) writer.putSession(sessionRow(live)); // landing page and source known now
     if (this.d.scoring) changed |= this.d.scoring.update(live, events, now);

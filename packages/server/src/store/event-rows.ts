@@ -1,11 +1,15 @@
 import type { VisitorEvent } from '@beckon/protocol';
-import type { Insertable } from 'kysely';
-import type { EventsTable } from './schema.ts';
+import type { Insertable, Selectable } from 'kysely';
+import type { EventFramesTable, EventsTable } from './schema.ts';
 
-/** One row of the event log. */
+/** One event stored as a row of its own (custom events and purchases: what attribution reads). */
 export type EventRow = Insertable<EventsTable>;
 
-/** The event log's columns in insert order. */
+/** Whether an event also gets a row of its own in `events`, beside its frame. */
+export const isIndexedEvent = (e: VisitorEvent): boolean =>
+  e.type === 'event' || (e.type === 'attr' && e.attrType === 'purchase');
+
+/** The `events` table's columns in insert order. */
 export const EVENT_COLUMNS = [
   'account_id',
   'site_id',
@@ -20,8 +24,8 @@ export const EVENT_COLUMNS = [
 ] as const;
 
 /**
- * One accepted batch frame of a visitor, kept as the text that arrived: its events become one
- * row each only when written, so the thread serving sockets never re-serialises them.
+ * One accepted batch frame of a visitor, kept as the text that arrived: one row of the event log
+ * (`event_frames`), so neither the thread serving sockets nor the writer serialises its events.
  */
 export interface EventFrame {
   accountId: string;
@@ -60,25 +64,47 @@ export function eventName(e: VisitorEvent): string | null {
   }
 }
 
-/** Appends a frame's rows to `out` as flat insert parameters (EVENT_COLUMNS order); returns the row count. */
-export function frameParams(frame: EventFrame, out: unknown[]): number {
-  const events = (JSON.parse(frame.raw) as { events: VisitorEvent[] }).events;
-  for (let seq = 0; seq < events.length; seq++) {
-    const ev = events[seq]!;
-    out.push(
-      frame.accountId,
-      frame.siteId,
-      frame.visitorId,
-      frame.sessionId,
-      frame.batchId,
-      seq,
-      ev.type,
-      eventName(ev),
-      JSON.stringify(ev),
-      frame.ts,
-    );
-  }
-  return events.length;
+/** The `event_frames` table's columns in insert order. */
+export const FRAME_COLUMNS = [
+  'account_id',
+  'site_id',
+  'visitor_id',
+  'session_id',
+  'batch_id',
+  'ts',
+  'event_count',
+  'frame',
+] as const satisfies readonly (keyof EventFramesTable)[];
+
+/** Appends a frame's row to `out` as flat insert parameters (FRAME_COLUMNS order). */
+export function frameParams(frame: EventFrame, out: unknown[]): void {
+  out.push(
+    frame.accountId,
+    frame.siteId,
+    frame.visitorId,
+    frame.sessionId,
+    frame.batchId,
+    frame.ts,
+    frame.rows,
+    frame.raw,
+  );
+}
+
+/** A stored frame's events as rows of `events` (a journey read back from the log). */
+export function frameEvents(row: Selectable<EventFramesTable>): Selectable<EventsTable>[] {
+  const events = (JSON.parse(row.frame) as { events: VisitorEvent[] }).events;
+  return events.map((ev, seq) => ({
+    account_id: row.account_id,
+    site_id: row.site_id,
+    visitor_id: row.visitor_id,
+    session_id: row.session_id,
+    batch_id: row.batch_id,
+    seq,
+    type: ev.type,
+    name: eventName(ev),
+    payload: JSON.stringify(ev),
+    ts: row.ts,
+  }));
 }
 
 /** Appends rows to `out` as flat insert parameters (EVENT_COLUMNS order). */

@@ -1,5 +1,12 @@
 import { CompiledQuery, type Kysely } from 'kysely';
-import { EVENT_COLUMNS, type EventFrame, type EventRow, frameParams, rowParams } from './event-rows.ts';
+import {
+  EVENT_COLUMNS,
+  type EventFrame,
+  type EventRow,
+  FRAME_COLUMNS,
+  frameParams,
+  rowParams,
+} from './event-rows.ts';
 import { applyOutcomes, type ExposureRow, insertExposures, type OutcomeUpdate } from './exposures-repo.ts';
 import type { Database } from './schema.ts';
 import { type VisitorRow, type VisitorSessionRow, writeSessions, writeVisitors } from './visitors-repo.ts';
@@ -14,22 +21,36 @@ export interface WriteBatch {
   sessions: VisitorSessionRow[];
 }
 
-/** Inserts `rows` event rows given as flat parameters (EVENT_COLUMNS order), at most CHUNK rows a call. */
-export type EventInserter = (params: unknown[], rows: number) => Promise<unknown> | unknown;
+/** The two tables of the event log: frames (every event) and the events attribution reads one by one. */
+export type LogTable = 'events' | 'event_frames';
+const COLUMNS: Record<LogTable, readonly string[]> = { events: EVENT_COLUMNS, event_frames: FRAME_COLUMNS };
 
-/** Rows per INSERT statement (10 parameters a row stays well under every driver's limit). */
+/** Inserts `rows` rows of `table` given as flat parameters (its columns' order), at most CHUNK rows a call. */
+export type EventInserter = (table: LogTable, params: unknown[], rows: number) => Promise<unknown> | unknown;
+
+/** Rows per INSERT statement (ten parameters a row stays well under every driver's limit). */
 export const EVENT_CHUNK = 500;
-const WIDTH = EVENT_COLUMNS.length;
 
-/** Inserts every event row of the batch (rows, then frames) in chunks through `insert`. */
-async function insertEvents(b: Pick<WriteBatch, 'events' | 'frames'>, insert: EventInserter): Promise<void> {
-  const params: unknown[] = [];
-  rowParams(b.events, params);
-  for (const f of b.frames) frameParams(f, params);
-  const rows = params.length / WIDTH;
+async function insertChunks(table: LogTable, params: unknown[], insert: EventInserter): Promise<void> {
+  const width = COLUMNS[table].length;
+  const rows = params.length / width;
   for (let i = 0; i < rows; i += EVENT_CHUNK) {
     const n = Math.min(EVENT_CHUNK, rows - i);
-    await insert(i === 0 && n === rows ? params : params.slice(i * WIDTH, (i + n) * WIDTH), n);
+    await insert(table, i === 0 && n === rows ? params : params.slice(i * width, (i + n) * width), n);
+  }
+}
+
+/** Inserts the batch's frames and event rows in chunks through `insert`. */
+async function insertEvents(b: Pick<WriteBatch, 'events' | 'frames'>, insert: EventInserter): Promise<void> {
+  if (b.frames.length > 0) {
+    const params: unknown[] = [];
+    for (const f of b.frames) frameParams(f, params);
+    await insertChunks('event_frames', params, insert);
+  }
+  if (b.events.length > 0) {
+    const params: unknown[] = [];
+    rowParams(b.events, params);
+    await insertChunks('events', params, insert);
   }
 }
 
@@ -49,25 +70,25 @@ export async function salvageBatch(
   insert: EventInserter,
 ): Promise<number> {
   let dropped = 0;
-  const one = async (fn: () => unknown) => {
+  const one = async (fn: () => unknown, rows = 1) => {
     try {
       await fn();
     } catch {
-      dropped++;
+      dropped += rows;
     }
   };
   for (const v of b.visitors) await one(() => writeVisitors(db, [v]));
   for (const s of b.sessions) await one(() => writeSessions(db, [s]));
-  const params: unknown[] = [];
-  rowParams(b.events, params);
   for (const f of b.frames) {
-    try {
-      frameParams(f, params);
-    } catch {
-      dropped++; // a frame that does not parse has no rows to save
-    }
+    const params: unknown[] = [];
+    frameParams(f, params);
+    await one(() => insert('event_frames', params, 1), f.rows);
   }
-  for (let i = 0; i < params.length; i += WIDTH) await one(() => insert(params.slice(i, i + WIDTH), 1));
+  for (const e of b.events) {
+    const params: unknown[] = [];
+    rowParams([e], params);
+    await one(() => insert('events', params, 1));
+  }
   for (const x of b.exposures) await one(() => insertExposures(db, [x]));
   for (const o of b.outcomes) await one(() => applyOutcomes(db, [o]));
   return dropped;
@@ -79,15 +100,14 @@ const insertSql = new Map<string, string>();
  * The INSERT for `n` event rows, compiled once by Kysely for the store's dialect and reused:
  * building and compiling a 500-row query tree on every flush cost more than the insert itself.
  */
-export function insertSqlFor(db: Kysely<Database>, n: number): string {
+export function insertSqlFor(db: Kysely<Database>, table: LogTable, n: number): string {
   const dialect = db.getExecutor().adapter.constructor.name;
-  const key = `${dialect}:${n}`;
+  const key = `${dialect}:${table}:${n}`;
   let text = insertSql.get(key);
   if (text === undefined) {
-    const row = Object.fromEntries(
-      EVENT_COLUMNS.map((c) => [c, c === 'seq' || c === 'ts' ? 0 : '']),
-    ) as EventRow;
-    text = db.insertInto('events').values(Array(n).fill(row)).compile().sql;
+    // Only the column list and the placeholders matter: the values are bound at each call.
+    const row = Object.fromEntries(COLUMNS[table].map((c) => [c, ''])) as never;
+    text = db.insertInto(table).values(Array(n).fill(row)).compile().sql;
     if (insertSql.size >= 64) insertSql.clear();
     insertSql.set(key, text);
   }
@@ -97,5 +117,5 @@ export function insertSqlFor(db: Kysely<Database>, n: number): string {
 /** Event inserts through Kysely (any dialect). */
 export const kyselyInserter =
   (db: Kysely<Database>): EventInserter =>
-  (params, n) =>
-    db.executeQuery(CompiledQuery.raw(insertSqlFor(db, n), params));
+  (table, params, n) =>
+    db.executeQuery(CompiledQuery.raw(insertSqlFor(db, table, n), params));

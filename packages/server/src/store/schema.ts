@@ -111,6 +111,10 @@ export interface VisitorSessionsTable {
   last_event_at: Millis;
 }
 
+/**
+ * The events attribution reads one by one: custom events and purchases (each is also in its frame
+ * in `event_frames`, the complete log).
+ */
 export interface EventsTable {
   account_id: string;
   site_id: string;
@@ -126,6 +130,21 @@ export interface EventsTable {
   payload: string;
   /** Server receive time. */
   ts: Millis;
+}
+
+/** The event log: one row per accepted batch frame, as the tag sent it. */
+export interface EventFramesTable {
+  account_id: string;
+  site_id: string;
+  visitor_id: string;
+  session_id: string;
+  batch_id: string;
+  /** Server receive time (of every event in the frame). */
+  ts: Millis;
+  /** How many events `frame` holds. */
+  event_count: number;
+  /** JSON text with an `events` array (the batch frame as received). */
+  frame: string;
 }
 
 export interface CampaignsTable {
@@ -348,6 +367,7 @@ export interface Database {
   visitors: VisitorsTable;
   visitor_sessions: VisitorSessionsTable;
   events: EventsTable;
+  event_frames: EventFramesTable;
   campaigns: CampaignsTable;
   exposures: ExposuresTable;
   conversations: ConversationsTable;

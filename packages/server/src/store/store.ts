@@ -102,8 +102,11 @@ export class Store {
     return new Store(c.kind, c.db, c.close, c.kind === 'postgres' ? opts.pgSchema : undefined, writer);
   }
 
-  /** Applies every pending migration; safe to run on each start and from several nodes in turn. */
-  async migrate(): Promise<string[]> {
+  /**
+   * Applies every pending migration (or migrates up or down to `target`, a migration's name);
+   * safe to run on each start and from several nodes in turn.
+   */
+  async migrate(target?: string): Promise<string[]> {
     // With a schema named, Kysely looks for its migration tables in that schema only; otherwise it
     // may see another schema's tables (parallel test servers) and skip creating its own.
     const migrator = new Migrator({
@@ -111,7 +114,7 @@ export class Store {
       provider: migrationProvider,
       ...(this.pgSchema ? { migrationTableSchema: this.pgSchema } : {}),
     });
-    const { error, results } = await migrator.migrateToLatest();
+    const { error, results } = await (target ? migrator.migrateTo(target) : migrator.migrateToLatest());
     if (error) throw error;
     return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   }

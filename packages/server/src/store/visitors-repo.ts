@@ -1,4 +1,5 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
+import { frameEvents } from './event-rows.ts';
 import type { Database, EventsTable, VisitorSessionsTable, VisitorsTable } from './schema.ts';
 
 export type VisitorRow = Insertable<VisitorsTable>;
@@ -114,7 +115,7 @@ export class VisitorsRepo {
       .execute();
   }
 
-  /** A visitor's events between two times, in order (read through the account/site/time index). */
+  /** A visitor's events between two times, in order (their frames read through the account/site/time index). */
   async visitorEvents(
     accountId: string,
     siteId: string,
@@ -124,15 +125,27 @@ export class VisitorsRepo {
     types?: readonly string[],
     limit = 1000,
   ): Promise<StoredEvent[]> {
+    const wanted = types && types.length > 0 ? new Set(types) : null;
     let q = this.db
-      .selectFrom('events')
+      .selectFrom('event_frames')
       .selectAll()
       .where('account_id', '=', accountId)
       .where('site_id', '=', siteId)
       .where('ts', '>=', fromTs)
       .where('ts', '<=', toTs)
-      .where('visitor_id', '=', visitorId);
-    if (types && types.length > 0) q = q.where('type', 'in', types);
-    return q.orderBy('ts').orderBy('batch_id').orderBy('seq').limit(limit).execute();
+      .where('visitor_id', '=', visitorId)
+      .orderBy('ts')
+      .orderBy('batch_id');
+    if (!wanted) q = q.limit(limit); // every frame holds at least one event
+    const frames = await q.execute();
+    const out: StoredEvent[] = [];
+    for (const f of frames) {
+      for (const e of frameEvents(f)) {
+        if (wanted && !wanted.has(e.type)) continue;
+        out.push(e);
+        if (out.length >= limit) return out;
+      }
+    }
+    return out;
   }
 }

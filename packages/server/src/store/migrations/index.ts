@@ -6,6 +6,7 @@ import * as m0004 from './0004-analytics.ts';
 import * as m0005 from './0005-chat-extras.ts';
 import * as m0006 from './0006-model.ts';
 import * as m0007 from './0007-preferred-agent.ts';
+import * as m0008 from './0008-event-frames.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0005-chat-extras': m0005,
   '0006-model': m0006,
   '0007-preferred-agent': m0007,
+  '0008-event-frames': m0008,
 };
 
 export const migrationProvider: MigrationProvider = {
