@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { Store } from '../src/store/store.ts';
 import { ThreadEventsWriter } from '../src/store/thread-events-writer.ts';
 import { eventually } from './engagement-fixtures.ts';
@@ -19,6 +20,26 @@ storeContract('SQLite', async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+});
+
+describe('SQLite WAL checkpoints', () => {
+  it('run on a thread of their own from the start, never inside the store connection’s commits', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'beckon-store-'));
+    const file = join(dir, 'beckon.db');
+    const store = await Store.open({ sqlitePath: file });
+    await store.migrate();
+    try {
+      const setting = await sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(store.db);
+      assert.equal(setting.rows[0]?.wal_autocheckpoint, 0, 'the store connection does not checkpoint');
+      // No tag event yet (a node serving only chats): writes land in the WAL, and the thread moves them.
+      const before = statSync(file).size;
+      for (let i = 0; i < 300; i++) await store.accounts.create(`Account ${i} ${'x'.repeat(500)}`);
+      await eventually(() => statSync(file).size > before, 5000);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('SQLite events writer thread', () => {

@@ -3,6 +3,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { cachingStatements, ImmediateSqliteDialect } from './sqlite-dialect.ts';
+import { startWalCheckpoints } from './wal-checkpoints.ts';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -57,10 +58,20 @@ export async function connectStore(opts: StoreConnectionOptions): Promise<StoreC
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`); // the WAL file shrinks back when it restarts
   const db = new Kysely<Database>({
     dialect: new ImmediateSqliteDialect({ database: cachingStatements(sqlite) }),
   });
-  return { kind: 'sqlite', db, sqlite: { file, connection: sqlite }, close: () => db.destroy() };
+  const checkpoints = file === ':memory:' ? null : startWalCheckpoints(file, sqlite);
+  return {
+    kind: 'sqlite',
+    db,
+    sqlite: { file, connection: sqlite },
+    close: async () => {
+      await checkpoints?.stop();
+      await db.destroy();
+    },
+  };
 }
 
 /** True when a driver error is a unique-constraint violation (SQLite or PostgreSQL). */

@@ -1,7 +1,7 @@
 // The events writer thread of a SQLite store: its own connection to the file (WAL lets the store's
 // connection read meanwhile), the same EventsWriter and SQL as the store's own, fed by the messages
-// of thread-events-writer.ts; it starts the WAL checkpointer thread (sqlite-checkpointer.js).
-import { parentPort, Worker, workerData } from 'node:worker_threads';
+// of thread-events-writer.ts. WAL checkpoints run on the store's checkpointer thread (wal-checkpoints.ts).
+import { parentPort, workerData } from 'node:worker_threads';
 import Sqlite from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import { type EventRow, unflattenFrames } from './event-rows.ts';
@@ -35,10 +35,9 @@ sqlite.pragma('journal_mode = WAL');
 sqlite.pragma('synchronous = NORMAL');
 sqlite.pragma('foreign_keys = ON');
 sqlite.pragma('busy_timeout = 5000');
-// Checkpoints (and their fsyncs) happen on a thread of their own, never in this one's commits.
+// Checkpoints (and their fsyncs) happen on the store's checkpointer thread, never in this one's commits.
 sqlite.pragma('wal_autocheckpoint = 0');
 sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`); // the WAL file shrinks back when it restarts
-new Worker(new URL('./sqlite-checkpointer.js', import.meta.url), { workerData: { file } }).unref();
 
 // The same dialect as the store's connection: statements prepared once, and write transactions that
 // take the lock when they begin, so this thread and the store's connection wait for each other

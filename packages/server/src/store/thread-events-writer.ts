@@ -36,15 +36,10 @@ const emptyOps = (): Ops => ({
   rows: 0,
 });
 
-/** The store's own connection, as far as the thread needs it (checkpointing moves to the thread). */
-export interface MainConnection {
-  pragma(text: string): unknown;
-}
-
 /**
  * The events writer of a SQLite file, run on a thread with its own connection: this side only
- * collects rows for a couple of milliseconds and posts them, so the inserts, the commits, the WAL
- * checkpoints (fsyncs that stall for tens of ms) and the writer's backlog all live off the thread
+ * collects rows for a couple of milliseconds and posts them, so the inserts, the commits and the
+ * writer's backlog all live off the thread
  * that serves sockets. The thread starts with the first row; until it is ready rows wait here. If
  * it cannot start or dies, `fallback` (a writer on the store's own connection) takes over.
  */
@@ -65,7 +60,6 @@ export class ThreadEventsWriter implements EventsWriterPort {
 
   constructor(
     private readonly file: string,
-    private readonly main: MainConnection,
     private readonly fallback: EventsWriterPort,
   ) {}
 
@@ -141,7 +135,6 @@ export class ThreadEventsWriter implements EventsWriterPort {
     if (w && !this.dead) {
       this.dead = true;
       await w.terminate();
-      this.main.pragma('wal_autocheckpoint = 1000');
     }
     await this.fallback.close();
   }
@@ -188,8 +181,6 @@ export class ThreadEventsWriter implements EventsWriterPort {
     switch (m.t) {
       case 'ready':
         this.ready = true;
-        // The thread checkpoints now (PASSIVE, off the socket thread); the store's connection no longer does.
-        this.main.pragma('wal_autocheckpoint = 0');
         this.worker!.postMessage({ t: 'configure', options: this.options });
         this.post();
         for (const id of this.replies.keys()) this.worker!.postMessage({ t: 'flush', id });
@@ -228,7 +219,6 @@ export class ThreadEventsWriter implements EventsWriterPort {
     if (this.dead) return;
     this.dead = true;
     this.worker = null;
-    this.main.pragma('wal_autocheckpoint = 1000');
     const lost = this.posted - this.received + this.threadPending;
     this.observer?.failed(err, false);
     if (lost > 0) this.observer?.dropped(lost);
