@@ -85,7 +85,14 @@ describe('SQLite store beside another writer connection', () => {
     assert.ok(batches > 5, `only ${batches} batches ran`);
     assert.deepEqual(failures, [], `${failures.length} of ${batches} batches failed`);
     // Each conversation holds every line once, in order.
-    const stored = await store.messages.after(accountId, conversations[0]!, 0, { limit: 1000 });
+    const stored = [];
+    for (
+      let page = await store.messages.after(accountId, conversations[0]!, 0, { limit: 1000 });
+      page.length > 0;
+    ) {
+      stored.push(...page);
+      page = await store.messages.after(accountId, conversations[0]!, page.at(-1)!.seq, { limit: 1000 });
+    }
     assert.deepEqual(
       stored.map((m) => m.seq),
       Array.from({ length: batches }, (_, i) => i + 1),

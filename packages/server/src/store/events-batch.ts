@@ -9,6 +9,7 @@ import {
 } from './event-rows.ts';
 import { applyOutcomes, type ExposureRow, insertExposures, type OutcomeUpdate } from './exposures-repo.ts';
 import type { Database } from './schema.ts';
+import { shapedText } from './shaped-sql.ts';
 import { type VisitorRow, type VisitorSessionRow, writeSessions, writeVisitors } from './visitors-repo.ts';
 
 /** What one flush of the events writer holds: written in one transaction. */
@@ -94,24 +95,12 @@ export async function salvageBatch(
   return dropped;
 }
 
-const insertSql = new Map<string, string>();
-
-/**
- * The INSERT for `n` event rows, compiled once by Kysely for the store's dialect and reused:
- * building and compiling a 500-row query tree on every flush cost more than the insert itself.
- */
+/** The INSERT of `n` rows of `table`: compiled once per row count and dialect, values bound at each call. */
 export function insertSqlFor(db: Kysely<Database>, table: LogTable, n: number): string {
-  const dialect = db.getExecutor().adapter.constructor.name;
-  const key = `${dialect}:${table}:${n}`;
-  let text = insertSql.get(key);
-  if (text === undefined) {
-    // Only the column list and the placeholders matter: the values are bound at each call.
+  return shapedText(db, `${table}:insert:${n}`, () => {
     const row = Object.fromEntries(COLUMNS[table].map((c) => [c, ''])) as never;
-    text = db.insertInto(table).values(Array(n).fill(row)).compile().sql;
-    if (insertSql.size >= 64) insertSql.clear();
-    insertSql.set(key, text);
-  }
-  return text;
+    return db.insertInto(table).values(Array(n).fill(row)).compile();
+  });
 }
 
 /** Event inserts through Kysely (any dialect). */

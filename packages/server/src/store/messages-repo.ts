@@ -4,6 +4,7 @@ import { AppError, notFound } from '../errors.ts';
 import { AttachmentClaims, type StoredAttachment } from './attachments-repo.ts';
 import { toMessage } from './conversation-rows.ts';
 import type { Database, MessagesTable } from './schema.ts';
+import { runShaped } from './shaped-sql.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
 
 /** Who sends: the visitor, an agent (a message or an internal note), or the system. */
@@ -27,6 +28,31 @@ export interface AppendItem {
 export type AppendResult =
   | { ok: true; message: Message; duplicate: boolean }
   | { ok: false; error: AppError };
+
+const CONV_COLUMNS = [
+  'id',
+  'account_id',
+  'status',
+  'assigned_agent_id',
+  'last_seq',
+  'first_response_at',
+] as const;
+type ConvRow = Pick<Selectable<Database['conversations']>, (typeof CONV_COLUMNS)[number]>;
+/** The messages table's columns, in the order the batch INSERT binds them. */
+const MESSAGE_COLUMNS = [
+  'conversation_id',
+  'seq',
+  'account_id',
+  'sender_kind',
+  'sender_id',
+  'sender_name',
+  'echo_id',
+  'body',
+  'attachments',
+  'created_at',
+] as const satisfies readonly (keyof MessagesTable)[];
+const pick = <T, K extends keyof T>(row: T, keys: readonly K[]): Pick<T, K> =>
+  Object.fromEntries(keys.map((k) => [k, row[k]])) as Pick<T, K>;
 
 /** Most rows in one INSERT (well under both stores' bound-parameter limits). */
 const INSERT_CHUNK = 400;
@@ -74,14 +100,18 @@ export class MessagesRepo {
     if (items.length === 0) return [];
     return this.db.transaction().execute(async (trx) => {
       const ids = [...new Set(items.map((i) => i.conversationId))].sort();
-      let q = trx
-        .selectFrom('conversations')
-        .select(['id', 'account_id', 'status', 'assigned_agent_id', 'last_seq', 'first_response_at'])
-        .where('id', 'in', ids)
-        .orderBy('id');
-      if (this.caps.rowLocks) q = q.forNoKeyUpdate();
+      const locks = this.caps.rowLocks;
+      const found = await runShaped<ConvRow>(
+        trx,
+        `messages:lock-conversations:${ids.length}:${locks}`,
+        () => {
+          const q = trx.selectFrom('conversations').select(CONV_COLUMNS).where('id', 'in', ids).orderBy('id');
+          return (locks ? q.forNoKeyUpdate() : q).compile();
+        },
+        ids,
+      );
       const convs = new Map<string, ConvState>();
-      for (const r of await q.execute()) {
+      for (const r of found.rows) {
         convs.set(r.id, {
           account_id: r.account_id,
           status: r.status,
@@ -101,14 +131,21 @@ export class MessagesRepo {
       const wanted = [...pairs.values()];
       for (let i = 0; i < wanted.length; i += PROBE_CHUNK) {
         const chunk = wanted.slice(i, i + PROBE_CHUNK);
-        const existing = await trx
-          .selectFrom('messages')
-          .selectAll()
-          .where((eb) =>
-            eb.or(chunk.map((p) => eb.and([eb('conversation_id', '=', p.c), eb('echo_id', '=', p.e)]))),
-          )
-          .execute();
-        for (const r of existing) seen.set(echoKey(r.conversation_id, r.echo_id!, r.sender_id), toMessage(r));
+        const existing = await runShaped<Selectable<MessagesTable>>(
+          trx,
+          `messages:echo-probe:${chunk.length}`,
+          () =>
+            trx
+              .selectFrom('messages')
+              .selectAll()
+              .where((eb) =>
+                eb.or(chunk.map((p) => eb.and([eb('conversation_id', '=', p.c), eb('echo_id', '=', p.e)]))),
+              )
+              .compile(),
+          chunk.flatMap((p) => [p.c, p.e]),
+        );
+        for (const r of existing.rows)
+          seen.set(echoKey(r.conversation_id, r.echo_id!, r.sender_id), toMessage(r));
       }
 
       const claims = await AttachmentClaims.load(
@@ -177,19 +214,37 @@ export class MessagesRepo {
 
       const touched = [...convs].filter(([, c]) => c.touched);
       if (touched.length > 0) {
-        const values = sql.join(
-          touched.map(
-            ([id, c]) => sql`(${id}, CAST(${c.seq} AS INTEGER), CAST(${c.firstResponseAt} AS BIGINT))`,
-          ),
-        );
-        await sql`UPDATE conversations SET last_seq = v.column2, last_message_at = ${now}, updated_at = ${now},
+        const seqParams: unknown[] = [now, now];
+        for (const [id, c] of touched) seqParams.push(id, c.seq, c.firstResponseAt);
+        await runShaped(
+          trx,
+          `messages:conversation-seqs:${touched.length}`,
+          () => {
+            const values = sql.join(
+              touched.map(
+                ([id, c]) => sql`(${id}, CAST(${c.seq} AS INTEGER), CAST(${c.firstResponseAt} AS BIGINT))`,
+              ),
+            );
+            return sql`UPDATE conversations SET last_seq = v.column2, last_message_at = ${now}, updated_at = ${now},
           first_response_at = COALESCE(conversations.first_response_at, v.column3)
-          FROM (VALUES ${values}) AS v WHERE conversations.id = v.column1`.execute(trx);
+          FROM (VALUES ${values}) AS v WHERE conversations.id = v.column1`.compile(trx);
+          },
+          seqParams,
+        );
         for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-          await trx
-            .insertInto('messages')
-            .values(rows.slice(i, i + INSERT_CHUNK))
-            .execute();
+          const chunk = rows.slice(i, i + INSERT_CHUNK);
+          const params: unknown[] = [];
+          for (const r of chunk) for (const c of MESSAGE_COLUMNS) params.push(r[c]);
+          await runShaped(
+            trx,
+            `messages:insert:${chunk.length}`,
+            () =>
+              trx
+                .insertInto('messages')
+                .values(chunk.map((r) => pick(r, MESSAGE_COLUMNS)))
+                .compile(),
+            params,
+          );
         }
         await claims.bind(trx);
       }
