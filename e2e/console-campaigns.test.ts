@@ -206,7 +206,7 @@ describe('console campaigns and live visitors in Chromium', () => {
       await page
         .getByTestId('exposure')
         .first()
-        .getByText('Invitation by an agent')
+        .getByText('Invitation by Demo Admin')
         .waitFor({ timeout: 3000 });
       await page.screenshot({ path: `${SHOTS_DIR}console-visitor.png`, fullPage: true });
     } finally {

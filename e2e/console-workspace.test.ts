@@ -112,7 +112,7 @@ describe('agent workspace in Chromium', { timeout: 240_000 }, () => {
     const context = page.getByTestId('context');
     await context.getByTestId('journey').getByText('Checkout', { exact: true }).waitFor();
     await context.getByTestId('cart-panel').getByText('Blue rain jacket').waitFor();
-    await context.getByTestId('context-origin').getByText('Invitation by an agent').waitFor();
+    await context.getByTestId('context-origin').getByText('Invitation by Demo Admin').waitFor();
     await context.getByText('Accepted an invitation').waitFor();
 
     // The agent types: the visitor sees "typing", then the message.

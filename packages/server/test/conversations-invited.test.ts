@@ -35,6 +35,13 @@ describe('an agent’s own invitation is answered by that agent', () => {
     const engage = await shopper.nextEngage();
     assert.equal(engage.agentName, 'Sales Agent');
     await flush(srv);
+    // The visitor's journey in the console says who sent the invitation.
+    const journey = await api.get('/api/v1/visitors/invited-by-sales');
+    assert.equal(journey.status, 200, JSON.stringify(journey.body));
+    const manual = (
+      journey.body as { exposures: { id: string; agentId: string | null; agentName: string | null }[] }
+    ).exposures.find((x) => x.id === engage.exposureId);
+    assert.equal(manual?.agentName, 'Sales Agent');
 
     const chat = await startVisitor(srv, {
       visitorId: 'invited-by-sales',

@@ -179,6 +179,9 @@ export interface JourneyExposure {
   campaignId: string | null;
   campaignName: string | null;
   engagementType: string;
+  /** The agent who sent a manual invitation, and their name. */
+  agentId: string | null;
+  agentName: string | null;
   control: boolean;
   outcome: string | null;
   createdAt: string;

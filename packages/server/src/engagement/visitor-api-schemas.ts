@@ -75,6 +75,10 @@ export const JourneyExposure = Type.Object({
   campaignId: Nullable(Type.String()),
   campaignName: Nullable(Type.String()),
   engagementType: Type.String(),
+  /** The agent who sent a manual invitation (null for a campaign's exposure). */
+  agentId: Nullable(Type.String()),
+  /** That agent's name, as the console shows it (null when unknown or since deleted). */
+  agentName: Nullable(Type.String()),
   control: Type.Boolean(),
   outcome: Nullable(Type.String()),
   createdAt: Iso,

@@ -117,6 +117,8 @@ export function visitorJourney(
     sessions: StoredSession[];
     exposures: ExposureView[];
     campaignNames: Map<string, string>;
+    /** Names of the agents who sent manual invitations, by user id. */
+    agentNames?: Map<string, string>;
     scoreFactors?: VisitorJourney['scoreFactors'];
   },
 ): VisitorJourney {
@@ -151,6 +153,8 @@ export function visitorJourney(
       campaignId: x.campaignId,
       campaignName: x.campaignId ? (extra.campaignNames.get(x.campaignId) ?? null) : null,
       engagementType: x.engagementType,
+      agentId: x.agentId,
+      agentName: x.agentId ? (extra.agentNames?.get(x.agentId) ?? null) : null,
       control: x.control,
       outcome: x.outcome,
       createdAt: x.createdAt,

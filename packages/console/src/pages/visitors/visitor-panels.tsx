@@ -234,7 +234,9 @@ function engagementLabel(type: string): string {
 
 function exposureName(exposure: JourneyExposure): string {
   // Manual invitations belong to no campaign (stored without one, 'manual' while live).
-  if (exposure.campaignId === null || exposure.campaignId === 'manual') return 'Invitation by an agent';
+  if (exposure.campaignId === null || exposure.campaignId === 'manual') {
+    return exposure.agentName ? `Invitation by ${exposure.agentName}` : 'Invitation by an agent';
+  }
   return exposure.campaignName ?? 'A deleted campaign';
 }
 

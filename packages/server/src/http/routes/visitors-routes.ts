@@ -125,8 +125,15 @@ export function visitorsRoutes(app: App, ctx: AppContext): void {
         store.exposures.forVisitor(accountId, found.siteId, id),
         store.campaigns.names(accountId),
       ]);
+      const inviters = new Set(exposures.flatMap((x) => (x.agentId ? [x.agentId] : [])));
+      const agentNames = new Map<string, string>();
+      if (inviters.size > 0) {
+        for (const u of await store.users.list(accountId))
+          if (inviters.has(u.id)) agentNames.set(u.id, u.name);
+      }
       const summary = visitorSummary(found.state, found.siteId, (live?.channels.size ?? 0) > 0, now);
       return visitorJourney(summary, found.state, {
+        agentNames,
         firstSeenAt: found.firstSeenAt,
         sessionCount: found.sessionCount,
         pages: journeyPages(found.pages, found.state, now),

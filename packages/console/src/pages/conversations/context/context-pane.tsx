@@ -134,7 +134,9 @@ function Origin({ c, visitor }: { c: Conversation; visitor: VisitorJourney }) {
   if (!c.originExposureId) return null;
   const exposure = visitor.exposures.find((e) => e.id === c.originExposureId);
   const manual = !exposure || exposure.campaignId === null || exposure.campaignId === 'manual';
-  const name = manual ? 'Invitation by an agent' : (exposure.campaignName ?? 'A deleted campaign');
+  const name = manual
+    ? `Invitation by ${exposure?.agentName ?? 'an agent'}`
+    : (exposure.campaignName ?? 'A deleted campaign');
   const type = exposure
     ? (ENGAGEMENT_LABELS[exposure.engagementType as keyof typeof ENGAGEMENT_LABELS] ??
       exposure.engagementType)
