@@ -5,9 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Sqlite from 'better-sqlite3';
 
-/** Often enough that each pass copies little: under constant writes the WAL is never fully copied
- * between two commits, so only the RESTART below resets it, and it blocks writers while it runs. */
-const CHECKPOINT_MS = 200;
+const CHECKPOINT_MS = 1000;
 /** Under constant writes a passive checkpoint never reaches the WAL's end, so it never restarts: past
  * this many pages (64 MB) one RESTART checkpoint waits for the writer to pause, and the WAL starts over. */
 const RESTART_PAGES = 16_384;
@@ -16,17 +14,8 @@ db.pragma('busy_timeout = 5000');
 db.pragma('wal_autocheckpoint = 0');
 const timer = setInterval(() => {
   try {
-    let [state] = db.pragma('wal_checkpoint(PASSIVE)');
-    if (state && state.log > RESTART_PAGES) {
-      // Catch up with what was committed meanwhile, so the RESTART (which holds writers off) has
-      // little left to copy.
-      for (let pass = 0; pass < 4; pass++) {
-        const t = performance.now();
-        [state] = db.pragma('wal_checkpoint(PASSIVE)');
-        if (performance.now() - t < 2) break;
-      }
-      db.pragma('wal_checkpoint(RESTART)');
-    }
+    const [state] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (state && state.log > RESTART_PAGES) db.pragma('wal_checkpoint(RESTART)');
   } catch {
     // busy: the next round catches up
   }
