@@ -157,7 +157,7 @@ describe('replay of the real OTTO sessions through the visitor protocol', () => 
   before(async () => {
     srv = await startTestServer();
     t = await newTenant(srv, [ORIGIN]);
-    for (const c of CAMPAIGNS) {
+    const create = async (c: (typeof CAMPAIGNS)[number]) => {
       const res = await t.api.post(
         '/api/v1/campaigns',
         contentCampaign(c.name, c.targeting, {
@@ -168,6 +168,22 @@ describe('replay of the real OTTO sessions through the visitor protocol', () => 
       );
       assert.equal(res.status, 201, JSON.stringify(res.body));
       ids.set(c.name, res.body.id);
+      return res.body.id as string;
+    };
+    for (const c of CAMPAIGNS) await create(c);
+    // The control group is a hash of visitor and campaign id, and ids are new each run: recreate a
+    // campaign with a control share until one of the visitors it fires for is held out, so every
+    // run also replays a control-group qualification.
+    for (const c of CAMPAIGNS.filter((x) => x.controlShare > 0)) {
+      const firedFor = sessions
+        .filter((raw) => expectedVerdicts(toSteps(raw)).fired.includes(c.name))
+        .map((raw) => `otto-${raw.session}`);
+      for (let tries = 0; !firedFor.some((v) => isControl(v, ids.get(c.name)!, c.controlShare)); tries++) {
+        assert.ok(tries < 50, `no visitor of ${c.name} falls in its control group`);
+        const del = await t.api.delete(`/api/v1/campaigns/${ids.get(c.name)}`);
+        assert.equal(del.status, 204, JSON.stringify(del.body));
+        await create(c);
+      }
     }
   });
   after(() => srv.close());
