@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
+import { EventsWriter } from '../src/store/events-writer.ts';
 import { Store } from '../src/store/store.ts';
 import { ThreadEventsWriter } from '../src/store/thread-events-writer.ts';
 import { eventually } from './engagement-fixtures.ts';
@@ -35,6 +36,72 @@ describe('SQLite WAL checkpoints', () => {
       const before = statSync(file).size;
       for (let i = 0; i < 300; i++) await store.accounts.create(`Account ${i} ${'x'.repeat(500)}`);
       await eventually(() => statSync(file).size > before, 5000);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('events writer while the store refuses writes', () => {
+  it('drops the oldest frames first and keeps the purchases attribution counts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'beckon-store-'));
+    const store = await Store.open({ sqlitePath: join(dir, 'beckon.db') });
+    await store.migrate();
+    try {
+      const a = await store.accounts.create('A');
+      const site = await store.sites.create(a.id, { name: 'S' });
+      const dropped: number[] = [];
+      let failures = 0;
+      const writer = new EventsWriter(store.db, { flushIntervalMs: 1, maxBuffered: 12, maxAttempts: 1000 });
+      writer.observe({ flushed: () => {}, failed: () => failures++, dropped: (n) => dropped.push(n) });
+      const frame = (batchId: string) => ({
+        accountId: a.id,
+        siteId: site.id,
+        visitorId: 'v1',
+        sessionId: 'ses_1',
+        batchId,
+        ts: Date.now(),
+        rows: 4,
+        raw: JSON.stringify({ events: Array(4).fill({ type: 'visibility', visible: true, ts: 1 }) }),
+      });
+      const purchase = (batchId: string) => ({
+        account_id: a.id,
+        site_id: site.id,
+        visitor_id: 'v1',
+        session_id: 'ses_1',
+        batch_id: batchId,
+        seq: 0,
+        type: 'attr',
+        name: 'purchase',
+        payload: '{"type":"attr","attrType":"purchase","value":{"total":10},"ts":1}',
+        ts: Date.now(),
+      });
+      // The store goes away: the first flush fails and is kept for a retry, later rows pile up.
+      await sql`ALTER TABLE event_frames RENAME TO event_frames_away`.execute(store.db);
+      writer.appendFrame(frame('b0'));
+      await eventually(() => failures > 0);
+      assert.equal(writer.pending, 4, 'the failed flush is kept for a retry');
+      for (let i = 1; i <= 4; i++) {
+        writer.appendEvent(purchase(`p${i}`));
+        writer.appendFrame(frame(`b${i}`));
+      }
+      await eventually(() => dropped.length > 0);
+      await sql`ALTER TABLE event_frames_away RENAME TO event_frames`.execute(store.db);
+      await writer.flush();
+      const purchases = await store.db.selectFrom('events').select('batch_id').orderBy('batch_id').execute();
+      assert.deepEqual(
+        purchases.map((r) => r.batch_id),
+        ['p1', 'p2', 'p3', 'p4'],
+        'every purchase kept',
+      );
+      const frames = await store.db.selectFrom('event_frames').select('batch_id').execute();
+      assert.ok(frames.length < 5, `frames were dropped to bound memory (${frames.length} kept)`);
+      assert.equal(
+        dropped.reduce((n, d) => n + d, 0),
+        (5 - frames.length) * 4,
+        'dropped rows are counted',
+      );
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

@@ -235,14 +235,14 @@ export class EventsWriter implements EventsWriterPort {
     if (dropped > 0) this.observer?.dropped(dropped);
   }
 
-  /** Bounds memory while the store is down or behind: the oldest events go first. */
+  /**
+   * Bounds memory while the store is down or behind: the oldest frames go first, and the rows of
+   * custom events and purchases (what attribution counts revenue from) only when no frame is left.
+   */
   private trimBuffers(): void {
     let over = this.pending - this.opts.maxBuffered;
     if (over <= 0) return;
-    const n = Math.min(over, this.events.length);
-    this.events.splice(0, n);
-    over -= n;
-    let dropped = n;
+    let dropped = 0;
     let f = 0;
     for (; over > 0 && f < this.frames.length; f++) {
       const rows = this.frames[f]!.rows;
@@ -251,6 +251,9 @@ export class EventsWriter implements EventsWriterPort {
       this.frameRows -= rows;
     }
     this.frames.splice(0, f);
+    const n = Math.max(0, Math.min(over, this.events.length));
+    this.events.splice(0, n);
+    dropped += n;
     if (dropped > 0) this.observer?.dropped(dropped);
   }
 
