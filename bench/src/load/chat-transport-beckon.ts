@@ -21,7 +21,9 @@ interface Frame {
   type: string;
   echoId?: string;
   code?: string;
-  message?: { senderKind: string; text: string } & Record<string, unknown>;
+  /** An ack's sequence number. */
+  seq?: number;
+  message?: { senderKind: string; text: string; seq: number } & Record<string, unknown>;
   conversation?: { id: string; status: string };
   ref?: string;
 }
@@ -136,19 +138,27 @@ export function beckonTransport(spec: BeckonChatSpec): ChatTransport {
       if (answer.type !== 'done') throw new Error(`pair ${i}: accept failed: ${JSON.stringify(answer)}`);
       await active;
 
+      // Each side sends the highest sequence number it has seen with a line, as Beckon's clients do
+      // (a retry would repeat it; the store looks for the original only after it).
+      let agentSeen = 0;
+      let visitorSeen = 0;
+      const seen = (f: Frame, before: number) => Math.max(before, f.message?.seq ?? f.seq ?? 0);
       agent.onFrame = (f) => {
+        agentSeen = seen(f, agentSeen);
         if (f.type === 'message') {
           if (f.message!.senderKind === 'visitor') ev.toAgent(idOfText(f.message!.text));
         } else answers(f, ev);
       };
       visitor.onFrame = (f) => {
+        visitorSeen = seen(f, visitorSeen);
         if (f.type === 'message') {
           if (f.message!.senderKind === 'agent') ev.toVisitor(idOfText(f.message!.text));
         } else answers(f, ev);
       };
       return {
-        visitorSend: (echoId, text) => visitor.send({ type: 'send', echoId, text }),
-        agentSend: (echoId, text) => agent.send({ type: 'send', conversationId, echoId, text }),
+        visitorSend: (echoId, text) => visitor.send({ type: 'send', echoId, afterSeq: visitorSeen, text }),
+        agentSend: (echoId, text) =>
+          agent.send({ type: 'send', conversationId, echoId, afterSeq: agentSeen, text }),
       };
     },
     async close() {

@@ -96,6 +96,7 @@ describe('workspace state', () => {
       text: 'Hello',
       note: false,
       attachments: [],
+      afterSeq: 0,
       state: 'sending',
       createdAt: T,
     });
@@ -128,6 +129,7 @@ describe('workspace state', () => {
       text: 'x',
       note: true,
       attachments: [],
+      afterSeq: 0,
       state: 'sending',
       createdAt: T,
     });

@@ -16,6 +16,15 @@ const Iso = Type.String({ format: 'date-time' });
 const Nullable = <T extends import('typebox').TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
 export const EchoId = Type.String({ pattern: `^[A-Za-z0-9_.:-]{1,${MAX_ECHO_ID_LENGTH}}$` });
+/**
+ * On a send: the highest sequence number the client had seen in the conversation when it first sent
+ * the message. A retry repeats it, and the store looks for the original (same echo id) only among
+ * the messages after it — so a retry must carry the value of the first attempt, never a later one.
+ * Without it, the conversation's last `RETRY_WINDOW` messages are searched.
+ */
+export const SentAfterSeq = Type.Integer({ minimum: 0, maximum: 2 ** 31 });
+/** How many of a conversation's latest messages a retry is looked for among, at most. */
+export const RETRY_WINDOW = 5000;
 export const MessageText = Type.String({ minLength: 1, maxLength: MAX_MESSAGE_LENGTH });
 /** A sent message's text: may be empty when the message carries at least one attachment. */
 export const MessageBody = Type.String({ maxLength: MAX_MESSAGE_LENGTH });
@@ -189,7 +198,12 @@ export type CsatInput = Static<typeof CsatInput>;
 
 /** A send: text, attachments (uploaded first), or both. */
 export const SendInput = Type.Object(
-  { echoId: EchoId, text: MessageBody, attachmentIds: Type.Optional(AttachmentIds) },
+  {
+    echoId: EchoId,
+    text: MessageBody,
+    attachmentIds: Type.Optional(AttachmentIds),
+    afterSeq: Type.Optional(SentAfterSeq),
+  },
   closed,
 );
 export type SendInput = Static<typeof SendInput>;
@@ -199,6 +213,7 @@ export const AgentSendInput = Type.Object(
     echoId: EchoId,
     text: MessageBody,
     attachmentIds: Type.Optional(AttachmentIds),
+    afterSeq: Type.Optional(SentAfterSeq),
     /** An internal note: stored and shown to agents, never delivered to the visitor. */
     note: Type.Optional(Type.Boolean()),
   },

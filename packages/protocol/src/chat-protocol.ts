@@ -8,6 +8,7 @@ import {
   Message,
   MessageBody,
   QueueEntry,
+  SentAfterSeq,
   VisitorConversation,
   VisitorMessage,
 } from './chat-api.ts';
@@ -61,6 +62,7 @@ export const VisitorSendFrame = frame('send', {
   /** May be empty when `attachmentIds` names at least one upload. */
   text: MessageBody,
   attachmentIds: Type.Optional(AttachmentIds),
+  afterSeq: Type.Optional(SentAfterSeq),
   conversationId: Type.Optional(Id),
 });
 export const VisitorResumeFrame = frame('resume', { afterSeq: Seq, conversationId: Type.Optional(Id) });
@@ -102,6 +104,7 @@ export const AgentSendFrame = frame('send', {
   echoId: EchoId,
   text: MessageBody,
   attachmentIds: Type.Optional(AttachmentIds),
+  afterSeq: Type.Optional(SentAfterSeq),
   note: Type.Optional(Type.Boolean()),
 });
 export const AgentResumeFrame = frame('resume', { conversationId: Id, afterSeq: Seq });

@@ -33,6 +33,8 @@ interface PendingSend {
   text: string;
   note: boolean;
   attachments: Attachment[];
+  /** The highest sequence number seen in the conversation when first sent: a retry repeats it. */
+  afterSeq: number;
   resolve: (a: ChatAckFrame) => void;
   reject: (e: Error) => void;
 }
@@ -52,6 +54,7 @@ export class AgentChatClient {
   private socket!: FrameSocket<AgentServerFrame>;
   private readonly byConversation = new Map<string, Map<number, Message>>();
   private readonly contiguous = new Map<string, number>();
+  private readonly maxSeq = new Map<string, number>();
   private readonly pending = new Map<string, PendingSend>();
 
   private constructor(
@@ -144,6 +147,7 @@ export class AgentChatClient {
       this.byConversation.set(m.conversationId, map);
     }
     if (!map.has(m.seq)) map.set(m.seq, m);
+    if (m.seq > (this.maxSeq.get(m.conversationId) ?? 0)) this.maxSeq.set(m.conversationId, m.seq);
     let c = this.contiguous.get(m.conversationId) ?? 0;
     while (map.has(c + 1)) c++;
     this.contiguous.set(m.conversationId, c);
@@ -161,7 +165,7 @@ export class AgentChatClient {
 
   /** The highest sequence number seen in a conversation. */
   lastSeq(conversationId: string): number {
-    return this.messages(conversationId).at(-1)?.seq ?? 0;
+    return this.maxSeq.get(conversationId) ?? 0;
   }
 
   get frames(): FrameSocket<AgentServerFrame> {
@@ -210,14 +214,24 @@ export class AgentChatClient {
     this.socket.send({ type: 'resume', conversationId, afterSeq });
   }
 
-  /** Sends a message or an internal note, with uploaded attachments; resolves with the ack after the server stored it. */
+  /**
+   * Sends a message or an internal note, with uploaded attachments; resolves with the ack after the
+   * server stored it. A retry by hand passes the first attempt's echo id and `afterSeq` (the
+   * conversation's `lastSeq` before it).
+   */
   send(
     conversationId: string,
     text: string,
-    opts: { note?: boolean; echoId?: string; attachments?: Attachment[] } = {},
+    opts: { note?: boolean; echoId?: string; attachments?: Attachment[]; afterSeq?: number } = {},
   ): Promise<ChatAckFrame> {
     const echoId = opts.echoId ?? clientId('a');
-    const p = { conversationId, text, note: Boolean(opts.note), attachments: opts.attachments ?? [] };
+    const p = {
+      conversationId,
+      text,
+      note: Boolean(opts.note),
+      attachments: opts.attachments ?? [],
+      afterSeq: opts.afterSeq ?? this.lastSeq(conversationId),
+    };
     return new Promise((resolve, reject) => {
       this.pending.set(echoId, { ...p, resolve, reject });
       this.socket.send(sendFrame(echoId, p));
@@ -284,14 +298,12 @@ export class AgentChatClient {
   }
 }
 
-const sendFrame = (
-  echoId: string,
-  p: { conversationId: string; text: string; note: boolean; attachments: Attachment[] },
-) => ({
+const sendFrame = (echoId: string, p: Omit<PendingSend, 'resolve' | 'reject'>) => ({
   type: 'send',
   conversationId: p.conversationId,
   echoId,
   text: p.text,
+  afterSeq: p.afterSeq,
   ...(p.note ? { note: true } : {}),
   ...(p.attachments.length > 0 ? { attachmentIds: p.attachments.map((a) => a.id) } : {}),
 });

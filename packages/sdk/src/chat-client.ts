@@ -17,6 +17,8 @@ import {
 interface PendingSend {
   text: string;
   attachments: Attachment[];
+  /** The highest sequence number seen when first sent: a retry repeats it (see `SentAfterSeq`). */
+  afterSeq: number;
   resolve: (ack: ChatAckFrame) => void;
   reject: (err: Error) => void;
 }
@@ -155,11 +157,21 @@ export class VisitorChatClient {
     return this.socket;
   }
 
-  /** Sends a message (text may be empty with attachments); resolves with its ack (after the server stored it). */
-  send(text: string, echoId = clientId('e'), attachments: Attachment[] = []): Promise<ChatAckFrame> {
+  /**
+   * Sends a message (text may be empty with attachments); resolves with its ack (after the server
+   * stored it). To retry by hand a send whose ack never came — from another client after a crash,
+   * say — pass the same echo id and the `afterSeq` of the first attempt (`lastSeq` before it).
+   */
+  send(
+    text: string,
+    echoId = clientId('e'),
+    attachments: Attachment[] = [],
+    afterSeq = this.maxSeq,
+  ): Promise<ChatAckFrame> {
     return new Promise((resolve, reject) => {
-      this.pending.set(echoId, { text, attachments, resolve, reject });
-      this.socket.send(sendFrame(echoId, text, attachments));
+      const p = { text, attachments, afterSeq, resolve, reject };
+      this.pending.set(echoId, p);
+      this.socket.send(sendFrame(echoId, p));
     });
   }
 
@@ -181,12 +193,12 @@ export class VisitorChatClient {
 
   /**
    * Reconnects on a new socket after a cut: resumes after the last sequence number seen, then
-   * sends again everything not acknowledged (same echo ids, so the server keeps one copy).
+   * sends again everything not acknowledged (same echo ids and `afterSeq`, so the server keeps one copy).
    */
   async reconnect(): Promise<void> {
     if (this.socket.open) await this.socket.cut();
     await this.open({ type: 'hello', token: this.token, afterSeq: this.contiguous });
-    for (const [echoId, p] of this.pending) this.socket.send(sendFrame(echoId, p.text, p.attachments));
+    for (const [echoId, p] of this.pending) this.socket.send(sendFrame(echoId, p));
   }
 
   /** Waits until a message matching `match` has arrived (or already had). */
@@ -228,9 +240,10 @@ export class VisitorChatClient {
   }
 }
 
-const sendFrame = (echoId: string, text: string, attachments: Attachment[]) => ({
+const sendFrame = (echoId: string, { text, attachments, afterSeq }: PendingSend) => ({
   type: 'send',
   echoId,
   text,
+  afterSeq,
   ...(attachments.length > 0 ? { attachmentIds: attachments.map((a) => a.id) } : {}),
 });

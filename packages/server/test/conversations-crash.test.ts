@@ -40,15 +40,22 @@ async function agentCookie(url: string): Promise<string> {
   return res.headers.get('set-cookie')!.split(';')[0]!;
 }
 
-type Sent = { echoId: string; text: string; seq?: number };
+/** A send as its client keeps it: echo id, text, the `afterSeq` it went with, and its ack's seq once acknowledged. */
+type Sent = { echoId: string; text: string; afterSeq: number; seq?: number };
 
 /** Keeps `window` sends in flight; records each acknowledgement. */
-function pump(send: (s: Sent) => Promise<{ seq: number }>, prefix: string, stop: () => boolean, window = 16) {
+function pump(
+  send: (s: Sent) => Promise<{ seq: number }>,
+  seen: () => number,
+  prefix: string,
+  stop: () => boolean,
+  window = 16,
+) {
   const sent: Sent[] = [];
   let i = 0;
   const lane = async () => {
     while (!stop()) {
-      const s: Sent = { echoId: `${prefix}-${i}`, text: `${prefix} ${i}` };
+      const s: Sent = { echoId: `${prefix}-${i}`, text: `${prefix} ${i}`, afterSeq: seen() };
       i++;
       sent.push(s);
       try {
@@ -99,12 +106,14 @@ describe('crash: kill -9 of the server mid-stream loses no acknowledged message'
 
     let killed = false;
     const fromVisitor = pump(
-      (s) => visitor.send(s.text, s.echoId),
+      (s) => visitor.send(s.text, s.echoId, [], s.afterSeq),
+      () => visitor.lastSeq,
       'visitor',
       () => killed,
     );
     const fromAgent = pump(
-      (s) => agent.send(id, s.text, { echoId: s.echoId }),
+      (s) => agent.send(id, s.text, { echoId: s.echoId, afterSeq: s.afterSeq }),
+      () => agent.lastSeq(id),
       'agent',
       () => killed,
     );
@@ -121,13 +130,14 @@ describe('crash: kill -9 of the server mid-stream loses no acknowledged message'
     const second = await serve(dataDir);
     children.push(second.child);
     try {
-      // Both clients come back and send again what was never acknowledged, with the same echo ids.
+      // Both clients come back and send again what was never acknowledged, with the same echo ids
+      // and afterSeq (as the widget and the console keep them in their outboxes).
       const v2 = await VisitorChatClient.connect(second.url, visitor.token, 0);
       const a2 = await AgentChatClient.connect(second.url, { cookie: await agentCookie(second.url) });
       for (const s of unacked) {
         const ack = s.echoId.startsWith('visitor')
-          ? await v2.send(s.text, s.echoId)
-          : await a2.send(id, s.text, { echoId: s.echoId });
+          ? await v2.send(s.text, s.echoId, [], s.afterSeq)
+          : await a2.send(id, s.text, { echoId: s.echoId, afterSeq: s.afterSeq });
         s.seq = ack.seq;
       }
       const res = await fetch(`${second.url}/api/v1/chat/messages?afterSeq=0&limit=1000`, {

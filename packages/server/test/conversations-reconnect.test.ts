@@ -83,9 +83,11 @@ describe('reconnects: sockets cut mid-conversation lose nothing, duplicate nothi
   });
 
   it('a retried send after a cut is stored once and acknowledged with the original sequence number', async () => {
+    // The ack is taken as lost: the retry repeats the first attempt's echo id and afterSeq.
+    const before = visitor.lastSeq;
     const first = await visitor.send('only once', 'echo-retry-1');
     await visitor.reconnect();
-    const again = await visitor.send('only once (retry)', 'echo-retry-1');
+    const again = await visitor.send('only once (retry)', 'echo-retry-1', [], before);
     assert.equal(again.seq, first.seq);
     assert.equal(again.duplicate, true);
     const { store } = srv.node.ctx;

@@ -134,6 +134,48 @@ export function conversationsContract(test: Test, store: () => Store): void {
     assert.equal((await s.messages.after(stranger.id, a.id, 0)).length, 0);
   });
 
+  test('messages: a retry is found among the messages after the sequence its client had seen', async () => {
+    const { s, account, start } = await setup(0);
+    const c = await start();
+    const send = (
+      echoId: string | null,
+      text: string,
+      afterSeq?: number,
+      sender: Sender = { kind: 'visitor' },
+    ) =>
+      s.messages.appendBatch([
+        { accountId: account.id, conversationId: c.id, sender, echoId, text, afterSeq },
+      ]);
+    const [first] = await send('r1', 'the original', 0);
+    assert.ok(first!.ok && !first.duplicate && first.message.seq === 1);
+    // Much happens before the retry arrives: 300 lines, in batches, from the same side and the system.
+    for (let b = 0; b < 6; b++)
+      await s.messages.appendBatch(
+        Array.from({ length: 50 }, (_, j) => ({
+          accountId: account.id,
+          conversationId: c.id,
+          sender: (j % 2 ? { kind: 'system' } : { kind: 'visitor' }) as Sender,
+          echoId: j % 2 ? null : `o${b}-${j}`,
+          text: `line ${b}.${j}`,
+          afterSeq: 1 + b * 50 + j,
+        })),
+      );
+    const [retry] = await send('r1', 'the original', 0);
+    assert.ok(retry!.ok && retry.duplicate, "the retry with the first attempt's afterSeq is recognised");
+    assert.deepEqual([retry.message.seq, retry.message.text], [1, 'the original']);
+    const [bare] = await send('r1', 'the original');
+    assert.ok(
+      bare!.ok && bare.duplicate && bare.message.seq === 1,
+      'without afterSeq the recent window is searched',
+    );
+    // The same echo id from someone else is their own message, not a retry.
+    const [system] = await send('r1', 'another sender', 0, { kind: 'system' });
+    assert.ok(system!.ok && !system.duplicate && system.message.seq === 302);
+    const all = await s.messages.after(account.id, c.id, 0, { limit: 1000 });
+    assert.equal(all.length, 302);
+    assert.equal(all.filter((m) => m.echoId === 'r1').length, 2);
+  });
+
   test('messages: concurrent batches on one conversation never share or skip a sequence number', async () => {
     const { s, account, start } = await setup(0);
     const c = await start();

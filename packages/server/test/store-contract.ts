@@ -483,7 +483,7 @@ export function storeContract(
           })
           .execute();
       }
-      assert.deepEqual(await store.migrate(), ['0008-event-frames']);
+      assert.deepEqual(await store.migrate('0008-event-frames'), ['0008-event-frames']);
       const journey = await store.visitors.visitorEvents(a.id, site.id, 'old-1', now, now + 1);
       assert.deepEqual(
         journey.map((e) => [e.batch_id, e.seq, e.type, e.name, JSON.parse(e.payload), Number(e.ts)]),

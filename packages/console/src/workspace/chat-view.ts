@@ -14,6 +14,8 @@ export interface PendingSend {
   text: string;
   note: boolean;
   attachments: Attachment[];
+  /** The latest sequence number known here when first sent; every retry repeats it, so the server keeps one copy. */
+  afterSeq: number;
   state: 'sending' | 'failed';
   error?: string;
   createdAt: string;

@@ -31,6 +31,7 @@ import {
   contiguousSeq,
   initialState,
   type Message,
+  type PendingSend,
   type WorkspaceState,
   withNotice,
 } from './workspace-state.ts';
@@ -212,12 +213,13 @@ export class WorkspaceStore {
 
   private sendFrame(
     conversationId: string,
-    p: { echoId: string; text: string; note: boolean; attachments: Attachment[] },
+    p: Pick<PendingSend, 'echoId' | 'text' | 'note' | 'attachments' | 'afterSeq'>,
   ): void {
     this.socket.send({
       type: 'send',
       conversationId,
       echoId: p.echoId,
+      afterSeq: p.afterSeq,
       text: p.text,
       ...(p.note ? { note: true } : {}),
       ...(p.attachments.length > 0 ? { attachmentIds: p.attachments.map((a) => a.id) } : {}),
@@ -280,6 +282,7 @@ export class WorkspaceStore {
       text,
       note: Boolean(opts.note),
       attachments: opts.attachments ?? [],
+      afterSeq: this.state.chats[conversationId]?.messages.at(-1)?.seq ?? 0,
       state: 'sending' as const,
       createdAt: new Date().toISOString(),
     };

@@ -33,6 +33,7 @@ export function runAgentCommand(conn: AgentConnection, f: AgentClientFrame): voi
             conversationId: f.conversationId,
             sender: { kind, agentId: conn.user.id, name: conn.user.name, supervisor: conn.supervisor },
             echoId: f.echoId,
+            afterSeq: f.afterSeq,
             text: cleanText(f.text),
             attachmentIds: f.attachmentIds,
           },

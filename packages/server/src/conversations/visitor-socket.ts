@@ -189,6 +189,7 @@ export class VisitorConnection implements PositionListener {
           conversationId: this.conversationId,
           sender: { kind: 'visitor' as const },
           echoId: f.echoId,
+          afterSeq: f.afterSeq,
           text: cleanText(f.text),
           attachmentIds: f.attachmentIds,
         };

@@ -1,4 +1,4 @@
-import type { Message, SenderKind } from '@beckon/protocol/chat-api';
+import { type Message, RETRY_WINDOW, type SenderKind } from '@beckon/protocol/chat-api';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { AppError, notFound } from '../errors.ts';
 import { AttachmentClaims, type StoredAttachment } from './attachments-repo.ts';
@@ -19,6 +19,8 @@ export interface AppendItem {
   sender: Sender;
   /** The sender's client id: a retry with the same echo id returns the stored original. */
   echoId: string | null;
+  /** The highest sequence number the sender had seen when it first sent this (see `SentAfterSeq`). */
+  afterSeq?: number;
   /** May be empty when the send names at least one attachment. */
   text: string;
   /** Uploads of this conversation by the sender's side, not sent before. */
@@ -56,7 +58,7 @@ const pick = <T, K extends keyof T>(row: T, keys: readonly K[]): Pick<T, K> =>
 
 /** Most rows in one INSERT (well under both stores' bound-parameter limits). */
 const INSERT_CHUNK = 400;
-/** Most echo ids probed by one query (SQLite nests an OR chain one level per term; its limit is 1000). */
+/** Most retries probed by one query (SQLite nests an OR chain one level per term; its limit is 1000). */
 const PROBE_CHUNK = 200;
 
 const senderIdOf = (s: Sender): string => (s.kind === 'visitor' || s.kind === 'system' ? s.kind : s.agentId);
@@ -121,28 +123,45 @@ export class MessagesRepo {
           touched: false,
         });
       }
-      // Retries: look up exactly the (conversation, echo id) pairs of this batch, one index probe each.
-      // Written as OR-ed equalities: SQLite answers `(a, b) IN (VALUES …)` by scanning the whole
-      // messages table, but probes `messages_echo_uq` once per term of an OR (PostgreSQL likewise).
-      const pairs = new Map<string, { c: string; e: string }>();
-      for (const i of items)
-        if (i.echoId) pairs.set(`${i.conversationId}\u0000${i.echoId}`, { c: i.conversationId, e: i.echoId });
+      // Retries: a send whose echo id is stored already gets the original back. The original can
+      // only be among the messages after the one the client had seen when it first sent
+      // (`afterSeq`, repeated by the retry), so each probe is a short range of the
+      // (conversation_id, seq) key; no index of echo ids is kept. Written as OR-ed terms: one range
+      // scan each (SQLite: MULTI-INDEX OR), where a row-value IN list would scan the whole table.
+      const probes = new Map<string, { c: string; e: string; after: number }>();
+      for (const i of items) {
+        const conv = convs.get(i.conversationId);
+        if (!i.echoId || !conv) continue;
+        const after = Math.max(i.afterSeq ?? 0, conv.seq - RETRY_WINDOW);
+        if (after >= conv.seq) continue; // nothing was stored after what the client had seen: a first send
+        const key = `${i.conversationId}\u0000${i.echoId}`;
+        const known = probes.get(key);
+        if (!known || after < known.after) probes.set(key, { c: i.conversationId, e: i.echoId, after });
+      }
       const seen = new Map<string, Message>();
-      const wanted = [...pairs.values()];
+      const wanted = [...probes.values()];
       for (let i = 0; i < wanted.length; i += PROBE_CHUNK) {
         const chunk = wanted.slice(i, i + PROBE_CHUNK);
         const existing = await runShaped<Selectable<MessagesTable>>(
           trx,
-          `messages:echo-probe:${chunk.length}`,
+          `messages:retry-probe:${chunk.length}`,
           () =>
             trx
               .selectFrom('messages')
               .selectAll()
               .where((eb) =>
-                eb.or(chunk.map((p) => eb.and([eb('conversation_id', '=', p.c), eb('echo_id', '=', p.e)]))),
+                eb.or(
+                  chunk.map((p) =>
+                    eb.and([
+                      eb('conversation_id', '=', p.c),
+                      eb('seq', '>', p.after),
+                      eb('echo_id', '=', p.e),
+                    ]),
+                  ),
+                ),
               )
               .compile(),
-          chunk.flatMap((p) => [p.c, p.e]),
+          chunk.flatMap((p) => [p.c, p.after, p.e]),
         );
         for (const r of existing.rows)
           seen.set(echoKey(r.conversation_id, r.echo_id!, r.sender_id), toMessage(r));

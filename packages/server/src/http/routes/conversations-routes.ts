@@ -115,7 +115,7 @@ export function conversationsRoutes(app: App, ctx: AppContext, chat: ChatModule)
         tags,
         security,
         summary:
-          'Send a message or an internal note (idempotent on echoId: a retry returns the original, 200)',
+          'Send a message or an internal note (idempotent on echoId: a retry with the same echoId and afterSeq returns the original, 200)',
         params: IdParams,
         body: AgentSendInput,
         response: { 201: SendResult, 200: SendResult, ...errors },
@@ -134,6 +134,7 @@ export function conversationsRoutes(app: App, ctx: AppContext, chat: ChatModule)
           supervisor: isSupervisor(c),
         },
         echoId: req.body.echoId,
+        afterSeq: req.body.afterSeq,
         text: cleanText(req.body.text),
         attachmentIds: req.body.attachmentIds,
       });

@@ -190,7 +190,7 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
       schema: {
         tags,
         summary:
-          'Send a message with text and/or uploaded attachments (idempotent on echoId: a retry returns the original, 200)',
+          'Send a message with text and/or uploaded attachments (idempotent on echoId: a retry with the same echoId and afterSeq returns the original, 200)',
         headers: TokenHeaders,
         body: SendInput,
         response: { 201: VisitorSendResult, 200: VisitorSendResult, ...errors },
@@ -203,6 +203,7 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
         conversationId: conversation.id,
         sender: { kind: 'visitor' },
         echoId: req.body.echoId,
+        afterSeq: req.body.afterSeq,
         text: cleanText(req.body.text),
         attachmentIds: req.body.attachmentIds,
       });

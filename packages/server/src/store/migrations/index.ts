@@ -7,6 +7,7 @@ import * as m0005 from './0005-chat-extras.ts';
 import * as m0006 from './0006-model.ts';
 import * as m0007 from './0007-preferred-agent.ts';
 import * as m0008 from './0008-event-frames.ts';
+import * as m0009 from './0009-messages-retry-range.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0006-model': m0006,
   '0007-preferred-agent': m0007,
   '0008-event-frames': m0008,
+  '0009-messages-retry-range': m0009,
 };
 
 export const migrationProvider: MigrationProvider = {

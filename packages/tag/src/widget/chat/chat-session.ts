@@ -3,7 +3,14 @@ import type { VisitorServerFrame } from '@beckon/protocol/chat-protocol';
 import { backoffDelay } from '../../backoff.ts';
 import { randomId } from '../../ids.ts';
 import { CLOSE_FORBIDDEN } from '../../limits.ts';
-import { type ChatAction, type ChatState, emptyChat, latestSeq, reduceChat } from './chat-state.ts';
+import {
+  type ChatAction,
+  type ChatState,
+  emptyChat,
+  latestSeq,
+  type OutgoingMessage,
+  reduceChat,
+} from './chat-state.ts';
 
 /** The socket's state as the visitor sees it. */
 export type LinkStatus = 'connecting' | 'online' | 'reconnecting';
@@ -96,10 +103,11 @@ export function createChatSession(opts: ChatSessionOptions): ChatSession {
     if (ws && welcomed) ws.send(JSON.stringify(frame));
     return welcomed;
   };
-  const transmit = (o: { echoId: string; text: string; attachments: Attachment[] }) =>
+  const transmit = (o: OutgoingMessage) =>
     raw({
       type: 'send',
       echoId: o.echoId,
+      afterSeq: o.afterSeq,
       text: o.text,
       ...(o.attachments.length ? { attachmentIds: o.attachments.map((a) => a.id) } : {}),
     });
@@ -267,7 +275,7 @@ export function createChatSession(opts: ChatSessionOptions): ChatSession {
     },
     connect: wake,
     send(text, attachments = []) {
-      const message = { echoId: `w${randomId(12)}`, text, attachments };
+      const message = { echoId: `w${randomId(12)}`, text, attachments, afterSeq: latestSeq(state) };
       dispatch({ type: 'send', message });
       transmit(message);
       typingSentAt = 0;

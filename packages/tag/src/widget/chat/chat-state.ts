@@ -5,6 +5,8 @@ export interface OutgoingMessage {
   echoId: string;
   text: string;
   attachments: Attachment[];
+  /** The latest sequence number known when first sent; every retry repeats it, so the server keeps one copy. */
+  afterSeq?: number;
   /** Why the server refused it; the visitor can retry (same echoId) or discard it. */
   error?: string;
 }
@@ -119,7 +121,7 @@ export function reduceChat(state: ChatState, action: ChatAction): ChatState {
             ? o
             : action.type === 'refused'
               ? { ...o, error: action.error }
-              : { echoId: o.echoId, text: o.text, attachments: o.attachments },
+              : { echoId: o.echoId, text: o.text, attachments: o.attachments, afterSeq: o.afterSeq },
         ),
       };
     case 'discard':
