@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import Sqlite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { EventsWriter } from '../src/store/events-writer.ts';
 import { Store } from '../src/store/store.ts';
 import { ThreadEventsWriter } from '../src/store/thread-events-writer.ts';
+import { startWalCheckpoints, WAL_SIZE_LIMIT } from '../src/store/wal-checkpoints.ts';
 import { eventually } from './engagement-fixtures.ts';
 import { storeContract } from './store-contract.ts';
 
@@ -40,6 +42,48 @@ describe('SQLite WAL checkpoints', () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('SQLite WAL under constant writes', () => {
+  it('starts over from the writing connection, without a RESTART that holds writers off', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'beckon-wal-'));
+    const file = join(dir, 'wal.db');
+    const db = new Sqlite(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
+    db.exec('CREATE TABLE lines (k INTEGER PRIMARY KEY, v TEXT)');
+    const checkpoints = startWalCheckpoints(file, db, { intervalMs: 20, resetPages: 64 });
+    // The WAL header's salts change each time the WAL starts over.
+    const salts = () => {
+      const fd = openSync(`${file}-wal`, 'r');
+      const header = Buffer.alloc(32);
+      readSync(fd, header, 0, 32, 0);
+      closeSync(fd);
+      return header.subarray(16, 24).toString('hex');
+    };
+    const seen = new Set<string>();
+    const insert = db.prepare('INSERT INTO lines (v) VALUES (?)');
+    const commit = db.transaction(() => {
+      for (let j = 0; j < 20; j++) insert.run('x'.repeat(400));
+    });
+    try {
+      // Commits back to back, as a busy chat node makes them: a passive pass never finds the WAL's end.
+      const until = Date.now() + 2000;
+      while (Date.now() < until) {
+        commit();
+        seen.add(salts());
+        await new Promise((r) => setImmediate(r));
+      }
+    } finally {
+      await checkpoints.stop();
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    assert.ok(checkpoints.counts.resets >= 2, `reset ${checkpoints.counts.resets} times`);
+    assert.equal(checkpoints.counts.restarts, 0, 'no writer was held off');
+    assert.ok(seen.size >= 3, `the WAL started over (${seen.size - 1} times)`);
   });
 });
 

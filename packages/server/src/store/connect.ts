@@ -3,7 +3,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { cachingStatements, ImmediateSqliteDialect } from './sqlite-dialect.ts';
-import { startWalCheckpoints } from './wal-checkpoints.ts';
+import { startWalCheckpoints, WAL_SIZE_LIMIT } from './wal-checkpoints.ts';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -58,7 +58,7 @@ export async function connectStore(opts: StoreConnectionOptions): Promise<StoreC
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`); // the WAL file shrinks back when it restarts
+  sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`); // a WAL grown past this shrinks back when it starts over
   const db = new Kysely<Database>({
     dialect: new ImmediateSqliteDialect({ database: cachingStatements(sqlite) }),
   });

@@ -5,22 +5,42 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Sqlite from 'better-sqlite3';
 
-const CHECKPOINT_MS = 1000;
-/** Under constant writes a passive checkpoint never reaches the WAL's end, so it never restarts: past
- * this many pages (64 MB) one RESTART checkpoint waits for the writer to pause, and the WAL starts over. */
-const RESTART_PAGES = 16_384;
+const CHECKPOINT_MS = workerData.intervalMs ?? 1000;
+/**
+ * Under constant writes a passive checkpoint never reaches the WAL's end, so the WAL never starts
+ * over by itself. Past this many pages (64 MB), once a pass has copied everything it found, the
+ * store's own connection is asked for one more passive pass between its transactions: when it is
+ * the only writer (a chat node), that pass reaches the end and its next commit starts the WAL over,
+ * with no lock waited for — the node pauses for that pass's fsyncs only.
+ */
+const RESET_PAGES = workerData.resetPages ?? 16_384;
+/**
+ * When that did not start the WAL over (another connection — the events writer — kept writing),
+ * a RESTART checkpoint here instead, for a while: it holds every writer off until the WAL is copied.
+ */
+const RESTART_FOR_MS = 30_000;
 const db = new Sqlite(workerData.file);
 db.pragma('busy_timeout = 5000');
 db.pragma('wal_autocheckpoint = 0');
+let restartUntil = 0;
 const timer = setInterval(() => {
   try {
     const [state] = db.pragma('wal_checkpoint(PASSIVE)');
-    if (state && state.log > RESTART_PAGES) db.pragma('wal_checkpoint(RESTART)');
+    if (!state) return;
+    if (state.log <= RESET_PAGES) return;
+    if (Date.now() < restartUntil) {
+      db.pragma('wal_checkpoint(RESTART)');
+      parentPort.postMessage('restarted');
+    } else if (state.checkpointed === state.log) {
+      parentPort.postMessage('reset');
+    }
   } catch {
     // busy: the next round catches up
   }
 }, CHECKPOINT_MS);
 parentPort.on('message', (m) => {
+  // The store's connection answers whether its pass reached the WAL's end.
+  if (m === 'reset-missed') restartUntil = Date.now() + RESTART_FOR_MS;
   if (m === 'stop') {
     clearInterval(timer);
     try {

@@ -10,6 +10,7 @@ import type { ExposureRow, OutcomeUpdate } from './exposures-repo.ts';
 import type { Database } from './schema.ts';
 import { cachingStatements, ImmediateSqliteDialect } from './sqlite-dialect.ts';
 import type { VisitorRow, VisitorSessionRow } from './visitors-repo.ts';
+import { WAL_SIZE_LIMIT } from './wal-checkpoints.ts';
 
 type ToThread =
   | {
@@ -37,7 +38,7 @@ sqlite.pragma('foreign_keys = ON');
 sqlite.pragma('busy_timeout = 5000');
 // Checkpoints (and their fsyncs) happen on the store's checkpointer thread, never in this one's commits.
 sqlite.pragma('wal_autocheckpoint = 0');
-sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`); // the WAL file shrinks back when it restarts
+sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`); // a WAL grown past this shrinks back when it starts over
 
 // The same dialect as the store's connection: statements prepared once, and write transactions that
 // take the lock when they begin, so this thread and the store's connection wait for each other

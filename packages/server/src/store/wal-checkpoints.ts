@@ -1,13 +1,28 @@
 import { Worker } from 'node:worker_threads';
 
+/**
+ * The WAL file is cut back to this size when it starts over (`journal_size_limit`). Above what a
+ * busy node's WAL reaches between two resets, so starting over never waits for a truncation: cutting
+ * a 100 MB file back to 64 MB held the node's next commit for as long as the checkpoint itself.
+ */
+export const WAL_SIZE_LIMIT = 256 * 1024 * 1024;
+
 /** The store's own connection, as far as checkpoints concern it. */
 export interface CheckpointedConnection {
   pragma(text: string): unknown;
 }
 
 export interface WalCheckpoints {
+  /** How often the store's connection copied the WAL to its end (it then starts over), and the thread restarted it (holding writers off). */
+  readonly counts: { resets: number; restarts: number };
   /** Runs a last checkpoint and stops the thread. */
   stop(): Promise<void>;
+}
+
+/** Tests shorten these; see sqlite-checkpointer.js. */
+export interface WalCheckpointTuning {
+  intervalMs?: number;
+  resetPages?: number;
 }
 
 /**
@@ -16,11 +31,31 @@ export interface WalCheckpoints {
  * neither chat messages nor event flushes wait for a checkpoint's fsyncs. Should the thread
  * fail, the store's connection checkpoints again as SQLite does by default.
  */
-export function startWalCheckpoints(file: string, connection: CheckpointedConnection): WalCheckpoints {
-  const worker = new Worker(new URL('./sqlite-checkpointer.js', import.meta.url), { workerData: { file } });
+export function startWalCheckpoints(
+  file: string,
+  connection: CheckpointedConnection,
+  tuning: WalCheckpointTuning = {},
+): WalCheckpoints {
+  const worker = new Worker(new URL('./sqlite-checkpointer.js', import.meta.url), {
+    workerData: { file, ...tuning },
+  });
+  const counts = { resets: 0, restarts: 0 };
   worker.unref();
   connection.pragma('wal_autocheckpoint = 0');
   let stopping = false;
+  // The thread caught up with a large WAL: copy the little written since, from the writer's own
+  // connection, so its next commit starts the WAL over (see RESET_PAGES in sqlite-checkpointer.js).
+  worker.on('message', (m) => {
+    if (m === 'restarted') counts.restarts++;
+    if (m !== 'reset' || stopping) return;
+    try {
+      const [r] = connection.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[];
+      if (r && r.checkpointed === r.log) counts.resets++;
+      else worker.postMessage('reset-missed'); // another connection kept writing
+    } catch {
+      // inside a transaction, or busy: the thread asks again after its next pass
+    }
+  });
   const exited = new Promise<void>((resolve) => {
     const fallBack = () => {
       if (!stopping) connection.pragma('wal_autocheckpoint = 1000');
@@ -30,6 +65,7 @@ export function startWalCheckpoints(file: string, connection: CheckpointedConnec
     worker.once('exit', fallBack);
   });
   return {
+    counts,
     async stop() {
       if (stopping) return exited;
       stopping = true;
