@@ -2,6 +2,7 @@
 // moves the WAL back into the database file every CHECKPOINT_MS. PASSIVE checkpoints run alongside
 // the node's transactions, so no commit waits for their fsyncs. Plain JavaScript, so it starts
 // fast and however the server was launched.
+import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import Sqlite from 'better-sqlite3';
 
@@ -17,21 +18,39 @@ const RESET_PAGES = workerData.resetPages ?? 16_384;
 /**
  * When that did not start the WAL over (another connection — the events writer — kept writing),
  * a RESTART checkpoint here instead, for a while: it holds every writer off until the WAL is copied.
+ * Past four times RESET_PAGES, a RESTART in any case.
  */
 const RESTART_FOR_MS = 30_000;
+const RESTART_PAGES = 4 * RESET_PAGES;
+const header = Buffer.alloc(24);
+/** The WAL header's salts: they change each time the WAL starts over. */
+function walSalts() {
+  const fd = openSync(`${workerData.file}-wal`, 'r');
+  try {
+    readSync(fd, header, 0, 24, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return header.toString('hex', 16, 24);
+}
 const db = new Sqlite(workerData.file);
 db.pragma('busy_timeout = 5000');
 db.pragma('wal_autocheckpoint = 0');
 let restartUntil = 0;
+/** The salts when the store's connection was last asked for a reset; null when not waiting for one. */
+let askedAt = null;
 const timer = setInterval(() => {
   try {
     const [state] = db.pragma('wal_checkpoint(PASSIVE)');
     if (!state) return;
+    if (askedAt !== null && walSalts() === askedAt) restartUntil = Date.now() + RESTART_FOR_MS;
+    askedAt = null;
     if (state.log <= RESET_PAGES) return;
-    if (Date.now() < restartUntil) {
+    if (Date.now() < restartUntil || state.log > RESTART_PAGES) {
       db.pragma('wal_checkpoint(RESTART)');
       parentPort.postMessage('restarted');
     } else if (state.checkpointed === state.log) {
+      askedAt = walSalts();
       parentPort.postMessage('reset');
     }
   } catch {
@@ -39,8 +58,6 @@ const timer = setInterval(() => {
   }
 }, CHECKPOINT_MS);
 parentPort.on('message', (m) => {
-  // The store's connection answers whether its pass reached the WAL's end.
-  if (m === 'reset-missed') restartUntil = Date.now() + RESTART_FOR_MS;
   if (m === 'stop') {
     clearInterval(timer);
     try {
