@@ -12,25 +12,27 @@ import { startWalCheckpoints, WAL_SIZE_LIMIT } from '../src/store/wal-checkpoint
 import { eventually } from './engagement-fixtures.ts';
 import { storeContract } from './store-contract.ts';
 
-storeContract('SQLite', async () => {
+/** A migrated store on a file of its own, and how to let go of it. */
+async function fileStore() {
   const dir = mkdtempSync(join(tmpdir(), 'beckon-store-'));
-  const store = await Store.open({ sqlitePath: join(dir, 'beckon.db') });
+  const file = join(dir, 'beckon.db');
+  const store = await Store.open({ sqlitePath: file });
   await store.migrate();
   return {
     store,
+    file,
     async dispose() {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
-});
+}
+
+storeContract('SQLite', fileStore);
 
 describe('SQLite WAL checkpoints', () => {
   it('run on a thread of their own from the start, never inside the store connection’s commits', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'beckon-store-'));
-    const file = join(dir, 'beckon.db');
-    const store = await Store.open({ sqlitePath: file });
-    await store.migrate();
+    const { store, file, dispose } = await fileStore();
     try {
       const setting = await sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(store.db);
       assert.equal(setting.rows[0]?.wal_autocheckpoint, 0, 'the store connection does not checkpoint');
@@ -39,8 +41,7 @@ describe('SQLite WAL checkpoints', () => {
       for (let i = 0; i < 300; i++) await store.accounts.create(`Account ${i} ${'x'.repeat(500)}`);
       await eventually(() => statSync(file).size > before, 5000);
     } finally {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await dispose();
     }
   });
 });
@@ -89,9 +90,7 @@ describe('SQLite WAL under constant writes', () => {
 
 describe('events writer while the store refuses writes', () => {
   it('drops the oldest frames first and keeps the purchases attribution counts', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'beckon-store-'));
-    const store = await Store.open({ sqlitePath: join(dir, 'beckon.db') });
-    await store.migrate();
+    const { store, dispose } = await fileStore();
     try {
       const a = await store.accounts.create('A');
       const site = await store.sites.create(a.id, { name: 'S' });
@@ -147,17 +146,14 @@ describe('events writer while the store refuses writes', () => {
         'dropped rows are counted',
       );
     } finally {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await dispose();
     }
   });
 });
 
 describe('SQLite events writer thread', () => {
   it('writes off the socket thread, and falls back to the store’s own connection when the thread dies', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'beckon-store-'));
-    const store = await Store.open({ sqlitePath: join(dir, 'beckon.db') });
-    await store.migrate();
+    const { store, dispose } = await fileStore();
     try {
       const a = await store.accounts.create('A');
       const site = await store.sites.create(a.id, { name: 'S' });
@@ -195,8 +191,7 @@ describe('SQLite events writer thread', () => {
       );
       assert.equal(writer.pending, 0);
     } finally {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await dispose();
     }
   });
 });

@@ -66,6 +66,18 @@ export class UsersRepo {
     return rows.map((r) => toUser(r, skills.get(r.id) ?? []));
   }
 
+  /** Names of these users of the account, by id (ids of other accounts or deleted users are left out). */
+  async names(accountId: string, ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('users')
+      .select(['id', 'name'])
+      .where('account_id', '=', accountId)
+      .where('id', 'in', ids)
+      .execute();
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
   async get(accountId: string, id: string): Promise<User> {
     const row = await this.db
       .selectFrom('users')

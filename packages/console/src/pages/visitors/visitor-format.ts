@@ -1,5 +1,5 @@
 /** How visitors are described: short ids, money, durations, sources and engagement states. */
-import type { VisitorExposure, VisitorSummary } from '../../api/types.ts';
+import type { JourneyExposure, VisitorExposure, VisitorSummary } from '../../api/types.ts';
 
 /** The first 8 characters of a visitor id: enough to tell visitors apart on screen. */
 export function shortId(id: string): string {
@@ -103,4 +103,15 @@ export function pathOf(url: string): string {
   } catch {
     return url;
   }
+}
+
+/**
+ * What an exposure is called: its campaign, or for a manual invitation (stored without a campaign,
+ * 'manual' while live) the agent who sent it. Without the exposure itself, an agent's invitation.
+ */
+export function exposureName(exposure: JourneyExposure | undefined): string {
+  if (!exposure || exposure.campaignId === null || exposure.campaignId === 'manual') {
+    return exposure?.agentName ? `Invitation by ${exposure.agentName}` : 'Invitation by an agent';
+  }
+  return exposure.campaignName ?? 'A deleted campaign';
 }

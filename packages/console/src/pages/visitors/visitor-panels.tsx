@@ -3,7 +3,14 @@ import type { ReactNode } from 'react';
 import type { JourneyExposure, VisitorJourney } from '../../api/types.ts';
 import { formatDateTime, formatRelative } from '../../components/format.ts';
 import { ENGAGEMENT_LABELS } from '../campaigns/campaign-text.ts';
-import { channelLabel, formatClock, formatMoney, outcomeLabel, pathOf } from './visitor-format.ts';
+import {
+  channelLabel,
+  exposureName,
+  formatClock,
+  formatMoney,
+  outcomeLabel,
+  pathOf,
+} from './visitor-format.ts';
 
 function Panel({
   title,
@@ -230,14 +237,6 @@ export function AttributesPanel({ visitor }: { visitor: VisitorJourney }) {
 function engagementLabel(type: string): string {
   if (type === 'offline_message') return 'Offline message form (no agent was free)';
   return ENGAGEMENT_LABELS[type as keyof typeof ENGAGEMENT_LABELS] ?? type.replaceAll('_', ' ');
-}
-
-function exposureName(exposure: JourneyExposure): string {
-  // Manual invitations belong to no campaign (stored without one, 'manual' while live).
-  if (exposure.campaignId === null || exposure.campaignId === 'manual') {
-    return exposure.agentName ? `Invitation by ${exposure.agentName}` : 'Invitation by an agent';
-  }
-  return exposure.campaignName ?? 'A deleted campaign';
 }
 
 export function ExposuresPanel({ exposures }: { exposures: JourneyExposure[] }) {

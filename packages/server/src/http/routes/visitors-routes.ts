@@ -126,11 +126,7 @@ export function visitorsRoutes(app: App, ctx: AppContext): void {
         store.campaigns.names(accountId),
       ]);
       const inviters = new Set(exposures.flatMap((x) => (x.agentId ? [x.agentId] : [])));
-      const agentNames = new Map<string, string>();
-      if (inviters.size > 0) {
-        for (const u of await store.users.list(accountId))
-          if (inviters.has(u.id)) agentNames.set(u.id, u.name);
-      }
+      const agentNames = await store.users.names(accountId, [...inviters]);
       const summary = visitorSummary(found.state, found.siteId, (live?.channels.size ?? 0) > 0, now);
       return visitorJourney(summary, found.state, {
         agentNames,

@@ -18,7 +18,7 @@ import { ENGAGEMENT_LABELS } from '../../campaigns/campaign-text.ts';
 import { DeviceIcon } from '../../visitors/device-icon.tsx';
 import { JourneyTimeline } from '../../visitors/journey-timeline.tsx';
 import { useLive } from '../../visitors/use-live.ts';
-import { DEVICE_LABELS, formatClock } from '../../visitors/visitor-format.ts';
+import { DEVICE_LABELS, exposureName, formatClock } from '../../visitors/visitor-format.ts';
 import { AttributesPanel, CartPanel, SourcePanel } from '../../visitors/visitor-panels.tsx';
 import { SOURCE_LABELS, visitorLabel } from '../conversation-format.ts';
 import { useDirectory } from '../directory.tsx';
@@ -133,10 +133,7 @@ function ConversationFacts({ c, visitor }: { c: Conversation; visitor: VisitorJo
 function Origin({ c, visitor }: { c: Conversation; visitor: VisitorJourney }) {
   if (!c.originExposureId) return null;
   const exposure = visitor.exposures.find((e) => e.id === c.originExposureId);
-  const manual = !exposure || exposure.campaignId === null || exposure.campaignId === 'manual';
-  const name = manual
-    ? `Invitation by ${exposure?.agentName ?? 'an agent'}`
-    : (exposure.campaignName ?? 'A deleted campaign');
+  const name = exposureName(exposure);
   const type = exposure
     ? (ENGAGEMENT_LABELS[exposure.engagementType as keyof typeof ENGAGEMENT_LABELS] ??
       exposure.engagementType)
