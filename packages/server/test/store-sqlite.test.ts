@@ -55,7 +55,7 @@ describe('SQLite WAL under constant writes', () => {
     db.pragma('synchronous = NORMAL');
     db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
     db.exec('CREATE TABLE lines (k INTEGER PRIMARY KEY, v TEXT)');
-    const checkpoints = startWalCheckpoints(file, db, { intervalMs: 50, resetPages: 256 });
+    const checkpoints = startWalCheckpoints(file, db, { intervalMs: 50, resetPages: 512 });
     // The WAL header's salts change each time the WAL starts over.
     const salts = () => {
       const fd = openSync(`${file}-wal`, 'r');

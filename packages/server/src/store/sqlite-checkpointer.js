@@ -37,20 +37,22 @@ const db = new Sqlite(workerData.file);
 db.pragma('busy_timeout = 5000');
 db.pragma('wal_autocheckpoint = 0');
 let restartUntil = 0;
-/** The salts when the store's connection was last asked for a reset; null when not waiting for one. */
-let askedAt = null;
+/** When the store's connection was last asked for a reset: the WAL's salts and size; null when not waiting. */
+let asked = null;
 const timer = setInterval(() => {
   try {
     const [state] = db.pragma('wal_checkpoint(PASSIVE)');
     if (!state) return;
-    if (askedAt !== null && walSalts() === askedAt) restartUntil = Date.now() + RESTART_FOR_MS;
-    askedAt = null;
+    // Missed: the WAL grew since, yet did not start over (an idle node has simply not committed yet).
+    if (asked && state.log > asked.log && walSalts() === asked.salts)
+      restartUntil = Date.now() + RESTART_FOR_MS;
+    asked = null;
     if (state.log <= RESET_PAGES) return;
     if (Date.now() < restartUntil || state.log > RESTART_PAGES) {
       db.pragma('wal_checkpoint(RESTART)');
       parentPort.postMessage('restarted');
     } else if (state.checkpointed === state.log) {
-      askedAt = walSalts();
+      asked = { salts: walSalts(), log: state.log };
       parentPort.postMessage('reset');
     }
   } catch {
