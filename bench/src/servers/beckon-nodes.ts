@@ -17,6 +17,8 @@ export interface BeckonNodesOptions {
   campaigns?: number;
   /** W3 conversation pairs to seed agents for. */
   chatPairs?: number;
+  /** Extra environment for the node processes (e.g. a setting compared A/B). */
+  env?: Record<string, string>;
 }
 
 /** Running Beckon node processes over one store. */
@@ -54,6 +56,7 @@ export async function startBeckonNodes(o: BeckonNodesOptions = {}): Promise<Beck
     ...(shared
       ? { BENCH_DATABASE_URL: SHARED_PG_URL, BENCH_PG_SCHEMA: schema!, BENCH_REDIS_URL: SHARED_REDIS_URL }
       : {}),
+    ...o.env,
   };
   const servers: ChildServer[] = [];
   const stop = async () => {

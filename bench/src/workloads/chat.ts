@@ -2,7 +2,9 @@
 // answers each line — over Beckon's real sockets (/v1/chat and /v1/agent; every line stored and
 // acknowledged after commit, then delivered), and over the Socket.IO and raw-ws relays (rooms,
 // nothing stored) with the same generator. Max msgs/s from a closed loop; latency at half of
-// Beckon's max from a paced (open) loop. Knobs: --pairs, --clients (processes), --rounds, --warmup.
+// Beckon's max from a paced (open) loop. Knobs: --pairs, --clients (processes), --rounds, --warmup;
+// --ab KEY=VALUE adds a second Beckon node started with that environment variable, measured in
+// every round beside the first (an A/B comparison of a setting in the same run).
 import { fileURLToPath } from 'node:url';
 import { type ChildServer, startChildServer } from '../child-server.ts';
 import { ChatClients, type ChatRun } from '../load/chat-clients.ts';
@@ -80,8 +82,8 @@ async function relayTarget(kind: 'raw_ws' | 'socketio', k: ChatKnobs): Promise<T
   };
 }
 
-async function beckonTarget(k: ChatKnobs): Promise<Target> {
-  const nodes = await startBeckonNodes({ campaigns: 0, chatPairs: k.pairs });
+async function beckonTarget(k: ChatKnobs, env?: Record<string, string>): Promise<Target> {
+  const nodes = await startBeckonNodes({ campaigns: 0, chatPairs: k.pairs, env });
   const spec: ChatTransportSpec = {
     kind: 'beckon',
     urls: nodes.urls,
@@ -94,7 +96,7 @@ async function beckonTarget(k: ChatKnobs): Promise<Target> {
     throw err;
   });
   return {
-    name: 'beckon',
+    name: env ? `beckon[${Object.entries(env).map(([key, v]) => `${key}=${v}`)}]` : 'beckon',
     clients,
     pids: nodes.pids,
     runs: [],
@@ -117,6 +119,8 @@ const nsPerMsg = (r: ChatRun) => (r.serverCpuPercent / 100 / r.msgsPerSecond) * 
 export default async function run(opts: BenchOptions): Promise<BenchResult> {
   const k = chatKnobs(opts);
   const rounds = Math.max(1, Number(opts.flags.rounds ?? 3));
+  const ab = typeof opts.flags.ab === 'string' ? /^(\w+)=(.*)$/.exec(opts.flags.ab) : null;
+  if (opts.flags.ab !== undefined && !ab) throw new Error('--ab takes KEY=VALUE');
   opts.log(
     `${k.pairs} pairs from ${k.clients} client process(es); ${rounds} round(s) of ${k.seconds} s (+${k.warmupSeconds} s warm-up)`,
   );
@@ -126,6 +130,8 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     targets.push(await relayTarget('socketio', k));
     targets.push(await beckonTarget(k));
     const [raw, sio, beckon] = targets as [Target, Target, Target];
+    const variant = ab ? await beckonTarget(k, { [ab[1]!]: ab[2]! }) : undefined;
+    if (variant) targets.push(variant);
     // Rounds interleave the three servers so that a noisy neighbour hurts them alike.
     for (let r = 0; r < rounds; r++) {
       opts.log(`round ${r + 1}: closed loop`);
@@ -134,9 +140,14 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     const max = med(beckon.runs, (r) => r.msgsPerSecond);
     const target = max / 2;
     const half: ChatRun[] = [];
+    const variantHalf: ChatRun[] = [];
     for (let r = 0; r < rounds; r++) {
       opts.log(`half of Beckon's max: ${Math.round(target)} msgs/s offered`);
       half.push(await measure({ ...beckon, runs: undefined }, k, pacedAt(target, k.pairs), opts.log));
+      if (variant)
+        variantHalf.push(
+          await measure({ ...variant, runs: undefined }, k, pacedAt(target, k.pairs), opts.log),
+        );
     }
     const achieved = med(half, (r) => r.msgsPerSecond);
     if (Math.abs(achieved / target - 1) > 0.05)
@@ -154,6 +165,17 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
       seconds: k.seconds,
       rounds,
       msgs_per_s: round(max),
+      ...(variant
+        ? {
+            ab_setting: variant.name,
+            ab_msgs_per_s: round(med(variant.runs, (r) => r.msgsPerSecond)),
+            ab_ratio_vs_socketio: round(
+              median(variant.runs.map((b, i) => b.msgsPerSecond / sio.runs[i]!.msgsPerSecond)),
+            ),
+            ab_server_ns_per_msg: round(med(variant.runs, nsPerMsg)),
+            ab_p99_ms: round(med(variantHalf, (r) => r.p99Ms)),
+          }
+        : {}),
       socketio_msgs_per_s: round(med(sio.runs, (r) => r.msgsPerSecond)),
       raw_ws_msgs_per_s: round(med(raw.runs, (r) => r.msgsPerSecond)),
       ratio_vs_socketio: round(ratio(sio)),

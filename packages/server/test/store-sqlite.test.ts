@@ -31,6 +31,18 @@ async function fileStore() {
 storeContract('SQLite', fileStore);
 
 describe('SQLite WAL checkpoints', () => {
+  it('keeps statement journals and sort trees in memory, not in temporary files', async () => {
+    // A multi-row INSERT inside a transaction keeps a statement journal; in a file it costs a
+    // create, writes and an unlink per batch of chat messages (a third of the batch's CPU).
+    const { store, dispose } = await fileStore();
+    try {
+      const setting = await sql<{ temp_store: number }>`PRAGMA temp_store`.execute(store.db);
+      assert.equal(setting.rows[0]?.temp_store, 2, 'temp_store = MEMORY');
+    } finally {
+      await dispose();
+    }
+  });
+
   it('run on a thread of their own from the start, never inside the store connection’s commits', async () => {
     const { store, file, dispose } = await fileStore();
     try {

@@ -1,4 +1,4 @@
-/** A message handler; messages arrive as plain JSON values, already deserialised. */
+/** A message handler; messages arrive as plain JSON values, already deserialised, to be read only (a node's subscribers may share one copy). */
 export type BusHandler = (message: unknown) => void;
 
 /**

@@ -11,8 +11,10 @@ export class MemoryBus implements Bus {
     if (this.closed) throw new Error('bus closed');
     const handlers = this.topics.get(topic);
     if (!handlers || handlers.size === 0) return;
-    const payload = JSON.stringify(message);
-    for (const h of [...handlers]) queueMicrotask(() => h(JSON.parse(payload)));
+    // Through JSON as on Redis (what does not survive it is lost here too), parsed once: the
+    // subscribers of one node share the copy and only read it.
+    const copy = JSON.parse(JSON.stringify(message));
+    for (const h of [...handlers]) queueMicrotask(() => h(copy));
   }
 
   async subscribe(topic: string, handler: BusHandler): Promise<() => Promise<void>> {

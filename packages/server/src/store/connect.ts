@@ -2,8 +2,8 @@ import Sqlite from 'better-sqlite3';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
-import { cachingStatements, ImmediateSqliteDialect } from './sqlite-dialect.ts';
-import { startWalCheckpoints, WAL_SIZE_LIMIT } from './wal-checkpoints.ts';
+import { openSqlite } from './sqlite-dialect.ts';
+import { startWalCheckpoints } from './wal-checkpoints.ts';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -53,15 +53,7 @@ export async function connectStore(opts: StoreConnectionOptions): Promise<StoreC
     return { kind: 'postgres', db, close: () => db.destroy() };
   }
   const file = opts.sqlitePath ?? ':memory:';
-  const sqlite = new Sqlite(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`); // a WAL grown past this shrinks back when it starts over
-  const db = new Kysely<Database>({
-    dialect: new ImmediateSqliteDialect({ database: cachingStatements(sqlite) }),
-  });
+  const { sqlite, db } = openSqlite(file);
   const checkpoints = file === ':memory:' ? null : startWalCheckpoints(file, sqlite);
   return {
     kind: 'sqlite',

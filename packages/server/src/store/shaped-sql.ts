@@ -2,7 +2,8 @@ import { CompiledQuery, type Kysely, type QueryResult } from 'kysely';
 import type { Database } from './schema.ts';
 
 const texts = new Map<string, string>();
-const MAX_SHAPES = 512;
+/** Shapes kept: batch statements vary with their row count (up to a few hundred each). */
+const MAX_SHAPES = 4096;
 
 /**
  * Runs a query whose SQL text depends only on its shape (a row count, a flag), compiled by Kysely

@@ -2,15 +2,11 @@
 // connection read meanwhile), the same EventsWriter and SQL as the store's own, fed by the messages
 // of thread-events-writer.ts. WAL checkpoints run on the store's checkpointer thread (wal-checkpoints.ts).
 import { parentPort, workerData } from 'node:worker_threads';
-import Sqlite from 'better-sqlite3';
-import { Kysely } from 'kysely';
 import { type EventRow, unflattenFrames } from './event-rows.ts';
 import { EventsWriter, type WriterOptions } from './events-writer.ts';
 import type { ExposureRow, OutcomeUpdate } from './exposures-repo.ts';
-import type { Database } from './schema.ts';
-import { cachingStatements, ImmediateSqliteDialect } from './sqlite-dialect.ts';
+import { openSqlite } from './sqlite-dialect.ts';
 import type { VisitorRow, VisitorSessionRow } from './visitors-repo.ts';
-import { WAL_SIZE_LIMIT } from './wal-checkpoints.ts';
 
 type ToThread =
   | {
@@ -31,21 +27,10 @@ type ToThread =
 
 const port = parentPort!;
 const { file } = workerData as { file: string };
-const sqlite = new Sqlite(file);
-sqlite.pragma('journal_mode = WAL');
-sqlite.pragma('synchronous = NORMAL');
-sqlite.pragma('foreign_keys = ON');
-sqlite.pragma('busy_timeout = 5000');
-// Checkpoints (and their fsyncs) happen on the store's checkpointer thread, never in this one's commits.
-sqlite.pragma('wal_autocheckpoint = 0');
-sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`); // a WAL grown past this shrinks back when it starts over
-
-// The same dialect as the store's connection: statements prepared once, and write transactions that
-// take the lock when they begin, so this thread and the store's connection wait for each other
-// instead of failing with SQLITE_BUSY.
-const db = new Kysely<Database>({
-  dialect: new ImmediateSqliteDialect({ database: cachingStatements(sqlite, 256) }),
-});
+// Set up as the store's connection is: statements prepared once, and write transactions that take
+// the lock when they begin, so this thread and the store's connection wait for each other instead
+// of failing with SQLITE_BUSY. Checkpoints happen on the store's checkpointer thread.
+const { db } = openSqlite(file, { thread: true, statements: 256 });
 const writer = new EventsWriter(db);
 let received = 0;
 const state = (reply?: number) => port.postMessage({ t: 'state', received, pending: writer.pending, reply });
