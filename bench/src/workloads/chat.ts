@@ -157,7 +157,7 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     // Ratios are taken within each round (same minute, same neighbours), then the median.
     const ratio = (base: Target) =>
       median(beckon.runs.map((b, i) => b.msgsPerSecond / base.runs[i]!.msgsPerSecond));
-    const all = [...raw.runs, ...sio.runs, ...beckon.runs, ...half];
+    const all = [...raw.runs, ...sio.runs, ...beckon.runs, ...half, ...(variant?.runs ?? []), ...variantHalf];
     return {
       workload: 'chat',
       pairs: k.pairs,
