@@ -40,17 +40,22 @@ const db = new Sqlite(workerData.file);
 db.pragma('busy_timeout = 5000');
 db.pragma('wal_autocheckpoint = 0');
 let restartUntil = 0;
-/** The WAL's size (frames) seen by the pass before the last one, and by the last: a pass found the difference new. */
-let lastPassStart = 0;
-let lastLog = 0;
+/** The WAL's size (frames) at the previous pass: a pass finds the difference new. */
+let previousLog = 0;
+/** One passive pass; `found`: how many frames came in since the previous one. */
+function pass() {
+  const [state] = db.pragma('wal_checkpoint(PASSIVE)');
+  if (!state) return null;
+  const found = state.log - previousLog;
+  previousLog = state.log;
+  return { ...state, found };
+}
 /** When the store's connection was last asked for a reset: the WAL's salts and size; null when not waiting. */
 let asked = null;
 const timer = setInterval(() => {
   try {
-    lastPassStart = lastLog;
-    const [state] = db.pragma('wal_checkpoint(PASSIVE)');
+    const state = pass();
     if (!state) return;
-    lastLog = state.log;
     // Missed: the WAL grew since, yet did not start over (an idle node has simply not committed yet).
     if (asked && state.log > asked.log && walSalts() === asked.salts)
       restartUntil = Date.now() + RESTART_FOR_MS;
@@ -64,13 +69,11 @@ const timer = setInterval(() => {
       // the node for as long as that takes (~7 ms per MB here): catch up closer first. Each pass
       // copies what came in during the previous one, so they shorten quickly.
       let last = state;
-      for (let i = 0; i < CATCH_UP_PASSES && last.log - lastPassStart > CATCH_UP_FRAMES; i++) {
-        const [next] = db.pragma('wal_checkpoint(PASSIVE)');
+      for (let i = 0; i < CATCH_UP_PASSES && last.found > CATCH_UP_FRAMES; i++) {
+        const next = pass();
         if (!next || next.checkpointed !== next.log) break;
-        lastPassStart = last.log;
         last = next;
       }
-      lastLog = last.log;
       asked = { salts: walSalts(), log: last.log };
       parentPort.postMessage('reset');
     }
