@@ -50,6 +50,22 @@ export function busContract(
       assert.deepEqual(got1[0], { i: 0, at: '1970-01-01T00:00:00.000Z' });
     });
 
+    test('what subscribers got does not change when the publisher changes its object', async () => {
+      const t = topic('isolation');
+      const got: unknown[] = [];
+      await b.subscribe(t, (m) => got.push(m));
+      const message = { text: 'hello', tags: ['a'] };
+      await a.publish(t, message);
+      try {
+        message.text = 'changed';
+        message.tags.push('b');
+      } catch {
+        // the in-process bus shares the message, frozen, with its subscribers
+      }
+      await eventually(() => got.length === 1);
+      assert.deepEqual(got, [{ text: 'hello', tags: ['a'] }]);
+    });
+
     test('unsubscribe stops delivery; other topics are not delivered', async () => {
       const t = topic('unsub');
       const got: unknown[] = [];

@@ -1,5 +1,42 @@
 import type { Bus, BusHandler } from './bus.ts';
 
+/** Deeper than any event: past this a message is copied through JSON rather than walked. */
+const MAX_DEPTH = 16;
+
+/** True when JSON would give `v` back unchanged (no dates, class instances, undefined, NaN…). */
+function isPlainJson(v: unknown, depth: number): boolean {
+  if (v === null) return true;
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(v);
+    case 'object': {
+      if (depth >= MAX_DEPTH) return false;
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) if (!isPlainJson(v[i], depth + 1)) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) return false;
+      for (const k of Object.keys(v))
+        if (!isPlainJson((v as Record<string, unknown>)[k], depth + 1)) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+function deepFreeze<T>(v: T): T {
+  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}
+
 /** The single-process bus: same semantics as the Redis bus, nothing leaves the process. */
 export class MemoryBus implements Bus {
   private readonly topics = new Map<string, Set<BusHandler>>();
@@ -11,9 +48,11 @@ export class MemoryBus implements Bus {
     if (this.closed) throw new Error('bus closed');
     const handlers = this.topics.get(topic);
     if (!handlers || handlers.size === 0) return;
-    // Through JSON as on Redis (what does not survive it is lost here too), parsed once: the
-    // subscribers of one node share the copy and only read it.
-    const copy = JSON.parse(JSON.stringify(message));
+    // As on Redis, subscribers get what JSON makes of the message. When that is the message itself
+    // (plain objects and arrays, strings, finite numbers, booleans, null: every chat event), they
+    // share it, frozen, so neither they nor the publisher can change it; anything else goes
+    // through JSON once. A round trip per event was a twentieth of a busy chat node's CPU.
+    const copy = isPlainJson(message, 0) ? deepFreeze(message) : JSON.parse(JSON.stringify(message));
     for (const h of [...handlers]) queueMicrotask(() => h(copy));
   }
 
