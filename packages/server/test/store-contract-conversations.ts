@@ -243,16 +243,26 @@ export function conversationsContract(test: Test, store: () => Store): void {
     );
     const conv = await s.conversations.get(account.id, c.id);
     assert.ok(conv.firstResponseAt, 'the first agent message sets the first response time');
+    const last = res[3]!.ok ? res[3]!.message : undefined;
+    assert.deepEqual([conv.lastSeq, conv.lastMessageAt], [3, last?.createdAt]);
+    const [again] = await s.messages.appendBatch(
+      [{ accountId: account.id, conversationId: c.id, sender: agentSender(a0), echoId: 'm2', text: 'More' }],
+      Date.parse(conv.firstResponseAt) + 60_000,
+    );
+    const later = await s.conversations.get(account.id, c.id);
+    assert.equal(later.firstResponseAt, conv.firstResponseAt, 'a later reply leaves the first response time');
+    assert.deepEqual([later.lastSeq, later.lastMessageAt], [4, again!.ok ? again!.message.createdAt : null]);
     assert.deepEqual(
       (await s.messages.after(account.id, c.id, 0, { visitorView: true })).map((m) => m.text),
-      ['Hello'],
+      ['Hello', 'More'],
     );
-    await s.assignment.close(
+    const shut = await s.assignment.close(
       account.id,
       c.id,
       { agentId: a0.id, supervisor: false },
       { disposition: 'sold', tags: ['vip', 'vip'] },
     );
+    assert.deepEqual([shut.conversation.status, shut.conversation.lastSeq], ['closed', 4]);
     const [late] = await s.messages.appendBatch([
       {
         accountId: account.id,
@@ -265,6 +275,7 @@ export function conversationsContract(test: Test, store: () => Store): void {
     assert.equal(!late!.ok && late!.error.code, 'conversation_closed');
     const closed = await s.conversations.get(account.id, c.id);
     assert.deepEqual([closed.status, closed.disposition, closed.tags], ['closed', 'sold', ['vip']]);
+    assert.equal(closed.lastSeq, 4);
     const csat = await s.conversations.setCsat(account.id, c.id, 5, 'great');
     assert.deepEqual([csat.csatScore, csat.csatComment], [5, 'great']);
   });

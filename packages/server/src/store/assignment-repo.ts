@@ -1,8 +1,8 @@
 import type { Conversation } from '@beckon/protocol/chat-api';
-import { type ExpressionBuilder, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely';
 import { AppError, badRequest, notFound } from '../errors.ts';
-import { toConversation } from './conversation-rows.ts';
-import type { ConversationsTable, Database } from './schema.ts';
+import { type ConversationRow, messageTotals, toConversation } from './conversation-rows.ts';
+import type { Database } from './schema.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
 
 /** Who changes a conversation: an agent (possibly a supervisor, who may act on any conversation). */
@@ -20,7 +20,7 @@ export interface Changed {
   previousOfferedTo: string | null;
 }
 
-type Row = Selectable<ConversationsTable>;
+type Row = ConversationRow;
 type Eb = ExpressionBuilder<Database, 'conversations'>;
 
 /** `column = value`, or `column IS NULL` for null. */
@@ -70,6 +70,7 @@ export class AssignmentRepo {
     return trx
       .selectFrom('conversations')
       .selectAll()
+      .select(messageTotals)
       .where('account_id', '=', accountId)
       .where('id', '=', id)
       .executeTakeFirst();
@@ -93,6 +94,7 @@ export class AssignmentRepo {
         .where('id', '=', id)
         .where('status', '=', 'queued')
         .returningAll()
+        .returning(messageTotals)
         .executeTakeFirst();
       return row && toConversation(row);
     });
@@ -143,6 +145,7 @@ export class AssignmentRepo {
         .where('status', '=', conv.status)
         .where((eb) => same(eb, 'offered_to', conv.offered_to))
         .returningAll()
+        .returning(messageTotals)
         .executeTakeFirst();
       if (!row) return { ok: false, reason: 'taken' } as const;
       await this.touchAgent(trx, accountId, actor.agentId, now);
@@ -175,6 +178,7 @@ export class AssignmentRepo {
         .where('status', '=', 'offered')
         .where('offered_to', '=', agentId)
         .returningAll()
+        .returning(messageTotals)
         .executeTakeFirst();
       if (!row) return undefined;
       await trx
@@ -266,7 +270,7 @@ export class AssignmentRepo {
           updated_at: now,
         });
       }
-      const row = await update.returningAll().executeTakeFirst();
+      const row = await update.returningAll().returning(messageTotals).executeTakeFirst();
       if (!row) throw stale();
       if (toAgent) await this.touchAgent(trx, accountId, toAgent.id, now);
       else {
@@ -329,6 +333,7 @@ export class AssignmentRepo {
           .where('id', '=', id)
           .where('status', '=', 'closed')
           .returningAll()
+          .returning(messageTotals)
           .executeTakeFirstOrThrow();
         return { ...result(row, true), wrappedUp: true };
       }
@@ -351,6 +356,7 @@ export class AssignmentRepo {
         .where('id', '=', id)
         .where('status', '=', conv.status)
         .returningAll()
+        .returning(messageTotals)
         .executeTakeFirst();
       if (!row) throw stale();
       return result(row, false);
@@ -382,6 +388,7 @@ export class AssignmentRepo {
         })
     )
       .returningAll()
+      .returning(messageTotals)
       .executeTakeFirst();
     return row && toConversation(row);
   }

@@ -1,11 +1,33 @@
 import type { Attachment, Conversation, Message } from '@beckon/protocol/chat-api';
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { type StoredAttachment, withAgentUrl } from './attachments-repo.ts';
 import { iso, jsonArray } from './rows.ts';
-import type { ConversationsTable, MessagesTable } from './schema.ts';
+import type { ConversationsTable, MessagesTable, Millis } from './schema.ts';
+
+/** What a conversation's messages tell about it, read with its row (see `messageTotals`). */
+export interface MessageTotals {
+  /** The last sequence number handed out (0 before the first message). */
+  last_seq: number;
+  last_message_at: Millis | null;
+}
+export type ConversationRow = Selectable<ConversationsTable> & MessageTotals;
+
+/**
+ * The columns of `MessageTotals`, for a query (or a RETURNING clause) over the `conversations`
+ * table not aliased: each is one seek of the messages' (conversation_id, seq) key. A message commit
+ * does not rewrite its conversation's row.
+ */
+export const messageTotals = [
+  sql<number>`COALESCE((SELECT MAX(m.seq) FROM messages m WHERE m.conversation_id = conversations.id), 0)`.as(
+    'last_seq',
+  ),
+  sql<Millis | null>`(SELECT m.created_at FROM messages m WHERE m.conversation_id = conversations.id ORDER BY m.seq DESC LIMIT 1)`.as(
+    'last_message_at',
+  ),
+] as const;
 
 /** The API view of a stored conversation (never its token hash). */
-export function toConversation(r: Selectable<ConversationsTable>): Conversation {
+export function toConversation(r: ConversationRow): Conversation {
   return {
     id: r.id,
     siteId: r.site_id,

@@ -2,7 +2,7 @@ import type { Conversation, ConversationSource, ConversationStatus } from '@beck
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { AppError, badRequest, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { toConversation } from './conversation-rows.ts';
+import { messageTotals, toConversation } from './conversation-rows.ts';
 import type { ConversationsTable, Database } from './schema.ts';
 
 export interface NewConversation {
@@ -104,21 +104,20 @@ export class ConversationsRepo {
       csat_score: null,
       csat_comment: null,
       visitor_token_hash: input.tokenHash,
-      last_seq: 0,
-      last_message_at: null,
       visitor_read_seq: 0,
       agent_read_seq: 0,
       created_at: now,
       updated_at: now,
     };
     await this.db.insertInto('conversations').values(row).execute();
-    return toConversation(row);
+    return toConversation({ ...row, last_seq: 0, last_message_at: null });
   }
 
   async find(accountId: string, id: string): Promise<Conversation | undefined> {
     const row = await this.db
       .selectFrom('conversations')
       .selectAll()
+      .select(messageTotals)
       .where('account_id', '=', accountId)
       .where('id', '=', id)
       .executeTakeFirst();
@@ -138,6 +137,7 @@ export class ConversationsRepo {
     const row = await this.db
       .selectFrom('conversations')
       .selectAll()
+      .select(messageTotals)
       .where('visitor_token_hash', '=', hash)
       .executeTakeFirst();
     return row && { accountId: row.account_id, conversation: toConversation(row) };
@@ -148,6 +148,7 @@ export class ConversationsRepo {
     const rows = await this.db
       .selectFrom('conversations')
       .selectAll()
+      .select(messageTotals)
       .where('account_id', '=', accountId)
       .where((eb) =>
         eb.or([
@@ -165,6 +166,7 @@ export class ConversationsRepo {
     const rows = await this.db
       .selectFrom('conversations')
       .selectAll()
+      .select(messageTotals)
       .where('account_id', '=', accountId)
       .where('status', 'in', ['queued', 'offered'])
       .execute();
@@ -182,14 +184,15 @@ export class ConversationsRepo {
     seq: number,
   ): Promise<number | undefined> {
     const col = side === 'visitor' ? 'visitor_read_seq' : 'agent_read_seq';
-    const upTo = sql<number>`CASE WHEN last_seq < CAST(${seq} AS INTEGER) THEN last_seq ELSE CAST(${seq} AS INTEGER) END`;
+    const [lastSeq] = messageTotals;
+    const upTo = sql<number>`CASE WHEN ${lastSeq.expression} < CAST(${seq} AS INTEGER) THEN ${lastSeq.expression} ELSE CAST(${seq} AS INTEGER) END`;
     const row = await this.db
       .updateTable('conversations')
       .set(side === 'visitor' ? { visitor_read_seq: upTo } : { agent_read_seq: upTo })
       .where('account_id', '=', accountId)
       .where('id', '=', id)
       .where(col, '<', seq)
-      .where((eb) => eb(col, '<', eb.ref('last_seq')))
+      .where((eb) => eb(col, '<', lastSeq.expression))
       .returning(col)
       .executeTakeFirst();
     if (!row) return undefined;
@@ -252,7 +255,11 @@ export class ConversationsRepo {
     scope?: AgentScope,
   ): Promise<{ items: Conversation[]; nextCursor: string | null }> {
     const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
-    let q = this.db.selectFrom('conversations').selectAll().where('account_id', '=', accountId);
+    let q = this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .select(messageTotals)
+      .where('account_id', '=', accountId);
     if (scope) {
       const skills = scope.skillIds.length > 0 ? [...scope.skillIds] : ['-'];
       q = q.where((eb) =>
@@ -341,6 +348,7 @@ export class ConversationsRepo {
       .where('account_id', '=', accountId)
       .where('id', '=', id)
       .returningAll()
+      .returning(messageTotals)
       .executeTakeFirstOrThrow();
     return toConversation(row);
   }
@@ -354,6 +362,7 @@ export class ConversationsRepo {
       .where('id', '=', id)
       .where('status', '=', 'closed')
       .returningAll()
+      .returning(messageTotals)
       .executeTakeFirst();
     if (row) return toConversation(row);
     await this.get(accountId, id);

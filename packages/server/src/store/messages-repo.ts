@@ -1,8 +1,8 @@
 import { type Message, RETRY_WINDOW, type SenderKind } from '@beckon/protocol/chat-api';
-import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { AppError, notFound } from '../errors.ts';
 import { AttachmentClaims, type StoredAttachment } from './attachments-repo.ts';
-import { toMessage } from './conversation-rows.ts';
+import { messageTotals, toMessage } from './conversation-rows.ts';
 import type { Database, MessagesTable } from './schema.ts';
 import { runShaped } from './shaped-sql.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
@@ -31,15 +31,10 @@ export type AppendResult =
   | { ok: true; message: Message; duplicate: boolean }
   | { ok: false; error: AppError };
 
-const CONV_COLUMNS = [
-  'id',
-  'account_id',
-  'status',
-  'assigned_agent_id',
-  'last_seq',
-  'first_response_at',
-] as const;
-type ConvRow = Pick<Selectable<Database['conversations']>, (typeof CONV_COLUMNS)[number]>;
+const CONV_COLUMNS = ['id', 'account_id', 'status', 'assigned_agent_id', 'first_response_at'] as const;
+type ConvRow = Pick<Selectable<Database['conversations']>, (typeof CONV_COLUMNS)[number]> & {
+  last_seq: number | string | null;
+};
 /** The messages table's columns, in the order the batch INSERT binds them. */
 const MESSAGE_COLUMNS = [
   'conversation_id',
@@ -71,7 +66,8 @@ interface ConvState {
   assigned_agent_id: string | null;
   seq: number;
   firstResponseAt: number | null;
-  touched: boolean;
+  /** An agent's first reply is in this batch: the conversation's first response time is set. */
+  answered: boolean;
 }
 
 /** Why a sender may not write to a conversation in its current state, or null when they may. */
@@ -102,25 +98,16 @@ export class MessagesRepo {
     if (items.length === 0) return [];
     return this.db.transaction().execute(async (trx) => {
       const ids = [...new Set(items.map((i) => i.conversationId))].sort();
-      const locks = this.caps.rowLocks;
-      const found = await runShaped<ConvRow>(
-        trx,
-        `messages:lock-conversations:${ids.length}:${locks}`,
-        () => {
-          const q = trx.selectFrom('conversations').select(CONV_COLUMNS).where('id', 'in', ids).orderBy('id');
-          return (locks ? q.forNoKeyUpdate() : q).compile();
-        },
-        ids,
-      );
+      const found = await this.lockConversations(trx, ids);
       const convs = new Map<string, ConvState>();
-      for (const r of found.rows) {
+      for (const r of found) {
         convs.set(r.id, {
           account_id: r.account_id,
           status: r.status,
           assigned_agent_id: r.assigned_agent_id,
           seq: Number(r.last_seq),
           firstResponseAt: r.first_response_at,
-          touched: false,
+          answered: false,
         });
       }
       // Retries: a send whose echo id is stored already gets the original back. The original can
@@ -210,8 +197,10 @@ export class MessagesRepo {
           continue;
         }
         conv.seq += 1;
-        conv.touched = true;
-        if (item.sender.kind === 'agent' && conv.firstResponseAt === null) conv.firstResponseAt = now;
+        if (item.sender.kind === 'agent' && conv.firstResponseAt === null) {
+          conv.firstResponseAt = now;
+          conv.answered = true;
+        }
         const row: Selectable<MessagesTable> = {
           conversation_id: item.conversationId,
           seq: conv.seq,
@@ -231,25 +220,18 @@ export class MessagesRepo {
         results.push({ ok: true, message, duplicate: false });
       }
 
-      const touched = [...convs].filter(([, c]) => c.touched);
-      if (touched.length > 0) {
-        const seqParams: unknown[] = [now, now];
-        for (const [id, c] of touched) seqParams.push(id, c.seq, c.firstResponseAt);
-        await runShaped(
-          trx,
-          `messages:conversation-seqs:${touched.length}`,
-          () => {
-            const values = sql.join(
-              touched.map(
-                ([id, c]) => sql`(${id}, CAST(${c.seq} AS INTEGER), CAST(${c.firstResponseAt} AS BIGINT))`,
-              ),
-            );
-            return sql`UPDATE conversations SET last_seq = v.column2, last_message_at = ${now}, updated_at = ${now},
-          first_response_at = COALESCE(conversations.first_response_at, v.column3)
-          FROM (VALUES ${values}) AS v WHERE conversations.id = v.column1`.compile(trx);
-          },
-          seqParams,
-        );
+      if (rows.length > 0) {
+        // The conversations' rows change only on an agent's first reply: their last sequence
+        // number and message time are read from the messages themselves (see `messageTotals`).
+        const answered = [...convs].filter(([, c]) => c.answered).map(([id]) => id);
+        if (answered.length > 0) {
+          await trx
+            .updateTable('conversations')
+            .set({ first_response_at: now })
+            .where('id', 'in', answered)
+            .where('first_response_at', 'is', null)
+            .execute();
+        }
         for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
           const chunk = rows.slice(i, i + INSERT_CHUNK);
           const params: unknown[] = [];
@@ -269,6 +251,57 @@ export class MessagesRepo {
       }
       return results;
     });
+  }
+
+  /**
+   * The batch's conversations with their last sequence numbers, locked until the transaction ends
+   * (PostgreSQL: row locks in id order; SQLite: the transaction holds the write lock already).
+   * PostgreSQL reads the numbers in a statement of its own, after the locks: a statement that
+   * waited for a lock still reads with the snapshot it started with, which would miss the
+   * messages of the transaction it waited for.
+   */
+  private async lockConversations(trx: Kysely<Database>, ids: string[]): Promise<ConvRow[]> {
+    if (!this.caps.rowLocks) {
+      const found = await runShaped<ConvRow>(
+        trx,
+        `messages:conversations:${ids.length}`,
+        () =>
+          trx
+            .selectFrom('conversations')
+            .select([...CONV_COLUMNS, messageTotals[0]])
+            .where('id', 'in', ids)
+            .compile(),
+        ids,
+      );
+      return found.rows;
+    }
+    const locked = await runShaped<ConvRow>(
+      trx,
+      `messages:lock-conversations:${ids.length}`,
+      () =>
+        trx
+          .selectFrom('conversations')
+          .select(CONV_COLUMNS)
+          .where('id', 'in', ids)
+          .orderBy('id')
+          .forNoKeyUpdate()
+          .compile(),
+      ids,
+    );
+    const seqs = await runShaped<{ conversation_id: string; last_seq: number | string }>(
+      trx,
+      `messages:last-seqs:${ids.length}`,
+      () =>
+        trx
+          .selectFrom('messages')
+          .select((eb) => ['conversation_id', eb.fn.max('seq').as('last_seq')])
+          .where('conversation_id', 'in', ids)
+          .groupBy('conversation_id')
+          .compile(),
+      ids,
+    );
+    const last = new Map(seqs.rows.map((r) => [r.conversation_id, r.last_seq]));
+    return locked.rows.map((r) => ({ ...r, last_seq: last.get(r.id) ?? 0 }));
   }
 
   /** True when this user wrote in the conversation (a reply or a note): they may read it after it moved on. */

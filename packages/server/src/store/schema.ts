@@ -7,7 +7,7 @@ import type {
 } from './model-schema.ts';
 
 /** Timestamps are epoch milliseconds in both stores (BIGINT on PostgreSQL, INTEGER on SQLite). */
-type Millis = number;
+export type Millis = number;
 
 export interface AccountsTable {
   id: string;
@@ -229,9 +229,6 @@ export interface ConversationsTable {
   csat_comment: string | null;
   /** sha256 of the visitor's conversation token; the token itself is never stored. */
   visitor_token_hash: string;
-  /** The last message sequence number handed out in this conversation. */
-  last_seq: number;
-  last_message_at: Millis | null;
   /** The highest sequence number the visitor / the assigned agent has read (persisted read receipts). */
   visitor_read_seq: number;
   agent_read_seq: number;

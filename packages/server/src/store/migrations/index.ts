@@ -8,6 +8,7 @@ import * as m0006 from './0006-model.ts';
 import * as m0007 from './0007-preferred-agent.ts';
 import * as m0008 from './0008-event-frames.ts';
 import * as m0009 from './0009-messages-retry-range.ts';
+import * as m0010 from './0010-conversation-message-totals.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0007-preferred-agent': m0007,
   '0008-event-frames': m0008,
   '0009-messages-retry-range': m0009,
+  '0010-conversation-message-totals': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {
