@@ -12,19 +12,21 @@ export interface MessageTotals {
 }
 export type ConversationRow = Selectable<ConversationsTable> & MessageTotals;
 
+/** The last sequence number, as a column over the `conversations` table not aliased (one key seek). */
+export const lastSeq =
+  sql<number>`COALESCE((SELECT MAX(m.seq) FROM messages m WHERE m.conversation_id = conversations.id), 0)`.as(
+    'last_seq',
+  );
+const lastMessageAt =
+  sql<Millis | null>`(SELECT m.created_at FROM messages m WHERE m.conversation_id = conversations.id ORDER BY m.seq DESC LIMIT 1)`.as(
+    'last_message_at',
+  );
 /**
  * The columns of `MessageTotals`, for a query (or a RETURNING clause) over the `conversations`
  * table not aliased: each is one seek of the messages' (conversation_id, seq) key. A message commit
  * does not rewrite its conversation's row.
  */
-export const messageTotals = [
-  sql<number>`COALESCE((SELECT MAX(m.seq) FROM messages m WHERE m.conversation_id = conversations.id), 0)`.as(
-    'last_seq',
-  ),
-  sql<Millis | null>`(SELECT m.created_at FROM messages m WHERE m.conversation_id = conversations.id ORDER BY m.seq DESC LIMIT 1)`.as(
-    'last_message_at',
-  ),
-] as const;
+export const messageTotals = [lastSeq, lastMessageAt] as const;
 
 /** The API view of a stored conversation (never its token hash). */
 export function toConversation(r: ConversationRow): Conversation {

@@ -2,7 +2,7 @@ import type { Conversation, ConversationSource, ConversationStatus } from '@beck
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { AppError, badRequest, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { messageTotals, toConversation } from './conversation-rows.ts';
+import { lastSeq, messageTotals, toConversation } from './conversation-rows.ts';
 import type { ConversationsTable, Database } from './schema.ts';
 
 export interface NewConversation {
@@ -184,7 +184,6 @@ export class ConversationsRepo {
     seq: number,
   ): Promise<number | undefined> {
     const col = side === 'visitor' ? 'visitor_read_seq' : 'agent_read_seq';
-    const [lastSeq] = messageTotals;
     const upTo = sql<number>`CASE WHEN ${lastSeq.expression} < CAST(${seq} AS INTEGER) THEN ${lastSeq.expression} ELSE CAST(${seq} AS INTEGER) END`;
     const row = await this.db
       .updateTable('conversations')

@@ -2,7 +2,7 @@ import { type Message, RETRY_WINDOW, type SenderKind } from '@beckon/protocol/ch
 import type { Kysely, Selectable } from 'kysely';
 import { AppError, notFound } from '../errors.ts';
 import { AttachmentClaims, type StoredAttachment } from './attachments-repo.ts';
-import { messageTotals, toMessage } from './conversation-rows.ts';
+import { lastSeq, toMessage } from './conversation-rows.ts';
 import type { Database, MessagesTable } from './schema.ts';
 import { runShaped } from './shaped-sql.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
@@ -222,7 +222,8 @@ export class MessagesRepo {
 
       if (rows.length > 0) {
         // The conversations' rows change only on an agent's first reply: their last sequence
-        // number and message time are read from the messages themselves (see `messageTotals`).
+        // number and message time are read from the messages themselves (see `messageTotals`
+        // in conversation-rows.ts).
         const answered = [...convs].filter(([, c]) => c.answered).map(([id]) => id);
         if (answered.length > 0) {
           await trx
@@ -268,7 +269,7 @@ export class MessagesRepo {
         () =>
           trx
             .selectFrom('conversations')
-            .select([...CONV_COLUMNS, messageTotals[0]])
+            .select([...CONV_COLUMNS, lastSeq])
             .where('id', 'in', ids)
             .compile(),
         ids,
