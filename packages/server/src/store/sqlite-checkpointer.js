@@ -50,10 +50,15 @@ function pass() {
   previousLog = state.log;
   return { ...state, found };
 }
-/** When the store's connection was last asked for a reset: the WAL's salts and size; null when not waiting. */
+/**
+ * When the store's connection was last asked for a reset: the WAL's salts and size, when, and
+ * whether it answered; null when not waiting. Until it answers (or a few rounds went by) this
+ * thread makes no pass: a passive pass here while that one runs makes it fail as busy.
+ */
 let asked = null;
 const timer = setInterval(() => {
   try {
+    if (asked && !asked.answered && Date.now() - asked.at < 5 * CHECKPOINT_MS) return;
     const state = pass();
     if (!state) return;
     // Missed: the WAL grew since, yet did not start over (an idle node has simply not committed yet).
@@ -74,7 +79,7 @@ const timer = setInterval(() => {
         if (!next || next.checkpointed !== next.log) break;
         last = next;
       }
-      asked = { salts: walSalts(), log: last.log };
+      asked = { salts: walSalts(), log: last.log, at: Date.now(), answered: false };
       parentPort.postMessage('reset');
     }
   } catch {
@@ -82,6 +87,7 @@ const timer = setInterval(() => {
   }
 }, CHECKPOINT_MS);
 parentPort.on('message', (m) => {
+  if (m === 'reset-tried' && asked) asked.answered = true;
   if (m === 'stop') {
     clearInterval(timer);
     try {

@@ -54,6 +54,7 @@ export function startWalCheckpoints(
     } catch {
       // inside a transaction, or busy: the WAL did not start over, and the thread notices
     }
+    worker.postMessage('reset-tried');
   });
   const exited = new Promise<void>((resolve) => {
     const fallBack = () => {
