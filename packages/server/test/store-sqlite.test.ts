@@ -30,6 +30,49 @@ async function fileStore() {
 
 storeContract('SQLite', fileStore);
 
+describe('SQLite store while another connection holds the write lock', () => {
+  it('waits for the lock without holding up the thread, then writes (alone and in a transaction)', async () => {
+    const { store, file, dispose } = await fileStore();
+    const other = new Sqlite(file);
+    try {
+      other.exec('BEGIN IMMEDIATE'); // another connection (a writer thread, a CLI command) holds the lock
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 5);
+      const alone = store.accounts.create('Waits');
+      const inTransaction = store.db
+        .transaction()
+        .execute((trx) =>
+          trx
+            .insertInto('accounts')
+            .values({ id: 'acc_in_trx', name: 'In a transaction', created_at: 1 })
+            .execute(),
+        );
+      let settled = false;
+      void Promise.allSettled([alone, inTransaction]).then(() => {
+        settled = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      clearInterval(ticker);
+      assert.equal(settled, false, 'nothing is written while the lock is held');
+      // SQLite's own wait sleeps the thread: a 5 s busy timeout would have stopped the timers and
+      // then failed with SQLITE_BUSY, since the lock holder could never have let go.
+      assert.ok(
+        ticks >= 20,
+        `the thread kept running while the writes waited (${ticks} ticks of 5 ms in 300 ms)`,
+      );
+      other.exec('COMMIT');
+      const account = await alone;
+      await inTransaction;
+      assert.equal((await store.accounts.get(account.id))?.name, 'Waits');
+      assert.equal((await store.accounts.get('acc_in_trx'))?.name, 'In a transaction');
+    } finally {
+      if (other.inTransaction) other.exec('ROLLBACK');
+      other.close();
+      await dispose();
+    }
+  });
+});
+
 describe('SQLite WAL checkpoints', () => {
   it('keeps statement journals and sort trees in memory, not in temporary files', async () => {
     // A multi-row INSERT inside a transaction keeps a statement journal; in a file it costs a

@@ -6,6 +6,7 @@ import {
   Kysely,
   type SqliteDatabase,
   SqliteDialect,
+  type SqliteDialectConfig,
 } from 'kysely';
 import type { Database } from './schema.ts';
 import { WAL_SIZE_LIMIT } from './wal-checkpoints.ts';
@@ -40,15 +41,69 @@ export function cachingStatements(db: SqliteDatabase, size = STATEMENT_CACHE_SIZ
   };
 }
 
+/** How long a statement may wait, in all, for another connection's lock before it fails. */
+export const LOCK_WAIT_MS = 5000;
+/**
+ * How long SQLite itself may wait for a lock (its busy handler sleeps the thread) on a connection
+ * of the thread that serves sockets, before the wait goes on without blocking it (see below).
+ */
+const BLOCKING_WAIT_MS = 5;
+/** The longest pause between two tries of a statement that waits without blocking. */
+const RETRY_MAX_MS = 10;
+
+/** A statement outside any transaction that found another connection's lock: it changed nothing. */
+function waitable(err: unknown, sqlite: { inTransaction: boolean }): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return (
+    !sqlite.inTransaction &&
+    (code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_RECOVERY' || code === 'SQLITE_BUSY_TIMEOUT')
+  );
+}
+
 /**
  * Kysely's SQLite dialect with write transactions that take the write lock when they begin
  * (`BEGIN IMMEDIATE`). A deferred transaction that reads and then writes fails at once with
  * SQLITE_BUSY when another connection to the file (a writer thread, a CLI command) committed
- * in between; an immediate one waits for the lock (busy timeout) and then sees the latest rows.
+ * in between; an immediate one waits for the lock and then sees the latest rows.
+ *
+ * A statement outside a transaction (`BEGIN IMMEDIATE` included) that still finds the file locked
+ * once SQLite's own wait is over tries again after a timer, up to LOCK_WAIT_MS in all: the thread
+ * keeps serving sockets meanwhile, where SQLite's busy handler would sleep it. It also covers a
+ * case SQLite's wait does not: while the checkpointer thread RESTARTs the WAL, a connection that
+ * begins a transaction can get SQLITE_BUSY after well under the busy timeout (seen at 70–90 ms).
  */
 export class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(
+    config: SqliteDialectConfig,
+    private readonly sqlite: { inTransaction: boolean },
+  ) {
+    super(config);
+  }
+
   override createDriver(): Driver {
     const driver = super.createDriver();
+    const { sqlite } = this;
+    const acquire = driver.acquireConnection.bind(driver);
+    const patched = new WeakSet<DatabaseConnection>();
+    driver.acquireConnection = async () => {
+      const connection = await acquire();
+      if (!patched.has(connection)) {
+        patched.add(connection);
+        const execute = connection.executeQuery.bind(connection);
+        connection.executeQuery = async <R>(query: CompiledQuery) => {
+          const since = Date.now();
+          for (let delay = 1; ; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
+            try {
+              return await execute<R>(query);
+            } catch (err) {
+              if (!waitable(err, sqlite) || Date.now() - since >= LOCK_WAIT_MS) throw err;
+              await new Promise((resolve) => setTimeout(resolve, delay));
+            }
+          }
+        };
+      }
+      return connection;
+    };
     driver.beginTransaction = async (connection: DatabaseConnection) => {
       await connection.executeQuery(BEGIN_IMMEDIATE);
     };
@@ -70,7 +125,9 @@ export function openSqlite(
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  // Writer threads let SQLite wait for each other's locks; the socket thread only briefly, then
+  // without blocking (ImmediateSqliteDialect).
+  sqlite.pragma(`busy_timeout = ${opts.thread ? LOCK_WAIT_MS : BLOCKING_WAIT_MS}`);
   // Statement journals (every multi-row INSERT or UPDATE inside a transaction keeps one) and
   // temporary sort trees in memory: in a file they cost a create, writes and an unlink per
   // statement — about a third of the CPU of committing a batch of chat messages.
@@ -78,7 +135,7 @@ export function openSqlite(
   if (opts.thread) sqlite.pragma('wal_autocheckpoint = 0');
   sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`); // a WAL grown past this shrinks back when it starts over
   const db = new Kysely<Database>({
-    dialect: new ImmediateSqliteDialect({ database: cachingStatements(sqlite, opts.statements) }),
+    dialect: new ImmediateSqliteDialect({ database: cachingStatements(sqlite, opts.statements) }, sqlite),
   });
   return { sqlite, db };
 }
