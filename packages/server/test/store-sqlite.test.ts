@@ -6,9 +6,10 @@ import { describe, it } from 'node:test';
 import Sqlite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { EventsWriter } from '../src/store/events-writer.ts';
+import { openSqlite } from '../src/store/sqlite-dialect.ts';
 import { Store } from '../src/store/store.ts';
 import { ThreadEventsWriter } from '../src/store/thread-events-writer.ts';
-import { startWalCheckpoints, WAL_SIZE_LIMIT } from '../src/store/wal-checkpoints.ts';
+import { startWalCheckpoints } from '../src/store/wal-checkpoints.ts';
 import { eventually } from './engagement-fixtures.ts';
 import { storeContract } from './store-contract.ts';
 
@@ -102,15 +103,18 @@ describe('SQLite WAL checkpoints', () => {
 });
 
 describe('SQLite WAL under constant writes', () => {
-  it('starts over from the writing connection, without a RESTART that holds writers off', async () => {
+  /** Commits every millisecond or so, as on a busy chat node, until the WAL started over a few times. */
+  async function constantWrites(gated: boolean) {
     const dir = mkdtempSync(join(tmpdir(), 'beckon-wal-'));
     const file = join(dir, 'wal.db');
-    const db = new Sqlite(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
-    db.exec('CREATE TABLE lines (k INTEGER PRIMARY KEY, v TEXT)');
-    const checkpoints = startWalCheckpoints(file, db, { intervalMs: 50, resetPages: 512 });
+    const { sqlite, db, gate } = openSqlite(file);
+    sqlite.exec('CREATE TABLE lines (k INTEGER PRIMARY KEY, v TEXT)');
+    const checkpoints = startWalCheckpoints(
+      file,
+      sqlite,
+      { intervalMs: 50, resetPages: 512 },
+      gated ? gate : undefined,
+    );
     // The WAL header's salts change each time the WAL starts over.
     const salts = () => {
       const fd = openSync(`${file}-wal`, 'r');
@@ -120,27 +124,32 @@ describe('SQLite WAL under constant writes', () => {
       return header.subarray(16, 24).toString('hex');
     };
     const seen = new Set<string>();
-    const insert = db.prepare('INSERT INTO lines (v) VALUES (?)');
-    const commit = db.transaction(() => {
-      for (let j = 0; j < 20; j++) insert.run('x'.repeat(400));
-    });
     try {
-      // A commit every millisecond or so, as on a busy chat node: a passive pass never finds the WAL's end.
+      // A passive pass of the thread never finds the WAL's end.
       const until = Date.now() + 10_000;
       while (Date.now() < until && (checkpoints.counts.resets < 3 || seen.size < 4)) {
-        commit();
+        await db.transaction().execute(async (trx) => {
+          for (let j = 0; j < 20; j++)
+            await sql`INSERT INTO lines (v) VALUES (${'x'.repeat(400)})`.execute(trx);
+        });
         seen.add(salts());
         await new Promise((r) => setTimeout(r, 1));
       }
     } finally {
       await checkpoints.stop();
-      db.close();
+      await db.destroy();
       rmSync(dir, { recursive: true, force: true });
     }
     assert.ok(checkpoints.counts.resets >= 2, `reset ${checkpoints.counts.resets} times`);
     assert.equal(checkpoints.counts.restarts, 0, 'no writer was held off');
     assert.ok(seen.size >= 3, `the WAL started over (${seen.size - 1} times)`);
-  });
+  }
+
+  it('starts over after the thread’s pass while the store holds its statements, its thread free', () =>
+    constantWrites(true));
+
+  it('starts over from the writing connection when nothing can hold its statements', () =>
+    constantWrites(false));
 });
 
 describe('events writer while the store refuses writes', () => {

@@ -53,8 +53,8 @@ export async function connectStore(opts: StoreConnectionOptions): Promise<StoreC
     return { kind: 'postgres', db, close: () => db.destroy() };
   }
   const file = opts.sqlitePath ?? ':memory:';
-  const { sqlite, db } = openSqlite(file);
-  const checkpoints = file === ':memory:' ? null : startWalCheckpoints(file, sqlite);
+  const { sqlite, db, gate } = openSqlite(file);
+  const checkpoints = file === ':memory:' ? null : startWalCheckpoints(file, sqlite, {}, gate);
   return {
     kind: 'sqlite',
     db,

@@ -10,9 +10,11 @@ const CHECKPOINT_MS = workerData.intervalMs ?? 1000;
 /**
  * Under constant writes a passive checkpoint never reaches the WAL's end, so the WAL never starts
  * over by itself. Past this many pages (64 MB), once a pass has copied everything it found, the
- * store's own connection is asked for one more passive pass between its transactions: when it is
- * the only writer (a chat node), that pass reaches the end and its next commit starts the WAL over,
- * with no lock waited for — the node pauses for that pass's fsyncs only.
+ * store's connection is asked ('reset'): it holds its statements off (its thread goes on serving
+ * sockets) and answers 'reset-go', and this thread makes one more passive pass, which, when that
+ * connection is the only writer (a chat node), reaches the end; its next commit starts the WAL
+ * over. A connection that cannot hold its statements makes that pass itself and answers
+ * 'reset-tried'.
  */
 const RESET_PAGES = workerData.resetPages ?? 16_384;
 /**
@@ -88,6 +90,16 @@ const timer = setInterval(() => {
 }, CHECKPOINT_MS);
 parentPort.on('message', (m) => {
   if (m === 'reset-tried' && asked) asked.answered = true;
+  if (m === 'reset-go') {
+    // The store's connection holds its statements: this pass, with no writer, reaches the WAL's end.
+    try {
+      pass();
+    } catch {
+      // busy (another writer): the WAL does not start over, and the next round notices
+    }
+    if (asked) asked.answered = true;
+    parentPort.postMessage('reset-done');
+  }
   if (m === 'stop') {
     clearInterval(timer);
     try {

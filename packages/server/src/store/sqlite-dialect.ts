@@ -51,6 +51,42 @@ const BLOCKING_WAIT_MS = 5;
 /** The longest pause between two tries of a statement that waits without blocking. */
 const RETRY_MAX_MS = 10;
 
+/**
+ * Holds a connection's statements off (without blocking its thread) while another connection
+ * works on the file alone: the checkpointer thread's WAL reset pass (see wal-checkpoints.ts).
+ * Statements of a transaction already open are not held; the hold begins once it has ended.
+ */
+export class StatementGate {
+  private held: Promise<void> | null = null;
+
+  constructor(private readonly sqlite: { inTransaction: boolean }) {}
+
+  /** Holds new statements from now on; resolves (with the release) once no transaction is open. */
+  async hold(): Promise<() => void> {
+    while (this.held) await this.held;
+    let open!: () => void;
+    this.held = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    while (this.sqlite.inTransaction) await new Promise((resolve) => setImmediate(resolve));
+    return () => {
+      if (!this.held) return;
+      this.held = null;
+      open();
+    };
+  }
+
+  /** True when a statement outside a transaction must wait (`pass`). */
+  get closed(): boolean {
+    return this.held !== null && !this.sqlite.inTransaction;
+  }
+
+  /** Waits while held (a statement outside a transaction is about to run). */
+  async pass(): Promise<void> {
+    while (this.closed) await this.held;
+  }
+}
+
 /** A statement outside any transaction that found another connection's lock: it changed nothing. */
 function waitable(err: unknown, sqlite: { inTransaction: boolean }): boolean {
   const code = (err as { code?: unknown })?.code;
@@ -76,13 +112,14 @@ export class ImmediateSqliteDialect extends SqliteDialect {
   constructor(
     config: SqliteDialectConfig,
     private readonly sqlite: { inTransaction: boolean },
+    private readonly gate: StatementGate,
   ) {
     super(config);
   }
 
   override createDriver(): Driver {
     const driver = super.createDriver();
-    const { sqlite } = this;
+    const { sqlite, gate } = this;
     const acquire = driver.acquireConnection.bind(driver);
     const patched = new WeakSet<DatabaseConnection>();
     driver.acquireConnection = async () => {
@@ -91,6 +128,7 @@ export class ImmediateSqliteDialect extends SqliteDialect {
         patched.add(connection);
         const execute = connection.executeQuery.bind(connection);
         connection.executeQuery = async <R>(query: CompiledQuery) => {
+          if (gate.closed) await gate.pass();
           const since = Date.now();
           for (let delay = 1; ; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
             try {
@@ -120,7 +158,7 @@ export class ImmediateSqliteDialect extends SqliteDialect {
 export function openSqlite(
   file: string,
   opts: { thread?: boolean; statements?: number } = {},
-): { sqlite: Sqlite.Database; db: Kysely<Database> } {
+): { sqlite: Sqlite.Database; db: Kysely<Database>; gate: StatementGate } {
   const sqlite = new Sqlite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
@@ -134,8 +172,13 @@ export function openSqlite(
   sqlite.pragma('temp_store = MEMORY');
   if (opts.thread) sqlite.pragma('wal_autocheckpoint = 0');
   sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`); // a WAL grown past this shrinks back when it starts over
+  const gate = new StatementGate(sqlite);
   const db = new Kysely<Database>({
-    dialect: new ImmediateSqliteDialect({ database: cachingStatements(sqlite, opts.statements) }, sqlite),
+    dialect: new ImmediateSqliteDialect(
+      { database: cachingStatements(sqlite, opts.statements) },
+      sqlite,
+      gate,
+    ),
   });
-  return { sqlite, db };
+  return { sqlite, db, gate };
 }

@@ -12,6 +12,14 @@ export interface CheckpointedConnection {
   pragma(text: string): unknown;
 }
 
+/** Holds the store connection's statements off without blocking its thread (see StatementGate). */
+export interface HoldableConnection {
+  hold(): Promise<() => void>;
+}
+
+/** Longest the store's connection is held for a reset pass the thread does not answer. */
+const HOLD_MAX_MS = 250;
+
 export interface WalCheckpoints {
   /** Passes the store's connection made to let the WAL start over, and RESTARTs by the thread (holding writers off). */
   readonly counts: { resets: number; restarts: number };
@@ -35,6 +43,7 @@ export function startWalCheckpoints(
   file: string,
   connection: CheckpointedConnection,
   tuning: WalCheckpointTuning = {},
+  gate?: HoldableConnection,
 ): WalCheckpoints {
   const worker = new Worker(new URL('./sqlite-checkpointer.js', import.meta.url), {
     workerData: { file, ...tuning },
@@ -43,11 +52,34 @@ export function startWalCheckpoints(
   worker.unref();
   connection.pragma('wal_autocheckpoint = 0');
   let stopping = false;
-  // The thread caught up with a large WAL: copy the little written since, from the writer's own
-  // connection, so its next commit starts the WAL over (see RESET_PAGES in sqlite-checkpointer.js).
-  worker.on('message', (m) => {
+  // The thread caught up with a large WAL. With a gate, the store's connection holds its statements
+  // (its thread goes on serving sockets) while the thread copies the little written since: with
+  // no writer, that pass reaches the WAL's end, and the connection's next commit starts the WAL
+  // over. Without one, the store's connection copies it itself between two transactions (its
+  // thread waits for that pass's fsyncs). See RESET_PAGES in sqlite-checkpointer.js.
+  let release: (() => void) | null = null;
+  let holdTimer: NodeJS.Timeout | null = null;
+  const letGo = () => {
+    if (holdTimer) clearTimeout(holdTimer);
+    holdTimer = null;
+    release?.();
+    release = null;
+  };
+  worker.on('message', async (m) => {
     if (m === 'restarted') counts.restarts++;
+    if (m === 'reset-done') {
+      if (release) counts.resets++;
+      letGo();
+    }
     if (m !== 'reset' || stopping) return;
+    if (gate) {
+      const held = await gate.hold();
+      if (stopping) return held();
+      release = held;
+      holdTimer = setTimeout(letGo, HOLD_MAX_MS);
+      worker.postMessage('reset-go');
+      return;
+    }
     try {
       connection.pragma('wal_checkpoint(PASSIVE)');
       counts.resets++;
@@ -69,6 +101,7 @@ export function startWalCheckpoints(
     async stop() {
       if (stopping) return exited;
       stopping = true;
+      letGo();
       worker.postMessage('stop');
       const timer = setTimeout(() => void worker.terminate(), 5000);
       await exited;
