@@ -21,7 +21,10 @@ export interface HoldableConnection {
 const HOLD_MAX_MS = 250;
 
 export interface WalCheckpoints {
-  /** Passes the store's connection made to let the WAL start over, and RESTARTs by the thread (holding writers off). */
+  /**
+   * Reset passes made to let the WAL start over (by the store's connection, or by the thread while
+   * the connection held its statements), and RESTARTs by the thread (holding writers off).
+   */
   readonly counts: { resets: number; restarts: number };
   /** Runs a last checkpoint and stops the thread. */
   stop(): Promise<void>;
