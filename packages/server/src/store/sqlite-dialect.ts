@@ -129,12 +129,15 @@ export class ImmediateSqliteDialect extends SqliteDialect {
         const execute = connection.executeQuery.bind(connection);
         connection.executeQuery = async <R>(query: CompiledQuery) => {
           if (gate.closed) await gate.pass();
-          const since = Date.now();
+          // When the first try found the file locked (the clock is read only then).
+          let since = 0;
           for (let delay = 1; ; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
             try {
               return await execute<R>(query);
             } catch (err) {
-              if (!waitable(err, sqlite) || Date.now() - since >= LOCK_WAIT_MS) throw err;
+              if (!waitable(err, sqlite)) throw err;
+              since ||= Date.now();
+              if (Date.now() - since >= LOCK_WAIT_MS) throw err;
               await new Promise((resolve) => setTimeout(resolve, delay));
             }
           }
