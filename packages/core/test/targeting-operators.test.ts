@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
 import type { Condition, LeafCondition, VisitorEvent } from '@beckon/protocol';
 import {
   compileCondition,
@@ -246,5 +247,28 @@ describe('globs', () => {
     const hostile = compileGlob(`${'*a'.repeat(100)}*b`);
     // A backtracking regex for this pattern would not finish; the segment matcher does at once.
     assert.equal(hostile('a'.repeat(2000)), false);
+  });
+});
+
+describe('hostile campaign regexes', () => {
+  it('cost bounded time against a long URL once the server has turned the fall-back engine on', () => {
+    setFlagsFromString('--enable-experimental-regexp-engine');
+    setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+    const s = createVisitorState(
+      { visitorId: 'v1', sessionId: 's1', returning: false, device: 'desktop' },
+      T0,
+    );
+    applyEvent(s, { type: 'page_view', url: `https://shop.test/${'a'.repeat(5000)}!`, ts: T0 }, T0);
+    // Backtracking alone would take longer than the age of the universe here; the test would hang.
+    for (const regex of ['(a+)+$', '^https://shop.test/(a|a)*$', '/([a-z]+)*[0-9]$']) {
+      const c = compileCondition({ field: 'page.url', op: 'matches', value: { regex } });
+      assert.equal(c(s, T0), false, regex);
+    }
+    const ci = compileCondition({
+      field: 'page.url',
+      op: 'matches',
+      value: { regex: '/(A+)+$', flags: 'i' },
+    });
+    assert.equal(ci(s, T0), false);
   });
 });

@@ -1,3 +1,4 @@
+import './regexp-engine.ts';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LoginLimiter } from './auth/login-limiter.ts';

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isControl } from '@beckon/core';
 import type { Condition } from '@beckon/protocol';
+import { linearEngineOn } from '@beckon/protocol/campaign-regex';
 import { exposureOutcome, pageView, visibility } from '@beckon/sdk';
 import { VisitorChatClient } from '@beckon/sdk/chat-client';
 import { hashPassword } from '../src/auth/passwords.ts';
@@ -96,6 +97,31 @@ describe('campaigns: REST API, and engagements through the visitor protocol', ()
     assert.equal(badPatch.status, 400);
     assert.match(badPatch.body.error.message, /^\/targeting\/all\/0\/op: /);
     await t.api.delete(`/api/v1/campaigns/${ok.body.id}`);
+  });
+
+  it('tests campaign regexes in bounded time, refusing what cannot run in linear time', async () => {
+    const urlIs = (regex: string, flags?: string): Condition => ({
+      field: 'page.url',
+      op: 'matches',
+      value: flags ? { regex, flags } : { regex },
+    });
+    const lookaround = await t.api.post(
+      '/api/v1/campaigns',
+      contentCampaign('Bad', urlIs('/cart(?!/empty)')),
+    );
+    assert.equal(lookaround.status, 400);
+    assert.match(lookaround.body.error.message, /^\/targeting\/value: backreferences and lookarounds/);
+    const hostile = await t.api.post('/api/v1/campaigns', contentCampaign('Hostile', urlIs('/(a+)+$', 'i')));
+    assert.equal(hostile.status, 201, JSON.stringify(hostile.body));
+    // The node turned V8's linear-time engine on (without it, the sends below would hang the test).
+    assert.equal(linearEngineOn(), true);
+    const v = await visitor(srv, t.site.siteKey, vid('hostile'));
+    // Backtracking through this URL would outlast the test; the node answers and goes on engaging.
+    await v.sendBatch([pageView(`https://shop.example/${'a'.repeat(2000)}!`, ['hostile'])]);
+    await v.sendBatch([pageView(`https://shop.example/${'A'.repeat(2000)}`, ['hostile'])]);
+    assert.equal((await v.nextEngage()).campaignId, hostile.body.id);
+    await v.close();
+    await t.api.delete(`/api/v1/campaigns/${hostile.body.id}`);
   });
 
   it('enforces roles and keeps accounts apart', async () => {

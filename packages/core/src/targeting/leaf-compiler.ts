@@ -1,5 +1,6 @@
 import type { FieldRef, LeafCondition, RegexValue } from '@beckon/protocol';
 import { resolveField } from '@beckon/protocol';
+import { campaignRegex } from '@beckon/protocol/campaign-regex';
 import { timeOnPageMs, type VisitorState } from '../visitor-state.ts';
 import { getterFor, previousGetterFor } from './field-access.ts';
 import { compileGlob, isPathGlob, lowerCached } from './glob.ts';
@@ -129,8 +130,8 @@ function lastAt(e: EventLike | undefined): number | undefined {
 /** Precompiles a glob (string) or a regex ({regex, flags}) once. */
 function matcherFor(v: string | RegexValue): (x: string) => boolean {
   if (typeof v === 'string') return compileGlob(v);
-  const re = new RegExp(v.regex, (v.flags ?? '').replace(/[gy]/g, ''));
-  return (x) => re.test(x);
+  const re = campaignRegex(v.regex, v.flags);
+  return re ? (x) => re.test(x) : () => false;
 }
 
 function timedLeaf(ref: FieldRef, leaf: LeafCondition): Omit<CompiledNode, 'test'> {

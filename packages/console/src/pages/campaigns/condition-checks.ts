@@ -20,6 +20,9 @@ export interface LeafProblem {
   message: string;
 }
 
+/** Constructs a linear-time regex engine cannot run: lookarounds and backreferences. */
+const LINEAR_ONLY = /\(\?<?[=!]|\\[1-9]|\\k</;
+
 /** What is wrong with a row, in words a person can act on; null when it is fine. */
 export function leafProblem(leaf: LeafNode): LeafProblem | null {
   const field = fieldTemplate(leaf.template);
@@ -65,10 +68,13 @@ export function leafProblem(leaf: LeafNode): LeafProblem | null {
       if (!leaf.regex) return null;
       try {
         new RegExp(text, leaf.regexFlags);
-        return null;
       } catch {
         return { part: 'value', message: 'This is not a valid regular expression.' };
       }
+      // The server runs campaign patterns in linear time only (see campaign-regex.ts in protocol).
+      return LINEAR_ONLY.test(text)
+        ? { part: 'value', message: 'Lookarounds and backreferences are not supported.' }
+        : null;
     }
     case 'in': {
       const items = splitList(leaf.text);
