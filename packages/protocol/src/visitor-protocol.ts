@@ -41,6 +41,8 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 /** Codes carried by the `error` frame. */
 export const ErrorCode = {
   BadFrame: 'bad_frame',
+  /** Some events of a batch broke the schema and were dropped; the rest was kept and is acknowledged. */
+  BadEvent: 'bad_event',
   FrameTooLarge: 'frame_too_large',
   NotHelloFirst: 'hello_required',
   RateLimited: 'rate_limited',
@@ -252,12 +254,56 @@ export function parseClientFrame(raw: string): ParseFrameResult {
   return { ok: false, code: ErrorCode.BadFrame, message: describeFrameError(value) };
 }
 
+/** Attribute events checked against their own attribute's schema, so a fault is named inside `value`. */
+const attrEvents = Object.fromEntries(
+  (Object.keys(AttributeSchemas) as AttrType[]).map((k) => [k, Compile(attrVariant(k) as TSchema)]),
+) as Record<string, ReturnType<typeof Compile>>;
+
+/** The deepest schema error of `value` (union branches add shallower noise), as `path: message`. */
+function deepestError(check: ReturnType<typeof Compile>, value: unknown, prefix = ''): string {
+  let best: { instancePath: string; message: string } | undefined;
+  for (const e of check.Errors(value))
+    if (!best || e.instancePath.length > best.instancePath.length) best = e;
+  return best
+    ? `${prefix}${best.instancePath || (prefix ? '' : '/')}: ${best.message}`.slice(0, 200)
+    : 'invalid frame';
+}
+
+/** Why one event is refused, its path starting at the event (`/value/currency: …`). */
+function describeEventError(event: unknown, prefix: string): string {
+  const e = event as { type?: unknown; attrType?: unknown } | null;
+  const attr =
+    e?.type === 'attr' && typeof e.attrType === 'string' && Object.hasOwn(attrEvents, e.attrType)
+      ? attrEvents[e.attrType]
+      : undefined;
+  return deepestError(attr ?? visitorEvent, event, prefix);
+}
+
 /** A short human-readable reason why a value is not a valid client frame. */
 export function describeFrameError(value: unknown): string {
-  const errors = clientFrame.Errors(value);
-  // The deepest error is the most specific one; union branches add shallower noise.
-  let best = errors[0];
-  for (const e of errors) if (best && e.instancePath.length > best.instancePath.length) best = e;
-  if (!best) return 'invalid frame';
-  return `${best.instancePath || '/'}: ${best.message}`.slice(0, 200);
+  const events = (value as { events?: unknown } | null)?.events;
+  if (Array.isArray(events)) {
+    const i = events.findIndex((e) => !visitorEvent.Check(e));
+    if (i >= 0) return describeEventError(events[i], `/events/${i}`);
+  }
+  return deepestError(clientFrame, value);
+}
+
+/**
+ * A batch whose envelope is sound but some of whose events break the schema: the valid events as
+ * a batch of their own, and why each other one was refused. One malformed attribute must not cost
+ * the page views and carts the tag sent with it. Null when nothing can be kept that way.
+ */
+export function salvageBatch(value: unknown): { frame: BatchFrame; refused: string[] } | null {
+  const v = value as { type?: unknown; events?: unknown } | null;
+  if (v?.type !== 'batch' || !Array.isArray(v.events)) return null;
+  const kept: unknown[] = [];
+  const refused: string[] = [];
+  v.events.forEach((e, i) => {
+    if (visitorEvent.Check(e)) kept.push(e);
+    else refused.push(describeEventError(e, `/events/${i}`));
+  });
+  if (kept.length === 0 || refused.length === 0) return null;
+  const frame = { ...v, events: kept };
+  return clientFrame.Check(frame) ? { frame: frame as BatchFrame, refused } : null;
 }

@@ -89,6 +89,32 @@ describe('visitor gateway: hostile input gets a close code or an error, is count
     assert.equal((await h.closed).code, 4400);
   });
 
+  it('keeps the valid events of a batch and names each refused one inside its value', async () => {
+    const site = await runtime(srv).sites.byKey(openKey);
+    const views = (id: string) => runtime(srv).tracker.peek(site!.id, id)?.state.pageViews ?? 0;
+    const ts = Date.now();
+    const badCart = { type: 'attr', attrType: 'cart', value: { items: [], total: 120, currency: 'eur' }, ts };
+    const personal = { type: 'attr', attrType: 'personal', value: { name: 'Q' }, ts };
+    const c = await visitor(srv, openKey, 'salvage-1');
+    const before = views('salvage-1');
+    const ack = await c.sendBatch([pageView('https://x.example/cart'), badCart, personal] as never);
+    assert.equal(ack.type, 'ack', 'the batch is acknowledged, so the tag does not send it again');
+    const err = await eventually(() => c.errors[0]);
+    assert.equal(err.code, 'bad_event');
+    assert.match(err.message, /^1 event refused, the rest kept: \/events\/1\/value\/currency: /);
+    assert.equal(views('salvage-1'), before + 1, 'the page view of the same batch counted');
+    assert.equal((await c.sendBatch([pageView('https://x.example/next')])).type, 'ack');
+    await c.close();
+    // The beacon endpoint keeps them too.
+    const beacon = await sendBeacon(srv.url, openKey, {
+      visitorId: 'salvage-2',
+      batch: { type: 'batch', id: 'sv2', events: [pageView('https://x.example/b'), badCart] },
+    } as never);
+    assert.equal(beacon.status, 204);
+    assert.equal(views('salvage-2'), 1);
+    assert.ok((await metric(srv, 'beckon_visitor_refusals_total', { reason: 'bad_event' })) >= 2);
+  });
+
   it('closes an oversized frame with 1009 (Message Too Big) and counts it', async () => {
     const c = await visitor(srv, openKey, 'big-1');
     c.sendRaw(

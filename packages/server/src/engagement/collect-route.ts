@@ -1,4 +1,10 @@
-import { type BatchFrame, describeFrameError, isClientFrame, MAX_FRAME_BYTES } from '@beckon/protocol';
+import {
+  type BatchFrame,
+  describeFrameError,
+  isClientFrame,
+  MAX_FRAME_BYTES,
+  salvageBatch,
+} from '@beckon/protocol';
 import type { FastifyReply } from 'fastify';
 import Type from 'typebox';
 import { AppError, badRequest, forbidden } from '../errors.ts';
@@ -19,6 +25,8 @@ export interface CollectBody {
   visitorId: string;
   sessionId?: string;
   batch: BatchFrame;
+  /** Events dropped for breaking the schema (the rest of the batch applies). */
+  refusedEvents?: number;
 }
 
 /** Parses and checks a beacon body with the same compiled validator as the socket; throws 400 with the reason. */
@@ -44,6 +52,10 @@ export function parseCollectBody(body: unknown): CollectBody {
     throw badRequest('/sessionId: invalid id', 'bad_frame');
   }
   if (!isClientFrame(v.batch) || v.batch.type !== 'batch') {
+    // As on the socket: events that break the schema are dropped, the rest of the batch applies.
+    const salvaged = salvageBatch(v.batch);
+    if (salvaged)
+      return { ...(v as CollectBody), batch: salvaged.frame, refusedEvents: salvaged.refused.length };
     const why = isClientFrame(v.batch) ? '/type: must be batch' : describeFrameError(v.batch);
     throw badRequest(`/batch${why.startsWith('/') ? '' : ' '}${why}`, 'bad_frame');
   }
@@ -101,6 +113,7 @@ export function registerCollectRoute(app: App, rt: EngagementRuntime): void {
         count({ reason: 'visitor_rate' });
         throw tooMany();
       }
+      if (body.refusedEvents) rt.metrics.refusals.inc({ reason: 'bad_event' }, body.refusedEvents);
       rt.tracker.applyBatch(live, body.batch, null, now);
       rt.metrics.batchesBeacon.inc();
       return reply.code(204).send();

@@ -9,6 +9,7 @@ export type RefusalReason =
   | 'visitor_rate'
   | 'bad_json'
   | 'bad_frame'
+  | 'bad_event'
   | 'binary_frame'
   | 'frame_too_large'
   | 'hello_required'
@@ -24,6 +25,7 @@ const REASONS: RefusalReason[] = [
   'visitor_rate',
   'bad_json',
   'bad_frame',
+  'bad_event',
   'binary_frame',
   'frame_too_large',
   'hello_required',

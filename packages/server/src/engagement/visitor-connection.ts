@@ -5,6 +5,7 @@ import {
   ErrorCode,
   type HelloFrame,
   isClientFrame,
+  salvageBatch,
 } from '@beckon/protocol';
 import type { Logger } from '../logger.ts';
 import type { AckGate } from './ack-gate.ts';
@@ -143,7 +144,17 @@ export class VisitorConnection implements VisitorChannel {
       return;
     }
     if (!isClientFrame(value)) {
-      this.badFrame(describeFrameError(value));
+      const salvaged = this.phase === Phase.Ready ? salvageBatch(value) : null;
+      if (!salvaged) {
+        this.badFrame(describeFrameError(value));
+        return;
+      }
+      // The tag's other events stand; the refused ones are named, the batch acknowledged.
+      this.d.metrics.refusals.inc({ reason: 'bad_event' }, salvaged.refused.length);
+      const n = salvaged.refused.length;
+      const message = `${n} event${n > 1 ? 's' : ''} refused, the rest kept: ${salvaged.refused.join('; ')}`;
+      this.send(JSON.stringify({ type: 'error', code: ErrorCode.BadEvent, message: message.slice(0, 1000) }));
+      this.batch(salvaged.frame, now, JSON.stringify(salvaged.frame));
       return;
     }
     if (value.type === 'hello') {
