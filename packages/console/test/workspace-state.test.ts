@@ -216,9 +216,34 @@ describe('workspace state', () => {
     s = applyFrame(s, { type: 'read', conversationId: 'c1', by: 'visitor', seq: 7 }, 0);
     s = applyFrame(s, { type: 'read', conversationId: 'c1', by: 'visitor', seq: 5 }, 0);
     assert.equal(s.chats.c1!.visitorReadSeq, 7);
-    s = applyFrame(s, { type: 'status', status: 'away', reason: 'missed_offers' }, 0);
+    s = applyFrame(s, { type: 'status', status: 'away', reason: 'missed_offers', missedOffers: 2 }, 0);
     assert.equal(s.status, 'away');
     assert.equal(s.notices.at(-1)!.action, 'go-online');
+    assert.match(s.notices.at(-1)!.text, /Away after missing 2 chat offers in a row/);
+    s = applyFrame(s, { type: 'status', status: 'online' }, 0);
+    assert.deepEqual(s.notices, [], 'back online: the notice has done its job');
+    assert.equal(s.agent!.statusReason, undefined);
+  });
+
+  it('says why routing set the agent away while the console was closed, once', () => {
+    const away = {
+      ...agent('agent'),
+      status: 'away' as const,
+      statusReason: 'missed_offers',
+      missedOffers: 3,
+    };
+    let s = applyFrame(initialState, { type: 'ready', agent: away, conversations: [] }, 0);
+    assert.equal(s.notices.length, 1);
+    assert.match(s.notices[0]!.text, /after missing 3 chat offers in a row/);
+    // A reconnect while still away repeats nothing, even once the notice was dismissed.
+    s = applyFrame({ ...s, notices: [] }, { type: 'ready', agent: away, conversations: [] }, 0);
+    assert.deepEqual(s.notices, []);
+    // Away by choice: no notice.
+    const chosen = { ...agent('agent'), status: 'away' as const };
+    assert.deepEqual(
+      applyFrame(initialState, { type: 'ready', agent: chosen, conversations: [] }, 0).notices,
+      [],
+    );
   });
 
   it('gives supervisors every live conversation, and drops it when it closes', () => {

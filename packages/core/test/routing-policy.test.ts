@@ -93,10 +93,40 @@ describe('routing policy: agent choice', () => {
     assert.equal(chooseAgent(conv('c'), [...agents, agent('free')])?.id, 'free');
   });
 
-  it('passes over agents who declined or missed the conversation', () => {
+  it('passes over agents who declined or missed the conversation while anyone else can take it', () => {
     const agents = [agent('a'), agent('b', { load: 2 })];
     assert.equal(chooseAgent(conv('c', { passedAgentIds: ['a'] }), agents)?.id, 'b');
-    assert.equal(chooseAgent(conv('c', { passedAgentIds: ['a', 'b'] }), agents), undefined);
+    const full = [agent('a'), agent('b', { load: 3 })];
+    assert.equal(chooseAgent(conv('c', { passedAgentIds: ['a'] }), full)?.id, 'a', 'the only one free');
+  });
+
+  it('offers a conversation everyone passed on again, to the agent whose pass is oldest', () => {
+    const agents = [agent('a'), agent('b', { load: 2 })];
+    assert.equal(chooseAgent(conv('c', { passedAgentIds: ['b', 'a'] }), agents)?.id, 'b');
+    assert.equal(chooseAgent(conv('c', { passedAgentIds: ['a', 'b'] }), agents)?.id, 'a');
+    // Still only agents who can take it: away, disconnected or full agents stay out.
+    const unable = [
+      agent('a', { status: 'away' }),
+      agent('b', { connected: false }),
+      agent('d', { load: 3 }),
+    ];
+    assert.equal(chooseAgent(conv('c', { passedAgentIds: ['a', 'b', 'd'] }), unable), undefined);
+    assert.equal(chooseAgent(conv('c', { passedAgentIds: ['x', 'a'] }), [agent('a')])?.id, 'a');
+  });
+
+  it('keeps queue order after a pass: an older chat takes the agent before newer ones', () => {
+    const only = [agent('a', { capacity: 1 })];
+    const queue = [
+      conv('new', { enqueuedAt: T0 + 5 }),
+      conv('old', { enqueuedAt: T0, passedAgentIds: ['a'] }),
+    ];
+    assert.deepEqual(planOffers(queue, only, T0 + 10), [{ conversationId: 'old', agentId: 'a' }]);
+    // With a second agent free, the one who has not passed takes it and the other the newer chat.
+    const two = [agent('a', { capacity: 1 }), agent('b', { capacity: 1, load: 0, lastAssignedAt: T0 })];
+    assert.deepEqual(planOffers(queue, two, T0 + 10), [
+      { conversationId: 'old', agentId: 'b' },
+      { conversationId: 'new', agentId: 'a' },
+    ]);
   });
 
   it('offers a chat to the agent whose invitation the visitor accepted, while they can take it', () => {

@@ -200,6 +200,10 @@ export const AgentProfile = Type.Object({
   status: AgentStatus,
   capacity: Type.Integer(),
   skillIds: Type.Array(Type.String()),
+  /** Why the status is what it is when the agent did not choose it (`missed_offers`: set away by routing). */
+  statusReason: Type.Optional(Type.String()),
+  /** With `missed_offers`: how many offers in a row went unanswered. */
+  missedOffers: Type.Optional(Type.Integer()),
 });
 export const AgentReadyFrame = frame('ready', {
   agent: AgentProfile,
@@ -221,7 +225,10 @@ export const AgentConversationFrame = frame('conversation', { conversation: Conv
 export const AgentMessageFrame = frame('message', { message: Message });
 export const AgentStatusChangedFrame = frame('status', {
   status: AgentStatus,
+  /** Set when the agent did not choose it: `missed_offers` when routing set them away. */
   reason: Type.Optional(Type.String()),
+  /** With `missed_offers`: how many offers in a row went unanswered. */
+  missedOffers: Type.Optional(Type.Integer()),
 });
 export const DoneFrame = frame('done', { ref: Type.String() });
 

@@ -107,6 +107,9 @@ export class AgentChatClient {
         return;
       case 'status':
         this.profile.status = f.status;
+        // Why, when the agent did not choose it (set away after missed offers); cleared otherwise.
+        this.profile.statusReason = f.reason;
+        this.profile.missedOffers = f.missedOffers;
         return;
       case 'message':
         this.remember(f.message);

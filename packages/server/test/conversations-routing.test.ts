@@ -155,52 +155,126 @@ describe('routing through the server: queue order, least loaded, offer timeout, 
     await big.close();
   });
 
-  it('passes over an agent who does not answer in time, and sets them away after repeated misses', async () => {
-    await skills({ offer_timeout_seconds: 1 });
+  it('passes over an agent who does not answer in time to one who has not passed on it', async () => {
+    await skills({ offer_timeout_seconds: 2 });
     const sales = await agent(SALES);
     const support = await agent(SUPPORT);
     await support.setStatus('away');
     const v1 = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales });
     await eventually(() => sales.offers.has(v1.conversation.id), 3000, 'offer to sales');
-    const revoked = await sales.next('offer_revoked', (f) => f.conversationId === v1.conversation.id, 4000);
-    assert.equal(revoked.reason, 'timeout');
-    // Sales passed on it: it waits for someone else, and goes to support once they are back.
+    const revoked = sales.next('offer_revoked', (f) => f.conversationId === v1.conversation.id, 5000);
     await support.setStatus('online');
+    assert.equal((await revoked).reason, 'timeout');
     await eventually(() => support.offers.has(v1.conversation.id), 3000, 'offer to support');
+    assert.equal(sales.offers.has(v1.conversation.id), false);
     await support.accept(v1.conversation.id);
-    // A second miss in a row sets sales away.
-    const v2 = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales });
-    await eventually(
-      () => sales.offers.has(v2.conversation.id) || support.offers.has(v2.conversation.id),
-      3000,
-      'offer 2',
-    );
-    if (support.offers.has(v2.conversation.id)) await support.decline(v2.conversation.id);
-    await eventually(() => sales.profile.status === 'away', 5000, 'sales set away');
-    const { store } = srv.node.ctx;
-    const user = await store.users.get(srv.demo!.accountId, sales.profile.id);
-    assert.equal(user.status, 'away');
   });
 
-  it('a declined offer goes to the next agent, never back to the one who declined', async () => {
+  it('offers a chat again to its only agent after a missed offer; a second miss sets them away, and says why', async () => {
+    await skills({ offer_timeout_seconds: 1 });
+    const sales = await agent(SALES);
+    const support = await agent(SUPPORT);
+    await support.setStatus('away');
+    const v = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales });
+    const id = v.conversation.id;
+    await eventually(() => sales.offers.has(id), 3000, 'offer to sales');
+    await sales.next('offer_revoked', (f) => f.conversationId === id && f.reason === 'timeout', 4000);
+    // Nobody else can take it: it is not stranded, it comes back to the agent who missed it.
+    await eventually(() => sales.offers.has(id), 3000, 'the offer again');
+    assert.equal(sales.profile.status, 'online', 'one miss is not enough to be set away');
+    // Missing it again sets them away, and their console is told why.
+    await eventually(() => sales.profile.status === 'away', 4000, 'sales set away');
+    assert.deepEqual([sales.profile.statusReason, sales.profile.missedOffers], ['missed_offers', 2]);
+    const { store } = srv.node.ctx;
+    assert.equal((await store.users.get(srv.demo!.accountId, sales.profile.id)).status, 'away');
+    // A console opened afterwards (a reload) still says why.
+    const reloaded = await agent(SALES, false);
+    assert.deepEqual(
+      [reloaded.profile.status, reloaded.profile.statusReason, reloaded.profile.missedOffers],
+      ['away', 'missed_offers', 2],
+    );
+    // Back online: a fresh start, and the chat that waited meanwhile is offered again.
+    await reloaded.setStatus('online');
+    await eventually(() => reloaded.offers.has(id), 3000, 'offer once back online');
+    assert.equal(reloaded.profile.statusReason, undefined);
+    assert.equal(await store.assignment.missedOffers(srv.demo!.accountId, sales.profile.id), 0);
+    await reloaded.accept(id);
+  });
+
+  it('serves an older chat before a newer one after its agent passed on it', async () => {
+    await srv.node.ctx.store.db.updateTable('users').set({ capacity: 1 }).execute();
+    const sales = await agent(SALES);
+    const support = await agent(SUPPORT);
+    await support.setStatus('away');
+    const older = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales });
+    await eventually(() => sales.offers.has(older.conversation.id), 3000, 'offer of the older chat');
+    const newer = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales });
+    assert.equal(newer.conversation.status, 'queued', 'sales is full with the pending offer');
+    const revoked = sales.next('offer_revoked', (f) => f.conversationId === older.conversation.id, 3000);
+    await sales.decline(older.conversation.id);
+    await revoked;
+    await eventually(() => sales.offers.has(older.conversation.id), 3000, 'the older chat offered again');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(sales.offers.has(newer.conversation.id), false);
+    const { store } = srv.node.ctx;
+    const waiting = await store.conversations.get(srv.demo!.accountId, newer.conversation.id);
+    assert.equal(waiting.status, 'queued');
+  });
+
+  it('a declined offer goes to the next agent, and back to the first once everyone declined', async () => {
     const sales = await agent(SALES);
     const support = await agent(SUPPORT);
     const v = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales });
-    const first = await eventually(
-      () => [sales, support].find((a) => a.offers.has(v.conversation.id)),
-      3000,
-      'offer',
-    );
+    const id = v.conversation.id;
+    const first = await eventually(() => [sales, support].find((a) => a.offers.has(id)), 3000, 'offer');
     const second = first === sales ? support : sales;
-    await first.decline(v.conversation.id);
-    await eventually(() => second.offers.has(v.conversation.id), 3000, 'offer to the other agent');
-    await second.decline(v.conversation.id);
-    await new Promise((r) => setTimeout(r, 300));
-    assert.equal(first.offers.has(v.conversation.id), false);
-    assert.equal(
-      (await srv.node.ctx.store.conversations.get(srv.demo!.accountId, v.conversation.id)).status,
-      'queued',
+    await first.decline(id);
+    await eventually(() => second.offers.has(id), 3000, 'offer to the other agent');
+    assert.equal(first.offers.has(id), false, 'not back to the one who declined while another can take it');
+    const revoked = second.next('offer_revoked', (f) => f.conversationId === id, 3000);
+    await second.decline(id);
+    await revoked;
+    // Both passed: the one whose pass is oldest gets it again, rather than it waiting for nobody.
+    await eventually(() => first.offers.has(id), 3000, 'offer back to the first');
+    assert.equal(second.offers.has(id), false);
+  });
+
+  it('takes an offer back when its agent’s console closes, without counting a miss; it returns when they reconnect', async () => {
+    await skills({ offer_timeout_seconds: 1 });
+    const sales = await agent(SALES);
+    const support = await agent(SUPPORT);
+    await support.setStatus('away');
+    const v = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales });
+    const id = v.conversation.id;
+    await eventually(() => sales.offers.has(id), 3000, 'offer to sales');
+    await sales.next('offer_revoked', (f) => f.conversationId === id && f.reason === 'timeout', 4000);
+    await eventually(() => sales.offers.has(id), 3000, 'the offer again');
+    // One miss so far: a second would set sales away. A reload in the middle of the offer is none.
+    await sales.disconnect();
+    const { store } = srv.node.ctx;
+    const accountId = srv.demo!.accountId;
+    await eventually(
+      async () => (await store.conversations.get(accountId, id)).status === 'queued',
+      3000,
+      'the offer taken back',
     );
+    await new Promise((r) => setTimeout(r, 1500)); // past the offer timeout
+    assert.equal((await store.users.get(accountId, sales.profile.id)).status, 'online');
+    assert.equal(await store.assignment.missedOffers(accountId, sales.profile.id), 1);
+    const passes = await store.db
+      .selectFrom('conversation_passes')
+      .select('reason')
+      .where('conversation_id', '=', id)
+      .execute();
+    assert.deepEqual(
+      passes.map((p) => p.reason),
+      ['timeout'],
+      'the disconnect is no pass',
+    );
+    const back = await agent(SALES, false);
+    assert.equal(back.profile.status, 'online');
+    await eventually(() => back.offers.has(id), 3000, 'offer after reconnecting');
+    await back.accept(id);
   });
 
   it('past the maximum wait it overflows to the transfer target skill, then to the offline flow', async () => {

@@ -349,6 +349,49 @@ export function conversationsContract(test: Test, store: () => Store): void {
     assert.equal((await s.assignment.overflow(account.id, c1.id, other.id, 'offline'))?.status, 'offline');
   });
 
+  test('assignment: passes list oldest first, a repeat moves to the back; a dropped console is no pass', async () => {
+    const { s, account, users, start } = await setup(2, 2);
+    const [a0, a1] = users as [(typeof users)[0], (typeof users)[0]];
+    const c = await start();
+    const passedBy = async () =>
+      (await s.routing.snapshot(account.id)).queue.find((q) => q.id === c.id)?.passedAgentIds;
+    await s.assignment.offer(account.id, c.id, a0.id, 1000);
+    await s.assignment.revokeOffer(account.id, c.id, a0.id, 'timeout', 1000);
+    await s.assignment.offer(account.id, c.id, a1.id, 2000);
+    await s.assignment.revokeOffer(account.id, c.id, a1.id, 'declined', 2000);
+    assert.deepEqual(await passedBy(), [a0.id, a1.id]);
+    await s.assignment.offer(account.id, c.id, a0.id, 3000);
+    await s.assignment.revokeOffer(account.id, c.id, a0.id, 'declined', 3000);
+    assert.deepEqual(await passedBy(), [a1.id, a0.id], 'passed again: now the most recent');
+    const reasons = await s.db
+      .selectFrom('conversation_passes')
+      .select(['agent_id', 'reason'])
+      .where('conversation_id', '=', c.id)
+      .orderBy('created_at')
+      .execute();
+    assert.deepEqual(
+      reasons.map((r) => r.reason),
+      ['declined', 'timeout'],
+      'a repeat keeps its first reason',
+    );
+    const d = await start();
+    await s.assignment.offer(account.id, d.id, a1.id, 4000);
+    assert.equal(
+      (await s.assignment.revokeOffer(account.id, d.id, a1.id, 'disconnected', 4000))?.status,
+      'queued',
+    );
+    assert.deepEqual(
+      (await s.routing.snapshot(account.id)).queue.find((q) => q.id === d.id)?.passedAgentIds,
+      [],
+    );
+    // Misses: read back, and cleared when the agent chooses a status.
+    await s.assignment.recordMiss(account.id, a1.id);
+    assert.equal(await s.assignment.missedOffers(account.id, a1.id), 1);
+    await s.assignment.clearMisses(account.id, a1.id);
+    assert.equal(await s.assignment.missedOffers(account.id, a1.id), 0);
+    assert.equal(await s.assignment.missedOffers(account.id, 'nobody'), 0);
+  });
+
   test('assignment: transfer to a skill or an agent, supervisors reassign, agents only what they hold', async () => {
     const { s, account, skill, other, users, start } = await setup(3, 2);
     const [a0, a1, a2] = users as [(typeof users)[0], (typeof users)[0], (typeof users)[0]];

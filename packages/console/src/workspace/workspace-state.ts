@@ -89,6 +89,25 @@ export function withNotice(s: WorkspaceState, notice: Omit<Notice, 'id'>): Works
   return { ...s, notices: [...s.notices, { ...notice, id: ++noticeSeq }].slice(-5) };
 }
 
+/** Why routing set the agent away (how many offers in a row went unanswered), with a way back. */
+function withSetAwayNotice(s: WorkspaceState, missedOffers: number | undefined): WorkspaceState {
+  const why =
+    missedOffers === undefined
+      ? 'because chat offers to you went unanswered'
+      : missedOffers === 1
+        ? 'after missing a chat offer'
+        : `after missing ${missedOffers} chat offers in a row`;
+  const notices = s.notices.filter((n) => n.action !== 'go-online');
+  return withNotice(
+    { ...s, notices },
+    {
+      tone: 'warning',
+      text: `You were set to Away ${why}; no chats are offered to you until you go online.`,
+      action: 'go-online',
+    },
+  );
+}
+
 export function putChat(s: WorkspaceState, chat: ChatView): WorkspaceState {
   return { ...s, chats: { ...s.chats, [chat.conversation.id]: chat } };
 }
@@ -130,6 +149,9 @@ export function applyFrame(s: WorkspaceState, f: AgentServerFrame, now: number):
           next.offers = [...next.offers, { conversationId: c.id, expiresAt: known?.expiresAt ?? null }];
         } else next.mine = [...next.mine, c.id];
       }
+      // Set away by routing while this console was closed or reconnecting: say why once.
+      const setAway = f.agent.status === 'away' && f.agent.statusReason === 'missed_offers';
+      if (setAway && s.status !== 'away') next = withSetAwayNotice(next, f.agent.missedOffers);
       // Mine that ended while disconnected stay listed as ended until dismissed.
       for (const id of s.mine) {
         const chat = next.chats[id];
@@ -231,14 +253,17 @@ export function applyFrame(s: WorkspaceState, f: AgentServerFrame, now: number):
       return putChat(s, { ...chat, agentReadSeq: Math.max(chat.agentReadSeq, f.seq) });
     }
     case 'status': {
-      const next = { ...s, status: f.status, agent: s.agent ? { ...s.agent, status: f.status } : s.agent };
-      if (f.reason === 'missed_offers' && f.status === 'away') {
-        return withNotice(next, {
-          tone: 'warning',
-          text: 'You were set to Away because chat offers to you went unanswered.',
-          action: 'go-online',
-        });
-      }
+      const agent = s.agent && {
+        ...s.agent,
+        status: f.status,
+        statusReason: f.reason,
+        missedOffers: f.missedOffers,
+      };
+      const next = { ...s, status: f.status, agent };
+      if (f.reason === 'missed_offers' && f.status === 'away') return withSetAwayNotice(next, f.missedOffers);
+      // Back online however the agent got there: the invitation to go online has done its job.
+      if (f.status === 'online')
+        return { ...next, notices: next.notices.filter((n) => n.action !== 'go-online') };
       return next;
     }
     case 'error': {

@@ -21,28 +21,41 @@ export function compareAgents(a: AgentSnapshot, b: AgentSnapshot): number {
 }
 
 /**
- * The best agent for a conversation, skipping agents who already passed on it; undefined when none.
- * The conversation's preferred agent (whose own invitation the visitor accepted) comes first
- * whenever they can take it, so the visitor talks to the person who invited them.
+ * The best agent for a conversation; undefined when no agent can take it. Agents who already
+ * passed on it come last: it goes back to one of them (the one whose pass is oldest, so they take
+ * turns) only when nobody else can take it, because a chat left waiting while a capable agent sits
+ * idle is worse than offering it twice. The conversation's preferred agent (whose own invitation
+ * the visitor accepted) comes first whenever they can take it and have not passed on it, so the
+ * visitor talks to the person who invited them.
  */
 export function chooseAgent(
   conversation: Pick<QueuedConversation, 'skillId' | 'passedAgentIds' | 'preferredAgentId'>,
   agents: readonly AgentSnapshot[],
 ): AgentSnapshot | undefined {
   let best: AgentSnapshot | undefined;
+  let passedBest: AgentSnapshot | undefined;
+  let passedRank = Number.POSITIVE_INFINITY;
   for (const agent of agents) {
     if (!isAvailable(agent, conversation.skillId)) continue;
-    if (conversation.passedAgentIds.includes(agent.id)) continue;
+    const rank = conversation.passedAgentIds.indexOf(agent.id);
+    if (rank >= 0) {
+      if (rank < passedRank) {
+        passedBest = agent;
+        passedRank = rank;
+      }
+      continue;
+    }
     if (agent.id === conversation.preferredAgentId) return agent;
     if (!best || compareAgents(agent, best) < 0) best = agent;
   }
-  return best;
+  return best ?? passedBest;
 }
 
 /**
  * Plans one routing pass: walks the queue in order and offers each conversation to the best
- * agent, counting each planned offer against that agent's capacity. Pure: the store decides
- * atomically whether each offer still holds.
+ * agent, counting each planned offer against that agent's capacity. A conversation someone passed
+ * on keeps its place: it takes a free agent before the newer ones behind it. Pure: the store
+ * decides atomically whether each offer still holds.
  */
 export function planOffers(
   queue: readonly QueuedConversation[],

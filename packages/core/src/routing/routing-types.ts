@@ -14,7 +14,10 @@ export interface QueuedConversation {
   skillEnteredAt: number;
   /** How many times it already overflowed to another skill. */
   overflowCount: number;
-  /** Agents who declined it or let its offer expire; it is not offered to them again. */
+  /**
+   * Agents who declined it, let its offer expire or transferred it away, oldest pass first: it is
+   * offered to them again only when no other agent can take it.
+   */
   passedAgentIds: readonly string[];
   /** Offered to this agent first whenever they can take it (the agent who invited the visitor). */
   preferredAgentId?: string | null;

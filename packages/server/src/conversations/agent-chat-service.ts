@@ -13,6 +13,12 @@ export interface StaffCaller {
   userId?: string;
 }
 
+/** Why the router changed an agent's status: they missed this many offers in a row. */
+export interface StatusCause {
+  reason: 'missed_offers';
+  missedOffers: number;
+}
+
 /** Owners and admins supervise: they see and may reassign every conversation of their account. */
 export const isSupervisor = (c: { role: Role | string }) => c.role === 'owner' || c.role === 'admin';
 
@@ -163,7 +169,9 @@ export class AgentChatService {
 
   /**
    * An agent's console connection ended: if they have no other connection on any node, their
-   * pending offers go to the next agent now rather than after the offer timeout.
+   * pending offers go back to the queue now rather than after the offer timeout. A reload or a
+   * network blip is no decline: no pass and no miss, so the chat may come back to them when they
+   * reconnect.
    */
   async disconnected(accountId: string, userId: string, stillConnected: boolean): Promise<void> {
     if (stillConnected) return;
@@ -171,7 +179,7 @@ export class AgentChatService {
     for (const c of await this.store.conversations.inboxOf(accountId, userId)) {
       if (
         c.status === 'offered' &&
-        (await this.store.assignment.revokeOffer(accountId, c.id, userId, 'declined'))
+        (await this.store.assignment.revokeOffer(accountId, c.id, userId, 'disconnected'))
       )
         revoked = true;
     }
@@ -180,14 +188,20 @@ export class AgentChatService {
     this.route(accountId);
   }
 
-  /** Sets an agent's status; going away hands their pending offers to the next agent. */
-  async setStatus(accountId: string, userId: string, status: AgentStatus, reason?: string): Promise<void> {
+  /**
+   * Sets an agent's status; going away hands their pending offers to the next agent. A status the
+   * agent (or a supervisor) chose starts their missed offers from zero; the router's `cause` keeps
+   * them, as the reason their console shows.
+   */
+  async setStatus(
+    accountId: string,
+    userId: string,
+    status: AgentStatus,
+    cause?: StatusCause,
+  ): Promise<void> {
     await this.store.users.update(accountId, userId, { status });
-    this.announcer.events.toAgent(userId, {
-      t: 'agent.status_changed',
-      status,
-      ...(reason ? { reason } : {}),
-    });
+    if (!cause) await this.store.assignment.clearMisses(accountId, userId);
+    this.announcer.events.toAgent(userId, { t: 'agent.status_changed', status, ...cause });
     if (status !== 'online') {
       for (const c of await this.store.conversations.inboxOf(accountId, userId)) {
         if (c.status !== 'offered') continue;

@@ -90,6 +90,9 @@ export class AgentConnection implements QueueListener {
       if (this.closed) return this.cleanup();
       const inbox = await store.conversations.inboxOf(accountId, user.id);
       for (const c of inbox) if (c.status === 'active') await this.open(c.id, 'assigned', c.lastSeq);
+      // Set away by the router while no console was open: this one still says why.
+      const missedOffers =
+        user.status === 'away' ? await store.assignment.missedOffers(accountId, user.id) : 0;
       sendFrame(this.ws, {
         type: 'ready',
         agent: {
@@ -99,6 +102,7 @@ export class AgentConnection implements QueueListener {
           status: user.status,
           capacity: user.capacity,
           skillIds: user.skillIds,
+          ...(missedOffers > 0 ? { statusReason: 'missed_offers', missedOffers } : {}),
         },
         conversations: inbox,
       });
@@ -212,6 +216,7 @@ export class AgentConnection implements QueueListener {
           type: 'status',
           status: e.status,
           ...(e.reason ? { reason: e.reason } : {}),
+          ...(e.missedOffers ? { missedOffers: e.missedOffers } : {}),
         });
         return;
     }

@@ -23,7 +23,7 @@ export type AgentEvent =
   | { t: 'offer.revoked'; conversationId: string; reason: 'declined' | 'timeout' | 'taken' }
   | { t: 'conversation.assigned'; conversation: Conversation }
   | { t: 'conversation.unassigned'; conversationId: string; reason: 'transferred' | 'reassigned' }
-  | { t: 'agent.status_changed'; status: AgentStatus; reason?: string };
+  | { t: 'agent.status_changed'; status: AgentStatus; reason?: string; missedOffers?: number };
 
 /** What concerns a whole account: queues changed, and every conversation change (supervisors' live view). */
 export type AccountEvent = { t: 'queue.changed' } | { t: 'conversation.updated'; conversation: Conversation };

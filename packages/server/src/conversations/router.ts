@@ -25,9 +25,9 @@ export interface RouterOptions {
 
 /**
  * The router: a pass over one account expires unanswered offers (and sets repeat offenders
- * away), overflows conversations past their skill's maximum wait, then offers waiting
- * conversations to the best available agents — each offer an atomic store operation, so passes
- * on several nodes cannot double-assign. Passes run on triggers (a new conversation, an agent
+ * away, telling them why), overflows conversations past their skill's maximum wait, then offers
+ * waiting conversations to the best available agents — each offer an atomic store operation, so
+ * passes on several nodes cannot double-assign. Passes run on triggers (a new conversation, an agent
  * online or freed), at the next deadline, and on a periodic sweep; one node at a time per account.
  */
 export class Router {
@@ -113,17 +113,24 @@ export class Router {
     let snap = await this.store.routing.snapshot(accountId);
     let changed = false;
 
-    for (const offer of snap.offers) {
+    const expired = snap.offers.filter((offer) => {
       const skill = snap.skills.get(offer.skillId);
-      if (!skill || !offerExpired(offer.offeredAt, skill, now)) continue;
+      return skill !== undefined && offerExpired(offer.offeredAt, skill, now);
+    });
+    // An offer that expired after its agent's console went away (a node that died with their
+    // socket) was never seen: withdrawn without a miss, like a disconnect.
+    const present = expired.length > 0 ? await this.presence.connected(accountId) : new Set<string>();
+    for (const offer of expired) {
+      const seen = present.has(offer.agentId);
       const revoked = await this.store.assignment.revokeOffer(
         accountId,
         offer.conversationId,
         offer.agentId,
-        'timeout',
+        seen ? 'timeout' : 'disconnected',
       );
       if (!revoked) continue;
       changed = true;
+      if (!seen) continue;
       this.announcer.events.toAgent(offer.agentId, {
         t: 'offer.revoked',
         conversationId: offer.conversationId,
@@ -133,7 +140,10 @@ export class Router {
       const verdict = afterMissedOffer(misses - 1, this.missesBeforeAway);
       if (verdict.setAway) {
         this.log.info({ accountId, agentId: offer.agentId, misses }, 'agent set away after missed offers');
-        await this.agents().setStatus(accountId, offer.agentId, 'away', 'missed_offers');
+        await this.agents().setStatus(accountId, offer.agentId, 'away', {
+          reason: 'missed_offers',
+          missedOffers: misses,
+        });
       }
     }
 

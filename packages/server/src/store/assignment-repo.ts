@@ -11,6 +11,9 @@ export interface Actor {
   supervisor: boolean;
 }
 
+/** Why an offer ends unanswered: a decline or an expiry is a pass; a dropped console is not. */
+export type OfferEnd = 'declined' | 'timeout' | 'disconnected';
+
 export type AcceptFailure = 'not_found' | 'taken' | 'closed' | 'capacity' | 'not_skilled';
 
 /** A conversation after a change, with who held it before (to tell them). */
@@ -161,12 +164,16 @@ export class AssignmentRepo {
       .execute();
   }
 
-  /** Takes back an offer the agent declined or let expire; the conversation waits again, never for them. */
+  /**
+   * Takes back an offer; the conversation waits again. An offer the agent declined or let expire
+   * records their pass (its time renewed on a repeat, so agents who all passed take turns); one
+   * withdrawn because their console disconnected records nothing: dropping offline is no answer.
+   */
   async revokeOffer(
     accountId: string,
     id: string,
     agentId: string,
-    reason: 'declined' | 'timeout',
+    reason: OfferEnd,
     now = Date.now(),
   ): Promise<Conversation | undefined> {
     return this.db.transaction().execute(async (trx) => {
@@ -181,11 +188,14 @@ export class AssignmentRepo {
         .returning(messageTotals)
         .executeTakeFirst();
       if (!row) return undefined;
-      await trx
-        .insertInto('conversation_passes')
-        .values({ conversation_id: id, agent_id: agentId, account_id: accountId, reason, created_at: now })
-        .onConflict((oc) => oc.columns(['conversation_id', 'agent_id']).doNothing())
-        .execute();
+      if (reason !== 'disconnected') {
+        // A repeat keeps its first reason for the reports; only its time moves on.
+        await trx
+          .insertInto('conversation_passes')
+          .values({ conversation_id: id, agent_id: agentId, account_id: accountId, reason, created_at: now })
+          .onConflict((oc) => oc.columns(['conversation_id', 'agent_id']).doUpdateSet({ created_at: now }))
+          .execute();
+      }
       return toConversation(row);
     });
   }
@@ -201,6 +211,28 @@ export class AssignmentRepo {
       .returning('missed_offers')
       .executeTakeFirstOrThrow();
     return Number(row.missed_offers);
+  }
+
+  /** An agent's consecutive missed offers (why the router set them away, while they still are). */
+  async missedOffers(accountId: string, agentId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('agent_states')
+      .select('missed_offers')
+      .where('account_id', '=', accountId)
+      .where('user_id', '=', agentId)
+      .executeTakeFirst();
+    return Number(row?.missed_offers ?? 0);
+  }
+
+  /** Starts an agent's missed offers from zero (they chose a status themselves). */
+  async clearMisses(accountId: string, agentId: string): Promise<void> {
+    await this.db
+      .updateTable('agent_states')
+      .set({ missed_offers: 0 })
+      .where('account_id', '=', accountId)
+      .where('user_id', '=', agentId)
+      .where('missed_offers', '>', 0)
+      .execute();
   }
 
   /**

@@ -119,7 +119,10 @@ export class RoutingRepo {
     return out;
   }
 
-  /** One account's skills, queue (with the agents each conversation passed over), pending offers and agents. */
+  /**
+   * One account's skills, queue (with the agents who passed on each conversation, oldest pass
+   * first), pending offers and agents.
+   */
   async snapshot(accountId: string): Promise<RoutingSnapshot> {
     const [skills, waiting, passes, agents] = await Promise.all([
       this.db.selectFrom('skills').selectAll().where('account_id', '=', accountId).execute(),
@@ -148,6 +151,8 @@ export class RoutingRepo {
         .select(['conversation_passes.conversation_id', 'conversation_passes.agent_id'])
         .where('conversation_passes.account_id', '=', accountId)
         .where('conversations.status', '=', 'queued')
+        .orderBy('conversation_passes.created_at')
+        .orderBy('conversation_passes.agent_id')
         .execute(),
       this.agents(accountId),
     ]);
