@@ -85,6 +85,7 @@ export const Conversation = Type.Object({
   topic: Nullable(Type.String()),
   enqueuedAt: Iso,
   offeredAt: Nullable(Iso),
+  /** When an agent first took it; a transfer keeps it (the wait ends here, the duration starts). */
   assignedAt: Nullable(Iso),
   firstResponseAt: Nullable(Iso),
   closedAt: Nullable(Iso),

@@ -69,9 +69,9 @@ describe('analytics API: CSV, roles, account isolation, live dashboard', () => {
     const rows = conv.trim().split('\r\n');
     assert.equal(rows.length, 12, 'header, ten days, total');
     assert.ok(rows[0]!.startsWith('day,conversations,answered,missed,abandoned,transferred,avg_wait_s'));
-    assert.equal(rows[1], `${s.from},30,30,0,0,1,30,30,45,600,15,4.33,0.6667`);
+    assert.equal(rows[1], `${s.from},30,30,0,0,1,29.5,30,45,600.5,15,4.33,0.6667`);
     assert.ok(rows[3]!.endsWith(',0,0,0,0,0,,,,,0,,'), 'a quiet day');
-    assert.equal(rows[11], 'total,35,30,2,3,1,30,30,45,600,15,4.33,0.6667');
+    assert.equal(rows[11], 'total,35,30,2,3,1,29.5,30,45,600.5,15,4.33,0.6667');
 
     const agents = (await analyst.get(`/api/v1/reports/agents?${q('&format=csv')}`)).body as string;
     assert.ok(

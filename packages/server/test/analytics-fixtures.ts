@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ValidCampaignInput, validateCampaignInput } from '@beckon/protocol';
+import type { Insertable } from 'kysely';
 import { newId } from '../src/ids.ts';
-import type { ConversationsTable } from '../src/store/schema.ts';
+import type { ConversationAssignmentsTable, ConversationsTable } from '../src/store/schema.ts';
 import { Store } from '../src/store/store.ts';
 import { dropSchema, newSchemaName, TEST_PG_URL } from './helpers/postgres.ts';
 
@@ -40,6 +41,8 @@ export interface ConversationSpec {
   agentId?: string | null;
   /** ms after `at` */
   assignedAfter?: number;
+  /** An agent who took it first (ms after `at`) and transferred it to `agentId` at `assignedAfter`. */
+  transferredFrom?: { agentId: string; assignedAfter: number };
   firstResponseAfter?: number;
   closedAfter?: number;
   closedBy?: string;
@@ -154,11 +157,12 @@ export class AnalyticsFixture {
       s.at,
     );
     const plus = (d?: number) => (d === undefined ? null : s.at + d);
+    const first = s.transferredFrom?.assignedAfter ?? s.assignedAfter;
     await this.store.db
       .updateTable('conversations')
       .set({
         assigned_agent_id: s.agentId ?? null,
-        assigned_at: plus(s.assignedAfter),
+        assigned_at: plus(first),
         first_response_at: plus(s.firstResponseAfter),
         closed_at: plus(s.closedAfter),
         closed_by: s.closedBy ?? (s.closedAfter === undefined ? null : (s.agentId ?? 'visitor')),
@@ -169,6 +173,31 @@ export class AnalyticsFixture {
       })
       .where('id', '=', c.id)
       .execute();
+    // Who held it when, as accepting, transferring and closing record it.
+    const holds: Array<Insertable<ConversationAssignmentsTable>> = [];
+    if (s.transferredFrom && s.assignedAfter !== undefined) {
+      holds.push({
+        conversation_id: c.id,
+        seq: 1,
+        account_id: this.accountId,
+        agent_id: s.transferredFrom.agentId,
+        assigned_at: s.at + s.transferredFrom.assignedAfter,
+        ended_at: s.at + s.assignedAfter,
+        end_reason: 'transferred',
+      });
+    }
+    if (s.agentId && s.assignedAfter !== undefined) {
+      holds.push({
+        conversation_id: c.id,
+        seq: holds.length + 1,
+        account_id: this.accountId,
+        agent_id: s.agentId,
+        assigned_at: s.at + s.assignedAfter,
+        ended_at: plus(s.closedAfter),
+        end_reason: s.closedAfter === undefined ? null : 'closed',
+      });
+    }
+    if (holds.length > 0) await this.store.db.insertInto('conversation_assignments').values(holds).execute();
     return c.id;
   }
 

@@ -171,10 +171,11 @@ describe('analytics reports on constructed data', () => {
       missed: 2,
       abandoned: 3,
       transferred: 1,
-      avgWaitSeconds: 30,
+      // a0's chat was first answered after 15 s; its transfer at 30 s changes neither figure.
+      avgWaitSeconds: 29.5,
       maxWaitSeconds: 30,
       avgFirstResponseSeconds: 45,
-      avgHandleSeconds: 600,
+      avgHandleSeconds: 600.5,
       csatResponses: 15,
       csatAverage: 65 / 15,
       csatSatisfied: 10 / 15,
@@ -192,7 +193,7 @@ describe('analytics reports on constructed data', () => {
     assert.equal(days[2].avgWaitSeconds, null);
     const support = (await admin.get(`/api/v1/reports/conversations?${q(`&agentId=${s.supportAgent}`)}`))
       .body;
-    assert.equal(support.total.conversations, 10);
+    assert.equal(support.total.conversations, 11, 'their ten and the one they transferred');
     const invite = (await admin.get(`/api/v1/reports/conversations?${q(`&campaignId=${s.invite}`)}`)).body;
     assert.equal(invite.total.conversations, 30, 'only chats that came from the campaign');
   });
@@ -228,8 +229,9 @@ describe('analytics reports on constructed data', () => {
         support.transferredAway,
         support.missedOffers,
       ],
-      [10, 1, 1, 1 / 4, 1, 1],
+      [11, 1, 1, 1 / 4, 1, 1],
     );
+    assert.equal(support.avgFirstResponseSeconds, 15, 'the chat they transferred without a reply adds none');
     assert.equal(
       res.body.agents.some((a: { name: string }) => a.name === 'Demo Admin'),
       false,

@@ -25,7 +25,9 @@ export interface ReportScenario {
  *   day later, k0–k9 for 40; a40 bought 8 days later (outside the 7-day window);
  * - Offer: w0–w49 shown and clicked; w0 bought for 25;
  * - a second day: 5 chats nobody answered (2 missed to the offline form, 3 abandoned by the visitor);
- * - CSAT: a0–a9 gave 5, a10–a14 gave 3; a0 was transferred from the support agent, who also let a1's offer time out.
+ * - CSAT: a0–a9 gave 5, a10–a14 gave 3;
+ * - a0's chat was taken by the support agent after 15 s and transferred to the sales agent at 30 s;
+ *   the support agent also let a1's offer time out.
  */
 export async function seedReportScenario(
   store: Store,
@@ -81,6 +83,7 @@ export async function seedReportScenario(
         exposureId: accepted[i]!,
         skillId: salesSkill,
         agentId: sales ? salesAgent : supportAgent,
+        ...(i === 0 ? { transferredFrom: { agentId: supportAgent, assignedAfter: 15_000 } } : {}),
         assignedAfter: 30_000,
         firstResponseAfter: 45_000,
         closedAfter: 30_000 + 10 * MIN,
@@ -88,19 +91,16 @@ export async function seedReportScenario(
       }),
     );
   }
-  const pass = (conversationId: string, agentId: string, reason: 'transferred' | 'timeout') =>
-    store.db
-      .insertInto('conversation_passes')
-      .values({
-        conversation_id: conversationId,
-        agent_id: agentId,
-        account_id: accountId,
-        reason,
-        created_at: at + 2 * MIN,
-      })
-      .execute();
-  await pass(convs[0]!, supportAgent, 'transferred');
-  await pass(convs[1]!, supportAgent, 'timeout');
+  await store.db
+    .insertInto('conversation_passes')
+    .values({
+      conversation_id: convs[1]!,
+      agent_id: supportAgent,
+      account_id: accountId,
+      reason: 'timeout',
+      created_at: at + 2 * MIN,
+    })
+    .execute();
   for (let i = 0; i < 5; i++) {
     await fx.conversation(w[100 + i]!, {
       at: t0 + DAY + i * MIN,

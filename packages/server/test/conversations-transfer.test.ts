@@ -34,6 +34,8 @@ describe('transfer, supervisor reassign, close with disposition, CSAT, transcrip
 
   it('transfers to another agent with the conversation and a note of context the visitor never sees', async () => {
     const { visitor, id } = await chatWith(sales, support, { text: 'My order #123 is late' });
+    const answeredAt = sales.conversations.get(id)?.assignedAt;
+    assert.ok(answeredAt);
     await sales.send(id, 'Let me get a colleague');
     const unassigned = sales.next('unassigned', (f) => f.conversationId === id);
     await sales.transfer(id, {
@@ -46,6 +48,8 @@ describe('transfer, supervisor reassign, close with disposition, CSAT, transcrip
       3000,
       'assigned to support',
     );
+    // The wait ended when Sales answered; the transfer does not move it.
+    assert.equal(support.conversations.get(id)?.assignedAt, answeredAt);
     // The new agent gets the whole conversation so far, the note included.
     await support.waitForMessage(id, (m) => m.text === 'My order #123 is late');
     await support.waitForMessage(id, (m) => m.text === 'Let me get a colleague');

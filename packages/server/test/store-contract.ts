@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { validateCampaignInput } from '@beckon/protocol';
 import type { Store } from '../src/store/store.ts';
 import { conversationsContract } from './store-contract-conversations.ts';
+import { transfersContract } from './store-contract-transfers.ts';
 
 /**
  * The store contract: every Store implementation (SQLite, PostgreSQL) must pass these.
@@ -154,6 +155,7 @@ export function storeContract(
     });
 
     conversationsContract(test, () => store);
+    transfersContract(test, () => store);
 
     test('campaigns: scoped by account, versioned on change, soft-deleted, fingerprinted', async () => {
       const a = await store.accounts.create('A');
@@ -509,6 +511,8 @@ export function storeContract(
           ['attr', 'purchase'],
         ],
       );
+      // The cases after this one run on the latest schema.
+      await store.migrate();
     });
 
     test('routing: recent handle times per skill, for the expected wait of a new chat', async () => {

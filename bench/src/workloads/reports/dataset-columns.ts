@@ -86,3 +86,12 @@ export const CONVERSATIONS = [
   col('created_at', 'bigint'),
   col('updated_at', 'bigint'),
 ];
+export const ASSIGNMENTS = [
+  col('conversation_id'),
+  col('seq', 'integer'),
+  col('account_id'),
+  col('agent_id'),
+  col('assigned_at', 'bigint'),
+  col('ended_at', 'bigint'),
+  col('end_reason'),
+];

@@ -4,7 +4,15 @@
 import type { ValidCampaignInput } from '@beckon/protocol';
 import type { Store } from '../../../../packages/server/src/store/store.ts';
 import type { BulkWriter, Cell } from './bulk-writer.ts';
-import { CONVERSATIONS, EVENTS, EXPOSURES, FRAMES, SESSIONS, VISITORS } from './dataset-columns.ts';
+import {
+  ASSIGNMENTS,
+  CONVERSATIONS,
+  EVENTS,
+  EXPOSURES,
+  FRAMES,
+  SESSIONS,
+  VISITORS,
+} from './dataset-columns.ts';
 
 const DAY = 86_400_000;
 
@@ -124,6 +132,18 @@ export async function generateDataset(
       CONVERSATIONS,
       CONVERSATIONS.map((c) => row[c.name] ?? null),
     );
+    // The agents report reads who held each chat from the assignment history.
+    if (row.assigned_agent_id) {
+      await writer.add('conversation_assignments', ASSIGNMENTS, [
+        row.id!,
+        1,
+        row.account_id!,
+        row.assigned_agent_id,
+        row.assigned_at!,
+        row.closed_at ?? null,
+        row.closed_at == null ? null : 'closed',
+      ]);
+    }
   };
 
   while (events < targetEvents) {

@@ -1,16 +1,46 @@
 import type { AgentFigures, AgentsReport } from '@beckon/protocol/reports-api';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import { type ChatSpan, concurrencyOf } from './agent-concurrency.ts';
+import { holdsIn } from './agent-holds.ts';
 import { conversationsIn } from './conversations-report.ts';
 import { periodOf, type ReportFilters } from './report-filters.ts';
 
 const n = (v: unknown) => Number(v ?? 0);
 
+/** What one agent's holds add up to. */
+interface Tally {
+  conversations: Set<string>;
+  closed: number;
+  transferredAway: number;
+  frN: number;
+  frSum: number;
+  ended: number;
+  handleSum: number;
+  csatN: number;
+  csatSum: number;
+  spans: ChatSpan[];
+}
+
+const emptyTally = (): Tally => ({
+  conversations: new Set(),
+  closed: 0,
+  transferredAway: 0,
+  frN: 0,
+  frSum: 0,
+  ended: 0,
+  handleSum: 0,
+  csatN: 0,
+  csatSum: 0,
+  spans: [],
+});
+
 /**
- * Per agent: conversations handled, first response (from assignment) and handle times, CSAT,
- * offers missed and chats transferred away, and concurrency: how many chats were open at once
- * while the agent had any (its average over capacity is the utilisation).
+ * Per agent, from who held each conversation when: conversations handled (a transferred chat counts
+ * for every agent who held it), closed, first response (from when that agent got it) and handle
+ * time (how long they held it), CSAT (for the agent who closed it), offers missed and chats
+ * transferred away, and concurrency: how many chats were open at once while the agent had any
+ * (its average over capacity is the utilisation).
  */
 export async function agentsReport(
   db: Kysely<Database>,
@@ -25,24 +55,7 @@ export async function agentsReport(
   if (f.agentId) users = users.where('id', '=', f.agentId);
   const people = await users.orderBy('name').execute();
 
-  const handled = conversationsIn(db, f).where('c.assigned_agent_id', 'is not', null);
-  const totals = await handled
-    .select((eb) => [
-      'c.assigned_agent_id as agent',
-      eb.fn.countAll().as('conversations'),
-      eb.fn.count('c.closed_at').as('closed'),
-      eb.fn.count('c.first_response_at').as('fr_n'),
-      sql<number>`sum(c.first_response_at - c.assigned_at)`.as('fr_sum'),
-      sql<number>`sum(c.closed_at - c.assigned_at)`.as('handle_sum'),
-      eb.fn.count('c.csat_score').as('csat_n'),
-      eb.fn.sum<number>('c.csat_score').as('csat_sum'),
-    ])
-    .groupBy('c.assigned_agent_id')
-    .execute();
-  const spans = await handled
-    .select(['c.assigned_agent_id as agent', 'c.assigned_at', 'c.closed_at'])
-    .where('c.assigned_at', 'is not', null)
-    .execute();
+  const holds = await holdsIn(db, f);
   const passes = await conversationsIn(db, { ...f, agentId: undefined })
     .innerJoin('conversation_passes as p', 'p.conversation_id', 'c.id')
     .select((eb) => ['p.agent_id as agent', 'p.reason', eb.fn.countAll().as('n')])
@@ -50,48 +63,61 @@ export async function agentsReport(
     .execute();
 
   const end = Math.min(f.to, now);
-  const spansOf = new Map<string, ChatSpan[]>();
-  for (const s of spans) {
-    const list = spansOf.get(s.agent!) ?? [];
-    list.push({
-      start: Math.max(f.from, n(s.assigned_at)),
-      end: Math.min(end, s.closed_at == null ? end : n(s.closed_at)),
+  const tallies = new Map<string, Tally>();
+  for (const h of holds) {
+    const t = tallies.get(h.agentId) ?? emptyTally();
+    tallies.set(h.agentId, t);
+    t.conversations.add(h.conversationId);
+    if (h.firstResponseAt !== null) {
+      t.frN++;
+      t.frSum += h.firstResponseAt - h.assignedAt;
+    }
+    if (h.endedAt !== null) {
+      t.ended++;
+      t.handleSum += h.endedAt - h.assignedAt;
+    }
+    if (h.endReason === 'closed') {
+      t.closed++;
+      if (h.csatScore !== null) {
+        t.csatN++;
+        t.csatSum += h.csatScore;
+      }
+    }
+    if (h.endReason === 'transferred') t.transferredAway++;
+    t.spans.push({
+      start: Math.max(f.from, h.assignedAt),
+      end: Math.min(end, h.endedAt ?? end),
     });
-    spansOf.set(s.agent!, list);
   }
   const known = new Set(people.map((p) => p.id));
   // Someone who handled chats and has since left the team still shows, by id.
-  for (const t of totals)
-    if (t.agent && !known.has(t.agent) && !f.agentId)
-      people.push({ id: t.agent, name: t.agent, role: 'agent', capacity: 0 });
+  for (const id of tallies.keys())
+    if (!known.has(id) && !f.agentId) people.push({ id, name: id, role: 'agent', capacity: 0 });
 
   const agents: AgentFigures[] = people
     .map((p) => {
-      const t = totals.find((r) => r.agent === p.id);
-      const c = concurrencyOf(spansOf.get(p.id) ?? []);
+      const t = tallies.get(p.id) ?? emptyTally();
+      const c = concurrencyOf(t.spans);
       const avgConcurrency = c.busyMs > 0 ? c.chatMs / c.busyMs : null;
       const passCount = (reasons: string[]) =>
         passes.filter((r) => r.agent === p.id && reasons.includes(r.reason)).reduce((s, r) => s + n(r.n), 0);
-      const frN = n(t?.fr_n);
-      const closed = n(t?.closed);
-      const csatN = n(t?.csat_n);
       const capacity = n(p.capacity);
       return {
         agentId: p.id,
         name: p.name,
         capacity,
-        conversations: n(t?.conversations),
-        closed,
-        transferredAway: passCount(['transferred']),
+        conversations: t.conversations.size,
+        closed: t.closed,
+        transferredAway: t.transferredAway,
         missedOffers: passCount(['declined', 'timeout']),
-        avgFirstResponseSeconds: frN > 0 ? n(t?.fr_sum) / frN / 1000 : null,
-        avgHandleSeconds: closed > 0 ? n(t?.handle_sum) / closed / 1000 : null,
+        avgFirstResponseSeconds: t.frN > 0 ? t.frSum / t.frN / 1000 : null,
+        avgHandleSeconds: t.ended > 0 ? t.handleSum / t.ended / 1000 : null,
         busyHours: c.busyMs / 3_600_000,
         avgConcurrency,
         peakConcurrency: c.peak,
         utilisation: avgConcurrency !== null && capacity > 0 ? avgConcurrency / capacity : null,
-        csatResponses: csatN,
-        csatAverage: csatN > 0 ? n(t?.csat_sum) / csatN : null,
+        csatResponses: t.csatN,
+        csatAverage: t.csatN > 0 ? t.csatSum / t.csatN : null,
       };
     })
     .filter(

@@ -8,7 +8,10 @@ import { campaignScope, periodOf, type ReportFilters } from './report-filters.ts
 const n = (v: unknown) => Number(v ?? 0);
 const seconds = (v: unknown) => (v == null ? null : Number(v) / 1000);
 
-/** The account's conversations created in the period, narrowed by site, skill, agent and campaign of origin. */
+/**
+ * The account's conversations created in the period, narrowed by site, skill, campaign of origin
+ * and agent (every agent who held it, not only the last one: a transfer leaves both their shares).
+ */
 export function conversationsIn(db: Kysely<Database>, f: ReportFilters) {
   let q = db
     .selectFrom('conversations as c')
@@ -17,7 +20,17 @@ export function conversationsIn(db: Kysely<Database>, f: ReportFilters) {
     .where('c.created_at', '<', f.to);
   if (f.siteId) q = q.where('c.site_id', '=', f.siteId);
   if (f.skillId) q = q.where('c.skill_id', '=', f.skillId);
-  if (f.agentId) q = q.where('c.assigned_agent_id', '=', f.agentId);
+  const agentId = f.agentId;
+  if (agentId) {
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('conversation_assignments as h')
+          .select(sql`1`.as('one'))
+          .whereRef('h.conversation_id', '=', 'c.id')
+          .where('h.agent_id', '=', agentId),
+      ),
+    );
+  }
   const scope = f.campaignId ? campaignScope(f) : null;
   if (scope) {
     q = q.where(({ exists, selectFrom }) =>
@@ -44,6 +57,7 @@ function everyDay(f: ReportFilters, offset: number): number[] {
 /**
  * Conversation volume and service levels per day and in total: answered, missed (never reached an
  * agent), abandoned (the visitor left first), transferred, wait, first response and handle times, CSAT.
+ * Wait and handle time count from the first assignment, which a transfer keeps.
  */
 export async function conversationsReport(
   db: Kysely<Database>,
@@ -63,7 +77,8 @@ export async function conversationsReport(
       sql<number>`sum(case when c.assigned_at is null and c.status = 'closed' and c.closed_by = 'visitor' then 1 else 0 end)`.as(
         'abandoned',
       ),
-      sql<number>`sum(case when exists (select 1 from conversation_passes p where p.conversation_id = c.id and p.reason = 'transferred') then 1 else 0 end)`.as(
+      // To another agent or back to a queue: either ends a hold as transferred.
+      sql<number>`sum(case when exists (select 1 from conversation_assignments h where h.conversation_id = c.id and h.end_reason = 'transferred') then 1 else 0 end)`.as(
         'transferred',
       ),
       sql<number>`sum(c.assigned_at - c.enqueued_at)`.as('wait_sum'),

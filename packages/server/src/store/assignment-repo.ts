@@ -1,6 +1,7 @@
 import type { Conversation } from '@beckon/protocol/chat-api';
 import { type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely';
 import { AppError, badRequest, notFound } from '../errors.ts';
+import { beginHold, endHold, firstAssignedAt } from './assignment-history.ts';
 import { type ConversationRow, messageTotals, toConversation } from './conversation-rows.ts';
 import type { Database } from './schema.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
@@ -138,7 +139,7 @@ export class AssignmentRepo {
         .set({
           status: 'active',
           assigned_agent_id: actor.agentId,
-          assigned_at: now,
+          assigned_at: firstAssignedAt(now),
           offered_to: null,
           offered_at: null,
           updated_at: now,
@@ -151,6 +152,7 @@ export class AssignmentRepo {
         .returning(messageTotals)
         .executeTakeFirst();
       if (!row) return { ok: false, reason: 'taken' } as const;
+      await beginHold(trx, accountId, id, actor.agentId, now);
       await this.touchAgent(trx, accountId, actor.agentId, now);
       return changed(row);
     });
@@ -275,7 +277,8 @@ export class AssignmentRepo {
         update = update.set({
           status: 'active',
           assigned_agent_id: toAgent.id,
-          assigned_at: now,
+          // A transfer keeps when the chat was first answered: wait and duration count from it.
+          assigned_at: firstAssignedAt(now),
           offered_to: null,
           offered_at: null,
           updated_at: now,
@@ -304,8 +307,11 @@ export class AssignmentRepo {
       }
       const row = await update.returningAll().returning(messageTotals).executeTakeFirst();
       if (!row) throw stale();
-      if (toAgent) await this.touchAgent(trx, accountId, toAgent.id, now);
-      else {
+      await endHold(trx, id, 'transferred', now);
+      if (toAgent) {
+        await beginHold(trx, accountId, id, toAgent.id, now);
+        await this.touchAgent(trx, accountId, toAgent.id, now);
+      } else {
         await trx.deleteFrom('conversation_passes').where('conversation_id', '=', id).execute();
         if (conv.assigned_agent_id) {
           await trx
@@ -391,6 +397,7 @@ export class AssignmentRepo {
         .returning(messageTotals)
         .executeTakeFirst();
       if (!row) throw stale();
+      await endHold(trx, id, 'closed', now);
       return result(row, false);
     });
   }

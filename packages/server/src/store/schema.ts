@@ -215,10 +215,14 @@ export interface ConversationsTable {
   visitor_name: string | null;
   visitor_email: string | null;
   topic: string | null;
+  /** When the visitor asked (the conversation's start); wait and first response count from it. */
   enqueued_at: Millis;
+  /** When it entered its current skill's queue (again after a transfer or an overflow). */
   skill_entered_at: Millis;
   overflow_count: number;
+  /** When an agent first took it; a transfer keeps it (each agent's hold is in conversation_assignments). */
   assigned_at: Millis | null;
+  /** The first agent reply, whoever wrote it. */
   first_response_at: Millis | null;
   closed_at: Millis | null;
   closed_by: string | null;
@@ -287,6 +291,18 @@ export interface ConversationPassesTable {
   account_id: string;
   reason: 'declined' | 'timeout' | 'transferred';
   created_at: Millis;
+}
+
+/** One agent's hold of a conversation: from taking it until a transfer moved it on or it closed. */
+export interface ConversationAssignmentsTable {
+  conversation_id: string;
+  /** 1, 2, … in the order agents held the conversation. */
+  seq: number;
+  account_id: string;
+  agent_id: string;
+  assigned_at: Millis;
+  ended_at: Millis | null;
+  end_reason: 'transferred' | 'closed' | null;
 }
 
 export interface AgentStatesTable {
@@ -372,6 +388,7 @@ export interface Database {
   attachments: AttachmentsTable;
   canned_responses: CannedResponsesTable;
   conversation_passes: ConversationPassesTable;
+  conversation_assignments: ConversationAssignmentsTable;
   agent_states: AgentStatesTable;
   conversions: ConversionsTable;
   attributions: AttributionsTable;

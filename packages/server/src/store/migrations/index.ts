@@ -9,6 +9,7 @@ import * as m0007 from './0007-preferred-agent.ts';
 import * as m0008 from './0008-event-frames.ts';
 import * as m0009 from './0009-messages-retry-range.ts';
 import * as m0010 from './0010-conversation-message-totals.ts';
+import * as m0011 from './0011-assignment-history.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0008-event-frames': m0008,
   '0009-messages-retry-range': m0009,
   '0010-conversation-message-totals': m0010,
+  '0011-assignment-history': m0011,
 };
 
 export const migrationProvider: MigrationProvider = {
