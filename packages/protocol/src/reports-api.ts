@@ -59,7 +59,9 @@ export const FunnelStage = Type.Object({
   label: Type.String(),
   visitors: Type.Integer(),
   /**
-   * Share of the stage it narrows (`rateOf`): the previous one, except `converted`, which counts every
+   * Share of the stage it narrows (`rateOf`): the previous one, except `conversation`, which counts
+   * every visitor who chatted however the chat started (a campaign, an agent's invitation, the
+   * visitor's own click) and so is a share of `visitors`, and `converted`, which counts every
    * exposed visitor who converted (with or without a conversation) and so is a share of `exposed`.
    */
   rate: Type.Number(),
@@ -90,6 +92,8 @@ export const FunnelReport = Type.Object({
   /** Every conversion on the filtered sites in the period, attributed or not. */
   allConversions: Type.Integer(),
   allRevenue: Type.Number(),
+  /** ISO 4217 code the account's revenue is in (that of its latest purchase); null before any. */
+  currency: Nullable(Type.String()),
 });
 export type FunnelReport = Static<typeof FunnelReport>;
 

@@ -69,10 +69,13 @@ describe('analytics reports on constructed data', () => {
         ['qualified', 650],
         ['exposed', 450],
         ['engaged', 150],
-        ['conversation', 30],
+        ['conversation', 35],
         ['converted', 41],
       ],
     );
+    assert.equal(f.stages[4].rateOf, 'visitors', 'chats however they started, not only engaged visitors');
+    close(f.stages[4].rate, 35 / 1000, 1e-12, 'conversation / visitors');
+    assert.equal(f.currency, 'USD', 'the currency the shop reports its orders in');
     close(f.stages[2].rate, 450 / 650, 1e-12, 'exposed / qualified');
     assert.equal(f.stages[5].rateOf, 'exposed');
     close(f.stages[5].rate, 41 / 450, 1e-12, 'converted / exposed');

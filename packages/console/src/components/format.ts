@@ -1,4 +1,4 @@
-/** How the console writes dates and durations. */
+/** How the console writes dates, durations and money. */
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -33,4 +33,20 @@ export function formatSeconds(total: number): string {
   const minutes = Math.floor(total / 60);
   const seconds = total % 60;
   return seconds ? `${minutes} min ${seconds} s` : `${minutes} min`;
+}
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+/** "$123.50" in a currency (an ISO 4217 code); a plain number for an unknown code. */
+export function formatMoney(amount: number, currency: string): string {
+  let format = moneyFormats.get(currency);
+  if (!format) {
+    try {
+      format = new Intl.NumberFormat(undefined, { style: 'currency', currency });
+    } catch {
+      format = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
+    }
+    moneyFormats.set(currency, format);
+  }
+  return format.format(amount);
 }

@@ -1,7 +1,9 @@
 import type { ArmFigures, FunnelReport, FunnelStage, FunnelStageName } from '@beckon/protocol/reports-api';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../store/schema.ts';
+import { accountCurrency } from './account-currency.ts';
 import { DAY_MS, MAX_WINDOW_DAYS } from './attribution-rules.ts';
+import { conversationsIn } from './conversations-report.ts';
 import { campaignScope, periodOf, type ReportFilters } from './report-filters.ts';
 
 const LABELS: Record<FunnelStageName, string> = {
@@ -11,6 +13,15 @@ const LABELS: Record<FunnelStageName, string> = {
   engaged: 'Accepted or clicked',
   conversation: 'Had a conversation',
   converted: 'Converted',
+};
+
+/**
+ * Stages that are no subset of the one before, and the stage they are a share of: a conversation
+ * need not follow an engagement, and a conversion need not follow a conversation.
+ */
+const SHARE_OF: Partial<Record<FunnelStageName, FunnelStageName>> = {
+  conversation: 'visitors',
+  converted: 'exposed',
 };
 
 const n = (v: unknown) => Number(v ?? 0);
@@ -87,7 +98,9 @@ export function armFigures(
 /**
  * The engagement funnel of a period: visitors → qualified → exposed → accepted/clicked →
  * conversation → converted (within the attribution window), with the control group beside it.
- * Every stage after the first is a set of visitors qualified in the period, so each is a subset of the one before.
+ * Qualified, exposed, engaged and converted are visitors qualified in the period, each a subset of
+ * the one before (converted: of exposed); "had a conversation" is every visitor of the period who
+ * chatted in it, however the chat started, so it is a share of all visitors.
  */
 export async function funnelReport(db: Kysely<Database>, f: ReportFilters): Promise<FunnelReport> {
   const sessions = db
@@ -128,13 +141,24 @@ export async function funnelReport(db: Kysely<Database>, f: ReportFilters): Prom
   const qualified = n(q?.qualified);
   const exposed = n(q?.exposed);
 
-  let talked = cohortExposures(db, f)
-    .innerJoin('conversations as c', 'c.origin_exposure_id', 'exposures.id')
-    .select(['exposures.site_id', 'exposures.visitor_id'])
+  // Whatever started the chat (a campaign's invitation or button, an agent's invitation, the
+  // visitor's own click): the Conversations report's conversations, of visitors whose visit began
+  // in the period (the first stage), so this stage is a share of it.
+  const talked = conversationsIn(db, f)
+    .select(['c.site_id', 'c.visitor_id'])
     .distinct()
-    .where('exposures.control', '=', 0);
-  if (f.agentId) talked = talked.where('c.assigned_agent_id', '=', f.agentId);
-  if (f.skillId) talked = talked.where('c.skill_id', '=', f.skillId);
+    .where('c.site_id', 'in', f.siteIds)
+    .where('c.visitor_id', 'is not', null)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('visitor_sessions as s')
+          .select(sql`1`.as('one'))
+          .whereRef('s.site_id', '=', 'c.site_id')
+          .whereRef('s.visitor_id', '=', 'c.visitor_id')
+          .where('s.started_at', '>=', f.from)
+          .where('s.started_at', '<', f.to),
+      ),
+    );
   const conversation = n(
     (
       await db
@@ -180,7 +204,7 @@ export async function funnelReport(db: Kysely<Database>, f: ReportFilters): Prom
     ['converted', exposedArm.converted],
   ];
   const stages: FunnelStage[] = counts.map(([stage, count], i) => {
-    const rateOf: FunnelStageName = i === 0 ? stage : stage === 'converted' ? 'exposed' : counts[i - 1]![0];
+    const rateOf: FunnelStageName = i === 0 ? stage : (SHARE_OF[stage] ?? counts[i - 1]![0]);
     const base = counts.find(([name]) => name === rateOf)![1];
     return {
       stage,
@@ -198,5 +222,6 @@ export async function funnelReport(db: Kysely<Database>, f: ReportFilters): Prom
     control: controlArm,
     allConversions: n(all?.n),
     allRevenue: n(all?.revenue),
+    currency: await accountCurrency(db, f.accountId),
   };
 }

@@ -49,7 +49,17 @@ function chartOptions(labels: string[]): Omit<uPlot.Options, 'width' | 'height'>
   };
 }
 
-function Arm({ title, a, testId }: { title: string; a: ArmFigures; testId: string }) {
+function Arm({
+  title,
+  a,
+  currency,
+  testId,
+}: {
+  title: string;
+  a: ArmFigures;
+  currency: string | null;
+  testId: string;
+}) {
   return (
     <div className="compare-arm" data-testid={testId}>
       <h4 className="compare-title">{title}</h4>
@@ -61,9 +71,9 @@ function Arm({ title, a, testId }: { title: string; a: ArmFigures; testId: strin
           {formatCount(a.converted)} ({formatPercent(a.conversionRate, false, 2)})
         </dd>
         <dt>Revenue</dt>
-        <dd>{formatMoney(a.revenue)}</dd>
+        <dd>{formatMoney(a.revenue, currency)}</dd>
         <dt>Per visitor</dt>
-        <dd>{formatMoney(a.revenuePerVisitor)}</dd>
+        <dd>{formatMoney(a.revenuePerVisitor, currency)}</dd>
       </dl>
     </div>
   );
@@ -132,13 +142,13 @@ export function FunnelTab({ filters }: { filters: ReportFilters }) {
         </div>
       </div>
       <div className="compare">
-        <Arm title="Engaged visitors" a={f.exposed} testId="funnel-exposed" />
-        <Arm title="Control group" a={f.control} testId="funnel-control" />
+        <Arm title="Engaged visitors" a={f.exposed} currency={f.currency} testId="funnel-exposed" />
+        <Arm title="Control group" a={f.control} currency={f.currency} testId="funnel-control" />
         <div className="compare-arm compare-all">
           <h4 className="compare-title">All conversions</h4>
           <p className="compare-big">{formatCount(f.allConversions)}</p>
           <p className="muted">
-            Revenue {formatMoney(f.allRevenue)}, attributed or not, on the selected sites.
+            Revenue {formatMoney(f.allRevenue, f.currency)}, attributed or not, on the selected sites.
           </p>
         </div>
       </div>

@@ -1,10 +1,13 @@
 /** How the analytics page writes rates, money, counts and durations. */
+import { formatMoney as inCurrency } from '../../components/format.ts';
 
 const count = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 const money = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 export const formatCount = (n: number) => count.format(n);
-export const formatMoney = (n: number) => money.format(n);
+/** In the account's currency when the report names one ("$2,025.00"), as the visitor pages write carts; else a plain amount. */
+export const formatMoney = (n: number, currency?: string | null) =>
+  currency ? inCurrency(n, currency) : money.format(n);
 
 /** 0.1234 → "12.3 %"; signed for lifts. */
 export function formatPercent(v: number | null | undefined, signed = false, digits = 1): string {

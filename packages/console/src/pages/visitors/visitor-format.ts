@@ -6,21 +6,8 @@ export function shortId(id: string): string {
   return id.length > 8 ? id.slice(0, 8) : id;
 }
 
-const moneyFormats = new Map<string, Intl.NumberFormat>();
-
-/** "$123.50" in the cart's currency (falls back to a plain number for an unknown code). */
-export function formatMoney(amount: number, currency: string): string {
-  let format = moneyFormats.get(currency);
-  if (!format) {
-    try {
-      format = new Intl.NumberFormat(undefined, { style: 'currency', currency });
-    } catch {
-      format = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
-    }
-    moneyFormats.set(currency, format);
-  }
-  return format.format(amount);
-}
+/** "$123.50" in the cart's currency. */
+export { formatMoney } from '../../components/format.ts';
 
 /** 7 → "7 s", 65 → "1:05", 3700 → "1 h 01 min": compact, for a ticking table cell. */
 export function formatClock(totalSeconds: number): string {
