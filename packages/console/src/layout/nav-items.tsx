@@ -11,12 +11,14 @@ import {
 export interface NavItem {
   path: string;
   label: string;
+  /** What the strip of icons on a phone says instead, where the full label does not fit. */
+  short?: string;
   icon: ReactNode;
 }
 
 export const NAV_ITEMS: NavItem[] = [
   { path: '/visitors', label: 'Visitors', icon: <VisitorsIcon /> },
-  { path: '/conversations', label: 'Conversations', icon: <ConversationsIcon /> },
+  { path: '/conversations', label: 'Conversations', short: 'Chats', icon: <ConversationsIcon /> },
   { path: '/campaigns', label: 'Campaigns', icon: <CampaignsIcon /> },
   { path: '/analytics', label: 'Analytics', icon: <AnalyticsIcon /> },
   { path: '/settings', label: 'Settings', icon: <SettingsIcon /> },

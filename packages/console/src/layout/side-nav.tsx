@@ -26,7 +26,12 @@ export function SideNav() {
                   data-testid={`nav-${item.path.slice(1)}`}
                 >
                   {item.icon}
-                  <span>{item.label}</span>
+                  <span className={item.short ? 'nav-label nav-label-long' : 'nav-label'}>{item.label}</span>
+                  {item.short && (
+                    <span className="nav-label nav-label-short" aria-hidden="true">
+                      {item.short}
+                    </span>
+                  )}
                   {item.path === '/conversations' && attention > 0 && (
                     <span className="nav-badge" data-testid="nav-attention">
                       {attention}

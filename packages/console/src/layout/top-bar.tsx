@@ -29,7 +29,7 @@ export function TopBar() {
       </div>
       <div className="topbar-user">
         <StatusSwitch />
-        <span className="avatar" aria-hidden="true">
+        <span className="avatar" aria-hidden="true" title={user.name}>
           {initials(user.name)}
         </span>
         <span className="topbar-user-text">

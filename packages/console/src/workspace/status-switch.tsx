@@ -42,9 +42,9 @@ export function StatusSwitch() {
         </span>
       )}
       {ready && shown === 'offline' && (
-        <span className="status-hint" data-testid="status-offline">
+        <span className="status-hint" data-testid="status-offline" title="You are offline">
           <span className="status-dot" aria-hidden="true" />
-          You are offline
+          <span className="status-hint-text">You are offline</span>
         </span>
       )}
       <fieldset

@@ -123,20 +123,35 @@ export function AgentsTab({ filters }: { filters: ReportFilters }) {
                   {a.name}
                   <div className="muted cell-sub">capacity {a.capacity}</div>
                 </th>
-                <td className="cell-number">{formatCount(a.conversations)}</td>
-                <td className="cell-number">{formatDuration(a.avgFirstResponseSeconds)}</td>
-                <td className="cell-number">{formatDuration(a.avgHandleSeconds)}</td>
-                <td className="cell-number">{formatDuration(a.busyHours * 3600)}</td>
-                <td className="cell-number">
+                <td className="cell-number" data-label="Chats">
+                  {formatCount(a.conversations)}
+                </td>
+                <td className="cell-number" data-label="First response">
+                  {formatDuration(a.avgFirstResponseSeconds)}
+                </td>
+                <td className="cell-number" data-label="Handle time">
+                  {formatDuration(a.avgHandleSeconds)}
+                </td>
+                <td className="cell-number" data-label="Busy">
+                  {formatDuration(a.busyHours * 3600)}
+                </td>
+                <td className="cell-number" data-label="Concurrency">
                   {a.avgConcurrency === null ? '—' : a.avgConcurrency.toFixed(2)}
                 </td>
-                <td className="cell-number">{a.peakConcurrency}</td>
-                <td className="cell-number">{formatPercent(a.utilisation)}</td>
-                <td className="cell-number">
+                <td className="cell-number" data-label="Peak">
+                  {a.peakConcurrency}
+                </td>
+                <td className="cell-number" data-label="Utilisation">
+                  {formatPercent(a.utilisation)}
+                </td>
+                <td className="cell-number" data-label="CSAT">
                   {a.csatAverage === null ? '—' : `${a.csatAverage.toFixed(2)} (${a.csatResponses})`}
                 </td>
-                <td className="cell-number">
-                  {formatCount(a.missedOffers)} / {formatCount(a.transferredAway)}
+                <td className="cell-number" data-label="Missed offers">
+                  {formatCount(a.missedOffers)}
+                </td>
+                <td className="cell-number" data-label="Transferred">
+                  {formatCount(a.transferredAway)}
                 </td>
               </tr>
             ))}

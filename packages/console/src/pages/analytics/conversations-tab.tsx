@@ -30,15 +30,31 @@ function Row({ r, total }: { r: ConversationFigures; total?: boolean }) {
   return (
     <tr className={total ? 'row-total' : undefined} data-testid={total ? 'conversations-total' : undefined}>
       <th scope="row">{total ? 'Total' : r.day}</th>
-      <td className="cell-number">{formatCount(r.conversations)}</td>
-      <td className="cell-number">{formatCount(r.answered)}</td>
-      <td className="cell-number">{formatCount(r.missed)}</td>
-      <td className="cell-number">{formatCount(r.abandoned)}</td>
-      <td className="cell-number">{formatCount(r.transferred)}</td>
-      <td className="cell-number">{formatDuration(r.avgWaitSeconds)}</td>
-      <td className="cell-number">{formatDuration(r.avgFirstResponseSeconds)}</td>
-      <td className="cell-number">{formatDuration(r.avgHandleSeconds)}</td>
-      <td className="cell-number">
+      <td className="cell-number" data-label="Chats">
+        {formatCount(r.conversations)}
+      </td>
+      <td className="cell-number" data-label="Answered">
+        {formatCount(r.answered)}
+      </td>
+      <td className="cell-number" data-label="Missed">
+        {formatCount(r.missed)}
+      </td>
+      <td className="cell-number" data-label="Abandoned">
+        {formatCount(r.abandoned)}
+      </td>
+      <td className="cell-number" data-label="Transferred">
+        {formatCount(r.transferred)}
+      </td>
+      <td className="cell-number" data-label="Avg wait">
+        {formatDuration(r.avgWaitSeconds)}
+      </td>
+      <td className="cell-number" data-label="First response">
+        {formatDuration(r.avgFirstResponseSeconds)}
+      </td>
+      <td className="cell-number" data-label="Handle time">
+        {formatDuration(r.avgHandleSeconds)}
+      </td>
+      <td className="cell-number" data-label="CSAT">
         {r.csatAverage === null ? '—' : `${r.csatAverage.toFixed(2)} (${r.csatResponses})`}
       </td>
     </tr>

@@ -129,11 +129,15 @@ export function FunnelTab({ filters }: { filters: ReportFilters }) {
                 {f.stages.map((s) => (
                   <tr key={s.stage} data-testid={`funnel-${s.stage}`}>
                     <th scope="row">{s.label}</th>
-                    <td className="cell-number">{formatCount(s.visitors)}</td>
-                    <td className="cell-number" title={`Share of “${SHORT[s.rateOf]}”`}>
+                    <td className="cell-number" data-label="Visitors">
+                      {formatCount(s.visitors)}
+                    </td>
+                    <td className="cell-number" data-label="Rate" title={`Share of “${SHORT[s.rateOf]}”`}>
                       {s.stage === 'visitors' ? '' : formatPercent(s.rate)}
                     </td>
-                    <td className="cell-number">{formatPercent(s.rateFromTop)}</td>
+                    <td className="cell-number" data-label="Of all">
+                      {formatPercent(s.rateFromTop)}
+                    </td>
                   </tr>
                 ))}
               </tbody>

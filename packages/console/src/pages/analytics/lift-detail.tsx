@@ -90,11 +90,21 @@ export function LiftDetail({
             ).map(([name, a]) => (
               <tr key={name}>
                 <th scope="row">{name}</th>
-                <td className="cell-number">{formatCount(a.visitors)}</td>
-                <td className="cell-number">{formatCount(a.converted)}</td>
-                <td className="cell-number">{formatPercent(a.conversionRate, false, 2)}</td>
-                <td className="cell-number">{formatMoney(a.revenue)}</td>
-                <td className="cell-number">{formatMoney(a.revenuePerVisitor)}</td>
+                <td className="cell-number" data-label="Visitors">
+                  {formatCount(a.visitors)}
+                </td>
+                <td className="cell-number" data-label="Converted">
+                  {formatCount(a.converted)}
+                </td>
+                <td className="cell-number" data-label="Rate">
+                  {formatPercent(a.conversionRate, false, 2)}
+                </td>
+                <td className="cell-number" data-label="Revenue">
+                  {formatMoney(a.revenue)}
+                </td>
+                <td className="cell-number" data-label="Per visitor">
+                  {formatMoney(a.revenuePerVisitor)}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -78,19 +78,19 @@ export function LiftTab({ filters }: { filters: ReportFilters }) {
                         Goal: {c.goal} · {c.attributionWindowDays}-day window
                       </div>
                     </th>
-                    <td className="cell-number">
+                    <td className="cell-number" data-label="Engaged">
                       {formatPercent(c.exposed.conversionRate, false, 2)}
                       <div className="muted cell-sub">
                         {formatCount(c.exposed.converted)} / {formatCount(c.exposed.visitors)}
                       </div>
                     </td>
-                    <td className="cell-number">
+                    <td className="cell-number" data-label="Control">
                       {formatPercent(c.control.conversionRate, false, 2)}
                       <div className="muted cell-sub">
                         {formatCount(c.control.converted)} / {formatCount(c.control.visitors)}
                       </div>
                     </td>
-                    <td>
+                    <td data-label="Lift (95 %)">
                       {comparable(c) ? (
                         <div className="interval-cell">
                           <IntervalBar
@@ -113,9 +113,13 @@ export function LiftTab({ filters }: { filters: ReportFilters }) {
                         </span>
                       )}
                     </td>
-                    <td className="cell-number">{formatPercent(c.relativeLift.estimate, true)}</td>
-                    <td className="cell-number">{comparable(c) ? formatP(c.pValue) : '—'}</td>
-                    <td>
+                    <td className="cell-number" data-label="Relative">
+                      {formatPercent(c.relativeLift.estimate, true)}
+                    </td>
+                    <td className="cell-number" data-label="p-value">
+                      {comparable(c) ? formatP(c.pValue) : '—'}
+                    </td>
+                    <td data-label="Verdict">
                       <span className={`badge ${v.tone}`}>{v.text}</span>
                     </td>
                   </tr>

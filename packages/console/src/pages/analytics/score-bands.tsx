@@ -153,15 +153,15 @@ export function ScoreBands({ campaignId, filters }: { campaignId: string; filter
                   return (
                     <tr key={b.band} data-status={b.status}>
                       <th scope="row">{range(b)}</th>
-                      <td className="cell-number">
+                      <td className="cell-number" data-label="Engaged">
                         {formatPercent(b.exposed.conversionRate, false, 1)}{' '}
                         <span className="muted">of {formatCount(b.exposed.visitors)}</span>
                       </td>
-                      <td className="cell-number">
+                      <td className="cell-number" data-label="Control">
                         {formatPercent(b.control.conversionRate, false, 1)}{' '}
                         <span className="muted">of {formatCount(b.control.visitors)}</span>
                       </td>
-                      <td>
+                      <td data-label="Lift (95 %)">
                         <span className="score-band-lift">
                           <IntervalBar
                             estimate={b.absoluteLift.estimate}
@@ -171,7 +171,7 @@ export function ScoreBands({ campaignId, filters }: { campaignId: string; filter
                           <span>{b.absoluteLift.estimate === null ? '—' : pp(b.absoluteLift.estimate)}</span>
                         </span>
                       </td>
-                      <td>
+                      <td data-label={positive ? 'Targeting' : 'Verdict'}>
                         <span className={`badge ${tone}`}>
                           {positive || b.status !== 'learning' ? text : text}
                         </span>

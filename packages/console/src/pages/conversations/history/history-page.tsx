@@ -145,10 +145,12 @@ function HistoryTable({ items }: { items: Conversation[] }) {
                     </span>
                   )}
                 </td>
-                <td>{userName(c.assignedAgentId) ?? <span className="muted">—</span>}</td>
-                <td>{skillName(c.skillId) ?? <span className="muted">—</span>}</td>
-                <td className="cell-nowrap">{formatDateTime(c.createdAt)}</td>
-                <td>
+                <td data-label="Agent">{userName(c.assignedAgentId) ?? <span className="muted">—</span>}</td>
+                <td data-label="Skill">{skillName(c.skillId) ?? <span className="muted">—</span>}</td>
+                <td className="cell-nowrap" data-label="Started">
+                  {formatDateTime(c.createdAt)}
+                </td>
+                <td data-label="Outcome">
                   <span className={`badge badge-chat-${c.status}`}>
                     {c.disposition ?? STATUS_LABELS[c.status]}
                   </span>
@@ -162,7 +164,7 @@ function HistoryTable({ items }: { items: Conversation[] }) {
                     </span>
                   )}
                 </td>
-                <td>
+                <td data-label="CSAT">
                   <CsatStars score={c.csatScore} />
                 </td>
               </tr>

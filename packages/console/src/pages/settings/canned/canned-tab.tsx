@@ -93,7 +93,7 @@ export function CannedTab() {
             <tbody>
               {list.data?.map((item) => (
                 <tr key={item.id} data-testid="canned-row">
-                  <td>
+                  <td data-label="Shortcut">
                     <code className="canned-code">/{item.shortcut}</code>
                   </td>
                   <th scope="row" className="cell-strong">

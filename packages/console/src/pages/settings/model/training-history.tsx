@@ -49,16 +49,22 @@ export function TrainingHistory({ runs }: { runs: TrainingRun[] }) {
                 const [text, tone] = OUTCOMES[r.outcome];
                 return (
                   <tr key={`${r.at}-${r.id ?? r.outcome}`} title={r.message}>
-                    <td>
+                    <td data-label="When">
                       {formatDateTime(r.at)}
                       <span className="muted"> · {r.trigger === 'schedule' ? 'scheduled' : 'manual'}</span>
                     </td>
-                    <td>
+                    <td data-label="Outcome">
                       <span className={`badge ${tone}`}>{text}</span>
                     </td>
-                    <td className="cell-number">{r.sessions.toLocaleString()}</td>
-                    <td className="cell-number">{auroc(r.auroc)}</td>
-                    <td className="cell-number">{auroc(r.baselineAuroc)}</td>
+                    <td className="cell-number" data-label="Sessions">
+                      {r.sessions.toLocaleString()}
+                    </td>
+                    <td className="cell-number" data-label="New AUROC">
+                      {auroc(r.auroc)}
+                    </td>
+                    <td className="cell-number" data-label="Previous">
+                      {auroc(r.baselineAuroc)}
+                    </td>
                   </tr>
                 );
               })}

@@ -75,7 +75,7 @@ export function TeamTab() {
         </EmptyState>
       ) : (
         <div className="table-wrap">
-          <table className="table" data-testid="user-table">
+          <table className="table team-table" data-testid="user-table">
             <thead>
               <tr>
                 <th scope="col">Member</th>
