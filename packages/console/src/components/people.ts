@@ -25,10 +25,19 @@ export const STATUS_LABELS: Record<AgentStatus, string> = {
   offline: 'Offline',
 };
 
-/** Two letters for an avatar: "Ada Lovelace" → "AL". */
+/**
+ * Two letters for an avatar: "Ada Lovelace" → "AL". Only letters count, so punctuation, emoji or
+ * markup pasted into a name ("Quinn <b>QA</b>" → "QQ") never shows as an initial.
+ */
 export function initials(name: string): string {
-  const parts = name.trim().split(/\s+/).filter(Boolean);
-  if (parts.length === 0) return '?';
-  const letters = parts.length > 1 ? parts[0]![0]! + parts.at(-1)![0]! : parts[0]!.slice(0, 2);
+  // Each word's letters ("O’Neil" → "ONeil"); words without any (emoji, numbers) do not count.
+  const words = name
+    .replace(/<[^>]*>/g, ' ')
+    .split(/\s+/)
+    .map((word) => word.match(/\p{L}/gu) ?? [])
+    .filter((letters) => letters.length > 0);
+  if (words.length === 0) return '?';
+  const first = words[0]!;
+  const letters = words.length > 1 ? first[0]! + words.at(-1)![0]! : first.slice(0, 2).join('');
   return letters.toUpperCase();
 }
