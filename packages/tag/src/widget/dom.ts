@@ -65,12 +65,14 @@ export function safeUrl(url: unknown): string | null {
   }
 }
 
-/** Up to two initials of a name, for an avatar. */
+/** Up to two initials of a name, for an avatar: letters only (never punctuation or pasted markup). */
 export function initials(name: string): string {
   return name
+    .replace(/<[^>]*>/g, ' ')
     .split(/\s+/)
+    .map((part) => part.match(/\p{L}/u)?.[0])
     .filter(Boolean)
     .slice(0, 2)
-    .map((part) => part[0]!.toUpperCase())
-    .join('');
+    .join('')
+    .toUpperCase();
 }

@@ -34,7 +34,7 @@ background:#22c55e;border:2px solid #fff}
 .msg{margin:14px 0 18px;font-size:15px;color:var(--ink);overflow-wrap:anywhere;white-space:pre-line}
 .actions{display:flex;gap:8px;flex-wrap:wrap}
 .btn{appearance:none;border:0;margin:0;display:inline-flex;align-items:center;justify-content:center;gap:8px;
-min-height:42px;padding:0 18px;border-radius:11px;font-family:inherit;font-size:14.5px;font-weight:600;line-height:1.2;cursor:pointer;
+min-height:42px;padding:0 18px;border-radius:11px;font-family:inherit;font-size:14.5px;font-weight:600;line-height:1.2;cursor:pointer;white-space:nowrap;
 text-decoration:none;transition:background-color .15s,box-shadow .15s,transform .05s}
 .btn:active{transform:translateY(1px)}
 .btn svg{stroke:currentColor;fill:none;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}
@@ -74,7 +74,7 @@ max-width:calc(100vw - 32px)}
 .card{left:12px;right:12px;bottom:12px;width:auto;max-width:none;padding:18px}
 .offer{padding:0}
 .overlay .card{left:auto;right:auto;width:100%}
-.actions .btn{flex:1 1 0}
+.actions .btn{flex:1 1 auto;padding:0 14px}
 .fab{right:16px;bottom:16px}
 .bk:has(>.fab:not([hidden]))>.card{bottom:80px}
 }

@@ -1,6 +1,8 @@
 /**
  * The chat's part of the widget stylesheet (panel, messages, composer, forms, survey, launcher),
  * appended to `CSS` from ../styles.ts and applied the same way (a constructable stylesheet).
+ * The pre-chat topic list is drawn like the other fields (`appearance:none`: the browser's own menu
+ * button has its own font and padding); its chevron is two gradients, so no image needs a CSP exception.
  */
 export const CHAT_CSS = `
 [hidden]{display:none!important}
@@ -104,6 +106,10 @@ outline:2px solid var(--ring);outline-offset:0;border-color:var(--accent)}
 .opt{font-weight:400;color:var(--muted)}
 .field input,.field select,.field textarea,.survey textarea{display:block;width:100%;min-height:42px;margin:0;padding:9px 12px;
 border:1px solid #d1d5db;border-radius:10px;font:inherit;font-size:14.5px;color:var(--ink);background:#fff}
+.field input,.field select{height:42px;line-height:1.25}
+.field select{appearance:none;-webkit-appearance:none;padding-right:34px;background-repeat:no-repeat;background-size:5px 5px;
+background-image:linear-gradient(45deg,transparent 50%,#6b7280 50%),linear-gradient(135deg,#6b7280 50%,transparent 50%);
+background-position:calc(100% - 19px) 52%,calc(100% - 14px) 52%}
 .field textarea,.survey textarea{resize:vertical;line-height:1.4}
 [aria-invalid=true]{border-color:#dc2626!important}
 .ferr{margin:5px 0 0;font-size:12.5px;color:#b91c1c}
@@ -142,6 +148,10 @@ border:2px dashed var(--accent);border-radius:14px;background:rgba(238,242,255,.
 @keyframes bk-spin{to{transform:rotate(360deg)}}
 @media (max-width:480px){
 .panel{inset:0;width:auto;height:auto;border-radius:0;border:0}
+.bar{gap:8px;padding:12px 6px 12px 12px}
+.bar .avatar{width:36px;height:36px}
+.bar .name{white-space:normal;overflow-wrap:anywhere}
+.end{padding:0 10px}
 .entry{max-width:88%}
 .fab.round{right:16px;bottom:16px}
 .row textarea,.field input,.field select,.field textarea,.survey textarea{font-size:16px}
