@@ -11,7 +11,7 @@ import { browsingVisitor, type ConsolePage, signedInAs } from './helpers/workspa
 
 /** How far the page scrolls sideways: 0 when everything fits the window. */
 const sideScroll = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
 
 /** Asserts the element is fully inside the window (not cut off at the right edge). */
 async function inView(page: Page, el: Locator, what: string) {

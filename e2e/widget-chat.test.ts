@@ -242,7 +242,7 @@ describe('the visitor’s chat in the widget (Chromium)', () => {
     await confirm.getByRole('button', { name: 'End chat' }).click();
     const survey = panel.getByRole('form', { name: 'How was your chat with Sales Agent?' });
     await survey.waitFor();
-    await panel.getByText('The visitor ended the chat.').waitFor();
+    await panel.getByText('You ended the chat.').waitFor();
     await survey.getByRole('radio', { name: '4 of 5: Good' }).check();
     await survey.getByRole('textbox', { name: 'Comment (optional)' }).fill('Quick and friendly.');
     await shot(page, '08-survey');
@@ -443,6 +443,89 @@ describe('the visitor’s chat in the widget (Chromium)', () => {
     );
     await page.keyboard.press('Escape');
     await panel.waitFor({ state: 'detached' });
+    await context.close();
+  });
+
+  it('ends a chat no one answered without a survey, in the visitor’s own words, and starts the next one clean', async () => {
+    const { context, page, visitorId, widget } = await visit(320);
+    await invite(visitorId, 'Anything I can help with?');
+    const invitation = widget.getByRole('alertdialog');
+    const start = invitation.getByRole('button', { name: 'Start chat' });
+    await start.waitFor();
+    // The invitation's button says "Start chat" on one line, even at 320 px.
+    const lines = await inShadow<number>(
+      page,
+      `(() => {
+        const button = [...root.querySelectorAll('.card button')].find((b) => b.textContent.includes('Start chat'));
+        const text = [...button.childNodes].find((n) => n.nodeType === 3 && n.textContent.trim());
+        const range = document.createRange();
+        range.selectNodeContents(text);
+        return range.getClientRects().length;
+      })()`,
+    );
+    assert.equal(lines, 1, '“Start chat” fits on one line');
+    await start.click();
+    const panel = widget.getByRole('dialog');
+    const form = panel.getByRole('form', { name: 'Before we start' });
+    // The topic list reads like the fields around it: same font, same height.
+    await form.getByLabel('Topic').waitFor();
+    const [topic, name] = await inShadow<string[]>(
+      page,
+      `['select', 'input[autocomplete="name"]'].map((sel) => {
+        const el = root.querySelector('form[aria-label="Before we start"] ' + sel);
+        return getComputedStyle(el).fontSize + ' ' + Math.round(el.getBoundingClientRect().height);
+      })`,
+    );
+    assert.equal(topic, name);
+    await form.getByLabel('How can we help?').fill('Is the lamp dimmable?');
+    const offered = sales.next('offer', () => true, 20_000);
+    await form.getByRole('button', { name: 'Start chat' }).click();
+    const { conversation } = await offered;
+    await panel.getByText(/Waiting for an agent/).waitFor();
+    assert.equal(
+      await inShadow(page, `(e => e.scrollWidth - e.clientWidth)(root.querySelector('.bar .name'))`),
+      0,
+      'the header’s title is not cut off',
+    );
+
+    // The visitor gives up before anyone answers.
+    await panel.getByRole('button', { name: 'End chat' }).click();
+    await panel
+      .getByRole('alertdialog', { name: 'End this chat?' })
+      .getByRole('button', { name: 'End chat' })
+      .click();
+    await panel.getByText('You ended the chat.').waitFor();
+    await panel.getByText('Still need help?').waitFor();
+    await shot(page, '23-ended-unanswered-320');
+    assert.equal(await panel.getByRole('form', { name: /How was your chat/ }).count(), 0, 'no survey');
+    const text = await inShadow<string>(page, 'root.textContent');
+    assert.doesNotMatch(text, /the visitor/i, 'never “the visitor” to the visitor');
+    const stored = await admin.get(`/api/v1/conversations/${conversation.id}`);
+    assert.equal((stored.body.conversation ?? stored.body).status, 'closed');
+
+    // A new chat: nothing of the last one, not even in what screen readers were told.
+    await panel.getByRole('button', { name: 'Start a new chat' }).click();
+    await form.getByLabel('How can we help?').fill('Second question');
+    const again = sales.next('offer', (f) => f.conversation.id !== conversation.id, 20_000);
+    await form.getByRole('button', { name: 'Start chat' }).click();
+    await again;
+    await panel.locator('.entry.out').getByText('Second question').waitFor();
+    assert.deepEqual(await bubbles(page), ['Second question']);
+    assert.equal(await inShadow(page, `root.querySelectorAll('.log .sys').length`), 0);
+    assert.doesNotMatch(await inShadow<string>(page, 'root.textContent'), /ended the chat/);
+    await panel.getByRole('button', { name: 'End chat' }).click();
+    await panel
+      .getByRole('alertdialog', { name: 'End this chat?' })
+      .getByRole('button', { name: 'End chat' })
+      .click();
+    await panel.getByText('Still need help?').waitFor();
+
+    // Minimising an ended chat forgets it: the next invitation is shown, not the old chat.
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(`sessionStorage.getItem('beckon.chat')`), null);
+    await invite(visitorId, 'Back again? Ask me anything.');
+    await widget.getByRole('alertdialog').getByText('Back again?').waitFor();
     await context.close();
   });
 

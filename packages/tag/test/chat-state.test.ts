@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { VisitorConversation, VisitorMessage } from '@beckon/protocol/chat-api';
 import {
+  answered,
   type ChatAction,
   type ChatState,
   emptyChat,
+  forVisitor,
   isLive,
   reduceChat,
   seenSeq,
@@ -145,5 +147,22 @@ describe('the chat state', () => {
     s = reduceChat(s, { type: 'conversation', conversation: conversation({ status: 'closed' }) });
     assert.equal(s.agentTyping, null);
     assert.equal(isLive(s), false);
+  });
+
+  it('knows whether anyone answered: only then is there a chat to rate', () => {
+    const unanswered = run(
+      { type: 'welcome', conversation: conversation({ status: 'queued', agentName: null }) },
+      { type: 'message', message: message(1, { senderKind: 'visitor', senderName: null }) },
+      { type: 'conversation', conversation: conversation({ status: 'closed', agentName: null }) },
+    );
+    assert.equal(answered(unanswered), false);
+    assert.equal(answered(run({ type: 'welcome', conversation: conversation({ status: 'closed' }) })), true);
+    const spoke = reduceChat(unanswered, { type: 'message', message: message(2) });
+    assert.equal(answered(spoke), true, 'an agent who wrote, even if transferred away since');
+  });
+
+  it('tells the visitor about themselves as “you”', () => {
+    assert.equal(forVisitor('The visitor ended the chat.'), 'You ended the chat.');
+    assert.equal(forVisitor('Sam joined the chat.'), 'Sam joined the chat.');
   });
 });

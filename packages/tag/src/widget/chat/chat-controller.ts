@@ -5,7 +5,7 @@ import { type ConversationView, conversationView } from './chat-conversation.ts'
 import { createChatHttp } from './chat-http.ts';
 import { type ChatSession, createChatSession, type LinkStatus, type LostReason } from './chat-session.ts';
 import { type Prefill, showGone, showLoading, showOffline, showPrechat } from './chat-stages.ts';
-import { type ChatState, unreadCount } from './chat-state.ts';
+import { type ChatState, forVisitor, unreadCount } from './chat-state.ts';
 import { createChatStore, type SavedChat } from './chat-store.ts';
 import { type Launcher, launcherView } from './launcher.ts';
 import { type Panel, panelView } from './panel-view.ts';
@@ -123,13 +123,13 @@ export function createChatController(cfg: ChatConfig): ChatController {
     persist();
   };
 
-  /** Escape or minimise: a conversation waits behind the launcher; anything else closes. */
+  /** Escape or minimise: a conversation waits behind the launcher; anything else (an ended one too) closes. */
   const hide = () => {
     if (!panel) return;
     panel.view.remove();
     panel.overlay(null);
     opened = false;
-    if (view?.finished) forget();
+    if (view?.finished || session?.state.conversation?.status === 'closed') forget();
     if (!session) reset();
     syncLauncher();
     persist();
@@ -142,10 +142,12 @@ export function createChatController(cfg: ChatConfig): ChatController {
     view = null;
   };
 
+  /** Drops the conversation, and what was last read out about it, so the next chat starts clean. */
   const forget = () => {
     session?.close();
     session = null;
     intro = undefined;
+    live.textContent = '';
     store.save(null);
   };
 
@@ -265,7 +267,7 @@ export function createChatController(cfg: ChatConfig): ChatController {
   }
 
   function onIncoming(m: VisitorMessage) {
-    announce(m.senderKind === 'system' ? m.text : `${m.senderName || 'Agent'}: ${m.text}`);
+    announce(m.senderKind === 'system' ? forVisitor(m.text) : `${m.senderName || 'Agent'}: ${m.text}`);
   }
 
   function onLost(reason: LostReason) {

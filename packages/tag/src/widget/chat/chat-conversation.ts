@@ -2,7 +2,7 @@ import { focusWithin } from '../focus.ts';
 import { lightboxView } from './attachment-view.ts';
 import type { ChatHttp } from './chat-http.ts';
 import type { ChatSession } from './chat-session.ts';
-import { isLive } from './chat-state.ts';
+import { answered, isLive } from './chat-state.ts';
 import { chatHeader } from './chat-status.ts';
 import type { SavedChat } from './chat-store.ts';
 import { type Composer, composerView } from './composer.ts';
@@ -101,7 +101,20 @@ export function conversationView(opts: ConversationOptions): ConversationView {
       el = s.view;
       focusTarget = s.focusTarget;
     } else {
-      el = thanksView(rated !== 'skipped', opts.restart, opts.close);
+      // A chat no one answered has nothing to rate: it just ended.
+      el = answered(session.state)
+        ? thanksView(
+            rated !== 'skipped' ? 'Thanks for your feedback!' : 'Thanks for chatting with us',
+            'The conversation has ended. We’re here if you need anything else.',
+            opts.restart,
+            opts.close,
+          )
+        : thanksView(
+            'Still need help?',
+            'No one had answered yet. Start a new chat whenever you like.',
+            opts.restart,
+            opts.close,
+          );
       focusTarget = el.querySelector('button');
     }
     footer?.remove();
@@ -109,8 +122,8 @@ export function conversationView(opts: ConversationOptions): ConversationView {
     panel.body.append(el);
     panel.setDroppable(next === 'composer');
     list.toBottom();
-    // The survey takes focus when the chat ends while the visitor is looking; otherwise focus stays put.
-    if (hadFocus || (next === 'survey' && opts.isOpen())) focusTarget?.focus();
+    // The survey (or the end) takes focus when the chat ends while the visitor is looking; otherwise focus stays put.
+    if (hadFocus || (next !== 'composer' && opts.isOpen())) focusTarget?.focus();
   };
 
   function render() {
@@ -120,7 +133,11 @@ export function conversationView(opts: ConversationOptions): ConversationView {
     panel.setHeader(head.title, head.status, head);
     const going = isLive(state);
     panel.setEndable(going);
-    const next: Footer = going ? 'composer' : rated || state.conversation?.csatScore ? 'thanks' : 'survey';
+    const next: Footer = going
+      ? 'composer'
+      : rated || state.conversation?.csatScore || !answered(state)
+        ? 'thanks'
+        : 'survey';
     if (next !== kind) showFooter(next);
   }
 

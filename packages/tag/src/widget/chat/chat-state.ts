@@ -153,3 +153,11 @@ export const isLive = (state: ChatState): boolean => {
   const s = state.conversation?.status;
   return s === 'queued' || s === 'offered' || s === 'active';
 };
+
+/** An agent took the chat at some point (there is someone to rate). */
+export const answered = (state: ChatState): boolean =>
+  Boolean(state.conversation?.agentName) || state.messages.some((m) => m.senderKind === 'agent');
+
+/** System lines are written for the agent's transcript; the visitor reads the one about them as "you". */
+export const forVisitor = (text: string): string =>
+  text === 'The visitor ended the chat.' ? 'You ended the chat.' : text;

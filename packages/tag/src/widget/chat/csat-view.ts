@@ -87,14 +87,14 @@ export function csatView(opts: CsatOptions): { view: HTMLElement; focusTarget: H
   return { view: form, focusTarget: radios[0]! };
 }
 
-/** The thank-you after the survey, with a way to start over. */
-export function thanksView(rated: boolean, restart: () => void, close: () => void): HTMLElement {
+/** The end of the chat (after the survey, or instead of it), with a way to start over. */
+export function thanksView(title: string, text: string, restart: () => void, close: () => void): HTMLElement {
   return h(
     'div',
     { class: 'done-state', role: 'status' },
     h('div', { class: 'badge-ok', 'aria-hidden': 'true' }, icon('check', 26)),
-    h('h3', { class: 'title' }, rated ? 'Thanks for your feedback!' : 'Thanks for chatting with us'),
-    h('p', { class: 'text' }, 'The conversation has ended. We’re here if you need anything else.'),
+    h('h3', { class: 'title' }, title),
+    h('p', { class: 'text' }, text),
     h(
       'div',
       { class: 'actions' },

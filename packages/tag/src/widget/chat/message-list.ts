@@ -2,7 +2,7 @@ import type { Attachment, VisitorMessage } from '@beckon/protocol/chat-api';
 import { h } from '../dom.ts';
 import { attachmentsView } from './attachment-view.ts';
 import { linkify } from './autolink.ts';
-import { type ChatState, type OutgoingMessage, seenSeq } from './chat-state.ts';
+import { type ChatState, forVisitor, type OutgoingMessage, seenSeq } from './chat-state.ts';
 
 export interface MessageListOptions {
   origin: string;
@@ -83,7 +83,7 @@ export function messageList(opts: MessageListOptions): MessageList {
       return {
         key: `s${m.seq}`,
         version: 's',
-        build: () => h('div', { class: 'sys', role: 'listitem' }, richText(m.text)),
+        build: () => h('div', { class: 'sys', role: 'listitem' }, richText(forVisitor(m.text))),
       };
     }
     const mine = m.senderKind === 'visitor';
