@@ -4,6 +4,8 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { ApiClient } from './helpers/api-client.ts';
 import { DEMO_ADMIN, startTestServer, type TestServer } from './helpers/test-server.ts';
 
+type ErrorBody = { error: { code: string; message: string } };
+
 type Operation = {
   requestBody?: {
     content: { 'application/json': { schema: { properties?: Record<string, { type?: string }> } } };
@@ -74,6 +76,37 @@ describe('bad input on every route, OpenAPI, ops endpoints', () => {
       }
     }
     assert.ok(checked > 40, `checked ${checked} bad requests`);
+  });
+
+  it('accepts a body-less request that declares Content-Type: application/json, and still refuses bad JSON', async () => {
+    // Over the network, as HTTP clients that set the header on every request send it.
+    const send = (method: string, path: string, body?: string) =>
+      fetch(srv.url + path, {
+        method,
+        headers: {
+          'content-type': 'application/json',
+          cookie: admin.cookie!,
+          'x-csrf-token': admin.csrf!,
+        },
+        ...(body === undefined ? {} : { body }),
+      });
+    const skill = await admin.post('/api/v1/skills', { name: 'Deleted without a body' });
+    assert.equal(skill.status, 201);
+    const deleted = await send('DELETE', `/api/v1/skills/${skill.body.id}`);
+    assert.equal(deleted.status, 204, await deleted.text());
+    assert.equal((await admin.get(`/api/v1/skills/${skill.body.id}`)).status, 404);
+
+    const empty = await send('DELETE', `/api/v1/skills/${skill.body.id}`, '');
+    assert.equal(empty.status, 404, 'an empty body is no body: the route answers, not the parser');
+
+    const needsBody = await send('POST', '/api/v1/skills', '');
+    assert.equal(needsBody.status, 400);
+    assert.equal(((await needsBody.json()) as ErrorBody).error.code, 'invalid_request');
+    const malformed = await send('POST', '/api/v1/skills', '{"name": ');
+    assert.equal(malformed.status, 400);
+    assert.equal(((await malformed.json()) as ErrorBody).error.code, 'invalid_json');
+    const poisoned = await send('POST', '/api/v1/skills', '{"name":"x","__proto__":{"admin":true}}');
+    assert.equal(poisoned.status, 400);
   });
 
   it('answers unknown ids and unknown routes with 404 and an error body', async () => {

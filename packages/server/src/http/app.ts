@@ -9,6 +9,7 @@ import {
 import Fastify, { LogController } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { installErrorHandling } from './error-handler.ts';
+import { acceptEmptyJsonBodies } from './json-body-parser.ts';
 import { apiKeysRoutes } from './routes/api-keys-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
@@ -35,6 +36,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RoutesPlugin[] = []
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   installErrorHandling(app);
+  acceptEmptyJsonBodies(app);
 
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, {
