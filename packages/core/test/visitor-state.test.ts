@@ -197,6 +197,17 @@ describe('marketing source', () => {
     ['https://s.test/', undefined, 'direct', undefined],
     ['https://s.test/', '', 'direct', undefined],
     ['https://s.test/?utm_source=%E0%A4%A&utm_medium=email', undefined, 'email', undefined],
+    // A tagged link is classified by its tags, never as a referral, with or without a referrer.
+    ['https://s.test/?utm_source=spring_promo', undefined, 'other', 'spring_promo'],
+    ['https://s.test/?utm_source=spring_promo', 'https://blog.example.org/', 'other', 'spring_promo'],
+    ['https://s.test/?utm_source=partner-site&utm_campaign=x', '', 'other', 'partner-site'],
+    ['https://s.test/?utm_source=newsletter', undefined, 'email', 'newsletter'],
+    ['https://s.test/?utm_source=google', undefined, 'search', 'google'],
+    ['https://s.test/?utm_source=bing&utm_medium=ppc', undefined, 'paid', 'bing'],
+    ['https://s.test/?utm_source=news&utm_medium=email', 'https://blog.example.org/', 'email', 'news'],
+    ['https://s.test/?utm_source=x&utm_medium=social', 'https://blog.example.org/', 'social', 'x'],
+    ['https://s.test/?utm_source=blog&utm_medium=referral', undefined, 'referral', 'blog'],
+    ['https://s.test/?utm_medium=cpc', 'https://blog.example.org/', 'paid', 'blog.example.org'],
   ];
   for (const [url, ref, channel, source] of cases) {
     it(`${url} from ${ref ?? 'nowhere'} → ${channel}`, () => {

@@ -76,14 +76,31 @@ function channelOfMedium(medium: string): Channel | null {
   return null;
 }
 
-function channelOfHost(host: string): Channel {
+/** The channel of a known mail, search or social host; null for any other site. */
+function channelOfHost(host: string): Channel | null {
   if (MAIL.test(host)) return 'email';
   if (SEARCH.test(host)) return 'search';
   if (SOCIAL.test(host)) return 'social';
-  return 'referral';
+  return null;
 }
 
-/** Classifies a landing page URL and its referrer into a marketing source (UTM first, then referrer). */
+/**
+ * The channel a `utm_source` names: a known site ("google", "facebook.com"), a word that says how
+ * the link was sent ("newsletter", "affiliate"), else `other` — a tagged link is a campaign of the
+ * site's own, never a referral, whether or not the browser sent a referrer.
+ */
+function channelOfSource(source: string): Channel {
+  const s = source.toLowerCase();
+  const byHost = channelOfHost(s.includes('.') ? s : `${s}.com`);
+  if (byHost) return byHost;
+  const byWord = channelOfMedium(s);
+  return byWord === 'email' || byWord === 'affiliate' ? byWord : 'other';
+}
+
+/**
+ * Classifies a landing page URL and its referrer into a marketing source: UTM tags first (the
+ * medium, then click ids, then the source), the referrer only for an untagged visit.
+ */
 export function classifySource(landingUrl: string, referrer: string | undefined): MarketingSource {
   const params = queryParams(landingUrl);
   const source = params.get('utm_source') || undefined;
@@ -94,12 +111,12 @@ export function classifySource(landingUrl: string, referrer: string | undefined)
   let channel: Channel | null = null;
   if (medium) channel = channelOfMedium(medium);
   if (!channel && CLICK_IDS.some((k) => params.has(k))) channel = 'paid';
-  if (!channel && source) channel = channelOfHost(`${source.toLowerCase()}.com`);
-  if (!channel && (source || medium)) channel = 'other';
+  if (!channel && source) channel = channelOfSource(source);
+  if (!channel && medium) channel = 'other';
   if (!channel) {
     if (!refHost) channel = 'direct';
     else if (refHost === pageHost) channel = 'internal';
-    else channel = channelOfHost(refHost);
+    else channel = channelOfHost(refHost) ?? 'referral';
   }
   const out: MarketingSource = { channel };
   const src = source ?? (refHost && refHost !== pageHost ? refHost : undefined);
