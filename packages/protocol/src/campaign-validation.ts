@@ -12,7 +12,12 @@ import {
   type Frequency,
   GoalSchema,
 } from './campaign.ts';
-import { pointer, type ValidationError, validateCondition } from './condition-validation.ts';
+import {
+  type ConditionRules,
+  pointer,
+  type ValidationError,
+  validateCondition,
+} from './condition-validation.ts';
 
 /** A campaign as validated from input: `id` is there only if the caller supplied one. */
 export type ValidCampaignInput = Omit<Campaign, 'id'> & { id?: string };
@@ -41,8 +46,9 @@ const goalValidators: Record<string, Validator> = {
 /**
  * Validates a campaign body from the REST API or the console and fills its defaults; on failure
  * returns every fault with its JSON-pointer path (e.g. `/targeting/all/2/op`) so the API can say where.
+ * `rules` relaxes what a stored targeting tree may keep (see `ConditionRules`).
  */
-export function validateCampaignInput(input: unknown): CampaignValidation {
+export function validateCampaignInput(input: unknown, rules: ConditionRules = {}): CampaignValidation {
   const errors: ValidationError[] = [];
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, errors: [{ path: '', message: 'must be an object' }] };
@@ -58,7 +64,7 @@ export function validateCampaignInput(input: unknown): CampaignValidation {
     else if (k === 'goal') checkTagged(v, goalValidators, '/goal', errors);
     else collect(propValidators[k]!, v, pointer(k), errors);
   }
-  if (body.targeting !== undefined) validateCondition(body.targeting, '/targeting', errors);
+  if (body.targeting !== undefined) validateCondition(body.targeting, '/targeting', errors, rules);
   if (body.schedule !== undefined && propValidators.schedule!.Check(body.schedule)) {
     const s = body.schedule as { timeZone: string; startMinute: number; endMinute: number };
     if (!isTimeZone(s.timeZone))

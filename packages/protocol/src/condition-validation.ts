@@ -26,23 +26,38 @@ export const pointer = (key: string | number): string =>
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** What a tree may hold beyond the rules every new tree follows. */
+export interface ConditionRules {
+  /**
+   * Accept `{any: []}`, which matches no visitor. Only for a tree stored before it was refused, so
+   * a change that leaves a campaign's targeting alone (pausing it, say) still goes through.
+   */
+  allowEmptyAny?: boolean;
+}
+
 /** Checks a targeting tree and appends every fault (with its path) to `errors`; true when none. */
-export function validateCondition(tree: unknown, path: string, errors: ValidationError[]): tree is Condition {
+export function validateCondition(
+  tree: unknown,
+  path: string,
+  errors: ValidationError[],
+  rules: ConditionRules = {},
+): tree is Condition {
   const before = errors.length;
-  const budget = { nodes: 0 };
-  walk(tree, path, 1, budget, errors);
+  const walk = { nodes: 0, errors, rules };
+  visit(tree, path, 1, walk);
   return errors.length === before;
 }
 
-function walk(
-  node: unknown,
-  path: string,
-  depth: number,
-  budget: { nodes: number },
-  errors: ValidationError[],
-) {
-  if (++budget.nodes > MAX_CONDITION_NODES) {
-    if (budget.nodes === MAX_CONDITION_NODES + 1) {
+interface Walk {
+  nodes: number;
+  errors: ValidationError[];
+  rules: ConditionRules;
+}
+
+function visit(node: unknown, path: string, depth: number, walk: Walk) {
+  const { errors } = walk;
+  if (++walk.nodes > MAX_CONDITION_NODES) {
+    if (walk.nodes === MAX_CONDITION_NODES + 1) {
       errors.push({ path, message: `condition has more than ${MAX_CONDITION_NODES} nodes` });
     }
     return;
@@ -63,14 +78,23 @@ function walk(
       if (k !== key) errors.push({ path: path + pointer(k), message: 'unknown property' });
     const child = node[key];
     if (key === 'not') {
-      walk(child, path + '/not', depth + 1, budget, errors);
+      visit(child, path + '/not', depth + 1, walk);
       return;
     }
     if (!Array.isArray(child)) {
       errors.push({ path: path + pointer(key), message: 'must be an array of conditions' });
       return;
     }
-    for (let i = 0; i < child.length; i++) walk(child[i], `${path}/${key}/${i}`, depth + 1, budget, errors);
+    // An empty `all` is true (every visitor); an empty `any` is false, which no one means to save.
+    if (key === 'any' && child.length === 0 && !walk.rules.allowEmptyAny) {
+      errors.push({
+        path: path + '/any',
+        message:
+          'must list at least one condition: an empty any matches no visitor (an empty all matches every visitor)',
+      });
+      return;
+    }
+    for (let i = 0; i < child.length; i++) visit(child[i], `${path}/${key}/${i}`, depth + 1, walk);
     return;
   }
   validateLeaf(node, path, errors);

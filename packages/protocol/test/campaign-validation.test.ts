@@ -129,6 +129,19 @@ describe('validateCampaignInput', () => {
     ]);
   });
 
+  it('refuses an empty any, which would match no visitor, and keeps an empty all for everyone', () => {
+    assert.deepEqual(faults(withTargeting({ any: [] })), ['/targeting/any']);
+    const nested = { all: [{ field: 'score', op: 'gte', value: 0.5 }, { not: { any: [] } }] };
+    assert.deepEqual(faults(withTargeting(nested)), ['/targeting/all/1/not/any']);
+    const r = validateCampaignInput(withTargeting({ any: [] }));
+    assert.ok(!r.ok);
+    assert.match(r.errors[0]!.message, /no visitor/);
+    assert.ok(validateCampaignInput(withTargeting({ all: [] })).ok, 'an empty all targets every visitor');
+    assert.ok(validateCampaignInput(withTargeting({ all: [{ all: [] }] })).ok);
+    // A campaign stored before the rule keeps working when a change leaves its targeting alone.
+    assert.ok(validateCampaignInput(withTargeting({ any: [] }), { allowEmptyAny: true }).ok);
+  });
+
   it('escapes odd keys in paths', () => {
     assert.deepEqual(faults(withTargeting({ field: 'cart.total', op: 'gte', value: 1, 'a/b~c': 1 })), [
       '/targeting/a~1b~0c',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isControl } from '@beckon/core';
-import type { Condition } from '@beckon/protocol';
+import { type Condition, validateCampaignInput } from '@beckon/protocol';
 import { linearEngineOn } from '@beckon/protocol/campaign-regex';
 import { exposureOutcome, pageView, visibility } from '@beckon/sdk';
 import { VisitorChatClient } from '@beckon/sdk/chat-client';
@@ -97,6 +97,38 @@ describe('campaigns: REST API, and engagements through the visitor protocol', ()
     assert.equal(badPatch.status, 400);
     assert.match(badPatch.body.error.message, /^\/targeting\/all\/0\/op: /);
     await t.api.delete(`/api/v1/campaigns/${ok.body.id}`);
+  });
+
+  it('refuses an empty any group, which would reach no visitor, but lets a campaign stored with one be paused', async () => {
+    const empty = await t.api.post('/api/v1/campaigns', contentCampaign('Nobody', { any: [] }));
+    assert.equal(empty.status, 400);
+    assert.equal(empty.body.error.code, 'invalid_campaign');
+    assert.match(empty.body.error.message, /^\/targeting\/any: must list at least one condition/);
+    const noneOfNothing = await t.api.post(
+      '/api/v1/campaigns',
+      contentCampaign('Nobody', { all: [section('x'), { not: { any: [] } }] }),
+    );
+    assert.match(noneOfNothing.body.error.message, /^\/targeting\/all\/1\/not\/any: /);
+    const everyone = await t.api.post('/api/v1/campaigns', contentCampaign('Everyone', { all: [] }));
+    assert.equal(everyone.status, 201, 'an empty all targets every visitor');
+    const toNobody = await t.api.patch(`/api/v1/campaigns/${everyone.body.id}`, { targeting: { any: [] } });
+    assert.match(toNobody.body.error.message, /^\/targeting\/any: /);
+
+    // Stored before the API refused it: its other settings can still change, its targeting only to a sound one.
+    const valid = validateCampaignInput(contentCampaign('Stored nobody', { all: [] }));
+    assert.ok(valid.ok);
+    const stored = await srv.node.ctx.store.campaigns.create(t.accountId, {
+      ...valid.value,
+      targeting: { any: [] },
+    });
+    const paused = await t.api.patch(`/api/v1/campaigns/${stored.id}`, { status: 'paused' });
+    assert.equal(paused.status, 200, JSON.stringify(paused.body));
+    assert.equal(paused.body.status, 'paused');
+    const resent = await t.api.patch(`/api/v1/campaigns/${stored.id}`, { targeting: { any: [] } });
+    assert.equal(resent.status, 400);
+    const fixed = await t.api.patch(`/api/v1/campaigns/${stored.id}`, { targeting: { any: [section('x')] } });
+    assert.equal(fixed.status, 200);
+    for (const id of [everyone.body.id, stored.id]) await t.api.delete(`/api/v1/campaigns/${id}`);
   });
 
   it('tests campaign regexes in bounded time, refusing what cannot run in linear time', async () => {

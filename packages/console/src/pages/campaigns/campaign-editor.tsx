@@ -32,7 +32,7 @@ import {
 } from './campaign-form.ts';
 import { setCampaignNotice } from './campaign-notice.ts';
 import { ConditionBuilder } from './condition-builder.tsx';
-import { type LeafProblem, treeProblems } from './condition-checks.ts';
+import { groupProblems, type LeafProblem, treeProblems } from './condition-checks.ts';
 import { toCondition } from './condition-model.ts';
 import { describeRule } from './condition-text.ts';
 import { ControlSection } from './control-section.tsx';
@@ -122,9 +122,14 @@ function EditorForm({ loaded }: { loaded: Loaded }) {
     () => (attempted ? treeProblems(form.targeting) : new Map<string, LeafProblem>()),
     [attempted, form.targeting],
   );
+  const clientGroupProblems = useMemo(
+    () => (attempted ? groupProblems(form.targeting) : new Map<string, string>()),
+    [attempted, form.targeting],
+  );
   const errors: FormErrors = { ...faults.fields, ...clientErrors };
   const problems = new Map([...faults.nodes, ...clientProblems]);
-  const problemCount = Object.keys(errors).length + problems.size + faults.groups.size;
+  const groupErrors = new Map([...faults.groups, ...clientGroupProblems]);
+  const problemCount = Object.keys(errors).length + problems.size + groupErrors.size;
 
   function set(patch: Partial<CampaignForm>) {
     setForm((current) => ({ ...current, ...patch }));
@@ -145,7 +150,11 @@ function EditorForm({ loaded }: { loaded: Loaded }) {
     event.preventDefault();
     setAttempted(true);
     setFaults(NO_FAULTS);
-    if (Object.keys(formErrors(form)).length > 0 || treeProblems(form.targeting).size > 0) {
+    if (
+      Object.keys(formErrors(form)).length > 0 ||
+      treeProblems(form.targeting).size > 0 ||
+      groupProblems(form.targeting).size > 0
+    ) {
       focusFirstProblem();
       return;
     }
@@ -199,7 +208,7 @@ function EditorForm({ loaded }: { loaded: Loaded }) {
             root={form.targeting}
             onChange={(targeting) => set({ targeting })}
             problems={problems}
-            groupErrors={faults.groups}
+            groupErrors={groupErrors}
           />
           <p className="cond-summary" data-testid="rule-summary">
             <span className="cond-summary-label">In words</span>

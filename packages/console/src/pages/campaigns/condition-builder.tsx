@@ -23,7 +23,7 @@ interface ConditionBuilderProps {
   root: GroupNode;
   onChange: (root: GroupNode) => void;
   problems: Map<string, LeafProblem>;
-  /** Errors the server reported on a whole group (e.g. nesting too deep), by node id. */
+  /** Errors on a whole group (an empty "Any of"; from the server, nesting too deep), by node id. */
   groupErrors: Map<string, string>;
 }
 
@@ -141,9 +141,11 @@ function Group({
 
       {group.children.length === 0 ? (
         <p className="cond-empty">
-          {isRoot
-            ? 'No conditions: every visitor qualifies. Add a condition to choose who sees this campaign.'
-            : 'An empty group. Add a condition to it, or remove it.'}
+          {group.op === 'any'
+            ? 'No conditions: “Any of” nothing matches no visitor. Add a condition.'
+            : isRoot
+              ? 'No conditions: every visitor qualifies. Add a condition to choose who sees this campaign.'
+              : 'An empty group. Add a condition to it, or remove it.'}
         </p>
       ) : (
         <ol className="cond-list">

@@ -114,3 +114,25 @@ export function treeProblems(root: GroupNode): Map<string, LeafProblem> {
   visit(root);
   return out;
 }
+
+/**
+ * Groups that cannot be saved, by node id: an empty "Any of" matches no visitor (the server refuses
+ * it), so the campaign would never show. An empty "All of" or "None of" excludes no one and is kept.
+ */
+export function groupProblems(root: GroupNode): Map<string, string> {
+  const out = new Map<string, string>();
+  const visit = (node: EditNode) => {
+    if (node.kind === 'leaf') return;
+    if (node.op === 'any' && node.children.length === 0) {
+      out.set(
+        node.id,
+        node === root
+          ? '“Any of” with no conditions matches no visitor. Add a condition, or choose “All of” to reach every visitor.'
+          : '“Any of” with no conditions matches no visitor. Add a condition to this group, or remove it.',
+      );
+    }
+    node.children.forEach(visit);
+  };
+  visit(root);
+  return out;
+}

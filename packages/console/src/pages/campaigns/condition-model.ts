@@ -157,6 +157,8 @@ function serialize(node: EditNode, path: string, paths: Map<string, string>): Co
   paths.set(path, node.id);
   if (node.kind === 'leaf') return leafCondition(node);
   if (node.op === 'not') {
+    // None of nothing excludes no one: every visitor, as an empty "All of" says without an empty any.
+    if (node.children.length === 0) return { all: [] };
     if (node.children.length === 1) return { not: serialize(node.children[0]!, `${path}/not`, paths) };
     return {
       not: { any: node.children.map((child, i) => serialize(child, `${path}/not/any/${i}`, paths)) },

@@ -37,7 +37,7 @@ function leafText(leaf: LeafNode): string {
 
 function nodeText(node: EditNode, nested: boolean): string {
   if (node.kind === 'leaf') return leafText(node);
-  if (node.children.length === 0) return node.op === 'not' ? 'always' : 'anyone';
+  if (node.children.length === 0) return node.op === 'any' ? 'no one' : 'anyone';
   const parts = node.children.map((child) => nodeText(child, true));
   const joined = parts.join(node.op === 'all' ? ' and ' : ' or ');
   if (node.op === 'not') return `not (${joined})`;
@@ -46,7 +46,10 @@ function nodeText(node: EditNode, nested: boolean): string {
 
 /** "page section includes “checkout” and (cart total is at least 100 or returning visitor is yes)". */
 export function describeRule(root: GroupNode): string {
-  if (root.children.length === 0) return 'Every visitor qualifies.';
+  if (root.children.length === 0)
+    return root.op === 'any'
+      ? 'No visitor qualifies: “Any of” needs a condition.'
+      : 'Every visitor qualifies.';
   const text = nodeText(root, false);
   return text.charAt(0).toUpperCase() + text.slice(1) + '.';
 }

@@ -1,4 +1,4 @@
-import { type ValidCampaignInput, validateCampaignInput } from '@beckon/protocol';
+import { type ConditionRules, type ValidCampaignInput, validateCampaignInput } from '@beckon/protocol';
 import { ListOf } from '@beckon/protocol/api';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { FastifySchemaCompiler } from 'fastify';
@@ -27,8 +27,8 @@ const bodyCheckedInHandler: FastifySchemaCompiler<TSchema> = (route) =>
 const view = ({ accountId: _a, ...c }: CampaignRecord) => c;
 
 /** Throws 400 naming every fault's path, or returns the campaign with its defaults filled in. */
-function validOrThrow(body: unknown): ValidCampaignInput {
-  const result = validateCampaignInput(body);
+function validOrThrow(body: unknown, rules?: ConditionRules): ValidCampaignInput {
+  const result = validateCampaignInput(body, rules);
   if (result.ok) return result.value;
   const message = result.errors.map((e) => `${e.path || '/'}: ${e.message}`).join('; ');
   throw new AppError(400, 'invalid_campaign', message);
@@ -138,7 +138,8 @@ export function campaignsRoutes(app: App, ctx: AppContext): void {
       const merged: Record<string, unknown> = { ...asInput(current), ...patch };
       // `null` clears an optional part (e.g. `"schedule": null` runs the campaign at all times).
       for (const [k, v] of Object.entries(patch)) if (v === null) delete merged[k];
-      const input = validOrThrow(merged);
+      // A stored `{any: []}` (from before the API refused it) does not block pausing or renaming.
+      const input = validOrThrow(merged, { allowEmptyAny: !('targeting' in patch) });
       await assertSkill(accountId, input);
       const updated = await store.campaigns.replace(accountId, current.id, input);
       await changed(accountId);
