@@ -1,40 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  type AgentSnapshot,
   chooseAgent,
   compareQueued,
   isAvailable,
   orderQueue,
   planOffers,
-  type QueuedConversation,
   queuePositions,
   skillCapacity,
 } from '../src/routing/index.ts';
-
-const T0 = 1_700_000_000_000;
-const conv = (id: string, over: Partial<QueuedConversation> = {}): QueuedConversation => ({
-  id,
-  skillId: 'sales',
-  priority: 0,
-  value: 0,
-  score: null,
-  enqueuedAt: T0,
-  skillEnteredAt: T0,
-  overflowCount: 0,
-  passedAgentIds: [],
-  ...over,
-});
-const agent = (id: string, over: Partial<AgentSnapshot> = {}): AgentSnapshot => ({
-  id,
-  status: 'online',
-  connected: true,
-  skillIds: ['sales'],
-  capacity: 3,
-  load: 0,
-  lastAssignedAt: null,
-  ...over,
-});
+import { agent, conv, T0 } from './helpers/routing-fixtures.ts';
 
 describe('routing policy: queue order', () => {
   it('serves campaign priority first, then visitor value, then score, then the longest waiting', () => {

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_DECLINE_COOLDOWN_MS } from '@beckon/core/routing/index';
 import { DEFAULT_ATTACHMENT_MAX_BYTES } from '@beckon/protocol/chat-attachments';
 import { type ChatLimits, loadChatLimits } from './conversations/chat-limits.ts';
 
@@ -25,6 +26,8 @@ export interface Config {
   attachmentMaxBytes: number;
   /** Rate limits of the conversation endpoints. */
   chatLimits: ChatLimits;
+  /** How long a declined chat is not offered again to the agent who declined it (`BECKON_DECLINE_COOLDOWN_SECONDS`). */
+  declineCooldownMs: number;
 }
 
 export interface ConfigOverrides {
@@ -50,6 +53,9 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
   const attachmentMaxBytes = Number(env.BECKON_ATTACHMENT_MAX_BYTES ?? DEFAULT_ATTACHMENT_MAX_BYTES);
   if (!Number.isInteger(attachmentMaxBytes) || attachmentMaxBytes < 1)
     throw new Error(`invalid BECKON_ATTACHMENT_MAX_BYTES: ${env.BECKON_ATTACHMENT_MAX_BYTES}`);
+  const cooldown = Number(env.BECKON_DECLINE_COOLDOWN_SECONDS ?? DEFAULT_DECLINE_COOLDOWN_MS / 1000);
+  if (!Number.isFinite(cooldown) || cooldown < 0)
+    throw new Error(`invalid BECKON_DECLINE_COOLDOWN_SECONDS: ${env.BECKON_DECLINE_COOLDOWN_SECONDS}`);
   return {
     port,
     host,
@@ -63,5 +69,6 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     secureCookies: publicUrl.startsWith('https://'),
     attachmentMaxBytes,
     chatLimits: loadChatLimits(env),
+    declineCooldownMs: Math.round(cooldown * 1000),
   };
 }

@@ -14,6 +14,7 @@ import { eventually } from './helpers/chat-fixtures.ts';
 import { dropSchema, newSchemaName, postgresSkipReason, TEST_PG_URL } from './helpers/postgres.ts';
 
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+const COOLDOWN_MS = 2000;
 
 async function redisSkipReason(): Promise<string | null> {
   const r = new Redis(REDIS_URL, {
@@ -46,8 +47,11 @@ describe('conversations across two nodes (PostgreSQL + Redis)', async () => {
   before(async () => {
     if (skip) return;
     for (let i = 0; i < 2; i++) {
-      // 120 chats from one test address: no per-address start limit here.
-      const env = { BECKON_RATE_CHAT_START_ADDRESS: '0' };
+      // 120 chats from one test address: no per-address start limit here. A short decline cool-down.
+      const env = {
+        BECKON_RATE_CHAT_START_ADDRESS: '0',
+        BECKON_DECLINE_COOLDOWN_SECONDS: String(COOLDOWN_MS / 1000),
+      };
       const config = loadConfig({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' }, env);
       config.databaseUrl = TEST_PG_URL;
       config.redisUrl = REDIS_URL;
@@ -111,6 +115,41 @@ describe('conversations across two nodes (PostgreSQL + Redis)', async () => {
       await again.close();
     } finally {
       await agent.disconnect();
+    }
+  });
+
+  test('a chat declined on node A rests for the cool-down whichever node routes next, and comes back on time', async () => {
+    const [a, b] = nodes as [BeckonNode, BeckonNode];
+    const agent = await agentOn(a, 'sales@demo.beckon.local');
+    const visitors: VisitorChatClient[] = [];
+    const start = async () => {
+      const v = await VisitorChatClient.start(b.url, demo.siteKey, { skillId: demo.skillIds.sales });
+      visitors.push(v);
+      return v.conversation.id;
+    };
+    try {
+      const declined = await start();
+      await eventually(() => agent.offers.has(declined), 5000, 'offer across nodes');
+      const declinedAt = Date.now();
+      await agent.decline(declined);
+      // A chat started on node B makes node B route: it reads the decline from the store.
+      const newer = await start();
+      await eventually(() => agent.offers.has(newer), 5000, 'the newer chat offered meanwhile');
+      assert.equal(agent.offers.has(declined), false, 'not during the cool-down');
+      await agent.next('offer', (f) => f.conversation.id === declined, COOLDOWN_MS + 2000);
+      const after = Date.now() - declinedAt;
+      // The sweep runs every 5 s: an offer this soon after the cool-down came from a timer.
+      assert.ok(after >= COOLDOWN_MS - 50 && after < COOLDOWN_MS + 1500, `offered again after ${after} ms`);
+    } finally {
+      for (const v of visitors) await v.close();
+      await agent.disconnect();
+      // Leave no chat waiting: the next case counts every slot.
+      const ids = visitors.map((v) => v.conversation.id);
+      await a.ctx.store.db
+        .updateTable('conversations')
+        .set({ status: 'closed', offered_to: null })
+        .where('id', 'in', ids)
+        .execute();
     }
   });
 

@@ -5,10 +5,13 @@ import { chatOf } from '../src/conversations/chat-feature.ts';
 import { runtime, visitor } from './engagement-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { connectAgent, eventually, startVisitor } from './helpers/chat-fixtures.ts';
-import { startTestServer, type TestServer } from './helpers/test-server.ts';
+import { DEMO_ADMIN, startTestServer, type TestServer } from './helpers/test-server.ts';
 
 const SALES = 'sales@demo.beckon.local';
 const SUPPORT = 'support@demo.beckon.local';
+/** The decline cool-down of this suite's server (shortened from the default minute). */
+const COOLDOWN_MS = 1500;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('routing through the server: queue order, least loaded, offer timeout, overflow', () => {
   let srv: TestServer;
@@ -26,7 +29,10 @@ describe('routing through the server: queue order, least loaded, offer timeout, 
       .execute();
 
   before(async () => {
-    srv = await startTestServer({ demo: true });
+    srv = await startTestServer({
+      demo: true,
+      env: { BECKON_DECLINE_COOLDOWN_SECONDS: String(COOLDOWN_MS / 1000) },
+    });
   });
   afterEach(async () => {
     for (const a of open.splice(0)) await a.disconnect();
@@ -201,8 +207,9 @@ describe('routing through the server: queue order, least loaded, offer timeout, 
     await reloaded.accept(id);
   });
 
-  it('serves an older chat before a newer one after its agent passed on it', async () => {
+  it('serves an older chat before a newer one after its agent missed it', async () => {
     await srv.node.ctx.store.db.updateTable('users').set({ capacity: 1 }).execute();
+    await skills({ offer_timeout_seconds: 1 });
     const sales = await agent(SALES);
     const support = await agent(SUPPORT);
     await support.setStatus('away');
@@ -211,8 +218,7 @@ describe('routing through the server: queue order, least loaded, offer timeout, 
     const newer = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales });
     assert.equal(newer.conversation.status, 'queued', 'sales is full with the pending offer');
     const revoked = sales.next('offer_revoked', (f) => f.conversationId === older.conversation.id, 3000);
-    await sales.decline(older.conversation.id);
-    await revoked;
+    assert.equal((await revoked).reason, 'timeout');
     await eventually(() => sales.offers.has(older.conversation.id), 3000, 'the older chat offered again');
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(sales.offers.has(newer.conversation.id), false);
@@ -221,22 +227,79 @@ describe('routing through the server: queue order, least loaded, offer timeout, 
     assert.equal(waiting.status, 'queued');
   });
 
-  it('a declined offer goes to the next agent, and back to the first once everyone declined', async () => {
+  it('a declined offer goes to the next agent, and back to the first once everyone declined and their cool-down ended', async () => {
     const sales = await agent(SALES);
     const support = await agent(SUPPORT);
     const v = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales });
     const id = v.conversation.id;
     const first = await eventually(() => [sales, support].find((a) => a.offers.has(id)), 3000, 'offer');
     const second = first === sales ? support : sales;
+    const declinedAt = Date.now();
     await first.decline(id);
     await eventually(() => second.offers.has(id), 3000, 'offer to the other agent');
     assert.equal(first.offers.has(id), false, 'not back to the one who declined while another can take it');
     const revoked = second.next('offer_revoked', (f) => f.conversationId === id, 3000);
     await second.decline(id);
     await revoked;
-    // Both passed: the one whose pass is oldest gets it again, rather than it waiting for nobody.
-    await eventually(() => first.offers.has(id), 3000, 'offer back to the first');
+    // Both passed: the one whose pass is oldest gets it again once their cool-down is over, rather
+    // than it waiting for nobody.
+    await first.next('offer', (f) => f.conversation.id === id, COOLDOWN_MS + 1500);
+    assert.ok(Date.now() - declinedAt >= COOLDOWN_MS - 50, 'not during the first agent’s cool-down');
     assert.equal(second.offers.has(id), false);
+  });
+
+  it('keeps a declined chat from its only agent for the cool-down, offers newer chats meanwhile, then offers it again on time', async () => {
+    const sales = await agent(SALES);
+    const support = await agent(SUPPORT);
+    await support.setStatus('away');
+    const declined = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales });
+    const id = declined.conversation.id;
+    await eventually(() => sales.offers.has(id), 3000, 'first offer');
+    const declinedAt = Date.now();
+    await sales.decline(id);
+    // Not straight back to the agent who just said no: it waits, and a newer chat may reach them.
+    const newer = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales });
+    await eventually(() => sales.offers.has(newer.conversation.id), 3000, 'the newer chat offered');
+    await sleep(300);
+    assert.equal(sales.offers.has(id), false, 'not during the cool-down');
+    const { store } = srv.node.ctx;
+    assert.equal((await store.conversations.get(srv.demo!.accountId, id)).status, 'queued');
+    // When it ends, routing looks again by itself (the sweep runs only every 5 s): the chat is back.
+    await sales.next('offer', (f) => f.conversation.id === id, COOLDOWN_MS + 1500);
+    const after = Date.now() - declinedAt;
+    assert.ok(after >= COOLDOWN_MS - 50 && after < COOLDOWN_MS + 1000, `offered again after ${after} ms`);
+  });
+
+  it('going away withdraws pending offers: no pass, not a missed offer in the agents report', async () => {
+    const from = new Date().toISOString();
+    const sales = await agent(SALES);
+    const support = await agent(SUPPORT);
+    await support.setStatus('away');
+    const v = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales });
+    const id = v.conversation.id;
+    await eventually(() => sales.offers.has(id), 3000, 'offer');
+    await sales.setStatus('away');
+    const { store } = srv.node.ctx;
+    await eventually(
+      async () => (await store.conversations.get(srv.demo!.accountId, id)).status === 'queued',
+      3000,
+      'the offer withdrawn',
+    );
+    const passes = await store.db
+      .selectFrom('conversation_passes')
+      .select('reason')
+      .where('conversation_id', '=', id)
+      .execute();
+    assert.deepEqual(passes, [], 'going away is no pass');
+    const admin = new ApiClient(srv.node.app);
+    await admin.login(DEMO_ADMIN.email, DEMO_ADMIN.password);
+    const report = await admin.get(`/api/v1/reports/agents?from=${encodeURIComponent(from)}`);
+    assert.equal(report.status, 200);
+    const row = report.body.agents.find((a: { agentId: string }) => a.agentId === sales.profile.id);
+    assert.equal(row.missedOffers, 0);
+    // Back online, the chat comes to them like to anyone who never passed on it.
+    await sales.setStatus('online');
+    await eventually(() => sales.offers.has(id), 3000, 'offer once back online');
   });
 
   it('takes an offer back when its agent’s console closes, without counting a miss; it returns when they reconnect', async () => {

@@ -349,7 +349,7 @@ export function conversationsContract(test: Test, store: () => Store): void {
     assert.equal((await s.assignment.overflow(account.id, c1.id, other.id, 'offline'))?.status, 'offline');
   });
 
-  test('assignment: passes list oldest first, a repeat moves to the back; a dropped console is no pass', async () => {
+  test('assignment: passes list oldest first, a repeat moves to the back; a dropped console or going away is no pass', async () => {
     const { s, account, users, start } = await setup(2, 2);
     const [a0, a1] = users as [(typeof users)[0], (typeof users)[0]];
     const c = await start();
@@ -370,16 +370,30 @@ export function conversationsContract(test: Test, store: () => Store): void {
       .orderBy('created_at')
       .execute();
     assert.deepEqual(
-      reasons.map((r) => r.reason),
-      ['declined', 'timeout'],
-      'a repeat keeps its first reason',
+      reasons.map((r) => [r.agent_id, r.reason]),
+      [
+        [a1.id, 'declined'],
+        [a0.id, 'declined'],
+      ],
+      'a repeat holds the latest pass: its reason and time',
     );
+    const declinesOf = async () =>
+      (await s.routing.snapshot(account.id)).queue.find((q) => q.id === c.id)?.declines;
+    assert.deepEqual(await declinesOf(), [
+      { agentId: a1.id, at: 2000 },
+      { agentId: a0.id, at: 3000 },
+    ]);
+    await s.assignment.offer(account.id, c.id, a1.id, 3500);
+    await s.assignment.revokeOffer(account.id, c.id, a1.id, 'timeout', 3500);
+    assert.deepEqual(await declinesOf(), [{ agentId: a0.id, at: 3000 }], 'a later miss is no decline');
     const d = await start();
-    await s.assignment.offer(account.id, d.id, a1.id, 4000);
-    assert.equal(
-      (await s.assignment.revokeOffer(account.id, d.id, a1.id, 'disconnected', 4000))?.status,
-      'queued',
-    );
+    for (const [end, at] of [
+      ['disconnected', 4000],
+      ['away', 4100],
+    ] as const) {
+      await s.assignment.offer(account.id, d.id, a1.id, at);
+      assert.equal((await s.assignment.revokeOffer(account.id, d.id, a1.id, end, at))?.status, 'queued');
+    }
     assert.deepEqual(
       (await s.routing.snapshot(account.id)).queue.find((q) => q.id === d.id)?.passedAgentIds,
       [],

@@ -1,3 +1,4 @@
+import { DEFAULT_DECLINE_COOLDOWN_MS, restingAgentIds } from './decline-cooldown.ts';
 import { orderQueue } from './queue-order.ts';
 import type { AgentSnapshot, PlannedOffer, QueuedConversation } from './routing-types.ts';
 
@@ -26,17 +27,19 @@ export function compareAgents(a: AgentSnapshot, b: AgentSnapshot): number {
  * turns) only when nobody else can take it, because a chat left waiting while a capable agent sits
  * idle is worse than offering it twice. The conversation's preferred agent (whose own invitation
  * the visitor accepted) comes first whenever they can take it and have not passed on it, so the
- * visitor talks to the person who invited them.
+ * visitor talks to the person who invited them. Agents in `resting` (who declined it moments ago)
+ * are not considered at all.
  */
 export function chooseAgent(
   conversation: Pick<QueuedConversation, 'skillId' | 'passedAgentIds' | 'preferredAgentId'>,
   agents: readonly AgentSnapshot[],
+  resting: ReadonlySet<string> = new Set(),
 ): AgentSnapshot | undefined {
   let best: AgentSnapshot | undefined;
   let passedBest: AgentSnapshot | undefined;
   let passedRank = Number.POSITIVE_INFINITY;
   for (const agent of agents) {
-    if (!isAvailable(agent, conversation.skillId)) continue;
+    if (!isAvailable(agent, conversation.skillId) || resting.has(agent.id)) continue;
     const rank = conversation.passedAgentIds.indexOf(agent.id);
     if (rank >= 0) {
       if (rank < passedRank) {
@@ -54,18 +57,20 @@ export function chooseAgent(
 /**
  * Plans one routing pass: walks the queue in order and offers each conversation to the best
  * agent, counting each planned offer against that agent's capacity. A conversation someone passed
- * on keeps its place: it takes a free agent before the newer ones behind it. Pure: the store
+ * on keeps its place: it takes a free agent before the newer ones behind it — except the agent who
+ * declined it within `declineCooldownMs`, who may take newer chats meanwhile. Pure: the store
  * decides atomically whether each offer still holds.
  */
 export function planOffers(
   queue: readonly QueuedConversation[],
   agents: readonly AgentSnapshot[],
   now: number,
+  declineCooldownMs = DEFAULT_DECLINE_COOLDOWN_MS,
 ): PlannedOffer[] {
   const working = agents.map((a) => ({ ...a }));
   const plan: PlannedOffer[] = [];
   for (const conversation of orderQueue(queue)) {
-    const agent = chooseAgent(conversation, working);
+    const agent = chooseAgent(conversation, working, restingAgentIds(conversation, now, declineCooldownMs));
     if (!agent) continue;
     plan.push({ conversationId: conversation.id, agentId: agent.id });
     agent.load += 1;

@@ -19,8 +19,19 @@ export interface QueuedConversation {
    * offered to them again only when no other agent can take it.
    */
   passedAgentIds: readonly string[];
+  /**
+   * Agents who declined it explicitly, and when: it is kept from each for the decline cool-down,
+   * then they count among those who passed.
+   */
+  declines?: readonly Decline[];
   /** Offered to this agent first whenever they can take it (the agent who invited the visitor). */
   preferredAgentId?: string | null;
+}
+
+/** An agent's explicit decline of a conversation (epoch ms). */
+export interface Decline {
+  agentId: string;
+  at: number;
 }
 
 export type AgentStatus = 'online' | 'away' | 'offline';

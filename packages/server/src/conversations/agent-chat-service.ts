@@ -91,7 +91,10 @@ export class AgentChatService {
     return r.conversation;
   }
 
-  /** Declines an offer: the conversation goes to the next agent, never back to this one. */
+  /**
+   * Declines an offer: the conversation goes to the next agent. It comes back to this one only after
+   * the decline cool-down, and then only when nobody else can take it.
+   */
   async decline(caller: StaffCaller, id: string): Promise<void> {
     const user = await this.profile(caller);
     const c = await this.store.assignment.revokeOffer(caller.accountId, id, user.id, 'declined');
@@ -189,7 +192,8 @@ export class AgentChatService {
   }
 
   /**
-   * Sets an agent's status; going away hands their pending offers to the next agent. A status the
+   * Sets an agent's status; going away hands their pending offers to the next agent, withdrawn
+   * rather than declined: no pass, so no missed offer in the reports. A status the
    * agent (or a supervisor) chose starts their missed offers from zero; the router's `cause` keeps
    * them, as the reason their console shows.
    */
@@ -205,7 +209,7 @@ export class AgentChatService {
     if (status !== 'online') {
       for (const c of await this.store.conversations.inboxOf(accountId, userId)) {
         if (c.status !== 'offered') continue;
-        if (await this.store.assignment.revokeOffer(accountId, c.id, userId, 'declined')) {
+        if (await this.store.assignment.revokeOffer(accountId, c.id, userId, 'away')) {
           this.announcer.events.toAgent(userId, {
             t: 'offer.revoked',
             conversationId: c.id,

@@ -85,6 +85,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     announcer,
     () => agents,
     log.child({ part: 'router' }),
+    { declineCooldownMs: ctx.config.declineCooldownMs },
   );
   const queues = new QueueFeed(store, events, log);
   const attachments = new AttachmentService(

@@ -1,6 +1,8 @@
 import {
   afterMissedOffer,
+  DEFAULT_DECLINE_COOLDOWN_MS,
   DEFAULT_MISSES_BEFORE_AWAY,
+  nextCooldownEnd,
   nextRoutingDeadline,
   offerDeadline,
   offerExpired,
@@ -21,6 +23,8 @@ export interface RouterOptions {
   sweepMs?: number;
   /** Consecutive missed offers before an agent is set to away. */
   missesBeforeAway?: number;
+  /** How long a chat is kept from the agent who declined it (ms; 0: not at all). */
+  declineCooldownMs?: number;
 }
 
 /**
@@ -28,7 +32,9 @@ export interface RouterOptions {
  * away, telling them why), overflows conversations past their skill's maximum wait, then offers
  * waiting conversations to the best available agents — each offer an atomic store operation, so
  * passes on several nodes cannot double-assign. Passes run on triggers (a new conversation, an agent
- * online or freed), at the next deadline, and on a periodic sweep; one node at a time per account.
+ * online or freed), at the next deadline (an offer's expiry, a maximum wait, the end of a decline's
+ * cool-down — all read from the store, so any node's pass arms it), and on a periodic sweep; one
+ * node at a time per account.
  */
 export class Router {
   private readonly running = new Map<string, Promise<void>>();
@@ -37,6 +43,7 @@ export class Router {
   private sweepTimer?: NodeJS.Timeout;
   private stopped = false;
   private readonly missesBeforeAway: number;
+  private readonly declineCooldownMs: number;
 
   constructor(
     private readonly store: Store,
@@ -48,6 +55,7 @@ export class Router {
     private readonly opts: RouterOptions = {},
   ) {
     this.missesBeforeAway = opts.missesBeforeAway ?? DEFAULT_MISSES_BEFORE_AWAY;
+    this.declineCooldownMs = opts.declineCooldownMs ?? DEFAULT_DECLINE_COOLDOWN_MS;
   }
 
   start(): void {
@@ -165,7 +173,7 @@ export class Router {
     const agents = snap.agents.map((a) => ({ ...a, connected: connected.has(a.id) }));
     const offers = [...snap.offers];
     const stillQueued = new Set(snap.queue.map((q) => q.id));
-    for (const planned of planOffers(snap.queue, agents, now)) {
+    for (const planned of planOffers(snap.queue, agents, now, this.declineCooldownMs)) {
       const c = await this.store.assignment.offer(accountId, planned.conversationId, planned.agentId, now);
       if (!c?.skillId) continue;
       stillQueued.delete(c.id);
@@ -175,14 +183,10 @@ export class Router {
       this.announcer.events.toAgent(planned.agentId, { t: 'offer.created', conversation: c, expiresAt });
       await this.announcer.updated(accountId, c, { queue: true });
     }
-    this.armDeadline(
-      accountId,
-      nextRoutingDeadline(
-        snap.queue.filter((q) => stillQueued.has(q.id)),
-        offers,
-        snap.skills,
-      ),
-    );
+    const waiting = snap.queue.filter((q) => stillQueued.has(q.id));
+    const deadline = nextRoutingDeadline(waiting, offers, snap.skills);
+    const cooled = nextCooldownEnd(waiting, now, this.declineCooldownMs);
+    this.armDeadline(accountId, cooled === undefined ? deadline : Math.min(cooled, deadline ?? cooled));
   }
 
   /** Wakes the account's router at its next offer expiry or maximum wait. */

@@ -12,8 +12,11 @@ export interface Actor {
   supervisor: boolean;
 }
 
-/** Why an offer ends unanswered: a decline or an expiry is a pass; a dropped console is not. */
-export type OfferEnd = 'declined' | 'timeout' | 'disconnected';
+/**
+ * Why an offer ends unanswered: a decline or an expiry is a pass; a dropped console is not, nor an
+ * offer withdrawn because its agent went away — they did not answer "no", they stopped taking chats.
+ */
+export type OfferEnd = 'declined' | 'timeout' | 'disconnected' | 'away';
 
 export type AcceptFailure = 'not_found' | 'taken' | 'closed' | 'capacity' | 'not_skilled';
 
@@ -168,8 +171,9 @@ export class AssignmentRepo {
 
   /**
    * Takes back an offer; the conversation waits again. An offer the agent declined or let expire
-   * records their pass (its time renewed on a repeat, so agents who all passed take turns); one
-   * withdrawn because their console disconnected records nothing: dropping offline is no answer.
+   * records their pass — one row per agent holding their latest pass, its reason and time (so
+   * agents who all passed take turns, and a decline's cool-down counts from it); one withdrawn
+   * because their console disconnected or they went away records nothing: that is no answer.
    */
   async revokeOffer(
     accountId: string,
@@ -190,12 +194,13 @@ export class AssignmentRepo {
         .returning(messageTotals)
         .executeTakeFirst();
       if (!row) return undefined;
-      if (reason !== 'disconnected') {
-        // A repeat keeps its first reason for the reports; only its time moves on.
+      if (reason === 'declined' || reason === 'timeout') {
         await trx
           .insertInto('conversation_passes')
           .values({ conversation_id: id, agent_id: agentId, account_id: accountId, reason, created_at: now })
-          .onConflict((oc) => oc.columns(['conversation_id', 'agent_id']).doUpdateSet({ created_at: now }))
+          .onConflict((oc) =>
+            oc.columns(['conversation_id', 'agent_id']).doUpdateSet({ reason, created_at: now }),
+          )
           .execute();
       }
       return toConversation(row);

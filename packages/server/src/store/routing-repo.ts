@@ -1,4 +1,10 @@
-import type { AgentSnapshot, PendingOffer, QueuedConversation, SkillRules } from '@beckon/core/routing/index';
+import type {
+  AgentSnapshot,
+  Decline,
+  PendingOffer,
+  QueuedConversation,
+  SkillRules,
+} from '@beckon/core/routing/index';
 import type { Kysely } from 'kysely';
 import { jsonArray } from './rows.ts';
 import type { Database } from './schema.ts';
@@ -121,7 +127,7 @@ export class RoutingRepo {
 
   /**
    * One account's skills, queue (with the agents who passed on each conversation, oldest pass
-   * first), pending offers and agents.
+   * first, and whose latest pass was an explicit decline, when), pending offers and agents.
    */
   async snapshot(accountId: string): Promise<RoutingSnapshot> {
     const [skills, waiting, passes, agents] = await Promise.all([
@@ -148,7 +154,12 @@ export class RoutingRepo {
       this.db
         .selectFrom('conversation_passes')
         .innerJoin('conversations', 'conversations.id', 'conversation_passes.conversation_id')
-        .select(['conversation_passes.conversation_id', 'conversation_passes.agent_id'])
+        .select([
+          'conversation_passes.conversation_id',
+          'conversation_passes.agent_id',
+          'conversation_passes.reason',
+          'conversation_passes.created_at',
+        ])
         .where('conversation_passes.account_id', '=', accountId)
         .where('conversations.status', '=', 'queued')
         .orderBy('conversation_passes.created_at')
@@ -157,8 +168,13 @@ export class RoutingRepo {
       this.agents(accountId),
     ]);
     const passed = new Map<string, string[]>();
-    for (const p of passes)
+    const declines = new Map<string, Decline[]>();
+    for (const p of passes) {
       passed.set(p.conversation_id, [...(passed.get(p.conversation_id) ?? []), p.agent_id]);
+      if (p.reason !== 'declined') continue;
+      const decline = { agentId: p.agent_id, at: Number(p.created_at) };
+      declines.set(p.conversation_id, [...(declines.get(p.conversation_id) ?? []), decline]);
+    }
     const queue: QueuedConversation[] = [];
     const offers: PendingOffer[] = [];
     for (const c of waiting) {
@@ -182,6 +198,7 @@ export class RoutingRepo {
           skillEnteredAt: Number(c.skill_entered_at),
           overflowCount: Number(c.overflow_count),
           passedAgentIds: passed.get(c.id) ?? [],
+          declines: declines.get(c.id) ?? [],
         });
       }
     }
