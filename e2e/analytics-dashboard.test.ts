@@ -82,10 +82,12 @@ describe('analytics dashboard (Chromium): a purchase on the demo store', () => {
     // The open dashboard picks it up without a reload.
     await conversions.getByText('1', { exact: true }).waitFor({ timeout: 5000 });
     const seenAfterMs = Date.now() - ordered;
-    const revenue = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2 }).format(total);
-    assert.match(
-      (await conversions.textContent()) ?? '',
-      new RegExp(`Revenue ${revenue.replace('.', '\\.')}`),
+    // In the shop's currency, as the tag reported it with the order ("Revenue $1,234.00").
+    const currency = purchase.value.currency as string;
+    const revenue = new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(total);
+    assert.ok(
+      ((await conversions.textContent()) ?? '').includes(`Revenue ${revenue}`),
+      `${await conversions.textContent()} names ${revenue}`,
     );
     assert.ok(
       seenAfterMs < 2000,
@@ -98,9 +100,10 @@ describe('analytics dashboard (Chromium): a purchase on the demo store', () => {
     const csv = await dash.request.get(`${srv.url}${csvHref}`);
     assert.equal(csv.status(), 200);
     const lines = (await csv.text()).trim().split(/\r?\n/);
-    assert.equal(lines[0], 'minute,events,sessions,exposures,conversations,conversions,revenue');
+    assert.equal(lines[0], 'minute,events,sessions,exposures,conversations,conversions,revenue,currency');
     const conversionsInCsv = lines.slice(1).reduce((sum, l) => sum + Number(l.split(',')[5]), 0);
     assert.equal(conversionsInCsv, 1);
+    assert.ok(lines.slice(1).every((l) => l.endsWith(`,${currency}`)));
 
     // The campaign's report: the visitor is in the engaged or the control group, and converted.
     const api = await demoAdmin(srv);
@@ -116,10 +119,9 @@ describe('analytics dashboard (Chromium): a purchase on the demo store', () => {
     await row.getByText('1 / 1').waitFor();
     await row.getByText('Not enough data yet').waitFor();
     await row.getByRole('button', { name: CHECKOUT_HESITATION }).click();
-    await dash
-      .getByTestId('lift-detail')
-      .getByText(/Not enough data yet: a verdict needs 100 visitors/)
-      .waitFor();
+    const detail = dash.getByTestId('lift-detail');
+    await detail.getByText(/Not enough data yet: a verdict needs 100 visitors/).waitFor();
+    await detail.getByRole('cell', { name: revenue }).first().waitFor();
     await dash.locator('.content').screenshot({ path: `${SHOTS_DIR}analytics-lift.png` });
     assert.deepEqual(errors, []);
     await shopContext.close();

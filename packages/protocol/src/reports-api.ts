@@ -6,6 +6,10 @@ const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Iso = Type.String({ format: 'date-time' });
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Interval = Type.Tuple([Type.Number(), Type.Number()]);
+/** ISO 4217 code a report's money is in: the account's latest purchase's; null before any purchase. */
+const Currency = Nullable(
+  Type.String({ description: 'ISO 4217 code of the revenue figures; null before any purchase' }),
+);
 
 /** Filters every report accepts (dates as `YYYY-MM-DD` in `tz`, or full ISO date-times). */
 export const ReportQuery = Type.Object(
@@ -92,8 +96,7 @@ export const FunnelReport = Type.Object({
   /** Every conversion on the filtered sites in the period, attributed or not. */
   allConversions: Type.Integer(),
   allRevenue: Type.Number(),
-  /** ISO 4217 code the account's revenue is in (that of its latest purchase); null before any. */
-  currency: Nullable(Type.String()),
+  currency: Currency,
 });
 export type FunnelReport = Static<typeof FunnelReport>;
 
@@ -192,10 +195,18 @@ export const CampaignLift = Type.Object({
 });
 export type CampaignLift = Static<typeof CampaignLift>;
 
-export const CampaignLiftReport = Type.Object({ period: ReportPeriod, lift: CampaignLift });
+export const CampaignLiftReport = Type.Object({
+  period: ReportPeriod,
+  currency: Currency,
+  lift: CampaignLift,
+});
 export type CampaignLiftReport = Static<typeof CampaignLiftReport>;
 
-export const CampaignLiftList = Type.Object({ period: ReportPeriod, campaigns: Type.Array(CampaignLift) });
+export const CampaignLiftList = Type.Object({
+  period: ReportPeriod,
+  currency: Currency,
+  campaigns: Type.Array(CampaignLift),
+});
 export type CampaignLiftList = Static<typeof CampaignLiftList>;
 
 export const SkillQueue = Type.Object({
@@ -239,6 +250,8 @@ export const LiveReport = Type.Object({
   conversationsToday: Type.Integer(),
   conversionsToday: Type.Integer(),
   revenueToday: Type.Number(),
+  /** Of `revenueToday` and the trend's revenue. */
+  currency: Currency,
   trend: Type.Array(TrendPoint),
 });
 export type LiveReport = Static<typeof LiveReport>;

@@ -59,11 +59,11 @@ describe('analytics API: CSV, roles, account isolation, live dashboard', () => {
     const lines = (funnel.body as string).trim().split('\r\n');
     assert.equal(
       lines[0],
-      'row,label,visitors,rate,rate_of,rate_from_top,converted,conversions,conversion_rate,revenue,revenue_per_visitor',
+      'row,label,visitors,rate,rate_of,rate_from_top,converted,conversions,conversion_rate,revenue,revenue_per_visitor,currency',
     );
-    assert.equal(lines[1], 'visitors,Visitors,1000,1,visitors,1,,,,,');
-    assert.equal(lines[6], 'converted,Converted,41,0.091111,exposed,0.041,41,41,0.091111,2025,4.5');
-    assert.equal(lines[8], 'control_group,Control group,200,,,,10,10,0.05,400,2');
+    assert.equal(lines[1], 'visitors,Visitors,1000,1,visitors,1,,,,,,', 'no money, no currency');
+    assert.equal(lines[6], 'converted,Converted,41,0.091111,exposed,0.041,41,41,0.091111,2025,4.5,USD');
+    assert.equal(lines[8], 'control_group,Control group,200,,,,10,10,0.05,400,2,USD');
 
     const conv = (await analyst.get(`/api/v1/reports/conversations?${q('&format=csv')}`)).body as string;
     const rows = conv.trim().split('\r\n');
@@ -88,11 +88,23 @@ describe('analytics API: CSV, roles, account isolation, live dashboard', () => {
       ),
     );
     assert.ok(row!.startsWith(`${s.invite},Invite,purchase,7,400,40,0.1,5,200,10,0.05,2,0.05,`));
-    assert.ok(row!.endsWith(',treatment_better'));
+    assert.ok(header!.endsWith(',verdict,currency'));
+    assert.ok(row!.endsWith(',treatment_better,USD'));
     const all = (await analyst.get(`/api/v1/reports/campaigns?${q('&format=csv')}`)).body as string;
     assert.ok(all.includes(`${s.offer},Offer,purchase,7,50,1,0.02,`));
+    assert.ok(
+      all
+        .trim()
+        .split('\r\n')
+        .slice(1)
+        .every((l) => l.endsWith(',USD')),
+    );
     const live = (await analyst.get('/api/v1/reports/live?format=csv')).body as string;
-    assert.equal(live.split('\r\n')[0], 'minute,events,sessions,exposures,conversations,conversions,revenue');
+    assert.equal(
+      live.split('\r\n')[0],
+      'minute,events,sessions,exposures,conversations,conversions,revenue,currency',
+    );
+    assert.ok(live.split('\r\n')[1]!.endsWith(',USD'));
     assert.equal(live.trim().split('\r\n').length, 61, 'header and 60 minutes');
   });
 
@@ -133,6 +145,12 @@ describe('analytics API: CSV, roles, account isolation, live dashboard', () => {
     );
     assert.equal((await other.get(`/api/v1/reports/campaigns/${s.invite}/lift`)).status, 404);
     assert.deepEqual((await other.get(`/api/v1/reports/campaigns?${q()}`)).body.campaigns, []);
+    assert.equal(
+      (await other.get(`/api/v1/reports/campaigns?${q()}`)).body.currency,
+      null,
+      'no purchase yet',
+    );
+    assert.equal((await other.get('/api/v1/reports/live')).body.currency, null);
     assert.equal((await other.get(`/api/v1/reports/conversations?${q()}`)).body.total.conversations, 0);
     assert.equal((await other.get('/api/v1/reports/live')).body.visitorsNow, 0);
   });
@@ -214,6 +232,7 @@ describe('analytics API: CSV, roles, account isolation, live dashboard', () => {
     }
     assert.equal(l.conversionsToday, 1);
     assert.equal(l.revenueToday, 99);
+    assert.equal(l.currency, 'USD', 'today’s sales in the shop’s currency');
     assert.equal(l.trend.length, 60);
     const lastTwo = l.trend.slice(-2);
     assert.equal(

@@ -149,6 +149,7 @@ describe('analytics reports on constructed data', () => {
     close((l.revenue.difference.ci[0] + l.revenue.difference.ci[1]) / 2, 3, 1e-9, 'interval centre');
     assert.ok(half / seR > 1.96 && half / seR < 1.97, `t quantile ${half / seR}`);
     assert.equal(l.revenue.bootstrap.iterations, 2000);
+    assert.equal(res.body.currency, 'USD', 'the revenue figures are in the shop’s currency');
   });
 
   it('lift says "not enough data yet" without a control group, and lists every campaign', async () => {
@@ -161,6 +162,7 @@ describe('analytics reports on constructed data', () => {
     const invite = res.body.campaigns.find((c: { campaignId: string }) => c.campaignId === s.invite);
     assert.equal(invite.verdict, 'treatment_better');
     assert.equal(invite.revenue.bootstrap, null, 'the list gives Welch only');
+    assert.equal(res.body.currency, 'USD');
   });
 
   it('conversations: volume, service levels and CSAT per day and in total', async () => {

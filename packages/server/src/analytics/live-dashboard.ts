@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
 import { chatTopics } from '../conversations/chat-events.ts';
 import { engagementOf } from '../engagement/engagement-runtime.ts';
+import { accountCurrency } from './account-currency.ts';
 import { TrendCache } from './live-trend.ts';
 import { startOfDay } from './report-filters.ts';
 
@@ -179,6 +180,7 @@ export class LiveDashboard {
       conversationsToday: n(conv?.n),
       conversionsToday: n(sales?.n),
       revenueToday: n(sales?.revenue),
+      currency: await accountCurrency(db, accountId),
       trend: await this.trend.trend(db, `${accountId}\u0000${siteId ?? ''}`, accountId, siteIds, now),
     };
   }

@@ -13,6 +13,18 @@ import { type CsvColumn, toCsv } from './csv-table.ts';
 const round = (v: number | null | undefined, digits = 6) =>
   v === null || v === undefined ? null : Number(v.toFixed(digits));
 
+/**
+ * The columns with a last one naming the currency of their money (the account's; empty before any
+ * purchase), on the rows that have money (`hasMoney`, default every row).
+ */
+function withCurrency<T>(
+  columns: readonly CsvColumn<T>[],
+  currency: string | null,
+  hasMoney: (row: T) => boolean = () => true,
+): CsvColumn<T>[] {
+  return [...columns, { header: 'currency', value: (r) => (hasMoney(r) ? currency : null) }];
+}
+
 /** A funnel CSV row: a stage, or one of the two comparison groups. */
 interface FunnelRow {
   row: string;
@@ -61,7 +73,10 @@ export function funnelCsv(r: FunnelReport): string {
     visitors: r.control.visitors,
     figures: r.control,
   });
-  return toCsv(FUNNEL, rows);
+  return toCsv(
+    withCurrency(FUNNEL, r.currency, (row) => row.figures !== undefined),
+    rows,
+  );
 }
 
 const CONVERSATIONS: CsvColumn<ConversationFigures>[] = [
@@ -132,7 +147,8 @@ const LIFT: CsvColumn<CampaignLift>[] = [
 ];
 
 /** One row per campaign: both groups, the lifts with their 95 % intervals, the p-values and the verdict. */
-export const liftCsv = (rows: CampaignLift[]) => toCsv(LIFT, rows);
+export const liftCsv = (rows: CampaignLift[], currency: string | null) =>
+  toCsv(withCurrency(LIFT, currency), rows);
 
 const TREND: CsvColumn<TrendPoint>[] = [
   { header: 'minute', value: (r) => r.at },
@@ -145,4 +161,4 @@ const TREND: CsvColumn<TrendPoint>[] = [
 ];
 
 /** The live dashboard's last-hour trend, minute by minute. */
-export const liveCsv = (r: LiveReport) => toCsv(TREND, r.trend);
+export const liveCsv = (r: LiveReport) => toCsv(withCurrency(TREND, r.currency), r.trend);

@@ -11,7 +11,6 @@ import { ScoreBands } from './score-bands.tsx';
 import { useReport } from './use-report.ts';
 
 const pp = (v: number) => `${v > 0 ? '+' : ''}${(v * 100).toFixed(2)} pp`;
-const money = (v: number) => `${v > 0 ? '+' : ''}${formatMoney(v)}`;
 
 export function LiftDetail({
   campaignId,
@@ -28,6 +27,9 @@ export function LiftDetail({
   const l = report.data?.lift;
   if (!l) return <LoadingState label="Computing the lift…" />;
   const v = verdictOf(l);
+  // In the account's currency, as the funnel writes revenue ("+$3.00").
+  const currency = report.data?.currency ?? null;
+  const money = (n: number) => `${n > 0 ? '+' : ''}${formatMoney(n, currency)}`;
 
   return (
     <section className="card lift-detail" aria-labelledby="lift-detail-title" data-testid="lift-detail">
@@ -100,10 +102,10 @@ export function LiftDetail({
                   {formatPercent(a.conversionRate, false, 2)}
                 </td>
                 <td className="cell-number" data-label="Revenue">
-                  {formatMoney(a.revenue)}
+                  {formatMoney(a.revenue, currency)}
                 </td>
                 <td className="cell-number" data-label="Per visitor">
-                  {formatMoney(a.revenuePerVisitor)}
+                  {formatMoney(a.revenuePerVisitor, currency)}
                 </td>
               </tr>
             ))}

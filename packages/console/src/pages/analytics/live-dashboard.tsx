@@ -62,7 +62,7 @@ function kpis(l: LiveReport): Kpi[] {
       id: 'conversions',
       label: 'Conversions today',
       value: formatCount(l.conversionsToday),
-      note: `Revenue ${formatMoney(l.revenueToday)}`,
+      note: `Revenue ${formatMoney(l.revenueToday, l.currency)}`,
     },
   ];
 }

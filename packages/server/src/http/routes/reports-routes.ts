@@ -11,6 +11,7 @@ import {
 } from '@beckon/protocol/reports-api';
 import type { FastifyReply } from 'fastify';
 import Type, { type TSchema } from 'typebox';
+import { accountCurrency } from '../../analytics/account-currency.ts';
 import { agentsReport } from '../../analytics/agents-report.ts';
 import { analyticsOf } from '../../analytics/analytics-runtime.ts';
 import { conversationsReport } from '../../analytics/conversations-report.ts';
@@ -137,9 +138,10 @@ export function reportsRoutes(app: App, ctx: AppContext): void {
       if (f.skillCampaignIds) campaigns = campaigns.filter((c) => f.skillCampaignIds!.includes(c.id));
       if (f.campaignId) campaigns = campaigns.filter((c) => c.id === f.campaignId);
       const rows = await liftReport(db, f, campaigns, { bootstrapIterations: 0 });
+      const currency = await accountCurrency(db, accountId);
       return req.query.format === 'csv'
-        ? sendCsv(reply, 'campaign-lift', f, liftCsv(rows))
-        : { period: periodOf(f), campaigns: rows };
+        ? sendCsv(reply, 'campaign-lift', f, liftCsv(rows, currency))
+        : { period: periodOf(f), currency, campaigns: rows };
     },
   );
 
@@ -162,8 +164,10 @@ export function reportsRoutes(app: App, ctx: AppContext): void {
       if (!campaign) throw notFound('campaign');
       const f = await resolveFilters(db, accountId, { ...req.query, campaignId: campaign.id });
       const [lift] = await liftReport(db, f, [campaign], { bootstrapIterations: SINGLE_BOOTSTRAP });
-      if (req.query.format === 'csv') return sendCsv(reply, `lift-${campaign.id}`, f, liftCsv([lift!]));
-      return { period: periodOf(f), lift: lift! };
+      const currency = await accountCurrency(db, accountId);
+      if (req.query.format === 'csv')
+        return sendCsv(reply, `lift-${campaign.id}`, f, liftCsv([lift!], currency));
+      return { period: periodOf(f), currency, lift: lift! };
     },
   );
 
