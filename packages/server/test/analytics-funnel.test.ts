@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import pino from 'pino';
+import { AttributionJob } from '../src/analytics/attribution-job.ts';
 import { funnelReport } from '../src/analytics/funnel-report.ts';
 import type { ReportFilters } from '../src/analytics/report-filters.ts';
+import { MemoryBus } from '../src/bus/memory-bus.ts';
 import type { Store } from '../src/store/store.ts';
 import { AnalyticsFixture, campaignInput, DAY, HOUR, MIN, openTestStore } from './analytics-fixtures.ts';
 
@@ -14,6 +17,7 @@ describe('funnel: conversations however they started, revenue in the account’s
   let dispose: () => Promise<void>;
   let f: ReportFilters;
   let agentId: string;
+  let colleagueId: string;
   let campaignId: string;
   const t0 = Date.UTC(2024, 5, 3);
 
@@ -25,7 +29,7 @@ describe('funnel: conversations however they started, revenue in the account’s
     const agent = (email: string) =>
       store.users.create(account.id, { email, name: email, role: 'agent', passwordHash: 'h' });
     agentId = (await agent('agent@funnel.example')).id;
-    const colleague = (await agent('colleague@funnel.example')).id;
+    colleagueId = (await agent('colleague@funnel.example')).id;
     const skillId = (await store.skills.create(account.id, { name: 'Sales' })).id;
     campaignId = (
       await store.campaigns.create(
@@ -53,7 +57,7 @@ describe('funnel: conversations however they started, revenue in the account’s
     await fx.conversation('invited', { at: at + MIN, exposureId: invitation, ...answered });
     await fx.conversation('button', { at: at + MIN, exposureId: button, ...answered });
     await fx.conversation('agent-invited', { at: at + MIN, exposureId: manual, ...answered });
-    await fx.conversation('clicked', { at: at + MIN, ...answered, agentId: colleague });
+    await fx.conversation('clicked', { at: at + MIN, ...answered, agentId: colleagueId });
     // A chat of a visitor whose visit began the day before is not among the period's visitors.
     await fx.visit(['yesterday'], t0 - HOUR);
     await fx.conversation('yesterday', { at: at + MIN });
@@ -111,5 +115,39 @@ describe('funnel: conversations however they started, revenue in the account’s
     }
     const r = await funnelReport(store.db, f);
     assert.deepEqual([r.currency, r.allRevenue], ['EUR', 40], 'the latest purchase’s');
+  });
+
+  it('narrowed to an agent, credits them a conversion of every chat they held before it', async () => {
+    // Another day: the colleague took the invited chat, sold, and handed it over; then it sold again.
+    const day = t0 + 2 * DAY;
+    const onDay: ReportFilters = { ...f, from: day, to: day + DAY };
+    const site = f.siteIds[0]!;
+    const fx = new AnalyticsFixture(store, f.accountId, site);
+    await fx.visit(['handed-over'], day + HOUR);
+    const at = day + 2 * HOUR;
+    const [invitation] = await fx.expose(['handed-over'], campaignId, at, {
+      type: 'chat_invitation',
+      outcome: 'accepted',
+    });
+    await fx.conversation('handed-over', {
+      at: at + MIN,
+      exposureId: invitation,
+      transferredFrom: { agentId: colleagueId, assignedAfter: 20_000 },
+      agentId,
+      assignedAfter: 10 * MIN,
+      closedAfter: 30 * MIN,
+    });
+    await fx.purchase('handed-over', at + 5 * MIN, 'o-before', 30);
+    await fx.purchase('handed-over', at + 20 * MIN, 'o-after', 70);
+    const job = new AttributionJob(store, new MemoryBus(), pino({ level: 'silent' }));
+    await job.catchUp();
+    await job.stop();
+    const exposedBy = async (who: string) => {
+      const arm = (await funnelReport(store.db, { ...onDay, agentId: who })).exposed;
+      return [arm.converted, arm.conversions, arm.revenue];
+    };
+    assert.deepEqual(await exposedBy(colleagueId), [1, 2, 100], 'held it before both orders');
+    assert.deepEqual(await exposedBy(agentId), [1, 1, 70], 'took it over between the orders');
+    assert.deepEqual((await funnelReport(store.db, onDay)).exposed.conversions, 2);
   });
 });

@@ -150,6 +150,15 @@ export function transfersContract(test: Test, store: () => Store): void {
     assert.deepEqual(share(r.b), [1, 1, 0, 15, 234], 'Support: replied 15 s after the transfer');
     const bySales = await conversationsReport(s.db, { ...filters, agentId: a.id });
     assert.equal(bySales.total.conversations, 1, 'the chat Sales transferred is still one of theirs');
+    // History: filtered by either agent, the chat is there — not only under the last one who held it.
+    for (const agent of [a, b]) {
+      const found = await s.conversations.search(account.id, { agentId: agent.id });
+      assert.deepEqual(
+        found.items.map((x) => x.id),
+        [c.id],
+        agent.name,
+      );
+    }
   });
 
   test('transfer to a skill: the next agent’s first response counts from when they took it', async () => {

@@ -1,6 +1,7 @@
 import type { ConversationFigures, ConversationsReport } from '@beckon/protocol/reports-api';
 import { type Kysely, sql } from 'kysely';
 import { zoneOffsetMs } from '../engagement/session-clock.ts';
+import { heldBy } from '../store/assignment-history.ts';
 import type { Database } from '../store/schema.ts';
 import { DAY_MS } from './attribution-rules.ts';
 import { campaignScope, periodOf, type ReportFilters } from './report-filters.ts';
@@ -20,17 +21,7 @@ export function conversationsIn(db: Kysely<Database>, f: ReportFilters) {
     .where('c.created_at', '<', f.to);
   if (f.siteId) q = q.where('c.site_id', '=', f.siteId);
   if (f.skillId) q = q.where('c.skill_id', '=', f.skillId);
-  const agentId = f.agentId;
-  if (agentId) {
-    q = q.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('conversation_assignments as h')
-          .select(sql`1`.as('one'))
-          .whereRef('h.conversation_id', '=', 'c.id')
-          .where('h.agent_id', '=', agentId),
-      ),
-    );
-  }
+  if (f.agentId) q = q.where(heldBy(f.agentId, 'c.id'));
   const scope = f.campaignId ? campaignScope(f) : null;
   if (scope) {
     q = q.where(({ exists, selectFrom }) =>

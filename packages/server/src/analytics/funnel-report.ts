@@ -1,5 +1,6 @@
 import type { ArmFigures, FunnelReport, FunnelStage, FunnelStageName } from '@beckon/protocol/reports-api';
 import { type Kysely, sql } from 'kysely';
+import { heldBy } from '../store/assignment-history.ts';
 import type { Database } from '../store/schema.ts';
 import { accountCurrency } from './account-currency.ts';
 import { DAY_MS, MAX_WINDOW_DAYS } from './attribution-rules.ts';
@@ -175,7 +176,9 @@ export async function funnelReport(db: Kysely<Database>, f: ReportFilters): Prom
     'a.conversion_id',
     'a.revenue',
   ]);
-  if (f.agentId) attributed = attributed.where('a.agent_id', '=', f.agentId);
+  // Credited to every agent who held the chat by the time of the conversion (the last holder is
+  // the one the attribution names), not to one who took it over afterwards.
+  if (f.agentId) attributed = attributed.where(heldBy(f.agentId, 'a.conversation_id', 'a.conversion_ts'));
   const rows = await attributed.execute();
   const exposedArm = armFigures(
     exposed,

@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { type RawBuilder, type SqlBool, sql, type Transaction } from 'kysely';
 import type { ConversationAssignmentsTable, Database } from './schema.ts';
 
 /**
@@ -53,4 +53,15 @@ export async function endHold(
     .where('conversation_id', '=', conversationId)
     .where('ended_at', 'is', null)
     .execute();
+}
+
+/**
+ * True where `agentId` held the conversation whose id is in column `conversation` at some time — at
+ * or before the time in column `until`, when given. Filters by agent use it, so a transferred chat
+ * is found for every agent who held it, not only the last one.
+ */
+export function heldBy(agentId: string, conversation: string, until?: string): RawBuilder<SqlBool> {
+  const before = until === undefined ? sql`` : sql` AND h.assigned_at <= ${sql.ref(until)}`;
+  return sql<SqlBool>`EXISTS (SELECT 1 FROM conversation_assignments h
+    WHERE h.conversation_id = ${sql.ref(conversation)} AND h.agent_id = ${agentId}${before})`;
 }

@@ -2,6 +2,7 @@ import type { Conversation, ConversationSource, ConversationStatus } from '@beck
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { AppError, badRequest, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { heldBy } from './assignment-history.ts';
 import { lastSeq, messageTotals, toConversation } from './conversation-rows.ts';
 import type { ConversationsTable, Database } from './schema.ts';
 
@@ -279,7 +280,8 @@ export class ConversationsRepo {
       );
     }
     if (f.status) q = q.where('status', '=', f.status);
-    if (f.agentId) q = q.where('assigned_agent_id', '=', f.agentId);
+    // Every agent who held it, not only the last: a transferred chat is in both agents' history.
+    if (f.agentId) q = q.where(heldBy(f.agentId, 'conversations.id'));
     if (f.skillId) q = q.where('skill_id', '=', f.skillId);
     if (f.from !== undefined) q = q.where('created_at', '>=', f.from);
     if (f.to !== undefined) q = q.where('created_at', '<', f.to);
