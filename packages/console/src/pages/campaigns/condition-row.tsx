@@ -4,7 +4,7 @@ import type { ConditionOp } from '../../api/types.ts';
 import { CloseIcon } from '../../components/icons.tsx';
 import type { LeafProblem } from './condition-checks.ts';
 import { type LeafNode, type WithinUnit, withField, withOp } from './condition-model.ts';
-import { FIELD_GROUPS, type FieldTemplate, fieldTemplate, opLabel, opsFor } from './field-catalog.ts';
+import { type FieldTemplate, fieldGroupsFor, fieldTemplate, opLabel, opsFor } from './field-catalog.ts';
 
 interface ConditionRowProps {
   leaf: LeafNode;
@@ -54,7 +54,7 @@ export function ConditionRow({
           value={leaf.template}
           onChange={(event) => onChange(withField(leaf, event.target.value))}
         >
-          {FIELD_GROUPS.map((group) => (
+          {fieldGroupsFor(leaf.template).map((group) => (
             <optgroup key={group.label} label={group.label}>
               {group.fields.map((item) => (
                 <option key={item.template} value={item.template}>

@@ -23,6 +23,8 @@ export interface FieldTemplate {
   strictChoices?: boolean;
   /** What a number measures, shown after the value ("s", "$", "pages"). */
   unit?: string;
+  /** Not offered any more (another field says the same); only shown on a condition saved with it. */
+  superseded?: boolean;
 }
 
 const DEVICES = ['desktop', 'tablet', 'mobile', 'other'] as const;
@@ -38,16 +40,13 @@ const CHANNELS = [
   'other',
 ] as const;
 
-/** Scalar fields of each engagement attribute, as attributes.ts defines them (arrays left out). */
+/**
+ * Scalar fields of each engagement attribute, as attributes.ts defines them (arrays left out). The
+ * cart's are those of the Cart group (`cart.total` reads the same reported cart), so they are not
+ * offered twice: see SUPERSEDED.
+ */
 const ATTRIBUTES: { type: string; label: string; fields: [string, string, 'string' | 'number'][] }[] = [
-  {
-    type: 'cart',
-    label: 'Cart attribute',
-    fields: [
-      ['total', 'total', 'number'],
-      ['currency', 'currency', 'string'],
-    ],
-  },
+  { type: 'cart', label: 'Cart attribute', fields: [] },
   {
     type: 'purchase',
     label: 'Purchase',
@@ -132,6 +131,22 @@ const fixed = (
   extra: Partial<FieldTemplate> = {},
 ): FieldTemplate => ({ template, label, group, kind, history: false, ...extra });
 
+/**
+ * The cart attribute's own total and currency: what "Cart total" and "Cart currency" read, except
+ * that with no cart reported they are empty rather than 0. Kept so campaigns saved with them still
+ * show (and save) as they are.
+ */
+const SUPERSEDED: readonly FieldTemplate[] = [
+  fixed('attr.cart.total', 'Cart total (as last reported)', 'Cart', 'number', {
+    history: true,
+    superseded: true,
+  }),
+  fixed('attr.cart.currency', 'Cart currency (as last reported)', 'Cart', 'string', {
+    history: true,
+    superseded: true,
+  }),
+];
+
 export const FIELD_TEMPLATES: readonly FieldTemplate[] = [
   fixed('page.url', 'Page URL', 'Page', 'string'),
   fixed('page.path', 'Page path', 'Page', 'string'),
@@ -158,6 +173,7 @@ export const FIELD_TEMPLATES: readonly FieldTemplate[] = [
     keyLabel: 'Event name',
     keyPlaceholder: 'e.g. newsletter_signup',
   }),
+  ...SUPERSEDED,
   ...ATTRIBUTES.flatMap(({ type, label, fields }) => [
     fixed(`attr.${type}`, `${label} (reported)`, `Attribute: ${label}`, 'presence'),
     ...fields.map(([key, name, kind]) =>
@@ -168,16 +184,31 @@ export const FIELD_TEMPLATES: readonly FieldTemplate[] = [
 
 const BY_TEMPLATE = new Map(FIELD_TEMPLATES.map((field) => [field.template, field]));
 
-/** Field templates grouped for <optgroup>s, in catalog order. */
-export const FIELD_GROUPS: { label: string; fields: FieldTemplate[] }[] = (() => {
+export interface FieldGroup {
+  label: string;
+  fields: FieldTemplate[];
+}
+
+function groupFields(fields: readonly FieldTemplate[]): FieldGroup[] {
   const groups = new Map<string, FieldTemplate[]>();
-  for (const field of FIELD_TEMPLATES) {
+  for (const field of fields) {
     const list = groups.get(field.group) ?? [];
     list.push(field);
     groups.set(field.group, list);
   }
-  return [...groups].map(([label, fields]) => ({ label, fields }));
-})();
+  return [...groups].map(([label, list]) => ({ label, fields: list }));
+}
+
+/** The fields offered, grouped for <optgroup>s, in catalog order. */
+export const FIELD_GROUPS: readonly FieldGroup[] = groupFields(FIELD_TEMPLATES.filter((f) => !f.superseded));
+
+/** The groups a condition's field picker lists: those offered, plus its own field if no longer offered. */
+export function fieldGroupsFor(template: string): readonly FieldGroup[] {
+  const own = BY_TEMPLATE.get(template);
+  return own?.superseded
+    ? groupFields(FIELD_TEMPLATES.filter((f) => !f.superseded || f === own))
+    : FIELD_GROUPS;
+}
 
 export function fieldTemplate(template: string): FieldTemplate | undefined {
   return BY_TEMPLATE.get(template);
