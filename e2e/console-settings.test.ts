@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { DEMO_ADMIN, startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
 
@@ -17,6 +17,48 @@ describe('console in Chromium', () => {
     await srv?.close();
   });
 
+  it('opens without a failed request, signed out, signed in, or with a session that has ended', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const failed: string[] = [];
+    /** Every answer of 400 or more, and every error the browser logs (Chromium logs each failed request). */
+    const watchFailures = (p: Page) => {
+      p.on('response', (r) => {
+        if (r.status() >= 400)
+          failed.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
+      });
+      p.on('console', (m) => {
+        if (m.type() === 'error') failed.push(m.text());
+      });
+      return p;
+    };
+    const page = watchFailures(await context.newPage());
+    await page.goto(`${srv.url}/console/`);
+    await page.getByLabel('Email').waitFor();
+    await page.waitForLoadState('networkidle');
+    assert.deepEqual(failed, [], 'signed out: the login form, no 401 in the browser console');
+
+    await page.getByLabel('Email').fill(DEMO_ADMIN.email);
+    await page.getByLabel('Password').fill(DEMO_ADMIN.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByText('Demo Store').first().waitFor();
+    await page.reload();
+    await page.getByText('Demo Store').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    assert.deepEqual(failed, [], 'signed in');
+
+    await context.close();
+
+    // A tab opened with the cookie of a session that has ended (expired, or signed out elsewhere).
+    const later = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await later.addCookies([{ name: 'beckon_session', value: 'ended-long-ago', url: srv.url }]);
+    const again = watchFailures(await later.newPage());
+    await again.goto(`${srv.url}/console/visitors`);
+    await again.getByLabel('Email').waitFor();
+    await again.waitForLoadState('networkidle');
+    assert.deepEqual(failed, [], 'a session that has ended is a sign-in form, not an error');
+    await later.close();
+  });
+
   it('logs in with the demo owner, creates a site and copies its tag snippet', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: srv.url });
@@ -24,7 +66,7 @@ describe('console in Chromium', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => {
-      // 4xx answers (the 401 before signing in, the deliberate wrong password) are logged by Chromium itself.
+      // A 4xx answer (the deliberate wrong password) is logged by Chromium itself.
       if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
     });
 

@@ -155,6 +155,10 @@ export const LoginBody = Type.Object(
 export const Me = Type.Object({ user: User, account: Account, csrfToken: Type.String() });
 export type Me = Static<typeof Me>;
 
+/** The console's session check: who is signed in, or null (no session, or one that has ended). */
+export const SessionCheck = Type.Object({ session: Type.Union([Me, Type.Null()]) });
+export type SessionCheck = Static<typeof SessionCheck>;
+
 /** `{ items: T[] }`, the shape of every list. */
 export const ListOf = <T extends import('typebox').TSchema>(item: T) =>
   Type.Object({ items: Type.Array(item) });

@@ -72,6 +72,25 @@ describe('console sign-in', () => {
     assert.equal((await api.get('/api/v1/me')).status, 401);
   });
 
+  it('answers the console’s session check without a 401: who is signed in, or nobody', async () => {
+    const api = new ApiClient(srv.node.app);
+    const anonymous = await api.get('/api/v1/auth/session');
+    assert.equal(anonymous.status, 200);
+    assert.deepEqual(anonymous.body, { session: null });
+    const login = await api.login(DEMO_ADMIN.email, DEMO_ADMIN.password);
+    const signedIn = await api.get('/api/v1/auth/session');
+    assert.equal(signedIn.status, 200);
+    assert.deepEqual(signedIn.body.session, (await api.get('/api/v1/me')).body);
+    assert.equal(signedIn.body.session.csrfToken, login.body.csrfToken);
+    // A session that has ended: nobody, and the browser drops the dead cookie.
+    const ended = new ApiClient(srv.node.app);
+    ended.cookie = 'beckon_session=ended-long-ago';
+    const stale = await ended.get('/api/v1/auth/session');
+    assert.deepEqual([stale.status, stale.body], [200, { session: null }]);
+    assert.match(String(stale.headers['set-cookie']), /beckon_session=;/);
+    assert.equal((await ended.get('/api/v1/me')).status, 401, 'GET /me still answers 401');
+  });
+
   it('API keys authenticate server-to-server calls without CSRF and can be revoked', async () => {
     const admin = new ApiClient(srv.node.app);
     await admin.login(DEMO_ADMIN.email, DEMO_ADMIN.password);

@@ -9,7 +9,8 @@ export function logout(): Promise<void> {
   return request('POST', '/api/v1/auth/logout', { expectUnauthorized: true });
 }
 
-/** The current session, or an ApiError with status 401 when there is none. */
-export function fetchMe(): Promise<Session> {
-  return request('GET', '/api/v1/me', { expectUnauthorized: true });
+/** The current session, or null when nobody is signed in (a 200 either way: no 401 in the browser console). */
+export async function fetchSession(): Promise<Session | null> {
+  const { session } = await request<{ session: Session | null }>('GET', '/api/v1/auth/session');
+  return session;
 }

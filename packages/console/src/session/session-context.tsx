@@ -1,7 +1,7 @@
-/** Who is logged in: loaded once from GET /me, set by login, cleared by logout or any 401. */
+/** Who is logged in: loaded once from GET /auth/session, set by login, cleared by logout or any 401. */
 import { createContext, type ReactNode, use, useCallback, useEffect, useMemo, useState } from 'react';
-import { login as apiLogin, logout as apiLogout, fetchMe } from '../api/auth.ts';
-import { ApiError, setCsrfToken, setUnauthorizedHandler } from '../api/http.ts';
+import { login as apiLogin, logout as apiLogout, fetchSession } from '../api/auth.ts';
+import { setCsrfToken, setUnauthorizedHandler } from '../api/http.ts';
 import type { Role, Session } from '../api/types.ts';
 
 type SessionState =
@@ -28,12 +28,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const load = useCallback(() => {
-    fetchMe().then(
-      (session) => apply({ status: 'authenticated', session }),
-      (error: unknown) => {
-        if (error instanceof ApiError && error.status === 401) apply({ status: 'anonymous', expired: false });
-        else apply({ status: 'error', error });
-      },
+    fetchSession().then(
+      (session) =>
+        apply(session ? { status: 'authenticated', session } : { status: 'anonymous', expired: false }),
+      (error: unknown) => apply({ status: 'error', error }),
     );
   }, [apply]);
 

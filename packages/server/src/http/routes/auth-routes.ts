@@ -1,14 +1,23 @@
-import { LoginBody, Me } from '@beckon/protocol/api';
-import { authenticate, SESSION_COOKIE } from '../../auth/auth-context.ts';
+import { LoginBody, Me, SessionCheck } from '@beckon/protocol/api';
+import { type AuthContext, authenticate, SESSION_COOKIE } from '../../auth/auth-context.ts';
 import { verifyPassword } from '../../auth/passwords.ts';
 import type { AppContext } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { NoContent, replies, security } from '../responses.ts';
 import type { App } from '../types.ts';
 
-/** Console sign-in and sign-out with an httpOnly session cookie, and `GET /me`. */
+/** Console sign-in and sign-out with an httpOnly session cookie, `GET /me`, and the console's session check. */
 export function authRoutes(app: App, ctx: AppContext): void {
   const { store, loginLimiter, config, metrics } = ctx;
+
+  /** The signed-in user, their account and CSRF token. */
+  const meOf = async (auth: AuthContext & { userId: string }) => {
+    const [user, account] = await Promise.all([
+      store.users.get(auth.accountId, auth.userId),
+      store.accounts.get(auth.accountId),
+    ]);
+    return { user, account: account!, csrfToken: auth.csrfToken! };
+  };
 
   app.post(
     '/api/v1/auth/login',
@@ -81,11 +90,31 @@ export function authRoutes(app: App, ctx: AppContext): void {
       const auth = await authenticate(store, req);
       if (!auth.userId)
         throw new AppError(400, 'not_a_user', 'API keys have no user; use the console session');
-      const [user, account] = await Promise.all([
-        store.users.get(auth.accountId, auth.userId),
-        store.accounts.get(auth.accountId),
-      ]);
-      return { user, account: account!, csrfToken: auth.csrfToken! };
+      return meOf({ ...auth, userId: auth.userId });
+    },
+  );
+
+  app.get(
+    '/api/v1/auth/session',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Who is signed in to the console, if anyone',
+        description:
+          'What `GET /me` answers, or `session: null` where it answers 401 (no session cookie, or one ' +
+          'that has ended, which is then cleared): the console asks this first, so opening it before ' +
+          'signing in makes no failed request.',
+        response: replies(200, SessionCheck),
+      },
+    },
+    async (req, reply) => {
+      const auth = await authenticate(store, req).catch((err: unknown) => {
+        if (err instanceof AppError && err.status === 401) return undefined;
+        throw err;
+      });
+      if (auth?.userId) return { session: await meOf({ ...auth, userId: auth.userId }) };
+      if (!auth && req.cookies[SESSION_COOKIE]) reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { session: null };
     },
   );
 }
