@@ -15,12 +15,9 @@ export function restingAgentIds(
   now: number,
   cooldownMs: number,
 ): ReadonlySet<string> {
-  if (cooldownMs <= 0) return NOBODY;
-  let out: Set<string> | undefined;
-  for (const d of conversation.declines ?? []) {
-    if (now < d.at + cooldownMs) (out ??= new Set()).add(d.agentId);
-  }
-  return out ?? NOBODY;
+  const declines = conversation.declines ?? [];
+  if (cooldownMs <= 0 || declines.length === 0) return NOBODY;
+  return new Set(declines.filter((d) => now < d.at + cooldownMs).map((d) => d.agentId));
 }
 
 /** The earliest cool-down of a queued conversation still to end after `now`: when routing must look again. */
