@@ -24,6 +24,10 @@ for (const k of [
   'BECKON_RATE_ADDRESS_CONNECT',
   'BECKON_RATE_CHAT_START',
   'BECKON_RATE_CHAT_START_ADDRESS',
+  'BECKON_RATE_CHAT_FRAME',
+  'BECKON_RATE_CHAT_FRAME_ADDRESS',
+  'BECKON_RATE_AGENT_FRAME',
+  'BECKON_RATE_AGENT_FRAME_USER',
 ])
   process.env[k] ??= '0';
 const dataDir = mkdtempSync(join(tmpdir(), 'beckon-bench-'));

@@ -18,11 +18,16 @@ import { CloseCode } from './visitor-protocol.ts';
 /**
  * Frames of the two chat sockets: `/v1/chat` (a visitor, authenticated by the conversation
  * token) and `/v1/agent` (a console user, authenticated by the session cookie). JSON text frames,
- * each an object discriminated by `type`. Close codes are those of the visitor protocol.
+ * each an object discriminated by `type`. Close codes are those of the visitor protocol, each after
+ * an `error` frame saying why: 4400 a frame that cannot be read before authentication (after it, an
+ * error frame only), 4401 no or invalid token or session, 4403 not allowed, 4408 not authenticated
+ * in time, 4429 frames kept coming after `rate_limited` errors, 1009 a frame over
+ * MAX_CHAT_FRAME_BYTES. Unacknowledged sends may be resent after 4429 (with a pause) and 4408,
+ * never after 1009.
  */
 export { CloseCode };
 
-/** Largest chat frame, in bytes. */
+/** Largest chat frame, in bytes: a larger one closes the socket with 1009 (not resent by clients). */
 export const MAX_CHAT_FRAME_BYTES = 32 * 1024;
 /** A socket must authenticate (`hello` or `start`) within this long or is closed with 4408. */
 export const CHAT_HELLO_TIMEOUT_MS = 10_000;
@@ -37,6 +42,14 @@ export const ChatErrorCode = {
   Capacity: 'capacity',
   Conflict: 'conflict',
   RateLimited: 'rate_limited',
+  /** Before closing with 1009: the frame was over MAX_CHAT_FRAME_BYTES. */
+  FrameTooLarge: 'frame_too_large',
+  /** Before closing: the socket's first frame must be `hello` or `start`, in time. */
+  HelloRequired: 'hello_required',
+  /** Before closing with 4401: the conversation token is malformed, unknown or expired. */
+  InvalidToken: 'invalid_chat_token',
+  /** Before closing with 4408: the socket could not be authenticated in time. */
+  Timeout: 'timeout',
   Internal: 'internal',
 } as const;
 

@@ -6,7 +6,7 @@ import { cleanText } from './visitor-chat-service.ts';
 
 /** Runs one validated frame from an agent socket; every failure becomes an `error` frame, never a crash. */
 export function runAgentCommand(conn: AgentConnection, f: AgentClientFrame): void {
-  const { agents, events, writer, log } = conn.deps;
+  const { agents, writer, log } = conn.deps;
   const ref = 'ref' in f ? f.ref : undefined;
   const conversationId = 'conversationId' in f ? f.conversationId : undefined;
   const fail = (err: unknown, extra: { echoId?: string } = {}) =>
@@ -102,15 +102,7 @@ export function runAgentCommand(conn: AgentConnection, f: AgentClientFrame): voi
           conn.deps.reads.mark(conn.caller.accountId, f.conversationId, 'agent', f.seq, conn.id);
         return;
       }
-      events.toConversation(f.conversationId, {
-        t: 'typing',
-        from: 'agent',
-        name: conn.user.name,
-        typing: f.typing,
-        // Only the agent who holds the chat shows as typing to the visitor.
-        note: s.mode !== 'assigned',
-        origin: conn.id,
-      });
+      conn.typing.push(f.conversationId, f.typing);
       return;
     }
     case 'ping':

@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { User } from '@beckon/protocol/api';
 import type { Conversation, Message, QueueEntry } from '@beckon/protocol/chat-api';
-import { CHAT_HELLO_TIMEOUT_MS, parseAgentFrame } from '@beckon/protocol/chat-protocol';
+import { CHAT_HELLO_TIMEOUT_MS, ChatErrorCode, parseAgentFrame } from '@beckon/protocol/chat-protocol';
 import type { WebSocket } from 'ws';
 import type { Config } from '../config.ts';
-import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';
 import { type AgentChatService, isSupervisor, type StaffCaller } from './agent-chat-service.ts';
@@ -13,11 +12,13 @@ import { runAgentCommand } from './agent-commands.ts';
 import type { AgentPresence } from './agent-presence.ts';
 import { authenticateAgentSocket } from './agent-socket-auth.ts';
 import type { AgentEvent, ChatEvents, ConversationEvent } from './chat-events.ts';
-import { CloseCode, closeWith, frameText, sendFrame } from './chat-socket.ts';
+import { CloseCode, sendFrame } from './chat-socket.ts';
 import { DeliveryStream, STREAM_PAGE } from './delivery-stream.ts';
 import type { MessageWriter } from './message-writer.ts';
 import type { QueueFeed, QueueListener } from './queue-feed.ts';
 import type { ReadPositions } from './read-positions.ts';
+import { frameIds, SocketGuard, type SocketLimits } from './socket-guard.ts';
+import { TypingGate } from './typing-gate.ts';
 
 export interface AgentSocketDeps {
   store: Store;
@@ -30,6 +31,7 @@ export interface AgentSocketDeps {
   reads: ReadPositions;
   /** Asks the router to look at an account (an agent connected). */
   route: (accountId: string) => void;
+  limits: SocketLimits;
   log: Logger;
 }
 
@@ -42,11 +44,14 @@ interface OpenStream {
 
 /** How long a closed conversation's stream stays open for its last lines. */
 const CLOSED_LINGER_MS = 3000;
+/** Frames that may wait while the socket authenticates (the console waits for `ready`; a script may not). */
+const MAX_BACKLOG = 100;
 
 /**
  * One console socket (`/v1/agent`), authenticated by the session cookie. It receives the
  * agent's offers and assignments, the queues of their skills (supervisors: all queues and every
  * conversation change), and the messages of the conversations it holds or watches, in order.
+ * Frames are limited per socket and per agent (`SocketGuard`), typing signals per conversation.
  */
 export class AgentConnection implements QueueListener {
   readonly id = randomUUID();
@@ -57,17 +62,34 @@ export class AgentConnection implements QueueListener {
   private ready = false;
   private closed = false;
   private backlog: string[] = [];
+  private readonly guard: SocketGuard;
+  /** This socket's typing signals, relayed per conversation within the typing limit. */
+  readonly typing: TypingGate;
 
   constructor(
     readonly ws: WebSocket,
     req: IncomingMessage,
     readonly deps: AgentSocketDeps,
   ) {
-    ws.on('message', (data, isBinary) => this.onRaw(frameText(data, isBinary)));
+    this.guard = new SocketGuard(ws, deps.limits);
+    this.typing = new TypingGate(
+      deps.limits.typing,
+      (conversationId, typing) => this.relayTyping(conversationId, typing),
+      () => deps.limits.count('typing_rate'),
+    );
+    ws.on('message', (data, isBinary) => {
+      const raw = this.guard.text(data, isBinary);
+      if (raw !== undefined) this.onText(raw);
+    });
     ws.on('close', () => this.cleanup());
-    ws.on('error', () => {});
     const timer = setTimeout(
-      () => closeWith(ws, CloseCode.Timeout, 'authentication timed out'),
+      () =>
+        this.guard.refuse(
+          'hello_timeout',
+          CloseCode.Timeout,
+          ChatErrorCode.Timeout,
+          'authentication timed out',
+        ),
       CHAT_HELLO_TIMEOUT_MS,
     );
     void this.init(req).finally(() => clearTimeout(timer));
@@ -84,6 +106,7 @@ export class AgentConnection implements QueueListener {
       this.caller = { accountId, role: user.role, userId: user.id };
       this.user = user;
       if (this.closed) return;
+      this.guard.share(user.id, 'user_rate');
       this.unsubscribeAgent = events.onAgent(user.id, (e) => this.onAgentEvent(e));
       await this.unsubscribeAgent;
       await presence.add(accountId, user.id);
@@ -111,37 +134,40 @@ export class AgentConnection implements QueueListener {
       this.ready = true;
       this.deps.route(accountId);
     } catch (err) {
-      if (err instanceof AppError) {
-        return closeWith(
-          this.ws,
-          err.status === 403 ? CloseCode.Forbidden : CloseCode.Unauthorized,
-          err.message,
-        );
-      }
-      log.error({ err }, 'agent socket failed to start');
-      return closeWith(this.ws, 1011, 'internal error');
+      return this.guard.authFailed(err, log);
     }
     const backlog = this.backlog;
     this.backlog = [];
-    for (const raw of backlog) this.onRaw(raw);
+    for (const raw of backlog) this.onText(raw);
   }
 
-  private onRaw(raw: string | undefined): void {
-    if (raw === undefined) {
-      closeWith(this.ws, CloseCode.BadFrame, 'binary frames are not accepted');
-      return;
-    }
+  private onText(raw: string): void {
+    if (!this.guard.open) return;
     if (!this.ready) {
-      if (this.backlog.length < 100) this.backlog.push(raw);
+      this.guard.hold(this.backlog, raw, MAX_BACKLOG);
       return;
     }
     const parsed = parseAgentFrame(raw);
+    if (!this.guard.spend(frameIds(parsed))) return;
     if (!parsed.ok) {
-      const { ok: _ok, message, ...ids } = parsed;
-      sendFrame(this.ws, { type: 'error', code: 'bad_frame', message, ...ids });
+      this.guard.invalid(parsed);
       return;
     }
     runAgentCommand(this, parsed.frame);
+  }
+
+  /** Tells a followed conversation this agent is typing (the visitor sees only the assigned agent). */
+  private relayTyping(conversationId: string, typing: boolean): void {
+    const s = this.streams.get(conversationId);
+    if (!s) return;
+    this.deps.events.toConversation(conversationId, {
+      t: 'typing',
+      from: 'agent',
+      name: this.user.name,
+      typing,
+      note: s.mode !== 'assigned',
+      origin: this.id,
+    });
   }
 
   /** The open stream of a conversation, if this socket follows it. */
@@ -183,6 +209,7 @@ export class AgentConnection implements QueueListener {
     const s = this.streams.get(conversationId);
     if (!s) return;
     this.streams.delete(conversationId);
+    this.typing.forget(conversationId);
     s.stream.close();
     void s.unsubscribe.then((off) => off()).catch(() => {});
   }
@@ -267,6 +294,8 @@ export class AgentConnection implements QueueListener {
 
   private cleanup(): void {
     this.closed = true;
+    this.guard.release();
+    this.typing.close();
     for (const id of [...this.streams.keys()]) this.drop(id);
     void this.unsubscribeAgent?.then((off) => off()).catch(() => {});
     if (this.caller) {

@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.ts';
+import type { RateLimit } from '../engagement/engagement-config.ts';
 import { engagementOf } from '../engagement/engagement-runtime.ts';
 import { trackedVisitorSignals } from '../engagement/visitor-signals.ts';
 import { attachmentsRoutes } from '../http/routes/attachments-routes.ts';
@@ -14,12 +15,13 @@ import { LocalDiskStorage } from './attachments/attachment-storage.ts';
 import { AttachmentUrls } from './attachments/attachment-urls.ts';
 import { ChatAnnouncer } from './chat-announcer.ts';
 import { ChatEvents } from './chat-events.ts';
-import { StartLimiter } from './chat-limits.ts';
+import { KeyedLimiter, StartLimiter } from './chat-limits.ts';
 import { MessageWriter } from './message-writer.ts';
 import { exposureOriginResolver, withVisitorSignals } from './origin-context.ts';
 import { QueueFeed } from './queue-feed.ts';
 import { ReadPositions } from './read-positions.ts';
 import { Router } from './router.ts';
+import { CHAT_REFUSALS, type SocketLimits } from './socket-guard.ts';
 import { VisitorChatService } from './visitor-chat-service.ts';
 import { VisitorConnection } from './visitor-socket.ts';
 
@@ -112,8 +114,21 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   };
   modules.set(ctx, chat);
 
+  const limits = ctx.config.chatLimits;
+  const visitorLimits = socketLimits(ctx, 'chat', limits.framesPerSocket, limits.framesPerAddress);
+  const agentLimits = socketLimits(ctx, 'agent', limits.agentFramesPerSocket, limits.agentFramesPerUser);
   ctx.ws.route('/v1/chat', 'chat', (ws, req) => {
-    new VisitorConnection(ws, req, { store, attachments, visitors, events, writer, queues, reads, log });
+    new VisitorConnection(ws, req, {
+      store,
+      attachments,
+      visitors,
+      events,
+      writer,
+      queues,
+      reads,
+      limits: visitorLimits,
+      log,
+    });
   });
   ctx.ws.route('/v1/agent', 'agent', (ws, req) => {
     new AgentConnection(ws, req, {
@@ -126,6 +141,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
       queues,
       reads,
       route,
+      limits: agentLimits,
       log,
     });
   });
@@ -148,4 +164,22 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     await writer.drained();
     await reads.drained();
   });
+}
+
+/** The frame limits of one socket endpoint, its refusals counted in `beckon_ws_rejected_total`. */
+function socketLimits(
+  ctx: AppContext,
+  endpoint: 'chat' | 'agent',
+  frames: RateLimit,
+  shared: RateLimit,
+): SocketLimits {
+  const rejected = ctx.metrics.wsRejected;
+  // Every reason appears from the start (at 0), so dashboards and alerts see the full set.
+  for (const reason of CHAT_REFUSALS) rejected.inc({ endpoint, reason }, 0);
+  return {
+    frames,
+    shared: new KeyedLimiter(shared),
+    typing: ctx.config.chatLimits.typing,
+    count: (reason) => rejected.inc({ endpoint, reason }),
+  };
 }

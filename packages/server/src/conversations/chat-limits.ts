@@ -2,7 +2,10 @@ import { type RateLimit, rate } from '../engagement/engagement-config.ts';
 import { TokenBucket } from '../engagement/rate-limiter.ts';
 import { AppError } from '../errors.ts';
 
-/** Rate limits of the conversation endpoints (per second, with a burst), from `BECKON_RATE_CHAT_*`. */
+/**
+ * Rate limits of the conversation endpoints and sockets (per second, with a burst), from
+ * `BECKON_RATE_CHAT_*` and `BECKON_RATE_AGENT_*`.
+ */
 export interface ChatLimits {
   /** Uploads by one side of one conversation. */
   uploadsPerConversation: RateLimit;
@@ -14,6 +17,16 @@ export interface ChatLimits {
   startsPerAddress: RateLimit;
   /** Most files one side may upload to one conversation. */
   maxUploadsPerConversation: number;
+  /** Frames on one visitor chat socket (`/v1/chat`), typing included. */
+  framesPerSocket: RateLimit;
+  /** Frames from one client address over all its visitor chat sockets. */
+  framesPerAddress: RateLimit;
+  /** Frames on one agent socket (`/v1/agent`), typing included. */
+  agentFramesPerSocket: RateLimit;
+  /** Frames from one agent over all their consoles. */
+  agentFramesPerUser: RateLimit;
+  /** Typing signals relayed per socket and conversation; beyond it only the latest state goes. */
+  typing: RateLimit;
 }
 
 /** Reads the chat limits: defaults suit people; "RATE/BURST" overrides (e.g. `BECKON_RATE_CHAT_START_ADDRESS=1/5`). */
@@ -26,12 +39,23 @@ export function loadChatLimits(env: NodeJS.ProcessEnv): ChatLimits {
     startsPerVisitor: rate(env, 'BECKON_RATE_CHAT_START', { rate: 1 / 30, burst: 5 }),
     startsPerAddress: rate(env, 'BECKON_RATE_CHAT_START_ADDRESS', { rate: 0.5, burst: 60 }),
     maxUploadsPerConversation: max,
+    // A person sends a few frames a second at most; a reconnecting client resends its unacknowledged
+    // lines at once (the burst). W3's sockets, ~40 lines a second each, fit too; the bench still
+    // turns these off, as its hundreds of sockets share one address.
+    framesPerSocket: rate(env, 'BECKON_RATE_CHAT_FRAME', { rate: 50, burst: 100 }),
+    framesPerAddress: rate(env, 'BECKON_RATE_CHAT_FRAME_ADDRESS', { rate: 200, burst: 1000 }),
+    agentFramesPerSocket: rate(env, 'BECKON_RATE_AGENT_FRAME', { rate: 50, burst: 200 }),
+    agentFramesPerUser: rate(env, 'BECKON_RATE_AGENT_FRAME_USER', { rate: 100, burst: 400 }),
+    typing: rate(env, 'BECKON_RATE_CHAT_TYPING', { rate: 2, burst: 4 }),
   };
 }
 
 const SWEEP_EVERY = 1000;
 
-/** One token bucket per key (a conversation, a visitor, an address); full buckets are forgotten. */
+/**
+ * One token bucket per key (a conversation, a visitor, an address, an agent); full buckets no
+ * socket holds are forgotten.
+ */
 export class KeyedLimiter {
   private readonly buckets = new Map<string, TokenBucket>();
   private calls = 0;
@@ -40,17 +64,25 @@ export class KeyedLimiter {
 
   /** Spends one token of `key`; false when the key is over its rate. */
   take(key: string, now = Date.now()): boolean {
+    return this.bucket(key, now).take(now);
+  }
+
+  /**
+   * The bucket of `key` for a socket to spend from directly; kept while its holder counts itself
+   * in `refs` (and decrements it when it closes).
+   */
+  bucket(key: string, now = Date.now()): TokenBucket {
     if (++this.calls % SWEEP_EVERY === 0) this.sweep(now);
     let b = this.buckets.get(key);
     if (!b) {
       b = new TokenBucket(this.limit, now);
       this.buckets.set(key, b);
     }
-    return b.take(now);
+    return b;
   }
 
   private sweep(now: number): void {
-    for (const [k, b] of this.buckets) if (b.full(now)) this.buckets.delete(k);
+    for (const [k, b] of this.buckets) if (b.refs === 0 && b.full(now)) this.buckets.delete(k);
   }
 }
 

@@ -25,28 +25,6 @@ export function errorFrame(
   return { type: 'error', code, message: 'something went wrong on our side', ...extra };
 }
 
-/** A token bucket: `rate` per second, up to `burst` at once. */
-export class RateLimit {
-  private tokens: number;
-  private at = Date.now();
-
-  constructor(
-    private readonly rate: number,
-    private readonly burst: number,
-  ) {
-    this.tokens = burst;
-  }
-
-  take(): boolean {
-    const now = Date.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) / 1000) * this.rate);
-    this.at = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-}
-
 /** Text of a WebSocket message, or undefined for binary frames. */
 export function frameText(data: unknown, isBinary: boolean): string | undefined {
   if (isBinary) return undefined;

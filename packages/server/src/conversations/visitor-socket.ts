@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Conversation, Message, VisitorConversation } from '@beckon/protocol/chat-api';
 import {
   CHAT_HELLO_TIMEOUT_MS,
+  ChatErrorCode,
   type ChatHelloFrame,
   type ChatStartFrame,
   parseVisitorFrame,
@@ -11,16 +12,17 @@ import {
 import type { Static } from 'typebox';
 import type { WebSocket } from 'ws';
 import { clientAddress } from '../engagement/engagement-runtime.ts';
-import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';
 import type { AttachmentService } from './attachments/attachment-service.ts';
 import type { ChatEvents, ConversationEvent } from './chat-events.ts';
-import { CloseCode, closeWith, errorFrame, frameText, RateLimit, sendFrame } from './chat-socket.ts';
+import { CloseCode, errorFrame, sendFrame } from './chat-socket.ts';
 import { DeliveryStream, STREAM_PAGE } from './delivery-stream.ts';
 import type { MessageWriter } from './message-writer.ts';
 import type { PositionListener, QueueFeed } from './queue-feed.ts';
 import type { ReadPositions } from './read-positions.ts';
+import { frameIds, SocketGuard, type SocketLimits } from './socket-guard.ts';
+import { TypingGate } from './typing-gate.ts';
 import { conversationForToken, siteForKey } from './visitor-access.ts';
 import { cleanText, type VisitorChatService, visitorView } from './visitor-chat-service.ts';
 
@@ -32,18 +34,19 @@ export interface VisitorSocketDeps {
   writer: MessageWriter;
   queues: QueueFeed;
   reads: ReadPositions;
+  limits: SocketLimits;
   log: Logger;
 }
 
-/** Sends a visitor may make: generous for a person, a wall for a script. */
-const SEND_RATE = { perSecond: 50, burst: 100 };
-const TYPING_MIN_GAP_MS = 300;
+/** Frames that may wait while the socket authenticates (a client sends nothing before `welcome`). */
+const MAX_BACKLOG = 50;
 
 /**
  * One visitor's chat socket (`/v1/chat`). The first frame authenticates: `hello` with the
  * conversation token, or `start` with the site key (which creates the conversation and returns
  * its token). After that the socket sees only that conversation: messages in order from the
  * store and the bus, typing and read receipts, status changes, and it may send, end and rate.
+ * Frames are limited per socket and per address (`SocketGuard`), typing signals per socket.
  */
 export class VisitorConnection implements PositionListener {
   private readonly id = randomUUID();
@@ -56,54 +59,84 @@ export class VisitorConnection implements PositionListener {
   private authenticating = false;
   private backlog: string[] = [];
   private readonly helloTimer: NodeJS.Timeout;
-  private readonly sends = new RateLimit(SEND_RATE.perSecond, SEND_RATE.burst);
-  private lastTyping = { at: 0, typing: false };
+  private readonly guard: SocketGuard;
+  private readonly typing: TypingGate;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly req: IncomingMessage,
     private readonly deps: VisitorSocketDeps,
   ) {
+    this.guard = new SocketGuard(ws, deps.limits);
+    this.guard.share(clientAddress(req), 'address_rate');
+    this.typing = new TypingGate(
+      deps.limits.typing,
+      (conversationId, typing) =>
+        deps.events.toConversation(conversationId, { t: 'typing', from: 'visitor', typing, origin: this.id }),
+      () => deps.limits.count('typing_rate'),
+    );
     this.helloTimer = setTimeout(
-      () => closeWith(ws, CloseCode.Timeout, 'hello or start expected'),
+      () =>
+        this.guard.refuse(
+          'hello_timeout',
+          CloseCode.Timeout,
+          ChatErrorCode.HelloRequired,
+          'hello or start expected in time',
+        ),
       CHAT_HELLO_TIMEOUT_MS,
     );
-    ws.on('message', (data, isBinary) => this.onRaw(frameText(data, isBinary)));
+    ws.on('message', (data, isBinary) => {
+      const raw = this.guard.text(data, isBinary);
+      if (raw !== undefined) this.onText(raw);
+    });
     ws.on('close', () => this.cleanup());
-    ws.on('error', () => {});
   }
 
-  private onRaw(raw: string | undefined): void {
-    if (raw === undefined) {
-      closeWith(this.ws, CloseCode.BadFrame, 'binary frames are not accepted');
-      return;
-    }
-    if (!this.conversationId) {
-      if (this.authenticating) {
-        if (this.backlog.length < 50) this.backlog.push(raw);
-        return;
-      }
-      const parsed = parseVisitorFrame(raw);
-      if (!parsed.ok) {
-        closeWith(this.ws, CloseCode.BadFrame, parsed.message);
-        return;
-      }
-      const f = parsed.frame;
-      if (f.type !== 'hello' && f.type !== 'start') {
-        closeWith(this.ws, CloseCode.Unauthorized, 'hello or start first');
-        return;
-      }
-      this.authenticating = true;
-      void this.authenticate(f);
+  private onText(raw: string): void {
+    if (!this.guard.open) return;
+    if (this.authenticating && !this.conversationId) {
+      this.guard.hold(this.backlog, raw, MAX_BACKLOG);
       return;
     }
     const parsed = parseVisitorFrame(raw);
+    if (!this.guard.spend(frameIds(parsed))) return;
+    if (!this.conversationId) {
+      this.first(parsed, raw);
+      return;
+    }
     if (!parsed.ok) {
-      const { ok: _ok, message, ...ids } = parsed;
-      sendFrame(this.ws, { type: 'error', code: 'bad_frame', message, ...ids });
+      this.guard.invalid(parsed);
       return;
     }
     this.handle(parsed.frame);
+  }
+
+  /** The first frame: `hello` or `start`, else the socket closes after an error frame saying why. */
+  private first(parsed: ReturnType<typeof parseVisitorFrame>, raw: string): void {
+    if (!parsed.ok) {
+      // A hello whose token breaks the schema carries one that cannot be valid: not worth a retry.
+      if (parsed.message.startsWith('/token') && isHello(raw))
+        this.guard.refuse(
+          'unauthorized',
+          CloseCode.Unauthorized,
+          ChatErrorCode.InvalidToken,
+          `invalid conversation token (${parsed.message})`,
+        );
+      else this.guard.refuse('bad_frame', CloseCode.BadFrame, ChatErrorCode.BadFrame, parsed.message);
+      return;
+    }
+    const f = parsed.frame;
+    if (f.type !== 'hello' && f.type !== 'start') {
+      this.guard.refuse(
+        'hello_required',
+        CloseCode.Unauthorized,
+        ChatErrorCode.HelloRequired,
+        'send hello (with the conversation token) or start first',
+      );
+      return;
+    }
+    this.authenticating = true;
+    void this.authenticate(f);
   }
 
   private async authenticate(
@@ -143,47 +176,25 @@ export class VisitorConnection implements PositionListener {
       await this.unsubscribe;
       await this.stream.resume(this.stream.position);
     } catch (err) {
-      if (err instanceof AppError) {
-        const code =
-          err.status === 403
-            ? CloseCode.Forbidden
-            : err.status === 401
-              ? CloseCode.Unauthorized
-              : err.status === 429
-                ? CloseCode.RateLimited
-                : CloseCode.BadFrame;
-        sendFrame(this.ws, errorFrame(err, this.deps.log));
-        return closeWith(this.ws, code, err.message);
-      }
-      this.deps.log.error({ err }, 'visitor chat authentication failed');
-      return closeWith(this.ws, 1011, 'internal error');
+      return this.guard.authFailed(err, this.deps.log);
     } finally {
       this.authenticating = false;
     }
     const backlog = this.backlog;
     this.backlog = [];
-    for (const raw of backlog) this.onRaw(raw);
+    for (const raw of backlog) this.onText(raw);
   }
 
   private handle(f: VisitorClientFrame): void {
     if ('conversationId' in f && f.conversationId && f.conversationId !== this.conversationId) {
-      closeWith(this.ws, CloseCode.Forbidden, 'not your conversation');
+      this.guard.refuse('forbidden', CloseCode.Forbidden, ChatErrorCode.Forbidden, 'not your conversation');
       return;
     }
-    const { visitors, events, writer, log } = this.deps;
+    const { visitors, writer, log } = this.deps;
     const fail = (err: unknown, extra: { echoId?: string } = {}) =>
       sendFrame(this.ws, errorFrame(err, log, { ...extra, conversationId: this.conversationId }));
     switch (f.type) {
       case 'send': {
-        if (!this.sends.take()) {
-          sendFrame(this.ws, {
-            type: 'error',
-            code: 'rate_limited',
-            message: 'slow down',
-            echoId: f.echoId,
-          });
-          return;
-        }
         const item = {
           accountId: this.accountId,
           conversationId: this.conversationId,
@@ -210,18 +221,9 @@ export class VisitorConnection implements PositionListener {
       case 'resume':
         void this.stream?.resume(f.afterSeq).catch(fail);
         return;
-      case 'typing': {
-        const now = Date.now();
-        if (f.typing === this.lastTyping.typing && now - this.lastTyping.at < TYPING_MIN_GAP_MS) return;
-        this.lastTyping = { at: now, typing: f.typing };
-        events.toConversation(this.conversationId, {
-          t: 'typing',
-          from: 'visitor',
-          typing: f.typing,
-          origin: this.id,
-        });
+      case 'typing':
+        this.typing.push(this.conversationId, f.typing);
         return;
-      }
       case 'read':
         this.deps.reads.mark(this.accountId, this.conversationId, 'visitor', f.seq, this.id);
         return;
@@ -286,8 +288,20 @@ export class VisitorConnection implements PositionListener {
 
   private cleanup(): void {
     clearTimeout(this.helloTimer);
+    this.guard.release();
+    this.typing.close();
     if (this.view) this.deps.queues.remove(this.accountId, this);
     this.stream?.close();
     void this.unsubscribe?.then((off) => off()).catch(() => {});
+  }
+}
+
+/** Whether a frame that failed validation was meant as a `hello`. */
+function isHello(raw: string): boolean {
+  try {
+    const v: unknown = JSON.parse(raw);
+    return typeof v === 'object' && v !== null && (v as { type?: unknown }).type === 'hello';
+  } catch {
+    return false;
   }
 }
