@@ -21,6 +21,8 @@ export interface ChatRun {
   clientCpuPercent: number;
   /** Server processes' CPU during the window, summed, as % of one core. */
   serverCpuPercent: number;
+  /** The same for the servers' main (socket) threads only. */
+  serverMainThreadCpuPercent: number;
   /** Lost, unacknowledged, duplicated or reordered lines, and socket failures. */
   errors: number;
   /** Lines the server answered with an error frame (e.g. a rate limit): the load was not what was asked. */
@@ -79,14 +81,18 @@ export class ChatClients {
   /** Runs one window in every client process at once; `serverPids` are sampled for CPU over the window. */
   async run(options: PairRunOptions, serverPids: number[]): Promise<ChatRun> {
     const serverCpu = async () => {
-      let sum = 0;
-      for (const pid of serverPids) sum += await procCpuSeconds(pid);
-      return sum;
+      let all = 0;
+      let main = 0;
+      for (const pid of serverPids) {
+        all += await procCpuSeconds(pid);
+        main += await procCpuSeconds(pid, pid);
+      }
+      return { all, main };
     };
     const started = Date.now();
     const answers = this.children.map((child) => ask(child, { cmd: 'run', options }));
     const sample = (seconds: number) =>
-      new Promise<number>((resolve) =>
+      new Promise<{ all: number; main: number }>((resolve) =>
         setTimeout(() => resolve(serverCpu()), Math.max(0, started + seconds * 1000 - Date.now())),
       );
     const cpu0 = await sample(options.warmupSeconds);
@@ -113,7 +119,8 @@ export class ChatClients {
       p99Ms: percentile(v2a, 99),
       agentP99Ms: percentile(a2v, 99),
       clientCpuPercent: (detail.cpuSeconds / elapsed) * 100,
-      serverCpuPercent: ((cpu1 - cpu0) / options.seconds) * 100,
+      serverCpuPercent: ((cpu1.all - cpu0.all) / options.seconds) * 100,
+      serverMainThreadCpuPercent: ((cpu1.main - cpu0.main) / options.seconds) * 100,
       errors: detail.lost + detail.unacked + detail.disordered + detail.failures,
       refused: detail.refused,
       detail,

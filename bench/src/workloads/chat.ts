@@ -56,7 +56,7 @@ export async function measure(
   t.runs?.push(r);
   log(
     `  ${t.name}${pacing.kind === 'paced' ? ' (paced)' : ''}: ${Math.round(r.msgsPerSecond)} msgs/s, ` +
-      `p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms; CPU server ${r.serverCpuPercent.toFixed(0)} %, ` +
+      `p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms; CPU server ${r.serverCpuPercent.toFixed(0)} % (main thread ${r.serverMainThreadCpuPercent.toFixed(0)} %), ` +
       `clients ${r.clientCpuPercent.toFixed(0)} %; errors ${r.errors}${r.refused ? `, refused ${r.refused}` : ''}`,
   );
   return r;
@@ -192,11 +192,16 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
       agent_to_visitor_p99_ms: round(med(half, (r) => r.agentP99Ms)),
       target_p99_ms: 20,
       server_cpu_percent: round(med(beckon.runs, (r) => r.serverCpuPercent)),
+      server_main_thread_cpu_percent: round(med(beckon.runs, (r) => r.serverMainThreadCpuPercent)),
       socketio_server_cpu_percent: round(med(sio.runs, (r) => r.serverCpuPercent)),
       raw_ws_server_cpu_percent: round(med(raw.runs, (r) => r.serverCpuPercent)),
       half_load_server_cpu_percent: round(med(half, (r) => r.serverCpuPercent)),
+      half_load_server_main_thread_cpu_percent: round(med(half, (r) => r.serverMainThreadCpuPercent)),
       // Server CPU per delivered message: steadier than msgs/s when neighbours take the cores.
       server_ns_per_msg: round(med(beckon.runs, nsPerMsg)),
+      server_main_thread_ns_per_msg: round(
+        med(beckon.runs, (r) => (r.serverMainThreadCpuPercent / 100 / r.msgsPerSecond) * 1e9),
+      ),
       socketio_server_ns_per_msg: round(med(sio.runs, nsPerMsg)),
       raw_ws_server_ns_per_msg: round(med(raw.runs, nsPerMsg)),
       client_cpu_percent: round(med(beckon.runs, (r) => r.clientCpuPercent)),

@@ -3,7 +3,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { openSqlite } from './sqlite-dialect.ts';
-import { startWalCheckpoints } from './wal-checkpoints.ts';
+import { HeldTogether, startWalCheckpoints } from './wal-checkpoints.ts';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -21,8 +21,11 @@ export interface StoreConnectionOptions {
 export interface StoreConnection {
   kind: StoreKind;
   db: Kysely<Database>;
-  /** SQLite only: the file (':memory:' included) and the connection itself, for a writer thread. */
-  sqlite?: { file: string; connection: Sqlite.Database };
+  /**
+   * SQLite only: the file (':memory:' included) and the connection itself, for a writer thread;
+   * `writers`: what the WAL checkpointer holds for a reset (a writer thread adds itself).
+   */
+  sqlite?: { file: string; connection: Sqlite.Database; writers: HeldTogether };
   /** Driver-level close (the Kysely destroy closes the pool/file). */
   close(): Promise<void>;
 }
@@ -54,11 +57,13 @@ export async function connectStore(opts: StoreConnectionOptions): Promise<StoreC
   }
   const file = opts.sqlitePath ?? ':memory:';
   const { sqlite, db, gate } = openSqlite(file);
-  const checkpoints = file === ':memory:' ? null : startWalCheckpoints(file, sqlite, {}, gate);
+  const writers = new HeldTogether();
+  writers.add(gate);
+  const checkpoints = file === ':memory:' ? null : startWalCheckpoints(file, sqlite, {}, writers);
   return {
     kind: 'sqlite',
     db,
-    sqlite: { file, connection: sqlite },
+    sqlite: { file, connection: sqlite, writers },
     close: async () => {
       await checkpoints?.stop();
       await db.destroy();
