@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
-import { ensureTagBuilt } from '../packages/tag/ensure-built.ts';
-import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
+import { describe, it } from 'node:test';
+import { SHOTS_DIR } from './helpers/browser.ts';
+import { demoInChromium } from './helpers/demo-browser.ts';
 import { demoAdmin, recordFrames, until } from './helpers/tag-fixtures.ts';
 import { type ConsolePage, goOnline, signedInAs, watch } from './helpers/workspace-fixtures.ts';
 
@@ -16,19 +13,10 @@ const SUPPORT = 'support@demo.beckon.local';
 describe('a chat on the demo store, end to end (Chromium): the shopper’s widget and the agents’ console', {
   timeout: 240_000,
 }, () => {
-  let srv: TestServer;
-  let browser: Browser;
-  before(async () => {
-    mkdirSync(SHOTS_DIR, { recursive: true });
-    ensureTagBuilt();
-    [srv, browser] = await Promise.all([startTestServer({ demo: true }), launchBrowser()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await srv?.close();
-  });
+  const demo = demoInChromium();
 
   it('invitation → accept → messages both ways → transfer to another agent → close → CSAT recorded', async () => {
+    const { srv, browser } = demo;
     // Two agents sign in and go Online.
     const sales: ConsolePage = await signedInAs(browser, srv, SALES);
     await goOnline(sales.page);
@@ -72,6 +60,10 @@ describe('a chat on the demo store, end to end (Chromium): the shopper’s widge
     await form.getByRole('button', { name: 'Start chat' }).click();
     const panel = widget.getByRole('dialog');
     await panel.locator('.entry.out').getByText('Is the lamp dimmable?').waitFor();
+    // The invitation stays on top, once: it is the conversation's first message now.
+    const bubbles = () => panel.locator('.log .bubble').allTextContents();
+    const invited = 'Hi! Any questions about the lamp before you order?';
+    assert.deepEqual(await bubbles(), [invited, 'Is the lamp dimmable?']);
 
     // The agent is offered the chat in the console and accepts it.
     await agent.getByTestId('nav-conversations').click();
@@ -80,6 +72,16 @@ describe('a chat on the demo store, end to end (Chromium): the shopper’s widge
     await offer.getByRole('button', { name: 'Accept' }).click();
     const chat = agent.getByTestId('chat');
     await chat.getByText('Is the lamp dimmable?').waitFor();
+    // The agent reads what the shopper accepted, marked as the invitation, before the question.
+    const opening = async (view: typeof chat) => {
+      const first = view.getByTestId('message').first();
+      assert.equal(await first.getAttribute('data-kind'), 'invitation');
+      await first.getByText('Invitation', { exact: true }).waitFor();
+      await first.getByText('Sales Agent', { exact: true }).waitFor();
+      await first.getByText(invited).waitFor();
+      assert.equal(await view.getByText(invited).count(), 1, 'once');
+    };
+    await opening(chat);
     await agent.getByTestId('context').getByTestId('cart-panel').getByText('Oak Desk Lamp').waitFor();
 
     // Messages both ways.
@@ -93,6 +95,14 @@ describe('a chat on the demo store, end to end (Chromium): the shopper’s widge
     await box.press('Enter');
     await chat.getByText('Great! And is a bulb included?').waitFor();
     await shopPage.screenshot({ path: `${SHOTS_DIR}chat-demo-store-visitor.png` });
+    await agent.screenshot({ path: `${SHOTS_DIR}chat-demo-store-agent.png` });
+
+    // A reload brings the chat back with the invitation still once.
+    await shopPage.reload();
+    await panel.getByText('Great! And is a bulb included?').waitFor();
+    await shopPage.waitForTimeout(500);
+    assert.deepEqual((await bubbles()).slice(0, 2), [invited, 'Is the lamp dimmable?']);
+    assert.equal((await bubbles()).filter((b) => b === invited).length, 1);
 
     // Transfer to the support agent, with a note the shopper never sees.
     await chat.getByRole('button', { name: 'Transfer' }).click();
@@ -108,6 +118,7 @@ describe('a chat on the demo store, end to end (Chromium): the shopper’s widge
     const supportChat = next.getByTestId('chat');
     await supportChat.getByText('Great! And is a bulb included?').waitFor();
     await supportChat.getByText('Asks about bulbs for the Oak Desk Lamp').waitFor();
+    await opening(supportChat);
     const supportComposer = next.getByTestId('composer-input');
     await supportComposer.fill('Hi Grace, a warm 2700 K bulb is in the box.');
     await supportComposer.press('Enter');
@@ -138,6 +149,20 @@ describe('a chat on the demo store, end to end (Chromium): the shopper’s widge
       [c.status, c.source, c.visitorName, c.assignedAgentId, c.disposition, c.csatScore],
       ['closed', 'invitation', 'Grace Hopper', supportId, 'Question answered', 5],
     );
+
+    // History: the transcript opens with the invitation, on screen and in the download.
+    await next.goto(`${srv.url}/console/conversations/history/${c.id}`);
+    const transcript = next.getByTestId('transcript');
+    await opening(transcript);
+    await next.screenshot({ path: `${SHOTS_DIR}chat-demo-store-transcript.png` });
+    const download = await next.getByTestId('transcript-download').getAttribute('href');
+    const text = await next.evaluate(async (url) => (await fetch(url!)).text(), download);
+    const said = text.split('\n').filter((line) => line.startsWith('['));
+    assert.match(
+      said[0]!,
+      /\] Sales Agent \(invitation\): Hi! Any questions about the lamp before you order\?$/,
+    );
+    assert.match(said[1]!, /\] Visitor: Is the lamp dimmable\?$/);
     for (const p of [sales, support, shop]) assert.deepEqual(p.errors, [], 'no errors in any page');
     for (const p of [sales, support, shop]) await p.context.close();
   });

@@ -58,11 +58,16 @@ export const Channel = Type.Union([
 ]);
 export type Channel = Static<typeof Channel>;
 
+/**
+ * Who wrote a message. `invitation` is the chat invitation the visitor accepted, stored as the
+ * conversation's first message under the name it showed (`senderName`, null when it named no one).
+ */
 export const SenderKind = Type.Union([
   Type.Literal('visitor'),
   Type.Literal('agent'),
   Type.Literal('system'),
   Type.Literal('note'),
+  Type.Literal('invitation'),
 ]);
 export type SenderKind = Static<typeof SenderKind>;
 
@@ -139,7 +144,12 @@ export type VisitorConversation = Static<typeof VisitorConversation>;
 export const VisitorMessage = Type.Object({
   conversationId: Id,
   seq: Type.Integer({ minimum: 1 }),
-  senderKind: Type.Union([Type.Literal('visitor'), Type.Literal('agent'), Type.Literal('system')]),
+  senderKind: Type.Union([
+    Type.Literal('visitor'),
+    Type.Literal('agent'),
+    Type.Literal('system'),
+    Type.Literal('invitation'),
+  ]),
   senderName: Nullable(Type.String()),
   echoId: Nullable(Type.String()),
   text: Type.String(),

@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { ConversationStart } from '@beckon/protocol/chat-api';
 import { pageView } from '@beckon/sdk';
+import { VisitorChatClient } from '@beckon/sdk/chat-client';
 import { flush, visitor } from './engagement-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { connectAgent, eventually, startVisitor } from './helpers/chat-fixtures.ts';
-import { DEMO_AGENT_PASSWORD, startTestServer, type TestServer } from './helpers/test-server.ts';
+import { DEMO_ADMIN, DEMO_AGENT_PASSWORD, startTestServer, type TestServer } from './helpers/test-server.ts';
+
+// Campaign invitations go out as soon as an agent connects (capacity is cached briefly).
+process.env.BECKON_CAPACITY_TTL_MS = '50';
+process.env.BECKON_CAPACITY_RETRY_MS = '200';
 
 const SALES = 'sales@demo.beckon.local';
 const SUPPORT = 'support@demo.beckon.local';
@@ -100,5 +106,192 @@ describe('an agent’s own invitation is answered by that agent', () => {
       skillId: demo.skillIds.support,
     });
     assert.equal(await preferred(overflowed.id), null);
+  });
+});
+
+describe('the invitation a visitor accepted opens the conversation', () => {
+  let srv: TestServer;
+  before(async () => {
+    srv = await startTestServer({ demo: true });
+  });
+  after(() => srv.close());
+
+  it('is its first message, under the name the visitor saw: for the visitor, the agent, history and the transcript, once', async () => {
+    const demo = srv.demo!;
+    const sales = await connectAgent(srv, SALES);
+    const shopper = await visitor(srv, demo.siteKey, 'asked-about-the-lamp');
+    await shopper.sendBatch([pageView(`${srv.url}/demo/checkout`, ['checkout'])]);
+    const api = new ApiClient(srv.node.app);
+    await api.login(SALES, DEMO_AGENT_PASSWORD);
+    const words = 'Hi! Any questions about the lamp?';
+    const invited = await api.post('/api/v1/visitors/asked-about-the-lamp/invite', { message: words });
+    assert.equal(invited.status, 201, JSON.stringify(invited.body));
+    const engage = await shopper.nextEngage();
+    await flush(srv);
+
+    const chat = await startVisitor(srv, {
+      visitorId: 'asked-about-the-lamp',
+      exposureId: engage.exposureId,
+      source: 'invitation',
+      text: 'Is it dimmable?',
+    });
+    const id = chat.conversation.id;
+    const said = (ms: { seq: number; senderKind: string; senderName: string | null; text: string }[]) =>
+      ms.map((m) => [m.seq, m.senderKind, m.senderName, m.text]);
+    const opening = [
+      [1, 'invitation', 'Sales Agent', words],
+      [2, 'visitor', null, 'Is it dimmable?'],
+    ];
+    // The visitor's socket delivers it from the store, before their own first message.
+    await chat.waitForMessage((m) => m.seq === 2);
+    assert.deepEqual(said(chat.messages), opening);
+
+    // The agent who is offered the chat reads it first.
+    await eventually(() => sales.offers.has(id), 5000, 'the offer');
+    await sales.accept(id);
+    await sales.waitForMessage(id, (m) => m.seq === 2);
+    assert.deepEqual(said(sales.messages(id)).slice(0, 2), opening);
+    await sales.send(id, 'It is: down to 10 %.');
+    await chat.waitForMessage((m) => m.senderKind === 'agent');
+    await sales.close(id);
+
+    // History (the console reads the conversation with its messages) and the transcript download.
+    const whole = await api.get(`/api/v1/conversations/${id}`);
+    assert.equal(whole.status, 200, JSON.stringify(whole.body));
+    assert.deepEqual(said(whole.body.messages).slice(0, 2), opening);
+    const conversation = whole.body.conversation;
+    assert.ok(conversation.firstResponseAt, 'answered by the agent…');
+    assert.ok(
+      Date.parse(conversation.firstResponseAt) > Date.parse(whole.body.messages[0].createdAt),
+      '…not by the invitation',
+    );
+    const transcript = String((await api.get(`/api/v1/conversations/${id}/transcript`)).body);
+    const lines = transcript.split('\n').filter((l) => l.startsWith('['));
+    assert.match(lines[0]!, /\] Sales Agent \(invitation\): Hi! Any questions about the lamp\?$/);
+    assert.match(lines[1]!, /\] Visitor: Is it dimmable\?$/);
+    assert.equal(transcript.split(words).length, 2, 'said once');
+
+    // Reopened after a reload: from the start it comes once; resuming past it, not again.
+    const reopened = await VisitorChatClient.connect(srv.url, chat.token, 0);
+    await reopened.waitForMessage((m) => m.senderKind === 'agent');
+    assert.deepEqual(said(reopened.messages).slice(0, 2), opening);
+    assert.equal(reopened.messages.filter((m) => m.senderKind === 'invitation').length, 1);
+    const resumed = await VisitorChatClient.connect(srv.url, chat.token, 2);
+    await resumed.waitForMessage((m) => m.senderKind === 'agent');
+    assert.equal(resumed.messages.filter((m) => m.seq <= 2).length, 0);
+
+    for (const c of [chat, reopened, resumed, shopper]) await c.close();
+    await sales.disconnect();
+  });
+
+  it('is there even when the chat starts before the exposure is written (it waits in the writer)', async () => {
+    const slow = await startTestServer({ demo: true, env: { BECKON_WRITER_FLUSH_MS: '60000' } });
+    try {
+      const api = new ApiClient(slow.node.app);
+      await api.login(SALES, DEMO_AGENT_PASSWORD);
+      const shopper = await visitor(slow, slow.demo!.siteKey, 'quick-to-accept');
+      await shopper.sendBatch([pageView(`${slow.url}/demo/`, ['home'])]);
+      const invited = await api.post('/api/v1/visitors/quick-to-accept/invite', { message: 'Need a hand?' });
+      assert.equal(invited.status, 201, JSON.stringify(invited.body));
+      const { exposureId } = await shopper.nextEngage();
+      assert.equal(
+        await slow.node.ctx.store.exposures.get(slow.demo!.accountId, exposureId),
+        undefined,
+        'not written yet',
+      );
+      const chat = await VisitorChatClient.start(slow.url, slow.demo!.siteKey, {
+        visitorId: 'quick-to-accept',
+        exposureId,
+        source: 'invitation',
+        text: 'Yes',
+      });
+      await chat.waitForMessage((m) => m.seq === 2);
+      assert.deepEqual(
+        chat.messages.slice(0, 2).map((m) => [m.senderKind, m.text]),
+        [
+          ['invitation', 'Need a hand?'],
+          ['visitor', 'Yes'],
+        ],
+      );
+      await Promise.all([chat.close(), shopper.close()]);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('comes from a campaign’s invitation too, but never from a chat button, nor from another visitor’s exposure', async () => {
+    const demo = srv.demo!;
+    const admin = new ApiClient(srv.node.app);
+    await admin.login(DEMO_ADMIN.email, DEMO_ADMIN.password);
+    const sales = await connectAgent(srv, SALES);
+    const open: { close(): Promise<unknown> }[] = [];
+    const campaigns: string[] = [];
+    /** A campaign for one section of the demo store, shown to a shopper there (its exposure stored). */
+    const shownOn = async (section: string, engagement: Record<string, unknown>) => {
+      const created = await admin.post('/api/v1/campaigns', {
+        name: `On ${section}`,
+        status: 'active',
+        goal: { type: 'purchase' },
+        targeting: { all: [{ field: 'page.section', op: 'contains', value: section }] },
+        priority: 100,
+        engagement: { skillId: demo.skillIds.sales, ...engagement },
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      campaigns.push(created.body.id);
+      await new Promise((r) => setTimeout(r, 150)); // the capacity cache sees the agent
+      const shopper = await visitor(srv, demo.siteKey, `${section}-shopper`);
+      open.push(shopper);
+      await shopper.sendBatch([pageView(`${srv.url}/demo/${section}`, [section])]);
+      const engage = await shopper.nextEngage();
+      assert.equal(engage.campaignId, created.body.id);
+      await flush(srv);
+      return engage;
+    };
+    /** Who said what in a conversation started with `input`, once its first `n` messages are in. */
+    const openingOf = async (input: ConversationStart, n: number) => {
+      const chat = await startVisitor(srv, input);
+      open.push(chat);
+      await chat.waitForMessage((m) => m.seq === n);
+      return chat.messages.map((m) => [m.senderKind, m.senderName, m.text]);
+    };
+
+    const words = 'Looking for a gift? We can help you choose.';
+    const invited = await shownOn('gifts', {
+      type: 'chat_invitation',
+      message: words,
+      style: 'toaster',
+      offline: 'none',
+    });
+    const { exposureId } = invited;
+    assert.deepEqual(
+      await openingOf(
+        { visitorId: 'gifts-shopper', exposureId, source: 'invitation', text: 'For my father' },
+        2,
+      ),
+      [
+        ['invitation', invited.agentName ?? null, words],
+        ['visitor', null, 'For my father'],
+      ],
+    );
+    // Someone else presenting that exposure id starts a plain conversation.
+    assert.deepEqual(await openingOf({ exposureId, text: 'Hello' }, 1), [['visitor', null, 'Hello']]);
+    // A chat button's exposure says nothing of its own.
+    const pressed = await shownOn('wrapping', { type: 'chat_button', label: 'Ask us' });
+    assert.deepEqual(
+      await openingOf(
+        {
+          visitorId: 'wrapping-shopper',
+          exposureId: pressed.exposureId,
+          source: 'button',
+          text: 'Do you wrap?',
+        },
+        1,
+      ),
+      [['visitor', null, 'Do you wrap?']],
+    );
+
+    for (const id of campaigns) await admin.patch(`/api/v1/campaigns/${id}`, { status: 'paused' });
+    for (const c of open) await c.close();
+    await sales.disconnect();
   });
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { NewConversation } from '../src/store/conversations-repo.ts';
 import type { AppendItem, Sender } from '../src/store/messages-repo.ts';
 import type { Store } from '../src/store/store.ts';
 
@@ -29,7 +30,9 @@ export function conversationsContract(test: Test, store: () => Store): void {
         }),
       );
     }
-    const start = (over: { skillId?: string; visitorName?: string } = {}) =>
+    const start = (
+      over: { skillId?: string; visitorName?: string } & Pick<NewConversation, 'invitation'> = {},
+    ) =>
       s.conversations.create({
         accountId: account.id,
         siteId: site.id,
@@ -39,6 +42,7 @@ export function conversationsContract(test: Test, store: () => Store): void {
         status: 'queued',
         visitorName: over.visitorName ?? null,
         tokenHash: `hash-${uniq()}`,
+        ...(over.invitation ? { invitation: over.invitation } : {}),
       });
     return { s, account, site, skill, other, users, start };
   }
@@ -69,6 +73,30 @@ export function conversationsContract(test: Test, store: () => Store): void {
     const stranger = await s.accounts.create('Stranger');
     await assert.rejects(s.conversations.get(stranger.id, c.id), { status: 404 });
     assert.equal((await s.conversations.get(account.id, c.id)).visitorName, 'Ada');
+  });
+
+  test('conversations: an accepted invitation is stored as the first message, before anything sent', async () => {
+    const { s, account, start } = await setup(0);
+    const c = await start({ invitation: { text: 'Hi! Any questions about the lamp?', from: 'Sales Agent' } });
+    assert.equal(c.lastSeq, 1);
+    const sent = await s.messages.appendBatch([
+      { accountId: account.id, conversationId: c.id, sender: { kind: 'visitor' }, echoId: 'e1', text: 'Yes' },
+    ]);
+    assert.ok(sent[0]!.ok && sent[0]!.message.seq === 2);
+    const all = await s.messages.after(account.id, c.id, 0, { visitorView: true });
+    assert.deepEqual(
+      all.map((m) => [m.seq, m.senderKind, m.senderName, m.senderId, m.text]),
+      [
+        [1, 'invitation', 'Sales Agent', null, 'Hi! Any questions about the lamp?'],
+        [2, 'visitor', null, null, 'Yes'],
+      ],
+    );
+    const stored = await s.conversations.get(account.id, c.id);
+    assert.equal(stored.lastSeq, 2);
+    assert.equal(stored.firstResponseAt, null, 'the invitation is not an agent’s answer');
+    const unnamed = await start({ invitation: { text: 'Need a hand?', from: null } });
+    const [first] = await s.messages.after(account.id, unnamed.id, 0);
+    assert.deepEqual([first?.seq, first?.senderName, first?.text], [1, null, 'Need a hand?']);
   });
 
   test('messages: sequence numbers per conversation across one batch, retries return the original', async () => {

@@ -305,6 +305,24 @@ export function storeContract(
         shown_at: null,
         outcome_at: null,
       });
+      // An agent's invitation keeps its words and name (the other rows of the batch have neither).
+      w.addExposure({
+        id: 'exp_3',
+        account_id: a.id,
+        site_id: site.id,
+        campaign_id: null,
+        visitor_id: 'v3',
+        session_id: 'ses_3',
+        engagement_type: 'chat_invitation',
+        control: 0,
+        outcome: null,
+        agent_id: 'user_x',
+        invitation_text: 'Hi! Any questions about the lamp?',
+        invitation_from: 'Sales Agent',
+        created_at: now,
+        shown_at: null,
+        outcome_at: null,
+      });
       w.addOutcome({ id: 'exp_1', outcome: 'shown', at: now + 1 });
       w.addOutcome({ id: 'exp_1', outcome: 'accepted', at: now + 2 });
       w.addOutcome({ id: 'exp_1', outcome: 'ignored', at: now + 3 });
@@ -386,6 +404,11 @@ export function storeContract(
       assert.ok(x1?.shownAt && x1.outcomeAt);
       assert.equal(new Date(x1.outcomeAt).getTime(), now + 2);
       assert.equal((await store.exposures.get(a.id, 'exp_2'))?.control, true);
+      assert.equal(x1.invitation, null);
+      assert.deepEqual((await store.exposures.get(a.id, 'exp_3'))?.invitation, {
+        text: 'Hi! Any questions about the lamp?',
+        from: 'Sales Agent',
+      });
       assert.equal(await store.exposures.get(b.id, 'exp_1'), undefined);
       assert.deepEqual((await store.exposures.forCampaign(a.id, 'cmp_x')).map((x) => x.id).sort(), [
         'exp_1',

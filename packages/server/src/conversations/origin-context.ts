@@ -11,6 +11,8 @@ export interface OriginContext {
   score?: number;
   /** The agent whose own invitation the visitor accepted: offered the chat first. */
   preferredAgentId?: string;
+  /** The accepted invitation's words and the name they came under: the conversation opens with them. */
+  invitation?: { text: string; from: string | null };
 }
 
 export interface OriginQuery {
@@ -28,20 +30,26 @@ export type OriginResolver = (q: OriginQuery) => Promise<OriginContext | undefin
 
 /**
  * The default resolver: the exposure the visitor accepted gives the campaign's priority and chat
- * skill, or — for an agent's own invitation — that agent as the one to offer the chat to first.
+ * skill, or — for an agent's own invitation — that agent as the one to offer the chat to first;
+ * an invitation's exposure also gives the words the visitor read.
  */
 export function exposureOriginResolver(store: Store): OriginResolver {
   return async ({ accountId, siteId, visitorId, exposureId }) => {
     if (!exposureId) return undefined;
-    const exposure = await store.exposures.get(accountId, exposureId).catch(() => undefined);
+    const find = () => store.exposures.get(accountId, exposureId).catch(() => undefined);
+    // Exposures are written behind: one shown a moment ago may still wait in this node's writer.
+    const exposure = (await find()) ?? (await store.eventsWriter.flush().then(find, find));
     if (!exposure || exposure.siteId !== siteId || exposure.visitorId !== visitorId) return undefined;
-    if (!exposure.campaignId) return exposure.agentId ? { preferredAgentId: exposure.agentId } : undefined;
+    const said = exposure.invitation ? { invitation: exposure.invitation } : {};
+    if (!exposure.campaignId)
+      return exposure.agentId ? { preferredAgentId: exposure.agentId, ...said } : said;
     const campaign = await store.campaigns.get(accountId, exposure.campaignId).catch(() => undefined);
-    if (!campaign) return undefined;
+    if (!campaign) return said;
     const e = campaign.engagement;
     return {
       priority: campaign.priority,
       ...(e.type === 'chat_invitation' || e.type === 'chat_button' ? { skillId: e.skillId } : {}),
+      ...said,
     };
   };
 }

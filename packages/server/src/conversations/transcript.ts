@@ -7,7 +7,11 @@ const who = (m: Message) =>
       ? '—'
       : m.senderKind === 'note'
         ? `${m.senderName ?? 'Agent'} (internal note)`
-        : (m.senderName ?? 'Agent');
+        : m.senderKind === 'invitation'
+          ? m.senderName
+            ? `${m.senderName} (invitation)`
+            : 'Invitation'
+          : (m.senderName ?? 'Agent');
 
 /** A plain-text transcript of a conversation, for download; text stays text (it is never HTML). */
 export function transcriptText(

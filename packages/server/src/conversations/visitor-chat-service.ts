@@ -138,6 +138,8 @@ export class VisitorChatService {
       visitorEmail: input.email ? cleanText(input.email) : null,
       topic: input.topic ? cleanText(input.topic) : null,
       tokenHash: hash,
+      // What the visitor accepted opens the conversation, so every side reads it as they did.
+      ...(origin?.invitation ? { invitation: origin.invitation } : {}),
     });
     if (input.text) {
       await this.announcer.line(accountId, conversation.id, cleanText(input.text), { kind: 'visitor' });

@@ -12,6 +12,7 @@ import type { BatchFrame, ChatInvitation, Device, HelloFrame, VisitorEvent } fro
 import type { Logger } from '../logger.ts';
 import { eventName, isIndexedEvent } from '../store/event-rows.ts';
 import type { EventsWriterPort } from '../store/events-writer.ts';
+import type { ExposureRow } from '../store/exposures-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { VisitorRow } from '../store/visitors-repo.ts';
 import type { TargetingRegistry } from './account-targeting.ts';
@@ -224,7 +225,11 @@ export class Tracker {
       offline: 'none',
     };
     recordExposure(live.state, { exposureId, campaignId: 'manual', control: false }, now);
-    this.exposureRow(live, exposureId, null, engagement.type, false, now, invite.agentId);
+    this.exposureRow(live, exposureId, null, engagement.type, false, now, {
+      agent_id: invite.agentId ?? null,
+      invitation_text: invite.message,
+      invitation_from: invite.agentName ?? null,
+    });
     this.d.metrics.exposuresManual.inc();
     channel.send(
       JSON.stringify({
@@ -323,14 +328,16 @@ export class Tracker {
     now: number,
     agentName: (skillId: string) => string | undefined,
   ): void {
-    this.exposureRow(live, d.exposureId, d.campaignId, d.engagement.type, d.control, now);
+    const shown = d.engagement.type === 'chat_invitation' && !d.control ? d.engagement : null;
+    // An invitation says who will answer when routing has one agent clearly next.
+    const name = shown ? agentName(shown.skillId) : undefined;
+    const words = shown ? { invitation_text: shown.message, invitation_from: name ?? null } : {};
+    this.exposureRow(live, d.exposureId, d.campaignId, d.engagement.type, d.control, now, words);
     if (d.control) {
       this.d.metrics.exposuresControl.inc();
       return;
     }
     this.d.metrics.exposuresShown.inc();
-    // An invitation says who will answer when routing has one agent clearly next.
-    const name = d.engagement.type === 'chat_invitation' ? agentName(d.engagement.skillId) : undefined;
     channel.send(
       JSON.stringify({
         type: 'engage',
@@ -349,7 +356,7 @@ export class Tracker {
     type: string,
     control: boolean,
     now: number,
-    agentId: string | null = null,
+    shown: Pick<ExposureRow, 'agent_id' | 'invitation_text' | 'invitation_from'>,
   ): void {
     this.d.writer.addExposure({
       id,
@@ -362,7 +369,9 @@ export class Tracker {
       control: control ? 1 : 0,
       outcome: null,
       score: live.state.score ?? null,
-      agent_id: agentId,
+      agent_id: shown.agent_id ?? null,
+      invitation_text: shown.invitation_text ?? null,
+      invitation_from: shown.invitation_from ?? null,
       created_at: now,
       shown_at: null,
       outcome_at: null,

@@ -80,7 +80,7 @@ export function toMessage(r: Selectable<MessagesTable>): Message {
     conversationId: r.conversation_id,
     seq: Number(r.seq),
     senderKind: r.sender_kind,
-    senderId: r.sender_kind === 'visitor' || r.sender_kind === 'system' ? null : r.sender_id,
+    senderId: r.sender_kind === 'agent' || r.sender_kind === 'note' ? r.sender_id : null,
     senderName: r.sender_name,
     echoId: r.echo_id,
     text: r.body,

@@ -25,6 +25,8 @@ export interface NewConversation {
   visitorEmail?: string | null;
   topic?: string | null;
   tokenHash: string;
+  /** The invitation the visitor accepted: stored as the conversation's first message, in the same transaction. */
+  invitation?: { text: string; from: string | null };
 }
 
 /** A waiting conversation with its propensity score (queue order uses it after priority and value). */
@@ -110,8 +112,30 @@ export class ConversationsRepo {
       created_at: now,
       updated_at: now,
     };
-    await this.db.insertInto('conversations').values(row).execute();
-    return toConversation({ ...row, last_seq: 0, last_message_at: null });
+    const invitation = input.invitation;
+    if (!invitation) {
+      await this.db.insertInto('conversations').values(row).execute();
+      return toConversation({ ...row, last_seq: 0, last_message_at: null });
+    }
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('conversations').values(row).execute();
+      await trx
+        .insertInto('messages')
+        .values({
+          conversation_id: row.id,
+          seq: 1,
+          account_id: row.account_id,
+          sender_kind: 'invitation',
+          sender_id: 'invitation',
+          sender_name: invitation.from,
+          echo_id: null,
+          body: invitation.text,
+          attachments: null,
+          created_at: now,
+        })
+        .execute();
+    });
+    return toConversation({ ...row, last_seq: 1, last_message_at: now });
   }
 
   async find(accountId: string, id: string): Promise<Conversation | undefined> {

@@ -27,6 +27,8 @@ export interface ExposureView {
   outcomeAt: string | null;
   /** The agent who sent a manual invitation; null for a campaign's exposure. */
   agentId: string | null;
+  /** What a shown chat invitation said, and the name it came under: the opening of the chat it starts. */
+  invitation: { text: string; from: string | null } | null;
 }
 
 const toView = (r: Selectable<ExposuresTable>): ExposureView => ({
@@ -42,6 +44,7 @@ const toView = (r: Selectable<ExposuresTable>): ExposureView => ({
   shownAt: iso(r.shown_at),
   outcomeAt: iso(r.outcome_at),
   agentId: r.agent_id ?? null,
+  invitation: r.invitation_text ? { text: r.invitation_text, from: r.invitation_from ?? null } : null,
 });
 
 /** Inserts new exposures; runs inside the writer's transaction. */

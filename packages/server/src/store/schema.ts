@@ -187,6 +187,10 @@ export interface ExposuresTable {
   score?: number | null;
   /** The agent who sent a manual invitation (null for a campaign's). */
   agent_id?: string | null;
+  /** A shown chat invitation's message, as the visitor read it (null for anything else). */
+  invitation_text?: string | null;
+  /** The name a shown chat invitation came under (the inviting or next agent), or null. */
+  invitation_from?: string | null;
   created_at: Millis;
   shown_at: Millis | null;
   outcome_at: Millis | null;
@@ -244,7 +248,7 @@ export interface MessagesTable {
   conversation_id: string;
   seq: number;
   account_id: string;
-  sender_kind: 'visitor' | 'agent' | 'system' | 'note';
+  sender_kind: 'visitor' | 'agent' | 'system' | 'note' | 'invitation';
   /** 'visitor', 'system', or the agent's user id; with echo_id the idempotency key. */
   sender_id: string;
   sender_name: string | null;

@@ -82,6 +82,8 @@ export function messagePreview(m: Message | undefined, myId: string | null): str
       return text;
     case 'agent':
       return m.senderId === myId ? `You: ${text}` : `${m.senderName ?? 'Agent'}: ${text}`;
+    case 'invitation':
+      return `Invitation: ${text}`;
   }
 }
 

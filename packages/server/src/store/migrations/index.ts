@@ -10,6 +10,7 @@ import * as m0008 from './0008-event-frames.ts';
 import * as m0009 from './0009-messages-retry-range.ts';
 import * as m0010 from './0010-conversation-message-totals.ts';
 import * as m0011 from './0011-assignment-history.ts';
+import * as m0012 from './0012-invitation-words.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0009-messages-retry-range': m0009,
   '0010-conversation-message-totals': m0010,
   '0011-assignment-history': m0011,
+  '0012-invitation-words': m0012,
 };
 
 export const migrationProvider: MigrationProvider = {

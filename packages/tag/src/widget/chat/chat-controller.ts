@@ -51,7 +51,6 @@ export function createChatController(cfg: ChatConfig): ChatController {
   let session: ChatSession | null = null;
   let view: ConversationView | null = null;
   let request: ChatRequest = { source: 'visitor' };
-  let intro: SavedChat['intro'];
   let opened = false;
   let engaged = false;
   let buttonLabel: string | null = null;
@@ -77,7 +76,6 @@ export function createChatController(cfg: ChatConfig): ChatController {
       state: session.state,
       open: opened,
       ...(view?.rated ? { rated: view.rated } : {}),
-      ...(intro ? { intro } : {}),
     });
   };
 
@@ -146,7 +144,6 @@ export function createChatController(cfg: ChatConfig): ChatController {
   const forget = () => {
     session?.close();
     session = null;
-    intro = undefined;
     live.textContent = '';
     store.save(null);
   };
@@ -218,8 +215,7 @@ export function createChatController(cfg: ChatConfig): ChatController {
       panel: ensurePanel(),
       session: session!,
       http,
-      fallbackName: agentName() ?? intro?.from ?? null,
-      intro,
+      fallbackName: agentName(),
       rated,
       isOpen: () => opened,
       restart: () => restart(),
@@ -307,7 +303,7 @@ export function createChatController(cfg: ChatConfig): ChatController {
       return;
     }
     request = req;
-    intro = req.greeting ? { text: req.greeting, from: agentName() } : undefined;
+    const intro = req.greeting ? { text: req.greeting, from: agentName() } : undefined;
     const p = ensurePanel();
     showLoading(p, agentName());
     show(p.view);
@@ -338,7 +334,6 @@ export function createChatController(cfg: ChatConfig): ChatController {
   // A chat left open on the previous page comes back as it was (without taking the caret).
   const saved = store.load(cfg.siteKey);
   if (saved) {
-    intro = saved.intro;
     session = newSession(saved);
     enterChat(saved.rated);
     session.connect();

@@ -17,7 +17,6 @@ export interface ConversationOptions {
   http: ChatHttp;
   /** Who invited, until an agent takes the chat. */
   fallbackName: string | null;
-  intro: SavedChat['intro'];
   rated: SavedChat['rated'];
   /** The panel is showing (not minimised). */
   isOpen(): boolean;
@@ -62,7 +61,6 @@ export function conversationView(opts: ConversationOptions): ConversationView {
         }),
       ),
   });
-  list.setIntro(opts.intro?.text ?? null, opts.intro?.from ?? null);
   const composer: Composer = composerView({
     send: (text, attachments) => session.send(text, attachments),
     typing: (on) => session.typing(on),

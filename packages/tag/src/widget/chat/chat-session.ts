@@ -128,7 +128,9 @@ export function createChatSession(opts: ChatSessionOptions): ChatSession {
         return;
       case 'message': {
         const m = f.message;
-        const fresh = m.seq > state.deliveredSeq && m.senderKind !== 'visitor';
+        // The visitor wrote it, or read it already (the invitation they accepted): nothing to announce.
+        const fresh =
+          m.seq > state.deliveredSeq && m.senderKind !== 'visitor' && m.senderKind !== 'invitation';
         dispatch({ type: 'message', message: m });
         if (fresh) hooks.incoming(m);
         return;

@@ -13,7 +13,9 @@ export interface HeaderText {
 export function chatHeader(state: ChatState, fallbackName: string | null): HeaderText {
   const c = state.conversation;
   const agent = c?.agentName || null;
-  const who = agent || fallbackName;
+  // Until an agent takes it, the chat is with whoever invited the visitor.
+  const who =
+    agent || fallbackName || state.messages.find((m) => m.senderKind === 'invitation')?.senderName || null;
   switch (c?.status) {
     case 'queued':
     case 'offered':

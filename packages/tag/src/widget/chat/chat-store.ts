@@ -15,8 +15,6 @@ export interface SavedChat {
   open: boolean;
   /** The chat ended and the survey was answered or skipped; only the thank-you remains. */
   rated?: 'rated' | 'skipped';
-  /** The invitation's greeting, shown above the conversation. */
-  intro?: { text: string; from: string | null };
 }
 
 /** The part of `sessionStorage` the chat uses. */

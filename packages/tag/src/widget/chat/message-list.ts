@@ -17,8 +17,6 @@ export interface MessageList {
   render(state: ChatState): void;
   /** Scrolls to the newest message and follows from there (the panel was just shown). */
   toBottom(): void;
-  /** Lines only shown here (the invitation's greeting, before the conversation exists). */
-  setIntro(text: string | null, from: string | null): void;
 }
 
 /** Message text as text nodes and safe links (http, https, mailto) — never HTML. */
@@ -67,8 +65,6 @@ export function messageList(opts: MessageListOptions): MessageList {
   // and the log shrinks when files wait in the composer or the keyboard opens.
   view.addEventListener('load', follow, true);
   if (typeof ResizeObserver === 'function') new ResizeObserver(follow).observe(view);
-  let intro: { text: string; from: string | null } | null = null;
-  let last: ChatState | null = null;
 
   const bubble = (text: string, attachments: Attachment[]) => {
     const files = attachmentsView(attachments, opts.origin, opts.openImage);
@@ -87,7 +83,9 @@ export function messageList(opts: MessageListOptions): MessageList {
       };
     }
     const mine = m.senderKind === 'visitor';
-    const showName = !mine && (prev?.senderKind !== 'agent' || prev.senderName !== m.senderName);
+    // The invitation the visitor accepted reads as it did, under the name it showed (if any).
+    const showName =
+      !mine && !!m.senderName && (prev?.senderKind !== m.senderKind || prev.senderName !== m.senderName);
     return {
       key: m.echoId ? `e${m.echoId}` : `s${m.seq}`,
       version: `${showName}${seen}`,
@@ -127,22 +125,7 @@ export function messageList(opts: MessageListOptions): MessageList {
   });
 
   const render = (state: ChatState) => {
-    last = state;
     const rows: Row[] = [];
-    if (intro) {
-      const { text, from } = intro;
-      rows.push({
-        key: 'intro',
-        version: text,
-        build: () =>
-          h(
-            'div',
-            { class: 'entry in', role: 'listitem' },
-            from ? h('p', { class: 'from' }, from) : null,
-            h('div', { class: 'bubble' }, richText(text)),
-          ),
-      });
-    }
     const seen = seenSeq(state);
     state.messages.forEach((m, i) => {
       rows.push(rowFor(m, state.messages[i - 1], m.seq === seen));
@@ -195,10 +178,6 @@ export function messageList(opts: MessageListOptions): MessageList {
     toBottom() {
       stuck = true;
       follow();
-    },
-    setIntro(text, from) {
-      intro = text ? { text, from } : null;
-      if (last) render(last);
     },
   };
 }

@@ -1,4 +1,7 @@
-/** One line of a conversation: the visitor's and agents' messages as bubbles, notes in yellow, system lines centred. */
+/**
+ * One line of a conversation: the visitor's and agents' messages as bubbles, notes in yellow, the
+ * invitation the visitor accepted marked as such, system lines centred.
+ */
 import type { Message } from '../../../api/conversations.ts';
 import type { PendingSend } from '../../../workspace/workspace-state.ts';
 import { formatTime } from '../conversation-format.ts';
@@ -29,7 +32,8 @@ export function MessageItem({ message: m, head, seen, visitorName }: MessageItem
     );
   }
   const kind = m.senderKind;
-  const who = kind === 'visitor' ? visitorName : (m.senderName ?? 'Agent');
+  const who =
+    kind === 'visitor' ? visitorName : kind === 'invitation' ? m.senderName : (m.senderName ?? 'Agent');
   return (
     <li
       className={`msg msg-${kind}${head ? ' msg-head' : ''}`}
@@ -40,7 +44,8 @@ export function MessageItem({ message: m, head, seen, visitorName }: MessageItem
       {head && (
         <div className="msg-meta">
           {kind === 'note' && <span className="note-label">Internal note</span>}
-          <span className="msg-author">{who}</span>
+          {kind === 'invitation' && <span className="invitation-label">Invitation</span>}
+          {who && <span className="msg-author">{who}</span>}
           <time dateTime={m.createdAt}>{formatTime(m.createdAt)}</time>
         </div>
       )}
