@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { AgentChatClient } from '@beckon/sdk/agent-client';
 import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
+import { CHAT_WITH_US } from '../packages/server/src/engagement/demo-campaigns.ts';
 import type { ApiClient } from '../packages/server/test/helpers/api-client.ts';
 import { connectAgent } from '../packages/server/test/helpers/chat-fixtures.ts';
 import { PDF } from '../packages/server/test/helpers/sample-files.ts';
@@ -52,6 +53,10 @@ describe('the visitor’s chat in the widget (Chromium)', () => {
       startOriginServer(),
     ]);
     admin = await demoAdmin(srv);
+    // These tests hand the widget its engagements; the demo's own chat button would only get in between.
+    const campaigns: { id: string; name: string }[] = (await admin.get('/api/v1/campaigns')).body.items;
+    const button = campaigns.find((c) => c.name === CHAT_WITH_US)!;
+    await admin.patch(`/api/v1/campaigns/${button.id}`, { status: 'paused' });
     sales = await connectAgent(srv, 'sales@demo.beckon.local');
     const site = await admin.get(`/api/v1/sites/${srv.demo!.siteId}`);
     await admin.patch(`/api/v1/sites/${srv.demo!.siteId}`, {

@@ -164,6 +164,7 @@ describe('campaigns: REST API, and engagements through the visitor protocol', ()
     const demoCampaigns = (await agent.get('/api/v1/campaigns')).body.items;
     assert.deepEqual(demoCampaigns.map((c: { name: string }) => c.name).sort(), [
       'Browsing deeply',
+      'Chat with us',
       'Checkout hesitation',
     ]);
     assert.equal((await agent.post('/api/v1/campaigns', contentCampaign('Nope', section('x')))).status, 403);

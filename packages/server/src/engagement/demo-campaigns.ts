@@ -3,9 +3,18 @@ import { validateCampaignInput } from '@beckon/protocol';
 import type { DemoSeedResult } from '../demo/seed.ts';
 import type { Store } from '../store/store.ts';
 
-const SEEDED = 'demo.campaigns.v1';
 export const CHECKOUT_HESITATION = 'Checkout hesitation';
 export const BROWSING_DEEPLY = 'Browsing deeply';
+export const CHAT_WITH_US = 'Chat with us';
+
+/**
+ * The demo's campaigns by the release that added them: each set is given once (a setting marks it
+ * done), so a demo from before a release gets what the release added, and nothing it deleted comes back.
+ */
+const RELEASES = [
+  { setting: 'demo.campaigns.v1', names: [CHECKOUT_HESITATION, BROWSING_DEEPLY] },
+  { setting: 'demo.campaigns.v2', names: [CHAT_WITH_US] },
+];
 
 /** Seconds on a checkout page before "Checkout hesitation" fires: 30, or BECKON_DEMO_HESITATION_SECONDS (tests). */
 export function hesitationSeconds(env: NodeJS.ProcessEnv = process.env): number {
@@ -14,7 +23,7 @@ export function hesitationSeconds(env: NodeJS.ProcessEnv = process.env): number 
   return Number.isFinite(n) && n >= 0 ? n : 30;
 }
 
-/** The two demo campaigns, for a demo storefront served at `origin`. */
+/** The demo campaigns, for a demo storefront served at `origin`. */
 export function demoCampaigns(
   salesSkillId: string,
   origin: string,
@@ -64,25 +73,40 @@ export function demoCampaigns(
         ctaUrl: `${origin}/demo/products.html`,
       },
     },
+    {
+      // A way to chat for everyone else: the control group, and whoever the others do not target.
+      // A chat button holds nothing back, so the campaigns above still engage when they qualify.
+      name: CHAT_WITH_US,
+      status: 'active',
+      goal: { type: 'purchase' },
+      // On every page (a second on it, so a new page turns the condition over), while someone can answer.
+      targeting: { all: [{ field: 'page.timeOnPage', op: 'gte', value: 1 }] },
+      priority: -10,
+      controlShare: 0,
+      engagement: { type: 'chat_button', skillId: salesSkillId, label: 'Chat with us', offline: 'none' },
+    },
   ];
 }
 
 /**
- * Gives the demo account its two campaigns, once: on a fresh demo and on an older demo that
- * lacks them. Later deletions or edits by the user are respected (a setting marks it done).
+ * Gives the demo account its campaigns, once per release: on a fresh demo and on an older demo that
+ * lacks them. Later deletions or edits by the user are respected (a setting marks each release done).
  */
 export async function seedDemoCampaigns(store: Store, demo: DemoSeedResult): Promise<void> {
-  const key = `${SEEDED}.${demo.accountId}`;
-  if (await store.settings.get(key)) return;
   const site = await store.sites.get(demo.accountId, demo.siteId);
   const origin = site.allowedOrigins[0] ?? 'http://localhost:3000';
-  const existing = new Set((await store.campaigns.list(demo.accountId)).map((c) => c.name));
-  for (const input of demoCampaigns(demo.skillIds.sales, origin)) {
-    if (existing.has(input.name)) continue;
-    const valid = validateCampaignInput(input);
-    if (!valid.ok)
-      throw new Error(`demo campaign "${input.name}" is invalid: ${JSON.stringify(valid.errors)}`);
-    await store.campaigns.create(demo.accountId, valid.value);
+  const campaigns = demoCampaigns(demo.skillIds.sales, origin);
+  for (const release of RELEASES) {
+    const key = `${release.setting}.${demo.accountId}`;
+    if (await store.settings.get(key)) continue;
+    const existing = new Set((await store.campaigns.list(demo.accountId)).map((c) => c.name));
+    for (const input of campaigns.filter((c) => release.names.includes(c.name))) {
+      if (existing.has(input.name)) continue;
+      const valid = validateCampaignInput(input);
+      if (!valid.ok)
+        throw new Error(`demo campaign "${input.name}" is invalid: ${JSON.stringify(valid.errors)}`);
+      await store.campaigns.create(demo.accountId, valid.value);
+    }
+    await store.settings.set(key, new Date().toISOString());
   }
-  await store.settings.set(key, new Date().toISOString());
 }
