@@ -15,10 +15,13 @@ export class InvalidConditionError extends Error {
   }
 }
 
-/** Compiles a whole tree (validated first) into its test and time functions; done once per campaign change. */
+/**
+ * Compiles a whole tree (validated first) into its test and time functions; done once per campaign
+ * change. A stored `{any: []}` (saved before the API refused it) still compiles, to match no one.
+ */
 export function compileNode(tree: Condition): CompiledNode {
   const errors: ValidationError[] = [];
-  if (!validateCondition(tree, '', errors)) throw new InvalidConditionError(errors);
+  if (!validateCondition(tree, '', errors, { allowEmptyAny: true })) throw new InvalidConditionError(errors);
   return build(tree);
 }
 
