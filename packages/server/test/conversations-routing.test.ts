@@ -21,6 +21,12 @@ describe('routing through the server: queue order, least loaded, offer timeout, 
     open.push(a);
     return a;
   };
+  /** Sales online with Support away: a Sales chat can only go to Sales. */
+  const salesAlone = async () => {
+    const sales = await agent(SALES);
+    await (await agent(SUPPORT)).setStatus('away');
+    return sales;
+  };
   const skills = (patch: { offer_timeout_seconds?: number; max_wait_seconds?: number }) =>
     srv.node.ctx.store.db
       .updateTable('skills')
@@ -178,9 +184,7 @@ describe('routing through the server: queue order, least loaded, offer timeout, 
 
   it('offers a chat again to its only agent after a missed offer; a second miss sets them away, and says why', async () => {
     await skills({ offer_timeout_seconds: 1 });
-    const sales = await agent(SALES);
-    const support = await agent(SUPPORT);
-    await support.setStatus('away');
+    const sales = await salesAlone();
     const v = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales });
     const id = v.conversation.id;
     await eventually(() => sales.offers.has(id), 3000, 'offer to sales');
@@ -210,9 +214,7 @@ describe('routing through the server: queue order, least loaded, offer timeout, 
   it('serves an older chat before a newer one after its agent missed it', async () => {
     await srv.node.ctx.store.db.updateTable('users').set({ capacity: 1 }).execute();
     await skills({ offer_timeout_seconds: 1 });
-    const sales = await agent(SALES);
-    const support = await agent(SUPPORT);
-    await support.setStatus('away');
+    const sales = await salesAlone();
     const older = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales });
     await eventually(() => sales.offers.has(older.conversation.id), 3000, 'offer of the older chat');
     const newer = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales });
@@ -249,9 +251,7 @@ describe('routing through the server: queue order, least loaded, offer timeout, 
   });
 
   it('keeps a declined chat from its only agent for the cool-down, offers newer chats meanwhile, then offers it again on time', async () => {
-    const sales = await agent(SALES);
-    const support = await agent(SUPPORT);
-    await support.setStatus('away');
+    const sales = await salesAlone();
     const declined = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales });
     const id = declined.conversation.id;
     await eventually(() => sales.offers.has(id), 3000, 'first offer');
@@ -272,9 +272,7 @@ describe('routing through the server: queue order, least loaded, offer timeout, 
 
   it('going away withdraws pending offers: no pass, not a missed offer in the agents report', async () => {
     const from = new Date().toISOString();
-    const sales = await agent(SALES);
-    const support = await agent(SUPPORT);
-    await support.setStatus('away');
+    const sales = await salesAlone();
     const v = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales });
     const id = v.conversation.id;
     await eventually(() => sales.offers.has(id), 3000, 'offer');
@@ -304,9 +302,7 @@ describe('routing through the server: queue order, least loaded, offer timeout, 
 
   it('takes an offer back when its agent’s console closes, without counting a miss; it returns when they reconnect', async () => {
     await skills({ offer_timeout_seconds: 1 });
-    const sales = await agent(SALES);
-    const support = await agent(SUPPORT);
-    await support.setStatus('away');
+    const sales = await salesAlone();
     const v = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales });
     const id = v.conversation.id;
     await eventually(() => sales.offers.has(id), 3000, 'offer to sales');
