@@ -442,7 +442,7 @@ describe('the visitor’s chat in the widget (Chromium)', () => {
     await panel.getByRole('button', { name: 'Start a new chat' }).click();
     await panel.getByRole('form', { name: 'Before we start' }).waitFor();
     assert.equal(
-      await page.evaluate(`sessionStorage.getItem('beckon.chat')`),
+      await page.evaluate(`localStorage.getItem('beckon.chat')`),
       null,
       'the old chat is forgotten',
     );
@@ -528,7 +528,7 @@ describe('the visitor’s chat in the widget (Chromium)', () => {
     // Minimising an ended chat forgets it: the next invitation is shown, not the old chat.
     await page.keyboard.press('Escape');
     await panel.waitFor({ state: 'detached' });
-    assert.equal(await page.evaluate(`sessionStorage.getItem('beckon.chat')`), null);
+    assert.equal(await page.evaluate(`localStorage.getItem('beckon.chat')`), null);
     await invite(visitorId, 'Back again? Ask me anything.');
     await widget.getByRole('alertdialog').getByText('Back again?').waitFor();
     await context.close();

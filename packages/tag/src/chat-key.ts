@@ -1,2 +1,2 @@
-/** The sessionStorage key of the visitor's open chat; the loader brings the widget up on every page while it is set. */
+/** The storage key of the visitor's open chat (every tab of the site); the loader brings the widget up on every page while it is set. */
 export const CHAT_KEY = 'beckon.chat';

@@ -225,6 +225,7 @@ function start(script: HTMLScriptElement, origin: string, siteKey: string): void
         box = createOutbox();
         store.set(K_VISITOR, null);
         store.set(K_SESSION, null);
+        store.set(CHAT_KEY, null);
         visitorId = randomId();
         session = null;
       }
@@ -295,10 +296,8 @@ function start(script: HTMLScriptElement, origin: string, siteKey: string): void
   addEventListener('online', wake);
   started = true;
   connect();
-  // A chat open in this tab comes back on every page, right away.
-  try {
-    if (allowed() && sessionStorage[CHAT_KEY]) engage();
-  } catch {}
+  // An open chat comes back on every page and in every tab, right away.
+  if (allowed() && store.get(CHAT_KEY)) engage();
 }
 
 const running = win.beckon as BeckonApi | undefined;

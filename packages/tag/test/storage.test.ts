@@ -1,33 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type CookieJar, createStorage, type KeyValueStore } from '../src/storage.ts';
-
-class MemoryStore implements KeyValueStore {
-  map = new Map<string, string>();
-  getItem = (k: string) => this.map.get(k) ?? null;
-  setItem = (k: string, v: string) => void this.map.set(k, v);
-  removeItem = (k: string) => void this.map.delete(k);
-}
-
-/** A cookie jar that behaves like document.cookie for name=value; max-age=N. */
-class Jar implements CookieJar {
-  values = new Map<string, string>();
-  writes: string[] = [];
-  get cookie() {
-    return [...this.values].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-  set cookie(line: string) {
-    this.writes.push(line);
-    const [pair, ...attrs] = line.split('; ');
-    const [k, v] = pair!.split('=') as [string, string];
-    if (attrs.includes('max-age=0')) this.values.delete(k);
-    else this.values.set(k, v);
-  }
-}
-
-const blocked = (): KeyValueStore => {
-  throw new DOMException('The operation is insecure.', 'SecurityError');
-};
+import { createStorage, type KeyValueStore } from '../src/storage.ts';
+import { blocked, Jar, MemoryStore } from './storage-fakes.ts';
 
 describe('first-party storage', () => {
   it('uses localStorage when it works and sets no cookie', () => {

@@ -43,7 +43,7 @@ export function createWidget(host: WidgetHost, site: WidgetSite | null): Widget 
     stage.append(view);
   };
 
-  const storage = createStorage(() => localStorage, document);
+  const storage = createStorage(() => localStorage, document, location.protocol === 'https:');
   // Consent withdrawn in another page: an old chat is not brought back.
   const chat: ChatController | null =
     site && storage.get('beckon.consent') !== '0'
@@ -51,6 +51,7 @@ export function createWidget(host: WidgetHost, site: WidgetSite | null): Widget 
           ...site,
           hostEl,
           mount,
+          storage,
           visitorId: () => storage.get('beckon.vid') || undefined,
         })
       : null;

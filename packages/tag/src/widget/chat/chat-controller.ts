@@ -1,11 +1,12 @@
 import type { VisitorMessage } from '@beckon/protocol/chat-api';
+import type { TagStorage } from '../../storage.ts';
 import { h } from '../dom.ts';
 import { pageFocus } from '../focus.ts';
 import { type ConversationView, conversationView } from './chat-conversation.ts';
 import { createChatHttp } from './chat-http.ts';
 import { type ChatSession, createChatSession, type LinkStatus, type LostReason } from './chat-session.ts';
 import { type Prefill, showGone, showLoading, showOffline, showPrechat } from './chat-stages.ts';
-import { type ChatState, forVisitor, unreadCount } from './chat-state.ts';
+import { type ChatState, forVisitor, isLive, unreadCount } from './chat-state.ts';
 import { createChatStore, type SavedChat } from './chat-store.ts';
 import { type Launcher, launcherView } from './launcher.ts';
 import { type Panel, panelView } from './panel-view.ts';
@@ -26,6 +27,8 @@ export interface ChatConfig {
   origin: string;
   siteKey: string;
   visitorId(): string | undefined;
+  /** The tag's first-party storage (localStorage, else a cookie), where the open chat is kept. */
+  storage: TagStorage;
   /** The widget's element in the page (to tell focus in the page from focus in the widget). */
   hostEl: HTMLElement;
   mount(el: HTMLElement): void;
@@ -40,10 +43,13 @@ export interface ChatController {
   busy(): boolean;
 }
 
-/** Creates the chat, bringing back a conversation left open on the previous page. */
+/** A chat found ended when the page comes back this long after it was last saved is not shown again. */
+const ENDED_SHOWN_MS = 10 * 60_000;
+
+/** Creates the chat, bringing back a conversation left open on the previous page or in another tab. */
 export function createChatController(cfg: ChatConfig): ChatController {
   const http = createChatHttp(cfg.origin, cfg.siteKey);
-  const store = createChatStore(() => sessionStorage);
+  const store = createChatStore(() => localStorage, cfg.storage, window);
   const live = h('div', { class: 'sr', 'aria-live': 'polite' });
   cfg.mount(live);
   let panel: Panel | null = null;
@@ -51,6 +57,8 @@ export function createChatController(cfg: ChatConfig): ChatController {
   let session: ChatSession | null = null;
   let view: ConversationView | null = null;
   let request: ChatRequest = { source: 'visitor' };
+  /** A chat brought back from long ago: shown only once the server says it is still going. */
+  let unconfirmed: SavedChat | null = null;
   let opened = false;
   let engaged = false;
   let buttonLabel: string | null = null;
@@ -66,9 +74,10 @@ export function createChatController(cfg: ChatConfig): ChatController {
   };
   const agentName = () => request.agentName?.trim() || null;
 
+  /** Keeps the chat for the next page; a tab in the background leaves that to the one in front. */
   const persist = () => {
     const token = session?.token;
-    if (!session || !token) return;
+    if (!session || !token || document.hidden) return;
     store.save({
       siteKey: cfg.siteKey,
       token,
@@ -76,6 +85,7 @@ export function createChatController(cfg: ChatConfig): ChatController {
       state: session.state,
       open: opened,
       ...(view?.rated ? { rated: view.rated } : {}),
+      at: Date.now(),
     });
   };
 
@@ -94,7 +104,10 @@ export function createChatController(cfg: ChatConfig): ChatController {
   const seeAll = () => {
     if (opened && view && !document.hidden) session?.seen();
   };
-  document.addEventListener('visibilitychange', seeAll);
+  document.addEventListener('visibilitychange', () => {
+    seeAll();
+    persist();
+  });
 
   const ensurePanel = (): Panel => {
     panel =
@@ -140,11 +153,17 @@ export function createChatController(cfg: ChatConfig): ChatController {
     view = null;
   };
 
-  /** Drops the conversation, and what was last read out about it, so the next chat starts clean. */
-  const forget = () => {
+  /** Lets go of the conversation in this tab, and of what was last read out about it. */
+  const leave = () => {
     session?.close();
     session = null;
+    unconfirmed = null;
     live.textContent = '';
+  };
+
+  /** Drops the conversation in every tab, so the next chat starts clean. */
+  const forget = () => {
+    leave();
     store.save(null);
   };
 
@@ -234,6 +253,13 @@ export function createChatController(cfg: ChatConfig): ChatController {
 
   function onChange(state: ChatState) {
     const status = state.conversation?.status;
+    if (unconfirmed && state.conversation) {
+      const saved = unconfirmed;
+      unconfirmed = null;
+      // Ended while the visitor was away: nothing to come back to.
+      if (!isLive(state)) return forget();
+      return bringBack(saved);
+    }
     if (starting && state.conversation) {
       const { resolve, values } = starting;
       starting = null;
@@ -331,15 +357,36 @@ export function createChatController(cfg: ChatConfig): ChatController {
     open(accept ? accept() : { source: 'visitor' });
   };
 
-  // A chat left open on the previous page comes back as it was (without taking the caret).
-  const saved = store.load(cfg.siteKey);
-  if (saved) {
-    session = newSession(saved);
+  /** Shows a chat kept in storage as it was left (without taking the caret). */
+  const bringBack = (saved: SavedChat) => {
     enterChat(saved.rated);
-    session.connect();
     if (saved.open) show(null);
     else syncLauncher();
-  }
+  };
+
+  /** Reopens a kept chat; one saved long ago waits for the server to say it is still going. */
+  const restore = (saved: SavedChat) => {
+    session = newSession(saved);
+    session.connect();
+    if (Date.now() - (saved.at ?? 0) > ENDED_SHOWN_MS) unconfirmed = saved;
+    else bringBack(saved);
+  };
+
+  // A chat left open on the previous page, in another tab or on an earlier visit comes back.
+  const saved = store.load(cfg.siteKey);
+  if (saved) restore(saved);
+
+  // Another tab ended the chat (or started a new one): this tab lets go of it, and takes up a new one.
+  store.watch(cfg.siteKey, (shared) => {
+    if (shared?.token === session?.token) return;
+    if (session && (!shared || !isLive(session.state))) {
+      leave();
+      reset();
+      opened = false;
+      syncLauncher();
+    }
+    if (shared && isLive(shared.state) && !session && !opened) restore({ ...shared, open: false });
+  });
 
   return {
     open,
