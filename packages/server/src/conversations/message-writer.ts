@@ -76,14 +76,14 @@ export class MessageWriter {
   /** One transaction for the batch; if it fails as a whole (a race on an echo id, a deadlock), each item alone. */
   private async write(items: AppendItem[]): Promise<AppendResult[]> {
     try {
-      return await this.store.messageAppender.appendBatch(items);
+      return await this.store.messages.appendBatch(items);
     } catch (err) {
       if (items.length > 1)
         this.log.warn({ err, size: items.length }, 'message batch failed; writing one by one');
       const out: AppendResult[] = [];
       for (const item of items) {
         try {
-          out.push((await this.store.messageAppender.appendBatch([item]))[0]!);
+          out.push((await this.store.messages.appendBatch([item]))[0]!);
         } catch (e) {
           this.log.error({ err: e, conversationId: item.conversationId }, 'message not stored');
           out.push({

@@ -3,7 +3,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { openSqlite } from './sqlite-dialect.ts';
-import { HeldTogether, startWalCheckpoints } from './wal-checkpoints.ts';
+import { startWalCheckpoints } from './wal-checkpoints.ts';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -21,11 +21,8 @@ export interface StoreConnectionOptions {
 export interface StoreConnection {
   kind: StoreKind;
   db: Kysely<Database>;
-  /**
-   * SQLite only: the file (':memory:' included) and the connection itself, for a writer thread;
-   * `writers`: what the WAL checkpointer holds for a reset (a writer thread adds itself).
-   */
-  sqlite?: { file: string; connection: Sqlite.Database; writers: HeldTogether };
+  /** SQLite only: the file (':memory:' included) and the connection itself, for a writer thread. */
+  sqlite?: { file: string; connection: Sqlite.Database };
   /** Driver-level close (the Kysely destroy closes the pool/file). */
   close(): Promise<void>;
 }
@@ -57,13 +54,11 @@ export async function connectStore(opts: StoreConnectionOptions): Promise<StoreC
   }
   const file = opts.sqlitePath ?? ':memory:';
   const { sqlite, db, gate } = openSqlite(file);
-  const writers = new HeldTogether();
-  writers.add(gate);
-  const checkpoints = file === ':memory:' ? null : startWalCheckpoints(file, sqlite, {}, writers);
+  const checkpoints = file === ':memory:' ? null : startWalCheckpoints(file, sqlite, {}, gate);
   return {
     kind: 'sqlite',
     db,
-    sqlite: { file, connection: sqlite, writers },
+    sqlite: { file, connection: sqlite },
     close: async () => {
       await checkpoints?.stop();
       await db.destroy();

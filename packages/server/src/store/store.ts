@@ -22,10 +22,8 @@ import { SitesRepo } from './sites-repo.ts';
 import { SkillsRepo } from './skills-repo.ts';
 import { capabilitiesOf, type StoreCapabilities } from './store-capabilities.ts';
 import { ThreadEventsWriter } from './thread-events-writer.ts';
-import { type MessageAppender, ThreadMessageAppender } from './thread-message-appender.ts';
 import { UsersRepo } from './users-repo.ts';
 import { VisitorsRepo } from './visitors-repo.ts';
-import type { HeldTogether } from './wal-checkpoints.ts';
 
 /** The store port: one object per concept, implemented once on Kysely for SQLite and PostgreSQL. */
 export class Store {
@@ -42,8 +40,6 @@ export class Store {
   /** Atomic changes of who holds a conversation (offer, accept, transfer, close, overflow). */
   readonly assignment;
   readonly messages;
-  /** Where chat sends are committed: a thread of their own for a SQLite file, else `messages`. */
-  readonly messageAppender: MessageAppender;
   /** Metadata of files uploaded into conversations. */
   readonly attachments;
   /** Saved replies agents insert by shortcut. */
@@ -70,7 +66,6 @@ export class Store {
     /** The PostgreSQL schema this store lives in, when not the default one. */
     private readonly pgSchema?: string,
     eventsWriter?: EventsWriterPort,
-    messageThread?: { file: string; writers: HeldTogether },
   ) {
     this.accounts = new AccountsRepo(db);
     this.users = new UsersRepo(db);
@@ -83,15 +78,6 @@ export class Store {
     this.conversations = new ConversationsRepo(db);
     this.assignment = new AssignmentRepo(db, this.caps);
     this.messages = new MessagesRepo(db, this.caps);
-    const own: MessageAppender = {
-      appendBatch: (items, now) => this.messages.appendBatch(items, now),
-      close: async () => {},
-    };
-    if (messageThread) {
-      const thread = new ThreadMessageAppender(messageThread.file, own);
-      messageThread.writers.add(thread);
-      this.messageAppender = thread;
-    } else this.messageAppender = own;
     this.attachments = new AttachmentsRepo(db);
     this.cannedResponses = new CannedResponsesRepo(db);
     this.routing = new RoutingRepo(db);
@@ -108,21 +94,12 @@ export class Store {
   /** Connects (SQLite by default, PostgreSQL when `databaseUrl` is set); call `migrate()` before use. */
   static async open(opts: StoreConnectionOptions): Promise<Store> {
     const c = await connectStore(opts);
-    // A SQLite file gets writer threads of its own for the event log and for chat messages
-    // (BECKON_WRITER_THREAD=0 keeps both on the main thread).
-    const threads =
+    // A SQLite file gets an events writer thread of its own (BECKON_WRITER_THREAD=0 keeps it here).
+    const writer =
       c.sqlite && c.sqlite.file !== ':memory:' && process.env.BECKON_WRITER_THREAD !== '0'
-        ? c.sqlite
+        ? new ThreadEventsWriter(c.sqlite.file, new EventsWriter(c.db))
         : undefined;
-    const writer = threads ? new ThreadEventsWriter(threads.file, new EventsWriter(c.db)) : undefined;
-    return new Store(
-      c.kind,
-      c.db,
-      c.close,
-      c.kind === 'postgres' ? opts.pgSchema : undefined,
-      writer,
-      threads,
-    );
+    return new Store(c.kind, c.db, c.close, c.kind === 'postgres' ? opts.pgSchema : undefined, writer);
   }
 
   /**
@@ -155,7 +132,6 @@ export class Store {
   }
 
   async close(): Promise<void> {
-    await this.messageAppender.close();
     await this.eventsWriter.close();
     await this.closeConnection();
   }

@@ -17,25 +17,6 @@ export interface HoldableConnection {
   hold(): Promise<() => void>;
 }
 
-/**
- * Every writer of the node that can hold its statements, held together for a reset pass: the store's
- * connection and the chat messages thread (a second writer would keep the WAL from starting over).
- */
-export class HeldTogether implements HoldableConnection {
-  private readonly parts: HoldableConnection[] = [];
-
-  add(part: HoldableConnection): void {
-    this.parts.push(part);
-  }
-
-  async hold(): Promise<() => void> {
-    const releases = await Promise.all(this.parts.map((p) => p.hold()));
-    return () => {
-      for (const release of releases) release();
-    };
-  }
-}
-
 /** Longest the store's connection is held for a reset pass the thread does not answer. */
 const HOLD_MAX_MS = 250;
 
