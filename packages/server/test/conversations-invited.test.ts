@@ -184,7 +184,7 @@ describe('the invitation a visitor accepted opens the conversation', () => {
     await sales.disconnect();
   });
 
-  it('is there even when the chat starts before the exposure is written (it waits in the writer)', async () => {
+  it('is there even when the chat starts before the exposure is written (it waits in the writer), which a made-up exposure does not flush', async () => {
     const slow = await startTestServer({ demo: true, env: { BECKON_WRITER_FLUSH_MS: '60000' } });
     try {
       const api = new ApiClient(slow.node.app);
@@ -199,6 +199,25 @@ describe('the invitation a visitor accepted opens the conversation', () => {
         undefined,
         'not written yet',
       );
+      // An exposure id this node never showed (made up) finds nothing, and flushes nothing.
+      const stranger = await VisitorChatClient.start(slow.url, slow.demo!.siteKey, {
+        visitorId: 'made-up-exposure',
+        exposureId: `${exposureId.slice(0, -4)}zzzz`,
+        source: 'invitation',
+        text: 'Hello?',
+      });
+      await stranger.waitForMessage((m) => m.seq === 1);
+      assert.deepEqual(
+        stranger.messages.slice(0, 1).map((m) => [m.senderKind, m.text]),
+        [['visitor', 'Hello?']],
+        'no invitation opens it',
+      );
+      assert.equal(
+        await slow.node.ctx.store.exposures.get(slow.demo!.accountId, exposureId),
+        undefined,
+        'still waiting in the writer',
+      );
+      await stranger.close();
       const chat = await VisitorChatClient.start(slow.url, slow.demo!.siteKey, {
         visitorId: 'quick-to-accept',
         exposureId,

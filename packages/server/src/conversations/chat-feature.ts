@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.ts';
 import type { RateLimit } from '../engagement/engagement-config.ts';
 import { engagementOf } from '../engagement/engagement-runtime.ts';
-import { trackedVisitorSignals } from '../engagement/visitor-signals.ts';
+import { shownByTracker, trackedVisitorSignals } from '../engagement/visitor-signals.ts';
 import { attachmentsRoutes } from '../http/routes/attachments-routes.ts';
 import { cannedResponsesRoutes } from '../http/routes/canned-responses-routes.ts';
 import { conversationsRoutes } from '../http/routes/conversations-routes.ts';
@@ -72,9 +72,10 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   const route = (accountId: string) => router.schedule(accountId);
   const agents = new AgentChatService(store, announcer, route);
   // Campaign priority and skill from the accepted exposure; value (cart total) and score from the live visitor.
+  const { tracker } = engagementOf(ctx);
   const origin = withVisitorSignals(
-    exposureOriginResolver(store),
-    trackedVisitorSignals(engagementOf(ctx).tracker, store),
+    exposureOriginResolver(store, shownByTracker(tracker)),
+    trackedVisitorSignals(tracker, store),
   );
   const starts = new StartLimiter(ctx.config.chatLimits, (scope) =>
     ctx.metrics.chatRateLimited.inc({ action: 'start', scope }),

@@ -29,16 +29,26 @@ export interface OriginQuery {
 export type OriginResolver = (q: OriginQuery) => Promise<OriginContext | undefined>;
 
 /**
+ * True when this node showed `exposureId` to the visitor (it is in their live state here), so its
+ * row may still wait in this node's events writer.
+ */
+export type ShownHere = (siteId: string, visitorId: string, exposureId: string) => boolean;
+
+/**
  * The default resolver: the exposure the visitor accepted gives the campaign's priority and chat
  * skill, or — for an agent's own invitation — that agent as the one to offer the chat to first;
  * an invitation's exposure also gives the words the visitor read.
  */
-export function exposureOriginResolver(store: Store): OriginResolver {
+export function exposureOriginResolver(store: Store, shownHere: ShownHere): OriginResolver {
   return async ({ accountId, siteId, visitorId, exposureId }) => {
     if (!exposureId) return undefined;
     const find = () => store.exposures.get(accountId, exposureId).catch(() => undefined);
-    // Exposures are written behind: one shown a moment ago may still wait in this node's writer.
-    const exposure = (await find()) ?? (await store.eventsWriter.flush().then(find, find));
+    // Exposures are written behind: one shown here a moment ago may still wait in this node's
+    // writer, which is then flushed first. An id this node never showed (made up, or shown by
+    // another node, whose writer this one cannot flush) costs no flush.
+    const pending = visitorId !== null && shownHere(siteId, visitorId, exposureId);
+    const exposure =
+      (await find()) ?? (pending ? await store.eventsWriter.flush().then(find, find) : undefined);
     if (!exposure || exposure.siteId !== siteId || exposure.visitorId !== visitorId) return undefined;
     const said = exposure.invitation ? { invitation: exposure.invitation } : {};
     if (!exposure.campaignId)

@@ -1,5 +1,5 @@
 import type { VisitorState } from '@beckon/core';
-import type { VisitorSignals, VisitorSignalsLookup } from '../conversations/origin-context.ts';
+import type { ShownHere, VisitorSignals, VisitorSignalsLookup } from '../conversations/origin-context.ts';
 import type { Store } from '../store/store.ts';
 import type { Tracker } from './tracker.ts';
 import { restoreVisitor } from './visitor-records.ts';
@@ -22,4 +22,10 @@ export function trackedVisitorSignals(tracker: Tracker, store: Store): VisitorSi
     const restored = stored ? restoreVisitor(stored) : null;
     return restored ? signalsOf(restored.state) : undefined;
   };
+}
+
+/** Whether the visitor's live state on this node holds the exposure (see `ShownHere`). */
+export function shownByTracker(tracker: Tracker): ShownHere {
+  return (siteId, visitorId, exposureId) =>
+    tracker.peek(siteId, visitorId)?.state.exposures.some((e) => e.exposureId === exposureId) ?? false;
 }
