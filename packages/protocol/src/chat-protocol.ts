@@ -21,9 +21,9 @@ import { CloseCode } from './visitor-protocol.ts';
  * each an object discriminated by `type`. Close codes are those of the visitor protocol, each after
  * an `error` frame saying why: 4400 a frame that cannot be read before authentication (after it, an
  * error frame only), 4401 no or invalid token or session, 4403 not allowed, 4408 not authenticated
- * in time, 4429 frames kept coming after `rate_limited` errors, 1009 a frame over
- * MAX_CHAT_FRAME_BYTES. Unacknowledged sends may be resent after 4429 (with a pause) and 4408,
- * never after 1009.
+ * in time or no answer to the server's pings, 4429 frames kept coming after `rate_limited` errors,
+ * 1009 a frame over MAX_CHAT_FRAME_BYTES. Unacknowledged sends may be resent after 4429 (with a
+ * pause) and 4408, never after 1009.
  */
 export { CloseCode };
 
@@ -48,7 +48,7 @@ export const ChatErrorCode = {
   HelloRequired: 'hello_required',
   /** Before closing with 4401: the conversation token is malformed, unknown or expired. */
   InvalidToken: 'invalid_chat_token',
-  /** Before closing with 4408: the socket could not be authenticated in time. */
+  /** Before closing with 4408: the socket could not be authenticated in time, or stopped answering pings. */
   Timeout: 'timeout',
   Internal: 'internal',
 } as const;

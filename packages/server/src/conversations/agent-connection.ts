@@ -71,7 +71,7 @@ export class AgentConnection implements QueueListener {
     req: IncomingMessage,
     readonly deps: AgentSocketDeps,
   ) {
-    this.guard = new SocketGuard(ws, deps.limits);
+    this.guard = new SocketGuard(ws, deps.limits, () => this.cleanup());
     this.typing = new TypingGate(
       deps.limits.typing,
       (conversationId, typing) => this.relayTyping(conversationId, typing),
@@ -81,7 +81,6 @@ export class AgentConnection implements QueueListener {
       const raw = this.guard.text(data, isBinary);
       if (raw !== undefined) this.onText(raw);
     });
-    ws.on('close', () => this.cleanup());
     const timer = setTimeout(
       () =>
         this.guard.refuse(
@@ -294,7 +293,6 @@ export class AgentConnection implements QueueListener {
 
   private cleanup(): void {
     this.closed = true;
-    this.guard.release();
     this.typing.close();
     for (const id of [...this.streams.keys()]) this.drop(id);
     void this.unsubscribeAgent?.then((off) => off()).catch(() => {});

@@ -167,7 +167,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   });
 }
 
-/** The frame limits of one socket endpoint, its refusals counted in `beckon_ws_rejected_total`. */
+/** The frame limits and pings of one socket endpoint, its refusals counted in `beckon_ws_rejected_total`. */
 function socketLimits(
   ctx: AppContext,
   endpoint: 'chat' | 'agent',
@@ -181,6 +181,8 @@ function socketLimits(
     frames,
     shared: new KeyedLimiter(shared),
     typing: ctx.config.chatLimits.typing,
+    // The tag socket's heartbeat: one timer pings every socket of the node, at one interval.
+    heartbeat: engagementOf(ctx).heartbeat,
     count: (reason) => rejected.inc({ endpoint, reason }),
   };
 }

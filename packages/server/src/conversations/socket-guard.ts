@@ -9,6 +9,7 @@ import type { RateLimit } from '../engagement/engagement-config.ts';
 import { TokenBucket } from '../engagement/rate-limiter.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { Heartbeat } from '../realtime/heartbeat.ts';
 import type { KeyedLimiter } from './chat-limits.ts';
 import { closeWith, errorFrame, frameText, sendFrame } from './chat-socket.ts';
 
@@ -25,6 +26,7 @@ export const CHAT_REFUSALS = [
   'frame_too_large',
   'hello_required',
   'hello_timeout',
+  'heartbeat_timeout',
   'unauthorized',
   'forbidden',
   'start_rate',
@@ -49,6 +51,8 @@ export interface SocketLimits {
   shared: KeyedLimiter;
   /** Typing signals relayed per socket and conversation. */
   typing: RateLimit;
+  /** Pings the sockets (the visitor tag's, `BECKON_HEARTBEAT_MS`); one that stops answering is closed with 4408. */
+  heartbeat: Heartbeat;
   /** Counts a refusal in /metrics. */
   count: (reason: ChatRefusal) => void;
 }
@@ -77,16 +81,24 @@ const frameBytes = (data: unknown, text: string): number =>
  * address or agent. A frame over budget is answered with a `rate_limited` error frame and not
  * acted on (a send is not stored; the client sends it again later); a client that keeps going,
  * more than FLOOD_REFUSALS refusals, is closed with 4429. Every refusal is counted.
+ *
+ * The guard also watches that the other side is still there: the socket is pinged, and one that
+ * stops answering (a laptop lid closed, a network gone) is closed with 4408 — and ended at once,
+ * not when the close handshake a dead peer never answers times out, so an agent stops being
+ * offered chats and their pending offers go back to the queue.
  */
 export class SocketGuard {
   private readonly own: TokenBucket;
   private readonly strikes: TokenBucket;
   private shared?: { bucket: TokenBucket; reason: 'address_rate' | 'user_rate' };
   private readonly count: (reason: ChatRefusal) => void;
+  private ended = false;
 
+  /** `onEnd` runs once, when the socket closed or stopped answering pings: the connection's cleanup. */
   constructor(
     private readonly ws: WebSocket,
     private readonly limits: SocketLimits,
+    private readonly onEnd: () => void,
   ) {
     const now = Date.now();
     this.count = limits.count;
@@ -96,6 +108,20 @@ export class SocketGuard {
     ws.on('error', (err: Error & { code?: string }) =>
       this.count(err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'frame_too_large' : 'bad_frame'),
     );
+    ws.on('close', () => this.end());
+    limits.heartbeat.add(ws, () => {
+      this.refuse('heartbeat_timeout', CloseCode.Timeout, ChatErrorCode.Timeout, 'heartbeat timeout');
+      this.end();
+    });
+  }
+
+  /** The socket is done with: no more pings, its shared budget let go, the connection cleaned up (once). */
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.limits.heartbeat.remove(this.ws);
+    this.release();
+    this.onEnd();
   }
 
   /** Spends from the budget of `key` too (an address or an agent), held until `release`. */
@@ -106,8 +132,8 @@ export class SocketGuard {
     this.shared = { bucket, reason };
   }
 
-  /** Lets go of the shared budget (the socket closed). */
-  release(): void {
+  /** Lets go of the shared budget (the socket ended, or shares another). */
+  private release(): void {
     if (this.shared) this.shared.bucket.refs--;
     this.shared = undefined;
   }

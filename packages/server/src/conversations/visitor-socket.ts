@@ -67,7 +67,7 @@ export class VisitorConnection implements PositionListener {
     private readonly req: IncomingMessage,
     private readonly deps: VisitorSocketDeps,
   ) {
-    this.guard = new SocketGuard(ws, deps.limits);
+    this.guard = new SocketGuard(ws, deps.limits, () => this.cleanup());
     this.guard.share(clientAddress(req), 'address_rate');
     this.typing = new TypingGate(
       deps.limits.typing,
@@ -89,7 +89,6 @@ export class VisitorConnection implements PositionListener {
       const raw = this.guard.text(data, isBinary);
       if (raw !== undefined) this.onText(raw);
     });
-    ws.on('close', () => this.cleanup());
   }
 
   private onText(raw: string): void {
@@ -288,7 +287,6 @@ export class VisitorConnection implements PositionListener {
 
   private cleanup(): void {
     clearTimeout(this.helloTimer);
-    this.guard.release();
     this.typing.close();
     if (this.view) this.deps.queues.remove(this.accountId, this);
     this.stream?.close();
