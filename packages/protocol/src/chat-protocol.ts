@@ -20,10 +20,11 @@ import { CloseCode } from './visitor-protocol.ts';
  * token) and `/v1/agent` (a console user, authenticated by the session cookie). JSON text frames,
  * each an object discriminated by `type`. Close codes are those of the visitor protocol, each after
  * an `error` frame saying why: 4400 a frame that cannot be read before authentication (after it, an
- * error frame only), 4401 no or invalid token or session, 4403 not allowed, 4408 not authenticated
- * in time or no answer to the server's pings, 4429 frames kept coming after `rate_limited` errors,
- * 1009 a frame over MAX_CHAT_FRAME_BYTES. Unacknowledged sends may be resent after 4429 (with a
- * pause) and 4408, never after 1009.
+ * error frame only), 4401 no or invalid token or session, 4403 not allowed (an unknown site key or
+ * an origin outside the site's allow-list on `start`, someone else's conversation, a console origin
+ * or role refused), 4408 not authenticated in time or no answer to the server's pings, 4429 frames
+ * kept coming after `rate_limited` errors, 1009 a frame over MAX_CHAT_FRAME_BYTES. Unacknowledged
+ * sends may be resent after 4429 (with a pause) and 4408, never after 1009.
  */
 export { CloseCode };
 

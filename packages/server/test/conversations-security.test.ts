@@ -161,7 +161,6 @@ describe('chat security: plain text, notes stay internal, account isolation, soc
     assert.equal((await raw({ type: 'hello', token: 'ct_not-a-real-token' })).code, 4401);
     assert.equal((await raw('not json')).code, 4400);
     assert.equal((await raw({ type: 'send', echoId: 'e', text: 'hi' })).code, 4401);
-    assert.equal((await raw({ type: 'start', siteKey: 'nope' })).code, 4401);
     await srv.node.ctx.store.sites.update(srv.demo!.accountId, srv.demo!.siteId, {
       allowedOrigins: ['https://shop.example'],
     });
@@ -183,6 +182,49 @@ describe('chat security: plain text, notes stay internal, account isolation, soc
     const mine = await VisitorChatClient.connect(srv.url, visitor.token);
     mine.frames.send({ type: 'send', echoId: 'x', text: 'sneaky', conversationId: 'conv_someone_else' });
     assert.equal((await mine.frames.closed).code, 4403);
+  });
+
+  it('refuses a chat start on an unknown site key or origin: 4403 on the socket, 403 over REST', async () => {
+    const refused = async (siteKey: string, headers: Record<string, string> = {}) => {
+      const s = FrameSocket.connect<{ type: string; code?: string; message?: string }>(
+        wsUrl(srv.url, '/v1/chat'),
+        headers,
+      );
+      const errors = s.next((f) => f.type === 'error');
+      await s.opened;
+      s.send({ type: 'start', siteKey });
+      const { code, message } = await errors;
+      return { close: (await s.closed).code, code, message };
+    };
+    const start = async (headers: Record<string, string>) => {
+      const res = await new ApiClient(srv.node.app).request(
+        'POST',
+        '/api/v1/chat/conversations',
+        {},
+        headers,
+      );
+      return { status: res.status, ...res.body.error };
+    };
+    const unknown = { code: 'forbidden', message: 'unknown site key' };
+    assert.deepEqual(await refused('nope'), { close: 4403, ...unknown });
+    assert.deepEqual(await start({ 'x-beckon-site-key': 'nope' }), { status: 403, ...unknown });
+    // Naming no site at all is unauthenticated, as for every other API route.
+    assert.equal((await start({})).status, 401);
+    await srv.node.ctx.store.sites.update(srv.demo!.accountId, srv.demo!.siteId, {
+      allowedOrigins: ['https://shop.example'],
+    });
+    try {
+      const elsewhere = { code: 'forbidden', message: 'this origin may not use this site key' };
+      const origin = { origin: 'https://evil.example' };
+      assert.deepEqual(await refused(srv.demo!.siteKey, origin), { close: 4403, ...elsewhere });
+      const site = { 'x-beckon-site-key': srv.demo!.siteKey };
+      assert.deepEqual(await start({ ...site, ...origin }), { status: 403, ...elsewhere });
+    } finally {
+      await srv.node.ctx.store.sites.update(srv.demo!.accountId, srv.demo!.siteId, { allowedOrigins: [] });
+    }
+    // Counted with the other refusals of the chat socket.
+    const metrics = await (await fetch(`${srv.url}/metrics`)).text();
+    assert.match(metrics, /beckon_ws_rejected_total\{endpoint="chat",reason="forbidden"\} [1-9]/);
   });
 
   it('authenticates the agent socket: session cookie, console origin, no analysts', async () => {
