@@ -92,6 +92,45 @@ describe('agent workspace: a broken link, status changes made elsewhere, alerts'
     }
   });
 
+  it('waits out a "too many requests" close (4429), saying so with a countdown, instead of retrying at once', async () => {
+    const attempts: WebSocketRoute[] = [];
+    const agent = await signedInAs(
+      browser,
+      srv,
+      'support@demo.beckon.local',
+      '/console/conversations',
+      (context) =>
+        context.routeWebSocket(/\/v1\/agent$/, (ws) => {
+          attempts.push(ws);
+          ws.connectToServer();
+        }),
+    );
+    const { page } = agent;
+    try {
+      await page.getByTestId('workspace').getByTestId('inbox').waitFor();
+      assert.equal(attempts.length, 1);
+      await attempts[0]!.close({ code: 4429, reason: 'too many frames; try again later' });
+      const pill = page.getByTestId('connection-state');
+      await pill.getByText(/^Too many requests — reconnecting in [1-3]?\d s$/).waitFor();
+      const before = Number(/in (\d+) s/.exec((await pill.textContent()) ?? '')?.[1]);
+      assert.ok(before >= 9 && before <= 30, `a pause of 10–30 s: ${before} s`);
+      await page
+        .getByTestId('reconnecting')
+        .getByText(/^Too many requests — reconnecting in \d+ s\./)
+        .waitFor();
+      await page.screenshot({ path: `${SHOTS_DIR}workspace-rate-limited.png` });
+      // The count goes down, and the console does not knock again meanwhile — not even on "online".
+      await page.evaluate("window.dispatchEvent(new Event('online'))");
+      await page.waitForTimeout(2100);
+      const later = Number(/in (\d+) s/.exec((await pill.textContent()) ?? '')?.[1]);
+      assert.ok(later < before, `counting down: ${before} s, then ${later} s`);
+      assert.equal(attempts.length, 1, 'no reconnect before the pause is over');
+      assert.deepEqual(agent.errors, []);
+    } finally {
+      await agent.context.close();
+    }
+  });
+
   it('follows status changes made by the server: set away after missed offers, with a notice', async () => {
     const { store } = srv.node.ctx;
     const accountId = srv.demo!.accountId;

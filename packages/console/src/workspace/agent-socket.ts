@@ -1,20 +1,22 @@
 /**
  * The console's connection to `/v1/agent`: JSON frames over one WebSocket authenticated by the
  * session cookie, kept alive with pings, reopened with backoff after a cut. A 4401 means the
- * session ended and a 4403 that this user may not take chats; neither is retried.
+ * session ended and a 4403 that this user may not take chats; neither is retried. A 4429 (too many
+ * frames) is retried only after a long pause.
  */
 import type { AgentServerFrame } from '@beckon/protocol/chat-protocol';
+import { CLOSE_RATE_LIMITED, reconnectDelay } from './reconnect-delay.ts';
 
 export type SocketEvent =
   | { kind: 'open' }
   | { kind: 'frame'; frame: AgentServerFrame }
-  | { kind: 'down'; retryInMs: number }
+  /** Reconnecting in `retryInMs`; `rateLimited`: the server closed with 4429 and the pause is a long one. */
+  | { kind: 'down'; retryInMs: number; rateLimited: boolean }
   | { kind: 'refused'; code: number; reason: string };
 
 const PING_EVERY_MS = 25_000;
 /** No answer to a ping within this long: the connection is dead even if the browser has not noticed. */
 const PONG_WITHIN_MS = 10_000;
-const MAX_BACKOFF_MS = 15_000;
 
 /** Where the agent socket lives for a page served by the Beckon server. */
 export function agentSocketUrl(location: Location = window.location): string {
@@ -26,6 +28,8 @@ export class AgentSocket {
   private failures = 0;
   private stopped = false;
   private retryTimer: number | undefined;
+  /** Until then (ms) the server asked for a pause (4429): not even a network change reconnects sooner. */
+  private pausedUntil = 0;
   private pingTimer: number | undefined;
   private pongTimer: number | undefined;
 
@@ -52,7 +56,7 @@ export class AgentSocket {
 
   /** Drops the connection now and reconnects at once (e.g. the browser came back online). */
   reconnectNow(): void {
-    if (this.stopped || this.open) return;
+    if (this.stopped || this.open || Date.now() < this.pausedUntil) return;
     window.clearTimeout(this.retryTimer);
     this.failures = 0;
     this.connect();
@@ -102,9 +106,10 @@ export class AgentSocket {
       return;
     }
     if (!opened) this.failures++;
-    const base = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(this.failures, 4));
-    const retryInMs = opened ? 500 : Math.round(base * (0.75 + Math.random() * 0.5));
-    this.onEvent({ kind: 'down', retryInMs });
+    const retryInMs = reconnectDelay(code, opened, this.failures);
+    const rateLimited = code === CLOSE_RATE_LIMITED;
+    this.pausedUntil = rateLimited ? Date.now() + retryInMs : 0;
+    this.onEvent({ kind: 'down', retryInMs, rateLimited });
     this.retryTimer = window.setTimeout(() => this.connect(), retryInMs);
   }
 

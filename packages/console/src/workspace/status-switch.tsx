@@ -3,6 +3,7 @@
  * elsewhere (another tab, or the router setting the agent away after missed offers) shows here too.
  */
 import { useState } from 'react';
+import { useRateLimitNotice } from './rate-limit-notice.ts';
 import { useWorkspace, useWorkspaceStore } from './workspace-context.tsx';
 import { actionError } from './workspace-store.ts';
 
@@ -15,6 +16,7 @@ export function StatusSwitch() {
   const store = useWorkspaceStore();
   const status = useWorkspace((s) => s.status, 'offline');
   const connection = useWorkspace((s) => s.connection, 'refused');
+  const rateLimited = useRateLimitNotice();
   // The choice shows at once; the server's answer (a `status` frame) confirms it, an error undoes it.
   const [pending, setPending] = useState<'online' | 'away' | null>(null);
   if (!store || connection === 'refused') return null;
@@ -38,7 +40,7 @@ export function StatusSwitch() {
       {!ready && (
         <span className="connection-pill" role="status" data-testid="connection-state">
           <span className="spinner spinner-small" aria-hidden="true" />
-          {connection === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
+          {connection === 'connecting' ? 'Connecting…' : (rateLimited ?? 'Reconnecting…')}
         </span>
       )}
       {ready && shown === 'offline' && (

@@ -56,6 +56,8 @@ export interface WorkspaceState {
   connection: Connection;
   /** Why the server refused the socket (a 4403), shown instead of the workspace. */
   refusedReason: string | null;
+  /** When a socket the server closed for too many requests (4429) tries again (ms); null otherwise. */
+  retryAt: number | null;
   agent: AgentProfile | null;
   status: AgentStatus;
   chats: Record<string, ChatView>;
@@ -72,6 +74,7 @@ export interface WorkspaceState {
 export const initialState: WorkspaceState = {
   connection: 'connecting',
   refusedReason: null,
+  retryAt: null,
   agent: null,
   status: 'offline',
   chats: {},

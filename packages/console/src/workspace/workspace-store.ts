@@ -112,10 +112,15 @@ export class WorkspaceStore {
   private onSocket(e: SocketEvent): void {
     switch (e.kind) {
       case 'open':
+        if (this.state.retryAt !== null) this.set({ ...this.state, retryAt: null });
         return;
       case 'down':
         this.requests.failAll();
-        this.set({ ...this.state, connection: 'reconnecting' });
+        this.set({
+          ...this.state,
+          connection: 'reconnecting',
+          retryAt: e.rateLimited ? Date.now() + e.retryInMs : null,
+        });
         return;
       case 'refused':
         this.requests.failAll();

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { AlertIcon } from '../../components/icons.tsx';
 import { LoadingState } from '../../components/loading-state.tsx';
+import { useRateLimitNotice } from '../../workspace/rate-limit-notice.ts';
 import { useWorkspace } from '../../workspace/workspace-context.tsx';
 import { ChatPane } from './chat/chat-pane.tsx';
 import { ContextPane } from './context/context-pane.tsx';
@@ -13,6 +14,7 @@ export function Workspace() {
   const connection = useWorkspace((s) => s.connection, 'refused');
   const refusedReason = useWorkspace((s) => s.refusedReason, null);
   const role = useWorkspace((s) => s.agent?.role ?? null, null);
+  const rateLimited = useRateLimitNotice();
   const supervisor = role === 'owner' || role === 'admin';
 
   let body: ReactNode;
@@ -28,7 +30,10 @@ export function Workspace() {
     body = (
       <div className="workspace-message">
         <LoadingState
-          label={connection === 'reconnecting' ? 'Reconnecting to Beckon…' : 'Connecting to your inbox…'}
+          label={
+            rateLimited ??
+            (connection === 'reconnecting' ? 'Reconnecting to Beckon…' : 'Connecting to your inbox…')
+          }
         />
       </div>
     );
@@ -48,7 +53,8 @@ export function Workspace() {
       {connection === 'reconnecting' && role && (
         <div className="workspace-banner" role="status" data-testid="reconnecting">
           <span className="spinner spinner-small" aria-hidden="true" />
-          Connection lost — reconnecting. Messages you send now go out as soon as it is back.
+          {rateLimited ? `${rateLimited}.` : 'Connection lost — reconnecting.'} Messages you send now go out
+          as soon as it is back.
         </div>
       )}
       {body}

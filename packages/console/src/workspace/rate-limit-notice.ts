@@ -1,0 +1,17 @@
+/** The console's words while the server has asked it to pause (4429), counting down to the retry. */
+import { useEffect, useState } from 'react';
+import { rateLimitedText } from './reconnect-delay.ts';
+import { useWorkspace } from './workspace-context.tsx';
+
+/** "Too many requests — reconnecting in N s" while a rate-limited socket waits, each second; else null. */
+export function useRateLimitNotice(): string | null {
+  const retryAt = useWorkspace((s) => (s.connection === 'reconnecting' ? s.retryAt : null), null);
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    if (retryAt === null) return;
+    setNow(Date.now());
+    const tick = window.setInterval(() => setNow(Date.now()), 1000);
+    return () => window.clearInterval(tick);
+  }, [retryAt]);
+  return retryAt === null ? null : rateLimitedText(retryAt, now);
+}
