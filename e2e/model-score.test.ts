@@ -133,6 +133,13 @@ describe('the purchase score in the console (Chromium)', () => {
     await page.getByRole('button', { name: campaign.name }).click();
     await page.getByTestId('score-bands-table').waitFor();
     assert.equal(await page.getByTestId('score-bands-table').locator('tbody tr').count(), 5);
+    // Revenue per visitor of both groups, in the shop's currency (its orders are in US dollars).
+    const revenue = await page
+      .getByTestId('score-bands-table')
+      .locator('tbody td[data-label="Revenue per visitor"]')
+      .allTextContents();
+    assert.equal(revenue.length, 5);
+    for (const cell of revenue) assert.match(cell, /^\$\d[\d,]*\.\d\d vs \$\d[\d,]*\.\d\d$/);
     await page.getByTestId('score-bands-chart').locator('canvas').waitFor();
     await page.screenshot({ path: `${SHOTS_DIR}lift-score-bands.png`, fullPage: true });
   });

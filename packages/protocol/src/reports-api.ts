@@ -298,6 +298,8 @@ export const ScoreBandReport = Type.Object({
   campaignName: Type.String(),
   /** The campaign's targeting mode. */
   scoreBands: Type.Union([Type.Literal('all'), Type.Literal('positive_lift')]),
+  /** Of each band's revenue per visitor. */
+  currency: Currency,
   /** Deciles, quintiles (small samples), or none (no scored visitor yet). */
   kind: Type.Union([Type.Literal('decile'), Type.Literal('quintile'), Type.Literal('none')]),
   /** At least one band has enough data for a verdict; until then positive-lift mode targets everyone. */

@@ -83,6 +83,7 @@ describe('lift by score band', () => {
     }
     const top = r.bands[4];
     assert.equal(top.exposed.revenuePerVisitor, (30 * 40) / 100);
+    assert.equal(r.currency, 'USD', 'revenue per visitor is in the shop’s currency');
     // Pooled two-proportion z test: z = 0.2 / sqrt(0.2 · 0.8 · 2 / 100); p = erfc(z / √2).
     assert.ok(Math.abs(top.pValue - 0.00040695201744496) < 1e-9);
     assert.equal(top.verdict, 'treatment_better');
@@ -104,6 +105,17 @@ describe('lift by score band', () => {
     assert.equal(gates.admits(campaignId, 0.95), true);
     assert.equal(gates.admits(campaignId, undefined), true, 'unscored visitors are not held back');
     assert.equal(gates.admits('another-campaign', 0.05), true);
+  });
+
+  it('names no currency before the account’s first purchase', async () => {
+    const fresh = await newTenant(srv);
+    const created = await fresh.api.post(
+      '/api/v1/campaigns',
+      contentCampaign('Nothing sold yet', { field: 'page.section', op: 'contains', value: 'cart' }),
+    );
+    const res = await fresh.api.get(`/api/v1/reports/campaigns/${created.body.id}/bands`);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual([res.body.kind, res.body.currency], ['none', null]);
   });
 
   it('refuses other accounts and unknown campaigns', async () => {

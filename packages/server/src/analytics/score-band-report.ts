@@ -7,6 +7,7 @@ import {
 import type { ScoreBandReport } from '@beckon/protocol/reports-api';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
+import { accountCurrency } from './account-currency.ts';
 import { cohortAttributions, cohortExposures } from './funnel-report.ts';
 import { type LiftCampaign, liftCampaigns } from './lift-report.ts';
 import { periodOf, type ReportFilters } from './report-filters.ts';
@@ -43,7 +44,8 @@ export async function bandCampaign(
 /**
  * Exposed vs control of one campaign by score band: each qualified visitor counts once, with the
  * score they had when they first qualified in the period, and converted if a conversion was
- * attributed to the campaign within its window (the same rule as the lift report).
+ * attributed to the campaign within its window (the same rule as the lift report). Revenue per
+ * visitor is in the account's currency, named as in the lift report.
  */
 export async function scoreBandReport(
   db: Kysely<Database>,
@@ -100,6 +102,7 @@ export async function scoreBandReport(
     campaignId: campaign.id,
     campaignName: campaign.name,
     scoreBands: campaign.scoreBands,
+    currency: await accountCurrency(db, f.accountId),
     kind: lift.kind,
     enoughData: lift.enoughData,
     minimumSample: DEFAULT_MINIMUM_SAMPLE,

@@ -5,7 +5,7 @@ import { getScoreBands, type ReportFilters, type ScoreBandFigures } from '../../
 import { LoadingState } from '../../components/loading-state.tsx';
 import { IntervalBar } from './interval-bar.tsx';
 import { ReportError } from './report-error.tsx';
-import { formatCount, formatPercent } from './report-format.ts';
+import { formatCount, formatMoney, formatPercent } from './report-format.ts';
 import { UPlotChart } from './uplot-chart.tsx';
 import { useReport } from './use-report.ts';
 import './score-bands.css';
@@ -143,6 +143,9 @@ export function ScoreBands({ campaignId, filters }: { campaignId: string; filter
                   <th scope="col" className="cell-number">
                     Control
                   </th>
+                  <th scope="col" className="cell-number">
+                    Revenue per visitor <span className="muted">engaged vs control</span>
+                  </th>
                   <th scope="col">Conversion lift (95 %)</th>
                   <th scope="col">{positive ? 'Targeting' : 'Verdict'}</th>
                 </tr>
@@ -160,6 +163,12 @@ export function ScoreBands({ campaignId, filters }: { campaignId: string; filter
                       <td className="cell-number" data-label="Control">
                         {formatPercent(b.control.conversionRate, false, 1)}{' '}
                         <span className="muted">of {formatCount(b.control.visitors)}</span>
+                      </td>
+                      <td className="cell-number" data-label="Revenue per visitor">
+                        {formatMoney(b.exposed.revenuePerVisitor, r.currency)}{' '}
+                        <span className="muted">
+                          vs {formatMoney(b.control.revenuePerVisitor, r.currency)}
+                        </span>
                       </td>
                       <td data-label="Lift (95 %)">
                         <span className="score-band-lift">
