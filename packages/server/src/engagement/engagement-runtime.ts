@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { AppContext } from '../context.ts';
 import { chatOf } from '../conversations/chat-feature.ts';
-import { newId } from '../ids.ts';
+import { newId, newTimeId } from '../ids.ts';
 import type { Logger } from '../logger.ts';
 import { Heartbeat } from '../realtime/heartbeat.ts';
 import { scoringOf } from '../scoring/scoring-runtime.ts';
@@ -85,7 +85,7 @@ export class EngagementRuntime {
     this.targeting = new TargetingRegistry(
       ctx.store,
       () => this.capacity,
-      { newExposureId: () => newId('exp'), capacityRetryMs: config.capacityRetryMs },
+      { newExposureId: () => newTimeId('exp'), capacityRetryMs: config.capacityRetryMs },
       this.log,
       scoring.bands.admits,
     );
@@ -96,7 +96,7 @@ export class EngagementRuntime {
       metrics: this.metrics,
       targeting: this.targeting,
       log: this.log,
-      newId,
+      newId: newTimeId,
       scoring,
     });
   }

@@ -1,0 +1,15 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { newId, newTimeId } from '../src/ids.ts';
+
+describe('ids', () => {
+  it('time-ordered ids have the shape of random ones and sort by creation time', () => {
+    const shape = /^exp_[0-9a-hjkmnp-tv-z]{20}$/;
+    assert.match(newId('exp'), shape);
+    const times = [0, 1, 31, 32, 1_000_000, Date.UTC(2026, 10, 24), Date.UTC(2026, 10, 24) + 1, 2 ** 50 - 1];
+    const ids = times.map((t) => newTimeId('exp', t));
+    for (const id of ids) assert.match(id, shape);
+    assert.deepEqual([...ids].sort(), ids, 'string order is time order');
+    assert.notEqual(newTimeId('exp', 5), newTimeId('exp', 5), 'the rest is random');
+  });
+});
