@@ -117,4 +117,38 @@ describe('chat sockets: server pings close what stopped answering', { timeout: 3
     );
     await Promise.all([visitor.close(), later.close()]);
   });
+
+  it('keeps an agent present on another console when one closes while its presence is being added', async () => {
+    const { cookie, userId, accountId } = await cookieFor(srv, SALES);
+    const { presence } = chatOf(srv.node.ctx)!;
+    const first = new WebSocket(wsUrl(srv.url, '/v1/agent'), { headers: { cookie } });
+    await new Promise((resolve) => first.once('message', resolve)); // ready
+    assert.ok((await presence.connected(accountId)).has(userId));
+
+    // The second console's presence is held up; it closes meanwhile, then the add completes.
+    let letGo!: () => void;
+    const held = new Promise<void>((resolve) => {
+      letGo = resolve;
+    });
+    const add = presence.add.bind(presence);
+    let adding!: () => void;
+    const started = new Promise<void>((resolve) => {
+      adding = resolve;
+    });
+    presence.add = async (a, u) => {
+      adding();
+      await held;
+      return add(a, u);
+    };
+    const second = new WebSocket(wsUrl(srv.url, '/v1/agent'), { headers: { cookie } });
+    await Promise.all([started, new Promise((resolve) => second.once('open', resolve))]);
+    second.terminate();
+    await sleep(100); // the server sees the close while the add is pending
+    presence.add = add;
+    letGo();
+    await sleep(100);
+    assert.ok((await presence.connected(accountId)).has(userId), 'the first console still counts');
+    first.close();
+    await eventually(async () => !(await presence.connected(accountId)).has(userId), 5000, 'gone with it');
+  });
 });

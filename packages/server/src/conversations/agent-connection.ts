@@ -61,6 +61,8 @@ export class AgentConnection implements QueueListener {
   private unsubscribeAgent?: Promise<() => Promise<void>>;
   private ready = false;
   private closed = false;
+  /** This socket counts in the agent's presence (added, not yet removed). */
+  private present = false;
   private backlog: string[] = [];
   private readonly guard: SocketGuard;
   /** This socket's typing signals, relayed per conversation within the typing limit. */
@@ -109,6 +111,7 @@ export class AgentConnection implements QueueListener {
       this.unsubscribeAgent = events.onAgent(user.id, (e) => this.onAgentEvent(e));
       await this.unsubscribeAgent;
       await presence.add(accountId, user.id);
+      this.present = true;
       if (this.closed) return this.cleanup();
       const inbox = await store.conversations.inboxOf(accountId, user.id);
       for (const c of inbox) if (c.status === 'active') await this.open(c.id, 'assigned', c.lastSeq);
@@ -296,8 +299,11 @@ export class AgentConnection implements QueueListener {
     this.typing.close();
     for (const id of [...this.streams.keys()]) this.drop(id);
     void this.unsubscribeAgent?.then((off) => off()).catch(() => {});
-    if (this.caller) {
-      this.deps.queues.remove(this.caller.accountId, this);
+    if (this.caller) this.deps.queues.remove(this.caller.accountId, this);
+    // Once, and only what was added: a socket closed while its presence was being added comes
+    // back here when the add is done; removing twice would take another console's place.
+    if (this.caller && this.present) {
+      this.present = false;
       const { accountId, userId } = this.caller;
       const { presence, agents, log } = this.deps;
       void presence
