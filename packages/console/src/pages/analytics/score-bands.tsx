@@ -181,9 +181,7 @@ export function ScoreBands({ campaignId, filters }: { campaignId: string; filter
                         </span>
                       </td>
                       <td data-label={positive ? 'Targeting' : 'Verdict'}>
-                        <span className={`badge ${tone}`}>
-                          {positive || b.status !== 'learning' ? text : text}
-                        </span>
+                        <span className={`badge ${tone}`}>{text}</span>
                       </td>
                     </tr>
                   );
