@@ -124,6 +124,10 @@ describe('agent workspace: a broken link, status changes made elsewhere, alerts'
       await page.waitForTimeout(2100);
       const later = Number(/in (\d+) s/.exec((await pill.textContent()) ?? '')?.[1]);
       assert.ok(later < before, `counting down: ${before} s, then ${later} s`);
+      // Screen readers hear the live region once: the ticking count is hidden from them.
+      const heard = (await pill.ariaSnapshot()) + (await page.getByTestId('reconnecting').ariaSnapshot());
+      assert.doesNotMatch(heard, /reconnecting in \d/);
+      assert.match(heard, /Too many requests — reconnecting shortly/);
       assert.equal(attempts.length, 1, 'no reconnect before the pause is over');
       assert.deepEqual(agent.errors, []);
     } finally {

@@ -4,6 +4,7 @@
  */
 import { useState } from 'react';
 import { useRateLimitNotice } from './rate-limit-notice.ts';
+import { RateLimitText } from './rate-limit-text.tsx';
 import { useWorkspace, useWorkspaceStore } from './workspace-context.tsx';
 import { actionError } from './workspace-store.ts';
 
@@ -40,7 +41,13 @@ export function StatusSwitch() {
       {!ready && (
         <span className="connection-pill" role="status" data-testid="connection-state">
           <span className="spinner spinner-small" aria-hidden="true" />
-          {connection === 'connecting' ? 'Connecting…' : (rateLimited ?? 'Reconnecting…')}
+          {connection === 'connecting' ? (
+            'Connecting…'
+          ) : rateLimited ? (
+            <RateLimitText text={rateLimited} />
+          ) : (
+            'Reconnecting…'
+          )}
         </span>
       )}
       {ready && shown === 'offline' && (

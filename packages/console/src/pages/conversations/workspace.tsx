@@ -4,6 +4,7 @@ import { EmptyState } from '../../components/empty-state.tsx';
 import { AlertIcon } from '../../components/icons.tsx';
 import { LoadingState } from '../../components/loading-state.tsx';
 import { useRateLimitNotice } from '../../workspace/rate-limit-notice.ts';
+import { RateLimitText } from '../../workspace/rate-limit-text.tsx';
 import { useWorkspace } from '../../workspace/workspace-context.tsx';
 import { ChatPane } from './chat/chat-pane.tsx';
 import { ContextPane } from './context/context-pane.tsx';
@@ -31,8 +32,13 @@ export function Workspace() {
       <div className="workspace-message">
         <LoadingState
           label={
-            rateLimited ??
-            (connection === 'reconnecting' ? 'Reconnecting to Beckon…' : 'Connecting to your inbox…')
+            rateLimited ? (
+              <RateLimitText text={rateLimited} />
+            ) : connection === 'reconnecting' ? (
+              'Reconnecting to Beckon…'
+            ) : (
+              'Connecting to your inbox…'
+            )
           }
         />
       </div>
@@ -53,8 +59,8 @@ export function Workspace() {
       {connection === 'reconnecting' && role && (
         <div className="workspace-banner" role="status" data-testid="reconnecting">
           <span className="spinner spinner-small" aria-hidden="true" />
-          {rateLimited ? `${rateLimited}.` : 'Connection lost — reconnecting.'} Messages you send now go out
-          as soon as it is back.
+          {rateLimited ? <RateLimitText text={`${rateLimited}.`} /> : 'Connection lost — reconnecting.'}{' '}
+          Messages you send now go out as soon as it is back.
         </div>
       )}
       {body}
