@@ -3,8 +3,7 @@
  * elsewhere (another tab, or the router setting the agent away after missed offers) shows here too.
  */
 import { useState } from 'react';
-import { useRateLimitNotice } from './rate-limit-notice.ts';
-import { RateLimitText } from './rate-limit-text.tsx';
+import { RateLimitText, useRateLimitNotice } from './rate-limit-notice.tsx';
 import { useWorkspace, useWorkspaceStore } from './workspace-context.tsx';
 import { actionError } from './workspace-store.ts';
 

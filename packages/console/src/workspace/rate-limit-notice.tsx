@@ -15,3 +15,16 @@ export function useRateLimitNotice(): string | null {
   }, [retryAt]);
   return retryAt === null ? null : rateLimitedText(retryAt, now);
 }
+
+/**
+ * The countdown as people see it, ticking each second, and as screen readers hear it: once, in
+ * words that do not change, so a live region is not read out again every second.
+ */
+export function RateLimitText({ text }: { text: string }) {
+  return (
+    <>
+      <span aria-hidden="true">{text}</span>
+      <span className="visually-hidden">Too many requests — reconnecting shortly.</span>
+    </>
+  );
+}
