@@ -3,6 +3,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import type { Conversation } from '@beckon/protocol/chat-api';
 import Sqlite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { EventsWriter } from '../src/store/events-writer.ts';
@@ -151,6 +152,109 @@ describe('SQLite WAL under constant writes', () => {
 
   it('starts over from the writing connection when nothing can hold its statements', () =>
     constantWrites(false));
+});
+
+describe('SQLite chat messages moved on from the recent table', () => {
+  it('reads every line once and in order, before, during and after the moves, and finds retries of moved lines', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'beckon-moves-'));
+    const store = await Store.open({
+      sqlitePath: join(dir, 'beckon.db'),
+      walTuning: { moveCheckMs: 5, moveAtRows: 40, moveAfterMs: 50 },
+    });
+    try {
+      await store.migrate();
+      assert.equal(store.caps.messageTable, 'messages_recent');
+      const account = await store.accounts.create('Moves');
+      const site = await store.sites.create(account.id, { name: 'Shop' });
+      const skill = await store.skills.create(account.id, { name: 'Sales' });
+      const conversations: Conversation[] = [];
+      for (let i = 0; i < 6; i++)
+        conversations.push(
+          await store.conversations.create({
+            accountId: account.id,
+            siteId: site.id,
+            visitorId: `v${i}`,
+            source: 'button',
+            skillId: skill.id,
+            status: 'queued',
+            visitorName: null,
+            tokenHash: `moves-${i}`,
+            ...(i === 0 ? { invitation: { text: 'Need a hand?', from: 'Sales' } } : {}),
+          }),
+        );
+      const recent = async () =>
+        Number(
+          (await sql<{ n: number }>`SELECT count(*) AS n FROM messages_recent`.execute(store.db)).rows[0]!.n,
+        );
+      // Batches from every conversation for a while, as a busy node writes them, while the thread moves.
+      const sent = new Map<string, string[]>(
+        conversations.map((c) => [c.id, c.id === conversations[0]!.id ? ['Need a hand?'] : []]),
+      );
+      const until = Date.now() + 1500;
+      let k = 0;
+      let sawMoves = false;
+      while (Date.now() < until || !sawMoves) {
+        const items = conversations.map((c) => {
+          const text = `line ${k++}`;
+          sent.get(c.id)!.push(text);
+          return {
+            accountId: account.id,
+            conversationId: c.id,
+            sender: { kind: 'visitor' as const },
+            echoId: `e${k}`,
+            text,
+          };
+        });
+        const results = await store.messages.appendBatch(items);
+        assert.ok(results.every((r) => r.ok && !r.duplicate));
+        const stored = await sql<{ n: number }>`SELECT count(*) AS n FROM messages_stored`.execute(store.db);
+        sawMoves ||= Number(stored.rows[0]!.n) > 0;
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      await eventually(async () => (await recent()) === 0, 5000);
+      for (const c of conversations) {
+        const lines = await store.messages.after(account.id, c.id, 0, { limit: 1000 });
+        assert.deepEqual(
+          lines.map((m) => m.text),
+          sent.get(c.id),
+          'every line once, in the order sent',
+        );
+        assert.deepEqual(
+          lines.map((m) => m.seq),
+          lines.map((_, i) => i + 1),
+        );
+        const again = await store.conversations.get(account.id, c.id);
+        assert.equal(again.lastSeq, lines.length);
+        // A retry of a line already moved gets the original back, not a copy.
+        const first = lines.find((m) => m.senderKind === 'visitor')!;
+        const [retry] = await store.messages.appendBatch([
+          {
+            accountId: account.id,
+            conversationId: c.id,
+            sender: { kind: 'visitor' },
+            echoId: first.echoId!,
+            afterSeq: first.seq - 1,
+            text: first.text,
+          },
+        ]);
+        assert.ok(retry?.ok && retry.duplicate && retry.message.seq === first.seq);
+        // And the next line follows the moved ones.
+        const [next] = await store.messages.appendBatch([
+          {
+            accountId: account.id,
+            conversationId: c.id,
+            sender: { kind: 'visitor' },
+            echoId: 'next',
+            text: 'next',
+          },
+        ]);
+        assert.ok(next?.ok && next.message.seq === lines.length + 1);
+      }
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('events writer while the store refuses writes', () => {

@@ -16,6 +16,16 @@ export interface Hold {
 }
 
 /**
+ * The agent's first reply in the hold among one table's messages. The two tables are read one
+ * after the other (a correlated aggregate over the `messages` view makes SQLite scan it): a
+ * conversation's rows in `messages_stored` all come before its rows in `messages_recent`.
+ */
+const replyIn = (
+  table: 'messages_stored' | 'messages_recent',
+) => sql`(SELECT MIN(m.created_at) FROM ${sql.table(table)} m
+    WHERE m.conversation_id = h.conversation_id AND m.sender_kind = 'agent' AND m.sender_id = h.agent_id
+      AND m.created_at >= h.assigned_at AND (h.ended_at IS NULL OR m.created_at <= h.ended_at))`;
+/**
  * The agent's first reply within the hold. The conversation's first reply is in the hold that was
  * open when it was sent (only the holder can reply), which is every hold of a chat never
  * transferred; for a later hold the agent's replies are looked up in its time range (one seek of
@@ -25,9 +35,7 @@ const firstResponse = sql<number | null>`CASE
   WHEN c.first_response_at IS NULL THEN NULL
   WHEN c.first_response_at >= h.assigned_at AND (h.ended_at IS NULL OR c.first_response_at <= h.ended_at)
     THEN c.first_response_at
-  ELSE (SELECT MIN(m.created_at) FROM messages m
-    WHERE m.conversation_id = h.conversation_id AND m.sender_kind = 'agent' AND m.sender_id = h.agent_id
-      AND m.created_at >= h.assigned_at AND (h.ended_at IS NULL OR m.created_at <= h.ended_at))
+  ELSE COALESCE(${replyIn('messages_stored')}, ${replyIn('messages_recent')})
 END`;
 
 const num = (v: unknown) => (v == null ? null : Number(v));

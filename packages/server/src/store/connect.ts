@@ -1,9 +1,9 @@
-import Sqlite from 'better-sqlite3';
+import type Sqlite from 'better-sqlite3';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { openSqlite } from './sqlite-dialect.ts';
-import { startWalCheckpoints } from './wal-checkpoints.ts';
+import { startWalCheckpoints, type WalCheckpointTuning } from './wal-checkpoints.ts';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -16,6 +16,8 @@ export interface StoreConnectionOptions {
   pgSchema?: string;
   /** PostgreSQL pool size. */
   pgPoolSize?: number;
+  /** SQLite file: the checkpointer thread's timings (tests shorten them). */
+  walTuning?: WalCheckpointTuning;
 }
 
 export interface StoreConnection {
@@ -23,6 +25,8 @@ export interface StoreConnection {
   db: Kysely<Database>;
   /** SQLite only: the file (':memory:' included) and the connection itself, for a writer thread. */
   sqlite?: { file: string; connection: Sqlite.Database };
+  /** A thread moves new chat messages on from `messages_recent` (a SQLite file; see wal-checkpoints.ts). */
+  movesMessages?: boolean;
   /** Driver-level close (the Kysely destroy closes the pool/file). */
   close(): Promise<void>;
 }
@@ -54,11 +58,13 @@ export async function connectStore(opts: StoreConnectionOptions): Promise<StoreC
   }
   const file = opts.sqlitePath ?? ':memory:';
   const { sqlite, db, gate } = openSqlite(file);
-  const checkpoints = file === ':memory:' ? null : startWalCheckpoints(file, sqlite, {}, gate);
+  const checkpoints =
+    file === ':memory:' ? null : startWalCheckpoints(file, sqlite, opts.walTuning ?? {}, gate);
   return {
     kind: 'sqlite',
     db,
     sqlite: { file, connection: sqlite },
+    movesMessages: checkpoints !== null,
     close: async () => {
       await checkpoints?.stop();
       await db.destroy();

@@ -12,19 +12,24 @@ export interface MessageTotals {
 }
 export type ConversationRow = Selectable<ConversationsTable> & MessageTotals;
 
-/** The last sequence number, as a column over the `conversations` table not aliased (one key seek). */
-export const lastSeq =
-  sql<number>`COALESCE((SELECT MAX(m.seq) FROM messages m WHERE m.conversation_id = conversations.id), 0)`.as(
-    'last_seq',
-  );
-const lastMessageAt =
-  sql<Millis | null>`(SELECT m.created_at FROM messages m WHERE m.conversation_id = conversations.id ORDER BY m.seq DESC LIMIT 1)`.as(
-    'last_message_at',
-  );
+/**
+ * The last sequence number, as a column over the `conversations` table not aliased: one key seek
+ * of each messages table. The two tables are read one by one (through the `messages` view, SQLite
+ * would scan it): a conversation's rows in `messages_recent`, when it has any, come after all of
+ * its rows in `messages_stored`, since messages are moved on a whole conversation at a time.
+ */
+export const lastSeq = sql<number>`COALESCE(
+  (SELECT MAX(m.seq) FROM messages_recent m WHERE m.conversation_id = conversations.id),
+  (SELECT MAX(m.seq) FROM messages_stored m WHERE m.conversation_id = conversations.id), 0)`.as('last_seq');
+const lastMessageAt = sql<Millis | null>`COALESCE(
+  (SELECT m.created_at FROM messages_recent m WHERE m.conversation_id = conversations.id ORDER BY m.seq DESC LIMIT 1),
+  (SELECT m.created_at FROM messages_stored m WHERE m.conversation_id = conversations.id ORDER BY m.seq DESC LIMIT 1))`.as(
+  'last_message_at',
+);
 /**
  * The columns of `MessageTotals`, for a query (or a RETURNING clause) over the `conversations`
- * table not aliased: each is one seek of the messages' (conversation_id, seq) key. A message commit
- * does not rewrite its conversation's row.
+ * table not aliased: each is a seek or two of the messages' (conversation_id, seq) keys. A message
+ * commit does not rewrite its conversation's row.
  */
 export const messageTotals = [lastSeq, lastMessageAt] as const;
 

@@ -5,6 +5,7 @@ import { newId } from '../ids.ts';
 import { heldBy } from './assignment-history.ts';
 import { lastSeq, messageTotals, toConversation } from './conversation-rows.ts';
 import type { ConversationsTable, Database } from './schema.ts';
+import type { StoreCapabilities } from './store-capabilities.ts';
 
 export interface NewConversation {
   accountId: string;
@@ -72,7 +73,10 @@ const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, 
 
 /** Conversations: creation, lookup (by id or visitor token), history search. State changes live in AssignmentRepo. */
 export class ConversationsRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly caps: StoreCapabilities,
+  ) {}
 
   async create(input: NewConversation, now = Date.now()): Promise<Conversation> {
     const row: Selectable<ConversationsTable> = {
@@ -120,7 +124,7 @@ export class ConversationsRepo {
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('conversations').values(row).execute();
       await trx
-        .insertInto('messages')
+        .insertInto(this.caps.messageTable)
         .values({
           conversation_id: row.id,
           seq: 1,

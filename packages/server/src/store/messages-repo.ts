@@ -239,10 +239,10 @@ export class MessagesRepo {
           for (const r of chunk) for (const c of MESSAGE_COLUMNS) params.push(r[c]);
           await runShaped(
             trx,
-            `messages:insert:${chunk.length}`,
+            `${this.caps.messageTable}:insert:${chunk.length}`,
             () =>
               trx
-                .insertInto('messages')
+                .insertInto(this.caps.messageTable)
                 .values(chunk.map((r) => pick(r, MESSAGE_COLUMNS)))
                 .compile(),
             params,

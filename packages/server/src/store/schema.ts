@@ -388,7 +388,12 @@ export interface Database {
   campaigns: CampaignsTable;
   exposures: ExposuresTable;
   conversations: ConversationsTable;
+  /** A view of both tables below: every reader reads messages here. */
   messages: MessagesTable;
+  /** Messages moved out of `messages_recent`, and every message of a store that writes here directly. */
+  messages_stored: MessagesTable;
+  /** A SQLite file store's newest messages, moved to `messages_stored` in bulk (see sqlite-checkpointer.js). */
+  messages_recent: MessagesTable;
   attachments: AttachmentsTable;
   canned_responses: CannedResponsesTable;
   conversation_passes: ConversationPassesTable;

@@ -41,6 +41,102 @@ function walSalts() {
 const db = new Sqlite(workerData.file);
 db.pragma('busy_timeout = 5000');
 db.pragma('wal_autocheckpoint = 0');
+db.pragma('foreign_keys = ON');
+
+/**
+ * New chat messages are written into `messages_recent` (see 0013-messages-recent.ts) and moved from
+ * here into `messages_stored`: checked every MOVE_CHECK_MS, moved once the table holds MOVE_AT_ROWS
+ * or its rows have waited MOVE_AFTER_MS. A move takes whole conversations, about MOVE_CHUNK_ROWS
+ * rows per transaction. Each transaction asks the store's connection first ('move'): it holds its
+ * statements (its thread goes on serving sockets; what it writes meanwhile waits for one commit)
+ * and answers 'move-go'; 'move-done' lets it go on. Its thread never sleeps in SQLite's busy wait.
+ */
+const MOVE_CHECK_MS = workerData.moveCheckMs ?? 50;
+const MOVE_AT_ROWS = workerData.moveAtRows ?? 2000;
+const MOVE_AFTER_MS = workerData.moveAfterMs ?? 1000;
+const MOVE_CHUNK_ROWS = 500;
+const MESSAGE_COLUMNS =
+  'conversation_id, seq, account_id, sender_kind, sender_id, sender_name, echo_id, body, attachments, created_at';
+/** The mover's statements, once the store's migrations made the tables (null until then). */
+let mover = null;
+function moverStatements() {
+  try {
+    const ids = 'SELECT value FROM json_each(?)';
+    const copy = db.prepare(
+      `INSERT INTO messages_stored (${MESSAGE_COLUMNS}) SELECT ${MESSAGE_COLUMNS} FROM messages_recent WHERE conversation_id IN (${ids})`,
+    );
+    const drop = db.prepare(`DELETE FROM messages_recent WHERE conversation_id IN (${ids})`);
+    return {
+      count: db.prepare('SELECT count(*) FROM messages_recent').pluck(),
+      perConversation: db.prepare(
+        'SELECT conversation_id AS id, count(*) AS n FROM messages_recent GROUP BY conversation_id',
+      ),
+      move: db.transaction((list) => {
+        const json = JSON.stringify(list);
+        copy.run(json);
+        drop.run(json);
+      }),
+    };
+  } catch {
+    return null; // the store is not migrated yet
+  }
+}
+/** Conversations still to move, a transaction's worth each; the first is being moved when `asking`. */
+let chunks = [];
+let asking = false;
+let lastMove = Date.now();
+/** Splits the conversations in `messages_recent` into transactions of about MOVE_CHUNK_ROWS rows. */
+function planMove() {
+  const out = [];
+  let ids = [];
+  let rows = 0;
+  for (const { id, n } of mover.perConversation.all()) {
+    ids.push(id);
+    rows += n;
+    if (rows >= MOVE_CHUNK_ROWS) {
+      out.push(ids);
+      ids = [];
+      rows = 0;
+    }
+  }
+  if (ids.length > 0) out.push(ids);
+  return out;
+}
+function askToMove() {
+  if (asking || chunks.length === 0) return;
+  asking = true;
+  parentPort.postMessage('move');
+}
+const moveTimer = setInterval(() => {
+  try {
+    if (asking || chunks.length > 0) return;
+    mover ??= moverStatements();
+    if (!mover) return;
+    const n = mover.count.get();
+    if (n === 0) {
+      lastMove = Date.now();
+      return;
+    }
+    if (n < MOVE_AT_ROWS && Date.now() - lastMove < MOVE_AFTER_MS) return;
+    chunks = planMove();
+    askToMove();
+  } catch {
+    // busy, or the store is closing: the next round tries again
+  }
+}, MOVE_CHECK_MS);
+/** The store's connection holds its statements: move one transaction's worth. */
+function moveChunk() {
+  const list = chunks.shift();
+  try {
+    if (list) mover.move.immediate(list);
+  } catch {
+    chunks = []; // busy (another writer): the next round plans again
+  }
+  lastMove = Date.now();
+  asking = false;
+  parentPort.postMessage('move-done');
+  askToMove();
+}
 let restartUntil = 0;
 /** The WAL's size (frames) at the previous pass: a pass finds the difference new. */
 let previousLog = 0;
@@ -89,6 +185,7 @@ const timer = setInterval(() => {
   }
 }, CHECKPOINT_MS);
 parentPort.on('message', (m) => {
+  if (m === 'move-go') moveChunk();
   if (m === 'reset-tried' && asked) asked.answered = true;
   if (m === 'reset-go') {
     // The store's connection holds its statements: this pass, with no writer, reaches the WAL's end.
@@ -102,6 +199,7 @@ parentPort.on('message', (m) => {
   }
   if (m === 'stop') {
     clearInterval(timer);
+    clearInterval(moveTimer);
     try {
       db.pragma('wal_checkpoint(PASSIVE)');
     } finally {

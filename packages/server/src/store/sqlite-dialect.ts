@@ -53,27 +53,56 @@ const RETRY_MAX_MS = 10;
 
 /**
  * Holds a connection's statements off (without blocking its thread) while another connection
- * works on the file alone: the checkpointer thread's WAL reset pass (see wal-checkpoints.ts).
- * Statements of a transaction already open are not held; the hold begins once it has ended.
+ * works on the file alone: the checkpointer thread's WAL reset pass and its moves of recent chat
+ * messages (see wal-checkpoints.ts). Statements of a transaction already open are not held; the
+ * hold begins once it has ended — at its COMMIT or ROLLBACK, before the code that awaited it goes
+ * on, so the other connection works while this thread delivers what the transaction committed.
  */
 export class StatementGate {
   private held: Promise<void> | null = null;
+  /** Called when the open transaction ends (see `transactionEnded`). */
+  private waiting: (() => void)[] = [];
 
   constructor(private readonly sqlite: { inTransaction: boolean }) {}
 
-  /** Holds new statements from now on; resolves (with the release) once no transaction is open. */
-  async hold(): Promise<() => void> {
+  /**
+   * Holds new statements from now on, and calls `onHeld` with the release once no transaction is
+   * open: at once, or synchronously as the open one ends. Holds queue one after the other.
+   */
+  async hold(onHeld: (release: () => void) => void): Promise<void> {
     while (this.held) await this.held;
     let open!: () => void;
     this.held = new Promise<void>((resolve) => {
       open = resolve;
     });
-    while (this.sqlite.inTransaction) await new Promise((resolve) => setImmediate(resolve));
-    return () => {
-      if (!this.held) return;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
       this.held = null;
       open();
     };
+    if (!this.sqlite.inTransaction) return onHeld(release);
+    let called = false;
+    const start = () => {
+      if (called) return;
+      called = true;
+      onHeld(release);
+    };
+    this.waiting.push(start);
+    // A transaction begun outside the dialect (so never reported ended) is noticed by polling.
+    while (!called) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (!this.sqlite.inTransaction) start();
+    }
+  }
+
+  /** The dialect's COMMIT or ROLLBACK ran: starts the holds that waited for it. */
+  transactionEnded(): void {
+    if (this.sqlite.inTransaction || this.waiting.length === 0) return;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const start of waiting) start();
   }
 
   /** True when a statement outside a transaction must wait (`pass`). */
@@ -148,6 +177,16 @@ export class ImmediateSqliteDialect extends SqliteDialect {
     driver.beginTransaction = async (connection: DatabaseConnection) => {
       await connection.executeQuery(BEGIN_IMMEDIATE);
     };
+    for (const end of ['commitTransaction', 'rollbackTransaction'] as const) {
+      const run = driver[end].bind(driver);
+      driver[end] = async (connection: DatabaseConnection) => {
+        try {
+          await run(connection);
+        } finally {
+          gate.transactionEnded();
+        }
+      };
+    }
     return driver;
   }
 }

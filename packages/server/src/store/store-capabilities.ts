@@ -7,9 +7,18 @@ import type { StoreKind } from './connect.ts';
 export interface StoreCapabilities {
   /** `SELECT … FOR [NO KEY] UPDATE` row locks (PostgreSQL). SQLite runs one writer transaction at a time instead. */
   rowLocks: boolean;
+  /**
+   * The table new chat messages are written into: `messages_recent` on a SQLite file, whose
+   * checkpointer thread moves them on to `messages_stored` in bulk (see 0013-messages-recent.ts);
+   * `messages_stored` on PostgreSQL and on a SQLite store in memory. Readers read the `messages` view.
+   */
+  messageTable: 'messages_recent' | 'messages_stored';
 }
 
-/** The capability flags of a store kind. */
-export function capabilitiesOf(kind: StoreKind): StoreCapabilities {
-  return { rowLocks: kind === 'postgres' };
+/** The capability flags of a store kind; `movesMessages`: a thread moves recent messages on. */
+export function capabilitiesOf(kind: StoreKind, movesMessages = false): StoreCapabilities {
+  return {
+    rowLocks: kind === 'postgres',
+    messageTable: kind === 'sqlite' && movesMessages ? 'messages_recent' : 'messages_stored',
+  };
 }

@@ -66,6 +66,7 @@ export class Store {
     /** The PostgreSQL schema this store lives in, when not the default one. */
     private readonly pgSchema?: string,
     eventsWriter?: EventsWriterPort,
+    movesMessages = false,
   ) {
     this.accounts = new AccountsRepo(db);
     this.users = new UsersRepo(db);
@@ -74,8 +75,8 @@ export class Store {
     this.apiKeys = new ApiKeysRepo(db);
     this.authSessions = new AuthSessionsRepo(db);
     this.settings = new SettingsRepo(db);
-    this.caps = capabilitiesOf(kind);
-    this.conversations = new ConversationsRepo(db);
+    this.caps = capabilitiesOf(kind, movesMessages);
+    this.conversations = new ConversationsRepo(db, this.caps);
     this.assignment = new AssignmentRepo(db, this.caps);
     this.messages = new MessagesRepo(db, this.caps);
     this.attachments = new AttachmentsRepo(db);
@@ -99,7 +100,14 @@ export class Store {
       c.sqlite && c.sqlite.file !== ':memory:' && process.env.BECKON_WRITER_THREAD !== '0'
         ? new ThreadEventsWriter(c.sqlite.file, new EventsWriter(c.db))
         : undefined;
-    return new Store(c.kind, c.db, c.close, c.kind === 'postgres' ? opts.pgSchema : undefined, writer);
+    return new Store(
+      c.kind,
+      c.db,
+      c.close,
+      c.kind === 'postgres' ? opts.pgSchema : undefined,
+      writer,
+      c.movesMessages,
+    );
   }
 
   /**

@@ -14,7 +14,7 @@ export interface CheckpointedConnection {
 
 /** Holds the store connection's statements off without blocking its thread (see StatementGate). */
 export interface HoldableConnection {
-  hold(): Promise<() => void>;
+  hold(onHeld: (release: () => void) => void): Promise<void>;
 }
 
 /** Longest the store's connection is held for a reset pass the thread does not answer. */
@@ -25,7 +25,7 @@ export interface WalCheckpoints {
    * Reset passes made to let the WAL start over (by the store's connection, or by the thread while
    * the connection held its statements), and RESTARTs by the thread (holding writers off).
    */
-  readonly counts: { resets: number; restarts: number };
+  readonly counts: { resets: number; restarts: number; moves: number };
   /** Runs a last checkpoint and stops the thread. */
   stop(): Promise<void>;
 }
@@ -34,6 +34,9 @@ export interface WalCheckpoints {
 export interface WalCheckpointTuning {
   intervalMs?: number;
   resetPages?: number;
+  moveCheckMs?: number;
+  moveAtRows?: number;
+  moveAfterMs?: number;
 }
 
 /**
@@ -51,7 +54,7 @@ export function startWalCheckpoints(
   const worker = new Worker(new URL('./sqlite-checkpointer.js', import.meta.url), {
     workerData: { file, ...tuning },
   });
-  const counts = { resets: 0, restarts: 0 };
+  const counts = { resets: 0, restarts: 0, moves: 0 };
   worker.unref();
   connection.pragma('wal_autocheckpoint = 0');
   let stopping = false;
@@ -60,29 +63,27 @@ export function startWalCheckpoints(
   // no writer, that pass reaches the WAL's end, and the connection's next commit starts the WAL
   // over. Without one, the store's connection copies it itself between two transactions (its
   // thread waits for that pass's fsyncs). See RESET_PAGES in sqlite-checkpointer.js.
-  let release: (() => void) | null = null;
-  let holdTimer: NodeJS.Timeout | null = null;
-  const letGo = () => {
-    if (holdTimer) clearTimeout(holdTimer);
-    holdTimer = null;
-    release?.();
-    release = null;
-  };
-  worker.on('message', async (m) => {
+  const reset = new Hold();
+  // Moving recent chat messages on (see sqlite-checkpointer.js): held the same way, one
+  // transaction's worth at a time.
+  const move = new Hold();
+  /** Holds the connection's statements for `hold`, then tells the thread to `go`. */
+  const holdThen = (hold: Hold, go: string) =>
+    gate!.hold((release) => {
+      if (stopping) return release();
+      hold.start(release);
+      worker.postMessage(go);
+    });
+  worker.on('message', (m) => {
+    if (m === 'move-done' && move.end()) counts.moves++;
+    if (m === 'move' && !stopping) {
+      if (gate) void holdThen(move, 'move-go');
+      else worker.postMessage('move-go');
+    }
     if (m === 'restarted') counts.restarts++;
-    if (m === 'reset-done') {
-      if (release) counts.resets++;
-      letGo();
-    }
+    if (m === 'reset-done' && reset.end()) counts.resets++;
     if (m !== 'reset' || stopping) return;
-    if (gate) {
-      const held = await gate.hold();
-      if (stopping) return held();
-      release = held;
-      holdTimer = setTimeout(letGo, HOLD_MAX_MS);
-      worker.postMessage('reset-go');
-      return;
-    }
+    if (gate) return void holdThen(reset, 'reset-go');
     try {
       connection.pragma('wal_checkpoint(PASSIVE)');
       counts.resets++;
@@ -104,11 +105,33 @@ export function startWalCheckpoints(
     async stop() {
       if (stopping) return exited;
       stopping = true;
-      letGo();
+      reset.end();
+      move.end();
       worker.postMessage('stop');
       const timer = setTimeout(() => void worker.terminate(), 5000);
       await exited;
       clearTimeout(timer);
     },
   };
+}
+
+/** One hold of the store's statements for the thread, let go when it answers or after HOLD_MAX_MS. */
+class Hold {
+  private release: (() => void) | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  start(release: () => void): void {
+    this.release = release;
+    this.timer = setTimeout(() => this.end(), HOLD_MAX_MS);
+  }
+
+  /** Lets go; true when the hold was still on (the thread answered in time). */
+  end(): boolean {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const release = this.release;
+    this.release = null;
+    release?.();
+    return release !== null;
+  }
 }
