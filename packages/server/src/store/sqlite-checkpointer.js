@@ -54,7 +54,12 @@ db.pragma('foreign_keys = ON');
 const MOVE_CHECK_MS = workerData.moveCheckMs ?? 50;
 const MOVE_AT_ROWS = workerData.moveAtRows ?? 2000;
 const MOVE_AFTER_MS = workerData.moveAfterMs ?? 1000;
-const MOVE_CHUNK_ROWS = 500;
+/**
+ * Each transaction holds the store's statements: on the W3 bench at full load, 500 rows held them
+ * 4.4 ms (median) to 12 ms (99th percentile), 150 rows 2.2 to 7.6 ms (a conversation's rows share
+ * pages in either case; only the number of hand-overs grows).
+ */
+const MOVE_CHUNK_ROWS = 250;
 const MESSAGE_COLUMNS =
   'conversation_id, seq, account_id, sender_kind, sender_id, sender_name, echo_id, body, attachments, created_at';
 /** The mover's statements, once the store's migrations made the tables (null until then). */
@@ -135,6 +140,7 @@ function moveChunk() {
   lastMove = Date.now();
   asking = false;
   parentPort.postMessage('move-done');
+  if (roundDue) checkpointRound();
   askToMove();
 }
 let restartUntil = 0;
@@ -154,7 +160,17 @@ function pass() {
  * thread makes no pass: a passive pass here while that one runs makes it fail as busy.
  */
 let asked = null;
-const timer = setInterval(() => {
+/**
+ * A checkpoint round (a pass can take tens of milliseconds) never starts while the store's
+ * connection holds its statements for a move or is about to: that round waits for the move's end.
+ */
+let roundDue = false;
+function checkpointRound() {
+  if (asking) {
+    roundDue = true;
+    return;
+  }
+  roundDue = false;
   try {
     if (asked && !asked.answered && Date.now() - asked.at < 5 * CHECKPOINT_MS) return;
     const state = pass();
@@ -183,7 +199,8 @@ const timer = setInterval(() => {
   } catch {
     // busy: the next round catches up
   }
-}, CHECKPOINT_MS);
+}
+const timer = setInterval(checkpointRound, CHECKPOINT_MS);
 parentPort.on('message', (m) => {
   if (m === 'move-go') moveChunk();
   if (m === 'reset-tried' && asked) asked.answered = true;
