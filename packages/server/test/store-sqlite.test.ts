@@ -154,6 +154,42 @@ describe('SQLite WAL under constant writes', () => {
     constantWrites(false));
 });
 
+describe('SQLite statement gate', () => {
+  it('starts a hold asked for inside a transaction at its COMMIT, before the code that awaited it goes on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'beckon-gate-'));
+    const { sqlite, db, gate } = openSqlite(join(dir, 'gate.db'));
+    try {
+      sqlite.exec('CREATE TABLE t (v TEXT)');
+      const order: string[] = [];
+      let release: (() => void) | null = null;
+      await db.transaction().execute(async (trx) => {
+        await sql`INSERT INTO t (v) VALUES ('in')`.execute(trx);
+        void gate.hold((r) => {
+          release = r;
+          order.push('held');
+        });
+        await new Promise((r) => setTimeout(r, 20)); // the transaction stays open a while
+        order.push('committing');
+      });
+      order.push('after commit');
+      assert.deepEqual(order, ['committing', 'held', 'after commit']);
+      // Held: a statement outside a transaction waits (the thread is free) until the release.
+      let written = false;
+      const write = sql`INSERT INTO t (v) VALUES ('out')`.execute(db).then(() => {
+        written = true;
+      });
+      await new Promise((r) => setTimeout(r, 30));
+      assert.equal(written, false);
+      release!();
+      await write;
+      assert.equal(written, true);
+    } finally {
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('SQLite chat messages moved on from the recent table', () => {
   it('reads every line once and in order, before, during and after the moves, and finds retries of moved lines', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'beckon-moves-'));
