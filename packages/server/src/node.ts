@@ -10,6 +10,7 @@ import type { AppContext } from './context.ts';
 import { buildApp, type RoutesPlugin } from './http/app.ts';
 import type { App } from './http/types.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { tuneGarbageCollection } from './ops/gc-tuning.ts';
 import { createMetrics } from './ops/metrics.ts';
 import { WsRouter } from './realtime/ws-router.ts';
 import { Store } from './store/store.ts';
@@ -36,6 +37,8 @@ export interface BeckonNode {
 /** Composition root: opens the store (migrating it), the bus, and builds the app. */
 export async function createNode(config: Config, opts: NodeOptions = {}): Promise<BeckonNode> {
   const logger = opts.logger ?? createLogger(config.logLevel, config.prettyLogs);
+  if (tuneGarbageCollection())
+    logger.debug({ component: 'node' }, 'two cores or fewer: young-generation GC on the socket thread only');
   if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
   const store = await Store.open({
     databaseUrl: config.databaseUrl,
