@@ -37,8 +37,8 @@ export interface BeckonNode {
 /** Composition root: opens the store (migrating it), the bus, and builds the app. */
 export async function createNode(config: Config, opts: NodeOptions = {}): Promise<BeckonNode> {
   const logger = opts.logger ?? createLogger(config.logLevel, config.prettyLogs);
-  if (tuneGarbageCollection())
-    logger.debug({ component: 'node' }, 'two cores or fewer: young-generation GC on the socket thread only');
+  const v8Flags = tuneGarbageCollection();
+  if (v8Flags.length > 0) logger.debug({ component: 'node', v8Flags }, 'garbage collection tuned');
   if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
   const store = await Store.open({
     databaseUrl: config.databaseUrl,

@@ -1,17 +1,41 @@
 import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 
+/** Where the tuning looks: the machine's cores, the node's own flags, and how to set one. */
+export interface GcTuningEnv {
+  cores: number;
+  /** Node's command line and NODE_OPTIONS: a setting named there (either way) is left to it. */
+  argv: readonly string[];
+  set: (flag: string) => void;
+}
+
+const defaultEnv = (): GcTuningEnv => ({
+  cores: availableParallelism(),
+  argv: [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)],
+  set: setFlagsFromString,
+});
+
 /**
- * On a machine of two cores or fewer, young-generation collections run on the node's own thread
- * only. V8's parallel scavenger hands part of each one to helper threads, and there those compete
- * with the node's other threads (the events writer, the checkpointer) and with everything else on
- * the machine, so the socket thread's pause lasts until they get a core. Measured on a 2-core VM
- * (bench/notes.md): W3's p99 at half load 18–27 ms against 23–33 ms, W1's 20–26 ms against
- * 18–80 ms, throughput unchanged. `--parallel-scavenge` on the command line keeps V8's default.
- * V8 reads the flag at each scavenge, so setting it after start takes effect.
+ * V8 settings for a node's heap, set as it starts; V8 reads both as it collects, so setting them
+ * after start takes effect. A flag named on the command line or in NODE_OPTIONS, with or without
+ * `no-`, keeps what it says. Returns the flags set. Measured in bench/notes.md (W1 and W3).
+ *
+ * - **No allocation-site pretenuring.** Once objects from an allocation site often survive a
+ *   young-generation collection, V8 allocates that site's objects straight in the old generation.
+ *   Under chat load most of what reached the old generation (sampled) was `ws`'s per-frame buffers,
+ *   dead soon after: the old generation filled with them, and a full collection (a 10–20 ms pause
+ *   of the socket thread, then a burst of catch-up) came every few seconds. Off, the same W3 run
+ *   made one full collection instead of ten, and its p99 at half load stopped jumping to 30–70 ms.
+ * - **On two cores or fewer, young-generation collections on the node's own thread only.** V8's
+ *   parallel scavenger hands part of each one to helper threads, and there those compete with the
+ *   node's other threads (the events writer, the checkpointer) and with everything else on the
+ *   machine, so the socket thread's pause lasts until they get a core.
  */
-export function tuneGarbageCollection(cores = availableParallelism()): boolean {
-  if (cores > 2 || process.execArgv.some((a) => a.includes('parallel-scavenge'))) return false;
-  setFlagsFromString('--no-parallel-scavenge');
-  return true;
+export function tuneGarbageCollection(env: GcTuningEnv = defaultEnv()): string[] {
+  const named = (setting: string) => env.argv.some((a) => a.includes(setting));
+  const flags: string[] = [];
+  if (!named('allocation-site-pretenuring')) flags.push('--no-allocation-site-pretenuring');
+  if (env.cores <= 2 && !named('parallel-scavenge')) flags.push('--no-parallel-scavenge');
+  for (const flag of flags) env.set(flag);
+  return flags;
 }
