@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks';
 import { validateCampaignInput } from '@beckon/protocol';
 import pino from 'pino';
 import { loadConfig } from '../../../packages/server/src/config.ts';
@@ -78,6 +78,35 @@ if (process.env.BENCH_LOOP_DELAY) {
     );
     h.reset();
   }, Number(process.env.BENCH_LOOP_DELAY)).unref();
+}
+if (process.env.BENCH_STALLS) {
+  // Profiling aid: a timeline (stderr) of the socket thread's stalls and GC pauses over N ms, to
+  // tell which stall a latency tail comes from. A 1 ms timer that fires late measures a stall.
+  const over = Number(process.env.BENCH_STALLS);
+  const t0 = performance.now();
+  const at = (t: number) => ((t - t0) / 1000).toFixed(3);
+  const gcKinds: Record<number, string> = {
+    1: 'scavenge',
+    4: 'mark-compact',
+    8: 'incremental marking',
+    16: 'weak callbacks',
+  };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as { detail?: { kind?: number } }).detail?.kind ?? 0;
+      if (e.duration > over)
+        process.stderr.write(
+          `[${at(e.startTime)} s] gc ${gcKinds[kind] ?? kind} ${e.duration.toFixed(1)} ms\n`,
+        );
+    }
+  }).observe({ entryTypes: ['gc'] });
+  let last = performance.now();
+  setInterval(() => {
+    const now = performance.now();
+    if (now - last - 1 > over)
+      process.stderr.write(`[${at(now)} s] stall ${(now - last - 1).toFixed(1)} ms\n`);
+    last = now;
+  }, 1).unref();
 }
 process.on('SIGTERM', () => {
   node.close().then(() => {
