@@ -20,7 +20,7 @@ describe('garbage-collection tuning', () => {
     assert.deepEqual(tuned(8), ['--no-allocation-site-pretenuring']);
   });
 
-  it('leaves a setting named on the command line or in NODE_OPTIONS alone, either way', () => {
+  it('leaves a setting named on the command line alone, either way', () => {
     assert.deepEqual(tuned(2, ['--allocation-site-pretenuring']), ['--no-parallel-scavenge']);
     assert.deepEqual(tuned(2, ['--parallel-scavenge']), ['--no-allocation-site-pretenuring']);
     assert.deepEqual(tuned(2, ['--no-parallel-scavenge', '--no-allocation-site-pretenuring']), []);

@@ -4,21 +4,21 @@ import { setFlagsFromString } from 'node:v8';
 /** Where the tuning looks: the machine's cores, the node's own flags, and how to set one. */
 export interface GcTuningEnv {
   cores: number;
-  /** Node's command line and NODE_OPTIONS: a setting named there (either way) is left to it. */
+  /** Node's command line: a setting named there (either way) is left to it (NODE_OPTIONS refuses both). */
   argv: readonly string[];
   set: (flag: string) => void;
 }
 
 const defaultEnv = (): GcTuningEnv => ({
   cores: availableParallelism(),
-  argv: [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)],
+  argv: process.execArgv,
   set: setFlagsFromString,
 });
 
 /**
  * V8 settings for a node's heap, set as it starts; V8 reads both as it collects, so setting them
- * after start takes effect. A flag named on the command line or in NODE_OPTIONS, with or without
- * `no-`, keeps what it says. Returns the flags set. Measured in bench/notes.md (W1 and W3).
+ * after start takes effect. A flag named on the command line, with or without `no-`, keeps what
+ * it says. Returns the flags set. Measured in bench/notes.md (W1 and W3).
  *
  * - **No allocation-site pretenuring.** Once objects from an allocation site often survive a
  *   young-generation collection, V8 allocates that site's objects straight in the old generation.
