@@ -103,8 +103,8 @@ if (process.env.BENCH_STALLS) {
   let last = performance.now();
   setInterval(() => {
     const now = performance.now();
-    if (now - last - 1 > over)
-      process.stderr.write(`[${at(now)} s] stall ${(now - last - 1).toFixed(1)} ms\n`);
+    const late = now - last - 1;
+    if (late > over) process.stderr.write(`[${at(now)} s] stall ${late.toFixed(1)} ms\n`);
     last = now;
   }, 1).unref();
 }
