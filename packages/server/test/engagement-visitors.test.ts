@@ -257,10 +257,21 @@ describe('live visitors: state, journey, sessions, duplicates, eviction and pers
   });
 
   it('persists events, sessions, visitors and exposures through the batched writer', async () => {
+    // A paused campaign's goal still counts: `search` is a goal of this account, `scroll` is not.
+    const goal = await t.api.post(
+      '/api/v1/campaigns',
+      contentCampaign(
+        'Searchers',
+        { all: [] },
+        { status: 'paused', goal: { type: 'event', name: 'search' } },
+      ),
+    );
+    assert.equal(goal.status, 201, JSON.stringify(goal.body));
     const v = await visitor(srv, t.site.siteKey, 'persist-1');
     await v.sendBatch([
       pageView('https://shop.example/x?q=1', ['search']),
       customEvent('search', { q: 'lamp' }),
+      customEvent('scroll', { depth: 50 }),
       purchaseAttr('o-9', 12.5),
     ]);
     await flush(srv);
@@ -270,14 +281,16 @@ describe('live visitors: state, journey, sessions, duplicates, eviction and pers
       [
         ['page_view', '/x?q=1'],
         ['event', 'search'],
+        ['event', 'scroll'],
         ['attr', 'purchase'],
       ],
     );
     assert.equal(rows[0]!.account_id, t.accountId);
     assert.equal(rows[0]!.session_id, v.welcome?.sessionId);
-    assert.equal(JSON.parse(rows[2]!.payload).value.total, 12.5);
+    assert.equal(JSON.parse(rows[3]!.payload).value.total, 12.5);
     assert.equal(typeof rows[0]!.ts, 'number');
-    // What attribution reads one by one: the custom event and the purchase, not the page view.
+    // What attribution reads one by one: the goal event and the purchase; the page view and the
+    // custom event no campaign counts stay in the frame log only.
     const indexed = await srv.node.ctx.store.db
       .selectFrom('events')
       .select(['type', 'name', 'seq', 'batch_id'])
@@ -289,7 +302,7 @@ describe('live visitors: state, journey, sessions, duplicates, eviction and pers
       indexed.map((r) => [r.type, r.name, r.seq, r.batch_id]),
       [
         ['event', 'search', 1, rows[0]!.batch_id],
-        ['attr', 'purchase', 2, rows[0]!.batch_id],
+        ['attr', 'purchase', 3, rows[0]!.batch_id],
       ],
     );
     const sessions = await srv.node.ctx.store.visitors.sessions(t.accountId, t.site.id, 'persist-1');

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { goalEventName } from '../store/campaigns-repo.ts';
 import type { Database } from '../store/schema.ts';
 import { type CampaignTerms, windowDaysOf } from './attribution-rules.ts';
 
@@ -16,13 +17,9 @@ export async function loadCampaignTerms(db: Kysely<Database>): Promise<TermsSnap
     .execute();
   const snapshot: TermsSnapshot = { campaigns: new Map(), goals: new Map() };
   for (const r of rows) {
-    let goal: CampaignTerms['goal'] = { type: 'purchase' };
-    try {
-      const g = JSON.parse(r.goal) as { type?: string; name?: unknown };
-      if (g?.type === 'event' && typeof g.name === 'string') goal = { type: 'event', name: g.name };
-    } catch {
-      // An unreadable goal falls back to purchases, the default goal.
-    }
+    // An unreadable goal falls back to purchases, the default goal.
+    const name = goalEventName(r.goal);
+    const goal: CampaignTerms['goal'] = name === null ? { type: 'purchase' } : { type: 'event', name };
     let map = snapshot.campaigns.get(r.account_id);
     if (!map) {
       map = new Map();

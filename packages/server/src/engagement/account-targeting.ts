@@ -16,6 +16,11 @@ export interface AccountTargeting {
   readonly capacity: CapacityFn;
   /** The agent a chat of this skill would go to now, when that is clear. */
   readonly agentName: (skillId: string) => string | undefined;
+  /**
+   * Custom events that are a goal of one of the account's campaigns: only these (and purchases) get
+   * an `events` row of their own for attribution; every event stays in its stored frame.
+   */
+  goals: ReadonlySet<string>;
   fingerprint: CampaignsFingerprint | null;
   checkedAt: number;
   /** Serialises reloads of this account. */
@@ -90,6 +95,7 @@ export class TargetingRegistry {
       }),
       capacity: (skillId) => this.capacity().capacity(accountId, skillId),
       agentName: (skillId) => this.capacity().agentName(accountId, skillId),
+      goals: new Set(),
       fingerprint: null,
       checkedAt: Date.now(),
       reloading: Promise.resolve(),
@@ -102,6 +108,9 @@ export class TargetingRegistry {
   private async compile(t: AccountTargeting): Promise<void> {
     const fingerprint = await this.store.campaigns.fingerprint(t.accountId);
     const campaigns = await this.store.campaigns.list(t.accountId);
+    const goals = await this.store.campaigns.goalEvents(t.accountId);
+    // Goals change with the campaigns, in one step: no exposure of a campaign precedes its goal here.
+    t.goals = goals;
     const rejected = t.engine.setCampaigns(campaigns);
     for (const r of rejected) {
       this.log.warn(

@@ -176,10 +176,11 @@ export class Tracker {
       rows: events.length,
       raw,
     });
-    // Custom events and purchases also get rows of their own: attribution reads them one by one.
+    // Purchases and goal events also get rows of their own: attribution reads them one by one.
+    const goals = this.d.targeting.get(accountId)?.goals;
     for (let i = 0; i < events.length; i++) {
       const ev = events[i]!;
-      if (!isIndexedEvent(ev)) continue;
+      if (!isIndexedEvent(ev, goals)) continue;
       writer.appendEvent({
         account_id: accountId,
         site_id: live.site.id,

@@ -58,6 +58,16 @@ const columnsOf = (c: ValidCampaignInput) => ({
   score_bands: c.scoreBands ?? 'all',
 });
 
+/** The custom event a stored goal (JSON text) names, or null for a purchase goal or an unreadable one. */
+export function goalEventName(goal: string): string | null {
+  try {
+    const g = JSON.parse(goal) as { type?: string; name?: unknown };
+    return g?.type === 'event' && typeof g.name === 'string' ? g.name : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Engagement campaigns of an account; inputs arrive validated (`validateCampaignInput`). */
 export class CampaignsRepo {
   constructor(private readonly db: Kysely<Database>) {}
@@ -141,6 +151,24 @@ export class CampaignsRepo {
       .where('deleted_at', 'is', null)
       .executeTakeFirst();
     if (Number(res.numUpdatedRows) === 0) throw notFound('campaign');
+  }
+
+  /**
+   * The custom events that are a goal of one of the account's campaigns, deleted ones included
+   * (their exposures still count): the events attribution reads one by one.
+   */
+  async goalEvents(accountId: string): Promise<Set<string>> {
+    const rows = await this.db
+      .selectFrom('campaigns')
+      .select('goal')
+      .where('account_id', '=', accountId)
+      .execute();
+    const names = new Set<string>();
+    for (const r of rows) {
+      const name = goalEventName(r.goal);
+      if (name !== null) names.add(name);
+    }
+    return names;
   }
 
   /** Detects any change to an account's campaigns with one small query (nodes poll it as a safety net). */

@@ -5,9 +5,14 @@ import type { EventFramesTable, EventsTable } from './schema.ts';
 /** One event stored as a row of its own (custom events and purchases: what attribution reads). */
 export type EventRow = Insertable<EventsTable>;
 
-/** Whether an event also gets a row of its own in `events`, beside its frame. */
-export const isIndexedEvent = (e: VisitorEvent): boolean =>
-  e.type === 'event' || (e.type === 'attr' && e.attrType === 'purchase');
+/**
+ * Whether an event also gets a row of its own in `events`, beside its frame: a purchase, or a
+ * custom event named like one of `goals` (the account's campaign goals; undefined: any custom event).
+ */
+export const isIndexedEvent = (e: VisitorEvent, goals?: ReadonlySet<string>): boolean =>
+  e.type === 'event'
+    ? goals === undefined || goals.has(e.name)
+    : e.type === 'attr' && e.attrType === 'purchase';
 
 /** The `events` table's columns in insert order. */
 export const EVENT_COLUMNS = [
