@@ -204,6 +204,40 @@ export function storeContract(
       await assert.rejects(store.campaigns.delete(a.id, c.id), { status: 404 });
     });
 
+    test('campaigns: the goal events of an account, deleted campaigns included', async () => {
+      const a = await store.accounts.create('A');
+      const b = await store.accounts.create('B');
+      const input = (name: string, goal: { type: 'purchase' } | { type: 'event'; name: string }) => {
+        const v = validateCampaignInput({
+          name,
+          status: 'active',
+          goal,
+          targeting: { all: [{ field: 'page.section', op: 'contains', value: 'checkout' }] },
+          engagement: {
+            type: 'content',
+            title: 'Hi',
+            text: '',
+            ctaLabel: 'Go',
+            ctaUrl: 'https://x.example/',
+          },
+        });
+        assert.ok(v.ok);
+        return v.value;
+      };
+      assert.deepEqual([...(await store.campaigns.goalEvents(a.id))], []);
+      await store.campaigns.create(a.id, input('Buyers', { type: 'purchase' }));
+      const signup = await store.campaigns.create(a.id, input('Signups', { type: 'event', name: 'signup' }));
+      await store.campaigns.create(b.id, input('Demos', { type: 'event', name: 'demo_booked' }));
+      assert.deepEqual([...(await store.campaigns.goalEvents(a.id))], ['signup']);
+      await store.campaigns.delete(a.id, signup.id);
+      assert.deepEqual(
+        [...(await store.campaigns.goalEvents(a.id))],
+        ['signup'],
+        'its exposures still count',
+      );
+      assert.deepEqual([...(await store.campaigns.goalEvents(b.id))], ['demo_booked']);
+    });
+
     test('events writer: one transaction per flush, rows coalesced by key, outcomes never overwritten', async () => {
       const a = await store.accounts.create('A');
       const site = await store.sites.create(a.id, { name: 'S' });

@@ -2,7 +2,7 @@ import type { VisitorEvent } from '@beckon/protocol';
 import type { Insertable, Selectable } from 'kysely';
 import type { EventFramesTable, EventsTable } from './schema.ts';
 
-/** One event stored as a row of its own (custom events and purchases: what attribution reads). */
+/** One event stored as a row of its own (goal events and purchases: what attribution reads). */
 export type EventRow = Insertable<EventsTable>;
 
 /**
