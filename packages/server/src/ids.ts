@@ -42,6 +42,22 @@ export function newTimeId(prefix: string, now = Date.now()): string {
   return `${prefix}_${t}${randomToken(10)}`;
 }
 
+/**
+ * The creation time (epoch ms) `newTimeId` put in an id with this prefix, or null when the id is not
+ * of that form. A client can send any id: treat the time as a claim, useful only to bound a wait.
+ */
+export function timeOfId(id: string, prefix: string): number | null {
+  const start = prefix.length + 1;
+  if (id.length !== start + 20 || !id.startsWith(`${prefix}_`)) return null;
+  let t = 0;
+  for (let i = start; i < start + 10; i++) {
+    const digit = ALPHABET.indexOf(id[i]!);
+    if (digit < 0) return null;
+    t = t * 32 + digit;
+  }
+  return t;
+}
+
 /** Hex sha256, for storing secrets (session tokens, API keys) without keeping them. */
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');

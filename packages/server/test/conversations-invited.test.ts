@@ -185,7 +185,10 @@ describe('the invitation a visitor accepted opens the conversation', () => {
   });
 
   it('is there even when the chat starts before the exposure is written (it waits in the writer), which a made-up exposure does not flush', async () => {
-    const slow = await startTestServer({ demo: true, env: { BECKON_WRITER_FLUSH_MS: '60000' } });
+    const slow = await startTestServer({ demo: true });
+    // The writer holds rows for a minute (the engagement settings come from the process's
+    // environment, not from the test server's `env`, so it is told directly).
+    slow.node.ctx.store.eventsWriter.configure({ flushIntervalMs: 60_000 });
     try {
       const api = new ApiClient(slow.node.app);
       await api.login(SALES, DEMO_AGENT_PASSWORD);
@@ -199,7 +202,8 @@ describe('the invitation a visitor accepted opens the conversation', () => {
         undefined,
         'not written yet',
       );
-      // An exposure id this node never showed (made up) finds nothing, and flushes nothing.
+      // An exposure id this node never showed (made up) finds nothing, and flushes nothing: it is
+      // only looked for again, as one another node showed a moment ago would be.
       const stranger = await VisitorChatClient.start(slow.url, slow.demo!.siteKey, {
         visitorId: 'made-up-exposure',
         exposureId: `${exposureId.slice(0, -4)}zzzz`,

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pageView, VisitorClient } from '@beckon/sdk';
 import { AgentChatClient } from '@beckon/sdk/agent-client';
 import { VisitorChatClient } from '@beckon/sdk/chat-client';
 import { Redis } from 'ioredis';
@@ -10,6 +11,7 @@ import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
 import { type DemoSeedResult, seedDemo } from '../src/demo/seed.ts';
 import { type BeckonNode, createNode } from '../src/node.ts';
+import { ApiClient } from './helpers/api-client.ts';
 import { eventually } from './helpers/chat-fixtures.ts';
 import { dropSchema, newSchemaName, postgresSkipReason, TEST_PG_URL } from './helpers/postgres.ts';
 
@@ -114,6 +116,55 @@ describe('conversations across two nodes (PostgreSQL + Redis)', async () => {
       await again.waitForMessage((m) => m.text === 'still here');
       await again.close();
     } finally {
+      await agent.disconnect();
+    }
+  });
+
+  test('a chat started on node B opens with the invitation node A showed before A wrote it', async () => {
+    const [a, b] = nodes as [BeckonNode, BeckonNode];
+    const agent = await agentOn(a, 'sales@demo.beckon.local');
+    // Node A writes its exposures late (as a backed-up writer would); node B cannot flush A's writer.
+    const writer = a.ctx.store.eventsWriter;
+    writer.configure({ flushIntervalMs: 1500 });
+    const shopper = await VisitorClient.connect(a.url, demo.siteKey, new URL(a.url).origin);
+    let id: string | undefined;
+    try {
+      await shopper.hello({ visitorId: 'invited-on-a', page: { url: `${a.url}/demo/` }, device: 'desktop' });
+      await shopper.sendBatch([pageView(`${a.url}/demo/checkout`, ['checkout'])]);
+      const api = new ApiClient(a.app);
+      await api.login('sales@demo.beckon.local', 'demo-agent-pw');
+      const words = 'Can I help with the checkout?';
+      const invited = await api.post('/api/v1/visitors/invited-on-a/invite', { message: words });
+      assert.equal(invited.status, 201, JSON.stringify(invited.body));
+      const { exposureId } = await shopper.nextEngage();
+      assert.equal(await b.ctx.store.exposures.get(demo.accountId, exposureId), undefined, 'not written yet');
+      const chat = await VisitorChatClient.start(b.url, demo.siteKey, {
+        visitorId: 'invited-on-a',
+        exposureId,
+        skillId: demo.skillIds.sales,
+        source: 'invitation',
+        text: 'Yes please',
+      });
+      id = chat.conversation.id;
+      await chat.waitForMessage((m) => m.seq === 2);
+      assert.deepEqual(
+        chat.messages.slice(0, 2).map((m) => [m.senderKind, m.senderName, m.text]),
+        [
+          ['invitation', 'Sales Agent', words],
+          ['visitor', null, 'Yes please'],
+        ],
+      );
+      await chat.close();
+    } finally {
+      // Closed, pass or fail, so the tests after this one find the queue as they left it.
+      const open = id;
+      if (open) {
+        await eventually(() => agent.offers.has(open), 5000, 'the offer').catch(() => {});
+        await agent.accept(open).catch(() => {});
+        await agent.close(open).catch(() => {});
+      }
+      writer.configure({ flushIntervalMs: 10 });
+      await shopper.close();
       await agent.disconnect();
     }
   });

@@ -1,4 +1,11 @@
+import { timeOfId } from '../ids.ts';
 import type { Store } from '../store/store.ts';
+
+/**
+ * How long after an exposure was shown a chat start on another node waits for its row: that
+ * node writes exposures behind, a few milliseconds late, or seconds when its writer is backed up.
+ */
+export const EXPOSURE_ROW_LATE_MS = 2000;
 
 /** What the server knows about how a conversation came to be: it sets the skill and the queue priority. */
 export interface OriginContext {
@@ -44,11 +51,12 @@ export function exposureOriginResolver(store: Store, shownHere: ShownHere): Orig
     if (!exposureId) return undefined;
     const find = () => store.exposures.get(accountId, exposureId).catch(() => undefined);
     // Exposures are written behind: one shown here a moment ago may still wait in this node's
-    // writer, which is then flushed first. An id this node never showed (made up, or shown by
-    // another node, whose writer this one cannot flush) costs no flush.
+    // writer, which is then flushed first. One another node showed may still wait in that node's
+    // writer, which this one cannot flush: it is looked for again until its row is due.
     const pending = visitorId !== null && shownHere(siteId, visitorId, exposureId);
     const exposure =
-      (await find()) ?? (pending ? await store.eventsWriter.flush().then(find, find) : undefined);
+      (await find()) ??
+      (pending ? await store.eventsWriter.flush().then(find, find) : await shownElsewhere(exposureId, find));
     if (!exposure || exposure.siteId !== siteId || exposure.visitorId !== visitorId) return undefined;
     const said = exposure.invitation ? { invitation: exposure.invitation } : {};
     if (!exposure.campaignId)
@@ -62,6 +70,27 @@ export function exposureOriginResolver(store: Store, shownHere: ShownHere): Orig
       ...said,
     };
   };
+}
+
+/**
+ * Looks for the row of an exposure shown a moment ago on another node, at growing intervals, until
+ * EXPOSURE_ROW_LATE_MS after the time its id names. An id that names no recent time (made up, or
+ * long written) is not waited for; a made-up recent one costs a few lookups, and chat starts are
+ * rate-limited.
+ */
+async function shownElsewhere<T>(
+  exposureId: string,
+  find: () => Promise<T | undefined>,
+): Promise<T | undefined> {
+  const shownAt = timeOfId(exposureId, 'exp');
+  if (shownAt === null) return undefined;
+  const due = Math.min(shownAt, Date.now()) + EXPOSURE_ROW_LATE_MS;
+  for (let wait = 25; Date.now() < due; wait *= 2) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(wait, due - Date.now())));
+    const found = await find();
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** What is known right now about the visitor who starts a chat (their live state on some node). */
