@@ -20,7 +20,11 @@ export interface TestServerOptions extends Pick<NodeOptions, 'routes'> {
   demo?: boolean;
   /** 'postgres' forces PostgreSQL; default: PostgreSQL when DATABASE_URL is set, else a temporary SQLite file. */
   store?: 'sqlite' | 'postgres';
-  /** Extra environment-style configuration. */
+  /**
+   * Environment-style settings that `loadConfig` reads (core and chat limits). The engagement
+   * settings (writer, visitors, capacity, tag rate limits) are read from `process.env` when the
+   * node starts: set those there, or configure the running part directly.
+   */
   env?: Record<string, string>;
 }
 
