@@ -10,6 +10,7 @@ import type { BenchResult, Workload } from './types.ts';
 
 export const WORKLOADS = [
   'ingest',
+  'tracker',
   'targeting',
   'connections',
   'weight',

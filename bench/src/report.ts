@@ -9,6 +9,7 @@ const NOTES = new URL('bench/notes.md', ROOT);
 
 const TITLES: Record<string, string> = {
   ingest: 'W1 ingest — tag events through the gateway',
+  tracker: "W1's socket-thread work, in process (diagnostic)",
   targeting: 'W2 targeting — event to exposure latency',
   chat: 'W3 chat — visitor↔agent messages',
   connections: 'W4 connections — idle visitor sockets',

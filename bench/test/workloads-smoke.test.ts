@@ -80,6 +80,20 @@ describe('bench workloads (smoke)', () => {
     assert.equal(r.errors, 0);
   });
 
+  it('tracker: frames reach 100 visitors in process and are timed against parsing alone', async () => {
+    const run = await load('tracker');
+    const r = await run({ duration: 1, flags: { visitors: '20', rounds: '1' }, log: quiet });
+    assertFigures(r, 'tracker', [
+      'ns_per_frame',
+      'ns_per_event',
+      'parse_validate_ns_per_frame',
+      'tracker_ns_per_frame',
+      'engagements_per_frame',
+    ]);
+    assert.ok((r.frames as number) > 0, 'frames were handled');
+    assert.ok((r.ns_per_frame as number) > (r.parse_validate_ns_per_frame as number), 'more than parsing');
+  });
+
   it('scaleout: W1 and W3 over two nodes sharing PostgreSQL and Redis', async (t) => {
     const missing = await sharedServicesMissing();
     if (missing) return t.skip(missing);

@@ -8,13 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks';
-import { validateCampaignInput } from '@beckon/protocol';
 import pino from 'pino';
 import { loadConfig } from '../../../packages/server/src/config.ts';
-import { chatOf } from '../../../packages/server/src/conversations/chat-feature.ts';
 import { createNode } from '../../../packages/server/src/node.ts';
-import { benchCampaigns } from './bench-campaigns.ts';
-import { BENCH_ORIGIN } from './bench-site.ts';
+import { seedBenchAccount } from './bench-account.ts';
 import { seedChatAgents } from './chat-seed.ts';
 
 // Rate limits protect a node from people; the load generators are many clients on one address.
@@ -41,29 +38,10 @@ const node = await createNode(config, {
   pgSchema: process.env.BENCH_PG_SCHEMA || undefined,
 });
 if (process.env.BENCH_SEED !== '0') {
-  const { store } = node.ctx;
-  const account = await store.accounts.create('Bench');
-  const site = await store.sites.create(account.id, { name: 'Bench site', allowedOrigins: [BENCH_ORIGIN] });
-  const skill = await store.skills.create(account.id, { name: 'Sales' });
-  const agent = await store.users.create(account.id, {
-    email: 'agent@bench.example',
-    name: 'Bench Agent',
-    role: 'agent',
-    passwordHash: 'x',
-    capacity: 5,
-    status: 'online',
-    skillIds: [skill.id],
-  });
-  // As if the agent's console were open: present on the bus, so routing (and capacity) counts them.
-  await chatOf(node.ctx)?.presence.add(account.id, agent.id);
-  for (const input of benchCampaigns(Number(process.env.BENCH_CAMPAIGNS ?? 50), skill.id)) {
-    const v = validateCampaignInput(input);
-    if (!v.ok) throw new Error(`bench campaign invalid: ${JSON.stringify(v.errors)}`);
-    await store.campaigns.create(account.id, v.value);
-  }
+  const bench = await seedBenchAccount(node, Number(process.env.BENCH_CAMPAIGNS ?? 50));
   const pairs = Number(process.env.BENCH_CHAT_PAIRS ?? 0);
-  const agents = pairs > 0 ? await seedChatAgents(store, account.id, pairs) : [];
-  process.stdout.write(`site ${site.siteKey}\n${pairs > 0 ? `chat ${JSON.stringify(agents)}\n` : ''}`);
+  const agents = pairs > 0 ? await seedChatAgents(node.ctx.store, bench.accountId, pairs) : [];
+  process.stdout.write(`site ${bench.siteKey}\n${pairs > 0 ? `chat ${JSON.stringify(agents)}\n` : ''}`);
 }
 const url = await node.listen();
 process.stdout.write(`listening ${new URL(url).port}\n`);

@@ -1,0 +1,40 @@
+import { validateCampaignInput } from '@beckon/protocol';
+import { chatOf } from '../../../packages/server/src/conversations/chat-feature.ts';
+import type { BeckonNode } from '../../../packages/server/src/node.ts';
+import { benchCampaigns } from './bench-campaigns.ts';
+import { BENCH_ORIGIN } from './bench-site.ts';
+
+/** The bench account as seeded: its ids and the site key visitors connect with. */
+export interface BenchAccount {
+  accountId: string;
+  siteId: string;
+  siteKey: string;
+}
+
+/**
+ * The account every visitor workload runs against: one site (the bench origin allowed), a Sales
+ * skill with one agent online and present on the bus (so routing and capacity count them, as if
+ * their console were open), and `campaigns` active campaigns of the realistic mix.
+ */
+export async function seedBenchAccount(node: BeckonNode, campaigns: number): Promise<BenchAccount> {
+  const { store } = node.ctx;
+  const account = await store.accounts.create('Bench');
+  const site = await store.sites.create(account.id, { name: 'Bench site', allowedOrigins: [BENCH_ORIGIN] });
+  const skill = await store.skills.create(account.id, { name: 'Sales' });
+  const agent = await store.users.create(account.id, {
+    email: 'agent@bench.example',
+    name: 'Bench Agent',
+    role: 'agent',
+    passwordHash: 'x',
+    capacity: 5,
+    status: 'online',
+    skillIds: [skill.id],
+  });
+  await chatOf(node.ctx)?.presence.add(account.id, agent.id);
+  for (const input of benchCampaigns(campaigns, skill.id)) {
+    const v = validateCampaignInput(input);
+    if (!v.ok) throw new Error(`bench campaign invalid: ${JSON.stringify(v.errors)}`);
+    await store.campaigns.create(account.id, v.value);
+  }
+  return { accountId: account.id, siteId: site.id, siteKey: site.siteKey };
+}
