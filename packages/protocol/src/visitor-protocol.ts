@@ -227,6 +227,9 @@ export type ServerFrame = Static<typeof ServerFrameSchema>;
 const clientFrame = Compile(ClientFrameSchema as TSchema);
 const serverFrame = Compile(ServerFrameSchema as TSchema);
 const visitorEvent = Compile(VisitorEventSchema as TSchema);
+// The frame's own branch, for errors: a union's errors mix both branches' complaints.
+const helloFrame = Compile(HelloFrameSchema as TSchema);
+const batchFrame = Compile(BatchFrameSchema as TSchema);
 
 /** Type guard for a parsed client→server frame (hello or batch); the gateway's per-frame check. */
 export const isClientFrame = (value: unknown): value is ClientFrame => clientFrame.Check(value);
@@ -281,12 +284,15 @@ function describeEventError(event: unknown, prefix: string): string {
 
 /** A short human-readable reason why a value is not a valid client frame. */
 export function describeFrameError(value: unknown): string {
-  const events = (value as { events?: unknown } | null)?.events;
-  if (Array.isArray(events)) {
-    const i = events.findIndex((e) => !visitorEvent.Check(e));
-    if (i >= 0) return describeEventError(events[i], `/events/${i}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return '/: must be an object';
+  const v = value as { type?: unknown; events?: unknown };
+  if (v.type === 'hello') return deepestError(helloFrame, value);
+  if (v.type !== 'batch') return "/type: must be 'hello' or 'batch'";
+  if (Array.isArray(v.events)) {
+    const i = v.events.findIndex((e) => !visitorEvent.Check(e));
+    if (i >= 0) return describeEventError(v.events[i], `/events/${i}`);
   }
-  return deepestError(clientFrame, value);
+  return deepestError(batchFrame, value);
 }
 
 /**

@@ -68,6 +68,18 @@ describe('visitor protocol frames', () => {
     assert.deepEqual(big.ok ? null : big.code, ErrorCode.FrameTooLarge);
   });
 
+  it("names the fault in the frame's own kind, not in the other kind of frame", () => {
+    const why = (value: unknown) => {
+      const r = parseClientFrame(JSON.stringify(value));
+      return r.ok ? 'ok' : r.message;
+    };
+    assert.equal(why({ ...hello, page: 'https://shop.test/' }), '/page: must be object');
+    assert.equal(why({ ...hello, page: { url: 5 } }), '/page/url: must be string');
+    assert.equal(why({ type: 'batch', id: 'b1', events: 'x' }), '/events: must be array');
+    assert.equal(why({ type: 'welcome' }), "/type: must be 'hello' or 'batch'");
+    assert.equal(why([hello]), '/: must be an object');
+  });
+
   it('rejects unknown fields at every level', () => {
     assert.equal(isClientFrame({ ...hello, admin: true }), false);
     assert.equal(isClientFrame({ ...hello, page: { ...hello.page, x: 1 } }), false);
