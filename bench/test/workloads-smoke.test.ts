@@ -91,7 +91,8 @@ describe('bench workloads (smoke)', () => {
       'engagements_per_frame',
     ]);
     assert.ok((r.frames as number) > 0, 'frames were handled');
-    assert.ok((r.ns_per_frame as number) > (r.parse_validate_ns_per_frame as number), 'more than parsing');
+    // Every timed frame reached its visitor's state (timings are compared by the benchmark, not here).
+    assert.equal(r.applied_events, (r.frames as number) * 10);
   });
 
   it('scaleout: W1 and W3 over two nodes sharing PostgreSQL and Redis', async (t) => {

@@ -92,6 +92,8 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     const fullNs: number[] = [];
     const parseNs: number[] = [];
     const engages0 = engages;
+    const applied = async () => (await rt.metrics.events.get()).values[0]?.value ?? 0;
+    const applied0 = await applied();
     let fullFrames = 0;
     for (let r = 0; r < rounds; r++) {
       parseNs.push(await time(perRound / 4, parseOnly));
@@ -100,6 +102,7 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
       fullFrames += next - before;
     }
     if (sink === 0) throw new Error('no frame passed the schema check');
+    const appliedEvents = (await applied()) - applied0;
     await node.ctx.store.eventsWriter.flush();
     const nsFrame = median(fullNs);
     const nsParse = median(parseNs);
@@ -119,6 +122,7 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
       parse_validate_ns_per_frame: round(nsParse),
       tracker_ns_per_frame: round(nsFrame - nsParse),
       engagements_per_frame: round((engages - engages0) / fullFrames),
+      applied_events: appliedEvents,
     };
   } finally {
     await node.close();
