@@ -198,7 +198,17 @@ describe('visitor gateway: hostile input gets a close code or an error, is count
       batch: { type: 'batch', id: 'x', events: [{ type: 'nope' }] },
     } as never);
     assert.equal(invalid.status, 400);
-    assert.match(JSON.parse(invalid.body).error.message, /^\/batch/);
+    assert.match(JSON.parse(invalid.body).error.message, /^\/batch\/events\/0/);
+    // The beacon takes batches only: its refusals speak of the batch, never of a hello.
+    for (const [bad, why] of [
+      ['x', '/batch: must be an object'],
+      [{ type: 'hello', visitorId: 'b1', page: 'x', device: 'desktop' }, '/batch/type: must be batch'],
+      [{ type: 'batch', id: 'x', events: 'x' }, '/batch/events: must be array'],
+    ] as const) {
+      const r = await sendBeacon(srv.url, openKey, { visitorId: 'b1', batch: bad } as never);
+      assert.equal(r.status, 400);
+      assert.equal(JSON.parse(r.body).error.message, why);
+    }
     const big = await sendBeacon(srv.url, openKey, {
       visitorId: 'b1',
       batch: batch('big', `https://x.example/${'a'.repeat(70_000)}`),

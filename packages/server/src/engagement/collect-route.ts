@@ -56,8 +56,14 @@ export function parseCollectBody(body: unknown): CollectBody {
     const salvaged = salvageBatch(v.batch);
     if (salvaged)
       return { ...(v as CollectBody), batch: salvaged.frame, refusedEvents: salvaged.refused.length };
-    const why = isClientFrame(v.batch) ? '/type: must be batch' : describeFrameError(v.batch);
-    throw badRequest(`/batch${why.startsWith('/') ? '' : ' '}${why}`, 'bad_frame');
+    const b = v.batch as { type?: unknown } | null | undefined;
+    const why =
+      typeof b !== 'object' || b === null || Array.isArray(b)
+        ? ': must be an object'
+        : b.type !== 'batch'
+          ? '/type: must be batch'
+          : describeFrameError(b).replace(/^\/:/, ':');
+    throw badRequest(`/batch${why}`, 'bad_frame');
   }
   return v as CollectBody;
 }
