@@ -75,6 +75,7 @@ describe('bench workloads (smoke)', () => {
       'raw_ws_events_per_s',
       'ratio_vs_raw_ws',
       'p99_ms',
+      'raw_ws_paced_server_cpu_us_per_event',
       'errors',
     ]);
     assert.equal(r.errors, 0);

@@ -132,6 +132,7 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
 
   opts.log(`beckon (${campaigns} campaigns, SQLite persistence): same load`);
   const beckon = await beckonTarget(campaigns);
+  let result: BenchResult;
   try {
     const max = await drive(beckon, { sockets, batch, seconds, prefix: `max${t}` });
     opts.log(
@@ -149,7 +150,7 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     opts.log(
       `  paced at ${Math.round(rate * batch)} events/s: achieved ${Math.round(half.eventsPerSecond)}, p50 ${half.p50Ms.toFixed(1)} ms, p99 ${half.p99Ms.toFixed(1)} ms; CPU server ${half.serverCpuPercent.toFixed(0)} %`,
     );
-    return {
+    result = {
       workload: 'ingest',
       sockets,
       batch_events: batch,
@@ -183,4 +184,27 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
   } finally {
     await beckon.stop();
   }
+  // The relay again, paced at Beckon's maximum: its CPU per event at the same load. A closed loop
+  // keeps both of the relay's sides busy; at a lower rate each side sleeps between frames and pays
+  // for being woken (bench/notes.md), as Beckon's generator does at Beckon's maximum.
+  const rate = (result.events_per_s as number) / batch;
+  opts.log(`raw-ws relay paced at Beckon's maximum (${Math.round(rate * batch)} events/s)`);
+  const again = await rawTarget();
+  const paced = await drive(again, {
+    sockets,
+    batch,
+    seconds: Math.min(seconds, 10),
+    rate,
+    prefix: `rawpaced${t}`,
+  }).finally(() => again.stop());
+  opts.log(
+    `  achieved ${Math.round(paced.eventsPerSecond)} events/s; server CPU ${paced.serverUsPerEvent.toFixed(2)} µs per event`,
+  );
+  const { errors, ...figures } = result;
+  return {
+    ...figures,
+    raw_ws_paced_events_per_s: round(paced.eventsPerSecond),
+    raw_ws_paced_server_cpu_us_per_event: round(paced.serverUsPerEvent),
+    errors: (errors as number) + paced.errors,
+  };
 }
