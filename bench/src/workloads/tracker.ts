@@ -92,7 +92,8 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     const fullNs: number[] = [];
     const parseNs: number[] = [];
     const engages0 = engages;
-    const applied = async () => (await rt.metrics.events.get()).values[0]?.value ?? 0;
+    const eventsTotal = node.ctx.metrics.registry.getSingleMetric('beckon_visitor_events_total')!;
+    const applied = async () => (await eventsTotal.get()).values[0]?.value ?? 0;
     const applied0 = await applied();
     let fullFrames = 0;
     for (let r = 0; r < rounds; r++) {

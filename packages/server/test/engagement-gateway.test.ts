@@ -231,6 +231,30 @@ describe('visitor gateway: hostile input gets a close code or an error, is count
     assert.ok((await metric(srv, 'beckon_visitor_duplicate_batches_total')) >= 1);
   });
 
+  it('counts every accepted frame, batch and event in /metrics exactly', async () => {
+    const read = async () => ({
+      frames: await metric(srv, 'beckon_ws_messages_total', { endpoint: 'visitor', direction: 'in' }),
+      batches: await metric(srv, 'beckon_visitor_batches_total', { transport: 'ws' }),
+      events: await metric(srv, 'beckon_visitor_events_total'),
+    });
+    const before = await read();
+    const c = await visitor(srv, openKey, 'counted-1');
+    for (let i = 0; i < 3; i++) {
+      const ack = await c.sendBatch([
+        pageView(`https://x.example/p${i}`),
+        pageView(`https://x.example/q${i}`),
+      ]);
+      assert.equal(ack.type, 'ack');
+    }
+    await c.close();
+    const after = await read();
+    assert.equal(after.frames - before.frames, 4, 'the hello and three batches');
+    assert.equal(after.batches - before.batches, 3);
+    assert.equal(after.events - before.events, 6);
+    // Read twice without new traffic: the same figures (pending sums are handed over once).
+    assert.deepEqual(await read(), after);
+  });
+
   it('stays healthy and exposes every refusal reason in /metrics', async () => {
     const res = await srv.node.app.inject({ method: 'GET', url: '/metrics' });
     const text = res.body;

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { collectHot, hotCounter } from '../ops/hot-counter.ts';
 
 /** Why the gateway refused a socket, a frame or a beacon (the `reason` label). */
 export type RefusalReason =
@@ -54,11 +55,13 @@ export function createEngagementMetrics(
     help: 'Event batches accepted, by transport (ws or beacon)',
     labelNames: ['transport'] as const,
     registers,
+    collect: collectHot,
   });
   const events = new Counter({
     name: 'beckon_visitor_events_total',
     help: 'Visitor events applied',
     registers,
+    collect: collectHot,
   });
   const duplicates = new Counter({
     name: 'beckon_visitor_duplicate_batches_total',
@@ -126,9 +129,9 @@ export function createEngagementMetrics(
   });
   return {
     refusals,
-    batchesWs: batches.labels('ws'),
+    batchesWs: hotCounter(batches, { transport: 'ws' }),
     batchesBeacon: batches.labels('beacon'),
-    events,
+    events: hotCounter(events),
     duplicates,
     exposuresShown: exposures.labels('shown'),
     exposuresControl: exposures.labels('control'),

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectHot } from './hot-counter.ts';
 
 /** The node's Prometheus registry and the counters the HTTP and WebSocket layers feed. */
 export function createMetrics() {
@@ -28,6 +29,7 @@ export function createMetrics() {
     help: 'WebSocket frames by endpoint and direction',
     labelNames: ['endpoint', 'direction'] as const,
     registers: [registry],
+    collect: collectHot,
   });
   const wsCloses = new Counter({
     name: 'beckon_ws_closes_total',

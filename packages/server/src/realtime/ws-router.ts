@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../logger.ts';
+import { hotCounter } from '../ops/hot-counter.ts';
 import type { Metrics } from '../ops/metrics.ts';
 
 /** Handles one accepted WebSocket; `endpoint` names it in metrics. */
@@ -96,13 +97,13 @@ export class WsRouter {
     if (countMessages) ws.on('message', () => counters.messagesIn.inc());
   }
 
-  /** The endpoint's labelled counters, bound once (a labelled `inc` hashes its labels on every call). */
+  /** The endpoint's labelled series, bound once (the frame counter is a hot one: see hot-counter.ts). */
   private countersOf(endpoint: string) {
     let c = this.counters.get(endpoint);
     if (!c) {
       c = {
         open: this.metrics.wsConnections.labels({ endpoint }),
-        messagesIn: this.metrics.wsMessages.labels({ endpoint, direction: 'in' }),
+        messagesIn: hotCounter(this.metrics.wsMessages, { endpoint, direction: 'in' }),
       };
       this.counters.set(endpoint, c);
     }
