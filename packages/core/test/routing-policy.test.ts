@@ -135,6 +135,16 @@ describe('routing policy: agent choice', () => {
     assert.equal(agents[0]!.load, 0, 'the input snapshot is not modified');
   });
 
+  it('skips a chat whose visitor is away, without losing its place when they are back', () => {
+    const agents = [agent('a', { capacity: 1 })];
+    const gone = conv('gone', { enqueuedAt: T0, visitorAway: true });
+    const here = conv('here', { enqueuedAt: T0 + 5 });
+    assert.deepEqual(planOffers([gone, here], agents, T0 + 10), [{ conversationId: 'here', agentId: 'a' }]);
+    assert.deepEqual(planOffers([gone], agents, T0 + 10), [], 'no one to offer while the visitor is away');
+    const back = { ...gone, visitorAway: false };
+    assert.deepEqual(planOffers([here, back], agents, T0 + 10), [{ conversationId: 'gone', agentId: 'a' }]);
+  });
+
   it('spreads a burst evenly across equally loaded agents', () => {
     const agents = ['a', 'b', 'c'].map((id) => agent(id, { capacity: 10 }));
     const queue = Array.from({ length: 9 }, (_, i) => conv(`c${i}`, { enqueuedAt: T0 + i }));

@@ -28,6 +28,11 @@ export interface Config {
   chatLimits: ChatLimits;
   /** How long a declined chat is not offered again to the agent who declined it (`BECKON_DECLINE_COOLDOWN_SECONDS`). */
   declineCooldownMs: number;
+  /**
+   * How long after a waiting visitor's last socket closed (or last request over REST) their chat
+   * stops being offered to agents until they are back (`BECKON_CHAT_VISITOR_AWAY_SECONDS`).
+   */
+  visitorAwayMs: number;
 }
 
 export interface ConfigOverrides {
@@ -56,6 +61,9 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
   const cooldown = Number(env.BECKON_DECLINE_COOLDOWN_SECONDS ?? DEFAULT_DECLINE_COOLDOWN_MS / 1000);
   if (!Number.isFinite(cooldown) || cooldown < 0)
     throw new Error(`invalid BECKON_DECLINE_COOLDOWN_SECONDS: ${env.BECKON_DECLINE_COOLDOWN_SECONDS}`);
+  const away = Number(env.BECKON_CHAT_VISITOR_AWAY_SECONDS ?? 30);
+  if (!Number.isFinite(away) || away <= 0)
+    throw new Error(`invalid BECKON_CHAT_VISITOR_AWAY_SECONDS: ${env.BECKON_CHAT_VISITOR_AWAY_SECONDS}`);
   return {
     port,
     host,
@@ -70,5 +78,6 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     attachmentMaxBytes,
     chatLimits: loadChatLimits(env),
     declineCooldownMs: Math.round(cooldown * 1000),
+    visitorAwayMs: Math.round(away * 1000),
   };
 }

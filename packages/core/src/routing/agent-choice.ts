@@ -58,8 +58,9 @@ export function chooseAgent(
  * Plans one routing pass: walks the queue in order and offers each conversation to the best
  * agent, counting each planned offer against that agent's capacity. A conversation someone passed
  * on keeps its place: it takes a free agent before the newer ones behind it — except the agent who
- * declined it within `declineCooldownMs`, who may take newer chats meanwhile. Pure: the store
- * decides atomically whether each offer still holds.
+ * declined it within `declineCooldownMs`, who may take newer chats meanwhile. A chat whose visitor
+ * is away is skipped (it keeps its place for when they are back). Pure: the store decides
+ * atomically whether each offer still holds.
  */
 export function planOffers(
   queue: readonly QueuedConversation[],
@@ -70,6 +71,7 @@ export function planOffers(
   const working = agents.map((a) => ({ ...a }));
   const plan: PlannedOffer[] = [];
   for (const conversation of orderQueue(queue)) {
+    if (conversation.visitorAway) continue;
     const agent = chooseAgent(conversation, working, restingAgentIds(conversation, now, declineCooldownMs));
     if (!agent) continue;
     plan.push({ conversationId: conversation.id, agentId: agent.id });

@@ -26,6 +26,11 @@ export interface QueuedConversation {
   declines?: readonly Decline[];
   /** Offered to this agent first whenever they can take it (the agent who invited the visitor). */
   preferredAgentId?: string | null;
+  /**
+   * No visitor socket or request has kept the conversation alive lately (a closed tab, a lost
+   * connection): it keeps its place but is not offered until the visitor is back.
+   */
+  visitorAway?: boolean;
 }
 
 /** An agent's explicit decline of a conversation (epoch ms). */

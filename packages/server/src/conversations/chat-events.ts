@@ -35,6 +35,8 @@ export const chatTopics = {
   account: (accountId: string) => `chat.acct.${accountId}`,
   /** Presence set of agents with a live console connection in an account. */
   presence: (accountId: string) => `chat.agents.${accountId}`,
+  /** Presence set of conversations whose visitor is here (a socket, or a request lately). */
+  visitors: (accountId: string) => `chat.visitors.${accountId}`,
   routeLock: (accountId: string) => `chat.route.${accountId}`,
 } as const;
 

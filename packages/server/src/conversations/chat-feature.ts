@@ -14,10 +14,11 @@ import { AttachmentService } from './attachments/attachment-service.ts';
 import { LocalDiskStorage } from './attachments/attachment-storage.ts';
 import { AttachmentUrls } from './attachments/attachment-urls.ts';
 import { ChatAnnouncer } from './chat-announcer.ts';
-import { ChatEvents } from './chat-events.ts';
+import { ChatEvents, chatTopics } from './chat-events.ts';
 import { KeyedLimiter, StartLimiter } from './chat-limits.ts';
 import { MessageWriter } from './message-writer.ts';
 import { exposureOriginResolver, withVisitorSignals } from './origin-context.ts';
+import { PresenceSet } from './presence-set.ts';
 import { QueueFeed } from './queue-feed.ts';
 import { ReadPositions } from './read-positions.ts';
 import { Router } from './router.ts';
@@ -80,11 +81,17 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   const starts = new StartLimiter(ctx.config.chatLimits, (scope) =>
     ctx.metrics.chatRateLimited.inc({ action: 'start', scope }),
   );
-  const visitors = new VisitorChatService(store, announcer, presence, route, origin, starts);
+  const here = new PresenceSet(bus, log, {
+    setOf: chatTopics.visitors,
+    ttlMs: ctx.config.visitorAwayMs,
+    onLastRelease: 'expire',
+  });
+  const visitors = new VisitorChatService(store, announcer, presence, route, origin, starts, here);
   const router: Router = new Router(
     store,
     bus,
     presence,
+    here,
     announcer,
     () => agents,
     log.child({ part: 'router' }),
@@ -162,6 +169,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     await router.stop();
     queues.stop();
     presence.stop();
+    here.stop();
     await writer.drained();
     await reads.drained();
   });

@@ -16,6 +16,7 @@ import type { AgentChatService } from './agent-chat-service.ts';
 import type { AgentPresence } from './agent-presence.ts';
 import type { ChatAnnouncer } from './chat-announcer.ts';
 import { chatTopics } from './chat-events.ts';
+import type { PresenceSet } from './presence-set.ts';
 import { OFFLINE_LINE } from './visitor-chat-service.ts';
 
 export interface RouterOptions {
@@ -49,6 +50,8 @@ export class Router {
     private readonly store: Store,
     private readonly bus: Bus,
     private readonly presence: AgentPresence,
+    /** Conversations whose visitor is here: the others keep their place but are not offered. */
+    private readonly visitorsHere: PresenceSet,
     private readonly announcer: ChatAnnouncer,
     private readonly agents: () => AgentChatService,
     private readonly log: Logger,
@@ -171,9 +174,11 @@ export class Router {
     if (changed) snap = await this.store.routing.snapshot(accountId);
     const connected = await this.presence.connected(accountId);
     const agents = snap.agents.map((a) => ({ ...a, connected: connected.has(a.id) }));
+    const here = snap.queue.length > 0 ? await this.visitorsHere.members(accountId) : new Set<string>();
+    const queue = snap.queue.map((q) => ({ ...q, visitorAway: !here.has(q.id) }));
     const offers = [...snap.offers];
     const stillQueued = new Set(snap.queue.map((q) => q.id));
-    for (const planned of planOffers(snap.queue, agents, now, this.declineCooldownMs)) {
+    for (const planned of planOffers(queue, agents, now, this.declineCooldownMs)) {
       const c = await this.store.assignment.offer(accountId, planned.conversationId, planned.agentId, now);
       if (!c?.skillId) continue;
       stillQueued.delete(c.id);

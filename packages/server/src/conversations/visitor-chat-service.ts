@@ -14,6 +14,7 @@ import type { AgentPresence } from './agent-presence.ts';
 import type { ChatAnnouncer } from './chat-announcer.ts';
 import type { StartLimiter } from './chat-limits.ts';
 import type { OriginResolver } from './origin-context.ts';
+import type { PresenceSet } from './presence-set.ts';
 import { conversationForToken } from './visitor-access.ts';
 import { newVisitorToken } from './visitor-token.ts';
 
@@ -36,7 +37,28 @@ export class VisitorChatService {
     private readonly route: (accountId: string) => void,
     public originResolver: OriginResolver,
     private readonly starts: StartLimiter,
+    /** Conversations whose visitor is here (a socket, or a request lately): routing skips the others. */
+    readonly here: PresenceSet,
   ) {}
+
+  /**
+   * A visitor socket opened the conversation: it counts as here while the socket lasts (and for
+   * the presence TTL after, so a page change costs nothing). A visitor back to a waiting chat is
+   * routed at once rather than at the next sweep.
+   */
+  async attach(accountId: string, c: Conversation): Promise<void> {
+    await this.here.hold(accountId, c.id);
+    if (c.status === 'queued') this.route(accountId);
+  }
+
+  /** A request with the conversation's token (a client over REST): here for one presence TTL. */
+  readonly seen = (accountId: string, conversationId: string): Promise<void> =>
+    this.here.touch(accountId, conversationId);
+
+  /** The socket closed: the conversation stays here until the presence TTL runs out. */
+  detach(accountId: string, conversationId: string): void {
+    void this.here.release(accountId, conversationId);
+  }
 
   /** The skill a conversation goes to: an explicit one, a topic naming a skill, the origin's, else the account's first. */
   private async chooseSkill(
@@ -148,6 +170,8 @@ export class VisitorChatService {
       await this.announcer.line(accountId, conversation.id, OFFLINE_LINE);
     }
     conversation = await this.store.conversations.get(accountId, conversation.id);
+    // Here from the start: a client over REST keeps it so with its requests, a socket while open.
+    await this.seen(accountId, conversation.id);
     await this.announcer.updated(accountId, conversation, { queue: available });
     if (available) this.route(accountId);
     return { conversation, token, view: await this.view(accountId, conversation) };

@@ -57,6 +57,8 @@ export class VisitorConnection implements PositionListener {
   private stream?: DeliveryStream;
   private unsubscribe?: Promise<() => Promise<void>>;
   private authenticating = false;
+  /** Counted in the conversation's visitor presence (released on close). */
+  private attached = false;
   private backlog: string[] = [];
   private readonly helloTimer: NodeJS.Timeout;
   private readonly guard: SocketGuard;
@@ -171,6 +173,9 @@ export class VisitorConnection implements PositionListener {
       sendFrame(this.ws, { type: 'welcome', conversation: view, ...(token ? { token } : {}) });
       this.view = view;
       this.deps.queues.addVisitor(this.accountId, this);
+      // Counted before the first await, so a close from here on releases it.
+      this.attached = true;
+      await visitors.attach(this.accountId, conversation);
       this.unsubscribe = this.deps.events.onConversation(conversation.id, (e) => this.onEvent(e));
       await this.unsubscribe;
       await this.stream.resume(this.stream.position);
@@ -289,6 +294,8 @@ export class VisitorConnection implements PositionListener {
     clearTimeout(this.helloTimer);
     this.typing.close();
     if (this.view) this.deps.queues.remove(this.accountId, this);
+    if (this.attached) this.deps.visitors.detach(this.accountId, this.conversationId);
+    this.attached = false;
     this.stream?.close();
     void this.unsubscribe?.then((off) => off()).catch(() => {});
   }

@@ -50,7 +50,7 @@ const lengthOf = (req: FastifyRequest) => {
 export async function attachmentsRoutes(app: App, ctx: AppContext, chat: ChatModule): Promise<void> {
   const { store } = ctx;
   const files = chat.attachments;
-  const visitor = visitorHooks(store);
+  const visitor = visitorHooks(store, chat.visitors.seen);
   const staff = requireRole(store, STAFF);
   const uploaders = new WeakMap<FastifyRequest, Uploader>();
   const caller = (req: FastifyRequest): StaffCaller => {

@@ -42,7 +42,7 @@ const ALLOWED_HEADERS = `content-type, ${SITE_KEY_HEADER}, ${CHAT_TOKEN_HEADER},
  */
 export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): void {
   const { store } = ctx;
-  const { bySite, byToken, siteOf, chatOf } = visitorHooks(store);
+  const { bySite, byToken, siteOf, chatOf } = visitorHooks(store, chat.visitors.seen);
 
   // CORS preflight for the routes below (hidden from the API document).
   app.options('/api/v1/chat/*', { schema: { hide: true } }, async (req, reply) => {

@@ -25,9 +25,13 @@ export async function visitorCors(req: FastifyRequest, reply: FastifyReply): Pro
 
 /**
  * The onRequest hooks of the visitor routes (run before any body is read): `bySite` admits a site
- * key from an allowed origin, `byToken` opens the one conversation of a visitor token.
+ * key from an allowed origin, `byToken` opens the one conversation of a visitor token and tells
+ * `opened` (the visitor is here: a client over REST keeps its chat routable with its requests).
  */
-export function visitorHooks(store: Store) {
+export function visitorHooks(
+  store: Store,
+  opened: (accountId: string, conversationId: string) => Promise<void> = async () => {},
+) {
   const sites = new WeakMap<FastifyRequest, VisitorSite>();
   const chats = new WeakMap<FastifyRequest, VisitorChat>();
   const bySite = {
@@ -46,6 +50,7 @@ export function visitorHooks(store: Store) {
     const origin = header(req, 'origin');
     if (origin && site) await siteForKey(store, site.siteKey, origin);
     chats.set(req, found);
+    await opened(found.accountId, found.conversation.id);
   };
   const byToken = { onRequest: [visitorCors, openChat] };
   return {

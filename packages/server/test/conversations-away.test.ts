@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { AgentChatClient } from '@beckon/sdk/agent-client';
+import { VisitorChatClient } from '@beckon/sdk/chat-client';
+import { ApiClient } from './helpers/api-client.ts';
+import { connectAgent, eventually, startVisitor } from './helpers/chat-fixtures.ts';
+import { startTestServer, type TestServer } from './helpers/test-server.ts';
+
+/** This suite's presence TTL: a visitor gone this long stops being offered (the default is 30 s). */
+const AWAY_SECONDS = 0.6;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('a waiting visitor who left is not offered to agents, and keeps their place for when they are back', () => {
+  let srv: TestServer;
+  let agent: AgentChatClient;
+  let skillId: string;
+  before(async () => {
+    srv = await startTestServer({
+      demo: true,
+      env: { BECKON_CHAT_VISITOR_AWAY_SECONDS: String(AWAY_SECONDS) },
+    });
+    // A skill and an agent of their own, one chat at a time, so who is offered next is plain to see.
+    const { store } = srv.node.ctx;
+    const accountId = srv.demo!.accountId;
+    skillId = (await store.skills.create(accountId, { name: 'Returns' })).id;
+    await store.users.create(accountId, {
+      email: 'returns@demo.beckon.local',
+      name: 'Returns Agent',
+      role: 'agent',
+      passwordHash: 'x',
+      skillIds: [skillId],
+      capacity: 1,
+    });
+    agent = await connectAgent(srv, 'returns@demo.beckon.local');
+  });
+  after(async () => {
+    await agent?.disconnect();
+    await srv.close();
+  });
+
+  /** Accepts the chat offered to the agent and closes it, freeing the agent for the next one. */
+  const serve = async (id: string) => {
+    await eventually(() => agent.offers.has(id), 5000, `offer of ${id}`);
+    await agent.accept(id);
+    return async () => agent.close(id);
+  };
+
+  it('offers the visitor who is still here first, and the one who left once they are back', async () => {
+    const first = await startVisitor(srv, { skillId, text: 'first' });
+    const finishFirst = await serve(first.conversation.id);
+    // The agent is full. Two more wait; the older one closes their tab.
+    const gone = await startVisitor(srv, { skillId, text: 'I will be right back' });
+    const here = await startVisitor(srv, { skillId, text: 'still here' });
+    await gone.close();
+    await sleep(AWAY_SECONDS * 1000 * 2);
+
+    await finishFirst();
+    const finishHere = await serve(here.conversation.id);
+    assert.equal(agent.offers.has(gone.conversation.id), false, 'the one who left was passed over');
+    const { store } = srv.node.ctx;
+    const waiting = await store.conversations.get(srv.demo!.accountId, gone.conversation.id);
+    assert.equal(waiting.status, 'queued', 'and still waits, in the queue');
+
+    // Back on the site (the widget reconnects with its token): offered as soon as the agent is free.
+    const back = await VisitorChatClient.connect(srv.url, gone.token);
+    await finishHere();
+    const finishBack = await serve(gone.conversation.id);
+    await back.waitForConversation((c) => c.status === 'active');
+    await finishBack();
+    await Promise.all([first.close(), here.close(), back.close()]);
+  });
+
+  it('keeps a visitor over REST here for as long as they poll', async () => {
+    const holder = await startVisitor(srv, { skillId, text: 'holding the agent' });
+    const finishHolder = await serve(holder.conversation.id);
+    const api = new ApiClient(srv.node.app);
+    const started = await api.request(
+      'POST',
+      '/api/v1/chat/conversations',
+      { skillId, text: 'over REST' },
+      { 'x-beckon-site-key': srv.demo!.siteKey },
+    );
+    assert.equal(started.status, 201);
+    const id: string = started.body.conversation.id;
+    const auth = { 'x-beckon-chat-token': started.body.token };
+    // Polling for longer than the presence TTL keeps the chat routable.
+    for (let i = 0; i < 6; i++) {
+      assert.equal((await api.request('GET', '/api/v1/chat/messages', undefined, auth)).status, 200);
+      await sleep((AWAY_SECONDS * 1000) / 2);
+    }
+    await finishHolder();
+    const finish = await serve(id);
+    await finish();
+    await holder.close();
+  });
+});
