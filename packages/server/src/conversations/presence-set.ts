@@ -28,10 +28,12 @@ export class PresenceSet {
     this.timer.unref();
   }
 
+  /** Renews every mark this node holds, all at once (one round trip on Redis, not one per member). */
   private async refresh(): Promise<void> {
-    for (const [member, { accountId }] of this.local) {
-      await this.touch(accountId, member).catch((err) => this.log.warn({ err }, 'presence refresh failed'));
-    }
+    const marks = [...this.local].map(([member, { accountId }]) => this.touch(accountId, member));
+    const failed = (await Promise.allSettled(marks)).filter((r) => r.status === 'rejected');
+    if (failed.length > 0)
+      this.log.warn({ err: failed[0]!.reason, failed: failed.length }, 'presence refresh failed');
   }
 
   /** Marks `member` present for one TTL without holding it (a request rather than a socket). */
