@@ -33,6 +33,11 @@ export interface Config {
    * stops being offered to agents until they are back (`BECKON_CHAT_VISITOR_AWAY_SECONDS`).
    */
   visitorAwayMs: number;
+  /**
+   * How long a chat in progress may go on after its visitor left (no socket, no request over
+   * REST) before it ends by itself, freeing its agent (`BECKON_CHAT_ABANDON_SECONDS`; 0: never).
+   */
+  abandonMs: number;
 }
 
 export interface ConfigOverrides {
@@ -64,6 +69,9 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
   const away = Number(env.BECKON_CHAT_VISITOR_AWAY_SECONDS ?? 30);
   if (!Number.isFinite(away) || away <= 0)
     throw new Error(`invalid BECKON_CHAT_VISITOR_AWAY_SECONDS: ${env.BECKON_CHAT_VISITOR_AWAY_SECONDS}`);
+  const abandon = Number(env.BECKON_CHAT_ABANDON_SECONDS ?? 600);
+  if (!Number.isFinite(abandon) || abandon < 0)
+    throw new Error(`invalid BECKON_CHAT_ABANDON_SECONDS: ${env.BECKON_CHAT_ABANDON_SECONDS}`);
   return {
     port,
     host,
@@ -79,5 +87,6 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     chatLimits: loadChatLimits(env),
     declineCooldownMs: Math.round(cooldown * 1000),
     visitorAwayMs: Math.round(away * 1000),
+    abandonMs: Math.round(abandon * 1000),
   };
 }

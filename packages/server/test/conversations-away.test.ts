@@ -94,3 +94,65 @@ describe('a waiting visitor who left is not offered to agents, and keeps their p
     await holder.close();
   });
 });
+
+describe('a chat whose visitor left ends by itself, freeing the agent; a visitor back in time keeps it', () => {
+  /** This suite's times: gone after 0.4 s without a socket, ended 2 s after that (defaults 30 s and 10 min). */
+  const AWAY = 0.4;
+  const ABANDON = 2;
+  let srv: TestServer;
+  let agent: AgentChatClient;
+  let skillId: string;
+  before(async () => {
+    srv = await startTestServer({
+      demo: true,
+      env: { BECKON_CHAT_VISITOR_AWAY_SECONDS: String(AWAY), BECKON_CHAT_ABANDON_SECONDS: String(ABANDON) },
+    });
+    const { store } = srv.node.ctx;
+    const accountId = srv.demo!.accountId;
+    skillId = (await store.skills.create(accountId, { name: 'Gifts' })).id;
+    await store.users.create(accountId, {
+      email: 'gifts@demo.beckon.local',
+      name: 'Gifts Agent',
+      role: 'agent',
+      passwordHash: 'x',
+      skillIds: [skillId],
+      capacity: 1,
+    });
+    agent = await connectAgent(srv, 'gifts@demo.beckon.local');
+  });
+  after(async () => {
+    await agent?.disconnect();
+    await srv.close();
+  });
+
+  const take = async (id: string) => {
+    await eventually(() => agent.offers.has(id), 5000, `offer of ${id}`);
+    await agent.accept(id);
+  };
+
+  it('keeps a chat whose visitor comes back in time, and ends one whose visitor does not', async () => {
+    const shopper = await startVisitor(srv, { skillId, text: 'Can you gift-wrap it?' });
+    const id = shopper.conversation.id;
+    await take(id);
+    // A page change, or a short loss of signal: back before the chat is given up.
+    await shopper.close();
+    await sleep((AWAY + ABANDON * 0.25) * 1000);
+    const back = await VisitorChatClient.connect(srv.url, shopper.token);
+    await sleep((AWAY + ABANDON * 1.25) * 1000);
+    const { store } = srv.node.ctx;
+    const accountId = srv.demo!.accountId;
+    assert.equal((await store.conversations.get(accountId, id)).status, 'active', 'the chat goes on');
+
+    // Gone for good: the chat ends by itself, says why, and the agent is free for the next visitor.
+    await back.close();
+    await eventually(() => agent.conversations.get(id)?.status === 'closed', 10_000, 'the chat to end');
+    const ended = await store.conversations.get(accountId, id);
+    assert.equal(ended.closedBy, 'visitor');
+    const lines = agent.messages(id).map((m) => m.text);
+    assert.ok(lines.includes('The visitor left the site; the chat ended.'), lines.join(' | '));
+    const next = await startVisitor(srv, { skillId, text: 'Is it in stock?' });
+    await take(next.conversation.id);
+    await agent.close(next.conversation.id);
+    await next.close();
+  });
+});

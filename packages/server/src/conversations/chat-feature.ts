@@ -7,6 +7,7 @@ import { cannedResponsesRoutes } from '../http/routes/canned-responses-routes.ts
 import { conversationsRoutes } from '../http/routes/conversations-routes.ts';
 import { visitorChatRoutes } from '../http/routes/visitor-chat-routes.ts';
 import type { App } from '../http/types.ts';
+import { ABANDONED_LINE, AbandonedChats } from './abandoned-chats.ts';
 import { AgentChatService } from './agent-chat-service.ts';
 import { AgentConnection } from './agent-connection.ts';
 import { AgentPresence } from './agent-presence.ts';
@@ -97,6 +98,13 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     log.child({ part: 'router' }),
     { declineCooldownMs: ctx.config.declineCooldownMs },
   );
+  const abandoned = new AbandonedChats(
+    store,
+    here,
+    (accountId, id) => visitors.end(accountId, id, ABANDONED_LINE),
+    ctx.config.abandonMs,
+    log.child({ part: 'abandoned-chats' }),
+  );
   const queues = new QueueFeed(store, events, log);
   const attachments = new AttachmentService(
     store,
@@ -170,6 +178,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     queues.stop();
     presence.stop();
     here.stop();
+    abandoned.stop();
     await writer.drained();
     await reads.drained();
   });

@@ -256,11 +256,15 @@ export class VisitorChatService {
     return ids.some((id) => connected.has(id));
   }
 
-  /** The visitor ends the chat. */
-  async end(accountId: string, conversationId: string): Promise<Conversation> {
+  /** The visitor ends the chat (or left long ago: `line` says which in the transcript). */
+  async end(
+    accountId: string,
+    conversationId: string,
+    line = 'The visitor ended the chat.',
+  ): Promise<Conversation> {
     const changed = await this.store.assignment.close(accountId, conversationId, 'visitor');
     if (!changed.alreadyClosed) {
-      await this.announcer.line(accountId, conversationId, 'The visitor ended the chat.');
+      await this.announcer.line(accountId, conversationId, line);
       if (changed.previousOfferedTo) {
         this.announcer.events.toAgent(changed.previousOfferedTo, {
           t: 'offer.revoked',

@@ -39,6 +39,16 @@ export class RoutingRepo {
     return rows.map((r) => r.account_id);
   }
 
+  /** Every conversation in progress (assigned and accepted), of every account. */
+  async activeConversations(): Promise<{ id: string; accountId: string }[]> {
+    const rows = await this.db
+      .selectFrom('conversations')
+      .select(['id', 'account_id'])
+      .where('status', '=', 'active')
+      .execute();
+    return rows.map((r) => ({ id: r.id, accountId: r.account_id }));
+  }
+
   /** Agents of an account whose status is online and who have the skill (before presence). */
   async onlineWithSkill(accountId: string, skillId: string): Promise<string[]> {
     const rows = await this.db
