@@ -124,6 +124,16 @@ describe('live visitors: state, journey, sessions, duplicates, eviction and pers
     assert.equal(j.connected, true);
     assert.equal((await t.api.get('/api/v1/visitors/nobody-here')).status, 404);
     await v.close();
+    // Gone: the clocks stop when the visitor left, they do not go on counting.
+    const left = await eventually(async () => {
+      const r = (await t.api.get('/api/v1/visitors/journey-1')).body;
+      return r.connected === false ? r : null;
+    });
+    await new Promise((r) => setTimeout(r, 1200));
+    const later = (await t.api.get('/api/v1/visitors/journey-1')).body;
+    assert.equal(later.timeOnSiteSeconds, left.timeOnSiteSeconds, 'time on site stopped');
+    assert.equal(later.timeOnPageSeconds, left.timeOnPageSeconds, 'time on page stopped');
+    assert.equal(later.pages.at(-1).seconds, left.pages.at(-1).seconds, 'the last page’s time stopped');
     await t.api.patch(`/api/v1/campaigns/${c.id}`, { status: 'paused' });
   });
 

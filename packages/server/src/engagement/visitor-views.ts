@@ -16,6 +16,19 @@ function outcomeOf(state: VisitorState, e: VisitorState['exposures'][number]): s
   return 'ignored';
 }
 
+/**
+ * The instant a visitor's clocks (time on page, on site) read: now while they have a socket open,
+ * else when they left (their last socket closed, or their last event), so time stops with them.
+ */
+export function visitorClock(
+  now: number,
+  connected: boolean,
+  state: VisitorState,
+  disconnectedAt = 0,
+): number {
+  return connected ? now : Math.min(now, Math.max(disconnectedAt, state.lastEventAt));
+}
+
 /** A visitor as the live list shows it (from memory: current page, time on it, cart, source, exposures). */
 export function visitorSummary(
   state: VisitorState,

@@ -15,6 +15,7 @@ import { restoreVisitor } from '../../engagement/visitor-records.ts';
 import {
   journeyPages,
   matchesFilter,
+  visitorClock,
   visitorJourney,
   visitorSummary,
 } from '../../engagement/visitor-views.ts';
@@ -69,9 +70,15 @@ export function visitorsRoutes(app: App, ctx: AppContext): void {
       live.sort((a, b) => b.state.lastEventAt - a.state.lastEventAt);
       return {
         total: live.length,
-        items: live
-          .slice(0, q.limit ?? 100)
-          .map((v) => visitorSummary(v.state, v.site.id, v.channels.size > 0, now)),
+        items: live.slice(0, q.limit ?? 100).map((v) => {
+          const connected = v.channels.size > 0;
+          return visitorSummary(
+            v.state,
+            v.site.id,
+            connected,
+            visitorClock(now, connected, v.state, v.disconnectedAt),
+          );
+        }),
       };
     },
   );
@@ -127,12 +134,14 @@ export function visitorsRoutes(app: App, ctx: AppContext): void {
       ]);
       const inviters = new Set(exposures.flatMap((x) => (x.agentId ? [x.agentId] : [])));
       const agentNames = await store.users.names(accountId, [...inviters]);
-      const summary = visitorSummary(found.state, found.siteId, (live?.channels.size ?? 0) > 0, now);
+      const connected = (live?.channels.size ?? 0) > 0;
+      const clock = visitorClock(now, connected, found.state, live?.disconnectedAt);
+      const summary = visitorSummary(found.state, found.siteId, connected, clock);
       return visitorJourney(summary, found.state, {
         agentNames,
         firstSeenAt: found.firstSeenAt,
         sessionCount: found.sessionCount,
-        pages: journeyPages(found.pages, found.state, now),
+        pages: journeyPages(found.pages, found.state, clock),
         sessions,
         exposures,
         campaignNames,
