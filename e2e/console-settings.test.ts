@@ -74,7 +74,10 @@ describe('console in Chromium', () => {
     await page.getByLabel('Email').fill(DEMO_ADMIN.email);
     await page.getByLabel('Password').fill('wrong-password');
     await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByText(/wrong e-mail or password/i).waitFor();
+    // The API's terse error code reads as a sentence; the tab has one title.
+    await page.getByRole('alert').getByText('Wrong e-mail or password.', { exact: true }).waitFor();
+    assert.equal(await page.locator('title').count(), 1, 'one <title> in the document');
+    assert.equal(await page.title(), 'Log in · Beckon');
     await page.getByLabel('Password').fill(DEMO_ADMIN.password);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByText('Demo Store').first().waitFor();

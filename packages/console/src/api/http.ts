@@ -3,12 +3,18 @@
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
+  /**
+   * The server's message as it was sent, for code that reads it (a campaign's faults are
+   * "/path: fault; /path: fault"); `message` is the same put as a sentence for people.
+   */
+  readonly detail: string;
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, detail = message) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.detail = detail;
   }
 }
 
@@ -90,12 +96,25 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
+/** The console's own words for error codes whose server message is terse. */
+const CODE_MESSAGES: Record<string, string> = {
+  invalid_credentials: 'Wrong e-mail or password.',
+};
+
 function toApiError(response: Response, payload: unknown): ApiError {
   const error = (payload as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
   const code = typeof error?.code === 'string' ? error.code : `http_${response.status}`;
-  const message =
-    typeof error?.message === 'string' && error.message ? error.message : fallbackMessage(response.status);
-  return new ApiError(response.status, code, message);
+  const detail = typeof error?.message === 'string' ? error.message.trim() : '';
+  const message = CODE_MESSAGES[code] ?? (detail ? asSentence(detail) : fallbackMessage(response.status));
+  return new ApiError(response.status, code, message, detail);
+}
+
+/** The API's messages are lower-case fragments ("the file is empty"); people read sentences. */
+export function asSentence(text: string): string {
+  const trimmed = text.trim();
+  if (!trimmed) return trimmed;
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?…]$/.test(capital) ? capital : `${capital}.`;
 }
 
 function fallbackMessage(status: number): string {

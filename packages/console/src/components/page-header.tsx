@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect } from 'react';
 import { useAttentionCount } from '../workspace/workspace-context.tsx';
 
 interface PageHeaderProps {
@@ -9,10 +9,21 @@ interface PageHeaderProps {
   actions?: ReactNode;
 }
 
+/**
+ * Sets the browser tab's title. It rewrites the one <title> of index.html rather than rendering
+ * another (React would hoist a second <title> into <head>, and the document would have two).
+ */
+export function useDocumentTitle(text: string): void {
+  useEffect(() => {
+    document.title = text;
+  }, [text]);
+}
+
 /** The browser tab's title: the page, and how many chats need the agent's attention. */
 export function DocumentTitle({ title }: { title: string }) {
   const count = useAttentionCount();
-  return <title>{`${count > 0 ? `(${count}) ` : ''}${title} · Beckon`}</title>;
+  useDocumentTitle(`${count > 0 ? `(${count}) ` : ''}${title} · Beckon`);
+  return null;
 }
 
 /** The title block at the top of every page; sets the document title too. */

@@ -1,5 +1,5 @@
 /** Places the faults of a refused save: on a rule row or group, on a form field, or at the top of the form. */
-import { ApiError, errorMessage } from '../../api/http.ts';
+import { ApiError, asSentence, errorMessage } from '../../api/http.ts';
 import { type FormErrors, faultsIn, fieldForPath } from './campaign-form.ts';
 import type { LeafProblem } from './condition-checks.ts';
 import { findNode, type GroupNode, leafIds, nodeForPath } from './condition-model.ts';
@@ -22,8 +22,8 @@ export function placeFaults(caught: unknown, paths: Map<string, string>, root: G
   }
   const out: ServerFaults = { fields: {}, nodes: new Map(), groups: new Map(), general: null };
   const unplaced: string[] = [];
-  for (const fault of faultsIn(caught.message)) {
-    const text = sentence(fault.message);
+  for (const fault of faultsIn(caught.detail)) {
+    const text = asSentence(fault.message || 'is not valid');
     if (fault.path.startsWith('/targeting')) {
       const hit = nodeForPath(paths, fault.path);
       if (hit && leaves.has(hit.id)) {
@@ -51,11 +51,4 @@ export function placeFaults(caught: unknown, paths: Map<string, string>, root: G
       unplaced.length > 0 ? `The server refused the campaign: ${unplaced.join('; ')}` : caught.message;
   }
   return out;
-}
-
-/** "field x accepts …" → "Field x accepts …." */
-function sentence(message: string): string {
-  const text = message.trim() || 'is not valid';
-  const capital = text[0]!.toUpperCase() + text.slice(1);
-  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
 }

@@ -1,4 +1,5 @@
 /** A targeting rule in words, for the summary under the builder and for the server's faults. */
+import { asSentence } from '../../api/http.ts';
 import type { ConditionOp } from '../../api/types.ts';
 import { type EditNode, type GroupNode, type LeafNode, splitList } from './condition-model.ts';
 import { fieldTemplate, opLabel } from './field-catalog.ts';
@@ -63,7 +64,5 @@ export function friendlyFault(leaf: LeafNode | undefined, message: string): stri
     return `“${field.label}” can only use: ${ops.join(', ')}.`;
   }
   if (/^unknown field/.test(message)) return 'The server does not know this field. Choose another one.';
-  const text = message.trim() || 'is not valid';
-  const sentence = text[0]!.toUpperCase() + text.slice(1);
-  return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
+  return asSentence(message.trim() || 'is not valid');
 }

@@ -4,6 +4,7 @@ import { errorMessage } from '../../api/http.ts';
 import { Field } from '../../components/field.tsx';
 import { FormError } from '../../components/form-error.tsx';
 import { LogoMark } from '../../components/icons.tsx';
+import { useDocumentTitle } from '../../components/page-header.tsx';
 import { useSessionApi } from '../../session/session-context.tsx';
 
 export function LoginPage({ expired }: { expired: boolean }) {
@@ -12,6 +13,7 @@ export function LoginPage({ expired }: { expired: boolean }) {
   const [password, setPassword] = useState('');
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  useDocumentTitle('Log in · Beckon');
 
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -27,7 +29,6 @@ export function LoginPage({ expired }: { expired: boolean }) {
 
   return (
     <div className="login">
-      <title>Log in · Beckon</title>
       <aside className="login-aside" aria-hidden="true">
         <div className="login-aside-brand">
           <LogoMark />
