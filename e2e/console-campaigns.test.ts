@@ -106,6 +106,13 @@ describe('console campaigns and live visitors in Chromium', () => {
       `the rule in words: ${summary}`,
     );
 
+    // The preview words the invitation as the widget does: its sender line and its two buttons.
+    const preview = page.getByTestId('engagement-preview');
+    await preview.getByText('Start chat', { exact: true }).waitFor();
+    assert.deepEqual(await preview.locator('.preview-button').allTextContents(), ['Start chat', 'Not now']);
+    assert.equal(await preview.locator('.preview-agent').textContent(), 'Chat with us');
+    assert.equal(await preview.locator('.preview-status').textContent(), 'A team member is online');
+
     // A fault only the server finds is placed by its path (/targeting/all/1/any/0/op) on the same row:
     // corrupt the first request on its way out and let the real API answer.
     let corrupted = 0;
@@ -116,7 +123,14 @@ describe('console campaigns and live visitors in Chromium', () => {
       await route.continue({ postData: JSON.stringify(body) });
     });
     await page.getByRole('button', { name: 'Create campaign' }).click();
-    await row2.getByTestId('condition-error').getByText('“Cart total” can only use').waitFor();
+    // In the builder's words, each of the server's operators named (none lost to the sentence's full stop).
+    await row2
+      .getByTestId('condition-error')
+      .getByText(
+        '“Cart total” can only use: is, is not, is at least, is at most, is one of, changed, decreased, increased.',
+        { exact: true },
+      )
+      .waitFor();
     assert.equal(await page.getByLabel('Condition 2 operator').getAttribute('aria-invalid'), 'true');
     await page.screenshot({ path: `${SHOTS_DIR}console-campaign-editor.png`, fullPage: true });
 

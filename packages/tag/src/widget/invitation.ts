@@ -1,6 +1,7 @@
 import type { ChatInvitation } from '@beckon/protocol';
 import { h, icon, initials } from './dom.ts';
 import { trapTab } from './focus.ts';
+import { INVITATION_ACCEPT, INVITATION_DISMISS, invitationFrom } from './invitation-copy.ts';
 
 export interface InvitationActions {
   accept(): void;
@@ -17,7 +18,7 @@ export function invitationView(
 ): { view: HTMLElement; focusTarget: HTMLElement } {
   const id = `bk-inv-${++seq}`;
   const overlay = invitation.style === 'overlay';
-  const who = agentName?.trim();
+  const from = invitationFrom(agentName);
   const card = h(
     'div',
     {
@@ -38,12 +39,16 @@ export function invitationView(
     h(
       'div',
       { class: 'head' },
-      h('div', { class: 'avatar', 'aria-hidden': 'true' }, who ? initials(who) : icon('chat', 22)),
+      h(
+        'div',
+        { class: 'avatar', 'aria-hidden': 'true' },
+        from.agent ? initials(from.agent) : icon('chat', 22),
+      ),
       h(
         'div',
         { class: 'who' },
-        h('p', { class: 'name', id: `${id}-name` }, who || 'Chat with us'),
-        h('p', { class: 'status' }, who ? 'Online now · here to help' : 'A team member is online'),
+        h('p', { class: 'name', id: `${id}-name` }, from.name),
+        h('p', { class: 'status' }, from.status),
       ),
     ),
     h('p', { class: 'msg', id: `${id}-msg` }, invitation.message),
@@ -54,9 +59,9 @@ export function invitationView(
         'button',
         { class: 'btn primary', type: 'button', onclick: actions.accept },
         icon('chat', 18),
-        'Start chat',
+        INVITATION_ACCEPT,
       ),
-      h('button', { class: 'btn secondary', type: 'button', onclick: actions.dismiss }, 'Not now'),
+      h('button', { class: 'btn secondary', type: 'button', onclick: actions.dismiss }, INVITATION_DISMISS),
     ),
     // Last in tab order, first-looking in the corner.
     h(

@@ -1,10 +1,16 @@
 /** A small mock of the visitor's page showing the engagement as it is being configured. */
-import type { Skill } from '../../api/types.ts';
+import { INVITATION_ACCEPT, INVITATION_DISMISS, invitationFrom } from '@beckon/tag/invitation-copy';
 import { CloseIcon, ConversationsIcon } from '../../components/icons.tsx';
 import type { CampaignForm } from './campaign-form.ts';
 
-export function EngagementPreview({ form, skills }: { form: CampaignForm; skills: Skill[] }) {
-  const skill = skills.find((item) => item.id === form.skillId);
+/**
+ * Who an invitation shows as sender, as the widget words it. The agent who will answer is only
+ * known when it is shown (the widget names them when one is clearly next), so the preview shows the
+ * team's line, and its caption says when a name takes its place.
+ */
+const FROM = invitationFrom(null);
+
+export function EngagementPreview({ form }: { form: CampaignForm }) {
   const overlay = form.engagementType === 'chat_invitation' && form.style === 'overlay';
   return (
     <figure className="preview" data-testid="engagement-preview">
@@ -25,14 +31,19 @@ export function EngagementPreview({ form, skills }: { form: CampaignForm; skills
           {form.engagementType === 'chat_invitation' && (
             <div className="preview-card">
               <div className="preview-card-head">
-                <span className="preview-avatar">{(skill?.name ?? 'A').slice(0, 1)}</span>
-                <span className="preview-agent">{skill ? `${skill.name} team` : 'An agent'}</span>
+                <span className="preview-avatar">
+                  <ConversationsIcon className="preview-avatar-icon" />
+                </span>
+                <span className="preview-who">
+                  <span className="preview-agent">{FROM.name}</span>
+                  <span className="preview-status">{FROM.status}</span>
+                </span>
                 <CloseIcon className="preview-close" />
               </div>
               <p className="preview-text">{form.message.trim() || 'Your invitation message'}</p>
               <div className="preview-actions">
-                <span className="preview-button preview-button-primary">Chat now</span>
-                <span className="preview-button">No thanks</span>
+                <span className="preview-button preview-button-primary">{INVITATION_ACCEPT}</span>
+                <span className="preview-button">{INVITATION_DISMISS}</span>
               </div>
             </div>
           )}
@@ -68,6 +79,12 @@ export function EngagementPreview({ form, skills }: { form: CampaignForm; skills
       </div>
       <figcaption className="preview-caption">
         Preview · {overlay ? 'shown over the page, which dims behind it' : 'shown in a corner of the page'}
+        {form.engagementType === 'chat_invitation' && (
+          <span className="preview-caption-note">
+            When one agent is clearly next to answer, the invitation shows their name instead of “{FROM.name}
+            ”.
+          </span>
+        )}
       </figcaption>
     </figure>
   );

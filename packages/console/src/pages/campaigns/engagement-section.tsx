@@ -157,7 +157,7 @@ export function EngagementSection({ form, errors, set, skills }: SectionProps) {
 
             {form.engagementType === 'content' && <ContentFields form={form} errors={errors} set={set} />}
           </div>
-          <EngagementPreview form={form} skills={skills} />
+          <EngagementPreview form={form} />
         </div>
       </div>
     </FormSection>
