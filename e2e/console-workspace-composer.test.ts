@@ -203,10 +203,15 @@ describe('agent workspace composer: canned responses, files, wrap-up', { timeout
     const second = await startVisitor(srv, {
       name: 'Noor',
       text: 'Hi there',
+      topic: 'Sales',
       skillId: srv.demo!.skillIds.sales,
     });
     try {
-      await page.getByTestId('offer-card').getByRole('button', { name: 'Accept' }).click();
+      // A topic that only repeats the skill's name is said once.
+      const offer = page.getByTestId('offer-card');
+      await offer.getByText('Noor').waitFor();
+      assert.equal(await offer.locator('.offer-meta').textContent(), 'Sales');
+      await offer.getByRole('button', { name: 'Accept' }).click();
       await page.getByTestId('chat-name').getByText('Noor').waitFor();
       await page.getByTestId('composer-input').fill('half-written answer');
       await page.getByTestId('chat-name').click(); // out of the text field: j/k are shortcuts again

@@ -106,6 +106,23 @@ describe('agent workspace in Chromium', { timeout: 240_000 }, () => {
     const chat = page.getByTestId('chat');
     await chat.getByTestId('chat-name').getByText('Maria Gonzales').waitFor();
     await chat.getByText('Hi! Does the blue rain jacket ship to Canada?').waitFor();
+
+    // At 1280 px, with the inbox and the context pane open, the name and e-mail are shown whole
+    // (the actions make room), each with its full text as a tooltip.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    for (const [selector, text] of [
+      ['[data-testid="chat-name"]', 'Maria Gonzales'],
+      ['.chat-sub-email', 'maria@example.com'],
+    ] as const) {
+      const cut = await chat.locator(selector).evaluate((el) => ({
+        text: el.textContent,
+        title: el.getAttribute('title'),
+        over: el.scrollWidth - el.clientWidth,
+      }));
+      assert.deepEqual(cut, { text, title: text, over: 0 }, `${text} is not cut at 1280 px`);
+    }
+    await shot(sales, 'chat-header-1280');
+    await page.setViewportSize(VIEWPORT);
     await until(async () => !/^\(\d+\) /.test(await page.title()), 'the count to clear once read');
 
     // The context pane: the journey, the cart, and the invitation that started the chat.

@@ -80,7 +80,7 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
     }
   }
 
-  const sub = [c.visitorEmail, ...skillAndTopic(skillName(c.skillId), c.topic)].filter(Boolean).join(' · ');
+  const about = skillAndTopic(skillName(c.skillId), c.topic).join(' · ');
   const status = chat.ended ? 'Ended' : STATUS_LABELS[c.status];
   return (
     <section
@@ -94,13 +94,22 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
           {initials(name)}
         </span>
         <div className="chat-title">
-          <h2 className="chat-name" data-testid="chat-name">
+          <h2 className="chat-name" data-testid="chat-name" title={name}>
             {name}
           </h2>
           <p className="chat-sub">
             <span className={`badge badge-chat-${chat.ended ? 'ended' : c.status}`}>{status}</span>
             {chat.relation === 'watch' && <span className="badge badge-readonly">Read-only</span>}
-            {sub && <span className="chat-sub-text">{sub}</span>}
+            {c.visitorEmail && (
+              <span className="chat-sub-text chat-sub-email" title={c.visitorEmail}>
+                {c.visitorEmail}
+              </span>
+            )}
+            {about && (
+              <span className="chat-sub-text chat-sub-about" title={about}>
+                {c.visitorEmail ? `· ${about}` : about}
+              </span>
+            )}
           </p>
         </div>
         <div className="chat-actions">

@@ -5,7 +5,7 @@ import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-co
 import type { Offer } from '../../../workspace/workspace-state.ts';
 import { actionError } from '../../../workspace/workspace-store.ts';
 import { useNow } from '../../visitors/use-live.ts';
-import { messagePreview, visitorLabel } from '../conversation-format.ts';
+import { messagePreview, skillAndTopic, visitorLabel } from '../conversation-format.ts';
 import { useDirectory } from '../directory.tsx';
 
 export function OfferCard({ offer }: { offer: Offer }) {
@@ -45,9 +45,11 @@ export function OfferCard({ offer }: { offer: Offer }) {
           {initials(name)}
         </span>
         <div className="offer-who">
-          <span className="offer-name">{name}</span>
+          <span className="offer-name" title={name}>
+            {name}
+          </span>
           <span className="offer-meta">
-            {[skill(c.skillId)?.name, c.topic].filter(Boolean).join(' · ') || 'New chat'}
+            {skillAndTopic(skill(c.skillId)?.name ?? null, c.topic).join(' · ') || 'New chat'}
           </span>
         </div>
         {left !== null && (
