@@ -139,6 +139,20 @@ describe('the visitor’s chat in the widget (Chromium)', () => {
       'Sales',
       'the invitation’s skill is the topic already',
     );
+    // The greeting and the form are taller than the panel at 1280×800: the body scrolls, and the
+    // Start chat button stays in sight at its bottom all the same.
+    const fit = await inShadow<{ overflows: boolean; inSight: boolean }>(
+      page,
+      `(() => {
+        const scroll = root.querySelector('.scroll');
+        const view = scroll.getBoundingClientRect();
+        const button = root.querySelector('form[aria-label="Before we start"] button[type=submit]').getBoundingClientRect();
+        return { overflows: scroll.scrollHeight > scroll.clientHeight, inSight: button.top >= view.top && button.bottom <= view.bottom };
+      })()`,
+    );
+    assert.deepEqual(fit, { overflows: true, inSight: true }, 'Start chat is in sight below a greeting');
+    // Here the panel leaves the page in view: it is not modal, and Tab may leave it.
+    assert.equal(await panel.getAttribute('aria-modal'), 'false');
     await form.getByLabel('Email').fill('ada@');
     await form.getByRole('button', { name: 'Start chat' }).click();
     await form.getByText('Enter an email address like name@example.com').waitFor();
@@ -396,6 +410,16 @@ describe('the visitor’s chat in the widget (Chromium)', () => {
       'no motion when the visitor asks for less',
     );
     await shot(page, '14-prechat-320');
+    // Full screen, the page beneath is out of sight: the panel is modal, and Tab and Shift+Tab go
+    // round inside it, never onto the hidden page's links.
+    assert.equal(await panel.getAttribute('aria-modal'), 'true');
+    const inWidget = () => page.evaluate(`document.activeElement?.tagName === 'BECKON-WIDGET'`);
+    for (const key of ['Tab', 'Shift+Tab']) {
+      for (let i = 1; i <= 8; i++) {
+        await page.keyboard.press(key);
+        assert.ok(await inWidget(), `${key} ×${i} keeps focus in the panel`);
+      }
+    }
     const offered = sales.next('offer', () => true, 20_000);
     await panel.getByRole('button', { name: 'Start chat' }).click();
     const { conversation } = await offered;

@@ -1,5 +1,5 @@
 const FOCUSABLE =
-  'button:not([disabled]),a[href],textarea:not([disabled]),input:not([disabled]),[tabindex="0"]';
+  'button:not([disabled]),a[href],textarea:not([disabled]),input:not([disabled]),select:not([disabled]),[tabindex="0"]';
 
 /** True when the visitor is typing somewhere, so a toaster should not steal the caret. */
 export function isEditable(el: Element | null): boolean {
@@ -8,10 +8,13 @@ export function isEditable(el: Element | null): boolean {
   return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || (el as HTMLElement).isContentEditable;
 }
 
-/** Keeps Tab and Shift+Tab inside `container` (modal overlays). */
+/** Keeps Tab and Shift+Tab inside `container` (modal overlays); a trap nested inside it goes first. */
 export function trapTab(container: HTMLElement, event: KeyboardEvent): void {
-  if (event.key !== 'Tab') return;
-  const items = Array.from(container.querySelectorAll<HTMLElement>(FOCUSABLE));
+  if (event.key !== 'Tab' || event.defaultPrevented) return;
+  // Only what is shown: a hidden button (End chat before a chat starts) is no edge of the trap.
+  const items = Array.from(container.querySelectorAll<HTMLElement>(FOCUSABLE)).filter(
+    (el) => el.getClientRects().length > 0,
+  );
   if (items.length === 0) return;
   const first = items[0]!;
   const last = items[items.length - 1]!;

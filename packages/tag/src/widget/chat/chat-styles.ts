@@ -3,7 +3,12 @@
  * appended to `CSS` from ../styles.ts and applied the same way (a constructable stylesheet).
  * The pre-chat topic list is drawn like the other fields (`appearance:none`: the browser's own menu
  * button has its own font and padding); its chevron is two gradients, so no image needs a CSP exception.
+ * A form's submit button sticks to the bottom of a panel too short for the whole form (a greeting above
+ * it, a short window), so it is always in sight; fields reached with Tab scroll clear of it.
  */
+/** Where the open panel covers the whole viewport (and so keeps focus inside, like a modal). */
+export const FULL_SCREEN = '(max-width:480px)';
+
 export const CHAT_CSS = `
 [hidden]{display:none!important}
 .fab{position:fixed}
@@ -31,7 +36,8 @@ font:600 13px/1 inherit;font-family:inherit;cursor:pointer;white-space:nowrap}
 .notice{flex:none;display:flex;align-items:center;gap:8px;padding:8px 16px;background:#fffbeb;color:#92400e;font-size:13px;border-bottom:1px solid #fde68a}
 .notice .link{margin-left:auto;color:#92400e}
 .body{position:relative;flex:1;min-height:0;display:flex;flex-direction:column;background:#f8fafc}
-.scroll{flex:1;overflow-y:auto;padding:18px 18px 20px}
+.scroll{flex:1;overflow-y:auto;padding:18px 18px 20px;scroll-padding-bottom:76px}
+.scroll .form>.wide:last-child{position:sticky;bottom:0;box-shadow:0 0 0 14px #f8fafc,0 14px 0 14px #f8fafc}
 .loading{margin:auto;display:flex;align-items:center;gap:10px;color:var(--muted);font-size:14px}
 .spin{width:18px;height:18px;border:2px solid #c7d2fe;border-top-color:var(--accent);border-radius:50%;animation:bk-spin .8s linear infinite}
 .log{flex:1;min-height:0;overflow-y:auto;padding:16px 14px 10px;display:flex;flex-direction:column;gap:4px}
@@ -146,7 +152,7 @@ border:2px dashed var(--accent);border-radius:14px;background:rgba(238,242,255,.
 .drop svg{stroke:currentColor;fill:none;stroke-width:2;stroke-linecap:round}
 .dragging .drop{display:flex}
 @keyframes bk-spin{to{transform:rotate(360deg)}}
-@media (max-width:480px){
+@media ${FULL_SCREEN}{
 .panel{inset:0;width:auto;height:auto;border-radius:0;border:0}
 .bar{gap:8px;padding:12px 6px 12px 12px}
 .bar .avatar{width:36px;height:36px}

@@ -1,5 +1,6 @@
 import { h, icon, initials } from '../dom.ts';
 import { trapTab } from '../focus.ts';
+import { FULL_SCREEN } from './chat-styles.ts';
 
 export interface PanelOptions {
   /** Escape or the minimise button. */
@@ -40,6 +41,8 @@ export function panelView(opts: PanelOptions): Panel {
   );
   let droppable = false;
   let layer: HTMLElement | null = null;
+  // Full screen, the page underneath is out of sight: the panel is modal there, and only there.
+  const fullScreen = matchMedia(FULL_SCREEN);
 
   const confirmEnd = () => {
     const keep = h('button', { class: 'btn secondary', type: 'button' }, 'Keep chatting');
@@ -88,7 +91,9 @@ export function panelView(opts: PanelOptions): Panel {
       'aria-label': 'Chat',
       tabindex: -1,
       onkeydown: (e) => {
-        if ((e as KeyboardEvent).key === 'Escape') opts.minimise();
+        const key = e as KeyboardEvent;
+        if (key.key === 'Escape') opts.minimise();
+        else if (fullScreen.matches) trapTab(view, key);
       },
       ondragover: (e) => {
         const d = e as DragEvent;
@@ -125,6 +130,9 @@ export function panelView(opts: PanelOptions): Panel {
     body,
     dropHint,
   );
+  const modal = () => view.setAttribute('aria-modal', String(fullScreen.matches));
+  modal();
+  fullScreen.onchange = modal;
 
   return {
     view,
