@@ -10,28 +10,36 @@ import { startTestServer, type TestServer } from './helpers/test-server.ts';
 const AWAY_SECONDS = 0.6;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * A demo server with a skill and an agent of their own, one chat at a time, so who is offered next
+ * is plain to see.
+ */
+async function oneAgentServer(env: Record<string, string>, skill: string, email: string) {
+  const srv = await startTestServer({ demo: true, env });
+  const { store } = srv.node.ctx;
+  const accountId = srv.demo!.accountId;
+  const skillId = (await store.skills.create(accountId, { name: skill })).id;
+  await store.users.create(accountId, {
+    email,
+    name: `${skill} Agent`,
+    role: 'agent',
+    passwordHash: 'x',
+    skillIds: [skillId],
+    capacity: 1,
+  });
+  return { srv, skillId, agent: await connectAgent(srv, email) };
+}
+
 describe('a waiting visitor who left is not offered to agents, and keeps their place for when they are back', () => {
   let srv: TestServer;
   let agent: AgentChatClient;
   let skillId: string;
   before(async () => {
-    srv = await startTestServer({
-      demo: true,
-      env: { BECKON_CHAT_VISITOR_AWAY_SECONDS: String(AWAY_SECONDS) },
-    });
-    // A skill and an agent of their own, one chat at a time, so who is offered next is plain to see.
-    const { store } = srv.node.ctx;
-    const accountId = srv.demo!.accountId;
-    skillId = (await store.skills.create(accountId, { name: 'Returns' })).id;
-    await store.users.create(accountId, {
-      email: 'returns@demo.beckon.local',
-      name: 'Returns Agent',
-      role: 'agent',
-      passwordHash: 'x',
-      skillIds: [skillId],
-      capacity: 1,
-    });
-    agent = await connectAgent(srv, 'returns@demo.beckon.local');
+    ({ srv, skillId, agent } = await oneAgentServer(
+      { BECKON_CHAT_VISITOR_AWAY_SECONDS: String(AWAY_SECONDS) },
+      'Returns',
+      'returns@demo.beckon.local',
+    ));
   });
   after(async () => {
     await agent?.disconnect();
@@ -103,22 +111,11 @@ describe('a chat whose visitor left ends by itself, freeing the agent; a visitor
   let agent: AgentChatClient;
   let skillId: string;
   before(async () => {
-    srv = await startTestServer({
-      demo: true,
-      env: { BECKON_CHAT_VISITOR_AWAY_SECONDS: String(AWAY), BECKON_CHAT_ABANDON_SECONDS: String(ABANDON) },
-    });
-    const { store } = srv.node.ctx;
-    const accountId = srv.demo!.accountId;
-    skillId = (await store.skills.create(accountId, { name: 'Gifts' })).id;
-    await store.users.create(accountId, {
-      email: 'gifts@demo.beckon.local',
-      name: 'Gifts Agent',
-      role: 'agent',
-      passwordHash: 'x',
-      skillIds: [skillId],
-      capacity: 1,
-    });
-    agent = await connectAgent(srv, 'gifts@demo.beckon.local');
+    ({ srv, skillId, agent } = await oneAgentServer(
+      { BECKON_CHAT_VISITOR_AWAY_SECONDS: String(AWAY), BECKON_CHAT_ABANDON_SECONDS: String(ABANDON) },
+      'Gifts',
+      'gifts@demo.beckon.local',
+    ));
   });
   after(async () => {
     await agent?.disconnect();
