@@ -76,6 +76,12 @@ describe('console layout from a 320 px phone to a 1280 px laptop (Chromium)', { 
       assert.equal(await sideScroll(page), 0, `${path} fits 320 px`);
       await inView(page, page.getByRole('button', { name: 'Log out' }), `Log out on ${path}`);
       await inView(page, page.getByTestId('status-switch').getByText('Away'), `Away on ${path}`);
+      if (name === 'inbox')
+        assert.equal(
+          await page.getByTestId('chat-empty').isVisible(),
+          false,
+          'one empty state on a phone, not two',
+        );
       if (['visitor', 'inbox', 'history', 'team'].includes(name))
         await page.screenshot({ path: `${SHOTS_DIR}console-320-${name}.png`, fullPage: true });
     }
