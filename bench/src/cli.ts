@@ -36,7 +36,9 @@ function parseArgs(argv: string[]) {
     else if (a === '--runs') runs = Math.max(1, Number(argv[++i]) || 1);
     else if (a.startsWith('--')) {
       const [k, v] = a.slice(2).split('=');
-      flags[k!] = v ?? argv[++i] ?? '';
+      // `--knob value`, `--knob=value`, or a switch such as `--keep` (followed by another flag or nothing).
+      const next = argv[i + 1];
+      flags[k!] = v ?? (next === undefined || next.startsWith('--') ? '' : argv[++i]!);
     } else names.push(a);
   }
   return { names, flags, json, duration, runs };
@@ -48,11 +50,32 @@ async function load(name: string): Promise<Workload | undefined> {
   return (await import(file.href)).default as Workload;
 }
 
+const USAGE = `usage: npm run bench [-- NAME ...] [--duration S] [--runs N] [--json] [--KNOB VALUE]
+
+  NAME        one or more of: ${WORKLOADS.join(', ')}
+              (none: every workload but ${ON_REQUEST.join(', ')})
+  --duration  seconds each measured phase lasts (each workload has its own default)
+  --runs      run each workload N times and record the median of every figure
+  --json      print the result as one JSON object on the last line
+  --KNOB      a workload's own setting (e.g. ingest --sockets 400, chat --rounds 3);
+              docs/benchmarks.md lists each workload's knobs
+
+Results go to bench/results/NAME.json and BENCHMARKS.md is rewritten from them.`;
+
 async function main() {
-  const { names, flags, json, duration, runs } = parseArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    return;
+  }
+  const { names, flags, json, duration, runs } = parseArgs(argv);
   const unknown = names.filter((n) => !(WORKLOADS as readonly string[]).includes(n));
   if (unknown.length) {
     console.error(`unknown workload ${unknown.join(', ')}; choose from ${WORKLOADS.join(', ')}`);
+    process.exit(2);
+  }
+  if (duration !== undefined && !(duration > 0)) {
+    console.error('--duration takes a number of seconds above 0');
     process.exit(2);
   }
   const selected = names.length ? names : WORKLOADS.filter((w) => !ON_REQUEST.includes(w));
