@@ -6,7 +6,13 @@ export function percentile(values: number[] | Float64Array, p: number): number {
   return sorted[rank]!;
 }
 
-export const median = (values: number[]) => percentile(values, 50);
+/** Median of an unsorted sample: the middle value, or the mean of the two middle ones; NaN when empty. */
+export function median(values: number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = Float64Array.from(values).sort();
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
 
 /** Rounds for display without losing meaning (3 significant digits, integers kept). */
 export function round(n: number): number {
