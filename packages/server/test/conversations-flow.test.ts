@@ -46,4 +46,36 @@ describe('conversations: a visitor and agents over real WebSockets', () => {
     );
     await visitor.close();
   });
+
+  it('tells the visitor their chat was accepted when that happened before their socket listened', async () => {
+    // On two nodes an agent can accept between the visitor's welcome and the moment the visitor's
+    // node listens to the conversation. Here the visitor socket's listening (the conversation's
+    // first subscription; the agent's comes after accepting) waits until the agent has accepted.
+    const bus = srv.node.ctx.bus;
+    const subscribe = bus.subscribe.bind(bus);
+    let release!: () => void;
+    const accepted = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    bus.subscribe = async (topic, handler) => {
+      if (topic.startsWith('chat.conv.')) {
+        bus.subscribe = subscribe;
+        await accepted;
+      }
+      return subscribe(topic, handler);
+    };
+    try {
+      const offered = sales.next('offer');
+      const visitor = await startVisitor(srv, { text: 'Is the lamp in stock?' });
+      const offer = await offered;
+      await sales.accept(offer.conversation.id);
+      release();
+      const shown = await visitor.waitForConversation((c) => c.status === 'active');
+      assert.equal(shown.agentName, 'Sales Agent');
+      await visitor.close();
+    } finally {
+      bus.subscribe = subscribe;
+      release();
+    }
+  });
 });

@@ -54,6 +54,8 @@ export class VisitorConnection implements PositionListener {
   conversationId = '';
   /** The conversation as this visitor last saw it (its queue place changes live). */
   private view?: VisitorConversation;
+  /** `conversation.updated` events received so far (see `catchUp`). */
+  private updates = 0;
   private stream?: DeliveryStream;
   private unsubscribe?: Promise<() => Promise<void>>;
   private authenticating = false;
@@ -178,6 +180,7 @@ export class VisitorConnection implements PositionListener {
       await visitors.attach(this.accountId, conversation);
       this.unsubscribe = this.deps.events.onConversation(conversation.id, (e) => this.onEvent(e));
       await this.unsubscribe;
+      await this.catchUp(conversation);
       await this.stream.resume(this.stream.position);
     } catch (err) {
       return this.guard.authFailed(err, this.deps.log);
@@ -273,9 +276,29 @@ export class VisitorConnection implements PositionListener {
           sendFrame(this.ws, { type: 'read', conversationId: this.conversationId, by: 'agent', seq: e.seq });
         return;
       case 'conversation.updated':
+        this.updates++;
         this.show(visitorView(e.conversation, e.agentName, this.view?.queuePosition ?? null));
         return;
     }
+  }
+
+  /**
+   * The welcome went out before this socket listened to the conversation, so a change committed in
+   * between (an agent on another node accepting at once) was published to no one here: reads the
+   * conversation again and shows it when it moved on. An update received meanwhile is newer than
+   * that read could be, and wins.
+   */
+  private async catchUp(welcomed: Conversation): Promise<void> {
+    const seen = this.updates;
+    const now = await this.deps.store.conversations.get(this.accountId, welcomed.id);
+    if (
+      now.status === welcomed.status &&
+      now.assignedAgentId === welcomed.assignedAgentId &&
+      now.csatScore === welcomed.csatScore
+    )
+      return;
+    const view = await this.deps.visitors.view(this.accountId, now);
+    if (this.updates === seen) this.show(view);
   }
 
   /** The queue moved: tell the visitor their new place (only when it changed). */
