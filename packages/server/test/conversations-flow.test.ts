@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { AgentChatClient } from '@beckon/sdk/agent-client';
-import { connectAgent, startVisitor } from './helpers/chat-fixtures.ts';
+import { AgentChatClient } from '@beckon/sdk/agent-client';
+import { connectAgent, cookieFor, eventually, startVisitor } from './helpers/chat-fixtures.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
 describe('conversations: a visitor and agents over real WebSockets', () => {
@@ -72,6 +72,86 @@ describe('conversations: a visitor and agents over real WebSockets', () => {
       release();
       const shown = await visitor.waitForConversation((c) => c.status === 'active');
       assert.equal(shown.agentName, 'Sales Agent');
+      await visitor.close();
+    } finally {
+      bus.subscribe = subscribe;
+      release();
+    }
+  });
+
+  it('tells the agent the visitor ended the chat when that happened before the agent’s socket listened', async () => {
+    // The conversation's first subscription is the visitor socket's; the second, the agent's, made
+    // once the chat is accepted, waits here until the visitor has ended the chat.
+    const bus = srv.node.ctx.bus;
+    const subscribe = bus.subscribe.bind(bus);
+    let release!: () => void;
+    const ended = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const seen = new Map<string, number>();
+    bus.subscribe = async (topic, handler) => {
+      if (topic.startsWith('chat.conv.')) {
+        const n = (seen.get(topic) ?? 0) + 1;
+        seen.set(topic, n);
+        if (n === 2) {
+          bus.subscribe = subscribe;
+          await ended;
+        }
+      }
+      return subscribe(topic, handler);
+    };
+    try {
+      const offered = sales.next('offer');
+      const visitor = await startVisitor(srv, { text: 'Never mind, found it' });
+      const id = (await offered).conversation.id;
+      const assigned = sales.next('assigned', (f) => f.conversation.id === id);
+      await sales.accept(id);
+      assert.equal((await assigned).conversation.status, 'active');
+      visitor.end();
+      await visitor.waitForConversation((c) => c.status === 'closed');
+      release();
+      await eventually(() => sales.conversations.get(id)?.status === 'closed', 5000, 'the chat closed');
+      await visitor.close();
+    } finally {
+      bus.subscribe = subscribe;
+      release();
+    }
+  });
+
+  it('leaves a chat the visitor ended while the console was connecting out of its inbox', async () => {
+    const offered = sales.next('offer');
+    const visitor = await startVisitor(srv, { text: 'Just browsing' });
+    const id = (await offered).conversation.id;
+    await sales.accept(id);
+    // A second console of the same agent lists the chat as active, then listens to it: that
+    // subscription (the visitor's and the first console's are made already) waits until the
+    // visitor has ended the chat.
+    const bus = srv.node.ctx.bus;
+    const subscribe = bus.subscribe.bind(bus);
+    let release!: () => void;
+    const ended = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let holding = false;
+    let n = 0;
+    bus.subscribe = async (topic, handler) => {
+      if (topic === `chat.conv.${id}` && ++n === 1) {
+        bus.subscribe = subscribe;
+        holding = true;
+        await ended;
+      }
+      return subscribe(topic, handler);
+    };
+    try {
+      const { cookie } = await cookieFor(srv, 'sales@demo.beckon.local');
+      const second = AgentChatClient.connect(srv.url, { cookie });
+      await eventually(() => holding, 5000, 'the console listening');
+      visitor.end();
+      await visitor.waitForConversation((c) => c.status === 'closed');
+      release();
+      const console2 = await second;
+      assert.equal(console2.conversations.get(id)?.status, undefined, 'not listed as open');
+      await console2.disconnect();
       await visitor.close();
     } finally {
       bus.subscribe = subscribe;

@@ -40,6 +40,8 @@ interface OpenStream {
   unsubscribe: Promise<() => Promise<void>>;
   /** 'assigned': the agent holds it; 'watch': reading only (a supervisor, or a queued preview). */
   mode: 'assigned' | 'watch';
+  /** `conversation.updated` events received so far (see `open`). */
+  updates: number;
 }
 
 /** How long a closed conversation's stream stays open for its last lines. */
@@ -113,8 +115,11 @@ export class AgentConnection implements QueueListener {
       await presence.add(accountId, user.id);
       this.present = true;
       if (this.closed) return this.cleanup();
-      const inbox = await store.conversations.inboxOf(accountId, user.id);
-      for (const c of inbox) if (c.status === 'active') await this.open(c.id, 'assigned', c.lastSeq);
+      const listed = await store.conversations.inboxOf(accountId, user.id);
+      for (const c of listed) if (c.status === 'active') await this.open(c.id, 'assigned', c.lastSeq);
+      // Read again now that this socket listens: a chat that changed in between (the visitor left,
+      // a supervisor moved it) was published to no one here, so the first list may be out of date.
+      const inbox = listed.length > 0 ? await store.conversations.inboxOf(accountId, user.id) : listed;
       // Set away by the router while no console was open: this one still says why.
       const missedOffers =
         user.status === 'away' ? await store.assignment.missedOffers(accountId, user.id) : 0;
@@ -177,12 +182,17 @@ export class AgentConnection implements QueueListener {
     return this.streams.get(conversationId);
   }
 
-  /** Follows a conversation's messages from `afterSeq` (sends what follows it, then live). */
+  /**
+   * Follows a conversation's messages from `afterSeq` (sends what follows it, then live). `known`:
+   * the conversation as this socket last showed it; a change committed before the socket listened
+   * was published to no one here, so it is read again once listening and shown when it moved on.
+   */
   async open(
     conversationId: string,
     mode: OpenStream['mode'],
     afterSeq: number,
     catchUp = false,
+    known?: Conversation,
   ): Promise<void> {
     const existing = this.streams.get(conversationId);
     if (existing) {
@@ -201,8 +211,20 @@ export class AgentConnection implements QueueListener {
     const unsubscribe = events.onConversation(conversationId, (e) =>
       this.onConversationEvent(conversationId, e),
     );
-    this.streams.set(conversationId, { stream, unsubscribe, mode });
+    const open: OpenStream = { stream, unsubscribe, mode, updates: 0 };
+    this.streams.set(conversationId, open);
     await unsubscribe;
+    if (known) {
+      const now = await store.conversations.get(accountId, conversationId);
+      // An update received meanwhile is newer than that read could be, and wins.
+      const moved = now.status !== known.status || now.assignedAgentId !== known.assignedAgentId;
+      if (moved && open.updates === 0)
+        this.onConversationEvent(conversationId, {
+          t: 'conversation.updated',
+          conversation: now,
+          agentName: null,
+        });
+    }
     if (catchUp) await stream.resume(afterSeq);
   }
 
@@ -231,7 +253,7 @@ export class AgentConnection implements QueueListener {
       case 'conversation.assigned':
         sendFrame(this.ws, { type: 'assigned', conversation: e.conversation });
         // The whole conversation so far: the new agent reads the context before answering.
-        void this.open(e.conversation.id, 'assigned', 0, true).catch((err) =>
+        void this.open(e.conversation.id, 'assigned', 0, true, e.conversation).catch((err) =>
           this.deps.log.warn({ err }, 'could not follow an assigned conversation'),
         );
         return;
@@ -273,6 +295,7 @@ export class AgentConnection implements QueueListener {
         sendFrame(this.ws, { type: 'read', conversationId, by: e.by, seq: e.seq });
         return;
       case 'conversation.updated':
+        s.updates++;
         sendFrame(this.ws, { type: 'conversation', conversation: e.conversation });
         if (e.conversation.status === 'closed')
           setTimeout(() => this.drop(conversationId), CLOSED_LINGER_MS).unref();
