@@ -51,55 +51,25 @@ describe('conversations: a visitor and agents over real WebSockets', () => {
     // On two nodes an agent can accept between the visitor's welcome and the moment the visitor's
     // node listens to the conversation. Here the visitor socket's listening (the conversation's
     // first subscription; the agent's comes after accepting) waits until the agent has accepted.
-    const bus = srv.node.ctx.bus;
-    const subscribe = bus.subscribe.bind(bus);
-    let release!: () => void;
-    const accepted = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    bus.subscribe = async (topic, handler) => {
-      if (topic.startsWith('chat.conv.')) {
-        bus.subscribe = subscribe;
-        await accepted;
-      }
-      return subscribe(topic, handler);
-    };
+    const hold = holdSubscription(srv, (topic, n) => topic.startsWith('chat.conv.') && n === 1);
     try {
       const offered = sales.next('offer');
       const visitor = await startVisitor(srv, { text: 'Is the lamp in stock?' });
       const offer = await offered;
       await sales.accept(offer.conversation.id);
-      release();
+      hold.release();
       const shown = await visitor.waitForConversation((c) => c.status === 'active');
       assert.equal(shown.agentName, 'Sales Agent');
       await visitor.close();
     } finally {
-      bus.subscribe = subscribe;
-      release();
+      hold.restore();
     }
   });
 
   it('tells the agent the visitor ended the chat when that happened before the agent’s socket listened', async () => {
     // The conversation's first subscription is the visitor socket's; the second, the agent's, made
     // once the chat is accepted, waits here until the visitor has ended the chat.
-    const bus = srv.node.ctx.bus;
-    const subscribe = bus.subscribe.bind(bus);
-    let release!: () => void;
-    const ended = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const seen = new Map<string, number>();
-    bus.subscribe = async (topic, handler) => {
-      if (topic.startsWith('chat.conv.')) {
-        const n = (seen.get(topic) ?? 0) + 1;
-        seen.set(topic, n);
-        if (n === 2) {
-          bus.subscribe = subscribe;
-          await ended;
-        }
-      }
-      return subscribe(topic, handler);
-    };
+    const hold = holdSubscription(srv, (topic, n) => topic.startsWith('chat.conv.') && n === 2);
     try {
       const offered = sales.next('offer');
       const visitor = await startVisitor(srv, { text: 'Never mind, found it' });
@@ -109,12 +79,11 @@ describe('conversations: a visitor and agents over real WebSockets', () => {
       assert.equal((await assigned).conversation.status, 'active');
       visitor.end();
       await visitor.waitForConversation((c) => c.status === 'closed');
-      release();
+      hold.release();
       await eventually(() => sales.conversations.get(id)?.status === 'closed', 5000, 'the chat closed');
       await visitor.close();
     } finally {
-      bus.subscribe = subscribe;
-      release();
+      hold.restore();
     }
   });
 
@@ -126,36 +95,54 @@ describe('conversations: a visitor and agents over real WebSockets', () => {
     // A second console of the same agent lists the chat as active, then listens to it: that
     // subscription (the visitor's and the first console's are made already) waits until the
     // visitor has ended the chat.
-    const bus = srv.node.ctx.bus;
-    const subscribe = bus.subscribe.bind(bus);
-    let release!: () => void;
-    const ended = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let holding = false;
-    let n = 0;
-    bus.subscribe = async (topic, handler) => {
-      if (topic === `chat.conv.${id}` && ++n === 1) {
-        bus.subscribe = subscribe;
-        holding = true;
-        await ended;
-      }
-      return subscribe(topic, handler);
-    };
+    const hold = holdSubscription(srv, (topic) => topic === `chat.conv.${id}`);
     try {
       const { cookie } = await cookieFor(srv, 'sales@demo.beckon.local');
       const second = AgentChatClient.connect(srv.url, { cookie });
-      await eventually(() => holding, 5000, 'the console listening');
+      await eventually(() => hold.holding, 5000, 'the console listening');
       visitor.end();
       await visitor.waitForConversation((c) => c.status === 'closed');
-      release();
+      hold.release();
       const console2 = await second;
       assert.equal(console2.conversations.get(id)?.status, undefined, 'not listed as open');
       await console2.disconnect();
       await visitor.close();
     } finally {
-      bus.subscribe = subscribe;
-      release();
+      hold.restore();
     }
   });
 });
+
+/**
+ * Holds back one subscription on the node's bus — the first whose topic and count (the how-manieth
+ * subscription to that topic from now on) `pick` chooses — until `release`, as a slow Redis
+ * subscriber on another node would. `restore` puts the bus back and lets a held one go.
+ */
+function holdSubscription(srv: TestServer, pick: (topic: string, n: number) => boolean) {
+  const bus = srv.node.ctx.bus;
+  const subscribe = bus.subscribe.bind(bus);
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const counts = new Map<string, number>();
+  const hold = {
+    holding: false,
+    release,
+    restore: () => {
+      bus.subscribe = subscribe;
+      release();
+    },
+  };
+  bus.subscribe = async (topic, handler) => {
+    const n = (counts.get(topic) ?? 0) + 1;
+    counts.set(topic, n);
+    if (pick(topic, n)) {
+      bus.subscribe = subscribe;
+      hold.holding = true;
+      await released;
+    }
+    return subscribe(topic, handler);
+  };
+  return hold;
+}
