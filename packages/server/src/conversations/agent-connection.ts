@@ -211,14 +211,14 @@ export class AgentConnection implements QueueListener {
     const unsubscribe = events.onConversation(conversationId, (e) =>
       this.onConversationEvent(conversationId, e),
     );
-    const open: OpenStream = { stream, unsubscribe, mode, updates: 0 };
-    this.streams.set(conversationId, open);
+    const followed: OpenStream = { stream, unsubscribe, mode, updates: 0 };
+    this.streams.set(conversationId, followed);
     await unsubscribe;
     if (known) {
       const now = await store.conversations.get(accountId, conversationId);
       // An update received meanwhile is newer than that read could be, and wins.
       const moved = now.status !== known.status || now.assignedAgentId !== known.assignedAgentId;
-      if (moved && open.updates === 0)
+      if (moved && followed.updates === 0)
         this.onConversationEvent(conversationId, {
           t: 'conversation.updated',
           conversation: now,
