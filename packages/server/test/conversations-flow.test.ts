@@ -111,6 +111,33 @@ describe('conversations: a visitor and agents over real WebSockets', () => {
       hold.restore();
     }
   });
+
+  it('shows a watcher a chat that ended between the watch and its listening', async () => {
+    const admin = await connectAgent(srv, 'admin@demo.beckon.local', false);
+    const offered = sales.next('offer');
+    const visitor = await startVisitor(srv, { text: 'Is the sofa in stock?' });
+    const id = (await offered).conversation.id;
+    await sales.accept(id);
+    // The admin's console opens the chat read-only; its listening waits until the visitor has ended it.
+    const hold = holdSubscription(srv, (topic) => topic === `chat.conv.${id}`);
+    try {
+      const watched = admin.watch(id);
+      await eventually(() => hold.holding, 5000, 'the watcher listening');
+      visitor.end();
+      await visitor.waitForConversation((c) => c.status === 'closed');
+      hold.release();
+      await watched;
+      await eventually(
+        () => admin.conversations.get(id)?.status === 'closed',
+        5000,
+        'the watcher sees it ended',
+      );
+      await visitor.close();
+    } finally {
+      hold.restore();
+      await admin.disconnect();
+    }
+  });
 });
 
 /**

@@ -81,7 +81,8 @@ export function runAgentCommand(conn: AgentConnection, f: AgentClientFrame): voi
           if (conn.following(f.conversationId)) return conn.open(f.conversationId, 'watch', afterSeq, true);
           const c = await agents.visible(conn.caller, f.conversationId);
           const mode = c.status === 'active' && c.assignedAgentId === conn.user.id ? 'assigned' : 'watch';
-          await conn.open(f.conversationId, mode, afterSeq, true);
+          // `c` as read before listening: a change made in between is shown once listening.
+          await conn.open(f.conversationId, mode, afterSeq, true, c);
         })(),
       );
     case 'unwatch': {
