@@ -84,7 +84,8 @@ describe('live scoring: features from the tag, the score in targeting', () => {
     const top = journey.body.scoreFactors[0];
     assert.equal(top.feature, 'PageValues');
     assert.equal(top.effect, 'raised');
-    assert.match(top.text, /^Viewed pages that lead to sales/);
+    // Priced in the visitor's cart's currency (EUR here), as the agent and marketer read it.
+    assert.match(top.text, /^Viewed pages that lead to sales \(€[\d,.]+ per view\)$/);
     await c.close();
   });
 

@@ -31,7 +31,20 @@ const nameOf = (codes: Readonly<Record<string, number>>, code: number) =>
   Object.keys(codes).find((k) => codes[k] === code) ?? 'other';
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const pct = (rate: number) => `${Math.round((rate / UCI_RATE_SCALE) * 100)} %`;
-const money = (v: number) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2));
+/** "$1,250", "€12.50"; a bare amount when the currency is not known. */
+function money(v: number, currency: string | undefined): string {
+  const digits = v >= 100 ? 0 : 2;
+  const opts: Intl.NumberFormatOptions = { minimumFractionDigits: digits, maximumFractionDigits: digits };
+  if (currency) {
+    try {
+      return v.toLocaleString('en-US', { ...opts, style: 'currency', currency });
+    } catch {
+      // Not a currency this runtime knows: fall through to the bare amount with its code.
+      return `${v.toLocaleString('en-US', opts)} ${currency}`;
+    }
+  }
+  return v.toLocaleString('en-US', opts);
+}
 
 /** "2 min 5 s", "40 s". */
 export function formatDuration(seconds: number): string {
@@ -53,7 +66,7 @@ const CHANNEL_TEXT: Record<string, string> = {
   other: 'Came from another source',
 };
 
-type Words = [label: string, text: (v: number) => string];
+type Words = [label: string, text: (v: number, currency: string | undefined) => string];
 
 const WORDS: Record<string, Words> = {
   Administrative: [
@@ -84,9 +97,9 @@ const WORDS: Record<string, Words> = {
   ExitRates: ['Exit rate', (v) => `Viewed pages where ${pct(v)} of views end the visit`],
   PageValues: [
     'Page value',
-    (v) =>
+    (v, currency) =>
       v > 0
-        ? `Viewed pages that lead to sales (${money(v)} per view)`
+        ? `Viewed pages that lead to sales (${money(v, currency)} per view)`
         : 'Viewed no pages that usually lead to a sale',
   ],
   SpecialDay: [
@@ -101,7 +114,10 @@ const WORDS: Record<string, Words> = {
     'Traffic source',
     (v) => CHANNEL_TEXT[nameOf(CHANNEL_CODES, v)] ?? 'Came from another source',
   ],
-  CartValue: ['Cart value', (v) => (v > 0 ? `Has ${money(v)} in the cart` : 'Nothing in the cart')],
+  CartValue: [
+    'Cart value',
+    (v, currency) => (v > 0 ? `Has ${money(v, currency)} in the cart` : 'Nothing in the cart'),
+  ],
   CartItems: ['Cart items', (v) => `${plural(v, 'item')} in the cart`],
   ProductViews: ['Products viewed', (v) => `Looked at ${plural(v, 'product')} in detail`],
   Searches: ['Searches', (v) => (v > 0 ? `Searched the site ${plural(v, 'time')}` : 'Has not searched')],
@@ -109,8 +125,16 @@ const WORDS: Record<string, Words> = {
   CustomEvents: ['Interactions', (v) => `${plural(v, 'tracked interaction')}`],
 };
 
-/** Describes one feature's contribution to a score (`weight` in log-odds). */
-export function describeFactor(feature: string, value: number, weight: number): ScoreFactor {
+/**
+ * Describes one feature's contribution to a score (`weight` in log-odds). `currency` (ISO 4217, the
+ * visitor's cart's) prices the amounts; without it they print bare.
+ */
+export function describeFactor(
+  feature: string,
+  value: number,
+  weight: number,
+  currency?: string,
+): ScoreFactor {
   const words = WORDS[feature];
   const known = Number.isFinite(value);
   return {
@@ -122,7 +146,7 @@ export function describeFactor(feature: string, value: number, weight: number): 
     text: !known
       ? `${words?.[0] ?? feature}: not known yet`
       : words
-        ? words[1](value)
+        ? words[1](value, currency)
         : `${feature}: ${value}`,
   };
 }

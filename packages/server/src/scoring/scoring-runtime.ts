@@ -67,8 +67,9 @@ export class ScoringRuntime {
     if (!s || s.score === undefined) return null;
     const model = this.models.get(s.live.site.accountId);
     const input = Float64Array.from(gatherInput(model.bound, s.features.vector));
+    const currency = s.live.state.cart?.currency;
     const factors = topContributions(model.model, input, 3).map((c) =>
-      describeFactor(c.feature, c.value, c.contribution),
+      describeFactor(c.feature, c.value, c.contribution, currency),
     );
     return { score: s.score, modelId: s.modelId, factors };
   }
