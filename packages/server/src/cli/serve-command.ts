@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { loadConfig } from '../config.ts';
+import { seedDemoHistory } from '../demo/demo-history.ts';
 import { seedDemo } from '../demo/seed.ts';
 import { createNode } from '../node.ts';
-import { seedDemoHistory } from '../scoring/demo-history.ts';
 import { openStoreFromFlags, storeOptions } from './options.ts';
 
 interface ServeFlags {
@@ -40,9 +40,11 @@ async function run(flags: ServeFlags, demo: boolean): Promise<void> {
       adminEmail: process.env.BECKON_ADMIN_EMAIL,
       adminPassword: process.env.BECKON_ADMIN_PASSWORD,
     });
-    // A month of past shop sessions, so purchase scores (and training) work from the first visit.
+    // A month of past shoppers: purchase scores (and training) work from the first visit, and the
+    // analytics reports have a month to show.
     const past = await seedDemoHistory(node.ctx.store, demoInfo);
-    if (past > 0) log.info({ component: 'demo', sessions: past }, 'demo shop history added');
+    if (past.modelSessions > 0 || past.visits > 0)
+      log.info({ component: 'demo', ...past }, 'demo shop history added');
   }
   await node.listen();
   let stopping = false;

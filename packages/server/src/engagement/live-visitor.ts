@@ -73,7 +73,7 @@ export function rememberBatch(live: LiveVisitor, id: string): boolean {
 }
 
 /** The remembered batch ids, oldest first (for the stored snapshot). */
-export function recentBatches(live: LiveVisitor): string[] {
+export function recentBatches(live: Pick<LiveVisitor, 'batchIds' | 'batchNext'>): string[] {
   const ids = live.batchIds;
   return live.batchNext === 0 ? ids : [...ids.slice(live.batchNext), ...ids.slice(0, live.batchNext)];
 }

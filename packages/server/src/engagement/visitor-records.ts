@@ -30,8 +30,22 @@ export interface RestoredVisitor {
   firstSeenAt: number;
 }
 
+/** What the rows are made of: a live visitor, or one the demo's history simulates. */
+export type RecordedVisitor = Pick<
+  LiveVisitor,
+  | 'visitorId'
+  | 'state'
+  | 'batchIds'
+  | 'batchNext'
+  | 'pages'
+  | 'landingUrl'
+  | 'referrer'
+  | 'sessionCount'
+  | 'firstSeenAt'
+> & { site: Pick<LiveVisitor['site'], 'id' | 'accountId'> };
+
 /** The visitor row for the writer (a snapshot of the live state, so it can be restored later). */
-export function visitorRow(live: LiveVisitor): VisitorRow {
+export function visitorRow(live: RecordedVisitor): VisitorRow {
   const stored: StoredState = {
     v: 1,
     snapshot: toSnapshot(live.state),
@@ -58,7 +72,7 @@ export function visitorRow(live: LiveVisitor): VisitorRow {
 }
 
 /** The current session's row for the writer. */
-export function sessionRow(live: LiveVisitor): VisitorSessionRow {
+export function sessionRow(live: RecordedVisitor): VisitorSessionRow {
   const s = live.state;
   return {
     id: s.sessionId,
