@@ -48,8 +48,12 @@ export function startOfDay(tz: string, t: number): number {
 export function parseBound(text: string, tz: string, end: boolean, name: string): number {
   const m = DATE_ONLY.exec(text.trim());
   if (m) {
-    const utc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + (end ? 1 : 0));
-    if (Number.isNaN(utc)) throw badRequest(`${name}: not a date`);
+    const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    // Date.UTC rolls 2026-02-31 over into March: a day the calendar lacks is refused instead.
+    const day0 = new Date(Date.UTC(year, month - 1, day));
+    if (Number.isNaN(day0.getTime()) || day0.getUTCMonth() !== month - 1 || day0.getUTCDate() !== day)
+      throw badRequest(`${name}: not a date`);
+    const utc = Date.UTC(year, month - 1, day + (end ? 1 : 0));
     return utc - zoneOffsetMs(tz, utc - zoneOffsetMs(tz, utc));
   }
   const t = Date.parse(text);
