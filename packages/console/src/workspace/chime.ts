@@ -14,7 +14,14 @@ const TUNES = {
   message: [[740, 0.16]],
 } as const;
 
+/** False until the page has had a click or a key: before that a browser refuses to start audio (and says so in the console). */
+function mayPlay(): boolean {
+  const activation = (navigator as Navigator & { userActivation?: { hasBeenActive: boolean } }).userActivation;
+  return activation === undefined || activation.hasBeenActive;
+}
+
 export function chime(kind: keyof typeof TUNES): void {
+  if (!mayPlay()) return;
   try {
     audio ??= new AudioContext();
     if (audio.state === 'suspended') void audio.resume().catch(() => {});
