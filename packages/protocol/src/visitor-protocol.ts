@@ -84,12 +84,18 @@ export const HelloFrameSchema = Type.Object(
         url: url(),
         title: Type.Optional(str(MAX_TEXT_LENGTH)),
         referrer: Type.Optional(Type.String({ maxLength: MAX_URL_LENGTH })),
+        sections: Type.Optional(sections()),
       },
       closed,
     ),
     device: DeviceSchema,
     tz: Type.Optional(Type.String({ maxLength: 64 })),
     consent: Type.Optional(Type.Boolean()),
+    /**
+     * This page's view was acknowledged on an earlier socket (a reconnect). A server that has lost
+     * it since (a restart before its snapshot) takes the page from here instead.
+     */
+    resumed: Type.Optional(Type.Boolean()),
   },
   closed,
 );

@@ -407,6 +407,51 @@ describe('campaigns: REST API, and engagements through the visitor protocol', ()
     for (const c of [button, offer]) await t.api.patch(`/api/v1/campaigns/${c.id}`, { status: 'paused' });
   });
 
+  it('takes a reconnecting visitor’s page from the hello when the node lost it, so its timed campaigns still fire', async () => {
+    const own = await newTenant(srv);
+    const created = await own.api.post(
+      '/api/v1/campaigns',
+      contentCampaign('Checkout help', {
+        all: [section('checkout'), { field: 'page.timeOnPage', op: 'gte', value: 1 }],
+      }),
+    );
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const site = (await runtime(srv).sites.byKey(own.site.siteKey))!;
+    const checkout = 'https://shop.example/checkout';
+    // The node restarted before this visitor's first snapshot: it has never seen them, yet their
+    // tag reconnects on the checkout page it reported before the restart.
+    const back = await visitor(srv, own.site.siteKey, vid('restart'), {
+      url: checkout,
+      sections: ['checkout'],
+      resumed: true,
+    });
+    const live = runtime(srv).tracker.peek(site.id, back.welcome!.visitorId)!;
+    assert.equal(live.state.page?.url, checkout);
+    assert.deepEqual(live.state.page?.sections, ['checkout']);
+    assert.equal(live.state.pageViews, 1);
+    assert.equal(
+      (await back.nextEngage(3000)).campaignId,
+      created.body.id,
+      'fired after a second on the page',
+    );
+    // Reconnecting again to the page the node knows changes nothing.
+    await back.close();
+    const again = await visitor(srv, own.site.siteKey, back.welcome!.visitorId, {
+      url: checkout,
+      sections: ['checkout'],
+      resumed: true,
+    });
+    assert.equal(live.state.pageViews, 1);
+    // A first hello is followed by the page's own view: the page counts once.
+    const first = await visitor(srv, own.site.siteKey, vid('first'), {
+      url: checkout,
+      sections: ['checkout'],
+    });
+    await first.sendBatch([pageView(checkout, ['checkout'])]);
+    assert.equal(runtime(srv).tracker.peek(site.id, first.welcome!.visitorId)?.state.pageViews, 1);
+    await Promise.all([again.close(), first.close()]);
+  });
+
   it('lets an agent invite any live visitor by hand', async () => {
     const agent = new ApiClient(srv.node.app);
     await agent.login('sales@demo.beckon.local', DEMO_AGENT_PASSWORD);

@@ -38,11 +38,23 @@ export async function visitor(
   srv: TestServer,
   siteKey: string,
   visitorId: string,
-  opts: VisitorClientOptions & { origin?: string; device?: Device; url?: string } = {},
+  opts: VisitorClientOptions & {
+    origin?: string;
+    device?: Device;
+    url?: string;
+    sections?: string[];
+    /** Say hello as a tag reconnecting on a page it reported before. */
+    resumed?: boolean;
+  } = {},
 ): Promise<VisitorClient> {
   const origin = opts.origin ?? new URL(srv.url).origin;
   const c = await VisitorClient.connect(srv.url, siteKey, origin, opts);
-  await c.hello({ visitorId, page: { url: opts.url ?? `${origin}/` }, device: opts.device ?? 'desktop' });
+  await c.hello({
+    visitorId,
+    page: { url: opts.url ?? `${origin}/`, ...(opts.sections ? { sections: opts.sections } : {}) },
+    device: opts.device ?? 'desktop',
+    ...(opts.resumed ? { resumed: true } : {}),
+  });
   return c;
 }
 

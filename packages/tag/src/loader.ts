@@ -103,7 +103,8 @@ function start(script: HTMLScriptElement, origin: string, siteKey: string): void
       persist();
       if (session.id !== previous && started) {
         // A new visit in a tab left open: re-report the page and say hello with the new session.
-        if (event !== page) box.add({ ...page!, ts: now() });
+        // (The copy becomes `page`, so the hello below knows it is not acknowledged yet.)
+        if (event !== page) box.add((page = { ...page!, ts: now() }));
         if (ws) {
           disconnect();
           connect();
@@ -172,13 +173,15 @@ function start(script: HTMLScriptElement, origin: string, siteKey: string): void
     const s = new WebSocket(`${origin.replace('http', 'ws')}/v1/visitor${query}`);
     ws = s;
     s.onopen = () => {
-      const { url, title, referrer } = page!;
+      const { url, title, referrer, sections } = page!;
       send({
         type: 'hello',
         visitorId,
         sessionId: session!.id,
-        page: { url, title, referrer },
+        page: { url, title, referrer, sections },
         device: deviceClass(matchMedia('(pointer:coarse)').matches, Math.min(screen.width, screen.height)),
+        // The server acknowledged this page on an earlier socket: after a restart it may only know it from here.
+        resumed: !box.holds(page!),
       });
     };
     s.onmessage = (m) => {

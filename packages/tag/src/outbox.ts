@@ -22,6 +22,8 @@ export interface Outbox<E> {
   unsend(refused?: boolean): void;
   /** Events held (buffered and unacknowledged). */
   size(): number;
+  /** Whether this event is still held, i.e. not acknowledged yet. */
+  holds(event: E): boolean;
 }
 
 /**
@@ -70,5 +72,6 @@ export function createOutbox<E>(
       sent = new Set();
     },
     size,
+    holds: (event) => buffer.includes(event) || batches.some((b) => b.events.includes(event)),
   };
 }

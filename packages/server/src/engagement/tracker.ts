@@ -8,7 +8,7 @@ import {
   startSession,
   type VisitorState,
 } from '@beckon/core';
-import type { BatchFrame, ChatInvitation, Device, HelloFrame, VisitorEvent } from '@beckon/protocol';
+import type { BatchFrame, ChatInvitation, Device, HelloFrame, PageViewEvent, VisitorEvent } from '@beckon/protocol';
 import type { Logger } from '../logger.ts';
 import { eventName, isIndexedEvent } from '../store/event-rows.ts';
 import type { EventsWriterPort } from '../store/events-writer.ts';
@@ -110,6 +110,9 @@ export class Tracker {
     this.roll(live, now);
     state.device = frame.device;
     if (frame.tz !== undefined) state.tz = frame.tz;
+    // A reconnect to a page this node does not know: it restarted before the visitor's snapshot
+    // held that page. The tag will not report the page again, so it is taken from the hello.
+    if (frame.resumed && state.page?.url !== frame.page.url) this.resumePage(live, frame.page, now);
     live.channels.add(channel);
     live.last = channel;
     live.disconnectedAt = 0;
@@ -122,6 +125,20 @@ export class Tracker {
       }),
     );
     this.evaluate(live, ALL_FIELDS, now);
+  }
+
+  /** The hello's page as the visitor's current page (time on it counts from now). */
+  private resumePage(live: LiveVisitor, page: HelloFrame['page'], now: number): void {
+    const view: PageViewEvent = { type: 'page_view', url: page.url, ts: now };
+    if (page.title !== undefined) view.title = page.title;
+    if (page.sections !== undefined) view.sections = page.sections;
+    applyEvent(live.state, view, now);
+    rememberPage(live, now);
+    if (live.landingUrl === null) {
+      live.landingUrl = page.url;
+      live.referrer = page.referrer ?? null;
+    }
+    this.d.scoring?.update(live, [view], now);
   }
 
   /**
