@@ -3,6 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { AgentChatClient } from '@beckon/sdk/agent-client';
 import { VisitorChatClient } from '@beckon/sdk/chat-client';
 import { type CloseInfo, FrameSocket, wsUrl } from '@beckon/sdk/frame-socket';
+import { MAX_TRANSPORT_FRAME } from '../src/realtime/ws-router.ts';
+import { metric } from './engagement-fixtures.ts';
 import { connectAgent, cookieFor, eventually, startVisitor } from './helpers/chat-fixtures.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
@@ -196,13 +198,22 @@ describe('chat sockets refuse hostile clients with an error frame and a close co
     assert.equal((await closedWithin(a.closed)).code, 1009);
     assert.ok(a.frames.some((f) => f.type === 'error' && f.code === 'frame_too_large'));
 
-    // Before hello too, and past the transport's own limit (64 KiB), still 1009.
+    // Before hello too, and well past 32 KiB, still 1009 after the error frame.
     const early = await refusal(srv, '/v1/chat', big);
     assert.equal(early.close.code, 1009);
     assert.equal(early.errors[0]?.code, 'frame_too_large');
     const huge = await refusal(srv, '/v1/chat', 'x'.repeat(80 * 1024));
     assert.equal(huge.close.code, 1009);
+    assert.equal(huge.errors[0]?.code, 'frame_too_large');
     assert.ok((await rejected(srv, 'chat', 'frame_too_large')) >= 3);
+    // Past what the transport reads at all, it closes with 1009 itself, and /metrics counts a 1009.
+    const closes = (code: number) =>
+      metric(srv, 'beckon_ws_closes_total', { endpoint: 'chat', code: String(code) });
+    const [before1009, before1006] = [await closes(1009), await closes(1006)];
+    const beyond = await refusal(srv, '/v1/chat', 'x'.repeat(MAX_TRANSPORT_FRAME + 1));
+    assert.equal(beyond.close.code, 1009);
+    await eventually(async () => (await closes(1009)) === before1009 + 1, 2000, 'the 1009 counted');
+    assert.equal(await closes(1006), before1006, 'not counted as a dropped network');
   });
 
   it('says why before closing: malformed JSON, a malformed token, a send before hello', async () => {

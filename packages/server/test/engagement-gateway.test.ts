@@ -125,6 +125,10 @@ describe('visitor gateway: hostile input gets a close code or an error, is count
       }),
     );
     assert.equal((await c.closed).code, 1009);
+    assert.ok(
+      c.errors.some((e) => e.code === 'frame_too_large'),
+      `said why first: ${JSON.stringify(c.errors)}`,
+    );
     await eventually(
       async () => (await metric(srv, 'beckon_visitor_refusals_total', { reason: 'frame_too_large' })) >= 1,
     );

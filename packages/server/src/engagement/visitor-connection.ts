@@ -5,6 +5,7 @@ import {
   ErrorCode,
   type HelloFrame,
   isClientFrame,
+  MAX_FRAME_BYTES,
   salvageBatch,
 } from '@beckon/protocol';
 import type { Logger } from '../logger.ts';
@@ -95,6 +96,10 @@ export class VisitorConnection implements VisitorChannel {
     }
     if (isBinary) {
       this.refuse('binary_frame', CloseCode.BadFrame, 'text frames only');
+      return;
+    }
+    if (data.length > MAX_FRAME_BYTES) {
+      this.refuse('frame_too_large', CloseCode.TooLarge, `frame exceeds ${MAX_FRAME_BYTES} bytes`);
       return;
     }
     const raw = typeof data === 'string' ? data : data.toString('utf8');
@@ -224,9 +229,11 @@ export class VisitorConnection implements VisitorChannel {
     const errorCode =
       code === CloseCode.RateLimited
         ? ErrorCode.RateLimited
-        : code === CloseCode.Timeout || reason === 'hello_required'
-          ? ErrorCode.NotHelloFirst
-          : ErrorCode.BadFrame;
+        : code === CloseCode.TooLarge
+          ? ErrorCode.FrameTooLarge
+          : code === CloseCode.Timeout || reason === 'hello_required'
+            ? ErrorCode.NotHelloFirst
+            : ErrorCode.BadFrame;
     this.send(JSON.stringify({ type: 'error', code: errorCode, message: text }));
     this.close(code, text);
   }

@@ -27,6 +27,9 @@ interface Route {
 }
 
 /** Routes HTTP upgrades by path to WebSocket handlers on the node's one HTTP server (ws, no framework glue). */
+/** The largest frame the transport reads at all (256 KiB). */
+export const MAX_TRANSPORT_FRAME = 256 * 1024;
+
 export class WsRouter {
   private readonly routes = new Map<string, Route>();
   private readonly counters = new Map<
@@ -35,7 +38,9 @@ export class WsRouter {
   >();
   private readonly wss = new WebSocketServer({
     noServer: true,
-    maxPayload: 64 * 1024,
+    // Well above what any endpoint accepts (32 KiB), so an oversized frame reaches the endpoint's
+    // guard, which says `frame_too_large` before closing with 1009; past this the transport closes.
+    maxPayload: MAX_TRANSPORT_FRAME,
     perMessageDeflate: false,
   });
 
@@ -90,9 +95,14 @@ export class WsRouter {
   private track(ws: WebSocket, endpoint: string, countMessages: boolean): void {
     const counters = this.countersOf(endpoint);
     counters.open.inc();
+    // A frame over the transport's limit: `ws` closes with 1009 itself, then reports 1006 here.
+    let tooLarge = false;
+    ws.on('error', (err: Error & { code?: string }) => {
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') tooLarge = true;
+    });
     ws.on('close', (code) => {
       counters.open.dec();
-      this.metrics.wsCloses.inc({ endpoint, code: String(code) });
+      this.metrics.wsCloses.inc({ endpoint, code: String(tooLarge ? 1009 : code) });
     });
     if (countMessages) ws.on('message', () => counters.messagesIn.inc());
   }
