@@ -104,7 +104,10 @@ function start(script: HTMLScriptElement, origin: string, siteKey: string): void
       if (session.id !== previous && started) {
         // A new visit in a tab left open: re-report the page and say hello with the new session.
         // (The copy becomes `page`, so the hello below knows it is not acknowledged yet.)
-        if (event !== page) box.add((page = { ...page!, ts: now() }));
+        if (event !== page) {
+          page = { ...page!, ts: now() };
+          box.add(page);
+        }
         if (ws) {
           disconnect();
           connect();

@@ -16,7 +16,8 @@ const TUNES = {
 
 /** False until the page has had a click or a key: before that a browser refuses to start audio (and says so in the console). */
 function mayPlay(): boolean {
-  const activation = (navigator as Navigator & { userActivation?: { hasBeenActive: boolean } }).userActivation;
+  const activation = (navigator as Navigator & { userActivation?: { hasBeenActive: boolean } })
+    .userActivation;
   return activation === undefined || activation.hasBeenActive;
 }
 

@@ -8,7 +8,14 @@ import {
   startSession,
   type VisitorState,
 } from '@beckon/core';
-import type { BatchFrame, ChatInvitation, Device, HelloFrame, PageViewEvent, VisitorEvent } from '@beckon/protocol';
+import type {
+  BatchFrame,
+  ChatInvitation,
+  Device,
+  HelloFrame,
+  PageViewEvent,
+  VisitorEvent,
+} from '@beckon/protocol';
 import type { Logger } from '../logger.ts';
 import { eventName, isIndexedEvent } from '../store/event-rows.ts';
 import type { EventsWriterPort } from '../store/events-writer.ts';
