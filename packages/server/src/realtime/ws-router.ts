@@ -26,10 +26,10 @@ interface Route {
   guard?: WsGuard;
 }
 
-/** Routes HTTP upgrades by path to WebSocket handlers on the node's one HTTP server (ws, no framework glue). */
 /** The largest frame the transport reads at all (256 KiB). */
 export const MAX_TRANSPORT_FRAME = 256 * 1024;
 
+/** Routes HTTP upgrades by path to WebSocket handlers on the node's one HTTP server (ws, no framework glue). */
 export class WsRouter {
   private readonly routes = new Map<string, Route>();
   private readonly counters = new Map<
@@ -38,7 +38,7 @@ export class WsRouter {
   >();
   private readonly wss = new WebSocketServer({
     noServer: true,
-    // Well above what any endpoint accepts (32 KiB), so an oversized frame reaches the endpoint's
+    // Well above what any endpoint accepts (chat 32 KiB, visitor 64 KiB), so an oversized frame reaches the endpoint's
     // guard, which says `frame_too_large` before closing with 1009; past this the transport closes.
     maxPayload: MAX_TRANSPORT_FRAME,
     perMessageDeflate: false,
