@@ -38,6 +38,12 @@ export interface Config {
    * REST) before it ends by itself, freeing its agent (`BECKON_CHAT_ABANDON_SECONDS`; 0: never).
    */
   abandonMs: number;
+  /**
+   * Least time between the starts of two group commits of chat messages
+   * (`BECKON_MESSAGE_COMMIT_GAP_MS`; 0: commit as soon as the event loop allows). A send that
+   * arrives within this of the last commit waits for the next one with the sends that follow it.
+   */
+  messageCommitGapMs: number;
 }
 
 export interface ConfigOverrides {
@@ -72,6 +78,9 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
   const abandon = Number(env.BECKON_CHAT_ABANDON_SECONDS ?? 600);
   if (!Number.isFinite(abandon) || abandon < 0)
     throw new Error(`invalid BECKON_CHAT_ABANDON_SECONDS: ${env.BECKON_CHAT_ABANDON_SECONDS}`);
+  const commitGap = Number(env.BECKON_MESSAGE_COMMIT_GAP_MS ?? 2);
+  if (!Number.isFinite(commitGap) || commitGap < 0 || commitGap > 1000)
+    throw new Error(`invalid BECKON_MESSAGE_COMMIT_GAP_MS: ${env.BECKON_MESSAGE_COMMIT_GAP_MS}`);
   return {
     port,
     host,
@@ -88,5 +97,6 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     declineCooldownMs: Math.round(cooldown * 1000),
     visitorAwayMs: Math.round(away * 1000),
     abandonMs: Math.round(abandon * 1000),
+    messageCommitGapMs: commitGap,
   };
 }

@@ -68,6 +68,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
       }
     },
     log,
+    ctx.config.messageCommitGapMs,
   );
   const presence = new AgentPresence(bus, log);
   const announcer = new ChatAnnouncer(store, events, writer, log);
