@@ -42,6 +42,8 @@ describe('analytics dashboard (Chromium): a purchase on the demo store', () => {
     const conversions = dash.getByTestId('kpi-conversions');
     await conversions.getByText('0', { exact: true }).waitFor();
     await dash.getByTestId('funnel-report').waitFor();
+    // All campaigns together, the two groups are told apart from a campaign's own comparison.
+    await dash.getByTestId('funnel-compare-note').waitFor();
 
     // The shopper: a lamp into the cart, a pause at checkout (the campaign qualifies them), the order.
     const shopContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -114,6 +116,11 @@ describe('analytics dashboard (Chromium): a purchase on the demo store', () => {
     const funnel = (await api.get(`/api/v1/reports/funnel?campaignId=${campaign.id}`)).body;
     assert.equal(funnel.stages.find((s: { stage: string }) => s.stage === 'qualified').visitors, 1);
 
+    // Narrowed to the campaign on the dashboard: its own groups, the shopper in one, no caveat.
+    await dash.getByLabel('Campaign').selectOption({ label: CHECKOUT_HESITATION });
+    await dash.getByTestId('funnel-compare-note').waitFor({ state: 'detached' });
+    const arms = dash.getByTestId(exposure.control ? 'funnel-control' : 'funnel-exposed');
+    await arms.getByText('1 (100.00 %)').waitFor();
     await dash.getByTestId('analytics-tab-lift').click();
     const row = dash.getByTestId(`lift-${campaign.id}`);
     await row.getByText('1 / 1').waitFor();

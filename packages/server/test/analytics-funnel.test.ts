@@ -150,4 +150,31 @@ describe('funnel: conversations however they started, revenue in the account’s
     assert.deepEqual(await exposedBy(agentId), [1, 1, 70], 'took it over between the orders');
     assert.deepEqual((await funnelReport(store.db, onDay)).exposed.conversions, 2);
   });
+
+  it('keeps a visitor held out of one campaign but shown another, and their purchase, out of the control group', async () => {
+    const day = t0 + 4 * DAY;
+    const onDay: ReportFilters = { ...f, from: day, to: day + DAY };
+    const fx = new AnalyticsFixture(store, f.accountId, f.siteIds[0]!);
+    const heldOut = (
+      await store.campaigns.create(f.accountId, campaignInput('Held out', { controlShare: 0.5 }))
+    ).id;
+    await fx.visit(['held-and-shown', 'held-bought', 'held-left'], day + HOUR);
+    const at = day + 2 * HOUR;
+    await fx.expose(['held-and-shown', 'held-bought', 'held-left'], heldOut, at, { control: true });
+    await fx.expose(['held-and-shown'], campaignId, at + MIN, { type: 'chat_invitation', outcome: 'shown' });
+    await fx.purchase('held-and-shown', at + 10 * MIN, 'o-shown', 50);
+    await fx.purchase('held-bought', at + 10 * MIN, 'o-held', 20);
+    const job = new AttributionJob(store, new MemoryBus(), pino({ level: 'silent' }));
+    await job.catchUp();
+    await job.stop();
+    const r = await funnelReport(store.db, onDay);
+    const arm = (a: typeof r.control) => [a.visitors, a.converted, a.conversions, a.revenue];
+    assert.deepEqual(arm(r.control), [2, 1, 1, 20], 'held out of everything: one of two bought');
+    assert.deepEqual(arm(r.exposed), [1, 1, 1, 50]);
+    // Narrowed to the campaign that held them all out, all three are its control group.
+    assert.deepEqual(
+      arm((await funnelReport(store.db, { ...onDay, campaignId: heldOut })).control),
+      [3, 2, 2, 70],
+    );
+  });
 });

@@ -169,13 +169,25 @@ export async function funnelReport(db: Kysely<Database>, f: ReportFilters): Prom
     )?.n,
   );
 
-  let attributed = cohortAttributions(db, f).select([
-    'a.control',
-    'a.site_id',
-    'a.visitor_id',
-    'a.conversion_id',
-    'a.revenue',
-  ]);
+  let attributed = cohortAttributions(db, f)
+    .select(['a.control', 'a.site_id', 'a.visitor_id', 'a.conversion_id', 'a.revenue'])
+    // The control group is the visitors held out of everything they qualified for (those not
+    // exposed): a visitor held out of one campaign but shown another is in the exposed group,
+    // and so are their conversions.
+    .where((eb) =>
+      eb.or([
+        eb('a.control', '=', 0),
+        eb.not(
+          eb.exists(
+            cohortExposures(db, f)
+              .select(sql`1`.as('one'))
+              .where('exposures.site_id', '=', sql.ref<string>('a.site_id'))
+              .where('exposures.visitor_id', '=', sql.ref<string>('a.visitor_id'))
+              .where('exposures.control', '=', 0),
+          ),
+        ),
+      ]),
+    );
   // Credited to every agent who held the chat by the time of the conversion (the last holder is
   // the one the attribution names), not to one who took it over afterwards.
   if (f.agentId) attributed = attributed.where(heldBy(f.agentId, 'a.conversation_id', 'a.conversion_ts'));

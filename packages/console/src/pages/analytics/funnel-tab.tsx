@@ -146,7 +146,7 @@ export function FunnelTab({ filters }: { filters: ReportFilters }) {
         </div>
       </div>
       <div className="compare">
-        <Arm title="Engaged visitors" a={f.exposed} currency={f.currency} testId="funnel-exposed" />
+        <Arm title="Shown an engagement" a={f.exposed} currency={f.currency} testId="funnel-exposed" />
         <Arm title="Control group" a={f.control} currency={f.currency} testId="funnel-control" />
         <div className="compare-arm compare-all">
           <h4 className="compare-title">All conversions</h4>
@@ -156,6 +156,13 @@ export function FunnelTab({ filters }: { filters: ReportFilters }) {
           </p>
         </div>
       </div>
+      {filters.campaignId ? null : (
+        <p className="muted compare-note" data-testid="funnel-compare-note">
+          All campaigns together: the control group is the visitors held out of everything they qualified for,
+          and campaigns reach different visitors, so the two groups need not be alike. For what a campaign
+          did, pick it above or see Campaign lift.
+        </p>
+      )}
     </div>
   );
 }
