@@ -280,19 +280,46 @@ function deepestError(check: ReturnType<typeof Compile>, value: unknown, prefix 
   let best: { instancePath: string; message: string } | undefined;
   for (const e of check.Errors(value))
     if (!best || e.instancePath.length > best.instancePath.length) best = e;
+  // A closed object's extra field fails against the schema `false`: say what that means.
+  const message = best?.message === 'schema is false' ? 'not a known field' : best?.message;
   return best
-    ? `${prefix}${best.instancePath || (prefix ? '' : '/')}: ${best.message}`.slice(0, 200)
+    ? `${prefix}${best.instancePath || (prefix ? '' : '/')}: ${message}`.slice(0, 200)
     : 'invalid frame';
 }
 
-/** Why one event is refused, its path starting at the event (`/value/currency: …`). */
+/** The other kinds of event by their `type`, each on its own (compiled at the first refusal). */
+let eventKinds: Record<string, ReturnType<typeof Compile>> | undefined;
+function eventKind(type: unknown): ReturnType<typeof Compile> | undefined {
+  eventKinds ??= Object.fromEntries(
+    [
+      PageViewEventSchema,
+      CustomEventSchema,
+      IdentifyEventSchema,
+      SectionEventSchema,
+      VisibilityEventSchema,
+      ExposureOutcomeEventSchema,
+    ].map((schema) => [schema.properties.type.const, Compile(schema as TSchema)]),
+  );
+  return typeof type === 'string' && Object.hasOwn(eventKinds, type) ? eventKinds[type] : undefined;
+}
+const EVENT_TYPES = "'page_view', 'event', 'attr', 'identify', 'section', 'visibility' or 'exposure_outcome'";
+
+/**
+ * Why one event is refused, its path starting at the event (`/value/currency: …`): checked against
+ * the kind its `type` (and an attribute's `attrType`) names, so the fault is named where it is
+ * rather than as the union's complaint that some other kind's `type` does not match.
+ */
 function describeEventError(event: unknown, prefix: string): string {
-  const e = event as { type?: unknown; attrType?: unknown } | null;
-  const attr =
-    e?.type === 'attr' && typeof e.attrType === 'string' && Object.hasOwn(attrEvents, e.attrType)
-      ? attrEvents[e.attrType]
-      : undefined;
-  return deepestError(attr ?? visitorEvent, event, prefix);
+  if (typeof event !== 'object' || event === null || Array.isArray(event))
+    return `${prefix}: must be an object`;
+  const e = event as { type?: unknown; attrType?: unknown };
+  if (e.type === 'attr') {
+    if (typeof e.attrType === 'string' && Object.hasOwn(attrEvents, e.attrType))
+      return deepestError(attrEvents[e.attrType]!, event, prefix);
+    return `${prefix}/attrType: must be one of ${Object.keys(attrEvents).join(', ')}`;
+  }
+  const kind = eventKind(e.type);
+  return kind ? deepestError(kind, event, prefix) : `${prefix}/type: must be ${EVENT_TYPES}`;
 }
 
 /** A short human-readable reason why a value is not a valid client frame. */

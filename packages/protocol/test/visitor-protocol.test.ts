@@ -80,6 +80,37 @@ describe('visitor protocol frames', () => {
     assert.equal(why([hello]), '/: must be an object');
   });
 
+  it("names an event's fault in the kind of event its type names", () => {
+    const why = (event: unknown) => {
+      const r = parseClientFrame(JSON.stringify(withEvent(event)));
+      return r.ok ? 'ok' : r.message;
+    };
+    const at = (m: string) => m.split(':')[0];
+    assert.equal(at(why({ type: 'page_view', url: 'https://a/', ts: 1e20 })), '/events/0/ts');
+    assert.equal(
+      why({ type: 'page_view', url: 'https://a/', ts: 1, extra: 1 }),
+      '/events/0/extra: not a known field',
+    );
+    assert.equal(at(why({ type: 'visibility', visible: 'yes', ts: 1 })), '/events/0/visible');
+    assert.equal(
+      at(why({ type: 'event', name: 'x', props: { o: { nested: 1 } }, ts: 1 })),
+      '/events/0/props/o',
+    );
+    assert.equal(
+      at(why({ type: 'exposure_outcome', exposureId: 'e1', outcome: 'loved', ts: 1 })),
+      '/events/0/outcome',
+    );
+    assert.equal(
+      why({ type: 'teleport', ts: 1 }),
+      "/events/0/type: must be 'page_view', 'event', 'attr', 'identify', 'section', 'visibility' or 'exposure_outcome'",
+    );
+    assert.match(
+      why({ type: 'attr', attrType: 'mood', value: {}, ts: 1 }),
+      /^\/events\/0\/attrType: must be one of cart, /,
+    );
+    assert.equal(why('page_view'), '/events/0: must be an object');
+  });
+
   it('rejects unknown fields at every level', () => {
     assert.equal(isClientFrame({ ...hello, admin: true }), false);
     assert.equal(isClientFrame({ ...hello, page: { ...hello.page, x: 1 } }), false);
