@@ -3,8 +3,15 @@ import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { cartAttr, pageView, VisitorClient } from '../packages/sdk/src/index.ts';
-import { DEMO_ADMIN, startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
+import { seedDemoHistory } from '../packages/server/src/demo/demo-history.ts';
+import {
+  DEMO_ADMIN,
+  DEMO_AGENT_PASSWORD,
+  startTestServer,
+  type TestServer,
+} from '../packages/server/test/helpers/test-server.ts';
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
+import { demoAdmin } from './helpers/tag-fixtures.ts';
 
 /** The tree the test builds in the rule builder: section = checkout AND (cart ≥ 100 OR returning). */
 const EXPECTED_TREE = {
@@ -35,6 +42,7 @@ describe('console campaigns and live visitors in Chromium', () => {
   async function signedIn(
     width = 1280,
     height = 800,
+    who: { email: string; password: string } = DEMO_ADMIN,
   ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
     const context = await browser.newContext({ viewport: { width, height } });
     const page = await context.newPage();
@@ -44,12 +52,63 @@ describe('console campaigns and live visitors in Chromium', () => {
       if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
     });
     await page.goto(`${srv.url}/console/`);
-    await page.getByLabel('Email').fill(DEMO_ADMIN.email);
-    await page.getByLabel('Password').fill(DEMO_ADMIN.password);
+    await page.getByLabel('Email').fill(who.email);
+    await page.getByLabel('Password').fill(who.password);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByText('Demo Store').first().waitFor();
     return { context, page, errors };
   }
+
+  it("shows each campaign's last 30 days against its control group under its name; agents see the list without", async () => {
+    // Runs first: the simulated month is added only to an account with no visits yet.
+    await seedDemoHistory(srv.node.ctx.store, srv.demo!, { sessions: 800 });
+    const api = await demoAdmin(srv);
+    const lifts = (await api.get('/api/v1/reports/campaigns')).body.campaigns as Array<{
+      campaignId: string;
+      exposed: { visitors: number };
+      control: { visitors: number };
+    }>;
+    const { context, page, errors } = await signedIn();
+    await page.getByTestId('nav-campaigns').click();
+    await page.getByTestId('campaign-table').waitFor();
+    let shown = 0;
+    for (const lift of lifts) {
+      const row = page.locator(`[data-testid="campaign-row"][data-campaign-id="${lift.campaignId}"]`);
+      const result = row.getByTestId('campaign-result');
+      if (lift.exposed.visitors + lift.control.visitors === 0) {
+        await result.getByText('Not shown in the last 30 days').waitFor();
+        continue;
+      }
+      shown++;
+      await result.getByText(`${lift.exposed.visitors.toLocaleString('en-US')} shown in 30 days`).waitFor();
+      // The verdict the Campaign lift tab gives, one click away.
+      assert.match(
+        (await result.locator('.badge').textContent()) ?? '',
+        /Not enough data yet|No control group|wins|No clear difference/,
+      );
+    }
+    assert.ok(shown >= 2, `${shown} demo campaigns shown in a simulated month`);
+    await page.getByTestId('campaign-table').screenshot({ path: `${SHOTS_DIR}console-campaign-results.png` });
+    await page.getByTestId('campaign-result').first().click();
+    await page.getByTestId('lift-report').waitFor();
+    assert.deepEqual(errors, []);
+    await context.close();
+
+    // An agent reads no reports: the list, without results and without a refused request.
+    const agent = await signedIn(1280, 800, {
+      email: 'sales@demo.beckon.local',
+      password: DEMO_AGENT_PASSWORD,
+    });
+    const refused: string[] = [];
+    agent.page.on('response', (r) => {
+      if (r.status() === 403) refused.push(r.url());
+    });
+    await agent.page.getByTestId('nav-campaigns').click();
+    await agent.page.getByTestId('campaign-row').first().waitFor();
+    assert.equal(await agent.page.getByTestId('campaign-result').count(), 0);
+    assert.deepEqual([refused, agent.errors], [[], []]);
+    await agent.context.close();
+  });
 
   it('builds a nested condition, refuses bad values next to their row, saves, lists and pauses the campaign', async () => {
     const { context, page, errors } = await signedIn();

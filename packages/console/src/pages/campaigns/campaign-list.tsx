@@ -1,7 +1,11 @@
-/** The campaign list: status, goal, engagement, priority, control share and schedule; pause, resume, delete. */
+/**
+ * The campaign list: status, goal, engagement, priority, control share, schedule and the last 30
+ * days' result against the control group; pause, resume, delete.
+ */
 import { useEffect, useState } from 'react';
 import { deleteCampaign, listCampaigns, setCampaignStatus } from '../../api/campaigns.ts';
 import { errorMessage } from '../../api/http.ts';
+import { type CampaignLift, getLiftList } from '../../api/reports.ts';
 import { listSkills } from '../../api/skills.ts';
 import type { CampaignRecord, CampaignStatus, Skill } from '../../api/types.ts';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
@@ -14,6 +18,8 @@ import { PageHeader } from '../../components/page-header.tsx';
 import { useResource } from '../../components/use-resource.ts';
 import { Link } from '../../router/router.tsx';
 import { canManage, useSession } from '../../session/session-context.tsx';
+import { verdictOf } from '../analytics/lift-verdict.ts';
+import { daysAgo, formatCount, formatPercent } from '../analytics/report-format.ts';
 import { takeCampaignNotice } from './campaign-notice.ts';
 import { engagementText, goalText, percentText, STATUS_LABELS, scheduleText } from './campaign-text.ts';
 
@@ -27,6 +33,55 @@ const loadAll = async (): Promise<Loaded> => {
   return { campaigns, skills };
 };
 
+/**
+ * Each campaign's lift over the last 30 days (the Campaign lift report's), by campaign id; null
+ * when the report cannot be had: the list works without.
+ */
+const loadResults = (): Promise<Map<string, CampaignLift> | null> =>
+  getLiftList({
+    from: daysAgo(29),
+    to: daysAgo(0),
+    siteId: '',
+    campaignId: '',
+    skillId: '',
+    agentId: '',
+    tz: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+  }).then(
+    (list) => new Map(list.campaigns.map((c) => [c.campaignId, c])),
+    () => null,
+  );
+
+/** Shown how often, and how it does against its control group (a link to the full comparison). */
+function CampaignResult({ lift }: { lift: CampaignLift | undefined }) {
+  if (!lift || lift.exposed.visitors + lift.control.visitors === 0)
+    return (
+      <span className="campaign-result muted" data-testid="campaign-result">
+        Not shown in the last 30 days
+      </span>
+    );
+  const v = verdictOf(lift);
+  const relative = lift.relativeLift.estimate;
+  return (
+    <Link
+      to="/analytics/lift"
+      className="campaign-result"
+      title="Last 30 days against the control group: open Campaign lift"
+      data-testid="campaign-result"
+    >
+      <span className="campaign-result-figures">
+        {formatCount(lift.exposed.visitors)} shown in 30 days
+        {relative !== null && lift.control.visitors > 0
+          ? `, ${formatPercent(relative, true)} vs control`
+          : ''}
+      </span>
+      <span className={`badge ${v.tone}`}>{v.text}</span>
+    </Link>
+  );
+}
+
+/** Agents do not read reports (owners, admins and analysts do): their list has no results. */
+const noResults = () => Promise.resolve(null);
+
 const NEXT_STATUS: Record<CampaignStatus, { status: CampaignStatus; label: string }> = {
   active: { status: 'paused', label: 'Pause' },
   paused: { status: 'active', label: 'Resume' },
@@ -37,6 +92,7 @@ export function CampaignList() {
   const { user } = useSession();
   const manager = canManage(user.role);
   const loaded = useResource(loadAll);
+  const results = useResource(user.role === 'agent' ? noResults : loadResults);
   const [notice] = useState(takeCampaignNotice);
   const [busyId, setBusyId] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
@@ -147,6 +203,7 @@ export function CampaignList() {
                       <span className="campaign-goal" data-testid="campaign-goal">
                         Goal: {goalText(campaign.goal)}
                       </span>
+                      {results.data && <CampaignResult lift={results.data.get(campaign.id)} />}
                     </span>
                   </th>
                   <td data-label="Status">
