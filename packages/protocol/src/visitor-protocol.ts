@@ -287,22 +287,19 @@ function deepestError(check: ReturnType<typeof Compile>, value: unknown, prefix 
     : 'invalid frame';
 }
 
-/** The other kinds of event by their `type`, each on its own (compiled at the first refusal). */
+/** An event kind's `type`. */
+const typeOf = (schema: (typeof VisitorEventSchema.anyOf)[number]): string =>
+  schema === AttrEventSchema ? 'attr' : (schema as typeof PageViewEventSchema).properties.type.const;
+/** Every kind of event but attributes by its `type`, each on its own (compiled at the first refusal). */
 let eventKinds: Record<string, ReturnType<typeof Compile>> | undefined;
 function eventKind(type: unknown): ReturnType<typeof Compile> | undefined {
   eventKinds ??= Object.fromEntries(
-    [
-      PageViewEventSchema,
-      CustomEventSchema,
-      IdentifyEventSchema,
-      SectionEventSchema,
-      VisibilityEventSchema,
-      ExposureOutcomeEventSchema,
-    ].map((schema) => [schema.properties.type.const, Compile(schema as TSchema)]),
+    VisitorEventSchema.anyOf
+      .filter((schema) => schema !== AttrEventSchema)
+      .map((schema) => [typeOf(schema), Compile(schema as TSchema)]),
   );
   return typeof type === 'string' && Object.hasOwn(eventKinds, type) ? eventKinds[type] : undefined;
 }
-const EVENT_TYPES = "'page_view', 'event', 'attr', 'identify', 'section', 'visibility' or 'exposure_outcome'";
 
 /**
  * Why one event is refused, its path starting at the event (`/value/currency: …`): checked against
@@ -319,7 +316,9 @@ function describeEventError(event: unknown, prefix: string): string {
     return `${prefix}/attrType: must be one of ${Object.keys(attrEvents).join(', ')}`;
   }
   const kind = eventKind(e.type);
-  return kind ? deepestError(kind, event, prefix) : `${prefix}/type: must be ${EVENT_TYPES}`;
+  return kind
+    ? deepestError(kind, event, prefix)
+    : `${prefix}/type: must be one of ${VisitorEventSchema.anyOf.map((k) => `'${typeOf(k)}'`).join(', ')}`;
 }
 
 /** A short human-readable reason why a value is not a valid client frame. */

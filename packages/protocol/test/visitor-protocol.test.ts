@@ -102,7 +102,7 @@ describe('visitor protocol frames', () => {
     );
     assert.equal(
       why({ type: 'teleport', ts: 1 }),
-      "/events/0/type: must be 'page_view', 'event', 'attr', 'identify', 'section', 'visibility' or 'exposure_outcome'",
+      "/events/0/type: must be one of 'page_view', 'event', 'attr', 'identify', 'section', 'visibility', 'exposure_outcome'",
     );
     assert.match(
       why({ type: 'attr', attrType: 'mood', value: {}, ts: 1 }),

@@ -25,8 +25,8 @@ export interface Committed {
  * under a steady load of a few sends per millisecond, each would otherwise get a commit of its
  * own, whose fixed cost (a transaction, the conversations read, a wake-up of every socket
  * written to) then dominates the node's CPU. Waiting up to the gap gathers them: W3 at half load
- * spends about a fifth less CPU (bench/notes.md), for at most the gap more
- * latency. At full load commits are further apart than the gap anyway.
+ * spends about a sixth less CPU (bench/notes.md), for at most the gap more latency. At full load
+ * commits are further apart than the gap anyway.
  */
 export class MessageWriter {
   private queue: Pending[] = [];
