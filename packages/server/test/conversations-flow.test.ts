@@ -87,22 +87,31 @@ describe('conversations: a visitor and agents over real WebSockets', () => {
     }
   });
 
-  it('leaves a chat the visitor ended while the console was connecting out of its inbox', async () => {
+  /** A chat the sales agent accepted; `endWhileHeld` ends it while a new listener's subscription waits. */
+  async function acceptedChat(text: string) {
     const offered = sales.next('offer');
-    const visitor = await startVisitor(srv, { text: 'Just browsing' });
+    const visitor = await startVisitor(srv, { text });
     const id = (await offered).conversation.id;
     await sales.accept(id);
-    // A second console of the same agent lists the chat as active, then listens to it: that
-    // subscription (the visitor's and the first console's are made already) waits until the
-    // visitor has ended the chat.
     const hold = holdSubscription(srv, (topic) => topic === `chat.conv.${id}`);
-    try {
-      const { cookie } = await cookieFor(srv, 'sales@demo.beckon.local');
-      const second = AgentChatClient.connect(srv.url, { cookie });
-      await eventually(() => hold.holding, 5000, 'the console listening');
+    const endWhileHeld = async (listener: string) => {
+      await eventually(() => hold.holding, 5000, listener);
       visitor.end();
       await visitor.waitForConversation((c) => c.status === 'closed');
       hold.release();
+    };
+    return { visitor, id, hold, endWhileHeld };
+  }
+
+  it('leaves a chat the visitor ended while the console was connecting out of its inbox', async () => {
+    // A second console of the same agent lists the chat as active, then listens to it: that
+    // subscription (the visitor's and the first console's are made already) waits until the
+    // visitor has ended the chat.
+    const { visitor, id, hold, endWhileHeld } = await acceptedChat('Just browsing');
+    try {
+      const { cookie } = await cookieFor(srv, 'sales@demo.beckon.local');
+      const second = AgentChatClient.connect(srv.url, { cookie });
+      await endWhileHeld('the console listening');
       const console2 = await second;
       assert.equal(console2.conversations.get(id)?.status, undefined, 'not listed as open');
       await console2.disconnect();
@@ -114,18 +123,11 @@ describe('conversations: a visitor and agents over real WebSockets', () => {
 
   it('shows a watcher a chat that ended between the watch and its listening', async () => {
     const admin = await connectAgent(srv, 'admin@demo.beckon.local', false);
-    const offered = sales.next('offer');
-    const visitor = await startVisitor(srv, { text: 'Is the sofa in stock?' });
-    const id = (await offered).conversation.id;
-    await sales.accept(id);
     // The admin's console opens the chat read-only; its listening waits until the visitor has ended it.
-    const hold = holdSubscription(srv, (topic) => topic === `chat.conv.${id}`);
+    const { visitor, id, hold, endWhileHeld } = await acceptedChat('Is the sofa in stock?');
     try {
       const watched = admin.watch(id);
-      await eventually(() => hold.holding, 5000, 'the watcher listening');
-      visitor.end();
-      await visitor.waitForConversation((c) => c.status === 'closed');
-      hold.release();
+      await endWhileHeld('the watcher listening');
       await watched;
       await eventually(
         () => admin.conversations.get(id)?.status === 'closed',
