@@ -84,3 +84,8 @@ export function useSession(): Session {
 export function canManage(role: Role): boolean {
   return role === 'owner' || role === 'admin';
 }
+
+/** Owners, admins and analysts read reports; agents do not (the server answers them 403). */
+export function canReadReports(role: Role): boolean {
+  return role !== 'agent';
+}

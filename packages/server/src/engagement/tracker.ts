@@ -140,11 +140,7 @@ export class Tracker {
     if (page.title !== undefined) view.title = page.title;
     if (page.sections !== undefined) view.sections = page.sections;
     applyEvent(live.state, view, now);
-    rememberPage(live, now);
-    if (live.landingUrl === null) {
-      live.landingUrl = page.url;
-      live.referrer = page.referrer ?? null;
-    }
+    visited(live, page.url, page.referrer, now);
     this.d.scoring?.update(live, [view], now);
   }
 
@@ -175,13 +171,7 @@ export class Tracker {
       const pending = state.pendingExposureId;
       const bits = applyEvent(state, ev, now);
       changed |= bits;
-      if (ev.type === 'page_view') {
-        rememberPage(live, now);
-        if (live.landingUrl === null) {
-          live.landingUrl = ev.url;
-          live.referrer = ev.referrer ?? null;
-        }
-      }
+      if (ev.type === 'page_view') visited(live, ev.url, ev.referrer, now);
       if (ev.type === 'exposure_outcome') {
         if (bits !== 0) writer.addOutcome({ id: ev.exposureId, outcome: ev.outcome, at: now });
       } else if (pending !== null && state.pendingExposureId !== pending) {
@@ -542,5 +532,14 @@ export class Tracker {
       disconnectedAt: 0,
       timerSlot: 0,
     };
+  }
+}
+
+/** A page view applied to the state: the journey remembers it, and the visit's first names its landing page and referrer. */
+function visited(live: LiveVisitor, url: string, referrer: string | undefined, now: number): void {
+  rememberPage(live, now);
+  if (live.landingUrl === null) {
+    live.landingUrl = url;
+    live.referrer = referrer ?? null;
   }
 }

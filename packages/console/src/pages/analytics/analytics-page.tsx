@@ -4,7 +4,7 @@ import { ApiError } from '../../api/http.ts';
 import type { ReportFilters } from '../../api/reports.ts';
 import { PageHeader } from '../../components/page-header.tsx';
 import { isUnder, Link, usePath } from '../../router/router.tsx';
-import { useSession } from '../../session/session-context.tsx';
+import { canReadReports, useSession } from '../../session/session-context.tsx';
 import { NotFoundPage } from '../not-found/not-found-page.tsx';
 import { AgentsTab } from './agents-tab.tsx';
 import { ConversationsTab } from './conversations-tab.tsx';
@@ -12,7 +12,8 @@ import { FunnelTab } from './funnel-tab.tsx';
 import { LiftTab } from './lift-tab.tsx';
 import { LiveDashboard } from './live-dashboard.tsx';
 import { ReportError } from './report-error.tsx';
-import { presetRange, ReportFilterBar } from './report-filter-bar.tsx';
+import { ReportFilterBar } from './report-filter-bar.tsx';
+import { lastDaysFilters } from './report-format.ts';
 
 interface Tab {
   path: string;
@@ -31,19 +32,10 @@ const TABS: Tab[] = [
   { path: '/analytics/agents', label: 'Agents', render: (f) => <AgentsTab filters={f} /> },
 ];
 
-const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-
 export function AnalyticsPage() {
   const path = usePath();
   const { user } = useSession();
-  const [filters, setFilters] = useState<ReportFilters>(() => ({
-    ...presetRange(30),
-    siteId: '',
-    campaignId: '',
-    skillId: '',
-    agentId: '',
-    tz: browserZone(),
-  }));
+  const [filters, setFilters] = useState<ReportFilters>(() => lastDaysFilters(30));
   const active = path === '/analytics' ? TABS[0] : TABS.find((t) => isUnder(path, t.path));
   if (!active) return <NotFoundPage />;
   const header = (
@@ -52,7 +44,7 @@ export function AnalyticsPage() {
       description="What is happening now, and what engagement did to conversions and revenue against the control group."
     />
   );
-  if (user.role === 'agent') {
+  if (!canReadReports(user.role)) {
     return (
       <>
         {header}

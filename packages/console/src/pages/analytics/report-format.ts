@@ -1,5 +1,7 @@
 /** How the analytics page writes rates, money, counts and durations. */
+import type { ReportFilters } from '../../api/reports.ts';
 import { formatMoney as inCurrency } from '../../components/format.ts';
+import { browserTimeZone } from '../settings/sites/time-zones.ts';
 
 const count = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 const money = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -43,4 +45,17 @@ export function daysAgo(days: number, now = new Date()): string {
   const d = new Date(now);
   d.setDate(d.getDate() - days);
   return isoDay(d);
+}
+
+/** Every site, campaign, skill and agent over the last `days` days up to today, in the viewer's time zone. */
+export function lastDaysFilters(days: number): ReportFilters {
+  return {
+    from: daysAgo(days - 1),
+    to: daysAgo(0),
+    siteId: '',
+    campaignId: '',
+    skillId: '',
+    agentId: '',
+    tz: browserTimeZone(),
+  };
 }

@@ -17,9 +17,9 @@ import { LoadingState } from '../../components/loading-state.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { useResource } from '../../components/use-resource.ts';
 import { Link } from '../../router/router.tsx';
-import { canManage, useSession } from '../../session/session-context.tsx';
+import { canManage, canReadReports, useSession } from '../../session/session-context.tsx';
 import { verdictOf } from '../analytics/lift-verdict.ts';
-import { daysAgo, formatCount, formatPercent } from '../analytics/report-format.ts';
+import { formatCount, formatPercent, lastDaysFilters } from '../analytics/report-format.ts';
 import { takeCampaignNotice } from './campaign-notice.ts';
 import { engagementText, goalText, percentText, STATUS_LABELS, scheduleText } from './campaign-text.ts';
 
@@ -38,15 +38,7 @@ const loadAll = async (): Promise<Loaded> => {
  * when the report cannot be had: the list works without.
  */
 const loadResults = (): Promise<Map<string, CampaignLift> | null> =>
-  getLiftList({
-    from: daysAgo(29),
-    to: daysAgo(0),
-    siteId: '',
-    campaignId: '',
-    skillId: '',
-    agentId: '',
-    tz: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
-  }).then(
+  getLiftList(lastDaysFilters(30)).then(
     (list) => new Map(list.campaigns.map((c) => [c.campaignId, c])),
     () => null,
   );
@@ -79,7 +71,7 @@ function CampaignResult({ lift }: { lift: CampaignLift | undefined }) {
   );
 }
 
-/** Agents do not read reports (owners, admins and analysts do): their list has no results. */
+/** For a role that reads no reports: the list without results, and no refused request. */
 const noResults = () => Promise.resolve(null);
 
 const NEXT_STATUS: Record<CampaignStatus, { status: CampaignStatus; label: string }> = {
@@ -92,7 +84,7 @@ export function CampaignList() {
   const { user } = useSession();
   const manager = canManage(user.role);
   const loaded = useResource(loadAll);
-  const results = useResource(user.role === 'agent' ? noResults : loadResults);
+  const results = useResource(canReadReports(user.role) ? loadResults : noResults);
   const [notice] = useState(takeCampaignNotice);
   const [busyId, setBusyId] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
