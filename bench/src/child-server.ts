@@ -98,6 +98,24 @@ export function openFilesLimit(pid: number): number {
   }
 }
 
+/**
+ * CPU seconds the whole machine was busy so far, all cores together (from /proc/stat, the kernel's
+ * softirq work on the loopback included), or NaN where unavailable.
+ */
+export async function machineBusySeconds(): Promise<number> {
+  try {
+    const { readFile } = await import('node:fs/promises');
+    const line = (await readFile('/proc/stat', 'utf8')).slice(0, 200).split('\n')[0]!;
+    const [, ...ticks] = line.trim().split(/\s+/).map(Number);
+    // user nice system idle iowait irq softirq steal: all but idle, iowait and steal (time the
+    // host gave to others); guest time is counted in user already.
+    const busy = ticks.slice(0, 7).reduce((a, t, i) => (i === 3 || i === 4 ? a : a + t!), 0);
+    return busy / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** User+system CPU seconds of a process (or of one of its threads), from /proc (Linux). */
 export async function procCpuSeconds(pid: number, thread?: number): Promise<number> {
   try {

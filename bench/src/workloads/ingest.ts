@@ -1,8 +1,9 @@
 // W1 ingest: visitor sockets stream tag events as fast as a closed loop allows. The same generator
 // drives the raw-ws relay (baseline) and a Beckon node with 50 active campaigns and persistence;
 // then the node is paced at half of its own maximum to measure latency there.
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { type ChildServer, startChildServer } from '../child-server.ts';
+import { type ChildServer, machineBusySeconds, startChildServer } from '../child-server.ts';
 import { type CpuProbes, type LoadWindow, SocketLoad } from '../load/socket-load.ts';
 import { ackIdOf, ShopperScript } from '../load/visitor-frames.ts';
 import { BENCH_ORIGIN } from '../servers/bench-site.ts';
@@ -74,8 +75,11 @@ export type DriveResult = LoadWindow & {
   /** Server CPU, all threads and main thread, in % of one core. */
   serverCpuPercent: number;
   mainThreadCpuPercent: number;
-  /** Server CPU time per event (all threads), µs. */
+  /** Server CPU time per event (all threads), µs; the load generator's. */
   serverUsPerEvent: number;
+  clientUsPerEvent: number;
+  /** The whole machine's busy CPU (all processes, all cores), in % of one core. */
+  machineCpuPercent: number;
 };
 
 /** Runs the shopper load against one target and measures one window (server CPU inside it). */
@@ -97,7 +101,7 @@ export async function drive(target: Target, o: DriveOptions): Promise<DriveResul
     const rows0 = target.metrics
       ? sample(await target.metrics(), 'beckon_events_writer_rows_total')
       : Number.NaN;
-    const w = await load.measure(o.seconds, target.cpu);
+    const w = await load.measure(o.seconds, { ...target.cpu, machine: machineBusySeconds });
     const after = target.metrics ? await target.metrics() : '';
     const eventsPerSecond = w.framesPerSecond * o.batch;
     const serverCpuPercent = w.cpuPercent.server ?? Number.NaN;
@@ -108,6 +112,8 @@ export async function drive(target: Target, o: DriveOptions): Promise<DriveResul
       serverCpuPercent,
       mainThreadCpuPercent: w.cpuPercent.main ?? Number.NaN,
       serverUsPerEvent: (serverCpuPercent * 1e4) / eventsPerSecond,
+      clientUsPerEvent: (w.clientCpuPercent * 1e4) / eventsPerSecond,
+      machineCpuPercent: w.cpuPercent.machine ?? Number.NaN,
       persistedRowsPerSecond: (sample(after, 'beckon_events_writer_rows_total') - rows0) / o.seconds,
       writerBacklogRows: sample(after, 'beckon_events_writer_pending_rows'),
     };
@@ -139,6 +145,16 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
       `  ${Math.round(max.eventsPerSecond)} events/s, p99 ${max.p99Ms.toFixed(1)} ms; CPU server ${max.serverCpuPercent.toFixed(0)} % (main thread ${max.mainThreadCpuPercent.toFixed(0)} %), client ${max.clientCpuPercent.toFixed(0)} %; ${Math.round(max.engagesPerSecond)} engagements/s; ${Math.round(max.persistedRowsPerSecond)} rows/s committed, backlog ${max.writerBacklogRows}`,
     );
     // Latency at half of the measured maximum: a fixed schedule of max/2 batches per second.
+    // The most the machine's cores allow at the CPU per event measured here: the node's, plus the
+    // generator's at its cheapest (a busy generator pays fewer wake-ups per event), with every core
+    // busy and nothing else running. The node cannot reach a ratio above this without spending
+    // less CPU per event, however its work is spread over threads.
+    const cores = availableParallelism();
+    const clientUs = Math.min(max.clientUsPerEvent, base.clientUsPerEvent);
+    const ceiling = (cores * 1e6) / (max.serverUsPerEvent + clientUs) / base.eventsPerSecond;
+    opts.log(
+      `  machine ${max.machineCpuPercent.toFixed(0)} % busy of ${cores * 100} % (relay run ${base.machineCpuPercent.toFixed(0)} %); ratio ceiling at full machine ${ceiling.toFixed(2)}`,
+    );
     const rate = max.framesPerSecond / 2;
     const half = await drive(beckon, {
       sockets,
@@ -179,6 +195,10 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
       half_load_server_cpu_percent: round(half.serverCpuPercent),
       server_cpu_us_per_event: round(max.serverUsPerEvent),
       raw_ws_server_cpu_us_per_event: round(base.serverUsPerEvent),
+      machine_cores: cores,
+      machine_cpu_percent: round(max.machineCpuPercent),
+      raw_ws_machine_cpu_percent: round(base.machineCpuPercent),
+      ratio_ceiling_at_full_machine: round(ceiling),
       errors: max.errors + half.errors + base.errors,
     };
   } finally {
