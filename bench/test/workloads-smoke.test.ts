@@ -76,9 +76,14 @@ describe('bench workloads (smoke)', () => {
       'ratio_vs_raw_ws',
       'p99_ms',
       'raw_ws_paced_server_cpu_us_per_event',
+      'machine_cpu_percent',
+      'ratio_ceiling_at_full_machine',
       'errors',
     ]);
     assert.equal(r.errors, 0);
+    // The machine ran both processes, so it was busier than either; the ceiling is a ratio like the measured one.
+    assert.ok((r.machine_cpu_percent as number) >= (r.server_cpu_percent as number));
+    assert.ok((r.ratio_ceiling_at_full_machine as number) > 0);
   });
 
   it('tracker: frames reach 100 visitors in process and are timed against parsing alone', async () => {
