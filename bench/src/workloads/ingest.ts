@@ -75,8 +75,9 @@ export type DriveResult = LoadWindow & {
   /** Server CPU, all threads and main thread, in % of one core. */
   serverCpuPercent: number;
   mainThreadCpuPercent: number;
-  /** Server CPU time per event (all threads), µs; the load generator's. */
+  /** Server CPU time per event (all threads), µs. */
   serverUsPerEvent: number;
+  /** The load generator's CPU time per event, µs. */
   clientUsPerEvent: number;
   /** The whole machine's busy CPU (all processes, all cores), in % of one core. */
   machineCpuPercent: number;
@@ -144,17 +145,17 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     opts.log(
       `  ${Math.round(max.eventsPerSecond)} events/s, p99 ${max.p99Ms.toFixed(1)} ms; CPU server ${max.serverCpuPercent.toFixed(0)} % (main thread ${max.mainThreadCpuPercent.toFixed(0)} %), client ${max.clientCpuPercent.toFixed(0)} %; ${Math.round(max.engagesPerSecond)} engagements/s; ${Math.round(max.persistedRowsPerSecond)} rows/s committed, backlog ${max.writerBacklogRows}`,
     );
-    // Latency at half of the measured maximum: a fixed schedule of max/2 batches per second.
     // The most the machine's cores allow at the CPU per event measured here: the node's, plus the
     // generator's at its cheapest (a busy generator pays fewer wake-ups per event), with every core
-    // busy and nothing else running. The node cannot reach a ratio above this without spending
-    // less CPU per event, however its work is spread over threads.
+    // busy and nothing else running. Above it lies only a node that spends less CPU per event;
+    // spreading the same work over more threads cannot get there.
     const cores = availableParallelism();
     const clientUs = Math.min(max.clientUsPerEvent, base.clientUsPerEvent);
     const ceiling = (cores * 1e6) / (max.serverUsPerEvent + clientUs) / base.eventsPerSecond;
     opts.log(
       `  machine ${max.machineCpuPercent.toFixed(0)} % busy of ${cores * 100} % (relay run ${base.machineCpuPercent.toFixed(0)} %); ratio ceiling at full machine ${ceiling.toFixed(2)}`,
     );
+    // Latency at half of the measured maximum: a fixed schedule of max/2 batches per second.
     const rate = max.framesPerSecond / 2;
     const half = await drive(beckon, {
       sockets,
