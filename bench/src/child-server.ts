@@ -1,5 +1,6 @@
 import { type ChildProcess, type StdioOptions, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 
 /** A server under test, in its own process so its CPU is separate from the load generator's. */
 export interface ChildServer {
@@ -104,8 +105,7 @@ export function openFilesLimit(pid: number): number {
  */
 export async function machineBusySeconds(): Promise<number> {
   try {
-    const { readFile } = await import('node:fs/promises');
-    const line = (await readFile('/proc/stat', 'utf8')).slice(0, 200).split('\n')[0]!;
+    const line = (await readFile('/proc/stat', 'utf8')).split('\n', 1)[0]!;
     const [, ...ticks] = line.trim().split(/\s+/).map(Number);
     // user nice system idle iowait irq softirq steal: all but idle, iowait and steal (time the
     // host gave to others); guest time is counted in user already.
@@ -119,7 +119,6 @@ export async function machineBusySeconds(): Promise<number> {
 /** User+system CPU seconds of a process (or of one of its threads), from /proc (Linux). */
 export async function procCpuSeconds(pid: number, thread?: number): Promise<number> {
   try {
-    const { readFile } = await import('node:fs/promises');
     const stat = await readFile(thread ? `/proc/${pid}/task/${thread}/stat` : `/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]);
@@ -132,7 +131,6 @@ export async function procCpuSeconds(pid: number, thread?: number): Promise<numb
 /** Resident memory of a process in bytes (Linux), or NaN. */
 export async function procRssBytes(pid: number): Promise<number> {
   try {
-    const { readFile } = await import('node:fs/promises');
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
     const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
     return kb * 1024;

@@ -113,6 +113,7 @@ async function exposedAmong(
   rows: ReadonlyArray<{ site_id: string; visitor_id: string }>,
 ): Promise<Set<string>> {
   const ids = [...new Set(rows.map((r) => r.visitor_id))];
+  const scope = campaignScope(f);
   const out = new Set<string>();
   for (let i = 0; i < ids.length; i += VISITOR_CHUNK) {
     let q = db
@@ -125,7 +126,6 @@ async function exposedAmong(
       .where('exposures.created_at', '<', f.to)
       .where('exposures.campaign_id', 'is not', null)
       .where('exposures.control', '=', 0);
-    const scope = campaignScope(f);
     if (scope) q = q.where('exposures.campaign_id', 'in', scope.length > 0 ? scope : ['-']);
     const found = await q.execute();
     for (const r of found) out.add(visitorKey(r));
