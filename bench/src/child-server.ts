@@ -18,7 +18,8 @@ export interface ChildServer {
 /**
  * Starts `node --import tsx FILE` with `env` and waits for a `listening PORT` line. Node flags in
  * BENCH_SERVER_NODE_ARGS are added (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"); what the server
- * prints after it listens (e.g. --trace-gc) goes to stderr.
+ * prints after it listens (e.g. --trace-gc) goes to stderr. BENCH_SERVER_WRAPPER runs Node under
+ * another command (e.g. "valgrind --tool=callgrind"), BENCH_START_TIMEOUT_MS waits longer for it.
  */
 export function startChildServer(
   file: string,
@@ -34,7 +35,10 @@ export function startChildServer(
   ]);
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`${file} did not start: ${out}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${file} did not start: ${out}`)),
+      Number(process.env.BENCH_START_TIMEOUT_MS ?? 60_000),
+    );
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = /listening (\d+)/.exec(out);
@@ -68,7 +72,8 @@ export function startChildServer(
 
 /**
  * Spawns Node with `args`; with `openFiles`, under `prlimit` raising its open-files limit (soft
- * and hard) to that many — possible as root, or below the current hard limit. Otherwise as is.
+ * and hard) to that many — possible as root, or below the current hard limit. Otherwise as is, or
+ * under the command in BENCH_SERVER_WRAPPER (a profiler).
  */
 export function spawnNode(
   args: string[],
@@ -80,6 +85,8 @@ export function spawnNode(
   if (openFiles && canRaiseOpenFiles(openFiles)) {
     return spawn('prlimit', [`--nofile=${openFiles}:${openFiles}`, '--', process.execPath, ...args], options);
   }
+  const wrapper = process.env.BENCH_SERVER_WRAPPER?.split(' ').filter(Boolean);
+  if (wrapper?.length) return spawn(wrapper[0]!, [...wrapper.slice(1), process.execPath, ...args], options);
   return spawn(process.execPath, args, options);
 }
 
