@@ -2,10 +2,11 @@ import { type ChatErrorCode, CloseCode } from '@beckon/protocol/chat-protocol';
 import type { WebSocket } from 'ws';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { sendText } from '../realtime/text-frames.ts';
 
 /** Sends one JSON frame if the socket is still open. */
 export function sendFrame(ws: WebSocket, frame: object): void {
-  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+  if (ws.readyState === ws.OPEN) sendText(ws, JSON.stringify(frame));
 }
 
 /** Closes with a 44xx code (mirroring HTTP) and a short reason. */

@@ -9,6 +9,7 @@ import {
   salvageBatch,
 } from '@beckon/protocol';
 import type { Logger } from '../logger.ts';
+import { sendText } from '../realtime/text-frames.ts';
 import type { AckGate } from './ack-gate.ts';
 import type { EngagementConfig } from './engagement-config.ts';
 import type { EngagementMetrics, RefusalReason } from './engagement-metrics.ts';
@@ -79,7 +80,7 @@ export class VisitorConnection implements VisitorChannel {
   }
 
   send(text: string): void {
-    if (this.socket.readyState === OPEN) this.socket.send(text);
+    sendText(this.socket, text);
   }
 
   /** One incoming frame (text, or binary which is refused). */
