@@ -1,6 +1,21 @@
-/** Converts epoch milliseconds from the store to the ISO strings the API speaks. */
-export const iso = (ms: number | null | undefined): string | null =>
-  ms == null ? null : new Date(Number(ms)).toISOString();
+/** The last instant `iso` formatted, and its text. */
+let lastMs = Number.NaN;
+let lastIso = '';
+
+/**
+ * Converts epoch milliseconds from the store to the ISO strings the API speaks. V8 formats a date
+ * through printf, several thousand instructions each; the lines of one chat commit share their
+ * instant, so the last one is kept.
+ */
+export const iso = (ms: number | null | undefined): string | null => {
+  if (ms == null) return null;
+  const n = Number(ms);
+  if (n !== lastMs) {
+    lastIso = new Date(n).toISOString();
+    lastMs = n;
+  }
+  return lastIso;
+};
 
 /** Parses a JSON array column, tolerating legacy or empty values. */
 export function jsonArray(text: string | null | undefined): string[] {
