@@ -293,6 +293,92 @@ describe('SQLite chat messages moved on from the recent table', () => {
   });
 });
 
+describe('SQLite message writer between its commits', () => {
+  it('sees every change another connection makes to a conversation, and reads the store again after a failed batch', async () => {
+    const { store, file, dispose } = await fileStore();
+    const other = new Sqlite(file); // another connection: a CLI command, or another thread
+    other.pragma('busy_timeout = 5000');
+    try {
+      const account = await store.accounts.create('Kept');
+      const site = await store.sites.create(account.id, { name: 'Shop' });
+      const skill = await store.skills.create(account.id, { name: 'Sales' });
+      const [ann, bob] = await Promise.all(
+        ['ann', 'bob'].map((n) =>
+          store.users.create(account.id, {
+            email: `${n}@kept.test`,
+            name: n,
+            role: 'agent',
+            passwordHash: 'h',
+          }),
+        ),
+      );
+      const c = await store.conversations.create({
+        accountId: account.id,
+        siteId: site.id,
+        visitorId: 'v1',
+        source: 'button',
+        skillId: skill.id,
+        status: 'queued',
+        visitorName: null,
+        tokenHash: 'kept-1',
+      });
+      const assign = other.prepare(
+        "UPDATE conversations SET status = 'active', assigned_agent_id = ? WHERE id = ?",
+      );
+      const agent = (u: { id: string; name: string }) => ({
+        kind: 'agent' as const,
+        agentId: u.id,
+        name: u.name,
+        supervisor: false,
+      });
+      const send = async (
+        sender: Parameters<typeof store.messages.appendBatch>[0][number]['sender'],
+        text: string,
+      ) =>
+        (
+          await store.messages.appendBatch([
+            { accountId: account.id, conversationId: c.id, sender, echoId: null, text },
+          ])
+        )[0]!;
+      const seqOf = (r: Awaited<ReturnType<typeof send>>) => (r.ok ? r.message.seq : r.error.code);
+
+      assign.run(ann!.id, c.id);
+      assert.equal(seqOf(await send(agent(ann!), 'hello')), 1);
+      assert.equal(seqOf(await send({ kind: 'visitor' }, 'hi')), 2);
+      // Reassigned behind the node's back: the kept state must not let Ann write on.
+      assign.run(bob!.id, c.id);
+      assert.equal(seqOf(await send(agent(ann!), 'still me?')), 'not_assigned');
+      assert.equal(seqOf(await send(agent(bob!), 'Bob here')), 3);
+      // A line stored by another connection without touching its conversation (nothing of ours does
+      // that): the batch that would reuse its number fails as a whole, and the next reads the store.
+      other
+        .prepare(
+          `INSERT INTO messages_recent (conversation_id, seq, account_id, sender_kind, sender_id, sender_name, echo_id, body, attachments, created_at)
+           VALUES (?, 4, ?, 'system', 'system', NULL, NULL, 'noted', NULL, 1)`,
+        )
+        .run(c.id, account.id);
+      await assert.rejects(send({ kind: 'visitor' }, 'collides'));
+      assert.equal(seqOf(await send({ kind: 'visitor' }, 'after the failure')), 5);
+      other.prepare("UPDATE conversations SET status = 'closed' WHERE id = ?").run(c.id);
+      assert.equal(seqOf(await send({ kind: 'visitor' }, 'anyone?')), 'conversation_closed');
+      const lines = await store.messages.after(account.id, c.id, 0);
+      assert.deepEqual(
+        lines.map((m) => [m.seq, m.text]),
+        [
+          [1, 'hello'],
+          [2, 'hi'],
+          [3, 'Bob here'],
+          [4, 'noted'],
+          [5, 'after the failure'],
+        ],
+      );
+    } finally {
+      other.close();
+      await dispose();
+    }
+  });
+});
+
 describe('events writer while the store refuses writes', () => {
   it('drops the oldest frames first and keeps the purchases attribution counts', async () => {
     const { store, dispose } = await fileStore();

@@ -1,9 +1,10 @@
 import { type Message, RETRY_WINDOW, type SenderKind } from '@beckon/protocol/chat-api';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import { AppError, notFound } from '../errors.ts';
 import { AttachmentClaims, type StoredAttachment } from './attachments-repo.ts';
 import { lastSeq, toMessage } from './conversation-rows.ts';
-import type { Database, MessagesTable } from './schema.ts';
+import { ConversationStates } from './conversation-states.ts';
+import type { ConversationStatusColumn, Database, MessagesTable } from './schema.ts';
 import { runShaped } from './shaped-sql.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
 
@@ -62,7 +63,7 @@ const echoKey = (conversationId: string, echoId: string, senderId: string) =>
 
 interface ConvState {
   account_id: string;
-  status: string;
+  status: ConversationStatusColumn;
   assigned_agent_id: string | null;
   seq: number;
   firstResponseAt: number | null;
@@ -83,10 +84,15 @@ function refusal(conv: ConvState, sender: Sender): AppError | null {
 
 /** Messages: appended in batches (group commit) with per-conversation sequence numbers; read back by range. */
 export class MessagesRepo {
+  /** SQLite: the conversations written to lately, kept between commits (PostgreSQL locks and reads them). */
+  private readonly states: ConversationStates | null;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly caps: StoreCapabilities,
-  ) {}
+  ) {
+    this.states = caps.rowLocks ? null : new ConversationStates();
+  }
 
   /**
    * Stores a batch of sends from many conversations in one transaction: locks the conversations
@@ -96,162 +102,223 @@ export class MessagesRepo {
    */
   async appendBatch(items: readonly AppendItem[], now = Date.now()): Promise<AppendResult[]> {
     if (items.length === 0) return [];
-    return this.db.transaction().execute(async (trx) => {
-      const ids = [...new Set(items.map((i) => i.conversationId))].sort();
-      const found = await this.lockConversations(trx, ids);
-      const convs = new Map<string, ConvState>();
-      for (const r of found) {
-        convs.set(r.id, {
+    try {
+      return await this.db.transaction().execute((trx) => this.appendIn(trx, items, now));
+    } catch (err) {
+      this.states?.forget();
+      throw err;
+    }
+  }
+
+  private async appendIn(
+    trx: Transaction<Database>,
+    items: readonly AppendItem[],
+    now: number,
+  ): Promise<AppendResult[]> {
+    const ids = [...new Set(items.map((i) => i.conversationId))].sort();
+    const found = await this.conversationsOf(trx, ids);
+    const convs = new Map<string, ConvState>();
+    for (const r of found) {
+      convs.set(r.id, {
+        account_id: r.account_id,
+        status: r.status,
+        assigned_agent_id: r.assigned_agent_id,
+        seq: Number(r.last_seq),
+        firstResponseAt: r.first_response_at,
+        answered: false,
+      });
+    }
+    // Retries: a send whose echo id is stored already gets the original back. The original can
+    // only be among the messages after the one the client had seen when it first sent
+    // (`afterSeq`, repeated by the retry), so each probe is a short range of the
+    // (conversation_id, seq) key; no index of echo ids is kept. Written as OR-ed terms: one range
+    // scan each (SQLite: MULTI-INDEX OR), where a row-value IN list would scan the whole table.
+    const probes = new Map<string, { c: string; e: string; after: number }>();
+    for (const i of items) {
+      const conv = convs.get(i.conversationId);
+      if (!i.echoId || !conv) continue;
+      const after = Math.max(i.afterSeq ?? 0, conv.seq - RETRY_WINDOW);
+      if (after >= conv.seq) continue; // nothing was stored after what the client had seen: a first send
+      const key = `${i.conversationId}\u0000${i.echoId}`;
+      const known = probes.get(key);
+      if (!known || after < known.after) probes.set(key, { c: i.conversationId, e: i.echoId, after });
+    }
+    const seen = new Map<string, Message>();
+    const wanted = [...probes.values()];
+    for (let i = 0; i < wanted.length; i += PROBE_CHUNK) {
+      const chunk = wanted.slice(i, i + PROBE_CHUNK);
+      const existing = await runShaped<Selectable<MessagesTable>>(
+        trx,
+        `messages:retry-probe:${chunk.length}`,
+        () =>
+          trx
+            .selectFrom('messages')
+            .selectAll()
+            .where((eb) =>
+              eb.or(
+                chunk.map((p) =>
+                  eb.and([eb('conversation_id', '=', p.c), eb('seq', '>', p.after), eb('echo_id', '=', p.e)]),
+                ),
+              ),
+            )
+            .compile(),
+        chunk.flatMap((p) => [p.c, p.after, p.e]),
+      );
+      for (const r of existing.rows)
+        seen.set(echoKey(r.conversation_id, r.echo_id!, r.sender_id), toMessage(r));
+    }
+
+    const claims = await AttachmentClaims.load(
+      trx,
+      items.flatMap((i) => i.attachmentIds ?? []),
+      this.caps.rowLocks,
+    );
+
+    const results: AppendResult[] = [];
+    const rows: Selectable<MessagesTable>[] = [];
+    for (const item of items) {
+      const conv = convs.get(item.conversationId);
+      if (!conv || conv.account_id !== item.accountId) {
+        results.push({ ok: false, error: notFound('conversation') });
+        continue;
+      }
+      const senderId = senderIdOf(item.sender);
+      const key = item.echoId ? echoKey(item.conversationId, item.echoId, senderId) : undefined;
+      const original = key ? seen.get(key) : undefined;
+      if (original) {
+        results.push({ ok: true, message: original, duplicate: true });
+        continue;
+      }
+      const refused = refusal(conv, item.sender);
+      if (refused) {
+        results.push({ ok: false, error: refused });
+        continue;
+      }
+      let files: StoredAttachment[] = [];
+      if (item.attachmentIds?.length && item.sender.kind !== 'system') {
+        const side = item.sender.kind === 'visitor' ? 'visitor' : 'agent';
+        const claimed = claims.claim(item.accountId, item.conversationId, side, item.attachmentIds);
+        if (claimed instanceof AppError) {
+          results.push({ ok: false, error: claimed });
+          continue;
+        }
+        files = claimed;
+      } else if (item.text.length === 0) {
+        results.push({
+          ok: false,
+          error: new AppError(400, 'empty_message', 'write something or attach a file'),
+        });
+        continue;
+      }
+      conv.seq += 1;
+      if (item.sender.kind === 'agent' && conv.firstResponseAt === null) {
+        conv.firstResponseAt = now;
+        conv.answered = true;
+      }
+      const row: Selectable<MessagesTable> = {
+        conversation_id: item.conversationId,
+        seq: conv.seq,
+        account_id: item.accountId,
+        sender_kind: item.sender.kind as SenderKind,
+        sender_id: senderId,
+        sender_name: item.sender.kind === 'agent' || item.sender.kind === 'note' ? item.sender.name : null,
+        echo_id: item.echoId,
+        body: item.text,
+        attachments: files.length > 0 ? JSON.stringify(files) : null,
+        created_at: now,
+      };
+      rows.push(row);
+      if (files.length > 0) claims.sent(item.conversationId, item.attachmentIds!, conv.seq);
+      const message = toMessage(row);
+      if (key) seen.set(key, message);
+      results.push({ ok: true, message, duplicate: false });
+    }
+
+    if (rows.length > 0) {
+      // The conversations' rows change only on an agent's first reply: their last sequence
+      // number and message time are read from the messages themselves (see `messageTotals`
+      // in conversation-rows.ts).
+      const answered = [...convs].filter(([, c]) => c.answered).map(([id]) => id);
+      if (answered.length > 0) {
+        await trx
+          .updateTable('conversations')
+          .set({ first_response_at: now })
+          .where('id', 'in', answered)
+          .where('first_response_at', 'is', null)
+          .execute();
+        // Nothing else writes while this transaction holds SQLite's write lock: the count moved by this update alone.
+        if (this.states) this.states.movedTo(await this.changeCount(trx));
+      }
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        const chunk = rows.slice(i, i + INSERT_CHUNK);
+        const params: unknown[] = [];
+        for (const r of chunk) for (const c of MESSAGE_COLUMNS) params.push(r[c]);
+        await runShaped(
+          trx,
+          `${this.caps.messageTable}:insert:${chunk.length}`,
+          () =>
+            trx
+              .insertInto(this.caps.messageTable)
+              .values(chunk.map((r) => pick(r, MESSAGE_COLUMNS)))
+              .compile(),
+          params,
+        );
+      }
+      await claims.bind(trx);
+    }
+    if (this.states)
+      for (const [id, c] of convs)
+        this.states.set(id, {
+          account_id: c.account_id,
+          status: c.status,
+          assigned_agent_id: c.assigned_agent_id,
+          first_response_at: c.firstResponseAt,
+          last_seq: c.seq,
+        });
+    return results;
+  }
+
+  /**
+   * The batch's conversations with their last sequence numbers. SQLite: those written to since the
+   * store last counted a conversation change come from memory (see ConversationStates), the others
+   * from the store.
+   */
+  private async conversationsOf(trx: Kysely<Database>, ids: string[]): Promise<ConvRow[]> {
+    const states = this.states;
+    if (!states) return this.lockConversations(trx, ids);
+    const count = await this.changeCount(trx);
+    if (count < 0) {
+      states.forget(); // not counted (a store migrated without the count): read them all
+      return this.lockConversations(trx, ids);
+    }
+    states.sync(count);
+    const missing = ids.filter((id) => states.get(id) === undefined);
+    if (missing.length > 0)
+      for (const r of await this.lockConversations(trx, missing))
+        states.set(r.id, {
           account_id: r.account_id,
           status: r.status,
           assigned_agent_id: r.assigned_agent_id,
-          seq: Number(r.last_seq),
-          firstResponseAt: r.first_response_at,
-          answered: false,
+          first_response_at: r.first_response_at,
+          last_seq: Number(r.last_seq),
         });
-      }
-      // Retries: a send whose echo id is stored already gets the original back. The original can
-      // only be among the messages after the one the client had seen when it first sent
-      // (`afterSeq`, repeated by the retry), so each probe is a short range of the
-      // (conversation_id, seq) key; no index of echo ids is kept. Written as OR-ed terms: one range
-      // scan each (SQLite: MULTI-INDEX OR), where a row-value IN list would scan the whole table.
-      const probes = new Map<string, { c: string; e: string; after: number }>();
-      for (const i of items) {
-        const conv = convs.get(i.conversationId);
-        if (!i.echoId || !conv) continue;
-        const after = Math.max(i.afterSeq ?? 0, conv.seq - RETRY_WINDOW);
-        if (after >= conv.seq) continue; // nothing was stored after what the client had seen: a first send
-        const key = `${i.conversationId}\u0000${i.echoId}`;
-        const known = probes.get(key);
-        if (!known || after < known.after) probes.set(key, { c: i.conversationId, e: i.echoId, after });
-      }
-      const seen = new Map<string, Message>();
-      const wanted = [...probes.values()];
-      for (let i = 0; i < wanted.length; i += PROBE_CHUNK) {
-        const chunk = wanted.slice(i, i + PROBE_CHUNK);
-        const existing = await runShaped<Selectable<MessagesTable>>(
-          trx,
-          `messages:retry-probe:${chunk.length}`,
-          () =>
-            trx
-              .selectFrom('messages')
-              .selectAll()
-              .where((eb) =>
-                eb.or(
-                  chunk.map((p) =>
-                    eb.and([
-                      eb('conversation_id', '=', p.c),
-                      eb('seq', '>', p.after),
-                      eb('echo_id', '=', p.e),
-                    ]),
-                  ),
-                ),
-              )
-              .compile(),
-          chunk.flatMap((p) => [p.c, p.after, p.e]),
-        );
-        for (const r of existing.rows)
-          seen.set(echoKey(r.conversation_id, r.echo_id!, r.sender_id), toMessage(r));
-      }
+    const out: ConvRow[] = [];
+    for (const id of ids) {
+      const state = states.get(id);
+      if (state) out.push({ id, ...state });
+    }
+    return out;
+  }
 
-      const claims = await AttachmentClaims.load(
-        trx,
-        items.flatMap((i) => i.attachmentIds ?? []),
-        this.caps.rowLocks,
-      );
-
-      const results: AppendResult[] = [];
-      const rows: Selectable<MessagesTable>[] = [];
-      for (const item of items) {
-        const conv = convs.get(item.conversationId);
-        if (!conv || conv.account_id !== item.accountId) {
-          results.push({ ok: false, error: notFound('conversation') });
-          continue;
-        }
-        const senderId = senderIdOf(item.sender);
-        const key = item.echoId ? echoKey(item.conversationId, item.echoId, senderId) : undefined;
-        const original = key ? seen.get(key) : undefined;
-        if (original) {
-          results.push({ ok: true, message: original, duplicate: true });
-          continue;
-        }
-        const refused = refusal(conv, item.sender);
-        if (refused) {
-          results.push({ ok: false, error: refused });
-          continue;
-        }
-        let files: StoredAttachment[] = [];
-        if (item.attachmentIds?.length && item.sender.kind !== 'system') {
-          const side = item.sender.kind === 'visitor' ? 'visitor' : 'agent';
-          const claimed = claims.claim(item.accountId, item.conversationId, side, item.attachmentIds);
-          if (claimed instanceof AppError) {
-            results.push({ ok: false, error: claimed });
-            continue;
-          }
-          files = claimed;
-        } else if (item.text.length === 0) {
-          results.push({
-            ok: false,
-            error: new AppError(400, 'empty_message', 'write something or attach a file'),
-          });
-          continue;
-        }
-        conv.seq += 1;
-        if (item.sender.kind === 'agent' && conv.firstResponseAt === null) {
-          conv.firstResponseAt = now;
-          conv.answered = true;
-        }
-        const row: Selectable<MessagesTable> = {
-          conversation_id: item.conversationId,
-          seq: conv.seq,
-          account_id: item.accountId,
-          sender_kind: item.sender.kind as SenderKind,
-          sender_id: senderId,
-          sender_name: item.sender.kind === 'agent' || item.sender.kind === 'note' ? item.sender.name : null,
-          echo_id: item.echoId,
-          body: item.text,
-          attachments: files.length > 0 ? JSON.stringify(files) : null,
-          created_at: now,
-        };
-        rows.push(row);
-        if (files.length > 0) claims.sent(item.conversationId, item.attachmentIds!, conv.seq);
-        const message = toMessage(row);
-        if (key) seen.set(key, message);
-        results.push({ ok: true, message, duplicate: false });
-      }
-
-      if (rows.length > 0) {
-        // The conversations' rows change only on an agent's first reply: their last sequence
-        // number and message time are read from the messages themselves (see `messageTotals`
-        // in conversation-rows.ts).
-        const answered = [...convs].filter(([, c]) => c.answered).map(([id]) => id);
-        if (answered.length > 0) {
-          await trx
-            .updateTable('conversations')
-            .set({ first_response_at: now })
-            .where('id', 'in', answered)
-            .where('first_response_at', 'is', null)
-            .execute();
-        }
-        for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-          const chunk = rows.slice(i, i + INSERT_CHUNK);
-          const params: unknown[] = [];
-          for (const r of chunk) for (const c of MESSAGE_COLUMNS) params.push(r[c]);
-          await runShaped(
-            trx,
-            `${this.caps.messageTable}:insert:${chunk.length}`,
-            () =>
-              trx
-                .insertInto(this.caps.messageTable)
-                .values(chunk.map((r) => pick(r, MESSAGE_COLUMNS)))
-                .compile(),
-            params,
-          );
-        }
-        await claims.bind(trx);
-      }
-      return results;
-    });
+  /** SQLite: how many conversation changes the store has counted (0014-conversation-changes.ts). */
+  private async changeCount(trx: Kysely<Database>): Promise<number> {
+    const r = await runShaped<{ n: number }>(
+      trx,
+      'messages:conversation-changes',
+      () => trx.selectFrom('conversation_changes').select('n').compile(),
+      [],
+    );
+    return Number(r.rows[0]?.n ?? -1);
   }
 
   /**

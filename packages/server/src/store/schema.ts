@@ -388,6 +388,8 @@ export interface Database {
   campaigns: CampaignsTable;
   exposures: ExposuresTable;
   conversations: ConversationsTable;
+  /** SQLite: one row counting every change to a conversation row (triggers; see 0014-conversation-changes.ts). */
+  conversation_changes: { n: number };
   /** A view of both tables below: every reader reads messages here. */
   messages: MessagesTable;
   /** Messages moved out of `messages_recent`, and every message of a store that writes here directly. */

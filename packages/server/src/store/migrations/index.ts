@@ -12,6 +12,7 @@ import * as m0010 from './0010-conversation-message-totals.ts';
 import * as m0011 from './0011-assignment-history.ts';
 import * as m0012 from './0012-invitation-words.ts';
 import * as m0013 from './0013-messages-recent.ts';
+import * as m0014 from './0014-conversation-changes.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0011-assignment-history': m0011,
   '0012-invitation-words': m0012,
   '0013-messages-recent': m0013,
+  '0014-conversation-changes': m0014,
 };
 
 export const migrationProvider: MigrationProvider = {
