@@ -1,57 +1,89 @@
 import type { AgentClientFrame } from '@beckon/protocol/chat-protocol';
 import { notFound } from '../errors.ts';
+import type { AppendResult } from '../store/messages-repo.ts';
 import type { AgentConnection } from './agent-connection.ts';
 import { errorFrame, sendFrame } from './chat-socket.ts';
 import { cleanText } from './visitor-chat-service.ts';
 
-/** Runs one validated frame from an agent socket; every failure becomes an `error` frame, never a crash. */
+/** Sends the `error` frame for a failed command, naming what the frame named. */
+function failed(
+  conn: AgentConnection,
+  err: unknown,
+  ref: string | undefined,
+  conversationId: string | undefined,
+  echoId?: string,
+): void {
+  sendFrame(
+    conn.ws,
+    errorFrame(err, conn.deps.log, {
+      ...(echoId ? { echoId } : {}),
+      ...(ref ? { ref } : {}),
+      ...(conversationId ? { conversationId } : {}),
+    }),
+  );
+}
+
+/** Sends the ack of a stored line, or the error frame refusing it. */
+function answerSend(
+  conn: AgentConnection,
+  f: Extract<AgentClientFrame, { type: 'send' }>,
+  r: AppendResult,
+): void {
+  if (!r.ok) {
+    failed(conn, r.error, undefined, f.conversationId, f.echoId);
+    return;
+  }
+  sendFrame(conn.ws, {
+    type: 'ack',
+    echoId: f.echoId,
+    conversationId: f.conversationId,
+    seq: r.message.seq,
+    createdAt: r.message.createdAt,
+    duplicate: r.duplicate,
+  });
+}
+
+/**
+ * Runs one validated frame from an agent socket; every failure becomes an `error` frame, never a
+ * crash. A line (`send`) creates no function of its own: the server runs through tsx, which names
+ * each function bound to a variable with a runtime call, and this runs for every line.
+ */
 export function runAgentCommand(conn: AgentConnection, f: AgentClientFrame): void {
-  const { agents, writer, log } = conn.deps;
+  const { agents, writer } = conn.deps;
+  if (f.type === 'send') {
+    writer
+      .append(
+        {
+          accountId: conn.caller.accountId,
+          conversationId: f.conversationId,
+          sender: {
+            kind: f.note ? 'note' : 'agent',
+            agentId: conn.user.id,
+            name: conn.user.name,
+            supervisor: conn.supervisor,
+          },
+          echoId: f.echoId,
+          afterSeq: f.afterSeq,
+          text: cleanText(f.text),
+          attachmentIds: f.attachmentIds,
+        },
+        conn.id,
+      )
+      .then(
+        (r) => answerSend(conn, f, r),
+        (err) => failed(conn, err, undefined, f.conversationId, f.echoId),
+      );
+    return;
+  }
   const ref = 'ref' in f ? f.ref : undefined;
   const conversationId = 'conversationId' in f ? f.conversationId : undefined;
-  const fail = (err: unknown, extra: { echoId?: string } = {}) =>
-    sendFrame(
-      conn.ws,
-      errorFrame(err, log, {
-        ...extra,
-        ...(ref ? { ref } : {}),
-        ...(conversationId ? { conversationId } : {}),
-      }),
-    );
+  const fail = (err: unknown) => failed(conn, err, ref, conversationId);
   const done = () => {
     if (ref) sendFrame(conn.ws, { type: 'done', ref });
   };
-  const run = (work: Promise<unknown>) => work.then(done, (err) => fail(err));
+  const run = (work: Promise<unknown>) => work.then(done, fail);
 
   switch (f.type) {
-    case 'send': {
-      const kind = f.note ? ('note' as const) : ('agent' as const);
-      writer
-        .append(
-          {
-            accountId: conn.caller.accountId,
-            conversationId: f.conversationId,
-            sender: { kind, agentId: conn.user.id, name: conn.user.name, supervisor: conn.supervisor },
-            echoId: f.echoId,
-            afterSeq: f.afterSeq,
-            text: cleanText(f.text),
-            attachmentIds: f.attachmentIds,
-          },
-          conn.id,
-        )
-        .then((r) => {
-          if (!r.ok) return fail(r.error, { echoId: f.echoId });
-          sendFrame(conn.ws, {
-            type: 'ack',
-            echoId: f.echoId,
-            conversationId: f.conversationId,
-            seq: r.message.seq,
-            createdAt: r.message.createdAt,
-            duplicate: r.duplicate,
-          });
-        }, fail);
-      return;
-    }
     case 'status':
       return void run(agents.setStatus(conn.caller.accountId, conn.user.id, f.status));
     case 'accept':

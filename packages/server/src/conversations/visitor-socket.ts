@@ -13,6 +13,7 @@ import type { Static } from 'typebox';
 import type { WebSocket } from 'ws';
 import { clientAddress } from '../engagement/engagement-runtime.ts';
 import type { Logger } from '../logger.ts';
+import type { AppendResult } from '../store/messages-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { AttachmentService } from './attachments/attachment-service.ts';
 import type { ChatEvents, ConversationEvent } from './chat-events.ts';
@@ -197,34 +198,31 @@ export class VisitorConnection implements PositionListener {
       this.guard.refuse('forbidden', CloseCode.Forbidden, ChatErrorCode.Forbidden, 'not your conversation');
       return;
     }
-    const { visitors, writer, log } = this.deps;
-    const fail = (err: unknown, extra: { echoId?: string } = {}) =>
-      sendFrame(this.ws, errorFrame(err, log, { ...extra, conversationId: this.conversationId }));
-    switch (f.type) {
-      case 'send': {
-        const item = {
-          accountId: this.accountId,
-          conversationId: this.conversationId,
-          sender: { kind: 'visitor' as const },
-          echoId: f.echoId,
-          afterSeq: f.afterSeq,
-          text: cleanText(f.text),
-          attachmentIds: f.attachmentIds,
-        };
-        writer.append(item, this.id).then((r) => {
-          if (!r.ok) return fail(r.error, { echoId: f.echoId });
-          const m = r.message;
-          sendFrame(this.ws, {
-            type: 'ack',
+    const { visitors, writer } = this.deps;
+    // A line (`send`) creates no function of its own: the server runs through tsx, which names each
+    // function bound to a variable with a runtime call, and this runs for every line.
+    if (f.type === 'send') {
+      writer
+        .append(
+          {
+            accountId: this.accountId,
+            conversationId: this.conversationId,
+            sender: { kind: 'visitor' },
             echoId: f.echoId,
-            conversationId: m.conversationId,
-            seq: m.seq,
-            createdAt: m.createdAt,
-            duplicate: r.duplicate,
-          });
-        }, fail);
-        return;
-      }
+            afterSeq: f.afterSeq,
+            text: cleanText(f.text),
+            attachmentIds: f.attachmentIds,
+          },
+          this.id,
+        )
+        .then(
+          (r) => this.answerSend(f.echoId, r),
+          (err) => this.failed(err, f.echoId),
+        );
+      return;
+    }
+    const fail = (err: unknown) => this.failed(err);
+    switch (f.type) {
       case 'resume':
         void this.stream?.resume(f.afterSeq).catch(fail);
         return;
@@ -253,6 +251,34 @@ export class VisitorConnection implements PositionListener {
         sendFrame(this.ws, { type: 'error', code: 'bad_frame', message: 'already started' });
         return;
     }
+  }
+
+  /** Sends the ack of a stored line, or the error frame refusing it. */
+  private answerSend(echoId: string, r: AppendResult): void {
+    if (!r.ok) {
+      this.failed(r.error, echoId);
+      return;
+    }
+    const m = r.message;
+    sendFrame(this.ws, {
+      type: 'ack',
+      echoId,
+      conversationId: m.conversationId,
+      seq: m.seq,
+      createdAt: m.createdAt,
+      duplicate: r.duplicate,
+    });
+  }
+
+  /** The `error` frame for a failed frame of this conversation. */
+  private failed(err: unknown, echoId?: string): void {
+    sendFrame(
+      this.ws,
+      errorFrame(err, this.deps.log, {
+        ...(echoId ? { echoId } : {}),
+        conversationId: this.conversationId,
+      }),
+    );
   }
 
   private onEvent(e: ConversationEvent): void {
