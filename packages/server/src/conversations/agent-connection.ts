@@ -17,7 +17,7 @@ import { DeliveryStream, STREAM_PAGE } from './delivery-stream.ts';
 import type { MessageWriter } from './message-writer.ts';
 import type { QueueFeed, QueueListener } from './queue-feed.ts';
 import type { ReadPositions } from './read-positions.ts';
-import { frameIds, SocketGuard, type SocketLimits } from './socket-guard.ts';
+import { SocketGuard, type SocketLimits } from './socket-guard.ts';
 import { TypingGate } from './typing-gate.ts';
 
 export interface AgentSocketDeps {
@@ -155,7 +155,7 @@ export class AgentConnection implements QueueListener {
       return;
     }
     const parsed = parseAgentFrame(raw);
-    if (!this.guard.spend(frameIds(parsed))) return;
+    if (!this.guard.spend(parsed)) return;
     if (!parsed.ok) {
       this.guard.invalid(parsed);
       return;

@@ -61,7 +61,7 @@ export interface SocketLimits {
 export type FrameIds = { echoId?: string; ref?: string; conversationId?: string };
 
 /** The ids of a frame (see FrameIds), so a client can tell which of its requests was refused. */
-export function frameIds(parsed: ParsedFrame<object>): FrameIds {
+function frameIds(parsed: ParsedFrame<object>): FrameIds {
   const source = (parsed.ok ? parsed.frame : parsed) as Record<string, unknown>;
   const ids: FrameIds = {};
   for (const key of ['echoId', 'ref', 'conversationId'] as const) {
@@ -158,8 +158,8 @@ export class SocketGuard {
     return text;
   }
 
-  /** Spends one frame; false when it is over budget (answered with an error frame naming `ids`). */
-  spend(ids: FrameIds, now = Date.now()): boolean {
+  /** Spends one frame; false when it is over budget (answered with an error frame naming the frame's ids). */
+  spend(frame: ParsedFrame<object>, now = Date.now()): boolean {
     const reason = !this.own.take(now)
       ? 'socket_rate'
       : this.shared && !this.shared.bucket.take(now)
@@ -180,7 +180,7 @@ export class SocketGuard {
       type: 'error',
       code: ChatErrorCode.RateLimited,
       message: 'too many frames; slow down',
-      ...ids,
+      ...frameIds(frame),
     });
     return false;
   }

@@ -22,7 +22,7 @@ import { DeliveryStream, STREAM_PAGE } from './delivery-stream.ts';
 import type { MessageWriter } from './message-writer.ts';
 import type { PositionListener, QueueFeed } from './queue-feed.ts';
 import type { ReadPositions } from './read-positions.ts';
-import { frameIds, SocketGuard, type SocketLimits } from './socket-guard.ts';
+import { SocketGuard, type SocketLimits } from './socket-guard.ts';
 import { TypingGate } from './typing-gate.ts';
 import { conversationForToken, siteForKey } from './visitor-access.ts';
 import { cleanText, type VisitorChatService, visitorView } from './visitor-chat-service.ts';
@@ -103,7 +103,7 @@ export class VisitorConnection implements PositionListener {
       return;
     }
     const parsed = parseVisitorFrame(raw);
-    if (!this.guard.spend(frameIds(parsed))) return;
+    if (!this.guard.spend(parsed)) return;
     if (!this.conversationId) {
       this.first(parsed, raw);
       return;
