@@ -195,7 +195,8 @@ describe('SQLite chat messages moved on from the recent table', () => {
     const dir = mkdtempSync(join(tmpdir(), 'beckon-moves-'));
     const store = await Store.open({
       sqlitePath: join(dir, 'beckon.db'),
-      walTuning: { moveCheckMs: 5, moveAtRows: 40, moveAfterMs: 50 },
+      // Moves of every row and, past 45, of the oldest 45 only: both ways a move takes rows.
+      walTuning: { moveCheckMs: 5, moveAtRows: 40, moveAfterMs: 50, moveMaxRows: 45 },
     });
     try {
       await store.migrate();

@@ -46,75 +46,79 @@ db.pragma('foreign_keys = ON');
 /**
  * New chat messages are written into `messages_recent` (see 0013-messages-recent.ts) and moved from
  * here into `messages_stored`: checked every MOVE_CHECK_MS, moved once the table holds MOVE_AT_ROWS
- * or its rows have waited MOVE_AFTER_MS. A move takes whole conversations, about MOVE_CHUNK_ROWS
- * rows per transaction. Each transaction asks the store's connection first ('move'): it holds its
- * statements (its thread goes on serving sockets; what it writes meanwhile waits for one commit)
- * and answers 'move-go'; 'move-done' lets it go on. Its thread never sleeps in SQLite's busy wait.
+ * or its rows have waited MOVE_AFTER_MS. A move takes the table's oldest rows, all of them or its
+ * first MOVE_MAX_ROWS by rowid (the order they were committed in, so a conversation's rows left
+ * behind always come after its moved ones), and writes them into `messages_stored` in key order,
+ * each conversation's rows together. Each move asks the store's connection first ('move'): it holds
+ * its statements (its thread goes on serving sockets; what it writes meanwhile waits for one
+ * commit) and answers 'move-go'; 'move-done' lets it go on. Its thread never sleeps in SQLite's
+ * busy wait.
+ *
+ * Taking the table's head, not whole conversations, keeps a move's writes together: the deleted
+ * rows are the table's first pages (all of them: SQLite drops the pages whole), where a
+ * conversation's rows are spread over every page of it. On W3 at full load that took the node's CPU
+ * per line down by a tenth and the time the store's statements are held by about half
+ * (bench/notes.md).
  */
 const MOVE_CHECK_MS = workerData.moveCheckMs ?? 50;
-const MOVE_AT_ROWS = workerData.moveAtRows ?? 2000;
-const MOVE_AFTER_MS = workerData.moveAfterMs ?? 1000;
 /**
- * Each transaction holds the store's statements: on the W3 bench at full load, 500 rows held them
- * 4.4 ms (median) to 12 ms (99th percentile), 150 rows 2.2 to 7.6 ms (a conversation's rows share
- * pages in either case; only the number of hand-overs grows).
+ * A move holds the store's statements for about 4 µs per row (W3, full load): 800 rows keep the
+ * holds near 3 ms, and the half-load latency tail with them; 2,000 took the tail to 20 ms.
  */
-const MOVE_CHUNK_ROWS = 250;
+const MOVE_AT_ROWS = workerData.moveAtRows ?? 800;
+const MOVE_AFTER_MS = workerData.moveAfterMs ?? 1000;
+/** Most rows one move takes (a thread that fell behind catches up in several holds, not one long one). */
+const MOVE_MAX_ROWS = workerData.moveMaxRows ?? 4000;
 const MESSAGE_COLUMNS =
   'conversation_id, seq, account_id, sender_kind, sender_id, sender_name, echo_id, body, attachments, created_at';
 /** The mover's statements, once the store's migrations made the tables (null until then). */
 let mover = null;
 function moverStatements() {
   try {
-    const ids = 'SELECT value FROM json_each(?)';
-    const copy = db.prepare(
-      `INSERT INTO messages_stored (${MESSAGE_COLUMNS}) SELECT ${MESSAGE_COLUMNS} FROM messages_recent WHERE conversation_id IN (${ids})`,
-    );
-    const drop = db.prepare(`DELETE FROM messages_recent WHERE conversation_id IN (${ids})`);
+    const copy = (where) =>
+      db.prepare(
+        `INSERT INTO messages_stored (${MESSAGE_COLUMNS}) SELECT ${MESSAGE_COLUMNS} FROM messages_recent ${where} ORDER BY conversation_id, seq`,
+      );
+    const copyAll = copy('');
+    const dropAll = db.prepare('DELETE FROM messages_recent');
+    const copyHead = copy('WHERE rowid <= ?');
+    const dropHead = db.prepare('DELETE FROM messages_recent WHERE rowid <= ?');
+    const count = db.prepare('SELECT count(*) FROM messages_recent').pluck();
+    const lastOfHead = db
+      .prepare('SELECT rowid FROM messages_recent ORDER BY rowid LIMIT 1 OFFSET ?')
+      .pluck();
     return {
-      count: db.prepare('SELECT count(*) FROM messages_recent').pluck(),
-      perConversation: db.prepare(
-        'SELECT conversation_id AS id, count(*) AS n FROM messages_recent GROUP BY conversation_id',
-      ),
-      move: db.transaction((list) => {
-        const json = JSON.stringify(list);
-        copy.run(json);
-        drop.run(json);
+      count,
+      /** Moves the oldest rows (at most MOVE_MAX_ROWS); returns how many are left. */
+      move: db.transaction(() => {
+        const n = count.get();
+        if (n <= MOVE_MAX_ROWS) {
+          copyAll.run();
+          dropAll.run();
+          return 0;
+        }
+        const last = lastOfHead.get(MOVE_MAX_ROWS - 1);
+        copyHead.run(last);
+        dropHead.run(last);
+        return n - MOVE_MAX_ROWS;
       }),
     };
   } catch {
     return null; // the store is not migrated yet
   }
 }
-/** Conversations still to move, a transaction's worth each; the first is being moved when `asking`. */
-let chunks = [];
+/** A move is due (asked for, or about to be). */
+let due = false;
 let asking = false;
 let lastMove = Date.now();
-/** Splits the conversations in `messages_recent` into transactions of about MOVE_CHUNK_ROWS rows. */
-function planMove() {
-  const out = [];
-  let ids = [];
-  let rows = 0;
-  for (const { id, n } of mover.perConversation.all()) {
-    ids.push(id);
-    rows += n;
-    if (rows >= MOVE_CHUNK_ROWS) {
-      out.push(ids);
-      ids = [];
-      rows = 0;
-    }
-  }
-  if (ids.length > 0) out.push(ids);
-  return out;
-}
 function askToMove() {
-  if (asking || chunks.length === 0) return;
+  if (asking || !due) return;
   asking = true;
   parentPort.postMessage('move');
 }
 const moveTimer = setInterval(() => {
   try {
-    if (asking || chunks.length > 0) return;
+    if (asking || due) return;
     mover ??= moverStatements();
     if (!mover) return;
     const n = mover.count.get();
@@ -123,20 +127,21 @@ const moveTimer = setInterval(() => {
       return;
     }
     if (n < MOVE_AT_ROWS && Date.now() - lastMove < MOVE_AFTER_MS) return;
-    chunks = planMove();
+    due = true;
     askToMove();
   } catch {
     // busy, or the store is closing: the next round tries again
   }
 }, MOVE_CHECK_MS);
-/** The store's connection holds its statements: move one transaction's worth. */
-function moveChunk() {
-  const list = chunks.shift();
+/** The store's connection holds its statements: move the oldest rows. */
+function moveRows() {
+  let left = 0;
   try {
-    if (list) mover.move.immediate(list);
+    left = mover.move.immediate();
   } catch {
-    chunks = []; // busy (another writer): the next round plans again
+    // busy (another writer): the next round tries again
   }
+  due = left >= MOVE_AT_ROWS;
   lastMove = Date.now();
   asking = false;
   parentPort.postMessage('move-done');
@@ -202,7 +207,7 @@ function checkpointRound() {
 }
 const timer = setInterval(checkpointRound, CHECKPOINT_MS);
 parentPort.on('message', (m) => {
-  if (m === 'move-go') moveChunk();
+  if (m === 'move-go') moveRows();
   if (m === 'reset-tried' && asked) asked.answered = true;
   if (m === 'reset-go') {
     // The store's connection holds its statements: this pass, with no writer, reaches the WAL's end.

@@ -37,6 +37,7 @@ export interface WalCheckpointTuning {
   moveCheckMs?: number;
   moveAtRows?: number;
   moveAfterMs?: number;
+  moveMaxRows?: number;
 }
 
 /**
