@@ -16,7 +16,7 @@ export type ConversationRow = Selectable<ConversationsTable> & MessageTotals;
  * The last sequence number, as a column over the `conversations` table not aliased: one key seek
  * of each messages table. The two tables are read one by one (through the `messages` view, SQLite
  * would scan it): a conversation's rows in `messages_recent`, when it has any, come after all of
- * its rows in `messages_stored`, since messages are moved on a whole conversation at a time.
+ * its rows in `messages_stored`, since messages are moved on oldest first (sqlite-checkpointer.js).
  */
 export const lastSeq = sql<number>`COALESCE(
   (SELECT MAX(m.seq) FROM messages_recent m WHERE m.conversation_id = conversations.id),

@@ -18,7 +18,7 @@ const columnList = () => sql.join(MESSAGE_TABLE_COLUMNS.map((c) => sql.ref(c)));
 
 /**
  * A SQLite store writes new chat messages into a small table, `messages_recent`, and its checkpointer
- * thread moves them into `messages_stored` in bulk, many lines of a conversation at a time (see
+ * thread moves them into `messages_stored` in bulk, each conversation's lines together (see
  * sqlite-checkpointer.js). Written straight into one large table keyed (conversation_id, seq), each
  * line of a busy commit landed on its own conversation's page of the key: a commit of 130 lines
  * from 200 conversations wrote ~220 pages to the WAL. `messages` is now a view of both tables, so
