@@ -219,6 +219,28 @@ describe('SQLite chat messages moved on from the recent table', () => {
             ...(i === 0 ? { invitation: { text: 'Need a hand?', from: 'Sales' } } : {}),
           }),
         );
+      // A conversation deleted while its lines wait in the recent table takes them with it: no move
+      // writes a line whose conversation is gone (the moving connection does not check its key).
+      const doomed = await store.conversations.create({
+        accountId: account.id,
+        siteId: site.id,
+        visitorId: 'v-doomed',
+        source: 'button',
+        skillId: skill.id,
+        status: 'queued',
+        visitorName: null,
+        tokenHash: 'moves-doomed',
+      });
+      await store.messages.appendBatch(
+        Array.from({ length: 30 }, (_, i) => ({
+          accountId: account.id,
+          conversationId: doomed.id,
+          sender: { kind: 'visitor' as const },
+          echoId: `d${i}`,
+          text: `doomed ${i}`,
+        })),
+      );
+      await sql`DELETE FROM conversations WHERE id = ${doomed.id}`.execute(store.db);
       const recent = async () =>
         Number(
           (await sql<{ n: number }>`SELECT count(*) AS n FROM messages_recent`.execute(store.db)).rows[0]!.n,
@@ -249,6 +271,12 @@ describe('SQLite chat messages moved on from the recent table', () => {
         await new Promise((r) => setTimeout(r, 2));
       }
       await eventually(async () => (await recent()) === 0, 5000);
+      const orphans = await sql`PRAGMA foreign_key_check(messages_stored)`.execute(store.db);
+      assert.deepEqual(orphans.rows, [], 'no stored line without its conversation');
+      const doomedLines = await sql<{
+        n: number;
+      }>`SELECT count(*) AS n FROM messages WHERE conversation_id = ${doomed.id}`.execute(store.db);
+      assert.equal(Number(doomedLines.rows[0]!.n), 0);
       for (const c of conversations) {
         const lines = await store.messages.after(account.id, c.id, 0, { limit: 1000 });
         assert.deepEqual(

@@ -41,7 +41,14 @@ function walSalts() {
 const db = new Sqlite(workerData.file);
 db.pragma('busy_timeout = 5000');
 db.pragma('wal_autocheckpoint = 0');
-db.pragma('foreign_keys = ON');
+/**
+ * This connection only moves rows the store's connection wrote into `messages_recent`, whose key
+ * to their conversation was checked then. Within a move's transaction nobody else writes, and a
+ * conversation deleted before it took its recent rows with it (ON DELETE CASCADE on the store's
+ * connection), so a moved row's conversation always exists: checking it again for each row was
+ * a third of a move's time, while the store's statements wait (W3, bench/notes.md).
+ */
+db.pragma('foreign_keys = OFF');
 
 /**
  * New chat messages are written into `messages_recent` (see 0013-messages-recent.ts) and moved from
@@ -62,8 +69,8 @@ db.pragma('foreign_keys = ON');
  */
 const MOVE_CHECK_MS = workerData.moveCheckMs ?? 50;
 /**
- * A move holds the store's statements for about 4 µs per row (W3, full load): 800 rows keep the
- * holds near 3 ms, and the half-load latency tail with them; 2,000 took the tail to 20 ms.
+ * A move holds the store's statements for 4–7 µs per row (W3; the machine's speed varies): 800 rows
+ * keep the holds at 3–7 ms, and the half-load latency tail with them; 2,000 took the tail to 20 ms.
  */
 const MOVE_AT_ROWS = workerData.moveAtRows ?? 800;
 const MOVE_AFTER_MS = workerData.moveAfterMs ?? 1000;
