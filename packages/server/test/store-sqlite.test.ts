@@ -32,6 +32,24 @@ async function fileStore() {
 
 storeContract('SQLite', fileStore);
 
+/** A conversation a visitor opened with the chat button, waiting in the skill's queue. */
+function queuedChat(
+  store: Store,
+  at: { accountId: string; siteId: string; skillId: string },
+  visitorId: string,
+  extra: Partial<Parameters<Store['conversations']['create']>[0]> = {},
+): Promise<Conversation> {
+  return store.conversations.create({
+    ...at,
+    visitorId,
+    source: 'button',
+    status: 'queued',
+    visitorName: null,
+    tokenHash: `hash-${visitorId}`,
+    ...extra,
+  });
+}
+
 describe('SQLite store while another connection holds the write lock', () => {
   it('waits for the lock without holding up the thread, then writes (alone and in a transaction)', async () => {
     const { store, file, dispose } = await fileStore();
@@ -204,33 +222,20 @@ describe('SQLite chat messages moved on from the recent table', () => {
       const account = await store.accounts.create('Moves');
       const site = await store.sites.create(account.id, { name: 'Shop' });
       const skill = await store.skills.create(account.id, { name: 'Sales' });
+      const at = { accountId: account.id, siteId: site.id, skillId: skill.id };
       const conversations: Conversation[] = [];
       for (let i = 0; i < 6; i++)
         conversations.push(
-          await store.conversations.create({
-            accountId: account.id,
-            siteId: site.id,
-            visitorId: `v${i}`,
-            source: 'button',
-            skillId: skill.id,
-            status: 'queued',
-            visitorName: null,
-            tokenHash: `moves-${i}`,
-            ...(i === 0 ? { invitation: { text: 'Need a hand?', from: 'Sales' } } : {}),
-          }),
+          await queuedChat(
+            store,
+            at,
+            `v${i}`,
+            i === 0 ? { invitation: { text: 'Need a hand?', from: 'Sales' } } : {},
+          ),
         );
       // A conversation deleted while its lines wait in the recent table takes them with it: no move
       // writes a line whose conversation is gone (the moving connection does not check its key).
-      const doomed = await store.conversations.create({
-        accountId: account.id,
-        siteId: site.id,
-        visitorId: 'v-doomed',
-        source: 'button',
-        skillId: skill.id,
-        status: 'queued',
-        visitorName: null,
-        tokenHash: 'moves-doomed',
-      });
+      const doomed = await queuedChat(store, at, 'v-doomed');
       await store.messages.appendBatch(
         Array.from({ length: 30 }, (_, i) => ({
           accountId: account.id,
@@ -341,16 +346,7 @@ describe('SQLite message writer between its commits', () => {
           }),
         ),
       );
-      const c = await store.conversations.create({
-        accountId: account.id,
-        siteId: site.id,
-        visitorId: 'v1',
-        source: 'button',
-        skillId: skill.id,
-        status: 'queued',
-        visitorName: null,
-        tokenHash: 'kept-1',
-      });
+      const c = await queuedChat(store, { accountId: account.id, siteId: site.id, skillId: skill.id }, 'v1');
       const assign = other.prepare(
         "UPDATE conversations SET status = 'active', assigned_agent_id = ? WHERE id = ?",
       );

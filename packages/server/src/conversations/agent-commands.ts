@@ -2,7 +2,7 @@ import type { AgentClientFrame } from '@beckon/protocol/chat-protocol';
 import { notFound } from '../errors.ts';
 import type { AppendResult } from '../store/messages-repo.ts';
 import type { AgentConnection } from './agent-connection.ts';
-import { errorFrame, sendFrame } from './chat-socket.ts';
+import { ackFrame, errorFrame, sendFrame } from './chat-socket.ts';
 import { cleanText } from './visitor-chat-service.ts';
 
 /** Sends the `error` frame for a failed command, naming what the frame named. */
@@ -29,18 +29,8 @@ function answerSend(
   f: Extract<AgentClientFrame, { type: 'send' }>,
   r: AppendResult,
 ): void {
-  if (!r.ok) {
-    failed(conn, r.error, undefined, f.conversationId, f.echoId);
-    return;
-  }
-  sendFrame(conn.ws, {
-    type: 'ack',
-    echoId: f.echoId,
-    conversationId: f.conversationId,
-    seq: r.message.seq,
-    createdAt: r.message.createdAt,
-    duplicate: r.duplicate,
-  });
+  if (r.ok) sendFrame(conn.ws, ackFrame(f.echoId, r));
+  else failed(conn, r.error, undefined, f.conversationId, f.echoId);
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Message } from '@beckon/protocol/chat-api';
 import { type ChatErrorCode, CloseCode } from '@beckon/protocol/chat-protocol';
 import type { WebSocket } from 'ws';
 import { AppError } from '../errors.ts';
@@ -24,6 +25,19 @@ export function errorFrame(
   log.error({ err }, 'chat frame failed');
   const code: (typeof ChatErrorCode)['Internal'] = 'internal';
   return { type: 'error', code, message: 'something went wrong on our side', ...extra };
+}
+
+/** The `ack` of a stored line (`duplicate`: a retry of one stored already), sent after its commit. */
+export function ackFrame(echoId: string, stored: { message: Message; duplicate: boolean }) {
+  const m = stored.message;
+  return {
+    type: 'ack',
+    echoId,
+    conversationId: m.conversationId,
+    seq: m.seq,
+    createdAt: m.createdAt,
+    duplicate: stored.duplicate,
+  } as const;
 }
 
 /** Text of a WebSocket message, or undefined for binary frames. */

@@ -17,7 +17,7 @@ import type { AppendResult } from '../store/messages-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { AttachmentService } from './attachments/attachment-service.ts';
 import type { ChatEvents, ConversationEvent } from './chat-events.ts';
-import { CloseCode, errorFrame, sendFrame } from './chat-socket.ts';
+import { ackFrame, CloseCode, errorFrame, sendFrame } from './chat-socket.ts';
 import { DeliveryStream, STREAM_PAGE } from './delivery-stream.ts';
 import type { MessageWriter } from './message-writer.ts';
 import type { PositionListener, QueueFeed } from './queue-feed.ts';
@@ -255,19 +255,8 @@ export class VisitorConnection implements PositionListener {
 
   /** Sends the ack of a stored line, or the error frame refusing it. */
   private answerSend(echoId: string, r: AppendResult): void {
-    if (!r.ok) {
-      this.failed(r.error, echoId);
-      return;
-    }
-    const m = r.message;
-    sendFrame(this.ws, {
-      type: 'ack',
-      echoId,
-      conversationId: m.conversationId,
-      seq: m.seq,
-      createdAt: m.createdAt,
-      duplicate: r.duplicate,
-    });
+    if (r.ok) sendFrame(this.ws, ackFrame(echoId, r));
+    else this.failed(r.error, echoId);
   }
 
   /** The `error` frame for a failed frame of this conversation. */

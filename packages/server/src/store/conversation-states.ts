@@ -49,8 +49,4 @@ export class ConversationStates {
     this.states.clear();
     this.count = -1;
   }
-
-  get size(): number {
-    return this.states.size;
-  }
 }

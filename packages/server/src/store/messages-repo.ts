@@ -3,8 +3,8 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import { AppError, notFound } from '../errors.ts';
 import { AttachmentClaims, type StoredAttachment } from './attachments-repo.ts';
 import { lastSeq, toMessage } from './conversation-rows.ts';
-import { ConversationStates } from './conversation-states.ts';
-import type { ConversationStatusColumn, Database, MessagesTable } from './schema.ts';
+import { type ConversationState, ConversationStates } from './conversation-states.ts';
+import type { Database, MessagesTable } from './schema.ts';
 import { runShaped } from './shaped-sql.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
 
@@ -76,18 +76,16 @@ const senderIdOf = (s: Sender): string => (s.kind === 'visitor' || s.kind === 's
 const echoKey = (conversationId: string, echoId: string, senderId: string) =>
   `${conversationId}\u0000${echoId}\u0000${senderId}`;
 
-interface ConvState {
-  account_id: string;
-  status: ConversationStatusColumn;
-  assigned_agent_id: string | null;
-  seq: number;
-  firstResponseAt: number | null;
-  /** An agent's first reply is in this batch: the conversation's first response time is set. */
-  answered: boolean;
-}
+const stateOf = (r: ConvRow): ConversationState => ({
+  account_id: r.account_id,
+  status: r.status,
+  assigned_agent_id: r.assigned_agent_id,
+  first_response_at: r.first_response_at,
+  last_seq: Number(r.last_seq),
+});
 
 /** Why a sender may not write to a conversation in its current state, or null when they may. */
-function refusal(conv: ConvState, sender: Sender): AppError | null {
+function refusal(conv: ConversationState, sender: Sender): AppError | null {
   if (sender.kind === 'system') return null;
   if (conv.status === 'closed') return new AppError(409, 'conversation_closed', 'the conversation is closed');
   if (sender.kind === 'visitor') return null;
@@ -131,18 +129,9 @@ export class MessagesRepo {
     now: number,
   ): Promise<AppendResult[]> {
     const ids = [...new Set(items.map((i) => i.conversationId))].sort();
-    const found = await this.conversationsOf(trx, ids);
-    const convs = new Map<string, ConvState>();
-    for (const r of found) {
-      convs.set(r.id, {
-        account_id: r.account_id,
-        status: r.status,
-        assigned_agent_id: r.assigned_agent_id,
-        seq: Number(r.last_seq),
-        firstResponseAt: r.first_response_at,
-        answered: false,
-      });
-    }
+    const convs = await this.conversationsOf(trx, ids);
+    /** Conversations whose agent's first reply is in this batch: their first response time is set. */
+    const answered: string[] = [];
     // Retries: a send whose echo id is stored already gets the original back. The original can
     // only be among the messages after the one the client had seen when it first sent
     // (`afterSeq`, repeated by the retry), so each probe is a short range of the
@@ -152,8 +141,8 @@ export class MessagesRepo {
     for (const i of items) {
       const conv = convs.get(i.conversationId);
       if (!i.echoId || !conv) continue;
-      const after = Math.max(i.afterSeq ?? 0, conv.seq - RETRY_WINDOW);
-      if (after >= conv.seq) continue; // nothing was stored after what the client had seen: a first send
+      const after = Math.max(i.afterSeq ?? 0, conv.last_seq - RETRY_WINDOW);
+      if (after >= conv.last_seq) continue; // nothing was stored after what the client had seen: a first send
       const key = `${i.conversationId}\u0000${i.echoId}`;
       const known = probes.get(key);
       if (!known || after < known.after) probes.set(key, { c: i.conversationId, e: i.echoId, after });
@@ -225,14 +214,14 @@ export class MessagesRepo {
         });
         continue;
       }
-      conv.seq += 1;
-      if (item.sender.kind === 'agent' && conv.firstResponseAt === null) {
-        conv.firstResponseAt = now;
-        conv.answered = true;
+      conv.last_seq += 1;
+      if (item.sender.kind === 'agent' && conv.first_response_at === null) {
+        conv.first_response_at = now;
+        answered.push(item.conversationId);
       }
       const row: Selectable<MessagesTable> = {
         conversation_id: item.conversationId,
-        seq: conv.seq,
+        seq: conv.last_seq,
         account_id: item.accountId,
         sender_kind: item.sender.kind as SenderKind,
         sender_id: senderId,
@@ -243,7 +232,7 @@ export class MessagesRepo {
         created_at: now,
       };
       rows.push(row);
-      if (files.length > 0) claims.sent(item.conversationId, item.attachmentIds!, conv.seq);
+      if (files.length > 0) claims.sent(item.conversationId, item.attachmentIds!, conv.last_seq);
       const message = toMessage(row);
       if (key) seen.set(key, message);
       results.push({ ok: true, message, duplicate: false });
@@ -253,7 +242,6 @@ export class MessagesRepo {
       // The conversations' rows change only on an agent's first reply: their last sequence
       // number and message time are read from the messages themselves (see `messageTotals`
       // in conversation-rows.ts).
-      const answered = [...convs].filter(([, c]) => c.answered).map(([id]) => id);
       if (answered.length > 0) {
         await trx
           .updateTable('conversations')
@@ -281,46 +269,35 @@ export class MessagesRepo {
       }
       await claims.bind(trx);
     }
-    if (this.states)
-      for (const [id, c] of convs)
-        this.states.set(id, {
-          account_id: c.account_id,
-          status: c.status,
-          assigned_agent_id: c.assigned_agent_id,
-          first_response_at: c.firstResponseAt,
-          last_seq: c.seq,
-        });
     return results;
   }
 
   /**
-   * The batch's conversations with their last sequence numbers. SQLite: those written to since the
-   * store last counted a conversation change come from memory (see ConversationStates), the others
-   * from the store.
+   * The batch's conversations with their last sequence numbers, which the batch updates in place.
+   * SQLite: the states kept in memory (see ConversationStates) for those written to since the store
+   * last counted a conversation change, read from the store for the others; a failed batch drops
+   * them all (appendBatch).
    */
-  private async conversationsOf(trx: Kysely<Database>, ids: string[]): Promise<ConvRow[]> {
+  private async conversationsOf(
+    trx: Kysely<Database>,
+    ids: string[],
+  ): Promise<Map<string, ConversationState>> {
     const states = this.states;
-    if (!states) return this.lockConversations(trx, ids);
+    const read = async (of: string[]) =>
+      (await this.lockConversations(trx, of)).map((r) => [r.id, stateOf(r)] as const);
+    if (!states) return new Map(await read(ids));
     const count = await this.changeCount(trx);
     if (count < 0) {
       states.forget(); // not counted (a store migrated without the count): read them all
-      return this.lockConversations(trx, ids);
+      return new Map(await read(ids));
     }
     states.sync(count);
     const missing = ids.filter((id) => states.get(id) === undefined);
-    if (missing.length > 0)
-      for (const r of await this.lockConversations(trx, missing))
-        states.set(r.id, {
-          account_id: r.account_id,
-          status: r.status,
-          assigned_agent_id: r.assigned_agent_id,
-          first_response_at: r.first_response_at,
-          last_seq: Number(r.last_seq),
-        });
-    const out: ConvRow[] = [];
+    if (missing.length > 0) for (const [id, state] of await read(missing)) states.set(id, state);
+    const out = new Map<string, ConversationState>();
     for (const id of ids) {
       const state = states.get(id);
-      if (state) out.push({ id, ...state });
+      if (state) out.set(id, state);
     }
     return out;
   }
