@@ -51,6 +51,8 @@ export const ChatErrorCode = {
   InvalidToken: 'invalid_chat_token',
   /** Before closing with 4408: the socket could not be authenticated in time, or stopped answering pings. */
   Timeout: 'timeout',
+  /** The server's store is briefly unreachable: nothing was done; send the same frame again shortly. */
+  StoreUnavailable: 'store_unavailable',
   Internal: 'internal',
 } as const;
 

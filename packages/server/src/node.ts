@@ -14,6 +14,7 @@ import { tuneGarbageCollection } from './ops/gc-tuning.ts';
 import { createMetrics } from './ops/metrics.ts';
 import { WsRouter } from './realtime/ws-router.ts';
 import { Store } from './store/store.ts';
+import { describeStoreError, isStoreUnavailable } from './store/store-availability.ts';
 
 export interface NodeOptions {
   logger?: Logger;
@@ -34,19 +35,52 @@ export interface BeckonNode {
   close(): Promise<void>;
 }
 
+/** How long a starting node waits for an unreachable store before it gives up (ms). */
+const STORE_STARTUP_WAIT_MS = 120_000;
+
+/**
+ * Opens and migrates the store. A store that cannot be reached yet (a database starting beside
+ * the node, a failover under way) is tried again with a growing pause, so nodes and their
+ * database can start in any order; any other failure ends the start at once.
+ */
+async function openStore(config: Config, logger: Logger, pgSchema: string | undefined): Promise<Store> {
+  const started = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    let store: Store | undefined;
+    try {
+      store = await Store.open({
+        databaseUrl: config.databaseUrl,
+        sqlitePath: join(config.dataDir, 'beckon.db'),
+        pgSchema,
+        onConnectionError: (err) =>
+          logger.warn(
+            { component: 'store', err: err.message },
+            'store connection lost; reconnecting on next use',
+          ),
+      });
+      const applied = await store.migrate();
+      if (applied.length > 0) logger.info({ component: 'store', applied }, 'migrations applied');
+      return store;
+    } catch (err) {
+      await store?.close().catch(() => {});
+      const waitMs = Math.min(5_000, 250 * 2 ** attempt);
+      if (!isStoreUnavailable(err) || Date.now() - started + waitMs > STORE_STARTUP_WAIT_MS) throw err;
+      logger.warn(
+        { component: 'store', reason: describeStoreError(err), retryInMs: waitMs },
+        'store unreachable at start; trying again',
+      );
+      await new Promise((r) => setTimeout(r, waitMs));
+    }
+  }
+}
+
 /** Composition root: opens the store (migrating it), the bus, and builds the app. */
 export async function createNode(config: Config, opts: NodeOptions = {}): Promise<BeckonNode> {
   const logger = opts.logger ?? createLogger(config.logLevel, config.prettyLogs);
   const v8Flags = tuneGarbageCollection();
   if (v8Flags.length > 0) logger.debug({ component: 'node', v8Flags }, 'garbage collection tuned');
   if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
-  const store = await Store.open({
-    databaseUrl: config.databaseUrl,
-    sqlitePath: join(config.dataDir, 'beckon.db'),
-    pgSchema: opts.pgSchema,
-  });
-  const applied = await store.migrate();
-  if (applied.length > 0) logger.info({ component: 'store', applied }, 'migrations applied');
+  const store = await openStore(config, logger, opts.pgSchema);
   const bus: Bus = config.redisUrl ? new RedisBus(config.redisUrl) : new MemoryBus();
   const metrics = createMetrics();
   const shutdownHooks: Array<() => Promise<void> | void> = [];

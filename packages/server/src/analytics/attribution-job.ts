@@ -94,7 +94,16 @@ export class AttributionJob {
   private async locked(full: boolean): Promise<void> {
     let release: (() => Promise<void>) | null = null;
     for (let i = 0; !release && i < (full ? 100 : 1); i++) {
-      release = await this.bus.tryLock(LOCK, this.opts.maxTickMs * 3);
+      try {
+        release = await this.bus.tryLock(LOCK, this.opts.maxTickMs * 3);
+      } catch (err) {
+        // The bus is down: skip this tick (the cursor is in the store; the next tick catches up).
+        if (!full) {
+          this.log.warn({ err: (err as Error).message }, 'attribution tick skipped: the bus is unreachable');
+          return;
+        }
+        throw err;
+      }
       if (!release && full) await new Promise((r) => setTimeout(r, 50));
     }
     if (!release) return;

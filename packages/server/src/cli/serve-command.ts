@@ -4,6 +4,7 @@ import { loadConfig } from '../config.ts';
 import { seedDemoHistory } from '../demo/demo-history.ts';
 import { seedDemo } from '../demo/seed.ts';
 import { createNode } from '../node.ts';
+import { installProcessGuard } from '../ops/process-guard.ts';
 import { openStoreFromFlags, storeOptions } from './options.ts';
 
 interface ServeFlags {
@@ -32,6 +33,7 @@ async function run(flags: ServeFlags, demo: boolean): Promise<void> {
   const config = loadConfig(flags);
   const node = await createNode(config);
   const log = node.ctx.logger;
+  installProcessGuard(log, node.ctx.metrics);
   let demoInfo: Awaited<ReturnType<typeof seedDemo>> | undefined;
   if (demo) {
     demoInfo = await seedDemo(node.ctx.store, {

@@ -4,6 +4,7 @@ import type { WebSocket } from 'ws';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { sendText } from '../realtime/text-frames.ts';
+import { isStoreUnavailable, storeUnavailable } from '../store/store-availability.ts';
 
 /** Sends one JSON frame if the socket is still open. */
 export function sendFrame(ws: WebSocket, frame: object): void {
@@ -22,6 +23,10 @@ export function errorFrame(
   extra: { echoId?: string; ref?: string; conversationId?: string } = {},
 ): { type: 'error'; code: string; message: string; echoId?: string; ref?: string; conversationId?: string } {
   if (err instanceof AppError) return { type: 'error', code: err.code, message: err.message, ...extra };
+  if (isStoreUnavailable(err)) {
+    const e = storeUnavailable();
+    return { type: 'error', code: e.code, message: e.message, ...extra };
+  }
   log.error({ err }, 'chat frame failed');
   const code: (typeof ChatErrorCode)['Internal'] = 'internal';
   return { type: 'error', code, message: 'something went wrong on our side', ...extra };

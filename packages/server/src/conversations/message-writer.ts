@@ -2,6 +2,7 @@ import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { AppendItem, AppendResult } from '../store/messages-repo.ts';
 import type { Store } from '../store/store.ts';
+import { describeStoreError, isStoreUnavailable, storeUnavailable } from '../store/store-availability.ts';
 
 interface Pending {
   item: AppendItem;
@@ -92,6 +93,15 @@ export class MessageWriter {
     try {
       return await this.store.messages.appendBatch(items);
     } catch (err) {
+      // The store is down: every send fails alike, so none is tried alone; clients resend later.
+      if (isStoreUnavailable(err)) {
+        this.log.warn(
+          { err: describeStoreError(err), size: items.length },
+          'messages not stored: the store is unreachable',
+        );
+        const error = storeUnavailable();
+        return items.map(() => ({ ok: false as const, error }));
+      }
       if (items.length > 1)
         this.log.warn({ err, size: items.length }, 'message batch failed; writing one by one');
       const out: AppendResult[] = [];

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
+import { isStoreUnavailable, storeUnavailable } from '../store/store-availability.ts';
 import type { App } from './types.ts';
 
 const FASTIFY_CODES: Record<string, { status: number; code: string }> = {
@@ -28,6 +29,15 @@ export function installErrorHandling(app: App): void {
       return reply
         .code(err.statusCode ?? 400)
         .send({ error: { code: 'invalid_request', message: err.message } });
+    }
+    if (isStoreUnavailable(err)) {
+      // A dependency's outage, not a bug: the client may retry; logged without the stack.
+      req.log.warn({ err: err.message }, 'request failed: the store is unreachable');
+      const e = storeUnavailable();
+      return reply
+        .code(e.status)
+        .header('retry-after', '2')
+        .send({ error: { code: e.code, message: e.message } });
     }
     req.log.error({ err }, 'request failed');
     return reply.code(500).send({ error: { code: 'internal', message: 'something went wrong on our side' } });

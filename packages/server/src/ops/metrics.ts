@@ -55,8 +55,15 @@ export function createMetrics() {
     labelNames: ['action', 'scope'] as const,
     registers: [registry],
   });
+  const processFaults = new Counter({
+    name: 'beckon_process_faults_total',
+    help: 'Unhandled rejections and uncaught exceptions the process guard caught (each one is a bug)',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
   return {
     registry,
+    processFaults,
     httpRequests,
     httpDuration,
     wsConnections,

@@ -171,7 +171,13 @@ export class ModelTrainer {
       const last = await this.store.models.lastTrainedAt(accountId);
       if (last !== null && now - last < everyMs) continue;
       if (!(await this.dataOf(accountId)).enough) continue;
-      const release = await this.bus.tryLock(`model.train.${accountId}`, 3_600_000);
+      const release = await this.bus.tryLock(`model.train.${accountId}`, 3_600_000).catch((err) => {
+        this.log.warn(
+          { err: (err as Error).message, accountId },
+          'scheduled training put off: the bus is unreachable',
+        );
+        return null;
+      });
       if (!release) continue;
       try {
         // Another node may have trained while this one was checking.

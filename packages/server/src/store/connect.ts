@@ -18,7 +18,17 @@ export interface StoreConnectionOptions {
   pgPoolSize?: number;
   /** SQLite file: the checkpointer thread's timings (tests shorten them). */
   walTuning?: WalCheckpointTuning;
+  /**
+   * PostgreSQL: told when an idle pooled connection fails (the server restarted or the network
+   * dropped). Without a listener node-postgres raises an unhandled `'error'` and the process exits.
+   */
+  onConnectionError?: (err: Error) => void;
 }
+
+/** How long a new PostgreSQL connection may take before the work that waits for it fails (ms). */
+const PG_CONNECT_TIMEOUT_MS = 5_000;
+/** How long one PostgreSQL statement may wait on a silent network before it fails (ms). */
+const PG_QUERY_TIMEOUT_MS = 60_000;
 
 export interface StoreConnection {
   kind: StoreKind;
@@ -51,8 +61,16 @@ export async function connectStore(opts: StoreConnectionOptions): Promise<StoreC
     const pool = new pg.Pool({
       connectionString: opts.databaseUrl,
       max: opts.pgPoolSize ?? 10,
+      // A server that is down refuses at once; one behind a cut network never answers. Either way
+      // the work waiting for a connection or an answer fails within these limits, not never.
+      connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+      query_timeout: PG_QUERY_TIMEOUT_MS,
+      keepAlive: true,
       ...(opts.pgSchema ? { options: `-c search_path=${opts.pgSchema}` } : {}),
     });
+    // The pool drops a failed idle client and makes a new one on the next query; the listener only
+    // keeps the failure from becoming an unhandled 'error' event.
+    pool.on('error', (err) => opts.onConnectionError?.(err));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { kind: 'postgres', db, close: () => db.destroy() };
   }

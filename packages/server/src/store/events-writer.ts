@@ -3,6 +3,7 @@ import type { EventFrame, EventRow } from './event-rows.ts';
 import { kyselyInserter, salvageBatch, type WriteBatch, writeBatch } from './events-batch.ts';
 import type { ExposureRow, OutcomeUpdate } from './exposures-repo.ts';
 import type { Database } from './schema.ts';
+import { isStoreUnavailable } from './store-availability.ts';
 import type { VisitorRow, VisitorSessionRow } from './visitors-repo.ts';
 
 export type { EventFrame, EventRow } from './event-rows.ts';
@@ -76,6 +77,8 @@ export class EventsWriter implements EventsWriterPort {
   private visitors = new Map<string, VisitorRow>();
   private sessions = new Map<string, VisitorSessionRow>();
   private retry: Batch | null = null;
+  /** Flushes in a row that found the store unreachable (their pause grows). */
+  private outageRetries = 0;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private observer: WriterObserver | null = null;
@@ -210,14 +213,20 @@ export class EventsWriter implements EventsWriterPort {
     try {
       await this.db.transaction().execute((trx) => writeBatch(trx, batch, kyselyInserter(trx)));
       this.observer?.flushed(size(batch), (performance.now() - started) / 1000);
+      this.outageRetries = 0;
     } catch (err) {
-      batch.attempts++;
-      const willRetry = batch.attempts < this.opts.maxAttempts;
+      // An unreachable store is not the batch's fault: it is kept (memory bounded by trimBuffers)
+      // and tried again with a growing pause until the store is back, rather than given up on.
+      const outage = isStoreUnavailable(err);
+      if (outage) this.outageRetries++;
+      else batch.attempts++;
+      const willRetry = outage || batch.attempts < this.opts.maxAttempts;
       this.observer?.failed(err, willRetry);
       if (willRetry) {
         this.retry = batch;
         this.trimBuffers();
-        await new Promise((r) => setTimeout(r, 50 * batch.attempts));
+        const pause = outage ? Math.min(1000, 50 * 2 ** this.outageRetries) : 50 * batch.attempts;
+        await new Promise((r) => setTimeout(r, pause));
       } else {
         await this.salvage(batch);
       }

@@ -20,6 +20,7 @@ import { RoutingRepo } from './routing-repo.ts';
 import { SettingsRepo } from './settings-repo.ts';
 import { SitesRepo } from './sites-repo.ts';
 import { SkillsRepo } from './skills-repo.ts';
+import { describeStoreError } from './store-availability.ts';
 import { capabilitiesOf, type StoreCapabilities } from './store-capabilities.ts';
 import { ThreadEventsWriter } from './thread-events-writer.ts';
 import { UsersRepo } from './users-repo.ts';
@@ -129,13 +130,19 @@ export class Store {
 
   /** True when the store answers and every migration this code knows is applied (readiness). */
   async ready(): Promise<boolean> {
+    return (await this.readiness()).ok;
+  }
+
+  /** Whether the store answers with every migration this code knows applied, and if not, why (`/readyz`). */
+  async readiness(): Promise<{ ok: boolean; reason?: string }> {
     try {
       const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(
         this.db,
       );
-      return rows.rows.some((r) => r.name === latestMigration);
-    } catch {
-      return false;
+      if (rows.rows.some((r) => r.name === latestMigration)) return { ok: true };
+      return { ok: false, reason: `migration ${latestMigration} is not applied` };
+    } catch (err) {
+      return { ok: false, reason: describeStoreError(err) };
     }
   }
 

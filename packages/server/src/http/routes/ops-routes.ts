@@ -11,11 +11,14 @@ export function opsRoutes(app: App, ctx: AppContext): void {
     async () => ({ status: 'ok' }),
   );
 
+  // Not ready (503) while the store cannot be reached or is not migrated, with the reason; the
+  // node stays up and turns ready again by itself when the store answers.
   app.get('/readyz', { schema: hide }, async (_req, reply) => {
-    const ready = await ctx.store.ready();
-    return reply
-      .code(ready ? 200 : 503)
-      .send({ status: ready ? 'ready' : 'not_ready', store: ctx.store.kind });
+    const store = await ctx.store.readiness();
+    return reply.code(store.ok ? 200 : 503).send({
+      status: store.ok ? 'ready' : 'not_ready',
+      store: { kind: ctx.store.kind, ok: store.ok, ...(store.reason ? { reason: store.reason } : {}) },
+    });
   });
 
   app.get('/metrics', { schema: hide }, async (_req, reply) => {

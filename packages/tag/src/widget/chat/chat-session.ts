@@ -158,7 +158,8 @@ export function createChatSession(opts: ChatSessionOptions): ChatSession {
       case 'error': {
         const echoId = f.echoId;
         if (!echoId || !state.outbox.some((o) => o.echoId === echoId)) return;
-        if (f.code === 'rate_limited') {
+        // Refused for now, not for good (too fast, or the server's store is briefly unreachable): send again.
+        if (f.code === 'rate_limited' || f.code === 'store_unavailable') {
           window.setTimeout(() => {
             const o = state.outbox.find((x) => x.echoId === echoId);
             if (o && !o.error) transmit(o);
