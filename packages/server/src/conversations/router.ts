@@ -19,6 +19,14 @@ import { chatTopics } from './chat-events.ts';
 import type { PresenceSet } from './presence-set.ts';
 import { OFFLINE_LINE } from './visitor-chat-service.ts';
 
+/**
+ * How long one node keeps an account's routing to itself (ms). The lease only saves duplicate work:
+ * each offer is a store transaction that re-checks the conversation and locks the agent's row, so
+ * two passes at once (a pass that outlived its lease, or no bus) still cannot double-assign. Short,
+ * so the lease of a node killed mid-pass stops holding the others back within two seconds.
+ */
+const ROUTE_LEASE_MS = 2_000;
+
 export interface RouterOptions {
   /** How often every account with waiting work is looked at, besides the triggers (ms). */
   sweepMs?: number;
@@ -34,8 +42,8 @@ export interface RouterOptions {
  * waiting conversations to the best available agents — each offer an atomic store operation, so
  * passes on several nodes cannot double-assign. Passes run on triggers (a new conversation, an agent
  * online or freed), at the next deadline (an offer's expiry, a maximum wait, the end of a decline's
- * cool-down — all read from the store, so any node's pass arms it), and on a periodic sweep; one
- * node at a time per account.
+ * cool-down — all read from the store, so any node's pass arms it), and on a periodic sweep;
+ * usually one node at a time per account, under a short lease on the bus.
  */
 export class Router {
   private readonly running = new Map<string, Promise<void>>();
@@ -106,7 +114,18 @@ export class Router {
   }
 
   private async pass(accountId: string): Promise<void> {
-    const release = await this.bus.tryLock(chatTopics.routeLock(accountId), 30_000);
+    let release: (() => Promise<void>) | null;
+    try {
+      release = await this.bus.tryLock(chatTopics.routeLock(accountId), ROUTE_LEASE_MS);
+    } catch (err) {
+      // The bus is down. Routing goes on without the lease: the store's transactions keep every
+      // offer correct, and a pass that may overlap another node's beats no routing at all.
+      this.log.warn(
+        { err: (err as Error).message, accountId },
+        'routing without a lease: the bus is unreachable',
+      );
+      release = async () => {};
+    }
     if (!release) {
       // Another node routes this account right now; look again shortly in case our trigger came late.
       setTimeout(() => this.schedule(accountId), 250).unref();
@@ -115,7 +134,7 @@ export class Router {
     try {
       await this.route(accountId);
     } finally {
-      await release();
+      await release().catch(() => {});
     }
   }
 
