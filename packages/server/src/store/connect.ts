@@ -68,9 +68,13 @@ export async function connectStore(opts: StoreConnectionOptions): Promise<StoreC
       keepAlive: true,
       ...(opts.pgSchema ? { options: `-c search_path=${opts.pgSchema}` } : {}),
     });
-    // The pool drops a failed idle client and makes a new one on the next query; the listener only
-    // keeps the failure from becoming an unhandled 'error' event.
-    pool.on('error', (err) => opts.onConnectionError?.(err));
+    // A connection that fails (an administrator's shutdown, a failover, a cut network) emits 'error'
+    // on its client, idle or checked out between two statements of a transaction; with no listener
+    // that is an uncaught exception. Each client gets one for its life: the failure is reported once,
+    // the work on it fails with the error, and the pool replaces the client on the next query.
+    pool.on('connect', (client) => client.on('error', (err) => opts.onConnectionError?.(err)));
+    // The pool re-emits an idle client's failure: already reported by the client's own listener.
+    pool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { kind: 'postgres', db, close: () => db.destroy() };
   }

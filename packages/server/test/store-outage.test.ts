@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import pino from 'pino';
+import { loadConfig } from '../src/config.ts';
+import { seedDemo } from '../src/demo/seed.ts';
+import { type BeckonNode, createNode } from '../src/node.ts';
+import { Store } from '../src/store/store.ts';
+import { isStoreUnavailable } from '../src/store/store-availability.ts';
+import { ApiClient } from './helpers/api-client.ts';
+import { eventually } from './helpers/chat-fixtures.ts';
+import { dropSchema, newSchemaName, postgresSkipReason, TEST_PG_URL } from './helpers/postgres.ts';
+
+/** A local port nothing listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+describe('the store going away (PostgreSQL)', async () => {
+  const skip = await postgresSkipReason();
+  const schema = newSchemaName();
+  // Names this node's connections, so the test ends only them and no other test's.
+  const appName = `beckon_outage_${schema}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'beckon-outage-'));
+  let node: BeckonNode;
+  before(async () => {
+    if (skip) return;
+    const config = loadConfig({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' }, {});
+    const url = new URL(TEST_PG_URL);
+    url.searchParams.set('application_name', appName);
+    config.databaseUrl = url.toString();
+    node = await createNode(config, { logger: pino({ level: 'silent' }), pgSchema: schema });
+    await node.listen();
+    await seedDemo(node.ctx.store, {
+      publicUrl: node.url,
+      dataDir,
+      adminPassword: 'demo-admin-pw',
+      agentPassword: 'demo-agent-pw',
+    });
+  });
+  after(async () => {
+    await node?.close();
+    if (!skip) await dropSchema(schema);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const test = (title: string, fn: () => Promise<void>) =>
+    it(title, skip ? { skip } : { timeout: 60_000 }, fn);
+
+  test('an administrator ending every connection (a restart, a failover) costs no crash and no restart', async () => {
+    const api = new ApiClient(node.app);
+    assert.equal((await api.login('admin@demo.beckon.local', 'demo-admin-pw')).status, 200);
+    // Several pooled connections, idle now: each gets "terminating connection due to administrator command".
+    await Promise.all(Array.from({ length: 4 }, () => api.request('GET', '/api/v1/skills')));
+    const admin = new pg.Client({ connectionString: TEST_PG_URL });
+    await admin.connect();
+    try {
+      const ended = await admin.query(
+        'select pg_terminate_backend(pid) as ok from pg_stat_activity where application_name = $1',
+        [appName],
+      );
+      assert.ok(ended.rowCount! >= 1, 'the node held pooled connections');
+    } finally {
+      await admin.end();
+    }
+    // Node's default for an unhandled 'error' event is to throw: reaching here means none escaped.
+    await eventually(async () => {
+      const res = await api.request('GET', '/api/v1/skills');
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      return true;
+    });
+    const ready = await node.app.inject({ method: 'GET', url: '/readyz' });
+    assert.equal(ready.statusCode, 200);
+    assert.deepEqual(ready.json().store, { kind: 'postgres', ok: true });
+  });
+
+  test('a store that cannot be reached is not ready, with the reason, and its errors say so', async () => {
+    const store = await Store.open({
+      databaseUrl: `postgres://postgres@127.0.0.1:${await closedPort()}/test`,
+    });
+    try {
+      const r = await store.readiness();
+      assert.equal(r.ok, false);
+      assert.match(r.reason ?? '', /ECONNREFUSED/);
+      const err = await store.db
+        .selectFrom('accounts')
+        .selectAll()
+        .execute()
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
+      assert.ok(isStoreUnavailable(err), `an unreachable store's error is recognised: ${String(err)}`);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('telling an outage from a failed statement', () => {
+  it('knows connection failures and server shutdowns, not constraint or syntax errors', () => {
+    for (const code of ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '53300'])
+      assert.equal(isStoreUnavailable(Object.assign(new Error('x'), { code })), true, code);
+    assert.equal(isStoreUnavailable(new Error('Connection terminated unexpectedly')), true);
+    assert.equal(isStoreUnavailable(new Error('timeout exceeded when trying to connect')), true);
+    for (const code of ['23505', '42601', 'SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_BUSY'])
+      assert.equal(isStoreUnavailable(Object.assign(new Error('x'), { code })), false, code);
+    assert.equal(isStoreUnavailable(undefined), false);
+  });
+});
