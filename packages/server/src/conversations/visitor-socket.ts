@@ -24,7 +24,7 @@ import type { PositionListener, QueueFeed } from './queue-feed.ts';
 import type { ReadPositions } from './read-positions.ts';
 import { SocketGuard, type SocketLimits } from './socket-guard.ts';
 import { TypingGate } from './typing-gate.ts';
-import { conversationForToken, siteForKey } from './visitor-access.ts';
+import { assertConversationOrigin, conversationForToken, siteForKey } from './visitor-access.ts';
 import { cleanText, type VisitorChatService, visitorView } from './visitor-chat-service.ts';
 
 export interface VisitorSocketDeps {
@@ -153,6 +153,7 @@ export class VisitorConnection implements PositionListener {
       let token: string | undefined;
       if (f.type === 'hello') {
         const found = await conversationForToken(store, f.token);
+        await assertConversationOrigin(store, found, this.req.headers.origin);
         this.accountId = found.accountId;
         conversation = found.conversation;
         view = await visitors.view(found.accountId, conversation);
