@@ -25,6 +25,8 @@ for (const k of [
   'BECKON_RATE_CHAT_FRAME_ADDRESS',
   'BECKON_RATE_AGENT_FRAME',
   'BECKON_RATE_AGENT_FRAME_USER',
+  'BECKON_MAX_CHAT_SOCKETS_ADDRESS',
+  'BECKON_MAX_AGENT_SOCKETS_ADDRESS',
 ])
   process.env[k] ??= '0';
 const dataDir = mkdtempSync(join(tmpdir(), 'beckon-bench-'));

@@ -63,6 +63,12 @@ export const UserUpdate = Type.Object(
     capacity: Type.Optional(Type.Integer({ minimum: 0, maximum: 50 })),
     status: Type.Optional(AgentStatus),
     password: Type.Optional(Type.String({ minLength: 8, maxLength: 200 })),
+    currentPassword: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description: 'Required with `password` when changing one’s own password.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -20,7 +20,7 @@ import {
 } from './condition-validation.ts';
 
 /** A campaign as validated from input: `id` is there only if the caller supplied one. */
-export type ValidCampaignInput = Omit<Campaign, 'id'> & { id?: string };
+export type ValidCampaignInput = Omit<Campaign, 'id'>;
 
 export type CampaignValidation =
   | { ok: true; value: ValidCampaignInput }
@@ -104,7 +104,6 @@ function normalize(body: Record<string, unknown>): ValidCampaignInput {
       (body.attributionWindowDays as number | undefined) ?? CAMPAIGN_DEFAULTS.attributionWindowDays,
     scoreBands: (body.scoreBands as Campaign['scoreBands'] | undefined) ?? CAMPAIGN_DEFAULTS.scoreBands,
   };
-  if (body.id !== undefined) out.id = body.id as string;
   if (body.schedule !== undefined) out.schedule = structuredClone(body.schedule) as Campaign['schedule'];
   return out;
 }

@@ -143,7 +143,6 @@ export const CampaignStatusSchema = Type.Union([
  */
 export const CampaignInputSchema = Type.Object(
   {
-    id: Type.Optional(id()),
     name: text(1, 120),
     status: CampaignStatusSchema,
     goal: GoalSchema,

@@ -41,7 +41,7 @@ describe('validateCampaignInput', () => {
     assert.equal(r.value.attributionWindowDays, 7);
     assert.deepEqual(r.value.frequency, { afterDecline: 'next_session' });
     assert.equal(r.value.controlShare, 0.1);
-    assert.equal(r.value.id, undefined);
+    assert.equal('id' in r.value, false);
     assert.notEqual(r.value.targeting, base.targeting, 'the value is a copy');
   });
 

@@ -1,6 +1,4 @@
 import './regexp-engine.ts';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { LoginLimiter } from './auth/login-limiter.ts';
 import type { Bus } from './bus/bus.ts';
 import { MemoryBus } from './bus/memory-bus.ts';
@@ -13,6 +11,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { tuneGarbageCollection } from './ops/gc-tuning.ts';
 import { createMetrics } from './ops/metrics.ts';
 import { WsRouter } from './realtime/ws-router.ts';
+import { prepareDataDir, sqliteFile } from './store/data-dir.ts';
 import { Store } from './store/store.ts';
 import { describeStoreError, isStoreUnavailable } from './store/store-availability.ts';
 
@@ -50,7 +49,7 @@ async function openStore(config: Config, logger: Logger, pgSchema: string | unde
     try {
       store = await Store.open({
         databaseUrl: config.databaseUrl,
-        sqlitePath: join(config.dataDir, 'beckon.db'),
+        sqlitePath: sqliteFile(config.dataDir),
         pgSchema,
         onConnectionError: (err) =>
           logger.warn(
@@ -79,7 +78,9 @@ export async function createNode(config: Config, opts: NodeOptions = {}): Promis
   const logger = opts.logger ?? createLogger(config.logLevel, config.prettyLogs);
   const v8Flags = tuneGarbageCollection();
   if (v8Flags.length > 0) logger.debug({ component: 'node', v8Flags }, 'garbage collection tuned');
-  if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
+  const tightened = prepareDataDir(config.dataDir, { sqlite: !config.databaseUrl });
+  if (tightened > 0)
+    logger.warn({ component: 'store', dataDir: config.dataDir, tightened }, 'data dir modes made private');
   const store = await openStore(config, logger, opts.pgSchema);
   const bus: Bus = config.redisUrl ? new RedisBus(config.redisUrl) : new MemoryBus();
   const metrics = createMetrics();

@@ -99,6 +99,7 @@ async function readJson(response: Response): Promise<unknown> {
 /** The console's own words for error codes whose server message is terse. */
 const CODE_MESSAGES: Record<string, string> = {
   invalid_credentials: 'Wrong e-mail or password.',
+  wrong_current_password: 'Your current password is not right.',
 };
 
 function toApiError(response: Response, payload: unknown): ApiError {

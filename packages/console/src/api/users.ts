@@ -17,6 +17,8 @@ export interface UserPatch {
   capacity?: number;
   status?: AgentStatus;
   password?: string;
+  /** Required with `password` when changing one's own. */
+  currentPassword?: string;
 }
 
 export async function listUsers(): Promise<User[]> {

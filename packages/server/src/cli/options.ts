@@ -1,6 +1,6 @@
-import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { loadConfig } from '../config.ts';
+import { prepareDataDir, sqliteFile } from '../store/data-dir.ts';
 import { Store } from '../store/store.ts';
 
 /** Options shared by every command that opens the store. */
@@ -22,11 +22,10 @@ export interface StoreFlags {
 /** Opens and migrates the configured store for a one-off command. */
 export async function openStoreFromFlags(flags: StoreFlags): Promise<Store> {
   const config = loadConfig(flags);
-  const { mkdirSync } = await import('node:fs');
-  if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
+  prepareDataDir(config.dataDir, { sqlite: !config.databaseUrl });
   const store = await Store.open({
     databaseUrl: config.databaseUrl,
-    sqlitePath: join(config.dataDir, 'beckon.db'),
+    sqlitePath: sqliteFile(config.dataDir),
   });
   await store.migrate();
   return store;

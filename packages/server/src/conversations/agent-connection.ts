@@ -5,6 +5,7 @@ import type { Conversation, Message, QueueEntry } from '@beckon/protocol/chat-ap
 import { CHAT_HELLO_TIMEOUT_MS, ChatErrorCode, parseAgentFrame } from '@beckon/protocol/chat-protocol';
 import type { WebSocket } from 'ws';
 import type { Config } from '../config.ts';
+import { clientAddress } from '../engagement/engagement-runtime.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';
 import { type AgentChatService, isSupervisor, type StaffCaller } from './agent-chat-service.ts';
@@ -85,6 +86,7 @@ export class AgentConnection implements QueueListener {
       const raw = this.guard.text(data, isBinary);
       if (raw !== undefined) this.onText(raw);
     });
+    if (!this.guard.cap(deps.limits.sockets.perAddress, clientAddress(req), 'address')) return;
     const timer = setTimeout(
       () =>
         this.guard.refuse(
@@ -109,6 +111,7 @@ export class AgentConnection implements QueueListener {
       this.caller = { accountId, role: user.role, userId: user.id };
       this.user = user;
       if (this.closed) return;
+      if (!this.guard.cap(this.deps.limits.sockets.perOwner, user.id, 'user')) return;
       this.guard.share(user.id, 'user_rate');
       this.unsubscribeAgent = events.onAgent(user.id, (e) => this.onAgentEvent(e));
       await this.unsubscribeAgent;

@@ -16,7 +16,7 @@ import { LocalDiskStorage } from './attachments/attachment-storage.ts';
 import { AttachmentUrls } from './attachments/attachment-urls.ts';
 import { ChatAnnouncer } from './chat-announcer.ts';
 import { ChatEvents, chatTopics } from './chat-events.ts';
-import { KeyedLimiter, StartLimiter } from './chat-limits.ts';
+import { type ChatLimits, KeyedLimiter, SocketCaps, StartLimiter } from './chat-limits.ts';
 import { MessageWriter } from './message-writer.ts';
 import { exposureOriginResolver, withVisitorSignals } from './origin-context.ts';
 import { PresenceSet } from './presence-set.ts';
@@ -132,8 +132,20 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   modules.set(ctx, chat);
 
   const limits = ctx.config.chatLimits;
-  const visitorLimits = socketLimits(ctx, 'chat', limits.framesPerSocket, limits.framesPerAddress);
-  const agentLimits = socketLimits(ctx, 'agent', limits.agentFramesPerSocket, limits.agentFramesPerUser);
+  const visitorLimits = socketLimits(
+    ctx,
+    'chat',
+    limits.framesPerSocket,
+    limits.framesPerAddress,
+    limits.chatSockets,
+  );
+  const agentLimits = socketLimits(
+    ctx,
+    'agent',
+    limits.agentFramesPerSocket,
+    limits.agentFramesPerUser,
+    limits.agentSockets,
+  );
   ctx.ws.route('/v1/chat', 'chat', (ws, req) => {
     new VisitorConnection(ws, req, {
       store,
@@ -191,6 +203,7 @@ function socketLimits(
   endpoint: 'chat' | 'agent',
   frames: RateLimit,
   shared: RateLimit,
+  sockets: ChatLimits['chatSockets'],
 ): SocketLimits {
   const rejected = ctx.metrics.wsRejected;
   // Every reason appears from the start (at 0), so dashboards and alerts see the full set.
@@ -199,6 +212,7 @@ function socketLimits(
     frames,
     shared: new KeyedLimiter(shared),
     typing: ctx.config.chatLimits.typing,
+    sockets: { perAddress: new SocketCaps(sockets.perAddress), perOwner: new SocketCaps(sockets.perOwner) },
     // The tag socket's heartbeat: one timer pings every socket of the node, at one interval.
     heartbeat: engagementOf(ctx).heartbeat,
     count: (reason) => rejected.inc({ endpoint, reason }),

@@ -27,6 +27,19 @@ export interface ChatLimits {
   agentFramesPerUser: RateLimit;
   /** Typing signals relayed per socket and conversation; beyond it only the latest state goes. */
   typing: RateLimit;
+  /** Open visitor chat sockets (`/v1/chat`) per client address and per conversation (0: no cap). */
+  chatSockets: { perAddress: number; perOwner: number };
+  /** Open agent sockets (`/v1/agent`) per client address and per console user (0: no cap). */
+  agentSockets: { perAddress: number; perOwner: number };
+}
+
+/** A count from the environment: a whole number ≥ 0. */
+function count(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number ≥ 0, got "${raw}"`);
+  return n;
 }
 
 /** Reads the chat limits: defaults suit people; "RATE/BURST" overrides (e.g. `BECKON_RATE_CHAT_START_ADDRESS=1/5`). */
@@ -47,6 +60,16 @@ export function loadChatLimits(env: NodeJS.ProcessEnv): ChatLimits {
     agentFramesPerSocket: rate(env, 'BECKON_RATE_AGENT_FRAME', { rate: 50, burst: 200 }),
     agentFramesPerUser: rate(env, 'BECKON_RATE_AGENT_FRAME_USER', { rate: 100, burst: 400 }),
     typing: rate(env, 'BECKON_RATE_CHAT_TYPING', { rate: 2, burst: 4 }),
+    // A visitor has a tab or a few per chat; an office behind one address has many visitors and
+    // agents. The bench turns these off too: its hundreds of sockets come from 127.0.0.1.
+    chatSockets: {
+      perAddress: count(env, 'BECKON_MAX_CHAT_SOCKETS_ADDRESS', 200),
+      perOwner: count(env, 'BECKON_MAX_CHAT_SOCKETS_CONVERSATION', 10),
+    },
+    agentSockets: {
+      perAddress: count(env, 'BECKON_MAX_AGENT_SOCKETS_ADDRESS', 200),
+      perOwner: count(env, 'BECKON_MAX_AGENT_SOCKETS_USER', 20),
+    },
   };
 }
 
@@ -113,5 +136,32 @@ export class StartLimiter {
     if (!scope) return;
     this.refused(scope);
     throw new AppError(429, 'rate_limited', 'too many new conversations; wait a moment and try again');
+  }
+}
+
+/**
+ * Counts the open sockets of each key (an address, a user, a conversation) against a cap, so one
+ * client cannot hold thousands of sockets. A cap of 0 counts nothing and admits all.
+ */
+export class SocketCaps {
+  private readonly open = new Map<string, number>();
+
+  constructor(readonly max: number) {}
+
+  /** Counts one more socket of `key`; false, and nothing counted, when the key is at its cap. */
+  acquire(key: string): boolean {
+    if (this.max === 0) return true;
+    const n = this.open.get(key) ?? 0;
+    if (n >= this.max) return false;
+    this.open.set(key, n + 1);
+    return true;
+  }
+
+  /** Lets go of one socket of `key` (one that `acquire` counted). */
+  release(key: string): void {
+    if (this.max === 0) return;
+    const n = (this.open.get(key) ?? 1) - 1;
+    if (n > 0) this.open.set(key, n);
+    else this.open.delete(key);
   }
 }

@@ -10,7 +10,7 @@ import { TokenBucket } from '../engagement/rate-limiter.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Heartbeat } from '../realtime/heartbeat.ts';
-import type { KeyedLimiter } from './chat-limits.ts';
+import type { KeyedLimiter, SocketCaps } from './chat-limits.ts';
 import { closeWith, errorFrame, frameText, sendFrame } from './chat-socket.ts';
 
 /** Why a chat socket refused a frame or closed: the `reason` of `beckon_ws_rejected_total`. */
@@ -30,6 +30,7 @@ export const CHAT_REFUSALS = [
   'unauthorized',
   'forbidden',
   'start_rate',
+  'too_many_sockets',
 ] as const;
 export type ChatRefusal = (typeof CHAT_REFUSALS)[number];
 
@@ -51,6 +52,8 @@ export interface SocketLimits {
   shared: KeyedLimiter;
   /** Typing signals relayed per socket and conversation. */
   typing: RateLimit;
+  /** Caps on open sockets: per client address, and per owner (a visitor's conversation, an agent). */
+  sockets: { perAddress: SocketCaps; perOwner: SocketCaps };
   /** Pings the sockets (the visitor tag's, `BECKON_HEARTBEAT_MS`); one that stops answering is closed with 4408. */
   heartbeat: Heartbeat;
   /** Counts a refusal in /metrics. */
@@ -91,6 +94,8 @@ export class SocketGuard {
   private readonly own: TokenBucket;
   private readonly strikes: TokenBucket;
   private shared?: { bucket: TokenBucket; reason: 'address_rate' | 'user_rate' };
+  /** The socket caps this socket is counted in, let go when it ends. */
+  private readonly held: Array<() => void> = [];
   private readonly count: (reason: ChatRefusal) => void;
   private ended = false;
 
@@ -121,7 +126,27 @@ export class SocketGuard {
     this.ended = true;
     this.limits.heartbeat.remove(this.ws);
     this.release();
+    for (const letGo of this.held.splice(0)) letGo();
     this.onEnd();
+  }
+
+  /**
+   * Counts this socket in `caps` under `key` until it ends; when the key is at its cap, refuses the
+   * socket (an error frame, then 4429) and answers false.
+   */
+  cap(caps: SocketCaps, key: string, what: 'address' | 'conversation' | 'user'): boolean {
+    if (this.ended) return false;
+    if (caps.acquire(key)) {
+      this.held.push(() => caps.release(key));
+      return true;
+    }
+    this.refuse(
+      'too_many_sockets',
+      CloseCode.RateLimited,
+      ChatErrorCode.RateLimited,
+      `too many open sockets for this ${what} (at most ${caps.max})`,
+    );
+    return false;
   }
 
   /** Spends from the budget of `key` too (an address or an agent), held until `release`. */

@@ -22,14 +22,31 @@ export async function siteForKey(
   if (!siteKey) throw unauthorized(`a site key is required (the ${SITE_KEY_HEADER} header)`);
   const site = await store.sites.findBySiteKey(siteKey);
   if (!site) throw forbidden('unknown site key');
-  if (
-    origin &&
-    site.allowedOrigins.length > 0 &&
-    !site.allowedOrigins.map(normalise).includes(normalise(origin))
-  ) {
+  assertOriginAllowed(site.allowedOrigins, origin);
+  return { id: site.id, accountId: site.accountId };
+}
+
+/**
+ * The allow-list check every visitor chat request makes (REST, and `hello` and `start` on
+ * `/v1/chat`): a sent `Origin` must be on the site's list (an empty list admits any); a request
+ * without one is not a browser page on another site (browsers always send it there) and passes.
+ */
+function assertOriginAllowed(allowedOrigins: readonly string[], origin: string | undefined): void {
+  if (origin && allowedOrigins.length > 0 && !allowedOrigins.map(normalise).includes(normalise(origin))) {
     throw forbidden('this origin may not use this site key');
   }
-  return { id: site.id, accountId: site.accountId };
+}
+
+/** Checks the caller's `Origin` against the allow-list of the site a conversation came from. */
+export async function assertConversationOrigin(
+  store: Store,
+  found: { accountId: string; conversation: Conversation },
+  origin: string | undefined,
+): Promise<void> {
+  const { siteId } = found.conversation;
+  if (!origin || !siteId) return;
+  const site = await store.sites.get(found.accountId, siteId).catch(() => undefined);
+  if (site) assertOriginAllowed(site.allowedOrigins, origin);
 }
 
 /** The one conversation a visitor token opens. */

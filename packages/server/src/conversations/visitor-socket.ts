@@ -24,7 +24,7 @@ import type { PositionListener, QueueFeed } from './queue-feed.ts';
 import type { ReadPositions } from './read-positions.ts';
 import { SocketGuard, type SocketLimits } from './socket-guard.ts';
 import { TypingGate } from './typing-gate.ts';
-import { conversationForToken, siteForKey } from './visitor-access.ts';
+import { assertConversationOrigin, conversationForToken, siteForKey } from './visitor-access.ts';
 import { cleanText, type VisitorChatService, visitorView } from './visitor-chat-service.ts';
 
 export interface VisitorSocketDeps {
@@ -47,7 +47,8 @@ const MAX_BACKLOG = 50;
  * conversation token, or `start` with the site key (which creates the conversation and returns
  * its token). After that the socket sees only that conversation: messages in order from the
  * store and the bus, typing and read receipts, status changes, and it may send, end and rate.
- * Frames are limited per socket and per address (`SocketGuard`), typing signals per socket.
+ * Frames are limited per socket and per address (`SocketGuard`), typing signals per socket, and
+ * open sockets per address and per conversation (4429).
  */
 export class VisitorConnection implements PositionListener {
   private readonly id = randomUUID();
@@ -94,6 +95,7 @@ export class VisitorConnection implements PositionListener {
       const raw = this.guard.text(data, isBinary);
       if (raw !== undefined) this.onText(raw);
     });
+    this.guard.cap(deps.limits.sockets.perAddress, clientAddress(req), 'address');
   }
 
   private onText(raw: string): void {
@@ -153,6 +155,7 @@ export class VisitorConnection implements PositionListener {
       let token: string | undefined;
       if (f.type === 'hello') {
         const found = await conversationForToken(store, f.token);
+        await assertConversationOrigin(store, found, this.req.headers.origin);
         this.accountId = found.accountId;
         conversation = found.conversation;
         view = await visitors.view(found.accountId, conversation);
@@ -165,6 +168,7 @@ export class VisitorConnection implements PositionListener {
       }
       clearTimeout(this.helloTimer);
       if (this.ws.readyState !== this.ws.OPEN) return;
+      if (!this.guard.cap(this.deps.limits.sockets.perOwner, conversation.id, 'conversation')) return;
       this.conversationId = conversation.id;
       this.stream = new DeliveryStream(
         (after) => store.messages.after(this.accountId, this.conversationId, after, { limit: STREAM_PAGE }),

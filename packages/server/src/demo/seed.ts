@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashPassword } from '../auth/passwords.ts';
 import { seedDemoCampaigns } from '../engagement/demo-campaigns.ts';
 import { randomToken } from '../ids.ts';
+import { DIR_MODE, FILE_MODE } from '../store/data-dir.ts';
 import type { Store } from '../store/store.ts';
 import { seedDemoCannedResponses } from './demo-canned.ts';
 
@@ -134,8 +135,11 @@ export async function seedDemo(store: Store, opts: DemoSeedOptions): Promise<Dem
       password: p.password ? '(as configured)' : password,
     });
   }
-  if (generated) mkdirSync(opts.dataDir, { recursive: true });
-  if (generated) writeFileSync(loginsPath, JSON.stringify(logins, null, 2), { mode: 0o600 });
+  if (generated) {
+    mkdirSync(opts.dataDir, { recursive: true, mode: DIR_MODE });
+    writeFileSync(loginsPath, JSON.stringify(logins, null, 2), { mode: FILE_MODE });
+    chmodSync(loginsPath, FILE_MODE); // `mode` applies only when the file is created
+  }
   await store.settings.set(DEMO_KEY, account.id);
   const created: DemoSeedResult = {
     accountId: account.id,

@@ -41,10 +41,13 @@ export const CampaignView = Type.Object({
   updatedAt: Iso,
 });
 
-/** POST body (documented; checked in the handler so a fault is reported with its JSON-pointer path). */
+/**
+ * POST body (documented; checked in the handler so a fault is reported with its JSON-pointer path).
+ * It has no `id`: the server chooses ids, so no answer can reveal another account's.
+ */
 export const CampaignCreateBody = CampaignInputSchema;
 
 /** PATCH body: any subset of the create body; the merged campaign must be valid. */
-export const CampaignPatchBody = Type.Partial(Type.Omit(CampaignInputSchema, ['id']));
+export const CampaignPatchBody = Type.Partial(CampaignInputSchema);
 
 export const CampaignListQuery = Type.Object({ status: Type.Optional(CampaignStatusSchema) });

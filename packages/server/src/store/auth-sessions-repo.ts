@@ -58,8 +58,10 @@ export class AuthSessionsRepo {
     await this.db.deleteFrom('auth_sessions').where('id', '=', sha256(token)).execute();
   }
 
-  /** Signs a user out everywhere (password reset, removal). */
-  async deleteForUser(userId: string): Promise<void> {
-    await this.db.deleteFrom('auth_sessions').where('user_id', '=', userId).execute();
+  /** Signs a user out everywhere (password reset, removal), or everywhere but the session of `keepToken`. */
+  async deleteForUser(userId: string, keepToken?: string): Promise<void> {
+    let q = this.db.deleteFrom('auth_sessions').where('user_id', '=', userId);
+    if (keepToken) q = q.where('id', '!=', sha256(keepToken));
+    await q.execute();
   }
 }

@@ -1,8 +1,7 @@
 import type { Campaign, CampaignStatus, ScoreBandMode, ValidCampaignInput } from '@beckon/protocol';
 import type { Kysely, Selectable } from 'kysely';
-import { conflict, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { isUniqueViolation } from './connect.ts';
 import { iso } from './rows.ts';
 import type { CampaignsTable, Database } from './schema.ts';
 
@@ -106,25 +105,21 @@ export class CampaignsRepo {
   }
 
   async create(accountId: string, input: ValidCampaignInput): Promise<CampaignRecord> {
-    const id = input.id ?? newId('cmp');
+    // Always the server's: a client-chosen id could collide with, and so reveal, another account's.
+    const id = newId('cmp');
     const now = Date.now();
-    try {
-      await this.db
-        .insertInto('campaigns')
-        .values({
-          id,
-          account_id: accountId,
-          ...columnsOf(input),
-          version: 1,
-          created_at: now,
-          updated_at: now,
-          deleted_at: null,
-        })
-        .execute();
-    } catch (err) {
-      if (isUniqueViolation(err)) throw conflict(`a campaign with id ${id} already exists`);
-      throw err;
-    }
+    await this.db
+      .insertInto('campaigns')
+      .values({
+        id,
+        account_id: accountId,
+        ...columnsOf(input),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+        deleted_at: null,
+      })
+      .execute();
     return this.get(accountId, id);
   }
 

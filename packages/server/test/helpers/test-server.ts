@@ -26,6 +26,8 @@ export interface TestServerOptions extends Pick<NodeOptions, 'routes'> {
    * node starts: set those there, or configure the running part directly.
    */
   env?: Record<string, string>;
+  /** The data dir to use (it need not exist yet); default: a new temporary one. Removed on close either way. */
+  dataDir?: string;
 }
 
 export const DEMO_ADMIN = { email: 'admin@demo.beckon.local', password: 'demo-admin-pw' };
@@ -36,7 +38,7 @@ export const DEMO_AGENT_PASSWORD = 'demo-agent-pw';
  * (or PostgreSQL schema), no signal handlers; `close()` removes everything it made.
  */
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'beckon-test-'));
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'beckon-test-'));
   const usePg = opts.store === 'postgres' || (opts.store !== 'sqlite' && Boolean(process.env.DATABASE_URL));
   const schema = usePg ? newSchemaName() : undefined;
   const config = loadConfig(

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
+import { DIR_MODE, FILE_MODE } from '../../store/data-dir.ts';
 
 /**
  * Where attachment bytes live. The default keeps them on local disk under the data directory;
@@ -18,7 +19,10 @@ export interface AttachmentStorage {
 
 const KEY = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/;
 
-/** Attachments as files under `<dataDir>/attachments/<key>`, written to a temporary name, synced, then renamed. */
+/**
+ * Attachments as files under `<dataDir>/attachments/<key>`, written to a temporary name, synced, then
+ * renamed; directories 0700 and files 0600, like the rest of the data dir.
+ */
 export class LocalDiskStorage implements AttachmentStorage {
   private readonly root: string;
 
@@ -35,9 +39,9 @@ export class LocalDiskStorage implements AttachmentStorage {
 
   async put(key: string, bytes: Buffer): Promise<void> {
     const target = this.path(key);
-    await mkdir(dirname(target), { recursive: true });
+    await mkdir(dirname(target), { recursive: true, mode: DIR_MODE });
     const tmp = `${target}.${process.pid}.tmp`;
-    const fh = await open(tmp, 'w', 0o600);
+    const fh = await open(tmp, 'w', FILE_MODE);
     try {
       await fh.writeFile(bytes);
       await fh.sync();

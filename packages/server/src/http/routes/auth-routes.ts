@@ -44,7 +44,7 @@ export function authRoutes(app: App, ctx: AppContext): void {
         metrics.loginFailures.inc({ reason: 'invalid_credentials' });
         throw new AppError(401, 'invalid_credentials', 'wrong e-mail or password');
       }
-      loginLimiter.succeed(email);
+      loginLimiter.succeed(req.ip, email);
       const account = await store.accounts.get(found.accountId);
       const { token, csrfToken } = await store.authSessions.create(
         found.user.id,

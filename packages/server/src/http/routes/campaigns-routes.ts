@@ -83,13 +83,17 @@ export function campaignsRoutes(app: App, ctx: AppContext): void {
         tags,
         security,
         summary: 'Create a campaign',
-        description: 'An invalid condition tree is refused with the JSON-pointer path of each fault.',
+        description:
+          'An invalid condition tree is refused with the JSON-pointer path of each fault. The server ' +
+          'chooses the id (`cmp_…`); a body with an `id` is refused with 400, whatever the id.',
         body: CampaignCreateBody,
         response: replies(201, CampaignView),
       },
     },
     async (req, reply) => {
       const { accountId } = authOf(req);
+      if (typeof req.body === 'object' && req.body !== null && 'id' in req.body)
+        throw new AppError(400, 'invalid_campaign', '/id: campaign ids are chosen by the server');
       const input = validOrThrow(req.body);
       await assertSkill(accountId, input);
       const created = await store.campaigns.create(accountId, input);

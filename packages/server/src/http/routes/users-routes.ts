@@ -1,18 +1,44 @@
 import { ListOf, User, UserCreate, UserUpdate } from '@beckon/protocol/api';
-import { ADMINS, ALL_ROLES, type AuthContext, authOf, requireRole } from '../../auth/auth-context.ts';
-import { hashPassword } from '../../auth/passwords.ts';
+import type { FastifyRequest } from 'fastify';
+import {
+  ADMINS,
+  ALL_ROLES,
+  type AuthContext,
+  authOf,
+  requireRole,
+  SESSION_COOKIE,
+} from '../../auth/auth-context.ts';
+import { hashPassword, verifyPassword } from '../../auth/passwords.ts';
 import type { AppContext } from '../../context.ts';
 import { chatOf } from '../../conversations/chat-feature.ts';
-import { badRequest, forbidden } from '../../errors.ts';
+import { AppError, badRequest, forbidden } from '../../errors.ts';
 import { IdParams, NoContent, replies, security } from '../responses.ts';
 import type { App } from '../types.ts';
 
-const SELF_EDITABLE = new Set(['name', 'status', 'password']);
+const SELF_EDITABLE = new Set(['name', 'status', 'password', 'currentPassword']);
 const isAdmin = (a: AuthContext) => a.role === 'owner' || a.role === 'admin';
 
 /** Team members: owners and admins manage everyone; anyone may change their own name, status and password. */
 export function usersRoutes(app: App, ctx: AppContext): void {
-  const { store } = ctx;
+  const { store, loginLimiter } = ctx;
+
+  /**
+   * A change of one's own password must name the current one, so a session left open (or stolen)
+   * cannot take the account over; wrong guesses count as failed sign-ins of the user's e-mail.
+   */
+  const checkCurrentPassword = async (req: FastifyRequest, email: string, given: string | undefined) => {
+    if (given === undefined)
+      throw badRequest('changing your own password needs your current password', 'current_password_required');
+    const wait = loginLimiter.retryAfter(req.ip, email);
+    if (wait > 0) {
+      throw new AppError(429, 'too_many_attempts', `too many failed sign-ins; try again in ${wait} s`);
+    }
+    const found = await store.users.findForLogin(email);
+    if (!(await verifyPassword(found?.passwordHash, given))) {
+      loginLimiter.fail(req.ip, email);
+      throw new AppError(403, 'wrong_current_password', 'the current password is not right');
+    }
+  };
   const readers = { onRequest: requireRole(store, ALL_ROLES) };
   const admins = { onRequest: requireRole(store, ADMINS) };
   const tags = ['users'];
@@ -97,13 +123,17 @@ export function usersRoutes(app: App, ctx: AppContext): void {
       if (req.body.password !== undefined && target.role === 'owner' && !self && auth.role !== 'owner') {
         throw forbidden("only an owner can reset an owner's password");
       }
+      if (req.body.password !== undefined && self)
+        await checkCurrentPassword(req, target.email, req.body.currentPassword);
       if (req.body.skillIds) await store.skills.assertOwned(auth.accountId, req.body.skillIds);
-      const { password, status, ...rest } = req.body;
+      const { password, currentPassword: _current, status, ...rest } = req.body;
       let user = await store.users.update(auth.accountId, target.id, {
         ...rest,
         ...(password !== undefined ? { passwordHash: await hashPassword(password) } : {}),
       });
-      if (password !== undefined && !self) await store.authSessions.deleteForUser(target.id);
+      // A new password ends the user's other sessions; one's own change keeps the session making it.
+      if (password !== undefined)
+        await store.authSessions.deleteForUser(target.id, self ? req.cookies[SESSION_COOKIE] : undefined);
       if (status !== undefined) {
         // The same path as the console socket's status switch: offers revoked, consoles told, queue rerouted.
         const chat = chatOf(ctx);

@@ -1,6 +1,10 @@
 import type { Conversation } from '@beckon/protocol/chat-api';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { conversationForToken, siteForKey } from '../../conversations/visitor-access.ts';
+import {
+  assertConversationOrigin,
+  conversationForToken,
+  siteForKey,
+} from '../../conversations/visitor-access.ts';
 import type { VisitorSite } from '../../conversations/visitor-chat-service.ts';
 import { CHAT_TOKEN_HEADER, SITE_KEY_HEADER } from '../../conversations/visitor-token.ts';
 import type { Store } from '../../store/store.ts';
@@ -44,11 +48,7 @@ export function visitorHooks(
   };
   const openChat = async (req: FastifyRequest) => {
     const found = await conversationForToken(store, header(req, CHAT_TOKEN_HEADER));
-    const site = found.conversation.siteId
-      ? await store.sites.get(found.accountId, found.conversation.siteId).catch(() => undefined)
-      : undefined;
-    const origin = header(req, 'origin');
-    if (origin && site) await siteForKey(store, site.siteKey, origin);
+    await assertConversationOrigin(store, found, header(req, 'origin'));
     chats.set(req, found);
     await opened(found.accountId, found.conversation.id);
   };

@@ -1,4 +1,4 @@
-/** Set a new password for a team member (they are told it out of band). */
+/** Set a new password for a team member (they are told it out of band), or change one's own (with the current one). */
 import { type FormEvent, useState } from 'react';
 import { errorMessage } from '../../../api/http.ts';
 import type { User } from '../../../api/types.ts';
@@ -10,11 +10,15 @@ import { MIN_PASSWORD_LENGTH } from './user-form-dialog.tsx';
 
 interface ResetPasswordDialogProps {
   user: User;
+  /** The signed-in user's own password: the current one is asked for too. */
+  self?: boolean;
   onDone: () => void;
   onClose: () => void;
 }
 
-export function ResetPasswordDialog({ user, onDone, onClose }: ResetPasswordDialogProps) {
+export function ResetPasswordDialog({ user, self = false, onDone, onClose }: ResetPasswordDialogProps) {
+  const [current, setCurrent] = useState('');
+  const [currentError, setCurrentError] = useState<string | null>(null);
   const [password, setPassword] = useState('');
   const [fieldError, setFieldError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -22,6 +26,8 @@ export function ResetPasswordDialog({ user, onDone, onClose }: ResetPasswordDial
 
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    setCurrentError(self && !current ? 'Enter your current password.' : null);
+    if (self && !current) return;
     if (password.length < MIN_PASSWORD_LENGTH) {
       setFieldError(`Use at least ${MIN_PASSWORD_LENGTH} characters.`);
       return;
@@ -30,7 +36,7 @@ export function ResetPasswordDialog({ user, onDone, onClose }: ResetPasswordDial
     setBusy(true);
     setError(null);
     try {
-      await updateUser(user.id, { password });
+      await updateUser(user.id, self ? { password, currentPassword: current } : { password });
       onDone();
     } catch (caught) {
       setError(errorMessage(caught));
@@ -40,8 +46,12 @@ export function ResetPasswordDialog({ user, onDone, onClose }: ResetPasswordDial
 
   return (
     <Dialog
-      title={`Reset password for ${user.name}`}
-      description="Their current password stops working. Share the new one with them privately."
+      title={self ? 'Change your password' : `Reset password for ${user.name}`}
+      description={
+        self
+          ? 'Your other sessions are signed out; this one stays.'
+          : 'Their current password stops working. Share the new one with them privately.'
+      }
       onClose={onClose}
       busy={busy}
       size="small"
@@ -49,19 +59,23 @@ export function ResetPasswordDialog({ user, onDone, onClose }: ResetPasswordDial
     >
       <form onSubmit={handleSubmit} noValidate>
         <div className="dialog-body form">
-          <Field label="New password" error={fieldError} hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}>
-            {(props) => (
-              <input
-                {...props}
-                className="input"
-                name="password"
-                type="password"
-                autoComplete="new-password"
-                value={password}
-                onChange={(event) => setPassword(event.target.value)}
-              />
-            )}
-          </Field>
+          {self && (
+            <PasswordField
+              label="Current password"
+              name="current-password"
+              value={current}
+              onChange={setCurrent}
+              error={currentError}
+            />
+          )}
+          <PasswordField
+            label="New password"
+            name="password"
+            value={password}
+            onChange={setPassword}
+            error={fieldError}
+            hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
+          />
           <FormError message={error} />
         </div>
         <DialogFooter>
@@ -74,5 +88,34 @@ export function ResetPasswordDialog({ user, onDone, onClose }: ResetPasswordDial
         </DialogFooter>
       </form>
     </Dialog>
+  );
+}
+
+interface PasswordFieldProps {
+  label: string;
+  /** `current-password` or `password` (a new one): also tells password managers what to fill. */
+  name: 'current-password' | 'password';
+  value: string;
+  onChange: (value: string) => void;
+  error: string | null;
+  hint?: string;
+}
+
+/** One password input with its label, hint and error. */
+function PasswordField({ label, name, value, onChange, error, hint }: PasswordFieldProps) {
+  return (
+    <Field label={label} error={error} hint={hint}>
+      {(props) => (
+        <input
+          {...props}
+          className="input"
+          name={name}
+          type="password"
+          autoComplete={name === 'password' ? 'new-password' : 'current-password'}
+          value={value}
+          onChange={(event) => onChange(event.target.value)}
+        />
+      )}
+    </Field>
   );
 }

@@ -184,9 +184,14 @@ export function TeamTab() {
       {editing?.kind === 'password' && (
         <ResetPasswordDialog
           user={editing.user}
+          self={editing.user.id === me.id}
           onClose={() => setEditing(null)}
           onDone={() => {
-            setNotice(`${editing.user.name}'s password was reset.`);
+            setNotice(
+              editing.user.id === me.id
+                ? 'Your password was changed. Your other sessions were signed out.'
+                : `${editing.user.name}'s password was reset.`,
+            );
             setEditing(null);
           }}
         />
