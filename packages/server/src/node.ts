@@ -47,7 +47,7 @@ export async function createNode(config: Config, opts: NodeOptions = {}): Promis
   });
   const applied = await store.migrate();
   if (applied.length > 0) logger.info({ component: 'store', applied }, 'migrations applied');
-  const bus: Bus = config.redisUrl ? new RedisBus(config.redisUrl) : new MemoryBus();
+  const bus: Bus = config.redisUrl ? new RedisBus(config.redisUrl, undefined, logger) : new MemoryBus();
   const metrics = createMetrics();
   const shutdownHooks: Array<() => Promise<void> | void> = [];
   const ctx: AppContext = {
