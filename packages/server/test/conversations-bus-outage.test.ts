@@ -1,19 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message } from '@beckon/protocol/chat-api';
-import { AgentChatClient } from '@beckon/sdk/agent-client';
 import { VisitorChatClient } from '@beckon/sdk/chat-client';
-import pino from 'pino';
-import { loadConfig } from '../src/config.ts';
 import { chatOf } from '../src/conversations/chat-feature.ts';
-import { type DemoSeedResult, seedDemo } from '../src/demo/seed.ts';
-import { type BeckonNode, createNode } from '../src/node.ts';
+import type { DemoSeedResult } from '../src/demo/seed.ts';
+import type { BeckonNode } from '../src/node.ts';
 import { eventually } from './helpers/chat-fixtures.ts';
-import { dropSchema, newSchemaName, postgresSkipReason, TEST_PG_URL } from './helpers/postgres.ts';
+import { agentOn, type NodeCluster, startCluster } from './helpers/node-cluster.ts';
+import { postgresSkipReason } from './helpers/postgres.ts';
 import { PrivateRedis } from './helpers/private-redis.ts';
 
 // This suite is about chat delivery and presence; the attribution job, which polls every 250 ms
@@ -30,52 +25,27 @@ const SALES = 'sales@demo.beckon.local';
  */
 describe('a chat across two nodes while Redis stops and starts again', async () => {
   const skip = (await postgresSkipReason()) ?? PrivateRedis.skipReason();
-  const schema = newSchemaName();
-  const dataDir = mkdtempSync(join(tmpdir(), 'beckon-outage-'));
-  const nodes: BeckonNode[] = [];
   const faults: unknown[] = [];
   const onFault = (err: unknown) => faults.push(err);
-  let redis: PrivateRedis;
+  let redis: PrivateRedis | undefined;
+  let cluster: NodeCluster | undefined;
+  let nodes: BeckonNode[] = [];
   let demo: DemoSeedResult;
   before(async () => {
     if (skip) return;
     process.on('unhandledRejection', onFault);
     process.on('uncaughtException', onFault);
     redis = await PrivateRedis.start();
-    for (let i = 0; i < 2; i++) {
-      const env = { BECKON_RATE_CHAT_START_ADDRESS: '0' };
-      const config = loadConfig({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' }, env);
-      config.databaseUrl = TEST_PG_URL;
-      config.redisUrl = redis.url;
-      const node = await createNode(config, { logger: pino({ level: 'silent' }), pgSchema: schema });
-      await node.listen();
-      nodes.push(node);
-    }
-    demo = await seedDemo(nodes[0]!.ctx.store, {
-      publicUrl: nodes[0]!.url,
-      dataDir,
-      adminPassword: 'demo-admin-pw',
-      agentPassword: 'demo-agent-pw',
-    });
-    await nodes[0]!.ctx.store.db.updateTable('sites').set({ allowed_origins: '[]' }).execute();
+    cluster = await startCluster(2, redis.url, { BECKON_RATE_CHAT_START_ADDRESS: '0' });
+    ({ nodes, demo } = cluster);
   });
   after(async () => {
-    for (const n of nodes) await n.close();
+    await cluster?.close();
     await redis?.stop();
-    if (!skip) await dropSchema(schema);
-    rmSync(dataDir, { recursive: true, force: true });
     process.off('unhandledRejection', onFault);
     process.off('uncaughtException', onFault);
   });
 
-  const agentOn = async (node: BeckonNode, email: string) => {
-    const { store } = node.ctx;
-    const found = (await store.users.findForLogin(email))!;
-    const { token } = await store.authSessions.create(found.user.id, found.accountId, 3600_000);
-    const a = await AgentChatClient.connect(node.url, { cookie: `beckon_session=${token}` });
-    await a.setStatus('online');
-    return a;
-  };
   const readyz = async (node: BeckonNode) => {
     const r = await fetch(`${node.url}/readyz`);
     return {
@@ -111,7 +81,7 @@ describe('a chat across two nodes while Redis stops and starts again', async () 
         if (f.type === 'message' && f.message.conversationId === id) toAgent.push(f.message);
       });
 
-      await redis.stop();
+      await redis!.stop();
       await eventually(() => !a.ctx.bus.health().ok && !b.ctx.bus.health().ok, 3000, 'both buses down');
       // The store is up: the node stays in the load balancer, saying the bus is down.
       const degraded = await readyz(a);
@@ -133,7 +103,7 @@ describe('a chat across two nodes while Redis stops and starts again', async () 
         assert.ok(present.has(agent.profile.id), 'agent present while the bus is down');
       }
 
-      await redis.start(); // empty: no persistence
+      await redis!.start(); // empty: no persistence
       const restarted = Date.now();
       const outageLines = (got: Message[], prefix: string) =>
         got.filter((m) => m.text.startsWith(prefix)).map((m) => m.text);
