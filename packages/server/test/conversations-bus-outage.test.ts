@@ -145,4 +145,31 @@ describe('a chat across two nodes while Redis stops and starts again', async () 
       await agent.disconnect();
     }
   });
+  it("keeps a stopping node's agents present while they reconnect elsewhere: chats meanwhile are not sent offline", {
+    skip: skip ?? false,
+    timeout: 30_000,
+  }, async () => {
+    const [a, b] = nodes as [BeckonNode, BeckonNode];
+    const onB = await agentOn(b, SALES);
+    const presence = chatOf(a.ctx)!.presence;
+    await eventually(
+      async () => (await presence.connected(demo.accountId)).has(onB.profile.id),
+      3000,
+      'present',
+    );
+    // Node B stops gracefully (last in this suite): its consoles are closed with 1001.
+    await b.close();
+    assert.ok((await presence.connected(demo.accountId)).has(onB.profile.id), 'still present on node A');
+    const visitor = await VisitorChatClient.start(a.url, demo.siteKey, { skillId: demo.skillIds.sales });
+    assert.notEqual(visitor.conversation.status, 'offline');
+    // The console reconnects to the node that is left and finds the chat offered to it.
+    const onA = await agentOn(a, SALES);
+    try {
+      await eventually(() => onA.offers.has(visitor.conversation.id), 5000, 'offered after the move');
+      assert.deepEqual(faults, []);
+    } finally {
+      await visitor.close();
+      await onA.disconnect();
+    }
+  });
 });
