@@ -154,4 +154,37 @@ describe('Redis bus while Redis stops and starts again', { timeout: 60_000 }, ()
       await b.close();
     }
   });
+  it('fails commands within a second while Redis hangs, and tells the listeners when it answers again', {
+    skip: skip ?? false,
+  }, async () => {
+    const prefix = `hang-${Date.now()}:`;
+    const bus = new RedisBus(redis.url, prefix, quiet);
+    const other = new RedisBus(redis.url, prefix, quiet);
+    try {
+      let reconnects = 0;
+      bus.onReconnect(() => reconnects++);
+      assert.ok(await bus.tryLock('warm-up', 1000));
+      redis.pause();
+      try {
+        const { ms, error } = await timed(bus.publish('events', 'stuck'));
+        assert.ok(error instanceof BusUnavailableError, `rejected with BusUnavailableError, got ${error}`);
+        assert.ok(ms < 1500, `settled in ${ms} ms`);
+        assert.equal(bus.health().ok, false);
+        assert.match(bus.health().reason ?? '', /timed out/);
+      } finally {
+        redis.resume();
+      }
+      await eventually(
+        async () => (await timed(bus.publish('events', 'x'))).error === undefined,
+        3000,
+        'answers',
+      );
+      assert.deepEqual(bus.health(), { ok: true });
+      assert.equal(reconnects, 1, 'listeners told, so sockets catch up');
+      assert.deepEqual(faults, []);
+    } finally {
+      await bus.close();
+      await other.close();
+    }
+  });
 });

@@ -137,6 +137,11 @@ export class RedisBus implements Bus {
     this.stalled = undefined;
     if (!wasDown) return;
     this.log.info({ subscriptions: this.handlers.size }, 'Redis connection back; subscriptions renewed');
+    this.back();
+  }
+
+  /** Tells the reconnect listeners the bus works again. */
+  private back(): void {
     for (const fn of [...this.reconnectListeners]) {
       try {
         fn();
@@ -175,7 +180,15 @@ export class RedisBus implements Bus {
     if (this.pub.status !== 'ready') throw new BusUnavailableError(this.health().reason ?? 'not connected');
     try {
       const result = await run();
-      this.stalled = undefined;
+      if (this.stalled) {
+        // Commands had been timing out on a connection that never closed (a network cut that
+        // healed): what was published meanwhile may have reached no one.
+        this.stalled = undefined;
+        if (!this.down && this.sub.status === 'ready') {
+          this.log.info('Redis answers again after commands timed out');
+          this.back();
+        }
+      }
       return result;
     } catch (err) {
       const message = (err as Error).message;

@@ -254,6 +254,8 @@ export class AgentConnection implements QueueListener {
     const existing = this.streams.get(conversationId);
     if (existing) {
       if (mode === 'assigned') existing.mode = 'assigned';
+      // Asked for again from `afterSeq`: everything after it, this socket's own lines included.
+      if (catchUp) existing.own.clear();
       if (catchUp) await existing.stream.resume(afterSeq);
       return;
     }

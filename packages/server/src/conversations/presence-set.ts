@@ -149,6 +149,11 @@ export class PresenceSet {
     return found;
   }
 
+  /** Whether `members` sees every node's marks now; false while the bus is down (it sees this node's and old reads). */
+  get complete(): boolean {
+    return this.bus.health().ok;
+  }
+
   stop(): void {
     clearInterval(this.timer);
     this.stopReconnect();

@@ -233,6 +233,8 @@ export class VisitorConnection implements PositionListener {
     const fail = (err: unknown) => this.failed(err);
     switch (f.type) {
       case 'resume':
+        // Asked for again from `afterSeq`: everything after it, this socket's own lines included.
+        this.own.clear();
         void this.stream?.resume(f.afterSeq).catch(fail);
         return;
       case 'typing':

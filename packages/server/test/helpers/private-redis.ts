@@ -61,6 +61,16 @@ export class PrivateRedis {
     }
   }
 
+  /** Freezes the server (SIGSTOP): connections stay open and nothing answers, as in a network cut. */
+  pause(): void {
+    this.proc?.kill('SIGSTOP');
+  }
+
+  /** Lets a frozen server go on (SIGCONT). */
+  resume(): void {
+    this.proc?.kill('SIGCONT');
+  }
+
   /** Stops the server (SIGTERM, as an operator's restart does) and waits until it is gone. */
   async stop(): Promise<void> {
     const proc = this.proc;
