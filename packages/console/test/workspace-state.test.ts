@@ -275,4 +275,24 @@ describe('workspace state', () => {
     assert.equal(s.chats.c2, undefined);
     assert.deepEqual(s.offers, []);
   });
+  it('takes a fresh ready on the same socket (the server bus came back) without listing anything twice', () => {
+    const offered = conv('c2', { status: 'offered', assignedAgentId: null, offeredTo: 'user_me' });
+    let s = ready([conv('c1'), offered]);
+    s = applyFrame(s, { type: 'offer', conversation: offered, expiresAt: T }, 0);
+    s = applyFrame(s, { type: 'message', message: msg('c1', 1) }, 0);
+    s = applyFrame(s, { type: 'message', message: msg('c1', 2) }, 0);
+    // Meanwhile c3 was assigned to this agent; then the catch-up sends what followed.
+    s = ready([conv('c1'), offered, conv('c3')], 'agent', s);
+    s = applyFrame(s, { type: 'offer', conversation: offered, expiresAt: T }, 0);
+    s = applyFrame(s, { type: 'assigned', conversation: conv('c3') }, 0);
+    for (const seq of [2, 3]) s = applyFrame(s, { type: 'message', message: msg('c1', seq) }, 0);
+    s = applyFrame(s, { type: 'message', message: msg('c3', 1) }, 0);
+    assert.deepEqual(s.mine, ['c1', 'c3']);
+    assert.deepEqual(s.offers, [{ conversationId: 'c2', expiresAt: T }]);
+    assert.deepEqual(
+      s.chats.c1!.messages.map((m) => m.seq),
+      [1, 2, 3],
+    );
+    assert.equal(s.chats.c3!.messages.length, 1);
+  });
 });

@@ -44,6 +44,11 @@ export interface Config {
    * arrives within this of the last commit waits for the next one with the sends that follow it.
    */
   messageCommitGapMs: number;
+  /**
+   * How long an agent whose last console closed still counts as present (`BECKON_AGENT_PRESENCE_GRACE_MS`):
+   * a console reconnecting within it, to this node or another, never looks absent to routing.
+   */
+  agentPresenceGraceMs: number;
 }
 
 export interface ConfigOverrides {
@@ -81,6 +86,9 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
   const commitGap = Number(env.BECKON_MESSAGE_COMMIT_GAP_MS ?? 2);
   if (!Number.isFinite(commitGap) || commitGap < 0 || commitGap > 1000)
     throw new Error(`invalid BECKON_MESSAGE_COMMIT_GAP_MS: ${env.BECKON_MESSAGE_COMMIT_GAP_MS}`);
+  const grace = Number(env.BECKON_AGENT_PRESENCE_GRACE_MS ?? 5000);
+  if (!Number.isInteger(grace) || grace < 0 || grace > 60_000)
+    throw new Error(`invalid BECKON_AGENT_PRESENCE_GRACE_MS: ${env.BECKON_AGENT_PRESENCE_GRACE_MS}`);
   return {
     port,
     host,
@@ -98,5 +106,6 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     visitorAwayMs: Math.round(away * 1000),
     abandonMs: Math.round(abandon * 1000),
     messageCommitGapMs: commitGap,
+    agentPresenceGraceMs: grace,
   };
 }

@@ -82,7 +82,7 @@ export async function createNode(config: Config, opts: NodeOptions = {}): Promis
   if (tightened > 0)
     logger.warn({ component: 'store', dataDir: config.dataDir, tightened }, 'data dir modes made private');
   const store = await openStore(config, logger, opts.pgSchema);
-  const bus: Bus = config.redisUrl ? new RedisBus(config.redisUrl) : new MemoryBus();
+  const bus: Bus = config.redisUrl ? new RedisBus(config.redisUrl, undefined, logger) : new MemoryBus();
   const metrics = createMetrics();
   const shutdownHooks: Array<() => Promise<void> | void> = [];
   const ctx: AppContext = {

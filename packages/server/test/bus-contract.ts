@@ -93,6 +93,21 @@ export function busContract(
       assert.ok(await a.tryLock(key, 1000), 'expired lock can be taken');
     });
 
+    test('says it is healthy while it works, and calls no reconnect listener while it stays up', async () => {
+      assert.deepEqual(a.health(), { ok: true });
+      assert.deepEqual(b.health(), { ok: true });
+      let calls = 0;
+      const stop = a.onReconnect(() => calls++);
+      const t = topic('steady');
+      const got: unknown[] = [];
+      await b.subscribe(t, (m) => got.push(m));
+      await a.publish(t, 'x');
+      await eventually(() => got.length === 1);
+      await sleep(50);
+      stop();
+      assert.equal(calls, 0);
+    });
+
     test('presence expires and can be removed', async () => {
       const set = topic('presence');
       await a.setPresence(set, 'agent-1', 5000);

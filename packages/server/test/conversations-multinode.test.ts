@@ -1,19 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pageView, VisitorClient } from '@beckon/sdk';
-import { AgentChatClient } from '@beckon/sdk/agent-client';
+import type { AgentChatClient } from '@beckon/sdk/agent-client';
 import { VisitorChatClient } from '@beckon/sdk/chat-client';
 import { Redis } from 'ioredis';
-import pino from 'pino';
-import { loadConfig } from '../src/config.ts';
-import { type DemoSeedResult, seedDemo } from '../src/demo/seed.ts';
-import { type BeckonNode, createNode } from '../src/node.ts';
+import type { DemoSeedResult } from '../src/demo/seed.ts';
+import type { BeckonNode } from '../src/node.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { eventually } from './helpers/chat-fixtures.ts';
-import { dropSchema, newSchemaName, postgresSkipReason, TEST_PG_URL } from './helpers/postgres.ts';
+import { agentOn, type NodeCluster, startCluster } from './helpers/node-cluster.ts';
+import { postgresSkipReason } from './helpers/postgres.ts';
 
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const COOLDOWN_MS = 2000;
@@ -42,49 +38,23 @@ async function redisSkipReason(): Promise<string | null> {
  */
 describe('conversations across two nodes (PostgreSQL + Redis)', async () => {
   const skip = (await postgresSkipReason()) ?? (await redisSkipReason());
-  const schema = newSchemaName();
-  const dataDir = mkdtempSync(join(tmpdir(), 'beckon-multi-'));
-  const nodes: BeckonNode[] = [];
+  let cluster: NodeCluster | undefined;
+  let nodes: BeckonNode[] = [];
   let demo: DemoSeedResult;
   before(async () => {
     if (skip) return;
-    for (let i = 0; i < 2; i++) {
-      // 120 chats from one test address: no per-address start limit here. A short decline cool-down.
-      const env = {
-        BECKON_RATE_CHAT_START_ADDRESS: '0',
-        BECKON_DECLINE_COOLDOWN_SECONDS: String(COOLDOWN_MS / 1000),
-      };
-      const config = loadConfig({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' }, env);
-      config.databaseUrl = TEST_PG_URL;
-      config.redisUrl = REDIS_URL;
-      const node = await createNode(config, { logger: pino({ level: 'silent' }), pgSchema: schema });
-      await node.listen();
-      nodes.push(node);
-    }
-    demo = await seedDemo(nodes[0]!.ctx.store, {
-      publicUrl: nodes[0]!.url,
-      dataDir,
-      adminPassword: 'demo-admin-pw',
-      agentPassword: 'demo-agent-pw',
+    // 120 chats from one test address: no per-address start limit here. A short decline cool-down.
+    cluster = await startCluster(2, REDIS_URL, {
+      BECKON_RATE_CHAT_START_ADDRESS: '0',
+      BECKON_DECLINE_COOLDOWN_SECONDS: String(COOLDOWN_MS / 1000),
     });
-    await nodes[0]!.ctx.store.db.updateTable('sites').set({ allowed_origins: '[]' }).execute();
+    ({ nodes, demo } = cluster);
   });
   after(async () => {
-    for (const n of nodes) await n.close();
-    if (!skip) await dropSchema(schema);
-    rmSync(dataDir, { recursive: true, force: true });
+    await cluster?.close();
   });
   const test = (title: string, fn: () => Promise<void>) =>
     it(title, skip ? { skip } : { timeout: 120_000 }, fn);
-
-  const agentOn = async (node: BeckonNode, email: string) => {
-    const { store } = node.ctx;
-    const found = (await store.users.findForLogin(email))!;
-    const { token } = await store.authSessions.create(found.user.id, found.accountId, 3600_000);
-    const a = await AgentChatClient.connect(node.url, { cookie: `beckon_session=${token}` });
-    await a.setStatus('online');
-    return a;
-  };
 
   test('a visitor on node B reaches an agent on node A; messages cross both ways in order; the visitor moves nodes', async () => {
     const [a, b] = nodes as [BeckonNode, BeckonNode];

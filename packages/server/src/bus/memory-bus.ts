@@ -1,4 +1,4 @@
-import type { Bus, BusHandler } from './bus.ts';
+import type { Bus, BusHandler, BusHealth } from './bus.ts';
 
 /** Deeper than any event: past this a message is copied through JSON rather than walked. */
 const MAX_DEPTH = 16;
@@ -105,6 +105,16 @@ export class MemoryBus implements Bus {
       else m.delete(member);
     }
     return out.sort();
+  }
+
+  /** Always up: it lives and dies with the process. */
+  health(): BusHealth {
+    return { ok: true };
+  }
+
+  /** Never called: an in-process bus is never down and back. */
+  onReconnect(_fn: () => void): () => void {
+    return () => {};
   }
 
   async close(): Promise<void> {

@@ -10,8 +10,8 @@ export const ABANDONED_LINE = 'The visitor left the site; the chat ended.';
  * over REST), as if the visitor had ended them: the agent is told, gets the wrap-up, and can take
  * the next chat. A visitor back within that time finds the chat where it was. Each node watches by
  * itself from when it first sees a visitor gone, so a node that just started (and has not seen the
- * visitors' sockets come back yet) never ends a chat early; ending is atomic in the store, so
- * several nodes ending the same chat end it once.
+ * visitors' sockets come back yet) never ends a chat early, nor does one whose bus is down; ending
+ * is atomic in the store, so several nodes ending the same chat end it once.
  */
 export class AbandonedChats {
   /** Active conversations whose visitor this node has seen gone, and since when (epoch ms). */
@@ -34,7 +34,8 @@ export class AbandonedChats {
 
   /** One look at every chat in progress; ends those whose visitor has been gone long enough. */
   async sweep(now = Date.now()): Promise<number> {
-    if (this.sweeping) return 0;
+    // While the bus is down a visitor on another node cannot be told from one who left: none is ended.
+    if (this.sweeping || !this.here.complete) return 0;
     this.sweeping = true;
     let ended = 0;
     try {

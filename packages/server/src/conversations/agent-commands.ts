@@ -29,8 +29,10 @@ function answerSend(
   f: Extract<AgentClientFrame, { type: 'send' }>,
   r: AppendResult,
 ): void {
-  if (r.ok) sendFrame(conn.ws, ackFrame(f.echoId, r));
-  else failed(conn, r.error, undefined, f.conversationId, f.echoId);
+  if (r.ok) {
+    conn.sent(f.conversationId, r.message.seq);
+    sendFrame(conn.ws, ackFrame(f.echoId, r));
+  } else failed(conn, r.error, undefined, f.conversationId, f.echoId);
 }
 
 /**

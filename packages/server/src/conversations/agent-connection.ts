@@ -12,6 +12,7 @@ import { type AgentChatService, isSupervisor, type StaffCaller } from './agent-c
 import { runAgentCommand } from './agent-commands.ts';
 import type { AgentPresence } from './agent-presence.ts';
 import { authenticateAgentSocket } from './agent-socket-auth.ts';
+import type { BusRecovery } from './bus-recovery.ts';
 import type { AgentEvent, ChatEvents, ConversationEvent } from './chat-events.ts';
 import { CloseCode, sendFrame } from './chat-socket.ts';
 import { DeliveryStream, STREAM_PAGE } from './delivery-stream.ts';
@@ -32,6 +33,8 @@ export interface AgentSocketDeps {
   reads: ReadPositions;
   /** Asks the router to look at an account (an agent connected). */
   route: (accountId: string) => void;
+  /** The sockets that catch up from the store when the bus comes back. */
+  recovery: BusRecovery;
   limits: SocketLimits;
   log: Logger;
 }
@@ -43,6 +46,8 @@ interface OpenStream {
   mode: 'assigned' | 'watch';
   /** `conversation.updated` events received so far (see `open`). */
   updates: number;
+  /** Sequence numbers this socket sent and had acknowledged, not yet passed by the stream. */
+  own: Set<number>;
 }
 
 /** How long a closed conversation's stream stays open for its last lines. */
@@ -76,7 +81,7 @@ export class AgentConnection implements QueueListener {
     req: IncomingMessage,
     readonly deps: AgentSocketDeps,
   ) {
-    this.guard = new SocketGuard(ws, deps.limits, () => this.cleanup());
+    this.guard = new SocketGuard(ws, deps.limits, (silent) => this.cleanup(silent));
     this.typing = new TypingGate(
       deps.limits.typing,
       (conversationId, typing) => this.relayTyping(conversationId, typing),
@@ -123,23 +128,9 @@ export class AgentConnection implements QueueListener {
       // Read again now that this socket listens: a chat that changed in between (the visitor left,
       // a supervisor moved it) was published to no one here, so the first list may be out of date.
       const inbox = listed.length > 0 ? await store.conversations.inboxOf(accountId, user.id) : listed;
-      // Set away by the router while no console was open: this one still says why.
-      const missedOffers =
-        user.status === 'away' ? await store.assignment.missedOffers(accountId, user.id) : 0;
-      sendFrame(this.ws, {
-        type: 'ready',
-        agent: {
-          id: user.id,
-          name: user.name,
-          role: user.role,
-          status: user.status,
-          capacity: user.capacity,
-          skillIds: user.skillIds,
-          ...(missedOffers > 0 ? { statusReason: 'missed_offers', missedOffers } : {}),
-        },
-        conversations: inbox,
-      });
+      await this.sendReady(user, inbox);
       if (this.closed) return this.cleanup();
+      this.deps.recovery.add(this);
       queues.add(accountId, this);
       this.ready = true;
       this.deps.route(accountId);
@@ -149,6 +140,72 @@ export class AgentConnection implements QueueListener {
     const backlog = this.backlog;
     this.backlog = [];
     for (const raw of backlog) this.onText(raw);
+  }
+
+  /** The `ready` frame: who the agent is and their inbox (offers and the chats they hold). */
+  private async sendReady(user: User, inbox: Conversation[]): Promise<void> {
+    // Set away by the router while no console was open: this one still says why.
+    const missedOffers =
+      user.status === 'away'
+        ? await this.deps.store.assignment.missedOffers(this.caller.accountId, user.id)
+        : 0;
+    sendFrame(this.ws, {
+      type: 'ready',
+      agent: {
+        id: user.id,
+        name: user.name,
+        role: user.role,
+        status: user.status,
+        capacity: user.capacity,
+        skillIds: user.skillIds,
+        ...(missedOffers > 0 ? { statusReason: 'missed_offers', missedOffers } : {}),
+      },
+      conversations: inbox,
+    });
+  }
+
+  /**
+   * The bus is back after an outage: what was published meanwhile reached no one here. The
+   * console gets the truth from the store as a fresh `ready` (offers made or withdrawn, chats
+   * assigned or moved, its status), which it applies like a reconnect's; every conversation it
+   * follows continues from the last message this socket delivered.
+   */
+  async recover(): Promise<void> {
+    if (!this.ready || this.closed) return;
+    const { store } = this.deps;
+    const { accountId, userId } = this.caller;
+    const [user, inbox] = await Promise.all([
+      store.users.get(accountId, userId),
+      store.conversations.inboxOf(accountId, userId),
+    ]);
+    if (this.closed) return;
+    this.user = user;
+    await this.sendReady(user, inbox);
+    const held = new Set<string>();
+    for (const c of inbox) {
+      if (c.status !== 'active') continue;
+      held.add(c.id);
+      // Assigned while the bus was down: the whole conversation so far, as on `assigned`.
+      if (!this.streams.has(c.id)) await this.open(c.id, 'assigned', 0, true);
+    }
+    for (const [id, s] of [...this.streams]) {
+      if (s.mode === 'assigned' && !held.has(id)) {
+        // Closed, transferred or reassigned meanwhile: its last lines and state, then let go.
+        await s.stream.resume(s.stream.position);
+        const now = await store.conversations.get(accountId, id).catch(() => undefined);
+        if (now) sendFrame(this.ws, { type: 'conversation', conversation: now });
+        this.drop(id);
+      } else await s.stream.resume(s.stream.position);
+    }
+  }
+
+  /** A line this socket sent was stored as `seq`: it already has it (the ack), so no catch-up repeats it. */
+  sent(conversationId: string, seq: number): void {
+    const s = this.streams.get(conversationId);
+    if (!s) return;
+    const position = s.stream.position;
+    for (const known of s.own) if (known <= position) s.own.delete(known);
+    if (seq > position) s.own.add(seq);
   }
 
   private onText(raw: string): void {
@@ -200,21 +257,24 @@ export class AgentConnection implements QueueListener {
     const existing = this.streams.get(conversationId);
     if (existing) {
       if (mode === 'assigned') existing.mode = 'assigned';
+      // Asked for again from `afterSeq`: everything after it, this socket's own lines included.
+      if (catchUp) existing.own.clear();
       if (catchUp) await existing.stream.resume(afterSeq);
       return;
     }
     const { store, events } = this.deps;
     const accountId = this.caller.accountId;
+    const own = new Set<number>();
     const stream = new DeliveryStream(
       (after) => store.messages.after(accountId, conversationId, after, { limit: STREAM_PAGE }),
       (m) => sendFrame(this.ws, { type: 'message', message: m }),
-      () => false,
+      (m) => own.size > 0 && own.delete(m.seq),
       afterSeq,
     );
     const unsubscribe = events.onConversation(conversationId, (e) =>
       this.onConversationEvent(conversationId, e),
     );
-    const followed: OpenStream = { stream, unsubscribe, mode, updates: 0 };
+    const followed: OpenStream = { stream, unsubscribe, mode, updates: 0, own };
     this.streams.set(conversationId, followed);
     await unsubscribe;
     if (known) {
@@ -320,8 +380,10 @@ export class AgentConnection implements QueueListener {
       sendFrame(this.ws, { type: 'conversation', conversation: c });
   }
 
-  private cleanup(): void {
+  /** `silent`: the socket stopped answering pings, so its agent counts as gone at once, without a grace period. */
+  private cleanup(silent = false): void {
     this.closed = true;
+    this.deps.recovery.delete(this);
     this.typing.close();
     for (const id of [...this.streams.keys()]) this.drop(id);
     void this.unsubscribeAgent?.then((off) => off()).catch(() => {});
@@ -332,10 +394,11 @@ export class AgentConnection implements QueueListener {
       this.present = false;
       const { accountId, userId } = this.caller;
       const { presence, agents, log } = this.deps;
+      // Decided after the grace period (a reload or a move to another node is no disconnect), or
+      // not at all when this node stops first: the agent is reconnecting to another one.
       void presence
-        .remove(accountId, userId)
-        .then(() => presence.connected(accountId))
-        .then((connected) => agents.disconnected(accountId, userId, connected.has(userId)))
+        .remove(accountId, userId, silent)
+        .then((still) => (still === undefined ? undefined : agents.disconnected(accountId, userId, still)))
         .catch((err) => log.warn({ err }, 'agent disconnect handling failed'));
     }
   }

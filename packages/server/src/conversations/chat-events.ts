@@ -48,7 +48,11 @@ export class ChatEvents {
   ) {}
 
   private publish(topic: string, event: unknown): void {
-    this.bus.publish(topic, event).catch((err) => this.log.warn({ err, topic }, 'chat event not published'));
+    this.bus.publish(topic, event).catch((err) => {
+      // While the bus is down (it logs that itself), sockets catch up from the store when it is back.
+      if (this.bus.health().ok) this.log.warn({ err, topic }, 'chat event not published');
+      else this.log.debug({ err, topic }, 'chat event not published: bus down');
+    });
   }
 
   toConversation(id: string, event: ConversationEvent): void {

@@ -14,6 +14,7 @@ import { AgentPresence } from './agent-presence.ts';
 import { AttachmentService } from './attachments/attachment-service.ts';
 import { LocalDiskStorage } from './attachments/attachment-storage.ts';
 import { AttachmentUrls } from './attachments/attachment-urls.ts';
+import { BusRecovery } from './bus-recovery.ts';
 import { ChatAnnouncer } from './chat-announcer.ts';
 import { ChatEvents, chatTopics } from './chat-events.ts';
 import { type ChatLimits, KeyedLimiter, SocketCaps, StartLimiter } from './chat-limits.ts';
@@ -39,6 +40,7 @@ export interface ChatModule {
   queues: QueueFeed;
   attachments: AttachmentService;
   reads: ReadPositions;
+  recovery: BusRecovery;
 }
 
 const modules = new WeakMap<AppContext, ChatModule>();
@@ -70,7 +72,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     log,
     ctx.config.messageCommitGapMs,
   );
-  const presence = new AgentPresence(bus, log);
+  const presence = new AgentPresence(bus, log, ctx.config.agentPresenceGraceMs);
   const announcer = new ChatAnnouncer(store, events, writer, log);
   const route = (accountId: string) => router.schedule(accountId);
   const agents = new AgentChatService(store, announcer, route);
@@ -85,8 +87,8 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   );
   const here = new PresenceSet(bus, log, {
     setOf: chatTopics.visitors,
+    // A visitor's mark runs out with its TTL after their last socket: a page change costs nothing.
     ttlMs: ctx.config.visitorAwayMs,
-    onLastRelease: 'expire',
   });
   const visitors = new VisitorChatService(store, announcer, presence, route, origin, starts, here);
   const router: Router = new Router(
@@ -117,6 +119,9 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     log.child({ part: 'attachments' }),
   );
   const reads = new ReadPositions(store, events, log);
+  // When the bus comes back after an outage, sockets and queues catch up from the store.
+  const recovery = new BusRecovery(bus, log.child({ part: 'bus-recovery' }));
+  recovery.add(queues);
   const chat: ChatModule = {
     events,
     writer,
@@ -128,6 +133,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     queues,
     attachments,
     reads,
+    recovery,
   };
   modules.set(ctx, chat);
 
@@ -155,6 +161,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
       writer,
       queues,
       reads,
+      recovery,
       limits: visitorLimits,
       log,
     });
@@ -170,6 +177,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
       queues,
       reads,
       route,
+      recovery,
       limits: agentLimits,
       log,
     });
@@ -187,6 +195,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   sweep.unref();
   ctx.onShutdown(async () => {
     clearInterval(sweep);
+    recovery.stop();
     await router.stop();
     queues.stop();
     presence.stop();

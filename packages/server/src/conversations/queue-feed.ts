@@ -148,6 +148,11 @@ export class QueueFeed {
     }
   }
 
+  /** The bus is back after an outage: queue changes published meanwhile reached no one, so every feed reads its queue again. */
+  async recover(): Promise<void> {
+    await Promise.all([...this.feeds].map(([accountId, feed]) => this.refresh(accountId, feed)));
+  }
+
   stop(): void {
     for (const feed of this.feeds.values()) {
       clearTimeout(feed.timer);

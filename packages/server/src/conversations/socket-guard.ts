@@ -99,11 +99,14 @@ export class SocketGuard {
   private readonly count: (reason: ChatRefusal) => void;
   private ended = false;
 
-  /** `onEnd` runs once, when the socket closed or stopped answering pings: the connection's cleanup. */
+  /**
+   * `onEnd` runs once, when the socket closed or stopped answering pings (`silent`: its peer is
+   * gone, no reconnect is coming soon): the connection's cleanup.
+   */
   constructor(
     private readonly ws: WebSocket,
     private readonly limits: SocketLimits,
-    private readonly onEnd: () => void,
+    private readonly onEnd: (silent: boolean) => void,
   ) {
     const now = Date.now();
     this.count = limits.count;
@@ -116,18 +119,18 @@ export class SocketGuard {
     ws.on('close', () => this.end());
     limits.heartbeat.add(ws, () => {
       this.refuse('heartbeat_timeout', CloseCode.Timeout, ChatErrorCode.Timeout, 'heartbeat timeout');
-      this.end();
+      this.end(true);
     });
   }
 
   /** The socket is done with: no more pings, its shared budget let go, the connection cleaned up (once). */
-  private end(): void {
+  private end(silent = false): void {
     if (this.ended) return;
     this.ended = true;
     this.limits.heartbeat.remove(this.ws);
     this.release();
     for (const letGo of this.held.splice(0)) letGo();
-    this.onEnd();
+    this.onEnd(silent);
   }
 
   /**

@@ -16,6 +16,7 @@ import type { Logger } from '../logger.ts';
 import type { AppendResult } from '../store/messages-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { AttachmentService } from './attachments/attachment-service.ts';
+import type { BusRecovery } from './bus-recovery.ts';
 import type { ChatEvents, ConversationEvent } from './chat-events.ts';
 import { ackFrame, CloseCode, errorFrame, sendFrame } from './chat-socket.ts';
 import { DeliveryStream, STREAM_PAGE } from './delivery-stream.ts';
@@ -35,6 +36,8 @@ export interface VisitorSocketDeps {
   writer: MessageWriter;
   queues: QueueFeed;
   reads: ReadPositions;
+  /** The sockets that catch up from the store when the bus comes back. */
+  recovery: BusRecovery;
   limits: SocketLimits;
   log: Logger;
 }
@@ -58,6 +61,10 @@ export class VisitorConnection implements PositionListener {
   private view?: VisitorConversation;
   /** `conversation.updated` events received so far (see `catchUp`). */
   private updates = 0;
+  /** The conversation as this socket last showed it (status, agent), to tell what moved on. */
+  private known?: Conversation;
+  /** Sequence numbers this socket sent and had acknowledged, not yet passed by the stream. */
+  private readonly own = new Set<number>();
   private stream?: DeliveryStream;
   private unsubscribe?: Promise<() => Promise<void>>;
   private authenticating = false;
@@ -173,12 +180,13 @@ export class VisitorConnection implements PositionListener {
       this.stream = new DeliveryStream(
         (after) => store.messages.after(this.accountId, this.conversationId, after, { limit: STREAM_PAGE }),
         (m) => sendFrame(this.ws, { type: 'message', message: this.deps.attachments.visitorMessage(m) }),
-        (m) => m.senderKind === 'note',
+        (m) => m.senderKind === 'note' || (this.own.size > 0 && this.own.delete(m.seq)),
         f.type === 'hello' ? (f.afterSeq ?? 0) : 0,
       );
       // Welcome first, then listen, then catch up from the store: nothing committed in between is missed.
       sendFrame(this.ws, { type: 'welcome', conversation: view, ...(token ? { token } : {}) });
       this.view = view;
+      this.known = conversation;
       this.deps.queues.addVisitor(this.accountId, this);
       // Counted before the first await, so a close from here on releases it.
       this.attached = true;
@@ -187,6 +195,7 @@ export class VisitorConnection implements PositionListener {
       await this.unsubscribe;
       await this.catchUp(conversation);
       await this.stream.resume(this.stream.position);
+      if (this.ws.readyState === this.ws.OPEN) this.deps.recovery.add(this);
     } catch (err) {
       return this.guard.authFailed(err, this.deps.log);
     } finally {
@@ -228,6 +237,8 @@ export class VisitorConnection implements PositionListener {
     const fail = (err: unknown) => this.failed(err);
     switch (f.type) {
       case 'resume':
+        // Asked for again from `afterSeq`: everything after it, this socket's own lines included.
+        this.own.clear();
         void this.stream?.resume(f.afterSeq).catch(fail);
         return;
       case 'typing':
@@ -259,8 +270,26 @@ export class VisitorConnection implements PositionListener {
 
   /** Sends the ack of a stored line, or the error frame refusing it. */
   private answerSend(echoId: string, r: AppendResult): void {
-    if (r.ok) sendFrame(this.ws, ackFrame(echoId, r));
-    else this.failed(r.error, echoId);
+    if (!r.ok) {
+      this.failed(r.error, echoId);
+      return;
+    }
+    // The ack tells this socket its line: a catch-up from the store must not send it again.
+    const position = this.stream?.position ?? 0;
+    for (const seq of this.own) if (seq <= position) this.own.delete(seq);
+    if (r.message.seq > position) this.own.add(r.message.seq);
+    sendFrame(this.ws, ackFrame(echoId, r));
+  }
+
+  /**
+   * The bus is back after an outage: messages and state changes published meanwhile reached no
+   * one here. Shows the conversation if it moved on (an agent joined, it ended), then sends what
+   * follows the last message this socket delivered.
+   */
+  async recover(): Promise<void> {
+    if (!this.stream || !this.known) return;
+    await this.catchUp(this.known);
+    await this.stream.resume(this.stream.position);
   }
 
   /** The `error` frame for a failed frame of this conversation. */
@@ -296,6 +325,7 @@ export class VisitorConnection implements PositionListener {
         return;
       case 'conversation.updated':
         this.updates++;
+        this.known = e.conversation;
         this.show(visitorView(e.conversation, e.agentName, this.view?.queuePosition ?? null));
         return;
     }
@@ -317,7 +347,9 @@ export class VisitorConnection implements PositionListener {
     )
       return;
     const view = await this.deps.visitors.view(this.accountId, now);
-    if (this.updates === seen) this.show(view);
+    if (this.updates !== seen) return;
+    this.known = now;
+    this.show(view);
   }
 
   /** The queue moved: tell the visitor their new place (only when it changed). */
@@ -333,6 +365,7 @@ export class VisitorConnection implements PositionListener {
   }
 
   private cleanup(): void {
+    this.deps.recovery.delete(this);
     clearTimeout(this.helloTimer);
     this.typing.close();
     if (this.view) this.deps.queues.remove(this.accountId, this);

@@ -49,7 +49,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       databaseUrl: usePg ? TEST_PG_URL : '',
       logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     },
-    { ...opts.env },
+    // A closed console's agent counts as gone at once unless a test asks for the grace period.
+    { BECKON_AGENT_PRESENCE_GRACE_MS: '0', ...opts.env },
   );
   config.databaseUrl = usePg ? TEST_PG_URL : undefined;
   config.prettyLogs = false;

@@ -15,9 +15,16 @@ export function opsRoutes(app: App, ctx: AppContext): void {
   // node stays up and turns ready again by itself when the store answers.
   app.get('/readyz', { schema: hide }, async (_req, reply) => {
     const store = await ctx.store.readiness();
+    // A node whose bus is down still serves its sockets and stores every message: it stays in the
+    // load balancer (200, 'degraded'). The bus is shared, so taking out each node whose Redis is
+    // down would take out all of them at once, turning a degraded service into an outage.
+    const health = ctx.bus.health();
+    const bus = health.ok ? { ok: true } : { ok: false, reason: health.reason };
+    const status = !store.ok ? 'not_ready' : health.ok ? 'ready' : 'degraded';
     return reply.code(store.ok ? 200 : 503).send({
-      status: store.ok ? 'ready' : 'not_ready',
+      status,
       store: { kind: ctx.store.kind, ok: store.ok, ...(store.reason ? { reason: store.reason } : {}) },
+      bus,
     });
   });
 
