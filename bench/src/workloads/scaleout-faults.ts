@@ -31,18 +31,25 @@ interface Figures {
   msgs_per_s_before: number;
 }
 
-/** Polls until `check` holds; the time it first did, or undefined after `limitMs`. */
-async function until(check: () => boolean | Promise<boolean>, limitMs = RECOVERY_LIMIT_MS) {
-  const end = Date.now() + limitMs;
-  while (Date.now() < end) {
+/**
+ * Polls until `check` holds: the time it first did; undefined after `limitMs`, or at once when
+ * every node of the cluster has exited (nothing can recover then).
+ */
+async function until(cluster: ChaosCluster, check: () => boolean | Promise<boolean>) {
+  const end = Date.now() + RECOVERY_LIMIT_MS;
+  while (Date.now() < end && cluster.nodes.some((n) => n.alive())) {
     if (await check()) return Date.now();
     await sleep(20);
   }
   return undefined;
 }
 
-const since = (t: number | undefined, from: number) =>
-  t === undefined ? `none within ${RECOVERY_LIMIT_MS / 1000} s` : t - from;
+const since = (cluster: ChaosCluster, t: number | undefined, from: number) => {
+  if (t !== undefined) return t - from;
+  return cluster.nodes.some((n) => n.alive())
+    ? `none within ${RECOVERY_LIMIT_MS / 1000} s`
+    : 'none: every node exited';
+};
 
 /** Every node that exited (other than one killed on purpose) or printed a crash line. */
 const exitedNodes = (cluster: ChaosCluster, killed?: NodeProcess) =>
@@ -90,13 +97,15 @@ async function nodeKill(cluster: ChaosCluster, chats: CrossingChats, perSecond: 
     await victim.exited;
     await sleep(400); // the lost node's consoles reconnect to the survivor
     for (const [i, bot] of bots.entries()) if (i % 2 === slot) await bot.connect(survivor.url);
-    const routed = await until(() => arrivals.startedOn(survivor, killedAt).some((c) => offeredAt.has(c.id)));
+    const routed = await until(cluster, () =>
+      arrivals.startedOn(survivor, killedAt).some((c) => offeredAt.has(c.id)),
+    );
     await arrivals.stop();
     const waits = arrivals
       .startedOn(survivor, killedAt)
       .map((c) => (offeredAt.get(c.id) ?? Number.POSITIVE_INFINITY) - c.at);
     return {
-      recovery_ms: since(routed, killedAt),
+      recovery_ms: since(cluster, routed, killedAt),
       slowest_offer_ms: Number.isFinite(Math.max(...waits)) ? Math.max(...waits) : 'some never offered',
       acked_during_fault: chats.ackedBetween(killedAt, Date.now()),
       victim,
@@ -135,14 +144,18 @@ async function runFault(
       const down = Date.now();
       const healed = await outage(cluster, fault);
       const acked = chats.ackedBetween(down, healed);
-      const crossed = await until(() => chats!.firstCrossingAfter(healed) !== undefined);
-      const ready = await until(async () => {
+      const crossed = await until(cluster, () => chats!.firstCrossingAfter(healed) !== undefined);
+      const ready = await until(cluster, async () => {
         for (const n of cluster.nodes) if ((await n.readyz()).status !== 200) return false;
         return true;
       });
       figures = {
-        recovery_ms: since(crossed === undefined ? undefined : chats.firstCrossingAfter(healed), healed),
-        readyz_recovery_ms: since(ready, healed),
+        recovery_ms: since(
+          cluster,
+          crossed === undefined ? undefined : chats.firstCrossingAfter(healed),
+          healed,
+        ),
+        readyz_recovery_ms: since(cluster, ready, healed),
         acked_during_fault: acked,
       };
     }

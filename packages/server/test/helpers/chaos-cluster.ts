@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { Store } from '../../src/store/store.ts';
+import { eventually } from './chat-fixtures.ts';
+import { NO_RATE_LIMITS } from './no-rate-limits.ts';
 import { type NodeProcess, startNodeProcess } from './node-process.ts';
 import { type PrivatePostgres, privatePostgresSkipReason, startPrivatePostgres } from './private-postgres.ts';
 import { type PrivateRedis, privateRedisSkipReason, startPrivateRedis } from './private-redis.ts';
@@ -51,21 +53,6 @@ export interface ChaosCluster {
   storedLines(conversationId: string): Promise<StoredLine[]>;
   close(): Promise<void>;
 }
-
-/** Limits off: every test client comes from 127.0.0.1, and the tests send faster than a person. */
-const NO_LIMITS: Record<string, string> = Object.fromEntries(
-  [
-    'BECKON_RATE_VISITOR',
-    'BECKON_RATE_ADDRESS',
-    'BECKON_RATE_ADDRESS_CONNECT',
-    'BECKON_RATE_CHAT_START',
-    'BECKON_RATE_CHAT_START_ADDRESS',
-    'BECKON_RATE_CHAT_FRAME',
-    'BECKON_RATE_CHAT_FRAME_ADDRESS',
-    'BECKON_RATE_AGENT_FRAME',
-    'BECKON_RATE_AGENT_FRAME_USER',
-  ].map((k) => [k, '0']),
-);
 
 /**
  * Null when private PostgreSQL and Redis servers can be started here; else the reason to skip.
@@ -156,7 +143,7 @@ export async function startChaosCluster(
         name: `node-${String.fromCharCode(97 + slot)}`,
         databaseUrl: `postgres://postgres@127.0.0.1:${l.pg.port}/postgres`,
         redisUrl: `redis://127.0.0.1:${l.redis.port}`,
-        env: { ...NO_LIMITS, ...o.env },
+        env: { ...NO_RATE_LIMITS, ...o.env },
       });
       everyNode.push(node);
       nodes[slot] = node;
@@ -216,4 +203,27 @@ function lastLines(output: string): string {
     .slice(-8)
     .map((l) => l.slice(0, 300))
     .join('\n');
+}
+
+/**
+ * Waits until a node's `/readyz` answers `status` (failing at once if a node crashed); returns
+ * the JSON body. A timeout names the last answer.
+ */
+export function untilReadyz(
+  cluster: ChaosCluster,
+  node: NodeProcess,
+  status: number,
+  withinMs: number,
+  what: string,
+): Promise<Record<string, unknown> | null> {
+  return eventually(
+    async () => {
+      assertNoCrash(cluster);
+      const x = await node.readyz();
+      if (x.status !== status) throw new Error(`answered ${x.status} ${JSON.stringify(x.body)}`);
+      return { body: x.body };
+    },
+    withinMs,
+    `${node.name}'s /readyz to answer ${status} ${what}`,
+  ).then((x) => x.body);
 }
