@@ -5,10 +5,11 @@
 // between one node and both services cut for 10 s (connections reset; then a silent network).
 // Per fault: recovery_ms (healed → first line across nodes; after the kill → first chat routed on
 // the survivor), acked_during_fault, lost (must be 0), duplicated, nodes_exited (must be 0).
+
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AgentBot } from '../../../packages/server/test/helpers/agent-bot.ts';
 import { type ChaosCluster, startChaosCluster } from '../../../packages/server/test/helpers/chaos-cluster.ts';
 import { ChatArrivals } from '../../../packages/server/test/helpers/chat-arrivals.ts';
-import { sleep } from '../../../packages/server/test/helpers/free-port.ts';
 import { LockWatch } from '../../../packages/server/test/helpers/lock-watch.ts';
 import type { NodeProcess } from '../../../packages/server/test/helpers/node-process.ts';
 import { CrossingChats } from '../faults/crossing-chats.ts';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { assertNoCrash, untilReadyz } from './helpers/chaos-cluster.ts';
 import { chaosTest } from './helpers/chaos-suite.ts';
 import { assertChatWorksAndNothingLost, crossNodeChat } from './helpers/cross-node-chat.ts';
-import { sleep } from './helpers/free-port.ts';
 import type { CutMode } from './helpers/tcp-proxy.ts';
 
 const CUT_MS = 10_000;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AgentBot } from './helpers/agent-bot.ts';
 import { assertNoCrash } from './helpers/chaos-cluster.ts';
 import { chaosTest } from './helpers/chaos-suite.ts';
 import { ChatArrivals } from './helpers/chat-arrivals.ts';
 import { eventually } from './helpers/chat-fixtures.ts';
-import { sleep } from './helpers/free-port.ts';
 import { LockWatch } from './helpers/lock-watch.ts';
 
 /** New chats per second, alternating between the live nodes. */

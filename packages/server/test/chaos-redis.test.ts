@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { VisitorChatClient } from '@beckon/sdk/chat-client';
 import { salesAvailability } from './helpers/chaos-agents.ts';
 import { assertNoCrash } from './helpers/chaos-cluster.ts';
@@ -6,7 +7,6 @@ import { chaosTest } from './helpers/chaos-suite.ts';
 import { eventually } from './helpers/chat-fixtures.ts';
 import { logAgentDelivery, logVisitorDelivery } from './helpers/chat-traffic.ts';
 import { assertChatWorksAndNothingLost, crossNodeChat } from './helpers/cross-node-chat.ts';
-import { sleep } from './helpers/free-port.ts';
 
 const OUTAGE_MS = 10_000;
 /** The target: presence is right again this soon after Redis is back. */

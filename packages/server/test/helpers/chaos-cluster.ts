@@ -8,7 +8,7 @@ import { eventually } from './chat-fixtures.ts';
 import { NO_RATE_LIMITS } from './no-rate-limits.ts';
 import { type NodeProcess, startNodeProcess } from './node-process.ts';
 import { type PrivatePostgres, privatePostgresSkipReason, startPrivatePostgres } from './private-postgres.ts';
-import { type PrivateRedis, privateRedisSkipReason, startPrivateRedis } from './private-redis.ts';
+import { PrivateRedis } from './private-redis.ts';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
 
 /** The demo account the cluster's nodes share, with a console session per agent. */
@@ -59,7 +59,7 @@ export interface ChaosCluster {
  * Under CI (CI=true) a missing binary is a failure, never a skip.
  */
 export function chaosSkipReason(): string | null {
-  const reason = privatePostgresSkipReason() ?? privateRedisSkipReason();
+  const reason = privatePostgresSkipReason() ?? PrivateRedis.skipReason();
   if (reason && process.env.CI === 'true') throw new Error(`${reason} — but CI requires the chaos suite`);
   return reason;
 }
@@ -117,7 +117,7 @@ export async function startChaosCluster(
   o: { nodes: number; env?: Record<string, string> } = { nodes: 2 },
 ): Promise<ChaosCluster> {
   const pgServer = await startPrivatePostgres();
-  const redis = await startPrivateRedis().catch(async (err) => {
+  const redis = await PrivateRedis.start().catch(async (err) => {
     await pgServer.close();
     throw err;
   });
@@ -130,7 +130,7 @@ export async function startChaosCluster(
       await l.pg.close();
       await l.redis.close();
     }
-    await redis.close();
+    await redis.stop();
     await pgServer.close();
   };
   try {

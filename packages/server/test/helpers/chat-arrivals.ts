@@ -1,6 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { VisitorChatClient } from '@beckon/sdk/chat-client';
 import type { ChaosAccount } from './chaos-cluster.ts';
-import { sleep } from './free-port.ts';
 import type { NodeProcess } from './node-process.ts';
 
 /** One chat started by `ChatArrivals`: where, when, and its visitor's socket. */

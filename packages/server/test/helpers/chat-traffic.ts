@@ -1,7 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AgentChatClient } from '@beckon/sdk/agent-client';
 import type { VisitorChatClient } from '@beckon/sdk/chat-client';
 import type { StoredLine } from './chaos-cluster.ts';
-import { sleep } from './free-port.ts';
 
 /** One acknowledged send: what the sender was told was stored. */
 export interface AckedLine {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AgentChatClient } from '@beckon/sdk/agent-client';
 import type { VisitorChatClient } from '@beckon/sdk/chat-client';
 import { chatInProgress, onlineAgent } from './chaos-agents.ts';
 import type { ChaosCluster } from './chaos-cluster.ts';
 import { ChatTraffic, compareWithStore } from './chat-traffic.ts';
-import { sleep } from './free-port.ts';
 import type { NodeProcess } from './node-process.ts';
 
 /** A chat in progress with its visitor on node a and its agent on node b, both sides sending. */

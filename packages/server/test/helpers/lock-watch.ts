@@ -1,44 +1,61 @@
+import { connect, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import type { NodeLinks } from './chaos-cluster.ts';
 
 /**
  * Watches Redis (MONITOR) for the lock and lease commands the nodes send, and tells which node
  * sent them by the port of its proxy's connection: which node last took routing work, and
- * whether it still holds it.
+ * whether it still holds it. MONITOR is read from a plain socket: ioredis's monitor mode can
+ * lose track of its replies when a reply and the first monitored commands arrive together.
  */
 export class LockWatch {
   private lastSlot: number | undefined;
   private lastKey: string | undefined;
   private lastToken: string | undefined;
+  private buffered = '';
 
   private constructor(
     private readonly client: Redis,
-    private readonly monitor: Redis,
-  ) {}
+    private readonly monitor: Socket,
+    private readonly links: NodeLinks[],
+  ) {
+    monitor.setEncoding('utf8');
+    monitor.on('data', (chunk: string) => this.onData(chunk));
+    monitor.on('error', () => {});
+  }
 
   static async start(redisUrl: string, links: NodeLinks[]): Promise<LockWatch> {
     const client = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
     client.on('error', () => {});
     await client.connect();
-    const monitor = await client.duplicate().monitor();
-    monitor.on('error', () => {});
-    const w = new LockWatch(client, monitor);
-    monitor.on('monitor', (_time: string, args: string[], source: string) => {
-      const [cmd, key, value] = args;
-      if (!cmd || !key || !/^set$/i.test(cmd) || !/lock|lease/i.test(key)) return;
-      const port = Number(source.split(':').at(-1));
-      const slot = links.findIndex((l) => l.redis.upstreamPorts().has(port));
-      if (slot < 0) return;
-      w.lastSlot = slot;
-      w.lastKey = key;
-      w.lastToken = value;
+    const { hostname, port } = new URL(redisUrl);
+    const monitor = connect(Number(port), hostname);
+    await new Promise<void>((resolve, reject) => {
+      monitor.once('connect', resolve);
+      monitor.once('error', reject);
     });
-    return w;
+    monitor.write('MONITOR\r\n');
+    return new LockWatch(client, monitor, links);
   }
 
-  /** The node (slot) that last took a lock or lease, if any did. */
-  get lastTaker(): number | undefined {
-    return this.lastSlot;
+  /** Lines look like `+1700000000.123456 [0 127.0.0.1:54321] "set" "key" "value" …`. */
+  private onData(chunk: string): void {
+    this.buffered += chunk;
+    const lines = this.buffered.split('\r\n');
+    this.buffered = lines.pop() ?? '';
+    for (const line of lines) {
+      const m = /^\+\S+ \[\d+ [^\]]*:(\d+)\] (.*)$/.exec(line);
+      if (!m) continue;
+      const args = [...m[2]!.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((x) => x[1]!);
+      const [cmd, key, value] = args;
+      if (!cmd || !key || !/^set$/i.test(cmd) || !/lock|lease/i.test(key)) continue;
+      const slot = this.links.findIndex((l) => l.redis.upstreamPorts().has(Number(m[1])));
+      if (slot < 0) continue;
+      this.lastSlot = slot;
+      this.lastKey = key;
+      this.lastToken = value;
+    }
   }
 
   /** The slot of the node holding a lock right now (its token still in Redis), else undefined. */
@@ -58,13 +75,13 @@ export class LockWatch {
     while (Date.now() < until) {
       const slot = await this.holder();
       if (slot !== undefined) return slot;
-      await new Promise((r) => setTimeout(r, 5));
+      await sleep(5);
     }
     return this.lastSlot ?? 0;
   }
 
   close(): void {
-    this.monitor.disconnect();
+    this.monitor.destroy();
     this.client.disconnect();
   }
 }

@@ -2,8 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { freePort, sleep } from './free-port.ts';
+import { freePort } from './private-redis.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/beckon.js', import.meta.url));
 

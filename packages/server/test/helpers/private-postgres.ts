@@ -2,8 +2,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { freePort, sleep } from './free-port.ts';
+import { freePort } from './private-redis.ts';
 
 /**
  * A PostgreSQL server of the test's own (initdb in a temporary directory, a free port), so a test

@@ -1,5 +1,5 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { freePort } from './free-port.ts';
+import { freePort } from './private-redis.ts';
 
 /** How a cut looks to the node: connections reset at once, or a silent network that drops everything. */
 export type CutMode = 'reset' | 'hang';
