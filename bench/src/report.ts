@@ -17,6 +17,8 @@ const TITLES: Record<string, string> = {
   scoring: 'W6 scoring — purchase propensity per visitor update',
   reports: 'W7 reports — analytics over 1 M events',
   scaleout: 'Scale-out — W1 and W3 on 1…N nodes sharing PostgreSQL and Redis',
+  'scaleout-faults':
+    'Scale-out faults — recovery from Redis, PostgreSQL, node and network faults under chat load',
 };
 
 function commit(): string {

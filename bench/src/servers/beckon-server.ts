@@ -11,24 +11,12 @@ import { monitorEventLoopDelay, PerformanceObserver, performance } from 'node:pe
 import pino from 'pino';
 import { loadConfig } from '../../../packages/server/src/config.ts';
 import { createNode } from '../../../packages/server/src/node.ts';
+import { NO_RATE_LIMITS } from '../../../packages/server/test/helpers/no-rate-limits.ts';
 import { seedBenchAccount } from './bench-account.ts';
 import { seedChatAgents } from './chat-seed.ts';
 
 // Rate limits protect a node from people; the load generators are many clients on one address.
-for (const k of [
-  'BECKON_RATE_VISITOR',
-  'BECKON_RATE_ADDRESS',
-  'BECKON_RATE_ADDRESS_CONNECT',
-  'BECKON_RATE_CHAT_START',
-  'BECKON_RATE_CHAT_START_ADDRESS',
-  'BECKON_RATE_CHAT_FRAME',
-  'BECKON_RATE_CHAT_FRAME_ADDRESS',
-  'BECKON_RATE_AGENT_FRAME',
-  'BECKON_RATE_AGENT_FRAME_USER',
-  'BECKON_MAX_CHAT_SOCKETS_ADDRESS',
-  'BECKON_MAX_AGENT_SOCKETS_ADDRESS',
-])
-  process.env[k] ??= '0';
+for (const [k, v] of Object.entries(NO_RATE_LIMITS)) process.env[k] ??= v;
 const dataDir = mkdtempSync(join(tmpdir(), 'beckon-bench-'));
 const config = loadConfig({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'warn' });
 config.prettyLogs = false;

@@ -4,6 +4,7 @@
 // run shares PostgreSQL and Redis too, so only the node count changes. On a machine with fewer
 // cores than nodes plus generator, this measures the cost of spreading out, not a speed-up.
 // Knobs: --nodes N (largest), --rounds, --sockets, --batch, --pairs, --clients, --warmup.
+// `--faults` runs the fault scenarios instead (scaleout-faults.ts), recorded as `scaleout-faults`.
 import { availableParallelism } from 'node:os';
 import { ChatClients } from '../load/chat-clients.ts';
 import { SocketLoad } from '../load/socket-load.ts';
@@ -13,6 +14,7 @@ import { BENCH_ORIGIN } from '../servers/bench-site.ts';
 import { median, round } from '../stats.ts';
 import type { BenchOptions, BenchResult } from '../types.ts';
 import { chatKnobs, measure } from './chat.ts';
+import { runScaleoutFaults } from './scaleout-faults.ts';
 
 interface Figures {
   eventsPerSecond: number;
@@ -109,6 +111,7 @@ async function measureNodes(n: number, opts: BenchOptions): Promise<Figures> {
 }
 
 export default async function run(opts: BenchOptions): Promise<BenchResult> {
+  if (opts.flags.faults !== undefined) return runScaleoutFaults(opts);
   const maxNodes = Math.max(1, Number(opts.flags.nodes ?? 3));
   const rounds = Math.max(1, Number(opts.flags.rounds ?? 1));
   const counts = Array.from({ length: maxNodes }, (_, i) => i + 1);
