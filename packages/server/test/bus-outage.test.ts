@@ -121,6 +121,7 @@ describe('Redis bus while Redis stops and starts again', { timeout: 60_000 }, ()
       assert.ok(await bus.tryLock('route', 5000), 'locks work again');
       assert.deepEqual(faults, [], 'no unhandled rejection or exception');
     } finally {
+      if (!redis.running) await redis.start(); // for the cases after this one
       here.stop();
       there.stop();
       await bus.close();

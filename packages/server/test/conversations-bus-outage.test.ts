@@ -141,6 +141,7 @@ describe('a chat across two nodes while Redis stops and starts again', async () 
       await eventually(() => agent.offers.has(next.conversation.id), 3000, 'new chat offered');
       assert.deepEqual(faults, [], 'no unhandled rejection or exception on either node');
     } finally {
+      if (!redis!.running) await redis!.start(); // for the case after this one
       for (const v of [visitor, ...later]) await v.close();
       await agent.disconnect();
     }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis, type RedisOptions, ReplyError } from 'ioredis';
 import pino from 'pino';
 import type { Logger } from '../logger.ts';
 import { type Bus, type BusHandler, type BusHealth, BusUnavailableError } from './bus.ts';
@@ -191,11 +191,12 @@ export class RedisBus implements Bus {
       }
       return result;
     } catch (err) {
+      // Redis answered with an error: the command's own fault, not the connection's.
+      if (err instanceof ReplyError) throw err;
+      // Anything else is the connection: closed under the command, not writable, or timed out.
       const message = (err as Error).message;
       if (message.includes('timed out')) this.stalled = message;
-      if (this.pub.status !== 'ready' || message.includes('timed out'))
-        throw new BusUnavailableError(this.health().reason ?? message);
-      throw err;
+      throw new BusUnavailableError(this.health().ok ? message : (this.health().reason ?? message));
     }
   }
 

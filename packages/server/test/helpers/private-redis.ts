@@ -71,6 +71,11 @@ export class PrivateRedis {
     this.proc?.kill('SIGCONT');
   }
 
+  /** Whether the server runs (started and not stopped). */
+  get running(): boolean {
+    return this.proc !== undefined && this.proc.exitCode === null;
+  }
+
   /** Stops the server (SIGTERM, as an operator's restart does) and waits until it is gone. */
   async stop(): Promise<void> {
     const proc = this.proc;
