@@ -27,6 +27,9 @@ import { UsersRepo } from './users-repo.ts';
 import { VisitorsRepo } from './visitors-repo.ts';
 
 /** The store port: one object per concept, implemented once on Kysely for SQLite and PostgreSQL. */
+/** How long `/readyz` waits for the store before it answers that the store is not ready (ms). */
+const READINESS_TIMEOUT_MS = 1_500;
+
 export class Store {
   readonly accounts;
   readonly users;
@@ -134,15 +137,26 @@ export class Store {
   }
 
   /** Whether the store answers with every migration this code knows applied, and if not, why (`/readyz`). */
-  async readiness(): Promise<{ ok: boolean; reason?: string }> {
-    try {
-      const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(
-        this.db,
+  async readiness(timeoutMs = READINESS_TIMEOUT_MS): Promise<{ ok: boolean; reason?: string }> {
+    let timer: NodeJS.Timeout | undefined;
+    // A store behind a silent network never answers: readiness says so within its own deadline,
+    // so a load balancer's probe sees 503 rather than no answer.
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`the store did not answer within ${timeoutMs} ms`)),
+        timeoutMs,
       );
+    });
+    try {
+      const query = sql<{ name: string }>`select name from kysely_migration order by name`.execute(this.db);
+      query.catch(() => {}); // answered after the deadline: nobody waits for it any more
+      const rows = await Promise.race([query, late]);
       if (rows.rows.some((r) => r.name === latestMigration)) return { ok: true };
       return { ok: false, reason: `migration ${latestMigration} is not applied` };
     } catch (err) {
       return { ok: false, reason: describeStoreError(err) };
+    } finally {
+      clearTimeout(timer);
     }
   }
 
