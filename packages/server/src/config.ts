@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_DECLINE_COOLDOWN_MS } from '@beckon/core/routing/index';
 import { DEFAULT_ATTACHMENT_MAX_BYTES } from '@beckon/protocol/chat-attachments';
 import { type ChatLimits, loadChatLimits } from './conversations/chat-limits.ts';
+import { loadStoreTuning, type StoreTuning } from './store/store-config.ts';
 
 /** Everything a Beckon node needs to start, from flags and environment. */
 export interface Config {
@@ -44,6 +45,8 @@ export interface Config {
    * arrives within this of the last commit waits for the next one with the sends that follow it.
    */
   messageCommitGapMs: number;
+  /** SQLite commit durability and the PostgreSQL pool size (`BECKON_SQLITE_SYNCHRONOUS`, `BECKON_PG_POOL_SIZE`). */
+  store: StoreTuning;
 }
 
 export interface ConfigOverrides {
@@ -98,5 +101,6 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     visitorAwayMs: Math.round(away * 1000),
     abandonMs: Math.round(abandon * 1000),
     messageCommitGapMs: commitGap,
+    store: loadStoreTuning(env),
   };
 }

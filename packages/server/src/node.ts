@@ -44,6 +44,7 @@ export async function createNode(config: Config, opts: NodeOptions = {}): Promis
     databaseUrl: config.databaseUrl,
     sqlitePath: join(config.dataDir, 'beckon.db'),
     pgSchema: opts.pgSchema,
+    ...config.store,
   });
   const applied = await store.migrate();
   if (applied.length > 0) logger.info({ component: 'store', applied }, 'migrations applied');

@@ -27,6 +27,7 @@ export async function openStoreFromFlags(flags: StoreFlags): Promise<Store> {
   const store = await Store.open({
     databaseUrl: config.databaseUrl,
     sqlitePath: join(config.dataDir, 'beckon.db'),
+    ...config.store,
   });
   await store.migrate();
   return store;
