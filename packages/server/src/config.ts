@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_DECLINE_COOLDOWN_MS } from '@beckon/core/routing/index';
 import { DEFAULT_ATTACHMENT_MAX_BYTES } from '@beckon/protocol/chat-attachments';
 import { type ChatLimits, loadChatLimits } from './conversations/chat-limits.ts';
+import { loadStoreTuning, type StoreTuning } from './store/store-config.ts';
 
 /** Everything a Beckon node needs to start, from flags and environment. */
 export interface Config {
@@ -49,6 +50,8 @@ export interface Config {
    * a console reconnecting within it, to this node or another, never looks absent to routing.
    */
   agentPresenceGraceMs: number;
+  /** SQLite commit durability and the PostgreSQL pool size (`BECKON_SQLITE_SYNCHRONOUS`, `BECKON_PG_POOL_SIZE`). */
+  store: StoreTuning;
 }
 
 export interface ConfigOverrides {
@@ -107,5 +110,6 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     abandonMs: Math.round(abandon * 1000),
     messageCommitGapMs: commitGap,
     agentPresenceGraceMs: grace,
+    store: loadStoreTuning(env),
   };
 }

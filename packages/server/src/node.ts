@@ -51,6 +51,7 @@ async function openStore(config: Config, logger: Logger, pgSchema: string | unde
         databaseUrl: config.databaseUrl,
         sqlitePath: sqliteFile(config.dataDir),
         pgSchema,
+        ...config.store,
         onConnectionError: (err) =>
           logger.warn(
             { component: 'store', err: err.message },

@@ -26,6 +26,7 @@ export async function openStoreFromFlags(flags: StoreFlags): Promise<Store> {
   const store = await Store.open({
     databaseUrl: config.databaseUrl,
     sqlitePath: sqliteFile(config.dataDir),
+    ...config.store,
   });
   await store.migrate();
   return store;

@@ -3,6 +3,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { openSqlite } from './sqlite-dialect.ts';
+import { DEFAULT_PG_POOL_SIZE, DEFAULT_SQLITE_SYNCHRONOUS, type SqliteSynchronous } from './store-config.ts';
 import { startWalCheckpoints, type WalCheckpointTuning } from './wal-checkpoints.ts';
 
 export type StoreKind = 'sqlite' | 'postgres';
@@ -14,8 +15,10 @@ export interface StoreConnectionOptions {
   sqlitePath?: string;
   /** PostgreSQL schema to use (created when missing); tests use one per server. */
   pgSchema?: string;
-  /** PostgreSQL pool size. */
+  /** PostgreSQL pool size (`BECKON_PG_POOL_SIZE`). */
   pgPoolSize?: number;
+  /** SQLite: `PRAGMA synchronous` of the store's and the events writer's connections (`BECKON_SQLITE_SYNCHRONOUS`). */
+  sqliteSynchronous?: SqliteSynchronous;
   /** SQLite file: the checkpointer thread's timings (tests shorten them). */
   walTuning?: WalCheckpointTuning;
   /**
@@ -34,7 +37,7 @@ export interface StoreConnection {
   kind: StoreKind;
   db: Kysely<Database>;
   /** SQLite only: the file (':memory:' included) and the connection itself, for a writer thread. */
-  sqlite?: { file: string; connection: Sqlite.Database };
+  sqlite?: { file: string; connection: Sqlite.Database; synchronous: SqliteSynchronous };
   /** A thread moves new chat messages on from `messages_recent` (a SQLite file; see wal-checkpoints.ts). */
   movesMessages?: boolean;
   /** Driver-level close (the Kysely destroy closes the pool/file). */
@@ -60,7 +63,7 @@ export async function connectStore(opts: StoreConnectionOptions): Promise<StoreC
     }
     const pool = new pg.Pool({
       connectionString: opts.databaseUrl,
-      max: opts.pgPoolSize ?? 10,
+      max: opts.pgPoolSize ?? DEFAULT_PG_POOL_SIZE,
       // A server that is down refuses at once; one behind a cut network never answers. Either way
       // the work waiting for a connection or an answer fails within these limits, not never.
       connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
@@ -79,13 +82,14 @@ export async function connectStore(opts: StoreConnectionOptions): Promise<StoreC
     return { kind: 'postgres', db, close: () => db.destroy() };
   }
   const file = opts.sqlitePath ?? ':memory:';
-  const { sqlite, db, gate } = openSqlite(file);
+  const synchronous = opts.sqliteSynchronous ?? DEFAULT_SQLITE_SYNCHRONOUS;
+  const { sqlite, db, gate } = openSqlite(file, { synchronous });
   const checkpoints =
     file === ':memory:' ? null : startWalCheckpoints(file, sqlite, opts.walTuning ?? {}, gate);
   return {
     kind: 'sqlite',
     db,
-    sqlite: { file, connection: sqlite },
+    sqlite: { file, connection: sqlite, synchronous },
     movesMessages: checkpoints !== null,
     close: async () => {
       await checkpoints?.stop();

@@ -9,6 +9,7 @@ import {
   type SqliteDialectConfig,
 } from 'kysely';
 import type { Database } from './schema.ts';
+import { DEFAULT_SQLITE_SYNCHRONOUS, type SqliteSynchronous } from './store-config.ts';
 import { WAL_SIZE_LIMIT } from './wal-checkpoints.ts';
 
 /** Prepared statements kept per connection, by SQL text (batch statements vary with their row count). */
@@ -195,15 +196,16 @@ export class ImmediateSqliteDialect extends SqliteDialect {
  * Opens a connection to a store's SQLite file the way every connection of a node does (WAL,
  * foreign keys, a busy timeout so connections wait for each other's write lock), with Kysely over
  * it. `thread`: a writer thread's own connection, which never checkpoints inside its commits
- * (the store's checkpointer thread does, see wal-checkpoints.ts).
+ * (the store's checkpointer thread does, see wal-checkpoints.ts). `synchronous`: whether each
+ * commit is synced to disk (`full`) or only at checkpoints (`normal`; see store-config.ts).
  */
 export function openSqlite(
   file: string,
-  opts: { thread?: boolean; statements?: number } = {},
+  opts: { thread?: boolean; statements?: number; synchronous?: SqliteSynchronous } = {},
 ): { sqlite: Sqlite.Database; db: Kysely<Database>; gate: StatementGate } {
   const sqlite = new Sqlite(file);
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma(`synchronous = ${opts.synchronous ?? DEFAULT_SQLITE_SYNCHRONOUS}`);
   sqlite.pragma('foreign_keys = ON');
   // Writer threads let SQLite wait for each other's locks; the socket thread only briefly, then
   // without blocking (ImmediateSqliteDialect).

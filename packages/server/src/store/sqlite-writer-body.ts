@@ -6,6 +6,7 @@ import { type EventRow, unflattenFrames } from './event-rows.ts';
 import { EventsWriter, type WriterOptions } from './events-writer.ts';
 import type { ExposureRow, OutcomeUpdate } from './exposures-repo.ts';
 import { openSqlite } from './sqlite-dialect.ts';
+import type { SqliteSynchronous } from './store-config.ts';
 import type { VisitorRow, VisitorSessionRow } from './visitors-repo.ts';
 
 type ToThread =
@@ -26,11 +27,11 @@ type ToThread =
   | { t: 'configure'; options: Partial<WriterOptions> };
 
 const port = parentPort!;
-const { file } = workerData as { file: string };
+const { file, synchronous } = workerData as { file: string; synchronous?: SqliteSynchronous };
 // Set up as the store's connection is: statements prepared once, and write transactions that take
 // the lock when they begin, so this thread and the store's connection wait for each other instead
 // of failing with SQLITE_BUSY. Checkpoints happen on the store's checkpointer thread.
-const { db } = openSqlite(file, { thread: true, statements: 256 });
+const { db } = openSqlite(file, { thread: true, statements: 256, synchronous });
 const writer = new EventsWriter(db);
 let received = 0;
 const state = (reply?: number) => port.postMessage({ t: 'state', received, pending: writer.pending, reply });

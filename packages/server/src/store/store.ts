@@ -102,7 +102,7 @@ export class Store {
     // A SQLite file gets an events writer thread of its own (BECKON_WRITER_THREAD=0 keeps it here).
     const writer =
       c.sqlite && c.sqlite.file !== ':memory:' && process.env.BECKON_WRITER_THREAD !== '0'
-        ? new ThreadEventsWriter(c.sqlite.file, new EventsWriter(c.db))
+        ? new ThreadEventsWriter(c.sqlite.file, new EventsWriter(c.db), c.sqlite.synchronous)
         : undefined;
     return new Store(
       c.kind,

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { type EventFrame, type EventRow, flattenFrames } from './event-rows.ts';
 import type { EventsWriterPort, WriterObserver, WriterOptions } from './events-writer.ts';
 import type { ExposureRow, OutcomeUpdate } from './exposures-repo.ts';
+import { DEFAULT_SQLITE_SYNCHRONOUS, type SqliteSynchronous } from './store-config.ts';
 import type { VisitorRow, VisitorSessionRow } from './visitors-repo.ts';
 
 /** Rows handed to the thread at once when this many are waiting (else after POST_MS). */
@@ -61,6 +62,8 @@ export class ThreadEventsWriter implements EventsWriterPort {
   constructor(
     private readonly file: string,
     private readonly fallback: EventsWriterPort,
+    /** The thread's connection commits as durably as the store's. */
+    private readonly synchronous: SqliteSynchronous = DEFAULT_SQLITE_SYNCHRONOUS,
   ) {}
 
   configure(options: Partial<WriterOptions>): void {
@@ -169,7 +172,7 @@ export class ThreadEventsWriter implements EventsWriterPort {
   private start(): void {
     if (this.worker || this.dead) return;
     const worker = new Worker(new URL('./sqlite-writer-worker.js', import.meta.url), {
-      workerData: { file: this.file, options: this.options },
+      workerData: { file: this.file, options: this.options, synchronous: this.synchronous },
     });
     this.worker = worker;
     worker.on('message', (m: FromThread) => this.message(m));
