@@ -7,8 +7,12 @@ import { ChatArrivals } from './helpers/chat-arrivals.ts';
 import { eventually } from './helpers/chat-fixtures.ts';
 import { LockWatch } from './helpers/lock-watch.ts';
 
-/** New chats per second, alternating between the live nodes. */
-const CHATS_PER_SECOND = 12;
+/**
+ * New chats per second, alternating between the live nodes. The test process also carries every
+ * node's PostgreSQL and Redis traffic through its proxies, the visitors' sockets and the agents:
+ * on two shared cores a higher rate measures this process, not the nodes' routing.
+ */
+const CHATS_PER_SECOND = 6;
 /** The target: a chat started on a survivor is offered to an agent within this long. */
 const ROUTED_WITHIN_MS = 3000;
 /** How long a console takes to reconnect to another node after its node is lost (measured: ~0.4 s). */
@@ -37,11 +41,12 @@ chaosTest(
     }
     const arrivals = new ChatArrivals(account, [...cluster.nodes], CHATS_PER_SECOND);
     t.after(() => arrivals.close());
-    await sleep(3000);
-    assert.ok(offeredAt.size > 0, 'chats were routed before the kill');
+    await eventually(() => offeredAt.size > 0, 10_000, 'chats routed before the kill');
 
     // The victim: the node holding the routing lock now (else the one that took it last).
     const victimSlot = await watch.holderOrLast(3000);
+    // MONITOR streams every Redis command to this process: not while the survivor is measured.
+    watch.close();
     const victim = cluster.nodes[victimSlot]!;
     victim.kill('SIGKILL');
     const killedAt = Date.now();
