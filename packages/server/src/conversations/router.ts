@@ -23,9 +23,11 @@ import { OFFLINE_LINE } from './visitor-chat-service.ts';
  * How long one node keeps an account's routing to itself (ms). The lease only saves duplicate work:
  * each offer is a store transaction that re-checks the conversation and locks the agent's row, so
  * two passes at once (a pass that outlived its lease, or no bus) still cannot double-assign. Short,
- * so the lease of a node killed mid-pass stops holding the others back within two seconds.
+ * so the lease of a node killed mid-pass stops holding the others back within a second.
  */
-const ROUTE_LEASE_MS = 2_000;
+const ROUTE_LEASE_MS = 1_000;
+/** How soon a node whose trigger found the lease taken looks again (ms). */
+const LEASE_RETRY_MS = 150;
 
 export interface RouterOptions {
   /** How often every account with waiting work is looked at, besides the triggers (ms). */
@@ -128,7 +130,7 @@ export class Router {
     }
     if (!release) {
       // Another node routes this account right now; look again shortly in case our trigger came late.
-      setTimeout(() => this.schedule(accountId), 250).unref();
+      setTimeout(() => this.schedule(accountId), LEASE_RETRY_MS).unref();
       return;
     }
     try {
