@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-const addressKey = (s: string) => s;
+import { addressKey } from '../src/auth/login-limiter.ts';
 import { DEMO_ADMIN, DEMO_AGENT_PASSWORD, startTestServer, type TestServer } from './helpers/test-server.ts';
 
 describe('sign-in limits: nobody can lock a user out from elsewhere', () => {

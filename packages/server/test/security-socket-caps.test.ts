@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type CloseInfo, FrameSocket, wsUrl } from '@beckon/sdk/frame-socket';
+import { metric } from './engagement-fixtures.ts';
 import { cookieFor, eventually, startVisitor } from './helpers/chat-fixtures.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
@@ -46,13 +47,9 @@ async function closeAll(list: Opened[]): Promise<void> {
   await Promise.all(list.map((o) => o.socket.closed));
 }
 
-const rejected = async (srv: TestServer, endpoint: string) => {
-  const text = await (await fetch(`${srv.url}/metrics`)).text();
-  const line = text
-    .split('\n')
-    .find((l) => l.startsWith(`beckon_ws_rejected_total{endpoint="${endpoint}",reason="too_many_sockets"}`));
-  return Number(line?.split(' ').pop() ?? 0);
-};
+/** Sockets refused for a cap, as /metrics counts them. */
+const rejected = (srv: TestServer, endpoint: string) =>
+  metric(srv, 'beckon_ws_rejected_total', { endpoint, reason: 'too_many_sockets' });
 
 describe('open sockets are capped per client and per address, with 4429', { timeout: 120_000 }, () => {
   let srv: TestServer;

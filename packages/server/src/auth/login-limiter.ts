@@ -1,4 +1,5 @@
 import { isIPv6 } from 'node:net';
+import { AppError } from '../errors.ts';
 
 /** The sign-in limits (docs/security.md explains each number). */
 export interface LoginLimits {
@@ -24,6 +25,10 @@ export const LOGIN_LIMITS: LoginLimits = {
   emailDelayCapMs: 30_000,
   trustMs: 30 * 24 * 3600_000,
 };
+
+/** The 429 of a refused sign-in try; its `Retry-After` header says the same `wait` in seconds. */
+export const tooManyAttempts = (wait: number): AppError =>
+  new AppError(429, 'too_many_attempts', `too many failed sign-ins; try again in ${wait} s`);
 
 /** Entries kept before expired ones are swept (and, past twice this, the oldest trusted pairs dropped). */
 const MAX_ENTRIES = 100_000;

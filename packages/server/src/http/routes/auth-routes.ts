@@ -1,5 +1,6 @@
 import { LoginBody, Me, SessionCheck } from '@beckon/protocol/api';
 import { type AuthContext, authenticate, SESSION_COOKIE } from '../../auth/auth-context.ts';
+import { tooManyAttempts } from '../../auth/login-limiter.ts';
 import { verifyPassword } from '../../auth/passwords.ts';
 import type { AppContext } from '../../context.ts';
 import { AppError } from '../../errors.ts';
@@ -35,7 +36,7 @@ export function authRoutes(app: App, ctx: AppContext): void {
       if (wait > 0) {
         metrics.loginFailures.inc({ reason: 'rate_limited' });
         reply.header('retry-after', String(wait));
-        throw new AppError(429, 'too_many_attempts', `too many failed sign-ins; try again in ${wait} s`);
+        throw tooManyAttempts(wait);
       }
       const found = await store.users.findForLogin(email);
       const ok = await verifyPassword(found?.passwordHash, req.body.password);

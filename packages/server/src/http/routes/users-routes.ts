@@ -1,5 +1,5 @@
 import { ListOf, User, UserCreate, UserUpdate } from '@beckon/protocol/api';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   ADMINS,
   ALL_ROLES,
@@ -8,6 +8,7 @@ import {
   requireRole,
   SESSION_COOKIE,
 } from '../../auth/auth-context.ts';
+import { tooManyAttempts } from '../../auth/login-limiter.ts';
 import { hashPassword, verifyPassword } from '../../auth/passwords.ts';
 import type { AppContext } from '../../context.ts';
 import { chatOf } from '../../conversations/chat-feature.ts';
@@ -26,12 +27,18 @@ export function usersRoutes(app: App, ctx: AppContext): void {
    * A change of one's own password must name the current one, so a session left open (or stolen)
    * cannot take the account over; wrong guesses count as failed sign-ins of the user's e-mail.
    */
-  const checkCurrentPassword = async (req: FastifyRequest, email: string, given: string | undefined) => {
+  const checkCurrentPassword = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    email: string,
+    given: string | undefined,
+  ) => {
     if (given === undefined)
       throw badRequest('changing your own password needs your current password', 'current_password_required');
     const wait = loginLimiter.retryAfter(req.ip, email);
     if (wait > 0) {
-      throw new AppError(429, 'too_many_attempts', `too many failed sign-ins; try again in ${wait} s`);
+      reply.header('retry-after', String(wait));
+      throw tooManyAttempts(wait);
     }
     const found = await store.users.findForLogin(email);
     if (!(await verifyPassword(found?.passwordHash, given))) {
@@ -100,12 +107,16 @@ export function usersRoutes(app: App, ctx: AppContext): void {
         tags,
         security,
         summary: 'Edit a user (self: name, status, password)',
+        description:
+          'Changing one’s own password needs `currentPassword` (400 `current_password_required`, 403 ' +
+          '`wrong_current_password`) and ends the user’s other sessions; an owner or admin resetting ' +
+          'another user needs none and ends all of theirs.',
         params: IdParams,
         body: UserUpdate,
         response: replies(200, User),
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const auth = authOf(req);
       const target = await store.users.get(auth.accountId, req.params.id);
       const self = auth.userId === target.id;
@@ -124,7 +135,7 @@ export function usersRoutes(app: App, ctx: AppContext): void {
         throw forbidden("only an owner can reset an owner's password");
       }
       if (req.body.password !== undefined && self)
-        await checkCurrentPassword(req, target.email, req.body.currentPassword);
+        await checkCurrentPassword(req, reply, target.email, req.body.currentPassword);
       if (req.body.skillIds) await store.skills.assertOwned(auth.accountId, req.body.skillIds);
       const { password, currentPassword: _current, status, ...rest } = req.body;
       let user = await store.users.update(auth.accountId, target.id, {
