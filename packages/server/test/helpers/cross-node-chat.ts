@@ -4,7 +4,13 @@ import type { AgentChatClient } from '@beckon/sdk/agent-client';
 import type { VisitorChatClient } from '@beckon/sdk/chat-client';
 import { chatInProgress, onlineAgent } from './chaos-agents.ts';
 import type { ChaosCluster } from './chaos-cluster.ts';
-import { ChatTraffic, compareWithStore } from './chat-traffic.ts';
+import {
+  ChatTraffic,
+  compareWithStore,
+  type DeliveryLog,
+  logAgentDelivery,
+  logVisitorDelivery,
+} from './chat-traffic.ts';
 import type { NodeProcess } from './node-process.ts';
 
 /** A chat in progress with its visitor on node a and its agent on node b, both sides sending. */
@@ -15,6 +21,10 @@ export interface CrossNodeChat {
   visitor: VisitorChatClient;
   id: string;
   traffic: ChatTraffic;
+  /** Every line that reached the agent's socket, from before the first send. */
+  toAgent: DeliveryLog;
+  /** Every line that reached the visitor's socket, from before the first send. */
+  toVisitor: DeliveryLog;
   close(): Promise<void>;
 }
 
@@ -23,6 +33,8 @@ export async function crossNodeChat(cluster: ChaosCluster, tag: string): Promise
   const [a, b] = cluster.nodes as [NodeProcess, NodeProcess];
   const agent = await onlineAgent(b.url, cluster.account.agentCookies[1]!);
   const { visitor, id } = await chatInProgress(a.url, cluster.account, agent);
+  const toAgent = logAgentDelivery(agent, id);
+  const toVisitor = logVisitorDelivery(visitor);
   const traffic = new ChatTraffic(id, visitor, agent, { intervalMs: 100, ackWaitMs: 2000, tag });
   await sleep(1000);
   return {
@@ -32,6 +44,8 @@ export async function crossNodeChat(cluster: ChaosCluster, tag: string): Promise
     visitor,
     id,
     traffic,
+    toAgent,
+    toVisitor,
     async close() {
       await traffic.stop();
       await visitor.close();

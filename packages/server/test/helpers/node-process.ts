@@ -44,7 +44,7 @@ export interface NodeProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `beckon serve` on a free port and waits until `/readyz` answers 200. */
+/** Starts `beckon serve` on a free port and waits until `/readyz` answers 200 (at most 3 minutes). */
 export async function startNodeProcess(o: NodeProcessOptions): Promise<NodeProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -103,13 +103,14 @@ export async function startNodeProcess(o: NodeProcessOptions): Promise<NodeProce
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-  const until = Date.now() + 90_000;
+  // A cold start compiles the server's TypeScript first: slow on a busy machine.
+  const until = Date.now() + 180_000;
   for (;;) {
     if (!node.alive()) throw new Error(`${o.name} exited while starting (${await exited}):\n${out}`);
     if ((await readyz()).status === 200) return node;
     if (Date.now() > until) {
       await node.stop();
-      throw new Error(`${o.name} was not ready within 90 s:\n${out}`);
+      throw new Error(`${o.name} was not ready within 180 s:\n${out}`);
     }
     await sleep(200);
   }
