@@ -11,10 +11,6 @@ import { agentOn, type NodeCluster, startCluster } from './helpers/node-cluster.
 import { postgresSkipReason } from './helpers/postgres.ts';
 import { PrivateRedis } from './helpers/private-redis.ts';
 
-// This suite is about chat delivery and presence; the attribution job, which polls every 250 ms
-// under a bus lock, is kept out of the outage here (each file runs in its own process).
-process.env.BECKON_ATTRIBUTION_POLL_MS = '3600000';
-
 const OUTAGE_MS = 10_000;
 const SALES = 'sales@demo.beckon.local';
 
