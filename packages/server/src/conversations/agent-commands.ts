@@ -72,16 +72,18 @@ export function runAgentCommand(conn: AgentConnection, f: AgentClientFrame): voi
     if (ref) sendFrame(conn.ws, { type: 'done', ref });
   };
   const run = (work: Promise<unknown>) => work.then(done, fail);
+  // Offers the command makes room for come after its answer.
+  const freeing = (work: () => Promise<unknown>) => conn.answerFirst(() => run(work()));
 
   switch (f.type) {
     case 'status':
-      return void run(agents.setStatus(conn.caller.accountId, conn.user.id, f.status));
+      return void freeing(() => agents.setStatus(conn.caller.accountId, conn.user.id, f.status));
     case 'accept':
       return void run(agents.accept(conn.caller, f.conversationId));
     case 'decline':
-      return void run(agents.decline(conn.caller, f.conversationId));
+      return void freeing(() => agents.decline(conn.caller, f.conversationId));
     case 'transfer':
-      return void run(
+      return void freeing(() =>
         agents.transfer(conn.caller, f.conversationId, {
           ...(f.agentId ? { agentId: f.agentId } : {}),
           ...(f.skillId ? { skillId: f.skillId } : {}),
@@ -89,7 +91,7 @@ export function runAgentCommand(conn: AgentConnection, f: AgentClientFrame): voi
         }),
       );
     case 'close':
-      return void run(
+      return void freeing(() =>
         agents.close(conn.caller, f.conversationId, {
           ...(f.disposition ? { disposition: f.disposition } : {}),
           ...(f.tags ? { tags: f.tags } : {}),

@@ -9,6 +9,7 @@ import type { Logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';
 import { type AgentChatService, isSupervisor, type StaffCaller } from './agent-chat-service.ts';
 import { runAgentCommand } from './agent-commands.ts';
+import type { AgentDepartures } from './agent-departures.ts';
 import type { AgentPresence } from './agent-presence.ts';
 import { authenticateAgentSocket } from './agent-socket-auth.ts';
 import type { AgentEvent, ChatEvents, ConversationEvent } from './chat-events.ts';
@@ -27,6 +28,7 @@ export interface AgentSocketDeps {
   events: ChatEvents;
   writer: MessageWriter;
   presence: AgentPresence;
+  departures: AgentDepartures;
   queues: QueueFeed;
   reads: ReadPositions;
   /** Asks the router to look at an account (an agent connected). */
@@ -66,6 +68,9 @@ export class AgentConnection implements QueueListener {
   /** This socket counts in the agent's presence (added, not yet removed). */
   private present = false;
   private backlog: string[] = [];
+  /** Commands in flight whose `done` the agent's events wait for (see `answerFirst`). */
+  private ordering = 0;
+  private held: AgentEvent[] = [];
   private readonly guard: SocketGuard;
   /** This socket's typing signals, relayed per conversation within the typing limit. */
   readonly typing: TypingGate;
@@ -238,7 +243,26 @@ export class AgentConnection implements QueueListener {
     void s.unsubscribe.then((off) => off()).catch(() => {});
   }
 
+  /**
+   * Runs a command that frees this agent for routing (a close, a transfer, a decline, a status)
+   * and holds the agent's events until it has answered: the router may offer the freed slot
+   * before the command's last step, and the console must not see that offer before its `done`.
+   */
+  answerFirst(command: () => Promise<unknown>): void {
+    this.ordering++;
+    void command().finally(() => {
+      if (--this.ordering > 0) return;
+      const held = this.held;
+      this.held = [];
+      for (const e of held) this.onAgentEvent(e);
+    });
+  }
+
   private onAgentEvent(e: AgentEvent): void {
+    if (this.ordering > 0) {
+      this.held.push(e);
+      return;
+    }
     switch (e.t) {
       case 'offer.created':
         sendFrame(this.ws, { type: 'offer', conversation: e.conversation, expiresAt: e.expiresAt });
@@ -327,13 +351,7 @@ export class AgentConnection implements QueueListener {
     // back here when the add is done; removing twice would take another console's place.
     if (this.caller && this.present) {
       this.present = false;
-      const { accountId, userId } = this.caller;
-      const { presence, agents, log } = this.deps;
-      void presence
-        .remove(accountId, userId)
-        .then(() => presence.connected(accountId))
-        .then((connected) => agents.disconnected(accountId, userId, connected.has(userId)))
-        .catch((err) => log.warn({ err }, 'agent disconnect handling failed'));
+      this.deps.departures.left(this.caller.accountId, this.caller.userId);
     }
   }
 }

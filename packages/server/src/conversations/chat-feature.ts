@@ -10,6 +10,7 @@ import type { App } from '../http/types.ts';
 import { ABANDONED_LINE, AbandonedChats } from './abandoned-chats.ts';
 import { AgentChatService } from './agent-chat-service.ts';
 import { AgentConnection } from './agent-connection.ts';
+import { AgentDepartures } from './agent-departures.ts';
 import { AgentPresence } from './agent-presence.ts';
 import { AttachmentService } from './attachments/attachment-service.ts';
 import { LocalDiskStorage } from './attachments/attachment-storage.ts';
@@ -74,6 +75,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   const announcer = new ChatAnnouncer(store, events, writer, log);
   const route = (accountId: string) => router.schedule(accountId);
   const agents = new AgentChatService(store, announcer, route);
+  const departures = new AgentDepartures(presence, agents, log);
   // Campaign priority and skill from the accepted exposure; value (cart total) and score from the live visitor.
   const { tracker } = engagementOf(ctx);
   const origin = withVisitorSignals(
@@ -155,6 +157,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
       events,
       writer,
       presence,
+      departures,
       queues,
       reads,
       route,
@@ -175,6 +178,8 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   sweep.unref();
   ctx.onShutdown(async () => {
     clearInterval(sweep);
+    // The agents whose consoles just closed: their offers go back to the queue while the store is open.
+    await departures.drained();
     await router.stop();
     queues.stop();
     presence.stop();
