@@ -3,13 +3,13 @@ import { describe, it } from 'node:test';
 import type { Message } from '@beckon/protocol/chat-api';
 import { DeliveryStream } from '../src/conversations/delivery-stream.ts';
 
-const line = (seq: number): Message => ({
+const line = (seq: number, echoId: string | null = null): Message => ({
   conversationId: 'c1',
   seq,
   senderKind: 'visitor',
   senderId: null,
   senderName: null,
-  echoId: null,
+  echoId,
   text: `line ${seq}`,
   attachments: [],
   createdAt: new Date(0).toISOString(),
@@ -23,8 +23,8 @@ class Log {
   readonly lines: Message[] = [];
   private gate: { open: Promise<void>; release: () => void } | undefined;
 
-  commit(seq: number): Message {
-    const m = line(seq);
+  commit(seq: number, echoId: string | null = null): Message {
+    const m = line(seq, echoId);
     this.lines.push(m);
     return m;
   }
@@ -50,12 +50,10 @@ class Log {
 /** A stream over a log, recording the sequence numbers the socket was sent. */
 function streamOver(log: Log, startAfter = 0) {
   const sent: number[] = [];
-  const stream = new DeliveryStream(
-    log.fetch,
-    (m) => sent.push(m.seq),
-    () => false,
+  const stream = new DeliveryStream(log.fetch, (m) => sent.push(m.seq), {
     startAfter,
-  );
+    author: (m) => m.senderKind === 'visitor',
+  });
   return { stream, sent };
 }
 
@@ -103,6 +101,20 @@ describe('DeliveryStream', () => {
     await stream.resume(0);
     stream.onLive(log.commit(5));
     assert.deepEqual(sent, [4, 1, 2, 3, 5], 'what was missing comes after what was live, each once');
+  });
+
+  it("the socket's own line read back from the store is not sent to it: its ack was", async () => {
+    // The agent answers at once; the catch-up that follows listening reads the answer back.
+    const log = new Log();
+    const { stream, sent } = streamOver(log);
+    log.commit(1);
+    stream.sending('e-2');
+    log.commit(2, 'e-2');
+    await stream.resume(0);
+    stream.onLive(log.lines[1]!, true);
+    stream.onLive(log.commit(3, 'e-3'));
+    assert.deepEqual(sent, [1, 3], "another socket's line with an echo id is sent");
+    assert.equal(stream.position, 3);
   });
 
   it('a resume ahead of the stream skips to it', async () => {

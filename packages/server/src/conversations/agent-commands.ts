@@ -41,6 +41,7 @@ function answerSend(
 export function runAgentCommand(conn: AgentConnection, f: AgentClientFrame): void {
   const { agents, writer } = conn.deps;
   if (f.type === 'send') {
+    conn.following(f.conversationId)?.stream.sending(f.echoId);
     writer
       .append(
         {

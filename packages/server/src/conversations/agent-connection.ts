@@ -210,8 +210,7 @@ export class AgentConnection implements QueueListener {
     const stream = new DeliveryStream(
       (after) => store.messages.after(accountId, conversationId, after, { limit: STREAM_PAGE }),
       (m) => sendFrame(this.ws, { type: 'message', message: m }),
-      () => false,
-      afterSeq,
+      { author: (m) => m.senderId === this.user.id, startAfter: afterSeq },
     );
     const unsubscribe = events.onConversation(conversationId, (e) =>
       this.onConversationEvent(conversationId, e),

@@ -6,12 +6,24 @@ export type FetchAfter = (afterSeq: number) => Promise<Message[]>;
 /** Page size a `FetchAfter` is expected to use. */
 export const STREAM_PAGE = 500;
 
+/** Echo ids of sends kept to recognise a socket's own lines (a failed send's stays until pushed out). */
+const MAX_SENDING = 1000;
+
+export interface StreamOptions {
+  /** Messages this socket never gets (notes, for a visitor); they advance the position silently. */
+  skip?: (m: Message) => boolean;
+  /** Whether this socket's side wrote a message: with an echo id it sent, it is the socket's own line. */
+  author?: (m: Message) => boolean;
+  /** Where the client is (its `hello`'s afterSeq, a conversation's last line when listed). */
+  startAfter?: number;
+}
+
 /**
  * Delivers one conversation's messages to one socket exactly once and in order. A live message
  * from the bus goes straight through when it is the next expected; a gap (a message another node
  * published late) is filled from the store, which holds every message before it is published.
  * Messages `skip` rejects (notes, for a visitor) advance the position silently, as do the socket's
- * own live sends (its acks already told it their sequence numbers).
+ * own lines, live or read from the store (its acks told it their sequence numbers).
  *
  * The socket has been given every message in (`floor`, `lastSeq`]. A client's `resume` never
  * moves that back: what it asks for inside that range was sent already (or is on its way), and
@@ -24,16 +36,27 @@ export class DeliveryStream {
   private backfillFrom: number | undefined;
   private running: Promise<void> | undefined;
   private pending: Array<{ m: Message; own: boolean }> = [];
+  /** Echo ids this socket sent whose lines it has not passed yet. */
+  private readonly sent = new Set<string>();
+  private readonly skip: (m: Message) => boolean;
+  private readonly author: (m: Message) => boolean;
   private closed = false;
 
   constructor(
     private readonly fetch: FetchAfter,
     private readonly deliver: (m: Message) => void,
-    private readonly skip: (m: Message) => boolean = () => false,
-    startAfter = 0,
+    opts: StreamOptions = {},
   ) {
-    this.lastSeq = startAfter;
-    this.floor = startAfter;
+    this.skip = opts.skip ?? (() => false);
+    this.author = opts.author ?? (() => false);
+    this.lastSeq = opts.startAfter ?? 0;
+    this.floor = this.lastSeq;
+  }
+
+  /** This socket sends a line: read back from the store, it is not sent to it again (its ack is). */
+  sending(echoId: string): void {
+    this.sent.add(echoId);
+    if (this.sent.size > MAX_SENDING) this.sent.delete(this.sent.values().next().value!);
   }
 
   /** The last sequence number delivered (or skipped). */
@@ -46,7 +69,7 @@ export class DeliveryStream {
     if (this.closed || m.seq <= this.lastSeq) return;
     if (!this.running && m.seq === this.lastSeq + 1) {
       this.lastSeq = m.seq;
-      if (!own && !this.skip(m)) this.deliver(m);
+      this.give(m, own);
       return;
     }
     this.pending.push({ m, own });
@@ -79,7 +102,7 @@ export class DeliveryStream {
       for (const m of page) {
         if (m.seq <= this.lastSeq) continue;
         this.lastSeq = m.seq;
-        if (!this.skip(m)) this.deliver(m);
+        this.give(m, false);
       }
       if (page.length >= STREAM_PAGE) continue;
       this.pending.sort((a, b) => a.m.seq - b.m.seq);
@@ -89,7 +112,7 @@ export class DeliveryStream {
         else if (m.seq === this.lastSeq + 1) {
           this.pending.shift();
           this.lastSeq = m.seq;
-          if (!own && !this.skip(m)) this.deliver(m);
+          this.give(m, own);
         } else break;
       }
       if (this.pending.length === 0 && this.backfillFrom === undefined) return;
@@ -112,11 +135,20 @@ export class DeliveryStream {
             break;
           }
           cursor = m.seq;
-          if (!this.skip(m)) this.deliver(m);
+          this.give(m, false);
         }
         if (page.length < STREAM_PAGE) break;
       }
     }
+  }
+
+  /** Sends a message unless it is the socket's own line (`own`: it came back live) or skipped. */
+  private give(m: Message, own: boolean): void {
+    if (m.echoId !== null && this.sent.has(m.echoId) && this.author(m)) {
+      this.sent.delete(m.echoId);
+      own = true;
+    }
+    if (!own && !this.skip(m)) this.deliver(m);
   }
 
   close(): void {

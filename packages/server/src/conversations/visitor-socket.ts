@@ -169,8 +169,11 @@ export class VisitorConnection implements PositionListener {
       this.stream = new DeliveryStream(
         (after) => store.messages.after(this.accountId, this.conversationId, after, { limit: STREAM_PAGE }),
         (m) => sendFrame(this.ws, { type: 'message', message: this.deps.attachments.visitorMessage(m) }),
-        (m) => m.senderKind === 'note',
-        f.type === 'hello' ? (f.afterSeq ?? 0) : 0,
+        {
+          skip: (m) => m.senderKind === 'note',
+          author: (m) => m.senderKind === 'visitor',
+          startAfter: f.type === 'hello' ? (f.afterSeq ?? 0) : 0,
+        },
       );
       // Welcome first, then listen, then catch up from the store: nothing committed in between is missed.
       sendFrame(this.ws, { type: 'welcome', conversation: view, ...(token ? { token } : {}) });
@@ -202,6 +205,7 @@ export class VisitorConnection implements PositionListener {
     // A line (`send`) creates no function of its own: the server runs through tsx, which names each
     // function bound to a variable with a runtime call, and this runs for every line.
     if (f.type === 'send') {
+      this.stream?.sending(f.echoId);
       writer
         .append(
           {
