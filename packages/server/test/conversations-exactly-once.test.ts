@@ -17,6 +17,13 @@ import { redisSkipReason, TEST_REDIS_URL } from './helpers/redis.ts';
 const AGENTS = 40;
 const CAPACITY = 2;
 const CONVERSATIONS = 500;
+/** Chats waiting while every agent's slots are taken. */
+const WAITING = 40;
+/** Chats closed so far; each close starts the next chat (`feed`). */
+let closed = 0;
+let feed = async () => {};
+/** Whether chats are still to be started. */
+let more = () => false;
 
 /** What one agent's socket received, in order, and the closes it asked for. */
 interface AgentLog {
@@ -78,7 +85,8 @@ async function startNodes(
 }
 
 /**
- * 40 agents with two chat slots each, on every node; 500 chats started across the nodes. Each
+ * 40 agents with two chat slots each, on every node; 500 chats started across the nodes, 40
+ * more at a time than there are slots. Each
  * agent accepts what it is offered (half of them previewing it first, as the console does), writes
  * one line and closes the chat. Returns what every agent's socket received.
  */
@@ -137,21 +145,27 @@ async function runAssignments(nodes: BeckonNode[], demo: DemoSeedResult): Promis
     agents.push(log);
   }
 
+  // Chats start as others end, so a few more wait than the agents have slots: every slot stays taken.
   const apis = nodes.map((n) => new ApiClient(n.app));
-  const started = await Promise.all(
-    Array.from({ length: CONVERSATIONS }, (_, i) =>
-      apis[i % apis.length]!.request(
+  const refused: number[] = [];
+  let started = 0;
+  closed = 0;
+  more = () => started < CONVERSATIONS;
+  feed = async () => {
+    while (started < CONVERSATIONS && started - closed < AGENTS * CAPACITY + WAITING) {
+      const i = started++;
+      const r = await apis[i % apis.length]!.request(
         'POST',
         '/api/v1/chat/conversations',
         { visitorId: `once${i}`, skillId },
         { 'x-beckon-site-key': demo.siteKey },
-      ),
-    ),
-  );
-  assert.ok(
-    started.every((r) => r.status === 201),
-    'every conversation started',
-  );
+      );
+      if (r.status !== 201) refused.push(r.status);
+    }
+  };
+  await feed();
+  await eventually(() => started === CONVERSATIONS, 90_000, 'every chat started');
+  assert.deepEqual(refused, [], 'every chat started');
   await eventually(
     async () => {
       const open = await store.db
@@ -172,6 +186,8 @@ async function runAssignments(nodes: BeckonNode[], demo: DemoSeedResult): Promis
 async function work(log: AgentLog, conversationId: string): Promise<void> {
   try {
     await log.client.send(conversationId, 'Hello, how can I help?');
+    // Held until the other slot is taken too (or no more chats come): the close frees a full agent.
+    await eventually(() => log.slots.size >= CAPACITY || !more(), 5000).catch(() => {});
     // Sent by hand, to know which `done` answers it.
     const ref = `close-${conversationId}`;
     const answer = log.client.frames.next((f) => 'ref' in f && f.ref === ref, 10_000);
@@ -183,6 +199,8 @@ async function work(log: AgentLog, conversationId: string): Promise<void> {
     log.client.frames.send({ type: 'close', conversationId, ref });
     const f = await answer;
     if (f.type !== 'done') throw new Error(`close refused: ${JSON.stringify(f)}`);
+    closed++;
+    void feed();
   } catch (err) {
     log.failures.push(`${conversationId}: ${err}`);
   }
