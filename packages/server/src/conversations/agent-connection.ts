@@ -253,7 +253,7 @@ export class AgentConnection implements QueueListener {
       if (--this.ordering > 0) return;
       const held = this.held;
       this.held = [];
-      for (const e of held) this.onAgentEvent(e);
+      if (!this.closed) for (const e of held) this.onAgentEvent(e);
     });
   }
 
