@@ -115,7 +115,8 @@ export async function createNode(config: Config, opts: NodeOptions = {}): Promis
     },
     close() {
       closing ??= (async () => {
-        ctx.ws.closeAll();
+        // Sockets first: what their endpoints do on close still needs the bus and the store.
+        await ctx.ws.closeAll();
         await app.close();
         for (const fn of shutdownHooks.reverse()) {
           try {

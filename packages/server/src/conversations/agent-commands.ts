@@ -29,10 +29,8 @@ function answerSend(
   f: Extract<AgentClientFrame, { type: 'send' }>,
   r: AppendResult,
 ): void {
-  if (r.ok) {
-    conn.sent(f.conversationId, r.message.seq);
-    sendFrame(conn.ws, ackFrame(f.echoId, r));
-  } else failed(conn, r.error, undefined, f.conversationId, f.echoId);
+  if (r.ok) sendFrame(conn.ws, ackFrame(f.echoId, r));
+  else failed(conn, r.error, undefined, f.conversationId, f.echoId);
 }
 
 /**
@@ -43,6 +41,7 @@ function answerSend(
 export function runAgentCommand(conn: AgentConnection, f: AgentClientFrame): void {
   const { agents, writer } = conn.deps;
   if (f.type === 'send') {
+    conn.following(f.conversationId)?.stream.sending(f.echoId);
     writer
       .append(
         {
@@ -74,16 +73,18 @@ export function runAgentCommand(conn: AgentConnection, f: AgentClientFrame): voi
     if (ref) sendFrame(conn.ws, { type: 'done', ref });
   };
   const run = (work: Promise<unknown>) => work.then(done, fail);
+  // Offers the command makes room for come after its answer.
+  const freeing = (work: () => Promise<unknown>) => conn.answerFirst(() => run(work()));
 
   switch (f.type) {
     case 'status':
-      return void run(agents.setStatus(conn.caller.accountId, conn.user.id, f.status));
+      return void freeing(() => agents.setStatus(conn.caller.accountId, conn.user.id, f.status));
     case 'accept':
       return void run(agents.accept(conn.caller, f.conversationId));
     case 'decline':
-      return void run(agents.decline(conn.caller, f.conversationId));
+      return void freeing(() => agents.decline(conn.caller, f.conversationId));
     case 'transfer':
-      return void run(
+      return void freeing(() =>
         agents.transfer(conn.caller, f.conversationId, {
           ...(f.agentId ? { agentId: f.agentId } : {}),
           ...(f.skillId ? { skillId: f.skillId } : {}),
@@ -91,7 +92,7 @@ export function runAgentCommand(conn: AgentConnection, f: AgentClientFrame): voi
         }),
       );
     case 'close':
-      return void run(
+      return void freeing(() =>
         agents.close(conn.caller, f.conversationId, {
           ...(f.disposition ? { disposition: f.disposition } : {}),
           ...(f.tags ? { tags: f.tags } : {}),

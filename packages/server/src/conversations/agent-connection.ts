@@ -10,6 +10,7 @@ import type { Logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';
 import { type AgentChatService, isSupervisor, type StaffCaller } from './agent-chat-service.ts';
 import { runAgentCommand } from './agent-commands.ts';
+import type { AgentDepartures } from './agent-departures.ts';
 import type { AgentPresence } from './agent-presence.ts';
 import { authenticateAgentSocket } from './agent-socket-auth.ts';
 import type { BusRecovery } from './bus-recovery.ts';
@@ -29,6 +30,7 @@ export interface AgentSocketDeps {
   events: ChatEvents;
   writer: MessageWriter;
   presence: AgentPresence;
+  departures: AgentDepartures;
   queues: QueueFeed;
   reads: ReadPositions;
   /** Asks the router to look at an account (an agent connected). */
@@ -46,8 +48,6 @@ interface OpenStream {
   mode: 'assigned' | 'watch';
   /** `conversation.updated` events received so far (see `open`). */
   updates: number;
-  /** Sequence numbers this socket sent and had acknowledged, not yet passed by the stream. */
-  own: Set<number>;
 }
 
 /** How long a closed conversation's stream stays open for its last lines. */
@@ -72,6 +72,9 @@ export class AgentConnection implements QueueListener {
   /** This socket counts in the agent's presence (added, not yet removed). */
   private present = false;
   private backlog: string[] = [];
+  /** Commands in flight whose `done` the agent's events wait for (see `answerFirst`). */
+  private ordering = 0;
+  private held: AgentEvent[] = [];
   private readonly guard: SocketGuard;
   /** This socket's typing signals, relayed per conversation within the typing limit. */
   readonly typing: TypingGate;
@@ -199,15 +202,6 @@ export class AgentConnection implements QueueListener {
     }
   }
 
-  /** A line this socket sent was stored as `seq`: it already has it (the ack), so no catch-up repeats it. */
-  sent(conversationId: string, seq: number): void {
-    const s = this.streams.get(conversationId);
-    if (!s) return;
-    const position = s.stream.position;
-    for (const known of s.own) if (known <= position) s.own.delete(known);
-    if (seq > position) s.own.add(seq);
-  }
-
   private onText(raw: string): void {
     if (!this.guard.open) return;
     if (!this.ready) {
@@ -257,24 +251,20 @@ export class AgentConnection implements QueueListener {
     const existing = this.streams.get(conversationId);
     if (existing) {
       if (mode === 'assigned') existing.mode = 'assigned';
-      // Asked for again from `afterSeq`: everything after it, this socket's own lines included.
-      if (catchUp) existing.own.clear();
       if (catchUp) await existing.stream.resume(afterSeq);
       return;
     }
     const { store, events } = this.deps;
     const accountId = this.caller.accountId;
-    const own = new Set<number>();
     const stream = new DeliveryStream(
       (after) => store.messages.after(accountId, conversationId, after, { limit: STREAM_PAGE }),
       (m) => sendFrame(this.ws, { type: 'message', message: m }),
-      (m) => own.size > 0 && own.delete(m.seq),
-      afterSeq,
+      { author: (m) => m.senderId === this.user.id, startAfter: afterSeq },
     );
     const unsubscribe = events.onConversation(conversationId, (e) =>
       this.onConversationEvent(conversationId, e),
     );
-    const followed: OpenStream = { stream, unsubscribe, mode, updates: 0, own };
+    const followed: OpenStream = { stream, unsubscribe, mode, updates: 0 };
     this.streams.set(conversationId, followed);
     await unsubscribe;
     if (known) {
@@ -301,7 +291,26 @@ export class AgentConnection implements QueueListener {
     void s.unsubscribe.then((off) => off()).catch(() => {});
   }
 
+  /**
+   * Runs a command that frees this agent for routing (a close, a transfer, a decline, a status)
+   * and holds the agent's events until it has answered: the router may offer the freed slot
+   * before the command's last step, and the console must not see that offer before its `done`.
+   */
+  answerFirst(command: () => Promise<unknown>): void {
+    this.ordering++;
+    void command().finally(() => {
+      if (--this.ordering > 0) return;
+      const held = this.held;
+      this.held = [];
+      if (!this.closed) for (const e of held) this.onAgentEvent(e);
+    });
+  }
+
   private onAgentEvent(e: AgentEvent): void {
+    if (this.ordering > 0) {
+      this.held.push(e);
+      return;
+    }
     switch (e.t) {
       case 'offer.created':
         sendFrame(this.ws, { type: 'offer', conversation: e.conversation, expiresAt: e.expiresAt });
@@ -392,14 +401,7 @@ export class AgentConnection implements QueueListener {
     // back here when the add is done; removing twice would take another console's place.
     if (this.caller && this.present) {
       this.present = false;
-      const { accountId, userId } = this.caller;
-      const { presence, agents, log } = this.deps;
-      // Decided after the grace period (a reload or a move to another node is no disconnect), or
-      // not at all when this node stops first: the agent is reconnecting to another one.
-      void presence
-        .remove(accountId, userId, silent)
-        .then((still) => (still === undefined ? undefined : agents.disconnected(accountId, userId, still)))
-        .catch((err) => log.warn({ err }, 'agent disconnect handling failed'));
+      this.deps.departures.left(this.caller.accountId, this.caller.userId, silent);
     }
   }
 }

@@ -10,6 +10,7 @@ import type { App } from '../http/types.ts';
 import { ABANDONED_LINE, AbandonedChats } from './abandoned-chats.ts';
 import { AgentChatService } from './agent-chat-service.ts';
 import { AgentConnection } from './agent-connection.ts';
+import { AgentDepartures } from './agent-departures.ts';
 import { AgentPresence } from './agent-presence.ts';
 import { AttachmentService } from './attachments/attachment-service.ts';
 import { LocalDiskStorage } from './attachments/attachment-storage.ts';
@@ -76,6 +77,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   const announcer = new ChatAnnouncer(store, events, writer, log);
   const route = (accountId: string) => router.schedule(accountId);
   const agents = new AgentChatService(store, announcer, route);
+  const departures = new AgentDepartures(presence, agents, log);
   // Campaign priority and skill from the accepted exposure; value (cart total) and score from the live visitor.
   const { tracker } = engagementOf(ctx);
   const origin = withVisitorSignals(
@@ -174,6 +176,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
       events,
       writer,
       presence,
+      departures,
       queues,
       reads,
       route,
@@ -196,9 +199,12 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   ctx.onShutdown(async () => {
     clearInterval(sweep);
     recovery.stop();
+    // A stopping node's agents are moving to another node: their grace waits end now without
+    // handing their offers back, and departures still running finish while the store is open.
+    presence.stop();
+    await departures.drained();
     await router.stop();
     queues.stop();
-    presence.stop();
     here.stop();
     abandoned.stop();
     await writer.drained();

@@ -63,8 +63,6 @@ export class VisitorConnection implements PositionListener {
   private updates = 0;
   /** The conversation as this socket last showed it (status, agent), to tell what moved on. */
   private known?: Conversation;
-  /** Sequence numbers this socket sent and had acknowledged, not yet passed by the stream. */
-  private readonly own = new Set<number>();
   private stream?: DeliveryStream;
   private unsubscribe?: Promise<() => Promise<void>>;
   private authenticating = false;
@@ -180,8 +178,11 @@ export class VisitorConnection implements PositionListener {
       this.stream = new DeliveryStream(
         (after) => store.messages.after(this.accountId, this.conversationId, after, { limit: STREAM_PAGE }),
         (m) => sendFrame(this.ws, { type: 'message', message: this.deps.attachments.visitorMessage(m) }),
-        (m) => m.senderKind === 'note' || (this.own.size > 0 && this.own.delete(m.seq)),
-        f.type === 'hello' ? (f.afterSeq ?? 0) : 0,
+        {
+          skip: (m) => m.senderKind === 'note',
+          author: (m) => m.senderKind === 'visitor',
+          startAfter: f.type === 'hello' ? (f.afterSeq ?? 0) : 0,
+        },
       );
       // Welcome first, then listen, then catch up from the store: nothing committed in between is missed.
       sendFrame(this.ws, { type: 'welcome', conversation: view, ...(token ? { token } : {}) });
@@ -215,6 +216,7 @@ export class VisitorConnection implements PositionListener {
     // A line (`send`) creates no function of its own: the server runs through tsx, which names each
     // function bound to a variable with a runtime call, and this runs for every line.
     if (f.type === 'send') {
+      this.stream?.sending(f.echoId);
       writer
         .append(
           {
@@ -237,8 +239,6 @@ export class VisitorConnection implements PositionListener {
     const fail = (err: unknown) => this.failed(err);
     switch (f.type) {
       case 'resume':
-        // Asked for again from `afterSeq`: everything after it, this socket's own lines included.
-        this.own.clear();
         void this.stream?.resume(f.afterSeq).catch(fail);
         return;
       case 'typing':
@@ -270,15 +270,8 @@ export class VisitorConnection implements PositionListener {
 
   /** Sends the ack of a stored line, or the error frame refusing it. */
   private answerSend(echoId: string, r: AppendResult): void {
-    if (!r.ok) {
-      this.failed(r.error, echoId);
-      return;
-    }
-    // The ack tells this socket its line: a catch-up from the store must not send it again.
-    const position = this.stream?.position ?? 0;
-    for (const seq of this.own) if (seq <= position) this.own.delete(seq);
-    if (r.message.seq > position) this.own.add(r.message.seq);
-    sendFrame(this.ws, ackFrame(echoId, r));
+    if (r.ok) sendFrame(this.ws, ackFrame(echoId, r));
+    else this.failed(r.error, echoId);
   }
 
   /**

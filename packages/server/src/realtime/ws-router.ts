@@ -120,9 +120,31 @@ export class WsRouter {
     return c;
   }
 
-  /** Closes every socket with 1001 (going away) so clients reconnect elsewhere. */
-  closeAll(): void {
-    for (const ws of this.wss.clients) ws.close(1001, 'server shutting down');
+  /**
+   * Closes every socket with 1001 (going away) so clients reconnect elsewhere. Resolves once each
+   * has closed, so its endpoint's cleanup has started; a peer that does not answer the close
+   * within `graceMs` is cut.
+   */
+  async closeAll(graceMs = 2000): Promise<void> {
+    const open = [...this.wss.clients];
+    const closed = Promise.all(
+      open.map(
+        (ws) =>
+          new Promise<void>((resolve) => {
+            if (ws.readyState === ws.CLOSED) resolve();
+            else ws.once('close', () => resolve());
+          }),
+      ),
+    );
+    for (const ws of open) ws.close(1001, 'server shutting down');
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([closed, grace]);
+    clearTimeout(timer);
+    for (const ws of open) if (ws.readyState !== ws.CLOSED) ws.terminate();
+    await closed;
   }
 
   get size(): number {

@@ -1,0 +1,34 @@
+import { Redis } from 'ioredis';
+
+/** The Redis server tests use: REDIS_URL, else the machine's local server. */
+export const TEST_REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+
+let probe: Promise<string | null> | undefined;
+
+/**
+ * Resolves to null when Redis answers, else the reason to skip.
+ * Under CI (CI=true) an unreachable server is a failure, never a skip.
+ */
+export function redisSkipReason(): Promise<string | null> {
+  probe ??= (async () => {
+    const r = new Redis(TEST_REDIS_URL, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      connectTimeout: 2000,
+      retryStrategy: () => null,
+    });
+    try {
+      await r.connect();
+      await r.ping();
+      return null;
+    } catch (err) {
+      const reason = `Redis at ${TEST_REDIS_URL} is unreachable (${(err as Error).message}); Redis tests skipped`;
+      if (process.env.CI === 'true') throw new Error(`${reason} — but CI requires them`);
+      console.warn(reason);
+      return reason;
+    } finally {
+      r.disconnect();
+    }
+  })();
+  return probe;
+}
