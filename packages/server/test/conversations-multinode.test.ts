@@ -3,34 +3,15 @@ import { after, before, describe, it } from 'node:test';
 import { pageView, VisitorClient } from '@beckon/sdk';
 import type { AgentChatClient } from '@beckon/sdk/agent-client';
 import { VisitorChatClient } from '@beckon/sdk/chat-client';
-import { Redis } from 'ioredis';
 import type { DemoSeedResult } from '../src/demo/seed.ts';
 import type { BeckonNode } from '../src/node.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { eventually } from './helpers/chat-fixtures.ts';
 import { agentOn, type NodeCluster, startCluster } from './helpers/node-cluster.ts';
 import { postgresSkipReason } from './helpers/postgres.ts';
+import { TEST_REDIS_URL as REDIS_URL, redisSkipReason } from './helpers/redis.ts';
 
-const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const COOLDOWN_MS = 2000;
-
-async function redisSkipReason(): Promise<string | null> {
-  const r = new Redis(REDIS_URL, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    connectTimeout: 2000,
-    retryStrategy: () => null,
-  });
-  try {
-    await r.connect();
-    await r.ping();
-    return null;
-  } catch (err) {
-    return `Redis at ${REDIS_URL} is unreachable (${(err as Error).message})`;
-  } finally {
-    r.disconnect();
-  }
-}
 
 /**
  * Two nodes in one process sharing PostgreSQL and Redis, as in a scale-out deployment: a visitor
