@@ -78,7 +78,11 @@ export class AgentChatClient {
     const readyFrame = socket.next<Frame<'ready'>>((f) => f.type === 'ready', 10_000);
     readyFrame.catch(() => {});
     await socket.opened;
-    const ready = await readyFrame;
+    this.applyReady(await readyFrame);
+  }
+
+  /** Who the agent is and their inbox: on connecting, and again when the server's bus came back. */
+  private applyReady(ready: Frame<'ready'>): void {
     this.profile = ready.agent;
     for (const c of ready.conversations) {
       this.conversations.set(c.id, c);
@@ -88,6 +92,10 @@ export class AgentChatClient {
 
   private onFrame(f: AgentServerFrame): void {
     switch (f.type) {
+      case 'ready':
+        // The first one is applied by `connect`, which waits for it; a later one is news.
+        if (this.profile) this.applyReady(f);
+        return;
       case 'offer':
         this.offers.set(f.conversation.id, f.conversation);
         this.conversations.set(f.conversation.id, f.conversation);

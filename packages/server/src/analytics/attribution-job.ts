@@ -49,6 +49,8 @@ export class AttributionJob {
   private lastRescan = 0;
   /** Dedupe keys handled recently (site + key → event ts), so re-scans skip them without a query. */
   private readonly seen = new Map<string, number>();
+  /** The last tick found the bus down (its warning is logged once per outage). */
+  private busDown = false;
   /** Called after each conversion is stored (tests, metrics). */
   onRecorded: ((r: RecordedConversion) => void) | null = null;
 
@@ -99,13 +101,17 @@ export class AttributionJob {
       } catch (err) {
         // The bus is down: skip this tick (the cursor is in the store; the next tick catches up).
         if (!full) {
-          this.log.warn({ err: (err as Error).message }, 'attribution tick skipped: the bus is unreachable');
+          // Once per outage: a tick comes every 250 ms.
+          if (!this.busDown)
+            this.log.warn({ err: (err as Error).message }, 'attribution paused: the bus is unreachable');
+          this.busDown = true;
           return;
         }
         throw err;
       }
       if (!release && full) await new Promise((r) => setTimeout(r, 50));
     }
+    this.busDown = false;
     if (!release) return;
     try {
       await this.poll(full);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Bus } from '../bus/bus.ts';
 import type { Logger } from '../logger.ts';
 
@@ -9,21 +10,59 @@ export interface Recoverable {
 /** Catch-ups run at a time: the store goes on serving the rest of the node meanwhile. */
 const AT_ONCE = 32;
 
+/** Where a node whose bus came back tells the others: what it published meanwhile reached no one. */
+const RECOVERED_TOPIC = 'chat.bus-recovered';
+
 /**
  * Catch-up after a bus outage. Messages and state changes are stored before they are published,
  * so what was published while the bus was down is in the store: when the bus comes back, each
  * socket of this node re-reads what it follows — from the last message it delivered — without its
- * client reconnecting.
+ * client reconnecting. Nodes do not lose the bus at the same moment: one still reconnecting may
+ * store an offer for an agent on a node that is back already, and its publish goes nowhere. So a
+ * node whose bus came back also tells the others, and they catch their sockets up too.
  */
 export class BusRecovery {
   private readonly members = new Set<Recoverable>();
   private readonly stopListening: () => void;
+  private readonly unsubscribe: Promise<(() => Promise<void>) | null>;
+  private readonly nodeId = randomUUID();
+  private running: Promise<void> | null = null;
+  private again = false;
 
   constructor(
     bus: Bus,
     private readonly log: Logger,
   ) {
-    this.stopListening = bus.onReconnect(() => void this.recoverAll());
+    this.stopListening = bus.onReconnect(() => {
+      void this.recoverSoon();
+      bus
+        .publish(RECOVERED_TOPIC, { node: this.nodeId })
+        .catch((err) => log.debug({ err }, 'bus recovery not announced'));
+    });
+    this.unsubscribe = bus
+      .subscribe(RECOVERED_TOPIC, (m) => {
+        if ((m as { node?: unknown })?.node !== this.nodeId) void this.recoverSoon();
+      })
+      .catch((err) => {
+        log.warn({ err }, 'bus recovery announcements unavailable');
+        return null;
+      });
+  }
+
+  /** Runs a catch-up now, or once more after the one running (announcements may come in a burst). */
+  private recoverSoon(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.recoverAll().finally(() => {
+      this.running = null;
+      if (this.again) {
+        this.again = false;
+        void this.recoverSoon();
+      }
+    });
+    return this.running;
   }
 
   add(r: Recoverable): void {
@@ -55,5 +94,6 @@ export class BusRecovery {
   stop(): void {
     this.stopListening();
     this.members.clear();
+    void this.unsubscribe.then((off) => off?.()).catch(() => {});
   }
 }
