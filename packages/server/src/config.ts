@@ -40,6 +40,11 @@ export interface Config {
    */
   abandonMs: number;
   /**
+   * How long a customer may leave an agent's reply unseen before it is sent to them by e-mail
+   * (`BECKON_UNSEEN_REPLY_MINUTES`; 0: never).
+   */
+  unseenReplyMs: number;
+  /**
    * Least time between the starts of two group commits of chat messages
    * (`BECKON_MESSAGE_COMMIT_GAP_MS`; 0: commit as soon as the event loop allows). A send that
    * arrives within this of the last commit waits for the next one with the sends that follow it.
@@ -86,6 +91,9 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
   const abandon = Number(env.BECKON_CHAT_ABANDON_SECONDS ?? 600);
   if (!Number.isFinite(abandon) || abandon < 0)
     throw new Error(`invalid BECKON_CHAT_ABANDON_SECONDS: ${env.BECKON_CHAT_ABANDON_SECONDS}`);
+  const unseen = Number(env.BECKON_UNSEEN_REPLY_MINUTES ?? 10);
+  if (!Number.isFinite(unseen) || unseen < 0)
+    throw new Error(`invalid BECKON_UNSEEN_REPLY_MINUTES: ${env.BECKON_UNSEEN_REPLY_MINUTES}`);
   const commitGap = Number(env.BECKON_MESSAGE_COMMIT_GAP_MS ?? 2);
   if (!Number.isFinite(commitGap) || commitGap < 0 || commitGap > 1000)
     throw new Error(`invalid BECKON_MESSAGE_COMMIT_GAP_MS: ${env.BECKON_MESSAGE_COMMIT_GAP_MS}`);
@@ -108,6 +116,7 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     declineCooldownMs: Math.round(cooldown * 1000),
     visitorAwayMs: Math.round(away * 1000),
     abandonMs: Math.round(abandon * 1000),
+    unseenReplyMs: Math.round(unseen * 60_000),
     messageCommitGapMs: commitGap,
     agentPresenceGraceMs: grace,
     store: loadStoreTuning(env),

@@ -124,6 +124,7 @@ export class ConversationsRepo {
       contact_id: input.contactId ?? null,
       waiting_on: null,
       snoozed_until: null,
+      notified_seq: 0,
       visitor_read_seq: 0,
       agent_read_seq: 0,
       created_at: now,

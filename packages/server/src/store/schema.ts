@@ -262,6 +262,8 @@ export interface ConversationsTable {
   waiting_on: 'customer' | null;
   /** Snoozed until this time (then it wakes up as open); null when not snoozed. */
   snoozed_until: Millis | null;
+  /** The last agent line the customer was sent by e-mail because they had not seen it (0: none). */
+  notified_seq: number;
   /** The highest sequence number the visitor / the assigned agent has read (persisted read receipts). */
   visitor_read_seq: number;
   agent_read_seq: number;
