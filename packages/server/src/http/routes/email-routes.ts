@@ -206,7 +206,7 @@ export function emailRoutes(app: App, ctx: AppContext, chat: ChatModule, email: 
         summary: 'The original mail (message/rfc822) a customer line came from',
         params: Type.Object({
           id: Type.String({ minLength: 1, maxLength: 64 }),
-          seq: Type.Integer({ minimum: 1 }),
+          seq: Type.String({ maxLength: 12, description: 'The line’s sequence number' }),
         }),
         response: { 200: Type.String({ description: 'message/rfc822' }), ...errors },
       },
@@ -215,7 +215,11 @@ export function emailRoutes(app: App, ctx: AppContext, chat: ChatModule, email: 
       const a = authOf(req);
       const caller = { accountId: a.accountId, role: a.role, ...(a.userId ? { userId: a.userId } : {}) };
       const conversation = await chat.agents.visible(caller, req.params.id);
-      const messageId = await store.email.receivedAt(a.accountId, conversation.id, req.params.seq);
+      // The conversation is checked first: an unknown one is a 404 whatever the line.
+      const seq = Number(req.params.seq);
+      const messageId = Number.isInteger(seq)
+        ? await store.email.receivedAt(a.accountId, conversation.id, seq)
+        : undefined;
       const body = messageId ? await email.raw.open(rawMailKey(a.accountId, messageId)) : undefined;
       if (!body) throw notFound('original mail');
       // A stream of the stored file; the schema documents it as text.
