@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_DECLINE_COOLDOWN_MS } from '@beckon/core/routing/index';
 import { DEFAULT_ATTACHMENT_MAX_BYTES } from '@beckon/protocol/chat-attachments';
+import { type EmailConfig, loadEmailConfig } from './channels/email/email-config.ts';
 import { type ChatLimits, loadChatLimits } from './conversations/chat-limits.ts';
 import { loadStoreTuning, type StoreTuning } from './store/store-config.ts';
 
@@ -57,6 +58,8 @@ export interface Config {
   agentPresenceGraceMs: number;
   /** SQLite commit durability and the PostgreSQL pool size (`BECKON_SQLITE_SYNCHRONOUS`, `BECKON_PG_POOL_SIZE`). */
   store: StoreTuning;
+  /** The e-mail channel: the SMTP listener, the relay for replies, limits (`BECKON_SMTP_*`, `BECKON_EMAIL_*`). */
+  email: EmailConfig;
 }
 
 export interface ConfigOverrides {
@@ -120,5 +123,6 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     messageCommitGapMs: commitGap,
     agentPresenceGraceMs: grace,
     store: loadStoreTuning(env),
+    email: loadEmailConfig(env, host, publicUrl),
   };
 }

@@ -3,6 +3,7 @@ import { chatOf } from '../conversations/chat-feature.ts';
 import type { App } from '../http/types.ts';
 import { ChannelRegistry } from './channel.ts';
 import { ChannelInbox } from './channel-inbox.ts';
+import { emailFeature } from './email/email-feature.ts';
 
 /** The channel seam of one node: the channels it knows and the inbox their traffic enters by. */
 export interface ChannelsModule {
@@ -20,7 +21,7 @@ export function channelsOf(ctx: AppContext): ChannelsModule {
 }
 
 /** Channels: the registry and the inbox every channel's inbound traffic enters by. Registered in `features.ts`. */
-export async function channelsFeature(_app: App, ctx: AppContext): Promise<void> {
+export async function channelsFeature(app: App, ctx: AppContext): Promise<void> {
   const chat = chatOf(ctx);
   if (!chat) throw new Error('the channels feature needs the chat feature');
   const registry = new ChannelRegistry();
@@ -30,5 +31,7 @@ export async function channelsFeature(_app: App, ctx: AppContext): Promise<void>
     (accountId, _channel, topic) => chat.visitors.chooseSkill(accountId, topic ? { topic } : {}),
     (accountId) => chat.router.schedule(accountId),
   );
-  modules.set(ctx, { registry, inbox });
+  const channels = { registry, inbox };
+  modules.set(ctx, channels);
+  await emailFeature(app, ctx, chat, channels);
 }

@@ -63,3 +63,19 @@ export interface ChannelMessagesTable {
   direction: 'in' | 'out';
   created_at: Millis;
 }
+
+/** An address mail is received at, and the site it reaches (`*@domain`: every address of the domain). */
+export interface EmailAddressesTable {
+  address: string;
+  account_id: string;
+  site_id: string;
+  created_at: Millis;
+}
+
+/** The reply token of an e-mail thread: `reply+<token>@domain` leads back to the conversation. */
+export interface EmailThreadsTable {
+  token: string;
+  account_id: string;
+  conversation_id: string;
+  created_at: Millis;
+}

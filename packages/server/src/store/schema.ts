@@ -5,6 +5,8 @@ import type {
   ContactNotesTable,
   ContactsTable,
   ContactVisitorsTable,
+  EmailAddressesTable,
+  EmailThreadsTable,
 } from './contact-schema.ts';
 import type {
   ModelSessionsTable,
@@ -439,6 +441,8 @@ export interface Database {
   contact_notes: ContactNotesTable;
   contact_merges: ContactMergesTable;
   channel_messages: ChannelMessagesTable;
+  email_addresses: EmailAddressesTable;
+  email_threads: EmailThreadsTable;
 }
 
 export type { Generated };

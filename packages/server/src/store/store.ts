@@ -10,6 +10,7 @@ import { connectStore, type StoreConnectionOptions, type StoreKind } from './con
 import { ContactsRepo } from './contacts-repo.ts';
 import { ConversationsRepo } from './conversations-repo.ts';
 import { ConversionsRepo } from './conversions-repo.ts';
+import { EmailRepo } from './email-repo.ts';
 import { EventsWriter, type EventsWriterPort } from './events-writer.ts';
 import { ExposuresRepo } from './exposures-repo.ts';
 import { MessagesRepo } from './messages-repo.ts';
@@ -65,6 +66,8 @@ export class Store {
   readonly modelSettings;
   /** People known across visits, devices and channels. */
   readonly contacts;
+  /** The e-mail channel's addresses, reply tokens and thread ids. */
+  readonly email;
 
   private constructor(
     readonly kind: StoreKind,
@@ -98,6 +101,7 @@ export class Store {
     this.modelSessions = new ModelSessionsRepo(db);
     this.modelSettings = new ModelSettingsRepo(db);
     this.contacts = new ContactsRepo(db);
+    this.email = new EmailRepo(db);
   }
 
   /** Connects (SQLite by default, PostgreSQL when `databaseUrl` is set); call `migrate()` before use. */
