@@ -12,6 +12,7 @@ import { Mailer } from './mailer.ts';
 import { ThreadNames } from './reply-token.ts';
 import { SmtpListener, type SmtpOutcome } from './smtp-listener.ts';
 import { TranscriptMail } from './transcript-mail.ts';
+import { UnseenReplyMail } from './unseen-reply-mail.ts';
 
 /** The e-mail channel of one node. */
 export interface EmailModule {
@@ -91,6 +92,10 @@ export async function emailFeature(app: App, ctx: AppContext, chat: ChatModule, 
     config.from,
     config.autoPerHour,
   );
+
+  // Replies a customer did not see in the chat go to their address (when a mail relay is set).
+  const unseen = new UnseenReplyMail(ctx.store, mailer, names, config.from);
+  if (unseen.configured) chat.unseenReplies.notifier = (n) => unseen.send(n);
 
   let smtpPort: number | null = null;
   if (config.smtpPort !== null) {
