@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_DECLINE_COOLDOWN_MS } from '@beckon/core/routing/index';
 import { DEFAULT_ATTACHMENT_MAX_BYTES } from '@beckon/protocol/chat-attachments';
+import { loadOutboxOptions, type OutboxOptions } from './channels/outbox-config.ts';
 import { type ChatLimits, loadChatLimits } from './conversations/chat-limits.ts';
 import { loadStoreTuning, type StoreTuning } from './store/store-config.ts';
 
@@ -52,6 +53,8 @@ export interface Config {
   agentPresenceGraceMs: number;
   /** SQLite commit durability and the PostgreSQL pool size (`BECKON_SQLITE_SYNCHRONOUS`, `BECKON_PG_POOL_SIZE`). */
   store: StoreTuning;
+  /** How outbound channel messages are claimed, sent and retried (`BECKON_OUTBOX_*`). */
+  outbox: OutboxOptions;
 }
 
 export interface ConfigOverrides {
@@ -111,5 +114,6 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     messageCommitGapMs: commitGap,
     agentPresenceGraceMs: grace,
     store: loadStoreTuning(env),
+    outbox: loadOutboxOptions(env),
   };
 }

@@ -12,6 +12,7 @@ import type {
   ModelsTable,
   PageStatsTable,
 } from './model-schema.ts';
+import type { ChannelSettingsTable, OutboxTable } from './outbox-schema.ts';
 
 /** Timestamps are epoch milliseconds in both stores (BIGINT on PostgreSQL, INTEGER on SQLite). */
 export type Millis = number;
@@ -433,6 +434,8 @@ export interface Database {
   contact_notes: ContactNotesTable;
   contact_merges: ContactMergesTable;
   channel_messages: ChannelMessagesTable;
+  outbox: OutboxTable;
+  channel_settings: ChannelSettingsTable;
 }
 
 export type { Generated };
