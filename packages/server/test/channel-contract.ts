@@ -308,6 +308,33 @@ export function channelContract(
       );
     });
 
+    test("a channel's read receipt moves the line to read for the agent, and a late one never back", async () => {
+      const id = await flakyConversation();
+      const ack = await h.agent.send(id, 'Did you get this?');
+      const sent = await eventually(async () => {
+        const r = await rowOf(id, ack.seq);
+        return ['sent', 'delivered'].includes(r.status) ? r : null;
+      });
+      assert.equal(sent.provider_id, `flaky-${id}:${ack.seq}`);
+      const moved = await outbox().receipt(
+        h.accountId,
+        { channel: 'sms', providerId: sent.provider_id! },
+        'read',
+      );
+      assert.equal(moved, true);
+      await eventually(() => h.agent.delivery(id, ack.seq)?.status === 'read', 5000, 'the read report');
+      assert.equal(
+        await outbox().receipt(h.accountId, { conversationId: id, seq: ack.seq }, 'delivered'),
+        false,
+      );
+      assert.equal((await rowOf(id, ack.seq)).status, 'read');
+      assert.equal(
+        await outbox().receipt('acct_other', { channel: 'sms', providerId: sent.provider_id! }, 'read'),
+        false,
+        "another account's receipt finds nothing",
+      );
+    });
+
     test('a line of a kind no channel serves fails with "no channel"', async () => {
       const r = await channelsOf(h.srv.node.ctx).inbox.receive({
         channel: 'voice',
