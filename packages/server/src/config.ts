@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_DECLINE_COOLDOWN_MS } from '@beckon/core/routing/index';
 import { DEFAULT_ATTACHMENT_MAX_BYTES } from '@beckon/protocol/chat-attachments';
 import { type EmailConfig, loadEmailConfig } from './channels/email/email-config.ts';
+import { loadOutboxOptions, type OutboxOptions } from './channels/outbox-config.ts';
 import { type ChatLimits, loadChatLimits } from './conversations/chat-limits.ts';
 import { loadStoreTuning, type StoreTuning } from './store/store-config.ts';
 
@@ -60,6 +61,8 @@ export interface Config {
   store: StoreTuning;
   /** The e-mail channel: the SMTP listener, the relay for replies, limits (`BECKON_SMTP_*`, `BECKON_EMAIL_*`). */
   email: EmailConfig;
+  /** How outbound channel messages are claimed, sent and retried (`BECKON_OUTBOX_*`). */
+  outbox: OutboxOptions;
 }
 
 export interface ConfigOverrides {
@@ -124,5 +127,6 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     agentPresenceGraceMs: grace,
     store: loadStoreTuning(env),
     email: loadEmailConfig(env, host, publicUrl),
+    outbox: loadOutboxOptions(env),
   };
 }

@@ -14,6 +14,7 @@ import type {
   ModelsTable,
   PageStatsTable,
 } from './model-schema.ts';
+import type { ChannelSettingsTable, OutboxTable } from './outbox-schema.ts';
 
 /** Timestamps are epoch milliseconds in both stores (BIGINT on PostgreSQL, INTEGER on SQLite). */
 export type Millis = number;
@@ -443,6 +444,8 @@ export interface Database {
   channel_messages: ChannelMessagesTable;
   email_addresses: EmailAddressesTable;
   email_threads: EmailThreadsTable;
+  outbox: OutboxTable;
+  channel_settings: ChannelSettingsTable;
 }
 
 export type { Generated };

@@ -6,6 +6,7 @@ import { AttachmentsRepo } from './attachments-repo.ts';
 import { AuthSessionsRepo } from './auth-sessions-repo.ts';
 import { CampaignsRepo } from './campaigns-repo.ts';
 import { CannedResponsesRepo } from './canned-responses-repo.ts';
+import { ChannelSettingsRepo } from './channel-settings-repo.ts';
 import { connectStore, type StoreConnectionOptions, type StoreKind } from './connect.ts';
 import { ContactsRepo } from './contacts-repo.ts';
 import { ConversationsRepo } from './conversations-repo.ts';
@@ -18,6 +19,7 @@ import { latestMigration, migrationProvider } from './migrations/index.ts';
 import { ModelSessionsRepo } from './model-sessions-repo.ts';
 import { ModelSettingsRepo } from './model-settings-repo.ts';
 import { ModelsRepo } from './models-repo.ts';
+import { OutboxRepo } from './outbox-repo.ts';
 import { RoutingRepo } from './routing-repo.ts';
 import { SettingsRepo } from './settings-repo.ts';
 import { SitesRepo } from './sites-repo.ts';
@@ -68,6 +70,10 @@ export class Store {
   readonly contacts;
   /** The e-mail channel's addresses, reply tokens and thread ids. */
   readonly email;
+  /** Agent lines on their way out through a channel, with their delivery state. */
+  readonly outbox;
+  /** Per-channel default skills and capacity weights. */
+  readonly channelSettings;
 
   private constructor(
     readonly kind: StoreKind,
@@ -102,6 +108,8 @@ export class Store {
     this.modelSettings = new ModelSettingsRepo(db);
     this.contacts = new ContactsRepo(db);
     this.email = new EmailRepo(db);
+    this.outbox = new OutboxRepo(db, this.caps);
+    this.channelSettings = new ChannelSettingsRepo(db);
   }
 
   /** Connects (SQLite by default, PostgreSQL when `databaseUrl` is set); call `migrate()` before use. */

@@ -15,6 +15,7 @@ import * as m0013 from './0013-messages-recent.ts';
 import * as m0014 from './0014-conversation-changes.ts';
 import * as m0015 from './0015-contacts-channels.ts';
 import * as m0016 from './0016-email.ts';
+import * as m0017 from './0017-outbox.ts';
 import * as m0019 from './0019-conversation-states.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0014-conversation-changes': m0014,
   '0015-contacts-channels': m0015,
   '0016-email': m0016,
+  '0017-outbox': m0017,
   '0019-conversation-states': m0019,
 };
 
