@@ -38,3 +38,39 @@ export interface ContactKeys {
    */
   address?: 'email' | 'phone';
 }
+
+/** `POST /api/v1/chat/identify`: a signed-in user of the site, vouched for by the site's userHash. */
+export const IdentifyInput = Type.Object(
+  {
+    /** The tag visitor on this page, linked to the contact. */
+    visitorId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
+    userId: Type.String({ minLength: 1, maxLength: 200 }),
+    /** HMAC-SHA256(userId, the site's identity secret), hex, computed on the site's server. */
+    userHash: Type.String({ minLength: 1, maxLength: 128 }),
+    email: Type.Optional(Type.String({ maxLength: 254 })),
+    name: Type.Optional(Type.String({ maxLength: 120 })),
+    phone: Type.Optional(Type.String({ maxLength: 40 })),
+  },
+  { additionalProperties: false },
+);
+export type IdentifyInput = Static<typeof IdentifyInput>;
+
+export const IdentifiedConversation = Type.Object({
+  id: Type.String(),
+  status: Type.String(),
+  channel: Type.String(),
+  lastMessageAt: Nullable(Iso),
+});
+
+export const IdentifyResult = Type.Object({
+  contact: Type.Object({ id: Type.String(), name: Nullable(Type.String()) }),
+  /** The contact's conversations on every channel, latest first. */
+  conversations: Type.Array(IdentifiedConversation),
+  /**
+   * A token of the contact's latest open web or app conversation, so the user picks it up on this
+   * device; absent when there is none or the caller's own token already opens it.
+   */
+  token: Type.Optional(Type.String()),
+  conversationId: Type.Optional(Type.String()),
+});
+export type IdentifyResult = Static<typeof IdentifyResult>;

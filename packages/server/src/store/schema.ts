@@ -5,6 +5,7 @@ import type {
   ContactNotesTable,
   ContactsTable,
   ContactVisitorsTable,
+  ConversationTokensTable,
 } from './contact-schema.ts';
 import type {
   ModelSessionsTable,
@@ -433,6 +434,7 @@ export interface Database {
   contact_notes: ContactNotesTable;
   contact_merges: ContactMergesTable;
   channel_messages: ChannelMessagesTable;
+  conversation_tokens: ConversationTokensTable;
 }
 
 export type { Generated };
