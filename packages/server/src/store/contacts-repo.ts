@@ -160,7 +160,12 @@ export class ContactsRepo {
   }
 
   /** Contacts whose name, e-mail or phone contains `q` (latest seen first); every contact when `q` is empty. */
-  async search(accountId: string, q: string, limit = 50): Promise<Contact[]> {
+  async search(
+    accountId: string,
+    q: string,
+    limit = 50,
+    after?: { lastSeenAt: number; id: string },
+  ): Promise<Contact[]> {
     let query = this.db
       .selectFrom('contacts')
       .selectAll()
@@ -177,6 +182,14 @@ export class ContactsRepo {
           ...(digits.length >= 3
             ? [sql<boolean>`coalesce(phone, '') like ${likePattern(digits)} escape '\\'`]
             : []),
+        ]),
+      );
+    }
+    if (after) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('last_seen_at', '<', after.lastSeenAt),
+          eb.and([eb('last_seen_at', '=', after.lastSeenAt), eb('id', '>', after.id)]),
         ]),
       );
     }
@@ -219,6 +232,49 @@ export class ContactsRepo {
       .where('visitor_id', '=', visitorId)
       .executeTakeFirst();
     return link ? this.find(accountId, link.contact_id) : undefined;
+  }
+
+  /** The channels each contact wrote on (contacts without conversations are absent). */
+  async channelsOf(accountId: string, contactIds: readonly string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (contactIds.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('conversations')
+      .select(['contact_id', 'channel'])
+      .distinct()
+      .where('account_id', '=', accountId)
+      .where('contact_id', 'in', contactIds)
+      .execute();
+    for (const r of rows) out.set(r.contact_id!, [...(out.get(r.contact_id!) ?? []), r.channel].sort());
+    return out;
+  }
+
+  /** Live contacts by id (a merged-away id is not followed: lists hold current ids). */
+  async byIds(accountId: string, ids: readonly string[]): Promise<Contact[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('contacts')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('id', 'in', ids)
+      .execute();
+    return rows.map(toContact);
+  }
+
+  /** The contacts of tag visitors (any site of the account), by visitor id. */
+  async ofVisitors(accountId: string, visitorIds: readonly string[]): Promise<Map<string, Contact>> {
+    const out = new Map<string, Contact>();
+    if (visitorIds.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('contact_visitors')
+      .innerJoin('contacts', 'contacts.id', 'contact_visitors.contact_id')
+      .selectAll('contacts')
+      .select('contact_visitors.visitor_id as linked_visitor')
+      .where('contact_visitors.account_id', '=', accountId)
+      .where('contact_visitors.visitor_id', 'in', visitorIds)
+      .execute();
+    for (const { linked_visitor, ...r } of rows) out.set(linked_visitor, toContact(r));
+    return out;
   }
 
   /** The tag visitors known to be this contact (newest link first). */
