@@ -59,6 +59,8 @@ export function commandEvent(cmd: readonly unknown[], ts: number): VisitorEvent 
     }
   } else if (kind === 'identify') {
     const traits = cleanScalars(a);
-    if (traits) return { type: kind, traits };
+    // The second argument carries the site's userHash of traits.userId (identity verification).
+    const userHash = isObject(b) && typeof b.userHash === 'string' ? b.userHash : undefined;
+    if (traits) return userHash ? { type: kind, traits, userHash } : { type: kind, traits };
   }
 }

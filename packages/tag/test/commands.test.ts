@@ -77,6 +77,21 @@ describe('public API calls → protocol events', () => {
     assert.equal(commandEvent(['identify', {}], TS), undefined);
   });
 
+  it('carries the site’s userHash from identify’s second argument, and only a string', () => {
+    const hash = 'a1'.repeat(32);
+    const e = commandEvent(['identify', { userId: '42', email: 'ana@example.com' }, { userHash: hash }], TS);
+    assert.deepEqual(e, {
+      type: 'identify',
+      traits: { userId: '42', email: 'ana@example.com' },
+      userHash: hash,
+    });
+    assert.ok(isVisitorEvent(e));
+    assert.deepEqual(commandEvent(['identify', { userId: '42' }, { userHash: 42 }], TS), {
+      type: 'identify',
+      traits: { userId: '42' },
+    });
+  });
+
   it('ignores unknown calls', () => {
     assert.equal(commandEvent(['nope', 1], TS), undefined);
   });

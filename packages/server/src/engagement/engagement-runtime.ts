@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { VisitorContacts } from '../contacts/visitor-contacts.ts';
 import type { AppContext } from '../context.ts';
 import { chatOf } from '../conversations/chat-feature.ts';
 import { newId, newTimeId } from '../ids.ts';
@@ -30,6 +31,8 @@ export class EngagementRuntime {
   readonly addresses: AddressLimiter;
   readonly targeting: TargetingRegistry;
   readonly tracker: Tracker;
+  /** Turns identify and the personal and customer attributes into contacts, off the event path. */
+  readonly contacts: VisitorContacts;
   /** Pings every visitor socket; silent ones are closed with 4408. */
   readonly heartbeat: Heartbeat;
   /** Holds batch acks back while the events writer's backlog is too long. */
@@ -89,6 +92,7 @@ export class EngagementRuntime {
       this.log,
       scoring.bands.admits,
     );
+    this.contacts = new VisitorContacts(ctx.store, this.log.child({ part: 'contacts' }));
     this.tracker = new Tracker({
       store: ctx.store,
       writer,
@@ -98,6 +102,7 @@ export class EngagementRuntime {
       log: this.log,
       newId: newTimeId,
       scoring,
+      contacts: this.contacts,
     });
   }
 
@@ -161,6 +166,7 @@ export class EngagementRuntime {
     this.capacity.close();
     await this.unsubscribe?.().catch(() => {});
     await this.tracker.close();
+    await this.contacts.idle();
   }
 }
 

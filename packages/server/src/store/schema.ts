@@ -5,6 +5,7 @@ import type {
   ContactNotesTable,
   ContactsTable,
   ContactVisitorsTable,
+  ConversationTokensTable,
   EmailAddressesTable,
   EmailThreadsTable,
 } from './contact-schema.ts';
@@ -446,6 +447,7 @@ export interface Database {
   email_threads: EmailThreadsTable;
   outbox: OutboxTable;
   channel_settings: ChannelSettingsTable;
+  conversation_tokens: ConversationTokensTable;
 }
 
 export type { Generated };

@@ -17,6 +17,7 @@ import * as m0015 from './0015-contacts-channels.ts';
 import * as m0016 from './0016-email.ts';
 import * as m0017 from './0017-outbox.ts';
 import * as m0019 from './0019-conversation-states.ts';
+import * as m0020 from './0020-contact-tokens.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '0016-email': m0016,
   '0017-outbox': m0017,
   '0019-conversation-states': m0019,
+  '0020-contact-tokens': m0020,
 };
 
 export const migrationProvider: MigrationProvider = {
