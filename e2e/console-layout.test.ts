@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { VisitorClient } from '@beckon/sdk';
+import type { VisitorClient } from '@beckon/sdk/index';
 import type { VisitorChatClient } from '@beckon/sdk/chat-client';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { startVisitor } from '../packages/server/test/helpers/chat-fixtures.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { pageView, VisitorClient } from '@beckon/sdk';
+import { pageView, VisitorClient } from '@beckon/sdk/index';
 import type { AgentChatClient } from '@beckon/sdk/agent-client';
 import { VisitorChatClient } from '@beckon/sdk/chat-client';
 import type { DemoSeedResult } from '../src/demo/seed.ts';

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { isControl } from '@beckon/core';
 import { type Condition, validateCampaignInput } from '@beckon/protocol';
 import { linearEngineOn } from '@beckon/protocol/campaign-regex';
-import { exposureOutcome, pageView, visibility } from '@beckon/sdk';
+import { exposureOutcome, pageView, visibility } from '@beckon/sdk/index';
 import { VisitorChatClient } from '@beckon/sdk/chat-client';
 import { hashPassword } from '../src/auth/passwords.ts';
 import { contentCampaign, eventually, flush, newTenant, runtime, visitor } from './engagement-fixtures.ts';
