@@ -26,6 +26,7 @@ const conv = (id: string, over: Partial<Conversation> = {}): Conversation => ({
   id,
   siteId: 'site_1',
   visitorId: 'v1',
+  contactId: null,
   channel: 'web',
   source: 'visitor',
   originExposureId: null,

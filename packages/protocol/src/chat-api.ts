@@ -48,11 +48,16 @@ export const ConversationSource = Type.Union([
 ]);
 export type ConversationSource = Static<typeof ConversationSource>;
 
+/** Where a conversation's customer writes from. */
 export const Channel = Type.Union([
   Type.Literal('web'),
+  Type.Literal('app'),
+  Type.Literal('email'),
   Type.Literal('api'),
   Type.Literal('messenger'),
   Type.Literal('whatsapp'),
+  Type.Literal('instagram'),
+  Type.Literal('telegram'),
   Type.Literal('sms'),
   Type.Literal('voice'),
 ]);
@@ -76,6 +81,8 @@ export const Conversation = Type.Object({
   id: Id,
   siteId: Nullable(Type.String()),
   visitorId: Nullable(Type.String()),
+  /** The contact the conversation is with, once known (an e-mail, a phone, an identified user). */
+  contactId: Nullable(Type.String()),
   channel: Channel,
   source: ConversationSource,
   originExposureId: Nullable(Type.String()),

@@ -1,3 +1,4 @@
+import { channelsFeature } from './channels/channels-feature.ts';
 import { chatFeature } from './conversations/chat-feature.ts';
 import { engagementRoutes } from './engagement/engagement-routes.ts';
 import type { RoutesPlugin } from './http/app.ts';
@@ -19,6 +20,7 @@ export const routes: RoutesPlugin[] = [
   tagRoutes,
   demoRoutes,
   chatFeature,
+  channelsFeature,
   reportsRoutes,
   modelRoutes,
 ];

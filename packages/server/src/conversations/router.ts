@@ -181,7 +181,9 @@ export class Router {
 
     for (const q of snap.queue) {
       const skill = snap.skills.get(q.skillId);
-      if (!skill) continue;
+      // Only a live chat overflows: a conversation on an asynchronous channel (e-mail, an app)
+      // waits in its queue until someone of its skill can answer.
+      if (!skill || !isLive(q.channel)) continue;
       const decision = overflowDecision(q, skill, now);
       if (decision.kind === 'wait') continue;
       const to = decision.kind === 'transfer' ? { skillId: decision.skillId } : ('offline' as const);
@@ -196,7 +198,8 @@ export class Router {
     const connected = await this.presence.connected(accountId);
     const agents = snap.agents.map((a) => ({ ...a, connected: connected.has(a.id) }));
     const here = snap.queue.length > 0 ? await this.visitorsHere.members(accountId) : new Set<string>();
-    const queue = snap.queue.map((q) => ({ ...q, visitorAway: !here.has(q.id) }));
+    // A customer on an asynchronous channel is never "here": their conversation is offered anyway.
+    const queue = snap.queue.map((q) => ({ ...q, visitorAway: isLive(q.channel) && !here.has(q.id) }));
     const offers = [...snap.offers];
     const stillQueued = new Set(snap.queue.map((q) => q.id));
     for (const planned of planOffers(queue, agents, now, this.declineCooldownMs)) {
@@ -210,7 +213,11 @@ export class Router {
       await this.announcer.updated(accountId, c, { queue: true });
     }
     const waiting = snap.queue.filter((q) => stillQueued.has(q.id));
-    const deadline = nextRoutingDeadline(waiting, offers, snap.skills);
+    const deadline = nextRoutingDeadline(
+      waiting.filter((q) => isLive(q.channel)),
+      offers,
+      snap.skills,
+    );
     const cooled = nextCooldownEnd(waiting, now, this.declineCooldownMs);
     this.armDeadline(accountId, cooled === undefined ? deadline : Math.min(cooled, deadline ?? cooled));
   }
@@ -231,3 +238,6 @@ export class Router {
     this.deadlines.set(accountId, timer);
   }
 }
+
+/** Whether a channel's conversations are live chats, whose customer must be present to be served. */
+export const isLive = (channel: string): boolean => channel === 'web';

@@ -61,10 +61,7 @@ export class VisitorChatService {
   }
 
   /** The skill a conversation goes to: an explicit one, a topic naming a skill, the origin's, else the account's first. */
-  private async chooseSkill(
-    accountId: string,
-    wanted: { skillId?: string; topic?: string; origin?: string },
-  ) {
+  async chooseSkill(accountId: string, wanted: { skillId?: string; topic?: string; origin?: string }) {
     const skills = await this.store.skills.list(accountId);
     if (wanted.skillId) {
       if (!skills.some((s) => s.id === wanted.skillId)) throw badRequest('unknown skill id', 'unknown_skill');

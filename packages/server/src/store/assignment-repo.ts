@@ -407,6 +407,35 @@ export class AssignmentRepo {
     });
   }
 
+  /**
+   * A customer wrote again: a resolved (closed) or offline conversation goes back to its skill's
+   * queue, offered first to the agent who last held it. Anything else is left as it is. Returns the
+   * conversation when it moved.
+   */
+  async reopen(accountId: string, id: string, now = Date.now()): Promise<Conversation | undefined> {
+    const row = await this.db
+      .updateTable('conversations')
+      .set((eb) => ({
+        status: 'queued',
+        preferred_agent_id: eb.ref('assigned_agent_id'),
+        assigned_agent_id: null,
+        offered_to: null,
+        offered_at: null,
+        closed_at: null,
+        closed_by: null,
+        enqueued_at: now,
+        skill_entered_at: now,
+        updated_at: now,
+      }))
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .where('status', 'in', ['closed', 'offline'])
+      .returningAll()
+      .returning(messageTotals)
+      .executeTakeFirst();
+    return row && toConversation(row);
+  }
+
   /** Past the maximum wait: moves a still-queued conversation to another skill, or to the offline flow. */
   async overflow(
     accountId: string,

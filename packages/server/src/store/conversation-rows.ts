@@ -39,6 +39,7 @@ export function toConversation(r: ConversationRow): Conversation {
     id: r.id,
     siteId: r.site_id,
     visitorId: r.visitor_id,
+    contactId: r.contact_id ?? null,
     channel: r.channel,
     source: r.source,
     originExposureId: r.origin_exposure_id,

@@ -4,10 +4,13 @@ import { AppError, badRequest, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { heldBy } from './assignment-history.ts';
 import { lastSeq, messageTotals, toConversation } from './conversation-rows.ts';
+import { likePattern } from './rows.ts';
 import type { ConversationsTable, Database } from './schema.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
 
 export interface NewConversation {
+  /** A given id (a channel's first message names its conversation, so a retry finds it); new otherwise. */
+  id?: string;
   accountId: string;
   siteId: string | null;
   visitorId: string | null;
@@ -25,6 +28,8 @@ export interface NewConversation {
   visitorName?: string | null;
   visitorEmail?: string | null;
   topic?: string | null;
+  /** The contact it is with, when known from the start. */
+  contactId?: string | null;
   tokenHash: string;
   /** The invitation the visitor accepted: stored as the conversation's first message, in the same transaction. */
   invitation?: { text: string; from: string | null };
@@ -68,9 +73,6 @@ function decodeCursor(cursor: string): { createdAt: number; id: string } {
 /** Stands for "no score" in queue order (below every real score). */
 const NO_SCORE = -1e300;
 
-/** `%text%` for LIKE with the wildcards in the user's text escaped. */
-const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 /** Conversations: creation, lookup (by id or visitor token), history search. State changes live in AssignmentRepo. */
 export class ConversationsRepo {
   constructor(
@@ -80,7 +82,7 @@ export class ConversationsRepo {
 
   async create(input: NewConversation, now = Date.now()): Promise<Conversation> {
     const row: Selectable<ConversationsTable> = {
-      id: newId('conv'),
+      id: input.id ?? newId('conv'),
       account_id: input.accountId,
       site_id: input.siteId,
       visitor_id: input.visitorId,
@@ -111,6 +113,7 @@ export class ConversationsRepo {
       csat_score: null,
       csat_comment: null,
       visitor_token_hash: input.tokenHash,
+      contact_id: input.contactId ?? null,
       visitor_read_seq: 0,
       agent_read_seq: 0,
       created_at: now,
@@ -140,6 +143,16 @@ export class ConversationsRepo {
         .execute();
     });
     return toConversation({ ...row, last_seq: 1, last_message_at: now });
+  }
+
+  /** Says which contact a conversation is with (the contact was learnt after it started). */
+  async setContact(accountId: string, id: string, contactId: string, now = Date.now()): Promise<void> {
+    await this.db
+      .updateTable('conversations')
+      .set({ contact_id: contactId, updated_at: now })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .execute();
   }
 
   async find(accountId: string, id: string): Promise<Conversation | undefined> {

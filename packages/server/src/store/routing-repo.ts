@@ -17,9 +17,12 @@ export type StoredAgent = Omit<AgentSnapshot, 'connected'> & {
 };
 
 /** Everything one routing pass over an account needs, read from the store. */
+/** A waiting conversation with the channel its customer writes from. */
+export type QueuedOnChannel = QueuedConversation & { channel: string };
+
 export interface RoutingSnapshot {
   skills: Map<string, SkillRules>;
-  queue: QueuedConversation[];
+  queue: QueuedOnChannel[];
   offers: PendingOffer[];
   agents: StoredAgent[];
 }
@@ -39,12 +42,13 @@ export class RoutingRepo {
     return rows.map((r) => r.account_id);
   }
 
-  /** Every conversation in progress (assigned and accepted), of every account. */
+  /** Every web chat in progress (assigned and accepted), of every account: the ones a closed tab can end. */
   async activeConversations(): Promise<{ id: string; accountId: string }[]> {
     const rows = await this.db
       .selectFrom('conversations')
       .select(['id', 'account_id'])
       .where('status', '=', 'active')
+      .where('channel', '=', 'web')
       .execute();
     return rows.map((r) => ({ id: r.id, accountId: r.account_id }));
   }
@@ -146,6 +150,7 @@ export class RoutingRepo {
         .selectFrom('conversations')
         .select([
           'id',
+          'channel',
           'skill_id',
           'status',
           'priority',
@@ -185,7 +190,7 @@ export class RoutingRepo {
       const decline = { agentId: p.agent_id, at: Number(p.created_at) };
       declines.set(p.conversation_id, [...(declines.get(p.conversation_id) ?? []), decline]);
     }
-    const queue: QueuedConversation[] = [];
+    const queue: QueuedOnChannel[] = [];
     const offers: PendingOffer[] = [];
     for (const c of waiting) {
       if (!c.skill_id) continue;
@@ -199,6 +204,7 @@ export class RoutingRepo {
       } else if (c.status === 'queued') {
         queue.push({
           id: c.id,
+          channel: c.channel,
           skillId: c.skill_id,
           priority: Number(c.priority),
           value: Number(c.value),

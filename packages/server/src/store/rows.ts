@@ -27,3 +27,6 @@ export function jsonArray(text: string | null | undefined): string[] {
     return [];
   }
 }
+
+/** `%text%` for LIKE (with `escape '\\'`), the wildcards in the user's text escaped. */
+export const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

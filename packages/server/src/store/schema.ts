@@ -1,5 +1,12 @@
 import type { Generated } from 'kysely';
 import type {
+  ChannelMessagesTable,
+  ContactMergesTable,
+  ContactNotesTable,
+  ContactsTable,
+  ContactVisitorsTable,
+} from './contact-schema.ts';
+import type {
   ModelSessionsTable,
   ModelSiteSettingsTable,
   ModelsTable,
@@ -42,6 +49,8 @@ export interface SitesTable {
   /** JSON array of origins. */
   allowed_origins: string;
   time_zone: string;
+  /** The key of identify's userHash (HMAC-SHA256 of the user id); made on first use. */
+  identity_secret: string | null;
   created_at: Millis;
 }
 
@@ -203,7 +212,17 @@ export interface ConversationsTable {
   account_id: string;
   site_id: string | null;
   visitor_id: string | null;
-  channel: 'web' | 'api' | 'messenger' | 'whatsapp' | 'sms' | 'voice';
+  channel:
+    | 'web'
+    | 'app'
+    | 'email'
+    | 'api'
+    | 'messenger'
+    | 'whatsapp'
+    | 'instagram'
+    | 'telegram'
+    | 'sms'
+    | 'voice';
   source: 'invitation' | 'button' | 'visitor' | 'offline_form' | 'api';
   origin_exposure_id: string | null;
   skill_id: string | null;
@@ -237,6 +256,8 @@ export interface ConversationsTable {
   csat_comment: string | null;
   /** sha256 of the visitor's conversation token; the token itself is never stored. */
   visitor_token_hash: string;
+  /** The contact the conversation is with, once known. */
+  contact_id: string | null;
   /** The highest sequence number the visitor / the assigned agent has read (persisted read receipts). */
   visitor_read_seq: number;
   agent_read_seq: number;
@@ -407,6 +428,11 @@ export interface Database {
   model_sessions: ModelSessionsTable;
   page_stats: PageStatsTable;
   model_site_settings: ModelSiteSettingsTable;
+  contacts: ContactsTable;
+  contact_visitors: ContactVisitorsTable;
+  contact_notes: ContactNotesTable;
+  contact_merges: ContactMergesTable;
+  channel_messages: ChannelMessagesTable;
 }
 
 export type { Generated };

@@ -107,6 +107,43 @@ export class SitesRepo {
     return this.get(accountId, id);
   }
 
+  /**
+   * The key of the site's identify hashes (`userHash` = HMAC-SHA256 of the user id), made on first
+   * use. Two nodes asking at once agree: the first one written stays.
+   */
+  async identitySecret(accountId: string, id: string): Promise<string> {
+    const read = () =>
+      this.db
+        .selectFrom('sites')
+        .select('identity_secret')
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+    const row = await read();
+    if (!row) throw notFound('site');
+    if (row.identity_secret) return row.identity_secret;
+    await this.db
+      .updateTable('sites')
+      .set({ identity_secret: randomToken(40) })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .where('identity_secret', 'is', null)
+      .execute();
+    return (await read())!.identity_secret!;
+  }
+
+  /** Replaces the site's identity secret (the old one leaked): every userHash made with it stops working. */
+  async rotateIdentitySecret(accountId: string, id: string): Promise<string> {
+    const r = await this.db
+      .updateTable('sites')
+      .set({ identity_secret: randomToken(40) })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) throw notFound('site');
+    return this.identitySecret(accountId, id);
+  }
+
   async delete(accountId: string, id: string): Promise<void> {
     const res = await this.db
       .deleteFrom('sites')

@@ -7,6 +7,7 @@ import { AuthSessionsRepo } from './auth-sessions-repo.ts';
 import { CampaignsRepo } from './campaigns-repo.ts';
 import { CannedResponsesRepo } from './canned-responses-repo.ts';
 import { connectStore, type StoreConnectionOptions, type StoreKind } from './connect.ts';
+import { ContactsRepo } from './contacts-repo.ts';
 import { ConversationsRepo } from './conversations-repo.ts';
 import { ConversionsRepo } from './conversions-repo.ts';
 import { EventsWriter, type EventsWriterPort } from './events-writer.ts';
@@ -62,6 +63,8 @@ export class Store {
   readonly modelSessions;
   /** Per-site feature settings of the model. */
   readonly modelSettings;
+  /** People known across visits, devices and channels. */
+  readonly contacts;
 
   private constructor(
     readonly kind: StoreKind,
@@ -94,6 +97,7 @@ export class Store {
     this.models = new ModelsRepo(db);
     this.modelSessions = new ModelSessionsRepo(db);
     this.modelSettings = new ModelSettingsRepo(db);
+    this.contacts = new ContactsRepo(db);
   }
 
   /** Connects (SQLite by default, PostgreSQL when `databaseUrl` is set); call `migrate()` before use. */

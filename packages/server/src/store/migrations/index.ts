@@ -13,6 +13,7 @@ import * as m0011 from './0011-assignment-history.ts';
 import * as m0012 from './0012-invitation-words.ts';
 import * as m0013 from './0013-messages-recent.ts';
 import * as m0014 from './0014-conversation-changes.ts';
+import * as m0015 from './0015-contacts-channels.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0012-invitation-words': m0012,
   '0013-messages-recent': m0013,
   '0014-conversation-changes': m0014,
+  '0015-contacts-channels': m0015,
 };
 
 export const migrationProvider: MigrationProvider = {

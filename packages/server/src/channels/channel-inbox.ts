@@ -1,0 +1,171 @@
+import { createHash } from 'node:crypto';
+import type { Conversation, Message } from '@beckon/protocol/chat-api';
+import type { Contact } from '@beckon/protocol/contacts-api';
+import type { ChatAnnouncer } from '../conversations/chat-announcer.ts';
+import { newVisitorToken } from '../conversations/visitor-token.ts';
+import { AppError, notFound } from '../errors.ts';
+import { isUniqueViolation } from '../store/connect.ts';
+import type { Store } from '../store/store.ts';
+import type { ChannelKind, InboundMessage } from './channel.ts';
+
+/** What became of one inbound message. */
+export interface Received {
+  conversation: Conversation;
+  contact: Contact;
+  message: Message;
+  /** The provider sent this message before: nothing new was stored. */
+  duplicate: boolean;
+}
+
+/** The skill a new conversation from a channel goes to. */
+export type ChannelSkillChooser = (
+  accountId: string,
+  channel: ChannelKind,
+  topic: string | null,
+) => Promise<string | null>;
+
+/** `prefix` and a digest of the parts: the same message always names the same row. */
+const derivedId = (prefix: string, ...parts: string[]) =>
+  `${prefix}_${createHash('sha256').update(parts.join('\u0000')).digest('base64url').slice(0, 27)}`;
+
+/** How many times a line is tried again when its conversation closes under it. */
+const REOPEN_TRIES = 3;
+
+/**
+ * Where every channel's inbound traffic enters: the sender becomes a contact, the message joins
+ * its thread (a conversation the channel found) or starts one, a resolved conversation reopens
+ * into its skill's queue, and the line is stored as the customer's, then announced and routed.
+ *
+ * Idempotent on the provider's message id: a message delivered twice (a retried webhook, a mail
+ * server that did not see our 250) is stored once. A new thread's conversation id and the line's
+ * echo id are derived from that id, so a retry after a crash at any step finds what the first try
+ * wrote instead of writing it again.
+ */
+export class ChannelInbox {
+  constructor(
+    private readonly store: Store,
+    private readonly announcer: ChatAnnouncer,
+    private readonly chooseSkill: ChannelSkillChooser,
+    private readonly route: (accountId: string) => void,
+  ) {}
+
+  async receive(msg: InboundMessage): Promise<Received> {
+    const { accountId, channel, externalId } = msg;
+    const now = msg.receivedAt ?? Date.now();
+    const contact = await this.store.contacts.resolve(accountId, msg.from, now);
+    const known = await this.store.db
+      .selectFrom('channel_messages')
+      .select(['conversation_id', 'seq'])
+      .where('account_id', '=', accountId)
+      .where('channel', '=', channel)
+      .where('external_id', '=', externalId)
+      .executeTakeFirst();
+    if (known?.seq != null) {
+      const conversation = await this.store.conversations.get(accountId, known.conversation_id);
+      const [message] = await this.store.messages.after(accountId, known.conversation_id, known.seq - 1, {
+        limit: 1,
+      });
+      if (message) return { conversation, contact, message, duplicate: true };
+    }
+    let conversation = known
+      ? await this.store.conversations.get(accountId, known.conversation_id)
+      : await this.thread(msg, contact, now);
+    if (!known) {
+      await this.store.db
+        .insertInto('channel_messages')
+        .values({
+          account_id: accountId,
+          channel,
+          external_id: externalId,
+          conversation_id: conversation.id,
+          seq: null,
+          direction: 'in',
+          created_at: now,
+        })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
+    if (!conversation.contactId) {
+      await this.store.conversations.setContact(accountId, conversation.id, contact.id, now);
+    }
+    const echoId = derivedId('in', channel, externalId).slice(0, 64);
+    let message: Message | undefined;
+    let duplicate = false;
+    for (let attempt = 0; attempt < REOPEN_TRIES && !message; attempt++) {
+      const reopened = await this.store.assignment.reopen(accountId, conversation.id, now);
+      if (reopened) {
+        await this.announcer.line(
+          accountId,
+          conversation.id,
+          'The customer wrote again; the conversation reopened.',
+        );
+      }
+      const r = await this.announcer.writer.append({
+        accountId,
+        conversationId: conversation.id,
+        sender: { kind: 'visitor' },
+        echoId,
+        text: msg.text,
+        ...(msg.attachmentIds?.length ? { attachmentIds: msg.attachmentIds } : {}),
+      });
+      if (r.ok) {
+        message = r.message;
+        duplicate = r.duplicate;
+      } else if (r.error.code !== 'conversation_closed') {
+        throw r.error;
+      }
+    }
+    if (!message)
+      throw new AppError(409, 'conversation_closed', 'the conversation closed while the message arrived');
+    await this.store.db
+      .updateTable('channel_messages')
+      .set({ seq: message.seq })
+      .where('account_id', '=', accountId)
+      .where('channel', '=', channel)
+      .where('external_id', '=', externalId)
+      .execute();
+    conversation = await this.store.conversations.get(accountId, conversation.id);
+    await this.announcer.updated(accountId, conversation, { queue: true });
+    this.route(accountId);
+    return { conversation, contact, message, duplicate };
+  }
+
+  /** The conversation the channel named, or a new one whose id derives from the message's. */
+  private async thread(msg: InboundMessage, contact: Contact, now: number): Promise<Conversation> {
+    const { accountId } = msg;
+    if (msg.threadConversationId) {
+      const found = await this.store.conversations.find(accountId, msg.threadConversationId);
+      if (found) return found;
+    }
+    const id = derivedId('conv', accountId, msg.channel, msg.externalId);
+    const existing = await this.store.conversations.find(accountId, id);
+    if (existing) return existing;
+    const skillId = await this.chooseSkill(accountId, msg.channel, msg.topic ?? null);
+    try {
+      return await this.store.conversations.create(
+        {
+          id,
+          accountId,
+          siteId: msg.siteId,
+          visitorId: null,
+          channel: msg.channel,
+          source: 'api',
+          skillId,
+          status: 'queued',
+          visitorName: contact.name,
+          visitorEmail: contact.email,
+          topic: msg.topic ?? null,
+          contactId: contact.id,
+          tokenHash: newVisitorToken().hash,
+        },
+        now,
+      );
+    } catch (err) {
+      // Another node took the same message at the same moment: its conversation is this one.
+      if (!isUniqueViolation(err)) throw err;
+      const raced = await this.store.conversations.find(accountId, id);
+      if (!raced) throw notFound('conversation');
+      return raced;
+    }
+  }
+}

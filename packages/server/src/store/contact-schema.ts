@@ -1,0 +1,65 @@
+import type { Millis } from './schema.ts';
+
+/** A person known across visits, devices and channels. */
+export interface ContactsTable {
+  id: string;
+  account_id: string;
+  name: string | null;
+  /** Lower-case. */
+  email: string | null;
+  /** `+` and digits. */
+  phone: string | null;
+  /** The site's own id of a signed-in user (set only by a verified identify). */
+  external_id: string | null;
+  /** 1 when the site vouched for this identity (identify with a valid userHash). */
+  verified: number;
+  /** JSON object of attributes the site or an agent set. */
+  attributes: string;
+  /** 1 when the contact asked not to get e-mail from us. */
+  email_opt_out: number;
+  /** The contact this one was merged into, or null while it stands on its own. */
+  merged_into: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+  last_seen_at: Millis;
+}
+
+/** Which contact a tag visitor of a site is. */
+export interface ContactVisitorsTable {
+  site_id: string;
+  visitor_id: string;
+  account_id: string;
+  contact_id: string;
+  created_at: Millis;
+}
+
+export interface ContactNotesTable {
+  id: string;
+  account_id: string;
+  contact_id: string;
+  author_id: string | null;
+  body: string;
+  created_at: Millis;
+}
+
+/** One merge of two contacts, with what undoing it must put back (JSON). */
+export interface ContactMergesTable {
+  id: string;
+  account_id: string;
+  kept_id: string;
+  merged_id: string;
+  undo: string;
+  created_at: Millis;
+  undone_at: Millis | null;
+}
+
+/** A provider's message id and the line it is (inbound idempotency, threading of replies). */
+export interface ChannelMessagesTable {
+  account_id: string;
+  channel: string;
+  external_id: string;
+  conversation_id: string;
+  seq: number | null;
+  direction: 'in' | 'out';
+  created_at: Millis;
+}
