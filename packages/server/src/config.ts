@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_DECLINE_COOLDOWN_MS } from '@beckon/core/routing/index';
 import { DEFAULT_ATTACHMENT_MAX_BYTES } from '@beckon/protocol/chat-attachments';
+import { loadPushConfig, type PushConfig } from './channels/push/push-config.ts';
 import { type ChatLimits, loadChatLimits } from './conversations/chat-limits.ts';
 import { loadStoreTuning, type StoreTuning } from './store/store-config.ts';
 
@@ -52,6 +53,8 @@ export interface Config {
   agentPresenceGraceMs: number;
   /** SQLite commit durability and the PostgreSQL pool size (`BECKON_SQLITE_SYNCHRONOUS`, `BECKON_PG_POOL_SIZE`). */
   store: StoreTuning;
+  /** Where FCM and APNs are reached, and how long a push may take (`BECKON_FCM_BASE_URL`, …). */
+  push: PushConfig;
 }
 
 export interface ConfigOverrides {
@@ -111,5 +114,6 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     messageCommitGapMs: commitGap,
     agentPresenceGraceMs: grace,
     store: loadStoreTuning(env),
+    push: loadPushConfig(env),
   };
 }

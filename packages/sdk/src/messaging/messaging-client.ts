@@ -163,7 +163,7 @@ export class MessagingClient extends Emitter<MessagingEvents> {
     return r.items;
   }
 
-  /** Lines from the other side the user has not read, on any device. */
+  /** Agents' lines the user has not read, on any device. */
   async unreadCount(): Promise<number> {
     this.assertIdentified();
     return (await this.request<{ unread: number }>('GET', '/api/v1/messaging/unread')).unread;

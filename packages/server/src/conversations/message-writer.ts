@@ -14,6 +14,7 @@ interface Pending {
 export interface Committed {
   result: AppendResult & { ok: true };
   origin?: string;
+  accountId: string;
 }
 
 /**
@@ -31,6 +32,7 @@ export interface Committed {
  */
 export class MessageWriter {
   private queue: Pending[] = [];
+  private readonly listeners: ((batch: Committed[]) => void)[] = [];
   private flushing: Promise<void> | null = null;
   private scheduled = false;
   /** When the last batch's transaction started (performance.now()). */
@@ -43,6 +45,14 @@ export class MessageWriter {
     private readonly commitGapMs = 0,
     private readonly maxBatch = 500,
   ) {}
+
+  /**
+   * Also hands every committed batch to `fn`, on this node only (the one that stored it), so a
+   * side effect of a message (a push) happens once however many nodes hear of it.
+   */
+  onCommit(fn: (batch: Committed[]) => void): void {
+    this.listeners.push(fn);
+  }
 
   /** Stores a message (idempotent on its echo id); resolves after commit. */
   append(item: AppendItem, origin?: string): Promise<AppendResult> {
@@ -76,13 +86,21 @@ export class MessageWriter {
       for (let i = 0; i < batch.length; i++) {
         const r = results[i]!;
         batch[i]!.resolve(r);
-        if (r.ok && !r.duplicate) committed.push({ result: r, origin: batch[i]!.origin });
+        if (r.ok && !r.duplicate)
+          committed.push({ result: r, origin: batch[i]!.origin, accountId: batch[i]!.item.accountId });
       }
       if (committed.length > 0) {
         try {
           this.onCommitted(committed);
         } catch (err) {
           this.log.error({ err }, 'publishing committed messages failed');
+        }
+        for (const listener of this.listeners) {
+          try {
+            listener(committed);
+          } catch (err) {
+            this.log.error({ err }, 'a committed-messages listener failed');
+          }
         }
       }
     }

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { AppTokensTable, PushDevicesTable, SitePushSettingsTable } from './app-push-schema.ts';
 import type {
   ChannelMessagesTable,
   ContactMergesTable,
@@ -433,6 +434,9 @@ export interface Database {
   contact_notes: ContactNotesTable;
   contact_merges: ContactMergesTable;
   channel_messages: ChannelMessagesTable;
+  app_tokens: AppTokensTable;
+  push_devices: PushDevicesTable;
+  site_push_settings: SitePushSettingsTable;
 }
 
 export type { Generated };

@@ -1,6 +1,7 @@
 import { Migrator, sql } from 'kysely';
 import { AccountsRepo } from './accounts-repo.ts';
 import { ApiKeysRepo } from './api-keys-repo.ts';
+import { AppPushRepo } from './app-push-repo.ts';
 import { AssignmentRepo } from './assignment-repo.ts';
 import { AttachmentsRepo } from './attachments-repo.ts';
 import { AuthSessionsRepo } from './auth-sessions-repo.ts';
@@ -65,6 +66,8 @@ export class Store {
   readonly modelSettings;
   /** People known across visits, devices and channels. */
   readonly contacts;
+  /** In-app messaging: app tokens, push devices, per-site push settings. */
+  readonly appPush;
 
   private constructor(
     readonly kind: StoreKind,
@@ -98,6 +101,7 @@ export class Store {
     this.modelSessions = new ModelSessionsRepo(db);
     this.modelSettings = new ModelSettingsRepo(db);
     this.contacts = new ContactsRepo(db);
+    this.appPush = new AppPushRepo(db);
   }
 
   /** Connects (SQLite by default, PostgreSQL when `databaseUrl` is set); call `migrate()` before use. */

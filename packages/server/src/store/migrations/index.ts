@@ -14,6 +14,7 @@ import * as m0012 from './0012-invitation-words.ts';
 import * as m0013 from './0013-messages-recent.ts';
 import * as m0014 from './0014-conversation-changes.ts';
 import * as m0015 from './0015-contacts-channels.ts';
+import * as m0016 from './0016-app-push.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0013-messages-recent': m0013,
   '0014-conversation-changes': m0014,
   '0015-contacts-channels': m0015,
+  '0016-app-push': m0016,
 };
 
 export const migrationProvider: MigrationProvider = {
