@@ -2,6 +2,7 @@ import { MAX_MESSAGE_LENGTH, type Message } from '@beckon/protocol/chat-api';
 import { ATTACHMENT_TYPES, DEFAULT_ATTACHMENT_MAX_BYTES } from '@beckon/protocol/chat-attachments';
 import type { AppContext } from '../context.ts';
 import { chatOf } from '../conversations/chat-feature.ts';
+import { identitySecretRoutes } from '../http/routes/identity-secret-routes.ts';
 import { messagingRoutes } from '../http/routes/messaging-routes.ts';
 import { pushSettingsRoutes } from '../http/routes/push-settings-routes.ts';
 import type { App } from '../http/types.ts';
@@ -125,4 +126,5 @@ export async function appChannelFeature(app: App, ctx: AppContext): Promise<void
   app.addHook('onClose', async () => dispatcher.close());
   await messagingRoutes(app, ctx);
   await pushSettingsRoutes(app, ctx);
+  await identitySecretRoutes(app, ctx);
 }
