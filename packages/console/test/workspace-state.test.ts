@@ -27,6 +27,8 @@ const conv = (id: string, over: Partial<Conversation> = {}): Conversation => ({
   siteId: 'site_1',
   visitorId: 'v1',
   contactId: null,
+  state: 'open',
+  snoozedUntil: null,
   channel: 'web',
   source: 'visitor',
   originExposureId: null,

@@ -38,6 +38,19 @@ export const ConversationStatus = Type.Union([
 ]);
 export type ConversationStatus = Static<typeof ConversationStatus>;
 
+/**
+ * Where a conversation stands for the people working it, whatever routing does with it: open,
+ * pending (waiting on the customer), snoozed (until a time), resolved (closed). A customer's new
+ * message reopens a resolved conversation and wakes a pending or snoozed one.
+ */
+export const ConversationState = Type.Union([
+  Type.Literal('open'),
+  Type.Literal('pending'),
+  Type.Literal('snoozed'),
+  Type.Literal('resolved'),
+]);
+export type ConversationState = Static<typeof ConversationState>;
+
 /** How the visitor came to chat. */
 export const ConversationSource = Type.Union([
   Type.Literal('invitation'),
@@ -83,6 +96,9 @@ export const Conversation = Type.Object({
   visitorId: Nullable(Type.String()),
   /** The contact the conversation is with, once known (an e-mail, a phone, an identified user). */
   contactId: Nullable(Type.String()),
+  state: ConversationState,
+  /** When a snoozed conversation wakes up. */
+  snoozedUntil: Nullable(Iso),
   channel: Channel,
   source: ConversationSource,
   originExposureId: Nullable(Type.String()),
@@ -263,6 +279,20 @@ export const CloseInput = Type.Object(
 );
 export type CloseInput = Static<typeof CloseInput>;
 
+/**
+ * Sets where a conversation stands: `pending` (waiting on the customer), `snoozed` until a time
+ * (from a minute to a year ahead), or `open` (clears both; reopens a resolved conversation into
+ * its queue). Resolving is `close`.
+ */
+export const StateInput = Type.Object(
+  {
+    state: Type.Union([Type.Literal('open'), Type.Literal('pending'), Type.Literal('snoozed')]),
+    until: Type.Optional(Iso),
+  },
+  closed,
+);
+export type StateInput = Static<typeof StateInput>;
+
 /** Whether a skill can take a chat now (the widget shows a chat button or the offline form). */
 export const ChatAvailability = Type.Object({
   skillId: Nullable(Type.String()),
@@ -292,6 +322,9 @@ export const ConversationListQuery = Type.Object(
   {
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     status: Type.Optional(ConversationStatus),
+    state: Type.Optional(ConversationState),
+    channel: Type.Optional(Channel),
+    contactId: Type.Optional(Id),
     agentId: Type.Optional(Id),
     skillId: Type.Optional(Id),
     from: Type.Optional(Iso),

@@ -76,3 +76,11 @@ export function transcriptUrl(id: string): string {
 export async function listQueues(): Promise<QueueEntry[]> {
   return (await request<{ items: QueueEntry[] }>('GET', '/api/v1/queues')).items;
 }
+
+/** Marks a conversation pending, snoozes it until a time, or opens it again (a resolved one goes back to its queue). */
+export function setConversationState(
+  id: string,
+  input: { state: 'open' | 'pending' | 'snoozed'; until?: string },
+): Promise<Conversation> {
+  return request('POST', `/api/v1/conversations/${encodeURIComponent(id)}/state`, { body: input });
+}

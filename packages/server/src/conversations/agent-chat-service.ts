@@ -1,5 +1,5 @@
 import type { AgentStatus, Role, User } from '@beckon/protocol/api';
-import type { CloseInput, Conversation, TransferInput } from '@beckon/protocol/chat-api';
+import type { CloseInput, Conversation, StateInput, TransferInput } from '@beckon/protocol/chat-api';
 import { AppError, badRequest, forbidden, notFound } from '../errors.ts';
 import type { Actor } from '../store/assignment-repo.ts';
 import type { Store } from '../store/store.ts';
@@ -167,6 +167,64 @@ export class AgentChatService {
     const fresh = await this.store.conversations.get(caller.accountId, id);
     await this.announcer.updated(caller.accountId, fresh, { queue: true });
     this.route(caller.accountId);
+    return fresh;
+  }
+
+  /**
+   * Where the conversation stands: pending, snoozed until a time, or open again (a resolved one
+   * goes back to its queue, offered first to its last agent). Its agent or a supervisor.
+   */
+  async setState(
+    caller: StaffCaller,
+    id: string,
+    input: StateInput,
+    now = Date.now(),
+  ): Promise<Conversation> {
+    const { accountId } = caller;
+    let fresh: Conversation;
+    if (input.state === 'snoozed') {
+      const until = input.until ? Date.parse(input.until) : Number.NaN;
+      if (!(until >= now + 60_000 && until <= now + 366 * 86_400_000)) {
+        throw badRequest('snooze until a time between a minute and a year from now', 'invalid_snooze');
+      }
+      fresh = await this.store.assignment.setWaiting(
+        accountId,
+        id,
+        this.actor(caller),
+        { snoozedUntil: until },
+        now,
+      );
+    } else if (input.state === 'pending') {
+      fresh = await this.store.assignment.setWaiting(
+        accountId,
+        id,
+        this.actor(caller),
+        { pending: true, snoozedUntil: null },
+        now,
+      );
+    } else {
+      const current = await this.visible(caller, id);
+      if (current.state === 'resolved') {
+        if (!isSupervisor(caller) && current.assignedAgentId !== caller.userId) {
+          throw new AppError(403, 'not_assigned', 'this conversation is not assigned to you');
+        }
+        const reopened = await this.store.assignment.reopen(accountId, id, now);
+        if (!reopened) return this.store.conversations.get(accountId, id);
+        await this.announcer.line(accountId, id, 'The conversation was reopened.');
+        fresh = await this.store.conversations.get(accountId, id);
+        await this.announcer.updated(accountId, fresh, { queue: true });
+        this.route(accountId);
+        return fresh;
+      }
+      fresh = await this.store.assignment.setWaiting(
+        accountId,
+        id,
+        this.actor(caller),
+        { pending: false, snoozedUntil: null },
+        now,
+      );
+    }
+    await this.announcer.updated(accountId, fresh);
     return fresh;
   }
 

@@ -7,7 +7,7 @@ import { cannedResponsesRoutes } from '../http/routes/canned-responses-routes.ts
 import { conversationsRoutes } from '../http/routes/conversations-routes.ts';
 import { visitorChatRoutes } from '../http/routes/visitor-chat-routes.ts';
 import type { App } from '../http/types.ts';
-import { ABANDONED_LINE, AbandonedChats } from './abandoned-chats.ts';
+import { AbandonedChats } from './abandoned-chats.ts';
 import { AgentChatService } from './agent-chat-service.ts';
 import { AgentConnection } from './agent-connection.ts';
 import { AgentDepartures } from './agent-departures.ts';
@@ -25,6 +25,7 @@ import { PresenceSet } from './presence-set.ts';
 import { QueueFeed } from './queue-feed.ts';
 import { ReadPositions } from './read-positions.ts';
 import { Router } from './router.ts';
+import { SnoozeWaker } from './snoozes.ts';
 import { CHAT_REFUSALS, type SocketLimits } from './socket-guard.ts';
 import { VisitorChatService } from './visitor-chat-service.ts';
 import { VisitorConnection } from './visitor-socket.ts';
@@ -42,6 +43,7 @@ export interface ChatModule {
   attachments: AttachmentService;
   reads: ReadPositions;
   recovery: BusRecovery;
+  snoozes: SnoozeWaker;
 }
 
 const modules = new WeakMap<AppContext, ChatModule>();
@@ -106,7 +108,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   const abandoned = new AbandonedChats(
     store,
     here,
-    (accountId, id) => visitors.end(accountId, id, ABANDONED_LINE),
+    (accountId, id) => visitors.leftSite(accountId, id),
     ctx.config.abandonMs,
     log.child({ part: 'abandoned-chats' }),
   );
@@ -124,6 +126,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   // When the bus comes back after an outage, sockets and queues catch up from the store.
   const recovery = new BusRecovery(bus, log.child({ part: 'bus-recovery' }));
   recovery.add(queues);
+  const snoozes = new SnoozeWaker(store, announcer, log.child({ part: 'snoozes' }));
   const chat: ChatModule = {
     events,
     writer,
@@ -136,6 +139,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     attachments,
     reads,
     recovery,
+    snoozes,
   };
   modules.set(ctx, chat);
 
@@ -191,6 +195,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   cannedResponsesRoutes(app, ctx);
 
   router.start();
+  snoozes.start();
   // Uploads never sent (a closed tab, a changed mind) are removed after a day.
   const sweep = setInterval(() => {
     attachments.sweepUnsent().catch((err) => log.warn({ err }, 'attachment sweep failed'));
@@ -198,6 +203,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   sweep.unref();
   ctx.onShutdown(async () => {
     clearInterval(sweep);
+    snoozes.stop();
     recovery.stop();
     // A stopping node's agents are moving to another node: their grace waits end now without
     // handing their offers back, and departures still running finish while the store is open.

@@ -10,6 +10,7 @@ import type {
 } from '@beckon/protocol/chat-api';
 import { badRequest, forbidden } from '../errors.ts';
 import type { Store } from '../store/store.ts';
+import { ABANDONED_LINE } from './abandoned-chats.ts';
 import type { AgentPresence } from './agent-presence.ts';
 import type { ChatAnnouncer } from './chat-announcer.ts';
 import type { StartLimiter } from './chat-limits.ts';
@@ -49,6 +50,17 @@ export class VisitorChatService {
   async attach(accountId: string, c: Conversation): Promise<void> {
     await this.here.hold(accountId, c.id);
     if (c.status === 'queued') this.route(accountId);
+    await this.customerBack(accountId, c);
+  }
+
+  /**
+   * The customer came back to a conversation that was pending (waiting on them) or snoozed: it is
+   * open again, and its agent sees so. Nothing is written when it was open already.
+   */
+  async customerBack(accountId: string, c: Pick<Conversation, 'id' | 'state'>): Promise<void> {
+    if (c.state !== 'pending' && c.state !== 'snoozed') return;
+    const woken = await this.store.assignment.customerBack(accountId, c.id);
+    if (woken) await this.announcer.updated(accountId, woken);
   }
 
   /** A request with the conversation's token (a client over REST): here for one presence TTL. */
@@ -277,6 +289,24 @@ export class VisitorChatService {
     return changed.conversation;
   }
 
+  /**
+   * The visitor left the site long ago with the chat in progress. When the customer can be reached
+   * later (a verified identity, or an e-mail that did not opt out), the conversation stays open,
+   * pending on them, for the agent to answer when they like; otherwise it ends as before.
+   */
+  async leftSite(accountId: string, conversationId: string): Promise<Conversation> {
+    const c = await this.store.conversations.get(accountId, conversationId);
+    const contact = c.contactId ? await this.store.contacts.find(accountId, c.contactId) : undefined;
+    const reachable = contact && (contact.verified || (contact.email && !contact.emailOptOut));
+    if (!reachable) return this.end(accountId, conversationId, ABANDONED_LINE);
+    const pending = await this.store.assignment.setWaiting(accountId, conversationId, 'system', {
+      pending: true,
+    });
+    await this.announcer.line(accountId, conversationId, LEFT_PENDING_LINE);
+    await this.announcer.updated(accountId, pending);
+    return pending;
+  }
+
   /** Records the satisfaction survey (1–5 and a comment) once the chat has ended. */
   async csat(accountId: string, conversationId: string, input: CsatInput): Promise<Conversation> {
     const c = await this.store.conversations.setCsat(
@@ -311,5 +341,8 @@ export function visitorView(
 }
 
 /** What the visitor reads when no one can answer now. */
+/** What the transcript says when a reachable customer left with the chat in progress. */
+export const LEFT_PENDING_LINE = 'The visitor left the site; the conversation stays open for a later reply.';
+
 export const OFFLINE_LINE =
   'No one is available to chat right now. Leave a message here and we will get back to you.';

@@ -231,7 +231,13 @@ export class VisitorConnection implements PositionListener {
           this.id,
         )
         .then(
-          (r) => this.answerSend(f.echoId, r),
+          (r) => {
+            this.answerSend(f.echoId, r);
+            // A line to a pending or snoozed conversation opens it again for its agent.
+            if (r.ok && this.known && this.known.state !== 'open') {
+              this.deps.visitors.customerBack(this.accountId, this.known).catch((err) => this.failed(err));
+            }
+          },
           (err) => this.failed(err, f.echoId),
         );
       return;

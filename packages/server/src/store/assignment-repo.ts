@@ -408,6 +408,82 @@ export class AssignmentRepo {
   }
 
   /**
+   * Marks a conversation as waiting on the customer (pending) or snoozed until a time, or clears
+   * both (`{ pending: false, snoozedUntil: null }`): its agent or a supervisor, never on a resolved
+   * one. Routing is not touched: the agent keeps the conversation.
+   */
+  async setWaiting(
+    accountId: string,
+    id: string,
+    by: Actor | 'system',
+    change: { pending?: boolean; snoozedUntil?: number | null },
+    now = Date.now(),
+  ): Promise<Conversation> {
+    return this.db.transaction().execute(async (trx) => {
+      const conv = await this.read(trx, accountId, id);
+      if (!conv) throw notFound('conversation');
+      if (conv.status === 'closed') {
+        throw new AppError(409, 'conversation_resolved', 'the conversation is resolved; reopen it first');
+      }
+      if (by !== 'system' && !by.supervisor && conv.assigned_agent_id !== by.agentId) {
+        throw new AppError(403, 'not_assigned', 'this conversation is not assigned to you');
+      }
+      const row = await trx
+        .updateTable('conversations')
+        .set({
+          ...(change.pending !== undefined ? { waiting_on: change.pending ? 'customer' : null } : {}),
+          ...(change.snoozedUntil !== undefined ? { snoozed_until: change.snoozedUntil } : {}),
+          updated_at: now,
+        })
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .where('status', '=', conv.status)
+        .returningAll()
+        .returning(messageTotals)
+        .executeTakeFirst();
+      if (!row) throw stale();
+      return toConversation(row);
+    });
+  }
+
+  /** The customer is back (wrote, or opened the chat): a pending or snoozed conversation is open again. */
+  async customerBack(accountId: string, id: string, now = Date.now()): Promise<Conversation | undefined> {
+    const row = await this.db
+      .updateTable('conversations')
+      .set({ waiting_on: null, snoozed_until: null, updated_at: now })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('waiting_on', 'is not', null), eb('snoozed_until', 'is not', null)]))
+      .returningAll()
+      .returning(messageTotals)
+      .executeTakeFirst();
+    return row && toConversation(row);
+  }
+
+  /** Snoozed conversations whose time came, of every account, woken (open again); each is woken by one caller. */
+  async wakeSnoozed(now = Date.now()): Promise<{ accountId: string; conversation: Conversation }[]> {
+    const due = await this.db
+      .selectFrom('conversations')
+      .select(['id', 'account_id', 'snoozed_until'])
+      .where('snoozed_until', '<=', now)
+      .limit(500)
+      .execute();
+    const woken: { accountId: string; conversation: Conversation }[] = [];
+    for (const d of due) {
+      const row = await this.db
+        .updateTable('conversations')
+        .set({ snoozed_until: null, updated_at: now })
+        .where('id', '=', d.id)
+        .where('snoozed_until', '=', d.snoozed_until)
+        .returningAll()
+        .returning(messageTotals)
+        .executeTakeFirst();
+      if (row) woken.push({ accountId: d.account_id, conversation: toConversation(row) });
+    }
+    return woken;
+  }
+
+  /**
    * A customer wrote again: a resolved (closed) or offline conversation goes back to its skill's
    * queue, offered first to the agent who last held it. Anything else is left as it is. Returns the
    * conversation when it moved.
@@ -423,6 +499,8 @@ export class AssignmentRepo {
         offered_at: null,
         closed_at: null,
         closed_by: null,
+        waiting_on: null,
+        snoozed_until: null,
         enqueued_at: now,
         skill_entered_at: now,
         updated_at: now,

@@ -1,4 +1,4 @@
-import type { Attachment, Conversation, Message } from '@beckon/protocol/chat-api';
+import type { Attachment, Conversation, ConversationState, Message } from '@beckon/protocol/chat-api';
 import { type Selectable, sql } from 'kysely';
 import { type StoredAttachment, withAgentUrl } from './attachments-repo.ts';
 import { iso, jsonArray } from './rows.ts';
@@ -33,6 +33,19 @@ const lastMessageAt = sql<Millis | null>`COALESCE(
  */
 export const messageTotals = [lastSeq, lastMessageAt] as const;
 
+/**
+ * Where a conversation stands for the people working it: resolved once closed, snoozed until its
+ * time, pending while it waits on the customer, open otherwise.
+ */
+export function stateOf(
+  r: Pick<ConversationRow, 'status' | 'waiting_on' | 'snoozed_until'>,
+): ConversationState {
+  if (r.status === 'closed') return 'resolved';
+  if (r.snoozed_until != null) return 'snoozed';
+  if (r.waiting_on) return 'pending';
+  return 'open';
+}
+
 /** The API view of a stored conversation (never its token hash). */
 export function toConversation(r: ConversationRow): Conversation {
   return {
@@ -40,6 +53,8 @@ export function toConversation(r: ConversationRow): Conversation {
     siteId: r.site_id,
     visitorId: r.visitor_id,
     contactId: r.contact_id ?? null,
+    state: stateOf(r),
+    snoozedUntil: iso(r.snoozed_until ?? null),
     channel: r.channel,
     source: r.source,
     originExposureId: r.origin_exposure_id,

@@ -1,4 +1,9 @@
-import type { Conversation, ConversationSource, ConversationStatus } from '@beckon/protocol/chat-api';
+import type {
+  Conversation,
+  ConversationSource,
+  ConversationState,
+  ConversationStatus,
+} from '@beckon/protocol/chat-api';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { AppError, badRequest, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
@@ -47,6 +52,9 @@ export interface AgentScope {
 export interface ConversationSearch {
   q?: string;
   status?: ConversationStatus;
+  state?: ConversationState;
+  channel?: ConversationsTable['channel'];
+  contactId?: string;
   agentId?: string;
   skillId?: string;
   /** Created at or after / before (epoch ms). */
@@ -114,6 +122,8 @@ export class ConversationsRepo {
       csat_comment: null,
       visitor_token_hash: input.tokenHash,
       contact_id: input.contactId ?? null,
+      waiting_on: null,
+      snoozed_until: null,
       visitor_read_seq: 0,
       agent_read_seq: 0,
       created_at: now,
@@ -321,6 +331,17 @@ export class ConversationsRepo {
       );
     }
     if (f.status) q = q.where('status', '=', f.status);
+    if (f.channel) q = q.where('channel', '=', f.channel);
+    if (f.contactId) q = q.where('contact_id', '=', f.contactId);
+    if (f.state === 'resolved') q = q.where('status', '=', 'closed');
+    else if (f.state) {
+      q = q.where('status', '!=', 'closed');
+      if (f.state === 'snoozed') q = q.where('snoozed_until', 'is not', null);
+      else {
+        q = q.where('snoozed_until', 'is', null);
+        q = q.where('waiting_on', f.state === 'pending' ? 'is not' : 'is', null);
+      }
+    }
     // Every agent who held it, not only the last: a transferred chat is in both agents' history.
     if (f.agentId) q = q.where(heldBy(f.agentId, 'conversations.id'));
     if (f.skillId) q = q.where('skill_id', '=', f.skillId);

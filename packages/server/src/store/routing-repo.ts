@@ -42,13 +42,17 @@ export class RoutingRepo {
     return rows.map((r) => r.account_id);
   }
 
-  /** Every web chat in progress (assigned and accepted), of every account: the ones a closed tab can end. */
+  /**
+   * Every web chat in progress (assigned and accepted) not already waiting on its customer, of every
+   * account: the ones a closed tab can end or leave pending.
+   */
   async activeConversations(): Promise<{ id: string; accountId: string }[]> {
     const rows = await this.db
       .selectFrom('conversations')
       .select(['id', 'account_id'])
       .where('status', '=', 'active')
       .where('channel', '=', 'web')
+      .where('waiting_on', 'is', null)
       .execute();
     return rows.map((r) => ({ id: r.id, accountId: r.account_id }));
   }

@@ -259,6 +259,10 @@ export interface ConversationsTable {
   visitor_token_hash: string;
   /** The contact the conversation is with, once known. */
   contact_id: string | null;
+  /** 'customer' while an agent waits on the customer's answer (pending); null otherwise. */
+  waiting_on: 'customer' | null;
+  /** Snoozed until this time (then it wakes up as open); null when not snoozed. */
+  snoozed_until: Millis | null;
   /** The highest sequence number the visitor / the assigned agent has read (persisted read receipts). */
   visitor_read_seq: number;
   agent_read_seq: number;

@@ -21,6 +21,20 @@ export const STATUS_LABELS: Record<Conversation['status'], string> = {
   offline: 'Offline message',
 };
 
+/** Where the customer writes from. */
+export const CHANNEL_LABELS: Record<Conversation['channel'], string> = {
+  web: 'Web chat',
+  app: 'In-app',
+  email: 'E-mail',
+  api: 'API',
+  messenger: 'Messenger',
+  whatsapp: 'WhatsApp',
+  instagram: 'Instagram',
+  telegram: 'Telegram',
+  sms: 'SMS',
+  voice: 'Voice',
+};
+
 export const SOURCE_LABELS: Record<Conversation['source'], string> = {
   invitation: 'Accepted an invitation',
   button: 'Clicked a chat button',

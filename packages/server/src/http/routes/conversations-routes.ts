@@ -11,6 +11,7 @@ import {
   QueueEntry,
   ReadInput,
   SendResult,
+  StateInput,
   TransferInput,
 } from '@beckon/protocol/chat-api';
 import Type from 'typebox';
@@ -194,6 +195,13 @@ export function conversationsRoutes(app: App, ctx: AppContext, chat: ChatModule)
     close.path,
     { ...staff, schema: { ...close.schema, body: CloseInput, response: replies(200, Conversation) } },
     async (req) => chat.agents.close(caller(req), req.params.id, req.body),
+  );
+
+  const state = action('state', 'Mark pending (waiting on the customer), snooze until a time, or open again');
+  app.post(
+    state.path,
+    { ...staff, schema: { ...state.schema, body: StateInput, response: replies(200, Conversation) } },
+    async (req) => chat.agents.setState(caller(req), req.params.id, req.body),
   );
 
   app.get(

@@ -15,6 +15,7 @@ import * as m0013 from './0013-messages-recent.ts';
 import * as m0014 from './0014-conversation-changes.ts';
 import * as m0015 from './0015-contacts-channels.ts';
 import * as m0016 from './0016-app-push.ts';
+import * as m0019 from './0019-conversation-states.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0014-conversation-changes': m0014,
   '0015-contacts-channels': m0015,
   '0016-app-push': m0016,
+  '0019-conversation-states': m0019,
 };
 
 export const migrationProvider: MigrationProvider = {

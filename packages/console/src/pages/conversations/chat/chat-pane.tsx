@@ -9,11 +9,18 @@ import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-co
 import { type ChatView, visitorTyping } from '../../../workspace/workspace-state.ts';
 import { actionError } from '../../../workspace/workspace-store.ts';
 import { useNow } from '../../visitors/use-live.ts';
-import { formatWait, STATUS_LABELS, skillAndTopic, visitorLabel } from '../conversation-format.ts';
+import {
+  CHANNEL_LABELS,
+  formatWait,
+  STATUS_LABELS,
+  skillAndTopic,
+  visitorLabel,
+} from '../conversation-format.ts';
 import { useDirectory } from '../directory.tsx';
 import { CloseDialog } from './close-dialog.tsx';
 import { Composer } from './composer.tsx';
 import { MessageList } from './message-list.tsx';
+import { StateActions, StateBadge } from './state-actions.tsx';
 import { TransferDialog } from './transfer-dialog.tsx';
 
 export function ChatPane({ supervisor }: { supervisor: boolean }) {
@@ -99,6 +106,8 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
           </h2>
           <p className="chat-sub">
             <span className={`badge badge-chat-${chat.ended ? 'ended' : c.status}`}>{status}</span>
+            {!chat.ended && <StateBadge conversation={c} />}
+            {c.channel !== 'web' && <span className="badge badge-channel">{CHANNEL_LABELS[c.channel]}</span>}
             {chat.relation === 'watch' && <span className="badge badge-readonly">Read-only</span>}
             {c.visitorEmail && (
               <span className="chat-sub-text chat-sub-email" title={c.visitorEmail}>
@@ -115,6 +124,7 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
         <div className="chat-actions">
           {live && (
             <>
+              <StateActions conversation={c} onError={(error) => store.notify(actionError(error))} />
               <button type="button" className="button button-small" onClick={() => setDialog('transfer')}>
                 Transfer
               </button>
