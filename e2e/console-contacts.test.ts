@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { identifyEvent, pageView, VisitorClient } from '@beckon/sdk';
+import { identifyEvent, pageView, VisitorClient } from '@beckon/sdk/index';
 import type { Browser } from 'playwright-core';
 import { userHashOf } from '../packages/server/src/channels/identity.ts';
 import { CHAT_TOKEN_HEADER, SITE_KEY_HEADER } from '../packages/server/src/conversations/visitor-token.ts';

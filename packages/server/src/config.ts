@@ -3,6 +3,7 @@ import { DEFAULT_DECLINE_COOLDOWN_MS } from '@beckon/core/routing/index';
 import { DEFAULT_ATTACHMENT_MAX_BYTES } from '@beckon/protocol/chat-attachments';
 import { type EmailConfig, loadEmailConfig } from './channels/email/email-config.ts';
 import { loadOutboxOptions, type OutboxOptions } from './channels/outbox-config.ts';
+import { loadPushConfig, type PushConfig } from './channels/push/push-config.ts';
 import { type ChatLimits, loadChatLimits } from './conversations/chat-limits.ts';
 import { loadStoreTuning, type StoreTuning } from './store/store-config.ts';
 
@@ -63,6 +64,8 @@ export interface Config {
   email: EmailConfig;
   /** How outbound channel messages are claimed, sent and retried (`BECKON_OUTBOX_*`). */
   outbox: OutboxOptions;
+  /** Where FCM and APNs are reached, and how long a push may take (`BECKON_FCM_BASE_URL`, …). */
+  push: PushConfig;
 }
 
 export interface ConfigOverrides {
@@ -128,5 +131,6 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     store: loadStoreTuning(env),
     email: loadEmailConfig(env, host, publicUrl),
     outbox: loadOutboxOptions(env),
+    push: loadPushConfig(env),
   };
 }

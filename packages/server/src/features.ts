@@ -1,3 +1,4 @@
+import { appChannelFeature } from './channels/app-channel.ts';
 import { channelsFeature } from './channels/channels-feature.ts';
 import { chatFeature } from './conversations/chat-feature.ts';
 import { engagementRoutes } from './engagement/engagement-routes.ts';
@@ -23,6 +24,7 @@ export const routes: RoutesPlugin[] = [
   chatFeature,
   channelsFeature,
   contactsRoutes,
+  appChannelFeature,
   reportsRoutes,
   modelRoutes,
 ];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { identifyEvent, pageView } from '@beckon/sdk';
+import { identifyEvent, pageView } from '@beckon/sdk/index';
 import { userHashOf } from '../src/channels/identity.ts';
 import { CHAT_TOKEN_HEADER, SITE_KEY_HEADER } from '../src/conversations/visitor-token.ts';
 import { eventually, newTenant, runtime, visitor } from './engagement-fixtures.ts';

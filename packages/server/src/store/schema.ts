@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { AppTokensTable, PushDevicesTable, SitePushSettingsTable } from './app-push-schema.ts';
 import type {
   ChannelMessagesTable,
   ContactMergesTable,
@@ -448,6 +449,9 @@ export interface Database {
   outbox: OutboxTable;
   channel_settings: ChannelSettingsTable;
   conversation_tokens: ConversationTokensTable;
+  app_tokens: AppTokensTable;
+  push_devices: PushDevicesTable;
+  site_push_settings: SitePushSettingsTable;
 }
 
 export type { Generated };

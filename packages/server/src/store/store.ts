@@ -1,6 +1,7 @@
 import { Migrator, sql } from 'kysely';
 import { AccountsRepo } from './accounts-repo.ts';
 import { ApiKeysRepo } from './api-keys-repo.ts';
+import { AppPushRepo } from './app-push-repo.ts';
 import { AssignmentRepo } from './assignment-repo.ts';
 import { AttachmentsRepo } from './attachments-repo.ts';
 import { AuthSessionsRepo } from './auth-sessions-repo.ts';
@@ -74,6 +75,8 @@ export class Store {
   readonly outbox;
   /** Per-channel default skills and capacity weights. */
   readonly channelSettings;
+  /** In-app messaging: app tokens, push devices, per-site push settings. */
+  readonly appPush;
 
   private constructor(
     readonly kind: StoreKind,
@@ -110,6 +113,7 @@ export class Store {
     this.email = new EmailRepo(db);
     this.outbox = new OutboxRepo(db, this.caps);
     this.channelSettings = new ChannelSettingsRepo(db);
+    this.appPush = new AppPushRepo(db);
   }
 
   /** Connects (SQLite by default, PostgreSQL when `databaseUrl` is set); call `migrate()` before use. */

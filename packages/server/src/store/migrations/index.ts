@@ -16,6 +16,7 @@ import * as m0014 from './0014-conversation-changes.ts';
 import * as m0015 from './0015-contacts-channels.ts';
 import * as m0016 from './0016-email.ts';
 import * as m0017 from './0017-outbox.ts';
+import * as m0018 from './0018-app-push.ts';
 import * as m0019 from './0019-conversation-states.ts';
 import * as m0020 from './0020-contact-tokens.ts';
 
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '0015-contacts-channels': m0015,
   '0016-email': m0016,
   '0017-outbox': m0017,
+  '0018-app-push': m0018,
   '0019-conversation-states': m0019,
   '0020-contact-tokens': m0020,
 };
