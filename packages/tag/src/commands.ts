@@ -60,7 +60,8 @@ export function commandEvent(cmd: readonly unknown[], ts: number): VisitorEvent 
   } else if (kind === 'identify') {
     const traits = cleanScalars(a);
     // The second argument carries the site's userHash of traits.userId (identity verification).
+    // An absent hash stays undefined, which the frame's JSON leaves out.
     const userHash = isObject(b) && typeof b.userHash === 'string' ? b.userHash : undefined;
-    if (traits) return userHash ? { type: kind, traits, userHash } : { type: kind, traits };
+    if (traits) return { type: kind, traits, userHash } as VisitorEvent;
   }
 }

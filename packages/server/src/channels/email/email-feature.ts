@@ -5,6 +5,7 @@ import type { ChatModule } from '../../conversations/chat-feature.ts';
 import { emailRoutes } from '../../http/routes/email-routes.ts';
 import type { App } from '../../http/types.ts';
 import type { ChannelsModule } from '../channels-feature.ts';
+import { conversationLink } from './conversation-link.ts';
 import { EmailChannel } from './email-channel.ts';
 import { EmailIntake } from './email-intake.ts';
 import { DROP_REASONS } from './loop-guard.ts';
@@ -94,7 +95,9 @@ export async function emailFeature(app: App, ctx: AppContext, chat: ChatModule, 
   );
 
   // Replies a customer did not see in the chat go to their address (when a mail relay is set).
-  const unseen = new UnseenReplyMail(ctx.store, mailer, names, config.from);
+  const unseen = new UnseenReplyMail(ctx.store, mailer, names, config.from, (n) =>
+    conversationLink(ctx.store, n.accountId, n.conversation),
+  );
   if (unseen.configured) chat.unseenReplies.notifier = (n) => unseen.send(n);
 
   let smtpPort: number | null = null;
