@@ -96,6 +96,11 @@ export class ChannelInbox {
     if (!conversation.contactId) {
       await this.store.conversations.setContact(accountId, conversation.id, contact.id, now);
     }
+    // The customer answered from another channel (a mail to a web chat's reply address): the
+    // conversation moves there, so the agent's next lines reach them where they wrote from.
+    if (conversation.channel !== channel && channel !== 'web') {
+      await this.store.conversations.setChannel(accountId, conversation.id, channel, now);
+    }
     const prepared = await prepare?.(conversation);
     const attachmentIds = [...(msg.attachmentIds ?? []), ...(prepared?.attachmentIds ?? [])];
     const text = prepared?.text ?? msg.text;

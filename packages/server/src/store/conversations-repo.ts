@@ -156,6 +156,21 @@ export class ConversationsRepo {
     return toConversation({ ...row, last_seq: 1, last_message_at: now });
   }
 
+  /** Moves a conversation to the channel its customer last wrote from. */
+  async setChannel(
+    accountId: string,
+    id: string,
+    channel: ConversationsTable['channel'],
+    now = Date.now(),
+  ): Promise<void> {
+    await this.db
+      .updateTable('conversations')
+      .set({ channel, updated_at: now })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .execute();
+  }
+
   /** Says which contact a conversation is with (the contact was learnt after it started). */
   async setContact(accountId: string, id: string, contactId: string, now = Date.now()): Promise<void> {
     await this.db
