@@ -15,6 +15,8 @@ export interface ChatLimits {
   startsPerVisitor: RateLimit;
   /** New conversations from one client address. */
   startsPerAddress: RateLimit;
+  /** App sign-ins (`POST /api/v1/messaging/session`, each stores a token) per client address. */
+  appSessionsPerAddress: RateLimit;
   /** Most files one side may upload to one conversation. */
   maxUploadsPerConversation: number;
   /** Frames on one visitor chat socket (`/v1/chat`), typing included. */
@@ -51,6 +53,7 @@ export function loadChatLimits(env: NodeJS.ProcessEnv): ChatLimits {
     uploadsPerAddress: rate(env, 'BECKON_RATE_CHAT_UPLOAD_ADDRESS', { rate: 0.5, burst: 30 }),
     startsPerVisitor: rate(env, 'BECKON_RATE_CHAT_START', { rate: 1 / 30, burst: 5 }),
     startsPerAddress: rate(env, 'BECKON_RATE_CHAT_START_ADDRESS', { rate: 0.5, burst: 60 }),
+    appSessionsPerAddress: rate(env, 'BECKON_RATE_APP_SESSION_ADDRESS', { rate: 0.5, burst: 60 }),
     maxUploadsPerConversation: max,
     // A person sends a few frames a second at most; a reconnecting client resends its unacknowledged
     // lines at once (the burst). W3's sockets, ~40 lines a second each, fit too; the bench still

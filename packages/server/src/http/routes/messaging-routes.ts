@@ -13,9 +13,11 @@ import { channelsOf } from '../../channels/channels-feature.ts';
 import { verifyUserHash } from '../../channels/identity.ts';
 import type { AppContext } from '../../context.ts';
 import { chatOf } from '../../conversations/chat-feature.ts';
+import { KeyedLimiter } from '../../conversations/chat-limits.ts';
 import { siteForKey } from '../../conversations/visitor-access.ts';
 import { cleanText } from '../../conversations/visitor-chat-service.ts';
 import { CHAT_TOKEN_HEADER } from '../../conversations/visitor-token.ts';
+import { clientAddress } from '../../engagement/engagement-runtime.ts';
 import { AppError } from '../../errors.ts';
 import type { AppTokenOwner } from '../../store/app-push-repo.ts';
 import { NoContent, replies } from '../responses.ts';
@@ -37,6 +39,7 @@ const ALLOWED_HEADERS = `content-type, ${CHAT_TOKEN_HEADER}`;
 export function messagingRoutes(app: App, ctx: AppContext): void {
   const { store } = ctx;
   const chat = chatOf(ctx)!;
+  const sessions = new KeyedLimiter(ctx.config.chatLimits.appSessionsPerAddress);
   const owners = new WeakMap<FastifyRequest, AppTokenOwner>();
   const byAppToken = {
     onRequest: [
@@ -81,6 +84,13 @@ export function messagingRoutes(app: App, ctx: AppContext): void {
       },
     },
     async (req) => {
+      // Each sign-in stores a token: one address signing in faster than people do is refused.
+      if (!sessions.take(clientAddress(req.raw)))
+        throw new AppError(
+          429,
+          'rate_limited',
+          'too many sign-ins from this address; wait a moment and try again',
+        );
       const site = await siteForKey(store, req.body.siteKey, header(req, 'origin'));
       const secret = await store.sites.identitySecret(site.accountId, site.id);
       if (!verifyUserHash(secret, req.body.userId, req.body.userHash))
