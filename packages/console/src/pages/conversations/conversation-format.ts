@@ -42,6 +42,20 @@ export const CHANNEL_LABELS: Record<Conversation['channel'], string> = {
   voice: 'Voice',
 };
 
+/** How a customer reached us on a channel, after "Wrote" or "came". */
+export const CHANNEL_HOW: Record<Conversation['channel'], string> = {
+  web: 'in the web chat',
+  app: 'in the app',
+  email: 'by e-mail',
+  api: 'through the API',
+  messenger: 'on Messenger',
+  whatsapp: 'on WhatsApp',
+  instagram: 'on Instagram',
+  telegram: 'on Telegram',
+  sms: 'by SMS',
+  voice: 'by phone',
+};
+
 export const SOURCE_LABELS: Record<Conversation['source'], string> = {
   invitation: 'Accepted an invitation',
   button: 'Clicked a chat button',

@@ -20,7 +20,7 @@ import { JourneyTimeline } from '../../visitors/journey-timeline.tsx';
 import { useLive } from '../../visitors/use-live.ts';
 import { DEVICE_LABELS, exposureName, formatClock } from '../../visitors/visitor-format.ts';
 import { AttributesPanel, CartPanel, SourcePanel } from '../../visitors/visitor-panels.tsx';
-import { SOURCE_LABELS, visitorLabel } from '../conversation-format.ts';
+import { CHANNEL_HOW, SOURCE_LABELS, visitorLabel } from '../conversation-format.ts';
 import { useDirectory } from '../directory.tsx';
 
 export function ContextPane() {
@@ -67,8 +67,16 @@ function VisitorContext({ c }: { c: Conversation }) {
         </>
       ) : unknown ? (
         <p className="context-empty" data-testid="context-no-visitor">
-          No browsing data for this visitor: they started the chat without the Beckon tag on the page, or
-          through the API.
+          {c.channel === 'web'
+            ? 'No browsing data for this visitor: they started the chat without the Beckon tag on the page, or through the API.'
+            : `This conversation came ${CHANNEL_HOW[c.channel]}: there is no browsing to show.`}
+          {c.contactId && (
+            <>
+              {' '}
+              <Link to={`/contacts/${encodeURIComponent(c.contactId)}`}>Their contact page</Link> has every
+              conversation, visit and purchase.
+            </>
+          )}
         </p>
       ) : live.error ? (
         <LoadError error={live.error} onRetry={() => window.location.reload()} />
@@ -87,7 +95,7 @@ function ConversationFacts({ c, visitor }: { c: Conversation; visitor: VisitorJo
       : null;
   const rows: [string, string][] = [['Started', formatDateTime(c.createdAt)]];
   if (waited !== null) rows.push(['Waited', formatClock(waited)]);
-  rows.push(['How', SOURCE_LABELS[c.source]]);
+  rows.push(['How', c.channel === 'web' ? SOURCE_LABELS[c.source] : `Wrote ${CHANNEL_HOW[c.channel]}`]);
   const skill = skillName(c.skillId);
   if (skill) rows.push(['Skill', skill]);
   if (c.topic) rows.push(['Topic', c.topic]);
