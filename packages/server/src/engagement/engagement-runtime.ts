@@ -11,6 +11,7 @@ import { type CapacityCheck, routingCapacity } from './capacity.ts';
 import { type EngagementConfig, loadEngagementConfig } from './engagement-config.ts';
 import { createEngagementMetrics, type EngagementMetrics } from './engagement-metrics.ts';
 import type { WebSocketLike } from './live-visitor.ts';
+import { ProactiveMessages } from './proactive-messages.ts';
 import { AddressLimiter } from './rate-limiter.ts';
 import { SiteDirectory, type SiteInfo } from './site-directory.ts';
 import { Tracker } from './tracker.ts';
@@ -30,6 +31,8 @@ export class EngagementRuntime {
   readonly addresses: AddressLimiter;
   readonly targeting: TargetingRegistry;
   readonly tracker: Tracker;
+  /** Stores campaigns' messages to contacts (e-mail, app), off the event path. */
+  readonly proactive: ProactiveMessages;
   /** Pings every visitor socket; silent ones are closed with 4408. */
   readonly heartbeat: Heartbeat;
   /** Holds batch acks back while the events writer's backlog is too long. */
@@ -89,6 +92,18 @@ export class EngagementRuntime {
       this.log,
       scoring.bands.admits,
     );
+    // The chat module (registered after this runtime) chooses skills and announces lines.
+    this.proactive = new ProactiveMessages({
+      store: ctx.store,
+      writer,
+      log: this.log.child({ part: 'proactive' }),
+      registry: ctx.metrics.registry,
+      chooseSkill: async (accountId) => (await chatOf(ctx)?.visitors.chooseSkill(accountId, {})) ?? null,
+      append: async (item) => {
+        const chat = chatOf(ctx);
+        return chat ? chat.announcer.writer.append(item) : (await ctx.store.messages.appendBatch([item]))[0]!;
+      },
+    });
     this.tracker = new Tracker({
       store: ctx.store,
       writer,
@@ -98,6 +113,7 @@ export class EngagementRuntime {
       log: this.log,
       newId: newTimeId,
       scoring,
+      proactive: this.proactive,
     });
   }
 
@@ -160,6 +176,7 @@ export class EngagementRuntime {
     this.acks.close();
     this.capacity.close();
     await this.unsubscribe?.().catch(() => {});
+    await this.proactive.idle();
     await this.tracker.close();
   }
 }
