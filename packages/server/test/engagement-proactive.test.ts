@@ -145,6 +145,46 @@ describe('proactive messages: a campaign that mails identified visitors', () => 
     await v.close();
   });
 
+  it('a contact with an app conversation gets the message there, even when it was resolved; an answer accepts it', async () => {
+    const id = visitorIn(false);
+    const contact = await contactFor(id, 'app.user@example.com');
+    const app = await store().conversations.create({
+      accountId: t.accountId,
+      siteId: t.site.id,
+      visitorId: null,
+      channel: 'app',
+      source: 'api',
+      skillId: null,
+      status: 'closed',
+      closedBy: 'agent',
+      contactId: contact.id,
+      tokenHash: 'app-token-hash',
+    });
+    const v = await onPricing(id);
+    await eventually(async () => (await store().messages.after(t.accountId, app.id, 0)).length > 0);
+    const lines = await store().messages.after(t.accountId, app.id, 0);
+    assert.deepEqual(
+      lines.map((m) => [m.senderKind, m.text]),
+      [['invitation', TEXT]],
+    );
+    assert.equal((await store().conversations.get(t.accountId, app.id)).state, 'resolved');
+    assert.deepEqual(await mails(contact.id), [], 'no mail when the app reaches them');
+    await settled();
+    assert.equal((await exposuresOf(id))[0]?.outcome, 'shown');
+
+    await channelsOf(srv.node.ctx).inbox.receive({
+      channel: 'app',
+      accountId: t.accountId,
+      siteId: t.site.id,
+      from: { email: 'app.user@example.com' },
+      threadConversationId: app.id,
+      externalId: 'app-msg-1',
+      text: 'Thanks, tell me more.',
+    });
+    assert.equal((await exposuresOf(id))[0]?.outcome, 'accepted');
+    await v.close();
+  });
+
   it('a contact who opted out of e-mail gets nothing; the exposure is ignored and the metric says why', async () => {
     const id = visitorIn(false);
     const contact = await contactFor(id, 'no.mail@example.com');
@@ -186,11 +226,12 @@ describe('proactive messages: a campaign that mails identified visitors', () => 
     assert.equal(funnel.status, 200, JSON.stringify(funnel.body));
     const stage = (name: string) =>
       funnel.body.stages.find((s: { stage: string }) => s.stage === name).visitors as number;
-    // Treated: the first visitor, the one identified late, the opted-out one and this one; held out: one.
-    assert.equal(stage('qualified'), 5);
-    assert.equal(stage('exposed'), 4);
-    assert.equal(stage('engaged'), 1);
-    // Of the mails sent, only the answered one is a conversation.
+    // Treated: the first visitor, the one identified late, the app user, the opted-out one and this
+    // one; held out: one. Engaged: the app user and this one answered.
+    assert.equal(stage('qualified'), 6);
+    assert.equal(stage('exposed'), 5);
+    assert.equal(stage('engaged'), 2);
+    // Of the mails sent, only the answered one is a conversation (the app one has no visitor).
     assert.equal(stage('conversation'), 1);
   });
 });
