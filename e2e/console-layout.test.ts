@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { VisitorClient } from '@beckon/sdk';
 import type { VisitorChatClient } from '@beckon/sdk/chat-client';
+import type { VisitorClient } from '@beckon/sdk/index';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { startVisitor } from '../packages/server/test/helpers/chat-fixtures.ts';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';

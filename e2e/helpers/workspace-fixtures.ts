@@ -1,5 +1,5 @@
 /** Helpers for the agent-workspace browser tests: signed-in console pages, a browsing visitor, polling. */
-import { cartAttr, pageView, VisitorClient } from '@beckon/sdk';
+import { cartAttr, pageView, VisitorClient } from '@beckon/sdk/index';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { cookieFor } from '../../packages/server/test/helpers/chat-fixtures.ts';
 import type { TestServer } from '../../packages/server/test/helpers/test-server.ts';

@@ -2,6 +2,7 @@
 import { lazy, type ReactNode, Suspense } from 'react';
 import { LoadingState } from './components/loading-state.tsx';
 import { CampaignsPage } from './pages/campaigns/campaigns-page.tsx';
+import { ContactsPage } from './pages/contacts/contacts-page.tsx';
 import { NotFoundPage } from './pages/not-found/not-found-page.tsx';
 import { SettingsPage } from './pages/settings/settings-page.tsx';
 import { VisitorsPage } from './pages/visitors/visitors-page.tsx';
@@ -27,6 +28,7 @@ const ROUTES: { prefix: string; render: () => ReactNode }[] = [
       </Suspense>
     ),
   },
+  { prefix: '/contacts', render: () => <ContactsPage /> },
   { prefix: '/campaigns', render: () => <CampaignsPage /> },
   {
     prefix: '/analytics',

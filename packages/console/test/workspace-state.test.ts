@@ -124,6 +124,46 @@ describe('workspace state', () => {
     assert.equal(s.chats.c1!.messages.length, 1);
   });
 
+  it('shows where a line on another channel is: queued on the ack, then each delivery report', () => {
+    let s = ready([conv('c1', { channel: 'email' })]);
+    s = addPending(s, {
+      echoId: 'e1',
+      conversationId: 'c1',
+      text: 'Your refund is on its way',
+      note: false,
+      attachments: [],
+      afterSeq: 0,
+      state: 'sending',
+      createdAt: T,
+    });
+    s = applyFrame(
+      s,
+      {
+        type: 'ack',
+        echoId: 'e1',
+        conversationId: 'c1',
+        seq: 2,
+        createdAt: T,
+        duplicate: false,
+        deliveryStatus: 'queued',
+      },
+      0,
+    );
+    const line = () => s.chats.c1!.messages.find((m) => m.seq === 2)!;
+    assert.equal(line().deliveryStatus, 'queued');
+    s = applyFrame(
+      s,
+      { type: 'delivery', conversationId: 'c1', seq: 2, status: 'failed', reason: 'mailbox full' },
+      0,
+    );
+    assert.deepEqual([line().deliveryStatus, line().deliveryReason], ['failed', 'mailbox full']);
+    s = applyFrame(s, { type: 'delivery', conversationId: 'c1', seq: 2, status: 'sent' }, 0);
+    assert.deepEqual([line().deliveryStatus, line().deliveryReason], ['sent', undefined]);
+    const before = s;
+    s = applyFrame(s, { type: 'delivery', conversationId: 'c9', seq: 1, status: 'read' }, 0);
+    assert.equal(s, before, 'a report for a chat not shown changes nothing');
+  });
+
   it('marks a refused send as failed with the server’s reason', () => {
     let s = ready([conv('c1')]);
     s = addPending(s, {

@@ -76,6 +76,16 @@ export const Channel = Type.Union([
 ]);
 export type Channel = Static<typeof Channel>;
 
+/** Where an agent's line is on its way to a customer on another channel than web chat. */
+export const DeliveryStatus = Type.Union([
+  Type.Literal('queued'),
+  Type.Literal('sent'),
+  Type.Literal('delivered'),
+  Type.Literal('read'),
+  Type.Literal('failed'),
+]);
+export type DeliveryStatus = Static<typeof DeliveryStatus>;
+
 /**
  * Who wrote a message. `invitation` is the chat invitation the visitor accepted, stored as the
  * conversation's first message under the name it showed (`senderName`, null when it named no one).
@@ -143,6 +153,10 @@ export const Message = Type.Object({
   text: Type.String(),
   attachments: Type.Array(Attachment),
   createdAt: Iso,
+  /** An agent's line on a channel other than web chat: where it is on its way to the customer. */
+  deliveryStatus: Type.Optional(DeliveryStatus),
+  /** Why it failed, with `deliveryStatus: failed`. */
+  deliveryReason: Type.Optional(Type.String()),
 });
 export type Message = Static<typeof Message>;
 

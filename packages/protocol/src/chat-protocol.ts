@@ -4,6 +4,7 @@ import { AgentStatus } from './api.ts';
 import {
   Conversation,
   ConversationStart,
+  DeliveryStatus,
   EchoId,
   Message,
   MessageBody,
@@ -166,6 +167,8 @@ export const ChatAckFrame = frame('ack', {
   createdAt: Type.String(),
   /** True when this echoId was stored before (a retry): the original is kept. */
   duplicate: Type.Boolean(),
+  /** An agent's line on another channel than web chat: `queued` in the outbox. */
+  deliveryStatus: Type.Optional(DeliveryStatus),
 });
 export const ChatTypingFrame = frame('typing', {
   conversationId: Id,
@@ -246,6 +249,14 @@ export const AgentStatusChangedFrame = frame('status', {
   /** With `missed_offers`: how many offers in a row went unanswered. */
   missedOffers: Type.Optional(Type.Integer()),
 });
+/** An agent's line on another channel than web chat moved on its way to the customer. */
+export const AgentDeliveryFrame = frame('delivery', {
+  conversationId: Id,
+  seq: Seq,
+  status: DeliveryStatus,
+  /** Why it failed, with `status: failed`. */
+  reason: Type.Optional(Type.String()),
+});
 export const DoneFrame = frame('done', { ref: Type.String() });
 
 export const AgentServerFrame = Type.Union([
@@ -261,6 +272,7 @@ export const AgentServerFrame = Type.Union([
   ChatTypingFrame,
   ChatReadFrame,
   AgentStatusChangedFrame,
+  AgentDeliveryFrame,
   DoneFrame,
   ChatErrorFrame,
   PongFrame,
@@ -274,6 +286,7 @@ export type ChatReadFrame = Static<typeof ChatReadFrame>;
 export type AgentProfile = Static<typeof AgentProfile>;
 export type AgentOfferFrame = Static<typeof AgentOfferFrame>;
 export type AgentQueueFrame = Static<typeof AgentQueueFrame>;
+export type AgentDeliveryFrame = Static<typeof AgentDeliveryFrame>;
 
 type Validator = ReturnType<typeof Compile>;
 

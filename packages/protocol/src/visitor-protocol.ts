@@ -48,6 +48,10 @@ export const ErrorCode = {
   RateLimited: 'rate_limited',
   Forbidden: 'forbidden',
   Internal: 'internal',
+  /** An identify's userHash does not match its userId: nothing was linked (the rest of the batch was kept). */
+  IdentityUnverified: 'identity_unverified',
+  /** A verified identify claimed an e-mail another verified user holds: nothing was linked. */
+  IdentityConflict: 'identity_conflict',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -136,8 +140,17 @@ export const AttrEventSchema = Type.Union([
   attrVariant('personal'),
 ]);
 
+/**
+ * `beckon('identify', traits, { userHash })`. The traits `userId`, `email`, `name` and `phone` name
+ * the contact; `userHash` is HMAC-SHA256(userId, the site's identity secret), computed on the
+ * site's server, and makes the identity verified.
+ */
 export const IdentifyEventSchema = Type.Object(
-  { type: Type.Literal('identify'), traits: scalarMap() },
+  {
+    type: Type.Literal('identify'),
+    traits: scalarMap(),
+    userHash: Type.Optional(Type.String({ maxLength: 128 })),
+  },
   closed,
 );
 

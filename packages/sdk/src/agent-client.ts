@@ -3,6 +3,7 @@ import type {
   Attachment,
   CloseInput,
   Conversation,
+  DeliveryStatus,
   Message,
   QueueEntry,
   TransferInput,
@@ -56,6 +57,8 @@ export class AgentChatClient {
   private readonly contiguous = new Map<string, number>();
   private readonly maxSeq = new Map<string, number>();
   private readonly pending = new Map<string, PendingSend>();
+  /** Delivery reports of agent lines on other channels than web chat, by conversation and sequence number. */
+  private readonly deliveryOf = new Map<string, Map<number, { status: DeliveryStatus; reason?: string }>>();
 
   private constructor(
     private readonly baseUrl: string,
@@ -136,8 +139,19 @@ export class AgentChatClient {
           text: p.text,
           attachments: p.attachments,
           createdAt: f.createdAt,
+          ...(f.deliveryStatus ? { deliveryStatus: f.deliveryStatus } : {}),
         });
         p.resolve(f);
+        return;
+      }
+      case 'delivery': {
+        // Kept apart from the messages: a report may come before the line itself.
+        let map = this.deliveryOf.get(f.conversationId);
+        if (!map) {
+          map = new Map();
+          this.deliveryOf.set(f.conversationId, map);
+        }
+        map.set(f.seq, { status: f.status, ...(f.reason ? { reason: f.reason } : {}) });
         return;
       }
       case 'error': {
@@ -167,6 +181,19 @@ export class AgentChatClient {
   /** Everything up to this sequence number of a conversation has arrived: the point to resume from. */
   resumeFrom(conversationId: string): number {
     return this.contiguous.get(conversationId) ?? 0;
+  }
+
+  /**
+   * Where an agent line on another channel than web chat is on its way: the latest report, else
+   * what the line carried when it arrived; undefined for web chat lines.
+   */
+  delivery(conversationId: string, seq: number): { status: DeliveryStatus; reason?: string } | undefined {
+    const reported = this.deliveryOf.get(conversationId)?.get(seq);
+    if (reported) return reported;
+    const m = this.byConversation.get(conversationId)?.get(seq);
+    return m?.deliveryStatus
+      ? { status: m.deliveryStatus, ...(m.deliveryReason ? { reason: m.deliveryReason } : {}) }
+      : undefined;
   }
 
   /** A conversation's messages received or sent, in order, each once. */

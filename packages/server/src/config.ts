@@ -1,6 +1,9 @@
 import { resolve } from 'node:path';
 import { DEFAULT_DECLINE_COOLDOWN_MS } from '@beckon/core/routing/index';
 import { DEFAULT_ATTACHMENT_MAX_BYTES } from '@beckon/protocol/chat-attachments';
+import { type EmailConfig, loadEmailConfig } from './channels/email/email-config.ts';
+import { loadOutboxOptions, type OutboxOptions } from './channels/outbox-config.ts';
+import { loadPushConfig, type PushConfig } from './channels/push/push-config.ts';
 import { type ChatLimits, loadChatLimits } from './conversations/chat-limits.ts';
 import { loadStoreTuning, type StoreTuning } from './store/store-config.ts';
 
@@ -40,6 +43,11 @@ export interface Config {
    */
   abandonMs: number;
   /**
+   * How long a customer may leave an agent's reply unseen before it is sent to them by e-mail
+   * (`BECKON_UNSEEN_REPLY_MINUTES`; 0: never).
+   */
+  unseenReplyMs: number;
+  /**
    * Least time between the starts of two group commits of chat messages
    * (`BECKON_MESSAGE_COMMIT_GAP_MS`; 0: commit as soon as the event loop allows). A send that
    * arrives within this of the last commit waits for the next one with the sends that follow it.
@@ -52,6 +60,12 @@ export interface Config {
   agentPresenceGraceMs: number;
   /** SQLite commit durability and the PostgreSQL pool size (`BECKON_SQLITE_SYNCHRONOUS`, `BECKON_PG_POOL_SIZE`). */
   store: StoreTuning;
+  /** The e-mail channel: the SMTP listener, the relay for replies, limits (`BECKON_SMTP_*`, `BECKON_EMAIL_*`). */
+  email: EmailConfig;
+  /** How outbound channel messages are claimed, sent and retried (`BECKON_OUTBOX_*`). */
+  outbox: OutboxOptions;
+  /** Where FCM and APNs are reached, and how long a push may take (`BECKON_FCM_BASE_URL`, …). */
+  push: PushConfig;
 }
 
 export interface ConfigOverrides {
@@ -86,6 +100,9 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
   const abandon = Number(env.BECKON_CHAT_ABANDON_SECONDS ?? 600);
   if (!Number.isFinite(abandon) || abandon < 0)
     throw new Error(`invalid BECKON_CHAT_ABANDON_SECONDS: ${env.BECKON_CHAT_ABANDON_SECONDS}`);
+  const unseen = Number(env.BECKON_UNSEEN_REPLY_MINUTES ?? 10);
+  if (!Number.isFinite(unseen) || unseen < 0)
+    throw new Error(`invalid BECKON_UNSEEN_REPLY_MINUTES: ${env.BECKON_UNSEEN_REPLY_MINUTES}`);
   const commitGap = Number(env.BECKON_MESSAGE_COMMIT_GAP_MS ?? 2);
   if (!Number.isFinite(commitGap) || commitGap < 0 || commitGap > 1000)
     throw new Error(`invalid BECKON_MESSAGE_COMMIT_GAP_MS: ${env.BECKON_MESSAGE_COMMIT_GAP_MS}`);
@@ -108,8 +125,12 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     declineCooldownMs: Math.round(cooldown * 1000),
     visitorAwayMs: Math.round(away * 1000),
     abandonMs: Math.round(abandon * 1000),
+    unseenReplyMs: Math.round(unseen * 60_000),
     messageCommitGapMs: commitGap,
     agentPresenceGraceMs: grace,
     store: loadStoreTuning(env),
+    email: loadEmailConfig(env, host, publicUrl),
+    outbox: loadOutboxOptions(env),
+    push: loadPushConfig(env),
   };
 }

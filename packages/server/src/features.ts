@@ -1,8 +1,10 @@
+import { appChannelFeature } from './channels/app-channel.ts';
 import { channelsFeature } from './channels/channels-feature.ts';
 import { chatFeature } from './conversations/chat-feature.ts';
 import { engagementRoutes } from './engagement/engagement-routes.ts';
 import type { RoutesPlugin } from './http/app.ts';
 import { campaignsRoutes } from './http/routes/campaigns-routes.ts';
+import { contactsRoutes } from './http/routes/contacts-routes.ts';
 import { demoRoutes } from './http/routes/demo-routes.ts';
 import { modelRoutes } from './http/routes/model-routes.ts';
 import { reportsRoutes } from './http/routes/reports-routes.ts';
@@ -21,6 +23,8 @@ export const routes: RoutesPlugin[] = [
   demoRoutes,
   chatFeature,
   channelsFeature,
+  contactsRoutes,
+  appChannelFeature,
   reportsRoutes,
   modelRoutes,
 ];

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ConversationStart } from '@beckon/protocol/chat-api';
-import { pageView } from '@beckon/sdk';
 import { VisitorChatClient } from '@beckon/sdk/chat-client';
+import { pageView } from '@beckon/sdk/index';
 import { flush, visitor } from './engagement-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { connectAgent, eventually, startVisitor } from './helpers/chat-fixtures.ts';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { pageView, VisitorClient } from '@beckon/sdk';
 import type { AgentChatClient } from '@beckon/sdk/agent-client';
 import { VisitorChatClient } from '@beckon/sdk/chat-client';
+import { pageView, VisitorClient } from '@beckon/sdk/index';
 import type { DemoSeedResult } from '../src/demo/seed.ts';
 import type { BeckonNode } from '../src/node.ts';
 import { ApiClient } from './helpers/api-client.ts';

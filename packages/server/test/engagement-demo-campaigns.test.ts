@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isControl } from '@beckon/core';
-import { exposureOutcome, pageView } from '@beckon/sdk';
+import { exposureOutcome, pageView } from '@beckon/sdk/index';
 import { CHAT_WITH_US, CHECKOUT_HESITATION, seedDemoCampaigns } from '../src/engagement/demo-campaigns.ts';
 import { visitor } from './engagement-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';

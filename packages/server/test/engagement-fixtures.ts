@@ -1,5 +1,5 @@
 import type { CampaignInput, Device } from '@beckon/protocol';
-import { VisitorClient, type VisitorClientOptions } from '@beckon/sdk';
+import { VisitorClient, type VisitorClientOptions } from '@beckon/sdk/index';
 import { engagementOf } from '../src/engagement/engagement-runtime.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import type { TestServer } from './helpers/test-server.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { pageView, sendBeacon, VisitorClient } from '@beckon/sdk';
+import { pageView, sendBeacon, VisitorClient } from '@beckon/sdk/index';
 import { eventually, metric, newTenant, runtime, visitor } from './engagement-fixtures.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 

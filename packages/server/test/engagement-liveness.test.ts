@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { pageView, VisitorClient } from '@beckon/sdk';
+import { pageView, VisitorClient } from '@beckon/sdk/index';
 import type { SiteInfo } from '../src/engagement/site-directory.ts';
 import { eventually, metric, newTenant, runtime, visitor } from './engagement-fixtures.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';

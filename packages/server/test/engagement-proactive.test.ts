@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isControl } from '@beckon/core';
 import type { CampaignInput } from '@beckon/protocol';
-import { pageView } from '@beckon/sdk';
+import { identifyEvent, pageView } from '@beckon/sdk/index';
 import { channelsOf } from '../src/channels/channels-feature.ts';
 import { eventually, flush, metric, newTenant, runtime, visitor } from './engagement-fixtures.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
@@ -130,15 +130,16 @@ describe('proactive messages: a campaign that mails identified visitors', () => 
     await v.close();
   });
 
-  it('an anonymous visitor never qualifies; one identified during the visit does then', async () => {
+  it('an anonymous visitor never qualifies; one who identifies during the visit does then', async () => {
     const id = visitorIn(false);
     const v = await onPricing(id);
     await v.sendBatch([pageView(`${origin()}/pricing?plan=pro`, ['pricing'])]);
     await settled();
     assert.deepEqual(await exposuresOf(id), []);
 
-    const contact = await contactFor(id, 'late@example.com');
-    runtime(srv).tracker.linkContact(t.site.id, id, contact.id);
+    // The tag's identify makes them a contact, and the campaign fires then.
+    await v.sendBatch([identifyEvent({ email: 'late@example.com' })]);
+    const contact = (await eventually(() => store().contacts.ofVisitor(t.accountId, t.site.id, id)))!;
     await eventually(() => mails(contact.id).then((m) => m.length === 1));
     await settled();
     assert.equal((await exposuresOf(id))[0]?.outcome, 'shown');

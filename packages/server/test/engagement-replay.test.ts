@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { isControl } from '@beckon/core';
 import type { Condition, VisitorEvent } from '@beckon/protocol';
-import { exposureOutcome, pageView, type VisitorClient } from '@beckon/sdk';
+import { exposureOutcome, pageView, type VisitorClient } from '@beckon/sdk/index';
 import { contentCampaign, flush, newTenant, visitor } from './engagement-fixtures.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { cartAttr, customEvent, pageView, purchaseAttr, sendBeacon, VisitorClient } from '@beckon/sdk';
+import { cartAttr, customEvent, pageView, purchaseAttr, sendBeacon, VisitorClient } from '@beckon/sdk/index';
 import {
   contentCampaign,
   eventually,

@@ -1,5 +1,5 @@
 import { LF, LIVE_FEATURE_COUNT } from '@beckon/core/features/index';
-import { cartAttr, pageView, purchaseAttr, type VisitorClient } from '@beckon/sdk';
+import { cartAttr, pageView, purchaseAttr, type VisitorClient } from '@beckon/sdk/index';
 import { scoringOf } from '../src/scoring/scoring-runtime.ts';
 import { visitor } from './engagement-fixtures.ts';
 import type { TestServer } from './helpers/test-server.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { LF } from '@beckon/core/features/index';
-import { cartAttr, pageView } from '@beckon/sdk';
+import { cartAttr, pageView } from '@beckon/sdk/index';
 import { contentCampaign, eventually, flush, newTenant, runtime, visitor } from './engagement-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { pageView } from '@beckon/sdk';
+import { pageView } from '@beckon/sdk/index';
 import { hashPassword } from '../src/auth/passwords.ts';
 import { newTenant, runtime, visitor } from './engagement-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';

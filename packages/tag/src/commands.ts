@@ -59,6 +59,9 @@ export function commandEvent(cmd: readonly unknown[], ts: number): VisitorEvent 
     }
   } else if (kind === 'identify') {
     const traits = cleanScalars(a);
-    if (traits) return { type: kind, traits };
+    // The second argument carries the site's userHash of traits.userId (identity verification).
+    // An absent hash stays undefined, which the frame's JSON leaves out.
+    const userHash = isObject(b) && typeof b.userHash === 'string' ? b.userHash : undefined;
+    if (traits) return { type: kind, traits, userHash } as VisitorEvent;
   }
 }

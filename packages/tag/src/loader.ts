@@ -4,7 +4,7 @@
  * time and the site's own events over one WebSocket in acknowledged batches, and loads the
  * widget only when the server sends something to show. Public API: packages/tag/README.md.
  */
-import type { EngageFrame, PageViewEvent, ServerFrame, VisitorEvent } from '@beckon/protocol';
+import type { EngageFrame, IdentifyEvent, PageViewEvent, ServerFrame, VisitorEvent } from '@beckon/protocol';
 import { backoffDelay, MAX_FAILED_CONNECTS, nextAttempt } from './backoff.ts';
 import { CHAT_KEY } from './chat-key.ts';
 import { cleanSections, commandEvent } from './commands.ts';
@@ -55,6 +55,7 @@ function start(script: HTMLScriptElement, origin: string, siteKey: string): void
   let stopped = false;
   let failures = 0;
   let widget: Widget | undefined;
+  let identity: IdentifyEvent | undefined;
   const waiting: (EngageFrame | undefined)[] = [];
 
   const allowed = () => consent === '1' || (!needConsent && consent !== '0');
@@ -153,6 +154,11 @@ function start(script: HTMLScriptElement, origin: string, siteKey: string): void
     doc.head.appendChild(s);
   };
 
+  /** Brings the widget up when there may be a conversation to show (kept, linked, or a signed-in user's). */
+  const start2 = () => {
+    if (allowed() && (identity || store.get(CHAT_KEY) || loc.hash.includes(CHAT_KEY))) engage();
+  };
+
   const onFrame = (frame: ServerFrame) => {
     if (frame.type === 'welcome') {
       ready = true;
@@ -237,7 +243,13 @@ function start(script: HTMLScriptElement, origin: string, siteKey: string): void
       }
     } else {
       const event = commandEvent(cmd, now());
-      if (event) push(event);
+      if (!event) return;
+      push(event);
+      // A signed-in user the site vouches for: the widget looks for their open conversation.
+      if (event.type === 'identify' && event.userHash) {
+        identity = event;
+        start2();
+      }
     }
   };
 
@@ -258,6 +270,7 @@ function start(script: HTMLScriptElement, origin: string, siteKey: string): void
         factory({
           outcome: (exposureId, outcome) =>
             push({ type: 'exposure_outcome', exposureId, outcome, ts: now() }),
+          identity: () => identity,
         });
       for (const f of waiting.splice(0)) widget.show(f);
     },
@@ -302,8 +315,8 @@ function start(script: HTMLScriptElement, origin: string, siteKey: string): void
   addEventListener('online', wake);
   started = true;
   connect();
-  // An open chat comes back on every page and in every tab, right away.
-  if (allowed() && store.get(CHAT_KEY)) engage();
+  // An open chat comes back on every page and in every tab, right away; so does one a link names.
+  start2();
 }
 
 const running = win.beckon as BeckonApi | undefined;

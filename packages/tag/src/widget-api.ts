@@ -1,14 +1,19 @@
-import type { EngageFrame, ExposureOutcome } from '@beckon/protocol';
+import type { EngageFrame, ExposureOutcome, IdentifyEvent } from '@beckon/protocol';
 
 /** What the loader hands the widget: the one way back to the server. */
 export interface WidgetHost {
   /** Reports what the visitor did with an exposure (shown, accepted, dismissed, clicked). */
   outcome(exposureId: string, outcome: ExposureOutcome): void;
+  /** The page's last identify with a userHash (a signed-in user the site vouches for), if any. */
+  identity?(): IdentifyEvent | undefined;
 }
 
 /** The lazily loaded widget: renders what the server asks to engage the visitor with. */
 export interface Widget {
-  /** Shows an engagement; without one the widget only comes up (to bring back an open chat). */
+  /**
+   * Shows an engagement; without one the widget only comes up (to bring back an open chat, a chat
+   * a link names, or a signed-in user's conversation).
+   */
   show(frame?: EngageFrame): void;
 }
 

@@ -5,6 +5,9 @@ import { cleanScalars, cleanSections, commandEvent } from '../src/commands.ts';
 
 const TS = 1_700_000_000_000;
 
+/** An event as its frame's JSON carries it (an undefined field is left out). */
+const wire = (e: unknown) => JSON.parse(JSON.stringify(e));
+
 describe('public API calls → protocol events', () => {
   it('turns custom events into valid protocol events', () => {
     const e = commandEvent(['event', 'video_played', { seconds: 12, title: 'Intro', hd: true }], TS);
@@ -72,9 +75,24 @@ describe('public API calls → protocol events', () => {
 
   it('sends identify traits without a timestamp, as the schema wants', () => {
     const e = commandEvent(['identify', { customerId: 'c-9', plan: 'gold', vip: true }], TS);
-    assert.deepEqual(e, { type: 'identify', traits: { customerId: 'c-9', plan: 'gold', vip: true } });
+    assert.deepEqual(wire(e), { type: 'identify', traits: { customerId: 'c-9', plan: 'gold', vip: true } });
     assert.ok(isVisitorEvent(e));
     assert.equal(commandEvent(['identify', {}], TS), undefined);
+  });
+
+  it('carries the site’s userHash from identify’s second argument, and only a string', () => {
+    const hash = 'a1'.repeat(32);
+    const e = commandEvent(['identify', { userId: '42', email: 'ana@example.com' }, { userHash: hash }], TS);
+    assert.deepEqual(e, {
+      type: 'identify',
+      traits: { userId: '42', email: 'ana@example.com' },
+      userHash: hash,
+    });
+    assert.ok(isVisitorEvent(e));
+    assert.deepEqual(wire(commandEvent(['identify', { userId: '42' }, { userHash: 42 }], TS)), {
+      type: 'identify',
+      traits: { userId: '42' },
+    });
   });
 
   it('ignores unknown calls', () => {

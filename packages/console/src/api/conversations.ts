@@ -73,6 +73,11 @@ export function transcriptUrl(id: string): string {
   return `/api/v1/conversations/${encodeURIComponent(id)}/transcript`;
 }
 
+/** Sends a failed line again through its channel (e-mail, app…). */
+export async function retryDelivery(conversationId: string, seq: number): Promise<void> {
+  await request('POST', `/api/v1/conversations/${encodeURIComponent(conversationId)}/messages/${seq}/retry`);
+}
+
 export async function listQueues(): Promise<QueueEntry[]> {
   return (await request<{ items: QueueEntry[] }>('GET', '/api/v1/queues')).items;
 }

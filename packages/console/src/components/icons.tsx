@@ -167,3 +167,13 @@ export function TeamIcon(props: IconProps) {
     </Svg>
   );
 }
+
+export function ContactsIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <rect x="4" y="3" width="16" height="18" rx="2" />
+      <circle cx="12" cy="10" r="2.5" />
+      <path d="M8 17c.6-2 2.1-3 4-3s3.4 1 4 3" />
+    </Svg>
+  );
+}

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import {
   AnalyticsIcon,
   CampaignsIcon,
+  ContactsIcon,
   ConversationsIcon,
   SettingsIcon,
   VisitorsIcon,
@@ -19,6 +20,7 @@ export interface NavItem {
 export const NAV_ITEMS: NavItem[] = [
   { path: '/visitors', label: 'Visitors', icon: <VisitorsIcon /> },
   { path: '/conversations', label: 'Conversations', short: 'Chats', icon: <ConversationsIcon /> },
+  { path: '/contacts', label: 'Contacts', icon: <ContactsIcon /> },
   { path: '/campaigns', label: 'Campaigns', icon: <CampaignsIcon /> },
   { path: '/analytics', label: 'Analytics', icon: <AnalyticsIcon /> },
   { path: '/settings', label: 'Settings', icon: <SettingsIcon /> },

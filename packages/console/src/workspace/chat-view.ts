@@ -68,6 +68,23 @@ export function addMessage(chat: ChatView, m: Message): ChatView {
   return { ...chat, messages, pending, visitorTypingUntil: typing };
 }
 
+/**
+ * A channel reported where an agent line is on its way (sent, delivered, read, failed): the line
+ * shows it. Lines of web chat never get one.
+ */
+export function withDelivery(
+  chat: ChatView,
+  seq: number,
+  status: NonNullable<Message['deliveryStatus']>,
+  reason: string | undefined,
+): ChatView {
+  const at = chat.messages.findIndex((m) => m.seq === seq);
+  if (at < 0) return chat;
+  const { deliveryReason: _old, ...m } = chat.messages[at]!;
+  const updated: Message = { ...m, deliveryStatus: status, ...(reason ? { deliveryReason: reason } : {}) };
+  return { ...chat, messages: [...chat.messages.slice(0, at), updated, ...chat.messages.slice(at + 1)] };
+}
+
 /** A conversation is known in one of the lists: keep its latest state, keep everything else. */
 export function withConversation(chat: ChatView | undefined, c: Conversation, relation: Relation): ChatView {
   if (!chat) return newChat(c, relation);

@@ -14,6 +14,7 @@ import {
   TYPING_TTL_MS,
   unreadCount,
   withConversation,
+  withDelivery,
   withReads,
 } from './chat-view.ts';
 
@@ -234,6 +235,7 @@ export function applyFrame(s: WorkspaceState, f: AgentServerFrame, now: number):
         text: p.text,
         attachments: p.attachments,
         createdAt: f.createdAt,
+        ...(f.deliveryStatus ? { deliveryStatus: f.deliveryStatus } : {}),
       };
       const added = addMessage(
         { ...chat, pending: chat.pending.filter((x) => x.echoId !== f.echoId) },
@@ -241,6 +243,12 @@ export function applyFrame(s: WorkspaceState, f: AgentServerFrame, now: number):
       );
       // What I wrote, I have read.
       return putChat(s, { ...added, agentReadSeq: Math.max(added.agentReadSeq, f.seq) });
+    }
+    case 'delivery': {
+      const chat = s.chats[f.conversationId];
+      if (!chat) return s;
+      const next = withDelivery(chat, f.seq, f.status, f.reason);
+      return next === chat ? s : putChat(s, next);
     }
     case 'typing': {
       const chat = s.chats[f.conversationId];

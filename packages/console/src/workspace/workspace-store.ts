@@ -6,7 +6,7 @@
  */
 import type { AgentStatus } from '@beckon/protocol/api';
 import type { AgentServerFrame } from '@beckon/protocol/chat-protocol';
-import { getConversation, listLiveConversations } from '../api/conversations.ts';
+import { getConversation, listLiveConversations, retryDelivery } from '../api/conversations.ts';
 import { errorMessage } from '../api/http.ts';
 import { AgentSocket, agentSocketUrl, type SocketEvent } from './agent-socket.ts';
 import { ChatMemory } from './chat-memory.ts';
@@ -301,6 +301,11 @@ export class WorkspaceStore {
     if (!p) return;
     this.set(retryPending(this.state, conversationId, echoId));
     this.sendFrame(conversationId, p);
+  }
+
+  /** Sends a line that failed on its channel again; the line shows `queued`, then where it got. */
+  retryDelivery(conversationId: string, seq: number): void {
+    retryDelivery(conversationId, seq).catch((err) => this.notify(`Not sent again: ${errorMessage(err)}`));
   }
 
   discard(conversationId: string, echoId: string): void {

@@ -75,7 +75,8 @@ export function planOffers(
     const agent = chooseAgent(conversation, working, restingAgentIds(conversation, now, declineCooldownMs));
     if (!agent) continue;
     plan.push({ conversationId: conversation.id, agentId: agent.id });
-    agent.load += 1;
+    // Rounded to the thousandths weights are kept in, so repeated sums stay exact.
+    agent.load = Math.round((agent.load + (conversation.weight ?? 1)) * 1000) / 1000;
     agent.lastAssignedAt = now;
   }
   return plan;
@@ -92,7 +93,8 @@ export function skillCapacity(
   for (const a of agents) {
     if (a.status !== 'online' || !a.connected || !a.skillIds.includes(skillId)) continue;
     count++;
-    freeSlots += Math.max(0, a.capacity - a.load);
+    // An agent under capacity by any amount takes one more chat (a weighed load may be fractional).
+    freeSlots += Math.max(0, Math.ceil(a.capacity - a.load));
     slots += a.capacity;
   }
   return { agents: count, freeSlots, slots };

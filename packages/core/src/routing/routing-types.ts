@@ -24,6 +24,11 @@ export interface QueuedConversation {
    * then they count among those who passed.
    */
   declines?: readonly Decline[];
+  /**
+   * What it counts against an agent's capacity, in live chats (its channel's weight: an e-mail
+   * thread 0.25 by default); 1 when absent.
+   */
+  weight?: number;
   /** Offered to this agent first whenever they can take it (the agent who invited the visitor). */
   preferredAgentId?: string | null;
   /**
@@ -48,8 +53,12 @@ export interface AgentSnapshot {
   /** Holds at least one live console connection (an offer can reach them). */
   connected: boolean;
   skillIds: readonly string[];
+  /** How many live chats they take at once. */
   capacity: number;
-  /** Active chats plus pending offers. */
+  /**
+   * Active chats plus pending offers, each weighed by its channel: an agent whose load is under
+   * their capacity by any amount can take one more.
+   */
   load: number;
   /** When they last received a chat (epoch ms); null when never: idle longest. */
   lastAssignedAt: number | null;

@@ -49,7 +49,15 @@ export class ChannelInbox {
     private readonly route: (accountId: string) => void,
   ) {}
 
-  async receive(msg: InboundMessage): Promise<Received> {
+  /**
+   * `prepare` runs once the thread is known and before the line is stored: a channel stores the
+   * message's files in the conversation there (files need their conversation) and answers their
+   * ids, and the line's text when the files changed it.
+   */
+  async receive(
+    msg: InboundMessage,
+    prepare?: (conversation: Conversation) => Promise<{ attachmentIds: readonly string[]; text?: string }>,
+  ): Promise<Received> {
     const { accountId, channel, externalId } = msg;
     const now = msg.receivedAt ?? Date.now();
     const contact = await this.store.contacts.resolve(accountId, msg.from, now);
@@ -88,6 +96,9 @@ export class ChannelInbox {
     if (!conversation.contactId) {
       await this.store.conversations.setContact(accountId, conversation.id, contact.id, now);
     }
+    const prepared = await prepare?.(conversation);
+    const attachmentIds = [...(msg.attachmentIds ?? []), ...(prepared?.attachmentIds ?? [])];
+    const text = prepared?.text ?? msg.text;
     const echoId = derivedId('in', channel, externalId).slice(0, 64);
     let message: Message | undefined;
     let duplicate = false;
@@ -105,8 +116,8 @@ export class ChannelInbox {
         conversationId: conversation.id,
         sender: { kind: 'visitor' },
         echoId,
-        text: msg.text,
-        ...(msg.attachmentIds?.length ? { attachmentIds: msg.attachmentIds } : {}),
+        text,
+        ...(attachmentIds.length ? { attachmentIds } : {}),
       });
       if (r.ok) {
         message = r.message;

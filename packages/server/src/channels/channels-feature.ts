@@ -1,13 +1,19 @@
 import type { AppContext } from '../context.ts';
 import { chatOf } from '../conversations/chat-feature.ts';
+import { channelsRoutes } from '../http/routes/channels-routes.ts';
 import type { App } from '../http/types.ts';
 import { ChannelRegistry } from './channel.ts';
 import { ChannelInbox } from './channel-inbox.ts';
+import { emailFeature } from './email/email-feature.ts';
+import { OutboxDispatcher } from './outbox-dispatcher.ts';
+import { WebChatChannel } from './web-chat-channel.ts';
 
-/** The channel seam of one node: the channels it knows and the inbox their traffic enters by. */
+/** The channel seam of one node: the channels it knows, the inbox their traffic enters by, the outbox. */
 export interface ChannelsModule {
   registry: ChannelRegistry;
   inbox: ChannelInbox;
+  /** Sends agents' lines out through their channels; channels report receipts to it. */
+  outbox: OutboxDispatcher;
 }
 
 const modules = new WeakMap<AppContext, ChannelsModule>();
@@ -19,16 +25,41 @@ export function channelsOf(ctx: AppContext): ChannelsModule {
   return m;
 }
 
-/** Channels: the registry and the inbox every channel's inbound traffic enters by. Registered in `features.ts`. */
-export async function channelsFeature(_app: App, ctx: AppContext): Promise<void> {
+/**
+ * Channels: the registry (web chat registers here; every other channel registers itself), the
+ * inbox every channel's inbound traffic enters by, the outbox dispatcher, and the channel settings
+ * and retry routes. Registered in `features.ts`.
+ */
+export async function channelsFeature(app: App, ctx: AppContext): Promise<void> {
   const chat = chatOf(ctx);
   if (!chat) throw new Error('the channels feature needs the chat feature');
+  const { store } = ctx;
   const registry = new ChannelRegistry();
+  registry.register(new WebChatChannel(chat.attachments.maxBytes));
   const inbox = new ChannelInbox(
-    ctx.store,
+    store,
     chat.announcer,
-    (accountId, _channel, topic) => chat.visitors.chooseSkill(accountId, topic ? { topic } : {}),
+    // A topic that names a skill wins; then the channel's default skill; then the account's first.
+    async (accountId, channel, topic) => {
+      const fallback = await store.channelSettings.defaultSkill(accountId, channel);
+      return chat.visitors.chooseSkill(accountId, {
+        ...(topic ? { topic } : {}),
+        ...(fallback ? { origin: fallback } : {}),
+      });
+    },
     (accountId) => chat.router.schedule(accountId),
   );
-  modules.set(ctx, { registry, inbox });
+  const outbox = new OutboxDispatcher(
+    store,
+    registry,
+    chat.events,
+    ctx.logger.child({ component: 'outbox' }),
+    ctx.config.outbox,
+  );
+  const channels: ChannelsModule = { registry, inbox, outbox };
+  modules.set(ctx, channels);
+  channelsRoutes(app, ctx, chat, outbox);
+  await emailFeature(app, ctx, chat, channels);
+  outbox.start();
+  ctx.onShutdown(() => outbox.stop());
 }

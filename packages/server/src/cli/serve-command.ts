@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
+import { DEMO_EMAIL_DOMAIN } from '../channels/email/demo-email.ts';
+import { emailOf } from '../channels/email/email-feature.ts';
 import { loadConfig } from '../config.ts';
 import { seedDemoHistory } from '../demo/demo-history.ts';
 import { seedDemo } from '../demo/seed.ts';
@@ -30,7 +32,11 @@ function serverOptions(cmd: Command): Command {
 }
 
 async function run(flags: ServeFlags, demo: boolean): Promise<void> {
-  const config = loadConfig(flags);
+  // The demo receives mail on port 2525 for its own domain unless the environment says otherwise.
+  const env = demo
+    ? { BECKON_SMTP_PORT: '2525', BECKON_EMAIL_DOMAIN: DEMO_EMAIL_DOMAIN, ...process.env }
+    : process.env;
+  const config = loadConfig(flags, env);
   const node = await createNode(config);
   const log = node.ctx.logger;
   installProcessGuard(log, node.ctx.metrics);
@@ -41,6 +47,7 @@ async function run(flags: ServeFlags, demo: boolean): Promise<void> {
       dataDir: config.dataDir,
       adminEmail: process.env.BECKON_ADMIN_EMAIL,
       adminPassword: process.env.BECKON_ADMIN_PASSWORD,
+      emailDomain: config.email.domain,
     });
     // A month of past shoppers: purchase scores (and training) work from the first visit, and the
     // analytics reports have a month to show.
@@ -83,6 +90,13 @@ async function run(flags: ServeFlags, demo: boolean): Promise<void> {
       lines.push(`    ${l.role.padEnd(6)} ${l.email.padEnd(28)} ${l.password}`);
     if (demoInfo.logins.length === 0)
       lines.push('    (created earlier; reset with: npx beckon user reset-password EMAIL)');
+  }
+  const smtpPort = emailOf(node.ctx).smtpPort;
+  if (smtpPort !== null) {
+    const d = config.email.domain;
+    lines.push(
+      `  E-mail in   smtp://${config.email.smtpHost}:${smtpPort}${demoInfo ? ` — write to support@${d} (any address @${d})` : ''}`,
+    );
   }
   lines.push(`  API docs    ${base}/api/openapi.json`, '');
   process.stdout.write(`${lines.join('\n')}\n`);

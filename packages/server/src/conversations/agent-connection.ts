@@ -257,7 +257,13 @@ export class AgentConnection implements QueueListener {
     const { store, events } = this.deps;
     const accountId = this.caller.accountId;
     const stream = new DeliveryStream(
-      (after) => store.messages.after(accountId, conversationId, after, { limit: STREAM_PAGE }),
+      // Agent lines of other channels than web chat carry their delivery state.
+      async (after) =>
+        store.outbox.decorate(
+          accountId,
+          conversationId,
+          await store.messages.after(accountId, conversationId, after, { limit: STREAM_PAGE }),
+        ),
       (m) => sendFrame(this.ws, { type: 'message', message: m }),
       { author: (m) => m.senderId === this.user.id, startAfter: afterSeq },
     );
@@ -365,6 +371,15 @@ export class AgentConnection implements QueueListener {
       case 'read':
         if (e.origin === this.id) return;
         sendFrame(this.ws, { type: 'read', conversationId, by: e.by, seq: e.seq });
+        return;
+      case 'message.delivery':
+        sendFrame(this.ws, {
+          type: 'delivery',
+          conversationId,
+          seq: e.seq,
+          status: e.status,
+          ...(e.reason ? { reason: e.reason } : {}),
+        });
         return;
       case 'conversation.updated':
         s.updates++;

@@ -1,5 +1,5 @@
 import type { AgentStatus } from '@beckon/protocol/api';
-import type { Conversation, Message } from '@beckon/protocol/chat-api';
+import type { Conversation, DeliveryStatus, Message } from '@beckon/protocol/chat-api';
 import type { Bus } from '../bus/bus.ts';
 import type { Logger } from '../logger.ts';
 
@@ -15,6 +15,8 @@ export type ConversationEvent =
       origin?: string;
     }
   | { t: 'read'; by: 'visitor' | 'agent'; seq: number; origin?: string }
+  /** An agent's line on another channel than web chat moved on its way (sent, delivered, read, failed). */
+  | { t: 'message.delivery'; seq: number; status: DeliveryStatus; reason: string | null }
   | { t: 'conversation.updated'; conversation: Conversation; agentName: string | null };
 
 /** What concerns one agent wherever their console is connected. */

@@ -27,6 +27,7 @@ import { ReadPositions } from './read-positions.ts';
 import { Router } from './router.ts';
 import { SnoozeWaker } from './snoozes.ts';
 import { CHAT_REFUSALS, type SocketLimits } from './socket-guard.ts';
+import { UnseenReplyMailer } from './unseen-replies.ts';
 import { VisitorChatService } from './visitor-chat-service.ts';
 import { VisitorConnection } from './visitor-socket.ts';
 
@@ -44,6 +45,8 @@ export interface ChatModule {
   reads: ReadPositions;
   recovery: BusRecovery;
   snoozes: SnoozeWaker;
+  /** Mails customers the replies they did not see (once the e-mail channel gives it a notifier). */
+  unseenReplies: UnseenReplyMailer;
 }
 
 const modules = new WeakMap<AppContext, ChatModule>();
@@ -127,6 +130,11 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   const recovery = new BusRecovery(bus, log.child({ part: 'bus-recovery' }));
   recovery.add(queues);
   const snoozes = new SnoozeWaker(store, announcer, log.child({ part: 'snoozes' }));
+  const unseenReplies = new UnseenReplyMailer(
+    store,
+    log.child({ part: 'unseen-replies' }),
+    ctx.config.unseenReplyMs,
+  );
   const chat: ChatModule = {
     events,
     writer,
@@ -140,6 +148,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     reads,
     recovery,
     snoozes,
+    unseenReplies,
   };
   modules.set(ctx, chat);
 
@@ -196,6 +205,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
 
   router.start();
   snoozes.start();
+  unseenReplies.start();
   // Uploads never sent (a closed tab, a changed mind) are removed after a day.
   const sweep = setInterval(() => {
     attachments.sweepUnsent().catch((err) => log.warn({ err }, 'attachment sweep failed'));
@@ -204,6 +214,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   ctx.onShutdown(async () => {
     clearInterval(sweep);
     snoozes.stop();
+    unseenReplies.stop();
     recovery.stop();
     // A stopping node's agents are moving to another node: their grace waits end now without
     // handing their offers back, and departures still running finish while the store is open.

@@ -42,6 +42,8 @@ export function ackFrame(echoId: string, stored: { message: Message; duplicate: 
     seq: m.seq,
     createdAt: m.createdAt,
     duplicate: stored.duplicate,
+    // An agent's line on another channel than web chat: it is in the outbox.
+    ...(m.deliveryStatus ? { deliveryStatus: m.deliveryStatus } : {}),
   } as const;
 }
 

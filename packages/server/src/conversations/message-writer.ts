@@ -14,6 +14,7 @@ interface Pending {
 export interface Committed {
   result: AppendResult & { ok: true };
   origin?: string;
+  accountId: string;
 }
 
 /**
@@ -76,7 +77,8 @@ export class MessageWriter {
       for (let i = 0; i < batch.length; i++) {
         const r = results[i]!;
         batch[i]!.resolve(r);
-        if (r.ok && !r.duplicate) committed.push({ result: r, origin: batch[i]!.origin });
+        if (r.ok && !r.duplicate)
+          committed.push({ result: r, origin: batch[i]!.origin, accountId: batch[i]!.item.accountId });
       }
       if (committed.length > 0) {
         try {

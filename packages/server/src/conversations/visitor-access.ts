@@ -56,8 +56,22 @@ export async function conversationForToken(
 ): Promise<{ accountId: string; conversation: Conversation }> {
   const found =
     token && token.length <= 128
-      ? await store.conversations.findByTokenHash(hashVisitorToken(token))
+      ? ((await store.conversations.findByTokenHash(hashVisitorToken(token))) ??
+        (await appConversation(store, token)))
       : undefined;
   if (!found) throw new AppError(401, 'invalid_chat_token', 'unknown or expired conversation token');
   return found;
+}
+
+/** An app token opens its user's latest conversation in the app (see `channels/app-channel.ts`). */
+async function appConversation(
+  store: Store,
+  token: string,
+): Promise<{ accountId: string; conversation: Conversation } | undefined> {
+  if (!token.startsWith('at_')) return undefined;
+  const owner = await store.appPush.tokenOwner(token);
+  if (!owner) return undefined;
+  const id = await store.appPush.latestConversationId(owner.accountId, owner.siteId, owner.contactId);
+  const conversation = id ? await store.conversations.find(owner.accountId, id) : undefined;
+  return conversation && { accountId: owner.accountId, conversation };
 }

@@ -8,6 +8,7 @@ import type {
   OfflineMessageInput,
   VisitorConversation,
 } from '@beckon/protocol/chat-api';
+import { contactOfForm } from '../contacts/contact-identity.ts';
 import { badRequest, forbidden } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import { ABANDONED_LINE } from './abandoned-chats.ts';
@@ -152,6 +153,8 @@ export class VisitorChatService {
       origin: origin?.skillId,
     });
     const available = skillId ? await this.anyoneOnline(accountId, skillId) : false;
+    // A pre-chat e-mail names an unverified contact: the agent sees who it is from the start.
+    const contact = await contactOfForm(this.store, site, input);
     const { token, hash } = newVisitorToken();
     let conversation = await this.store.conversations.create({
       accountId,
@@ -168,6 +171,7 @@ export class VisitorChatService {
       visitorName: input.name ? cleanText(input.name) : null,
       visitorEmail: input.email ? cleanText(input.email) : null,
       topic: input.topic ? cleanText(input.topic) : null,
+      contactId: contact?.id ?? null,
       tokenHash: hash,
       // What the visitor accepted opens the conversation, so every side reads it as they did.
       ...(origin?.invitation ? { invitation: origin.invitation } : {}),
@@ -201,6 +205,7 @@ export class VisitorChatService {
     if (chatToken !== undefined) return this.completeOffline(site, input, chatToken);
     const { token, hash } = newVisitorToken();
     const skillId = await this.chooseSkill(site.accountId, { skillId: input.skillId, topic: input.topic });
+    const contact = await contactOfForm(this.store, site, input);
     const conversation = await this.store.conversations.create({
       accountId: site.accountId,
       siteId: site.id,
@@ -211,6 +216,7 @@ export class VisitorChatService {
       visitorName: cleanText(input.name),
       visitorEmail: cleanText(input.email),
       topic: input.topic ? cleanText(input.topic) : null,
+      contactId: contact?.id ?? null,
       tokenHash: hash,
     });
     await this.announcer.line(site.accountId, conversation.id, cleanText(input.message), { kind: 'visitor' });
@@ -237,6 +243,14 @@ export class VisitorChatService {
       email: cleanText(input.email),
       topic: input.topic ? cleanText(input.topic) : null,
     });
+    // A chat the site already tied to a contact keeps it; otherwise the form's e-mail names one.
+    if (!conversation.contactId) {
+      const contact = await contactOfForm(this.store, site, {
+        ...input,
+        visitorId: input.visitorId ?? conversation.visitorId,
+      });
+      if (contact) await this.store.conversations.setContact(accountId, conversation.id, contact.id);
+    }
     // The form comes filled with what the visitor already wrote; that is not said twice.
     const message = cleanText(input.message);
     const said = await this.store.messages.after(accountId, conversation.id, 0, { limit: 50 });

@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashPassword } from '../auth/passwords.ts';
+import { DEMO_EMAIL_DOMAIN, seedDemoEmail } from '../channels/email/demo-email.ts';
 import { seedDemoCampaigns } from '../engagement/demo-campaigns.ts';
 import { randomToken } from '../ids.ts';
 import { DIR_MODE, FILE_MODE } from '../store/data-dir.ts';
@@ -29,6 +30,8 @@ export interface DemoSeedOptions {
   adminPassword?: string;
   /** Fixed agent password (tests); generated when absent. */
   agentPassword?: string;
+  /** The domain whose every address reaches the demo site's inbox (default `demo.beckon.local`). */
+  emailDomain?: string;
 }
 
 const DEMO_KEY = 'demo.account_id';
@@ -66,6 +69,7 @@ export async function seedDemo(store: Store, opts: DemoSeedOptions): Promise<Dem
       };
       await seedDemoCampaigns(store, reused); // older demo data may predate the campaigns
       await seedDemoCannedResponses(store, existing); // …or the canned responses
+      await seedDemoEmail(store, existing, site.id, opts.emailDomain ?? DEMO_EMAIL_DOMAIN); // …or e-mail
       return reused;
     }
   }
@@ -151,5 +155,6 @@ export async function seedDemo(store: Store, opts: DemoSeedOptions): Promise<Dem
   };
   await seedDemoCampaigns(store, created);
   await seedDemoCannedResponses(store, account.id);
+  await seedDemoEmail(store, account.id, site.id, opts.emailDomain ?? DEMO_EMAIL_DOMAIN);
   return created;
 }

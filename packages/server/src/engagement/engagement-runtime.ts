@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { VisitorContacts } from '../contacts/visitor-contacts.ts';
 import type { AppContext } from '../context.ts';
 import { chatOf } from '../conversations/chat-feature.ts';
 import { newId, newTimeId } from '../ids.ts';
@@ -31,6 +32,8 @@ export class EngagementRuntime {
   readonly addresses: AddressLimiter;
   readonly targeting: TargetingRegistry;
   readonly tracker: Tracker;
+  /** Turns identify and the personal and customer attributes into contacts, off the event path. */
+  readonly contacts: VisitorContacts;
   /** Stores campaigns' messages to contacts (e-mail, app), off the event path. */
   readonly proactive: ProactiveMessages;
   /** Pings every visitor socket; silent ones are closed with 4408. */
@@ -92,6 +95,7 @@ export class EngagementRuntime {
       this.log,
       scoring.bands.admits,
     );
+    this.contacts = new VisitorContacts(ctx.store, this.log.child({ part: 'contacts' }));
     // The chat module (registered after this runtime) chooses skills and announces lines.
     this.proactive = new ProactiveMessages({
       store: ctx.store,
@@ -113,8 +117,11 @@ export class EngagementRuntime {
       log: this.log,
       newId: newTimeId,
       scoring,
+      contacts: this.contacts,
       proactive: this.proactive,
     });
+    this.contacts.onLinked = (siteId, visitorId, contactId) =>
+      this.tracker.linkContact(siteId, visitorId, contactId);
   }
 
   /** Starts the sweeper and listens for campaign changes made on other nodes. */
@@ -178,6 +185,7 @@ export class EngagementRuntime {
     await this.unsubscribe?.().catch(() => {});
     await this.proactive.idle();
     await this.tracker.close();
+    await this.contacts.idle();
   }
 }
 

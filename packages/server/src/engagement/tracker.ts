@@ -47,6 +47,11 @@ export interface ScoringHook {
   update(live: LiveVisitor, events: readonly VisitorEvent[], now: number): number;
 }
 
+/** Hears the events that may name a visitor (identify, personal and customer attributes); must not block. */
+export interface ContactsHook {
+  notice(live: LiveVisitor, event: VisitorEvent, channel: VisitorChannel | null): void;
+}
+
 export interface TrackerDeps {
   store: Store;
   writer: EventsWriterPort;
@@ -56,6 +61,7 @@ export interface TrackerDeps {
   log: Logger;
   newId: (prefix: 'ses' | 'exp') => string;
   scoring?: ScoringHook;
+  contacts?: ContactsHook;
   /** Takes a campaign's message to a contact's channel; must not block. Without it, messages are ignored. */
   proactive?: { enqueue(job: ProactiveJob): void };
 }
@@ -177,6 +183,8 @@ export class Tracker {
       const bits = applyEvent(state, ev, now);
       changed |= bits;
       if (ev.type === 'page_view') visited(live, ev.url, ev.referrer, now);
+      else if (ev.type === 'identify' || (ev.type === 'attr' && namesVisitor(ev.attrType)))
+        this.d.contacts?.notice(live, ev, channel);
       if (ev.type === 'exposure_outcome') {
         if (bits !== 0) writer.addOutcome({ id: ev.exposureId, outcome: ev.outcome, at: now });
       } else if (pending !== null && state.pendingExposureId !== pending) {
@@ -602,3 +610,6 @@ function visited(live: LiveVisitor, url: string, referrer: string | undefined, n
     live.referrer = referrer ?? null;
   }
 }
+
+/** Attributes that may name the visitor as a contact (an e-mail, a customer record). */
+const namesVisitor = (attrType: string) => attrType === 'personal' || attrType === 'customer';

@@ -2,6 +2,7 @@ import type { Conversation } from '@beckon/protocol/chat-api';
 import { type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely';
 import { AppError, badRequest, notFound } from '../errors.ts';
 import { beginHold, endHold, firstAssignedAt } from './assignment-history.ts';
+import { ChannelSettingsRepo, WEIGHT_UNIT } from './channel-settings-repo.ts';
 import { type ConversationRow, messageTotals, toConversation } from './conversation-rows.ts';
 import type { Database } from './schema.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
@@ -43,10 +44,14 @@ const stale = () => new AppError(409, 'conflict', 'the conversation changed mean
  * UPDATE on the conversation means at most one agent ever wins it.
  */
 export class AssignmentRepo {
+  private readonly settings: ChannelSettingsRepo;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly caps: StoreCapabilities,
-  ) {}
+  ) {
+    this.settings = new ChannelSettingsRepo(db);
+  }
 
   private async lockAgent(trx: Transaction<Database>, accountId: string, agentId: string) {
     let q = trx
@@ -58,19 +63,32 @@ export class AssignmentRepo {
     return q.executeTakeFirst();
   }
 
-  /** Active chats plus pending offers of an agent. */
-  private async loadOf(trx: Transaction<Database>, agentId: string, except?: string): Promise<number> {
+  /**
+   * Active chats plus pending offers of an agent, each weighed by its channel, in live chats: an
+   * agent under capacity by any amount can take one more.
+   */
+  private async loadOf(
+    trx: Transaction<Database>,
+    accountId: string,
+    agentId: string,
+    except?: string,
+  ): Promise<number> {
     let q = trx
       .selectFrom('conversations')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .select((eb) => ['channel', eb.fn.countAll<number>().as('n')])
       .where((eb) =>
         eb.or([
           eb.and([eb('assigned_agent_id', '=', agentId), eb('status', '=', 'active')]),
           eb.and([eb('offered_to', '=', agentId), eb('status', '=', 'offered')]),
         ]),
-      );
+      )
+      .groupBy('channel');
     if (except) q = q.where('id', '!=', except);
-    return Number((await q.executeTakeFirstOrThrow()).n);
+    const rows = await q.execute();
+    if (rows.length === 0) return 0;
+    const weights = await this.settings.weights(accountId, trx);
+    // Summed in thousandths, then scaled once: compared exactly with an integer capacity.
+    return rows.reduce((sum, r) => sum + Number(r.n) * weights(r.channel), 0) / WEIGHT_UNIT;
   }
 
   private read(trx: Transaction<Database>, accountId: string, id: string): Promise<Row | undefined> {
@@ -93,7 +111,7 @@ export class AssignmentRepo {
     return this.db.transaction().execute(async (trx) => {
       const agent = await this.lockAgent(trx, accountId, agentId);
       if (agent?.status !== 'online') return undefined;
-      if ((await this.loadOf(trx, agentId)) >= agent.capacity) return undefined;
+      if ((await this.loadOf(trx, accountId, agentId)) >= agent.capacity) return undefined;
       const row = await trx
         .updateTable('conversations')
         .set({ status: 'offered', offered_to: agentId, offered_at: now, updated_at: now })
@@ -135,7 +153,7 @@ export class AssignmentRepo {
       if (conv.status !== 'offered' && !actor.supervisor && !actor.skillIds.includes(conv.skill_id ?? '')) {
         return { ok: false, reason: 'not_skilled' } as const;
       }
-      if ((await this.loadOf(trx, actor.agentId, id)) >= agent.capacity)
+      if ((await this.loadOf(trx, accountId, actor.agentId, id)) >= agent.capacity)
         return { ok: false, reason: 'capacity' } as const;
       const row = await trx
         .updateTable('conversations')
@@ -276,7 +294,7 @@ export class AssignmentRepo {
         if (!actor.supervisor) {
           if (toAgent.status !== 'online')
             throw new AppError(409, 'agent_unavailable', 'that agent is not online');
-          if ((await this.loadOf(trx, toAgent.id, id)) >= toAgent.capacity)
+          if ((await this.loadOf(trx, accountId, toAgent.id, id)) >= toAgent.capacity)
             throw new AppError(409, 'capacity', 'that agent has no free chat slot');
         }
         update = update.set({

@@ -49,8 +49,21 @@ export interface ContactMergesTable {
   kept_id: string;
   merged_id: string;
   undo: string;
+  /** The user who merged them by hand. */
+  merged_by: string | null;
   created_at: Millis;
   undone_at: Millis | null;
+}
+
+/**
+ * More tokens that open a conversation besides its own `visitor_token_hash`: a verified user on a
+ * second device gets one for the conversation they started on the first.
+ */
+export interface ConversationTokensTable {
+  token_hash: string;
+  conversation_id: string;
+  account_id: string;
+  created_at: Millis;
 }
 
 /** A provider's message id and the line it is (inbound idempotency, threading of replies). */
@@ -61,5 +74,21 @@ export interface ChannelMessagesTable {
   conversation_id: string;
   seq: number | null;
   direction: 'in' | 'out';
+  created_at: Millis;
+}
+
+/** An address mail is received at, and the site it reaches (`*@domain`: every address of the domain). */
+export interface EmailAddressesTable {
+  address: string;
+  account_id: string;
+  site_id: string;
+  created_at: Millis;
+}
+
+/** The reply token of an e-mail thread: `reply+<token>@domain` leads back to the conversation. */
+export interface EmailThreadsTable {
+  token: string;
+  account_id: string;
+  conversation_id: string;
   created_at: Millis;
 }

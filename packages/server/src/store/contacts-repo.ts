@@ -2,11 +2,12 @@ import type { Contact, ContactKeys } from '@beckon/protocol/contacts-api';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { AppError, badRequest, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { type ContactMerge, mergeContacts, undoableMerges, unmergeContacts } from './contact-merge.ts';
 import type { ContactsTable } from './contact-schema.ts';
-import { iso, likePattern } from './rows.ts';
+import { iso, jsonObject, likePattern } from './rows.ts';
 import type { Database } from './schema.ts';
 
-export type { Contact, ContactKeys };
+export type { Contact, ContactKeys, ContactMerge };
 
 export const toContact = (r: Selectable<ContactsTable>): Contact => ({
   id: r.id,
@@ -15,21 +16,12 @@ export const toContact = (r: Selectable<ContactsTable>): Contact => ({
   phone: r.phone,
   externalId: r.external_id,
   verified: Number(r.verified) === 1,
-  attributes: parseAttributes(r.attributes),
+  attributes: jsonObject(r.attributes),
   emailOptOut: Number(r.email_opt_out) === 1,
   createdAt: iso(r.created_at)!,
   updatedAt: iso(r.updated_at)!,
   lastSeenAt: iso(r.last_seen_at)!,
 });
-
-function parseAttributes(text: string): Record<string, unknown> {
-  try {
-    const v = JSON.parse(text);
-    return v && typeof v === 'object' && !Array.isArray(v) ? v : {};
-  } catch {
-    return {};
-  }
-}
 
 /** An e-mail address as contacts keep it (trimmed, lower-case), or null when it is not one. */
 export function normaliseEmail(email: string | null | undefined): string | null {
@@ -168,7 +160,12 @@ export class ContactsRepo {
   }
 
   /** Contacts whose name, e-mail or phone contains `q` (latest seen first); every contact when `q` is empty. */
-  async search(accountId: string, q: string, limit = 50): Promise<Contact[]> {
+  async search(
+    accountId: string,
+    q: string,
+    limit = 50,
+    after?: { lastSeenAt: number; id: string },
+  ): Promise<Contact[]> {
     let query = this.db
       .selectFrom('contacts')
       .selectAll()
@@ -185,6 +182,14 @@ export class ContactsRepo {
           ...(digits.length >= 3
             ? [sql<boolean>`coalesce(phone, '') like ${likePattern(digits)} escape '\\'`]
             : []),
+        ]),
+      );
+    }
+    if (after) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('last_seen_at', '<', after.lastSeenAt),
+          eb.and([eb('last_seen_at', '=', after.lastSeenAt), eb('id', '>', after.id)]),
         ]),
       );
     }
@@ -228,4 +233,187 @@ export class ContactsRepo {
       .executeTakeFirst();
     return link ? this.find(accountId, link.contact_id) : undefined;
   }
+
+  /** The channels each contact wrote on (contacts without conversations are absent). */
+  async channelsOf(accountId: string, contactIds: readonly string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (contactIds.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('conversations')
+      .select(['contact_id', 'channel'])
+      .distinct()
+      .where('account_id', '=', accountId)
+      .where('contact_id', 'in', contactIds)
+      .execute();
+    for (const r of rows) out.set(r.contact_id!, [...(out.get(r.contact_id!) ?? []), r.channel].sort());
+    return out;
+  }
+
+  /** Live contacts by id (a merged-away id is not followed: lists hold current ids). */
+  async byIds(accountId: string, ids: readonly string[]): Promise<Contact[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('contacts')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('id', 'in', ids)
+      .execute();
+    return rows.map(toContact);
+  }
+
+  /** The contacts of tag visitors (any site of the account), by visitor id. */
+  async ofVisitors(accountId: string, visitorIds: readonly string[]): Promise<Map<string, Contact>> {
+    const out = new Map<string, Contact>();
+    if (visitorIds.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('contact_visitors')
+      .innerJoin('contacts', 'contacts.id', 'contact_visitors.contact_id')
+      .selectAll('contacts')
+      .select('contact_visitors.visitor_id as linked_visitor')
+      .where('contact_visitors.account_id', '=', accountId)
+      .where('contact_visitors.visitor_id', 'in', visitorIds)
+      .execute();
+    for (const { linked_visitor, ...r } of rows) out.set(linked_visitor, toContact(r));
+    return out;
+  }
+
+  /** The tag visitors known to be this contact (newest link first). */
+  async visitorsOf(
+    accountId: string,
+    contactId: string,
+  ): Promise<Array<{ siteId: string; visitorId: string }>> {
+    const rows = await this.db
+      .selectFrom('contact_visitors')
+      .select(['site_id', 'visitor_id'])
+      .where('account_id', '=', accountId)
+      .where('contact_id', '=', contactId)
+      .orderBy('created_at', 'desc')
+      .limit(50)
+      .execute();
+    return rows.map((r) => ({ siteId: r.site_id, visitorId: r.visitor_id }));
+  }
+
+  /** An agent's changes to a contact. The e-mail and the user id stay as the customer gave them. */
+  async update(
+    accountId: string,
+    id: string,
+    patch: {
+      name?: string | null;
+      phone?: string | null;
+      attributes?: Record<string, unknown>;
+      emailOptOut?: boolean;
+    },
+    now = Date.now(),
+  ): Promise<Contact> {
+    const c = await this.get(accountId, id);
+    const set: Partial<Selectable<ContactsTable>> = { updated_at: now };
+    if (patch.name !== undefined) set.name = cleanName(patch.name);
+    if (patch.phone !== undefined) {
+      const phone = patch.phone === null || patch.phone.trim() === '' ? null : normalisePhone(patch.phone);
+      if (patch.phone !== null && patch.phone.trim() !== '' && !phone)
+        throw badRequest('/phone: not a phone number', 'invalid_phone');
+      set.phone = phone;
+    }
+    if (patch.attributes !== undefined) set.attributes = JSON.stringify(patch.attributes);
+    if (patch.emailOptOut !== undefined) set.email_opt_out = patch.emailOptOut ? 1 : 0;
+    await this.db
+      .updateTable('contacts')
+      .set(set)
+      .where('account_id', '=', accountId)
+      .where('id', '=', c.id)
+      .execute();
+    return this.get(accountId, c.id);
+  }
+
+  /** Adds attributes the site reported (the tag's `customer` attribute) without touching the others. */
+  async addAttributes(accountId: string, id: string, values: Record<string, unknown>, now = Date.now()) {
+    await this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .selectFrom('contacts')
+        .select('attributes')
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!row) return;
+      const attributes = { ...jsonObject(row.attributes), ...values };
+      await trx
+        .updateTable('contacts')
+        .set({ attributes: JSON.stringify(attributes), updated_at: now })
+        .where('id', '=', id)
+        .execute();
+    });
+  }
+
+  /** Notes agents wrote about a contact, newest first. */
+  async notes(accountId: string, contactId: string): Promise<ContactNote[]> {
+    const rows = await this.db
+      .selectFrom('contact_notes')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('contact_id', '=', contactId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(200)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      authorId: r.author_id,
+      body: r.body,
+      createdAt: iso(r.created_at)!,
+    }));
+  }
+
+  async addNote(
+    accountId: string,
+    contactId: string,
+    authorId: string | null,
+    body: string,
+    now = Date.now(),
+  ): Promise<ContactNote> {
+    const c = await this.get(accountId, contactId);
+    const text = body.trim();
+    if (!text) throw badRequest('/body: a note needs some text', 'empty_note');
+    const id = newId('note');
+    await this.db
+      .insertInto('contact_notes')
+      .values({
+        id,
+        account_id: accountId,
+        contact_id: c.id,
+        author_id: authorId,
+        body: text,
+        created_at: now,
+      })
+      .execute();
+    return { id, authorId, body: text, createdAt: iso(now)! };
+  }
+
+  /** Merges one contact into another by hand (see `mergeContacts`). */
+  merge(
+    accountId: string,
+    keptId: string,
+    mergedId: string,
+    byUserId: string | null,
+    now = Date.now(),
+  ): Promise<ContactMerge> {
+    return mergeContacts(this.db, accountId, keptId, mergedId, byUserId, now);
+  }
+
+  /** Undoes a merge (see `unmergeContacts`). */
+  unmerge(accountId: string, mergeId: string, now = Date.now()): Promise<ContactMerge> {
+    return unmergeContacts(this.db, accountId, mergeId, now);
+  }
+
+  /** Merges into this contact that can still be undone. */
+  merges(accountId: string, contactId: string): Promise<ContactMerge[]> {
+    return undoableMerges(this.db, accountId, contactId);
+  }
+}
+
+/** A note an agent wrote about a contact. */
+export interface ContactNote {
+  id: string;
+  authorId: string | null;
+  body: string;
+  createdAt: string;
 }

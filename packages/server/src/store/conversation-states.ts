@@ -1,8 +1,10 @@
-import type { ConversationStatusColumn } from './schema.ts';
+import type { ConversationStatusColumn, ConversationsTable } from './schema.ts';
 
 /** What the message writer needs of a conversation to accept a line into it. */
 export interface ConversationState {
   account_id: string;
+  /** Where its customer writes from: lines for any channel but web chat go through the outbox. */
+  channel: ConversationsTable['channel'];
   status: ConversationStatusColumn;
   assigned_agent_id: string | null;
   first_response_at: number | null;

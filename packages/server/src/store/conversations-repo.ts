@@ -130,6 +130,7 @@ export class ConversationsRepo {
       contact_id: input.contactId ?? null,
       waiting_on: null,
       snoozed_until: null,
+      notified_seq: 0,
       visitor_read_seq: 0,
       agent_read_seq: 0,
       created_at: now,
@@ -198,7 +199,44 @@ export class ConversationsRepo {
       .select(messageTotals)
       .where('visitor_token_hash', '=', hash)
       .executeTakeFirst();
-    return row && { accountId: row.account_id, conversation: toConversation(row) };
+    if (row) return { accountId: row.account_id, conversation: toConversation(row) };
+    // A second token (the same verified user on another device) opens the conversation too.
+    const extra = await this.db
+      .selectFrom('conversation_tokens')
+      .select(['account_id', 'conversation_id'])
+      .where('token_hash', '=', hash)
+      .executeTakeFirst();
+    if (!extra) return undefined;
+    const c = await this.find(extra.account_id, extra.conversation_id);
+    return c && { accountId: extra.account_id, conversation: c };
+  }
+
+  /** Gives a conversation one more token (its hash); the first token keeps working. */
+  async addToken(accountId: string, conversationId: string, tokenHash: string, now = Date.now()) {
+    await this.db
+      .insertInto('conversation_tokens')
+      .values({
+        token_hash: tokenHash,
+        conversation_id: conversationId,
+        account_id: accountId,
+        created_at: now,
+      })
+      .execute();
+  }
+
+  /** A contact's conversations on every channel, latest activity first. */
+  async ofContact(accountId: string, contactId: string, limit = 100): Promise<Conversation[]> {
+    const rows = await this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .select(messageTotals)
+      .where('account_id', '=', accountId)
+      .where('contact_id', '=', contactId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toConversation);
   }
 
   /** Open conversations an agent holds or has been offered (their inbox on connect). */

@@ -4,6 +4,8 @@ import { AppError, notFound } from '../errors.ts';
 import { AttachmentClaims, type StoredAttachment } from './attachments-repo.ts';
 import { lastSeq, toMessage } from './conversation-rows.ts';
 import { type ConversationState, ConversationStates } from './conversation-states.ts';
+import { outboxRowOf } from './outbox-repo.ts';
+import type { OutboxTable } from './outbox-schema.ts';
 import type { Database, MessagesTable } from './schema.ts';
 import { runShaped } from './shaped-sql.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
@@ -33,7 +35,14 @@ export type AppendResult =
   | { ok: true; message: Message; duplicate: boolean }
   | { ok: false; error: AppError };
 
-const CONV_COLUMNS = ['id', 'account_id', 'status', 'assigned_agent_id', 'first_response_at'] as const;
+const CONV_COLUMNS = [
+  'id',
+  'account_id',
+  'channel',
+  'status',
+  'assigned_agent_id',
+  'first_response_at',
+] as const;
 type ConvRow = Pick<Selectable<Database['conversations']>, (typeof CONV_COLUMNS)[number]> & {
   last_seq: number | string | null;
 };
@@ -79,6 +88,7 @@ const echoKey = (conversationId: string, echoId: string, senderId: string) =>
 
 const stateOf = (r: ConvRow): ConversationState => ({
   account_id: r.account_id,
+  channel: r.channel,
   status: r.status,
   assigned_agent_id: r.assigned_agent_id,
   first_response_at: r.first_response_at,
@@ -101,6 +111,8 @@ function refusal(conv: ConversationState, sender: Sender): AppError | null {
 export class MessagesRepo {
   /** SQLite: the conversations written to lately, kept between commits (PostgreSQL locks and reads them). */
   private readonly states: ConversationStates | null;
+  /** Told after a commit that queued lines in the outbox (the dispatcher wakes). */
+  private readonly outboxListeners = new Set<() => void>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -117,19 +129,28 @@ export class MessagesRepo {
    */
   async appendBatch(items: readonly AppendItem[], now = Date.now()): Promise<AppendResult[]> {
     if (items.length === 0) return [];
+    let out: { results: AppendResult[]; queuedOut: number };
     try {
-      return await this.db.transaction().execute((trx) => this.appendIn(trx, items, now));
+      out = await this.db.transaction().execute((trx) => this.appendIn(trx, items, now));
     } catch (err) {
       this.states?.forget();
       throw err;
     }
+    if (out.queuedOut > 0) for (const fn of this.outboxListeners) fn();
+    return out.results;
+  }
+
+  /** Calls `fn` after each commit that queued agent lines for a channel's outbox; returns the unsubscribe. */
+  onOutbox(fn: () => void): () => void {
+    this.outboxListeners.add(fn);
+    return () => this.outboxListeners.delete(fn);
   }
 
   private async appendIn(
     trx: Transaction<Database>,
     items: readonly AppendItem[],
     now: number,
-  ): Promise<AppendResult[]> {
+  ): Promise<{ results: AppendResult[]; queuedOut: number }> {
     const ids = [...new Set(items.map((i) => i.conversationId))].sort();
     const convs = await this.conversationsOf(trx, ids);
     /** Conversations whose agent's first reply is in this batch: their first response time is set. */
@@ -182,6 +203,8 @@ export class MessagesRepo {
 
     const results: AppendResult[] = [];
     const rows: Selectable<MessagesTable>[] = [];
+    /** Agent lines of conversations on a channel other than web chat: sent through the outbox. */
+    const outbound: OutboxTable[] = [];
     for (const item of items) {
       const conv = convs.get(item.conversationId);
       if (!conv || conv.account_id !== item.accountId) {
@@ -237,6 +260,12 @@ export class MessagesRepo {
       rows.push(row);
       if (files.length > 0) claims.sent(item.conversationId, item.attachmentIds!, conv.last_seq);
       const message = toMessage(row);
+      // Web chat delivers over the socket after commit; every other channel sends through the
+      // outbox, written in this transaction so a crash after commit still sends and one before sends nothing.
+      if (item.sender.kind === 'agent' && conv.channel !== 'web') {
+        outbound.push(outboxRowOf(item.accountId, item.conversationId, conv.last_seq, conv.channel, now));
+        message.deliveryStatus = 'queued';
+      }
       if (key) seen.set(key, message);
       results.push({ ok: true, message, duplicate: false });
     }
@@ -271,8 +300,9 @@ export class MessagesRepo {
         );
       }
       await claims.bind(trx);
+      if (outbound.length > 0) await trx.insertInto('outbox').values(outbound).execute();
     }
-    return results;
+    return { results, queuedOut: outbound.length };
   }
 
   /**

@@ -6,6 +6,7 @@ import type {
   SkillRules,
 } from '@beckon/core/routing/index';
 import type { Kysely } from 'kysely';
+import { ChannelSettingsRepo, WEIGHT_UNIT } from './channel-settings-repo.ts';
 import { jsonArray } from './rows.ts';
 import type { Database } from './schema.ts';
 
@@ -29,7 +30,11 @@ export interface RoutingSnapshot {
 
 /** Reads for the router: which accounts have waiting work, and one account's queues, offers and agent loads. */
 export class RoutingRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly settings: ChannelSettingsRepo;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.settings = new ChannelSettingsRepo(db);
+  }
 
   /** Accounts with at least one queued or offered conversation. */
   async accountsWithWork(): Promise<string[]> {
@@ -71,9 +76,12 @@ export class RoutingRepo {
     return rows.map((r) => r.id);
   }
 
-  /** Agents (with skills, load and routing state) of an account; load = active chats + pending offers. */
+  /**
+   * Agents (with skills, load and routing state) of an account; load = active chats + pending
+   * offers, each weighed by its channel (an e-mail thread counts a quarter of a live chat by default).
+   */
   async agents(accountId: string): Promise<StoredAgent[]> {
-    const [users, skills, active, offered, states] = await Promise.all([
+    const [users, skills, active, offered, states, weights] = await Promise.all([
       this.db
         .selectFrom('users')
         .select(['id', 'name', 'role', 'status', 'capacity'])
@@ -87,23 +95,26 @@ export class RoutingRepo {
         .execute(),
       this.db
         .selectFrom('conversations')
-        .select((eb) => ['assigned_agent_id as agent', eb.fn.countAll<number>().as('n')])
+        .select((eb) => ['assigned_agent_id as agent', 'channel', eb.fn.countAll<number>().as('n')])
         .where('account_id', '=', accountId)
         .where('status', '=', 'active')
-        .groupBy('assigned_agent_id')
+        .groupBy(['assigned_agent_id', 'channel'])
         .execute(),
       this.db
         .selectFrom('conversations')
-        .select((eb) => ['offered_to as agent', eb.fn.countAll<number>().as('n')])
+        .select((eb) => ['offered_to as agent', 'channel', eb.fn.countAll<number>().as('n')])
         .where('account_id', '=', accountId)
         .where('status', '=', 'offered')
-        .groupBy('offered_to')
+        .groupBy(['offered_to', 'channel'])
         .execute(),
       this.db.selectFrom('agent_states').selectAll().where('account_id', '=', accountId).execute(),
+      this.settings.weights(accountId),
     ]);
-    const load = new Map<string, number>();
+    // Summed in thousandths, then scaled once: a load compares exactly with an integer capacity.
+    const milli = new Map<string, number>();
     for (const r of [...active, ...offered])
-      if (r.agent) load.set(r.agent, (load.get(r.agent) ?? 0) + Number(r.n));
+      if (r.agent) milli.set(r.agent, (milli.get(r.agent) ?? 0) + Number(r.n) * weights(r.channel));
+    const load = new Map([...milli].map(([id, m]) => [id, m / WEIGHT_UNIT]));
     const skillsOf = new Map<string, string[]>();
     for (const s of skills) skillsOf.set(s.user_id, [...(skillsOf.get(s.user_id) ?? []), s.skill_id]);
     const stateOf = new Map(states.map((s) => [s.user_id, s]));
@@ -148,7 +159,7 @@ export class RoutingRepo {
    * first, and whose latest pass was an explicit decline, when), pending offers and agents.
    */
   async snapshot(accountId: string): Promise<RoutingSnapshot> {
-    const [skills, waiting, passes, agents] = await Promise.all([
+    const [skills, waiting, passes, agents, weights] = await Promise.all([
       this.db.selectFrom('skills').selectAll().where('account_id', '=', accountId).execute(),
       this.db
         .selectFrom('conversations')
@@ -185,6 +196,7 @@ export class RoutingRepo {
         .orderBy('conversation_passes.agent_id')
         .execute(),
       this.agents(accountId),
+      this.settings.weights(accountId),
     ]);
     const passed = new Map<string, string[]>();
     const declines = new Map<string, Decline[]>();
@@ -209,6 +221,7 @@ export class RoutingRepo {
         queue.push({
           id: c.id,
           channel: c.channel,
+          weight: weights(c.channel) / WEIGHT_UNIT,
           skillId: c.skill_id,
           priority: Number(c.priority),
           value: Number(c.value),

@@ -28,5 +28,16 @@ export function jsonArray(text: string | null | undefined): string[] {
   }
 }
 
+/** Parses a JSON object column; anything else (or broken JSON) is an empty object. */
+export function jsonObject(text: string | null | undefined): Record<string, unknown> {
+  if (!text) return {};
+  try {
+    const v = JSON.parse(text);
+    return v && typeof v === 'object' && !Array.isArray(v) ? v : {};
+  } catch {
+    return {};
+  }
+}
+
 /** `%text%` for LIKE (with `escape '\\'`), the wildcards in the user's text escaped. */
 export const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

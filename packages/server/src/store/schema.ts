@@ -1,10 +1,14 @@
 import type { Generated } from 'kysely';
+import type { AppTokensTable, PushDevicesTable, SitePushSettingsTable } from './app-push-schema.ts';
 import type {
   ChannelMessagesTable,
   ContactMergesTable,
   ContactNotesTable,
   ContactsTable,
   ContactVisitorsTable,
+  ConversationTokensTable,
+  EmailAddressesTable,
+  EmailThreadsTable,
 } from './contact-schema.ts';
 import type {
   ModelSessionsTable,
@@ -12,6 +16,7 @@ import type {
   ModelsTable,
   PageStatsTable,
 } from './model-schema.ts';
+import type { ChannelSettingsTable, OutboxTable } from './outbox-schema.ts';
 
 /** Timestamps are epoch milliseconds in both stores (BIGINT on PostgreSQL, INTEGER on SQLite). */
 export type Millis = number;
@@ -262,6 +267,8 @@ export interface ConversationsTable {
   waiting_on: 'customer' | null;
   /** Snoozed until this time (then it wakes up as open); null when not snoozed. */
   snoozed_until: Millis | null;
+  /** The last agent line the customer was sent by e-mail because they had not seen it (0: none). */
+  notified_seq: number;
   /** The highest sequence number the visitor / the assigned agent has read (persisted read receipts). */
   visitor_read_seq: number;
   agent_read_seq: number;
@@ -438,6 +445,14 @@ export interface Database {
   contact_notes: ContactNotesTable;
   contact_merges: ContactMergesTable;
   channel_messages: ChannelMessagesTable;
+  email_addresses: EmailAddressesTable;
+  email_threads: EmailThreadsTable;
+  outbox: OutboxTable;
+  channel_settings: ChannelSettingsTable;
+  conversation_tokens: ConversationTokensTable;
+  app_tokens: AppTokensTable;
+  push_devices: PushDevicesTable;
+  site_push_settings: SitePushSettingsTable;
 }
 
 export type { Generated };

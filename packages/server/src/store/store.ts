@@ -1,15 +1,18 @@
 import { Migrator, sql } from 'kysely';
 import { AccountsRepo } from './accounts-repo.ts';
 import { ApiKeysRepo } from './api-keys-repo.ts';
+import { AppPushRepo } from './app-push-repo.ts';
 import { AssignmentRepo } from './assignment-repo.ts';
 import { AttachmentsRepo } from './attachments-repo.ts';
 import { AuthSessionsRepo } from './auth-sessions-repo.ts';
 import { CampaignsRepo } from './campaigns-repo.ts';
 import { CannedResponsesRepo } from './canned-responses-repo.ts';
+import { ChannelSettingsRepo } from './channel-settings-repo.ts';
 import { connectStore, type StoreConnectionOptions, type StoreKind } from './connect.ts';
 import { ContactsRepo } from './contacts-repo.ts';
 import { ConversationsRepo } from './conversations-repo.ts';
 import { ConversionsRepo } from './conversions-repo.ts';
+import { EmailRepo } from './email-repo.ts';
 import { EventsWriter, type EventsWriterPort } from './events-writer.ts';
 import { ExposuresRepo } from './exposures-repo.ts';
 import { MessagesRepo } from './messages-repo.ts';
@@ -17,6 +20,7 @@ import { latestMigration, migrationProvider } from './migrations/index.ts';
 import { ModelSessionsRepo } from './model-sessions-repo.ts';
 import { ModelSettingsRepo } from './model-settings-repo.ts';
 import { ModelsRepo } from './models-repo.ts';
+import { OutboxRepo } from './outbox-repo.ts';
 import { RoutingRepo } from './routing-repo.ts';
 import { SettingsRepo } from './settings-repo.ts';
 import { SitesRepo } from './sites-repo.ts';
@@ -65,6 +69,14 @@ export class Store {
   readonly modelSettings;
   /** People known across visits, devices and channels. */
   readonly contacts;
+  /** The e-mail channel's addresses, reply tokens and thread ids. */
+  readonly email;
+  /** Agent lines on their way out through a channel, with their delivery state. */
+  readonly outbox;
+  /** Per-channel default skills and capacity weights. */
+  readonly channelSettings;
+  /** In-app messaging: app tokens, push devices, per-site push settings. */
+  readonly appPush;
 
   private constructor(
     readonly kind: StoreKind,
@@ -98,6 +110,10 @@ export class Store {
     this.modelSessions = new ModelSessionsRepo(db);
     this.modelSettings = new ModelSettingsRepo(db);
     this.contacts = new ContactsRepo(db);
+    this.email = new EmailRepo(db);
+    this.outbox = new OutboxRepo(db, this.caps);
+    this.channelSettings = new ChannelSettingsRepo(db);
+    this.appPush = new AppPushRepo(db);
   }
 
   /** Connects (SQLite by default, PostgreSQL when `databaseUrl` is set); call `migrate()` before use. */

@@ -53,6 +53,7 @@ export function createWidget(host: WidgetHost, site: WidgetSite | null): Widget 
           mount,
           storage,
           visitorId: () => storage.get('beckon.vid') || undefined,
+          ...(host.identity ? { identity: host.identity } : {}),
         })
       : null;
 
@@ -82,7 +83,7 @@ export function createWidget(host: WidgetHost, site: WidgetSite | null): Widget 
 
   return {
     show(frame) {
-      if (!frame) return;
+      if (!frame) return chat?.takeUp();
       const e = frame.engagement;
       const id = frame.exposureId;
       // Someone already chatting is not interrupted by another offer.

@@ -1,14 +1,21 @@
 /** How conversations are described across the workspace and the history. */
+
+import { knownContact } from '../../api/contact-names.ts';
 import type { Conversation, Message } from '../../api/conversations.ts';
 import { shortId } from '../visitors/visitor-format.ts';
 
-/** The visitor as a person reads it: their name, else their e-mail, else a short id. */
+/**
+ * The visitor as a person reads it: the name they gave, else their contact's name, else an
+ * e-mail, else a short id. The contact is read from what the list fetched (`useContactNames`).
+ */
 export function visitorLabel(
-  c: Pick<Conversation, 'visitorName' | 'visitorEmail' | 'visitorId' | 'id'>,
+  c: Pick<Conversation, 'visitorName' | 'visitorEmail' | 'visitorId' | 'id'> & { contactId?: string | null },
 ): string {
   const name = c.visitorName?.trim();
   if (name) return name;
-  const email = c.visitorEmail?.trim();
+  const contact = knownContact(c.contactId, c.visitorId);
+  if (contact?.name) return contact.name;
+  const email = c.visitorEmail?.trim() || contact?.email;
   if (email) return email;
   return `Visitor ${shortId(c.visitorId ?? c.id.replace(/^conv_/, ''))}`;
 }

@@ -1,5 +1,6 @@
 /** Live visitors: everyone on the account's sites now, refreshed every second while the tab is visible. */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { knownContact, useContactNames } from '../../api/contact-names.ts';
 import { listSites } from '../../api/sites.ts';
 import type { Site, VisitorSummary } from '../../api/types.ts';
 import { listVisitors, type VisitorFilters } from '../../api/visitors.ts';
@@ -112,6 +113,11 @@ interface VisitorTableProps {
 
 function VisitorTable({ visitors, receivedAt, now }: VisitorTableProps) {
   const ticking = useTicking(visitors);
+  useContactNames(visitors);
+  const contactOf = (visitorId: string) => {
+    const c = knownContact(null, visitorId);
+    return c?.name || c?.email || null;
+  };
   const elapsed = Math.min(3, Math.max(0, (now - receivedAt) / 1000));
 
   return (
@@ -153,9 +159,19 @@ function VisitorTable({ visitors, receivedAt, now }: VisitorTableProps) {
                 <th scope="row">
                   <span className="visitor-cell">
                     <DeviceIcon device={v.device} />
-                    <Link to={to} className="visitor-id mono" aria-label={`Visitor ${shortId(v.visitorId)}`}>
-                      {shortId(v.visitorId)}
-                    </Link>
+                    {contactOf(v.visitorId) ? (
+                      <Link to={to} className="visitor-id" data-testid="visitor-contact">
+                        {contactOf(v.visitorId)}
+                      </Link>
+                    ) : (
+                      <Link
+                        to={to}
+                        className="visitor-id mono"
+                        aria-label={`Visitor ${shortId(v.visitorId)}`}
+                      >
+                        {shortId(v.visitorId)}
+                      </Link>
+                    )}
                     <span className={v.returning ? 'tag tag-returning' : 'tag tag-new'}>
                       {v.returning ? 'Returning' : 'New'}
                     </span>

@@ -12,7 +12,7 @@ import {
   pathOf,
 } from './visitor-format.ts';
 
-function Panel({
+export function Panel({
   title,
   meta,
   children,
@@ -37,7 +37,7 @@ function Panel({
   );
 }
 
-function Facts({ rows }: { rows: [string, ReactNode][] }) {
+export function Facts({ rows }: { rows: [string, ReactNode][] }) {
   return (
     <dl className="panel-facts">
       {rows.map(([label, value]) => (

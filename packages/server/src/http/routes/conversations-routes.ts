@@ -30,14 +30,17 @@ const STAFF: readonly Role[] = ['owner', 'admin', 'agent'];
 const tags = ['conversations'];
 const ms = (iso?: string) => (iso ? Date.parse(iso) : undefined);
 
+/** The console user or API key behind a request, as the conversation services take it. */
+export function staffCaller(req: Parameters<typeof authOf>[0]): StaffCaller {
+  const a = authOf(req);
+  return { accountId: a.accountId, role: a.role, ...(a.userId ? { userId: a.userId } : {}) };
+}
+
 /** Conversations for the console and the API: history search, one conversation, send, accept, transfer, close, transcript, queues. */
 export function conversationsRoutes(app: App, ctx: AppContext, chat: ChatModule): void {
   const { store } = ctx;
   const staff = { onRequest: requireRole(store, STAFF) };
-  const caller = (req: Parameters<typeof authOf>[0]): StaffCaller => {
-    const a = authOf(req);
-    return { accountId: a.accountId, role: a.role, ...(a.userId ? { userId: a.userId } : {}) };
-  };
+  const caller = staffCaller;
 
   app.get(
     '/api/v1/conversations',
@@ -80,7 +83,7 @@ export function conversationsRoutes(app: App, ctx: AppContext, chat: ChatModule)
       const messages = await store.messages.after(c.accountId, conversation.id, req.query.afterSeq ?? 0, {
         limit: req.query.limit,
       });
-      return { conversation, messages };
+      return { conversation, messages: await store.outbox.decorate(c.accountId, conversation.id, messages) };
     },
   );
 
@@ -100,11 +103,10 @@ export function conversationsRoutes(app: App, ctx: AppContext, chat: ChatModule)
     async (req) => {
       const c = caller(req);
       await chat.agents.visible(c, req.params.id);
-      return {
-        items: await store.messages.after(c.accountId, req.params.id, req.query.afterSeq ?? 0, {
-          limit: req.query.limit,
-        }),
-      };
+      const items = await store.messages.after(c.accountId, req.params.id, req.query.afterSeq ?? 0, {
+        limit: req.query.limit,
+      });
+      return { items: await store.outbox.decorate(c.accountId, req.params.id, items) };
     },
   );
 

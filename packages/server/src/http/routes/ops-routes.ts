@@ -1,8 +1,9 @@
 import Type from 'typebox';
 import type { AppContext } from '../../context.ts';
+import { asyncApiDocument } from '../asyncapi-document.ts';
 import type { App } from '../types.ts';
 
-/** Liveness, readiness, Prometheus metrics and the generated OpenAPI document. */
+/** Liveness, readiness, Prometheus metrics and the generated OpenAPI and AsyncAPI documents. */
 export function opsRoutes(app: App, ctx: AppContext): void {
   const hide = { hide: true };
   app.get(
@@ -34,4 +35,11 @@ export function opsRoutes(app: App, ctx: AppContext): void {
   });
 
   app.get('/api/openapi.json', { schema: hide }, async () => app.swagger());
+
+  // Built once: the frame schemas do not change while the node runs.
+  let asyncApi: object | undefined;
+  app.get('/api/asyncapi.json', { schema: hide }, async () => {
+    asyncApi ??= asyncApiDocument(ctx.config.publicUrl);
+    return asyncApi;
+  });
 }

@@ -13,9 +13,12 @@ import {
   VisitorSendResult,
 } from '@beckon/protocol/chat-api';
 import { FILE_NAME_HEADER } from '@beckon/protocol/chat-attachments';
+import { IdentifyInput, IdentifyResult } from '@beckon/protocol/contacts-api';
 import Type from 'typebox';
+import { identifyChat } from '../../contacts/chat-identify.ts';
 import type { AppContext } from '../../context.ts';
 import type { ChatModule } from '../../conversations/chat-feature.ts';
+import { conversationForToken } from '../../conversations/visitor-access.ts';
 import { cleanText } from '../../conversations/visitor-chat-service.ts';
 import { CHAT_TOKEN_HEADER, SITE_KEY_HEADER } from '../../conversations/visitor-token.ts';
 import { clientAddress } from '../../engagement/engagement-runtime.ts';
@@ -141,6 +144,34 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
         header(req, CHAT_TOKEN_HEADER),
       );
       return reply.code(201).send({ conversationId: conversation.id, token });
+    },
+  );
+
+  app.post(
+    '/api/v1/chat/identify',
+    {
+      ...bySite,
+      schema: {
+        tags,
+        summary:
+          'A signed-in user of the site (userHash = HMAC-SHA256 of userId with the site’s identity secret): their contact, conversations, and a token of their latest open chat',
+        headers: Type.Object({
+          [SITE_KEY_HEADER]: Type.String({ description: 'The site key (public)' }),
+          [CHAT_TOKEN_HEADER]: Type.Optional(
+            Type.String({
+              maxLength: 128,
+              description: 'The token of the chat on this page: it joins the verified contact',
+            }),
+          ),
+        }),
+        body: IdentifyInput,
+        response: replies(200, IdentifyResult),
+      },
+    },
+    async (req) => {
+      const token = header(req, CHAT_TOKEN_HEADER);
+      const current = token === undefined ? null : await conversationForToken(store, token);
+      return identifyChat(store, siteOf(req), req.body, current);
     },
   );
 

@@ -14,7 +14,11 @@ import * as m0012 from './0012-invitation-words.ts';
 import * as m0013 from './0013-messages-recent.ts';
 import * as m0014 from './0014-conversation-changes.ts';
 import * as m0015 from './0015-contacts-channels.ts';
+import * as m0016 from './0016-email.ts';
+import * as m0017 from './0017-outbox.ts';
+import * as m0018 from './0018-app-push.ts';
 import * as m0019 from './0019-conversation-states.ts';
+import * as m0020 from './0020-contact-tokens.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -33,7 +37,11 @@ const migrations: Record<string, Migration> = {
   '0013-messages-recent': m0013,
   '0014-conversation-changes': m0014,
   '0015-contacts-channels': m0015,
+  '0016-email': m0016,
+  '0017-outbox': m0017,
+  '0018-app-push': m0018,
   '0019-conversation-states': m0019,
+  '0020-contact-tokens': m0020,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,4 +1,6 @@
+import type { IdentifyEvent } from '@beckon/protocol';
 import type { VisitorMessage } from '@beckon/protocol/chat-api';
+import { LINK_KEY } from '../../chat-key.ts';
 import type { TagStorage } from '../../storage.ts';
 import { h } from '../dom.ts';
 import { pageFocus } from '../focus.ts';
@@ -6,7 +8,7 @@ import { type ConversationView, conversationView } from './chat-conversation.ts'
 import { createChatHttp } from './chat-http.ts';
 import { type ChatSession, createChatSession, type LinkStatus, type LostReason } from './chat-session.ts';
 import { type Prefill, showGone, showLoading, showOffline, showPrechat } from './chat-stages.ts';
-import { type ChatState, forVisitor, isLive, unreadCount } from './chat-state.ts';
+import { type ChatState, emptyChat, forVisitor, isLive, unreadCount } from './chat-state.ts';
 import { createChatStore, type SavedChat } from './chat-store.ts';
 import { type Launcher, launcherView } from './launcher.ts';
 import { type Panel, panelView } from './panel-view.ts';
@@ -32,6 +34,8 @@ export interface ChatConfig {
   /** The widget's element in the page (to tell focus in the page from focus in the widget). */
   hostEl: HTMLElement;
   mount(el: HTMLElement): void;
+  /** The page's last verified identify (a signed-in user), if any. */
+  identity?(): IdentifyEvent | undefined;
 }
 
 /** The visitor's chat in the widget: launcher, panel, and the way from pre-chat to the thank-you. */
@@ -41,6 +45,8 @@ export interface ChatController {
   button(label: string, accept: () => ChatRequest): void;
   /** True while a conversation is going or the panel is open: other engagements wait. */
   busy(): boolean;
+  /** Takes up a conversation a link names or a signed-in user has open, when none is going here. */
+  takeUp(): void;
 }
 
 /** A chat found ended when the page comes back this long after it was last saved is not shown again. */
@@ -372,9 +378,60 @@ export function createChatController(cfg: ChatConfig): ChatController {
     else bringBack(saved);
   };
 
+  /** The user id this page told the server about (identify runs once per user and page). */
+  let identified: string | null = null;
+
+  /** A chat the server hands over by token: shown once the server says it is still going. */
+  const takeToken = (token: string, open: boolean) =>
+    restore({ siteKey: cfg.siteKey, token, afterSeq: 0, state: emptyChat(), open, at: 0 });
+
+  /**
+   * A link back to a conversation (a mailed reply) names it in the page's fragment, which is
+   * removed at once so it is not bookmarked or shared; a signed-in user the site vouches for gets
+   * their latest open conversation from the server, on this device as on any other.
+   */
+  const takeUp = () => {
+    const hash = location.hash;
+    const at = hash.indexOf(LINK_KEY);
+    if (at >= 0) {
+      const token = hash.slice(at + LINK_KEY.length).split('&')[0]!;
+      history.replaceState(history.state, '', location.pathname + location.search);
+      if (!session && !opened && /^[\w-]{1,100}$/.test(token)) return takeToken(token, true);
+    }
+    const who = cfg.identity?.();
+    const userId = who?.traits.userId;
+    if (!who?.userHash || typeof userId !== 'string' || identified === userId) return;
+    identified = userId;
+    const trait = (k: string) => (typeof who.traits[k] === 'string' ? { [k]: who.traits[k] as string } : {});
+    const visitorId = cfg.visitorId();
+    // The chat going on here (if any) becomes the signed-in user's; without one, theirs comes here.
+    http
+      .identify(
+        {
+          userId,
+          userHash: who.userHash,
+          ...(visitorId ? { visitorId } : {}),
+          ...trait('email'),
+          ...trait('name'),
+          ...trait('phone'),
+        },
+        session?.token ?? undefined,
+      )
+      .then(
+        (r) => {
+          if (r.token && !session && !opened) takeToken(r.token, false);
+        },
+        () => {
+          // Not verified, or not reachable: the visitor can still start a chat as anyone can.
+          identified = null;
+        },
+      );
+  };
+
   // A chat left open on the previous page, in another tab or on an earlier visit comes back.
   const saved = store.load(cfg.siteKey);
   if (saved) restore(saved);
+  else takeUp();
 
   // Another tab ended the chat (or started a new one): this tab lets go of it, and takes up a new one.
   store.watch(cfg.siteKey, (shared) => {
@@ -396,5 +453,6 @@ export function createChatController(cfg: ChatConfig): ChatController {
       syncLauncher();
     },
     busy: () => opened || session !== null,
+    takeUp,
   };
 }

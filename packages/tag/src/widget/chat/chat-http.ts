@@ -6,6 +6,7 @@ import type {
   OfflineMessageInput,
   VisitorConversation,
 } from '@beckon/protocol/chat-api';
+import type { IdentifyInput, IdentifyResult } from '@beckon/protocol/contacts-api';
 import { fileType } from './attachment-rules.ts';
 
 export type { ChatTopic };
@@ -37,6 +38,11 @@ export interface ChatHttp {
   end(token: string): Promise<VisitorConversation>;
   csat(token: string, input: CsatInput): Promise<VisitorConversation>;
   upload(token: string, file: File, progress: (fraction: number) => void): Upload;
+  /**
+   * A signed-in user the site vouches for: the chat of `token` (when given) becomes theirs, and
+   * the answer carries a token of their latest open conversation when it is another one.
+   */
+  identify(input: IdentifyInput, token?: string): Promise<IdentifyResult>;
 }
 
 const OFFLINE_TEXT = 'We couldn’t reach the chat service. Check your connection and try again.';
@@ -104,6 +110,8 @@ export function createChatHttp(origin: string, siteKey: string): ChatHttp {
       }).then(() => undefined),
     end: (token) => call('POST', '/api/v1/chat/end', { token }),
     csat: (token, input) => call('POST', '/api/v1/chat/csat', { token, body: input }),
+    identify: (input, token) =>
+      call('POST', '/api/v1/chat/identify', { body: input, ...(token ? { token, bySite: true } : {}) }),
     upload(token, file, progress) {
       const xhr = new XMLHttpRequest();
       const done = new Promise<Attachment>((resolve, reject) => {

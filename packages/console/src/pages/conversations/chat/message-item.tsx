@@ -16,9 +16,19 @@ interface MessageItemProps {
   seen?: boolean;
   /** How to name the visitor's messages. */
   visitorName: string;
+  /** Sends this line again after its channel failed it (channels other than web chat). */
+  onRetryDelivery?: (seq: number) => void;
 }
 
-export function MessageItem({ message: m, head, seen, visitorName }: MessageItemProps) {
+const DELIVERY_LABELS = {
+  queued: 'Queued',
+  sent: 'Sent',
+  delivered: 'Delivered',
+  read: 'Read',
+  failed: 'Not delivered',
+} as const;
+
+export function MessageItem({ message: m, head, seen, visitorName, onRetryDelivery }: MessageItemProps) {
   if (m.senderKind === 'system') {
     return (
       <li className="msg msg-system" data-testid="message" data-kind="system" data-seq={m.seq}>
@@ -60,6 +70,24 @@ export function MessageItem({ message: m, head, seen, visitorName }: MessageItem
       {seen && (
         <div className="msg-status msg-seen" data-testid="seen">
           Seen
+        </div>
+      )}
+      {kind === 'agent' && m.deliveryStatus && (
+        <div
+          className={`msg-status msg-delivery msg-delivery-${m.deliveryStatus}`}
+          data-testid="delivery"
+          data-status={m.deliveryStatus}
+          title={m.deliveryReason}
+        >
+          {DELIVERY_LABELS[m.deliveryStatus]}
+          {m.deliveryStatus === 'failed' && onRetryDelivery && (
+            <>
+              {' · '}
+              <button type="button" className="link-button" onClick={() => onRetryDelivery(m.seq)}>
+                Retry
+              </button>
+            </>
+          )}
         </div>
       )}
     </li>

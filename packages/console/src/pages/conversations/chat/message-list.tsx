@@ -3,7 +3,7 @@
  * position per chat (switching chats and back lands where the agent was), follows new messages
  * while the agent is at the bottom, and otherwise offers a "New messages" jump.
  */
-import { memo, type ReactNode, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, type ReactNode, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Message } from '../../../api/conversations.ts';
 import { useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
 import type { ChatView } from '../../../workspace/workspace-state.ts';
@@ -26,10 +26,13 @@ export const MessageRows = memo(function MessageRows({
   messages,
   seenSeq,
   visitorName,
+  onRetryDelivery,
 }: {
   messages: Message[];
   seenSeq: number;
   visitorName: string;
+  /** Sends a line that failed on its channel again (absent for web chat). */
+  onRetryDelivery?: (seq: number) => void;
 }) {
   let lastSeen = -1;
   if (seenSeq > 0) {
@@ -54,6 +57,7 @@ export const MessageRows = memo(function MessageRows({
               head={newDay || !sameRun(previous, m)}
               seen={m.seq === lastSeen}
               visitorName={visitorName}
+              {...(onRetryDelivery ? { onRetryDelivery } : {})}
             />
           </MessageGroup>
         );
@@ -128,6 +132,8 @@ export function MessageList({ chat }: { chat: ChatView }) {
     setNewBelow(false);
   }
 
+  // Stable across renders, so the memoised rows do not re-render for it.
+  const retryDelivery = useCallback((seq: number) => store.retryDelivery(id, seq), [store, id]);
   const empty = chat.messages.length === 0 && chat.pending.length === 0;
   return (
     <div className="message-scroll" ref={ref} onScroll={onScroll} data-testid="message-list">
@@ -139,6 +145,7 @@ export function MessageList({ chat }: { chat: ChatView }) {
             messages={chat.messages}
             seenSeq={chat.visitorReadSeq}
             visitorName={visitorLabel(chat.conversation)}
+            {...(chat.conversation.channel !== 'web' ? { onRetryDelivery: retryDelivery } : {})}
           />
           {chat.pending.map((p) => (
             <PendingItem

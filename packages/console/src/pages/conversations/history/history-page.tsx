@@ -1,5 +1,6 @@
 /** Every past conversation the user may see, newest first: search, filter, and open a transcript. */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useContactNames } from '../../../api/contact-names.ts';
 import { type Conversation, searchConversations } from '../../../api/conversations.ts';
 import { errorMessage } from '../../../api/http.ts';
 import { EmptyState } from '../../../components/empty-state.tsx';
@@ -117,6 +118,7 @@ export function HistoryPage() {
 
 function HistoryTable({ items }: { items: Conversation[] }) {
   const { userName, skillName } = useDirectory();
+  useContactNames(items);
   return (
     <div className="table-wrap">
       <table className="table history-table" data-testid="history-table">

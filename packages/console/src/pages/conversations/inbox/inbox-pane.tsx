@@ -4,17 +4,25 @@
  * anywhere, switch chats.
  */
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { useContactNames } from '../../../api/contact-names.ts';
 import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
+import type { WorkspaceState } from '../../../workspace/workspace-state.ts';
 import { typingInField } from './inbox-keys.ts';
 import { LiveList } from './live-list.tsx';
 import { MineList } from './mine-list.tsx';
 import { QueueList } from './queue-list.tsx';
 
 type Tab = 'mine' | 'queue' | 'live';
+const NO_CHATS: WorkspaceState['chats'] = {};
+const NO_LIVE: WorkspaceState['live'] = {};
 
 export function InboxPane({ supervisor }: { supervisor: boolean }) {
   const store = useWorkspaceStore()!;
   const [tab, setTab] = useState<Tab>('mine');
+  const chats = useWorkspace((s) => s.chats, NO_CHATS);
+  const live = useWorkspace((s) => s.live, NO_LIVE);
+  // Every row names its visitor by their contact where one is known.
+  useContactNames([...Object.values(chats).map((c) => c.conversation), ...Object.values(live)]);
   const mineCount = useWorkspace((s) => s.mine.length + s.offers.length, 0);
   const queueCount = useWorkspace((s) => s.queue.length, 0);
   const liveCount = useWorkspace((s) => Object.keys(s.live).length, 0);

@@ -2,6 +2,7 @@
 import type { Site } from '../../../api/types.ts';
 import { CopyButton } from '../../../components/copy-button.tsx';
 import { formatDate } from '../../../components/format.ts';
+import { IdentitySection } from './identity-section.tsx';
 
 interface SiteCardProps {
   site: Site;
@@ -98,6 +99,7 @@ export function SiteCard({ site, canEdit, highlighted, onEdit, onDelete }: SiteC
           <code>{site.snippet}</code>
         </pre>
       </section>
+      {canEdit && <IdentitySection siteId={site.id} siteName={site.name} />}
     </article>
   );
 }

@@ -1,0 +1,238 @@
+/** One contact: conversations on every channel, visits, purchases, attributes, notes, and merging by hand. */
+import { useCallback, useState } from 'react';
+import { type ContactDetail, getContact, undoMerge } from '../../api/contacts.ts';
+import { ApiError, errorMessage } from '../../api/http.ts';
+import { EmptyState } from '../../components/empty-state.tsx';
+import { formatDateTime, formatMoney, formatRelative } from '../../components/format.ts';
+import { ContactsIcon } from '../../components/icons.tsx';
+import { LoadError } from '../../components/load-error.tsx';
+import { LoadingState } from '../../components/loading-state.tsx';
+import { PageHeader } from '../../components/page-header.tsx';
+import { useResource } from '../../components/use-resource.ts';
+import { Link } from '../../router/router.tsx';
+import { useSession } from '../../session/session-context.tsx';
+import { STATUS_LABELS } from '../conversations/conversation-format.ts';
+import { shortId } from '../visitors/visitor-format.ts';
+import { Facts, Panel } from '../visitors/visitor-panels.tsx';
+import { channelName, contactLabel } from './contact-format.ts';
+import { MergePanel } from './merge-panel.tsx';
+import { NotesPanel } from './notes-panel.tsx';
+import './contacts.css';
+
+export function ContactDetailPage({ contactId }: { contactId: string }) {
+  const load = useCallback(() => getContact(contactId), [contactId]);
+  const res = useResource(load);
+  const { user } = useSession();
+  const mayEdit = user.role !== 'analyst';
+  const detail = res.data;
+  const back = (
+    <Link to="/contacts" className="back-link">
+      ← All contacts
+    </Link>
+  );
+
+  if (!detail) {
+    const missing = res.error instanceof ApiError && res.error.status === 404;
+    return (
+      <>
+        <PageHeader title="Contact" description={back} />
+        {missing ? (
+          <EmptyState icon={<ContactsIcon />} title="We don't know this contact" testId="contact-not-found">
+            <p>No contact with this id belongs to your account.</p>
+          </EmptyState>
+        ) : res.error ? (
+          <LoadError error={res.error} onRetry={res.reload} />
+        ) : (
+          <LoadingState label="Loading the contact…" />
+        )}
+      </>
+    );
+  }
+
+  const c = detail.contact;
+  return (
+    <>
+      <PageHeader title={contactLabel(c)} description={back} />
+      <div className="visitor-strip" data-testid="contact-strip">
+        {c.verified ? (
+          <span
+            className="tag tag-returning"
+            title="Your site vouched for this user (identify with userHash)"
+          >
+            Verified user {c.externalId}
+          </span>
+        ) : (
+          <span className="tag tag-new">Not verified</span>
+        )}
+        {c.email && (
+          <span className="strip-item" data-testid="contact-email">
+            {c.email}
+            {c.emailOptOut && <span className="muted"> · no e-mail</span>}
+          </span>
+        )}
+        {c.phone && <span className="strip-item">{c.phone}</span>}
+        <span className="strip-item muted">Last seen {formatRelative(c.lastSeenAt)}</span>
+      </div>
+      <div className="visitor-layout">
+        <div className="visitor-main">
+          <ConversationsPanel detail={detail} />
+          <VisitsPanel detail={detail} />
+          <PurchasesPanel detail={detail} />
+        </div>
+        <div className="visitor-aside">
+          <NotesPanel contactId={c.id} notes={detail.notes} mayEdit={mayEdit} onAdded={res.reload} />
+          <Panel title="Attributes" testId="contact-attributes">
+            {Object.keys(c.attributes).length ? (
+              <Facts
+                rows={Object.entries(c.attributes).map(([k, v]) => [
+                  k,
+                  typeof v === 'object' ? JSON.stringify(v) : String(v),
+                ])}
+              />
+            ) : (
+              <p className="muted contact-empty-line">None yet. Your site's customer attribute lands here.</p>
+            )}
+          </Panel>
+          {mayEdit && <MergePanel contact={c} onMerged={res.reload} />}
+          {detail.merges.length > 0 && (
+            <MergesPanel detail={detail} mayEdit={mayEdit} onUndone={res.reload} />
+          )}
+        </div>
+      </div>
+    </>
+  );
+}
+
+function ConversationsPanel({ detail }: { detail: ContactDetail }) {
+  const items = detail.conversations;
+  return (
+    <Panel title="Conversations" meta={`${items.length}`} testId="contact-conversations">
+      {items.length === 0 ? (
+        <p className="muted contact-empty-line">No conversations yet.</p>
+      ) : (
+        <ul className="contact-list-plain">
+          {items.map((conv) => (
+            <li key={conv.id} data-testid="contact-conversation">
+              <Link to={`/conversations/history/${encodeURIComponent(conv.id)}`}>
+                {conv.topic || `Conversation ${shortId(conv.id.replace(/^conv_/, ''))}`}
+              </Link>
+              <span className="chip chip-small">{channelName(conv.channel)}</span>
+              <span className={`badge badge-chat-${conv.status}`}>
+                {STATUS_LABELS[conv.status as keyof typeof STATUS_LABELS] ?? conv.status}
+              </span>
+              <span className="muted">{formatDateTime(conv.lastMessageAt ?? conv.createdAt)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Panel>
+  );
+}
+
+function VisitsPanel({ detail }: { detail: ContactDetail }) {
+  const visits = detail.visits;
+  return (
+    <Panel title="Visits" meta={`${visits.length}`} testId="contact-visits">
+      {visits.length === 0 ? (
+        <p className="muted contact-empty-line">No visits on your sites are known for this contact.</p>
+      ) : (
+        <ul className="contact-list-plain">
+          {visits.map((v) => (
+            <li key={v.sessionId}>
+              <Link to={`/visitors/${encodeURIComponent(v.visitorId)}?site=${encodeURIComponent(v.siteId)}`}>
+                {formatDateTime(v.startedAt)}
+              </Link>
+              <span>
+                {v.pageViews} {v.pageViews === 1 ? 'page' : 'pages'}
+              </span>
+              {v.landingUrl && (
+                <span className="muted" title={v.landingUrl}>
+                  from {pathOf(v.landingUrl)}
+                </span>
+              )}
+              <span className="muted">{v.device}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Panel>
+  );
+}
+
+function PurchasesPanel({ detail }: { detail: ContactDetail }) {
+  const purchases = detail.purchases;
+  return (
+    <Panel title="Purchases" meta={`${purchases.length}`} testId="contact-purchases">
+      {purchases.length === 0 ? (
+        <p className="muted contact-empty-line">No purchases yet.</p>
+      ) : (
+        <ul className="contact-list-plain">
+          {purchases.map((p) => (
+            <li key={p.id}>
+              <strong>{formatMoney(p.revenue, p.currency ?? 'EUR')}</strong>
+              {p.orderId && <span>Order {p.orderId}</span>}
+              <span className="muted">{formatDateTime(p.at)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Panel>
+  );
+}
+
+function MergesPanel({
+  detail,
+  mayEdit,
+  onUndone,
+}: {
+  detail: ContactDetail;
+  mayEdit: boolean;
+  onUndone: () => void;
+}) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const undo = (id: string) => {
+    setBusy(id);
+    setError(null);
+    undoMerge(id).then(
+      () => {
+        setBusy(null);
+        onUndone();
+      },
+      (e: unknown) => {
+        setBusy(null);
+        setError(errorMessage(e));
+      },
+    );
+  };
+  return (
+    <Panel title="Merged contacts" testId="contact-merges">
+      <ul className="contact-list-plain">
+        {detail.merges.map((m) => (
+          <li key={m.id}>
+            <span>Merged {formatDateTime(m.createdAt)}</span>
+            {mayEdit && (
+              <button
+                type="button"
+                className="button button-small"
+                disabled={busy === m.id}
+                onClick={() => undo(m.id)}
+              >
+                {busy === m.id ? 'Undoing…' : 'Undo merge'}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {error && <p className="field-error">{error}</p>}
+    </Panel>
+  );
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
+}

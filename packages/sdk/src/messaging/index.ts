@@ -1,0 +1,18 @@
+export {
+  type ConnectionState,
+  type FetchLike,
+  type IdentifyInput,
+  MessagingClient,
+  type MessagingClientOptions,
+  type MessagingEvents,
+  type PushTokenInput,
+} from './messaging-client.ts';
+export { globalSocketFactory, type SocketFactory, type SocketLike } from './socket.ts';
+export { localStorageAdapter, memoryStorage, type StorageAdapter } from './storage.ts';
+export {
+  type MessagingAttachment,
+  type MessagingConversation,
+  MessagingError,
+  type MessagingMessage,
+  type MessagingSession,
+} from './wire.ts';

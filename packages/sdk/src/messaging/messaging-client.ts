@@ -1,0 +1,391 @@
+import { Emitter } from './emitter.ts';
+import { globalSocketFactory, SOCKET_OPEN, type SocketFactory, type SocketLike } from './socket.ts';
+import { memoryStorage, type StorageAdapter } from './storage.ts';
+import {
+  type ChatServerFrame,
+  type MessagingConversation,
+  MessagingError,
+  type MessagingMessage,
+  type MessagingSession,
+} from './wire.ts';
+
+/**
+ * The messaging client for apps: a signed-in user of the site's app talks with the site's agents.
+ * `identify` proves who the user is (the site's server computed `userHash`); lines go out over the
+ * `/v1/chat` socket (acknowledged once stored, resent with the same echo id after a cut, so they are
+ * stored once) or over REST when no socket is open (the first line opens the conversation); replies
+ * arrive as `message` events. No DOM and no socket library: sockets, storage and fetch are injected.
+ */
+
+/** `fetch` as the client calls it (browsers, React Native and Node 18+ have one). */
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+
+export interface MessagingClientOptions {
+  /** The Beckon server, e.g. `https://chat.example.com`. */
+  baseUrl: string;
+  /** The site's public key. */
+  siteKey: string;
+  /** Where the token and the last line seen are kept; default: memory. */
+  storage?: StorageAdapter;
+  /** Opens sockets; default: `globalThis.WebSocket` (in Node use `@beckon/sdk/node`). */
+  socketFactory?: SocketFactory;
+  fetch?: FetchLike;
+  /** Reconnect after a dropped socket (default true). */
+  reconnect?: boolean;
+  /** How long a send waits for the server's acknowledgement (default 10 s). */
+  ackTimeoutMs?: number;
+}
+
+/** Who the app's user is, as the site's server vouches with `userHash` = HMAC-SHA256(userId, secret). */
+export interface IdentifyInput {
+  userId: string;
+  userHash: string;
+  name?: string;
+  email?: string;
+}
+
+export type ConnectionState = 'connecting' | 'open' | 'closed';
+
+export type MessagingEvents = {
+  /** A line from the other side (or from this user on another device), each once. */
+  message: (message: MessagingMessage) => void;
+  conversation: (conversation: MessagingConversation) => void;
+  connection: (state: ConnectionState) => void;
+  /** Something the client cannot fix by itself: a refused token (identify again), a socket refused. */
+  error: (error: MessagingError) => void;
+};
+
+export interface PushTokenInput {
+  platform: 'fcm' | 'apns';
+  token: string;
+}
+
+interface PendingSend {
+  text: string;
+  afterSeq: number;
+  resolve: (m: MessagingMessage) => void;
+  reject: (e: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+interface Saved {
+  userId: string;
+  conversationId: string | null;
+  lastSeq: number;
+}
+
+/** Close codes after which reconnecting cannot help (bad frame, token refused, forbidden, too large). */
+const FINAL_CLOSES = new Set([1009, 4400, 4401, 4403]);
+
+const newEchoId = (): string =>
+  (globalThis as { crypto?: { randomUUID?: () => string } }).crypto?.randomUUID?.() ??
+  `m${Date.now().toString(36)}${Math.random().toString(36).slice(2, 12)}`;
+
+export class MessagingClient extends Emitter<MessagingEvents> {
+  /** The user's conversation, or null until their first line. */
+  conversation: MessagingConversation | null = null;
+  contactId: string | null = null;
+  private token: string | null = null;
+  private userId: string | null = null;
+  private socket: SocketLike | null = null;
+  private lastSeq = 0;
+  private readonly seen = new Set<number>();
+  private readonly pending = new Map<string, PendingSend>();
+  private retries = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private closed = false;
+  private readonly storage: StorageAdapter;
+  private readonly socketFactory: SocketFactory | null;
+  private readonly fetch: FetchLike;
+  private readonly base: string;
+
+  constructor(private readonly opts: MessagingClientOptions) {
+    super();
+    this.base = opts.baseUrl.replace(/\/+$/, '');
+    this.storage = opts.storage ?? memoryStorage();
+    this.socketFactory = opts.socketFactory ?? globalSocketFactory();
+    const f = opts.fetch ?? (globalThis as { fetch?: FetchLike }).fetch;
+    if (!f) throw new Error('no fetch: pass one in the options');
+    this.fetch = f.bind(globalThis);
+  }
+
+  /** Signs the user in; opens the socket when they have a conversation. Refused (401) for a forged hash. */
+  async identify(user: IdentifyInput): Promise<MessagingSession> {
+    this.closed = false;
+    const session = await this.request<MessagingSession>('POST', '/api/v1/messaging/session', {
+      siteKey: this.opts.siteKey,
+      ...user,
+    });
+    this.token = session.token;
+    this.userId = user.userId;
+    this.contactId = session.contactId;
+    const saved = await this.load();
+    this.setConversation(session.conversation, saved);
+    if (this.conversation) this.connect();
+    return session;
+  }
+
+  /** Sends a line; resolves once the server stored it (the first line opens the conversation). */
+  async send(text: string): Promise<MessagingMessage> {
+    this.assertIdentified();
+    const echoId = newEchoId();
+    const c = this.conversation;
+    if (c && c.status !== 'closed' && this.socket?.readyState === SOCKET_OPEN) {
+      try {
+        return await this.sendOverSocket(echoId, text);
+      } catch (err) {
+        // A closed conversation reopens through REST; the same echo id keeps it one line.
+        if (!(err instanceof MessagingError) || err.code !== 'conversation_closed') throw err;
+      }
+    }
+    const r = await this.request<{ message: MessagingMessage; conversation: MessagingConversation }>(
+      'POST',
+      '/api/v1/messaging/messages',
+      { echoId, text },
+    );
+    const moved = r.conversation.id !== this.conversation?.id;
+    this.setConversation(r.conversation, null, moved);
+    this.note(r.message.seq);
+    if (moved || !this.socket) this.reconnectNow();
+    return r.message;
+  }
+
+  /** Every line of the user's conversation so far, in order. */
+  async history(): Promise<MessagingMessage[]> {
+    this.assertIdentified();
+    const r = await this.request<{ items: MessagingMessage[] }>(
+      'GET',
+      '/api/v1/messaging/messages?afterSeq=0&limit=1000',
+    );
+    return r.items;
+  }
+
+  /** Agents' lines the user has not read, on any device. */
+  async unreadCount(): Promise<number> {
+    this.assertIdentified();
+    return (await this.request<{ unread: number }>('GET', '/api/v1/messaging/unread')).unread;
+  }
+
+  /** Marks everything so far as read (the agent sees "Seen"; other devices' unread counts drop). */
+  async markRead(): Promise<void> {
+    this.assertIdentified();
+    const seq = Math.max(this.lastSeq, this.conversation?.lastSeq ?? 0);
+    if (!this.conversation || seq === 0) return;
+    await this.request('POST', '/api/v1/chat/read', { seq });
+    this.conversation = { ...this.conversation, visitorReadSeq: seq };
+  }
+
+  /** Lets replies reach this device as push notifications while the app has no socket open. */
+  async registerPushToken(input: PushTokenInput): Promise<void> {
+    this.assertIdentified();
+    await this.request('POST', '/api/v1/messaging/push-tokens', input);
+  }
+
+  /** Closes the socket for good (until the next `identify`); unacknowledged sends fail. */
+  close(): void {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.socket?.close(1000);
+    this.socket = null;
+    for (const [echoId, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(new MessagingError('closed', 'the client was closed'));
+      this.pending.delete(echoId);
+    }
+  }
+
+  private assertIdentified(): void {
+    if (!this.token) throw new MessagingError('not_identified', 'call identify() first');
+  }
+
+  private setConversation(c: MessagingConversation | null, saved: Saved | null, fresh = false): void {
+    const previous = this.conversation?.id;
+    this.conversation = c;
+    if (!c) return;
+    if (previous !== c.id) {
+      this.seen.clear();
+      const mine = saved?.userId === this.userId ? saved : null;
+      // Where to pick up: a new thread from its start; the same thread as before a restart where it
+      // was left; a first start at the present (`history()` has the past).
+      if (fresh || previous || (mine?.conversationId && mine.conversationId !== c.id)) this.lastSeq = 0;
+      else this.lastSeq = mine ? mine.lastSeq : c.lastSeq;
+    }
+    this.emit('conversation', c);
+  }
+
+  private sendOverSocket(echoId: string, text: string): Promise<MessagingMessage> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(echoId);
+        reject(new MessagingError('timeout', 'the server did not acknowledge the message in time'));
+      }, this.opts.ackTimeoutMs ?? 10_000);
+      const p: PendingSend = { text, afterSeq: this.lastSeq, resolve, reject, timer };
+      this.pending.set(echoId, p);
+      this.sendFrame({ type: 'send', echoId, text, afterSeq: p.afterSeq });
+    });
+  }
+
+  private sendFrame(frame: object): void {
+    if (this.socket?.readyState === SOCKET_OPEN) this.socket.send(JSON.stringify(frame));
+  }
+
+  private connect(): void {
+    if (this.closed || this.socket || !this.token || !this.conversation) return;
+    if (!this.socketFactory) {
+      this.emit('error', new MessagingError('no_socket', 'no WebSocket: pass a socketFactory'));
+      return;
+    }
+    const socket = this.socketFactory(`${this.base.replace(/^http/, 'ws')}/v1/chat`);
+    this.socket = socket;
+    this.emit('connection', 'connecting');
+    socket.onopen = () => {
+      socket.send(JSON.stringify({ type: 'hello', token: this.token, afterSeq: this.lastSeq }));
+    };
+    socket.onmessage = (event) => {
+      if (this.socket !== socket) return;
+      let frame: ChatServerFrame;
+      try {
+        frame = JSON.parse(String(event.data)) as ChatServerFrame;
+      } catch {
+        return;
+      }
+      this.onFrame(frame);
+    };
+    socket.onerror = () => {};
+    socket.onclose = (event) => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.emit('connection', 'closed');
+      if (FINAL_CLOSES.has(event.code)) {
+        const code = event.code === 4401 ? 'invalid_chat_token' : `closed_${event.code}`;
+        this.emit('error', new MessagingError(code, event.reason || `the socket closed with ${event.code}`));
+        return;
+      }
+      if (this.closed || this.opts.reconnect === false) return;
+      const delay = Math.min(30_000, 500 * 2 ** this.retries++) * (0.5 + Math.random() / 2);
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        this.connect();
+      }, delay);
+    };
+  }
+
+  /** Drops the socket (if any) and opens one to the current conversation now. */
+  private reconnectNow(): void {
+    const old = this.socket;
+    this.socket = null;
+    old?.close(1000);
+    this.connect();
+  }
+
+  private onFrame(f: ChatServerFrame): void {
+    switch (f.type) {
+      case 'welcome':
+        this.retries = 0;
+        this.conversation = f.conversation;
+        this.emit('conversation', f.conversation);
+        this.emit('connection', 'open');
+        // Sends cut off by a reconnect go again with their first afterSeq: the server keeps one copy.
+        for (const [echoId, p] of this.pending)
+          this.sendFrame({ type: 'send', echoId, text: p.text, afterSeq: p.afterSeq });
+        return;
+      case 'conversation':
+        this.conversation = f.conversation;
+        this.emit('conversation', f.conversation);
+        return;
+      case 'message':
+        if (this.seen.has(f.message.seq)) return;
+        this.note(f.message.seq);
+        this.emit('message', f.message);
+        return;
+      case 'ack': {
+        const p = this.pending.get(f.echoId);
+        this.note(f.seq);
+        if (!p) return;
+        this.pending.delete(f.echoId);
+        clearTimeout(p.timer);
+        p.resolve({
+          conversationId: f.conversationId,
+          seq: f.seq,
+          senderKind: 'visitor',
+          senderName: null,
+          echoId: f.echoId,
+          text: p.text,
+          attachments: [],
+          createdAt: f.createdAt,
+        });
+        return;
+      }
+      case 'error': {
+        const p = f.echoId ? this.pending.get(f.echoId) : undefined;
+        if (p && f.echoId) {
+          this.pending.delete(f.echoId);
+          clearTimeout(p.timer);
+          p.reject(new MessagingError(f.code, f.message));
+        } else this.emit('error', new MessagingError(f.code, f.message));
+        return;
+      }
+    }
+  }
+
+  /** Remembers a sequence number as seen, and the highest one for the next start. */
+  private note(seq: number): void {
+    this.seen.add(seq);
+    if (seq <= this.lastSeq) return;
+    this.lastSeq = seq;
+    void this.save();
+  }
+
+  private key(): string {
+    return `beckon.messaging.${this.opts.siteKey}`;
+  }
+
+  private async load(): Promise<Saved | null> {
+    try {
+      const raw = await this.storage.getItem(this.key());
+      return raw ? (JSON.parse(raw) as Saved) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private async save(): Promise<void> {
+    if (!this.userId) return;
+    const saved: Saved = {
+      userId: this.userId,
+      conversationId: this.conversation?.id ?? null,
+      lastSeq: this.lastSeq,
+    };
+    try {
+      await this.storage.setItem(this.key(), JSON.stringify(saved));
+    } catch {
+      // Storage full or refused: the next start shows from the present instead.
+    }
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.token) headers['x-beckon-chat-token'] = this.token;
+    const res = await this.fetch(`${this.base}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const json = (res.status === 204 ? {} : await res.json().catch(() => ({}))) as {
+      error?: { code: string; message: string };
+    };
+    if (!res.ok) {
+      throw new MessagingError(
+        json.error?.code ?? `http_${res.status}`,
+        json.error?.message ?? `the server answered ${res.status}`,
+        res.status,
+      );
+    }
+    return json as T;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The wire shapes the messaging client reads, written out here so the published package needs
+ * nothing else (the server's schemas live in `@beckon/protocol`, which a test checks these against).
+ */
+
+/** One line of the conversation as the app user sees it. Text is plain: render it as text. */
+export interface MessagingMessage {
+  conversationId: string;
+  /** Orders the line within its conversation, from 1. */
+  seq: number;
+  /** `visitor` is the app user; `agent` a person answering; `system` a notice. */
+  senderKind: 'visitor' | 'agent' | 'system' | 'invitation';
+  senderName: string | null;
+  /** The sending client's id for the line (its own lines), else null. */
+  echoId: string | null;
+  text: string;
+  attachments: MessagingAttachment[];
+  createdAt: string;
+}
+
+export interface MessagingAttachment {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+  url: string;
+}
+
+/** What the app user may know of their conversation. */
+export interface MessagingConversation {
+  id: string;
+  status: 'queued' | 'offered' | 'active' | 'closed' | 'offline';
+  agentName: string | null;
+  lastSeq: number;
+  /** What the user has read, on any device. */
+  visitorReadSeq: number;
+  /** What the agent side has read. */
+  agentReadSeq: number;
+}
+
+/** `POST /api/v1/messaging/session`'s answer. */
+export interface MessagingSession {
+  /** The app token: for `/v1/chat` `hello` and the messaging routes; keep it private. */
+  token: string;
+  contactId: string;
+  /** The user's open conversation, or null until they write. */
+  conversation: MessagingConversation | null;
+}
+
+/** Frames the server sends on `/v1/chat` that the client acts on. */
+export type ChatServerFrame =
+  | { type: 'welcome'; conversation: MessagingConversation }
+  | { type: 'conversation'; conversation: MessagingConversation }
+  | { type: 'message'; message: MessagingMessage }
+  | {
+      type: 'ack';
+      echoId: string;
+      conversationId: string;
+      seq: number;
+      createdAt: string;
+      duplicate: boolean;
+    }
+  | { type: 'error'; code: string; message: string; echoId?: string }
+  | { type: 'typing' | 'read' | 'pong' };
+
+/** An error the server answered with (`{ error: { code, message } }` or an `error` frame). */
+export class MessagingError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    /** The HTTP status, for REST calls. */
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'MessagingError';
+  }
+}

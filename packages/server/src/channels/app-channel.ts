@@ -1,0 +1,77 @@
+import { MAX_MESSAGE_LENGTH } from '@beckon/protocol/chat-api';
+import { ATTACHMENT_TYPES, DEFAULT_ATTACHMENT_MAX_BYTES } from '@beckon/protocol/chat-attachments';
+import type { AppContext } from '../context.ts';
+import { chatOf } from '../conversations/chat-feature.ts';
+import { messagingRoutes } from '../http/routes/messaging-routes.ts';
+import { pushSettingsRoutes } from '../http/routes/push-settings-routes.ts';
+import type { App } from '../http/types.ts';
+import type { Store } from '../store/store.ts';
+import {
+  type Channel,
+  type ChannelCapabilities,
+  ChannelSendError,
+  type OutboundMessage,
+  type SendResult,
+} from './channel.ts';
+import { channelsOf } from './channels-feature.ts';
+import { PushDispatcher } from './push/push-dispatcher.ts';
+import { notificationText } from './push/push-sender.ts';
+
+/**
+ * The app channel: a site's mobile app, through the Messaging API and the SDK. In-app delivery is
+ * the `/v1/chat` socket the SDK holds, as for web chat; `send` is the push for a user who is not
+ * here (no socket, no request within the visitor presence TTL): FCM, APNs or the site's webhook.
+ * A push that fails never costs the message, which is stored and waits in the app.
+ */
+export class AppChannel implements Channel {
+  readonly kind = 'app' as const;
+  readonly capabilities: ChannelCapabilities = {
+    typing: true,
+    readReceipts: true,
+    attachments: { maxBytes: DEFAULT_ATTACHMENT_MAX_BYTES, types: ATTACHMENT_TYPES },
+    richContent: false,
+    templates: false,
+    maxLength: MAX_MESSAGE_LENGTH,
+  };
+
+  constructor(
+    private readonly store: Store,
+    private readonly push: PushDispatcher,
+    /** Whether the conversation's user is in the app now (a socket, or a request lately). */
+    private readonly isHere: (accountId: string, conversationId: string) => Promise<boolean>,
+  ) {}
+
+  async send(msg: OutboundMessage): Promise<SendResult> {
+    if (await this.isHere(msg.accountId, msg.conversationId)) return { status: 'delivered' };
+    const conversation = await this.store.conversations.get(msg.accountId, msg.conversationId);
+    const contactId = msg.contact?.id ?? conversation.contactId;
+    if (!conversation.siteId || !contactId) return { status: 'sent' };
+    const site = await this.store.sites.get(msg.accountId, conversation.siteId);
+    const r = await this.push.push(msg.accountId, conversation.siteId, contactId, {
+      title: msg.senderName ?? site.name,
+      body: notificationText(msg.text || 'Sent you a file'),
+      siteId: conversation.siteId,
+      conversationId: msg.conversationId,
+      seq: msg.seq,
+      userId: msg.contact?.externalId ?? null,
+    });
+    if (r.error && r.delivered === 0) throw new ChannelSendError(r.error.message, r.error.retryable);
+    return { status: 'sent' };
+  }
+}
+
+/** In-app messaging: the app channel, its push, the Messaging API and the push settings. Registered in `features.ts`. */
+export async function appChannelFeature(app: App, ctx: AppContext): Promise<void> {
+  const chat = chatOf(ctx);
+  if (!chat) throw new Error('the app channel needs the chat feature');
+  const log = ctx.logger.child({ component: 'app-channel' });
+  const dispatcher = new PushDispatcher(ctx.store, ctx.config.push, log);
+  const isHere = async (accountId: string, conversationId: string) =>
+    (await chat.visitors.here.members(accountId)).has(conversationId);
+  const channel = new AppChannel(ctx.store, dispatcher, isHere);
+  // The outbox hands it every agent line of an app conversation, with retries.
+  channelsOf(ctx).registry.register(channel);
+  app.addHook('onClose', async () => dispatcher.close());
+  await messagingRoutes(app, ctx);
+  await pushSettingsRoutes(app, ctx);
+}

@@ -1,0 +1,91 @@
+import type { Readable } from 'node:stream';
+import { MAX_MESSAGE_LENGTH } from '@beckon/protocol/chat-api';
+import { ATTACHMENT_TYPES } from '@beckon/protocol/chat-attachments';
+import type Mail from 'nodemailer/lib/mailer';
+import type { Store } from '../../store/store.ts';
+import {
+  type Channel,
+  type ChannelCapabilities,
+  ChannelSendError,
+  type OutboundMessage,
+  type SendResult,
+} from '../channel.ts';
+import { bareAddress } from './loop-guard.ts';
+import type { Mailer } from './mailer.ts';
+import type { ThreadNames } from './reply-token.ts';
+
+/** Opens a sent attachment's bytes (the chat attachment service). */
+export type AttachmentOpener = (
+  conversationId: string,
+  attachmentId: string,
+) => Promise<Readable | undefined>;
+
+/** The subject of a reply in a thread: the customer's subject with one "Re:". */
+export const replySubject = (topic: string | null, accountName: string): string =>
+  topic ? (/^re:/i.test(topic) ? topic : `Re: ${topic}`) : `Your conversation with ${accountName}`;
+
+/**
+ * The e-mail channel's outbound side: an agent's line becomes a mail to the customer, threaded
+ * under the mail it answers (In-Reply-To, References), with a Reply-To that leads the answer
+ * back to the conversation. Its Message-ID derives from the line's idempotency key, so a send the
+ * outbox tries again is the same mail to the customer's client.
+ */
+export class EmailChannel implements Channel {
+  readonly kind = 'email' as const;
+  readonly capabilities: ChannelCapabilities;
+
+  constructor(
+    private readonly store: Store,
+    private readonly mailer: Mailer,
+    private readonly names: ThreadNames,
+    private readonly from: string,
+    private readonly openAttachment: AttachmentOpener,
+    attachmentMaxBytes: number,
+  ) {
+    this.capabilities = {
+      typing: false,
+      readReceipts: false,
+      attachments: { maxBytes: attachmentMaxBytes, types: ATTACHMENT_TYPES },
+      richContent: false,
+      templates: false,
+      maxLength: MAX_MESSAGE_LENGTH,
+    };
+  }
+
+  async send(msg: OutboundMessage): Promise<SendResult> {
+    const { accountId, conversationId } = msg;
+    const conversation = await this.store.conversations.find(accountId, conversationId);
+    if (!conversation) throw new ChannelSendError('the conversation no longer exists', false);
+    const to = msg.contact?.email ?? conversation.visitorEmail;
+    if (!to) throw new ChannelSendError('the customer has no e-mail address', false);
+    const account = await this.store.accounts.get(accountId);
+    const accountName = account?.name ?? 'Beckon';
+    const messageId = this.names.messageId(accountId, msg.idempotencyKey);
+    const inReplyTo = await this.store.email.lastInbound(accountId, conversationId);
+    const references = await this.store.email.references(accountId, conversationId);
+    const token = this.names.token(accountId, conversationId);
+    await this.store.email.saveToken(accountId, conversationId, token);
+    // Recorded before it leaves: a quick answer naming this Message-ID finds its thread.
+    await this.store.email.recordSent(accountId, conversationId, messageId, msg.seq);
+    const attachments: Mail.Attachment[] = [];
+    for (const a of msg.attachments) {
+      const body = await this.openAttachment(conversationId, a.id);
+      if (body) attachments.push({ filename: a.name, contentType: a.contentType, content: body });
+    }
+    await this.mailer.send({
+      from: {
+        name: msg.senderName ? `${msg.senderName} (${accountName})` : accountName,
+        address: bareAddress(this.from),
+      },
+      to,
+      replyTo: this.names.replyAddress(token),
+      subject: replySubject(conversation.topic, accountName),
+      messageId,
+      ...(inReplyTo ? { inReplyTo } : {}),
+      ...(references.length ? { references: references.filter((id) => id !== messageId) } : {}),
+      text: msg.text,
+      attachments,
+    });
+    return { status: 'sent', providerId: messageId };
+  }
+}

@@ -1,0 +1,114 @@
+import { Counter } from 'prom-client';
+import type { AppContext } from '../../context.ts';
+import { LocalDiskStorage } from '../../conversations/attachments/attachment-storage.ts';
+import type { ChatModule } from '../../conversations/chat-feature.ts';
+import { emailRoutes } from '../../http/routes/email-routes.ts';
+import type { App } from '../../http/types.ts';
+import type { ChannelsModule } from '../channels-feature.ts';
+import { conversationLink } from './conversation-link.ts';
+import { EmailChannel } from './email-channel.ts';
+import { EmailIntake } from './email-intake.ts';
+import { DROP_REASONS } from './loop-guard.ts';
+import { Mailer } from './mailer.ts';
+import { ThreadNames } from './reply-token.ts';
+import { SmtpListener, type SmtpOutcome } from './smtp-listener.ts';
+import { TranscriptMail } from './transcript-mail.ts';
+import { UnseenReplyMail } from './unseen-reply-mail.ts';
+
+/** The e-mail channel of one node. */
+export interface EmailModule {
+  intake: EmailIntake;
+  channel: EmailChannel;
+  transcripts: TranscriptMail;
+  names: ThreadNames;
+  /** Where raw mails are kept (beside the chat attachments). */
+  raw: LocalDiskStorage;
+  /** The SMTP listener's port, or null when it is off. */
+  smtpPort: number | null;
+}
+
+const modules = new WeakMap<AppContext, EmailModule>();
+
+/** The e-mail channel of a node. */
+export function emailOf(ctx: AppContext): EmailModule {
+  const m = modules.get(ctx);
+  if (!m) throw new Error('the e-mail channel is not registered');
+  return m;
+}
+
+const OUTCOMES: readonly SmtpOutcome[] = ['stored', 'duplicate', 'dropped', 'rejected', 'deferred'];
+
+/**
+ * The e-mail channel: registers `EmailChannel` for replies, starts the SMTP listener when
+ * `BECKON_SMTP_PORT` is set, and adds its routes (the inbound webhook, addresses, transcripts).
+ */
+export async function emailFeature(app: App, ctx: AppContext, chat: ChatModule, channels: ChannelsModule) {
+  const config = ctx.config.email;
+  const log = ctx.logger.child({ component: 'email' });
+  const registers = [ctx.metrics.registry];
+  const received = new Counter({
+    name: 'beckon_email_received_total',
+    help: 'Mails the SMTP listener answered, by outcome (stored, duplicate, dropped, rejected, deferred)',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  const dropped = new Counter({
+    name: 'beckon_email_dropped_total',
+    help: 'Mails accepted but not stored because answering them could loop, by reason',
+    labelNames: ['reason'] as const,
+    registers,
+  });
+  for (const outcome of OUTCOMES) received.inc({ outcome }, 0);
+  for (const reason of DROP_REASONS) dropped.inc({ reason }, 0);
+
+  const names = await ThreadNames.load(ctx.store, config.domain);
+  const mailer = new Mailer(config.relayUrl);
+  // Raw mails live under the attachments root, one directory per account, like the files they carry.
+  const raw = new LocalDiskStorage(ctx.config.dataDir);
+  const intake = new EmailIntake(
+    ctx.store,
+    channels.inbox,
+    chat.attachments,
+    raw,
+    chat.announcer,
+    config,
+    dropped,
+    log,
+  );
+  const channel = new EmailChannel(
+    ctx.store,
+    mailer,
+    names,
+    config.from,
+    async (conversationId, attachmentId) =>
+      (await chat.attachments.openForAgent(conversationId, attachmentId))?.body,
+    ctx.config.attachmentMaxBytes,
+  );
+  channels.registry.register(channel);
+  const transcripts = new TranscriptMail(
+    ctx.store,
+    chat.announcer,
+    mailer,
+    names,
+    config.from,
+    config.autoPerHour,
+  );
+
+  // Replies a customer did not see in the chat go to their address (when a mail relay is set).
+  const unseen = new UnseenReplyMail(ctx.store, mailer, names, config.from, (n) =>
+    conversationLink(ctx.store, n.accountId, n.conversation),
+  );
+  if (unseen.configured) chat.unseenReplies.notifier = (n) => unseen.send(n);
+
+  let smtpPort: number | null = null;
+  if (config.smtpPort !== null) {
+    const listener = new SmtpListener(config, intake, (outcome) => received.inc({ outcome }), log);
+    smtpPort = await listener.listen();
+    log.info({ port: smtpPort, domain: config.domain }, 'smtp listener started');
+    ctx.onShutdown(() => listener.close());
+  }
+  ctx.onShutdown(() => mailer.close());
+  const module: EmailModule = { intake, channel, transcripts, names, raw, smtpPort };
+  modules.set(ctx, module);
+  emailRoutes(app, ctx, chat, module);
+}

@@ -1,0 +1,49 @@
+/** How the outbox is worked (`BECKON_OUTBOX_*`, see docs/configuration.md). */
+export interface OutboxOptions {
+  /** How often due rows are looked for when nothing woke the dispatcher (ms). */
+  pollMs: number;
+  /** How long a claim holds a row; a node that dies mid-send lets it go after this (ms). */
+  leaseMs: number;
+  /** Tries before a retryable failure becomes `failed`. */
+  maxAttempts: number;
+  /** The first retry's delay; each next one doubles, jittered (ms). */
+  retryBaseMs: number;
+  /** The longest delay between two tries (ms). */
+  retryMaxMs: number;
+  /** Sends in flight at once on this node. */
+  concurrency: number;
+}
+
+export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = {
+  pollMs: 1000,
+  leaseMs: 60_000,
+  maxAttempts: 8,
+  retryBaseMs: 2000,
+  retryMaxMs: 15 * 60_000,
+  concurrency: 16,
+};
+
+/** The outbox settings from the environment; a bad value stops the start with its name. */
+export function loadOutboxOptions(env: NodeJS.ProcessEnv): OutboxOptions {
+  const read = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    const v = raw === undefined || raw === '' ? fallback : Number(raw);
+    if (!Number.isInteger(v) || v < min || v > max) throw new Error(`invalid ${name}: ${raw}`);
+    return v;
+  };
+  const d = DEFAULT_OUTBOX_OPTIONS;
+  const retryBaseMs = read('BECKON_OUTBOX_RETRY_BASE_MS', d.retryBaseMs, 10, 3_600_000);
+  return {
+    pollMs: read('BECKON_OUTBOX_POLL_MS', d.pollMs, 10, 60_000),
+    leaseMs: read('BECKON_OUTBOX_LEASE_MS', d.leaseMs, 100, 3_600_000),
+    maxAttempts: read('BECKON_OUTBOX_MAX_ATTEMPTS', d.maxAttempts, 1, 100),
+    retryBaseMs,
+    retryMaxMs: read(
+      'BECKON_OUTBOX_RETRY_MAX_MS',
+      Math.max(d.retryMaxMs, retryBaseMs),
+      retryBaseMs,
+      86_400_000,
+    ),
+    concurrency: read('BECKON_OUTBOX_CONCURRENCY', d.concurrency, 1, 1000),
+  };
+}

@@ -1,0 +1,222 @@
+import type { DeliveryStatus } from '@beckon/protocol/chat-api';
+import type { ChatEvents } from '../conversations/chat-events.ts';
+import type { Logger } from '../logger.ts';
+import type { OutboxRow } from '../store/outbox-repo.ts';
+import type { Store } from '../store/store.ts';
+import { describeStoreError } from '../store/store-availability.ts';
+import { type ChannelRegistry, ChannelSendError, type OutboundMessage } from './channel.ts';
+import { DEFAULT_OUTBOX_OPTIONS, type OutboxOptions } from './outbox-config.ts';
+
+/**
+ * The delay before try `attempts + 1`: base × 2^(attempts − 1), capped, with equal jitter (half
+ * fixed, half random) so many lines failing together do not retry together.
+ */
+export function backoffMs(attempts: number, opts: Pick<OutboxOptions, 'retryBaseMs' | 'retryMaxMs'>): number {
+  const capped = Math.min(opts.retryMaxMs, opts.retryBaseMs * 2 ** Math.max(0, attempts - 1));
+  return Math.round(capped / 2 + (Math.random() * capped) / 2);
+}
+
+/**
+ * Works the outbox: claims due rows with a lease, hands each line to its channel with the
+ * idempotency key `${conversationId}:${seq}`, and settles it — sent or delivered with the
+ * provider's id; on a retryable failure queued again after a backoff; failed with the reason
+ * when the failure is final, the tries are spent, or no channel of that kind is registered.
+ * Every node may run one: the claim gives each row to one of them at a time. A row whose lease
+ * ran out (its node died mid-send) is claimed again and sent again with the same key: delivery
+ * is at least once, and exactly once where the provider dedupes on the key.
+ *
+ * Woken right after a commit that queued lines (`store.messages.onOutbox`), and polled.
+ */
+export class OutboxDispatcher {
+  private timer: NodeJS.Timeout | undefined;
+  private offOutbox: (() => void) | undefined;
+  private claiming = false;
+  private again = false;
+  private stopped = true;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly registry: ChannelRegistry,
+    private readonly events: ChatEvents,
+    private readonly log: Logger,
+    private readonly opts: OutboxOptions = DEFAULT_OUTBOX_OPTIONS,
+  ) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.offOutbox = this.store.messages.onOutbox(() => this.wake());
+    this.timer = setInterval(() => this.wake(), this.opts.pollMs);
+    this.timer.unref();
+    this.wake();
+  }
+
+  /** Stops claiming; waits for the sends in flight to settle. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.offOutbox?.();
+    while (this.claiming || this.inFlight.size > 0) {
+      await Promise.race([...this.inFlight, new Promise((r) => setTimeout(r, 10))]);
+    }
+  }
+
+  /** Looks for due rows now (after a commit that queued some, or a manual retry). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.claiming) {
+      this.again = true;
+      return;
+    }
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    this.claiming = true;
+    try {
+      do {
+        this.again = false;
+        while (!this.stopped && this.inFlight.size < this.opts.concurrency) {
+          const room = this.opts.concurrency - this.inFlight.size;
+          const rows = await this.store.outbox.claim(Date.now(), room, this.opts.leaseMs);
+          for (const row of rows) {
+            const p: Promise<void> = this.deliver(row)
+              .catch((err) => this.log.error({ err, id: row.id }, 'outbox row not settled'))
+              .finally(() => {
+                this.inFlight.delete(p);
+                this.wake();
+              });
+            this.inFlight.add(p);
+          }
+          if (rows.length < room) break;
+        }
+      } while (this.again && !this.stopped);
+    } catch (err) {
+      // The store is away: the poll tries again; rows stay due meanwhile.
+      this.log.warn({ err: describeStoreError(err) }, 'outbox claim failed');
+    } finally {
+      this.claiming = false;
+    }
+  }
+
+  /** Sends one claimed row and settles it. */
+  private async deliver(row: OutboxRow): Promise<void> {
+    const channel = this.registry.get(row.channel);
+    if (!channel) return this.settleFailure(row, `no channel for ${row.channel} is set up`, false);
+    const msg = await this.outbound(row);
+    if (!msg) return this.settleFailure(row, 'the message no longer exists', false);
+    let result: Awaited<ReturnType<typeof channel.send>>;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      // A send that outlives its lease may run twice (another claim takes the row): give up on it first.
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new ChannelSendError('the channel did not answer in time', true)),
+          this.opts.leaseMs,
+        );
+      });
+      result = await Promise.race([channel.send(msg), late]);
+    } catch (err) {
+      const final = err instanceof ChannelSendError && !err.retryable;
+      const reason = err instanceof ChannelSendError ? err.reason : String((err as Error)?.message ?? err);
+      if (!(err instanceof ChannelSendError))
+        this.log.warn({ err, channel: row.channel }, 'channel send threw');
+      return this.settleFailure(row, reason, !final);
+    } finally {
+      clearTimeout(timer);
+    }
+    const now = Date.now();
+    if (await this.store.outbox.sent(row, result.status, result.providerId ?? null, now)) {
+      if (result.providerId) await this.remember(row, result.providerId, now);
+      this.announce(row, result.status, null);
+    }
+  }
+
+  /** A retryable failure is tried again after a backoff until the tries are spent; any other is final. */
+  private async settleFailure(row: OutboxRow, reason: string, retryable: boolean): Promise<void> {
+    const now = Date.now();
+    const attempts = Number(row.attempts);
+    const again = retryable && attempts < this.opts.maxAttempts;
+    const why = retryable && !again ? `${reason} (gave up after ${attempts} tries)` : reason;
+    const retryAt = again ? now + backoffMs(attempts, this.opts) : null;
+    if (!(await this.store.outbox.failed(row, why, retryAt, now))) return;
+    if (again) this.log.info({ id: row.id, attempts, reason }, 'outbound message will be retried');
+    else {
+      this.log.warn({ id: row.id, channel: row.channel, reason: why }, 'outbound message failed');
+      this.announce(row, 'failed', why);
+    }
+  }
+
+  /** The line as its channel needs it: text, files, the contact, the agent's name. */
+  private async outbound(row: OutboxRow): Promise<OutboundMessage | undefined> {
+    const accountId = row.account_id;
+    const [message] = await this.store.messages.after(accountId, row.conversation_id, Number(row.seq) - 1, {
+      limit: 1,
+    });
+    if (!message || message.seq !== Number(row.seq)) return undefined;
+    const conversation = await this.store.conversations.find(accountId, row.conversation_id);
+    if (!conversation) return undefined;
+    const contact = conversation.contactId
+      ? ((await this.store.contacts.find(accountId, conversation.contactId)) ?? null)
+      : null;
+    return {
+      accountId,
+      conversationId: row.conversation_id,
+      seq: message.seq,
+      channel: row.channel,
+      contact,
+      text: message.text,
+      attachments: message.attachments,
+      idempotencyKey: row.idempotency_key,
+      senderName: message.senderName,
+    };
+  }
+
+  /** A sent line's provider id, so a reply quoting it (In-Reply-To…) finds its thread. */
+  private async remember(row: OutboxRow, providerId: string, now: number): Promise<void> {
+    await this.store.db
+      .insertInto('channel_messages')
+      .values({
+        account_id: row.account_id,
+        channel: row.channel,
+        external_id: providerId,
+        conversation_id: row.conversation_id,
+        seq: Number(row.seq),
+        direction: 'out',
+        created_at: now,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+
+  /**
+   * A channel's receipt for a line it sent (a provider's delivery or read report): the line moves
+   * forward, never back, and agents see it.
+   */
+  async receipt(
+    accountId: string,
+    where: Parameters<Store['outbox']['report']>[1],
+    status: 'delivered' | 'read',
+  ): Promise<boolean> {
+    const row = await this.store.outbox.report(accountId, where, status, Date.now());
+    if (row) this.announce(row, status, null);
+    return row !== undefined;
+  }
+
+  private announce(row: OutboxRow, status: DeliveryStatus, reason: string | null): void {
+    this.events.toConversation(row.conversation_id, {
+      t: 'message.delivery',
+      seq: Number(row.seq),
+      status,
+      reason,
+    });
+  }
+
+  /** A failed line queued again by hand; agents see it queued. */
+  async retry(accountId: string, conversationId: string, seq: number): Promise<void> {
+    const row = await this.store.outbox.retry(accountId, conversationId, seq, Date.now());
+    this.announce(row, 'queued', null);
+    this.wake();
+  }
+}

@@ -1,0 +1,170 @@
+import type { KeyObject } from 'node:crypto';
+import http2, { type ClientHttp2Session } from 'node:http2';
+import { privateKeyOf, signJwt } from './push-jwt.ts';
+import {
+  asPushError,
+  type DeviceToken,
+  PushError,
+  type PushNotification,
+  type PushReport,
+  type PushSender,
+} from './push-sender.ts';
+
+/**
+ * Apple Push Notification service, token-based. An ES256 JWT signed with the site's .p8 key (key
+ * id and team id) authenticates `POST {base}/3/device/{token}` over one HTTP/2 connection. Apple
+ * refuses a provider token refreshed more than once in 20 minutes and expires it after an hour:
+ * it is kept for 50 minutes. 410 Unregistered and 400 BadDeviceToken or DeviceTokenNotForTopic
+ * mean the device token is dead.
+ */
+
+const TOKEN_LIFETIME_MS = 50 * 60_000;
+const DEAD_REASONS = new Set(['BadDeviceToken', 'Unregistered', 'DeviceTokenNotForTopic']);
+const AUTH_REASONS = new Set(['InvalidProviderToken', 'ExpiredProviderToken', 'MissingProviderToken']);
+
+/** What a site sets for APNs. */
+export interface ApnsCredentials {
+  /** The .p8 file's text (a PKCS#8 EC P-256 key). */
+  key: string;
+  keyId: string;
+  teamId: string;
+  /** The app's bundle id, sent as `apns-topic`. */
+  bundleId: string;
+  /** `sandbox` for development builds of the app. */
+  environment: 'production' | 'sandbox';
+}
+
+/** Checks APNs credentials; throws an error that says what is wrong. */
+export function checkApnsCredentials(c: ApnsCredentials): void {
+  const key = privateKeyOf(c.key, 'the APNs key');
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1')
+    throw new Error('the APNs key is not a P-256 (.p8) key');
+}
+
+export interface ApnsSenderOptions {
+  credentials: ApnsCredentials;
+  /** `https://api.push.apple.com` (or the sandbox's) in production. */
+  baseUrl: string;
+  timeoutMs: number;
+  now?: () => number;
+}
+
+interface Answer {
+  status: number;
+  reason: string | null;
+}
+
+export class ApnsSender implements PushSender {
+  readonly kind = 'apns';
+  private readonly key: KeyObject;
+  private jwt: { value: string; madeAt: number } | null = null;
+  private session: ClientHttp2Session | null = null;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: ApnsSenderOptions) {
+    this.key = privateKeyOf(opts.credentials.key, 'the APNs key');
+    this.now = opts.now ?? Date.now;
+  }
+
+  async send(devices: DeviceToken[], n: PushNotification): Promise<PushReport> {
+    const report: PushReport = { delivered: 0, deadTokens: [], error: null };
+    const body = JSON.stringify({
+      aps: { alert: { title: n.title, body: n.body }, sound: 'default', 'thread-id': n.conversationId },
+      conversationId: n.conversationId,
+      seq: n.seq,
+      siteId: n.siteId,
+      ...(n.userId ? { userId: n.userId } : {}),
+    });
+    for (const device of devices) {
+      try {
+        const outcome = await this.sendOne(device.token, body);
+        if (outcome === 'dead') report.deadTokens.push(device.token);
+        else report.delivered++;
+      } catch (err) {
+        report.error ??= asPushError(err);
+        if (!report.error.retryable) break;
+      }
+    }
+    return report;
+  }
+
+  close(): void {
+    this.session?.close();
+    this.session = null;
+  }
+
+  private async sendOne(token: string, body: string, retried = false): Promise<'sent' | 'dead'> {
+    const answer = await this.post(token, body);
+    if (answer.status === 200) return 'sent';
+    const reason = answer.reason ?? `HTTP ${answer.status}`;
+    if (answer.status === 410 || (answer.status === 400 && DEAD_REASONS.has(reason))) return 'dead';
+    if (answer.status === 403 && AUTH_REASONS.has(reason)) {
+      this.jwt = null;
+      if (reason === 'ExpiredProviderToken' && !retried) return this.sendOne(token, body, true);
+      throw new PushError('apns_auth_failed', `APNs refused the key: ${reason}`, false);
+    }
+    throw new PushError(
+      `apns_http_${answer.status}`,
+      `APNs answered ${answer.status}: ${reason}`,
+      answer.status === 429 || answer.status >= 500,
+    );
+  }
+
+  private providerToken(): string {
+    if (this.jwt && this.now() - this.jwt.madeAt < TOKEN_LIFETIME_MS) return this.jwt.value;
+    const { keyId, teamId } = this.opts.credentials;
+    const value = signJwt('ES256', this.key, { iss: teamId, iat: Math.floor(this.now() / 1000) }, keyId);
+    this.jwt = { value, madeAt: this.now() };
+    return value;
+  }
+
+  /** The open HTTP/2 connection, or a new one; a failed or closed one is forgotten. */
+  private connection(): ClientHttp2Session {
+    if (this.session && !this.session.closed && !this.session.destroyed) return this.session;
+    const session = http2.connect(this.opts.baseUrl);
+    session.on('error', () => {});
+    session.on('close', () => {
+      if (this.session === session) this.session = null;
+    });
+    session.on('goaway', () => {
+      if (this.session === session) this.session = null;
+    });
+    // An idle connection must not keep the process alive.
+    session.unref();
+    this.session = session;
+    return session;
+  }
+
+  private post(token: string, body: string): Promise<Answer> {
+    return new Promise((resolve, reject) => {
+      const req = this.connection().request({
+        ':method': 'POST',
+        ':path': `/3/device/${encodeURIComponent(token)}`,
+        authorization: `bearer ${this.providerToken()}`,
+        'apns-topic': this.opts.credentials.bundleId,
+        'apns-push-type': 'alert',
+        'apns-priority': '10',
+        'content-type': 'application/json',
+      });
+      let status = 0;
+      const chunks: Buffer[] = [];
+      req.setTimeout(this.opts.timeoutMs, () => {
+        req.close(http2.constants.NGHTTP2_CANCEL);
+        reject(new PushError('apns_timeout', `APNs did not answer within ${this.opts.timeoutMs} ms`, true));
+      });
+      req.on('response', (headers) => {
+        status = Number(headers[':status']);
+      });
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        let reason: string | null = null;
+        try {
+          reason = (JSON.parse(Buffer.concat(chunks).toString()) as { reason?: string }).reason ?? null;
+        } catch {}
+        resolve({ status, reason });
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+}

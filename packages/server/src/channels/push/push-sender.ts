@@ -1,0 +1,70 @@
+/**
+ * The push seam: one interface for every way a reply reaches an app user who has no socket open
+ * (FCM, APNs, the site's own webhook). A sender delivers one notification to a user's devices and
+ * says which device tokens the provider called dead, so they are dropped. A failure of the
+ * credentials or the provider comes back as a `PushError` for the site's push settings to show;
+ * it never costs the message, which is stored and delivered in the app already.
+ */
+
+/** A device's push address, as the app registered it. */
+export interface DeviceToken {
+  platform: 'fcm' | 'apns';
+  token: string;
+}
+
+/** What a notification says and where it leads back to. */
+export interface PushNotification {
+  /** Shown as the notification's title: the agent's name or the site's. */
+  title: string;
+  /** The reply's text, cut to what a notification shows. */
+  body: string;
+  siteId: string;
+  conversationId: string;
+  seq: number;
+  /** The app's own user id (the verified `userId`), so the app can tell whose notification it is. */
+  userId: string | null;
+}
+
+/** What one send did. */
+export interface PushReport {
+  /** Devices the provider accepted the notification for. */
+  delivered: number;
+  /** Tokens the provider called unregistered or invalid: drop them. */
+  deadTokens: string[];
+  /** Why some devices got nothing (the first such failure), or null. */
+  error: PushError | null;
+}
+
+/** Credentials refused, a provider down, a webhook answering an error: the whole send failed. */
+export class PushError extends Error {
+  constructor(
+    /** A short code for the console: `fcm_auth_failed`, `apns_http_503`, … */
+    readonly code: string,
+    message: string,
+    /** Worth trying again later (the provider was busy or down), as opposed to wrong settings. */
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'PushError';
+  }
+}
+
+export interface PushSender {
+  readonly kind: 'fcm' | 'apns' | 'webhook';
+  send(devices: DeviceToken[], notification: PushNotification): Promise<PushReport>;
+  /** Lets go of connections and cached tokens. */
+  close(): void;
+}
+
+/** Any failure as a PushError: a network error is worth retrying. */
+export function asPushError(err: unknown): PushError {
+  if (err instanceof PushError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new PushError('push_unreachable', `the push service is unreachable: ${message}`, true);
+}
+
+/** Cuts a text to a notification's length, on a character boundary. */
+export function notificationText(text: string, max = 180): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}

@@ -1,0 +1,208 @@
+import type { Kysely } from 'kysely';
+import { randomToken, sha256 } from '../ids.ts';
+import type { SitePushSettingsTable } from './app-push-schema.ts';
+import type { Database } from './schema.ts';
+
+/** Who an app token signs in. */
+export interface AppTokenOwner {
+  accountId: string;
+  siteId: string;
+  contactId: string;
+}
+
+export interface PushDevice {
+  platform: 'fcm' | 'apns';
+  token: string;
+}
+
+export type SitePushSettings = Omit<SitePushSettingsTable, 'site_id' | 'account_id'>;
+export type SitePushSettingsPatch = Partial<
+  Pick<SitePushSettings, 'fcm_service_account' | 'apns' | 'webhook_url' | 'webhook_secret'>
+>;
+
+/** How one push went, for the site's settings page. */
+export type PushOutcome =
+  | { ok: true }
+  | { ok: false; provider: 'fcm' | 'apns' | 'webhook'; code: string; message: string };
+
+/**
+ * In-app messaging's store: app tokens (hashed), the devices of app users, and per-site push
+ * settings. Every method takes the account id first, except the token lookup, where the token is
+ * the only credential.
+ */
+export class AppPushRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** A new app token for the contact on the site (shown once; only its hash is kept). */
+  async createToken(accountId: string, siteId: string, contactId: string, now = Date.now()): Promise<string> {
+    const token = `at_${randomToken(40)}`;
+    await this.db
+      .insertInto('app_tokens')
+      .values({
+        token_hash: sha256(token),
+        account_id: accountId,
+        site_id: siteId,
+        contact_id: contactId,
+        created_at: now,
+      })
+      .execute();
+    return token;
+  }
+
+  /** The contact a presented token signs in, if any (a merged-away contact answers its survivor). */
+  async tokenOwner(token: string): Promise<AppTokenOwner | undefined> {
+    if (token.length > 128) return undefined;
+    const row = await this.db
+      .selectFrom('app_tokens')
+      .innerJoin('contacts', 'contacts.id', 'app_tokens.contact_id')
+      .select([
+        'app_tokens.account_id',
+        'app_tokens.site_id',
+        'app_tokens.contact_id',
+        'contacts.merged_into',
+      ])
+      .where('app_tokens.token_hash', '=', sha256(token))
+      .executeTakeFirst();
+    return (
+      row && { accountId: row.account_id, siteId: row.site_id, contactId: row.merged_into ?? row.contact_id }
+    );
+  }
+
+  /** The id of the contact's latest conversation in the site's app, if any. */
+  async latestConversationId(
+    accountId: string,
+    siteId: string,
+    contactId: string,
+  ): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('conversations')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .where('contact_id', '=', contactId)
+      .where('site_id', '=', siteId)
+      .where('channel', '=', 'app')
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.id;
+  }
+
+  /** Registers a device for the contact; a device now signed in as someone else moves to them. */
+  async addDevice(
+    accountId: string,
+    siteId: string,
+    contactId: string,
+    device: PushDevice,
+    now = Date.now(),
+  ): Promise<void> {
+    await this.db
+      .insertInto('push_devices')
+      .values({
+        site_id: siteId,
+        platform: device.platform,
+        token: device.token,
+        account_id: accountId,
+        contact_id: contactId,
+        created_at: now,
+      })
+      .onConflict((oc) =>
+        oc.columns(['site_id', 'platform', 'token']).doUpdateSet({ contact_id: contactId, created_at: now }),
+      )
+      .execute();
+  }
+
+  async devicesOf(accountId: string, siteId: string, contactId: string): Promise<PushDevice[]> {
+    return this.db
+      .selectFrom('push_devices')
+      .select(['platform', 'token'])
+      .where('account_id', '=', accountId)
+      .where('site_id', '=', siteId)
+      .where('contact_id', '=', contactId)
+      .orderBy('created_at')
+      .execute();
+  }
+
+  /** Forgets devices a provider called dead. */
+  async dropDevices(accountId: string, siteId: string, tokens: readonly string[]): Promise<void> {
+    if (tokens.length === 0) return;
+    await this.db
+      .deleteFrom('push_devices')
+      .where('account_id', '=', accountId)
+      .where('site_id', '=', siteId)
+      .where('token', 'in', tokens)
+      .execute();
+  }
+
+  async settings(accountId: string, siteId: string): Promise<SitePushSettings | undefined> {
+    const row = await this.db
+      .selectFrom('site_push_settings')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('site_id', '=', siteId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const { site_id: _s, account_id: _a, ...rest } = row;
+    return {
+      ...rest,
+      last_error_at: rest.last_error_at == null ? null : Number(rest.last_error_at),
+      last_success_at: rest.last_success_at == null ? null : Number(rest.last_success_at),
+      updated_at: Number(rest.updated_at),
+    };
+  }
+
+  /** Sets or clears credentials (a field left out stays as it was); the last error goes with a change. */
+  async saveSettings(
+    accountId: string,
+    siteId: string,
+    patch: SitePushSettingsPatch,
+    now = Date.now(),
+  ): Promise<void> {
+    const cleared = {
+      last_error_code: null,
+      last_error: null,
+      last_error_provider: null,
+      last_error_at: null,
+    };
+    await this.db
+      .insertInto('site_push_settings')
+      .values({
+        site_id: siteId,
+        account_id: accountId,
+        fcm_service_account: null,
+        apns: null,
+        webhook_url: null,
+        webhook_secret: null,
+        last_success_at: null,
+        ...cleared,
+        ...patch,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.column('site_id').doUpdateSet({ ...patch, ...cleared, updated_at: now }))
+      .execute();
+  }
+
+  /** Records how a push went. The last error keeps its time beside the last success; a change of settings clears it. */
+  async recordOutcome(
+    accountId: string,
+    siteId: string,
+    outcome: PushOutcome,
+    now = Date.now(),
+  ): Promise<void> {
+    await this.db
+      .updateTable('site_push_settings')
+      .set(
+        outcome.ok
+          ? { last_success_at: now }
+          : {
+              last_error_code: outcome.code,
+              last_error: outcome.message.slice(0, 500),
+              last_error_provider: outcome.provider,
+              last_error_at: now,
+            },
+      )
+      .where('account_id', '=', accountId)
+      .where('site_id', '=', siteId)
+      .execute();
+  }
+}

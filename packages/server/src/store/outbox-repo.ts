@@ -1,0 +1,246 @@
+import type { DeliveryStatus, Message } from '@beckon/protocol/chat-api';
+import type { Kysely, Selectable } from 'kysely';
+import { AppError, notFound } from '../errors.ts';
+import { newTimeId, randomToken } from '../ids.ts';
+import type { OutboxStatus, OutboxTable } from './outbox-schema.ts';
+import type { ConversationsTable, Database } from './schema.ts';
+import type { StoreCapabilities } from './store-capabilities.ts';
+
+export type OutboxRow = Selectable<OutboxTable>;
+
+/** A line's delivery as agents see it (`sending` shows as `queued`: it has not left yet). */
+export interface Delivery {
+  seq: number;
+  status: DeliveryStatus;
+  reason: string | null;
+}
+
+/** How far a status is along the way: a late report never moves a line back. */
+const RANK: Record<OutboxStatus, number> = {
+  queued: 0,
+  sending: 0,
+  failed: 0,
+  sent: 1,
+  delivered: 2,
+  read: 3,
+};
+
+/** The outbox row of an agent line, written in the transaction that stores the line. */
+export function outboxRowOf(
+  accountId: string,
+  conversationId: string,
+  seq: number,
+  channel: ConversationsTable['channel'],
+  now: number,
+): OutboxTable {
+  return {
+    id: newTimeId('out', now),
+    account_id: accountId,
+    conversation_id: conversationId,
+    seq,
+    channel,
+    idempotency_key: `${conversationId}:${seq}`,
+    status: 'queued',
+    attempts: 0,
+    next_attempt_at: now,
+    lease_until: null,
+    claim_token: null,
+    last_error: null,
+    provider_id: null,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+export const deliveryOf = (r: Pick<OutboxRow, 'seq' | 'status' | 'last_error'>): Delivery => ({
+  seq: Number(r.seq),
+  status: r.status === 'sending' ? 'queued' : r.status,
+  reason: r.status === 'failed' ? r.last_error : null,
+});
+
+/**
+ * Durable outbound sends: rows are claimed with a lease by any node's dispatcher, then settled
+ * by the claim that holds them. A row whose lease ran out (its node died mid-send) is due again.
+ */
+export class OutboxRepo {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly caps: StoreCapabilities,
+  ) {}
+
+  /**
+   * Claims up to `limit` due rows (queued and due, or sending with a lapsed lease) for `leaseMs`,
+   * counting an attempt each. PostgreSQL skips rows another node is claiming right now; SQLite
+   * runs one writer at a time. Each claim carries a token: only its holder settles the row.
+   */
+  async claim(now: number, limit: number, leaseMs: number): Promise<OutboxRow[]> {
+    const token = randomToken(16);
+    const until = now + leaseMs;
+    return this.db.transaction().execute(async (trx) => {
+      let due = trx
+        .selectFrom('outbox')
+        .select('id')
+        .where('status', 'in', ['queued', 'sending'])
+        .where('next_attempt_at', '<=', now)
+        .orderBy('next_attempt_at')
+        .limit(limit);
+      if (this.caps.rowLocks) due = due.forUpdate().skipLocked();
+      const ids = (await due.execute()).map((r) => r.id);
+      if (ids.length === 0) return [];
+      return trx
+        .updateTable('outbox')
+        .set((eb) => ({
+          status: 'sending',
+          attempts: eb('attempts', '+', 1),
+          next_attempt_at: until,
+          lease_until: until,
+          claim_token: token,
+          updated_at: now,
+        }))
+        .where('id', 'in', ids)
+        .returningAll()
+        .execute();
+    });
+  }
+
+  /** The claim's send succeeded; false when the claim had lapsed and another holds the row. */
+  async sent(
+    row: OutboxRow,
+    status: 'sent' | 'delivered',
+    providerId: string | null,
+    now: number,
+  ): Promise<boolean> {
+    const r = await this.db
+      .updateTable('outbox')
+      .set({
+        status,
+        provider_id: providerId,
+        last_error: null,
+        lease_until: null,
+        claim_token: null,
+        updated_at: now,
+      })
+      .where('id', '=', row.id)
+      .where('claim_token', '=', row.claim_token)
+      .where('status', '=', 'sending')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** The claim's send failed: due again at `retryAt`, or failed for good when it is null. */
+  async failed(row: OutboxRow, reason: string, retryAt: number | null, now: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('outbox')
+      .set({
+        status: retryAt === null ? 'failed' : 'queued',
+        next_attempt_at: retryAt ?? now,
+        last_error: reason.slice(0, 500),
+        lease_until: null,
+        claim_token: null,
+        updated_at: now,
+      })
+      .where('id', '=', row.id)
+      .where('claim_token', '=', row.claim_token)
+      .where('status', '=', 'sending')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** A failed line queued again by hand (the console's Retry): due now, with a fresh count of attempts. */
+  async retry(accountId: string, conversationId: string, seq: number, now: number): Promise<OutboxRow> {
+    const row = await this.get(accountId, conversationId, seq);
+    if (row.status !== 'failed')
+      throw new AppError(409, 'not_failed', `this message is ${deliveryOf(row).status}, not failed`);
+    const r = await this.db
+      .updateTable('outbox')
+      .set({ status: 'queued', attempts: 0, next_attempt_at: now, last_error: null, updated_at: now })
+      .where('id', '=', row.id)
+      .where('status', '=', 'failed')
+      .returningAll()
+      .executeTakeFirst();
+    if (!r) throw new AppError(409, 'conflict', 'the message changed meanwhile; try again');
+    return r;
+  }
+
+  /**
+   * A channel's report of what became of a sent line (a receipt): moves it forward only, never
+   * back (a late "delivered" after "read" changes nothing). Returns the row when it moved.
+   */
+  async report(
+    accountId: string,
+    where:
+      | { conversationId: string; seq: number }
+      | { channel: ConversationsTable['channel']; providerId: string },
+    status: 'delivered' | 'read',
+    now: number,
+  ): Promise<OutboxRow | undefined> {
+    let q = this.db.selectFrom('outbox').selectAll().where('account_id', '=', accountId);
+    q =
+      'providerId' in where
+        ? q.where('channel', '=', where.channel).where('provider_id', '=', where.providerId)
+        : q.where('conversation_id', '=', where.conversationId).where('seq', '=', where.seq);
+    const row = await q.executeTakeFirst();
+    if (!row || RANK[row.status] === 0 || RANK[row.status] >= RANK[status]) return undefined;
+    const r = await this.db
+      .updateTable('outbox')
+      .set({ status, updated_at: now })
+      .where('id', '=', row.id)
+      .where('status', '=', row.status)
+      .returningAll()
+      .executeTakeFirst();
+    return r;
+  }
+
+  /** One line's outbox row (404 when the line never went through the outbox). */
+  async get(accountId: string, conversationId: string, seq: number): Promise<OutboxRow> {
+    const row = await this.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where('seq', '=', seq)
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    if (!row) throw notFound('outbound message');
+    return row;
+  }
+
+  /**
+   * Messages with the delivery state of each agent line that went through the outbox (lines of
+   * conversations on another channel than web chat); one read, and none without agent lines.
+   */
+  async decorate(accountId: string, conversationId: string, messages: Message[]): Promise<Message[]> {
+    const agentLines = messages.filter((m) => m.senderKind === 'agent');
+    if (agentLines.length === 0) return messages;
+    const states = await this.deliveries(
+      accountId,
+      conversationId,
+      agentLines[0]!.seq,
+      agentLines.at(-1)!.seq,
+    );
+    for (const m of agentLines) {
+      const d = states.get(m.seq);
+      if (!d) continue;
+      m.deliveryStatus = d.status;
+      if (d.reason) m.deliveryReason = d.reason;
+    }
+    return messages;
+  }
+
+  /** Delivery states of a conversation's lines in `[fromSeq, toSeq]`, by sequence number. */
+  async deliveries(
+    accountId: string,
+    conversationId: string,
+    fromSeq = 0,
+    toSeq = 2 ** 31,
+  ): Promise<Map<number, Delivery>> {
+    const rows = await this.db
+      .selectFrom('outbox')
+      .select(['seq', 'status', 'last_error'])
+      .where('conversation_id', '=', conversationId)
+      .where('seq', '>=', fromSeq)
+      .where('seq', '<=', toSeq)
+      .where('account_id', '=', accountId)
+      .execute();
+    return new Map(rows.map((r) => [Number(r.seq), deliveryOf(r)]));
+  }
+}

@@ -1,0 +1,36 @@
+import type { ConversationsTable, Millis } from './schema.ts';
+
+/** Where an outbox row is: waiting, being sent under a lease, or settled. */
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
+
+/** One agent line bound for a channel (see 0017-outbox.ts). */
+export interface OutboxTable {
+  id: string;
+  account_id: string;
+  conversation_id: string;
+  seq: number;
+  channel: ConversationsTable['channel'];
+  /** `${conversation_id}:${seq}`: unique, and handed to the channel so a provider that dedupes does. */
+  idempotency_key: string;
+  status: OutboxStatus;
+  attempts: number;
+  /** When it is due: the next try, or (while sending) when its lease runs out. */
+  next_attempt_at: Millis;
+  lease_until: Millis | null;
+  /** The claim that holds the lease: only it may settle the row. */
+  claim_token: string | null;
+  last_error: string | null;
+  provider_id: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+/** An account's routing settings for one channel. */
+export interface ChannelSettingsTable {
+  account_id: string;
+  channel: ConversationsTable['channel'];
+  default_skill_id: string | null;
+  /** Capacity weight in thousandths of a live chat. */
+  weight_milli: number;
+  updated_at: Millis;
+}

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { AgentChatClient } from '@beckon/sdk/agent-client';
+import type { VisitorChatClient } from '@beckon/sdk/chat-client';
+import { chatOf } from '../src/conversations/chat-feature.ts';
+import type { UnseenReplies } from '../src/conversations/unseen-replies.ts';
+import { connectAgent, eventually, startVisitor } from './helpers/chat-fixtures.ts';
+import { startTestServer, type TestServer } from './helpers/test-server.ts';
+
+const MINUTE = 60_000;
+
+describe('replies the customer has not seen are mailed to them once, after N minutes', () => {
+  let srv: TestServer;
+  let sales: AgentChatClient;
+  let accountId: string;
+  const mailed: UnseenReplies[] = [];
+  const mailer = () => chatOf(srv.node.ctx)!.unseenReplies;
+  before(async () => {
+    srv = await startTestServer({ demo: true, env: { BECKON_UNSEEN_REPLY_MINUTES: '10' } });
+    accountId = srv.demo!.accountId;
+    sales = await connectAgent(srv, 'sales@demo.beckon.local');
+    mailer().notifier = async (n) => {
+      mailed.push(n);
+    };
+  });
+  after(async () => {
+    await sales.disconnect();
+    await srv.close();
+  });
+
+  /** A chat with the sales agent whose visitor is a contact with this e-mail. */
+  async function chat(email: string, optOut = false): Promise<{ visitor: VisitorChatClient; id: string }> {
+    const visitor = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales, text: 'Hello?' });
+    const id = visitor.conversation.id;
+    const { store } = srv.node.ctx;
+    const contact = await store.contacts.resolve(accountId, { email });
+    if (optOut)
+      await store.db.updateTable('contacts').set({ email_opt_out: 1 }).where('id', '=', contact.id).execute();
+    await store.conversations.setContact(accountId, id, contact.id);
+    await eventually(() => sales.offers.get(id), 5000, 'the offer');
+    await sales.accept(id);
+    return { visitor, id };
+  }
+
+  it('mails unread agent lines once they are ten minutes old, once, with every unread line', async () => {
+    const { visitor, id } = await chat('una@example.com');
+    await visitor.close();
+    await sales.send(id, 'We have it in blue.');
+    await sales.send(id, 'Shall I reserve one?');
+    const now = Date.now();
+    assert.equal(await mailer().sweep(now + 5 * MINUTE), 0, 'not after five minutes');
+    assert.equal(await mailer().sweep(now + 11 * MINUTE), 1);
+    const n = mailed.find((m) => m.conversation.id === id)!;
+    assert.equal(n.contact.email, 'una@example.com');
+    assert.deepEqual(
+      n.lines.map((m) => m.text),
+      ['We have it in blue.', 'Shall I reserve one?'],
+    );
+    assert.equal(await mailer().sweep(now + 20 * MINUTE), 0, 'each line is mailed once');
+    await sales.send(id, 'It is reserved until Friday.');
+    assert.equal(await mailer().sweep(Date.now() + 11 * MINUTE), 1, 'a later line is news again');
+    assert.deepEqual(
+      mailed
+        .filter((m) => m.conversation.id === id)
+        .at(-1)!
+        .lines.map((m) => m.text),
+      ['It is reserved until Friday.'],
+    );
+    await sales.close(id);
+  });
+
+  it('mails nothing when the customer read it in time, opted out, or a send failed (tried again later)', async () => {
+    const read = await chat('rea@example.com');
+    await sales.send(read.id, 'Read this in the chat');
+    const seen = await read.visitor.waitForMessage((m) => m.text === 'Read this in the chat');
+    read.visitor.read(seen.seq);
+    await eventually(
+      async () => (await srv.node.ctx.store.conversations.get(accountId, read.id)).visitorReadSeq >= seen.seq,
+      3000,
+      'the read receipt',
+    );
+    const optedOut = await chat('out@example.com', true);
+    await sales.send(optedOut.id, 'You asked for no e-mail');
+    const before = mailed.length;
+    assert.equal(await mailer().sweep(Date.now() + 11 * MINUTE), 0);
+    assert.equal(mailed.length, before);
+
+    const failing = await chat('fai@example.com');
+    await failing.visitor.close();
+    await sales.send(failing.id, 'The mail server is down');
+    mailer().notifier = async () => {
+      throw new Error('SMTP 421');
+    };
+    assert.equal(await mailer().sweep(Date.now() + 11 * MINUTE), 0);
+    mailer().notifier = async (n) => {
+      mailed.push(n);
+    };
+    assert.equal(await mailer().sweep(Date.now() + 11 * MINUTE), 1, 'tried again at the next sweep');
+    for (const c of [read, optedOut, failing]) {
+      await c.visitor.close();
+      await sales.close(c.id);
+    }
+  });
+});

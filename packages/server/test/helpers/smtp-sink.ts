@@ -1,0 +1,75 @@
+import type { AddressInfo } from 'node:net';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import nodemailer from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer';
+import { SMTPServer } from 'smtp-server';
+
+/** A mail the sink received: its envelope, raw bytes and parsed form. */
+export interface SunkMail {
+  from: string;
+  to: string[];
+  raw: Buffer;
+  parsed: ParsedMail;
+}
+
+/** An SMTP server that keeps what it receives (a provider's relay, for tests). */
+export interface SmtpSink {
+  url: string;
+  mails: SunkMail[];
+  /** Answers the next DATA with this code and text instead of 250. */
+  failNext(code: number, text: string): void;
+  close(): Promise<void>;
+}
+
+export async function startSmtpSink(): Promise<SmtpSink> {
+  const mails: SunkMail[] = [];
+  let failure: { code: number; text: string } | undefined;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    logger: false,
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', async () => {
+        if (failure) {
+          const f = failure;
+          failure = undefined;
+          cb(Object.assign(new Error(f.text), { responseCode: f.code }));
+          return;
+        }
+        const raw = Buffer.concat(chunks);
+        mails.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw,
+          parsed: await simpleParser(raw),
+        });
+        cb(null);
+      });
+    },
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    mails,
+    failNext: (code, text) => {
+      failure = { code, text };
+    },
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+/** Sends one mail to an SMTP port as a mail client would; resolves with the server's reply or rejects with its error. */
+export async function sendMail(
+  port: number,
+  mail: Mail.Options,
+): Promise<{ response: string; messageId: string }> {
+  const t = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
+  try {
+    return await t.sendMail(mail);
+  } finally {
+    t.close();
+  }
+}
