@@ -232,6 +232,53 @@ describe('console campaigns and live visitors in Chromium', () => {
     await context.close();
   });
 
+  it('composes a message campaign with a preview of the mail, and lists it as a message', async () => {
+    const { context, page, errors } = await signedIn();
+    const accountId = srv.demo!.accountId;
+    await page.getByTestId('nav-campaigns').click();
+    await page.getByTestId('campaign-table').waitFor();
+    await page.getByRole('link', { name: 'New campaign' }).click();
+    await page.getByTestId('campaign-form').waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('Pricing follow-up mail');
+    await page.getByTestId('condition-builder').getByRole('button', { name: 'Add condition' }).click();
+    await page.getByLabel('Condition 1 field').selectOption('page.section');
+    await page.getByLabel('Condition 1 operator').selectOption('contains');
+    await page.getByLabel('Condition 1 value').fill('pricing');
+
+    await page.getByRole('radio', { name: /Message \(e-mail or in-app\)/ }).check();
+    await page.getByTestId('message-audience').waitFor();
+    // No chat skill is asked for: a message is answered in whichever queue its reply lands.
+    assert.equal(await page.getByLabel('Skill').count(), 0);
+    await page.getByRole('button', { name: 'Create campaign' }).click();
+    await page.getByText('Enter a subject of up to 150 characters.').waitFor();
+    await page.getByText('Write the message the contact will receive.').waitFor();
+
+    await page.getByLabel('Subject').fill('Still weighing our plans?');
+    await page.getByLabel('Message', { exact: true }).fill('Reply to this mail: a person answers.');
+    await page.getByLabel('Channel').selectOption('email');
+    const preview = page.getByTestId('engagement-preview');
+    await preview.locator('.preview-mail-subject').getByText('Still weighing our plans?').waitFor();
+    await preview.getByText('Reply to this mail: a person answers.').waitFor();
+    await preview.getByText('Preview · sent by e-mail').waitFor();
+    await page.locator('#engagement').screenshot({ path: `${SHOTS_DIR}console-campaign-message.png` });
+
+    await page.getByRole('button', { name: 'Create campaign' }).click();
+    await page.getByTestId('campaign-notice').getByText('Created “Pricing follow-up mail”').waitFor();
+    const row = page.getByTestId('campaign-row').filter({ hasText: 'Pricing follow-up mail' });
+    await row.getByText('Message · E-mail only').waitFor();
+    const stored = (await srv.node.ctx.store.campaigns.list(accountId)).find(
+      (c) => c.name === 'Pricing follow-up mail',
+    );
+    assert.deepEqual(stored?.engagement, {
+      type: 'message',
+      subject: 'Still weighing our plans?',
+      text: 'Reply to this mail: a person answers.',
+      channel: 'email',
+    });
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it('shows a visitor on the live list within 2 s, follows their navigation, and invites them to chat', async () => {
     const { context, page, errors } = await signedIn();
     await page.getByTestId('nav-visitors').click();

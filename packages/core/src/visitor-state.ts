@@ -115,6 +115,11 @@ export interface VisitorState {
   events: Map<string, EventEntry>;
   marketing: MarketingSource;
   traits: Map<string, string | number | boolean>;
+  /**
+   * The contact this visitor is known to be (set by the server once it linked them): only such a
+   * visitor can be sent a campaign's message on another channel.
+   */
+  contactId?: string;
   score: number | undefined;
   /** Share (%) of the site's recent visitors scoring at least as high: 5 means "in the top 5 %". */
   scoreTop: number | undefined;
@@ -201,6 +206,13 @@ export function timeOnPageMs(state: VisitorState, now: number): number {
 /** Wall-clock time since the session started, in ms. */
 export function timeOnSiteMs(state: VisitorState, now: number): number {
   return now > state.sessionStartedAt ? now - state.sessionStartedAt : 0;
+}
+
+/** Marks the visitor as a known contact; returns Field.Traits when that changed (targeting re-tests). */
+export function linkContact(state: VisitorState, contactId: string): number {
+  if (state.contactId === contactId) return 0;
+  state.contactId = contactId;
+  return Field.Traits;
 }
 
 /** Sets the purchase-propensity score (and its rank among the site's visitors); returns Field.Score when either changed. */

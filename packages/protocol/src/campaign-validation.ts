@@ -11,6 +11,7 @@ import {
   type Engagement,
   type Frequency,
   GoalSchema,
+  MessageSchema,
 } from './campaign.ts';
 import {
   type ConditionRules,
@@ -36,6 +37,7 @@ const engagementValidators: Record<string, Validator> = {
   chat_invitation: Compile(ChatInvitationSchema),
   chat_button: Compile(ChatButtonSchema),
   content: Compile(ContentSchema),
+  message: Compile(MessageSchema),
 };
 const goalBranches = (GoalSchema as unknown as { anyOf: TSchema[] }).anyOf;
 const goalValidators: Record<string, Validator> = {

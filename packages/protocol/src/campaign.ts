@@ -75,8 +75,26 @@ export const ContentSchema = Type.Object(
   },
   closed,
 );
+/**
+ * A message sent to an identified contact on another channel (e-mail, or the contact's app
+ * conversation); nothing is rendered on the page. `auto` picks the app first, then e-mail.
+ */
+export const MessageSchema = Type.Object(
+  {
+    type: Type.Literal('message'),
+    subject: text(1, 150),
+    text: text(1, 2000),
+    channel: Type.Union([Type.Literal('auto'), Type.Literal('email'), Type.Literal('app')]),
+  },
+  closed,
+);
 /** What a campaign is configured to offer. */
-export const EngagementSchema = Type.Union([ChatInvitationSchema, ChatButtonSchema, ContentSchema]);
+export const EngagementSchema = Type.Union([
+  ChatInvitationSchema,
+  ChatButtonSchema,
+  ContentSchema,
+  MessageSchema,
+]);
 /** The form shown instead of a chat engagement when its skill cannot take a chat now. */
 export const OfflineMessageSchema = Type.Object(
   { type: Type.Literal('offline_message'), skillId: id(), message: text(0, 500) },
@@ -167,6 +185,7 @@ export type ChatInvitation = Static<typeof ChatInvitationSchema>;
 export type ChatButton = Static<typeof ChatButtonSchema>;
 export type ContentOffer = Static<typeof ContentSchema>;
 export type OfflineMessage = Static<typeof OfflineMessageSchema>;
+export type ProactiveMessage = Static<typeof MessageSchema>;
 export type Engagement = Static<typeof EngagementSchema>;
 export type DeliveredEngagement = Static<typeof DeliveredEngagementSchema>;
 export type CampaignInput = Static<typeof CampaignInputSchema>;

@@ -1,4 +1,4 @@
-import type { Campaign, DeliveredEngagement, Engagement } from '@beckon/protocol';
+import type { Campaign, DeliveredEngagement, Engagement, ProactiveMessage } from '@beckon/protocol';
 import { campaignMemory, exposuresLastDay } from '../visitor/exposures.ts';
 import type { VisitorState } from '../visitor-state.ts';
 
@@ -34,10 +34,13 @@ export function dayCapLiftsAt(campaign: Campaign, state: VisitorState): number {
 
 /**
  * What to offer given the skill's capacity: the engagement itself, its offline-message fallback,
- * or null (show nothing) as the campaign is configured. Content needs no capacity.
+ * or null (show nothing) as the campaign is configured. Content and messages need no capacity.
  */
-export function resolveEngagement(engagement: Engagement, capacity: CapacityFn): DeliveredEngagement | null {
-  if (engagement.type === 'content') return engagement;
+export function resolveEngagement(
+  engagement: Engagement,
+  capacity: CapacityFn,
+): DeliveredEngagement | ProactiveMessage | null {
+  if (engagement.type === 'content' || engagement.type === 'message') return engagement;
   if (capacity(engagement.skillId) === 'available') return engagement;
   const offline = engagement.offline ?? 'none';
   if (offline === 'none') return null;

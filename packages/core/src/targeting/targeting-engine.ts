@@ -1,4 +1,4 @@
-import type { Campaign, DeliveredEngagement, ValidationError } from '@beckon/protocol';
+import type { Campaign, DeliveredEngagement, ProactiveMessage, ValidationError } from '@beckon/protocol';
 import { recordExposure } from '../visitor/exposures.ts';
 import { ALL_FIELDS, Field } from '../visitor/field-bits.ts';
 import type { VisitorState } from '../visitor-state.ts';
@@ -7,11 +7,14 @@ import { isControl } from './control-group.ts';
 import { type CapacityFn, dayCapLiftsAt, frequencyVerdict, resolveEngagement } from './eligibility.ts';
 import { isInSchedule, nextScheduleOpen } from './schedule.ts';
 
-/** What targeting decided for one visitor: show `engagement`, or (control) record it and show nothing. */
+/**
+ * What targeting decided for one visitor: show `engagement`, or (control) record it and show nothing.
+ * A `message` is not shown on the page: the server sends it to the visitor's contact.
+ */
 export interface Decision {
   exposureId: string;
   campaignId: string;
-  engagement: DeliveredEngagement;
+  engagement: DeliveredEngagement | ProactiveMessage;
   control: boolean;
 }
 
@@ -81,11 +84,14 @@ export class TargetingEngine {
       if (campaign.status !== 'active') continue;
       try {
         const banded = campaign.scoreBands === 'positive_lift' && this.#gate !== undefined;
-        const node = compileNode(campaign.targeting);
+        const messaged = campaign.engagement.type === 'message';
+        let node = compileNode(campaign.targeting);
+        if (banded) node = gated(node, campaign.id, this.#gate!);
+        if (messaged) node = identified(node);
         entries.push({
           campaign,
-          node: banded ? gated(node, campaign.id, this.#gate!) : node,
-          inputs: inputsOf(campaign.targeting) | (banded ? Field.Score : 0),
+          node,
+          inputs: inputsOf(campaign.targeting) | (banded ? Field.Score : 0) | (messaged ? Field.Traits : 0),
           key: `${campaign.id}\u0000${campaign.scoreBands ?? 'all'}\u0000${JSON.stringify(campaign.targeting)}`,
         });
       } catch (e) {
@@ -163,8 +169,8 @@ export class TargetingEngine {
       mem.armed--;
       const control = isControl(state.visitorId, c.id, c.controlShare);
       const exposureId = this.#newId();
-      // A chat button waits on the page without holding back other campaigns.
-      const blocking = c.engagement.type !== 'chat_button';
+      // A chat button waits on the page, and a message goes elsewhere: neither holds back other campaigns.
+      const blocking = c.engagement.type !== 'chat_button' && c.engagement.type !== 'message';
       recordExposure(state, { exposureId, campaignId: c.id, control, blocking }, now);
       return { exposureId, campaignId: c.id, engagement, control };
     }
@@ -242,6 +248,22 @@ function gated(node: CompiledNode, campaignId: string, gate: ScoreBandGate): Com
     test: (s, n) => inner(s, n) && gate(campaignId, s.score),
     // Time cannot move a score into a band: when only the band is missing, wait for a new score.
     nt: (s, n) => (inner(s, n) ? INF : node.nt(s, n)),
+    nf: node.nf,
+    timed: node.timed,
+  };
+}
+
+/**
+ * A message campaign's condition narrowed to visitors linked to a contact: only a contact can be
+ * reached on another channel. The link is part of the condition, so a visitor who is identified
+ * later qualifies then (Field.Traits), and an anonymous one never uses up a turn or a cap.
+ */
+function identified(node: CompiledNode): CompiledNode {
+  const inner = node.test;
+  return {
+    test: (s, n) => s.contactId !== undefined && inner(s, n),
+    // Time cannot identify a visitor: while only the link is missing, wait for it.
+    nt: (s, n) => (s.contactId === undefined && inner(s, n) ? INF : node.nt(s, n)),
     nf: node.nf,
     timed: node.timed,
   };

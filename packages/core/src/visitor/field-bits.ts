@@ -20,7 +20,7 @@ export const Field = {
   Score: 1 << 7,
   /** Exposures and their outcomes (frequency caps, declines). */
   Exposure: 1 << 8,
-  /** Identify traits. */
+  /** Identify traits, and the contact the visitor is linked to. */
   Traits: 1 << 9,
   /** Time passed: set by the caller when a timer from `nextCheck` fires. */
   Clock: 1 << 10,

@@ -10,15 +10,17 @@ const n = (v: unknown) => Number(v ?? 0);
 const seconds = (v: unknown) => (v == null ? null : Number(v) / 1000);
 
 /**
- * The account's conversations created in the period, narrowed by site, skill, campaign of origin
- * and agent (every agent who held it, not only the last one: a transfer leaves both their shares).
+ * The account's conversations created in the period (not a campaign's unanswered message),
+ * narrowed by site, skill, campaign of origin and agent (every agent who held it, not only the last one: a transfer leaves both their shares).
  */
 export function conversationsIn(db: Kysely<Database>, f: ReportFilters) {
   let q = db
     .selectFrom('conversations as c')
     .where('c.account_id', '=', f.accountId)
     .where('c.created_at', '>=', f.from)
-    .where('c.created_at', '<', f.to);
+    .where('c.created_at', '<', f.to)
+    // A campaign's message nobody answered yet is no conversation (see proactive-messages.ts).
+    .where((eb) => eb.or([eb('c.closed_by', 'is', null), eb('c.closed_by', '!=', 'campaign')]));
   if (f.siteId) q = q.where('c.site_id', '=', f.siteId);
   if (f.skillId) q = q.where('c.skill_id', '=', f.skillId);
   if (f.agentId) q = q.where(heldBy(f.agentId, 'c.id'));

@@ -7,6 +7,7 @@ const SHOWN_KINDS = new Set<TouchKindColumn>([
   'chat_invitation',
   'chat_button',
   'offline_message',
+  'message',
 ]);
 const CHAT_KINDS = new Set(['chat_invitation', 'chat_button', 'offline_message']);
 
@@ -49,9 +50,11 @@ export async function loadTouches(
     const control = Number(e.control) === 1;
     const conv = control ? undefined : byExposure.get(e.id);
     if (conv) linked.add(conv.id);
+    // A campaign's message starts its conversation itself: it is one only once the customer answered.
+    const talked = conv && (e.engagement_type !== 'message' || e.outcome === 'accepted');
     let kind: TouchKindColumn;
     if (control) kind = 'control';
-    else if (conv || (e.outcome === 'accepted' && CHAT_KINDS.has(e.engagement_type))) kind = 'conversation';
+    else if (talked || (e.outcome === 'accepted' && CHAT_KINDS.has(e.engagement_type))) kind = 'conversation';
     else
       kind = SHOWN_KINDS.has(e.engagement_type as TouchKindColumn)
         ? (e.engagement_type as TouchKindColumn)
@@ -61,8 +64,8 @@ export async function loadTouches(
       campaignId: e.campaign_id,
       exposureId: e.id,
       conversationId: conv?.id ?? null,
-      agentId: conv?.assigned_agent_id ?? null,
-      skillId: conv?.skill_id ?? null,
+      agentId: talked ? (conv?.assigned_agent_id ?? null) : null,
+      skillId: talked ? (conv?.skill_id ?? null) : null,
       control,
       kind,
       at: Number(e.created_at),

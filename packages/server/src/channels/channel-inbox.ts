@@ -140,8 +140,12 @@ export class ChannelInbox {
       .where('channel', '=', channel)
       .where('external_id', '=', externalId)
       .execute();
-    // The customer wrote: a pending or snoozed conversation is open again.
-    if (!duplicate) await this.store.assignment.customerBack(accountId, conversation.id, now);
+    if (!duplicate) {
+      // The customer wrote: a pending or snoozed conversation is open again, and a campaign's
+      // message they answer counts as accepted.
+      await this.store.assignment.customerBack(accountId, conversation.id, now);
+      await this.store.exposures.acceptMessage(accountId, conversation.id, now);
+    }
     conversation = await this.store.conversations.get(accountId, conversation.id);
     await this.announcer.updated(accountId, conversation, { queue: true });
     this.route(accountId);

@@ -32,6 +32,8 @@ const text = (v: unknown): string | null =>
  */
 export class VisitorContacts {
   private readonly pending = new Map<string, Pending>();
+  /** Hears that a visitor is known as a contact (the tracker: message campaigns target contacts). */
+  onLinked?: (siteId: string, visitorId: string, contactId: string) => void;
   private running: Promise<void> | null = null;
 
   constructor(
@@ -108,10 +110,11 @@ export class VisitorContacts {
           p.channel.send(JSON.stringify({ type: 'error', code: err.code, message: err.message }));
       }
     }
-    if (p.customer) {
-      const contact = await this.store.contacts.ofVisitor(p.accountId, p.siteId, p.visitorId);
-      if (contact) await this.store.contacts.addAttributes(p.accountId, contact.id, { customer: p.customer });
-    }
+    const contact = await this.store.contacts.ofVisitor(p.accountId, p.siteId, p.visitorId);
+    if (!contact) return;
+    if (p.customer)
+      await this.store.contacts.addAttributes(p.accountId, contact.id, { customer: p.customer });
+    this.onLinked?.(p.siteId, p.visitorId, contact.id);
   }
 }
 

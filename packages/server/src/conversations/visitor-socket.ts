@@ -237,6 +237,12 @@ export class VisitorConnection implements PositionListener {
             if (r.ok && this.known && this.known.state !== 'open') {
               this.deps.visitors.customerBack(this.accountId, this.known).catch((err) => this.failed(err));
             }
+            // An app user answering a campaign's message: web chats get none, so they skip the lookup.
+            if (r.ok && !r.duplicate && this.known?.channel === 'app') {
+              this.deps.store.exposures
+                .acceptMessage(this.accountId, this.conversationId, Date.now())
+                .catch((err) => this.failed(err));
+            }
           },
           (err) => this.failed(err, f.echoId),
         );

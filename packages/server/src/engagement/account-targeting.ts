@@ -21,6 +21,8 @@ export interface AccountTargeting {
    * an `events` row of their own for attribution; every event stays in its stored frame.
    */
   goals: ReadonlySet<string>;
+  /** Whether a running campaign sends messages: then a visitor's contact is looked up when it is loaded. */
+  messages: boolean;
   fingerprint: CampaignsFingerprint | null;
   checkedAt: number;
   /** Serialises reloads of this account. */
@@ -96,6 +98,7 @@ export class TargetingRegistry {
       capacity: (skillId) => this.capacity().capacity(accountId, skillId),
       agentName: (skillId) => this.capacity().agentName(accountId, skillId),
       goals: new Set(),
+      messages: false,
       fingerprint: null,
       checkedAt: Date.now(),
       reloading: Promise.resolve(),
@@ -112,6 +115,7 @@ export class TargetingRegistry {
     // Goals change with the campaigns, in one step: no exposure of a campaign precedes its goal here.
     t.goals = goals;
     const rejected = t.engine.setCampaigns(campaigns);
+    t.messages = t.engine.campaigns.some((c) => c.engagement.type === 'message');
     for (const r of rejected) {
       this.log.warn(
         { accountId: t.accountId, campaignId: r.campaignId, errors: r.errors },

@@ -12,6 +12,7 @@ import { type CapacityCheck, routingCapacity } from './capacity.ts';
 import { type EngagementConfig, loadEngagementConfig } from './engagement-config.ts';
 import { createEngagementMetrics, type EngagementMetrics } from './engagement-metrics.ts';
 import type { WebSocketLike } from './live-visitor.ts';
+import { ProactiveMessages } from './proactive-messages.ts';
 import { AddressLimiter } from './rate-limiter.ts';
 import { SiteDirectory, type SiteInfo } from './site-directory.ts';
 import { Tracker } from './tracker.ts';
@@ -33,6 +34,8 @@ export class EngagementRuntime {
   readonly tracker: Tracker;
   /** Turns identify and the personal and customer attributes into contacts, off the event path. */
   readonly contacts: VisitorContacts;
+  /** Stores campaigns' messages to contacts (e-mail, app), off the event path. */
+  readonly proactive: ProactiveMessages;
   /** Pings every visitor socket; silent ones are closed with 4408. */
   readonly heartbeat: Heartbeat;
   /** Holds batch acks back while the events writer's backlog is too long. */
@@ -93,6 +96,18 @@ export class EngagementRuntime {
       scoring.bands.admits,
     );
     this.contacts = new VisitorContacts(ctx.store, this.log.child({ part: 'contacts' }));
+    // The chat module (registered after this runtime) chooses skills and announces lines.
+    this.proactive = new ProactiveMessages({
+      store: ctx.store,
+      writer,
+      log: this.log.child({ part: 'proactive' }),
+      registry: ctx.metrics.registry,
+      chooseSkill: async (accountId) => (await chatOf(ctx)?.visitors.chooseSkill(accountId, {})) ?? null,
+      append: async (item) => {
+        const chat = chatOf(ctx);
+        return chat ? chat.announcer.writer.append(item) : (await ctx.store.messages.appendBatch([item]))[0]!;
+      },
+    });
     this.tracker = new Tracker({
       store: ctx.store,
       writer,
@@ -103,7 +118,10 @@ export class EngagementRuntime {
       newId: newTimeId,
       scoring,
       contacts: this.contacts,
+      proactive: this.proactive,
     });
+    this.contacts.onLinked = (siteId, visitorId, contactId) =>
+      this.tracker.linkContact(siteId, visitorId, contactId);
   }
 
   /** Starts the sweeper and listens for campaign changes made on other nodes. */
@@ -165,6 +183,7 @@ export class EngagementRuntime {
     this.acks.close();
     this.capacity.close();
     await this.unsubscribe?.().catch(() => {});
+    await this.proactive.idle();
     await this.tracker.close();
     await this.contacts.idle();
   }

@@ -4,6 +4,7 @@ import {
   createVisitorState,
   type Decision,
   Field,
+  linkContact,
   recordExposure,
   startSession,
   type VisitorState,
@@ -14,6 +15,7 @@ import type {
   Device,
   HelloFrame,
   PageViewEvent,
+  ProactiveMessage,
   VisitorEvent,
 } from '@beckon/protocol';
 import type { Logger } from '../logger.ts';
@@ -33,6 +35,7 @@ import {
   type VisitorChannel,
   visitorKey,
 } from './live-visitor.ts';
+import type { ProactiveJob } from './proactive-messages.ts';
 import { TokenBucket } from './rate-limiter.ts';
 import { nextMidnight, sessionExpired } from './session-clock.ts';
 import type { SiteInfo } from './site-directory.ts';
@@ -59,6 +62,8 @@ export interface TrackerDeps {
   newId: (prefix: 'ses' | 'exp') => string;
   scoring?: ScoringHook;
   contacts?: ContactsHook;
+  /** Takes a campaign's message to a contact's channel; must not block. Without it, messages are ignored. */
+  proactive?: { enqueue(job: ProactiveJob): void };
 }
 
 interface SiteVisitors {
@@ -266,6 +271,18 @@ export class Tracker {
     return exposureId;
   }
 
+  /**
+   * The visitor is now known as a contact (identify, a form): campaigns that send a message to a
+   * contact may fire for them. Does nothing when the visitor is not in memory here; the link is in
+   * the visitor's snapshot from now on.
+   */
+  linkContact(siteId: string, visitorId: string, contactId: string, now = Date.now()): void {
+    const live = this.peek(siteId, visitorId);
+    if (!live) return;
+    const changed = linkContact(live.state, contactId);
+    if (changed !== 0) this.evaluate(live, changed, now);
+  }
+
   /** The account's visitor with this id in memory (on `siteId` when given; else the most recently active). */
   findLive(accountId: string, visitorId: string, siteId?: string): LiveVisitor | undefined {
     let best: LiveVisitor | undefined;
@@ -351,6 +368,10 @@ export class Tracker {
     now: number,
     agentName: (skillId: string) => string | undefined,
   ): void {
+    if (d.engagement.type === 'message') {
+      this.message(live, d, d.engagement, now);
+      return;
+    }
     const shown = d.engagement.type === 'chat_invitation' && !d.control ? d.engagement : null;
     // An invitation says who will answer when routing has one agent clearly next.
     const name = shown ? agentName(shown.skillId) : undefined;
@@ -370,6 +391,27 @@ export class Tracker {
         ...(name ? { agentName: name } : {}),
       }),
     );
+  }
+
+  /** A campaign's message: nothing goes to the page; the contact's channel gets it, off this path. */
+  private message(live: LiveVisitor, d: Decision, message: ProactiveMessage, now: number): void {
+    const words = d.control ? {} : { invitation_text: message.text };
+    this.exposureRow(live, d.exposureId, d.campaignId, message.type, d.control, now, words);
+    if (d.control) {
+      this.d.metrics.exposuresControl.inc();
+      return;
+    }
+    const job = {
+      accountId: live.site.accountId,
+      siteId: live.site.id,
+      visitorId: live.visitorId,
+      exposureId: d.exposureId,
+      campaignId: d.campaignId,
+      message,
+      at: now,
+    };
+    if (this.d.proactive) this.d.proactive.enqueue(job);
+    else this.d.writer.addOutcome({ id: d.exposureId, outcome: 'ignored', at: now });
   }
 
   private exposureRow(
@@ -470,6 +512,7 @@ export class Tracker {
 
   private async load(site: SiteInfo, visitorId: string, device: Device): Promise<LiveVisitor> {
     const key = visitorKey(site.id, visitorId);
+    const contact = this.contactOf(site, visitorId);
     const parked = this.parked.get(key);
     const stored = parked
       ? {
@@ -508,6 +551,8 @@ export class Tracker {
       live.firstSeenAt = stored?.firstSeenAt ?? now;
       this.sessionStarted(live, now);
     }
+    const contactId = await contact;
+    if (contactId) linkContact(live.state, contactId);
     let s = this.sites.get(site.id);
     if (!s) {
       s = { accountId: site.accountId, visitors: new Map() };
@@ -516,6 +561,20 @@ export class Tracker {
     s.visitors.set(visitorId, live);
     this.count++;
     return live;
+  }
+
+  /**
+   * The contact a visitor being loaded is linked to, looked up alongside its snapshot, and only
+   * while a campaign of the account sends messages (they target contacts only).
+   */
+  private async contactOf(site: SiteInfo, visitorId: string): Promise<string | undefined> {
+    if (!this.d.targeting.get(site.accountId)?.messages) return undefined;
+    try {
+      return (await this.d.store.contacts.ofVisitor(site.accountId, site.id, visitorId))?.id;
+    } catch (err) {
+      this.d.log.warn({ err, siteId: site.id }, 'contact lookup failed; the visitor counts as unknown');
+      return undefined;
+    }
   }
 
   private make(site: SiteInfo, visitorId: string, state: VisitorState, now: number): LiveVisitor {

@@ -23,7 +23,10 @@ export interface NewConversation {
   source: ConversationSource;
   originExposureId?: string | null;
   skillId: string | null;
-  status: Extract<ConversationStatus, 'queued' | 'offline'>;
+  /** `closed` (resolved) starts it in no queue: a campaign's message waits there for an answer. */
+  status: Extract<ConversationStatus, 'queued' | 'offline' | 'closed'>;
+  /** Who closed it, with `status: 'closed'` (e.g. `campaign`). */
+  closedBy?: string;
   priority?: number;
   value?: number;
   /** Purchase-propensity score when the model knows one (queue order after value). */
@@ -36,8 +39,11 @@ export interface NewConversation {
   /** The contact it is with, when known from the start. */
   contactId?: string | null;
   tokenHash: string;
-  /** The invitation the visitor accepted: stored as the conversation's first message, in the same transaction. */
-  invitation?: { text: string; from: string | null };
+  /**
+   * The invitation the visitor accepted, or a campaign's message: stored as the conversation's first
+   * message, in the same transaction. `echoId` names the exposure it came from.
+   */
+  invitation?: { text: string; from: string | null; echoId?: string };
 }
 
 /** A waiting conversation with its propensity score (queue order uses it after priority and value). */
@@ -114,8 +120,8 @@ export class ConversationsRepo {
       overflow_count: 0,
       assigned_at: null,
       first_response_at: null,
-      closed_at: null,
-      closed_by: null,
+      closed_at: input.status === 'closed' ? now : null,
+      closed_by: input.status === 'closed' ? (input.closedBy ?? null) : null,
       disposition: null,
       tags: '[]',
       csat_score: null,
@@ -146,7 +152,7 @@ export class ConversationsRepo {
           sender_kind: 'invitation',
           sender_id: 'invitation',
           sender_name: invitation.from,
-          echo_id: null,
+          echo_id: invitation.echoId ?? null,
           body: invitation.text,
           attachments: null,
           created_at: now,

@@ -116,6 +116,34 @@ export class ExposuresRepo {
     return rows.map(toView);
   }
 
+  /**
+   * The customer answered a conversation: the campaign message last sent into it (its line's echo id
+   * names the exposure) counts as accepted. A final answer given before is kept. Returns the
+   * exposure's id when it changed.
+   */
+  async acceptMessage(accountId: string, conversationId: string, at: number): Promise<string | null> {
+    const line = await this.db
+      .selectFrom('messages')
+      .select('echo_id')
+      .where('conversation_id', '=', conversationId)
+      .where('account_id', '=', accountId)
+      .where('sender_kind', '=', 'invitation')
+      .where('echo_id', 'is not', null)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (!line?.echo_id) return null;
+    const r = await this.db
+      .updateTable('exposures')
+      .set({ outcome: 'accepted', outcome_at: at })
+      .where('account_id', '=', accountId)
+      .where('id', '=', line.echo_id)
+      .where('engagement_type', '=', 'message')
+      .where((eb) => eb.or([eb('outcome', 'is', null), eb('outcome', '=', 'shown')]))
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0 ? line.echo_id : null;
+  }
+
   async get(accountId: string, id: string): Promise<ExposureView | undefined> {
     const r = await this.db
       .selectFrom('exposures')

@@ -10,11 +10,12 @@ import type { Database, MessagesTable } from './schema.ts';
 import { runShaped } from './shaped-sql.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
 
-/** Who sends: the visitor, an agent (a message or an internal note), or the system. */
+/** Who sends: the visitor, an agent (a message or an internal note), the system, or a campaign's words. */
 export type Sender =
   | { kind: 'visitor' }
   | { kind: 'agent' | 'note'; agentId: string; name: string; supervisor: boolean }
-  | { kind: 'system' };
+  | { kind: 'system' }
+  | { kind: 'invitation'; name: string | null };
 
 export interface AppendItem {
   accountId: string;
@@ -81,7 +82,7 @@ const INSERT_CHUNK = 400;
 /** Most retries probed by one query (SQLite nests an OR chain one level per term; its limit is 1000). */
 const PROBE_CHUNK = 200;
 
-const senderIdOf = (s: Sender): string => (s.kind === 'visitor' || s.kind === 'system' ? s.kind : s.agentId);
+const senderIdOf = (s: Sender): string => (s.kind === 'agent' || s.kind === 'note' ? s.agentId : s.kind);
 const echoKey = (conversationId: string, echoId: string, senderId: string) =>
   `${conversationId}\u0000${echoId}\u0000${senderId}`;
 
@@ -96,7 +97,8 @@ const stateOf = (r: ConvRow): ConversationState => ({
 
 /** Why a sender may not write to a conversation in its current state, or null when they may. */
 function refusal(conv: ConversationState, sender: Sender): AppError | null {
-  if (sender.kind === 'system') return null;
+  // A campaign's message may reach a resolved conversation: it stays resolved until the customer answers.
+  if (sender.kind === 'system' || sender.kind === 'invitation') return null;
   if (conv.status === 'closed') return new AppError(409, 'conversation_closed', 'the conversation is closed');
   if (sender.kind === 'visitor') return null;
   const holds = conv.assigned_agent_id === sender.agentId && conv.status === 'active';
@@ -248,7 +250,8 @@ export class MessagesRepo {
         account_id: item.accountId,
         sender_kind: item.sender.kind as SenderKind,
         sender_id: senderId,
-        sender_name: item.sender.kind === 'agent' || item.sender.kind === 'note' ? item.sender.name : null,
+        sender_name:
+          item.sender.kind === 'visitor' || item.sender.kind === 'system' ? null : item.sender.name,
         echo_id: item.echoId,
         body: item.text,
         attachments: files.length > 0 ? JSON.stringify(files) : null,

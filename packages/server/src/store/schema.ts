@@ -377,6 +377,7 @@ export type TouchKindColumn =
   | 'chat_invitation'
   | 'chat_button'
   | 'offline_message'
+  | 'message'
   | 'control';
 
 /** A conversion linked to one touch (an exposure, a control qualification, or a visitor's own conversation). */

@@ -11,6 +11,7 @@ import { fromCondition, type GroupNode } from './condition-model.ts';
 
 export type EngagementType = Engagement['type'];
 export type OfflineChoice = 'offline_message' | 'none';
+export type MessageChannel = 'auto' | 'email' | 'app';
 
 export interface CampaignForm {
   name: string;
@@ -41,6 +42,9 @@ export interface CampaignForm {
   imageUrl: string;
   ctaLabel: string;
   ctaUrl: string;
+  /** A message's subject line (its text is `text`, shared with the content offer). */
+  subject: string;
+  messageChannel: MessageChannel;
   /** Whole percent, 0 to 90. */
   controlPercent: string;
   /** Target only the score bands whose measured lift is positive. */
@@ -66,6 +70,7 @@ export type FormField =
   | 'imageUrl'
   | 'ctaLabel'
   | 'ctaUrl'
+  | 'subject'
   | 'controlPercent';
 
 export type FormErrors = Partial<Record<FormField, string>>;
@@ -108,6 +113,8 @@ export function emptyForm(timeZone: string, skillId: string): CampaignForm {
     imageUrl: '',
     ctaLabel: '',
     ctaUrl: '',
+    subject: '',
+    messageChannel: 'auto',
     controlPercent: '10',
     positiveLiftOnly: false,
   };
@@ -139,13 +146,15 @@ export function formFromCampaign(
     perVisitorPerDay: c.frequency?.perVisitorPerDay !== undefined ? String(c.frequency.perVisitorPerDay) : '',
     afterDecline: c.frequency?.afterDecline ?? 'next_session',
     engagementType: e.type,
-    skillId: e.type === 'content' ? fallbackSkill : e.skillId,
+    skillId: e.type === 'chat_invitation' || e.type === 'chat_button' ? e.skillId : fallbackSkill,
     message: e.type === 'chat_invitation' ? e.message : form.message,
     style: e.type === 'chat_invitation' ? e.style : form.style,
-    offline: e.type === 'content' ? form.offline : (e.offline ?? 'none'),
+    offline: e.type === 'chat_invitation' || e.type === 'chat_button' ? (e.offline ?? 'none') : form.offline,
     buttonLabel: e.type === 'chat_button' ? e.label : form.buttonLabel,
     title: e.type === 'content' ? e.title : '',
-    text: e.type === 'content' ? e.text : '',
+    text: e.type === 'content' || e.type === 'message' ? e.text : '',
+    subject: e.type === 'message' ? e.subject : '',
+    messageChannel: e.type === 'message' ? e.channel : form.messageChannel,
     imageUrl: e.type === 'content' ? (e.imageUrl ?? '') : '',
     ctaLabel: e.type === 'content' ? e.ctaLabel : '',
     ctaUrl: e.type === 'content' ? e.ctaUrl : '',
@@ -207,6 +216,11 @@ export function formErrors(f: CampaignForm): FormErrors {
       errors.ctaLabel = 'Enter a button label of up to 60 characters.';
     if (!isWebUrl(f.ctaUrl)) errors.ctaUrl = 'Enter the http:// or https:// page the button opens.';
   }
+  if (f.engagementType === 'message') {
+    if (!/^.{1,150}$/.test(f.subject.trim())) errors.subject = 'Enter a subject of up to 150 characters.';
+    if (!f.text.trim()) errors.text = 'Write the message the contact will receive.';
+    else if (f.text.trim().length > 2000) errors.text = 'Keep the message under 2000 characters.';
+  }
   const share = Number(f.controlPercent);
   if (f.controlPercent.trim() === '' || !Number.isFinite(share) || share < 0 || share > 90) {
     errors.controlPercent = 'Enter a share from 0 to 90 %.';
@@ -267,6 +281,8 @@ export function engagementOf(f: CampaignForm): Engagement {
       if (f.imageUrl.trim()) content.imageUrl = f.imageUrl.trim();
       return content;
     }
+    case 'message':
+      return { type: 'message', subject: f.subject.trim(), text: f.text.trim(), channel: f.messageChannel };
   }
 }
 
@@ -290,6 +306,7 @@ export function fieldForPath(path: string): FormField | null {
     [/^\/engagement\/imageUrl/, 'imageUrl'],
     [/^\/engagement\/ctaLabel/, 'ctaLabel'],
     [/^\/engagement\/ctaUrl/, 'ctaUrl'],
+    [/^\/engagement\/subject/, 'subject'],
     [/^\/controlShare/, 'controlPercent'],
   ];
   return map.find(([pattern]) => pattern.test(path))?.[1] ?? null;

@@ -17,6 +17,14 @@ export const ENGAGEMENT_LABELS: Record<Engagement['type'], string> = {
   chat_invitation: 'Chat invitation',
   chat_button: 'Chat button',
   content: 'Content offer',
+  message: 'Message (e-mail or in-app)',
+};
+
+/** Where a message campaign sends, in words. */
+export const MESSAGE_CHANNEL_LABELS: Record<'auto' | 'email' | 'app', string> = {
+  auto: 'In-app, else e-mail',
+  email: 'E-mail only',
+  app: 'In-app only',
 };
 
 export function goalText(goal: CampaignGoal): string {
@@ -26,6 +34,7 @@ export function goalText(goal: CampaignGoal): string {
 export function engagementText(engagement: Engagement, skills: Skill[] | undefined): string {
   const label = ENGAGEMENT_LABELS[engagement.type];
   if (engagement.type === 'content') return label;
+  if (engagement.type === 'message') return `Message · ${MESSAGE_CHANNEL_LABELS[engagement.channel]}`;
   const skill = skills?.find((item) => item.id === engagement.skillId);
   return skill ? `${label} · ${skill.name}` : label;
 }

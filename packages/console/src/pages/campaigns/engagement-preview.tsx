@@ -11,6 +11,7 @@ import type { CampaignForm } from './campaign-form.ts';
 const FROM = invitationFrom(null);
 
 export function EngagementPreview({ form }: { form: CampaignForm }) {
+  if (form.engagementType === 'message') return <MailPreview form={form} />;
   const overlay = form.engagementType === 'chat_invitation' && form.style === 'overlay';
   return (
     <figure className="preview" data-testid="engagement-preview">
@@ -85,6 +86,39 @@ export function EngagementPreview({ form }: { form: CampaignForm }) {
             ”.
           </span>
         )}
+      </figcaption>
+    </figure>
+  );
+}
+
+/** A message goes to the contact's inbox, not to the page: the preview is the mail as it arrives. */
+function MailPreview({ form }: { form: CampaignForm }) {
+  return (
+    <figure className="preview" data-testid="engagement-preview">
+      <div className="preview-frame preview-mail" aria-hidden="true">
+        <div className="preview-bar">
+          <span className="preview-dot" />
+          <span className="preview-dot" />
+          <span className="preview-dot" />
+          <span className="preview-url">Inbox</span>
+        </div>
+        <dl className="preview-mail-head">
+          <dt>From</dt>
+          <dd>Your team</dd>
+          <dt>To</dt>
+          <dd>The contact’s address</dd>
+          <dt>Subject</dt>
+          <dd className="preview-mail-subject">{form.subject.trim() || 'Your subject'}</dd>
+        </dl>
+        <p className="preview-mail-body">{form.text.trim() || 'Your message'}</p>
+      </div>
+      <figcaption className="preview-caption">
+        Preview · {form.messageChannel === 'app' ? 'sent as an in-app message' : 'sent by e-mail'}
+        <span className="preview-caption-note">
+          {form.messageChannel === 'auto'
+            ? 'Contacts with a conversation in your app get it there instead, as a message.'
+            : 'Replies come back to your agents as a conversation.'}
+        </span>
       </figcaption>
     </figure>
   );

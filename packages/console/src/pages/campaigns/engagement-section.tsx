@@ -2,8 +2,14 @@
 import type { Skill } from '../../api/types.ts';
 import { Field } from '../../components/field.tsx';
 import { Link } from '../../router/router.tsx';
-import type { CampaignForm, EngagementType, FormErrors, OfflineChoice } from './campaign-form.ts';
-import { ENGAGEMENT_LABELS } from './campaign-text.ts';
+import type {
+  CampaignForm,
+  EngagementType,
+  FormErrors,
+  MessageChannel,
+  OfflineChoice,
+} from './campaign-form.ts';
+import { ENGAGEMENT_LABELS, MESSAGE_CHANNEL_LABELS } from './campaign-text.ts';
 import { EngagementPreview } from './engagement-preview.tsx';
 import { FormSection } from './form-section.tsx';
 
@@ -18,10 +24,14 @@ const TYPES: { type: EngagementType; description: string }[] = [
   { type: 'chat_invitation', description: 'Proactively invite the visitor to chat with an agent.' },
   { type: 'chat_button', description: 'Show a chat button they can use when they are ready.' },
   { type: 'content', description: 'Show an offer card with a call to action.' },
+  {
+    type: 'message',
+    description: 'Send an identified visitor a message by e-mail or in their app; nothing shows on the page.',
+  },
 ];
 
 export function EngagementSection({ form, errors, set, skills }: SectionProps) {
-  const chat = form.engagementType !== 'content';
+  const chat = form.engagementType === 'chat_invitation' || form.engagementType === 'chat_button';
   return (
     <FormSection id="engagement" title="Engagement" description="What a qualifying visitor is shown.">
       <div className="form">
@@ -156,6 +166,7 @@ export function EngagementSection({ form, errors, set, skills }: SectionProps) {
             )}
 
             {form.engagementType === 'content' && <ContentFields form={form} errors={errors} set={set} />}
+            {form.engagementType === 'message' && <MessageFields form={form} errors={errors} set={set} />}
           </div>
           <EngagementPreview form={form} />
         </div>
@@ -230,6 +241,63 @@ function ContentFields({ form, errors, set }: Omit<SectionProps, 'skills'>) {
           )}
         </Field>
       </div>
+    </>
+  );
+}
+
+function MessageFields({ form, errors, set }: Omit<SectionProps, 'skills'>) {
+  return (
+    <>
+      <p className="field-hint" data-testid="message-audience">
+        Only visitors known as a contact (signed in, or who gave their e-mail) qualify. Contacts who opted out
+        of e-mail get no mail; the control group gets nothing.
+      </p>
+      <Field label="Subject" error={errors.subject} hint="The mail's subject line.">
+        {(props) => (
+          <input
+            {...props}
+            className="input"
+            maxLength={150}
+            value={form.subject}
+            onChange={(event) => set({ subject: event.target.value })}
+          />
+        )}
+      </Field>
+      <Field
+        label="Message"
+        error={errors.text}
+        hint={`${form.text.trim().length} / 2000 · plain text. A reply reaches your agents as a conversation.`}
+      >
+        {(props) => (
+          <textarea
+            {...props}
+            className="input textarea"
+            rows={5}
+            maxLength={2000}
+            value={form.text}
+            onChange={(event) => set({ text: event.target.value })}
+          />
+        )}
+      </Field>
+      <Field
+        label="Channel"
+        hint="In-app reaches contacts who have a conversation in your app; e-mail, those with an address."
+      >
+        {(props) => (
+          <select
+            {...props}
+            className="input select"
+            value={form.messageChannel}
+            onChange={(event) => set({ messageChannel: event.target.value as MessageChannel })}
+          >
+            {(['auto', 'email', 'app'] as const).map((channel) => (
+              <option key={channel} value={channel}>
+                {MESSAGE_CHANNEL_LABELS[channel]}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
     </>
   );
 }

@@ -48,7 +48,7 @@ export function campaignsRoutes(app: App, ctx: AppContext): void {
   const tags = ['campaigns'];
 
   const assertSkill = async (accountId: string, c: ValidCampaignInput) => {
-    if (c.engagement.type === 'content') return;
+    if (c.engagement.type === 'content' || c.engagement.type === 'message') return;
     try {
       await store.skills.assertOwned(accountId, [c.engagement.skillId]);
     } catch {
