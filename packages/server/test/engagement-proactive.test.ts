@@ -5,6 +5,7 @@ import type { CampaignInput } from '@beckon/protocol';
 import { identifyEvent, pageView } from '@beckon/sdk/index';
 import { channelsOf } from '../src/channels/channels-feature.ts';
 import { eventually, flush, metric, newTenant, runtime, visitor } from './engagement-fixtures.ts';
+import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
 const SUBJECT = 'Questions about our plans?';
@@ -12,6 +13,7 @@ const TEXT = 'We saw you on the pricing page. Reply to this mail and a person wi
 
 describe('proactive messages: a campaign that mails identified visitors', () => {
   let srv: TestServer;
+  let sink: SmtpSink;
   let t: Awaited<ReturnType<typeof newTenant>>;
   let campaignId: string;
   const store = () => srv.node.ctx.store;
@@ -48,7 +50,10 @@ describe('proactive messages: a campaign that mails identified visitors', () => 
     );
 
   before(async () => {
-    srv = await startTestServer();
+    sink = await startSmtpSink();
+    srv = await startTestServer({
+      env: { BECKON_SMTP_URL: sink.url, BECKON_EMAIL_DOMAIN: 'shop.example', BECKON_OUTBOX_POLL_MS: '50' },
+    });
     t = await newTenant(srv);
     await t.api.post('/api/v1/skills', { name: 'Sales' });
     const body: CampaignInput = {
@@ -65,7 +70,10 @@ describe('proactive messages: a campaign that mails identified visitors', () => 
     assert.deepEqual(res.body.engagement, body.engagement);
     campaignId = res.body.id;
   });
-  after(() => srv.close());
+  after(async () => {
+    await srv.close();
+    await sink.close();
+  });
 
   it('refuses a message without a subject, or with an unknown channel, naming the field', async () => {
     const bad = (engagement: unknown) =>
@@ -104,6 +112,11 @@ describe('proactive messages: a campaign that mails identified visitors', () => 
     assert.equal(exposure!.engagementType, 'message');
     assert.equal(exposure!.outcome, 'shown');
     assert.equal(await metric(srv, 'beckon_proactive_messages_total', { result: 'email' }), 1);
+    // It leaves through the outbox: one mail with the campaign's subject and words.
+    const mail = await eventually(() => sink.mails.find((m) => m.to.includes('pat@example.com')));
+    assert.equal(mail!.parsed.subject, SUBJECT);
+    assert.match(mail!.parsed.text ?? '', /We saw you on the pricing page/);
+    assert.match(mail!.parsed.replyTo?.value[0]?.address ?? '', /^reply\+[0-9a-z]{20}@shop\.example$/);
 
     // The per-day cap: a second visit to pricing the same day sends nothing more.
     await v.sendBatch([pageView(`${origin()}/`, ['home'])]);
@@ -111,6 +124,7 @@ describe('proactive messages: a campaign that mails identified visitors', () => 
     await settled();
     assert.equal((await exposuresOf(id)).length, 1);
     assert.equal((await mails(contact.id)).length, 1);
+    assert.equal(sink.mails.filter((m) => m.to.includes('pat@example.com')).length, 1, 'mailed once');
     await v.close();
   });
 

@@ -9,6 +9,7 @@ import { AppError, badRequest, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { heldBy } from './assignment-history.ts';
 import { lastSeq, messageTotals, toConversation } from './conversation-rows.ts';
+import { outboxRowOf } from './outbox-repo.ts';
 import { likePattern } from './rows.ts';
 import type { ConversationsTable, Database } from './schema.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
@@ -158,6 +159,14 @@ export class ConversationsRepo {
           created_at: now,
         })
         .execute();
+      // A campaign's message on a channel other than web chat leaves through the outbox, written
+      // with it so it is sent once it is stored and never before.
+      if (row.channel !== 'web') {
+        await trx
+          .insertInto('outbox')
+          .values(outboxRowOf(row.account_id, row.id, 1, row.channel, now))
+          .execute();
+      }
     });
     return toConversation({ ...row, last_seq: 1, last_message_at: now });
   }

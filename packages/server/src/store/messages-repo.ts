@@ -262,7 +262,7 @@ export class MessagesRepo {
       const message = toMessage(row);
       // Web chat delivers over the socket after commit; every other channel sends through the
       // outbox, written in this transaction so a crash after commit still sends and one before sends nothing.
-      if (item.sender.kind === 'agent' && conv.channel !== 'web') {
+      if ((item.sender.kind === 'agent' || item.sender.kind === 'invitation') && conv.channel !== 'web') {
         outbound.push(outboxRowOf(item.accountId, item.conversationId, conv.last_seq, conv.channel, now));
         message.deliveryStatus = 'queued';
       }

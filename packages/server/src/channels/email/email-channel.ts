@@ -79,7 +79,9 @@ export class EmailChannel implements Channel {
       },
       to,
       replyTo: this.names.replyAddress(token),
-      subject: replySubject(conversation.topic, accountName),
+      // The first mail of a thread we start (a campaign's message) carries its subject as it is.
+      subject:
+        !inReplyTo && conversation.topic ? conversation.topic : replySubject(conversation.topic, accountName),
       messageId,
       ...(inReplyTo ? { inReplyTo } : {}),
       ...(references.length ? { references: references.filter((id) => id !== messageId) } : {}),
