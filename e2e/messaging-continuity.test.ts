@@ -170,4 +170,39 @@ describe('a conversation outlives the visit: identify, leave, a later reply on a
     assert.ok(!page.url().includes('beckon.chat'), page.url());
     await context.close();
   });
+
+  it('at the end of a chat the visitor has the transcript mailed, giving an address when the chat has none', async () => {
+    const v = await visit();
+    const widget = v.page.locator('beckon-widget');
+    await admin.post(`/api/v1/visitors/${v.visitorId}/invite`, {
+      message: 'Can I help you find something?',
+      skillId: srv.demo!.skillIds.sales,
+    });
+    await widget.getByRole('alertdialog').getByRole('button', { name: 'Start chat' }).click();
+    const offered = sales.next('offer', () => true, 20_000);
+    await widget
+      .getByRole('form', { name: 'Before we start' })
+      .getByRole('button', { name: 'Start chat' })
+      .click();
+    const id = (await offered).conversation.id;
+    await sales.accept(id);
+    await sales.send(id, 'The lamp takes E27 bulbs.');
+    await until(async () => (await bubbles(v.page)).some((b) => b.includes('E27')), 'the answer');
+    await sales.close(id);
+    await widget.getByRole('button', { name: 'Skip' }).click();
+    await widget.getByRole('button', { name: 'Email me the transcript' }).click();
+    // The chat has no address: the widget asks for one.
+    await widget.getByLabel('Your e-mail address').fill('noor@example.com');
+    await widget.getByRole('button', { name: 'Send', exact: true }).click();
+    await widget.getByText('Transcript sent to noor@example.com.').waitFor();
+    await v.page.screenshot({ path: `${SHOTS_DIR}continuity-transcript.png` });
+    const mail = await eventually(
+      () => sink.mails.find((m) => m.to.includes('noor@example.com')),
+      5000,
+      'the mail',
+    );
+    assert.match(mail.parsed.text ?? '', /E27 bulbs/);
+    assert.equal(mail.parsed.headers.get('auto-submitted'), 'auto-generated');
+    await v.close();
+  });
 });

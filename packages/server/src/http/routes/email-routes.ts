@@ -10,7 +10,8 @@ import { MalformedMail } from '../../channels/email/mail-message.ts';
 import type { AppContext } from '../../context.ts';
 import type { ChatModule } from '../../conversations/chat-feature.ts';
 import { CHAT_TOKEN_HEADER } from '../../conversations/visitor-token.ts';
-import { AppError, notFound, unauthorized } from '../../errors.ts';
+import { AppError, badRequest, notFound, unauthorized } from '../../errors.ts';
+import { normaliseEmail } from '../../store/contacts-repo.ts';
 import { errors, NoContent, replies, security } from '../responses.ts';
 import type { App } from '../types.ts';
 import { visitorHooks } from './visitor-hooks.ts';
@@ -234,21 +235,43 @@ export function emailRoutes(app: App, ctx: AppContext, chat: ChatModule, email: 
       ...byToken,
       schema: {
         tags: ['visitor chat'],
-        summary: 'E-mail the transcript of this chat to the conversation’s e-mail address',
+        summary:
+          'E-mail the transcript of this chat to the conversation’s e-mail address (or, when it has none, to the one given)',
         headers: Type.Object({ [CHAT_TOKEN_HEADER]: Type.String() }),
-        response: { 202: Type.Object({ sent: Type.Boolean() }), 502: ErrorBody, 503: ErrorBody, ...errors },
+        body: Type.Optional(
+          Type.Object({ email: Type.Optional(Type.String({ maxLength: 254 })) }, { additionalProperties: false }),
+        ),
+        response: {
+          202: Type.Object({ sent: Type.Boolean(), to: Type.String() }),
+          502: ErrorBody,
+          503: ErrorBody,
+          ...errors,
+        },
       },
     },
     async (req, reply) => {
-      const { accountId, conversation } = visitorChatOf(req);
+      const { accountId } = visitorChatOf(req);
+      let { conversation } = visitorChatOf(req);
+      const given = req.body?.email;
+      const known = conversation.contactId
+        ? (await ctx.store.contacts.find(accountId, conversation.contactId))?.email
+        : conversation.visitorEmail;
+      // A chat with no address yet takes the one the visitor types; one that has an address keeps it.
+      if (!known && given !== undefined) {
+        if (!normaliseEmail(given)) throw badRequest('that is not an e-mail address', 'invalid_email');
+        const contact = await ctx.store.contacts.resolve(accountId, { email: given });
+        if (!conversation.contactId) await ctx.store.conversations.setContact(accountId, conversation.id, contact.id);
+        conversation = await ctx.store.conversations.get(accountId, conversation.id);
+      }
+      let to: string;
       try {
-        await email.transcripts.send(accountId, conversation);
+        to = await email.transcripts.send(accountId, conversation);
       } catch (err) {
         if (err instanceof ChannelSendError)
           throw new AppError(502, 'email_failed', `the transcript could not be sent: ${err.reason}`);
         throw err;
       }
-      return reply.code(202).send({ sent: true });
+      return reply.code(202).send({ sent: true, to });
     },
   );
 }

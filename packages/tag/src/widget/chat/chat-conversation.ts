@@ -106,6 +106,7 @@ export function conversationView(opts: ConversationOptions): ConversationView {
             'The conversation has ended. We’re here if you need anything else.',
             opts.restart,
             opts.close,
+            session.token ? (email) => http.transcript(session.token!, email) : undefined,
           )
         : thanksView(
             'Still need help?',

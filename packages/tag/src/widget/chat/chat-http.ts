@@ -38,6 +38,8 @@ export interface ChatHttp {
   end(token: string): Promise<VisitorConversation>;
   csat(token: string, input: CsatInput): Promise<VisitorConversation>;
   upload(token: string, file: File, progress: (fraction: number) => void): Upload;
+  /** E-mails the chat's transcript (to the chat's address, or to `email` when it has none); answers where it went. */
+  transcript(token: string, email?: string): Promise<string>;
   /**
    * A signed-in user the site vouches for: the chat of `token` (when given) becomes theirs, and
    * the answer carries a token of their latest open conversation when it is another one.
@@ -110,6 +112,11 @@ export function createChatHttp(origin: string, siteKey: string): ChatHttp {
       }).then(() => undefined),
     end: (token) => call('POST', '/api/v1/chat/end', { token }),
     csat: (token, input) => call('POST', '/api/v1/chat/csat', { token, body: input }),
+    transcript: (token, email) =>
+      call<{ to: string }>('POST', '/api/v1/chat/transcript-email', {
+        token,
+        body: email ? { email } : {},
+      }).then((r) => r.to),
     identify: (input, token) =>
       call('POST', '/api/v1/chat/identify', { body: input, ...(token ? { token, bySite: true } : {}) }),
     upload(token, file, progress) {

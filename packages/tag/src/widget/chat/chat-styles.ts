@@ -141,6 +141,10 @@ border-top:1px solid var(--line);text-align:center}
 border-top:1px solid var(--line)}
 .scroll .done-state{border:0;background:transparent;padding-top:32px}
 .done-state .text{margin:0 0 8px;font-size:14px}
+.transcript{display:flex;flex-direction:column;align-items:center;gap:6px;margin-top:6px;width:100%}
+.linkish{border:0;background:none;padding:4px;font:inherit;font-size:13px;color:var(--accent);text-decoration:underline;cursor:pointer}
+.transcript-form{display:flex;gap:6px;width:100%}
+.transcript-form input{flex:1 1 auto;min-width:0;padding:8px 10px;border:1px solid var(--line);border-radius:10px;font:inherit;font-size:14px}
 .badge-ok{width:52px;height:52px;border-radius:50%;background:#e0e7ff;color:var(--accent);display:flex;align-items:center;justify-content:center}
 .badge-ok svg{stroke:currentColor;fill:none;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}
 .confirm{position:absolute;inset:0;z-index:2;display:flex;align-items:flex-end;background:rgba(17,24,39,.45);animation:bk-fade .15s ease-out}

@@ -1,5 +1,5 @@
 import { h, icon } from '../dom.ts';
-import { formError, submitButton } from './form-fields.ts';
+import { formError, looksLikeEmail, submitButton } from './form-fields.ts';
 
 const LABELS = ['Very poor', 'Poor', 'OK', 'Good', 'Excellent'];
 let seq = 0;
@@ -87,8 +87,20 @@ export function csatView(opts: CsatOptions): { view: HTMLElement; focusTarget: H
   return { view: form, focusTarget: radios[0]! };
 }
 
+/**
+ * Sends the transcript by e-mail: to the chat's address, or to `email` when it has none. Resolves
+ * with the address it went to; rejects with the server's error code and a sentence to show.
+ */
+export type TranscriptSender = (email?: string) => Promise<string>;
+
 /** The end of the chat (after the survey, or instead of it), with a way to start over. */
-export function thanksView(title: string, text: string, restart: () => void, close: () => void): HTMLElement {
+export function thanksView(
+  title: string,
+  text: string,
+  restart: () => void,
+  close: () => void,
+  transcript?: TranscriptSender,
+): HTMLElement {
   return h(
     'div',
     { class: 'done-state', role: 'status' },
@@ -101,5 +113,55 @@ export function thanksView(title: string, text: string, restart: () => void, clo
       h('button', { class: 'btn primary', type: 'button', onclick: restart }, 'Start a new chat'),
       h('button', { class: 'btn secondary', type: 'button', onclick: close }, 'Close'),
     ),
+    transcript ? transcriptView(transcript) : null,
   );
+}
+
+/** "Email me the transcript": to the address the chat knows, or asks for one when it knows none. */
+function transcriptView(send: TranscriptSender): HTMLElement {
+  const box = h('div', { class: 'transcript' });
+  const note = h('p', { class: 'caption', role: 'status' });
+  const input = h('input', {
+    type: 'email',
+    placeholder: 'you@example.com',
+    'aria-label': 'Your e-mail address',
+    autocomplete: 'email',
+  });
+  const go = (email?: string) => {
+    note.textContent = 'Sending…';
+    send(email).then(
+      (to) => {
+        box.replaceChildren(h('p', { class: 'caption' }, `Transcript sent to ${to}.`));
+      },
+      (err: { code?: string; message?: string }) => {
+        if (err.code === 'no_email') {
+          note.textContent = 'Where should we send it?';
+          box.replaceChildren(form, note);
+          input.focus();
+        } else note.textContent = err.message ?? 'That didn’t work. Please try again.';
+      },
+    );
+  };
+  const form = h(
+    'form',
+    {
+      class: 'transcript-form',
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        const email = input.value.trim();
+        if (!looksLikeEmail(email)) {
+          note.textContent = 'Please enter an e-mail address.';
+          return;
+        }
+        go(email);
+      },
+    },
+    input,
+    h('button', { class: 'btn secondary', type: 'submit' }, 'Send'),
+  );
+  box.append(
+    h('button', { class: 'linkish', type: 'button', onclick: () => go() }, 'Email me the transcript'),
+    note,
+  );
+  return box;
 }
