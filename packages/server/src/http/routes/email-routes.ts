@@ -238,9 +238,6 @@ export function emailRoutes(app: App, ctx: AppContext, chat: ChatModule, email: 
         summary:
           'E-mail the transcript of this chat to the conversation’s e-mail address (or, when it has none, to the one given)',
         headers: Type.Object({ [CHAT_TOKEN_HEADER]: Type.String() }),
-        body: Type.Optional(
-          Type.Object({ email: Type.Optional(Type.String({ maxLength: 254 })) }, { additionalProperties: false }),
-        ),
         response: {
           202: Type.Object({ sent: Type.Boolean(), to: Type.String() }),
           502: ErrorBody,
@@ -252,7 +249,9 @@ export function emailRoutes(app: App, ctx: AppContext, chat: ChatModule, email: 
     async (req, reply) => {
       const { accountId } = visitorChatOf(req);
       let { conversation } = visitorChatOf(req);
-      const given = req.body?.email;
+      // The body is optional (`{ "email": … }`), so it is read here rather than by a schema.
+      const body = req.body as { email?: unknown } | null | undefined;
+      const given = typeof body?.email === 'string' ? body.email : undefined;
       const known = conversation.contactId
         ? (await ctx.store.contacts.find(accountId, conversation.contactId))?.email
         : conversation.visitorEmail;
@@ -260,7 +259,8 @@ export function emailRoutes(app: App, ctx: AppContext, chat: ChatModule, email: 
       if (!known && given !== undefined) {
         if (!normaliseEmail(given)) throw badRequest('that is not an e-mail address', 'invalid_email');
         const contact = await ctx.store.contacts.resolve(accountId, { email: given });
-        if (!conversation.contactId) await ctx.store.conversations.setContact(accountId, conversation.id, contact.id);
+        if (!conversation.contactId)
+          await ctx.store.conversations.setContact(accountId, conversation.id, contact.id);
         conversation = await ctx.store.conversations.get(accountId, conversation.id);
       }
       let to: string;
