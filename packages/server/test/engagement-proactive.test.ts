@@ -117,6 +117,21 @@ describe('proactive messages: a campaign that mails identified visitors', () => 
     assert.equal(mail!.parsed.subject, SUBJECT);
     assert.match(mail!.parsed.text ?? '', /We saw you on the pricing page/);
     assert.match(mail!.parsed.replyTo?.value[0]?.address ?? '', /^reply\+[0-9a-z]{20}@shop\.example$/);
+    // It can be stopped: a link opens a page with a button (a scanner following it changes nothing),
+    // and the button, or a mail client's one-click unsubscribe, opts the contact out.
+    assert.match(mail!.raw.toString(), /^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r?$/m);
+    const stop = /Stop e-mail from [^:]+: (\S+)/.exec(mail!.parsed.text ?? '')?.[1];
+    assert.ok(stop, 'an unsubscribe link in the mail');
+    const path = stop!.slice(stop!.indexOf('/email/unsubscribe'));
+    const shown = await srv.node.app.inject({ method: 'GET', url: path });
+    assert.equal(shown.statusCode, 200);
+    assert.match(shown.body, /<form method="post"><button type="submit">Unsubscribe<\/button>/);
+    assert.equal((await store().contacts.get(t.accountId, contact.id)).emailOptOut, false);
+    const forged = await srv.node.app.inject({ method: 'POST', url: path.replace(/t=[^&]+/, 't=abc') });
+    assert.equal(forged.statusCode, 404);
+    const done = await srv.node.app.inject({ method: 'POST', url: path });
+    assert.equal(done.statusCode, 200);
+    assert.equal((await store().contacts.get(t.accountId, contact.id)).emailOptOut, true);
 
     // The per-day cap: a second visit to pricing the same day sends nothing more.
     await v.sendBatch([pageView(`${origin()}/`, ['home'])]);

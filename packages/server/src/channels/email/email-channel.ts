@@ -13,6 +13,7 @@ import {
 import { bareAddress } from './loop-guard.ts';
 import type { Mailer } from './mailer.ts';
 import type { ThreadNames } from './reply-token.ts';
+import { unsubscribeHeaders } from './unsubscribe.ts';
 
 /** Opens a sent attachment's bytes (the chat attachment service). */
 export type AttachmentOpener = (
@@ -41,6 +42,8 @@ export class EmailChannel implements Channel {
     private readonly from: string,
     private readonly openAttachment: AttachmentOpener,
     attachmentMaxBytes: number,
+    /** A contact's unsubscribe link, put on threads we start (a campaign's message). */
+    private readonly unsubscribe?: (accountId: string, contactId: string) => string,
   ) {
     this.capabilities = {
       typing: false,
@@ -67,6 +70,8 @@ export class EmailChannel implements Channel {
     await this.store.email.saveToken(accountId, conversationId, token);
     // Recorded before it leaves: a quick answer naming this Message-ID finds its thread.
     await this.store.email.recordSent(accountId, conversationId, messageId, msg.seq);
+    // A thread we start (nothing of the customer's to answer) is ours to stop: it carries an unsubscribe link.
+    const stop = !inReplyTo && msg.contact ? this.unsubscribe?.(accountId, msg.contact.id) : undefined;
     const attachments: Mail.Attachment[] = [];
     for (const a of msg.attachments) {
       const body = await this.openAttachment(conversationId, a.id);
@@ -85,7 +90,8 @@ export class EmailChannel implements Channel {
       messageId,
       ...(inReplyTo ? { inReplyTo } : {}),
       ...(references.length ? { references: references.filter((id) => id !== messageId) } : {}),
-      text: msg.text,
+      text: stop ? `${msg.text}\n\n--\nStop e-mail from ${accountName}: ${stop}` : msg.text,
+      ...(stop ? { headers: unsubscribeHeaders(stop) } : {}),
       attachments,
     });
     return { status: 'sent', providerId: messageId };

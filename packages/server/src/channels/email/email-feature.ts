@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.ts';
 import { LocalDiskStorage } from '../../conversations/attachments/attachment-storage.ts';
 import type { ChatModule } from '../../conversations/chat-feature.ts';
 import { emailRoutes } from '../../http/routes/email-routes.ts';
+import { unsubscribeRoutes } from '../../http/routes/unsubscribe-routes.ts';
 import type { App } from '../../http/types.ts';
 import type { ChannelsModule } from '../channels-feature.ts';
 import { conversationLink } from './conversation-link.ts';
@@ -14,6 +15,7 @@ import { ThreadNames } from './reply-token.ts';
 import { SmtpListener, type SmtpOutcome } from './smtp-listener.ts';
 import { TranscriptMail } from './transcript-mail.ts';
 import { UnseenReplyMail } from './unseen-reply-mail.ts';
+import { unsubscribeUrl } from './unsubscribe.ts';
 
 /** The e-mail channel of one node. */
 export interface EmailModule {
@@ -75,6 +77,8 @@ export async function emailFeature(app: App, ctx: AppContext, chat: ChatModule, 
     dropped,
     log,
   );
+  const unsubscribe = (accountId: string, contactId: string) =>
+    unsubscribeUrl(ctx.config.publicUrl, names, accountId, contactId);
   const channel = new EmailChannel(
     ctx.store,
     mailer,
@@ -83,6 +87,7 @@ export async function emailFeature(app: App, ctx: AppContext, chat: ChatModule, 
     async (conversationId, attachmentId) =>
       (await chat.attachments.openForAgent(conversationId, attachmentId))?.body,
     ctx.config.attachmentMaxBytes,
+    unsubscribe,
   );
   channels.registry.register(channel);
   const transcripts = new TranscriptMail(
@@ -95,8 +100,13 @@ export async function emailFeature(app: App, ctx: AppContext, chat: ChatModule, 
   );
 
   // Replies a customer did not see in the chat go to their address (when a mail relay is set).
-  const unseen = new UnseenReplyMail(ctx.store, mailer, names, config.from, (n) =>
-    conversationLink(ctx.store, n.accountId, n.conversation),
+  const unseen = new UnseenReplyMail(
+    ctx.store,
+    mailer,
+    names,
+    config.from,
+    (n) => conversationLink(ctx.store, n.accountId, n.conversation),
+    unsubscribe,
   );
   if (unseen.configured) chat.unseenReplies.notifier = (n) => unseen.send(n);
 
@@ -111,4 +121,5 @@ export async function emailFeature(app: App, ctx: AppContext, chat: ChatModule, 
   const module: EmailModule = { intake, channel, transcripts, names, raw, smtpPort };
   modules.set(ctx, module);
   emailRoutes(app, ctx, chat, module);
+  unsubscribeRoutes(app, ctx, names);
 }

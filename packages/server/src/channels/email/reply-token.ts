@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../../store/store.ts';
 
 const KEY_SETTING = 'email.thread_key';
@@ -46,6 +46,18 @@ export class ThreadNames {
   /** The Message-ID of a mail sent for `key` (an outbound line's idempotency key, a transcript's id). */
   messageId(accountId: string, key: string): string {
     return `<${base32(this.mac('message', accountId, key), 26)}@${this.domain}>`;
+  }
+
+  /** The token of a contact's unsubscribe link (only this installation can make one). */
+  unsubscribeToken(accountId: string, contactId: string): string {
+    return base32(this.mac('unsubscribe', accountId, contactId), 26);
+  }
+
+  /** Whether `token` is the unsubscribe token of this contact (constant time). */
+  checkUnsubscribe(accountId: string, contactId: string, token: string): boolean {
+    const want = Buffer.from(this.unsubscribeToken(accountId, contactId));
+    const got = Buffer.from(token);
+    return got.length === want.length && timingSafeEqual(got, want);
   }
 
   /** The token of a `reply+<token>` local part, if it is one. */

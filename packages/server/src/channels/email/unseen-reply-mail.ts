@@ -3,6 +3,7 @@ import type { Store } from '../../store/store.ts';
 import { bareAddress } from './loop-guard.ts';
 import type { Mailer } from './mailer.ts';
 import type { ThreadNames } from './reply-token.ts';
+import { unsubscribeHeaders } from './unsubscribe.ts';
 
 /**
  * The mail of replies a customer did not see in the chat: the agent's lines, and a Reply-To that
@@ -17,6 +18,8 @@ export class UnseenReplyMail {
     private readonly from: string,
     /** A link back to the conversation, when one can be made. */
     private readonly linkOf: (n: UnseenReplies) => Promise<string | null> = async () => null,
+    /** The contact's unsubscribe link, when one can be made. */
+    private readonly unsubscribe?: (accountId: string, contactId: string) => string,
   ) {}
 
   get configured(): boolean {
@@ -34,6 +37,7 @@ export class UnseenReplyMail {
     await this.store.email.recordSent(accountId, conversation.id, messageId, last.seq);
     const link = await this.linkOf(n);
     const who = last.senderName ?? name;
+    const stop = this.unsubscribe?.(accountId, contact.id);
     const quoted = lines.map((m) => `${m.senderName ?? name}:\n${m.text}`).join('\n\n');
     await this.mailer.send({
       from: { name: `${who} (${name})`, address: bareAddress(this.from) },
@@ -41,7 +45,10 @@ export class UnseenReplyMail {
       replyTo: this.names.replyAddress(token),
       subject: `New reply from ${name}`,
       messageId,
-      headers: { 'Auto-Submitted': 'auto-replied' },
+      headers: {
+        'Auto-Submitted': 'auto-replied',
+        ...(stop ? unsubscribeHeaders(stop) : {}),
+      },
       text: [
         `${who} replied to your conversation with ${name}:`,
         '',
@@ -50,6 +57,7 @@ export class UnseenReplyMail {
         link
           ? `Reply to this e-mail, or continue the conversation here: ${link}`
           : 'Reply to this e-mail to continue the conversation.',
+        ...(stop ? ['', `Stop these e-mails: ${stop}`] : []),
       ].join('\n'),
     });
   }
