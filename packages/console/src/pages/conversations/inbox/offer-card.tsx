@@ -50,7 +50,7 @@ export function OfferCard({ offer }: { offer: Offer }) {
             {name}
           </span>
           <span className="offer-meta">
-            <ChannelBadge channel={c.channel} small />{' '}
+            <ChannelBadge channel={c.channel} small />
             {skillAndTopic(skill(c.skillId)?.name ?? null, c.topic).join(' · ') || 'New chat'}
           </span>
         </div>

@@ -216,7 +216,7 @@ function AddAddressForm({
         {(props) => (
           <select
             {...props}
-            className="select"
+            className="input select"
             name="siteId"
             value={chosen}
             onChange={(event) => setSiteId(event.target.value)}

@@ -159,7 +159,7 @@ function LastError({ settings }: { settings: PushSettings }) {
       <AlertIcon className="alert-icon" />
       <div>
         <p className="push-error-title">
-          Push through {provider} failed{' '}
+          Push through {provider} failed on{' '}
           <time dateTime={e.at} data-testid="push-error-time">
             {formatDateTime(e.at)}
           </time>

@@ -84,6 +84,7 @@ function PushForm({
 /** A text area that a chosen file fills, for keys that come as files (.json, .p8). */
 function KeyInput({
   label,
+  fileLabel,
   hint,
   accept,
   value,
@@ -92,6 +93,8 @@ function KeyInput({
   name,
 }: {
   label: string;
+  /** The file picker's own name, for screen readers. */
+  fileLabel: string;
   hint: ReactNode;
   accept: string;
   value: string;
@@ -107,7 +110,7 @@ function KeyInput({
             className="push-file"
             type="file"
             accept={accept}
-            aria-label={`${label}: choose a file`}
+            aria-label={fileLabel}
             data-testid={`${name}-file`}
             onChange={async (event) => {
               const file = event.target.files?.[0];
@@ -161,6 +164,7 @@ export function FcmDialog(props: DialogProps) {
       {(faults) => (
         <KeyInput
           label="Service-account key (JSON)"
+          fileLabel="Choose the service-account file"
           hint="Firebase console › Project settings › Service accounts › Generate new private key."
           accept=".json,application/json"
           name="serviceAccount"
@@ -228,6 +232,7 @@ export function ApnsDialog(props: DialogProps) {
         <>
           <KeyInput
             label="Key (.p8)"
+            fileLabel="Choose the .p8 file"
             hint="Apple Developer › Certificates, Identifiers & Profiles › Keys, with APNs enabled."
             accept=".p8"
             name="apnsKey"

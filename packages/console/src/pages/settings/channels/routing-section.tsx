@@ -119,7 +119,7 @@ export function RoutingSection({ skills }: { skills: Resource<Skill[]> }) {
                         </th>
                         <td data-label="Default skill">
                           <select
-                            className="select"
+                            className="input select"
                             aria-label={`Default skill for ${label}`}
                             value={r.skillId}
                             onChange={(event) => change(r.channel, { skillId: event.target.value })}
@@ -133,16 +133,18 @@ export function RoutingSection({ skills }: { skills: Resource<Skill[]> }) {
                           </select>
                         </td>
                         <td data-label="Capacity weight">
-                          <input
-                            className="input channel-weight"
-                            aria-label={`Capacity weight for ${label}`}
-                            aria-invalid={faults[r.channel] ? true : undefined}
-                            aria-describedby={faults[r.channel] ? errorId : undefined}
-                            inputMode="decimal"
-                            value={r.weight}
-                            onChange={(event) => change(r.channel, { weight: event.target.value })}
-                          />
-                          <span className="muted channel-weight-unit"> live chats</span>
+                          <span className="channel-weight-field">
+                            <input
+                              className="input channel-weight"
+                              aria-label={`Capacity weight for ${label}`}
+                              aria-invalid={faults[r.channel] ? true : undefined}
+                              aria-describedby={faults[r.channel] ? errorId : undefined}
+                              inputMode="decimal"
+                              value={r.weight}
+                              onChange={(event) => change(r.channel, { weight: event.target.value })}
+                            />
+                            <span className="muted">live chats</span>
+                          </span>
                           {faults[r.channel] && (
                             <p className="field-error" id={errorId}>
                               {faults[r.channel]}
