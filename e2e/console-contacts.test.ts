@@ -86,6 +86,9 @@ describe('contacts in the console', () => {
     await page.goto(`${srv.url}/console/visitors`);
     await page.getByTestId('visitor-contact').getByText('Rosa Díaz').waitFor();
     await page.screenshot({ path: `${SHOTS_DIR}/visitors-with-contact.png` });
+    // So does the visitor's own page.
+    await page.getByTestId('visitor-contact').getByText('Rosa Díaz').click();
+    await page.getByRole('heading', { level: 1, name: 'Rosa Díaz' }).waitFor();
 
     assert.deepEqual(errors, []);
     await context.close();

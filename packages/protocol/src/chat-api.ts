@@ -327,6 +327,11 @@ export const QueueEntry = Type.Object({
   value: Type.Number(),
   enqueuedAt: Iso,
   visitorName: Nullable(Type.String()),
+  /** The contact it is with, once known, so a queue shows the contact's name. */
+  contactId: Nullable(Type.String()),
+  visitorId: Nullable(Type.String()),
+  /** Where the customer writes from, so a queue marks e-mail and in-app conversations. */
+  channel: Channel,
   topic: Nullable(Type.String()),
 });
 export type QueueEntry = Static<typeof QueueEntry>;

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { QueueEntry } from '@beckon/protocol/chat-api';
 import type { AgentChatClient } from '@beckon/sdk/agent-client';
 import { channelsOf } from '../src/channels/channels-feature.ts';
 import { userHashOf, verifyUserHash } from '../src/channels/identity.ts';
-import { connectAgent, eventually } from './helpers/chat-fixtures.ts';
+import { connectAgent, cookieFor, eventually } from './helpers/chat-fixtures.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
 describe('the channel inbox: contacts, threads, idempotency, reopening', () => {
@@ -39,6 +40,14 @@ describe('the channel inbox: contacts, threads, idempotency, reopening', () => {
     assert.equal(r.message.senderKind, 'visitor');
     // No visitor is "here" on an e-mail thread, yet it is offered: the customer is not expected to wait on a page.
     await eventually(() => sales.offers.get(r.conversation.id), 3000, 'the offer of the e-mail conversation');
+    // The queue names the contact and the channel, so the inbox shows "Ana Ruiz" with an e-mail badge.
+    const { cookie } = await cookieFor(srv, 'admin@demo.beckon.local');
+    const queues = await srv.node.app.inject({ url: '/api/v1/queues', headers: { cookie } });
+    const entry = (queues.json() as { items: QueueEntry[] }).items.find(
+      (i) => i.conversationId === r.conversation.id,
+    );
+    assert.equal(entry?.contactId, r.contact.id);
+    assert.equal(entry?.channel, 'email');
   });
 
   it('the same provider message twice is stored once', async () => {

@@ -63,6 +63,9 @@ export function queueEntries(
       value: c.value,
       enqueuedAt: c.enqueuedAt,
       visitorName: c.visitorName,
+      contactId: c.contactId,
+      visitorId: c.visitorId,
+      channel: c.channel,
       topic: c.topic,
     }))
     .filter((e) => e.position <= QUEUE_SNAPSHOT_PER_SKILL)

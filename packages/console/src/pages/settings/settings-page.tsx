@@ -6,6 +6,7 @@ import { canManage, useSession } from '../../session/session-context.tsx';
 import { NotFoundPage } from '../not-found/not-found-page.tsx';
 import { ApiKeysTab } from './api-keys/api-keys-tab.tsx';
 import { CannedTab } from './canned/canned-tab.tsx';
+import { ChannelsTab } from './channels/channels-tab.tsx';
 import { ModelTab } from './model/model-tab.tsx';
 import { SitesTab } from './sites/sites-tab.tsx';
 import { SkillsTab } from './skills/skills-tab.tsx';
@@ -23,6 +24,7 @@ interface Tab {
 const TABS: Tab[] = [
   { path: '/settings/sites', label: 'Sites', adminOnly: false, render: () => <SitesTab /> },
   { path: '/settings/skills', label: 'Skills', adminOnly: false, render: () => <SkillsTab /> },
+  { path: '/settings/channels', label: 'Channels', adminOnly: true, render: () => <ChannelsTab /> },
   { path: '/settings/team', label: 'Team', adminOnly: false, render: () => <TeamTab /> },
   {
     path: '/settings/canned-responses',
@@ -53,7 +55,7 @@ export function SettingsPage() {
         title="Settings"
         description={
           manager
-            ? 'Your sites and their tags, the skills chats are routed by, your team, saved replies, the purchase model and API access.'
+            ? 'Your sites and their tags, the skills chats are routed by, e-mail and push channels, your team, saved replies, the purchase model and API access.'
             : 'How this account is set up. Only owners and admins can change these settings.'
         }
       />

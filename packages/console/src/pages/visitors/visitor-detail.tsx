@@ -1,5 +1,6 @@
 /** One visitor's page: their journey as it happens (refreshed every second), what is known about them, and "Invite to chat". */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { knownContact, useContactNames } from '../../api/contact-names.ts';
 import { ApiError } from '../../api/http.ts';
 import { listSites } from '../../api/sites.ts';
 import type { Site, VisitorJourney } from '../../api/types.ts';
@@ -38,6 +39,9 @@ export function VisitorDetail({ visitorId, siteId }: { visitorId: string; siteId
   const [inviting, setInviting] = useState(false);
   const [sent, setSent] = useState<InviteResult | null>(null);
   const { user } = useSession();
+  // A visitor who is a known contact is titled by name, as in the live list.
+  useContactNames([{ visitorId }]);
+  const contact = knownContact(null, visitorId);
   // Analysts read; owners, admins and agents may invite.
   const mayInvite = user.role !== 'analyst';
   const visitor = live.data;
@@ -49,7 +53,7 @@ export function VisitorDetail({ visitorId, siteId }: { visitorId: string; siteId
 
   const header = (
     <PageHeader
-      title={`Visitor ${shortId(visitorId)}`}
+      title={contact?.name || contact?.email || `Visitor ${shortId(visitorId)}`}
       description={
         <Link to="/visitors" className="back-link">
           ← All visitors

@@ -10,7 +10,7 @@ const Query = Type.Object({
   t: Type.String({ maxLength: 64 }),
 });
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 /** A small page of its own: no script at all, its one style inline. */
 function page(reply: FastifyReply, status: number, title: string, body: string): FastifyReply {
@@ -23,7 +23,7 @@ function page(reply: FastifyReply, status: number, title: string, body: string):
       "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     )
     .send(`<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1"><title>${escape(title)}</title>
+<meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title>
 <style>body{margin:0;font:16px/1.5 system-ui,sans-serif;color:#1f2937;background:#f9fafb;display:flex;min-height:100vh;align-items:center;justify-content:center}
 main{max-width:420px;margin:24px;padding:32px;background:#fff;border:1px solid #e5e7eb;border-radius:16px;box-shadow:0 8px 24px rgba(17,24,39,.06)}
 h1{margin:0 0 8px;font-size:20px}p{margin:0 0 20px;color:#4b5563}
@@ -52,7 +52,7 @@ export function unsubscribeRoutes(app: App, ctx: AppContext, names: ThreadNames)
   app.get('/email/unsubscribe', { schema: { hide: true, querystring: Query } }, async (req, reply) => {
     const { a, c, t } = req.query;
     if (!names.checkUnsubscribe(a, c, t) || !(await store.contacts.find(a, c))) return refused(reply);
-    const name = escape(await accountName(a));
+    const name = escapeHtml(await accountName(a));
     return page(
       reply,
       200,
@@ -67,7 +67,7 @@ export function unsubscribeRoutes(app: App, ctx: AppContext, names: ThreadNames)
     const contact = names.checkUnsubscribe(a, c, t) ? await store.contacts.find(a, c) : undefined;
     if (!contact) return refused(reply);
     await store.contacts.update(a, contact.id, { emailOptOut: true });
-    const name = escape(await accountName(a));
+    const name = escapeHtml(await accountName(a));
     return page(
       reply,
       200,

@@ -9,13 +9,8 @@ import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-co
 import { type ChatView, visitorTyping } from '../../../workspace/workspace-state.ts';
 import { actionError } from '../../../workspace/workspace-store.ts';
 import { useNow } from '../../visitors/use-live.ts';
-import {
-  CHANNEL_LABELS,
-  formatWait,
-  STATUS_LABELS,
-  skillAndTopic,
-  visitorLabel,
-} from '../conversation-format.ts';
+import { ChannelBadge } from '../channel-badge.tsx';
+import { formatWait, STATUS_LABELS, skillAndTopic, visitorLabel } from '../conversation-format.ts';
 import { useDirectory } from '../directory.tsx';
 import { CloseDialog } from './close-dialog.tsx';
 import { Composer } from './composer.tsx';
@@ -107,7 +102,7 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
           <p className="chat-sub">
             <span className={`badge badge-chat-${chat.ended ? 'ended' : c.status}`}>{status}</span>
             {!chat.ended && <StateBadge conversation={c} />}
-            {c.channel !== 'web' && <span className="badge badge-channel">{CHANNEL_LABELS[c.channel]}</span>}
+            <ChannelBadge channel={c.channel} />
             {chat.relation === 'watch' && <span className="badge badge-readonly">Read-only</span>}
             {c.visitorEmail && (
               <span className="chat-sub-text chat-sub-email" title={c.visitorEmail}>

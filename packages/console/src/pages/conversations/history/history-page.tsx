@@ -11,6 +11,7 @@ import { LoadingState } from '../../../components/loading-state.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
 import { href, Link, navigate } from '../../../router/router.tsx';
 import { canManage, useSession } from '../../../session/session-context.tsx';
+import { ChannelBadge } from '../channel-badge.tsx';
 import { STATUS_LABELS, visitorLabel } from '../conversation-format.ts';
 import { useDirectory } from '../directory.tsx';
 import { ConversationsTabs } from '../workspace-bar.tsx';
@@ -141,6 +142,7 @@ function HistoryTable({ items }: { items: Conversation[] }) {
                   <Link to={to} className="history-visitor" onClick={(e) => e.stopPropagation()}>
                     {visitorLabel(c)}
                   </Link>
+                  <ChannelBadge channel={c.channel} small />
                   {(c.topic || c.visitorEmail) && (
                     <span className="history-sub">
                       {[c.topic, c.visitorName ? c.visitorEmail : null].filter(Boolean).join(' · ')}

@@ -2,6 +2,7 @@
 import { initials } from '../../../components/people.ts';
 import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
 import { unreadCount, visitorTyping } from '../../../workspace/workspace-state.ts';
+import { ChannelBadge } from '../channel-badge.tsx';
 import { formatListTime, messagePreview, visitorLabel } from '../conversation-format.ts';
 
 export function ChatRow({ id, now }: { id: string; now: number }) {
@@ -39,6 +40,7 @@ export function ChatRow({ id, now }: { id: string; now: number }) {
         <span className="inbox-row-body">
           <span className="inbox-row-line">
             <span className="inbox-row-name">{name}</span>
+            <ChannelBadge channel={c.channel} small />
             <span className="inbox-row-time">
               {formatListTime(last?.createdAt ?? c.lastMessageAt ?? c.assignedAt)}
             </span>

@@ -15,14 +15,16 @@ import { QueueList } from './queue-list.tsx';
 type Tab = 'mine' | 'queue' | 'live';
 const NO_CHATS: WorkspaceState['chats'] = {};
 const NO_LIVE: WorkspaceState['live'] = {};
+const NO_QUEUE: WorkspaceState['queue'] = [];
 
 export function InboxPane({ supervisor }: { supervisor: boolean }) {
   const store = useWorkspaceStore()!;
   const [tab, setTab] = useState<Tab>('mine');
   const chats = useWorkspace((s) => s.chats, NO_CHATS);
   const live = useWorkspace((s) => s.live, NO_LIVE);
+  const queue = useWorkspace((s) => s.queue, NO_QUEUE);
   // Every row names its visitor by their contact where one is known.
-  useContactNames([...Object.values(chats).map((c) => c.conversation), ...Object.values(live)]);
+  useContactNames([...Object.values(chats).map((c) => c.conversation), ...Object.values(live), ...queue]);
   const mineCount = useWorkspace((s) => s.mine.length + s.offers.length, 0);
   const queueCount = useWorkspace((s) => s.queue.length, 0);
   const liveCount = useWorkspace((s) => Object.keys(s.live).length, 0);

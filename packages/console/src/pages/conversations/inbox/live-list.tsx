@@ -6,6 +6,7 @@ import { TeamIcon } from '../../../components/icons.tsx';
 import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
 import { actionError } from '../../../workspace/workspace-store.ts';
 import { useNow } from '../../visitors/use-live.ts';
+import { ChannelBadge } from '../channel-badge.tsx';
 import { formatWait, skillAndTopic, visitorLabel } from '../conversation-format.ts';
 import { useDirectory } from '../directory.tsx';
 import { onInboxKeyDown } from './inbox-keys.ts';
@@ -109,6 +110,7 @@ function LiveRow({ c, now }: { c: Conversation; now: number }) {
         <span className="inbox-row-body">
           <span className="inbox-row-line">
             <span className="inbox-row-name">{visitorLabel(c)}</span>
+            <ChannelBadge channel={c.channel} small />
             <span className="queue-wait" title="Chatting for">
               {formatWait(since)}
             </span>

@@ -5,6 +5,7 @@ import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-co
 import type { Offer } from '../../../workspace/workspace-state.ts';
 import { actionError } from '../../../workspace/workspace-store.ts';
 import { useNow } from '../../visitors/use-live.ts';
+import { ChannelBadge } from '../channel-badge.tsx';
 import { messagePreview, skillAndTopic, visitorLabel } from '../conversation-format.ts';
 import { useDirectory } from '../directory.tsx';
 
@@ -49,6 +50,7 @@ export function OfferCard({ offer }: { offer: Offer }) {
             {name}
           </span>
           <span className="offer-meta">
+            <ChannelBadge channel={c.channel} small />
             {skillAndTopic(skill(c.skillId)?.name ?? null, c.topic).join(' · ') || 'New chat'}
           </span>
         </div>

@@ -1,8 +1,10 @@
 /** Offline messages: visitors who wrote when nobody could chat. Any agent of the skill can take one and answer. */
 import { useEffect, useState } from 'react';
+import { useContactNames } from '../../../api/contact-names.ts';
 import { type Conversation, searchConversations } from '../../../api/conversations.ts';
 import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
 import { actionError } from '../../../workspace/workspace-store.ts';
+import { ChannelBadge } from '../channel-badge.tsx';
 import { formatListTime, skillAndTopic, visitorLabel } from '../conversation-format.ts';
 import { useDirectory } from '../directory.tsx';
 import { onInboxKeyDown } from './inbox-keys.ts';
@@ -33,6 +35,7 @@ function useOfflineMessages(): Conversation[] | null {
 
 export function OfflineList() {
   const items = useOfflineMessages();
+  useContactNames(items ?? []);
   if (!items || items.length === 0) return null;
   return (
     <section aria-labelledby="offline-title" data-testid="offline-list">
@@ -74,6 +77,7 @@ function OfflineRow({ c }: { c: Conversation }) {
         <span className="inbox-row-body">
           <span className="inbox-row-line">
             <span className="inbox-row-name">{visitorLabel(c)}</span>
+            <ChannelBadge channel={c.channel} small />
             <span className="inbox-row-time">{formatListTime(c.createdAt)}</span>
           </span>
           <span className="inbox-row-line">

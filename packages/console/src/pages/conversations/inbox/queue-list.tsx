@@ -6,6 +6,7 @@ import { LayersIcon } from '../../../components/icons.tsx';
 import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
 import { actionError } from '../../../workspace/workspace-store.ts';
 import { useNow } from '../../visitors/use-live.ts';
+import { ChannelBadge } from '../channel-badge.tsx';
 import { formatWait, visitorLabel } from '../conversation-format.ts';
 import { useDirectory } from '../directory.tsx';
 import { onInboxKeyDown } from './inbox-keys.ts';
@@ -69,7 +70,7 @@ function QueueRow({ item, now }: { item: QueueEntry; now: number }) {
   const selected = useWorkspace((s) => s.selectedId === item.conversationId, false);
   const [opening, setOpening] = useState(false);
   const waited = (now - Date.parse(item.enqueuedAt)) / 1000;
-  const name = visitorLabel({ ...item, id: item.conversationId, visitorEmail: null, visitorId: null });
+  const name = visitorLabel({ ...item, id: item.conversationId, visitorEmail: null });
 
   async function open() {
     setOpening(true);
@@ -100,6 +101,7 @@ function QueueRow({ item, now }: { item: QueueEntry; now: number }) {
         <span className="inbox-row-body">
           <span className="inbox-row-line">
             <span className="inbox-row-name">{name}</span>
+            <ChannelBadge channel={item.channel} small />
             <span className={waited > 60 ? 'queue-wait queue-wait-long' : 'queue-wait'} title="Waiting for">
               {formatWait(waited)}
             </span>

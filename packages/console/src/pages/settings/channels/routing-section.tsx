@@ -1,0 +1,176 @@
+/**
+ * Routing per channel: the skill a new conversation of each channel joins, and how much of an
+ * agent's capacity it takes. Capacity is counted in live chats, so a weight of 0.25 lets an agent
+ * who takes 2 live chats hold 8 e-mail threads.
+ */
+import type { MAX_CHANNEL_WEIGHT as ServerMax } from '@beckon/protocol/channels-api';
+import { type FormEvent, useEffect, useState } from 'react';
+import { type ChannelSetting, listChannelSettings, saveChannelSettings } from '../../../api/channels.ts';
+import { errorMessage } from '../../../api/http.ts';
+import type { Skill } from '../../../api/types.ts';
+import { FormError } from '../../../components/form-error.tsx';
+import { LoadError } from '../../../components/load-error.tsx';
+import { LoadingState } from '../../../components/loading-state.tsx';
+import { SectionHeader } from '../../../components/page-header.tsx';
+import { type Resource, useResource } from '../../../components/use-resource.ts';
+import { CHANNEL_LABELS } from '../../conversations/conversation-format.ts';
+
+/** The server's limit, typed so the two cannot drift (a value import would bundle TypeBox). */
+const MAX_CHANNEL_WEIGHT: typeof ServerMax = 10;
+
+/** The channels Beckon carries today; the others have settings but no traffic yet. */
+const SHOWN: ChannelSetting['channel'][] = ['web', 'app', 'email', 'api'];
+
+interface Row {
+  channel: ChannelSetting['channel'];
+  skillId: string;
+  weight: string;
+}
+
+const rowsOf = (items: ChannelSetting[]): Row[] =>
+  items
+    .filter((i) => SHOWN.includes(i.channel))
+    .map((i) => ({ channel: i.channel, skillId: i.defaultSkillId ?? '', weight: String(i.weight) }));
+
+/** A weight typed into the form, or null when it is not a number from 0 to the most allowed. */
+function parseWeight(text: string): number | null {
+  if (!/^\s*\d*([.,]\d+)?\s*$/.test(text) || !text.trim()) return null;
+  const value = Number(text.replace(',', '.'));
+  return value >= 0 && value <= MAX_CHANNEL_WEIGHT ? value : null;
+}
+
+export function RoutingSection({ skills }: { skills: Resource<Skill[]> }) {
+  const settings = useResource(listChannelSettings);
+  const [rows, setRows] = useState<Row[]>([]);
+  const [faults, setFaults] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+
+  useEffect(() => {
+    if (settings.data) setRows(rowsOf(settings.data));
+  }, [settings.data]);
+
+  const change = (channel: string, patch: Partial<Row>) => {
+    setSaved(false);
+    setRows((list) => list.map((r) => (r.channel === channel ? { ...r, ...patch } : r)));
+  };
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const next: Record<string, string> = {};
+    for (const r of rows)
+      if (parseWeight(r.weight) === null)
+        next[r.channel] = `Enter a number from 0 to ${MAX_CHANNEL_WEIGHT}, such as 0.25.`;
+    setFaults(next);
+    if (Object.keys(next).length > 0) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const items = await saveChannelSettings(
+        rows.map((r) => ({
+          channel: r.channel,
+          defaultSkillId: r.skillId || null,
+          weight: parseWeight(r.weight)!,
+        })),
+      );
+      settings.update(() => items);
+      setSaved(true);
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="card channel-card" aria-labelledby="routing-heading" data-testid="channel-routing">
+      <div className="channel-card-body">
+        <SectionHeader
+          title="Routing per channel"
+          id="routing-heading"
+          description="Each channel's conversations join a default skill's queue and weigh on an agent's capacity, counted in live chats: at 0.25, an e-mail thread counts as a quarter of a live chat."
+        />
+        {(settings.loading && !settings.data) || (skills.loading && !skills.data) ? (
+          <LoadingState label="Loading channel settings…" />
+        ) : settings.error ? (
+          <LoadError error={settings.error} onRetry={settings.reload} />
+        ) : skills.error ? (
+          <LoadError error={skills.error} onRetry={skills.reload} />
+        ) : (
+          <form onSubmit={submit} noValidate>
+            <div className="table-wrap">
+              <table className="table table-compact channel-routing-table">
+                <thead>
+                  <tr>
+                    <th scope="col">Channel</th>
+                    <th scope="col">Default skill</th>
+                    <th scope="col">Capacity weight</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((r) => {
+                    const label = CHANNEL_LABELS[r.channel];
+                    const errorId = `weight-${r.channel}-error`;
+                    return (
+                      <tr key={r.channel} data-testid="channel-row" data-channel={r.channel}>
+                        <th scope="row" className="cell-strong">
+                          {label}
+                        </th>
+                        <td data-label="Default skill">
+                          <select
+                            className="input select"
+                            aria-label={`Default skill for ${label}`}
+                            value={r.skillId}
+                            onChange={(event) => change(r.channel, { skillId: event.target.value })}
+                          >
+                            <option value="">The first skill</option>
+                            {skills.data?.map((s) => (
+                              <option key={s.id} value={s.id}>
+                                {s.name}
+                              </option>
+                            ))}
+                          </select>
+                        </td>
+                        <td data-label="Capacity weight">
+                          <span className="channel-weight-field">
+                            <input
+                              className="input channel-weight"
+                              aria-label={`Capacity weight for ${label}`}
+                              aria-invalid={faults[r.channel] ? true : undefined}
+                              aria-describedby={faults[r.channel] ? errorId : undefined}
+                              inputMode="decimal"
+                              value={r.weight}
+                              onChange={(event) => change(r.channel, { weight: event.target.value })}
+                            />
+                            <span className="muted">live chats</span>
+                          </span>
+                          {faults[r.channel] && (
+                            <p className="field-error" id={errorId}>
+                              {faults[r.channel]}
+                            </p>
+                          )}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+            <div className="channel-form-footer">
+              <button type="submit" className="button button-primary" disabled={busy}>
+                {busy ? 'Saving…' : 'Save routing'}
+              </button>
+              {saved && (
+                <span className="channel-saved" role="status" data-testid="routing-saved">
+                  Saved. Waiting conversations are routed with the new settings.
+                </span>
+              )}
+            </div>
+            <FormError message={error} />
+          </form>
+        )}
+      </div>
+    </section>
+  );
+}
