@@ -56,7 +56,10 @@ export async function channelHooksRoutes(
     scope.get(
       '/hooks/:type/:id',
       {
+        // Providers call these with their own proof (a signature), not with Beckon's credentials:
+        // they are described in docs/channels.md, not in the API document.
         schema: {
+          hide: true,
           tags: ['channels'],
           summary: "A provider's webhook handshake (WhatsApp: hub.mode, hub.verify_token, hub.challenge)",
           params: HookParams,
@@ -81,6 +84,7 @@ export async function channelHooksRoutes(
       {
         bodyLimit: HOOK_BODY_LIMIT,
         schema: {
+          hide: true,
           tags: ['channels'],
           summary: "A provider's webhook delivery, checked by its signature",
           params: HookParams,
