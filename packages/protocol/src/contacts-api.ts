@@ -37,6 +37,11 @@ export interface ContactKeys {
    * a verified contact with that address: what is sent back goes to the address, not to the writer.
    */
   address?: 'email' | 'phone';
+  /**
+   * An id the sender has on a messaging platform (a Telegram user id), for channels that give no
+   * phone or address. It names one contact per account; a phone or an e-mail, when given, wins.
+   */
+  platform?: { kind: string; id: string } | null;
 }
 
 /** `POST /api/v1/chat/identify`: a signed-in user of the site, vouched for by the site's userHash. */

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_DECLINE_COOLDOWN_MS } from '@beckon/core/routing/index';
 import { DEFAULT_ATTACHMENT_MAX_BYTES } from '@beckon/protocol/chat-attachments';
+import { type ConnectionsConfig, loadConnectionsConfig } from './channels/connections/connections-config.ts';
 import { type EmailConfig, loadEmailConfig } from './channels/email/email-config.ts';
 import { loadOutboxOptions, type OutboxOptions } from './channels/outbox-config.ts';
 import { loadPushConfig, type PushConfig } from './channels/push/push-config.ts';
@@ -64,6 +65,8 @@ export interface Config {
   email: EmailConfig;
   /** How outbound channel messages are claimed, sent and retried (`BECKON_OUTBOX_*`). */
   outbox: OutboxOptions;
+  /** Provider connections: webhook rate per address, provider timeout (`BECKON_RATE_CHANNEL_HOOK`, …). */
+  connections: ConnectionsConfig;
   /** Where FCM and APNs are reached, and how long a push may take (`BECKON_FCM_BASE_URL`, …). */
   push: PushConfig;
 }
@@ -131,6 +134,7 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     store: loadStoreTuning(env),
     email: loadEmailConfig(env, host, publicUrl),
     outbox: loadOutboxOptions(env),
+    connections: loadConnectionsConfig(env),
     push: loadPushConfig(env),
   };
 }

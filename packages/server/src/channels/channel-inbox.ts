@@ -162,7 +162,7 @@ export class ChannelInbox {
     const id = derivedId('conv', accountId, msg.channel, msg.externalId);
     const existing = await this.store.conversations.find(accountId, id);
     if (existing) return existing;
-    const skillId = await this.chooseSkill(accountId, msg.channel, msg.topic ?? null);
+    const skillId = msg.skillId ?? (await this.chooseSkill(accountId, msg.channel, msg.topic ?? null));
     try {
       return await this.store.conversations.create(
         {

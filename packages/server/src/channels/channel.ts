@@ -38,6 +38,8 @@ export interface InboundMessage {
   text: string;
   /** Uploads already stored for this conversation by the customer's side. */
   attachmentIds?: readonly string[];
+  /** The skill a new conversation joins (a connection's default skill); else the channel's choice. */
+  skillId?: string | null;
   /** The subject or topic, for a new conversation. */
   topic?: string | null;
   receivedAt?: number;

@@ -4,6 +4,7 @@ import { channelsRoutes } from '../http/routes/channels-routes.ts';
 import type { App } from '../http/types.ts';
 import { ChannelRegistry } from './channel.ts';
 import { ChannelInbox } from './channel-inbox.ts';
+import { connectionsFeature } from './connections/connections-feature.ts';
 import { emailFeature } from './email/email-feature.ts';
 import { OutboxDispatcher } from './outbox-dispatcher.ts';
 import { WebChatChannel } from './web-chat-channel.ts';
@@ -60,6 +61,7 @@ export async function channelsFeature(app: App, ctx: AppContext): Promise<void> 
   modules.set(ctx, channels);
   channelsRoutes(app, ctx, chat, outbox);
   await emailFeature(app, ctx, chat, channels);
+  await connectionsFeature(app, ctx, channels);
   outbox.start();
   ctx.onShutdown(() => outbox.stop());
 }

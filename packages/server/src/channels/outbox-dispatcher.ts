@@ -204,6 +204,20 @@ export class OutboxDispatcher {
     return row !== undefined;
   }
 
+  /** A provider's report that a line it took never arrived: failed with its reason, for a Retry. */
+  async undelivered(
+    accountId: string,
+    where: Parameters<Store['outbox']['undelivered']>[1],
+    reason: string,
+  ): Promise<boolean> {
+    const row = await this.store.outbox.undelivered(accountId, where, reason, Date.now());
+    if (row) {
+      this.log.warn({ id: row.id, channel: row.channel, reason }, 'provider reported a line undelivered');
+      this.announce(row, 'failed', reason);
+    }
+    return row !== undefined;
+  }
+
   private announce(row: OutboxRow, status: DeliveryStatus, reason: string | null): void {
     this.events.toConversation(row.conversation_id, {
       t: 'message.delivery',

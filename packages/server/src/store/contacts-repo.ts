@@ -96,6 +96,8 @@ export class ContactsRepo {
     const externalId = keys.externalId?.trim() || null;
     const verified = keys.verified === true;
     if (verified && !externalId) throw badRequest('a verified identity needs a user id');
+    if (!verified && !email && !phone && keys.platform?.id)
+      return this.resolvePlatform(accountId, keys.platform.kind, keys.platform.id, name, now);
     if (!verified && !email && !phone)
       throw badRequest('an e-mail or a phone number is needed to know a contact');
     return this.db.transaction().execute(async (trx) => {
@@ -157,6 +159,75 @@ export class ContactsRepo {
       await trx.updateTable('contacts').set(patch).where('id', '=', row.id).execute();
       return toContact({ ...row, ...patch });
     });
+  }
+
+  /**
+   * The contact a platform id names (see `contact_identities`), created with the id when none
+   * does. Two first messages at once: one identity row wins, the other's new contact is dropped.
+   */
+  private async resolvePlatform(
+    accountId: string,
+    kind: string,
+    value: string,
+    name: string | null,
+    now: number,
+  ): Promise<Contact> {
+    const holder = () =>
+      this.db
+        .selectFrom('contact_identities')
+        .select('contact_id')
+        .where('account_id', '=', accountId)
+        .where('kind', '=', kind)
+        .where('value', '=', value)
+        .executeTakeFirst();
+    const known = await holder();
+    const found = known && (await this.find(accountId, known.contact_id));
+    if (found) {
+      const patch = { last_seen_at: now, ...(name && !found.name ? { name, updated_at: now } : {}) };
+      await this.db.updateTable('contacts').set(patch).where('id', '=', found.id).execute();
+      return { ...found, ...(patch.name ? { name } : {}) };
+    }
+    const created: Selectable<ContactsTable> = {
+      id: newId('contact'),
+      account_id: accountId,
+      name,
+      email: null,
+      phone: null,
+      external_id: null,
+      verified: 0,
+      attributes: '{}',
+      email_opt_out: 0,
+      merged_into: null,
+      created_at: now,
+      updated_at: now,
+      last_seen_at: now,
+    };
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('contacts').values(created).execute();
+      // A contact merged away or deleted leaves its identity behind: the id now names the new one.
+      if (known) {
+        await trx
+          .updateTable('contact_identities')
+          .set({ contact_id: created.id })
+          .where('account_id', '=', accountId)
+          .where('kind', '=', kind)
+          .where('value', '=', value)
+          .where('contact_id', '=', known.contact_id)
+          .execute();
+      } else {
+        await trx
+          .insertInto('contact_identities')
+          .values({ account_id: accountId, kind, value, contact_id: created.id, created_at: now })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+      }
+    });
+    const winner = await holder();
+    if (winner && winner.contact_id !== created.id) {
+      await this.db.deleteFrom('contacts').where('id', '=', created.id).execute();
+      return this.get(accountId, winner.contact_id);
+    }
+    return toContact(created);
   }
 
   /** Contacts whose name, e-mail or phone contains `q` (latest seen first); every contact when `q` is empty. */

@@ -129,6 +129,7 @@ export class ConversationsRepo {
       csat_comment: null,
       visitor_token_hash: input.tokenHash,
       contact_id: input.contactId ?? null,
+      connection_id: null,
       waiting_on: null,
       snoozed_until: null,
       notified_seq: 0,

@@ -191,6 +191,27 @@ export class OutboxRepo {
     return r;
   }
 
+  /**
+   * A provider's report that a line it accepted never reached the customer (WhatsApp's `failed`
+   * status): a sent line ends failed with the provider's reason, so the agent can send it again.
+   */
+  async undelivered(
+    accountId: string,
+    where: { channel: ConversationsTable['channel']; providerId: string },
+    reason: string,
+    now: number,
+  ): Promise<OutboxRow | undefined> {
+    return this.db
+      .updateTable('outbox')
+      .set({ status: 'failed', last_error: reason.slice(0, 500), updated_at: now })
+      .where('account_id', '=', accountId)
+      .where('channel', '=', where.channel)
+      .where('provider_id', '=', where.providerId)
+      .where('status', 'in', ['sent', 'delivered'])
+      .returningAll()
+      .executeTakeFirst();
+  }
+
   /** One line's outbox row (404 when the line never went through the outbox). */
   async get(accountId: string, conversationId: string, seq: number): Promise<OutboxRow> {
     const row = await this.db

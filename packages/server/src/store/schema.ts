@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely';
 import type { AppTokensTable, PushDevicesTable, SitePushSettingsTable } from './app-push-schema.ts';
+import type { ChannelConnectionsTable, ContactIdentitiesTable } from './connection-schema.ts';
 import type {
   ChannelMessagesTable,
   ContactMergesTable,
@@ -258,6 +259,8 @@ export interface ConversationsTable {
   /** JSON array of strings. */
   tags: string;
   csat_score: number | null;
+  /** The channel connection it came in on (a WhatsApp number, a bot): its replies leave by it. */
+  connection_id: string | null;
   csat_comment: string | null;
   /** sha256 of the visitor's conversation token; the token itself is never stored. */
   visitor_token_hash: string;
@@ -453,6 +456,8 @@ export interface Database {
   app_tokens: AppTokensTable;
   push_devices: PushDevicesTable;
   site_push_settings: SitePushSettingsTable;
+  channel_connections: ChannelConnectionsTable;
+  contact_identities: ContactIdentitiesTable;
 }
 
 export type { Generated };

@@ -7,6 +7,7 @@ import { AttachmentsRepo } from './attachments-repo.ts';
 import { AuthSessionsRepo } from './auth-sessions-repo.ts';
 import { CampaignsRepo } from './campaigns-repo.ts';
 import { CannedResponsesRepo } from './canned-responses-repo.ts';
+import { ChannelConnectionsRepo } from './channel-connections-repo.ts';
 import { ChannelSettingsRepo } from './channel-settings-repo.ts';
 import { connectStore, type StoreConnectionOptions, type StoreKind } from './connect.ts';
 import { ContactsRepo } from './contacts-repo.ts';
@@ -77,6 +78,8 @@ export class Store {
   readonly channelSettings;
   /** In-app messaging: app tokens, push devices, per-site push settings. */
   readonly appPush;
+  /** Connections to providers (a WhatsApp number, a Telegram bot) and their conversations. */
+  readonly channelConnections;
 
   private constructor(
     readonly kind: StoreKind,
@@ -114,6 +117,7 @@ export class Store {
     this.outbox = new OutboxRepo(db, this.caps);
     this.channelSettings = new ChannelSettingsRepo(db);
     this.appPush = new AppPushRepo(db);
+    this.channelConnections = new ChannelConnectionsRepo(db);
   }
 
   /** Connects (SQLite by default, PostgreSQL when `databaseUrl` is set); call `migrate()` before use. */

@@ -19,6 +19,7 @@ import * as m0017 from './0017-outbox.ts';
 import * as m0018 from './0018-app-push.ts';
 import * as m0019 from './0019-conversation-states.ts';
 import * as m0020 from './0020-contact-tokens.ts';
+import * as m0021 from './0021-channel-connections.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '0018-app-push': m0018,
   '0019-conversation-states': m0019,
   '0020-contact-tokens': m0020,
+  '0021-channel-connections': m0021,
 };
 
 export const migrationProvider: MigrationProvider = {

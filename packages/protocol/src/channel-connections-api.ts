@@ -1,0 +1,117 @@
+import Type, { type Static } from 'typebox';
+
+/**
+ * Connections to messaging providers (`POST /api/v1/channels`): one body per provider, holding its
+ * credentials. Secrets go in and never come out: a listing says which fields are set.
+ */
+
+const closed = { additionalProperties: false } as const;
+const id = (description: string) => Type.String({ minLength: 1, maxLength: 128, description });
+const secret = (description: string) => Type.String({ minLength: 1, maxLength: 1024, description });
+
+/** Fields every connection has besides its provider's credentials. */
+const common = {
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 80, description: 'Shown to agents' })),
+  apiBaseUrl: Type.Optional(
+    Type.String({
+      pattern: '^https?://[^\\s]+$',
+      maxLength: 300,
+      description: "The provider's API root, when not its public one (a proxy, a test server)",
+    }),
+  ),
+  defaultSkillId: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()])),
+};
+
+export const WhatsAppConnectionInput = Type.Object(
+  {
+    type: Type.Literal('whatsapp'),
+    ...common,
+    phoneNumberId: id('The WhatsApp Business phone number id'),
+    accessToken: secret('A system user access token with whatsapp_business_messaging'),
+    appSecret: secret("The Meta app's secret: webhook signatures are checked with it"),
+    verifyToken: secret('Any string: Meta sends it back when the webhook is verified'),
+  },
+  closed,
+);
+
+/** Messenger and Instagram share the Graph API's page credentials. */
+const pageConnection = <T extends 'messenger' | 'instagram'>(type: T) =>
+  Type.Object(
+    {
+      type: Type.Literal(type),
+      ...common,
+      pageId: id('The Facebook page id'),
+      pageAccessToken: secret('A page access token'),
+      appSecret: secret("The Meta app's secret"),
+      verifyToken: secret('Any string: Meta sends it back when the webhook is verified'),
+    },
+    closed,
+  );
+
+export const MessengerConnectionInput = pageConnection('messenger');
+export const InstagramConnectionInput = pageConnection('instagram');
+
+export const TelegramConnectionInput = Type.Object(
+  {
+    type: Type.Literal('telegram'),
+    ...common,
+    botToken: Type.String({
+      pattern: '^[0-9]{1,20}:[A-Za-z0-9_-]{20,100}$',
+      description: "The bot's token from @BotFather",
+    }),
+  },
+  closed,
+);
+
+export const SmsConnectionInput = Type.Object(
+  {
+    type: Type.Literal('sms'),
+    ...common,
+    accountSid: id('The Twilio account SID'),
+    authToken: secret('The Twilio auth token: status callbacks and inbound messages are signed with it'),
+    fromNumber: Type.String({
+      pattern: '^\\+[1-9][0-9]{5,14}$',
+      description: 'The number messages are sent from',
+    }),
+  },
+  closed,
+);
+
+export const ChannelConnectionInput = Type.Union([
+  WhatsAppConnectionInput,
+  MessengerConnectionInput,
+  InstagramConnectionInput,
+  TelegramConnectionInput,
+  SmsConnectionInput,
+]);
+export type ChannelConnectionInput = Static<typeof ChannelConnectionInput>;
+
+export const ConnectionType = Type.Union([
+  Type.Literal('whatsapp'),
+  Type.Literal('messenger'),
+  Type.Literal('instagram'),
+  Type.Literal('telegram'),
+  Type.Literal('sms'),
+]);
+export type ConnectionType = Static<typeof ConnectionType>;
+
+/** `POST /api/v1/channels` answers where the provider is to send its webhooks. */
+export const ChannelConnectionCreated = Type.Object({
+  id: Type.String(),
+  webhookUrl: Type.String(),
+});
+
+export const ChannelConnection = Type.Object({
+  id: Type.String(),
+  type: ConnectionType,
+  name: Type.String(),
+  webhookUrl: Type.String(),
+  apiBaseUrl: Type.Union([Type.String(), Type.Null()]),
+  defaultSkillId: Type.Union([Type.String(), Type.Null()]),
+  /** Which credential fields are set (their values never leave the server). */
+  credentials: Type.Record(Type.String(), Type.Boolean()),
+  createdAt: Type.Number(),
+});
+export type ChannelConnection = Static<typeof ChannelConnection>;
+
+export const ChannelConnections = Type.Object({ items: Type.Array(ChannelConnection) });

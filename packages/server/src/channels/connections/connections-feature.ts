@@ -1,0 +1,27 @@
+import type { AppContext } from '../../context.ts';
+import { channelConnectionsRoutes } from '../../http/routes/channel-connections-routes.ts';
+import { channelHooksRoutes } from '../../http/routes/channel-hooks-routes.ts';
+import type { App } from '../../http/types.ts';
+import type { ChannelsModule } from '../channels-feature.ts';
+import { TelegramConnector } from '../telegram/telegram-connector.ts';
+import { WhatsAppConnector } from '../whatsapp/whatsapp-connector.ts';
+import { ConnectionInbox } from './connection-inbox.ts';
+import type { Connector } from './connector.ts';
+
+/**
+ * Provider connections: one connector per provider (its webhook and its `Channel`, registered for
+ * the outbox), the routes that make connections, and the webhooks providers call.
+ */
+export async function connectionsFeature(app: App, ctx: AppContext, channels: ChannelsModule): Promise<void> {
+  const config = ctx.config.connections;
+  const inbox = new ConnectionInbox(ctx.store, channels.inbox);
+  const log = (name: string) => ctx.logger.child({ component: name });
+  const list: Connector[] = [
+    new WhatsAppConnector(ctx.store, inbox, channels.outbox, log('whatsapp'), config.providerTimeoutMs),
+    new TelegramConnector(ctx.store, inbox, log('telegram'), config.providerTimeoutMs),
+  ];
+  const connectors = new Map(list.map((c) => [c.type, c] as const));
+  for (const c of list) channels.registry.register(c.channel);
+  channelConnectionsRoutes(app, ctx, connectors);
+  await channelHooksRoutes(app, ctx, connectors, config);
+}

@@ -1,0 +1,28 @@
+import type { ChannelConnection, ConnectionType } from '../../store/channel-connections-repo.ts';
+import type { Channel } from '../channel.ts';
+
+/** What a webhook call carried, as a connector needs it to check and read it. */
+export interface HookRequest {
+  query: Record<string, string | undefined>;
+  headers: Record<string, string | string[] | undefined>;
+  /** The body exactly as sent: signatures are computed over these bytes. */
+  raw: Buffer;
+}
+
+/**
+ * One provider's side of the connections: its webhook (handshake, signature, deliveries), its
+ * `Channel` for the outbox (which sends through the conversation's connection), and what it does
+ * when a connection is made (Telegram's `setWebhook`).
+ */
+export interface Connector {
+  readonly type: ConnectionType;
+  readonly channel: Channel;
+  /** A GET on the webhook (a subscription handshake): the text to answer, or null for 403. */
+  handshake?(conn: ChannelConnection, hook: HookRequest): string | null;
+  /** Whether a delivery really comes from the provider (its signature or secret header). */
+  authentic(conn: ChannelConnection, hook: HookRequest): boolean;
+  /** Stores what a delivery holds; events it does not know are ignored (and logged at debug). */
+  deliver(conn: ChannelConnection, payload: unknown): Promise<void>;
+  /** Called once a connection is stored, before it is answered; throws to refuse it. */
+  connected?(conn: ChannelConnection, webhookUrl: string): Promise<void>;
+}

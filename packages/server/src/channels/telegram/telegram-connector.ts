@@ -1,0 +1,105 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Logger } from '../../logger.ts';
+import type { ChannelConnection } from '../../store/channel-connections-repo.ts';
+import type { Store } from '../../store/store.ts';
+import type { ConnectionInbox } from '../connections/connection-inbox.ts';
+import type { Connector, HookRequest } from '../connections/connector.ts';
+import { botCall, TELEGRAM_IDENTITY, TelegramChannel } from './telegram-channel.ts';
+
+interface TgMessage {
+  message_id?: number;
+  date?: number;
+  from?: { id?: number; is_bot?: boolean; first_name?: string; last_name?: string; username?: string };
+  chat?: { id?: number; type?: string };
+  text?: string;
+  caption?: string;
+  photo?: unknown[];
+  document?: { file_name?: string };
+}
+
+/**
+ * The secret Telegram sends back in `X-Telegram-Bot-Api-Secret-Token`: derived from the bot's
+ * token and the connection id, so it needs no storage and changes with either.
+ */
+export const secretTokenOf = (conn: ChannelConnection): string =>
+  createHmac('sha256', conn.config.botToken ?? '')
+    .update(`beckon-webhook:${conn.id}`)
+    .digest('base64url');
+
+/** The line an agent sees for a customer's message; files are named, not fetched yet. */
+function lineOf(m: TgMessage): string | null {
+  if (m.text !== undefined) return m.text;
+  const note = m.photo
+    ? '[The customer sent a photo; open Telegram to see it.]'
+    : m.document
+      ? `[The customer sent a file${m.document.file_name ? ` "${m.document.file_name}"` : ''}; open Telegram to see it.]`
+      : null;
+  if (!note) return null;
+  return m.caption ? `${m.caption}\n${note}` : note;
+}
+
+/**
+ * Telegram Bot API connections: `setWebhook` with a secret when the connection is made, the
+ * secret header checked on every delivery, private messages into the inbox. A customer is known
+ * by their Telegram user id (a platform id, see docs/contacts.md).
+ */
+export class TelegramConnector implements Connector {
+  readonly type = 'telegram' as const;
+  readonly channel: TelegramChannel;
+
+  constructor(
+    store: Store,
+    private readonly inbox: ConnectionInbox,
+    private readonly log: Logger,
+    private readonly timeoutMs: number,
+  ) {
+    this.channel = new TelegramChannel(store, timeoutMs);
+  }
+
+  async connected(conn: ChannelConnection, webhookUrl: string): Promise<void> {
+    await botCall(
+      conn,
+      'setWebhook',
+      { url: webhookUrl, secret_token: secretTokenOf(conn), allowed_updates: ['message'] },
+      this.timeoutMs,
+    );
+  }
+
+  authentic(conn: ChannelConnection, hook: HookRequest): boolean {
+    const got = hook.headers['x-telegram-bot-api-secret-token'];
+    if (typeof got !== 'string') return false;
+    const a = Buffer.from(got);
+    const b = Buffer.from(secretTokenOf(conn));
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  async deliver(conn: ChannelConnection, payload: unknown): Promise<void> {
+    const m = (payload as { message?: TgMessage })?.message;
+    if (!m) {
+      this.log.debug({ connection: conn.id }, 'telegram update ignored (not a new message)');
+      return;
+    }
+    const from = m.from;
+    const text = lineOf(m);
+    if (
+      m.chat?.type !== 'private' ||
+      !from?.id ||
+      from.is_bot ||
+      m.message_id === undefined ||
+      text === null
+    ) {
+      this.log.debug({ connection: conn.id, chat: m.chat?.type }, 'telegram message ignored');
+      return;
+    }
+    const name = [from.first_name, from.last_name].filter(Boolean).join(' ') || from.username || null;
+    const now = Date.now();
+    const sent = Number(m.date) * 1000;
+    await this.inbox.receive(conn, {
+      from: { name, platform: { kind: TELEGRAM_IDENTITY, id: String(from.id) } },
+      // Message ids count per chat and per bot: the three name one message.
+      externalId: `${conn.id}:${m.chat.id ?? from.id}:${m.message_id}`,
+      text: text || '[An empty message]',
+      receivedAt: Number.isFinite(sent) && sent > 0 ? Math.min(now, sent) : now,
+    });
+  }
+}

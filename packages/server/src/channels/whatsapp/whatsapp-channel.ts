@@ -1,0 +1,80 @@
+import type { Store } from '../../store/store.ts';
+import {
+  type Channel,
+  type ChannelCapabilities,
+  ChannelSendError,
+  type OutboundMessage,
+  type SendResult,
+} from '../channel.ts';
+import { callProvider } from '../connections/provider-http.ts';
+
+/** Meta's public Graph API root; a connection's `apiBaseUrl` replaces it. */
+export const GRAPH_API_BASE = 'https://graph.facebook.com';
+export const GRAPH_API_VERSION = 'v21.0';
+
+/** WhatsApp lets a business write free text only this long after the customer's last message. */
+export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** WhatsApp's limit for a text message body. */
+const MAX_TEXT = 4096;
+
+const graphError = (body: unknown): string | undefined => {
+  const e = (body as { error?: { message?: string; error_data?: { details?: string } } })?.error;
+  return e?.error_data?.details ?? e?.message;
+};
+
+/**
+ * WhatsApp's outbound side: an agent's line is a text message sent through the Cloud API from
+ * the number the conversation came in on. Outside the 24-hour customer-service window WhatsApp
+ * accepts only approved templates, so a free-text line fails at once with that reason.
+ */
+export class WhatsAppChannel implements Channel {
+  readonly kind = 'whatsapp' as const;
+  readonly capabilities: ChannelCapabilities = {
+    typing: false,
+    readReceipts: true,
+    // Media is not sent yet: the composer offers no files for WhatsApp.
+    attachments: null,
+    richContent: false,
+    templates: false,
+    maxLength: MAX_TEXT,
+  };
+
+  constructor(
+    private readonly store: Store,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async send(msg: OutboundMessage): Promise<SendResult> {
+    const { accountId, conversationId } = msg;
+    const conn = await this.store.channelConnections.forReply(accountId, conversationId, 'whatsapp');
+    if (!conn)
+      throw new ChannelSendError('the WhatsApp number of this conversation is no longer connected', false);
+    const to = msg.contact?.phone?.replace(/\D/g, '');
+    if (!to) throw new ChannelSendError('the customer has no WhatsApp number', false);
+    const last = await this.store.channelConnections.lastInboundAt(accountId, conversationId);
+    if (last === null || Date.now() - last > SERVICE_WINDOW_MS)
+      throw new ChannelSendError("outside WhatsApp's 24-hour window: use a template", false);
+    if (!msg.text.trim())
+      throw new ChannelSendError('WhatsApp files are not sent yet: write the answer as text', false);
+    const base = (conn.apiBaseUrl ?? GRAPH_API_BASE).replace(/\/+$/, '');
+    const url = `${base}/${GRAPH_API_VERSION}/${encodeURIComponent(conn.config.phoneNumberId ?? '')}/messages`;
+    const r = await callProvider<{ messages?: { id?: string }[] }>(
+      url,
+      {
+        headers: { authorization: `Bearer ${conn.config.accessToken}` },
+        body: {
+          messaging_product: 'whatsapp',
+          recipient_type: 'individual',
+          to,
+          type: 'text',
+          text: { preview_url: false, body: msg.text.slice(0, MAX_TEXT) },
+        },
+      },
+      this.timeoutMs,
+      graphError,
+    );
+    const providerId = r?.messages?.[0]?.id;
+    return providerId ? { status: 'sent', providerId } : { status: 'sent' };
+  }
+}

@@ -1,0 +1,117 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Logger } from '../../logger.ts';
+import type { ChannelConnection } from '../../store/channel-connections-repo.ts';
+import type { Store } from '../../store/store.ts';
+import type { ConnectionInbox } from '../connections/connection-inbox.ts';
+import type { Connector, HookRequest } from '../connections/connector.ts';
+import type { OutboxDispatcher } from '../outbox-dispatcher.ts';
+import { WhatsAppChannel } from './whatsapp-channel.ts';
+import { changesOf, lineOf, statusReason, validSignature, type WaChangeValue } from './whatsapp-webhook.ts';
+
+const sameText = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/** A provider timestamp (seconds) as epoch ms, never in the future. */
+const receivedAt = (ts: string | undefined, now: number): number => {
+  const s = Number(ts);
+  return Number.isFinite(s) && s > 0 ? Math.min(now, s * 1000) : now;
+};
+
+/**
+ * WhatsApp Cloud API connections: Meta's verification handshake, `X-Hub-Signature-256` on every
+ * delivery, customers' messages into the inbox, and the statuses of our messages onto their
+ * delivery state.
+ */
+export class WhatsAppConnector implements Connector {
+  readonly type = 'whatsapp' as const;
+  readonly channel: WhatsAppChannel;
+
+  constructor(
+    private readonly store: Store,
+    private readonly inbox: ConnectionInbox,
+    private readonly outbox: OutboxDispatcher,
+    private readonly log: Logger,
+    timeoutMs: number,
+  ) {
+    this.channel = new WhatsAppChannel(store, timeoutMs);
+  }
+
+  /** Meta subscribes with `hub.mode=subscribe` and our verify token, and expects its challenge back. */
+  handshake(conn: ChannelConnection, hook: HookRequest): string | null {
+    const { 'hub.mode': mode, 'hub.verify_token': token, 'hub.challenge': challenge } = hook.query;
+    if (mode !== 'subscribe' || !token || challenge === undefined) return null;
+    return sameText(token, conn.config.verifyToken ?? '') ? challenge : null;
+  }
+
+  authentic(conn: ChannelConnection, hook: HookRequest): boolean {
+    return validSignature(conn.config.appSecret ?? '', hook.raw, hook.headers['x-hub-signature-256']);
+  }
+
+  async deliver(conn: ChannelConnection, payload: unknown): Promise<void> {
+    const changes = changesOf(payload);
+    if (changes.length === 0)
+      this.log.debug({ connection: conn.id }, 'whatsapp delivery with nothing we read');
+    for (const { field, value } of changes) {
+      if (field !== 'messages') {
+        this.log.debug({ connection: conn.id, field }, 'whatsapp event ignored');
+        continue;
+      }
+      const target = await this.numberOf(conn, value);
+      if (!target) continue;
+      await this.messages(target, value);
+      await this.statuses(target, value);
+    }
+  }
+
+  /**
+   * The connection of the number a change is for. Meta sends every number of an app to the one
+   * webhook URL of the app: a change for another number of the account goes to its connection.
+   */
+  private async numberOf(
+    conn: ChannelConnection,
+    value: WaChangeValue,
+  ): Promise<ChannelConnection | undefined> {
+    const number = value.metadata?.phone_number_id;
+    if (!number || number === conn.config.phoneNumberId) return conn;
+    const sibling = (await this.store.channelConnections.list(conn.accountId)).find(
+      (c) => c.type === 'whatsapp' && c.config.phoneNumberId === number,
+    );
+    if (!sibling)
+      this.log.debug({ connection: conn.id, number }, 'whatsapp change for a number not connected');
+    return sibling;
+  }
+
+  private async messages(conn: ChannelConnection, value: WaChangeValue): Promise<void> {
+    const now = Date.now();
+    for (const m of value.messages ?? []) {
+      if (!m?.id || !m.from || !/^\d{6,15}$/.test(m.from)) {
+        this.log.debug({ connection: conn.id }, 'whatsapp message without an id or sender ignored');
+        continue;
+      }
+      const profile = value.contacts?.find((c) => c.wa_id === m.from)?.profile;
+      await this.inbox.receive(conn, {
+        from: { phone: `+${m.from}`, name: profile?.name ?? null, address: 'phone' },
+        externalId: m.id,
+        text: lineOf(m) || '[An empty message]',
+        receivedAt: receivedAt(m.timestamp, now),
+      });
+    }
+  }
+
+  private async statuses(conn: ChannelConnection, value: WaChangeValue): Promise<void> {
+    for (const s of value.statuses ?? []) {
+      if (!s?.id) continue;
+      const where = { channel: 'whatsapp' as const, providerId: s.id };
+      if (s.status === 'delivered' || s.status === 'read') {
+        await this.outbox.receipt(conn.accountId, where, s.status);
+      } else if (s.status === 'failed') {
+        await this.outbox.undelivered(conn.accountId, where, statusReason(s));
+      } else if (s.status !== 'sent') {
+        this.log.debug({ connection: conn.id, status: s.status }, 'whatsapp status ignored');
+      }
+    }
+  }
+}

@@ -1,0 +1,195 @@
+import type { Kysely, Selectable } from 'kysely';
+import { notFound } from '../errors.ts';
+import { newId } from '../ids.ts';
+import type { ChannelConnectionsTable, ConnectionType } from './connection-schema.ts';
+import { jsonObject } from './rows.ts';
+import type { Database } from './schema.ts';
+
+export type { ConnectionType };
+
+/** A connection as the server uses it: its credentials parsed. */
+export interface ChannelConnection {
+  id: string;
+  accountId: string;
+  type: ConnectionType;
+  name: string;
+  /** The provider's credentials and ids, secrets included: never sent to a client. */
+  config: Record<string, string>;
+  apiBaseUrl: string | null;
+  defaultSkillId: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface NewConnection {
+  type: ConnectionType;
+  name: string;
+  config: Record<string, string>;
+  apiBaseUrl: string | null;
+  defaultSkillId: string | null;
+}
+
+const toConnection = (r: Selectable<ChannelConnectionsTable>): ChannelConnection => ({
+  id: r.id,
+  accountId: r.account_id,
+  type: r.type,
+  name: r.name,
+  config: jsonObject(r.config) as Record<string, string>,
+  apiBaseUrl: r.api_base_url,
+  defaultSkillId: r.default_skill_id,
+  createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
+});
+
+/** An account's connections to providers, and which one each conversation came in on. */
+export class ChannelConnectionsRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async create(accountId: string, input: NewConnection, now = Date.now()): Promise<ChannelConnection> {
+    const row: Selectable<ChannelConnectionsTable> = {
+      id: newId('chn'),
+      account_id: accountId,
+      type: input.type,
+      name: input.name,
+      config: JSON.stringify(input.config),
+      api_base_url: input.apiBaseUrl,
+      default_skill_id: input.defaultSkillId,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.db.insertInto('channel_connections').values(row).execute();
+    return toConnection(row);
+  }
+
+  async list(accountId: string): Promise<ChannelConnection[]> {
+    const rows = await this.db
+      .selectFrom('channel_connections')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(toConnection);
+  }
+
+  async find(accountId: string, id: string): Promise<ChannelConnection | undefined> {
+    const row = await this.db
+      .selectFrom('channel_connections')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? toConnection(row) : undefined;
+  }
+
+  /**
+   * The connection a webhook URL names. The one lookup without an account: a provider's call
+   * carries only the URL, and the connection's secret (a signature) then proves the caller.
+   */
+  async forWebhook(type: ConnectionType, id: string): Promise<ChannelConnection | undefined> {
+    const row = await this.db
+      .selectFrom('channel_connections')
+      .selectAll()
+      .where('id', '=', id)
+      .where('type', '=', type)
+      .executeTakeFirst();
+    return row ? toConnection(row) : undefined;
+  }
+
+  async remove(accountId: string, id: string): Promise<void> {
+    const r = await this.db
+      .deleteFrom('channel_connections')
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (Number(r.numDeletedRows) === 0) throw notFound('channel');
+  }
+
+  /** Records the connection a conversation came in on. */
+  async bind(accountId: string, conversationId: string, connectionId: string): Promise<void> {
+    await this.db
+      .updateTable('conversations')
+      .set({ connection_id: connectionId })
+      .where('account_id', '=', accountId)
+      .where('id', '=', conversationId)
+      .execute();
+  }
+
+  /** The connection a conversation's replies leave by, when it still exists. */
+  async ofConversation(accountId: string, conversationId: string): Promise<ChannelConnection | undefined> {
+    const row = await this.db
+      .selectFrom('conversations')
+      .innerJoin('channel_connections', 'channel_connections.id', 'conversations.connection_id')
+      .selectAll('channel_connections')
+      .where('conversations.account_id', '=', accountId)
+      .where('conversations.id', '=', conversationId)
+      .where('channel_connections.account_id', '=', accountId)
+      .executeTakeFirst();
+    return row ? toConnection(row) : undefined;
+  }
+
+  /**
+   * The connection a conversation's replies leave by: the one it came in on, else the account's
+   * first of that type (a conversation we started, or one from before the connection existed).
+   */
+  async forReply(
+    accountId: string,
+    conversationId: string,
+    type: ConnectionType,
+  ): Promise<ChannelConnection | undefined> {
+    const bound = await this.ofConversation(accountId, conversationId);
+    if (bound?.type === type) return bound;
+    const row = await this.db
+      .selectFrom('channel_connections')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('type', '=', type)
+      .orderBy('created_at')
+      .orderBy('id')
+      .executeTakeFirst();
+    return row ? toConnection(row) : undefined;
+  }
+
+  /** The newest conversation of a contact on a connection: their next message joins it. */
+  async lastConversation(
+    accountId: string,
+    connectionId: string,
+    contactId: string,
+  ): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('conversations')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .where('connection_id', '=', connectionId)
+      .where('contact_id', '=', contactId)
+      .orderBy('enqueued_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.id;
+  }
+
+  /** A contact's id on a platform (see `contact_identities`), for channels that write to that id. */
+  async platformId(accountId: string, contactId: string, kind: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('contact_identities')
+      .select('value')
+      .where('account_id', '=', accountId)
+      .where('contact_id', '=', contactId)
+      .where('kind', '=', kind)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
+    return row?.value;
+  }
+
+  /** When the customer last wrote in a conversation (a provider's service window counts from it). */
+  async lastInboundAt(accountId: string, conversationId: string): Promise<number | null> {
+    const row = await this.db
+      .selectFrom('channel_messages')
+      .select((eb) => eb.fn.max('created_at').as('at'))
+      .where('account_id', '=', accountId)
+      .where('conversation_id', '=', conversationId)
+      .where('direction', '=', 'in')
+      .executeTakeFirst();
+    return row?.at == null ? null : Number(row.at);
+  }
+}

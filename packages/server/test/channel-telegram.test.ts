@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { AgentChatClient } from '@beckon/sdk/agent-client';
+import { startTelegram, tgUpdate } from './helpers/bot-api-server.ts';
+import { connectAgent, cookieFor, eventually } from './helpers/chat-fixtures.ts';
+
+describe('Telegram Bot API connection', () => {
+  let tg: Awaited<ReturnType<typeof startTelegram>>;
+  let agent: AgentChatClient;
+  let users = 700_000_000;
+
+  before(async () => {
+    tg = await startTelegram();
+    const { userId } = await cookieFor(tg.srv, 'sales@demo.beckon.local');
+    await tg.srv.node.ctx.store.users.update(tg.accountId, userId, { capacity: 20 });
+    agent = await connectAgent(tg.srv, 'sales@demo.beckon.local');
+  });
+  after(async () => {
+    await agent?.disconnect();
+    await tg?.close();
+  });
+
+  const conversationOf = async (externalSuffix: string) => {
+    const row = await tg.srv.node.ctx.store.db
+      .selectFrom('channel_messages')
+      .select('conversation_id')
+      .where('channel', '=', 'telegram')
+      .where('external_id', 'like', `%:${externalSuffix}`)
+      .executeTakeFirst();
+    return row?.conversation_id;
+  };
+
+  it('sets the webhook with a secret when the bot is connected', async () => {
+    assert.equal(tg.bot.webhooks.length, 1);
+    assert.equal(tg.bot.webhooks[0]!.url, tg.created.webhookUrl);
+    assert.match(tg.secret(), /^[A-Za-z0-9_-]{20,256}$/);
+  });
+
+  it('refuses a bot token Telegram does not know, keeping nothing', async () => {
+    const res = await fetch(`${tg.srv.url}/api/v1/channels`, {
+      method: 'POST',
+      headers: { cookie: tg.admin.cookie, 'x-csrf-token': tg.admin.csrf, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'telegram',
+        botToken: '42:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+        apiBaseUrl: tg.bot.url,
+      }),
+    });
+    assert.equal(res.status, 400);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    assert.equal(body.error.code, 'provider_refused');
+    assert.match(body.error.message, /Unauthorized/);
+    assert.equal((await tg.srv.node.ctx.store.channelConnections.list(tg.accountId)).length, 1);
+  });
+
+  it('a message with the secret header is stored once; a wrong or missing secret gets 401 and stores nothing', async () => {
+    const user = ++users;
+    const update = tgUpdate(user, 'Hello bot', 1, 'Grace');
+    assert.equal((await tg.post(update, 'wrong')).status, 401);
+    assert.equal((await tg.post(update, null)).status, 401);
+    assert.equal(await conversationOf(`${user}:1`), undefined);
+    assert.equal((await tg.post(update)).status, 200);
+    assert.equal((await tg.post(update)).status, 200, 'a redelivery is acknowledged');
+    const id = (await conversationOf(`${user}:1`))!;
+    const lines = await tg.srv.node.ctx.store.messages.after(tg.accountId, id, 0);
+    assert.equal(lines.filter((m) => m.text === 'Hello bot').length, 1);
+    const conversation = await tg.srv.node.ctx.store.conversations.get(tg.accountId, id);
+    assert.equal(conversation.channel, 'telegram');
+    const contact = await tg.srv.node.ctx.store.contacts.get(tg.accountId, conversation.contactId!);
+    assert.equal(contact.name, 'Grace');
+
+    // The same Telegram user writes again: same contact, same conversation.
+    assert.equal((await tg.post(tgUpdate(user, 'Still there?', 2, 'Grace'))).status, 200);
+    assert.equal(await conversationOf(`${user}:2`), id);
+  });
+
+  it("an agent's reply is a sendMessage to the customer's chat", async () => {
+    const user = ++users;
+    await tg.post(tgUpdate(user, 'Need help', 1));
+    const id = (await conversationOf(`${user}:1`))!;
+    await eventually(() => agent.offers.get(id), 5000, 'the offer');
+    await agent.accept(id);
+    const ack = await agent.send(id, 'How can I help?');
+    const sent = await eventually(() => tg.bot.sent.find((s) => s.chat_id === user));
+    assert.equal(sent.text, 'How can I help?');
+    await eventually(() => agent.delivery(id, ack.seq)?.status === 'sent');
+    const row = await tg.srv.node.ctx.store.outbox.get(tg.accountId, id, ack.seq);
+    assert.equal(row.provider_id, `${user}:${sent.message_id}`);
+  });
+
+  it('other updates are acknowledged and ignored', async () => {
+    assert.equal((await tg.post({ update_id: 1, edited_message: { message_id: 1, text: 'x' } })).status, 200);
+    const group = tgUpdate(++users, 'in a group', 1);
+    group.message.chat.type = 'group';
+    assert.equal((await tg.post(group)).status, 200);
+    assert.equal(await conversationOf(`${users}:1`), undefined);
+  });
+});

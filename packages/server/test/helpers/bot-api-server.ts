@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { OUTBOX_TEST_ENV } from '../channel-contract.ts';
+import { cookieFor } from './chat-fixtures.ts';
+import { startTestServer } from './test-server.ts';
+
+/**
+ * A local Telegram Bot API for tests: `POST /bot{token}/setWebhook` and `/bot{token}/sendMessage`
+ * answer as Telegram documents them (`{ ok: true, result }`, or `{ ok: false, error_code,
+ * description }`); a wrong token gets 401 "Unauthorized".
+ */
+export async function startBotApi(token: string) {
+  const webhooks: { url: string; secret_token?: string }[] = [];
+  const sent: { chat_id: number; text: string; message_id: number }[] = [];
+  let next = 100;
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const answer = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    const m = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
+    if (!m || m[1] !== token) return answer(401, { ok: false, error_code: 401, description: 'Unauthorized' });
+    let body: Record<string, unknown> = {};
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    } catch {
+      return answer(400, { ok: false, error_code: 400, description: "Bad Request: can't parse JSON" });
+    }
+    if (m[2] === 'setWebhook') {
+      webhooks.push(body as { url: string; secret_token?: string });
+      return answer(200, { ok: true, result: true, description: 'Webhook was set' });
+    }
+    if (m[2] === 'sendMessage') {
+      if (typeof body.chat_id !== 'number' || typeof body.text !== 'string' || !body.text)
+        return answer(400, { ok: false, error_code: 400, description: 'Bad Request: message text is empty' });
+      const message_id = ++next;
+      sent.push({ chat_id: body.chat_id, text: body.text, message_id });
+      return answer(200, {
+        ok: true,
+        result: {
+          message_id,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: body.chat_id, type: 'private' },
+          text: body.text,
+        },
+      });
+    }
+    return answer(404, { ok: false, error_code: 404, description: 'Not Found' });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    webhooks,
+    sent,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+export const BOT_TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
+
+/** A Telegram update with one private text message, as in the Bot API's examples. */
+export function tgUpdate(userId: number, text: string, messageId: number, name = 'Ada') {
+  return {
+    update_id: 10000 + messageId,
+    message: {
+      message_id: messageId,
+      from: { id: userId, is_bot: false, first_name: name, language_code: 'en' },
+      chat: { id: userId, first_name: name, type: 'private' },
+      date: Math.floor(Date.now() / 1000),
+      text,
+    },
+  };
+}
+
+/** A demo server with a Telegram connection to a local Bot API, and the secret its webhook expects. */
+export async function startTelegram() {
+  const bot = await startBotApi(BOT_TOKEN);
+  const srv = await startTestServer({ demo: true, env: OUTBOX_TEST_ENV });
+  const admin = await cookieFor(srv, 'admin@demo.beckon.local');
+  const res = await fetch(`${srv.url}/api/v1/channels`, {
+    method: 'POST',
+    headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf, 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'telegram', botToken: BOT_TOKEN, apiBaseUrl: bot.url }),
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  const created = (await res.json()) as { id: string; webhookUrl: string };
+  const hook = `${srv.url}/hooks/telegram/${created.id}`;
+  return {
+    bot,
+    srv,
+    admin,
+    created,
+    hook,
+    accountId: srv.demo!.accountId,
+    secret: () => bot.webhooks.at(-1)!.secret_token!,
+    post: (body: unknown, secret?: string | null) =>
+      fetch(hook, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(secret === null
+            ? {}
+            : { 'x-telegram-bot-api-secret-token': secret ?? bot.webhooks.at(-1)!.secret_token! }),
+        },
+        body: JSON.stringify(body),
+      }),
+    async close() {
+      await srv.close();
+      await bot.close();
+    },
+  };
+}
