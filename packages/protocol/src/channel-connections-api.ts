@@ -69,9 +69,9 @@ export const SmsConnectionInput = Type.Object(
     ...common,
     accountSid: id('The Twilio account SID'),
     authToken: secret('The Twilio auth token: status callbacks and inbound messages are signed with it'),
-    fromNumber: Type.String({
-      pattern: '^\\+[1-9][0-9]{5,14}$',
-      description: 'The number messages are sent from',
+    from: Type.String({
+      pattern: '^(\\+[1-9][0-9]{5,14}|MG[0-9a-fA-F]{32})$',
+      description: 'The number messages are sent from (E.164), or a Messaging Service SID (MG…)',
     }),
   },
   closed,

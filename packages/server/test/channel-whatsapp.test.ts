@@ -89,7 +89,13 @@ describe('WhatsApp Cloud API connection', () => {
     assert.equal(unknownType.status, 400);
     const notYet = await api('/api/v1/channels', {
       method: 'POST',
-      body: JSON.stringify({ type: 'sms', accountSid: 'AC1', authToken: 't', fromNumber: '+15551234567' }),
+      body: JSON.stringify({
+        type: 'messenger',
+        pageId: '1',
+        pageAccessToken: 't',
+        appSecret: 's',
+        verifyToken: 'v',
+      }),
     });
     assert.equal(notYet.status, 400);
     assert.equal(((await notYet.json()) as { error: { code: string } }).error.code, 'channel_not_available');

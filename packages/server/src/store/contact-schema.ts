@@ -1,3 +1,4 @@
+import type { ColumnType } from 'kysely';
 import type { Millis } from './schema.ts';
 
 /** A person known across visits, devices and channels. */
@@ -17,6 +18,8 @@ export interface ContactsTable {
   attributes: string;
   /** 1 when the contact asked not to get e-mail from us. */
   email_opt_out: number;
+  /** 1 after the contact texted STOP, until they text START; defaults to 0 on insert. */
+  sms_opt_out: ColumnType<number, number | undefined, number>;
   /** The contact this one was merged into, or null while it stands on its own. */
   merged_into: string | null;
   created_at: Millis;

@@ -140,6 +140,7 @@ export class ContactsRepo {
           verified: verified ? 1 : 0,
           attributes: '{}',
           email_opt_out: 0,
+          sms_opt_out: 0,
           merged_into: null,
           created_at: now,
           updated_at: now,
@@ -197,6 +198,7 @@ export class ContactsRepo {
       verified: 0,
       attributes: '{}',
       email_opt_out: 0,
+      sms_opt_out: 0,
       merged_into: null,
       created_at: now,
       updated_at: now,
@@ -394,6 +396,27 @@ export class ContactsRepo {
       .where('id', '=', c.id)
       .execute();
     return this.get(accountId, c.id);
+  }
+
+  /** Records a STOP (true) or START (false) texted by the contact. */
+  async setSmsOptOut(accountId: string, id: string, optedOut: boolean, now = Date.now()): Promise<void> {
+    await this.db
+      .updateTable('contacts')
+      .set({ sms_opt_out: optedOut ? 1 : 0, updated_at: now })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Whether the contact texted STOP and not START since: no SMS may go to them. */
+  async smsOptedOut(accountId: string, id: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('contacts')
+      .select('sms_opt_out')
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(row?.sms_opt_out ?? 0) === 1;
   }
 
   /** Adds attributes the site reported (the tag's `customer` attribute) without touching the others. */

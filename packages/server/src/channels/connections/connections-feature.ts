@@ -3,6 +3,7 @@ import { channelConnectionsRoutes } from '../../http/routes/channel-connections-
 import { channelHooksRoutes } from '../../http/routes/channel-hooks-routes.ts';
 import type { App } from '../../http/types.ts';
 import type { ChannelsModule } from '../channels-feature.ts';
+import { SmsConnector } from '../sms/sms-connector.ts';
 import { TelegramConnector } from '../telegram/telegram-connector.ts';
 import { WhatsAppConnector } from '../whatsapp/whatsapp-connector.ts';
 import { ConnectionInbox } from './connection-inbox.ts';
@@ -19,6 +20,14 @@ export async function connectionsFeature(app: App, ctx: AppContext, channels: Ch
   const list: Connector[] = [
     new WhatsAppConnector(ctx.store, inbox, channels.outbox, log('whatsapp'), config.providerTimeoutMs),
     new TelegramConnector(ctx.store, inbox, log('telegram'), config.providerTimeoutMs),
+    new SmsConnector(
+      ctx.store,
+      inbox,
+      channels.outbox,
+      log('sms'),
+      () => ctx.config.publicUrl,
+      config.providerTimeoutMs,
+    ),
   ];
   const connectors = new Map(list.map((c) => [c.type, c] as const));
   for (const c of list) channels.registry.register(c.channel);

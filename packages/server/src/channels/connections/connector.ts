@@ -7,6 +7,14 @@ export interface HookRequest {
   headers: Record<string, string | string[] | undefined>;
   /** The body exactly as sent: signatures are computed over these bytes. */
   raw: Buffer;
+  /** The URL the provider called, on the public address with its query (Twilio signs it). */
+  url: string;
+}
+
+/** What a webhook answers the provider besides 200 `{ ok: true }` (Twilio expects TwiML). */
+export interface HookAnswer {
+  contentType: string;
+  body: string;
 }
 
 /**
@@ -21,6 +29,10 @@ export interface Connector {
   handshake?(conn: ChannelConnection, hook: HookRequest): string | null;
   /** Whether a delivery really comes from the provider (its signature or secret header). */
   authentic(conn: ChannelConnection, hook: HookRequest): boolean;
+  /** Reads a delivery's body; without it the body is JSON. Throws to answer 400. */
+  parse?(hook: HookRequest): unknown;
+  /** The answer a delivery gets, when the provider expects one of its own. */
+  readonly answer?: HookAnswer;
   /** Stores what a delivery holds; events it does not know are ignored (and logged at debug). */
   deliver(conn: ChannelConnection, payload: unknown): Promise<void>;
   /** Called once a connection is stored, before it is answered; throws to refuse it. */

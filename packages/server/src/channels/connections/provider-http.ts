@@ -4,13 +4,13 @@ import { ChannelSendError } from '../channel.ts';
 export type ErrorReader = (body: unknown) => string | undefined;
 
 /**
- * The one HTTP client every provider connector calls (Graph API, Bot API, …): JSON in and out,
+ * The one HTTP client every provider connector calls (Graph API, Bot API, Twilio): JSON out, JSON or a form in,
  * a timeout, and failures as `ChannelSendError` — a network fault, a timeout, 429 and 5xx are
  * worth trying again; any other 4xx is final, with the provider's own message.
  */
 export async function callProvider<T>(
   url: string,
-  init: { method?: string; headers?: Record<string, string>; body?: unknown },
+  init: { method?: string; headers?: Record<string, string>; body?: unknown; form?: Record<string, string> },
   timeoutMs: number,
   readError: ErrorReader,
 ): Promise<T> {
@@ -20,9 +20,12 @@ export async function callProvider<T>(
       method: init.method ?? 'POST',
       headers: {
         ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(init.form === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
         ...init.headers,
       },
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+      // Some providers (Twilio) take form fields, not JSON.
+      ...(init.form === undefined ? {} : { body: new URLSearchParams(init.form).toString() }),
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (err) {

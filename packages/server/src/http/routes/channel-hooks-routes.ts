@@ -72,6 +72,7 @@ export async function channelHooksRoutes(
           query: req.query as HookRequest['query'],
           headers: req.headers,
           raw: Buffer.alloc(0),
+          url: `${ctx.config.publicUrl}${req.url}`,
         };
         const answer = connector.handshake?.(conn, hook) ?? null;
         if (answer === null) throw new AppError(403, 'forbidden', 'the verify token does not match');
@@ -88,24 +89,30 @@ export async function channelHooksRoutes(
           tags: ['channels'],
           summary: "A provider's webhook delivery, checked by its signature",
           params: HookParams,
-          response: { 200: Type.Object({ ok: Type.Boolean() }), ...errors },
+          response: { 200: Type.Union([Type.Object({ ok: Type.Boolean() }), Type.String()]), ...errors },
         },
       },
-      async (req) => {
+      async (req, reply) => {
         const { connector, conn } = await connectionOf(req.params.type, req.params.id, req.ip);
         const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-        const hook: HookRequest = { query: req.query as HookRequest['query'], headers: req.headers, raw };
+        const hook: HookRequest = {
+          query: req.query as HookRequest['query'],
+          headers: req.headers,
+          raw,
+          url: `${ctx.config.publicUrl}${req.url}`,
+        };
         if (!connector.authentic(conn, hook)) {
           log.info({ connection: conn.id, ip: req.ip }, 'webhook with a missing or wrong signature refused');
           throw unauthorized('the signature is missing or wrong');
         }
         let payload: unknown;
         try {
-          payload = JSON.parse(raw.toString('utf8'));
+          payload = connector.parse ? connector.parse(hook) : JSON.parse(raw.toString('utf8'));
         } catch {
-          throw badRequest('the body is not JSON');
+          throw badRequest(connector.parse ? 'the body cannot be read' : 'the body is not JSON');
         }
         await connector.deliver(conn, payload);
+        if (connector.answer) return reply.type(connector.answer.contentType).send(connector.answer.body);
         return { ok: true };
       },
     );

@@ -20,6 +20,7 @@ import * as m0018 from './0018-app-push.ts';
 import * as m0019 from './0019-conversation-states.ts';
 import * as m0020 from './0020-contact-tokens.ts';
 import * as m0021 from './0021-channel-connections.ts';
+import * as m0022 from './0022-sms-opt-out.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -44,6 +45,7 @@ const migrations: Record<string, Migration> = {
   '0019-conversation-states': m0019,
   '0020-contact-tokens': m0020,
   '0021-channel-connections': m0021,
+  '0022-sms-opt-out': m0022,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,96 @@
+import type { Logger } from '../../logger.ts';
+import type { ChannelConnection } from '../../store/channel-connections-repo.ts';
+import type { Store } from '../../store/store.ts';
+import type { ConnectionInbox } from '../connections/connection-inbox.ts';
+import type { Connector, HookRequest } from '../connections/connector.ts';
+import type { OutboxDispatcher } from '../outbox-dispatcher.ts';
+import { SmsChannel } from './sms-channel.ts';
+import { field, formOf, keywordOf, lineOf, type TwilioParams, validSignature } from './twilio.ts';
+
+/** A phone number as Twilio writes it (E.164). */
+const PHONE = /^\+[1-9][0-9]{5,14}$/;
+
+/**
+ * Twilio Programmable Messaging connections: `X-Twilio-Signature` on every call, customers' SMS
+ * and MMS into the inbox (STOP and START recorded on the contact), and status callbacks onto the
+ * delivery state of our messages. Twilio expects TwiML back: an empty `<Response/>` sends nothing.
+ */
+export class SmsConnector implements Connector {
+  readonly type = 'sms' as const;
+  readonly channel: SmsChannel;
+  readonly answer = {
+    contentType: 'text/xml',
+    body: '<?xml version="1.0" encoding="UTF-8"?><Response/>',
+  };
+
+  constructor(
+    private readonly store: Store,
+    private readonly inbox: ConnectionInbox,
+    private readonly outbox: OutboxDispatcher,
+    private readonly log: Logger,
+    publicUrl: () => string,
+    timeoutMs: number,
+  ) {
+    this.channel = new SmsChannel(store, publicUrl, timeoutMs);
+  }
+
+  authentic(conn: ChannelConnection, hook: HookRequest): boolean {
+    return validSignature(
+      conn.config.authToken ?? '',
+      hook.url,
+      formOf(hook.raw),
+      hook.headers['x-twilio-signature'],
+    );
+  }
+
+  parse(hook: HookRequest): TwilioParams {
+    return formOf(hook.raw);
+  }
+
+  async deliver(conn: ChannelConnection, payload: unknown): Promise<void> {
+    const params = payload as TwilioParams;
+    const sid = field(params, 'MessageSid');
+    const account = field(params, 'AccountSid');
+    if (!sid || (account && account !== conn.config.accountSid)) {
+      this.log.debug({ connection: conn.id }, 'twilio call without a message of this account ignored');
+      return;
+    }
+    const status = field(params, 'MessageStatus');
+    if (status !== undefined) return this.status(conn, sid, status, params);
+    const from = field(params, 'From');
+    if (!from || !PHONE.test(from)) {
+      this.log.debug({ connection: conn.id }, 'twilio message without a phone sender ignored');
+      return;
+    }
+    const text = lineOf(params);
+    const got = await this.inbox.receive(conn, {
+      from: { phone: from, address: 'phone' },
+      externalId: sid,
+      text: text || '[An empty message]',
+      receivedAt: Date.now(),
+    });
+    // The keyword is a line agents see too; a redelivery changes nothing more.
+    const keyword = keywordOf(text);
+    if (got.duplicate || (keyword !== 'stop' && keyword !== 'start')) return;
+    await this.store.contacts.setSmsOptOut(conn.accountId, got.contact.id, keyword === 'stop');
+    this.log.info({ connection: conn.id, contact: got.contact.id, keyword }, 'sms opt-out changed');
+  }
+
+  /** A status callback for a message we sent: delivered, or failed with Twilio's error code. */
+  private async status(conn: ChannelConnection, sid: string, status: string, params: TwilioParams) {
+    const where = { channel: 'sms' as const, providerId: sid };
+    if (status === 'delivered' || status === 'read') {
+      await this.outbox.receipt(conn.accountId, where, status);
+    } else if (status === 'undelivered' || status === 'failed') {
+      const code = field(params, 'ErrorCode');
+      await this.outbox.undelivered(
+        conn.accountId,
+        where,
+        `the carrier could not deliver it (${status}${code ? `, Twilio error ${code}` : ''})`,
+      );
+    } else {
+      // queued, sending, sent, accepted: the line already shows as sent.
+      this.log.debug({ connection: conn.id, status }, 'sms status ignored');
+    }
+  }
+}
