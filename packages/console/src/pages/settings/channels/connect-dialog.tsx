@@ -130,12 +130,14 @@ export function ConnectDialog({ skills, onCreated, onTested, onClose }: Props) {
 
 function Secret({ label, value, testId }: { label: string; value: string; testId: string }) {
   return (
-    <div className="secret connection-secret">
-      <span className="secret-label connection-secret-label">{label}</span>
-      <code className="secret-value" data-testid={testId}>
-        {value}
-      </code>
-      <CopyButton text={value} label={`Copy ${label.toLowerCase()}`} />
+    <div className="connection-secret">
+      <span className="field-label">{label}</span>
+      <div className="secret">
+        <code className="secret-value" data-testid={testId}>
+          {value}
+        </code>
+        <CopyButton text={value} label={label === 'Webhook URL' ? 'Copy URL' : 'Copy token'} />
+      </div>
     </div>
   );
 }
@@ -160,7 +162,11 @@ function CredentialsForm({
   const [v, setV] = useState<Record<string, string>>(() => ({ verifyToken: newVerifyToken() }));
   const [faults, setFaults] = useState<Faults>({});
   const [error, setError] = useState<string | null>(null);
-  const set = (name: string) => (value: string) => setV((o) => ({ ...o, [name]: value }));
+  const set = (name: string) => (value: string) => {
+    setV((o) => ({ ...o, [name]: value }));
+    // A fault stays only until the field is changed: it is checked again on Connect.
+    setFaults((f) => (f[name] ? { ...f, [name]: null } : f));
+  };
   const val = (name: string) => (v[name] ?? '').trim();
 
   function check(): { input: ChannelConnectionInput } | { faults: Faults } {
