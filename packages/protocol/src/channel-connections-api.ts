@@ -115,3 +115,14 @@ export const ChannelConnection = Type.Object({
 export type ChannelConnection = Static<typeof ChannelConnection>;
 
 export const ChannelConnections = Type.Object({ items: Type.Array(ChannelConnection) });
+
+/** `POST /api/v1/channels/:id/test`: whether the provider accepts the stored credentials. */
+export const ChannelConnectionTest = Type.Union([
+  Type.Object({
+    ok: Type.Literal(true),
+    /** Who the provider says the credentials belong to: a number's name, a bot's username. */
+    identity: Type.String(),
+  }),
+  Type.Object({ ok: Type.Literal(false), reason: Type.String() }),
+]);
+export type ChannelConnectionTest = Static<typeof ChannelConnectionTest>;

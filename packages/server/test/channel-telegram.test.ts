@@ -88,6 +88,31 @@ describe('Telegram Bot API connection', () => {
     assert.equal(row.provider_id, `${user}:${sent.message_id}`);
   });
 
+  it("test connection answers the bot's username, or Telegram's reason", async () => {
+    const test = (id: string) =>
+      fetch(`${tg.srv.url}/api/v1/channels/${id}/test`, {
+        method: 'POST',
+        headers: { cookie: tg.admin.cookie, 'x-csrf-token': tg.admin.csrf },
+      });
+    const good = await test(tg.created.id);
+    assert.equal(good.status, 200);
+    assert.deepEqual(await good.json(), { ok: true, identity: '@beckon_help_bot' });
+
+    // The token was revoked in @BotFather after the bot was connected.
+    const store = tg.srv.node.ctx.store;
+    const revoked = await store.channelConnections.create(tg.accountId, {
+      type: 'telegram',
+      name: 'Old bot',
+      config: { botToken: '42:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
+      apiBaseUrl: tg.bot.url,
+      defaultSkillId: null,
+    });
+    const r = (await (await test(revoked.id)).json()) as { ok: boolean; reason: string };
+    assert.equal(r.ok, false);
+    assert.match(r.reason, /Unauthorized/);
+    await store.channelConnections.remove(tg.accountId, revoked.id);
+  });
+
   it('other updates are acknowledged and ignored', async () => {
     assert.equal((await tg.post({ update_id: 1, edited_message: { message_id: 1, text: 'x' } })).status, 200);
     const group = tgUpdate(++users, 'in a group', 1);

@@ -253,6 +253,40 @@ describe('WhatsApp Cloud API connection', () => {
     assert.equal(notJson.status, 401, 'the signature is checked before anything is read');
   });
 
+  it("test connection answers the number's name, or the provider's reason; another account's id is 404", async () => {
+    const test = (id: string, who = wa.admin) => api(`/api/v1/channels/${id}/test`, { method: 'POST' }, who);
+    const good = await test(wa.created.id);
+    assert.equal(good.status, 200);
+    assert.deepEqual(await good.json(), { ok: true, identity: 'Beckon Test Shop (+1 555-078-3881)' });
+
+    const bad = await api('/api/v1/channels', {
+      method: 'POST',
+      body: JSON.stringify({ type: 'whatsapp', ...WA, accessToken: 'expired', apiBaseUrl: wa.graph.url }),
+    });
+    const { id: badId } = (await bad.json()) as { id: string };
+    const refused = await test(badId);
+    assert.equal(refused.status, 200);
+    const r = (await refused.json()) as { ok: boolean; reason: string };
+    assert.equal(r.ok, false);
+    assert.match(r.reason, /401.*Invalid OAuth access token/);
+    await api(`/api/v1/channels/${badId}`, { method: 'DELETE' });
+
+    const store = wa.srv.node.ctx.store;
+    const other = await store.accounts.create('Other Co');
+    const theirs = await store.channelConnections.create(other.id, {
+      type: 'whatsapp',
+      name: 'Theirs',
+      config: { ...WA },
+      apiBaseUrl: wa.graph.url,
+      defaultSkillId: null,
+    });
+    const foreign = await test(theirs.id);
+    assert.equal(foreign.status, 404);
+    assert.equal(((await foreign.json()) as { error: { code: string } }).error.code, 'not_found');
+    const agentSession = await cookieFor(wa.srv, 'sales@demo.beckon.local');
+    assert.equal((await test(wa.created.id, agentSession)).status, 403);
+  });
+
   it('a removed connection stops answering its webhook', async () => {
     const res = await api('/api/v1/channels', {
       method: 'POST',

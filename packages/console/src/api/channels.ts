@@ -1,4 +1,10 @@
-/** The channels' settings: e-mail addresses and inbound webhook, routing per channel, and push per site. */
+/** The channels' settings: provider connections, e-mail addresses and inbound webhook, routing per channel, and push per site. */
+import type {
+  ChannelConnection,
+  ChannelConnectionInput,
+  ChannelConnectionTest,
+  ConnectionType,
+} from '@beckon/protocol/channel-connections-api';
 import type { ChannelSetting, ChannelSettingInput } from '@beckon/protocol/channels-api';
 import type { PushSettings, PushSettingsInput } from '@beckon/protocol/messaging-api';
 import { request } from './http.ts';
@@ -49,4 +55,24 @@ export function getPushSettings(siteId: string): Promise<PushSettings> {
 
 export function savePushSettings(siteId: string, input: PushSettingsInput): Promise<PushSettings> {
   return request('PUT', `/api/v1/sites/${encodeURIComponent(siteId)}/push`, { body: input });
+}
+
+export type { ChannelConnection, ChannelConnectionInput, ChannelConnectionTest, ConnectionType };
+
+export async function listConnections(): Promise<ChannelConnection[]> {
+  return (await request<List<ChannelConnection>>('GET', '/api/v1/channels')).items;
+}
+
+/** Makes a connection; answers where the provider is to send its webhooks. */
+export function createConnection(input: ChannelConnectionInput): Promise<{ id: string; webhookUrl: string }> {
+  return request('POST', '/api/v1/channels', { body: input });
+}
+
+export function removeConnection(id: string): Promise<void> {
+  return request('DELETE', `/api/v1/channels/${encodeURIComponent(id)}`);
+}
+
+/** Asks the provider whether the stored credentials work (a refusal is an answer, not an error). */
+export function testConnection(id: string): Promise<ChannelConnectionTest> {
+  return request('POST', `/api/v1/channels/${encodeURIComponent(id)}/test`);
 }

@@ -29,6 +29,16 @@ export async function startBotApi(token: string) {
     } catch {
       return answer(400, { ok: false, error_code: 400, description: "Bad Request: can't parse JSON" });
     }
+    if (m[2] === 'getMe')
+      return answer(200, {
+        ok: true,
+        result: {
+          id: Number(token.split(':')[0]),
+          is_bot: true,
+          first_name: 'Beckon Help',
+          username: 'beckon_help_bot',
+        },
+      });
     if (m[2] === 'setWebhook') {
       webhooks.push(body as { url: string; secret_token?: string });
       return answer(200, { ok: true, result: true, description: 'Webhook was set' });

@@ -13,11 +13,17 @@ export interface GraphSent {
 
 /**
  * A local WhatsApp Cloud API (Graph API) for tests: `POST /v21.0/{phoneNumberId}/messages` checks
- * the bearer token and the body as Meta documents them, and answers as Meta does
+ * the bearer token and the body as Meta documents them, `GET /v21.0/{phoneNumberId}` answers the
+ * number's verified name and display number, and answers as Meta does
  * (`{ messaging_product, contacts: [{ input, wa_id }], messages: [{ id }] }`), or with Meta's
  * error bodies (190 for a bad token, 100 for a bad parameter, 1/2 for an outage).
  */
-export async function startGraphApi(opts: { phoneNumberId: string; accessToken: string }) {
+export async function startGraphApi(opts: {
+  phoneNumberId: string;
+  accessToken: string;
+  verifiedName?: string;
+  displayPhoneNumber?: string;
+}) {
   const sent: GraphSent[] = [];
   const calls: { status: number }[] = [];
   let outage = 0;
@@ -36,6 +42,29 @@ export async function startGraphApi(opts: { phoneNumberId: string; accessToken: 
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    const node = /^\/v\d+\.\d+\/([^/?]+)(?:\?.*)?$/.exec(req.url ?? '');
+    if (req.method === 'GET' && node) {
+      // The phone number node, as `GET /{phone-number-id}` documents it.
+      if (req.headers.authorization !== `Bearer ${opts.accessToken}`)
+        return fail(res, 401, 190, 'Invalid OAuth access token - Cannot parse access token');
+      if (node[1] !== opts.phoneNumberId)
+        return fail(
+          res,
+          400,
+          100,
+          `Unsupported get request. Object with ID '${node[1]}' does not exist`,
+          'GraphMethodException',
+        );
+      calls.push({ status: 200 });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(
+        JSON.stringify({
+          verified_name: opts.verifiedName ?? 'Beckon Test Shop',
+          display_phone_number: opts.displayPhoneNumber ?? '+1 555-078-3881',
+          id: opts.phoneNumberId,
+        }),
+      );
+    }
     const m = /^\/v\d+\.\d+\/([^/]+)\/messages$/.exec(req.url ?? '');
     if (req.method !== 'POST' || !m)
       return fail(res, 404, 100, 'Unknown path components', 'GraphMethodException');

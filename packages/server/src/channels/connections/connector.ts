@@ -37,4 +37,9 @@ export interface Connector {
   deliver(conn: ChannelConnection, payload: unknown): Promise<void>;
   /** Called once a connection is stored, before it is answered; throws to refuse it. */
   connected?(conn: ChannelConnection, webhookUrl: string): Promise<void>;
+  /**
+   * Asks the provider whether the stored credentials work; answers who they belong to (shown to
+   * the admin) or throws with the provider's reason.
+   */
+  test?(conn: ChannelConnection): Promise<string>;
 }

@@ -65,6 +65,13 @@ export class TelegramConnector implements Connector {
     );
   }
 
+  async test(conn: ChannelConnection): Promise<string> {
+    const me = await botCall<{ username?: string; first_name?: string }>(conn, 'getMe', {}, this.timeoutMs);
+    const name = me?.result?.username ? `@${me.result.username}` : me?.result?.first_name;
+    if (!name) throw new Error('Telegram answered without the bot');
+    return name;
+  }
+
   authentic(conn: ChannelConnection, hook: HookRequest): boolean {
     const got = hook.headers['x-telegram-bot-api-secret-token'];
     if (typeof got !== 'string') return false;

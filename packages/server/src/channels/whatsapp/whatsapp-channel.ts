@@ -1,3 +1,4 @@
+import type { ChannelConnection } from '../../store/channel-connections-repo.ts';
 import type { Store } from '../../store/store.ts';
 import {
   type Channel,
@@ -18,10 +19,14 @@ export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** WhatsApp's limit for a text message body. */
 const MAX_TEXT = 4096;
 
-const graphError = (body: unknown): string | undefined => {
+export const graphError = (body: unknown): string | undefined => {
   const e = (body as { error?: { message?: string; error_data?: { details?: string } } })?.error;
   return e?.error_data?.details ?? e?.message;
 };
+
+/** The Graph API node of a connection's phone number. */
+export const graphUrlOf = (conn: ChannelConnection) =>
+  `${(conn.apiBaseUrl ?? GRAPH_API_BASE).replace(/\/+$/, '')}/${GRAPH_API_VERSION}/${encodeURIComponent(conn.config.phoneNumberId ?? '')}`;
 
 /**
  * WhatsApp's outbound side: an agent's line is a text message sent through the Cloud API from
@@ -57,8 +62,7 @@ export class WhatsAppChannel implements Channel {
       throw new ChannelSendError("outside WhatsApp's 24-hour window: use a template", false);
     if (!msg.text.trim())
       throw new ChannelSendError('WhatsApp files are not sent yet: write the answer as text', false);
-    const base = (conn.apiBaseUrl ?? GRAPH_API_BASE).replace(/\/+$/, '');
-    const url = `${base}/${GRAPH_API_VERSION}/${encodeURIComponent(conn.config.phoneNumberId ?? '')}/messages`;
+    const url = `${graphUrlOf(conn)}/messages`;
     const r = await callProvider<{ messages?: { id?: string }[] }>(
       url,
       {

@@ -4,8 +4,9 @@ import type { ChannelConnection } from '../../store/channel-connections-repo.ts'
 import type { Store } from '../../store/store.ts';
 import type { ConnectionInbox } from '../connections/connection-inbox.ts';
 import type { Connector, HookRequest } from '../connections/connector.ts';
+import { callProvider } from '../connections/provider-http.ts';
 import type { OutboxDispatcher } from '../outbox-dispatcher.ts';
-import { WhatsAppChannel } from './whatsapp-channel.ts';
+import { graphError, graphUrlOf, WhatsAppChannel } from './whatsapp-channel.ts';
 import { changesOf, lineOf, statusReason, validSignature, type WaChangeValue } from './whatsapp-webhook.ts';
 
 const sameText = (a: string, b: string) => {
@@ -34,9 +35,22 @@ export class WhatsAppConnector implements Connector {
     private readonly inbox: ConnectionInbox,
     private readonly outbox: OutboxDispatcher,
     private readonly log: Logger,
-    timeoutMs: number,
+    private readonly timeoutMs: number,
   ) {
     this.channel = new WhatsAppChannel(store, timeoutMs);
+  }
+
+  /** Reads the phone number's node: its verified business name and display number. */
+  async test(conn: ChannelConnection): Promise<string> {
+    const n = await callProvider<{ verified_name?: string; display_phone_number?: string }>(
+      `${graphUrlOf(conn)}?fields=verified_name,display_phone_number`,
+      { method: 'GET', headers: { authorization: `Bearer ${conn.config.accessToken}` } },
+      this.timeoutMs,
+      graphError,
+    );
+    const parts = [n?.verified_name, n?.display_phone_number].filter(Boolean);
+    if (parts.length === 0) throw new Error('the Graph API answered without the number');
+    return parts.length === 2 ? `${parts[0]} (${parts[1]})` : parts[0]!;
   }
 
   /** Meta subscribes with `hub.mode=subscribe` and our verify token, and expects its challenge back. */

@@ -2,12 +2,13 @@ import {
   ChannelConnectionCreated,
   ChannelConnectionInput,
   ChannelConnections,
+  ChannelConnectionTest,
   type ChannelConnection as ConnectionView,
 } from '@beckon/protocol/channel-connections-api';
 import { ADMINS, authOf, requireRole } from '../../auth/auth-context.ts';
 import type { Connector } from '../../channels/connections/connector.ts';
 import type { AppContext } from '../../context.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, notFound } from '../../errors.ts';
 import type { ChannelConnection, ConnectionType } from '../../store/channel-connections-repo.ts';
 import { IdParams, NoContent, replies, security } from '../responses.ts';
 import type { App } from '../types.ts';
@@ -114,6 +115,35 @@ export function channelConnectionsRoutes(
       },
     },
     async (req) => ({ items: (await store.channelConnections.list(authOf(req).accountId)).map(view) }),
+  );
+
+  app.post(
+    '/api/v1/channels/:id/test',
+    {
+      ...admins,
+      schema: {
+        tags,
+        security,
+        summary:
+          'Ask the provider whether the stored credentials work; answers who they belong to, or why not',
+        params: IdParams,
+        response: replies(200, ChannelConnectionTest),
+      },
+    },
+    async (req) => {
+      const conn = await store.channelConnections.find(authOf(req).accountId, req.params.id);
+      if (!conn) throw notFound('channel');
+      const connector = connectors.get(conn.type);
+      if (!connector?.test)
+        return { ok: false as const, reason: `${DEFAULT_NAMES[conn.type]} connections cannot be tested yet` };
+      try {
+        return { ok: true as const, identity: (await connector.test(conn)).slice(0, 200) };
+      } catch (err) {
+        // A refusal is the answer the admin asked for, not a failure of this request.
+        const why = err instanceof Error ? err.message : String(err);
+        return { ok: false as const, reason: why.slice(0, 400) };
+      }
+    },
   );
 
   app.delete(

@@ -1,7 +1,8 @@
-/** Settings › Channels: e-mail addresses and inbound mail, routing per channel, and push for each site's app. */
+/** Settings › Channels: connected providers (WhatsApp, Telegram), e-mail addresses and inbound mail, routing per channel, and push for each site's app. */
 import { listSites } from '../../../api/sites.ts';
 import { listSkills } from '../../../api/skills.ts';
 import { useResource } from '../../../components/use-resource.ts';
+import { ConnectionsSection } from './connections-section.tsx';
 import { EmailSection } from './email-section.tsx';
 import { PushSection } from './push-section.tsx';
 import { RoutingSection } from './routing-section.tsx';
@@ -13,6 +14,7 @@ export function ChannelsTab() {
   const skills = useResource(listSkills);
   return (
     <div className="channel-sections">
+      <ConnectionsSection skills={skills} />
       <EmailSection sites={sites} />
       <RoutingSection skills={skills} />
       <PushSection sites={sites} />

@@ -1,0 +1,348 @@
+/**
+ * "Connect a channel": pick a provider, enter its credentials and the default skill, then get the
+ * webhook URL (and WhatsApp's verify token) to paste into the provider, and test the connection.
+ */
+import { type FormEvent, type ReactNode, useState } from 'react';
+import {
+  type ChannelConnectionInput,
+  type ChannelConnectionTest,
+  type ConnectionType,
+  createConnection,
+} from '../../../api/channels.ts';
+import { errorMessage } from '../../../api/http.ts';
+import type { Skill } from '../../../api/types.ts';
+import { CopyButton } from '../../../components/copy-button.tsx';
+import { Dialog, DialogFooter } from '../../../components/dialog.tsx';
+import { Field } from '../../../components/field.tsx';
+import { FormError } from '../../../components/form-error.tsx';
+import { CONNECTION_KINDS, ConnectionMark, kindOf } from './connection-kinds.tsx';
+import { TestConnection } from './test-connection.tsx';
+
+type Faults = Record<string, string | null>;
+
+/** A random verify token, so nobody has to invent one. */
+export function newVerifyToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(18));
+  return btoa(String.fromCharCode(...bytes)).replace(/[+/=]/g, (c) => ({ '+': '-', '/': '_', '=': '' })[c]!);
+}
+
+const BOT_TOKEN = /^[0-9]{1,20}:[A-Za-z0-9_-]{20,100}$/;
+
+interface Made {
+  id: string;
+  type: ConnectionType;
+  webhookUrl: string;
+  verifyToken: string | null;
+}
+
+interface Props {
+  skills: Skill[];
+  onCreated: () => void;
+  onTested: (id: string, result: ChannelConnectionTest) => void;
+  onClose: () => void;
+}
+
+export function ConnectDialog({ skills, onCreated, onTested, onClose }: Props) {
+  const [type, setType] = useState<ConnectionType | null>(null);
+  const [made, setMade] = useState<Made | null>(null);
+  const [busy, setBusy] = useState(false);
+  if (made)
+    return (
+      <Dialog
+        title={`${kindOf(made.type).label} is connected`}
+        description="Paste these into the provider so its messages reach Beckon."
+        onClose={onClose}
+        testId="connect-dialog"
+      >
+        <div className="dialog-body form">
+          <Secret label="Webhook URL" value={made.webhookUrl} testId="connect-webhook-url" />
+          {made.verifyToken && (
+            <Secret label="Verify token" value={made.verifyToken} testId="connect-verify-token" />
+          )}
+          <p className="field-hint">
+            {made.type === 'whatsapp'
+              ? 'Meta app › WhatsApp › Configuration › Webhook: paste both, verify, and subscribe to "messages".'
+              : 'Beckon has already given this URL to Telegram; nothing to paste.'}
+          </p>
+          <TestConnection id={made.id} onTested={(r) => onTested(made.id, r)} />
+        </div>
+        <DialogFooter>
+          <button type="button" className="button button-primary" onClick={onClose}>
+            Done
+          </button>
+        </DialogFooter>
+      </Dialog>
+    );
+  if (!type)
+    return (
+      <Dialog
+        title="Connect a channel"
+        description="Customers write to you there; their messages arrive as conversations."
+        onClose={onClose}
+        testId="connect-dialog"
+      >
+        <div className="dialog-body">
+          <ul className="connection-kinds" aria-label="Channel types">
+            {CONNECTION_KINDS.map((k) => (
+              <li key={k.type}>
+                <button
+                  type="button"
+                  className="connection-kind"
+                  disabled={!k.available}
+                  aria-describedby={`kind-${k.type}`}
+                  onClick={() => setType(k.type)}
+                  data-testid={`connect-${k.type}`}
+                >
+                  <ConnectionMark type={k.type} />
+                  <span className="connection-kind-text">
+                    <span className="connection-kind-label">{k.label}</span>
+                    <span className="connection-kind-blurb" id={`kind-${k.type}`}>
+                      {k.available ? k.blurb : `${k.blurb}: coming soon`}
+                    </span>
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+        <DialogFooter>
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+        </DialogFooter>
+      </Dialog>
+    );
+  return (
+    <CredentialsForm
+      type={type}
+      skills={skills}
+      busy={busy}
+      setBusy={setBusy}
+      onBack={() => setType(null)}
+      onClose={onClose}
+      onMade={(m) => {
+        setMade(m);
+        onCreated();
+      }}
+    />
+  );
+}
+
+function Secret({ label, value, testId }: { label: string; value: string; testId: string }) {
+  return (
+    <div className="connection-secret">
+      <span className="field-label">{label}</span>
+      <div className="secret">
+        <code className="secret-value" data-testid={testId}>
+          {value}
+        </code>
+        <CopyButton text={value} label={label === 'Webhook URL' ? 'Copy URL' : 'Copy token'} />
+      </div>
+    </div>
+  );
+}
+
+function CredentialsForm({
+  type,
+  skills,
+  busy,
+  setBusy,
+  onBack,
+  onClose,
+  onMade,
+}: {
+  type: ConnectionType;
+  skills: Skill[];
+  busy: boolean;
+  setBusy: (b: boolean) => void;
+  onBack: () => void;
+  onClose: () => void;
+  onMade: (m: Made) => void;
+}) {
+  const [v, setV] = useState<Record<string, string>>(() => ({ verifyToken: newVerifyToken() }));
+  const [faults, setFaults] = useState<Faults>({});
+  const [error, setError] = useState<string | null>(null);
+  const set = (name: string) => (value: string) => {
+    setV((o) => ({ ...o, [name]: value }));
+    // A fault stays only until the field is changed: it is checked again on Connect.
+    setFaults((f) => (f[name] ? { ...f, [name]: null } : f));
+  };
+  const val = (name: string) => (v[name] ?? '').trim();
+
+  function check(): { input: ChannelConnectionInput } | { faults: Faults } {
+    const base = val('apiBaseUrl');
+    const common = {
+      ...(val('name') ? { name: val('name') } : {}),
+      ...(base ? { apiBaseUrl: base } : {}),
+      defaultSkillId: val('skill') || null,
+    };
+    const baseFault = base && !/^https?:\/\/\S+$/.test(base) ? 'Enter a URL starting with https://.' : null;
+    if (type === 'telegram') {
+      const faults = {
+        botToken: BOT_TOKEN.test(val('botToken'))
+          ? null
+          : 'Paste the token @BotFather gave you, such as 123456789:AAH…',
+        apiBaseUrl: baseFault,
+      };
+      if (Object.values(faults).some(Boolean)) return { faults };
+      return { input: { type: 'telegram', ...common, botToken: val('botToken') } };
+    }
+    const faults = {
+      phoneNumberId: /^\d{1,128}$/.test(val('phoneNumberId'))
+        ? null
+        : 'Enter the phone number id (digits), from WhatsApp › API Setup.',
+      accessToken: val('accessToken') ? null : 'Paste an access token.',
+      appSecret: val('appSecret') ? null : "Paste the app's secret, from App settings › Basic.",
+      verifyToken: val('verifyToken') ? null : 'Enter a verify token, or generate one.',
+      apiBaseUrl: baseFault,
+    };
+    if (Object.values(faults).some(Boolean)) return { faults };
+    return {
+      input: {
+        type: 'whatsapp',
+        ...common,
+        phoneNumberId: val('phoneNumberId'),
+        accessToken: val('accessToken'),
+        appSecret: val('appSecret'),
+        verifyToken: val('verifyToken'),
+      },
+    };
+  }
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const checked = check();
+    if ('faults' in checked) {
+      setFaults(checked.faults);
+      return;
+    }
+    const result = checked.input;
+    setFaults({});
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await createConnection(result);
+      onMade({
+        ...created,
+        type,
+        verifyToken: result.type === 'whatsapp' ? result.verifyToken : null,
+      });
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const input = (
+    label: string,
+    name: string,
+    hint: ReactNode,
+    opts: { secret?: boolean; mono?: boolean; placeholder?: string } = {},
+  ) => (
+    <Field label={label} hint={hint} error={faults[name]}>
+      {(p) => (
+        <input
+          {...p}
+          className={opts.mono === false ? 'input' : 'input mono'}
+          name={name}
+          type={opts.secret ? 'password' : 'text'}
+          autoComplete="off"
+          spellCheck={false}
+          placeholder={opts.placeholder}
+          value={v[name] ?? ''}
+          onChange={(event) => set(name)(event.target.value)}
+        />
+      )}
+    </Field>
+  );
+  const label = kindOf(type).label;
+
+  return (
+    <Dialog
+      title={`Connect ${label}`}
+      description={
+        type === 'whatsapp'
+          ? 'From your Meta app: WhatsApp › API Setup and App settings › Basic. Secrets are never shown again.'
+          : 'Beckon sets the bot’s webhook itself. The token is never shown again.'
+      }
+      onClose={onClose}
+      busy={busy}
+      testId="connect-dialog"
+    >
+      <form onSubmit={submit} noValidate>
+        <div className="dialog-body form">
+          {input('Name', 'name', 'Shown to agents. Leave it empty to use the provider’s name.', {
+            mono: false,
+            placeholder: label,
+          })}
+          {type === 'whatsapp' ? (
+            <>
+              {input('Phone number id', 'phoneNumberId', 'Not the phone number: its id, under API Setup.')}
+              {input('Access token', 'accessToken', 'A system user token with whatsapp_business_messaging.', {
+                secret: true,
+              })}
+              {input('App secret', 'appSecret', 'Webhook deliveries are signed with it.', { secret: true })}
+              <div className="connection-generate">
+                {input(
+                  'Verify token',
+                  'verifyToken',
+                  'Any text: Meta sends it back when it checks the webhook.',
+                )}
+                <button
+                  type="button"
+                  className="button button-small"
+                  onClick={() => set('verifyToken')(newVerifyToken())}
+                >
+                  Generate
+                </button>
+              </div>
+            </>
+          ) : (
+            input('Bot token', 'botToken', 'From @BotFather: /newbot, or /token for an existing bot.', {
+              secret: true,
+            })
+          )}
+          <Field label="Default skill" hint="New conversations from this channel join this skill's queue.">
+            {(p) => (
+              <select
+                {...p}
+                className="input select"
+                name="skill"
+                value={v.skill ?? ''}
+                onChange={(event) => set('skill')(event.target.value)}
+              >
+                <option value="">The channel's routing default</option>
+                {skills.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <details className="connection-advanced" open={Boolean(faults.apiBaseUrl) || undefined}>
+            <summary>Advanced</summary>
+            {input(
+              'API base URL',
+              'apiBaseUrl',
+              'Only for a proxy or a test server; empty uses the provider.',
+              {
+                placeholder: type === 'whatsapp' ? 'https://graph.facebook.com' : 'https://api.telegram.org',
+              },
+            )}
+          </details>
+          <FormError message={error} />
+        </div>
+        <DialogFooter>
+          <button type="button" className="button" onClick={onBack} disabled={busy}>
+            Back
+          </button>
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {busy ? 'Connecting…' : 'Connect'}
+          </button>
+        </DialogFooter>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,44 @@
+/** The providers a channel connects to: their names, marks, and whether Beckon carries them yet. */
+import type { ConnectionType } from '../../../api/channels.ts';
+
+export interface ConnectionKind {
+  type: ConnectionType;
+  label: string;
+  /** One line on what it connects. */
+  blurb: string;
+  /** False while the server has no connector for it: shown, but not offered. */
+  available: boolean;
+}
+
+export const CONNECTION_KINDS: ConnectionKind[] = [
+  { type: 'whatsapp', label: 'WhatsApp', blurb: 'A WhatsApp Business number (Cloud API)', available: true },
+  { type: 'telegram', label: 'Telegram', blurb: 'A Telegram bot from @BotFather', available: true },
+  { type: 'messenger', label: 'Messenger', blurb: "A Facebook page's inbox", available: false },
+  { type: 'instagram', label: 'Instagram', blurb: 'Instagram direct messages', available: false },
+  { type: 'sms', label: 'SMS', blurb: 'Text messages through Twilio', available: false },
+];
+
+export const kindOf = (type: ConnectionType): ConnectionKind =>
+  CONNECTION_KINDS.find((k) => k.type === type) ?? {
+    type,
+    label: type,
+    blurb: '',
+    available: false,
+  };
+
+const MARKS: Record<ConnectionType, string> = {
+  whatsapp: 'WA',
+  telegram: 'TG',
+  messenger: 'M',
+  instagram: 'IG',
+  sms: 'SMS',
+};
+
+/** A small coloured tile with the provider's initials; the label next to it names the provider. */
+export function ConnectionMark({ type }: { type: ConnectionType }) {
+  return (
+    <span className={`connection-mark connection-mark-${type}`} aria-hidden="true">
+      {MARKS[type]}
+    </span>
+  );
+}
