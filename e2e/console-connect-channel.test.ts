@@ -59,7 +59,11 @@ describe('Connecting WhatsApp from Settings › Channels in Chromium', () => {
       true,
       'Messenger is not offered yet',
     );
-    assert.equal(await dialog.getByTestId('connect-sms').isDisabled(), true, 'SMS is not offered yet');
+    assert.equal(
+      await dialog.getByTestId('connect-sms').isDisabled(),
+      false,
+      'SMS through Twilio is offered',
+    );
     await dialog.getByText('coming soon', { exact: false }).first().waitFor();
     await dialog.screenshot({ path: `${SHOTS_DIR}/connect-pick.png` });
     // The type picker works from the keyboard.

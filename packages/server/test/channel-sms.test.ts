@@ -179,4 +179,26 @@ describe('SMS through Twilio Programmable Messaging', () => {
     assert.equal(res.status, 400);
     assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'invalid_request');
   });
+
+  it("test connection answers the Twilio account's name, or Twilio's reason", async () => {
+    const test = (id: string) =>
+      fetch(`${sms.srv.url}/api/v1/channels/${id}/test`, {
+        method: 'POST',
+        headers: { cookie: sms.admin.cookie, 'x-csrf-token': sms.admin.csrf },
+      });
+    const good = (await (await test(sms.created.id)).json()) as { ok: boolean; identity: string };
+    assert.equal(good.ok, true);
+    assert.match(good.identity, /^Demo Store SMS \(\+/);
+    const store = sms.srv.node.ctx.store;
+    const wrong = await store.channelConnections.create(sms.accountId, {
+      type: 'sms',
+      name: 'Old number',
+      config: { accountSid: sms.created.id.replace(/./g, 'A'), authToken: 'stale', from: '+15550100' },
+      apiBaseUrl: sms.twilio.url,
+      defaultSkillId: null,
+    });
+    const bad = (await (await test(wrong.id)).json()) as { ok: boolean; reason: string };
+    assert.equal(bad.ok, false);
+    assert.match(bad.reason, /Authenticate/);
+  });
 });

@@ -66,7 +66,8 @@ export function smsFields(from: string, body: string, extra: Record<string, stri
 }
 
 /**
- * A local Twilio REST API for tests: `POST /2010-04-01/Accounts/{sid}/Messages.json` checks HTTP
+ * A local Twilio REST API for tests: `GET /2010-04-01/Accounts/{sid}.json` answers the account, and
+ * `POST /2010-04-01/Accounts/{sid}/Messages.json` checks HTTP
  * Basic auth and the form, and answers Twilio's documented message resource (201) or its error
  * body `{ code, message, more_info, status }`. `fail` scripts the next answers; `report` posts a
  * signed status callback as Twilio does.
@@ -83,9 +84,21 @@ export async function startTwilioApi() {
     };
     const error = (status: number, code: number, message: string) =>
       answer(status, { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
+    const basic = `Basic ${Buffer.from(`${TWILIO.accountSid}:${TWILIO.authToken}`).toString('base64')}`;
+    // The account resource (what a connection test reads).
+    const account = /^\/2010-04-01\/Accounts\/([^/]+)\.json$/.exec(req.url ?? '');
+    if (account && req.method === 'GET') {
+      if (account[1] !== TWILIO.accountSid || req.headers.authorization !== basic)
+        return error(401, 20003, 'Authenticate');
+      return answer(200, {
+        sid: TWILIO.accountSid,
+        friendly_name: 'Demo Store SMS',
+        status: 'active',
+        type: 'Full',
+      });
+    }
     const m = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(req.url ?? '');
     if (!m || req.method !== 'POST') return error(404, 20404, 'The requested resource was not found');
-    const basic = `Basic ${Buffer.from(`${TWILIO.accountSid}:${TWILIO.authToken}`).toString('base64')}`;
     if (m[1] !== TWILIO.accountSid || req.headers.authorization !== basic)
       return error(401, 20003, 'Authenticate');
     const next = fail.shift();

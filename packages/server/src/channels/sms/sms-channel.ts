@@ -1,4 +1,5 @@
 import { webhookUrlOf } from '../../http/routes/channel-connections-routes.ts';
+import type { ChannelConnection } from '../../store/channel-connections-repo.ts';
 import type { Store } from '../../store/store.ts';
 import {
   type Channel,
@@ -70,5 +71,22 @@ export class SmsChannel implements Channel {
       twilioError,
     );
     return r?.sid ? { status: 'sent', providerId: r.sid } : { status: 'sent' };
+  }
+
+  /** Whether the credentials work: the Twilio account's name (`GET /2010-04-01/Accounts/{sid}.json`). */
+  async accountName(conn: ChannelConnection): Promise<string> {
+    const { accountSid = '', authToken = '', from = '' } = conn.config;
+    const base = (conn.apiBaseUrl ?? TWILIO_API_BASE).replace(/\/+$/, '');
+    const r = await callProvider<{ friendly_name?: string; status?: string }>(
+      `${base}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}.json`,
+      {
+        method: 'GET',
+        headers: { authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}` },
+      },
+      this.timeoutMs,
+      twilioError,
+    );
+    if (r?.status && r.status !== 'active') throw new Error(`the Twilio account is ${r.status}`);
+    return `${r?.friendly_name ?? accountSid} (${from})`;
   }
 }

@@ -34,6 +34,11 @@ export class SmsConnector implements Connector {
     this.channel = new SmsChannel(store, publicUrl, timeoutMs);
   }
 
+  /** The account's name and the sending number, when Twilio takes the credentials. */
+  test(conn: ChannelConnection): Promise<string> {
+    return this.channel.accountName(conn);
+  }
+
   authentic(conn: ChannelConnection, hook: HookRequest): boolean {
     return validSignature(
       conn.config.authToken ?? '',

@@ -62,7 +62,9 @@ export function ConnectDialog({ skills, onCreated, onTested, onClose }: Props) {
           <p className="field-hint">
             {made.type === 'whatsapp'
               ? 'Meta app › WhatsApp › Configuration › Webhook: paste both, verify, and subscribe to "messages".'
-              : 'Beckon has already given this URL to Telegram; nothing to paste.'}
+              : made.type === 'sms'
+                ? 'Twilio console › your number › Messaging: paste it as "A message comes in" (HTTP POST).'
+                : 'Beckon has already given this URL to Telegram; nothing to paste.'}
           </p>
           <TestConnection id={made.id} onTested={(r) => onTested(made.id, r)} />
         </div>
@@ -177,6 +179,28 @@ function CredentialsForm({
       defaultSkillId: val('skill') || null,
     };
     const baseFault = base && !/^https?:\/\/\S+$/.test(base) ? 'Enter a URL starting with https://.' : null;
+    if (type === 'sms') {
+      const faults = {
+        accountSid: /^AC[0-9a-fA-F]{32}$/.test(val('accountSid'))
+          ? null
+          : 'Enter the account SID from the Twilio console (AC followed by 32 characters).',
+        authToken: val('authToken') ? null : 'Paste the auth token.',
+        from: /^(\+[1-9][0-9]{5,14}|MG[0-9a-fA-F]{32})$/.test(val('from'))
+          ? null
+          : 'Enter the sending number as +15550100 or a Messaging Service SID (MG…).',
+        apiBaseUrl: baseFault,
+      };
+      if (Object.values(faults).some(Boolean)) return { faults };
+      return {
+        input: {
+          type: 'sms',
+          ...common,
+          accountSid: val('accountSid'),
+          authToken: val('authToken'),
+          from: val('from'),
+        },
+      };
+    }
     if (type === 'telegram') {
       const faults = {
         botToken: BOT_TOKEN.test(val('botToken'))
@@ -264,7 +288,9 @@ function CredentialsForm({
       description={
         type === 'whatsapp'
           ? 'From your Meta app: WhatsApp › API Setup and App settings › Basic. Secrets are never shown again.'
-          : 'Beckon sets the bot’s webhook itself. The token is never shown again.'
+          : type === 'sms'
+            ? 'From the Twilio console: the account SID and auth token, and the number you send from.'
+            : 'Beckon sets the bot’s webhook itself. The token is never shown again.'
       }
       onClose={onClose}
       busy={busy}
@@ -298,6 +324,14 @@ function CredentialsForm({
                 </button>
               </div>
             </>
+          ) : type === 'sms' ? (
+            <>
+              {input('Account SID', 'accountSid', 'On the Twilio console’s home page.')}
+              {input('Auth token', 'authToken', 'Twilio signs its webhooks with it.', { secret: true })}
+              {input('Send from', 'from', 'Your Twilio number (+15550100), or a Messaging Service SID.', {
+                placeholder: '+15550100',
+              })}
+            </>
           ) : (
             input('Bot token', 'botToken', 'From @BotFather: /newbot, or /token for an existing bot.', {
               secret: true,
@@ -328,7 +362,12 @@ function CredentialsForm({
               'apiBaseUrl',
               'Only for a proxy or a test server; empty uses the provider.',
               {
-                placeholder: type === 'whatsapp' ? 'https://graph.facebook.com' : 'https://api.telegram.org',
+                placeholder:
+                  type === 'whatsapp'
+                    ? 'https://graph.facebook.com'
+                    : type === 'sms'
+                      ? 'https://api.twilio.com'
+                      : 'https://api.telegram.org',
               },
             )}
           </details>

@@ -15,7 +15,7 @@ export const CONNECTION_KINDS: ConnectionKind[] = [
   { type: 'telegram', label: 'Telegram', blurb: 'A Telegram bot from @BotFather', available: true },
   { type: 'messenger', label: 'Messenger', blurb: "A Facebook page's inbox", available: false },
   { type: 'instagram', label: 'Instagram', blurb: 'Instagram direct messages', available: false },
-  { type: 'sms', label: 'SMS', blurb: 'Text messages through Twilio', available: false },
+  { type: 'sms', label: 'SMS', blurb: 'Text messages through Twilio', available: true },
 ];
 
 export const kindOf = (type: ConnectionType): ConnectionKind =>
