@@ -7,7 +7,8 @@
 // address for a fixed time, against Beckon's listener (250 only once stored) and a do-nothing
 // smtp-server in the same run. Afterwards every mail that got a 250 must be an e-mail
 // conversation in the store, queued or offered to an agent.
-// Knobs: --pairs, --clients, --warmup, --rounds, --connections, --smtp-seconds, --part app|smtp.
+// Knobs: --pairs, --clients, --warmup, --rounds, --connections, --smtp-seconds, --part app|smtp;
+// --ab KEY=VALUE adds a second node with that environment variable to the SMTP part.
 import { fileURLToPath } from 'node:url';
 import { type ChildServer, startChildServer } from '../child-server.ts';
 import { ChatClients, type ChatRun } from '../load/chat-clients.ts';
@@ -106,47 +107,101 @@ interface SmtpKnobs {
   seconds: number;
 }
 
-/** The SMTP part: the sink and the node in turns, then the store counted against the 250s. */
-async function smtp(k: SmtpKnobs, rounds: number, log: (line: string) => void) {
+/** One Beckon node under the SMTP load: its windows, and the store counted against the 250s. */
+interface MailNode {
+  name: string;
+  nodes: BeckonNodes;
+  seed: MessagingSeed;
+  runs: SmtpRun[];
+}
+
+async function mailNode(name: string, env: Record<string, string>): Promise<MailNode> {
+  const nodes = await startBeckonNodes({ campaigns: 0, env: { ...NODE_ENV, ...env } });
+  const seed = seedOf(nodes);
+  if (seed.smtpPort === null) {
+    await nodes.stop();
+    throw new Error('the bench node has no SMTP listener');
+  }
+  return { name, nodes, seed, runs: [] };
+}
+
+/** What the store holds after the load: every 250 an e-mail conversation, each routed. */
+async function tally(n: MailNode, log: (line: string) => void) {
+  const byStatus = await conversationsByStatus(n.nodes, n.seed, 'email');
+  const stored = [...byStatus.values()].reduce((a, b) => a + b, 0);
+  const routed =
+    (byStatus.get('queued') ?? 0) + (byStatus.get('offered') ?? 0) + (byStatus.get('active') ?? 0);
+  const accepted = n.runs.reduce((sum, r) => sum + r.accepted, 0);
+  log(
+    `  ${n.name} store: ${stored} e-mail conversations for ${accepted} mails answered 250 (${[...byStatus]
+      .map(([s, c]) => `${s} ${c}`)
+      .join(', ')})`,
+  );
+  // A 250 without its conversation, or a conversation without a 250: either is a failure.
+  return { stored, routed, accepted, missing: Math.abs(accepted - stored) + (stored - routed) };
+}
+
+/**
+ * The SMTP part: the sink and the node take turns, then the store is counted. With `ab`, a
+ * second node started with that setting takes its turn in every round too (an A/B in one run).
+ */
+async function smtp(
+  k: SmtpKnobs,
+  rounds: number,
+  ab: Record<string, string> | undefined,
+  log: (line: string) => void,
+) {
   let sink: ChildServer | undefined;
-  let nodes: BeckonNodes | undefined;
+  const targets: MailNode[] = [];
   try {
     sink = await startChildServer(SINK);
-    nodes = await startBeckonNodes({ campaigns: 0, env: NODE_ENV });
-    const seed = seedOf(nodes);
-    if (seed.smtpPort === null) throw new Error('the bench node has no SMTP listener');
-    log(`smtp: ${k.connections} connections, mails of 20 KB to ${seed.inbound}`);
+    targets.push(await mailNode('beckon', {}));
+    if (ab)
+      targets.push(await mailNode(`beckon[${Object.entries(ab).map(([key, v]) => `${key}=${v}`)}]`, ab));
+    log(`smtp: ${k.connections} connections, mails of 20 KB to ${targets[0]!.seed.inbound}`);
     const sinkRuns: SmtpRun[] = [];
-    const beckonRuns: SmtpRun[] = [];
     const runTag = Date.now().toString(36);
-    const window = (name: string, port: number, pid: number, tag: string) =>
-      runSmtpLoad({ ...k, port, serverPid: pid, to: seed.inbound, tag }).then((r) => {
-        log(
-          `  ${name}: ${Math.round(r.mailsPerSecond)} mails/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms; ` +
-            `CPU server ${r.serverCpuPercent.toFixed(0)} % (main thread ${r.serverMainThreadCpuPercent.toFixed(0)} %), ` +
-            `client ${r.clientCpuPercent.toFixed(0)} %; accepted ${r.accepted}, failed ${r.failed}` +
-            (r.reasons.length ? ` (${r.reasons.join('; ')})` : ''),
-        );
-        return r;
-      });
-    // Rounds take turns so that a noisy neighbour hurts both alike.
+    const window = async (name: string, port: number, pid: number, tag: string) => {
+      const r = await runSmtpLoad({ ...k, port, serverPid: pid, to: targets[0]!.seed.inbound, tag });
+      log(
+        `  ${name}: ${Math.round(r.mailsPerSecond)} mails/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms; ` +
+          `CPU server ${r.serverCpuPercent.toFixed(0)} % (main thread ${r.serverMainThreadCpuPercent.toFixed(0)} %), ` +
+          `client ${r.clientCpuPercent.toFixed(0)} %; accepted ${r.accepted}, failed ${r.failed}` +
+          (r.reasons.length ? ` (${r.reasons.join('; ')})` : ''),
+      );
+      return r;
+    };
+    // Rounds take turns so that a noisy neighbour hurts every server alike.
     for (let r = 0; r < rounds; r++) {
       sinkRuns.push(await window('smtp-server sink', sink.port, sink.child.pid!, `${runTag}s${r}`));
-      beckonRuns.push(await window('beckon', seed.smtpPort, nodes.pids[0]!, `${runTag}b${r}`));
+      for (const [i, t] of targets.entries())
+        t.runs.push(await window(t.name, t.seed.smtpPort!, t.nodes.pids[0]!, `${runTag}n${i}r${r}`));
     }
-    const byStatus = await conversationsByStatus(nodes, seed, 'email');
-    const stored = [...byStatus.values()].reduce((a, b) => a + b, 0);
-    const routed =
-      (byStatus.get('queued') ?? 0) + (byStatus.get('offered') ?? 0) + (byStatus.get('active') ?? 0);
-    const accepted = beckonRuns.reduce((n, r) => n + r.accepted, 0);
-    log(
-      `  store: ${stored} e-mail conversations for ${accepted} mails answered 250 (${[...byStatus].map(([s, n]) => `${s} ${n}`).join(', ')})`,
-    );
-    return { sinkRuns, beckonRuns, stored, routed, accepted };
+    const tallies = [];
+    for (const t of targets) tallies.push(await tally(t, log));
+    return { sinkRuns, targets, tallies };
   } finally {
-    await nodes?.stop();
+    for (const t of targets) await t.nodes.stop();
     await sink?.stop();
   }
+}
+
+/** Figures of one node's SMTP windows, against the sink's windows of the same rounds. */
+function mailFigures(prefix: string, runs: SmtpRun[], sinkRuns: SmtpRun[], t: { missing: number }) {
+  const perMail = (r: SmtpRun) => (r.serverCpuPercent / 100 / r.mailsPerSecond) * 1e6;
+  return {
+    [`${prefix}mails_per_s`]: round(med(runs, (r) => r.mailsPerSecond)),
+    [`${prefix}ratio_vs_smtp_server`]: round(
+      median(runs.map((b, i) => b.mailsPerSecond / sinkRuns[i]!.mailsPerSecond)),
+    ),
+    [`${prefix}mail_p50_ms`]: round(med(runs, (r) => r.p50Ms)),
+    [`${prefix}mail_p99_ms`]: round(med(runs, (r) => r.p99Ms)),
+    [`${prefix}mail_server_cpu_percent`]: round(med(runs, (r) => r.serverCpuPercent)),
+    [`${prefix}mail_server_main_thread_cpu_percent`]: round(med(runs, (r) => r.serverMainThreadCpuPercent)),
+    [`${prefix}mail_server_us_per_mail`]: round(med(runs, perMail)),
+    [`${prefix}mails_missing`]: t.missing,
+    [`${prefix}mails_failed`]: runs.reduce((n, r) => n + r.failed, 0),
+  };
 }
 
 export default async function run(opts: BenchOptions): Promise<BenchResult> {
@@ -189,36 +244,30 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     });
   }
   if (part !== 'app') {
-    const s = await smtp(mail, rounds, opts.log);
-    const ratio = median(s.beckonRuns.map((b, i) => b.mailsPerSecond / s.sinkRuns[i]!.mailsPerSecond));
-    const beckon = med(s.beckonRuns, (r) => r.mailsPerSecond);
+    const ab = typeof opts.flags.ab === 'string' ? /^(\w+)=(.*)$/.exec(opts.flags.ab) : null;
+    if (opts.flags.ab !== undefined && !ab) throw new Error('--ab takes KEY=VALUE');
+    const s = await smtp(mail, rounds, ab ? { [ab[1]!]: ab[2]! } : undefined, opts.log);
+    const [beckon, variant] = s.targets;
+    const [counted, variantCounted] = s.tallies;
     Object.assign(out, {
       smtp_connections: mail.connections,
       smtp_seconds: mail.seconds,
       mail_bytes: 20 * 1024,
-      mails_per_s: round(beckon),
+      ...mailFigures('', beckon!.runs, s.sinkRuns, counted!),
       smtp_server_mails_per_s: round(med(s.sinkRuns, (r) => r.mailsPerSecond)),
-      ratio_vs_smtp_server: round(ratio),
       target_mails_per_s: 200,
-      mail_p50_ms: round(med(s.beckonRuns, (r) => r.p50Ms)),
-      mail_p99_ms: round(med(s.beckonRuns, (r) => r.p99Ms)),
       smtp_server_mail_p99_ms: round(med(s.sinkRuns, (r) => r.p99Ms)),
-      mail_server_cpu_percent: round(med(s.beckonRuns, (r) => r.serverCpuPercent)),
-      mail_server_main_thread_cpu_percent: round(med(s.beckonRuns, (r) => r.serverMainThreadCpuPercent)),
-      mail_server_us_per_mail: round(
-        med(s.beckonRuns, (r) => (r.serverCpuPercent / 100 / r.mailsPerSecond) * 1e6),
-      ),
       smtp_server_us_per_mail: round(
         med(s.sinkRuns, (r) => (r.serverCpuPercent / 100 / r.mailsPerSecond) * 1e6),
       ),
-      mail_client_cpu_percent: round(med(s.beckonRuns, (r) => r.clientCpuPercent)),
-      mails_accepted: s.accepted,
-      mails_stored: s.stored,
-      mails_routed: s.routed,
-      // A 250 without its conversation, or a conversation without a 250: either is a failure.
-      mails_missing: Math.abs(s.accepted - s.stored) + (s.stored - s.routed),
-      mails_failed: s.beckonRuns.reduce((n, r) => n + r.failed, 0),
+      mail_client_cpu_percent: round(med(beckon!.runs, (r) => r.clientCpuPercent)),
+      mails_accepted: counted!.accepted,
+      mails_stored: counted!.stored,
+      mails_routed: counted!.routed,
       smtp_server_mails_failed: s.sinkRuns.reduce((n, r) => n + r.failed, 0),
+      ...(variant
+        ? { ab_setting: variant.name, ...mailFigures('ab_', variant.runs, s.sinkRuns, variantCounted!) }
+        : {}),
     });
   }
   return out;
