@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Conversation, Message } from '@beckon/protocol/chat-api';
 import type { Contact } from '@beckon/protocol/contacts-api';
+import type { Kysely } from 'kysely';
 import type { ChatAnnouncer } from '../conversations/chat-announcer.ts';
 import { newVisitorToken } from '../conversations/visitor-token.ts';
 import { AppError, notFound } from '../errors.ts';
 import { isUniqueViolation } from '../store/connect.ts';
+import type { Database } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
 import type { ChannelKind, InboundMessage } from './channel.ts';
 
@@ -75,23 +77,12 @@ export class ChannelInbox {
       });
       if (message) return { conversation, contact, message, duplicate: true };
     }
-    let conversation = known
-      ? await this.store.conversations.get(accountId, known.conversation_id)
-      : await this.thread(msg, contact, now);
-    if (!known) {
-      await this.store.db
-        .insertInto('channel_messages')
-        .values({
-          account_id: accountId,
-          channel,
-          external_id: externalId,
-          conversation_id: conversation.id,
-          seq: null,
-          direction: 'in',
-          created_at: now,
-        })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+    let conversation: Conversation;
+    if (known) conversation = await this.store.conversations.get(accountId, known.conversation_id);
+    else {
+      const found = await this.thread(msg, contact, now);
+      conversation = found.conversation;
+      if (!found.recorded) await this.record(msg, conversation.id, now);
     }
     if (!conversation.contactId) {
       await this.store.conversations.setContact(accountId, conversation.id, contact.id, now);
@@ -148,42 +139,78 @@ export class ChannelInbox {
     return { conversation, contact, message, duplicate };
   }
 
-  /** The conversation the channel named, or a new one whose id derives from the message's. */
-  private async thread(msg: InboundMessage, contact: Contact, now: number): Promise<Conversation> {
+  /** Notes which conversation a provider's message went to (its line's seq comes once stored). */
+  private async record(
+    msg: InboundMessage,
+    conversationId: string,
+    now: number,
+    db: Kysely<Database> = this.store.db,
+  ): Promise<void> {
+    await db
+      .insertInto('channel_messages')
+      .values({
+        account_id: msg.accountId,
+        channel: msg.channel,
+        external_id: msg.externalId,
+        conversation_id: conversationId,
+        seq: null,
+        direction: 'in',
+        created_at: now,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+
+  /**
+   * The conversation the channel named, or a new one whose id derives from the message's. A new
+   * one is written with the message's record in one transaction: one commit (and, on SQLite, one
+   * sync to disk) fewer for every message that starts a conversation, as most mails do.
+   */
+  private async thread(
+    msg: InboundMessage,
+    contact: Contact,
+    now: number,
+  ): Promise<{ conversation: Conversation; recorded: boolean }> {
     const { accountId } = msg;
     if (msg.threadConversationId) {
       const found = await this.store.conversations.find(accountId, msg.threadConversationId);
-      if (found) return found;
+      if (found) return { conversation: found, recorded: false };
     }
     const id = derivedId('conv', accountId, msg.channel, msg.externalId);
     const existing = await this.store.conversations.find(accountId, id);
-    if (existing) return existing;
+    if (existing) return { conversation: existing, recorded: false };
     const skillId = await this.chooseSkill(accountId, msg.channel, msg.topic ?? null);
     try {
-      return await this.store.conversations.create(
-        {
-          id,
-          accountId,
-          siteId: msg.siteId,
-          visitorId: null,
-          channel: msg.channel,
-          source: 'api',
-          skillId,
-          status: 'queued',
-          visitorName: contact.name,
-          visitorEmail: contact.email,
-          topic: msg.topic ?? null,
-          contactId: contact.id,
-          tokenHash: newVisitorToken().hash,
-        },
-        now,
-      );
+      const conversation = await this.store.db.transaction().execute(async (trx) => {
+        const created = await this.store.conversations.create(
+          {
+            id,
+            accountId,
+            siteId: msg.siteId,
+            visitorId: null,
+            channel: msg.channel,
+            source: 'api',
+            skillId,
+            status: 'queued',
+            visitorName: contact.name,
+            visitorEmail: contact.email,
+            topic: msg.topic ?? null,
+            contactId: contact.id,
+            tokenHash: newVisitorToken().hash,
+          },
+          now,
+          trx,
+        );
+        await this.record(msg, created.id, now, trx);
+        return created;
+      });
+      return { conversation, recorded: true };
     } catch (err) {
       // Another node took the same message at the same moment: its conversation is this one.
       if (!isUniqueViolation(err)) throw err;
       const raced = await this.store.conversations.find(accountId, id);
       if (!raced) throw notFound('conversation');
-      return raced;
+      return { conversation: raced, recorded: false };
     }
   }
 }
