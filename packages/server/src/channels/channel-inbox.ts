@@ -4,7 +4,7 @@ import type { Contact } from '@beckon/protocol/contacts-api';
 import type { Kysely } from 'kysely';
 import type { ChatAnnouncer } from '../conversations/chat-announcer.ts';
 import { newVisitorToken } from '../conversations/visitor-token.ts';
-import { AppError, notFound } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import { isUniqueViolation } from '../store/connect.ts';
 import type { Database } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
@@ -62,7 +62,6 @@ export class ChannelInbox {
   ): Promise<Received> {
     const { accountId, channel, externalId } = msg;
     const now = msg.receivedAt ?? Date.now();
-    const contact = await this.store.contacts.resolve(accountId, msg.from, now);
     const known = await this.store.db
       .selectFrom('channel_messages')
       .select(['conversation_id', 'seq'])
@@ -70,7 +69,9 @@ export class ChannelInbox {
       .where('channel', '=', channel)
       .where('external_id', '=', externalId)
       .executeTakeFirst();
+    let contact: Contact | undefined;
     if (known?.seq != null) {
+      contact = await this.store.contacts.resolve(accountId, msg.from, now);
       const conversation = await this.store.conversations.get(accountId, known.conversation_id);
       const [message] = await this.store.messages.after(accountId, known.conversation_id, known.seq - 1, {
         limit: 1,
@@ -78,12 +79,10 @@ export class ChannelInbox {
       if (message) return { conversation, contact, message, duplicate: true };
     }
     let conversation: Conversation;
-    if (known) conversation = await this.store.conversations.get(accountId, known.conversation_id);
-    else {
-      const found = await this.thread(msg, contact, now);
-      conversation = found.conversation;
-      if (!found.recorded) await this.record(msg, conversation.id, now);
-    }
+    if (known) {
+      contact ??= await this.store.contacts.resolve(accountId, msg.from, now);
+      conversation = await this.store.conversations.get(accountId, known.conversation_id);
+    } else ({ conversation, contact } = await this.thread(msg, now));
     if (!conversation.contactId) {
       await this.store.conversations.setContact(accountId, conversation.id, contact.id, now);
     }
@@ -162,27 +161,27 @@ export class ChannelInbox {
   }
 
   /**
-   * The conversation the channel named, or a new one whose id derives from the message's. A new
-   * one is written with the message's record in one transaction: one commit (and, on SQLite, one
-   * sync to disk) fewer for every message that starts a conversation, as most mails do.
+   * The thread the channel named, or a new conversation whose id derives from the message's; with
+   * the sender's contact, and the message recorded against the thread. A new thread's contact,
+   * conversation and record are written in one transaction: on SQLite one sync to disk instead of
+   * three for every message that starts a conversation, as most mails do.
    */
   private async thread(
     msg: InboundMessage,
-    contact: Contact,
     now: number,
-  ): Promise<{ conversation: Conversation; recorded: boolean }> {
+  ): Promise<{ conversation: Conversation; contact: Contact }> {
     const { accountId } = msg;
-    if (msg.threadConversationId) {
-      const found = await this.store.conversations.find(accountId, msg.threadConversationId);
-      if (found) return { conversation: found, recorded: false };
-    }
     const id = derivedId('conv', accountId, msg.channel, msg.externalId);
-    const existing = await this.store.conversations.find(accountId, id);
-    if (existing) return { conversation: existing, recorded: false };
+    const named = msg.threadConversationId
+      ? await this.store.conversations.find(accountId, msg.threadConversationId)
+      : undefined;
+    const found = named ?? (await this.store.conversations.find(accountId, id));
+    if (found) return this.joined(msg, found, now);
     const skillId = await this.chooseSkill(accountId, msg.channel, msg.topic ?? null);
     try {
-      const conversation = await this.store.db.transaction().execute(async (trx) => {
-        const created = await this.store.conversations.create(
+      return await this.store.db.transaction().execute(async (trx) => {
+        const contact = await this.store.contacts.resolve(accountId, msg.from, now, trx);
+        const conversation = await this.store.conversations.create(
           {
             id,
             accountId,
@@ -201,16 +200,22 @@ export class ChannelInbox {
           now,
           trx,
         );
-        await this.record(msg, created.id, now, trx);
-        return created;
+        await this.record(msg, conversation.id, now, trx);
+        return { conversation, contact };
       });
-      return { conversation, recorded: true };
     } catch (err) {
       // Another node took the same message at the same moment: its conversation is this one.
       if (!isUniqueViolation(err)) throw err;
       const raced = await this.store.conversations.find(accountId, id);
-      if (!raced) throw notFound('conversation');
-      return { conversation: raced, recorded: false };
+      if (!raced) throw err;
+      return this.joined(msg, raced, now);
     }
+  }
+
+  /** The sender's contact, and the message recorded against a thread that already exists. */
+  private async joined(msg: InboundMessage, conversation: Conversation, now: number) {
+    const contact = await this.store.contacts.resolve(msg.accountId, msg.from, now);
+    await this.record(msg, conversation.id, now);
+    return { conversation, contact };
   }
 }

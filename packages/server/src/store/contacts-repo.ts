@@ -87,9 +87,15 @@ export class ContactsRepo {
   /**
    * The contact these keys name, created when none matches; empty fields of a match are filled.
    * A verified identity (`keys.verified`) is matched by the site's user id only, and is refused
-   * (409 `identity_conflict`) when it claims the e-mail of another verified contact.
+   * (409 `identity_conflict`) when it claims the e-mail of another verified contact. A transaction
+   * may pass itself as `db` to write the contact with its other rows.
    */
-  async resolve(accountId: string, keys: ContactKeys, now = Date.now()): Promise<Contact> {
+  async resolve(
+    accountId: string,
+    keys: ContactKeys,
+    now = Date.now(),
+    db?: Kysely<Database>,
+  ): Promise<Contact> {
     const email = normaliseEmail(keys.email);
     const phone = normalisePhone(keys.phone);
     const name = cleanName(keys.name);
@@ -98,7 +104,7 @@ export class ContactsRepo {
     if (verified && !externalId) throw badRequest('a verified identity needs a user id');
     if (!verified && !email && !phone)
       throw badRequest('an e-mail or a phone number is needed to know a contact');
-    return this.db.transaction().execute(async (trx) => {
+    const inTransaction = async (trx: Kysely<Database>): Promise<Contact> => {
       const live = () =>
         trx
           .selectFrom('contacts')
@@ -156,7 +162,8 @@ export class ContactsRepo {
         patch.updated_at = now;
       await trx.updateTable('contacts').set(patch).where('id', '=', row.id).execute();
       return toContact({ ...row, ...patch });
-    });
+    };
+    return db ? inTransaction(db) : this.db.transaction().execute(inTransaction);
   }
 
   /** Contacts whose name, e-mail or phone contains `q` (latest seen first); every contact when `q` is empty. */
