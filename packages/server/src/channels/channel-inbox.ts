@@ -113,6 +113,7 @@ export class ChannelInbox {
         echoId,
         text,
         ...(attachmentIds.length ? { attachmentIds } : {}),
+        channelRecord: { channel, externalId },
       });
       if (r.ok) {
         message = r.message;
@@ -123,13 +124,15 @@ export class ChannelInbox {
     }
     if (!message)
       throw new AppError(409, 'conversation_closed', 'the conversation closed while the message arrived');
-    await this.store.db
-      .updateTable('channel_messages')
-      .set({ seq: message.seq })
-      .where('account_id', '=', accountId)
-      .where('channel', '=', channel)
-      .where('external_id', '=', externalId)
-      .execute();
+    // A new line recorded its seq in its own transaction; a retry's original may predate that.
+    if (duplicate)
+      await this.store.db
+        .updateTable('channel_messages')
+        .set({ seq: message.seq })
+        .where('account_id', '=', accountId)
+        .where('channel', '=', channel)
+        .where('external_id', '=', externalId)
+        .execute();
     // The customer wrote: a pending or snoozed conversation is open again.
     if (!duplicate) await this.store.assignment.customerBack(accountId, conversation.id, now);
     conversation = await this.store.conversations.get(accountId, conversation.id);
