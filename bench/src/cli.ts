@@ -17,6 +17,7 @@ export const WORKLOADS = [
   'chat',
   'scoring',
   'reports',
+  'messaging',
   'scaleout',
 ] as const;
 

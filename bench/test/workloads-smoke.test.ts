@@ -67,6 +67,34 @@ describe('bench workloads (smoke)', () => {
     assert.equal(r.errors, 0, 'a line was lost, unacknowledged, duplicated or reordered');
   });
 
+  it('messaging: app users reach agents, and every mail answered 250 is a routed conversation', async () => {
+    const run = await load('messaging');
+    const r = await run({
+      duration: 1,
+      flags: { pairs: '4', warmup: '0.5', connections: '2', 'smtp-seconds': '1' },
+      log: quiet,
+    });
+    assertFigures(r, 'messaging', [
+      'app_msgs_per_s',
+      'app_p50_ms',
+      'app_p99_ms',
+      'app_errors',
+      'mails_per_s',
+      'smtp_server_mails_per_s',
+      'ratio_vs_smtp_server',
+      'mail_p99_ms',
+      'mails_accepted',
+      'mails_stored',
+      'mails_missing',
+      'mails_failed',
+    ]);
+    assert.ok((r.app_msgs_per_s as number) > 0 && (r.mails_accepted as number) > 0);
+    assert.equal(r.app_errors, 0, 'an app line was lost, unacknowledged, duplicated or reordered');
+    assert.equal(r.mails_failed, 0, 'a mail was refused');
+    assert.equal(r.mails_stored, r.mails_accepted, 'a mail answered 250 is not in the store');
+    assert.equal(r.mails_missing, 0);
+  });
+
   it('ingest: the W1 generator still drives the relay and a node', async () => {
     const run = await load('ingest');
     const r = await run({ duration: 1, flags: { sockets: '10', campaigns: '5' }, log: quiet });

@@ -64,13 +64,14 @@ export class ChatClients {
       }),
     );
     const clients = new ChatClients(children);
+    const connect = (child: ChildProcess, c: number) => {
+      const indices = Array.from({ length: pairs }, (_, i) => i).filter((i) => i % n === c);
+      return ask(child, { cmd: 'connect', spec, indices });
+    };
     try {
-      await Promise.all(
-        children.map((child, c) => {
-          const indices = Array.from({ length: pairs }, (_, i) => i).filter((i) => i % n === c);
-          return ask(child, { cmd: 'connect', spec, indices });
-        }),
-      );
+      // App pairs set up one at a time (chat-transport-app.ts), so one process after another.
+      if (spec.kind === 'beckon_app') for (const [c, child] of children.entries()) await connect(child, c);
+      else await Promise.all(children.map(connect));
     } catch (err) {
       await clients.close();
       throw err;

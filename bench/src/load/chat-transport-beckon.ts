@@ -17,7 +17,7 @@ export interface BeckonChatSpec {
   agents: SeededAgent[];
 }
 
-interface Frame {
+export interface Frame {
   type: string;
   echoId?: string;
   code?: string;
@@ -29,7 +29,7 @@ interface Frame {
 }
 
 /** A socket whose frames go first to one-shot waiters (setup), then to the hot-path handler. */
-class Framed {
+export class Framed {
   private waiters: Array<{ match: (f: Frame) => boolean; resolve: (f: Frame) => void }> = [];
   onFrame: (f: Frame) => void = () => {};
 
@@ -74,7 +74,7 @@ class Framed {
 }
 
 /** Starts connecting; frames are buffered for waiters registered before `opened` resolves. */
-function connect(url: string, headers: Record<string, string>, ev: ChatPairEvents) {
+export function connect(url: string, headers: Record<string, string>, ev: ChatPairEvents) {
   const ws = new WebSocket(url, { headers, perMessageDeflate: false });
   const framed = new Framed(ws, ev);
   const opened = new Promise<void>((resolve, reject) => {
@@ -86,7 +86,7 @@ function connect(url: string, headers: Record<string, string>, ev: ChatPairEvent
 }
 
 /** Sends ack / refusal events for the frames both sides get in answer to their own sends. */
-function answers(f: Frame, ev: ChatPairEvents): void {
+export function answers(f: Frame, ev: ChatPairEvents): void {
   if (f.type === 'ack') ev.acked(f.echoId!);
   else if (f.type === 'error') {
     if (f.echoId) ev.refused(f.echoId, f.code ?? 'error');

@@ -1,4 +1,5 @@
 import type { ChatTransport } from './chat-pairs.ts';
+import { type AppChatSpec, appTransport } from './chat-transport-app.ts';
 import { type BeckonChatSpec, beckonTransport } from './chat-transport-beckon.ts';
 import { rawWsTransport } from './chat-transport-raw-ws.ts';
 import { socketIoTransport } from './chat-transport-socketio.ts';
@@ -7,7 +8,8 @@ import { socketIoTransport } from './chat-transport-socketio.ts';
 export type ChatTransportSpec =
   | { kind: 'raw_ws'; urls: string[] }
   | { kind: 'socketio'; urls: string[] }
-  | ({ kind: 'beckon' } & BeckonChatSpec);
+  | ({ kind: 'beckon' } & BeckonChatSpec)
+  | ({ kind: 'beckon_app' } & AppChatSpec);
 
 /** The transport for a spec. */
 export function transportFor(spec: ChatTransportSpec): ChatTransport {
@@ -18,5 +20,7 @@ export function transportFor(spec: ChatTransportSpec): ChatTransport {
       return socketIoTransport(spec.urls);
     case 'beckon':
       return beckonTransport(spec);
+    case 'beckon_app':
+      return appTransport(spec);
   }
 }

@@ -2,18 +2,21 @@
 // BENCH_CAMPAIGNS active campaigns (a realistic mix, see bench-campaigns.ts), one agent of the
 // Sales skill online and connected (so chat engagements can be offered), rate limits off
 // (every socket comes from 127.0.0.1). BENCH_CHAT_PAIRS=N adds W3's agents (printed as
-// `chat [JSON]`). Scale-out: BENCH_DATABASE_URL with BENCH_PG_SCHEMA, BENCH_REDIS_URL, and
+// `chat [JSON]`). BENCH_MESSAGING=1 seeds W8 (messaging-seed.ts; BENCH_APP_PAIRS app agents),
+// printed as `messaging JSON`. Scale-out: BENCH_DATABASE_URL with BENCH_PG_SCHEMA, BENCH_REDIS_URL, and
 // BENCH_SEED=0 on every node but the first. Prints `site KEY` (when seeding) then `listening PORT`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks';
 import pino from 'pino';
+import { emailOf } from '../../../packages/server/src/channels/email/email-feature.ts';
 import { loadConfig } from '../../../packages/server/src/config.ts';
 import { createNode } from '../../../packages/server/src/node.ts';
 import { NO_RATE_LIMITS } from '../../../packages/server/test/helpers/no-rate-limits.ts';
 import { seedBenchAccount } from './bench-account.ts';
 import { seedChatAgents } from './chat-seed.ts';
+import { seedMessaging } from './messaging-seed.ts';
 
 // Rate limits protect a node from people; the load generators are many clients on one address.
 for (const [k, v] of Object.entries(NO_RATE_LIMITS)) process.env[k] ??= v;
@@ -32,6 +35,16 @@ if (process.env.BENCH_SEED !== '0') {
   const pairs = Number(process.env.BENCH_CHAT_PAIRS ?? 0);
   const agents = pairs > 0 ? await seedChatAgents(node.ctx.store, bench.accountId, pairs) : [];
   process.stdout.write(`site ${bench.siteKey}\n${pairs > 0 ? `chat ${JSON.stringify(agents)}\n` : ''}`);
+  if (process.env.BENCH_MESSAGING === '1') {
+    const seed = await seedMessaging(
+      node.ctx.store,
+      bench,
+      config.email.domain,
+      emailOf(node.ctx).smtpPort,
+      Number(process.env.BENCH_APP_PAIRS ?? 0),
+    );
+    process.stdout.write(`messaging ${JSON.stringify(seed)}\n`);
+  }
 }
 const url = await node.listen();
 process.stdout.write(`listening ${new URL(url).port}\n`);

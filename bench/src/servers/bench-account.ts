@@ -4,9 +4,10 @@ import type { BeckonNode } from '../../../packages/server/src/node.ts';
 import { benchCampaigns } from './bench-campaigns.ts';
 import { BENCH_ORIGIN } from './bench-site.ts';
 
-/** The bench account as seeded: its id and the site key visitors connect with. */
+/** The bench account as seeded: its id, its site's id and the site key visitors connect with. */
 export interface BenchAccount {
   accountId: string;
+  siteId: string;
   siteKey: string;
 }
 
@@ -35,5 +36,5 @@ export async function seedBenchAccount(node: BeckonNode, campaigns: number): Pro
     if (!v.ok) throw new Error(`bench campaign invalid: ${JSON.stringify(v.errors)}`);
     await store.campaigns.create(account.id, v.value);
   }
-  return { accountId: account.id, siteKey: site.siteKey };
+  return { accountId: account.id, siteId: site.id, siteKey: site.siteKey };
 }

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Conversation, Message } from '@beckon/protocol/chat-api';
 import type { Contact } from '@beckon/protocol/contacts-api';
+import type { Kysely } from 'kysely';
 import type { ChatAnnouncer } from '../conversations/chat-announcer.ts';
 import { newVisitorToken } from '../conversations/visitor-token.ts';
-import { AppError, notFound } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import { isUniqueViolation } from '../store/connect.ts';
+import type { Database } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
 import type { ChannelKind, InboundMessage } from './channel.ts';
 
@@ -60,7 +62,6 @@ export class ChannelInbox {
   ): Promise<Received> {
     const { accountId, channel, externalId } = msg;
     const now = msg.receivedAt ?? Date.now();
-    const contact = await this.store.contacts.resolve(accountId, msg.from, now);
     const known = await this.store.db
       .selectFrom('channel_messages')
       .select(['conversation_id', 'seq'])
@@ -68,31 +69,20 @@ export class ChannelInbox {
       .where('channel', '=', channel)
       .where('external_id', '=', externalId)
       .executeTakeFirst();
+    let contact: Contact | undefined;
     if (known?.seq != null) {
+      contact = await this.store.contacts.resolve(accountId, msg.from, now);
       const conversation = await this.store.conversations.get(accountId, known.conversation_id);
       const [message] = await this.store.messages.after(accountId, known.conversation_id, known.seq - 1, {
         limit: 1,
       });
       if (message) return { conversation, contact, message, duplicate: true };
     }
-    let conversation = known
-      ? await this.store.conversations.get(accountId, known.conversation_id)
-      : await this.thread(msg, contact, now);
-    if (!known) {
-      await this.store.db
-        .insertInto('channel_messages')
-        .values({
-          account_id: accountId,
-          channel,
-          external_id: externalId,
-          conversation_id: conversation.id,
-          seq: null,
-          direction: 'in',
-          created_at: now,
-        })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    }
+    let conversation: Conversation;
+    if (known) {
+      contact ??= await this.store.contacts.resolve(accountId, msg.from, now);
+      conversation = await this.store.conversations.get(accountId, known.conversation_id);
+    } else ({ conversation, contact } = await this.thread(msg, now));
     if (!conversation.contactId) {
       await this.store.conversations.setContact(accountId, conversation.id, contact.id, now);
     }
@@ -123,6 +113,7 @@ export class ChannelInbox {
         echoId,
         text,
         ...(attachmentIds.length ? { attachmentIds } : {}),
+        channelRecord: { channel, externalId },
       });
       if (r.ok) {
         message = r.message;
@@ -133,13 +124,15 @@ export class ChannelInbox {
     }
     if (!message)
       throw new AppError(409, 'conversation_closed', 'the conversation closed while the message arrived');
-    await this.store.db
-      .updateTable('channel_messages')
-      .set({ seq: message.seq })
-      .where('account_id', '=', accountId)
-      .where('channel', '=', channel)
-      .where('external_id', '=', externalId)
-      .execute();
+    // A new line recorded its seq in its own transaction; a retry's original may predate that.
+    if (duplicate)
+      await this.store.db
+        .updateTable('channel_messages')
+        .set({ seq: message.seq })
+        .where('account_id', '=', accountId)
+        .where('channel', '=', channel)
+        .where('external_id', '=', externalId)
+        .execute();
     if (!duplicate) {
       // The customer wrote: a pending or snoozed conversation is open again, and a campaign's
       // message they answer counts as accepted.
@@ -152,42 +145,84 @@ export class ChannelInbox {
     return { conversation, contact, message, duplicate };
   }
 
-  /** The conversation the channel named, or a new one whose id derives from the message's. */
-  private async thread(msg: InboundMessage, contact: Contact, now: number): Promise<Conversation> {
+  /** Notes which conversation a provider's message went to (its line's seq comes once stored). */
+  private async record(
+    msg: InboundMessage,
+    conversationId: string,
+    now: number,
+    db: Kysely<Database> = this.store.db,
+  ): Promise<void> {
+    await db
+      .insertInto('channel_messages')
+      .values({
+        account_id: msg.accountId,
+        channel: msg.channel,
+        external_id: msg.externalId,
+        conversation_id: conversationId,
+        seq: null,
+        direction: 'in',
+        created_at: now,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+
+  /**
+   * The thread the channel named, or a new conversation whose id derives from the message's; with
+   * the sender's contact, and the message recorded against the thread. A new thread's contact,
+   * conversation and record are written in one transaction: on SQLite one sync to disk instead of
+   * three for every message that starts a conversation, as most mails do.
+   */
+  private async thread(
+    msg: InboundMessage,
+    now: number,
+  ): Promise<{ conversation: Conversation; contact: Contact }> {
     const { accountId } = msg;
-    if (msg.threadConversationId) {
-      const found = await this.store.conversations.find(accountId, msg.threadConversationId);
-      if (found) return found;
-    }
     const id = derivedId('conv', accountId, msg.channel, msg.externalId);
-    const existing = await this.store.conversations.find(accountId, id);
-    if (existing) return existing;
+    const named = msg.threadConversationId
+      ? await this.store.conversations.find(accountId, msg.threadConversationId)
+      : undefined;
+    const found = named ?? (await this.store.conversations.find(accountId, id));
+    if (found) return this.joined(msg, found, now);
     const skillId = msg.skillId ?? (await this.chooseSkill(accountId, msg.channel, msg.topic ?? null));
     try {
-      return await this.store.conversations.create(
-        {
-          id,
-          accountId,
-          siteId: msg.siteId,
-          visitorId: null,
-          channel: msg.channel,
-          source: 'api',
-          skillId,
-          status: 'queued',
-          visitorName: contact.name,
-          visitorEmail: contact.email,
-          topic: msg.topic ?? null,
-          contactId: contact.id,
-          tokenHash: newVisitorToken().hash,
-        },
-        now,
-      );
+      return await this.store.db.transaction().execute(async (trx) => {
+        const contact = await this.store.contacts.resolve(accountId, msg.from, now, trx);
+        const conversation = await this.store.conversations.create(
+          {
+            id,
+            accountId,
+            siteId: msg.siteId,
+            visitorId: null,
+            channel: msg.channel,
+            source: 'api',
+            skillId,
+            status: 'queued',
+            visitorName: contact.name,
+            visitorEmail: contact.email,
+            topic: msg.topic ?? null,
+            contactId: contact.id,
+            tokenHash: newVisitorToken().hash,
+          },
+          now,
+          trx,
+        );
+        await this.record(msg, conversation.id, now, trx);
+        return { conversation, contact };
+      });
     } catch (err) {
       // Another node took the same message at the same moment: its conversation is this one.
       if (!isUniqueViolation(err)) throw err;
       const raced = await this.store.conversations.find(accountId, id);
-      if (!raced) throw notFound('conversation');
-      return raced;
+      if (!raced) throw err;
+      return this.joined(msg, raced, now);
     }
+  }
+
+  /** The sender's contact, and the message recorded against a thread that already exists. */
+  private async joined(msg: InboundMessage, conversation: Conversation, now: number) {
+    const contact = await this.store.contacts.resolve(msg.accountId, msg.from, now);
+    await this.record(msg, conversation.id, now);
+    return { conversation, contact };
   }
 }

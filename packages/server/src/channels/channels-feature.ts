@@ -48,7 +48,8 @@ export async function channelsFeature(app: App, ctx: AppContext): Promise<void> 
         ...(fallback ? { origin: fallback } : {}),
       });
     },
-    (accountId) => chat.router.schedule(accountId),
+    // Mail and app messages wait in their queue anyway: a burst shares one routing pass.
+    (accountId) => chat.router.scheduleSoon(accountId),
   );
   const outbox = new OutboxDispatcher(
     store,

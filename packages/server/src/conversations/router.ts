@@ -47,10 +47,15 @@ export interface RouterOptions {
  * cool-down — all read from the store, so any node's pass arms it), and on a periodic sweep;
  * usually one node at a time per account, under a short lease on the bus.
  */
+/** How long traffic of asynchronous channels waits for the routing pass it shares. */
+const SOON_MS = 50;
+
 export class Router {
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private readonly deadlines = new Map<string, NodeJS.Timeout>();
+  /** Accounts with a pass asked for `soon`, not yet begun. */
+  private readonly soon = new Map<string, NodeJS.Timeout>();
   private sweepTimer?: NodeJS.Timeout;
   private stopped = false;
   private readonly missesBeforeAway: number;
@@ -80,6 +85,7 @@ export class Router {
     this.stopped = true;
     clearInterval(this.sweepTimer);
     for (const t of this.deadlines.values()) clearTimeout(t);
+    for (const t of this.soon.values()) clearTimeout(t);
     await Promise.allSettled([...this.running.values()]);
   }
 
@@ -107,6 +113,21 @@ export class Router {
         if (this.again.delete(accountId)) this.schedule(accountId);
       });
     this.running.set(accountId, run);
+  }
+
+  /**
+   * Asks for a pass within `delayMs`; the requests of that time share it. For traffic that waits
+   * in a queue anyway (mail, app messages): a pass reads the account's whole queue, so a flood of
+   * mails each asking for one at once would spend the node on reading the queue again and again.
+   */
+  scheduleSoon(accountId: string, delayMs = SOON_MS): void {
+    if (this.stopped || this.soon.has(accountId)) return;
+    const timer = setTimeout(() => {
+      this.soon.delete(accountId);
+      this.schedule(accountId);
+    }, delayMs);
+    timer.unref();
+    this.soon.set(accountId, timer);
   }
 
   /** Runs a pass now and waits for it (tests, and callers that need the result). */

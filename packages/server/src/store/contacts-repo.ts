@@ -62,10 +62,10 @@ export class ContactsRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** The contact with this id, or the one it was merged into; undefined when there is none. */
-  async find(accountId: string, id: string): Promise<Contact | undefined> {
+  async find(accountId: string, id: string, db: Kysely<Database> = this.db): Promise<Contact | undefined> {
     let current = id;
     for (let hop = 0; hop < MAX_MERGE_HOPS; hop++) {
-      const row = await this.db
+      const row = await db
         .selectFrom('contacts')
         .selectAll()
         .where('account_id', '=', accountId)
@@ -87,9 +87,15 @@ export class ContactsRepo {
   /**
    * The contact these keys name, created when none matches; empty fields of a match are filled.
    * A verified identity (`keys.verified`) is matched by the site's user id only, and is refused
-   * (409 `identity_conflict`) when it claims the e-mail of another verified contact.
+   * (409 `identity_conflict`) when it claims the e-mail of another verified contact. A transaction
+   * may pass itself as `db` to write the contact with its other rows.
    */
-  async resolve(accountId: string, keys: ContactKeys, now = Date.now()): Promise<Contact> {
+  async resolve(
+    accountId: string,
+    keys: ContactKeys,
+    now = Date.now(),
+    db?: Kysely<Database>,
+  ): Promise<Contact> {
     const email = normaliseEmail(keys.email);
     const phone = normalisePhone(keys.phone);
     const name = cleanName(keys.name);
@@ -97,10 +103,10 @@ export class ContactsRepo {
     const verified = keys.verified === true;
     if (verified && !externalId) throw badRequest('a verified identity needs a user id');
     if (!verified && !email && !phone && keys.platform?.id)
-      return this.resolvePlatform(accountId, keys.platform.kind, keys.platform.id, name, now);
+      return this.resolvePlatform(accountId, keys.platform.kind, keys.platform.id, name, now, db);
     if (!verified && !email && !phone)
       throw badRequest('an e-mail or a phone number is needed to know a contact');
-    return this.db.transaction().execute(async (trx) => {
+    const inTransaction = async (trx: Kysely<Database>): Promise<Contact> => {
       const live = () =>
         trx
           .selectFrom('contacts')
@@ -159,7 +165,8 @@ export class ContactsRepo {
         patch.updated_at = now;
       await trx.updateTable('contacts').set(patch).where('id', '=', row.id).execute();
       return toContact({ ...row, ...patch });
-    });
+    };
+    return db ? inTransaction(db) : this.db.transaction().execute(inTransaction);
   }
 
   /**
@@ -172,9 +179,12 @@ export class ContactsRepo {
     value: string,
     name: string | null,
     now: number,
+    /** The caller's transaction, when it holds one (SQLite has one connection: nothing may wait outside it). */
+    db?: Kysely<Database>,
   ): Promise<Contact> {
+    const q = db ?? this.db;
     const holder = () =>
-      this.db
+      q
         .selectFrom('contact_identities')
         .select('contact_id')
         .where('account_id', '=', accountId)
@@ -182,10 +192,10 @@ export class ContactsRepo {
         .where('value', '=', value)
         .executeTakeFirst();
     const known = await holder();
-    const found = known && (await this.find(accountId, known.contact_id));
+    const found = known && (await this.find(accountId, known.contact_id, q));
     if (found) {
       const patch = { last_seen_at: now, ...(name && !found.name ? { name, updated_at: now } : {}) };
-      await this.db.updateTable('contacts').set(patch).where('id', '=', found.id).execute();
+      await q.updateTable('contacts').set(patch).where('id', '=', found.id).execute();
       return { ...found, ...(patch.name ? { name } : {}) };
     }
     const created: Selectable<ContactsTable> = {
@@ -204,7 +214,7 @@ export class ContactsRepo {
       updated_at: now,
       last_seen_at: now,
     };
-    await this.db.transaction().execute(async (trx) => {
+    const insert = async (trx: Kysely<Database>) => {
       await trx.insertInto('contacts').values(created).execute();
       // A contact merged away or deleted leaves its identity behind: the id now names the new one.
       if (known) {
@@ -223,11 +233,14 @@ export class ContactsRepo {
           .onConflict((oc) => oc.doNothing())
           .execute();
       }
-    });
+    };
+    await (db ? insert(db) : this.db.transaction().execute(insert));
     const winner = await holder();
     if (winner && winner.contact_id !== created.id) {
-      await this.db.deleteFrom('contacts').where('id', '=', created.id).execute();
-      return this.get(accountId, winner.contact_id);
+      await q.deleteFrom('contacts').where('id', '=', created.id).execute();
+      const kept = await this.find(accountId, winner.contact_id, q);
+      if (!kept) throw notFound('contact');
+      return kept;
     }
     return toContact(created);
   }

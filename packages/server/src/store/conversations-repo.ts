@@ -95,7 +95,12 @@ export class ConversationsRepo {
     private readonly caps: StoreCapabilities,
   ) {}
 
-  async create(input: NewConversation, now = Date.now()): Promise<Conversation> {
+  /** Creates a conversation; a transaction may pass itself as `db` to write it with its other rows. */
+  async create(
+    input: NewConversation,
+    now = Date.now(),
+    db: Kysely<Database> = this.db,
+  ): Promise<Conversation> {
     const row: Selectable<ConversationsTable> = {
       id: input.id ?? newId('conv'),
       account_id: input.accountId,
@@ -140,10 +145,12 @@ export class ConversationsRepo {
     };
     const invitation = input.invitation;
     if (!invitation) {
-      await this.db.insertInto('conversations').values(row).execute();
+      await db.insertInto('conversations').values(row).execute();
       return toConversation({ ...row, last_seq: 0, last_message_at: null });
     }
-    await this.db.transaction().execute(async (trx) => {
+    const inTransaction = (write: (trx: Kysely<Database>) => Promise<void>) =>
+      db === this.db ? this.db.transaction().execute(write) : write(db);
+    await inTransaction(async (trx) => {
       await trx.insertInto('conversations').values(row).execute();
       await trx
         .insertInto(this.caps.messageTable)

@@ -29,6 +29,11 @@ export interface AppendItem {
   text: string;
   /** Uploads of this conversation by the sender's side, not sent before. */
   attachmentIds?: readonly string[];
+  /**
+   * The channel message this line stores (`channel_messages`): it gets the line's sequence number
+   * in the line's own transaction, which saves an inbound message a commit of its own.
+   */
+  channelRecord?: { channel: string; externalId: string };
 }
 
 export type AppendResult =
@@ -205,6 +210,7 @@ export class MessagesRepo {
     const rows: Selectable<MessagesTable>[] = [];
     /** Agent lines of conversations on a channel other than web chat: sent through the outbox. */
     const outbound: OutboxTable[] = [];
+    const recorded: { item: AppendItem; seq: number }[] = [];
     for (const item of items) {
       const conv = convs.get(item.conversationId);
       if (!conv || conv.account_id !== item.accountId) {
@@ -258,6 +264,7 @@ export class MessagesRepo {
         created_at: now,
       };
       rows.push(row);
+      if (item.channelRecord) recorded.push({ item, seq: conv.last_seq });
       if (files.length > 0) claims.sent(item.conversationId, item.attachmentIds!, conv.last_seq);
       const message = toMessage(row);
       // Web chat delivers over the socket after commit; every other channel sends through the
@@ -301,6 +308,14 @@ export class MessagesRepo {
       }
       await claims.bind(trx);
       if (outbound.length > 0) await trx.insertInto('outbox').values(outbound).execute();
+      for (const { item, seq } of recorded)
+        await trx
+          .updateTable('channel_messages')
+          .set({ seq })
+          .where('account_id', '=', item.accountId)
+          .where('channel', '=', item.channelRecord!.channel)
+          .where('external_id', '=', item.channelRecord!.externalId)
+          .execute();
     }
     return { results, queuedOut: outbound.length };
   }
