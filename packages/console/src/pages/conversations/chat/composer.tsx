@@ -5,6 +5,8 @@
  * draft of each chat (text, mode, files) is kept when switching chats; the visitor sees "typing"
  * while the agent writes a reply.
  */
+
+import { smsSegments } from '@beckon/protocol/sms-segments';
 import {
   type ChangeEvent,
   type ClipboardEvent,
@@ -22,6 +24,7 @@ import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-co
 import { visitorLabel } from '../conversation-format.ts';
 import { CannedPicker, optionId } from './canned-picker.tsx';
 import { CannedIcon, PaperclipIcon } from './composer-icons.tsx';
+import { smsHint } from './sms-hint.ts';
 import { UploadChips } from './upload-chips.tsx';
 import { useCannedPicker } from './use-canned-picker.ts';
 import { useUploads } from './use-uploads.ts';
@@ -79,6 +82,8 @@ export function Composer({ conversation: c }: { conversation: Conversation }) {
 
   const trimmed = text.trim();
   const tooLong = text.length > MAX_MESSAGE_LENGTH;
+  // An SMS reply says, as it is written, how many messages the carrier will bill it as.
+  const sms = c.channel === 'sms' && !note && text ? smsSegments(text) : null;
   const canSend = (trimmed.length > 0 || done.length > 0) && !tooLong && !files.busy;
 
   function send() {
@@ -246,6 +251,8 @@ export function Composer({ conversation: c }: { conversation: Conversation }) {
               <span className="field-error">
                 {text.length - MAX_MESSAGE_LENGTH} characters over the limit of {MAX_MESSAGE_LENGTH}.
               </span>
+            ) : sms ? (
+              <span data-testid="sms-segments">{smsHint(sms)}</span>
             ) : (
               <>
                 <kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> new line · <kbd>/</kbd> canned
