@@ -172,6 +172,15 @@ describe('Settings › Channels in Chromium: e-mail, routing weights, push crede
     await page.getByRole('tab', { name: /All live/ }).click();
     const live = page.getByTestId('live-row').filter({ hasText: 'Kim App' });
     assert.equal(await live.getByTestId('channel-badge').textContent(), 'In-app');
+
+    // History narrows to one channel, and the URL keeps it.
+    await page.goto(`${srv.url}/console/conversations/history`);
+    await page.getByTestId('history-table').waitFor();
+    await page.getByLabel('Channel').selectOption('email');
+    await page.waitForURL(/channel=email/);
+    const rows = page.getByTestId('history-row');
+    await rows.filter({ hasText: 'Ana Ruiz' }).waitFor();
+    for (const text of await rows.allTextContents()) assert.doesNotMatch(text, /Kim App/);
     assert.deepEqual(admin.errors, []);
   });
 });

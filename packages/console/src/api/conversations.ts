@@ -22,6 +22,7 @@ export type {
 export interface ConversationSearch {
   q?: string;
   status?: ConversationStatus;
+  channel?: Conversation['channel'];
   agentId?: string;
   skillId?: string;
   /** ISO instants: created at or after `from`, before `to`. */

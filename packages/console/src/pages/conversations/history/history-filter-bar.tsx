@@ -1,6 +1,7 @@
 /** The history's search bar: text, status, agent (supervisors), skill, dates and CSAT. */
 import { useEffect, useId, useState } from 'react';
 import { CloseIcon } from '../../../components/icons.tsx';
+import { CHANNEL_LABELS } from '../conversation-format.ts';
 import { useDirectory } from '../directory.tsx';
 import {
   CSAT_OPTIONS,
@@ -16,6 +17,9 @@ interface HistoryFilterBarProps {
   /** Supervisors search everyone's chats and may filter by agent. */
   supervisor: boolean;
 }
+
+/** The channels a conversation can come from today, in the order people use them. */
+const CHANNEL_CHOICES = ['web', 'email', 'app', 'whatsapp', 'telegram', 'sms'] as const;
 
 export function HistoryFilterBar({ filters, onChange, supervisor }: HistoryFilterBarProps) {
   const id = useId();
@@ -68,6 +72,24 @@ export function HistoryFilterBar({ filters, onChange, supervisor }: HistoryFilte
           <option value="active">Active</option>
           <option value="queued">Waiting</option>
           <option value="offline">Offline messages</option>
+        </select>
+      </div>
+      <div className="toolbar-field">
+        <label className="toolbar-label" htmlFor={`${id}-channel`}>
+          Channel
+        </label>
+        <select
+          id={`${id}-channel`}
+          className="input select"
+          value={filters.channel}
+          onChange={(e) => set({ channel: e.target.value as HistoryFilters['channel'] })}
+        >
+          <option value="">Any channel</option>
+          {CHANNEL_CHOICES.map((c) => (
+            <option key={c} value={c}>
+              {CHANNEL_LABELS[c]}
+            </option>
+          ))}
         </select>
       </div>
       {supervisor && (

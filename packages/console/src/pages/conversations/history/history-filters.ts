@@ -2,11 +2,15 @@
  * The history's filters as the URL keeps them (so Back from a transcript returns to the same
  * search) and as the API wants them (instants, CSAT bounds).
  */
-import type { ConversationSearch, ConversationStatus } from '../../../api/conversations.ts';
+import type { Conversation, ConversationSearch, ConversationStatus } from '../../../api/conversations.ts';
+
+type Channel = Conversation['channel'];
 
 export interface HistoryFilters {
   q: string;
   status: '' | ConversationStatus;
+  /** Where the customer wrote from (web chat, e-mail, an app, WhatsApp…). */
+  channel: '' | Channel;
   agentId: string;
   skillId: string;
   /** YYYY-MM-DD, inclusive, in the viewer's time zone. */
@@ -37,6 +41,7 @@ const CSAT_BOUNDS: Record<Exclude<CsatFilter, ''>, { csatMin?: number; csatMax?:
 export const EMPTY_FILTERS: HistoryFilters = {
   q: '',
   status: '',
+  channel: '',
   agentId: '',
   skillId: '',
   from: '',
@@ -46,6 +51,18 @@ export const EMPTY_FILTERS: HistoryFilters = {
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const STATUSES = new Set(['queued', 'offered', 'active', 'closed', 'offline']);
+const CHANNELS = new Set([
+  'web',
+  'app',
+  'email',
+  'api',
+  'messenger',
+  'whatsapp',
+  'instagram',
+  'telegram',
+  'sms',
+  'voice',
+]);
 
 /** Reads the filters from a query string, ignoring anything malformed. */
 export function parseFilters(search: string): HistoryFilters {
@@ -59,6 +76,7 @@ export function parseFilters(search: string): HistoryFilters {
   return {
     q: (p.get('q') ?? '').slice(0, 200),
     status: STATUSES.has(status) ? (status as ConversationStatus) : '',
+    channel: CHANNELS.has(p.get('channel') ?? '') ? (p.get('channel') as Channel) : '',
     agentId: p.get('agent') ?? '',
     skillId: p.get('skill') ?? '',
     from: day('from'),
@@ -73,6 +91,7 @@ export function filtersQuery(f: HistoryFilters): string {
   const pairs: [string, string][] = [
     ['q', f.q.trim()],
     ['status', f.status],
+    ['channel', f.channel],
     ['agent', f.agentId],
     ['skill', f.skillId],
     ['from', f.from],
@@ -95,6 +114,7 @@ export function toSearch(f: HistoryFilters): ConversationSearch {
   return {
     ...(f.q.trim() ? { q: f.q.trim() } : {}),
     ...(f.status ? { status: f.status } : {}),
+    ...(f.channel ? { channel: f.channel } : {}),
     ...(f.agentId ? { agentId: f.agentId } : {}),
     ...(f.skillId ? { skillId: f.skillId } : {}),
     ...(f.from ? { from: dayStart(f.from) } : {}),
