@@ -19,6 +19,8 @@ export type UnseenReplyNotifier = (n: UnseenReplies) => Promise<void>;
 
 /** Replies older than this are history, not news: they are never mailed. */
 const MAX_AGE_MS = 7 * 86_400_000;
+/** Lines read per conversation and sweep, at most. */
+const READ_LIMIT = 100;
 /** Conversations looked at per sweep, at most. */
 const BATCH = 200;
 
@@ -79,8 +81,8 @@ export class UnseenReplyMailer {
         .limit(BATCH)
         .execute();
       for (const c of candidates) {
-        if (await this.notify(c.account_id, c.id, Math.max(Number(c.read_seq), Number(c.notified_seq)), now))
-          sent++;
+        const after = Math.max(Number(c.read_seq), Number(c.notified_seq));
+        if (await this.notify(c.account_id, c.id, after, Number(c.last_seq), now)) sent++;
       }
     } catch (err) {
       this.log.warn({ err }, 'mailing unseen replies failed');
@@ -90,12 +92,28 @@ export class UnseenReplyMailer {
     return sent;
   }
 
-  private async notify(accountId: string, id: string, after: number, now: number): Promise<boolean> {
-    const later = await this.store.messages.after(accountId, id, after, { limit: 100, visitorView: true });
+  private async notify(
+    accountId: string,
+    id: string,
+    after: number,
+    lastSeq: number,
+    now: number,
+  ): Promise<boolean> {
+    const later = await this.store.messages.after(accountId, id, after, {
+      limit: READ_LIMIT,
+      visitorView: true,
+    });
     const lines = later.filter((m) => m.senderKind === 'agent' && now - Date.parse(m.createdAt) < MAX_AGE_MS);
     const newest = lines.at(-1);
+    // Nothing of an agent's to mail (the customer's own lines, system lines, old history): passed
+    // over for good, so a conversation like that is no candidate again and cannot crowd out others.
+    if (!newest) {
+      // Up to the conversation's last line (internal notes included) when every line was read.
+      await this.passOver(id, later.length < READ_LIMIT ? lastSeq : later.at(-1)!.seq);
+      return false;
+    }
     // Not yet: the customer may still read it in the chat.
-    if (!newest || now - Date.parse(newest.createdAt) < this.afterMs) return false;
+    if (now - Date.parse(newest.createdAt) < this.afterMs) return false;
     const conversation = await this.store.conversations.get(accountId, id);
     const contact = conversation.contactId
       ? await this.store.contacts.find(accountId, conversation.contactId)
@@ -123,5 +141,15 @@ export class UnseenReplyMailer {
         .execute();
       return false;
     }
+  }
+
+  /** Marks the lines up to `seq` as looked at: none of them is an agent's reply to mail. */
+  private async passOver(id: string, seq: number): Promise<void> {
+    await this.store.db
+      .updateTable('conversations')
+      .set({ notified_seq: seq })
+      .where('id', '=', id)
+      .where('notified_seq', '<', seq)
+      .execute();
   }
 }
