@@ -12,7 +12,20 @@ export interface AuthContext {
   userId?: string;
   via: 'session' | 'api_key';
   csrfToken?: string;
+  /** The session's public id (sessions list). */
+  sessionRef?: string;
+  /** Two-factor sign-in is on for this user. */
+  totpEnabled?: boolean;
+  /** The account requires two-factor sign-in. */
+  totpRequired?: boolean;
 }
+
+/** What a session whose user still has to set up the required two-factor sign-in may reach. */
+const SETUP_ROUTES = /^\/api\/v1\/(me|me\/totp(\/.*)?|auth\/.*)$/;
+
+/** The 403 of a member who must set up two-factor sign-in before anything else. */
+export const totpSetupRequired = (): AppError =>
+  new AppError(403, 'totp_setup_required', 'this account requires two-factor sign-in: set it up first');
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -40,12 +53,19 @@ export async function authenticate(store: Store, req: FastifyRequest): Promise<A
   if (!SAFE_METHODS.has(req.method) && req.headers['x-csrf-token'] !== session.csrfToken) {
     throw new AppError(403, 'csrf', 'missing or wrong x-csrf-token header');
   }
+  if (session.totpRequired && !session.totpEnabled) {
+    const path = req.routeOptions.url ?? req.url.split('?')[0]!;
+    if (!SETUP_ROUTES.test(path)) throw totpSetupRequired();
+  }
   return {
     accountId: session.accountId,
     role: user.role,
     userId: user.id,
     via: 'session',
     csrfToken: session.csrfToken,
+    sessionRef: session.ref,
+    totpEnabled: session.totpEnabled,
+    totpRequired: session.totpRequired,
   };
 }
 

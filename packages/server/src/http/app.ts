@@ -13,6 +13,7 @@ import { acceptEmptyJsonBodies } from './json-body-parser.ts';
 import { apiKeysRoutes } from './routes/api-keys-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
+import { securityRoutes } from './routes/security-routes.ts';
 import { sitesRoutes } from './routes/sites-routes.ts';
 import { skillsRoutes } from './routes/skills-routes.ts';
 import { staticRoutes } from './routes/static-routes.ts';
@@ -95,6 +96,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RoutesPlugin[] = []
     sitesRoutes,
     skillsRoutes,
     usersRoutes,
+    securityRoutes,
     apiKeysRoutes,
     ...extraRoutes,
   ]) {

@@ -25,6 +25,8 @@ export type Millis = number;
 export interface AccountsTable {
   id: string;
   name: string;
+  /** 1: every member must set up two-factor sign-in before using the console. */
+  require_totp: Generated<number>;
   created_at: Millis;
 }
 
@@ -89,6 +91,30 @@ export interface AuthSessionsTable {
   csrf_token: string;
   created_at: Millis;
   expires_at: Millis;
+  /** The session's public id in the API (the start of `id`): the hash itself is never shown. */
+  ref: string | null;
+  user_agent: string | null;
+  ip: string | null;
+  /** How it signed in: `password`, `password+totp` or `password+recovery`. */
+  method: string | null;
+  last_seen_at: Millis | null;
+}
+
+/** A user's authenticator (RFC 6238); `enabled_at` is null until a first code proved it. */
+export interface UserTotpTable {
+  user_id: string;
+  account_id: string;
+  secret: string;
+  enabled_at: Millis | null;
+  /** The last 30-second step a code was accepted for. */
+  last_step: Generated<Millis>;
+  created_at: Millis;
+}
+
+export interface UserRecoveryCodesTable {
+  user_id: string;
+  code_hash: string;
+  used_at: Millis | null;
 }
 
 export interface SettingsTable {
@@ -416,6 +442,8 @@ export interface Database {
   skills: SkillsTable;
   api_keys: ApiKeysTable;
   auth_sessions: AuthSessionsTable;
+  user_totp: UserTotpTable;
+  user_recovery_codes: UserRecoveryCodesTable;
   settings: SettingsTable;
   visitors: VisitorsTable;
   visitor_sessions: VisitorSessionsTable;

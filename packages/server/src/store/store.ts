@@ -29,6 +29,7 @@ import { SkillsRepo } from './skills-repo.ts';
 import { describeStoreError } from './store-availability.ts';
 import { capabilitiesOf, type StoreCapabilities } from './store-capabilities.ts';
 import { ThreadEventsWriter } from './thread-events-writer.ts';
+import { TwoFactorRepo } from './two-factor-repo.ts';
 import { UsersRepo } from './users-repo.ts';
 import { VisitorsRepo } from './visitors-repo.ts';
 
@@ -43,6 +44,8 @@ export class Store {
   readonly skills;
   readonly apiKeys;
   readonly authSessions;
+  /** Authenticators, recovery codes and the account's two-factor rule. */
+  readonly twoFactor;
   readonly settings;
   /** What this store can do that the other cannot (row locks…). */
   readonly caps: StoreCapabilities;
@@ -96,6 +99,7 @@ export class Store {
     this.skills = new SkillsRepo(db);
     this.apiKeys = new ApiKeysRepo(db);
     this.authSessions = new AuthSessionsRepo(db);
+    this.twoFactor = new TwoFactorRepo(db);
     this.settings = new SettingsRepo(db);
     this.caps = capabilitiesOf(kind, movesMessages);
     this.conversations = new ConversationsRepo(db, this.caps);
