@@ -41,10 +41,12 @@ describe('two-factor sign-in in the console', () => {
     await page.getByTestId('settings-tab-security').click();
     await page.getByTestId('totp-start').click();
     await page.getByText("Can't scan it? Type the key instead").click();
-    const secret = (await page.getByTestId('totp-secret').innerText()).replace(/\s+/g, '');
+    const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').replace(/\s+/g, '');
     assert.match(secret, /^[A-Z2-7]{32}$/);
     const qr = page.getByAltText('QR code for your authenticator app');
-    assert.ok(Number(await qr.evaluate('(img) => img.naturalWidth')) > 0, 'the QR code renders');
+    await qr.waitFor();
+    const qrWidth = await page.evaluate(`document.querySelector('img.totp-qr').naturalWidth`);
+    assert.ok(Number(qrWidth) > 0, 'the QR code renders');
     await page.screenshot({ path: `${SHOTS_DIR}/security-totp-setup.png`, fullPage: true });
 
     await page.getByTestId('totp-code').fill(totpCode(secret, Date.now()));
@@ -54,7 +56,7 @@ describe('two-factor sign-in in the console', () => {
     assert.equal(await codes.count(), 10);
     await page.screenshot({ path: `${SHOTS_DIR}/security-recovery-codes.png`, fullPage: true });
     await page.getByRole('button', { name: 'I saved them' }).click();
-    assert.equal(await page.getByTestId('totp-state').innerText(), 'On');
+    assert.equal(await page.getByTestId('totp-state').textContent(), 'On');
     await page.getByTestId('my-sessions').waitFor();
     await page.screenshot({ path: `${SHOTS_DIR}/security-tab.png`, fullPage: true });
 
