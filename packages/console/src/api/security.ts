@@ -1,5 +1,6 @@
 /** Two-factor sign-in, the account's sign-in rule, and sign-in sessions. */
-import { request } from './http.ts';
+import { ApiError, request } from './http.ts';
+import type { Role } from './types.ts';
 
 export interface TotpStatus {
   enabled: boolean;
@@ -52,3 +53,40 @@ export const endMySession = (id: string) =>
 export const endOtherSessions = () => request<void>('DELETE', '/api/v1/me/sessions');
 export const endAnySession = (id: string) =>
   request<void>('DELETE', `/api/v1/sessions/${encodeURIComponent(id)}`);
+
+export interface SsoSettings {
+  issuer: string;
+  clientId: string;
+  clientSecretSet: boolean;
+  domains: string[];
+  groupsClaim: string;
+  roleMap: Record<string, Role>;
+  defaultRole: Role | null;
+  jit: boolean;
+  enabled: boolean;
+  redirectUri: string;
+}
+
+export type SsoSettingsInput = Omit<SsoSettings, 'clientSecretSet' | 'redirectUri'> & {
+  clientSecret?: string;
+};
+
+/** The account's provider, or null when single sign-on is not set up. */
+export const fetchSso = () =>
+  request<SsoSettings>('GET', '/api/v1/account/sso').catch((err: unknown) => {
+    if (err instanceof ApiError && err.status === 404) return null;
+    throw err;
+  });
+export const saveSso = (input: SsoSettingsInput) =>
+  request<SsoSettings>('PUT', '/api/v1/account/sso', { body: input });
+export const removeSso = () => request<void>('DELETE', '/api/v1/account/sso');
+export const testSso = () =>
+  request<{ issuer: string; authorizationEndpoint: string }>('POST', '/api/v1/account/sso/test', {
+    body: {},
+  });
+/** Where to send the browser to sign in through the provider of `email`. */
+export const startSso = (email: string) =>
+  request<{ authorizationUrl: string }>('POST', '/api/v1/auth/oidc/start', {
+    body: { email },
+    expectUnauthorized: true,
+  });

@@ -16,6 +16,7 @@ import { opsRoutes } from './routes/ops-routes.ts';
 import { securityRoutes } from './routes/security-routes.ts';
 import { sitesRoutes } from './routes/sites-routes.ts';
 import { skillsRoutes } from './routes/skills-routes.ts';
+import { ssoRoutes } from './routes/sso-routes.ts';
 import { staticRoutes } from './routes/static-routes.ts';
 import { usersRoutes } from './routes/users-routes.ts';
 import type { App } from './types.ts';
@@ -97,6 +98,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RoutesPlugin[] = []
     skillsRoutes,
     usersRoutes,
     securityRoutes,
+    ssoRoutes,
     apiKeysRoutes,
     ...extraRoutes,
   ]) {

@@ -14,13 +14,15 @@ export interface AuthSession {
   totpRequired: boolean;
   /** …and this user has an authenticator turned on. */
   totpEnabled: boolean;
+  /** How it signed in (`oidc`: the provider answers for the second factor). */
+  method: string;
 }
 
 /** Where and how a session signed in, shown in the sessions list. */
 export interface SessionOrigin {
   userAgent?: string;
   ip?: string;
-  method?: 'password' | 'password+totp' | 'password+recovery';
+  method?: 'password' | 'password+totp' | 'password+recovery' | 'oidc';
 }
 
 /** A session as its user (or an owner) sees it in the list. */
@@ -87,6 +89,7 @@ export class AuthSessionsRepo {
         's.ref',
         's.created_at',
         's.last_seen_at',
+        's.method',
         'a.require_totp',
         't.enabled_at',
       ])
@@ -110,6 +113,7 @@ export class AuthSessionsRepo {
       lastSeenAt: now - lastSeenAt > TOUCH_EVERY_MS ? now : lastSeenAt,
       totpRequired: Number(row.require_totp) === 1,
       totpEnabled: row.enabled_at != null,
+      method: row.method ?? 'password',
     };
   }
 

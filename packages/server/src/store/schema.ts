@@ -95,7 +95,7 @@ export interface AuthSessionsTable {
   ref: string | null;
   user_agent: string | null;
   ip: string | null;
-  /** How it signed in: `password`, `password+totp` or `password+recovery`. */
+  /** How it signed in: `password`, `password+totp`, `password+recovery` or `oidc`. */
   method: string | null;
   last_seen_at: Millis | null;
 }
@@ -108,6 +108,44 @@ export interface UserTotpTable {
   enabled_at: Millis | null;
   /** The last 30-second step a code was accepted for. */
   last_step: Generated<Millis>;
+  created_at: Millis;
+}
+
+/** An account's OpenID Connect provider. */
+export interface SsoConfigsTable {
+  account_id: string;
+  issuer: string;
+  client_id: string;
+  client_secret: string;
+  /** JSON array of the e-mail domains whose people sign in through this provider. */
+  domains: string;
+  /** The ID token claim holding the user's groups (`groups` by default). */
+  groups_claim: string;
+  /** JSON object: provider group → role. */
+  role_map: string;
+  /** The role of a new user no group maps; null: such a user is refused. */
+  default_role: string | null;
+  /** 1: people of the domains are created at their first sign-in. */
+  jit: Generated<number>;
+  enabled: Generated<number>;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+/** A sign-in sent to the provider and not back yet. */
+export interface SsoPendingTable {
+  state: string;
+  account_id: string;
+  nonce: string;
+  code_verifier: string;
+  expires_at: Millis;
+}
+
+export interface SsoIdentitiesTable {
+  issuer: string;
+  subject: string;
+  account_id: string;
+  user_id: string;
   created_at: Millis;
 }
 
@@ -444,6 +482,9 @@ export interface Database {
   auth_sessions: AuthSessionsTable;
   user_totp: UserTotpTable;
   user_recovery_codes: UserRecoveryCodesTable;
+  sso_configs: SsoConfigsTable;
+  sso_pending: SsoPendingTable;
+  sso_identities: SsoIdentitiesTable;
   settings: SettingsTable;
   visitors: VisitorsTable;
   visitor_sessions: VisitorSessionsTable;

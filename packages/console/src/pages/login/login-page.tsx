@@ -1,6 +1,7 @@
 /** The only page a visitor without a session sees. A successful login renders the app in place. */
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { ApiError, errorMessage } from '../../api/http.ts';
+import { startSso } from '../../api/security.ts';
 import { Field } from '../../components/field.tsx';
 import { FormError } from '../../components/form-error.tsx';
 import { LogoMark } from '../../components/icons.tsx';
@@ -16,7 +17,47 @@ export function LoginPage({ expired }: { expired: boolean }) {
   /** After a right password for a user with two-factor on: which second step is asked. */
   const [second, setSecond] = useState<'totp' | 'recovery' | null>(null);
   const [code, setCode] = useState('');
+  const [sso, setSso] = useState(false);
   useDocumentTitle('Log in · Beckon');
+
+  async function startSingleSignOn(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setSubmitting(true);
+    setError(null);
+    try {
+      window.location.assign((await startSso(email.trim())).authorizationUrl);
+    } catch (caught) {
+      setError(errorMessage(caught));
+      setSubmitting(false);
+    }
+  }
+
+  if (sso)
+    return (
+      <LoginFrame>
+        <h1 className="login-title">Single sign-on</h1>
+        <p className="login-subtitle">Enter your work e-mail. You sign in with your company's provider.</p>
+        <form className="form" onSubmit={startSingleSignOn} data-testid="login-sso">
+          <EmailField label="Work email" value={email} onChange={setEmail} autoFocus />
+          <FormError message={error} />
+          <button type="submit" className="button button-primary button-block" disabled={submitting}>
+            {submitting ? 'Redirecting…' : 'Continue'}
+          </button>
+        </form>
+        <div className="login-links">
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              setSso(false);
+              setError(null);
+            }}
+          >
+            Log in with a password instead
+          </button>
+        </div>
+      </LoginFrame>
+    );
 
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -102,20 +143,7 @@ export function LoginPage({ expired }: { expired: boolean }) {
         </div>
       )}
       <form className="form" onSubmit={handleSubmit} data-testid="login-form">
-        <Field label="Email">
-          {(props) => (
-            <input
-              {...props}
-              className="input"
-              type="email"
-              name="email"
-              autoComplete="username"
-              required
-              value={email}
-              onChange={(event) => setEmail(event.target.value)}
-            />
-          )}
-        </Field>
+        <EmailField label="Email" value={email} onChange={setEmail} />
         <Field label="Password">
           {(props) => (
             <input
@@ -135,6 +163,19 @@ export function LoginPage({ expired }: { expired: boolean }) {
           {submitting ? 'Logging in…' : 'Log in'}
         </button>
       </form>
+      <div className="login-divider" aria-hidden="true">
+        <span>or</span>
+      </div>
+      <button
+        type="button"
+        className="button button-block"
+        onClick={() => {
+          setSso(true);
+          setError(null);
+        }}
+      >
+        Sign in with single sign-on
+      </button>
     </LoginFrame>
   );
 }
@@ -166,5 +207,32 @@ export function LoginFrame({ children }: { children: ReactNode }) {
         </div>
       </main>
     </div>
+  );
+}
+
+/** The sign-in e-mail, as password managers know it (`username`). */
+function EmailField(props: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  autoFocus?: boolean;
+}) {
+  return (
+    <Field label={props.label}>
+      {(aria) => (
+        <input
+          {...aria}
+          className="input"
+          type="email"
+          name="email"
+          autoComplete="username"
+          required
+          // biome-ignore lint/a11y/noAutofocus: only where the e-mail is the step's one field
+          autoFocus={props.autoFocus}
+          value={props.value}
+          onChange={(event) => props.onChange(event.target.value)}
+        />
+      )}
+    </Field>
   );
 }

@@ -1,5 +1,5 @@
 import { LoginBody, Me, SessionCheck } from '@beckon/protocol/api';
-import { type AuthContext, authenticate, SESSION_COOKIE } from '../../auth/auth-context.ts';
+import { type AuthContext, authenticate, SESSION_COOKIE, startSession } from '../../auth/auth-context.ts';
 import { tooManyAttempts } from '../../auth/login-limiter.ts';
 import { verifyPassword } from '../../auth/passwords.ts';
 import { recoveryCodeHash, totpStep } from '../../auth/totp.ts';
@@ -89,18 +89,10 @@ export function authRoutes(app: App, ctx: AppContext): void {
         metrics.loginFailures.inc({ reason: 'invalid_second_factor' });
       });
       loginLimiter.succeed(req.ip, email);
-      const { token, csrfToken } = await store.authSessions.create(
-        found.user.id,
-        found.accountId,
-        config.sessionTtlMs,
-        { userAgent: req.headers['user-agent'], ip: req.ip, method },
-      );
-      reply.setCookie(SESSION_COOKIE, token, {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: config.secureCookies,
-        path: '/',
-        maxAge: Math.floor(config.sessionTtlMs / 1000),
+      const { token, csrfToken } = await startSession(store, config, req, reply, {
+        userId: found.user.id,
+        accountId: found.accountId,
+        method,
       });
       const session = await store.authSessions.find(token);
       return meOf({

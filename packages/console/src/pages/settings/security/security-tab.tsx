@@ -27,6 +27,7 @@ import { useResource } from '../../../components/use-resource.ts';
 import { useSession, useSessionApi } from '../../../session/session-context.tsx';
 import { PasswordDialog } from './password-dialog.tsx';
 import { describeDevice, describeMethod } from './session-device.ts';
+import { SsoCard } from './sso-card.tsx';
 import { RecoveryCodesPanel, TotpSetup } from './totp-setup.tsx';
 
 export function SecurityTab() {
@@ -42,6 +43,7 @@ export function SecurityTab() {
         <TwoFactorCard />
         <SessionsCard />
         {user.role === 'owner' && <AccountRuleCard />}
+        {user.role === 'owner' && <SsoCard />}
         {user.role === 'owner' && <AllSessionsCard />}
       </div>
     </section>

@@ -28,6 +28,7 @@ const METHODS: Record<string, string> = {
   password: 'Password',
   'password+totp': 'Password and app code',
   'password+recovery': 'Password and recovery code',
+  oidc: 'Single sign-on',
 };
 
 export const describeMethod = (method: string | null): string => METHODS[method ?? ''] ?? 'Password';
