@@ -1,6 +1,7 @@
 import type { Role } from '@beckon/protocol/api';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.ts';
+import type { SecretsRef } from './secret-box.ts';
 
 /** An account's OpenID Connect provider, as sign-in uses it. */
 export interface SsoConfig {
@@ -22,11 +23,15 @@ export type SsoConfigInput = Omit<SsoConfig, 'accountId' | 'updatedAt'>;
 /** How long a sign-in may stay at the provider before its state is forgotten (ms). */
 const PENDING_TTL_MS = 10 * 60_000;
 
-const toConfig = (r: import('kysely').Selectable<import('./schema.ts').SsoConfigsTable>): SsoConfig => ({
+const toConfig = (
+  r: import('kysely').Selectable<import('./schema.ts').SsoConfigsTable>,
+  secrets?: SecretsRef,
+): SsoConfig => ({
   accountId: r.account_id,
   issuer: r.issuer,
   clientId: r.client_id,
-  clientSecret: r.client_secret,
+  // Only the sign-in needs the secret; listings of domains pass no box and get it sealed.
+  clientSecret: secrets ? secrets.box.open(r.client_secret) : r.client_secret,
   domains: JSON.parse(r.domains) as string[],
   groupsClaim: r.groups_claim,
   roleMap: JSON.parse(r.role_map) as Record<string, Role>,
@@ -38,7 +43,25 @@ const toConfig = (r: import('kysely').Selectable<import('./schema.ts').SsoConfig
 
 /** Single sign-on: each account's provider, sign-ins on their way, and linked provider subjects. */
 export class SsoRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** Client secrets are sealed at rest. */
+    private readonly secrets: SecretsRef,
+  ) {}
+
+  /** Seals again the secrets stored plain or with a previous key (see `Store.resealSecrets`). */
+  async reseal(): Promise<number> {
+    const box = this.secrets.box;
+    const rows = await this.db.selectFrom('sso_configs').select(['account_id', 'client_secret']).execute();
+    const stale = rows.filter((r) => box.stale(r.client_secret));
+    for (const r of stale)
+      await this.db
+        .updateTable('sso_configs')
+        .set({ client_secret: box.seal(box.open(r.client_secret)) })
+        .where('account_id', '=', r.account_id)
+        .execute();
+    return stale.length;
+  }
 
   async config(accountId: string): Promise<SsoConfig | undefined> {
     const row = await this.db
@@ -46,13 +69,14 @@ export class SsoRepo {
       .selectAll()
       .where('account_id', '=', accountId)
       .executeTakeFirst();
-    return row ? toConfig(row) : undefined;
+    return row ? toConfig(row, this.secrets) : undefined;
   }
 
   /** The enabled provider that serves an e-mail domain, if any. */
   async forDomain(domain: string): Promise<SsoConfig | undefined> {
     const rows = await this.db.selectFrom('sso_configs').selectAll().where('enabled', '=', 1).execute();
-    return rows.map(toConfig).find((c) => c.domains.includes(domain.toLowerCase()));
+    const row = rows.find((r) => toConfig(r).domains.includes(domain.toLowerCase()));
+    return row ? toConfig(row, this.secrets) : undefined;
   }
 
   async save(accountId: string, input: SsoConfigInput): Promise<SsoConfig> {
@@ -60,7 +84,7 @@ export class SsoRepo {
     const values = {
       issuer: input.issuer,
       client_id: input.clientId,
-      client_secret: input.clientSecret,
+      client_secret: this.secrets.box.seal(input.clientSecret),
       domains: JSON.stringify(input.domains.map((d) => d.toLowerCase())),
       groups_claim: input.groupsClaim,
       role_map: JSON.stringify(input.roleMap),

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.ts';
+import type { SecretsRef } from './secret-box.ts';
 
 /** A user's authenticator as the sign-in and the settings page need it. */
 export interface UserTotp {
@@ -10,7 +11,25 @@ export interface UserTotp {
 
 /** Two-factor sign-in: each user's TOTP secret, their one-time recovery codes, and the account's rule. */
 export class TwoFactorRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** Authenticator secrets are sealed at rest. */
+    private readonly secrets: SecretsRef,
+  ) {}
+
+  /** Seals again the secrets stored plain or with a previous key (see `Store.resealSecrets`). */
+  async reseal(): Promise<number> {
+    const box = this.secrets.box;
+    const rows = await this.db.selectFrom('user_totp').select(['user_id', 'secret']).execute();
+    const stale = rows.filter((r) => box.stale(r.secret));
+    for (const r of stale)
+      await this.db
+        .updateTable('user_totp')
+        .set({ secret: box.seal(box.open(r.secret)) })
+        .where('user_id', '=', r.user_id)
+        .execute();
+    return stale.length;
+  }
 
   async totpOf(userId: string): Promise<UserTotp | undefined> {
     const row = await this.db
@@ -19,7 +38,11 @@ export class TwoFactorRepo {
       .where('user_id', '=', userId)
       .executeTakeFirst();
     if (!row) return undefined;
-    return { secret: row.secret, enabled: row.enabled_at !== null, lastStep: Number(row.last_step) };
+    return {
+      secret: this.secrets.box.open(row.secret),
+      enabled: row.enabled_at !== null,
+      lastStep: Number(row.last_step),
+    };
   }
 
   /** Starts (or restarts) a set-up with a new secret; refused (false) while one is enabled. */
@@ -34,7 +57,12 @@ export class TwoFactorRepo {
       await tx.deleteFrom('user_totp').where('user_id', '=', userId).execute();
       await tx
         .insertInto('user_totp')
-        .values({ user_id: userId, account_id: accountId, secret, created_at: Date.now() })
+        .values({
+          user_id: userId,
+          account_id: accountId,
+          secret: this.secrets.box.seal(secret),
+          created_at: Date.now(),
+        })
         .execute();
       return true;
     });
