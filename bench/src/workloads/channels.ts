@@ -6,7 +6,7 @@
 // time, against Beckon's webhook and against a do-nothing Fastify endpoint that checks the same
 // signature (signed-webhook-sink.ts), in the same run. A paced run at half of Beckon's maximum
 // measures delivery → agent socket latency. Every delivery answered 200 must reach an agent.
-// Knobs: --customers, --agents, --capacity, --connections, --warmup, --rounds.
+// Knobs: --customers, --agents, --capacity, --connections, --warmup, --rounds, --synchronous.
 import { createHmac } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -270,6 +270,8 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
       BENCH_CHANNEL_CAPACITY: String(capacity),
       // One generator address stands for every provider here: the per-address limit is for floods.
       BECKON_RATE_CHANNEL_HOOK: '0',
+      // `--synchronous normal` shows what the syncs to disk cost (docs/operations.md).
+      ...(opts.flags.synchronous ? { BECKON_SQLITE_SYNCHRONOUS: opts.flags.synchronous } : {}),
     },
   });
   let sink: ChildServer | undefined;
@@ -336,6 +338,7 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     return {
       workload: 'channels',
       rounds,
+      sqlite_synchronous: opts.flags.synchronous ?? 'full',
       agents: agentsN,
       customers: k.customers,
       connections: k.connections,
