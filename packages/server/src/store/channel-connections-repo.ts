@@ -130,6 +130,8 @@ export class ChannelConnectionsRepo {
       .set({ connection_id: connectionId })
       .where('account_id', '=', accountId)
       .where('id', '=', conversationId)
+      // Already bound (every later message of a thread): no write, so no commit to wait for.
+      .where((eb) => eb.or([eb('connection_id', 'is', null), eb('connection_id', '!=', connectionId)]))
       .execute();
   }
 

@@ -25,7 +25,9 @@ export async function startGraphApi(opts: {
   displayPhoneNumber?: string;
 }) {
   const sent: GraphSent[] = [];
-  const calls: { status: number }[] = [];
+  const calls: { status: number; at: number }[] = [];
+  /** Scripted answers of the next sends (an outage, a rate limit with Retry-After), in order. */
+  const scripts: { status: number; code: number; message: string; retryAfter?: number }[] = [];
   let outage = 0;
   let n = 0;
   const fail = (
@@ -34,10 +36,14 @@ export async function startGraphApi(opts: {
     code: number,
     message: string,
     type = 'OAuthException',
+    retryAfter?: number,
   ) => {
-    res.writeHead(status, { 'content-type': 'application/json' });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
+    });
     res.end(JSON.stringify({ error: { message, type, code, fbtrace_id: randomBytes(8).toString('hex') } }));
-    calls.push({ status });
+    calls.push({ status, at: Date.now() });
   };
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -55,7 +61,7 @@ export async function startGraphApi(opts: {
           `Unsupported get request. Object with ID '${node[1]}' does not exist`,
           'GraphMethodException',
         );
-      calls.push({ status: 200 });
+      calls.push({ status: 200, at: Date.now() });
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end(
         JSON.stringify({
@@ -78,6 +84,16 @@ export async function startGraphApi(opts: {
         `Unsupported post request. Object with ID '${m[1]}' does not exist`,
         'GraphMethodException',
       );
+    const scripted = scripts.shift();
+    if (scripted)
+      return fail(
+        res,
+        scripted.status,
+        scripted.code,
+        scripted.message,
+        'OAuthException',
+        scripted.retryAfter,
+      );
     if (outage > 0) {
       outage--;
       return fail(res, 500, 2, 'Service temporarily unavailable');
@@ -98,7 +114,7 @@ export async function startGraphApi(opts: {
       return fail(res, 400, 100, 'Invalid parameter');
     const id = `wamid.${Buffer.from(`${Date.now()}-${++n}`).toString('base64url')}`;
     sent.push({ phoneNumberId: m[1]!, to: body.to, body: text, id, raw: body });
-    calls.push({ status: 200 });
+    calls.push({ status: 200, at: Date.now() });
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(
       JSON.stringify({
@@ -113,6 +129,8 @@ export async function startGraphApi(opts: {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     sent,
     calls,
+    /** Scripted answers of the next sends (a 503, a 429 with Retry-After), in order. */
+    fail: scripts,
     /** The next `times` sends answer 500, as Meta does in an outage. */
     outage(times: number) {
       outage = times;
