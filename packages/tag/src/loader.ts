@@ -37,7 +37,6 @@ function start(script: HTMLScriptElement, origin: string, siteKey: string): void
   const query = `?siteKey=${siteKey}`;
   const store = createStorage(() => localStorage, doc, loc.protocol === 'https:');
   let box = createOutbox<VisitorEvent>();
-  const queued = win.beckon;
   const needConsent = script.getAttribute('data-consent') === 'required';
   let consent = store.get(K_CONSENT);
   let visitorId = store.get(K_VISITOR) || '';
@@ -253,8 +252,9 @@ function start(script: HTMLScriptElement, origin: string, siteKey: string): void
     }
   };
 
-  const api: BeckonApi = {
-    push(...commands) {
+  // `beckon('visitorId')`: the id a checkout passes to the shop, so server-side orders find the visit.
+  const api: BeckonApi = Object.assign(() => visitorId, {
+    push(...commands: unknown[][]) {
       for (const c of commands) {
         try {
           exec(c);
@@ -274,11 +274,11 @@ function start(script: HTMLScriptElement, origin: string, siteKey: string): void
         });
       for (const f of waiting.splice(0)) widget.show(f);
     },
-  };
+  });
   win.beckon = api;
 
   // Calls queued before the script loaded run first, so the first page view carries their sections.
-  if (Array.isArray(queued)) api.push(...queued);
+  if (Array.isArray(running)) api.push(...running);
   pageView();
   if (doc.hidden) push({ type: 'visibility', visible: false, ts: now() });
 
@@ -319,8 +319,9 @@ function start(script: HTMLScriptElement, origin: string, siteKey: string): void
   start2();
 }
 
-const running = win.beckon as BeckonApi | undefined;
+/** What the page had put at `window.beckon` before this script ran: a queue of calls, or a running copy. */
+const running = win.beckon;
 const me = doc.currentScript as HTMLScriptElement | null;
 const src = me && /^(https?:\/\/[^/]+)\/t\/([\w-]{1,64})\.js/.exec(me.src);
 // A second copy of the tag on the page stands down.
-if (src && !running?.v) start(me!, src[1]!, src[2]!);
+if (src && !(running && (running as BeckonApi).v)) start(me!, src[1]!, src[2]!);

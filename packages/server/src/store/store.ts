@@ -9,6 +9,7 @@ import { CampaignsRepo } from './campaigns-repo.ts';
 import { CannedResponsesRepo } from './canned-responses-repo.ts';
 import { ChannelConnectionsRepo } from './channel-connections-repo.ts';
 import { ChannelSettingsRepo } from './channel-settings-repo.ts';
+import { CommerceReceiversRepo } from './commerce-receivers-repo.ts';
 import { connectStore, type StoreConnectionOptions, type StoreKind } from './connect.ts';
 import { ContactsRepo } from './contacts-repo.ts';
 import { ConversationsRepo } from './conversations-repo.ts';
@@ -80,6 +81,8 @@ export class Store {
   readonly appPush;
   /** Connections to providers (a WhatsApp number, a Telegram bot) and their conversations. */
   readonly channelConnections;
+  /** Shops' order webhooks (Shopify, WooCommerce) per site. */
+  readonly commerceReceivers;
 
   private constructor(
     readonly kind: StoreKind,
@@ -118,6 +121,7 @@ export class Store {
     this.channelSettings = new ChannelSettingsRepo(db);
     this.appPush = new AppPushRepo(db);
     this.channelConnections = new ChannelConnectionsRepo(db);
+    this.commerceReceivers = new CommerceReceiversRepo(db);
   }
 
   /** Connects (SQLite by default, PostgreSQL when `databaseUrl` is set); call `migrate()` before use. */
