@@ -119,6 +119,8 @@ export const ConversationFigures = Type.Object({
   avgWaitSeconds: Nullable(Type.Number()),
   maxWaitSeconds: Nullable(Type.Number()),
   avgFirstResponseSeconds: Nullable(Type.Number()),
+  /** The same, counting only the skill's business hours (clock time for a skill without hours). */
+  avgBusinessFirstResponseSeconds: Nullable(Type.Number()),
   avgHandleSeconds: Nullable(Type.Number()),
   csatResponses: Type.Integer(),
   csatAverage: Nullable(Type.Number()),

@@ -182,6 +182,7 @@ describe('analytics reports on constructed data', () => {
       avgWaitSeconds: 29.5,
       maxWaitSeconds: 30,
       avgFirstResponseSeconds: 45,
+      avgBusinessFirstResponseSeconds: 45,
       avgHandleSeconds: 600.5,
       csatResponses: 15,
       csatAverage: 65 / 15,

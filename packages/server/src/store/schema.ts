@@ -69,6 +69,8 @@ export interface SkillsTable {
   /** JSON array of skill ids. */
   transfer_skill_ids: string;
   created_at: Millis;
+  /** JSON `BusinessHours` (time zone, weekly intervals, holidays); null: always open (0026). */
+  business_hours: string | null;
 }
 
 export interface ApiKeysTable {

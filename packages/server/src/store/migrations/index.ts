@@ -22,6 +22,7 @@ import * as m0020 from './0020-contact-tokens.ts';
 import * as m0021 from './0021-channel-connections.ts';
 import * as m0022 from './0022-sms-opt-out.ts';
 import * as m0025 from './0025-server-conversions.ts';
+import * as m0026 from './0026-business-hours.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -48,6 +49,7 @@ const migrations: Record<string, Migration> = {
   '0021-channel-connections': m0021,
   '0022-sms-opt-out': m0022,
   '0025-server-conversions': m0025,
+  '0026-business-hours': m0026,
 };
 
 export const migrationProvider: MigrationProvider = {
