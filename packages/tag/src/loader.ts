@@ -14,7 +14,7 @@ import { CLOSE_BAD_FRAME, CLOSE_TOO_LARGE } from './limits.ts';
 import { createOutbox } from './outbox.ts';
 import { parseSession, type SessionRecord, touchSession } from './session.ts';
 import { createStorage } from './storage.ts';
-import type { BeckonApi, Widget, WidgetFactory } from './widget-api.ts';
+import type { BeckonApi, Widget } from './widget-api.ts';
 
 declare const __WIDGET_VERSION__: string;
 
@@ -253,28 +253,26 @@ function start(script: HTMLScriptElement, origin: string, siteKey: string): void
   };
 
   // `beckon('visitorId')`: the id a checkout passes to the shop, so server-side orders find the visit.
-  const api: BeckonApi = Object.assign(() => visitorId, {
-    push(...commands: unknown[][]) {
-      for (const c of commands) {
-        try {
-          exec(c);
-        } catch (err) {
-          warn(err);
-        }
+  const api = (() => visitorId) as unknown as BeckonApi;
+  api.push = (...commands) => {
+    for (const c of commands) {
+      try {
+        exec(c);
+      } catch (err) {
+        warn(err);
       }
-    },
-    v: 1,
-    _w(factory: WidgetFactory) {
-      widget =
-        widget ||
-        factory({
-          outcome: (exposureId, outcome) =>
-            push({ type: 'exposure_outcome', exposureId, outcome, ts: now() }),
-          identity: () => identity,
-        });
-      for (const f of waiting.splice(0)) widget.show(f);
-    },
-  });
+    }
+  };
+  api.v = 1;
+  api._w = (factory) => {
+    widget =
+      widget ||
+      factory({
+        outcome: (exposureId, outcome) => push({ type: 'exposure_outcome', exposureId, outcome, ts: now() }),
+        identity: () => identity,
+      });
+    for (const f of waiting.splice(0)) widget.show(f);
+  };
   win.beckon = api;
 
   // Calls queued before the script loaded run first, so the first page view carries their sections.

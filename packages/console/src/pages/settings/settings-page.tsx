@@ -8,6 +8,7 @@ import { ApiKeysTab } from './api-keys/api-keys-tab.tsx';
 import { CannedTab } from './canned/canned-tab.tsx';
 import { ChannelsTab } from './channels/channels-tab.tsx';
 import { ModelTab } from './model/model-tab.tsx';
+import { OrdersTab } from './orders/orders-tab.tsx';
 import { SitesTab } from './sites/sites-tab.tsx';
 import { SkillsTab } from './skills/skills-tab.tsx';
 import { TeamTab } from './team/team-tab.tsx';
@@ -34,6 +35,7 @@ const TABS: Tab[] = [
     render: () => <CannedTab />,
   },
   { path: '/settings/model', label: 'Model', adminOnly: false, render: () => <ModelTab /> },
+  { path: '/settings/orders', label: 'Orders', adminOnly: true, render: () => <OrdersTab /> },
   { path: '/settings/api-keys', label: 'API keys', adminOnly: true, render: () => <ApiKeysTab /> },
 ];
 
