@@ -3,12 +3,15 @@ import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ApiClient } from '../packages/server/test/helpers/api-client.ts';
+import { connectAgent } from '../packages/server/test/helpers/chat-fixtures.ts';
 import { DEMO_ADMIN, startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { ensureTagBuilt } from '../packages/tag/ensure-built.ts';
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
 import {
   customerPage,
   demoAdmin,
+  engageFrame,
+  interceptVisitorSocket,
   type OriginServer,
   recordFrames,
   startOriginServer,
@@ -135,5 +138,45 @@ describe('orders from a shop and business hours (Chromium)', () => {
     assert.deepEqual(skill.body.hours.holidays, ['2026-12-25']);
     assert.equal(skill.body.hours.weekly.length, 6);
     await context.close();
+  });
+
+  it('shows a visitor who writes outside business hours the offline form with when the team replies', async () => {
+    // Open only on the day after tomorrow (in the browser's zone, UTC here): closed now, with an agent online.
+    const day = (new Date().getUTCDay() + 2) % 7;
+    const hours = { timeZone: 'UTC', weekly: [{ day, from: '09:00', to: '17:00' }], holidays: [] };
+    assert.equal((await admin.patch(`/api/v1/skills/${srv.demo!.skillIds.sales}`, { hours })).status, 200);
+    const sales = await connectAgent(srv, 'sales@demo.beckon.local');
+    try {
+      const context = await browser.newContext({
+        viewport: { width: 1280, height: 800 },
+        locale: 'en-GB',
+        timezoneId: 'UTC',
+      });
+      const page = await context.newPage();
+      const log = await interceptVisitorSocket(page);
+      await page.goto(`${srv.url}/demo/cart`);
+      await log.inject(
+        engageFrame('exp_hours_btn', {
+          type: 'chat_button',
+          skillId: srv.demo!.skillIds.sales,
+          label: 'Chat with us',
+        }),
+      );
+      const widget = page.locator('beckon-widget');
+      await widget.getByRole('button', { name: 'Chat with us' }).click();
+      const form = widget.getByRole('form', { name: 'Leave a message' });
+      await form.waitFor();
+      const weekday = new Intl.DateTimeFormat('en-GB', { weekday: 'long', timeZone: 'UTC' }).format(
+        Date.now() + 2 * 86_400_000,
+      );
+      // In the panel's header, above the form: the time as the visitor's locale writes it.
+      await widget.getByText(new RegExp(`^We reply on ${weekday} at 0?9:00$`)).waitFor();
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: `${SHOTS_DIR}/widget-offline-hours.png` });
+      await context.close();
+    } finally {
+      await sales.disconnect();
+      await admin.patch(`/api/v1/skills/${srv.demo!.skillIds.sales}`, { hours: null });
+    }
   });
 });

@@ -82,7 +82,6 @@ export function showOffline(panel: Panel, opts: OfflineScreen): HTMLElement {
   panel.setHeader('Leave us a message', back || 'We’re away right now', { away: true });
   const form = offlineForm({
     ...(opts.message !== undefined ? { message: opts.message } : {}),
-    ...(back ? { back } : {}),
     initial: opts.prefill,
     submit: async (values) => {
       await opts.send(values);

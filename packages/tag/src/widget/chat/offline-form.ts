@@ -5,8 +5,6 @@ import { field, formError, looksLikeEmail, submitButton } from './form-fields.ts
 export interface OfflineFormOptions {
   /** What the site says when no one is around (from the engagement), else a default. */
   message?: string;
-  /** "We reply tomorrow at 9:00", when the team's hours say so. */
-  back?: string;
   initial?: { name?: string; email?: string; text?: string };
   /** Sends the message; rejects with a sentence to show when it could not. */
   submit(input: Pick<OfflineMessageInput, 'name' | 'email' | 'message'>): Promise<void>;
@@ -35,7 +33,6 @@ export function offlineForm(opts: OfflineFormOptions): { view: HTMLElement; focu
       opts.message?.trim() ||
         'No one is available to chat right now. Leave a message and we’ll reply by email.',
     ),
-    opts.back ? h('p', { class: 'lead', 'data-opens': '' }, `${opts.back}.`) : null,
     name.view,
     email.view,
     text.view,
