@@ -76,6 +76,18 @@ describe('orders from a shop and business hours (Chromium)', () => {
     assert.equal(res.status, 201, JSON.stringify(res.body));
     assert.equal(res.body.conversion.attributed, true);
     assert.equal(res.body.conversion.visitorId, id);
+    const unknown = await api.post('/api/v1/conversions', { orderId: 'E2E-2', value: 12, currency: 'EUR' });
+    assert.equal(unknown.body.conversion.attributed, false);
+
+    // The analytics page counts the order nobody could tie to a visit, and says who saw each group's orders.
+    const console = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page2 = await console.newPage();
+    await signIn(page2);
+    await page2.goto(`${srv.url}/console/analytics`);
+    await page2.getByTestId('funnel-unattributed').getByText('1 reported by a server').waitFor();
+    await page2.getByTestId('funnel-exposed-sources').waitFor();
+    await page2.screenshot({ path: `${SHOTS_DIR}/analytics-sources.png`, fullPage: true });
+    await console.close();
   });
 
   it('connects a shop from Settings › Orders with the keyboard, and shows its receiver URL and the checkout snippets', async () => {
