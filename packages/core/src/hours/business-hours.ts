@@ -32,16 +32,34 @@ const DAY_MINUTES = 1440;
 /** How far ahead `nextOpening` looks before it says the hours never open. */
 const LOOKAHEAD_DAYS = 400;
 
+const SLOT = 15 * MINUTE;
+const offsets = new Map<string, number>();
+
+/**
+ * The zone's offset (minutes) at `t`, remembered per 15-minute slot (offsets change only on such
+ * boundaries): a report asks for the same few days thousands of times.
+ */
+function offsetAt(tz: string, t: number): number {
+  const key = `${tz}|${Math.floor(t / SLOT)}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    if (offsets.size > 100_000) offsets.clear();
+    offset = zoneOffsetMinutes(tz, t);
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
 /** Days since 1970-01-01 of the local date at `t`. */
-const localDay = (tz: string, t: number) => Math.floor((t + zoneOffsetMinutes(tz, t) * MINUTE) / DAY);
+const localDay = (tz: string, t: number) => Math.floor((t + offsetAt(tz, t) * MINUTE) / DAY);
 const weekday = (day: number) => (((day + 4) % 7) + 7) % 7;
 const dateKey = (day: number) => new Date(day * DAY).toISOString().slice(0, 10);
 
 /** The instant of a local wall time (`minute` after midnight of local `day`); two passes settle DST changes. */
 function instantOf(tz: string, day: number, minute: number): number {
   const wall = day * DAY + minute * MINUTE;
-  const guess = wall - zoneOffsetMinutes(tz, wall) * MINUTE;
-  return wall - zoneOffsetMinutes(tz, guess) * MINUTE;
+  const guess = wall - offsetAt(tz, wall) * MINUTE;
+  return wall - offsetAt(tz, guess) * MINUTE;
 }
 
 /** The open spans `[start, end)` within `[from, to)`, in order, touching spans merged. */
