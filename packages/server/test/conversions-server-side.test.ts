@@ -128,6 +128,17 @@ describe('server-side conversions: API, Shopify and WooCommerce, deduplicated wi
     assert.equal(l.exposed.conversions, 1);
     assert.equal(l.exposed.revenue, 40);
     assert.deepEqual(l.exposed.sources, { tagOnly: 0, serverOnly: 0, both: 1 });
+
+    // The buyer's contact page lists the order once, with both sources.
+    const { store } = srv.node.ctx;
+    const contact = await store.contacts.resolve(accountId, { email: 'buyer@example.com' });
+    await store.contacts.linkVisitor(accountId, siteId, 'v1', contact.id);
+    const profile = await admin.get(`/api/v1/contacts/${contact.id}`);
+    assert.equal(profile.status, 200, JSON.stringify(profile.body));
+    assert.deepEqual(
+      profile.body.purchases.map((p: { orderId: string; sources: string[] }) => [p.orderId, p.sources]),
+      [['1001', ['tag', 'shopify']]],
+    );
   });
 
   it('counts an order Shopify reported first, then the tag saw, once too', async () => {
