@@ -27,9 +27,11 @@ import { RoutingRepo } from './routing-repo.ts';
 import { SettingsRepo } from './settings-repo.ts';
 import { SitesRepo } from './sites-repo.ts';
 import { SkillsRepo } from './skills-repo.ts';
+import { SsoRepo } from './sso-repo.ts';
 import { describeStoreError } from './store-availability.ts';
 import { capabilitiesOf, type StoreCapabilities } from './store-capabilities.ts';
 import { ThreadEventsWriter } from './thread-events-writer.ts';
+import { TwoFactorRepo } from './two-factor-repo.ts';
 import { UsersRepo } from './users-repo.ts';
 import { VisitorsRepo } from './visitors-repo.ts';
 
@@ -44,6 +46,10 @@ export class Store {
   readonly skills;
   readonly apiKeys;
   readonly authSessions;
+  /** Authenticators, recovery codes and the account's two-factor rule. */
+  readonly twoFactor;
+  /** Single sign-on: each account's OpenID Connect provider and linked subjects. */
+  readonly sso;
   readonly settings;
   /** What this store can do that the other cannot (row locks…). */
   readonly caps: StoreCapabilities;
@@ -99,6 +105,8 @@ export class Store {
     this.skills = new SkillsRepo(db);
     this.apiKeys = new ApiKeysRepo(db);
     this.authSessions = new AuthSessionsRepo(db);
+    this.twoFactor = new TwoFactorRepo(db);
+    this.sso = new SsoRepo(db);
     this.settings = new SettingsRepo(db);
     this.caps = capabilitiesOf(kind, movesMessages);
     this.conversations = new ConversationsRepo(db, this.caps);

@@ -9,6 +9,7 @@ import { CannedTab } from './canned/canned-tab.tsx';
 import { ChannelsTab } from './channels/channels-tab.tsx';
 import { ModelTab } from './model/model-tab.tsx';
 import { OrdersTab } from './orders/orders-tab.tsx';
+import { SecurityTab } from './security/security-tab.tsx';
 import { SitesTab } from './sites/sites-tab.tsx';
 import { SkillsTab } from './skills/skills-tab.tsx';
 import { TeamTab } from './team/team-tab.tsx';
@@ -37,6 +38,7 @@ const TABS: Tab[] = [
   { path: '/settings/model', label: 'Model', adminOnly: false, render: () => <ModelTab /> },
   { path: '/settings/orders', label: 'Orders', adminOnly: true, render: () => <OrdersTab /> },
   { path: '/settings/api-keys', label: 'API keys', adminOnly: true, render: () => <ApiKeysTab /> },
+  { path: '/settings/security', label: 'Security', adminOnly: false, render: () => <SecurityTab /> },
 ];
 
 export function SettingsPage() {
