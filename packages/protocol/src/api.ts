@@ -105,12 +105,41 @@ export const SiteUpdate = Type.Object(
 );
 export type SiteUpdate = Static<typeof SiteUpdate>;
 
+/** `HH:MM`, 24-hour; `24:00` ends a day. */
+const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$' });
+
+/**
+ * When a skill's agents work, in the skill's IANA time zone. An interval belongs to the day it
+ * starts; one that ends at or before its start runs overnight. Holidays close their whole date.
+ */
+export const BusinessHours = Type.Object(
+  {
+    timeZone: TimeZone,
+    weekly: Type.Array(
+      Type.Object(
+        {
+          day: Type.Integer({ minimum: 0, maximum: 6, description: '0 = Sunday … 6 = Saturday' }),
+          from: ClockTime,
+          to: ClockTime,
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 70 },
+    ),
+    holidays: Type.Array(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), { maxItems: 400 }),
+  },
+  { additionalProperties: false },
+);
+export type BusinessHours = Static<typeof BusinessHours>;
+
 export const Skill = Type.Object({
   id: Id,
   name: Type.String(),
   maxWaitSeconds: Type.Integer(),
   offerTimeoutSeconds: Type.Integer(),
   transferSkillIds: Type.Array(Id),
+  /** Null: always open. */
+  hours: Type.Union([BusinessHours, Type.Null()]),
   createdAt: Iso,
 });
 export type Skill = Static<typeof Skill>;
@@ -119,6 +148,7 @@ const skillFields = {
   maxWaitSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 86400 })),
   offerTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 600 })),
   transferSkillIds: Type.Optional(Type.Array(Id, { maxItems: 20 })),
+  hours: Type.Optional(Type.Union([BusinessHours, Type.Null()])),
 };
 export const SkillCreate = Type.Object({ name: Name, ...skillFields }, { additionalProperties: false });
 export type SkillCreate = Static<typeof SkillCreate>;

@@ -314,6 +314,8 @@ export const ChatAvailability = Type.Object({
   agentsOnline: Type.Integer(),
   freeSlots: Type.Integer(),
   queueLength: Type.Integer(),
+  /** Outside the skill's business hours: when it next opens (null: no opening ahead). */
+  opensAt: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
 });
 export type ChatAvailability = Static<typeof ChatAvailability>;
 

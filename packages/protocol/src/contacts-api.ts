@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { ConversionSource } from './conversions-api.ts';
 
 /** Contacts: a person known across visits, devices and channels. */
 
@@ -138,6 +139,8 @@ export const ContactPurchase = Type.Object({
   siteId: Type.String(),
   visitorId: Type.String(),
   orderId: Nullable(Type.String()),
+  /** Who saw the order: the tag, the API, a shop's webhook (see docs/integrations.md). */
+  sources: Type.Optional(Type.Array(ConversionSource)),
   revenue: Type.Number(),
   currency: Nullable(Type.String()),
   at: Iso,

@@ -1,4 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox';
+import { SourceCounts } from './conversions-api.ts';
 
 /** Report shapes of `/api/v1/reports/*`, shared by the server (validation, OpenAPI) and the console (types). */
 
@@ -83,6 +84,8 @@ export const ArmFigures = Type.Object({
   conversionRate: Type.Number(),
   revenue: Type.Number(),
   revenuePerVisitor: Type.Number(),
+  /** Which sources saw the group's conversions: the tag only, a server only (API, shop webhook), or both. */
+  sources: SourceCounts,
 });
 export type ArmFigures = Static<typeof ArmFigures>;
 
@@ -96,6 +99,8 @@ export const FunnelReport = Type.Object({
   /** Every conversion on the filtered sites in the period, attributed or not. */
   allConversions: Type.Integer(),
   allRevenue: Type.Number(),
+  /** Of `allConversions`, orders a server reported that no visit could be tied to. */
+  unattributedConversions: Type.Integer(),
   currency: Currency,
 });
 export type FunnelReport = Static<typeof FunnelReport>;
@@ -114,6 +119,8 @@ export const ConversationFigures = Type.Object({
   avgWaitSeconds: Nullable(Type.Number()),
   maxWaitSeconds: Nullable(Type.Number()),
   avgFirstResponseSeconds: Nullable(Type.Number()),
+  /** The same, counting only the skill's business hours (clock time for a skill without hours). */
+  avgBusinessFirstResponseSeconds: Nullable(Type.Number()),
   avgHandleSeconds: Nullable(Type.Number()),
   csatResponses: Type.Integer(),
   csatAverage: Nullable(Type.Number()),

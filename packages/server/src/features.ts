@@ -4,7 +4,10 @@ import { chatFeature } from './conversations/chat-feature.ts';
 import { engagementRoutes } from './engagement/engagement-routes.ts';
 import type { RoutesPlugin } from './http/app.ts';
 import { campaignsRoutes } from './http/routes/campaigns-routes.ts';
+import { commerceHooksRoutes } from './http/routes/commerce-hooks-routes.ts';
+import { commerceReceiversRoutes } from './http/routes/commerce-receivers-routes.ts';
 import { contactsRoutes } from './http/routes/contacts-routes.ts';
+import { conversionsRoutes } from './http/routes/conversions-routes.ts';
 import { demoRoutes } from './http/routes/demo-routes.ts';
 import { modelRoutes } from './http/routes/model-routes.ts';
 import { reportsRoutes } from './http/routes/reports-routes.ts';
@@ -26,5 +29,8 @@ export const routes: RoutesPlugin[] = [
   contactsRoutes,
   appChannelFeature,
   reportsRoutes,
+  conversionsRoutes,
+  commerceReceiversRoutes,
+  commerceHooksRoutes,
   modelRoutes,
 ];

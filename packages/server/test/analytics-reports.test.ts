@@ -87,6 +87,7 @@ describe('analytics reports on constructed data', () => {
       conversionRate: 41 / 450,
       revenue: 2025,
       revenuePerVisitor: 4.5,
+      sources: { tagOnly: 41, serverOnly: 0, both: 0 },
     });
     assert.deepEqual(f.control, {
       visitors: 200,
@@ -95,6 +96,7 @@ describe('analytics reports on constructed data', () => {
       conversionRate: 0.05,
       revenue: 400,
       revenuePerVisitor: 2,
+      sources: { tagOnly: 10, serverOnly: 0, both: 0 },
     });
     assert.equal(f.allConversions, 52);
     assert.equal(f.allRevenue, 2495);
@@ -180,6 +182,7 @@ describe('analytics reports on constructed data', () => {
       avgWaitSeconds: 29.5,
       maxWaitSeconds: 30,
       avgFirstResponseSeconds: 45,
+      avgBusinessFirstResponseSeconds: 45,
       avgHandleSeconds: 600.5,
       csatResponses: 15,
       csatAverage: 65 / 15,

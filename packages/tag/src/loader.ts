@@ -14,7 +14,7 @@ import { CLOSE_BAD_FRAME, CLOSE_TOO_LARGE } from './limits.ts';
 import { createOutbox } from './outbox.ts';
 import { parseSession, type SessionRecord, touchSession } from './session.ts';
 import { createStorage } from './storage.ts';
-import type { BeckonApi, Widget, WidgetFactory } from './widget-api.ts';
+import type { BeckonApi, Widget } from './widget-api.ts';
 
 declare const __WIDGET_VERSION__: string;
 
@@ -37,7 +37,6 @@ function start(script: HTMLScriptElement, origin: string, siteKey: string): void
   const query = `?siteKey=${siteKey}`;
   const store = createStorage(() => localStorage, doc, loc.protocol === 'https:');
   let box = createOutbox<VisitorEvent>();
-  const queued = win.beckon;
   const needConsent = script.getAttribute('data-consent') === 'required';
   let consent = store.get(K_CONSENT);
   let visitorId = store.get(K_VISITOR) || '';
@@ -253,32 +252,31 @@ function start(script: HTMLScriptElement, origin: string, siteKey: string): void
     }
   };
 
-  const api: BeckonApi = {
-    push(...commands) {
-      for (const c of commands) {
-        try {
-          exec(c);
-        } catch (err) {
-          warn(err);
-        }
+  // `beckon('visitorId')`: the id a checkout passes to the shop, so server-side orders find the visit.
+  const api = (() => visitorId) as unknown as BeckonApi;
+  api.push = (...commands) => {
+    for (const c of commands) {
+      try {
+        exec(c);
+      } catch (err) {
+        warn(err);
       }
-    },
-    v: 1,
-    _w(factory: WidgetFactory) {
-      widget =
-        widget ||
-        factory({
-          outcome: (exposureId, outcome) =>
-            push({ type: 'exposure_outcome', exposureId, outcome, ts: now() }),
-          identity: () => identity,
-        });
-      for (const f of waiting.splice(0)) widget.show(f);
-    },
+    }
+  };
+  api.v = 1;
+  api._w = (factory) => {
+    widget =
+      widget ||
+      factory({
+        outcome: (exposureId, outcome) => push({ type: 'exposure_outcome', exposureId, outcome, ts: now() }),
+        identity: () => identity,
+      });
+    for (const f of waiting.splice(0)) widget.show(f);
   };
   win.beckon = api;
 
   // Calls queued before the script loaded run first, so the first page view carries their sections.
-  if (Array.isArray(queued)) api.push(...queued);
+  if (Array.isArray(running)) api.push(...running);
   pageView();
   if (doc.hidden) push({ type: 'visibility', visible: false, ts: now() });
 
@@ -319,8 +317,9 @@ function start(script: HTMLScriptElement, origin: string, siteKey: string): void
   start2();
 }
 
-const running = win.beckon as BeckonApi | undefined;
+/** What the page had put at `window.beckon` before this script ran: a queue of calls, or a running copy. */
+const running = win.beckon;
 const me = doc.currentScript as HTMLScriptElement | null;
 const src = me && /^(https?:\/\/[^/]+)\/t\/([\w-]{1,64})\.js/.exec(me.src);
 // A second copy of the tag on the page stands down.
-if (src && !running?.v) start(me!, src[1]!, src[2]!);
+if (src && !(running && (running as BeckonApi).v)) start(me!, src[1]!, src[2]!);

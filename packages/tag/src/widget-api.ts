@@ -20,8 +20,9 @@ export interface Widget {
 /** `widget.js` calls `window.beckon._w(factory)` once it has loaded. */
 export type WidgetFactory = (host: WidgetHost) => Widget;
 
-/** The `window.beckon` object once the loader runs. */
+/** The `window.beckon` function once the loader runs: `beckon('visitorId')` answers the visitor's id. */
 export interface BeckonApi {
+  (what: 'visitorId'): string;
   push(...commands: unknown[][]): void;
   /** Loader version, so a second copy of the tag on the page stands down. */
   v: number;

@@ -1,11 +1,12 @@
 import { request } from './http.ts';
-import type { List, Skill } from './types.ts';
+import type { BusinessHours, List, Skill } from './types.ts';
 
 export interface SkillInput {
   name: string;
   maxWaitSeconds: number;
   offerTimeoutSeconds: number;
   transferSkillIds: string[];
+  hours: BusinessHours | null;
 }
 
 export async function listSkills(): Promise<Skill[]> {

@@ -45,8 +45,14 @@ export interface Skill {
   maxWaitSeconds: number;
   offerTimeoutSeconds: number;
   transferSkillIds: string[];
+  /** When its agents work, in its time zone; null: always open. */
+  hours: BusinessHours | null;
   createdAt: string;
 }
+
+export type { BusinessHours } from '@beckon/protocol/api';
+
+import type { BusinessHours } from '@beckon/protocol/api';
 
 export interface ApiKey {
   id: string;

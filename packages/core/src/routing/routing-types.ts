@@ -1,3 +1,5 @@
+import type { BusinessHours } from '../hours/business-hours.ts';
+
 /** What the routing policy needs to know about a conversation waiting in a skill's queue. */
 export interface QueuedConversation {
   id: string;
@@ -70,6 +72,8 @@ export interface SkillRules {
   maxWaitSeconds: number;
   offerTimeoutSeconds: number;
   transferSkillIds: readonly string[];
+  /** When its agents work; null or absent: always open. Outside them its queue holds. */
+  hours?: BusinessHours | null;
 }
 
 /** A pending offer of a conversation to one agent. */

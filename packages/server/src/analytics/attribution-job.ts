@@ -2,13 +2,19 @@ import type { Bus } from '../bus/bus.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';
 import { loadCampaignTerms, type TermsSnapshot, termsFingerprint } from './campaign-terms.ts';
+import { CONVERSION_RECORDED, conversionAttributed } from './conversion-attributed.ts';
 import {
   type ConversionCandidate,
   type FeedCursor,
   readCandidates,
   START_CURSOR,
 } from './conversion-feed.ts';
-import { type RecordedConversion, recordConversion } from './conversion-recorder.ts';
+import {
+  attachConversion,
+  type RecordedConversion,
+  recordConversion,
+  type TermsOf,
+} from './conversion-recorder.ts';
 
 export interface AttributionJobOptions {
   /** How often the event log is polled for new conversions. */
@@ -33,8 +39,8 @@ const DEFAULTS: AttributionJobOptions = {
 
 const LOCK = 'analytics.attribution';
 const CURSOR_KEY = 'analytics.attribution.cursor';
-/** Topic of the `conversion.recorded` domain event. */
-export const CONVERSION_RECORDED = 'conversion.recorded';
+
+export { CONVERSION_RECORDED };
 
 /**
  * Finds new conversions without knowing the gateway: polls the event log after a stored cursor
@@ -160,39 +166,35 @@ export class AttributionJob {
 
   private async process(candidates: ConversionCandidate[], terms: TermsSnapshot): Promise<void> {
     const fresh = candidates.filter((c) => !this.seen.has(`${c.siteId}\u0000${c.dedupeKey}`));
-    const bySite = new Map<string, ConversionCandidate[]>();
+    const byAccount = new Map<string, ConversionCandidate[]>();
     for (const c of fresh) {
-      const list = bySite.get(c.siteId);
+      const list = byAccount.get(c.accountId);
       if (list) list.push(c);
-      else bySite.set(c.siteId, [c]);
+      else byAccount.set(c.accountId, [c]);
     }
-    for (const [siteId, list] of bySite) {
-      const known = await this.store.conversions.knownKeys(siteId, [
+    for (const [accountId, list] of byAccount) {
+      const known = await this.store.conversions.knownKeys(accountId, [
         ...new Set(list.map((c) => c.dedupeKey)),
       ]);
       for (const c of list) {
         const key = `${c.siteId}\u0000${c.dedupeKey}`;
-        if (this.seen.has(key) || known.has(c.dedupeKey)) {
-          this.seen.set(key, c.ts);
-          continue;
-        }
+        if (this.seen.has(key)) continue;
         // A touch of a campaign these terms do not know yet (created during this poll): re-read them.
-        const termsOf = async (fresh: boolean) =>
+        const termsOf: TermsOf = async (fresh) =>
           (fresh ? await this.snapshot(true) : terms).campaigns.get(c.accountId) ?? new Map();
-        const recorded = await recordConversion(this.store, c, termsOf);
+        const before = known.get(c.dedupeKey);
+        let recorded: RecordedConversion | undefined;
+        if (!before) recorded = await recordConversion(this.store, c, termsOf);
+        else if (!before.sources.includes('tag')) {
+          // An order the server reported first: the tag saw it too, and knows the visit if the server did not.
+          if (before.unattributed)
+            recorded = await attachConversion(this.store, before.id, c, termsOf, 'tag');
+          if (!recorded) await this.store.conversions.addSource(before.id, 'tag');
+        }
         this.seen.set(key, c.ts);
         if (!recorded) continue;
         this.onRecorded?.(recorded);
-        await this.bus
-          .publish(CONVERSION_RECORDED, {
-            accountId: c.accountId,
-            siteId: c.siteId,
-            conversionId: recorded.id,
-            kind: c.kind,
-            revenue: c.revenue,
-            campaignIds: recorded.touches.flatMap((t) => (t.campaignId ? [t.campaignId] : [])),
-          })
-          .catch((err) => this.log.warn({ err }, 'conversion.recorded publish failed'));
+        await conversionAttributed(this.bus, this.log, recorded);
       }
     }
   }

@@ -9,12 +9,14 @@ export interface TermsSnapshot {
   goals: Map<string, Set<string>>;
 }
 
-/** Reads the goal and attribution window of every campaign (deleted ones too: their exposures still count). */
-export async function loadCampaignTerms(db: Kysely<Database>): Promise<TermsSnapshot> {
-  const rows = await db
-    .selectFrom('campaigns')
-    .select(['id', 'account_id', 'goal', 'attribution_window_days'])
-    .execute();
+/**
+ * Reads the goal and attribution window of every campaign (deleted ones too: their exposures still
+ * count), or of one account's.
+ */
+export async function loadCampaignTerms(db: Kysely<Database>, accountId?: string): Promise<TermsSnapshot> {
+  let q = db.selectFrom('campaigns').select(['id', 'account_id', 'goal', 'attribution_window_days']);
+  if (accountId) q = q.where('account_id', '=', accountId);
+  const rows = await q.execute();
   const snapshot: TermsSnapshot = { campaigns: new Map(), goals: new Map() };
   for (const r of rows) {
     // An unreadable goal falls back to purchases, the default goal.

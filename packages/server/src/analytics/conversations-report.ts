@@ -1,8 +1,10 @@
+import { businessTimeBetween } from '@beckon/core/hours/business-hours';
 import type { ConversationFigures, ConversationsReport } from '@beckon/protocol/reports-api';
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { zoneOffsetMs } from '../engagement/session-clock.ts';
 import { heldBy } from '../store/assignment-history.ts';
 import type { Database } from '../store/schema.ts';
+import { hoursOf } from '../store/skills-repo.ts';
 import { DAY_MS } from './attribution-rules.ts';
 import { campaignScope, periodOf, type ReportFilters } from './report-filters.ts';
 
@@ -99,6 +101,8 @@ export function figuresOf(label: string, r: Record<string, unknown>): Conversati
     avgWaitSeconds: answered > 0 ? seconds(n(r.wait_sum) / answered) : null,
     maxWaitSeconds: answered > 0 ? seconds(r.wait_max) : null,
     avgFirstResponseSeconds: frN > 0 ? seconds(n(r.fr_sum) / frN) : null,
+    // Only reports that add business time (`bfr_sum`) have it; the others answer null.
+    avgBusinessFirstResponseSeconds: frN > 0 && r.bfr_sum !== undefined ? seconds(n(r.bfr_sum) / frN) : null,
     avgHandleSeconds: handled > 0 ? seconds(n(r.handle_sum) / handled) : null,
     csatResponses: csatN,
     csatAverage: csatN > 0 ? n(r.csat_sum) / csatN : null,
@@ -136,6 +140,9 @@ export async function conversationsReport(
     .orderBy(day)
     .execute();
 
+  const business = await businessFirstResponses(db, f, offset);
+  for (const r of rows as Array<Record<string, unknown>>) r.bfr_sum = business.get(n(r.day)) ?? 0;
+
   return {
     period: periodOf(f),
     total: totalOf(rows, 'day'),
@@ -144,4 +151,33 @@ export async function conversationsReport(
       return figuresOf(new Date(day * DAY_MS).toISOString().slice(0, 10), r ?? {});
     }),
   };
+}
+
+/**
+ * First response counted in the skill's business hours, summed per local day: a request at 16:55
+ * on Friday answered at 09:05 on Monday is ten minutes. A skill without hours counts clock time.
+ */
+async function businessFirstResponses(
+  db: Kysely<Database>,
+  f: ReportFilters,
+  offset: number,
+): Promise<Map<number, number>> {
+  const [rows, skills] = await Promise.all([
+    conversationsIn(db, f)
+      .select(['c.created_at', 'c.enqueued_at', 'c.first_response_at', 'c.skill_id'])
+      .where('c.first_response_at', 'is not', null)
+      .execute(),
+    db.selectFrom('skills').select(['id', 'business_hours']).where('account_id', '=', f.accountId).execute(),
+  ]);
+  const hours = new Map(skills.map((s) => [s.id, hoursOf(s.business_hours)]));
+  const byDay = new Map<number, number>();
+  for (const r of rows) {
+    const from = n(r.enqueued_at);
+    const to = n(r.first_response_at);
+    const h = r.skill_id ? hours.get(r.skill_id) : null;
+    const ms = h ? businessTimeBetween(h, from, to) : to - from;
+    const day = Math.floor((n(r.created_at) + offset) / DAY_MS);
+    byDay.set(day, (byDay.get(day) ?? 0) + ms);
+  }
+  return byDay;
 }

@@ -76,17 +76,26 @@ export function cohortAttributions(db: Kysely<Database>, f: ReportFilters) {
 /** Visitors, converted visitors, conversions and revenue of one group, from its attribution rows. */
 export function armFigures(
   visitors: number,
-  rows: ReadonlyArray<{ site_id: string; visitor_id: string; conversion_id: string; revenue: number }>,
+  rows: ReadonlyArray<{
+    site_id: string;
+    visitor_id: string;
+    conversion_id: string;
+    revenue: number;
+    sources?: string;
+  }>,
 ): ArmFigures {
   const buyers = new Set<string>();
   const conversions = new Map<string, number>();
+  const seenBy = new Map<string, string>();
   for (const r of rows) {
     buyers.add(`${r.site_id}\u0000${r.visitor_id}`);
     conversions.set(r.conversion_id, Number(r.revenue));
+    seenBy.set(r.conversion_id, r.sources ?? 'tag');
   }
   let revenue = 0;
   for (const v of conversions.values()) revenue += v;
   return {
+    sources: sourceCounts(seenBy.values()),
     visitors,
     converted: buyers.size,
     conversions: conversions.size,
@@ -94,6 +103,29 @@ export function armFigures(
     revenue,
     revenuePerVisitor: visitors > 0 ? revenue / visitors : 0,
   };
+}
+
+/** The attribution columns `armFigures` reads (and the group each row is in). */
+export const ARM_COLUMNS = [
+  'a.control',
+  'a.site_id',
+  'a.visitor_id',
+  'a.conversion_id',
+  'a.revenue',
+  'a.sources',
+] as const;
+
+/** Counts conversions by who saw them: the tag only, a server only, or both. */
+function sourceCounts(columns: Iterable<string>): ArmFigures['sources'] {
+  const out = { tagOnly: 0, serverOnly: 0, both: 0 };
+  for (const text of columns) {
+    const list = text.split(',');
+    const tag = list.includes('tag');
+    if (tag && list.length > 1) out.both++;
+    else if (tag) out.tagOnly++;
+    else out.serverOnly++;
+  }
+  return out;
 }
 
 const visitorKey = (r: { site_id: string; visitor_id: string }) => `${r.site_id}\u0000${r.visitor_id}`;
@@ -206,13 +238,7 @@ export async function funnelReport(db: Kysely<Database>, f: ReportFilters): Prom
     )?.n,
   );
 
-  let attributed = cohortAttributions(db, f).select([
-    'a.control',
-    'a.site_id',
-    'a.visitor_id',
-    'a.conversion_id',
-    'a.revenue',
-  ]);
+  let attributed = cohortAttributions(db, f).select(ARM_COLUMNS);
   // Credited to every agent who held the chat by the time of the conversion (the last holder is
   // the one the attribution names), not to one who took it over afterwards.
   if (f.agentId) attributed = attributed.where(heldBy(f.agentId, 'a.conversation_id', 'a.conversion_ts'));
@@ -233,7 +259,11 @@ export async function funnelReport(db: Kysely<Database>, f: ReportFilters): Prom
 
   const all = await db
     .selectFrom('conversions')
-    .select((eb) => [eb.fn.countAll().as('n'), eb.fn.sum<number>('revenue').as('revenue')])
+    .select((eb) => [
+      eb.fn.countAll().as('n'),
+      eb.fn.sum<number>('revenue').as('revenue'),
+      eb.fn.sum<number>('unattributed').as('unattributed'),
+    ])
     .where('account_id', '=', f.accountId)
     .where('site_id', 'in', f.siteIds)
     .where('ts', '>=', f.from)
@@ -267,6 +297,7 @@ export async function funnelReport(db: Kysely<Database>, f: ReportFilters): Prom
     control: controlArm,
     allConversions: n(all?.n),
     allRevenue: n(all?.revenue),
+    unattributedConversions: n(all?.unattributed),
     currency: await accountCurrency(db, f.accountId),
   };
 }

@@ -2,7 +2,7 @@ import { compareProportions, compareRevenue } from '@beckon/core/stats/index';
 import type { CampaignLift } from '@beckon/protocol/reports-api';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
-import { armFigures, cohortAttributions, cohortExposures } from './funnel-report.ts';
+import { ARM_COLUMNS, armFigures, cohortAttributions, cohortExposures } from './funnel-report.ts';
 import type { ReportFilters } from './report-filters.ts';
 
 /** A campaign as the lift report names it. */
@@ -28,6 +28,7 @@ type AttributionRow = {
   visitor_id: string;
   conversion_id: string;
   revenue: number;
+  sources: string;
 };
 
 /** Reads a campaign's stored goal as a label ("purchase", or "event: signup"). */
@@ -85,7 +86,7 @@ export async function liftReport(
     .groupBy(['v.campaign_id', 'v.control'])
     .execute();
   const rows: AttributionRow[] = await cohortAttributions(db, scoped)
-    .select(['a.campaign_id', 'a.control', 'a.site_id', 'a.visitor_id', 'a.conversion_id', 'a.revenue'])
+    .select([...ARM_COLUMNS, 'a.campaign_id'])
     .execute();
   return campaigns.map((c) => {
     const size = (control: number) =>

@@ -1,6 +1,7 @@
 import type { ContactDetail, ContactListItem, ContactPage } from '@beckon/protocol/contacts-api';
 import { toCsv } from '../analytics/csv-table.ts';
 import { badRequest } from '../errors.ts';
+import { parseSources } from '../store/conversions-repo.ts';
 import { iso } from '../store/rows.ts';
 import type { Store } from '../store/store.ts';
 
@@ -60,6 +61,7 @@ export async function contactDetail(store: Store, accountId: string, id: string)
         siteId: c.site_id,
         visitorId: c.visitor_id,
         orderId: c.order_id,
+        sources: parseSources(c.sources),
         revenue: Number(c.revenue),
         currency: c.currency,
         at: iso(c.ts)!,

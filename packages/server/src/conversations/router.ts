@@ -1,3 +1,5 @@
+import { isOpen, nextOpening } from '@beckon/core/hours/business-hours';
+import type { SkillRules } from '@beckon/core/routing/index';
 import {
   afterMissedOffer,
   DEFAULT_DECLINE_COOLDOWN_MS,
@@ -58,6 +60,8 @@ export class Router {
   private readonly soon = new Map<string, NodeJS.Timeout>();
   private sweepTimer?: NodeJS.Timeout;
   private stopped = false;
+  /** The time routing decides by (tests move it across business hours). */
+  clock: () => number = Date.now;
   private readonly missesBeforeAway: number;
   private readonly declineCooldownMs: number;
 
@@ -162,8 +166,10 @@ export class Router {
   }
 
   private async route(accountId: string): Promise<void> {
-    const now = Date.now();
+    const now = this.clock();
     let snap = await this.store.routing.snapshot(accountId);
+    // Outside a skill's business hours its queue holds: nothing is offered or overflows until opening.
+    const closed = (skillId: string) => isClosed(snap.skills.get(skillId), now);
     let changed = false;
 
     const expired = snap.offers.filter((offer) => {
@@ -204,7 +210,7 @@ export class Router {
       const skill = snap.skills.get(q.skillId);
       // Only a live chat overflows: a conversation on an asynchronous channel (e-mail, an app)
       // waits in its queue until someone of its skill can answer.
-      if (!skill || !isLive(q.channel)) continue;
+      if (!skill || !isLive(q.channel) || closed(q.skillId)) continue;
       const decision = overflowDecision(q, skill, now);
       if (decision.kind === 'wait') continue;
       const to = decision.kind === 'transfer' ? { skillId: decision.skillId } : ('offline' as const);
@@ -220,7 +226,9 @@ export class Router {
     const agents = snap.agents.map((a) => ({ ...a, connected: connected.has(a.id) }));
     const here = snap.queue.length > 0 ? await this.visitorsHere.members(accountId) : new Set<string>();
     // A customer on an asynchronous channel is never "here": their conversation is offered anyway.
-    const queue = snap.queue.map((q) => ({ ...q, visitorAway: isLive(q.channel) && !here.has(q.id) }));
+    const queue = snap.queue
+      .filter((q) => !closed(q.skillId))
+      .map((q) => ({ ...q, visitorAway: isLive(q.channel) && !here.has(q.id) }));
     const offers = [...snap.offers];
     const stillQueued = new Set(snap.queue.map((q) => q.id));
     for (const planned of planOffers(queue, agents, now, this.declineCooldownMs)) {
@@ -233,14 +241,16 @@ export class Router {
       this.announcer.events.toAgent(planned.agentId, { t: 'offer.created', conversation: c, expiresAt });
       await this.announcer.updated(accountId, c, { queue: true });
     }
-    const waiting = snap.queue.filter((q) => stillQueued.has(q.id));
+    const waiting = snap.queue.filter((q) => stillQueued.has(q.id) && !closed(q.skillId));
     const deadline = nextRoutingDeadline(
       waiting.filter((q) => isLive(q.channel)),
       offers,
       snap.skills,
     );
     const cooled = nextCooldownEnd(waiting, now, this.declineCooldownMs);
-    this.armDeadline(accountId, cooled === undefined ? deadline : Math.min(cooled, deadline ?? cooled));
+    const opens = openingOf(snap.queue, snap.skills, now);
+    const next = [deadline, cooled, opens].filter((t): t is number => t !== undefined);
+    this.armDeadline(accountId, next.length > 0 ? Math.min(...next) : undefined);
   }
 
   /** Wakes the account's router at its next offer expiry or maximum wait. */
@@ -253,11 +263,33 @@ export class Router {
         this.deadlines.delete(accountId);
         this.schedule(accountId);
       },
-      Math.max(0, at - Date.now()) + 5,
+      // A timer waits at most ~24 days; a later opening is looked at again by then.
+      Math.min(2 ** 31 - 1, Math.max(0, at - this.clock()) + 5),
     );
     timer.unref();
     this.deadlines.set(accountId, timer);
   }
+}
+
+/** True when the skill has business hours and `now` is outside them. */
+function isClosed(skill: SkillRules | undefined, now: number): boolean {
+  return !!skill?.hours && !isOpen(skill.hours, now);
+}
+
+/** The earliest opening of a closed skill with conversations held in its queue. */
+function openingOf(
+  queue: ReadonlyArray<{ skillId: string }>,
+  skills: ReadonlyMap<string, SkillRules>,
+  now: number,
+): number | undefined {
+  let at: number | undefined;
+  for (const skillId of new Set(queue.map((q) => q.skillId))) {
+    const skill = skills.get(skillId);
+    if (!skill?.hours || !isClosed(skill, now)) continue;
+    const opens = nextOpening(skill.hours, now);
+    if (opens !== null && (at === undefined || opens < at)) at = opens;
+  }
+  return at;
 }
 
 /** Whether a channel's conversations are live chats, whose customer must be present to be served. */

@@ -1,3 +1,4 @@
+import { isOpen, nextOpening } from '@beckon/core/hours/business-hours';
 import { skillCapacity } from '@beckon/core/routing/index';
 import type { ChatTopic } from '@beckon/protocol/canned-responses';
 import type {
@@ -10,6 +11,7 @@ import type {
 } from '@beckon/protocol/chat-api';
 import { contactOfForm } from '../contacts/contact-identity.ts';
 import { badRequest, forbidden } from '../errors.ts';
+import { toCoreHours } from '../store/skills-repo.ts';
 import type { Store } from '../store/store.ts';
 import { ABANDONED_LINE } from './abandoned-chats.ts';
 import type { AgentPresence } from './agent-presence.ts';
@@ -42,6 +44,9 @@ export class VisitorChatService {
     /** Conversations whose visitor is here (a socket, or a request lately): routing skips the others. */
     readonly here: PresenceSet,
   ) {}
+
+  /** The time business hours are read at (tests move it). */
+  clock: () => number = Date.now;
 
   /**
    * A visitor socket opened the conversation: it counts as here while the socket lasts (and for
@@ -107,12 +112,16 @@ export class VisitorChatService {
       this.store.conversations.waiting(accountId),
     ]);
     const cap = skillId ? skillCapacity(skillId, agents) : { agents: 0, freeSlots: 0 };
+    const opensAt = skillId ? await this.closedUntil(accountId, skillId) : undefined;
     return {
       skillId,
-      available: cap.agents > 0,
+      available: cap.agents > 0 && opensAt === undefined,
       agentsOnline: cap.agents,
       freeSlots: cap.freeSlots,
       queueLength: waiting.filter((c) => c.skillId === skillId).length,
+      ...(opensAt === undefined
+        ? {}
+        : { opensAt: opensAt === null ? null : new Date(opensAt).toISOString() }),
     };
   }
 
@@ -122,11 +131,15 @@ export class VisitorChatService {
       this.store.skills.list(accountId),
       this.agentsNow(accountId),
     ]);
-    return skills.map((s) => ({
-      name: s.name,
-      skillId: s.id,
-      available: skillCapacity(s.id, agents).agents > 0,
-    }));
+    const now = this.clock();
+    return skills.map((s) => {
+      const hours = toCoreHours(s.hours);
+      return {
+        name: s.name,
+        skillId: s.id,
+        available: skillCapacity(s.id, agents).agents > 0 && (!hours || isOpen(hours, now)),
+      };
+    });
   }
 
   /**
@@ -152,7 +165,11 @@ export class VisitorChatService {
       topic: input.topic,
       origin: origin?.skillId,
     });
-    const available = skillId ? await this.anyoneOnline(accountId, skillId) : false;
+    // Outside business hours the chat turns into the offline flow, like a skill with no one online.
+    const available = skillId
+      ? (await this.closedUntil(accountId, skillId)) === undefined &&
+        (await this.anyoneOnline(accountId, skillId))
+      : false;
     // A pre-chat e-mail names an unverified contact: the agent sees who it is from the start.
     const contact = await contactOfForm(this.store, site, input);
     const { token, hash } = newVisitorToken();
@@ -272,6 +289,15 @@ export class VisitorChatService {
   }
 
   /** True when at least one agent with the skill is online and connected. */
+  /** Undefined while the skill is open (or has no hours); else when it next opens (null: never). */
+  private async closedUntil(accountId: string, skillId: string): Promise<number | null | undefined> {
+    const skill = await this.store.skills.get(accountId, skillId).catch(() => undefined);
+    const hours = toCoreHours(skill?.hours ?? null);
+    const now = this.clock();
+    if (!hours || isOpen(hours, now)) return undefined;
+    return nextOpening(hours, now);
+  }
+
   private async anyoneOnline(accountId: string, skillId: string): Promise<boolean> {
     const ids = await this.store.routing.onlineWithSkill(accountId, skillId);
     if (ids.length === 0) return false;

@@ -1,4 +1,5 @@
 import type { Capacity } from '@beckon/core';
+import { isOpen } from '@beckon/core/hours/business-hours';
 import { skillReadiness } from '@beckon/core/routing/index';
 import type { Store } from '../store/store.ts';
 
@@ -70,6 +71,11 @@ export function routingCapacity(
     for (const q of snap.queue) queued.set(q.skillId, (queued.get(q.skillId) ?? 0) + 1);
     const skills = new Map<string, SkillAnswer>();
     for (const skill of snap.skills.values()) {
+      // Outside business hours a chat engagement shows its offline flow.
+      if (skill.hours && !isOpen(skill.hours, now)) {
+        skills.set(skill.id, { capacity: 'busy' });
+        continue;
+      }
       const r = skillReadiness(skill, agents, queued.get(skill.id) ?? 0, entry.handle.get(skill.id) ?? null);
       const next = r.nextAgentId ? agents.find((a) => a.id === r.nextAgentId) : undefined;
       skills.set(skill.id, { capacity: r.canTake ? 'available' : 'busy', agentName: next?.name });

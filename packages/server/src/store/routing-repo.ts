@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import { ChannelSettingsRepo, WEIGHT_UNIT } from './channel-settings-repo.ts';
 import { jsonArray } from './rows.ts';
 import type { Database } from './schema.ts';
+import { hoursOf } from './skills-repo.ts';
 
 /** An agent as the router sees them, before presence (`connected`) is known. */
 export type StoredAgent = Omit<AgentSnapshot, 'connected'> & {
@@ -244,6 +245,7 @@ export class RoutingRepo {
             maxWaitSeconds: Number(s.max_wait_seconds),
             offerTimeoutSeconds: Number(s.offer_timeout_seconds),
             transferSkillIds: jsonArray(s.transfer_skill_ids),
+            hours: hoursOf(s.business_hours),
           },
         ]),
       ),

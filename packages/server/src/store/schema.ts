@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { AppTokensTable, PushDevicesTable, SitePushSettingsTable } from './app-push-schema.ts';
 import type { ChannelConnectionsTable, ContactIdentitiesTable } from './connection-schema.ts';
 import type {
@@ -71,6 +71,8 @@ export interface SkillsTable {
   /** JSON array of skill ids. */
   transfer_skill_ids: string;
   created_at: Millis;
+  /** JSON `BusinessHours` (time zone, weekly intervals, holidays); null: always open (0026). */
+  business_hours: string | null;
 }
 
 export interface ApiKeysTable {
@@ -435,6 +437,10 @@ export interface ConversionsTable {
   /** When the visitor converted (the event's receive time). */
   ts: Millis;
   recorded_at: Millis;
+  /** Comma-separated sources that saw it: `tag`, `api`, `shopify`, `woocommerce` (0025). */
+  sources: ColumnType<string, string | undefined, string>;
+  /** 1 when no visitor was known (a server-side order nobody could tie to a visit). */
+  unattributed: ColumnType<number, number | undefined, number>;
 }
 
 /** How a touch reached the visitor: a conversation, or the engagement type that was shown (or control). */
@@ -470,6 +476,23 @@ export interface AttributionsTable {
   conversion_kind: ConversionKindColumn;
   conversion_ts: Millis;
   revenue: number;
+  /** The conversion's sources, copied (0025). */
+  sources: ColumnType<string, string | undefined, string>;
+}
+
+/** A shop's order webhook into a site (Shopify `orders/create`, WooCommerce order hooks). */
+export interface CommerceReceiversTable {
+  /** `crx_…`: also the last part of its receiver URL. */
+  id: string;
+  account_id: string;
+  site_id: string;
+  platform: 'shopify' | 'woocommerce';
+  /** The HMAC key the shop signs deliveries with. */
+  secret: string;
+  /** Orders received through it. */
+  orders: ColumnType<number, number | undefined, number>;
+  last_order_at: Millis | null;
+  created_at: Millis;
 }
 
 export interface Database {
@@ -508,6 +531,7 @@ export interface Database {
   agent_states: AgentStatesTable;
   conversions: ConversionsTable;
   attributions: AttributionsTable;
+  commerce_receivers: CommerceReceiversTable;
   models: ModelsTable;
   model_sessions: ModelSessionsTable;
   page_stats: PageStatsTable;

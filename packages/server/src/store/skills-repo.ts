@@ -1,4 +1,5 @@
-import type { Skill, SkillCreate, SkillUpdate } from '@beckon/protocol/api';
+import { type BusinessHours as Hours, minuteOf } from '@beckon/core/hours/business-hours';
+import type { BusinessHours, Skill, SkillCreate, SkillUpdate } from '@beckon/protocol/api';
 import type { Kysely, Selectable } from 'kysely';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
@@ -12,8 +13,52 @@ const toSkill = (r: Selectable<SkillsTable>): Skill => ({
   maxWaitSeconds: r.max_wait_seconds,
   offerTimeoutSeconds: r.offer_timeout_seconds,
   transferSkillIds: jsonArray(r.transfer_skill_ids),
+  hours: readHours(r.business_hours ?? null),
   createdAt: iso(r.created_at)!,
 });
+
+/** A skill's stored hours as the API shows them, or null (always open). */
+function readHours(text: string | null): BusinessHours | null {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as BusinessHours;
+  } catch {
+    return null;
+  }
+}
+
+/** A skill's stored hours in the terms of the core's calendar (minutes), or null (always open). */
+export const hoursOf = (text: string | null | undefined): Hours | null =>
+  toCoreHours(readHours(text ?? null));
+
+/** The API's hours (`HH:MM`) in the terms of the core's calendar (minutes). */
+export function toCoreHours(h: BusinessHours | null): Hours | null {
+  if (!h) return null;
+  return {
+    timeZone: h.timeZone,
+    weekly: h.weekly.map((w) => ({ day: w.day, from: minuteOf(w.from) ?? 0, to: minuteOf(w.to) ?? 0 })),
+    holidays: h.holidays,
+  };
+}
+
+/** Checks what the schema cannot (a known time zone, real dates) and gives the column value. */
+function hoursColumn(h: BusinessHours | null): string | null {
+  if (h === null) return null;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: h.timeZone });
+  } catch {
+    throw badRequest(`hours.timeZone: unknown time zone "${h.timeZone}"`);
+  }
+  for (const d of h.holidays) {
+    if (new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) !== d)
+      throw badRequest(`hours.holidays: ${d} is not a date`);
+  }
+  return JSON.stringify({
+    timeZone: h.timeZone,
+    weekly: h.weekly,
+    holidays: [...new Set(h.holidays)].sort(),
+  });
+}
 
 /** Queues of work (Sales, Support…) with their wait limits and transfer targets. */
 export class SkillsRepo {
@@ -66,6 +111,7 @@ export class SkillsRepo {
           max_wait_seconds: input.maxWaitSeconds ?? 120,
           offer_timeout_seconds: input.offerTimeoutSeconds ?? 30,
           transfer_skill_ids: JSON.stringify(input.transferSkillIds ?? []),
+          business_hours: hoursColumn(input.hours ?? null),
           created_at: Date.now(),
         })
         .execute();
@@ -88,6 +134,7 @@ export class SkillsRepo {
     if (patch.offerTimeoutSeconds !== undefined) values.offer_timeout_seconds = patch.offerTimeoutSeconds;
     if (patch.transferSkillIds !== undefined)
       values.transfer_skill_ids = JSON.stringify(patch.transferSkillIds);
+    if (patch.hours !== undefined) values.business_hours = hoursColumn(patch.hours);
     if (Object.keys(values).length > 0) {
       try {
         await this.db

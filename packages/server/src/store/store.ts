@@ -9,6 +9,7 @@ import { CampaignsRepo } from './campaigns-repo.ts';
 import { CannedResponsesRepo } from './canned-responses-repo.ts';
 import { ChannelConnectionsRepo } from './channel-connections-repo.ts';
 import { ChannelSettingsRepo } from './channel-settings-repo.ts';
+import { CommerceReceiversRepo } from './commerce-receivers-repo.ts';
 import { connectStore, type StoreConnectionOptions, type StoreKind } from './connect.ts';
 import { ContactsRepo } from './contacts-repo.ts';
 import { ConversationsRepo } from './conversations-repo.ts';
@@ -89,6 +90,8 @@ export class Store {
   readonly appPush;
   /** Connections to providers (a WhatsApp number, a Telegram bot) and their conversations. */
   readonly channelConnections;
+  /** Shops' order webhooks (Shopify, WooCommerce) per site. */
+  readonly commerceReceivers;
 
   private constructor(
     readonly kind: StoreKind,
@@ -129,6 +132,7 @@ export class Store {
     this.channelSettings = new ChannelSettingsRepo(db);
     this.appPush = new AppPushRepo(db, this.secrets);
     this.channelConnections = new ChannelConnectionsRepo(db, this.secrets);
+    this.commerceReceivers = new CommerceReceiversRepo(db, this.secrets);
   }
 
   /** Connects (SQLite by default, PostgreSQL when `databaseUrl` is set); call `migrate()` before use. */
@@ -143,7 +147,13 @@ export class Store {
    */
   async resealSecrets(): Promise<number> {
     let n = 0;
-    for (const repo of [this.channelConnections, this.appPush, this.twoFactor, this.sso])
+    for (const repo of [
+      this.channelConnections,
+      this.appPush,
+      this.twoFactor,
+      this.sso,
+      this.commerceReceivers,
+    ])
       n += await repo.reseal();
     return n;
   }

@@ -5,7 +5,7 @@ import { type ArmFigures, type FunnelReport, getFunnel, type ReportFilters } fro
 import { LoadingState } from '../../components/loading-state.tsx';
 import { CsvLink } from './csv-link.tsx';
 import { ReportError } from './report-error.tsx';
-import { formatCount, formatMoney, formatPercent } from './report-format.ts';
+import { formatCount, formatMoney, formatPercent, formatSources } from './report-format.ts';
 import { barPaths, UPlotChart } from './uplot-chart.tsx';
 import { useReport } from './use-report.ts';
 
@@ -74,6 +74,8 @@ function Arm({
         <dd>{formatMoney(a.revenue, currency)}</dd>
         <dt>Per visitor</dt>
         <dd>{formatMoney(a.revenuePerVisitor, currency)}</dd>
+        <dt>Seen by</dt>
+        <dd data-testid={`${testId}-sources`}>{formatSources(a.sources)}</dd>
       </dl>
     </div>
   );
@@ -154,6 +156,11 @@ export function FunnelTab({ filters }: { filters: ReportFilters }) {
           <p className="muted">
             Revenue {formatMoney(f.allRevenue, f.currency)}, attributed or not, on the selected sites.
           </p>
+          {f.unattributedConversions > 0 && (
+            <p className="muted" data-testid="funnel-unattributed">
+              {formatCount(f.unattributedConversions)} reported by a server with no visit to tie them to.
+            </p>
+          )}
         </div>
       </div>
       {filters.campaignId ? null : (

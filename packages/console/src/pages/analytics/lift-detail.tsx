@@ -6,7 +6,7 @@ import { CsvLink } from './csv-link.tsx';
 import { IntervalBar } from './interval-bar.tsx';
 import { comparable, verdictOf } from './lift-verdict.ts';
 import { ReportError } from './report-error.tsx';
-import { formatCount, formatMoney, formatP, formatPercent } from './report-format.ts';
+import { formatCount, formatMoney, formatP, formatPercent, formatSources } from './report-format.ts';
 import { ScoreBands } from './score-bands.tsx';
 import { useReport } from './use-report.ts';
 
@@ -81,6 +81,7 @@ export function LiftDetail({
               <th scope="col" className="cell-number">
                 Per visitor
               </th>
+              <th scope="col">Seen by</th>
             </tr>
           </thead>
           <tbody>
@@ -107,6 +108,7 @@ export function LiftDetail({
                 <td className="cell-number" data-label="Per visitor">
                   {formatMoney(a.revenuePerVisitor, currency)}
                 </td>
+                <td data-label="Seen by">{formatSources(a.sources)}</td>
               </tr>
             ))}
           </tbody>

@@ -7,6 +7,13 @@ const count = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 const money = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 export const formatCount = (n: number) => count.format(n);
+
+/** Who saw a group's conversions: "Tag 40 · server 1 · both 3", or "Tag only" when no server reported any. */
+export function formatSources(s: { tagOnly: number; serverOnly: number; both: number }): string {
+  if (s.tagOnly + s.serverOnly + s.both === 0) return '—';
+  if (s.serverOnly === 0 && s.both === 0) return 'Tag only';
+  return `Tag ${count.format(s.tagOnly)} · server ${count.format(s.serverOnly)} · both ${count.format(s.both)}`;
+}
 /** In the account's currency when the report names one ("$2,025.00"), as the visitor pages write carts; else a plain amount. */
 export const formatMoney = (n: number, currency?: string | null) =>
   currency ? inCurrency(n, currency) : money.format(n);

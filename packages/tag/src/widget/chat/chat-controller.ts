@@ -173,6 +173,9 @@ export function createChatController(cfg: ChatConfig): ChatController {
     store.save(null);
   };
 
+  /** When a closed skill next opens (from availability), for the offline form's "We reply … at …". */
+  let opensAt: string | null = null;
+
   /** The offline form; `chatToken` is a chat that turned offline, which the message then joins. */
   const offline = (
     message?: string,
@@ -182,6 +185,7 @@ export function createChatController(cfg: ChatConfig): ChatController {
   ) => {
     const focus = showOffline(ensurePanel(), {
       ...(message !== undefined ? { message } : {}),
+      ...(opensAt ? { opensAt } : {}),
       prefill,
       send: (values) => {
         const visitorId = cfg.visitorId();
@@ -343,6 +347,7 @@ export function createChatController(cfg: ChatConfig): ChatController {
     Promise.all([http.availability(req.skillId).catch(() => null), http.topics().catch(() => [])]).then(
       ([availability, topics]) => {
         if (!panel || session) return;
+        opensAt = availability?.opensAt ?? null;
         if (availability && !availability.available) return offline();
         const focus = showPrechat(panel, {
           agentName: agentName(),

@@ -4,6 +4,7 @@ import type { ChatTopic } from './chat-http.ts';
 import { offlineForm, offlineSentView } from './offline-form.ts';
 import type { Panel } from './panel-view.ts';
 import { type PrechatValues, prechatForm } from './prechat-form.ts';
+import { replyWhen } from './reply-when.ts';
 
 /** The panel's screens before (or instead of) a conversation: loading, pre-chat, offline, gone. */
 
@@ -66,6 +67,8 @@ export function showPrechat(panel: Panel, opts: PrechatScreen): HTMLElement {
 export interface OfflineScreen {
   /** The site's words for the away state (an `offline_message` engagement). */
   message?: string;
+  /** When the skill's business hours next open (it is closed now). */
+  opensAt?: string;
   prefill: Prefill;
   send(values: Pick<OfflineMessageInput, 'name' | 'email' | 'message'>): Promise<void>;
   /** The confirmation's Close. */
@@ -75,7 +78,8 @@ export interface OfflineScreen {
 
 /** The offline message form, then its confirmation; returns where focus goes. */
 export function showOffline(panel: Panel, opts: OfflineScreen): HTMLElement {
-  panel.setHeader('Leave us a message', 'We’re away right now', { away: true });
+  const back = opts.opensAt ? replyWhen(opts.opensAt) : '';
+  panel.setHeader('Leave us a message', back || 'We’re away right now', { away: true });
   const form = offlineForm({
     ...(opts.message !== undefined ? { message: opts.message } : {}),
     initial: opts.prefill,

@@ -1,4 +1,4 @@
-/** Create or edit a skill: its name, how long visitors may wait, how long an offer lasts, where chats can be transferred. */
+/** Create or edit a skill: its name, how long visitors may wait, how long an offer lasts, where chats can be transferred, its business hours. */
 import { type FormEvent, useState } from 'react';
 import { errorMessage } from '../../../api/http.ts';
 import { createSkill, updateSkill } from '../../../api/skills.ts';
@@ -8,6 +8,7 @@ import { Field } from '../../../components/field.tsx';
 import { FormError } from '../../../components/form-error.tsx';
 import { parseWholeNumber } from '../../../components/number-input.ts';
 import { SkillPicker } from '../../../components/skill-picker.tsx';
+import { HoursEditor } from './hours-editor.tsx';
 
 interface SkillFormDialogProps {
   skill?: Skill;
@@ -24,6 +25,7 @@ export function SkillFormDialog({ skill, skills, onSaved, onClose }: SkillFormDi
   const [maxWait, setMaxWait] = useState(String(skill?.maxWaitSeconds ?? 120));
   const [offerTimeout, setOfferTimeout] = useState(String(skill?.offerTimeoutSeconds ?? 30));
   const [transfers, setTransfers] = useState<string[]>(skill?.transferSkillIds ?? []);
+  const [hours, setHours] = useState(skill?.hours ?? null);
   const [errors, setErrors] = useState<Record<string, string | null>>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -44,7 +46,13 @@ export function SkillFormDialog({ skill, skills, onSaved, onClose }: SkillFormDi
     setBusy(true);
     setError(null);
     try {
-      const input = { name: trimmed, maxWaitSeconds, offerTimeoutSeconds, transferSkillIds: transfers };
+      const input = {
+        name: trimmed,
+        maxWaitSeconds,
+        offerTimeoutSeconds,
+        transferSkillIds: transfers,
+        hours,
+      };
       onSaved(skill ? await updateSkill(skill.id, input) : await createSkill(input));
     } catch (caught) {
       setError(errorMessage(caught));
@@ -125,6 +133,7 @@ export function SkillFormDialog({ skill, skills, onSaved, onClose }: SkillFormDi
             onChange={setTransfers}
             emptyText="Create another skill to allow transfers to it."
           />
+          <HoursEditor value={hours} onChange={setHours} />
           <FormError message={error} />
         </div>
         <DialogFooter>

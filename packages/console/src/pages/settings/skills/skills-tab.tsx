@@ -1,4 +1,5 @@
 /** Settings › Skills: the queues chats are routed by, with their wait limits and transfer targets. */
+
 import { useState } from 'react';
 import { deleteSkill, listSkills } from '../../../api/skills.ts';
 import type { Skill } from '../../../api/types.ts';
@@ -12,6 +13,7 @@ import { SectionHeader } from '../../../components/page-header.tsx';
 import { skillNames } from '../../../components/skill-picker.tsx';
 import { useResource } from '../../../components/use-resource.ts';
 import { canManage, useSession } from '../../../session/session-context.tsx';
+import { hoursSummary } from './hours-editor.tsx';
 import { SkillFormDialog } from './skill-form-dialog.tsx';
 
 type Editing = { kind: 'create' } | { kind: 'edit'; skill: Skill } | { kind: 'delete'; skill: Skill } | null;
@@ -70,6 +72,7 @@ export function SkillsTab() {
                 <th scope="col">Skill</th>
                 <th scope="col">Max wait</th>
                 <th scope="col">Offer timeout</th>
+                <th scope="col">Hours</th>
                 <th scope="col">Transfers to</th>
                 {manager && (
                   <th scope="col" className="cell-actions">
@@ -88,6 +91,9 @@ export function SkillsTab() {
                     </th>
                     <td data-label="Max wait">{formatSeconds(skill.maxWaitSeconds)}</td>
                     <td data-label="Offer timeout">{formatSeconds(skill.offerTimeoutSeconds)}</td>
+                    <td data-label="Hours" data-testid="skill-hours">
+                      {hoursSummary(skill.hours)}
+                    </td>
                     <td data-label="Transfers to">
                       {targets.length ? (
                         <span className="chips">
