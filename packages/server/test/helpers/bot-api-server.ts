@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OUTBOX_TEST_ENV } from '../channel-contract.ts';
 import { cookieFor } from './chat-fixtures.ts';
+import { MediaFiles } from './media-files.ts';
 import { startTestServer } from './test-server.ts';
 
 /**
@@ -13,10 +14,17 @@ import { startTestServer } from './test-server.ts';
 export async function startBotApi(token: string) {
   const webhooks: { url: string; secret_token?: string }[] = [];
   const sent: { chat_id: number; text: string; message_id: number }[] = [];
+  const media = new MediaFiles();
   let next = 100;
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    // A file's bytes, at the path getFile answered (the token is part of the URL).
+    const file = /^\/file\/bot([^/]+)\/documents\/(.+)$/.exec(req.url ?? '');
+    if (req.method === 'GET' && file) {
+      if (file[1] !== token) return res.writeHead(404).end();
+      return media.send(res, file[2]!);
+    }
     const answer = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
@@ -39,6 +47,23 @@ export async function startBotApi(token: string) {
           username: 'beckon_help_bot',
         },
       });
+    if (m[2] === 'getFile') {
+      const id = typeof body.file_id === 'string' ? body.file_id : '';
+      const f = media.get(id);
+      if (!f) return answer(400, { ok: false, error_code: 400, description: 'Bad Request: invalid file_id' });
+      // Bots may download files of up to 20 MB; Telegram refuses getFile for larger ones.
+      if (f.bytes.length > 20 * 1024 * 1024)
+        return answer(400, { ok: false, error_code: 400, description: 'Bad Request: file is too big' });
+      return answer(200, {
+        ok: true,
+        result: {
+          file_id: id,
+          file_unique_id: `u${id}`,
+          file_size: f.bytes.length,
+          file_path: `documents/${id}`,
+        },
+      });
+    }
     if (m[2] === 'setWebhook') {
       webhooks.push(body as { url: string; secret_token?: string });
       return answer(200, { ok: true, result: true, description: 'Webhook was set' });
@@ -65,6 +90,7 @@ export async function startBotApi(token: string) {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     webhooks,
     sent,
+    media,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
@@ -86,9 +112,9 @@ export function tgUpdate(userId: number, text: string, messageId: number, name =
 }
 
 /** A demo server with a Telegram connection to a local Bot API, and the secret its webhook expects. */
-export async function startTelegram() {
+export async function startTelegram(env: Record<string, string> = {}) {
   const bot = await startBotApi(BOT_TOKEN);
-  const srv = await startTestServer({ demo: true, env: OUTBOX_TEST_ENV });
+  const srv = await startTestServer({ demo: true, env: { ...OUTBOX_TEST_ENV, ...env } });
   const admin = await cookieFor(srv, 'admin@demo.beckon.local');
   const res = await fetch(`${srv.url}/api/v1/channels`, {
     method: 'POST',

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { twilioSignature } from '../../src/channels/sms/twilio.ts';
 import { OUTBOX_TEST_ENV } from '../channel-contract.ts';
 import { cookieFor } from './chat-fixtures.ts';
+import { MediaFiles } from './media-files.ts';
 import { startTestServer } from './test-server.ts';
 
 export const TWILIO = {
@@ -75,6 +76,7 @@ export function smsFields(from: string, body: string, extra: Record<string, stri
 export async function startTwilioApi() {
   const sent: TwilioSent[] = [];
   const fail: { status: number; code: number; message: string }[] = [];
+  const media = new MediaFiles();
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -85,6 +87,13 @@ export async function startTwilioApi() {
     const error = (status: number, code: number, message: string) =>
       answer(status, { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
     const basic = `Basic ${Buffer.from(`${TWILIO.accountSid}:${TWILIO.authToken}`).toString('base64')}`;
+    // An MMS's media, with the account's basic auth (when "HTTP Basic Authentication for media" is on).
+    const file = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/[^/]+\/Media\/([^/]+)$/.exec(req.url ?? '');
+    if (file && req.method === 'GET') {
+      if (file[1] !== TWILIO.accountSid || req.headers.authorization !== basic)
+        return error(401, 20003, 'Authenticate');
+      return media.send(res, file[2]!);
+    }
     // The account resource (what a connection test reads).
     const account = /^\/2010-04-01\/Accounts\/([^/]+)\.json$/.exec(req.url ?? '');
     if (account && req.method === 'GET') {
@@ -140,6 +149,10 @@ export async function startTwilioApi() {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     sent,
     fail,
+    media,
+    /** The URL Twilio gives an MMS's file in `MediaUrl{n}`. */
+    mediaUrl: (id: string) =>
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}/2010-04-01/Accounts/${TWILIO.accountSid}/Messages/MM${id}/Media/${id}`,
     /** Twilio's status callback for a sent message, signed, to the URL the message named. */
     report(s: TwilioSent, status: string, errorCode?: string, signature?: string | null) {
       return postSigned(
@@ -163,9 +176,9 @@ export async function startTwilioApi() {
 }
 
 /** A demo server with an SMS connection to a local Twilio API, and the admin's session. */
-export async function startSms() {
+export async function startSms(env: Record<string, string> = {}) {
   const twilio = await startTwilioApi();
-  const srv = await startTestServer({ demo: true, env: OUTBOX_TEST_ENV });
+  const srv = await startTestServer({ demo: true, env: { ...OUTBOX_TEST_ENV, ...env } });
   const admin = await cookieFor(srv, 'admin@demo.beckon.local');
   const res = await fetch(`${srv.url}/api/v1/channels`, {
     method: 'POST',

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { OUTBOX_TEST_ENV } from '../packages/server/test/channel-contract.ts';
+import { postWebhook } from '../packages/server/test/helpers/graph-api-server.ts';
+import {
+  customerMessage,
+  messagingDelivery,
+  startPageGraphApi,
+} from '../packages/server/test/helpers/messenger-graph-server.ts';
+import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
+import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
+import { type ConsolePage, signedInAs } from './helpers/workspace-fixtures.ts';
+
+const PAGE = { pageId: '104623452347771', pageAccessToken: 'EAAPage-console-token' };
+const IG = { id: '17841400008460056', username: 'demostore' };
+const APP_SECRET = 'console-page-secret';
+
+describe('Connecting Instagram from Settings › Channels in Chromium', () => {
+  let graph: Awaited<ReturnType<typeof startPageGraphApi>>;
+  let srv: TestServer;
+  let browser: Browser;
+  let admin: ConsolePage;
+
+  before(async () => {
+    mkdirSync(SHOTS_DIR, { recursive: true });
+    graph = await startPageGraphApi({ ...PAGE, pageName: 'Demo Store', instagram: IG });
+    [srv, browser] = await Promise.all([
+      startTestServer({ demo: true, env: OUTBOX_TEST_ENV }),
+      launchBrowser(),
+    ]);
+  });
+  after(async () => {
+    await admin?.context.close();
+    await browser?.close();
+    await srv?.close();
+    await graph?.close();
+  });
+
+  it('an admin connects an Instagram account, gets the webhook URL and verify token, and tests it', async () => {
+    admin = await signedInAs(browser, srv, 'admin@demo.beckon.local', '/console/settings/channels');
+    const { page } = admin;
+    const section = page.getByTestId('connections');
+    await section.getByRole('button', { name: 'Connect a channel' }).click();
+    const dialog = page.getByTestId('connect-dialog');
+    await dialog.getByTestId('connect-instagram').focus();
+    await page.keyboard.press('Enter');
+    await dialog.getByRole('heading', { name: 'Connect Instagram' }).waitFor();
+
+    await dialog.getByRole('button', { name: 'Connect', exact: true }).click();
+    await dialog.getByText('Enter the page id', { exact: false }).waitFor();
+    await dialog.getByText('Enter the Instagram account id', { exact: false }).waitFor();
+    assert.equal(await dialog.getByLabel('Instagram account id').getAttribute('aria-invalid'), 'true');
+
+    await dialog.getByLabel('Page id').fill(PAGE.pageId);
+    await dialog.getByLabel('Instagram account id').fill(IG.id);
+    await dialog.getByLabel('Page access token').fill(PAGE.pageAccessToken);
+    await dialog.getByLabel('App secret').fill(APP_SECRET);
+    await dialog.getByText('Advanced').click();
+    await dialog.getByLabel('API base URL').fill(graph.url);
+    await dialog.screenshot({ path: `${SHOTS_DIR}/connect-instagram-form.png` });
+    await dialog.getByRole('button', { name: 'Connect', exact: true }).click();
+
+    await dialog.getByRole('heading', { name: 'Instagram is connected' }).waitFor();
+    const webhookUrl = (await dialog.getByTestId('connect-webhook-url').textContent()) ?? '';
+    const verifyToken = (await dialog.getByTestId('connect-verify-token').textContent()) ?? '';
+    const [stored] = await srv.node.ctx.store.channelConnections.list(srv.demo!.accountId);
+    assert.equal(webhookUrl, `${srv.url}/hooks/instagram/${stored!.id}`);
+    await dialog.getByText('instagram_manage_messages', { exact: false }).count();
+    const handshake = await fetch(
+      `${webhookUrl}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(verifyToken)}&hub.challenge=77`,
+    );
+    assert.equal(await handshake.text(), '77');
+
+    await dialog.getByRole('button', { name: 'Test connection' }).click();
+    await dialog.getByTestId('connection-test-result').getByText('@demostore (Demo Store)').waitFor();
+    await dialog.screenshot({ path: `${SHOTS_DIR}/connect-instagram-done.png` });
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await section.getByTestId('connection-row').getByText('Instagram').first().waitFor();
+
+    // A direct message sent to the account arrives as an Instagram conversation.
+    const c = customerMessage('6300000000000042', { text: 'Is the linen shirt back in stock?' });
+    const res = await postWebhook(webhookUrl, messagingDelivery('instagram', IG.id, c.event), APP_SECRET);
+    assert.equal(res.status, 200);
+    const { items } = (await (
+      await page.request.get(`${srv.url}/api/v1/conversations?channel=instagram`)
+    ).json()) as { items: { channel: string }[] };
+    assert.equal(items.length, 1);
+    assert.equal(items[0]!.channel, 'instagram');
+    assert.deepEqual(admin.errors, []);
+  });
+});
