@@ -9,9 +9,10 @@ import {
   messagingDelivery,
   startPageGraphApi,
 } from '../packages/server/test/helpers/messenger-graph-server.ts';
+import { JPEG, PDF } from '../packages/server/test/helpers/sample-files.ts';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
-import { type ConsolePage, signedInAs } from './helpers/workspace-fixtures.ts';
+import { type ConsolePage, goOnline, signedInAs, until } from './helpers/workspace-fixtures.ts';
 
 const PAGE = { pageId: '104623452347771', pageAccessToken: 'EAAPage-console-token' };
 const IG = { id: '17841400008460056', username: 'demostore' };
@@ -89,5 +90,47 @@ describe('Connecting Instagram from Settings › Channels in Chromium', () => {
     assert.equal(items.length, 1);
     assert.equal(items[0]!.channel, 'instagram');
     assert.deepEqual(admin.errors, []);
+  });
+
+  it("an Instagram message with a photo and a PDF shows them in the agent's chat, and the reply goes as a RESPONSE", async () => {
+    const sales = await signedInAs(browser, srv, 'sales@demo.beckon.local');
+    const { page } = sales;
+    await goOnline(page);
+    const [conn] = await srv.node.ctx.store.channelConnections.list(srv.demo!.accountId);
+    const photo = graph.media.add({ bytes: JPEG, contentType: 'image/jpeg' }, 'fitting-room.jpg');
+    const pdf = graph.media.add({ bytes: PDF, contentType: 'application/pdf' }, 'order-5521.pdf');
+    const from = '6300000000000077';
+    graph.profile(from, { name: 'Amara Okafor', username: 'amara.o' });
+    const c = customerMessage(from, {
+      text: 'Does this fit like the photo? Order attached.',
+      attachments: [
+        { type: 'image', payload: { url: graph.cdnUrl(photo) } },
+        { type: 'file', payload: { url: graph.cdnUrl(pdf) } },
+      ],
+    });
+    const hook = `${srv.url}/hooks/instagram/${conn!.id}`;
+    assert.equal(
+      (await postWebhook(hook, messagingDelivery('instagram', IG.id, c.event), APP_SECRET)).status,
+      200,
+    );
+
+    const offer = page.getByTestId('offer-card').filter({ hasText: 'Does this fit like the photo?' });
+    await offer.waitFor();
+    await offer.getByRole('button', { name: 'Accept' }).click();
+    const chat = page.getByTestId('chat');
+    await chat.getByTestId('chat-name').getByText('Amara Okafor').waitFor();
+    await chat.getByTestId('channel-badge').getByText('Instagram').waitFor();
+    await chat.getByRole('img', { name: 'fitting-room.jpg' }).waitFor();
+    await chat.getByTestId('attachment-chip').getByText('order-5521.pdf').waitFor();
+
+    const input = page.getByTestId('composer-input');
+    await input.fill('It runs a little large: take one size down.');
+    await input.press('Enter');
+    const sent = await until(() => graph.sent.find((s) => s.recipient === from), 'the reply at the Send API');
+    assert.equal(sent.messagingType, 'RESPONSE');
+    assert.equal(sent.text, 'It runs a little large: take one size down.');
+    await page.screenshot({ path: `${SHOTS_DIR}/connect-instagram-chat.png` });
+    assert.deepEqual(sales.errors, []);
+    await sales.context.close();
   });
 });

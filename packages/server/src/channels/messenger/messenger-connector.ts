@@ -147,8 +147,11 @@ export class MessengerConnector implements Connector {
       if (!MEDIA_TYPES.has(a.type ?? '') || !url) continue;
       // The URL is a CDN address Meta signs; it needs no token.
       const declared = a.type === 'audio' || a.type === 'video' ? `${a.type}/*` : undefined;
+      // Meta's CDN keeps the file's name as the URL's last segment.
+      const name = /\/([^/?#]+\.[A-Za-z0-9]{2,5})(?:[?#]|$)/.exec(url)?.[1];
       media.push({
         label: LABELS[a.type!]!,
+        ...(name ? { name } : {}),
         ...(declared ? { contentType: declared } : {}),
         locate: async () => ({ url }),
       });

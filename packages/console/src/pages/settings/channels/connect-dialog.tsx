@@ -65,7 +65,7 @@ export function ConnectDialog({ skills, onCreated, onTested, onClose }: Props) {
               : made.type === 'messenger'
                 ? 'Meta app › Messenger › Settings › Webhooks: paste both, verify, then subscribe the page to messages, messaging_postbacks, message_deliveries, message_reads and message_echoes.'
                 : made.type === 'instagram'
-                  ? 'Meta app › Messenger › Instagram settings › Webhooks: paste both, verify, then subscribe to messages, messaging_postbacks and message_reactions.'
+                  ? 'Meta app › Messenger › Instagram settings › Webhooks: paste both, verify, then subscribe to messages, messaging_postbacks and messaging_seen.'
                   : made.type === 'sms'
                     ? 'Twilio console › your number › Messaging: paste it as "A message comes in" (HTTP POST).'
                     : 'Beckon has already given this URL to Telegram; nothing to paste.'}
