@@ -244,6 +244,19 @@ for (const type of ['messenger', 'instagram'] as const) {
       assert.deepEqual(Buffer.from(await fetched.arrayBuffer()), PNG);
     });
 
+    it('a last line "Quick replies: A | B" becomes buttons under the message, and a tap comes back as a line', async () => {
+      const from = psid();
+      const id = await held(from, 'Which size?');
+      await agent.send(id, 'We have it in two sizes.\nQuick replies: Small | Medium | Medium');
+      const sent = await eventually(() => m.graph.sent.find((s) => s.recipient === from));
+      assert.equal(sent.text, 'We have it in two sizes.');
+      assert.deepEqual(sent.quickReplies, ['Small', 'Medium']);
+      const tap = customerMessage(from, { text: 'Medium', quick_reply: { payload: 'Medium' } });
+      await m.post(tap.event);
+      assert.equal(await m.conversationOf(tap.mid), id);
+      assert.equal((await lines(id)).at(-1)?.text, 'Medium');
+    });
+
     it('test connection reads the page with the token, or says why not', async () => {
       const test = (id: string) => api(`/api/v1/channels/${id}/test`, { method: 'POST', body: '{}' });
       const good = (await (await test(m.created.id)).json()) as { ok: boolean; identity?: string };

@@ -10,6 +10,8 @@ export interface PageSent {
   tag?: string;
   text?: string;
   attachment?: { type: string; url: string };
+  /** The titles of the quick replies under the message. */
+  quickReplies?: string[];
   id: string;
 }
 
@@ -86,7 +88,11 @@ export async function startPageGraphApi(opts: PageOptions) {
       recipient?: { id?: unknown };
       messaging_type?: unknown;
       tag?: unknown;
-      message?: { text?: unknown; attachment?: { type?: unknown; payload?: { url?: unknown } } };
+      message?: {
+        text?: unknown;
+        attachment?: { type?: unknown; payload?: { url?: unknown } };
+        quick_replies?: { content_type?: unknown; title?: unknown; payload?: unknown }[];
+      };
     };
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
@@ -112,8 +118,23 @@ export async function startPageGraphApi(opts: PageOptions) {
     const hasFile = typeof att?.type === 'string' && typeof att.payload?.url === 'string';
     if (hasText === hasFile)
       return fail(res, 400, 100, '(#100) Must send either message text or an attachment');
+    const quick = body.message.quick_replies;
+    if (
+      quick !== undefined &&
+      (!Array.isArray(quick) ||
+        quick.length > 13 ||
+        quick.some(
+          (q) =>
+            q?.content_type !== 'text' ||
+            typeof q.title !== 'string' ||
+            q.title.length > 20 ||
+            typeof q.payload !== 'string',
+        ))
+    )
+      return fail(res, 400, 100, '(#100) Invalid quick_replies');
     const id = `m_${randomBytes(18).toString('base64url')}`;
     sent.push({
+      ...(quick ? { quickReplies: quick.map((q) => q.title as string) } : {}),
       recipient,
       messagingType: type,
       ...(typeof body.tag === 'string' ? { tag: body.tag } : {}),

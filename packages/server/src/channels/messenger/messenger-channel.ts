@@ -34,6 +34,30 @@ export const identityKindOf = (type: MetaMessaging) => type;
 /** The page's `/messages` edge: the Send API for Messenger, and for Instagram through its page. */
 export const pageNode = (conn: ChannelConnection) => graphNode(conn.apiBaseUrl, conn.config.pageId ?? '');
 
+/** Meta's limits for quick replies: at most 13 buttons, each title at most 20 characters. */
+const MAX_QUICK_REPLIES = 13;
+const MAX_QUICK_TITLE = 20;
+const QUICK_LINE = /\n?^Quick replies:[ \t]*(.+)$(?![\s\S])/im;
+
+/**
+ * An agent's text and the quick replies its last line offers: a line `Quick replies: Yes | No`
+ * becomes buttons under the message (the customer's tap comes back as a line with its payload).
+ */
+export function quickRepliesOf(text: string): { text: string; quickReplies: string[] } {
+  const m = QUICK_LINE.exec(text.trimEnd());
+  if (!m) return { text, quickReplies: [] };
+  const quickReplies = [
+    ...new Set(
+      m[1]!
+        .split('|')
+        .map((t) => t.trim().slice(0, MAX_QUICK_TITLE))
+        .filter(Boolean),
+    ),
+  ].slice(0, MAX_QUICK_REPLIES);
+  if (quickReplies.length === 0) return { text, quickReplies: [] };
+  return { text: text.slice(0, m.index).trimEnd(), quickReplies };
+}
+
 /**
  * Which send a moment allows (Meta's messaging window): within 24 hours of the customer's last
  * message a `RESPONSE`; within 7 days a `MESSAGE_TAG` with `HUMAN_AGENT`; beyond that nothing.
@@ -93,8 +117,9 @@ export class MessengerChannel implements Channel {
       window === 'response'
         ? { messaging_type: 'RESPONSE' }
         : { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' };
-    const parts: unknown[] = [];
-    if (msg.text.trim()) parts.push({ text: msg.text.slice(0, MAX_TEXT[this.kind]) });
+    const parts: Record<string, unknown>[] = [];
+    const { text, quickReplies } = quickRepliesOf(msg.text);
+    if (text.trim()) parts.push({ text: text.slice(0, MAX_TEXT[this.kind]) });
     for (const a of msg.attachments) {
       parts.push({
         attachment: {
@@ -104,6 +129,12 @@ export class MessengerChannel implements Channel {
       });
     }
     if (parts.length === 0) throw new ChannelSendError('there is nothing to send', false);
+    // Quick replies hang under the last part: the buttons go away once the customer answers.
+    if (quickReplies.length)
+      parts[parts.length - 1] = {
+        ...parts[parts.length - 1],
+        quick_replies: quickReplies.map((title) => ({ content_type: 'text', title, payload: title })),
+      };
     let first: string | undefined;
     for (const message of parts) {
       const r = await callProvider<{ recipient_id?: string; message_id?: string }>(
