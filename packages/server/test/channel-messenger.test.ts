@@ -257,6 +257,33 @@ for (const type of ['messenger', 'instagram'] as const) {
       assert.equal((await lines(id)).at(-1)?.text, 'Medium');
     });
 
+    it('signed events of the wrong shape are acknowledged and store nothing', async () => {
+      const before = await m.srv.node.ctx.store.db
+        .selectFrom('channel_messages')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      const odd = [
+        { sender: { id: 42 }, message: { mid: 'm_num', text: 'x' } },
+        { sender: { id: '../etc' }, message: { mid: 'm_path', text: 'x' } },
+        { sender: { id: '123' }, message: { mid: { x: 1 }, text: 'x' } },
+        { sender: { id: '123' }, delivery: { mids: 'm_1', watermark: 'soon' } },
+        { sender: { id: '123' }, message: { mid: 'm_att', attachments: 'none' } },
+      ];
+      for (const e of odd) assert.equal((await m.post(e)).status, 200);
+      const raw = JSON.stringify({ object: type === 'messenger' ? 'page' : 'instagram', entry: 'no' });
+      const { createHmac } = await import('node:crypto');
+      const sig = `sha256=${createHmac('sha256', PAGE.appSecret).update(raw).digest('hex')}`;
+      const res = await fetch(m.hook, { method: 'POST', headers: { 'x-hub-signature-256': sig }, body: raw });
+      assert.equal(res.status, 200);
+      const after = await m.srv.node.ctx.store.db
+        .selectFrom('channel_messages')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      // Only the message with a real id and an attachments field that is not a list is a message.
+      assert.equal(Number(after.n) - Number(before.n), 1);
+      assert.equal((await lines((await m.conversationOf('m_att'))!)).at(-1)?.text, '[An empty message]');
+    });
+
     it('test connection reads the page with the token, or says why not', async () => {
       const test = (id: string) => api(`/api/v1/channels/${id}/test`, { method: 'POST', body: '{}' });
       const good = (await (await test(m.created.id)).json()) as { ok: boolean; identity?: string };

@@ -15,7 +15,10 @@ import {
   PLATFORM_NAMES,
   pageNode,
 } from './messenger-channel.ts';
-import { entriesOf, lineOf, MEDIA_TYPES, type MessagingEvent } from './messenger-webhook.ts';
+import { attachmentsOf, entriesOf, lineOf, MEDIA_TYPES, type MessagingEvent } from './messenger-webhook.ts';
+
+/** A PSID or IGSID: digits only. */
+const SCOPED_ID = /^[0-9]{1,64}$/;
 
 /** The label of a file in a note: "a photo", "a video". */
 const LABELS: Record<string, string> = {
@@ -112,7 +115,8 @@ export class MessengerConnector implements Connector {
 
   private async event(conn: ChannelConnection, own: string, e: MessagingEvent): Promise<void> {
     const customer = e.message?.is_echo ? e.recipient?.id : e.sender?.id;
-    if (!customer || customer === own) {
+    // Page-scoped ids are digits; anything else is not an event Meta sent.
+    if (typeof customer !== 'string' || !SCOPED_ID.test(customer) || customer === own) {
       this.log.debug({ connection: conn.id }, `${this.type} event without a customer ignored`);
       return;
     }
@@ -135,16 +139,21 @@ export class MessengerConnector implements Connector {
 
   private async message(conn: ChannelConnection, customer: string, e: MessagingEvent): Promise<void> {
     const now = Date.now();
+    const given = e.message?.mid ?? e.postback?.mid;
     const mid =
-      e.message?.mid ?? e.postback?.mid ?? (e.timestamp ? `postback:${customer}:${e.timestamp}` : undefined);
-    if (!mid) {
+      typeof given === 'string'
+        ? given
+        : Number.isFinite(e.timestamp)
+          ? `postback:${customer}:${e.timestamp}`
+          : undefined;
+    if (!mid || mid.length > 256) {
       this.log.debug({ connection: conn.id }, `${this.type} message without an id ignored`);
       return;
     }
     const media: MediaRef[] = [];
-    for (const a of e.message?.attachments ?? []) {
+    for (const a of attachmentsOf(e)) {
       const url = a.payload?.url;
-      if (!MEDIA_TYPES.has(a.type ?? '') || !url) continue;
+      if (!MEDIA_TYPES.has(a.type ?? '') || typeof url !== 'string' || !/^https?:\/\//.test(url)) continue;
       // The URL is a CDN address Meta signs; it needs no token.
       const declared = a.type === 'audio' || a.type === 'video' ? `${a.type}/*` : undefined;
       // Meta's CDN keeps the file's name as the URL's last segment.

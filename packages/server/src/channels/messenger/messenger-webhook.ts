@@ -47,6 +47,12 @@ export function entriesOf(payload: unknown, object: 'page' | 'instagram'): Messa
   return out;
 }
 
+/** A message's attachments, when it carries a list of them. */
+export const attachmentsOf = (e: MessagingEvent): MetaAttachment[] =>
+  Array.isArray(e.message?.attachments)
+    ? e.message.attachments.filter((a) => a && typeof a === 'object')
+    : [];
+
 /** Attachments that are files to download: the others (a location, a shared link) are lines. */
 export const MEDIA_TYPES = new Set(['image', 'video', 'audio', 'file']);
 
@@ -61,10 +67,10 @@ export function lineOf(e: MessagingEvent): string {
   }
   const m = e.message ?? {};
   const parts: string[] = [];
-  if (m.text) parts.push(m.text);
+  if (typeof m.text === 'string' && m.text) parts.push(m.text);
   const payload = m.quick_reply?.payload;
-  if (payload && payload !== m.text) parts.push(`[Quick reply: ${payload}]`);
-  for (const a of m.attachments ?? []) {
+  if (typeof payload === 'string' && payload && payload !== m.text) parts.push(`[Quick reply: ${payload}]`);
+  for (const a of attachmentsOf(e)) {
     if (MEDIA_TYPES.has(a.type ?? '')) continue;
     const c = a.payload?.coordinates;
     if (a.type === 'location' && c) parts.push(`Location: ${a.title ?? ''} (${c.lat}, ${c.long})`.trim());

@@ -115,10 +115,10 @@ export class TelegramConnector implements Connector {
 
   /** The message's photo (its largest size) or document, as files to download. */
   private mediaOf(conn: ChannelConnection, m: TgMessage): MediaRef[] {
-    const photo = m.photo?.at(-1);
+    const photo = Array.isArray(m.photo) ? m.photo.at(-1) : undefined;
     const doc = m.document;
     const file = photo ?? doc;
-    if (!file?.file_id) return [];
+    if (typeof file?.file_id !== 'string') return [];
     const fileId = file.file_id;
     const base = (conn.apiBaseUrl ?? BOT_API_BASE).replace(/\/+$/, '');
     return [
