@@ -284,6 +284,23 @@ for (const type of ['messenger', 'instagram'] as const) {
       assert.equal((await lines((await m.conversationOf('m_att'))!)).at(-1)?.text, '[An empty message]');
     });
 
+    it('a line sent as several messages is retried from the part that failed: nothing arrives twice', async () => {
+      const from = psid();
+      const id = await held(from, 'Send me the invoice please');
+      const file = await agent.upload(id, { bytes: PNG, name: 'invoice.png', contentType: 'image/png' });
+      m.graph.refuseOnce((body) => body.includes('"attachment"'));
+      const ack = await agent.send(id, 'Here is your invoice', { attachments: [file] });
+      await eventually(() => agent.delivery(id, ack.seq)?.status === 'sent', 8000, 'sent after a retry');
+      const parts = m.graph.sent.filter((s) => s.recipient === from);
+      assert.deepEqual(
+        parts.map((p) => (p.text ? 'text' : p.attachment?.type)),
+        ['text', 'image'],
+      );
+      const row = await m.srv.node.ctx.store.outbox.get(m.accountId, id, ack.seq);
+      assert.equal(row.attempts, 2);
+      assert.equal(row.provider_id, parts[0]!.id);
+    });
+
     it('test connection reads the page with the token, or says why not', async () => {
       const test = (id: string) => api(`/api/v1/channels/${id}/test`, { method: 'POST', body: '{}' });
       const good = (await (await test(m.created.id)).json()) as { ok: boolean; identity?: string };

@@ -181,6 +181,48 @@ export class ChannelConnectionsRepo {
     return row?.value;
   }
 
+  /**
+   * The provider ids of the parts of one agent line already sent (a line a provider takes as
+   * several messages), oldest first: a retry sends only the rest.
+   */
+  async sentParts(accountId: string, conversationId: string, seq: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('channel_messages')
+      .select('external_id')
+      .where('account_id', '=', accountId)
+      .where('conversation_id', '=', conversationId)
+      .where('seq', '=', seq)
+      .where('direction', '=', 'out')
+      .orderBy('created_at')
+      .orderBy('external_id')
+      .execute();
+    return rows.map((r) => r.external_id);
+  }
+
+  /** Records one sent part of an agent line by its provider id. */
+  async sentPart(
+    accountId: string,
+    channel: ChannelConnection['type'],
+    conversationId: string,
+    seq: number,
+    providerId: string,
+    now = Date.now(),
+  ): Promise<void> {
+    await this.db
+      .insertInto('channel_messages')
+      .values({
+        account_id: accountId,
+        channel,
+        external_id: providerId,
+        conversation_id: conversationId,
+        seq,
+        direction: 'out',
+        created_at: now,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+
   /** When the customer last wrote in a conversation (a provider's service window counts from it). */
   async lastInboundAt(accountId: string, conversationId: string): Promise<number | null> {
     const row = await this.db

@@ -38,6 +38,7 @@ export async function startPageGraphApi(opts: PageOptions) {
   const media = new MediaFiles();
   const profileReads: string[] = [];
   let outage = 0;
+  let refuse: ((body: string) => boolean) | null = null;
   let n = 0;
   const answer = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
@@ -84,6 +85,11 @@ export async function startPageGraphApi(opts: PageOptions) {
       outage--;
       return fail(res, 500, 2, 'An unexpected error has occurred. Please retry your request later.');
     }
+    const raw = Buffer.concat(chunks).toString('utf8');
+    if (refuse?.(raw)) {
+      refuse = null;
+      return fail(res, 500, 2, 'An unexpected error has occurred. Please retry your request later.');
+    }
     let body: {
       recipient?: { id?: unknown };
       messaging_type?: unknown;
@@ -95,7 +101,7 @@ export async function startPageGraphApi(opts: PageOptions) {
       };
     };
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      body = JSON.parse(raw);
     } catch {
       return fail(res, 400, 100, 'Invalid parameter');
     }
@@ -160,6 +166,10 @@ export async function startPageGraphApi(opts: PageOptions) {
     },
     /** A CDN URL for a hosted file, as attachment payloads carry them. */
     cdnUrl: (id: string) => `${url}/cdn/${id}`,
+    /** The first send whose raw body matches answers 500 once (a part of a line failing alone). */
+    refuseOnce(match: (body: string) => boolean) {
+      refuse = match;
+    },
     /** The next `times` sends answer 500, as the Graph API does in an outage. */
     outage(times: number) {
       outage = times;

@@ -135,8 +135,10 @@ export class MessengerChannel implements Channel {
         ...parts[parts.length - 1],
         quick_replies: quickReplies.map((title) => ({ content_type: 'text', title, payload: title })),
       };
-    let first: string | undefined;
-    for (const message of parts) {
+    // A retry after a part went through sends only the parts not sent yet.
+    const done = await this.store.channelConnections.sentParts(accountId, conversationId, msg.seq);
+    let first: string | undefined = done[0];
+    for (const message of parts.slice(done.length)) {
       const r = await callProvider<{ recipient_id?: string; message_id?: string }>(
         `${pageNode(conn)}/messages`,
         {
@@ -146,7 +148,10 @@ export class MessengerChannel implements Channel {
         this.timeoutMs,
         graphError,
       );
-      first ??= r?.message_id;
+      const mid = r?.message_id;
+      if (mid)
+        await this.store.channelConnections.sentPart(accountId, this.kind, conversationId, msg.seq, mid);
+      first ??= mid;
     }
     return first ? { status: 'sent', providerId: first } : { status: 'sent' };
   }
