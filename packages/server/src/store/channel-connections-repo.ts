@@ -3,7 +3,7 @@ import { notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { ChannelConnectionsTable, ConnectionType } from './connection-schema.ts';
 import { jsonObject } from './rows.ts';
-import type { Database } from './schema.ts';
+import type { ConversationsTable, Database } from './schema.ts';
 
 export type { ConnectionType };
 
@@ -199,10 +199,10 @@ export class ChannelConnectionsRepo {
     return rows.map((r) => r.external_id);
   }
 
-  /** Records one sent part of an agent line by its provider id. */
+  /** Records a sent agent line (or one part of it) by its provider id, for threading, receipts and retries. */
   async sentPart(
     accountId: string,
-    channel: ChannelConnection['type'],
+    channel: ConversationsTable['channel'],
     conversationId: string,
     seq: number,
     providerId: string,
