@@ -186,7 +186,7 @@ describe('inbound media: SMS (Twilio MMS)', () => {
 describe('inbound media: Messenger', () => {
   let m: Awaited<ReturnType<typeof startMessenger>>;
   before(async () => {
-    m = await startMessenger('messenger', ENV);
+    m = await startMessenger('messenger', { ...ENV, BECKON_PROVIDER_TIMEOUT_MS: '1500' });
   });
   after(() => m?.close());
 
@@ -209,5 +209,20 @@ describe('inbound media: Messenger', () => {
     assert.equal(line!.attachments.length, 1);
     assert.deepEqual(await bytesOf(m.srv, line!.attachments[0]!.url), JPEG);
     assert.match(line!.text, /^Two photos\n\[A photo was not kept: the file is too large \(over 0\.1 MB/);
+  });
+
+  it('a file that never finishes is given up within the provider timeout, and the message is kept', async () => {
+    const stuck = m.graph.media.add({ bytes: PDF, contentType: 'application/pdf', framing: 'stall' });
+    const c = customerMessage('7100000000000002', {
+      text: 'My statement',
+      attachments: [{ type: 'file', payload: { url: m.graph.cdnUrl(stuck) } }],
+    });
+    assert.equal((await m.post(c.event)).status, 200);
+    const [line] = await linesOf(m.srv, c.mid);
+    assert.equal(line!.attachments.length, 0);
+    assert.equal(
+      line!.text,
+      'My statement\n[A file could not be downloaded from Messenger (no answer in time); open Messenger to see it.]',
+    );
   });
 });

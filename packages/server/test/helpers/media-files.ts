@@ -4,8 +4,8 @@ import type { ServerResponse } from 'node:http';
 export interface HostedFile {
   bytes: Buffer;
   contentType: string;
-  /** `chunked`: no Content-Length (a lying or streaming sender); `lie`: announces fewer bytes than it sends. */
-  framing?: 'length' | 'chunked';
+  /** `chunked`: sent without a Content-Length, as a streaming sender does; `stall`: starts, then never ends. */
+  framing?: 'length' | 'chunked' | 'stall';
   /** The provider answers this status instead of the bytes (an expired URL, an outage). */
   status?: number;
 }
@@ -41,6 +41,11 @@ export class MediaFiles {
     if (f.status) {
       res.writeHead(f.status, { 'content-type': 'text/plain' });
       res.end('unavailable');
+      return;
+    }
+    if (f.framing === 'stall') {
+      res.writeHead(200, { 'content-type': f.contentType, 'content-length': String(f.bytes.length) });
+      res.write(f.bytes.subarray(0, 8));
       return;
     }
     if (f.framing === 'chunked') {

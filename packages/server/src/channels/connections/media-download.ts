@@ -68,6 +68,8 @@ export class MediaDownloader {
     provider: string,
   ): Promise<StoredMedia> {
     const out: StoredMedia = { attachmentIds: [], notes: [] };
+    // One budget for all of a message's files: the provider waits for the webhook's answer.
+    const deadline = Date.now() + this.timeoutMs;
     for (const { label: named, ...file } of refs) {
       // A note starts with the file's label: "[A photo was not kept…]".
       const ref = { ...file, label: named.charAt(0).toUpperCase() + named.slice(1) };
@@ -83,7 +85,7 @@ export class MediaDownloader {
         continue;
       }
       try {
-        const { bytes, name } = await this.fetch(ref);
+        const { bytes, name } = await this.fetch(ref, deadline);
         // The bytes decide, as for every upload: a provider's label is only a hint.
         const type = sniffType(bytes);
         if (!type) {
@@ -118,14 +120,14 @@ export class MediaDownloader {
   }
 
   /** The file's bytes, refusing it as soon as any size (declared, announced or read) passes the limit. */
-  private async fetch(ref: MediaRef): Promise<{ bytes: Buffer; name?: string }> {
+  private async fetch(ref: MediaRef, deadline: number): Promise<{ bytes: Buffer; name?: string }> {
     const max = this.maxBytes;
     if (ref.size !== undefined && ref.size > max) throw new TooLarge(megabytes(ref.size));
     const where = await ref.locate();
     if (where.size !== undefined && where.size > max) throw new TooLarge(megabytes(where.size));
     const res = await fetch(where.url, {
       ...(where.headers ? { headers: where.headers } : {}),
-      signal: AbortSignal.timeout(this.timeoutMs),
+      signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
     }).catch((err: Error) => {
       throw new Error(err.name === 'TimeoutError' ? 'no answer in time' : 'unreachable');
     });
