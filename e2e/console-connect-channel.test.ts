@@ -54,17 +54,12 @@ describe('Connecting WhatsApp from Settings › Channels in Chromium', () => {
     await section.getByRole('button', { name: 'Connect a channel' }).click();
 
     const dialog = page.getByTestId('connect-dialog');
-    assert.equal(
-      await dialog.getByTestId('connect-messenger').isDisabled(),
-      true,
-      'Messenger is not offered yet',
-    );
+    assert.equal(await dialog.getByTestId('connect-messenger').isDisabled(), false, 'Messenger is offered');
     assert.equal(
       await dialog.getByTestId('connect-sms').isDisabled(),
       false,
       'SMS through Twilio is offered',
     );
-    await dialog.getByText('coming soon', { exact: false }).first().waitFor();
     await dialog.screenshot({ path: `${SHOTS_DIR}/connect-pick.png` });
     // The type picker works from the keyboard.
     await dialog.getByTestId('connect-whatsapp').focus();

@@ -3,7 +3,7 @@
 // answers 200 without storing anything: the practical limit of one Node process for signed
 // webhooks here. Run as a child process with SECRET set: prints `listening PORT` on stdout.
 import Fastify from 'fastify';
-import { validSignature } from '../../../packages/server/src/channels/whatsapp/whatsapp-webhook.ts';
+import { validSignature } from '../../../packages/server/src/channels/connections/meta-webhook.ts';
 
 const secret = process.env.SECRET ?? '';
 const app = Fastify({ logger: false });

@@ -34,22 +34,32 @@ export const WhatsAppConnectionInput = Type.Object(
   closed,
 );
 
-/** Messenger and Instagram share the Graph API's page credentials. */
-const pageConnection = <T extends 'messenger' | 'instagram'>(type: T) =>
-  Type.Object(
-    {
-      type: Type.Literal(type),
-      ...common,
-      pageId: id('The Facebook page id'),
-      pageAccessToken: secret('A page access token'),
-      appSecret: secret("The Meta app's secret"),
-      verifyToken: secret('Any string: Meta sends it back when the webhook is verified'),
-    },
-    closed,
-  );
+/** Messenger and Instagram share the Graph API's page credentials (Messenger Platform). */
+const pageCredentials = {
+  ...common,
+  pageId: id('The Facebook page id'),
+  pageAccessToken: secret('A page access token with pages_messaging (and instagram_manage_messages)'),
+  appSecret: secret("The Meta app's secret: webhook signatures are checked with it"),
+  verifyToken: secret('Any string: Meta sends it back when the webhook is verified'),
+};
 
-export const MessengerConnectionInput = pageConnection('messenger');
-export const InstagramConnectionInput = pageConnection('instagram');
+export const MessengerConnectionInput = Type.Object(
+  { type: Type.Literal('messenger'), ...pageCredentials },
+  closed,
+);
+
+/** Instagram messaging goes through the linked page; webhooks name the Instagram account itself. */
+export const InstagramConnectionInput = Type.Object(
+  {
+    type: Type.Literal('instagram'),
+    ...pageCredentials,
+    instagramAccountId: Type.String({
+      pattern: '^[0-9]{1,64}$',
+      description: "The Instagram professional account's id (IGID), linked to the page",
+    }),
+  },
+  closed,
+);
 
 export const TelegramConnectionInput = Type.Object(
   {

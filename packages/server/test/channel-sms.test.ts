@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AgentChatClient } from '@beckon/sdk/agent-client';
 import { connectAgent, cookieFor, eventually } from './helpers/chat-fixtures.ts';
+import { JPEG } from './helpers/sample-files.ts';
 import { postSigned, smsFields, startSms } from './helpers/twilio-server.ts';
 
 describe('SMS through Twilio Programmable Messaging', () => {
@@ -74,18 +75,21 @@ describe('SMS through Twilio Programmable Messaging', () => {
     assert.equal(contact.phone, from);
   });
 
-  it('an MMS names its files in the line', async () => {
+  it("an MMS's file is downloaded into the line", async () => {
+    const photo = sms.twilio.media.add({ bytes: JPEG, contentType: 'image/jpeg' });
     const f = smsFields(phone(), 'Here is the damage', {
       NumMedia: '1',
-      MediaUrl0: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1',
+      MediaUrl0: sms.twilio.mediaUrl(photo),
       MediaContentType0: 'image/jpeg',
     });
     assert.equal((await postSigned(sms.hook, f)).status, 200);
-    const [line] = await lines((await conversationOf(f.MessageSid))!);
-    assert.match(
-      line!,
-      /^Here is the damage\n\[The customer sent a file \(image\/jpeg\): https:\/\/api\.twilio\.com\//,
+    const id = (await conversationOf(f.MessageSid))!;
+    const [line] = (await sms.srv.node.ctx.store.messages.after(sms.accountId, id, 0)).filter(
+      (m) => m.senderKind === 'visitor',
     );
+    assert.equal(line!.text, 'Here is the damage');
+    assert.equal(line!.attachments.length, 1);
+    assert.equal(line!.attachments[0]!.contentType, 'image/jpeg');
   });
 
   it("an agent's reply goes out with Basic auth and the right form, and shows delivered on Twilio's signed callback", async () => {

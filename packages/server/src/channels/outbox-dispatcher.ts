@@ -188,19 +188,14 @@ export class OutboxDispatcher {
 
   /** A sent line's provider id, so a reply quoting it (In-Reply-To…) finds its thread. */
   private async remember(row: OutboxRow, providerId: string, now: number): Promise<void> {
-    await this.store.db
-      .insertInto('channel_messages')
-      .values({
-        account_id: row.account_id,
-        channel: row.channel,
-        external_id: providerId,
-        conversation_id: row.conversation_id,
-        seq: Number(row.seq),
-        direction: 'out',
-        created_at: now,
-      })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
+    await this.store.channelConnections.sentPart(
+      row.account_id,
+      row.channel,
+      row.conversation_id,
+      Number(row.seq),
+      providerId,
+      now,
+    );
   }
 
   /**

@@ -3,7 +3,7 @@ import { notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { ChannelConnectionsTable, ConnectionType } from './connection-schema.ts';
 import { jsonObject } from './rows.ts';
-import type { Database } from './schema.ts';
+import type { ConversationsTable, Database } from './schema.ts';
 import type { SecretsRef } from './secret-box.ts';
 
 export type { ConnectionType };
@@ -199,6 +199,48 @@ export class ChannelConnectionsRepo {
       .orderBy('created_at', 'desc')
       .executeTakeFirst();
     return row?.value;
+  }
+
+  /**
+   * The provider ids of the parts of one agent line already sent (a line a provider takes as
+   * several messages), oldest first: a retry sends only the rest.
+   */
+  async sentParts(accountId: string, conversationId: string, seq: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('channel_messages')
+      .select('external_id')
+      .where('account_id', '=', accountId)
+      .where('conversation_id', '=', conversationId)
+      .where('seq', '=', seq)
+      .where('direction', '=', 'out')
+      .orderBy('created_at')
+      .orderBy('external_id')
+      .execute();
+    return rows.map((r) => r.external_id);
+  }
+
+  /** Records a sent agent line (or one part of it) by its provider id, for threading, receipts and retries. */
+  async sentPart(
+    accountId: string,
+    channel: ConversationsTable['channel'],
+    conversationId: string,
+    seq: number,
+    providerId: string,
+    now = Date.now(),
+  ): Promise<void> {
+    await this.db
+      .insertInto('channel_messages')
+      .values({
+        account_id: accountId,
+        channel,
+        external_id: providerId,
+        conversation_id: conversationId,
+        seq,
+        direction: 'out',
+        created_at: now,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
 
   /** When the customer last wrote in a conversation (a provider's service window counts from it). */

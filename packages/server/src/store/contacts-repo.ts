@@ -177,6 +177,23 @@ export class ContactsRepo {
     return db ? inTransaction(db) : this.db.transaction().execute(inTransaction);
   }
 
+  /** The contact a platform id names, when one does (a customer who wrote before). */
+  async platformHolder(
+    accountId: string,
+    kind: string,
+    value: string,
+    db: Kysely<Database> = this.db,
+  ): Promise<string | undefined> {
+    const row = await db
+      .selectFrom('contact_identities')
+      .select('contact_id')
+      .where('account_id', '=', accountId)
+      .where('kind', '=', kind)
+      .where('value', '=', value)
+      .executeTakeFirst();
+    return row?.contact_id;
+  }
+
   /**
    * The contact a platform id names (see `contact_identities`), created with the id when none
    * does. Two first messages at once: one identity row wins, the other's new contact is dropped.
@@ -191,16 +208,9 @@ export class ContactsRepo {
     db?: Kysely<Database>,
   ): Promise<Contact> {
     const q = db ?? this.db;
-    const holder = () =>
-      q
-        .selectFrom('contact_identities')
-        .select('contact_id')
-        .where('account_id', '=', accountId)
-        .where('kind', '=', kind)
-        .where('value', '=', value)
-        .executeTakeFirst();
+    const holder = () => this.platformHolder(accountId, kind, value, q);
     const known = await holder();
-    const found = known && (await this.find(accountId, known.contact_id, q));
+    const found = known && (await this.find(accountId, known, q));
     if (found) {
       if (!(name && !found.name) && seenLately(Date.parse(found.lastSeenAt), now)) return found;
       const patch = { last_seen_at: now, ...(name && !found.name ? { name, updated_at: now } : {}) };
@@ -233,7 +243,7 @@ export class ContactsRepo {
           .where('account_id', '=', accountId)
           .where('kind', '=', kind)
           .where('value', '=', value)
-          .where('contact_id', '=', known.contact_id)
+          .where('contact_id', '=', known)
           .execute();
       } else {
         await trx
@@ -245,9 +255,9 @@ export class ContactsRepo {
     };
     await (db ? insert(db) : this.db.transaction().execute(insert));
     const winner = await holder();
-    if (winner && winner.contact_id !== created.id) {
+    if (winner && winner !== created.id) {
       await q.deleteFrom('contacts').where('id', '=', created.id).execute();
-      const kept = await this.find(accountId, winner.contact_id, q);
+      const kept = await this.find(accountId, winner, q);
       if (!kept) throw notFound('contact');
       return kept;
     }

@@ -277,4 +277,26 @@ export class OutboxRepo {
       .execute();
     return new Map(rows.map((r) => [Number(r.seq), deliveryOf(r)]));
   }
+
+  /**
+   * Lines of a conversation sent (or delivered) by `watermark` and not yet at `status`: a
+   * provider that reports by time (Messenger's watermark) moves all of them at once.
+   */
+  async sentBefore(
+    accountId: string,
+    conversationId: string,
+    watermark: number,
+    status: 'delivered' | 'read',
+  ): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('outbox')
+      .select('seq')
+      .where('account_id', '=', accountId)
+      .where('conversation_id', '=', conversationId)
+      .where('status', 'in', status === 'read' ? ['sent', 'delivered'] : ['sent'])
+      .where('updated_at', '<=', watermark)
+      .orderBy('seq')
+      .execute();
+    return rows.map((r) => Number(r.seq));
+  }
 }

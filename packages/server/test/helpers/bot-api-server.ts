@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OUTBOX_TEST_ENV } from '../channel-contract.ts';
 import { cookieFor } from './chat-fixtures.ts';
+import { MediaFiles } from './media-files.ts';
 import { startTestServer } from './test-server.ts';
 
 /**
@@ -17,10 +18,17 @@ export async function startBotApi(token: string) {
   const fail: { status: number; description: string; retryAfter?: number }[] = [];
   /** Every answer to a sendMessage, with its time. */
   const calls: { status: number; at: number }[] = [];
+  const media = new MediaFiles();
   let next = 100;
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    // A file's bytes, at the path getFile answered (the token is part of the URL).
+    const file = /^\/file\/bot([^/]+)\/documents\/(.+)$/.exec(req.url ?? '');
+    if (req.method === 'GET' && file) {
+      if (file[1] !== token) return res.writeHead(404).end();
+      return media.send(res, file[2]!);
+    }
     const answer = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
@@ -43,6 +51,23 @@ export async function startBotApi(token: string) {
           username: 'beckon_help_bot',
         },
       });
+    if (m[2] === 'getFile') {
+      const id = typeof body.file_id === 'string' ? body.file_id : '';
+      const f = media.get(id);
+      if (!f) return answer(400, { ok: false, error_code: 400, description: 'Bad Request: invalid file_id' });
+      // Bots may download files of up to 20 MB; Telegram refuses getFile for larger ones.
+      if (f.bytes.length > 20 * 1024 * 1024)
+        return answer(400, { ok: false, error_code: 400, description: 'Bad Request: file is too big' });
+      return answer(200, {
+        ok: true,
+        result: {
+          file_id: id,
+          file_unique_id: `u${id}`,
+          file_size: f.bytes.length,
+          file_path: `documents/${id}`,
+        },
+      });
+    }
     if (m[2] === 'setWebhook') {
       webhooks.push(body as { url: string; secret_token?: string });
       return answer(200, { ok: true, result: true, description: 'Webhook was set' });
@@ -83,6 +108,7 @@ export async function startBotApi(token: string) {
     sent,
     fail,
     calls,
+    media,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }

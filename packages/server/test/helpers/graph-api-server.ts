@@ -1,6 +1,7 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { MediaFiles } from './media-files.ts';
 
 /** A text message the local Graph API accepted. */
 export interface GraphSent {
@@ -23,6 +24,8 @@ export async function startGraphApi(opts: {
   accessToken: string;
   verifiedName?: string;
   displayPhoneNumber?: string;
+  /** Media the customers' messages name (`GET /{media-id}`, then its URL with the same token). */
+  media?: MediaFiles;
 }) {
   const sent: GraphSent[] = [];
   const calls: { status: number; at: number }[] = [];
@@ -49,6 +52,27 @@ export async function startGraphApi(opts: {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const node = /^\/v\d+\.\d+\/([^/?]+)(?:\?.*)?$/.exec(req.url ?? '');
+    const download = /^\/whatsapp-media\/([^/?]+)$/.exec(req.url ?? '');
+    if (req.method === 'GET' && (download || (node && opts.media?.get(node[1]!)))) {
+      // A media node answers a short-lived URL; the URL itself also needs the bearer token.
+      if (req.headers.authorization !== `Bearer ${opts.accessToken}`)
+        return fail(res, 401, 190, 'Invalid OAuth access token - Cannot parse access token');
+      if (download) return opts.media!.send(res, download[1]!);
+      const id = node![1]!;
+      const f = opts.media!.get(id)!;
+      const { port } = server.address() as AddressInfo;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(
+        JSON.stringify({
+          messaging_product: 'whatsapp',
+          url: `http://127.0.0.1:${port}/whatsapp-media/${id}`,
+          mime_type: f.contentType,
+          sha256: createHash('sha256').update(f.bytes).digest('hex'),
+          file_size: f.bytes.length,
+          id,
+        }),
+      );
+    }
     if (req.method === 'GET' && node) {
       // The phone number node, as `GET /{phone-number-id}` documents it.
       if (req.headers.authorization !== `Bearer ${opts.accessToken}`)

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { twilioSignature } from '../../src/channels/sms/twilio.ts';
 import { OUTBOX_TEST_ENV } from '../channel-contract.ts';
 import { cookieFor } from './chat-fixtures.ts';
+import { MediaFiles } from './media-files.ts';
 import { startTestServer } from './test-server.ts';
 
 export const TWILIO = {
@@ -77,6 +78,7 @@ export async function startTwilioApi() {
   const fail: { status: number; code: number; message: string; retryAfter?: number }[] = [];
   /** Every answer to a send, with its time: how hard we pressed during an outage. */
   const calls: { status: number; at: number }[] = [];
+  const media = new MediaFiles();
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -87,6 +89,13 @@ export async function startTwilioApi() {
     const error = (status: number, code: number, message: string) =>
       answer(status, { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
     const basic = `Basic ${Buffer.from(`${TWILIO.accountSid}:${TWILIO.authToken}`).toString('base64')}`;
+    // An MMS's media, with the account's basic auth (when "HTTP Basic Authentication for media" is on).
+    const file = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/[^/]+\/Media\/([^/]+)$/.exec(req.url ?? '');
+    if (file && req.method === 'GET') {
+      if (file[1] !== TWILIO.accountSid || req.headers.authorization !== basic)
+        return error(401, 20003, 'Authenticate');
+      return media.send(res, file[2]!);
+    }
     // The account resource (what a connection test reads).
     const account = /^\/2010-04-01\/Accounts\/([^/]+)\.json$/.exec(req.url ?? '');
     if (account && req.method === 'GET') {
@@ -148,6 +157,10 @@ export async function startTwilioApi() {
     sent,
     fail,
     calls,
+    media,
+    /** The URL Twilio gives an MMS's file in `MediaUrl{n}`. */
+    mediaUrl: (id: string) =>
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}/2010-04-01/Accounts/${TWILIO.accountSid}/Messages/MM${id}/Media/${id}`,
     /** Twilio's status callback for a sent message, signed, to the URL the message named. */
     report(s: TwilioSent, status: string, errorCode?: string, signature?: string | null) {
       return postSigned(

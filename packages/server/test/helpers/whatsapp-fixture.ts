@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { OUTBOX_TEST_ENV } from '../channel-contract.ts';
 import { cookieFor } from './chat-fixtures.ts';
 import { startGraphApi } from './graph-api-server.ts';
+import { MediaFiles } from './media-files.ts';
 import { startTestServer } from './test-server.ts';
 
 export const WA = {
@@ -13,7 +14,8 @@ export const WA = {
 
 /** A demo server with a WhatsApp connection to a local Graph API, and the admin's session. */
 export async function startWhatsApp(env: Record<string, string> = {}) {
-  const graph = await startGraphApi(WA);
+  const media = new MediaFiles();
+  const graph = await startGraphApi({ ...WA, media });
   const srv = await startTestServer({ demo: true, env: { ...OUTBOX_TEST_ENV, ...env } });
   const admin = await cookieFor(srv, 'admin@demo.beckon.local');
   const res = await fetch(`${srv.url}/api/v1/channels`, {
@@ -25,6 +27,7 @@ export async function startWhatsApp(env: Record<string, string> = {}) {
   const created = (await res.json()) as { id: string; webhookUrl: string };
   return {
     graph,
+    media,
     srv,
     admin,
     created,

@@ -1,29 +1,55 @@
+import { MAX_MESSAGE_LENGTH } from '@beckon/protocol/chat-api';
 import type { ChannelConnection } from '../../store/channel-connections-repo.ts';
 import type { Store } from '../../store/store.ts';
 import type { InboundMessage } from '../channel.ts';
 import type { ChannelInbox, Received } from '../channel-inbox.ts';
+import type { MediaDownloader, MediaRef } from './media-download.ts';
 
 /** An inbound message as a connector reads it; the connection supplies the rest. */
-export type ConnectionMessage = Pick<InboundMessage, 'from' | 'externalId' | 'text' | 'receivedAt'>;
+export type ConnectionMessage = Pick<InboundMessage, 'from' | 'externalId' | 'text' | 'receivedAt'> & {
+  /** The message's files, downloaded into the conversation before the line is stored. */
+  media?: readonly MediaRef[];
+};
+
+/** Provider names agents read in notes ("open WhatsApp to see it"). */
+const PROVIDER_NAMES: Record<ChannelConnection['type'], string> = {
+  whatsapp: 'WhatsApp',
+  messenger: 'Messenger',
+  instagram: 'Instagram',
+  telegram: 'Telegram',
+  sms: 'the phone',
+};
+
+/** The customer's text and the notes on files not kept, within a message's length. */
+export function withNotes(text: string, notes: readonly string[]): string {
+  if (notes.length === 0) return text;
+  const tail = notes.join('\n').slice(0, MAX_MESSAGE_LENGTH / 2);
+  const room = MAX_MESSAGE_LENGTH - tail.length - 1;
+  return text ? `${text.slice(0, room)}\n${tail}` : tail;
+}
 
 /**
  * The inbox as a connection uses it: a customer's message joins their latest conversation on the
  * same connection (reopening it when resolved), a new one joins the connection's default skill,
- * and the conversation remembers the connection so the agent's replies leave by it.
+ * and the conversation remembers the connection so the agent's replies leave by it. The
+ * message's files are downloaded into the conversation first, so the line carries them.
  */
 export class ConnectionInbox {
   constructor(
     private readonly store: Store,
     private readonly inbox: ChannelInbox,
+    private readonly media: MediaDownloader,
   ) {}
 
   async receive(conn: ChannelConnection, msg: ConnectionMessage): Promise<Received> {
     const { accountId } = conn;
+    const { media = [], ...line } = msg;
     const contact = await this.store.contacts.resolve(accountId, msg.from, msg.receivedAt);
     const thread = await this.store.channelConnections.lastConversation(accountId, conn.id, contact.id);
     return this.inbox.receive(
       {
-        ...msg,
+        ...line,
+        text: line.text || '[An empty message]',
         channel: conn.type,
         accountId,
         siteId: null,
@@ -32,7 +58,13 @@ export class ConnectionInbox {
       },
       async (conversation) => {
         await this.store.channelConnections.bind(accountId, conversation.id, conn.id);
-        return { attachmentIds: [] };
+        if (media.length === 0) return { attachmentIds: [] };
+        const got = await this.media.store(accountId, conversation, media, PROVIDER_NAMES[conn.type]);
+        const text = withNotes(line.text, got.notes);
+        return {
+          attachmentIds: got.attachmentIds,
+          text: text || (got.attachmentIds.length ? '' : '[An empty message]'),
+        };
       },
     );
   }

@@ -1,13 +1,16 @@
 import type { AppContext } from '../../context.ts';
+import { chatOf } from '../../conversations/chat-feature.ts';
 import { channelConnectionsRoutes } from '../../http/routes/channel-connections-routes.ts';
 import { channelHooksRoutes } from '../../http/routes/channel-hooks-routes.ts';
 import type { App } from '../../http/types.ts';
 import type { ChannelsModule } from '../channels-feature.ts';
+import { MessengerConnector } from '../messenger/messenger-connector.ts';
 import { SmsConnector } from '../sms/sms-connector.ts';
 import { TelegramConnector } from '../telegram/telegram-connector.ts';
 import { WhatsAppConnector } from '../whatsapp/whatsapp-connector.ts';
 import { ConnectionInbox } from './connection-inbox.ts';
 import type { Connector } from './connector.ts';
+import { MediaDownloader } from './media-download.ts';
 
 /**
  * Provider connections: one connector per provider (its webhook and its `Channel`, registered for
@@ -15,10 +18,26 @@ import type { Connector } from './connector.ts';
  */
 export async function connectionsFeature(app: App, ctx: AppContext, channels: ChannelsModule): Promise<void> {
   const config = ctx.config.connections;
-  const inbox = new ConnectionInbox(ctx.store, channels.inbox);
   const log = (name: string) => ctx.logger.child({ component: name });
+  const chat = chatOf(ctx);
+  if (!chat) throw new Error('provider connections need the chat feature');
+  const media = new MediaDownloader(chat.attachments, config.providerTimeoutMs, log('channel-media'));
+  const inbox = new ConnectionInbox(ctx.store, channels.inbox, media);
   const list: Connector[] = [
     new WhatsAppConnector(ctx.store, inbox, channels.outbox, log('whatsapp'), config.providerTimeoutMs),
+    ...(['messenger', 'instagram'] as const).map(
+      (type) =>
+        new MessengerConnector(
+          type,
+          ctx.store,
+          inbox,
+          channels.outbox,
+          log(type),
+          (conversationId, attachmentId) => chat.attachments.urls.visitorUrl(conversationId, attachmentId),
+          chat.attachments.maxBytes,
+          config.providerTimeoutMs,
+        ),
+    ),
     new TelegramConnector(ctx.store, inbox, log('telegram'), config.providerTimeoutMs),
     new SmsConnector(
       ctx.store,

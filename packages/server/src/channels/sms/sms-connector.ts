@@ -5,7 +5,7 @@ import type { ConnectionInbox } from '../connections/connection-inbox.ts';
 import type { Connector, HookRequest } from '../connections/connector.ts';
 import type { OutboxDispatcher } from '../outbox-dispatcher.ts';
 import { SmsChannel } from './sms-channel.ts';
-import { field, formOf, keywordOf, lineOf, type TwilioParams, validSignature } from './twilio.ts';
+import { field, formOf, keywordOf, lineOf, mediaOf, type TwilioParams, validSignature } from './twilio.ts';
 
 /** A phone number as Twilio writes it (E.164). */
 const PHONE = /^\+[1-9][0-9]{5,14}$/;
@@ -68,11 +68,20 @@ export class SmsConnector implements Connector {
       return;
     }
     const text = lineOf(params);
+    // Twilio serves media with the account's basic auth when the account requires it.
+    const auth = {
+      authorization: `Basic ${Buffer.from(`${conn.config.accountSid}:${conn.config.authToken}`).toString('base64')}`,
+    };
     const got = await this.inbox.receive(conn, {
       from: { phone: from, address: 'phone' },
       externalId: sid,
-      text: text || '[An empty message]',
+      text,
       receivedAt: Date.now(),
+      media: mediaOf(params).map((f, n, all) => ({
+        label: all.length > 1 ? `file ${n + 1} of the MMS` : 'the MMS file',
+        ...(f.contentType ? { contentType: f.contentType } : {}),
+        locate: async () => ({ url: f.url, headers: auth }),
+      })),
     });
     // The keyword is a line agents see too; a redelivery changes nothing more.
     const keyword = keywordOf(text);

@@ -55,21 +55,20 @@ const KEYWORDS: Record<string, 'stop' | 'start' | 'help'> = {
 export const keywordOf = (body: string): 'stop' | 'start' | 'help' | undefined =>
   Object.hasOwn(KEYWORDS, body.trim().toLowerCase()) ? KEYWORDS[body.trim().toLowerCase()] : undefined;
 
-/**
- * The line an agent sees for a customer's SMS or MMS. Media is not fetched yet: the line names
- * each file with its type and Twilio's URL, so nothing the customer sent goes unseen.
- */
-export function lineOf(params: TwilioParams): string {
-  const body = field(params, 'Body') ?? '';
+/** The line an agent sees for a customer's SMS or MMS: its body (the MMS files come as attachments). */
+export const lineOf = (params: TwilioParams): string => field(params, 'Body') ?? '';
+
+/** An MMS's files, `MediaUrl0..N` with their `MediaContentType0..N` (Twilio sends at most 10). */
+export function mediaOf(params: TwilioParams): { url: string; contentType?: string }[] {
   const count = Math.min(10, Math.max(0, Number.parseInt(field(params, 'NumMedia') ?? '0', 10) || 0));
-  const files: string[] = [];
+  const files: { url: string; contentType?: string }[] = [];
   for (let n = 0; n < count; n++) {
     const url = field(params, `MediaUrl${n}`);
-    if (!url) continue;
+    if (!url || !/^https?:\/\//.test(url)) continue;
     const type = field(params, `MediaContentType${n}`);
-    files.push(`[The customer sent a file${type ? ` (${type})` : ''}: ${url}]`);
+    files.push({ url, ...(type ? { contentType: type } : {}) });
   }
-  return [body, ...files].filter(Boolean).join('\n');
+  return files;
 }
 
 /** Twilio's error body: `{ code, message, more_info, status }`. */

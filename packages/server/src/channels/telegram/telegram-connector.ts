@@ -4,7 +4,8 @@ import type { ChannelConnection } from '../../store/channel-connections-repo.ts'
 import type { Store } from '../../store/store.ts';
 import type { ConnectionInbox } from '../connections/connection-inbox.ts';
 import type { Connector, HookRequest } from '../connections/connector.ts';
-import { botCall, TELEGRAM_IDENTITY, TelegramChannel } from './telegram-channel.ts';
+import type { MediaRef } from '../connections/media-download.ts';
+import { BOT_API_BASE, botCall, TELEGRAM_IDENTITY, TelegramChannel } from './telegram-channel.ts';
 
 interface TgMessage {
   message_id?: number;
@@ -13,8 +14,14 @@ interface TgMessage {
   chat?: { id?: number; type?: string };
   text?: string;
   caption?: string;
-  photo?: unknown[];
-  document?: { file_name?: string };
+  photo?: TgFile[];
+  document?: TgFile & { file_name?: string; mime_type?: string };
+}
+
+/** A file Telegram holds: fetched by `getFile`, then from `/file/bot<token>/<file_path>`. */
+interface TgFile {
+  file_id?: string;
+  file_size?: number;
 }
 
 /**
@@ -26,16 +33,11 @@ export const secretTokenOf = (conn: ChannelConnection): string =>
     .update(`beckon-webhook:${conn.id}`)
     .digest('base64url');
 
-/** The line an agent sees for a customer's message; files are named, not fetched yet. */
+/** The line an agent sees for a customer's message (its photo or file comes as an attachment); null for anything else. */
 function lineOf(m: TgMessage): string | null {
   if (m.text !== undefined) return m.text;
-  const note = m.photo
-    ? '[The customer sent a photo; open Telegram to see it.]'
-    : m.document
-      ? `[The customer sent a file${m.document.file_name ? ` "${m.document.file_name}"` : ''}; open Telegram to see it.]`
-      : null;
-  if (!note) return null;
-  return m.caption ? `${m.caption}\n${note}` : note;
+  if (!m.photo && !m.document) return null;
+  return m.caption ?? '';
 }
 
 /**
@@ -105,8 +107,38 @@ export class TelegramConnector implements Connector {
       from: { name, platform: { kind: TELEGRAM_IDENTITY, id: String(from.id) } },
       // Message ids count per chat and per bot: the three name one message.
       externalId: `${conn.id}:${m.chat.id ?? from.id}:${m.message_id}`,
-      text: text || '[An empty message]',
+      text,
       receivedAt: Number.isFinite(sent) && sent > 0 ? Math.min(now, sent) : now,
+      media: this.mediaOf(conn, m),
     });
+  }
+
+  /** The message's photo (its largest size) or document, as files to download. */
+  private mediaOf(conn: ChannelConnection, m: TgMessage): MediaRef[] {
+    const photo = Array.isArray(m.photo) ? m.photo.at(-1) : undefined;
+    const doc = m.document;
+    const file = photo ?? doc;
+    if (typeof file?.file_id !== 'string') return [];
+    const fileId = file.file_id;
+    const base = (conn.apiBaseUrl ?? BOT_API_BASE).replace(/\/+$/, '');
+    return [
+      {
+        label: photo ? 'a photo' : doc?.file_name ? `"${doc.file_name}"` : 'a file',
+        ...(doc?.file_name ? { name: doc.file_name } : {}),
+        ...(doc?.mime_type && !photo ? { contentType: doc.mime_type } : {}),
+        ...(typeof file.file_size === 'number' ? { size: file.file_size } : {}),
+        locate: async () => {
+          const r = await botCall<{ file_path?: string; file_size?: number }>(
+            conn,
+            'getFile',
+            { file_id: fileId },
+            this.timeoutMs,
+          );
+          const path = r?.result?.file_path;
+          if (!path) throw new Error('Telegram answered without the file path');
+          return { url: `${base}/file/bot${conn.config.botToken}/${path}` };
+        },
+      },
+    ];
   }
 }

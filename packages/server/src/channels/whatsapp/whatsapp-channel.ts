@@ -7,11 +7,10 @@ import {
   type OutboundMessage,
   type SendResult,
 } from '../channel.ts';
+import { GRAPH_API_BASE, GRAPH_API_VERSION, graphError, graphNode } from '../connections/graph-api.ts';
 import { callProvider } from '../connections/provider-http.ts';
 
-/** Meta's public Graph API root; a connection's `apiBaseUrl` replaces it. */
-export const GRAPH_API_BASE = 'https://graph.facebook.com';
-export const GRAPH_API_VERSION = 'v21.0';
+export { GRAPH_API_BASE, GRAPH_API_VERSION, graphError };
 
 /** WhatsApp lets a business write free text only this long after the customer's last message. */
 export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -19,14 +18,9 @@ export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** WhatsApp's limit for a text message body. */
 const MAX_TEXT = 4096;
 
-export const graphError = (body: unknown): string | undefined => {
-  const e = (body as { error?: { message?: string; error_data?: { details?: string } } })?.error;
-  return e?.error_data?.details ?? e?.message;
-};
-
 /** The Graph API node of a connection's phone number. */
 export const graphUrlOf = (conn: ChannelConnection) =>
-  `${(conn.apiBaseUrl ?? GRAPH_API_BASE).replace(/\/+$/, '')}/${GRAPH_API_VERSION}/${encodeURIComponent(conn.config.phoneNumberId ?? '')}`;
+  graphNode(conn.apiBaseUrl, conn.config.phoneNumberId ?? '');
 
 /**
  * WhatsApp's outbound side: an agent's line is a text message sent through the Cloud API from

@@ -1,25 +1,15 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Logger } from '../../logger.ts';
 import type { ChannelConnection } from '../../store/channel-connections-repo.ts';
 import type { Store } from '../../store/store.ts';
 import type { ConnectionInbox } from '../connections/connection-inbox.ts';
-import type { Connector, HookRequest } from '../connections/connector.ts';
+import type { Connector } from '../connections/connector.ts';
+import { graphNode } from '../connections/graph-api.ts';
+import type { MediaRef } from '../connections/media-download.ts';
+import { metaAuthentic, metaHandshake, receivedAt } from '../connections/meta-webhook.ts';
 import { callProvider } from '../connections/provider-http.ts';
 import type { OutboxDispatcher } from '../outbox-dispatcher.ts';
 import { graphError, graphUrlOf, WhatsAppChannel } from './whatsapp-channel.ts';
-import { changesOf, lineOf, statusReason, validSignature, type WaChangeValue } from './whatsapp-webhook.ts';
-
-const sameText = (a: string, b: string) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
-
-/** A provider timestamp (seconds) as epoch ms, never in the future. */
-const receivedAt = (ts: string | undefined, now: number): number => {
-  const s = Number(ts);
-  return Number.isFinite(s) && s > 0 ? Math.min(now, s * 1000) : now;
-};
+import { changesOf, lineOf, mediaOf, statusReason, type WaChangeValue } from './whatsapp-webhook.ts';
 
 /**
  * WhatsApp Cloud API connections: Meta's verification handshake, `X-Hub-Signature-256` on every
@@ -53,16 +43,9 @@ export class WhatsAppConnector implements Connector {
     return parts.length === 2 ? `${parts[0]} (${parts[1]})` : parts[0]!;
   }
 
-  /** Meta subscribes with `hub.mode=subscribe` and our verify token, and expects its challenge back. */
-  handshake(conn: ChannelConnection, hook: HookRequest): string | null {
-    const { 'hub.mode': mode, 'hub.verify_token': token, 'hub.challenge': challenge } = hook.query;
-    if (mode !== 'subscribe' || !token || challenge === undefined) return null;
-    return sameText(token, conn.config.verifyToken ?? '') ? challenge : null;
-  }
-
-  authentic(conn: ChannelConnection, hook: HookRequest): boolean {
-    return validSignature(conn.config.appSecret ?? '', hook.raw, hook.headers['x-hub-signature-256']);
-  }
+  /** Meta's handshake and signature, as for every Graph API product. */
+  readonly handshake = metaHandshake;
+  readonly authentic = metaAuthentic;
 
   async deliver(conn: ChannelConnection, payload: unknown): Promise<void> {
     const changes = changesOf(payload);
@@ -106,13 +89,42 @@ export class WhatsAppConnector implements Connector {
         continue;
       }
       const profile = value.contacts?.find((c) => c.wa_id === m.from)?.profile;
+      const file = mediaOf(m);
       await this.inbox.receive(conn, {
         from: { phone: `+${m.from}`, name: profile?.name ?? null, address: 'phone' },
         externalId: m.id,
-        text: lineOf(m) || '[An empty message]',
+        text: lineOf(m),
         receivedAt: receivedAt(m.timestamp, now),
+        ...(file ? { media: [this.mediaRef(conn, file)] } : {}),
       });
     }
+  }
+
+  /**
+   * Where a WhatsApp file is: `GET /{media-id}` answers a short-lived URL and the size, and the
+   * download itself needs the same bearer token.
+   */
+  private mediaRef(conn: ChannelConnection, file: NonNullable<ReturnType<typeof mediaOf>>): MediaRef {
+    const auth = { authorization: `Bearer ${conn.config.accessToken}` };
+    return {
+      label: file.label,
+      ...(file.name ? { name: file.name } : {}),
+      ...(file.mimeType ? { contentType: file.mimeType } : {}),
+      locate: async () => {
+        const m = await callProvider<{ url?: string; file_size?: number }>(
+          graphNode(conn.apiBaseUrl, file.id),
+          { method: 'GET', headers: auth },
+          this.timeoutMs,
+          graphError,
+        );
+        if (!m?.url) throw new Error('the Graph API answered without the media URL');
+        return {
+          url: m.url,
+          headers: auth,
+          ...(typeof m.file_size === 'number' ? { size: m.file_size } : {}),
+        };
+      },
+    };
   }
 
   private async statuses(conn: ChannelConnection, value: WaChangeValue): Promise<void> {

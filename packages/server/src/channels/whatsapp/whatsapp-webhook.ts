@@ -1,5 +1,3 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-
 /**
  * The parts of the WhatsApp Cloud API's webhook payload we read (Meta's "messages" field):
  * `entry[].changes[].value` holds the number it came to, the senders' profiles, their messages,
@@ -19,12 +17,21 @@ export interface WaMessage {
   timestamp?: string;
   type?: string;
   text?: { body?: string };
-  image?: { caption?: string };
-  video?: { caption?: string };
-  document?: { caption?: string; filename?: string };
+  image?: WaMedia;
+  video?: WaMedia;
+  audio?: WaMedia;
+  sticker?: WaMedia;
+  document?: WaMedia & { filename?: string };
   location?: { latitude?: number; longitude?: number; name?: string; address?: string };
   interactive?: { button_reply?: { title?: string }; list_reply?: { title?: string } };
   button?: { text?: string };
+}
+
+/** A media object of a message: its id (fetched with `GET /{media-id}`), type and caption. */
+export interface WaMedia {
+  id?: string;
+  mime_type?: string;
+  caption?: string;
 }
 
 export interface WaStatus {
@@ -51,10 +58,33 @@ export function changesOf(payload: unknown): { field: string; value: WaChangeVal
   return out;
 }
 
-/**
- * The line an agent sees for a customer's message. Media is not fetched yet: the line says what
- * came, with its caption, so nothing the customer sent goes unseen.
- */
+/** The media types a message may carry, and how a note names each. */
+const MEDIA_LABELS = {
+  image: 'a photo',
+  video: 'a video',
+  audio: 'a voice message',
+  sticker: 'a sticker',
+  document: 'a file',
+} as const;
+
+/** A message's file, when it carries one: its media id, declared type and how a note names it. */
+export function mediaOf(
+  m: WaMessage,
+): { id: string; mimeType?: string; label: string; name?: string } | null {
+  const type = m.type as keyof typeof MEDIA_LABELS;
+  if (!(type in MEDIA_LABELS)) return null;
+  const media = m[type] as (WaMedia & { filename?: string }) | undefined;
+  if (!media?.id) return null;
+  const name = media.filename;
+  return {
+    id: media.id,
+    ...(media.mime_type ? { mimeType: media.mime_type } : {}),
+    label: name ? `"${name}"` : MEDIA_LABELS[type],
+    ...(name ? { name } : {}),
+  };
+}
+
+/** The line an agent sees for a customer's message; a file comes as the line's attachment. */
 export function lineOf(m: WaMessage): string {
   switch (m.type) {
     case 'text':
@@ -63,12 +93,8 @@ export function lineOf(m: WaMessage): string {
     case 'video':
     case 'audio':
     case 'sticker':
-    case 'document': {
-      const caption = m.image?.caption ?? m.video?.caption ?? m.document?.caption;
-      const name = m.document?.filename ? ` "${m.document.filename}"` : '';
-      const note = `[The customer sent ${m.type === 'audio' ? 'an' : 'a'} ${m.type}${name}; open WhatsApp to see it.]`;
-      return caption ? `${caption}\n${note}` : note;
-    }
+    case 'document':
+      return m.image?.caption ?? m.video?.caption ?? m.document?.caption ?? '';
     case 'location': {
       const l = m.location ?? {};
       const where = [l.name, l.address].filter(Boolean).join(', ');
@@ -88,16 +114,4 @@ export function statusReason(s: WaStatus): string {
   const e = s.errors?.[0];
   const detail = e?.error_data?.details ?? e?.message ?? e?.title;
   return `WhatsApp could not deliver it${e?.code ? ` (${e.code})` : ''}${detail ? `: ${detail}` : ''}`;
-}
-
-/**
- * Whether `header` (X-Hub-Signature-256) is `sha256=` and the HMAC-SHA256 of the raw body keyed by
- * the app secret, compared in constant time; a missing or malformed header is false.
- */
-export function validSignature(appSecret: string, raw: Buffer, header: unknown): boolean {
-  if (typeof header !== 'string') return false;
-  const m = /^sha256=([0-9a-fA-F]{64})$/.exec(header.trim());
-  if (!m) return false;
-  const expected = createHmac('sha256', appSecret).update(raw).digest();
-  return timingSafeEqual(expected, Buffer.from(m[1]!, 'hex'));
 }

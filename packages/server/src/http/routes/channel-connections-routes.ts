@@ -4,7 +4,14 @@ import {
   ChannelConnections,
   ChannelConnectionTest,
   type ChannelConnection as ConnectionView,
+  InstagramConnectionInput,
+  MessengerConnectionInput,
+  SmsConnectionInput,
+  TelegramConnectionInput,
+  WhatsAppConnectionInput,
 } from '@beckon/protocol/channel-connections-api';
+import type { TSchema } from 'typebox';
+import Value from 'typebox/value';
 import { ADMINS, authOf, requireRole } from '../../auth/auth-context.ts';
 import type { Connector } from '../../channels/connections/connector.ts';
 import type { AppContext } from '../../context.ts';
@@ -12,6 +19,15 @@ import { AppError, notFound } from '../../errors.ts';
 import type { ChannelConnection, ConnectionType } from '../../store/channel-connections-repo.ts';
 import { IdParams, NoContent, replies, security } from '../responses.ts';
 import type { App } from '../types.ts';
+
+/** Each provider's body, to name the fault in a body of that type (the union names only the first's). */
+const INPUTS: Record<ConnectionType, TSchema> = {
+  whatsapp: WhatsAppConnectionInput,
+  messenger: MessengerConnectionInput,
+  instagram: InstagramConnectionInput,
+  telegram: TelegramConnectionInput,
+  sms: SmsConnectionInput,
+};
 
 /** Fields of a body that are not the provider's credentials. */
 const COMMON = new Set(['type', 'name', 'apiBaseUrl', 'defaultSkillId']);
@@ -55,6 +71,14 @@ export function channelConnectionsRoutes(
     '/api/v1/channels',
     {
       ...admins,
+      // Before the union's check: a Messenger body missing its token is told so, not about WhatsApp's fields.
+      preValidation: async (req) => {
+        const type = (req.body as { type?: unknown } | null)?.type;
+        const schema =
+          typeof type === 'string' && Object.hasOwn(INPUTS, type) ? INPUTS[type as ConnectionType] : null;
+        const [fault] = schema ? [...Value.Errors(schema, req.body)] : [];
+        if (fault) throw new AppError(400, 'invalid_request', `body${fault.instancePath} ${fault.message}`);
+      },
       schema: {
         tags,
         security,

@@ -62,9 +62,13 @@ export function ConnectDialog({ skills, onCreated, onTested, onClose }: Props) {
           <p className="field-hint">
             {made.type === 'whatsapp'
               ? 'Meta app › WhatsApp › Configuration › Webhook: paste both, verify, and subscribe to "messages".'
-              : made.type === 'sms'
-                ? 'Twilio console › your number › Messaging: paste it as "A message comes in" (HTTP POST).'
-                : 'Beckon has already given this URL to Telegram; nothing to paste.'}
+              : made.type === 'messenger'
+                ? 'Meta app › Messenger › Settings › Webhooks: paste both, verify, then subscribe the page to messages, messaging_postbacks, message_deliveries, message_reads and message_echoes.'
+                : made.type === 'instagram'
+                  ? 'Meta app › Messenger › Instagram settings › Webhooks: paste both, verify, then subscribe to messages, messaging_postbacks and messaging_seen.'
+                  : made.type === 'sms'
+                    ? 'Twilio console › your number › Messaging: paste it as "A message comes in" (HTTP POST).'
+                    : 'Beckon has already given this URL to Telegram; nothing to paste.'}
           </p>
           <TestConnection id={made.id} onTested={(r) => onTested(made.id, r)} />
         </div>
@@ -211,6 +215,38 @@ function CredentialsForm({
       if (Object.values(faults).some(Boolean)) return { faults };
       return { input: { type: 'telegram', ...common, botToken: val('botToken') } };
     }
+    if (type === 'messenger' || type === 'instagram') {
+      const faults = {
+        pageId: /^\d{1,128}$/.test(val('pageId'))
+          ? null
+          : 'Enter the page id (digits), from the page’s About › Page transparency.',
+        ...(type === 'instagram'
+          ? {
+              instagramAccountId: /^\d{1,64}$/.test(val('instagramAccountId'))
+                ? null
+                : 'Enter the Instagram account id (digits), from the page’s Linked accounts.',
+            }
+          : {}),
+        pageAccessToken: val('pageAccessToken') ? null : 'Paste a page access token.',
+        appSecret: val('appSecret') ? null : "Paste the app's secret, from App settings › Basic.",
+        verifyToken: val('verifyToken') ? null : 'Enter a verify token, or generate one.',
+        apiBaseUrl: baseFault,
+      };
+      if (Object.values(faults).some(Boolean)) return { faults };
+      const page = {
+        ...common,
+        pageId: val('pageId'),
+        pageAccessToken: val('pageAccessToken'),
+        appSecret: val('appSecret'),
+        verifyToken: val('verifyToken'),
+      };
+      return {
+        input:
+          type === 'instagram'
+            ? { type, ...page, instagramAccountId: val('instagramAccountId') }
+            : { type, ...page },
+      };
+    }
     const faults = {
       phoneNumberId: /^\d{1,128}$/.test(val('phoneNumberId'))
         ? null
@@ -249,7 +285,7 @@ function CredentialsForm({
       onMade({
         ...created,
         type,
-        verifyToken: result.type === 'whatsapp' ? result.verifyToken : null,
+        verifyToken: 'verifyToken' in result ? result.verifyToken : null,
       });
     } catch (caught) {
       setError(errorMessage(caught));
@@ -281,6 +317,18 @@ function CredentialsForm({
     </Field>
   );
   const label = kindOf(type).label;
+  const verifyToken = (
+    <div className="connection-generate">
+      {input('Verify token', 'verifyToken', 'Any text: Meta sends it back when it checks the webhook.')}
+      <button
+        type="button"
+        className="button button-small"
+        onClick={() => set('verifyToken')(newVerifyToken())}
+      >
+        Generate
+      </button>
+    </div>
+  );
 
   return (
     <Dialog
@@ -288,9 +336,11 @@ function CredentialsForm({
       description={
         type === 'whatsapp'
           ? 'From your Meta app: WhatsApp › API Setup and App settings › Basic. Secrets are never shown again.'
-          : type === 'sms'
-            ? 'From the Twilio console: the account SID and auth token, and the number you send from.'
-            : 'Beckon sets the bot’s webhook itself. The token is never shown again.'
+          : type === 'messenger' || type === 'instagram'
+            ? 'From your Meta app: Messenger › Settings (page token) and App settings › Basic. Secrets are never shown again.'
+            : type === 'sms'
+              ? 'From the Twilio console: the account SID and auth token, and the number you send from.'
+              : 'Beckon sets the bot’s webhook itself. The token is never shown again.'
       }
       onClose={onClose}
       busy={busy}
@@ -309,20 +359,27 @@ function CredentialsForm({
                 secret: true,
               })}
               {input('App secret', 'appSecret', 'Webhook deliveries are signed with it.', { secret: true })}
-              <div className="connection-generate">
-                {input(
-                  'Verify token',
-                  'verifyToken',
-                  'Any text: Meta sends it back when it checks the webhook.',
+              {verifyToken}
+            </>
+          ) : type === 'messenger' || type === 'instagram' ? (
+            <>
+              {input('Page id', 'pageId', 'The Facebook page customers write to.')}
+              {type === 'instagram' &&
+                input(
+                  'Instagram account id',
+                  'instagramAccountId',
+                  'The professional account linked to the page (webhooks name it).',
                 )}
-                <button
-                  type="button"
-                  className="button button-small"
-                  onClick={() => set('verifyToken')(newVerifyToken())}
-                >
-                  Generate
-                </button>
-              </div>
+              {input(
+                'Page access token',
+                'pageAccessToken',
+                type === 'instagram'
+                  ? 'A page token with pages_messaging and instagram_manage_messages.'
+                  : 'A page token with pages_messaging.',
+                { secret: true },
+              )}
+              {input('App secret', 'appSecret', 'Webhook deliveries are signed with it.', { secret: true })}
+              {verifyToken}
             </>
           ) : type === 'sms' ? (
             <>
@@ -363,7 +420,7 @@ function CredentialsForm({
               'Only for a proxy or a test server; empty uses the provider.',
               {
                 placeholder:
-                  type === 'whatsapp'
+                  type === 'whatsapp' || type === 'messenger' || type === 'instagram'
                     ? 'https://graph.facebook.com'
                     : type === 'sms'
                       ? 'https://api.twilio.com'

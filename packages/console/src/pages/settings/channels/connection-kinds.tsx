@@ -13,8 +13,13 @@ export interface ConnectionKind {
 export const CONNECTION_KINDS: ConnectionKind[] = [
   { type: 'whatsapp', label: 'WhatsApp', blurb: 'A WhatsApp Business number (Cloud API)', available: true },
   { type: 'telegram', label: 'Telegram', blurb: 'A Telegram bot from @BotFather', available: true },
-  { type: 'messenger', label: 'Messenger', blurb: "A Facebook page's inbox", available: false },
-  { type: 'instagram', label: 'Instagram', blurb: 'Instagram direct messages', available: false },
+  { type: 'messenger', label: 'Messenger', blurb: "A Facebook page's inbox", available: true },
+  {
+    type: 'instagram',
+    label: 'Instagram',
+    blurb: 'Direct messages of an Instagram professional account',
+    available: true,
+  },
   { type: 'sms', label: 'SMS', blurb: 'Text messages through Twilio', available: true },
 ];
 
