@@ -10,6 +10,7 @@ import { CannedResponsesRepo } from './canned-responses-repo.ts';
 import { ChannelConnectionsRepo } from './channel-connections-repo.ts';
 import { ChannelSettingsRepo } from './channel-settings-repo.ts';
 import { connectStore, type StoreConnectionOptions, type StoreKind } from './connect.ts';
+import { ContactConsentsRepo } from './contact-consents-repo.ts';
 import { ContactsRepo } from './contacts-repo.ts';
 import { ConversationsRepo } from './conversations-repo.ts';
 import { ConversionsRepo } from './conversions-repo.ts';
@@ -31,6 +32,7 @@ import { capabilitiesOf, type StoreCapabilities } from './store-capabilities.ts'
 import { ThreadEventsWriter } from './thread-events-writer.ts';
 import { UsersRepo } from './users-repo.ts';
 import { VisitorsRepo } from './visitors-repo.ts';
+import { WhatsAppTemplatesRepo } from './whatsapp-templates-repo.ts';
 
 /** The store port: one object per concept, implemented once on Kysely for SQLite and PostgreSQL. */
 /** How long `/readyz` waits for the store before it answers that the store is not ready (ms). */
@@ -80,6 +82,10 @@ export class Store {
   readonly appPush;
   /** Connections to providers (a WhatsApp number, a Telegram bot) and their conversations. */
   readonly channelConnections;
+  /** WhatsApp message templates per connection, as last synced from Meta. */
+  readonly whatsappTemplates;
+  /** Contacts' opt-ins to WhatsApp and SMS messages. */
+  readonly consents;
 
   private constructor(
     readonly kind: StoreKind,
@@ -118,6 +124,8 @@ export class Store {
     this.channelSettings = new ChannelSettingsRepo(db);
     this.appPush = new AppPushRepo(db);
     this.channelConnections = new ChannelConnectionsRepo(db);
+    this.whatsappTemplates = new WhatsAppTemplatesRepo(db);
+    this.consents = new ContactConsentsRepo(db);
   }
 
   /** Connects (SQLite by default, PostgreSQL when `databaseUrl` is set); call `migrate()` before use. */

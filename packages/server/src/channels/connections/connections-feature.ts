@@ -1,6 +1,9 @@
 import type { AppContext } from '../../context.ts';
+import { chatOf } from '../../conversations/chat-feature.ts';
 import { channelConnectionsRoutes } from '../../http/routes/channel-connections-routes.ts';
 import { channelHooksRoutes } from '../../http/routes/channel-hooks-routes.ts';
+import { contactConsentsRoutes } from '../../http/routes/contact-consents-routes.ts';
+import { whatsappTemplatesRoutes } from '../../http/routes/whatsapp-templates-routes.ts';
 import type { App } from '../../http/types.ts';
 import type { ChannelsModule } from '../channels-feature.ts';
 import { SmsConnector } from '../sms/sms-connector.ts';
@@ -17,8 +20,15 @@ export async function connectionsFeature(app: App, ctx: AppContext, channels: Ch
   const config = ctx.config.connections;
   const inbox = new ConnectionInbox(ctx.store, channels.inbox);
   const log = (name: string) => ctx.logger.child({ component: name });
+  const whatsapp = new WhatsAppConnector(
+    ctx.store,
+    inbox,
+    channels.outbox,
+    log('whatsapp'),
+    config.providerTimeoutMs,
+  );
   const list: Connector[] = [
-    new WhatsAppConnector(ctx.store, inbox, channels.outbox, log('whatsapp'), config.providerTimeoutMs),
+    whatsapp,
     new TelegramConnector(ctx.store, inbox, log('telegram'), config.providerTimeoutMs),
     new SmsConnector(
       ctx.store,
@@ -33,4 +43,7 @@ export async function connectionsFeature(app: App, ctx: AppContext, channels: Ch
   for (const c of list) channels.registry.register(c.channel);
   channelConnectionsRoutes(app, ctx, connectors);
   await channelHooksRoutes(app, ctx, connectors, config);
+  const chat = chatOf(ctx);
+  if (chat) whatsappTemplatesRoutes(app, ctx, chat, whatsapp);
+  contactConsentsRoutes(app, ctx);
 }

@@ -7,6 +7,7 @@ import type { Connector, HookRequest } from '../connections/connector.ts';
 import { callProvider } from '../connections/provider-http.ts';
 import type { OutboxDispatcher } from '../outbox-dispatcher.ts';
 import { graphError, graphUrlOf, WhatsAppChannel } from './whatsapp-channel.ts';
+import { fetchTemplates } from './whatsapp-templates.ts';
 import { changesOf, lineOf, statusReason, validSignature, type WaChangeValue } from './whatsapp-webhook.ts';
 
 const sameText = (a: string, b: string) => {
@@ -51,6 +52,20 @@ export class WhatsAppConnector implements Connector {
     const parts = [n?.verified_name, n?.display_phone_number].filter(Boolean);
     if (parts.length === 0) throw new Error('the Graph API answered without the number');
     return parts.length === 2 ? `${parts[0]} (${parts[1]})` : parts[0]!;
+  }
+
+  /** Reads the account's templates once the connection is made; a failure leaves the Sync button to try again. */
+  async connected(conn: ChannelConnection): Promise<void> {
+    if (!conn.config.wabaId) return;
+    await this.syncTemplates(conn).catch((err: unknown) =>
+      this.log.warn({ err, connection: conn.id }, 'whatsapp templates not read at connection'),
+    );
+  }
+
+  /** Replaces the connection's stored templates with what Meta lists now; throws with Meta's reason. */
+  async syncTemplates(conn: ChannelConnection): Promise<void> {
+    const list = await fetchTemplates(conn, this.timeoutMs);
+    await this.store.whatsappTemplates.replace(conn.accountId, conn.id, list);
   }
 
   /** Meta subscribes with `hub.mode=subscribe` and our verify token, and expects its challenge back. */
@@ -106,12 +121,20 @@ export class WhatsAppConnector implements Connector {
         continue;
       }
       const profile = value.contacts?.find((c) => c.wa_id === m.from)?.profile;
-      await this.inbox.receive(conn, {
+      const got = await this.inbox.receive(conn, {
         from: { phone: `+${m.from}`, name: profile?.name ?? null, address: 'phone' },
         externalId: m.id,
         text: lineOf(m) || '[An empty message]',
         receivedAt: receivedAt(m.timestamp, now),
       });
+      // A customer who writes to the business opted in to its WhatsApp messages; an earlier record stays.
+      if (!got.duplicate)
+        await this.store.consents.record(
+          conn.accountId,
+          got.contact.id,
+          { channel: 'whatsapp', source: 'customer_message', detail: 'wrote first' },
+          { keep: true },
+        );
     }
   }
 
