@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { OUTBOX_TEST_ENV } from '../packages/server/test/channel-contract.ts';
+import { cookieFor } from '../packages/server/test/helpers/chat-fixtures.ts';
+import {
+  type GraphSent,
+  postWebhook,
+  startGraphApi,
+  waMessageDelivery,
+} from '../packages/server/test/helpers/graph-api-server.ts';
+import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
+import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
+import { type ConsolePage, goOnline, signedInAs, until } from './helpers/workspace-fixtures.ts';
+
+const NUMBER = {
+  phoneNumberId: '106540352242923',
+  accessToken: 'EAAG-template-token',
+  appSecret: 'template-app-secret',
+  verifyToken: 'template-verify',
+  wabaId: '102290129340399',
+};
+
+describe('WhatsApp templates in the console, in Chromium', () => {
+  let graph: Awaited<ReturnType<typeof startGraphApi>>;
+  let srv: TestServer;
+  let browser: Browser;
+  let sales: ConsolePage;
+  let admin: ConsolePage;
+  let hook = '';
+
+  before(async () => {
+    mkdirSync(SHOTS_DIR, { recursive: true });
+    graph = await startGraphApi(NUMBER);
+    [srv, browser] = await Promise.all([
+      startTestServer({ demo: true, env: OUTBOX_TEST_ENV }),
+      launchBrowser(),
+    ]);
+    const a = await cookieFor(srv, 'admin@demo.beckon.local');
+    const res = await fetch(`${srv.url}/api/v1/channels`, {
+      method: 'POST',
+      headers: { cookie: a.cookie, 'x-csrf-token': a.csrf, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'whatsapp',
+        name: 'Store WhatsApp',
+        ...NUMBER,
+        apiBaseUrl: graph.url,
+        defaultSkillId: srv.demo!.skillIds.sales,
+      }),
+    });
+    assert.equal(res.status, 201);
+    hook = ((await res.json()) as { webhookUrl: string }).webhookUrl;
+  });
+  after(async () => {
+    await sales?.context.close();
+    await admin?.context.close();
+    await browser?.close();
+    await srv?.close();
+    await graph?.close();
+  });
+
+  it('outside the window the agent picks a template, fills its variables, and WhatsApp gets the template', async () => {
+    sales = await signedInAs(browser, srv, 'sales@demo.beckon.local');
+    const { page } = sales;
+    await goOnline(page);
+
+    const from = '15557650001';
+    const yesterday = Math.floor(Date.now() / 1000) - 26 * 3600;
+    const d = waMessageDelivery(NUMBER.phoneNumberId, from, 'Where is my order?', {
+      name: 'Lucía Romero',
+      timestamp: yesterday,
+    });
+    assert.equal((await postWebhook(hook, d.body, NUMBER.appSecret)).status, 200);
+    const offer = page.getByTestId('offer-card');
+    await offer.getByText('Where is my order?').waitFor();
+    await offer.getByRole('button', { name: 'Accept' }).click();
+
+    const chat = page.getByTestId('chat');
+    await chat.getByTestId('window-badge').getByText('Window closed · templates only').waitFor();
+    const composer = chat.getByTestId('template-composer');
+    await composer.getByText('The 24-hour window is closed.').waitFor();
+    assert.equal(await page.getByTestId('composer-input').count(), 0, 'no free text outside the window');
+    const names = await composer.getByTestId('template-option').evaluateAll((els) =>
+      els.map((e) => e.getAttribute('data-name')),
+    );
+    assert.deepEqual(names.sort(), ['follow_up', 'order_update', 'receipt_pdf'], 'approved ones only');
+    assert.equal(
+      await composer.locator('[data-name="receipt_pdf"] input').isDisabled(),
+      true,
+      'a document header cannot be sent yet',
+    );
+    await page.screenshot({ path: `${SHOTS_DIR}/whatsapp-template-picker.png` });
+
+    // Chosen from the keyboard: the radio group moves with the arrow keys.
+    await composer.locator('[data-name="follow_up"] input').focus();
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await composer.locator('[data-name="order_update"] input').isChecked(), true);
+
+    const preview = composer.getByTestId('template-preview');
+    await preview.getByText('{{1}}').first().waitFor();
+    const send = composer.getByTestId('send-template');
+    assert.equal(await send.isDisabled(), true, 'not until every variable is filled');
+    await composer.getByTestId('template-var-header-1').fill('#4821');
+    await composer.getByTestId('template-var-body-1').fill('Lucía');
+    await preview.getByText('Hi Lucía, your order {{2}}', { exact: false }).waitFor();
+    await composer.getByTestId('template-var-body-2').fill('#4821');
+    await composer.getByTestId('template-var-body-3').fill('on Friday');
+    await preview
+      .getByText('Hi Lucía, your order #4821 has shipped and arrives on Friday.')
+      .waitFor();
+    await composer.screenshot({ path: `${SHOTS_DIR}/whatsapp-template-filled.png` });
+    await send.click();
+
+    const sent = await until(
+      () => graph.sent.find((s: GraphSent) => s.to === from),
+      'the template at the Graph API',
+    );
+    assert.deepEqual(sent.raw, {
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: from,
+      type: 'template',
+      template: {
+        name: 'order_update',
+        language: { code: 'en_US' },
+        components: [
+          { type: 'header', parameters: [{ type: 'text', text: '#4821' }] },
+          {
+            type: 'body',
+            parameters: [
+              { type: 'text', text: 'Lucía' },
+              { type: 'text', text: '#4821' },
+              { type: 'text', text: 'on Friday' },
+            ],
+          },
+        ],
+      },
+    });
+    await chat.getByText('Hi Lucía, your order #4821 has shipped and arrives on Friday.').waitFor();
+    await page.screenshot({ path: `${SHOTS_DIR}/whatsapp-template-sent.png` });
+
+    // The customer answers: the window opens, and free text is back with the time left.
+    const reply = waMessageDelivery(NUMBER.phoneNumberId, from, 'Thanks!', { name: 'Lucía Romero' });
+    assert.equal((await postWebhook(hook, reply.body, NUMBER.appSecret)).status, 200);
+    await chat.getByTestId('window-badge').getByText(/Window open · 2[34] h left/).waitFor();
+    await page.getByTestId('composer-input').waitFor();
+    assert.deepEqual(sales.errors, []);
+  });
+});
