@@ -6,6 +6,7 @@ import { OUTBOX_TEST_ENV } from '../packages/server/test/channel-contract.ts';
 import { cookieFor } from '../packages/server/test/helpers/chat-fixtures.ts';
 import {
   type GraphSent,
+  orderUpdateBody,
   postWebhook,
   startGraphApi,
   waMessageDelivery,
@@ -27,7 +28,6 @@ describe('WhatsApp templates in the console, in Chromium', () => {
   let srv: TestServer;
   let browser: Browser;
   let sales: ConsolePage;
-  let admin: ConsolePage;
   let hook = '';
 
   before(async () => {
@@ -54,7 +54,6 @@ describe('WhatsApp templates in the console, in Chromium', () => {
   });
   after(async () => {
     await sales?.context.close();
-    await admin?.context.close();
     await browser?.close();
     await srv?.close();
     await graph?.close();
@@ -81,9 +80,9 @@ describe('WhatsApp templates in the console, in Chromium', () => {
     const composer = chat.getByTestId('template-composer');
     await composer.getByText('The 24-hour window is closed.').waitFor();
     assert.equal(await page.getByTestId('composer-input').count(), 0, 'no free text outside the window');
-    const names = await composer.getByTestId('template-option').evaluateAll((els) =>
-      els.map((e) => e.getAttribute('data-name')),
-    );
+    const names = await composer
+      .getByTestId('template-option')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-name')));
     assert.deepEqual(names.sort(), ['follow_up', 'order_update', 'receipt_pdf'], 'approved ones only');
     assert.equal(
       await composer.locator('[data-name="receipt_pdf"] input').isDisabled(),
@@ -106,9 +105,7 @@ describe('WhatsApp templates in the console, in Chromium', () => {
     await preview.getByText('Hi Lucía, your order {{2}}', { exact: false }).waitFor();
     await composer.getByTestId('template-var-body-2').fill('#4821');
     await composer.getByTestId('template-var-body-3').fill('on Friday');
-    await preview
-      .getByText('Hi Lucía, your order #4821 has shipped and arrives on Friday.')
-      .waitFor();
+    await preview.getByText('Hi Lucía, your order #4821 has shipped and arrives on Friday.').waitFor();
     await composer.screenshot({ path: `${SHOTS_DIR}/whatsapp-template-filled.png` });
     await send.click();
 
@@ -116,34 +113,17 @@ describe('WhatsApp templates in the console, in Chromium', () => {
       () => graph.sent.find((s: GraphSent) => s.to === from),
       'the template at the Graph API',
     );
-    assert.deepEqual(sent.raw, {
-      messaging_product: 'whatsapp',
-      recipient_type: 'individual',
-      to: from,
-      type: 'template',
-      template: {
-        name: 'order_update',
-        language: { code: 'en_US' },
-        components: [
-          { type: 'header', parameters: [{ type: 'text', text: '#4821' }] },
-          {
-            type: 'body',
-            parameters: [
-              { type: 'text', text: 'Lucía' },
-              { type: 'text', text: '#4821' },
-              { type: 'text', text: 'on Friday' },
-            ],
-          },
-        ],
-      },
-    });
+    assert.deepEqual(sent.raw, orderUpdateBody(from, '#4821', ['Lucía', '#4821', 'on Friday']));
     await chat.getByText('Hi Lucía, your order #4821 has shipped and arrives on Friday.').waitFor();
     await page.screenshot({ path: `${SHOTS_DIR}/whatsapp-template-sent.png` });
 
     // The customer answers: the window opens, and free text is back with the time left.
     const reply = waMessageDelivery(NUMBER.phoneNumberId, from, 'Thanks!', { name: 'Lucía Romero' });
     assert.equal((await postWebhook(hook, reply.body, NUMBER.appSecret)).status, 200);
-    await chat.getByTestId('window-badge').getByText(/Window open · 2[34] h left/).waitFor();
+    await chat
+      .getByTestId('window-badge')
+      .getByText(/Window open · 2[34] h left/)
+      .waitFor();
     await page.getByTestId('composer-input').waitFor();
     assert.deepEqual(sales.errors, []);
   });

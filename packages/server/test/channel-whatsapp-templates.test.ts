@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AgentChatClient } from '@beckon/sdk/agent-client';
 import { connectAgent, cookieFor, eventually } from './helpers/chat-fixtures.ts';
-import { postWebhook, waMessageDelivery, waStatusDelivery } from './helpers/graph-api-server.ts';
+import {
+  orderUpdateBody,
+  postWebhook,
+  waMessageDelivery,
+  waStatusDelivery,
+} from './helpers/graph-api-server.ts';
 import { startWhatsApp, WA } from './helpers/whatsapp-fixture.ts';
 
 const WABA = '102290129340398';
@@ -162,27 +167,7 @@ describe('WhatsApp message templates', () => {
     );
     await eventually(() => agent.delivery(id, message.seq)?.status === 'sent');
     const got = wa.graph.sent.slice(sentBefore).find((s) => s.to === from)!;
-    assert.deepEqual(got.raw, {
-      messaging_product: 'whatsapp',
-      recipient_type: 'individual',
-      to: from,
-      type: 'template',
-      template: {
-        name: 'order_update',
-        language: { code: 'en_US' },
-        components: [
-          { type: 'header', parameters: [{ type: 'text', text: '#4821' }] },
-          {
-            type: 'body',
-            parameters: [
-              { type: 'text', text: 'Pablo' },
-              { type: 'text', text: '#4821' },
-              { type: 'text', text: 'on Friday' },
-            ],
-          },
-        ],
-      },
-    });
+    assert.deepEqual(got.raw, orderUpdateBody(from, '#4821', ['Pablo', '#4821', 'on Friday']));
     // The agent's history reads the same text.
     const history = (await (await api(`/api/v1/conversations/${id}/messages`)).json()) as {
       items: { seq: number; text: string }[];

@@ -78,6 +78,24 @@ export const SAMPLE_TEMPLATES: GraphTemplate[] = [
   },
 ];
 
+/** The Cloud API body of an `order_update` send (SAMPLE_TEMPLATES) with its header and body values. */
+export function orderUpdateBody(to: string, header: string, body: [string, string, string]) {
+  return {
+    messaging_product: 'whatsapp',
+    recipient_type: 'individual',
+    to,
+    type: 'template',
+    template: {
+      name: 'order_update',
+      language: { code: 'en_US' },
+      components: [
+        { type: 'header', parameters: [{ type: 'text', text: header }] },
+        { type: 'body', parameters: body.map((text) => ({ type: 'text', text })) },
+      ],
+    },
+  };
+}
+
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
 const countVars = (text: unknown) =>
   new Set([...String(text ?? '').matchAll(PLACEHOLDER)].map((m) => m[1])).size;
