@@ -28,6 +28,8 @@ describe('WhatsApp templates in the console, in Chromium', () => {
   let srv: TestServer;
   let browser: Browser;
   let sales: ConsolePage;
+  let admin: ConsolePage;
+  let contactId = '';
   let hook = '';
 
   before(async () => {
@@ -54,6 +56,7 @@ describe('WhatsApp templates in the console, in Chromium', () => {
   });
   after(async () => {
     await sales?.context.close();
+    await admin?.context.close();
     await browser?.close();
     await srv?.close();
     await graph?.close();
@@ -125,6 +128,54 @@ describe('WhatsApp templates in the console, in Chromium', () => {
       .getByText(/Window open · 2[34] h left/)
       .waitFor();
     await page.getByTestId('composer-input').waitFor();
+    const conv = await srv.node.ctx.store.conversations.find(
+      srv.demo!.accountId,
+      (await chat.getAttribute('data-conversation-id')) ?? '',
+    );
+    contactId = conv!.contactId!;
     assert.deepEqual(sales.errors, []);
+  });
+
+  it('an admin syncs the templates after an approval, in Settings › Channels', async () => {
+    admin = await signedInAs(browser, srv, 'admin@demo.beckon.local', '/console/settings/channels');
+    const { page } = admin;
+    const row = page.getByTestId('connection-row');
+    await row.getByTestId('template-count').getByText('3 approved of 4', { exact: false }).waitFor();
+    graph.templates.push({
+      name: 'delivery_window',
+      language: 'es_ES',
+      status: 'APPROVED',
+      category: 'UTILITY',
+      components: [{ type: 'BODY', text: 'Hola {{1}}, llegamos entre las {{2}}.' }],
+    });
+    await row.getByRole('button', { name: 'Sync templates of Store WhatsApp' }).click();
+    await row.getByTestId('template-count').getByText('4 approved of 5', { exact: false }).waitFor();
+    await row.screenshot({ path: `${SHOTS_DIR}/whatsapp-templates-sync.png` });
+    assert.deepEqual(admin.errors, []);
+  });
+
+  it("the contact page shows the WhatsApp opt-in the customer's message recorded, and an admin records SMS", async () => {
+    const { page } = admin;
+    await page.goto(`${srv.url}/console/contacts/${contactId}`);
+    const panel = page.getByTestId('contact-consents');
+    const wa = panel.getByTestId('consent-whatsapp');
+    await wa.getByText('Opted in').waitFor();
+    await wa.getByText('Wrote to you first ·', { exact: false }).waitFor();
+    const sms = panel.getByTestId('consent-sms');
+    await sms.getByText('Not opted in').waitFor();
+    await sms.getByRole('button', { name: 'Record opt-in' }).click();
+    await sms.getByLabel('Where the SMS opt-in was given').fill('Checkout form');
+    await sms.getByLabel('Where the SMS opt-in was given').press('Enter');
+    await sms.getByText('Recorded in Beckon (Checkout form)', { exact: false }).waitFor();
+    await panel.screenshot({ path: `${SHOTS_DIR}/contact-consents.png` });
+    const stored = await srv.node.ctx.store.consents.list(srv.demo!.accountId, contactId);
+    assert.deepEqual(
+      stored.map((c) => [c.channel, c.source, c.detail]),
+      [
+        ['sms', 'console', 'Checkout form'],
+        ['whatsapp', 'customer_message', null],
+      ],
+    );
+    assert.deepEqual(admin.errors, []);
   });
 });

@@ -49,6 +49,13 @@ export const WhatsAppTemplates = Type.Object({
 });
 export type WhatsAppTemplates = Static<typeof WhatsAppTemplates>;
 
+/** `POST /api/v1/channels/:id/templates/sync`: the Business Account id, for a connection made without it. */
+export const TemplateSyncInput = Type.Object(
+  { wabaId: Type.Optional(Type.String({ pattern: '^[0-9]{1,64}$' })) },
+  closed,
+);
+export type TemplateSyncInput = Static<typeof TemplateSyncInput>;
+
 /** Meta's limits on one parameter: 60 characters in a header, 1,024 in the body. */
 export const HEADER_PARAM_MAX = 60;
 export const BODY_PARAM_MAX = 1024;

@@ -129,6 +129,22 @@ describe('WhatsApp message templates', () => {
     const noWaba = await api(`/api/v1/channels/${old}/templates/sync`, { method: 'POST' });
     assert.equal(noWaba.status, 409);
     assert.equal(((await noWaba.json()) as { error: { code: string } }).error.code, 'waba_id_missing');
+    // The id given with a sync is kept: the old connection lists its templates from then on.
+    const added = await api(`/api/v1/channels/${old}/templates/sync`, {
+      method: 'POST',
+      body: JSON.stringify({ wabaId: WABA }),
+    });
+    assert.equal(added.status, 200);
+    assert.equal(((await added.json()) as { items: unknown[] }).items.length, 5);
+    const listed = (await (await api('/api/v1/channels')).json()) as {
+      items: { id: string; credentials: Record<string, boolean> }[];
+    };
+    assert.equal(listed.items.find((c) => c.id === old)?.credentials.wabaId, true);
+    const bad = await api(`/api/v1/channels/${old}/templates/sync`, {
+      method: 'POST',
+      body: JSON.stringify({ wabaId: 'not digits' }),
+    });
+    assert.equal(bad.status, 400);
     const wrong = await make({ wabaId: '999' });
     const refused = await api(`/api/v1/channels/${wrong}/templates/sync`, { method: 'POST' });
     assert.equal(refused.status, 502);
@@ -277,10 +293,10 @@ describe('WhatsApp message templates', () => {
     const conv = (await wa.srv.node.ctx.store.conversations.find(wa.accountId, id))!;
     const res = await api(`/api/v1/contacts/${conv.contactId}/consents`);
     assert.equal(res.status, 200);
-    const c = (await res.json()) as { items: { channel: string; source: string; detail: string }[] };
+    const c = (await res.json()) as { items: { channel: string; source: string; detail: string | null }[] };
     assert.deepEqual(
       c.items.map((i) => [i.channel, i.source, i.detail]),
-      [['whatsapp', 'customer_message', 'wrote first']],
+      [['whatsapp', 'customer_message', null]],
     );
   });
 });

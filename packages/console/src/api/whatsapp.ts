@@ -29,9 +29,11 @@ export function listTemplates(channelId: string): Promise<WhatsAppTemplates> {
   return request('GET', `/api/v1/channels/${enc(channelId)}/templates`);
 }
 
-/** Reads the connection's templates from Meta again. */
-export function syncTemplates(channelId: string): Promise<WhatsAppTemplates> {
-  return request('POST', `/api/v1/channels/${enc(channelId)}/templates/sync`);
+/** Reads the connection's templates from Meta again; `wabaId` adds the account id to an older connection. */
+export function syncTemplates(channelId: string, wabaId?: string): Promise<WhatsAppTemplates> {
+  return request('POST', `/api/v1/channels/${enc(channelId)}/templates/sync`, {
+    body: wabaId ? { wabaId } : {},
+  });
 }
 
 export function getConsents(contactId: string): Promise<Consents> {

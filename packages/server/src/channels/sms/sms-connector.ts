@@ -81,7 +81,7 @@ export class SmsConnector implements Connector {
     if (keyword === 'stop') await this.store.consents.withdraw(conn.accountId, contactId, 'sms');
     else {
       // A customer who texts us (START included) opted in; an earlier record keeps its source.
-      const detail = keyword === 'start' ? 'texted START' : 'texted first';
+      const detail = keyword === 'start' ? 'texted START' : null;
       const opt = { channel: 'sms' as const, source: 'customer_message' as const, detail };
       await this.store.consents.record(conn.accountId, contactId, opt, { keep: keyword !== 'start' });
     }

@@ -132,7 +132,7 @@ export class WhatsAppConnector implements Connector {
         await this.store.consents.record(
           conn.accountId,
           got.contact.id,
-          { channel: 'whatsapp', source: 'customer_message', detail: 'wrote first' },
+          { channel: 'whatsapp', source: 'customer_message', detail: null },
           { keep: true },
         );
     }

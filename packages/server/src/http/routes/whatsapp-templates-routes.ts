@@ -1,7 +1,12 @@
 import type { Role } from '@beckon/protocol/api';
 import { ErrorBody } from '@beckon/protocol/api';
 import { SendResult } from '@beckon/protocol/chat-api';
-import { TemplateSendInput, WhatsAppTemplates, WhatsAppWindow } from '@beckon/protocol/whatsapp-templates';
+import {
+  TemplateSendInput,
+  TemplateSyncInput,
+  WhatsAppTemplates,
+  WhatsAppWindow,
+} from '@beckon/protocol/whatsapp-templates';
 import { ADMINS, authOf, requireRole } from '../../auth/auth-context.ts';
 import { ChannelSendError } from '../../channels/channel.ts';
 import { SERVICE_WINDOW_MS, windowOpen } from '../../channels/whatsapp/whatsapp-channel.ts';
@@ -73,17 +78,26 @@ export function whatsappTemplatesRoutes(
     '/api/v1/channels/:id/templates/sync',
     {
       ...admins,
+      // The body is optional: a bare POST syncs with the stored id.
+      preValidation: async (req) => {
+        req.body ??= {};
+      },
       schema: {
         tags: ['channels'],
         security,
         summary:
-          "Read a WhatsApp connection's templates from Meta again (after one is approved in WhatsApp Manager)",
+          "Read a WhatsApp connection's templates from Meta again (after one is approved in WhatsApp Manager); `wabaId` adds the Business Account id to a connection made without it",
         params: IdParams,
+        body: TemplateSyncInput,
         response: { ...replies(200, WhatsAppTemplates), 502: ErrorBody },
       },
     },
     async (req) => {
-      const conn = await whatsappOf(authOf(req).accountId, req.params.id);
+      const { accountId } = authOf(req);
+      let conn = await whatsappOf(accountId, req.params.id);
+      const wabaId = req.body?.wabaId;
+      if (wabaId && wabaId !== conn.config.wabaId)
+        conn = await store.channelConnections.updateConfig(accountId, conn.id, { wabaId });
       try {
         await connector.syncTemplates(conn);
       } catch (err) {
