@@ -154,6 +154,67 @@ describe('WhatsApp templates in the console, in Chromium', () => {
     assert.deepEqual(admin.errors, []);
   });
 
+  it('an admin composes a campaign that sends a template, its variables bound to the contact', async () => {
+    const { page } = admin;
+    await page.goto(`${srv.url}/console/campaigns/new`);
+    await page.getByTestId('campaign-form').waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('Shipped on WhatsApp');
+    await page.getByTestId('condition-builder').getByRole('button', { name: 'Add condition' }).click();
+    await page.getByLabel('Condition 1 field').selectOption('page.section');
+    await page.getByLabel('Condition 1 operator').selectOption('contains');
+    await page.getByLabel('Condition 1 value').fill('orders');
+    await page.getByRole('radio', { name: /Message \(e-mail, app/ }).check();
+    await page.getByLabel('Subject').fill('Order shipped');
+    await page.getByLabel('Channel').selectOption('whatsapp');
+    await page.getByTestId('message-audience').getByText('opted in to WhatsApp', { exact: false }).waitFor();
+    assert.equal(await page.getByLabel('Message', { exact: true }).count(), 0, 'the template is the message');
+    // The only WhatsApp connection is chosen; its approved templates are offered.
+    await page.getByTestId('campaign-template').selectOption('order_update:en_US');
+    const header = page.getByTestId('binding-header-1');
+    await header.getByLabel('Header {{1}}: value from').selectOption('attribute');
+    await header.getByLabel('Header {{1}}: attribute').fill('order');
+    await header.getByLabel('Header {{1}}: fallback').fill('update');
+    const name = page.getByTestId('binding-body-1');
+    await name.getByLabel('Body {{1}}: value from').selectOption('name');
+    await name.getByLabel('Body {{1}}: fallback').fill('there');
+    await page.getByTestId('binding-body-2').getByLabel('Body {{2}}: text').fill('from our shop');
+    await page.getByRole('button', { name: 'Create campaign' }).click();
+    await page.getByText('Give body {{3}} a value (or a fallback).').waitFor();
+    await page.getByTestId('binding-body-3').getByLabel('Body {{3}}: text').fill('this week');
+    const preview = page.getByTestId('engagement-preview');
+    await preview
+      .getByText('Hi [name], your order from our shop has shipped and arrives this week.', { exact: false })
+      .waitFor();
+    await page.locator('#engagement').screenshot({ path: `${SHOTS_DIR}whatsapp-campaign-template.png` });
+    await page.getByRole('button', { name: 'Create campaign' }).click();
+    await page.getByTestId('campaign-notice').getByText('Created “Shipped on WhatsApp”').waitFor();
+    await page.getByTestId('campaign-row').getByText('Message · WhatsApp template').waitFor();
+    const stored = (await srv.node.ctx.store.campaigns.list(srv.demo!.accountId)).find(
+      (c) => c.name === 'Shipped on WhatsApp',
+    );
+    const [conn] = await srv.node.ctx.store.channelConnections.list(srv.demo!.accountId);
+    assert.deepEqual(stored?.engagement, {
+      type: 'message',
+      subject: 'Order shipped',
+      text: 'WhatsApp template order_update',
+      channel: 'whatsapp',
+      connectionId: conn!.id,
+      template: {
+        name: 'order_update',
+        language: 'en_US',
+        values: {
+          header: { '1': { contact: 'attributes.order', fallback: 'update' } },
+          body: {
+            '1': { contact: 'name', fallback: 'there' },
+            '2': { text: 'from our shop' },
+            '3': { text: 'this week' },
+          },
+        },
+      },
+    });
+    assert.deepEqual(admin.errors, []);
+  });
+
   it("the contact page shows the WhatsApp opt-in the customer's message recorded, and an admin records SMS", async () => {
     const { page } = admin;
     await page.goto(`${srv.url}/console/contacts/${contactId}`);
