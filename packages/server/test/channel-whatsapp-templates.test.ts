@@ -298,5 +298,47 @@ describe('WhatsApp message templates', () => {
       c.items.map((i) => [i.channel, i.source, i.detail]),
       [['whatsapp', 'customer_message', null]],
     );
+
+    // Merged into another contact, the opt-in stays with the merged contact; undone, it goes back.
+    const store = wa.srv.node.ctx.store;
+    const other = await store.contacts.resolve(wa.accountId, { email: `keep-${Date.now()}@example.com` });
+    const merge = await api(`/api/v1/contacts/${other.id}/merge`, {
+      method: 'POST',
+      body: JSON.stringify({ contactId: conv.contactId }),
+    });
+    assert.equal(merge.status, 201, await merge.clone().text());
+    const merged = (await (await api(`/api/v1/contacts/${other.id}/consents`)).json()) as typeof c;
+    assert.deepEqual(
+      merged.items.map((i) => i.channel),
+      ['whatsapp'],
+    );
+    assert.equal(await store.consents.has(wa.accountId, other.id, 'whatsapp'), true);
+    const { id: mergeId } = (await merge.json()) as { id: string };
+    assert.equal((await api(`/api/v1/contacts/merges/${mergeId}/undo`, { method: 'POST' })).status, 200);
+    assert.equal(await store.consents.has(wa.accountId, other.id, 'whatsapp'), false);
+    assert.equal(await store.consents.has(wa.accountId, conv.contactId!, 'whatsapp'), true);
+
+    // Admins record and withdraw through the API; agents only read; another account's id is 404.
+    const put = await api(`/api/v1/contacts/${other.id}/consents/sms`, {
+      method: 'PUT',
+      body: JSON.stringify({ detail: 'In-store sign-up sheet' }),
+    });
+    assert.equal(put.status, 200);
+    const recorded = (await put.json()) as typeof c;
+    assert.deepEqual(
+      recorded.items.map((i) => [i.channel, i.source, i.detail]),
+      [['sms', 'console', 'In-store sign-up sheet']],
+    );
+    assert.equal(
+      (await api(`/api/v1/contacts/${other.id}/consents/sms`, { method: 'PUT', body: '{}' }, sales)).status,
+      403,
+    );
+    assert.equal(
+      (await api(`/api/v1/contacts/${other.id}/consents/fax`, { method: 'PUT', body: '{}' })).status,
+      400,
+    );
+    assert.equal((await api('/api/v1/contacts/ct_nosuchone/consents')).status, 404);
+    const gone = await api(`/api/v1/contacts/${other.id}/consents/sms`, { method: 'DELETE' });
+    assert.deepEqual(((await gone.json()) as typeof c).items, []);
   });
 });

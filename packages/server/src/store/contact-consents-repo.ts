@@ -1,5 +1,24 @@
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Database } from './schema.ts';
+
+/**
+ * The contact and those merged into it: an opt-in given by either half stays with the merged
+ * contact, and goes back with its half when the merge is undone.
+ */
+const ofContact =
+  (accountId: string, contactId: string) => (eb: ExpressionBuilder<Database, 'contact_consents'>) =>
+    eb.or([
+      eb('contact_id', '=', contactId),
+      eb(
+        'contact_id',
+        'in',
+        eb
+          .selectFrom('contacts')
+          .select('id')
+          .where('account_id', '=', accountId)
+          .where('merged_into', '=', contactId),
+      ),
+    ]);
 
 /** The channels a contact opts in to messages on. */
 export type ConsentChannel = 'whatsapp' | 'sms';
@@ -53,7 +72,7 @@ export class ContactConsentsRepo {
     await this.db
       .deleteFrom('contact_consents')
       .where('account_id', '=', accountId)
-      .where('contact_id', '=', contactId)
+      .where(ofContact(accountId, contactId))
       .where('channel', '=', channel)
       .execute();
   }
@@ -63,10 +82,13 @@ export class ContactConsentsRepo {
       .selectFrom('contact_consents')
       .selectAll()
       .where('account_id', '=', accountId)
-      .where('contact_id', '=', contactId)
+      .where(ofContact(accountId, contactId))
       .orderBy('channel')
+      .orderBy('created_at', 'desc')
       .execute();
-    return rows.map((r) => ({
+    // One per channel: the latest, whichever half of a merge gave it.
+    const first = rows.filter((r, i) => rows.findIndex((x) => x.channel === r.channel) === i);
+    return first.map((r) => ({
       channel: r.channel as ConsentChannel,
       source: r.source as ConsentSource,
       detail: r.detail,
@@ -79,7 +101,7 @@ export class ContactConsentsRepo {
       .selectFrom('contact_consents')
       .select('channel')
       .where('account_id', '=', accountId)
-      .where('contact_id', '=', contactId)
+      .where(ofContact(accountId, contactId))
       .where('channel', '=', channel)
       .executeTakeFirst();
     return row !== undefined;
