@@ -7,7 +7,7 @@ import { OUTBOX_TEST_ENV } from './channel-contract.ts';
 import { eventually, flush, metric, newTenant, runtime, visitor } from './engagement-fixtures.ts';
 import { postWebhook, startGraphApi, waMessageDelivery } from './helpers/graph-api-server.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
-import { startTwilioApi, TWILIO } from './helpers/twilio-server.ts';
+import { postSigned, smsFields, startTwilioApi, TWILIO } from './helpers/twilio-server.ts';
 
 const WA = {
   phoneNumberId: '106540352242924',
@@ -25,6 +25,7 @@ describe('campaign messages over WhatsApp templates and SMS, to contacts who opt
   let t: Awaited<ReturnType<typeof newTenant>>;
   let waConn = '';
   let smsConn = '';
+  let smsHook = '';
   let waHook = '';
   let waCampaign = '';
   let smsCampaign = '';
@@ -112,6 +113,7 @@ describe('campaign messages over WhatsApp templates and SMS, to contacts who opt
     const sms = await t.api.post('/api/v1/channels', { type: 'sms', ...TWILIO, apiBaseUrl: twilio.url });
     assert.equal(sms.status, 201, JSON.stringify(sms.body));
     smsConn = sms.body.id;
+    smsHook = sms.body.webhookUrl;
 
     const a = await t.api.post(
       '/api/v1/campaigns',
@@ -275,6 +277,28 @@ describe('campaign messages over WhatsApp templates and SMS, to contacts who opt
     assert.equal(e.outcome, null);
     assert.deepEqual(await conversationsOf(contact.id), []);
     await v.close();
+  });
+
+  it('a text records the SMS opt-in on the contact; STOP withdraws it, START records it again', async () => {
+    const from = newPhone();
+    const text = async (body: string) =>
+      assert.equal((await postSigned(smsHook, smsFields(from, body))).status, 200);
+    await text('Hi, do you ship to Lisbon?');
+    const contact = (await store().contacts.resolve(t.accountId, { phone: from }))!;
+    const consents = () => store().consents.list(t.accountId, contact.id);
+    assert.deepEqual(
+      (await consents()).map((c) => [c.channel, c.source, c.detail]),
+      [['sms', 'customer_message', null]],
+    );
+    await text('STOP');
+    assert.deepEqual(await consents(), []);
+    assert.equal(await store().contacts.smsOptedOut(t.accountId, contact.id), true);
+    await text('START');
+    assert.deepEqual(
+      (await consents()).map((c) => [c.channel, c.source, c.detail]),
+      [['sms', 'customer_message', 'texted START']],
+    );
+    assert.equal(await store().contacts.smsOptedOut(t.accountId, contact.id), false);
   });
 
   it('SMS: an opted-in contact gets the text through Twilio; one who texted STOP is skipped as opted out', async () => {
