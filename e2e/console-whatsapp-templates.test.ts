@@ -94,6 +94,14 @@ describe('WhatsApp templates in the console, in Chromium', () => {
     );
     await page.screenshot({ path: `${SHOTS_DIR}/whatsapp-template-picker.png` });
 
+    // Notes need no window: the agent writes one, then goes back to the templates.
+    await composer.getByTestId('write-note').click();
+    await page.getByTestId('composer-input').fill('Customer asked on Tuesday too.');
+    await page.getByTestId('composer-input').press('Enter');
+    await chat.getByText('Customer asked on Tuesday too.').waitFor();
+    await page.getByRole('button', { name: 'Send a template instead' }).click();
+    await composer.waitFor();
+
     // Chosen from the keyboard: the radio group moves with the arrow keys.
     await composer.locator('[data-name="follow_up"] input').focus();
     await page.keyboard.press('ArrowDown');

@@ -56,6 +56,8 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
   const live = mine && !chat.ended && c.status === 'active';
   const waiting = c.status === 'queued' || c.status === 'offered' || c.status === 'offline';
   const wa = useWhatsAppWindow(chat);
+  // Outside WhatsApp's window the agent may still write an internal note.
+  const [noteInstead, setNoteInstead] = useState(false);
 
   // The agent reads what is on screen: mark it read while the tab is visible and focused.
   const lastSeq = chat.messages.at(-1)?.seq ?? 0;
@@ -208,8 +210,15 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
       </header>
       <MessageList chat={chat} />
       <TypingLine chat={chat} name={name} />
-      {live && wa && !wa.open ? (
-        <TemplateComposer key={wa.info?.templates.length ?? -1} conversation={c} window={wa} />
+      {live && wa && !wa.open && noteInstead ? (
+        <Composer conversation={c} onTemplates={() => setNoteInstead(false)} />
+      ) : live && wa && !wa.open ? (
+        <TemplateComposer
+          key={wa.info?.templates.length ?? -1}
+          conversation={c}
+          window={wa}
+          onNote={() => setNoteInstead(true)}
+        />
       ) : live ? (
         <Composer conversation={c} />
       ) : (

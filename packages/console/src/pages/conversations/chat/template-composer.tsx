@@ -54,9 +54,12 @@ function Filled({ text, values }: { text: string; values: Record<string, string>
 export function TemplateComposer({
   conversation: c,
   window: w,
+  onNote,
 }: {
   conversation: Conversation;
   window: WindowState;
+  /** Switches to writing an internal note (notes need no window). */
+  onNote: () => void;
 }) {
   const templates = w.info?.templates ?? [];
   const first = templates.find((t) => !t.unsupported);
@@ -98,10 +101,15 @@ export function TemplateComposer({
   }
 
   const notice = (
-    <p className="template-notice" data-testid="window-closed">
-      <strong>The 24-hour window is closed.</strong> WhatsApp delivers only approved templates until {name}{' '}
-      writes again.
-    </p>
+    <div className="template-notice" data-testid="window-closed">
+      <p>
+        <strong>The 24-hour window is closed.</strong> WhatsApp delivers only approved templates until {name}{' '}
+        writes again.
+      </p>
+      <button type="button" className="link-button" onClick={onNote} data-testid="write-note">
+        Write a note
+      </button>
+    </div>
   );
 
   if (w.loading) {
