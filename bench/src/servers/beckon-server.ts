@@ -3,7 +3,7 @@
 // Sales skill online and connected (so chat engagements can be offered), rate limits off
 // (every socket comes from 127.0.0.1). BENCH_CHAT_PAIRS=N adds W3's agents (printed as
 // `chat [JSON]`). BENCH_MESSAGING=1 seeds W8 (messaging-seed.ts; BENCH_APP_PAIRS app agents),
-// printed as `messaging JSON`. Scale-out: BENCH_DATABASE_URL with BENCH_PG_SCHEMA, BENCH_REDIS_URL, and
+// printed as `messaging JSON`. BENCH_CHANNELS=1 seeds W9 (channels-seed.ts), printed as `channels JSON`. Scale-out: BENCH_DATABASE_URL with BENCH_PG_SCHEMA, BENCH_REDIS_URL, and
 // BENCH_SEED=0 on every node but the first. Prints `site KEY` (when seeding) then `listening PORT`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,7 @@ import { loadConfig } from '../../../packages/server/src/config.ts';
 import { createNode } from '../../../packages/server/src/node.ts';
 import { NO_RATE_LIMITS } from '../../../packages/server/test/helpers/no-rate-limits.ts';
 import { seedBenchAccount } from './bench-account.ts';
+import { seedChannels } from './channels-seed.ts';
 import { seedChatAgents } from './chat-seed.ts';
 import { seedMessaging } from './messaging-seed.ts';
 
@@ -44,6 +45,15 @@ if (process.env.BENCH_SEED !== '0') {
       Number(process.env.BENCH_APP_PAIRS ?? 0),
     );
     process.stdout.write(`messaging ${JSON.stringify(seed)}\n`);
+  }
+  if (process.env.BENCH_CHANNELS === '1') {
+    const seed = await seedChannels(
+      node.ctx.store,
+      bench.accountId,
+      Number(process.env.BENCH_CHANNEL_AGENTS ?? 20),
+      Number(process.env.BENCH_CHANNEL_CAPACITY ?? 10),
+    );
+    process.stdout.write(`channels ${JSON.stringify(seed)}\n`);
   }
 }
 const url = await node.listen();

@@ -3,6 +3,7 @@ import { errorMessage } from './api/http.ts';
 import { LogoMark } from './components/icons.tsx';
 import { AppShell } from './layout/app-shell.tsx';
 import { LoginPage } from './pages/login/login-page.tsx';
+import { TotpRequiredPage } from './pages/login/totp-required-page.tsx';
 import { Routes } from './routes.tsx';
 import { SessionProvider, useSessionApi } from './session/session-context.tsx';
 
@@ -39,6 +40,7 @@ function Root() {
     case 'anonymous':
       return <LoginPage expired={state.expired} />;
     case 'authenticated':
+      if (state.session.twoFactor.setupRequired) return <TotpRequiredPage />;
       return (
         <AppShell>
           <Routes />

@@ -154,11 +154,29 @@ export const LoginBody = Type.Object(
   {
     email: Type.String({ minLength: 1, maxLength: 254 }),
     password: Type.String({ minLength: 1, maxLength: 200 }),
+    /** The 6-digit code of the user's authenticator app, when they turned two-factor sign-in on. */
+    totpCode: Type.Optional(Type.String({ minLength: 1, maxLength: 12 })),
+    /** Or one of their one-time recovery codes, for a lost authenticator. */
+    recoveryCode: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
   },
   { additionalProperties: false },
 );
 
-export const Me = Type.Object({ user: User, account: Account, csrfToken: Type.String() });
+/** The signed-in user's two-factor state: whether it is on, and whether the account requires it. */
+export const TwoFactorState = Type.Object({
+  enabled: Type.Boolean(),
+  required: Type.Boolean(),
+  /** Required and not set up: only the set-up, `GET /me` and sign-out work until it is done. */
+  setupRequired: Type.Boolean(),
+});
+export type TwoFactorState = Static<typeof TwoFactorState>;
+
+export const Me = Type.Object({
+  user: User,
+  account: Account,
+  csrfToken: Type.String(),
+  twoFactor: TwoFactorState,
+});
 export type Me = Static<typeof Me>;
 
 /** The console's session check: who is signed in, or null (no session, or one that has ended). */

@@ -129,6 +129,24 @@ export const ConversationsReport = Type.Object({
 });
 export type ConversationsReport = Static<typeof ConversationsReport>;
 
+const { day: _day, ...channelFields } = ConversationFigures.properties;
+
+/** Conversation figures of one channel over the period (`web`, `email`, `whatsapp`, …). */
+export const ChannelFigures = Type.Object({
+  /** The conversations' `channel`: any value the API's `Channel` holds, new ones included. */
+  channel: Type.String(),
+  ...channelFields,
+});
+export type ChannelFigures = Static<typeof ChannelFigures>;
+
+export const ChannelsReport = Type.Object({
+  period: ReportPeriod,
+  total: ConversationFigures,
+  /** Channels with at least one conversation in the period, the busiest first. */
+  channels: Type.Array(ChannelFigures),
+});
+export type ChannelsReport = Static<typeof ChannelsReport>;
+
 export const AgentFigures = Type.Object({
   agentId: Type.String(),
   name: Type.String(),

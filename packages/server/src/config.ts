@@ -25,6 +25,11 @@ export interface Config {
   prettyLogs: boolean;
   /** Console sign-in lifetime. */
   sessionTtlMs: number;
+  /**
+   * The key stored secrets are sealed with (`BECKON_SECRET_KEY`) and, while rotating, the keys
+   * they may still be sealed with (`BECKON_SECRET_KEY_PREVIOUS`). Unset: a key file in the data dir.
+   */
+  secretKeys: { current?: string; previous?: string };
   /** Secure cookies (HTTPS deployments). */
   secureCookies: boolean;
   /** Largest chat attachment accepted, in bytes (`BECKON_ATTACHMENT_MAX_BYTES`). */
@@ -122,6 +127,10 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     logLevel: flags.logLevel ?? env.LOG_LEVEL ?? 'info',
     prettyLogs: Boolean(process.stdout.isTTY) && env.LOG_FORMAT !== 'json',
     sessionTtlMs: 7 * 24 * 3600 * 1000,
+    secretKeys: {
+      current: env.BECKON_SECRET_KEY || undefined,
+      previous: env.BECKON_SECRET_KEY_PREVIOUS || undefined,
+    },
     secureCookies: publicUrl.startsWith('https://'),
     attachmentMaxBytes,
     chatLimits: loadChatLimits(env),

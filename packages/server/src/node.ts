@@ -12,6 +12,7 @@ import { tuneGarbageCollection } from './ops/gc-tuning.ts';
 import { createMetrics } from './ops/metrics.ts';
 import { WsRouter } from './realtime/ws-router.ts';
 import { prepareDataDir, sqliteFile } from './store/data-dir.ts';
+import { loadSecretBox } from './store/secret-box.ts';
 import { Store } from './store/store.ts';
 import { describeStoreError, isStoreUnavailable } from './store/store-availability.ts';
 
@@ -74,6 +75,27 @@ async function openStore(config: Config, logger: Logger, pgSchema: string | unde
   }
 }
 
+/**
+ * Gives the store the key it seals secrets with, and seals again what is plain or under a previous
+ * key. Without `BECKON_SECRET_KEY` the key is a file in the data dir: fine on one machine, but every
+ * node of a PostgreSQL deployment must have the same key.
+ */
+async function useSecretKey(store: Store, config: Config, logger: Logger): Promise<void> {
+  const { box, usedFile } = loadSecretBox(config.secretKeys, config.dataDir);
+  store.useSecrets(box);
+  if (usedFile && config.databaseUrl)
+    logger.warn(
+      { component: 'store', keyId: box.keyId },
+      'secrets are sealed with the key file in the data dir; set BECKON_SECRET_KEY to the same value on every node',
+    );
+  const resealed = await store.resealSecrets();
+  if (resealed > 0)
+    logger.info(
+      { component: 'store', resealed, keyId: box.keyId },
+      'stored secrets sealed with the current key',
+    );
+}
+
 /** Composition root: opens the store (migrating it), the bus, and builds the app. */
 export async function createNode(config: Config, opts: NodeOptions = {}): Promise<BeckonNode> {
   const logger = opts.logger ?? createLogger(config.logLevel, config.prettyLogs);
@@ -83,6 +105,7 @@ export async function createNode(config: Config, opts: NodeOptions = {}): Promis
   if (tightened > 0)
     logger.warn({ component: 'store', dataDir: config.dataDir, tightened }, 'data dir modes made private');
   const store = await openStore(config, logger, opts.pgSchema);
+  await useSecretKey(store, config, logger);
   const bus: Bus = config.redisUrl ? new RedisBus(config.redisUrl, undefined, logger) : new MemoryBus();
   const metrics = createMetrics();
   const shutdownHooks: Array<() => Promise<void> | void> = [];

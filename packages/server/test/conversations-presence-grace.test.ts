@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pino from 'pino';
+import { MemoryBus } from '../src/bus/memory-bus.ts';
+import { AgentPresence } from '../src/conversations/agent-presence.ts';
 import { chatOf } from '../src/conversations/chat-feature.ts';
 import { connectAgent, cookieFor, eventually, startVisitor } from './helpers/chat-fixtures.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
@@ -86,5 +89,17 @@ describe('agent presence: a grace period before a closed console counts as gone'
     } finally {
       await visitor.close();
     }
+  });
+});
+
+describe('agent presence when its node stops', { timeout: 10_000 }, () => {
+  it('ends a grace wait that starts after the stop at once: shutdown does not outlast the lingering mark', async () => {
+    const presence = new AgentPresence(new MemoryBus(), pino({ level: 'silent' }), 60_000);
+    await presence.add('acct', 'agent-1');
+    // The console closes as the node stops: its release is still on the bus when `stop` runs.
+    const removed = presence.remove('acct', 'agent-1');
+    presence.stop();
+    // Undecided (the agent is moving to another node), and answered now rather than after a minute.
+    assert.equal(await removed, undefined);
   });
 });

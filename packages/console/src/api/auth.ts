@@ -1,8 +1,17 @@
 import { request } from './http.ts';
 import type { Session } from './types.ts';
 
-export function login(email: string, password: string): Promise<Session> {
-  return request('POST', '/api/v1/auth/login', { body: { email, password }, expectUnauthorized: true });
+/** The second step of a sign-in with two-factor on: a code from the app, or a recovery code. */
+export interface SecondFactor {
+  totpCode?: string;
+  recoveryCode?: string;
+}
+
+export function login(email: string, password: string, second: SecondFactor = {}): Promise<Session> {
+  return request('POST', '/api/v1/auth/login', {
+    body: { email, password, ...second },
+    expectUnauthorized: true,
+  });
 }
 
 export function logout(): Promise<void> {

@@ -2,6 +2,7 @@ import type {
   AgentsReport,
   CampaignLiftList,
   CampaignLiftReport,
+  ChannelsReport,
   ConversationsReport,
   FunnelReport,
   LiveReport,
@@ -15,6 +16,8 @@ export type {
   ArmFigures,
   CampaignLift,
   CampaignLiftList,
+  ChannelFigures,
+  ChannelsReport,
   ConversationFigures,
   ConversationsReport,
   FunnelReport,
@@ -39,7 +42,7 @@ export interface ReportFilters {
   tz: string;
 }
 
-export type ReportName = 'funnel' | 'conversations' | 'agents' | 'campaigns';
+export type ReportName = 'funnel' | 'conversations' | 'channels' | 'agents' | 'campaigns';
 
 /** The query string of a report request (also the CSV link's). */
 export function reportQuery(f: ReportFilters, extra: Record<string, string> = {}): string {
@@ -58,6 +61,9 @@ export const getFunnel = (f: ReportFilters) =>
 
 export const getConversationsReport = (f: ReportFilters) =>
   request<ConversationsReport>('GET', `/api/v1/reports/conversations?${reportQuery(f)}`);
+
+export const getChannelsReport = (f: ReportFilters) =>
+  request<ChannelsReport>('GET', `/api/v1/reports/channels?${reportQuery(f)}`);
 
 export const getAgentsReport = (f: ReportFilters) =>
   request<AgentsReport>('GET', `/api/v1/reports/agents?${reportQuery(f)}`);

@@ -25,6 +25,8 @@ export interface Session {
   user: User;
   account: Account;
   csrfToken: string;
+  /** Two-factor sign-in: on for this user, required by the account, still to set up. */
+  twoFactor: { enabled: boolean; required: boolean; setupRequired: boolean };
 }
 
 export interface Site {

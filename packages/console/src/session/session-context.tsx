@@ -1,6 +1,6 @@
 /** Who is logged in: loaded once from GET /auth/session, set by login, cleared by logout or any 401. */
 import { createContext, type ReactNode, use, useCallback, useEffect, useMemo, useState } from 'react';
-import { login as apiLogin, logout as apiLogout, fetchSession } from '../api/auth.ts';
+import { login as apiLogin, logout as apiLogout, fetchSession, type SecondFactor } from '../api/auth.ts';
 import { setCsrfToken, setUnauthorizedHandler } from '../api/http.ts';
 import type { Role, Session } from '../api/types.ts';
 
@@ -12,9 +12,11 @@ type SessionState =
 
 interface SessionApi {
   state: SessionState;
-  login(email: string, password: string): Promise<void>;
+  login(email: string, password: string, second?: SecondFactor): Promise<void>;
   logout(): Promise<void>;
   retry(): void;
+  /** Reads the session again (after a change to it, such as two-factor set up). */
+  refresh(): Promise<void>;
 }
 
 const SessionContext = createContext<SessionApi | null>(null);
@@ -45,9 +47,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const api = useMemo<SessionApi>(
     () => ({
       state,
-      async login(email, password) {
-        const session = await apiLogin(email, password);
+      async login(email, password, second) {
+        const session = await apiLogin(email, password, second);
         apply({ status: 'authenticated', session });
+      },
+      async refresh() {
+        const session = await fetchSession();
+        apply(session ? { status: 'authenticated', session } : { status: 'anonymous', expired: true });
       },
       async logout() {
         try {

@@ -1,5 +1,5 @@
 import type { ConversationFigures, ConversationsReport } from '@beckon/protocol/reports-api';
-import { type Kysely, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { zoneOffsetMs } from '../engagement/session-clock.ts';
 import { heldBy } from '../store/assignment-history.ts';
 import type { Database } from '../store/schema.ts';
@@ -48,6 +48,77 @@ function everyDay(f: ReportFilters, offset: number): number[] {
 }
 
 /**
+ * The aggregates of a group of conversations (a day, a channel): counts, wait, first response,
+ * handle time and CSAT, as raw sums that `figuresOf` turns into averages.
+ */
+export function conversationAggregates(
+  eb: ExpressionBuilder<Database & { c: Database['conversations'] }, 'c'>,
+) {
+  return [
+    eb.fn.countAll().as('conversations'),
+    eb.fn.count('c.assigned_at').as('answered'),
+    sql<number>`sum(case when c.assigned_at is null and (c.status = 'offline' or (c.status = 'closed' and coalesce(c.closed_by, '') <> 'visitor')) then 1 else 0 end)`.as(
+      'missed',
+    ),
+    sql<number>`sum(case when c.assigned_at is null and c.status = 'closed' and c.closed_by = 'visitor' then 1 else 0 end)`.as(
+      'abandoned',
+    ),
+    // To another agent or back to a queue: either ends a hold as transferred.
+    sql<number>`sum(case when exists (select 1 from conversation_assignments h where h.conversation_id = c.id and h.end_reason = 'transferred') then 1 else 0 end)`.as(
+      'transferred',
+    ),
+    sql<number>`sum(c.assigned_at - c.enqueued_at)`.as('wait_sum'),
+    sql<number>`max(c.assigned_at - c.enqueued_at)`.as('wait_max'),
+    eb.fn.count('c.first_response_at').as('fr_n'),
+    sql<number>`sum(c.first_response_at - c.enqueued_at)`.as('fr_sum'),
+    sql<number>`sum(case when c.closed_at is not null and c.assigned_at is not null then 1 else 0 end)`.as(
+      'handled',
+    ),
+    sql<number>`sum(case when c.assigned_at is not null then c.closed_at - c.assigned_at end)`.as(
+      'handle_sum',
+    ),
+    eb.fn.count('c.csat_score').as('csat_n'),
+    eb.fn.sum<number>('c.csat_score').as('csat_sum'),
+    sql<number>`sum(case when c.csat_score >= 4 then 1 else 0 end)`.as('csat_good'),
+  ] as const;
+}
+
+/** One group's figures from its `conversationAggregates` row (an empty row gives zeros and nulls). */
+export function figuresOf(label: string, r: Record<string, unknown>): ConversationFigures {
+  const answered = n(r.answered);
+  const frN = n(r.fr_n);
+  const handled = n(r.handled);
+  const csatN = n(r.csat_n);
+  return {
+    day: label,
+    conversations: n(r.conversations),
+    answered,
+    missed: n(r.missed),
+    abandoned: n(r.abandoned),
+    transferred: n(r.transferred),
+    avgWaitSeconds: answered > 0 ? seconds(n(r.wait_sum) / answered) : null,
+    maxWaitSeconds: answered > 0 ? seconds(r.wait_max) : null,
+    avgFirstResponseSeconds: frN > 0 ? seconds(n(r.fr_sum) / frN) : null,
+    avgHandleSeconds: handled > 0 ? seconds(n(r.handle_sum) / handled) : null,
+    csatResponses: csatN,
+    csatAverage: csatN > 0 ? n(r.csat_sum) / csatN : null,
+    csatSatisfied: csatN > 0 ? n(r.csat_good) / csatN : null,
+  };
+}
+
+/** The groups' rows summed into the period's total (the longest wait is the longest of all). */
+export function totalOf(rows: readonly Record<string, unknown>[], skip: string): ConversationFigures {
+  const total: Record<string, number> = {};
+  let waitMax: number | null = null;
+  for (const r of rows) {
+    for (const [k, v] of Object.entries(r))
+      if (k !== skip && k !== 'wait_max') total[k] = (total[k] ?? 0) + n(v);
+    if (r.wait_max != null) waitMax = Math.max(waitMax ?? 0, n(r.wait_max));
+  }
+  return figuresOf('total', { ...total, wait_max: waitMax });
+}
+
+/**
  * Conversation volume and service levels per day and in total: answered, missed (never reached an
  * agent), abandoned (the visitor left first), transferred, wait, first response and handle times, CSAT.
  * Wait and handle time count from the first assignment, which a transfer keeps.
@@ -60,73 +131,17 @@ export async function conversationsReport(
   // Literals, not parameters: PostgreSQL must see the grouped expression and the selected one as equal.
   const day = sql<number>`(c.created_at + ${sql.lit(offset)}) / ${sql.lit(DAY_MS)}`;
   const rows = await conversationsIn(db, f)
-    .select((eb) => [
-      day.as('day'),
-      eb.fn.countAll().as('conversations'),
-      eb.fn.count('c.assigned_at').as('answered'),
-      sql<number>`sum(case when c.assigned_at is null and (c.status = 'offline' or (c.status = 'closed' and coalesce(c.closed_by, '') <> 'visitor')) then 1 else 0 end)`.as(
-        'missed',
-      ),
-      sql<number>`sum(case when c.assigned_at is null and c.status = 'closed' and c.closed_by = 'visitor' then 1 else 0 end)`.as(
-        'abandoned',
-      ),
-      // To another agent or back to a queue: either ends a hold as transferred.
-      sql<number>`sum(case when exists (select 1 from conversation_assignments h where h.conversation_id = c.id and h.end_reason = 'transferred') then 1 else 0 end)`.as(
-        'transferred',
-      ),
-      sql<number>`sum(c.assigned_at - c.enqueued_at)`.as('wait_sum'),
-      sql<number>`max(c.assigned_at - c.enqueued_at)`.as('wait_max'),
-      eb.fn.count('c.first_response_at').as('fr_n'),
-      sql<number>`sum(c.first_response_at - c.enqueued_at)`.as('fr_sum'),
-      sql<number>`sum(case when c.closed_at is not null and c.assigned_at is not null then 1 else 0 end)`.as(
-        'handled',
-      ),
-      sql<number>`sum(case when c.assigned_at is not null then c.closed_at - c.assigned_at end)`.as(
-        'handle_sum',
-      ),
-      eb.fn.count('c.csat_score').as('csat_n'),
-      eb.fn.sum<number>('c.csat_score').as('csat_sum'),
-      sql<number>`sum(case when c.csat_score >= 4 then 1 else 0 end)`.as('csat_good'),
-    ])
+    .select((eb) => [day.as('day'), ...conversationAggregates(eb)])
     .groupBy(day)
     .orderBy(day)
     .execute();
 
-  const figures = (label: string, r: Record<string, unknown>): ConversationFigures => {
-    const answered = n(r.answered);
-    const frN = n(r.fr_n);
-    const handled = n(r.handled);
-    const csatN = n(r.csat_n);
-    return {
-      day: label,
-      conversations: n(r.conversations),
-      answered,
-      missed: n(r.missed),
-      abandoned: n(r.abandoned),
-      transferred: n(r.transferred),
-      avgWaitSeconds: answered > 0 ? seconds(n(r.wait_sum) / answered) : null,
-      maxWaitSeconds: answered > 0 ? seconds(r.wait_max) : null,
-      avgFirstResponseSeconds: frN > 0 ? seconds(n(r.fr_sum) / frN) : null,
-      avgHandleSeconds: handled > 0 ? seconds(n(r.handle_sum) / handled) : null,
-      csatResponses: csatN,
-      csatAverage: csatN > 0 ? n(r.csat_sum) / csatN : null,
-      csatSatisfied: csatN > 0 ? n(r.csat_good) / csatN : null,
-    };
-  };
-
-  const total: Record<string, number> = {};
-  let waitMax: number | null = null;
-  for (const r of rows) {
-    for (const [k, v] of Object.entries(r))
-      if (k !== 'day' && k !== 'wait_max') total[k] = (total[k] ?? 0) + n(v);
-    if (r.wait_max != null) waitMax = Math.max(waitMax ?? 0, n(r.wait_max));
-  }
   return {
     period: periodOf(f),
-    total: figures('total', { ...total, wait_max: waitMax }),
+    total: totalOf(rows, 'day'),
     days: everyDay(f, offset).map((day) => {
       const r = rows.find((x) => n(x.day) === day);
-      return figures(new Date(day * DAY_MS).toISOString().slice(0, 10), r ?? {});
+      return figuresOf(new Date(day * DAY_MS).toISOString().slice(0, 10), r ?? {});
     }),
   };
 }

@@ -2,6 +2,7 @@ import type {
   AgentFigures,
   ArmFigures,
   CampaignLift,
+  ChannelFigures,
   ConversationFigures,
   FunnelReport,
   FunnelStage,
@@ -98,6 +99,13 @@ const CONVERSATIONS: CsvColumn<ConversationFigures>[] = [
 /** One row per day, then the period's total. */
 export const conversationsCsv = (days: ConversationFigures[], total: ConversationFigures) =>
   toCsv(CONVERSATIONS, [...days, total]);
+
+/** One row per channel, then the period's total (`channel` is `total` there). */
+export const channelsCsv = (channels: ChannelFigures[], total: ConversationFigures) =>
+  toCsv(
+    [{ header: 'channel', value: (r) => r.day }, ...CONVERSATIONS.slice(1)],
+    [...channels.map((c) => ({ ...c, day: c.channel })), total],
+  );
 
 const AGENTS: CsvColumn<AgentFigures>[] = [
   { header: 'agent_id', value: (r) => r.agentId },

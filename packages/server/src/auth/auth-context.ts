@@ -1,6 +1,8 @@
 import type { Role } from '@beckon/protocol/api';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config.ts';
 import { AppError, forbidden, unauthorized } from '../errors.ts';
+import type { SessionOrigin } from '../store/auth-sessions-repo.ts';
 import type { Store } from '../store/store.ts';
 
 export const SESSION_COOKIE = 'beckon_session';
@@ -12,7 +14,27 @@ export interface AuthContext {
   userId?: string;
   via: 'session' | 'api_key';
   csrfToken?: string;
+  /** The session's public id (sessions list). */
+  sessionRef?: string;
+  /** Two-factor sign-in is on for this user. */
+  totpEnabled?: boolean;
+  /** The account requires two-factor sign-in. */
+  totpRequired?: boolean;
 }
+
+/** What a session whose user still has to set up the required two-factor sign-in may reach. */
+const SETUP_ROUTES = /^\/api\/v1\/(me|me\/totp(\/.*)?|auth\/.*)$/;
+
+/**
+ * A session whose user must still set up the account's required two-factor sign-in. A single
+ * sign-on session is not: the provider answers for the second factor.
+ */
+export const totpPending = (s: { totpRequired: boolean; totpEnabled: boolean; method: string }): boolean =>
+  s.totpRequired && !s.totpEnabled && s.method !== 'oidc';
+
+/** The 403 of a member who must set up two-factor sign-in before anything else. */
+export const totpSetupRequired = (): AppError =>
+  new AppError(403, 'totp_setup_required', 'this account requires two-factor sign-in: set it up first');
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -40,12 +62,19 @@ export async function authenticate(store: Store, req: FastifyRequest): Promise<A
   if (!SAFE_METHODS.has(req.method) && req.headers['x-csrf-token'] !== session.csrfToken) {
     throw new AppError(403, 'csrf', 'missing or wrong x-csrf-token header');
   }
+  if (totpPending(session)) {
+    const path = req.routeOptions.url ?? req.url.split('?')[0]!;
+    if (!SETUP_ROUTES.test(path)) throw totpSetupRequired();
+  }
   return {
     accountId: session.accountId,
     role: user.role,
     userId: user.id,
     via: 'session',
     csrfToken: session.csrfToken,
+    sessionRef: session.ref,
+    totpEnabled: session.totpEnabled,
+    totpRequired: session.totpRequired && session.method !== 'oidc',
   };
 }
 
@@ -64,4 +93,30 @@ export const ADMINS: readonly Role[] = ['owner', 'admin'];
 export function authOf(req: FastifyRequest): AuthContext {
   if (!req.auth) throw unauthorized();
   return req.auth;
+}
+
+/**
+ * Starts a console session for a user who proved who they are, and sets its cookie (httpOnly,
+ * SameSite=Lax, Secure behind HTTPS). Answers the session's token and CSRF token.
+ */
+export async function startSession(
+  store: Store,
+  config: Config,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  who: { userId: string; accountId: string; method: NonNullable<SessionOrigin['method']> },
+): Promise<{ token: string; csrfToken: string }> {
+  const created = await store.authSessions.create(who.userId, who.accountId, config.sessionTtlMs, {
+    userAgent: req.headers['user-agent'],
+    ip: req.ip,
+    method: who.method,
+  });
+  reply.setCookie(SESSION_COOKIE, created.token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: config.secureCookies,
+    path: '/',
+    maxAge: Math.floor(config.sessionTtlMs / 1000),
+  });
+  return created;
 }

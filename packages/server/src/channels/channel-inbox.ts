@@ -219,10 +219,13 @@ export class ChannelInbox {
     }
   }
 
-  /** The sender's contact, and the message recorded against a thread that already exists. */
+  /**
+   * The sender's contact in a thread that already exists. The message is recorded against it by
+   * its line's own transaction (`channelRecord`), not by a commit of its own before it: a busy
+   * thread's every message would otherwise wait for one more sync to disk.
+   */
   private async joined(msg: InboundMessage, conversation: Conversation, now: number) {
     const contact = await this.store.contacts.resolve(msg.accountId, msg.from, now);
-    await this.record(msg, conversation.id, now);
     return { conversation, contact };
   }
 }

@@ -67,11 +67,15 @@ export interface SendResult {
   providerId?: string;
 }
 
-/** A send that failed: `retryable` when trying again later may work (a timeout, a 5xx). */
+/**
+ * A send that failed: `retryable` when trying again later may work (a timeout, a 5xx), and
+ * `retryAfterMs` when the provider said how long to wait (a 429's Retry-After).
+ */
 export class ChannelSendError extends Error {
   constructor(
     readonly reason: string,
     readonly retryable: boolean,
+    readonly retryAfterMs?: number,
   ) {
     super(reason);
     this.name = 'ChannelSendError';

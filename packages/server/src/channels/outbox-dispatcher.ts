@@ -7,6 +7,9 @@ import { describeStoreError } from '../store/store-availability.ts';
 import { type ChannelRegistry, ChannelSendError, type OutboundMessage } from './channel.ts';
 import { DEFAULT_OUTBOX_OPTIONS, type OutboxOptions } from './outbox-config.ts';
 
+/** The longest Retry-After honoured: a provider asking for more is tried again after a day. */
+const MAX_PROVIDER_WAIT_MS = 86_400_000;
+
 /**
  * The delay before try `attempts + 1`: base × 2^(attempts − 1), capped, with equal jitter (half
  * fixed, half random) so many lines failing together do not retry together.
@@ -122,7 +125,8 @@ export class OutboxDispatcher {
       const reason = err instanceof ChannelSendError ? err.reason : String((err as Error)?.message ?? err);
       if (!(err instanceof ChannelSendError))
         this.log.warn({ err, channel: row.channel }, 'channel send threw');
-      return this.settleFailure(row, reason, !final);
+      const wait = err instanceof ChannelSendError ? err.retryAfterMs : undefined;
+      return this.settleFailure(row, reason, !final, wait);
     } finally {
       clearTimeout(timer);
     }
@@ -133,13 +137,22 @@ export class OutboxDispatcher {
     }
   }
 
-  /** A retryable failure is tried again after a backoff until the tries are spent; any other is final. */
-  private async settleFailure(row: OutboxRow, reason: string, retryable: boolean): Promise<void> {
+  /**
+   * A retryable failure is tried again after a backoff (or after the wait the provider asked for,
+   * when longer) until the tries are spent; any other is final.
+   */
+  private async settleFailure(
+    row: OutboxRow,
+    reason: string,
+    retryable: boolean,
+    retryAfterMs?: number,
+  ): Promise<void> {
     const now = Date.now();
     const attempts = Number(row.attempts);
     const again = retryable && attempts < this.opts.maxAttempts;
     const why = retryable && !again ? `${reason} (gave up after ${attempts} tries)` : reason;
-    const retryAt = again ? now + backoffMs(attempts, this.opts) : null;
+    const asked = Math.min(retryAfterMs ?? 0, MAX_PROVIDER_WAIT_MS);
+    const retryAt = again ? now + Math.max(backoffMs(attempts, this.opts), asked) : null;
     if (!(await this.store.outbox.failed(row, why, retryAt, now))) return;
     if (again) this.log.info({ id: row.id, attempts, reason }, 'outbound message will be retried');
     else {

@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { loadConfig } from '../config.ts';
 import { prepareDataDir, sqliteFile } from '../store/data-dir.ts';
+import { loadSecretBox } from '../store/secret-box.ts';
 import { Store } from '../store/store.ts';
 
 /** Options shared by every command that opens the store. */
@@ -29,5 +30,6 @@ export async function openStoreFromFlags(flags: StoreFlags): Promise<Store> {
     ...config.store,
   });
   await store.migrate();
+  store.useSecrets(loadSecretBox(config.secretKeys, config.dataDir).box);
   return store;
 }

@@ -14,6 +14,7 @@ const TTL_MS = 30_000;
 export class AgentPresence {
   private readonly set: PresenceSet;
   private readonly waits = new Set<{ timer: NodeJS.Timeout; done: () => void }>();
+  private stopped = false;
 
   constructor(
     bus: Bus,
@@ -44,8 +45,13 @@ export class AgentPresence {
     return (await this.connected(accountId)).has(userId);
   }
 
-  /** Waits one grace period; false when the node stopped meanwhile. */
+  /**
+   * Waits one grace period; false when the node stopped meanwhile. A release still on the bus when
+   * the node stopped asks only after the stop: it must not wait, or shutdown would outlast the grace
+   * and the agent's lingering mark with it.
+   */
   private graceOver(): Promise<boolean> {
+    if (this.stopped) return Promise.resolve(false);
     return new Promise((resolve) => {
       const wait = {
         timer: setTimeout(() => {
@@ -65,6 +71,7 @@ export class AgentPresence {
   }
 
   stop(): void {
+    this.stopped = true;
     this.set.stop();
     for (const wait of this.waits) {
       clearTimeout(wait.timer);

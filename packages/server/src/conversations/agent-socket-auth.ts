@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { User } from '@beckon/protocol/api';
-import { SESSION_COOKIE } from '../auth/auth-context.ts';
+import { SESSION_COOKIE, totpPending, totpSetupRequired } from '../auth/auth-context.ts';
 import type { Config } from '../config.ts';
 import { AppError, forbidden, unauthorized } from '../errors.ts';
 import type { Store } from '../store/store.ts';
@@ -40,6 +40,7 @@ export async function authenticateAgentSocket(
   const token = cookieValue(req.headers.cookie, SESSION_COOKIE);
   const session = token ? await store.authSessions.find(token) : undefined;
   if (!session) throw unauthorized('sign in to the console first');
+  if (totpPending(session)) throw totpSetupRequired();
   const user = await store.users.get(session.accountId, session.userId).catch(() => undefined);
   if (!user) throw unauthorized();
   if (user.role === 'analyst') throw new AppError(403, 'forbidden', 'analysts do not take chats');

@@ -13,8 +13,10 @@ import { acceptEmptyJsonBodies } from './json-body-parser.ts';
 import { apiKeysRoutes } from './routes/api-keys-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
+import { securityRoutes } from './routes/security-routes.ts';
 import { sitesRoutes } from './routes/sites-routes.ts';
 import { skillsRoutes } from './routes/skills-routes.ts';
+import { ssoRoutes } from './routes/sso-routes.ts';
 import { staticRoutes } from './routes/static-routes.ts';
 import { usersRoutes } from './routes/users-routes.ts';
 import type { App } from './types.ts';
@@ -95,6 +97,8 @@ export async function buildApp(ctx: AppContext, extraRoutes: RoutesPlugin[] = []
     sitesRoutes,
     skillsRoutes,
     usersRoutes,
+    securityRoutes,
+    ssoRoutes,
     apiKeysRoutes,
     ...extraRoutes,
   ]) {

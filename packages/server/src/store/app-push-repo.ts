@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { randomToken, sha256 } from '../ids.ts';
 import type { SitePushSettingsTable } from './app-push-schema.ts';
 import type { Database } from './schema.ts';
+import type { SecretsRef } from './secret-box.ts';
 
 /** Who an app token signs in. */
 export interface AppTokenOwner {
@@ -20,6 +21,9 @@ export type SitePushSettingsPatch = Partial<
   Pick<SitePushSettings, 'fcm_service_account' | 'apns' | 'webhook_url' | 'webhook_secret'>
 >;
 
+/** The columns that hold credentials, sealed at rest. */
+const SEALED = ['fcm_service_account', 'apns', 'webhook_secret'] as const;
+
 /** How one push went, for the site's settings page. */
 export type PushOutcome =
   | { ok: true }
@@ -31,7 +35,37 @@ export type PushOutcome =
  * the only credential.
  */
 export class AppPushRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** Push credentials are sealed at rest. */
+    private readonly secrets: SecretsRef,
+  ) {}
+
+  /** The credential columns of a patch, sealed (a field left out stays out). */
+  private sealed(patch: SitePushSettingsPatch): SitePushSettingsPatch {
+    const box = this.secrets.box;
+    const out = { ...patch };
+    for (const k of SEALED) if (out[k] !== undefined) out[k] = box.sealNullable(out[k] ?? null);
+    return out;
+  }
+
+  /** Seals again the credentials stored plain or with a previous key (see `Store.resealSecrets`). */
+  async reseal(): Promise<number> {
+    const box = this.secrets.box;
+    const rows = await this.db
+      .selectFrom('site_push_settings')
+      .select(['site_id', ...SEALED])
+      .execute();
+    let n = 0;
+    for (const r of rows) {
+      const patch: SitePushSettingsPatch = {};
+      for (const k of SEALED) if (box.stale(r[k])) patch[k] = box.seal(box.open(r[k]!));
+      if (Object.keys(patch).length === 0) continue;
+      await this.db.updateTable('site_push_settings').set(patch).where('site_id', '=', r.site_id).execute();
+      n++;
+    }
+    return n;
+  }
 
   /** A new app token for the contact on the site (shown once; only its hash is kept). */
   async createToken(accountId: string, siteId: string, contactId: string, now = Date.now()): Promise<string> {
@@ -143,8 +177,12 @@ export class AppPushRepo {
       .executeTakeFirst();
     if (!row) return undefined;
     const { site_id: _s, account_id: _a, ...rest } = row;
+    const box = this.secrets.box;
     return {
       ...rest,
+      fcm_service_account: box.openNullable(rest.fcm_service_account),
+      apns: box.openNullable(rest.apns),
+      webhook_secret: box.openNullable(rest.webhook_secret),
       last_error_at: rest.last_error_at == null ? null : Number(rest.last_error_at),
       last_success_at: rest.last_success_at == null ? null : Number(rest.last_success_at),
       updated_at: Number(rest.updated_at),
@@ -158,6 +196,7 @@ export class AppPushRepo {
     patch: SitePushSettingsPatch,
     now = Date.now(),
   ): Promise<void> {
+    patch = this.sealed(patch);
     const cleared = {
       last_error_code: null,
       last_error: null,

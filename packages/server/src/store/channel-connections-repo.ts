@@ -4,6 +4,7 @@ import { newId } from '../ids.ts';
 import type { ChannelConnectionsTable, ConnectionType } from './connection-schema.ts';
 import { jsonObject } from './rows.ts';
 import type { Database } from './schema.ts';
+import type { SecretsRef } from './secret-box.ts';
 
 export type { ConnectionType };
 
@@ -29,12 +30,12 @@ export interface NewConnection {
   defaultSkillId: string | null;
 }
 
-const toConnection = (r: Selectable<ChannelConnectionsTable>): ChannelConnection => ({
+const toConnection = (r: Selectable<ChannelConnectionsTable>, secrets: SecretsRef): ChannelConnection => ({
   id: r.id,
   accountId: r.account_id,
   type: r.type,
   name: r.name,
-  config: jsonObject(r.config) as Record<string, string>,
+  config: jsonObject(secrets.box.open(r.config)) as Record<string, string>,
   apiBaseUrl: r.api_base_url,
   defaultSkillId: r.default_skill_id,
   createdAt: Number(r.created_at),
@@ -43,7 +44,24 @@ const toConnection = (r: Selectable<ChannelConnectionsTable>): ChannelConnection
 
 /** An account's connections to providers, and which one each conversation came in on. */
 export class ChannelConnectionsRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** The credentials are sealed: a copy of the database does not hand over the tokens. */
+    private readonly secrets: SecretsRef,
+  ) {}
+
+  /** Seals again the credentials stored plain or with a previous key (see `Store.resealSecrets`). */
+  async reseal(): Promise<number> {
+    const rows = await this.db.selectFrom('channel_connections').select(['id', 'config']).execute();
+    const stale = rows.filter((r) => this.secrets.box.stale(r.config));
+    for (const r of stale)
+      await this.db
+        .updateTable('channel_connections')
+        .set({ config: this.secrets.box.seal(this.secrets.box.open(r.config)) })
+        .where('id', '=', r.id)
+        .execute();
+    return stale.length;
+  }
 
   async create(accountId: string, input: NewConnection, now = Date.now()): Promise<ChannelConnection> {
     const row: Selectable<ChannelConnectionsTable> = {
@@ -51,14 +69,14 @@ export class ChannelConnectionsRepo {
       account_id: accountId,
       type: input.type,
       name: input.name,
-      config: JSON.stringify(input.config),
+      config: this.secrets.box.seal(JSON.stringify(input.config)),
       api_base_url: input.apiBaseUrl,
       default_skill_id: input.defaultSkillId,
       created_at: now,
       updated_at: now,
     };
     await this.db.insertInto('channel_connections').values(row).execute();
-    return toConnection(row);
+    return toConnection(row, this.secrets);
   }
 
   async list(accountId: string): Promise<ChannelConnection[]> {
@@ -69,7 +87,7 @@ export class ChannelConnectionsRepo {
       .orderBy('created_at')
       .orderBy('id')
       .execute();
-    return rows.map(toConnection);
+    return rows.map((r) => toConnection(r, this.secrets));
   }
 
   async find(accountId: string, id: string): Promise<ChannelConnection | undefined> {
@@ -79,7 +97,7 @@ export class ChannelConnectionsRepo {
       .where('account_id', '=', accountId)
       .where('id', '=', id)
       .executeTakeFirst();
-    return row ? toConnection(row) : undefined;
+    return row ? toConnection(row, this.secrets) : undefined;
   }
 
   /**
@@ -93,7 +111,7 @@ export class ChannelConnectionsRepo {
       .where('id', '=', id)
       .where('type', '=', type)
       .executeTakeFirst();
-    return row ? toConnection(row) : undefined;
+    return row ? toConnection(row, this.secrets) : undefined;
   }
 
   /** Adds or replaces credential fields of a connection (an id added later); answers it as stored. */
@@ -108,7 +126,7 @@ export class ChannelConnectionsRepo {
     const config = { ...conn.config, ...patch };
     await this.db
       .updateTable('channel_connections')
-      .set({ config: JSON.stringify(config), updated_at: now })
+      .set({ config: this.secrets.box.seal(JSON.stringify(config)), updated_at: now })
       .where('account_id', '=', accountId)
       .where('id', '=', id)
       .execute();
@@ -131,6 +149,8 @@ export class ChannelConnectionsRepo {
       .set({ connection_id: connectionId })
       .where('account_id', '=', accountId)
       .where('id', '=', conversationId)
+      // Already bound (every later message of a thread): no write, so no commit to wait for.
+      .where((eb) => eb.or([eb('connection_id', 'is', null), eb('connection_id', '!=', connectionId)]))
       .execute();
   }
 
@@ -144,7 +164,7 @@ export class ChannelConnectionsRepo {
       .where('conversations.id', '=', conversationId)
       .where('channel_connections.account_id', '=', accountId)
       .executeTakeFirst();
-    return row ? toConnection(row) : undefined;
+    return row ? toConnection(row, this.secrets) : undefined;
   }
 
   /**
@@ -166,7 +186,7 @@ export class ChannelConnectionsRepo {
       .orderBy('created_at')
       .orderBy('id')
       .executeTakeFirst();
-    return row ? toConnection(row) : undefined;
+    return row ? toConnection(row, this.secrets) : undefined;
   }
 
   /** The newest conversation of a contact on a connection: their next message joins it. */

@@ -52,6 +52,13 @@ export const identityConflict = () =>
 /** How many times a merged-away id is followed to the contact that kept it, at most. */
 const MAX_MERGE_HOPS = 8;
 
+/** How stale `last_seen_at` may grow before a message rewrites it: busy contacts cost no write each. */
+const LAST_SEEN_STEP_MS = 10_000;
+
+/** True when the contact was seen recently enough that this message need not record it again. */
+const seenLately = (lastSeenAt: number | string, now: number) =>
+  now - Number(lastSeenAt) >= 0 && now - Number(lastSeenAt) < LAST_SEEN_STEP_MS;
+
 /**
  * Contacts of an account. A contact is matched by the keys a conversation or an identify brings:
  * the site's user id among verified contacts, then e-mail, then phone. An unverified identity
@@ -163,6 +170,7 @@ export class ContactsRepo {
       if (phone && (verified || !row.phone)) patch.phone = phone;
       if (patch.name !== undefined || patch.email !== undefined || patch.phone !== undefined)
         patch.updated_at = now;
+      else if (seenLately(row.last_seen_at, now)) return toContact(row);
       await trx.updateTable('contacts').set(patch).where('id', '=', row.id).execute();
       return toContact({ ...row, ...patch });
     };
@@ -194,6 +202,7 @@ export class ContactsRepo {
     const known = await holder();
     const found = known && (await this.find(accountId, known.contact_id, q));
     if (found) {
+      if (!(name && !found.name) && seenLately(Date.parse(found.lastSeenAt), now)) return found;
       const patch = { last_seen_at: now, ...(name && !found.name ? { name, updated_at: now } : {}) };
       await q.updateTable('contacts').set(patch).where('id', '=', found.id).execute();
       return { ...found, ...(patch.name ? { name } : {}) };

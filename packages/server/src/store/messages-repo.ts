@@ -319,13 +319,20 @@ export class MessagesRepo {
       }
       await claims.bind(trx);
       if (outbound.length > 0) await trx.insertInto('outbox').values(outbound).execute();
+      // Written here, not before: the line and its provider id commit together, in one sync to disk.
       for (const { item, seq } of recorded)
         await trx
-          .updateTable('channel_messages')
-          .set({ seq })
-          .where('account_id', '=', item.accountId)
-          .where('channel', '=', item.channelRecord!.channel)
-          .where('external_id', '=', item.channelRecord!.externalId)
+          .insertInto('channel_messages')
+          .values({
+            account_id: item.accountId,
+            channel: item.channelRecord!.channel,
+            external_id: item.channelRecord!.externalId,
+            conversation_id: item.conversationId,
+            seq,
+            direction: 'in',
+            created_at: now,
+          })
+          .onConflict((oc) => oc.columns(['account_id', 'channel', 'external_id']).doUpdateSet({ seq }))
           .execute();
     }
     return { results, queuedOut: outbound.length };

@@ -1,5 +1,5 @@
 import type { DeliveryStatus, Message } from '@beckon/protocol/chat-api';
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { AppError, notFound } from '../errors.ts';
 import { newTimeId, randomToken } from '../ids.ts';
 import type { OutboxStatus, OutboxTable } from './outbox-schema.ts';
@@ -72,7 +72,7 @@ export class OutboxRepo {
 
   /**
    * Claims up to `limit` due rows (queued and due, or sending with a lapsed lease) for `leaseMs`,
-   * counting an attempt each. PostgreSQL skips rows another node is claiming right now; SQLite
+   * counting an attempt each; of a conversation's lines only the earliest one still on its way. PostgreSQL skips rows another node is claiming right now; SQLite
    * runs one writer at a time. Each claim carries a token: only its holder settles the row.
    */
   async claim(now: number, limit: number, leaseMs: number): Promise<OutboxRow[]> {
@@ -80,11 +80,24 @@ export class OutboxRepo {
     const until = now + leaseMs;
     return this.db.transaction().execute(async (trx) => {
       let due = trx
-        .selectFrom('outbox')
-        .select('id')
-        .where('status', 'in', ['queued', 'sending'])
-        .where('next_attempt_at', '<=', now)
-        .orderBy('next_attempt_at')
+        .selectFrom('outbox as o')
+        .select('o.id')
+        .where('o.status', 'in', ['queued', 'sending'])
+        .where('o.next_attempt_at', '<=', now)
+        // A conversation's lines leave in order: a line waits while an earlier one is still on its
+        // way (queued, retrying or sending). A line that failed for good holds nothing up.
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('outbox as e')
+                .select(sql`1`.as('one'))
+                .whereRef('e.conversation_id', '=', 'o.conversation_id')
+                .whereRef('e.seq', '<', 'o.seq')
+                .where('e.status', 'in', ['queued', 'sending']),
+            ),
+          ),
+        )
+        .orderBy('o.next_attempt_at')
         .limit(limit);
       if (this.caps.rowLocks) due = due.forUpdate().skipLocked();
       const ids = (await due.execute()).map((r) => r.id);

@@ -30,6 +30,8 @@ export type Millis = number;
 export interface AccountsTable {
   id: string;
   name: string;
+  /** 1: every member must set up two-factor sign-in before using the console. */
+  require_totp: Generated<number>;
   created_at: Millis;
 }
 
@@ -94,6 +96,68 @@ export interface AuthSessionsTable {
   csrf_token: string;
   created_at: Millis;
   expires_at: Millis;
+  /** The session's public id in the API (the start of `id`): the hash itself is never shown. */
+  ref: string | null;
+  user_agent: string | null;
+  ip: string | null;
+  /** How it signed in: `password`, `password+totp`, `password+recovery` or `oidc`. */
+  method: string | null;
+  last_seen_at: Millis | null;
+}
+
+/** A user's authenticator (RFC 6238); `enabled_at` is null until a first code proved it. */
+export interface UserTotpTable {
+  user_id: string;
+  account_id: string;
+  secret: string;
+  enabled_at: Millis | null;
+  /** The last 30-second step a code was accepted for. */
+  last_step: Generated<Millis>;
+  created_at: Millis;
+}
+
+/** An account's OpenID Connect provider. */
+export interface SsoConfigsTable {
+  account_id: string;
+  issuer: string;
+  client_id: string;
+  client_secret: string;
+  /** JSON array of the e-mail domains whose people sign in through this provider. */
+  domains: string;
+  /** The ID token claim holding the user's groups (`groups` by default). */
+  groups_claim: string;
+  /** JSON object: provider group → role. */
+  role_map: string;
+  /** The role of a new user no group maps; null: such a user is refused. */
+  default_role: string | null;
+  /** 1: people of the domains are created at their first sign-in. */
+  jit: Generated<number>;
+  enabled: Generated<number>;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+/** A sign-in sent to the provider and not back yet. */
+export interface SsoPendingTable {
+  state: string;
+  account_id: string;
+  nonce: string;
+  code_verifier: string;
+  expires_at: Millis;
+}
+
+export interface SsoIdentitiesTable {
+  issuer: string;
+  subject: string;
+  account_id: string;
+  user_id: string;
+  created_at: Millis;
+}
+
+export interface UserRecoveryCodesTable {
+  user_id: string;
+  code_hash: string;
+  used_at: Millis | null;
 }
 
 export interface SettingsTable {
@@ -421,6 +485,11 @@ export interface Database {
   skills: SkillsTable;
   api_keys: ApiKeysTable;
   auth_sessions: AuthSessionsTable;
+  user_totp: UserTotpTable;
+  user_recovery_codes: UserRecoveryCodesTable;
+  sso_configs: SsoConfigsTable;
+  sso_pending: SsoPendingTable;
+  sso_identities: SsoIdentitiesTable;
   settings: SettingsTable;
   visitors: VisitorsTable;
   visitor_sessions: VisitorSessionsTable;

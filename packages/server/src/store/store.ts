@@ -24,12 +24,15 @@ import { ModelSettingsRepo } from './model-settings-repo.ts';
 import { ModelsRepo } from './models-repo.ts';
 import { OutboxRepo } from './outbox-repo.ts';
 import { RoutingRepo } from './routing-repo.ts';
+import { SecretBox as Box, type SecretBox, type SecretsRef } from './secret-box.ts';
 import { SettingsRepo } from './settings-repo.ts';
 import { SitesRepo } from './sites-repo.ts';
 import { SkillsRepo } from './skills-repo.ts';
+import { SsoRepo } from './sso-repo.ts';
 import { describeStoreError } from './store-availability.ts';
 import { capabilitiesOf, type StoreCapabilities } from './store-capabilities.ts';
 import { ThreadEventsWriter } from './thread-events-writer.ts';
+import { TwoFactorRepo } from './two-factor-repo.ts';
 import { UsersRepo } from './users-repo.ts';
 import { VisitorsRepo } from './visitors-repo.ts';
 import { WhatsAppTemplatesRepo } from './whatsapp-templates-repo.ts';
@@ -45,6 +48,12 @@ export class Store {
   readonly skills;
   readonly apiKeys;
   readonly authSessions;
+  /** Authenticators, recovery codes and the account's two-factor rule. */
+  readonly twoFactor;
+  /** The box the repos seal secrets with; `none` until the node loads its key (`useSecrets`). */
+  private readonly secrets: SecretsRef = { box: Box.none() };
+  /** Single sign-on: each account's OpenID Connect provider and linked subjects. */
+  readonly sso;
   readonly settings;
   /** What this store can do that the other cannot (row locks…). */
   readonly caps: StoreCapabilities;
@@ -102,6 +111,8 @@ export class Store {
     this.skills = new SkillsRepo(db);
     this.apiKeys = new ApiKeysRepo(db);
     this.authSessions = new AuthSessionsRepo(db);
+    this.twoFactor = new TwoFactorRepo(db, this.secrets);
+    this.sso = new SsoRepo(db, this.secrets);
     this.settings = new SettingsRepo(db);
     this.caps = capabilitiesOf(kind, movesMessages);
     this.conversations = new ConversationsRepo(db, this.caps);
@@ -122,13 +133,29 @@ export class Store {
     this.email = new EmailRepo(db);
     this.outbox = new OutboxRepo(db, this.caps);
     this.channelSettings = new ChannelSettingsRepo(db);
-    this.appPush = new AppPushRepo(db);
-    this.channelConnections = new ChannelConnectionsRepo(db);
+    this.appPush = new AppPushRepo(db, this.secrets);
+    this.channelConnections = new ChannelConnectionsRepo(db, this.secrets);
     this.whatsappTemplates = new WhatsAppTemplatesRepo(db);
     this.consents = new ContactConsentsRepo(db);
   }
 
   /** Connects (SQLite by default, PostgreSQL when `databaseUrl` is set); call `migrate()` before use. */
+  /** Seals the secrets written from now on with `box`, and reads those it sealed. */
+  useSecrets(box: SecretBox): void {
+    this.secrets.box = box;
+  }
+
+  /**
+   * Seals again every stored secret that is plain (written before sealing began) or sealed with a
+   * previous key, so a rotation ends once each node has started with the new key. Answers how many.
+   */
+  async resealSecrets(): Promise<number> {
+    let n = 0;
+    for (const repo of [this.channelConnections, this.appPush, this.twoFactor, this.sso])
+      n += await repo.reseal();
+    return n;
+  }
+
   static async open(opts: StoreConnectionOptions): Promise<Store> {
     const c = await connectStore(opts);
     // A SQLite file gets an events writer thread of its own (BECKON_WRITER_THREAD=0 keeps it here).

@@ -13,6 +13,10 @@ import { startTestServer } from './test-server.ts';
 export async function startBotApi(token: string) {
   const webhooks: { url: string; secret_token?: string }[] = [];
   const sent: { chat_id: number; text: string; message_id: number }[] = [];
+  /** Scripted answers of the next sendMessage calls (an outage, a flood limit), in order. */
+  const fail: { status: number; description: string; retryAfter?: number }[] = [];
+  /** Every answer to a sendMessage, with its time. */
+  const calls: { status: number; at: number }[] = [];
   let next = 100;
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -44,6 +48,18 @@ export async function startBotApi(token: string) {
       return answer(200, { ok: true, result: true, description: 'Webhook was set' });
     }
     if (m[2] === 'sendMessage') {
+      const scripted = fail.shift();
+      if (scripted) {
+        calls.push({ status: scripted.status, at: Date.now() });
+        // Telegram names the wait of a flood limit in `parameters.retry_after`, not in a header.
+        return answer(scripted.status, {
+          ok: false,
+          error_code: scripted.status,
+          description: scripted.description,
+          ...(scripted.retryAfter === undefined ? {} : { parameters: { retry_after: scripted.retryAfter } }),
+        });
+      }
+      calls.push({ status: 200, at: Date.now() });
       if (typeof body.chat_id !== 'number' || typeof body.text !== 'string' || !body.text)
         return answer(400, { ok: false, error_code: 400, description: 'Bad Request: message text is empty' });
       const message_id = ++next;
@@ -65,6 +81,8 @@ export async function startBotApi(token: string) {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     webhooks,
     sent,
+    fail,
+    calls,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
@@ -86,9 +104,9 @@ export function tgUpdate(userId: number, text: string, messageId: number, name =
 }
 
 /** A demo server with a Telegram connection to a local Bot API, and the secret its webhook expects. */
-export async function startTelegram() {
+export async function startTelegram(env: Record<string, string> = {}) {
   const bot = await startBotApi(BOT_TOKEN);
-  const srv = await startTestServer({ demo: true, env: OUTBOX_TEST_ENV });
+  const srv = await startTestServer({ demo: true, env: { ...OUTBOX_TEST_ENV, ...env } });
   const admin = await cookieFor(srv, 'admin@demo.beckon.local');
   const res = await fetch(`${srv.url}/api/v1/channels`, {
     method: 'POST',

@@ -120,7 +120,9 @@ export async function startGraphApi(opts: {
 }) {
   const sent: GraphSent[] = [];
   const templates = [...(opts.templates ?? SAMPLE_TEMPLATES)];
-  const calls: { status: number }[] = [];
+  const calls: { status: number; at: number }[] = [];
+  /** Scripted answers of the next sends (an outage, a rate limit with Retry-After), in order. */
+  const scripts: { status: number; code: number; message: string; retryAfter?: number }[] = [];
   let outage = 0;
   let n = 0;
   const fail = (
@@ -129,10 +131,14 @@ export async function startGraphApi(opts: {
     code: number,
     message: string,
     type = 'OAuthException',
+    retryAfter?: number,
   ) => {
-    res.writeHead(status, { 'content-type': 'application/json' });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
+    });
     res.end(JSON.stringify({ error: { message, type, code, fbtrace_id: randomBytes(8).toString('hex') } }));
-    calls.push({ status });
+    calls.push({ status, at: Date.now() });
   };
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -155,7 +161,7 @@ export async function startGraphApi(opts: {
       const page = templates.slice(from, from + size);
       const more = from + size < templates.length;
       q.set('after', String(from + size));
-      calls.push({ status: 200 });
+      calls.push({ status: 200, at: Date.now() });
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end(
         JSON.stringify({
@@ -180,7 +186,7 @@ export async function startGraphApi(opts: {
           `Unsupported get request. Object with ID '${node[1]}' does not exist`,
           'GraphMethodException',
         );
-      calls.push({ status: 200 });
+      calls.push({ status: 200, at: Date.now() });
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end(
         JSON.stringify({
@@ -202,6 +208,16 @@ export async function startGraphApi(opts: {
         100,
         `Unsupported post request. Object with ID '${m[1]}' does not exist`,
         'GraphMethodException',
+      );
+    const scripted = scripts.shift();
+    if (scripted)
+      return fail(
+        res,
+        scripted.status,
+        scripted.code,
+        scripted.message,
+        'OAuthException',
+        scripted.retryAfter,
       );
     if (outage > 0) {
       outage--;
@@ -233,7 +249,7 @@ export async function startGraphApi(opts: {
         : String((body.text as { body?: unknown }).body);
     const id = `wamid.${Buffer.from(`${Date.now()}-${++n}`).toString('base64url')}`;
     sent.push({ phoneNumberId: m[1]!, to: body.to, body: text, id, raw: body });
-    calls.push({ status: 200 });
+    calls.push({ status: 200, at: Date.now() });
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(
       JSON.stringify({
@@ -258,7 +274,7 @@ export async function startGraphApi(opts: {
         },
       }),
     );
-    calls.push({ status: r.status });
+    calls.push({ status: r.status, at: Date.now() });
   };
   /** Why Meta would refuse a template send: 132001 unknown or unapproved, 132000 parameter count, 132018 bad text. */
   const templateRefusal = (body: Record<string, unknown>): Refusal | null => {
@@ -306,6 +322,8 @@ export async function startGraphApi(opts: {
     calls,
     /** The templates the listing answers: change them as an approval in WhatsApp Manager would. */
     templates,
+    /** Scripted answers of the next sends (a 503, a 429 with Retry-After), in order. */
+    fail: scripts,
     /** The next `times` sends answer 500, as Meta does in an outage. */
     outage(times: number) {
       outage = times;

@@ -74,7 +74,9 @@ export function smsFields(from: string, body: string, extra: Record<string, stri
  */
 export async function startTwilioApi() {
   const sent: TwilioSent[] = [];
-  const fail: { status: number; code: number; message: string }[] = [];
+  const fail: { status: number; code: number; message: string; retryAfter?: number }[] = [];
+  /** Every answer to a send, with its time: how hard we pressed during an outage. */
+  const calls: { status: number; at: number }[] = [];
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -102,7 +104,11 @@ export async function startTwilioApi() {
     if (m[1] !== TWILIO.accountSid || req.headers.authorization !== basic)
       return error(401, 20003, 'Authenticate');
     const next = fail.shift();
-    if (next) return error(next.status, next.code, next.message);
+    if (next) {
+      calls.push({ status: next.status, at: Date.now() });
+      if (next.retryAfter !== undefined) res.setHeader('retry-after', String(next.retryAfter));
+      return error(next.status, next.code, next.message);
+    }
     assert.equal(req.headers['content-type'], 'application/x-www-form-urlencoded');
     const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
     if (!form.To || !/^\+[1-9]\d{5,14}$/.test(form.To))
@@ -112,6 +118,7 @@ export async function startTwilioApi() {
     if (!form.Body) return error(400, 21602, 'Message body is required.');
     const sid = sidOf('SM');
     sent.push({ sid, ...form } as TwilioSent);
+    calls.push({ status: 201, at: Date.now() });
     const now = new Date().toUTCString();
     return answer(201, {
       account_sid: TWILIO.accountSid,
@@ -140,6 +147,7 @@ export async function startTwilioApi() {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     sent,
     fail,
+    calls,
     /** Twilio's status callback for a sent message, signed, to the URL the message named. */
     report(s: TwilioSent, status: string, errorCode?: string, signature?: string | null) {
       return postSigned(
@@ -163,9 +171,9 @@ export async function startTwilioApi() {
 }
 
 /** A demo server with an SMS connection to a local Twilio API, and the admin's session. */
-export async function startSms() {
+export async function startSms(env: Record<string, string> = {}) {
   const twilio = await startTwilioApi();
-  const srv = await startTestServer({ demo: true, env: OUTBOX_TEST_ENV });
+  const srv = await startTestServer({ demo: true, env: { ...OUTBOX_TEST_ENV, ...env } });
   const admin = await cookieFor(srv, 'admin@demo.beckon.local');
   const res = await fetch(`${srv.url}/api/v1/channels`, {
     method: 'POST',

@@ -6,6 +6,7 @@ import { LoadingState } from '../../components/loading-state.tsx';
 import { CsvLink } from './csv-link.tsx';
 import { ReportError } from './report-error.tsx';
 import { formatCount, formatDuration, formatPercent } from './report-format.ts';
+import { ReportTableHead } from './report-table-head.tsx';
 import { barPaths, UPlotChart } from './uplot-chart.tsx';
 import { useReport } from './use-report.ts';
 
@@ -95,27 +96,21 @@ export function AgentsTab({ filters }: { filters: ReportFilters }) {
       </div>
       <div className="table-wrap">
         <table className="table table-compact">
-          <thead>
-            <tr>
-              <th scope="col">Agent</th>
-              {[
-                'Chats',
-                'First response',
-                'Handle time',
-                'Busy',
-                'Concurrency',
-                'Peak',
-                'Utilisation',
-                'CSAT',
-                'Missed offers',
-                'Transferred',
-              ].map((h) => (
-                <th key={h} scope="col" className="cell-number">
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <ReportTableHead
+            first="Agent"
+            figures={[
+              'Chats',
+              'First response',
+              'Handle time',
+              'Busy',
+              'Concurrency',
+              'Peak',
+              'Utilisation',
+              'CSAT',
+              'Missed offers',
+              'Transferred',
+            ]}
+          />
           <tbody>
             {agents.map((a) => (
               <tr key={a.agentId} data-testid={`agent-${a.agentId}`}>

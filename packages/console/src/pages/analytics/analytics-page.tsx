@@ -1,4 +1,4 @@
-/** Analytics: the live dashboard, then the reports (funnel, campaign lift, conversations, agents) with filters. */
+/** Analytics: the live dashboard, then the reports (funnel, campaign lift, conversations, channels, agents) with filters. */
 import { type ReactNode, useState } from 'react';
 import { ApiError } from '../../api/http.ts';
 import type { ReportFilters } from '../../api/reports.ts';
@@ -7,6 +7,7 @@ import { isUnder, Link, usePath } from '../../router/router.tsx';
 import { canReadReports, useSession } from '../../session/session-context.tsx';
 import { NotFoundPage } from '../not-found/not-found-page.tsx';
 import { AgentsTab } from './agents-tab.tsx';
+import { ChannelsTab } from './channels-tab.tsx';
 import { ConversationsTab } from './conversations-tab.tsx';
 import { FunnelTab } from './funnel-tab.tsx';
 import { LiftTab } from './lift-tab.tsx';
@@ -29,6 +30,7 @@ const TABS: Tab[] = [
     label: 'Conversations',
     render: (f) => <ConversationsTab filters={f} />,
   },
+  { path: '/analytics/channels', label: 'Channels', render: (f) => <ChannelsTab filters={f} /> },
   { path: '/analytics/agents', label: 'Agents', render: (f) => <AgentsTab filters={f} /> },
 ];
 

@@ -6,6 +6,7 @@ import { LoadingState } from '../../components/loading-state.tsx';
 import { CsvLink } from './csv-link.tsx';
 import { ReportError } from './report-error.tsx';
 import { formatCount, formatDuration, formatPercent } from './report-format.ts';
+import { ReportTableHead } from './report-table-head.tsx';
 import { UPlotChart } from './uplot-chart.tsx';
 import { useReport } from './use-report.ts';
 
@@ -129,26 +130,20 @@ export function ConversationsTab({ filters }: { filters: ReportFilters }) {
       </div>
       <div className="table-wrap">
         <table className="table table-compact">
-          <thead>
-            <tr>
-              <th scope="col">Day</th>
-              {[
-                'Chats',
-                'Answered',
-                'Missed',
-                'Abandoned',
-                'Transferred',
-                'Avg wait',
-                'First response',
-                'Handle time',
-                'CSAT',
-              ].map((h) => (
-                <th key={h} scope="col" className="cell-number">
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <ReportTableHead
+            first="Day"
+            figures={[
+              'Chats',
+              'Answered',
+              'Missed',
+              'Abandoned',
+              'Transferred',
+              'Avg wait',
+              'First response',
+              'Handle time',
+              'CSAT',
+            ]}
+          />
           <tbody>
             {c.days.map((d) => (
               <Row key={d.day} r={d} />

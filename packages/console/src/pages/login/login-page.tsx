@@ -1,6 +1,7 @@
 /** The only page a visitor without a session sees. A successful login renders the app in place. */
-import { type FormEvent, useState } from 'react';
-import { errorMessage } from '../../api/http.ts';
+import { type FormEvent, type ReactNode, useState } from 'react';
+import { ApiError, errorMessage } from '../../api/http.ts';
+import { startSso } from '../../api/security.ts';
 import { Field } from '../../components/field.tsx';
 import { FormError } from '../../components/form-error.tsx';
 import { LogoMark } from '../../components/icons.tsx';
@@ -13,20 +14,174 @@ export function LoginPage({ expired }: { expired: boolean }) {
   const [password, setPassword] = useState('');
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  /** After a right password for a user with two-factor on: which second step is asked. */
+  const [second, setSecond] = useState<'totp' | 'recovery' | null>(null);
+  const [code, setCode] = useState('');
+  const [sso, setSso] = useState(false);
   useDocumentTitle('Log in · Beckon');
 
-  async function handleSubmit(event: FormEvent<HTMLFormElement>) {
+  async function startSingleSignOn(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setSubmitting(true);
     setError(null);
     try {
-      await login(email.trim(), password);
+      window.location.assign((await startSso(email.trim())).authorizationUrl);
     } catch (caught) {
       setError(errorMessage(caught));
       setSubmitting(false);
     }
   }
 
+  if (sso)
+    return (
+      <LoginFrame>
+        <h1 className="login-title">Single sign-on</h1>
+        <p className="login-subtitle">Enter your work e-mail. You sign in with your company's provider.</p>
+        <form className="form" onSubmit={startSingleSignOn} data-testid="login-sso">
+          <EmailField label="Work email" value={email} onChange={setEmail} autoFocus />
+          <FormError message={error} />
+          <button type="submit" className="button button-primary button-block" disabled={submitting}>
+            {submitting ? 'Redirecting…' : 'Continue'}
+          </button>
+        </form>
+        <div className="login-links">
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              setSso(false);
+              setError(null);
+            }}
+          >
+            Log in with a password instead
+          </button>
+        </div>
+      </LoginFrame>
+    );
+
+  async function handleSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setSubmitting(true);
+    setError(null);
+    try {
+      const factor =
+        second === 'totp'
+          ? { totpCode: code.trim() }
+          : second === 'recovery'
+            ? { recoveryCode: code.trim() }
+            : {};
+      await login(email.trim(), password, factor);
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.code === 'totp_required') setSecond('totp');
+      else setError(errorMessage(caught));
+      setSubmitting(false);
+    }
+  }
+
+  function switchSecond(next: 'totp' | 'recovery' | null) {
+    setSecond(next);
+    setCode('');
+    setError(null);
+  }
+
+  if (second)
+    return (
+      <LoginFrame>
+        <h1 className="login-title">Two-factor sign-in</h1>
+        <p className="login-subtitle">
+          {second === 'totp'
+            ? 'Enter the 6-digit code your authenticator app shows for Beckon.'
+            : 'Enter one of the recovery codes you saved when you set up two-factor sign-in. Each works once.'}
+        </p>
+        <form className="form" onSubmit={handleSubmit} data-testid="login-second-factor">
+          <Field label={second === 'totp' ? 'Authentication code' : 'Recovery code'}>
+            {(props) => (
+              <input
+                {...props}
+                className="input input-code"
+                name="code"
+                autoComplete="one-time-code"
+                inputMode={second === 'totp' ? 'numeric' : 'text'}
+                pattern={second === 'totp' ? '[0-9 ]{6,7}' : undefined}
+                maxLength={second === 'totp' ? 7 : 32}
+                placeholder={second === 'totp' ? '123 456' : 'xxxxx-xxxxx'}
+                required
+                // biome-ignore lint/a11y/noAutofocus: the only field of this step, reached by submitting the last one
+                autoFocus
+                value={code}
+                onChange={(event) => setCode(event.target.value)}
+              />
+            )}
+          </Field>
+          <FormError message={error} />
+          <button type="submit" className="button button-primary button-block" disabled={submitting}>
+            {submitting ? 'Checking…' : 'Verify and log in'}
+          </button>
+        </form>
+        <div className="login-links">
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => switchSecond(second === 'totp' ? 'recovery' : 'totp')}
+          >
+            {second === 'totp' ? 'Use a recovery code instead' : 'Use the authenticator app instead'}
+          </button>
+          <button type="button" className="link-button" onClick={() => switchSecond(null)}>
+            Back
+          </button>
+        </div>
+      </LoginFrame>
+    );
+
+  return (
+    <LoginFrame>
+      <h1 className="login-title">Log in to Beckon</h1>
+      <p className="login-subtitle">Use the email and password your account owner gave you.</p>
+      {expired && !error && (
+        <div className="alert alert-info" role="status">
+          Your session has ended. Log in again to continue.
+        </div>
+      )}
+      <form className="form" onSubmit={handleSubmit} data-testid="login-form">
+        <EmailField label="Email" value={email} onChange={setEmail} />
+        <Field label="Password">
+          {(props) => (
+            <input
+              {...props}
+              className="input"
+              type="password"
+              name="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+            />
+          )}
+        </Field>
+        <FormError message={error} />
+        <button type="submit" className="button button-primary button-block" disabled={submitting}>
+          {submitting ? 'Logging in…' : 'Log in'}
+        </button>
+      </form>
+      <div className="login-divider" aria-hidden="true">
+        <span>or</span>
+      </div>
+      <button
+        type="button"
+        className="button button-block"
+        onClick={() => {
+          setSso(true);
+          setError(null);
+        }}
+      >
+        Sign in with single sign-on
+      </button>
+    </LoginFrame>
+  );
+}
+
+/** The sign-in page's two columns: the product's promise, and a card for the step at hand. */
+export function LoginFrame({ children }: { children: ReactNode }) {
   return (
     <div className="login">
       <aside className="login-aside" aria-hidden="true">
@@ -48,49 +203,36 @@ export function LoginPage({ expired }: { expired: boolean }) {
           <div className="login-card-brand">
             <LogoMark />
           </div>
-          <h1 className="login-title">Log in to Beckon</h1>
-          <p className="login-subtitle">Use the email and password your account owner gave you.</p>
-          {expired && !error && (
-            <div className="alert alert-info" role="status">
-              Your session has ended. Log in again to continue.
-            </div>
-          )}
-          <form className="form" onSubmit={handleSubmit} data-testid="login-form">
-            <Field label="Email">
-              {(props) => (
-                <input
-                  {...props}
-                  className="input"
-                  type="email"
-                  name="email"
-                  autoComplete="username"
-                  required
-                  value={email}
-                  onChange={(event) => setEmail(event.target.value)}
-                />
-              )}
-            </Field>
-            <Field label="Password">
-              {(props) => (
-                <input
-                  {...props}
-                  className="input"
-                  type="password"
-                  name="password"
-                  autoComplete="current-password"
-                  required
-                  value={password}
-                  onChange={(event) => setPassword(event.target.value)}
-                />
-              )}
-            </Field>
-            <FormError message={error} />
-            <button type="submit" className="button button-primary button-block" disabled={submitting}>
-              {submitting ? 'Logging in…' : 'Log in'}
-            </button>
-          </form>
+          {children}
         </div>
       </main>
     </div>
+  );
+}
+
+/** The sign-in e-mail, as password managers know it (`username`). */
+function EmailField(props: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  autoFocus?: boolean;
+}) {
+  return (
+    <Field label={props.label}>
+      {(aria) => (
+        <input
+          {...aria}
+          className="input"
+          type="email"
+          name="email"
+          autoComplete="username"
+          required
+          // biome-ignore lint/a11y/noAutofocus: only where the e-mail is the step's one field
+          autoFocus={props.autoFocus}
+          value={props.value}
+          onChange={(event) => props.onChange(event.target.value)}
+        />
+      )}
+    </Field>
   );
 }

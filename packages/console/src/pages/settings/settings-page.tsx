@@ -8,6 +8,7 @@ import { ApiKeysTab } from './api-keys/api-keys-tab.tsx';
 import { CannedTab } from './canned/canned-tab.tsx';
 import { ChannelsTab } from './channels/channels-tab.tsx';
 import { ModelTab } from './model/model-tab.tsx';
+import { SecurityTab } from './security/security-tab.tsx';
 import { SitesTab } from './sites/sites-tab.tsx';
 import { SkillsTab } from './skills/skills-tab.tsx';
 import { TeamTab } from './team/team-tab.tsx';
@@ -35,6 +36,7 @@ const TABS: Tab[] = [
   },
   { path: '/settings/model', label: 'Model', adminOnly: false, render: () => <ModelTab /> },
   { path: '/settings/api-keys', label: 'API keys', adminOnly: true, render: () => <ApiKeysTab /> },
+  { path: '/settings/security', label: 'Security', adminOnly: false, render: () => <SecurityTab /> },
 ];
 
 export function SettingsPage() {

@@ -47,5 +47,29 @@ export async function callProvider<T>(
   if (res.ok) return body as T;
   const said = readError(body);
   const reason = `the provider answered ${res.status}${said ? `: ${said}` : ''}`;
-  throw new ChannelSendError(reason.slice(0, 400), res.status === 429 || res.status >= 500);
+  const retryable = res.status === 429 || res.status >= 500;
+  throw new ChannelSendError(
+    reason.slice(0, 400),
+    retryable,
+    retryable ? retryAfterMs(res, body) : undefined,
+  );
+}
+
+/**
+ * How long the provider asked us to wait: the `Retry-After` header (seconds or an HTTP date), or
+ * Telegram's `parameters.retry_after` (seconds) in its error body.
+ */
+export function retryAfterMs(
+  res: Pick<Response, 'headers'>,
+  body: unknown,
+  now = Date.now(),
+): number | undefined {
+  const header = res.headers.get('retry-after')?.trim();
+  if (header) {
+    if (/^\d+$/.test(header)) return Number(header) * 1000;
+    const at = Date.parse(header);
+    if (!Number.isNaN(at)) return Math.max(0, at - now);
+  }
+  const seconds = (body as { parameters?: { retry_after?: unknown } } | undefined)?.parameters?.retry_after;
+  return typeof seconds === 'number' && seconds >= 0 ? seconds * 1000 : undefined;
 }

@@ -1,11 +1,43 @@
 import { LoginBody, Me, SessionCheck } from '@beckon/protocol/api';
-import { type AuthContext, authenticate, SESSION_COOKIE } from '../../auth/auth-context.ts';
+import { type AuthContext, authenticate, SESSION_COOKIE, startSession } from '../../auth/auth-context.ts';
 import { tooManyAttempts } from '../../auth/login-limiter.ts';
 import { verifyPassword } from '../../auth/passwords.ts';
+import { recoveryCodeHash, totpStep } from '../../auth/totp.ts';
 import type { AppContext } from '../../context.ts';
 import { AppError } from '../../errors.ts';
+import type { Store } from '../../store/store.ts';
 import { NoContent, replies, security } from '../responses.ts';
 import type { App } from '../types.ts';
+
+/**
+ * The second step of a sign-in whose password was right: nothing for a user without an
+ * authenticator, else a code from it (good once) or an unused recovery code. A wrong or replayed
+ * code calls `failed` (it counts like a wrong password) and answers 401; no code answers 401
+ * `totp_required`, which the console takes as "ask for the code".
+ */
+async function secondFactor(
+  store: Store,
+  userId: string,
+  body: { totpCode?: string; recoveryCode?: string },
+  failed: () => void,
+): Promise<'password' | 'password+totp' | 'password+recovery'> {
+  const totp = await store.twoFactor.totpOf(userId);
+  if (!totp?.enabled) return 'password';
+  if (body.recoveryCode !== undefined) {
+    if (await store.twoFactor.useCode(userId, recoveryCodeHash(body.recoveryCode)))
+      return 'password+recovery';
+    failed();
+    throw new AppError(401, 'invalid_recovery_code', 'that recovery code is wrong or was used already');
+  }
+  if (body.totpCode === undefined)
+    throw new AppError(401, 'totp_required', 'enter the code from your authenticator app');
+  const step = totpStep(totp.secret, body.totpCode, Date.now());
+  if (step !== null && (await store.twoFactor.useStep(userId, step))) return 'password+totp';
+  failed();
+  if (step !== null)
+    throw new AppError(401, 'totp_replayed', 'that code was used already; wait for the next one');
+  throw new AppError(401, 'invalid_totp', 'wrong code; check the time on your phone and try again');
+}
 
 /** Console sign-in and sign-out with an httpOnly session cookie, `GET /me`, and the console's session check. */
 export function authRoutes(app: App, ctx: AppContext): void {
@@ -17,7 +49,14 @@ export function authRoutes(app: App, ctx: AppContext): void {
       store.users.get(auth.accountId, auth.userId),
       store.accounts.get(auth.accountId),
     ]);
-    return { user, account: account!, csrfToken: auth.csrfToken! };
+    const enabled = auth.totpEnabled === true;
+    const required = auth.totpRequired === true;
+    return {
+      user,
+      account: account!,
+      csrfToken: auth.csrfToken!,
+      twoFactor: { enabled, required, setupRequired: required && !enabled },
+    };
   };
 
   app.post(
@@ -45,21 +84,26 @@ export function authRoutes(app: App, ctx: AppContext): void {
         metrics.loginFailures.inc({ reason: 'invalid_credentials' });
         throw new AppError(401, 'invalid_credentials', 'wrong e-mail or password');
       }
-      loginLimiter.succeed(req.ip, email);
-      const account = await store.accounts.get(found.accountId);
-      const { token, csrfToken } = await store.authSessions.create(
-        found.user.id,
-        found.accountId,
-        config.sessionTtlMs,
-      );
-      reply.setCookie(SESSION_COOKIE, token, {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: config.secureCookies,
-        path: '/',
-        maxAge: Math.floor(config.sessionTtlMs / 1000),
+      const method = await secondFactor(store, found.user.id, req.body, () => {
+        loginLimiter.fail(req.ip, email);
+        metrics.loginFailures.inc({ reason: 'invalid_second_factor' });
       });
-      return { user: found.user, account: account!, csrfToken };
+      loginLimiter.succeed(req.ip, email);
+      const { token, csrfToken } = await startSession(store, config, req, reply, {
+        userId: found.user.id,
+        accountId: found.accountId,
+        method,
+      });
+      const session = await store.authSessions.find(token);
+      return meOf({
+        accountId: found.accountId,
+        userId: found.user.id,
+        role: found.user.role,
+        via: 'session',
+        csrfToken,
+        totpEnabled: session?.totpEnabled,
+        totpRequired: session?.totpRequired,
+      });
     },
   );
 

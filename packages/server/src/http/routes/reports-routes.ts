@@ -3,6 +3,7 @@ import {
   AgentsReport,
   CampaignLiftList,
   CampaignLiftReport,
+  ChannelsReport,
   ConversationsReport,
   FunnelReport,
   LiveQuery,
@@ -14,10 +15,18 @@ import Type, { type TSchema } from 'typebox';
 import { accountCurrency } from '../../analytics/account-currency.ts';
 import { agentsReport } from '../../analytics/agents-report.ts';
 import { analyticsOf } from '../../analytics/analytics-runtime.ts';
+import { channelsReport } from '../../analytics/channels-report.ts';
 import { conversationsReport } from '../../analytics/conversations-report.ts';
 import { funnelReport } from '../../analytics/funnel-report.ts';
 import { liftCampaigns, liftReport } from '../../analytics/lift-report.ts';
-import { agentsCsv, conversationsCsv, funnelCsv, liftCsv, liveCsv } from '../../analytics/report-csv.ts';
+import {
+  agentsCsv,
+  channelsCsv,
+  conversationsCsv,
+  funnelCsv,
+  liftCsv,
+  liveCsv,
+} from '../../analytics/report-csv.ts';
 import { isTimeZone, periodOf, type ReportFilters, resolveFilters } from '../../analytics/report-filters.ts';
 import { authOf, requireRole } from '../../auth/auth-context.ts';
 import type { AppContext } from '../../context.ts';
@@ -100,6 +109,25 @@ export function reportsRoutes(app: App, ctx: AppContext): void {
       const report = await conversationsReport(db, f);
       return req.query.format === 'csv'
         ? sendCsv(reply, 'conversations', f, conversationsCsv(report.days, report.total))
+        : report;
+    },
+  );
+
+  app.get(
+    '/api/v1/reports/channels',
+    {
+      ...readers,
+      schema: describe(
+        'Conversations by channel',
+        'Per channel (web chat, e-mail, in-app, WhatsApp, Telegram, SMS, …): volume, answered, missed, wait, first response and handle times, CSAT — and the total.',
+        ChannelsReport,
+      ),
+    },
+    async (req, reply) => {
+      const f = await resolveFilters(db, authOf(req).accountId, req.query);
+      const report = await channelsReport(db, f);
+      return req.query.format === 'csv'
+        ? sendCsv(reply, 'channels', f, channelsCsv(report.channels, report.total))
         : report;
     },
   );

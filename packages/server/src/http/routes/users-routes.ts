@@ -1,5 +1,4 @@
 import { ListOf, User, UserCreate, UserUpdate } from '@beckon/protocol/api';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   ADMINS,
   ALL_ROLES,
@@ -8,11 +7,11 @@ import {
   requireRole,
   SESSION_COOKIE,
 } from '../../auth/auth-context.ts';
-import { tooManyAttempts } from '../../auth/login-limiter.ts';
-import { hashPassword, verifyPassword } from '../../auth/passwords.ts';
+import { currentPasswordCheck } from '../../auth/current-password.ts';
+import { hashPassword } from '../../auth/passwords.ts';
 import type { AppContext } from '../../context.ts';
 import { chatOf } from '../../conversations/chat-feature.ts';
-import { AppError, badRequest, forbidden } from '../../errors.ts';
+import { badRequest, forbidden } from '../../errors.ts';
 import { IdParams, NoContent, replies, security } from '../responses.ts';
 import type { App } from '../types.ts';
 
@@ -23,29 +22,7 @@ const isAdmin = (a: AuthContext) => a.role === 'owner' || a.role === 'admin';
 export function usersRoutes(app: App, ctx: AppContext): void {
   const { store, loginLimiter } = ctx;
 
-  /**
-   * A change of one's own password must name the current one, so a session left open (or stolen)
-   * cannot take the account over; wrong guesses count as failed sign-ins of the user's e-mail.
-   */
-  const checkCurrentPassword = async (
-    req: FastifyRequest,
-    reply: FastifyReply,
-    email: string,
-    given: string | undefined,
-  ) => {
-    if (given === undefined)
-      throw badRequest('changing your own password needs your current password', 'current_password_required');
-    const wait = loginLimiter.retryAfter(req.ip, email);
-    if (wait > 0) {
-      reply.header('retry-after', String(wait));
-      throw tooManyAttempts(wait);
-    }
-    const found = await store.users.findForLogin(email);
-    if (!(await verifyPassword(found?.passwordHash, given))) {
-      loginLimiter.fail(req.ip, email);
-      throw new AppError(403, 'wrong_current_password', 'the current password is not right');
-    }
-  };
+  const checkCurrentPassword = currentPasswordCheck(store, loginLimiter);
   const readers = { onRequest: requireRole(store, ALL_ROLES) };
   const admins = { onRequest: requireRole(store, ADMINS) };
   const tags = ['users'];

@@ -22,6 +22,8 @@ import * as m0020 from './0020-contact-tokens.ts';
 import * as m0021 from './0021-channel-connections.ts';
 import * as m0022 from './0022-sms-opt-out.ts';
 import * as m0023 from './0023-templates-consent.ts';
+import * as m0030 from './0030-two-factor-sessions.ts';
+import * as m0031 from './0031-single-sign-on.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -48,6 +50,8 @@ const migrations: Record<string, Migration> = {
   '0021-channel-connections': m0021,
   '0022-sms-opt-out': m0022,
   '0023-templates-consent': m0023,
+  '0030-two-factor-sessions': m0030,
+  '0031-single-sign-on': m0031,
 };
 
 export const migrationProvider: MigrationProvider = {

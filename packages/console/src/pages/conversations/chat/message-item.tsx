@@ -80,6 +80,13 @@ export function MessageItem({ message: m, head, seen, visitorName, onRetryDelive
           title={m.deliveryReason}
         >
           {DELIVERY_LABELS[m.deliveryStatus]}
+          {m.deliveryStatus === 'failed' && m.deliveryReason && (
+            // The provider's own words, so the agent knows whether Retry can help.
+            <span className="msg-delivery-reason" data-testid="delivery-reason">
+              {': '}
+              {m.deliveryReason}
+            </span>
+          )}
           {m.deliveryStatus === 'failed' && onRetryDelivery && (
             <>
               {' · '}

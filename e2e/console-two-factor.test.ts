@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { totpCode } from '../packages/server/src/auth/totp.ts';
+import {
+  DEMO_AGENT_PASSWORD,
+  startTestServer,
+  type TestServer,
+} from '../packages/server/test/helpers/test-server.ts';
+import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
+
+const AGENT = 'sales@demo.beckon.local';
+
+describe('two-factor sign-in in the console', () => {
+  let srv: TestServer;
+  let browser: Browser;
+  before(async () => {
+    mkdirSync(SHOTS_DIR, { recursive: true });
+    [srv, browser] = await Promise.all([startTestServer({ demo: true }), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await srv?.close();
+  });
+
+  const signIn = async (page: Page) => {
+    await page.goto(`${srv.url}/console/`);
+    await page.getByLabel('Email').fill(AGENT);
+    await page.getByLabel('Password').fill(DEMO_AGENT_PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+  };
+
+  it('is set up from Settings › Security, then asks for the app’s code at the next sign-in', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await signIn(page);
+    await page.getByRole('link', { name: 'Settings' }).first().click();
+    await page.getByTestId('settings-tab-security').click();
+    await page.getByTestId('totp-start').click();
+    await page.getByText("Can't scan it? Type the key instead").click();
+    const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').replace(/\s+/g, '');
+    assert.match(secret, /^[A-Z2-7]{32}$/);
+    const qr = page.getByAltText('QR code for your authenticator app');
+    await qr.waitFor();
+    const qrWidth = await page.evaluate(`document.querySelector('img.totp-qr').naturalWidth`);
+    assert.ok(Number(qrWidth) > 0, 'the QR code renders');
+    await page.screenshot({ path: `${SHOTS_DIR}/security-totp-setup.png`, fullPage: true });
+
+    await page.getByTestId('totp-code').fill(totpCode(secret, Date.now()));
+    await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
+    const codes = page.getByTestId('recovery-codes').locator('code');
+    await codes.first().waitFor();
+    assert.equal(await codes.count(), 10);
+    await page.screenshot({ path: `${SHOTS_DIR}/security-recovery-codes.png`, fullPage: true });
+    await page.getByRole('button', { name: 'I saved them' }).click();
+    assert.equal(await page.getByTestId('totp-state').textContent(), 'On');
+    await page.getByTestId('my-sessions').waitFor();
+    await page.screenshot({ path: `${SHOTS_DIR}/security-tab.png`, fullPage: true });
+
+    // A second browser: the password is not enough; the app's next code is.
+    const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const phone = await other.newPage();
+    await signIn(phone);
+    await phone.getByTestId('login-second-factor').waitFor();
+    await phone
+      .getByLabel('Authentication code')
+      .fill('000000' === totpCode(secret, Date.now() + 30_000) ? '111111' : '000000');
+    await phone.getByRole('button', { name: 'Verify and log in' }).click();
+    await phone.getByText(/wrong code/i).waitFor();
+    await phone.screenshot({ path: `${SHOTS_DIR}/login-second-factor.png` });
+    await phone.getByLabel('Authentication code').fill(totpCode(secret, Date.now() + 30_000));
+    await phone.getByRole('button', { name: 'Verify and log in' }).click();
+    await phone.getByRole('link', { name: 'Settings' }).first().waitFor();
+
+    // The first browser sees the second session and signs it out.
+    await page.reload();
+    const rows = page.getByTestId('my-sessions').getByTestId('session-row');
+    await page.waitForFunction(`document.querySelectorAll('[data-testid="session-row"]').length === 2`);
+    await rows
+      .filter({ hasNot: page.getByText('This device') })
+      .getByRole('button', { name: /Sign out/ })
+      .click();
+    await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForFunction(`document.querySelectorAll('[data-testid="session-row"]').length === 1`);
+    await phone.reload();
+    await phone.getByLabel('Email').waitFor();
+    assert.deepEqual(errors, []);
+    await other.close();
+    await context.close();
+  });
+});

@@ -1,0 +1,126 @@
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Sealed values read `enc:v1:<key id>:<base64 of iv, ciphertext and tag>`. */
+const PREFIX = 'enc:v1:';
+/** The file that holds the key of an installation without `BECKON_SECRET_KEY` (a laptop, the demo). */
+export const SECRET_KEY_FILE = 'secret.key';
+const MIN_KEY_LENGTH = 32;
+
+interface Key {
+  id: string;
+  bytes: Buffer;
+}
+
+/** A 256-bit AES key from any long passphrase (HKDF-SHA256), and its short public id. */
+function keyOf(passphrase: string): Key {
+  const bytes = Buffer.from(hkdfSync('sha256', passphrase, 'beckon-secrets', 'aes-256-gcm v1', 32));
+  return { id: createHash('sha256').update(bytes).digest('hex').slice(0, 8), bytes };
+}
+
+/**
+ * Seals the secrets the store keeps in settings (channel tokens, webhook and push credentials,
+ * authenticator secrets, single sign-on client secrets) with AES-256-GCM, so a copy of the
+ * database or a backup does not hand them over. Values sealed with a previous key still open;
+ * `stale` tells which to seal again with the current one (done at every start).
+ */
+export class SecretBox {
+  private readonly keys: Map<string, Key>;
+
+  private constructor(
+    private readonly current: Key | null,
+    previous: Key[],
+  ) {
+    this.keys = new Map([...(current ? [current] : []), ...previous].map((k) => [k.id, k]));
+  }
+
+  /** No key: values are stored as they are (tests of a store on its own). */
+  static none(): SecretBox {
+    return new SecretBox(null, []);
+  }
+
+  static fromPassphrases(current: string, previous: string[] = []): SecretBox {
+    for (const p of [current, ...previous])
+      if (p.length < MIN_KEY_LENGTH)
+        throw new Error(
+          `BECKON_SECRET_KEY must be at least ${MIN_KEY_LENGTH} characters (use: openssl rand -base64 32)`,
+        );
+    return new SecretBox(keyOf(current), previous.map(keyOf));
+  }
+
+  /** The id of the key new values are sealed with (logged at start; never the key). */
+  get keyId(): string | null {
+    return this.current?.id ?? null;
+  }
+
+  seal(plain: string): string {
+    if (!this.current) return plain;
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.current.bytes, iv);
+    const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+    return `${PREFIX}${this.current.id}:${Buffer.concat([iv, body]).toString('base64')}`;
+  }
+
+  /** The plain value; a value stored before sealing began is answered as it is. */
+  open(stored: string): string {
+    if (!stored.startsWith(PREFIX)) return stored;
+    const rest = stored.slice(PREFIX.length);
+    const colon = rest.indexOf(':');
+    const key = this.keys.get(rest.slice(0, colon));
+    if (!key)
+      throw new Error(
+        `a secret is sealed with key ${rest.slice(0, colon)}, which this node does not have: set BECKON_SECRET_KEY (and BECKON_SECRET_KEY_PREVIOUS while rotating) to the same values on every node`,
+      );
+    const raw = Buffer.from(rest.slice(colon + 1), 'base64');
+    const decipher = createDecipheriv('aes-256-gcm', key.bytes, raw.subarray(0, 12));
+    decipher.setAuthTag(raw.subarray(raw.length - 16));
+    return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString(
+      'utf8',
+    );
+  }
+
+  openNullable(stored: string | null): string | null {
+    return stored === null ? null : this.open(stored);
+  }
+
+  sealNullable(plain: string | null): string | null {
+    return plain === null ? null : this.seal(plain);
+  }
+
+  /** A stored value to seal again: plain, or sealed with a key other than the current one. */
+  stale(stored: string | null): boolean {
+    if (stored === null || !this.current) return false;
+    return !stored.startsWith(`${PREFIX}${this.current.id}:`);
+  }
+}
+
+/**
+ * The node's box: `BECKON_SECRET_KEY` (and `BECKON_SECRET_KEY_PREVIOUS`, comma-separated, while
+ * rotating), else a key made once in the data dir (0600). Nodes that share a PostgreSQL store must
+ * share the key: `usedFile` tells the caller to warn when they may not.
+ */
+export function loadSecretBox(
+  keys: { current?: string; previous?: string },
+  dataDir: string,
+): { box: SecretBox; usedFile: boolean } {
+  const previous = (keys.previous ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (keys.current) return { box: SecretBox.fromPassphrases(keys.current, previous), usedFile: false };
+  const file = join(dataDir, SECRET_KEY_FILE);
+  try {
+    // `wx`: of two nodes starting on one data dir, the second keeps the first one's key.
+    if (!existsSync(file))
+      writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  return { box: SecretBox.fromPassphrases(readFileSync(file, 'utf8').trim(), previous), usedFile: true };
+}
+
+/** What the repos that keep secrets read their box from: set once the node has loaded its key. */
+export interface SecretsRef {
+  box: SecretBox;
+}
