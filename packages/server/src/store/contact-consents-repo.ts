@@ -46,6 +46,8 @@ export class ContactConsentsRepo {
     c: Omit<Consent, 'at'>,
     opts: { keep?: boolean; now?: number } = {},
   ): Promise<void> {
+    // A customer's every message keeps their opt-in: a read, so only the first one costs a commit.
+    if (opts.keep && (await this.has(accountId, contactId, c.channel))) return;
     const now = opts.now ?? Date.now();
     await this.db
       .insertInto('contact_consents')
