@@ -245,7 +245,7 @@ describe('console campaigns and live visitors in Chromium', () => {
     await page.getByLabel('Condition 1 operator').selectOption('contains');
     await page.getByLabel('Condition 1 value').fill('pricing');
 
-    await page.getByRole('radio', { name: /Message \(e-mail or in-app\)/ }).check();
+    await page.getByRole('radio', { name: /Message \(e-mail, app/ }).check();
     await page.getByTestId('message-audience').waitFor();
     // No chat skill is asked for: a message is answered in whichever queue its reply lands.
     assert.equal(await page.getByLabel('Skill').count(), 0);

@@ -79,12 +79,50 @@ export const ContentSchema = Type.Object(
  * A message sent to an identified contact on another channel (e-mail, or the contact's app
  * conversation); nothing is rendered on the page. `auto` picks the app first, then e-mail.
  */
+/** A WhatsApp template variable in a campaign: fixed text, or a field of the contact with a fallback. */
+export const TemplateBindingSchema = Type.Union([
+  Type.Object({ text: text(1, 1024) }, closed),
+  Type.Object(
+    {
+      contact: Type.String({ pattern: '^(name|email|phone|attributes\\.[A-Za-z0-9_-]{1,64})$' }),
+      /** Sent when the contact has no value there. */
+      fallback: text(1, 1024),
+    },
+    closed,
+  ),
+]);
+const bindings = Type.Record(Type.String({ pattern: '^[A-Za-z0-9_]{1,64}$' }), TemplateBindingSchema, {
+  maxProperties: 60,
+});
+/** The approved WhatsApp template a campaign sends, with a binding per variable. */
+export const CampaignTemplateSchema = Type.Object(
+  {
+    name: text(1, 512),
+    language: text(2, 15),
+    values: Type.Optional(
+      Type.Object({ header: Type.Optional(bindings), body: Type.Optional(bindings) }, closed),
+    ),
+  },
+  closed,
+);
+/**
+ * A campaign's message to a known contact. `whatsapp` sends `template` through the connection
+ * `connectionId`, `sms` sends `text` through it; both only to contacts who opted in.
+ */
 export const MessageSchema = Type.Object(
   {
     type: Type.Literal('message'),
     subject: text(1, 150),
     text: text(1, 2000),
-    channel: Type.Union([Type.Literal('auto'), Type.Literal('email'), Type.Literal('app')]),
+    channel: Type.Union([
+      Type.Literal('auto'),
+      Type.Literal('email'),
+      Type.Literal('app'),
+      Type.Literal('whatsapp'),
+      Type.Literal('sms'),
+    ]),
+    connectionId: Type.Optional(id()),
+    template: Type.Optional(CampaignTemplateSchema),
   },
   closed,
 );
@@ -186,6 +224,8 @@ export type ChatButton = Static<typeof ChatButtonSchema>;
 export type ContentOffer = Static<typeof ContentSchema>;
 export type OfflineMessage = Static<typeof OfflineMessageSchema>;
 export type ProactiveMessage = Static<typeof MessageSchema>;
+export type TemplateBinding = Static<typeof TemplateBindingSchema>;
+export type CampaignTemplate = Static<typeof CampaignTemplateSchema>;
 export type Engagement = Static<typeof EngagementSchema>;
 export type DeliveredEngagement = Static<typeof DeliveredEngagementSchema>;
 export type CampaignInput = Static<typeof CampaignInputSchema>;

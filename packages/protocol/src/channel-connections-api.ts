@@ -30,6 +30,7 @@ export const WhatsAppConnectionInput = Type.Object(
     accessToken: secret('A system user access token with whatsapp_business_messaging'),
     appSecret: secret("The Meta app's secret: webhook signatures are checked with it"),
     verifyToken: secret('Any string: Meta sends it back when the webhook is verified'),
+    wabaId: Type.Optional(id('The WhatsApp Business Account id: its message templates are read from it')),
   },
   closed,
 );

@@ -57,6 +57,8 @@ export interface OutboundMessage {
   /** `${conversationId}:${seq}`: a provider that knows it never sends twice. */
   idempotencyKey: string;
   senderName: string | null;
+  /** What to send instead of the text, as stored with the line (a WhatsApp template), if anything. */
+  payload?: Record<string, unknown>;
 }
 
 export interface SendResult {

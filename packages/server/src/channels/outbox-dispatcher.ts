@@ -183,6 +183,7 @@ export class OutboxDispatcher {
       attachments: message.attachments,
       idempotencyKey: row.idempotency_key,
       senderName: message.senderName,
+      ...(row.payload ? { payload: JSON.parse(row.payload) as Record<string, unknown> } : {}),
     };
   }
 

@@ -3,9 +3,11 @@ import type { Contact } from '@beckon/protocol/contacts-api';
 import { Counter, type Registry } from 'prom-client';
 import { newVisitorToken } from '../conversations/visitor-token.ts';
 import type { Logger } from '../logger.ts';
+import type { ChannelConnection } from '../store/channel-connections-repo.ts';
 import type { EventsWriterPort } from '../store/events-writer.ts';
 import type { AppendItem, AppendResult } from '../store/messages-repo.ts';
 import type { Store } from '../store/store.ts';
+import { templateFor } from './channel-messages.ts';
 
 /** A shown (non-control) `message` decision, handed over by the tracker. */
 export interface ProactiveJob {
@@ -22,7 +24,10 @@ export interface ProactiveJob {
 export type ProactiveResult =
   | 'email'
   | 'app'
+  | 'whatsapp'
+  | 'sms'
   | 'no_contact'
+  | 'no_opt_in'
   | 'opted_out'
   | 'no_channel'
   | 'queue_full'
@@ -31,7 +36,10 @@ export type ProactiveResult =
 const RESULTS: ProactiveResult[] = [
   'email',
   'app',
+  'whatsapp',
+  'sms',
   'no_contact',
+  'no_opt_in',
   'opted_out',
   'no_channel',
   'queue_full',
@@ -53,7 +61,11 @@ export interface ProactiveDeps {
 }
 
 /** The channel a message goes on, or why it goes nowhere. */
-type Route = { channel: 'app'; conversationId: string } | { channel: 'email' } | { skip: ProactiveResult };
+type Route =
+  | { channel: 'app'; conversationId: string }
+  | { channel: 'email' }
+  | { channel: 'whatsapp' | 'sms'; connection: ChannelConnection }
+  | { skip: ProactiveResult };
 
 /**
  * Sends campaign messages to identified contacts, off the socket's event path: the tracker only
@@ -116,7 +128,7 @@ export class ProactiveMessages {
 
   private finish(job: ProactiveJob, result: ProactiveResult): void {
     this.results.inc({ result });
-    const shown = result === 'email' || result === 'app';
+    const shown = result === 'email' || result === 'app' || result === 'whatsapp' || result === 'sms';
     this.d.writer.addOutcome({ id: job.exposureId, outcome: shown ? 'shown' : 'ignored', at: Date.now() });
   }
 
@@ -138,6 +150,7 @@ export class ProactiveMessages {
       if (!r.ok) throw r.error;
       return 'app';
     }
+    if (route.channel !== 'email') return this.phoneMessage(job, contact, route.channel, route.connection);
     await store.conversations.create({
       accountId: job.accountId,
       siteId: job.siteId,
@@ -160,12 +173,63 @@ export class ProactiveMessages {
   }
 
   /**
+   * A WhatsApp template or an SMS: like a mail, a resolved conversation on the campaign's
+   * connection holding the line, sent through the outbox; the customer's answer reopens it.
+   */
+  private async phoneMessage(
+    job: ProactiveJob,
+    contact: Contact,
+    channel: 'whatsapp' | 'sms',
+    conn: ChannelConnection,
+  ): Promise<ProactiveResult> {
+    const { store } = this.d;
+    const m = job.message;
+    const line =
+      channel === 'whatsapp' && m.template ? await templateFor(store, conn, m.template, contact) : null;
+    await store.conversations.create({
+      accountId: job.accountId,
+      siteId: job.siteId,
+      visitorId: job.visitorId,
+      channel,
+      source: 'invitation',
+      originExposureId: job.exposureId,
+      skillId: conn.defaultSkillId ?? (await this.d.chooseSkill(job.accountId)),
+      status: 'closed',
+      closedBy: 'campaign',
+      visitorName: contact.name,
+      topic: m.subject,
+      contactId: contact.id,
+      connectionId: conn.id,
+      tokenHash: newVisitorToken().hash,
+      invitation: {
+        text: line?.text ?? m.text,
+        from: null,
+        echoId: job.exposureId,
+        ...(line ? { outboxPayload: JSON.stringify({ template: line.template }) } : {}),
+      },
+    });
+    return channel;
+  }
+
+  /**
    * `app` when the contact has an app conversation, else `email` when it has an address it has not
    * opted out of; `auto` tries them in that order. A contact who opted out of e-mail still gets an
    * app message: the opt-out is about mail.
    */
   private async route(job: ProactiveJob, contact: Contact): Promise<Route> {
     const wanted = job.message.channel;
+    if (wanted === 'whatsapp' || wanted === 'sms') {
+      const { store } = this.d;
+      const conn = job.message.connectionId
+        ? await store.channelConnections.find(job.accountId, job.message.connectionId)
+        : undefined;
+      if (!conn || conn.type !== wanted || !contact.phone) return { skip: 'no_channel' };
+      // Only to contacts who agreed to hear from us there; an SMS STOP wins over any opt-in.
+      if (wanted === 'sms' && (await store.contacts.smsOptedOut(job.accountId, contact.id)))
+        return { skip: 'opted_out' };
+      if (!(await store.consents.has(job.accountId, contact.id, wanted))) return { skip: 'no_opt_in' };
+      return { channel: wanted, connection: conn };
+    }
     if (wanted !== 'email') {
       const { items } = await this.d.store.conversations.search(job.accountId, {
         contactId: contact.id,

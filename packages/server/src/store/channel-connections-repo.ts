@@ -114,6 +114,25 @@ export class ChannelConnectionsRepo {
     return row ? toConnection(row, this.secrets) : undefined;
   }
 
+  /** Adds or replaces credential fields of a connection (an id added later); answers it as stored. */
+  async updateConfig(
+    accountId: string,
+    id: string,
+    patch: Record<string, string>,
+    now = Date.now(),
+  ): Promise<ChannelConnection> {
+    const conn = await this.find(accountId, id);
+    if (!conn) throw notFound('channel');
+    const config = { ...conn.config, ...patch };
+    await this.db
+      .updateTable('channel_connections')
+      .set({ config: this.secrets.box.seal(JSON.stringify(config)), updated_at: now })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .execute();
+    return { ...conn, config, updatedAt: now };
+  }
+
   async remove(accountId: string, id: string): Promise<void> {
     const r = await this.db
       .deleteFrom('channel_connections')

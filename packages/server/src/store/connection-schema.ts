@@ -27,3 +27,28 @@ export interface ContactIdentitiesTable {
   contact_id: string;
   created_at: Millis;
 }
+
+/** A WhatsApp message template as Meta last listed it for a connection (see 0023-templates-consent.ts). */
+export interface WhatsAppTemplatesTable {
+  account_id: string;
+  connection_id: string;
+  name: string;
+  language: string;
+  status: string;
+  category: string;
+  /** JSON: Meta's `components` and `parameter_format`, as listed. */
+  components: string;
+  synced_at: Millis;
+}
+
+/** A contact's opt-in to messages on a channel (`whatsapp`, `sms`): who recorded it, and when. */
+export interface ContactConsentsTable {
+  account_id: string;
+  contact_id: string;
+  channel: string;
+  /** `customer_message` (they wrote first), `console` (an admin recorded it) or `api`. */
+  source: string;
+  /** What the caller said about it (a form's name, a checkbox's words), when it said. */
+  detail: string | null;
+  created_at: Millis;
+}

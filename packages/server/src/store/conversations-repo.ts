@@ -44,7 +44,9 @@ export interface NewConversation {
    * The invitation the visitor accepted, or a campaign's message: stored as the conversation's first
    * message, in the same transaction. `echoId` names the exposure it came from.
    */
-  invitation?: { text: string; from: string | null; echoId?: string };
+  invitation?: { text: string; from: string | null; echoId?: string; outboxPayload?: string };
+  /** The provider connection its replies leave by (a campaign's WhatsApp number). */
+  connectionId?: string | null;
 }
 
 /** A waiting conversation with its propensity score (queue order uses it after priority and value). */
@@ -134,7 +136,7 @@ export class ConversationsRepo {
       csat_comment: null,
       visitor_token_hash: input.tokenHash,
       contact_id: input.contactId ?? null,
-      connection_id: null,
+      connection_id: input.connectionId ?? null,
       waiting_on: null,
       snoozed_until: null,
       notified_seq: 0,
@@ -172,7 +174,7 @@ export class ConversationsRepo {
       if (row.channel !== 'web') {
         await trx
           .insertInto('outbox')
-          .values(outboxRowOf(row.account_id, row.id, 1, row.channel, now))
+          .values(outboxRowOf(row.account_id, row.id, 1, row.channel, now, invitation.outboxPayload ?? null))
           .execute();
       }
     });

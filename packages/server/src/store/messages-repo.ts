@@ -34,6 +34,8 @@ export interface AppendItem {
    * in the line's own transaction, which saves an inbound message a commit of its own.
    */
   channelRecord?: { channel: string; externalId: string };
+  /** What the channel sends instead of the text (JSON: a WhatsApp template); the text is what agents read. */
+  outboxPayload?: string;
 }
 
 export type AppendResult =
@@ -270,7 +272,16 @@ export class MessagesRepo {
       // Web chat delivers over the socket after commit; every other channel sends through the
       // outbox, written in this transaction so a crash after commit still sends and one before sends nothing.
       if ((item.sender.kind === 'agent' || item.sender.kind === 'invitation') && conv.channel !== 'web') {
-        outbound.push(outboxRowOf(item.accountId, item.conversationId, conv.last_seq, conv.channel, now));
+        outbound.push(
+          outboxRowOf(
+            item.accountId,
+            item.conversationId,
+            conv.last_seq,
+            conv.channel,
+            now,
+            item.outboxPayload ?? null,
+          ),
+        );
         message.deliveryStatus = 'queued';
       }
       if (key) seen.set(key, message);

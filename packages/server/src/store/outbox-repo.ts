@@ -32,6 +32,7 @@ export function outboxRowOf(
   seq: number,
   channel: ConversationsTable['channel'],
   now: number,
+  payload: string | null = null,
 ): OutboxTable {
   return {
     id: newTimeId('out', now),
@@ -47,6 +48,7 @@ export function outboxRowOf(
     claim_token: null,
     last_error: null,
     provider_id: null,
+    payload,
     created_at: now,
     updated_at: now,
   };

@@ -21,6 +21,8 @@ export interface OutboxTable {
   claim_token: string | null;
   last_error: string | null;
   provider_id: string | null;
+  /** JSON: what the channel sends instead of the line's text (a WhatsApp template), or null. */
+  payload: string | null;
   created_at: Millis;
   updated_at: Millis;
 }

@@ -1,6 +1,11 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { AppTokensTable, PushDevicesTable, SitePushSettingsTable } from './app-push-schema.ts';
-import type { ChannelConnectionsTable, ContactIdentitiesTable } from './connection-schema.ts';
+import type {
+  ChannelConnectionsTable,
+  ContactConsentsTable,
+  ContactIdentitiesTable,
+  WhatsAppTemplatesTable,
+} from './connection-schema.ts';
 import type {
   ChannelMessagesTable,
   ContactMergesTable,
@@ -551,6 +556,8 @@ export interface Database {
   site_push_settings: SitePushSettingsTable;
   channel_connections: ChannelConnectionsTable;
   contact_identities: ContactIdentitiesTable;
+  whatsapp_templates: WhatsAppTemplatesTable;
+  contact_consents: ContactConsentsTable;
 }
 
 export type { Generated };

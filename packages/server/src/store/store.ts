@@ -11,6 +11,7 @@ import { ChannelConnectionsRepo } from './channel-connections-repo.ts';
 import { ChannelSettingsRepo } from './channel-settings-repo.ts';
 import { CommerceReceiversRepo } from './commerce-receivers-repo.ts';
 import { connectStore, type StoreConnectionOptions, type StoreKind } from './connect.ts';
+import { ContactConsentsRepo } from './contact-consents-repo.ts';
 import { ContactsRepo } from './contacts-repo.ts';
 import { ConversationsRepo } from './conversations-repo.ts';
 import { ConversionsRepo } from './conversions-repo.ts';
@@ -35,6 +36,7 @@ import { ThreadEventsWriter } from './thread-events-writer.ts';
 import { TwoFactorRepo } from './two-factor-repo.ts';
 import { UsersRepo } from './users-repo.ts';
 import { VisitorsRepo } from './visitors-repo.ts';
+import { WhatsAppTemplatesRepo } from './whatsapp-templates-repo.ts';
 
 /** The store port: one object per concept, implemented once on Kysely for SQLite and PostgreSQL. */
 /** How long `/readyz` waits for the store before it answers that the store is not ready (ms). */
@@ -92,6 +94,10 @@ export class Store {
   readonly channelConnections;
   /** Shops' order webhooks (Shopify, WooCommerce) per site. */
   readonly commerceReceivers;
+  /** WhatsApp message templates per connection, as last synced from Meta. */
+  readonly whatsappTemplates;
+  /** Contacts' opt-ins to WhatsApp and SMS messages. */
+  readonly consents;
 
   private constructor(
     readonly kind: StoreKind,
@@ -133,6 +139,8 @@ export class Store {
     this.appPush = new AppPushRepo(db, this.secrets);
     this.channelConnections = new ChannelConnectionsRepo(db, this.secrets);
     this.commerceReceivers = new CommerceReceiversRepo(db, this.secrets);
+    this.whatsappTemplates = new WhatsAppTemplatesRepo(db);
+    this.consents = new ContactConsentsRepo(db);
   }
 
   /** Connects (SQLite by default, PostgreSQL when `databaseUrl` is set); call `migrate()` before use. */

@@ -12,6 +12,95 @@ export interface GraphSent {
   raw: Record<string, unknown>;
 }
 
+/** A message template as `GET /{waba-id}/message_templates` lists it (Meta's documented fields). */
+export interface GraphTemplate {
+  id?: string;
+  name: string;
+  language: string;
+  status: string;
+  category: string;
+  parameter_format?: 'POSITIONAL' | 'NAMED';
+  components: Record<string, unknown>[];
+}
+
+/** Templates like those of Meta's examples: an approved utility one with header and body variables, and more. */
+export const SAMPLE_TEMPLATES: GraphTemplate[] = [
+  {
+    id: '594425479261596',
+    name: 'order_update',
+    language: 'en_US',
+    status: 'APPROVED',
+    category: 'UTILITY',
+    parameter_format: 'POSITIONAL',
+    components: [
+      { type: 'HEADER', format: 'TEXT', text: 'Order {{1}}', example: { header_text: ['#4821'] } },
+      {
+        type: 'BODY',
+        text: 'Hi {{1}}, your order {{2}} has shipped and arrives {{3}}.',
+        example: { body_text: [['Pablo', '#4821', 'on Friday']] },
+      },
+      { type: 'FOOTER', text: 'Reply STOP to opt out' },
+      { type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'Thanks' }] },
+    ],
+  },
+  {
+    id: '594425479261597',
+    name: 'follow_up',
+    language: 'en_US',
+    status: 'APPROVED',
+    category: 'MARKETING',
+    parameter_format: 'NAMED',
+    components: [
+      {
+        type: 'BODY',
+        text: 'Hello {{first_name}}, we have news about your question. Shall we continue here?',
+        example: { body_text_named_params: [{ param_name: 'first_name', example: 'Pablo' }] },
+      },
+    ],
+  },
+  {
+    id: '594425479261598',
+    name: 'spring_sale',
+    language: 'en_US',
+    status: 'REJECTED',
+    category: 'MARKETING',
+    components: [{ type: 'BODY', text: 'Everything is 50% off!' }],
+  },
+  {
+    id: '594425479261599',
+    name: 'receipt_pdf',
+    language: 'en_US',
+    status: 'APPROVED',
+    category: 'UTILITY',
+    components: [
+      { type: 'HEADER', format: 'DOCUMENT' },
+      { type: 'BODY', text: 'Your receipt is attached.' },
+    ],
+  },
+];
+
+/** The Cloud API body of an `order_update` send (SAMPLE_TEMPLATES) with its header and body values. */
+export function orderUpdateBody(to: string, header: string, body: [string, string, string]) {
+  return {
+    messaging_product: 'whatsapp',
+    recipient_type: 'individual',
+    to,
+    type: 'template',
+    template: {
+      name: 'order_update',
+      language: { code: 'en_US' },
+      components: [
+        { type: 'header', parameters: [{ type: 'text', text: header }] },
+        { type: 'body', parameters: body.map((text) => ({ type: 'text', text })) },
+      ],
+    },
+  };
+}
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
+const countVars = (text: unknown) =>
+  new Set([...String(text ?? '').matchAll(PLACEHOLDER)].map((m) => m[1])).size;
+
 /**
  * A local WhatsApp Cloud API (Graph API) for tests: `POST /v21.0/{phoneNumberId}/messages` checks
  * the bearer token and the body as Meta documents them, `GET /v21.0/{phoneNumberId}` answers the
@@ -26,8 +115,14 @@ export async function startGraphApi(opts: {
   displayPhoneNumber?: string;
   /** Media the customers' messages name (`GET /{media-id}`, then its URL with the same token). */
   media?: MediaFiles;
+  /** The WhatsApp Business Account whose templates `GET /{wabaId}/message_templates` lists. */
+  wabaId?: string;
+  templates?: GraphTemplate[];
+  /** Templates per page of the listing (Meta's `limit`, here forced small to test paging). */
+  pageSize?: number;
 }) {
   const sent: GraphSent[] = [];
+  const templates = [...(opts.templates ?? SAMPLE_TEMPLATES)];
   const calls: { status: number; at: number }[] = [];
   /** Scripted answers of the next sends (an outage, a rate limit with Retry-After), in order. */
   const scripts: { status: number; code: number; message: string; retryAfter?: number }[] = [];
@@ -51,6 +146,36 @@ export async function startGraphApi(opts: {
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    const listing = /^\/v\d+\.\d+\/([^/?]+)\/message_templates(?:\?(.*))?$/.exec(req.url ?? '');
+    if (req.method === 'GET' && listing) {
+      if (req.headers.authorization !== `Bearer ${opts.accessToken}`)
+        return fail(res, 401, 190, 'Invalid OAuth access token - Cannot parse access token');
+      if (listing[1] !== opts.wabaId)
+        return fail(
+          res,
+          400,
+          100,
+          `Unsupported get request. Object with ID '${listing[1]}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+          'GraphMethodException',
+        );
+      const q = new URLSearchParams(listing[2] ?? '');
+      const size = Math.min(Number(q.get('limit') ?? 25), opts.pageSize ?? 25);
+      const from = Number(q.get('after') ?? 0);
+      const page = templates.slice(from, from + size);
+      const more = from + size < templates.length;
+      q.set('after', String(from + size));
+      calls.push({ status: 200, at: Date.now() });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(
+        JSON.stringify({
+          data: page,
+          paging: {
+            cursors: { before: String(from), after: String(from + size) },
+            ...(more ? { next: `${base()}/v21.0/${listing[1]}/message_templates?${q}` } : {}),
+          },
+        }),
+      );
+    }
     const node = /^\/v\d+\.\d+\/([^/?]+)(?:\?.*)?$/.exec(req.url ?? '');
     const download = /^\/whatsapp-media\/([^/?]+)$/.exec(req.url ?? '');
     if (req.method === 'GET' && (download || (node && opts.media?.get(node[1]!)))) {
@@ -128,14 +253,24 @@ export async function startGraphApi(opts: {
     } catch {
       return fail(res, 400, 100, 'Invalid parameter');
     }
-    const text = (body.text as { body?: unknown } | undefined)?.body;
-    if (
-      body.messaging_product !== 'whatsapp' ||
-      body.type !== 'text' ||
-      typeof body.to !== 'string' ||
-      typeof text !== 'string'
-    )
-      return fail(res, 400, 100, 'Invalid parameter');
+    if (body.type === 'template') {
+      const refused = templateRefusal(body);
+      if (refused) return failWith(res, refused);
+    } else {
+      const text = (body.text as { body?: unknown } | undefined)?.body;
+      if (
+        body.messaging_product !== 'whatsapp' ||
+        body.type !== 'text' ||
+        typeof body.to !== 'string' ||
+        typeof text !== 'string'
+      )
+        return fail(res, 400, 100, 'Invalid parameter');
+    }
+    if (typeof body.to !== 'string') return fail(res, 400, 100, 'Invalid parameter');
+    const text =
+      body.type === 'template'
+        ? `template:${(body.template as { name: string }).name}`
+        : String((body.text as { body?: unknown }).body);
     const id = `wamid.${Buffer.from(`${Date.now()}-${++n}`).toString('base64url')}`;
     sent.push({ phoneNumberId: m[1]!, to: body.to, body: text, id, raw: body });
     calls.push({ status: 200, at: Date.now() });
@@ -148,11 +283,69 @@ export async function startGraphApi(opts: {
       }),
     );
   });
+  /** Meta's error for a template send it refuses, as `error` with `error_data.details`. */
+  type Refusal = { status: number; code: number; message: string; details: string };
+  const failWith = (res: ServerResponse, r: Refusal) => {
+    res.writeHead(r.status, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        error: {
+          message: r.message,
+          type: 'OAuthException',
+          code: r.code,
+          error_data: { messaging_product: 'whatsapp', details: r.details },
+          fbtrace_id: randomBytes(8).toString('hex'),
+        },
+      }),
+    );
+    calls.push({ status: r.status, at: Date.now() });
+  };
+  /** Why Meta would refuse a template send: 132001 unknown or unapproved, 132000 parameter count, 132018 bad text. */
+  const templateRefusal = (body: Record<string, unknown>): Refusal | null => {
+    const t = body.template as
+      | {
+          name?: unknown;
+          language?: { code?: unknown };
+          components?: { type?: string; parameters?: { text?: string }[] }[];
+        }
+      | undefined;
+    const lang = t?.language?.code;
+    const known = templates.find((x) => x.name === t?.name && x.language === lang && x.status === 'APPROVED');
+    if (!known)
+      return {
+        status: 404,
+        code: 132001,
+        message: '(#132001) Template name does not exist in the translation',
+        details: `template name (${String(t?.name)}) does not exist in ${String(lang)}`,
+      };
+    for (const part of ['HEADER', 'BODY']) {
+      const expected = countVars(known.components.find((c) => c.type === part)?.text);
+      const given = t?.components?.find((c) => c.type?.toUpperCase() === part)?.parameters ?? [];
+      if (given.length !== expected)
+        return {
+          status: 400,
+          code: 132000,
+          message: '(#132000) Number of parameters does not match the expected number of params',
+          details: `${part.toLowerCase()}: number of localizable_params (${given.length}) does not match the expected number of params (${expected})`,
+        };
+      if (given.some((p) => /[\n\t]| {5,}/.test(p.text ?? '')))
+        return {
+          status: 400,
+          code: 132018,
+          message: '(#132018) There was an issue with the parameters in your template.',
+          details: 'Param text cannot have new-line/tab characters or more than 4 consecutive spaces',
+        };
+    }
+    return null;
+  };
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     sent,
     calls,
+    /** The templates the listing answers: change them as an approval in WhatsApp Manager would. */
+    templates,
     /** Scripted answers of the next sends (a 503, a 429 with Retry-After), in order. */
     fail: scripts,
     /** The next `times` sends answer 500, as Meta does in an outage. */
@@ -209,6 +402,11 @@ export function waStatusDelivery(
   messageId: string,
   recipient: string,
   status: 'sent' | 'delivered' | 'read' | 'failed',
+  error: { code: number; title: string; details: string } = {
+    code: 131026,
+    title: 'Message undeliverable',
+    details: 'Message Undeliverable.',
+  },
 ) {
   return {
     object: 'whatsapp_business_account',
@@ -230,10 +428,10 @@ export function waStatusDelivery(
                     ? {
                         errors: [
                           {
-                            code: 131026,
-                            title: 'Message undeliverable',
-                            message: 'Message undeliverable',
-                            error_data: { details: 'Message Undeliverable.' },
+                            code: error.code,
+                            title: error.title,
+                            message: error.title,
+                            error_data: { details: error.details },
                           },
                         ],
                       }

@@ -11,7 +11,9 @@ import { fromCondition, type GroupNode } from './condition-model.ts';
 
 export type EngagementType = Engagement['type'];
 export type OfflineChoice = 'offline_message' | 'none';
-export type MessageChannel = 'auto' | 'email' | 'app';
+export type MessageChannel = 'auto' | 'email' | 'app' | 'whatsapp' | 'sms';
+/** A WhatsApp template chosen for a campaign message, with a binding per variable. */
+export type MessageTemplate = NonNullable<Extract<Engagement, { type: 'message' }>['template']>;
 
 export interface CampaignForm {
   name: string;
@@ -45,6 +47,10 @@ export interface CampaignForm {
   /** A message's subject line (its text is `text`, shared with the content offer). */
   subject: string;
   messageChannel: MessageChannel;
+  /** The WhatsApp or SMS connection a message leaves by. */
+  messageConnectionId: string;
+  /** The WhatsApp template a message sends, or null until one is picked. */
+  messageTemplate: MessageTemplate | null;
   /** Whole percent, 0 to 90. */
   controlPercent: string;
   /** Target only the score bands whose measured lift is positive. */
@@ -71,6 +77,8 @@ export type FormField =
   | 'ctaLabel'
   | 'ctaUrl'
   | 'subject'
+  | 'messageConnectionId'
+  | 'messageTemplate'
   | 'controlPercent';
 
 export type FormErrors = Partial<Record<FormField, string>>;
@@ -115,6 +123,8 @@ export function emptyForm(timeZone: string, skillId: string): CampaignForm {
     ctaUrl: '',
     subject: '',
     messageChannel: 'auto',
+    messageConnectionId: '',
+    messageTemplate: null,
     controlPercent: '10',
     positiveLiftOnly: false,
   };
@@ -155,6 +165,8 @@ export function formFromCampaign(
     text: e.type === 'content' || e.type === 'message' ? e.text : '',
     subject: e.type === 'message' ? e.subject : '',
     messageChannel: e.type === 'message' ? e.channel : form.messageChannel,
+    messageConnectionId: e.type === 'message' ? (e.connectionId ?? '') : '',
+    messageTemplate: e.type === 'message' ? (e.template ?? null) : null,
     imageUrl: e.type === 'content' ? (e.imageUrl ?? '') : '',
     ctaLabel: e.type === 'content' ? e.ctaLabel : '',
     ctaUrl: e.type === 'content' ? e.ctaUrl : '',
@@ -218,8 +230,22 @@ export function formErrors(f: CampaignForm): FormErrors {
   }
   if (f.engagementType === 'message') {
     if (!/^.{1,150}$/.test(f.subject.trim())) errors.subject = 'Enter a subject of up to 150 characters.';
-    if (!f.text.trim()) errors.text = 'Write the message the contact will receive.';
-    else if (f.text.trim().length > 2000) errors.text = 'Keep the message under 2000 characters.';
+    const whatsapp = f.messageChannel === 'whatsapp';
+    const max = f.messageChannel === 'sms' ? 1600 : 2000;
+    if (!whatsapp && !f.text.trim()) errors.text = 'Write the message the contact will receive.';
+    else if (!whatsapp && f.text.trim().length > max)
+      errors.text = `Keep the message under ${max} characters.`;
+    if ((whatsapp || f.messageChannel === 'sms') && !f.messageConnectionId)
+      errors.messageConnectionId = 'Choose the connection the message leaves by.';
+    if (whatsapp && !f.messageTemplate) errors.messageTemplate = 'Choose an approved template.';
+    else if (whatsapp && f.messageTemplate) {
+      const unbound = (['header', 'body'] as const).flatMap((part) =>
+        Object.entries(f.messageTemplate?.values?.[part] ?? {})
+          .filter(([, b]) => ('text' in b ? !b.text.trim() : !b.fallback.trim()))
+          .map(([v]) => `${part} {{${v}}}`),
+      );
+      if (unbound[0]) errors.messageTemplate = `Give ${unbound[0]} a value (or a fallback).`;
+    }
   }
   const share = Number(f.controlPercent);
   if (f.controlPercent.trim() === '' || !Number.isFinite(share) || share < 0 || share > 90) {
@@ -281,8 +307,31 @@ export function engagementOf(f: CampaignForm): Engagement {
       if (f.imageUrl.trim()) content.imageUrl = f.imageUrl.trim();
       return content;
     }
-    case 'message':
-      return { type: 'message', subject: f.subject.trim(), text: f.text.trim(), channel: f.messageChannel };
+    case 'message': {
+      const channel = f.messageChannel;
+      const subject = f.subject.trim();
+      if (channel === 'whatsapp' && f.messageTemplate) {
+        // The template is what is sent; the text names it for lists and reports.
+        const text = `WhatsApp template ${f.messageTemplate.name}`;
+        return {
+          type: 'message',
+          subject,
+          text,
+          channel,
+          connectionId: f.messageConnectionId,
+          template: f.messageTemplate,
+        };
+      }
+      if (channel === 'sms')
+        return {
+          type: 'message',
+          subject,
+          text: f.text.trim(),
+          channel,
+          connectionId: f.messageConnectionId,
+        };
+      return { type: 'message', subject, text: f.text.trim(), channel };
+    }
   }
 }
 
@@ -307,6 +356,8 @@ export function fieldForPath(path: string): FormField | null {
     [/^\/engagement\/ctaLabel/, 'ctaLabel'],
     [/^\/engagement\/ctaUrl/, 'ctaUrl'],
     [/^\/engagement\/subject/, 'subject'],
+    [/^\/engagement\/connectionId/, 'messageConnectionId'],
+    [/^\/engagement\/template/, 'messageTemplate'],
     [/^\/controlShare/, 'controlPercent'],
   ];
   return map.find(([pattern]) => pattern.test(path))?.[1] ?? null;

@@ -17,14 +17,16 @@ export const ENGAGEMENT_LABELS: Record<Engagement['type'], string> = {
   chat_invitation: 'Chat invitation',
   chat_button: 'Chat button',
   content: 'Content offer',
-  message: 'Message (e-mail or in-app)',
+  message: 'Message (e-mail, app, WhatsApp or SMS)',
 };
 
 /** Where a message campaign sends, in words. */
-export const MESSAGE_CHANNEL_LABELS: Record<'auto' | 'email' | 'app', string> = {
+export const MESSAGE_CHANNEL_LABELS: Record<'auto' | 'email' | 'app' | 'whatsapp' | 'sms', string> = {
   auto: 'In-app, else e-mail',
   email: 'E-mail only',
   app: 'In-app only',
+  whatsapp: 'WhatsApp template',
+  sms: 'SMS',
 };
 
 export function goalText(goal: CampaignGoal): string {

@@ -2,6 +2,7 @@
 import { INVITATION_ACCEPT, INVITATION_DISMISS, invitationFrom } from '@beckon/tag/invitation-copy';
 import { CloseIcon, ConversationsIcon } from '../../components/icons.tsx';
 import type { CampaignForm } from './campaign-form.ts';
+import { PhonePreview } from './phone-preview.tsx';
 
 /**
  * Who an invitation shows as sender, as the widget words it. The agent who will answer is only
@@ -11,6 +12,11 @@ import type { CampaignForm } from './campaign-form.ts';
 const FROM = invitationFrom(null);
 
 export function EngagementPreview({ form }: { form: CampaignForm }) {
+  if (
+    form.engagementType === 'message' &&
+    (form.messageChannel === 'whatsapp' || form.messageChannel === 'sms')
+  )
+    return <PhonePreview form={form} />;
   if (form.engagementType === 'message') return <MailPreview form={form} />;
   const overlay = form.engagementType === 'chat_invitation' && form.style === 'overlay';
   return (

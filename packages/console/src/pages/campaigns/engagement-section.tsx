@@ -10,6 +10,7 @@ import type {
   OfflineChoice,
 } from './campaign-form.ts';
 import { ENGAGEMENT_LABELS, MESSAGE_CHANNEL_LABELS } from './campaign-text.ts';
+import { ChannelMessageFields } from './channel-message-fields.tsx';
 import { EngagementPreview } from './engagement-preview.tsx';
 import { FormSection } from './form-section.tsx';
 
@@ -26,7 +27,8 @@ const TYPES: { type: EngagementType; description: string }[] = [
   { type: 'content', description: 'Show an offer card with a call to action.' },
   {
     type: 'message',
-    description: 'Send an identified visitor a message by e-mail or in their app; nothing shows on the page.',
+    description:
+      'Send a known contact a message by e-mail, in their app, on WhatsApp or by SMS; nothing shows on the page.',
   },
 ];
 
@@ -246,13 +248,21 @@ function ContentFields({ form, errors, set }: Omit<SectionProps, 'skills'>) {
 }
 
 function MessageFields({ form, errors, set }: Omit<SectionProps, 'skills'>) {
+  const phone = form.messageChannel === 'whatsapp' || form.messageChannel === 'sms';
+  const max = form.messageChannel === 'sms' ? 1600 : 2000;
   return (
     <>
-      <p className="field-hint" data-testid="message-audience">
-        Only visitors known as a contact (signed in, or who gave their e-mail) qualify. Contacts who opted out
-        of e-mail get no mail; the control group gets nothing.
-      </p>
-      <Field label="Subject" error={errors.subject} hint="The mail's subject line.">
+      {!phone && (
+        <p className="field-hint" data-testid="message-audience">
+          Only visitors known as a contact (signed in, or who gave their e-mail) qualify. Contacts who opted
+          out of e-mail get no mail; the control group gets nothing.
+        </p>
+      )}
+      <Field
+        label="Subject"
+        error={errors.subject}
+        hint={phone ? 'The topic of the conversation a reply opens.' : "The mail's subject line."}
+      >
         {(props) => (
           <input
             {...props}
@@ -264,24 +274,8 @@ function MessageFields({ form, errors, set }: Omit<SectionProps, 'skills'>) {
         )}
       </Field>
       <Field
-        label="Message"
-        error={errors.text}
-        hint={`${form.text.trim().length} / 2000 · plain text. A reply reaches your agents as a conversation.`}
-      >
-        {(props) => (
-          <textarea
-            {...props}
-            className="input textarea"
-            rows={5}
-            maxLength={2000}
-            value={form.text}
-            onChange={(event) => set({ text: event.target.value })}
-          />
-        )}
-      </Field>
-      <Field
         label="Channel"
-        hint="In-app reaches contacts who have a conversation in your app; e-mail, those with an address."
+        hint="In-app reaches contacts who have a conversation in your app; e-mail, those with an address; WhatsApp and SMS, those who opted in."
       >
         {(props) => (
           <select
@@ -290,7 +284,7 @@ function MessageFields({ form, errors, set }: Omit<SectionProps, 'skills'>) {
             value={form.messageChannel}
             onChange={(event) => set({ messageChannel: event.target.value as MessageChannel })}
           >
-            {(['auto', 'email', 'app'] as const).map((channel) => (
+            {(['auto', 'email', 'app', 'whatsapp', 'sms'] as const).map((channel) => (
               <option key={channel} value={channel}>
                 {MESSAGE_CHANNEL_LABELS[channel]}
               </option>
@@ -298,6 +292,25 @@ function MessageFields({ form, errors, set }: Omit<SectionProps, 'skills'>) {
           </select>
         )}
       </Field>
+      {phone && <ChannelMessageFields form={form} errors={errors} set={set} />}
+      {form.messageChannel !== 'whatsapp' && (
+        <Field
+          label="Message"
+          error={errors.text}
+          hint={`${form.text.trim().length} / ${max} · plain text. A reply reaches your agents as a conversation.`}
+        >
+          {(props) => (
+            <textarea
+              {...props}
+              className="input textarea"
+              rows={5}
+              maxLength={max}
+              value={form.text}
+              onChange={(event) => set({ text: event.target.value })}
+            />
+          )}
+        </Field>
+      )}
     </>
   );
 }

@@ -10,10 +10,11 @@ import { LoadingState } from '../../components/loading-state.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { useResource } from '../../components/use-resource.ts';
 import { Link } from '../../router/router.tsx';
-import { useSession } from '../../session/session-context.tsx';
+import { canManage, useSession } from '../../session/session-context.tsx';
 import { STATUS_LABELS } from '../conversations/conversation-format.ts';
 import { shortId } from '../visitors/visitor-format.ts';
 import { Facts, Panel } from '../visitors/visitor-panels.tsx';
+import { ConsentPanel } from './consent-panel.tsx';
 import { channelName, contactLabel } from './contact-format.ts';
 import { MergePanel } from './merge-panel.tsx';
 import { NotesPanel } from './notes-panel.tsx';
@@ -80,6 +81,7 @@ export function ContactDetailPage({ contactId }: { contactId: string }) {
           <PurchasesPanel detail={detail} />
         </div>
         <div className="visitor-aside">
+          <ConsentPanel contactId={c.id} mayManage={canManage(user.role)} />
           <NotesPanel contactId={c.id} notes={detail.notes} mayEdit={mayEdit} onAdded={res.reload} />
           <Panel title="Attributes" testId="contact-attributes">
             {Object.keys(c.attributes).length ? (

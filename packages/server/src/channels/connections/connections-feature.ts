@@ -2,6 +2,8 @@ import type { AppContext } from '../../context.ts';
 import { chatOf } from '../../conversations/chat-feature.ts';
 import { channelConnectionsRoutes } from '../../http/routes/channel-connections-routes.ts';
 import { channelHooksRoutes } from '../../http/routes/channel-hooks-routes.ts';
+import { contactConsentsRoutes } from '../../http/routes/contact-consents-routes.ts';
+import { whatsappTemplatesRoutes } from '../../http/routes/whatsapp-templates-routes.ts';
 import type { App } from '../../http/types.ts';
 import type { ChannelsModule } from '../channels-feature.ts';
 import { MessengerConnector } from '../messenger/messenger-connector.ts';
@@ -23,8 +25,15 @@ export async function connectionsFeature(app: App, ctx: AppContext, channels: Ch
   if (!chat) throw new Error('provider connections need the chat feature');
   const media = new MediaDownloader(chat.attachments, config.providerTimeoutMs, log('channel-media'));
   const inbox = new ConnectionInbox(ctx.store, channels.inbox, media);
+  const whatsapp = new WhatsAppConnector(
+    ctx.store,
+    inbox,
+    channels.outbox,
+    log('whatsapp'),
+    config.providerTimeoutMs,
+  );
   const list: Connector[] = [
-    new WhatsAppConnector(ctx.store, inbox, channels.outbox, log('whatsapp'), config.providerTimeoutMs),
+    whatsapp,
     ...(['messenger', 'instagram'] as const).map(
       (type) =>
         new MessengerConnector(
@@ -52,4 +61,6 @@ export async function connectionsFeature(app: App, ctx: AppContext, channels: Ch
   for (const c of list) channels.registry.register(c.channel);
   channelConnectionsRoutes(app, ctx, connectors);
   await channelHooksRoutes(app, ctx, connectors, config);
+  whatsappTemplatesRoutes(app, ctx, chat, whatsapp);
+  contactConsentsRoutes(app, ctx);
 }

@@ -85,9 +85,18 @@ export class SmsConnector implements Connector {
     });
     // The keyword is a line agents see too; a redelivery changes nothing more.
     const keyword = keywordOf(text);
-    if (got.duplicate || (keyword !== 'stop' && keyword !== 'start')) return;
-    await this.store.contacts.setSmsOptOut(conn.accountId, got.contact.id, keyword === 'stop');
-    this.log.info({ connection: conn.id, contact: got.contact.id, keyword }, 'sms opt-out changed');
+    if (got.duplicate) return;
+    const contactId = got.contact.id;
+    if (keyword === 'stop') await this.store.consents.withdraw(conn.accountId, contactId, 'sms');
+    else {
+      // A customer who texts us (START included) opted in; an earlier record keeps its source.
+      const detail = keyword === 'start' ? 'texted START' : null;
+      const opt = { channel: 'sms' as const, source: 'customer_message' as const, detail };
+      await this.store.consents.record(conn.accountId, contactId, opt, { keep: keyword !== 'start' });
+    }
+    if (keyword !== 'stop' && keyword !== 'start') return;
+    await this.store.contacts.setSmsOptOut(conn.accountId, contactId, keyword === 'stop');
+    this.log.info({ connection: conn.id, contact: contactId, keyword }, 'sms opt-out changed');
   }
 
   /** A status callback for a message we sent: delivered, or failed with Twilio's error code. */

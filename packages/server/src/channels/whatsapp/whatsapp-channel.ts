@@ -22,10 +22,15 @@ const MAX_TEXT = 4096;
 export const graphUrlOf = (conn: ChannelConnection) =>
   graphNode(conn.apiBaseUrl, conn.config.phoneNumberId ?? '');
 
+/** Whether a conversation's customer wrote within WhatsApp's window: free text may be sent. */
+export const windowOpen = (lastInboundAt: number | null, now = Date.now()) =>
+  lastInboundAt !== null && now - lastInboundAt <= SERVICE_WINDOW_MS;
+
 /**
  * WhatsApp's outbound side: an agent's line is a text message sent through the Cloud API from
  * the number the conversation came in on. Outside the 24-hour customer-service window WhatsApp
- * accepts only approved templates, so a free-text line fails at once with that reason.
+ * accepts only approved templates, so a free-text line fails at once with that reason; a line
+ * stored with a template (its payload) is sent as that template, in the window or not.
  */
 export class WhatsAppChannel implements Channel {
   readonly kind = 'whatsapp' as const;
@@ -35,7 +40,7 @@ export class WhatsAppChannel implements Channel {
     // Media is not sent yet: the composer offers no files for WhatsApp.
     attachments: null,
     richContent: false,
-    templates: false,
+    templates: true,
     maxLength: MAX_TEXT,
   };
 
@@ -51,23 +56,23 @@ export class WhatsAppChannel implements Channel {
       throw new ChannelSendError('the WhatsApp number of this conversation is no longer connected', false);
     const to = msg.contact?.phone?.replace(/\D/g, '');
     if (!to) throw new ChannelSendError('the customer has no WhatsApp number', false);
-    const last = await this.store.channelConnections.lastInboundAt(accountId, conversationId);
-    if (last === null || Date.now() - last > SERVICE_WINDOW_MS)
-      throw new ChannelSendError("outside WhatsApp's 24-hour window: use a template", false);
-    if (!msg.text.trim())
-      throw new ChannelSendError('WhatsApp files are not sent yet: write the answer as text', false);
+    const template = msg.payload?.template;
+    if (!template) {
+      const last = await this.store.channelConnections.lastInboundAt(accountId, conversationId);
+      if (!windowOpen(last))
+        throw new ChannelSendError("outside WhatsApp's 24-hour window: use a template", false);
+      if (!msg.text.trim())
+        throw new ChannelSendError('WhatsApp files are not sent yet: write the answer as text', false);
+    }
     const url = `${graphUrlOf(conn)}/messages`;
+    const content = template
+      ? { type: 'template', template }
+      : { type: 'text', text: { preview_url: false, body: msg.text.slice(0, MAX_TEXT) } };
     const r = await callProvider<{ messages?: { id?: string }[] }>(
       url,
       {
         headers: { authorization: `Bearer ${conn.config.accessToken}` },
-        body: {
-          messaging_product: 'whatsapp',
-          recipient_type: 'individual',
-          to,
-          type: 'text',
-          text: { preview_url: false, body: msg.text.slice(0, MAX_TEXT) },
-        },
+        body: { messaging_product: 'whatsapp', recipient_type: 'individual', to, ...content },
       },
       this.timeoutMs,
       graphError,

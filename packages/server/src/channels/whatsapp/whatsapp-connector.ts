@@ -9,6 +9,7 @@ import { metaAuthentic, metaHandshake, receivedAt } from '../connections/meta-we
 import { callProvider } from '../connections/provider-http.ts';
 import type { OutboxDispatcher } from '../outbox-dispatcher.ts';
 import { graphError, graphUrlOf, WhatsAppChannel } from './whatsapp-channel.ts';
+import { fetchTemplates } from './whatsapp-templates.ts';
 import { changesOf, lineOf, mediaOf, statusReason, type WaChangeValue } from './whatsapp-webhook.ts';
 
 /**
@@ -46,6 +47,20 @@ export class WhatsAppConnector implements Connector {
   /** Meta's handshake and signature, as for every Graph API product. */
   readonly handshake = metaHandshake;
   readonly authentic = metaAuthentic;
+
+  /** Reads the account's templates once the connection is made; a failure leaves the Sync button to try again. */
+  async connected(conn: ChannelConnection): Promise<void> {
+    if (!conn.config.wabaId) return;
+    await this.syncTemplates(conn).catch((err: unknown) =>
+      this.log.warn({ err, connection: conn.id }, 'whatsapp templates not read at connection'),
+    );
+  }
+
+  /** Replaces the connection's stored templates with what Meta lists now; throws with Meta's reason. */
+  async syncTemplates(conn: ChannelConnection): Promise<void> {
+    const list = await fetchTemplates(conn, this.timeoutMs);
+    await this.store.whatsappTemplates.replace(conn.accountId, conn.id, list);
+  }
 
   async deliver(conn: ChannelConnection, payload: unknown): Promise<void> {
     const changes = changesOf(payload);
@@ -90,13 +105,21 @@ export class WhatsAppConnector implements Connector {
       }
       const profile = value.contacts?.find((c) => c.wa_id === m.from)?.profile;
       const file = mediaOf(m);
-      await this.inbox.receive(conn, {
+      const got = await this.inbox.receive(conn, {
         from: { phone: `+${m.from}`, name: profile?.name ?? null, address: 'phone' },
         externalId: m.id,
         text: lineOf(m),
         receivedAt: receivedAt(m.timestamp, now),
         ...(file ? { media: [this.mediaRef(conn, file)] } : {}),
       });
+      // A customer who writes to the business opted in to its WhatsApp messages; an earlier record stays.
+      if (!got.duplicate)
+        await this.store.consents.record(
+          conn.accountId,
+          got.contact.id,
+          { channel: 'whatsapp', source: 'customer_message', detail: null },
+          { keep: true },
+        );
     }
   }
 

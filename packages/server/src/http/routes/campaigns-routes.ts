@@ -11,6 +11,7 @@ import {
   CampaignPatchBody,
   CampaignView,
 } from '../../engagement/campaign-api-schemas.ts';
+import { checkChannelMessage } from '../../engagement/channel-messages.ts';
 import { engagementOf } from '../../engagement/engagement-runtime.ts';
 import { AppError, badRequest } from '../../errors.ts';
 import type { CampaignRecord } from '../../store/campaigns-repo.ts';
@@ -48,7 +49,8 @@ export function campaignsRoutes(app: App, ctx: AppContext): void {
   const tags = ['campaigns'];
 
   const assertSkill = async (accountId: string, c: ValidCampaignInput) => {
-    if (c.engagement.type === 'content' || c.engagement.type === 'message') return;
+    if (c.engagement.type === 'message') return checkChannelMessage(store, accountId, c.engagement);
+    if (c.engagement.type === 'content') return;
     try {
       await store.skills.assertOwned(accountId, [c.engagement.skillId]);
     } catch {

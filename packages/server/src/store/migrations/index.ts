@@ -21,6 +21,7 @@ import * as m0019 from './0019-conversation-states.ts';
 import * as m0020 from './0020-contact-tokens.ts';
 import * as m0021 from './0021-channel-connections.ts';
 import * as m0022 from './0022-sms-opt-out.ts';
+import * as m0023 from './0023-templates-consent.ts';
 import * as m0025 from './0025-server-conversions.ts';
 import * as m0026 from './0026-business-hours.ts';
 import * as m0030 from './0030-two-factor-sessions.ts';
@@ -50,6 +51,7 @@ const migrations: Record<string, Migration> = {
   '0020-contact-tokens': m0020,
   '0021-channel-connections': m0021,
   '0022-sms-opt-out': m0022,
+  '0023-templates-consent': m0023,
   '0025-server-conversions': m0025,
   '0026-business-hours': m0026,
   '0030-two-factor-sessions': m0030,

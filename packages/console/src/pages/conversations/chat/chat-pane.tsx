@@ -16,7 +16,9 @@ import { CloseDialog } from './close-dialog.tsx';
 import { Composer } from './composer.tsx';
 import { MessageList } from './message-list.tsx';
 import { StateActions, StateBadge } from './state-actions.tsx';
+import { TemplateComposer } from './template-composer.tsx';
 import { TransferDialog } from './transfer-dialog.tsx';
+import { useWhatsAppWindow, windowLeft } from './use-whatsapp-window.ts';
 
 export function ChatPane({ supervisor }: { supervisor: boolean }) {
   const chat = useWorkspace((s) => (s.selectedId ? s.chats[s.selectedId] : undefined), undefined);
@@ -53,6 +55,9 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
   const mine = chat.relation === 'mine';
   const live = mine && !chat.ended && c.status === 'active';
   const waiting = c.status === 'queued' || c.status === 'offered' || c.status === 'offline';
+  const wa = useWhatsAppWindow(chat);
+  // Outside WhatsApp's window the agent may still write an internal note.
+  const [noteInstead, setNoteInstead] = useState(false);
 
   // The agent reads what is on screen: mark it read while the tab is visible and focused.
   const lastSeq = chat.messages.at(-1)?.seq ?? 0;
@@ -103,6 +108,19 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
             <span className={`badge badge-chat-${chat.ended ? 'ended' : c.status}`}>{status}</span>
             {!chat.ended && <StateBadge conversation={c} />}
             <ChannelBadge channel={c.channel} />
+            {wa && !wa.loading && (
+              <span
+                className={`badge ${wa.open ? 'badge-window-open' : 'badge-window-closed'}`}
+                title={
+                  wa.open
+                    ? 'WhatsApp allows free text for 24 hours after the customer’s last message'
+                    : 'Only approved templates can be sent until the customer writes again'
+                }
+                data-testid="window-badge"
+              >
+                {wa.open ? `Window open · ${windowLeft(wa.leftMs)}` : 'Window closed · templates only'}
+              </span>
+            )}
             {chat.relation === 'watch' && <span className="badge badge-readonly">Read-only</span>}
             {c.visitorEmail && (
               <span className="chat-sub-text chat-sub-email" title={c.visitorEmail}>
@@ -192,7 +210,16 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
       </header>
       <MessageList chat={chat} />
       <TypingLine chat={chat} name={name} />
-      {live ? (
+      {live && wa && !wa.open && noteInstead ? (
+        <Composer conversation={c} onTemplates={() => setNoteInstead(false)} />
+      ) : live && wa && !wa.open ? (
+        <TemplateComposer
+          key={wa.info?.templates.length ?? -1}
+          conversation={c}
+          window={wa}
+          onNote={() => setNoteInstead(true)}
+        />
+      ) : live ? (
         <Composer conversation={c} />
       ) : (
         <ReadOnlyBar chat={chat} agentName={userName(c.assignedAgentId)} skill={skillName(c.skillId)} />

@@ -33,12 +33,20 @@ import { useUploads } from './use-uploads.ts';
 export const MAX_MESSAGE_LENGTH = 4000;
 const MAX_HEIGHT_PX = 220;
 
-export function Composer({ conversation: c }: { conversation: Conversation }) {
+export function Composer({
+  conversation: c,
+  onTemplates,
+}: {
+  conversation: Conversation;
+  /** Notes only (WhatsApp's window is closed): this goes back to the template picker. */
+  onTemplates?: () => void;
+}) {
   const store = useWorkspaceStore()!;
   const agentName = useWorkspace((s) => s.agent?.name ?? null, null);
   const id = c.id;
   const [text, setText] = useState(() => store.memory.draft(id).text);
-  const [note, setNote] = useState(() => store.memory.draft(id).note);
+  const [noteMode, setNote] = useState(() => store.memory.draft(id).note);
+  const note = noteMode || Boolean(onTemplates);
   const files = useUploads(id, store.memory.draft(id).attachments, (done) =>
     store.memory.addDraftAttachments(id, done),
   );
@@ -60,8 +68,8 @@ export function Composer({ conversation: c }: { conversation: Conversation }) {
   // Save the draft as it changes, so another chat and back finds it as it was.
   const done = files.done;
   useEffect(
-    () => store.memory.saveDraft(id, { text, note, attachments: done }),
-    [store, id, text, note, done],
+    () => store.memory.saveDraft(id, { text, note: noteMode, attachments: done }),
+    [store, id, text, noteMode, done],
   );
 
   // Grow with the text, up to a limit.
@@ -171,24 +179,33 @@ export function Composer({ conversation: c }: { conversation: Conversation }) {
           }
         />
       )}
-      <fieldset className="composer-modes">
-        <legend className="visually-hidden">Write a</legend>
-        <label className="composer-mode">
-          <input type="radio" name={`mode-${id}`} checked={!note} onChange={() => switchTo(false)} />
-          <span>Reply</span>
-        </label>
-        <label className="composer-mode composer-mode-note">
-          <input
-            type="radio"
-            name={`mode-${id}`}
-            checked={note}
-            onChange={() => switchTo(true)}
-            data-testid="note-toggle"
-          />
-          <span>Internal note</span>
-        </label>
-        {note && <span className="composer-mode-hint">Only your team sees notes.</span>}
-      </fieldset>
+      {onTemplates ? (
+        <div className="composer-modes">
+          <span className="composer-mode-hint">Only your team sees notes.</span>
+          <button type="button" className="link-button composer-templates" onClick={onTemplates}>
+            Send a template instead
+          </button>
+        </div>
+      ) : (
+        <fieldset className="composer-modes">
+          <legend className="visually-hidden">Write a</legend>
+          <label className="composer-mode">
+            <input type="radio" name={`mode-${id}`} checked={!note} onChange={() => switchTo(false)} />
+            <span>Reply</span>
+          </label>
+          <label className="composer-mode composer-mode-note">
+            <input
+              type="radio"
+              name={`mode-${id}`}
+              checked={note}
+              onChange={() => switchTo(true)}
+              data-testid="note-toggle"
+            />
+            <span>Internal note</span>
+          </label>
+          {note && <span className="composer-mode-hint">Only your team sees notes.</span>}
+        </fieldset>
+      )}
       <textarea
         ref={ref}
         className="composer-input"

@@ -254,6 +254,9 @@ function CredentialsForm({
       accessToken: val('accessToken') ? null : 'Paste an access token.',
       appSecret: val('appSecret') ? null : "Paste the app's secret, from App settings › Basic.",
       verifyToken: val('verifyToken') ? null : 'Enter a verify token, or generate one.',
+      wabaId: /^\d{0,128}$/.test(val('wabaId'))
+        ? null
+        : 'Enter the WhatsApp Business Account id (digits), from WhatsApp › API Setup.',
       apiBaseUrl: baseFault,
     };
     if (Object.values(faults).some(Boolean)) return { faults };
@@ -265,6 +268,7 @@ function CredentialsForm({
         accessToken: val('accessToken'),
         appSecret: val('appSecret'),
         verifyToken: val('verifyToken'),
+        ...(val('wabaId') ? { wabaId: val('wabaId') } : {}),
       },
     };
   }
@@ -355,6 +359,11 @@ function CredentialsForm({
           {type === 'whatsapp' ? (
             <>
               {input('Phone number id', 'phoneNumberId', 'Not the phone number: its id, under API Setup.')}
+              {input(
+                'Business Account id',
+                'wabaId',
+                'The WhatsApp Business Account id, under API Setup: its approved templates are read from it.',
+              )}
               {input('Access token', 'accessToken', 'A system user token with whatsapp_business_messaging.', {
                 secret: true,
               })}

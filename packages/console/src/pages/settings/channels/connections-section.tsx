@@ -20,6 +20,7 @@ import { SectionHeader } from '../../../components/page-header.tsx';
 import { type Resource, useResource } from '../../../components/use-resource.ts';
 import { ConnectDialog } from './connect-dialog.tsx';
 import { ConnectionMark, kindOf } from './connection-kinds.tsx';
+import { ConnectionTemplates } from './connection-templates.tsx';
 import { TestConnection } from './test-connection.tsx';
 
 export function ConnectionsSection({ skills }: { skills: Resource<Skill[]> }) {
@@ -110,6 +111,7 @@ export function ConnectionsSection({ skills }: { skills: Resource<Skill[]> }) {
                       <dd>{skillName(c.defaultSkillId)}</dd>
                     </div>
                   </dl>
+                  {c.type === 'whatsapp' && <ConnectionTemplates connection={c} />}
                   <TestConnection id={c.id} label={c.name} onTested={(r) => tested(c.id, r)} />
                 </li>
               );

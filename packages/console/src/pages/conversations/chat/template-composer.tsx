@@ -1,0 +1,260 @@
+/**
+ * The composer of a WhatsApp chat whose 24-hour window is closed: WhatsApp takes only approved
+ * templates then. The agent picks one (each shows its body), fills its variables, reads the live
+ * preview of what the customer gets, and sends it.
+ */
+
+import {
+  fillText,
+  missingVariable,
+  renderTemplate,
+  type WhatsAppTemplate,
+} from '@beckon/protocol/whatsapp-templates';
+import { type FormEvent, Fragment, useId, useState } from 'react';
+import type { Conversation } from '../../../api/conversations.ts';
+import { errorMessage } from '../../../api/http.ts';
+import { sendTemplate, type TemplateValues } from '../../../api/whatsapp.ts';
+import { visitorLabel } from '../conversation-format.ts';
+import type { WindowState } from './use-whatsapp-window.ts';
+
+type Part = 'header' | 'body';
+const keyOf = (t: WhatsAppTemplate) => `${t.name}:${t.language}`;
+const CATEGORY: Record<string, string> = {
+  MARKETING: 'Marketing',
+  UTILITY: 'Utility',
+  AUTHENTICATION: 'Authentication',
+};
+const PLACEHOLDER = /(\{\{\s*[A-Za-z0-9_]+\s*\}\})/g;
+
+/** A text with its unfilled variables marked, as the preview shows it. */
+function Filled({ text, values }: { text: string; values: Record<string, string> | undefined }) {
+  const filled = fillText(text, values);
+  // Each piece keyed by where it starts in the text: stable while the values stay the same.
+  let at = 0;
+  const pieces = filled.split(PLACEHOLDER).map((piece, i) => {
+    const start = at;
+    at += piece.length;
+    return { piece, variable: i % 2 === 1, key: `${start}:${piece.length}` };
+  });
+  return (
+    <>
+      {pieces.map(({ piece, variable, key }) =>
+        variable ? (
+          <mark key={key} className="template-var">
+            {piece}
+          </mark>
+        ) : (
+          <Fragment key={key}>{piece}</Fragment>
+        ),
+      )}
+    </>
+  );
+}
+
+export function TemplateComposer({
+  conversation: c,
+  window: w,
+  onNote,
+}: {
+  conversation: Conversation;
+  window: WindowState;
+  /** Switches to writing an internal note (notes need no window). */
+  onNote: () => void;
+}) {
+  const templates = w.info?.templates ?? [];
+  const first = templates.find((t) => !t.unsupported);
+  const [picked, setPicked] = useState<string | null>(first ? keyOf(first) : null);
+  const [values, setValues] = useState<Record<string, TemplateValues>>({});
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const listId = useId();
+  const template = templates.find((t) => keyOf(t) === picked) ?? first;
+  const mine: TemplateValues = template ? (values[keyOf(template)] ?? {}) : {};
+  const missing = template ? missingVariable(template, mine) : null;
+  const name = visitorLabel(c);
+
+  function setValue(part: Part, variable: string, value: string) {
+    if (!template) return;
+    const k = keyOf(template);
+    setValues((all) => ({ ...all, [k]: { ...all[k], [part]: { ...all[k]?.[part], [variable]: value } } }));
+    setError(null);
+  }
+
+  async function send(event?: FormEvent) {
+    event?.preventDefault();
+    if (!template || missing || sending) return;
+    setSending(true);
+    setError(null);
+    try {
+      await sendTemplate(c.id, {
+        echoId: `t_${crypto.randomUUID()}`,
+        name: template.name,
+        language: template.language,
+        values: mine,
+      });
+      setValues((all) => ({ ...all, [keyOf(template)]: {} }));
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setSending(false);
+    }
+  }
+
+  const notice = (
+    <div className="template-notice" data-testid="window-closed">
+      <p>
+        <strong>The 24-hour window is closed.</strong> WhatsApp delivers only approved templates until {name}{' '}
+        writes again.
+      </p>
+      <button type="button" className="link-button" onClick={onNote} data-testid="write-note">
+        Write a note
+      </button>
+    </div>
+  );
+
+  if (w.loading) {
+    return (
+      <div className="composer template-composer" data-testid="template-composer">
+        <div className="template-empty" role="status">
+          Checking WhatsApp’s 24-hour window…
+        </div>
+      </div>
+    );
+  }
+  if (w.failed || templates.length === 0) {
+    return (
+      <div className="composer template-composer" data-testid="template-composer">
+        {notice}
+        <div className="template-empty" role={w.failed ? 'alert' : 'status'}>
+          {w.failed ? (
+            <>
+              {w.failed}{' '}
+              <button type="button" className="link-button" onClick={w.reload}>
+                Try again
+              </button>
+            </>
+          ) : (
+            <>
+              This number has no approved templates yet. Templates are approved by Meta in WhatsApp Manager;
+              an admin then reads them with <em>Sync templates</em> in Settings › Channels.
+            </>
+          )}
+        </div>
+      </div>
+    );
+  }
+
+  const fields = template
+    ? (['header', 'body'] as const).flatMap((part) => template.variables[part].map((v) => ({ part, v })))
+    : [];
+  return (
+    <form className="composer template-composer" data-testid="template-composer" onSubmit={send}>
+      {notice}
+      <div className="template-grid">
+        <fieldset className="template-list" aria-describedby={listId}>
+          <legend className="visually-hidden">Approved templates</legend>
+          <span id={listId} className="visually-hidden">
+            Use the arrow keys to move between templates.
+          </span>
+          {templates.map((t) => (
+            <label
+              key={keyOf(t)}
+              className={`template-option${t.unsupported ? ' template-option-off' : ''}`}
+              title={t.unsupported ?? undefined}
+              data-testid="template-option"
+              data-name={t.name}
+            >
+              <input
+                type="radio"
+                name={`template-${c.id}`}
+                checked={template ? keyOf(t) === keyOf(template) : false}
+                disabled={Boolean(t.unsupported)}
+                onChange={() => {
+                  setPicked(keyOf(t));
+                  setError(null);
+                }}
+              />
+              <span className="template-option-name">{t.name}</span>
+              <span className="template-option-body">
+                {t.unsupported ? `Not available: ${t.unsupported}.` : t.body}
+              </span>
+              <span className="template-option-meta">
+                {CATEGORY[t.category] ?? t.category} · {t.language}
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        {template && (
+          <div className="template-form">
+            {fields.length > 0 ? (
+              <div className="template-fields">
+                {fields.map(({ part, v }) => (
+                  <label key={`${part}-${v}`} className="template-field">
+                    <span className="template-field-label">
+                      {part === 'header' ? 'Header' : 'Body'} <code>{`{{${v}}}`}</code>
+                    </span>
+                    <input
+                      className="input"
+                      value={mine[part]?.[v] ?? ''}
+                      maxLength={part === 'header' ? 60 : 1024}
+                      onChange={(e) => setValue(part, v, e.target.value)}
+                      data-testid={`template-var-${part}-${v}`}
+                    />
+                  </label>
+                ))}
+              </div>
+            ) : (
+              <p className="muted template-no-vars">This template has no variables: it is sent as written.</p>
+            )}
+            <figure className="template-preview" data-testid="template-preview">
+              <figcaption className="visually-hidden">What the customer gets</figcaption>
+              <div className="template-bubble">
+                {template.header?.text && (
+                  <p className="template-bubble-header">
+                    <Filled text={template.header.text} values={mine.header} />
+                  </p>
+                )}
+                <p className="template-bubble-body">
+                  <Filled text={template.body} values={mine.body} />
+                </p>
+                {template.footer && <p className="template-bubble-footer">{template.footer}</p>}
+              </div>
+              {template.buttons.length > 0 && (
+                <div className="template-bubble-buttons">
+                  {template.buttons.map((b) => (
+                    <span key={`${b.type}-${b.text}`} className="template-bubble-button">
+                      {b.text}
+                    </span>
+                  ))}
+                </div>
+              )}
+            </figure>
+          </div>
+        )}
+      </div>
+      <div className="composer-bar">
+        <span className="composer-hint" aria-live="polite">
+          {error ? (
+            <span className="field-error" role="alert">
+              {error}
+            </span>
+          ) : missing ? (
+            `Fill ${missing} to send.`
+          ) : (
+            <span data-testid="template-ready">
+              {template ? renderTemplate(template, mine).length : 0} characters · ready to send
+            </span>
+          )}
+        </span>
+        <button
+          type="submit"
+          className="button button-primary button-small"
+          disabled={!template || Boolean(missing) || sending}
+          data-testid="send-template"
+        >
+          {sending ? 'Sending…' : 'Send template'}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,146 @@
+import Type, { type Static } from 'typebox';
+import { EchoId, SentAfterSeq } from './chat-api.ts';
+
+/**
+ * WhatsApp message templates: what Meta approved for a WhatsApp Business Account, as Beckon lists
+ * them (`GET /api/v1/channels/:id/templates`), and a template send with its variables filled.
+ * A template's variables are `{{1}}`, `{{2}}`… (positional) or `{{name}}` (named), in its header
+ * (text headers only) and body. The render and the variable list are pure: the console's preview
+ * and the server's stored line read the same text.
+ */
+
+const closed = { additionalProperties: false } as const;
+
+export const TemplateButton = Type.Object({
+  type: Type.String(),
+  text: Type.String(),
+  url: Type.Optional(Type.String()),
+  phoneNumber: Type.Optional(Type.String()),
+});
+
+export const WhatsAppTemplate = Type.Object({
+  name: Type.String(),
+  /** Meta's language code (`en_US`, `pt_BR`). */
+  language: Type.String(),
+  /** APPROVED, PENDING, REJECTED, PAUSED, DISABLED…: only APPROVED ones can be sent. */
+  status: Type.String(),
+  /** MARKETING, UTILITY or AUTHENTICATION. */
+  category: Type.String(),
+  parameterFormat: Type.Union([Type.Literal('positional'), Type.Literal('named')]),
+  /** A text header, or the kind of media header (IMAGE, VIDEO, DOCUMENT, LOCATION). */
+  header: Type.Union([
+    Type.Object({ format: Type.String(), text: Type.Union([Type.String(), Type.Null()]) }),
+    Type.Null(),
+  ]),
+  body: Type.String(),
+  footer: Type.Union([Type.String(), Type.Null()]),
+  buttons: Type.Array(TemplateButton),
+  /** The variables to fill, in order, per part. */
+  variables: Type.Object({ header: Type.Array(Type.String()), body: Type.Array(Type.String()) }),
+  /** Why Beckon cannot send it yet (a media header, a URL button with a variable), or null. */
+  unsupported: Type.Union([Type.String(), Type.Null()]),
+});
+export type WhatsAppTemplate = Static<typeof WhatsAppTemplate>;
+
+export const WhatsAppTemplates = Type.Object({
+  items: Type.Array(WhatsAppTemplate),
+  /** When the list was last read from Meta, or null before the first sync. */
+  syncedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+export type WhatsAppTemplates = Static<typeof WhatsAppTemplates>;
+
+/** `POST /api/v1/channels/:id/templates/sync`: the Business Account id, for a connection made without it. */
+export const TemplateSyncInput = Type.Object(
+  { wabaId: Type.Optional(Type.String({ pattern: '^[0-9]{1,64}$' })) },
+  closed,
+);
+export type TemplateSyncInput = Static<typeof TemplateSyncInput>;
+
+/** Meta's limits on one parameter: 60 characters in a header, 1,024 in the body. */
+export const HEADER_PARAM_MAX = 60;
+export const BODY_PARAM_MAX = 1024;
+
+const values = (max: number) =>
+  Type.Record(
+    Type.String({ pattern: '^[A-Za-z0-9_]{1,64}$' }),
+    Type.String({ minLength: 1, maxLength: max }),
+    {
+      maxProperties: 60,
+    },
+  );
+
+export const TemplateValues = Type.Object(
+  { header: Type.Optional(values(HEADER_PARAM_MAX)), body: Type.Optional(values(BODY_PARAM_MAX)) },
+  closed,
+);
+export type TemplateValues = Static<typeof TemplateValues>;
+
+/** `POST /api/v1/conversations/:id/messages/template`: an approved template, its variables filled. */
+export const TemplateSendInput = Type.Object(
+  {
+    echoId: EchoId,
+    afterSeq: Type.Optional(SentAfterSeq),
+    name: Type.String({ minLength: 1, maxLength: 512 }),
+    language: Type.String({ minLength: 2, maxLength: 15 }),
+    values: Type.Optional(TemplateValues),
+  },
+  closed,
+);
+export type TemplateSendInput = Static<typeof TemplateSendInput>;
+
+/** `GET /api/v1/conversations/:id/whatsapp`: the customer-service window and what may be sent now. */
+export const WhatsAppWindow = Type.Object({
+  /** The connection the conversation's replies leave by. */
+  channelId: Type.Union([Type.String(), Type.Null()]),
+  /** Free text is allowed until then (24 h after the customer's last message); null when closed. */
+  windowClosesAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  /** The approved templates of that connection (sendable outside the window). */
+  templates: Type.Array(WhatsAppTemplate),
+});
+export type WhatsAppWindow = Static<typeof WhatsAppWindow>;
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
+
+/** The variables of a text in the order they first appear (`{{1}}`, `{{order_id}}`). */
+export function variablesOf(text: string | null | undefined): string[] {
+  const out: string[] = [];
+  for (const m of (text ?? '').matchAll(PLACEHOLDER)) if (!out.includes(m[1]!)) out.push(m[1]!);
+  // Positional variables are sent in number order, whatever order the text uses them in.
+  return out.every((v) => /^\d+$/.test(v)) ? out.sort((a, b) => Number(a) - Number(b)) : out;
+}
+
+/** A text with its variables filled; a variable without a value stays as written, so it shows. */
+export function fillText(text: string, values: Record<string, string> | undefined): string {
+  return text.replace(PLACEHOLDER, (whole, key: string) => {
+    const v = values?.[key];
+    return v === undefined || v === '' ? whole : v;
+  });
+}
+
+/** The text a template sends with these values: header, body and footer, one paragraph each. */
+export function renderTemplate(t: WhatsAppTemplate, values: TemplateValues = {}): string {
+  const parts = [
+    t.header?.text ? fillText(t.header.text, values.header) : null,
+    fillText(t.body, values.body),
+    t.footer,
+  ].filter((p): p is string => Boolean(p));
+  return parts.join('\n\n');
+}
+
+/** The first variable with no value, as `header {{1}}` / `body {{2}}`; null when all are filled. */
+export function missingVariable(t: WhatsAppTemplate, values: TemplateValues = {}): string | null {
+  for (const part of ['header', 'body'] as const) {
+    for (const v of t.variables[part]) if (!values[part]?.[v]?.trim()) return `${part} {{${v}}}`;
+  }
+  return null;
+}
+
+/**
+ * Why a parameter would be refused by Meta (132018: new lines, tabs, or more than four spaces in
+ * a row), or null when it is fine.
+ */
+export function badParameter(value: string): string | null {
+  if (/[\n\r\t]/.test(value)) return 'no new lines or tabs';
+  if (/ {5,}/.test(value)) return 'no more than four spaces in a row';
+  return null;
+}

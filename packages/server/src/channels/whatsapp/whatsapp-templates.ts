@@ -1,0 +1,153 @@
+import {
+  badParameter,
+  missingVariable,
+  renderTemplate,
+  type TemplateValues,
+  variablesOf,
+  type WhatsAppTemplate,
+} from '@beckon/protocol/whatsapp-templates';
+import { AppError } from '../../errors.ts';
+import type { ChannelConnection } from '../../store/channel-connections-repo.ts';
+import type { StoredTemplate } from '../../store/whatsapp-templates-repo.ts';
+import { callProvider } from '../connections/provider-http.ts';
+import { GRAPH_API_BASE, GRAPH_API_VERSION, graphError } from './whatsapp-channel.ts';
+
+/** One component of a template as the Graph API lists it (`GET /{waba-id}/message_templates`). */
+interface MetaComponent {
+  type?: string;
+  format?: string;
+  text?: string;
+  buttons?: { type?: string; text?: string; url?: string; phone_number?: string }[];
+}
+
+/** A template as the Graph API lists it. */
+interface MetaTemplate {
+  name?: string;
+  language?: string;
+  status?: string;
+  category?: string;
+  parameter_format?: string;
+  components?: MetaComponent[];
+}
+
+/** Pages followed at most in one sync: 50 × 100 templates is far beyond Meta's per-account limit. */
+const MAX_PAGES = 50;
+
+/** A stored template as the console and the API show it: its parts, its variables, whether we can send it. */
+export function templateView(t: StoredTemplate): WhatsAppTemplate {
+  const components = Array.isArray(t.raw.components) ? (t.raw.components as MetaComponent[]) : [];
+  const part = (type: string) => components.find((c) => c?.type?.toUpperCase() === type);
+  const header = part('HEADER');
+  const format = header?.format?.toUpperCase() ?? 'TEXT';
+  const buttons = (part('BUTTONS')?.buttons ?? []).map((b) => ({
+    type: String(b.type ?? ''),
+    text: String(b.text ?? ''),
+    ...(b.url ? { url: b.url } : {}),
+    ...(b.phone_number ? { phoneNumber: b.phone_number } : {}),
+  }));
+  const headerText = header && format === 'TEXT' ? (header.text ?? '') : null;
+  let unsupported: string | null = null;
+  if (header && format !== 'TEXT') unsupported = `a ${format.toLowerCase()} header is not sent yet`;
+  else if (buttons.some((b) => b.url && variablesOf(b.url).length > 0))
+    unsupported = 'a link button with a variable is not sent yet';
+  return {
+    name: t.name,
+    language: t.language,
+    status: t.status,
+    category: t.category,
+    parameterFormat: String(t.raw.parameter_format).toUpperCase() === 'NAMED' ? 'named' : 'positional',
+    header: header ? { format, text: headerText } : null,
+    body: part('BODY')?.text ?? '',
+    footer: part('FOOTER')?.text ?? null,
+    buttons,
+    variables: { header: variablesOf(headerText), body: variablesOf(part('BODY')?.text) },
+    unsupported,
+  };
+}
+
+/**
+ * Checks a send of template `t` with `values`: approved, sendable by us, every variable filled
+ * and none that Meta would refuse. Answers the text agents read and the Graph API's `template`
+ * object (`name`, `language.code`, `components` with their parameters).
+ */
+export function templateMessage(
+  t: WhatsAppTemplate,
+  values: TemplateValues = {},
+): { text: string; template: Record<string, unknown> } {
+  if (t.status !== 'APPROVED')
+    throw new AppError(409, 'template_not_approved', `the template ${t.name} is ${t.status}, not APPROVED`);
+  if (t.unsupported) throw new AppError(409, 'template_not_supported', `${t.name}: ${t.unsupported}`);
+  const missing = missingVariable(t, values);
+  if (missing) throw new AppError(400, 'template_variable_missing', `/values: fill ${missing}`);
+  const components: Record<string, unknown>[] = [];
+  for (const part of ['header', 'body'] as const) {
+    const names = t.variables[part];
+    if (names.length === 0) continue;
+    const parameters = names.map((name) => {
+      const text = values[part]![name]!.trim();
+      const bad = badParameter(text);
+      if (bad) throw new AppError(400, 'invalid_template_value', `/values/${part}/${name}: ${bad}`);
+      return t.parameterFormat === 'named'
+        ? { type: 'text', parameter_name: name, text }
+        : { type: 'text', text };
+    });
+    components.push({ type: part, parameters });
+  }
+  const trimmed: TemplateValues = {
+    header: Object.fromEntries(Object.entries(values.header ?? {}).map(([k, v]) => [k, v.trim()])),
+    body: Object.fromEntries(Object.entries(values.body ?? {}).map(([k, v]) => [k, v.trim()])),
+  };
+  return {
+    text: renderTemplate(t, trimmed),
+    template: {
+      name: t.name,
+      language: { code: t.language },
+      ...(components.length > 0 ? { components } : {}),
+    },
+  };
+}
+
+/**
+ * Reads every template of the connection's WhatsApp Business Account from the Graph API
+ * (`GET /{version}/{waba-id}/message_templates`), following its pages. Throws with the provider's
+ * reason; a connection without its account id cannot list any.
+ */
+export async function fetchTemplates(
+  conn: ChannelConnection,
+  timeoutMs: number,
+): Promise<Omit<StoredTemplate, 'syncedAt'>[]> {
+  const waba = conn.config.wabaId;
+  if (!waba)
+    throw new AppError(
+      409,
+      'waba_id_missing',
+      'this connection has no WhatsApp Business Account id: add it to read its templates',
+    );
+  const base = `${(conn.apiBaseUrl ?? GRAPH_API_BASE).replace(/\/+$/, '')}/${GRAPH_API_VERSION}`;
+  const fields = 'name,language,status,category,components,parameter_format';
+  let url: string | undefined =
+    `${base}/${encodeURIComponent(waba)}/message_templates?fields=${fields}&limit=100`;
+  const out: Omit<StoredTemplate, 'syncedAt'>[] = [];
+  for (let page = 0; url && page < MAX_PAGES; page++) {
+    const r: { data?: MetaTemplate[]; paging?: { next?: string } } | undefined = await callProvider(
+      url,
+      { method: 'GET', headers: { authorization: `Bearer ${conn.config.accessToken}` } },
+      timeoutMs,
+      graphError,
+    );
+    for (const t of r?.data ?? []) {
+      if (!t?.name || !t.language) continue;
+      out.push({
+        name: t.name,
+        language: t.language,
+        status: String(t.status ?? 'UNKNOWN').toUpperCase(),
+        category: String(t.category ?? 'UNKNOWN').toUpperCase(),
+        raw: { components: t.components ?? [], parameter_format: t.parameter_format ?? 'POSITIONAL' },
+      });
+    }
+    // The next page lives on the same API root; a link elsewhere is not followed with our token.
+    const next: string | undefined = r?.paging?.next;
+    url = next?.startsWith(`${base}/`) ? next : undefined;
+  }
+  return out;
+}
