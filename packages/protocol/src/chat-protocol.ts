@@ -2,6 +2,15 @@ import Type, { type Static, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { AgentStatus } from './api.ts';
 import {
+  type AgentCallFrame,
+  AgentCallFrames,
+  type CallClientFrame,
+  CallClientFrames,
+  CallPeerMediaFrame,
+  CallPeerSignalFrame,
+  CallUpdateFrame,
+} from './call-protocol.ts';
+import {
   Conversation,
   ConversationStart,
   DeliveryStatus,
@@ -106,8 +115,9 @@ export const VisitorClientFrame = Type.Union([
   VisitorEndFrame,
   VisitorCsatFrame,
   PingFrame,
+  ...CallClientFrames,
 ]);
-export type VisitorClientFrame = Static<typeof VisitorClientFrame>;
+export type VisitorClientFrame = Static<typeof VisitorClientFrame> | CallClientFrame;
 
 // ── agent → server ──────────────────────────────────────────────────────────────
 export const AgentStatusFrame = frame('status', {
@@ -156,8 +166,10 @@ export const AgentClientFrame = Type.Union([
   AgentTransferFrame,
   AgentCloseFrame,
   PingFrame,
+  ...CallClientFrames,
+  ...AgentCallFrames,
 ]);
-export type AgentClientFrame = Static<typeof AgentClientFrame>;
+export type AgentClientFrame = Static<typeof AgentClientFrame> | AgentCallFrame;
 
 // ── server → client (both sockets) ─────────────────────────────────────────────
 export const ChatAckFrame = frame('ack', {
@@ -208,6 +220,9 @@ export const VisitorServerFrame = Type.Union([
   ChatReadFrame,
   ChatErrorFrame,
   PongFrame,
+  CallUpdateFrame,
+  CallPeerSignalFrame,
+  CallPeerMediaFrame,
 ]);
 export type VisitorServerFrame = Static<typeof VisitorServerFrame>;
 
@@ -276,6 +291,9 @@ export const AgentServerFrame = Type.Union([
   DoneFrame,
   ChatErrorFrame,
   PongFrame,
+  CallUpdateFrame,
+  CallPeerSignalFrame,
+  CallPeerMediaFrame,
 ]);
 export type AgentServerFrame = Static<typeof AgentServerFrame>;
 

@@ -5,6 +5,7 @@ import { AppPushRepo } from './app-push-repo.ts';
 import { AssignmentRepo } from './assignment-repo.ts';
 import { AttachmentsRepo } from './attachments-repo.ts';
 import { AuthSessionsRepo } from './auth-sessions-repo.ts';
+import { CallsRepo } from './calls-repo.ts';
 import { CampaignsRepo } from './campaigns-repo.ts';
 import { CannedResponsesRepo } from './canned-responses-repo.ts';
 import { ChannelConnectionsRepo } from './channel-connections-repo.ts';
@@ -80,6 +81,8 @@ export class Store {
   readonly appPush;
   /** Connections to providers (a WhatsApp number, a Telegram bot) and their conversations. */
   readonly channelConnections;
+  /** Voice calls and agents' voice settings. */
+  readonly calls;
 
   private constructor(
     readonly kind: StoreKind,
@@ -118,6 +121,7 @@ export class Store {
     this.channelSettings = new ChannelSettingsRepo(db);
     this.appPush = new AppPushRepo(db);
     this.channelConnections = new ChannelConnectionsRepo(db);
+    this.calls = new CallsRepo(db);
   }
 
   /** Connects (SQLite by default, PostgreSQL when `databaseUrl` is set); call `migrate()` before use. */

@@ -21,6 +21,7 @@ import * as m0019 from './0019-conversation-states.ts';
 import * as m0020 from './0020-contact-tokens.ts';
 import * as m0021 from './0021-channel-connections.ts';
 import * as m0022 from './0022-sms-opt-out.ts';
+import * as m0027 from './0027-calls.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const migrations: Record<string, Migration> = {
   '0020-contact-tokens': m0020,
   '0021-channel-connections': m0021,
   '0022-sms-opt-out': m0022,
+  '0027-calls': m0027,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,46 @@
+import type { Millis } from './schema.ts';
+
+/** Where a call stands: waiting for an agent, waiting for the visitor's consent, talking, on hold, over. */
+export type CallState = 'ringing' | 'inviting' | 'active' | 'held' | 'ended';
+
+/** One call between a visitor and agents, in a conversation. */
+export interface CallsTable {
+  id: string;
+  account_id: string;
+  conversation_id: string;
+  skill_id: string | null;
+  /** `visitor` or `agent`: who asked for the call. */
+  started_by: string;
+  state: CallState;
+  /** The agent on the call (after an answer), or who invited the visitor. */
+  agent_id: string | null;
+  /** The agent whose console rings now. */
+  ringing_agent_id: string | null;
+  ring_deadline: Millis | null;
+  /** Agents rung already for this call (JSON array): the next ring goes to someone else. */
+  tried: string;
+  /** Grows each time an agent joins the call: their console sets up a new peer connection. */
+  leg: number;
+  requested_at: Millis;
+  ringing_at: Millis | null;
+  answered_at: Millis | null;
+  ended_at: Millis | null;
+  /** `visitor`, `agent` or `system`. */
+  ended_by: string | null;
+  end_reason: string | null;
+  talk_ms: Millis | null;
+  wait_ms: Millis | null;
+  held_ms: Millis;
+  held_since: Millis | null;
+  transfers: number;
+  updated_at: Millis;
+}
+
+/** An agent's voice settings; an agent without a row takes calls and gets no chat during one. */
+export interface AgentVoiceSettingsTable {
+  account_id: string;
+  user_id: string;
+  takes_calls: number;
+  chats_during_calls: number;
+  updated_at: Millis;
+}
