@@ -94,6 +94,7 @@ const Candidate = Type.Object(
     candidate: Type.String({ maxLength: MAX_CANDIDATE_CHARS }),
     sdpMid: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
     sdpMLineIndex: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 64 }), Type.Null()])),
+    usernameFragment: Type.Optional(Type.Union([Type.String({ maxLength: 256 }), Type.Null()])),
   },
   closed,
 );

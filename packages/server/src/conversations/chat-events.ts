@@ -33,7 +33,12 @@ export type CallEvent =
       leg: number;
       from: 'visitor' | 'agent';
       description?: { type: 'offer' | 'answer'; sdp: string };
-      candidate?: { candidate: string; sdpMid?: string | null; sdpMLineIndex?: number | null };
+      candidate?: {
+        candidate: string;
+        sdpMid?: string | null;
+        sdpMLineIndex?: number | null;
+        usernameFragment?: string | null;
+      };
     }
   | { t: 'call.media'; callId: string; from: 'visitor' | 'agent'; muted: boolean };
 
