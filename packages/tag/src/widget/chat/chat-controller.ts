@@ -24,6 +24,8 @@ export interface ChatRequest {
   greeting?: string;
   /** Straight to the offline form (an `offline_message` engagement), with the site's words. */
   offline?: string;
+  /** A `call` engagement: once the chat is open, the call's microphone explanation follows. */
+  call?: boolean;
 }
 
 export interface ChatConfig {
@@ -279,6 +281,10 @@ export function createChatController(cfg: ChatConfig): ChatController {
     });
     render();
     if (opened) view.focusTarget?.focus();
+    if (request.call) {
+      request = { ...request, call: false };
+      callCtl().start();
+    }
   };
 
   const render = () => {
