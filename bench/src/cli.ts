@@ -18,6 +18,7 @@ export const WORKLOADS = [
   'scoring',
   'reports',
   'messaging',
+  'voice',
   'scaleout',
 ] as const;
 

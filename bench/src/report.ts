@@ -17,6 +17,7 @@ const TITLES: Record<string, string> = {
   scoring: 'W6 scoring — purchase propensity per visitor update',
   reports: 'W7 reports — analytics over 1 M events',
   messaging: 'W8 messaging — in-app users to agents, and mail through the SMTP listener',
+  voice: 'W9 voice — call set-ups through one node’s signalling (canned SDP)',
   scaleout: 'Scale-out — W1 and W3 on 1…N nodes sharing PostgreSQL and Redis',
   'scaleout-faults':
     'Scale-out faults — recovery from Redis, PostgreSQL, node and network faults under chat load',

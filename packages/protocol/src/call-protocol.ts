@@ -179,3 +179,15 @@ export const CallPeerMediaFrame = frame('call_media', {
 export type CallUpdateFrame = Static<typeof CallUpdateFrame>;
 export type CallPeerSignalFrame = Static<typeof CallPeerSignalFrame>;
 export type CallPeerMediaFrame = Static<typeof CallPeerMediaFrame>;
+
+/** An agent's voice settings (`/api/v1/me/voice`). */
+export const VoiceSettings = Type.Object(
+  {
+    /** Calls ring this agent. */
+    takesCalls: Type.Boolean(),
+    /** Chats are still offered while this agent is on a call. */
+    chatsDuringCalls: Type.Boolean(),
+  },
+  closed,
+);
+export type VoiceSettings = Static<typeof VoiceSettings>;

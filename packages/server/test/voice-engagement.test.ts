@@ -6,7 +6,8 @@ import { VisitorChatClient } from '@beckon/sdk/chat-client';
 import { pageView } from '@beckon/sdk/index';
 import { hashPassword } from '../src/auth/passwords.ts';
 import { contentCampaign, newTenant, visitor } from './engagement-fixtures.ts';
-import { connectAgent } from './helpers/chat-fixtures.ts';
+import { ApiClient } from './helpers/api-client.ts';
+import { connectAgent, cookieFor } from './helpers/chat-fixtures.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
 process.env.BECKON_CAPACITY_TTL_MS = '50';
@@ -88,5 +89,20 @@ describe('the call engagement: a "Call us" button offered only while an agent wh
     await off.sendBatch([pageView('https://shop.example/help', ['help'])]);
     await nothingWithin(off.nextEngage(400));
     await Promise.all([off.close(), caller.close(), cy.disconnect()]);
+  });
+
+  it('lets an agent say whether calls ring them, and refuses a malformed setting', async () => {
+    const api = new ApiClient(srv.node.app);
+    const session = await cookieFor(srv, 'sales@demo.beckon.local');
+    api.cookie = session.cookie;
+    api.csrf = session.csrf;
+    assert.deepEqual((await api.get('/api/v1/me/voice')).body, { takesCalls: true, chatsDuringCalls: false });
+    const off = await api.patch('/api/v1/me/voice', { takesCalls: false, chatsDuringCalls: true });
+    assert.equal(off.status, 200, JSON.stringify(off.body));
+    assert.deepEqual(off.body, { takesCalls: false, chatsDuringCalls: true });
+    const stored = await srv.node.ctx.store.calls.settingsOf(session.accountId, session.userId);
+    assert.equal(stored.takesCalls, false);
+    assert.equal((await api.patch('/api/v1/me/voice', { takesCalls: 'yes' })).status, 400);
+    assert.equal((await new ApiClient(srv.node.app).get('/api/v1/me/voice')).status, 401);
   });
 });

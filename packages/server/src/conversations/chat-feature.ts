@@ -6,6 +6,7 @@ import { attachmentsRoutes } from '../http/routes/attachments-routes.ts';
 import { cannedResponsesRoutes } from '../http/routes/canned-responses-routes.ts';
 import { conversationsRoutes } from '../http/routes/conversations-routes.ts';
 import { visitorChatRoutes } from '../http/routes/visitor-chat-routes.ts';
+import { voiceRoutes } from '../http/routes/voice-routes.ts';
 import type { App } from '../http/types.ts';
 import { CallService } from '../voice/call-service.ts';
 import { CallSockets } from '../voice/call-sockets.ts';
@@ -217,6 +218,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   visitorChatRoutes(app, ctx, chat);
   await attachmentsRoutes(app, ctx, chat);
   cannedResponsesRoutes(app, ctx);
+  voiceRoutes(app, ctx);
 
   router.start();
   snoozes.start();

@@ -1,0 +1,51 @@
+import { VoiceSettings } from '@beckon/protocol/call-protocol';
+import Type from 'typebox';
+import { authOf, requireRole } from '../../auth/auth-context.ts';
+import type { AppContext } from '../../context.ts';
+import { badRequest } from '../../errors.ts';
+import { replies, security } from '../responses.ts';
+import type { App } from '../types.ts';
+
+/** The signed-in agent's voice settings: whether calls ring them, and whether chats come during a call. */
+export function voiceRoutes(app: App, ctx: AppContext): void {
+  const { store } = ctx;
+  const agents = { onRequest: requireRole(store, ['owner', 'admin', 'agent']) };
+  const tags = ['voice'];
+  const me = (req: Parameters<typeof authOf>[0]) => {
+    const auth = authOf(req);
+    if (!auth.userId) throw badRequest('voice settings belong to a signed-in user', 'user_required');
+    return { accountId: auth.accountId, userId: auth.userId };
+  };
+
+  app.get(
+    '/api/v1/me/voice',
+    {
+      ...agents,
+      schema: { tags, security, summary: 'My voice settings', response: replies(200, VoiceSettings) },
+    },
+    async (req) => {
+      const { accountId, userId } = me(req);
+      return store.calls.settingsOf(accountId, userId);
+    },
+  );
+
+  app.patch(
+    '/api/v1/me/voice',
+    {
+      ...agents,
+      schema: {
+        tags,
+        security,
+        summary: 'Change my voice settings (an agent who takes no calls is never rung)',
+        body: Type.Partial(VoiceSettings),
+        response: replies(200, VoiceSettings),
+      },
+    },
+    async (req) => {
+      const { accountId, userId } = me(req);
+      const now = await store.calls.settingsOf(accountId, userId);
+      await store.calls.setSettings(accountId, userId, { ...now, ...req.body });
+      return store.calls.settingsOf(accountId, userId);
+    },
+  );
+}
