@@ -140,6 +140,46 @@ export const CallClientFrames = [
   CallSignalFrame,
   CallMuteFrame,
 ] as const;
+/** The visitor asks to be called back on their phone, at a time in their window. */
+export const CallbackRequestFrame = frame('callback_request', {
+  phone: Type.String({ minLength: 6, maxLength: 24, pattern: '^\\+?[0-9][0-9 ()./-]{4,22}$' }),
+  windowStart: Type.String({ format: 'date-time', maxLength: 40 }),
+  windowEnd: Type.String({ format: 'date-time', maxLength: 40 }),
+  topic: Type.Optional(Type.String({ maxLength: 200 })),
+  ref: Ref,
+});
+/** Frames only the visitor socket accepts. */
+export const VisitorCallFrames = [CallbackRequestFrame] as const;
+export type CallbackRequestFrame = Static<typeof CallbackRequestFrame>;
+
+/** How an agent's callback went; `rescheduled` puts it back in the queue at a new time. */
+export const CallbackOutcome = Type.Union([
+  Type.Literal('reached'),
+  Type.Literal('no_answer'),
+  Type.Literal('wrong_number'),
+  Type.Literal('rescheduled'),
+]);
+export type CallbackOutcome = Static<typeof CallbackOutcome>;
+export const CallbackOutcomeInput = Type.Object(
+  {
+    outcome: CallbackOutcome,
+    rescheduleAt: Type.Optional(Type.String({ format: 'date-time', maxLength: 40 })),
+  },
+  closed,
+);
+/** A callback as the agent's console shows it. */
+export const CallbackView = Type.Object({
+  id: Type.String(),
+  phone: Type.String(),
+  topic: Type.Union([Type.String(), Type.Null()]),
+  windowStart: Type.String(),
+  windowEnd: Type.String(),
+  status: Type.String(),
+  outcome: Type.Union([Type.String(), Type.Null()]),
+  attempts: Type.Integer(),
+});
+export type CallbackView = Static<typeof CallbackView>;
+
 /** Call frames only the agent socket accepts. */
 export const AgentCallFrames = [CallHoldFrame, CallTransferFrame] as const;
 

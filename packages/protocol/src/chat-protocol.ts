@@ -4,11 +4,13 @@ import { AgentStatus } from './api.ts';
 import {
   type AgentCallFrame,
   AgentCallFrames,
+  type CallbackRequestFrame,
   type CallClientFrame,
   CallClientFrames,
   CallPeerMediaFrame,
   CallPeerSignalFrame,
   CallUpdateFrame,
+  VisitorCallFrames,
 } from './call-protocol.ts';
 import {
   Conversation,
@@ -116,8 +118,9 @@ export const VisitorClientFrame = Type.Union([
   VisitorCsatFrame,
   PingFrame,
   ...CallClientFrames,
+  ...VisitorCallFrames,
 ]);
-export type VisitorClientFrame = Static<typeof VisitorClientFrame> | CallClientFrame;
+export type VisitorClientFrame = Static<typeof VisitorClientFrame> | CallClientFrame | CallbackRequestFrame;
 
 // ── agent → server ──────────────────────────────────────────────────────────────
 export const AgentStatusFrame = frame('status', {

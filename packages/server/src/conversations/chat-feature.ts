@@ -11,6 +11,7 @@ import type { App } from '../http/types.ts';
 import { CallService } from '../voice/call-service.ts';
 import { CallSockets } from '../voice/call-sockets.ts';
 import { CallMarks, CallSweeper } from '../voice/call-sweeper.ts';
+import { CallbackScheduler } from '../voice/callbacks.ts';
 import { AbandonedChats } from './abandoned-chats.ts';
 import { AgentChatService } from './agent-chat-service.ts';
 import { AgentConnection } from './agent-connection.ts';
@@ -54,6 +55,8 @@ export interface ChatModule {
   /** Voice calls in conversations. */
   calls: CallService;
   callSweeper: CallSweeper;
+  /** Callbacks visitors asked for: queued as conversations at their time. */
+  callbacks: CallbackScheduler;
 }
 
 const modules = new WeakMap<AppContext, ChatModule>();
@@ -146,7 +149,8 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   const calls = new CallService(store, announcer, presence, agents, route, ctx.config.voice, voiceLog);
   const callMarks = new CallMarks(bus, voiceLog, ctx.config.voice.reconnectMs);
   const callSweeper = new CallSweeper(store, calls, callMarks, ctx.config.voice.reconnectMs, voiceLog);
-  const voice = new CallSockets(store, calls, callMarks, voiceLog);
+  const callbacks = new CallbackScheduler(store, announcer, agents, route, voiceLog);
+  const voice = new CallSockets(store, calls, callMarks, callbacks, voiceLog);
   const chat: ChatModule = {
     events,
     writer,
@@ -163,6 +167,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     unseenReplies,
     calls,
     callSweeper,
+    callbacks,
   };
   modules.set(ctx, chat);
 
@@ -218,7 +223,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   visitorChatRoutes(app, ctx, chat);
   await attachmentsRoutes(app, ctx, chat);
   cannedResponsesRoutes(app, ctx);
-  voiceRoutes(app, ctx);
+  voiceRoutes(app, ctx, callbacks);
 
   router.start();
   snoozes.start();
@@ -234,6 +239,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     unseenReplies.stop();
     calls.stop();
     callSweeper.stop();
+    callbacks.stop();
     callMarks.stop();
     recovery.stop();
     // A stopping node's agents are moving to another node: their grace waits end now without

@@ -223,6 +223,10 @@ export class VisitorConnection implements PositionListener {
       if (this.call) this.deps.voice.frame(this.call, f);
       return;
     }
+    if (f.type === 'callback_request') {
+      if (this.call) this.deps.voice.callback(this.call, f);
+      return;
+    }
     const { visitors, writer } = this.deps;
     // A line (`send`) creates no function of its own: the server runs through tsx, which names each
     // function bound to a variable with a runtime call, and this runs for every line.

@@ -18,7 +18,7 @@ import type {
   PageStatsTable,
 } from './model-schema.ts';
 import type { ChannelSettingsTable, OutboxTable } from './outbox-schema.ts';
-import type { AgentVoiceSettingsTable, CallsTable } from './voice-schema.ts';
+import type { AgentVoiceSettingsTable, CallbacksTable, CallsTable } from './voice-schema.ts';
 
 /** Timestamps are epoch milliseconds in both stores (BIGINT on PostgreSQL, INTEGER on SQLite). */
 export type Millis = number;
@@ -461,6 +461,7 @@ export interface Database {
   contact_identities: ContactIdentitiesTable;
   calls: CallsTable;
   agent_voice_settings: AgentVoiceSettingsTable;
+  callbacks: CallbacksTable;
 }
 
 export type { Generated };

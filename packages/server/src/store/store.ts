@@ -5,6 +5,7 @@ import { AppPushRepo } from './app-push-repo.ts';
 import { AssignmentRepo } from './assignment-repo.ts';
 import { AttachmentsRepo } from './attachments-repo.ts';
 import { AuthSessionsRepo } from './auth-sessions-repo.ts';
+import { CallbacksRepo } from './callbacks-repo.ts';
 import { CallsRepo } from './calls-repo.ts';
 import { CampaignsRepo } from './campaigns-repo.ts';
 import { CannedResponsesRepo } from './canned-responses-repo.ts';
@@ -83,6 +84,8 @@ export class Store {
   readonly channelConnections;
   /** Voice calls and agents' voice settings. */
   readonly calls;
+  /** Callbacks visitors asked for, and their outcomes. */
+  readonly callbacks;
 
   private constructor(
     readonly kind: StoreKind,
@@ -122,6 +125,7 @@ export class Store {
     this.appPush = new AppPushRepo(db);
     this.channelConnections = new ChannelConnectionsRepo(db);
     this.calls = new CallsRepo(db);
+    this.callbacks = new CallbacksRepo(db);
   }
 
   /** Connects (SQLite by default, PostgreSQL when `databaseUrl` is set); call `migrate()` before use. */

@@ -44,3 +44,30 @@ export interface AgentVoiceSettingsTable {
   chats_during_calls: number;
   updated_at: Millis;
 }
+
+/** Where a callback stands: waiting for its time, in the queue as a conversation, or done. */
+export type CallbackStatus = 'scheduled' | 'queued' | 'done';
+
+/** A visitor's request to be called back on their phone. */
+export interface CallbacksTable {
+  id: string;
+  account_id: string;
+  site_id: string;
+  /** The chat it was asked for in. */
+  conversation_id: string;
+  skill_id: string | null;
+  phone: string;
+  topic: string | null;
+  window_start: Millis;
+  window_end: Millis;
+  /** When it enters the queue: the window's start, or the agent's new time after a reschedule. */
+  due_at: Millis;
+  status: CallbackStatus;
+  /** The conversation agents are offered for it, once due. */
+  task_conversation_id: string | null;
+  /** `reached`, `no_answer`, `wrong_number` or `rescheduled` (the last one recorded). */
+  outcome: string | null;
+  attempts: number;
+  created_at: Millis;
+  updated_at: Millis;
+}

@@ -1,4 +1,4 @@
-import type { AgentCallFrame, CallClientFrame } from '@beckon/protocol/call-protocol';
+import type { AgentCallFrame, CallbackRequestFrame, CallClientFrame } from '@beckon/protocol/call-protocol';
 import type { StaffCaller } from '../conversations/agent-chat-service.ts';
 import type { CallEvent } from '../conversations/chat-events.ts';
 import { badRequest } from '../errors.ts';
@@ -7,6 +7,7 @@ import type { CallRow } from '../store/calls-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { CallService, Side } from './call-service.ts';
 import type { CallMarks } from './call-sweeper.ts';
+import type { CallbackScheduler } from './callbacks.ts';
 import { iceServersFor } from './turn-credentials.ts';
 
 /** One socket's side of its calls: the visitor's chat socket or an agent's console socket. */
@@ -40,8 +41,23 @@ export class CallSockets {
     private readonly store: Store,
     readonly calls: CallService,
     private readonly marks: CallMarks,
+    private readonly callbacks: CallbackScheduler,
     private readonly log: Logger,
   ) {}
+
+  /** The visitor asks to be called back on their phone. */
+  callback(party: CallParty, f: CallbackRequestFrame): void {
+    const { type: _t, ref, ...input } = f;
+    void this.store.conversations
+      .get(party.accountId, party.conversationId!)
+      .then((chat) => this.callbacks.request(party.accountId, chat, input))
+      .then(
+        () => {
+          if (ref) party.send({ type: 'done', ref });
+        },
+        (err) => party.failed(err, ref),
+      );
+  }
 
   /** A call frame from either socket (`call_hold` and `call_transfer` only reach here from agents). */
   frame(party: CallParty, f: AgentCallFrame): void {

@@ -47,9 +47,37 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('agent_voice_settings_pk', ['account_id', 'user_id'])
     .execute();
+  // A visitor's request to be called back on their phone: due at the start of their window, then a
+  // conversation in the skill's queue (`task_conversation_id`), closed with the agent's outcome.
+  await db.schema
+    .createTable('callbacks')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+    .addColumn('site_id', 'text', (c) => c.notNull())
+    .addColumn('conversation_id', 'text', (c) => c.notNull())
+    .addColumn('skill_id', 'text')
+    .addColumn('phone', 'text', (c) => c.notNull())
+    .addColumn('topic', 'text')
+    .addColumn('window_start', 'bigint', (c) => c.notNull())
+    .addColumn('window_end', 'bigint', (c) => c.notNull())
+    .addColumn('due_at', 'bigint', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('task_conversation_id', 'text')
+    .addColumn('outcome', 'text')
+    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('callbacks_due_idx').on('callbacks').columns(['status', 'due_at']).execute();
+  await db.schema
+    .createIndex('callbacks_task_idx')
+    .on('callbacks')
+    .columns(['account_id', 'task_conversation_id'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('callbacks').execute();
   await db.schema.dropTable('agent_voice_settings').execute();
   await db.schema.dropTable('calls').execute();
 }
