@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chatOf } from '../packages/server/src/conversations/chat-feature.ts';
 import type { ApiClient } from '../packages/server/test/helpers/api-client.ts';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { ensureTagBuilt } from '../packages/tag/ensure-built.ts';
@@ -239,5 +240,46 @@ describe('calls between the widget and the console (Chromium, fake microphones)'
     } finally {
       await denying.close();
     }
+  });
+
+  it('a missed call becomes a callback: the visitor leaves a number, it is offered at its time, the agent dials and records the outcome', async () => {
+    // Support, who holds no chat yet (the tests above left theirs with Sales).
+    const support = await agentIn(SUPPORT);
+    const shopper = await shopperChatting(support, 'Hedy Lamarr');
+    await shopper.panel.getByRole('button', { name: 'Call us' }).click();
+    await shopper.panel.getByRole('button', { name: 'Start call' }).click();
+    // Nobody answers within the ring time.
+    const strip = shopper.panel.locator('.call');
+    await strip.getByText('No one could take the call right now').waitFor({ timeout: 15_000 });
+    await strip.getByRole('button', { name: 'Call me back' }).click();
+    const form = shopper.panel.getByRole('form', { name: 'Ask for a callback' });
+    await form.getByLabel('Phone number').fill('+44 20 7946 0958');
+    await form.getByLabel('Topic (optional)').fill('Lamp delivery');
+    await shopper.page.screenshot({ path: `${SHOTS_DIR}voice-widget-callback.png` });
+    await form.getByRole('button', { name: 'Call me back' }).click();
+    await strip.getByText('we will call you back').waitFor();
+    const row = await until(
+      () =>
+        srv.node.ctx.store.db
+          .selectFrom('callbacks')
+          .selectAll()
+          .where('phone', '=', '+44 20 7946 0958')
+          .executeTakeFirst(),
+      'the callback stored',
+    );
+    // Its time comes (the scheduler's clock, moved on): it is offered like a chat.
+    assert.equal(await chatOf(srv.node.ctx)!.callbacks.tick(Number(row.window_start) + 1000), 1);
+    const offer = support.page.getByTestId('offer-card').filter({ hasText: 'Hedy Lamarr' });
+    await offer.getByRole('button', { name: 'Accept' }).click();
+    const card = support.page.getByTestId('callback-card');
+    const dial = card.getByRole('link', { name: '+44 20 7946 0958' });
+    assert.equal(await dial.getAttribute('href'), 'tel:+442079460958');
+    await support.page.screenshot({ path: `${SHOTS_DIR}voice-console-callback.png` });
+    await card.getByRole('button', { name: 'Reached' }).click();
+    await card.getByText('reached').waitFor();
+    const done = await srv.node.ctx.store.callbacks.get(srv.demo!.accountId, row.id);
+    assert.equal(done?.outcome, 'reached');
+    await shopper.context.close();
+    await support.context.close();
   });
 });

@@ -14,6 +14,7 @@ import { ChannelBadge } from '../channel-badge.tsx';
 import { formatWait, STATUS_LABELS, skillAndTopic, visitorLabel } from '../conversation-format.ts';
 import { useDirectory } from '../directory.tsx';
 import { CallBar, CallButton } from './call-bar.tsx';
+import { CallbackCard } from './callback-card.tsx';
 import { CloseDialog } from './close-dialog.tsx';
 import { Composer } from './composer.tsx';
 import { MessageList } from './message-list.tsx';
@@ -185,6 +186,7 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
         </div>
       </header>
       {mine && <CallBar conversation={c} onTransfer={(callId) => setCallToMove(callId)} />}
+      {c.channel === 'voice' && <CallbackCard conversationId={c.id} holds={live} />}
       <MessageList chat={chat} />
       <TypingLine chat={chat} name={name} />
       {live ? (
