@@ -231,3 +231,8 @@ export const VoiceSettings = Type.Object(
   closed,
 );
 export type VoiceSettings = Static<typeof VoiceSettings>;
+/** A change of some of an agent's voice settings. */
+export const VoiceSettingsPatch = Type.Object(
+  { takesCalls: Type.Optional(Type.Boolean()), chatsDuringCalls: Type.Optional(Type.Boolean()) },
+  closed,
+);

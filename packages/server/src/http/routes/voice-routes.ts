@@ -1,5 +1,9 @@
-import { CallbackOutcomeInput, CallbackView, VoiceSettings } from '@beckon/protocol/call-protocol';
-import Type from 'typebox';
+import {
+  CallbackOutcomeInput,
+  CallbackView,
+  VoiceSettings,
+  VoiceSettingsPatch,
+} from '@beckon/protocol/call-protocol';
 import { authOf, requireRole } from '../../auth/auth-context.ts';
 import type { AppContext } from '../../context.ts';
 import { badRequest } from '../../errors.ts';
@@ -38,7 +42,7 @@ export function voiceRoutes(app: App, ctx: AppContext, callbacks: CallbackSchedu
         tags,
         security,
         summary: 'Change my voice settings (an agent who takes no calls is never rung)',
-        body: Type.Partial(VoiceSettings),
+        body: VoiceSettingsPatch,
         response: replies(200, VoiceSettings),
       },
     },
