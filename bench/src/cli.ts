@@ -19,6 +19,7 @@ export const WORKLOADS = [
   'reports',
   'messaging',
   'channels',
+  'voice',
   'scaleout',
 ] as const;
 

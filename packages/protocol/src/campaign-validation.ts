@@ -2,6 +2,7 @@ import type { TSchema } from 'typebox';
 import { Compile, type Validator } from 'typebox/compile';
 import {
   CAMPAIGN_DEFAULTS,
+  CallSchema,
   type Campaign,
   CampaignInputSchema,
   ChatButtonSchema,
@@ -38,6 +39,7 @@ const engagementValidators: Record<string, Validator> = {
   chat_button: Compile(ChatButtonSchema),
   content: Compile(ContentSchema),
   message: Compile(MessageSchema),
+  call: Compile(CallSchema),
 };
 const goalBranches = (GoalSchema as unknown as { anyOf: TSchema[] }).anyOf;
 const goalValidators: Record<string, Validator> = {

@@ -76,6 +76,18 @@ export const ContentSchema = Type.Object(
   closed,
 );
 /**
+ * A voice call from the page: a "Call us" button (`label`), offered only while an agent of the
+ * skill who takes calls is free. Clicking it opens the chat with the call's microphone explanation.
+ */
+export const CallSchema = Type.Object(
+  {
+    type: Type.Literal('call'),
+    skillId: id(),
+    label: Type.Optional(text(1, 60)),
+  },
+  closed,
+);
+/**
  * A message sent to an identified contact on another channel (e-mail, or the contact's app
  * conversation); nothing is rendered on the page. `auto` picks the app first, then e-mail.
  */
@@ -132,6 +144,7 @@ export const EngagementSchema = Type.Union([
   ChatButtonSchema,
   ContentSchema,
   MessageSchema,
+  CallSchema,
 ]);
 /** The form shown instead of a chat engagement when its skill cannot take a chat now. */
 export const OfflineMessageSchema = Type.Object(
@@ -144,6 +157,7 @@ export const DeliveredEngagementSchema = Type.Union([
   ChatButtonSchema,
   ContentSchema,
   OfflineMessageSchema,
+  CallSchema,
 ]);
 
 export const GoalSchema = Type.Union([

@@ -2,6 +2,17 @@ import Type, { type Static, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { AgentStatus } from './api.ts';
 import {
+  type AgentCallFrame,
+  AgentCallFrames,
+  type CallbackRequestFrame,
+  type CallClientFrame,
+  CallClientFrames,
+  CallPeerMediaFrame,
+  CallPeerSignalFrame,
+  CallUpdateFrame,
+  VisitorCallFrames,
+} from './call-protocol.ts';
+import {
   Conversation,
   ConversationStart,
   DeliveryStatus,
@@ -106,8 +117,10 @@ export const VisitorClientFrame = Type.Union([
   VisitorEndFrame,
   VisitorCsatFrame,
   PingFrame,
+  ...CallClientFrames,
+  ...VisitorCallFrames,
 ]);
-export type VisitorClientFrame = Static<typeof VisitorClientFrame>;
+export type VisitorClientFrame = Static<typeof VisitorClientFrame> | CallClientFrame | CallbackRequestFrame;
 
 // ── agent → server ──────────────────────────────────────────────────────────────
 export const AgentStatusFrame = frame('status', {
@@ -156,8 +169,10 @@ export const AgentClientFrame = Type.Union([
   AgentTransferFrame,
   AgentCloseFrame,
   PingFrame,
+  ...CallClientFrames,
+  ...AgentCallFrames,
 ]);
-export type AgentClientFrame = Static<typeof AgentClientFrame>;
+export type AgentClientFrame = Static<typeof AgentClientFrame> | AgentCallFrame;
 
 // ── server → client (both sockets) ─────────────────────────────────────────────
 export const ChatAckFrame = frame('ack', {
@@ -208,6 +223,9 @@ export const VisitorServerFrame = Type.Union([
   ChatReadFrame,
   ChatErrorFrame,
   PongFrame,
+  CallUpdateFrame,
+  CallPeerSignalFrame,
+  CallPeerMediaFrame,
 ]);
 export type VisitorServerFrame = Static<typeof VisitorServerFrame>;
 
@@ -276,6 +294,9 @@ export const AgentServerFrame = Type.Union([
   DoneFrame,
   ChatErrorFrame,
   PongFrame,
+  CallUpdateFrame,
+  CallPeerSignalFrame,
+  CallPeerMediaFrame,
 ]);
 export type AgentServerFrame = Static<typeof AgentServerFrame>;
 

@@ -7,6 +7,7 @@ import { loadOutboxOptions, type OutboxOptions } from './channels/outbox-config.
 import { loadPushConfig, type PushConfig } from './channels/push/push-config.ts';
 import { type ChatLimits, loadChatLimits } from './conversations/chat-limits.ts';
 import { loadStoreTuning, type StoreTuning } from './store/store-config.ts';
+import { loadVoiceConfig, type VoiceConfig } from './voice/voice-config.ts';
 
 /** Everything a Beckon node needs to start, from flags and environment. */
 export interface Config {
@@ -74,6 +75,8 @@ export interface Config {
   connections: ConnectionsConfig;
   /** Where FCM and APNs are reached, and how long a push may take (`BECKON_FCM_BASE_URL`, …). */
   push: PushConfig;
+  /** Calls: ICE servers, TURN credentials, ring and reconnect times (`BECKON_ICE_SERVERS`, `BECKON_CALL_*`). */
+  voice: VoiceConfig;
 }
 
 export interface ConfigOverrides {
@@ -145,5 +148,6 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     outbox: loadOutboxOptions(env),
     connections: loadConnectionsConfig(env),
     push: loadPushConfig(env),
+    voice: loadVoiceConfig(env),
   };
 }

@@ -288,6 +288,10 @@ export function applyFrame(s: WorkspaceState, f: AgentServerFrame, now: number):
     }
     case 'done':
     case 'pong':
+    // Calls keep their own state (`call-state.ts`).
+    case 'call':
+    case 'call_signal':
+    case 'call_media':
       return s;
   }
 }

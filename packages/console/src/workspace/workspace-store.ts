@@ -9,6 +9,7 @@ import type { AgentServerFrame } from '@beckon/protocol/chat-protocol';
 import { getConversation, listLiveConversations, retryDelivery } from '../api/conversations.ts';
 import { errorMessage } from '../api/http.ts';
 import { AgentSocket, agentSocketUrl, type SocketEvent } from './agent-socket.ts';
+import { CallStore } from './call-store.ts';
 import { ChatMemory } from './chat-memory.ts';
 import { SocketRequests, WorkspaceError } from './socket-requests.ts';
 import { TypingSignal } from './typing-signal.ts';
@@ -51,6 +52,8 @@ export class WorkspaceStore {
   readonly memory = new ChatMemory();
   private readonly typing: TypingSignal;
   private socket: AgentSocket;
+  /** The agent's calls and their audio. */
+  readonly calls: CallStore;
   private readonly onOnline = () => this.socket.reconnectNow();
 
   constructor(
@@ -60,6 +63,11 @@ export class WorkspaceStore {
   ) {
     this.socket = new AgentSocket(url, (e) => this.onSocket(e));
     this.requests = new SocketRequests((frame) => this.socket.send(frame));
+    this.calls = new CallStore(
+      userId,
+      (frame) => this.socket.send(frame),
+      (frame) => this.request(frame),
+    );
     this.typing = new TypingSignal((id, typing) =>
       this.socket.send({ type: 'typing', conversationId: id, typing }),
     );
@@ -73,6 +81,7 @@ export class WorkspaceStore {
   stop(): void {
     window.removeEventListener('online', this.onOnline);
     this.typing.stop();
+    this.calls.stop();
     this.socket.stop();
     this.requests.failAll();
   }
@@ -146,6 +155,10 @@ export class WorkspaceStore {
       return;
     }
     if (f.type === 'error' && f.ref) this.requests.answer(f.ref, f);
+    if (f.type === 'call' || f.type === 'call_signal' || f.type === 'call_media') {
+      this.calls.onFrame(f);
+      return;
+    }
     const before = this.state;
     this.set(applyFrame(before, f, Date.now()));
     this.afterFrame(before, f);
@@ -155,6 +168,7 @@ export class WorkspaceStore {
     switch (f.type) {
       case 'ready':
         this.resync();
+        this.calls.reconnected();
         return;
       case 'offer':
         if (!before.offers.some((o) => o.conversationId === f.conversation.id)) {

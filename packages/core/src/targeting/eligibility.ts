@@ -5,7 +5,8 @@ import type { VisitorState } from '../visitor-state.ts';
 /** Whether a skill can take a chat now (an agent with free capacity, or a wait under the skill's maximum). */
 export type Capacity = 'available' | 'busy';
 /** Injected by the server (routing); asked only for chat engagements that are about to be offered. */
-export type CapacityFn = (skillId: string) => Capacity;
+/** Whether a skill can take a chat now (`voice`: whether an agent of it who takes calls is free). */
+export type CapacityFn = (skillId: string, kind?: 'chat' | 'voice') => Capacity;
 
 /** Why frequency rules hold a campaign back, or 'ok'. 'day' lifts with time; 'session' and 'never' do not. */
 export type FrequencyVerdict = 'ok' | 'session' | 'day' | 'never';
@@ -41,6 +42,9 @@ export function resolveEngagement(
   capacity: CapacityFn,
 ): DeliveredEngagement | ProactiveMessage | null {
   if (engagement.type === 'content' || engagement.type === 'message') return engagement;
+  // A call is offered only while someone can answer it: there is no offline form for a call.
+  if (engagement.type === 'call')
+    return capacity(engagement.skillId, 'voice') === 'available' ? engagement : null;
   if (capacity(engagement.skillId) === 'available') return engagement;
   const offline = engagement.offline ?? 'none';
   if (offline === 'none') return null;

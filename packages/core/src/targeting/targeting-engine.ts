@@ -169,8 +169,11 @@ export class TargetingEngine {
       mem.armed--;
       const control = isControl(state.visitorId, c.id, c.controlShare);
       const exposureId = this.#newId();
-      // A chat button waits on the page, and a message goes elsewhere: neither holds back other campaigns.
-      const blocking = c.engagement.type !== 'chat_button' && c.engagement.type !== 'message';
+      // A chat or call button waits on the page, and a message goes elsewhere: none holds back other campaigns.
+      const blocking =
+        c.engagement.type !== 'chat_button' &&
+        c.engagement.type !== 'message' &&
+        c.engagement.type !== 'call';
       recordExposure(state, { exposureId, campaignId: c.id, control, blocking }, now);
       return { exposureId, campaignId: c.id, engagement, control };
     }

@@ -9,7 +9,8 @@ const SHOWN_KINDS = new Set<TouchKindColumn>([
   'offline_message',
   'message',
 ]);
-const CHAT_KINDS = new Set(['chat_invitation', 'chat_button', 'offline_message']);
+// A call engagement accepted starts a conversation (with its call) like a chat button.
+const CHAT_KINDS = new Set(['chat_invitation', 'chat_button', 'offline_message', 'call']);
 
 /**
  * Loads everything that may take credit for a visitor's conversion at `at`: exposures and control

@@ -1,6 +1,7 @@
 import type { AgentClientFrame } from '@beckon/protocol/chat-protocol';
 import { notFound } from '../errors.ts';
 import type { AppendResult } from '../store/messages-repo.ts';
+import { isCallFrame } from '../voice/call-sockets.ts';
 import type { AgentConnection } from './agent-connection.ts';
 import { ackFrame, errorFrame, sendFrame } from './chat-socket.ts';
 import { cleanText } from './visitor-chat-service.ts';
@@ -64,6 +65,10 @@ export function runAgentCommand(conn: AgentConnection, f: AgentClientFrame): voi
         (r) => answerSend(conn, f, r),
         (err) => failed(conn, err, undefined, f.conversationId, f.echoId),
       );
+    return;
+  }
+  if (isCallFrame(f) || f.type === 'call_hold' || f.type === 'call_transfer') {
+    if (conn.call) conn.deps.voice.frame(conn.call, f);
     return;
   }
   const ref = 'ref' in f ? f.ref : undefined;

@@ -8,6 +8,7 @@ import type { Config } from '../config.ts';
 import { clientAddress } from '../engagement/engagement-runtime.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';
+import type { CallParty, CallSockets } from '../voice/call-sockets.ts';
 import { type AgentChatService, isSupervisor, type StaffCaller } from './agent-chat-service.ts';
 import { runAgentCommand } from './agent-commands.ts';
 import type { AgentDepartures } from './agent-departures.ts';
@@ -15,7 +16,7 @@ import type { AgentPresence } from './agent-presence.ts';
 import { authenticateAgentSocket } from './agent-socket-auth.ts';
 import type { BusRecovery } from './bus-recovery.ts';
 import type { AgentEvent, ChatEvents, ConversationEvent } from './chat-events.ts';
-import { CloseCode, sendFrame } from './chat-socket.ts';
+import { CloseCode, errorFrame, sendFrame } from './chat-socket.ts';
 import { DeliveryStream, STREAM_PAGE } from './delivery-stream.ts';
 import type { MessageWriter } from './message-writer.ts';
 import type { QueueFeed, QueueListener } from './queue-feed.ts';
@@ -39,6 +40,8 @@ export interface AgentSocketDeps {
   recovery: BusRecovery;
   limits: SocketLimits;
   log: Logger;
+  /** Calls: ringing, signalling and state. */
+  voice: CallSockets;
 }
 
 interface OpenStream {
@@ -78,6 +81,8 @@ export class AgentConnection implements QueueListener {
   private readonly guard: SocketGuard;
   /** This socket's typing signals, relayed per conversation within the typing limit. */
   readonly typing: TypingGate;
+  /** This console's side of its calls (after authentication). */
+  call?: CallParty;
 
   constructor(
     readonly ws: WebSocket,
@@ -133,6 +138,8 @@ export class AgentConnection implements QueueListener {
       const inbox = listed.length > 0 ? await store.conversations.inboxOf(accountId, user.id) : listed;
       await this.sendReady(user, inbox);
       if (this.closed) return this.cleanup();
+      this.call = this.callParty();
+      await this.deps.voice.attached(this.call);
       this.deps.recovery.add(this);
       queues.add(accountId, this);
       this.ready = true;
@@ -215,6 +222,20 @@ export class AgentConnection implements QueueListener {
       return;
     }
     runAgentCommand(this, parsed.frame);
+  }
+
+  /** The console's side of calls: frames out, 4403 for a call it has no part in, error frames. */
+  private callParty(): CallParty {
+    return {
+      side: 'agent',
+      accountId: this.caller.accountId,
+      caller: this.caller,
+      send: (frame) => sendFrame(this.ws, frame),
+      forbid: (message) =>
+        this.guard.refuse('forbidden', CloseCode.Forbidden, ChatErrorCode.Forbidden, message),
+      failed: (err, ref) => sendFrame(this.ws, errorFrame(err, this.deps.log, ref ? { ref } : {})),
+      marked: new Set(),
+    };
   }
 
   /** Tells a followed conversation this agent is typing (the visitor sees only the assigned agent). */
@@ -318,6 +339,11 @@ export class AgentConnection implements QueueListener {
       return;
     }
     switch (e.t) {
+      case 'call.updated':
+      case 'call.signal':
+      case 'call.media':
+        if (this.call) this.deps.voice.event(this.call, e);
+        return;
       case 'offer.created':
         sendFrame(this.ws, { type: 'offer', conversation: e.conversation, expiresAt: e.expiresAt });
         return;
@@ -410,6 +436,7 @@ export class AgentConnection implements QueueListener {
     this.deps.recovery.delete(this);
     this.typing.close();
     for (const id of [...this.streams.keys()]) this.drop(id);
+    if (this.call) this.deps.voice.closed(this.call);
     void this.unsubscribeAgent?.then((off) => off()).catch(() => {});
     if (this.caller) this.deps.queues.remove(this.caller.accountId, this);
     // Once, and only what was added: a socket closed while its presence was being added comes

@@ -1,4 +1,5 @@
 import type { AgentStatus } from '@beckon/protocol/api';
+import type { CallView } from '@beckon/protocol/call-protocol';
 import type { Conversation, DeliveryStatus, Message } from '@beckon/protocol/chat-api';
 import type { Bus } from '../bus/bus.ts';
 import type { Logger } from '../logger.ts';
@@ -17,7 +18,29 @@ export type ConversationEvent =
   | { t: 'read'; by: 'visitor' | 'agent'; seq: number; origin?: string }
   /** An agent's line on another channel than web chat moved on its way (sent, delivered, read, failed). */
   | { t: 'message.delivery'; seq: number; status: DeliveryStatus; reason: string | null }
-  | { t: 'conversation.updated'; conversation: Conversation; agentName: string | null };
+  | { t: 'conversation.updated'; conversation: Conversation; agentName: string | null }
+  | CallEvent;
+
+/**
+ * A call changed, or one side sent signalling or its mute state to the other. Published to the
+ * conversation (the visitor's socket) and to the agents concerned (their consoles).
+ */
+export type CallEvent =
+  | { t: 'call.updated'; call: CallView; conversation?: Conversation }
+  | {
+      t: 'call.signal';
+      callId: string;
+      leg: number;
+      from: 'visitor' | 'agent';
+      description?: { type: 'offer' | 'answer'; sdp: string };
+      candidate?: {
+        candidate: string;
+        sdpMid?: string | null;
+        sdpMLineIndex?: number | null;
+        usernameFragment?: string | null;
+      };
+    }
+  | { t: 'call.media'; callId: string; from: 'visitor' | 'agent'; muted: boolean };
 
 /** What concerns one agent wherever their console is connected. */
 export type AgentEvent =
@@ -25,7 +48,8 @@ export type AgentEvent =
   | { t: 'offer.revoked'; conversationId: string; reason: 'declined' | 'timeout' | 'taken' }
   | { t: 'conversation.assigned'; conversation: Conversation }
   | { t: 'conversation.unassigned'; conversationId: string; reason: 'transferred' | 'reassigned' }
-  | { t: 'agent.status_changed'; status: AgentStatus; reason?: string; missedOffers?: number };
+  | { t: 'agent.status_changed'; status: AgentStatus; reason?: string; missedOffers?: number }
+  | CallEvent;
 
 /** What concerns a whole account: queues changed, and every conversation change (supervisors' live view). */
 export type AccountEvent = { t: 'queue.changed' } | { t: 'conversation.updated'; conversation: Conversation };

@@ -6,7 +6,12 @@ import { attachmentsRoutes } from '../http/routes/attachments-routes.ts';
 import { cannedResponsesRoutes } from '../http/routes/canned-responses-routes.ts';
 import { conversationsRoutes } from '../http/routes/conversations-routes.ts';
 import { visitorChatRoutes } from '../http/routes/visitor-chat-routes.ts';
+import { voiceRoutes } from '../http/routes/voice-routes.ts';
 import type { App } from '../http/types.ts';
+import { CallService } from '../voice/call-service.ts';
+import { CallSockets } from '../voice/call-sockets.ts';
+import { CallMarks, CallSweeper } from '../voice/call-sweeper.ts';
+import { CallbackScheduler } from '../voice/callbacks.ts';
 import { AbandonedChats } from './abandoned-chats.ts';
 import { AgentChatService } from './agent-chat-service.ts';
 import { AgentConnection } from './agent-connection.ts';
@@ -47,6 +52,11 @@ export interface ChatModule {
   snoozes: SnoozeWaker;
   /** Mails customers the replies they did not see (once the e-mail channel gives it a notifier). */
   unseenReplies: UnseenReplyMailer;
+  /** Voice calls in conversations. */
+  calls: CallService;
+  callSweeper: CallSweeper;
+  /** Callbacks visitors asked for: queued as conversations at their time. */
+  callbacks: CallbackScheduler;
 }
 
 const modules = new WeakMap<AppContext, ChatModule>();
@@ -135,6 +145,12 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     log.child({ part: 'unseen-replies' }),
     ctx.config.unseenReplyMs,
   );
+  const voiceLog = ctx.logger.child({ component: 'voice' });
+  const calls = new CallService(store, announcer, presence, agents, route, ctx.config.voice, voiceLog);
+  const callMarks = new CallMarks(bus, voiceLog, ctx.config.voice.reconnectMs);
+  const callSweeper = new CallSweeper(store, calls, callMarks, ctx.config.voice.reconnectMs, voiceLog);
+  const callbacks = new CallbackScheduler(store, announcer, agents, route, voiceLog);
+  const voice = new CallSockets(store, calls, callMarks, callbacks, voiceLog);
   const chat: ChatModule = {
     events,
     writer,
@@ -149,6 +165,9 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     recovery,
     snoozes,
     unseenReplies,
+    calls,
+    callSweeper,
+    callbacks,
   };
   modules.set(ctx, chat);
 
@@ -179,6 +198,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
       recovery,
       limits: visitorLimits,
       log,
+      voice,
     });
   });
   ctx.ws.route('/v1/agent', 'agent', (ws, req) => {
@@ -196,12 +216,14 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
       recovery,
       limits: agentLimits,
       log,
+      voice,
     });
   });
   conversationsRoutes(app, ctx, chat);
   visitorChatRoutes(app, ctx, chat);
   await attachmentsRoutes(app, ctx, chat);
   cannedResponsesRoutes(app, ctx);
+  voiceRoutes(app, ctx, callbacks);
 
   router.start();
   snoozes.start();
@@ -215,6 +237,10 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     clearInterval(sweep);
     snoozes.stop();
     unseenReplies.stop();
+    calls.stop();
+    callSweeper.stop();
+    callbacks.stop();
+    callMarks.stop();
     recovery.stop();
     // A stopping node's agents are moving to another node: their grace waits end now without
     // handing their offers back, and departures still running finish while the store is open.

@@ -66,7 +66,9 @@ export function exposureOriginResolver(store: Store, shownHere: ShownHere): Orig
     const e = campaign.engagement;
     return {
       priority: campaign.priority,
-      ...(e.type === 'chat_invitation' || e.type === 'chat_button' ? { skillId: e.skillId } : {}),
+      ...(e.type === 'chat_invitation' || e.type === 'chat_button' || e.type === 'call'
+        ? { skillId: e.skillId }
+        : {}),
       ...said,
     };
   };

@@ -15,6 +15,7 @@ import { clientAddress } from '../engagement/engagement-runtime.ts';
 import type { Logger } from '../logger.ts';
 import type { AppendResult } from '../store/messages-repo.ts';
 import type { Store } from '../store/store.ts';
+import { type CallParty, type CallSockets, isCallFrame } from '../voice/call-sockets.ts';
 import type { AttachmentService } from './attachments/attachment-service.ts';
 import type { BusRecovery } from './bus-recovery.ts';
 import type { ChatEvents, ConversationEvent } from './chat-events.ts';
@@ -40,6 +41,8 @@ export interface VisitorSocketDeps {
   recovery: BusRecovery;
   limits: SocketLimits;
   log: Logger;
+  /** Calls in the conversation (signalling and state). */
+  voice: CallSockets;
 }
 
 /** Frames that may wait while the socket authenticates (a client sends nothing before `welcome`). */
@@ -72,6 +75,8 @@ export class VisitorConnection implements PositionListener {
   private readonly helloTimer: NodeJS.Timeout;
   private readonly guard: SocketGuard;
   private readonly typing: TypingGate;
+  /** This socket's side of the conversation's calls (after authentication). */
+  private call?: CallParty;
 
   constructor(
     private readonly ws: WebSocket,
@@ -194,8 +199,10 @@ export class VisitorConnection implements PositionListener {
       await visitors.attach(this.accountId, conversation);
       this.unsubscribe = this.deps.events.onConversation(conversation.id, (e) => this.onEvent(e));
       await this.unsubscribe;
+      this.call = this.callParty();
       await this.catchUp(conversation);
       await this.stream.resume(this.stream.position);
+      await this.deps.voice.attached(this.call);
       if (this.ws.readyState === this.ws.OPEN) this.deps.recovery.add(this);
     } catch (err) {
       return this.guard.authFailed(err, this.deps.log);
@@ -210,6 +217,14 @@ export class VisitorConnection implements PositionListener {
   private handle(f: VisitorClientFrame): void {
     if ('conversationId' in f && f.conversationId && f.conversationId !== this.conversationId) {
       this.guard.refuse('forbidden', CloseCode.Forbidden, ChatErrorCode.Forbidden, 'not your conversation');
+      return;
+    }
+    if (isCallFrame(f)) {
+      if (this.call) this.deps.voice.frame(this.call, f);
+      return;
+    }
+    if (f.type === 'callback_request') {
+      if (this.call) this.deps.voice.callback(this.call, f);
       return;
     }
     const { visitors, writer } = this.deps;
@@ -280,6 +295,24 @@ export class VisitorConnection implements PositionListener {
     }
   }
 
+  /** The socket's side of calls: frames out, 4403 for a call of another conversation, error frames. */
+  private callParty(): CallParty {
+    return {
+      side: 'visitor',
+      accountId: this.accountId,
+      conversationId: this.conversationId,
+      send: (frame) => sendFrame(this.ws, frame),
+      forbid: (message) =>
+        this.guard.refuse('forbidden', CloseCode.Forbidden, ChatErrorCode.Forbidden, message),
+      failed: (err, ref) =>
+        sendFrame(
+          this.ws,
+          errorFrame(err, this.deps.log, { conversationId: this.conversationId, ...(ref ? { ref } : {}) }),
+        ),
+      marked: new Set(),
+    };
+  }
+
   /** Sends the ack of a stored line, or the error frame refusing it. */
   private answerSend(echoId: string, r: AppendResult): void {
     if (r.ok) sendFrame(this.ws, ackFrame(echoId, r));
@@ -327,6 +360,11 @@ export class VisitorConnection implements PositionListener {
       case 'read':
         if (e.by === 'agent')
           sendFrame(this.ws, { type: 'read', conversationId: this.conversationId, by: 'agent', seq: e.seq });
+        return;
+      case 'call.updated':
+      case 'call.signal':
+      case 'call.media':
+        if (this.call) this.deps.voice.event(this.call, e);
         return;
       case 'conversation.updated':
         this.updates++;
@@ -377,6 +415,7 @@ export class VisitorConnection implements PositionListener {
     if (this.attached) this.deps.visitors.detach(this.accountId, this.conversationId);
     this.attached = false;
     this.stream?.close();
+    if (this.call) this.deps.voice.closed(this.call);
     void this.unsubscribe?.then((off) => off()).catch(() => {});
   }
 }

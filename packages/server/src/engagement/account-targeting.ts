@@ -95,7 +95,7 @@ export class TargetingRegistry {
         ...this.engineOptions,
         ...(this.scoreBandGate ? { scoreBandGate: this.scoreBandGate } : {}),
       }),
-      capacity: (skillId) => this.capacity().capacity(accountId, skillId),
+      capacity: (skillId, kind) => this.capacity().capacity(accountId, skillId, kind),
       agentName: (skillId) => this.capacity().agentName(accountId, skillId),
       goals: new Set(),
       messages: false,

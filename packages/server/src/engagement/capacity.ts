@@ -8,7 +8,7 @@ import type { Store } from '../store/store.ts';
  * answers come from a per-account cache refreshed in the background (every `ttlMs`).
  */
 export interface CapacityCheck {
-  capacity(accountId: string, skillId: string): Capacity;
+  capacity(accountId: string, skillId: string, kind?: 'chat' | 'voice'): Capacity;
   /** The agent a chat of this skill would go to now, when that is clear (for the invitation). */
   agentName(accountId: string, skillId: string): string | undefined;
   /** Loads the account's answer before its first visitor needs it. */
@@ -21,6 +21,8 @@ export type ConnectedAgents = (accountId: string) => Promise<ReadonlySet<string>
 
 interface SkillAnswer {
   capacity: Capacity;
+  /** Whether an agent of the skill who takes calls is free (a `call` engagement). */
+  voice: Capacity;
   agentName?: string;
 }
 
@@ -56,9 +58,11 @@ export function routingCapacity(
 
   const refresh = async (accountId: string, entry: Entry): Promise<void> => {
     const now = Date.now();
-    const [snap, present] = await Promise.all([
+    const [snap, present, busy, voice] = await Promise.all([
       store.routing.snapshot(accountId),
       connected(accountId),
+      store.calls.busyAgents(accountId),
+      store.calls.settings(accountId),
       now - entry.handleAt >= HANDLE_TTL_MS
         ? store.routing.handleTimes(accountId, now - HANDLE_WINDOW_MS).then((h) => {
             entry.handle = h;
@@ -71,14 +75,27 @@ export function routingCapacity(
     for (const q of snap.queue) queued.set(q.skillId, (queued.get(q.skillId) ?? 0) + 1);
     const skills = new Map<string, SkillAnswer>();
     for (const skill of snap.skills.values()) {
-      // Outside business hours a chat engagement shows its offline flow.
+      // Outside business hours a chat engagement shows its offline flow, and nobody takes calls.
       if (skill.hours && !isOpen(skill.hours, now)) {
-        skills.set(skill.id, { capacity: 'busy' });
+        skills.set(skill.id, { capacity: 'busy', voice: 'busy' });
         continue;
       }
       const r = skillReadiness(skill, agents, queued.get(skill.id) ?? 0, entry.handle.get(skill.id) ?? null);
       const next = r.nextAgentId ? agents.find((a) => a.id === r.nextAgentId) : undefined;
-      skills.set(skill.id, { capacity: r.canTake ? 'available' : 'busy', agentName: next?.name });
+      const callFree = agents.some(
+        (a) =>
+          a.connected &&
+          a.status === 'online' &&
+          a.skillIds.includes(skill.id) &&
+          (voice.get(a.id)?.takesCalls ?? true) &&
+          !busy.onCall.has(a.id) &&
+          !busy.ringing.has(a.id),
+      );
+      skills.set(skill.id, {
+        capacity: r.canTake ? 'available' : 'busy',
+        voice: callFree ? 'available' : 'busy',
+        agentName: next?.name,
+      });
     }
     entry.skills = skills;
     entry.loadedAt = Date.now();
@@ -129,7 +146,10 @@ export function routingCapacity(
   refresher.unref();
 
   return {
-    capacity: (accountId, skillId) => answer(accountId, skillId)?.capacity ?? 'busy',
+    capacity: (accountId, skillId, kind = 'chat') => {
+      const a = answer(accountId, skillId);
+      return (kind === 'voice' ? a?.voice : a?.capacity) ?? 'busy';
+    },
     agentName: (accountId, skillId) => answer(accountId, skillId)?.agentName,
     async prime(accountId) {
       const e = entryOf(accountId);

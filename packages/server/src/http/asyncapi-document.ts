@@ -1,3 +1,4 @@
+import * as call from '@beckon/protocol/call-protocol';
 import * as chat from '@beckon/protocol/chat-protocol';
 import * as visitor from '@beckon/protocol/visitor-protocol';
 import type { TSchema } from 'typebox';
@@ -20,7 +21,7 @@ function namesOf(module: Record<string, unknown>): Map<unknown, string> {
   return names;
 }
 
-const frameNames = new Map([...namesOf(visitor), ...namesOf(chat)]);
+const frameNames = new Map([...namesOf(visitor), ...namesOf(chat), ...namesOf(call)]);
 
 const frameType = (schema: TSchema): string =>
   (schema as unknown as { properties: { type: { const: string } } }).properties.type.const;

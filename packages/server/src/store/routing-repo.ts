@@ -6,6 +6,7 @@ import type {
   SkillRules,
 } from '@beckon/core/routing/index';
 import type { Kysely } from 'kysely';
+import { CallsRepo } from './calls-repo.ts';
 import { ChannelSettingsRepo, WEIGHT_UNIT } from './channel-settings-repo.ts';
 import { jsonArray } from './rows.ts';
 import type { Database } from './schema.ts';
@@ -32,9 +33,11 @@ export interface RoutingSnapshot {
 /** Reads for the router: which accounts have waiting work, and one account's queues, offers and agent loads. */
 export class RoutingRepo {
   private readonly settings: ChannelSettingsRepo;
+  private readonly calls: CallsRepo;
 
   constructor(private readonly db: Kysely<Database>) {
     this.settings = new ChannelSettingsRepo(db);
+    this.calls = new CallsRepo(db);
   }
 
   /** Accounts with at least one queued or offered conversation. */
@@ -82,7 +85,7 @@ export class RoutingRepo {
    * offers, each weighed by its channel (an e-mail thread counts a quarter of a live chat by default).
    */
   async agents(accountId: string): Promise<StoredAgent[]> {
-    const [users, skills, active, offered, states, weights] = await Promise.all([
+    const [users, skills, active, offered, states, weights, { onCall }, voice] = await Promise.all([
       this.db
         .selectFrom('users')
         .select(['id', 'name', 'role', 'status', 'capacity'])
@@ -110,12 +113,18 @@ export class RoutingRepo {
         .execute(),
       this.db.selectFrom('agent_states').selectAll().where('account_id', '=', accountId).execute(),
       this.settings.weights(accountId),
+      this.calls.busyAgents(accountId),
+      this.calls.settings(accountId),
     ]);
     // Summed in thousandths, then scaled once: a load compares exactly with an integer capacity.
     const milli = new Map<string, number>();
     for (const r of [...active, ...offered])
       if (r.agent) milli.set(r.agent, (milli.get(r.agent) ?? 0) + Number(r.n) * weights(r.channel));
     const load = new Map([...milli].map(([id, m]) => [id, m / WEIGHT_UNIT]));
+    // An agent on a call is full for chats, unless their voice settings say otherwise.
+    for (const u of users)
+      if (onCall.has(u.id) && !voice.get(u.id)?.chatsDuringCalls)
+        load.set(u.id, Math.max(load.get(u.id) ?? 0, Number(u.capacity)));
     const skillsOf = new Map<string, string[]>();
     for (const s of skills) skillsOf.set(s.user_id, [...(skillsOf.get(s.user_id) ?? []), s.skill_id]);
     const stateOf = new Map(states.map((s) => [s.user_id, s]));
@@ -198,6 +207,8 @@ export class RoutingRepo {
         .execute(),
       this.agents(accountId),
       this.settings.weights(accountId),
+      this.calls.busyAgents(accountId),
+      this.calls.settings(accountId),
     ]);
     const passed = new Map<string, string[]>();
     const declines = new Map<string, Decline[]>();

@@ -23,6 +23,7 @@ import type {
   PageStatsTable,
 } from './model-schema.ts';
 import type { ChannelSettingsTable, OutboxTable } from './outbox-schema.ts';
+import type { AgentVoiceSettingsTable, CallbacksTable, CallsTable } from './voice-schema.ts';
 
 /** Timestamps are epoch milliseconds in both stores (BIGINT on PostgreSQL, INTEGER on SQLite). */
 export type Millis = number;
@@ -558,6 +559,9 @@ export interface Database {
   contact_identities: ContactIdentitiesTable;
   whatsapp_templates: WhatsAppTemplatesTable;
   contact_consents: ContactConsentsTable;
+  calls: CallsTable;
+  agent_voice_settings: AgentVoiceSettingsTable;
+  callbacks: CallbacksTable;
 }
 
 export type { Generated };

@@ -5,6 +5,8 @@ import { AppPushRepo } from './app-push-repo.ts';
 import { AssignmentRepo } from './assignment-repo.ts';
 import { AttachmentsRepo } from './attachments-repo.ts';
 import { AuthSessionsRepo } from './auth-sessions-repo.ts';
+import { CallbacksRepo } from './callbacks-repo.ts';
+import { CallsRepo } from './calls-repo.ts';
 import { CampaignsRepo } from './campaigns-repo.ts';
 import { CannedResponsesRepo } from './canned-responses-repo.ts';
 import { ChannelConnectionsRepo } from './channel-connections-repo.ts';
@@ -98,6 +100,10 @@ export class Store {
   readonly whatsappTemplates;
   /** Contacts' opt-ins to WhatsApp and SMS messages. */
   readonly consents;
+  /** Voice calls and agents' voice settings. */
+  readonly calls;
+  /** Callbacks visitors asked for, and their outcomes. */
+  readonly callbacks;
 
   private constructor(
     readonly kind: StoreKind,
@@ -141,6 +147,8 @@ export class Store {
     this.commerceReceivers = new CommerceReceiversRepo(db, this.secrets);
     this.whatsappTemplates = new WhatsAppTemplatesRepo(db);
     this.consents = new ContactConsentsRepo(db);
+    this.calls = new CallsRepo(db);
+    this.callbacks = new CallbacksRepo(db);
   }
 
   /** Connects (SQLite by default, PostgreSQL when `databaseUrl` is set); call `migrate()` before use. */

@@ -87,7 +87,7 @@ export function createWidget(host: WidgetHost, site: WidgetSite | null): Widget 
       const e = frame.engagement;
       const id = frame.exposureId;
       // Someone already chatting is not interrupted by another offer.
-      if (chat?.busy() && e.type !== 'chat_button') return;
+      if (chat?.busy() && e.type !== 'chat_button' && e.type !== 'call') return;
       if (e.type === 'chat_invitation') {
         const { view, focusTarget } = invitationView(e, frame.agentName, {
           accept: () => {
@@ -120,13 +120,14 @@ export function createWidget(host: WidgetHost, site: WidgetSite | null): Widget 
           dismiss: () => finish(id, 'dismissed'),
         });
         present(frame, view, view, false);
-      } else if (e.type === 'chat_button' && chat) {
-        chat.button(e.label, () => {
+      } else if ((e.type === 'chat_button' || e.type === 'call') && chat) {
+        chat.button(e.label ?? 'Call us', () => {
           host.outcome(id, 'accepted');
           return {
             source: 'button',
             exposureId: id,
             skillId: e.skillId,
+            ...(e.type === 'call' ? { call: true } : {}),
             ...(frame.agentName ? { agentName: frame.agentName } : {}),
           };
         });

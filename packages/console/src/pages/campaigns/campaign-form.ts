@@ -156,11 +156,15 @@ export function formFromCampaign(
     perVisitorPerDay: c.frequency?.perVisitorPerDay !== undefined ? String(c.frequency.perVisitorPerDay) : '',
     afterDecline: c.frequency?.afterDecline ?? 'next_session',
     engagementType: e.type,
-    skillId: e.type === 'chat_invitation' || e.type === 'chat_button' ? e.skillId : fallbackSkill,
+    skillId:
+      e.type === 'chat_invitation' || e.type === 'chat_button' || e.type === 'call'
+        ? e.skillId
+        : fallbackSkill,
     message: e.type === 'chat_invitation' ? e.message : form.message,
     style: e.type === 'chat_invitation' ? e.style : form.style,
     offline: e.type === 'chat_invitation' || e.type === 'chat_button' ? (e.offline ?? 'none') : form.offline,
-    buttonLabel: e.type === 'chat_button' ? e.label : form.buttonLabel,
+    buttonLabel:
+      e.type === 'chat_button' ? e.label : e.type === 'call' ? (e.label ?? 'Call us') : form.buttonLabel,
     title: e.type === 'content' ? e.title : '',
     text: e.type === 'content' || e.type === 'message' ? e.text : '',
     subject: e.type === 'message' ? e.subject : '',
@@ -210,14 +214,21 @@ export function formErrors(f: CampaignForm): FormErrors {
   if (cap(f.perSession)) errors.perSession = 'Enter a whole number from 1 to 1000, or leave it empty.';
   if (cap(f.perVisitorPerDay))
     errors.perVisitorPerDay = 'Enter a whole number from 1 to 1000, or leave it empty.';
-  if (f.engagementType === 'chat_invitation' || f.engagementType === 'chat_button') {
+  if (
+    f.engagementType === 'chat_invitation' ||
+    f.engagementType === 'chat_button' ||
+    f.engagementType === 'call'
+  ) {
     if (!f.skillId) errors.skillId = 'Choose the skill whose agents answer these chats.';
   }
   if (f.engagementType === 'chat_invitation') {
     if (!f.message.trim()) errors.message = 'Write the invitation visitors will read.';
     else if (f.message.trim().length > 500) errors.message = 'Keep it under 500 characters.';
   }
-  if (f.engagementType === 'chat_button' && !/^.{1,60}$/.test(f.buttonLabel.trim())) {
+  if (
+    (f.engagementType === 'chat_button' || f.engagementType === 'call') &&
+    !/^.{1,60}$/.test(f.buttonLabel.trim())
+  ) {
     errors.buttonLabel = 'Enter a label of up to 60 characters.';
   }
   if (f.engagementType === 'content') {
@@ -332,6 +343,8 @@ export function engagementOf(f: CampaignForm): Engagement {
         };
       return { type: 'message', subject, text: f.text.trim(), channel };
     }
+    case 'call':
+      return { type: 'call', skillId: f.skillId, label: f.buttonLabel.trim() };
   }
 }
 

@@ -18,6 +18,7 @@ export const ENGAGEMENT_LABELS: Record<Engagement['type'], string> = {
   chat_button: 'Chat button',
   content: 'Content offer',
   message: 'Message (e-mail, app, WhatsApp or SMS)',
+  call: 'Call button',
 };
 
 /** Where a message campaign sends, in words. */

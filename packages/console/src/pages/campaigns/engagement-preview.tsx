@@ -1,6 +1,6 @@
 /** A small mock of the visitor's page showing the engagement as it is being configured. */
 import { INVITATION_ACCEPT, INVITATION_DISMISS, invitationFrom } from '@beckon/tag/invitation-copy';
-import { CloseIcon, ConversationsIcon } from '../../components/icons.tsx';
+import { CloseIcon, ConversationsIcon, PhoneIcon } from '../../components/icons.tsx';
 import type { CampaignForm } from './campaign-form.ts';
 import { PhonePreview } from './phone-preview.tsx';
 
@@ -58,6 +58,12 @@ export function EngagementPreview({ form }: { form: CampaignForm }) {
             <span className="preview-pill">
               <ConversationsIcon className="preview-pill-icon" />
               {form.buttonLabel.trim() || 'Chat with us'}
+            </span>
+          )}
+          {form.engagementType === 'call' && (
+            <span className="preview-pill">
+              <PhoneIcon className="preview-pill-icon" />
+              {form.buttonLabel.trim() || 'Call us'}
             </span>
           )}
           {form.engagementType === 'content' && (

@@ -26,6 +26,10 @@ const TYPES: { type: EngagementType; description: string }[] = [
   { type: 'chat_button', description: 'Show a chat button they can use when they are ready.' },
   { type: 'content', description: 'Show an offer card with a call to action.' },
   {
+    type: 'call',
+    description: 'Show a “Call us” button; offered only while an agent who takes calls is free.',
+  },
+  {
     type: 'message',
     description:
       'Send a known contact a message by e-mail, in their app, on WhatsApp or by SMS; nothing shows on the page.',
@@ -34,6 +38,7 @@ const TYPES: { type: EngagementType; description: string }[] = [
 
 export function EngagementSection({ form, errors, set, skills }: SectionProps) {
   const chat = form.engagementType === 'chat_invitation' || form.engagementType === 'chat_button';
+  const call = form.engagementType === 'call';
   return (
     <FormSection id="engagement" title="Engagement" description="What a qualifying visitor is shown.">
       <div className="form">
@@ -47,7 +52,18 @@ export function EngagementSection({ form, errors, set, skills }: SectionProps) {
                   name="engagementType"
                   value={type}
                   checked={form.engagementType === type}
-                  onChange={() => set({ engagementType: type })}
+                  onChange={() =>
+                    set({
+                      engagementType: type,
+                      // The default label of the other button kind follows the kind.
+                      ...(type === 'call' && form.buttonLabel === 'Chat with us'
+                        ? { buttonLabel: 'Call us' }
+                        : {}),
+                      ...(type === 'chat_button' && form.buttonLabel === 'Call us'
+                        ? { buttonLabel: 'Chat with us' }
+                        : {}),
+                    })
+                  }
                 />
                 <span className="type-card-text">
                   <span className="type-card-title">{ENGAGEMENT_LABELS[type]}</span>
@@ -59,7 +75,7 @@ export function EngagementSection({ form, errors, set, skills }: SectionProps) {
         </fieldset>
         <div className="engagement-layout">
           <div className="form">
-            {chat && (
+            {(chat || call) && (
               <Field
                 label="Skill"
                 error={errors.skillId}
@@ -68,6 +84,8 @@ export function EngagementSection({ form, errors, set, skills }: SectionProps) {
                     <>
                       No skills yet: create one under <Link to="/settings/skills">Settings › Skills</Link>.
                     </>
+                  ) : call ? (
+                    'Calls ring agents with this skill who take calls, and are offered only while one of them is free.'
                   ) : (
                     'Chats go to agents with this skill, and are offered only while one of them can take it.'
                   )
@@ -134,7 +152,7 @@ export function EngagementSection({ form, errors, set, skills }: SectionProps) {
               </>
             )}
 
-            {form.engagementType === 'chat_button' && (
+            {(form.engagementType === 'chat_button' || call) && (
               <Field label="Button label" error={errors.buttonLabel}>
                 {(props) => (
                   <input

@@ -8,6 +8,7 @@ import {
   useNotificationState,
   useSoundOn,
 } from '../../workspace/alert-preferences.ts';
+import { TakesCallsSwitch } from '../../workspace/takes-calls-switch.tsx';
 import { PageHeaderTitle } from './page-title.tsx';
 
 const TABS = [
@@ -45,6 +46,7 @@ export function WorkspaceBar() {
       <ConversationsTabs />
       <div className="workspace-bar-tools">
         <NotificationAsk />
+        <TakesCallsSwitch />
         <label className="switch" title="Play a sound for new chats and messages">
           <input type="checkbox" checked={sound} onChange={(e) => setSoundOn(e.target.checked)} />
           <span className="switch-track" aria-hidden="true" />

@@ -3,10 +3,12 @@ import type { ReactNode } from 'react';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { AlertIcon } from '../../components/icons.tsx';
 import { LoadingState } from '../../components/loading-state.tsx';
+import { CallRinging } from '../../workspace/call-ringing.tsx';
 import { RateLimitText, useRateLimitNotice } from '../../workspace/rate-limit-notice.tsx';
-import { useWorkspace } from '../../workspace/workspace-context.tsx';
+import { useWorkspace, useWorkspaceStore } from '../../workspace/workspace-context.tsx';
 import { ChatPane } from './chat/chat-pane.tsx';
 import { ContextPane } from './context/context-pane.tsx';
+import { useDirectory } from './directory.tsx';
 import { InboxPane } from './inbox/inbox-pane.tsx';
 import { WorkspaceBar } from './workspace-bar.tsx';
 
@@ -15,6 +17,8 @@ export function Workspace() {
   const refusedReason = useWorkspace((s) => s.refusedReason, null);
   const role = useWorkspace((s) => s.agent?.role ?? null, null);
   const rateLimited = useRateLimitNotice();
+  const store = useWorkspaceStore();
+  const { skillName } = useDirectory();
   const supervisor = role === 'owner' || role === 'admin';
 
   let body: ReactNode;
@@ -62,6 +66,7 @@ export function Workspace() {
           Messages you send now go out as soon as it is back.
         </div>
       )}
+      {role && <CallRinging skillName={skillName} onAnswered={(id) => store?.select(id)} />}
       {body}
     </div>
   );

@@ -24,6 +24,7 @@ import * as m0022 from './0022-sms-opt-out.ts';
 import * as m0023 from './0023-templates-consent.ts';
 import * as m0025 from './0025-server-conversions.ts';
 import * as m0026 from './0026-business-hours.ts';
+import * as m0027 from './0027-calls.ts';
 import * as m0030 from './0030-two-factor-sessions.ts';
 import * as m0031 from './0031-single-sign-on.ts';
 
@@ -54,6 +55,7 @@ const migrations: Record<string, Migration> = {
   '0023-templates-consent': m0023,
   '0025-server-conversions': m0025,
   '0026-business-hours': m0026,
+  '0027-calls': m0027,
   '0030-two-factor-sessions': m0030,
   '0031-single-sign-on': m0031,
 };

@@ -4,6 +4,7 @@ import { LINK_KEY } from '../../chat-key.ts';
 import type { TagStorage } from '../../storage.ts';
 import { h } from '../dom.ts';
 import { pageFocus } from '../focus.ts';
+import { type CallController, createCallController } from './call-view.ts';
 import { type ConversationView, conversationView } from './chat-conversation.ts';
 import { createChatHttp } from './chat-http.ts';
 import { type ChatSession, createChatSession, type LinkStatus, type LostReason } from './chat-session.ts';
@@ -23,6 +24,8 @@ export interface ChatRequest {
   greeting?: string;
   /** Straight to the offline form (an `offline_message` engagement), with the site's words. */
   offline?: string;
+  /** A `call` engagement: once the chat is open, the call's microphone explanation follows. */
+  call?: boolean;
 }
 
 export interface ChatConfig {
@@ -115,6 +118,25 @@ export function createChatController(cfg: ChatConfig): ChatController {
     persist();
   });
 
+  /** The conversation's calls, shown under the panel's header. */
+  let calls: CallController | null = null;
+  const callCtl = (): CallController => {
+    calls ??= createCallController({
+      slot: ensurePanel().callSlot,
+      send: (f) => session?.callFrame(f) ?? false,
+      announce,
+    });
+    return calls;
+  };
+  const syncCall = () => {
+    const can = session !== null && isLive(session.state) && !calls?.busy;
+    panel?.setCallable(can ? () => callCtl().start() : null);
+  };
+  const endCalls = () => {
+    calls?.close();
+    calls = null;
+  };
+
   const ensurePanel = (): Panel => {
     panel =
       panel ??
@@ -154,6 +176,7 @@ export function createChatController(cfg: ChatConfig): ChatController {
   };
 
   const reset = () => {
+    endCalls();
     panel?.view.remove();
     panel = null;
     view = null;
@@ -161,6 +184,7 @@ export function createChatController(cfg: ChatConfig): ChatController {
 
   /** Lets go of the conversation in this tab, and of what was last read out about it. */
   const leave = () => {
+    endCalls();
     session?.close();
     session = null;
     unconfirmed = null;
@@ -235,7 +259,16 @@ export function createChatController(cfg: ChatConfig): ChatController {
       origin: cfg.origin,
       siteKey: cfg.siteKey,
       ...(saved ? { token: saved.token, state: saved.state, afterSeq: saved.afterSeq } : {}),
-      hooks: { change: onChange, link: onLink, incoming: onIncoming, lost: onLost },
+      hooks: {
+        change: onChange,
+        link: onLink,
+        incoming: onIncoming,
+        lost: onLost,
+        call: (f) => {
+          callCtl().onFrame(f as Parameters<CallController['onFrame']>[0]);
+          syncCall();
+        },
+      },
     });
 
   const enterChat = (rated?: SavedChat['rated']) => {
@@ -252,10 +285,15 @@ export function createChatController(cfg: ChatConfig): ChatController {
     });
     render();
     if (opened) view.focusTarget?.focus();
+    if (request.call) {
+      request = { ...request, call: false };
+      callCtl().start();
+    }
   };
 
   const render = () => {
     view?.render();
+    syncCall();
     syncLauncher();
     seeAll();
     persist();

@@ -26,6 +26,8 @@ export interface SessionHooks {
   incoming(message: VisitorMessage): void;
   /** Starting failed, or the conversation's token is no longer valid. */
   lost(reason: LostReason, detail: string): void;
+  /** A call frame (state, the agent's signalling, mute): the call controller's. */
+  call?(frame: VisitorServerFrame): void;
 }
 
 export interface ChatSessionOptions {
@@ -56,6 +58,8 @@ export interface ChatSession {
   seen(): void;
   /** Applies a conversation the REST API returned (after end or CSAT). */
   apply(action: ChatAction): void;
+  /** Sends a call frame; false while not connected. */
+  callFrame(frame: object): boolean;
   close(): void;
 }
 
@@ -155,7 +159,13 @@ export function createChatSession(opts: ChatSessionOptions): ChatSession {
       case 'read':
         if (f.by === 'agent') dispatch({ type: 'read', seq: f.seq });
         return;
+      case 'call':
+      case 'call_signal':
+      case 'call_media':
+        hooks.call?.(f);
+        return;
       case 'error': {
+        if (f.ref?.startsWith('call')) hooks.call?.(f);
         const echoId = f.echoId;
         if (!echoId || !state.outbox.some((o) => o.echoId === echoId)) return;
         // Refused for now, not for good (too fast, or the server's store is briefly unreachable): send again.
@@ -303,6 +313,7 @@ export function createChatSession(opts: ChatSessionOptions): ChatSession {
       if (seq > readSent && raw({ type: 'read', seq })) readSent = seq;
     },
     apply: dispatch,
+    callFrame: raw,
     close() {
       stopped = true;
       clearTimeout(retryTimer);

@@ -35,6 +35,19 @@ font:600 13px/1 inherit;font-family:inherit;cursor:pointer;white-space:nowrap}
 .end:focus-visible{outline:3px solid #c7d2fe;outline-offset:1px}
 .notice{flex:none;display:flex;align-items:center;gap:8px;padding:8px 16px;background:#fffbeb;color:#92400e;font-size:13px;border-bottom:1px solid #fde68a}
 .notice .link{margin-left:auto;color:#92400e}
+.callslot:empty{display:none}
+.call{flex:none;display:flex;flex-wrap:wrap;align-items:center;gap:8px 10px;padding:10px 16px;background:#eef2ff;color:#1e1b4b;font-size:13px;border-bottom:1px solid #c7d2fe}
+.call>svg{stroke:#4338ca;fill:none;stroke-width:2;flex:none}
+.call .text{flex:1 1 120px;min-width:0;margin:0;line-height:1.4}
+.call .text p{margin:2px 0 0;color:#475569}
+.call .timer{display:block;font-variant-numeric:tabular-nums;color:#4338ca;font-weight:600}
+.call .btn{flex:none;height:32px;padding:0 12px;font-size:13px}
+.call .callback{flex:1;display:grid;grid-template-columns:1fr 1fr;gap:6px 8px}
+.callback .field{display:flex;flex-direction:column;gap:2px;font-size:12px;color:#475569}
+.callback .field:first-child,.callback .field:last-of-type,.callback .btn{grid-column:1/-1}
+.callback input{font:inherit;font-size:13px;padding:6px 8px;border:1px solid #c7d2fe;border-radius:8px;background:#fff;color:#0f172a}
+.call .secondary{background:#fff;border:1px solid #c7d2fe;color:#3730a3}
+.bar .callbtn svg{stroke:#fff;fill:none;stroke-width:2}
 .body{position:relative;flex:1;min-height:0;display:flex;flex-direction:column;background:#f8fafc}
 .scroll{flex:1;overflow-y:auto;padding:18px 18px 20px;scroll-padding-bottom:76px}
 .scroll .form>.wide:last-child{position:sticky;bottom:0;box-shadow:0 0 0 14px #f8fafc,0 14px 0 14px #f8fafc}

@@ -23,6 +23,10 @@ export interface Panel {
   setDroppable(on: boolean): void;
   /** Mounts an overlay (the picture viewer) over the panel. */
   overlay(el: HTMLElement | null): void;
+  /** Shows the header's call button (null: hidden). */
+  setCallable(run: (() => void) | null): void;
+  /** Where a call in progress shows (under the header). */
+  callSlot: HTMLElement;
 }
 
 /** Builds the panel frame; its body shows one stage at a time (form, conversation, survey…). */
@@ -31,6 +35,13 @@ export function panelView(opts: PanelOptions): Panel {
   const title = h('p', { class: 'name' });
   const status = h('p', { class: 'status' });
   const endButton = h('button', { class: 'end', type: 'button', hidden: true }, 'End chat');
+  let onCall: (() => void) | null = null;
+  const callButton = h(
+    'button',
+    { class: 'x callbtn', type: 'button', hidden: true, 'aria-label': 'Call us', onclick: () => onCall?.() },
+    icon('phone', 18),
+  );
+  const callSlot = h('div', { class: 'callslot' });
   const notice = h('div', { class: 'notice', role: 'status', hidden: true });
   const body = h('div', { class: 'body' });
   const dropHint = h(
@@ -119,6 +130,7 @@ export function panelView(opts: PanelOptions): Panel {
       { class: 'bar' },
       avatar,
       h('div', { class: 'who' }, title, status),
+      callButton,
       endButton,
       h(
         'button',
@@ -127,6 +139,7 @@ export function panelView(opts: PanelOptions): Panel {
       ),
     ),
     notice,
+    callSlot,
     body,
     dropHint,
   );
@@ -137,6 +150,11 @@ export function panelView(opts: PanelOptions): Panel {
   return {
     view,
     body,
+    callSlot,
+    setCallable(run) {
+      onCall = run;
+      callButton.hidden = !run;
+    },
     setHeader(text, line, o = {}) {
       title.textContent = text;
       status.textContent = line;

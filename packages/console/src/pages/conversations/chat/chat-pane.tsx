@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import { ConversationsIcon } from '../../../components/icons.tsx';
 import { initials } from '../../../components/people.ts';
+import { useAction } from '../../../workspace/use-action.ts';
 import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
 import { type ChatView, visitorTyping } from '../../../workspace/workspace-state.ts';
 import { actionError } from '../../../workspace/workspace-store.ts';
@@ -12,6 +13,8 @@ import { useNow } from '../../visitors/use-live.ts';
 import { ChannelBadge } from '../channel-badge.tsx';
 import { formatWait, STATUS_LABELS, skillAndTopic, visitorLabel } from '../conversation-format.ts';
 import { useDirectory } from '../directory.tsx';
+import { CallBar, CallButton } from './call-bar.tsx';
+import { CallbackCard } from './callback-card.tsx';
 import { CloseDialog } from './close-dialog.tsx';
 import { Composer } from './composer.tsx';
 import { MessageList } from './message-list.tsx';
@@ -48,7 +51,9 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
   const myId = useWorkspace((s) => s.agent?.id ?? '', '');
   const { skillName, userName } = useDirectory();
   const [dialog, setDialog] = useState<'transfer' | 'close' | null>(null);
-  const [busy, setBusy] = useState(false);
+  /** The call being transferred (the transfer dialog moves the call, not the chat). */
+  const [callToMove, setCallToMove] = useState<string | null>(null);
+  const [busy, run] = useAction();
   const c = chat.conversation;
   const id = c.id;
   const name = visitorLabel(c);
@@ -75,17 +80,6 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
       document.removeEventListener('visibilitychange', mark);
     };
   }, [store, id, mine, lastSeq]);
-
-  async function run(work: () => Promise<void>) {
-    setBusy(true);
-    try {
-      await work();
-    } catch (error) {
-      store.notify(actionError(error));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const about = skillAndTopic(skillName(c.skillId), c.topic).join(' · ');
   const status = chat.ended ? 'Ended' : STATUS_LABELS[c.status];
@@ -138,6 +132,7 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
           {live && (
             <>
               <StateActions conversation={c} onError={(error) => store.notify(actionError(error))} />
+              <CallButton conversation={c} />
               <button type="button" className="button button-small" onClick={() => setDialog('transfer')}>
                 Transfer
               </button>
@@ -208,6 +203,8 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
           )}
         </div>
       </header>
+      {mine && <CallBar conversation={c} onTransfer={(callId) => setCallToMove(callId)} />}
+      {c.channel === 'voice' && <CallbackCard conversationId={c.id} holds={live} />}
       <MessageList chat={chat} />
       <TypingLine chat={chat} name={name} />
       {live && wa && !wa.open && noteInstead ? (
@@ -231,6 +228,16 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
           myId={myId}
           onClose={() => setDialog(null)}
           onDone={() => setDialog(null)}
+        />
+      )}
+      {callToMove && (
+        <TransferDialog
+          conversation={c}
+          reassign={false}
+          myId={myId}
+          callId={callToMove}
+          onClose={() => setCallToMove(null)}
+          onDone={() => setCallToMove(null)}
         />
       )}
       {dialog === 'close' && (

@@ -16,6 +16,8 @@ interface TransferDialogProps {
   /** A supervisor moving someone else's chat. */
   reassign: boolean;
   myId: string;
+  /** Moves this call instead of the chat: the next agent's console rings, and the chat follows when they answer. */
+  callId?: string;
   onClose: () => void;
   onDone: () => void;
 }
@@ -25,7 +27,14 @@ type Target = 'agent' | 'skill';
 const byAvailability = (a: User, b: User) =>
   Number(b.status === 'online') - Number(a.status === 'online') || a.name.localeCompare(b.name);
 
-export function TransferDialog({ conversation: c, reassign, myId, onClose, onDone }: TransferDialogProps) {
+export function TransferDialog({
+  conversation: c,
+  reassign,
+  myId,
+  callId,
+  onClose,
+  onDone,
+}: TransferDialogProps) {
   const store = useWorkspaceStore()!;
   const { users, skills, reloadUsers } = useDirectory();
   // Who is online now, not when the page was opened.
@@ -55,7 +64,8 @@ export function TransferDialog({ conversation: c, reassign, myId, onClose, onDon
     setBusy(true);
     setError(null);
     try {
-      await store.transfer(c.id, to, note);
+      if (callId) await store.calls.transfer(callId, to);
+      else await store.transfer(c.id, to, note);
       onDone();
     } catch (caught) {
       setError(actionError(caught));
@@ -65,8 +75,12 @@ export function TransferDialog({ conversation: c, reassign, myId, onClose, onDon
 
   return (
     <Dialog
-      title={reassign ? 'Reassign chat' : 'Transfer chat'}
-      description={`${visitorLabel(c)} keeps the conversation; the next agent sees everything said so far.`}
+      title={callId ? 'Transfer call' : reassign ? 'Reassign chat' : 'Transfer chat'}
+      description={
+        callId
+          ? `${visitorLabel(c)} waits on the line while the next agent's console rings.`
+          : `${visitorLabel(c)} keeps the conversation; the next agent sees everything said so far.`
+      }
       onClose={onClose}
       busy={busy}
       testId="transfer-dialog"
@@ -139,22 +153,24 @@ export function TransferDialog({ conversation: c, reassign, myId, onClose, onDon
               )}
             </Field>
           )}
-          <Field
-            label="Note for the next agent"
-            hint="Optional. Stored as an internal note; the visitor never sees it."
-          >
-            {(props) => (
-              <textarea
-                {...props}
-                className="input textarea"
-                rows={3}
-                maxLength={2000}
-                value={note}
-                onChange={(e) => setNote(e.target.value)}
-                placeholder="What they asked, what you tried…"
-              />
-            )}
-          </Field>
+          {!callId && (
+            <Field
+              label="Note for the next agent"
+              hint="Optional. Stored as an internal note; the visitor never sees it."
+            >
+              {(props) => (
+                <textarea
+                  {...props}
+                  className="input textarea"
+                  rows={3}
+                  maxLength={2000}
+                  value={note}
+                  onChange={(e) => setNote(e.target.value)}
+                  placeholder="What they asked, what you tried…"
+                />
+              )}
+            </Field>
+          )}
           <FormError message={error} />
         </div>
         <DialogFooter>

@@ -1,0 +1,104 @@
+/** A call in the open chat: who, how long, and the agent's controls (mute, hold, transfer, hang up). */
+import type { Conversation } from '../../../api/conversations.ts';
+import { PhoneIcon } from '../../../components/icons.tsx';
+import { useAction } from '../../../workspace/use-action.ts';
+import { callClock, useCalls } from '../../../workspace/use-calls.ts';
+import { useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
+import { useNow } from '../../visitors/use-live.ts';
+import { visitorLabel } from '../conversation-format.ts';
+
+export function CallBar({
+  conversation: c,
+  onTransfer,
+}: {
+  conversation: Conversation;
+  onTransfer: (callId: string) => void;
+}) {
+  const store = useWorkspaceStore()!;
+  const calls = useCalls();
+  const call = store.calls.inConversation(calls, c.id);
+  const now = useNow(1000);
+  const [busy, run] = useAction();
+  if (!call || call.state === 'ringing') return null;
+  const held = call.state === 'held';
+  const media = calls.media[call.id];
+  const name = visitorLabel(c);
+  const line =
+    call.state === 'inviting'
+      ? `Waiting for ${name} to accept the call…`
+      : held
+        ? 'On hold — the visitor hears nothing'
+        : media === 'reconnecting'
+          ? 'Connection lost — reconnecting…'
+          : media === 'connected'
+            ? `On a call with ${name}`
+            : 'Connecting audio…';
+  return (
+    <section className={`call-bar${held ? ' call-bar-held' : ''}`} aria-label="Call" data-testid="call-bar">
+      <PhoneIcon className="call-bar-icon" />
+      <div className="call-bar-text">
+        <strong data-testid="call-line">{line}</strong>
+        {call.answeredAt && (
+          <span className="call-bar-timer" data-testid="call-timer" title="Call time">
+            {callClock(now - Date.parse(call.answeredAt))}
+          </span>
+        )}
+        {calls.visitorMuted[call.id] && <span className="badge">Visitor muted</span>}
+      </div>
+      {call.state !== 'inviting' && (
+        <>
+          <button
+            type="button"
+            className="button button-small"
+            aria-pressed={calls.muted}
+            onClick={() => store.calls.toggleMute(call.id)}
+          >
+            {calls.muted ? 'Unmute' : 'Mute'}
+          </button>
+          <button
+            type="button"
+            className="button button-small"
+            disabled={busy}
+            onClick={() => run(() => store.calls.hold(call.id, !held))}
+          >
+            {held ? 'Resume' : 'Hold'}
+          </button>
+          <button
+            type="button"
+            className="button button-small"
+            disabled={busy}
+            onClick={() => onTransfer(call.id)}
+          >
+            Transfer call
+          </button>
+        </>
+      )}
+      <button
+        type="button"
+        className="button button-small button-danger"
+        disabled={busy}
+        onClick={() => run(() => store.calls.hangup(call.id))}
+      >
+        {call.state === 'inviting' ? 'Cancel' : 'Hang up'}
+      </button>
+    </section>
+  );
+}
+
+/** Invites the visitor of a chat the agent holds to switch to a call. */
+export function CallButton({ conversation: c }: { conversation: Conversation }) {
+  const store = useWorkspaceStore()!;
+  const calls = useCalls();
+  const [busy, run] = useAction();
+  if (c.channel !== 'web' || store.calls.inConversation(calls, c.id)) return null;
+  return (
+    <button
+      type="button"
+      className="button button-small"
+      disabled={busy}
+      onClick={() => run(() => store.calls.start(c.id))}
+    >
+      <PhoneIcon /> Call
+    </button>
+  );
+}

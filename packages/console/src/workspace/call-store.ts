@@ -1,0 +1,275 @@
+/**
+ * The agent's calls: their state from the `call` frames, and the audio. The console makes every
+ * offer (a new peer connection per leg: a transferred call reaches a new agent as a new leg), and
+ * restarts ICE when the connection breaks — a bounded number of times, then it ends the call as
+ * lost, so neither side keeps a dead call. The microphone is asked for when the agent answers.
+ */
+import type { CallView, IceServer } from '@beckon/protocol/call-protocol';
+import type { AgentServerFrame } from '@beckon/protocol/chat-protocol';
+
+type CallFrame = Extract<AgentServerFrame, { type: 'call' | 'call_signal' | 'call_media' }>;
+
+export interface CallsState {
+  /** Calls not over that concern this agent (ringing them, or theirs), by call id. */
+  calls: Record<string, CallView>;
+  /** Conversations of ringing calls (the visitor's context, for the ringing notice). */
+  ringingConversations: Record<string, { visitorName: string | null; skillId: string | null }>;
+  muted: boolean;
+  /** Calls whose visitor muted their microphone. */
+  visitorMuted: Record<string, boolean>;
+  /** Connection state of each call's audio (`connected`, `connecting`, `reconnecting`). */
+  media: Record<string, string>;
+  /** The last call that ended here, briefly shown. */
+  ended: CallView | null;
+  error: string | null;
+}
+
+interface Leg {
+  pc: RTCPeerConnection;
+  leg: number;
+  restarts: number;
+  timer?: number;
+  early: RTCIceCandidateInit[];
+}
+
+/** ICE restarts tried before the call is given up as lost. */
+const MAX_RESTARTS = 3;
+const RESTART_AFTER_MS = 2500;
+
+/** No calls: the state before the first `call` frame (and of users who take no chats). */
+export const NO_CALLS: CallsState = {
+  calls: {},
+  ringingConversations: {},
+  muted: false,
+  visitorMuted: {},
+  media: {},
+  ended: null,
+  error: null,
+};
+
+export class CallStore {
+  private state: CallsState = NO_CALLS;
+  private readonly listeners = new Set<() => void>();
+  private readonly legs = new Map<string, Leg>();
+  private mic: MediaStream | null = null;
+  private ice: IceServer[] = [];
+  private readonly audio = new Map<string, HTMLAudioElement>();
+
+  constructor(
+    private readonly userId: string,
+    private readonly send: (frame: object) => boolean,
+    private readonly request: (frame: Record<string, unknown>) => Promise<void>,
+  ) {}
+
+  getState = (): CallsState => this.state;
+  subscribe = (l: () => void): (() => void) => {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  };
+  private set(patch: Partial<CallsState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const l of this.listeners) l();
+  }
+
+  /** The call in a conversation, if one concerns this agent. */
+  inConversation(s: CallsState, conversationId: string): CallView | undefined {
+    return Object.values(s.calls).find((c) => c.conversationId === conversationId);
+  }
+
+  onFrame(f: CallFrame): void {
+    if (f.type === 'call_media') {
+      this.set({ visitorMuted: { ...this.state.visitorMuted, [f.callId]: f.muted } });
+      return;
+    }
+    if (f.type === 'call_signal') {
+      void this.onSignal(f).catch(() => {});
+      return;
+    }
+    if (f.iceServers) this.ice = f.iceServers;
+    const c = f.call;
+    const mine =
+      c.agentId === this.userId && (c.state === 'active' || c.state === 'held' || c.state === 'inviting');
+    const ringing = c.state === 'ringing' && c.ringingAgentId === this.userId;
+    const calls = { ...this.state.calls };
+    const ringingConversations = { ...this.state.ringingConversations };
+    const had = calls[c.id];
+    if (mine || ringing) calls[c.id] = c;
+    else delete calls[c.id];
+    const conv = f.conversation as { visitorName?: string | null; skillId?: string | null } | undefined;
+    if (ringing && conv)
+      ringingConversations[c.id] = { visitorName: conv.visitorName ?? null, skillId: conv.skillId ?? null };
+    if (!ringing) delete ringingConversations[c.id];
+    this.set({ calls, ringingConversations, ended: had && !(mine || ringing) ? c : this.state.ended });
+    if (mine && c.state !== 'inviting') void this.media(c).catch((err) => this.fail(err));
+    else this.hangupMedia(c.id);
+    if (c.state === 'held' || c.state === 'active') this.applyTracks(c.state === 'held');
+  }
+
+  // ——— commands ———
+
+  accept(callId: string): Promise<void> {
+    return this.request({ type: 'call_accept', callId });
+  }
+  decline(callId: string): Promise<void> {
+    return this.request({ type: 'call_decline', callId });
+  }
+  /** Invites the visitor of a chat this agent holds to switch to a call. */
+  start(conversationId: string): Promise<void> {
+    return this.request({ type: 'call_start', conversationId });
+  }
+  hangup(callId: string): Promise<void> {
+    return this.request({ type: 'call_hangup', callId });
+  }
+  hold(callId: string, held: boolean): Promise<void> {
+    return this.request({ type: 'call_hold', callId, held });
+  }
+  transfer(callId: string, to: { agentId: string } | { skillId: string }): Promise<void> {
+    return this.request({ type: 'call_transfer', callId, ...to });
+  }
+  toggleMute(callId: string): void {
+    const muted = !this.state.muted;
+    this.set({ muted });
+    this.applyTracks(this.state.calls[callId]?.state === 'held');
+    this.send({ type: 'call_mute', callId, muted });
+  }
+  dismissEnded(): void {
+    this.set({ ended: null, error: null });
+  }
+
+  /** Sockets came back: a call whose audio broke meanwhile restarts ICE at once. */
+  reconnected(): void {
+    for (const [callId, leg] of this.legs)
+      if (leg.pc.connectionState !== 'connected') void this.restart(callId, leg);
+  }
+
+  stop(): void {
+    for (const id of [...this.legs.keys()]) this.hangupMedia(id);
+    for (const t of this.mic?.getTracks() ?? []) t.stop();
+    this.mic = null;
+  }
+
+  // ——— media ———
+
+  private applyTracks(held: boolean): void {
+    for (const t of this.mic?.getAudioTracks() ?? []) t.enabled = !this.state.muted && !held;
+  }
+
+  private async media(c: CallView): Promise<void> {
+    const current = this.legs.get(c.id);
+    if (current && current.leg === c.leg) return;
+    this.hangupMedia(c.id);
+    if (!this.mic) {
+      try {
+        this.mic = await navigator.mediaDevices.getUserMedia({ audio: true });
+      } catch {
+        this.set({ error: 'The browser did not allow the microphone, so the call could not go on.' });
+        this.send({ type: 'call_failed', callId: c.id, reason: 'microphone_denied' });
+        return;
+      }
+    }
+    const pc = new RTCPeerConnection({ iceServers: this.ice as RTCIceServer[] });
+    const leg: Leg = { pc, leg: c.leg, restarts: 0, early: [] };
+    this.legs.set(c.id, leg);
+    for (const t of this.mic.getTracks()) pc.addTrack(t, this.mic);
+    this.applyTracks(c.state === 'held');
+    pc.onicecandidate = (e) => {
+      if (e.candidate)
+        this.send({ type: 'call_signal', callId: c.id, leg: c.leg, candidate: e.candidate.toJSON() });
+    };
+    pc.ontrack = (e) => {
+      const audio = this.audio.get(c.id) ?? new Audio();
+      audio.autoplay = true;
+      audio.srcObject = e.streams[0] ?? new MediaStream([e.track]);
+      this.audio.set(c.id, audio);
+      void audio.play().catch(() => {});
+    };
+    pc.onconnectionstatechange = () => this.onConnection(c.id, leg);
+    this.setMedia(c.id, 'connecting');
+    await this.offer(c.id, leg);
+  }
+
+  private async offer(callId: string, leg: Leg, iceRestart = false): Promise<void> {
+    const offer = await leg.pc.createOffer(iceRestart ? { iceRestart: true } : {});
+    await leg.pc.setLocalDescription(offer);
+    this.send({
+      type: 'call_signal',
+      callId,
+      leg: leg.leg,
+      description: { type: 'offer', sdp: offer.sdp ?? '' },
+    });
+  }
+
+  private onConnection(callId: string, leg: Leg): void {
+    const s = leg.pc.connectionState;
+    if (s === 'connected') {
+      leg.restarts = 0;
+      window.clearTimeout(leg.timer);
+      leg.timer = undefined;
+      this.setMedia(callId, 'connected');
+    } else if ((s === 'disconnected' || s === 'failed') && leg.timer === undefined) {
+      this.setMedia(callId, 'reconnecting');
+      leg.timer = window.setTimeout(() => {
+        leg.timer = undefined;
+        void this.restart(callId, leg);
+      }, RESTART_AFTER_MS);
+    }
+  }
+
+  private async restart(callId: string, leg: Leg): Promise<void> {
+    if (this.legs.get(callId) !== leg || leg.pc.connectionState === 'connected') return;
+    if (leg.restarts >= MAX_RESTARTS) {
+      this.send({ type: 'call_failed', callId, reason: 'network_lost' });
+      return;
+    }
+    leg.restarts++;
+    await this.offer(callId, leg, true).catch(() => {});
+    leg.timer = window.setTimeout(() => {
+      leg.timer = undefined;
+      void this.restart(callId, leg);
+    }, RESTART_AFTER_MS * 2);
+  }
+
+  private async onSignal(f: Extract<CallFrame, { type: 'call_signal' }>): Promise<void> {
+    const leg = this.legs.get(f.callId);
+    if (!leg || leg.leg !== f.leg) return;
+    if (f.description?.type === 'answer') {
+      await leg.pc.setRemoteDescription(f.description);
+      for (const c of leg.early) await leg.pc.addIceCandidate(c).catch(() => {});
+      leg.early = [];
+    } else if (f.candidate) {
+      if (leg.pc.remoteDescription) await leg.pc.addIceCandidate(f.candidate).catch(() => {});
+      else leg.early.push(f.candidate);
+    }
+  }
+
+  private hangupMedia(callId: string): void {
+    const leg = this.legs.get(callId);
+    if (leg) {
+      window.clearTimeout(leg.timer);
+      leg.pc.close();
+      this.legs.delete(callId);
+    }
+    const audio = this.audio.get(callId);
+    if (audio) audio.srcObject = null;
+    this.audio.delete(callId);
+    if (this.state.media[callId]) {
+      const { [callId]: _gone, ...media } = this.state.media;
+      this.set({ media });
+    }
+    if (this.legs.size === 0 && Object.keys(this.state.calls).length === 0) {
+      for (const t of this.mic?.getTracks() ?? []) t.stop();
+      this.mic = null;
+      if (this.state.muted) this.set({ muted: false });
+    }
+  }
+
+  private setMedia(callId: string, state: string): void {
+    this.set({ media: { ...this.state.media, [callId]: state } });
+  }
+
+  private fail(err: unknown): void {
+    this.set({
+      error: `The call's audio could not start: ${err instanceof Error ? err.message : String(err)}`,
+    });
+  }
+}

@@ -1,0 +1,73 @@
+import type { Millis } from './schema.ts';
+
+/** Where a call stands: waiting for an agent, waiting for the visitor's consent, talking, on hold, over. */
+export type CallState = 'ringing' | 'inviting' | 'active' | 'held' | 'ended';
+
+/** One call between a visitor and agents, in a conversation. */
+export interface CallsTable {
+  id: string;
+  account_id: string;
+  conversation_id: string;
+  skill_id: string | null;
+  /** `visitor` or `agent`: who asked for the call. */
+  started_by: string;
+  state: CallState;
+  /** The agent on the call (after an answer), or who invited the visitor. */
+  agent_id: string | null;
+  /** The agent whose console rings now. */
+  ringing_agent_id: string | null;
+  ring_deadline: Millis | null;
+  /** Agents rung already for this call (JSON array): the next ring goes to someone else. */
+  tried: string;
+  /** Grows each time an agent joins the call: their console sets up a new peer connection. */
+  leg: number;
+  requested_at: Millis;
+  ringing_at: Millis | null;
+  answered_at: Millis | null;
+  ended_at: Millis | null;
+  /** `visitor`, `agent` or `system`. */
+  ended_by: string | null;
+  end_reason: string | null;
+  talk_ms: Millis | null;
+  wait_ms: Millis | null;
+  held_ms: Millis;
+  held_since: Millis | null;
+  transfers: number;
+  updated_at: Millis;
+}
+
+/** An agent's voice settings; an agent without a row takes calls and gets no chat during one. */
+export interface AgentVoiceSettingsTable {
+  account_id: string;
+  user_id: string;
+  takes_calls: number;
+  chats_during_calls: number;
+  updated_at: Millis;
+}
+
+/** Where a callback stands: waiting for its time, in the queue as a conversation, or done. */
+export type CallbackStatus = 'scheduled' | 'queued' | 'done';
+
+/** A visitor's request to be called back on their phone. */
+export interface CallbacksTable {
+  id: string;
+  account_id: string;
+  site_id: string;
+  /** The chat it was asked for in. */
+  conversation_id: string;
+  skill_id: string | null;
+  phone: string;
+  topic: string | null;
+  window_start: Millis;
+  window_end: Millis;
+  /** When it enters the queue: the window's start, or the agent's new time after a reschedule. */
+  due_at: Millis;
+  status: CallbackStatus;
+  /** The conversation agents are offered for it, once due. */
+  task_conversation_id: string | null;
+  /** `reached`, `no_answer`, `wrong_number` or `rescheduled` (the last one recorded). */
+  outcome: string | null;
+  attempts: number;
+  created_at: Millis;
+  updated_at: Millis;
+}

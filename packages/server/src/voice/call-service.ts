@@ -1,0 +1,400 @@
+import { type CallEndReason, CallErrorCode, type CallView } from '@beckon/protocol/call-protocol';
+import type { Conversation } from '@beckon/protocol/chat-api';
+import type { AgentChatService, StaffCaller } from '../conversations/agent-chat-service.ts';
+import type { AgentPresence } from '../conversations/agent-presence.ts';
+import type { ChatAnnouncer } from '../conversations/chat-announcer.ts';
+import type { CallEvent } from '../conversations/chat-events.ts';
+import { KeyedLimiter } from '../conversations/chat-limits.ts';
+import { AppError, badRequest } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { CallRow } from '../store/calls-repo.ts';
+import type { Store } from '../store/store.ts';
+import type { CallState } from '../store/voice-schema.ts';
+import { nextAgent } from './call-ringer.ts';
+import { callView, spoken } from './call-view.ts';
+import type { VoiceConfig } from './voice-config.ts';
+
+export type Side = 'visitor' | 'agent';
+type Signal = Omit<Extract<CallEvent, { t: 'call.signal' }>, 't' | 'from'>;
+
+const gone = () => new AppError(409, CallErrorCode.CallGone, 'this call is over or rings someone else now');
+
+/**
+ * Calls in conversations. A visitor's call rings agents who take calls one at a time (each for
+ * `ringMs`, then the next); an agent's call invites the visitor, who must accept. Every change is
+ * a compare-and-set in the store, then published to the conversation (the visitor's socket) and
+ * to the agents concerned, and written as a line of the conversation's timeline. Ring deadlines
+ * are timers of the node that rang; the sweeper (`call-sweeper.ts`) takes over those of a node
+ * that died, and ends calls whose side is gone for longer than `reconnectMs`.
+ */
+export class CallService {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly starts: KeyedLimiter;
+  private stopped = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly announcer: ChatAnnouncer,
+    private readonly presence: AgentPresence,
+    private readonly agents: AgentChatService,
+    /** Asks the chat router for a pass: an agent off a call can take chats again. */
+    private readonly route: (accountId: string) => void,
+    readonly config: VoiceConfig,
+    private readonly log: Logger,
+  ) {
+    this.starts = new KeyedLimiter({ rate: config.startsPerMinute / 60, burst: config.startsPerMinute });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  /** A call by id in the caller's account, or undefined (someone else's, or no such call). */
+  async find(accountId: string, callId: string): Promise<CallRow | undefined> {
+    return this.store.calls.get(accountId, callId);
+  }
+
+  /** The calls to show an agent's console again when it (re)connects. */
+  async openFor(accountId: string, agentId: string): Promise<CallView[]> {
+    const rows = await this.store.calls.openFor(accountId, agentId);
+    return Promise.all(rows.map((r) => this.view(r)));
+  }
+
+  /** The visitor asks for a call: it rings the conversation's agent first, then others who take calls. */
+  async visitorStart(accountId: string, conversation: Conversation): Promise<CallView> {
+    if (conversation.status === 'closed')
+      throw new AppError(409, 'conversation_closed', 'the conversation is closed');
+    if (!this.starts.take(conversation.id))
+      throw new AppError(429, CallErrorCode.RateLimited, 'too many calls asked for; wait a minute');
+    const { call, busy } = await this.store.calls.create(accountId, {
+      conversationId: conversation.id,
+      skillId: conversation.skillId,
+      startedBy: 'visitor',
+      state: 'ringing',
+    });
+    if (busy)
+      throw new AppError(409, CallErrorCode.CallBusy, 'a call is already running in this conversation');
+    await this.line(accountId, call, 'The visitor asked for a call.');
+    return this.view(await this.ringNext(call, conversation.assignedAgentId));
+  }
+
+  /** The conversation's agent asks to switch to a call: the visitor is invited and must accept. */
+  async agentStart(caller: StaffCaller & { userId: string }, conversationId: string): Promise<CallView> {
+    const conversation = await this.store.conversations.get(caller.accountId, conversationId);
+    if (conversation.status !== 'active' || conversation.assignedAgentId !== caller.userId)
+      throw new AppError(403, 'not_assigned', 'this conversation is not assigned to you');
+    if (!this.starts.take(conversationId))
+      throw new AppError(429, CallErrorCode.RateLimited, 'too many calls asked for; wait a minute');
+    const { call, busy } = await this.store.calls.create(caller.accountId, {
+      conversationId,
+      skillId: conversation.skillId,
+      startedBy: 'agent',
+      state: 'inviting',
+      agentId: caller.userId,
+    });
+    if (busy)
+      throw new AppError(409, CallErrorCode.CallBusy, 'a call is already running in this conversation');
+    const name = await this.announcer.agentName(caller.accountId, caller.userId);
+    await this.line(caller.accountId, call, `${name ?? 'The agent'} asked to switch to a call.`);
+    await this.publish(call, [caller.userId]);
+    return this.view(call);
+  }
+
+  /** Rings the next free agent, or ends the call when nobody is left. */
+  private async ringNext(call: CallRow, preferred: string | null, only?: string): Promise<CallRow> {
+    const now = Date.now();
+    const agentId = await nextAgent(this.store, this.presence, call, preferred, only);
+    const before = [call.ringing_agent_id, call.agent_id];
+    if (!agentId) {
+      const tried = (JSON.parse(call.tried) as string[]).length > 0;
+      return (
+        (await this.end(call, 'system', tried ? 'unanswered' : 'no_agent', ['ringing'])) ??
+        (await this.current(call))
+      );
+    }
+    const tried = [...new Set([...(JSON.parse(call.tried) as string[]), agentId])];
+    // Only the pass that saw the last ring moves it on: a sweeper and the ringing node may both try.
+    const rung = await this.store.calls.change(
+      call.account_id,
+      call.id,
+      ['ringing'],
+      {
+        ringing_agent_id: agentId,
+        ring_deadline: now + this.config.ringMs,
+        ringing_at: call.ringing_at ?? now,
+        tried: JSON.stringify(tried),
+        updated_at: now,
+      },
+      call.ringing_agent_id ? { ringing: call.ringing_agent_id } : {},
+    );
+    if (!rung) return this.current(call);
+    this.armRing(rung);
+    await this.publish(rung, [...before, agentId]);
+    return rung;
+  }
+
+  private armRing(call: CallRow): void {
+    clearTimeout(this.timers.get(call.id));
+    if (this.stopped) return;
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(call.id);
+        void this.ringTimedOut(call.account_id, call.id, call.ringing_agent_id!).catch((err) =>
+          this.log.warn({ err, callId: call.id }, 'ring timeout failed'),
+        );
+      },
+      Math.max(0, Number(call.ring_deadline) - Date.now()),
+    );
+    timer.unref();
+    this.timers.set(call.id, timer);
+  }
+
+  /** The ring of `agentId` passed its deadline (here, or seen by the sweeper): the next agent. */
+  async ringTimedOut(accountId: string, callId: string, agentId: string): Promise<void> {
+    const call = await this.store.calls.get(accountId, callId);
+    if (call?.state !== 'ringing' || call.ringing_agent_id !== agentId) return;
+    const conversation = await this.store.conversations.get(accountId, call.conversation_id);
+    await this.ringNext(call, conversation.assignedAgentId);
+  }
+
+  /** The agent answers a ringing call, or the visitor accepts an agent's invitation. */
+  async accept(side: Side, accountId: string, callId: string, agentId?: string): Promise<CallView> {
+    const call = await this.store.calls.get(accountId, callId);
+    if (!call) throw gone();
+    const now = Date.now();
+    if (side === 'agent') {
+      if (call.state !== 'ringing' || call.ringing_agent_id !== agentId) throw gone();
+      const answered = await this.store.calls.change(
+        accountId,
+        callId,
+        ['ringing'],
+        {
+          state: 'active',
+          agent_id: agentId,
+          ringing_agent_id: null,
+          ring_deadline: null,
+          answered_at: call.answered_at ?? now,
+          wait_ms: call.wait_ms ?? now - Number(call.requested_at),
+          leg: Number(call.leg) + 1,
+          updated_at: now,
+        },
+        { ringing: agentId },
+      );
+      if (!answered) throw gone();
+      clearTimeout(this.timers.get(callId));
+      this.timers.delete(callId);
+      await this.takeConversation(accountId, answered.conversation_id, agentId!);
+      const name = await this.announcer.agentName(accountId, agentId!);
+      await this.line(accountId, answered, `Call answered by ${name ?? 'an agent'}.`);
+      await this.publish(answered, [agentId]);
+      return this.view(answered);
+    }
+    if (call.state !== 'inviting') throw gone();
+    const accepted = await this.store.calls.change(accountId, callId, ['inviting'], {
+      state: 'active',
+      answered_at: now,
+      wait_ms: now - Number(call.requested_at),
+      leg: Number(call.leg) + 1,
+      updated_at: now,
+    });
+    if (!accepted) throw gone();
+    await this.line(accountId, accepted, 'The visitor accepted the call.');
+    await this.publish(accepted, [accepted.agent_id]);
+    return this.view(accepted);
+  }
+
+  /** The agent who answers holds the conversation too (a call from the queue, or a transferred one). */
+  private async takeConversation(accountId: string, conversationId: string, agentId: string): Promise<void> {
+    const c = await this.store.conversations.get(accountId, conversationId);
+    if (c.status === 'closed' || (c.status === 'active' && c.assignedAgentId === agentId)) return;
+    // Calls have their own capacity: the answer moves the chat to this agent even when their chat slots are full.
+    await this.agents.transfer({ accountId, role: 'admin', userId: agentId }, conversationId, { agentId });
+  }
+
+  /** A ringing agent declines (the next one rings), or the visitor declines an invitation (the call ends). */
+  async decline(side: Side, accountId: string, callId: string, agentId?: string): Promise<void> {
+    const call = await this.store.calls.get(accountId, callId);
+    if (!call) throw gone();
+    if (side === 'agent') {
+      if (call.state !== 'ringing' || call.ringing_agent_id !== agentId) throw gone();
+      const conversation = await this.store.conversations.get(accountId, call.conversation_id);
+      await this.ringNext(call, conversation.assignedAgentId);
+      return;
+    }
+    if (call.state !== 'inviting') throw gone();
+    await this.end(call, 'visitor', 'declined', ['inviting']);
+  }
+
+  /** Either side hangs up (a visitor may also cancel their ringing call). */
+  async hangup(
+    side: Side,
+    accountId: string,
+    callId: string,
+    reason: CallEndReason = 'hangup',
+  ): Promise<void> {
+    const call = await this.store.calls.get(accountId, callId);
+    if (!call || call.state === 'ended') return;
+    await this.end(call, side, reason, ['ringing', 'inviting', 'active', 'held']);
+  }
+
+  /** The agent puts the call on hold, or resumes it. */
+  async hold(accountId: string, callId: string, agentId: string, held: boolean): Promise<CallView> {
+    const call = await this.store.calls.get(accountId, callId);
+    if (!call || call.agent_id !== agentId) throw gone();
+    const now = Date.now();
+    const changed = held
+      ? await this.store.calls.change(accountId, callId, ['active'], { state: 'held', held_since: now })
+      : await this.store.calls.change(accountId, callId, ['held'], {
+          state: 'active',
+          held_since: null,
+          held_ms: Number(call.held_ms) + (now - Number(call.held_since ?? now)),
+        });
+    if (!changed) return this.view(call);
+    await this.line(accountId, changed, held ? 'Call on hold.' : 'Call resumed.');
+    await this.publish(changed, [agentId]);
+    return this.view(changed);
+  }
+
+  /** The agent passes the call to another agent or skill: it rings there, and the new agent's console sets up media anew. */
+  async transfer(
+    caller: StaffCaller & { userId: string },
+    callId: string,
+    target: { agentId?: string; skillId?: string },
+  ): Promise<CallView> {
+    if (Boolean(target.agentId) === Boolean(target.skillId))
+      throw badRequest('give either agentId or skillId');
+    const { accountId, userId } = caller;
+    const call = await this.store.calls.get(accountId, callId);
+    if (!call || call.agent_id !== userId || (call.state !== 'active' && call.state !== 'held')) throw gone();
+    if (target.skillId && !(await this.store.skills.list(accountId)).some((s) => s.id === target.skillId))
+      throw badRequest('unknown skill id', 'unknown_skill');
+    const now = Date.now();
+    const moved = await this.store.calls.change(
+      accountId,
+      callId,
+      ['active', 'held'],
+      {
+        state: 'ringing',
+        agent_id: null,
+        held_since: null,
+        held_ms: Number(call.held_ms) + (call.held_since ? now - Number(call.held_since) : 0),
+        tried: JSON.stringify([userId]),
+        transfers: Number(call.transfers) + 1,
+        ...(target.skillId ? { skill_id: target.skillId } : {}),
+        updated_at: now,
+      },
+      { agent: userId },
+    );
+    if (!moved) throw gone();
+    const name = await this.announcer.agentName(accountId, userId);
+    const to = target.agentId
+      ? ((await this.announcer.agentName(accountId, target.agentId)) ?? 'another agent')
+      : 'another team';
+    await this.line(accountId, moved, `${name ?? 'The agent'} transferred the call to ${to}.`);
+    await this.publish(moved, [userId]);
+    return this.view(await this.ringNext(moved, null, target.agentId));
+  }
+
+  /** Relays signalling to the other side; the connection checked the sender's part in the call. */
+  signal(call: CallRow, from: Side, signal: Signal): void {
+    const event: CallEvent = { t: 'call.signal', from, ...signal };
+    if (from === 'visitor') {
+      if (call.agent_id) this.announcer.events.toAgent(call.agent_id, event);
+    } else this.announcer.events.toConversation(call.conversation_id, event);
+  }
+
+  /** Tells the other side that one side muted or unmuted. */
+  mute(call: CallRow, from: Side, muted: boolean): void {
+    const event: CallEvent = { t: 'call.media', callId: call.id, from, muted };
+    if (from === 'visitor') {
+      if (call.agent_id) this.announcer.events.toAgent(call.agent_id, event);
+    } else this.announcer.events.toConversation(call.conversation_id, event);
+  }
+
+  /** Ends a call still in one of `from`: its times and outcome are stored, both sides and the timeline told. */
+  async end(
+    call: CallRow,
+    by: Side | 'system',
+    reason: CallEndReason,
+    from: readonly CallState[] = ['ringing', 'inviting', 'active', 'held'],
+  ): Promise<CallRow | undefined> {
+    const now = Date.now();
+    const answered = call.answered_at === null ? null : Number(call.answered_at);
+    const ended = await this.store.calls.change(call.account_id, call.id, from, {
+      state: 'ended',
+      ringing_agent_id: null,
+      ring_deadline: null,
+      ended_at: now,
+      ended_by: by,
+      end_reason: reason,
+      talk_ms: answered === null ? null : now - answered,
+      wait_ms: call.wait_ms ?? now - Number(call.requested_at),
+      held_ms: Number(call.held_ms) + (call.held_since ? now - Number(call.held_since) : 0),
+      held_since: null,
+      updated_at: now,
+    });
+    if (!ended) return undefined;
+    clearTimeout(this.timers.get(call.id));
+    this.timers.delete(call.id);
+    await this.line(call.account_id, ended, endLine(ended));
+    await this.publish(ended, [call.agent_id, call.ringing_agent_id]);
+    // The agent is free for chats again.
+    this.route(call.account_id);
+    return ended;
+  }
+
+  private async current(call: CallRow): Promise<CallRow> {
+    return (await this.store.calls.get(call.account_id, call.id)) ?? call;
+  }
+
+  async view(row: CallRow): Promise<CallView> {
+    return callView(row, await this.announcer.agentName(row.account_id, row.agent_id));
+  }
+
+  /** Publishes a call's new state to the conversation and to every agent concerned (before and after). */
+  private async publish(row: CallRow, agents: (string | null | undefined)[]): Promise<void> {
+    const call = await this.view(row);
+    const { events } = this.announcer;
+    events.toConversation(row.conversation_id, { t: 'call.updated', call });
+    const ringing = row.state === 'ringing' && row.ringing_agent_id;
+    const conversation = ringing
+      ? await this.store.conversations.get(row.account_id, row.conversation_id).catch(() => undefined)
+      : undefined;
+    const to = new Set([...agents, row.agent_id, row.ringing_agent_id].filter((a): a is string => !!a));
+    for (const agentId of to)
+      events.toAgent(agentId, {
+        t: 'call.updated',
+        call,
+        ...(conversation && agentId === row.ringing_agent_id ? { conversation } : {}),
+      });
+  }
+
+  private async line(accountId: string, call: CallRow, text: string): Promise<void> {
+    await this.announcer.line(accountId, call.conversation_id, text);
+  }
+}
+
+/** The timeline's line for an ended call. */
+function endLine(call: CallRow): string {
+  const reason = call.end_reason;
+  if (call.answered_at === null) {
+    if (reason === 'no_agent') return 'Missed call: no agent who takes calls was free.';
+    if (reason === 'unanswered') return 'Missed call: no agent answered.';
+    if (reason === 'declined') return 'The visitor declined the call.';
+    if (reason === 'microphone_denied') return 'The call did not start: the microphone was not allowed.';
+    return 'The call was cancelled.';
+  }
+  const talk = spoken(Number(call.talk_ms ?? 0));
+  const wait = spoken(Number(call.wait_ms ?? 0));
+  const who =
+    reason === 'network_lost'
+      ? 'the connection was lost'
+      : reason === 'microphone_denied'
+        ? 'the microphone was not allowed'
+        : reason === 'conversation_closed'
+          ? 'the conversation was closed'
+          : `hung up by the ${call.ended_by === 'agent' ? 'agent' : 'visitor'}`;
+  return `Call ended (${who}) after ${talk} of talk; waited ${wait}.`;
+}

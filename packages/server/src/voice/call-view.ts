@@ -1,0 +1,34 @@
+import type { CallView } from '@beckon/protocol/call-protocol';
+import type { CallRow } from '../store/calls-repo.ts';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
+const int = (n: number | null) => (n === null ? null : Number(n));
+
+/** A stored call as both sides see it. */
+export function callView(row: CallRow, agentName: string | null): CallView {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    state: row.state,
+    startedBy: row.started_by === 'agent' ? 'agent' : 'visitor',
+    agentId: row.agent_id,
+    agentName,
+    ringingAgentId: row.state === 'ringing' ? row.ringing_agent_id : null,
+    ringUntil: row.state === 'ringing' ? iso(row.ring_deadline) : null,
+    leg: Number(row.leg),
+    requestedAt: iso(row.requested_at)!,
+    answeredAt: iso(row.answered_at),
+    endedAt: iso(row.ended_at),
+    endedBy: row.ended_by,
+    endReason: row.end_reason,
+    talkMs: int(row.talk_ms),
+    waitMs: int(row.wait_ms),
+  };
+}
+
+/** "2 min 05 s" or "45 s": how the timeline says a duration. */
+export function spoken(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+}
