@@ -7,6 +7,7 @@ import { loadOutboxOptions, type OutboxOptions } from './channels/outbox-config.
 import { loadPushConfig, type PushConfig } from './channels/push/push-config.ts';
 import { type ChatLimits, loadChatLimits } from './conversations/chat-limits.ts';
 import { loadStoreTuning, type StoreTuning } from './store/store-config.ts';
+import { loadWebhookOptions, type WebhookOptions } from './webhooks/webhook-config.ts';
 
 /** Everything a Beckon node needs to start, from flags and environment. */
 export interface Config {
@@ -69,6 +70,8 @@ export interface Config {
   connections: ConnectionsConfig;
   /** Where FCM and APNs are reached, and how long a push may take (`BECKON_FCM_BASE_URL`, …). */
   push: PushConfig;
+  /** How webhooks are delivered: timeouts, retries, private addresses (`BECKON_WEBHOOKS_*`). */
+  webhooks: WebhookOptions;
 }
 
 export interface ConfigOverrides {
@@ -134,6 +137,7 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     store: loadStoreTuning(env),
     email: loadEmailConfig(env, host, publicUrl),
     outbox: loadOutboxOptions(env),
+    webhooks: loadWebhookOptions(env),
     connections: loadConnectionsConfig(env),
     push: loadPushConfig(env),
   };

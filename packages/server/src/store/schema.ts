@@ -18,6 +18,7 @@ import type {
   PageStatsTable,
 } from './model-schema.ts';
 import type { ChannelSettingsTable, OutboxTable } from './outbox-schema.ts';
+import type { WebhookDeliveriesTable, WebhookEndpointsTable } from './webhook-schema.ts';
 
 /** Timestamps are epoch milliseconds in both stores (BIGINT on PostgreSQL, INTEGER on SQLite). */
 export type Millis = number;
@@ -458,6 +459,8 @@ export interface Database {
   site_push_settings: SitePushSettingsTable;
   channel_connections: ChannelConnectionsTable;
   contact_identities: ContactIdentitiesTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type { Generated };

@@ -31,6 +31,7 @@ import { capabilitiesOf, type StoreCapabilities } from './store-capabilities.ts'
 import { ThreadEventsWriter } from './thread-events-writer.ts';
 import { UsersRepo } from './users-repo.ts';
 import { VisitorsRepo } from './visitors-repo.ts';
+import { WebhooksRepo } from './webhooks-repo.ts';
 
 /** The store port: one object per concept, implemented once on Kysely for SQLite and PostgreSQL. */
 /** How long `/readyz` waits for the store before it answers that the store is not ready (ms). */
@@ -80,6 +81,8 @@ export class Store {
   readonly appPush;
   /** Connections to providers (a WhatsApp number, a Telegram bot) and their conversations. */
   readonly channelConnections;
+  /** Webhook endpoints and the queue of deliveries to them. */
+  readonly webhooks;
 
   private constructor(
     readonly kind: StoreKind,
@@ -98,13 +101,14 @@ export class Store {
     this.authSessions = new AuthSessionsRepo(db);
     this.settings = new SettingsRepo(db);
     this.caps = capabilitiesOf(kind, movesMessages);
-    this.conversations = new ConversationsRepo(db, this.caps);
-    this.assignment = new AssignmentRepo(db, this.caps);
-    this.messages = new MessagesRepo(db, this.caps);
+    this.webhooks = new WebhooksRepo(db, this.caps);
+    this.conversations = new ConversationsRepo(db, this.caps, this.webhooks);
+    this.assignment = new AssignmentRepo(db, this.caps, this.webhooks);
+    this.messages = new MessagesRepo(db, this.caps, this.webhooks);
     this.attachments = new AttachmentsRepo(db);
     this.cannedResponses = new CannedResponsesRepo(db);
     this.routing = new RoutingRepo(db);
-    this.campaigns = new CampaignsRepo(db);
+    this.campaigns = new CampaignsRepo(db, this.webhooks);
     this.visitors = new VisitorsRepo(db);
     this.exposures = new ExposuresRepo(db);
     this.conversions = new ConversionsRepo(db);
@@ -112,7 +116,7 @@ export class Store {
     this.models = new ModelsRepo(db);
     this.modelSessions = new ModelSessionsRepo(db);
     this.modelSettings = new ModelSettingsRepo(db);
-    this.contacts = new ContactsRepo(db);
+    this.contacts = new ContactsRepo(db, this.webhooks);
     this.email = new EmailRepo(db);
     this.outbox = new OutboxRepo(db, this.caps);
     this.channelSettings = new ChannelSettingsRepo(db);

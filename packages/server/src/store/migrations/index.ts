@@ -21,6 +21,7 @@ import * as m0019 from './0019-conversation-states.ts';
 import * as m0020 from './0020-contact-tokens.ts';
 import * as m0021 from './0021-channel-connections.ts';
 import * as m0022 from './0022-sms-opt-out.ts';
+import * as m0024 from './0024-webhooks.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const migrations: Record<string, Migration> = {
   '0020-contact-tokens': m0020,
   '0021-channel-connections': m0021,
   '0022-sms-opt-out': m0022,
+  '0024-webhooks': m0024,
 };
 
 export const migrationProvider: MigrationProvider = {
