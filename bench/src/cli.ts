@@ -18,6 +18,7 @@ export const WORKLOADS = [
   'scoring',
   'reports',
   'messaging',
+  'webhooks',
   'scaleout',
 ] as const;
 

@@ -4,8 +4,8 @@ import type { VisitorChatClient } from '@beckon/sdk/chat-client';
 import { Webhook } from 'standardwebhooks';
 import { SlackWaitingNotices } from '../src/webhooks/slack-waiting.ts';
 import { signature } from '../src/webhooks/webhook-signature.ts';
-import { connectAgent, cookieFor, eventually, startVisitor } from './helpers/chat-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';
+import { connectAgent, cookieFor, eventually, startVisitor } from './helpers/chat-fixtures.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 import { WebhookReceiver } from './helpers/webhook-receiver.ts';
 

@@ -15,6 +15,11 @@ export interface LeaseWorkerOptions {
   pollMs: number;
   /** Rows worked at once on this node. */
   concurrency: number;
+  /**
+   * The fewest free slots worth a claim while rows are in flight (default 1): a claim is a
+   * commit, so a fast queue claims in batches rather than one row per settled row.
+   */
+  minClaim?: number;
 }
 
 /**
@@ -70,8 +75,10 @@ export class LeaseWorker<R extends { id: string }> {
     try {
       do {
         this.again = false;
+        const least = Math.min(this.opts.minClaim ?? 1, this.opts.concurrency);
         while (!this.stopped && this.inFlight.size < this.opts.concurrency) {
           const room = this.opts.concurrency - this.inFlight.size;
+          if (this.inFlight.size > 0 && room < least) break;
           const rows = await this.claim(room);
           for (const row of rows) {
             const p: Promise<void> = this.work(row)

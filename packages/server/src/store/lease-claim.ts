@@ -85,3 +85,23 @@ export async function settleClaim<T extends LeasedTable>(
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
+
+/**
+ * Settles many claimed rows in one transaction (one commit, one sync of the log for them all);
+ * each result says whether its claim still held the row.
+ */
+export async function settleClaims<T extends LeasedTable>(
+  db: Kysely<Database>,
+  table: T,
+  items: readonly {
+    row: { id: string; claim_token: string | null };
+    values: Partial<Selectable<Database[T]>>;
+  }[],
+): Promise<boolean[]> {
+  if (items.length === 0) return [];
+  return db.transaction().execute(async (trx) => {
+    const out: boolean[] = [];
+    for (const it of items) out.push(await settleClaim(trx, table, it.row, it.values));
+    return out;
+  });
+}

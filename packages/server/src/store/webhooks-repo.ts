@@ -12,7 +12,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { AppError, notFound } from '../errors.ts';
 import { newId, newTimeId } from '../ids.ts';
 import { slackBodyFor } from '../webhooks/slack-message.ts';
-import { claimDue, settleClaim } from './lease-claim.ts';
+import { claimDue, settleClaims } from './lease-claim.ts';
 import { iso, jsonArray } from './rows.ts';
 import type { Database } from './schema.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
@@ -425,8 +425,8 @@ export class WebhooksRepo {
   }
 
   /** The claim's attempt succeeded; false when the claim had lapsed. */
-  async delivered(row: DeliveryRow, r: AttemptResult, now: number): Promise<boolean> {
-    return settleClaim(this.db, 'webhook_deliveries', row, {
+  delivered(row: DeliveryRow, r: AttemptResult, now: number): Promise<boolean> {
+    return this.settle(row, {
       status: 'delivered',
       response_status: r.status,
       response_excerpt: r.excerpt,
@@ -438,8 +438,8 @@ export class WebhooksRepo {
   }
 
   /** The claim's attempt failed: due again at `retryAt`, or failed for good when it is null. */
-  async failed(row: DeliveryRow, r: AttemptResult, retryAt: number | null, now: number): Promise<boolean> {
-    return settleClaim(this.db, 'webhook_deliveries', row, {
+  failed(row: DeliveryRow, r: AttemptResult, retryAt: number | null, now: number): Promise<boolean> {
+    return this.settle(row, {
       status: retryAt === null ? 'failed' : 'queued',
       next_attempt_at: retryAt ?? now,
       response_status: r.status,
@@ -448,6 +448,36 @@ export class WebhooksRepo {
       last_error: r.error?.slice(0, 500) ?? null,
       updated_at: now,
     });
+  }
+
+  /** Settles waiting for the next group commit, with what each caller waits for. */
+  private pending: {
+    row: DeliveryRow;
+    values: Partial<DeliveryRow>;
+    done: (ok: boolean) => void;
+    fail: (err: unknown) => void;
+  }[] = [];
+
+  /**
+   * Settles are written together: the first waits a tick for others, and all that came meanwhile
+   * share one transaction (one commit and one log sync instead of one per delivery).
+   */
+  private settle(row: DeliveryRow, values: Partial<DeliveryRow>): Promise<boolean> {
+    return new Promise((done, fail) => {
+      this.pending.push({ row, values, done, fail });
+      if (this.pending.length === 1) setImmediate(() => void this.flushSettles());
+    });
+  }
+
+  private async flushSettles(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      const ok = await settleClaims(this.db, 'webhook_deliveries', batch);
+      for (const [i, b] of batch.entries()) b.done(ok[i]!);
+    } catch (err) {
+      for (const b of batch) b.fail(err);
+    }
   }
 
   /** An endpoint answered: its run of failures ends. */

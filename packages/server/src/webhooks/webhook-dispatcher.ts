@@ -34,7 +34,7 @@ export class WebhookDispatcher {
         (await store.webhooks.claim(Date.now(), room, opts.leaseMs)).map((c) => ({ ...c, id: c.row.id })),
       (c) => this.deliver(c),
       log,
-      opts,
+      { ...opts, minClaim: Math.ceil(opts.concurrency / 4) },
     );
   }
 
