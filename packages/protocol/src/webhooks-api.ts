@@ -239,3 +239,4 @@ export const WebhookReplayResult = Type.Object({ queued: Type.Integer() });
 export const WebhookNotice = Type.Object({
   disabled: Type.Array(Type.Object({ id: Type.String(), url: Type.String(), disabledAt: Nullable(Iso) })),
 });
+export type WebhookNotice = Static<typeof WebhookNotice>;

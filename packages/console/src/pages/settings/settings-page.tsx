@@ -11,6 +11,7 @@ import { ModelTab } from './model/model-tab.tsx';
 import { SitesTab } from './sites/sites-tab.tsx';
 import { SkillsTab } from './skills/skills-tab.tsx';
 import { TeamTab } from './team/team-tab.tsx';
+import { WebhooksTab } from './webhooks/webhooks-tab.tsx';
 
 interface Tab {
   path: string;
@@ -35,6 +36,7 @@ const TABS: Tab[] = [
   },
   { path: '/settings/model', label: 'Model', adminOnly: false, render: () => <ModelTab /> },
   { path: '/settings/api-keys', label: 'API keys', adminOnly: true, render: () => <ApiKeysTab /> },
+  { path: '/settings/webhooks', label: 'Webhooks', adminOnly: true, render: () => <WebhooksTab /> },
 ];
 
 export function SettingsPage() {
