@@ -33,8 +33,8 @@ export function DeliveryLog({ endpoint }: { endpoint: WebhookEndpoint }) {
 
   return (
     <div className="panel" data-testid="delivery-log">
-      <div className="toolbar">
-        <label className="inline-field">
+      <div className="delivery-toolbar">
+        <label>
           Replay everything since{' '}
           <input
             type="datetime-local"
