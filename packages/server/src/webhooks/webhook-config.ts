@@ -35,7 +35,7 @@ export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
   retryBaseMs: 5000,
   retryMaxMs: 12 * HOUR,
   disableAfterMs: 72 * HOUR,
-  concurrency: 64,
+  concurrency: 256,
 };
 
 /** The webhook settings from the environment; a bad value stops the start with its name. */
