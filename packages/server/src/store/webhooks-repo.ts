@@ -536,11 +536,17 @@ export class WebhooksRepo {
   }
 
   /** One delivery sent again, with its webhook id (receivers that already have it can skip it). */
-  async replay(accountId: string, deliveryId: string, now = Date.now()): Promise<WebhookDelivery> {
+  async replay(
+    accountId: string,
+    endpointId: string,
+    deliveryId: string,
+    now = Date.now(),
+  ): Promise<WebhookDelivery> {
     const r = await this.db
       .updateTable('webhook_deliveries')
       .set({ status: 'queued', attempts: 0, next_attempt_at: now, last_error: null, updated_at: now })
       .where('account_id', '=', accountId)
+      .where('endpoint_id', '=', endpointId)
       .where('id', '=', deliveryId)
       .where('status', 'in', ['delivered', 'failed'])
       .returningAll()
@@ -550,6 +556,7 @@ export class WebhooksRepo {
         .selectFrom('webhook_deliveries')
         .select('status')
         .where('account_id', '=', accountId)
+        .where('endpoint_id', '=', endpointId)
         .where('id', '=', deliveryId)
         .executeTakeFirst();
       if (!exists) throw notFound('delivery');

@@ -228,7 +228,7 @@ export function webhooksRoutes(app: App, ctx: AppContext, opts: WebhookOptions):
     async (req) => {
       const { accountId } = authOf(req);
       await store.webhooks.row(accountId, req.params.id);
-      return store.webhooks.replay(accountId, req.params.deliveryId);
+      return store.webhooks.replay(accountId, req.params.id, req.params.deliveryId);
     },
   );
 
