@@ -20,6 +20,7 @@ export const WORKLOADS = [
   'messaging',
   'channels',
   'voice',
+  'webhooks',
   'scaleout',
 ] as const;
 

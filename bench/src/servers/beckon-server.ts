@@ -4,7 +4,7 @@
 // (every socket comes from 127.0.0.1). BENCH_CHAT_PAIRS=N adds W3's agents (printed as
 // `chat [JSON]`). BENCH_MESSAGING=1 seeds W8 (messaging-seed.ts; BENCH_APP_PAIRS app agents),
 // printed as `messaging JSON`. BENCH_CHANNELS=1 seeds W9 (channels-seed.ts), printed as `channels JSON`. Scale-out: BENCH_DATABASE_URL with BENCH_PG_SCHEMA, BENCH_REDIS_URL, and
-// BENCH_SEED=0 on every node but the first. Prints `site KEY` (when seeding) then `listening PORT`.
+// BENCH_SEED=0 on every node but the first. BENCH_WEBHOOK_URL: a webhook endpoint taking every message. Prints `site KEY` (when seeding) then `listening PORT`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +36,12 @@ if (process.env.BENCH_SEED !== '0') {
   const pairs = Number(process.env.BENCH_CHAT_PAIRS ?? 0);
   const agents = pairs > 0 ? await seedChatAgents(node.ctx.store, bench.accountId, pairs) : [];
   process.stdout.write(`site ${bench.siteKey}\n${pairs > 0 ? `chat ${JSON.stringify(agents)}\n` : ''}`);
+  // The webhooks workload: every message of the account is delivered to the bench's receiver.
+  if (process.env.BENCH_WEBHOOK_URL)
+    await node.ctx.store.webhooks.create(bench.accountId, {
+      url: process.env.BENCH_WEBHOOK_URL,
+      events: ['message.created'],
+    });
   if (process.env.BENCH_MESSAGING === '1') {
     const seed = await seedMessaging(
       node.ctx.store,

@@ -8,6 +8,7 @@ import { loadPushConfig, type PushConfig } from './channels/push/push-config.ts'
 import { type ChatLimits, loadChatLimits } from './conversations/chat-limits.ts';
 import { loadStoreTuning, type StoreTuning } from './store/store-config.ts';
 import { loadVoiceConfig, type VoiceConfig } from './voice/voice-config.ts';
+import { loadWebhookOptions, type WebhookOptions } from './webhooks/webhook-config.ts';
 
 /** Everything a Beckon node needs to start, from flags and environment. */
 export interface Config {
@@ -77,6 +78,8 @@ export interface Config {
   push: PushConfig;
   /** Calls: ICE servers, TURN credentials, ring and reconnect times (`BECKON_ICE_SERVERS`, `BECKON_CALL_*`). */
   voice: VoiceConfig;
+  /** How webhooks are delivered: timeouts, retries, private addresses (`BECKON_WEBHOOKS_*`). */
+  webhooks: WebhookOptions;
 }
 
 export interface ConfigOverrides {
@@ -146,6 +149,7 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     store: loadStoreTuning(env),
     email: loadEmailConfig(env, host, publicUrl),
     outbox: loadOutboxOptions(env),
+    webhooks: loadWebhookOptions(env),
     connections: loadConnectionsConfig(env),
     push: loadPushConfig(env),
     voice: loadVoiceConfig(env),

@@ -13,6 +13,7 @@ import { modelRoutes } from './http/routes/model-routes.ts';
 import { reportsRoutes } from './http/routes/reports-routes.ts';
 import { tagRoutes } from './http/routes/tag-routes.ts';
 import { visitorsRoutes } from './http/routes/visitors-routes.ts';
+import { webhooksFeature } from './webhooks/webhooks-feature.ts';
 
 /**
  * Feature areas built on the core (tag and gateway, campaigns, conversations, analytics)
@@ -33,4 +34,5 @@ export const routes: RoutesPlugin[] = [
   commerceReceiversRoutes,
   commerceHooksRoutes,
   modelRoutes,
+  webhooksFeature,
 ];

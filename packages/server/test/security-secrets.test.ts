@@ -64,6 +64,7 @@ describe('secrets at rest in the embedded store, across a key rotation', () => {
         ...db.prepare('select secret as v from user_totp').all(),
         ...db.prepare('select client_secret as v from sso_configs').all(),
         ...db.prepare('select webhook_secret as v from site_push_settings').all(),
+        ...db.prepare('select secret as v from webhook_endpoints').all(),
       ] as Array<{ v: string }>;
       return new Set(rows.map((r) => r.v.split(':')[2]));
     } finally {
@@ -105,12 +106,16 @@ describe('secrets at rest in the embedded store, across a key rotation', () => {
       webhook_url: 'https://push.secret.example',
       webhook_secret: PUSH_SECRET,
     });
+    const endpoint = await store.webhooks.create(account.id, {
+      url: 'https://hooks.secret.example/beckon',
+      events: ['message.created'],
+    });
     const sealedWithFirst = keyIds();
     assert.equal(sealedWithFirst.size, 1, 'every secret under one key');
     await node.close();
 
     const dump = everything();
-    for (const secret of [TOKEN, TOTP, SSO_SECRET, PUSH_SECRET])
+    for (const secret of [TOKEN, TOTP, SSO_SECRET, PUSH_SECRET, endpoint.secret])
       assert.ok(!dump.includes(secret), `${secret} in clear`);
 
     // Rotation: the new key, the old one as previous. Everything is sealed again at start and still reads.

@@ -2,11 +2,13 @@ import { LogoMark } from '../components/icons.tsx';
 import { isUnder, Link, usePath } from '../router/router.tsx';
 import { useAttentionCount } from '../workspace/workspace-context.tsx';
 import { NAV_ITEMS } from './nav-items.tsx';
+import { useDisabledWebhooks } from './webhook-notice.ts';
 
 /** The left navigation (a horizontal strip on narrow screens). */
 export function SideNav() {
   const path = usePath();
   const attention = useAttentionCount();
+  const disabledHooks = useDisabledWebhooks();
   return (
     <aside className="sidebar">
       <Link to="/visitors" className="brand" aria-label="Beckon home">
@@ -30,6 +32,15 @@ export function SideNav() {
                   {item.short && (
                     <span className="nav-label nav-label-short" aria-hidden="true">
                       {item.short}
+                    </span>
+                  )}
+                  {item.path === '/settings' && disabledHooks > 0 && (
+                    <span
+                      className="nav-badge"
+                      data-testid="nav-webhooks-off"
+                      title="A webhook endpoint was turned off"
+                    >
+                      !<span className="visually-hidden"> a webhook endpoint was turned off for failing</span>
                     </span>
                   )}
                   {item.path === '/conversations' && attention > 0 && (

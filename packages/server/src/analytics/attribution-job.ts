@@ -194,7 +194,7 @@ export class AttributionJob {
         this.seen.set(key, c.ts);
         if (!recorded) continue;
         this.onRecorded?.(recorded);
-        await conversionAttributed(this.bus, this.log, recorded);
+        await conversionAttributed({ store: this.store, bus: this.bus, log: this.log }, recorded);
       }
     }
   }

@@ -170,7 +170,7 @@ export async function recordServerOrder(
       recorded = await attachConversion(store, id, candidate, terms, o.source);
     if (!recorded) await store.conversions.addSource(id, o.source);
   }
-  if (recorded) await conversionAttributed(deps.bus, deps.log, recorded);
+  if (recorded) await conversionAttributed(deps, recorded);
   const conversion = await store.conversions.get(o.accountId, id);
   if (!conversion) throw new Error(`conversion ${id} vanished`);
   return { conversion, duplicate: known !== undefined || recorded === undefined };

@@ -1,23 +1,16 @@
 import type { DeliveryStatus } from '@beckon/protocol/chat-api';
 import type { ChatEvents } from '../conversations/chat-events.ts';
 import type { Logger } from '../logger.ts';
+import { backoffMs, LeaseWorker } from '../ops/lease-worker.ts';
 import type { OutboxRow } from '../store/outbox-repo.ts';
 import type { Store } from '../store/store.ts';
-import { describeStoreError } from '../store/store-availability.ts';
 import { type ChannelRegistry, ChannelSendError, type OutboundMessage } from './channel.ts';
 import { DEFAULT_OUTBOX_OPTIONS, type OutboxOptions } from './outbox-config.ts';
 
 /** The longest Retry-After honoured: a provider asking for more is tried again after a day. */
 const MAX_PROVIDER_WAIT_MS = 86_400_000;
 
-/**
- * The delay before try `attempts + 1`: base × 2^(attempts − 1), capped, with equal jitter (half
- * fixed, half random) so many lines failing together do not retry together.
- */
-export function backoffMs(attempts: number, opts: Pick<OutboxOptions, 'retryBaseMs' | 'retryMaxMs'>): number {
-  const capped = Math.min(opts.retryMaxMs, opts.retryBaseMs * 2 ** Math.max(0, attempts - 1));
-  return Math.round(capped / 2 + (Math.random() * capped) / 2);
-}
+export { backoffMs };
 
 /**
  * Works the outbox: claims due rows with a lease, hands each line to its channel with the
@@ -31,12 +24,8 @@ export function backoffMs(attempts: number, opts: Pick<OutboxOptions, 'retryBase
  * Woken right after a commit that queued lines (`store.messages.onOutbox`), and polled.
  */
 export class OutboxDispatcher {
-  private timer: NodeJS.Timeout | undefined;
   private offOutbox: (() => void) | undefined;
-  private claiming = false;
-  private again = false;
-  private stopped = true;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly worker: LeaseWorker<OutboxRow>;
 
   constructor(
     private readonly store: Store,
@@ -44,63 +33,31 @@ export class OutboxDispatcher {
     private readonly events: ChatEvents,
     private readonly log: Logger,
     private readonly opts: OutboxOptions = DEFAULT_OUTBOX_OPTIONS,
-  ) {}
+  ) {
+    this.worker = new LeaseWorker(
+      'outbox',
+      (room) => this.store.outbox.claim(Date.now(), room, this.opts.leaseMs),
+      (row) => this.deliver(row),
+      log,
+      opts,
+    );
+  }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.offOutbox = this.store.messages.onOutbox(() => this.wake());
-    this.timer = setInterval(() => this.wake(), this.opts.pollMs);
-    this.timer.unref();
-    this.wake();
+    this.offOutbox ??= this.store.messages.onOutbox(() => this.wake());
+    this.worker.start();
   }
 
   /** Stops claiming; waits for the sends in flight to settle. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
     this.offOutbox?.();
-    while (this.claiming || this.inFlight.size > 0) {
-      await Promise.race([...this.inFlight, new Promise((r) => setTimeout(r, 10))]);
-    }
+    this.offOutbox = undefined;
+    await this.worker.stop();
   }
 
   /** Looks for due rows now (after a commit that queued some, or a manual retry). */
   wake(): void {
-    if (this.stopped) return;
-    if (this.claiming) {
-      this.again = true;
-      return;
-    }
-    void this.pump();
-  }
-
-  private async pump(): Promise<void> {
-    this.claiming = true;
-    try {
-      do {
-        this.again = false;
-        while (!this.stopped && this.inFlight.size < this.opts.concurrency) {
-          const room = this.opts.concurrency - this.inFlight.size;
-          const rows = await this.store.outbox.claim(Date.now(), room, this.opts.leaseMs);
-          for (const row of rows) {
-            const p: Promise<void> = this.deliver(row)
-              .catch((err) => this.log.error({ err, id: row.id }, 'outbox row not settled'))
-              .finally(() => {
-                this.inFlight.delete(p);
-                this.wake();
-              });
-            this.inFlight.add(p);
-          }
-          if (rows.length < room) break;
-        }
-      } while (this.again && !this.stopped);
-    } catch (err) {
-      // The store is away: the poll tries again; rows stay due meanwhile.
-      this.log.warn({ err: describeStoreError(err) }, 'outbox claim failed');
-    } finally {
-      this.claiming = false;
-    }
+    this.worker.wake();
   }
 
   /** Sends one claimed row and settles it. */

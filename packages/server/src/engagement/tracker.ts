@@ -441,6 +441,25 @@ export class Tracker {
       shown_at: null,
       outcome_at: null,
     });
+    // The exposure itself is written behind (the events writer): its webhook follows it at once.
+    if (campaignId === null) return;
+    const exposure = {
+      id,
+      siteId: live.site.id,
+      visitorId: live.visitorId,
+      sessionId: live.state.sessionId ?? null,
+      campaignId,
+      engagementType: type,
+      control,
+      createdAt: new Date(now).toISOString(),
+    };
+    this.d.store.webhooks
+      .emit(
+        live.site.accountId,
+        [{ type: 'exposure.created', timestamp: exposure.createdAt, data: { exposure } }],
+        now,
+      )
+      .catch((err) => this.d.log.warn({ err }, 'exposure webhook not queued'));
   }
 
   private openChannel(live: LiveVisitor): VisitorChannel | null {

@@ -8,6 +8,7 @@ import {
 } from '@fastify/type-provider-typebox';
 import Fastify, { LogController } from 'fastify';
 import type { AppContext } from '../context.ts';
+import { webhookDocs } from '../webhooks/webhook-docs.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { acceptEmptyJsonBodies } from './json-body-parser.ts';
 import { apiKeysRoutes } from './routes/api-keys-routes.ts';
@@ -82,7 +83,8 @@ export async function buildApp(ctx: AppContext, extraRoutes: RoutesPlugin[] = []
           apiKey: { type: 'http', scheme: 'bearer', description: 'Account API key (bk_…)' },
         },
       },
-    },
+      webhooks: webhookDocs(),
+    } as Parameters<typeof fastifySwagger>[1] extends { openapi?: infer O } ? O : never,
   });
 
   app.addHook('onResponse', async (req, reply) => {

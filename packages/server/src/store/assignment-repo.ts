@@ -1,4 +1,5 @@
 import type { Conversation } from '@beckon/protocol/chat-api';
+import type { WebhookEvent } from '@beckon/protocol/webhooks-api';
 import { type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely';
 import { AppError, badRequest, notFound } from '../errors.ts';
 import { beginHold, endHold, firstAssignedAt } from './assignment-history.ts';
@@ -6,6 +7,7 @@ import { ChannelSettingsRepo, WEIGHT_UNIT } from './channel-settings-repo.ts';
 import { type ConversationRow, messageTotals, toConversation } from './conversation-rows.ts';
 import type { Database } from './schema.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
+import type { WebhooksRepo } from './webhooks-repo.ts';
 
 /** Who changes a conversation: an agent (possibly a supervisor, who may act on any conversation). */
 export interface Actor {
@@ -49,8 +51,30 @@ export class AssignmentRepo {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly caps: StoreCapabilities,
+    private readonly webhooks: WebhooksRepo,
   ) {
     this.settings = new ChannelSettingsRepo(db);
+  }
+
+  /**
+   * Runs `fn` in a transaction whose webhook events (`hook`) are queued with its changes, and
+   * wakes the dispatchers after the commit.
+   */
+  private async withHooks<T>(
+    accountId: string,
+    now: number,
+    fn: (trx: Transaction<Database>, hook: (event: Omit<WebhookEvent, 'timestamp'>) => void) => Promise<T>,
+  ): Promise<T> {
+    let queued = 0;
+    const out = await this.db.transaction().execute(async (trx) => {
+      const events: WebhookEvent[] = [];
+      const timestamp = new Date(now).toISOString();
+      const result = await fn(trx, (e) => events.push({ ...e, timestamp } as WebhookEvent));
+      if (events.length > 0) queued = await this.webhooks.queueIn(trx, accountId, events, now);
+      return result;
+    });
+    this.webhooks.committed(queued);
+    return out;
   }
 
   private async lockAgent(trx: Transaction<Database>, accountId: string, agentId: string) {
@@ -135,7 +159,7 @@ export class AssignmentRepo {
     actor: Actor & { skillIds: readonly string[] },
     now = Date.now(),
   ): Promise<({ ok: true } & Changed) | { ok: false; reason: AcceptFailure }> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.withHooks(accountId, now, async (trx, hook) => {
       const agent = await this.lockAgent(trx, accountId, actor.agentId);
       const conv = agent && (await this.read(trx, accountId, id));
       if (!agent || !conv) return { ok: false, reason: 'not_found' } as const;
@@ -175,7 +199,12 @@ export class AssignmentRepo {
       if (!row) return { ok: false, reason: 'taken' } as const;
       await beginHold(trx, accountId, id, actor.agentId, now);
       await this.touchAgent(trx, accountId, actor.agentId, now);
-      return changed(row);
+      const out = changed(row);
+      hook({
+        type: 'conversation.assigned',
+        data: { conversation: out.conversation, agentId: actor.agentId },
+      });
+      return out;
     });
   }
 
@@ -271,7 +300,7 @@ export class AssignmentRepo {
     target: { agentId: string } | { skillId: string },
     now = Date.now(),
   ): Promise<Changed> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.withHooks(accountId, now, async (trx, hook) => {
       const toAgent = 'agentId' in target ? await this.lockAgent(trx, accountId, target.agentId) : undefined;
       if ('agentId' in target && (!toAgent || toAgent.role === 'analyst'))
         throw badRequest('unknown agent', 'unknown_agent');
@@ -349,8 +378,18 @@ export class AssignmentRepo {
             .execute();
         }
       }
+      const conversation = toConversation(row);
+      hook({
+        type: 'conversation.transferred',
+        data: {
+          conversation,
+          fromAgentId: conv.assigned_agent_id,
+          toAgentId: toAgent?.id ?? null,
+          toSkillId: toAgent ? null : conversation.skillId,
+        },
+      });
       return {
-        conversation: toConversation(row),
+        conversation,
         previousAgentId: conv.assigned_agent_id,
         previousOfferedTo: conv.status === 'offered' ? conv.offered_to : null,
       };
@@ -369,7 +408,7 @@ export class AssignmentRepo {
     input: { disposition?: string; tags?: string[] } = {},
     now = Date.now(),
   ): Promise<Changed & { alreadyClosed: boolean; wrappedUp?: boolean }> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.withHooks(accountId, now, async (trx, hook) => {
       const conv = await this.read(trx, accountId, id);
       if (!conv) throw notFound('conversation');
       const result = (row: Row, alreadyClosed: boolean) => ({
@@ -421,7 +460,9 @@ export class AssignmentRepo {
         .executeTakeFirst();
       if (!row) throw stale();
       await endHold(trx, id, 'closed', now);
-      return result(row, false);
+      const out = result(row, false);
+      hook({ type: 'conversation.resolved', data: { conversation: out.conversation } });
+      return out;
     });
   }
 

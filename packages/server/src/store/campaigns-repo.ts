@@ -1,9 +1,11 @@
 import type { Campaign, CampaignStatus, ScoreBandMode, ValidCampaignInput } from '@beckon/protocol';
+import type { WebhookEvent } from '@beckon/protocol/webhooks-api';
 import type { Kysely, Selectable } from 'kysely';
 import { notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { iso } from './rows.ts';
 import type { CampaignsTable, Database } from './schema.ts';
+import type { WebhooksRepo } from './webhooks-repo.ts';
 
 /** A stored campaign: what targeting runs on, plus its bookkeeping. */
 export interface CampaignRecord extends Campaign {
@@ -69,7 +71,34 @@ export function goalEventName(goal: string): string | null {
 
 /** Engagement campaigns of an account; inputs arrive validated (`validateCampaignInput`). */
 export class CampaignsRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly webhooks: WebhooksRepo,
+  ) {}
+
+  /** Runs a change and queues its `campaign.changed` in the same transaction. */
+  private async changing(
+    accountId: string,
+    id: string,
+    change: 'created' | 'updated' | 'deleted',
+    now: number,
+    write: (trx: Kysely<Database>) => Promise<void>,
+  ): Promise<void> {
+    const queued = await this.db.transaction().execute(async (trx) => {
+      await write(trx);
+      if (!(await this.webhooks.wants(accountId, 'campaign.changed', now, trx))) return 0;
+      const c = await trx
+        .selectFrom('campaigns')
+        .select(['id', 'name', 'status', 'version'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      const campaign = { id: c.id, name: c.name, status: c.status, version: Number(c.version) };
+      const data = { change, campaign };
+      const event: WebhookEvent = { type: 'campaign.changed', timestamp: new Date(now).toISOString(), data };
+      return this.webhooks.queueIn(trx, accountId, [event], now);
+    });
+    this.webhooks.committed(queued);
+  }
 
   async list(accountId: string, status?: CampaignStatus): Promise<CampaignRecord[]> {
     let q = this.db
@@ -108,44 +137,51 @@ export class CampaignsRepo {
     // Always the server's: a client-chosen id could collide with, and so reveal, another account's.
     const id = newId('cmp');
     const now = Date.now();
-    await this.db
-      .insertInto('campaigns')
-      .values({
-        id,
-        account_id: accountId,
-        ...columnsOf(input),
-        version: 1,
-        created_at: now,
-        updated_at: now,
-        deleted_at: null,
-      })
-      .execute();
+    await this.changing(accountId, id, 'created', now, async (trx) => {
+      await trx
+        .insertInto('campaigns')
+        .values({
+          id,
+          account_id: accountId,
+          ...columnsOf(input),
+          version: 1,
+          created_at: now,
+          updated_at: now,
+          deleted_at: null,
+        })
+        .execute();
+    });
     return this.get(accountId, id);
   }
 
   /** Replaces a campaign's definition (the caller merged and validated the patch) and bumps its version. */
   async replace(accountId: string, id: string, input: ValidCampaignInput): Promise<CampaignRecord> {
     const current = await this.get(accountId, id);
-    await this.db
-      .updateTable('campaigns')
-      .set({ ...columnsOf(input), version: current.version + 1, updated_at: Date.now() })
-      .where('account_id', '=', accountId)
-      .where('id', '=', id)
-      .execute();
+    const now = Date.now();
+    await this.changing(accountId, id, 'updated', now, async (trx) => {
+      await trx
+        .updateTable('campaigns')
+        .set({ ...columnsOf(input), version: current.version + 1, updated_at: now })
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .execute();
+    });
     return this.get(accountId, id);
   }
 
   /** Retires a campaign: it stops running and disappears from lists; its exposures stay. */
   async delete(accountId: string, id: string): Promise<void> {
     const now = Date.now();
-    const res = await this.db
-      .updateTable('campaigns')
-      .set({ deleted_at: now, updated_at: now })
-      .where('account_id', '=', accountId)
-      .where('id', '=', id)
-      .where('deleted_at', 'is', null)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 0) throw notFound('campaign');
+    await this.changing(accountId, id, 'deleted', now, async (trx) => {
+      const res = await trx
+        .updateTable('campaigns')
+        .set({ deleted_at: now, updated_at: now })
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) === 0) throw notFound('campaign');
+    });
   }
 
   /**

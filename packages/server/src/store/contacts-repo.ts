@@ -1,4 +1,5 @@
 import type { Contact, ContactKeys } from '@beckon/protocol/contacts-api';
+import type { WebhookEvent } from '@beckon/protocol/webhooks-api';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { AppError, badRequest, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
@@ -6,6 +7,7 @@ import { type ContactMerge, mergeContacts, undoableMerges, unmergeContacts } fro
 import type { ContactsTable } from './contact-schema.ts';
 import { iso, jsonObject, likePattern } from './rows.ts';
 import type { Database } from './schema.ts';
+import type { WebhooksRepo } from './webhooks-repo.ts';
 
 export type { Contact, ContactKeys, ContactMerge };
 
@@ -66,7 +68,22 @@ const seenLately = (lastSeenAt: number | string, now: number) =>
  * signed-in user wrote; see docs/contacts.md.
  */
 export class ContactsRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly webhooks: WebhooksRepo,
+  ) {}
+
+  /** Queues `contact.created` or `.updated` on `trx` (the change's transaction); returns the rows queued. */
+  private hook(
+    trx: Kysely<Database>,
+    accountId: string,
+    type: 'contact.created' | 'contact.updated',
+    contact: Contact,
+    now: number,
+  ): Promise<number> {
+    const event: WebhookEvent = { type, timestamp: new Date(now).toISOString(), data: { contact } };
+    return this.webhooks.queueIn(trx, accountId, [event], now);
+  }
 
   /** The contact with this id, or the one it was merged into; undefined when there is none. */
   async find(accountId: string, id: string, db: Kysely<Database> = this.db): Promise<Contact | undefined> {
@@ -160,7 +177,9 @@ export class ContactsRepo {
           last_seen_at: now,
         };
         await trx.insertInto('contacts').values(created).execute();
-        return toContact(created);
+        const contact = toContact(created);
+        queued += await this.hook(trx, accountId, 'contact.created', contact, now);
+        return contact;
       }
       // A verified identity's keys are the site's word: they replace what it said before. Anything
       // else only fills what is empty.
@@ -172,9 +191,15 @@ export class ContactsRepo {
         patch.updated_at = now;
       else if (seenLately(row.last_seen_at, now)) return toContact(row);
       await trx.updateTable('contacts').set(patch).where('id', '=', row.id).execute();
-      return toContact({ ...row, ...patch });
+      const contact = toContact({ ...row, ...patch });
+      if (patch.updated_at !== undefined)
+        queued += await this.hook(trx, accountId, 'contact.updated', contact, now);
+      return contact;
     };
-    return db ? inTransaction(db) : this.db.transaction().execute(inTransaction);
+    let queued = 0;
+    const out = await (db ? inTransaction(db) : this.db.transaction().execute(inTransaction));
+    this.webhooks.committed(queued);
+    return out;
   }
 
   /** The contact a platform id names, when one does (a customer who wrote before). */
@@ -233,8 +258,10 @@ export class ContactsRepo {
       updated_at: now,
       last_seen_at: now,
     };
+    let queued = 0;
     const insert = async (trx: Kysely<Database>) => {
       await trx.insertInto('contacts').values(created).execute();
+      queued = await this.hook(trx, accountId, 'contact.created', toContact(created), now);
       // A contact merged away or deleted leaves its identity behind: the id now names the new one.
       if (known) {
         await trx
@@ -254,6 +281,7 @@ export class ContactsRepo {
       }
     };
     await (db ? insert(db) : this.db.transaction().execute(insert));
+    this.webhooks.committed(queued);
     const winner = await holder();
     if (winner && winner !== created.id) {
       await q.deleteFrom('contacts').where('id', '=', created.id).execute();
@@ -421,13 +449,18 @@ export class ContactsRepo {
     }
     if (patch.attributes !== undefined) set.attributes = JSON.stringify(patch.attributes);
     if (patch.emailOptOut !== undefined) set.email_opt_out = patch.emailOptOut ? 1 : 0;
-    await this.db
-      .updateTable('contacts')
-      .set(set)
-      .where('account_id', '=', accountId)
-      .where('id', '=', c.id)
-      .execute();
-    return this.get(accountId, c.id);
+    const { contact, queued } = await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('contacts')
+        .set(set)
+        .where('account_id', '=', accountId)
+        .where('id', '=', c.id)
+        .execute();
+      const contact = (await this.find(accountId, c.id, trx))!;
+      return { contact, queued: await this.hook(trx, accountId, 'contact.updated', contact, now) };
+    });
+    this.webhooks.committed(queued);
+    return contact;
   }
 
   /** Records a STOP (true) or START (false) texted by the contact. */
@@ -453,6 +486,7 @@ export class ContactsRepo {
 
   /** Adds attributes the site reported (the tag's `customer` attribute) without touching the others. */
   async addAttributes(accountId: string, id: string, values: Record<string, unknown>, now = Date.now()) {
+    let queued = 0;
     await this.db.transaction().execute(async (trx) => {
       const row = await trx
         .selectFrom('contacts')
@@ -467,7 +501,10 @@ export class ContactsRepo {
         .set({ attributes: JSON.stringify(attributes), updated_at: now })
         .where('id', '=', id)
         .execute();
+      const contact = await this.find(accountId, id, trx);
+      if (contact) queued = await this.hook(trx, accountId, 'contact.updated', contact, now);
     });
+    this.webhooks.committed(queued);
   }
 
   /** Notes agents wrote about a contact, newest first. */

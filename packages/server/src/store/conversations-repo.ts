@@ -4,15 +4,17 @@ import type {
   ConversationState,
   ConversationStatus,
 } from '@beckon/protocol/chat-api';
+import type { WebhookEvent } from '@beckon/protocol/webhooks-api';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { AppError, badRequest, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { heldBy } from './assignment-history.ts';
-import { lastSeq, messageTotals, toConversation } from './conversation-rows.ts';
+import { lastSeq, messageTotals, toConversation, toMessage } from './conversation-rows.ts';
 import { outboxRowOf } from './outbox-repo.ts';
 import { likePattern } from './rows.ts';
 import type { ConversationsTable, Database } from './schema.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
+import type { WebhooksRepo } from './webhooks-repo.ts';
 
 export interface NewConversation {
   /** A given id (a channel's first message names its conversation, so a retry finds it); new otherwise. */
@@ -95,6 +97,7 @@ export class ConversationsRepo {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly caps: StoreCapabilities,
+    private readonly webhooks: WebhooksRepo,
   ) {}
 
   /** Creates a conversation; a transaction may pass itself as `db` to write it with its other rows. */
@@ -146,29 +149,43 @@ export class ConversationsRepo {
       updated_at: now,
     };
     const invitation = input.invitation;
-    if (!invitation) {
-      await db.insertInto('conversations').values(row).execute();
-      return toConversation({ ...row, last_seq: 0, last_message_at: null });
-    }
-    const inTransaction = (write: (trx: Kysely<Database>) => Promise<void>) =>
+    const conversation = toConversation({
+      ...row,
+      last_seq: invitation ? 1 : 0,
+      last_message_at: invitation ? now : null,
+    });
+    // `conversation.created` (and the invitation's `message.created`) queued with the rows.
+    const timestamp = new Date(now).toISOString();
+    const hooks: WebhookEvent[] = [{ type: 'conversation.created', timestamp, data: { conversation } }];
+    const inTransaction = <T>(write: (trx: Kysely<Database>) => Promise<T>) =>
       db === this.db ? this.db.transaction().execute(write) : write(db);
-    await inTransaction(async (trx) => {
+    if (!invitation) {
+      if (!(await this.webhooks.wants(row.account_id, 'conversation.created', now, db))) {
+        await db.insertInto('conversations').values(row).execute();
+        return conversation;
+      }
+      const n = await inTransaction(async (trx) => {
+        await trx.insertInto('conversations').values(row).execute();
+        return this.webhooks.queueIn(trx, row.account_id, hooks, now);
+      });
+      this.webhooks.committed(n);
+      return conversation;
+    }
+    const n = await inTransaction(async (trx) => {
       await trx.insertInto('conversations').values(row).execute();
-      await trx
-        .insertInto(this.caps.messageTable)
-        .values({
-          conversation_id: row.id,
-          seq: 1,
-          account_id: row.account_id,
-          sender_kind: 'invitation',
-          sender_id: 'invitation',
-          sender_name: invitation.from,
-          echo_id: invitation.echoId ?? null,
-          body: invitation.text,
-          attachments: null,
-          created_at: now,
-        })
-        .execute();
+      const first = {
+        conversation_id: row.id,
+        seq: 1,
+        account_id: row.account_id,
+        sender_kind: 'invitation' as const,
+        sender_id: 'invitation',
+        sender_name: invitation.from,
+        echo_id: invitation.echoId ?? null,
+        body: invitation.text,
+        attachments: null,
+        created_at: now,
+      };
+      await trx.insertInto(this.caps.messageTable).values(first).execute();
       // A campaign's message on a channel other than web chat leaves through the outbox, written
       // with it so it is sent once it is stored and never before.
       if (row.channel !== 'web') {
@@ -177,8 +194,15 @@ export class ConversationsRepo {
           .values(outboxRowOf(row.account_id, row.id, 1, row.channel, now, invitation.outboxPayload ?? null))
           .execute();
       }
+      hooks.push({
+        type: 'message.created',
+        timestamp,
+        data: { message: toMessage(first), channel: row.channel },
+      });
+      return this.webhooks.queueIn(trx, row.account_id, hooks, now);
     });
-    return toConversation({ ...row, last_seq: 1, last_message_at: now });
+    this.webhooks.committed(n);
+    return conversation;
   }
 
   /** Moves a conversation to the channel its customer last wrote from. */
@@ -496,15 +520,23 @@ export class ConversationsRepo {
 
   /** Records the visitor's satisfaction survey; allowed once the conversation has ended. */
   async setCsat(accountId: string, id: string, score: number, comment: string | null): Promise<Conversation> {
-    const row = await this.db
-      .updateTable('conversations')
-      .set({ csat_score: score, csat_comment: comment, updated_at: Date.now() })
-      .where('account_id', '=', accountId)
-      .where('id', '=', id)
-      .where('status', '=', 'closed')
-      .returningAll()
-      .returning(messageTotals)
-      .executeTakeFirst();
+    const now = Date.now();
+    const { row, hooks } = await this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('conversations')
+        .set({ csat_score: score, csat_comment: comment, updated_at: now })
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .where('status', '=', 'closed')
+        .returningAll()
+        .returning(messageTotals)
+        .executeTakeFirst();
+      if (!row) return { row, hooks: 0 };
+      const data = { conversationId: id, agentId: row.assigned_agent_id, score, comment };
+      const event: WebhookEvent = { type: 'csat.submitted', timestamp: new Date(now).toISOString(), data };
+      return { row, hooks: await this.webhooks.queueIn(trx, accountId, [event], now) };
+    });
+    this.webhooks.committed(hooks);
     if (row) return toConversation(row);
     await this.get(accountId, id);
     throw new AppError(409, 'not_ended', 'rate the conversation once it has ended');

@@ -1,4 +1,5 @@
 import { type Message, RETRY_WINDOW, type SenderKind } from '@beckon/protocol/chat-api';
+import type { WebhookEvent } from '@beckon/protocol/webhooks-api';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { AppError, notFound } from '../errors.ts';
 import { AttachmentClaims, type StoredAttachment } from './attachments-repo.ts';
@@ -9,6 +10,7 @@ import type { OutboxTable } from './outbox-schema.ts';
 import type { Database, MessagesTable } from './schema.ts';
 import { runShaped } from './shaped-sql.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
+import type { WebhooksRepo } from './webhooks-repo.ts';
 
 /** Who sends: the visitor, an agent (a message or an internal note), the system, or a campaign's words. */
 export type Sender =
@@ -124,6 +126,7 @@ export class MessagesRepo {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly caps: StoreCapabilities,
+    private readonly webhooks: WebhooksRepo,
   ) {
     this.states = caps.rowLocks ? null : new ConversationStates();
   }
@@ -136,7 +139,7 @@ export class MessagesRepo {
    */
   async appendBatch(items: readonly AppendItem[], now = Date.now()): Promise<AppendResult[]> {
     if (items.length === 0) return [];
-    let out: { results: AppendResult[]; queuedOut: number };
+    let out: { results: AppendResult[]; queuedOut: number; hooks: number };
     try {
       out = await this.db.transaction().execute((trx) => this.appendIn(trx, items, now));
     } catch (err) {
@@ -144,6 +147,7 @@ export class MessagesRepo {
       throw err;
     }
     if (out.queuedOut > 0) for (const fn of this.outboxListeners) fn();
+    this.webhooks.committed(out.hooks);
     return out.results;
   }
 
@@ -157,7 +161,7 @@ export class MessagesRepo {
     trx: Transaction<Database>,
     items: readonly AppendItem[],
     now: number,
-  ): Promise<{ results: AppendResult[]; queuedOut: number }> {
+  ): Promise<{ results: AppendResult[]; queuedOut: number; hooks: number }> {
     const ids = [...new Set(items.map((i) => i.conversationId))].sort();
     const convs = await this.conversationsOf(trx, ids);
     /** Conversations whose agent's first reply is in this batch: their first response time is set. */
@@ -213,6 +217,9 @@ export class MessagesRepo {
     /** Agent lines of conversations on a channel other than web chat: sent through the outbox. */
     const outbound: OutboxTable[] = [];
     const recorded: { item: AppendItem; seq: number }[] = [];
+    /** `message.created` for webhooks, per account: queued in this transaction. */
+    const hooks = new Map<string, WebhookEvent[]>();
+    const timestamp = new Date(now).toISOString();
     for (const item of items) {
       const conv = convs.get(item.conversationId);
       if (!conv || conv.account_id !== item.accountId) {
@@ -286,6 +293,9 @@ export class MessagesRepo {
       }
       if (key) seen.set(key, message);
       results.push({ ok: true, message, duplicate: false });
+      const list = hooks.get(item.accountId) ?? [];
+      if (list.length === 0) hooks.set(item.accountId, list);
+      list.push({ type: 'message.created', timestamp, data: { message, channel: conv.channel } });
     }
 
     if (rows.length > 0) {
@@ -335,7 +345,10 @@ export class MessagesRepo {
           .onConflict((oc) => oc.columns(['account_id', 'channel', 'external_id']).doUpdateSet({ seq }))
           .execute();
     }
-    return { results, queuedOut: outbound.length };
+    let queuedHooks = 0;
+    for (const [accountId, events] of hooks)
+      queuedHooks += await this.webhooks.queueIn(trx, accountId, events, now);
+    return { results, queuedOut: outbound.length, hooks: queuedHooks };
   }
 
   /**

@@ -1,7 +1,8 @@
 import type { DeliveryStatus, Message } from '@beckon/protocol/chat-api';
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import { AppError, notFound } from '../errors.ts';
-import { newTimeId, randomToken } from '../ids.ts';
+import { newTimeId } from '../ids.ts';
+import { claimDue, type DueQuery, settleClaim } from './lease-claim.ts';
 import type { OutboxStatus, OutboxTable } from './outbox-schema.ts';
 import type { ConversationsTable, Database } from './schema.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
@@ -76,46 +77,29 @@ export class OutboxRepo {
    * runs one writer at a time. Each claim carries a token: only its holder settles the row.
    */
   async claim(now: number, limit: number, leaseMs: number): Promise<OutboxRow[]> {
-    const token = randomToken(16);
-    const until = now + leaseMs;
-    return this.db.transaction().execute(async (trx) => {
-      let due = trx
-        .selectFrom('outbox as o')
-        .select('o.id')
-        .where('o.status', 'in', ['queued', 'sending'])
-        .where('o.next_attempt_at', '<=', now)
-        // A conversation's lines leave in order: a line waits while an earlier one is still on its
-        // way (queued, retrying or sending). A line that failed for good holds nothing up.
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('outbox as e')
-                .select(sql`1`.as('one'))
-                .whereRef('e.conversation_id', '=', 'o.conversation_id')
-                .whereRef('e.seq', '<', 'o.seq')
-                .where('e.status', 'in', ['queued', 'sending']),
+    // A conversation's lines leave in order: a line waits while an earlier one is still on its way
+    // (queued, retrying or sending). A line that failed for good holds nothing up.
+    return claimDue(
+      this.db,
+      this.caps,
+      'outbox',
+      now,
+      limit,
+      leaseMs,
+      (q) =>
+        (q as unknown as SelectQueryBuilder<Database, 'outbox', { id: string }>).where(
+          ({ not, exists, selectFrom }) =>
+            not(
+              exists(
+                selectFrom('outbox as e')
+                  .select(sql`1`.as('one'))
+                  .whereRef('e.conversation_id', '=', 'outbox.conversation_id')
+                  .whereRef('e.seq', '<', 'outbox.seq')
+                  .where('e.status', 'in', ['queued', 'sending']),
+              ),
             ),
-          ),
-        )
-        .orderBy('o.next_attempt_at')
-        .limit(limit);
-      if (this.caps.rowLocks) due = due.forUpdate().skipLocked();
-      const ids = (await due.execute()).map((r) => r.id);
-      if (ids.length === 0) return [];
-      return trx
-        .updateTable('outbox')
-        .set((eb) => ({
-          status: 'sending',
-          attempts: eb('attempts', '+', 1),
-          next_attempt_at: until,
-          lease_until: until,
-          claim_token: token,
-          updated_at: now,
-        }))
-        .where('id', 'in', ids)
-        .returningAll()
-        .execute();
-    });
+        ) as unknown as DueQuery,
+    );
   }
 
   /** The claim's send succeeded; false when the claim had lapsed and another holds the row. */
@@ -125,40 +109,22 @@ export class OutboxRepo {
     providerId: string | null,
     now: number,
   ): Promise<boolean> {
-    const r = await this.db
-      .updateTable('outbox')
-      .set({
-        status,
-        provider_id: providerId,
-        last_error: null,
-        lease_until: null,
-        claim_token: null,
-        updated_at: now,
-      })
-      .where('id', '=', row.id)
-      .where('claim_token', '=', row.claim_token)
-      .where('status', '=', 'sending')
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
+    return settleClaim(this.db, 'outbox', row, {
+      status,
+      provider_id: providerId,
+      last_error: null,
+      updated_at: now,
+    });
   }
 
   /** The claim's send failed: due again at `retryAt`, or failed for good when it is null. */
   async failed(row: OutboxRow, reason: string, retryAt: number | null, now: number): Promise<boolean> {
-    const r = await this.db
-      .updateTable('outbox')
-      .set({
-        status: retryAt === null ? 'failed' : 'queued',
-        next_attempt_at: retryAt ?? now,
-        last_error: reason.slice(0, 500),
-        lease_until: null,
-        claim_token: null,
-        updated_at: now,
-      })
-      .where('id', '=', row.id)
-      .where('claim_token', '=', row.claim_token)
-      .where('status', '=', 'sending')
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
+    return settleClaim(this.db, 'outbox', row, {
+      status: retryAt === null ? 'failed' : 'queued',
+      next_attempt_at: retryAt ?? now,
+      last_error: reason.slice(0, 500),
+      updated_at: now,
+    });
   }
 
   /** A failed line queued again by hand (the console's Retry): due now, with a fresh count of attempts. */

@@ -24,6 +24,7 @@ import type {
 } from './model-schema.ts';
 import type { ChannelSettingsTable, OutboxTable } from './outbox-schema.ts';
 import type { AgentVoiceSettingsTable, CallbacksTable, CallsTable } from './voice-schema.ts';
+import type { WebhookDeliveriesTable, WebhookEndpointsTable } from './webhook-schema.ts';
 
 /** Timestamps are epoch milliseconds in both stores (BIGINT on PostgreSQL, INTEGER on SQLite). */
 export type Millis = number;
@@ -562,6 +563,8 @@ export interface Database {
   calls: CallsTable;
   agent_voice_settings: AgentVoiceSettingsTable;
   callbacks: CallbacksTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type { Generated };

@@ -38,6 +38,7 @@ import { ThreadEventsWriter } from './thread-events-writer.ts';
 import { TwoFactorRepo } from './two-factor-repo.ts';
 import { UsersRepo } from './users-repo.ts';
 import { VisitorsRepo } from './visitors-repo.ts';
+import { WebhooksRepo } from './webhooks-repo.ts';
 import { WhatsAppTemplatesRepo } from './whatsapp-templates-repo.ts';
 
 /** The store port: one object per concept, implemented once on Kysely for SQLite and PostgreSQL. */
@@ -104,6 +105,8 @@ export class Store {
   readonly calls;
   /** Callbacks visitors asked for, and their outcomes. */
   readonly callbacks;
+  /** Webhook endpoints and the queue of deliveries to them. */
+  readonly webhooks;
 
   private constructor(
     readonly kind: StoreKind,
@@ -124,13 +127,14 @@ export class Store {
     this.sso = new SsoRepo(db, this.secrets);
     this.settings = new SettingsRepo(db);
     this.caps = capabilitiesOf(kind, movesMessages);
-    this.conversations = new ConversationsRepo(db, this.caps);
-    this.assignment = new AssignmentRepo(db, this.caps);
-    this.messages = new MessagesRepo(db, this.caps);
+    this.webhooks = new WebhooksRepo(db, this.caps, this.secrets);
+    this.conversations = new ConversationsRepo(db, this.caps, this.webhooks);
+    this.assignment = new AssignmentRepo(db, this.caps, this.webhooks);
+    this.messages = new MessagesRepo(db, this.caps, this.webhooks);
     this.attachments = new AttachmentsRepo(db);
     this.cannedResponses = new CannedResponsesRepo(db);
     this.routing = new RoutingRepo(db);
-    this.campaigns = new CampaignsRepo(db);
+    this.campaigns = new CampaignsRepo(db, this.webhooks);
     this.visitors = new VisitorsRepo(db);
     this.exposures = new ExposuresRepo(db);
     this.conversions = new ConversionsRepo(db);
@@ -138,7 +142,7 @@ export class Store {
     this.models = new ModelsRepo(db);
     this.modelSessions = new ModelSessionsRepo(db);
     this.modelSettings = new ModelSettingsRepo(db);
-    this.contacts = new ContactsRepo(db);
+    this.contacts = new ContactsRepo(db, this.webhooks);
     this.email = new EmailRepo(db);
     this.outbox = new OutboxRepo(db, this.caps);
     this.channelSettings = new ChannelSettingsRepo(db);
@@ -169,6 +173,7 @@ export class Store {
       this.twoFactor,
       this.sso,
       this.commerceReceivers,
+      this.webhooks,
     ])
       n += await repo.reseal();
     return n;

@@ -13,6 +13,7 @@ import { SecurityTab } from './security/security-tab.tsx';
 import { SitesTab } from './sites/sites-tab.tsx';
 import { SkillsTab } from './skills/skills-tab.tsx';
 import { TeamTab } from './team/team-tab.tsx';
+import { WebhooksTab } from './webhooks/webhooks-tab.tsx';
 
 interface Tab {
   path: string;
@@ -38,6 +39,7 @@ const TABS: Tab[] = [
   { path: '/settings/model', label: 'Model', adminOnly: false, render: () => <ModelTab /> },
   { path: '/settings/orders', label: 'Orders', adminOnly: true, render: () => <OrdersTab /> },
   { path: '/settings/api-keys', label: 'API keys', adminOnly: true, render: () => <ApiKeysTab /> },
+  { path: '/settings/webhooks', label: 'Webhooks', adminOnly: true, render: () => <WebhooksTab /> },
   { path: '/settings/security', label: 'Security', adminOnly: false, render: () => <SecurityTab /> },
 ];
 

@@ -22,6 +22,7 @@ import * as m0020 from './0020-contact-tokens.ts';
 import * as m0021 from './0021-channel-connections.ts';
 import * as m0022 from './0022-sms-opt-out.ts';
 import * as m0023 from './0023-templates-consent.ts';
+import * as m0024 from './0024-webhooks.ts';
 import * as m0025 from './0025-server-conversions.ts';
 import * as m0026 from './0026-business-hours.ts';
 import * as m0027 from './0027-calls.ts';
@@ -53,6 +54,7 @@ const migrations: Record<string, Migration> = {
   '0021-channel-connections': m0021,
   '0022-sms-opt-out': m0022,
   '0023-templates-consent': m0023,
+  '0024-webhooks': m0024,
   '0025-server-conversions': m0025,
   '0026-business-hours': m0026,
   '0027-calls': m0027,
