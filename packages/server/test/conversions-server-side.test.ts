@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { Webhook } from 'standardwebhooks';
 import { analyticsOf } from '../src/analytics/analytics-runtime.ts';
 import { hashPassword } from '../src/auth/passwords.ts';
 import { AnalyticsFixture, campaignInput, MIN } from './analytics-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
+import { WebhookReceiver } from './helpers/webhook-receiver.ts';
 
 const sign = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest('base64');
 
@@ -78,7 +80,9 @@ describe('server-side conversions: API, Shopify and WooCommerce, deduplicated wi
   };
 
   before(async () => {
-    srv = await startTestServer();
+    srv = await startTestServer({
+      env: { BECKON_WEBHOOKS_ALLOW_PRIVATE: '1', BECKON_WEBHOOKS_POLL_MS: '50' },
+    });
     const { store } = srv.node.ctx;
     const account = await store.accounts.create('Mug Shop');
     accountId = account.id;
@@ -311,6 +315,45 @@ describe('server-side conversions: API, Shopify and WooCommerce, deduplicated wi
     // A retried delivery counts once.
     await post(hookPath(woo.url), paid, { 'x-wc-webhook-signature': sign(woo.secret, paid) });
     assert.equal(await count(), before + 1);
+  });
+
+  it('sends conversion.attributed, signed, to endpoints subscribed to it, naming the credited campaign', async () => {
+    const rx = await WebhookReceiver.start();
+    try {
+      const made = await admin.post('/api/v1/webhooks', { url: rx.url, events: ['conversion.attributed'] });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      const sent = await api.post('/api/v1/conversions', {
+        orderId: 'HOOK-1',
+        value: 30,
+        currency: 'EUR',
+        visitorId: 'v5',
+      });
+      assert.equal(sent.status, 201, JSON.stringify(sent.body));
+      const deadline = Date.now() + 10_000;
+      while (rx.events('conversion.attributed').length === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      const [event] = rx.events('conversion.attributed');
+      assert.ok(event, 'the endpoint got the event');
+      const conversion = event.data.conversion as Record<string, unknown>;
+      assert.equal(conversion.orderId, 'HOOK-1');
+      assert.equal(conversion.visitorId, 'v5');
+      assert.equal(conversion.source, 'api');
+      assert.deepEqual(conversion.campaignIds, [campaignId]);
+      const raw = rx.received.find((r) => r.body.includes('HOOK-1'))!;
+      new Webhook(made.body.secret).verify(raw.body, raw.headers as Record<string, string>);
+      // The same order again is a duplicate: no second event.
+      await api.post('/api/v1/conversions', {
+        orderId: 'HOOK-1',
+        value: 30,
+        currency: 'EUR',
+        visitorId: 'v5',
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(rx.events('conversion.attributed').length, 1);
+      await admin.delete(`/api/v1/webhooks/${made.body.id}`);
+    } finally {
+      await rx.close();
+    }
   });
 
   it("keeps each account's orders and receivers to itself", async () => {
