@@ -49,24 +49,6 @@ export class AppPushRepo {
     return out;
   }
 
-  /** Seals again the credentials stored plain or with a previous key (see `Store.resealSecrets`). */
-  async reseal(): Promise<number> {
-    const box = this.secrets.box;
-    const rows = await this.db
-      .selectFrom('site_push_settings')
-      .select(['site_id', ...SEALED])
-      .execute();
-    let n = 0;
-    for (const r of rows) {
-      const patch: SitePushSettingsPatch = {};
-      for (const k of SEALED) if (box.stale(r[k])) patch[k] = box.seal(box.open(r[k]!));
-      if (Object.keys(patch).length === 0) continue;
-      await this.db.updateTable('site_push_settings').set(patch).where('site_id', '=', r.site_id).execute();
-      n++;
-    }
-    return n;
-  }
-
   /** A new app token for the contact on the site (shown once; only its hash is kept). */
   async createToken(accountId: string, siteId: string, contactId: string, now = Date.now()): Promise<string> {
     const token = `at_${randomToken(40)}`;

@@ -50,19 +50,6 @@ export class ChannelConnectionsRepo {
     private readonly secrets: SecretsRef,
   ) {}
 
-  /** Seals again the credentials stored plain or with a previous key (see `Store.resealSecrets`). */
-  async reseal(): Promise<number> {
-    const rows = await this.db.selectFrom('channel_connections').select(['id', 'config']).execute();
-    const stale = rows.filter((r) => this.secrets.box.stale(r.config));
-    for (const r of stale)
-      await this.db
-        .updateTable('channel_connections')
-        .set({ config: this.secrets.box.seal(this.secrets.box.open(r.config)) })
-        .where('id', '=', r.id)
-        .execute();
-    return stale.length;
-  }
-
   async create(accountId: string, input: NewConnection, now = Date.now()): Promise<ChannelConnection> {
     const row: Selectable<ChannelConnectionsTable> = {
       id: newId('chn'),

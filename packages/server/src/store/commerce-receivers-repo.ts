@@ -21,20 +21,6 @@ export class CommerceReceiversRepo {
     secret: this.secrets.box.open(row.secret),
   });
 
-  /** Seals again the secrets stored plain or with a previous key (see `Store.resealSecrets`). */
-  async reseal(): Promise<number> {
-    const box = this.secrets.box;
-    const rows = await this.db.selectFrom('commerce_receivers').select(['id', 'secret']).execute();
-    const stale = rows.filter((r) => box.stale(r.secret));
-    for (const r of stale)
-      await this.db
-        .updateTable('commerce_receivers')
-        .set({ secret: box.seal(box.open(r.secret)) })
-        .where('id', '=', r.id)
-        .execute();
-    return stale.length;
-  }
-
   async list(accountId: string): Promise<StoredReceiver[]> {
     const rows = await this.db
       .selectFrom('commerce_receivers')

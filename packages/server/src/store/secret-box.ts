@@ -124,3 +124,41 @@ export function loadSecretBox(
 export interface SecretsRef {
   box: SecretBox;
 }
+
+/** Where each stored secret lives: a table, its key column, and its sealed columns. */
+export const SEALED_COLUMNS = [
+  { table: 'channel_connections', key: 'id', columns: ['config'] },
+  { table: 'site_push_settings', key: 'site_id', columns: ['fcm_service_account', 'apns', 'webhook_secret'] },
+  { table: 'commerce_receivers', key: 'id', columns: ['secret'] },
+  { table: 'webhook_endpoints', key: 'id', columns: ['secret', 'previous_secret'] },
+  { table: 'user_totp', key: 'user_id', columns: ['secret'] },
+  { table: 'sso_configs', key: 'account_id', columns: ['client_secret'] },
+] as const;
+
+/**
+ * Seals again every stored secret that is plain (written before sealing began) or sealed with a
+ * previous key; answers how many rows changed.
+ */
+export async function resealAll(
+  db: import('kysely').Kysely<import('./schema.ts').Database>,
+  box: SecretBox,
+): Promise<number> {
+  // biome-ignore lint/suspicious/noExplicitAny: one loop over tables of different shapes
+  const any = db as import('kysely').Kysely<any>;
+  let n = 0;
+  for (const { table, key, columns } of SEALED_COLUMNS) {
+    const rows: Record<string, string | null>[] = await any
+      .selectFrom(table)
+      .select([key, ...columns])
+      .execute();
+    for (const r of rows) {
+      if (!columns.some((c) => box.stale(r[c] ?? null))) continue;
+      const sealed = Object.fromEntries(
+        columns.map((c) => [c, box.sealNullable(box.openNullable(r[c] ?? null))]),
+      );
+      await any.updateTable(table).set(sealed).where(key, '=', r[key]).execute();
+      n++;
+    }
+  }
+  return n;
+}

@@ -49,20 +49,6 @@ export class SsoRepo {
     private readonly secrets: SecretsRef,
   ) {}
 
-  /** Seals again the secrets stored plain or with a previous key (see `Store.resealSecrets`). */
-  async reseal(): Promise<number> {
-    const box = this.secrets.box;
-    const rows = await this.db.selectFrom('sso_configs').select(['account_id', 'client_secret']).execute();
-    const stale = rows.filter((r) => box.stale(r.client_secret));
-    for (const r of stale)
-      await this.db
-        .updateTable('sso_configs')
-        .set({ client_secret: box.seal(box.open(r.client_secret)) })
-        .where('account_id', '=', r.account_id)
-        .execute();
-    return stale.length;
-  }
-
   async config(accountId: string): Promise<SsoConfig | undefined> {
     const row = await this.db
       .selectFrom('sso_configs')

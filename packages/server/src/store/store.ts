@@ -27,7 +27,7 @@ import { ModelSettingsRepo } from './model-settings-repo.ts';
 import { ModelsRepo } from './models-repo.ts';
 import { OutboxRepo } from './outbox-repo.ts';
 import { RoutingRepo } from './routing-repo.ts';
-import { SecretBox as Box, type SecretBox, type SecretsRef } from './secret-box.ts';
+import { SecretBox as Box, resealAll, type SecretBox, type SecretsRef } from './secret-box.ts';
 import { SettingsRepo } from './settings-repo.ts';
 import { SitesRepo } from './sites-repo.ts';
 import { SkillsRepo } from './skills-repo.ts';
@@ -166,17 +166,7 @@ export class Store {
    * previous key, so a rotation ends once each node has started with the new key. Answers how many.
    */
   async resealSecrets(): Promise<number> {
-    let n = 0;
-    for (const repo of [
-      this.channelConnections,
-      this.appPush,
-      this.twoFactor,
-      this.sso,
-      this.commerceReceivers,
-      this.webhooks,
-    ])
-      n += await repo.reseal();
-    return n;
+    return resealAll(this.db, this.secrets.box);
   }
 
   static async open(opts: StoreConnectionOptions): Promise<Store> {

@@ -17,20 +17,6 @@ export class TwoFactorRepo {
     private readonly secrets: SecretsRef,
   ) {}
 
-  /** Seals again the secrets stored plain or with a previous key (see `Store.resealSecrets`). */
-  async reseal(): Promise<number> {
-    const box = this.secrets.box;
-    const rows = await this.db.selectFrom('user_totp').select(['user_id', 'secret']).execute();
-    const stale = rows.filter((r) => box.stale(r.secret));
-    for (const r of stale)
-      await this.db
-        .updateTable('user_totp')
-        .set({ secret: box.seal(box.open(r.secret)) })
-        .where('user_id', '=', r.user_id)
-        .execute();
-    return stale.length;
-  }
-
   async totpOf(userId: string): Promise<UserTotp | undefined> {
     const row = await this.db
       .selectFrom('user_totp')

@@ -122,29 +122,6 @@ export class WebhooksRepo {
     private readonly secrets: SecretsRef,
   ) {}
 
-  /** Seals again the secrets stored plain or with a previous key (see `Store.resealSecrets`). */
-  async reseal(): Promise<number> {
-    const box = this.secrets.box;
-    const rows = await this.db
-      .selectFrom('webhook_endpoints')
-      .select(['id', 'secret', 'previous_secret'])
-      .execute();
-    let n = 0;
-    for (const r of rows) {
-      if (!box.stale(r.secret) && !box.stale(r.previous_secret)) continue;
-      await this.db
-        .updateTable('webhook_endpoints')
-        .set({
-          secret: box.seal(box.open(r.secret)),
-          previous_secret: box.sealNullable(box.openNullable(r.previous_secret)),
-        })
-        .where('id', '=', r.id)
-        .execute();
-      n++;
-    }
-    return n;
-  }
-
   // ── Endpoints ─────────────────────────────────────────────────────────────
 
   async create(accountId: string, input: WebhookCreateInput, now = Date.now()) {
