@@ -29,6 +29,11 @@ export function newId(prefix: string): string {
   return `${prefix}_${randomToken(20)}`;
 }
 
+/** An id of `newId`'s form drawn from `text` instead of at random: the same text, the same id. */
+export function seededId(prefix: string, text: string): string {
+  return `${prefix}_${tokenOf(createHash('sha256').update(text).digest(), 0, 20)}`;
+}
+
 /**
  * A prefixed id like `newId`'s whose first 10 characters are the time in milliseconds (same
  * alphabet, so ids sort by creation) and the other 10 random (50 bits). For rows written at a high
@@ -36,10 +41,17 @@ export function newId(prefix: string): string {
  * the end of the table's primary-key index instead of on a random page, and the ones looked up
  * again are on the few recent pages, so a commit writes far fewer pages.
  */
-export function newTimeId(prefix: string, now = Date.now()): string {
+export function newTimeId(prefix: string, now = Date.now(), tail = randomToken(10)): string {
   let t = '';
   for (let i = 0, v = now; i < 10; i++, v = Math.floor(v / 32)) t = ALPHABET[v % 32]! + t;
-  return `${prefix}_${t}${randomToken(10)}`;
+  return `${prefix}_${t}${tail}`;
+}
+
+/** A token like `randomToken`'s drawn from `random` (a seeded generator's [0, 1) numbers). */
+export function drawnToken(random: () => number, length: number): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += ALPHABET[Math.floor(random() * 32)];
+  return out;
 }
 
 /**

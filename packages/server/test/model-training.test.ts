@@ -99,6 +99,11 @@ describe('training an account’s own model', () => {
       [before.body.data.sessions, before.body.data.purchases, before.body.data.enough],
       [600, purchases, true],
     );
+    // Never trained, with enough data: the schedule trains at its next check, not a day from now.
+    const { everyHours, nextAt } = before.body.training;
+    const checkMs = scoring(srv).config.scheduleCheckMs;
+    assert.ok(everyHours > 0);
+    assert.ok(Date.parse(nextAt) - Date.now() <= checkMs, `next training at ${nextAt}`);
     // The event loop keeps turning while the trees grow on their own thread.
     let ticks = 0;
     const ticker = setInterval(() => ticks++, 5);

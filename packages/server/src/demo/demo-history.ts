@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import { loadCampaignTerms } from '../analytics/campaign-terms.ts';
 import type { ConversionCandidate } from '../analytics/conversion-feed.ts';
 import { recordConversion } from '../analytics/conversion-recorder.ts';
@@ -20,6 +21,12 @@ export interface DemoHistory {
 }
 
 const CHUNK = 200;
+const DAY_MS = 86_400_000;
+/**
+ * Simulated sessions on first start: enough that each demo campaign's control group holds some
+ * hundreds of visitors, so its lift is resolved (docs/analytics.md, "The demo's history").
+ */
+export const DEMO_SESSIONS = 30_000;
 
 /**
  * Gives the demo account a month of past shoppers, simulated by `simulateShop` through the demo
@@ -56,17 +63,43 @@ export async function seedDemoHistory(
     campaigns: (await store.campaigns.list(accountId)).filter((c) => c.status === 'active'),
     agents: users.map((u) => ({ id: u.id, name: u.name, skillIds: u.skillIds })),
     model: defaultAccountModel().bound,
-    sessions: opts.sessions ?? 4000,
-    now: opts.now ?? Date.now(),
+    sessions: opts.sessions ?? DEMO_SESSIONS,
+    now: historyEnd(opts.now ?? Date.now()),
     seed: opts.seed ?? 42,
   });
-  if (needModel) {
-    for (let i = 0; i < shop.modelSessions.length; i += 250)
-      await store.modelSessions.record(shop.modelSessions.slice(i, i + 250));
-    added.modelSessions = shop.modelSessions.length;
-  }
-  if (needActivity) Object.assign(added, await writeActivity(store, accountId, siteId, shop));
+  await withoutSyncs(store, async () => {
+    if (needModel) {
+      for (let i = 0; i < shop.modelSessions.length; i += 250)
+        await store.modelSessions.record(shop.modelSessions.slice(i, i + 250));
+      added.modelSessions = shop.modelSessions.length;
+    }
+    if (needActivity) Object.assign(added, await writeActivity(store, accountId, siteId, shop));
+  });
   return added;
+}
+
+/**
+ * The history ends at the last midnight (UTC), not at the moment of install: the simulation then
+ * runs over the same hours of the day on every install, so two demos hold the same history.
+ */
+export function historyEnd(now: number): number {
+  return now - (now % DAY_MS);
+}
+
+/**
+ * Runs the seeding with SQLite's commits unsynced (`synchronous = NORMAL` in WAL mode: a crash may
+ * lose the last commits, never the file's consistency), so thousands of small commits take seconds.
+ * PostgreSQL is left as it is.
+ */
+async function withoutSyncs(store: Store, write: () => Promise<void>): Promise<void> {
+  if (store.kind !== 'sqlite') return write();
+  const mode = await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(store.db);
+  await sql`PRAGMA synchronous = NORMAL`.execute(store.db);
+  try {
+    await write();
+  } finally {
+    await sql.raw(`PRAGMA synchronous = ${Number(mode.rows[0]?.synchronous ?? 2)}`).execute(store.db);
+  }
 }
 
 async function inChunks<T>(rows: readonly T[], write: (chunk: T[]) => Promise<unknown>): Promise<void> {

@@ -26,7 +26,7 @@ import { createRng } from '@beckon/core/model/rng';
 import type { Campaign, Device, VisitorEvent } from '@beckon/protocol';
 import { zoneOffsetMs } from '../engagement/session-clock.ts';
 import type { RecordedVisitor } from '../engagement/visitor-records.ts';
-import { newTimeId } from '../ids.ts';
+import { drawnToken, newTimeId } from '../ids.ts';
 import type { FinishedSession } from '../store/model-sessions-repo.ts';
 import type { ExposureOutcomeColumn, ExposuresTable } from '../store/schema.ts';
 
@@ -94,8 +94,10 @@ const NEXT: Record<Exclude<Step, 'buy' | 'leave'>, [Step, number][]> = {
  * What engagement does to a shopper, so the demo's lift report has an effect to find: a chat at
  * checkout answers the question that held them back, a clicked offer sends them to the cart.
  */
-const CHECKOUT_BUY_AFTER_CHAT = 0.78;
-const PRODUCT_TO_CART_AFTER_OFFER = 0.42;
+const CHECKOUT_BUY_AFTER_CHAT = 0.9;
+const PRODUCT_TO_CART_AFTER_OFFER = 0.6;
+/** …and its discount code makes the checkout likelier to end in a purchase. */
+const CHECKOUT_BUY_AFTER_OFFER = 0.72;
 
 function nextStep(from: Exclude<Step, 'buy' | 'leave'>, r: number): Step {
   let acc = 0;
@@ -109,14 +111,14 @@ function nextStep(from: Exclude<Step, 'buy' | 'leave'>, r: number): Step {
 /** How shoppers answer what they are shown: chances of each outcome, and how long they take. */
 const ANSWERS: Record<string, Array<[ExposureOutcomeColumn, number]>> = {
   chat_invitation: [
-    ['accepted', 0.32],
-    ['dismissed', 0.38],
-    ['ignored', 0.3],
+    ['accepted', 0.45],
+    ['dismissed', 0.3],
+    ['ignored', 0.25],
   ],
   content: [
-    ['clicked', 0.24],
-    ['dismissed', 0.36],
-    ['ignored', 0.4],
+    ['clicked', 0.35],
+    ['dismissed', 0.3],
+    ['ignored', 0.35],
   ],
   offline_message: [
     ['dismissed', 0.6],
@@ -270,6 +272,10 @@ export interface ShopSimulation {
  */
 export function simulateShop(sim: ShopSimulation): SimulatedShop {
   const rand = createRng(sim.seed);
+  // Ids from a generator of their own, so the same seed gives the same rows and the walk does not
+  // depend on how many ids were drawn.
+  const idRand = createRng(sim.seed ^ 0x5eed);
+  const timeId = (prefix: string, at: number) => newTimeId(prefix, at, drawnToken(idRand, 10));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
   const chance = (p: number) => rand() < p;
   const out: SimulatedShop = {
@@ -283,10 +289,10 @@ export function simulateShop(sim: ShopSimulation): SimulatedShop {
   const site = { id: sim.siteId, accountId: sim.accountId };
   const stats = new PageStats();
   let clock = 0;
-  const engine = new TargetingEngine({ newExposureId: () => newTimeId('exp', clock) });
+  const engine = new TargetingEngine({ newExposureId: () => timeId('exp', clock) });
   engine.setCampaigns(sim.campaigns);
   const campaigns = new Map(sim.campaigns.map((c) => [c.id, c]));
-  const [open, close] = sim.openHours ?? [8, 20];
+  const [open, close] = sim.openHours ?? [7, 23];
   const capacity = (): Capacity => {
     const hour = new Date(clock).getUTCHours();
     return hour >= open && hour < close ? 'available' : 'busy';
@@ -304,7 +310,7 @@ export function simulateShop(sim: ShopSimulation): SimulatedShop {
     // Four weeks that ended two hours ago: today's live figures are the visitors on the site now.
     const start =
       sim.now - 2 * HOUR_MS - 28 * DAY_MS + Math.floor(((i + rand()) / sim.sessions) * 28 * DAY_MS);
-    const sessionId = newTimeId('ses', start);
+    const sessionId = timeId('ses', start);
     const device = pick(DEVICES);
     let shopper: RecordedVisitor;
     if (shoppers.length > 20 && chance(0.3)) {
@@ -556,6 +562,7 @@ export function simulateShop(sim: ShopSimulation): SimulatedShop {
       } else page('/demo/checkout', 40 + rand() * 80);
       const r = rand();
       if (step === 'checkout' && chatted) step = r < CHECKOUT_BUY_AFTER_CHAT ? 'buy' : 'leave';
+      else if (step === 'checkout' && offerClicked) step = r < CHECKOUT_BUY_AFTER_OFFER ? 'buy' : 'leave';
       else if (step === 'product' && offerClicked && r < PRODUCT_TO_CART_AFTER_OFFER) step = 'cart';
       else step = nextStep(step, r);
     }

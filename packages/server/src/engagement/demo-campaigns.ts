@@ -1,6 +1,7 @@
 import type { CampaignInput } from '@beckon/protocol';
 import { validateCampaignInput } from '@beckon/protocol';
 import type { DemoSeedResult } from '../demo/seed.ts';
+import { seededId } from '../ids.ts';
 import type { Store } from '../store/store.ts';
 
 export const CHECKOUT_HESITATION = 'Checkout hesitation';
@@ -43,7 +44,7 @@ export function demoCampaigns(
       },
       frequency: { perSession: 1, afterDecline: 'next_session' },
       priority: 10,
-      controlShare: 0.1,
+      controlShare: 0.2,
       engagement: {
         type: 'chat_invitation',
         skillId: salesSkillId,
@@ -89,6 +90,15 @@ export function demoCampaigns(
 }
 
 /**
+ * A demo campaign's id, the same on every install: visitors fall in a campaign's control group by a
+ * hash of their id and the campaign's, so seeded ids make every demo's history, and its lift, the same.
+ * A store holds one demo account, so the ids cannot collide.
+ */
+export function demoCampaignId(name: string): string {
+  return seededId('cmp', `beckon-demo-campaign:${name}`);
+}
+
+/**
  * Gives the demo account its campaigns, once per release: on a fresh demo and on an older demo that
  * lacks them. Later deletions or edits by the user are respected (a setting marks each release done).
  */
@@ -105,7 +115,7 @@ export async function seedDemoCampaigns(store: Store, demo: DemoSeedResult): Pro
       const valid = validateCampaignInput(input);
       if (!valid.ok)
         throw new Error(`demo campaign "${input.name}" is invalid: ${JSON.stringify(valid.errors)}`);
-      await store.campaigns.create(demo.accountId, valid.value);
+      await store.campaigns.create(demo.accountId, valid.value, demoCampaignId(input.name));
     }
     await store.settings.set(key, new Date().toISOString());
   }

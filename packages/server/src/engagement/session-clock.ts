@@ -25,6 +25,7 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 
 /** The time zone's offset from UTC at instant `t`, in ms (local = utc + offset). */
 export function zoneOffsetMs(timeZone: string, t: number): number {
+  if (timeZone === 'UTC') return 0;
   const p: Record<string, number> = {};
   for (const part of formatter(timeZone).formatToParts(t)) {
     if (part.type !== 'literal') p[part.type] = Number(part.value);

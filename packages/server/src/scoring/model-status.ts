@@ -44,6 +44,15 @@ export function trainingRunView(r: TrainingResult): TrainingRun {
   };
 }
 
+/**
+ * When the schedule will next train: once `everyMs` has passed since the last run (at once when
+ * there was none), at the first schedule check after that, so at most one check later.
+ */
+function nextTraining(rt: ScoringRuntime, last: number | null, everyMs: number, now = Date.now()): number {
+  const due = last === null ? now : last + everyMs;
+  return Math.max(due, now) + rt.config.scheduleCheckMs;
+}
+
 /** Everything `GET /api/v1/model` answers for an account. */
 export async function modelStatus(rt: ScoringRuntime, accountId: string): Promise<ModelStatus> {
   const [active, data, history, last] = await Promise.all([
@@ -75,7 +84,7 @@ export async function modelStatus(rt: ScoringRuntime, accountId: string): Promis
       running: running !== undefined,
       startedAt: running ? new Date(running.startedAt).toISOString() : null,
       everyHours: rt.config.trainEveryHours,
-      nextAt: everyMs > 0 && data.enough ? new Date((last ?? Date.now()) + everyMs).toISOString() : null,
+      nextAt: everyMs > 0 && data.enough ? new Date(nextTraining(rt, last, everyMs)).toISOString() : null,
       history: runs.slice(0, 10),
     },
   };

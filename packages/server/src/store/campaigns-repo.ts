@@ -133,9 +133,13 @@ export class CampaignsRepo {
     return new Map(rows.map((r) => [r.id, r.name]));
   }
 
-  async create(accountId: string, input: ValidCampaignInput): Promise<CampaignRecord> {
-    // Always the server's: a client-chosen id could collide with, and so reveal, another account's.
-    const id = newId('cmp');
+  /**
+   * Creates a campaign under an id the server chooses: a client-chosen id could collide with, and so
+   * reveal, another account's. `seededId` is for the server's own seeding only (the demo's campaigns
+   * get the same ids on every install, so their control groups hold the same visitors).
+   */
+  async create(accountId: string, input: ValidCampaignInput, seededId?: string): Promise<CampaignRecord> {
+    const id = seededId ?? newId('cmp');
     const now = Date.now();
     await this.changing(accountId, id, 'created', now, async (trx) => {
       await trx

@@ -1,9 +1,13 @@
 import { type SessionPages, sessionPageCounts } from '@beckon/core/features/index';
 import type { Insertable, Kysely } from 'kysely';
-import type { ModelSessionsTable } from './model-schema.ts';
+import type { ModelSessionsTable, PageStatsTable } from './model-schema.ts';
 import type { Database } from './schema.ts';
 
 const DAY_MS = 86_400_000;
+/** Rows per INSERT: well under SQLite's and PostgreSQL's limits on bound values (12 columns each). */
+const ROWS_PER_STATEMENT = 250;
+/** The counts a session adds to each of its pages' statistics. */
+const PAGE_COUNTS = ['pageviews', 'uniques', 'entrances', 'bounces', 'exits', 'revenue'] as const;
 
 /** A finished session as the scoring module hands it over: its training row and its pages. */
 export interface FinishedSession {
@@ -29,35 +33,45 @@ export class ModelSessionsRepo {
   async record(sessions: readonly FinishedSession[]): Promise<number> {
     if (sessions.length === 0) return 0;
     return this.db.transaction().execute(async (trx) => {
-      let recorded = 0;
-      for (const s of sessions) {
-        const inserted = await trx
+      const inserted = new Set<string>();
+      for (let i = 0; i < sessions.length; i += ROWS_PER_STATEMENT) {
+        const rows = await trx
           .insertInto('model_sessions')
-          .values(s.row)
+          .values(sessions.slice(i, i + ROWS_PER_STATEMENT).map((s) => s.row))
           .onConflict((oc) => oc.column('id').doNothing())
           .returning('id')
-          .executeTakeFirst();
-        if (!inserted) continue;
-        recorded++;
+          .execute();
+        for (const r of rows) inserted.add(r.id);
+      }
+      // The pages of the sessions inserted now, summed per site, day and page: one upsert per key.
+      const stats = new Map<string, Insertable<PageStatsTable>>();
+      for (const s of sessions) {
+        if (!inserted.has(s.row.id)) continue;
         const day = Math.floor(Number(s.row.ended_at) / DAY_MS);
         for (const [page, c] of sessionPageCounts(s.pages)) {
-          await trx
-            .insertInto('page_stats')
-            .values({ site_id: s.row.site_id, day, page, account_id: s.row.account_id, ...c })
-            .onConflict((oc) =>
-              oc.columns(['site_id', 'day', 'page']).doUpdateSet((eb) => ({
-                pageviews: eb('page_stats.pageviews', '+', eb.ref('excluded.pageviews')),
-                uniques: eb('page_stats.uniques', '+', eb.ref('excluded.uniques')),
-                entrances: eb('page_stats.entrances', '+', eb.ref('excluded.entrances')),
-                bounces: eb('page_stats.bounces', '+', eb.ref('excluded.bounces')),
-                exits: eb('page_stats.exits', '+', eb.ref('excluded.exits')),
-                revenue: eb('page_stats.revenue', '+', eb.ref('excluded.revenue')),
-              })),
-            )
-            .execute();
+          const key = `${s.row.site_id}\u0000${day}\u0000${page}`;
+          const sum = stats.get(key);
+          if (!sum) stats.set(key, { site_id: s.row.site_id, day, page, account_id: s.row.account_id, ...c });
+          else for (const k of PAGE_COUNTS) (sum[k] as number) += c[k];
         }
       }
-      return recorded;
+      const all = [...stats.values()];
+      for (let i = 0; i < all.length; i += ROWS_PER_STATEMENT)
+        await trx
+          .insertInto('page_stats')
+          .values(all.slice(i, i + ROWS_PER_STATEMENT))
+          .onConflict((oc) =>
+            oc.columns(['site_id', 'day', 'page']).doUpdateSet((eb) => ({
+              pageviews: eb('page_stats.pageviews', '+', eb.ref('excluded.pageviews')),
+              uniques: eb('page_stats.uniques', '+', eb.ref('excluded.uniques')),
+              entrances: eb('page_stats.entrances', '+', eb.ref('excluded.entrances')),
+              bounces: eb('page_stats.bounces', '+', eb.ref('excluded.bounces')),
+              exits: eb('page_stats.exits', '+', eb.ref('excluded.exits')),
+              revenue: eb('page_stats.revenue', '+', eb.ref('excluded.revenue')),
+            })),
+          )
+          .execute();
+      return inserted.size;
     });
   }
 

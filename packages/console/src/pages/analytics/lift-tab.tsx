@@ -85,10 +85,16 @@ export function LiftTab({ filters }: { filters: ReportFilters }) {
                       </div>
                     </td>
                     <td className="cell-number" data-label="Control">
-                      {formatPercent(c.control.conversionRate, false, 2)}
-                      <div className="muted cell-sub">
-                        {formatCount(c.control.converted)} / {formatCount(c.control.visitors)}
-                      </div>
+                      {c.control.visitors === 0 ? (
+                        <span title="Nobody is held out of this campaign">—</span>
+                      ) : (
+                        <>
+                          {formatPercent(c.control.conversionRate, false, 2)}
+                          <div className="muted cell-sub">
+                            {formatCount(c.control.converted)} / {formatCount(c.control.visitors)}
+                          </div>
+                        </>
+                      )}
                     </td>
                     <td data-label="Lift (95 %)">
                       {comparable(c) ? (
@@ -114,7 +120,7 @@ export function LiftTab({ filters }: { filters: ReportFilters }) {
                       )}
                     </td>
                     <td className="cell-number" data-label="Relative">
-                      {formatPercent(c.relativeLift.estimate, true)}
+                      {comparable(c) ? formatPercent(c.relativeLift.estimate, true) : '—'}
                     </td>
                     <td className="cell-number" data-label="p-value">
                       {comparable(c) ? formatP(c.pValue) : '—'}
