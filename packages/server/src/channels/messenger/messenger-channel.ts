@@ -114,12 +114,15 @@ export class MessengerChannel implements Channel {
         `outside ${name}'s 7-day window for human agents: the customer has to write first`,
         false,
       );
+    const survey = surveyOf(msg.payload);
+    // The HUMAN_AGENT tag is for a person's reply: a survey goes only within the 24 hours.
+    if (survey && window !== 'response')
+      throw new ChannelSendError(`outside ${name}'s 24-hour window: the survey was not sent`, false);
     const type =
       window === 'response'
         ? { messaging_type: 'RESPONSE' }
         : { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' };
     const parts: Record<string, unknown>[] = [];
-    const survey = surveyOf(msg.payload);
     const { text, quickReplies } = survey ? { text: msg.text, quickReplies: [] } : quickRepliesOf(msg.text);
     if (text.trim()) parts.push({ text: text.slice(0, MAX_TEXT[this.kind]) });
     for (const a of msg.attachments) {
