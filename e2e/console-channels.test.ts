@@ -82,6 +82,13 @@ describe('Settings › Channels in Chromium: e-mail, routing weights, push crede
     await routing.getByTestId('routing-saved').waitFor();
     const settings = await srv.node.ctx.store.channelSettings.list(srv.demo!.accountId);
     assert.equal(settings.find((s) => s.channel === 'email')?.weight, 0.5);
+    // The satisfaction survey, per channel: web chat asks in its widget, so it has no checkbox.
+    assert.equal(await routing.locator('[data-channel="web"]').getByTestId('survey-toggle').count(), 0);
+    await routing.locator('[data-channel="whatsapp"]').getByTestId('survey-toggle').check();
+    await routing.getByRole('button', { name: 'Save routing' }).click();
+    await routing.getByTestId('routing-saved').waitFor();
+    assert.equal(await srv.node.ctx.store.channelSettings.surveys(srv.demo!.accountId, 'whatsapp'), true);
+    assert.equal(await srv.node.ctx.store.channelSettings.surveys(srv.demo!.accountId, 'sms'), false);
     await email.screenshot({ path: `${SHOTS_DIR}/channels-email.png` });
     await routing.screenshot({ path: `${SHOTS_DIR}/channels-routing.png` });
     assert.deepEqual(admin.errors, []);

@@ -6,11 +6,14 @@ import { OUTBOX_TEST_ENV } from '../packages/server/test/channel-contract.ts';
 import { cookieFor } from '../packages/server/test/helpers/chat-fixtures.ts';
 import {
   type GraphSent,
+  MEDIA_HEADER_TEMPLATES,
   orderUpdateBody,
   postWebhook,
+  SAMPLE_TEMPLATES,
   startGraphApi,
   waMessageDelivery,
 } from '../packages/server/test/helpers/graph-api-server.ts';
+import { PNG } from '../packages/server/test/helpers/sample-files.ts';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
 import { type ConsolePage, goOnline, signedInAs, until } from './helpers/workspace-fixtures.ts';
@@ -34,7 +37,8 @@ describe('WhatsApp templates in the console, in Chromium', () => {
 
   before(async () => {
     mkdirSync(SHOTS_DIR, { recursive: true });
-    graph = await startGraphApi(NUMBER);
+    // The sample templates, and one whose header is an image.
+    graph = await startGraphApi({ ...NUMBER, templates: [...SAMPLE_TEMPLATES, MEDIA_HEADER_TEMPLATES[0]!] });
     [srv, browser] = await Promise.all([
       startTestServer({ demo: true, env: OUTBOX_TEST_ENV }),
       launchBrowser(),
@@ -86,11 +90,15 @@ describe('WhatsApp templates in the console, in Chromium', () => {
     const names = await composer
       .getByTestId('template-option')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-name')));
-    assert.deepEqual(names.sort(), ['follow_up', 'order_update', 'receipt_pdf'], 'approved ones only');
+    assert.deepEqual(
+      names.sort(),
+      ['follow_up', 'new_arrivals', 'order_update', 'receipt_pdf'],
+      'approved ones only',
+    );
     assert.equal(
       await composer.locator('[data-name="receipt_pdf"] input').isDisabled(),
-      true,
-      'a document header cannot be sent yet',
+      false,
+      'a document header is sent with its file',
     );
     await page.screenshot({ path: `${SHOTS_DIR}/whatsapp-template-picker.png` });
 
@@ -103,7 +111,7 @@ describe('WhatsApp templates in the console, in Chromium', () => {
     await composer.waitFor();
 
     // Chosen from the keyboard: the radio group moves with the arrow keys.
-    await composer.locator('[data-name="follow_up"] input').focus();
+    await composer.locator('[data-name="new_arrivals"] input').focus();
     await page.keyboard.press('ArrowDown');
     assert.equal(await composer.locator('[data-name="order_update"] input').isChecked(), true);
 
@@ -144,11 +152,63 @@ describe('WhatsApp templates in the console, in Chromium', () => {
     assert.deepEqual(sales.errors, []);
   });
 
+  it('a template with an image header asks for the image; the upload goes as the header', async () => {
+    const { page } = sales;
+    const from = '15557650002';
+    const d = waMessageDelivery(NUMBER.phoneNumberId, from, 'Any new arrivals?', {
+      name: 'Tomás Ortega',
+      timestamp: Math.floor(Date.now() / 1000) - 30 * 3600,
+    });
+    assert.equal((await postWebhook(hook, d.body, NUMBER.appSecret)).status, 200);
+    const offer = page.getByTestId('offer-card');
+    await offer.getByText('Any new arrivals?').waitFor();
+    await offer.getByRole('button', { name: 'Accept' }).click();
+    const chat = page.getByTestId('chat');
+    await chat.getByText('Any new arrivals?').waitFor();
+    const composer = chat.getByTestId('template-composer');
+    await composer.locator('[data-name="new_arrivals"] input').check();
+    const header = composer.getByTestId('template-header');
+    await header.getByText('Header image').waitFor();
+    const preview = composer.getByTestId('template-preview');
+    await preview.getByText('No image yet').waitFor();
+    const send = composer.getByTestId('send-template');
+    await composer.getByText('Fill the header image to send.').waitFor();
+    assert.equal(await send.isDisabled(), true, 'not without its image');
+    await header.getByTestId('template-header-file').setInputFiles({
+      name: 'spring.png',
+      mimeType: 'image/png',
+      buffer: PNG,
+    });
+    await header.getByTestId('template-header-file-name').getByText('spring.png').waitFor();
+    await preview.locator('img[alt="spring.png"]').waitFor();
+    await composer.getByTestId('template-var-body-1').fill('Tomás');
+    await preview.getByText('Hi Tomás, the new collection is in.').waitFor();
+    await composer.screenshot({ path: `${SHOTS_DIR}/whatsapp-template-image-header.png` });
+    await send.click();
+
+    const sent = await until(
+      () => graph.sent.find((s: GraphSent) => s.to === from),
+      'the template at the Graph API',
+    );
+    const template = sent.raw.template as {
+      name: string;
+      components: { type: string; parameters: { type: string; image?: { link: string } }[] }[];
+    };
+    assert.equal(template.name, 'new_arrivals');
+    const [head, body] = template.components;
+    assert.equal(head?.type, 'header');
+    assert.equal(head?.parameters[0]?.type, 'image');
+    assert.match(head?.parameters[0]?.image?.link ?? '', /\/api\/v1\/chat\/attachments\/.+\?exp=\d+&sig=/);
+    assert.deepEqual(body, { type: 'body', parameters: [{ type: 'text', text: 'Tomás' }] });
+    await chat.getByText('[Image: spring.png]', { exact: false }).waitFor();
+    assert.deepEqual(sales.errors, []);
+  });
+
   it('an admin syncs the templates after an approval, in Settings › Channels', async () => {
     admin = await signedInAs(browser, srv, 'admin@demo.beckon.local', '/console/settings/channels');
     const { page } = admin;
     const row = page.getByTestId('connection-row');
-    await row.getByTestId('template-count').getByText('3 approved of 4', { exact: false }).waitFor();
+    await row.getByTestId('template-count').getByText('4 approved of 5', { exact: false }).waitFor();
     graph.templates.push({
       name: 'delivery_window',
       language: 'es_ES',
@@ -157,7 +217,7 @@ describe('WhatsApp templates in the console, in Chromium', () => {
       components: [{ type: 'BODY', text: 'Hola {{1}}, llegamos entre las {{2}}.' }],
     });
     await row.getByRole('button', { name: 'Sync templates of Store WhatsApp' }).click();
-    await row.getByTestId('template-count').getByText('4 approved of 5', { exact: false }).waitFor();
+    await row.getByTestId('template-count').getByText('5 approved of 6', { exact: false }).waitFor();
     await row.screenshot({ path: `${SHOTS_DIR}/whatsapp-templates-sync.png` });
     assert.deepEqual(admin.errors, []);
   });

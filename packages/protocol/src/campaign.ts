@@ -114,6 +114,16 @@ export const CampaignTemplateSchema = Type.Object(
     values: Type.Optional(
       Type.Object({ header: Type.Optional(bindings), body: Type.Optional(bindings) }, closed),
     ),
+    /** The media of an IMAGE, VIDEO or DOCUMENT header: a public link every contact gets. */
+    headerMedia: Type.Optional(
+      Type.Object(
+        {
+          link: Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2048 }),
+          filename: Type.Optional(text(1, 240)),
+        },
+        closed,
+      ),
+    ),
   },
   closed,
 );

@@ -14,6 +14,11 @@ export const ChannelSetting = Type.Object({
   defaultSkillId: Type.Union([Type.String(), Type.Null()]),
   /** What one conversation counts against an agent's capacity, in live chats (thousandths kept). */
   weight: Type.Number(),
+  /**
+   * Whether a resolved conversation of this channel asks the customer for a rating there (WhatsApp,
+   * Messenger, Instagram, Telegram, SMS and e-mail; web chat asks in the widget, the others never).
+   */
+  csatSurvey: Type.Boolean(),
 });
 export type ChannelSetting = Static<typeof ChannelSetting>;
 
@@ -25,10 +30,14 @@ export const ChannelSettingInput = Type.Object(
     channel: Channel,
     defaultSkillId: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()])),
     weight: Type.Optional(Type.Number({ minimum: 0, maximum: MAX_CHANNEL_WEIGHT })),
+    csatSurvey: Type.Optional(Type.Boolean()),
   },
   closed,
 );
 export type ChannelSettingInput = Static<typeof ChannelSettingInput>;
+
+/** The channels whose resolved conversations can send a satisfaction survey of their own. */
+export const SURVEY_CHANNELS = ['whatsapp', 'messenger', 'instagram', 'telegram', 'sms', 'email'] as const;
 
 /** `PUT /api/v1/channels/settings`: the channels named change; the others keep their settings. */
 export const ChannelSettingsInput = Type.Object(

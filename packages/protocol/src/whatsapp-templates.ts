@@ -75,6 +75,36 @@ export const TemplateValues = Type.Object(
 );
 export type TemplateValues = Static<typeof TemplateValues>;
 
+/** Meta's media header formats, and the location header. */
+export const MEDIA_HEADER_FORMATS = ['IMAGE', 'VIDEO', 'DOCUMENT'] as const;
+
+/**
+ * The media of a template's IMAGE, VIDEO or DOCUMENT header: a public HTTPS link Meta fetches, or
+ * a file the agent uploaded to the conversation (sent as a signed link of ours, and kept on the line).
+ */
+export const TemplateHeaderMedia = Type.Object(
+  {
+    link: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2048 })),
+    attachmentId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    /** The name a document shows in WhatsApp (`receipt.pdf`). */
+    filename: Type.Optional(Type.String({ minLength: 1, maxLength: 240 })),
+  },
+  closed,
+);
+export type TemplateHeaderMedia = Static<typeof TemplateHeaderMedia>;
+
+/** The place of a template's LOCATION header. */
+export const TemplateHeaderLocation = Type.Object(
+  {
+    latitude: Type.Number({ minimum: -90, maximum: 90 }),
+    longitude: Type.Number({ minimum: -180, maximum: 180 }),
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+    address: Type.Optional(Type.String({ maxLength: 300 })),
+  },
+  closed,
+);
+export type TemplateHeaderLocation = Static<typeof TemplateHeaderLocation>;
+
 /** `POST /api/v1/conversations/:id/messages/template`: an approved template, its variables filled. */
 export const TemplateSendInput = Type.Object(
   {
@@ -83,6 +113,10 @@ export const TemplateSendInput = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 512 }),
     language: Type.String({ minLength: 2, maxLength: 15 }),
     values: Type.Optional(TemplateValues),
+    /** Required by a template with an IMAGE, VIDEO or DOCUMENT header. */
+    headerMedia: Type.Optional(TemplateHeaderMedia),
+    /** Required by a template with a LOCATION header. */
+    headerLocation: Type.Optional(TemplateHeaderLocation),
   },
   closed,
 );
@@ -117,10 +151,22 @@ export function fillText(text: string, values: Record<string, string> | undefine
   });
 }
 
+/** How the history names a media or location header: `[Image: photo.jpg]`. */
+export function headerLabel(format: string, what: string | null): string {
+  const kind = format.charAt(0) + format.slice(1).toLowerCase();
+  return what ? `[${kind}: ${what}]` : `[${kind}]`;
+}
+
 /** The text a template sends with these values: header, body and footer, one paragraph each. */
-export function renderTemplate(t: WhatsAppTemplate, values: TemplateValues = {}): string {
+export function renderTemplate(
+  t: WhatsAppTemplate,
+  values: TemplateValues = {},
+  headerWhat?: string | null,
+): string {
+  const media =
+    t.header && t.header.format !== 'TEXT' ? headerLabel(t.header.format, headerWhat ?? null) : null;
   const parts = [
-    t.header?.text ? fillText(t.header.text, values.header) : null,
+    t.header?.text ? fillText(t.header.text, values.header) : media,
     fillText(t.body, values.body),
     t.footer,
   ].filter((p): p is string => Boolean(p));

@@ -57,7 +57,7 @@ describe('reports by channel: conversations, first response and CSAT per channel
     if (opts.answer) await agent.send(id, 'Happy to help');
     if (opts.csat !== undefined) {
       await agent.close(id);
-      // No survey goes out on provider channels yet: record the answer as the survey would.
+      // Surveys are off here (channel-csat-surveys.test.ts sends them): record the answer as one would.
       await store().conversations.setCsat(wa.accountId, id, opts.csat, null);
     }
   };

@@ -196,7 +196,12 @@ describe('channels: per-channel weights and default skills, and the outbox writt
     });
     assert.equal(put.status, 200);
     const saved = (put.body as unknown as ChannelSettings).items.find((s) => s.channel === 'email')!;
-    assert.deepEqual(saved, { channel: 'email', defaultSkillId: support.id, weight: 0.25 });
+    assert.deepEqual(saved, {
+      channel: 'email',
+      defaultSkillId: support.id,
+      weight: 0.25,
+      csatSurvey: false,
+    });
     assert.equal((await email('My parcel is late')).conversation.skillId, support.id);
     assert.equal((await email('A quote, please', 'sales')).conversation.skillId, salesSkill.id);
     // Web chat keeps choosing as before.

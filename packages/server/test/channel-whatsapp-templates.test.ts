@@ -92,7 +92,11 @@ describe('WhatsApp message templates', () => {
     const named = list.items.find((t) => t.name === 'follow_up')!;
     assert.equal(named.parameterFormat, 'named');
     assert.deepEqual(named.variables.body, ['first_name']);
-    assert.match(list.items.find((t) => t.name === 'receipt_pdf')!.unsupported ?? '', /document header/);
+    const receipt = list.items.find((t) => t.name === 'receipt_pdf') as Template & {
+      header: { format: string };
+    };
+    assert.equal(receipt.unsupported, null, 'a document header is sent with its file');
+    assert.equal(receipt.header.format, 'DOCUMENT', 'the sync keeps the header format');
   });
 
   it('Sync reads a template approved since; agents may list but not sync; a bad id is 404', async () => {
@@ -213,7 +217,7 @@ describe('WhatsApp message templates', () => {
     const cases: [Record<string, unknown>, number, string][] = [
       [{ ...orderUpdate, values: { body: { '1': 'Pablo' } } }, 400, 'template_variable_missing'],
       [{ name: 'spring_sale', language: 'en_US' }, 409, 'template_not_approved'],
-      [{ name: 'receipt_pdf', language: 'en_US' }, 409, 'template_not_supported'],
+      [{ name: 'receipt_pdf', language: 'en_US' }, 400, 'template_header_missing'],
       [{ name: 'no_such_template', language: 'en_US' }, 404, 'template_not_found'],
       [
         { ...orderUpdate, values: { ...orderUpdate.values, header: { '1': 'two\nlines' } } },

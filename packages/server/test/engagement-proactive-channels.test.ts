@@ -5,7 +5,13 @@ import type { CampaignInput } from '@beckon/protocol';
 import { pageView } from '@beckon/sdk/index';
 import { OUTBOX_TEST_ENV } from './channel-contract.ts';
 import { eventually, flush, metric, newTenant, runtime, visitor } from './engagement-fixtures.ts';
-import { postWebhook, startGraphApi, waMessageDelivery } from './helpers/graph-api-server.ts';
+import {
+  MEDIA_HEADER_TEMPLATES,
+  postWebhook,
+  SAMPLE_TEMPLATES,
+  startGraphApi,
+  waMessageDelivery,
+} from './helpers/graph-api-server.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 import { postSigned, smsFields, startTwilioApi, TWILIO } from './helpers/twilio-server.ts';
 
@@ -101,7 +107,7 @@ describe('campaign messages over WhatsApp templates and SMS, to contacts who opt
   });
 
   before(async () => {
-    graph = await startGraphApi(WA);
+    graph = await startGraphApi({ ...WA, templates: [...SAMPLE_TEMPLATES, ...MEDIA_HEADER_TEMPLATES] });
     twilio = await startTwilioApi();
     srv = await startTestServer({ env: OUTBOX_TEST_ENV });
     t = await newTenant(srv);
@@ -233,6 +239,44 @@ describe('campaign messages over WhatsApp templates and SMS, to contacts who opt
     await eventually(async () => (await store().conversations.get(t.accountId, conv!.id)).state === 'open');
     assert.equal((await conversationsOf(contact.id)).length, 1, 'the answer joins the same conversation');
     await v.close();
+  });
+
+  it('a template with an image header goes with the campaign’s image link; without one the campaign is refused', async () => {
+    const arrivals = (headerMedia?: { link: string }) =>
+      campaign('New arrivals on WhatsApp', 'arrivals', {
+        ...waEngagement(),
+        template: {
+          name: 'new_arrivals',
+          language: 'en_US',
+          values: { body: { '1': { contact: 'name', fallback: 'there' } } },
+          ...(headerMedia ? { headerMedia } : {}),
+        },
+      });
+    const refused = await t.api.post('/api/v1/campaigns', arrivals());
+    assert.equal(refused.status, 400);
+    assert.match(JSON.stringify(refused.body), /\/engagement\/template\/headerMedia/);
+    const made = await t.api.post(
+      '/api/v1/campaigns',
+      arrivals({ link: 'https://cdn.example.com/spring.jpg' }),
+    );
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const id = visitorIn(made.body.id, false);
+    const contact = await contactFor(id, { name: 'Rui Costa', optIn: ['whatsapp'] });
+    const v = await visits(id, 'arrivals');
+    const sent = (await eventually(() => graph.sent.find((s) => s.to === contact.phone!.slice(1))))!;
+    assert.deepEqual(sent.raw.template, {
+      name: 'new_arrivals',
+      language: { code: 'en_US' },
+      components: [
+        {
+          type: 'header',
+          parameters: [{ type: 'image', image: { link: 'https://cdn.example.com/spring.jpg' } }],
+        },
+        { type: 'body', parameters: [{ type: 'text', text: 'Rui Costa' }] },
+      ],
+    });
+    await v.close();
+    await t.api.delete(`/api/v1/campaigns/${made.body.id}`);
   });
 
   it('a fallback fills a variable the contact has no value for', async () => {

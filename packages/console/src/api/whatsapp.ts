@@ -1,5 +1,7 @@
 import type { ConsentChannel, Consents } from '@beckon/protocol/consents-api';
 import type {
+  TemplateHeaderLocation,
+  TemplateHeaderMedia,
   TemplateValues,
   WhatsAppTemplate,
   WhatsAppTemplates,
@@ -20,7 +22,14 @@ export function getWhatsAppWindow(conversationId: string): Promise<WhatsAppWindo
 /** Sends an approved template with its variables; the line arrives over the socket like any other. */
 export function sendTemplate(
   conversationId: string,
-  body: { echoId: string; name: string; language: string; values: TemplateValues },
+  body: {
+    echoId: string;
+    name: string;
+    language: string;
+    values: TemplateValues;
+    headerMedia?: TemplateHeaderMedia;
+    headerLocation?: TemplateHeaderLocation;
+  },
 ): Promise<{ message: Message; duplicate: boolean }> {
   return request('POST', `/api/v1/conversations/${enc(conversationId)}/messages/template`, { body });
 }

@@ -1,11 +1,14 @@
 import type { AppContext } from '../context.ts';
 import { chatOf } from '../conversations/chat-feature.ts';
 import { channelsRoutes } from '../http/routes/channels-routes.ts';
+import { csatRatingRoutes } from '../http/routes/csat-rating-routes.ts';
 import type { App } from '../http/types.ts';
 import { ChannelRegistry } from './channel.ts';
 import { ChannelInbox } from './channel-inbox.ts';
 import { connectionsFeature } from './connections/connections-feature.ts';
-import { emailFeature } from './email/email-feature.ts';
+import { CsatSurveys } from './csat/csat-surveys.ts';
+import { emailFeature, emailOf } from './email/email-feature.ts';
+import { ratingLinks } from './email/rating-link.ts';
 import { OutboxDispatcher } from './outbox-dispatcher.ts';
 import { WebChatChannel } from './web-chat-channel.ts';
 
@@ -15,6 +18,8 @@ export interface ChannelsModule {
   inbox: ChannelInbox;
   /** Sends agents' lines out through their channels; channels report receipts to it. */
   outbox: OutboxDispatcher;
+  /** Satisfaction surveys on the customers' own channels, and their answers. */
+  surveys: CsatSurveys;
 }
 
 const modules = new WeakMap<AppContext, ChannelsModule>();
@@ -58,10 +63,23 @@ export async function channelsFeature(app: App, ctx: AppContext): Promise<void> 
     ctx.logger.child({ component: 'outbox' }),
     ctx.config.outbox,
   );
-  const channels: ChannelsModule = { registry, inbox, outbox };
+  const surveys = new CsatSurveys(
+    store,
+    chat.announcer,
+    ctx.logger.child({ component: 'csat-survey' }),
+    (accountId, conversationId) =>
+      ratingLinks(ctx.config.publicUrl, emailOf(ctx).names, accountId, conversationId),
+  );
+  chat.agents.onResolved((accountId, conversation) => {
+    surveys.resolved(accountId, conversation).catch((err: unknown) => {
+      ctx.logger.warn({ err, conversation: conversation.id }, 'satisfaction survey not sent');
+    });
+  });
+  const channels: ChannelsModule = { registry, inbox, outbox, surveys };
   modules.set(ctx, channels);
   channelsRoutes(app, ctx, chat, outbox);
   await emailFeature(app, ctx, chat, channels);
+  csatRatingRoutes(app, ctx, emailOf(ctx).names, surveys);
   await connectionsFeature(app, ctx, channels);
   outbox.start();
   ctx.onShutdown(() => outbox.stop());

@@ -32,11 +32,20 @@ const ACCEPT_ERRORS = {
 
 /** Conversations from the agents' side: visibility, accept/decline, transfer, close and agent status. */
 export class AgentChatService {
+  /** Told after a staff member resolves a conversation (a channel's satisfaction survey). */
+  private readonly resolvedListeners = new Set<(accountId: string, conversation: Conversation) => void>();
+
   constructor(
     private readonly store: Store,
     private readonly announcer: ChatAnnouncer,
     private readonly route: (accountId: string) => void,
   ) {}
+
+  /** Calls `fn` after each conversation a staff member resolves; returns the unsubscribe. */
+  onResolved(fn: (accountId: string, conversation: Conversation) => void): () => void {
+    this.resolvedListeners.add(fn);
+    return () => this.resolvedListeners.delete(fn);
+  }
 
   /** The caller's user record (skills, name); API keys cannot act as an agent. */
   async profile(caller: StaffCaller): Promise<User> {
@@ -167,6 +176,7 @@ export class AgentChatService {
     const fresh = await this.store.conversations.get(caller.accountId, id);
     await this.announcer.updated(caller.accountId, fresh, { queue: true });
     this.route(caller.accountId);
+    for (const fn of this.resolvedListeners) fn(caller.accountId, fresh);
     return fresh;
   }
 

@@ -40,6 +40,16 @@ export async function checkChannelMessage(
   if (t.status !== 'APPROVED')
     throw invalid('/engagement/template', `${t.name} is ${t.status}, not APPROVED`);
   if (t.unsupported) throw invalid('/engagement/template', `${t.name}: ${t.unsupported}`);
+  const format = t.header?.format ?? 'TEXT';
+  if (format === 'LOCATION')
+    throw invalid('/engagement/template', `${t.name}: a location header is sent from a conversation only`);
+  if (format !== 'TEXT' && !m.template.headerMedia)
+    throw invalid(
+      '/engagement/template/headerMedia',
+      `${t.name} starts with a ${format.toLowerCase()}: give its link`,
+    );
+  if (format === 'TEXT' && m.template.headerMedia)
+    throw invalid('/engagement/template/headerMedia', `${t.name} has no media header`);
   for (const part of ['header', 'body'] as const) {
     for (const v of t.variables[part])
       if (!m.template.values?.[part]?.[v])
@@ -90,5 +100,12 @@ export async function templateFor(
     if (bound)
       values[part] = Object.fromEntries(Object.entries(bound).map(([k, b]) => [k, boundValue(b, contact)]));
   }
-  return templateMessage(view, values);
+  const media = t.headerMedia;
+  return templateMessage(
+    view,
+    values,
+    media
+      ? { media: { link: media.link, ...(media.filename ? { filename: media.filename } : {}) } }
+      : undefined,
+  );
 }

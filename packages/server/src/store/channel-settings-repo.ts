@@ -1,4 +1,8 @@
-import type { ChannelSetting, ChannelSettingInput } from '@beckon/protocol/channels-api';
+import {
+  type ChannelSetting,
+  type ChannelSettingInput,
+  SURVEY_CHANNELS,
+} from '@beckon/protocol/channels-api';
 import type { Kysely } from 'kysely';
 import { badRequest } from '../errors.ts';
 import type { ConversationsTable, Database } from './schema.ts';
@@ -49,6 +53,7 @@ export class ChannelSettingsRepo {
         channel,
         defaultSkillId: r?.default_skill_id ?? null,
         weight: Number(r?.weight_milli ?? DEFAULT_WEIGHTS[channel] ?? WEIGHT_UNIT) / WEIGHT_UNIT,
+        csatSurvey: Number(r?.csat_survey ?? 0) === 1,
       };
     });
   }
@@ -73,6 +78,17 @@ export class ChannelSettingsRepo {
       .where('channel', '=', channel)
       .executeTakeFirst();
     return r?.default_skill_id ?? null;
+  }
+
+  /** Whether a resolved conversation of `channel` sends the customer a satisfaction survey. */
+  async surveys(accountId: string, channel: ChannelKind): Promise<boolean> {
+    const r = await this.db
+      .selectFrom('channel_settings')
+      .select('csat_survey')
+      .where('account_id', '=', accountId)
+      .where('channel', '=', channel)
+      .executeTakeFirst();
+    return Number(r?.csat_survey ?? 0) === 1;
   }
 
   /** Changes the channels named; a default skill must be one of the account's. */
@@ -100,6 +116,11 @@ export class ChannelSettingsRepo {
     for (const [i, it] of items.entries()) {
       if (seen.has(it.channel)) throw badRequest(`items/${i}/channel: ${it.channel} is named twice`);
       seen.add(it.channel);
+      if (it.csatSurvey && !(SURVEY_CHANNELS as readonly string[]).includes(it.channel))
+        throw badRequest(
+          `items/${i}/csatSurvey: ${it.channel} has no survey of its own (web chat asks in the widget)`,
+          'survey_not_supported',
+        );
     }
     await this.db.transaction().execute(async (trx) => {
       for (const it of items) {
@@ -109,6 +130,7 @@ export class ChannelSettingsRepo {
           channel: it.channel,
           default_skill_id: it.defaultSkillId === undefined ? was.defaultSkillId : it.defaultSkillId,
           weight_milli: Math.round((it.weight ?? was.weight) * WEIGHT_UNIT),
+          csat_survey: (it.csatSurvey ?? was.csatSurvey) ? 1 : 0,
           updated_at: now,
         };
         await trx
@@ -118,6 +140,7 @@ export class ChannelSettingsRepo {
             oc.columns(['account_id', 'channel']).doUpdateSet({
               default_skill_id: values.default_skill_id,
               weight_milli: values.weight_milli,
+              csat_survey: values.csat_survey,
               updated_at: now,
             }),
           )

@@ -34,5 +34,20 @@ export interface ChannelSettingsTable {
   default_skill_id: string | null;
   /** Capacity weight in thousandths of a live chat. */
   weight_milli: number;
+  /** 1 when a resolved conversation of this channel sends a satisfaction survey. */
+  csat_survey: number;
   updated_at: Millis;
+}
+
+/** A satisfaction survey sent on a resolved conversation's channel, and its answer. */
+export interface CsatSurveysTable {
+  account_id: string;
+  conversation_id: string;
+  channel: ConversationsTable['channel'];
+  sent_at: Millis;
+  /** A bare answer (a digit) after this is a message like any other. */
+  expires_at: Millis;
+  /** The provider's id of the answer that rated it: a redelivery rates once. */
+  answer_id: string | null;
+  answered_at: Millis | null;
 }

@@ -22,7 +22,7 @@ import type {
   ModelsTable,
   PageStatsTable,
 } from './model-schema.ts';
-import type { ChannelSettingsTable, OutboxTable } from './outbox-schema.ts';
+import type { ChannelSettingsTable, CsatSurveysTable, OutboxTable } from './outbox-schema.ts';
 import type { AgentVoiceSettingsTable, CallbacksTable, CallsTable } from './voice-schema.ts';
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from './webhook-schema.ts';
 
@@ -552,6 +552,7 @@ export interface Database {
   email_threads: EmailThreadsTable;
   outbox: OutboxTable;
   channel_settings: ChannelSettingsTable;
+  csat_surveys: CsatSurveysTable;
   conversation_tokens: ConversationTokensTable;
   app_tokens: AppTokensTable;
   push_devices: PushDevicesTable;

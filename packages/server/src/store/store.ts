@@ -17,6 +17,7 @@ import { ContactConsentsRepo } from './contact-consents-repo.ts';
 import { ContactsRepo } from './contacts-repo.ts';
 import { ConversationsRepo } from './conversations-repo.ts';
 import { ConversionsRepo } from './conversions-repo.ts';
+import { CsatSurveysRepo } from './csat-surveys-repo.ts';
 import { EmailRepo } from './email-repo.ts';
 import { EventsWriter, type EventsWriterPort } from './events-writer.ts';
 import { ExposuresRepo } from './exposures-repo.ts';
@@ -91,6 +92,8 @@ export class Store {
   readonly outbox;
   /** Per-channel default skills and capacity weights. */
   readonly channelSettings;
+  /** Satisfaction surveys sent on customers' own channels, and their answers. */
+  readonly csatSurveys;
   /** In-app messaging: app tokens, push devices, per-site push settings. */
   readonly appPush;
   /** Connections to providers (a WhatsApp number, a Telegram bot) and their conversations. */
@@ -146,6 +149,7 @@ export class Store {
     this.email = new EmailRepo(db);
     this.outbox = new OutboxRepo(db, this.caps);
     this.channelSettings = new ChannelSettingsRepo(db);
+    this.csatSurveys = new CsatSurveysRepo(db);
     this.appPush = new AppPushRepo(db, this.secrets);
     this.channelConnections = new ChannelConnectionsRepo(db, this.secrets);
     this.commerceReceivers = new CommerceReceiversRepo(db, this.secrets);

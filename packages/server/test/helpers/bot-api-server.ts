@@ -13,7 +13,9 @@ import { startTestServer } from './test-server.ts';
  */
 export async function startBotApi(token: string) {
   const webhooks: { url: string; secret_token?: string }[] = [];
-  const sent: { chat_id: number; text: string; message_id: number }[] = [];
+  const sent: { chat_id: number; text: string; message_id: number; reply_markup?: unknown }[] = [];
+  /** Every answerCallbackQuery call (the spinner on a tapped inline button ends). */
+  const answered: { callback_query_id: string; text?: string }[] = [];
   /** Scripted answers of the next sendMessage calls (an outage, a flood limit), in order. */
   const fail: { status: number; description: string; retryAfter?: number }[] = [];
   /** Every answer to a sendMessage, with its time. */
@@ -68,6 +70,16 @@ export async function startBotApi(token: string) {
         },
       });
     }
+    if (m[2] === 'answerCallbackQuery') {
+      if (typeof body.callback_query_id !== 'string' || !body.callback_query_id)
+        return answer(400, {
+          ok: false,
+          error_code: 400,
+          description: 'Bad Request: query is too old or query ID is invalid',
+        });
+      answered.push(body as { callback_query_id: string; text?: string });
+      return answer(200, { ok: true, result: true });
+    }
     if (m[2] === 'setWebhook') {
       webhooks.push(body as { url: string; secret_token?: string });
       return answer(200, { ok: true, result: true, description: 'Webhook was set' });
@@ -87,8 +99,40 @@ export async function startBotApi(token: string) {
       calls.push({ status: 200, at: Date.now() });
       if (typeof body.chat_id !== 'number' || typeof body.text !== 'string' || !body.text)
         return answer(400, { ok: false, error_code: 400, description: 'Bad Request: message text is empty' });
+      // An inline keyboard: rows of buttons, each with a text and 1-64 bytes of callback_data.
+      const markup = body.reply_markup as { inline_keyboard?: unknown } | undefined;
+      if (markup !== undefined) {
+        const rows = markup.inline_keyboard;
+        const ok =
+          Array.isArray(rows) &&
+          rows.length > 0 &&
+          rows.every(
+            (row) =>
+              Array.isArray(row) &&
+              row.length > 0 &&
+              row.every(
+                (b: { text?: unknown; callback_data?: unknown }) =>
+                  typeof b?.text === 'string' &&
+                  b.text.length > 0 &&
+                  typeof b.callback_data === 'string' &&
+                  Buffer.byteLength(b.callback_data) >= 1 &&
+                  Buffer.byteLength(b.callback_data) <= 64,
+              ),
+          );
+        if (!ok)
+          return answer(400, {
+            ok: false,
+            error_code: 400,
+            description: "Bad Request: can't parse inline keyboard button",
+          });
+      }
       const message_id = ++next;
-      sent.push({ chat_id: body.chat_id, text: body.text, message_id });
+      sent.push({
+        chat_id: body.chat_id,
+        text: body.text,
+        message_id,
+        ...(markup === undefined ? {} : { reply_markup: markup }),
+      });
       return answer(200, {
         ok: true,
         result: {
@@ -106,6 +150,7 @@ export async function startBotApi(token: string) {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     webhooks,
     sent,
+    answered,
     fail,
     calls,
     media,

@@ -79,6 +79,32 @@ export const SAMPLE_TEMPLATES: GraphTemplate[] = [
   },
 ];
 
+/** Templates whose header is an image or a place, as WhatsApp Manager lists them: pushed by the tests that send them. */
+export const MEDIA_HEADER_TEMPLATES: GraphTemplate[] = [
+  {
+    id: '594425479261600',
+    name: 'new_arrivals',
+    language: 'en_US',
+    status: 'APPROVED',
+    category: 'MARKETING',
+    components: [
+      { type: 'HEADER', format: 'IMAGE', example: { header_handle: ['4::aW1hZ2UvanBlZw==:ARZ'] } },
+      { type: 'BODY', text: 'Hi {{1}}, the new collection is in.', example: { body_text: [['Pablo']] } },
+    ],
+  },
+  {
+    id: '594425479261601',
+    name: 'store_pickup',
+    language: 'en_US',
+    status: 'APPROVED',
+    category: 'UTILITY',
+    components: [
+      { type: 'HEADER', format: 'LOCATION' },
+      { type: 'BODY', text: 'Your order is ready for pickup here.' },
+    ],
+  },
+];
+
 /** The Cloud API body of an `order_update` send (SAMPLE_TEMPLATES) with its header and body values. */
 export function orderUpdateBody(to: string, header: string, body: [string, string, string]) {
   return {
@@ -256,6 +282,9 @@ export async function startGraphApi(opts: {
     if (body.type === 'template') {
       const refused = templateRefusal(body);
       if (refused) return failWith(res, refused);
+    } else if (body.type === 'interactive') {
+      const refused = interactiveRefusal(body);
+      if (refused) return failWith(res, refused);
     } else {
       const text = (body.text as { body?: unknown } | undefined)?.body;
       if (
@@ -270,7 +299,9 @@ export async function startGraphApi(opts: {
     const text =
       body.type === 'template'
         ? `template:${(body.template as { name: string }).name}`
-        : String((body.text as { body?: unknown }).body);
+        : body.type === 'interactive'
+          ? `interactive:${String((body.interactive as { body?: { text?: unknown } }).body?.text)}`
+          : String((body.text as { body?: unknown }).body);
     const id = `wamid.${Buffer.from(`${Date.now()}-${++n}`).toString('base64url')}`;
     sent.push({ phoneNumberId: m[1]!, to: body.to, body: text, id, raw: body });
     calls.push({ status: 200, at: Date.now() });
@@ -300,13 +331,115 @@ export async function startGraphApi(opts: {
     );
     calls.push({ status: r.status, at: Date.now() });
   };
+  /** Meta's refusal of a malformed message (131009, "Parameter value is not valid"), naming the field. */
+  const invalidParam = (details: string): Refusal => ({
+    status: 400,
+    code: 131009,
+    message: '(#131009) Parameter value is not valid',
+    details,
+  });
+  /**
+   * Why Meta would refuse an interactive message, by the documented limits: a reply-buttons
+   * message holds 1 to 3 buttons (title ≤ 20, id ≤ 256); a list holds 1 to 10 sections and 10 rows
+   * in all (row title ≤ 24, id ≤ 200), a button text ≤ 20; body text ≤ 1,024; footer ≤ 60.
+   */
+  const interactiveRefusal = (body: Record<string, unknown>): Refusal | null => {
+    type Row = { id?: unknown; title?: unknown };
+    const i = body.interactive as
+      | {
+          type?: string;
+          body?: { text?: unknown };
+          footer?: { text?: unknown };
+          action?: {
+            button?: unknown;
+            buttons?: { type?: unknown; reply?: Row }[];
+            sections?: { title?: unknown; rows?: Row[] }[];
+          };
+        }
+      | undefined;
+    if (body.messaging_product !== 'whatsapp' || typeof body.to !== 'string' || !i)
+      return invalidParam('interactive: missing');
+    const text = i.body?.text;
+    if (typeof text !== 'string' || !text || text.length > 1024)
+      return invalidParam('body.text: 1 to 1024 characters');
+    if (i.footer !== undefined && (typeof i.footer.text !== 'string' || i.footer.text.length > 60))
+      return invalidParam('footer.text: at most 60 characters');
+    const okRow = (r: Row | undefined, title: number, id: number) =>
+      typeof r?.id === 'string' &&
+      r.id.length > 0 &&
+      r.id.length <= id &&
+      typeof r.title === 'string' &&
+      r.title.length > 0 &&
+      r.title.length <= title;
+    if (i.type === 'button') {
+      const buttons = i.action?.buttons ?? [];
+      if (buttons.length < 1 || buttons.length > 3) return invalidParam('action.buttons: 1 to 3 buttons');
+      if (!buttons.every((b) => b.type === 'reply' && okRow(b.reply, 20, 256)))
+        return invalidParam('action.buttons: reply buttons with an id and a title of at most 20 characters');
+      return null;
+    }
+    if (i.type === 'list') {
+      const button = i.action?.button;
+      if (typeof button !== 'string' || !button || button.length > 20)
+        return invalidParam('action.button: 1 to 20 characters');
+      const sections = i.action?.sections ?? [];
+      const rows = sections.flatMap((x) => x.rows ?? []);
+      if (sections.length < 1 || sections.length > 10 || rows.length < 1 || rows.length > 10)
+        return invalidParam('action.sections: 1 to 10 sections, 1 to 10 rows in all');
+      if (sections.length > 1 && !sections.every((x) => typeof x.title === 'string' && x.title.length <= 24))
+        return invalidParam('action.sections.title: required with several sections, at most 24 characters');
+      if (!rows.every((r) => okRow(r, 24, 200)))
+        return invalidParam('action.sections.rows: an id and a title of at most 24 characters');
+      if (new Set(rows.map((r) => r.id)).size !== rows.length)
+        return invalidParam('action.sections.rows: ids must be unique');
+      return null;
+    }
+    return invalidParam(`interactive.type: ${String(i.type)} is not sent by this test server`);
+  };
+  /**
+   * Why Meta would refuse a media or location header: the template's HEADER format says which
+   * parameter it takes — exactly one `{ type: "image", image: { link | id } }` (video, document
+   * alike; a document may name its `filename`), or `{ type: "location", location: { latitude,
+   * longitude, name?, address? } }`.
+   */
+  const headerRefusal = (
+    format: string,
+    given: { type?: string; [k: string]: unknown }[],
+  ): Refusal | null => {
+    const kind = format.toLowerCase();
+    const p = given[0];
+    if (given.length !== 1 || p?.type !== kind)
+      return invalidParam(
+        `header: expected one parameter of type ${kind}, got ${given.map((g) => g.type).join(', ') || 'none'}`,
+      );
+    const o = p[kind] as Record<string, unknown> | undefined;
+    if (kind === 'location') {
+      const lat = o?.latitude;
+      const long = o?.longitude;
+      if (typeof lat !== 'number' || typeof long !== 'number' || Math.abs(lat) > 90 || Math.abs(long) > 180)
+        return invalidParam('header.location: latitude and longitude are numbers');
+      return null;
+    }
+    const link = o?.link;
+    const id = o?.id;
+    if ((link === undefined) === (id === undefined))
+      return invalidParam(`header.${kind}: give exactly one of link and id`);
+    if (link !== undefined && (typeof link !== 'string' || !/^https?:\/\//.test(link)))
+      return invalidParam(`header.${kind}.link: a URL`);
+    const extra = Object.keys(o ?? {}).filter(
+      (k) => !['link', 'id', ...(kind === 'document' ? ['filename'] : [])].includes(k),
+    );
+    if (extra.length) return invalidParam(`header.${kind}: unknown field ${extra[0]}`);
+    return null;
+  };
+
   /** Why Meta would refuse a template send: 132001 unknown or unapproved, 132000 parameter count, 132018 bad text. */
   const templateRefusal = (body: Record<string, unknown>): Refusal | null => {
     const t = body.template as
       | {
           name?: unknown;
           language?: { code?: unknown };
-          components?: { type?: string; parameters?: { text?: string }[] }[];
+          components?: { type?: string; parameters?: { type?: string; text?: string }[] }[];
         }
       | undefined;
     const lang = t?.language?.code;
@@ -319,8 +452,15 @@ export async function startGraphApi(opts: {
         details: `template name (${String(t?.name)}) does not exist in ${String(lang)}`,
       };
     for (const part of ['HEADER', 'BODY']) {
-      const expected = countVars(known.components.find((c) => c.type === part)?.text);
+      const declared = known.components.find((c) => c.type === part);
       const given = t?.components?.find((c) => c.type?.toUpperCase() === part)?.parameters ?? [];
+      const format = String(declared?.format ?? 'TEXT').toUpperCase();
+      if (part === 'HEADER' && declared && format !== 'TEXT') {
+        const refused = headerRefusal(format, given as { type?: string }[]);
+        if (refused) return refused;
+        continue;
+      }
+      const expected = countVars(declared?.text);
       if (given.length !== expected)
         return {
           status: 400,
@@ -394,6 +534,17 @@ export function waMessageDelivery(
       ],
     },
   };
+}
+
+/** A webhook delivery of a customer's pick in a list message we sent, as in Meta's `list_reply` example. */
+export function waListReply(phoneNumberId: string, from: string, row: { id: string; title: string }) {
+  const d = waMessageDelivery(phoneNumberId, from, '');
+  const value = d.body.entry[0]!.changes[0]!.value;
+  const message = value.messages[0]! as Record<string, unknown>;
+  delete message.text;
+  message.type = 'interactive';
+  message.interactive = { type: 'list_reply', list_reply: { ...row, description: '' } };
+  return d;
 }
 
 /** A webhook delivery of one status of a message we sent, as in Meta's status examples. */

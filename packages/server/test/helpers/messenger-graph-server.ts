@@ -12,6 +12,8 @@ export interface PageSent {
   attachment?: { type: string; url: string };
   /** The titles of the quick replies under the message. */
   quickReplies?: string[];
+  /** What each quick reply sends back when tapped, in the same order. */
+  quickPayloads?: string[];
   id: string;
 }
 
@@ -140,7 +142,12 @@ export async function startPageGraphApi(opts: PageOptions) {
       return fail(res, 400, 100, '(#100) Invalid quick_replies');
     const id = `m_${randomBytes(18).toString('base64url')}`;
     sent.push({
-      ...(quick ? { quickReplies: quick.map((q) => q.title as string) } : {}),
+      ...(quick
+        ? {
+            quickReplies: quick.map((q) => q.title as string),
+            quickPayloads: quick.map((q) => q.payload as string),
+          }
+        : {}),
       recipient,
       messagingType: type,
       ...(typeof body.tag === 'string' ? { tag: body.tag } : {}),

@@ -256,6 +256,8 @@ export function formErrors(f: CampaignForm): FormErrors {
           .map(([v]) => `${part} {{${v}}}`),
       );
       if (unbound[0]) errors.messageTemplate = `Give ${unbound[0]} a value (or a fallback).`;
+      else if (f.messageTemplate.headerMedia && !/^https?:\/\/\S+$/.test(f.messageTemplate.headerMedia.link))
+        errors.messageTemplate = 'Give the header’s file as a link starting with https://.';
     }
   }
   const share = Number(f.controlPercent);

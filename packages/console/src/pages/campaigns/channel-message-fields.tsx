@@ -90,7 +90,10 @@ export function ChannelMessageFields({ form, errors, set }: FieldsProps) {
 function TemplateFields({ form, errors, set }: FieldsProps) {
   const load = useCallback(() => listTemplates(form.messageConnectionId), [form.messageConnectionId]);
   const list = useResource(load);
-  const usable = (list.data?.items ?? []).filter((t) => t.status === 'APPROVED' && !t.unsupported);
+  // A location header names a place per send: campaigns send the same to everyone, so they offer none.
+  const usable = (list.data?.items ?? []).filter(
+    (t) => t.status === 'APPROVED' && !t.unsupported && t.header?.format !== 'LOCATION',
+  );
   const chosen = form.messageTemplate;
   const template = chosen ? usable.find((t) => keyOf(t) === keyOf(chosen)) : undefined;
   const [error, setError] = useState<string | null>(null);
@@ -148,6 +151,28 @@ function TemplateFields({ form, errors, set }: FieldsProps) {
           </select>
         )}
       </Field>
+      {template?.header && template.header.format !== 'TEXT' && (
+        <Field
+          label={`Header ${template.header.format.toLowerCase()} link`}
+          hint="A public HTTPS address Meta fetches when it sends; every contact gets the same file."
+        >
+          {(props) => (
+            <input
+              {...props}
+              className="input"
+              type="url"
+              placeholder="https://…"
+              value={chosen?.headerMedia?.link ?? ''}
+              onChange={(e) => {
+                const link = e.target.value.trim();
+                const { headerMedia: _old, ...rest } = chosen!;
+                set({ messageTemplate: link ? { ...rest, headerMedia: { link } } : rest });
+              }}
+              data-testid="campaign-header-link"
+            />
+          )}
+        </Field>
+      )}
       {template && <Bindings template={template} chosen={chosen!} bind={bind} setSource={setSource} />}
     </>
   );

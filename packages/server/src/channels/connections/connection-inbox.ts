@@ -3,13 +3,19 @@ import type { ChannelConnection } from '../../store/channel-connections-repo.ts'
 import type { Store } from '../../store/store.ts';
 import type { InboundMessage } from '../channel.ts';
 import type { ChannelInbox, Received } from '../channel-inbox.ts';
+import type { CsatSurveys } from '../csat/csat-surveys.ts';
 import type { MediaDownloader, MediaRef } from './media-download.ts';
 
 /** An inbound message as a connector reads it; the connection supplies the rest. */
 export type ConnectionMessage = Pick<InboundMessage, 'from' | 'externalId' | 'text' | 'receivedAt'> & {
   /** The message's files, downloaded into the conversation before the line is stored. */
   media?: readonly MediaRef[];
+  /** What a button the customer tapped sends back (a quick reply's payload, a list row's id). */
+  payload?: string | null;
 };
+
+/** A message that rated the conversation's survey: no line was stored, nothing reopened. */
+export type Rated = Omit<Received, 'message'> & { message: null; duplicate: true };
 
 /** Provider names agents read in notes ("open WhatsApp to see it"). */
 const PROVIDER_NAMES: Record<ChannelConnection['type'], string> = {
@@ -39,13 +45,26 @@ export class ConnectionInbox {
     private readonly store: Store,
     private readonly inbox: ChannelInbox,
     private readonly media: MediaDownloader,
+    private readonly surveys?: CsatSurveys,
   ) {}
 
-  async receive(conn: ChannelConnection, msg: ConnectionMessage): Promise<Received> {
+  /**
+   * Stores a customer's message; an answer to the satisfaction survey of their resolved
+   * conversation is recorded as its rating instead (answered as a duplicate: no line, no reopen).
+   */
+  async receive(conn: ChannelConnection, msg: ConnectionMessage): Promise<Received | Rated> {
     const { accountId } = conn;
-    const { media = [], ...line } = msg;
+    const { media = [], payload, ...line } = msg;
     const contact = await this.store.contacts.resolve(accountId, msg.from, msg.receivedAt);
     const thread = await this.store.channelConnections.lastConversation(accountId, conn.id, contact.id);
+    if (
+      thread &&
+      media.length === 0 &&
+      (await this.surveys?.answer(accountId, thread, { ...line, payload }))
+    ) {
+      const conversation = await this.store.conversations.get(accountId, thread);
+      return { conversation, contact, message: null, duplicate: true };
+    }
     return this.inbox.receive(
       {
         ...line,

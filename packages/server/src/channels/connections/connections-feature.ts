@@ -24,7 +24,7 @@ export async function connectionsFeature(app: App, ctx: AppContext, channels: Ch
   const chat = chatOf(ctx);
   if (!chat) throw new Error('provider connections need the chat feature');
   const media = new MediaDownloader(chat.attachments, config.providerTimeoutMs, log('channel-media'));
-  const inbox = new ConnectionInbox(ctx.store, channels.inbox, media);
+  const inbox = new ConnectionInbox(ctx.store, channels.inbox, media, channels.surveys);
   const whatsapp = new WhatsAppConnector(
     ctx.store,
     inbox,

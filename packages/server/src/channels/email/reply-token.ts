@@ -60,6 +60,18 @@ export class ThreadNames {
     return got.length === want.length && timingSafeEqual(got, want);
   }
 
+  /** The token of a conversation's one-click rating links (only this installation can make one). */
+  ratingToken(accountId: string, conversationId: string): string {
+    return base32(this.mac('rating', accountId, conversationId), 26);
+  }
+
+  /** Whether `token` is the rating token of this conversation (constant time). */
+  checkRating(accountId: string, conversationId: string, token: string): boolean {
+    const want = Buffer.from(this.ratingToken(accountId, conversationId));
+    const got = Buffer.from(token);
+    return got.length === want.length && timingSafeEqual(got, want);
+  }
+
   /** The token of a `reply+<token>` local part, if it is one. */
   static tokenOf(address: string): string | undefined {
     const local = address.slice(0, address.lastIndexOf('@')).toLowerCase();

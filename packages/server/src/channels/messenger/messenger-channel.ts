@@ -9,6 +9,7 @@ import {
 } from '../channel.ts';
 import { graphError, graphNode } from '../connections/graph-api.ts';
 import { callProvider } from '../connections/provider-http.ts';
+import { SCORES, scorePayload, surveyOf } from '../csat/csat-survey.ts';
 
 /** A Graph API messaging product: a Facebook page's Messenger, or its Instagram account. */
 export type MetaMessaging = 'messenger' | 'instagram';
@@ -113,12 +114,16 @@ export class MessengerChannel implements Channel {
         `outside ${name}'s 7-day window for human agents: the customer has to write first`,
         false,
       );
+    const survey = surveyOf(msg.payload);
+    // The HUMAN_AGENT tag is for a person's reply: a survey goes only within the 24 hours.
+    if (survey && window !== 'response')
+      throw new ChannelSendError(`outside ${name}'s 24-hour window: the survey was not sent`, false);
     const type =
       window === 'response'
         ? { messaging_type: 'RESPONSE' }
         : { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' };
     const parts: Record<string, unknown>[] = [];
-    const { text, quickReplies } = quickRepliesOf(msg.text);
+    const { text, quickReplies } = survey ? { text: msg.text, quickReplies: [] } : quickRepliesOf(msg.text);
     if (text.trim()) parts.push({ text: text.slice(0, MAX_TEXT[this.kind]) });
     for (const a of msg.attachments) {
       parts.push({
@@ -134,6 +139,16 @@ export class MessengerChannel implements Channel {
       parts[parts.length - 1] = {
         ...parts[parts.length - 1],
         quick_replies: quickReplies.map((title) => ({ content_type: 'text', title, payload: title })),
+      };
+    // A survey's scores are quick replies whose payload names the score.
+    if (survey)
+      parts[parts.length - 1] = {
+        ...parts[parts.length - 1],
+        quick_replies: SCORES.map((s) => ({
+          content_type: 'text',
+          title: s.title,
+          payload: scorePayload(s.score),
+        })),
       };
     // A retry after a part went through sends only the parts not sent yet.
     const done = await this.store.channelConnections.sentParts(accountId, conversationId, msg.seq);

@@ -172,6 +172,7 @@ export class MessengerConnector implements Connector {
       },
       externalId: mid,
       text: lineOf(e),
+      payload: e.message?.quick_reply?.payload ?? e.postback?.payload ?? null,
       receivedAt: receivedAt(e.timestamp, now, 'ms'),
       media,
     });

@@ -8,6 +8,7 @@ import {
   type SendResult,
 } from '../channel.ts';
 import { callProvider } from '../connections/provider-http.ts';
+import { SCORES, scorePayload, surveyOf } from '../csat/csat-survey.ts';
 
 /** Telegram's public Bot API root; a connection's `apiBaseUrl` replaces it. */
 export const BOT_API_BASE = 'https://api.telegram.org';
@@ -68,7 +69,22 @@ export class TelegramChannel implements Channel {
     const r = await botCall<{ message_id?: number; chat?: { id?: number } }>(
       conn,
       'sendMessage',
-      { chat_id: Number(chatId), text: msg.text.slice(0, MAX_TEXT) },
+      {
+        chat_id: Number(chatId),
+        text: msg.text.slice(0, MAX_TEXT),
+        // A survey's scores are one row of inline buttons; a tap comes back as a callback query.
+        ...(surveyOf(msg.payload)
+          ? {
+              reply_markup: {
+                inline_keyboard: [
+                  [...SCORES]
+                    .reverse()
+                    .map((s) => ({ text: String(s.score), callback_data: scorePayload(s.score) })),
+                ],
+              },
+            }
+          : {}),
+      },
       this.timeoutMs,
     );
     const id = r?.result?.message_id;

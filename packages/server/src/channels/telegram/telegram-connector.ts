@@ -5,6 +5,7 @@ import type { Store } from '../../store/store.ts';
 import type { ConnectionInbox } from '../connections/connection-inbox.ts';
 import type { Connector, HookRequest } from '../connections/connector.ts';
 import type { MediaRef } from '../connections/media-download.ts';
+import { SCORES, scorePayload } from '../csat/csat-survey.ts';
 import { BOT_API_BASE, botCall, TELEGRAM_IDENTITY, TelegramChannel } from './telegram-channel.ts';
 
 interface TgMessage {
@@ -16,6 +17,14 @@ interface TgMessage {
   caption?: string;
   photo?: TgFile[];
   document?: TgFile & { file_name?: string; mime_type?: string };
+}
+
+/** A tap on an inline keyboard's button (a survey's score), as the Bot API sends it. */
+interface TgCallbackQuery {
+  id?: string;
+  from?: TgMessage['from'];
+  message?: TgMessage;
+  data?: string;
 }
 
 /** A file Telegram holds: fetched by `getFile`, then from `/file/bot<token>/<file_path>`. */
@@ -62,7 +71,8 @@ export class TelegramConnector implements Connector {
     await botCall(
       conn,
       'setWebhook',
-      { url: webhookUrl, secret_token: secretTokenOf(conn), allowed_updates: ['message'] },
+      // Taps on a survey's inline keyboard arrive as callback queries.
+      { url: webhookUrl, secret_token: secretTokenOf(conn), allowed_updates: ['message', 'callback_query'] },
       this.timeoutMs,
     );
   }
@@ -83,6 +93,8 @@ export class TelegramConnector implements Connector {
   }
 
   async deliver(conn: ChannelConnection, payload: unknown): Promise<void> {
+    const tap = (payload as { callback_query?: TgCallbackQuery })?.callback_query;
+    if (tap) return this.tapped(conn, tap);
     const m = (payload as { message?: TgMessage })?.message;
     if (!m) {
       this.log.debug({ connection: conn.id }, 'telegram update ignored (not a new message)');
@@ -111,6 +123,42 @@ export class TelegramConnector implements Connector {
       receivedAt: Number.isFinite(sent) && sent > 0 ? Math.min(now, sent) : now,
       media: this.mediaOf(conn, m),
     });
+  }
+
+  /**
+   * A tap on a survey's score: the customer's answer, with the button's payload. Telegram shows a
+   * spinner on the button until the bot answers the query, so it is answered (once stored).
+   */
+  private async tapped(conn: ChannelConnection, q: TgCallbackQuery): Promise<void> {
+    const from = q.from;
+    if (
+      !q.id ||
+      !from?.id ||
+      from.is_bot ||
+      q.message?.chat?.type !== 'private' ||
+      typeof q.data !== 'string'
+    ) {
+      this.log.debug({ connection: conn.id }, 'telegram callback query ignored');
+      return;
+    }
+    const name = [from.first_name, from.last_name].filter(Boolean).join(' ') || from.username || null;
+    const score = SCORES.find((s) => scorePayload(s.score) === q.data);
+    const got = await this.inbox.receive(conn, {
+      from: { name, platform: { kind: TELEGRAM_IDENTITY, id: String(from.id) } },
+      externalId: `${conn.id}:query:${q.id}`,
+      text: score ? score.title : `[The customer tapped a button (${q.data.slice(0, 64)})]`,
+      payload: q.data,
+      receivedAt: Date.now(),
+    });
+    const text = got.message === null ? 'Thank you for your rating!' : undefined;
+    await botCall(
+      conn,
+      'answerCallbackQuery',
+      { callback_query_id: q.id, ...(text ? { text } : {}) },
+      this.timeoutMs,
+    ).catch((err: Error) =>
+      this.log.debug({ connection: conn.id, err: err.message }, 'callback query not answered'),
+    );
   }
 
   /** The message's photo (its largest size) or document, as files to download. */

@@ -9,6 +9,7 @@ import {
 } from '../channel.ts';
 import { GRAPH_API_BASE, GRAPH_API_VERSION, graphError, graphNode } from '../connections/graph-api.ts';
 import { callProvider } from '../connections/provider-http.ts';
+import { SCORES, scorePayload, surveyOf } from '../csat/csat-survey.ts';
 
 export { GRAPH_API_BASE, GRAPH_API_VERSION, graphError };
 
@@ -65,9 +66,12 @@ export class WhatsAppChannel implements Channel {
         throw new ChannelSendError('WhatsApp files are not sent yet: write the answer as text', false);
     }
     const url = `${graphUrlOf(conn)}/messages`;
+    const survey = surveyOf(msg.payload);
     const content = template
       ? { type: 'template', template }
-      : { type: 'text', text: { preview_url: false, body: msg.text.slice(0, MAX_TEXT) } };
+      : survey
+        ? { type: 'interactive', interactive: surveyList(survey.question) }
+        : { type: 'text', text: { preview_url: false, body: msg.text.slice(0, MAX_TEXT) } };
     const r = await callProvider<{ messages?: { id?: string }[] }>(
       url,
       {
@@ -80,4 +84,22 @@ export class WhatsAppChannel implements Channel {
     const providerId = r?.messages?.[0]?.id;
     return providerId ? { status: 'sent', providerId } : { status: 'sent' };
   }
+}
+
+/**
+ * A satisfaction survey as an interactive list message (reply buttons hold at most three, a list
+ * ten rows): the customer's pick comes back as a `list_reply` whose id is the score's payload.
+ */
+function surveyList(question: string) {
+  return {
+    type: 'list',
+    body: { text: question },
+    footer: { text: 'Or reply with a number from 1 to 5' },
+    action: {
+      button: 'Rate us',
+      sections: [
+        { title: 'Your rating', rows: SCORES.map((s) => ({ id: scorePayload(s.score), title: s.title })) },
+      ],
+    },
+  };
 }

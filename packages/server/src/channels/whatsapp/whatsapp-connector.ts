@@ -10,7 +10,14 @@ import { callProvider } from '../connections/provider-http.ts';
 import type { OutboxDispatcher } from '../outbox-dispatcher.ts';
 import { graphError, graphUrlOf, WhatsAppChannel } from './whatsapp-channel.ts';
 import { fetchTemplates } from './whatsapp-templates.ts';
-import { changesOf, lineOf, mediaOf, statusReason, type WaChangeValue } from './whatsapp-webhook.ts';
+import {
+  changesOf,
+  lineOf,
+  mediaOf,
+  payloadOf,
+  statusReason,
+  type WaChangeValue,
+} from './whatsapp-webhook.ts';
 
 /**
  * WhatsApp Cloud API connections: Meta's verification handshake, `X-Hub-Signature-256` on every
@@ -109,6 +116,7 @@ export class WhatsAppConnector implements Connector {
         from: { phone: `+${m.from}`, name: profile?.name ?? null, address: 'phone' },
         externalId: m.id,
         text: lineOf(m),
+        payload: payloadOf(m),
         receivedAt: receivedAt(m.timestamp, now),
         ...(file ? { media: [this.mediaRef(conn, file)] } : {}),
       });

@@ -1,7 +1,9 @@
 import {
   badParameter,
+  MEDIA_HEADER_FORMATS,
   missingVariable,
   renderTemplate,
+  type TemplateHeaderLocation,
   type TemplateValues,
   variablesOf,
   type WhatsAppTemplate,
@@ -47,7 +49,8 @@ export function templateView(t: StoredTemplate): WhatsAppTemplate {
   }));
   const headerText = header && format === 'TEXT' ? (header.text ?? '') : null;
   let unsupported: string | null = null;
-  if (header && format !== 'TEXT') unsupported = `a ${format.toLowerCase()} header is not sent yet`;
+  if (header && format !== 'TEXT' && format !== 'LOCATION' && !isMediaFormat(format))
+    unsupported = `a ${format.toLowerCase()} header is not sent yet`;
   else if (buttons.some((b) => b.url && variablesOf(b.url).length > 0))
     unsupported = 'a link button with a variable is not sent yet';
   return {
@@ -65,21 +68,82 @@ export function templateView(t: StoredTemplate): WhatsAppTemplate {
   };
 }
 
+const isMediaFormat = (f: string): f is (typeof MEDIA_HEADER_FORMATS)[number] =>
+  (MEDIA_HEADER_FORMATS as readonly string[]).includes(f);
+
+/** A template header's media or place, resolved to what Meta fetches (a link, never our ids). */
+export type HeaderInput =
+  | { media: { link: string; filename?: string | undefined; label?: string | undefined } }
+  | { location: TemplateHeaderLocation };
+
 /**
- * Checks a send of template `t` with `values`: approved, sendable by us, every variable filled
- * and none that Meta would refuse. Answers the text agents read and the Graph API's `template`
- * object (`name`, `language.code`, `components` with their parameters).
+ * The header component of a media or location header, as the Cloud API documents it:
+ * `{ type: "header", parameters: [{ type: "image", image: { link } }] }` (a document also names
+ * its `filename`; a location gives `latitude`, `longitude`, `name`, `address`). Throws 400 when
+ * the template's header needs what was not given, or was given what it has no place for.
+ */
+function headerComponent(
+  t: WhatsAppTemplate,
+  header: HeaderInput | undefined,
+): { component: Record<string, unknown>; what: string | null } | null {
+  const format = t.header?.format ?? 'TEXT';
+  if (format === 'TEXT') {
+    if (header)
+      throw new AppError(400, 'template_header_unexpected', `${t.name} has no media or location header`);
+    return null;
+  }
+  if (format === 'LOCATION') {
+    if (!header || !('location' in header))
+      throw new AppError(
+        400,
+        'template_header_missing',
+        '/headerLocation: this template starts with a location: give its latitude and longitude',
+      );
+    const l = header.location;
+    const location = {
+      latitude: l.latitude,
+      longitude: l.longitude,
+      ...(l.name ? { name: l.name } : {}),
+      ...(l.address ? { address: l.address } : {}),
+    };
+    return {
+      component: { type: 'header', parameters: [{ type: 'location', location }] },
+      what: l.name || `${l.latitude}, ${l.longitude}`,
+    };
+  }
+  const kind = format.toLowerCase();
+  if (!header || !('media' in header))
+    throw new AppError(
+      400,
+      'template_header_missing',
+      `/headerMedia: this template starts with a${kind === 'image' ? 'n' : ''} ${kind}: upload one or give its link`,
+    );
+  const { link, filename, label } = header.media;
+  const object = { link, ...(kind === 'document' && filename ? { filename } : {}) };
+  return {
+    component: { type: 'header', parameters: [{ type: kind, [kind]: object }] },
+    what: label ?? filename ?? link,
+  };
+}
+
+/**
+ * Checks a send of template `t` with `values` (and its header's media or place): approved,
+ * sendable by us, every variable filled and none that Meta would refuse. Answers the text agents
+ * read and the Graph API's `template` object (`name`, `language.code`, `components` with their
+ * parameters).
  */
 export function templateMessage(
   t: WhatsAppTemplate,
   values: TemplateValues = {},
+  header?: HeaderInput,
 ): { text: string; template: Record<string, unknown> } {
   if (t.status !== 'APPROVED')
     throw new AppError(409, 'template_not_approved', `the template ${t.name} is ${t.status}, not APPROVED`);
   if (t.unsupported) throw new AppError(409, 'template_not_supported', `${t.name}: ${t.unsupported}`);
   const missing = missingVariable(t, values);
   if (missing) throw new AppError(400, 'template_variable_missing', `/values: fill ${missing}`);
-  const components: Record<string, unknown>[] = [];
+  const media = headerComponent(t, header);
+  const components: Record<string, unknown>[] = media ? [media.component] : [];
   for (const part of ['header', 'body'] as const) {
     const names = t.variables[part];
     if (names.length === 0) continue;
@@ -98,7 +162,7 @@ export function templateMessage(
     body: Object.fromEntries(Object.entries(values.body ?? {}).map(([k, v]) => [k, v.trim()])),
   };
   return {
-    text: renderTemplate(t, trimmed),
+    text: renderTemplate(t, trimmed, media?.what ?? null),
     template: {
       name: t.name,
       language: { code: t.language },

@@ -23,8 +23,11 @@ export interface WaMessage {
   sticker?: WaMedia;
   document?: WaMedia & { filename?: string };
   location?: { latitude?: number; longitude?: number; name?: string; address?: string };
-  interactive?: { button_reply?: { title?: string }; list_reply?: { title?: string } };
-  button?: { text?: string };
+  interactive?: {
+    button_reply?: { id?: string; title?: string };
+    list_reply?: { id?: string; title?: string };
+  };
+  button?: { text?: string; payload?: string };
 }
 
 /** A media object of a message: its id (fetched with `GET /{media-id}`), type and caption. */
@@ -107,6 +110,14 @@ export function lineOf(m: WaMessage): string {
     default:
       return `[The customer sent a ${m.type ?? 'message'} this inbox cannot show.]`;
   }
+}
+
+/** What a tapped button or list row sends back (its id, a template button's payload), if anything. */
+export function payloadOf(m: WaMessage): string | null {
+  if (m.type === 'interactive')
+    return m.interactive?.button_reply?.id ?? m.interactive?.list_reply?.id ?? null;
+  if (m.type === 'button') return m.button?.payload ?? null;
+  return null;
 }
 
 /** The provider's reason in a failed status, for the agent. */

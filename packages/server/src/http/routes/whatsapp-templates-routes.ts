@@ -2,6 +2,7 @@ import type { Role } from '@beckon/protocol/api';
 import { ErrorBody } from '@beckon/protocol/api';
 import { SendResult } from '@beckon/protocol/chat-api';
 import {
+  type TemplateHeaderMedia,
   TemplateSendInput,
   TemplateSyncInput,
   WhatsAppTemplates,
@@ -11,7 +12,11 @@ import { ADMINS, authOf, requireRole } from '../../auth/auth-context.ts';
 import { ChannelSendError } from '../../channels/channel.ts';
 import { SERVICE_WINDOW_MS, windowOpen } from '../../channels/whatsapp/whatsapp-channel.ts';
 import type { WhatsAppConnector } from '../../channels/whatsapp/whatsapp-connector.ts';
-import { templateMessage, templateView } from '../../channels/whatsapp/whatsapp-templates.ts';
+import {
+  type HeaderInput,
+  templateMessage,
+  templateView,
+} from '../../channels/whatsapp/whatsapp-templates.ts';
 import type { AppContext } from '../../context.ts';
 import { isSupervisor } from '../../conversations/agent-chat-service.ts';
 import type { ChatModule } from '../../conversations/chat-feature.ts';
@@ -22,6 +27,12 @@ import type { App } from '../types.ts';
 import { staffCaller } from './conversations-routes.ts';
 
 const STAFF: readonly Role[] = ['owner', 'admin', 'agent'];
+
+/** The uploads each media header takes: WhatsApp shows JPEG and PNG images, and PDF documents. */
+const HEADER_TYPES: Record<string, readonly string[]> = {
+  IMAGE: ['image/jpeg', 'image/png'],
+  DOCUMENT: ['application/pdf'],
+};
 
 /**
  * WhatsApp message templates: a connection's templates as last read from Meta (staff), reading
@@ -118,6 +129,45 @@ export function whatsappTemplatesRoutes(
     return { c, conversation, conn };
   };
 
+  /**
+   * A header's media as Meta fetches it: a link as given, or an agent's upload to this
+   * conversation (not sent yet, of a type the header takes) as a signed link of ours.
+   */
+  const headerMediaOf = async (
+    conversationId: string,
+    format: string,
+    m: TemplateHeaderMedia,
+  ): Promise<{ link: string; filename?: string; label?: string }> => {
+    if (!m.link === !m.attachmentId)
+      throw new AppError(400, 'invalid_request', '/headerMedia: give either link or attachmentId');
+    if (m.link) return { link: m.link, ...(m.filename ? { filename: m.filename } : {}) };
+    const a = await store.attachments.find(conversationId, m.attachmentId!);
+    if (a?.side !== 'agent' || a.message_seq !== null)
+      throw new AppError(
+        400,
+        'invalid_attachment',
+        '/headerMedia/attachmentId: upload the file to this conversation first (each file goes once)',
+      );
+    const takes = HEADER_TYPES[format];
+    if (takes && !takes.includes(a.content_type))
+      throw new AppError(
+        400,
+        'invalid_attachment',
+        `/headerMedia/attachmentId: a ${format.toLowerCase()} header takes ${takes.join(' or ')}, not ${a.content_type}`,
+      );
+    if (format === 'VIDEO')
+      throw new AppError(
+        400,
+        'invalid_attachment',
+        '/headerMedia: a video header takes a link (videos are not uploaded here)',
+      );
+    return {
+      link: chat.attachments.urls.visitorUrl(conversationId, a.id),
+      filename: m.filename ?? a.name,
+      label: a.name,
+    };
+  };
+
   app.get(
     '/api/v1/conversations/:id/whatsapp',
     {
@@ -173,7 +223,19 @@ export function whatsappTemplatesRoutes(
           'template_not_found',
           `no template ${req.body.name} (${req.body.language}) on ${conn.name}: sync the templates`,
         );
-      const { text, template } = templateMessage(templateView(stored), req.body.values);
+      const view = templateView(stored);
+      const { headerMedia, headerLocation } = req.body;
+      if (headerMedia && headerLocation)
+        throw new AppError(400, 'invalid_request', '/headerMedia: give the media or the location, not both');
+      let header: HeaderInput | undefined;
+      let attachmentIds: string[] | undefined;
+      if (headerLocation) header = { location: headerLocation };
+      else if (headerMedia) {
+        const media = await headerMediaOf(conversation.id, view.header?.format ?? 'TEXT', headerMedia);
+        header = { media };
+        if (headerMedia.attachmentId) attachmentIds = [headerMedia.attachmentId];
+      }
+      const { text, template } = templateMessage(view, req.body.values, header);
       const user = await chat.agents.profile(c);
       const r = await chat.writer.append({
         accountId: c.accountId,
@@ -182,6 +244,7 @@ export function whatsappTemplatesRoutes(
         echoId: req.body.echoId,
         afterSeq: req.body.afterSeq,
         text,
+        ...(attachmentIds ? { attachmentIds } : {}),
         outboxPayload: JSON.stringify({ template }),
       });
       if (!r.ok) throw r.error;

@@ -15,6 +15,15 @@ import type { Conversation } from '../../../api/conversations.ts';
 import { errorMessage } from '../../../api/http.ts';
 import { sendTemplate, type TemplateValues } from '../../../api/whatsapp.ts';
 import { visitorLabel } from '../conversation-format.ts';
+import {
+  EMPTY_HEADER,
+  HeaderPreview,
+  type HeaderState,
+  headerMissing,
+  headerOf,
+  mediaFormatOf,
+  TemplateHeaderFields,
+} from './template-header-fields.tsx';
 import type { WindowState } from './use-whatsapp-window.ts';
 
 type Part = 'header' | 'body';
@@ -65,12 +74,15 @@ export function TemplateComposer({
   const first = templates.find((t) => !t.unsupported);
   const [picked, setPicked] = useState<string | null>(first ? keyOf(first) : null);
   const [values, setValues] = useState<Record<string, TemplateValues>>({});
+  const [headers, setHeaders] = useState<Record<string, HeaderState>>({});
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const listId = useId();
   const template = templates.find((t) => keyOf(t) === picked) ?? first;
   const mine: TemplateValues = template ? (values[keyOf(template)] ?? {}) : {};
-  const missing = template ? missingVariable(template, mine) : null;
+  const format = mediaFormatOf(template);
+  const header = template ? (headers[keyOf(template)] ?? EMPTY_HEADER) : EMPTY_HEADER;
+  const missing = template ? (headerMissing(format, header) ?? missingVariable(template, mine)) : null;
   const name = visitorLabel(c);
 
   function setValue(part: Part, variable: string, value: string) {
@@ -91,8 +103,10 @@ export function TemplateComposer({
         name: template.name,
         language: template.language,
         values: mine,
+        ...headerOf(format, header),
       });
       setValues((all) => ({ ...all, [keyOf(template)]: {} }));
+      setHeaders((all) => ({ ...all, [keyOf(template)]: EMPTY_HEADER }));
     } catch (e) {
       setError(errorMessage(e));
     } finally {
@@ -186,6 +200,17 @@ export function TemplateComposer({
         </fieldset>
         {template && (
           <div className="template-form">
+            {format && (
+              <TemplateHeaderFields
+                conversationId={c.id}
+                format={format}
+                value={header}
+                onChange={(next) => {
+                  setHeaders((all) => ({ ...all, [keyOf(template)]: next }));
+                  setError(null);
+                }}
+              />
+            )}
             {fields.length > 0 ? (
               <div className="template-fields">
                 {fields.map(({ part, v }) => (
@@ -204,11 +229,16 @@ export function TemplateComposer({
                 ))}
               </div>
             ) : (
-              <p className="muted template-no-vars">This template has no variables: it is sent as written.</p>
+              <p className="muted template-no-vars">
+                {format
+                  ? 'The text has no variables: it is sent as written under the header.'
+                  : 'This template has no variables: it is sent as written.'}
+              </p>
             )}
             <figure className="template-preview" data-testid="template-preview">
               <figcaption className="visually-hidden">What the customer gets</figcaption>
               <div className="template-bubble">
+                {format && <HeaderPreview format={format} h={header} />}
                 {template.header?.text && (
                   <p className="template-bubble-header">
                     <Filled text={template.header.text} values={mine.header} />

@@ -19,18 +19,54 @@ import { CHANNEL_LABELS } from '../../conversations/conversation-format.ts';
 const MAX_CHANNEL_WEIGHT: typeof ServerMax = 10;
 
 /** The channels Beckon carries today; the others have settings but no traffic yet. */
-const SHOWN: ChannelSetting['channel'][] = ['web', 'app', 'email', 'api'];
+const SHOWN: ChannelSetting['channel'][] = [
+  'web',
+  'app',
+  'email',
+  'api',
+  'whatsapp',
+  'messenger',
+  'instagram',
+  'telegram',
+  'sms',
+];
+
+/** Channels whose resolved conversations can ask for a rating there (web chat asks in its widget). */
+const SURVEYED: ChannelSetting['channel'][] = [
+  'whatsapp',
+  'messenger',
+  'instagram',
+  'telegram',
+  'sms',
+  'email',
+];
+
+/** How each channel's survey asks, for the checkbox's description. */
+const SURVEY_HOW: Partial<Record<ChannelSetting['channel'], string>> = {
+  whatsapp: 'a list of scores',
+  messenger: 'quick replies',
+  instagram: 'quick replies',
+  telegram: 'buttons',
+  sms: '“Reply 1–5”',
+  email: 'one-click links',
+};
 
 interface Row {
   channel: ChannelSetting['channel'];
   skillId: string;
   weight: string;
+  survey: boolean;
 }
 
 const rowsOf = (items: ChannelSetting[]): Row[] =>
   items
     .filter((i) => SHOWN.includes(i.channel))
-    .map((i) => ({ channel: i.channel, skillId: i.defaultSkillId ?? '', weight: String(i.weight) }));
+    .map((i) => ({
+      channel: i.channel,
+      skillId: i.defaultSkillId ?? '',
+      weight: String(i.weight),
+      survey: i.csatSurvey,
+    }));
 
 /** A weight typed into the form, or null when it is not a number from 0 to the most allowed. */
 function parseWeight(text: string): number | null {
@@ -72,6 +108,7 @@ export function RoutingSection({ skills }: { skills: Resource<Skill[]> }) {
           channel: r.channel,
           defaultSkillId: r.skillId || null,
           weight: parseWeight(r.weight)!,
+          ...(SURVEYED.includes(r.channel) ? { csatSurvey: r.survey } : {}),
         })),
       );
       settings.update(() => items);
@@ -89,7 +126,7 @@ export function RoutingSection({ skills }: { skills: Resource<Skill[]> }) {
         <SectionHeader
           title="Routing per channel"
           id="routing-heading"
-          description="Each channel's conversations join a default skill's queue and weigh on an agent's capacity, counted in live chats: at 0.25, an e-mail thread counts as a quarter of a live chat."
+          description="Each channel's conversations join a default skill's queue and weigh on an agent's capacity, counted in live chats: at 0.25, an e-mail thread counts as a quarter of a live chat. A satisfaction survey asks the customer for a rating from 1 to 5 on their own channel when an agent resolves the conversation."
         />
         {(settings.loading && !settings.data) || (skills.loading && !skills.data) ? (
           <LoadingState label="Loading channel settings…" />
@@ -106,6 +143,7 @@ export function RoutingSection({ skills }: { skills: Resource<Skill[]> }) {
                     <th scope="col">Channel</th>
                     <th scope="col">Default skill</th>
                     <th scope="col">Capacity weight</th>
+                    <th scope="col">Satisfaction survey</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -149,6 +187,25 @@ export function RoutingSection({ skills }: { skills: Resource<Skill[]> }) {
                             <p className="field-error" id={errorId}>
                               {faults[r.channel]}
                             </p>
+                          )}
+                        </td>
+                        <td data-label="Satisfaction survey">
+                          {SURVEYED.includes(r.channel) ? (
+                            <label className="channel-survey">
+                              <input
+                                type="checkbox"
+                                checked={r.survey}
+                                onChange={(event) => change(r.channel, { survey: event.target.checked })}
+                                data-testid="survey-toggle"
+                              />
+                              <span>
+                                Ask on resolve <span className="muted">({SURVEY_HOW[r.channel]})</span>
+                              </span>
+                            </label>
+                          ) : (
+                            <span className="muted">
+                              {r.channel === 'web' ? 'In the chat widget' : 'Not available'}
+                            </span>
                           )}
                         </td>
                       </tr>
