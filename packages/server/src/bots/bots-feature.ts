@@ -54,10 +54,13 @@ export async function botsFeature(app: App, ctx: AppContext): Promise<void> {
 
   botsRoutes(app, ctx, engine, knowledge);
   botApiRoutes(app, ctx, engine);
+  const sockets = new Set<import('ws').WebSocket>();
   ctx.ws.route(
     '/v1/bot',
     'bot',
     (ws, req) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
       void botOfRequest(store, req).then((bot) => {
         if (bot) new BotSocket(ws, bot, bus, engine, log);
         else ws.close(4401, 'invalid bot token');
@@ -69,6 +72,8 @@ export async function botsFeature(app: App, ctx: AppContext): Promise<void> {
   await knowledge.start();
   await engine.start();
   ctx.onShutdown(async () => {
+    // A stopping node's bots reconnect to another node (1001: going away).
+    for (const ws of sockets) ws.close(1001, 'server stopping');
     await engine.stop();
     await knowledge.stop();
     sender.close();

@@ -85,13 +85,17 @@ export class BotsRepo {
     return rows.map((r) => toBot(r, skills.get(r.id) ?? []));
   }
 
-  private async row(accountId: string, id: string): Promise<BotRow> {
-    const row = await this.db
+  private find(accountId: string, id: string): Promise<BotRow | undefined> {
+    return this.db
       .selectFrom('bots')
       .selectAll()
       .where('account_id', '=', accountId)
       .where('id', '=', id)
       .executeTakeFirst();
+  }
+
+  private async row(accountId: string, id: string): Promise<BotRow> {
+    const row = await this.find(accountId, id);
     if (!row) throw notFound('bot');
     return row;
   }
@@ -189,12 +193,7 @@ export class BotsRepo {
 
   /** A bot as the engine reaches it, or undefined when it is gone. */
   async target(accountId: string, id: string): Promise<BotTarget | undefined> {
-    const row = await this.db
-      .selectFrom('bots')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = await this.find(accountId, id);
     return row ? this.targetOf(row) : undefined;
   }
 
@@ -310,6 +309,8 @@ export class BotsRepo {
       .select(['id', 'account_id', 'bot_id'])
       .where('bot_wait_until', '<=', now)
       .where('bot_id', 'is not', null)
+      // A conversation the visitor ended while the bot held it owes nothing.
+      .where('status', '=', 'queued')
       .orderBy('bot_wait_until')
       .limit(limit)
       .execute();
