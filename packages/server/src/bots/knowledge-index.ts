@@ -6,8 +6,11 @@ import type { Store } from '../store/store.ts';
 
 /** The bus topic on which a node says an account's articles changed: every node drops its index. */
 export const KNOWLEDGE_CHANGED = 'knowledge.changed';
-/** How long a node trusts an index it built, in case a change's message was lost (ms). */
-const INDEX_TTL_MS = 60_000;
+/**
+ * How long a node trusts an index it built, in case a change's message was lost (ms). Long: a bus
+ * that reconnects drops every index anyway, and a large knowledge base takes seconds to index.
+ */
+const INDEX_TTL_MS = 15 * 60_000;
 /** Longest excerpt shown with an answer, in characters. */
 const EXCERPT_CHARS = 240;
 
@@ -48,8 +51,8 @@ interface Built {
 /**
  * Each account's knowledge base as a BM25 index (MiniSearch) in this node's memory, built from the
  * store on first use. An edit on any node publishes `knowledge.changed` on the bus and every node
- * drops that account's index, so the next question rebuilds it from the store; a TTL bounds how
- * stale an index can be if that message is lost.
+ * drops that account's index, so the next question rebuilds it from the store. A bus that
+ * reconnects drops them all; a TTL bounds how stale an index can be otherwise.
  *
  * Confidence is the share of the question's content words that the best article holds (0–1): an
  * admin reads "0.5" as "half of what the visitor asked is in the article". BM25 ranks; the share
@@ -58,6 +61,7 @@ interface Built {
 export class KnowledgeIndex {
   private readonly built = new Map<string, Promise<Built>>();
   private unsubscribe?: () => Promise<void>;
+  private offReconnect?: () => void;
 
   constructor(
     private readonly store: Store,
@@ -70,9 +74,12 @@ export class KnowledgeIndex {
       const accountId = (m as { accountId?: unknown }).accountId;
       if (typeof accountId === 'string') this.built.delete(accountId);
     });
+    // Changes announced while the bus was away were missed: every index is built again.
+    this.offReconnect = this.bus.onReconnect(() => this.built.clear());
   }
 
   async stop(): Promise<void> {
+    this.offReconnect?.();
     await this.unsubscribe?.();
   }
 
