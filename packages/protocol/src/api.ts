@@ -140,6 +140,8 @@ export const Skill = Type.Object({
   transferSkillIds: Type.Array(Id),
   /** Null: always open. */
   hours: Type.Union([BusinessHours, Type.Null()]),
+  /** The bot its new conversations are offered to first; null: straight to people. */
+  botId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   createdAt: Iso,
 });
 export type Skill = Static<typeof Skill>;
@@ -149,6 +151,7 @@ const skillFields = {
   offerTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 600 })),
   transferSkillIds: Type.Optional(Type.Array(Id, { maxItems: 20 })),
   hours: Type.Optional(Type.Union([BusinessHours, Type.Null()])),
+  botId: Type.Optional(Type.Union([Id, Type.Null()])),
 };
 export const SkillCreate = Type.Object({ name: Name, ...skillFields }, { additionalProperties: false });
 export type SkillCreate = Static<typeof SkillCreate>;

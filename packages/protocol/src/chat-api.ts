@@ -1,7 +1,8 @@
 import Type, { type Static } from 'typebox';
+import { RichContent } from './bot-content.ts';
 import { Attachment, AttachmentIds } from './chat-attachments.ts';
 
-export { Attachment, AttachmentIds };
+export { Attachment, AttachmentIds, RichContent };
 
 /** Conversation and message shapes shared by the REST API, the chat sockets, the widget and the console. */
 
@@ -96,6 +97,7 @@ export const SenderKind = Type.Union([
   Type.Literal('system'),
   Type.Literal('note'),
   Type.Literal('invitation'),
+  Type.Literal('bot'),
 ]);
 export type SenderKind = Static<typeof SenderKind>;
 
@@ -138,6 +140,12 @@ export const Conversation = Type.Object({
   visitorReadSeq: Type.Integer(),
   /** The highest sequence number the agent side has read. */
   agentReadSeq: Type.Integer(),
+  /** The bot holding it now (it answers; routing waits); null or absent otherwise. */
+  botId: Type.Optional(Nullable(Type.String())),
+  /** The bot that took part in it, if any (even after it handed over). */
+  firstBotId: Type.Optional(Nullable(Type.String())),
+  /** When its bot handed it over to people. */
+  handoffAt: Type.Optional(Nullable(Iso)),
   createdAt: Iso,
 });
 export type Conversation = Static<typeof Conversation>;
@@ -157,6 +165,8 @@ export const Message = Type.Object({
   deliveryStatus: Type.Optional(DeliveryStatus),
   /** Why it failed, with `deliveryStatus: failed`. */
   deliveryReason: Type.Optional(Type.String()),
+  /** A bot's quick replies and card. */
+  rich: Type.Optional(RichContent),
 });
 export type Message = Static<typeof Message>;
 
@@ -186,12 +196,15 @@ export const VisitorMessage = Type.Object({
     Type.Literal('agent'),
     Type.Literal('system'),
     Type.Literal('invitation'),
+    Type.Literal('bot'),
   ]),
   senderName: Nullable(Type.String()),
   echoId: Nullable(Type.String()),
   text: Type.String(),
   attachments: Type.Array(Attachment),
   createdAt: Iso,
+  /** A bot's quick replies and card. */
+  rich: Type.Optional(RichContent),
 });
 export type VisitorMessage = Static<typeof VisitorMessage>;
 

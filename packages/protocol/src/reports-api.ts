@@ -129,10 +129,31 @@ export const ConversationFigures = Type.Object({
 });
 export type ConversationFigures = Static<typeof ConversationFigures>;
 
+/** Bot-resolved against human-resolved conversations of the period. */
+export const BotFigures = Type.Object({
+  /** Conversations a bot took first. */
+  botConversations: Type.Integer(),
+  /** Closed while a bot still held them (never handed over). */
+  botResolved: Type.Integer(),
+  /** Handed over to people, by the bot or by its timeout. */
+  handedOff: Type.Integer(),
+  /** handedOff / botConversations; null without bot conversations. */
+  handoffRate: Nullable(Type.Number()),
+  botCsatResponses: Type.Integer(),
+  botCsatAverage: Nullable(Type.Number()),
+  /** Closed after a person took them (with or without a bot first). */
+  humanResolved: Type.Integer(),
+  humanCsatResponses: Type.Integer(),
+  humanCsatAverage: Nullable(Type.Number()),
+});
+export type BotFigures = Static<typeof BotFigures>;
+
 export const ConversationsReport = Type.Object({
   period: ReportPeriod,
   total: ConversationFigures,
   days: Type.Array(ConversationFigures),
+  /** Bot-resolved and human-resolved conversations, handoff rate and the CSAT of each. */
+  bots: Type.Optional(BotFigures),
 });
 export type ConversationsReport = Static<typeof ConversationsReport>;
 

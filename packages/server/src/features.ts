@@ -1,3 +1,4 @@
+import { botsFeature } from './bots/bots-feature.ts';
 import { appChannelFeature } from './channels/app-channel.ts';
 import { channelsFeature } from './channels/channels-feature.ts';
 import { chatFeature } from './conversations/chat-feature.ts';
@@ -26,6 +27,7 @@ export const routes: RoutesPlugin[] = [
   tagRoutes,
   demoRoutes,
   chatFeature,
+  botsFeature,
   channelsFeature,
   contactsRoutes,
   appChannelFeature,

@@ -110,7 +110,9 @@ describe('bad input on every route, OpenAPI, ops endpoints', () => {
   });
 
   it('answers unknown ids and unknown routes with 404 and an error body', async () => {
-    for (const path of Object.keys(doc.paths).filter((p) => p.includes('{id}'))) {
+    // The bot API takes a bot's token, not a member's session: a member is refused there (401).
+    const byMembers = (p: string) => p.includes('{id}') && !p.startsWith('/api/v1/bot/');
+    for (const path of Object.keys(doc.paths).filter(byMembers)) {
       const res = await admin.get(path.replace('{id}', 'nope'));
       if (Object.keys(doc.paths[path]!).includes('get')) assert.equal(res.status, 404, path);
     }

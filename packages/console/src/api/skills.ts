@@ -7,6 +7,7 @@ export interface SkillInput {
   offerTimeoutSeconds: number;
   transferSkillIds: string[];
   hours: BusinessHours | null;
+  botId?: string | null;
 }
 
 export async function listSkills(): Promise<Skill[]> {

@@ -47,6 +47,8 @@ export interface Skill {
   transferSkillIds: string[];
   /** When its agents work, in its time zone; null: always open. */
   hours: BusinessHours | null;
+  /** The bot its new conversations are offered to first; null: straight to people. */
+  botId?: string | null;
   createdAt: string;
 }
 

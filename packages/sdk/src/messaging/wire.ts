@@ -8,14 +8,19 @@ export interface MessagingMessage {
   conversationId: string;
   /** Orders the line within its conversation, from 1. */
   seq: number;
-  /** `visitor` is the app user; `agent` a person answering; `system` a notice. */
-  senderKind: 'visitor' | 'agent' | 'system' | 'invitation';
+  /** `visitor` is the app user; `agent` a person answering; `bot` an agent bot; `system` a notice. */
+  senderKind: 'visitor' | 'agent' | 'system' | 'invitation' | 'bot';
   senderName: string | null;
   /** The sending client's id for the line (its own lines), else null. */
   echoId: string | null;
   text: string;
   attachments: MessagingAttachment[];
   createdAt: string;
+  /** A bot's quick replies (a tap sends the title) and card. */
+  rich?: {
+    quickReplies?: { title: string; payload?: string }[];
+    card?: { title: string; text?: string; url?: string; linkText?: string };
+  };
 }
 
 export interface MessagingAttachment {

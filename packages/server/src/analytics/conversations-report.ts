@@ -1,5 +1,5 @@
 import { businessTimeBetween } from '@beckon/core/hours/business-hours';
-import type { ConversationFigures, ConversationsReport } from '@beckon/protocol/reports-api';
+import type { BotFigures, ConversationFigures, ConversationsReport } from '@beckon/protocol/reports-api';
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { zoneOffsetMs } from '../engagement/session-clock.ts';
 import { heldBy } from '../store/assignment-history.ts';
@@ -150,6 +150,46 @@ export async function conversationsReport(
       const r = rows.find((x) => n(x.day) === day);
       return figuresOf(new Date(day * DAY_MS).toISOString().slice(0, 10), r ?? {});
     }),
+    bots: await botFigures(db, f),
+  };
+}
+
+/**
+ * Bot-resolved (closed while a bot held it) against human-resolved (closed after a person took it)
+ * conversations, the handoff rate of the bots' conversations, and the CSAT of each side.
+ */
+async function botFigures(db: Kysely<Database>, f: ReportFilters): Promise<BotFigures> {
+  const byBot = sql`c.first_bot_id is not null and c.handoff_at is null and c.status = 'closed'`;
+  const byPeople = sql`c.status = 'closed' and c.assigned_at is not null`;
+  const r = (await conversationsIn(db, f)
+    .select([
+      sql<number>`sum(case when c.first_bot_id is not null then 1 else 0 end)`.as('bot_n'),
+      sql<number>`sum(case when ${byBot} then 1 else 0 end)`.as('bot_resolved'),
+      sql<number>`sum(case when c.first_bot_id is not null and c.handoff_at is not null then 1 else 0 end)`.as(
+        'handed',
+      ),
+      sql<number>`sum(case when ${byBot} and c.csat_score is not null then 1 else 0 end)`.as('bot_csat_n'),
+      sql<number>`sum(case when ${byBot} then c.csat_score else 0 end)`.as('bot_csat_sum'),
+      sql<number>`sum(case when ${byPeople} then 1 else 0 end)`.as('human_resolved'),
+      sql<number>`sum(case when ${byPeople} and c.csat_score is not null then 1 else 0 end)`.as(
+        'human_csat_n',
+      ),
+      sql<number>`sum(case when ${byPeople} then c.csat_score else 0 end)`.as('human_csat_sum'),
+    ])
+    .executeTakeFirst()) as Record<string, unknown> | undefined;
+  const botN = n(r?.bot_n);
+  const botCsat = n(r?.bot_csat_n);
+  const humanCsat = n(r?.human_csat_n);
+  return {
+    botConversations: botN,
+    botResolved: n(r?.bot_resolved),
+    handedOff: n(r?.handed),
+    handoffRate: botN > 0 ? n(r?.handed) / botN : null,
+    botCsatResponses: botCsat,
+    botCsatAverage: botCsat > 0 ? n(r?.bot_csat_sum) / botCsat : null,
+    humanResolved: n(r?.human_resolved),
+    humanCsatResponses: humanCsat,
+    humanCsatAverage: humanCsat > 0 ? n(r?.human_csat_sum) / humanCsat : null,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { Message } from '@beckon/protocol/chat-api';
 import type { AppContext } from '../context.ts';
 import type { RateLimit } from '../engagement/engagement-config.ts';
 import { engagementOf } from '../engagement/engagement-runtime.ts';
@@ -57,6 +58,8 @@ export interface ChatModule {
   callSweeper: CallSweeper;
   /** Callbacks visitors asked for: queued as conversations at their time. */
   callbacks: CallbackScheduler;
+  /** Told of every committed line after it is published (bots listen for visitors' lines). */
+  lineListeners: Set<(accountId: string, message: Message) => void>;
 }
 
 const modules = new WeakMap<AppContext, ChatModule>();
@@ -74,15 +77,17 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   const log = ctx.logger.child({ component: 'chat' });
   const { store, bus } = ctx;
   const events = new ChatEvents(bus, log);
+  const lineListeners = new Set<(accountId: string, message: Message) => void>();
   const writer = new MessageWriter(
     store,
     (batch) => {
-      for (const { result, origin } of batch) {
+      for (const { result, origin, accountId } of batch) {
         events.toConversation(result.message.conversationId, {
           t: 'message.created',
           message: result.message,
           origin,
         });
+        for (const listen of lineListeners) listen(accountId, result.message);
       }
     },
     log,
@@ -168,6 +173,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     calls,
     callSweeper,
     callbacks,
+    lineListeners,
   };
   modules.set(ctx, chat);
 

@@ -49,6 +49,12 @@ export class VisitorChatService {
   clock: () => number = Date.now;
 
   /**
+   * The bot a skill offers its new conversations to first, or null (set by the bots feature). A
+   * conversation a bot takes is answered by it whether or not people are online.
+   */
+  botFirst: (accountId: string, skillId: string | null) => Promise<string | null> = async () => null;
+
+  /**
    * A visitor socket opened the conversation: it counts as here while the socket lasts (and for
    * the presence TTL after, so a page change costs nothing). A visitor back to a waiting chat is
    * routed at once rather than at the next sweep.
@@ -113,9 +119,11 @@ export class VisitorChatService {
     ]);
     const cap = skillId ? skillCapacity(skillId, agents) : { agents: 0, freeSlots: 0 };
     const opensAt = skillId ? await this.closedUntil(accountId, skillId) : undefined;
+    // A skill whose bot answers first can always take a chat: the bot answers, people later.
+    const bot = (await this.botFirst(accountId, skillId)) !== null;
     return {
       skillId,
-      available: cap.agents > 0 && opensAt === undefined,
+      available: bot || (cap.agents > 0 && opensAt === undefined),
       agentsOnline: cap.agents,
       freeSlots: cap.freeSlots,
       queueLength: waiting.filter((c) => c.skillId === skillId).length,
@@ -165,11 +173,14 @@ export class VisitorChatService {
       topic: input.topic,
       origin: origin?.skillId,
     });
+    const botId = await this.botFirst(accountId, skillId);
     // Outside business hours the chat turns into the offline flow, like a skill with no one online.
-    const available = skillId
-      ? (await this.closedUntil(accountId, skillId)) === undefined &&
-        (await this.anyoneOnline(accountId, skillId))
-      : false;
+    const available =
+      botId !== null ||
+      (skillId
+        ? (await this.closedUntil(accountId, skillId)) === undefined &&
+          (await this.anyoneOnline(accountId, skillId))
+        : false);
     // A pre-chat e-mail names an unverified contact: the agent sees who it is from the start.
     const contact = await contactOfForm(this.store, site, input);
     const { token, hash } = newVisitorToken();
@@ -190,6 +201,7 @@ export class VisitorChatService {
       topic: input.topic ? cleanText(input.topic) : null,
       contactId: contact?.id ?? null,
       tokenHash: hash,
+      botId,
       // What the visitor accepted opens the conversation, so every side reads it as they did.
       ...(origin?.invitation ? { invitation: origin.invitation } : {}),
     });

@@ -81,6 +81,11 @@ export async function buildApp(ctx: AppContext, extraRoutes: RoutesPlugin[] = []
             description: 'Console session; writes need the x-csrf-token header',
           },
           apiKey: { type: 'http', scheme: 'bearer', description: 'Account API key (bk_…)' },
+          botToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: "A bot's token (bkbot_…), for the bot API",
+          },
         },
       },
       webhooks: webhookDocs(),

@@ -1,4 +1,10 @@
-import type { Attachment, Conversation, ConversationState, Message } from '@beckon/protocol/chat-api';
+import type {
+  Attachment,
+  Conversation,
+  ConversationState,
+  Message,
+  RichContent,
+} from '@beckon/protocol/chat-api';
 import { type Selectable, sql } from 'kysely';
 import { type StoredAttachment, withAgentUrl } from './attachments-repo.ts';
 import { iso, jsonArray } from './rows.ts';
@@ -81,12 +87,15 @@ export function toConversation(r: ConversationRow): Conversation {
     lastMessageAt: iso(r.last_message_at),
     visitorReadSeq: Number(r.visitor_read_seq),
     agentReadSeq: Number(r.agent_read_seq),
+    botId: r.bot_id ?? null,
+    firstBotId: r.first_bot_id ?? null,
+    handoffAt: iso(r.handoff_at ?? null),
     createdAt: iso(r.created_at)!,
   };
 }
 
 function attachmentsOf(conversationId: string, text: string | null): Attachment[] {
-  if (!text) return [];
+  if (!text || text.startsWith('{')) return [];
   try {
     const v = JSON.parse(text);
     return Array.isArray(v) ? (v as StoredAttachment[]).map((a) => withAgentUrl(conversationId, a)) : [];
@@ -97,15 +106,28 @@ function attachmentsOf(conversationId: string, text: string | null): Attachment[
 
 /** The API view of a stored message. */
 export function toMessage(r: Selectable<MessagesTable>): Message {
-  return {
+  const bot = r.sender_kind === 'bot';
+  const m: Message = {
     conversationId: r.conversation_id,
     seq: Number(r.seq),
     senderKind: r.sender_kind,
-    senderId: r.sender_kind === 'agent' || r.sender_kind === 'note' ? r.sender_id : null,
+    senderId: r.sender_kind === 'agent' || r.sender_kind === 'note' || bot ? r.sender_id : null,
     senderName: r.sender_name,
     echoId: r.echo_id,
     text: r.body,
     attachments: attachmentsOf(r.conversation_id, r.attachments),
     createdAt: iso(r.created_at)!,
   };
+  if (bot && r.attachments) m.rich = richOf(r.attachments);
+  return m;
+}
+
+/** A bot line's quick replies and card, stored as a JSON object in the attachments column. */
+function richOf(text: string): RichContent | undefined {
+  if (!text.startsWith('{')) return undefined;
+  try {
+    return JSON.parse(text) as RichContent;
+  } catch {
+    return undefined;
+  }
 }

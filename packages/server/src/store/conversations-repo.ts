@@ -42,6 +42,8 @@ export interface NewConversation {
   /** The contact it is with, when known from the start. */
   contactId?: string | null;
   tokenHash: string;
+  /** The bot that takes it first (its skill offers new conversations to a bot). */
+  botId?: string | null;
   /**
    * The invitation the visitor accepted, or a campaign's message: stored as the conversation's first
    * message, in the same transaction. `echoId` names the exposure it came from.
@@ -145,6 +147,10 @@ export class ConversationsRepo {
       notified_seq: 0,
       visitor_read_seq: 0,
       agent_read_seq: 0,
+      bot_id: input.botId ?? null,
+      first_bot_id: input.botId ?? null,
+      handoff_at: null,
+      bot_wait_until: null,
       created_at: now,
       updated_at: now,
     };
@@ -323,6 +329,7 @@ export class ConversationsRepo {
       .select(messageTotals)
       .where('account_id', '=', accountId)
       .where('status', 'in', ['queued', 'offered'])
+      .where('bot_id', 'is', null)
       .execute();
     return rows.map((r) => ({ ...toConversation(r), score: r.score === null ? null : Number(r.score) }));
   }
@@ -357,7 +364,7 @@ export class ConversationsRepo {
    * policy: priority, value, score, then the longest waiting), counted in the store.
    */
   async queuePosition(accountId: string, c: Conversation): Promise<number | null> {
-    if ((c.status !== 'queued' && c.status !== 'offered') || !c.skillId) return null;
+    if ((c.status !== 'queued' && c.status !== 'offered') || !c.skillId || c.botId) return null;
     const enqueued = Date.parse(c.enqueuedAt);
     const own = await this.db
       .selectFrom('conversations')
@@ -372,6 +379,7 @@ export class ConversationsRepo {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('account_id', '=', accountId)
       .where('status', 'in', ['queued', 'offered'])
+      .where('bot_id', 'is', null)
       .where('skill_id', '=', c.skillId)
       .where((eb) =>
         eb.or([

@@ -1,4 +1,4 @@
-import { type Message, RETRY_WINDOW, type SenderKind } from '@beckon/protocol/chat-api';
+import { type Message, RETRY_WINDOW, type RichContent, type SenderKind } from '@beckon/protocol/chat-api';
 import type { WebhookEvent } from '@beckon/protocol/webhooks-api';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { AppError, notFound } from '../errors.ts';
@@ -17,7 +17,8 @@ export type Sender =
   | { kind: 'visitor' }
   | { kind: 'agent' | 'note'; agentId: string; name: string; supervisor: boolean }
   | { kind: 'system' }
-  | { kind: 'invitation'; name: string | null };
+  | { kind: 'invitation'; name: string | null }
+  | { kind: 'bot'; botId: string; name: string };
 
 export interface AppendItem {
   accountId: string;
@@ -38,6 +39,8 @@ export interface AppendItem {
   channelRecord?: { channel: string; externalId: string };
   /** What the channel sends instead of the text (JSON: a WhatsApp template); the text is what agents read. */
   outboxPayload?: string;
+  /** A bot's quick replies and card (bot lines only). */
+  rich?: RichContent;
 }
 
 export type AppendResult =
@@ -91,7 +94,8 @@ const INSERT_CHUNK = 400;
 /** Most retries probed by one query (SQLite nests an OR chain one level per term; its limit is 1000). */
 const PROBE_CHUNK = 200;
 
-const senderIdOf = (s: Sender): string => (s.kind === 'agent' || s.kind === 'note' ? s.agentId : s.kind);
+const senderIdOf = (s: Sender): string =>
+  s.kind === 'agent' || s.kind === 'note' ? s.agentId : s.kind === 'bot' ? s.botId : s.kind;
 const echoKey = (conversationId: string, echoId: string, senderId: string) =>
   `${conversationId}\u0000${echoId}\u0000${senderId}`;
 
@@ -109,7 +113,8 @@ function refusal(conv: ConversationState, sender: Sender): AppError | null {
   // A campaign's message may reach a resolved conversation: it stays resolved until the customer answers.
   if (sender.kind === 'system' || sender.kind === 'invitation') return null;
   if (conv.status === 'closed') return new AppError(409, 'conversation_closed', 'the conversation is closed');
-  if (sender.kind === 'visitor') return null;
+  // A bot's hold is checked by the bot service before it writes (the state cache holds no bot).
+  if (sender.kind === 'visitor' || sender.kind === 'bot') return null;
   const holds = conv.assigned_agent_id === sender.agentId && conv.status === 'active';
   if (sender.kind === 'note' && (holds || sender.supervisor)) return null;
   if (sender.kind === 'agent' && holds) return null;
@@ -269,7 +274,12 @@ export class MessagesRepo {
           item.sender.kind === 'visitor' || item.sender.kind === 'system' ? null : item.sender.name,
         echo_id: item.echoId,
         body: item.text,
-        attachments: files.length > 0 ? JSON.stringify(files) : null,
+        attachments:
+          files.length > 0
+            ? JSON.stringify(files)
+            : item.rich && item.sender.kind === 'bot'
+              ? JSON.stringify(item.rich)
+              : null,
         created_at: now,
       };
       rows.push(row);

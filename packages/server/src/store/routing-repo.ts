@@ -190,6 +190,8 @@ export class RoutingRepo {
         ])
         .where('account_id', '=', accountId)
         .where('status', 'in', ['queued', 'offered'])
+        // A bot holds these: they reach the queue when it hands them over.
+        .where('bot_id', 'is', null)
         .execute(),
       this.db
         .selectFrom('conversation_passes')

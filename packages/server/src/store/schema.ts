@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { AppTokensTable, PushDevicesTable, SitePushSettingsTable } from './app-push-schema.ts';
+import type { BotsTable, KnowledgeArticlesTable } from './bot-schema.ts';
 import type {
   ChannelConnectionsTable,
   ContactConsentsTable,
@@ -80,6 +81,8 @@ export interface SkillsTable {
   created_at: Millis;
   /** JSON `BusinessHours` (time zone, weekly intervals, holidays); null: always open (0026). */
   business_hours: string | null;
+  /** The bot its new conversations are offered to first; null: straight to people (0032). */
+  bot_id: string | null;
 }
 
 export interface ApiKeysTable {
@@ -348,6 +351,14 @@ export interface ConversationsTable {
   /** The highest sequence number the visitor / the assigned agent has read (persisted read receipts). */
   visitor_read_seq: number;
   agent_read_seq: number;
+  /** The bot holding it now (routing leaves it alone meanwhile); null once handed over (0032). */
+  bot_id: string | null;
+  /** The bot that took it first: not null when a bot took part (reports split on it). */
+  first_bot_id: string | null;
+  /** When its bot handed it over to people. */
+  handoff_at: Millis | null;
+  /** The bot owes an answer to the visitor's line by this time, else it is handed over. */
+  bot_wait_until: Millis | null;
   created_at: Millis;
   updated_at: Millis;
 }
@@ -356,13 +367,13 @@ export interface MessagesTable {
   conversation_id: string;
   seq: number;
   account_id: string;
-  sender_kind: 'visitor' | 'agent' | 'system' | 'note' | 'invitation';
-  /** 'visitor', 'system', or the agent's user id; with echo_id the idempotency key. */
+  sender_kind: 'visitor' | 'agent' | 'system' | 'note' | 'invitation' | 'bot';
+  /** 'visitor', 'system', the agent's user id or the bot's id; with echo_id the idempotency key. */
   sender_id: string;
   sender_name: string | null;
   echo_id: string | null;
   body: string;
-  /** JSON array of attachment descriptors, or null. */
+  /** JSON array of attachment descriptors; a bot's line: a JSON object (quick replies, a card); or null. */
   attachments: string | null;
   created_at: Millis;
 }
@@ -565,6 +576,8 @@ export interface Database {
   agent_voice_settings: AgentVoiceSettingsTable;
   callbacks: CallbacksTable;
   webhook_endpoints: WebhookEndpointsTable;
+  bots: BotsTable;
+  knowledge_articles: KnowledgeArticlesTable;
   webhook_deliveries: WebhookDeliveriesTable;
 }
 

@@ -133,6 +133,7 @@ export const SEALED_COLUMNS = [
   { table: 'webhook_endpoints', key: 'id', columns: ['secret', 'previous_secret'] },
   { table: 'user_totp', key: 'user_id', columns: ['secret'] },
   { table: 'sso_configs', key: 'account_id', columns: ['client_secret'] },
+  { table: 'bots', key: 'id', columns: ['secret'] },
 ] as const;
 
 /**

@@ -14,6 +14,7 @@ const toSkill = (r: Selectable<SkillsTable>): Skill => ({
   offerTimeoutSeconds: r.offer_timeout_seconds,
   transferSkillIds: jsonArray(r.transfer_skill_ids),
   hours: readHours(r.business_hours ?? null),
+  botId: r.bot_id ?? null,
   createdAt: iso(r.created_at)!,
 });
 
@@ -98,8 +99,21 @@ export class SkillsRepo {
     if (rows.length !== unique.length) throw badRequest('unknown skill id', 'unknown_skill');
   }
 
+  /** Refuses a bot id that is not one of the account's bots. */
+  private async assertBot(accountId: string, botId: string | null | undefined): Promise<void> {
+    if (!botId) return;
+    const row = await this.db
+      .selectFrom('bots')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .where('id', '=', botId)
+      .executeTakeFirst();
+    if (!row) throw badRequest('unknown bot id', 'unknown_bot');
+  }
+
   async create(accountId: string, input: SkillCreate): Promise<Skill> {
     await this.assertOwned(accountId, input.transferSkillIds ?? []);
+    await this.assertBot(accountId, input.botId);
     const id = newId('skill');
     try {
       await this.db
@@ -112,6 +126,7 @@ export class SkillsRepo {
           offer_timeout_seconds: input.offerTimeoutSeconds ?? 30,
           transfer_skill_ids: JSON.stringify(input.transferSkillIds ?? []),
           business_hours: hoursColumn(input.hours ?? null),
+          bot_id: input.botId ?? null,
           created_at: Date.now(),
         })
         .execute();
@@ -135,6 +150,10 @@ export class SkillsRepo {
     if (patch.transferSkillIds !== undefined)
       values.transfer_skill_ids = JSON.stringify(patch.transferSkillIds);
     if (patch.hours !== undefined) values.business_hours = hoursColumn(patch.hours);
+    if (patch.botId !== undefined) {
+      await this.assertBot(accountId, patch.botId);
+      values.bot_id = patch.botId;
+    }
     if (Object.keys(values).length > 0) {
       try {
         await this.db

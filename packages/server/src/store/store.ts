@@ -5,6 +5,7 @@ import { AppPushRepo } from './app-push-repo.ts';
 import { AssignmentRepo } from './assignment-repo.ts';
 import { AttachmentsRepo } from './attachments-repo.ts';
 import { AuthSessionsRepo } from './auth-sessions-repo.ts';
+import { BotsRepo } from './bots-repo.ts';
 import { CallbacksRepo } from './callbacks-repo.ts';
 import { CallsRepo } from './calls-repo.ts';
 import { CampaignsRepo } from './campaigns-repo.ts';
@@ -21,6 +22,7 @@ import { CsatSurveysRepo } from './csat-surveys-repo.ts';
 import { EmailRepo } from './email-repo.ts';
 import { EventsWriter, type EventsWriterPort } from './events-writer.ts';
 import { ExposuresRepo } from './exposures-repo.ts';
+import { KnowledgeRepo } from './knowledge-repo.ts';
 import { MessagesRepo } from './messages-repo.ts';
 import { latestMigration, migrationProvider } from './migrations/index.ts';
 import { ModelSessionsRepo } from './model-sessions-repo.ts';
@@ -63,6 +65,10 @@ export class Store {
   /** What this store can do that the other cannot (row locks…). */
   readonly caps: StoreCapabilities;
   readonly conversations;
+  /** Agent bots, and the conversation changes that are theirs (hold, answer owed, handoff). */
+  readonly bots;
+  /** Articles of each account's knowledge base (the answer bot's). */
+  readonly knowledge;
   /** Atomic changes of who holds a conversation (offer, accept, transfer, close, overflow). */
   readonly assignment;
   readonly messages;
@@ -131,6 +137,8 @@ export class Store {
     this.settings = new SettingsRepo(db);
     this.caps = capabilitiesOf(kind, movesMessages);
     this.webhooks = new WebhooksRepo(db, this.caps, this.secrets);
+    this.bots = new BotsRepo(db, this.secrets);
+    this.knowledge = new KnowledgeRepo(db);
     this.conversations = new ConversationsRepo(db, this.caps, this.webhooks);
     this.assignment = new AssignmentRepo(db, this.caps, this.webhooks);
     this.messages = new MessagesRepo(db, this.caps, this.webhooks);

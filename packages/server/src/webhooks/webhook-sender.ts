@@ -24,6 +24,8 @@ export class WebhookSender {
 
   constructor(
     private readonly opts: Pick<WebhookOptions, 'allowPrivate' | 'connectTimeoutMs' | 'timeoutMs'>,
+    /** The most of an answer's body read (a bot's answer is read whole, up to its own limit). */
+    private readonly maxBytes = EXCERPT_BYTES,
   ) {
     this.lookup = guardedLookup(opts.allowPrivate);
   }
@@ -53,7 +55,7 @@ export class WebhookSender {
         settled = true;
         clearTimeout(deadline);
         clearTimeout(connectTimer);
-        const excerpt = bytes > 0 ? Buffer.concat(chunks).subarray(0, EXCERPT_BYTES).toString('utf8') : null;
+        const excerpt = bytes > 0 ? Buffer.concat(chunks).subarray(0, this.maxBytes).toString('utf8') : null;
         const ok = error === null && status !== null && status >= 200 && status < 300;
         resolve(done({ ok, status, excerpt, error: ok ? null : (error ?? `HTTP ${status}`) }));
       };
@@ -98,10 +100,10 @@ export class WebhookSender {
           return finish(`redirect${where} not followed (HTTP ${status})`);
         }
         res.on('data', (c: Buffer) => {
-          if (bytes < EXCERPT_BYTES) chunks.push(c);
+          if (bytes < this.maxBytes) chunks.push(c);
           bytes += c.length;
           // Enough to show: the rest is not read (the socket is not reused).
-          if (bytes >= EXCERPT_BYTES) {
+          if (bytes >= this.maxBytes) {
             res.destroy();
             finish(null);
           }

@@ -114,6 +114,36 @@ export function ConversationsTab({ filters }: { filters: ReportFilters }) {
           </span>
         </li>
       </ul>
+      {c.bots && c.bots.botConversations > 0 && (
+        <ul className="kpi-grid kpi-grid-compact" aria-label="Bots and people" data-testid="bot-split">
+          <li className="kpi-card">
+            <span className="kpi-label">Resolved by bots</span>
+            <span className="kpi-value">{formatCount(c.bots.botResolved)}</span>
+            <span className="kpi-note">of {formatCount(c.bots.botConversations)} a bot took first</span>
+          </li>
+          <li className="kpi-card">
+            <span className="kpi-label">Handoff rate</span>
+            <span className="kpi-value">{formatPercent(c.bots.handoffRate)}</span>
+            <span className="kpi-note">{formatCount(c.bots.handedOff)} handed to people</span>
+          </li>
+          <li className="kpi-card">
+            <span className="kpi-label">CSAT, bot-resolved</span>
+            <span className="kpi-value">
+              {c.bots.botCsatAverage === null ? '—' : c.bots.botCsatAverage.toFixed(2)}
+            </span>
+            <span className="kpi-note">{formatCount(c.bots.botCsatResponses)} answers</span>
+          </li>
+          <li className="kpi-card">
+            <span className="kpi-label">CSAT, resolved by people</span>
+            <span className="kpi-value">
+              {c.bots.humanCsatAverage === null ? '—' : c.bots.humanCsatAverage.toFixed(2)}
+            </span>
+            <span className="kpi-note">
+              {formatCount(c.bots.humanResolved)} resolved · {formatCount(c.bots.humanCsatResponses)} answers
+            </span>
+          </li>
+        </ul>
+      )}
       <div className="chart-card">
         <h3 className="chart-title">Per day</h3>
         <UPlotChart

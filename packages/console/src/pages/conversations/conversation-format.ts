@@ -119,6 +119,8 @@ export function messagePreview(m: Message | undefined, myId: string | null): str
       return m.senderId === myId ? `You: ${text}` : `${m.senderName ?? 'Agent'}: ${text}`;
     case 'invitation':
       return `Invitation: ${text}`;
+    case 'bot':
+      return `${m.senderName ?? 'Bot'} (bot): ${text}`;
   }
 }
 

@@ -5,6 +5,8 @@ import { isUnder, Link, Redirect, usePath } from '../../router/router.tsx';
 import { canManage, useSession } from '../../session/session-context.tsx';
 import { NotFoundPage } from '../not-found/not-found-page.tsx';
 import { ApiKeysTab } from './api-keys/api-keys-tab.tsx';
+import { BotsTab } from './bots/bots-tab.tsx';
+import { KnowledgeTab } from './bots/knowledge-tab.tsx';
 import { CannedTab } from './canned/canned-tab.tsx';
 import { ChannelsTab } from './channels/channels-tab.tsx';
 import { ModelTab } from './model/model-tab.tsx';
@@ -29,6 +31,8 @@ const TABS: Tab[] = [
   { path: '/settings/skills', label: 'Skills', adminOnly: false, render: () => <SkillsTab /> },
   { path: '/settings/channels', label: 'Channels', adminOnly: true, render: () => <ChannelsTab /> },
   { path: '/settings/team', label: 'Team', adminOnly: false, render: () => <TeamTab /> },
+  { path: '/settings/bots', label: 'Bots', adminOnly: false, render: () => <BotsTab /> },
+  { path: '/settings/knowledge', label: 'Knowledge', adminOnly: false, render: () => <KnowledgeTab /> },
   {
     path: '/settings/canned-responses',
     label: 'Canned responses',

@@ -129,7 +129,7 @@ export class AttachmentService {
 
   /** A message as the visitor receives it, with signed URLs for its files. */
   visitorMessage(m: Message): VisitorMessage {
-    return {
+    const v: VisitorMessage = {
       conversationId: m.conversationId,
       seq: m.seq,
       senderKind: m.senderKind as VisitorMessage['senderKind'],
@@ -139,6 +139,8 @@ export class AttachmentService {
       attachments: m.attachments.map((a) => this.forSide('visitor', m.conversationId, a)),
       createdAt: m.createdAt,
     };
+    if (m.rich) v.rich = m.rich;
+    return v;
   }
 
   /**

@@ -53,6 +53,7 @@ export function conversationView(opts: ConversationOptions): ConversationView {
     origin: opts.origin,
     retry: (id) => session.retry(id),
     discard: (id) => session.discard(id),
+    reply: (text) => session.send(text, []),
     openImage: (src, name, from) =>
       panel.overlay(
         lightboxView(src, name, () => {

@@ -75,6 +75,11 @@ white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word;font-size:14.5
 .sys{align-self:center;text-align:center;max-width:88%;margin:8px 0;padding:4px 12px;font-size:12.5px;color:var(--muted);
 background:#eef2f7;border-radius:999px;overflow-wrap:anywhere}
 .sys a{color:inherit}
+.bcard{margin-top:6px;padding:10px 12px;border:1px solid var(--line);border-left:3px solid var(--accent);border-radius:10px;background:#fff;font-size:13.5px}
+.bcard p{margin:4px 0 6px;color:#374151}.bcard a{color:var(--accent);font-weight:600}
+.quick{display:flex;flex-wrap:wrap;gap:6px;margin-top:8px}
+.quick button{font:inherit;font-size:13.5px;padding:6px 12px;border-radius:999px;border:1px solid var(--accent);background:#fff;color:var(--accent);cursor:pointer}
+.quick button:hover{background:var(--accent);color:#fff}.quick button:focus-visible{outline:2px solid var(--ring);outline-offset:2px}
 .typing{padding:13px 16px;background:#fff;border:1px solid var(--line);border-radius:16px 16px 16px 5px;color:#6b7280}
 .typing .dots{gap:5px}.typing .dots i{width:7px;height:7px}
 .files{display:flex;flex-wrap:wrap;gap:6px;margin-top:4px}

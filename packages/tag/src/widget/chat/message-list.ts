@@ -9,6 +9,8 @@ export interface MessageListOptions {
   retry(echoId: string): void;
   discard(echoId: string): void;
   openImage(src: string, name: string, from: HTMLElement): void;
+  /** A quick reply picked: sent as the visitor's line. */
+  reply(text: string): void;
 }
 
 /** The conversation as it reads: messages in order, "Seen" and sending states, the typing dots. */
@@ -74,7 +76,42 @@ export function messageList(opts: MessageListOptions): MessageList {
     return parts;
   };
 
-  const rowFor = (m: VisitorMessage, prev: VisitorMessage | undefined, seen: boolean): Row => {
+  /** A bot's card (title, text, a safe link) and, on its latest line only, its quick replies. */
+  const extras = (m: VisitorMessage, last: boolean): HTMLElement[] => {
+    const out: HTMLElement[] = [];
+    const card = m.rich?.card;
+    if (card) {
+      const safe = card.url && /^https?:\/\//i.test(card.url) ? card.url : null;
+      out.push(
+        h(
+          'div',
+          { class: 'bcard' },
+          h('strong', {}, card.title),
+          card.text ? h('p', {}, card.text) : null,
+          safe
+            ? h(
+                'a',
+                { href: safe, target: '_blank', rel: 'noopener noreferrer nofollow' },
+                card.linkText || 'Open',
+              )
+            : null,
+        ),
+      );
+    }
+    const quick = last ? (m.rich?.quickReplies ?? []) : [];
+    if (quick.length > 0) {
+      out.push(
+        h(
+          'div',
+          { class: 'quick', role: 'group', 'aria-label': 'Quick replies' },
+          ...quick.map((q) => h('button', { type: 'button', onclick: () => opts.reply(q.title) }, q.title)),
+        ),
+      );
+    }
+    return out;
+  };
+
+  const rowFor = (m: VisitorMessage, prev: VisitorMessage | undefined, seen: boolean, last: boolean): Row => {
     if (m.senderKind === 'system') {
       return {
         key: `s${m.seq}`,
@@ -86,9 +123,10 @@ export function messageList(opts: MessageListOptions): MessageList {
     // The invitation the visitor accepted reads as it did, under the name it showed (if any).
     const showName =
       !mine && !!m.senderName && (prev?.senderKind !== m.senderKind || prev.senderName !== m.senderName);
+    const bot = m.senderKind === 'bot';
     return {
       key: m.echoId ? `e${m.echoId}` : `s${m.seq}`,
-      version: `${showName}${seen}`,
+      version: `${showName}${seen}${bot && last}`,
       build: () =>
         h(
           'div',
@@ -96,6 +134,7 @@ export function messageList(opts: MessageListOptions): MessageList {
           showName ? h('p', { class: 'from' }, m.senderName || 'Agent') : null,
           h('span', { class: 'sr' }, mine ? 'You said: ' : `${m.senderName || 'Agent'} said: `),
           ...bubble(m.text, m.attachments),
+          ...(bot ? extras(m, last) : []),
           seen ? h('p', { class: 'meta' }, 'Seen') : null,
         ),
     };
@@ -127,8 +166,9 @@ export function messageList(opts: MessageListOptions): MessageList {
   const render = (state: ChatState) => {
     const rows: Row[] = [];
     const seen = seenSeq(state);
+    const n = state.messages.length;
     state.messages.forEach((m, i) => {
-      rows.push(rowFor(m, state.messages[i - 1], m.seq === seen));
+      rows.push(rowFor(m, state.messages[i - 1], m.seq === seen, i === n - 1 && state.outbox.length === 0));
     });
     for (const o of state.outbox) rows.push(pendingRow(o));
     if (state.agentTyping) {

@@ -1,6 +1,7 @@
 /**
  * One line of a conversation: the visitor's and agents' messages as bubbles, notes in yellow, the
- * invitation the visitor accepted marked as such, system lines centred.
+ * invitation the visitor accepted marked as such, a bot's turns in violet with their card and
+ * buttons, system lines centred.
  */
 import type { Message } from '../../../api/conversations.ts';
 import type { PendingSend } from '../../../workspace/workspace-state.ts';
@@ -43,7 +44,11 @@ export function MessageItem({ message: m, head, seen, visitorName, onRetryDelive
   }
   const kind = m.senderKind;
   const who =
-    kind === 'visitor' ? visitorName : kind === 'invitation' ? m.senderName : (m.senderName ?? 'Agent');
+    kind === 'visitor'
+      ? visitorName
+      : kind === 'invitation'
+        ? m.senderName
+        : (m.senderName ?? (kind === 'bot' ? 'Bot' : 'Agent'));
   return (
     <li
       className={`msg msg-${kind}${head ? ' msg-head' : ''}`}
@@ -55,6 +60,7 @@ export function MessageItem({ message: m, head, seen, visitorName, onRetryDelive
         <div className="msg-meta">
           {kind === 'note' && <span className="note-label">Internal note</span>}
           {kind === 'invitation' && <span className="invitation-label">Invitation</span>}
+          {kind === 'bot' && <span className="bot-label">Bot</span>}
           {who && <span className="msg-author">{who}</span>}
           <time dateTime={m.createdAt}>{formatTime(m.createdAt)}</time>
         </div>
@@ -66,6 +72,19 @@ export function MessageItem({ message: m, head, seen, visitorName, onRetryDelive
           </p>
         )}
         <AttachmentList attachments={m.attachments} />
+        {m.rich?.card && (
+          <div className="bot-card" data-testid="bot-card">
+            <strong>{m.rich.card.title}</strong>
+            {m.rich.card.text && <p>{m.rich.card.text}</p>}
+          </div>
+        )}
+        {m.rich?.quickReplies && m.rich.quickReplies.length > 0 && (
+          <div className="bot-quick" title="Buttons the visitor was offered">
+            {m.rich.quickReplies.map((q) => (
+              <span key={q.title}>{q.title}</span>
+            ))}
+          </div>
+        )}
       </div>
       {seen && (
         <div className="msg-status msg-seen" data-testid="seen">

@@ -1,0 +1,116 @@
+/** Write or edit a knowledge-base article: title, body, tags, language and an optional link. */
+import { type FormEvent, useState } from 'react';
+import { createArticle, type KnowledgeArticle, updateArticle } from '../../../api/bots.ts';
+import { errorMessage } from '../../../api/http.ts';
+import { Dialog, DialogFooter } from '../../../components/dialog.tsx';
+import { Field } from '../../../components/field.tsx';
+import { FormError } from '../../../components/form-error.tsx';
+
+interface ArticleFormDialogProps {
+  item?: KnowledgeArticle;
+  onSaved: (item: KnowledgeArticle) => void;
+  onClose: () => void;
+}
+
+export function ArticleFormDialog({ item, onSaved, onClose }: ArticleFormDialogProps) {
+  const [title, setTitle] = useState(item?.title ?? '');
+  const [body, setBody] = useState(item?.body ?? '');
+  const [tags, setTags] = useState(item?.tags.join(', ') ?? '');
+  const [language, setLanguage] = useState(item?.language ?? 'en');
+  const [url, setUrl] = useState(item?.url ?? '');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!title.trim() || !body.trim()) return setError('An article needs a title and a body.');
+    if (url.trim() && !/^https?:\/\//.test(url.trim())) return setError('The link must start with https://.');
+    const input = {
+      title: title.trim(),
+      body: body.trim(),
+      tags: tags
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+      language: language.trim() || 'en',
+      url: url.trim() || null,
+    };
+    setBusy(true);
+    setError(null);
+    try {
+      onSaved(item ? await updateArticle(item.id, input) : await createArticle(input));
+    } catch (caught) {
+      setError(errorMessage(caught));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog
+      title={item ? 'Edit article' : 'New article'}
+      onClose={onClose}
+      busy={busy}
+      size="large"
+      testId="article-dialog"
+    >
+      <form onSubmit={submit} noValidate>
+        <div className="dialog-body form">
+          <Field label="Title">
+            {(props) => (
+              <input
+                {...props}
+                className="input"
+                value={title}
+                maxLength={200}
+                onChange={(e) => setTitle(e.target.value)}
+              />
+            )}
+          </Field>
+          <Field label="Body" hint="Plain text. The bot shows the sentence that best matches the question.">
+            {(props) => (
+              <textarea
+                {...props}
+                className="input textarea"
+                rows={8}
+                value={body}
+                onChange={(e) => setBody(e.target.value)}
+              />
+            )}
+          </Field>
+          <div className="form-row">
+            <Field label="Tags" hint="Separated by commas.">
+              {(props) => (
+                <input {...props} className="input" value={tags} onChange={(e) => setTags(e.target.value)} />
+              )}
+            </Field>
+            <Field label="Language" hint="For example en or fr-CA.">
+              {(props) => (
+                <input
+                  {...props}
+                  className="input mono"
+                  value={language}
+                  maxLength={20}
+                  onChange={(e) => setLanguage(e.target.value)}
+                />
+              )}
+            </Field>
+          </div>
+          <Field label="Link (optional)" hint="Where the article is published; the answer links to it.">
+            {(props) => (
+              <input {...props} className="input mono" value={url} onChange={(e) => setUrl(e.target.value)} />
+            )}
+          </Field>
+          <FormError message={error} />
+        </div>
+        <DialogFooter>
+          <button type="button" className="button" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {busy ? 'Saving…' : item ? 'Save changes' : 'Add article'}
+          </button>
+        </DialogFooter>
+      </form>
+    </Dialog>
+  );
+}

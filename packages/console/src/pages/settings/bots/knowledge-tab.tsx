@@ -1,0 +1,211 @@
+/** Settings › Knowledge: the articles the answer bot answers from, an editor, and a search preview. */
+import { type FormEvent, useState } from 'react';
+import {
+  type ArticleSearch,
+  deleteArticle,
+  type KnowledgeArticle,
+  listArticles,
+  searchArticles,
+} from '../../../api/bots.ts';
+import { errorMessage } from '../../../api/http.ts';
+import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
+import { EmptyState } from '../../../components/empty-state.tsx';
+import { LayersIcon, PlusIcon } from '../../../components/icons.tsx';
+import { LoadError } from '../../../components/load-error.tsx';
+import { LoadingState } from '../../../components/loading-state.tsx';
+import { SectionHeader } from '../../../components/page-header.tsx';
+import { useResource } from '../../../components/use-resource.ts';
+import { canManage, useSession } from '../../../session/session-context.tsx';
+import { ArticleFormDialog } from './article-form-dialog.tsx';
+import './bots.css';
+
+type Editing =
+  | { kind: 'create' }
+  | { kind: 'edit'; item: KnowledgeArticle }
+  | { kind: 'delete'; item: KnowledgeArticle }
+  | null;
+
+export function KnowledgeTab() {
+  const { user } = useSession();
+  const manager = canManage(user.role);
+  const list = useResource(listArticles);
+  const [editing, setEditing] = useState<Editing>(null);
+
+  const newButton = manager && (
+    <button type="button" className="button button-primary" onClick={() => setEditing({ kind: 'create' })}>
+      <PlusIcon />
+      New article
+    </button>
+  );
+
+  return (
+    <section aria-labelledby="kb-heading">
+      <SectionHeader
+        title="Knowledge base"
+        id="kb-heading"
+        description="Articles the answer bot answers from. It shows the best article when it is confident enough, asks whether it helped, and hands over otherwise."
+        actions={list.data && list.data.length > 0 ? newButton : null}
+      />
+      <div className="kb-layout">
+        <div>
+          {list.loading && !list.data ? (
+            <LoadingState label="Loading articles…" />
+          ) : list.error ? (
+            <LoadError error={list.error} onRetry={list.reload} />
+          ) : list.data && list.data.length === 0 ? (
+            <EmptyState icon={<LayersIcon />} title="No articles yet" testId="kb-empty" actions={newButton}>
+              <p>Write the answers visitors ask for most: returns, shipping, payments, your account.</p>
+            </EmptyState>
+          ) : (
+            <div className="table-wrap">
+              <table className="table" data-testid="kb-table">
+                <thead>
+                  <tr>
+                    <th scope="col">Title</th>
+                    <th scope="col">Tags</th>
+                    <th scope="col">Language</th>
+                    {manager && (
+                      <th scope="col" className="cell-actions">
+                        <span className="visually-hidden">Actions</span>
+                      </th>
+                    )}
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.data?.map((item) => (
+                    <tr key={item.id} data-testid="kb-row">
+                      <th scope="row" className="cell-strong">
+                        {item.title}
+                        <div className="cell-sub">
+                          {item.body.slice(0, 90)}
+                          {item.body.length > 90 ? '…' : ''}
+                        </div>
+                      </th>
+                      <td>
+                        <span className="kb-tags">
+                          {item.tags.map((t) => (
+                            <span key={t} className="chip">
+                              {t}
+                            </span>
+                          ))}
+                        </span>
+                      </td>
+                      <td className="mono">{item.language}</td>
+                      {manager && (
+                        <td className="cell-actions">
+                          <button
+                            type="button"
+                            className="button button-small"
+                            onClick={() => setEditing({ kind: 'edit', item })}
+                            aria-label={`Edit ${item.title}`}
+                          >
+                            Edit
+                          </button>
+                          <button
+                            type="button"
+                            className="button button-small button-danger-quiet"
+                            onClick={() => setEditing({ kind: 'delete', item })}
+                            aria-label={`Delete ${item.title}`}
+                          >
+                            Delete
+                          </button>
+                        </td>
+                      )}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </div>
+        <SearchPreview />
+      </div>
+      {(editing?.kind === 'create' || editing?.kind === 'edit') && (
+        <ArticleFormDialog
+          item={editing.kind === 'edit' ? editing.item : undefined}
+          onSaved={() => {
+            setEditing(null);
+            list.reload();
+          }}
+          onClose={() => setEditing(null)}
+        />
+      )}
+      {editing?.kind === 'delete' && (
+        <ConfirmDialog
+          title={`Delete “${editing.item.title}”?`}
+          confirmLabel="Delete article"
+          onClose={() => setEditing(null)}
+          onConfirm={async () => {
+            await deleteArticle(editing.item.id);
+            list.reload();
+          }}
+        >
+          <p>The answer bot stops offering it at once.</p>
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}
+
+/** Ask a question as a visitor would and see what the answer bot would do. */
+function SearchPreview() {
+  const [q, setQ] = useState('');
+  const [result, setResult] = useState<ArticleSearch | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function run(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!q.trim()) return;
+    setBusy(true);
+    setError(null);
+    try {
+      setResult(await searchArticles(q.trim()));
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <aside className="kb-preview" aria-labelledby="kb-preview-heading" data-testid="kb-preview">
+      <h3 id="kb-preview-heading">Try a question</h3>
+      <form onSubmit={run} className="secret-row">
+        <input
+          className="input"
+          aria-label="A visitor's question"
+          placeholder="How do I return an item?"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+        />
+        <button type="submit" className="button" disabled={busy}>
+          {busy ? 'Searching…' : 'Search'}
+        </button>
+      </form>
+      {error && <p className="form-error">{error}</p>}
+      {result && (
+        <>
+          <p
+            className={result.answers ? 'kb-verdict kb-verdict-yes' : 'kb-verdict kb-verdict-no'}
+            data-testid="kb-verdict"
+          >
+            {result.answers
+              ? `The bot answers with “${result.matches[0]?.article.title}”.`
+              : `The bot hands over: nothing reaches ${Math.round(result.threshold * 100)}% confidence.`}
+          </p>
+          {result.matches.length === 0 && (
+            <p className="cell-sub">No article shares a word with this question.</p>
+          )}
+          {result.matches.map((m) => (
+            <div key={m.article.id} className="kb-match">
+              <strong>{m.article.title}</strong>{' '}
+              <span className="cell-sub">{Math.round(m.confidence * 100)}%</span>
+              <p>{m.excerpt}</p>
+            </div>
+          ))}
+        </>
+      )}
+    </aside>
+  );
+}

@@ -1,0 +1,72 @@
+import type { ArticleMatch, BotHandoff, BotReply } from '@beckon/protocol/bots-api';
+import type { Message } from '@beckon/protocol/chat-api';
+
+/** The payloads of the answer bot's "did this help?" buttons. */
+export const HELPED = 'answer:helped';
+export const NOT_HELPED = 'answer:not_helped';
+
+/** What the answer bot does with a visitor's line. */
+export type AnswerDecision =
+  | { kind: 'reply'; reply: BotReply; article: ArticleMatch }
+  | { kind: 'resolve'; reply: BotReply }
+  | { kind: 'handoff'; handoff: BotHandoff; reply: BotReply };
+
+const HANDOVER_LINE = 'Let me connect you with a person who can help.';
+
+/**
+ * The built-in answer bot's rule, with no I/O: the visitor's answer to "did this help?" (the
+ * buttons of its last line) resolves the conversation or hands it over; any other line is a
+ * question, answered with the best article when its confidence reaches the threshold, else handed
+ * over with a note that says why.
+ */
+export function decide(
+  line: Message,
+  lastBotLine: Message | undefined,
+  matches: readonly ArticleMatch[],
+  threshold: number,
+): AnswerDecision {
+  const asked = lastBotLine?.rich?.quickReplies ?? [];
+  const picked = asked.find((q) => q.title.trim().toLowerCase() === line.text.trim().toLowerCase());
+  if (picked?.payload === HELPED) {
+    return {
+      kind: 'resolve',
+      reply: { text: 'Glad that helped! This chat is now closed; write again any time.' },
+    };
+  }
+  if (picked?.payload === NOT_HELPED) {
+    const title = lastBotLine?.rich?.card?.title;
+    return {
+      kind: 'handoff',
+      handoff: { note: `The visitor said the article “${title ?? 'suggested'}” did not help.` },
+      reply: { text: HANDOVER_LINE },
+    };
+  }
+  const best = matches[0];
+  if (best && best.confidence >= threshold) {
+    return {
+      kind: 'reply',
+      article: best,
+      reply: {
+        text: `This article may answer your question: “${best.article.title}”. Did this help?`,
+        card: {
+          title: best.article.title,
+          text: best.excerpt,
+          ...(best.article.url ? { url: best.article.url, linkText: 'Read the article' } : {}),
+        },
+        quickReplies: [
+          { title: 'Yes, thanks', payload: HELPED },
+          { title: 'No', payload: NOT_HELPED },
+        ],
+      },
+    };
+  }
+  const question = line.text.length > 200 ? `${line.text.slice(0, 200)}…` : line.text;
+  const near = best
+    ? ` The closest article, “${best.article.title}”, matched ${Math.round(best.confidence * 100)}%.`
+    : '';
+  return {
+    kind: 'handoff',
+    handoff: { note: `No article answered “${question}” with enough confidence.${near}` },
+    reply: { text: HANDOVER_LINE },
+  };
+}
