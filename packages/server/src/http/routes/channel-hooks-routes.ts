@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
+import type { ConnectionCache } from '../../channels/connections/connection-cache.ts';
 import type { ConnectionsConfig } from '../../channels/connections/connections-config.ts';
 import type { Connector, HookRequest } from '../../channels/connections/connector.ts';
 import type { AppContext } from '../../context.ts';
@@ -33,6 +34,7 @@ export async function channelHooksRoutes(
   ctx: AppContext,
   connectors: ReadonlyMap<string, Connector>,
   config: ConnectionsConfig,
+  connections: Pick<ConnectionCache, 'forWebhook'>,
 ): Promise<void> {
   const log = ctx.logger.child({ component: 'channel-hooks' });
   const limiter = new KeyedLimiter(config.hooksPerAddress);
@@ -41,7 +43,7 @@ export async function channelHooksRoutes(
     if (!limiter.take(ip))
       throw new AppError(429, 'rate_limited', 'too many webhook calls from this address');
     const connector = connectors.get(type);
-    const conn = connector && (await ctx.store.channelConnections.forWebhook(type, id));
+    const conn = connector && (await connections.forWebhook(type, id));
     if (!connector || !conn) throw notFound('channel');
     return { connector, conn } as { connector: Connector; conn: ChannelConnection };
   };
