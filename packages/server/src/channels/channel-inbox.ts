@@ -153,8 +153,11 @@ export class ChannelInbox {
   async follow(
     msg: InboundMessage,
     thread: { conversation: Conversation; contact: Contact },
+    /** The contact's `last_seen_at` is due to move: the line's transaction moves it. */
+    seen = false,
   ): Promise<Received | undefined> {
     const r = await this.announcer.writer.append({
+      ...(seen ? { seenContactId: thread.contact.id } : {}),
       accountId: msg.accountId,
       conversationId: thread.conversation.id,
       sender: { kind: 'visitor' },
@@ -162,7 +165,14 @@ export class ChannelInbox {
       text: msg.text,
       channelRecord: { channel: msg.channel, externalId: msg.externalId },
     });
-    if (r.ok) return { ...thread, message: r.message, duplicate: r.duplicate, followed: true };
+    if (r.ok)
+      return {
+        conversation: thread.conversation,
+        contact: thread.contact,
+        message: r.message,
+        duplicate: r.duplicate,
+        followed: true,
+      };
     if (r.error.code === 'channel_recorded') return this.original(msg);
     return undefined;
   }

@@ -39,6 +39,8 @@ export interface AppendItem {
   channelRecord?: { channel: string; externalId: string };
   /** What the channel sends instead of the text (JSON: a WhatsApp template); the text is what agents read. */
   outboxPayload?: string;
+  /** The customer's contact, whose `last_seen_at` moves to now in the line's transaction (no commit of its own). */
+  seenContactId?: string;
 }
 
 export type AppendResult =
@@ -345,6 +347,21 @@ export class MessagesRepo {
         );
       }
       await claims.bind(trx);
+      const seen = new Map<string, string[]>();
+      for (const { item } of recorded) {
+        if (!item.seenContactId) continue;
+        const ids = seen.get(item.accountId) ?? [];
+        if (ids.length === 0) seen.set(item.accountId, ids);
+        ids.push(item.seenContactId);
+      }
+      for (const [accountId, ids] of seen)
+        await trx
+          .updateTable('contacts')
+          .set({ last_seen_at: now })
+          .where('account_id', '=', accountId)
+          .where('id', 'in', [...new Set(ids)])
+          .where('last_seen_at', '<', now)
+          .execute();
       if (outbound.length > 0) await trx.insertInto('outbox').values(outbound).execute();
       // Written here, not before: the line and its provider id commit together, in one sync to disk.
       for (const { item, seq } of recorded)

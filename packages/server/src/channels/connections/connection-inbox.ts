@@ -1,5 +1,6 @@
 import { type Conversation, MAX_MESSAGE_LENGTH } from '@beckon/protocol/chat-api';
 import type { ChannelConnection } from '../../store/channel-connections-repo.ts';
+import { LAST_SEEN_STEP_MS } from '../../store/contacts-repo.ts';
 import type { Store } from '../../store/store.ts';
 import type { InboundMessage } from '../channel.ts';
 import type { ChannelInbox, Received } from '../channel-inbox.ts';
@@ -60,8 +61,13 @@ export class ConnectionInbox {
     };
     const known = media.length === 0 ? this.threads.get(conn.id, msg.from) : undefined;
     if (known && followable(known.conversation, conn)) {
-      const got = await this.inbox.follow(inbound, known);
-      if (got) return got;
+      const now = Date.now();
+      const seen = now - known.seenAt >= LAST_SEEN_STEP_MS;
+      const got = await this.inbox.follow(inbound, known, seen);
+      if (got) {
+        if (seen && !got.duplicate) known.seenAt = now;
+        return got;
+      }
     }
     const got = await this.full(conn, msg, inbound, media);
     if (!got.duplicate) this.threads.remember(accountId, conn.id, msg.from, got.contact, got.conversation);

@@ -3,10 +3,11 @@ import type { Contact, ContactKeys } from '@beckon/protocol/contacts-api';
 import type { AccountEvent } from '../../conversations/chat-events.ts';
 
 /**
- * How long a sender's thread is trusted without asking the store. It is also the step at which a
- * contact's `last_seen_at` moves, so the full path that refreshes an entry keeps that time as before.
+ * How long a sender's thread is trusted without asking the store: what no event tells (a contact
+ * merged, a consent withdrawn) is read again at most this late. The contact's `last_seen_at` moves
+ * with the lines meanwhile (`Thread.seenAt`).
  */
-export const THREAD_TTL_MS = 10_000;
+export const THREAD_TTL_MS = 60_000;
 /** Entries kept per node; the oldest go first. */
 const MAX_THREADS = 50_000;
 
@@ -15,6 +16,8 @@ export interface Thread {
   contact: Contact;
   conversation: Conversation;
   at: number;
+  /** When the contact's `last_seen_at` was last moved (by the full path, or by a line). */
+  seenAt: number;
 }
 
 /** What the cache needs from the node: the account's conversation changes, and whether it hears them all. */
@@ -91,7 +94,8 @@ export class ThreadCache {
     if (!live) return;
     this.drop(key);
     if (this.threads.size >= MAX_THREADS) this.drop(this.threads.keys().next().value!);
-    this.threads.set(key, { contact, conversation, at: this.clock() });
+    const at = this.clock();
+    this.threads.set(key, { contact, conversation, at, seenAt: at });
     this.link(conversation.id, key);
     this.link(`c:${contact.id}`, key);
   }
