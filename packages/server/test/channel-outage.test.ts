@@ -4,6 +4,8 @@ import type { AgentChatClient } from '@beckon/sdk/agent-client';
 import { startTelegram, tgUpdate } from './helpers/bot-api-server.ts';
 import { connectAgent, cookieFor, eventually } from './helpers/chat-fixtures.ts';
 import { postWebhook, waMessageDelivery } from './helpers/graph-api-server.ts';
+import { startMessenger } from './helpers/messenger-fixture.ts';
+import { customerMessage } from './helpers/messenger-graph-server.ts';
 import type { TestServer } from './helpers/test-server.ts';
 import { postSigned, smsFields, startSms } from './helpers/twilio-server.ts';
 import { startWhatsApp, WA } from './helpers/whatsapp-fixture.ts';
@@ -115,6 +117,37 @@ async function sms(): Promise<Provider> {
   };
 }
 
+async function page(type: 'messenger' | 'instagram'): Promise<Provider> {
+  const m = await startMessenger(type, ENV);
+  let n = 0;
+  return {
+    srv: m.srv,
+    accountId: m.accountId,
+    async customerWrites(text) {
+      const customer = `${type === 'instagram' ? 6_500_000 : 2_400_000}${String(++n).padStart(4, '0')}`;
+      const { mid, event } = customerMessage(customer, { text });
+      assert.equal((await m.post(event)).status, 200);
+      return { id: await eventually(() => m.conversationOf(mid)), customer };
+    },
+    script(answers) {
+      for (const a of answers)
+        m.graph.fail.push(
+          a === '503'
+            ? { status: 503, code: 2, message: 'Service temporarily unavailable' }
+            : {
+                status: 429,
+                code: 613,
+                message: 'Calls to this api have exceeded the rate limit.',
+                retryAfter: RETRY_AFTER_S,
+              },
+        );
+    },
+    hits: () => m.graph.calls,
+    received: (customer) => m.graph.sent.filter((s) => s.recipient === customer).map((s) => s.text ?? ''),
+    close: () => m.close(),
+  };
+}
+
 async function conversationOf(srv: TestServer, channel: 'whatsapp' | 'telegram' | 'sms', external: string) {
   return eventually(async () => {
     const row = await srv.node.ctx.store.db
@@ -131,6 +164,8 @@ for (const [name, start, unavailable] of [
   ['WhatsApp', whatsapp, /the provider answered 503: Service temporarily unavailable/],
   ['Telegram', telegram, /the provider answered 502: Bad Gateway/],
   ['SMS', sms, /the provider answered 503: Service Unavailable/],
+  ['Messenger', () => page('messenger'), /the provider answered 503: Service temporarily unavailable/],
+  ['Instagram', () => page('instagram'), /the provider answered 503: Service temporarily unavailable/],
 ] as const) {
   describe(`${name}: the provider down for a while, then back`, () => {
     let p: Provider;

@@ -163,6 +163,66 @@ describe('WhatsApp Cloud API connection', () => {
     assert.equal(second, first);
   });
 
+  /** The customer's lines of a conversation, as its history shows them. */
+  const customerLines = async (id: string) => {
+    const res = await api(
+      `/api/v1/conversations/${id}/messages`,
+      {},
+      await cookieFor(wa.srv, 'sales@demo.beckon.local'),
+    );
+    const body = (await res.json()) as { items: { senderKind: string; text: string }[] };
+    return body.items.filter((m) => m.senderKind === 'visitor').map((m) => m.text);
+  };
+
+  it('a held conversation takes each next line once, in order, even when an old one is redelivered', async () => {
+    const from = newNumber();
+    const id = await customerWrites(from, 'Line 1');
+    await held(id);
+    const replay = waMessageDelivery(WA.phoneNumberId, from, 'Line 2');
+    assert.equal((await postWebhook(wa.hook, replay.body, WA.appSecret)).status, 200);
+    for (const n of [3, 4]) assert.equal(await customerWrites(from, `Line ${n}`), id);
+    for (let i = 0; i < 3; i++)
+      assert.equal(
+        (await postWebhook(wa.hook, replay.body, WA.appSecret)).status,
+        200,
+        'a replay is acknowledged',
+      );
+    await eventually(() => agent.messages(id).filter((m) => m.senderKind === 'visitor').length >= 4, 5000);
+    assert.deepEqual(await customerLines(id), ['Line 1', 'Line 2', 'Line 3', 'Line 4']);
+  });
+
+  it('a line after the agent closed or marked the conversation pending opens it again', async () => {
+    const from = newNumber();
+    const id = await customerWrites(from, 'Where is my parcel?');
+    await held(id);
+    assert.equal(await customerWrites(from, 'Order 1234'), id);
+    // Pending (waiting on the customer): their next line makes it open again for the agent.
+    const who = await cookieFor(wa.srv, 'sales@demo.beckon.local');
+    const pending = await api(
+      `/api/v1/conversations/${id}/state`,
+      { method: 'POST', body: JSON.stringify({ state: 'pending' }) },
+      who,
+    );
+    assert.equal(pending.status, 200);
+    assert.equal(await customerWrites(from, 'Here is the photo'), id);
+    await eventually(
+      async () => (await wa.srv.node.ctx.store.conversations.get(wa.accountId, id)).state === 'open',
+      5000,
+      'open again',
+    );
+    // Closed: the next line reopens it into the queue, offered to the same agent.
+    await agent.close(id);
+    assert.equal(await customerWrites(from, 'One more thing'), id);
+    const reopened = await wa.srv.node.ctx.store.conversations.get(wa.accountId, id);
+    assert.notEqual(reopened.status, 'closed');
+    assert.deepEqual(await customerLines(id), [
+      'Where is my parcel?',
+      'Order 1234',
+      'Here is the photo',
+      'One more thing',
+    ]);
+  });
+
   it("an agent's reply reaches WhatsApp with Meta's body; statuses move it to delivered, then read", async () => {
     const from = newNumber();
     const id = await customerWrites(from, 'Can you help me?');

@@ -17,6 +17,11 @@ export interface Received {
   message: Message;
   /** The provider sent this message before: nothing new was stored. */
   duplicate: boolean;
+  /**
+   * The line joined a thread the node knew from the sender's previous message (ThreadCache): the
+   * contact is as that message left it, consents included.
+   */
+  followed?: boolean;
 }
 
 /** The skill a new conversation from a channel goes to. */
@@ -62,25 +67,15 @@ export class ChannelInbox {
   ): Promise<Received> {
     const { accountId, channel, externalId } = msg;
     const now = msg.receivedAt ?? Date.now();
-    const known = await this.store.db
-      .selectFrom('channel_messages')
-      .select(['conversation_id', 'seq'])
-      .where('account_id', '=', accountId)
-      .where('channel', '=', channel)
-      .where('external_id', '=', externalId)
-      .executeTakeFirst();
-    let contact: Contact | undefined;
+    const known = await this.recorded(msg);
     if (known?.seq != null) {
-      contact = await this.store.contacts.resolve(accountId, msg.from, now);
-      const conversation = await this.store.conversations.get(accountId, known.conversation_id);
-      const [message] = await this.store.messages.after(accountId, known.conversation_id, known.seq - 1, {
-        limit: 1,
-      });
-      if (message) return { conversation, contact, message, duplicate: true };
+      const first = await this.original(msg, known);
+      if (first) return first;
     }
+    let contact: Contact | undefined;
     let conversation: Conversation;
     if (known) {
-      contact ??= await this.store.contacts.resolve(accountId, msg.from, now);
+      contact = await this.store.contacts.resolve(accountId, msg.from, now);
       conversation = await this.store.conversations.get(accountId, known.conversation_id);
     } else ({ conversation, contact } = await this.thread(msg, now));
     if (!conversation.contactId) {
@@ -118,6 +113,11 @@ export class ChannelInbox {
       if (r.ok) {
         message = r.message;
         duplicate = r.duplicate;
+      } else if (r.error.code === 'channel_recorded') {
+        // Stored meanwhile by another request for the same delivery (a provider's quick retry).
+        const first = await this.original(msg);
+        if (first) return first;
+        throw r.error;
       } else if (r.error.code !== 'conversation_closed') {
         throw r.error;
       }
@@ -143,6 +143,66 @@ export class ChannelInbox {
     await this.announcer.updated(accountId, conversation, { queue: true });
     this.route(accountId);
     return { conversation, contact, message, duplicate };
+  }
+
+  /**
+   * A message in a thread this node knows open and with an agent: the line alone, in the message
+   * writer's group commit, answered after that commit. Undefined when the thread is not as known
+   * (closed meanwhile…): the caller then takes the full path.
+   */
+  async follow(
+    msg: InboundMessage,
+    thread: { conversation: Conversation; contact: Contact },
+    /** The contact's `last_seen_at` is due to move: the line's transaction moves it. */
+    seen = false,
+  ): Promise<Received | undefined> {
+    const r = await this.announcer.writer.append({
+      ...(seen ? { seenContactId: thread.contact.id } : {}),
+      accountId: msg.accountId,
+      conversationId: thread.conversation.id,
+      sender: { kind: 'visitor' },
+      echoId: derivedId('in', msg.channel, msg.externalId).slice(0, 64),
+      text: msg.text,
+      channelRecord: { channel: msg.channel, externalId: msg.externalId },
+    });
+    if (r.ok)
+      return {
+        conversation: thread.conversation,
+        contact: thread.contact,
+        message: r.message,
+        duplicate: r.duplicate,
+        followed: true,
+      };
+    if (r.error.code === 'channel_recorded') return this.original(msg);
+    return undefined;
+  }
+
+  /** Where a provider's message went, when it came before. */
+  private recorded(msg: InboundMessage) {
+    return this.store.db
+      .selectFrom('channel_messages')
+      .select(['conversation_id', 'seq'])
+      .where('account_id', '=', msg.accountId)
+      .where('channel', '=', msg.channel)
+      .where('external_id', '=', msg.externalId)
+      .executeTakeFirst();
+  }
+
+  /** What a provider's message became the first time it was stored, if its line is. */
+  async original(
+    msg: InboundMessage,
+    known?: { conversation_id: string; seq: number | null },
+  ): Promise<Received | undefined> {
+    const at = known ?? (await this.recorded(msg));
+    if (at?.seq == null) return undefined;
+    const { accountId } = msg;
+    const [message] = await this.store.messages.after(accountId, at.conversation_id, Number(at.seq) - 1, {
+      limit: 1,
+    });
+    if (!message) return undefined;
+    const contact = await this.store.contacts.resolve(accountId, msg.from, msg.receivedAt ?? Date.now());
+    const conversation = await this.store.conversations.get(accountId, at.conversation_id);
+    return { conversation, contact, message, duplicate: true };
   }
 
   /** Notes which conversation a provider's message went to (its line's seq comes once stored). */

@@ -107,6 +107,8 @@ export class EngagementRuntime {
         const chat = chatOf(ctx);
         return chat ? chat.announcer.writer.append(item) : (await ctx.store.messages.appendBatch([item]))[0]!;
       },
+      started: (accountId, conversation) =>
+        chatOf(ctx)?.events.toAccount(accountId, { t: 'conversation.updated', conversation }),
     });
     this.tracker = new Tracker({
       store: ctx.store,

@@ -1,4 +1,5 @@
 import type { ProactiveMessage } from '@beckon/protocol';
+import type { Conversation } from '@beckon/protocol/chat-api';
 import type { Contact } from '@beckon/protocol/contacts-api';
 import { Counter, type Registry } from 'prom-client';
 import { newVisitorToken } from '../conversations/visitor-token.ts';
@@ -56,6 +57,11 @@ export interface ProactiveDeps {
   chooseSkill: (accountId: string) => Promise<string | null>;
   /** Appends a line through the node's message writer, so the agents' sockets see it. */
   append: (item: AppendItem) => Promise<AppendResult>;
+  /**
+   * Tells every node a campaign started a conversation with a contact: a node that remembers the
+   * contact's earlier thread (channel ThreadCache) takes their reply to the new one.
+   */
+  started?: (accountId: string, conversation: Conversation) => void;
   /** Jobs waiting at most; beyond that a decision is dropped and its exposure counts as ignored. */
   maxQueue?: number;
 }
@@ -186,7 +192,7 @@ export class ProactiveMessages {
     const m = job.message;
     const line =
       channel === 'whatsapp' && m.template ? await templateFor(store, conn, m.template, contact) : null;
-    await store.conversations.create({
+    const started = await store.conversations.create({
       accountId: job.accountId,
       siteId: job.siteId,
       visitorId: job.visitorId,
@@ -208,6 +214,7 @@ export class ProactiveMessages {
         ...(line ? { outboxPayload: JSON.stringify({ template: line.template }) } : {}),
       },
     });
+    this.d.started?.(job.accountId, started);
     return channel;
   }
 

@@ -50,6 +50,8 @@ export class ChannelConnectionsRepo {
     private readonly secrets: SecretsRef,
   ) {}
 
+  private readonly changeListeners = new Set<(id: string) => void>();
+
   async create(accountId: string, input: NewConnection, now = Date.now()): Promise<ChannelConnection> {
     const row: Selectable<ChannelConnectionsTable> = {
       id: newId('chn'),
@@ -91,6 +93,15 @@ export class ChannelConnectionsRepo {
    * The connection a webhook URL names. The one lookup without an account: a provider's call
    * carries only the URL, and the connection's secret (a signature) then proves the caller.
    */
+  /** Calls `fn` with a connection's id after this node changed or removed it (caches forget it). */
+  onChange(fn: (id: string) => void): void {
+    this.changeListeners.add(fn);
+  }
+
+  private changed(id: string): void {
+    for (const fn of this.changeListeners) fn(id);
+  }
+
   async forWebhook(type: ConnectionType, id: string): Promise<ChannelConnection | undefined> {
     const row = await this.db
       .selectFrom('channel_connections')
@@ -117,6 +128,7 @@ export class ChannelConnectionsRepo {
       .where('account_id', '=', accountId)
       .where('id', '=', id)
       .execute();
+    this.changed(id);
     return { ...conn, config, updatedAt: now };
   }
 
@@ -127,6 +139,7 @@ export class ChannelConnectionsRepo {
       .where('id', '=', id)
       .executeTakeFirst();
     if (Number(r.numDeletedRows) === 0) throw notFound('channel');
+    this.changed(id);
   }
 
   /** Records the connection a conversation came in on. */

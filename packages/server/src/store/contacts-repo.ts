@@ -55,7 +55,7 @@ export const identityConflict = () =>
 const MAX_MERGE_HOPS = 8;
 
 /** How stale `last_seen_at` may grow before a message rewrites it: busy contacts cost no write each. */
-const LAST_SEEN_STEP_MS = 10_000;
+export const LAST_SEEN_STEP_MS = 10_000;
 
 /** True when the contact was seen recently enough that this message need not record it again. */
 const seenLately = (lastSeenAt: number | string, now: number) =>

@@ -3,6 +3,7 @@ import type { WebhookEvent } from '@beckon/protocol/webhooks-api';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { AppError, notFound } from '../errors.ts';
 import { AttachmentClaims, type StoredAttachment } from './attachments-repo.ts';
+import type { ChannelMessagesTable } from './contact-schema.ts';
 import { lastSeq, toMessage } from './conversation-rows.ts';
 import { type ConversationState, ConversationStates } from './conversation-states.ts';
 import { outboxRowOf } from './outbox-repo.ts';
@@ -41,6 +42,8 @@ export interface AppendItem {
   outboxPayload?: string;
   /** A bot's quick replies and card (bot lines only). */
   rich?: RichContent;
+  /** The customer's contact, whose `last_seen_at` moves to now in the line's transaction (no commit of its own). */
+  seenContactId?: string;
 }
 
 export type AppendResult =
@@ -96,6 +99,13 @@ const PROBE_CHUNK = 200;
 
 const senderIdOf = (s: Sender): string =>
   s.kind === 'agent' || s.kind === 'note' ? s.agentId : s.kind === 'bot' ? s.botId : s.kind;
+const channelKey = (accountId: string, r: { channel: string; externalId: string }) =>
+  `${accountId}\u0000${r.channel}\u0000${r.externalId}`;
+
+/** A channel line whose provider id is stored already (see `appendIn`). */
+export const channelRecorded = () =>
+  new AppError(409, 'channel_recorded', 'the provider sent this message before');
+
 const echoKey = (conversationId: string, echoId: string, senderId: string) =>
   `${conversationId}\u0000${echoId}\u0000${senderId}`;
 
@@ -211,6 +221,8 @@ export class MessagesRepo {
         seen.set(echoKey(r.conversation_id, r.echo_id!, r.sender_id), toMessage(r));
     }
 
+    const recordedBefore = await this.channelRecords(trx, items);
+
     const claims = await AttachmentClaims.load(
       trx,
       items.flatMap((i) => i.attachmentIds ?? []),
@@ -236,6 +248,13 @@ export class MessagesRepo {
       const original = key ? seen.get(key) : undefined;
       if (original) {
         results.push({ ok: true, message: original, duplicate: true });
+        continue;
+      }
+      // The provider's id is stored already, for a line or for another conversation: a replay the
+      // caller sorts out (ChannelInbox finds the original), never a second copy.
+      const before = item.channelRecord && recordedBefore.get(channelKey(item.accountId, item.channelRecord));
+      if (before && (before.seq !== null || before.conversation_id !== item.conversationId)) {
+        results.push({ ok: false, error: channelRecorded() });
         continue;
       }
       const refused = refusal(conv, item.sender);
@@ -338,6 +357,21 @@ export class MessagesRepo {
         );
       }
       await claims.bind(trx);
+      const seen = new Map<string, string[]>();
+      for (const { item } of recorded) {
+        if (!item.seenContactId) continue;
+        const ids = seen.get(item.accountId) ?? [];
+        if (ids.length === 0) seen.set(item.accountId, ids);
+        ids.push(item.seenContactId);
+      }
+      for (const [accountId, ids] of seen)
+        await trx
+          .updateTable('contacts')
+          .set({ last_seen_at: now })
+          .where('account_id', '=', accountId)
+          .where('id', 'in', [...new Set(ids)])
+          .where('last_seen_at', '<', now)
+          .execute();
       if (outbound.length > 0) await trx.insertInto('outbox').values(outbound).execute();
       // Written here, not before: the line and its provider id commit together, in one sync to disk.
       for (const { item, seq } of recorded)
@@ -359,6 +393,38 @@ export class MessagesRepo {
     for (const [accountId, events] of hooks)
       queuedHooks += await this.webhooks.queueIn(trx, accountId, events, now);
     return { results, queuedOut: outbound.length, hooks: queuedHooks };
+  }
+
+  /** The `channel_messages` rows the batch's channel lines name already, by `channelKey`. */
+  private async channelRecords(
+    trx: Transaction<Database>,
+    items: readonly AppendItem[],
+  ): Promise<Map<string, { conversation_id: string; seq: number | null }>> {
+    const found = new Map<string, { conversation_id: string; seq: number | null }>();
+    const groups = new Map<string, { accountId: string; channel: string; ids: string[] }>();
+    for (const i of items) {
+      if (!i.channelRecord) continue;
+      const g = `${i.accountId}\u0000${i.channelRecord.channel}`;
+      const group = groups.get(g) ?? { accountId: i.accountId, channel: i.channelRecord.channel, ids: [] };
+      if (group.ids.length === 0) groups.set(g, group);
+      group.ids.push(i.channelRecord.externalId);
+    }
+    for (const { accountId, channel, ids } of groups.values())
+      for (let i = 0; i < ids.length; i += PROBE_CHUNK) {
+        const rows = await trx
+          .selectFrom('channel_messages')
+          .select(['external_id', 'conversation_id', 'seq'])
+          .where('account_id', '=', accountId)
+          .where('channel', '=', channel as ChannelMessagesTable['channel'])
+          .where('external_id', 'in', ids.slice(i, i + PROBE_CHUNK))
+          .execute();
+        for (const r of rows)
+          found.set(channelKey(accountId, { channel, externalId: r.external_id }), {
+            conversation_id: r.conversation_id,
+            seq: r.seq === null ? null : Number(r.seq),
+          });
+      }
+    return found;
   }
 
   /**

@@ -40,6 +40,10 @@ export async function startPageGraphApi(opts: PageOptions) {
   const media = new MediaFiles();
   const profileReads: string[] = [];
   let outage = 0;
+  /** Answers the next sends give instead of sending, in order (an outage with a 429 in it). */
+  const scripts: { status: number; code: number; message: string; retryAfter?: number }[] = [];
+  /** Every send's answer, with its time. */
+  const calls: { status: number; at: number }[] = [];
   let refuse: ((body: string) => boolean) | null = null;
   let n = 0;
   const answer = (res: ServerResponse, status: number, body: unknown) => {
@@ -85,7 +89,14 @@ export async function startPageGraphApi(opts: PageOptions) {
       return fail(res, 400, 100, `Unsupported post request. Object with ID '${edge[1]}' does not exist`, 33);
     if (outage > 0) {
       outage--;
+      calls.push({ status: 500, at: Date.now() });
       return fail(res, 500, 2, 'An unexpected error has occurred. Please retry your request later.');
+    }
+    const scripted = scripts.shift();
+    if (scripted) {
+      calls.push({ status: scripted.status, at: Date.now() });
+      if (scripted.retryAfter !== undefined) res.setHeader('retry-after', String(scripted.retryAfter));
+      return fail(res, scripted.status, scripted.code, scripted.message);
     }
     const raw = Buffer.concat(chunks).toString('utf8');
     if (refuse?.(raw)) {
@@ -156,6 +167,7 @@ export async function startPageGraphApi(opts: PageOptions) {
       id,
     });
     n++;
+    calls.push({ status: 200, at: Date.now() });
     return answer(res, 200, { recipient_id: recipient, message_id: id });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -177,6 +189,10 @@ export async function startPageGraphApi(opts: PageOptions) {
     refuseOnce(match: (body: string) => boolean) {
       refuse = match;
     },
+    /** Sends' answers in order, refusals included. */
+    calls,
+    /** The next sends answer these refusals, one each (Meta's error body; a 429's Retry-After in seconds). */
+    fail: scripts,
     /** The next `times` sends answer 500, as the Graph API does in an outage. */
     outage(times: number) {
       outage = times;

@@ -10,9 +10,11 @@ import { MessengerConnector } from '../messenger/messenger-connector.ts';
 import { SmsConnector } from '../sms/sms-connector.ts';
 import { TelegramConnector } from '../telegram/telegram-connector.ts';
 import { WhatsAppConnector } from '../whatsapp/whatsapp-connector.ts';
+import { ConnectionCache } from './connection-cache.ts';
 import { ConnectionInbox } from './connection-inbox.ts';
 import type { Connector } from './connector.ts';
 import { MediaDownloader } from './media-download.ts';
+import { ThreadCache } from './thread-cache.ts';
 
 /**
  * Provider connections: one connector per provider (its webhook and its `Channel`, registered for
@@ -24,7 +26,11 @@ export async function connectionsFeature(app: App, ctx: AppContext, channels: Ch
   const chat = chatOf(ctx);
   if (!chat) throw new Error('provider connections need the chat feature');
   const media = new MediaDownloader(chat.attachments, config.providerTimeoutMs, log('channel-media'));
-  const inbox = new ConnectionInbox(ctx.store, channels.inbox, media, channels.surveys);
+  const threads = new ThreadCache({
+    onAccount: (accountId, fn) => chat.events.onAccount(accountId, fn),
+    hearing: () => ctx.bus.health().ok,
+  });
+  const inbox = new ConnectionInbox(ctx.store, channels.inbox, media, threads, channels.surveys);
   const whatsapp = new WhatsAppConnector(
     ctx.store,
     inbox,
@@ -60,7 +66,9 @@ export async function connectionsFeature(app: App, ctx: AppContext, channels: Ch
   const connectors = new Map(list.map((c) => [c.type, c] as const));
   for (const c of list) channels.registry.register(c.channel);
   channelConnectionsRoutes(app, ctx, connectors);
-  await channelHooksRoutes(app, ctx, connectors, config);
+  const cache = new ConnectionCache(ctx.store, ctx.bus, log('channel-hooks'));
+  await cache.start();
+  await channelHooksRoutes(app, ctx, connectors, config, cache);
   whatsappTemplatesRoutes(app, ctx, chat, whatsapp);
   contactConsentsRoutes(app, ctx);
 }

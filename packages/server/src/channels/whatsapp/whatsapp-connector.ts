@@ -120,8 +120,9 @@ export class WhatsAppConnector implements Connector {
         receivedAt: receivedAt(m.timestamp, now),
         ...(file ? { media: [this.mediaRef(conn, file)] } : {}),
       });
-      // A customer who writes to the business opted in to its WhatsApp messages; an earlier record stays.
-      if (!got.duplicate)
+      // A customer who writes to the business opted in to its WhatsApp messages; an earlier record
+      // stays. A line that followed the sender's previous message was recorded by that one.
+      if (!got.duplicate && !got.followed)
         await this.store.consents.record(
           conn.accountId,
           got.contact.id,
