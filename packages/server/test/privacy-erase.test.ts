@@ -133,7 +133,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       srv = await startTestServer({ demo: true, store });
       admin = new ApiClient(srv.node.app);
       assert.equal((await admin.login('admin@demo.beckon.local', 'demo-admin-pw')).status, 200);
-      people.push(await makePerson('a'), await makePerson('b'));
+      people.push(await makePerson('a'), await makePerson('b'), await makePerson('c'));
     });
     after(async () => srv?.close());
 
@@ -215,6 +215,15 @@ for (const store of ['sqlite', 'postgres'] as const) {
           still.some((f) => f.endsWith(`: ${n}`)),
           `${n} kept`,
         );
+      // Named by the visitor id alone, a person goes with the contact that visitor identified as.
+      const c = people[2]!;
+      const byVisitor = await admin.post('/api/v1/privacy/erase', { visitorId: c.visitorId });
+      assert.equal(byVisitor.status, 200, JSON.stringify(byVisitor.body));
+      assert.equal(byVisitor.body.erased.contacts, 1);
+      assert.deepEqual(await columnsHolding(db, needlesOf(c)), []);
+      assert.deepEqual(filesHolding(srv.dataDir, needlesOf(c)), []);
+      assert.deepEqual(await reports(), before, 'report totals are unchanged');
+
       const onDisk = filesHolding(srv.dataDir, needlesOf(b!)).join('\n');
       assert.ok(onDisk.includes(b!.fileMark), 'the scan reads the attachment files');
       if (store === 'sqlite') assert.ok(onDisk.includes(b!.text), 'the scan reads the SQLite files');

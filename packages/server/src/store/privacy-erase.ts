@@ -175,6 +175,7 @@ export async function eraseIn(
   }
   await drop('callbacks', 'task_conversation_id', convs);
   await eraseDeliveries(trx, s);
+  await rewindCursors(trx, s);
 
   const events = await deleteEvents(trx, s, 'events', eventRows?.events);
   await deleteEvents(trx, s, 'event_frames', eventRows?.frames);
@@ -269,4 +270,29 @@ async function deleteEvents(
     n += Number(r.numAffectedRows ?? 0);
   }
   return n;
+}
+
+/**
+ * A stored cursor naming one of the person's events (the attribution job's, in `settings`) is set
+ * back to the start of that millisecond: the job reads it again, which it does anyway for late
+ * rows, and the cursor no longer names them.
+ */
+async function rewindCursors(trx: Transaction<Database>, s: PrivacySubject): Promise<void> {
+  const rows = await trx.selectFrom('settings').selectAll().execute();
+  for (const row of rows) {
+    if (!s.visitorIds.some((v) => row.value.includes(v))) continue;
+    let value: { visitorId?: unknown; batchId?: unknown; seq?: unknown } | null = null;
+    try {
+      value = JSON.parse(row.value);
+    } catch {
+      continue;
+    }
+    if (!value || typeof value.visitorId !== 'string' || !s.visitorIds.includes(value.visitorId)) continue;
+    const rewound = { ...value, visitorId: '', batchId: '', seq: -1 };
+    await trx
+      .updateTable('settings')
+      .set({ value: JSON.stringify(rewound) })
+      .where('key', '=', row.key)
+      .execute();
+  }
 }

@@ -89,6 +89,14 @@ export class PrivacyRepo {
         )
         .execute();
       if (seen.length > 0) visitorIds.add(q.visitorId);
+      // A visitor who said who they are is that contact: the contact and its other visitors go too.
+      const linked = await db
+        .selectFrom('contact_visitors')
+        .select('contact_id')
+        .where('account_id', '=', accountId)
+        .where('visitor_id', '=', q.visitorId)
+        .execute();
+      for (const l of linked) contactIds.add(l.contact_id);
     }
     // A merged contact's rows belong to the contact it was merged into: both are the person.
     if (contactIds.size > 0) {
