@@ -215,6 +215,7 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     siteKey: 'w6',
     timeZone: 'Europe/Berlin',
     allowedOrigins: new Set(),
+    anonymizeIp: false,
   };
   await models.ensure(site.accountId);
   await sites.ready(site);

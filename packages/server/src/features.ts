@@ -11,6 +11,7 @@ import { contactsRoutes } from './http/routes/contacts-routes.ts';
 import { conversionsRoutes } from './http/routes/conversions-routes.ts';
 import { demoRoutes } from './http/routes/demo-routes.ts';
 import { modelRoutes } from './http/routes/model-routes.ts';
+import { privacyRoutes } from './http/routes/privacy-routes.ts';
 import { reportsRoutes } from './http/routes/reports-routes.ts';
 import { tagRoutes } from './http/routes/tag-routes.ts';
 import { visitorsRoutes } from './http/routes/visitors-routes.ts';
@@ -37,4 +38,5 @@ export const routes: RoutesPlugin[] = [
   commerceHooksRoutes,
   modelRoutes,
   webhooksFeature,
+  privacyRoutes,
 ];

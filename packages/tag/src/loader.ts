@@ -231,7 +231,8 @@ function start(script: HTMLScriptElement, origin: string, siteKey: string): void
         persist();
         connect();
       } else {
-        // Refused or withdrawn: stop, drop what was waiting, forget the ids.
+        // Refused or withdrawn: stop, drop what was waiting, forget the ids. The widget hears it
+        // through `push` too and ends its chat (widget/consent-watch.ts): no loader bytes for that.
         disconnect();
         box = createOutbox();
         store.set(K_VISITOR, null);

@@ -15,6 +15,8 @@ export interface Widget {
    * a link names, or a signed-in user's conversation).
    */
   show(frame?: EngageFrame): void;
+  /** Consent withdrawn: everything shown goes, the chat ends and nothing of it is kept. */
+  stop?(): void;
 }
 
 /** `widget.js` calls `window.beckon._w(factory)` once it has loaded. */

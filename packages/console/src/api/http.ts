@@ -86,6 +86,27 @@ export async function uploadBytes<T>(path: string, body: Blob, headers: Record<s
   return payload as T;
 }
 
+/** POSTs JSON and answers the reply's bytes (a file to save), with a name from Content-Disposition. */
+export async function downloadFile(path: string, body: unknown): Promise<{ blob: Blob; name: string }> {
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: {
+      accept: 'application/zip, application/json',
+      'content-type': 'application/json',
+      ...(csrfToken ? { 'x-csrf-token': csrfToken } : {}),
+    },
+    credentials: 'same-origin',
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) {
+    if (response.status === 401) onUnauthorized?.();
+    throw toApiError(response, await readJson(response));
+  }
+  const name =
+    /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'download';
+  return { blob: await response.blob(), name };
+}
+
 async function readJson(response: Response): Promise<unknown> {
   const text = await response.text();
   if (!text) return undefined;

@@ -5,6 +5,8 @@ export interface SiteInput {
   name: string;
   allowedOrigins: string[];
   timeZone: string;
+  /** Visitor addresses cut to their network (IPv4 /24, IPv6 /48) where they enter. */
+  anonymizeIp?: boolean;
 }
 
 export async function listSites(): Promise<Site[]> {

@@ -35,6 +35,7 @@ export interface Site {
   siteKey: string;
   allowedOrigins: string[];
   timeZone: string;
+  anonymizeIp: boolean;
   snippet: string;
   createdAt: string;
 }

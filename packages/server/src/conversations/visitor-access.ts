@@ -23,7 +23,7 @@ export async function siteForKey(
   const site = await store.sites.findBySiteKey(siteKey);
   if (!site) throw forbidden('unknown site key');
   assertOriginAllowed(site.allowedOrigins, origin);
-  return { id: site.id, accountId: site.accountId };
+  return { id: site.id, accountId: site.accountId, anonymizeIp: site.anonymizeIp };
 }
 
 /**

@@ -26,6 +26,8 @@ import { newVisitorToken } from './visitor-token.ts';
 export interface VisitorSite {
   id: string;
   accountId: string;
+  /** The site's visitor addresses are cut to their network where they enter. */
+  anonymizeIp?: boolean;
 }
 
 /** Replaces the one character the stores cannot hold (NUL) in user-supplied text. */

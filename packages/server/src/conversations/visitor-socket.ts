@@ -13,6 +13,7 @@ import type { Static } from 'typebox';
 import type { WebSocket } from 'ws';
 import { clientAddress } from '../engagement/engagement-runtime.ts';
 import type { Logger } from '../logger.ts';
+import { visitorAddress } from '../privacy/ip-anonymizer.ts';
 import type { AppendResult } from '../store/messages-repo.ts';
 import type { Store } from '../store/store.ts';
 import { type CallParty, type CallSockets, isCallFrame } from '../voice/call-sockets.ts';
@@ -172,7 +173,7 @@ export class VisitorConnection implements PositionListener {
       } else {
         const { type: _t, siteKey, ...input } = f;
         const site = await siteForKey(store, siteKey, this.req.headers.origin);
-        const started = await visitors.start(site, input, clientAddress(this.req));
+        const started = await visitors.start(site, input, visitorAddress(site, clientAddress(this.req)));
         this.accountId = site.accountId;
         ({ conversation, token, view } = started);
       }

@@ -9,6 +9,7 @@ import type { FastifyReply } from 'fastify';
 import Type from 'typebox';
 import { AppError, badRequest, forbidden } from '../errors.ts';
 import type { App } from '../http/types.ts';
+import { visitorAddress } from '../privacy/ip-anonymizer.ts';
 import type { RefusalReason } from './engagement-metrics.ts';
 import { clientAddress, type EngagementRuntime } from './engagement-runtime.ts';
 import { SiteDirectory } from './site-directory.ts';
@@ -101,7 +102,7 @@ export function registerCollectRoute(app: App, rt: EngagementRuntime): void {
         throw forbidden('origin not allowed for this site');
       }
       cors(reply, origin);
-      const address = clientAddress(req.raw);
+      const address = visitorAddress(site, clientAddress(req.raw));
       if (!rt.addresses.connect(address, now) || !rt.addresses.framesOf(address, now).take(now)) {
         count({ reason: 'address_rate' });
         throw tooMany();

@@ -8,6 +8,8 @@ export interface SiteInfo {
   timeZone: string;
   /** Normalised origins allowed to connect; empty means any origin. */
   allowedOrigins: ReadonlySet<string>;
+  /** Visitor addresses are cut to their network where they enter (privacy/ip-anonymizer.ts). */
+  anonymizeIp: boolean;
 }
 
 interface Entry {
@@ -64,6 +66,7 @@ export class SiteDirectory {
           siteKey: rec.siteKey,
           timeZone: rec.timeZone,
           allowedOrigins: new Set(rec.allowedOrigins.map(normaliseOrigin)),
+          anonymizeIp: rec.anonymizeIp,
         }
       : null;
     if (this.cache.size >= MAX_ENTRIES) this.cache.clear();

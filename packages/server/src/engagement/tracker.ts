@@ -294,6 +294,27 @@ export class Tracker {
     return best;
   }
 
+  /**
+   * Drops an erased visitor from memory on every site of the account without writing it back, so
+   * nothing it held is stored again. Answers how many it held.
+   */
+  forget(accountId: string, visitorId: string): number {
+    let n = 0;
+    for (const [siteId, s] of this.sites) {
+      const live = s.accountId === accountId ? s.visitors.get(visitorId) : undefined;
+      if (!live) continue;
+      this.timers.remove(live);
+      s.visitors.delete(visitorId);
+      this.count--;
+      n++;
+      if (s.visitors.size === 0) this.sites.delete(siteId);
+    }
+    for (const [key, row] of this.parked) {
+      if (row.account_id === accountId && row.id === visitorId) this.parked.delete(key);
+    }
+    return n;
+  }
+
   /** Every live visitor of an account, site by site. */
   *visitorsOf(accountId: string): Iterable<LiveVisitor> {
     for (const s of this.sites.values()) {

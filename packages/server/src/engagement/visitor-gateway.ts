@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { CloseCode, ErrorCode } from '@beckon/protocol';
 import type { AppContext } from '../context.ts';
+import { visitorAddress } from '../privacy/ip-anonymizer.ts';
 import type { WsGuard, WsHandler, WsRefusal } from '../realtime/ws-router.ts';
 import { clientAddress, type EngagementRuntime } from './engagement-runtime.ts';
 import { SiteDirectory, type SiteInfo } from './site-directory.ts';
@@ -36,7 +37,7 @@ export function registerVisitorGateway(ctx: AppContext, rt: EngagementRuntime): 
       rt.metrics.refusals.inc({ reason: 'origin' });
       return refusal(CloseCode.Forbidden, ErrorCode.Forbidden, 'origin not allowed for this site');
     }
-    const address = clientAddress(req);
+    const address = visitorAddress(site, clientAddress(req));
     if (!rt.addresses.connect(address, Date.now())) {
       rt.metrics.refusals.inc({ reason: 'connect_rate' });
       return refusal(CloseCode.RateLimited, ErrorCode.RateLimited, 'too many connections');

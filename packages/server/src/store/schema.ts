@@ -68,6 +68,8 @@ export interface SitesTable {
   /** The key of identify's userHash (HMAC-SHA256 of the user id); made on first use. */
   identity_secret: string | null;
   created_at: Millis;
+  /** 1: visitor addresses are cut to their network where they enter (0039). */
+  anonymize_ip: Generated<number>;
 }
 
 export interface SkillsTable {

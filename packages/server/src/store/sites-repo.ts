@@ -1,5 +1,5 @@
 import type { Site, SiteCreate, SiteUpdate } from '@beckon/protocol/api';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import { badRequest, notFound } from '../errors.ts';
 import { newId, randomToken } from '../ids.ts';
 import { iso, jsonArray } from './rows.ts';
@@ -15,6 +15,7 @@ const toSite = (r: Selectable<SitesTable>): SiteRecord => ({
   siteKey: r.site_key,
   allowedOrigins: jsonArray(r.allowed_origins),
   timeZone: r.time_zone,
+  anonymizeIp: r.anonymize_ip === 1,
   createdAt: iso(r.created_at)!,
 });
 
@@ -80,6 +81,7 @@ export class SitesRepo {
         site_key: randomToken(16),
         allowed_origins: JSON.stringify(normaliseOrigins(input.allowedOrigins ?? [])),
         time_zone: timeZone,
+        anonymize_ip: input.anonymizeIp ? 1 : 0,
         created_at: Date.now(),
       })
       .execute();
@@ -88,10 +90,11 @@ export class SitesRepo {
 
   async update(accountId: string, id: string, patch: SiteUpdate): Promise<SiteRecord> {
     await this.get(accountId, id);
-    const values: Partial<SitesTable> = {};
+    const values: Updateable<SitesTable> = {};
     if (patch.name !== undefined) values.name = patch.name;
     if (patch.allowedOrigins !== undefined)
       values.allowed_origins = JSON.stringify(normaliseOrigins(patch.allowedOrigins));
+    if (patch.anonymizeIp !== undefined) values.anonymize_ip = patch.anonymizeIp ? 1 : 0;
     if (patch.timeZone !== undefined) {
       assertTimeZone(patch.timeZone);
       values.time_zone = patch.timeZone;

@@ -56,6 +56,8 @@ db.pragma('wal_autocheckpoint = 0');
  * a third of a move's time, while the store's statements wait (W3, bench/notes.md).
  */
 db.pragma('foreign_keys = OFF');
+/** Rows moved out of `messages_recent` leave zeros behind, not their text (an erasure must find none). */
+db.pragma('secure_delete = ON');
 
 /**
  * New chat messages are written into `messages_recent` (see 0013-messages-recent.ts) and moved from

@@ -214,6 +214,9 @@ export function openSqlite(
   // temporary sort trees in memory: in a file they cost a create, writes and an unlink per
   // statement — about a third of the CPU of committing a batch of chat messages.
   sqlite.pragma('temp_store = MEMORY');
+  // A deleted row's bytes are overwritten, not left in free space: an erased person leaves no trace
+  // in the file (see docs/security.md, Privacy).
+  sqlite.pragma('secure_delete = ON');
   if (opts.thread) sqlite.pragma('wal_autocheckpoint = 0');
   sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`); // a WAL grown past this shrinks back when it starts over
   const gate = new StatementGate(sqlite);

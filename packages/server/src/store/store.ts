@@ -29,6 +29,7 @@ import { ModelSessionsRepo } from './model-sessions-repo.ts';
 import { ModelSettingsRepo } from './model-settings-repo.ts';
 import { ModelsRepo } from './models-repo.ts';
 import { OutboxRepo } from './outbox-repo.ts';
+import { PrivacyRepo } from './privacy-repo.ts';
 import { RoutingRepo } from './routing-repo.ts';
 import { SecretBox as Box, resealAll, type SecretBox, type SecretsRef } from './secret-box.ts';
 import { SettingsRepo } from './settings-repo.ts';
@@ -116,6 +117,8 @@ export class Store {
   readonly callbacks;
   /** Webhook endpoints and the queue of deliveries to them. */
   readonly webhooks;
+  /** Everything held about one person: found, exported and erased (GDPR articles 15 and 17). */
+  readonly privacy;
 
   private constructor(
     readonly kind: StoreKind,
@@ -165,6 +168,7 @@ export class Store {
     this.consents = new ContactConsentsRepo(db);
     this.calls = new CallsRepo(db);
     this.callbacks = new CallbacksRepo(db);
+    this.privacy = new PrivacyRepo(db, kind);
   }
 
   /** Connects (SQLite by default, PostgreSQL when `databaseUrl` is set); call `migrate()` before use. */

@@ -1,5 +1,6 @@
 /** Entry of widget.js: registers with the loader, which then hands over what to show. */
-import type { BeckonApi } from '../widget-api.ts';
+import type { BeckonApi, Widget } from '../widget-api.ts';
+import { watchConsent } from './consent-watch.ts';
 import { createWidget, type WidgetSite } from './widget.ts';
 
 /** The Beckon origin and the site key, from this script's own URL (`/t/widget.js?v=…&siteKey=…`). */
@@ -13,4 +14,11 @@ function site(): WidgetSite | null {
 
 const api = (window as unknown as { beckon?: BeckonApi }).beckon;
 const where = site();
-if (api && typeof api._w === 'function') api._w((host) => createWidget(host, where));
+if (api && typeof api._w === 'function') {
+  let widget: Widget | undefined;
+  api._w((host) => {
+    widget = createWidget(host, where);
+    return widget;
+  });
+  watchConsent(api, () => widget?.stop?.());
+}

@@ -45,7 +45,7 @@ export function createWidget(host: WidgetHost, site: WidgetSite | null): Widget 
 
   const storage = createStorage(() => localStorage, document, location.protocol === 'https:');
   // Consent withdrawn in another page: an old chat is not brought back.
-  const chat: ChatController | null =
+  let chat: ChatController | null =
     site && storage.get('beckon.consent') !== '0'
       ? createChatController({
           ...site,
@@ -82,6 +82,12 @@ export function createWidget(host: WidgetHost, site: WidgetSite | null): Widget 
   };
 
   return {
+    stop() {
+      close(false);
+      chat?.stop();
+      chat = null;
+      hostEl.remove();
+    },
     show(frame) {
       if (!frame) return chat?.takeUp();
       const e = frame.engagement;
@@ -114,7 +120,7 @@ export function createWidget(host: WidgetHost, site: WidgetSite | null): Widget 
           leave: chat
             ? () => {
                 finish(id, 'accepted');
-                chat.open({ source: 'visitor', skillId: e.skillId, offline: e.message });
+                chat?.open({ source: 'visitor', skillId: e.skillId, offline: e.message });
               }
             : null,
           dismiss: () => finish(id, 'dismissed'),

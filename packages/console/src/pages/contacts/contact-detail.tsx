@@ -8,8 +8,9 @@ import { ContactsIcon } from '../../components/icons.tsx';
 import { LoadError } from '../../components/load-error.tsx';
 import { LoadingState } from '../../components/loading-state.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { PrivacyActions } from '../../components/privacy-actions.tsx';
 import { useResource } from '../../components/use-resource.ts';
-import { Link } from '../../router/router.tsx';
+import { Link, navigate } from '../../router/router.tsx';
 import { canManage, useSession } from '../../session/session-context.tsx';
 import { STATUS_LABELS } from '../conversations/conversation-format.ts';
 import { shortId } from '../visitors/visitor-format.ts';
@@ -53,7 +54,19 @@ export function ContactDetailPage({ contactId }: { contactId: string }) {
   const c = detail.contact;
   return (
     <>
-      <PageHeader title={contactLabel(c)} description={back} />
+      <PageHeader
+        title={contactLabel(c)}
+        description={back}
+        actions={
+          canManage(user.role) && (
+            <PrivacyActions
+              subject={{ contactId: c.id }}
+              who={contactLabel(c)}
+              onErased={() => navigate('/contacts', { replace: true })}
+            />
+          )
+        }
+      />
       <div className="visitor-strip" data-testid="contact-strip">
         {c.verified ? (
           <span

@@ -11,9 +11,10 @@ import { ConversationsIcon, VisitorsIcon } from '../../components/icons.tsx';
 import { LoadError } from '../../components/load-error.tsx';
 import { LoadingState } from '../../components/loading-state.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { PrivacyActions } from '../../components/privacy-actions.tsx';
 import { useResource } from '../../components/use-resource.ts';
-import { Link } from '../../router/router.tsx';
-import { useSession } from '../../session/session-context.tsx';
+import { Link, navigate } from '../../router/router.tsx';
+import { canManage, useSession } from '../../session/session-context.tsx';
 import { DeviceIcon } from './device-icon.tsx';
 import { InviteDialog } from './invite-dialog.tsx';
 import { JourneyTimeline } from './journey-timeline.tsx';
@@ -51,6 +52,26 @@ export function VisitorDetail({ visitorId, siteId }: { visitorId: string; siteId
   const site = sites.data?.find((item) => item.id === visitor?.siteId);
   const notFound = live.error instanceof ApiError && live.error.status === 404;
 
+  const invite = visitor && mayInvite && (
+    <span className="invite-action">
+      <button
+        type="button"
+        className="button button-primary"
+        disabled={!visitor.connected}
+        aria-describedby={visitor.connected ? undefined : 'invite-note'}
+        onClick={() => setInviting(true)}
+      >
+        <ConversationsIcon />
+        Invite to chat
+      </button>
+      {!visitor.connected && (
+        <span className="invite-note" id="invite-note">
+          Available while the visitor is on your site
+        </span>
+      )}
+    </span>
+  );
+
   const header = (
     <PageHeader
       title={contact?.name || contact?.email || `Visitor ${shortId(visitorId)}`}
@@ -60,25 +81,17 @@ export function VisitorDetail({ visitorId, siteId }: { visitorId: string; siteId
         </Link>
       }
       actions={
-        visitor &&
-        mayInvite && (
-          <span className="invite-action">
-            <button
-              type="button"
-              className="button button-primary"
-              disabled={!visitor.connected}
-              aria-describedby={visitor.connected ? undefined : 'invite-note'}
-              onClick={() => setInviting(true)}
-            >
-              <ConversationsIcon />
-              Invite to chat
-            </button>
-            {!visitor.connected && (
-              <span className="invite-note" id="invite-note">
-                Available while the visitor is on your site
-              </span>
+        visitor && (
+          <>
+            {canManage(user.role) && (
+              <PrivacyActions
+                subject={{ visitorId }}
+                who={contact?.name || contact?.email || 'this visitor'}
+                onErased={() => navigate('/visitors', { replace: true })}
+              />
             )}
-          </span>
+            {invite}
+          </>
         )
       }
     />

@@ -22,6 +22,7 @@ import { conversationForToken } from '../../conversations/visitor-access.ts';
 import { cleanText } from '../../conversations/visitor-chat-service.ts';
 import { CHAT_TOKEN_HEADER, SITE_KEY_HEADER } from '../../conversations/visitor-token.ts';
 import { clientAddress } from '../../engagement/engagement-runtime.ts';
+import { visitorAddress } from '../../privacy/ip-anonymizer.ts';
 import { errors, replies } from '../responses.ts';
 import type { App } from '../types.ts';
 import { header, visitorHooks } from './visitor-hooks.ts';
@@ -74,7 +75,8 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
       },
     },
     async (req, reply) => {
-      const started = await chat.visitors.start(siteOf(req), req.body, clientAddress(req.raw));
+      const site = siteOf(req);
+      const started = await chat.visitors.start(site, req.body, visitorAddress(site, clientAddress(req.raw)));
       return reply.code(201).send({ conversation: started.view, token: started.token });
     },
   );
@@ -137,10 +139,11 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
       },
     },
     async (req, reply) => {
+      const site = siteOf(req);
       const { conversation, token } = await chat.visitors.offlineMessage(
-        siteOf(req),
+        site,
         req.body,
-        clientAddress(req.raw),
+        visitorAddress(site, clientAddress(req.raw)),
         header(req, CHAT_TOKEN_HEADER),
       );
       return reply.code(201).send({ conversationId: conversation.id, token });

@@ -50,6 +50,8 @@ export interface ChatController {
   busy(): boolean;
   /** Takes up a conversation a link names or a signed-in user has open, when none is going here. */
   takeUp(): void;
+  /** Consent withdrawn: the chat's socket closes, its panel and launcher go, and nothing of it is kept. */
+  stop(): void;
 }
 
 /** A chat found ended when the page comes back this long after it was last saved is not shown again. */
@@ -497,5 +499,14 @@ export function createChatController(cfg: ChatConfig): ChatController {
     },
     busy: () => opened || session !== null,
     takeUp,
+    stop() {
+      forget();
+      reset();
+      opened = false;
+      engaged = false;
+      buttonLabel = null;
+      syncLauncher();
+      live.remove();
+    },
   };
 }

@@ -79,6 +79,10 @@ export function SiteCard({ site, canEdit, highlighted, onEdit, onDelete }: SiteC
           <dd data-testid="site-time-zone">{site.timeZone.replaceAll('_', ' ')}</dd>
         </div>
         <div className="fact">
+          <dt>Visitor IP addresses</dt>
+          <dd data-testid="site-ip">{site.anonymizeIp ? 'Anonymised (network only)' : 'Used in full'}</dd>
+        </div>
+        <div className="fact">
           <dt>Created</dt>
           <dd>{formatDate(site.createdAt)}</dd>
         </div>

@@ -20,6 +20,7 @@ export function SiteFormDialog({ site, onSaved, onClose }: SiteFormDialogProps) 
   const [name, setName] = useState(site?.name ?? '');
   const [originsText, setOriginsText] = useState(site ? formatOrigins(site.allowedOrigins) : '');
   const [timeZone, setTimeZone] = useState(site?.timeZone ?? browserTimeZone());
+  const [anonymizeIp, setAnonymizeIp] = useState(site?.anonymizeIp ?? false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [originsError, setOriginsError] = useState<string | null>(null);
@@ -36,7 +37,7 @@ export function SiteFormDialog({ site, onSaved, onClose }: SiteFormDialogProps) 
     setBusy(true);
     setError(null);
     try {
-      const input = { name: trimmed, allowedOrigins: parsed.origins, timeZone };
+      const input = { name: trimmed, allowedOrigins: parsed.origins, timeZone, anonymizeIp };
       const saved = site ? await updateSite(site.id, input) : await createSite(input);
       onSaved(saved);
     } catch (caught) {
@@ -108,6 +109,15 @@ export function SiteFormDialog({ site, onSaved, onClose }: SiteFormDialogProps) 
               </select>
             )}
           </Field>
+          <label className="check">
+            <input
+              type="checkbox"
+              name="anonymizeIp"
+              checked={anonymizeIp}
+              onChange={() => setAnonymizeIp(!anonymizeIp)}
+            />
+            Anonymise visitor IP addresses (keep only their network: IPv4 /24, IPv6 /48)
+          </label>
           <FormError message={error} />
         </div>
         <DialogFooter>
