@@ -1,3 +1,4 @@
+import { automationFeature } from './automation/automation-feature.ts';
 import { appChannelFeature } from './channels/app-channel.ts';
 import { channelsFeature } from './channels/channels-feature.ts';
 import { chatFeature } from './conversations/chat-feature.ts';
@@ -35,4 +36,5 @@ export const routes: RoutesPlugin[] = [
   commerceHooksRoutes,
   modelRoutes,
   webhooksFeature,
+  automationFeature,
 ];

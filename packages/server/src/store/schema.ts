@@ -1,6 +1,12 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { AppTokensTable, PushDevicesTable, SitePushSettingsTable } from './app-push-schema.ts';
 import type {
+  AutomationEventsTable,
+  AutomationIdleTable,
+  AutomationRulesTable,
+  AutomationRunsTable,
+} from './automation-schema.ts';
+import type {
   ChannelConnectionsTable,
   ContactConsentsTable,
   ContactIdentitiesTable,
@@ -565,6 +571,10 @@ export interface Database {
   callbacks: CallbacksTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  automation_rules: AutomationRulesTable;
+  automation_runs: AutomationRunsTable;
+  automation_events: AutomationEventsTable;
+  automation_idle: AutomationIdleTable;
 }
 
 export type { Generated };

@@ -5,6 +5,8 @@ import { AppPushRepo } from './app-push-repo.ts';
 import { AssignmentRepo } from './assignment-repo.ts';
 import { AttachmentsRepo } from './attachments-repo.ts';
 import { AuthSessionsRepo } from './auth-sessions-repo.ts';
+import { AutomationEventsRepo } from './automation-events-repo.ts';
+import { AutomationRepo } from './automation-repo.ts';
 import { CallbacksRepo } from './callbacks-repo.ts';
 import { CallsRepo } from './calls-repo.ts';
 import { CampaignsRepo } from './campaigns-repo.ts';
@@ -107,6 +109,10 @@ export class Store {
   readonly callbacks;
   /** Webhook endpoints and the queue of deliveries to them. */
   readonly webhooks;
+  /** Automation rules and their run log. */
+  readonly automation;
+  /** The queue of domain events automation rules are evaluated on. */
+  readonly automationEvents;
 
   private constructor(
     readonly kind: StoreKind,
@@ -128,6 +134,9 @@ export class Store {
     this.settings = new SettingsRepo(db);
     this.caps = capabilitiesOf(kind, movesMessages);
     this.webhooks = new WebhooksRepo(db, this.caps, this.secrets);
+    this.automation = new AutomationRepo(db);
+    this.automationEvents = new AutomationEventsRepo(db, this.caps, this.automation);
+    this.webhooks.automation = this.automationEvents;
     this.conversations = new ConversationsRepo(db, this.caps, this.webhooks);
     this.assignment = new AssignmentRepo(db, this.caps, this.webhooks);
     this.messages = new MessagesRepo(db, this.caps, this.webhooks);
