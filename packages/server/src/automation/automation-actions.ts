@@ -144,7 +144,7 @@ export class AutomationActions {
   private async email(to: string, f: Firing): Promise<string> {
     if (!this.mail) throw new Error('no outgoing mail server is set (BECKON_SMTP_URL)');
     const c = f.conversation;
-    const link = c ? `${this.publicUrl.replace(/\/$/, '')}/console/conversations/${c.id}` : null;
+    const link = c ? `${this.publicUrl.replace(/\/$/, '')}/console/conversations/history/${c.id}` : null;
     const lines = [
       `The automation rule “${f.rule.name}” fired (${f.trigger}).`,
       ...(c ? ['', `Conversation: ${c.visitorName ?? 'a visitor'} on ${c.channel}`, `Open it: ${link}`] : []),

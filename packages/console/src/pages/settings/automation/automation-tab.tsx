@@ -132,7 +132,10 @@ export function AutomationTab() {
                 <button
                   type="button"
                   className="button button-small"
-                  onClick={() => setOpen(open === rule.id ? null : rule.id)}
+                  onClick={() => {
+                    setOpen(open === rule.id ? null : rule.id);
+                    rules.reload();
+                  }}
                   aria-expanded={open === rule.id}
                 >
                   Run log

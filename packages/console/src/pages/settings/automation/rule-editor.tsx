@@ -157,7 +157,7 @@ export function RuleEditor(props: {
             )}
             <button
               type="button"
-              className="button button-small"
+              className="button button-small rule-add"
               onClick={() => set({ conditions: [...form.conditions, draft<ConditionType>('text_contains')] })}
             >
               <PlusIcon />
@@ -180,7 +180,7 @@ export function RuleEditor(props: {
             </ol>
             <button
               type="button"
-              className="button button-small"
+              className="button button-small rule-add"
               onClick={() => set({ actions: [...form.actions, draft<ActionType>('add_tags')] })}
             >
               <PlusIcon />

@@ -41,7 +41,7 @@ export function RunLog({ rule }: { rule: AutomationRule }) {
                 <td title={formatDateTime(r.createdAt)}>{formatRelative(r.createdAt)}</td>
                 <td>
                   {r.conversationId ? (
-                    <Link to={`/conversations/${r.conversationId}`}>
+                    <Link to={`/conversations/history/${r.conversationId}`}>
                       <code>{r.conversationId.slice(0, 14)}…</code>
                     </Link>
                   ) : (
