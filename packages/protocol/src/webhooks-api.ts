@@ -123,8 +123,10 @@ export const SlackOptions = Type.Object(
   {
     /** Post when a conversation has waited this many minutes without an agent (null: never). */
     waitingMinutes: Nullable(Type.Integer({ minimum: 1, maximum: 1440 })),
-    /** Post when a customer rates a conversation 2 or less. */
+    /** Post when a customer rates a conversation at or below `lowCsatAt`. */
     lowCsat: Type.Boolean(),
+    /** The highest score that counts as low (default 2). */
+    lowCsatAt: Type.Optional(Type.Integer({ minimum: 1, maximum: 4 })),
     /** Post when a conversation breaches its service level. */
     slaBreach: Type.Boolean(),
   },

@@ -1,4 +1,5 @@
 import { botsFeature } from './bots/bots-feature.ts';
+import { automationFeature } from './automation/automation-feature.ts';
 import { appChannelFeature } from './channels/app-channel.ts';
 import { channelsFeature } from './channels/channels-feature.ts';
 import { chatFeature } from './conversations/chat-feature.ts';
@@ -39,4 +40,5 @@ export const routes: RoutesPlugin[] = [
   modelRoutes,
   webhooksFeature,
   privacyRoutes,
+  automationFeature,
 ];

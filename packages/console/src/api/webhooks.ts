@@ -22,7 +22,12 @@ export function createWebhook(body: {
   events?: WebhookEventType[];
   description?: string;
   kind?: 'webhook' | 'slack';
-  slack?: { waitingMinutes: number | null; lowCsat: boolean; slaBreach: boolean };
+  slack?: {
+    waitingMinutes: number | null;
+    lowCsat: boolean;
+    lowCsatAt?: number;
+    slaBreach: boolean;
+  };
 }): Promise<EndpointWithSecret> {
   return request('POST', base, { body });
 }

@@ -11,7 +11,7 @@ import { newId } from '../ids.ts';
 import { heldBy } from './assignment-history.ts';
 import { lastSeq, messageTotals, toConversation, toMessage } from './conversation-rows.ts';
 import { outboxRowOf } from './outbox-repo.ts';
-import { likePattern } from './rows.ts';
+import { jsonArray, likePattern } from './rows.ts';
 import type { ConversationsTable, Database } from './schema.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
 import type { WebhooksRepo } from './webhooks-repo.ts';
@@ -548,5 +548,79 @@ export class ConversationsRepo {
     if (row) return toConversation(row);
     await this.get(accountId, id);
     throw new AppError(409, 'not_ended', 'rate the conversation once it has ended');
+  }
+
+  /** Adds tags to a conversation (kept once each, in the order first given); answers it. */
+  async addTags(
+    accountId: string,
+    id: string,
+    tags: readonly string[],
+    now = Date.now(),
+  ): Promise<Conversation> {
+    return this.db.transaction().execute(async (trx) => {
+      let q = trx
+        .selectFrom('conversations')
+        .select('tags')
+        .where('account_id', '=', accountId)
+        .where('id', '=', id);
+      if (this.caps.rowLocks) q = q.forUpdate();
+      const row = await q.executeTakeFirst();
+      if (!row) throw notFound('conversation');
+      const next = [...new Set([...jsonArray(row.tags), ...tags])];
+      const updated = await trx
+        .updateTable('conversations')
+        .set({ tags: JSON.stringify(next), updated_at: now })
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .returningAll()
+        .returning(messageTotals)
+        .executeTakeFirstOrThrow();
+      return toConversation(updated);
+    });
+  }
+
+  /** Sets a conversation's priority (higher is served first in its queue); answers it. */
+  async setPriority(
+    accountId: string,
+    id: string,
+    priority: number,
+    now = Date.now(),
+  ): Promise<Conversation> {
+    const row = await this.db
+      .updateTable('conversations')
+      .set({ priority, updated_at: now })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .returningAll()
+      .returning(messageTotals)
+      .executeTakeFirst();
+    if (!row) throw notFound('conversation');
+    return toConversation(row);
+  }
+
+  /** The visitor's purchase propensity when the conversation began, if the model knew one. */
+  async scoreOf(accountId: string, id: string): Promise<number | null> {
+    const row = await this.db
+      .selectFrom('conversations')
+      .select('score')
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row?.score == null ? null : Number(row.score);
+  }
+
+  /** The contact's newest conversation that is not resolved, if any. */
+  async openOfContact(accountId: string, contactId: string): Promise<Conversation | undefined> {
+    const row = await this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .select(messageTotals)
+      .where('account_id', '=', accountId)
+      .where('contact_id', '=', contactId)
+      .where('status', '!=', 'closed')
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? toConversation(row) : undefined;
   }
 }

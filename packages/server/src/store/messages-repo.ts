@@ -16,7 +16,14 @@ import type { WebhooksRepo } from './webhooks-repo.ts';
 /** Who sends: the visitor, an agent (a message or an internal note), the system, or a campaign's words. */
 export type Sender =
   | { kind: 'visitor' }
-  | { kind: 'agent' | 'note'; agentId: string; name: string; supervisor: boolean }
+  | {
+      kind: 'agent' | 'note';
+      agentId: string;
+      name: string;
+      supervisor: boolean;
+      /** An automation rule's reply: the account's own line, whoever holds the conversation; no first response. */
+      automated?: boolean;
+    }
   | { kind: 'system' }
   | { kind: 'invitation'; name: string | null }
   | { kind: 'bot'; botId: string; name: string };
@@ -127,7 +134,7 @@ function refusal(conv: ConversationState, sender: Sender): AppError | null {
   if (sender.kind === 'visitor' || sender.kind === 'bot') return null;
   const holds = conv.assigned_agent_id === sender.agentId && conv.status === 'active';
   if (sender.kind === 'note' && (holds || sender.supervisor)) return null;
-  if (sender.kind === 'agent' && holds) return null;
+  if (sender.kind === 'agent' && (holds || sender.automated)) return null;
   return new AppError(403, 'not_assigned', 'this conversation is not assigned to you');
 }
 
@@ -279,7 +286,7 @@ export class MessagesRepo {
         continue;
       }
       conv.last_seq += 1;
-      if (item.sender.kind === 'agent' && conv.first_response_at === null) {
+      if (item.sender.kind === 'agent' && !item.sender.automated && conv.first_response_at === null) {
         conv.first_response_at = now;
         answered.push(item.conversationId);
       }

@@ -2,6 +2,12 @@ import type { ColumnType, Generated } from 'kysely';
 import type { AppTokensTable, PushDevicesTable, SitePushSettingsTable } from './app-push-schema.ts';
 import type { BotsTable, KnowledgeArticlesTable } from './bot-schema.ts';
 import type {
+  AutomationEventsTable,
+  AutomationIdleTable,
+  AutomationRulesTable,
+  AutomationRunsTable,
+} from './automation-schema.ts';
+import type {
   ChannelConnectionsTable,
   ContactConsentsTable,
   ContactIdentitiesTable,
@@ -581,6 +587,10 @@ export interface Database {
   bots: BotsTable;
   knowledge_articles: KnowledgeArticlesTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  automation_rules: AutomationRulesTable;
+  automation_runs: AutomationRunsTable;
+  automation_events: AutomationEventsTable;
+  automation_idle: AutomationIdleTable;
 }
 
 export type { Generated };

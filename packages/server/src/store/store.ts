@@ -6,6 +6,8 @@ import { AssignmentRepo } from './assignment-repo.ts';
 import { AttachmentsRepo } from './attachments-repo.ts';
 import { AuthSessionsRepo } from './auth-sessions-repo.ts';
 import { BotsRepo } from './bots-repo.ts';
+import { AutomationEventsRepo } from './automation-events-repo.ts';
+import { AutomationRepo } from './automation-repo.ts';
 import { CallbacksRepo } from './callbacks-repo.ts';
 import { CallsRepo } from './calls-repo.ts';
 import { CampaignsRepo } from './campaigns-repo.ts';
@@ -119,6 +121,10 @@ export class Store {
   readonly webhooks;
   /** Everything held about one person: found, exported and erased (GDPR articles 15 and 17). */
   readonly privacy;
+  /** Automation rules and their run log. */
+  readonly automation;
+  /** The queue of domain events automation rules are evaluated on. */
+  readonly automationEvents;
 
   private constructor(
     readonly kind: StoreKind,
@@ -142,6 +148,9 @@ export class Store {
     this.webhooks = new WebhooksRepo(db, this.caps, this.secrets);
     this.bots = new BotsRepo(db, this.secrets);
     this.knowledge = new KnowledgeRepo(db);
+    this.automation = new AutomationRepo(db);
+    this.automationEvents = new AutomationEventsRepo(db, this.caps, this.automation);
+    this.webhooks.automation = this.automationEvents;
     this.conversations = new ConversationsRepo(db, this.caps, this.webhooks);
     this.assignment = new AssignmentRepo(db, this.caps, this.webhooks);
     this.messages = new MessagesRepo(db, this.caps, this.webhooks);

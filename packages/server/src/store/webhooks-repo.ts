@@ -12,6 +12,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { AppError, notFound } from '../errors.ts';
 import { newId, newTimeId } from '../ids.ts';
 import { slackBodyFor } from '../webhooks/slack-message.ts';
+import type { AutomationEventsRepo } from './automation-events-repo.ts';
 import { claimDue, settleClaims } from './lease-claim.ts';
 import { iso, jsonArray } from './rows.ts';
 import type { Database } from './schema.ts';
@@ -114,6 +115,11 @@ const slackEvents = (o: SlackOptions): WebhookEventType[] => (o.lowCsat ? ['csat
 export class WebhooksRepo {
   private readonly subscribers = new Map<string, { at: number; list: Subscriber[] }>();
   private readonly listeners = new Set<() => void>();
+  /**
+   * The automation rules' queue: the one other consumer of the domain events queued here, set
+   * by the store. It takes the events some enabled rule listens to, in the same transaction.
+   */
+  automation: AutomationEventsRepo | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -255,6 +261,7 @@ export class WebhooksRepo {
   /** Tells the dispatchers that a commit queued `n` deliveries. */
   committed(n: number): void {
     if (n > 0) for (const fn of this.listeners) fn();
+    this.automation?.committed(n);
   }
 
   private changed(accountId: string): void {
@@ -291,7 +298,8 @@ export class WebhooksRepo {
     now = Date.now(),
     db: Kysely<Database> = this.db,
   ): Promise<boolean> {
-    return (await this.subscribersOf(db, accountId, now)).some((s) => s.events.has(type));
+    if ((await this.subscribersOf(db, accountId, now)).some((s) => s.events.has(type))) return true;
+    return this.automation ? this.automation.wants(db, accountId, type, now) : false;
   }
 
   /**
@@ -305,8 +313,9 @@ export class WebhooksRepo {
     events: readonly WebhookEvent[],
     now = Date.now(),
   ): Promise<number> {
+    const automated = this.automation ? await this.automation.queueIn(db, accountId, events, now) : 0;
     const subs = await this.subscribersOf(db, accountId, now);
-    if (subs.length === 0 || events.length === 0) return 0;
+    if (subs.length === 0 || events.length === 0) return automated;
     const rows: DeliveryRow[] = [];
     for (const e of events) {
       const takers = subs.filter((s) => s.events.has(e.type));
@@ -323,13 +332,18 @@ export class WebhooksRepo {
         .insertInto('webhook_deliveries')
         .values(rows.slice(i, i + 200))
         .execute();
-    return rows.length;
+    return rows.length + automated;
   }
 
   /** Queues events in a transaction of their own (a change that has none), and wakes the dispatchers. */
   async emit(accountId: string, events: readonly WebhookEvent[], now = Date.now()): Promise<number> {
     const subs = await this.subscribersOf(this.db, accountId, now);
-    if (!events.some((e) => subs.some((s) => s.events.has(e.type)))) return 0;
+    const wanted = async (e: WebhookEvent) =>
+      subs.some((s) => s.events.has(e.type)) ||
+      (this.automation !== undefined && (await this.automation.wants(this.db, accountId, e.type, now)));
+    let any = false;
+    for (const e of events) if (!any && (await wanted(e))) any = true;
+    if (!any) return 0;
     const n = await this.db.transaction().execute((trx) => this.queueIn(trx, accountId, events, now));
     this.committed(n);
     return n;

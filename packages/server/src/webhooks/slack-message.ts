@@ -8,11 +8,14 @@ export function slackBody(text: string): string {
 /** Slack's markdown escapes: `&`, `<` and `>` would start entities and links. */
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/** The highest score a Slack endpoint calls low unless it says otherwise. */
+export const LOW_CSAT_AT = 2;
+
 /** A low rating worth a message, or null for an event this Slack endpoint does not post about. */
 export function slackBodyFor(e: WebhookEvent, o: SlackOptions): string | null {
   if (e.type !== 'csat.submitted' || !o.lowCsat) return null;
   const d = e.data as WebhookEvent<'csat.submitted'>['data'];
-  if (d.score > 2) return null;
+  if (d.score > (o.lowCsatAt ?? LOW_CSAT_AT)) return null;
   const said = d.comment ? ` — “${esc(d.comment.slice(0, 300))}”` : '';
   return slackBody(`:warning: Low rating *${d.score}/5* on conversation \`${d.conversationId}\`${said}`);
 }

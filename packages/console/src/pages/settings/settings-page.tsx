@@ -7,6 +7,7 @@ import { NotFoundPage } from '../not-found/not-found-page.tsx';
 import { ApiKeysTab } from './api-keys/api-keys-tab.tsx';
 import { BotsTab } from './bots/bots-tab.tsx';
 import { KnowledgeTab } from './bots/knowledge-tab.tsx';
+import { AutomationTab } from './automation/automation-tab.tsx';
 import { CannedTab } from './canned/canned-tab.tsx';
 import { ChannelsTab } from './channels/channels-tab.tsx';
 import { ModelTab } from './model/model-tab.tsx';
@@ -44,6 +45,7 @@ const TABS: Tab[] = [
   { path: '/settings/orders', label: 'Orders', adminOnly: true, render: () => <OrdersTab /> },
   { path: '/settings/api-keys', label: 'API keys', adminOnly: true, render: () => <ApiKeysTab /> },
   { path: '/settings/webhooks', label: 'Webhooks', adminOnly: true, render: () => <WebhooksTab /> },
+  { path: '/settings/automation', label: 'Automation', adminOnly: true, render: () => <AutomationTab /> },
   { path: '/settings/security', label: 'Security', adminOnly: false, render: () => <SecurityTab /> },
 ];
 

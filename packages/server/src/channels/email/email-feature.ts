@@ -27,6 +27,9 @@ export interface EmailModule {
   raw: LocalDiskStorage;
   /** The SMTP listener's port, or null when it is off. */
   smtpPort: number | null;
+  /** Outgoing mail (staff notices from automation rules use it too), and its sender address. */
+  mailer: Mailer;
+  from: string;
 }
 
 const modules = new WeakMap<AppContext, EmailModule>();
@@ -118,7 +121,16 @@ export async function emailFeature(app: App, ctx: AppContext, chat: ChatModule, 
     ctx.onShutdown(() => listener.close());
   }
   ctx.onShutdown(() => mailer.close());
-  const module: EmailModule = { intake, channel, transcripts, names, raw, smtpPort };
+  const module: EmailModule = {
+    intake,
+    channel,
+    transcripts,
+    names,
+    raw,
+    smtpPort,
+    mailer,
+    from: config.from,
+  };
   modules.set(ctx, module);
   emailRoutes(app, ctx, chat, module);
   unsubscribeRoutes(app, ctx, names);

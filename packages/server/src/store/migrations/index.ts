@@ -29,6 +29,7 @@ import * as m0027 from './0027-calls.ts';
 import * as m0030 from './0030-two-factor-sessions.ts';
 import * as m0031 from './0031-single-sign-on.ts';
 import * as m0032 from './0032-bots.ts';
+import * as m0033 from './0033-automation-rules.ts';
 import * as m0035 from './0035-channel-csat.ts';
 import * as m0039 from './0039-ip-anonymisation.ts';
 
@@ -64,6 +65,7 @@ const migrations: Record<string, Migration> = {
   '0030-two-factor-sessions': m0030,
   '0031-single-sign-on': m0031,
   '0032-bots': m0032,
+  '0033-automation-rules': m0033,
   '0035-channel-csat': m0035,
   '0039-ip-anonymisation': m0039,
 };

@@ -18,6 +18,8 @@ export function CreateWebhookDialog(props: {
   );
   const [waiting, setWaiting] = useState('5');
   const [lowCsat, setLowCsat] = useState(true);
+  const [lowCsatAt, setLowCsatAt] = useState(2);
+  const [slaBreach, setSlaBreach] = useState(true);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [urlError, setUrlError] = useState<string | null>(null);
@@ -44,7 +46,7 @@ export function CreateWebhookDialog(props: {
           ? {
               url: url.trim(),
               kind,
-              slack: { waitingMinutes: minutes > 0 ? minutes : null, lowCsat, slaBreach: true },
+              slack: { waitingMinutes: minutes > 0 ? minutes : null, lowCsat, lowCsatAt, slaBreach },
             }
           : { url: url.trim(), events: WEBHOOK_EVENT_TYPES.filter((t) => events.has(t)) },
       );
@@ -128,7 +130,34 @@ export function CreateWebhookDialog(props: {
               </Field>
               <label className="check">
                 <input type="checkbox" checked={lowCsat} onChange={() => setLowCsat(!lowCsat)} />A customer
-                rates a conversation 2 or less
+                rates a conversation low
+              </label>
+              <Field label="Low means a rating of at most (out of 5)">
+                {(p) => (
+                  <select
+                    {...p}
+                    className="input"
+                    name="lowCsatAt"
+                    value={lowCsatAt}
+                    disabled={!lowCsat}
+                    onChange={(e) => setLowCsatAt(Number(e.target.value))}
+                  >
+                    {[1, 2, 3, 4].map((n) => (
+                      <option key={n} value={n}>
+                        {n}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              <label className="check">
+                <input
+                  type="checkbox"
+                  name="slaBreach"
+                  checked={slaBreach}
+                  onChange={() => setSlaBreach(!slaBreach)}
+                />
+                A conversation misses its service level (SLA breach)
               </label>
             </fieldset>
           )}

@@ -148,7 +148,7 @@ function EndpointRows(props: {
         </th>
         <td data-label="Events">
           {e.kind === 'slack' ? (
-            <span className="muted">Waiting chats, low ratings</span>
+            <span className="muted">Waiting chats, low ratings, SLA breaches</span>
           ) : (
             <span title={e.events.join(', ')}>
               {e.events.length === 1 ? e.events[0] : `${e.events.length} events`}

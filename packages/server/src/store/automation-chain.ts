@@ -1,0 +1,25 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { WebhookEvent } from '@beckon/protocol/webhooks-api';
+
+/**
+ * Which automation rules caused the change being made now, so the events it emits carry them and
+ * those rules are not run again on them (loop prevention). Set by the rules' worker around a rule's
+ * actions; read by the store when it queues the events.
+ */
+export const automationCause = new AsyncLocalStorage<readonly string[]>();
+
+/** The sender id prefix of a message a rule sent; the rules' ids follow, comma-separated. */
+export const AUTOMATION_SENDER = 'automation:';
+
+/**
+ * The rules behind an event: those of the running action, or those named by the sender of a
+ * message a rule sent (messages are written in batches, outside the action's async context).
+ */
+export function causeOf(e: WebhookEvent): readonly string[] {
+  if (e.type === 'message.created') {
+    const m = (e.data as WebhookEvent<'message.created'>['data']).message;
+    if (m.senderId?.startsWith(AUTOMATION_SENDER))
+      return m.senderId.slice(AUTOMATION_SENDER.length).split(',');
+  }
+  return automationCause.getStore() ?? [];
+}
