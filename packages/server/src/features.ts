@@ -13,6 +13,7 @@ import { modelRoutes } from './http/routes/model-routes.ts';
 import { reportsRoutes } from './http/routes/reports-routes.ts';
 import { tagRoutes } from './http/routes/tag-routes.ts';
 import { visitorsRoutes } from './http/routes/visitors-routes.ts';
+import { governanceFeature } from './retention/retention-feature.ts';
 import { webhooksFeature } from './webhooks/webhooks-feature.ts';
 
 /**
@@ -35,4 +36,5 @@ export const routes: RoutesPlugin[] = [
   commerceHooksRoutes,
   modelRoutes,
   webhooksFeature,
+  governanceFeature,
 ];

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { AppTokensTable, PushDevicesTable, SitePushSettingsTable } from './app-push-schema.ts';
+import type { AuditLogTable, RetentionPoliciesTable, RetentionSweepsTable } from './audit-schema.ts';
 import type {
   ChannelConnectionsTable,
   ContactConsentsTable,
@@ -565,6 +566,9 @@ export interface Database {
   callbacks: CallbacksTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  audit_log: AuditLogTable;
+  retention_policies: RetentionPoliciesTable;
+  retention_sweeps: RetentionSweepsTable;
 }
 
 export type { Generated };

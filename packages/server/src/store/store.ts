@@ -4,6 +4,7 @@ import { ApiKeysRepo } from './api-keys-repo.ts';
 import { AppPushRepo } from './app-push-repo.ts';
 import { AssignmentRepo } from './assignment-repo.ts';
 import { AttachmentsRepo } from './attachments-repo.ts';
+import { AuditRepo } from './audit-repo.ts';
 import { AuthSessionsRepo } from './auth-sessions-repo.ts';
 import { CallbacksRepo } from './callbacks-repo.ts';
 import { CallsRepo } from './calls-repo.ts';
@@ -26,6 +27,7 @@ import { ModelSessionsRepo } from './model-sessions-repo.ts';
 import { ModelSettingsRepo } from './model-settings-repo.ts';
 import { ModelsRepo } from './models-repo.ts';
 import { OutboxRepo } from './outbox-repo.ts';
+import { RetentionRepo } from './retention-repo.ts';
 import { RoutingRepo } from './routing-repo.ts';
 import { SecretBox as Box, resealAll, type SecretBox, type SecretsRef } from './secret-box.ts';
 import { SettingsRepo } from './settings-repo.ts';
@@ -107,6 +109,10 @@ export class Store {
   readonly callbacks;
   /** Webhook endpoints and the queue of deliveries to them. */
   readonly webhooks;
+  /** Who did what: appended by the audit log, read by owners and admins. */
+  readonly audit;
+  /** Each account's retention limits, and the batched deletes that apply them. */
+  readonly retention;
 
   private constructor(
     readonly kind: StoreKind,
@@ -153,6 +159,8 @@ export class Store {
     this.consents = new ContactConsentsRepo(db);
     this.calls = new CallsRepo(db);
     this.callbacks = new CallbacksRepo(db);
+    this.audit = new AuditRepo(db);
+    this.retention = new RetentionRepo(db, this.caps);
   }
 
   /** Connects (SQLite by default, PostgreSQL when `databaseUrl` is set); call `migrate()` before use. */
