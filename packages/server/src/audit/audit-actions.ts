@@ -7,7 +7,8 @@ import type { SummaryMode } from './audit-summary.ts';
  *
  * - `target`: the kind of thing changed. Its id is the route's `:id` (or `:ref`, `:address`), else
  *   the `id` of the answer (a creation).
- * - `details: 'names'`: keep only the names of the fields sent, not their values.
+ * - `details: 'names'`: keep only the names of the fields sent, not their values. Changes to a
+ *   person (contact, visitor) keep names only, and no target id, so an erasure leaves nothing here.
  * - `sessions: false`: work rather than configuration (an agent's reply, a note on a contact).
  *   A console user's call is not recorded; an API key's is, since every API-key write is.
  * - `public: true`: reached without signing in (visitors, providers' webhooks, sign-in itself,
@@ -21,7 +22,13 @@ export interface AuditAction {
   public?: true;
 }
 
-const work = (action: string, target: string): AuditAction => ({ action, target, sessions: false });
+const work = (action: string, target: string): AuditAction => ({
+  action,
+  target,
+  sessions: false,
+  // what is written about a person stays out of the log: only the names of the fields sent
+  ...(target === 'contact' || target === 'visitor' ? { details: 'names' as const } : {}),
+});
 const open = (action: string): AuditAction => ({ action, public: true });
 
 export const AUDIT_ACTIONS: Record<string, AuditAction> = {

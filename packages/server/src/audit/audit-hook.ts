@@ -5,12 +5,16 @@ import { type AuditAction, auditActionOf, isAuditedRoute } from './audit-actions
 
 const routesOf = new WeakMap<object, string[]>();
 
+/** Targets that are people (visitors, contacts): recorded without their id. */
+const PERSONAL = new Set(['person', 'contact', 'visitor']);
+
 /** Every mutating `/api/v1` route of an app, as `METHOD route` (the coverage test reads it). */
 export const mutatingRoutesOf = (app: App): string[] => routesOf.get(app) ?? [];
 
 /** The changed thing's id: the route's own, else the `id` of a creation's answer. */
 function targetIdOf(req: FastifyRequest, payload: unknown, spec: AuditAction): string | null {
-  if (spec.target === 'person') return null; // an erased person must leave no id behind
+  // An erased person must leave no id behind: people are never named by id in the log.
+  if (spec.target && PERSONAL.has(spec.target)) return null;
   const params = (req.params ?? {}) as Record<string, string | undefined>;
   const fromRoute = params.id ?? params.ref ?? params.address;
   if (fromRoute) return fromRoute.slice(0, 200);

@@ -5,6 +5,7 @@ import { isUnder, Link, Redirect, usePath } from '../../router/router.tsx';
 import { canManage, useSession } from '../../session/session-context.tsx';
 import { NotFoundPage } from '../not-found/not-found-page.tsx';
 import { ApiKeysTab } from './api-keys/api-keys-tab.tsx';
+import { AuditTab } from './audit/audit-tab.tsx';
 import { CannedTab } from './canned/canned-tab.tsx';
 import { ChannelsTab } from './channels/channels-tab.tsx';
 import { ModelTab } from './model/model-tab.tsx';
@@ -41,6 +42,7 @@ const TABS: Tab[] = [
   { path: '/settings/api-keys', label: 'API keys', adminOnly: true, render: () => <ApiKeysTab /> },
   { path: '/settings/webhooks', label: 'Webhooks', adminOnly: true, render: () => <WebhooksTab /> },
   { path: '/settings/security', label: 'Security', adminOnly: false, render: () => <SecurityTab /> },
+  { path: '/settings/audit-log', label: 'Audit log', adminOnly: true, render: () => <AuditTab /> },
 ];
 
 export function SettingsPage() {
