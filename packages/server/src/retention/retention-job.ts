@@ -46,13 +46,6 @@ export class RetentionJob {
       async (row) => {
         const report = await sweepAccount(store, steps, row.id, this.clock(), opts);
         const total = Object.values(report.deleted).reduce((a, b) => a + b, 0);
-        const now = this.clock();
-        await settleClaim(store.db, 'retention_sweeps', row, {
-          status: 'queued',
-          next_attempt_at: report.unfinished ? now : now + opts.everyMs,
-          updated_at: now,
-          last_deleted: total,
-        });
         if (total > 0) {
           this.log.info({ accountId: row.id, ...report }, 'retention sweep deleted old data');
           await this.audit.append(
@@ -61,6 +54,14 @@ export class RetentionJob {
             { action: 'retention.swept', targetType: 'account', targetId: row.id, details: report.deleted },
           );
         }
+        // settled last: a sweep marked done has its audit entry
+        const now = this.clock();
+        await settleClaim(store.db, 'retention_sweeps', row, {
+          status: 'queued',
+          next_attempt_at: report.unfinished ? now : now + opts.everyMs,
+          updated_at: now,
+          last_deleted: total,
+        });
       },
       log,
       { pollMs: opts.pollMs, concurrency: 1 },
