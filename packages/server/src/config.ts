@@ -6,6 +6,7 @@ import { type EmailConfig, loadEmailConfig } from './channels/email/email-config
 import { loadOutboxOptions, type OutboxOptions } from './channels/outbox-config.ts';
 import { loadPushConfig, type PushConfig } from './channels/push/push-config.ts';
 import { type ChatLimits, loadChatLimits } from './conversations/chat-limits.ts';
+import { loadRetentionConfig, type RetentionConfig } from './retention/retention-config.ts';
 import { loadStoreTuning, type StoreTuning } from './store/store-config.ts';
 import { loadVoiceConfig, type VoiceConfig } from './voice/voice-config.ts';
 import { loadWebhookOptions, type WebhookOptions } from './webhooks/webhook-config.ts';
@@ -80,6 +81,8 @@ export interface Config {
   voice: VoiceConfig;
   /** How webhooks are delivered: timeouts, retries, private addresses (`BECKON_WEBHOOKS_*`). */
   webhooks: WebhookOptions;
+  /** How the retention job deletes old data (`BECKON_RETENTION_*`). */
+  retention: RetentionConfig;
 }
 
 export interface ConfigOverrides {
@@ -150,6 +153,7 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     email: loadEmailConfig(env, host, publicUrl),
     outbox: loadOutboxOptions(env),
     webhooks: loadWebhookOptions(env),
+    retention: loadRetentionConfig(env),
     connections: loadConnectionsConfig(env),
     push: loadPushConfig(env),
     voice: loadVoiceConfig(env),

@@ -1,3 +1,4 @@
+import type { AuditLog } from './audit/audit-log.ts';
 import type { LoginLimiter } from './auth/login-limiter.ts';
 import type { Bus } from './bus/bus.ts';
 import type { Config } from './config.ts';
@@ -15,6 +16,8 @@ export interface AppContext {
   logger: Logger;
   loginLimiter: LoginLimiter;
   ws: WsRouter;
+  /** Who did what: every successful change through the API, and sign-ins. */
+  audit: AuditLog;
   /** Work to finish on shutdown after HTTP stops (flush writers, close timers), run in reverse order. */
   onShutdown(fn: () => Promise<void> | void): void;
 }

@@ -16,6 +16,7 @@ import { privacyRoutes } from './http/routes/privacy-routes.ts';
 import { reportsRoutes } from './http/routes/reports-routes.ts';
 import { tagRoutes } from './http/routes/tag-routes.ts';
 import { visitorsRoutes } from './http/routes/visitors-routes.ts';
+import { governanceFeature } from './retention/retention-feature.ts';
 import { webhooksFeature } from './webhooks/webhooks-feature.ts';
 
 /**
@@ -41,4 +42,5 @@ export const routes: RoutesPlugin[] = [
   webhooksFeature,
   privacyRoutes,
   automationFeature,
+  governanceFeature,
 ];

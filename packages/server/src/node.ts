@@ -1,4 +1,5 @@
 import './regexp-engine.ts';
+import { AuditLog } from './audit/audit-log.ts';
 import { LoginLimiter } from './auth/login-limiter.ts';
 import type { Bus } from './bus/bus.ts';
 import { MemoryBus } from './bus/memory-bus.ts';
@@ -117,6 +118,7 @@ export async function createNode(config: Config, opts: NodeOptions = {}): Promis
     logger,
     loginLimiter: new LoginLimiter(),
     ws: new WsRouter(metrics, logger.child({ component: 'ws' })),
+    audit: new AuditLog(store, logger.child({ component: 'audit' })),
     onShutdown: (fn) => shutdownHooks.push(fn),
   };
   const { routes: featureRoutes } = await import('./features.ts');
@@ -148,6 +150,7 @@ export async function createNode(config: Config, opts: NodeOptions = {}): Promis
             logger.error({ err }, 'shutdown step failed');
           }
         }
+        await ctx.audit.close();
         await bus.close();
         await store.close();
       })();

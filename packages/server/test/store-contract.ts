@@ -124,7 +124,11 @@ export function storeContract(
         .executeTakeFirstOrThrow();
       assert.notEqual(row.key_hash, created.key);
       assert.equal(JSON.stringify(row).includes(created.key), false);
-      assert.deepEqual(await store.apiKeys.authenticate(created.key), { accountId: a.id, keyId: created.id });
+      assert.deepEqual(await store.apiKeys.authenticate(created.key), {
+        accountId: a.id,
+        keyId: created.id,
+        name: created.name,
+      });
       assert.notEqual((await store.apiKeys.list(a.id))[0]!.lastUsedAt, null);
       assert.equal(await store.apiKeys.authenticate(`${created.key}x`), undefined);
       await store.apiKeys.delete(a.id, created.id);

@@ -20,6 +20,12 @@ export interface AuthContext {
   totpEnabled?: boolean;
   /** The account requires two-factor sign-in. */
   totpRequired?: boolean;
+  /** The user's e-mail, or the API key's name (the audit log names the actor by it). */
+  label?: string;
+  /** The API key's id. */
+  keyId?: string;
+  /** How the session signed in (`password`, `password+totp`, `oidc`…). */
+  method?: string;
 }
 
 /** What a session whose user still has to set up the required two-factor sign-in may reach. */
@@ -51,7 +57,14 @@ export async function authenticate(store: Store, req: FastifyRequest): Promise<A
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     const found = m ? await store.apiKeys.authenticate(m[1]!) : undefined;
     if (!found) throw new AppError(401, 'invalid_api_key', 'the API key is not valid');
-    return { accountId: found.accountId, role: 'admin', via: 'api_key' };
+    return {
+      accountId: found.accountId,
+      role: 'admin',
+      via: 'api_key',
+      keyId: found.keyId,
+      label: found.name,
+      method: 'api_key',
+    };
   }
   const token = req.cookies[SESSION_COOKIE];
   if (!token) throw unauthorized();
@@ -75,6 +88,8 @@ export async function authenticate(store: Store, req: FastifyRequest): Promise<A
     sessionRef: session.ref,
     totpEnabled: session.totpEnabled,
     totpRequired: session.totpRequired && session.method !== 'oidc',
+    label: user.email,
+    method: session.method,
   };
 }
 

@@ -7,6 +7,7 @@ import {
   TypeBoxValidatorCompiler,
 } from '@fastify/type-provider-typebox';
 import Fastify, { LogController } from 'fastify';
+import { installAuditHook } from '../audit/audit-hook.ts';
 import type { AppContext } from '../context.ts';
 import { webhookDocs } from '../webhooks/webhook-docs.ts';
 import { installErrorHandling } from './error-handler.ts';
@@ -98,6 +99,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RoutesPlugin[] = []
     ctx.metrics.httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
   });
 
+  installAuditHook(app, ctx);
   for (const plugin of [
     opsRoutes,
     authRoutes,

@@ -54,7 +54,7 @@ export class ApiKeysRepo {
   }
 
   /** The account a presented key belongs to, or undefined; records when it was last used (at most once a minute). */
-  async authenticate(key: string): Promise<{ accountId: string; keyId: string } | undefined> {
+  async authenticate(key: string): Promise<{ accountId: string; keyId: string; name: string } | undefined> {
     const row = await this.db
       .selectFrom('api_keys')
       .selectAll()
@@ -65,6 +65,6 @@ export class ApiKeysRepo {
     if (row.last_used_at == null || now - Number(row.last_used_at) > 60_000) {
       await this.db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', row.id).execute();
     }
-    return { accountId: row.account_id, keyId: row.id };
+    return { accountId: row.account_id, keyId: row.id, name: row.name };
   }
 }

@@ -4,7 +4,7 @@ import type { Database } from './schema.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
 
 /** Queues worked under a lease: rows with these columns, claimed and settled alike. */
-export type LeasedTable = 'outbox' | 'webhook_deliveries' | 'automation_events';
+export type LeasedTable = 'outbox' | 'webhook_deliveries' | 'automation_events' | 'retention_sweeps';
 
 /** The columns every leased queue has. */
 interface LeaseColumns {

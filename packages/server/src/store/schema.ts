@@ -7,6 +7,7 @@ import type {
   AutomationRulesTable,
   AutomationRunsTable,
 } from './automation-schema.ts';
+import type { AuditLogTable, RetentionPoliciesTable, RetentionSweepsTable } from './audit-schema.ts';
 import type {
   ChannelConnectionsTable,
   ContactConsentsTable,
@@ -591,6 +592,9 @@ export interface Database {
   automation_runs: AutomationRunsTable;
   automation_events: AutomationEventsTable;
   automation_idle: AutomationIdleTable;
+  audit_log: AuditLogTable;
+  retention_policies: RetentionPoliciesTable;
+  retention_sweeps: RetentionSweepsTable;
 }
 
 export type { Generated };

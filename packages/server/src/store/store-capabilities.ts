@@ -13,6 +13,8 @@ export interface StoreCapabilities {
    * `messages_stored` on PostgreSQL and on a SQLite store in memory. Readers read the `messages` view.
    */
   messageTable: 'messages_recent' | 'messages_stored';
+  /** The column that names a row without a key (`rowid`, `ctid`): batched deletes of key-less logs use it. */
+  rowRef: 'rowid' | 'ctid';
 }
 
 /** The capability flags of a store kind; `movesMessages`: a thread moves recent messages on. */
@@ -20,5 +22,6 @@ export function capabilitiesOf(kind: StoreKind, movesMessages = false): StoreCap
   return {
     rowLocks: kind === 'postgres',
     messageTable: kind === 'sqlite' && movesMessages ? 'messages_recent' : 'messages_stored',
+    rowRef: kind === 'postgres' ? 'ctid' : 'rowid',
   };
 }

@@ -4,6 +4,7 @@ import { ApiKeysRepo } from './api-keys-repo.ts';
 import { AppPushRepo } from './app-push-repo.ts';
 import { AssignmentRepo } from './assignment-repo.ts';
 import { AttachmentsRepo } from './attachments-repo.ts';
+import { AuditRepo } from './audit-repo.ts';
 import { AuthSessionsRepo } from './auth-sessions-repo.ts';
 import { BotsRepo } from './bots-repo.ts';
 import { AutomationEventsRepo } from './automation-events-repo.ts';
@@ -32,6 +33,7 @@ import { ModelSettingsRepo } from './model-settings-repo.ts';
 import { ModelsRepo } from './models-repo.ts';
 import { OutboxRepo } from './outbox-repo.ts';
 import { PrivacyRepo } from './privacy-repo.ts';
+import { RetentionRepo } from './retention-repo.ts';
 import { RoutingRepo } from './routing-repo.ts';
 import { SecretBox as Box, resealAll, type SecretBox, type SecretsRef } from './secret-box.ts';
 import { SettingsRepo } from './settings-repo.ts';
@@ -125,6 +127,10 @@ export class Store {
   readonly automation;
   /** The queue of domain events automation rules are evaluated on. */
   readonly automationEvents;
+  /** Who did what: appended by the audit log, read by owners and admins. */
+  readonly audit;
+  /** Each account's retention limits, and the batched deletes that apply them. */
+  readonly retention;
 
   private constructor(
     readonly kind: StoreKind,
@@ -178,6 +184,8 @@ export class Store {
     this.calls = new CallsRepo(db);
     this.callbacks = new CallbacksRepo(db);
     this.privacy = new PrivacyRepo(db, kind);
+    this.audit = new AuditRepo(db);
+    this.retention = new RetentionRepo(db, this.caps);
   }
 
   /** Connects (SQLite by default, PostgreSQL when `databaseUrl` is set); call `migrate()` before use. */

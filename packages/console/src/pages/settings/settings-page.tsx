@@ -8,6 +8,7 @@ import { ApiKeysTab } from './api-keys/api-keys-tab.tsx';
 import { BotsTab } from './bots/bots-tab.tsx';
 import { KnowledgeTab } from './bots/knowledge-tab.tsx';
 import { AutomationTab } from './automation/automation-tab.tsx';
+import { AuditTab } from './audit/audit-tab.tsx';
 import { CannedTab } from './canned/canned-tab.tsx';
 import { ChannelsTab } from './channels/channels-tab.tsx';
 import { ModelTab } from './model/model-tab.tsx';
@@ -47,6 +48,7 @@ const TABS: Tab[] = [
   { path: '/settings/webhooks', label: 'Webhooks', adminOnly: true, render: () => <WebhooksTab /> },
   { path: '/settings/automation', label: 'Automation', adminOnly: true, render: () => <AutomationTab /> },
   { path: '/settings/security', label: 'Security', adminOnly: false, render: () => <SecurityTab /> },
+  { path: '/settings/audit-log', label: 'Audit log', adminOnly: true, render: () => <AuditTab /> },
 ];
 
 export function SettingsPage() {

@@ -41,7 +41,7 @@ async function secondFactor(
 
 /** Console sign-in and sign-out with an httpOnly session cookie, `GET /me`, and the console's session check. */
 export function authRoutes(app: App, ctx: AppContext): void {
-  const { store, loginLimiter, config, metrics } = ctx;
+  const { store, loginLimiter, config, metrics, audit } = ctx;
 
   /** The signed-in user, their account and CSRF token. */
   const meOf = async (auth: AuthContext & { userId: string }) => {
@@ -79,16 +79,35 @@ export function authRoutes(app: App, ctx: AppContext): void {
       }
       const found = await store.users.findForLogin(email);
       const ok = await verifyPassword(found?.passwordHash, req.body.password);
+      // Sign-ins to a known user are in their account's audit log; an unknown e-mail has no account.
+      const signIn = (action: string, details: Record<string, string>) =>
+        found
+          ? audit.record(
+              req,
+              { action, targetType: 'user', targetId: found.user.id, details },
+              {
+                accountId: found.accountId,
+                actor: { type: 'user', id: found.user.id, label: email, role: found.user.role },
+              },
+            )
+          : Promise.resolve();
       if (!found || !ok) {
         loginLimiter.fail(req.ip, email);
         metrics.loginFailures.inc({ reason: 'invalid_credentials' });
+        await signIn('auth.sign_in_failed', { reason: 'wrong_password' });
         throw new AppError(401, 'invalid_credentials', 'wrong e-mail or password');
       }
+      let secondFailed = false;
       const method = await secondFactor(store, found.user.id, req.body, () => {
         loginLimiter.fail(req.ip, email);
         metrics.loginFailures.inc({ reason: 'invalid_second_factor' });
+        secondFailed = true;
+      }).catch(async (err: unknown) => {
+        if (secondFailed) await signIn('auth.sign_in_failed', { reason: 'wrong_second_factor' });
+        throw err;
       });
       loginLimiter.succeed(req.ip, email);
+      await signIn('auth.signed_in', { method });
       const { token, csrfToken } = await startSession(store, config, req, reply, {
         userId: found.user.id,
         accountId: found.accountId,
@@ -113,7 +132,8 @@ export function authRoutes(app: App, ctx: AppContext): void {
     async (req, reply) => {
       const token = req.cookies[SESSION_COOKIE];
       if (token) {
-        await authenticate(store, req); // CSRF check: a cross-site page must not sign people out
+        // CSRF check (a cross-site page must not sign people out); the audit log names the caller
+        req.auth = await authenticate(store, req);
         await store.authSessions.delete(token);
       }
       reply.clearCookie(SESSION_COOKIE, { path: '/' });

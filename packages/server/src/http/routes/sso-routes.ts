@@ -260,7 +260,34 @@ export function ssoRoutes(app: App, ctx: AppContext): void {
         );
       }
       const result = await signInUser(sso, claims);
-      if ('refused' in result) return refuse(reply, 403, result.code, result.refused);
+      const actor = {
+        type: 'user' as const,
+        id: 'userId' in result ? result.userId : null,
+        label: claims.email,
+        method: 'oidc',
+      };
+      if ('refused' in result) {
+        await ctx.audit.record(
+          req,
+          {
+            action: 'auth.sign_in_failed',
+            targetType: 'user',
+            details: { reason: result.code, method: 'oidc' },
+          },
+          { accountId: sso.accountId, actor },
+        );
+        return refuse(reply, 403, result.code, result.refused);
+      }
+      await ctx.audit.record(
+        req,
+        {
+          action: 'auth.signed_in',
+          targetType: 'user',
+          targetId: result.userId,
+          details: { method: 'oidc' },
+        },
+        { accountId: sso.accountId, actor },
+      );
       reply.clearCookie(STATE_COOKIE, { path: CALLBACK_PATH });
       await startSession(store, config, req, reply, {
         userId: result.userId,

@@ -31,6 +31,7 @@ import * as m0031 from './0031-single-sign-on.ts';
 import * as m0032 from './0032-bots.ts';
 import * as m0033 from './0033-automation-rules.ts';
 import * as m0035 from './0035-channel-csat.ts';
+import * as m0038 from './0038-audit-retention.ts';
 import * as m0039 from './0039-ip-anonymisation.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
@@ -67,6 +68,7 @@ const migrations: Record<string, Migration> = {
   '0032-bots': m0032,
   '0033-automation-rules': m0033,
   '0035-channel-csat': m0035,
+  '0038-audit-retention': m0038,
   '0039-ip-anonymisation': m0039,
 };
 

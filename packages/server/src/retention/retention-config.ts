@@ -1,0 +1,26 @@
+import type { RetentionJobOptions } from './retention-job.ts';
+
+/** How the retention job runs (`BECKON_RETENTION_*`, see docs/configuration.md). */
+export interface RetentionConfig extends Omit<RetentionJobOptions, 'clock'> {
+  /** Run the job on this node (`BECKON_RETENTION=0` turns it off, e.g. on nodes that only serve). */
+  enabled: boolean;
+}
+
+const MINUTE = 60_000;
+
+/** The retention settings from the environment; a bad value stops the start with its name. */
+export function loadRetentionConfig(env: NodeJS.ProcessEnv): RetentionConfig {
+  const read = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    const v = raw === undefined || raw === '' ? fallback : Number(raw);
+    if (!Number.isInteger(v) || v < min || v > max) throw new Error(`invalid ${name}: ${raw}`);
+    return v;
+  };
+  return {
+    enabled: env.BECKON_RETENTION !== '0',
+    everyMs: read('BECKON_RETENTION_EVERY_MS', 24 * 60 * MINUTE, 1000, 7 * 24 * 60 * MINUTE),
+    pollMs: read('BECKON_RETENTION_POLL_MS', 5 * MINUTE, 100, 24 * 60 * MINUTE),
+    batch: read('BECKON_RETENTION_BATCH', 1000, 1, 100_000),
+    budgetMs: read('BECKON_RETENTION_BUDGET_MS', 5 * MINUTE, 1000, 60 * MINUTE),
+  };
+}
