@@ -23,7 +23,7 @@ import type {
   PageStatsTable,
 } from './model-schema.ts';
 import type { ChannelSettingsTable, OutboxTable } from './outbox-schema.ts';
-import type { AgentVoiceSettingsTable, CallbacksTable, CallsTable } from './voice-schema.ts';
+import type { AgentVoiceSettingsTable, CallbacksTable, CallLegsTable, CallsTable } from './voice-schema.ts';
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from './webhook-schema.ts';
 
 /** Timestamps are epoch milliseconds in both stores (BIGINT on PostgreSQL, INTEGER on SQLite). */
@@ -561,6 +561,7 @@ export interface Database {
   whatsapp_templates: WhatsAppTemplatesTable;
   contact_consents: ContactConsentsTable;
   calls: CallsTable;
+  call_legs: CallLegsTable;
   agent_voice_settings: AgentVoiceSettingsTable;
   callbacks: CallbacksTable;
   webhook_endpoints: WebhookEndpointsTable;
