@@ -4,6 +4,7 @@ import { heldBy } from '../store/assignment-history.ts';
 import type { Database } from '../store/schema.ts';
 import { accountCurrency } from './account-currency.ts';
 import { DAY_MS, MAX_WINDOW_DAYS } from './attribution-rules.ts';
+import { callFunnel } from './funnel-calls.ts';
 import { conversationsIn } from './conversations-report.ts';
 import { campaignScope, periodOf, type ReportFilters } from './report-filters.ts';
 
@@ -299,5 +300,14 @@ export async function funnelReport(db: Kysely<Database>, f: ReportFilters): Prom
     allRevenue: n(all?.revenue),
     unattributedConversions: n(all?.unattributed),
     currency: await accountCurrency(db, f.accountId),
+    calls: await callFunnel(
+      db,
+      f,
+      await cohortExposures(db, f)
+        .select(['exposures.id', 'exposures.site_id', 'exposures.visitor_id', 'exposures.outcome'])
+        .where('exposures.engagement_type', '=', 'call')
+        .where('exposures.control', '=', 0)
+        .execute(),
+    ),
   };
 }
