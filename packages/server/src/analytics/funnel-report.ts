@@ -4,8 +4,8 @@ import { heldBy } from '../store/assignment-history.ts';
 import type { Database } from '../store/schema.ts';
 import { accountCurrency } from './account-currency.ts';
 import { DAY_MS, MAX_WINDOW_DAYS } from './attribution-rules.ts';
-import { callFunnel } from './funnel-calls.ts';
 import { conversationsIn } from './conversations-report.ts';
+import { callFunnel } from './funnel-calls.ts';
 import { campaignScope, periodOf, type ReportFilters } from './report-filters.ts';
 
 const LABELS: Record<FunnelStageName, string> = {
