@@ -227,6 +227,11 @@ async function callbacksIn(db: Kysely<Database>, f: CallReportFilters): Promise<
     .where('created_at', '>=', f.from)
     .where('created_at', '<', f.to);
   if (f.skillId) q = q.where('skill_id', '=', f.skillId);
+  // With a channel: callbacks asked for in a conversation on that channel.
+  if (f.channel)
+    q = q.where(
+      sql<boolean>`exists (select 1 from conversations c where c.id = callbacks.conversation_id and c.channel = ${f.channel})`,
+    );
   const out: CallbackFigures = {
     requested: 0,
     scheduled: 0,
