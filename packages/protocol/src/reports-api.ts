@@ -89,6 +89,17 @@ export const ArmFigures = Type.Object({
 });
 export type ArmFigures = Static<typeof ArmFigures>;
 
+/** The funnel's call step, in visitors: shown a call engagement → accepted → call answered → converted. */
+export const CallFunnel = Type.Object({
+  offered: Type.Integer(),
+  accepted: Type.Integer(),
+  /** A call in the conversation the engagement opened was answered by an agent. */
+  answered: Type.Integer(),
+  /** Of those answered, a conversion attributed to the call's campaign. */
+  converted: Type.Integer(),
+});
+export type CallFunnel = Static<typeof CallFunnel>;
+
 export const FunnelReport = Type.Object({
   period: ReportPeriod,
   stages: Type.Array(FunnelStage),
@@ -102,6 +113,8 @@ export const FunnelReport = Type.Object({
   /** Of `allConversions`, orders a server reported that no visit could be tied to. */
   unattributedConversions: Type.Integer(),
   currency: Currency,
+  /** Visitors through the call engagements: offered → accepted → call answered → converted. */
+  calls: CallFunnel,
 });
 export type FunnelReport = Static<typeof FunnelReport>;
 

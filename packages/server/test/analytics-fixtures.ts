@@ -249,9 +249,14 @@ export class AnalyticsFixture {
 export const ids = (prefix: string, n: number, start = 0) =>
   Array.from({ length: n }, (_, i) => `${prefix}${start + i}`);
 
-/** A migrated, empty store for analytics tests: PostgreSQL (own schema) when DATABASE_URL is set, else a temporary SQLite file. */
-export async function openTestStore(): Promise<{ store: Store; kind: string; dispose(): Promise<void> }> {
-  if (process.env.DATABASE_URL) {
+/**
+ * A migrated, empty store for analytics tests: PostgreSQL (own schema) when asked for or when
+ * DATABASE_URL is set, else a temporary SQLite file.
+ */
+export async function openTestStore(
+  kind?: 'sqlite' | 'postgres',
+): Promise<{ store: Store; kind: string; dispose(): Promise<void> }> {
+  if (kind === 'postgres' || (!kind && process.env.DATABASE_URL)) {
     const schema = newSchemaName();
     const store = await Store.open({ databaseUrl: TEST_PG_URL, pgSchema: schema });
     await store.migrate();

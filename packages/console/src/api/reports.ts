@@ -1,3 +1,4 @@
+import type { CallsReport } from '@beckon/protocol/call-reports-api';
 import type {
   AgentsReport,
   CampaignLiftList,
@@ -9,6 +10,14 @@ import type {
   ScoreBandReport,
 } from '@beckon/protocol/reports-api';
 import { request } from './http.ts';
+
+export type {
+  CallAgentFigures,
+  CallbackFigures,
+  CallFigures,
+  CallSkillFigures,
+  CallsReport,
+} from '@beckon/protocol/call-reports-api';
 
 export type {
   AgentFigures,
@@ -52,8 +61,8 @@ export function reportQuery(f: ReportFilters, extra: Record<string, string> = {}
 }
 
 /** Where the CSV of a report table downloads from (the session cookie authenticates the GET). */
-export function csvUrl(path: string, f: ReportFilters): string {
-  return `/api/v1/reports/${path}?${reportQuery(f, { format: 'csv' })}`;
+export function csvUrl(path: string, f: ReportFilters, extra: Record<string, string> = {}): string {
+  return `/api/v1/reports/${path}?${reportQuery(f, { ...extra, format: 'csv' })}`;
 }
 
 export const getFunnel = (f: ReportFilters) =>
@@ -64,6 +73,10 @@ export const getConversationsReport = (f: ReportFilters) =>
 
 export const getChannelsReport = (f: ReportFilters) =>
   request<ChannelsReport>('GET', `/api/v1/reports/channels?${reportQuery(f)}`);
+
+/** Calls per day, skill and agent, and callbacks by outcome; `channel` narrows to one channel's conversations. */
+export const getCallsReport = (f: ReportFilters & { channel?: string }) =>
+  request<CallsReport>('GET', `/api/v1/reports/calls?${reportQuery(f)}`);
 
 export const getAgentsReport = (f: ReportFilters) =>
   request<AgentsReport>('GET', `/api/v1/reports/agents?${reportQuery(f)}`);

@@ -5,6 +5,7 @@ import type { Database } from '../store/schema.ts';
 import { accountCurrency } from './account-currency.ts';
 import { DAY_MS, MAX_WINDOW_DAYS } from './attribution-rules.ts';
 import { conversationsIn } from './conversations-report.ts';
+import { callFunnel } from './funnel-calls.ts';
 import { campaignScope, periodOf, type ReportFilters } from './report-filters.ts';
 
 const LABELS: Record<FunnelStageName, string> = {
@@ -299,5 +300,14 @@ export async function funnelReport(db: Kysely<Database>, f: ReportFilters): Prom
     allRevenue: n(all?.revenue),
     unattributedConversions: n(all?.unattributed),
     currency: await accountCurrency(db, f.accountId),
+    calls: await callFunnel(
+      db,
+      f,
+      await cohortExposures(db, f)
+        .select(['exposures.id', 'exposures.site_id', 'exposures.visitor_id', 'exposures.outcome'])
+        .where('exposures.engagement_type', '=', 'call')
+        .where('exposures.control', '=', 0)
+        .execute(),
+    ),
   };
 }

@@ -74,6 +74,22 @@ export function funnelCsv(r: FunnelReport): string {
     visitors: r.control.visitors,
     figures: r.control,
   });
+  // The call step: each a share of the one before.
+  const calls: Array<[string, string, number]> = [
+    ['call_offered', 'Shown a call engagement', r.calls.offered],
+    ['call_accepted', 'Accepted the call engagement', r.calls.accepted],
+    ['call_answered', 'Call answered', r.calls.answered],
+    ['call_converted', 'Converted after the call', r.calls.converted],
+  ];
+  calls.forEach(([row, label, visitors], i) => {
+    const before = i > 0 ? calls[i - 1]! : null;
+    rows.push({
+      row,
+      label,
+      visitors,
+      ...(before ? { rate: before[2] > 0 ? visitors / before[2] : 0, rateOf: before[0] } : {}),
+    });
+  });
   return toCsv(
     withCurrency(FUNNEL, r.currency, (row) => row.figures !== undefined),
     rows,

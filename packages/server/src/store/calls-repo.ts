@@ -196,6 +196,71 @@ export class CallsRepo {
       .execute();
   }
 
+  /**
+   * The ring moved to `agentId` (or a visitor accepted an agent's invitation, `answered`): the
+   * unanswered ring before it is closed as missed, and the agent's leg starts.
+   */
+  async legStarted(
+    call: Pick<CallRow, 'id' | 'account_id'>,
+    agentId: string,
+    at: number,
+    answered = false,
+  ): Promise<void> {
+    await this.db
+      .updateTable('call_legs')
+      .set({ ended_at: at, end: 'missed' })
+      .where('call_id', '=', call.id)
+      .where('answered_at', 'is', null)
+      .where('ended_at', 'is', null)
+      .execute();
+    await this.db
+      .insertInto('call_legs')
+      .values({
+        id: newId('leg'),
+        account_id: call.account_id,
+        call_id: call.id,
+        agent_id: agentId,
+        rang_at: at,
+        answered_at: answered ? at : null,
+        ended_at: null,
+        end: null,
+      })
+      .execute();
+  }
+
+  /** The ringing agent answered: their leg is answered. */
+  async legAnswered(callId: string, agentId: string, at: number): Promise<void> {
+    await this.db
+      .updateTable('call_legs')
+      .set({ answered_at: at })
+      .where('call_id', '=', callId)
+      .where('agent_id', '=', agentId)
+      .where('answered_at', 'is', null)
+      .where('ended_at', 'is', null)
+      .execute();
+  }
+
+  /**
+   * The call left its agent (`transferred`) or ended (`ended`): the answered leg closes with that,
+   * a ring still going closes as `missed` (a transfer) or `abandoned` (the call ended).
+   */
+  async legsClosed(callId: string, at: number, how: 'transferred' | 'ended'): Promise<void> {
+    await this.db
+      .updateTable('call_legs')
+      .set((eb) => ({
+        ended_at: at,
+        end: eb
+          .case()
+          .when('answered_at', 'is not', null)
+          .then(how)
+          .else(how === 'ended' ? 'abandoned' : 'missed')
+          .end(),
+      }))
+      .where('call_id', '=', callId)
+      .where('ended_at', 'is', null)
+      .execute();
+  }
+
   /** Calls of a conversation, oldest first (its timeline in the console). */
   async ofConversation(accountId: string, conversationId: string): Promise<CallRow[]> {
     return this.db

@@ -32,6 +32,8 @@ import type {
 } from './model-schema.ts';
 import type { ChannelSettingsTable, CsatSurveysTable, OutboxTable } from './outbox-schema.ts';
 import type { AgentVoiceSettingsTable, CallbacksTable, CallsTable } from './voice-schema.ts';
+import type { ChannelSettingsTable, OutboxTable } from './outbox-schema.ts';
+import type { AgentVoiceSettingsTable, CallbacksTable, CallLegsTable, CallsTable } from './voice-schema.ts';
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from './webhook-schema.ts';
 
 /** Timestamps are epoch milliseconds in both stores (BIGINT on PostgreSQL, INTEGER on SQLite). */
@@ -582,6 +584,7 @@ export interface Database {
   whatsapp_templates: WhatsAppTemplatesTable;
   contact_consents: ContactConsentsTable;
   calls: CallsTable;
+  call_legs: CallLegsTable;
   agent_voice_settings: AgentVoiceSettingsTable;
   callbacks: CallbacksTable;
   webhook_endpoints: WebhookEndpointsTable;

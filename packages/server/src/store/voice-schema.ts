@@ -71,3 +71,19 @@ export interface CallbacksTable {
   created_at: Millis;
   updated_at: Millis;
 }
+
+/**
+ * One agent's part in a call: rung at `rang_at`, answered (or not), and how it ended — `ended`
+ * (the call ended while they had it), `transferred` (they passed it on), `missed` (the ring moved
+ * on to someone else) or `abandoned` (the call ended while it rang them).
+ */
+export interface CallLegsTable {
+  id: string;
+  account_id: string;
+  call_id: string;
+  agent_id: string;
+  rang_at: Millis;
+  answered_at: Millis | null;
+  ended_at: Millis | null;
+  end: string | null;
+}

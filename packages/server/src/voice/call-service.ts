@@ -130,6 +130,7 @@ export class CallService {
       call.ringing_agent_id ? { ringing: call.ringing_agent_id } : {},
     );
     if (!rung) return this.current(call);
+    await this.store.calls.legStarted(rung, agentId, now);
     this.armRing(rung);
     await this.publish(rung, [...before, agentId]);
     return rung;
@@ -183,6 +184,7 @@ export class CallService {
         { ringing: agentId },
       );
       if (!answered) throw gone();
+      await this.store.calls.legAnswered(callId, agentId!, now);
       clearTimeout(this.timers.get(callId));
       this.timers.delete(callId);
       await this.takeConversation(accountId, answered.conversation_id, agentId!);
@@ -200,6 +202,7 @@ export class CallService {
       updated_at: now,
     });
     if (!accepted) throw gone();
+    if (accepted.agent_id) await this.store.calls.legStarted(accepted, accepted.agent_id, now, true);
     await this.line(accountId, accepted, 'The visitor accepted the call.');
     await this.publish(accepted, [accepted.agent_id]);
     return this.view(accepted);
@@ -288,6 +291,7 @@ export class CallService {
       { agent: userId },
     );
     if (!moved) throw gone();
+    await this.store.calls.legsClosed(callId, now, 'transferred');
     const name = await this.announcer.agentName(accountId, userId);
     const to = target.agentId
       ? ((await this.announcer.agentName(accountId, target.agentId)) ?? 'another agent')
@@ -336,6 +340,7 @@ export class CallService {
       updated_at: now,
     });
     if (!ended) return undefined;
+    await this.store.calls.legsClosed(call.id, now, 'ended');
     clearTimeout(this.timers.get(call.id));
     this.timers.delete(call.id);
     await this.line(call.account_id, ended, endLine(ended));

@@ -1,4 +1,4 @@
-/** Analytics: the live dashboard, then the reports (funnel, campaign lift, conversations, channels, agents) with filters. */
+/** Analytics: the live dashboard, then the reports (funnel, campaign lift, conversations, channels, agents, calls) with filters. */
 import { type ReactNode, useState } from 'react';
 import { ApiError } from '../../api/http.ts';
 import type { ReportFilters } from '../../api/reports.ts';
@@ -7,6 +7,7 @@ import { isUnder, Link, usePath } from '../../router/router.tsx';
 import { canReadReports, useSession } from '../../session/session-context.tsx';
 import { NotFoundPage } from '../not-found/not-found-page.tsx';
 import { AgentsTab } from './agents-tab.tsx';
+import { CallsTab } from './calls-tab.tsx';
 import { ChannelsTab } from './channels-tab.tsx';
 import { ConversationsTab } from './conversations-tab.tsx';
 import { FunnelTab } from './funnel-tab.tsx';
@@ -32,6 +33,7 @@ const TABS: Tab[] = [
   },
   { path: '/analytics/channels', label: 'Channels', render: (f) => <ChannelsTab filters={f} /> },
   { path: '/analytics/agents', label: 'Agents', render: (f) => <AgentsTab filters={f} /> },
+  { path: '/analytics/calls', label: 'Calls', render: (f) => <CallsTab filters={f} /> },
 ];
 
 export function AnalyticsPage() {

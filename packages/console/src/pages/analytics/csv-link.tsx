@@ -1,11 +1,22 @@
 /** Downloads a report table as CSV (the browser sends the session cookie with this plain GET). */
 import { csvUrl, type ReportFilters } from '../../api/reports.ts';
 
-export function CsvLink({ path, filters, label }: { path: string; filters: ReportFilters; label: string }) {
+export function CsvLink({
+  path,
+  filters,
+  label,
+  extra,
+}: {
+  path: string;
+  filters: ReportFilters;
+  label: string;
+  /** Query parameters of this report only (the calls report's channel). */
+  extra?: Record<string, string>;
+}) {
   return (
     <a
       className="button button-small"
-      href={csvUrl(path, filters)}
+      href={csvUrl(path, filters, extra)}
       download
       data-testid={`csv-${path.split('/')[0]}`}
     >

@@ -1,4 +1,5 @@
 import type { Role } from '@beckon/protocol/api';
+import { CallsReport, CallsReportQuery } from '@beckon/protocol/call-reports-api';
 import {
   AgentsReport,
   CampaignLiftList,
@@ -15,6 +16,8 @@ import Type, { type TSchema } from 'typebox';
 import { accountCurrency } from '../../analytics/account-currency.ts';
 import { agentsReport } from '../../analytics/agents-report.ts';
 import { analyticsOf } from '../../analytics/analytics-runtime.ts';
+import { callsCsv } from '../../analytics/calls-csv.ts';
+import { callsReport } from '../../analytics/calls-report.ts';
 import { channelsReport } from '../../analytics/channels-report.ts';
 import { conversationsReport } from '../../analytics/conversations-report.ts';
 import { funnelReport } from '../../analytics/funnel-report.ts';
@@ -146,6 +149,27 @@ export function reportsRoutes(app: App, ctx: AppContext): void {
       const f = await resolveFilters(db, authOf(req).accountId, req.query);
       const report = await agentsReport(db, f);
       return req.query.format === 'csv' ? sendCsv(reply, 'agents', f, agentsCsv(report.agents)) : report;
+    },
+  );
+
+  app.get(
+    '/api/v1/reports/calls',
+    {
+      ...readers,
+      schema: {
+        ...describe(
+          'Calls',
+          'Calls offered, answered, abandoned, answer rate, wait (average and 90th percentile), talk, hold and transfers — in total, per day, per skill and per agent — and callbacks by outcome.',
+          CallsReport,
+        ),
+        querystring: CallsReportQuery,
+      },
+    },
+    async (req, reply) => {
+      const { channel, ...query } = req.query;
+      const f = await resolveFilters(db, authOf(req).accountId, query);
+      const report = await callsReport(db, { ...f, ...(channel ? { channel } : {}) });
+      return req.query.format === 'csv' ? sendCsv(reply, 'calls', f, callsCsv(report)) : report;
     },
   );
 
