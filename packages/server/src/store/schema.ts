@@ -31,8 +31,6 @@ import type {
   PageStatsTable,
 } from './model-schema.ts';
 import type { ChannelSettingsTable, CsatSurveysTable, OutboxTable } from './outbox-schema.ts';
-import type { AgentVoiceSettingsTable, CallbacksTable, CallsTable } from './voice-schema.ts';
-import type { ChannelSettingsTable, OutboxTable } from './outbox-schema.ts';
 import type { AgentVoiceSettingsTable, CallbacksTable, CallLegsTable, CallsTable } from './voice-schema.ts';
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from './webhook-schema.ts';
 
