@@ -80,6 +80,8 @@ export const Site = Type.Object({
   siteKey: Type.String(),
   allowedOrigins: Type.Array(Type.String()),
   timeZone: Type.String(),
+  /** Calls on this site are recorded (off by default); both sides are told before it starts. */
+  recordCalls: Type.Boolean(),
   snippet: Type.String(),
   createdAt: Iso,
 });
@@ -90,6 +92,7 @@ export const SiteCreate = Type.Object(
     name: Name,
     allowedOrigins: Type.Optional(Type.Array(Origin, { maxItems: 50 })),
     timeZone: Type.Optional(TimeZone),
+    recordCalls: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -100,6 +103,7 @@ export const SiteUpdate = Type.Object(
     name: Type.Optional(Name),
     allowedOrigins: Type.Optional(Type.Array(Origin, { maxItems: 50 })),
     timeZone: Type.Optional(TimeZone),
+    recordCalls: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );

@@ -3,11 +3,13 @@ import type { RateLimit } from '../engagement/engagement-config.ts';
 import { engagementOf } from '../engagement/engagement-runtime.ts';
 import { shownByTracker, trackedVisitorSignals } from '../engagement/visitor-signals.ts';
 import { attachmentsRoutes } from '../http/routes/attachments-routes.ts';
+import { callRecordingsRoutes } from '../http/routes/call-recordings-routes.ts';
 import { cannedResponsesRoutes } from '../http/routes/canned-responses-routes.ts';
 import { conversationsRoutes } from '../http/routes/conversations-routes.ts';
 import { visitorChatRoutes } from '../http/routes/visitor-chat-routes.ts';
 import { voiceRoutes } from '../http/routes/voice-routes.ts';
 import type { App } from '../http/types.ts';
+import { CallRecorder } from '../voice/call-recorder.ts';
 import { CallService } from '../voice/call-service.ts';
 import { CallSockets } from '../voice/call-sockets.ts';
 import { CallMarks, CallSweeper } from '../voice/call-sweeper.ts';
@@ -57,6 +59,7 @@ export interface ChatModule {
   callSweeper: CallSweeper;
   /** Callbacks visitors asked for: queued as conversations at their time. */
   callbacks: CallbackScheduler;
+  recorder: CallRecorder;
 }
 
 const modules = new WeakMap<AppContext, ChatModule>();
@@ -126,9 +129,10 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     log.child({ part: 'abandoned-chats' }),
   );
   const queues = new QueueFeed(store, events, log);
+  const storage = new LocalDiskStorage(ctx.config.dataDir);
   const attachments = new AttachmentService(
     store,
-    new LocalDiskStorage(ctx.config.dataDir),
+    storage,
     await AttachmentUrls.load(store, () => ctx.config.publicUrl),
     ctx.config.chatLimits,
     ctx.config.attachmentMaxBytes,
@@ -151,6 +155,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   const callSweeper = new CallSweeper(store, calls, callMarks, ctx.config.voice.reconnectMs, voiceLog);
   const callbacks = new CallbackScheduler(store, announcer, agents, route, voiceLog);
   const voice = new CallSockets(store, calls, callMarks, callbacks, voiceLog);
+  const recorder = new CallRecorder(store, storage, announcer, writer, ctx.config.voice, voiceLog);
   const chat: ChatModule = {
     events,
     writer,
@@ -168,6 +173,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     calls,
     callSweeper,
     callbacks,
+    recorder,
   };
   modules.set(ctx, chat);
 
@@ -224,6 +230,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   await attachmentsRoutes(app, ctx, chat);
   cannedResponsesRoutes(app, ctx);
   voiceRoutes(app, ctx, callbacks);
+  await callRecordingsRoutes(app, ctx, chat);
 
   router.start();
   snoozes.start();
@@ -233,8 +240,14 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     attachments.sweepUnsent().catch((err) => log.warn({ err }, 'attachment sweep failed'));
   }, 3600_000);
   sweep.unref();
+  // Recordings whose console went away mid-call become attachments once the call is over.
+  const recordingSweep = setInterval(() => {
+    recorder.sweep().catch((err) => voiceLog.warn({ err }, 'recording sweep failed'));
+  }, 30_000);
+  recordingSweep.unref();
   ctx.onShutdown(async () => {
     clearInterval(sweep);
+    clearInterval(recordingSweep);
     snoozes.stop();
     unseenReplies.stop();
     calls.stop();

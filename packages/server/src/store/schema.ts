@@ -23,7 +23,12 @@ import type {
   PageStatsTable,
 } from './model-schema.ts';
 import type { ChannelSettingsTable, OutboxTable } from './outbox-schema.ts';
-import type { AgentVoiceSettingsTable, CallbacksTable, CallsTable } from './voice-schema.ts';
+import type {
+  AgentVoiceSettingsTable,
+  CallbacksTable,
+  CallRecordingsTable,
+  CallsTable,
+} from './voice-schema.ts';
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from './webhook-schema.ts';
 
 /** Timestamps are epoch milliseconds in both stores (BIGINT on PostgreSQL, INTEGER on SQLite). */
@@ -67,6 +72,8 @@ export interface SitesTable {
   /** The key of identify's userHash (HMAC-SHA256 of the user id); made on first use. */
   identity_secret: string | null;
   created_at: Millis;
+  /** 1: calls on this site are recorded (both sides are told); 0 by default (0036). */
+  record_calls: number;
 }
 
 export interface SkillsTable {
@@ -563,6 +570,7 @@ export interface Database {
   calls: CallsTable;
   agent_voice_settings: AgentVoiceSettingsTable;
   callbacks: CallbacksTable;
+  call_recordings: CallRecordingsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
 }

@@ -15,6 +15,7 @@ const toSite = (r: Selectable<SitesTable>): SiteRecord => ({
   siteKey: r.site_key,
   allowedOrigins: jsonArray(r.allowed_origins),
   timeZone: r.time_zone,
+  recordCalls: Number(r.record_calls) === 1,
   createdAt: iso(r.created_at)!,
 });
 
@@ -80,6 +81,7 @@ export class SitesRepo {
         site_key: randomToken(16),
         allowed_origins: JSON.stringify(normaliseOrigins(input.allowedOrigins ?? [])),
         time_zone: timeZone,
+        record_calls: input.recordCalls ? 1 : 0,
         created_at: Date.now(),
       })
       .execute();
@@ -96,6 +98,7 @@ export class SitesRepo {
       assertTimeZone(patch.timeZone);
       values.time_zone = patch.timeZone;
     }
+    if (patch.recordCalls !== undefined) values.record_calls = patch.recordCalls ? 1 : 0;
     if (Object.keys(values).length > 0) {
       await this.db
         .updateTable('sites')

@@ -5,6 +5,7 @@ import { AppPushRepo } from './app-push-repo.ts';
 import { AssignmentRepo } from './assignment-repo.ts';
 import { AttachmentsRepo } from './attachments-repo.ts';
 import { AuthSessionsRepo } from './auth-sessions-repo.ts';
+import { CallRecordingsRepo } from './call-recordings-repo.ts';
 import { CallbacksRepo } from './callbacks-repo.ts';
 import { CallsRepo } from './calls-repo.ts';
 import { CampaignsRepo } from './campaigns-repo.ts';
@@ -105,6 +106,8 @@ export class Store {
   readonly calls;
   /** Callbacks visitors asked for, and their outcomes. */
   readonly callbacks;
+  /** Call recordings: chunks appended during the call, then an attachment; listed and deleted by age. */
+  readonly recordings;
   /** Webhook endpoints and the queue of deliveries to them. */
   readonly webhooks;
 
@@ -153,6 +156,7 @@ export class Store {
     this.consents = new ContactConsentsRepo(db);
     this.calls = new CallsRepo(db);
     this.callbacks = new CallbacksRepo(db);
+    this.recordings = new CallRecordingsRepo(db);
   }
 
   /** Connects (SQLite by default, PostgreSQL when `databaseUrl` is set); call `migrate()` before use. */

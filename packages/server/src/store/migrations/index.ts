@@ -28,6 +28,7 @@ import * as m0026 from './0026-business-hours.ts';
 import * as m0027 from './0027-calls.ts';
 import * as m0030 from './0030-two-factor-sessions.ts';
 import * as m0031 from './0031-single-sign-on.ts';
+import * as m0036 from './0036-call-recordings.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -60,6 +61,7 @@ const migrations: Record<string, Migration> = {
   '0027-calls': m0027,
   '0030-two-factor-sessions': m0030,
   '0031-single-sign-on': m0031,
+  '0036-call-recordings': m0036,
 };
 
 export const migrationProvider: MigrationProvider = {
