@@ -5,6 +5,7 @@ export interface SiteInput {
   name: string;
   allowedOrigins: string[];
   timeZone: string;
+  recordCalls?: boolean;
 }
 
 export async function listSites(): Promise<Site[]> {

@@ -35,6 +35,8 @@ export interface Site {
   siteKey: string;
   allowedOrigins: string[];
   timeZone: string;
+  /** Calls on this site are recorded; both sides are told. */
+  recordCalls: boolean;
   snippet: string;
   createdAt: string;
 }

@@ -79,6 +79,10 @@ export function SiteCard({ site, canEdit, highlighted, onEdit, onDelete }: SiteC
           <dd data-testid="site-time-zone">{site.timeZone.replaceAll('_', ' ')}</dd>
         </div>
         <div className="fact">
+          <dt>Calls</dt>
+          <dd data-testid="site-record-calls-fact">{site.recordCalls ? 'Recorded' : 'Not recorded'}</dd>
+        </div>
+        <div className="fact">
           <dt>Created</dt>
           <dd>{formatDate(site.createdAt)}</dd>
         </div>

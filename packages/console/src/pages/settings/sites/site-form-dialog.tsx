@@ -1,4 +1,4 @@
-/** Create a site, or rename one and change its allowed origins and time zone. */
+/** Create a site, or rename one and change its allowed origins, time zone and call recording. */
 import { type FormEvent, useState } from 'react';
 import { errorMessage } from '../../../api/http.ts';
 import { createSite, updateSite } from '../../../api/sites.ts';
@@ -20,6 +20,7 @@ export function SiteFormDialog({ site, onSaved, onClose }: SiteFormDialogProps) 
   const [name, setName] = useState(site?.name ?? '');
   const [originsText, setOriginsText] = useState(site ? formatOrigins(site.allowedOrigins) : '');
   const [timeZone, setTimeZone] = useState(site?.timeZone ?? browserTimeZone());
+  const [recordCalls, setRecordCalls] = useState(site?.recordCalls ?? false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [originsError, setOriginsError] = useState<string | null>(null);
@@ -36,7 +37,7 @@ export function SiteFormDialog({ site, onSaved, onClose }: SiteFormDialogProps) 
     setBusy(true);
     setError(null);
     try {
-      const input = { name: trimmed, allowedOrigins: parsed.origins, timeZone };
+      const input = { name: trimmed, allowedOrigins: parsed.origins, timeZone, recordCalls };
       const saved = site ? await updateSite(site.id, input) : await createSite(input);
       onSaved(saved);
     } catch (caught) {
@@ -108,6 +109,22 @@ export function SiteFormDialog({ site, onSaved, onClose }: SiteFormDialogProps) 
               </select>
             )}
           </Field>
+          <label className="check" data-testid="site-record-calls">
+            <input
+              type="checkbox"
+              name="recordCalls"
+              checked={recordCalls}
+              onChange={(event) => setRecordCalls(event.target.checked)}
+            />
+            <span>
+              Record calls
+              <span className="muted">
+                {' '}
+                The visitor reads “This call is recorded” before the call starts, and the agent sees a
+                recording sign. Recordings are kept with the conversation.
+              </span>
+            </span>
+          </label>
           <FormError message={error} />
         </div>
         <DialogFooter>
