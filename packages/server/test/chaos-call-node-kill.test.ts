@@ -30,7 +30,8 @@ describe('chaos: kill -9 of the node holding a call', () => {
   let cluster: ChaosCluster;
   /** Nodes this suite killed on purpose (the crash check leaves them out). */
   const killed: NodeProcess[] = [];
-  const open: Array<{ disconnect?: () => Promise<void>; close?: () => Promise<void> }> = [];
+  /** Sockets to close at the end (a killed node's are closed already). */
+  const open: Array<() => Promise<unknown>> = [];
   before(async () => {
     if (skip) return;
     cluster = await startChaosCluster({
@@ -39,7 +40,7 @@ describe('chaos: kill -9 of the node holding a call', () => {
     });
   });
   after(async () => {
-    for (const c of open) await (c.disconnect ?? c.close)?.call(c).catch(() => {});
+    for (const close of open) await close().catch(() => {});
     await cluster?.close();
   });
 
@@ -59,7 +60,7 @@ describe('chaos: kill -9 of the node holding a call', () => {
   const agent = async (node: NodeProcess) => {
     // The demo's Sales agent: the only one online, so every chat and call goes to them.
     const a = await AgentChatClient.connect(node.url, { cookie: cluster.account.agentCookies[1]! });
-    open.push(a);
+    open.push(() => a.disconnect());
     await a.setStatus('online');
     return a;
   };
@@ -69,7 +70,7 @@ describe('chaos: kill -9 of the node holding a call', () => {
       skillId: cluster.account.salesSkillId,
       name,
     });
-    open.push(v);
+    open.push(() => v.close());
     return v;
   };
 
@@ -121,7 +122,7 @@ describe('chaos: kill -9 of the node holding a call', () => {
     // Both come back on the survivor, as behind a load balancer.
     const salesAgain = await agent(b);
     const back = await VisitorChatClient.connect(b.url, visitor.token!, 0);
-    open.push(back);
+    open.push(() => back.close());
     void sales.disconnect().catch(() => {});
     // The call goes on across the survivor: the agent holds and resumes it, the visitor sees both.
     const held = calls(back).nextCall((c) => c.id === call.id && c.state === 'held', 8000);
@@ -169,7 +170,7 @@ describe('chaos: kill -9 of the node holding a call', () => {
     assert.equal(row.end_reason, 'network_lost');
     // The visitor who comes back later reads that the call ended.
     const late = await VisitorChatClient.connect(b.url, visitor.token!, 0);
-    open.push(late);
+    open.push(() => late.close());
     await late.waitForMessage((m) => /^Call ended \(the connection was lost\)/.test(m.text), 8000);
     await late.close();
     await agentIsFree(b, salesAgain, 'Grace again');
