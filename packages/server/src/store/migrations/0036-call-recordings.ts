@@ -49,3 +49,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .columns(['account_id', 'started_at'])
     .execute();
 }
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('call_recordings').ifExists().execute();
+  await db.schema.alterTable('calls').dropColumn('recorded').execute();
+  await db.schema.alterTable('sites').dropColumn('record_calls').execute();
+}
