@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chatOf } from '../packages/server/src/conversations/chat-feature.ts';
 import type { ApiClient } from '../packages/server/test/helpers/api-client.ts';
+import { cookieFor } from '../packages/server/test/helpers/chat-fixtures.ts';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { ensureTagBuilt } from '../packages/tag/ensure-built.ts';
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
@@ -281,5 +282,111 @@ describe('calls between the widget and the console (Chromium, fake microphones)'
     assert.equal(done?.outcome, 'reached');
     await shopper.context.close();
     await support.context.close();
+  });
+
+  it('a site that records calls: both sides are told, the console records both voices, and the recording plays only for staff who may read the chat', async () => {
+    // An admin turns recording on for the site, in Settings › Sites.
+    const owner = await signedInAs(browser, srv, 'admin@demo.beckon.local', '/console/settings/sites');
+    const card = owner.page.getByTestId('site-card').first();
+    await card.getByRole('button', { name: /^Edit / }).click();
+    const dialog = owner.page.getByTestId('site-dialog');
+    await dialog.getByTestId('site-record-calls').getByRole('checkbox').check();
+    await owner.page.screenshot({ path: `${SHOTS_DIR}voice-site-recording.png` });
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await card.getByTestId('site-record-calls-fact').getByText('Recorded').waitFor();
+    await owner.context.close();
+
+    const sales = await agentIn(SALES);
+    const shopper = await shopperChatting(sales, 'Katherine Johnson');
+    // The visitor reads that the call is recorded before the microphone is asked for, and during the call.
+    await shopper.panel.getByRole('button', { name: 'Call us' }).click();
+    await shopper.panel.getByText('This call is recorded.').waitFor();
+    await shopper.panel.getByRole('button', { name: 'Start call' }).click();
+    await shopper.panel.locator('.call').getByText('This call is recorded.').waitFor();
+    await sales.page.getByTestId('call-ringing').getByRole('button', { name: 'Answer' }).click();
+    await shopper.panel.locator('.call').getByText('On a call with Sales Agent').waitFor();
+    await shopper.panel.locator('.call').getByText('This call is recorded.').waitFor();
+    // The agent sees the recording sign; the timeline says when it started.
+    const bar = sales.page.getByTestId('call-bar');
+    await bar
+      .getByTestId('call-recording')
+      .getByText('Recording', { exact: true })
+      .waitFor({ timeout: 15_000 });
+    await Promise.all([hears(shopper.page, 'the visitor'), hears(sales.page, 'the agent')]);
+    const chat = sales.page.getByTestId('chat');
+    await chat.getByText('Recording started.').waitFor();
+    await sales.page.screenshot({ path: `${SHOTS_DIR}voice-console-recording.png` });
+    await shopper.page.screenshot({ path: `${SHOTS_DIR}voice-widget-recorded.png` });
+    // Some seconds of talk, then the agent hangs up.
+    const uploaded = async () =>
+      (await srv.node.ctx.store.db.selectFrom('call_recordings').selectAll().executeTakeFirst()) ?? null;
+    await until(
+      async () => {
+        const r = await uploaded();
+        return r && Number(r.chunks) >= 2 ? r : null;
+      },
+      'a few slices uploaded',
+      15_000,
+    );
+    await bar.getByRole('button', { name: 'Hang up' }).click();
+    await bar.waitFor({ state: 'detached' });
+    // The recording is an attachment of the conversation, with a player in the timeline.
+    const player = chat.getByTestId('recording');
+    await player.waitFor({ timeout: 15_000 });
+    await sales.page.screenshot({ path: `${SHOTS_DIR}voice-console-recording-player.png` });
+    const url = await player.locator('audio').getAttribute('src');
+    assert.ok(url?.startsWith('/api/v1/conversations/'), url ?? 'no src');
+    // It decodes as WebM audio of some length, read in the console's own page with its cookie.
+    const decoded = await sales.page.evaluate(async (src: string) => {
+      const res = await fetch(src, { credentials: 'same-origin' });
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      const magic = Array.from(bytes.slice(0, 4));
+      type Decoded = { duration: number; getChannelData(i: number): Float32Array };
+      type Decoder = { decodeAudioData(b: ArrayBuffer): Promise<Decoded> };
+      const Offline = (
+        globalThis as unknown as {
+          OfflineAudioContext: new (ch: number, len: number, rate: number) => Decoder;
+        }
+      ).OfflineAudioContext;
+      const ctx = new Offline(1, 1, 48_000);
+      const audio = await ctx.decodeAudioData(bytes.slice().buffer);
+      let peak = 0;
+      for (const v of audio.getChannelData(0)) peak = Math.max(peak, Math.abs(v));
+      return {
+        status: res.status,
+        type: res.headers.get('content-type'),
+        size: bytes.length,
+        magic,
+        duration: audio.duration,
+        peak,
+      };
+    }, url!);
+    assert.equal(decoded.status, 200);
+    assert.equal(decoded.type, 'audio/webm');
+    assert.deepEqual(decoded.magic, [0x1a, 0x45, 0xdf, 0xa3], 'a WebM (EBML) file');
+    assert.ok(decoded.size > 4000, `a recording of some size: ${decoded.size} bytes`);
+    assert.ok(decoded.duration > 1, `some seconds of audio: ${decoded.duration} s`);
+    assert.ok(decoded.peak > 0, 'not silence');
+    const row = await uploaded();
+    assert.equal(row?.status, 'complete');
+    assert.equal(Number(row?.size), decoded.size);
+    // Someone of another account, and an agent who may not read this chat, cannot play it.
+    const { store } = srv.node.ctx;
+    const other = await store.accounts.create('Elsewhere');
+    await store.users.create(other.id, {
+      email: 'owner@elsewhere.example',
+      name: 'Else',
+      role: 'owner',
+      passwordHash: 'x',
+    });
+    for (const email of ['owner@elsewhere.example', SUPPORT]) {
+      const { cookie } = await cookieFor(srv, email);
+      const res = await fetch(`${srv.url}${url}`, { headers: { cookie } });
+      assert.equal(res.status, 404, email);
+    }
+    await admin.patch(`/api/v1/sites/${srv.demo!.siteId}`, { recordCalls: false });
+    assert.deepEqual([...sales.errors, ...shopper.watched.errors], []);
+    await shopper.context.close();
+    await sales.context.close();
   });
 });

@@ -82,6 +82,8 @@ export const Site = Type.Object({
   timeZone: Type.String(),
   /** Visitor addresses are cut to their network (IPv4 /24, IPv6 /48) before anything reads them. */
   anonymizeIp: Type.Boolean(),
+  /** Calls on this site are recorded (off by default); both sides are told before it starts. */
+  recordCalls: Type.Boolean(),
   snippet: Type.String(),
   createdAt: Iso,
 });
@@ -93,6 +95,7 @@ export const SiteCreate = Type.Object(
     allowedOrigins: Type.Optional(Type.Array(Origin, { maxItems: 50 })),
     timeZone: Type.Optional(TimeZone),
     anonymizeIp: Type.Optional(Type.Boolean()),
+    recordCalls: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -104,6 +107,7 @@ export const SiteUpdate = Type.Object(
     allowedOrigins: Type.Optional(Type.Array(Origin, { maxItems: 50 })),
     timeZone: Type.Optional(TimeZone),
     anonymizeIp: Type.Optional(Type.Boolean()),
+    recordCalls: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );

@@ -71,6 +71,8 @@ export const CallView = Type.Object({
   endReason: Type.Union([Type.String(), Type.Null()]),
   talkMs: Type.Union([Type.Integer(), Type.Null()]),
   waitMs: Type.Union([Type.Integer(), Type.Null()]),
+  /** The site records its calls: both sides show it, and the agent's console records the audio. */
+  recorded: Type.Boolean(),
 });
 export type CallView = Static<typeof CallView>;
 
@@ -236,3 +238,25 @@ export const VoiceSettingsPatch = Type.Object(
   { takesCalls: Type.Optional(Type.Boolean()), chatsDuringCalls: Type.Optional(Type.Boolean()) },
   closed,
 );
+
+/** A call's recording: chunks uploaded by the agent's console, then an attachment of the conversation. */
+export const RecordingView = Type.Object({
+  id: Type.String(),
+  callId: Type.String(),
+  conversationId: Type.String(),
+  status: Type.Union([Type.Literal('recording'), Type.Literal('complete')]),
+  chunks: Type.Integer(),
+  size: Type.Integer({ description: 'Bytes stored so far' }),
+  startedAt: Type.String(),
+  finishedAt: Type.Union([Type.String(), Type.Null()]),
+  attachment: Type.Union([
+    Type.Object({
+      id: Type.String(),
+      contentType: Type.String(),
+      size: Type.Integer(),
+      url: Type.String({ description: 'The agent-side URL of the audio/webm file' }),
+    }),
+    Type.Null(),
+  ]),
+});
+export type RecordingView = Static<typeof RecordingView>;

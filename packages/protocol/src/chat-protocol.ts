@@ -210,6 +210,8 @@ export const VisitorWelcomeFrame = frame('welcome', {
   conversation: VisitorConversation,
   /** Present only after `start`: the token to reconnect with. */
   token: Type.Optional(Type.String()),
+  /** The site records its calls: the widget says so before a call starts. */
+  callsRecorded: Type.Optional(Type.Boolean()),
 });
 export const VisitorMessageFrame = frame('message', { message: VisitorMessage });
 export const VisitorConversationFrame = frame('conversation', { conversation: VisitorConversation });

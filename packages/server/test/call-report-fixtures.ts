@@ -1,3 +1,4 @@
+import type { Insertable } from 'kysely';
 import type { CallLegsTable, CallsTable } from '../src/store/voice-schema.ts';
 import type { TestServer } from './helpers/test-server.ts';
 
@@ -25,7 +26,7 @@ export async function seedCallScenario(
   const call = async (
     skill: 'sales' | 'support',
     at: number,
-    c: Partial<CallsTable>,
+    c: Partial<Insertable<CallsTable>>,
     legs: Array<Partial<CallLegsTable>>,
   ) => {
     n++;

@@ -7,6 +7,7 @@ export interface SiteInput {
   timeZone: string;
   /** Visitor addresses cut to their network (IPv4 /24, IPv6 /48) where they enter. */
   anonymizeIp?: boolean;
+  recordCalls?: boolean;
 }
 
 export async function listSites(): Promise<Site[]> {

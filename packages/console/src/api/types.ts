@@ -36,6 +36,8 @@ export interface Site {
   allowedOrigins: string[];
   timeZone: string;
   anonymizeIp: boolean;
+  /** Calls on this site are recorded; both sides are told. */
+  recordCalls: boolean;
   snippet: string;
   createdAt: string;
 }

@@ -6,6 +6,7 @@
  */
 import type { CallView, IceServer } from '@beckon/protocol/call-protocol';
 import type { AgentServerFrame } from '@beckon/protocol/chat-protocol';
+import { CallRecorder, canRecord, type RecordingState } from './call-recorder.ts';
 
 type CallFrame = Extract<AgentServerFrame, { type: 'call' | 'call_signal' | 'call_media' }>;
 
@@ -19,6 +20,8 @@ export interface CallsState {
   visitorMuted: Record<string, boolean>;
   /** Connection state of each call's audio (`connected`, `connecting`, `reconnecting`). */
   media: Record<string, string>;
+  /** Recorded calls whose audio this console records (`failed`: an upload was refused). */
+  recording: Record<string, RecordingState>;
   /** The last call that ended here, briefly shown. */
   ended: CallView | null;
   error: string | null;
@@ -43,6 +46,7 @@ export const NO_CALLS: CallsState = {
   muted: false,
   visitorMuted: {},
   media: {},
+  recording: {},
   ended: null,
   error: null,
 };
@@ -54,6 +58,7 @@ export class CallStore {
   private mic: MediaStream | null = null;
   private ice: IceServer[] = [];
   private readonly audio = new Map<string, HTMLAudioElement>();
+  private readonly recorders = new Map<string, CallRecorder>();
 
   constructor(
     private readonly userId: string,
@@ -182,6 +187,7 @@ export class CallStore {
       audio.srcObject = e.streams[0] ?? new MediaStream([e.track]);
       this.audio.set(c.id, audio);
       void audio.play().catch(() => {});
+      if (c.recorded) this.record(c.id, audio.srcObject);
     };
     pc.onconnectionstatechange = () => this.onConnection(c.id, leg);
     this.setMedia(c.id, 'connecting');
@@ -242,7 +248,27 @@ export class CallStore {
     }
   }
 
+  /** Starts recording a recorded call once the visitor's audio arrives (the visitor was told). */
+  private record(callId: string, remote: MediaStream): void {
+    if (this.recorders.has(callId) || !this.mic || !canRecord()) return;
+    try {
+      const r = new CallRecorder(callId, this.mic, remote, (state) =>
+        this.set({ recording: { ...this.state.recording, [callId]: state } }),
+      );
+      this.recorders.set(callId, r);
+    } catch {
+      this.set({ recording: { ...this.state.recording, [callId]: 'failed' } });
+    }
+  }
+
   private hangupMedia(callId: string): void {
+    const recorder = this.recorders.get(callId);
+    if (recorder) {
+      this.recorders.delete(callId);
+      void recorder.stop();
+      const { [callId]: _done, ...recording } = this.state.recording;
+      this.set({ recording });
+    }
     const leg = this.legs.get(callId);
     if (leg) {
       window.clearTimeout(leg.timer);

@@ -4,11 +4,13 @@ import type { RateLimit } from '../engagement/engagement-config.ts';
 import { engagementOf } from '../engagement/engagement-runtime.ts';
 import { shownByTracker, trackedVisitorSignals } from '../engagement/visitor-signals.ts';
 import { attachmentsRoutes } from '../http/routes/attachments-routes.ts';
+import { callRecordingsRoutes } from '../http/routes/call-recordings-routes.ts';
 import { cannedResponsesRoutes } from '../http/routes/canned-responses-routes.ts';
 import { conversationsRoutes } from '../http/routes/conversations-routes.ts';
 import { visitorChatRoutes } from '../http/routes/visitor-chat-routes.ts';
 import { voiceRoutes } from '../http/routes/voice-routes.ts';
 import type { App } from '../http/types.ts';
+import { CallRecorder } from '../voice/call-recorder.ts';
 import { CallService } from '../voice/call-service.ts';
 import { CallSockets } from '../voice/call-sockets.ts';
 import { CallMarks, CallSweeper } from '../voice/call-sweeper.ts';
@@ -60,6 +62,7 @@ export interface ChatModule {
   callbacks: CallbackScheduler;
   /** Told of every committed line after it is published (bots listen for visitors' lines). */
   lineListeners: Set<(accountId: string, message: Message) => void>;
+  recorder: CallRecorder;
 }
 
 const modules = new WeakMap<AppContext, ChatModule>();
@@ -131,9 +134,10 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     log.child({ part: 'abandoned-chats' }),
   );
   const queues = new QueueFeed(store, events, log);
+  const storage = new LocalDiskStorage(ctx.config.dataDir);
   const attachments = new AttachmentService(
     store,
-    new LocalDiskStorage(ctx.config.dataDir),
+    storage,
     await AttachmentUrls.load(store, () => ctx.config.publicUrl),
     ctx.config.chatLimits,
     ctx.config.attachmentMaxBytes,
@@ -156,6 +160,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   const callSweeper = new CallSweeper(store, calls, callMarks, ctx.config.voice.reconnectMs, voiceLog);
   const callbacks = new CallbackScheduler(store, announcer, agents, route, voiceLog);
   const voice = new CallSockets(store, calls, callMarks, callbacks, voiceLog);
+  const recorder = new CallRecorder(store, storage, announcer, writer, ctx.config.voice, voiceLog);
   const chat: ChatModule = {
     events,
     writer,
@@ -174,6 +179,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     callSweeper,
     callbacks,
     lineListeners,
+    recorder,
   };
   modules.set(ctx, chat);
 
@@ -230,6 +236,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   await attachmentsRoutes(app, ctx, chat);
   cannedResponsesRoutes(app, ctx);
   voiceRoutes(app, ctx, callbacks);
+  await callRecordingsRoutes(app, ctx, chat);
 
   router.start();
   snoozes.start();
@@ -239,8 +246,14 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     attachments.sweepUnsent().catch((err) => log.warn({ err }, 'attachment sweep failed'));
   }, 3600_000);
   sweep.unref();
+  // Recordings whose console went away mid-call become attachments once the call is over.
+  const recordingSweep = setInterval(() => {
+    recorder.sweep().catch((err) => voiceLog.warn({ err }, 'recording sweep failed'));
+  }, 30_000);
+  recordingSweep.unref();
   ctx.onShutdown(async () => {
     clearInterval(sweep);
+    clearInterval(recordingSweep);
     snoozes.stop();
     unseenReplies.stop();
     calls.stop();

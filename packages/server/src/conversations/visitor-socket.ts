@@ -177,6 +177,10 @@ export class VisitorConnection implements PositionListener {
         this.accountId = site.accountId;
         ({ conversation, token, view } = started);
       }
+      // The widget tells the visitor before a call starts that the site records calls.
+      const site = conversation.siteId
+        ? await store.sites.get(this.accountId, conversation.siteId).catch(() => undefined)
+        : undefined;
       clearTimeout(this.helloTimer);
       if (this.ws.readyState !== this.ws.OPEN) return;
       if (!this.guard.cap(this.deps.limits.sockets.perOwner, conversation.id, 'conversation')) return;
@@ -191,7 +195,12 @@ export class VisitorConnection implements PositionListener {
         },
       );
       // Welcome first, then listen, then catch up from the store: nothing committed in between is missed.
-      sendFrame(this.ws, { type: 'welcome', conversation: view, ...(token ? { token } : {}) });
+      sendFrame(this.ws, {
+        type: 'welcome',
+        conversation: view,
+        ...(token ? { token } : {}),
+        ...(site?.recordCalls ? { callsRecorded: true } : {}),
+      });
       this.view = view;
       this.known = conversation;
       this.deps.queues.addVisitor(this.accountId, this);

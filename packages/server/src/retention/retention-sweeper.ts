@@ -30,7 +30,6 @@ export interface SweepReport {
 /**
  * The steps of each kind, in order. Files go before their rows: a sweep cut short leaves rows
  * whose files are gone (found again next time), never files no row points to.
- * Recordings have no step yet: call recordings add theirs here.
  */
 export function retentionSteps(store: Store, files: AttachmentStorage, log: Logger): RetentionStep[] {
   const r = store.retention;
@@ -50,6 +49,19 @@ export function retentionSteps(store: Store, files: AttachmentStorage, log: Logg
       files: rows.filter((x) => gone.includes(x.id)).map((x) => x.storage_key),
     };
   };
+  const recordings = async (accountId: string, before: number, limit: number) => {
+    const rows = await store.recordings.olderThan(accountId, before, limit);
+    const gone = [];
+    for (const row of rows) {
+      try {
+        await files.remove(row.storage_key);
+        gone.push(row);
+      } catch (err) {
+        log.warn({ err, recordingId: row.id }, 'recording file not removed; kept for the next sweep');
+      }
+    }
+    return { rows: (await store.recordings.delete(gone)).length, files: gone.map((x) => x.storage_key) };
+  };
   return [
     { kind: 'events', name: 'event_frames', run: (a, b, l) => r.deleteOld('event_frames', 'ts', a, b, l) },
     { kind: 'events', name: 'events', run: (a, b, l) => r.deleteOld('events', 'ts', a, b, l) },
@@ -66,6 +78,7 @@ export function retentionSteps(store: Store, files: AttachmentStorage, log: Logg
       name: 'conversation_contacts',
       run: (a, b, l) => r.scrubClosedConversations(a, b, l),
     },
+    { kind: 'recordings', name: 'call_recordings', run: recordings },
     { kind: 'attachments', name: 'attachments', run: attachments(false) },
     { kind: 'audit', name: 'audit_log', run: (a, b, l) => r.deleteOld('audit_log', 'at', a, b, l) },
   ];

@@ -43,6 +43,14 @@ export class CallsRepo {
         .where('state', 'in', OPEN_CALL_STATES)
         .executeTakeFirst();
       if (open) return { call: open, busy: true };
+      // The site's recording choice is fixed as the call begins: both sides are told from the start.
+      const site = await trx
+        .selectFrom('conversations')
+        .innerJoin('sites', 'sites.id', 'conversations.site_id')
+        .select('sites.record_calls')
+        .where('conversations.id', '=', input.conversationId)
+        .where('conversations.account_id', '=', accountId)
+        .executeTakeFirst();
       const row: CallRow = {
         id: newId('call'),
         account_id: accountId,
@@ -67,6 +75,7 @@ export class CallsRepo {
         held_since: null,
         transfers: 0,
         updated_at: now,
+        recorded: Number(site?.record_calls ?? 0) === 1 ? 1 : 0,
       };
       await trx.insertInto('calls').values(row).execute();
       return { call: row, busy: false };

@@ -31,7 +31,13 @@ import type {
   PageStatsTable,
 } from './model-schema.ts';
 import type { ChannelSettingsTable, CsatSurveysTable, OutboxTable } from './outbox-schema.ts';
-import type { AgentVoiceSettingsTable, CallbacksTable, CallLegsTable, CallsTable } from './voice-schema.ts';
+import type {
+  AgentVoiceSettingsTable,
+  CallbacksTable,
+  CallLegsTable,
+  CallRecordingsTable,
+  CallsTable,
+} from './voice-schema.ts';
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from './webhook-schema.ts';
 
 /** Timestamps are epoch milliseconds in both stores (BIGINT on PostgreSQL, INTEGER on SQLite). */
@@ -77,6 +83,8 @@ export interface SitesTable {
   created_at: Millis;
   /** 1: visitor addresses are cut to their network where they enter (0039). */
   anonymize_ip: Generated<number>;
+  /** 1: calls on this site are recorded (both sides are told); 0 by default (0036). */
+  record_calls: number;
 }
 
 export interface SkillsTable {
@@ -585,6 +593,7 @@ export interface Database {
   call_legs: CallLegsTable;
   agent_voice_settings: AgentVoiceSettingsTable;
   callbacks: CallbacksTable;
+  call_recordings: CallRecordingsTable;
   webhook_endpoints: WebhookEndpointsTable;
   bots: BotsTable;
   knowledge_articles: KnowledgeArticlesTable;

@@ -16,6 +16,7 @@ const toSite = (r: Selectable<SitesTable>): SiteRecord => ({
   allowedOrigins: jsonArray(r.allowed_origins),
   timeZone: r.time_zone,
   anonymizeIp: r.anonymize_ip === 1,
+  recordCalls: Number(r.record_calls) === 1,
   createdAt: iso(r.created_at)!,
 });
 
@@ -82,6 +83,7 @@ export class SitesRepo {
         allowed_origins: JSON.stringify(normaliseOrigins(input.allowedOrigins ?? [])),
         time_zone: timeZone,
         anonymize_ip: input.anonymizeIp ? 1 : 0,
+        record_calls: input.recordCalls ? 1 : 0,
         created_at: Date.now(),
       })
       .execute();
@@ -99,6 +101,7 @@ export class SitesRepo {
       assertTimeZone(patch.timeZone);
       values.time_zone = patch.timeZone;
     }
+    if (patch.recordCalls !== undefined) values.record_calls = patch.recordCalls ? 1 : 0;
     if (Object.keys(values).length > 0) {
       await this.db
         .updateTable('sites')

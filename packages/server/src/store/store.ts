@@ -9,6 +9,7 @@ import { AuthSessionsRepo } from './auth-sessions-repo.ts';
 import { BotsRepo } from './bots-repo.ts';
 import { AutomationEventsRepo } from './automation-events-repo.ts';
 import { AutomationRepo } from './automation-repo.ts';
+import { CallRecordingsRepo } from './call-recordings-repo.ts';
 import { CallbacksRepo } from './callbacks-repo.ts';
 import { CallsRepo } from './calls-repo.ts';
 import { CampaignsRepo } from './campaigns-repo.ts';
@@ -119,6 +120,8 @@ export class Store {
   readonly calls;
   /** Callbacks visitors asked for, and their outcomes. */
   readonly callbacks;
+  /** Call recordings: chunks appended during the call, then an attachment; listed and deleted by age. */
+  readonly recordings;
   /** Webhook endpoints and the queue of deliveries to them. */
   readonly webhooks;
   /** Everything held about one person: found, exported and erased (GDPR articles 15 and 17). */
@@ -186,6 +189,7 @@ export class Store {
     this.privacy = new PrivacyRepo(db, kind);
     this.audit = new AuditRepo(db);
     this.retention = new RetentionRepo(db, this.caps);
+    this.recordings = new CallRecordingsRepo(db);
   }
 
   /** Connects (SQLite by default, PostgreSQL when `databaseUrl` is set); call `migrate()` before use. */

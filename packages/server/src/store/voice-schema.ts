@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 import type { Millis } from './schema.ts';
 
 /** Where a call stands: waiting for an agent, waiting for the visitor's consent, talking, on hold, over. */
@@ -34,6 +35,31 @@ export interface CallsTable {
   held_since: Millis | null;
   transfers: number;
   updated_at: Millis;
+  /** 1 when the site recorded calls as this one began (0036): both sides are told. */
+  recorded: Generated<number>;
+}
+
+/** `recording` while chunks arrive; `complete` once it is an attachment of the conversation. */
+export type RecordingStatus = 'recording' | 'complete';
+
+/** The audio of one recorded call, appended chunk by chunk by the agent's console (0036). */
+export interface CallRecordingsTable {
+  id: string;
+  account_id: string;
+  conversation_id: string;
+  call_id: string;
+  /** The agent whose console records. */
+  agent_id: string;
+  status: RecordingStatus;
+  /** Chunks received; the next one must carry this number. */
+  chunks: number;
+  size: number;
+  storage_key: string;
+  /** The conversation's attachment, once complete. */
+  attachment_id: string | null;
+  started_at: Millis;
+  updated_at: Millis;
+  finished_at: Millis | null;
 }
 
 /** An agent's voice settings; an agent without a row takes calls and gets no chat during one. */

@@ -23,6 +23,7 @@ export function callView(row: CallRow, agentName: string | null): CallView {
     endReason: row.end_reason,
     talkMs: int(row.talk_ms),
     waitMs: int(row.wait_ms),
+    recorded: Number(row.recorded) === 1,
   };
 }
 

@@ -14,6 +14,10 @@ export interface VoiceConfig {
   reconnectMs: number;
   /** Calls one conversation may ask for per minute; more are refused with `rate_limited`. */
   startsPerMinute: number;
+  /** The largest recording of one call (bytes); more is refused with 413. */
+  recordingMaxBytes: number;
+  /** The largest chunk of a recording the console uploads at once (bytes). */
+  recordingChunkMaxBytes: number;
 }
 
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
@@ -50,5 +54,8 @@ export function loadVoiceConfig(env: NodeJS.ProcessEnv): VoiceConfig {
     ringMs: positive(env, 'BECKON_CALL_RING_SECONDS', 20, 300) * 1000,
     reconnectMs: positive(env, 'BECKON_CALL_RECONNECT_SECONDS', 15, 300) * 1000,
     startsPerMinute: positive(env, 'BECKON_CALL_STARTS_PER_MINUTE', 5, 1000),
+    // Opus at the console's 32 kbit/s is about 14 MB an hour; 100 MB holds several hours.
+    recordingMaxBytes: positive(env, 'BECKON_RECORDING_MAX_MB', 100, 10_000) * 1024 * 1024,
+    recordingChunkMaxBytes: 1024 * 1024,
   };
 }

@@ -6,11 +6,13 @@ import { DIR_MODE, FILE_MODE } from '../../store/data-dir.ts';
 
 /**
  * Where attachment bytes live. The default keeps them on local disk under the data directory;
- * an object store (S3-like) can implement the same three calls later without touching callers.
+ * an object store (S3-like) can implement the same four calls later (append as a multipart upload) without touching callers.
  */
 export interface AttachmentStorage {
   /** Stores the bytes durably under `key`; resolves once they would survive a crash. */
   put(key: string, bytes: Buffer): Promise<void>;
+  /** Adds bytes at the end of `key` (made if missing); resolves once they would survive a crash. */
+  append(key: string, bytes: Buffer): Promise<void>;
   /** The bytes under `key`, or undefined when they are gone. */
   open(key: string): Promise<Readable | undefined>;
   /** Removes the bytes (missing is fine). */
@@ -49,6 +51,18 @@ export class LocalDiskStorage implements AttachmentStorage {
       await fh.close();
     }
     await rename(tmp, target);
+  }
+
+  async append(key: string, bytes: Buffer): Promise<void> {
+    const target = this.path(key);
+    await mkdir(dirname(target), { recursive: true, mode: DIR_MODE });
+    const fh = await open(target, 'a', FILE_MODE);
+    try {
+      await fh.writeFile(bytes);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
   }
 
   async open(key: string): Promise<Readable | undefined> {

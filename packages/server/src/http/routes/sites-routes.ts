@@ -59,7 +59,7 @@ export function sitesRoutes(app: App, ctx: AppContext): void {
       schema: {
         tags,
         security,
-        summary: 'Rename a site or change its origins',
+        summary: 'Rename a site, change its origins or time zone, or turn call recording on or off',
         params: IdParams,
         body: SiteUpdate,
         response: replies(200, Site),

@@ -31,6 +31,7 @@ import * as m0031 from './0031-single-sign-on.ts';
 import * as m0032 from './0032-bots.ts';
 import * as m0033 from './0033-automation-rules.ts';
 import * as m0035 from './0035-channel-csat.ts';
+import * as m0036 from './0036-call-recordings.ts';
 import * as m0037 from './0037-call-legs.ts';
 import * as m0038 from './0038-audit-retention.ts';
 import * as m0039 from './0039-ip-anonymisation.ts';
@@ -69,6 +70,7 @@ const migrations: Record<string, Migration> = {
   '0032-bots': m0032,
   '0033-automation-rules': m0033,
   '0035-channel-csat': m0035,
+  '0036-call-recordings': m0036,
   '0037-call-legs': m0037,
   '0038-audit-retention': m0038,
   '0039-ip-anonymisation': m0039,

@@ -8,6 +8,8 @@ export interface CallControllerOptions {
   slot: HTMLElement;
   /** Sends a call frame over the chat socket; false while it is not connected. */
   send(frame: object): boolean;
+  /** The site records its calls (before a call exists; a call's own view says it after). */
+  recorded(): boolean;
   announce(text: string): void;
 }
 
@@ -35,6 +37,9 @@ const clock = (ms: number) => {
  */
 export function createCallController(opts: CallControllerOptions): CallController {
   const { slot, send, announce } = opts;
+  const RECORDED = 'This call is recorded.';
+  /** The recording notice, shown whenever a recorded call is explained, rings or runs. */
+  const notice = (on: boolean) => (on ? h('p', { class: 'recorded', 'data-recorded': '' }, RECORDED) : '');
   let call: CallView | null = null;
   let ice: IceServer[] = [];
   let mic: MediaStream | null = null;
@@ -76,7 +81,7 @@ export function createCallController(opts: CallControllerOptions): CallControlle
     }
   };
 
-  const explain = (title: string, go: string, run: () => void, cancel: () => void) =>
+  const explain = (title: string, go: string, run: () => void, cancel: () => void, recorded: boolean) =>
     strip(
       icon('phone', 18),
       h(
@@ -88,6 +93,7 @@ export function createCallController(opts: CallControllerOptions): CallControlle
           {},
           'Your browser will ask to use your microphone. It is used only during the call; you can mute or hang up at any time.',
         ),
+        notice(recorded),
       ),
       btn(go, run, 'primary'),
       btn('Not now', cancel),
@@ -229,6 +235,7 @@ export function createCallController(opts: CallControllerOptions): CallControlle
         { class: 'text' },
         h('strong', {}, c.state === 'held' ? 'On hold' : `On a call with ${c.agentName ?? 'an agent'}`),
         time,
+        notice(c.recorded),
       ),
       mute,
       btn('Hang up', () => frame('call_hangup'), 'danger'),
@@ -248,6 +255,7 @@ export function createCallController(opts: CallControllerOptions): CallControlle
             { class: 'text' },
             h('strong', {}, c.answeredAt ? 'Transferring your call…' : 'Calling…'),
             h('p', {}, 'Waiting for an agent to answer.'),
+            notice(c.recorded),
           ),
           btn('Cancel', () => frame('call_hangup')),
         );
@@ -266,6 +274,7 @@ export function createCallController(opts: CallControllerOptions): CallControlle
             }
           },
           () => frame('call_decline'),
+          c.recorded,
         );
         return;
       case 'active':
@@ -278,7 +287,9 @@ export function createCallController(opts: CallControllerOptions): CallControlle
         for (const t of mic?.getAudioTracks() ?? []) t.enabled = !muted && c.state !== 'held';
         if (before?.state !== c.state || before.leg !== c.leg)
           announce(
-            c.state === 'held' ? 'The call is on hold.' : `On a call with ${c.agentName ?? 'an agent'}.`,
+            c.state === 'held'
+              ? 'The call is on hold.'
+              : `On a call with ${c.agentName ?? 'an agent'}.${c.recorded ? ` ${RECORDED}` : ''}`,
           );
         talking(c);
         return;
@@ -322,6 +333,7 @@ export function createCallController(opts: CallControllerOptions): CallControlle
           if (!send({ type: 'call_start', ref: 'call-start' })) stopMedia();
         },
         () => slot.replaceChildren(),
+        opts.recorded(),
       );
     },
     onFrame(f) {

@@ -126,6 +126,7 @@ export function createChatController(cfg: ChatConfig): ChatController {
     calls ??= createCallController({
       slot: ensurePanel().callSlot,
       send: (f) => session?.callFrame(f) ?? false,
+      recorded: () => session?.callsRecorded ?? false,
       announce,
     });
     return calls;

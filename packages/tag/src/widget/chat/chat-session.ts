@@ -45,6 +45,8 @@ export interface ChatSessionOptions {
 export interface ChatSession {
   readonly state: ChatState;
   readonly token: string | null;
+  /** The site records its calls (from the welcome): the visitor is told before a call starts. */
+  readonly callsRecorded: boolean;
   /** Resume point to keep for the next page. */
   readonly afterSeq: number;
   start(input: ConversationStart): void;
@@ -85,6 +87,7 @@ export function createChatSession(opts: ChatSessionOptions): ChatSession {
   const url = `${opts.origin.replace(/^http/, 'ws')}/v1/chat`;
   let state = opts.state ?? emptyChat();
   let token = opts.token ?? null;
+  let callsRecorded = false;
   let fullResume = opts.afterSeq === 0;
   let startFrame: object | null = null;
   let ws: WebSocket | undefined;
@@ -123,6 +126,7 @@ export function createChatSession(opts: ChatSessionOptions): ChatSession {
         attempts = 0;
         readSent = 0;
         if (f.token) token = f.token;
+        callsRecorded = f.callsRecorded === true;
         startFrame = null;
         fullResume = false;
         dispatch({ type: 'welcome', conversation: f.conversation });
@@ -276,6 +280,9 @@ export function createChatSession(opts: ChatSessionOptions): ChatSession {
     },
     get token() {
       return token;
+    },
+    get callsRecorded() {
+      return callsRecorded;
     },
     get afterSeq() {
       return fullResume ? 0 : state.deliveredSeq;

@@ -40,6 +40,7 @@ font:600 13px/1 inherit;font-family:inherit;cursor:pointer;white-space:nowrap}
 .call>svg{stroke:#4338ca;fill:none;stroke-width:2;flex:none}
 .call .text{flex:1 1 120px;min-width:0;margin:0;line-height:1.4}
 .call .text p{margin:2px 0 0;color:#475569}
+.call .text p.recorded{color:#b42318;font-weight:600}
 .call .timer{display:block;font-variant-numeric:tabular-nums;color:#4338ca;font-weight:600}
 .call .btn{flex:none;height:32px;padding:0 12px;font-size:13px}
 .call .callback{flex:1;display:grid;grid-template-columns:1fr 1fr;gap:6px 8px}

@@ -1,4 +1,7 @@
-/** Files sent with a message: image thumbnails and file chips, opened in a new tab with the console's cookie. */
+/**
+ * Files sent with a message: image thumbnails, an audio player for call recordings, and file chips,
+ * opened with the console's cookie.
+ */
 import type { Attachment } from '../../../api/conversations.ts';
 
 /** The URL an attachment loads from: the agent side gets a path on this server (the session cookie opens it). */
@@ -19,6 +22,21 @@ export function AttachmentList({ attachments }: { attachments: Attachment[] }) {
       {attachments.map((a) => {
         const url = urlOf(a);
         const image = a.contentType.startsWith('image/') && url;
+        if (a.contentType.startsWith('audio/') && url)
+          return (
+            <li key={a.id} className="attachment-audio" data-testid="recording">
+              {/* biome-ignore lint/a11y/useMediaCaption: a call recording has no caption track */}
+              <audio
+                controls
+                preload="metadata"
+                src={url}
+                aria-label={`Call recording, ${formatSize(a.size)}`}
+              />
+              <a href={url} download={a.name} className="attachment-size">
+                Download ({formatSize(a.size)})
+              </a>
+            </li>
+          );
         return (
           <li key={a.id}>
             {image ? (

@@ -44,6 +44,16 @@ export function CallBar({
           </span>
         )}
         {calls.visitorMuted[call.id] && <span className="badge">Visitor muted</span>}
+        {call.recorded && call.state !== 'inviting' && (
+          <span
+            className="badge call-recording"
+            data-testid="call-recording"
+            title="This site records its calls; the visitor was told."
+          >
+            <span className="call-recording-dot" aria-hidden="true" />
+            {calls.recording[call.id] === 'failed' ? 'Recording stopped' : 'Recording'}
+          </span>
+        )}
       </div>
       {call.state !== 'inviting' && (
         <>

@@ -81,6 +81,8 @@ export function SiteCard({ site, canEdit, highlighted, onEdit, onDelete }: SiteC
         <div className="fact">
           <dt>Visitor IP addresses</dt>
           <dd data-testid="site-ip">{site.anonymizeIp ? 'Anonymised (network only)' : 'Used in full'}</dd>
+          <dt>Calls</dt>
+          <dd data-testid="site-record-calls-fact">{site.recordCalls ? 'Recorded' : 'Not recorded'}</dd>
         </div>
         <div className="fact">
           <dt>Created</dt>

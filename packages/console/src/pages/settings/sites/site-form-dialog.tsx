@@ -1,4 +1,4 @@
-/** Create a site, or rename one and change its allowed origins and time zone. */
+/** Create a site, or rename one and change its allowed origins, time zone and call recording. */
 import { type FormEvent, useState } from 'react';
 import { errorMessage } from '../../../api/http.ts';
 import { createSite, updateSite } from '../../../api/sites.ts';
@@ -21,6 +21,7 @@ export function SiteFormDialog({ site, onSaved, onClose }: SiteFormDialogProps) 
   const [originsText, setOriginsText] = useState(site ? formatOrigins(site.allowedOrigins) : '');
   const [timeZone, setTimeZone] = useState(site?.timeZone ?? browserTimeZone());
   const [anonymizeIp, setAnonymizeIp] = useState(site?.anonymizeIp ?? false);
+  const [recordCalls, setRecordCalls] = useState(site?.recordCalls ?? false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [originsError, setOriginsError] = useState<string | null>(null);
@@ -37,7 +38,7 @@ export function SiteFormDialog({ site, onSaved, onClose }: SiteFormDialogProps) 
     setBusy(true);
     setError(null);
     try {
-      const input = { name: trimmed, allowedOrigins: parsed.origins, timeZone, anonymizeIp };
+      const input = { name: trimmed, allowedOrigins: parsed.origins, timeZone, anonymizeIp, recordCalls };
       const saved = site ? await updateSite(site.id, input) : await createSite(input);
       onSaved(saved);
     } catch (caught) {
@@ -117,6 +118,22 @@ export function SiteFormDialog({ site, onSaved, onClose }: SiteFormDialogProps) 
               onChange={() => setAnonymizeIp(!anonymizeIp)}
             />
             Anonymise visitor IP addresses (keep only their network: IPv4 /24, IPv6 /48)
+          </label>
+          <label className="check" data-testid="site-record-calls">
+            <input
+              type="checkbox"
+              name="recordCalls"
+              checked={recordCalls}
+              onChange={(event) => setRecordCalls(event.target.checked)}
+            />
+            <span>
+              Record calls
+              <span className="muted">
+                {' '}
+                The visitor reads “This call is recorded” before the call starts, and the agent sees a
+                recording sign. Recordings are kept with the conversation.
+              </span>
+            </span>
           </label>
           <FormError message={error} />
         </div>
