@@ -1,5 +1,5 @@
-import { botsFeature } from './bots/bots-feature.ts';
 import { automationFeature } from './automation/automation-feature.ts';
+import { botsFeature } from './bots/bots-feature.ts';
 import { appChannelFeature } from './channels/app-channel.ts';
 import { channelsFeature } from './channels/channels-feature.ts';
 import { chatFeature } from './conversations/chat-feature.ts';

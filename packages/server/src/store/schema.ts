@@ -1,13 +1,13 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { AppTokensTable, PushDevicesTable, SitePushSettingsTable } from './app-push-schema.ts';
-import type { BotsTable, KnowledgeArticlesTable } from './bot-schema.ts';
+import type { AuditLogTable, RetentionPoliciesTable, RetentionSweepsTable } from './audit-schema.ts';
 import type {
   AutomationEventsTable,
   AutomationIdleTable,
   AutomationRulesTable,
   AutomationRunsTable,
 } from './automation-schema.ts';
-import type { AuditLogTable, RetentionPoliciesTable, RetentionSweepsTable } from './audit-schema.ts';
+import type { BotsTable, KnowledgeArticlesTable } from './bot-schema.ts';
 import type {
   ChannelConnectionsTable,
   ContactConsentsTable,

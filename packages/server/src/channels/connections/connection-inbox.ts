@@ -96,11 +96,7 @@ export class ConnectionInbox {
     const { accountId } = conn;
     const contact = await this.store.contacts.resolve(accountId, msg.from, msg.receivedAt);
     const thread = await this.store.channelConnections.lastConversation(accountId, conn.id, contact.id);
-    if (
-      thread &&
-      media.length === 0 &&
-      (await this.surveys?.answer(accountId, thread, answer))
-    ) {
+    if (thread && media.length === 0 && (await this.surveys?.answer(accountId, thread, answer))) {
       const conversation = await this.store.conversations.get(accountId, thread);
       return { conversation, contact, message: null, duplicate: true };
     }
