@@ -145,6 +145,24 @@ export const AUDIT_ACTIONS: Record<string, AuditAction> = {
   'POST /api/v1/messaging/session': open('messaging.session_started'),
   'POST /api/v1/messaging/messages': open('messaging.message_sent'),
   'POST /api/v1/messaging/push-tokens': open('messaging.push_token_registered'),
+  // bots and their knowledge base
+  'POST /api/v1/bots': { action: 'bot.created', target: 'bot' },
+  'PATCH /api/v1/bots/:id': { action: 'bot.updated', target: 'bot' },
+  'DELETE /api/v1/bots/:id': { action: 'bot.deleted', target: 'bot' },
+  'POST /api/v1/knowledge/articles': { action: 'article.created', target: 'article' },
+  'PATCH /api/v1/knowledge/articles/:id': { action: 'article.updated', target: 'article' },
+  'DELETE /api/v1/knowledge/articles/:id': { action: 'article.deleted', target: 'article' },
+  // a bot's turns are work, like an agent's replies
+  'POST /api/v1/bot/conversations/:id/messages': work('bot.replied', 'conversation'),
+  'POST /api/v1/bot/conversations/:id/handoff': work('bot.handed_off', 'conversation'),
+  'POST /api/v1/bot/conversations/:id/resolve': work('bot.resolved', 'conversation'),
+  // automation
+  'POST /api/v1/automation-rules': { action: 'automation_rule.created', target: 'automation_rule' },
+  'PATCH /api/v1/automation-rules/:id': { action: 'automation_rule.updated', target: 'automation_rule' },
+  'DELETE /api/v1/automation-rules/:id': { action: 'automation_rule.deleted', target: 'automation_rule' },
+  // call recordings arrive as the agent's console records: work
+  'POST /api/v1/calls/:id/recording/chunks': work('recording.chunk_stored', 'call'),
+  'POST /api/v1/calls/:id/recording/finish': work('recording.finished', 'call'),
 };
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
