@@ -30,7 +30,7 @@ describe('the demo store’s “Checkout hesitation” campaign (Chromium)', () 
       await admin.get('/api/v1/campaigns')
     ).body.items;
     const hesitation = campaigns.find((c) => c.name === 'Checkout hesitation')!;
-    // The product keeps its 10 % control group; this shopper's stable hash simply lands in the exposed 90 %.
+    // The product keeps its 20 % control group; this shopper's stable hash simply lands in the exposed 80 %.
     visitorId = Array.from({ length: 100 }, (_, i) => `e2e-shopper-${i}`).find(
       (id) => !isControl(id, hesitation.id, hesitation.controlShare),
     )!;

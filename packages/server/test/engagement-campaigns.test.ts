@@ -487,7 +487,7 @@ describe('campaigns: REST API, and engagements through the visitor protocol', ()
     ).body.items;
     const hesitation = campaigns.find((c) => c.name === 'Checkout hesitation')!;
     const browsing = campaigns.find((c) => c.name === 'Browsing deeply')!;
-    assert.equal(hesitation.controlShare, 0.1);
+    assert.equal(hesitation.controlShare, 0.2);
     assert.equal(browsing.controlShare, 0.2);
     const origin = new URL(srv.url).origin;
     // A visitor outside the campaign's control group (each campaign gets its own visitor).

@@ -92,7 +92,7 @@ export function demoCampaigns(
 /**
  * A demo campaign's id, the same on every install: visitors fall in a campaign's control group by a
  * hash of their id and the campaign's, so seeded ids make every demo's history, and its lift, the same.
- * A store holds one demo account, so the ids cannot collide.
+ * Another account seeded in the same store (tests, an older demo) gets random ids instead.
  */
 export function demoCampaignId(name: string): string {
   return seededId('cmp', `beckon-demo-campaign:${name}`);
@@ -115,7 +115,14 @@ export async function seedDemoCampaigns(store: Store, demo: DemoSeedResult): Pro
       const valid = validateCampaignInput(input);
       if (!valid.ok)
         throw new Error(`demo campaign "${input.name}" is invalid: ${JSON.stringify(valid.errors)}`);
-      await store.campaigns.create(demo.accountId, valid.value, demoCampaignId(input.name));
+      // A store holds one demo account; another account seeded the same way gets ids of its own.
+      const seeded = demoCampaignId(input.name);
+      const taken = await store.db
+        .selectFrom('campaigns')
+        .select('id')
+        .where('id', '=', seeded)
+        .executeTakeFirst();
+      await store.campaigns.create(demo.accountId, valid.value, taken ? undefined : seeded);
     }
     await store.settings.set(key, new Date().toISOString());
   }
