@@ -196,6 +196,14 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const again = await api('POST', `/api/v1/webhooks/${ep.id}/deliveries/${first.id}/replay`);
       assert.equal(again.status, 200);
       await eventually(() => rx.acknowledged().get(first.webhookId)?.length === 2, 5000, 'the replay');
+      // A replay since a time takes settled deliveries only: wait for the replay's answer to be read.
+      await eventually(async () => {
+        const items = (await api('GET', `/api/v1/webhooks/${ep.id}/deliveries`)).body.items as Array<{
+          id: string;
+          status: string;
+        }>;
+        return items.find((d) => d.id === first.id)?.status === 'delivered';
+      });
       const since = await api('POST', `/api/v1/webhooks/${ep.id}/replay`, {
         since: new Date(Date.now() - 60_000).toISOString(),
       });
@@ -351,6 +359,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       };
       assert.equal(doc.openapi, '3.1.0');
       assert.deepEqual(Object.keys(doc.webhooks).sort(), [
+        'automation.fired',
         'campaign.changed',
         'contact.created',
         'contact.updated',
