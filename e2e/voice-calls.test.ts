@@ -298,7 +298,9 @@ describe('calls between the widget and the console (Chromium, fake microphones)'
 
     // The earlier tests left Sales holding three chats, a full load: give them room for this one.
     const users = await admin.get('/api/v1/users');
-    const salesUser = (users.body.items as Array<{ id: string; email: string }>).find((u) => u.email === SALES);
+    const salesUser = (users.body.items as Array<{ id: string; email: string }>).find(
+      (u) => u.email === SALES,
+    );
     assert.ok(salesUser, JSON.stringify(users.body));
     const roomier = await admin.request('PATCH', `/api/v1/users/${salesUser.id}`, { capacity: 6 });
     assert.equal(roomier.status, 200, JSON.stringify(roomier.body));
