@@ -1,4 +1,4 @@
-/** Settings › Team: everyone who can log in to this account, their role, skills, capacity and status. */
+/** Settings › Team: everyone who can log in to this account, their role, skills, capacity and status; then the bots. */
 import { useState } from 'react';
 import { listSkills } from '../../../api/skills.ts';
 import type { User } from '../../../api/types.ts';
@@ -14,6 +14,7 @@ import { skillNames } from '../../../components/skill-picker.tsx';
 import { useResource } from '../../../components/use-resource.ts';
 import { canManage, useSession } from '../../../session/session-context.tsx';
 import { ResetPasswordDialog } from './reset-password-dialog.tsx';
+import { TeamBots } from './team-bots.tsx';
 import { UserFormDialog } from './user-form-dialog.tsx';
 
 type Editing =
@@ -171,6 +172,7 @@ export function TeamTab() {
           </table>
         </div>
       )}
+      <TeamBots skills={skills.data} manager={manager} />
 
       {(editing?.kind === 'create' || editing?.kind === 'edit') && (
         <UserFormDialog
