@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { ChatCompletionsServer } from '../packages/server/test/helpers/chat-completions-server.ts';
 import { SHOTS_DIR } from './helpers/browser.ts';
 import { demoInChromium } from './helpers/demo-browser.ts';
-import { type ConsolePage, signedInAs } from './helpers/workspace-fixtures.ts';
+import { type ConsolePage, goOnline, signedInAs } from './helpers/workspace-fixtures.ts';
 
 const ADMIN = 'admin@demo.beckon.local';
 
@@ -35,7 +35,8 @@ describe('bots in Settings › Skills, Team and Knowledge (Chromium)', { timeout
     // Settings › Skills: Sales offers its new conversations to the bot first.
     const admin: ConsolePage = await signedInAs(browser, srv, ADMIN, '/console/settings/skills');
     const page = admin.page;
-    const sales = page.getByTestId('skill-row').filter({ hasText: 'Sales' });
+    const salesId = srv.demo!.skillIds.sales;
+    const sales = page.locator(`[data-testid="skill-row"][data-skill-id="${salesId}"]`);
     assert.equal(await sales.getByTestId('skill-bot').textContent(), 'People');
     await page.getByRole('button', { name: 'Edit Sales' }).click();
     const dialog = page.getByTestId('skill-dialog');
@@ -45,7 +46,6 @@ describe('bots in Settings › Skills, Team and Knowledge (Chromium)', { timeout
     await dialog.getByRole('button', { name: 'Save changes' }).click();
     await sales.getByTestId('skill-bot').getByText('Hearth Helper').waitFor();
     await page.screenshot({ path: `${SHOTS_DIR}console-skills-bot.png` });
-    const salesId = srv.demo!.skillIds.sales;
     const saved = (await store.skills.list(accountId)).find((s) => s.id === salesId);
     assert.ok(saved?.botId, 'the skill now names the bot');
 
@@ -67,15 +67,19 @@ describe('bots in Settings › Skills, Team and Knowledge (Chromium)', { timeout
     const card = page.getByTestId('generation-card');
     await card.getByText('Off', { exact: true }).waitFor();
     await card.getByLabel('Write answers with a language model').check();
-    await card.getByLabel('Base URL').fill(llm.baseUrl);
-    await card.getByLabel('Model').fill('llama3.2');
-    await card.getByLabel('API key').fill('sk-local-test-key');
+    await card.getByLabel('Base URL', { exact: true }).fill(llm.baseUrl);
+    await card.getByLabel('Model', { exact: true }).fill('llama3.2');
+    await card.getByLabel('API key', { exact: true }).fill('sk-local-test-key');
     await card.getByRole('button', { name: 'Save' }).click();
     await card.getByText('Saved. The answer bot now writes its answers.').waitFor();
     await card.getByText('On', { exact: true }).waitFor();
     await card.getByText('A key is stored, sealed. Type a new one to replace it.').waitFor();
-    await card.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: `${SHOTS_DIR}console-generated-answers.png`, fullPage: true });
+    await card.getByRole('button', { name: 'Save' }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS_DIR}console-generated-answers.png` });
+
+    // A Sales agent is online, so the site offers chat; the bot still answers first.
+    const agent: ConsolePage = await signedInAs(browser, srv, 'sales@demo.beckon.local');
+    await goOnline(agent.page);
 
     // The shopper asks on a phone; the bot answers with the model's words and its sources.
     llm.behaviour = {
