@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ChatCompletionsServer } from '../packages/server/test/helpers/chat-completions-server.ts';
 import { SHOTS_DIR } from './helpers/browser.ts';
-import { demoInChromium } from './helpers/demo-browser.ts';
+import { askInDemoWidget, demoInChromium } from './helpers/demo-browser.ts';
 import { type ConsolePage, goOnline, signedInAs } from './helpers/workspace-fixtures.ts';
 
 const ADMIN = 'admin@demo.beckon.local';
@@ -88,13 +88,7 @@ describe('bots in Settings › Skills, Team and Knowledge (Chromium)', { timeout
     };
     const shopContext = await browser.newContext({ viewport: { width: 375, height: 740 } });
     const shop = await shopContext.newPage();
-    await shop.goto(`${srv.url}/demo/`);
-    const widget = shop.locator('beckon-widget');
-    await widget.getByRole('button', { name: 'Chat with us' }).click();
-    const prechat = widget.getByRole('form', { name: 'Before we start' });
-    await prechat.getByLabel('How can we help?').fill('Do you deliver to Bergen?');
-    await prechat.getByRole('button', { name: 'Start chat' }).click();
-    const panel = widget.getByRole('dialog');
+    const panel = await askInDemoWidget(shop, srv.url, 'Do you deliver to Bergen?');
     await panel.getByText(/We deliver to Bergen in 3 to 5 business days, for 9 euros \[1\]/).waitFor();
     await panel.getByText(/\[1\] Delivery to Norway — https:\/\/help\.example\.com\/norway/).waitFor();
     await panel.locator('.bcard').getByText('Delivery to Norway').waitFor();

@@ -11,7 +11,7 @@ import { LayersIcon, PlusIcon } from '../../../components/icons.tsx';
 import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
 import { SectionHeader } from '../../../components/page-header.tsx';
-import { skillNames } from '../../../components/skill-picker.tsx';
+import { NameChips, skillNames } from '../../../components/skill-picker.tsx';
 import { useResource } from '../../../components/use-resource.ts';
 import { canManage, useSession } from '../../../session/session-context.tsx';
 import '../bots/bots.css';
@@ -99,17 +99,7 @@ export function SkillsTab() {
                       {hoursSummary(skill.hours)}
                     </td>
                     <td data-label="Transfers to">
-                      {targets.length ? (
-                        <span className="chips">
-                          {targets.map((name) => (
-                            <span key={name} className="chip">
-                              {name}
-                            </span>
-                          ))}
-                        </span>
-                      ) : (
-                        <span className="muted">None</span>
-                      )}
+                      <NameChips names={targets} empty="None" />
                     </td>
                     <td data-label="Answered first by" data-testid="skill-bot">
                       <FirstResponder botId={skill.botId ?? null} bots={bots.data} />

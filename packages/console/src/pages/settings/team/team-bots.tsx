@@ -2,7 +2,7 @@
 import { type Bot, listBots } from '../../../api/bots.ts';
 import type { Skill } from '../../../api/types.ts';
 import { LoadError } from '../../../components/load-error.tsx';
-import { skillNames } from '../../../components/skill-picker.tsx';
+import { NameChips, skillNames } from '../../../components/skill-picker.tsx';
 import { useResource } from '../../../components/use-resource.ts';
 import { Link } from '../../../router/router.tsx';
 import '../bots/bots.css';
@@ -85,17 +85,7 @@ export function TeamBots({ skills, manager }: { skills: Skill[] | undefined; man
                       {bot.url && <div className="cell-sub mono">{bot.url}</div>}
                     </td>
                     <td data-label="Answers first for">
-                      {names.length ? (
-                        <span className="chips">
-                          {names.map((name) => (
-                            <span key={name} className="chip">
-                              {name}
-                            </span>
-                          ))}
-                        </span>
-                      ) : (
-                        <span className="muted">No skill yet</span>
-                      )}
+                      <NameChips names={names} empty="No skill yet" />
                     </td>
                     <td data-label="Status">
                       <span className={`status status-${s.tone}`}>{s.label}</span>

@@ -10,7 +10,7 @@ import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
 import { SectionHeader } from '../../../components/page-header.tsx';
 import { initials, ROLE_LABELS, STATUS_LABELS } from '../../../components/people.ts';
-import { skillNames } from '../../../components/skill-picker.tsx';
+import { NameChips, skillNames } from '../../../components/skill-picker.tsx';
 import { useResource } from '../../../components/use-resource.ts';
 import { canManage, useSession } from '../../../session/session-context.tsx';
 import { ResetPasswordDialog } from './reset-password-dialog.tsx';
@@ -117,17 +117,7 @@ export function TeamTab() {
                       <span className={`role role-${user.role}`}>{ROLE_LABELS[user.role]}</span>
                     </td>
                     <td data-label="Skills">
-                      {names.length ? (
-                        <span className="chips">
-                          {names.map((name) => (
-                            <span key={name} className="chip">
-                              {name}
-                            </span>
-                          ))}
-                        </span>
-                      ) : (
-                        <span className="muted">None</span>
-                      )}
+                      <NameChips names={names} empty="None" />
                     </td>
                     <td className="cell-number" data-label="Capacity">
                       {user.capacity}
