@@ -41,6 +41,19 @@ export const ConversionPayload = Type.Object({
   campaignIds: Type.Array(Type.String()),
 });
 
+/** Why a bot gave a conversation to people. */
+export const BotHandoffReason = Type.Union([
+  /** The bot asked for it (the bot API, its socket, or its webhook answer). */
+  Type.Literal('bot'),
+  /** The answer bot found no article above its confidence threshold. */
+  Type.Literal('no_answer'),
+  /** The visitor said the answer bot's article did not help. */
+  Type.Literal('not_helped'),
+  /** The bot did not answer the visitor's line in time. */
+  Type.Literal('timeout'),
+]);
+export type BotHandoffReason = Static<typeof BotHandoffReason>;
+
 /** The payload (`data`) of each event type; the catalogue is this object's keys. */
 export const WebhookEventData = {
   'conversation.created': Type.Object({ conversation: Conversation }),
@@ -62,6 +75,22 @@ export const WebhookEventData = {
     agentId: Nullable(Type.String()),
     score: Type.Integer({ minimum: 1, maximum: 5 }),
     comment: Nullable(Type.String()),
+  }),
+  'bot.handoff': Type.Object({
+    /** The conversation as it entered its skill's queue. */
+    conversation: Conversation,
+    botId: Type.String(),
+    botName: Type.String(),
+    reason: BotHandoffReason,
+    /** The bot's note for the agent, if any. */
+    note: Nullable(Type.String()),
+    /** The skill the bot sent it to, when not the conversation's own. */
+    toSkillId: Nullable(Type.String()),
+  }),
+  'bot.resolved': Type.Object({
+    conversation: Conversation,
+    botId: Type.String(),
+    botName: Type.String(),
   }),
   'campaign.changed': Type.Object({
     change: Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Literal('deleted')]),
@@ -92,6 +121,8 @@ export const WEBHOOK_EVENT_SUMMARIES: Record<WebhookEventType, string> = {
   'exposure.created': 'A visitor was shown an engagement, or fell in a control group.',
   'conversion.attributed': 'A purchase or goal was attributed to engagements.',
   'csat.submitted': 'A customer rated a conversation.',
+  'bot.handoff': 'A bot handed a conversation over to people (asked to, found no answer, or timed out).',
+  'bot.resolved': 'A bot resolved a conversation without a person (the visitor said its answer helped).',
   'campaign.changed': 'A campaign was created, changed or deleted.',
 };
 

@@ -7,7 +7,7 @@ import type {
   AutomationRulesTable,
   AutomationRunsTable,
 } from './automation-schema.ts';
-import type { BotsTable, KnowledgeArticlesTable } from './bot-schema.ts';
+import type { AnswerGenerationTable, BotsTable, KnowledgeArticlesTable } from './bot-schema.ts';
 import type {
   ChannelConnectionsTable,
   ContactConsentsTable,
@@ -597,6 +597,7 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   bots: BotsTable;
   knowledge_articles: KnowledgeArticlesTable;
+  answer_generation: AnswerGenerationTable;
   webhook_deliveries: WebhookDeliveriesTable;
   automation_rules: AutomationRulesTable;
   automation_runs: AutomationRunsTable;

@@ -1,5 +1,6 @@
 import { Migrator, sql } from 'kysely';
 import { AccountsRepo } from './accounts-repo.ts';
+import { AnswerGenerationRepo } from './answer-generation-repo.ts';
 import { ApiKeysRepo } from './api-keys-repo.ts';
 import { AppPushRepo } from './app-push-repo.ts';
 import { AssignmentRepo } from './assignment-repo.ts';
@@ -75,6 +76,8 @@ export class Store {
   readonly bots;
   /** Articles of each account's knowledge base (the answer bot's). */
   readonly knowledge;
+  /** Each account's optional generated answers (an OpenAI-compatible endpoint for the answer bot). */
+  readonly answerGeneration;
   /** Atomic changes of who holds a conversation (offer, accept, transfer, close, overflow). */
   readonly assignment;
   readonly messages;
@@ -155,8 +158,9 @@ export class Store {
     this.settings = new SettingsRepo(db);
     this.caps = capabilitiesOf(kind, movesMessages);
     this.webhooks = new WebhooksRepo(db, this.caps, this.secrets);
-    this.bots = new BotsRepo(db, this.secrets);
+    this.bots = new BotsRepo(db, this.secrets, this.webhooks);
     this.knowledge = new KnowledgeRepo(db);
+    this.answerGeneration = new AnswerGenerationRepo(db, this.secrets);
     this.automation = new AutomationRepo(db);
     this.automationEvents = new AutomationEventsRepo(db, this.caps, this.automation);
     this.webhooks.automation = this.automationEvents;
