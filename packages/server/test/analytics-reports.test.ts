@@ -161,6 +161,11 @@ describe('analytics reports on constructed data', () => {
     assert.deepEqual([offer.exposed.visitors, offer.exposed.converted, offer.control.visitors], [50, 1, 0]);
     assert.equal(offer.enoughData, false);
     assert.equal(offer.verdict, 'not_enough_data');
+    // Nobody held out: no lift, no interval, nothing a reader could take for a measured effect.
+    assert.deepEqual(
+      [offer.absoluteLift.estimate, offer.absoluteLift.ci, offer.relativeLift.ci, offer.revenue.difference.ci],
+      [null, null, null, null],
+    );
     const invite = res.body.campaigns.find((c: { campaignId: string }) => c.campaignId === s.invite);
     assert.equal(invite.verdict, 'treatment_better');
     assert.equal(invite.revenue.bootstrap, null, 'the list gives Welch only');

@@ -142,7 +142,7 @@ function liftOf(
     bootstrapIterations: iterations >= 200 ? iterations : 0,
     enoughData: p.enoughData,
   });
-  return {
+  const lift: CampaignLift = {
     campaignId: c.id,
     campaignName: c.name,
     goal: c.goal,
@@ -167,5 +167,17 @@ function liftOf(
         ? { ci: r.bootstrap.ci, pValue: r.bootstrap.pValue, iterations: r.bootstrap.iterations }
         : null,
     },
+  };
+  if (exposed.visitors > 0 && control.visitors > 0) return lift;
+  // With an empty group there is nothing to compare: no estimate and no interval, rather than a
+  // figure a reader could take for a measured lift.
+  const none = <M extends string>(method: M) => ({ estimate: null, ci: null, method });
+  return {
+    ...lift,
+    absoluteLift: none(lift.absoluteLift.method),
+    relativeLift: none(lift.relativeLift.method),
+    pValue: 1,
+    significant: false,
+    revenue: { difference: none('welch-t'), relativeDifference: null, pValue: null, significant: false, bootstrap: null },
   };
 }
