@@ -15,6 +15,12 @@ import { formatCount, formatMoney, formatPercent, formatPoints, formatSources } 
 import { barPaths, UPlotChart } from './uplot-chart.tsx';
 import { useReport } from './use-report.ts';
 
+/** Why a stage is not a subset of the one before it, said where the reader looks. */
+const NOT_NESTED: Record<string, string> = {
+  conversation: 'Every chat, however it started; of all visitors.',
+  converted: 'Shown one and bought, chat or not; of those shown one.',
+};
+
 const SHORT: Record<string, string> = {
   visitors: 'Visitors',
   qualified: 'Qualified',
@@ -186,7 +192,12 @@ export function FunnelTab({ filters }: { filters: ReportFilters }) {
               <tbody>
                 {f.stages.map((s) => (
                   <tr key={s.stage} data-testid={`funnel-${s.stage}`}>
-                    <th scope="row">{s.label}</th>
+                    <th scope="row">
+                      {s.label}
+                      {NOT_NESTED[s.stage] ? (
+                        <div className="muted cell-sub">{NOT_NESTED[s.stage]}</div>
+                      ) : null}
+                    </th>
                     <td className="cell-number" data-label="Visitors">
                       {formatCount(s.visitors)}
                     </td>
