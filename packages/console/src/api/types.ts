@@ -159,6 +159,10 @@ export interface VisitorSummary {
   scoreTop: number | null;
   exposures: VisitorExposure[];
   lastEventAt: string;
+  /** A conversation not yet resolved: waiting for an agent, or with one (the live list only). */
+  chat?: 'waiting' | 'active' | null;
+  /** This visit's latest purchase: the cart it emptied. */
+  purchase: { total: number; itemCount: number; currency: string | null; at: string } | null;
 }
 
 export interface VisitorList {

@@ -21,7 +21,7 @@ import { callsReport } from '../../analytics/calls-report.ts';
 import { channelsReport } from '../../analytics/channels-report.ts';
 import { conversationsReport } from '../../analytics/conversations-report.ts';
 import { funnelReport } from '../../analytics/funnel-report.ts';
-import { liftCampaigns, liftReport } from '../../analytics/lift-report.ts';
+import { liftCampaigns, liftReport, likeForLike } from '../../analytics/lift-report.ts';
 import {
   agentsCsv,
   channelsCsv,
@@ -92,7 +92,10 @@ export function reportsRoutes(app: App, ctx: AppContext): void {
     },
     async (req, reply) => {
       const f = await resolveFilters(db, authOf(req).accountId, req.query);
-      const report = await funnelReport(db, f);
+      const report = {
+        ...(await funnelReport(db, f)),
+        likeForLike: f.campaignId ? null : await likeForLike(db, f),
+      };
       return req.query.format === 'csv' ? sendCsv(reply, 'funnel', f, funnelCsv(report)) : report;
     },
   );
