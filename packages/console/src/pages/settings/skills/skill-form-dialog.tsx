@@ -1,4 +1,4 @@
-/** Create or edit a skill: its name, how long visitors may wait, how long an offer lasts, where chats can be transferred, its business hours. */
+/** Create or edit a skill: its name, how long visitors may wait, how long an offer lasts, where chats can be transferred, its business hours and service levels. */
 import { type FormEvent, useState } from 'react';
 import { errorMessage } from '../../../api/http.ts';
 import { createSkill, updateSkill } from '../../../api/skills.ts';
@@ -9,6 +9,7 @@ import { FormError } from '../../../components/form-error.tsx';
 import { parseWholeNumber } from '../../../components/number-input.ts';
 import { SkillPicker } from '../../../components/skill-picker.tsx';
 import { HoursEditor } from './hours-editor.tsx';
+import { SlaEditor, slaDraft, slaOf } from './sla-editor.tsx';
 
 interface SkillFormDialogProps {
   skill?: Skill;
@@ -26,6 +27,7 @@ export function SkillFormDialog({ skill, skills, onSaved, onClose }: SkillFormDi
   const [offerTimeout, setOfferTimeout] = useState(String(skill?.offerTimeoutSeconds ?? 30));
   const [transfers, setTransfers] = useState<string[]>(skill?.transferSkillIds ?? []);
   const [hours, setHours] = useState(skill?.hours ?? null);
+  const [sla, setSla] = useState(() => slaDraft(skill?.sla));
   const [errors, setErrors] = useState<Record<string, string | null>>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -35,13 +37,15 @@ export function SkillFormDialog({ skill, skills, onSaved, onClose }: SkillFormDi
     const trimmed = name.trim();
     const maxWaitSeconds = parseWholeNumber(maxWait, 1, MAX_SECONDS);
     const offerTimeoutSeconds = parseWholeNumber(offerTimeout, 1, MAX_SECONDS);
+    const targets = slaOf(sla);
     const next = {
+      sla: 'error' in targets ? targets.error : null,
       name: trimmed ? null : 'Give the skill a name.',
       maxWait: maxWaitSeconds === null ? 'Enter a whole number of seconds, at least 1.' : null,
       offerTimeout: offerTimeoutSeconds === null ? 'Enter a whole number of seconds, at least 1.' : null,
     };
     setErrors(next);
-    if (!trimmed || maxWaitSeconds === null || offerTimeoutSeconds === null) return;
+    if (!trimmed || maxWaitSeconds === null || offerTimeoutSeconds === null || 'error' in targets) return;
 
     setBusy(true);
     setError(null);
@@ -52,6 +56,7 @@ export function SkillFormDialog({ skill, skills, onSaved, onClose }: SkillFormDi
         offerTimeoutSeconds,
         transferSkillIds: transfers,
         hours,
+        sla: targets.targets,
       };
       onSaved(skill ? await updateSkill(skill.id, input) : await createSkill(input));
     } catch (caught) {
@@ -134,6 +139,7 @@ export function SkillFormDialog({ skill, skills, onSaved, onClose }: SkillFormDi
             emptyText="Create another skill to allow transfers to it."
           />
           <HoursEditor value={hours} onChange={setHours} />
+          <SlaEditor value={sla} onChange={setSla} error={errors.sla ?? null} />
           <FormError message={error} />
         </div>
         <DialogFooter>
