@@ -34,6 +34,9 @@ describe('SLA in the console (Chromium): targets, a timer turning red, the alert
     await dialog.getByTestId('sla-editor').screenshot({ path: `${SHOTS_DIR}sla-editor.png` });
     await dialog.getByRole('button', { name: 'Save changes' }).click();
     await dialog.waitFor({ state: 'detached' });
+    const summary = page.locator(`[data-skill-id="${srv.demo!.skillIds.sales}"]`).getByTestId('skill-sla');
+    assert.equal(await summary.textContent(), 'SLA: normal reply 1 min, resolve 30 min');
+    await page.screenshot({ path: `${SHOTS_DIR}sla-skills-table.png` });
     const { store } = srv.node.ctx;
     const sales = await store.skills.get(srv.demo!.accountId, srv.demo!.skillIds.sales);
     assert.deepEqual(sales.sla, { normal: { firstResponseSeconds: 60, resolutionSeconds: 1800 } });

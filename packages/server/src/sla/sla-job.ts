@@ -29,12 +29,14 @@ const words = (b: SlaBreachPayload) =>
 export async function sweepSla(store: Store, accountId: string, now: number): Promise<SlaBreachPayload[]> {
   const terms = await store.sla.terms(accountId);
   const running = await store.sla.running(accountId, [...terms.keys()]);
+  // a breach already recorded is not tried again: no write per sweep for a long-open ticket
+  const known = await store.sla.recorded(running.map((c) => c.id));
   const recorded: SlaBreachPayload[] = [];
   for (const c of running) {
     const t = terms.get(c.skillId);
     if (!t) continue;
     for (const clock of slaClocks(t.targets, t.hours, c, now)) {
-      if (!clock.breached || clock.dueAt === null) continue;
+      if (!clock.breached || clock.dueAt === null || known.has(`${c.id}:${clock.target}`)) continue;
       // a clock stopped in time was met; one stopped late was missed before this sweep saw it
       const b = breachOf(c, clock.target, clock.dueAt, clock.seconds);
       if (!(await store.sla.recordBreach(accountId, b, now))) continue;

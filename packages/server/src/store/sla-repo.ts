@@ -212,6 +212,20 @@ export class SlaRepo {
     }));
   }
 
+  /** The breaches already recorded of these conversations, as `conversation:target` keys. */
+  async recorded(conversationIds: readonly string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (let i = 0; i < conversationIds.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('sla_breaches')
+        .select(['conversation_id', 'target'])
+        .where('conversation_id', 'in', conversationIds.slice(i, i + 500))
+        .execute();
+      for (const r of rows) out.add(`${r.conversation_id}:${r.target}`);
+    }
+    return out;
+  }
+
   /** How many breach rows a conversation has (tests, support). */
   async breachesOf(conversationId: string): Promise<string[]> {
     const rows = await this.db

@@ -15,6 +15,7 @@ import { useResource } from '../../../components/use-resource.ts';
 import { canManage, useSession } from '../../../session/session-context.tsx';
 import { hoursSummary } from './hours-editor.tsx';
 import { SkillFormDialog } from './skill-form-dialog.tsx';
+import { slaSummary } from './sla-editor.tsx';
 
 type Editing = { kind: 'create' } | { kind: 'edit'; skill: Skill } | { kind: 'delete'; skill: Skill } | null;
 
@@ -93,6 +94,11 @@ export function SkillsTab() {
                     <td data-label="Offer timeout">{formatSeconds(skill.offerTimeoutSeconds)}</td>
                     <td data-label="Hours" data-testid="skill-hours">
                       {hoursSummary(skill.hours)}
+                      {slaSummary(skill.sla) && (
+                        <div className="muted cell-sub" data-testid="skill-sla">
+                          {slaSummary(skill.sla)}
+                        </div>
+                      )}
                     </td>
                     <td data-label="Transfers to">
                       {targets.length ? (

@@ -120,3 +120,24 @@ export function SlaEditor({
     </fieldset>
   );
 }
+
+const span = (seconds: number) => {
+  const min = Math.round(seconds / 60);
+  if (min < 60 || min % 60) return `${min} min`;
+  return min % 1440 ? `${min / 60} h` : `${min / 1440} d`;
+};
+
+/** "SLA: normal reply 15 min, resolve 1 h", for the skills table; null without targets. */
+export function slaSummary(t: SlaTargets | null | undefined): string | null {
+  if (!t) return null;
+  const parts = SLA_BANDS.flatMap((p) => {
+    const x = t[p];
+    if (!x) return [];
+    const clocks = [
+      x.firstResponseSeconds ? `reply ${span(x.firstResponseSeconds)}` : null,
+      x.resolutionSeconds ? `resolve ${span(x.resolutionSeconds)}` : null,
+    ].filter(Boolean);
+    return clocks.length ? [`${LABELS[p].toLowerCase()} ${clocks.join(', ')}`] : [];
+  });
+  return parts.length ? `SLA: ${parts.join('; ')}` : null;
+}
