@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { SlaReport, SlaTargets } from '@beckon/protocol/sla-api';
+import pino from 'pino';
 import { newId } from '../src/ids.ts';
 import { SlaJob, sweepSla } from '../src/sla/sla-job.ts';
-import type { Store } from '../src/store/store.ts';
+import { Store } from '../src/store/store.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { cookieFor, eventually } from './helpers/chat-fixtures.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { dropSchema, newSchemaName, postgresSkipReason, TEST_PG_URL } from './helpers/postgres.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 import { WebhookReceiver } from './helpers/webhook-receiver.ts';
 
@@ -333,3 +334,80 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     });
   });
 }
+
+describe('SLA on PostgreSQL with two nodes: each breach is recorded and queued once', () => {
+  const schema = newSchemaName();
+  let skip: string | null = null;
+  const stores: Store[] = [];
+
+  before(async () => {
+    skip = await postgresSkipReason();
+    if (skip) return;
+    // two nodes: two stores, each with its own connection pool, on one database schema
+    for (let i = 0; i < 2; i++) {
+      const s = await Store.open({ databaseUrl: TEST_PG_URL, pgSchema: schema });
+      if (i === 0) await s.migrate();
+      stores.push(s);
+    }
+  });
+  after(async () => {
+    for (const s of stores) await s.close();
+    if (!skip) await dropSchema(schema);
+  });
+
+  it('runs the job on both nodes at once, on one simulated clock', async (t) => {
+    if (skip) return t.skip(skip);
+    const [a, b] = stores as [Store, Store];
+    const account = await a.accounts.create('Two nodes');
+    await a.webhooks.create(account.id, {
+      url: 'https://example.com/hook',
+      events: ['conversation.sla_breached'],
+    });
+    const skill = await a.skills.create(account.id, { name: 'Support', sla: TARGETS });
+    const start = at('2026-11-26T09:00:00Z');
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const c = await a.conversations.create(
+        {
+          accountId: account.id,
+          siteId: null,
+          visitorId: null,
+          source: 'api',
+          skillId: skill.id,
+          status: 'queued',
+          tokenHash: newId('tok'),
+        },
+        start + i * 1000,
+      );
+      ids.push(c.id);
+    }
+    const now = start + 2 * 60 * MIN; // past both targets of every conversation
+    const log = pino({ level: 'silent' });
+    const jobs = [a, b].map((s) => new SlaJob(s, log, { everyMs: 50, pollMs: 10, clock: () => now }));
+    // both nodes also sweep by hand at the same moment, as a lapsed lease would let them
+    const racing = Promise.all([sweepSla(a, account.id, now), sweepSla(b, account.id, now)]);
+    for (const j of jobs) j.start();
+    const [byA, byB] = await racing;
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+    } finally {
+      await Promise.all(jobs.map((j) => j.stop()));
+    }
+    const byHand = byA.length + byB.length;
+    const rows = await a.db
+      .selectFrom('sla_breaches')
+      .select(['conversation_id', 'target'])
+      .where('account_id', '=', account.id)
+      .execute();
+    assert.equal(rows.length, 40, 'twenty conversations, two targets each');
+    assert.ok(byHand <= 40, `the racing sweeps recorded ${byHand}, none twice`);
+    const queued = await a.db
+      .selectFrom('webhook_deliveries')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('account_id', '=', account.id)
+      .where('event_type', '=', 'conversation.sla_breached')
+      .executeTakeFirstOrThrow();
+    assert.equal(Number(queued.n), 40, 'one delivery per breach and endpoint');
+    for (const id of ids) assert.deepEqual(await b.sla.breachesOf(id), ['first_response', 'resolution']);
+  });
+});
