@@ -1,6 +1,7 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { Conversation, Message } from './chat-api.ts';
 import { Contact } from './contacts-api.ts';
+import { SlaBreachPayload } from './sla-api.ts';
 
 /**
  * Outgoing webhooks: the event catalogue, each event's payload schema, and the REST bodies of
@@ -65,6 +66,7 @@ export const WebhookEventData = {
     toSkillId: Nullable(Type.String()),
   }),
   'conversation.resolved': Type.Object({ conversation: Conversation }),
+  'conversation.sla_breached': Type.Object({ breach: SlaBreachPayload }),
   'message.created': Type.Object({ message: Message, channel: Type.String() }),
   'contact.created': Type.Object({ contact: Contact }),
   'contact.updated': Type.Object({ contact: Contact }),
@@ -115,6 +117,7 @@ export const WEBHOOK_EVENT_SUMMARIES: Record<WebhookEventType, string> = {
   'conversation.assigned': 'An agent took a conversation.',
   'conversation.transferred': 'A conversation moved to another agent or skill.',
   'conversation.resolved': 'A conversation was resolved or closed.',
+  'conversation.sla_breached': 'A conversation missed its first-response or resolution target.',
   'message.created': 'A message, note or system line was stored in a conversation.',
   'contact.created': 'A new contact became known.',
   'contact.updated': 'A contact’s name, e-mail, phone or attributes changed.',

@@ -368,6 +368,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         'conversation.assigned',
         'conversation.created',
         'conversation.resolved',
+        'conversation.sla_breached',
         'conversation.transferred',
         'conversion.attributed',
         'csat.submitted',

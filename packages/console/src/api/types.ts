@@ -52,12 +52,16 @@ export interface Skill {
   hours: BusinessHours | null;
   /** The bot its new conversations are offered to first; null: straight to people. */
   botId?: string | null;
+  /** First-response and resolution targets per priority band; null: none. */
+  sla?: SlaTargets | null;
   createdAt: string;
 }
 
 export type { BusinessHours } from '@beckon/protocol/api';
+export type { SlaTargets } from '@beckon/protocol/sla-api';
 
 import type { BusinessHours } from '@beckon/protocol/api';
+import type { SlaTargets } from '@beckon/protocol/sla-api';
 
 export interface ApiKey {
   id: string;

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useSlaAlerts } from '../workspace/sla-alerts.ts';
 import { WorkspaceProvider } from '../workspace/workspace-context.tsx';
 import { WorkspaceNotices } from '../workspace/workspace-notices.tsx';
 import { SideNav } from './side-nav.tsx';
@@ -14,6 +15,7 @@ export function AppShell({ children }: { children: ReactNode }) {
 }
 
 function Shell({ children }: { children: ReactNode }) {
+  useSlaAlerts();
   return (
     <div className="shell">
       <a className="skip-link" href="#main">

@@ -31,6 +31,7 @@ import type {
   PageStatsTable,
 } from './model-schema.ts';
 import type { ChannelSettingsTable, CsatSurveysTable, OutboxTable } from './outbox-schema.ts';
+import type { SlaBreachesTable, SlaSweepsTable } from './sla-schema.ts';
 import type {
   AgentVoiceSettingsTable,
   CallbacksTable,
@@ -100,6 +101,8 @@ export interface SkillsTable {
   business_hours: string | null;
   /** The bot its new conversations are offered to first; null: straight to people (0032). */
   bot_id: string | null;
+  /** JSON `SlaTargets` per priority band; null: no targets (0045). */
+  sla_targets?: string | null;
 }
 
 export interface ApiKeysTable {
@@ -606,6 +609,8 @@ export interface Database {
   audit_log: AuditLogTable;
   retention_policies: RetentionPoliciesTable;
   retention_sweeps: RetentionSweepsTable;
+  sla_breaches: SlaBreachesTable;
+  sla_sweeps: SlaSweepsTable;
 }
 
 export type { Generated };

@@ -41,6 +41,7 @@ import { SecretBox as Box, resealAll, type SecretBox, type SecretsRef } from './
 import { SettingsRepo } from './settings-repo.ts';
 import { SitesRepo } from './sites-repo.ts';
 import { SkillsRepo } from './skills-repo.ts';
+import { SlaRepo } from './sla-repo.ts';
 import { SsoRepo } from './sso-repo.ts';
 import { describeStoreError } from './store-availability.ts';
 import { capabilitiesOf, type StoreCapabilities } from './store-capabilities.ts';
@@ -137,6 +138,8 @@ export class Store {
   readonly audit;
   /** Each account's retention limits, and the batched deletes that apply them. */
   readonly retention;
+  /** Service levels: skills' targets, running clocks, breaches (one per conversation and target). */
+  readonly sla;
 
   private constructor(
     readonly kind: StoreKind,
@@ -193,6 +196,7 @@ export class Store {
     this.privacy = new PrivacyRepo(db, kind);
     this.audit = new AuditRepo(db);
     this.retention = new RetentionRepo(db, this.caps);
+    this.sla = new SlaRepo(db, this.webhooks);
     this.recordings = new CallRecordingsRepo(db);
   }
 

@@ -1,4 +1,4 @@
-/** Create or edit a skill: its name, how long visitors may wait, how long an offer lasts, where chats can be transferred, its business hours. */
+/** Create or edit a skill: its name, how long visitors may wait, how long an offer lasts, where chats can be transferred, its business hours and service levels. */
 import { type FormEvent, useState } from 'react';
 import type { Bot } from '../../../api/bots.ts';
 import { errorMessage } from '../../../api/http.ts';
@@ -10,6 +10,7 @@ import { FormError } from '../../../components/form-error.tsx';
 import { parseWholeNumber } from '../../../components/number-input.ts';
 import { SkillPicker } from '../../../components/skill-picker.tsx';
 import { HoursEditor } from './hours-editor.tsx';
+import { SlaEditor, slaDraft, slaOf } from './sla-editor.tsx';
 
 interface SkillFormDialogProps {
   skill?: Skill;
@@ -30,6 +31,7 @@ export function SkillFormDialog({ skill, skills, bots, onSaved, onClose }: Skill
   const [transfers, setTransfers] = useState<string[]>(skill?.transferSkillIds ?? []);
   const [hours, setHours] = useState(skill?.hours ?? null);
   const [botId, setBotId] = useState(skill?.botId ?? '');
+  const [sla, setSla] = useState(() => slaDraft(skill?.sla));
   const [errors, setErrors] = useState<Record<string, string | null>>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -39,13 +41,15 @@ export function SkillFormDialog({ skill, skills, bots, onSaved, onClose }: Skill
     const trimmed = name.trim();
     const maxWaitSeconds = parseWholeNumber(maxWait, 1, MAX_SECONDS);
     const offerTimeoutSeconds = parseWholeNumber(offerTimeout, 1, MAX_SECONDS);
+    const targets = slaOf(sla);
     const next = {
+      sla: 'error' in targets ? targets.error : null,
       name: trimmed ? null : 'Give the skill a name.',
       maxWait: maxWaitSeconds === null ? 'Enter a whole number of seconds, at least 1.' : null,
       offerTimeout: offerTimeoutSeconds === null ? 'Enter a whole number of seconds, at least 1.' : null,
     };
     setErrors(next);
-    if (!trimmed || maxWaitSeconds === null || offerTimeoutSeconds === null) return;
+    if (!trimmed || maxWaitSeconds === null || offerTimeoutSeconds === null || 'error' in targets) return;
 
     setBusy(true);
     setError(null);
@@ -57,6 +61,7 @@ export function SkillFormDialog({ skill, skills, bots, onSaved, onClose }: Skill
         transferSkillIds: transfers,
         hours,
         botId: botId || null,
+        sla: targets.targets,
       };
       onSaved(skill ? await updateSkill(skill.id, input) : await createSkill(input));
     } catch (caught) {
@@ -165,6 +170,7 @@ export function SkillFormDialog({ skill, skills, bots, onSaved, onClose }: Skill
             )}
           </Field>
           <HoursEditor value={hours} onChange={setHours} />
+          <SlaEditor value={sla} onChange={setSla} error={errors.sla ?? null} />
           <FormError message={error} />
         </div>
         <DialogFooter>

@@ -17,6 +17,7 @@ import { canManage, useSession } from '../../../session/session-context.tsx';
 import '../bots/bots.css';
 import { hoursSummary } from './hours-editor.tsx';
 import { SkillFormDialog } from './skill-form-dialog.tsx';
+import { slaSummary } from './sla-editor.tsx';
 
 type Editing = { kind: 'create' } | { kind: 'edit'; skill: Skill } | { kind: 'delete'; skill: Skill } | null;
 
@@ -97,6 +98,11 @@ export function SkillsTab() {
                     <td data-label="Offer timeout">{formatSeconds(skill.offerTimeoutSeconds)}</td>
                     <td data-label="Hours" data-testid="skill-hours">
                       {hoursSummary(skill.hours)}
+                      {slaSummary(skill.sla) && (
+                        <div className="muted cell-sub" data-testid="skill-sla">
+                          {slaSummary(skill.sla)}
+                        </div>
+                      )}
                     </td>
                     <td data-label="Transfers to">
                       <NameChips names={targets} empty="None" />
