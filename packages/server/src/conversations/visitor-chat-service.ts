@@ -1,5 +1,6 @@
 import { isOpen, nextOpening } from '@beckon/core/hours/business-hours';
 import { skillCapacity } from '@beckon/core/routing/index';
+import type { PageCallbackInput } from '@beckon/protocol/call-protocol';
 import type { ChatTopic } from '@beckon/protocol/canned-responses';
 import type {
   ChatAvailability,
@@ -254,6 +255,39 @@ export class VisitorChatService {
     const stored = await this.store.conversations.get(site.accountId, conversation.id);
     await this.announcer.updated(site.accountId, stored);
     return { conversation: stored, token };
+  }
+
+  /**
+   * A "Call me back" from the page with no chat before it: a closed voice conversation keeps the
+   * request in the visitor's history, tied to the exposure they clicked (attribution), for the
+   * callback to be scheduled on.
+   */
+  async pageCallback(site: VisitorSite, input: PageCallbackInput, address: string): Promise<Conversation> {
+    this.starts.admit(site.id, input.visitorId, address);
+    const accountId = site.accountId;
+    const origin = await this.originResolver({
+      accountId,
+      siteId: site.id,
+      visitorId: input.visitorId ?? null,
+      exposureId: input.exposureId ?? null,
+    }).catch(() => undefined);
+    const skillId = await this.chooseSkill(accountId, { skillId: input.skillId, origin: origin?.skillId });
+    const topic = input.topic?.trim();
+    return this.store.conversations.create({
+      accountId,
+      siteId: site.id,
+      visitorId: input.visitorId ?? null,
+      channel: 'voice',
+      source: input.exposureId ? 'button' : 'visitor',
+      originExposureId: input.exposureId ?? null,
+      skillId,
+      status: 'closed',
+      closedBy: 'visitor',
+      priority: origin?.priority ?? 0,
+      visitorName: input.name?.trim() ? cleanText(input.name.trim()) : null,
+      topic: topic ? cleanText(`Callback: ${topic}`) : 'Callback',
+      tokenHash: newVisitorToken().hash,
+    });
   }
 
   /**
