@@ -107,5 +107,23 @@ describe('a callback asked for from the page, with no chat before it (Chromium)'
     await sales.page.screenshot({ path: `${SHOTS_DIR}voice-console-callback-history.png` });
     await context.close();
     await sales.context.close();
+
+    // On a phone the same form fits the screen.
+    const phone = await browser.newContext({ viewport: { width: 375, height: 740 } });
+    const small = await phone.newPage();
+    await small.goto(`${srv.url}/demo/product-lamp`);
+    await small.locator('beckon-widget').getByRole('button', { name: 'Call me back' }).click();
+    await small.locator('beckon-widget').getByRole('form', { name: 'Ask for a callback' }).waitFor();
+    await small.screenshot({ path: `${SHOTS_DIR}voice-widget-callback-375.png` });
+    await phone.close();
+
+    // The campaign editor offers the callback button, with its preview.
+    const owner = await signedInAs(browser, srv, 'admin@demo.beckon.local', '/console/campaigns');
+    await owner.page.getByRole('link', { name: 'New campaign' }).click();
+    await owner.page.getByRole('radio', { name: /Callback button/ }).check();
+    await owner.page.locator('.preview-pill').getByText('Call me back').waitFor();
+    await owner.page.getByRole('radio', { name: /Callback button/ }).scrollIntoViewIfNeeded();
+    await owner.page.screenshot({ path: `${SHOTS_DIR}voice-console-campaign-callback.png` });
+    await owner.context.close();
   });
 });

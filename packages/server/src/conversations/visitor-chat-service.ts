@@ -18,7 +18,7 @@ import { ABANDONED_LINE } from './abandoned-chats.ts';
 import type { AgentPresence } from './agent-presence.ts';
 import type { ChatAnnouncer } from './chat-announcer.ts';
 import type { StartLimiter } from './chat-limits.ts';
-import type { OriginResolver } from './origin-context.ts';
+import type { OriginContext, OriginResolver } from './origin-context.ts';
 import type { PresenceSet } from './presence-set.ts';
 import { conversationForToken } from './visitor-access.ts';
 import { newVisitorToken } from './visitor-token.ts';
@@ -163,14 +163,8 @@ export class VisitorChatService {
     input: ConversationStart,
     address: string,
   ): Promise<{ conversation: Conversation; token: string; view: VisitorConversation }> {
-    this.starts.admit(site.id, input.visitorId, address);
     const accountId = site.accountId;
-    const origin = await this.originResolver({
-      accountId,
-      siteId: site.id,
-      visitorId: input.visitorId ?? null,
-      exposureId: input.exposureId ?? null,
-    }).catch(() => undefined);
+    const origin = await this.admitted(site, input, address);
     const skillId = await this.chooseSkill(accountId, {
       skillId: input.skillId,
       topic: input.topic,
@@ -257,20 +251,29 @@ export class VisitorChatService {
     return { conversation: stored, token };
   }
 
+  /** Counts a start against the site's and visitor's limits, then finds what the visitor clicked. */
+  private async admitted(
+    site: VisitorSite,
+    input: { visitorId?: string; exposureId?: string },
+    address: string,
+  ): Promise<OriginContext | undefined> {
+    this.starts.admit(site.id, input.visitorId, address);
+    return this.originResolver({
+      accountId: site.accountId,
+      siteId: site.id,
+      visitorId: input.visitorId ?? null,
+      exposureId: input.exposureId ?? null,
+    }).catch(() => undefined);
+  }
+
   /**
    * A "Call me back" from the page with no chat before it: a closed voice conversation keeps the
    * request in the visitor's history, tied to the exposure they clicked (attribution), for the
    * callback to be scheduled on.
    */
   async pageCallback(site: VisitorSite, input: PageCallbackInput, address: string): Promise<Conversation> {
-    this.starts.admit(site.id, input.visitorId, address);
     const accountId = site.accountId;
-    const origin = await this.originResolver({
-      accountId,
-      siteId: site.id,
-      visitorId: input.visitorId ?? null,
-      exposureId: input.exposureId ?? null,
-    }).catch(() => undefined);
+    const origin = await this.admitted(site, input, address);
     const skillId = await this.chooseSkill(accountId, { skillId: input.skillId, origin: origin?.skillId });
     const topic = input.topic?.trim();
     return this.store.conversations.create({

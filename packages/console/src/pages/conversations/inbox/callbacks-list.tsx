@@ -1,17 +1,15 @@
 /**
  * Callbacks visitors asked for: scheduled ones with their window (before they fall due), and due
- * ones, which are offered like conversations and open here too. Reloaded every half minute.
+ * ones, which are offered like conversations and open here too.
  */
 import type { CallbackView } from '@beckon/protocol/call-protocol';
-import { useEffect, useState } from 'react';
 import { request } from '../../../api/http.ts';
 import { EmptyState } from '../../../components/empty-state.tsx';
 import { PhoneIcon } from '../../../components/icons.tsx';
 import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
 import { actionError } from '../../../workspace/workspace-store.ts';
 import { onInboxKeyDown } from './inbox-keys.ts';
-
-const REFRESH_MS = 30_000;
+import { useRefreshed } from './use-refreshed.ts';
 
 /** "Thu 27 Nov, 09:00–11:00" in the agent's time zone. */
 export function callbackWindow(c: Pick<CallbackView, 'windowStart' | 'windowEnd'>): string {
@@ -21,29 +19,11 @@ export function callbackWindow(c: Pick<CallbackView, 'windowStart' | 'windowEnd'
   return `${day}, ${time(start)}–${time(new Date(c.windowEnd))}`;
 }
 
-function useCallbacks(): CallbackView[] | null {
-  const [items, setItems] = useState<CallbackView[] | null>(null);
-  const mine = useWorkspace((s) => s.mine.length, 0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: taking or closing one (my list changes) reloads the list.
-  useEffect(() => {
-    let cancelled = false;
-    const load = () =>
-      request<{ callbacks: CallbackView[] }>('GET', '/api/v1/callbacks?status=open').then(
-        (r) => !cancelled && setItems(r.callbacks),
-        () => {},
-      );
-    void load();
-    const timer = window.setInterval(load, REFRESH_MS);
-    return () => {
-      cancelled = true;
-      window.clearInterval(timer);
-    };
-  }, [mine]);
-  return items;
-}
+const loadCallbacks = () =>
+  request<{ callbacks: CallbackView[] }>('GET', '/api/v1/callbacks?status=open').then((r) => r.callbacks);
 
 export function CallbacksList() {
-  const items = useCallbacks();
+  const items = useRefreshed<CallbackView[]>(loadCallbacks);
   if (items === null) return null;
   if (items.length === 0)
     return (
