@@ -117,6 +117,28 @@ describe('a callback asked for from the page, with no chat before it (Chromium)'
     await small.screenshot({ path: `${SHOTS_DIR}voice-widget-callback-375.png` });
     await phone.close();
 
+    // Outside the skill's hours the form says when, and its window starts at the next opening.
+    const opens = new Date(Date.now() + 2 * 86_400_000);
+    const hours = {
+      timeZone: 'UTC',
+      weekly: [{ day: opens.getUTCDay(), from: '09:00', to: '17:00' }],
+      holidays: [],
+    };
+    const sales2 = srv.demo!.skillIds.sales;
+    assert.equal((await admin.patch(`/api/v1/skills/${sales2}`, { hours })).status, 200);
+    const later = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'UTC' });
+    const closed = await later.newPage();
+    await closed.goto(`${srv.url}/demo/product-lamp`);
+    const away = closed.locator('beckon-widget');
+    await away.getByRole('button', { name: 'Call me back' }).click();
+    await away.getByText(/^We call you back on \w+ at 9:00/).waitFor();
+    const early = away.getByRole('form', { name: 'Ask for a callback' });
+    assert.equal(await early.getByLabel('Day').inputValue(), opens.toISOString().slice(0, 10));
+    assert.equal(await early.getByLabel('From').inputValue(), '09:00');
+    await closed.screenshot({ path: `${SHOTS_DIR}voice-widget-callback-closed.png` });
+    await later.close();
+    await admin.patch(`/api/v1/skills/${sales2}`, { hours: null });
+
     // The campaign editor offers the callback button, with its preview.
     const owner = await signedInAs(browser, srv, 'admin@demo.beckon.local', '/console/campaigns');
     await owner.page.getByRole('link', { name: 'New campaign' }).click();
