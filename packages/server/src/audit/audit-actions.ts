@@ -139,6 +139,7 @@ export const AUDIT_ACTIONS: Record<string, AuditAction> = {
   'POST /api/v1/chat/end': open('chat.ended'),
   'POST /api/v1/chat/identify': open('chat.identified'),
   'POST /api/v1/chat/offline': open('chat.offline_message_left'),
+  'POST /api/v1/chat/callback': open('callback.requested'),
   'POST /api/v1/chat/read': open('chat.read'),
   'POST /api/v1/chat/transcript-email': open('chat.transcript_requested'),
   'POST /api/v1/channels/email/inbound': open('email.received'),
