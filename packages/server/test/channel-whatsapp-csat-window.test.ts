@@ -81,17 +81,20 @@ describe('WhatsApp satisfaction survey outside the 24-hour window', () => {
     return id;
   };
   const lines = (id: string) => store().messages.after(wa.accountId, id, 0);
-
-  it('without a template: no survey reaches the customer, and agents read why', async () => {
-    assert.equal((await settings([{ channel: 'whatsapp', csatSurvey: true }])).status, 200);
-    const from = newNumber();
-    const id = await resolvedLate(from);
-    const note = await eventually(
+  /** The note agents read on a conversation that got no survey. */
+  const noteOf = (id: string) =>
+    eventually(
       async () =>
         (await lines(id)).find((m) => m.senderKind === 'system' && /satisfaction survey/.test(m.text)),
       5000,
       'the note',
     );
+
+  it('without a template: no survey reaches the customer, and agents read why', async () => {
+    assert.equal((await settings([{ channel: 'whatsapp', csatSurvey: true }])).status, 200);
+    const from = newNumber();
+    const id = await resolvedLate(from);
+    const note = await noteOf(id);
     assert.match(note.text, /more than 24 hours old/);
     assert.match(note.text, /Choose a survey template in Settings → Channels/);
     assert.equal(await store().csatSurveys.find(wa.accountId, id), undefined);
@@ -165,12 +168,7 @@ describe('WhatsApp satisfaction survey outside the 24-hour window', () => {
     assert.equal(put.status, 200);
     const from = newNumber();
     const id = await resolvedLate(from);
-    const note = await eventually(
-      async () =>
-        (await lines(id)).find((m) => m.senderKind === 'system' && /satisfaction survey/.test(m.text)),
-      5000,
-      'the note',
-    );
+    const note = await noteOf(id);
     assert.match(note.text, /gone_rating \(en_US\) is not listed for this number/);
     assert.ok(!wa.graph.sent.some((s) => s.to === from));
   });

@@ -31,6 +31,16 @@ const HookParams = Type.Object({
 const HOOK_PATH = /^\/hooks\/(whatsapp|messenger|instagram|telegram|sms)\/(chn_[A-Za-z0-9_-]{1,60})(?:\?|$)/;
 const ROUTE = '/hooks/:type/:id';
 
+/** One delivery's work, shared by the raw path and the Fastify route. */
+type Deliver = (
+  type: ConnectionType,
+  id: string,
+  ip: string,
+  url: string,
+  headers: HookRequest['headers'],
+  raw: Buffer,
+) => Promise<HookAnswer>;
+
 /** Whether the node trusts `X-Forwarded-For` (as Fastify's `trustProxy`). */
 const TRUST_PROXY = process.env.BECKON_TRUST_PROXY === '1';
 
@@ -50,17 +60,7 @@ function ipOf(req: IncomingMessage): string {
  * answers as the Fastify route below, which `app.inject` and anything the path does not match
  * still reach. Measured in BENCHMARKS.md (W9).
  */
-function rawHooks(
-  ctx: AppContext,
-  deliver: (
-    type: ConnectionType,
-    id: string,
-    ip: string,
-    url: string,
-    headers: HookRequest['headers'],
-    raw: Buffer,
-  ) => Promise<HookAnswer>,
-): RawHandler {
+function rawHooks(ctx: AppContext, deliver: Deliver): RawHandler {
   const { metrics } = ctx;
   const log = ctx.logger.child({ component: 'channel-hooks' });
   const done = (res: ServerResponse, started: number, status: number, answer: HookAnswer) => {
@@ -139,14 +139,7 @@ export async function channelHooksRoutes(
    * the connector's store. Answers only once the delivery is stored (an acknowledged delivery is
    * never lost); throws an AppError for a 4xx.
    */
-  const deliver = async (
-    type: ConnectionType,
-    id: string,
-    ip: string,
-    url: string,
-    headers: HookRequest['headers'],
-    raw: Buffer,
-  ): Promise<HookAnswer> => {
+  const deliver: Deliver = async (type, id, ip, url, headers, raw) => {
     const { connector, conn } = await connectionOf(type, id, ip);
     const q = url.indexOf('?');
     const hook: HookRequest = {
