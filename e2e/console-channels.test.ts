@@ -84,11 +84,19 @@ describe('Settings › Channels in Chromium: e-mail, routing weights, push crede
     assert.equal(settings.find((s) => s.channel === 'email')?.weight, 0.5);
     // The satisfaction survey, per channel: web chat asks in its widget, so it has no checkbox.
     assert.equal(await routing.locator('[data-channel="web"]').getByTestId('survey-toggle').count(), 0);
-    await routing.locator('[data-channel="whatsapp"]').getByTestId('survey-toggle').check();
+    const whatsapp = routing.locator('[data-channel="whatsapp"]');
+    assert.equal(await whatsapp.getByTestId('survey-template').count(), 0, 'no template choice while off');
+    await whatsapp.getByTestId('survey-toggle').check();
+    // After Meta's 24-hour window only a template may go out: none chosen skips it, with a note.
+    const template = whatsapp.getByTestId('survey-template');
+    assert.equal(await template.inputValue(), '');
+    assert.match((await template.textContent()) ?? '', /Skip it, with a note to agents/);
     await routing.getByRole('button', { name: 'Save routing' }).click();
     await routing.getByTestId('routing-saved').waitFor();
-    assert.equal(await srv.node.ctx.store.channelSettings.surveys(srv.demo!.accountId, 'whatsapp'), true);
-    assert.equal(await srv.node.ctx.store.channelSettings.surveys(srv.demo!.accountId, 'sms'), false);
+    assert.deepEqual(await srv.node.ctx.store.channelSettings.surveys(srv.demo!.accountId, 'whatsapp'), {
+      template: null,
+    });
+    assert.equal(await srv.node.ctx.store.channelSettings.surveys(srv.demo!.accountId, 'sms'), null);
     await email.screenshot({ path: `${SHOTS_DIR}/channels-email.png` });
     await routing.screenshot({ path: `${SHOTS_DIR}/channels-routing.png` });
     assert.deepEqual(admin.errors, []);

@@ -8,6 +8,16 @@ const closed = { additionalProperties: false } as const;
 /** Most a conversation of one channel may weigh, in live chats. */
 export const MAX_CHANNEL_WEIGHT = 10;
 
+/** A WhatsApp template by its name and language, as the number's template list shows them. */
+export const SurveyTemplate = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 512 }),
+    language: Type.String({ minLength: 2, maxLength: 15 }),
+  },
+  closed,
+);
+export type SurveyTemplate = Static<typeof SurveyTemplate>;
+
 export const ChannelSetting = Type.Object({
   channel: Channel,
   /** The skill a new conversation from this channel joins when its topic names none; null: the first skill. */
@@ -19,6 +29,11 @@ export const ChannelSetting = Type.Object({
    * Messenger, Instagram, Telegram, SMS and e-mail; web chat asks in the widget, the others never).
    */
   csatSurvey: Type.Boolean(),
+  /**
+   * WhatsApp: the approved template the survey is sent as once Meta's 24-hour window has closed
+   * (a free-form message is refused then). Null: such a survey is skipped, with a note to agents.
+   */
+  csatTemplate: Type.Union([SurveyTemplate, Type.Null()]),
 });
 export type ChannelSetting = Static<typeof ChannelSetting>;
 
@@ -31,6 +46,7 @@ export const ChannelSettingInput = Type.Object(
     defaultSkillId: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()])),
     weight: Type.Optional(Type.Number({ minimum: 0, maximum: MAX_CHANNEL_WEIGHT })),
     csatSurvey: Type.Optional(Type.Boolean()),
+    csatTemplate: Type.Optional(Type.Union([SurveyTemplate, Type.Null()])),
   },
   closed,
 );

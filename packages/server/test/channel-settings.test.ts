@@ -201,6 +201,7 @@ describe('channels: per-channel weights and default skills, and the outbox writt
       defaultSkillId: support.id,
       weight: 0.25,
       csatSurvey: false,
+      csatTemplate: null,
     });
     assert.equal((await email('My parcel is late')).conversation.skillId, support.id);
     assert.equal((await email('A quote, please', 'sales')).conversation.skillId, salesSkill.id);

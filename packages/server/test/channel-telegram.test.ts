@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AgentChatClient } from '@beckon/sdk/agent-client';
-import { startTelegram, tgUpdate } from './helpers/bot-api-server.ts';
+import { secretTokenOf } from '../src/channels/telegram/telegram-connector.ts';
+import { BOT_TOKEN, startTelegram, tgUpdate } from './helpers/bot-api-server.ts';
 import { connectAgent, cookieFor, eventually } from './helpers/chat-fixtures.ts';
 
 describe('Telegram Bot API connection', () => {
@@ -34,6 +35,50 @@ describe('Telegram Bot API connection', () => {
     assert.equal(tg.bot.webhooks.length, 1);
     assert.equal(tg.bot.webhooks[0]!.url, tg.created.webhookUrl);
     assert.match(tg.secret(), /^[A-Za-z0-9_-]{20,256}$/);
+    assert.deepEqual(tg.bot.webhooks[0]!.allowed_updates, ['message', 'callback_query']);
+  });
+
+  it('a bot connected before button taps gets its webhook set again once, on its next delivery', async () => {
+    const store = tg.srv.node.ctx.store;
+    // A connection as it was stored before surveys: its webhook asked Telegram for messages only.
+    const old = await store.channelConnections.create(tg.accountId, {
+      type: 'telegram',
+      name: 'Old bot',
+      config: { botToken: BOT_TOKEN },
+      apiBaseUrl: tg.bot.url,
+      defaultSkillId: null,
+    });
+    const hook = `${tg.srv.url}/hooks/telegram/${old.id}`;
+    const post = (body: unknown) =>
+      fetch(hook, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-telegram-bot-api-secret-token': secretTokenOf(old),
+        },
+        body: JSON.stringify(body),
+      });
+    const setFor = () => tg.bot.webhooks.filter((w) => w.url === hook);
+    assert.equal(setFor().length, 0);
+    const user = ++users;
+    assert.equal((await post(tgUpdate(user, 'Hello from before', 1))).status, 200);
+    const set = await eventually(() => setFor()[0], 5000, 'setWebhook again');
+    assert.deepEqual(set.allowed_updates, ['message', 'callback_query']);
+    assert.equal(set.secret_token, secretTokenOf(old), 'the secret stays the same');
+    await eventually(
+      async () => (await store.channelConnections.find(tg.accountId, old.id))?.config.webhookUpdates,
+      5000,
+      'remembered',
+    );
+    // Remembered: later deliveries do not set it again.
+    assert.equal((await post(tgUpdate(user, 'And again', 2))).status, 200);
+    await eventually(() => conversationOf(`${user}:2`), 5000, 'the second message');
+    assert.equal(setFor().length, 1);
+    // The mark is no credential: the console does not list it.
+    const res = await fetch(`${tg.srv.url}/api/v1/channels`, { headers: { cookie: tg.admin.cookie } });
+    const { items } = (await res.json()) as { items: { id: string; credentials: Record<string, boolean> }[] };
+    assert.deepEqual(items.find((c) => c.id === old.id)?.credentials, { botToken: true });
+    await store.channelConnections.remove(tg.accountId, old.id);
   });
 
   it('refuses a bot token Telegram does not know, keeping nothing', async () => {

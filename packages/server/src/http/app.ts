@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifySwagger from '@fastify/swagger';
@@ -12,6 +13,7 @@ import type { AppContext } from '../context.ts';
 import { webhookDocs } from '../webhooks/webhook-docs.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { acceptEmptyJsonBodies } from './json-body-parser.ts';
+import { RawRoutes } from './raw-routes.ts';
 import { apiKeysRoutes } from './routes/api-keys-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
@@ -30,7 +32,18 @@ export type RoutesPlugin = (app: App, ctx: AppContext) => void | Promise<void>;
 
 /** Builds the HTTP application of one node: security headers, auth, REST API, OpenAPI, ops and static pages. */
 export async function buildApp(ctx: AppContext, extraRoutes: RoutesPlugin[] = []): Promise<App> {
+  // Providers' webhook deliveries are answered ahead of Fastify (channel-hooks-routes.ts); the
+  // server otherwise is the one Fastify would make, with its keep-alive and request timeouts.
+  const raw = new RawRoutes();
   const app = Fastify({
+    serverFactory: (handler) => {
+      const server = createServer((req, res) => {
+        if (!raw.handle(req, res)) handler(req, res);
+      });
+      server.keepAliveTimeout = 72_000;
+      server.requestTimeout = 0;
+      return server;
+    },
     loggerInstance: ctx.logger.child({ component: 'http' }),
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
@@ -39,6 +52,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RoutesPlugin[] = []
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.decorate('rawRoutes', raw);
   installErrorHandling(app);
   acceptEmptyJsonBodies(app);
 

@@ -6,6 +6,7 @@ import type {
   RawRequestDefaultExpression,
   RawServerDefault,
 } from 'fastify';
+import type { RawRoutes } from './raw-routes.ts';
 
 /** The Fastify instance with TypeBox types inferred from route schemas. */
 export type App = FastifyInstance<
@@ -15,3 +16,10 @@ export type App = FastifyInstance<
   FastifyBaseLogger,
   TypeBoxTypeProvider
 >;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Requests answered on the HTTP server ahead of Fastify (see raw-routes.ts). */
+    rawRoutes: RawRoutes;
+  }
+}

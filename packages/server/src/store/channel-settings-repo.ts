@@ -2,6 +2,7 @@ import {
   type ChannelSetting,
   type ChannelSettingInput,
   SURVEY_CHANNELS,
+  type SurveyTemplate,
 } from '@beckon/protocol/channels-api';
 import type { Kysely } from 'kysely';
 import { badRequest } from '../errors.ts';
@@ -35,6 +36,14 @@ const DEFAULT_WEIGHTS: Partial<Record<ChannelKind, number>> = { web: 1000, app: 
 /** Capacity weights of an account's channels, in thousandths (`WEIGHT_UNIT`). */
 export type ChannelWeights = (channel: string) => number;
 
+/** The survey template of a settings row, when both its name and its language are set. */
+const templateOf = (
+  r: { csat_template_name: string | null; csat_template_language: string | null } | undefined,
+): SurveyTemplate | null =>
+  r?.csat_template_name && r.csat_template_language
+    ? { name: r.csat_template_name, language: r.csat_template_language }
+    : null;
+
 /** Per-channel routing settings of an account: a default skill and a capacity weight each. */
 export class ChannelSettingsRepo {
   constructor(private readonly db: Kysely<Database>) {}
@@ -54,6 +63,7 @@ export class ChannelSettingsRepo {
         defaultSkillId: r?.default_skill_id ?? null,
         weight: Number(r?.weight_milli ?? DEFAULT_WEIGHTS[channel] ?? WEIGHT_UNIT) / WEIGHT_UNIT,
         csatSurvey: Number(r?.csat_survey ?? 0) === 1,
+        csatTemplate: templateOf(r),
       };
     });
   }
@@ -80,15 +90,21 @@ export class ChannelSettingsRepo {
     return r?.default_skill_id ?? null;
   }
 
-  /** Whether a resolved conversation of `channel` sends the customer a satisfaction survey. */
-  async surveys(accountId: string, channel: ChannelKind): Promise<boolean> {
+  /**
+   * Whether a resolved conversation of `channel` sends the customer a satisfaction survey: null
+   * when not, else the template it is sent as outside WhatsApp's window (null: none chosen).
+   */
+  async surveys(
+    accountId: string,
+    channel: ChannelKind,
+  ): Promise<{ template: SurveyTemplate | null } | null> {
     const r = await this.db
       .selectFrom('channel_settings')
-      .select('csat_survey')
+      .select(['csat_survey', 'csat_template_name', 'csat_template_language'])
       .where('account_id', '=', accountId)
       .where('channel', '=', channel)
       .executeTakeFirst();
-    return Number(r?.csat_survey ?? 0) === 1;
+    return Number(r?.csat_survey ?? 0) === 1 ? { template: templateOf(r) } : null;
   }
 
   /** Changes the channels named; a default skill must be one of the account's. */
@@ -121,6 +137,11 @@ export class ChannelSettingsRepo {
           `items/${i}/csatSurvey: ${it.channel} has no survey of its own (web chat asks in the widget)`,
           'survey_not_supported',
         );
+      if (it.csatTemplate && it.channel !== 'whatsapp')
+        throw badRequest(
+          `items/${i}/csatTemplate: only WhatsApp sends a survey as a template`,
+          'survey_template_not_supported',
+        );
     }
     await this.db.transaction().execute(async (trx) => {
       for (const it of items) {
@@ -131,6 +152,10 @@ export class ChannelSettingsRepo {
           default_skill_id: it.defaultSkillId === undefined ? was.defaultSkillId : it.defaultSkillId,
           weight_milli: Math.round((it.weight ?? was.weight) * WEIGHT_UNIT),
           csat_survey: (it.csatSurvey ?? was.csatSurvey) ? 1 : 0,
+          csat_template_name:
+            (it.csatTemplate === undefined ? was.csatTemplate : it.csatTemplate)?.name ?? null,
+          csat_template_language:
+            (it.csatTemplate === undefined ? was.csatTemplate : it.csatTemplate)?.language ?? null,
           updated_at: now,
         };
         await trx
@@ -141,6 +166,8 @@ export class ChannelSettingsRepo {
               default_skill_id: values.default_skill_id,
               weight_milli: values.weight_milli,
               csat_survey: values.csat_survey,
+              csat_template_name: values.csat_template_name,
+              csat_template_language: values.csat_template_language,
               updated_at: now,
             }),
           )

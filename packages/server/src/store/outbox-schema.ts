@@ -36,6 +36,9 @@ export interface ChannelSettingsTable {
   weight_milli: number;
   /** 1 when a resolved conversation of this channel sends a satisfaction survey. */
   csat_survey: number;
+  /** The approved WhatsApp template a survey is sent as outside Meta's 24-hour window; null: none. */
+  csat_template_name: string | null;
+  csat_template_language: string | null;
   updated_at: Millis;
 }
 

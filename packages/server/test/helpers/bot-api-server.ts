@@ -12,7 +12,7 @@ import { startTestServer } from './test-server.ts';
  * description }`); a wrong token gets 401 "Unauthorized".
  */
 export async function startBotApi(token: string) {
-  const webhooks: { url: string; secret_token?: string }[] = [];
+  const webhooks: { url: string; secret_token?: string; allowed_updates?: string[] }[] = [];
   const sent: { chat_id: number; text: string; message_id: number; reply_markup?: unknown }[] = [];
   /** Every answerCallbackQuery call (the spinner on a tapped inline button ends). */
   const answered: { callback_query_id: string; text?: string }[] = [];
@@ -81,7 +81,7 @@ export async function startBotApi(token: string) {
       return answer(200, { ok: true, result: true });
     }
     if (m[2] === 'setWebhook') {
-      webhooks.push(body as { url: string; secret_token?: string });
+      webhooks.push(body as { url: string; secret_token?: string; allowed_updates?: string[] });
       return answer(200, { ok: true, result: true, description: 'Webhook was set' });
     }
     if (m[2] === 'sendMessage') {
@@ -187,6 +187,8 @@ export async function startTelegram(env: Record<string, string> = {}) {
   assert.equal(res.status, 201, await res.clone().text());
   const created = (await res.json()) as { id: string; webhookUrl: string };
   const hook = `${srv.url}/hooks/telegram/${created.id}`;
+  /** The secret this connection's webhook was set with (other bots' webhooks may come later). */
+  const secretOf = () => bot.webhooks.findLast((w) => w.url === created.webhookUrl)!.secret_token!;
   return {
     bot,
     srv,
@@ -194,15 +196,13 @@ export async function startTelegram(env: Record<string, string> = {}) {
     created,
     hook,
     accountId: srv.demo!.accountId,
-    secret: () => bot.webhooks.at(-1)!.secret_token!,
+    secret: () => secretOf(),
     post: (body: unknown, secret?: string | null) =>
       fetch(hook, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          ...(secret === null
-            ? {}
-            : { 'x-telegram-bot-api-secret-token': secret ?? bot.webhooks.at(-1)!.secret_token! }),
+          ...(secret === null ? {} : { 'x-telegram-bot-api-secret-token': secret ?? secretOf() }),
         },
         body: JSON.stringify(body),
       }),

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.ts';
 import { chatOf } from '../../conversations/chat-feature.ts';
-import { channelConnectionsRoutes } from '../../http/routes/channel-connections-routes.ts';
+import { channelConnectionsRoutes, webhookUrlOf } from '../../http/routes/channel-connections-routes.ts';
 import { channelHooksRoutes } from '../../http/routes/channel-hooks-routes.ts';
 import { contactConsentsRoutes } from '../../http/routes/contact-consents-routes.ts';
 import { whatsappTemplatesRoutes } from '../../http/routes/whatsapp-templates-routes.ts';
@@ -53,7 +53,9 @@ export async function connectionsFeature(app: App, ctx: AppContext, channels: Ch
           config.providerTimeoutMs,
         ),
     ),
-    new TelegramConnector(ctx.store, inbox, log('telegram'), config.providerTimeoutMs),
+    new TelegramConnector(ctx.store, inbox, log('telegram'), config.providerTimeoutMs, (conn) =>
+      webhookUrlOf(ctx.config.publicUrl, conn),
+    ),
     new SmsConnector(
       ctx.store,
       inbox,

@@ -1,20 +1,40 @@
-import { SURVEY_CHANNELS } from '@beckon/protocol/channels-api';
+import { SURVEY_CHANNELS, type SurveyTemplate } from '@beckon/protocol/channels-api';
 import type { Conversation } from '@beckon/protocol/chat-api';
 import type { ChatAnnouncer } from '../../conversations/chat-announcer.ts';
 import type { Logger } from '../../logger.ts';
 import type { Store } from '../../store/store.ts';
 import type { ChannelKind } from '../channel.ts';
 import { windowOpen } from '../whatsapp/whatsapp-channel.ts';
+import { templateMessage, templateView } from '../whatsapp/whatsapp-templates.ts';
 import {
   SURVEY_ANSWER_WINDOW_MS,
   type SurveyPayload,
   scoreOf,
+  scorePayload,
   surveyQuestion,
   surveyText,
 } from './csat-survey.ts';
 
 /** One-click rating links of a conversation, one per score (e-mail's survey). */
 export type RatingLinks = (accountId: string, conversationId: string) => { score: number; url: string }[];
+
+/** Why a survey is not sent free-form: Meta's 24-hour window has closed. */
+const WINDOW_CLOSED = "outside the provider's 24-hour window";
+
+const PROVIDER: Partial<Record<ChannelKind, string>> = {
+  whatsapp: 'WhatsApp',
+  messenger: 'Messenger',
+  instagram: 'Instagram',
+};
+
+/** The note agents read on a conversation whose survey the closed window kept from the customer. */
+function skippedNote(channel: ChannelKind, why: string | null): string {
+  const head = `No satisfaction survey was sent: the customer's last message is more than 24 hours old, and ${PROVIDER[channel] ?? channel} refuses other messages then.`;
+  if (channel !== 'whatsapp') return head;
+  return why
+    ? `${head} The survey template was not sent: ${why}.`
+    : `${head} Choose a survey template in Settings → Channels to send one as an approved template.`;
+}
 
 const surveyed = (channel: ChannelKind) => (SURVEY_CHANNELS as readonly string[]).includes(channel);
 
@@ -26,8 +46,9 @@ const surveyed = (channel: ChannelKind) => (SURVEY_CHANNELS as readonly string[]
  * as the web widget's rating is (`csat.submitted` included), instead of reopening it as a message.
  *
  * Not surveyed: a conversation already rated, a customer with no contact, an SMS number that
- * texted STOP, and a WhatsApp, Messenger or Instagram conversation outside Meta's 24-hour window
- * (WhatsApp refuses a free-form message then; Messenger's later tag is for a person's reply).
+ * texted STOP. Outside Meta's 24-hour window a free-form message is refused (Messenger's later
+ * tag is for a person's reply): WhatsApp sends the survey as the approved template an admin chose,
+ * and without one — or on Messenger and Instagram — agents get a note on the conversation instead.
  */
 export class CsatSurveys {
   constructor(
@@ -42,9 +63,20 @@ export class CsatSurveys {
   async resolved(accountId: string, conversation: Conversation): Promise<void> {
     const { id, channel } = conversation;
     if (!surveyed(channel) || conversation.status !== 'closed' || conversation.csatScore !== null) return;
-    if (!(await this.store.channelSettings.surveys(accountId, channel))) return;
+    const setting = await this.store.channelSettings.surveys(accountId, channel);
+    if (!setting) return;
     const why = await this.skip(accountId, conversation);
-    if (why) {
+    let template: { text: string; template: Record<string, unknown> } | undefined;
+    if (why === WINDOW_CLOSED) {
+      // WhatsApp refuses a free-form message now, but sends an approved template at any time.
+      const chosen =
+        channel === 'whatsapp' ? await this.template(accountId, conversation, setting.template) : null;
+      if (typeof chosen === 'string' || chosen === null) {
+        await this.announcer.line(accountId, id, skippedNote(channel, chosen));
+        return;
+      }
+      template = chosen;
+    } else if (why) {
       this.log.debug({ conversation: id, channel, why }, 'no satisfaction survey');
       return;
     }
@@ -53,17 +85,60 @@ export class CsatSurveys {
     const now = Date.now();
     // Open before the line leaves: an answer quicker than our own commit still finds it.
     await this.store.csatSurveys.open(accountId, id, channel, now, now + SURVEY_ANSWER_WINDOW_MS);
-    const payload: SurveyPayload = { csat: { question: surveyQuestion() } };
+    const payload: SurveyPayload | { template: Record<string, unknown> } = template
+      ? { template: template.template }
+      : { csat: { question: surveyQuestion() } };
     const r = await this.announcer.writer.append({
       accountId,
       conversationId: id,
       sender: { kind: 'invitation', name: null },
       // One survey per resolution: a retried hook finds the line it wrote.
       echoId: `csat-${Date.parse(conversation.closedAt ?? '') || now}`,
-      text: surveyText(channel, links),
+      text: template ? template.text : surveyText(channel, links),
       outboxPayload: JSON.stringify(payload),
     });
     if (!r.ok) this.log.warn({ conversation: id, err: r.error.message }, 'satisfaction survey not stored');
+  }
+
+  /**
+   * The survey as the chosen WhatsApp template on the conversation's number: its line and the
+   * Graph API's `template` object, with each quick-reply button that starts with a score (`5 ·
+   * Excellent`) sending that score back. A string says why it cannot be sent; null: none chosen.
+   */
+  private async template(
+    accountId: string,
+    c: Conversation,
+    chosen: SurveyTemplate | null,
+  ): Promise<{ text: string; template: Record<string, unknown> } | string | null> {
+    if (!chosen) return null;
+    const conn = await this.store.channelConnections.forReply(accountId, c.id, 'whatsapp');
+    const stored =
+      conn && (await this.store.whatsappTemplates.find(accountId, conn.id, chosen.name, chosen.language));
+    if (!stored) return `the template ${chosen.name} (${chosen.language}) is not listed for this number`;
+    const view = templateView(stored);
+    try {
+      const message = templateMessage(view);
+      const buttons = view.buttons.flatMap((b, index) => {
+        const score = b.type.toUpperCase() === 'QUICK_REPLY' ? /^\s*([1-5])\b/.exec(b.text)?.[1] : undefined;
+        return score
+          ? [
+              {
+                type: 'button',
+                sub_type: 'quick_reply',
+                index: String(index),
+                parameters: [{ type: 'payload', payload: scorePayload(Number(score)) }],
+              },
+            ]
+          : [];
+      });
+      const components = [...((message.template.components as unknown[]) ?? []), ...buttons];
+      return {
+        text: message.text,
+        template: { ...message.template, ...(components.length > 0 ? { components } : {}) },
+      };
+    } catch (err) {
+      return `the template ${chosen.name} (${chosen.language}) cannot be sent: ${(err as Error).message}`;
+    }
   }
 
   /** Why a resolved conversation gets no survey, or null when it gets one. */
@@ -75,7 +150,7 @@ export class CsatSurveys {
       // Meta allows a message of the business's own only within 24 hours of the customer's last one
       // (Messenger's 7-day HUMAN_AGENT tag is for a person's reply, not a survey).
       const last = await this.store.channelConnections.lastInboundAt(accountId, c.id);
-      if (!windowOpen(last)) return "outside the provider's 24-hour window";
+      if (!windowOpen(last)) return WINDOW_CLOSED;
     }
     return null;
   }

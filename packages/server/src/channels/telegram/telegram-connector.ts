@@ -42,6 +42,16 @@ export const secretTokenOf = (conn: ChannelConnection): string =>
     .update(`beckon-webhook:${conn.id}`)
     .digest('base64url');
 
+/** The updates the bot's webhook asks for: messages, and taps on a survey's inline keyboard. */
+const ALLOWED_UPDATES = ['message', 'callback_query'];
+
+/**
+ * The connection's config key that remembers the updates its webhook was last set to ask for.
+ * Bots connected before surveys asked for messages only, so Telegram never sent them the taps.
+ */
+export const WEBHOOK_UPDATES_KEY = 'webhookUpdates';
+const UPDATES_MARK = ALLOWED_UPDATES.join(',');
+
 /** The line an agent sees for a customer's message (its photo or file comes as an attachment); null for anything else. */
 function lineOf(m: TgMessage): string | null {
   if (m.text !== undefined) return m.text;
@@ -59,22 +69,50 @@ export class TelegramConnector implements Connector {
   readonly channel: TelegramChannel;
 
   constructor(
-    store: Store,
+    private readonly store: Store,
     private readonly inbox: ConnectionInbox,
     private readonly log: Logger,
     private readonly timeoutMs: number,
+    /** Where Telegram sends a connection's updates (the public webhook URL). */
+    private readonly webhookUrl: (conn: ChannelConnection) => string,
   ) {
     this.channel = new TelegramChannel(store, timeoutMs);
   }
 
+  /** Connections whose webhook is being set again on this node: one call at a time each. */
+  private readonly resetting = new Set<string>();
+
   async connected(conn: ChannelConnection, webhookUrl: string): Promise<void> {
+    await this.setWebhook(conn, webhookUrl);
+  }
+
+  /** `setWebhook` with the secret and the updates we read; remembered on the connection once Telegram agrees. */
+  private async setWebhook(conn: ChannelConnection, url: string): Promise<void> {
     await botCall(
       conn,
       'setWebhook',
-      // Taps on a survey's inline keyboard arrive as callback queries.
-      { url: webhookUrl, secret_token: secretTokenOf(conn), allowed_updates: ['message', 'callback_query'] },
+      { url, secret_token: secretTokenOf(conn), allowed_updates: ALLOWED_UPDATES },
       this.timeoutMs,
     );
+    await this.store.channelConnections.updateConfig(conn.accountId, conn.id, {
+      [WEBHOOK_UPDATES_KEY]: UPDATES_MARK,
+    });
+  }
+
+  /**
+   * A bot connected before surveys gets its webhook set again on its next delivery, so Telegram
+   * starts sending the taps on a survey's buttons. It runs beside the delivery (which is answered
+   * as before) and once: a failure is tried again on a later delivery.
+   */
+  private ensureUpdates(conn: ChannelConnection): void {
+    if (conn.config[WEBHOOK_UPDATES_KEY] === UPDATES_MARK || this.resetting.has(conn.id)) return;
+    this.resetting.add(conn.id);
+    this.setWebhook(conn, this.webhookUrl(conn))
+      .then(() => this.log.info({ connection: conn.id }, 'telegram webhook set again to receive button taps'))
+      .catch((err: Error) =>
+        this.log.warn({ connection: conn.id, err: err.message }, 'telegram webhook not set again'),
+      )
+      .finally(() => this.resetting.delete(conn.id));
   }
 
   async test(conn: ChannelConnection): Promise<string> {
@@ -93,6 +131,7 @@ export class TelegramConnector implements Connector {
   }
 
   async deliver(conn: ChannelConnection, payload: unknown): Promise<void> {
+    this.ensureUpdates(conn);
     const tap = (payload as { callback_query?: TgCallbackQuery })?.callback_query;
     if (tap) return this.tapped(conn, tap);
     const m = (payload as { message?: TgMessage })?.message;

@@ -14,6 +14,7 @@ import type { TSchema } from 'typebox';
 import Value from 'typebox/value';
 import { ADMINS, authOf, requireRole } from '../../auth/auth-context.ts';
 import type { Connector } from '../../channels/connections/connector.ts';
+import { WEBHOOK_UPDATES_KEY } from '../../channels/telegram/telegram-connector.ts';
 import type { AppContext } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
 import type { ChannelConnection, ConnectionType } from '../../store/channel-connections-repo.ts';
@@ -63,7 +64,12 @@ export function channelConnectionsRoutes(
     webhookUrl: webhookUrlOf(ctx.config.publicUrl, c),
     apiBaseUrl: c.apiBaseUrl,
     defaultSkillId: c.defaultSkillId,
-    credentials: Object.fromEntries(Object.entries(c.config).map(([k, v]) => [k, Boolean(v)])),
+    // What the server remembers of the provider's side (Telegram's webhook updates) is no credential.
+    credentials: Object.fromEntries(
+      Object.entries(c.config)
+        .filter(([k]) => k !== WEBHOOK_UPDATES_KEY)
+        .map(([k, v]) => [k, Boolean(v)]),
+    ),
     createdAt: c.createdAt,
   });
 

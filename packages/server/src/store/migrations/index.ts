@@ -37,6 +37,7 @@ import * as m0038 from './0038-audit-retention.ts';
 import * as m0039 from './0039-ip-anonymisation.ts';
 import * as m0040 from './0040-answer-generation.ts';
 import * as m0041 from './0041-recording-legs.ts';
+import * as m0042 from './0042-csat-template.ts';
 import * as m0045 from './0045-sla.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
@@ -79,6 +80,7 @@ const migrations: Record<string, Migration> = {
   '0039-ip-anonymisation': m0039,
   '0040-answer-generation': m0040,
   '0041-recording-legs': m0041,
+  '0042-csat-template': m0042,
   '0045-sla': m0045,
 };
 

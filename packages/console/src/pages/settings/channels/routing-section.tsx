@@ -5,9 +5,15 @@
  */
 import type { MAX_CHANNEL_WEIGHT as ServerMax } from '@beckon/protocol/channels-api';
 import { type FormEvent, useEffect, useState } from 'react';
-import { type ChannelSetting, listChannelSettings, saveChannelSettings } from '../../../api/channels.ts';
+import {
+  type ChannelSetting,
+  listChannelSettings,
+  listConnections,
+  saveChannelSettings,
+} from '../../../api/channels.ts';
 import { errorMessage } from '../../../api/http.ts';
 import type { Skill } from '../../../api/types.ts';
+import { listTemplates } from '../../../api/whatsapp.ts';
 import { FormError } from '../../../components/form-error.tsx';
 import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
@@ -56,6 +62,34 @@ interface Row {
   skillId: string;
   weight: string;
   survey: boolean;
+  /** WhatsApp: the survey template after the 24-hour window, as `name|language`; '' for none. */
+  template: string;
+}
+
+const templateKey = (t: { name: string; language: string } | null) => (t ? `${t.name}|${t.language}` : '');
+const templateOfKey = (key: string) => {
+  const [name, language] = key.split('|');
+  return name && language ? { name, language } : null;
+};
+
+/**
+ * The templates a survey can be sent as: approved on one of the account's WhatsApp numbers, sent
+ * as they are (no variable to fill, nothing we cannot send), each named once.
+ */
+async function surveyTemplates(): Promise<{ key: string; label: string }[]> {
+  const numbers = (await listConnections()).filter((c) => c.type === 'whatsapp');
+  const lists = await Promise.all(numbers.map((c) => listTemplates(c.id).catch(() => null)));
+  const found = new Map<string, string>();
+  for (const t of lists.flatMap((l) => l?.items ?? []))
+    if (
+      t.status === 'APPROVED' &&
+      !t.unsupported &&
+      t.variables.body.length === 0 &&
+      t.variables.header.length === 0 &&
+      (t.header?.format ?? 'TEXT') === 'TEXT'
+    )
+      found.set(templateKey(t), `${t.name} (${t.language})`);
+  return [...found].map(([key, label]) => ({ key, label })).sort((a, b) => a.label.localeCompare(b.label));
 }
 
 const rowsOf = (items: ChannelSetting[]): Row[] =>
@@ -66,6 +100,7 @@ const rowsOf = (items: ChannelSetting[]): Row[] =>
       skillId: i.defaultSkillId ?? '',
       weight: String(i.weight),
       survey: i.csatSurvey,
+      template: templateKey(i.csatTemplate),
     }));
 
 /** A weight typed into the form, or null when it is not a number from 0 to the most allowed. */
@@ -77,6 +112,7 @@ function parseWeight(text: string): number | null {
 
 export function RoutingSection({ skills }: { skills: Resource<Skill[]> }) {
   const settings = useResource(listChannelSettings);
+  const templates = useResource(surveyTemplates);
   const [rows, setRows] = useState<Row[]>([]);
   const [faults, setFaults] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
@@ -109,6 +145,7 @@ export function RoutingSection({ skills }: { skills: Resource<Skill[]> }) {
           defaultSkillId: r.skillId || null,
           weight: parseWeight(r.weight)!,
           ...(SURVEYED.includes(r.channel) ? { csatSurvey: r.survey } : {}),
+          ...(r.channel === 'whatsapp' ? { csatTemplate: templateOfKey(r.template) } : {}),
         })),
       );
       settings.update(() => items);
@@ -202,7 +239,31 @@ export function RoutingSection({ skills }: { skills: Resource<Skill[]> }) {
                                 Ask on resolve <span className="muted">({SURVEY_HOW[r.channel]})</span>
                               </span>
                             </label>
-                          ) : (
+                          ) : null}
+                          {r.channel === 'whatsapp' && r.survey ? (
+                            <label className="channel-survey-template">
+                              <span className="muted">After 24 hours without a message</span>
+                              <select
+                                className="input select"
+                                value={r.template}
+                                onChange={(event) => change(r.channel, { template: event.target.value })}
+                                data-testid="survey-template"
+                              >
+                                <option value="">Skip it, with a note to agents</option>
+                                {(templates.data ?? []).map((t) => (
+                                  <option key={t.key} value={t.key}>
+                                    Send the template {t.label}
+                                  </option>
+                                ))}
+                                {r.template && !templates.data?.some((t) => t.key === r.template) ? (
+                                  <option value={r.template}>
+                                    {r.template.replace('|', ' (')}) — not listed now
+                                  </option>
+                                ) : null}
+                              </select>
+                            </label>
+                          ) : null}
+                          {SURVEYED.includes(r.channel) ? null : (
                             <span className="muted">
                               {r.channel === 'web' ? 'In the chat widget' : 'Not available'}
                             </span>
