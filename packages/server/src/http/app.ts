@@ -12,6 +12,7 @@ import type { AppContext } from '../context.ts';
 import { webhookDocs } from '../webhooks/webhook-docs.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { acceptEmptyJsonBodies } from './json-body-parser.ts';
+import { documentRoles } from './route-access.ts';
 import { apiKeysRoutes } from './routes/api-keys-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
@@ -64,6 +65,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RoutesPlugin[] = []
     crossOriginEmbedderPolicy: false,
     hsts: ctx.config.secureCookies,
   });
+  documentRoles(app);
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',

@@ -24,6 +24,7 @@ import { CHAT_TOKEN_HEADER, SITE_KEY_HEADER } from '../../conversations/visitor-
 import { clientAddress } from '../../engagement/engagement-runtime.ts';
 import { visitorAddress } from '../../privacy/ip-anonymizer.ts';
 import { errors, replies } from '../responses.ts';
+import { access } from '../route-access.ts';
 import type { App } from '../types.ts';
 import { header, visitorHooks } from './visitor-hooks.ts';
 
@@ -67,6 +68,7 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
     {
       ...bySite,
       schema: {
+        ...access('visitor'),
         tags,
         summary: 'Start a conversation (pre-chat form optional); returns the conversation token',
         headers: SiteKeyHeaders,
@@ -86,6 +88,7 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
     {
       ...bySite,
       schema: {
+        ...access('visitor'),
         tags,
         summary: 'Can a skill take a chat now? (chat button or offline form)',
         headers: SiteKeyHeaders,
@@ -107,6 +110,7 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
     {
       ...bySite,
       schema: {
+        ...access('visitor'),
         tags,
         summary: 'Topics for the pre-chat form: the account’s skills and whether each can take a chat now',
         headers: SiteKeyHeaders,
@@ -121,6 +125,7 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
     {
       ...bySite,
       schema: {
+        ...access('visitor'),
         tags,
         summary:
           'Leave an offline message (name, e-mail, message); an agent answers it in the conversation, which the token reopens',
@@ -155,6 +160,7 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
     {
       ...bySite,
       schema: {
+        ...access('visitor'),
         tags,
         summary:
           'A signed-in user of the site (userHash = HMAC-SHA256 of userId with the site’s identity secret): their contact, conversations, and a token of their latest open chat',
@@ -183,6 +189,7 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
     {
       ...byToken,
       schema: {
+        ...access('visitor'),
         tags,
         summary: 'The visitor’s conversation',
         headers: TokenHeaders,
@@ -200,6 +207,7 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
     {
       ...byToken,
       schema: {
+        ...access('visitor'),
         tags,
         summary: 'Messages after a sequence number',
         headers: TokenHeaders,
@@ -222,6 +230,7 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
     {
       ...byToken,
       schema: {
+        ...access('visitor'),
         tags,
         summary:
           'Send a message with text and/or uploaded attachments (idempotent on echoId: a retry with the same echoId and afterSeq returns the original, 200)',
@@ -253,6 +262,7 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
     {
       ...byToken,
       schema: {
+        ...access('visitor'),
         tags,
         summary: 'Read receipt: the visitor has read everything up to `seq` (kept across reloads)',
         headers: TokenHeaders,
@@ -272,6 +282,7 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
     {
       ...byToken,
       schema: {
+        ...access('visitor'),
         tags,
         summary: 'End the chat',
         headers: TokenHeaders,
@@ -289,6 +300,7 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
     {
       ...byToken,
       schema: {
+        ...access('visitor'),
         tags,
         summary: 'Rate the ended chat (1–5 and a comment)',
         headers: TokenHeaders,
