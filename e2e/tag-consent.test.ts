@@ -11,6 +11,7 @@ import { launchBrowser } from './helpers/browser.ts';
 import {
   customerPage,
   demoAdmin,
+  invitedChat,
   type OriginServer,
   startOriginServer,
   until,
@@ -130,18 +131,12 @@ describe('consent mode in the tag (Chromium): nothing before consent, nothing af
     await until(async () => (await admin.get(`/api/v1/visitors/${visitorId}`)).status === 200, 'the visitor');
 
     // A chat with an agent: the widget keeps it in storage.
-    const invited = await admin.post(`/api/v1/visitors/${visitorId}/invite`, {
-      message: 'Need a hand with stoves?',
+    await invitedChat(page, admin, sales, {
+      visitorId,
       skillId: srv.demo!.skillIds.sales,
+      message: 'Need a hand with stoves?',
     });
-    assert.equal(invited.status, 201, JSON.stringify(invited.body));
     const widget = page.locator('beckon-widget');
-    await widget.getByRole('alertdialog').getByRole('button', { name: 'Start chat' }).click();
-    const form = widget.getByRole('form', { name: 'Before we start' });
-    const offered = sales.next('offer', () => true, 20_000);
-    await form.getByRole('button', { name: 'Start chat' }).click();
-    await sales.accept((await offered).conversation.id);
-    await widget.getByText('Online now').waitFor();
     const during = await kept(page);
     assert.ok(
       during.local.some((k) => k.startsWith('beckon.chat=')),
