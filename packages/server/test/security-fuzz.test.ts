@@ -169,6 +169,7 @@ describe('fuzz pass over every socket endpoint and API operation', { timeout: 18
       for (let round = 0; round < 30; round++) {
         await new Promise<void>((resolve) => {
           const s = new WebSocket(ep.url, { headers: ep.headers, maxPayload: 0 });
+          let errorFrames = 0;
           const done = (what: string) => {
             closes.set(`${ep.name} ${what}`, (closes.get(`${ep.name} ${what}`) ?? 0) + 1);
             resolve();
@@ -180,8 +181,10 @@ describe('fuzz pass over every socket endpoint and API operation', { timeout: 18
           s.on('error', () => {});
           s.on('message', (data) => {
             try {
-              const f = JSON.parse(data.toString()) as { type?: string; code?: string };
-              if (f.type === 'error' && /internal/i.test(String(f.code)))
+              // The bot protocol names a frame's type `t`.
+              const f = JSON.parse(data.toString()) as { type?: string; t?: string; code?: string };
+              if ((f.type ?? f.t) === 'error') errorFrames++;
+              if ((f.type ?? f.t) === 'error' && /internal/i.test(String(f.code)))
                 failures.push(`${ep.name}: ${data}`);
             } catch {
               failures.push(`${ep.name}: a frame that is not JSON: ${String(data).slice(0, 80)}`);
@@ -190,6 +193,9 @@ describe('fuzz pass over every socket endpoint and API operation', { timeout: 18
           s.on('close', (code) => {
             if (!(code >= 4000 && code < 5000) && code !== 1009 && code !== 1000)
               failures.push(`${ep.name}: closed ${code}`);
+            // A socket still open after the hostile frames (we close it, 1000) must have answered them with error frames.
+            if (code === 1000 && errorFrames === 0)
+              failures.push(`${ep.name}: hostile frames went unanswered`);
             done(String(code));
           });
           s.on('open', async () => {
