@@ -9,18 +9,8 @@ import WebSocket from 'ws';
 import { ApiClient } from './helpers/api-client.ts';
 import { cookieFor } from './helpers/chat-fixtures.ts';
 import { NO_RATE_LIMITS } from './helpers/no-rate-limits.ts';
+import { generator } from './helpers/seeded-random.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
-
-/** A small deterministic generator (the same as the chat fuzz test's). */
-function generator(seed: number) {
-  let s = seed;
-  const rnd = () => {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    return s / 0x7fffffff;
-  };
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
-  return { rnd, pick };
-}
 
 const deep = (n: number, open = '[', close = ']') => `${open.repeat(n)}${close.repeat(n)}`;
 const deepObject = (n: number) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`;
