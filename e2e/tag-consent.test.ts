@@ -11,6 +11,7 @@ import { launchBrowser } from './helpers/browser.ts';
 import {
   customerPage,
   demoAdmin,
+  invitedChat,
   type OriginServer,
   startOriginServer,
   until,
@@ -80,7 +81,19 @@ describe('consent mode in the tag (Chromium): nothing before consent, nothing af
     await shop?.close();
   });
 
-  it('sends and stores nothing until consent; withdrawal ends the chat, clears storage and stays quiet', async () => {
+  /** The two documented ways to decide: `beckon.push(['consent', x])` and `beckon('consent', x)`. */
+  const byPush = (page: Page, granted: boolean) => tag(page, ['consent', granted]);
+  const byCall = (page: Page, granted: boolean) =>
+    page.evaluate((g) => {
+      (globalThis as unknown as { beckon(what: string, granted: boolean): void }).beckon('consent', g);
+    }, granted);
+
+  it('sends and stores nothing until consent; withdrawal ends the chat, clears storage and stays quiet', () =>
+    consentRoundTrip(byPush));
+
+  it("the call form beckon('consent', …) grants and withdraws the same way", () => consentRoundTrip(byCall));
+
+  async function consentRoundTrip(decide: (page: Page, granted: boolean) => Promise<void>) {
     const context = await browser.newContext();
     const page = await context.newPage();
     const beckon = new URL(srv.url).origin;
@@ -112,24 +125,18 @@ describe('consent mode in the tag (Chromium): nothing before consent, nothing af
     assert.deepEqual(await kept(page), { local: [], session: 0, cookies: '' }, 'nothing stored');
 
     // Consent: the tag connects and reports this page.
-    await tag(page, ['consent', true]);
+    await decide(page, true);
     await until(() => sockets.find((s) => s.url.includes('/v1/visitor')), 'the visitor socket');
     const visitorId = await page.evaluate(() => (globalThis as unknown as PageGlobals).beckon('visitorId'));
     await until(async () => (await admin.get(`/api/v1/visitors/${visitorId}`)).status === 200, 'the visitor');
 
     // A chat with an agent: the widget keeps it in storage.
-    const invited = await admin.post(`/api/v1/visitors/${visitorId}/invite`, {
-      message: 'Need a hand with stoves?',
+    await invitedChat(page, admin, sales, {
+      visitorId,
       skillId: srv.demo!.skillIds.sales,
+      message: 'Need a hand with stoves?',
     });
-    assert.equal(invited.status, 201, JSON.stringify(invited.body));
     const widget = page.locator('beckon-widget');
-    await widget.getByRole('alertdialog').getByRole('button', { name: 'Start chat' }).click();
-    const form = widget.getByRole('form', { name: 'Before we start' });
-    const offered = sales.next('offer', () => true, 20_000);
-    await form.getByRole('button', { name: 'Start chat' }).click();
-    await sales.accept((await offered).conversation.id);
-    await widget.getByText('Online now').waitFor();
     const during = await kept(page);
     assert.ok(
       during.local.some((k) => k.startsWith('beckon.chat=')),
@@ -138,7 +145,7 @@ describe('consent mode in the tag (Chromium): nothing before consent, nothing af
     assert.ok(during.local.some((k) => k.startsWith('beckon.vid=')));
 
     // Withdrawal: every socket closes, the widget goes, only the refusal itself is kept.
-    await tag(page, ['consent', false]);
+    await decide(page, false);
     await until(() => sockets.every((s) => s.closed), 'every socket closed');
     assert.ok(
       sockets.some((s) => s.url.includes('/v1/chat')),
@@ -160,5 +167,5 @@ describe('consent mode in the tag (Chromium): nothing before consent, nothing af
     assert.equal(sockets.length, socketsBefore, 'no socket after withdrawal');
     assert.deepEqual(await kept(page), { local: ['beckon.consent=0'], session: 0, cookies: '' });
     await context.close();
-  });
+  }
 });

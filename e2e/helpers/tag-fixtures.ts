@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { AgentChatClient } from '@beckon/sdk/agent-client';
 import type { Page } from 'playwright-core';
 import { ApiClient } from '../../packages/server/test/helpers/api-client.ts';
 import { DEMO_ADMIN, type TestServer } from '../../packages/server/test/helpers/test-server.ts';
@@ -161,4 +162,28 @@ export function engageFrame(exposureId: string, engagement: object, agentName?: 
     engagement,
     ...(agentName ? { agentName } : {}),
   };
+}
+
+/**
+ * An agent invites the visitor on `page` to chat with `message`; the visitor takes it up in the
+ * widget and `agent` accepts. Resolves with the conversation's id once the widget shows the agent.
+ */
+export async function invitedChat(
+  page: Page,
+  admin: ApiClient,
+  agent: AgentChatClient,
+  invite: { visitorId: string; skillId: string; message: string },
+): Promise<string> {
+  const { visitorId, ...body } = invite;
+  const invited = await admin.post(`/api/v1/visitors/${visitorId}/invite`, body);
+  if (invited.status !== 201) throw new Error(`invite: ${invited.status} ${JSON.stringify(invited.body)}`);
+  const widget = page.locator('beckon-widget');
+  await widget.getByRole('alertdialog').getByRole('button', { name: 'Start chat' }).click();
+  const form = widget.getByRole('form', { name: 'Before we start' });
+  const offered = agent.next('offer', () => true, 20_000);
+  await form.getByRole('button', { name: 'Start chat' }).click();
+  const id = (await offered).conversation.id;
+  await agent.accept(id);
+  await widget.getByText('Online now').waitFor();
+  return id;
 }

@@ -4,22 +4,12 @@ import { VisitorChatClient } from '@beckon/sdk/chat-client';
 import WebSocket from 'ws';
 import { newTenant } from './engagement-fixtures.ts';
 import { connectAgent, cookieFor, eventually, startVisitor } from './helpers/chat-fixtures.ts';
+import { generator } from './helpers/seeded-random.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
 // Limits out of the way, so hostile frames reach the chat logic instead of the rate limiter.
 const UNLIMITED = '100000/100000';
 const FRAMES = 2500;
-
-/** A small deterministic generator, so a failure can be replayed. */
-function generator(seed: number) {
-  let s = seed;
-  const rnd = () => {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    return s / 0x7fffffff;
-  };
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
-  return { rnd, pick };
-}
 
 const TEXTS = [
   '',

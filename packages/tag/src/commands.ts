@@ -51,7 +51,8 @@ export function commandEvent(cmd: readonly unknown[], ts: number): VisitorEvent 
   if (kind === 'event') {
     const name = cleanName(a);
     const props = cleanScalars(b);
-    if (name) return props ? { type: kind, name, props, ts } : { type: kind, name, ts };
+    // No props stays undefined, which the frame's JSON leaves out (as `userHash` below).
+    if (name) return { type: kind, name, props, ts } as VisitorEvent;
   } else if (kind === 'attr') {
     // A JSON round trip drops undefined fields and functions, which the schema would refuse.
     if (typeof a === 'string' && isObject(b)) {

@@ -254,7 +254,9 @@ function start(script: HTMLScriptElement, origin: string, siteKey: string): void
   };
 
   // `beckon('visitorId')`: the id a checkout passes to the shop, so server-side orders find the visit.
-  const api = (() => visitorId) as unknown as BeckonApi;
+  // Any other call is a command: `beckon('consent', true)` is `beckon.push(['consent', true])`
+  // (through `api.push`, so the widget's consent watch hears it too).
+  const api = ((...cmd: Command) => (cmd[0] === 'visitorId' ? visitorId : api.push(cmd))) as BeckonApi;
   api.push = (...commands) => {
     for (const c of commands) {
       try {

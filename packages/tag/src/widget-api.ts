@@ -22,9 +22,13 @@ export interface Widget {
 /** `widget.js` calls `window.beckon._w(factory)` once it has loaded. */
 export type WidgetFactory = (host: WidgetHost) => Widget;
 
-/** The `window.beckon` function once the loader runs: `beckon('visitorId')` answers the visitor's id. */
+/**
+ * The `window.beckon` function once the loader runs: `beckon('visitorId')` answers the visitor's
+ * id; any other call is a command, as `push` takes it (`beckon('consent', true)`).
+ */
 export interface BeckonApi {
   (what: 'visitorId'): string;
+  (...command: unknown[]): void;
   push(...commands: unknown[][]): void;
   /** Loader version, so a second copy of the tag on the page stands down. */
   v: number;

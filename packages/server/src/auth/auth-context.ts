@@ -93,13 +93,21 @@ export async function authenticate(store: Store, req: FastifyRequest): Promise<A
   };
 }
 
+type Hook = (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+const admitted = new WeakMap<Hook, readonly Role[]>();
+
 /** An onRequest hook (before the body is even read) that admits only the given roles (and authenticates first). */
-export function requireRole(store: Store, roles: readonly Role[]) {
-  return async (req: FastifyRequest, _reply: FastifyReply) => {
+export function requireRole(store: Store, roles: readonly Role[]): Hook {
+  const hook: Hook = async (req) => {
     req.auth ??= await authenticate(store, req);
     if (!roles.includes(req.auth.role)) throw forbidden(`this needs one of the roles: ${roles.join(', ')}`);
   };
+  admitted.set(hook, roles);
+  return hook;
 }
+
+/** The roles a `requireRole` hook admits, so the OpenAPI document can state each route's rule. */
+export const rolesOf = (hook: unknown): readonly Role[] | undefined => admitted.get(hook as Hook);
 
 export const ALL_ROLES: readonly Role[] = ['owner', 'admin', 'agent', 'analyst'];
 export const ADMINS: readonly Role[] = ['owner', 'admin'];

@@ -14,6 +14,7 @@ import { webhookDocs } from '../webhooks/webhook-docs.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { acceptEmptyJsonBodies } from './json-body-parser.ts';
 import { RawRoutes } from './raw-routes.ts';
+import { documentRoles } from './route-access.ts';
 import { apiKeysRoutes } from './routes/api-keys-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
@@ -78,6 +79,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RoutesPlugin[] = []
     crossOriginEmbedderPolicy: false,
     hsts: ctx.config.secureCookies,
   });
+  documentRoles(app);
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',

@@ -5,7 +5,8 @@ export const withdraws = (command: unknown): boolean =>
   Array.isArray(command) && command[0] === 'consent' && !command[1];
 
 /**
- * Calls `stop` when the page withdraws consent with `beckon.push(['consent', false])`. The loader
+ * Calls `stop` when the page withdraws consent with `beckon.push(['consent', false])` (the call
+ * form `beckon('consent', false)` goes through `push` too). The loader
  * stops its own tracking and forgets its ids; it has no bytes left to tell the widget (W5), so the
  * widget listens to the same calls by wrapping `push` once it has registered.
  */

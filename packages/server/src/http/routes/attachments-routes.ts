@@ -10,6 +10,7 @@ import type { ChatModule } from '../../conversations/chat-feature.ts';
 import { CHAT_TOKEN_HEADER } from '../../conversations/visitor-token.ts';
 import { AppError } from '../../errors.ts';
 import { errors, security } from '../responses.ts';
+import { access } from '../route-access.ts';
 import type { App } from '../types.ts';
 import { header, visitorCors, visitorHooks } from './visitor-hooks.ts';
 
@@ -104,6 +105,7 @@ export async function attachmentsRoutes(app: App, ctx: AppContext, chat: ChatMod
         onRequest: [visitorCors, visitor.openChat, admitVisitor],
         bodyLimit: files.maxBytes,
         schema: {
+          ...access('visitor'),
           tags: ['visitor chat'],
           summary: 'Upload an image or PDF (raw bytes with its Content-Type), then send it by id',
           consumes: CONSUMES,
@@ -146,6 +148,7 @@ export async function attachmentsRoutes(app: App, ctx: AppContext, chat: ChatMod
     {
       onRequest: visitorCors,
       schema: {
+        ...access('visitor'),
         tags: ['visitor chat'],
         summary: 'A file of the visitor’s conversation, by the signed URL its message carries',
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),

@@ -7,6 +7,7 @@ import type { AppContext } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import type { Store } from '../../store/store.ts';
 import { NoContent, replies, security } from '../responses.ts';
+import { access } from '../route-access.ts';
 import type { App } from '../types.ts';
 
 /**
@@ -63,6 +64,7 @@ export function authRoutes(app: App, ctx: AppContext): void {
     '/api/v1/auth/login',
     {
       schema: {
+        ...access('public'),
         tags: ['auth'],
         summary: 'Sign in to the console',
         body: LoginBody,
@@ -128,7 +130,15 @@ export function authRoutes(app: App, ctx: AppContext): void {
 
   app.post(
     '/api/v1/auth/logout',
-    { schema: { tags: ['auth'], summary: 'Sign out', security, response: replies(204, NoContent) } },
+    {
+      schema: {
+        ...access('public'),
+        tags: ['auth'],
+        summary: 'Sign out',
+        security,
+        response: replies(204, NoContent),
+      },
+    },
     async (req, reply) => {
       const token = req.cookies[SESSION_COOKIE];
       if (token) {
@@ -145,6 +155,7 @@ export function authRoutes(app: App, ctx: AppContext): void {
     '/api/v1/me',
     {
       schema: {
+        ...access('signed-in'),
         tags: ['auth'],
         summary: 'The signed-in user, their account and CSRF token',
         security,
@@ -163,6 +174,7 @@ export function authRoutes(app: App, ctx: AppContext): void {
     '/api/v1/auth/session',
     {
       schema: {
+        ...access('public'),
         tags: ['auth'],
         summary: 'Who is signed in to the console, if anyone',
         description:

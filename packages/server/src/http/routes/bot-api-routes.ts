@@ -7,6 +7,7 @@ import type { AppContext } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import type { BotTarget } from '../../store/bots-repo.ts';
 import { IdParams, replies } from '../responses.ts';
+import { access } from '../route-access.ts';
 import type { App } from '../types.ts';
 
 declare module 'fastify' {
@@ -45,6 +46,7 @@ export function botApiRoutes(app: App, ctx: AppContext, engine: BotEngine): void
     {
       onRequest,
       schema: {
+        ...access('bot'),
         tags,
         security,
         summary: "A held conversation's context (visitor, pages, cart, contact, lines)",
@@ -63,6 +65,7 @@ export function botApiRoutes(app: App, ctx: AppContext, engine: BotEngine): void
     {
       onRequest,
       schema: {
+        ...access('bot'),
         tags,
         security,
         summary: 'Reply (text, quick replies, a card)',
@@ -79,6 +82,7 @@ export function botApiRoutes(app: App, ctx: AppContext, engine: BotEngine): void
     {
       onRequest,
       schema: {
+        ...access('bot'),
         tags,
         security,
         summary: 'Hand the conversation over to people (a note, optionally another skill)',
@@ -95,6 +99,7 @@ export function botApiRoutes(app: App, ctx: AppContext, engine: BotEngine): void
     {
       onRequest,
       schema: {
+        ...access('bot'),
         tags,
         security,
         summary: 'Resolve the conversation (counted as resolved by the bot)',

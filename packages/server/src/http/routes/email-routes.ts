@@ -13,6 +13,7 @@ import { CHAT_TOKEN_HEADER } from '../../conversations/visitor-token.ts';
 import { AppError, badRequest, notFound, unauthorized } from '../../errors.ts';
 import { normaliseEmail } from '../../store/contacts-repo.ts';
 import { errors, NoContent, replies, security } from '../responses.ts';
+import { access } from '../route-access.ts';
 import type { App } from '../types.ts';
 import { visitorHooks } from './visitor-hooks.ts';
 
@@ -153,6 +154,7 @@ export function emailRoutes(app: App, ctx: AppContext, chat: ChatModule, email: 
     {
       bodyLimit: config.maxBytes,
       schema: {
+        ...access('public'),
         tags,
         summary:
           'Inbound mail from a provider (HTTP Basic: account id and inbound secret); stored before 200',
@@ -234,6 +236,7 @@ export function emailRoutes(app: App, ctx: AppContext, chat: ChatModule, email: 
     {
       ...byToken,
       schema: {
+        ...access('visitor'),
         tags: ['visitor chat'],
         summary:
           'E-mail the transcript of this chat to the conversation’s e-mail address (or, when it has none, to the one given)',

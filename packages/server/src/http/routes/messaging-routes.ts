@@ -21,6 +21,7 @@ import { clientAddress } from '../../engagement/engagement-runtime.ts';
 import { AppError } from '../../errors.ts';
 import type { AppTokenOwner } from '../../store/app-push-repo.ts';
 import { NoContent, replies } from '../responses.ts';
+import { access } from '../route-access.ts';
 import type { App } from '../types.ts';
 import { header, visitorCors } from './visitor-hooks.ts';
 
@@ -76,6 +77,7 @@ export function messagingRoutes(app: App, ctx: AppContext): void {
     {
       onRequest: visitorCors,
       schema: {
+        ...access('visitor'),
         tags,
         summary:
           'Sign in an app user the site vouches for (userHash = hex HMAC-SHA256 of userId with the site’s identity secret); a forged hash is 401 identity_unverified',
@@ -120,6 +122,7 @@ export function messagingRoutes(app: App, ctx: AppContext): void {
     {
       ...byAppToken,
       schema: {
+        ...access('visitor'),
         tags,
         summary: 'The user’s conversation in the app, after a sequence number',
         headers: TokenHeaders,
@@ -144,6 +147,7 @@ export function messagingRoutes(app: App, ctx: AppContext): void {
     {
       ...byAppToken,
       schema: {
+        ...access('visitor'),
         tags,
         summary:
           'Send a line: starts the conversation, or reopens a resolved one (idempotent on echoId: a retry returns the original, 200)',
@@ -179,6 +183,7 @@ export function messagingRoutes(app: App, ctx: AppContext): void {
     {
       ...byAppToken,
       schema: {
+        ...access('visitor'),
         tags,
         summary: 'How many lines from the other side the user has not read, on any device',
         headers: TokenHeaders,
@@ -212,6 +217,7 @@ export function messagingRoutes(app: App, ctx: AppContext): void {
     {
       ...byAppToken,
       schema: {
+        ...access('visitor'),
         tags,
         summary: 'Register this device for push notifications of replies while the app is not connected',
         headers: TokenHeaders,

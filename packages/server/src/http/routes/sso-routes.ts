@@ -15,6 +15,7 @@ import { AppError, badRequest, conflict, notFound } from '../../errors.ts';
 import { randomToken } from '../../ids.ts';
 import type { SsoConfig } from '../../store/sso-repo.ts';
 import { NoContent, replies, security } from '../responses.ts';
+import { access } from '../route-access.ts';
 import type { App } from '../types.ts';
 
 /** Holds the `state` of a sign-in at the provider, so the callback comes back to the browser that left. */
@@ -157,6 +158,7 @@ export function ssoRoutes(app: App, ctx: AppContext): void {
     '/api/v1/auth/oidc/start',
     {
       schema: {
+        ...access('public'),
         tags: ['auth'],
         summary: 'Start a single sign-on (OpenID Connect) for a work e-mail',
         description:
@@ -217,6 +219,7 @@ export function ssoRoutes(app: App, ctx: AppContext): void {
     CALLBACK_PATH,
     {
       schema: {
+        ...access('public'),
         tags: ['auth'],
         summary:
           'Where the OpenID Connect provider sends the browser back (signs in and redirects to the console)',

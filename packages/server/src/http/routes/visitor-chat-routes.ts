@@ -25,6 +25,7 @@ import { CHAT_TOKEN_HEADER, SITE_KEY_HEADER } from '../../conversations/visitor-
 import { clientAddress } from '../../engagement/engagement-runtime.ts';
 import { visitorAddress } from '../../privacy/ip-anonymizer.ts';
 import { errors, replies } from '../responses.ts';
+import { access } from '../route-access.ts';
 import type { App } from '../types.ts';
 import { header, visitorHooks } from './visitor-hooks.ts';
 
@@ -68,6 +69,7 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
     {
       ...bySite,
       schema: {
+        ...access('visitor'),
         tags,
         summary: 'Start a conversation (pre-chat form optional); returns the conversation token',
         headers: SiteKeyHeaders,
@@ -87,6 +89,7 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
     {
       ...bySite,
       schema: {
+        ...access('visitor'),
         tags,
         summary: 'Can a skill take a chat now? (chat button or offline form)',
         headers: SiteKeyHeaders,
@@ -108,6 +111,7 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
     {
       ...bySite,
       schema: {
+        ...access('visitor'),
         tags,
         summary: 'Topics for the pre-chat form: the account’s skills and whether each can take a chat now',
         headers: SiteKeyHeaders,
@@ -122,6 +126,7 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
     {
       ...bySite,
       schema: {
+        ...access('visitor'),
         tags,
         summary:
           'Leave an offline message (name, e-mail, message); an agent answers it in the conversation, which the token reopens',
@@ -182,6 +187,7 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
     {
       ...bySite,
       schema: {
+        ...access('visitor'),
         tags,
         summary:
           'A signed-in user of the site (userHash = HMAC-SHA256 of userId with the site’s identity secret): their contact, conversations, and a token of their latest open chat',
@@ -210,6 +216,7 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
     {
       ...byToken,
       schema: {
+        ...access('visitor'),
         tags,
         summary: 'The visitor’s conversation',
         headers: TokenHeaders,
@@ -227,6 +234,7 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
     {
       ...byToken,
       schema: {
+        ...access('visitor'),
         tags,
         summary: 'Messages after a sequence number',
         headers: TokenHeaders,
@@ -249,6 +257,7 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
     {
       ...byToken,
       schema: {
+        ...access('visitor'),
         tags,
         summary:
           'Send a message with text and/or uploaded attachments (idempotent on echoId: a retry with the same echoId and afterSeq returns the original, 200)',
@@ -280,6 +289,7 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
     {
       ...byToken,
       schema: {
+        ...access('visitor'),
         tags,
         summary: 'Read receipt: the visitor has read everything up to `seq` (kept across reloads)',
         headers: TokenHeaders,
@@ -299,6 +309,7 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
     {
       ...byToken,
       schema: {
+        ...access('visitor'),
         tags,
         summary: 'End the chat',
         headers: TokenHeaders,
@@ -316,6 +327,7 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
     {
       ...byToken,
       schema: {
+        ...access('visitor'),
         tags,
         summary: 'Rate the ended chat (1–5 and a comment)',
         headers: TokenHeaders,
