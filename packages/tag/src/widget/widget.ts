@@ -6,6 +6,7 @@ import { CHAT_CSS } from './chat/chat-styles.ts';
 import { contentView, offlineView } from './content-card.ts';
 import { h } from './dom.ts';
 import { isEditable, pageFocus } from './focus.ts';
+import { lang, pack, t } from './i18n/i18n.ts';
 import { invitationView } from './invitation.ts';
 import { applyStyles, CSS } from './styles.ts';
 
@@ -32,8 +33,12 @@ interface Shown {
 export function createWidget(host: WidgetHost, site: WidgetSite | null): Widget {
   const hostEl = document.createElement(HOST_TAG);
   const shadow = hostEl.attachShadow({ mode: 'open' });
-  applyStyles(shadow, CSS + CHAT_CSS);
-  const stage = h('div', { class: 'bk' });
+  applyStyles(shadow, CSS + CHAT_CSS + (pack.css || ''));
+  // The widget's language and direction, on its root (the host element) and on what it draws.
+  const dir = pack.dir || 'ltr';
+  hostEl.lang = lang;
+  hostEl.dir = dir;
+  const stage = h('div', { class: 'bk', lang, dir });
   shadow.append(stage);
   let shown: Shown | undefined;
 
@@ -127,7 +132,7 @@ export function createWidget(host: WidgetHost, site: WidgetSite | null): Widget 
         });
         present(frame, view, view, false);
       } else if ((e.type === 'chat_button' || e.type === 'call') && chat) {
-        chat.button(e.label ?? 'Call us', () => {
+        chat.button(e.label ?? t('Call us'), () => {
           host.outcome(id, 'accepted');
           return {
             source: 'button',

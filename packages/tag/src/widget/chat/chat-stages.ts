@@ -1,5 +1,6 @@
 import type { OfflineMessageInput } from '@beckon/protocol/chat-api';
 import { h } from '../dom.ts';
+import { t } from '../i18n/i18n.ts';
 import type { ChatTopic } from './chat-http.ts';
 import { offlineForm, offlineSentView } from './offline-form.ts';
 import type { Panel } from './panel-view.ts';
@@ -21,10 +22,10 @@ export function showScreen(panel: Panel, ...nodes: (HTMLElement | null)[]): void
 
 /** A short wait (availability and topics), said in words. */
 export function showLoading(panel: Panel, agentName: string | null): void {
-  panel.setHeader(agentName || 'Chat with us', 'Connecting…', { avatar: agentName });
+  panel.setHeader(agentName || t('Chat with us'), t('Connecting…'), { avatar: agentName });
   showScreen(
     panel,
-    h('p', { class: 'loading', role: 'status' }, h('span', { class: 'spin' }), 'One moment…'),
+    h('p', { class: 'loading', role: 'status' }, h('span', { class: 'spin' }), t('One moment…')),
   );
 }
 
@@ -41,8 +42,8 @@ export interface PrechatScreen {
 export function showPrechat(panel: Panel, opts: PrechatScreen): HTMLElement {
   const who = opts.agentName;
   panel.setHeader(
-    who || 'Chat with us',
-    who ? 'Online now · here to help' : 'We usually reply in a few minutes',
+    who || t('Chat with us'),
+    who ? t('Online now · here to help') : t('We usually reply in a few minutes'),
     {
       avatar: who,
     },
@@ -79,17 +80,17 @@ export interface OfflineScreen {
 /** The offline message form, then its confirmation; returns where focus goes. */
 export function showOffline(panel: Panel, opts: OfflineScreen): HTMLElement {
   const back = opts.opensAt ? replyWhen(opts.opensAt) : '';
-  panel.setHeader('Leave us a message', back || 'We’re away right now', { away: true });
+  panel.setHeader(t('Leave us a message'), back || t('We’re away right now'), { away: true });
   const form = offlineForm({
     ...(opts.message !== undefined ? { message: opts.message } : {}),
     initial: opts.prefill,
     submit: async (values) => {
       await opts.send(values);
       const sent = offlineSentView(values.name, values.email, opts.close);
-      panel.setHeader('Message sent', 'We’ll reply by email', { away: true });
+      panel.setHeader(t('Message sent'), t('We’ll reply by email'), { away: true });
       showScreen(panel, h('div', { class: 'scroll' }, sent));
       sent.querySelector('button')?.focus();
-      opts.announce('Message sent');
+      opts.announce(t('Message sent'));
     },
   });
   showScreen(panel, h('div', { class: 'scroll' }, form.view));
@@ -98,8 +99,12 @@ export function showOffline(panel: Panel, opts: OfflineScreen): HTMLElement {
 
 /** The conversation's token no longer opens it (ended long ago, or expired). */
 export function showGone(panel: Panel, restart: () => void): HTMLElement {
-  panel.setHeader('Chat', 'Chat ended', { away: true });
-  const again = h('button', { class: 'btn primary', type: 'button', onclick: restart }, 'Start a new chat');
+  panel.setHeader(t('Chat'), t('Chat ended'), { away: true });
+  const again = h(
+    'button',
+    { class: 'btn primary', type: 'button', onclick: restart },
+    t('Start a new chat'),
+  );
   showScreen(
     panel,
     h(
@@ -108,8 +113,8 @@ export function showGone(panel: Panel, restart: () => void): HTMLElement {
       h(
         'div',
         { class: 'done-state', role: 'status' },
-        h('h3', { class: 'title' }, 'This chat is no longer available'),
-        h('p', { class: 'text' }, 'It has ended or expired. You can start a new one any time.'),
+        h('h3', { class: 'title' }, t('This chat is no longer available')),
+        h('p', { class: 'text' }, t('It has ended or expired. You can start a new one any time.')),
         again,
       ),
     ),
