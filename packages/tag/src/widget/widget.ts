@@ -95,7 +95,11 @@ export function createWidget(host: WidgetHost, site: WidgetSite | null): Widget 
     },
     show(frame) {
       if (!frame) return chat?.takeUp();
-      const e = frame.engagement;
+      // The campaign's texts in the visitor's language, where it has them; its default text otherwise.
+      const e: typeof frame.engagement = {
+        ...frame.engagement,
+        ...((frame.engagement as { translations?: Record<string, object> }).translations || {})[lang],
+      };
       const id = frame.exposureId;
       // Someone already chatting is not interrupted by another offer.
       if (chat?.busy() && e.type !== 'chat_button' && e.type !== 'call') return;

@@ -42,8 +42,6 @@ export function t(en: string, vars: Record<string, string | number> = {}): strin
     typeof m === 'object'
       ? m[new Intl.PluralRules(lang).select(n as number)] || m.other!
       : m.split('|')[n === 1 ? 0 : 1] || m;
-  return m.replace(/\{(\w+)\}/g, (_, k: string) => {
-    const v = vars[k]!;
-    return typeof v === 'number' ? v.toLocaleString(lang) : v;
-  });
+  // A number is written the locale's way; a string's toLocaleString is the string itself.
+  return m.replace(/\{(\w+)\}/g, (_, k: string) => (vars[k] as number).toLocaleString(lang));
 }

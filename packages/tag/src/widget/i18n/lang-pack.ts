@@ -9,9 +9,11 @@ import { type Pack, useLang } from './i18n.ts';
 export async function loadLang(origin: string, siteKey: string): Promise<void> {
   const tags = [document.documentElement.lang, ...navigator.languages].join();
   try {
-    useLang(
-      (await (await fetch(`${origin}/t/lang/${siteKey}?l=${encodeURIComponent(tags)}`)).json()) as Pack,
-    );
+    const pack = (await (
+      await fetch(`${origin}/t/lang/${siteKey}?l=${encodeURIComponent(tags)}`)
+    ).json()) as Pack;
+    // An error body (a site deleted a moment ago) is not a pack.
+    if (pack.phrases) useLang(pack);
   } catch {
     // English is built in.
   }
