@@ -73,7 +73,7 @@ export function csatView(opts: CsatOptions): { view: HTMLElement; focusTarget: H
       'div',
       { class: 'actions' },
       button.view,
-      h('button', { class: 'btn secondary', type: 'button', onclick: opts.skip }, 'Skip'),
+      h('button', { class: 'btn secondary', type: 'button', onclick: opts.skip }, t('Skip')),
     ),
   );
   form.addEventListener('submit', (e) => {

@@ -140,7 +140,7 @@ export function messageList(opts: MessageListOptions): MessageList {
           ),
           ...bubble(m.text, m.attachments),
           ...(bot ? extras(m, last) : []),
-          seen ? h('p', { class: 'meta' }, 'Seen') : null,
+          seen ? h('p', { class: 'meta' }, t('Seen')) : null,
         ),
     };
   };
@@ -160,9 +160,13 @@ export function messageList(opts: MessageListOptions): MessageList {
               { class: 'meta err' },
               o.error,
               ' · ',
-              h('button', { type: 'button', class: 'link', onclick: () => opts.retry(o.echoId) }, 'Retry'),
+              h('button', { type: 'button', class: 'link', onclick: () => opts.retry(o.echoId) }, t('Retry')),
               ' · ',
-              h('button', { type: 'button', class: 'link', onclick: () => opts.discard(o.echoId) }, 'Delete'),
+              h(
+                'button',
+                { type: 'button', class: 'link', onclick: () => opts.discard(o.echoId) },
+                t('Delete'),
+              ),
             )
           : h('p', { class: 'meta' }, t('Sending…')),
       ),
