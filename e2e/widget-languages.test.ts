@@ -162,6 +162,11 @@ describe('the widget in the visitor’s language (Chromium)', () => {
         }[lang]!;
         await widget.getByRole('form', { name: want }).waitFor();
         assert.equal(await widget.getAttribute('dir'), lang === 'ar' || lang === 'he' ? 'rtl' : 'ltr');
+        const optional = { ar: '(اختياري)', he: '(לא חובה)', ja: '（任意）', de: '(optional)' }[lang]!;
+        assert.equal(
+          (await inShadow<string>(page, `root.querySelector('.opt').textContent`)).trim(),
+          optional,
+        );
         await page.waitForTimeout(300);
         await shot(page, `${lang}-${width}-prechat`);
         await context.close();
