@@ -650,7 +650,7 @@ describe('the visitor’s chat in the widget (Chromium)', () => {
     const chip = incoming.getByRole('link', { name: /care-guide\.pdf/ });
     assert.match((await chip.getAttribute('href'))!, new RegExp(`^${srv.url}/api/v1/chat/attachments/`));
     assert.equal(await chip.getAttribute('target'), '_blank');
-    await incoming.getByText(/^PDF · \d+ B$/).waitFor();
+    await incoming.getByText(/^PDF · \d+ kB$/).waitFor();
     await until(
       () =>
         inShadow(page, `[...root.querySelectorAll('.entry.in .thumb img')].every((i) => i.naturalWidth > 0)`),

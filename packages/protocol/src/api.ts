@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { SlaTargets } from './sla-api.ts';
+import { type SiteWidgetLanguage, WIDGET_LANGUAGES } from './widget-languages.ts';
 
 /** REST shapes shared by the server (validation, OpenAPI) and the console (types). */
 
@@ -75,6 +76,11 @@ export const UserUpdate = Type.Object(
 );
 export type UserUpdate = Static<typeof UserUpdate>;
 
+/** A site's widget language: `auto` or one of the languages the widget speaks. */
+export const WidgetLanguageSetting = Type.Unsafe<SiteWidgetLanguage>(
+  Type.Union([Type.Literal('auto'), ...WIDGET_LANGUAGES.map((code) => Type.Literal(code))]),
+);
+
 export const Site = Type.Object({
   id: Id,
   name: Type.String(),
@@ -85,6 +91,8 @@ export const Site = Type.Object({
   anonymizeIp: Type.Boolean(),
   /** Calls on this site are recorded (off by default); both sides are told before it starts. */
   recordCalls: Type.Boolean(),
+  /** The widget's language: `auto` follows the page's `<html lang>`, then the browser; a code fixes it. */
+  widgetLanguage: WidgetLanguageSetting,
   snippet: Type.String(),
   createdAt: Iso,
 });
@@ -97,6 +105,7 @@ export const SiteCreate = Type.Object(
     timeZone: Type.Optional(TimeZone),
     anonymizeIp: Type.Optional(Type.Boolean()),
     recordCalls: Type.Optional(Type.Boolean()),
+    widgetLanguage: Type.Optional(WidgetLanguageSetting),
   },
   { additionalProperties: false },
 );
@@ -109,6 +118,7 @@ export const SiteUpdate = Type.Object(
     timeZone: Type.Optional(TimeZone),
     anonymizeIp: Type.Optional(Type.Boolean()),
     recordCalls: Type.Optional(Type.Boolean()),
+    widgetLanguage: Type.Optional(WidgetLanguageSetting),
   },
   { additionalProperties: false },
 );

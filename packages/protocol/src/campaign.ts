@@ -1,4 +1,5 @@
-import Type, { type Static } from 'typebox';
+import Type, { type Static, type TSchema } from 'typebox';
+import { WIDGET_LANGUAGES } from './widget-languages.ts';
 
 /** Operators a targeting leaf can use; which ones a field accepts is in `campaign-fields.ts`. */
 export const CONDITION_OPS = [
@@ -45,6 +46,19 @@ const text = (min: number, max: number) => Type.String({ minLength: min, maxLeng
 /** http(s) only, so a campaign can never carry `javascript:` or `data:` links. */
 const webUrl = () => Type.String({ maxLength: 2048, pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s<>"]+$' });
 
+/**
+ * A campaign's texts in other languages: `{ de: { message: '…' }, ar: { … } }`, keyed by the
+ * languages the widget speaks. The widget shows the visitor's language and falls back to the
+ * default text for a language or a field left out.
+ */
+const translations = <T extends Record<string, TSchema>>(texts: T) =>
+  Type.Optional(
+    Type.Object(
+      Object.fromEntries(WIDGET_LANGUAGES.map((lang) => [lang, Type.Optional(Type.Object(texts, closed))])),
+      closed,
+    ),
+  );
+
 export const ChatInvitationSchema = Type.Object(
   {
     type: Type.Literal('chat_invitation'),
@@ -52,6 +66,7 @@ export const ChatInvitationSchema = Type.Object(
     message: text(1, 500),
     style: Type.Union([Type.Literal('toaster'), Type.Literal('overlay')]),
     offline: Type.Union([Type.Literal('offline_message'), Type.Literal('none')]),
+    translations: translations({ message: Type.Optional(text(1, 500)) }),
   },
   closed,
 );
@@ -61,6 +76,7 @@ export const ChatButtonSchema = Type.Object(
     skillId: id(),
     label: text(1, 60),
     offline: Type.Optional(Type.Union([Type.Literal('offline_message'), Type.Literal('none')])),
+    translations: translations({ label: Type.Optional(text(1, 60)) }),
   },
   closed,
 );
@@ -72,6 +88,11 @@ export const ContentSchema = Type.Object(
     imageUrl: Type.Optional(webUrl()),
     ctaLabel: text(1, 60),
     ctaUrl: webUrl(),
+    translations: translations({
+      title: Type.Optional(text(1, 120)),
+      text: Type.Optional(text(0, 1000)),
+      ctaLabel: Type.Optional(text(1, 60)),
+    }),
   },
   closed,
 );
@@ -86,6 +107,7 @@ export const CallSchema = Type.Object(
     label: Type.Optional(text(1, 60)),
     /** `callback`: while no one can answer, a "Call me back" button instead of nothing. */
     offline: Type.Optional(Type.Union([Type.Literal('callback'), Type.Literal('none')])),
+    translations: translations({ label: Type.Optional(text(1, 60)) }),
   },
   closed,
 );
@@ -98,6 +120,7 @@ export const CallbackSchema = Type.Object(
     type: Type.Literal('callback'),
     skillId: id(),
     label: Type.Optional(text(1, 60)),
+    translations: translations({ label: Type.Optional(text(1, 60)) }),
   },
   closed,
 );

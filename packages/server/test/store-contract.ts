@@ -44,6 +44,10 @@ export function storeContract(
       assert.equal(site.timeZone, 'Europe/Berlin');
       assert.match(site.siteKey, /^[0-9a-z]{16}$/);
       assert.equal((await store.sites.findBySiteKey(site.siteKey))?.id, site.id);
+      assert.equal(site.widgetLanguage, 'auto', 'the widget follows the page until told otherwise');
+      const hebrew = await store.sites.update(a.id, site.id, { widgetLanguage: 'he' });
+      assert.equal(hebrew.widgetLanguage, 'he');
+      assert.equal((await store.sites.findBySiteKey(site.siteKey))?.widgetLanguage, 'he');
       assert.equal((await store.sites.list(b.id)).length, 0);
       await assert.rejects(store.sites.get(b.id, site.id), { status: 404 });
       await assert.rejects(store.sites.update(b.id, site.id, { name: 'stolen' }), { status: 404 });

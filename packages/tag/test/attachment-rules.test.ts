@@ -31,8 +31,8 @@ describe('what the visitor may attach', () => {
   });
 
   it('writes sizes people read', () => {
-    assert.equal(formatSize(512), '512 B');
-    assert.equal(formatSize(240 * 1024), '240 KB');
+    assert.equal(formatSize(512), '1 kB');
+    assert.equal(formatSize(240 * 1024), '240 kB');
     assert.equal(formatSize(3.45 * 1024 * 1024), '3.5 MB');
   });
 });

@@ -1,3 +1,4 @@
+import type { SiteWidgetLanguage } from '@beckon/protocol/widget-languages';
 import { request } from './http.ts';
 import type { List, Site } from './types.ts';
 
@@ -8,6 +9,7 @@ export interface SiteInput {
   /** Visitor addresses cut to their network (IPv4 /24, IPv6 /48) where they enter. */
   anonymizeIp?: boolean;
   recordCalls?: boolean;
+  widgetLanguage?: SiteWidgetLanguage;
 }
 
 export async function listSites(): Promise<Site[]> {

@@ -1,6 +1,7 @@
 /** Shapes returned by the Beckon REST API (/api/v1), as the console uses them. */
 import type { Campaign } from '@beckon/protocol/campaign';
 import type { ScoreFactor } from '@beckon/protocol/model-api';
+import type { SiteWidgetLanguage } from '@beckon/protocol/widget-languages';
 
 export type Role = 'owner' | 'admin' | 'agent' | 'analyst';
 export type AgentStatus = 'online' | 'away' | 'offline';
@@ -38,6 +39,8 @@ export interface Site {
   anonymizeIp: boolean;
   /** Calls on this site are recorded; both sides are told. */
   recordCalls: boolean;
+  /** `auto` (the page's language, then the browser's) or the language the widget always speaks. */
+  widgetLanguage: SiteWidgetLanguage;
   snippet: string;
   createdAt: string;
 }

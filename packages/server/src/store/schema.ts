@@ -86,6 +86,8 @@ export interface SitesTable {
   anonymize_ip: Generated<number>;
   /** 1: calls on this site are recorded (both sides are told); 0 by default (0036). */
   record_calls: number;
+  /** `auto` or a widget language code (0046). */
+  widget_language: Generated<string>;
 }
 
 export interface SkillsTable {

@@ -1,4 +1,5 @@
 import type { Site, SiteCreate, SiteUpdate } from '@beckon/protocol/api';
+import { type SiteWidgetLanguage, widgetLanguageOf } from '@beckon/protocol/widget-languages';
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import { badRequest, notFound } from '../errors.ts';
 import { newId, randomToken } from '../ids.ts';
@@ -17,6 +18,7 @@ const toSite = (r: Selectable<SitesTable>): SiteRecord => ({
   timeZone: r.time_zone,
   anonymizeIp: r.anonymize_ip === 1,
   recordCalls: Number(r.record_calls) === 1,
+  widgetLanguage: (widgetLanguageOf(r.widget_language) ?? 'auto') as SiteWidgetLanguage,
   createdAt: iso(r.created_at)!,
 });
 
@@ -84,6 +86,7 @@ export class SitesRepo {
         time_zone: timeZone,
         anonymize_ip: input.anonymizeIp ? 1 : 0,
         record_calls: input.recordCalls ? 1 : 0,
+        widget_language: input.widgetLanguage ?? 'auto',
         created_at: Date.now(),
       })
       .execute();
@@ -102,6 +105,7 @@ export class SitesRepo {
       values.time_zone = patch.timeZone;
     }
     if (patch.recordCalls !== undefined) values.record_calls = patch.recordCalls ? 1 : 0;
+    if (patch.widgetLanguage !== undefined) values.widget_language = patch.widgetLanguage;
     if (Object.keys(values).length > 0) {
       await this.db
         .updateTable('sites')

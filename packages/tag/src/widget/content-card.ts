@@ -1,5 +1,6 @@
 import type { ContentOffer, OfflineMessage } from '@beckon/protocol';
 import { h, icon, safeUrl } from './dom.ts';
+import { t } from './i18n/i18n.ts';
 
 export interface ContentActions {
   click(): void;
@@ -38,7 +39,7 @@ export function contentView(offer: ContentOffer, actions: ContentActions): HTMLE
     h(
       'div',
       { class: 'body' },
-      h('p', { class: 'eyebrow' }, 'Just for you'),
+      h('p', { class: 'eyebrow' }, t('Just for you')),
       h('h2', { class: 'title', id: `${id}-title` }, offer.title),
       offer.text ? h('p', { class: 'text', id: `${id}-text` }, offer.text) : null,
       href
@@ -47,7 +48,7 @@ export function contentView(offer: ContentOffer, actions: ContentActions): HTMLE
     ),
     h(
       'button',
-      { class: 'x', type: 'button', 'aria-label': 'Close', onclick: actions.dismiss },
+      { class: 'x', type: 'button', 'aria-label': t('Close'), onclick: actions.dismiss },
       icon('close', 18),
     ),
   );
@@ -78,8 +79,8 @@ export function offlineView(
       h(
         'div',
         { class: 'who' },
-        h('p', { class: 'name', id: `${id}-title` }, 'We’re away right now'),
-        h('p', { class: 'status' }, 'Leave a message and we’ll reply by email'),
+        h('p', { class: 'name', id: `${id}-title` }, t('We’re away right now')),
+        h('p', { class: 'status' }, t('Leave a message and we’ll reply by email')),
       ),
     ),
     offline.message ? h('p', { class: 'msg' }, offline.message) : null,
@@ -91,18 +92,18 @@ export function offlineView(
             'button',
             { class: 'btn primary', type: 'button', onclick: actions.leave },
             icon('mail', 18),
-            'Leave a message',
+            t('Leave a message'),
           )
         : null,
       h(
         'button',
         { class: 'btn secondary', type: 'button', onclick: actions.dismiss },
-        actions.leave ? 'Not now' : 'OK',
+        actions.leave ? t('Not now') : t('OK'),
       ),
     ),
     h(
       'button',
-      { class: 'x', type: 'button', 'aria-label': 'Close', onclick: actions.dismiss },
+      { class: 'x', type: 'button', 'aria-label': t('Close'), onclick: actions.dismiss },
       icon('close', 18),
     ),
   );

@@ -2,11 +2,12 @@
  * The words of a chat invitation, in one place: the widget draws them, and the console's campaign
  * editor previews them (it imports `@beckon/tag/invitation-copy`), so the two never drift apart.
  * Plain strings only: nothing here may pull DOM code or dependencies into the console.
+ * They go through the widget's lookup, so a visitor reads them in the widget's language.
  */
+import { t } from './i18n/i18n.ts';
 
-/** The invitation's two answers. */
-export const INVITATION_ACCEPT = 'Start chat';
-export const INVITATION_DISMISS = 'Not now';
+/** The invitation's two answers: accept, then dismiss. */
+export const invitationAnswers = (): [string, string] => [t('Start chat'), t('Not now')];
 
 /** Who the invitation is from: the agent who will answer when one is clearly next, else the team. */
 export function invitationFrom(agentName: string | null | undefined): {
@@ -17,6 +18,6 @@ export function invitationFrom(agentName: string | null | undefined): {
 } {
   const agent = agentName?.trim() || null;
   return agent
-    ? { name: agent, status: 'Online now · here to help', agent }
-    : { name: 'Chat with us', status: 'A team member is online', agent };
+    ? { name: agent, status: t('Online now · here to help'), agent }
+    : { name: t('Chat with us'), status: t('A team member is online'), agent };
 }

@@ -1,7 +1,8 @@
 import type { ChatInvitation } from '@beckon/protocol';
 import { h, icon, initials } from './dom.ts';
 import { trapTab } from './focus.ts';
-import { INVITATION_ACCEPT, INVITATION_DISMISS, invitationFrom } from './invitation-copy.ts';
+import { t } from './i18n/i18n.ts';
+import { invitationAnswers, invitationFrom } from './invitation-copy.ts';
 
 export interface InvitationActions {
   accept(): void;
@@ -19,6 +20,7 @@ export function invitationView(
   const id = `bk-inv-${++seq}`;
   const overlay = invitation.style === 'overlay';
   const from = invitationFrom(agentName);
+  const [yes, no] = invitationAnswers();
   const card = h(
     'div',
     {
@@ -55,18 +57,13 @@ export function invitationView(
     h(
       'div',
       { class: 'actions' },
-      h(
-        'button',
-        { class: 'btn primary', type: 'button', onclick: actions.accept },
-        icon('chat', 18),
-        INVITATION_ACCEPT,
-      ),
-      h('button', { class: 'btn secondary', type: 'button', onclick: actions.dismiss }, INVITATION_DISMISS),
+      h('button', { class: 'btn primary', type: 'button', onclick: actions.accept }, icon('chat', 18), yes),
+      h('button', { class: 'btn secondary', type: 'button', onclick: actions.dismiss }, no),
     ),
     // Last in tab order, first-looking in the corner.
     h(
       'button',
-      { class: 'x', type: 'button', 'aria-label': 'Close', onclick: actions.dismiss },
+      { class: 'x', type: 'button', 'aria-label': t('Close'), onclick: actions.dismiss },
       icon('close', 18),
     ),
   );

@@ -11,7 +11,7 @@ width:0!important;height:0!important;overflow:visible!important;z-index:21474836
 *,*::before,*::after{box-sizing:border-box}
 .bk{--accent:#4338ca;--accent-dark:#3730a3;--ring:#818cf8;--ink:#111827;--muted:#4b5563;--line:#e5e7eb;--soft:#f3f4f6;
 font:400 15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--ink);
--webkit-font-smoothing:antialiased;text-align:left;letter-spacing:normal}
+-webkit-font-smoothing:antialiased;text-align:start;letter-spacing:normal}
 .card{position:fixed;right:24px;bottom:24px;width:368px;max-width:calc(100vw - 24px);background:#fff;border-radius:18px;
 box-shadow:0 18px 48px rgba(17,24,39,.18),0 2px 8px rgba(17,24,39,.08);border:1px solid rgba(17,24,39,.06);
 padding:20px;animation:bk-in .28s cubic-bezier(.2,.8,.2,1)}

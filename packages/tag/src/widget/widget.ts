@@ -6,6 +6,7 @@ import { CHAT_CSS } from './chat/chat-styles.ts';
 import { contentView, offlineView } from './content-card.ts';
 import { h } from './dom.ts';
 import { isEditable, pageFocus } from './focus.ts';
+import { lang, pack, t } from './i18n/i18n.ts';
 import { invitationView } from './invitation.ts';
 import { applyStyles, CSS } from './styles.ts';
 
@@ -32,8 +33,12 @@ interface Shown {
 export function createWidget(host: WidgetHost, site: WidgetSite | null): Widget {
   const hostEl = document.createElement(HOST_TAG);
   const shadow = hostEl.attachShadow({ mode: 'open' });
-  applyStyles(shadow, CSS + CHAT_CSS);
-  const stage = h('div', { class: 'bk' });
+  applyStyles(shadow, CSS + CHAT_CSS + (pack.css || ''));
+  // The widget's language and direction, on its root (the host element) and on what it draws.
+  const dir = pack.dir || 'ltr';
+  hostEl.lang = lang;
+  hostEl.dir = dir;
+  const stage = h('div', { class: 'bk', lang, dir });
   shadow.append(stage);
   let shown: Shown | undefined;
 
@@ -90,7 +95,12 @@ export function createWidget(host: WidgetHost, site: WidgetSite | null): Widget 
     },
     show(frame) {
       if (!frame) return chat?.takeUp();
-      const e = frame.engagement;
+      // The campaign's texts in the visitor's language, where it has them; its default text otherwise.
+      const e: typeof frame.engagement = {
+        ...frame.engagement,
+        // biome-ignore lint/complexity/useOptionalChain: `?.` costs widget bytes in the ES2019 build.
+        ...((frame.engagement as { translations?: Record<string, object> }).translations || {})[lang],
+      };
       const id = frame.exposureId;
       // Someone already chatting is not interrupted by another offer.
       if (chat?.busy() && e.type !== 'chat_button' && e.type !== 'call' && e.type !== 'callback') return;
@@ -127,7 +137,7 @@ export function createWidget(host: WidgetHost, site: WidgetSite | null): Widget 
         });
         present(frame, view, view, false);
       } else if ((e.type === 'chat_button' || e.type === 'call' || e.type === 'callback') && chat) {
-        chat.button(e.label ?? (e.type === 'call' ? 'Call us' : 'Call me back'), () => {
+        chat.button(e.label ?? (e.type === 'call' ? t('Call us') : t('Call me back')), () => {
           host.outcome(id, 'accepted');
           return {
             source: 'button',

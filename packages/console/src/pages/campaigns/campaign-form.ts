@@ -56,6 +56,40 @@ export interface CampaignForm {
   controlPercent: string;
   /** Target only the score bands whose measured lift is positive. */
   positiveLiftOnly: boolean;
+  /** The engagement's texts in other widget languages: language → field (`message`, `label`, …) → text. */
+  translations: Translations;
+}
+
+export type Translations = Record<string, Record<string, string>>;
+
+/** Which texts of an engagement can be written per language (its links and settings cannot). */
+export function translatableFields(type: EngagementType): { key: string; label: string; long?: boolean }[] {
+  switch (type) {
+    case 'chat_invitation':
+      return [{ key: 'message', label: 'Message', long: true }];
+    case 'chat_button':
+    case 'call':
+      return [{ key: 'label', label: 'Button label' }];
+    case 'content':
+      return [
+        { key: 'title', label: 'Title' },
+        { key: 'text', label: 'Text', long: true },
+        { key: 'ctaLabel', label: 'Button label' },
+      ];
+    default:
+      return [];
+  }
+}
+
+/** The translations to save for `type`: trimmed, its own fields only, empty ones and languages left out. */
+function translationsFor(type: EngagementType, all: Translations): { translations?: Translations } {
+  const keys = translatableFields(type).map((f) => f.key);
+  const out: Translations = {};
+  for (const [lang, texts] of Object.entries(all)) {
+    const kept = Object.fromEntries(keys.flatMap((k) => (texts[k]?.trim() ? [[k, texts[k]!.trim()]] : [])));
+    if (Object.keys(kept).length) out[lang] = kept;
+  }
+  return Object.keys(out).length ? { translations: out } : {};
 }
 
 /** Field keys of the form that can carry an error message. */
@@ -122,6 +156,7 @@ export function emptyForm(timeZone: string, skillId: string): CampaignForm {
     imageUrl: '',
     ctaLabel: '',
     ctaUrl: '',
+    translations: {},
     subject: '',
     messageChannel: 'auto',
     messageConnectionId: '',
@@ -184,6 +219,8 @@ export function formFromCampaign(
     ctaUrl: e.type === 'content' ? e.ctaUrl : '',
     controlPercent: String(Math.round((c.controlShare ?? 0) * 1000) / 10),
     positiveLiftOnly: c.scoreBands === 'positive_lift',
+    translations:
+      'translations' in e && e.translations ? structuredClone(e.translations as Translations) : {},
   };
 }
 
@@ -325,6 +362,7 @@ export function engagementOf(f: CampaignForm): Engagement {
         message: f.message.trim(),
         style: f.style,
         offline: chatOffline(f),
+        ...translationsFor('chat_invitation', f.translations),
       };
     case 'chat_button':
       return {
@@ -332,6 +370,7 @@ export function engagementOf(f: CampaignForm): Engagement {
         skillId: f.skillId,
         label: f.buttonLabel.trim(),
         offline: chatOffline(f),
+        ...translationsFor('chat_button', f.translations),
       };
     case 'content': {
       const content: Engagement = {
@@ -340,6 +379,7 @@ export function engagementOf(f: CampaignForm): Engagement {
         text: f.text.trim(),
         ctaLabel: f.ctaLabel.trim(),
         ctaUrl: f.ctaUrl.trim(),
+        ...translationsFor('content', f.translations),
       };
       if (f.imageUrl.trim()) content.imageUrl = f.imageUrl.trim();
       return content;
@@ -375,6 +415,7 @@ export function engagementOf(f: CampaignForm): Engagement {
         skillId: f.skillId,
         label: f.buttonLabel.trim(),
         ...(f.offline === 'callback' ? { offline: 'callback' as const } : {}),
+        ...translationsFor('call', f.translations),
       };
     case 'callback':
       return { type: 'callback', skillId: f.skillId, label: f.buttonLabel.trim() };

@@ -1,5 +1,5 @@
 /** A small mock of the visitor's page showing the engagement as it is being configured. */
-import { INVITATION_ACCEPT, INVITATION_DISMISS, invitationFrom } from '@beckon/tag/invitation-copy';
+import { invitationAnswers, invitationFrom } from '@beckon/tag/invitation-copy';
 import { CloseIcon, ConversationsIcon, PhoneIcon } from '../../components/icons.tsx';
 import { BUTTON_LABELS, type CampaignForm } from './campaign-form.ts';
 import { PhonePreview } from './phone-preview.tsx';
@@ -10,6 +10,7 @@ import { PhonePreview } from './phone-preview.tsx';
  * team's line, and its caption says when a name takes its place.
  */
 const FROM = invitationFrom(null);
+const [ACCEPT, DISMISS] = invitationAnswers();
 
 export function EngagementPreview({ form }: { form: CampaignForm }) {
   if (
@@ -49,8 +50,8 @@ export function EngagementPreview({ form }: { form: CampaignForm }) {
               </div>
               <p className="preview-text">{form.message.trim() || 'Your invitation message'}</p>
               <div className="preview-actions">
-                <span className="preview-button preview-button-primary">{INVITATION_ACCEPT}</span>
-                <span className="preview-button">{INVITATION_DISMISS}</span>
+                <span className="preview-button preview-button-primary">{ACCEPT}</span>
+                <span className="preview-button">{DISMISS}</span>
               </div>
             </div>
           )}

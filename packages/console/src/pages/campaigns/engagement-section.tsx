@@ -14,6 +14,7 @@ import { ENGAGEMENT_LABELS, MESSAGE_CHANNEL_LABELS } from './campaign-text.ts';
 import { ChannelMessageFields } from './channel-message-fields.tsx';
 import { EngagementPreview } from './engagement-preview.tsx';
 import { FormSection } from './form-section.tsx';
+import { TranslationFields } from './translation-fields.tsx';
 
 interface SectionProps {
   form: CampaignForm;
@@ -209,6 +210,17 @@ export function EngagementSection({ form, errors, set, skills }: SectionProps) {
 
             {form.engagementType === 'content' && <ContentFields form={form} errors={errors} set={set} />}
             {form.engagementType === 'message' && <MessageFields form={form} errors={errors} set={set} />}
+            <TranslationFields
+              form={form}
+              set={set}
+              defaults={{
+                message: form.message,
+                label: form.buttonLabel,
+                title: form.title,
+                text: form.text,
+                ctaLabel: form.ctaLabel,
+              }}
+            />
           </div>
           <EngagementPreview form={form} />
         </div>

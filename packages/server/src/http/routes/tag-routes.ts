@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { widgetLanguageOf } from '@beckon/protocol/widget-languages';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import type { App } from '../types.ts';
@@ -50,12 +51,26 @@ function cachedAsset(name: string): () => Promise<Asset | null> {
   };
 }
 
-const js = (reply: FastifyReply) =>
-  reply
-    .type('application/javascript; charset=utf-8')
-    // Customers' pages on other origins load these scripts.
-    .header('cross-origin-resource-policy', 'cross-origin')
-    .header('access-control-allow-origin', '*');
+/** Headers every tag file gets: customers' pages on other origins load them. */
+const crossOrigin = (reply: FastifyReply) =>
+  reply.header('cross-origin-resource-policy', 'cross-origin').header('access-control-allow-origin', '*');
+
+const js = (reply: FastifyReply) => crossOrigin(reply).type('application/javascript; charset=utf-8');
+
+/**
+ * The widget's language for a site: its fixed language, else the first of the page's tags (its
+ * `<html lang>`, then the browser's languages) that the widget speaks, else English.
+ */
+export function chooseWidgetLanguage(setting: string, pageTags: string): string {
+  if (setting !== 'auto') return setting;
+  return (
+    pageTags
+      .split(',')
+      .slice(0, 20)
+      .map((tag) => widgetLanguageOf(tag.trim()))
+      .find(Boolean) ?? 'en'
+  );
+}
 
 /** A JavaScript comment body: visible in the browser's network panel, harmless if executed. */
 const comment = (reply: FastifyReply, status: number, text: string, cache: string) =>
@@ -63,7 +78,7 @@ const comment = (reply: FastifyReply, status: number, text: string, cache: strin
 
 /** Sends an asset with its ETag (304 when unchanged), gzipped when the client accepts it. */
 function sendAsset(req: FastifyRequest, reply: FastifyReply, asset: Asset, cache: string) {
-  js(reply).header('cache-control', cache).header('etag', asset.etag).header('vary', 'accept-encoding');
+  reply.header('cache-control', cache).header('etag', asset.etag).header('vary', 'accept-encoding');
   if (req.headers['if-none-match'] === asset.etag) return reply.code(304).send();
   if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
     return reply.header('content-encoding', 'gzip').send(asset.gzipped);
@@ -79,23 +94,85 @@ function sendAsset(req: FastifyRequest, reply: FastifyReply, asset: Asset, cache
 export function tagRoutes(app: App, ctx: AppContext): void {
   const getLoader = cachedAsset('loader.js');
   const getWidget = cachedAsset('widget.js');
-  const known = new Map<string, { ok: boolean; at: number }>();
-  const siteExists = async (key: string) => {
+  /** A site's widget language setting by key (null: no such site), looked up at most once a minute. */
+  const known = new Map<string, { language: string | null; at: number }>();
+  const siteLanguage = async (key: string) => {
+    if (!SITE_KEY.test(key)) return null;
     const hit = known.get(key);
-    if (hit && Date.now() - hit.at < SITE_CACHE_MS) return hit.ok;
-    const ok = (await ctx.store.sites.findBySiteKey(key)) !== undefined;
+    if (hit && Date.now() - hit.at < SITE_CACHE_MS) return hit.language;
+    const language = (await ctx.store.sites.findBySiteKey(key))?.widgetLanguage ?? null;
     if (known.size > 10_000) known.clear();
-    known.set(key, { ok, at: Date.now() });
-    return ok;
+    known.set(key, { language, at: Date.now() });
+    return language;
   };
+  const siteExists = async (key: string) => (await siteLanguage(key)) !== null;
   const notBuilt = (reply: FastifyReply) =>
     comment(reply, 503, 'the tag is not built yet; run `npm run build`.', 'no-store');
 
   app.get<{ Querystring: { v?: string } }>('/t/widget.js', { schema: { hide: true } }, async (req, reply) => {
     const asset = await getWidget();
     if (!asset) return notBuilt(reply);
-    return sendAsset(req, reply, asset, req.query.v === asset.version ? IMMUTABLE : LOADER_CACHE);
+    return sendAsset(req, js(reply), asset, req.query.v === asset.version ? IMMUTABLE : LOADER_CACHE);
   });
+
+  // Language packs: one per language the widget speaks, cached for a year under their hash.
+  const packs = new Map<string, () => Promise<Asset | null>>();
+  const getPack = (lang: string) => {
+    let get = packs.get(lang);
+    if (!get) {
+      get = cachedAsset(`i18n/${lang}.json`);
+      packs.set(lang, get);
+    }
+    return get();
+  };
+  const json = (reply: FastifyReply) => crossOrigin(reply).type('application/json; charset=utf-8');
+
+  /** `GET /t/lang/{siteKey}?l={page tags}`: redirects to the pack of the site's language. */
+  app.get<{ Params: { siteKey: string }; Querystring: { l?: string } }>(
+    '/t/lang/:siteKey',
+    { schema: { hide: true } },
+    async (req, reply) => {
+      const setting = await siteLanguage(req.params.siteKey);
+      if (setting === null) {
+        return json(reply)
+          .code(404)
+          .header('cache-control', 'public, max-age=60')
+          .send({
+            error: { code: 'unknown_site', message: 'Unknown site key.' },
+          });
+      }
+      const lang = chooseWidgetLanguage(setting, String(req.query.l ?? ''));
+      const asset = await getPack(lang);
+      if (!asset)
+        return json(reply)
+          .code(503)
+          .header('cache-control', 'no-store')
+          .send({ error: { code: 'not_built', message: 'The tag is not built yet; run `npm run build`.' } });
+      // Short-lived: an admin's change of the site's language reaches visitors within minutes.
+      return crossOrigin(reply)
+        .header('cache-control', LOADER_CACHE)
+        .redirect(`/t/i18n/${lang}.json?v=${asset.version}`, 302);
+    },
+  );
+
+  /** `GET /t/i18n/{lang}.json?v={hash}`: one language pack, immutable when `v` matches. */
+  app.get<{ Params: { file: string }; Querystring: { v?: string } }>(
+    '/t/i18n/:file',
+    { schema: { hide: true } },
+    async (req, reply) => {
+      const lang = widgetLanguageOf(req.params.file.replace(/\.json$/, ''));
+      const asset = lang && `${lang}.json` === req.params.file ? await getPack(lang) : null;
+      if (!asset) {
+        return json(reply)
+          .code(404)
+          .header('cache-control', 'public, max-age=60')
+          .send({
+            error: { code: 'not_found', message: 'No such language pack.' },
+          });
+      }
+      return sendAsset(req, json(reply), asset, req.query.v === asset.version ? IMMUTABLE : LOADER_CACHE);
+    },
+  );
 
   app.get<{ Params: { file: string } }>('/t/:file', { schema: { hide: true } }, async (req, reply) => {
     const { file } = req.params;
@@ -110,6 +187,6 @@ export function tagRoutes(app: App, ctx: AppContext): void {
     }
     const asset = await getLoader();
     if (!asset) return notBuilt(reply);
-    return sendAsset(req, reply, asset, LOADER_CACHE);
+    return sendAsset(req, js(reply), asset, LOADER_CACHE);
   });
 }

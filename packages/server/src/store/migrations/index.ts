@@ -39,6 +39,7 @@ import * as m0040 from './0040-answer-generation.ts';
 import * as m0041 from './0041-recording-legs.ts';
 import * as m0042 from './0042-csat-template.ts';
 import * as m0045 from './0045-sla.ts';
+import * as m0046 from './0046-widget-language.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -82,6 +83,7 @@ const migrations: Record<string, Migration> = {
   '0041-recording-legs': m0041,
   '0042-csat-template': m0042,
   '0045-sla': m0045,
+  '0046-widget-language': m0046,
 };
 
 export const migrationProvider: MigrationProvider = {

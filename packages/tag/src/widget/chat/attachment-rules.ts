@@ -1,4 +1,5 @@
 import { DEFAULT_ATTACHMENT_MAX_BYTES, MAX_ATTACHMENTS_PER_MESSAGE } from '@beckon/protocol/chat-limits';
+import { lang, t } from '../i18n/i18n.ts';
 
 /** What the visitor may attach: the server's limits (it enforces them; this only answers sooner). */
 export const MAX_ATTACHMENT_BYTES = DEFAULT_ATTACHMENT_MAX_BYTES;
@@ -18,11 +19,14 @@ const ALLOWED = new Set(Object.values(TYPES));
 /** The file picker's `accept` list. */
 export const ACCEPT = [...ALLOWED].join(',');
 
-/** "240 KB", "3.4 MB". */
+/** "240 kB", "3.4 MB", "3,4 Mo" (under 1 kB reads "1 kB"): written the way the widget's locale writes sizes. */
 export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MB`;
+  const mb = bytes >= 1048576;
+  return new Intl.NumberFormat(lang, {
+    style: 'unit',
+    unit: mb ? 'megabyte' : 'kilobyte',
+    maximumFractionDigits: mb ? 1 : 0,
+  } as Intl.NumberFormatOptions).format(mb ? bytes / 1048576 : Math.max(1, bytes / 1024));
 }
 
 /** The content type a file will be sent as: its own, or guessed from the name when the browser gave none. */
@@ -34,12 +38,15 @@ export function fileType(file: { name: string; type: string }): string {
 
 /** Why a file cannot be sent, in a sentence, or null when it can. */
 export function fileProblem(file: { name: string; type: string; size: number }): string | null {
-  const name = file.name || 'This file';
+  const name = file.name || t('This file');
   if (!ALLOWED.has(fileType(file)))
-    return `${name} can’t be sent: only images (PNG, JPEG, GIF, WebP) and PDFs.`;
+    return t('{name} can’t be sent: only images (PNG, JPEG, GIF, WebP) and PDFs.', { name });
   if (file.size > MAX_ATTACHMENT_BYTES)
-    return `${name} is too large: files can be up to ${formatSize(MAX_ATTACHMENT_BYTES)}.`;
-  if (file.size === 0) return `${name} is empty.`;
+    return t('{name} is too large: files can be up to {size}.', {
+      name,
+      size: formatSize(MAX_ATTACHMENT_BYTES),
+    });
+  if (file.size === 0) return t('{name} is empty.', { name });
   return null;
 }
 

@@ -1,6 +1,7 @@
 import type { Attachment } from '@beckon/protocol/chat-api';
 import { h, icon } from '../dom.ts';
 import { trapTab } from '../focus.ts';
+import { t } from '../i18n/i18n.ts';
 import { formatSize, isImage } from './attachment-rules.ts';
 
 /** Where an attachment can be fetched: its `url` on the Beckon origin, http(s) only, or null. */
@@ -14,7 +15,7 @@ export function attachmentUrl(a: Attachment, origin: string): string | null {
   }
 }
 
-const kind = (a: Attachment) => (a.contentType === 'application/pdf' ? 'PDF' : 'File');
+const kind = (a: Attachment) => (a.contentType === 'application/pdf' ? t('PDF') : t('File'));
 
 /**
  * A message's attachments: pictures as thumbnails that open full size (`open`), other files
@@ -36,7 +37,7 @@ export function attachmentsView(
         {
           class: 'thumb',
           type: 'button',
-          'aria-label': `Open image ${a.name} full size`,
+          'aria-label': t('Open image {name} full size', { name: a.name }),
           onclick: () => open(url, a.name, thumb),
         },
         img,
@@ -65,7 +66,7 @@ export function attachmentsView(
 export function lightboxView(src: string, name: string, close: () => void): HTMLElement {
   const closeButton = h(
     'button',
-    { class: 'x', type: 'button', 'aria-label': 'Close image', onclick: close },
+    { class: 'x', type: 'button', 'aria-label': t('Close image'), onclick: close },
     icon('close', 20),
   );
   const box: HTMLElement = h(
@@ -91,7 +92,7 @@ export function lightboxView(src: string, name: string, close: () => void): HTML
       'div',
       { class: 'lb-bar' },
       h('span', { class: 'fname' }, name),
-      h('a', { href: src, target: '_blank', rel: 'noopener noreferrer' }, 'Open original'),
+      h('a', { href: src, target: '_blank', rel: 'noopener noreferrer' }, t('Open original')),
       closeButton,
     ),
   );

@@ -1,6 +1,7 @@
 import type { CallView, IceServer } from '@beckon/protocol/call-protocol';
 import type { VisitorServerFrame } from '@beckon/protocol/chat-protocol';
 import { h, icon } from '../dom.ts';
+import { t } from '../i18n/i18n.ts';
 import { callbackForm } from './callback-form.ts';
 
 type CallFrame = Extract<VisitorServerFrame, { type: 'call' | 'call_signal' | 'call_media' | 'error' }>;
@@ -38,7 +39,7 @@ const clock = (ms: number) => {
  */
 export function createCallController(opts: CallControllerOptions): CallController {
   const { slot, send, announce } = opts;
-  const RECORDED = 'This call is recorded.';
+  const RECORDED = t('This call is recorded.');
   /** The recording notice, shown whenever a recorded call is explained, rings or runs. */
   const notice = (on: boolean) => (on ? h('p', { class: 'recorded', 'data-recorded': '' }, RECORDED) : '');
   let call: CallView | null = null;
@@ -64,11 +65,13 @@ export function createCallController(opts: CallControllerOptions): CallControlle
       h(
         'p',
         { class: 'text' },
-        'Your browser did not allow the microphone, so we cannot call. You can keep chatting here, or allow the microphone in your browser’s site settings and try again.',
+        t(
+          'Your browser did not allow the microphone, so we cannot call. You can keep chatting here, or allow the microphone in your browser’s site settings and try again.',
+        ),
       ),
-      btn('OK', () => slot.replaceChildren()),
+      btn(t('OK'), () => slot.replaceChildren()),
     );
-    announce('Microphone not allowed. The chat goes on.');
+    announce(t('Microphone not allowed. The chat goes on.'));
   };
 
   /** Asks for the microphone after the explanation; false when the visitor or the browser said no. */
@@ -92,18 +95,20 @@ export function createCallController(opts: CallControllerOptions): CallControlle
         h(
           'p',
           {},
-          'Your browser will ask to use your microphone. It is used only during the call; you can mute or hang up at any time.',
+          t(
+            'Your browser will ask to use your microphone. It is used only during the call; you can mute or hang up at any time.',
+          ),
         ),
         notice(recorded),
       ),
       btn(go, run, 'primary'),
-      btn('Not now', cancel),
+      btn(t('Not now'), cancel),
     );
 
   const stopMedia = () => {
     pc?.close();
     pc = null;
-    for (const t of mic?.getTracks() ?? []) t.stop();
+    for (const k of mic?.getTracks() ?? []) k.stop();
     mic = null;
     clearInterval(ticker);
     clearTimeout(brokenTimer);
@@ -117,7 +122,7 @@ export function createCallController(opts: CallControllerOptions): CallControlle
     early = [];
     const p = new RTCPeerConnection({ iceServers: ice as RTCIceServer[] });
     pc = p;
-    for (const t of mic?.getTracks() ?? []) p.addTrack(t, mic!);
+    for (const k of mic?.getTracks() ?? []) p.addTrack(k, mic!);
     p.onicecandidate = (e) => {
       if (e.candidate) frame('call_signal', { leg: n, candidate: e.candidate.toJSON() });
     };
@@ -158,11 +163,11 @@ export function createCallController(opts: CallControllerOptions): CallControlle
   const askCallback = () => {
     const { view, focusTarget } = callbackForm(async (body) => {
       if (!send({ type: 'callback_request', ref: 'call-callback', ...body }))
-        throw new Error('Not connected. Please try again.');
+        throw new Error(t('Not connected. Please try again.'));
       strip(
         icon('phone', 18),
-        h('p', { class: 'text' }, 'Thanks: we will call you back then.'),
-        btn('OK', () => slot.replaceChildren()),
+        h('p', { class: 'text' }, t('Thanks: we will call you back then.')),
+        btn(t('OK'), () => slot.replaceChildren()),
       );
     });
     strip(view);
@@ -170,7 +175,7 @@ export function createCallController(opts: CallControllerOptions): CallControlle
   };
 
   const talking = (c: CallView) => {
-    const time = h('span', { class: 'timer', 'aria-label': 'Call time' });
+    const time = h('span', { class: 'timer', 'aria-label': t('Call time') });
     const since = Date.parse(c.answeredAt ?? c.requestedAt);
     const tick = () => {
       time.textContent = clock(Date.now() - since);
@@ -178,10 +183,10 @@ export function createCallController(opts: CallControllerOptions): CallControlle
     tick();
     clearInterval(ticker);
     ticker = window.setInterval(tick, 1000);
-    const mute = btn(muted ? 'Unmute' : 'Mute', () => {
+    const mute = btn(muted ? t('Unmute') : t('Mute'), () => {
       muted = !muted;
-      for (const t of mic?.getAudioTracks() ?? []) t.enabled = !muted && c.state !== 'held';
-      mute.textContent = muted ? 'Unmute' : 'Mute';
+      for (const k of mic?.getAudioTracks() ?? []) k.enabled = !muted && c.state !== 'held';
+      mute.textContent = muted ? t('Unmute') : t('Mute');
       mute.setAttribute('aria-pressed', String(muted));
       frame('call_mute', { muted });
     });
@@ -191,12 +196,18 @@ export function createCallController(opts: CallControllerOptions): CallControlle
       h(
         'div',
         { class: 'text' },
-        h('strong', {}, c.state === 'held' ? 'On hold' : `On a call with ${c.agentName ?? 'an agent'}`),
+        h(
+          'strong',
+          {},
+          c.state === 'held'
+            ? t('On hold')
+            : t('On a call with {name}', { name: c.agentName ?? t('an agent') }),
+        ),
         time,
         notice(c.recorded),
       ),
       mute,
-      btn('Hang up', () => frame('call_hangup'), 'danger'),
+      btn(t('Hang up'), () => frame('call_hangup'), 'danger'),
     );
   };
 
@@ -211,19 +222,19 @@ export function createCallController(opts: CallControllerOptions): CallControlle
           h(
             'div',
             { class: 'text' },
-            h('strong', {}, c.answeredAt ? 'Transferring your call…' : 'Calling…'),
-            h('p', {}, 'Waiting for an agent to answer.'),
+            h('strong', {}, c.answeredAt ? t('Transferring your call…') : t('Calling…')),
+            h('p', {}, t('Waiting for an agent to answer.')),
             notice(c.recorded),
           ),
-          btn('Cancel', () => frame('call_hangup')),
+          btn(t('Cancel'), () => frame('call_hangup')),
         );
         return;
       case 'inviting':
         if (before?.id === c.id && before.state === 'inviting') return;
-        announce(`${c.agentName ?? 'The agent'} would like to switch to a call.`);
+        announce(t('{name} would like to switch to a call.', { name: c.agentName ?? t('The agent') }));
         explain(
-          `${c.agentName ?? 'The agent'} would like to switch to a call`,
-          'Accept call',
+          t('{name} would like to switch to a call', { name: c.agentName ?? t('The agent') }),
+          t('Accept call'),
           async () => {
             if (await microphone()) frame('call_accept');
             else {
@@ -242,12 +253,12 @@ export function createCallController(opts: CallControllerOptions): CallControlle
           frame('call_failed', { reason: 'microphone_denied' });
           return denied();
         }
-        for (const t of mic?.getAudioTracks() ?? []) t.enabled = !muted && c.state !== 'held';
+        for (const k of mic?.getAudioTracks() ?? []) k.enabled = !muted && c.state !== 'held';
         if (before?.state !== c.state || before.leg !== c.leg)
           announce(
             c.state === 'held'
-              ? 'The call is on hold.'
-              : `On a call with ${c.agentName ?? 'an agent'}.${c.recorded ? ` ${RECORDED}` : ''}`,
+              ? t('The call is on hold.')
+              : `${t('On a call with {name}.', { name: c.agentName ?? t('an agent') })}${c.recorded ? ` ${RECORDED}` : ''}`,
           );
         talking(c);
         return;
@@ -257,10 +268,10 @@ export function createCallController(opts: CallControllerOptions): CallControlle
         muted = false;
         const missed = c.answeredAt === null && (c.endReason === 'unanswered' || c.endReason === 'no_agent');
         const text = missed
-          ? 'No one could take the call right now. You can keep chatting here.'
+          ? t('No one could take the call right now. You can keep chatting here.')
           : c.endReason === 'declined' || c.endReason === 'microphone_denied'
             ? ''
-            : 'Call ended.';
+            : t('Call ended.');
         if (!text) {
           if (c.endReason === 'declined') slot.replaceChildren();
           return;
@@ -269,8 +280,8 @@ export function createCallController(opts: CallControllerOptions): CallControlle
         strip(
           icon('phone', 18),
           h('p', { class: 'text' }, text),
-          missed ? btn('Call me back', askCallback) : '',
-          btn('OK', () => slot.replaceChildren()),
+          missed ? btn(t('Call me back'), askCallback) : '',
+          btn(t('OK'), () => slot.replaceChildren()),
         );
         return;
       }
@@ -283,11 +294,11 @@ export function createCallController(opts: CallControllerOptions): CallControlle
     },
     start() {
       explain(
-        'Call us from your browser',
-        'Start call',
+        t('Call us from your browser'),
+        t('Start call'),
         async () => {
           if (!(await microphone())) return denied();
-          strip(h('p', { class: 'text' }, 'Calling…'));
+          strip(h('p', { class: 'text' }, t('Calling…')));
           if (!send({ type: 'call_start', ref: 'call-start' })) stopMedia();
         },
         () => slot.replaceChildren(),
@@ -300,16 +311,18 @@ export function createCallController(opts: CallControllerOptions): CallControlle
         void show(f.call);
       } else if (f.type === 'call_signal') void onSignal(f).catch(() => {});
       else if (f.type === 'call_media' && call)
-        announce(f.muted ? 'The agent muted their microphone.' : 'The agent unmuted.');
+        announce(f.muted ? t('The agent muted their microphone.') : t('The agent unmuted.'));
       else if (f.type === 'error') {
         stopMedia();
         strip(
           h(
             'p',
             { class: 'text' },
-            f.code === 'rate_limited' ? 'Too many calls in a short time. Please wait a minute.' : f.message,
+            f.code === 'rate_limited'
+              ? t('Too many calls in a short time. Please wait a minute.')
+              : f.message,
           ),
-          btn('OK', () => slot.replaceChildren()),
+          btn(t('OK'), () => slot.replaceChildren()),
         );
       }
     },

@@ -1,4 +1,5 @@
 import { h } from '../dom.ts';
+import { t } from '../i18n/i18n.ts';
 import { field, formError, submitButton } from './form-fields.ts';
 
 /** What a callback request carries: the phone, the window (ISO times) and an optional topic. */
@@ -21,22 +22,22 @@ export function callbackForm(
 ): { view: HTMLElement; focusTarget: HTMLElement } {
   const at = from ?? new Date(Date.now() + 3_600_000);
   const input = (type: string, value = '') => h('input', { type, value });
-  const phone = field('Phone number', input('tel'), true);
+  const phone = field(t('Phone number'), input('tel'), true);
   phone.control.autocomplete = 'tel';
   const day = field(
-    'Day',
+    t('Day'),
     input('date', `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`),
     true,
   );
   const hour = at.getHours();
-  const start = field('From', input('time', `${pad(hour)}:${pad(at.getMinutes())}`), true);
-  const end = field('To', input('time', `${pad(Math.min(23, hour + 2))}:00`), true);
-  const topic = field('Topic', input('text'), false);
+  const start = field(t('From'), input('time', `${pad(hour)}:${pad(at.getMinutes())}`), true);
+  const end = field(t('To'), input('time', `${pad(Math.min(23, hour + 2))}:00`), true);
+  const topic = field(t('Topic'), input('text'), false);
   const problem = formError();
-  const button = submitButton('Call me back', 'Sending…');
+  const button = submitButton(t('Call me back'), t('Sending…'));
   const form = h(
     'form',
-    { class: 'form', novalidate: true, 'aria-label': 'Ask for a callback' },
+    { class: 'form', novalidate: true, 'aria-label': t('Ask for a callback') },
     phone.view,
     day.view,
     start.view,
@@ -47,19 +48,19 @@ export function callbackForm(
   );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    const when = (t: string) => new Date(`${day.control.value}T${t}`);
+    const when = (hm: string) => new Date(`${day.control.value}T${hm}`);
     const a = when(start.control.value);
     const b = when(end.control.value);
     const number = phone.control.value.trim();
     phone.error(
-      /^\+?[0-9][0-9 ()./-]{4,22}$/.test(number) ? null : 'Enter a phone number like +44 20 7946 0958.',
+      /^\+?[0-9][0-9 ()./-]{4,22}$/.test(number) ? null : t('Enter a phone number like +44 20 7946 0958.'),
     );
-    day.error(Number.isNaN(a.getTime()) ? 'Choose a day.' : null);
+    day.error(Number.isNaN(a.getTime()) ? t('Choose a day.') : null);
     end.error(
       !(b > a)
-        ? 'The end must come after the start.'
+        ? t('The end must come after the start.')
         : b.getTime() < Date.now()
-          ? 'That time is over.'
+          ? t('That time is over.')
           : null,
     );
     const bad = [phone, day, end].find((f) => f.control.getAttribute('aria-invalid'));

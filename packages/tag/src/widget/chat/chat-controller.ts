@@ -4,6 +4,7 @@ import { LINK_KEY } from '../../chat-key.ts';
 import type { TagStorage } from '../../storage.ts';
 import { h } from '../dom.ts';
 import { pageFocus } from '../focus.ts';
+import { t } from '../i18n/i18n.ts';
 import { type CallController, createCallController } from './call-view.ts';
 import { type ConversationView, conversationView } from './chat-conversation.ts';
 import { createChatHttp } from './chat-http.ts';
@@ -361,13 +362,13 @@ export function createChatController(cfg: ChatConfig): ChatController {
   function onLink(status: LinkStatus) {
     if (!view) return;
     panel?.setNotice(
-      status === 'reconnecting' ? 'Reconnecting…' : null,
-      status === 'reconnecting' ? { label: 'Retry now', run: () => session?.connect() } : undefined,
+      status === 'reconnecting' ? t('Reconnecting…') : null,
+      status === 'reconnecting' ? { label: t('Retry now'), run: () => session?.connect() } : undefined,
     );
   }
 
   function onIncoming(m: VisitorMessage) {
-    announce(m.senderKind === 'system' ? forVisitor(m.text) : `${m.senderName || 'Agent'}: ${m.text}`);
+    announce(m.senderKind === 'system' ? forVisitor(m.text) : `${m.senderName || t('Agent')}: ${m.text}`);
   }
 
   function onLost(reason: LostReason) {
@@ -379,8 +380,8 @@ export function createChatController(cfg: ChatConfig): ChatController {
       reject(
         new Error(
           reason === 'forbidden'
-            ? 'Chat isn’t available on this page.'
-            : 'We couldn’t start the chat. Check your connection and try again.',
+            ? t('Chat isn’t available on this page.')
+            : t('We couldn’t start the chat. Check your connection and try again.'),
         ),
       );
       return;

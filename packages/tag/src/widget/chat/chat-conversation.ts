@@ -1,4 +1,5 @@
 import { focusWithin } from '../focus.ts';
+import { t } from '../i18n/i18n.ts';
 import { lightboxView } from './attachment-view.ts';
 import type { ChatHttp } from './chat-http.ts';
 import type { ChatSession } from './chat-session.ts';
@@ -103,15 +104,15 @@ export function conversationView(opts: ConversationOptions): ConversationView {
       // A chat no one answered has nothing to rate: it just ended.
       el = answered(session.state)
         ? thanksView(
-            rated !== 'skipped' ? 'Thanks for your feedback!' : 'Thanks for chatting with us',
-            'The conversation has ended. We’re here if you need anything else.',
+            rated !== 'skipped' ? t('Thanks for your feedback!') : t('Thanks for chatting with us'),
+            t('The conversation has ended. We’re here if you need anything else.'),
             opts.restart,
             opts.close,
             session.token ? (email) => http.transcript(session.token!, email) : undefined,
           )
         : thanksView(
-            'Still need help?',
-            'No one had answered yet. Start a new chat whenever you like.',
+            t('Still need help?'),
+            t('No one had answered yet. Start a new chat whenever you like.'),
             opts.restart,
             opts.close,
           );
@@ -156,7 +157,7 @@ export function conversationView(opts: ConversationOptions): ConversationView {
     end() {
       const token = session.token;
       if (!token) return;
-      panel.setNotice('Ending the chat…');
+      panel.setNotice(t('Ending the chat…'));
       http.end(token).then(
         (c) => {
           panel.setNotice(null);

@@ -8,6 +8,7 @@ import type {
   VisitorConversation,
 } from '@beckon/protocol/chat-api';
 import type { IdentifyInput, IdentifyResult } from '@beckon/protocol/contacts-api';
+import { t } from '../i18n/i18n.ts';
 import { fileType } from './attachment-rules.ts';
 
 export type { ChatTopic };
@@ -50,26 +51,24 @@ export interface ChatHttp {
   identify(input: IdentifyInput, token?: string): Promise<IdentifyResult>;
 }
 
-const OFFLINE_TEXT = 'We couldn’t reach the chat service. Check your connection and try again.';
-
 /** The visitor-facing sentence for an error body `{error:{code,message}}` (or a network failure). */
 export function errorFrom(status: number, body: unknown): ChatHttpError {
   const err = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
   const code = typeof err?.code === 'string' ? err.code : status ? 'http_error' : 'network';
   const text =
     status === 0
-      ? OFFLINE_TEXT
+      ? t('We couldn’t reach the chat service. Check your connection and try again.')
       : status === 413
-        ? 'That file is too large.'
+        ? t('That file is too large.')
         : status === 415
-          ? 'That type of file can’t be sent.'
+          ? t('That type of file can’t be sent.')
           : status === 429
-            ? 'Too many tries. Please wait a moment and try again.'
+            ? t('Too many tries. Please wait a moment and try again.')
             : status >= 500
-              ? 'Something went wrong on our side. Please try again.'
+              ? t('Something went wrong on our side. Please try again.')
               : typeof err?.message === 'string' && err.message
                 ? `${err.message.charAt(0).toUpperCase()}${err.message.slice(1)}`
-                : 'That didn’t work. Please try again.';
+                : t('That didn’t work. Please try again.');
   return new ChatHttpError(status, code, text);
 }
 
@@ -145,7 +144,7 @@ export function createChatHttp(origin: string, siteKey: string): ChatHttp {
           else reject(errorFrom(xhr.status, body));
         };
         xhr.onerror = () => reject(errorFrom(0, null));
-        xhr.onabort = () => reject(new ChatHttpError(0, 'aborted', 'Upload cancelled.'));
+        xhr.onabort = () => reject(new ChatHttpError(0, 'aborted', t('Upload cancelled.')));
         xhr.send(file);
       });
       return { done, abort: () => xhr.abort() };

@@ -3,6 +3,7 @@ import type { VisitorServerFrame } from '@beckon/protocol/chat-protocol';
 import { backoffDelay } from '../../backoff.ts';
 import { randomId } from '../../ids.ts';
 import { CLOSE_FORBIDDEN } from '../../limits.ts';
+import { t } from '../i18n/i18n.ts';
 import {
   type ChatAction,
   type ChatState,
@@ -76,10 +77,10 @@ const TYPING_EXPIRES_MS = 10_000;
 /** What a refusal means for the visitor. */
 const refusal = (code: string) =>
   code === 'conversation_closed'
-    ? 'Not sent: the chat has ended'
+    ? t('Not sent: the chat has ended')
     : code === 'rate_limited'
-      ? 'Not sent yet: slow down a little'
-      : 'Not sent';
+      ? t('Not sent yet: slow down a little')
+      : t('Not sent');
 
 /** Opens the visitor's chat client; nothing connects until `start` or `connect`. */
 export function createChatSession(opts: ChatSessionOptions): ChatSession {

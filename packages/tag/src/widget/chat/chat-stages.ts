@@ -1,5 +1,6 @@
 import type { OfflineMessageInput } from '@beckon/protocol/chat-api';
 import { h } from '../dom.ts';
+import { lang, t } from '../i18n/i18n.ts';
 import { type CallbackBody, callbackForm } from './callback-form.ts';
 import type { ChatTopic } from './chat-http.ts';
 import { doneView, offlineForm } from './offline-form.ts';
@@ -22,10 +23,10 @@ export function showScreen(panel: Panel, ...nodes: (HTMLElement | null)[]): void
 
 /** A short wait (availability and topics), said in words. */
 export function showLoading(panel: Panel, agentName: string | null): void {
-  panel.setHeader(agentName || 'Chat with us', 'Connecting…', { avatar: agentName });
+  panel.setHeader(agentName || t('Chat with us'), t('Connecting…'), { avatar: agentName });
   showScreen(
     panel,
-    h('p', { class: 'loading', role: 'status' }, h('span', { class: 'spin' }), 'One moment…'),
+    h('p', { class: 'loading', role: 'status' }, h('span', { class: 'spin' }), t('One moment…')),
   );
 }
 
@@ -42,8 +43,8 @@ export interface PrechatScreen {
 export function showPrechat(panel: Panel, opts: PrechatScreen): HTMLElement {
   const who = opts.agentName;
   panel.setHeader(
-    who || 'Chat with us',
-    who ? 'Online now · here to help' : 'We usually reply in a few minutes',
+    who || t('Chat with us'),
+    who ? t('Online now · here to help') : t('We usually reply in a few minutes'),
     {
       avatar: who,
     },
@@ -80,21 +81,23 @@ export interface OfflineScreen {
 /** The offline message form, then its confirmation; returns where focus goes. */
 export function showOffline(panel: Panel, opts: OfflineScreen): HTMLElement {
   const back = opts.opensAt ? replyWhen(opts.opensAt) : '';
-  panel.setHeader('Leave us a message', back || 'We’re away right now', { away: true });
+  panel.setHeader(t('Leave us a message'), back || t('We’re away right now'), { away: true });
   const form = offlineForm({
     ...(opts.message !== undefined ? { message: opts.message } : {}),
     initial: opts.prefill,
     submit: async (values) => {
       await opts.send(values);
       const { name, email } = values;
-      panel.setHeader('Message sent', 'We’ll reply by email', { away: true });
+      panel.setHeader(t('Message sent'), t('We’ll reply by email'), { away: true });
       showDone(
         panel,
         opts,
         doneView(
           'mail',
-          'Message sent',
-          `Thanks${name ? `, ${name}` : ''}! We’ll reply to ${email} as soon as someone is back.`,
+          t('Message sent'),
+          name
+            ? t('Thanks, {name}! We’ll reply to {email} as soon as someone is back.', { name, email })
+            : t('Thanks! We’ll reply to {email} as soon as someone is back.', { email }),
           opts.close,
         ),
       );
@@ -119,8 +122,8 @@ export function showCallback(
   panel: Panel,
   opts: Pick<OfflineScreen, 'opensAt' | 'close' | 'announce'> & { send(body: CallbackBody): Promise<void> },
 ): HTMLElement {
-  const back = opts.opensAt ? replyWhen(opts.opensAt).replace('reply', 'call you back') : '';
-  panel.setHeader('Call me back', back || 'Leave your number and a time', { away: true });
+  const back = opts.opensAt ? replyWhen(opts.opensAt, Date.now(), lang, true) : '';
+  panel.setHeader(t('Call me back'), back || t('Leave your number and a time'), { away: true });
   const form = callbackForm(
     async (body) => {
       await opts.send(body);
@@ -128,7 +131,12 @@ export function showCallback(
       showDone(
         panel,
         opts,
-        doneView('phone', 'Callback booked', `We will call ${body.phone} from ${from}.`, opts.close),
+        doneView(
+          'phone',
+          t('Callback booked'),
+          t('We will call {phone} from {from}.', { phone: body.phone, from }),
+          opts.close,
+        ),
       );
     },
     opts.opensAt ? new Date(opts.opensAt) : undefined,
@@ -139,8 +147,12 @@ export function showCallback(
 
 /** The conversation's token no longer opens it (ended long ago, or expired). */
 export function showGone(panel: Panel, restart: () => void): HTMLElement {
-  panel.setHeader('Chat', 'Chat ended', { away: true });
-  const again = h('button', { class: 'btn primary', type: 'button', onclick: restart }, 'Start a new chat');
+  panel.setHeader(t('Chat'), t('Chat ended'), { away: true });
+  const again = h(
+    'button',
+    { class: 'btn primary', type: 'button', onclick: restart },
+    t('Start a new chat'),
+  );
   showScreen(
     panel,
     h(
@@ -149,8 +161,8 @@ export function showGone(panel: Panel, restart: () => void): HTMLElement {
       h(
         'div',
         { class: 'done-state', role: 'status' },
-        h('h3', { class: 'title' }, 'This chat is no longer available'),
-        h('p', { class: 'text' }, 'It has ended or expired. You can start a new one any time.'),
+        h('h3', { class: 'title' }, t('This chat is no longer available')),
+        h('p', { class: 'text' }, t('It has ended or expired. You can start a new one any time.')),
         again,
       ),
     ),

@@ -1,4 +1,5 @@
 import type { Attachment, VisitorConversation, VisitorMessage } from '@beckon/protocol/chat-api';
+import { t } from '../i18n/i18n.ts';
 
 /** A message the visitor sent that the server has not acknowledged yet (shown at once, confirmed by its ack). */
 export interface OutgoingMessage {
@@ -160,4 +161,4 @@ export const answered = (state: ChatState): boolean =>
 
 /** System lines are written for the agent's transcript; the visitor reads the one about them as "you". */
 export const forVisitor = (text: string): string =>
-  text === 'The visitor ended the chat.' ? 'You ended the chat.' : text;
+  text === 'The visitor ended the chat.' ? t('You ended the chat.') : text;

@@ -1,3 +1,4 @@
+import { t } from '../i18n/i18n.ts';
 import type { ChatState } from './chat-state.ts';
 
 /** What the panel's header says about the conversation. */
@@ -20,21 +21,21 @@ export function chatHeader(state: ChatState, fallbackName: string | null): Heade
     case 'queued':
     case 'offered':
       return {
-        title: who || 'Chat with us',
+        title: who || t('Chat with us'),
         status:
           c.queuePosition && c.queuePosition > 0
-            ? `Waiting for an agent — you are number ${c.queuePosition} in line`
-            : 'Waiting for an agent…',
+            ? t('Waiting for an agent — you are number {n} in line', { n: c.queuePosition })
+            : t('Waiting for an agent…'),
         avatar: who,
         away: true,
       };
     case 'active':
-      return { title: who || 'Chat', status: 'Online now', avatar: who, away: false };
+      return { title: who || t('Chat'), status: t('Online now'), avatar: who, away: false };
     case 'closed':
-      return { title: who || 'Chat', status: 'Chat ended', avatar: who, away: true };
+      return { title: who || t('Chat'), status: t('Chat ended'), avatar: who, away: true };
     case 'offline':
-      return { title: 'Leave us a message', status: 'We’re away right now', avatar: null, away: true };
+      return { title: t('Leave us a message'), status: t('We’re away right now'), avatar: null, away: true };
     default:
-      return { title: who || 'Chat with us', status: 'Connecting…', avatar: who, away: false };
+      return { title: who || t('Chat with us'), status: t('Connecting…'), avatar: who, away: false };
   }
 }

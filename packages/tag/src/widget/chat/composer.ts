@@ -1,5 +1,6 @@
 import type { Attachment } from '@beckon/protocol/chat-api';
 import { h, icon } from '../dom.ts';
+import { t } from '../i18n/i18n.ts';
 import { ACCEPT, fileProblem, formatSize, MAX_ATTACHMENTS } from './attachment-rules.ts';
 import type { ChatHttpError, Upload } from './chat-http.ts';
 
@@ -44,14 +45,18 @@ export function composerView(opts: ComposerOptions): Composer {
   const input = h('textarea', {
     rows: 1,
     maxlength: MAX_TEXT,
-    placeholder: 'Write a message…',
-    'aria-label': 'Message',
+    placeholder: t('Write a message…'),
+    'aria-label': t('Message'),
     enterkeyhint: 'send',
   });
-  const sendButton = h('button', { class: 'send', type: 'button', 'aria-label': 'Send' }, icon('send', 18));
+  const sendButton = h(
+    'button',
+    { class: 'send', type: 'button', 'aria-label': t('Send') },
+    icon('send', 18),
+  );
   const clip = h(
     'button',
-    { class: 'tool', type: 'button', 'aria-label': 'Attach a file (images or PDF)' },
+    { class: 'tool', type: 'button', 'aria-label': t('Attach a file (images or PDF)') },
     icon('clip', 20),
   );
 
@@ -63,7 +68,7 @@ export function composerView(opts: ComposerOptions): Composer {
   const ready = () => files.filter((f) => f.attachment).map((f) => f.attachment!);
   const refresh = () => {
     sendButton.disabled = uploading() || (!input.value.trim() && ready().length === 0);
-    sendButton.setAttribute('aria-label', uploading() ? 'Send (waiting for uploads)' : 'Send');
+    sendButton.setAttribute('aria-label', uploading() ? t('Send (waiting for uploads)') : t('Send'));
   };
   const remove = (p: Pending) => {
     p.upload?.abort();
@@ -79,7 +84,7 @@ export function composerView(opts: ComposerOptions): Composer {
       {
         class: 'progress',
         role: 'progressbar',
-        'aria-label': `Uploading ${p.file.name}`,
+        'aria-label': t('Uploading {name}', { name: p.file.name }),
         'aria-valuemin': 0,
         'aria-valuemax': 100,
         'aria-valuenow': 0,
@@ -94,7 +99,12 @@ export function composerView(opts: ComposerOptions): Composer {
       h('span', { class: 'uname' }, h('span', { class: 'fname' }, p.file.name || 'file'), status),
       h(
         'button',
-        { class: 'x', type: 'button', 'aria-label': `Remove ${p.file.name}`, onclick: () => remove(p) },
+        {
+          class: 'x',
+          type: 'button',
+          'aria-label': t('Remove {name}', { name: p.file.name }),
+          onclick: () => remove(p),
+        },
         icon('close', 14),
       ),
       problem ? null : progress,
@@ -107,7 +117,9 @@ export function composerView(opts: ComposerOptions): Composer {
     for (const file of list) {
       const p: Pending = { file, chip: h('div') };
       const room = files.filter((f) => !f.failed).length < MAX_ATTACHMENTS;
-      const problem = room ? fileProblem(file) : `Up to ${MAX_ATTACHMENTS} files per message.`;
+      const problem = room
+        ? fileProblem(file)
+        : t('Up to {n} file per message.|Up to {n} files per message.', { n: MAX_ATTACHMENTS });
       const { bar, progress, status } = chipFor(p, problem);
       files.push(p);
       tray.append(p.chip);

@@ -1,7 +1,7 @@
 import { h, icon } from '../dom.ts';
+import { t } from '../i18n/i18n.ts';
 import { formError, looksLikeEmail, submitButton } from './form-fields.ts';
 
-const LABELS = ['Very poor', 'Poor', 'OK', 'Good', 'Excellent'];
 let seq = 0;
 
 export interface CsatOptions {
@@ -20,21 +20,22 @@ export function csatView(opts: CsatOptions): { view: HTMLElement; focusTarget: H
   const comment = h('textarea', {
     rows: 2,
     maxlength: 1000,
-    placeholder: 'Anything you’d like to add? (optional)',
-    'aria-label': 'Comment (optional)',
+    placeholder: t('Anything you’d like to add? (optional)'),
+    'aria-label': t('Comment (optional)'),
   });
-  const caption = h('p', { class: 'caption', 'aria-hidden': 'true' }, 'Choose a rating');
+  const caption = h('p', { class: 'caption', 'aria-hidden': 'true' }, t('Choose a rating'));
   const problem = formError();
-  const button = submitButton('Send feedback', 'Sending…');
+  const button = submitButton(t('Send feedback'), t('Sending…'));
   button.view.disabled = true;
   const stars = h('div', { class: 'stars', role: 'radiogroup', 'aria-labelledby': `${id}-q` });
   const radios: HTMLInputElement[] = [];
+  const LABELS = [t('Very poor'), t('Poor'), t('OK'), t('Good'), t('Excellent')];
   LABELS.forEach((label, i) => {
     const radio = h('input', {
       type: 'radio',
       name: id,
       value: i + 1,
-      'aria-label': `${i + 1} of 5: ${label}`,
+      'aria-label': t('{n} of 5: {label}', { n: i + 1, label }),
     });
     radios.push(radio);
     stars.append(h('label', { class: 'star', title: label }, radio, icon('star', 30)));
@@ -43,7 +44,7 @@ export function csatView(opts: CsatOptions): { view: HTMLElement; focusTarget: H
     radios.forEach((r, i) => {
       r.parentElement!.classList.toggle('on', i < value);
     });
-    caption.textContent = value ? LABELS[value - 1]! : 'Choose a rating';
+    caption.textContent = value ? LABELS[value - 1]! : t('Choose a rating');
     if (!hover) button.view.disabled = value === 0;
   };
   const chosen = () => radios.findIndex((r) => r.checked) + 1;
@@ -60,7 +61,9 @@ export function csatView(opts: CsatOptions): { view: HTMLElement; focusTarget: H
     h(
       'h3',
       { class: 'title', id: `${id}-q` },
-      opts.agentName ? `How was your chat with ${opts.agentName}?` : 'How was your chat?',
+      opts.agentName
+        ? t('How was your chat with {name}?', { name: opts.agentName })
+        : t('How was your chat?'),
     ),
     stars,
     caption,
@@ -70,7 +73,7 @@ export function csatView(opts: CsatOptions): { view: HTMLElement; focusTarget: H
       'div',
       { class: 'actions' },
       button.view,
-      h('button', { class: 'btn secondary', type: 'button', onclick: opts.skip }, 'Skip'),
+      h('button', { class: 'btn secondary', type: 'button', onclick: opts.skip }, t('Skip')),
     ),
   );
   form.addEventListener('submit', (e) => {
@@ -110,8 +113,8 @@ export function thanksView(
     h(
       'div',
       { class: 'actions' },
-      h('button', { class: 'btn primary', type: 'button', onclick: restart }, 'Start a new chat'),
-      h('button', { class: 'btn secondary', type: 'button', onclick: close }, 'Close'),
+      h('button', { class: 'btn primary', type: 'button', onclick: restart }, t('Start a new chat')),
+      h('button', { class: 'btn secondary', type: 'button', onclick: close }, t('Close')),
     ),
     transcript ? transcriptView(transcript) : null,
   );
@@ -124,21 +127,21 @@ function transcriptView(send: TranscriptSender): HTMLElement {
   const input = h('input', {
     type: 'email',
     placeholder: 'you@example.com',
-    'aria-label': 'Your e-mail address',
+    'aria-label': t('Your e-mail address'),
     autocomplete: 'email',
   });
   const go = (email?: string) => {
-    note.textContent = 'Sending…';
+    note.textContent = t('Sending…');
     send(email).then(
       (to) => {
-        box.replaceChildren(h('p', { class: 'caption' }, `Transcript sent to ${to}.`));
+        box.replaceChildren(h('p', { class: 'caption' }, t('Transcript sent to {to}.', { to })));
       },
       (err: { code?: string; message?: string }) => {
         if (err.code === 'no_email') {
-          note.textContent = 'Where should we send it?';
+          note.textContent = t('Where should we send it?');
           box.replaceChildren(form, note);
           input.focus();
-        } else note.textContent = err.message ?? 'That didn’t work. Please try again.';
+        } else note.textContent = err.message ?? t('That didn’t work. Please try again.');
       },
     );
   };
@@ -150,17 +153,17 @@ function transcriptView(send: TranscriptSender): HTMLElement {
         e.preventDefault();
         const email = input.value.trim();
         if (!looksLikeEmail(email)) {
-          note.textContent = 'Please enter an e-mail address.';
+          note.textContent = t('Please enter an e-mail address.');
           return;
         }
         go(email);
       },
     },
     input,
-    h('button', { class: 'btn secondary', type: 'submit' }, 'Send'),
+    h('button', { class: 'btn secondary', type: 'submit' }, t('Send')),
   );
   box.append(
-    h('button', { class: 'linkish', type: 'button', onclick: () => go() }, 'Email me the transcript'),
+    h('button', { class: 'linkish', type: 'button', onclick: () => go() }, t('Email me the transcript')),
     note,
   );
   return box;

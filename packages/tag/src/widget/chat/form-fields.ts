@@ -1,4 +1,5 @@
 import { h } from '../dom.ts';
+import { t } from '../i18n/i18n.ts';
 
 let seq = 0;
 
@@ -26,7 +27,7 @@ export function field<T extends HTMLInputElement | HTMLTextAreaElement | HTMLSel
   const view = h(
     'div',
     { class: 'field' },
-    h('label', { for: id }, label, required ? null : h('span', { class: 'opt' }, ' (optional)')),
+    h('label', { for: id }, label, required ? null : h('span', { class: 'opt' }, ` ${t('(optional)')}`)),
     control,
     err,
   );

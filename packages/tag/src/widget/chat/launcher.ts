@@ -1,4 +1,5 @@
 import { h, icon } from '../dom.ts';
+import { t } from '../i18n/i18n.ts';
 
 /** The floating button that opens the chat: a chat button's label, or a round bubble with an unread count. */
 export interface Launcher {
@@ -29,7 +30,7 @@ export function launcherView(open: () => void): Launcher {
     badge.textContent = unread > 9 ? '9+' : String(unread);
     view.setAttribute(
       'aria-label',
-      `${label ?? 'Open chat'}${unread ? `, ${unread} unread message${unread === 1 ? '' : 's'}` : ''}`,
+      `${label ?? t('Open chat')}${unread ? `, ${t('{n} unread message|{n} unread messages', { n: unread })}` : ''}`,
     );
   };
   describe();

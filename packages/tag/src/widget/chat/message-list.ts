@@ -1,5 +1,6 @@
 import type { Attachment, VisitorMessage } from '@beckon/protocol/chat-api';
 import { h } from '../dom.ts';
+import { lang, t } from '../i18n/i18n.ts';
 import { attachmentsView } from './attachment-view.ts';
 import { linkify } from './autolink.ts';
 import { type ChatState, forVisitor, type OutgoingMessage, seenSeq } from './chat-state.ts';
@@ -36,7 +37,7 @@ export function richText(text: string): DocumentFragment {
 
 const timeOf = (iso: string) => {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
+  return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString(lang, { hour: 'numeric', minute: '2-digit' });
 };
 
 interface Row {
@@ -50,7 +51,7 @@ export function messageList(opts: MessageListOptions): MessageList {
   const view = h('div', {
     class: 'log',
     role: 'list',
-    'aria-label': 'Messages',
+    'aria-label': t('Messages'),
     tabindex: 0,
   });
   const cache = new Map<string, { version: string; el: HTMLElement }>();
@@ -92,7 +93,7 @@ export function messageList(opts: MessageListOptions): MessageList {
             ? h(
                 'a',
                 { href: safe, target: '_blank', rel: 'noopener noreferrer nofollow' },
-                card.linkText || 'Open',
+                card.linkText || t('Open'),
               )
             : null,
         ),
@@ -103,7 +104,7 @@ export function messageList(opts: MessageListOptions): MessageList {
       out.push(
         h(
           'div',
-          { class: 'quick', role: 'group', 'aria-label': 'Quick replies' },
+          { class: 'quick', role: 'group', 'aria-label': t('Quick replies') },
           ...quick.map((q) => h('button', { type: 'button', onclick: () => opts.reply(q.title) }, q.title)),
         ),
       );
@@ -131,11 +132,15 @@ export function messageList(opts: MessageListOptions): MessageList {
         h(
           'div',
           { class: mine ? 'entry out' : 'entry in', role: 'listitem', title: timeOf(m.createdAt) },
-          showName ? h('p', { class: 'from' }, m.senderName || 'Agent') : null,
-          h('span', { class: 'sr' }, mine ? 'You said: ' : `${m.senderName || 'Agent'} said: `),
+          showName ? h('p', { class: 'from' }, m.senderName || t('Agent')) : null,
+          h(
+            'span',
+            { class: 'sr' },
+            mine ? t('You said: ') : t('{name} said: ', { name: m.senderName || t('Agent') }),
+          ),
           ...bubble(m.text, m.attachments),
           ...(bot ? extras(m, last) : []),
-          seen ? h('p', { class: 'meta' }, 'Seen') : null,
+          seen ? h('p', { class: 'meta' }, t('Seen')) : null,
         ),
     };
   };
@@ -147,7 +152,7 @@ export function messageList(opts: MessageListOptions): MessageList {
       h(
         'div',
         { class: o.error ? 'entry out failed' : 'entry out sending', role: 'listitem' },
-        h('span', { class: 'sr' }, 'You said: '),
+        h('span', { class: 'sr' }, t('You said: ')),
         ...bubble(o.text, o.attachments),
         o.error
           ? h(
@@ -155,11 +160,15 @@ export function messageList(opts: MessageListOptions): MessageList {
               { class: 'meta err' },
               o.error,
               ' · ',
-              h('button', { type: 'button', class: 'link', onclick: () => opts.retry(o.echoId) }, 'Retry'),
+              h('button', { type: 'button', class: 'link', onclick: () => opts.retry(o.echoId) }, t('Retry')),
               ' · ',
-              h('button', { type: 'button', class: 'link', onclick: () => opts.discard(o.echoId) }, 'Delete'),
+              h(
+                'button',
+                { type: 'button', class: 'link', onclick: () => opts.discard(o.echoId) },
+                t('Delete'),
+              ),
             )
-          : h('p', { class: 'meta' }, 'Sending…'),
+          : h('p', { class: 'meta' }, t('Sending…')),
       ),
   });
 
@@ -172,7 +181,7 @@ export function messageList(opts: MessageListOptions): MessageList {
     });
     for (const o of state.outbox) rows.push(pendingRow(o));
     if (state.agentTyping) {
-      const who = state.agentTyping.name || state.conversation?.agentName || 'Agent';
+      const who = state.agentTyping.name || state.conversation?.agentName || t('Agent');
       rows.push({
         key: 'typing',
         version: who,

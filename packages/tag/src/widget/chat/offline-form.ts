@@ -1,5 +1,6 @@
 import type { OfflineMessageInput } from '@beckon/protocol/chat-api';
 import { h, icon } from '../dom.ts';
+import { t } from '../i18n/i18n.ts';
 import { field, formError, looksLikeEmail, submitButton } from './form-fields.ts';
 
 export interface OfflineFormOptions {
@@ -12,26 +13,26 @@ export interface OfflineFormOptions {
 
 /** The offline message form (name, e-mail, message), for when no agent can take a chat. */
 export function offlineForm(opts: OfflineFormOptions): { view: HTMLElement; focusTarget: HTMLElement } {
-  const name = field('Name', h('input', { type: 'text', autocomplete: 'name', maxlength: 120 }), true);
+  const name = field(t('Name'), h('input', { type: 'text', autocomplete: 'name', maxlength: 120 }), true);
   const email = field(
-    'Email',
+    t('Email'),
     h('input', { type: 'email', autocomplete: 'email', maxlength: 254, inputmode: 'email' }),
     true,
   );
-  const text = field('Message', h('textarea', { rows: 4, maxlength: 4000 }), true);
+  const text = field(t('Message'), h('textarea', { rows: 4, maxlength: 4000 }), true);
   name.control.value = opts.initial?.name ?? '';
   email.control.value = opts.initial?.email ?? '';
   text.control.value = opts.initial?.text ?? '';
   const problem = formError();
-  const button = submitButton('Send message', 'Sending…');
+  const button = submitButton(t('Send message'), t('Sending…'));
   const form = h(
     'form',
-    { class: 'form', novalidate: true, 'aria-label': 'Leave a message' },
+    { class: 'form', novalidate: true, 'aria-label': t('Leave a message') },
     h(
       'p',
       { class: 'lead' },
       opts.message?.trim() ||
-        'No one is available to chat right now. Leave a message and we’ll reply by email.',
+        t('No one is available to chat right now. Leave a message and we’ll reply by email.'),
     ),
     name.view,
     email.view,
@@ -46,15 +47,15 @@ export function offlineForm(opts: OfflineFormOptions): { view: HTMLElement; focu
       email: email.control.value.trim(),
       message: text.control.value.trim(),
     };
-    name.error(values.name ? null : 'Please enter your name.');
+    name.error(values.name ? null : t('Please enter your name.'));
     email.error(
       !values.email
-        ? 'Please enter your email, so we can reply.'
+        ? t('Please enter your email, so we can reply.')
         : looksLikeEmail(values.email)
           ? null
-          : 'Enter an email address like name@example.com.',
+          : t('Enter an email address like name@example.com.'),
     );
-    text.error(values.message ? null : 'Please write your message.');
+    text.error(values.message ? null : t('Please write your message.'));
     const invalid = [name, email, text].find((f) => f.control.getAttribute('aria-invalid'));
     if (invalid) {
       invalid.control.focus();
@@ -84,6 +85,6 @@ export function doneView(
     h('div', { class: 'badge-ok', 'aria-hidden': 'true' }, icon(glyph, 26)),
     h('h3', { class: 'title' }, title),
     h('p', { class: 'text' }, text),
-    h('button', { class: 'btn secondary', type: 'button', onclick: close }, 'Close'),
+    h('button', { class: 'btn secondary', type: 'button', onclick: close }, t('Close')),
   );
 }

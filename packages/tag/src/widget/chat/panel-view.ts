@@ -1,5 +1,6 @@
 import { h, icon, initials } from '../dom.ts';
 import { trapTab } from '../focus.ts';
+import { t } from '../i18n/i18n.ts';
 import { FULL_SCREEN } from './chat-styles.ts';
 
 export interface PanelOptions {
@@ -34,11 +35,17 @@ export function panelView(opts: PanelOptions): Panel {
   const avatar = h('div', { class: 'avatar', 'aria-hidden': 'true' });
   const title = h('p', { class: 'name' });
   const status = h('p', { class: 'status' });
-  const endButton = h('button', { class: 'end', type: 'button', hidden: true }, 'End chat');
+  const endButton = h('button', { class: 'end', type: 'button', hidden: true }, t('End chat'));
   let onCall: (() => void) | null = null;
   const callButton = h(
     'button',
-    { class: 'x callbtn', type: 'button', hidden: true, 'aria-label': 'Call us', onclick: () => onCall?.() },
+    {
+      class: 'x callbtn',
+      type: 'button',
+      hidden: true,
+      'aria-label': t('Call us'),
+      onclick: () => onCall?.(),
+    },
     icon('phone', 18),
   );
   const callSlot = h('div', { class: 'callslot' });
@@ -48,7 +55,7 @@ export function panelView(opts: PanelOptions): Panel {
     'div',
     { class: 'drop', 'aria-hidden': 'true' },
     icon('clip', 28),
-    'Drop files to attach',
+    t('Drop files to attach'),
   );
   let droppable = false;
   let layer: HTMLElement | null = null;
@@ -56,8 +63,8 @@ export function panelView(opts: PanelOptions): Panel {
   const fullScreen = matchMedia(FULL_SCREEN);
 
   const confirmEnd = () => {
-    const keep = h('button', { class: 'btn secondary', type: 'button' }, 'Keep chatting');
-    const yes = h('button', { class: 'btn danger', type: 'button' }, 'End chat');
+    const keep = h('button', { class: 'btn secondary', type: 'button' }, t('Keep chatting'));
+    const yes = h('button', { class: 'btn danger', type: 'button' }, t('End chat'));
     const sheet: HTMLElement = h(
       'div',
       {
@@ -77,8 +84,8 @@ export function panelView(opts: PanelOptions): Panel {
       h(
         'div',
         { class: 'sheet' },
-        h('h3', { class: 'title', id: 'bk-end-q' }, 'End this chat?'),
-        h('p', { class: 'text', id: 'bk-end-d' }, 'You can still read the conversation afterwards.'),
+        h('h3', { class: 'title', id: 'bk-end-q' }, t('End this chat?')),
+        h('p', { class: 'text', id: 'bk-end-d' }, t('You can still read the conversation afterwards.')),
         h('div', { class: 'actions' }, yes, keep),
       ),
     );
@@ -99,7 +106,7 @@ export function panelView(opts: PanelOptions): Panel {
     {
       class: 'panel',
       role: 'dialog',
-      'aria-label': 'Chat',
+      'aria-label': t('Chat'),
       tabindex: -1,
       onkeydown: (e) => {
         const key = e as KeyboardEvent;
@@ -134,7 +141,7 @@ export function panelView(opts: PanelOptions): Panel {
       endButton,
       h(
         'button',
-        { class: 'x', type: 'button', 'aria-label': 'Minimise chat', onclick: opts.minimise },
+        { class: 'x', type: 'button', 'aria-label': t('Minimise chat'), onclick: opts.minimise },
         icon('down', 20),
       ),
     ),

@@ -1,4 +1,5 @@
 import { h } from '../dom.ts';
+import { t } from '../i18n/i18n.ts';
 import type { ChatTopic } from './chat-http.ts';
 import { field, formError, looksLikeEmail, submitButton } from './form-fields.ts';
 
@@ -21,30 +22,34 @@ export interface PrechatOptions {
 
 /** The optional pre-chat form: name, e-mail, topic (which chooses the skill) and the first question. */
 export function prechatForm(opts: PrechatOptions): { view: HTMLElement; focusTarget: HTMLElement } {
-  const name = field('Name', h('input', { type: 'text', autocomplete: 'name', maxlength: 120 }), false);
+  const name = field(t('Name'), h('input', { type: 'text', autocomplete: 'name', maxlength: 120 }), false);
   const email = field(
-    'Email',
+    t('Email'),
     h('input', { type: 'email', autocomplete: 'email', maxlength: 254, inputmode: 'email' }),
     false,
   );
-  const select = h('select', {}, h('option', { value: '' }, 'Choose a topic'));
-  for (const t of opts.topics) {
-    const option = h('option', { value: t.name }, t.available ? t.name : `${t.name} (leave a message)`);
-    if (t.skillId === opts.skillId) option.selected = true;
+  const select = h('select', {}, h('option', { value: '' }, t('Choose a topic')));
+  for (const o of opts.topics) {
+    const option = h(
+      'option',
+      { value: o.name },
+      o.available ? o.name : t('{topic} (leave a message)', { topic: o.name }),
+    );
+    if (o.skillId === opts.skillId) option.selected = true;
     select.append(option);
   }
-  const topic = field('Topic', select, false);
-  const text = field('How can we help?', h('textarea', { rows: 3, maxlength: 4000 }), false);
+  const topic = field(t('Topic'), select, false);
+  const text = field(t('How can we help?'), h('textarea', { rows: 3, maxlength: 4000 }), false);
   name.control.value = opts.initial?.name ?? '';
   email.control.value = opts.initial?.email ?? '';
   text.control.value = opts.initial?.text ?? '';
   const problem = formError();
-  const button = submitButton('Start chat', 'Connecting…');
+  const button = submitButton(t('Start chat'), t('Connecting…'));
 
   const form = h(
     'form',
-    { class: 'form', novalidate: true, 'aria-label': 'Before we start' },
-    h('p', { class: 'lead' }, 'Tell us a little about you so we can help faster.'),
+    { class: 'form', novalidate: true, 'aria-label': t('Before we start') },
+    h('p', { class: 'lead' }, t('Tell us a little about you so we can help faster.')),
     name.view,
     email.view,
     opts.topics.length ? topic.view : null,
@@ -56,7 +61,7 @@ export function prechatForm(opts: PrechatOptions): { view: HTMLElement; focusTar
     e.preventDefault();
     const address = email.control.value.trim();
     const wrong = address && !looksLikeEmail(address);
-    email.error(wrong ? 'Enter an email address like name@example.com, or leave it empty.' : null);
+    email.error(wrong ? t('Enter an email address like name@example.com, or leave it empty.') : null);
     if (wrong) {
       email.control.focus();
       return;
@@ -67,7 +72,7 @@ export function prechatForm(opts: PrechatOptions): { view: HTMLElement; focusTar
       .submit({
         name: name.control.value.trim(),
         email: address,
-        topic: opts.topics.find((t) => t.name === select.value) ?? null,
+        topic: opts.topics.find((o) => o.name === select.value) ?? null,
         text: text.control.value.trim(),
       })
       .catch((err: Error) => {

@@ -1,4 +1,5 @@
 /** One site: its key, origins and time zone, and the tag snippet ready to copy. */
+import { WIDGET_LANGUAGE_NAMES } from '@beckon/protocol/widget-languages';
 import type { Site } from '../../../api/types.ts';
 import { CopyButton } from '../../../components/copy-button.tsx';
 import { formatDate } from '../../../components/format.ts';
@@ -77,6 +78,12 @@ export function SiteCard({ site, canEdit, highlighted, onEdit, onDelete }: SiteC
         <div className="fact">
           <dt>Time zone</dt>
           <dd data-testid="site-time-zone">{site.timeZone.replaceAll('_', ' ')}</dd>
+        </div>
+        <div className="fact">
+          <dt>Widget language</dt>
+          <dd data-testid="site-widget-language">
+            {site.widgetLanguage === 'auto' ? 'Automatic' : WIDGET_LANGUAGE_NAMES[site.widgetLanguage]}
+          </dd>
         </div>
         <div className="fact">
           <dt>Visitor IP addresses</dt>

@@ -1,4 +1,9 @@
-/** Create a site, or rename one and change its allowed origins, time zone and call recording. */
+/** Create a site, or rename one and change its allowed origins, time zone, widget language and call recording. */
+import {
+  type SiteWidgetLanguage,
+  WIDGET_LANGUAGE_NAMES,
+  WIDGET_LANGUAGES,
+} from '@beckon/protocol/widget-languages';
 import { type FormEvent, useState } from 'react';
 import { errorMessage } from '../../../api/http.ts';
 import { createSite, updateSite } from '../../../api/sites.ts';
@@ -22,6 +27,7 @@ export function SiteFormDialog({ site, onSaved, onClose }: SiteFormDialogProps) 
   const [timeZone, setTimeZone] = useState(site?.timeZone ?? browserTimeZone());
   const [anonymizeIp, setAnonymizeIp] = useState(site?.anonymizeIp ?? false);
   const [recordCalls, setRecordCalls] = useState(site?.recordCalls ?? false);
+  const [widgetLanguage, setWidgetLanguage] = useState<SiteWidgetLanguage>(site?.widgetLanguage ?? 'auto');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [originsError, setOriginsError] = useState<string | null>(null);
@@ -38,7 +44,14 @@ export function SiteFormDialog({ site, onSaved, onClose }: SiteFormDialogProps) 
     setBusy(true);
     setError(null);
     try {
-      const input = { name: trimmed, allowedOrigins: parsed.origins, timeZone, anonymizeIp, recordCalls };
+      const input = {
+        name: trimmed,
+        allowedOrigins: parsed.origins,
+        timeZone,
+        anonymizeIp,
+        recordCalls,
+        widgetLanguage,
+      };
       const saved = site ? await updateSite(site.id, input) : await createSite(input);
       onSaved(saved);
     } catch (caught) {
@@ -105,6 +118,27 @@ export function SiteFormDialog({ site, onSaved, onClose }: SiteFormDialogProps) 
                 {timeZonesWith(timeZone).map((zone) => (
                   <option key={zone} value={zone}>
                     {zone.replaceAll('_', ' ')}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field
+            label="Widget language"
+            hint="Automatic follows the page’s language, then the visitor’s browser, then English. A fixed language wins over both."
+          >
+            {(props) => (
+              <select
+                {...props}
+                className="input select"
+                name="widgetLanguage"
+                value={widgetLanguage}
+                onChange={(event) => setWidgetLanguage(event.target.value as SiteWidgetLanguage)}
+              >
+                <option value="auto">Automatic (page, then browser)</option>
+                {WIDGET_LANGUAGES.map((code) => (
+                  <option key={code} value={code}>
+                    {WIDGET_LANGUAGE_NAMES[code]}
                   </option>
                 ))}
               </select>
