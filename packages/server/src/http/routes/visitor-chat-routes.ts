@@ -161,6 +161,7 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
     {
       ...bySite,
       schema: {
+        ...access('visitor'),
         tags,
         summary:
           'Ask for a callback from the page (phone, time window, topic): an agent of the skill calls the number then',
