@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { GoOnlinePrompt } from '../workspace/go-online-prompt.tsx';
 import { WorkspaceProvider } from '../workspace/workspace-context.tsx';
 import { WorkspaceNotices } from '../workspace/workspace-notices.tsx';
 import { SideNav } from './side-nav.tsx';
@@ -22,6 +23,7 @@ function Shell({ children }: { children: ReactNode }) {
       <SideNav />
       <div className="shell-main">
         <TopBar />
+        <GoOnlinePrompt />
         <main id="main" className="content" tabIndex={-1}>
           {children}
         </main>

@@ -14,6 +14,7 @@ import { installErrorHandling } from './error-handler.ts';
 import { acceptEmptyJsonBodies } from './json-body-parser.ts';
 import { apiKeysRoutes } from './routes/api-keys-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
+import { awayReasonsRoutes } from './routes/away-reasons-routes.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
 import { securityRoutes } from './routes/security-routes.ts';
 import { sitesRoutes } from './routes/sites-routes.ts';
@@ -106,6 +107,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RoutesPlugin[] = []
     sitesRoutes,
     skillsRoutes,
     usersRoutes,
+    awayReasonsRoutes,
     securityRoutes,
     ssoRoutes,
     apiKeysRoutes,
