@@ -1,7 +1,7 @@
 /** Agents: conversations, first response, handle time, concurrency and utilisation of capacity, CSAT. */
 import { useMemo } from 'react';
 import type uPlot from 'uplot';
-import { getAgentsReport, type ReportFilters } from '../../api/reports.ts';
+import { type AgentsReport, getAgentsReport, type ReportFilters } from '../../api/reports.ts';
 import { LoadingState } from '../../components/loading-state.tsx';
 import { CsvLink } from './csv-link.tsx';
 import { ReportError } from './report-error.tsx';
@@ -57,6 +57,49 @@ function chartOptions(names: string[]): Omit<uPlot.Options, 'width' | 'height'> 
   };
 }
 
+type StateTime = AgentsReport['agents'][number]['states'][number];
+
+const secondsIn = (states: StateTime[], state: StateTime['state']) =>
+  states.filter((s) => s.state === state).reduce((sum, s) => sum + s.seconds, 0);
+
+/** Time online, away (with each reason beneath) and offline over the range, from the state log. */
+function StateCells({ states }: { states: StateTime[] }) {
+  const away = states.filter((s) => s.state === 'away' && s.seconds > 0);
+  // No state on record in the range (the agent never signed in since states were kept).
+  if (states.length === 0)
+    return (
+      <>
+        <td className="cell-number" data-label="Online">
+          —
+        </td>
+        <td className="cell-number" data-label="Away">
+          —
+        </td>
+        <td className="cell-number" data-label="Offline">
+          —
+        </td>
+      </>
+    );
+  return (
+    <>
+      <td className="cell-number" data-label="Online" data-state="online">
+        {formatDuration(secondsIn(states, 'online'))}
+      </td>
+      <td className="cell-number" data-label="Away" data-state="away">
+        {formatDuration(secondsIn(states, 'away'))}
+        {away.length > 0 && (
+          <div className="muted cell-sub">
+            {away.map((s) => `${s.reason ?? 'No reason'} ${formatDuration(s.seconds)}`).join(' · ')}
+          </div>
+        )}
+      </td>
+      <td className="cell-number" data-label="Offline" data-state="offline">
+        {formatDuration(secondsIn(states, 'offline'))}
+      </td>
+    </>
+  );
+}
+
 export function AgentsTab({ filters }: { filters: ReportFilters }) {
   const report = useReport(getAgentsReport, filters);
   const agents = report.data?.agents;
@@ -90,7 +133,7 @@ export function AgentsTab({ filters }: { filters: ReportFilters }) {
       <div className="table-toolbar">
         <p className="muted">
           Concurrency is the average number of chats open at once while an agent had any; utilisation divides
-          it by the agent’s capacity.
+          it by the agent’s capacity. Online, Away and Offline add up each agent’s time in that state.
         </p>
         <CsvLink path="agents" filters={filters} label="agents" />
       </div>
@@ -109,6 +152,9 @@ export function AgentsTab({ filters }: { filters: ReportFilters }) {
               'CSAT',
               'Missed offers',
               'Transferred',
+              'Online',
+              'Away',
+              'Offline',
             ]}
           />
           <tbody>
@@ -148,6 +194,7 @@ export function AgentsTab({ filters }: { filters: ReportFilters }) {
                 <td className="cell-number" data-label="Transferred">
                   {formatCount(a.transferredAway)}
                 </td>
+                <StateCells states={a.states} />
               </tr>
             ))}
           </tbody>
