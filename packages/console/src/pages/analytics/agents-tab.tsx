@@ -64,7 +64,7 @@ const secondsIn = (states: StateTime[], state: StateTime['state']) =>
 
 /** Time online, away (with each reason beneath) and offline over the range, from the state log. */
 function StateCells({ states }: { states: StateTime[] }) {
-  const away = states.filter((s) => s.state === 'away' && s.seconds > 0);
+  const away = states.filter((s) => s.state === 'away' && s.seconds >= 1);
   // No state on record in the range (the agent never signed in since states were kept).
   if (states.length === 0)
     return (
@@ -133,7 +133,7 @@ export function AgentsTab({ filters }: { filters: ReportFilters }) {
       <div className="table-toolbar">
         <p className="muted">
           Concurrency is the average number of chats open at once while an agent had any; utilisation divides
-          it by the agent’s capacity. Online, Away and Offline add up each agent’s time in that state.
+          it by the agent’s capacity. Time in each state comes from the agents’ status changes.
         </p>
         <CsvLink path="agents" filters={filters} label="agents" />
       </div>
@@ -152,9 +152,6 @@ export function AgentsTab({ filters }: { filters: ReportFilters }) {
               'CSAT',
               'Missed offers',
               'Transferred',
-              'Online',
-              'Away',
-              'Offline',
             ]}
           />
           <tbody>
@@ -194,12 +191,29 @@ export function AgentsTab({ filters }: { filters: ReportFilters }) {
                 <td className="cell-number" data-label="Transferred">
                   {formatCount(a.transferredAway)}
                 </td>
-                <StateCells states={a.states} />
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      {agents.length > 0 && (
+        <div className="table-wrap agent-states-table">
+          <table className="table table-compact" data-testid="agent-states">
+            <caption className="table-caption">Time in each state</caption>
+            <ReportTableHead first="Agent" figures={['Online', 'Away', 'Offline']} />
+            <tbody>
+              {agents.map((a) => (
+                <tr key={a.agentId} data-testid={`agent-states-${a.agentId}`}>
+                  <th scope="row" className="cell-strong">
+                    {a.name}
+                  </th>
+                  <StateCells states={a.states} />
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </div>
   );
 }
