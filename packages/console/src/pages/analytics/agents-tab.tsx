@@ -117,84 +117,86 @@ export function AgentsTab({ filters }: { filters: ReportFilters }) {
   if (!agents) return <LoadingState label="Loading agents…" />;
 
   return (
-    <div className="report" data-testid="agents-report">
-      {agents.length > 0 ? (
-        <div className="chart-card">
-          <h3 className="chart-title">Conversations and utilisation of capacity</h3>
-          <UPlotChart
-            options={options}
-            data={data}
-            height={220}
-            label="Conversations and utilisation per agent"
-            testId="agents-chart"
-          />
+    <>
+      <div className="report" data-testid="agents-report">
+        {agents.length > 0 ? (
+          <div className="chart-card">
+            <h3 className="chart-title">Conversations and utilisation of capacity</h3>
+            <UPlotChart
+              options={options}
+              data={data}
+              height={220}
+              label="Conversations and utilisation per agent"
+              testId="agents-chart"
+            />
+          </div>
+        ) : null}
+        <div className="table-toolbar">
+          <p className="muted">
+            Concurrency is the average number of chats open at once while an agent had any; utilisation
+            divides it by the agent’s capacity. Time in each state comes from the agents’ status changes.
+          </p>
+          <CsvLink path="agents" filters={filters} label="agents" />
         </div>
-      ) : null}
-      <div className="table-toolbar">
-        <p className="muted">
-          Concurrency is the average number of chats open at once while an agent had any; utilisation divides
-          it by the agent’s capacity. Time in each state comes from the agents’ status changes.
-        </p>
-        <CsvLink path="agents" filters={filters} label="agents" />
-      </div>
-      <div className="table-wrap">
-        <table className="table table-compact">
-          <ReportTableHead
-            first="Agent"
-            figures={[
-              'Chats',
-              'First response',
-              'Handle time',
-              'Busy',
-              'Concurrency',
-              'Peak',
-              'Utilisation',
-              'CSAT',
-              'Missed offers',
-              'Transferred',
-            ]}
-          />
-          <tbody>
-            {agents.map((a) => (
-              <tr key={a.agentId} data-testid={`agent-${a.agentId}`}>
-                <th scope="row" className="cell-strong">
-                  {a.name}
-                  <div className="muted cell-sub">capacity {a.capacity}</div>
-                </th>
-                <td className="cell-number" data-label="Chats">
-                  {formatCount(a.conversations)}
-                </td>
-                <td className="cell-number" data-label="First response">
-                  {formatDuration(a.avgFirstResponseSeconds)}
-                </td>
-                <td className="cell-number" data-label="Handle time">
-                  {formatDuration(a.avgHandleSeconds)}
-                </td>
-                <td className="cell-number" data-label="Busy">
-                  {formatDuration(a.busyHours * 3600)}
-                </td>
-                <td className="cell-number" data-label="Concurrency">
-                  {a.avgConcurrency === null ? '—' : a.avgConcurrency.toFixed(2)}
-                </td>
-                <td className="cell-number" data-label="Peak">
-                  {a.peakConcurrency}
-                </td>
-                <td className="cell-number" data-label="Utilisation">
-                  {formatPercent(a.utilisation)}
-                </td>
-                <td className="cell-number" data-label="CSAT">
-                  {a.csatAverage === null ? '—' : `${a.csatAverage.toFixed(2)} (${a.csatResponses})`}
-                </td>
-                <td className="cell-number" data-label="Missed offers">
-                  {formatCount(a.missedOffers)}
-                </td>
-                <td className="cell-number" data-label="Transferred">
-                  {formatCount(a.transferredAway)}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <div className="table-wrap">
+          <table className="table table-compact">
+            <ReportTableHead
+              first="Agent"
+              figures={[
+                'Chats',
+                'First response',
+                'Handle time',
+                'Busy',
+                'Concurrency',
+                'Peak',
+                'Utilisation',
+                'CSAT',
+                'Missed offers',
+                'Transferred',
+              ]}
+            />
+            <tbody>
+              {agents.map((a) => (
+                <tr key={a.agentId} data-testid={`agent-${a.agentId}`}>
+                  <th scope="row" className="cell-strong">
+                    {a.name}
+                    <div className="muted cell-sub">capacity {a.capacity}</div>
+                  </th>
+                  <td className="cell-number" data-label="Chats">
+                    {formatCount(a.conversations)}
+                  </td>
+                  <td className="cell-number" data-label="First response">
+                    {formatDuration(a.avgFirstResponseSeconds)}
+                  </td>
+                  <td className="cell-number" data-label="Handle time">
+                    {formatDuration(a.avgHandleSeconds)}
+                  </td>
+                  <td className="cell-number" data-label="Busy">
+                    {formatDuration(a.busyHours * 3600)}
+                  </td>
+                  <td className="cell-number" data-label="Concurrency">
+                    {a.avgConcurrency === null ? '—' : a.avgConcurrency.toFixed(2)}
+                  </td>
+                  <td className="cell-number" data-label="Peak">
+                    {a.peakConcurrency}
+                  </td>
+                  <td className="cell-number" data-label="Utilisation">
+                    {formatPercent(a.utilisation)}
+                  </td>
+                  <td className="cell-number" data-label="CSAT">
+                    {a.csatAverage === null ? '—' : `${a.csatAverage.toFixed(2)} (${a.csatResponses})`}
+                  </td>
+                  <td className="cell-number" data-label="Missed offers">
+                    {formatCount(a.missedOffers)}
+                  </td>
+                  <td className="cell-number" data-label="Transferred">
+                    {formatCount(a.transferredAway)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </div>
       {agents.length > 0 && (
         <div className="table-wrap agent-states-table">
@@ -214,6 +216,6 @@ export function AgentsTab({ filters }: { filters: ReportFilters }) {
           </table>
         </div>
       )}
-    </div>
+    </>
   );
 }
