@@ -220,11 +220,32 @@ describe('agent workspace in Chromium', { timeout: 240_000 }, () => {
       .getByTestId('readonly-bar')
       .getByText(/Read-only: Sales Agent is chatting/)
       .waitFor();
-    assert.equal(await page.getByTestId('composer').count(), 0, 'no composer when reading someone’s chat');
+    // Reading someone's chat offers only a whisper to its agent, never a reply to the visitor.
+    const composer = page.getByTestId('composer');
+    assert.equal(await composer.getAttribute('data-mode'), 'note');
+    await composer.getByTestId('whisper-hint').waitFor();
     await chat.getByTestId('reassign').waitFor();
     await shot(admin, 'supervisor');
     // Reading does not join: the visitor saw no one else arrive.
     assert.ok(visitor.messages.every((m) => !m.text.includes('Demo Admin')));
+  });
+
+  it('lets the supervisor whisper to the agent: the agent reads it as a note, the visitor never receives it', async () => {
+    const { page } = admin;
+    await page.getByLabel('Whisper').fill('Whisper: offer the 10 % code');
+    await page.getByRole('button', { name: 'Whisper', exact: true }).click();
+    const inSales = sales.page.getByTestId('message-list').locator('[data-kind="note"]');
+    await inSales.getByText('Whisper: offer the 10 % code').waitFor();
+    await shot(admin, 'whisper');
+    await shot(sales, 'whisper-received');
+    // A public line after it reaches the visitor; the whisper never does, on any frame.
+    await sales.page.getByTestId('composer-input').fill('Here is a 10 % code: RAIN10');
+    await sales.page.getByTestId('composer-input').press('Enter');
+    await visitor.waitForMessage((m) => m.text.includes('RAIN10'), 10_000);
+    assert.ok(
+      visitor.messages.every((m) => !m.text.includes('Whisper:')),
+      'the visitor never received it',
+    );
   });
 
   it('transfers to a second agent, who sees the whole conversation', async () => {
