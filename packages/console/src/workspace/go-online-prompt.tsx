@@ -55,7 +55,7 @@ export function GoOnlinePrompt() {
   const state = status === 'away' ? `You are away${awayReason ? ` (${awayReason})` : ''}` : 'You are offline';
   return (
     <section className="go-online" aria-labelledby="go-online-title" data-testid="go-online-prompt">
-      <span className={`status-dot status-dot-${status}`} aria-hidden="true" />
+      <span className={`go-online-dot go-online-dot-${status}`} aria-hidden="true" />
       <div className="go-online-text">
         <h2 id="go-online-title" className="go-online-title">
           {state}. Go online to take chats?
