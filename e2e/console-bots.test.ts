@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SHOTS_DIR } from './helpers/browser.ts';
-import { demoInChromium } from './helpers/demo-browser.ts';
+import { askInDemoWidget, demoInChromium } from './helpers/demo-browser.ts';
 import { type ConsolePage, goOnline, signedInAs } from './helpers/workspace-fixtures.ts';
 
 const ADMIN = 'admin@demo.beckon.local';
@@ -57,13 +57,7 @@ describe('the answer bot hands over to a person (Chromium)', { timeout: 240_000 
     // The shopper asks; the bot answers with the article and asks whether it helped.
     const shopContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const shop = await shopContext.newPage();
-    await shop.goto(`${srv.url}/demo/`);
-    const widget = shop.locator('beckon-widget');
-    await widget.getByRole('button', { name: 'Chat with us' }).click();
-    const prechat = widget.getByRole('form', { name: 'Before we start' });
-    await prechat.getByLabel('How can we help?').fill('Do you deliver to Bergen?');
-    await prechat.getByRole('button', { name: 'Start chat' }).click();
-    const panel = widget.getByRole('dialog');
+    const panel = await askInDemoWidget(shop, srv.url, 'Do you deliver to Bergen?');
     const card = panel.locator('.bcard');
     await card.getByText('Delivery to Norway').waitFor();
     await card.getByText('We deliver to every address in Norway').waitFor();

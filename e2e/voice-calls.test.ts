@@ -392,9 +392,88 @@ describe('calls between the widget and the console (Chromium, fake microphones)'
       const res = await fetch(`${srv.url}${url}`, { headers: { cookie } });
       assert.equal(res.status, 404, email);
     }
-    await admin.patch(`/api/v1/sites/${srv.demo!.siteId}`, { recordCalls: false });
     assert.deepEqual([...sales.errors, ...shopper.watched.errors], []);
     await shopper.context.close();
     await sales.context.close();
+  });
+
+  it('a recorded call transferred: the new agent’s console goes on recording, and both legs are kept', async () => {
+    const { db } = srv.node.ctx.store;
+    const sales = await agentIn(SALES);
+    const support = await agentIn(SUPPORT);
+    await support.page.getByTestId('status-switch').getByRole('radio', { name: 'Away' }).check();
+    const shopper = await shopperChatting(sales, 'Mary Jackson');
+    await goOnline(support.page);
+    await shopper.panel.getByRole('button', { name: 'Call us' }).click();
+    await shopper.panel.getByRole('button', { name: 'Start call' }).click();
+    await sales.page.getByTestId('call-ringing').getByRole('button', { name: 'Answer' }).click();
+    const recordingSign = (c: ConsolePage) =>
+      c.page
+        .getByTestId('call-bar')
+        .getByTestId('call-recording')
+        .getByText('Recording', { exact: true })
+        .waitFor({ timeout: 15_000 });
+    await recordingSign(sales);
+    const call = await db
+      .selectFrom('calls')
+      .selectAll()
+      .orderBy('requested_at', 'desc')
+      .executeTakeFirstOrThrow();
+    const legs = () =>
+      db.selectFrom('call_recordings').selectAll().where('call_id', '=', call.id).orderBy('leg').execute();
+    await until(
+      async () => Number((await legs())[0]?.chunks ?? 0) >= 2,
+      'Sales records a few slices',
+      15_000,
+    );
+    // Sales transfers the call to Support, whose console answers and goes on recording.
+    await sales.page.getByTestId('call-bar').getByRole('button', { name: 'Transfer call' }).click();
+    const dialog = sales.page.getByTestId('transfer-dialog');
+    await dialog.getByLabel('Agent', { exact: true }).selectOption({ label: 'Support Agent — Online' });
+    await dialog.getByTestId('transfer-submit').click();
+    await support.page.getByTestId('call-ringing').getByRole('button', { name: 'Answer' }).click();
+    await shopper.panel.locator('.call').getByText('On a call with Support Agent').waitFor();
+    await shopper.panel.locator('.call').getByText('This call is recorded.').waitFor();
+    await recordingSign(support);
+    await Promise.all([hears(support.page, 'the support agent'), hears(shopper.page, 'the visitor')]);
+    await until(
+      async () => Number((await legs())[1]?.chunks ?? 0) >= 2,
+      'Support records a few slices',
+      15_000,
+    );
+    await support.page.screenshot({ path: `${SHOTS_DIR}voice-console-recording-transferred.png` });
+    await support.page.getByTestId('call-bar').getByRole('button', { name: 'Hang up' }).click();
+    // Both legs are complete recordings of the conversation, by each agent, each in a note.
+    const done = await until(
+      async () => {
+        const rows = await legs();
+        return rows.length === 2 && rows.every((r) => r.status === 'complete' && r.attachment_id)
+          ? rows
+          : null;
+      },
+      'both legs finished',
+      20_000,
+    );
+    const [salesUser, supportUser] = await Promise.all(
+      [SALES, SUPPORT].map((email) =>
+        db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow(),
+      ),
+    );
+    assert.deepEqual(
+      done.map((r) => r.agent_id),
+      [salesUser!.id, supportUser!.id],
+    );
+    assert.ok(done.every((r) => Number(r.size) > 2000, 'each leg holds audio'));
+    const lines = await db
+      .selectFrom('messages')
+      .select('body')
+      .where('conversation_id', '=', call.conversation_id)
+      .execute();
+    assert.ok(lines.some((m) => m.body === 'Recording continues with Support Agent.'));
+    assert.equal(lines.filter((m) => /^Call recording/.test(m.body)).length, 2);
+    await admin.patch(`/api/v1/sites/${srv.demo!.siteId}`, { recordCalls: false });
+    await shopper.context.close();
+    await sales.context.close();
+    await support.context.close();
   });
 });

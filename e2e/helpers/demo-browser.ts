@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { after, before } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../../packages/server/test/helpers/test-server.ts';
 import { ensureTagBuilt } from '../../packages/tag/ensure-built.ts';
 import { launchBrowser, SHOTS_DIR } from './browser.ts';
@@ -18,4 +18,15 @@ export function demoInChromium(): { readonly srv: TestServer; readonly browser: 
     await running.srv?.close();
   });
   return running;
+}
+
+/** A shopper on the demo store opens the chat and asks `question`; answers the widget's chat panel. */
+export async function askInDemoWidget(page: Page, url: string, question: string): Promise<Locator> {
+  await page.goto(`${url}/demo/`);
+  const widget = page.locator('beckon-widget');
+  await widget.getByRole('button', { name: 'Chat with us' }).click();
+  const prechat = widget.getByRole('form', { name: 'Before we start' });
+  await prechat.getByLabel('How can we help?').fill(question);
+  await prechat.getByRole('button', { name: 'Start chat' }).click();
+  return widget.getByRole('dialog');
 }

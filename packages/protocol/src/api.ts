@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { SlaTargets } from './sla-api.ts';
 
 /** REST shapes shared by the server (validation, OpenAPI) and the console (types). */
 
@@ -161,6 +162,8 @@ export const Skill = Type.Object({
   hours: Type.Union([BusinessHours, Type.Null()]),
   /** The bot its new conversations are offered to first; null: straight to people. */
   botId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  /** First-response and resolution targets per priority band; null: none. */
+  sla: Type.Optional(Type.Union([SlaTargets, Type.Null()])),
   createdAt: Iso,
 });
 export type Skill = Static<typeof Skill>;
@@ -171,6 +174,7 @@ const skillFields = {
   transferSkillIds: Type.Optional(Type.Array(Id, { maxItems: 20 })),
   hours: Type.Optional(Type.Union([BusinessHours, Type.Null()])),
   botId: Type.Optional(Type.Union([Id, Type.Null()])),
+  sla: Type.Optional(Type.Union([SlaTargets, Type.Null()])),
 };
 export const SkillCreate = Type.Object({ name: Name, ...skillFields }, { additionalProperties: false });
 export type SkillCreate = Static<typeof SkillCreate>;

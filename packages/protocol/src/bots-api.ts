@@ -36,6 +36,8 @@ export const Bot = Type.Object({
   threshold: Type.Number(),
   /** Skills that offer their new conversations to this bot first. */
   skillIds: Type.Array(Type.String()),
+  /** Socket bots only: whether a socket of the bot is open now, on any node. */
+  connected: Type.Optional(Type.Boolean()),
   createdAt: Iso,
 });
 export type Bot = Static<typeof Bot>;
@@ -219,3 +221,36 @@ export const ArticleSearch = Type.Object({
   matches: Type.Array(ArticleMatch),
 });
 export type ArticleSearch = Static<typeof ArticleSearch>;
+
+/** Seconds a generated answer may take before the answer bot falls back to the article, by default. */
+export const DEFAULT_GENERATION_TIMEOUT_SECONDS = 8;
+
+/**
+ * Generated answers (off by default): the answer bot sends the top articles and the visitor's
+ * question to an OpenAI-compatible `POST {baseUrl}/chat/completions` and answers with the model's
+ * reply, grounded in those articles and citing them. The API key is never read back.
+ */
+export const AnswerGeneration = Type.Object({
+  enabled: Type.Boolean(),
+  /** Such as `https://api.openai.com/v1`, `http://127.0.0.1:8080/v1` (llama.cpp), `http://127.0.0.1:11434/v1` (Ollama). */
+  baseUrl: Type.String(),
+  model: Type.String(),
+  /** True when an API key is stored (sealed at rest). */
+  hasApiKey: Type.Boolean(),
+  timeoutSeconds: Type.Integer(),
+  updatedAt: Nullable(Iso),
+});
+export type AnswerGeneration = Static<typeof AnswerGeneration>;
+
+export const AnswerGenerationUpdate = Type.Object(
+  {
+    enabled: Type.Boolean(),
+    baseUrl: Type.String({ maxLength: 2000, pattern: '^(https?://.+)?$' }),
+    model: Type.String({ maxLength: 200 }),
+    /** A new key; `null` removes the stored one; left out keeps it. */
+    apiKey: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+    timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
+  },
+  closed,
+);
+export type AnswerGenerationUpdate = Static<typeof AnswerGenerationUpdate>;

@@ -142,14 +142,34 @@ export const CallClientFrames = [
   CallSignalFrame,
   CallMuteFrame,
 ] as const;
+/** The phone pattern a callback accepts: digits with the usual separators, an optional leading +. */
+const CallbackPhone = Type.String({ minLength: 6, maxLength: 24, pattern: '^\\+?[0-9][0-9 ()./-]{4,22}$' });
 /** The visitor asks to be called back on their phone, at a time in their window. */
 export const CallbackRequestFrame = frame('callback_request', {
-  phone: Type.String({ minLength: 6, maxLength: 24, pattern: '^\\+?[0-9][0-9 ()./-]{4,22}$' }),
+  phone: CallbackPhone,
   windowStart: Type.String({ format: 'date-time', maxLength: 40 }),
   windowEnd: Type.String({ format: 'date-time', maxLength: 40 }),
   topic: Type.Optional(Type.String({ maxLength: 200 })),
   ref: Ref,
 });
+/**
+ * A "Call me back" from the page, with no chat before it (`POST /api/v1/chat/callback`, site key):
+ * the button of a `callback` engagement (`exposureId`), or the offline flow of a closed skill.
+ */
+export const PageCallbackInput = Type.Object(
+  {
+    phone: CallbackPhone,
+    windowStart: Type.String({ format: 'date-time', maxLength: 40 }),
+    windowEnd: Type.String({ format: 'date-time', maxLength: 40 }),
+    topic: Type.Optional(Type.String({ maxLength: 200 })),
+    name: Type.Optional(Type.String({ maxLength: 120 })),
+    visitorId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
+    skillId: Type.Optional(Id),
+    exposureId: Type.Optional(Id),
+  },
+  closed,
+);
+export type PageCallbackInput = Static<typeof PageCallbackInput>;
 /** Frames only the visitor socket accepts. */
 export const VisitorCallFrames = [CallbackRequestFrame] as const;
 export type CallbackRequestFrame = Static<typeof CallbackRequestFrame>;
@@ -179,8 +199,27 @@ export const CallbackView = Type.Object({
   status: Type.String(),
   outcome: Type.Union([Type.String(), Type.Null()]),
   attempts: Type.Integer(),
+  /** When it enters the queue (the window's start, or the time it was rescheduled to). */
+  dueAt: Type.Optional(Type.String()),
+  /** The conversation an agent works it in, once it is due. */
+  taskConversationId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 });
 export type CallbackView = Static<typeof CallbackView>;
+/** `GET /api/v1/callbacks`: `scheduled` (not due yet), `queued` (due, in a queue or with an agent), `done`. */
+export const CallbackListQuery = Type.Object(
+  {
+    status: Type.Optional(
+      Type.Union([
+        Type.Literal('scheduled'),
+        Type.Literal('queued'),
+        Type.Literal('done'),
+        Type.Literal('open'),
+      ]),
+    ),
+  },
+  closed,
+);
+export const CallbackList = Type.Object({ callbacks: Type.Array(CallbackView) });
 
 /** Call frames only the agent socket accepts. */
 export const AgentCallFrames = [CallHoldFrame, CallTransferFrame] as const;

@@ -2,6 +2,7 @@ import type { TSchema } from 'typebox';
 import { Compile, type Validator } from 'typebox/compile';
 import {
   CAMPAIGN_DEFAULTS,
+  CallbackSchema,
   CallSchema,
   type Campaign,
   CampaignInputSchema,
@@ -40,6 +41,7 @@ const engagementValidators: Record<string, Validator> = {
   content: Compile(ContentSchema),
   message: Compile(MessageSchema),
   call: Compile(CallSchema),
+  callback: Compile(CallbackSchema),
 };
 const goalBranches = (GoalSchema as unknown as { anyOf: TSchema[] }).anyOf;
 const goalValidators: Record<string, Validator> = {

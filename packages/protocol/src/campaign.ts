@@ -84,6 +84,20 @@ export const CallSchema = Type.Object(
     type: Type.Literal('call'),
     skillId: id(),
     label: Type.Optional(text(1, 60)),
+    /** `callback`: while no one can answer, a "Call me back" button instead of nothing. */
+    offline: Type.Optional(Type.Union([Type.Literal('callback'), Type.Literal('none')])),
+  },
+  closed,
+);
+/**
+ * A "Call me back" button (`label`): the visitor leaves a phone number, a time window and a
+ * topic, and an agent of the skill calls them then. It needs no one free now, so it is always offered.
+ */
+export const CallbackSchema = Type.Object(
+  {
+    type: Type.Literal('callback'),
+    skillId: id(),
+    label: Type.Optional(text(1, 60)),
   },
   closed,
 );
@@ -155,6 +169,7 @@ export const EngagementSchema = Type.Union([
   ContentSchema,
   MessageSchema,
   CallSchema,
+  CallbackSchema,
 ]);
 /** The form shown instead of a chat engagement when its skill cannot take a chat now. */
 export const OfflineMessageSchema = Type.Object(
@@ -168,6 +183,7 @@ export const DeliveredEngagementSchema = Type.Union([
   ContentSchema,
   OfflineMessageSchema,
   CallSchema,
+  CallbackSchema,
 ]);
 
 export const GoalSchema = Type.Union([

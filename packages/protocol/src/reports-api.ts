@@ -101,6 +101,31 @@ export const CallFunnel = Type.Object({
 });
 export type CallFunnel = Static<typeof CallFunnel>;
 
+export const LiftVerdict = Type.Union([
+  Type.Literal('not_enough_data'),
+  Type.Literal('treatment_better'),
+  Type.Literal('control_better'),
+  Type.Literal('no_significant_difference'),
+]);
+
+/**
+ * Every campaign compared like for like: each campaign's engaged visitors against its own control
+ * group, the differences weighted by engaged visitors. Pooled groups compare different visitors.
+ */
+export const LikeForLike = Type.Object({
+  /** Campaigns with visitors in both groups. */
+  campaigns: Type.Integer(),
+  /** Campaigns left out: nobody held out, or nobody engaged. */
+  excluded: Type.Integer(),
+  exposedRate: Type.Number(),
+  /** The campaigns' control rates, weighted as the engaged visitors are spread over them. */
+  controlRate: Type.Number(),
+  difference: Nullable(Type.Object({ estimate: Type.Number(), ci: Interval })),
+  pValue: Type.Number(),
+  verdict: LiftVerdict,
+});
+export type LikeForLike = Static<typeof LikeForLike>;
+
 export const FunnelReport = Type.Object({
   period: ReportPeriod,
   stages: Type.Array(FunnelStage),
@@ -116,6 +141,8 @@ export const FunnelReport = Type.Object({
   currency: Currency,
   /** Visitors through the call engagements: offered → accepted → call answered → converted. */
   calls: CallFunnel,
+  /** All campaigns like for like; null when the report is narrowed to one campaign. */
+  likeForLike: Nullable(LikeForLike),
 });
 export type FunnelReport = Static<typeof FunnelReport>;
 
@@ -224,13 +251,6 @@ export type AgentFigures = Static<typeof AgentFigures>;
 
 export const AgentsReport = Type.Object({ period: ReportPeriod, agents: Type.Array(AgentFigures) });
 export type AgentsReport = Static<typeof AgentsReport>;
-
-export const LiftVerdict = Type.Union([
-  Type.Literal('not_enough_data'),
-  Type.Literal('treatment_better'),
-  Type.Literal('control_better'),
-  Type.Literal('no_significant_difference'),
-]);
 
 export const Estimate = Type.Object({
   estimate: Nullable(Type.Number()),

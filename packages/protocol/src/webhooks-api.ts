@@ -1,6 +1,7 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { Conversation, Message } from './chat-api.ts';
 import { Contact } from './contacts-api.ts';
+import { SlaBreachPayload } from './sla-api.ts';
 
 /**
  * Outgoing webhooks: the event catalogue, each event's payload schema, and the REST bodies of
@@ -41,6 +42,19 @@ export const ConversionPayload = Type.Object({
   campaignIds: Type.Array(Type.String()),
 });
 
+/** Why a bot gave a conversation to people. */
+export const BotHandoffReason = Type.Union([
+  /** The bot asked for it (the bot API, its socket, or its webhook answer). */
+  Type.Literal('bot'),
+  /** The answer bot found no article above its confidence threshold. */
+  Type.Literal('no_answer'),
+  /** The visitor said the answer bot's article did not help. */
+  Type.Literal('not_helped'),
+  /** The bot did not answer the visitor's line in time. */
+  Type.Literal('timeout'),
+]);
+export type BotHandoffReason = Static<typeof BotHandoffReason>;
+
 /** The payload (`data`) of each event type; the catalogue is this object's keys. */
 export const WebhookEventData = {
   'conversation.created': Type.Object({ conversation: Conversation }),
@@ -52,6 +66,7 @@ export const WebhookEventData = {
     toSkillId: Nullable(Type.String()),
   }),
   'conversation.resolved': Type.Object({ conversation: Conversation }),
+  'conversation.sla_breached': Type.Object({ breach: SlaBreachPayload }),
   'message.created': Type.Object({ message: Message, channel: Type.String() }),
   'contact.created': Type.Object({ contact: Contact }),
   'contact.updated': Type.Object({ contact: Contact }),
@@ -62,6 +77,22 @@ export const WebhookEventData = {
     agentId: Nullable(Type.String()),
     score: Type.Integer({ minimum: 1, maximum: 5 }),
     comment: Nullable(Type.String()),
+  }),
+  'bot.handoff': Type.Object({
+    /** The conversation as it entered its skill's queue. */
+    conversation: Conversation,
+    botId: Type.String(),
+    botName: Type.String(),
+    reason: BotHandoffReason,
+    /** The bot's note for the agent, if any. */
+    note: Nullable(Type.String()),
+    /** The skill the bot sent it to, when not the conversation's own. */
+    toSkillId: Nullable(Type.String()),
+  }),
+  'bot.resolved': Type.Object({
+    conversation: Conversation,
+    botId: Type.String(),
+    botName: Type.String(),
   }),
   'campaign.changed': Type.Object({
     change: Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Literal('deleted')]),
@@ -86,12 +117,15 @@ export const WEBHOOK_EVENT_SUMMARIES: Record<WebhookEventType, string> = {
   'conversation.assigned': 'An agent took a conversation.',
   'conversation.transferred': 'A conversation moved to another agent or skill.',
   'conversation.resolved': 'A conversation was resolved or closed.',
+  'conversation.sla_breached': 'A conversation missed its first-response or resolution target.',
   'message.created': 'A message, note or system line was stored in a conversation.',
   'contact.created': 'A new contact became known.',
   'contact.updated': 'A contact’s name, e-mail, phone or attributes changed.',
   'exposure.created': 'A visitor was shown an engagement, or fell in a control group.',
   'conversion.attributed': 'A purchase or goal was attributed to engagements.',
   'csat.submitted': 'A customer rated a conversation.',
+  'bot.handoff': 'A bot handed a conversation over to people (asked to, found no answer, or timed out).',
+  'bot.resolved': 'A bot resolved a conversation without a person (the visitor said its answer helped).',
   'campaign.changed': 'A campaign was created, changed or deleted.',
 };
 

@@ -7,6 +7,7 @@ import { loadOutboxOptions, type OutboxOptions } from './channels/outbox-config.
 import { loadPushConfig, type PushConfig } from './channels/push/push-config.ts';
 import { type ChatLimits, loadChatLimits } from './conversations/chat-limits.ts';
 import { loadRetentionConfig, type RetentionConfig } from './retention/retention-config.ts';
+import { loadSlaConfig, type SlaConfig } from './sla/sla-config.ts';
 import { loadStoreTuning, type StoreTuning } from './store/store-config.ts';
 import { loadVoiceConfig, type VoiceConfig } from './voice/voice-config.ts';
 import { loadWebhookOptions, type WebhookOptions } from './webhooks/webhook-config.ts';
@@ -83,6 +84,8 @@ export interface Config {
   webhooks: WebhookOptions;
   /** How the retention job deletes old data (`BECKON_RETENTION_*`). */
   retention: RetentionConfig;
+  /** How the SLA breach job runs (`BECKON_SLA_*`). */
+  sla: SlaConfig;
 }
 
 export interface ConfigOverrides {
@@ -154,6 +157,7 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     outbox: loadOutboxOptions(env),
     webhooks: loadWebhookOptions(env),
     retention: loadRetentionConfig(env),
+    sla: loadSlaConfig(env),
     connections: loadConnectionsConfig(env),
     push: loadPushConfig(env),
     voice: loadVoiceConfig(env),

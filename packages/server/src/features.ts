@@ -17,6 +17,7 @@ import { reportsRoutes } from './http/routes/reports-routes.ts';
 import { tagRoutes } from './http/routes/tag-routes.ts';
 import { visitorsRoutes } from './http/routes/visitors-routes.ts';
 import { governanceFeature } from './retention/retention-feature.ts';
+import { slaFeature } from './sla/sla-feature.ts';
 import { webhooksFeature } from './webhooks/webhooks-feature.ts';
 
 /**
@@ -43,4 +44,5 @@ export const routes: RoutesPlugin[] = [
   privacyRoutes,
   automationFeature,
   governanceFeature,
+  slaFeature,
 ];

@@ -157,7 +157,15 @@ describe('analytics API: CSV, roles, account isolation, live dashboard', () => {
 
   it('documents every report, as JSON and as CSV, in the OpenAPI document', async () => {
     const doc = (await admin.get('/api/openapi.json')).body;
-    for (const path of ['funnel', 'conversations', 'agents', 'campaigns', 'campaigns/{id}/lift', 'live']) {
+    for (const path of [
+      'funnel',
+      'conversations',
+      'agents',
+      'campaigns',
+      'campaigns/{id}/lift',
+      'live',
+      'sla',
+    ]) {
       const content = doc.paths[`/api/v1/reports/${path}`]?.get?.responses?.['200']?.content;
       assert.ok(
         content?.['application/json'] && content?.['text/csv'],

@@ -109,9 +109,23 @@ describe('analytics reports on constructed data', () => {
       [1000, 600, 400, 100, 30, 40],
     );
     assert.equal(byCampaign.exposed.revenue, 2000);
+    assert.equal(byCampaign.likeForLike, null, 'one campaign needs no like-for-like summary');
     const byAgent = (await admin.get(`/api/v1/reports/funnel?${q(`&agentId=${s.salesAgent}`)}`)).body;
     assert.equal(byAgent.stages[4].visitors, 20, 'conversations with the sales agent');
     assert.equal(byAgent.stages[5].visitors, 20, 'conversions credited to chats with the sales agent');
+  });
+
+  it('funnel of all campaigns: each campaign against its own control group, not pooled groups', async () => {
+    const { likeForLike } = (await admin.get(`/api/v1/reports/funnel?${q()}`)).body;
+    // The invitation (400 engaged, 10 %; 200 held out, 5 %) is the only campaign with both groups:
+    // the offer held nobody out.
+    assert.deepEqual([likeForLike.campaigns, likeForLike.excluded], [1, 1]);
+    close(likeForLike.exposedRate, 0.1, 1e-12, 'engaged rate');
+    close(likeForLike.controlRate, 0.05, 1e-12, 'control rate');
+    const half = 1.959963984540054 * Math.sqrt((0.1 * 0.9) / 400 + (0.05 * 0.95) / 200);
+    close(likeForLike.difference.estimate, 0.05, 1e-12, 'difference');
+    close(likeForLike.difference.ci[0], 0.05 - half, 1e-9, 'low');
+    assert.equal(likeForLike.verdict, 'treatment_better');
   });
 
   it('lift of the invitation: rates, intervals and p-value match the textbook formulas', async () => {
@@ -161,6 +175,16 @@ describe('analytics reports on constructed data', () => {
     assert.deepEqual([offer.exposed.visitors, offer.exposed.converted, offer.control.visitors], [50, 1, 0]);
     assert.equal(offer.enoughData, false);
     assert.equal(offer.verdict, 'not_enough_data');
+    // Nobody held out: no lift, no interval, nothing a reader could take for a measured effect.
+    assert.deepEqual(
+      [
+        offer.absoluteLift.estimate,
+        offer.absoluteLift.ci,
+        offer.relativeLift.ci,
+        offer.revenue.difference.ci,
+      ],
+      [null, null, null, null],
+    );
     const invite = res.body.campaigns.find((c: { campaignId: string }) => c.campaignId === s.invite);
     assert.equal(invite.verdict, 'treatment_better');
     assert.equal(invite.revenue.bootstrap, null, 'the list gives Welch only');

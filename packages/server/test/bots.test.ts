@@ -43,6 +43,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
   describe(`agent bots on ${kind}`, () => {
     let srv: TestServer;
     let rx: WebhookReceiver;
+    /** An integrator's endpoint subscribed to the bot events. */
+    let events: WebhookReceiver;
+    let eventsSecret: string;
     let support: AgentChatClient;
     let skillId: string;
     const api = async (method: string, path: string, body?: unknown, email = 'admin@demo.beckon.local') => {
@@ -68,6 +71,13 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       srv = await startTestServer({ demo: true, env: ENV, store: kind });
       skillId = srv.demo!.skillIds.support;
       rx = await WebhookReceiver.start();
+      events = await WebhookReceiver.start();
+      const hook = await api('POST', '/api/v1/webhooks', {
+        url: events.url,
+        events: ['bot.handoff', 'bot.resolved'],
+      });
+      assert.equal(hook.status, 201, JSON.stringify(hook.body));
+      eventsSecret = hook.body.secret;
       for (const a of ARTICLES) {
         const r = await api('POST', '/api/v1/knowledge/articles', a);
         assert.equal(r.status, 201, JSON.stringify(r.body));
@@ -77,6 +87,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     after(async () => {
       await support?.disconnect();
       await rx?.close();
+      await events?.close();
       await srv?.close();
     });
 
@@ -264,6 +275,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const frames: BotServerFrame[] = [];
       ws.on('message', (d) => frames.push(JSON.parse(String(d))));
       await eventually(() => frames.some((f) => f.t === 'ready'), 5000, 'ready');
+      const connected = async () =>
+        (await api('GET', '/api/v1/bots')).body.items.find((b: { id: string }) => b.id === bot.bot.id)
+          ?.connected;
+      await eventually(async () => (await connected()) === true, 5000, 'the bot shown connected');
 
       const visitor = await ask('Is the blue jacket in stock?');
       const got = await eventually(
@@ -296,6 +311,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       await visitor.waitForMessage((m) => m.text === HANDOFF_LINE);
       await eventually(() => frames.some((f) => f.t === 'ack' && f.ref === 'h1'), 5000, 'handoff ack');
       ws.close();
+      await eventually(async () => (await connected()) === false, 5000, 'the bot shown not connected');
       await eventually(() => support.offers.has(visitor.conversation.id), 5000, 'the offer');
       await support.decline(visitor.conversation.id);
       await visitor.close();
@@ -320,6 +336,44 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         humanCsatResponses: 0,
         humanCsatAverage: null,
       });
+    });
+
+    it('tells an integrator’s webhook of every handoff (with its reason) and every bot resolution, signed', async () => {
+      const got = await eventually(
+        () => {
+          const list = events.events();
+          return list.length >= 6 ? list : undefined;
+        },
+        10_000,
+        'six bot events',
+      );
+      const verifier = new Webhook(eventsSecret);
+      for (const r of events.received) verifier.verify(r.body, r.headers as Record<string, string>);
+      // Deliveries run in parallel: put them back in the order things happened.
+      const at = (e: object) => (e as { timestamp: string }).timestamp;
+      const handoffs = got.filter((e) => e.type === 'bot.handoff').sort((a, b) => at(a).localeCompare(at(b)));
+      assert.deepEqual(
+        handoffs.map((e) => [e.data.botName, e.data.reason]),
+        [
+          ['Help Bot', 'not_helped'],
+          ['Help Bot', 'no_answer'],
+          ['Order Bot', 'bot'],
+          ['Silent Bot', 'timeout'],
+          ['Socket Bot', 'bot'],
+        ],
+      );
+      const byWebhookBot = handoffs[2]!.data as {
+        note: string;
+        toSkillId: string;
+        conversation: { skillId: string };
+      };
+      assert.equal(byWebhookBot.note, 'Wants to change the address');
+      assert.equal(byWebhookBot.toSkillId, srv.demo!.skillIds.sales);
+      assert.equal(byWebhookBot.conversation.skillId, srv.demo!.skillIds.sales);
+      const resolved = got.filter((e) => e.type === 'bot.resolved');
+      assert.equal(resolved.length, 1);
+      assert.equal(resolved[0]!.data.botName, 'Help Bot');
+      assert.equal((resolved[0]!.data.conversation as { status: string }).status, 'closed');
     });
 
     it('refuses bad input and other members’ roles', async () => {

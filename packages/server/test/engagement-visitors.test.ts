@@ -81,6 +81,44 @@ describe('live visitors: state, journey, sessions, duplicates, eviction and pers
     await Promise.all([v.close(), w.close()]);
   });
 
+  it('marks who is in a chat and who bought, with the cart their purchase emptied', async () => {
+    const buyer = await visitor(srv, t.site.siteKey, 'live-buyer');
+    await buyer.sendBatch([
+      pageView('https://shop.example/checkout', ['checkout']),
+      cartAttr(120, [{ sku: 'aurora', price: 60, quantity: 2 }]),
+      purchaseAttr('order-77', 120),
+      cartAttr(0, []),
+    ]);
+    const chatter = await visitor(srv, t.site.siteKey, 'live-chatter');
+    await chatter.sendBatch([pageView('https://shop.example/help', ['help'])]);
+    const { store } = srv.node.ctx;
+    const open = (status: 'queued' | 'closed') =>
+      store.conversations.create({
+        accountId: t.accountId,
+        siteId: t.site.id,
+        visitorId: 'live-chatter',
+        source: 'button',
+        skillId: null,
+        status,
+        tokenHash: `hash-${status}`,
+      });
+    await open('closed');
+    const row = async (id: string) =>
+      (await t.api.get('/api/v1/visitors')).body.items.find((i: { visitorId: string }) => i.visitorId === id);
+    assert.equal((await row('live-chatter')).chat, null, 'a resolved conversation is no chat');
+    await open('queued');
+    assert.equal((await row('live-chatter')).chat, 'waiting');
+    const bought = await row('live-buyer');
+    assert.equal(bought.chat, null);
+    assert.equal(bought.cart.itemCount, 0, 'the purchase emptied the cart');
+    assert.deepEqual(
+      { ...bought.purchase, at: undefined },
+      { total: 120, itemCount: 0, currency: 'EUR', at: undefined },
+    );
+    assert.equal((await row('live-chatter')).purchase, null);
+    await Promise.all([buyer.close(), chatter.close()]);
+  });
+
   it('shows a visitor’s journey: pages with times, attributes, cart, source, sessions and exposures', async () => {
     const c = (
       await t.api.post(

@@ -205,9 +205,66 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal(rec?.status, 'complete');
       assert.equal(rec?.size, 1500);
       await sales.waitForMessage(id, (m) => /^Call recording/.test(m.text));
-      await admin.patch(`/api/v1/sites/${srv.demo!.siteId}`, { recordCalls: false });
       await visitor.close();
       await sales.close(id);
+    });
+
+    it('goes on recording after a transfer: the new agent records the next leg, and both legs are kept', {
+      skip: skip ?? false,
+    }, async () => {
+      const { store: s } = srv.node.ctx;
+      const { visitor, id, call } = await answeredCall();
+      assert.equal(call.recorded, true);
+      const first = chunkOf(2000, 5, true);
+      assert.equal((await sendChunk(call.id, 0, first)).status, 201);
+      // Transferred to Support: it rings there, Support answers on a new leg, still recorded for both sides.
+      const rings = calls(support).nextCall(
+        (c) => c.state === 'ringing' && c.ringingAgentId === support.profile.id,
+      );
+      const leg2 = calls(visitor).nextCall((c) => c.state === 'active' && c.leg === 2);
+      await calls(sales).transfer(call.id, { agentId: support.profile.id });
+      await rings;
+      await calls(support).accept(call.id);
+      const moved = await leg2;
+      assert.equal(moved.agentId, support.profile.id);
+      assert.equal(moved.recorded, true);
+      // Sales's console finishes its leg; it may send no more.
+      assert.equal((await finish(call.id)).status, 200);
+      assert.equal((await sendChunk(call.id, 1, chunkOf(100, 6))).status, 403);
+      // Support's console records the next leg, which starts with its own WebM header.
+      assert.equal((await sendChunk(call.id, 1, chunkOf(100, 6), supportAuth)).status, 409);
+      const second = chunkOf(2500, 8, true);
+      assert.equal((await sendChunk(call.id, 0, second, supportAuth)).status, 201);
+      assert.equal((await sendChunk(call.id, 0, second, supportAuth)).status, 200);
+      await eventually(
+        async () =>
+          (await s.messages.after(srv.demo!.accountId, id, 0)).some(
+            (m) => m.text === `Recording continues with ${support.profile.name}.`,
+          ),
+        3000,
+        'the timeline says the recording goes on',
+      );
+      await calls(support).hangup(call.id);
+      assert.equal((await finish(call.id, supportAuth)).status, 200);
+      // Both legs are complete recordings of the conversation, each with its own audio.
+      const list = await get(`/api/v1/conversations/${id}/recordings`, supportAuth);
+      const items = (
+        (await list.json()) as { items: { status: string; size: number; attachment: { url: string } }[] }
+      ).items;
+      assert.deepEqual(
+        items.map((r) => [r.status, r.size]),
+        [
+          ['complete', 2000],
+          ['complete', 2500],
+        ],
+      );
+      for (const [i, bytes] of [first, second].entries()) {
+        const audio = await get(items[i]!.attachment.url, supportAuth);
+        assert.deepEqual(Buffer.from(await audio.arrayBuffer()), bytes);
+      }
+      await admin.patch(`/api/v1/sites/${srv.demo!.siteId}`, { recordCalls: false });
+      await visitor.close();
+      await support.close(id);
     });
   });
 }

@@ -360,12 +360,15 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal(doc.openapi, '3.1.0');
       assert.deepEqual(Object.keys(doc.webhooks).sort(), [
         'automation.fired',
+        'bot.handoff',
+        'bot.resolved',
         'campaign.changed',
         'contact.created',
         'contact.updated',
         'conversation.assigned',
         'conversation.created',
         'conversation.resolved',
+        'conversation.sla_breached',
         'conversation.transferred',
         'conversion.attributed',
         'csat.submitted',

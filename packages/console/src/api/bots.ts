@@ -1,5 +1,7 @@
 /** Agent bots and the answer bot's knowledge base (owners and admins manage them; everyone reads). */
 import type {
+  AnswerGeneration,
+  AnswerGenerationUpdate,
   ArticleCreate,
   ArticleSearch,
   ArticleUpdate,
@@ -13,6 +15,8 @@ import { request } from './http.ts';
 import type { List } from './types.ts';
 
 export type {
+  AnswerGeneration,
+  AnswerGenerationUpdate,
   ArticleCreate,
   ArticleSearch,
   ArticleUpdate,
@@ -60,4 +64,13 @@ export function deleteArticle(id: string): Promise<void> {
 export function searchArticles(q: string, botId?: string): Promise<ArticleSearch> {
   const query = new URLSearchParams({ q, ...(botId ? { botId } : {}) });
   return request('GET', `/api/v1/knowledge/search?${query}`);
+}
+
+/** The answer bot's generated answers (an OpenAI-compatible endpoint); the key is never read back. */
+export function fetchAnswerGeneration(): Promise<AnswerGeneration> {
+  return request('GET', '/api/v1/knowledge/generation');
+}
+
+export function saveAnswerGeneration(input: AnswerGenerationUpdate): Promise<AnswerGeneration> {
+  return request('PUT', '/api/v1/knowledge/generation', { body: input });
 }

@@ -31,6 +31,7 @@ export type {
   ConversationsReport,
   FunnelReport,
   FunnelStage,
+  LikeForLike,
   LiveReport,
   ScoreBandFigures,
   ScoreBandReport,

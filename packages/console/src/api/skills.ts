@@ -1,5 +1,5 @@
 import { request } from './http.ts';
-import type { BusinessHours, List, Skill } from './types.ts';
+import type { BusinessHours, List, Skill, SlaTargets } from './types.ts';
 
 export interface SkillInput {
   name: string;
@@ -8,6 +8,7 @@ export interface SkillInput {
   transferSkillIds: string[];
   hours: BusinessHours | null;
   botId?: string | null;
+  sla?: SlaTargets | null;
 }
 
 export async function listSkills(): Promise<Skill[]> {

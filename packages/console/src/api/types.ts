@@ -54,12 +54,16 @@ export interface Skill {
   hours: BusinessHours | null;
   /** The bot its new conversations are offered to first; null: straight to people. */
   botId?: string | null;
+  /** First-response and resolution targets per priority band; null: none. */
+  sla?: SlaTargets | null;
   createdAt: string;
 }
 
 export type { BusinessHours } from '@beckon/protocol/api';
+export type { SlaTargets } from '@beckon/protocol/sla-api';
 
 import type { BusinessHours } from '@beckon/protocol/api';
+import type { SlaTargets } from '@beckon/protocol/sla-api';
 
 export interface ApiKey {
   id: string;
@@ -161,6 +165,10 @@ export interface VisitorSummary {
   scoreTop: number | null;
   exposures: VisitorExposure[];
   lastEventAt: string;
+  /** A conversation not yet resolved: waiting for an agent, or with one (the live list only). */
+  chat?: 'waiting' | 'active' | null;
+  /** This visit's latest purchase: the cart it emptied. */
+  purchase: { total: number; itemCount: number; currency: string | null; at: string } | null;
 }
 
 export interface VisitorList {

@@ -55,3 +55,17 @@ export function skillNames(ids: string[], skills: Skill[] | undefined): string[]
     return name ? [name] : [];
   });
 }
+
+/** Names as chips (skills in a table cell), or a muted word when there are none. */
+export function NameChips({ names, empty }: { names: string[]; empty: string }) {
+  if (names.length === 0) return <span className="muted">{empty}</span>;
+  return (
+    <span className="chips">
+      {names.map((name) => (
+        <span key={name} className="chip">
+          {name}
+        </span>
+      ))}
+    </span>
+  );
+}

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { GoOnlinePrompt } from '../workspace/go-online-prompt.tsx';
+import { useSlaAlerts } from '../workspace/sla-alerts.ts';
 import { WorkspaceProvider } from '../workspace/workspace-context.tsx';
 import { WorkspaceNotices } from '../workspace/workspace-notices.tsx';
 import { SideNav } from './side-nav.tsx';
@@ -15,6 +16,7 @@ export function AppShell({ children }: { children: ReactNode }) {
 }
 
 function Shell({ children }: { children: ReactNode }) {
+  useSlaAlerts();
   return (
     <div className="shell">
       <a className="skip-link" href="#main">

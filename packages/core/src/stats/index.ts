@@ -34,6 +34,7 @@ export {
 } from './score-bands.ts';
 export { createSeededRandom, type RandomSource, sampleBinomial } from './seeded-random.ts';
 export { StatsInputError } from './stats-input-error.ts';
+export { type StratifiedLift, type Stratum, stratifiedLift } from './stratified-lift.ts';
 export { studentTCdf, studentTPdf, studentTQuantile, studentTSurvival } from './student-t-distribution.ts';
 export { welchTest } from './welch-test.ts';
 export { wilsonInterval } from './wilson-interval.ts';

@@ -41,10 +41,16 @@ export function resolveEngagement(
   engagement: Engagement,
   capacity: CapacityFn,
 ): DeliveredEngagement | ProactiveMessage | null {
-  if (engagement.type === 'content' || engagement.type === 'message') return engagement;
-  // A call is offered only while someone can answer it: there is no offline form for a call.
-  if (engagement.type === 'call')
-    return capacity(engagement.skillId, 'voice') === 'available' ? engagement : null;
+  // A callback is for later: it needs no one free now.
+  if (engagement.type === 'content' || engagement.type === 'message' || engagement.type === 'callback')
+    return engagement;
+  // A call is offered only while someone can answer it; else its callback button, if the campaign says so.
+  if (engagement.type === 'call') {
+    if (capacity(engagement.skillId, 'voice') === 'available') return engagement;
+    return engagement.offline === 'callback'
+      ? { type: 'callback', skillId: engagement.skillId, label: 'Call me back' }
+      : null;
+  }
   if (capacity(engagement.skillId) === 'available') return engagement;
   const offline = engagement.offline ?? 'none';
   if (offline === 'none') return null;

@@ -173,7 +173,8 @@ export class TargetingEngine {
       const blocking =
         c.engagement.type !== 'chat_button' &&
         c.engagement.type !== 'message' &&
-        c.engagement.type !== 'call';
+        c.engagement.type !== 'call' &&
+        c.engagement.type !== 'callback';
       recordExposure(state, { exposureId, campaignId: c.id, control, blocking }, now);
       return { exposureId, campaignId: c.id, engagement, control };
     }

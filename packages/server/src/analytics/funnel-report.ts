@@ -173,7 +173,10 @@ async function exposedAmong(
  * the one before (converted: of exposed); "had a conversation" is every visitor of the period who
  * chatted in it, however the chat started, so it is a share of all visitors.
  */
-export async function funnelReport(db: Kysely<Database>, f: ReportFilters): Promise<FunnelReport> {
+export async function funnelReport(
+  db: Kysely<Database>,
+  f: ReportFilters,
+): Promise<Omit<FunnelReport, 'likeForLike'>> {
   const sessions = db
     .selectFrom('visitor_sessions')
     .select(['site_id', 'visitor_id'])

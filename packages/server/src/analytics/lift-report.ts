@@ -1,5 +1,5 @@
-import { compareProportions, compareRevenue } from '@beckon/core/stats/index';
-import type { CampaignLift } from '@beckon/protocol/reports-api';
+import { compareProportions, compareRevenue, stratifiedLift } from '@beckon/core/stats/index';
+import type { CampaignLift, LikeForLike } from '@beckon/protocol/reports-api';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import { ARM_COLUMNS, armFigures, cohortAttributions, cohortExposures } from './funnel-report.ts';
@@ -142,7 +142,7 @@ function liftOf(
     bootstrapIterations: iterations >= 200 ? iterations : 0,
     enoughData: p.enoughData,
   });
-  return {
+  const lift: CampaignLift = {
     campaignId: c.id,
     campaignName: c.name,
     goal: c.goal,
@@ -167,5 +167,46 @@ function liftOf(
         ? { ci: r.bootstrap.ci, pValue: r.bootstrap.pValue, iterations: r.bootstrap.iterations }
         : null,
     },
+  };
+  if (exposed.visitors > 0 && control.visitors > 0) return lift;
+  // With an empty group there is nothing to compare: no estimate and no interval, rather than a
+  // figure a reader could take for a measured lift.
+  const none = <M extends string>(method: M) => ({ estimate: null, ci: null, method });
+  return {
+    ...lift,
+    absoluteLift: none(lift.absoluteLift.method),
+    relativeLift: none(lift.relativeLift.method),
+    pValue: 1,
+    significant: false,
+    revenue: {
+      difference: none('welch-t'),
+      relativeDifference: null,
+      pValue: null,
+      significant: false,
+      bootstrap: null,
+    },
+  };
+}
+
+/** Every campaign in the filters' scope, each against its own control group (see `stratifiedLift`). */
+export async function likeForLike(db: Kysely<Database>, f: ReportFilters): Promise<LikeForLike> {
+  let campaigns = await liftCampaigns(db, f.accountId);
+  if (f.skillCampaignIds) campaigns = campaigns.filter((c) => f.skillCampaignIds!.includes(c.id));
+  const lifts = await liftReport(db, f, campaigns, { bootstrapIterations: 0 });
+  const arm = (a: CampaignLift['exposed']) => ({
+    n: a.visitors,
+    conversions: Math.min(a.converted, a.visitors),
+  });
+  // Campaigns that reached nobody in the period are not "left out": they have nothing to compare.
+  const reached = lifts.filter((l) => l.exposed.visitors + l.control.visitors > 0);
+  const s = stratifiedLift(reached.map((l) => ({ treatment: arm(l.exposed), control: arm(l.control) })));
+  return {
+    campaigns: s.strata,
+    excluded: s.excluded,
+    exposedRate: s.treatmentRate,
+    controlRate: s.controlRate,
+    difference: s.difference,
+    pValue: s.pValue,
+    verdict: s.verdict,
   };
 }

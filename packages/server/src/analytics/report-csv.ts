@@ -52,7 +52,7 @@ const FUNNEL: CsvColumn<FunnelRow>[] = [
 ];
 
 /** One table: the funnel's stages, then the exposed and the control group with conversions and revenue. */
-export function funnelCsv(r: FunnelReport): string {
+export function funnelCsv(r: Omit<FunnelReport, 'likeForLike'>): string {
   const rows: FunnelRow[] = r.stages.map((s: FunnelStage) => ({
     row: s.stage,
     label: s.label,

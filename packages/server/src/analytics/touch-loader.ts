@@ -10,7 +10,7 @@ const SHOWN_KINDS = new Set<TouchKindColumn>([
   'message',
 ]);
 // A call engagement accepted starts a conversation (with its call) like a chat button.
-const CHAT_KINDS = new Set(['chat_invitation', 'chat_button', 'offline_message', 'call']);
+const CHAT_KINDS = new Set(['chat_invitation', 'chat_button', 'offline_message', 'call', 'callback']);
 
 /**
  * Loads everything that may take credit for a visitor's conversion at `at`: exposures and control

@@ -140,6 +140,7 @@ export const AUDIT_ACTIONS: Record<string, AuditAction> = {
   'POST /api/v1/chat/end': open('chat.ended'),
   'POST /api/v1/chat/identify': open('chat.identified'),
   'POST /api/v1/chat/offline': open('chat.offline_message_left'),
+  'POST /api/v1/chat/callback': open('callback.requested'),
   'POST /api/v1/chat/read': open('chat.read'),
   'POST /api/v1/chat/transcript-email': open('chat.transcript_requested'),
   'POST /api/v1/channels/email/inbound': open('email.received'),
@@ -153,6 +154,7 @@ export const AUDIT_ACTIONS: Record<string, AuditAction> = {
   'POST /api/v1/knowledge/articles': { action: 'article.created', target: 'article' },
   'PATCH /api/v1/knowledge/articles/:id': { action: 'article.updated', target: 'article' },
   'DELETE /api/v1/knowledge/articles/:id': { action: 'article.deleted', target: 'article' },
+  'PUT /api/v1/knowledge/generation': { action: 'answer_generation.changed', target: 'account' },
   // a bot's turns are work, like an agent's replies
   'POST /api/v1/bot/conversations/:id/messages': work('bot.replied', 'conversation'),
   'POST /api/v1/bot/conversations/:id/handoff': work('bot.handed_off', 'conversation'),

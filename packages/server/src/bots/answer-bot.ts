@@ -9,7 +9,12 @@ export const NOT_HELPED = 'answer:not_helped';
 export type AnswerDecision =
   | { kind: 'reply'; reply: BotReply; article: ArticleMatch }
   | { kind: 'resolve'; reply: BotReply }
-  | { kind: 'handoff'; handoff: BotHandoff; reply: BotReply };
+  | { kind: 'handoff'; handoff: BotHandoff; reply: BotReply; reason: 'no_answer' | 'not_helped' };
+
+const ASK_HELPED = [
+  { title: 'Yes, thanks', payload: HELPED },
+  { title: 'No', payload: NOT_HELPED },
+];
 
 const HANDOVER_LINE = 'Let me connect you with a person who can help.';
 
@@ -39,6 +44,7 @@ export function decide(
       kind: 'handoff',
       handoff: { note: `The visitor said the article “${title ?? 'suggested'}” did not help.` },
       reply: { text: HANDOVER_LINE },
+      reason: 'not_helped',
     };
   }
   const best = matches[0];
@@ -53,10 +59,7 @@ export function decide(
           text: best.excerpt,
           ...(best.article.url ? { url: best.article.url, linkText: 'Read the article' } : {}),
         },
-        quickReplies: [
-          { title: 'Yes, thanks', payload: HELPED },
-          { title: 'No', payload: NOT_HELPED },
-        ],
+        quickReplies: ASK_HELPED,
       },
     };
   }
@@ -68,5 +71,31 @@ export function decide(
     kind: 'handoff',
     handoff: { note: `No article answered “${question}” with enough confidence.${near}` },
     reply: { text: HANDOVER_LINE },
+    reason: 'no_answer',
+  };
+}
+
+/**
+ * The answer bot's line for a generated answer: the model's words, then its sources by the numbers
+ * it cited them with (title and link), the first cited article as a card, and "did this help?".
+ */
+export function generatedReply(
+  answer: string,
+  sent: readonly ArticleMatch[],
+  cited: readonly ArticleMatch[],
+): BotReply {
+  const sources = cited.map((m) => {
+    const n = sent.indexOf(m) + 1;
+    return `[${n}] ${m.article.title}${m.article.url ? ` — ${m.article.url}` : ''}`;
+  });
+  const first = cited[0] ?? sent[0]!;
+  return {
+    text: `${answer}\n\nSources:\n${sources.join('\n')}\n\nDid this help?`.slice(0, 4000),
+    card: {
+      title: first.article.title,
+      text: first.excerpt,
+      ...(first.article.url ? { url: first.article.url, linkText: 'Read the article' } : {}),
+    },
+    quickReplies: ASK_HELPED,
   };
 }

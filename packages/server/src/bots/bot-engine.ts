@@ -1,4 +1,5 @@
 import {
+  type ArticleMatch,
   type BotContext,
   type BotHandoff,
   type BotReply,
@@ -7,6 +8,7 @@ import {
   type BotWebhookPost,
 } from '@beckon/protocol/bots-api';
 import type { Conversation, Message } from '@beckon/protocol/chat-api';
+import type { BotHandoffReason } from '@beckon/protocol/webhooks-api';
 import Value from 'typebox/value';
 import type { Bus } from '../bus/bus.ts';
 import type { ChatAnnouncer } from '../conversations/chat-announcer.ts';
@@ -17,7 +19,8 @@ import type { BotTarget } from '../store/bots-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { WebhookSender } from '../webhooks/webhook-sender.ts';
 import { signedHeaders } from '../webhooks/webhook-signature.ts';
-import { decide } from './answer-bot.ts';
+import { type AnswerDecision, decide, generatedReply } from './answer-bot.ts';
+import { GENERATION_ARTICLES, generateAnswer } from './answer-generator.ts';
 import { botContext } from './bot-context.ts';
 import type { KnowledgeIndex } from './knowledge-index.ts';
 
@@ -150,10 +153,33 @@ export class BotEngine {
     );
     const lastBotLine = recent.filter((m) => m.senderKind === 'bot' && m.seq < line.seq).at(-1);
     const matches = await this.knowledge.search(accountId, line.text);
-    const decision = decide(line, lastBotLine, matches, bot.threshold);
+    let decision = decide(line, lastBotLine, matches, bot.threshold);
+    if (decision.kind === 'reply') decision = await this.generated(bot, line.text, matches, decision);
     await this.reply(bot, line.conversationId, decision.reply);
     if (decision.kind === 'resolve') await this.resolve(bot, line.conversationId);
-    if (decision.kind === 'handoff') await this.handoff(bot, line.conversationId, decision.handoff);
+    if (decision.kind === 'handoff') {
+      await this.handoff(bot, line.conversationId, decision.handoff, decision.reason);
+    }
+  }
+
+  /**
+   * With generated answers on, the article answer becomes the model's answer grounded in the top
+   * articles; any fault keeps the article answer. It never takes more than half the bot's timeout,
+   * so the visitor gets one or the other before the handoff deadline.
+   */
+  private async generated(
+    bot: BotTarget,
+    question: string,
+    matches: readonly ArticleMatch[],
+    fallback: AnswerDecision,
+  ): Promise<AnswerDecision> {
+    const gen = await this.store.answerGeneration.target(bot.accountId);
+    if (!gen) return fallback;
+    const sent = matches.slice(0, GENERATION_ARTICLES);
+    const timeoutMs = Math.max(500, Math.min(gen.timeoutMs, bot.timeoutMs / 2));
+    const answer = await generateAnswer(gen, question, sent, timeoutMs, this.log);
+    if (!answer) return fallback;
+    return { ...fallback, reply: generatedReply(answer.text, sent, answer.cited) };
   }
 
   /** A webhook bot: a signed post; its answer may come in the response body or later by the bot API. */
@@ -227,7 +253,12 @@ export class BotEngine {
   }
 
   /** The bot gives the conversation to people: a note for the agent, a line for the visitor, the queue. */
-  async handoff(bot: BotTarget, conversationId: string, h: BotHandoff): Promise<Conversation> {
+  async handoff(
+    bot: BotTarget,
+    conversationId: string,
+    h: BotHandoff,
+    reason: BotHandoffReason = 'bot',
+  ): Promise<Conversation> {
     const { accountId } = bot;
     if (h.skillId) {
       const skills = await this.store.skills.list(accountId);
@@ -236,8 +267,8 @@ export class BotEngine {
     const moved = await this.store.bots.handoff(
       accountId,
       conversationId,
-      bot.id,
-      h.skillId ?? null,
+      bot,
+      { skillId: h.skillId ?? null, note: h.note?.trim() || null, reason },
       this.clock(),
     );
     if (!moved) {
@@ -270,6 +301,7 @@ export class BotEngine {
     });
     if (!closed.alreadyClosed) {
       const c = await this.store.conversations.get(bot.accountId, conversationId);
+      await this.store.bots.resolved(bot.accountId, c, bot);
       await this.announcer.updated(bot.accountId, c, { queue: true });
       return c;
     }
@@ -284,7 +316,12 @@ export class BotEngine {
       if (!bot) continue;
       const seconds = Math.round(bot.timeoutMs / 1000);
       try {
-        await this.handoff(bot, due.id, { note: `${bot.name} did not answer within ${seconds} s.` });
+        await this.handoff(
+          bot,
+          due.id,
+          { note: `${bot.name} did not answer within ${seconds} s.` },
+          'timeout',
+        );
         n++;
       } catch (err) {
         if (!(err instanceof AppError && err.status === 409)) throw err;

@@ -1,5 +1,7 @@
 import type { AppContext } from '../context.ts';
 import { chatOf } from '../conversations/chat-feature.ts';
+import { PresenceSet } from '../conversations/presence-set.ts';
+import { answerGenerationRoutes } from '../http/routes/answer-generation-routes.ts';
 import { botApiRoutes } from '../http/routes/bot-api-routes.ts';
 import { botsRoutes } from '../http/routes/bots-routes.ts';
 import type { App } from '../http/types.ts';
@@ -52,8 +54,15 @@ export async function botsFeature(app: App, ctx: AppContext): Promise<void> {
   };
   chat.lineListeners.add((accountId, message) => engine.onLine(accountId, message));
 
-  botsRoutes(app, ctx, engine, knowledge);
+  // Which socket bots have a socket open now, on any node (the Team and Bots pages show it).
+  const present = new PresenceSet(bus, log, {
+    setOf: (a) => `bots.present.${a}`,
+    ttlMs: 15_000,
+    lingerMs: 0,
+  });
+  botsRoutes(app, ctx, engine, knowledge, (accountId) => present.members(accountId));
   botApiRoutes(app, ctx, engine);
+  answerGenerationRoutes(app, ctx);
   const sockets = new Set<import('ws').WebSocket>();
   ctx.ws.route(
     '/v1/bot',
@@ -62,8 +71,11 @@ export async function botsFeature(app: App, ctx: AppContext): Promise<void> {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
       void botOfRequest(store, req).then((bot) => {
-        if (bot) new BotSocket(ws, bot, bus, engine, log);
-        else ws.close(4401, 'invalid bot token');
+        if (bot) {
+          new BotSocket(ws, bot, bus, engine, log);
+          void present.hold(bot.accountId, bot.id);
+          ws.on('close', () => void present.release(bot.accountId, bot.id, true));
+        } else ws.close(4401, 'invalid bot token');
       });
     },
     botSocketGuard(store),
@@ -75,6 +87,7 @@ export async function botsFeature(app: App, ctx: AppContext): Promise<void> {
     // A stopping node's bots reconnect to another node (1001: going away).
     for (const ws of sockets) ws.close(1001, 'server stopping');
     await engine.stop();
+    present.stop();
     await knowledge.stop();
     sender.close();
   });

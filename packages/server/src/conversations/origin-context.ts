@@ -66,7 +66,10 @@ export function exposureOriginResolver(store: Store, shownHere: ShownHere): Orig
     const e = campaign.engagement;
     return {
       priority: campaign.priority,
-      ...(e.type === 'chat_invitation' || e.type === 'chat_button' || e.type === 'call'
+      ...(e.type === 'chat_invitation' ||
+      e.type === 'chat_button' ||
+      e.type === 'call' ||
+      e.type === 'callback'
         ? { skillId: e.skillId }
         : {}),
       ...said,

@@ -1,5 +1,6 @@
 import { isOpen, nextOpening } from '@beckon/core/hours/business-hours';
 import { skillCapacity } from '@beckon/core/routing/index';
+import type { PageCallbackInput } from '@beckon/protocol/call-protocol';
 import type { ChatTopic } from '@beckon/protocol/canned-responses';
 import type {
   ChatAvailability,
@@ -17,7 +18,7 @@ import { ABANDONED_LINE } from './abandoned-chats.ts';
 import type { AgentPresence } from './agent-presence.ts';
 import type { ChatAnnouncer } from './chat-announcer.ts';
 import type { StartLimiter } from './chat-limits.ts';
-import type { OriginResolver } from './origin-context.ts';
+import type { OriginContext, OriginResolver } from './origin-context.ts';
 import type { PresenceSet } from './presence-set.ts';
 import { conversationForToken } from './visitor-access.ts';
 import { newVisitorToken } from './visitor-token.ts';
@@ -162,14 +163,8 @@ export class VisitorChatService {
     input: ConversationStart,
     address: string,
   ): Promise<{ conversation: Conversation; token: string; view: VisitorConversation }> {
-    this.starts.admit(site.id, input.visitorId, address);
     const accountId = site.accountId;
-    const origin = await this.originResolver({
-      accountId,
-      siteId: site.id,
-      visitorId: input.visitorId ?? null,
-      exposureId: input.exposureId ?? null,
-    }).catch(() => undefined);
+    const origin = await this.admitted(site, input, address);
     const skillId = await this.chooseSkill(accountId, {
       skillId: input.skillId,
       topic: input.topic,
@@ -254,6 +249,48 @@ export class VisitorChatService {
     const stored = await this.store.conversations.get(site.accountId, conversation.id);
     await this.announcer.updated(site.accountId, stored);
     return { conversation: stored, token };
+  }
+
+  /** Counts a start against the site's and visitor's limits, then finds what the visitor clicked. */
+  private async admitted(
+    site: VisitorSite,
+    input: { visitorId?: string; exposureId?: string },
+    address: string,
+  ): Promise<OriginContext | undefined> {
+    this.starts.admit(site.id, input.visitorId, address);
+    return this.originResolver({
+      accountId: site.accountId,
+      siteId: site.id,
+      visitorId: input.visitorId ?? null,
+      exposureId: input.exposureId ?? null,
+    }).catch(() => undefined);
+  }
+
+  /**
+   * A "Call me back" from the page with no chat before it: a closed voice conversation keeps the
+   * request in the visitor's history, tied to the exposure they clicked (attribution), for the
+   * callback to be scheduled on.
+   */
+  async pageCallback(site: VisitorSite, input: PageCallbackInput, address: string): Promise<Conversation> {
+    const accountId = site.accountId;
+    const origin = await this.admitted(site, input, address);
+    const skillId = await this.chooseSkill(accountId, { skillId: input.skillId, origin: origin?.skillId });
+    const topic = input.topic?.trim();
+    return this.store.conversations.create({
+      accountId,
+      siteId: site.id,
+      visitorId: input.visitorId ?? null,
+      channel: 'voice',
+      source: input.exposureId ? 'button' : 'visitor',
+      originExposureId: input.exposureId ?? null,
+      skillId,
+      status: 'closed',
+      closedBy: 'visitor',
+      priority: origin?.priority ?? 0,
+      visitorName: input.name?.trim() ? cleanText(input.name.trim()) : null,
+      topic: topic ? cleanText(`Callback: ${topic}`) : 'Callback',
+      tokenHash: newVisitorToken().hash,
+    });
   }
 
   /**

@@ -13,7 +13,7 @@ export const DEMO_CANNED: CannedResponseCreate[] = [
   {
     shortcut: 'shipping',
     title: 'Shipping times',
-    text: 'Orders placed before 2 pm ship the same day. Delivery takes 2–3 working days, and shipping is free over $50.',
+    text: 'Orders placed before 2 pm ship the same day. Delivery takes 2–4 working days, and shipping is free on orders over $100.',
   },
   {
     shortcut: 'returns',

@@ -132,7 +132,7 @@ const BUTTON_OPENED = 0.012;
 type Script = [tag: string, ...lines: string[]];
 
 /** Short chats about what holds a shopper back at checkout. */
-const CHECKOUT_CHATS: Script[] = [
+export const CHECKOUT_CHATS: Script[] = [
   [
     'shipping',
     'Hi, do you ship to Canada?',
@@ -155,17 +155,17 @@ const CHECKOUT_CHATS: Script[] = [
   [
     'shipping',
     'When would it arrive if I order today?',
-    'Orders placed before 2 pm leave the same day; most arrive within 2 days.',
+    'Orders placed before 2 pm leave the same day, and delivery takes 2–4 working days.',
     'Great, that works.',
   ],
   [
-    'discount',
-    'Does HELLO10 work on the pour-over set?',
-    'It does — the code takes 10 % off your first order, whatever is in it.',
+    'shipping',
+    'Do I pay for shipping?',
+    'Not on orders over $100: from there shipping is free, and taxes are included.',
     'Thanks!',
   ],
 ];
-const BUTTON_CHATS: Script[] = [
+export const BUTTON_CHATS: Script[] = [
   ['product', 'Are the mugs dishwasher safe?', 'They are, and microwave safe too.', 'Lovely, thanks.'],
   [
     'product',

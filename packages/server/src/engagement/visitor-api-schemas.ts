@@ -46,6 +46,17 @@ export const VisitorSummary = Type.Object({
   /** This session's exposures and control qualifications. */
   exposures: Type.Array(VisitorExposureView),
   lastEventAt: Iso,
+  /** A conversation of the visitor not yet resolved: waiting for an agent, or with one. */
+  chat: Type.Optional(Nullable(Type.Union([Type.Literal('waiting'), Type.Literal('active')]))),
+  /** This visit's latest purchase (the cart it emptied). */
+  purchase: Nullable(
+    Type.Object({
+      total: Type.Number(),
+      itemCount: Type.Integer(),
+      currency: Nullable(Type.String()),
+      at: Iso,
+    }),
+  ),
 });
 export type VisitorSummary = Static<typeof VisitorSummary>;
 

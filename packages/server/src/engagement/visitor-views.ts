@@ -29,6 +29,19 @@ export function visitorClock(
   return connected ? now : Math.min(now, Math.max(disconnectedAt, state.lastEventAt));
 }
 
+/** This visit's latest purchase, if the visitor bought in it. */
+function purchaseOf(state: VisitorState): VisitorSummary['purchase'] {
+  const p = state.attrs.purchase;
+  if (!p || p.at < state.sessionStartedAt) return null;
+  const items = p.value.items ?? [];
+  return {
+    total: p.value.total,
+    itemCount: items.reduce((n, i) => n + i.quantity, 0),
+    currency: p.value.currency ?? null,
+    at: iso(p.at),
+  };
+}
+
 /** A visitor as the live list shows it (from memory: current page, time on it, cart, source, exposures). */
 export function visitorSummary(
   state: VisitorState,
@@ -77,6 +90,7 @@ export function visitorSummary(
         at: iso(e.at),
       })),
     lastEventAt: iso(state.lastEventAt),
+    purchase: purchaseOf(state),
   };
 }
 

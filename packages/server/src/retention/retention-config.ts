@@ -1,3 +1,4 @@
+import { envInteger } from '../config-integer.ts';
 import type { RetentionJobOptions } from './retention-job.ts';
 
 /** How the retention job runs (`BECKON_RETENTION_*`, see docs/configuration.md). */
@@ -10,12 +11,8 @@ const MINUTE = 60_000;
 
 /** The retention settings from the environment; a bad value stops the start with its name. */
 export function loadRetentionConfig(env: NodeJS.ProcessEnv): RetentionConfig {
-  const read = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name];
-    const v = raw === undefined || raw === '' ? fallback : Number(raw);
-    if (!Number.isInteger(v) || v < min || v > max) throw new Error(`invalid ${name}: ${raw}`);
-    return v;
-  };
+  const read = (name: string, fallback: number, min: number, max: number) =>
+    envInteger(env, name, fallback, min, max);
   return {
     enabled: env.BECKON_RETENTION !== '0',
     everyMs: read('BECKON_RETENTION_EVERY_MS', 24 * 60 * MINUTE, 1000, 7 * 24 * 60 * MINUTE),

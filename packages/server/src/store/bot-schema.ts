@@ -36,3 +36,16 @@ export interface KnowledgeArticlesTable {
   created_at: number;
   updated_at: number;
 }
+
+/** An account's generated answers for the answer bot (migration 0040); no row: off. */
+export interface AnswerGenerationTable {
+  account_id: string;
+  enabled: number;
+  /** An OpenAI-compatible API base, such as `http://127.0.0.1:11434/v1`. */
+  base_url: string;
+  model: string;
+  /** Sent as `Authorization: Bearer …` (sealed at rest); null when the server needs none. */
+  api_key: string | null;
+  timeout_seconds: number;
+  updated_at: number;
+}

@@ -6,14 +6,17 @@ import {
   DEFAULT_ANSWER_THRESHOLD,
   DEFAULT_BOT_TIMEOUT_SECONDS,
 } from '@beckon/protocol/bots-api';
+import type { Conversation } from '@beckon/protocol/chat-api';
+import type { BotHandoffReason, WebhookEvent } from '@beckon/protocol/webhooks-api';
 import type { Kysely, Selectable } from 'kysely';
 import { badRequest, notFound } from '../errors.ts';
 import { newId, randomToken, sha256 } from '../ids.ts';
 import type { BotsTable } from './bot-schema.ts';
+import { messageTotals, toConversation } from './conversation-rows.ts';
 import { iso } from './rows.ts';
 import type { Database } from './schema.ts';
 import type { SecretsRef } from './secret-box.ts';
-import { newWebhookSecret } from './webhooks-repo.ts';
+import { newWebhookSecret, type WebhooksRepo } from './webhooks-repo.ts';
 
 export type BotRow = Selectable<BotsTable>;
 
@@ -58,6 +61,8 @@ export class BotsRepo {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly secrets: SecretsRef,
+    /** `bot.handoff` and `bot.resolved` are queued for webhooks and automation. */
+    private readonly webhooks: WebhooksRepo,
   ) {}
 
   private async skillsOf(accountId: string): Promise<Map<string, string[]>> {
@@ -274,32 +279,69 @@ export class BotsRepo {
   }
 
   /**
-   * The bot gives the conversation to people: it enters its skill's queue (or `skillId`'s) now.
-   * False when the bot no longer held it (handed over already, closed): nothing changes then.
+   * The bot gives the conversation to people: it enters its skill's queue (or `skillId`'s) now, and
+   * `bot.handoff` is queued in the same transaction. False when the bot no longer held it (handed
+   * over already, closed): nothing changes then.
    */
   async handoff(
     accountId: string,
     conversationId: string,
-    botId: string,
-    skillId: string | null,
+    bot: { id: string; name: string },
+    h: { skillId: string | null; note: string | null; reason: BotHandoffReason },
     now = Date.now(),
   ): Promise<boolean> {
-    const res = await this.db
-      .updateTable('conversations')
-      .set({
-        bot_id: null,
-        bot_wait_until: null,
-        handoff_at: now,
-        skill_entered_at: now,
-        updated_at: now,
-        ...(skillId ? { skill_id: skillId } : {}),
-      })
-      .where('account_id', '=', accountId)
-      .where('id', '=', conversationId)
-      .where('bot_id', '=', botId)
-      .where('status', '=', 'queued')
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) > 0;
+    let queued = 0;
+    const moved = await this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('conversations')
+        .set({
+          bot_id: null,
+          bot_wait_until: null,
+          handoff_at: now,
+          skill_entered_at: now,
+          updated_at: now,
+          ...(h.skillId ? { skill_id: h.skillId } : {}),
+        })
+        .where('account_id', '=', accountId)
+        .where('id', '=', conversationId)
+        .where('bot_id', '=', bot.id)
+        .where('status', '=', 'queued')
+        .returningAll()
+        .returning(messageTotals)
+        .executeTakeFirst();
+      if (!row) return false;
+      const event: WebhookEvent<'bot.handoff'> = {
+        type: 'bot.handoff',
+        timestamp: new Date(now).toISOString(),
+        data: {
+          conversation: toConversation(row),
+          botId: bot.id,
+          botName: bot.name,
+          reason: h.reason,
+          note: h.note,
+          toSkillId: h.skillId,
+        },
+      };
+      queued = await this.webhooks.queueIn(trx, accountId, [event], now);
+      return true;
+    });
+    this.webhooks.committed(queued);
+    return moved;
+  }
+
+  /** Queues `bot.resolved` for a conversation the bot just closed. */
+  async resolved(
+    accountId: string,
+    conversation: Conversation,
+    bot: { id: string; name: string },
+  ): Promise<void> {
+    const now = Date.now();
+    const event: WebhookEvent<'bot.resolved'> = {
+      type: 'bot.resolved',
+      timestamp: new Date(now).toISOString(),
+      data: { conversation, botId: bot.id, botName: bot.name },
+    };
+    this.webhooks.committed(await this.webhooks.queueIn(this.db, accountId, [event], now));
   }
 
   /** Conversations whose bot owes an answer past its time, oldest first. */

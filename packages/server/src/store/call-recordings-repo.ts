@@ -14,23 +14,26 @@ export type ChunkClaim = 'taken' | 'duplicate' | 'out_of_order';
 export class CallRecordingsRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Starts the recording of a call; a second start of the same call returns the first one. */
+  /** Starts the recording of a call's leg; a second start of the same leg returns the first one. */
   async start(row: RecordingRow): Promise<{ recording: RecordingRow; created: boolean }> {
     const inserted = await this.db
       .insertInto('call_recordings')
       .values(row)
-      .onConflict((oc) => oc.column('call_id').doNothing())
+      .onConflict((oc) => oc.columns(['call_id', 'leg']).doNothing())
       .executeTakeFirst();
     const created = Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
     return { recording: (await this.forCall(row.account_id, row.call_id))!, created };
   }
 
+  /** The call's latest recording (the leg of its current agent, after a transfer). */
   async forCall(accountId: string, callId: string): Promise<RecordingRow | undefined> {
     return this.db
       .selectFrom('call_recordings')
       .selectAll()
       .where('account_id', '=', accountId)
       .where('call_id', '=', callId)
+      .orderBy('leg', 'desc')
+      .limit(1)
       .executeTakeFirst();
   }
 

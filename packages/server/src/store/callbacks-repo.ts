@@ -84,4 +84,17 @@ export class CallbacksRepo {
       .where('id', '=', id)
       .executeTakeFirst();
   }
+
+  /** An account's callbacks in the given states, soonest due first (the inbox's Callbacks view). */
+  async list(accountId: string, statuses: CallbackStatus[], limit = 200): Promise<CallbackRow[]> {
+    return this.db
+      .selectFrom('callbacks')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('status', 'in', statuses)
+      .orderBy('due_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
 }

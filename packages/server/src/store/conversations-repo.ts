@@ -609,6 +609,31 @@ export class ConversationsRepo {
     return row?.score == null ? null : Number(row.score);
   }
 
+  /**
+   * Of these visitors, those with a conversation not yet resolved or offline, and its state:
+   * `waiting` (queued or offered) or `active`. Keys are `siteId` NUL `visitorId`.
+   */
+  async chatsOfVisitors(
+    accountId: string,
+    visitors: ReadonlyArray<{ siteId: string; visitorId: string }>,
+  ): Promise<Map<string, 'waiting' | 'active'>> {
+    const out = new Map<string, 'waiting' | 'active'>();
+    if (visitors.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('conversations')
+      .select(['site_id', 'visitor_id', 'status'])
+      .where('account_id', '=', accountId)
+      .where('site_id', 'in', [...new Set(visitors.map((v) => v.siteId))])
+      .where('visitor_id', 'in', [...new Set(visitors.map((v) => v.visitorId))])
+      .where('status', 'in', ['queued', 'offered', 'active'])
+      .execute();
+    for (const r of rows) {
+      const key = `${r.site_id}\u0000${r.visitor_id}`;
+      if (out.get(key) !== 'active') out.set(key, r.status === 'active' ? 'active' : 'waiting');
+    }
+    return out;
+  }
+
   /** The contact's newest conversation that is not resolved, if any. */
   async openOfContact(accountId: string, contactId: string): Promise<Conversation | undefined> {
     const row = await this.db

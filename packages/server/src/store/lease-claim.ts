@@ -4,7 +4,12 @@ import type { Database } from './schema.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
 
 /** Queues worked under a lease: rows with these columns, claimed and settled alike. */
-export type LeasedTable = 'outbox' | 'webhook_deliveries' | 'automation_events' | 'retention_sweeps';
+export type LeasedTable =
+  | 'outbox'
+  | 'webhook_deliveries'
+  | 'automation_events'
+  | 'retention_sweeps'
+  | 'sla_sweeps';
 
 /** The columns every leased queue has. */
 interface LeaseColumns {

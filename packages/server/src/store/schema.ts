@@ -7,7 +7,7 @@ import type {
   AutomationRulesTable,
   AutomationRunsTable,
 } from './automation-schema.ts';
-import type { BotsTable, KnowledgeArticlesTable } from './bot-schema.ts';
+import type { AnswerGenerationTable, BotsTable, KnowledgeArticlesTable } from './bot-schema.ts';
 import type {
   ChannelConnectionsTable,
   ContactConsentsTable,
@@ -31,6 +31,7 @@ import type {
   PageStatsTable,
 } from './model-schema.ts';
 import type { ChannelSettingsTable, CsatSurveysTable, OutboxTable } from './outbox-schema.ts';
+import type { SlaBreachesTable, SlaSweepsTable } from './sla-schema.ts';
 import type {
   AgentVoiceSettingsTable,
   CallbacksTable,
@@ -118,6 +119,8 @@ export interface SkillsTable {
   business_hours: string | null;
   /** The bot its new conversations are offered to first; null: straight to people (0032). */
   bot_id: string | null;
+  /** JSON `SlaTargets` per priority band; null: no targets (0045). */
+  sla_targets?: string | null;
 }
 
 export interface ApiKeysTable {
@@ -615,6 +618,7 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   bots: BotsTable;
   knowledge_articles: KnowledgeArticlesTable;
+  answer_generation: AnswerGenerationTable;
   webhook_deliveries: WebhookDeliveriesTable;
   automation_rules: AutomationRulesTable;
   automation_runs: AutomationRunsTable;
@@ -625,6 +629,8 @@ export interface Database {
   retention_sweeps: RetentionSweepsTable;
   away_reasons: AwayReasonsTable;
   agent_state_log: AgentStateLogTable;
+  sla_breaches: SlaBreachesTable;
+  sla_sweeps: SlaSweepsTable;
 }
 
 export type { Generated };

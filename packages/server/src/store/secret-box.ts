@@ -134,6 +134,7 @@ export const SEALED_COLUMNS = [
   { table: 'user_totp', key: 'user_id', columns: ['secret'] },
   { table: 'sso_configs', key: 'account_id', columns: ['client_secret'] },
   { table: 'bots', key: 'id', columns: ['secret'] },
+  { table: 'answer_generation', key: 'account_id', columns: ['api_key'] },
 ] as const;
 
 /**

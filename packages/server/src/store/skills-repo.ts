@@ -1,5 +1,6 @@
 import { type BusinessHours as Hours, minuteOf } from '@beckon/core/hours/business-hours';
 import type { BusinessHours, Skill, SkillCreate, SkillUpdate } from '@beckon/protocol/api';
+import type { SlaTargets } from '@beckon/protocol/sla-api';
 import type { Kysely, Selectable } from 'kysely';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
@@ -15,8 +16,28 @@ const toSkill = (r: Selectable<SkillsTable>): Skill => ({
   transferSkillIds: jsonArray(r.transfer_skill_ids),
   hours: readHours(r.business_hours ?? null),
   botId: r.bot_id ?? null,
+  sla: readTargets(r.sla_targets ?? null),
   createdAt: iso(r.created_at)!,
 });
+
+/** A skill's stored SLA targets, or null (none). */
+export function readTargets(text: string | null): SlaTargets | null {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as SlaTargets;
+  } catch {
+    return null;
+  }
+}
+
+/** The column value of SLA targets: null when no band has a target. */
+function targetsColumn(t: SlaTargets | null): string | null {
+  if (!t) return null;
+  const kept = Object.entries(t).filter(
+    ([, v]) => v && (v.firstResponseSeconds !== null || v.resolutionSeconds !== null),
+  );
+  return kept.length === 0 ? null : JSON.stringify(Object.fromEntries(kept));
+}
 
 /** A skill's stored hours as the API shows them, or null (always open). */
 function readHours(text: string | null): BusinessHours | null {
@@ -127,6 +148,7 @@ export class SkillsRepo {
           transfer_skill_ids: JSON.stringify(input.transferSkillIds ?? []),
           business_hours: hoursColumn(input.hours ?? null),
           bot_id: input.botId ?? null,
+          sla_targets: targetsColumn(input.sla ?? null),
           created_at: Date.now(),
         })
         .execute();
@@ -150,6 +172,7 @@ export class SkillsRepo {
     if (patch.transferSkillIds !== undefined)
       values.transfer_skill_ids = JSON.stringify(patch.transferSkillIds);
     if (patch.hours !== undefined) values.business_hours = hoursColumn(patch.hours);
+    if (patch.sla !== undefined) values.sla_targets = targetsColumn(patch.sla);
     if (patch.botId !== undefined) {
       await this.assertBot(accountId, patch.botId);
       values.bot_id = patch.botId;

@@ -1,6 +1,7 @@
 import { Migrator, sql } from 'kysely';
 import { AccountsRepo } from './accounts-repo.ts';
 import { AgentStatesRepo } from './agent-states-repo.ts';
+import { AnswerGenerationRepo } from './answer-generation-repo.ts';
 import { ApiKeysRepo } from './api-keys-repo.ts';
 import { AppPushRepo } from './app-push-repo.ts';
 import { AssignmentRepo } from './assignment-repo.ts';
@@ -41,6 +42,7 @@ import { SecretBox as Box, resealAll, type SecretBox, type SecretsRef } from './
 import { SettingsRepo } from './settings-repo.ts';
 import { SitesRepo } from './sites-repo.ts';
 import { SkillsRepo } from './skills-repo.ts';
+import { SlaRepo } from './sla-repo.ts';
 import { SsoRepo } from './sso-repo.ts';
 import { describeStoreError } from './store-availability.ts';
 import { capabilitiesOf, type StoreCapabilities } from './store-capabilities.ts';
@@ -77,6 +79,8 @@ export class Store {
   readonly bots;
   /** Articles of each account's knowledge base (the answer bot's). */
   readonly knowledge;
+  /** Each account's optional generated answers (an OpenAI-compatible endpoint for the answer bot). */
+  readonly answerGeneration;
   /** Atomic changes of who holds a conversation (offer, accept, transfer, close, overflow). */
   readonly assignment;
   readonly messages;
@@ -136,6 +140,8 @@ export class Store {
   readonly audit;
   /** Each account's retention limits, and the batched deletes that apply them. */
   readonly retention;
+  /** Service levels: skills' targets, running clocks, breaches (one per conversation and target). */
+  readonly sla;
 
   private constructor(
     readonly kind: StoreKind,
@@ -158,8 +164,9 @@ export class Store {
     this.settings = new SettingsRepo(db);
     this.caps = capabilitiesOf(kind, movesMessages);
     this.webhooks = new WebhooksRepo(db, this.caps, this.secrets);
-    this.bots = new BotsRepo(db, this.secrets);
+    this.bots = new BotsRepo(db, this.secrets, this.webhooks);
     this.knowledge = new KnowledgeRepo(db);
+    this.answerGeneration = new AnswerGenerationRepo(db, this.secrets);
     this.automation = new AutomationRepo(db);
     this.automationEvents = new AutomationEventsRepo(db, this.caps, this.automation);
     this.webhooks.automation = this.automationEvents;
@@ -192,6 +199,7 @@ export class Store {
     this.privacy = new PrivacyRepo(db, kind);
     this.audit = new AuditRepo(db);
     this.retention = new RetentionRepo(db, this.caps);
+    this.sla = new SlaRepo(db, this.webhooks);
     this.recordings = new CallRecordingsRepo(db);
   }
 

@@ -48,6 +48,8 @@ export interface CallRecordingsTable {
   account_id: string;
   conversation_id: string;
   call_id: string;
+  /** 0 for the agent who answered; each transfer's new agent records the next one (migration 0041). */
+  leg: number;
   /** The agent whose console records. */
   agent_id: string;
   status: RecordingStatus;

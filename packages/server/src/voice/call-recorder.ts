@@ -85,17 +85,19 @@ export class CallRecorder {
     if (bytes.length === 0) throw new AppError(400, 'empty_chunk', 'the chunk is empty');
     if (bytes.length > this.config.recordingChunkMaxBytes) throw this.tooLarge();
     let rec = await this.store.recordings.forCall(call.account_id, call.id);
-    // A transferred call keeps the recording of the agent who began it.
-    if (rec && rec.agent_id !== call.agent_id)
-      throw new AppError(409, 'recorded_elsewhere', 'another agent records this call');
-    if (!rec) {
+    // After a transfer the new agent's console goes on recording: the next leg, in a file of its
+    // own. The earlier leg is finished here if its console did not finish it.
+    const leg = rec && rec.agent_id !== call.agent_id ? Number(rec.leg) + 1 : rec ? null : 0;
+    if (leg !== null) {
       if (seq !== 0) throw new AppError(409, 'out_of_order', 'a recording starts with chunk 0');
       if (call.state !== 'active' && call.state !== 'held')
         throw new AppError(409, 'call_not_connected', 'a recording starts during the call');
       if (!EBML.every((b, i) => bytes[i] === b))
         throw new AppError(415, 'unsupported_type', 'a recording starts with a WebM header');
-      rec = await this.begin(call);
+      if (rec) await this.complete(rec);
+      rec = await this.begin(call, leg);
     }
+    if (!rec) throw notFound();
     if (rec.status !== 'recording') {
       if (seq < Number(rec.chunks)) return { recording: this.view(rec), duplicate: true };
       throw new AppError(409, 'recording_finished', 'this recording is finished');
@@ -124,7 +126,7 @@ export class CallRecorder {
     return { recording: this.view(fresh), duplicate: claim === 'duplicate' };
   }
 
-  private async begin(call: CallRow): Promise<RecordingRow> {
+  private async begin(call: CallRow, leg: number): Promise<RecordingRow> {
     const now = Date.now();
     const id = newId('rec');
     const { recording, created } = await this.store.recordings.start({
@@ -132,6 +134,7 @@ export class CallRecorder {
       account_id: call.account_id,
       conversation_id: call.conversation_id,
       call_id: call.id,
+      leg,
       agent_id: call.agent_id!,
       status: 'recording',
       chunks: 0,
@@ -142,7 +145,12 @@ export class CallRecorder {
       updated_at: now,
       finished_at: null,
     });
-    if (created) await this.announcer.line(call.account_id, call.conversation_id, 'Recording started.');
+    if (created && leg === 0)
+      await this.announcer.line(call.account_id, call.conversation_id, 'Recording started.');
+    else if (created) {
+      const name = (await this.announcer.agentName(call.account_id, call.agent_id)) ?? 'the new agent';
+      await this.announcer.line(call.account_id, call.conversation_id, `Recording continues with ${name}.`);
+    }
     return recording;
   }
 
@@ -198,7 +206,9 @@ export class CallRecorder {
       message_seq: null,
       created_at: Date.now(),
     });
-    const talk = call?.talk_ms != null ? Number(call.talk_ms) : Date.now() - Number(rec.started_at);
+    // The whole call's talk time only when one agent recorded all of it; a leg's own span otherwise.
+    const whole = Number(rec.leg) === 0 && call?.agent_id === rec.agent_id && call.talk_ms != null;
+    const talk = whole ? Number(call!.talk_ms) : Date.now() - Number(rec.started_at);
     const name = (await this.announcer.agentName(rec.account_id, rec.agent_id)) ?? 'Agent';
     const sent = await this.writer.append({
       accountId: rec.account_id,

@@ -31,6 +31,8 @@ export function callbackView(r: CallbackRow): CallbackView {
     status: r.status,
     outcome: r.outcome,
     attempts: Number(r.attempts),
+    dueAt: new Date(Number(r.due_at)).toISOString(),
+    taskConversationId: r.task_conversation_id,
   };
 }
 
@@ -62,8 +64,8 @@ export class CallbackScheduler {
     clearInterval(this.timer);
   }
 
-  /** The visitor of `chat` asks to be called back. */
-  async request(accountId: string, chat: Conversation, input: CallbackInput): Promise<CallbackView> {
+  /** Refuses a window that is upside down, over, or too far ahead (400 `bad_window`). */
+  checkWindow(input: Pick<CallbackInput, 'windowStart' | 'windowEnd'>): { start: number; end: number } {
     const now = this.clock();
     const start = Date.parse(input.windowStart);
     const end = Date.parse(input.windowEnd);
@@ -72,6 +74,13 @@ export class CallbackScheduler {
     if (end <= now) throw badRequest('the window is over already', 'bad_window');
     if (start > now + MAX_AHEAD_MS)
       throw badRequest('a callback can be asked for up to 14 days ahead', 'bad_window');
+    return { start, end };
+  }
+
+  /** The visitor of `chat` asks to be called back. */
+  async request(accountId: string, chat: Conversation, input: CallbackInput): Promise<CallbackView> {
+    const now = this.clock();
+    const { start, end } = this.checkWindow(input);
     if (!chat.siteId) throw badRequest('this conversation has no site', 'bad_conversation');
     const row = await this.store.callbacks.create(
       {

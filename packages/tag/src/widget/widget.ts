@@ -93,7 +93,7 @@ export function createWidget(host: WidgetHost, site: WidgetSite | null): Widget 
       const e = frame.engagement;
       const id = frame.exposureId;
       // Someone already chatting is not interrupted by another offer.
-      if (chat?.busy() && e.type !== 'chat_button' && e.type !== 'call') return;
+      if (chat?.busy() && e.type !== 'chat_button' && e.type !== 'call' && e.type !== 'callback') return;
       if (e.type === 'chat_invitation') {
         const { view, focusTarget } = invitationView(e, frame.agentName, {
           accept: () => {
@@ -126,14 +126,14 @@ export function createWidget(host: WidgetHost, site: WidgetSite | null): Widget 
           dismiss: () => finish(id, 'dismissed'),
         });
         present(frame, view, view, false);
-      } else if ((e.type === 'chat_button' || e.type === 'call') && chat) {
-        chat.button(e.label ?? 'Call us', () => {
+      } else if ((e.type === 'chat_button' || e.type === 'call' || e.type === 'callback') && chat) {
+        chat.button(e.label ?? (e.type === 'call' ? 'Call us' : 'Call me back'), () => {
           host.outcome(id, 'accepted');
           return {
             source: 'button',
             exposureId: id,
             skillId: e.skillId,
-            ...(e.type === 'call' ? { call: true } : {}),
+            ...(e.type === 'chat_button' ? {} : { [e.type]: true }),
             ...(frame.agentName ? { agentName: frame.agentName } : {}),
           };
         });

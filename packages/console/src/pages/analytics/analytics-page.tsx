@@ -1,4 +1,4 @@
-/** Analytics: the live dashboard, then the reports (funnel, campaign lift, conversations, channels, agents, calls) with filters. */
+/** Analytics: the live dashboard, then the reports (funnel, campaign lift, conversations, channels, agents, calls, SLA) with filters. */
 import { type ReactNode, useState } from 'react';
 import { ApiError } from '../../api/http.ts';
 import type { ReportFilters } from '../../api/reports.ts';
@@ -16,6 +16,7 @@ import { LiveDashboard } from './live-dashboard.tsx';
 import { ReportError } from './report-error.tsx';
 import { ReportFilterBar } from './report-filter-bar.tsx';
 import { lastDaysFilters } from './report-format.ts';
+import { SlaTab } from './sla-tab.tsx';
 
 interface Tab {
   path: string;
@@ -34,6 +35,7 @@ const TABS: Tab[] = [
   { path: '/analytics/channels', label: 'Channels', render: (f) => <ChannelsTab filters={f} /> },
   { path: '/analytics/agents', label: 'Agents', render: (f) => <AgentsTab filters={f} /> },
   { path: '/analytics/calls', label: 'Calls', render: (f) => <CallsTab filters={f} /> },
+  { path: '/analytics/sla', label: 'SLA', render: (f) => <SlaTab filters={f} /> },
 ];
 
 export function AnalyticsPage() {

@@ -1,13 +1,25 @@
 /** Funnel: visitors → qualified → exposed → accepted/clicked → conversation → converted, with the control group. */
 import { useMemo } from 'react';
 import type uPlot from 'uplot';
-import { type ArmFigures, type FunnelReport, getFunnel, type ReportFilters } from '../../api/reports.ts';
+import {
+  type ArmFigures,
+  type FunnelReport,
+  getFunnel,
+  type LikeForLike,
+  type ReportFilters,
+} from '../../api/reports.ts';
 import { LoadingState } from '../../components/loading-state.tsx';
 import { CsvLink } from './csv-link.tsx';
 import { ReportError } from './report-error.tsx';
-import { formatCount, formatMoney, formatPercent, formatSources } from './report-format.ts';
+import { formatCount, formatMoney, formatPercent, formatPoints, formatSources } from './report-format.ts';
 import { barPaths, UPlotChart } from './uplot-chart.tsx';
 import { useReport } from './use-report.ts';
+
+/** Why a stage is not a subset of the one before it, said where the reader looks. */
+const NOT_NESTED: Record<string, string> = {
+  conversation: 'Every chat, however it started; of all visitors.',
+  converted: 'Shown one and bought, chat or not; of those shown one.',
+};
 
 const SHORT: Record<string, string> = {
   visitors: 'Visitors',
@@ -81,6 +93,56 @@ function Arm({
   );
 }
 
+/** What the comparison says, in one sentence a reader can act on. */
+function likeForLikeHeadline(l: LikeForLike): string {
+  const rates = `engaged visitors converted at ${formatPercent(l.exposedRate, false, 2)}, comparable held-out visitors at ${formatPercent(l.controlRate, false, 2)}`;
+  if (l.campaigns === 0)
+    return 'No campaign that reached visitors holds any out, so nothing can be compared. Give a campaign a control group to measure it.';
+  switch (l.verdict) {
+    case 'treatment_better':
+      return `Engagement raised conversion: ${rates}.`;
+    case 'control_better':
+      return `Engagement lowered conversion: ${rates}.`;
+    case 'no_significant_difference':
+      return `No clear difference yet: ${rates}, and the interval includes zero.`;
+    default:
+      return `Not enough held-out visitors or conversions yet to tell: ${rates} so far.`;
+  }
+}
+
+function LikeForLikePanel({ l }: { l: LikeForLike }) {
+  const campaigns = (n: number) => `${formatCount(n)} ${n === 1 ? 'campaign' : 'campaigns'}`;
+  return (
+    <section
+      className="like-for-like"
+      data-testid="funnel-like-for-like"
+      aria-labelledby="like-for-like-title"
+    >
+      <h3 className="chart-title" id="like-for-like-title">
+        What engagement did, like for like
+      </h3>
+      <p className="like-for-like-headline">{likeForLikeHeadline(l)}</p>
+      {l.difference ? (
+        <p className="like-for-like-figure">
+          {formatPoints(l.difference.estimate)}{' '}
+          <span className="muted">
+            (95 %: {formatPoints(l.difference.ci[0])} to {formatPoints(l.difference.ci[1])}) over{' '}
+            {campaigns(l.campaigns)}
+          </span>
+        </p>
+      ) : null}
+      <p className="muted compare-note" data-testid="funnel-compare-note">
+        Each campaign is compared with its own control group, and the campaigns are weighted by their engaged
+        visitors. The two groups below are pooled instead: campaigns reach different visitors (one for full
+        carts holds out keen buyers), so their rates need not be alike and do not measure engagement.
+        {l.excluded > 0
+          ? ` ${campaigns(l.excluded)} without a control group or engaged visitors left out.`
+          : ''}
+      </p>
+    </section>
+  );
+}
+
 export function FunnelTab({ filters }: { filters: ReportFilters }) {
   const report = useReport<FunnelReport>(getFunnel, filters);
   const f = report.data;
@@ -130,7 +192,12 @@ export function FunnelTab({ filters }: { filters: ReportFilters }) {
               <tbody>
                 {f.stages.map((s) => (
                   <tr key={s.stage} data-testid={`funnel-${s.stage}`}>
-                    <th scope="row">{s.label}</th>
+                    <th scope="row">
+                      {s.label}
+                      {NOT_NESTED[s.stage] ? (
+                        <div className="muted cell-sub">{NOT_NESTED[s.stage]}</div>
+                      ) : null}
+                    </th>
                     <td className="cell-number" data-label="Visitors">
                       {formatCount(s.visitors)}
                     </td>
@@ -147,9 +214,15 @@ export function FunnelTab({ filters }: { filters: ReportFilters }) {
           </div>
         </div>
       </div>
+      {f.likeForLike ? <LikeForLikePanel l={f.likeForLike} /> : null}
       <div className="compare">
         <Arm title="Shown an engagement" a={f.exposed} currency={f.currency} testId="funnel-exposed" />
-        <Arm title="Control group" a={f.control} currency={f.currency} testId="funnel-control" />
+        <Arm
+          title={f.likeForLike ? 'Held out of everything (pooled)' : 'Control group'}
+          a={f.control}
+          currency={f.currency}
+          testId="funnel-control"
+        />
         <div className="compare-arm compare-all">
           <h4 className="compare-title">All conversions</h4>
           <p className="compare-big">{formatCount(f.allConversions)}</p>
@@ -163,13 +236,6 @@ export function FunnelTab({ filters }: { filters: ReportFilters }) {
           )}
         </div>
       </div>
-      {filters.campaignId ? null : (
-        <p className="muted compare-note" data-testid="funnel-compare-note">
-          All campaigns together: the control group is the visitors held out of everything they qualified for,
-          and campaigns reach different visitors, so the two groups need not be alike. For what a campaign
-          did, pick it above or see Campaign lift.
-        </p>
-      )}
     </div>
   );
 }

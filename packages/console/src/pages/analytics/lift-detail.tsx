@@ -6,11 +6,18 @@ import { CsvLink } from './csv-link.tsx';
 import { IntervalBar } from './interval-bar.tsx';
 import { comparable, verdictOf } from './lift-verdict.ts';
 import { ReportError } from './report-error.tsx';
-import { formatCount, formatMoney, formatP, formatPercent, formatSources } from './report-format.ts';
+import {
+  formatCount,
+  formatMoney,
+  formatP,
+  formatPercent,
+  formatPoints,
+  formatSources,
+} from './report-format.ts';
 import { ScoreBands } from './score-bands.tsx';
 import { useReport } from './use-report.ts';
 
-const pp = (v: number) => `${v > 0 ? '+' : ''}${(v * 100).toFixed(2)} pp`;
+const pp = (v: number) => formatPoints(v);
 
 export function LiftDetail({
   campaignId,

@@ -7,10 +7,10 @@ import { IntervalBar } from './interval-bar.tsx';
 import { LiftDetail } from './lift-detail.tsx';
 import { comparable, verdictOf } from './lift-verdict.ts';
 import { ReportError } from './report-error.tsx';
-import { formatCount, formatP, formatPercent } from './report-format.ts';
+import { formatCount, formatP, formatPercent, formatPoints } from './report-format.ts';
 import { useReport } from './use-report.ts';
 
-const pp = (v: number) => `${v > 0 ? '+' : ''}${(v * 100).toFixed(2)} pp`;
+const pp = (v: number) => formatPoints(v);
 
 export function LiftTab({ filters }: { filters: ReportFilters }) {
   const report = useReport(getLiftList, filters);

@@ -25,6 +25,11 @@ export function formatPercent(v: number | null | undefined, signed = false, digi
   return signed && v > 0 ? `+${text}` : text;
 }
 
+/** A difference of two rates in percentage points, signed: "+2.35 pp". */
+export function formatPoints(v: number, digits = 2): string {
+  return `${v > 0 ? '+' : ''}${(v * 100).toFixed(digits)} pp`;
+}
+
 /** Seconds as "45 s", "3 min 20 s", "1 h 5 min"; a dash when unknown. */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';

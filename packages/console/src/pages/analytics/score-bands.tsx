@@ -5,12 +5,12 @@ import { getScoreBands, type ReportFilters, type ScoreBandFigures } from '../../
 import { LoadingState } from '../../components/loading-state.tsx';
 import { IntervalBar } from './interval-bar.tsx';
 import { ReportError } from './report-error.tsx';
-import { formatCount, formatMoney, formatPercent } from './report-format.ts';
+import { formatCount, formatMoney, formatPercent, formatPoints } from './report-format.ts';
 import { UPlotChart } from './uplot-chart.tsx';
 import { useReport } from './use-report.ts';
 import './score-bands.css';
 
-const pp = (v: number) => `${v > 0 ? '+' : ''}${(v * 100).toFixed(1)} pp`;
+const pp = (v: number) => formatPoints(v, 1);
 const range = (b: ScoreBandFigures) => `${Math.round(b.from * 100)}–${Math.round(b.to * 100)} %`;
 
 /** What positive-lift targeting does with a band. */

@@ -22,7 +22,15 @@ export function UPlotChart({ options, data, height, label, testId }: UPlotChartP
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const plot = new uPlot({ ...options, width: Math.max(200, el.clientWidth), height }, latest.current, el);
+    const hooks = { ...options.hooks };
+    // Over time, the legend reads the latest point while the pointer is elsewhere, not "--".
+    if (options.scales?.x?.time !== false) hooks.setLegend = [...(hooks.setLegend ?? []), showLatest];
+    const plot = new uPlot(
+      { ...options, hooks, width: Math.max(200, el.clientWidth), height },
+      latest.current,
+      el,
+    );
+    showLatest(plot);
     chart.current = plot;
     const observer = new ResizeObserver(() => plot.setSize({ width: Math.max(200, el.clientWidth), height }));
     observer.observe(el);
@@ -38,6 +46,13 @@ export function UPlotChart({ options, data, height, label, testId }: UPlotChartP
   }, [data]);
 
   return <div ref={box} className="chart" role="img" aria-label={label} data-testid={testId} />;
+}
+
+/** Shows the last point's values in a live legend when no point is under the pointer. */
+function showLatest(u: uPlot): void {
+  if (u.legend.idx != null) return;
+  const points = u.data[0]?.length ?? 0;
+  if (points > 0) u.setLegend({ idx: points - 1 }, false);
 }
 
 /** Reads a CSS custom property of the stylesheet (chart colours follow the theme). */

@@ -10,7 +10,8 @@ import type {
 import { fromCondition, type GroupNode } from './condition-model.ts';
 
 export type EngagementType = Engagement['type'];
-export type OfflineChoice = 'offline_message' | 'none';
+/** What a chat offers while no one can take it; `callback` is a call's (a "Call me back" button). */
+export type OfflineChoice = 'offline_message' | 'none' | 'callback';
 export type MessageChannel = 'auto' | 'email' | 'app' | 'whatsapp' | 'sms';
 /** A WhatsApp template chosen for a campaign message, with a binding per variable. */
 export type MessageTemplate = NonNullable<Extract<Engagement, { type: 'message' }>['template']>;
@@ -157,14 +158,21 @@ export function formFromCampaign(
     afterDecline: c.frequency?.afterDecline ?? 'next_session',
     engagementType: e.type,
     skillId:
-      e.type === 'chat_invitation' || e.type === 'chat_button' || e.type === 'call'
+      e.type === 'chat_invitation' || e.type === 'chat_button' || e.type === 'call' || e.type === 'callback'
         ? e.skillId
         : fallbackSkill,
     message: e.type === 'chat_invitation' ? e.message : form.message,
     style: e.type === 'chat_invitation' ? e.style : form.style,
-    offline: e.type === 'chat_invitation' || e.type === 'chat_button' ? (e.offline ?? 'none') : form.offline,
+    offline:
+      e.type === 'chat_invitation' || e.type === 'chat_button' || e.type === 'call'
+        ? (e.offline ?? 'none')
+        : form.offline,
     buttonLabel:
-      e.type === 'chat_button' ? e.label : e.type === 'call' ? (e.label ?? 'Call us') : form.buttonLabel,
+      e.type === 'chat_button'
+        ? e.label
+        : e.type === 'call' || e.type === 'callback'
+          ? (e.label ?? BUTTON_LABELS[e.type])
+          : form.buttonLabel,
     title: e.type === 'content' ? e.title : '',
     text: e.type === 'content' || e.type === 'message' ? e.text : '',
     subject: e.type === 'message' ? e.subject : '',
@@ -217,7 +225,8 @@ export function formErrors(f: CampaignForm): FormErrors {
   if (
     f.engagementType === 'chat_invitation' ||
     f.engagementType === 'chat_button' ||
-    f.engagementType === 'call'
+    f.engagementType === 'call' ||
+    f.engagementType === 'callback'
   ) {
     if (!f.skillId) errors.skillId = 'Choose the skill whose agents answer these chats.';
   }
@@ -226,7 +235,7 @@ export function formErrors(f: CampaignForm): FormErrors {
     else if (f.message.trim().length > 500) errors.message = 'Keep it under 500 characters.';
   }
   if (
-    (f.engagementType === 'chat_button' || f.engagementType === 'call') &&
+    (f.engagementType === 'chat_button' || f.engagementType === 'call' || f.engagementType === 'callback') &&
     !/^.{1,60}$/.test(f.buttonLabel.trim())
   ) {
     errors.buttonLabel = 'Enter a label of up to 60 characters.';
@@ -297,6 +306,16 @@ function scheduleOf(f: CampaignForm): Schedule {
   return { timeZone: f.timeZone, days: [...f.days].sort(), startMinute: start, endMinute: end };
 }
 
+/** A call's "callback" choice carried over to a chat reads as its offline form. */
+const chatOffline = (f: CampaignForm) => (f.offline === 'none' ? 'none' : 'offline_message');
+
+/** The default label of each button kind; a label left at another kind's default follows the kind. */
+export const BUTTON_LABELS = {
+  chat_button: 'Chat with us',
+  call: 'Call us',
+  callback: 'Call me back',
+} as const;
+
 export function engagementOf(f: CampaignForm): Engagement {
   switch (f.engagementType) {
     case 'chat_invitation':
@@ -305,10 +324,15 @@ export function engagementOf(f: CampaignForm): Engagement {
         skillId: f.skillId,
         message: f.message.trim(),
         style: f.style,
-        offline: f.offline,
+        offline: chatOffline(f),
       };
     case 'chat_button':
-      return { type: 'chat_button', skillId: f.skillId, label: f.buttonLabel.trim(), offline: f.offline };
+      return {
+        type: 'chat_button',
+        skillId: f.skillId,
+        label: f.buttonLabel.trim(),
+        offline: chatOffline(f),
+      };
     case 'content': {
       const content: Engagement = {
         type: 'content',
@@ -346,7 +370,14 @@ export function engagementOf(f: CampaignForm): Engagement {
       return { type: 'message', subject, text: f.text.trim(), channel };
     }
     case 'call':
-      return { type: 'call', skillId: f.skillId, label: f.buttonLabel.trim() };
+      return {
+        type: 'call',
+        skillId: f.skillId,
+        label: f.buttonLabel.trim(),
+        ...(f.offline === 'callback' ? { offline: 'callback' as const } : {}),
+      };
+    case 'callback':
+      return { type: 'callback', skillId: f.skillId, label: f.buttonLabel.trim() };
   }
 }
 

@@ -19,6 +19,7 @@ export const ENGAGEMENT_LABELS: Record<Engagement['type'], string> = {
   content: 'Content offer',
   message: 'Message (e-mail, app, WhatsApp or SMS)',
   call: 'Call button',
+  callback: 'Callback button',
 };
 
 /** Where a message campaign sends, in words. */

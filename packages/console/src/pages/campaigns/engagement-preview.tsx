@@ -1,7 +1,7 @@
 /** A small mock of the visitor's page showing the engagement as it is being configured. */
 import { INVITATION_ACCEPT, INVITATION_DISMISS, invitationFrom } from '@beckon/tag/invitation-copy';
 import { CloseIcon, ConversationsIcon, PhoneIcon } from '../../components/icons.tsx';
-import type { CampaignForm } from './campaign-form.ts';
+import { BUTTON_LABELS, type CampaignForm } from './campaign-form.ts';
 import { PhonePreview } from './phone-preview.tsx';
 
 /**
@@ -60,10 +60,10 @@ export function EngagementPreview({ form }: { form: CampaignForm }) {
               {form.buttonLabel.trim() || 'Chat with us'}
             </span>
           )}
-          {form.engagementType === 'call' && (
+          {(form.engagementType === 'call' || form.engagementType === 'callback') && (
             <span className="preview-pill">
               <PhoneIcon className="preview-pill-icon" />
-              {form.buttonLabel.trim() || 'Call us'}
+              {form.buttonLabel.trim() || BUTTON_LABELS[form.engagementType]}
             </span>
           )}
           {form.engagementType === 'content' && (

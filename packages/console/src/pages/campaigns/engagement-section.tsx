@@ -2,12 +2,13 @@
 import type { Skill } from '../../api/types.ts';
 import { Field } from '../../components/field.tsx';
 import { Link } from '../../router/router.tsx';
-import type {
-  CampaignForm,
-  EngagementType,
-  FormErrors,
-  MessageChannel,
-  OfflineChoice,
+import {
+  BUTTON_LABELS,
+  type CampaignForm,
+  type EngagementType,
+  type FormErrors,
+  type MessageChannel,
+  type OfflineChoice,
 } from './campaign-form.ts';
 import { ENGAGEMENT_LABELS, MESSAGE_CHANNEL_LABELS } from './campaign-text.ts';
 import { ChannelMessageFields } from './channel-message-fields.tsx';
@@ -30,6 +31,10 @@ const TYPES: { type: EngagementType; description: string }[] = [
     description: 'Show a “Call us” button; offered only while an agent who takes calls is free.',
   },
   {
+    type: 'callback',
+    description: 'Show a “Call me back” button: the visitor leaves a number and a time, an agent calls then.',
+  },
+  {
     type: 'message',
     description:
       'Send a known contact a message by e-mail, in their app, on WhatsApp or by SMS; nothing shows on the page.',
@@ -39,6 +44,7 @@ const TYPES: { type: EngagementType; description: string }[] = [
 export function EngagementSection({ form, errors, set, skills }: SectionProps) {
   const chat = form.engagementType === 'chat_invitation' || form.engagementType === 'chat_button';
   const call = form.engagementType === 'call';
+  const callback = form.engagementType === 'callback';
   return (
     <FormSection id="engagement" title="Engagement" description="What a qualifying visitor is shown.">
       <div className="form">
@@ -56,11 +62,9 @@ export function EngagementSection({ form, errors, set, skills }: SectionProps) {
                     set({
                       engagementType: type,
                       // The default label of the other button kind follows the kind.
-                      ...(type === 'call' && form.buttonLabel === 'Chat with us'
-                        ? { buttonLabel: 'Call us' }
-                        : {}),
-                      ...(type === 'chat_button' && form.buttonLabel === 'Call us'
-                        ? { buttonLabel: 'Chat with us' }
+                      ...(type in BUTTON_LABELS &&
+                      Object.values(BUTTON_LABELS).includes(form.buttonLabel as 'Call us')
+                        ? { buttonLabel: BUTTON_LABELS[type as keyof typeof BUTTON_LABELS] }
                         : {}),
                     })
                   }
@@ -75,7 +79,7 @@ export function EngagementSection({ form, errors, set, skills }: SectionProps) {
         </fieldset>
         <div className="engagement-layout">
           <div className="form">
-            {(chat || call) && (
+            {(chat || call || callback) && (
               <Field
                 label="Skill"
                 error={errors.skillId}
@@ -86,6 +90,8 @@ export function EngagementSection({ form, errors, set, skills }: SectionProps) {
                     </>
                   ) : call ? (
                     'Calls ring agents with this skill who take calls, and are offered only while one of them is free.'
+                  ) : callback ? (
+                    'At the time the visitor asks for, the callback is offered to agents with this skill like a chat.'
                   ) : (
                     'Chats go to agents with this skill, and are offered only while one of them can take it.'
                   )
@@ -152,7 +158,7 @@ export function EngagementSection({ form, errors, set, skills }: SectionProps) {
               </>
             )}
 
-            {(form.engagementType === 'chat_button' || call) && (
+            {(form.engagementType === 'chat_button' || call || callback) && (
               <Field label="Button label" error={errors.buttonLabel}>
                 {(props) => (
                   <input
@@ -179,6 +185,22 @@ export function EngagementSection({ form, errors, set, skills }: SectionProps) {
                     onChange={(event) => set({ offline: event.target.value as OfflineChoice })}
                   >
                     <option value="offline_message">Offer to leave a message instead</option>
+                    <option value="none">Show nothing</option>
+                  </select>
+                )}
+              </Field>
+            )}
+
+            {call && (
+              <Field label="When no one can take a call" hint="Nobody free, or outside the skill's hours.">
+                {(props) => (
+                  <select
+                    {...props}
+                    className="input select"
+                    value={form.offline === 'callback' ? 'callback' : 'none'}
+                    onChange={(event) => set({ offline: event.target.value as OfflineChoice })}
+                  >
+                    <option value="callback">Offer a “Call me back” button instead</option>
                     <option value="none">Show nothing</option>
                   </select>
                 )}

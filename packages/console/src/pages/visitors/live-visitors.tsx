@@ -137,6 +137,9 @@ function VisitorTable({ visitors, receivedAt, now }: VisitorTableProps) {
             <th scope="col" className="cell-number">
               Cart
             </th>
+            <th scope="col" className="cell-number">
+              <abbr title="Chance of a purchase in this visit, from the site's model">Score</abbr>
+            </th>
             <th scope="col">Source</th>
             <th scope="col">Engagement</th>
           </tr>
@@ -176,6 +179,16 @@ function VisitorTable({ visitors, receivedAt, now }: VisitorTableProps) {
                       {v.returning ? 'Returning' : 'New'}
                     </span>
                     {!v.connected && <span className="tag tag-idle">Idle</span>}
+                    {v.chat ? (
+                      <span className={`tag tag-chat tag-chat-${v.chat}`} data-testid="visitor-in-chat">
+                        {v.chat === 'active' ? 'In chat' : 'Waiting for chat'}
+                      </span>
+                    ) : null}
+                    {v.purchase ? (
+                      <span className="tag tag-bought" data-testid="visitor-bought">
+                        Bought
+                      </span>
+                    ) : null}
                   </span>
                 </th>
                 <td data-label="Page" className="cell-page">
@@ -201,8 +214,27 @@ function VisitorTable({ visitors, receivedAt, now }: VisitorTableProps) {
                 <td data-label="Cart" className="cell-number">
                   {v.cart && v.cart.itemCount > 0 ? (
                     formatMoney(v.cart.total, v.cart.currency)
+                  ) : v.purchase ? (
+                    <span className="cart-bought" data-testid="visitor-purchase">
+                      {formatMoney(v.purchase.total, v.purchase.currency ?? v.cart?.currency ?? 'USD')}
+                      <span className="cell-sub">bought</span>
+                    </span>
                   ) : (
                     <span className="muted">—</span>
+                  )}
+                </td>
+                <td data-label="Score" className="cell-number" data-testid="visitor-score">
+                  {v.score === null ? (
+                    <span className="muted" title="Scored from the visitor's first page">
+                      —
+                    </span>
+                  ) : (
+                    <span className="score-cell">
+                      <span className="score-meter" aria-hidden="true">
+                        <span style={{ width: `${Math.max(2, Math.round(v.score * 100))}%` }} />
+                      </span>
+                      {v.score < 0.01 ? '<1 %' : `${Math.round(v.score * 100)} %`}
+                    </span>
                   )}
                 </td>
                 <td data-label="Source">

@@ -28,7 +28,13 @@ const SearchQuery = Type.Object({
  * The account's bots (members of kind `bot`) and the answer bot's knowledge base. Admins manage
  * both; every member may list them and try the search preview.
  */
-export function botsRoutes(app: App, ctx: AppContext, engine: BotEngine, knowledge: KnowledgeIndex): void {
+export function botsRoutes(
+  app: App,
+  ctx: AppContext,
+  engine: BotEngine,
+  knowledge: KnowledgeIndex,
+  connected: (accountId: string) => Promise<Set<string>>,
+): void {
   const { store } = ctx;
   const readers = { onRequest: requireRole(store, ALL_ROLES) };
   const admins = { onRequest: requireRole(store, ADMINS) };
@@ -37,7 +43,11 @@ export function botsRoutes(app: App, ctx: AppContext, engine: BotEngine, knowled
   app.get(
     '/api/v1/bots',
     { ...readers, schema: { tags, security, summary: 'List bots', response: replies(200, ListOf(Bot)) } },
-    async (req) => ({ items: await store.bots.list(authOf(req).accountId) }),
+    async (req) => {
+      const { accountId } = authOf(req);
+      const [bots, here] = await Promise.all([store.bots.list(accountId), connected(accountId)]);
+      return { items: bots.map((b) => withStatus(b, here)) };
+    },
   );
 
   app.post(
@@ -61,7 +71,10 @@ export function botsRoutes(app: App, ctx: AppContext, engine: BotEngine, knowled
       ...readers,
       schema: { tags, security, summary: 'One bot', params: IdParams, response: replies(200, Bot) },
     },
-    async (req) => store.bots.get(authOf(req).accountId, req.params.id),
+    async (req) => {
+      const { accountId } = authOf(req);
+      return withStatus(await store.bots.get(accountId, req.params.id), await connected(accountId));
+    },
   );
 
   app.patch(
@@ -212,4 +225,9 @@ export function botsRoutes(app: App, ctx: AppContext, engine: BotEngine, knowled
       return { query: req.query.q, threshold, answers: (matches[0]?.confidence ?? 0) >= threshold, matches };
     },
   );
+}
+
+/** A socket bot is connected when a node holds its socket; the other kinds need no connection. */
+function withStatus(bot: Bot, connected: Set<string>): Bot {
+  return bot.kind === 'socket' ? { ...bot, connected: connected.has(bot.id) } : bot;
 }

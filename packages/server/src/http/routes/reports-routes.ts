@@ -11,6 +11,7 @@ import {
   LiveReport,
   ReportQuery,
 } from '@beckon/protocol/reports-api';
+import { SlaReport } from '@beckon/protocol/sla-api';
 import type { FastifyReply } from 'fastify';
 import Type, { type TSchema } from 'typebox';
 import { accountCurrency } from '../../analytics/account-currency.ts';
@@ -21,7 +22,7 @@ import { callsReport } from '../../analytics/calls-report.ts';
 import { channelsReport } from '../../analytics/channels-report.ts';
 import { conversationsReport } from '../../analytics/conversations-report.ts';
 import { funnelReport } from '../../analytics/funnel-report.ts';
-import { liftCampaigns, liftReport } from '../../analytics/lift-report.ts';
+import { liftCampaigns, liftReport, likeForLike } from '../../analytics/lift-report.ts';
 import {
   agentsCsv,
   channelsCsv,
@@ -31,6 +32,7 @@ import {
   liveCsv,
 } from '../../analytics/report-csv.ts';
 import { isTimeZone, periodOf, type ReportFilters, resolveFilters } from '../../analytics/report-filters.ts';
+import { slaCsv, slaReport } from '../../analytics/sla-report.ts';
 import { authOf, requireRole } from '../../auth/auth-context.ts';
 import type { AppContext } from '../../context.ts';
 import { badRequest, notFound } from '../../errors.ts';
@@ -92,7 +94,10 @@ export function reportsRoutes(app: App, ctx: AppContext): void {
     },
     async (req, reply) => {
       const f = await resolveFilters(db, authOf(req).accountId, req.query);
-      const report = await funnelReport(db, f);
+      const report = {
+        ...(await funnelReport(db, f)),
+        likeForLike: f.campaignId ? null : await likeForLike(db, f),
+      };
       return req.query.format === 'csv' ? sendCsv(reply, 'funnel', f, funnelCsv(report)) : report;
     },
   );
@@ -170,6 +175,23 @@ export function reportsRoutes(app: App, ctx: AppContext): void {
       const f = await resolveFilters(db, authOf(req).accountId, query);
       const report = await callsReport(db, { ...f, ...(channel ? { channel } : {}) });
       return req.query.format === 'csv' ? sendCsv(reply, 'calls', f, callsCsv(report)) : report;
+    },
+  );
+
+  app.get(
+    '/api/v1/reports/sla',
+    {
+      ...readers,
+      schema: describe(
+        'Service levels',
+        'Of the conversations that asked in the range in a skill with targets: the share that met the first-response and resolution targets, and breaches by skill, agent, channel and day (CSV: the breakdowns).',
+        SlaReport,
+      ),
+    },
+    async (req, reply) => {
+      const f = await resolveFilters(db, authOf(req).accountId, req.query);
+      const report = await slaReport(store, f);
+      return req.query.format === 'csv' ? sendCsv(reply, 'sla', f, slaCsv(report)) : report;
     },
   );
 

@@ -1,3 +1,4 @@
+import { CallbackView, PageCallbackInput } from '@beckon/protocol/call-protocol';
 import { ChatTopics } from '@beckon/protocol/canned-responses';
 import {
   AfterSeqQuery,
@@ -147,6 +148,32 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
         header(req, CHAT_TOKEN_HEADER),
       );
       return reply.code(201).send({ conversationId: conversation.id, token });
+    },
+  );
+
+  app.post(
+    '/api/v1/chat/callback',
+    {
+      ...bySite,
+      schema: {
+        tags,
+        summary:
+          'Ask for a callback from the page (phone, time window, topic): an agent of the skill calls the number then',
+        headers: SiteKeyHeaders,
+        body: PageCallbackInput,
+        response: replies(201, CallbackView),
+      },
+    },
+    async (req, reply) => {
+      const site = siteOf(req);
+      // The window is checked before anything is stored.
+      chat.callbacks.checkWindow(req.body);
+      const record = await chat.visitors.pageCallback(
+        site,
+        req.body,
+        visitorAddress(site, clientAddress(req.raw)),
+      );
+      return reply.code(201).send(await chat.callbacks.request(site.accountId, record, req.body));
     },
   );
 

@@ -68,16 +68,24 @@ export function visitorsRoutes(app: App, ctx: AppContext): void {
         if ((v.channels.size > 0 || recent) && matchesFilter(v, q)) live.push(v);
       }
       live.sort((a, b) => b.state.lastEventAt - a.state.lastEventAt);
+      const shown = live.slice(0, q.limit ?? 100);
+      const chats = await store.conversations.chatsOfVisitors(
+        authOf(req).accountId,
+        shown.map((v) => ({ siteId: v.site.id, visitorId: v.state.visitorId })),
+      );
       return {
         total: live.length,
-        items: live.slice(0, q.limit ?? 100).map((v) => {
+        items: shown.map((v) => {
           const connected = v.channels.size > 0;
-          return visitorSummary(
-            v.state,
-            v.site.id,
-            connected,
-            visitorClock(now, connected, v.state, v.disconnectedAt),
-          );
+          return {
+            ...visitorSummary(
+              v.state,
+              v.site.id,
+              connected,
+              visitorClock(now, connected, v.state, v.disconnectedAt),
+            ),
+            chat: chats.get(`${v.site.id}\u0000${v.state.visitorId}`) ?? null,
+          };
         }),
       };
     },

@@ -1,4 +1,6 @@
 import {
+  CallbackList,
+  CallbackListQuery,
   CallbackOutcomeInput,
   CallbackView,
   VoiceSettings,
@@ -7,7 +9,7 @@ import {
 import { authOf, requireRole } from '../../auth/auth-context.ts';
 import type { AppContext } from '../../context.ts';
 import { badRequest } from '../../errors.ts';
-import type { CallbackScheduler } from '../../voice/callbacks.ts';
+import { type CallbackScheduler, callbackView } from '../../voice/callbacks.ts';
 import { IdParams, replies, security } from '../responses.ts';
 import type { App } from '../types.ts';
 
@@ -51,6 +53,30 @@ export function voiceRoutes(app: App, ctx: AppContext, callbacks: CallbackSchedu
       const now = await store.calls.settingsOf(accountId, userId);
       await store.calls.setSettings(accountId, userId, { ...now, ...req.body });
       return store.calls.settingsOf(accountId, userId);
+    },
+  );
+
+  app.get(
+    '/api/v1/callbacks',
+    {
+      ...agents,
+      schema: {
+        tags,
+        security,
+        summary:
+          'Callbacks by state, soonest first: `open` (the default) is scheduled and due ones, `done` those with an outcome',
+        querystring: CallbackListQuery,
+        response: replies(200, CallbackList),
+      },
+    },
+    async (req) => {
+      const { accountId } = authOf(req);
+      const status = req.query.status ?? 'open';
+      const rows = await store.callbacks.list(
+        accountId,
+        status === 'open' ? ['scheduled', 'queued'] : [status],
+      );
+      return { callbacks: rows.map(callbackView) };
     },
   );
 

@@ -35,7 +35,10 @@ import * as m0036 from './0036-call-recordings.ts';
 import * as m0037 from './0037-call-legs.ts';
 import * as m0038 from './0038-audit-retention.ts';
 import * as m0039 from './0039-ip-anonymisation.ts';
+import * as m0040 from './0040-answer-generation.ts';
+import * as m0041 from './0041-recording-legs.ts';
 import * as m0043 from './0043-agent-states.ts';
+import * as m0045 from './0045-sla.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -75,7 +78,10 @@ const migrations: Record<string, Migration> = {
   '0037-call-legs': m0037,
   '0038-audit-retention': m0038,
   '0039-ip-anonymisation': m0039,
+  '0040-answer-generation': m0040,
+  '0041-recording-legs': m0041,
   '0043-agent-states': m0043,
+  '0045-sla': m0045,
 };
 
 export const migrationProvider: MigrationProvider = {

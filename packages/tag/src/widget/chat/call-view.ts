@@ -1,6 +1,7 @@
 import type { CallView, IceServer } from '@beckon/protocol/call-protocol';
 import type { VisitorServerFrame } from '@beckon/protocol/chat-protocol';
 import { h, icon } from '../dom.ts';
+import { callbackForm } from './callback-form.ts';
 
 type CallFrame = Extract<VisitorServerFrame, { type: 'call' | 'call_signal' | 'call_media' | 'error' }>;
 
@@ -153,62 +154,19 @@ export function createCallController(opts: CallControllerOptions): CallControlle
     }
   };
 
-  /** A phone number, a time window today or later, and a topic: an agent calls back then. */
-  const callbackForm = () => {
-    const pad = (n: number) => String(n).padStart(2, '0');
-    const now = new Date();
-    const field = (label: string, input: HTMLInputElement) =>
-      h('label', { class: 'field' }, h('span', {}, label), input);
-    const phone = h('input', { type: 'tel', autocomplete: 'tel', required: true, maxlength: 24 });
-    const day = h('input', {
-      type: 'date',
-      required: true,
-      value: `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`,
+  /** After a missed call: a phone number, a time window and a topic; an agent calls back then. */
+  const askCallback = () => {
+    const { view, focusTarget } = callbackForm(async (body) => {
+      if (!send({ type: 'callback_request', ref: 'call-callback', ...body }))
+        throw new Error('Not connected. Please try again.');
+      strip(
+        icon('phone', 18),
+        h('p', { class: 'text' }, 'Thanks: we will call you back then.'),
+        btn('OK', () => slot.replaceChildren()),
+      );
     });
-    const from = h('input', {
-      type: 'time',
-      required: true,
-      value: `${pad(Math.min(22, now.getHours() + 1))}:00`,
-    });
-    const to = h('input', {
-      type: 'time',
-      required: true,
-      value: `${pad(Math.min(23, now.getHours() + 3))}:00`,
-    });
-    const topic = h('input', { type: 'text', maxlength: 200 });
-    const form = h(
-      'form',
-      {
-        class: 'callback',
-        'aria-label': 'Ask for a callback',
-        onsubmit: (e) => {
-          e.preventDefault();
-          const at = (t: string) => new Date(`${day.value}T${t}`).toISOString();
-          const sent = send({
-            type: 'callback_request',
-            ref: 'call-callback',
-            phone: phone.value.trim(),
-            windowStart: at(from.value),
-            windowEnd: at(to.value),
-            ...(topic.value.trim() ? { topic: topic.value.trim() } : {}),
-          });
-          if (sent)
-            strip(
-              icon('phone', 18),
-              h('p', { class: 'text' }, 'Thanks: we will call you back then.'),
-              btn('OK', () => slot.replaceChildren()),
-            );
-        },
-      },
-      field('Phone number', phone),
-      field('Day', day),
-      field('From', from),
-      field('To', to),
-      field('Topic (optional)', topic),
-      h('button', { class: 'btn primary', type: 'submit' }, 'Call me back'),
-    );
-    strip(form);
-    phone.focus();
+    strip(view);
+    focusTarget.focus();
   };
 
   const talking = (c: CallView) => {
@@ -311,7 +269,7 @@ export function createCallController(opts: CallControllerOptions): CallControlle
         strip(
           icon('phone', 18),
           h('p', { class: 'text' }, text),
-          missed ? btn('Call me back', callbackForm) : '',
+          missed ? btn('Call me back', askCallback) : '',
           btn('OK', () => slot.replaceChildren()),
         );
         return;

@@ -8,7 +8,14 @@ import { type CallController, createCallController } from './call-view.ts';
 import { type ConversationView, conversationView } from './chat-conversation.ts';
 import { createChatHttp } from './chat-http.ts';
 import { type ChatSession, createChatSession, type LinkStatus, type LostReason } from './chat-session.ts';
-import { type Prefill, showGone, showLoading, showOffline, showPrechat } from './chat-stages.ts';
+import {
+  type Prefill,
+  showCallback,
+  showGone,
+  showLoading,
+  showOffline,
+  showPrechat,
+} from './chat-stages.ts';
 import { type ChatState, emptyChat, forVisitor, isLive, unreadCount } from './chat-state.ts';
 import { createChatStore, type SavedChat } from './chat-store.ts';
 import { type Launcher, launcherView } from './launcher.ts';
@@ -26,6 +33,8 @@ export interface ChatRequest {
   offline?: string;
   /** A `call` engagement: once the chat is open, the call's microphone explanation follows. */
   call?: boolean;
+  /** A `callback` engagement: the "Call me back" form, no chat. */
+  callback?: boolean;
 }
 
 export interface ChatConfig {
@@ -233,6 +242,24 @@ export function createChatController(cfg: ChatConfig): ChatController {
     show(focus);
   };
 
+  const askCallback = () => {
+    const visitorId = cfg.visitorId();
+    const { skillId, exposureId } = request;
+    const focus = showCallback(ensurePanel(), {
+      ...(opensAt ? { opensAt } : {}),
+      send: (body) =>
+        http.callback({
+          ...body,
+          ...(visitorId ? { visitorId } : {}),
+          ...(skillId ? { skillId } : {}),
+          ...(exposureId ? { exposureId } : {}),
+        }),
+      close: () => hide(),
+      announce,
+    });
+    show(focus);
+  };
+
   const startChat = (values: PrechatValues): Promise<void> => {
     if (values.topic && !values.topic.available) {
       offline(undefined, values, values.topic);
@@ -389,7 +416,10 @@ export function createChatController(cfg: ChatConfig): ChatController {
       ([availability, topics]) => {
         if (!panel || session) return;
         opensAt = availability?.opensAt ?? null;
-        if (availability && !availability.available) return offline();
+        const away = availability && !availability.available;
+        // A callback, or a call no one can take now (closed: from the next opening).
+        if (req.callback || (req.call && away)) return askCallback();
+        if (away) return offline();
         const focus = showPrechat(panel, {
           agentName: agentName(),
           ...(intro ? { intro } : {}),

@@ -1,3 +1,4 @@
+import type { PageCallbackInput } from '@beckon/protocol/call-protocol';
 import type { ChatTopic } from '@beckon/protocol/canned-responses';
 import type {
   Attachment,
@@ -35,6 +36,8 @@ export interface ChatHttp {
   topics(): Promise<ChatTopic[]>;
   /** Leaves an offline message; with the token of a chat that turned offline, the message joins it. */
   offline(input: OfflineMessageInput, chatToken?: string): Promise<void>;
+  /** Asks for a callback from the page (no chat needed). */
+  callback(input: PageCallbackInput): Promise<void>;
   end(token: string): Promise<VisitorConversation>;
   csat(token: string, input: CsatInput): Promise<VisitorConversation>;
   upload(token: string, file: File, progress: (fraction: number) => void): Upload;
@@ -110,6 +113,7 @@ export function createChatHttp(origin: string, siteKey: string): ChatHttp {
         body: input,
         ...(chatToken ? { token: chatToken, bySite: true } : {}),
       }).then(() => undefined),
+    callback: (input) => call('POST', '/api/v1/chat/callback', { body: input }).then(() => undefined),
     end: (token) => call('POST', '/api/v1/chat/end', { token }),
     csat: (token, input) => call('POST', '/api/v1/chat/csat', { token, body: input }),
     transcript: (token, email) =>

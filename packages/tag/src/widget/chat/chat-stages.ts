@@ -1,7 +1,8 @@
 import type { OfflineMessageInput } from '@beckon/protocol/chat-api';
 import { h } from '../dom.ts';
+import { type CallbackBody, callbackForm } from './callback-form.ts';
 import type { ChatTopic } from './chat-http.ts';
-import { offlineForm, offlineSentView } from './offline-form.ts';
+import { doneView, offlineForm } from './offline-form.ts';
 import type { Panel } from './panel-view.ts';
 import { type PrechatValues, prechatForm } from './prechat-form.ts';
 import { replyWhen } from './reply-when.ts';
@@ -85,13 +86,53 @@ export function showOffline(panel: Panel, opts: OfflineScreen): HTMLElement {
     initial: opts.prefill,
     submit: async (values) => {
       await opts.send(values);
-      const sent = offlineSentView(values.name, values.email, opts.close);
+      const { name, email } = values;
       panel.setHeader('Message sent', 'We’ll reply by email', { away: true });
-      showScreen(panel, h('div', { class: 'scroll' }, sent));
-      sent.querySelector('button')?.focus();
-      opts.announce('Message sent');
+      showDone(
+        panel,
+        opts,
+        doneView(
+          'mail',
+          'Message sent',
+          `Thanks${name ? `, ${name}` : ''}! We’ll reply to ${email} as soon as someone is back.`,
+          opts.close,
+        ),
+      );
     },
   });
+  showScreen(panel, h('div', { class: 'scroll' }, form.view));
+  return form.focusTarget;
+}
+
+/** Shows a form's confirmation, focuses its Close and says its title. */
+function showDone(panel: Panel, opts: Pick<OfflineScreen, 'announce'>, done: HTMLElement): void {
+  showScreen(panel, h('div', { class: 'scroll' }, done));
+  done.querySelector('button')?.focus();
+  opts.announce(done.querySelector('h3')!.textContent!);
+}
+
+/**
+ * The "Call me back" form on its own (a `callback` engagement, or a call while no one can answer),
+ * then its confirmation. A closed skill's next opening starts the window: "We call you back tomorrow at 9:00".
+ */
+export function showCallback(
+  panel: Panel,
+  opts: Pick<OfflineScreen, 'opensAt' | 'close' | 'announce'> & { send(body: CallbackBody): Promise<void> },
+): HTMLElement {
+  const back = opts.opensAt ? replyWhen(opts.opensAt).replace('reply', 'call you back') : '';
+  panel.setHeader('Call me back', back || 'Leave your number and a time', { away: true });
+  const form = callbackForm(
+    async (body) => {
+      await opts.send(body);
+      const from = new Date(body.windowStart).toLocaleString();
+      showDone(
+        panel,
+        opts,
+        doneView('phone', 'Callback booked', `We will call ${body.phone} from ${from}.`, opts.close),
+      );
+    },
+    opts.opensAt ? new Date(opts.opensAt) : undefined,
+  );
   showScreen(panel, h('div', { class: 'scroll' }, form.view));
   return form.focusTarget;
 }

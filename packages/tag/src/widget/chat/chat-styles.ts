@@ -43,10 +43,9 @@ font:600 13px/1 inherit;font-family:inherit;cursor:pointer;white-space:nowrap}
 .call .text p.recorded{color:#b42318;font-weight:600}
 .call .timer{display:block;font-variant-numeric:tabular-nums;color:#4338ca;font-weight:600}
 .call .btn{flex:none;height:32px;padding:0 12px;font-size:13px}
-.call .callback{flex:1;display:grid;grid-template-columns:1fr 1fr;gap:6px 8px}
-.callback .field{display:flex;flex-direction:column;gap:2px;font-size:12px;color:#475569}
-.callback .field:first-child,.callback .field:last-of-type,.callback .btn{grid-column:1/-1}
-.callback input{font:inherit;font-size:13px;padding:6px 8px;border:1px solid #c7d2fe;border-radius:8px;background:#fff;color:#0f172a}
+.call .form{flex:1;display:grid;grid-template-columns:1fr 1fr;gap:8px}
+.call .form>:nth-child(-n+2),.call .form>:nth-last-child(-n+3){grid-column:1/-1}
+.call .field input{height:36px;min-height:36px}
 .call .secondary{background:#fff;border:1px solid #c7d2fe;color:#3730a3}
 .bar .callbtn svg{stroke:#fff;fill:none;stroke-width:2}
 .body{position:relative;flex:1;min-height:0;display:flex;flex-direction:column;background:#f8fafc}

@@ -71,18 +71,19 @@ export function offlineForm(opts: OfflineFormOptions): { view: HTMLElement; focu
   return { view: form, focusTarget: name.control.value ? text.control : name.control };
 }
 
-/** The confirmation after an offline message was sent. */
-export function offlineSentView(name: string, email: string, close: () => void): HTMLElement {
+/** A form's confirmation (an offline message sent, a callback booked) with its Close. */
+export function doneView(
+  glyph: 'mail' | 'phone',
+  title: string,
+  text: string,
+  close: () => void,
+): HTMLElement {
   return h(
     'div',
     { class: 'done-state', role: 'status' },
-    h('div', { class: 'badge-ok', 'aria-hidden': 'true' }, icon('mail', 26)),
-    h('h3', { class: 'title' }, 'Message sent'),
-    h(
-      'p',
-      { class: 'text' },
-      `Thanks${name ? `, ${name}` : ''}! We’ll reply to ${email} as soon as someone is back.`,
-    ),
+    h('div', { class: 'badge-ok', 'aria-hidden': 'true' }, icon(glyph, 26)),
+    h('h3', { class: 'title' }, title),
+    h('p', { class: 'text' }, text),
     h('button', { class: 'btn secondary', type: 'button', onclick: close }, 'Close'),
   );
 }

@@ -13,6 +13,7 @@ import { useNow } from '../../visitors/use-live.ts';
 import { ChannelBadge } from '../channel-badge.tsx';
 import { formatWait, STATUS_LABELS, skillAndTopic, visitorLabel } from '../conversation-format.ts';
 import { useDirectory } from '../directory.tsx';
+import { TickingSlaTimer } from '../sla/sla-timer.tsx';
 import { CallBar, CallButton } from './call-bar.tsx';
 import { CallbackCard } from './callback-card.tsx';
 import { CloseDialog } from './close-dialog.tsx';
@@ -104,6 +105,7 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
             <span className={`badge badge-chat-${chat.ended ? 'ended' : c.status}`}>{status}</span>
             {!chat.ended && <StateBadge conversation={c} />}
             <ChannelBadge channel={c.channel} />
+            {!chat.ended && <TickingSlaTimer conversation={c} />}
             {wa && !wa.loading && (
               <span
                 className={`badge ${wa.open ? 'badge-window-open' : 'badge-window-closed'}`}

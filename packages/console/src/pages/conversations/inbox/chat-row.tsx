@@ -4,6 +4,7 @@ import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-co
 import { unreadCount, visitorTyping } from '../../../workspace/workspace-state.ts';
 import { ChannelBadge } from '../channel-badge.tsx';
 import { formatListTime, messagePreview, visitorLabel } from '../conversation-format.ts';
+import { SlaTimer } from '../sla/sla-timer.tsx';
 
 export function ChatRow({ id, now }: { id: string; now: number }) {
   const store = useWorkspaceStore()!;
@@ -59,6 +60,7 @@ export function ChatRow({ id, now }: { id: string; now: number }) {
                 <span className="visually-hidden"> unread</span>
               </span>
             )}
+            {!chat.ended && <SlaTimer conversation={c} now={now} small />}
             {chat.ended && <span className="chip chip-small">Ended</span>}
           </span>
         </span>

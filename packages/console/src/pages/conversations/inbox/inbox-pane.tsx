@@ -1,18 +1,19 @@
 /**
- * The left pane: "Mine" (offers and my chats), "Queue" (who waits in my skills) and, for owners
- * and admins, "All live". ↓/↑ (or j/k) move through rows; j/k outside a text field, or Alt+↓/↑
+ * The left pane: "Mine" (offers and my chats), "Queue" (who waits in my skills), "Callbacks"
+ * (scheduled and due) and, for owners and admins, "All live". ↓/↑ (or j/k) move through rows; j/k outside a text field, or Alt+↓/↑
  * anywhere, switch chats.
  */
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { useContactNames } from '../../../api/contact-names.ts';
 import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
 import type { WorkspaceState } from '../../../workspace/workspace-state.ts';
+import { CallbacksList } from './callbacks-list.tsx';
 import { typingInField } from './inbox-keys.ts';
 import { LiveList } from './live-list.tsx';
 import { MineList } from './mine-list.tsx';
 import { QueueList } from './queue-list.tsx';
 
-type Tab = 'mine' | 'queue' | 'live';
+type Tab = 'mine' | 'queue' | 'callbacks' | 'live';
 const NO_CHATS: WorkspaceState['chats'] = {};
 const NO_LIVE: WorkspaceState['live'] = {};
 const NO_QUEUE: WorkspaceState['queue'] = [];
@@ -32,6 +33,7 @@ export function InboxPane({ supervisor }: { supervisor: boolean }) {
   const tabs: { id: Tab; label: string; count: number }[] = [
     { id: 'mine', label: 'Mine', count: mineCount },
     { id: 'queue', label: 'Queue', count: queueCount },
+    { id: 'callbacks', label: 'Callbacks', count: 0 },
     ...(supervisor ? [{ id: 'live' as const, label: 'All live', count: liveCount }] : []),
   ];
   const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
@@ -107,6 +109,7 @@ export function InboxPane({ supervisor }: { supervisor: boolean }) {
             }
           />
         )}
+        {tab === 'callbacks' && <CallbacksList />}
         {tab === 'live' && <LiveList />}
       </div>
     </aside>

@@ -9,6 +9,7 @@ import { useNow } from '../../visitors/use-live.ts';
 import { ChannelBadge } from '../channel-badge.tsx';
 import { formatWait, skillAndTopic, visitorLabel } from '../conversation-format.ts';
 import { useDirectory } from '../directory.tsx';
+import { SlaTimer } from '../sla/sla-timer.tsx';
 import { onInboxKeyDown } from './inbox-keys.ts';
 import { bySkill, QueueGroup } from './queue-list.tsx';
 
@@ -119,6 +120,7 @@ function LiveRow({ c, now }: { c: Conversation; now: number }) {
             <span className="inbox-row-preview">
               {skillAndTopic(skillName(c.skillId), c.topic).join(' · ') || 'No topic'}
             </span>
+            <SlaTimer conversation={c} now={now} small />
           </span>
         </span>
       </button>

@@ -1,5 +1,4 @@
 /** Offline messages: visitors who wrote when nobody could chat. Any agent of the skill can take one and answer. */
-import { useEffect, useState } from 'react';
 import { useContactNames } from '../../../api/contact-names.ts';
 import { type Conversation, searchConversations } from '../../../api/conversations.ts';
 import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
@@ -8,33 +7,13 @@ import { ChannelBadge } from '../channel-badge.tsx';
 import { formatListTime, skillAndTopic, visitorLabel } from '../conversation-format.ts';
 import { useDirectory } from '../directory.tsx';
 import { onInboxKeyDown } from './inbox-keys.ts';
+import { useRefreshed } from './use-refreshed.ts';
 
-const REFRESH_MS = 30_000;
-
-/** Loads the offline messages the user may answer, again every half minute and whenever my chats change. */
-function useOfflineMessages(): Conversation[] | null {
-  const [items, setItems] = useState<Conversation[] | null>(null);
-  const mine = useWorkspace((s) => s.mine.length, 0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: taking one (my list grows) reloads the list without it.
-  useEffect(() => {
-    let cancelled = false;
-    const load = () =>
-      searchConversations({ status: 'offline', limit: 50 }).then(
-        (page) => !cancelled && setItems(page.items),
-        () => {},
-      );
-    void load();
-    const timer = window.setInterval(load, REFRESH_MS);
-    return () => {
-      cancelled = true;
-      window.clearInterval(timer);
-    };
-  }, [mine]);
-  return items;
-}
+/** The offline messages the user may answer. */
+const loadOffline = () => searchConversations({ status: 'offline', limit: 50 }).then((page) => page.items);
 
 export function OfflineList() {
-  const items = useOfflineMessages();
+  const items = useRefreshed<Conversation[]>(loadOffline);
   useContactNames(items ?? []);
   if (!items || items.length === 0) return null;
   return (

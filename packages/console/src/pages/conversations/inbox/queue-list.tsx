@@ -9,6 +9,7 @@ import { useNow } from '../../visitors/use-live.ts';
 import { ChannelBadge } from '../channel-badge.tsx';
 import { formatWait, visitorLabel } from '../conversation-format.ts';
 import { useDirectory } from '../directory.tsx';
+import { SlaTimer } from '../sla/sla-timer.tsx';
 import { onInboxKeyDown } from './inbox-keys.ts';
 import { OfflineList } from './offline-list.tsx';
 
@@ -108,6 +109,7 @@ function QueueRow({ item, now }: { item: QueueEntry; now: number }) {
           </span>
           <span className="inbox-row-line">
             <span className="inbox-row-preview">{item.topic ?? 'No topic given'}</span>
+            <SlaTimer conversation={item} now={now} small />
             {item.status === 'offered' && <span className="chip chip-small">Offered</span>}
           </span>
         </span>

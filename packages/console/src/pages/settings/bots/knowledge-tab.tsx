@@ -17,6 +17,7 @@ import { SectionHeader } from '../../../components/page-header.tsx';
 import { useResource } from '../../../components/use-resource.ts';
 import { canManage, useSession } from '../../../session/session-context.tsx';
 import { ArticleFormDialog } from './article-form-dialog.tsx';
+import { GeneratedAnswersCard } from './generated-answers-card.tsx';
 import './bots.css';
 
 type Editing =
@@ -120,6 +121,7 @@ export function KnowledgeTab() {
         </div>
         <SearchPreview />
       </div>
+      {manager && <GeneratedAnswersCard />}
       {(editing?.kind === 'create' || editing?.kind === 'edit') && (
         <ArticleFormDialog
           item={editing.kind === 'edit' ? editing.item : undefined}

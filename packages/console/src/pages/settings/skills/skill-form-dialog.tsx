@@ -1,5 +1,6 @@
-/** Create or edit a skill: its name, how long visitors may wait, how long an offer lasts, where chats can be transferred, its business hours. */
+/** Create or edit a skill: its name, how long visitors may wait, how long an offer lasts, where chats can be transferred, its business hours and service levels. */
 import { type FormEvent, useState } from 'react';
+import type { Bot } from '../../../api/bots.ts';
 import { errorMessage } from '../../../api/http.ts';
 import { createSkill, updateSkill } from '../../../api/skills.ts';
 import type { Skill } from '../../../api/types.ts';
@@ -9,23 +10,28 @@ import { FormError } from '../../../components/form-error.tsx';
 import { parseWholeNumber } from '../../../components/number-input.ts';
 import { SkillPicker } from '../../../components/skill-picker.tsx';
 import { HoursEditor } from './hours-editor.tsx';
+import { SlaEditor, slaDraft, slaOf } from './sla-editor.tsx';
 
 interface SkillFormDialogProps {
   skill?: Skill;
   /** Every skill of the account, for the transfer targets. */
   skills: Skill[];
+  /** The account's bots, any of which may answer the skill's new conversations first. */
+  bots: Bot[];
   onSaved: (skill: Skill) => void;
   onClose: () => void;
 }
 
 const MAX_SECONDS = 86_400;
 
-export function SkillFormDialog({ skill, skills, onSaved, onClose }: SkillFormDialogProps) {
+export function SkillFormDialog({ skill, skills, bots, onSaved, onClose }: SkillFormDialogProps) {
   const [name, setName] = useState(skill?.name ?? '');
   const [maxWait, setMaxWait] = useState(String(skill?.maxWaitSeconds ?? 120));
   const [offerTimeout, setOfferTimeout] = useState(String(skill?.offerTimeoutSeconds ?? 30));
   const [transfers, setTransfers] = useState<string[]>(skill?.transferSkillIds ?? []);
   const [hours, setHours] = useState(skill?.hours ?? null);
+  const [botId, setBotId] = useState(skill?.botId ?? '');
+  const [sla, setSla] = useState(() => slaDraft(skill?.sla));
   const [errors, setErrors] = useState<Record<string, string | null>>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -35,13 +41,15 @@ export function SkillFormDialog({ skill, skills, onSaved, onClose }: SkillFormDi
     const trimmed = name.trim();
     const maxWaitSeconds = parseWholeNumber(maxWait, 1, MAX_SECONDS);
     const offerTimeoutSeconds = parseWholeNumber(offerTimeout, 1, MAX_SECONDS);
+    const targets = slaOf(sla);
     const next = {
+      sla: 'error' in targets ? targets.error : null,
       name: trimmed ? null : 'Give the skill a name.',
       maxWait: maxWaitSeconds === null ? 'Enter a whole number of seconds, at least 1.' : null,
       offerTimeout: offerTimeoutSeconds === null ? 'Enter a whole number of seconds, at least 1.' : null,
     };
     setErrors(next);
-    if (!trimmed || maxWaitSeconds === null || offerTimeoutSeconds === null) return;
+    if (!trimmed || maxWaitSeconds === null || offerTimeoutSeconds === null || 'error' in targets) return;
 
     setBusy(true);
     setError(null);
@@ -52,6 +60,8 @@ export function SkillFormDialog({ skill, skills, onSaved, onClose }: SkillFormDi
         offerTimeoutSeconds,
         transferSkillIds: transfers,
         hours,
+        botId: botId || null,
+        sla: targets.targets,
       };
       onSaved(skill ? await updateSkill(skill.id, input) : await createSkill(input));
     } catch (caught) {
@@ -133,7 +143,34 @@ export function SkillFormDialog({ skill, skills, onSaved, onClose }: SkillFormDi
             onChange={setTransfers}
             emptyText="Create another skill to allow transfers to it."
           />
+          <Field
+            label="Offer new conversations to a bot first"
+            hint={
+              bots.length
+                ? 'The bot answers first and hands over to the skill’s agents when it cannot help.'
+                : 'Create a bot in Settings › Bots to let it answer first.'
+            }
+          >
+            {(props) => (
+              <select
+                {...props}
+                className="input"
+                name="botId"
+                value={botId}
+                disabled={bots.length === 0 && !botId}
+                onChange={(event) => setBotId(event.target.value)}
+              >
+                <option value="">No bot — straight to people</option>
+                {bots.map((b) => (
+                  <option key={b.id} value={b.id}>
+                    {b.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
           <HoursEditor value={hours} onChange={setHours} />
+          <SlaEditor value={sla} onChange={setSla} error={errors.sla ?? null} />
           <FormError message={error} />
         </div>
         <DialogFooter>

@@ -1,6 +1,7 @@
 /** Settings › Skills: the queues chats are routed by, with their wait limits and transfer targets. */
 
 import { useState } from 'react';
+import { type Bot, listBots } from '../../../api/bots.ts';
 import { deleteSkill, listSkills } from '../../../api/skills.ts';
 import type { Skill } from '../../../api/types.ts';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
@@ -10,11 +11,13 @@ import { LayersIcon, PlusIcon } from '../../../components/icons.tsx';
 import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
 import { SectionHeader } from '../../../components/page-header.tsx';
-import { skillNames } from '../../../components/skill-picker.tsx';
+import { NameChips, skillNames } from '../../../components/skill-picker.tsx';
 import { useResource } from '../../../components/use-resource.ts';
 import { canManage, useSession } from '../../../session/session-context.tsx';
+import '../bots/bots.css';
 import { hoursSummary } from './hours-editor.tsx';
 import { SkillFormDialog } from './skill-form-dialog.tsx';
+import { slaSummary } from './sla-editor.tsx';
 
 type Editing = { kind: 'create' } | { kind: 'edit'; skill: Skill } | { kind: 'delete'; skill: Skill } | null;
 
@@ -22,6 +25,7 @@ export function SkillsTab() {
   const { user } = useSession();
   const manager = canManage(user.role);
   const skills = useResource(listSkills);
+  const bots = useResource(listBots);
   const [editing, setEditing] = useState<Editing>(null);
 
   function saved(skill: Skill) {
@@ -74,6 +78,7 @@ export function SkillsTab() {
                 <th scope="col">Offer timeout</th>
                 <th scope="col">Hours</th>
                 <th scope="col">Transfers to</th>
+                <th scope="col">Answered first by</th>
                 {manager && (
                   <th scope="col" className="cell-actions">
                     <span className="visually-hidden">Actions</span>
@@ -93,19 +98,17 @@ export function SkillsTab() {
                     <td data-label="Offer timeout">{formatSeconds(skill.offerTimeoutSeconds)}</td>
                     <td data-label="Hours" data-testid="skill-hours">
                       {hoursSummary(skill.hours)}
+                      {slaSummary(skill.sla) && (
+                        <div className="muted cell-sub" data-testid="skill-sla">
+                          {slaSummary(skill.sla)}
+                        </div>
+                      )}
                     </td>
                     <td data-label="Transfers to">
-                      {targets.length ? (
-                        <span className="chips">
-                          {targets.map((name) => (
-                            <span key={name} className="chip">
-                              {name}
-                            </span>
-                          ))}
-                        </span>
-                      ) : (
-                        <span className="muted">None</span>
-                      )}
+                      <NameChips names={targets} empty="None" />
+                    </td>
+                    <td data-label="Answered first by" data-testid="skill-bot">
+                      <FirstResponder botId={skill.botId ?? null} bots={bots.data} />
                     </td>
                     {manager && (
                       <td className="cell-actions">
@@ -139,6 +142,7 @@ export function SkillsTab() {
         <SkillFormDialog
           skill={editing.kind === 'edit' ? editing.skill : undefined}
           skills={skills.data ?? []}
+          bots={bots.data ?? []}
           onSaved={saved}
           onClose={() => setEditing(null)}
         />
@@ -168,5 +172,17 @@ export function SkillsTab() {
         </ConfirmDialog>
       )}
     </section>
+  );
+}
+
+/** Who takes a skill's new conversations first: a bot (badged) or the skill's people. */
+function FirstResponder({ botId, bots }: { botId: string | null; bots: Bot[] | undefined }) {
+  if (!botId) return <span className="muted">People</span>;
+  const bot = bots?.find((b) => b.id === botId);
+  return (
+    <span>
+      <span className="member-bot-badge">Bot</span>
+      {bot?.name ?? 'A bot'}
+    </span>
   );
 }

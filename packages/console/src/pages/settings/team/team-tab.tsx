@@ -1,4 +1,4 @@
-/** Settings › Team: everyone who can log in to this account, their role, skills, capacity and status. */
+/** Settings › Team: everyone who can log in to this account, their role, skills, capacity and status; then the bots. */
 import { useState } from 'react';
 import { listSkills } from '../../../api/skills.ts';
 import type { User } from '../../../api/types.ts';
@@ -10,11 +10,12 @@ import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
 import { SectionHeader } from '../../../components/page-header.tsx';
 import { initials, ROLE_LABELS, STATUS_LABELS } from '../../../components/people.ts';
-import { skillNames } from '../../../components/skill-picker.tsx';
+import { NameChips, skillNames } from '../../../components/skill-picker.tsx';
 import { useResource } from '../../../components/use-resource.ts';
 import { canManage, useSession } from '../../../session/session-context.tsx';
 import { AwayReasonsCard } from './away-reasons-card.tsx';
 import { ResetPasswordDialog } from './reset-password-dialog.tsx';
+import { TeamBots } from './team-bots.tsx';
 import { UserFormDialog } from './user-form-dialog.tsx';
 
 type Editing =
@@ -117,17 +118,7 @@ export function TeamTab() {
                       <span className={`role role-${user.role}`}>{ROLE_LABELS[user.role]}</span>
                     </td>
                     <td data-label="Skills">
-                      {names.length ? (
-                        <span className="chips">
-                          {names.map((name) => (
-                            <span key={name} className="chip">
-                              {name}
-                            </span>
-                          ))}
-                        </span>
-                      ) : (
-                        <span className="muted">None</span>
-                      )}
+                      <NameChips names={names} empty="None" />
                     </td>
                     <td className="cell-number" data-label="Capacity">
                       {user.capacity}
@@ -175,6 +166,7 @@ export function TeamTab() {
           </table>
         </div>
       )}
+      <TeamBots skills={skills.data} manager={manager} />
 
       <AwayReasonsCard manager={manager} />
 

@@ -1,0 +1,148 @@
+/** Service levels: the share of conversations that met their targets, and breaches by skill, agent, channel and day. */
+import { useMemo } from 'react';
+import type { ReportFilters } from '../../api/reports.ts';
+import { getSlaReport, type SlaReport, type SlaReportRow } from '../../api/sla.ts';
+import { EmptyState } from '../../components/empty-state.tsx';
+import { ConversationsIcon } from '../../components/icons.tsx';
+import { LoadingState } from '../../components/loading-state.tsx';
+import { channelLabel } from './channels-tab.tsx';
+import { CsvLink } from './csv-link.tsx';
+import { dailyChartData, dailyChartOptions } from './daily-chart.ts';
+import { ReportError } from './report-error.tsx';
+import { formatCount, formatPercent } from './report-format.ts';
+import { ReportTableHead } from './report-table-head.tsx';
+import { UPlotChart } from './uplot-chart.tsx';
+import { useReport } from './use-report.ts';
+import './sla-tab.css';
+
+const OPTIONS = dailyChartOptions([
+  { label: 'With targets', color: '#4338ca' },
+  { label: 'First response missed', color: '#d92d20' },
+  { label: 'Resolution missed', color: '#dc6803' },
+]);
+
+function Breakdown({
+  title,
+  first,
+  rows,
+  label,
+}: {
+  title: string;
+  first: string;
+  rows: SlaReportRow[];
+  label?: (r: SlaReportRow) => string;
+}) {
+  return (
+    <div className="sla-breakdown" data-testid={`sla-by-${first.toLowerCase()}`}>
+      <h3 className="chart-title">{title}</h3>
+      <div className="table-wrap">
+        <table className="table table-compact">
+          <ReportTableHead first={first} figures={['Chats', 'First response missed', 'Resolution missed']} />
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.key}>
+                <th scope="row" className="cell-strong">
+                  {label ? label(r) : r.label}
+                </th>
+                <td className="cell-number" data-label="Chats">
+                  {formatCount(r.conversations)}
+                </td>
+                <td className="cell-number" data-label="First response missed">
+                  {formatCount(r.firstResponseBreaches)}
+                </td>
+                <td className="cell-number" data-label="Resolution missed">
+                  {formatCount(r.resolutionBreaches)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
+function ShareCard({
+  label,
+  share,
+  testId,
+}: {
+  label: string;
+  share: SlaReport['firstResponse'];
+  testId: string;
+}) {
+  return (
+    <li className="kpi-card">
+      <span className="kpi-label">{label}</span>
+      <span className="kpi-value" data-testid={testId}>
+        {share.total ? formatPercent(share.rate) : '—'}
+      </span>
+      <span className="kpi-note">
+        {formatCount(share.met)} of {formatCount(share.total)} · {formatCount(share.total - share.met)} missed
+      </span>
+    </li>
+  );
+}
+
+export function SlaTab({ filters }: { filters: ReportFilters }) {
+  const report = useReport(getSlaReport, filters);
+  const r = report.data;
+  const data = useMemo(
+    () =>
+      dailyChartData(r?.days ?? [], (d) => d.date, [
+        (d) => d.conversations,
+        (d) => d.firstResponseBreaches,
+        (d) => d.resolutionBreaches,
+      ]),
+    [r],
+  );
+  if (report.error) return <ReportError error={report.error} onRetry={report.reload} />;
+  if (!r) return <LoadingState label="Loading service levels…" />;
+  if (r.bySkill.length === 0)
+    return (
+      <EmptyState
+        icon={<ConversationsIcon />}
+        title="No conversations with service levels"
+        testId="sla-empty"
+      >
+        Set first-response and resolution targets for a skill in Settings › Skills. Its conversations then
+        appear here, with the share that met each target. Widen the dates or clear a filter.
+      </EmptyState>
+    );
+
+  return (
+    <div className="report" data-testid="sla-report">
+      <ul className="kpi-grid kpi-grid-compact" aria-label="Period totals">
+        <ShareCard
+          label="First response within target"
+          share={r.firstResponse}
+          testId="sla-first-response-rate"
+        />
+        <ShareCard label="Resolved within target" share={r.resolution} testId="sla-resolution-rate" />
+      </ul>
+      <div className="chart-card">
+        <h3 className="chart-title">Per day</h3>
+        <UPlotChart
+          options={OPTIONS}
+          data={data}
+          height={220}
+          label="Conversations with targets and missed targets per day"
+          testId="sla-chart"
+        />
+      </div>
+      <div className="table-toolbar">
+        <h3 className="chart-title">Breaches</h3>
+        <CsvLink path="sla" filters={filters} label="SLA breaches by skill, agent and channel" />
+      </div>
+      <div className="sla-breakdowns">
+        <Breakdown title="By skill" first="Skill" rows={r.bySkill} />
+        <Breakdown title="By agent" first="Agent" rows={r.byAgent} />
+        <Breakdown title="By channel" first="Channel" rows={r.byChannel} label={(x) => channelLabel(x.key)} />
+      </div>
+      <p className="muted">
+        A conversation counts once its target is decided: answered or resolved, or past due. Targets count
+        business hours where the skill has them. Agent is the one assigned now.
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * Tells staff when a conversation misses its service level: the assigned agent about their own,
+ * owners and admins about all. The server records each breach once; the console asks for new ones
+ * every few seconds and shows each as a notice that waits to be read.
+ */
+import { useEffect } from 'react';
+import { listSlaBreaches, type SlaBreachView } from '../api/sla.ts';
+import { useSession } from '../session/session-context.tsx';
+import { useWorkspaceStore } from './workspace-context.tsx';
+
+const POLL_MS = 5_000;
+/** On a first load, breaches this recent still alert (one that happened just before sign-in). */
+const RECENT_MS = 60_000;
+/** The last breach alerted in this tab, so a reload or another page does not alert it again. */
+const SEEN_KEY = 'beckon.sla.seen';
+
+function seen(): string {
+  try {
+    return sessionStorage.getItem(SEEN_KEY) ?? new Date(Date.now() - RECENT_MS).toISOString();
+  } catch {
+    return new Date(Date.now() - RECENT_MS).toISOString();
+  }
+}
+
+function remember(at: string): void {
+  try {
+    sessionStorage.setItem(SEEN_KEY, at);
+  } catch {
+    // private mode: a reload may alert once more
+  }
+}
+
+/** The notice's words: "SLA missed: Ada — no first reply within 15 min". */
+export function breachText(b: SlaBreachView): string {
+  const minutes = Math.round(b.targetSeconds / 60);
+  const what = b.target === 'first_response' ? 'no first reply' : 'not resolved';
+  return `SLA missed: ${b.visitorName ?? 'a visitor'} — ${what} within ${minutes} min (${b.priority} priority)`;
+}
+
+export function useSlaAlerts(): void {
+  const store = useWorkspaceStore();
+  const { user } = useSession();
+  const watches = user.role === 'owner' || user.role === 'admin' || user.role === 'agent';
+  useEffect(() => {
+    if (!store || !watches) return;
+    let since = seen();
+    let live = true;
+    const look = async () => {
+      try {
+        const { breaches } = await listSlaBreaches(since);
+        if (!live || breaches.length === 0) return;
+        since = breaches[0]!.breachedAt;
+        remember(since);
+        for (const b of [...breaches].reverse()) store.notify(breachText(b), 'warning');
+      } catch {
+        // the next look tries again
+      }
+    };
+    look();
+    const timer = window.setInterval(look, POLL_MS);
+    return () => {
+      live = false;
+      window.clearInterval(timer);
+    };
+  }, [store, watches]);
+}

@@ -1,0 +1,81 @@
+import { h } from '../dom.ts';
+import { field, formError, submitButton } from './form-fields.ts';
+
+/** What a callback request carries: the phone, the window (ISO times) and an optional topic. */
+export interface CallbackBody {
+  phone: string;
+  windowStart: string;
+  windowEnd: string;
+  topic?: string;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * The "Call me back" form: phone number, day, from–to and topic, each checked with a sentence
+ * next to it. It opens at `from` (a closed skill's next opening), else in the next hour.
+ */
+export function callbackForm(
+  submit: (body: CallbackBody) => Promise<void>,
+  from?: Date,
+): { view: HTMLElement; focusTarget: HTMLElement } {
+  const at = from ?? new Date(Date.now() + 3_600_000);
+  const input = (type: string, value = '') => h('input', { type, value });
+  const phone = field('Phone number', input('tel'), true);
+  phone.control.autocomplete = 'tel';
+  const day = field(
+    'Day',
+    input('date', `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`),
+    true,
+  );
+  const hour = at.getHours();
+  const start = field('From', input('time', `${pad(hour)}:${pad(at.getMinutes())}`), true);
+  const end = field('To', input('time', `${pad(Math.min(23, hour + 2))}:00`), true);
+  const topic = field('Topic', input('text'), false);
+  const problem = formError();
+  const button = submitButton('Call me back', 'Sending…');
+  const form = h(
+    'form',
+    { class: 'form', novalidate: true, 'aria-label': 'Ask for a callback' },
+    phone.view,
+    day.view,
+    start.view,
+    end.view,
+    topic.view,
+    problem.view,
+    button.view,
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const when = (t: string) => new Date(`${day.control.value}T${t}`);
+    const a = when(start.control.value);
+    const b = when(end.control.value);
+    const number = phone.control.value.trim();
+    phone.error(
+      /^\+?[0-9][0-9 ()./-]{4,22}$/.test(number) ? null : 'Enter a phone number like +44 20 7946 0958.',
+    );
+    day.error(Number.isNaN(a.getTime()) ? 'Choose a day.' : null);
+    end.error(
+      !(b > a)
+        ? 'The end must come after the start.'
+        : b.getTime() < Date.now()
+          ? 'That time is over.'
+          : null,
+    );
+    const bad = [phone, day, end].find((f) => f.control.getAttribute('aria-invalid'));
+    if (bad) return bad.control.focus();
+    problem.show(null);
+    button.busy(true);
+    const about = topic.control.value.trim().slice(0, 200);
+    submit({
+      phone: number,
+      windowStart: a.toISOString(),
+      windowEnd: b.toISOString(),
+      ...(about ? { topic: about } : {}),
+    }).catch((err: Error) => {
+      button.busy(false);
+      problem.show(err.message);
+    });
+  });
+  return { view: form, focusTarget: phone.control };
+}
