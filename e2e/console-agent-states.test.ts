@@ -37,7 +37,7 @@ describe('agent states in Chromium: the go-online prompt and away reasons', { ti
     sales = await signedInAs(browser, srv, SALES, '/console/visitors');
     await sales.page.setViewportSize({ width: 1280, height: 800 });
     const prompt = sales.page.getByTestId('go-online-prompt');
-    await prompt.getByRole('heading', { name: /you are offline\. go online to take chats\?/i }).waitFor();
+    await prompt.getByText(/you are offline\. go online to take chats\?/i).waitFor();
     assert.equal(await available(), false, 'no agent online: the store shows no chat button');
     await shot(sales, 'prompt-offline');
     // Keyboard: the answer is a real button, reached and pressed without a mouse.
@@ -54,7 +54,7 @@ describe('agent states in Chromium: the go-online prompt and away reasons', { ti
     await page.locator('[data-testid="status-switch"][data-status="away"]').waitFor();
     await page.getByLabel('Away reason').selectOption('Lunch');
     const prompt = page.getByTestId('go-online-prompt');
-    await prompt.getByRole('heading', { name: /you are away \(lunch\)/i }).waitFor();
+    await prompt.getByText(/you are away \(lunch\)/i).waitFor();
     await shot(sales, 'prompt-away');
     const admin = await signedInAs(browser, srv, DEMO_ADMIN.email, '/console/settings/team');
     await admin.page.setViewportSize({ width: 1280, height: 900 });

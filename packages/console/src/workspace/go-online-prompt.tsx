@@ -57,9 +57,10 @@ export function GoOnlinePrompt() {
     <section className="go-online" aria-labelledby="go-online-title" data-testid="go-online-prompt">
       <span className={`go-online-dot go-online-dot-${status}`} aria-hidden="true" />
       <div className="go-online-text">
-        <h2 id="go-online-title" className="go-online-title">
+        {/* Not a heading: it comes before the page's own h1, and the heading order must hold. */}
+        <p id="go-online-title" className="go-online-title">
           {state}. Go online to take chats?
-        </h2>
+        </p>
         <p className="go-online-hint">
           Visitors see the chat button only while an agent with their skill is online.
         </p>
