@@ -343,6 +343,27 @@ describe('agent workspace in Chromium', { timeout: 240_000 }, () => {
     assert.match(text, /Sales Agent \(internal note\): VIP customer: offer free returns/);
   });
 
+  it('lets a supervisor take over a live chat: it leaves the agent’s inbox and the visitor is told', async () => {
+    const second = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales, name: 'Omar Haddad' });
+    try {
+      await sales.page.getByTestId('offer-card').getByRole('button', { name: 'Accept' }).click();
+      await sales.page.getByTestId('chat').getByText('Omar Haddad').first().waitFor();
+      const { page } = admin;
+      await page.goto(`${srv.url}/console/conversations`);
+      await goOnline(page);
+      await page.getByTestId('inbox-tab-live').click();
+      await page.getByTestId('live-list').getByTestId('live-row').filter({ hasText: 'Omar Haddad' }).click();
+      await page.getByTestId('take-over').click();
+      // The supervisor now holds it: a reply composer, no longer a whisper.
+      await page.getByTestId('composer').and(page.locator('[data-mode="reply"]')).waitFor();
+      await sales.page.getByTestId('inbox-empty').waitFor();
+      await second.waitForMessage((m) => m.text === 'You are now chatting with Demo Admin.', 10_000);
+      await shot(admin, 'take-over');
+    } finally {
+      await second.close();
+    }
+  });
+
   it('had no errors in any console tab', () => {
     for (const p of [sales, support, admin]) {
       assert.deepEqual(p.errors, [], 'no errors in the browser console (CSP violations included)');

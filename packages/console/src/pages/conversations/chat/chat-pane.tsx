@@ -195,6 +195,18 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
               Take this chat
             </button>
           )}
+          {whisper && c.assignedAgentId !== myId && (
+            <button
+              type="button"
+              className="button button-small button-primary"
+              disabled={busy}
+              onClick={() => run(() => store.transfer(id, { agentId: myId }))}
+              data-testid="take-over"
+              title="Reassign this chat to yourself; its agent sees it leave their inbox"
+            >
+              Take over
+            </button>
+          )}
           {chat.relation === 'watch' && supervisor && (c.status === 'active' || waiting) && (
             <button
               type="button"
