@@ -220,11 +220,32 @@ describe('agent workspace in Chromium', { timeout: 240_000 }, () => {
       .getByTestId('readonly-bar')
       .getByText(/Read-only: Sales Agent is chatting/)
       .waitFor();
-    assert.equal(await page.getByTestId('composer').count(), 0, 'no composer when reading someone’s chat');
+    // Reading someone's chat offers only a whisper to its agent, never a reply to the visitor.
+    const composer = page.getByTestId('composer');
+    assert.equal(await composer.getAttribute('data-mode'), 'note');
+    await composer.getByTestId('whisper-hint').waitFor();
     await chat.getByTestId('reassign').waitFor();
     await shot(admin, 'supervisor');
     // Reading does not join: the visitor saw no one else arrive.
     assert.ok(visitor.messages.every((m) => !m.text.includes('Demo Admin')));
+  });
+
+  it('lets the supervisor whisper to the agent: the agent reads it as a note, the visitor never receives it', async () => {
+    const { page } = admin;
+    await page.getByLabel('Whisper').fill('Whisper: offer the 10 % code');
+    await page.getByRole('button', { name: 'Whisper', exact: true }).click();
+    const inSales = sales.page.getByTestId('message-list').locator('[data-kind="note"]');
+    await inSales.getByText('Whisper: offer the 10 % code').waitFor();
+    await shot(admin, 'whisper');
+    await shot(sales, 'whisper-received');
+    // A public line after it reaches the visitor; the whisper never does, on any frame.
+    await sales.page.getByTestId('composer-input').fill('Here is a 10 % code: RAIN10');
+    await sales.page.getByTestId('composer-input').press('Enter');
+    await visitor.waitForMessage((m) => m.text.includes('RAIN10'), 10_000);
+    assert.ok(
+      visitor.messages.every((m) => !m.text.includes('Whisper:')),
+      'the visitor never received it',
+    );
   });
 
   it('transfers to a second agent, who sees the whole conversation', async () => {
@@ -320,6 +341,27 @@ describe('agent workspace in Chromium', { timeout: 240_000 }, () => {
     const text = await page.evaluate(async (url) => (await fetch(url!)).text(), download);
     assert.match(text, /Maria Gonzales/);
     assert.match(text, /Sales Agent \(internal note\): VIP customer: offer free returns/);
+  });
+
+  it('lets a supervisor take over a live chat: it leaves the agent’s inbox and the visitor is told', async () => {
+    const second = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales, name: 'Omar Haddad' });
+    try {
+      await sales.page.getByTestId('offer-card').getByRole('button', { name: 'Accept' }).click();
+      await sales.page.getByTestId('chat').getByText('Omar Haddad').first().waitFor();
+      const { page } = admin;
+      await page.goto(`${srv.url}/console/conversations`);
+      await goOnline(page);
+      await page.getByTestId('inbox-tab-live').click();
+      await page.getByTestId('live-list').getByTestId('live-row').filter({ hasText: 'Omar Haddad' }).click();
+      await page.getByTestId('take-over').click();
+      // The supervisor now holds it: a reply composer, no longer a whisper.
+      await page.getByTestId('composer').and(page.locator('[data-mode="reply"]')).waitFor();
+      await sales.page.getByTestId('inbox-empty').waitFor();
+      await second.waitForMessage((m) => m.text === 'You are now chatting with Demo Admin.', 10_000);
+      await shot(admin, 'take-over');
+    } finally {
+      await second.close();
+    }
   });
 
   it('had no errors in any console tab', () => {

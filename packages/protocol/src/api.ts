@@ -40,9 +40,20 @@ export const User = Type.Object({
   skillIds: Type.Array(Id),
   capacity: Type.Integer(),
   status: AgentStatus,
+  /** With `status: away`: the reason the agent picked. */
+  awayReason: Type.Optional(Type.String()),
   createdAt: Iso,
 });
 export type User = Static<typeof User>;
+
+/** An away reason's label, as an agent picks it in the status switch. */
+export const AwayReason = Type.String({ minLength: 1, maxLength: 40, pattern: '\\S' });
+/** The account's away reasons, in the order the status switch lists them. */
+export const AwayReasons = Type.Object(
+  { reasons: Type.Array(AwayReason, { maxItems: 20, uniqueItems: true }) },
+  { additionalProperties: false },
+);
+export type AwayReasons = Static<typeof AwayReasons>;
 
 export const UserCreate = Type.Object(
   {

@@ -125,6 +125,8 @@ export type VisitorClientFrame = Static<typeof VisitorClientFrame> | CallClientF
 // ── agent → server ──────────────────────────────────────────────────────────────
 export const AgentStatusFrame = frame('status', {
   status: Type.Union([Type.Literal('online'), Type.Literal('away')]),
+  /** With `away`: one of the account's away reasons (Break, Meeting…). */
+  reason: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
   ref: Ref,
 });
 export const AgentAcceptFrame = frame('accept', { conversationId: Id, ref: Ref });
@@ -243,6 +245,8 @@ export const AgentProfile = Type.Object({
   statusReason: Type.Optional(Type.String()),
   /** With `missed_offers`: how many offers in a row went unanswered. */
   missedOffers: Type.Optional(Type.Integer()),
+  /** Away for a reason the agent picked (one of the account's away reasons). */
+  awayReason: Type.Optional(Type.String()),
 });
 export const AgentReadyFrame = frame('ready', {
   agent: AgentProfile,
@@ -268,6 +272,8 @@ export const AgentStatusChangedFrame = frame('status', {
   reason: Type.Optional(Type.String()),
   /** With `missed_offers`: how many offers in a row went unanswered. */
   missedOffers: Type.Optional(Type.Integer()),
+  /** Away for a reason the agent picked. */
+  awayReason: Type.Optional(Type.String()),
 });
 /** An agent's line on another channel than web chat moved on its way to the customer. */
 export const AgentDeliveryFrame = frame('delivery', {

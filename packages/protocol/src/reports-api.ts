@@ -1,4 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox';
+import { AgentStatus } from './api.ts';
 import { SourceCounts } from './conversions-api.ts';
 
 /** Report shapes of `/api/v1/reports/*`, shared by the server (validation, OpenAPI) and the console (types). */
@@ -215,6 +216,15 @@ export const ChannelsReport = Type.Object({
 });
 export type ChannelsReport = Static<typeof ChannelsReport>;
 
+/** Time an agent spent in one state over the range: online, away for one reason, or offline. */
+export const AgentStateTime = Type.Object({
+  state: AgentStatus,
+  /** With `away`: the reason the agent picked (null: none given). */
+  reason: Nullable(Type.String()),
+  seconds: Type.Number(),
+});
+export type AgentStateTime = Static<typeof AgentStateTime>;
+
 export const AgentFigures = Type.Object({
   agentId: Type.String(),
   name: Type.String(),
@@ -234,6 +244,8 @@ export const AgentFigures = Type.Object({
   utilisation: Nullable(Type.Number()),
   csatResponses: Type.Integer(),
   csatAverage: Nullable(Type.Number()),
+  /** Time in each state over the range, from the agent's state log (online first, offline last). */
+  states: Type.Array(AgentStateTime),
 });
 export type AgentFigures = Static<typeof AgentFigures>;
 

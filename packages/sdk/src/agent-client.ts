@@ -223,8 +223,9 @@ export class AgentChatClient {
     });
   }
 
-  setStatus(status: Exclude<AgentStatus, 'offline'>): Promise<void> {
-    return this.request({ type: 'status', status });
+  /** Online, or away (for one of the account's away reasons, if given). */
+  setStatus(status: Exclude<AgentStatus, 'offline'>, reason?: string): Promise<void> {
+    return this.request({ type: 'status', status, ...(reason ? { reason } : {}) });
   }
 
   accept(conversationId: string): Promise<void> {

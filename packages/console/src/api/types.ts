@@ -19,6 +19,8 @@ export interface User {
   skillIds: string[];
   capacity: number;
   status: AgentStatus;
+  /** With `status: away`: the reason the agent picked. */
+  awayReason?: string;
   createdAt: string;
 }
 

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { GoOnlinePrompt } from '../workspace/go-online-prompt.tsx';
 import { useSlaAlerts } from '../workspace/sla-alerts.ts';
 import { WorkspaceProvider } from '../workspace/workspace-context.tsx';
 import { WorkspaceNotices } from '../workspace/workspace-notices.tsx';
@@ -24,6 +25,7 @@ function Shell({ children }: { children: ReactNode }) {
       <SideNav />
       <div className="shell-main">
         <TopBar />
+        <GoOnlinePrompt />
         <main id="main" className="content" tabIndex={-1}>
           {children}
         </main>

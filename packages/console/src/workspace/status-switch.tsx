@@ -1,8 +1,10 @@
 /**
- * The agent's Online / Away switch in the top bar. It shows the server's truth: a change made
- * elsewhere (another tab, or the router setting the agent away after missed offers) shows here too.
+ * The agent's Online / Away switch in the top bar, with the away reason (Break, Lunch…) beside it
+ * while away. It shows the server's truth: a change made elsewhere (another tab, or the router
+ * setting the agent away after missed offers) shows here too.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { getAwayReasons } from '../api/away-reasons.ts';
 import { RateLimitText, useRateLimitNotice } from './rate-limit-notice.tsx';
 import { useWorkspace, useWorkspaceStore } from './workspace-context.tsx';
 import { actionError } from './workspace-store.ts';
@@ -16,18 +18,25 @@ export function StatusSwitch() {
   const store = useWorkspaceStore();
   const status = useWorkspace((s) => s.status, 'offline');
   const connection = useWorkspace((s) => s.connection, 'refused');
+  const awayReason = useWorkspace((s) => s.agent?.awayReason ?? '', '');
   const rateLimited = useRateLimitNotice();
+  const [reasons, setReasons] = useState<string[]>([]);
+  const hasStore = !!store;
+  useEffect(() => {
+    if (!hasStore) return;
+    getAwayReasons().then(setReasons, () => setReasons([]));
+  }, [hasStore]);
   // The choice shows at once; the server's answer (a `status` frame) confirms it, an error undoes it.
   const [pending, setPending] = useState<'online' | 'away' | null>(null);
   if (!store || connection === 'refused') return null;
   const ready = connection === 'open';
   const shown = pending ?? status;
 
-  async function choose(next: 'online' | 'away') {
-    if (!store || next === status) return;
+  async function choose(next: 'online' | 'away', reason?: string) {
+    if (!store || (next === status && reason === undefined)) return;
     setPending(next);
     try {
-      await store.setStatus(next);
+      await store.setStatus(next, reason);
     } catch (error) {
       store.notify(actionError(error));
     } finally {
@@ -78,6 +87,23 @@ export function StatusSwitch() {
           </label>
         ))}
       </fieldset>
+      {ready && shown === 'away' && reasons.length > 0 && (
+        <select
+          className="input input-compact status-reason"
+          aria-label="Away reason"
+          data-testid="away-reason"
+          value={reasons.includes(awayReason) ? awayReason : ''}
+          disabled={pending !== null}
+          onChange={(e) => choose('away', e.target.value || undefined)}
+        >
+          <option value="">Reason…</option>
+          {reasons.map((r) => (
+            <option key={r} value={r}>
+              {r}
+            </option>
+          ))}
+        </select>
+      )}
     </div>
   );
 }

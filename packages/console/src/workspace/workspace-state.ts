@@ -269,6 +269,7 @@ export function applyFrame(s: WorkspaceState, f: AgentServerFrame, now: number):
         status: f.status,
         statusReason: f.reason,
         missedOffers: f.missedOffers,
+        awayReason: f.awayReason,
       };
       const next = { ...s, status: f.status, agent };
       if (f.reason === 'missed_offers' && f.status === 'away') return withSetAwayNotice(next, f.missedOffers);

@@ -247,8 +247,9 @@ export class WorkspaceStore {
 
   // ——— actions ———
 
-  setStatus(status: Exclude<AgentStatus, 'offline'>): Promise<void> {
-    return this.request({ type: 'status', status });
+  /** Online, or away (for one of the account's away reasons, if given). */
+  setStatus(status: Exclude<AgentStatus, 'offline'>, reason?: string): Promise<void> {
+    return this.request({ type: 'status', status, ...(reason ? { reason } : {}) });
   }
 
   async accept(id: string): Promise<void> {

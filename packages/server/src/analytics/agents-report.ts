@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import { type ChatSpan, concurrencyOf } from './agent-concurrency.ts';
 import { holdsIn } from './agent-holds.ts';
+import { stateTimesIn } from './agent-state-time.ts';
 import { conversationsIn } from './conversations-report.ts';
 import { periodOf, type ReportFilters } from './report-filters.ts';
 
@@ -40,7 +41,7 @@ const emptyTally = (): Tally => ({
  * for every agent who held it), closed, first response (from when that agent got it) and handle
  * time (how long they held it), CSAT (for the agent who closed it), offers missed and chats
  * transferred away, and concurrency: how many chats were open at once while the agent had any
- * (its average over capacity is the utilisation).
+ * (its average over capacity is the utilisation); and time in each state from the state log.
  */
 export async function agentsReport(
   db: Kysely<Database>,
@@ -63,6 +64,7 @@ export async function agentsReport(
     .execute();
 
   const end = Math.min(f.to, now);
+  const states = await stateTimesIn(db, f.accountId, f.from, end);
   const tallies = new Map<string, Tally>();
   for (const h of holds) {
     const t = tallies.get(h.agentId) ?? emptyTally();
@@ -118,6 +120,7 @@ export async function agentsReport(
         utilisation: avgConcurrency !== null && capacity > 0 ? avgConcurrency / capacity : null,
         csatResponses: t.csatN,
         csatAverage: t.csatN > 0 ? t.csatSum / t.csatN : null,
+        states: states.get(p.id) ?? [],
       };
     })
     .filter(

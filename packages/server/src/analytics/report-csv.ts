@@ -123,6 +123,10 @@ export const channelsCsv = (channels: ChannelFigures[], total: ConversationFigur
     [...channels.map((c) => ({ ...c, day: c.channel })), total],
   );
 
+/** An agent's time in one state, every away reason together. */
+const secondsIn = (r: AgentFigures, state: AgentFigures['states'][number]['state']) =>
+  r.states.filter((s) => s.state === state).reduce((sum, s) => sum + s.seconds, 0);
+
 const AGENTS: CsvColumn<AgentFigures>[] = [
   { header: 'agent_id', value: (r) => r.agentId },
   { header: 'name', value: (r) => r.name },
@@ -139,6 +143,9 @@ const AGENTS: CsvColumn<AgentFigures>[] = [
   { header: 'utilisation', value: (r) => round(r.utilisation, 4) },
   { header: 'csat_responses', value: (r) => r.csatResponses },
   { header: 'csat_average', value: (r) => round(r.csatAverage, 2) },
+  { header: 'online_s', value: (r) => round(secondsIn(r, 'online'), 0) },
+  { header: 'away_s', value: (r) => round(secondsIn(r, 'away'), 0) },
+  { header: 'offline_s', value: (r) => round(secondsIn(r, 'offline'), 0) },
 ];
 
 export const agentsCsv = (agents: AgentFigures[]) => toCsv(AGENTS, agents);

@@ -14,6 +14,9 @@ export interface StaffCaller {
 }
 
 /** Why the router changed an agent's status: they missed this many offers in a row. */
+/** The state log's reason for an agent routing set away after unanswered offers. */
+export const MISSED_OFFERS_REASON = 'Missed offers';
+
 export interface StatusCause {
   reason: 'missed_offers';
   missedOffers: number;
@@ -246,6 +249,7 @@ export class AgentChatService {
    */
   async disconnected(accountId: string, userId: string, stillConnected: boolean): Promise<void> {
     if (stillConnected) return;
+    await this.store.agentStates.record(accountId, userId, 'offline', null);
     let revoked = false;
     for (const c of await this.store.conversations.inboxOf(accountId, userId)) {
       if (
@@ -270,10 +274,25 @@ export class AgentChatService {
     userId: string,
     status: AgentStatus,
     cause?: StatusCause,
+    awayReason?: string,
   ): Promise<void> {
-    await this.store.users.update(accountId, userId, { status });
+    const reason = status === 'away' ? awayReason : undefined;
+    if (reason !== undefined && !(await this.store.agentStates.awayReasons(accountId)).includes(reason))
+      throw badRequest(`"${reason}" is not one of the account's away reasons`, 'unknown_away_reason');
+    await this.store.users.update(accountId, userId, { status, ...(reason ? { awayReason: reason } : {}) });
+    await this.store.agentStates.record(
+      accountId,
+      userId,
+      status,
+      reason ?? (cause?.reason === 'missed_offers' ? MISSED_OFFERS_REASON : null),
+    );
     if (!cause) await this.store.assignment.clearMisses(accountId, userId);
-    this.announcer.events.toAgent(userId, { t: 'agent.status_changed', status, ...cause });
+    this.announcer.events.toAgent(userId, {
+      t: 'agent.status_changed',
+      status,
+      ...cause,
+      ...(reason ? { awayReason: reason } : {}),
+    });
     if (status !== 'online') {
       for (const c of await this.store.conversations.inboxOf(accountId, userId)) {
         if (c.status !== 'offered') continue;

@@ -83,7 +83,9 @@ export function runAgentCommand(conn: AgentConnection, f: AgentClientFrame): voi
 
   switch (f.type) {
     case 'status':
-      return void freeing(() => agents.setStatus(conn.caller.accountId, conn.user.id, f.status));
+      return void freeing(() =>
+        agents.setStatus(conn.caller.accountId, conn.user.id, f.status, undefined, f.reason),
+      );
     case 'accept':
       return void run(agents.accept(conn.caller, f.conversationId));
     case 'decline':

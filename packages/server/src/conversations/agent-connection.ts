@@ -130,6 +130,8 @@ export class AgentConnection implements QueueListener {
       await this.unsubscribeAgent;
       await presence.add(accountId, user.id);
       this.present = true;
+      // A console open: the agent is in the state they chose (the state log's "offline" ends).
+      await store.agentStates.record(accountId, user.id, user.status, user.awayReason ?? null);
       if (this.closed) return this.cleanup();
       const listed = await store.conversations.inboxOf(accountId, user.id);
       for (const c of listed) if (c.status === 'active') await this.open(c.id, 'assigned', c.lastSeq);
@@ -169,6 +171,7 @@ export class AgentConnection implements QueueListener {
         capacity: user.capacity,
         skillIds: user.skillIds,
         ...(missedOffers > 0 ? { statusReason: 'missed_offers', missedOffers } : {}),
+        ...(user.awayReason ? { awayReason: user.awayReason } : {}),
       },
       conversations: inbox,
     });
@@ -367,11 +370,14 @@ export class AgentConnection implements QueueListener {
         return;
       case 'agent.status_changed':
         this.user.status = e.status;
+        if (e.awayReason) this.user.awayReason = e.awayReason;
+        else delete this.user.awayReason;
         sendFrame(this.ws, {
           type: 'status',
           status: e.status,
           ...(e.reason ? { reason: e.reason } : {}),
           ...(e.missedOffers ? { missedOffers: e.missedOffers } : {}),
+          ...(e.awayReason ? { awayReason: e.awayReason } : {}),
         });
         return;
     }

@@ -48,7 +48,13 @@ export type AgentEvent =
   | { t: 'offer.revoked'; conversationId: string; reason: 'declined' | 'timeout' | 'taken' }
   | { t: 'conversation.assigned'; conversation: Conversation }
   | { t: 'conversation.unassigned'; conversationId: string; reason: 'transferred' | 'reassigned' }
-  | { t: 'agent.status_changed'; status: AgentStatus; reason?: string; missedOffers?: number }
+  | {
+      t: 'agent.status_changed';
+      status: AgentStatus;
+      reason?: string;
+      missedOffers?: number;
+      awayReason?: string;
+    }
   | CallEvent;
 
 /** What concerns a whole account: queues changed, and every conversation change (supervisors' live view). */

@@ -17,6 +17,7 @@ import { RawRoutes } from './raw-routes.ts';
 import { documentRoles } from './route-access.ts';
 import { apiKeysRoutes } from './routes/api-keys-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
+import { awayReasonsRoutes } from './routes/away-reasons-routes.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
 import { securityRoutes } from './routes/security-routes.ts';
 import { sitesRoutes } from './routes/sites-routes.ts';
@@ -122,6 +123,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RoutesPlugin[] = []
     sitesRoutes,
     skillsRoutes,
     usersRoutes,
+    awayReasonsRoutes,
     securityRoutes,
     ssoRoutes,
     apiKeysRoutes,

@@ -61,8 +61,26 @@ export interface UsersTable {
   password_hash: string;
   capacity: number;
   status: 'online' | 'away' | 'offline';
+  /** With `status: away`: the reason the agent picked (one of the account's away reasons). */
+  away_reason: string | null;
   created_at: Millis;
   updated_at: Millis;
+}
+
+/** An account's away reasons, as a JSON array of labels (no row: the default set). */
+export interface AwayReasonsTable {
+  account_id: string;
+  reasons: string;
+}
+
+/** One change of an agent's state; it lasts until the agent's next row. */
+export interface AgentStateLogTable {
+  id: string;
+  account_id: string;
+  user_id: string;
+  state: 'online' | 'away' | 'offline';
+  reason: string | null;
+  at: Millis;
 }
 
 export interface UserSkillsTable {
@@ -611,6 +629,8 @@ export interface Database {
   audit_log: AuditLogTable;
   retention_policies: RetentionPoliciesTable;
   retention_sweeps: RetentionSweepsTable;
+  away_reasons: AwayReasonsTable;
+  agent_state_log: AgentStateLogTable;
   sla_breaches: SlaBreachesTable;
   sla_sweeps: SlaSweepsTable;
 }

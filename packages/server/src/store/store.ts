@@ -1,5 +1,6 @@
 import { Migrator, sql } from 'kysely';
 import { AccountsRepo } from './accounts-repo.ts';
+import { AgentStatesRepo } from './agent-states-repo.ts';
 import { AnswerGenerationRepo } from './answer-generation-repo.ts';
 import { ApiKeysRepo } from './api-keys-repo.ts';
 import { AppPushRepo } from './app-push-repo.ts';
@@ -59,6 +60,7 @@ const READINESS_TIMEOUT_MS = 1_500;
 export class Store {
   readonly accounts;
   readonly users;
+  readonly agentStates;
   readonly sites;
   readonly skills;
   readonly apiKeys;
@@ -152,6 +154,7 @@ export class Store {
   ) {
     this.accounts = new AccountsRepo(db);
     this.users = new UsersRepo(db);
+    this.agentStates = new AgentStatesRepo(db);
     this.sites = new SitesRepo(db);
     this.skills = new SkillsRepo(db);
     this.apiKeys = new ApiKeysRepo(db);

@@ -17,7 +17,7 @@ export interface NewUser {
 }
 
 /** Fields a user record may change; the password arrives already hashed. */
-export type UserPatch = Omit<UserUpdate, 'password'> & { passwordHash?: string };
+export type UserPatch = Omit<UserUpdate, 'password'> & { passwordHash?: string; awayReason?: string };
 
 const toUser = (r: Selectable<UsersTable>, skillIds: string[]): User => ({
   id: r.id,
@@ -27,6 +27,7 @@ const toUser = (r: Selectable<UsersTable>, skillIds: string[]): User => ({
   skillIds,
   capacity: r.capacity,
   status: r.status,
+  ...(r.status === 'away' && r.away_reason ? { awayReason: r.away_reason } : {}),
   createdAt: iso(r.created_at)!,
 });
 
@@ -149,7 +150,10 @@ export class UsersRepo {
     if (patch.name !== undefined) values.name = patch.name;
     if (patch.role !== undefined) values.role = patch.role;
     if (patch.capacity !== undefined) values.capacity = patch.capacity;
-    if (patch.status !== undefined) values.status = patch.status;
+    if (patch.status !== undefined) {
+      values.status = patch.status;
+      values.away_reason = patch.status === 'away' ? (patch.awayReason ?? null) : null;
+    }
     if (patch.passwordHash !== undefined) values.password_hash = patch.passwordHash;
     await this.db.transaction().execute(async (trx) => {
       if (Object.keys(values).length > 0) {

@@ -1,7 +1,7 @@
 /** Agents: conversations, first response, handle time, concurrency and utilisation of capacity, CSAT. */
 import { useMemo } from 'react';
 import type uPlot from 'uplot';
-import { getAgentsReport, type ReportFilters } from '../../api/reports.ts';
+import { type AgentsReport, getAgentsReport, type ReportFilters } from '../../api/reports.ts';
 import { LoadingState } from '../../components/loading-state.tsx';
 import { CsvLink } from './csv-link.tsx';
 import { ReportError } from './report-error.tsx';
@@ -57,6 +57,49 @@ function chartOptions(names: string[]): Omit<uPlot.Options, 'width' | 'height'> 
   };
 }
 
+type StateTime = AgentsReport['agents'][number]['states'][number];
+
+const secondsIn = (states: StateTime[], state: StateTime['state']) =>
+  states.filter((s) => s.state === state).reduce((sum, s) => sum + s.seconds, 0);
+
+/** Time online, away (with each reason beneath) and offline over the range, from the state log. */
+function StateCells({ states }: { states: StateTime[] }) {
+  const away = states.filter((s) => s.state === 'away' && s.seconds >= 1);
+  // No state on record in the range (the agent never signed in since states were kept).
+  if (states.length === 0)
+    return (
+      <>
+        <td className="cell-number" data-label="Online">
+          —
+        </td>
+        <td className="cell-number" data-label="Away">
+          —
+        </td>
+        <td className="cell-number" data-label="Offline">
+          —
+        </td>
+      </>
+    );
+  return (
+    <>
+      <td className="cell-number" data-label="Online" data-state="online">
+        {formatDuration(secondsIn(states, 'online'))}
+      </td>
+      <td className="cell-number" data-label="Away" data-state="away">
+        {formatDuration(secondsIn(states, 'away'))}
+        {away.length > 0 && (
+          <div className="muted cell-sub">
+            {away.map((s) => `${s.reason ?? 'No reason'} ${formatDuration(s.seconds)}`).join(' · ')}
+          </div>
+        )}
+      </td>
+      <td className="cell-number" data-label="Offline" data-state="offline">
+        {formatDuration(secondsIn(states, 'offline'))}
+      </td>
+    </>
+  );
+}
+
 export function AgentsTab({ filters }: { filters: ReportFilters }) {
   const report = useReport(getAgentsReport, filters);
   const agents = report.data?.agents;
@@ -74,85 +117,105 @@ export function AgentsTab({ filters }: { filters: ReportFilters }) {
   if (!agents) return <LoadingState label="Loading agents…" />;
 
   return (
-    <div className="report" data-testid="agents-report">
-      {agents.length > 0 ? (
-        <div className="chart-card">
-          <h3 className="chart-title">Conversations and utilisation of capacity</h3>
-          <UPlotChart
-            options={options}
-            data={data}
-            height={220}
-            label="Conversations and utilisation per agent"
-            testId="agents-chart"
-          />
+    <>
+      <div className="report" data-testid="agents-report">
+        {agents.length > 0 ? (
+          <div className="chart-card">
+            <h3 className="chart-title">Conversations and utilisation of capacity</h3>
+            <UPlotChart
+              options={options}
+              data={data}
+              height={220}
+              label="Conversations and utilisation per agent"
+              testId="agents-chart"
+            />
+          </div>
+        ) : null}
+        <div className="table-toolbar">
+          <p className="muted">
+            Concurrency is the average number of chats open at once while an agent had any; utilisation
+            divides it by the agent’s capacity. Time in each state comes from the agents’ status changes.
+          </p>
+          <CsvLink path="agents" filters={filters} label="agents" />
         </div>
-      ) : null}
-      <div className="table-toolbar">
-        <p className="muted">
-          Concurrency is the average number of chats open at once while an agent had any; utilisation divides
-          it by the agent’s capacity.
-        </p>
-        <CsvLink path="agents" filters={filters} label="agents" />
+        <div className="table-wrap">
+          <table className="table table-compact">
+            <ReportTableHead
+              first="Agent"
+              figures={[
+                'Chats',
+                'First response',
+                'Handle time',
+                'Busy',
+                'Concurrency',
+                'Peak',
+                'Utilisation',
+                'CSAT',
+                'Missed offers',
+                'Transferred',
+              ]}
+            />
+            <tbody>
+              {agents.map((a) => (
+                <tr key={a.agentId} data-testid={`agent-${a.agentId}`}>
+                  <th scope="row" className="cell-strong">
+                    {a.name}
+                    <div className="muted cell-sub">capacity {a.capacity}</div>
+                  </th>
+                  <td className="cell-number" data-label="Chats">
+                    {formatCount(a.conversations)}
+                  </td>
+                  <td className="cell-number" data-label="First response">
+                    {formatDuration(a.avgFirstResponseSeconds)}
+                  </td>
+                  <td className="cell-number" data-label="Handle time">
+                    {formatDuration(a.avgHandleSeconds)}
+                  </td>
+                  <td className="cell-number" data-label="Busy">
+                    {formatDuration(a.busyHours * 3600)}
+                  </td>
+                  <td className="cell-number" data-label="Concurrency">
+                    {a.avgConcurrency === null ? '—' : a.avgConcurrency.toFixed(2)}
+                  </td>
+                  <td className="cell-number" data-label="Peak">
+                    {a.peakConcurrency}
+                  </td>
+                  <td className="cell-number" data-label="Utilisation">
+                    {formatPercent(a.utilisation)}
+                  </td>
+                  <td className="cell-number" data-label="CSAT">
+                    {a.csatAverage === null ? '—' : `${a.csatAverage.toFixed(2)} (${a.csatResponses})`}
+                  </td>
+                  <td className="cell-number" data-label="Missed offers">
+                    {formatCount(a.missedOffers)}
+                  </td>
+                  <td className="cell-number" data-label="Transferred">
+                    {formatCount(a.transferredAway)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </div>
-      <div className="table-wrap">
-        <table className="table table-compact">
-          <ReportTableHead
-            first="Agent"
-            figures={[
-              'Chats',
-              'First response',
-              'Handle time',
-              'Busy',
-              'Concurrency',
-              'Peak',
-              'Utilisation',
-              'CSAT',
-              'Missed offers',
-              'Transferred',
-            ]}
-          />
-          <tbody>
-            {agents.map((a) => (
-              <tr key={a.agentId} data-testid={`agent-${a.agentId}`}>
-                <th scope="row" className="cell-strong">
-                  {a.name}
-                  <div className="muted cell-sub">capacity {a.capacity}</div>
-                </th>
-                <td className="cell-number" data-label="Chats">
-                  {formatCount(a.conversations)}
-                </td>
-                <td className="cell-number" data-label="First response">
-                  {formatDuration(a.avgFirstResponseSeconds)}
-                </td>
-                <td className="cell-number" data-label="Handle time">
-                  {formatDuration(a.avgHandleSeconds)}
-                </td>
-                <td className="cell-number" data-label="Busy">
-                  {formatDuration(a.busyHours * 3600)}
-                </td>
-                <td className="cell-number" data-label="Concurrency">
-                  {a.avgConcurrency === null ? '—' : a.avgConcurrency.toFixed(2)}
-                </td>
-                <td className="cell-number" data-label="Peak">
-                  {a.peakConcurrency}
-                </td>
-                <td className="cell-number" data-label="Utilisation">
-                  {formatPercent(a.utilisation)}
-                </td>
-                <td className="cell-number" data-label="CSAT">
-                  {a.csatAverage === null ? '—' : `${a.csatAverage.toFixed(2)} (${a.csatResponses})`}
-                </td>
-                <td className="cell-number" data-label="Missed offers">
-                  {formatCount(a.missedOffers)}
-                </td>
-                <td className="cell-number" data-label="Transferred">
-                  {formatCount(a.transferredAway)}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </div>
+      {agents.length > 0 && (
+        <div className="table-wrap agent-states-table">
+          <table className="table table-compact" data-testid="agent-states">
+            <caption className="table-caption">Time in each state</caption>
+            <ReportTableHead first="Agent" figures={['Online', 'Away', 'Offline']} />
+            <tbody>
+              {agents.map((a) => (
+                <tr key={a.agentId} data-testid={`agent-states-${a.agentId}`}>
+                  <th scope="row" className="cell-strong">
+                    {a.name}
+                  </th>
+                  <StateCells states={a.states} />
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
   );
 }

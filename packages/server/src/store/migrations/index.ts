@@ -38,6 +38,7 @@ import * as m0039 from './0039-ip-anonymisation.ts';
 import * as m0040 from './0040-answer-generation.ts';
 import * as m0041 from './0041-recording-legs.ts';
 import * as m0042 from './0042-csat-template.ts';
+import * as m0043 from './0043-agent-states.ts';
 import * as m0045 from './0045-sla.ts';
 import * as m0046 from './0046-widget-language.ts';
 
@@ -82,6 +83,7 @@ const migrations: Record<string, Migration> = {
   '0040-answer-generation': m0040,
   '0041-recording-legs': m0041,
   '0042-csat-template': m0042,
+  '0043-agent-states': m0043,
   '0045-sla': m0045,
   '0046-widget-language': m0046,
 };

@@ -61,6 +61,8 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
   const mine = chat.relation === 'mine';
   const live = mine && !chat.ended && c.status === 'active';
   const waiting = c.status === 'queued' || c.status === 'offered' || c.status === 'offline';
+  // A supervisor reading someone else's live chat may whisper to its agent.
+  const whisper = chat.relation === 'watch' && supervisor && !chat.ended && c.status === 'active';
   const wa = useWhatsAppWindow(chat);
   // Outside WhatsApp's window the agent may still write an internal note.
   const [noteInstead, setNoteInstead] = useState(false);
@@ -193,6 +195,18 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
               Take this chat
             </button>
           )}
+          {whisper && c.assignedAgentId !== myId && (
+            <button
+              type="button"
+              className="button button-small button-primary"
+              disabled={busy}
+              onClick={() => run(() => store.transfer(id, { agentId: myId }))}
+              data-testid="take-over"
+              title="Reassign this chat to yourself; its agent sees it leave their inbox"
+            >
+              Take over
+            </button>
+          )}
           {chat.relation === 'watch' && supervisor && (c.status === 'active' || waiting) && (
             <button
               type="button"
@@ -223,6 +237,7 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
       ) : (
         <ReadOnlyBar chat={chat} agentName={userName(c.assignedAgentId)} skill={skillName(c.skillId)} />
       )}
+      {whisper && <Composer conversation={c} whisper />}
       {dialog === 'transfer' && (
         <TransferDialog
           conversation={c}

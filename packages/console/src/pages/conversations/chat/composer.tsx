@@ -36,17 +36,20 @@ const MAX_HEIGHT_PX = 220;
 export function Composer({
   conversation: c,
   onTemplates,
+  whisper,
 }: {
   conversation: Conversation;
   /** Notes only (WhatsApp's window is closed): this goes back to the template picker. */
   onTemplates?: () => void;
+  /** A supervisor watching someone else's chat: notes only, to its agents; the visitor never sees them. */
+  whisper?: boolean;
 }) {
   const store = useWorkspaceStore()!;
   const agentName = useWorkspace((s) => s.agent?.name ?? null, null);
   const id = c.id;
   const [text, setText] = useState(() => store.memory.draft(id).text);
   const [noteMode, setNote] = useState(() => store.memory.draft(id).note);
-  const note = noteMode || Boolean(onTemplates);
+  const note = noteMode || Boolean(onTemplates) || Boolean(whisper);
   const files = useUploads(id, store.memory.draft(id).attachments, (done) =>
     store.memory.addDraftAttachments(id, done),
   );
@@ -179,7 +182,13 @@ export function Composer({
           }
         />
       )}
-      {onTemplates ? (
+      {whisper ? (
+        <div className="composer-modes">
+          <span className="composer-mode-hint" data-testid="whisper-hint">
+            Whisper: only agents see this. The visitor never does.
+          </span>
+        </div>
+      ) : onTemplates ? (
         <div className="composer-modes">
           <span className="composer-mode-hint">Only your team sees notes.</span>
           <button type="button" className="link-button composer-templates" onClick={onTemplates}>
@@ -216,9 +225,13 @@ export function Composer({
         onBlur={() => picker.bySlash && picker.close()}
         rows={2}
         placeholder={
-          note ? 'Write a note for your team…' : `Reply to ${visitorLabel(c)}… (type / for canned responses)`
+          whisper
+            ? 'Whisper to the agent…'
+            : note
+              ? 'Write a note for your team…'
+              : `Reply to ${visitorLabel(c)}… (type / for canned responses)`
         }
-        aria-label={note ? 'Internal note' : 'Message'}
+        aria-label={whisper ? 'Whisper' : note ? 'Internal note' : 'Message'}
         aria-describedby={hintId}
         aria-invalid={tooLong || undefined}
         aria-activedescendant={
@@ -283,7 +296,7 @@ export function Composer({
           onClick={send}
           disabled={!canSend}
         >
-          {files.busy ? 'Uploading…' : note ? 'Add note' : 'Send'}
+          {files.busy ? 'Uploading…' : whisper ? 'Whisper' : note ? 'Add note' : 'Send'}
         </button>
       </div>
       {dragging && <div className="composer-drop-hint">Drop images or PDF files to attach them</div>}

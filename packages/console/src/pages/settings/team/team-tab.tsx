@@ -13,6 +13,7 @@ import { initials, ROLE_LABELS, STATUS_LABELS } from '../../../components/people
 import { NameChips, skillNames } from '../../../components/skill-picker.tsx';
 import { useResource } from '../../../components/use-resource.ts';
 import { canManage, useSession } from '../../../session/session-context.tsx';
+import { AwayReasonsCard } from './away-reasons-card.tsx';
 import { ResetPasswordDialog } from './reset-password-dialog.tsx';
 import { TeamBots } from './team-bots.tsx';
 import { UserFormDialog } from './user-form-dialog.tsx';
@@ -123,7 +124,10 @@ export function TeamTab() {
                       {user.capacity}
                     </td>
                     <td data-label="Status">
-                      <span className={`status status-${user.status}`}>{STATUS_LABELS[user.status]}</span>
+                      <span className={`status status-${user.status}`}>
+                        {STATUS_LABELS[user.status]}
+                        {user.awayReason ? ` · ${user.awayReason}` : ''}
+                      </span>
                     </td>
                     {manager && (
                       <td className="cell-actions">
@@ -163,6 +167,8 @@ export function TeamTab() {
         </div>
       )}
       <TeamBots skills={skills.data} manager={manager} />
+
+      <AwayReasonsCard manager={manager} />
 
       {(editing?.kind === 'create' || editing?.kind === 'edit') && (
         <UserFormDialog
