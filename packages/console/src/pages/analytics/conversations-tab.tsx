@@ -5,7 +5,7 @@ import { type ConversationFigures, getConversationsReport, type ReportFilters } 
 import { LoadingState } from '../../components/loading-state.tsx';
 import { CsvLink } from './csv-link.tsx';
 import { ReportError } from './report-error.tsx';
-import { formatCount, formatDuration, formatPercent } from './report-format.ts';
+import { formatCount, formatCountOf, formatDuration, formatPercent } from './report-format.ts';
 import { ReportTableHead } from './report-table-head.tsx';
 import { UPlotChart } from './uplot-chart.tsx';
 import { useReport } from './use-report.ts';
@@ -110,7 +110,7 @@ export function ConversationsTab({ filters }: { filters: ReportFilters }) {
           <span className="kpi-label">CSAT</span>
           <span className="kpi-value">{t.csatAverage === null ? '—' : t.csatAverage.toFixed(2)}</span>
           <span className="kpi-note">
-            {formatPercent(t.csatSatisfied)} satisfied · {formatCount(t.csatResponses)} answers
+            {formatPercent(t.csatSatisfied)} satisfied · {formatCountOf(t.csatResponses, 'answer', 'answers')}
           </span>
         </li>
       </ul>
@@ -131,7 +131,7 @@ export function ConversationsTab({ filters }: { filters: ReportFilters }) {
             <span className="kpi-value">
               {c.bots.botCsatAverage === null ? '—' : c.bots.botCsatAverage.toFixed(2)}
             </span>
-            <span className="kpi-note">{formatCount(c.bots.botCsatResponses)} answers</span>
+            <span className="kpi-note">{formatCountOf(c.bots.botCsatResponses, 'answer', 'answers')}</span>
           </li>
           <li className="kpi-card">
             <span className="kpi-label">CSAT, resolved by people</span>
@@ -139,7 +139,7 @@ export function ConversationsTab({ filters }: { filters: ReportFilters }) {
               {c.bots.humanCsatAverage === null ? '—' : c.bots.humanCsatAverage.toFixed(2)}
             </span>
             <span className="kpi-note">
-              {formatCount(c.bots.humanResolved)} resolved · {formatCount(c.bots.humanCsatResponses)} answers
+              {formatCount(c.bots.humanResolved)} resolved · {formatCountOf(c.bots.humanCsatResponses, 'answer', 'answers')}
             </span>
           </li>
         </ul>

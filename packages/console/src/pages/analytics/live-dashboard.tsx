@@ -6,7 +6,7 @@ import { LoadingState } from '../../components/loading-state.tsx';
 import { SectionHeader } from '../../components/page-header.tsx';
 import { CsvLink } from './csv-link.tsx';
 import { ReportError } from './report-error.tsx';
-import { formatCount, formatDuration, formatMoney } from './report-format.ts';
+import { formatCount, formatCountOf, formatDuration, formatMoney } from './report-format.ts';
 import { UPlotChart } from './uplot-chart.tsx';
 import { useLiveReport } from './use-live-report.ts';
 
@@ -56,7 +56,7 @@ function kpis(l: LiveReport): Kpi[] {
       id: 'first-response',
       label: 'First response',
       value: formatDuration(l.avgFirstResponseTodaySeconds),
-      note: `Average today, ${l.conversationsToday} chats`,
+      note: `Average today, ${formatCountOf(l.conversationsToday, 'chat', 'chats')}`,
     },
     {
       id: 'conversions',

@@ -25,6 +25,11 @@ export function formatPercent(v: number | null | undefined, signed = false, digi
   return signed && v > 0 ? `+${text}` : text;
 }
 
+/** A count with its noun in agreement: "1 answer", "12 answers". */
+export function formatCountOf(n: number, one: string, other: string): string {
+  return `${formatCount(n)} ${n === 1 ? one : other}`;
+}
+
 /** A difference of two rates in percentage points, signed: "+2.35 pp". */
 export function formatPoints(v: number, digits = 2): string {
   return `${v > 0 ? '+' : ''}${(v * 100).toFixed(digits)} pp`;
