@@ -92,7 +92,11 @@ describe('console layout from a 320 px phone to a 1280 px laptop (Chromium)', { 
     await page.goto(`${srv.url}/console/visitors/${visitorId}?site=${siteId}`);
     await inView(page, page.getByTestId('journey-page').last(), 'the journey’s current page');
     await page.goto(`${srv.url}/console/conversations`);
-    await inView(page, page.getByRole('button', { name: 'Not now' }), 'Not now (desktop notifications)');
+    await inView(
+      page,
+      page.getByTestId('notify-ask').getByRole('button', { name: 'Not now' }),
+      'Not now (desktop notifications)',
+    );
     await inView(page, page.getByText('Sound', { exact: true }), 'the Sound switch');
     // Tables are cards here, each figure named.
     await page.goto(`${srv.url}/console/analytics/agents`);

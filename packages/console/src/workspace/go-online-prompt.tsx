@@ -54,11 +54,11 @@ export function GoOnlinePrompt() {
 
   const state = status === 'away' ? `You are away${awayReason ? ` (${awayReason})` : ''}` : 'You are offline';
   return (
-    <section className="go-online" aria-labelledby="go-online-title" data-testid="go-online-prompt">
+    <section className="go-online" aria-label="Your availability" data-testid="go-online-prompt">
       <span className={`go-online-dot go-online-dot-${status}`} aria-hidden="true" />
       <div className="go-online-text">
         {/* Not a heading: it comes before the page's own h1, and the heading order must hold. */}
-        <p id="go-online-title" className="go-online-title">
+        <p className="go-online-title">
           {state}. Go online to take chats?
         </p>
         <p className="go-online-hint">
