@@ -58,9 +58,7 @@ export function GoOnlinePrompt() {
       <span className={`go-online-dot go-online-dot-${status}`} aria-hidden="true" />
       <div className="go-online-text">
         {/* Not a heading: it comes before the page's own h1, and the heading order must hold. */}
-        <p className="go-online-title">
-          {state}. Go online to take chats?
-        </p>
+        <p className="go-online-title">{state}. Go online to take chats?</p>
         <p className="go-online-hint">
           Visitors see the chat button only while an agent with their skill is online.
         </p>

@@ -139,7 +139,8 @@ export function ConversationsTab({ filters }: { filters: ReportFilters }) {
               {c.bots.humanCsatAverage === null ? '—' : c.bots.humanCsatAverage.toFixed(2)}
             </span>
             <span className="kpi-note">
-              {formatCount(c.bots.humanResolved)} resolved · {formatCountOf(c.bots.humanCsatResponses, 'answer', 'answers')}
+              {formatCount(c.bots.humanResolved)} resolved ·{' '}
+              {formatCountOf(c.bots.humanCsatResponses, 'answer', 'answers')}
             </span>
           </li>
         </ul>

@@ -1,5 +1,5 @@
 import { DEFAULT_ATTACHMENT_MAX_BYTES, MAX_ATTACHMENTS_PER_MESSAGE } from '@beckon/protocol/chat-limits';
-import { lang, t } from '../i18n/i18n.ts';
+import { locale, t } from '../i18n/i18n.ts';
 
 /** What the visitor may attach: the server's limits (it enforces them; this only answers sooner). */
 export const MAX_ATTACHMENT_BYTES = DEFAULT_ATTACHMENT_MAX_BYTES;
@@ -22,7 +22,7 @@ export const ACCEPT = [...ALLOWED].join(',');
 /** "240 kB", "3.4 MB", "3,4 Mo" (under 1 kB reads "1 kB"): written the way the widget's locale writes sizes. */
 export function formatSize(bytes: number): string {
   const mb = bytes >= 1048576;
-  return new Intl.NumberFormat(lang, {
+  return new Intl.NumberFormat(locale, {
     style: 'unit',
     unit: mb ? 'megabyte' : 'kilobyte',
     maximumFractionDigits: mb ? 1 : 0,

@@ -1,6 +1,6 @@
 import type { OfflineMessageInput } from '@beckon/protocol/chat-api';
 import { h } from '../dom.ts';
-import { lang, t } from '../i18n/i18n.ts';
+import { locale, t } from '../i18n/i18n.ts';
 import { type CallbackBody, callbackForm } from './callback-form.ts';
 import type { ChatTopic } from './chat-http.ts';
 import { doneView, offlineForm } from './offline-form.ts';
@@ -122,7 +122,7 @@ export function showCallback(
   panel: Panel,
   opts: Pick<OfflineScreen, 'opensAt' | 'close' | 'announce'> & { send(body: CallbackBody): Promise<void> },
 ): HTMLElement {
-  const back = opts.opensAt ? replyWhen(opts.opensAt, Date.now(), lang, true) : '';
+  const back = opts.opensAt ? replyWhen(opts.opensAt, Date.now(), locale, true) : '';
   panel.setHeader(t('Call me back'), back || t('Leave your number and a time'), { away: true });
   const form = callbackForm(
     async (body) => {

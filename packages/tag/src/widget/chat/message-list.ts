@@ -1,6 +1,6 @@
 import type { Attachment, VisitorMessage } from '@beckon/protocol/chat-api';
 import { h } from '../dom.ts';
-import { lang, t } from '../i18n/i18n.ts';
+import { locale, t } from '../i18n/i18n.ts';
 import { attachmentsView } from './attachment-view.ts';
 import { linkify } from './autolink.ts';
 import { type ChatState, forVisitor, type OutgoingMessage, seenSeq } from './chat-state.ts';
@@ -37,7 +37,9 @@ export function richText(text: string): DocumentFragment {
 
 const timeOf = (iso: string) => {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString(lang, { hour: 'numeric', minute: '2-digit' });
+  return Number.isNaN(d.getTime())
+    ? ''
+    : d.toLocaleTimeString(locale, { hour: 'numeric', minute: '2-digit' });
 };
 
 interface Row {

@@ -1,4 +1,4 @@
-import { lang, t } from '../i18n/i18n.ts';
+import { t, locale as visitorLocale } from '../i18n/i18n.ts';
 
 const DAY = 86_400_000;
 
@@ -12,7 +12,12 @@ const dayOf = (at: number) => {
  * "We reply tomorrow at 9:00" (or, for a callback, "We call you back tomorrow at 9:00"): when a closed skill next opens, in the visitor's time zone, with the
  * words of the widget's language and the time, weekday and date written the way its locale writes them.
  */
-export function replyWhen(opensAt: string, now = Date.now(), locale: string = lang, call?: boolean): string {
+export function replyWhen(
+  opensAt: string,
+  now = Date.now(),
+  locale: string = visitorLocale,
+  call?: boolean,
+): string {
   const at = Date.parse(opensAt);
   if (Number.isNaN(at)) return '';
   const f = (o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale, o).format(at);

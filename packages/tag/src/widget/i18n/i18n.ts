@@ -25,10 +25,14 @@ export let pack: Pack = { lang: 'en', phrases: {} };
 /** The visitor's language (a code the widget has a pack for, `en` when built in). */
 export let lang = 'en';
 
-/** Switches the widget's words to `p`. */
-export function useLang(p: Pack): void {
+/** How the visitor writes dates and numbers: the browser's own locale when it speaks `lang` (en-GB for en). */
+export let locale = 'en';
+
+/** Switches the widget's words to `p`; `mine` are the browser's languages, in its order. */
+export function useLang(p: Pack, mine: readonly string[] = []): void {
   pack = p;
   lang = p.lang;
+  locale = mine.find((l) => l.split('-')[0] === lang) || lang;
 }
 
 /**
@@ -43,5 +47,5 @@ export function t(en: string, vars: Record<string, string | number> = {}): strin
       ? m[new Intl.PluralRules(lang).select(n as number)] || m.other!
       : m.split('|')[n === 1 ? 0 : 1] || m;
   // A number is written the locale's way; a string's toLocaleString is the string itself.
-  return m.replace(/\{(\w+)\}/g, (_, k: string) => (vars[k] as number).toLocaleString(lang));
+  return m.replace(/\{(\w+)\}/g, (_, k: string) => (vars[k] as number).toLocaleString(locale));
 }

@@ -13,7 +13,7 @@ export async function loadLang(origin: string, siteKey: string): Promise<void> {
       await fetch(`${origin}/t/lang/${siteKey}?l=${encodeURIComponent(tags)}`)
     ).json()) as Pack;
     // An error body (a site deleted a moment ago) is not a pack.
-    if (pack.phrases) useLang(pack);
+    if (pack.phrases) useLang(pack, navigator.languages);
   } catch {
     // English is built in.
   }
