@@ -9,7 +9,7 @@ export const CSS = `
 :host{all:initial!important;display:block!important;position:fixed!important;top:0!important;left:0!important;
 width:0!important;height:0!important;overflow:visible!important;z-index:2147483647!important;visibility:visible!important}
 *,*::before,*::after{box-sizing:border-box}
-.bk{--accent:#4338ca;--accent-dark:#3730a3;--ring:#818cf8;--ink:#111827;--muted:#4b5563;--line:#e5e7eb;--soft:#f3f4f6;
+.bk{--accent:#4338ca;--accent-dark:#3730a3;--ring:#6366f1;--ink:#111827;--muted:#4b5563;--line:#e5e7eb;--soft:#f3f4f6;
 font:400 15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--ink);
 -webkit-font-smoothing:antialiased;text-align:start;letter-spacing:normal}
 .card{position:fixed;right:24px;bottom:24px;width:368px;max-width:calc(100vw - 24px);background:#fff;border-radius:18px;
@@ -42,7 +42,7 @@ text-decoration:none;transition:background-color .15s,box-shadow .15s,transform 
 .primary:hover{background:var(--accent-dark)}
 .secondary{background:var(--soft);color:var(--ink)}
 .secondary:hover{background:#e5e7eb}
-.btn:focus-visible,.x:focus-visible,.fab:focus-visible{outline:3px solid var(--ring);outline-offset:2px}
+button:focus-visible{outline:3px solid var(--ring);outline-offset:2px}
 .x{appearance:none;position:absolute;top:14px;right:14px;width:34px;height:34px;border:0;border-radius:50%;
 background:transparent;color:var(--muted);display:flex;align-items:center;justify-content:center;cursor:pointer;padding:0}
 .x:hover{background:var(--soft);color:var(--ink)}

@@ -133,7 +133,7 @@ export function panelView(opts: PanelOptions): Panel {
       },
     },
     h(
-      'header',
+      'div',
       { class: 'bar' },
       avatar,
       h('div', { class: 'who' }, title, status),

@@ -121,7 +121,7 @@ export function OrdersTab() {
           <section key={k} className="snippet" aria-label={s.title} data-testid={`checkout-snippet-${k}`}>
             <div className="snippet-header">
               <div>
-                <h4 className="snippet-title">{s.title}</h4>
+                <h3 className="snippet-title">{s.title}</h3>
                 <p className="snippet-hint">{s.hint}</p>
               </div>
               <CopyButton text={code} label="Copy snippet" />

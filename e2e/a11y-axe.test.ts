@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { startVisitor } from '../packages/server/test/helpers/chat-fixtures.ts';
+import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
+import { ensureTagBuilt } from '../packages/tag/ensure-built.ts';
+import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
+import { browsingVisitor, type ConsolePage, goOnline, signedInAs } from './helpers/workspace-fixtures.ts';
+
+/** axe-core's browser bundle, evaluated in the page (evaluation is not subject to the console's CSP). */
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** AXE_ALL=1 also reports minor and moderate findings (to look for them; the test stays on serious and critical). */
+const ALL_IMPACTS = Boolean(process.env.AXE_ALL);
+
+interface Finding {
+  id: string;
+  impact: string;
+  targets: string[];
+}
+
+/** Runs axe over the whole page (open shadow roots included) and returns the serious and critical findings. */
+async function seriousViolations(page: Page): Promise<Finding[]> {
+  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(`${AXE};0`);
+  const found = await page.evaluate<
+    { id: string; impact: string; nodes: { target: unknown[]; html: string }[] }[]
+  >(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)`);
+  return found
+    .filter((v) => ALL_IMPACTS || v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      targets: v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.html.slice(0, 160)}`),
+    }));
+}
+
+/** Tabs (or `key`) through the page and returns, for each button reached, its class and its focus outline. */
+async function focusRings(page: Page, presses: number, key = 'Tab') {
+  const rings: { cls: string; outline: string }[] = [];
+  for (let i = 0; i < presses; i++) {
+    await page.keyboard.press(key);
+    // The focused element, looking through open shadow roots (the widget's).
+    const ring = await page.evaluate<{ cls: string; outline: string } | null>(`(() => {
+      let el = document.activeElement;
+      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+      if (!el || el.tagName !== 'BUTTON' || !el.matches(':focus-visible')) return null;
+      const style = getComputedStyle(el);
+      return { cls: el.className, outline: style.outlineStyle + ' ' + style.outlineWidth + ' ' + style.outlineColor };
+    })()`);
+    if (ring) rings.push(ring);
+  }
+  return rings;
+}
+
+/** Whether a ring is a solid outline of at least 2 px (not a faint shadow). */
+const visibleRing = (outline: string) =>
+  /^solid (\d+(\.\d+)?)px/.test(outline) && Number.parseFloat(outline.split(' ')[1]!) >= 2;
+
+function report(where: string, found: Finding[]): string[] {
+  return found.flatMap((f) => f.targets.map((t) => `${where}: ${f.impact} ${f.id} at ${t}`));
+}
+
+describe('axe-core finds no serious or critical violation (Chromium)', { timeout: 300_000 }, () => {
+  let srv: TestServer;
+  let owner: ConsolePage;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let closers: { close(): Promise<unknown> }[] = [];
+  const visitorId = 'axevisitor';
+  before(async () => {
+    ensureTagBuilt();
+    [srv, browser] = await Promise.all([startTestServer({ demo: true }), launchBrowser()]);
+    const visitor = await browsingVisitor(srv, visitorId);
+    const chat = await startVisitor(srv, { name: 'Quinn QA', text: 'Do you ship to Oslo?' });
+    closers = [chat, visitor];
+    owner = await signedInAs(browser, srv, 'admin@demo.beckon.local', '/console/visitors');
+  });
+  after(async () => {
+    for (const c of closers) await c.close();
+    await browser?.close();
+    await srv?.close();
+  });
+
+  it('on every console page, Settings and Analytics tabs included, at 1280 px', async () => {
+    const { page } = owner;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const { accountId, siteId } = srv.demo!;
+    const campaign = (await srv.node.ctx.store.campaigns.list(accountId))[0]!;
+    const paths = [
+      '/visitors',
+      `/visitors/${visitorId}?site=${siteId}`,
+      '/conversations',
+      '/conversations/history',
+      '/contacts',
+      '/campaigns',
+      `/campaigns/${campaign.id}`,
+      ...['funnel', 'lift', 'conversations', 'channels', 'agents', 'calls', 'sla'].map(
+        (t) => `/analytics/${t}`,
+      ),
+      ...[
+        'sites',
+        'skills',
+        'channels',
+        'team',
+        'bots',
+        'knowledge',
+        'canned-responses',
+        'model',
+        'orders',
+        'api-keys',
+        'webhooks',
+        'automation',
+        'security',
+        'audit-log',
+      ].map((t) => `/settings/${t}`),
+      '/no-such-page',
+    ];
+    const problems: string[] = [];
+    for (const path of paths) {
+      await page.goto(`${srv.url}/console${path}`);
+      await page.locator('main').first().waitFor();
+      // Let lazy pages and their reports arrive before judging them.
+      await page.waitForLoadState('networkidle');
+      await page.waitForTimeout(300);
+      problems.push(...report(path, await seriousViolations(page)));
+    }
+    // The open conversation in the workspace (composer, timeline, visitor panel).
+    await page.goto(`${srv.url}/console/conversations`);
+    await goOnline(page);
+    const row = page.locator('.inbox-row').first();
+    if (await row.isVisible().catch(() => false)) {
+      await row.click();
+      await page.waitForTimeout(500);
+      problems.push(...report('/conversations (open chat)', await seriousViolations(page)));
+    }
+    assert.deepEqual(problems, []);
+  });
+
+  it('draws a solid focus ring on every console button reached by keyboard, indigo ones included', async () => {
+    const { page } = owner;
+    const rings: { cls: string; outline: string }[] = [];
+    for (const path of ['/settings/team', '/campaigns', '/settings/canned-responses']) {
+      await page.goto(`${srv.url}/console${path}`);
+      await page.locator('main').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      rings.push(...(await focusRings(page, 40)));
+    }
+    assert.ok(
+      rings.some((r) => r.cls.includes('button-primary')),
+      `an indigo button was reached: ${rings.map((r) => r.cls).join(', ')}`,
+    );
+    const faint = rings.filter((r) => !visibleRing(r.outline));
+    assert.deepEqual(faint, [], 'every focused button shows a solid ring of 2 px or more');
+  });
+
+  for (const width of [375, 1280]) {
+    it(`on the widget over the demo store with the chat panel open, at ${width} px`, async () => {
+      const context = await browser.newContext({ viewport: { width, height: 800 }, bypassCSP: true });
+      const page = await context.newPage();
+      try {
+        await page.goto(`${srv.url}/demo/`);
+        const widget = page.locator('beckon-widget');
+        await widget.getByRole('button', { name: 'Chat with us' }).click();
+        await widget.getByRole('form', { name: 'Before we start' }).waitFor();
+        const problems = report(`widget prechat ${width}px`, await seriousViolations(page));
+        const prechat = widget.getByRole('form', { name: 'Before we start' });
+        await prechat.getByLabel('How can we help?').fill('Is the blue jacket waterproof?');
+        await prechat.getByRole('button', { name: 'Start chat' }).click();
+        await widget.getByRole('dialog').getByText('Is the blue jacket waterproof?').waitFor();
+        problems.push(...report(`widget chat ${width}px`, await seriousViolations(page)));
+        assert.deepEqual(problems, []);
+        await page.screenshot({ path: `${SHOTS_DIR}a11y-widget-${width}.png` });
+        // Keyboard focus inside the panel: each button shows a solid ring.
+        await widget.locator('textarea').focus();
+        // Backwards from the composer: on a wide screen the panel does not trap focus, so Tab leaves it.
+        const rings = await focusRings(page, 6, 'Shift+Tab');
+        assert.ok(rings.length > 0, 'a widget button was reached by keyboard');
+        assert.deepEqual(
+          rings.filter((r) => !visibleRing(r.outline)),
+          [],
+          'every focused widget button shows a solid ring',
+        );
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
