@@ -15,6 +15,7 @@ export function usePoll<T>(load: () => Promise<T>, everyMs: number, key: string)
   const loader = useRef(load);
   loader.current = load;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new key (another site, time zone…) restarts polling from empty
   useEffect(() => {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;

@@ -1,7 +1,7 @@
 import { slaClocks } from '@beckon/core/sla/sla-clock';
 import type { Wallboard, WallboardAgent, WallboardSkill } from '@beckon/protocol/wallboard-api';
 import type { AppContext } from '../context.ts';
-import { chatTopics } from '../conversations/chat-events.ts';
+import { chatOf } from '../conversations/chat-feature.ts';
 import { analyticsOf } from './analytics-runtime.ts';
 import { conversationAggregates, conversationsIn } from './conversations-report.ts';
 import { startOfDay } from './report-filters.ts';
@@ -103,7 +103,7 @@ async function agentsNow(ctx: AppContext, accountId: string, now: number): Promi
     .where('role', '!=', 'analyst')
     .orderBy('name')
     .execute();
-  const present = new Set(await ctx.bus.members(chatTopics.presence(accountId)).catch(() => [] as string[]));
+  const present = (await chatOf(ctx)?.presence.connected(accountId)) ?? new Set<string>();
   const since = new Map(
     (await store.agentStates.spans(accountId, now + 1, now + 2)).map((r) => [r.userId, r]),
   );

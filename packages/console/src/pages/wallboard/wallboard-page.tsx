@@ -84,18 +84,12 @@ function LoadBar({ agent }: { agent: WallboardAgent }) {
   const level = agent.load >= 1 ? 'full' : agent.load >= 0.75 ? 'high' : 'ok';
   return (
     <div className="wallboard-load">
-      <div
-        className="wallboard-load-track"
-        role="meter"
-        aria-valuemin={0}
-        aria-valuemax={agent.capacity}
-        aria-valuenow={used}
-        aria-label={`${agent.name}: ${used} of ${agent.capacity} chats`}
-      >
+      <div className="wallboard-load-track" aria-hidden="true">
         <span className={`wallboard-load-fill wallboard-load-${level}`} style={{ width: `${pct}%` }} />
       </div>
       <span className="wallboard-load-text">
         {used} / {agent.capacity}
+        <span className="visually-hidden"> chats of capacity</span>
       </span>
     </div>
   );
