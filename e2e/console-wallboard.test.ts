@@ -58,6 +58,37 @@ describe('wallboard in Chromium: a waiting chat and an online agent appear live'
     await card.getByTestId('waiting').getByText('1', { exact: true }).waitFor({ timeout: 15_000 });
     await row.getByText('+1 offered').waitFor({ timeout: 15_000 });
     assert.equal(await row.getByText('console closed').count(), 0, 'the agent’s socket counts as a console');
+    assert.equal(await card.getAttribute('class'), 'wallboard-card', 'no targets on Sales: never red');
+
+    // Support gets a 1-minute target (and no overflow), and a chat that has waited 90 s: its card turns red.
+    const supportSkill = srv.demo!.skillIds.support;
+    const { store } = srv.node.ctx;
+    await store.db
+      .updateTable('skills')
+      .set({
+        sla_targets: JSON.stringify({ normal: { firstResponseSeconds: 60, resolutionSeconds: null } }),
+        max_wait_seconds: 3600,
+      })
+      .where('id', '=', supportSkill)
+      .execute();
+    await store.conversations.create(
+      {
+        accountId: srv.demo!.accountId,
+        siteId: null,
+        visitorId: null,
+        source: 'api',
+        skillId: supportSkill,
+        status: 'queued',
+        channel: 'web',
+        priority: 0,
+        visitorName: 'Ada',
+        tokenHash: 'wallboard-e2e',
+      },
+      Date.now() - 90_000,
+    );
+    const support = page.getByTestId(`wallboard-skill-${supportSkill}`);
+    await support.getByText('1 waiting past the first-response target').waitFor({ timeout: 15_000 });
+    assert.equal(await support.getAttribute('class'), 'wallboard-card wallboard-card-alert');
     await page.screenshot({ path: `${SHOTS_DIR}wallboard-1280.png`, fullPage: true });
     assert.deepEqual(admin.errors, []);
   });
