@@ -6,6 +6,7 @@ import { ContactsPage } from './pages/contacts/contacts-page.tsx';
 import { NotFoundPage } from './pages/not-found/not-found-page.tsx';
 import { SettingsPage } from './pages/settings/settings-page.tsx';
 import { VisitorsPage } from './pages/visitors/visitors-page.tsx';
+import { WallboardPage } from './pages/wallboard/wallboard-page.tsx';
 import { isUnder, Redirect, usePath } from './router/router.tsx';
 
 // Analytics (and its charting library) loads only when opened, keeping the console's first load small.
@@ -38,6 +39,7 @@ const ROUTES: { prefix: string; render: () => ReactNode }[] = [
       </Suspense>
     ),
   },
+  { prefix: '/wallboard', render: () => <WallboardPage /> },
   { prefix: '/settings', render: () => <SettingsPage /> },
 ];
 

@@ -72,6 +72,15 @@ export function AnalyticsIcon(props: IconProps) {
   );
 }
 
+export function WallboardIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <rect x="3" y="4" width="18" height="13" rx="2" />
+      <path d="M8 21h8M12 17v4M7 13v-3M11 13V8M15 13v-2" />
+    </Svg>
+  );
+}
+
 export function SettingsIcon(props: IconProps) {
   return (
     <Svg {...props}>

@@ -1,5 +1,6 @@
 import { LogoMark } from '../components/icons.tsx';
 import { isUnder, Link, usePath } from '../router/router.tsx';
+import { useSession } from '../session/session-context.tsx';
 import { useAttentionCount } from '../workspace/workspace-context.tsx';
 import { NAV_ITEMS } from './nav-items.tsx';
 import { useDisabledWebhooks } from './webhook-notice.ts';
@@ -9,6 +10,8 @@ export function SideNav() {
   const path = usePath();
   const attention = useAttentionCount();
   const disabledHooks = useDisabledWebhooks();
+  const { user } = useSession();
+  const items = NAV_ITEMS.filter((item) => !item.roles || item.roles.includes(user.role));
   return (
     <aside className="sidebar">
       <Link to="/visitors" className="brand" aria-label="Beckon home">
@@ -17,7 +20,7 @@ export function SideNav() {
       </Link>
       <nav className="nav" aria-label="Main">
         <ul className="nav-list">
-          {NAV_ITEMS.map((item) => {
+          {items.map((item) => {
             const current = isUnder(path, item.path);
             return (
               <li key={item.path}>

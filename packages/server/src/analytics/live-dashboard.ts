@@ -1,7 +1,7 @@
 import type { LiveReport, SkillQueue } from '@beckon/protocol/reports-api';
 import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
-import { chatTopics } from '../conversations/chat-events.ts';
+import { chatOf } from '../conversations/chat-feature.ts';
 import { engagementOf } from '../engagement/engagement-runtime.ts';
 import { accountCurrency } from './account-currency.ts';
 import { TrendCache } from './live-trend.ts';
@@ -118,9 +118,8 @@ export class LiveDashboard {
       .where('account_id', '=', accountId)
       .where('role', '!=', 'analyst')
       .execute();
-    const present = new Set(
-      await this.ctx.bus.members(chatTopics.presence(accountId)).catch(() => [] as string[]),
-    );
+    // The presence set reads its per-node marks (`user@node`) back as user ids.
+    const present = (await chatOf(this.ctx)?.presence.connected(accountId)) ?? new Set<string>();
     // Load counts every open chat on any site: capacity is the agent's, not a site's.
     const loads = await db
       .selectFrom('conversations')

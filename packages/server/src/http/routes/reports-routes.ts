@@ -12,6 +12,7 @@ import {
   ReportQuery,
 } from '@beckon/protocol/reports-api';
 import { SlaReport } from '@beckon/protocol/sla-api';
+import { Wallboard, WallboardQuery } from '@beckon/protocol/wallboard-api';
 import type { FastifyReply } from 'fastify';
 import Type, { type TSchema } from 'typebox';
 import { accountCurrency } from '../../analytics/account-currency.ts';
@@ -33,6 +34,7 @@ import {
 } from '../../analytics/report-csv.ts';
 import { isTimeZone, periodOf, type ReportFilters, resolveFilters } from '../../analytics/report-filters.ts';
 import { slaCsv, slaReport } from '../../analytics/sla-report.ts';
+import { wallboard } from '../../analytics/wallboard.ts';
 import { authOf, requireRole } from '../../auth/auth-context.ts';
 import type { AppContext } from '../../context.ts';
 import { badRequest, notFound } from '../../errors.ts';
@@ -44,6 +46,9 @@ export const REPORT_READERS: readonly Role[] = ['owner', 'admin', 'analyst'];
 
 /** Single-campaign lift runs the revenue bootstrap; the list gives Welch's interval only (fast). */
 const SINGLE_BOOTSTRAP = 2000;
+
+/** Who may open the wallboard: the people who run the team. */
+export const WALLBOARD_READERS: readonly Role[] = ['owner', 'admin'];
 
 /** A 200 that is JSON by default and CSV (with a header row) with `?format=csv`. */
 const jsonOrCsv = <T extends TSchema>(schema: T) => ({
@@ -267,6 +272,28 @@ export function reportsRoutes(app: App, ctx: AppContext): void {
       if (req.query.format !== 'csv') return report;
       const now = Date.parse(report.at);
       return sendCsv(reply, 'live', { from: now - 3_600_000, to: now }, liveCsv(report));
+    },
+  );
+  app.get(
+    '/api/v1/wallboard',
+    {
+      onRequest: requireRole(store, WALLBOARD_READERS),
+      schema: {
+        tags,
+        security,
+        summary: 'Wallboard',
+        description:
+          'Per skill: waiting now, longest wait, waiting past the first-response target, first responses within SLA today ' +
+          '(count and share; null where the skill sets no targets) and abandoned today. Per agent: state and seconds in it, ' +
+          'chats, offers and calls now, and load against capacity.',
+        querystring: WallboardQuery,
+        response: { 200: Wallboard, ...errors },
+      },
+    },
+    async (req) => {
+      const tz = req.query.tz ?? 'UTC';
+      if (!isTimeZone(tz)) throw badRequest(`tz: unknown time zone "${tz}"`);
+      return wallboard(ctx, authOf(req).accountId, tz);
     },
   );
 }
