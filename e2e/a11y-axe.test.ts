@@ -93,6 +93,7 @@ describe('axe-core finds no serious or critical violation (Chromium)', { timeout
       '/conversations',
       '/conversations/history',
       '/contacts',
+      '/wallboard',
       '/campaigns',
       `/campaigns/${campaign.id}`,
       ...['funnel', 'lift', 'conversations', 'channels', 'agents', 'calls', 'sla'].map(
