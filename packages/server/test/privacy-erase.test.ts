@@ -191,7 +191,8 @@ for (const store of ['sqlite', 'postgres'] as const) {
         Promise.all(
           ['funnel', 'conversations', 'channels', 'agents', 'campaigns'].map(async (r) => {
             const res = await admin.get(`/api/v1/reports/${r}?from=${day}&to=${day}`);
-            return res.body;
+            // Time in each agent state runs on with the clock; the totals compared here do not.
+            return JSON.parse(JSON.stringify(res.body, (k, v) => (k === 'states' ? undefined : v)));
           }),
         );
       const before = await reports();
