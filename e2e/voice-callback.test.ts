@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { chatOf } from '../packages/server/src/conversations/chat-feature.ts';
+import { engagementOf } from '../packages/server/src/engagement/engagement-runtime.ts';
 import type { ApiClient } from '../packages/server/test/helpers/api-client.ts';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { ensureTagBuilt } from '../packages/tag/ensure-built.ts';
@@ -107,6 +108,10 @@ describe('a callback asked for from the page, with no chat before it (Chromium)'
     await sales.page.screenshot({ path: `${SHOTS_DIR}voice-console-callback-history.png` });
     await context.close();
     await sales.context.close();
+    // The agent's console is closed: wait until the engagement's view of who can take calls has it.
+    const voice = () =>
+      engagementOf(srv.node.ctx).capacity.capacity(srv.demo!.accountId, srv.demo!.skillIds.sales, 'voice');
+    await until(() => voice() === 'busy', 'no agent free for calls once the console closed');
 
     // On a phone the same form fits the screen.
     const phone = await browser.newContext({ viewport: { width: 375, height: 740 } });
