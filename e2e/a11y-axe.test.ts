@@ -1,40 +1,12 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { startVisitor } from '../packages/server/test/helpers/chat-fixtures.ts';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { ensureTagBuilt } from '../packages/tag/ensure-built.ts';
+import { report, seriousViolations } from './helpers/axe.ts';
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
 import { browsingVisitor, type ConsolePage, goOnline, signedInAs } from './helpers/workspace-fixtures.ts';
-
-/** axe-core's browser bundle, evaluated in the page (evaluation is not subject to the console's CSP). */
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** AXE_ALL=1 also reports minor and moderate findings (to look for them; the test stays on serious and critical). */
-const ALL_IMPACTS = Boolean(process.env.AXE_ALL);
-
-interface Finding {
-  id: string;
-  impact: string;
-  targets: string[];
-}
-
-/** Runs axe over the whole page (open shadow roots included) and returns the serious and critical findings. */
-async function seriousViolations(page: Page): Promise<Finding[]> {
-  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(`${AXE};0`);
-  const found = await page.evaluate<
-    { id: string; impact: string; nodes: { target: unknown[]; html: string }[] }[]
-  >(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)`);
-  return found
-    .filter((v) => ALL_IMPACTS || v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      targets: v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.html.slice(0, 160)}`),
-    }));
-}
 
 /** Tabs (or `key`) through the page and returns, for each button reached, its class and its focus outline. */
 async function focusRings(page: Page, presses: number, key = 'Tab') {
@@ -57,10 +29,6 @@ async function focusRings(page: Page, presses: number, key = 'Tab') {
 /** Whether a ring is a solid outline of at least 2 px (not a faint shadow). */
 const visibleRing = (outline: string) =>
   /^solid (\d+(\.\d+)?)px/.test(outline) && Number.parseFloat(outline.split(' ')[1]!) >= 2;
-
-function report(where: string, found: Finding[]): string[] {
-  return found.flatMap((f) => f.targets.map((t) => `${where}: ${f.impact} ${f.id} at ${t}`));
-}
 
 describe('axe-core finds no serious or critical violation (Chromium)', { timeout: 300_000 }, () => {
   let srv: TestServer;

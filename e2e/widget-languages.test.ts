@@ -8,6 +8,7 @@ import type { ApiClient } from '../packages/server/test/helpers/api-client.ts';
 import { connectAgent } from '../packages/server/test/helpers/chat-fixtures.ts';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { ensureTagBuilt } from '../packages/tag/ensure-built.ts';
+import { report, seriousViolations } from './helpers/axe.ts';
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
 import {
   customerPage,
@@ -144,7 +145,7 @@ describe('the widget in the visitor’s language (Chromium)', () => {
 
   for (const lang of ['ar', 'he', 'ja', 'de']) {
     for (const width of [375, 1280]) {
-      it(`draws the pre-chat form in ${lang} at ${width} px`, async () => {
+      it(`draws the pre-chat form in ${lang} at ${width} px, with no serious axe finding`, async () => {
         const { context, page, log, widget } = await open(`/${lang}`, width, true);
         await (log as Awaited<ReturnType<typeof interceptVisitorSocket>>).inject(
           engageFrame(`exp_${lang}_${width}`, {
@@ -167,6 +168,9 @@ describe('the widget in the visitor’s language (Chromium)', () => {
           (await inShadow<string>(page, `root.querySelector('.opt').textContent`)).trim(),
           optional,
         );
+        // axe over the widget alone (the host page is the customer's), in its language and direction.
+        const widgetRoot = `document.querySelector('beckon-widget')`;
+        assert.deepEqual(report(`${lang} ${width}px`, await seriousViolations(page, widgetRoot)), []);
         await page.waitForTimeout(300);
         await shot(page, `${lang}-${width}-prechat`);
         await context.close();
