@@ -196,7 +196,13 @@ export const EngagementSchema = Type.Union([
 ]);
 /** The form shown instead of a chat engagement when its skill cannot take a chat now. */
 export const OfflineMessageSchema = Type.Object(
-  { type: Type.Literal('offline_message'), skillId: id(), message: text(0, 500) },
+  {
+    type: Type.Literal('offline_message'),
+    skillId: id(),
+    message: text(0, 500),
+    /** The invitation's own message in other languages, so the offline form speaks the visitor's. */
+    translations: translations({ message: Type.Optional(text(1, 500)) }),
+  },
   closed,
 );
 /** What the visitor's tag is actually asked to render. */

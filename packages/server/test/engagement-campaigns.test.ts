@@ -341,7 +341,11 @@ describe('campaigns: REST API, and engagements through the visitor protocol', ()
 
     // Her one slot taken (a chat offered to her counts, as routing counts it): the fallback instead.
     await t.api.patch(`/api/v1/campaigns/${chat.id}`, {
-      engagement: { ...chat.engagement, offline: 'offline_message' },
+      engagement: {
+        ...chat.engagement,
+        offline: 'offline_message',
+        translations: { de: { message: 'Brauchen Sie Hilfe?' } },
+      },
     });
     const busy = await VisitorChatClient.start(srv.url, t.site.siteKey, {
       visitorId: vid('chatter'),
@@ -352,7 +356,13 @@ describe('campaigns: REST API, and engagements through the visitor protocol', ()
     const w = await visitor(srv, t.site.siteKey, vid('full'));
     await w.sendBatch([pageView('https://shop.example/s', ['support'])]);
     const fallback = await w.nextEngage();
-    assert.equal(fallback.engagement.type, 'offline_message');
+    // The offline form leads with the invitation's message, in each language the campaign wrote it in.
+    assert.deepEqual(fallback.engagement, {
+      type: 'offline_message',
+      skillId,
+      message: 'Need help?',
+      translations: { de: { message: 'Brauchen Sie Hilfe?' } },
+    });
     assert.equal(fallback.agentName, undefined);
     await w.close();
 

@@ -47,13 +47,20 @@ export function resolveEngagement(
   // A call is offered only while someone can answer it; else its callback button, if the campaign says so.
   if (engagement.type === 'call') {
     if (capacity(engagement.skillId, 'voice') === 'available') return engagement;
-    return engagement.offline === 'callback'
-      ? { type: 'callback', skillId: engagement.skillId, label: 'Call me back' }
-      : null;
+    // No label: the widget writes its own "Call me back" in the visitor's language.
+    return engagement.offline === 'callback' ? { type: 'callback', skillId: engagement.skillId } : null;
   }
   if (capacity(engagement.skillId) === 'available') return engagement;
   const offline = engagement.offline ?? 'none';
   if (offline === 'none') return null;
-  const message = engagement.type === 'chat_invitation' ? engagement.message : '';
-  return { type: 'offline_message', skillId: engagement.skillId, message };
+  if (engagement.type !== 'chat_invitation')
+    return { type: 'offline_message', skillId: engagement.skillId, message: '' };
+  // The invitation's message leads the form, in the visitor's language where the campaign has it.
+  const { message, translations } = engagement;
+  return {
+    type: 'offline_message',
+    skillId: engagement.skillId,
+    message,
+    ...(translations ? { translations } : {}),
+  };
 }
