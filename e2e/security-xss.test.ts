@@ -20,8 +20,15 @@ import {
   eventually,
   startVisitor,
 } from '../packages/server/test/helpers/chat-fixtures.ts';
+import {
+  postWebhook,
+  startGraphApi,
+  waMessageDelivery,
+} from '../packages/server/test/helpers/graph-api-server.ts';
+import { MediaFiles } from '../packages/server/test/helpers/media-files.ts';
 import { NO_RATE_LIMITS } from '../packages/server/test/helpers/no-rate-limits.ts';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
+import { WA } from '../packages/server/test/helpers/whatsapp-fixture.ts';
 import { ensureTagBuilt } from '../packages/tag/ensure-built.ts';
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
 import {
@@ -81,6 +88,9 @@ describe('XSS corpus rendered in Chromium: console and widget', { timeout: 240_0
   let browsing: VisitorClient;
   let conversationId: string;
   let contactId: string;
+  let graph: Awaited<ReturnType<typeof startGraphApi>>;
+  /** A WhatsApp conversation: the customer's profile name, their messages and its closing tags are payloads. */
+  let whatsappId: string;
   /** Every payload put somewhere; each must be read literally on at least one page. */
   const planted = new Set<string>();
   /** What each page showed literally. */
@@ -97,6 +107,42 @@ describe('XSS corpus rendered in Chromium: console and widget', { timeout: 240_0
     const short = shortPayloads(120);
     const ok = (res: { status: number; body: unknown }, what: string) =>
       assert.ok(res.status < 300, `${what}: ${res.status} ${JSON.stringify(res.body)}`);
+
+    // First (it goes to the first skill by name, before the payload-named skills exist): a WhatsApp
+    // customer writes in; profile name and messages are payloads, as is the channel's name.
+    sales = await connectAgent(srv, 'sales@demo.beckon.local');
+    graph = await startGraphApi({ ...WA, media: new MediaFiles() });
+    const channel = await admin.post('/api/v1/channels', {
+      type: 'whatsapp',
+      name: short[6],
+      ...WA,
+      apiBaseUrl: graph.url,
+    });
+    ok(channel, 'channel');
+    planted.add(short[6]!);
+    const hook = `${srv.url}/hooks/whatsapp/${channel.body.id}`;
+    for (const text of XSS_CORPUS.slice(36)) {
+      const d = waMessageDelivery(WA.phoneNumberId, '15550009876', text, { name: short[7] });
+      assert.equal((await postWebhook(hook, d.body, WA.appSecret)).status, 200);
+      planted.add(text);
+    }
+    planted.add(short[7]!);
+    whatsappId = await until(
+      () =>
+        srv.node.ctx.store.db
+          .selectFrom('channel_messages')
+          .select('conversation_id')
+          .where('account_id', '=', srv.demo!.accountId)
+          .executeTakeFirst()
+          .then((r) => r?.conversation_id),
+      'the WhatsApp conversation',
+    );
+    // The agent answers it and closes it with payloads as tags and disposition.
+    await eventually(() => sales.offers.has(whatsappId), 5000, 'the WhatsApp offer');
+    await sales.accept(whatsappId);
+    const tags = shortPayloads(40).slice(0, 6);
+    await sales.close(whatsappId, { tags, disposition: shortPayloads(60)[8]! });
+    for (const tag of tags) planted.add(tag);
 
     // Names of skills and sites, canned replies, knowledge articles, campaign names.
     for (const [i, name] of short.slice(0, 4).entries()) {
@@ -125,7 +171,6 @@ describe('XSS corpus rendered in Chromium: console and widget', { timeout: 240_0
     }
 
     // A chat: the pre-chat form, every payload from the visitor, from the agent, and as notes.
-    sales = await connectAgent(srv, 'sales@demo.beckon.local');
     chat = await startVisitor(srv, {
       skillId: srv.demo!.skillIds.sales,
       name: XSS_CORPUS[2]!,
@@ -175,6 +220,7 @@ describe('XSS corpus rendered in Chromium: console and widget', { timeout: 240_0
     await browser?.close();
     await srv?.close();
     await shop?.close();
+    await graph?.close();
   });
 
   /** Opens a console page as `email`, waits for `ready` to be read on it, and checks the trap. */
@@ -226,6 +272,15 @@ describe('XSS corpus rendered in Chromium: console and widget', { timeout: 240_0
     );
     await history.screenshot({ path: `${SHOTS_DIR}security-xss-history.png` });
     await consolePage(owner.context, '/conversations/history', XSS_CORPUS[2]!);
+    const whatsapp = await consolePage(
+      owner.context,
+      `/conversations/history/${whatsappId}`,
+      XSS_CORPUS.at(-1)!,
+    );
+    await whatsapp.screenshot({ path: `${SHOTS_DIR}security-xss-whatsapp.png` });
+    // Its details say where it came from, not "through the API".
+    await whatsapp.getByText('Wrote on WhatsApp', { exact: true }).waitFor({ timeout: 2000 });
+    await consolePage(owner.context, '/settings/channels', shortPayloads(120)[6]!);
     await consolePage(owner.context, `/contacts/${contactId}`, XSS_CORPUS[30]!);
     await consolePage(owner.context, '/contacts', shortPayloads(120)[3]!);
     await consolePage(owner.context, '/campaigns', [...planted].find((p) => p === shortPayloads(120)[11])!);

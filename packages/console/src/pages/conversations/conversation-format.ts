@@ -64,6 +64,10 @@ export const SOURCE_LABELS: Record<Conversation['source'], string> = {
   api: 'Started through the API',
 };
 
+/** How a conversation began: the web chat's way in ("Clicked a chat button"), else its channel ("Wrote on WhatsApp"). */
+export const howStarted = (c: Pick<Conversation, 'channel' | 'source'>): string =>
+  c.channel === 'web' ? SOURCE_LABELS[c.source] : `Wrote ${CHANNEL_HOW[c.channel]}`;
+
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const weekdayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short' });
 const shortDateFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });

@@ -20,7 +20,7 @@ import { JourneyTimeline } from '../../visitors/journey-timeline.tsx';
 import { useLive } from '../../visitors/use-live.ts';
 import { DEVICE_LABELS, exposureName, formatClock } from '../../visitors/visitor-format.ts';
 import { AttributesPanel, CartPanel, SourcePanel } from '../../visitors/visitor-panels.tsx';
-import { CHANNEL_HOW, SOURCE_LABELS, visitorLabel } from '../conversation-format.ts';
+import { CHANNEL_HOW, howStarted, visitorLabel } from '../conversation-format.ts';
 import { useDirectory } from '../directory.tsx';
 
 export function ContextPane() {
@@ -95,7 +95,7 @@ function ConversationFacts({ c, visitor }: { c: Conversation; visitor: VisitorJo
       : null;
   const rows: [string, string][] = [['Started', formatDateTime(c.createdAt)]];
   if (waited !== null) rows.push(['Waited', formatClock(waited)]);
-  rows.push(['How', c.channel === 'web' ? SOURCE_LABELS[c.source] : `Wrote ${CHANNEL_HOW[c.channel]}`]);
+  rows.push(['How', howStarted(c)]);
   const skill = skillName(c.skillId);
   if (skill) rows.push(['Skill', skill]);
   if (c.topic) rows.push(['Topic', c.topic]);

@@ -12,7 +12,7 @@ import { useResource } from '../../../components/use-resource.ts';
 import { Link } from '../../../router/router.tsx';
 import { formatClock } from '../../visitors/visitor-format.ts';
 import { MessageRows } from '../chat/message-list.tsx';
-import { SOURCE_LABELS, STATUS_LABELS, visitorLabel } from '../conversation-format.ts';
+import { howStarted, STATUS_LABELS, visitorLabel } from '../conversation-format.ts';
 import { useDirectory } from '../directory.tsx';
 import { CsatStars } from './csat-stars.tsx';
 
@@ -60,7 +60,7 @@ export function TranscriptPage({ id }: { id: string }) {
     ...(duration ? ([['Duration', duration]] as [string, string][]) : []),
     ['Agent', userName(c.assignedAgentId) ?? '—'],
     ['Skill', skillName(c.skillId) ?? '—'],
-    ['How', SOURCE_LABELS[c.source]],
+    ['How', howStarted(c)],
     ['Disposition', c.disposition ?? '—'],
   ];
 
