@@ -109,6 +109,8 @@ describe('the widget in the visitor’s language (Chromium)', () => {
     const { conversation } = await offered;
     await sales.accept(conversation.id);
     await panel.getByText('متصل الآن').first().waitFor();
+    // The line the server writes when the agent joins is in Arabic too.
+    await panel.getByText('انضم Sales Agent إلى المحادثة.').waitFor();
     const box = panel.getByRole('textbox', { name: 'الرسالة' });
     assert.equal(await box.getAttribute('placeholder'), 'اكتب رسالة…');
     await box.fill('أبحث عن مصباح للمكتب');

@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { RichContent } from './bot-content.ts';
 import { Attachment, AttachmentIds } from './chat-attachments.ts';
+import { WIDGET_LANGUAGES, type WidgetLanguage } from './widget-languages.ts';
 
 export { Attachment, AttachmentIds, RichContent };
 
@@ -223,6 +224,10 @@ export const ConversationStart = Type.Object(
     topic: Type.Optional(Type.String({ maxLength: 120 })),
     /** A first message, stored as the visitor's first line. */
     text: Type.Optional(MessageText),
+    /** The widget's language: the lines the server writes to the visitor (“… joined the chat.”) use it. */
+    language: Type.Optional(
+      Type.Unsafe<WidgetLanguage>(Type.Union(WIDGET_LANGUAGES.map((code) => Type.Literal(code)))),
+    ),
   },
   closed,
 );

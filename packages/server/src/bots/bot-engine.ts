@@ -12,6 +12,7 @@ import type { BotHandoffReason } from '@beckon/protocol/webhooks-api';
 import Value from 'typebox/value';
 import type { Bus } from '../bus/bus.ts';
 import type { ChatAnnouncer } from '../conversations/chat-announcer.ts';
+import { ENGLISH_LINES } from '../conversations/visitor-lines.ts';
 import { AppError, badRequest } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Logger } from '../logger.ts';
@@ -28,7 +29,8 @@ import type { KnowledgeIndex } from './knowledge-index.ts';
 export const botTopic = (botId: string): string => `bot.${botId}`;
 
 /** What the visitor reads when a bot hands the conversation over. */
-export const HANDOFF_LINE = 'Connecting you with a person…';
+/** What the visitor reads when a bot hands them over (in English; the chat's language is `visitorLine`'s). */
+export const HANDOFF_LINE = ENGLISH_LINES.handoff;
 
 export interface BotEngineOptions {
   /** How often conversations whose bot owes an answer past its time are looked for (ms). */
@@ -285,7 +287,7 @@ export class BotEngine {
       name: bot.name,
       supervisor: true,
     });
-    await this.announcer.line(accountId, conversationId, HANDOFF_LINE);
+    await this.announcer.visitorLine(accountId, conversationId, 'handoff');
     const c = await this.store.conversations.get(accountId, conversationId);
     await this.announcer.updated(accountId, c, { queue: true });
     this.route(accountId);

@@ -98,7 +98,7 @@ export class AgentChatService {
     if (r.previousOfferedTo && r.previousOfferedTo !== user.id) {
       events.toAgent(r.previousOfferedTo, { t: 'offer.revoked', conversationId: id, reason: 'taken' });
     }
-    await this.announcer.line(caller.accountId, id, `${user.name} joined the chat.`);
+    await this.announcer.visitorLine(caller.accountId, id, 'joined', { name: user.name });
     await this.announcer.updated(caller.accountId, r.conversation, { queue: true });
     return r.conversation;
   }
@@ -149,7 +149,7 @@ export class AgentChatService {
         `You are now chatting with ${name ?? 'another agent'}.`,
       );
     } else {
-      await this.announcer.line(caller.accountId, id, 'Transferring you to another team. Please hold on.');
+      await this.announcer.visitorLine(caller.accountId, id, 'transferring');
     }
     const fresh = await this.store.conversations.get(caller.accountId, id);
     await this.announcer.updated(caller.accountId, fresh, { queue: true });
@@ -175,7 +175,7 @@ export class AgentChatService {
         reason: 'taken',
       });
     }
-    await this.announcer.line(caller.accountId, id, 'The chat has ended.');
+    await this.announcer.visitorLine(caller.accountId, id, 'ended');
     const fresh = await this.store.conversations.get(caller.accountId, id);
     await this.announcer.updated(caller.accountId, fresh, { queue: true });
     this.route(caller.accountId);
@@ -223,7 +223,7 @@ export class AgentChatService {
         }
         const reopened = await this.store.assignment.reopen(accountId, id, now);
         if (!reopened) return this.store.conversations.get(accountId, id);
-        await this.announcer.line(accountId, id, 'The conversation was reopened.');
+        await this.announcer.visitorLine(accountId, id, 'reopened');
         fresh = await this.store.conversations.get(accountId, id);
         await this.announcer.updated(accountId, fresh, { queue: true });
         this.route(accountId);

@@ -5,6 +5,7 @@ import type { AppendItem } from '../store/messages-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { ChatEvents } from './chat-events.ts';
 import type { MessageWriter } from './message-writer.ts';
+import { type VisitorLine, visitorLine } from './visitor-lines.ts';
 
 /**
  * Tells everyone concerned after a conversation changed (its participants, the account's
@@ -40,6 +41,22 @@ export class ChatAnnouncer {
     this.events.toConversation(conversation.id, { t: 'conversation.updated', conversation, agentName });
     this.events.toAccount(accountId, { t: 'conversation.updated', conversation });
     if (opts.queue) this.events.toAccount(accountId, { t: 'queue.changed' });
+  }
+
+  /** Appends a system line for the visitor, in the language they started the chat in (English when unknown). */
+  async visitorLine(
+    accountId: string,
+    conversationId: string,
+    line: VisitorLine,
+    vars: Record<string, string> = {},
+  ): Promise<Message | undefined> {
+    const row = await this.store.db
+      .selectFrom('conversations')
+      .select('language')
+      .where('account_id', '=', accountId)
+      .where('id', '=', conversationId)
+      .executeTakeFirst();
+    return this.line(accountId, conversationId, visitorLine(row?.language ?? null, line, vars));
   }
 
   /** Appends a line from the system (or an agent's note) to the conversation, after any pending sends. */

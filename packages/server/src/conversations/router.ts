@@ -19,7 +19,6 @@ import type { AgentPresence } from './agent-presence.ts';
 import type { ChatAnnouncer } from './chat-announcer.ts';
 import { chatTopics } from './chat-events.ts';
 import type { PresenceSet } from './presence-set.ts';
-import { OFFLINE_LINE } from './visitor-chat-service.ts';
 
 /**
  * How long one node keeps an account's routing to itself (ms). The lease only saves duplicate work:
@@ -217,7 +216,7 @@ export class Router {
       const moved = await this.store.assignment.overflow(accountId, q.id, q.skillId, to, now);
       if (!moved) continue;
       changed = true;
-      if (to === 'offline') await this.announcer.line(accountId, q.id, OFFLINE_LINE);
+      if (to === 'offline') await this.announcer.visitorLine(accountId, q.id, 'offline');
       await this.announcer.updated(accountId, moved, { queue: true });
     }
 

@@ -199,6 +199,7 @@ export class VisitorChatService {
       contactId: contact?.id ?? null,
       tokenHash: hash,
       botId,
+      language: input.language ?? null,
       // What the visitor accepted opens the conversation, so every side reads it as they did.
       ...(origin?.invitation ? { invitation: origin.invitation } : {}),
     });
@@ -206,7 +207,7 @@ export class VisitorChatService {
       await this.announcer.line(accountId, conversation.id, cleanText(input.text), { kind: 'visitor' });
     }
     if (!available) {
-      await this.announcer.line(accountId, conversation.id, OFFLINE_LINE);
+      await this.announcer.visitorLine(accountId, conversation.id, 'offline');
     }
     conversation = await this.store.conversations.get(accountId, conversation.id);
     // Here from the start: a client over REST keeps it so with its requests, a socket while open.
@@ -431,9 +432,5 @@ export function visitorView(
   };
 }
 
-/** What the visitor reads when no one can answer now. */
 /** What the transcript says when a reachable customer left with the chat in progress. */
 export const LEFT_PENDING_LINE = 'The visitor left the site; the conversation stays open for a later reply.';
-
-export const OFFLINE_LINE =
-  'No one is available to chat right now. Leave a message here and we will get back to you.';

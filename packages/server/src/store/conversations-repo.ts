@@ -44,6 +44,8 @@ export interface NewConversation {
   tokenHash: string;
   /** The bot that takes it first (its skill offers new conversations to a bot). */
   botId?: string | null;
+  /** The widget's language (a web chat): the lines the server writes to the visitor use it. */
+  language?: string | null;
   /**
    * The invitation the visitor accepted, or a campaign's message: stored as the conversation's first
    * message, in the same transaction. `echoId` names the exposure it came from.
@@ -151,6 +153,7 @@ export class ConversationsRepo {
       first_bot_id: input.botId ?? null,
       handoff_at: null,
       bot_wait_until: null,
+      language: input.language ?? null,
       created_at: now,
       updated_at: now,
     };

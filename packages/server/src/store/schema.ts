@@ -399,6 +399,8 @@ export interface ConversationsTable {
   handoff_at: Millis | null;
   /** The bot owes an answer to the visitor's line by this time, else it is handed over. */
   bot_wait_until: Millis | null;
+  /** The widget's language when the visitor started the chat: the server's lines to them use it. */
+  language: string | null;
   created_at: Millis;
   updated_at: Millis;
 }

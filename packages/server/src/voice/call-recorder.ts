@@ -146,10 +146,10 @@ export class CallRecorder {
       finished_at: null,
     });
     if (created && leg === 0)
-      await this.announcer.line(call.account_id, call.conversation_id, 'Recording started.');
+      await this.announcer.visitorLine(call.account_id, call.conversation_id, 'recording');
     else if (created) {
       const name = (await this.announcer.agentName(call.account_id, call.agent_id)) ?? 'the new agent';
-      await this.announcer.line(call.account_id, call.conversation_id, `Recording continues with ${name}.`);
+      await this.announcer.visitorLine(call.account_id, call.conversation_id, 'recordingContinues', { name });
     }
     return recording;
   }

@@ -3,7 +3,7 @@ import type { VisitorServerFrame } from '@beckon/protocol/chat-protocol';
 import { backoffDelay } from '../../backoff.ts';
 import { randomId } from '../../ids.ts';
 import { CLOSE_FORBIDDEN } from '../../limits.ts';
-import { t } from '../i18n/i18n.ts';
+import { lang, t } from '../i18n/i18n.ts';
 import {
   type ChatAction,
   type ChatState,
@@ -291,7 +291,13 @@ export function createChatSession(opts: ChatSessionOptions): ChatSession {
     start(input) {
       if (token || ws) return;
       stopped = false;
-      startFrame = { type: 'start', siteKey: opts.siteKey, ...input };
+      // The widget's language: the lines the server writes into the chat use it.
+      startFrame = {
+        type: 'start',
+        siteKey: opts.siteKey,
+        language: lang as ConversationStart['language'],
+        ...input,
+      };
       connect();
     },
     connect: wake,
