@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Conversation, Message } from '@beckon/protocol/chat-api';
 import type { Contact } from '@beckon/protocol/contacts-api';
 import type { Kysely } from 'kysely';
@@ -33,7 +33,7 @@ export type ChannelSkillChooser = (
 
 /** `prefix` and a digest of the parts: the same message always names the same row. */
 const derivedId = (prefix: string, ...parts: string[]) =>
-  `${prefix}_${createHash('sha256').update(parts.join('\u0000')).digest('base64url').slice(0, 27)}`;
+  `${prefix}_${hash('sha256', parts.join('\u0000'), 'base64url').slice(0, 27)}`;
 
 /** How many times a line is tried again when its conversation closes under it. */
 const REOPEN_TRIES = 3;

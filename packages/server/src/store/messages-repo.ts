@@ -381,25 +381,69 @@ export class MessagesRepo {
           .execute();
       if (outbound.length > 0) await trx.insertInto('outbox').values(outbound).execute();
       // Written here, not before: the line and its provider id commit together, in one sync to disk.
-      for (const { item, seq } of recorded)
-        await trx
-          .insertInto('channel_messages')
-          .values({
-            account_id: item.accountId,
-            channel: item.channelRecord!.channel,
-            external_id: item.channelRecord!.externalId,
-            conversation_id: item.conversationId,
-            seq,
-            direction: 'in',
-            created_at: now,
-          })
-          .onConflict((oc) => oc.columns(['account_id', 'channel', 'external_id']).doUpdateSet({ seq }))
-          .execute();
+      if (recorded.length > 0) await this.recordChannelLines(trx, recorded, now);
     }
     let queuedHooks = 0;
     for (const [accountId, events] of hooks)
       queuedHooks += await this.webhooks.queueIn(trx, accountId, events, now);
     return { results, queuedOut: outbound.length, hooks: queuedHooks };
+  }
+
+  /**
+   * The provider ids of the batch's channel lines, with their lines' seqs: one statement per
+   * INSERT_CHUNK rows, its SQL text compiled once per row count. A busy webhook's batch of a few
+   * dozen lines paid a query built and compiled for each.
+   */
+  private async recordChannelLines(
+    trx: Transaction<Database>,
+    recorded: readonly { item: AppendItem; seq: number }[],
+    now: number,
+  ): Promise<void> {
+    // One row per provider id (the last line's seq, as one upsert after another would leave it):
+    // PostgreSQL refuses a statement that updates the same row twice.
+    const rows = new Map<string, ChannelMessagesTable>();
+    for (const { item, seq } of recorded) {
+      const r = item.channelRecord!;
+      rows.set(channelKey(item.accountId, r), {
+        account_id: item.accountId,
+        channel: r.channel,
+        external_id: r.externalId,
+        conversation_id: item.conversationId,
+        seq,
+        direction: 'in',
+        created_at: now,
+      });
+    }
+    const all = [...rows.values()];
+    for (let i = 0; i < all.length; i += INSERT_CHUNK) {
+      const chunk = all.slice(i, i + INSERT_CHUNK);
+      const params: unknown[] = [];
+      for (const r of chunk)
+        params.push(
+          r.account_id,
+          r.channel,
+          r.external_id,
+          r.conversation_id,
+          r.seq,
+          r.direction,
+          r.created_at,
+        );
+      await runShaped(
+        trx,
+        `channel_messages:record:${chunk.length}`,
+        () =>
+          trx
+            .insertInto('channel_messages')
+            .values(chunk)
+            .onConflict((oc) =>
+              oc
+                .columns(['account_id', 'channel', 'external_id'])
+                .doUpdateSet((eb) => ({ seq: eb.ref('excluded.seq') })),
+            )
+            .compile(),
+        params,
+      );
+    }
   }
 
   /** The `channel_messages` rows the batch's channel lines name already, by `channelKey`. */
@@ -418,13 +462,24 @@ export class MessagesRepo {
     }
     for (const { accountId, channel, ids } of groups.values())
       for (let i = 0; i < ids.length; i += PROBE_CHUNK) {
-        const rows = await trx
-          .selectFrom('channel_messages')
-          .select(['external_id', 'conversation_id', 'seq'])
-          .where('account_id', '=', accountId)
-          .where('channel', '=', channel as ChannelMessagesTable['channel'])
-          .where('external_id', 'in', ids.slice(i, i + PROBE_CHUNK))
-          .execute();
+        const chunk = ids.slice(i, i + PROBE_CHUNK);
+        const { rows } = await runShaped<{
+          external_id: string;
+          conversation_id: string;
+          seq: number | null;
+        }>(
+          trx,
+          `channel_messages:recorded:${chunk.length}`,
+          () =>
+            trx
+              .selectFrom('channel_messages')
+              .select(['external_id', 'conversation_id', 'seq'])
+              .where('account_id', '=', accountId)
+              .where('channel', '=', channel as ChannelMessagesTable['channel'])
+              .where('external_id', 'in', chunk)
+              .compile(),
+          [accountId, channel, ...chunk],
+        );
         for (const r of rows)
           found.set(channelKey(accountId, { channel, externalId: r.external_id }), {
             conversation_id: r.conversation_id,
