@@ -47,7 +47,7 @@ describe('analytics › calls (Chromium): calls per day, skill and agent, and ca
     assert.equal(total[0], '6');
     assert.match(total[1]!, /^3\s*50\.0 %$/);
     assert.equal(total[2], '2', 'abandoned');
-    assert.equal(total[5], '30 s', '9 calls in 10 answered within 30 s');
+    assert.equal(total[5], '30\u00a0s', '9 calls in 10 answered within 30 s');
     const skills = await report.getByTestId('calls-skills').locator('tbody th').allTextContents();
     assert.deepEqual(skills, ['Sales', 'Support', 'Total']);
     const salesRow = await report.getByTestId(`calls-agent-${sales}`).locator('td').allTextContents();

@@ -79,6 +79,8 @@ export const CallsReport = Type.Object({
   channel: Nullable(Type.String()),
   total: CallFigures,
   days: Type.Array(CallDayFigures),
+  /** For a period of one day, the same figures per hour; `day` holds the hour's start as an ISO instant. */
+  hours: Type.Optional(Type.Array(CallDayFigures)),
   /** Skills with calls in the period, the busiest first. */
   skills: Type.Array(CallSkillFigures),
   /** Agents with calls in the period, the busiest first (a transferred call counts for each). */

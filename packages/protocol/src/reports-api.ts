@@ -193,6 +193,8 @@ export const ConversationsReport = Type.Object({
   period: ReportPeriod,
   total: ConversationFigures,
   days: Type.Array(ConversationFigures),
+  /** For a period of one day, the same figures per hour; `day` holds the hour's start as an ISO instant. */
+  hours: Type.Optional(Type.Array(ConversationFigures)),
   /** Bot-resolved and human-resolved conversations, handoff rate and the CSAT of each. */
   bots: Type.Optional(BotFigures),
 });
@@ -293,10 +295,30 @@ export const CampaignLiftReport = Type.Object({
 });
 export type CampaignLiftReport = Static<typeof CampaignLiftReport>;
 
+/**
+ * How the shown visitors' conversions spread over the listed campaigns. A conversion counts in full
+ * for every campaign that showed the visitor its engagement within the campaign's window.
+ */
+export const CreditOverlap = Type.Object({
+  /** Conversions counted once, however many campaigns count them. */
+  conversions: Type.Integer(),
+  /** The campaigns' conversions added up: one three campaigns count adds three. */
+  summed: Type.Integer(),
+  /** Conversions that more than one campaign counts. */
+  shared: Type.Integer(),
+  /** Revenue of the conversions, each counted once. */
+  revenue: Type.Number(),
+  /** The campaigns' revenue added up. */
+  summedRevenue: Type.Number(),
+});
+export type CreditOverlap = Static<typeof CreditOverlap>;
+
 export const CampaignLiftList = Type.Object({
   period: ReportPeriod,
   currency: Currency,
   campaigns: Type.Array(CampaignLift),
+  /** The listed campaigns' conversions, counted once and added up. */
+  overlap: Type.Optional(CreditOverlap),
 });
 export type CampaignLiftList = Static<typeof CampaignLiftList>;
 

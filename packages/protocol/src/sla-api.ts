@@ -78,6 +78,14 @@ export const SlaShare = Type.Object({
   rate: Nullable(Type.Number()),
 });
 
+/** Conversations and breaches of one day (`YYYY-MM-DD`) or one hour. */
+const SlaDay = Type.Object({
+  date: Type.String(),
+  conversations: Type.Integer(),
+  firstResponseBreaches: Type.Integer(),
+  resolutionBreaches: Type.Integer(),
+});
+
 /** `GET /api/v1/reports/sla`: targets met over the range, breaches by skill, agent and channel, by day. */
 export const SlaReport = Type.Object({
   from: Iso,
@@ -87,14 +95,9 @@ export const SlaReport = Type.Object({
   bySkill: Type.Array(SlaReportRow),
   byAgent: Type.Array(SlaReportRow),
   byChannel: Type.Array(SlaReportRow),
-  days: Type.Array(
-    Type.Object({
-      date: Type.String(),
-      conversations: Type.Integer(),
-      firstResponseBreaches: Type.Integer(),
-      resolutionBreaches: Type.Integer(),
-    }),
-  ),
+  days: Type.Array(SlaDay),
+  /** For a period of one day, the same figures per hour; `date` holds the hour's start as an ISO instant. */
+  hours: Type.Optional(Type.Array(SlaDay)),
 });
 export type SlaReport = Static<typeof SlaReport>;
 

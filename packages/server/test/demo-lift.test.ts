@@ -20,18 +20,18 @@ interface CampaignLift {
 }
 
 /** A fresh demo install, as `npm start` makes it: the account, its campaigns and its full history. */
-async function install(): Promise<{ srv: TestServer; campaigns: unknown[] }> {
+async function install(): Promise<{ srv: TestServer; campaigns: unknown[]; overlap: unknown }> {
   const srv = await startTestServer({ demo: true });
   await seedDemoHistory(srv.node.ctx.store, srv.demo!);
   const admin = new ApiClient(srv.node.app);
   await admin.login(DEMO_ADMIN.email, DEMO_ADMIN.password);
   const res = await admin.get('/api/v1/reports/campaigns');
   assert.equal(res.status, 200, JSON.stringify(res.body));
-  return { srv, campaigns: res.body.campaigns };
+  return { srv, campaigns: res.body.campaigns, overlap: res.body.overlap };
 }
 
 describe('the demo’s lift: the same on every install, and resolved where the simulation has an effect', () => {
-  const installs: Array<{ srv: TestServer; campaigns: unknown[] }> = [];
+  const installs: Array<{ srv: TestServer; campaigns: unknown[]; overlap: unknown }> = [];
   before(async () => {
     installs.push(await install());
     installs.push(await install());
@@ -44,6 +44,7 @@ describe('the demo’s lift: the same on every install, and resolved where the s
     const [a, b] = installs;
     assert.notEqual(a!.srv.demo!.accountId, b!.srv.demo!.accountId, 'two accounts of their own');
     assert.deepEqual(a!.campaigns, b!.campaigns);
+    assert.deepEqual(a!.overlap, b!.overlap, 'the same purchases counted once and added up');
     const ids = (a!.campaigns as CampaignLift[]).map((c) => c.campaignId).sort();
     assert.deepEqual(ids, [CHECKOUT_HESITATION, BROWSING_DEEPLY, CHAT_WITH_US].map(demoCampaignId).sort());
   });

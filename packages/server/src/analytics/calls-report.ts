@@ -9,7 +9,7 @@ import { type Kysely, sql } from 'kysely';
 import { zoneOffsetMs } from '../engagement/session-clock.ts';
 import type { Database } from '../store/schema.ts';
 import { DAY_MS } from './attribution-rules.ts';
-import { campaignScope, periodOf, type ReportFilters } from './report-filters.ts';
+import { campaignScope, HOUR_MS, hourStarts, periodOf, type ReportFilters } from './report-filters.ts';
 
 /** The calls report's filters: the other reports', and the channel of the calls' conversations. */
 export type CallReportFilters = ReportFilters & { channel?: string };
@@ -269,6 +269,7 @@ export async function callsReport(db: Kysely<Database>, f: CallReportFilters): P
   );
   const total = tally();
   const byDay = new Map<number, Tally>();
+  const byHour = new Map<number, Tally>();
   const bySkill = new Map<string | null, Tally>();
   const byAgent = new Map<string, Tally>();
   for (const c of calls) {
@@ -276,6 +277,7 @@ export async function callsReport(db: Kysely<Database>, f: CallReportFilters): P
     const missed = own.filter((l) => l.end === 'missed').length;
     for (const [map, key] of [
       [byDay, c.day],
+      [byHour, Math.floor((c.requestedAt - f.from) / HOUR_MS)],
       [bySkill, c.skillId],
     ] as const) {
       const t = (map as Map<unknown, Tally>).get(key) ?? tally();
@@ -301,6 +303,10 @@ export async function callsReport(db: Kysely<Database>, f: CallReportFilters): P
   const days = [];
   for (let d = first; d <= last; d++)
     days.push({ day: new Date(d * DAY_MS).toISOString().slice(0, 10), ...figures(byDay.get(d) ?? tally()) });
+  const hours = hourStarts(f)?.map((start, i) => ({
+    day: new Date(start).toISOString(),
+    ...figures(byHour.get(i) ?? tally()),
+  }));
 
   const skillRows: CallSkillFigures[] = [...bySkill].map(([id, t]) => ({
     skillId: id,
@@ -317,6 +323,7 @@ export async function callsReport(db: Kysely<Database>, f: CallReportFilters): P
     channel: f.channel ?? null,
     total: figures(total),
     days,
+    ...(hours ? { hours } : {}),
     skills: skillRows.sort(busiest),
     agents: agentRows.sort(busiest),
     callbacks: await callbacksIn(db, f),

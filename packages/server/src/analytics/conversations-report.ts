@@ -1,12 +1,12 @@
 import { businessTimeBetween } from '@beckon/core/hours/business-hours';
 import type { BotFigures, ConversationFigures, ConversationsReport } from '@beckon/protocol/reports-api';
-import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, type RawBuilder, sql } from 'kysely';
 import { zoneOffsetMs } from '../engagement/session-clock.ts';
 import { heldBy } from '../store/assignment-history.ts';
 import type { Database } from '../store/schema.ts';
 import { hoursOf } from '../store/skills-repo.ts';
 import { DAY_MS } from './attribution-rules.ts';
-import { campaignScope, periodOf, type ReportFilters } from './report-filters.ts';
+import { campaignScope, HOUR_MS, hourStarts, periodOf, type ReportFilters } from './report-filters.ts';
 
 const n = (v: unknown) => Number(v ?? 0);
 const seconds = (v: unknown) => (v == null ? null : Number(v) / 1000);
@@ -134,24 +134,46 @@ export async function conversationsReport(
   const offset = zoneOffsetMs(f.tz, f.to);
   // Literals, not parameters: PostgreSQL must see the grouped expression and the selected one as equal.
   const day = sql<number>`(c.created_at + ${sql.lit(offset)}) / ${sql.lit(DAY_MS)}`;
-  const rows = await conversationsIn(db, f)
-    .select((eb) => [day.as('day'), ...conversationAggregates(eb)])
-    .groupBy(day)
-    .orderBy(day)
-    .execute();
-
-  const business = await businessFirstResponses(db, f, offset);
-  for (const r of rows as Array<Record<string, unknown>>) r.bfr_sum = business.get(n(r.day)) ?? 0;
+  const rows = await figuresBy(db, f, day, (createdAt) => Math.floor((createdAt + offset) / DAY_MS));
+  const starts = hourStarts(f);
+  let hours: ConversationFigures[] | undefined;
+  if (starts) {
+    // Hours counted from the period's start, so a day with a clock change keeps its 23 or 25.
+    const hour = sql<number>`(c.created_at - ${sql.lit(f.from)}) / ${sql.lit(HOUR_MS)}`;
+    const byHour = await figuresBy(db, f, hour, (createdAt) => Math.floor((createdAt - f.from) / HOUR_MS));
+    hours = starts.map((start, i) => {
+      const r = byHour.find((x) => n(x.bucket) === i);
+      return figuresOf(new Date(start).toISOString(), r ?? {});
+    });
+  }
 
   return {
     period: periodOf(f),
-    total: totalOf(rows, 'day'),
+    total: totalOf(rows, 'bucket'),
     days: everyDay(f, offset).map((day) => {
-      const r = rows.find((x) => n(x.day) === day);
+      const r = rows.find((x) => n(x.bucket) === day);
       return figuresOf(new Date(day * DAY_MS).toISOString().slice(0, 10), r ?? {});
     }),
+    ...(hours ? { hours } : {}),
     bots: await botFigures(db, f),
   };
+}
+
+/** The conversations' aggregates grouped by a bucket (a day, an hour), with business-hours first responses. */
+async function figuresBy(
+  db: Kysely<Database>,
+  f: ReportFilters,
+  bucket: RawBuilder<number>,
+  bucketOf: (createdAt: number) => number,
+): Promise<Array<Record<string, unknown>>> {
+  const rows = (await conversationsIn(db, f)
+    .select((eb) => [bucket.as('bucket'), ...conversationAggregates(eb)])
+    .groupBy(bucket)
+    .orderBy(bucket)
+    .execute()) as Array<Record<string, unknown>>;
+  const business = await businessFirstResponses(db, f, bucketOf);
+  for (const r of rows) r.bfr_sum = business.get(n(r.bucket)) ?? 0;
+  return rows;
 }
 
 /**
@@ -194,13 +216,13 @@ async function botFigures(db: Kysely<Database>, f: ReportFilters): Promise<BotFi
 }
 
 /**
- * First response counted in the skill's business hours, summed per local day: a request at 16:55
+ * First response counted in the skill's business hours, summed per bucket (a local day, an hour): a request at 16:55
  * on Friday answered at 09:05 on Monday is ten minutes. A skill without hours counts clock time.
  */
 async function businessFirstResponses(
   db: Kysely<Database>,
   f: ReportFilters,
-  offset: number,
+  bucketOf: (createdAt: number) => number,
 ): Promise<Map<number, number>> {
   const [rows, skills] = await Promise.all([
     conversationsIn(db, f)
@@ -210,14 +232,14 @@ async function businessFirstResponses(
     db.selectFrom('skills').select(['id', 'business_hours']).where('account_id', '=', f.accountId).execute(),
   ]);
   const hours = new Map(skills.map((s) => [s.id, hoursOf(s.business_hours)]));
-  const byDay = new Map<number, number>();
+  const byBucket = new Map<number, number>();
   for (const r of rows) {
     const from = n(r.enqueued_at);
     const to = n(r.first_response_at);
     const h = r.skill_id ? hours.get(r.skill_id) : null;
     const ms = h ? businessTimeBetween(h, from, to) : to - from;
-    const day = Math.floor((n(r.created_at) + offset) / DAY_MS);
-    byDay.set(day, (byDay.get(day) ?? 0) + ms);
+    const bucket = bucketOf(n(r.created_at));
+    byBucket.set(bucket, (byBucket.get(bucket) ?? 0) + ms);
   }
-  return byDay;
+  return byBucket;
 }

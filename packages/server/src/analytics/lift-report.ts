@@ -1,5 +1,5 @@
 import { compareProportions, compareRevenue, stratifiedLift } from '@beckon/core/stats/index';
-import type { CampaignLift, LikeForLike } from '@beckon/protocol/reports-api';
+import type { CampaignLift, CreditOverlap, LikeForLike } from '@beckon/protocol/reports-api';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import { ARM_COLUMNS, armFigures, cohortAttributions, cohortExposures } from './funnel-report.ts';
@@ -73,7 +73,20 @@ export async function liftReport(
   campaigns: readonly LiftCampaign[],
   opts: LiftOptions,
 ): Promise<CampaignLift[]> {
-  if (campaigns.length === 0) return [];
+  return (await liftList(db, f, campaigns, opts)).campaigns;
+}
+
+/**
+ * The lift of each campaign, and how their shown visitors' conversions overlap: every campaign
+ * that showed the visitor its engagement within its window counts the conversion in full.
+ */
+export async function liftList(
+  db: Kysely<Database>,
+  f: ReportFilters,
+  campaigns: readonly LiftCampaign[],
+  opts: LiftOptions,
+): Promise<{ campaigns: CampaignLift[]; overlap: CreditOverlap }> {
+  if (campaigns.length === 0) return { campaigns: [], overlap: creditOverlap([]) };
   const scoped: ReportFilters = { ...f, campaignId: undefined, skillCampaignIds: campaigns.map((c) => c.id) };
   const cohorts = await db
     .selectFrom(
@@ -88,7 +101,7 @@ export async function liftReport(
   const rows: AttributionRow[] = await cohortAttributions(db, scoped)
     .select([...ARM_COLUMNS, 'a.campaign_id'])
     .execute();
-  return campaigns.map((c) => {
+  const lifts = campaigns.map((c) => {
     const size = (control: number) =>
       Number(cohorts.find((r) => r.campaign_id === c.id && Number(r.control) === control)?.n ?? 0);
     const mine = rows.filter((r) => r.campaign_id === c.id);
@@ -96,6 +109,29 @@ export async function liftReport(
     const held = mine.filter((r) => Number(r.control) === 1);
     return liftOf(c, armFigures(size(0), treated), armFigures(size(1), held), treated, held, opts);
   });
+  return { campaigns: lifts, overlap: creditOverlap(rows.filter((r) => Number(r.control) === 0)) };
+}
+
+/** Shown visitors' conversions counted once, added up over campaigns, and those several campaigns count. */
+function creditOverlap(rows: readonly AttributionRow[]): CreditOverlap {
+  const byConversion = new Map<string, { campaigns: Set<string>; revenue: number }>();
+  for (const r of rows) {
+    const c = byConversion.get(r.conversion_id) ?? {
+      campaigns: new Set<string>(),
+      revenue: Number(r.revenue),
+    };
+    c.campaigns.add(r.campaign_id ?? '');
+    byConversion.set(r.conversion_id, c);
+  }
+  const out: CreditOverlap = { conversions: 0, summed: 0, shared: 0, revenue: 0, summedRevenue: 0 };
+  for (const c of byConversion.values()) {
+    out.conversions++;
+    out.summed += c.campaigns.size;
+    if (c.campaigns.size > 1) out.shared++;
+    out.revenue += c.revenue;
+    out.summedRevenue += c.revenue * c.campaigns.size;
+  }
+  return out;
 }
 
 /** One value per visitor of an arm: each converter's attributed revenue, zeros for everyone else. */

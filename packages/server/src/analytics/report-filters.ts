@@ -5,6 +5,9 @@ import { badRequest } from '../errors.ts';
 import type { Database } from '../store/schema.ts';
 import { DAY_MS } from './attribution-rules.ts';
 
+/** One hour in milliseconds. */
+export const HOUR_MS = 3_600_000;
+
 /** Longest period a report covers. */
 export const MAX_RANGE_DAYS = 400;
 const DEFAULT_RANGE_DAYS = 30;
@@ -34,6 +37,17 @@ export function isTimeZone(tz: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The hours of a period of one day (24, or 23 or 25 across a clock change), as epoch-ms starts;
+ * null for a longer period. A one-day chart drawn per day is a single dot: per hour it has a shape.
+ */
+export function hourStarts(f: { from: number; to: number }): number[] | null {
+  if (f.to - f.from > 25 * HOUR_MS) return null;
+  const starts: number[] = [];
+  for (let t = f.from; t < f.to; t += HOUR_MS) starts.push(t);
+  return starts;
 }
 
 /** Local midnight (epoch ms) of the day containing `t` in `tz`. */

@@ -6,7 +6,7 @@ import type { SlaConversation } from '../store/sla-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { CsvColumn } from './csv-table.ts';
 import { toCsv } from './csv-table.ts';
-import { type ReportFilters, startOfDay } from './report-filters.ts';
+import { HOUR_MS, hourStarts, type ReportFilters, startOfDay } from './report-filters.ts';
 
 /** One conversation's outcome against its targets; null fields: no such target, or still running. */
 interface Outcome {
@@ -79,12 +79,20 @@ export async function slaReport(store: Store, f: ReportFilters, now = Date.now()
       resolutionBreaches: 0,
     });
   }
+  const hours = hourStarts(f)?.map((start) => ({
+    date: new Date(start).toISOString(),
+    conversations: 0,
+    firstResponseBreaches: 0,
+    resolutionBreaches: 0,
+  }));
   for (const o of outcomes) {
-    const day = days.get(startOfDay(f.tz, o.c.startedAt));
-    if (!day) continue;
-    day.conversations++;
-    if (o.firstResponse === false) day.firstResponseBreaches++;
-    if (o.resolution === false) day.resolutionBreaches++;
+    const hour = hours?.[Math.floor((o.c.startedAt - f.from) / HOUR_MS)];
+    for (const bucket of [days.get(startOfDay(f.tz, o.c.startedAt)), hour]) {
+      if (!bucket) continue;
+      bucket.conversations++;
+      if (o.firstResponse === false) bucket.firstResponseBreaches++;
+      if (o.resolution === false) bucket.resolutionBreaches++;
+    }
   }
   return {
     from: new Date(f.from).toISOString(),
@@ -107,6 +115,7 @@ export async function slaReport(store: Store, f: ReportFilters, now = Date.now()
       (k) => k,
     ),
     days: [...days.values()],
+    ...(hours ? { hours } : {}),
   };
 }
 

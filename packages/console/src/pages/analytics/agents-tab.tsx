@@ -9,6 +9,7 @@ import { formatCount, formatDuration, formatPercent } from './report-format.ts';
 import { ReportTableHead } from './report-table-head.tsx';
 import { barPaths, UPlotChart } from './uplot-chart.tsx';
 import { useReport } from './use-report.ts';
+import './report-tables.css';
 
 function chartOptions(names: string[]): Omit<uPlot.Options, 'width' | 'height'> {
   return {
@@ -139,7 +140,7 @@ export function AgentsTab({ filters }: { filters: ReportFilters }) {
           <CsvLink path="agents" filters={filters} label="agents" />
         </div>
         <div className="table-wrap">
-          <table className="table table-compact">
+          <table className="table table-compact table-dense">
             <ReportTableHead
               first="Agent"
               figures={[
@@ -172,7 +173,7 @@ export function AgentsTab({ filters }: { filters: ReportFilters }) {
                     {formatDuration(a.avgHandleSeconds)}
                   </td>
                   <td className="cell-number" data-label="Busy">
-                    {formatDuration(a.busyHours * 3600)}
+                    {formatDuration(Math.round(a.busyHours * 60) * 60)}
                   </td>
                   <td className="cell-number" data-label="Concurrency">
                     {a.avgConcurrency === null ? '—' : a.avgConcurrency.toFixed(2)}

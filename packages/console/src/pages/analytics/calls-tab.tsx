@@ -1,9 +1,9 @@
 /** Calls: offered, answered and abandoned per day, service levels per skill and agent, callbacks by outcome. */
-import { useCallback, useMemo, useState } from 'react';
-import type uPlot from 'uplot';
+import { useCallback, useState } from 'react';
 import {
   type CallbackFigures,
   type CallFigures,
+  type CallsReport,
   getCallsReport,
   getFunnel,
   type ReportFilters,
@@ -13,27 +13,20 @@ import { PhoneIcon } from '../../components/icons.tsx';
 import { LoadingState } from '../../components/loading-state.tsx';
 import { CHANNEL_LABELS } from '../conversations/conversation-format.ts';
 import { CsvLink } from './csv-link.tsx';
+import { type TimeSeries, useTimeChart } from './daily-chart.ts';
 import { ReportError } from './report-error.tsx';
 import { formatCount, formatDuration, formatPercent } from './report-format.ts';
 import { ReportTableHead } from './report-table-head.tsx';
 import { UPlotChart } from './uplot-chart.tsx';
 import { useReport } from './use-report.ts';
 
-const OPTIONS: Omit<uPlot.Options, 'width' | 'height'> = {
-  legend: { show: true },
-  cursor: { drag: { x: false, y: false } },
-  scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(4, max)] } },
-  axes: [
-    { stroke: '#667085', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#e4e7ec' } },
-    { stroke: '#667085', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#e4e7ec' }, size: 48 },
-  ],
-  series: [
-    {},
-    { label: 'Offered', stroke: '#4338ca', fill: 'rgba(67,56,202,0.08)', width: 2 },
-    { label: 'Answered', stroke: '#0e9384', width: 2 },
-    { label: 'Abandoned', stroke: '#dc6803', width: 2 },
-  ],
-};
+type CallDay = CallsReport['days'][number];
+const SERIES: TimeSeries<CallDay>[] = [
+  { label: 'Offered', color: '#4338ca', value: (d) => d.offered },
+  { label: 'Answered', color: '#0e9384', value: (d) => d.answered },
+  { label: 'Abandoned', color: '#dc6803', value: (d) => d.abandoned },
+];
+const dayOf = (d: CallDay) => d.day;
 
 const FIGURES = [
   'Offered',
@@ -146,15 +139,7 @@ export function CallsTab({ filters }: { filters: ReportFilters }) {
   );
   const report = useReport(load, filters);
   const r = report.data;
-  const data = useMemo<uPlot.AlignedData>(() => {
-    const days = r?.days ?? [];
-    return [
-      days.map((d) => Date.parse(`${d.day}T12:00:00Z`) / 1000),
-      days.map((d) => d.offered),
-      days.map((d) => d.answered),
-      days.map((d) => d.abandoned),
-    ];
-  }, [r]);
+  const { hourly, options, data } = useTimeChart(SERIES, dayOf, r);
 
   const channelPicker = (
     <label className="filter">
@@ -231,12 +216,12 @@ export function CallsTab({ filters }: { filters: ReportFilters }) {
         </li>
       </ul>
       <div className="chart-card">
-        <h3 className="chart-title">Per day</h3>
+        <h3 className="chart-title">{hourly ? 'Per hour' : 'Per day'}</h3>
         <UPlotChart
-          options={OPTIONS}
+          options={options}
           data={data}
           height={220}
-          label="Calls offered, answered and abandoned per day"
+          label={`Calls offered, answered and abandoned per ${hourly ? 'hour' : 'day'}`}
           testId="calls-chart"
         />
       </div>

@@ -1,31 +1,21 @@
 /** Conversations: volume per day, answered, missed and abandoned, service times and CSAT. */
-import { useMemo } from 'react';
-import type uPlot from 'uplot';
 import { type ConversationFigures, getConversationsReport, type ReportFilters } from '../../api/reports.ts';
 import { LoadingState } from '../../components/loading-state.tsx';
 import { CsvLink } from './csv-link.tsx';
+import { type TimeSeries, useTimeChart } from './daily-chart.ts';
 import { ReportError } from './report-error.tsx';
 import { formatCount, formatCountOf, formatDuration, formatPercent } from './report-format.ts';
 import { ReportTableHead } from './report-table-head.tsx';
 import { UPlotChart } from './uplot-chart.tsx';
 import { useReport } from './use-report.ts';
 
-const OPTIONS: Omit<uPlot.Options, 'width' | 'height'> = {
-  legend: { show: true },
-  cursor: { drag: { x: false, y: false } },
-  scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(4, max)] } },
-  axes: [
-    { stroke: '#667085', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#e4e7ec' } },
-    { stroke: '#667085', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#e4e7ec' }, size: 48 },
-  ],
-  series: [
-    {},
-    { label: 'Conversations', stroke: '#4338ca', fill: 'rgba(67,56,202,0.08)', width: 2 },
-    { label: 'Answered', stroke: '#0e9384', width: 2 },
-    { label: 'Missed', stroke: '#d92d20', width: 2 },
-    { label: 'Abandoned', stroke: '#dc6803', width: 2 },
-  ],
-};
+const SERIES: TimeSeries<ConversationFigures>[] = [
+  { label: 'Conversations', color: '#4338ca', value: (d) => d.conversations },
+  { label: 'Answered', color: '#0e9384', value: (d) => d.answered },
+  { label: 'Missed', color: '#d92d20', value: (d) => d.missed },
+  { label: 'Abandoned', color: '#dc6803', value: (d) => d.abandoned },
+];
+const dayOf = (d: ConversationFigures) => d.day;
 
 function Row({ r, total }: { r: ConversationFigures; total?: boolean }) {
   return (
@@ -65,16 +55,7 @@ function Row({ r, total }: { r: ConversationFigures; total?: boolean }) {
 export function ConversationsTab({ filters }: { filters: ReportFilters }) {
   const report = useReport(getConversationsReport, filters);
   const c = report.data;
-  const data = useMemo<uPlot.AlignedData>(() => {
-    const days = c?.days ?? [];
-    return [
-      days.map((d) => Date.parse(`${d.day}T12:00:00Z`) / 1000),
-      days.map((d) => d.conversations),
-      days.map((d) => d.answered),
-      days.map((d) => d.missed),
-      days.map((d) => d.abandoned),
-    ];
-  }, [c]);
+  const { hourly, options, data } = useTimeChart(SERIES, dayOf, c);
   if (report.error) return <ReportError error={report.error} onRetry={report.reload} />;
   if (!c) return <LoadingState label="Loading conversations…" />;
   const t = c.total;
@@ -146,12 +127,12 @@ export function ConversationsTab({ filters }: { filters: ReportFilters }) {
         </ul>
       )}
       <div className="chart-card">
-        <h3 className="chart-title">Per day</h3>
+        <h3 className="chart-title">{hourly ? 'Per hour' : 'Per day'}</h3>
         <UPlotChart
-          options={OPTIONS}
+          options={options}
           data={data}
           height={220}
-          label="Conversations, answered, missed and abandoned per day"
+          label={`Conversations, answered, missed and abandoned per ${hourly ? 'hour' : 'day'}`}
           testId="conversations-chart"
         />
       </div>

@@ -1,19 +1,33 @@
-/** The per-day line chart the report tabs draw: a time axis, counts from 0, a legend, one line per series. */
+/** The line chart over time the report tabs draw: per day, or per hour for a one-day period. */
+import { useMemo } from 'react';
 import type uPlot from 'uplot';
 
 const AXIS = { stroke: '#667085', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#e4e7ec' } };
+/** An hour as the viewer's locale writes it: "3 PM", "15". */
+const hourOf = new Intl.DateTimeFormat(undefined, { hour: 'numeric' });
+/** An hour with its day, for the legend: "Nov 26, 3 PM". */
+const hourOfDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: 'numeric' });
+const dayOf = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
 
-/** Options for a per-day chart; the first series is filled, the others are lines. */
+/** Options for a chart over time; the first series is filled, the others are lines. Per hour, the axis reads hours. */
 export function dailyChartOptions(
   series: ReadonlyArray<{ label: string; color: string }>,
+  hourly = false,
 ): Omit<uPlot.Options, 'width' | 'height'> {
+  const label = (format: Intl.DateTimeFormat) => (_u: uPlot, v: number | null) =>
+    v == null ? '—' : format.format(new Date(v * 1000));
   return {
     legend: { show: true },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(4, max)] } },
-    axes: [AXIS, { ...AXIS, size: 48 }],
+    axes: [
+      hourly
+        ? { ...AXIS, values: (_u, splits) => splits.map((s) => hourOf.format(new Date(s * 1000))) }
+        : AXIS,
+      { ...AXIS, size: 48 },
+    ],
     series: [
-      {},
+      { value: hourly ? label(hourOfDay) : label(dayOf) },
       ...series.map((s, i) => ({
         label: s.label,
         stroke: s.color,
@@ -24,11 +38,47 @@ export function dailyChartOptions(
   };
 }
 
-/** Chart data of days (`YYYY-MM-DD`, drawn at noon UTC) and one value list per series. */
+/**
+ * Chart data of days (`YYYY-MM-DD`, drawn at noon UTC) or hours (an ISO instant, drawn at its start)
+ * and one value list per series.
+ */
 export function dailyChartData<D>(
-  days: readonly D[],
+  points: readonly D[],
   date: (d: D) => string,
   values: ((d: D) => number)[],
 ): uPlot.AlignedData {
-  return [days.map((d) => Date.parse(`${date(d)}T12:00:00Z`) / 1000), ...values.map((v) => days.map(v))];
+  const at = (text: string) => Date.parse(text.length === 10 ? `${text}T12:00:00Z` : text) / 1000;
+  return [points.map((d) => at(date(d))), ...values.map((v) => points.map(v))];
+}
+
+/** A line of a chart over time: its name, its colour and the figure it reads from each point. */
+export interface TimeSeries<D> {
+  label: string;
+  color: string;
+  value: (d: D) => number;
+}
+
+/**
+ * A report's chart over time: per hour when the report answers hours (a one-day period), else per
+ * day. `series` and `date` must be stable (module constants): they key the chart's memos.
+ */
+export function useTimeChart<D>(
+  series: readonly TimeSeries<D>[],
+  date: (d: D) => string,
+  report: { days: readonly D[]; hours?: readonly D[] } | null | undefined,
+) {
+  const hours = report?.hours;
+  const days = report?.days;
+  const hourly = Boolean(hours);
+  const options = useMemo(() => dailyChartOptions(series, hourly), [series, hourly]);
+  const data = useMemo(
+    () =>
+      dailyChartData(
+        hours ?? days ?? [],
+        date,
+        series.map((s) => s.value),
+      ),
+    [series, date, hours, days],
+  );
+  return { hourly, options, data };
 }

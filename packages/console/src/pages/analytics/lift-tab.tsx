@@ -1,16 +1,61 @@
 /** Campaign lift: exposed vs control per campaign, lifts with their 95 % intervals and p-values. */
 import { useState } from 'react';
-import { getLiftList, type ReportFilters } from '../../api/reports.ts';
+import { type CampaignLiftList, getLiftList, type ReportFilters } from '../../api/reports.ts';
 import { LoadingState } from '../../components/loading-state.tsx';
 import { CsvLink } from './csv-link.tsx';
 import { IntervalBar } from './interval-bar.tsx';
 import { LiftDetail } from './lift-detail.tsx';
 import { comparable, verdictOf } from './lift-verdict.ts';
 import { ReportError } from './report-error.tsx';
-import { formatCount, formatP, formatPercent, formatPoints } from './report-format.ts';
+import {
+  formatCount,
+  formatCountOf,
+  formatMoney,
+  formatP,
+  formatPercent,
+  formatPoints,
+} from './report-format.ts';
 import { useReport } from './use-report.ts';
+import './lift-tab.css';
 
 const pp = (v: number) => formatPoints(v);
+
+/**
+ * How a conversion is credited, as the attribution does it: in full to every campaign that showed the
+ * visitor its engagement within its window. With shared conversions, the sum over the rows beside the
+ * distinct count, so nobody adds the rows up and takes it for the shop's total.
+ */
+function CreditNote({ list }: { list: CampaignLiftList }) {
+  const o = list.overlap;
+  return (
+    <section className="credit-note" aria-label="How conversions are credited" data-testid="lift-credit">
+      <p>
+        A purchase (or goal) is credited to every campaign that engaged the visitor within its attribution
+        window; totals across campaigns can count a purchase more than once.
+      </p>
+      {o && o.shared > 0 ? (
+        <dl className="credit-figures">
+          <div>
+            <dt>Conversions, added over campaigns</dt>
+            <dd data-testid="lift-credit-summed">
+              {formatCount(o.summed)} · {formatMoney(o.summedRevenue, list.currency)}
+            </dd>
+          </div>
+          <div>
+            <dt>Distinct conversions</dt>
+            <dd data-testid="lift-credit-distinct">
+              {formatCount(o.conversions)} · {formatMoney(o.revenue, list.currency)}
+            </dd>
+          </div>
+          <div>
+            <dt>Credited to more than one campaign</dt>
+            <dd data-testid="lift-credit-shared">{formatCountOf(o.shared, 'conversion', 'conversions')}</dd>
+          </div>
+        </dl>
+      ) : null}
+    </section>
+  );
+}
 
 export function LiftTab({ filters }: { filters: ReportFilters }) {
   const report = useReport(getLiftList, filters);
@@ -49,11 +94,11 @@ export function LiftTab({ filters }: { filters: ReportFilters }) {
                 <th scope="col" className="cell-number">
                   Control
                 </th>
-                <th scope="col">Lift in conversion rate (95 % interval)</th>
+                <th scope="col">{'Lift in conversion rate (95\u00a0% interval)'}</th>
                 <th scope="col" className="cell-number">
                   Relative
                 </th>
-                <th scope="col" className="cell-number">
+                <th scope="col" className="cell-number lift-head-whole">
                   p-value
                 </th>
                 <th scope="col">Verdict</th>
@@ -135,6 +180,7 @@ export function LiftTab({ filters }: { filters: ReportFilters }) {
           </table>
         </div>
       )}
+      {list.campaigns.length > 0 ? <CreditNote list={list} /> : null}
       {open ? <LiftDetail campaignId={open} filters={filters} onClose={() => setOpen(null)} /> : null}
     </div>
   );

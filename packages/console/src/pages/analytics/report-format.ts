@@ -35,14 +35,21 @@ export function formatPoints(v: number, digits = 2): string {
   return `${v > 0 ? '+' : ''}${(v * 100).toFixed(digits)} pp`;
 }
 
-/** Seconds as "45 s", "3 min 20 s", "1 h 5 min"; a dash when unknown. */
+/**
+ * Seconds as "45 s", "3 min 20 s", "1 h 5 min"; a dash when unknown. The spaces are non-breaking:
+ * a narrow column wraps around a duration, never inside it ("2 min" on one line, "39 s" on the next).
+ */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
   const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return s % 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s / 60} min`;
-  const m = Math.round(s / 60);
-  return m % 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${m / 60} h`;
+  let text: string;
+  if (s < 60) text = `${s} s`;
+  else if (s < 3600) text = s % 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s / 60} min`;
+  else {
+    const m = Math.round(s / 60);
+    text = m % 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${m / 60} h`;
+  }
+  return text.replaceAll(' ', '\u00a0');
 }
 
 /** A p-value as people read it: "< 0.001", "0.037". */

@@ -1,5 +1,4 @@
 /** Service levels: the share of conversations that met their targets, and breaches by skill, agent, channel and day. */
-import { useMemo } from 'react';
 import type { ReportFilters } from '../../api/reports.ts';
 import { getSlaReport, type SlaReport, type SlaReportRow } from '../../api/sla.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
@@ -7,7 +6,7 @@ import { ConversationsIcon } from '../../components/icons.tsx';
 import { LoadingState } from '../../components/loading-state.tsx';
 import { channelLabel } from './channels-tab.tsx';
 import { CsvLink } from './csv-link.tsx';
-import { dailyChartData, dailyChartOptions } from './daily-chart.ts';
+import { type TimeSeries, useTimeChart } from './daily-chart.ts';
 import { ReportError } from './report-error.tsx';
 import { formatCount, formatPercent } from './report-format.ts';
 import { ReportTableHead } from './report-table-head.tsx';
@@ -15,11 +14,13 @@ import { UPlotChart } from './uplot-chart.tsx';
 import { useReport } from './use-report.ts';
 import './sla-tab.css';
 
-const OPTIONS = dailyChartOptions([
-  { label: 'With targets', color: '#4338ca' },
-  { label: 'First response missed', color: '#d92d20' },
-  { label: 'Resolution missed', color: '#dc6803' },
-]);
+type SlaDay = SlaReport['days'][number];
+const SERIES: TimeSeries<SlaDay>[] = [
+  { label: 'With targets', color: '#4338ca', value: (d) => d.conversations },
+  { label: 'First response missed', color: '#d92d20', value: (d) => d.firstResponseBreaches },
+  { label: 'Resolution missed', color: '#dc6803', value: (d) => d.resolutionBreaches },
+];
+const dateOf = (d: SlaDay) => d.date;
 
 function Breakdown({
   title,
@@ -87,15 +88,7 @@ function ShareCard({
 export function SlaTab({ filters }: { filters: ReportFilters }) {
   const report = useReport(getSlaReport, filters);
   const r = report.data;
-  const data = useMemo(
-    () =>
-      dailyChartData(r?.days ?? [], (d) => d.date, [
-        (d) => d.conversations,
-        (d) => d.firstResponseBreaches,
-        (d) => d.resolutionBreaches,
-      ]),
-    [r],
-  );
+  const { hourly, options, data } = useTimeChart(SERIES, dateOf, r);
   if (report.error) return <ReportError error={report.error} onRetry={report.reload} />;
   if (!r) return <LoadingState label="Loading service levels…" />;
   if (r.bySkill.length === 0)
@@ -121,12 +114,12 @@ export function SlaTab({ filters }: { filters: ReportFilters }) {
         <ShareCard label="Resolved within target" share={r.resolution} testId="sla-resolution-rate" />
       </ul>
       <div className="chart-card">
-        <h3 className="chart-title">Per day</h3>
+        <h3 className="chart-title">{hourly ? 'Per hour' : 'Per day'}</h3>
         <UPlotChart
-          options={OPTIONS}
+          options={options}
           data={data}
           height={220}
-          label="Conversations with targets and missed targets per day"
+          label={`Conversations with targets and missed targets per ${hourly ? 'hour' : 'day'}`}
           testId="sla-chart"
         />
       </div>

@@ -45,7 +45,16 @@ export function UPlotChart({ options, data, height, label, testId }: UPlotChartP
     chart.current?.setData(data);
   }, [data]);
 
-  return <div ref={box} className="chart" role="img" aria-label={label} data-testid={testId} />;
+  return (
+    <div
+      ref={box}
+      className="chart"
+      role="img"
+      aria-label={label}
+      data-testid={testId}
+      data-points={data[0]?.length ?? 0}
+    />
+  );
 }
 
 /** Shows the last point's values in a live legend when no point is under the pointer. */

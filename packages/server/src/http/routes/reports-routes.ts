@@ -23,7 +23,7 @@ import { callsReport } from '../../analytics/calls-report.ts';
 import { channelsReport } from '../../analytics/channels-report.ts';
 import { conversationsReport } from '../../analytics/conversations-report.ts';
 import { funnelReport } from '../../analytics/funnel-report.ts';
-import { liftCampaigns, liftReport, likeForLike } from '../../analytics/lift-report.ts';
+import { liftCampaigns, liftList, liftReport, likeForLike } from '../../analytics/lift-report.ts';
 import {
   agentsCsv,
   channelsCsv,
@@ -216,11 +216,11 @@ export function reportsRoutes(app: App, ctx: AppContext): void {
       let campaigns = await liftCampaigns(db, accountId);
       if (f.skillCampaignIds) campaigns = campaigns.filter((c) => f.skillCampaignIds!.includes(c.id));
       if (f.campaignId) campaigns = campaigns.filter((c) => c.id === f.campaignId);
-      const rows = await liftReport(db, f, campaigns, { bootstrapIterations: 0 });
+      const { campaigns: rows, overlap } = await liftList(db, f, campaigns, { bootstrapIterations: 0 });
       const currency = await accountCurrency(db, accountId);
       return req.query.format === 'csv'
         ? sendCsv(reply, 'campaign-lift', f, liftCsv(rows, currency))
-        : { period: periodOf(f), currency, campaigns: rows };
+        : { period: periodOf(f), currency, campaigns: rows, overlap };
     },
   );
 
