@@ -1,6 +1,7 @@
 /** The root: wait for the session, then show the login page or the signed-in console. */
 import { errorMessage } from './api/http.ts';
 import { LogoMark } from './components/icons.tsx';
+import { useT } from './i18n/language-context.tsx';
 import { AppShell } from './layout/app-shell.tsx';
 import { LoginPage } from './pages/login/login-page.tsx';
 import { TotpRequiredPage } from './pages/login/totp-required-page.tsx';
@@ -16,11 +17,12 @@ export function App() {
 }
 
 function Root() {
+  const t = useT();
   const { state, retry } = useSessionApi();
   switch (state.status) {
     case 'loading':
       return (
-        <div className="splash" role="status" aria-label="Loading Beckon">
+        <div className="splash" role="status" aria-label={t('Loading Beckon')}>
           <LogoMark className="logo-mark splash-logo" />
         </div>
       );
@@ -29,10 +31,10 @@ function Root() {
         <div className="splash">
           <div className="splash-card">
             <LogoMark />
-            <h1 className="splash-title">Beckon is not reachable</h1>
+            <h1 className="splash-title">{t('Beckon is not reachable')}</h1>
             <p className="splash-text">{errorMessage(state.error)}</p>
             <button type="button" className="button button-primary" onClick={retry}>
-              Try again
+              {t('Try again')}
             </button>
           </div>
         </div>

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
@@ -26,5 +26,14 @@ describe('console bundle', () => {
   }, () => {
     const html = readFileSync(join(DIST, 'index.html'), 'utf8');
     assert.doesNotMatch(html, /conversations-page/, 'the workspace chunk is not preloaded');
+  });
+
+  it('fetches a language pack only for the language chosen: none is in the first load', {
+    skip: !built && 'the console is not built',
+  }, () => {
+    const html = readFileSync(join(DIST, 'index.html'), 'utf8');
+    const packs = readdirSync(join(DIST, 'assets')).filter((f) => /^(de|es)-[\w-]+\.js$/.test(f));
+    assert.equal(packs.length, 2, 'a chunk per language besides English');
+    for (const pack of packs) assert.ok(!html.includes(pack), `${pack} is not preloaded`);
   });
 });

@@ -237,11 +237,23 @@ export const TwoFactorState = Type.Object({
 });
 export type TwoFactorState = Static<typeof TwoFactorState>;
 
+/** The languages the console speaks; a user's choice among them follows them to any browser. */
+export const ConsoleLanguage = Type.Union([Type.Literal('en'), Type.Literal('de'), Type.Literal('es')]);
+export type ConsoleLanguage = Static<typeof ConsoleLanguage>;
+
+/** A user's choice of the console's language; null goes back to their browser's. */
+export const ConsoleLanguageBody = Type.Object(
+  { language: Type.Union([ConsoleLanguage, Type.Null()]) },
+  { additionalProperties: false },
+);
+
 export const Me = Type.Object({
   user: User,
   account: Account,
   csrfToken: Type.String(),
   twoFactor: TwoFactorState,
+  /** The console's language the user chose, or null for their browser's. */
+  consoleLanguage: Type.Union([ConsoleLanguage, Type.Null()]),
 });
 export type Me = Static<typeof Me>;
 

@@ -23,3 +23,8 @@ export async function fetchSession(): Promise<Session | null> {
   const { session } = await request<{ session: Session | null }>('GET', '/api/v1/auth/session');
   return session;
 }
+
+/** Remembers the console's language for the signed-in user, on any browser they sign in from. */
+export function saveConsoleLanguage(language: 'en' | 'de' | 'es'): Promise<void> {
+  return request('PUT', '/api/v1/me/console-language', { body: { language } });
+}

@@ -1,4 +1,5 @@
 /** One fetch wrapper for the whole console: JSON in and out, CSRF header on writes, errors as ApiError. */
+import { t } from '../i18n/i18n.ts';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -37,9 +38,9 @@ export function setUnauthorizedHandler(handler: (() => void) | null): void {
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) return error.message;
   if (error instanceof TypeError)
-    return 'Could not reach the Beckon server. Check your connection and try again.';
+    return t('Could not reach the Beckon server. Check your connection and try again.');
   if (error instanceof Error) return error.message;
-  return 'Something went wrong. Please try again.';
+  return t('Something went wrong. Please try again.');
 }
 
 interface RequestOptions {

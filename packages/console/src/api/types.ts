@@ -30,6 +30,8 @@ export interface Session {
   csrfToken: string;
   /** Two-factor sign-in: on for this user, required by the account, still to set up. */
   twoFactor: { enabled: boolean; required: boolean; setupRequired: boolean };
+  /** The console's language the user chose, on any browser; null: their browser's. */
+  consoleLanguage: 'en' | 'de' | 'es' | null;
 }
 
 export interface Site {

@@ -1,6 +1,7 @@
 /** Asks before something destructive; shows the server's error inline if the action fails. */
 import { type ReactNode, useState } from 'react';
 import { errorMessage } from '../api/http.ts';
+import { useT } from '../i18n/language-context.tsx';
 import { Dialog, DialogFooter } from './dialog.tsx';
 import { FormError } from './form-error.tsx';
 
@@ -13,6 +14,7 @@ interface ConfirmDialogProps {
 }
 
 export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onClose }: ConfirmDialogProps) {
+  const t = useT();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -36,10 +38,10 @@ export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onClos
       </div>
       <DialogFooter>
         <button type="button" className="button" onClick={onClose} disabled={busy} data-autofocus>
-          Cancel
+          {t('Cancel')}
         </button>
         <button type="button" className="button button-danger" onClick={confirm} disabled={busy}>
-          {busy ? 'Working…' : confirmLabel}
+          {busy ? t('Working…') : confirmLabel}
         </button>
       </DialogFooter>
     </Dialog>

@@ -1,5 +1,6 @@
 /** Copies text with navigator.clipboard and confirms visibly ("Copied") and to screen readers. */
 import { useEffect, useRef, useState } from 'react';
+import { useT } from '../i18n/language-context.tsx';
 import { CheckIcon, CopyIcon } from './icons.tsx';
 
 interface CopyButtonProps {
@@ -12,6 +13,7 @@ interface CopyButtonProps {
 type CopyState = 'idle' | 'copied' | 'failed';
 
 export function CopyButton({ text, label, className, testId }: CopyButtonProps) {
+  const t = useT();
   const [state, setState] = useState<CopyState>('idle');
   const timer = useRef<number | undefined>(undefined);
 
@@ -38,13 +40,13 @@ export function CopyButton({ text, label, className, testId }: CopyButtonProps) 
         data-state={state}
       >
         {state === 'copied' ? <CheckIcon className="icon icon-success" /> : <CopyIcon />}
-        {state === 'copied' ? 'Copied' : label}
+        {state === 'copied' ? t('Copied') : label}
       </button>
       <span className={state === 'failed' ? 'copy-status copy-status-failed' : 'copy-status'} role="status">
         {state === 'copied'
-          ? 'Copied to clipboard'
+          ? t('Copied to clipboard')
           : state === 'failed'
-            ? 'Copy failed — select the text and copy it'
+            ? t('Copy failed — select the text and copy it')
             : ''}
       </span>
     </span>

@@ -11,6 +11,7 @@ import {
   useId,
   useRef,
 } from 'react';
+import { useT } from '../i18n/language-context.tsx';
 import { CloseIcon } from './icons.tsx';
 
 const FOCUSABLE =
@@ -37,6 +38,7 @@ export function Dialog({
   children,
   testId,
 }: DialogProps) {
+  const t = useT();
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const descriptionId = useId();
@@ -123,7 +125,7 @@ export function Dialog({
             type="button"
             className="icon-button"
             onClick={() => onCloseRef.current()}
-            aria-label="Close dialog"
+            aria-label={t('Close dialog')}
             disabled={busy}
           >
             <CloseIcon />

@@ -1,28 +1,52 @@
 /** How people are shown: role names and avatar initials. */
 import type { AgentStatus, Role } from '../api/types.ts';
+import { t } from '../i18n/i18n.ts';
 
 export const ROLES: Role[] = ['owner', 'admin', 'agent', 'analyst'];
 
+// Getters: each read gives the label in the console's language at that moment.
 export const ROLE_LABELS: Record<Role, string> = {
-  owner: 'Owner',
-  admin: 'Admin',
-  agent: 'Agent',
-  analyst: 'Analyst',
+  get owner() {
+    return t('Owner');
+  },
+  get admin() {
+    return t('Admin');
+  },
+  get agent() {
+    return t('Agent');
+  },
+  get analyst() {
+    return t('Analyst');
+  },
 };
 
 export const ROLE_DESCRIPTIONS: Record<Role, string> = {
-  owner: 'Everything, including other owners',
-  admin: 'Sites, skills, team, API keys and campaigns',
-  agent: 'Answers conversations',
-  analyst: 'Reads reports',
+  get owner() {
+    return t('Everything, including other owners');
+  },
+  get admin() {
+    return t('Sites, skills, team, API keys and campaigns');
+  },
+  get agent() {
+    return t('Answers conversations');
+  },
+  get analyst() {
+    return t('Reads reports');
+  },
 };
 
 export const STATUSES: AgentStatus[] = ['online', 'away', 'offline'];
 
 export const STATUS_LABELS: Record<AgentStatus, string> = {
-  online: 'Online',
-  away: 'Away',
-  offline: 'Offline',
+  get online() {
+    return t('Online');
+  },
+  get away() {
+    return t('Away');
+  },
+  get offline() {
+    return t('Offline');
+  },
 };
 
 /**

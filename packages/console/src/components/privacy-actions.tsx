@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { errorMessage } from '../api/http.ts';
 import { erasePerson, exportPerson, type PrivacySubject } from '../api/privacy.ts';
+import { useT } from '../i18n/language-context.tsx';
 import { ConfirmDialog } from './confirm-dialog.tsx';
 
 interface PrivacyActionsProps {
@@ -25,6 +26,7 @@ function save(blob: Blob, name: string) {
 }
 
 export function PrivacyActions({ subject, who, onErased }: PrivacyActionsProps) {
+  const t = useT();
   const [exporting, setExporting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
@@ -47,10 +49,10 @@ export function PrivacyActions({ subject, who, onErased }: PrivacyActionsProps) 
   return (
     <span className="privacy-actions" data-testid="privacy-actions">
       <button type="button" className="button" onClick={download} disabled={exporting}>
-        {exporting ? 'Preparing…' : 'Export data'}
+        {exporting ? t('Preparing…') : t('Export data')}
       </button>
       <button type="button" className="button button-danger-quiet" onClick={() => setConfirming(true)}>
-        Erase…
+        {t('Erase…')}
       </button>
       {error && (
         <span className="field-error" role="alert">
@@ -59,8 +61,8 @@ export function PrivacyActions({ subject, who, onErased }: PrivacyActionsProps) 
       )}
       {confirming && (
         <ConfirmDialog
-          title={`Erase ${who}?`}
-          confirmLabel="Erase for good"
+          title={t('Erase {who}?', { who })}
+          confirmLabel={t('Erase for good')}
           onClose={() => setConfirming(false)}
           onConfirm={async () => {
             await erasePerson(subject);
@@ -68,12 +70,15 @@ export function PrivacyActions({ subject, who, onErased }: PrivacyActionsProps) 
           }}
         >
           <p>
-            Everything Beckon holds about {who} is deleted: their details, visits, events, messages, files and
-            consents. This cannot be undone.
+            {t(
+              'Everything Beckon holds about {who} is deleted: their details, visits, events, messages, files and consents. This cannot be undone.',
+              { who },
+            )}
           </p>
           <p className="muted">
-            Reports keep their totals: conversations and conversions stay counted, with nothing that leads
-            back to this person. Export their data first if they asked for a copy.
+            {t(
+              'Reports keep their totals: conversations and conversions stay counted, with nothing that leads back to this person. Export their data first if they asked for a copy.',
+            )}
           </p>
         </ConfirmDialog>
       )}

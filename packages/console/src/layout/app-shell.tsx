@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useT } from '../i18n/language-context.tsx';
 import { GoOnlinePrompt } from '../workspace/go-online-prompt.tsx';
 import { useSlaAlerts } from '../workspace/sla-alerts.ts';
 import { WorkspaceProvider } from '../workspace/workspace-context.tsx';
@@ -17,10 +18,11 @@ export function AppShell({ children }: { children: ReactNode }) {
 
 function Shell({ children }: { children: ReactNode }) {
   useSlaAlerts();
+  const t = useT();
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
-        Skip to content
+        {t('Skip to content')}
       </a>
       <SideNav />
       <div className="shell-main">

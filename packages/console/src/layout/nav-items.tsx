@@ -10,6 +10,7 @@ import {
   VisitorsIcon,
   WallboardIcon,
 } from '../components/icons.tsx';
+import { t } from '../i18n/i18n.ts';
 
 export interface NavItem {
   path: string;
@@ -21,12 +22,59 @@ export interface NavItem {
   roles?: readonly Role[];
 }
 
+/** Labels are getters: each render reads them in the console's language. */
 export const NAV_ITEMS: NavItem[] = [
-  { path: '/visitors', label: 'Visitors', icon: <VisitorsIcon /> },
-  { path: '/conversations', label: 'Conversations', short: 'Chats', icon: <ConversationsIcon /> },
-  { path: '/contacts', label: 'Contacts', icon: <ContactsIcon /> },
-  { path: '/campaigns', label: 'Campaigns', icon: <CampaignsIcon /> },
-  { path: '/analytics', label: 'Analytics', icon: <AnalyticsIcon /> },
-  { path: '/wallboard', label: 'Wallboard', icon: <WallboardIcon />, roles: ['owner', 'admin'] },
-  { path: '/settings', label: 'Settings', icon: <SettingsIcon /> },
+  {
+    path: '/visitors',
+    get label() {
+      return t('Visitors');
+    },
+    icon: <VisitorsIcon />,
+  },
+  {
+    path: '/conversations',
+    get label() {
+      return t('Conversations');
+    },
+    get short() {
+      return t('Chats');
+    },
+    icon: <ConversationsIcon />,
+  },
+  {
+    path: '/contacts',
+    get label() {
+      return t('Contacts');
+    },
+    icon: <ContactsIcon />,
+  },
+  {
+    path: '/campaigns',
+    get label() {
+      return t('Campaigns');
+    },
+    icon: <CampaignsIcon />,
+  },
+  {
+    path: '/analytics',
+    get label() {
+      return t('Analytics');
+    },
+    icon: <AnalyticsIcon />,
+  },
+  {
+    path: '/wallboard',
+    get label() {
+      return t('Wallboard');
+    },
+    icon: <WallboardIcon />,
+    roles: ['owner', 'admin'],
+  },
+  {
+    path: '/settings',
+    get label() {
+      return t('Settings');
+    },
+    icon: <SettingsIcon />,
+  },
 ];

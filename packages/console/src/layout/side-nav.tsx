@@ -1,4 +1,5 @@
 import { LogoMark } from '../components/icons.tsx';
+import { useT } from '../i18n/language-context.tsx';
 import { isUnder, Link, usePath } from '../router/router.tsx';
 import { useSession } from '../session/session-context.tsx';
 import { useAttentionCount } from '../workspace/workspace-context.tsx';
@@ -7,6 +8,7 @@ import { useDisabledWebhooks } from './webhook-notice.ts';
 
 /** The left navigation (a horizontal strip on narrow screens). */
 export function SideNav() {
+  const t = useT();
   const path = usePath();
   const attention = useAttentionCount();
   const disabledHooks = useDisabledWebhooks();
@@ -14,11 +16,11 @@ export function SideNav() {
   const items = NAV_ITEMS.filter((item) => !item.roles || item.roles.includes(user.role));
   return (
     <aside className="sidebar">
-      <Link to="/visitors" className="brand" aria-label="Beckon home">
+      <Link to="/visitors" className="brand" aria-label={t('Beckon home')}>
         <LogoMark />
         <span className="brand-name">Beckon</span>
       </Link>
-      <nav className="nav" aria-label="Main">
+      <nav className="nav" aria-label={t('Main')}>
         <ul className="nav-list">
           {items.map((item) => {
             const current = isUnder(path, item.path);
@@ -41,15 +43,19 @@ export function SideNav() {
                     <span
                       className="nav-badge"
                       data-testid="nav-webhooks-off"
-                      title="A webhook endpoint was turned off"
+                      title={t('A webhook endpoint was turned off')}
                     >
-                      !<span className="visually-hidden"> a webhook endpoint was turned off for failing</span>
+                      !
+                      <span className="visually-hidden">
+                        {' '}
+                        {t('a webhook endpoint was turned off for failing')}
+                      </span>
                     </span>
                   )}
                   {item.path === '/conversations' && attention > 0 && (
                     <span className="nav-badge" data-testid="nav-attention">
                       {attention}
-                      <span className="visually-hidden"> waiting for you</span>
+                      <span className="visually-hidden"> {t('waiting for you')}</span>
                     </span>
                   )}
                 </Link>

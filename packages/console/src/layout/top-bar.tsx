@@ -1,12 +1,16 @@
 import { useState } from 'react';
+import { saveConsoleLanguage } from '../api/auth.ts';
 import { LogOutIcon } from '../components/icons.tsx';
 import { initials, ROLE_LABELS } from '../components/people.ts';
+import { useT } from '../i18n/language-context.tsx';
+import { LanguageSelect } from '../i18n/language-select.tsx';
 import { navigate } from '../router/router.tsx';
 import { useSession, useSessionApi } from '../session/session-context.tsx';
 import { StatusSwitch } from '../workspace/status-switch.tsx';
 
-/** Account name on the left; the agent's chat status, who is logged in, their role, and Log out on the right. */
+/** Account name on the left; the agent's chat status, who is logged in, their role, their language, and Log out on the right. */
 export function TopBar() {
+  const t = useT();
   const { user, account } = useSession();
   const { logout } = useSessionApi();
   const [leaving, setLeaving] = useState(false);
@@ -24,9 +28,10 @@ export function TopBar() {
   return (
     <header className="topbar">
       <div className="topbar-account" data-testid="account-name">
-        <span className="topbar-account-label">Account</span>
+        <span className="topbar-account-label">{t('Account')}</span>
         <span className="topbar-account-name">{account.name}</span>
       </div>
+      <LanguageSelect save={saveConsoleLanguage} />
       <div className="topbar-user">
         <StatusSwitch />
         <span className="avatar" aria-hidden="true" title={user.name}>
@@ -42,7 +47,7 @@ export function TopBar() {
         </span>
         <button type="button" className="button button-ghost" onClick={handleLogout} disabled={leaving}>
           <LogOutIcon />
-          <span>Log out</span>
+          <span>{t('Log out')}</span>
         </button>
       </div>
     </header>

@@ -3,6 +3,7 @@ import { createContext, type ReactNode, use, useCallback, useEffect, useMemo, us
 import { login as apiLogin, logout as apiLogout, fetchSession, type SecondFactor } from '../api/auth.ts';
 import { setCsrfToken, setUnauthorizedHandler } from '../api/http.ts';
 import type { Role, Session } from '../api/types.ts';
+import { useLanguage } from '../i18n/language-context.tsx';
 
 type SessionState =
   | { status: 'loading' }
@@ -23,19 +24,28 @@ const SessionContext = createContext<SessionApi | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
+  const { switchTo } = useLanguage();
 
   const apply = useCallback((next: SessionState) => {
     setCsrfToken(next.status === 'authenticated' ? next.session.csrfToken : null);
     setState(next);
   }, []);
 
+  /** Signs in to the console in the user's own language (fetched before the first page shows). */
+  const enter = useCallback(
+    async (session: Session) => {
+      if (session.consoleLanguage) await switchTo(session.consoleLanguage).catch(() => undefined);
+      apply({ status: 'authenticated', session });
+    },
+    [apply, switchTo],
+  );
+
   const load = useCallback(() => {
     fetchSession().then(
-      (session) =>
-        apply(session ? { status: 'authenticated', session } : { status: 'anonymous', expired: false }),
+      (session) => (session ? enter(session) : apply({ status: 'anonymous', expired: false })),
       (error: unknown) => apply({ status: 'error', error }),
     );
-  }, [apply]);
+  }, [apply, enter]);
 
   useEffect(load, [load]);
 
@@ -48,12 +58,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     () => ({
       state,
       async login(email, password, second) {
-        const session = await apiLogin(email, password, second);
-        apply({ status: 'authenticated', session });
+        await enter(await apiLogin(email, password, second));
       },
       async refresh() {
         const session = await fetchSession();
-        apply(session ? { status: 'authenticated', session } : { status: 'anonymous', expired: true });
+        if (session) await enter(session);
+        else apply({ status: 'anonymous', expired: true });
       },
       async logout() {
         try {
@@ -67,7 +77,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         load();
       },
     }),
-    [state, apply, load],
+    [state, apply, load, enter],
   );
 
   return <SessionContext value={api}>{children}</SessionContext>;

@@ -62,6 +62,11 @@ export const AUDIT_ACTIONS: Record<string, AuditAction> = {
   'DELETE /api/v1/users/:id': { action: 'user.deleted', target: 'user' },
   'PUT /api/v1/account/away-reasons': { action: 'away_reasons.changed', target: 'account' },
   'PATCH /api/v1/me/voice': { action: 'user.voice_settings_changed', target: 'user' },
+  'PUT /api/v1/me/console-language': {
+    action: 'user.console_language_changed',
+    target: 'user',
+    sessions: false,
+  },
   'POST /api/v1/api-keys': { action: 'api_key.created', target: 'api_key' },
   'DELETE /api/v1/api-keys/:id': { action: 'api_key.revoked', target: 'api_key' },
   // sites, skills, campaigns, replies, model

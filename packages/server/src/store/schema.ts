@@ -63,6 +63,8 @@ export interface UsersTable {
   status: 'online' | 'away' | 'offline';
   /** With `status: away`: the reason the agent picked (one of the account's away reasons). */
   away_reason: string | null;
+  /** The console's language this user chose (`en`, `de`, `es`); null: their browser's. */
+  console_language: string | null;
   created_at: Millis;
   updated_at: Millis;
 }

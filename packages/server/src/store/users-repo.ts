@@ -183,6 +183,28 @@ export class UsersRepo {
     return this.get(accountId, id);
   }
 
+  /** The console's language the user chose; null when they never chose (their browser's then). */
+  async consoleLanguage(accountId: string, id: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('users')
+      .select('console_language')
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw notFound('user');
+    return row.console_language;
+  }
+
+  async setConsoleLanguage(accountId: string, id: string, language: string | null): Promise<void> {
+    const res = await this.db
+      .updateTable('users')
+      .set({ console_language: language, updated_at: Date.now() })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 0) throw notFound('user');
+  }
+
   /** Number of users holding `role` in the account (to keep at least one owner). */
   async countByRole(accountId: string, role: Role): Promise<number> {
     const row = await this.db

@@ -14,6 +14,8 @@ import {
 } from '../../api/whatsapp.ts';
 import { formatDateTime } from '../../components/format.ts';
 import { useResource } from '../../components/use-resource.ts';
+import { t } from '../../i18n/i18n.ts';
+import { useT } from '../../i18n/language-context.tsx';
 import { Panel } from '../visitors/visitor-panels.tsx';
 
 const CHANNELS: { channel: ConsentChannel; label: string }[] = [
@@ -22,12 +24,19 @@ const CHANNELS: { channel: ConsentChannel; label: string }[] = [
 ];
 
 const SOURCES: Record<string, string> = {
-  customer_message: 'Wrote to you first',
-  console: 'Recorded in Beckon',
-  api: 'Recorded through the API',
+  get customer_message() {
+    return t('Wrote to you first');
+  },
+  get console() {
+    return t('Recorded in Beckon');
+  },
+  get api() {
+    return t('Recorded through the API');
+  },
 };
 
 export function ConsentPanel({ contactId, mayManage }: { contactId: string; mayManage: boolean }) {
+  const t = useT();
   const load = useCallback(() => getConsents(contactId), [contactId]);
   const res = useResource(load);
   const [editing, setEditing] = useState<ConsentChannel | null>(null);
@@ -56,9 +65,9 @@ export function ConsentPanel({ contactId, mayManage }: { contactId: string; mayM
   }
 
   return (
-    <Panel title="Messaging opt-in" testId="contact-consents">
+    <Panel title={t('Messaging opt-in')} testId="contact-consents">
       {!res.data ? (
-        <p className="muted contact-empty-line">{res.error ? errorMessage(res.error) : 'Loading…'}</p>
+        <p className="muted contact-empty-line">{res.error ? errorMessage(res.error) : t('Loading…')}</p>
       ) : (
         <ul className="contact-list-plain consent-list">
           {CHANNELS.map(({ channel, label }) => {
@@ -69,11 +78,11 @@ export function ConsentPanel({ contactId, mayManage }: { contactId: string; mayM
                 <div className="consent-line">
                   <strong>{label}</strong>
                   {stopped ? (
-                    <span className="badge badge-consent-stop">Texted STOP</span>
+                    <span className="badge badge-consent-stop">{t('Texted STOP')}</span>
                   ) : c ? (
-                    <span className="badge badge-consent-in">Opted in</span>
+                    <span className="badge badge-consent-in">{t('Opted in')}</span>
                   ) : (
-                    <span className="badge">Not opted in</span>
+                    <span className="badge">{t('Not opted in')}</span>
                   )}
                   {mayManage && editing !== channel && (
                     <button
@@ -84,7 +93,7 @@ export function ConsentPanel({ contactId, mayManage }: { contactId: string; mayM
                         c ? void run(() => withdrawConsent(contactId, channel)) : setEditing(channel)
                       }
                     >
-                      {c ? 'Withdraw' : 'Record opt-in'}
+                      {c ? t('Withdraw') : t('Record opt-in')}
                     </button>
                   )}
                 </div>
@@ -95,23 +104,25 @@ export function ConsentPanel({ contactId, mayManage }: { contactId: string; mayM
                   </p>
                 )}
                 {stopped && (
-                  <p className="muted consent-source">No SMS goes to this number until it texts START.</p>
+                  <p className="muted consent-source">
+                    {t('No SMS goes to this number until it texts START.')}
+                  </p>
                 )}
                 {editing === channel && (
                   <form className="consent-form" onSubmit={(e) => save(e, channel)}>
                     <input
                       className="input"
-                      aria-label={`Where the ${label} opt-in was given`}
-                      placeholder="Where it was given (checkout form, phone call…)"
+                      aria-label={t('Where the {channel} opt-in was given', { channel: label })}
+                      placeholder={t('Where it was given (checkout form, phone call…)')}
                       maxLength={200}
                       value={detail}
                       onChange={(e) => setDetail(e.target.value)}
                     />
                     <button type="submit" className="button button-small button-primary" disabled={busy}>
-                      Save
+                      {t('Save')}
                     </button>
                     <button type="button" className="button button-small" onClick={() => setEditing(null)}>
-                      Cancel
+                      {t('Cancel')}
                     </button>
                   </form>
                 )}

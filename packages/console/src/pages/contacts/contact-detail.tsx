@@ -3,13 +3,14 @@ import { useCallback, useState } from 'react';
 import { type ContactDetail, getContact, undoMerge } from '../../api/contacts.ts';
 import { ApiError, errorMessage } from '../../api/http.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
-import { formatDateTime, formatMoney, formatRelative } from '../../components/format.ts';
+import { formatDateTime, formatMoney, formatNumber, formatRelative } from '../../components/format.ts';
 import { ContactsIcon } from '../../components/icons.tsx';
 import { LoadError } from '../../components/load-error.tsx';
 import { LoadingState } from '../../components/loading-state.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { PrivacyActions } from '../../components/privacy-actions.tsx';
 import { useResource } from '../../components/use-resource.ts';
+import { useT } from '../../i18n/language-context.tsx';
 import { Link, navigate } from '../../router/router.tsx';
 import { canManage, useSession } from '../../session/session-context.tsx';
 import { STATUS_LABELS } from '../conversations/conversation-format.ts';
@@ -22,6 +23,7 @@ import { NotesPanel } from './notes-panel.tsx';
 import './contacts.css';
 
 export function ContactDetailPage({ contactId }: { contactId: string }) {
+  const t = useT();
   const load = useCallback(() => getContact(contactId), [contactId]);
   const res = useResource(load);
   const { user } = useSession();
@@ -29,7 +31,7 @@ export function ContactDetailPage({ contactId }: { contactId: string }) {
   const detail = res.data;
   const back = (
     <Link to="/contacts" className="back-link">
-      ← All contacts
+      ← {t('All contacts')}
     </Link>
   );
 
@@ -37,15 +39,19 @@ export function ContactDetailPage({ contactId }: { contactId: string }) {
     const missing = res.error instanceof ApiError && res.error.status === 404;
     return (
       <>
-        <PageHeader title="Contact" description={back} />
+        <PageHeader title={t('Contact')} description={back} />
         {missing ? (
-          <EmptyState icon={<ContactsIcon />} title="We don't know this contact" testId="contact-not-found">
-            <p>No contact with this id belongs to your account.</p>
+          <EmptyState
+            icon={<ContactsIcon />}
+            title={t("We don't know this contact")}
+            testId="contact-not-found"
+          >
+            <p>{t('No contact with this id belongs to your account.')}</p>
           </EmptyState>
         ) : res.error ? (
           <LoadError error={res.error} onRetry={res.reload} />
         ) : (
-          <LoadingState label="Loading the contact…" />
+          <LoadingState label={t('Loading the contact…')} />
         )}
       </>
     );
@@ -71,21 +77,23 @@ export function ContactDetailPage({ contactId }: { contactId: string }) {
         {c.verified ? (
           <span
             className="tag tag-returning"
-            title="Your site vouched for this user (identify with userHash)"
+            title={t('Your site vouched for this user (identify with userHash)')}
           >
-            Verified user {c.externalId}
+            {t('Verified user {id}', { id: c.externalId ?? '' })}
           </span>
         ) : (
-          <span className="tag tag-new">Not verified</span>
+          <span className="tag tag-new">{t('Not verified')}</span>
         )}
         {c.email && (
           <span className="strip-item" data-testid="contact-email">
             {c.email}
-            {c.emailOptOut && <span className="muted"> · no e-mail</span>}
+            {c.emailOptOut && <span className="muted"> · {t('no e-mail')}</span>}
           </span>
         )}
         {c.phone && <span className="strip-item">{c.phone}</span>}
-        <span className="strip-item muted">Last seen {formatRelative(c.lastSeenAt)}</span>
+        <span className="strip-item muted">
+          {t('Last seen {when}', { when: formatRelative(c.lastSeenAt) })}
+        </span>
       </div>
       <div className="visitor-layout">
         <div className="visitor-main">
@@ -96,7 +104,7 @@ export function ContactDetailPage({ contactId }: { contactId: string }) {
         <div className="visitor-aside">
           <ConsentPanel contactId={c.id} mayManage={canManage(user.role)} />
           <NotesPanel contactId={c.id} notes={detail.notes} mayEdit={mayEdit} onAdded={res.reload} />
-          <Panel title="Attributes" testId="contact-attributes">
+          <Panel title={t('Attributes')} testId="contact-attributes">
             {Object.keys(c.attributes).length ? (
               <Facts
                 rows={Object.entries(c.attributes).map(([k, v]) => [
@@ -105,7 +113,9 @@ export function ContactDetailPage({ contactId }: { contactId: string }) {
                 ])}
               />
             ) : (
-              <p className="muted contact-empty-line">None yet. Your site's customer attribute lands here.</p>
+              <p className="muted contact-empty-line">
+                {t("None yet. Your site's customer attribute lands here.")}
+              </p>
             )}
           </Panel>
           {mayEdit && <MergePanel contact={c} onMerged={res.reload} />}
@@ -119,17 +129,18 @@ export function ContactDetailPage({ contactId }: { contactId: string }) {
 }
 
 function ConversationsPanel({ detail }: { detail: ContactDetail }) {
+  const t = useT();
   const items = detail.conversations;
   return (
-    <Panel title="Conversations" meta={`${items.length}`} testId="contact-conversations">
+    <Panel title={t('Conversations')} meta={formatNumber(items.length)} testId="contact-conversations">
       {items.length === 0 ? (
-        <p className="muted contact-empty-line">No conversations yet.</p>
+        <p className="muted contact-empty-line">{t('No conversations yet.')}</p>
       ) : (
         <ul className="contact-list-plain">
           {items.map((conv) => (
             <li key={conv.id} data-testid="contact-conversation">
               <Link to={`/conversations/history/${encodeURIComponent(conv.id)}`}>
-                {conv.topic || `Conversation ${shortId(conv.id.replace(/^conv_/, ''))}`}
+                {conv.topic || t('Conversation {ref}', { ref: shortId(conv.id.replace(/^conv_/, '')) })}
               </Link>
               <span className="chip chip-small">{channelName(conv.channel)}</span>
               <span className={`badge badge-chat-${conv.status}`}>
@@ -145,11 +156,12 @@ function ConversationsPanel({ detail }: { detail: ContactDetail }) {
 }
 
 function VisitsPanel({ detail }: { detail: ContactDetail }) {
+  const t = useT();
   const visits = detail.visits;
   return (
-    <Panel title="Visits" meta={`${visits.length}`} testId="contact-visits">
+    <Panel title={t('Visits')} meta={formatNumber(visits.length)} testId="contact-visits">
       {visits.length === 0 ? (
-        <p className="muted contact-empty-line">No visits on your sites are known for this contact.</p>
+        <p className="muted contact-empty-line">{t('No visits on your sites are known for this contact.')}</p>
       ) : (
         <ul className="contact-list-plain">
           {visits.map((v) => (
@@ -157,12 +169,10 @@ function VisitsPanel({ detail }: { detail: ContactDetail }) {
               <Link to={`/visitors/${encodeURIComponent(v.visitorId)}?site=${encodeURIComponent(v.siteId)}`}>
                 {formatDateTime(v.startedAt)}
               </Link>
-              <span>
-                {v.pageViews} {v.pageViews === 1 ? 'page' : 'pages'}
-              </span>
+              <span>{t('{count, plural, one {# page} other {# pages}}', { count: v.pageViews })}</span>
               {v.landingUrl && (
                 <span className="muted" title={v.landingUrl}>
-                  from {pathOf(v.landingUrl)}
+                  {t('from {path}', { path: pathOf(v.landingUrl) })}
                 </span>
               )}
               <span className="muted">{v.device}</span>
@@ -175,17 +185,18 @@ function VisitsPanel({ detail }: { detail: ContactDetail }) {
 }
 
 function PurchasesPanel({ detail }: { detail: ContactDetail }) {
+  const t = useT();
   const purchases = detail.purchases;
   return (
-    <Panel title="Purchases" meta={`${purchases.length}`} testId="contact-purchases">
+    <Panel title={t('Purchases')} meta={formatNumber(purchases.length)} testId="contact-purchases">
       {purchases.length === 0 ? (
-        <p className="muted contact-empty-line">No purchases yet.</p>
+        <p className="muted contact-empty-line">{t('No purchases yet.')}</p>
       ) : (
         <ul className="contact-list-plain">
           {purchases.map((p) => (
             <li key={p.id}>
               <strong>{formatMoney(p.revenue, p.currency ?? 'EUR')}</strong>
-              {p.orderId && <span>Order {p.orderId}</span>}
+              {p.orderId && <span>{t('Order {id}', { id: p.orderId })}</span>}
               <span className="muted">{formatDateTime(p.at)}</span>
             </li>
           ))}
@@ -204,6 +215,7 @@ function MergesPanel({
   mayEdit: boolean;
   onUndone: () => void;
 }) {
+  const t = useT();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const undo = (id: string) => {
@@ -221,11 +233,11 @@ function MergesPanel({
     );
   };
   return (
-    <Panel title="Merged contacts" testId="contact-merges">
+    <Panel title={t('Merged contacts')} testId="contact-merges">
       <ul className="contact-list-plain">
         {detail.merges.map((m) => (
           <li key={m.id}>
-            <span>Merged {formatDateTime(m.createdAt)}</span>
+            <span>{t('Merged {when}', { when: formatDateTime(m.createdAt) })}</span>
             {mayEdit && (
               <button
                 type="button"
@@ -233,7 +245,7 @@ function MergesPanel({
                 disabled={busy === m.id}
                 onClick={() => undo(m.id)}
               >
-                {busy === m.id ? 'Undoing…' : 'Undo merge'}
+                {busy === m.id ? t('Undoing…') : t('Undo merge')}
               </button>
             )}
           </li>

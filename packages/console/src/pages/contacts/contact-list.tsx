@@ -8,11 +8,13 @@ import { ContactsIcon } from '../../components/icons.tsx';
 import { LoadError } from '../../components/load-error.tsx';
 import { LoadingState } from '../../components/loading-state.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { useT } from '../../i18n/language-context.tsx';
 import { Link, navigate } from '../../router/router.tsx';
 import { channelName, contactLabel } from './contact-format.ts';
 import './contacts.css';
 
 export function ContactList() {
+  const t = useT();
   const id = useId();
   const [text, setText] = useState(() => new URLSearchParams(window.location.search).get('q') ?? '');
   const [q, setQ] = useState(text);
@@ -54,24 +56,24 @@ export function ContactList() {
   return (
     <>
       <PageHeader
-        title="Contacts"
-        description="The people behind your conversations and visits, across every channel."
+        title={t('Contacts')}
+        description={t('The people behind your conversations and visits, across every channel.')}
         actions={
           <a className="button" href={contactsCsvUrl(q)} download data-testid="contacts-csv">
-            Export CSV
+            {t('Export CSV')}
           </a>
         }
       />
-      <search className="toolbar" aria-label="Search contacts">
+      <search className="toolbar" aria-label={t('Search contacts')}>
         <div className="toolbar-field toolbar-search">
           <label className="toolbar-label" htmlFor={`${id}-q`}>
-            Search
+            {t('Search')}
           </label>
           <input
             id={`${id}-q`}
             className="input"
             type="search"
-            placeholder="A name, an e-mail or a phone number"
+            placeholder={t('A name, an e-mail or a phone number')}
             value={text}
             maxLength={200}
             data-testid="contacts-search"
@@ -82,17 +84,18 @@ export function ContactList() {
       {error !== undefined && !page ? (
         <LoadError error={error} onRetry={load} />
       ) : !page ? (
-        <LoadingState label="Loading contacts…" />
+        <LoadingState label={t('Loading contacts…')} />
       ) : page.items.length === 0 ? (
         q.trim() ? (
-          <EmptyState icon={<ContactsIcon />} title="No contact matches" testId="contacts-empty-search">
-            <p>No name, e-mail or phone contains “{q.trim()}”.</p>
+          <EmptyState icon={<ContactsIcon />} title={t('No contact matches')} testId="contacts-empty-search">
+            <p>{t('No name, e-mail or phone contains “{text}”.', { text: q.trim() })}</p>
           </EmptyState>
         ) : (
-          <EmptyState icon={<ContactsIcon />} title="No contacts yet" testId="contacts-empty">
+          <EmptyState icon={<ContactsIcon />} title={t('No contacts yet')} testId="contacts-empty">
             <p>
-              A contact appears when a visitor gives an e-mail or phone (the pre-chat or offline form), when
-              your site identifies a signed-in user, or when a message arrives on any channel.
+              {t(
+                'A contact appears when a visitor gives an e-mail or phone (the pre-chat or offline form), when your site identifies a signed-in user, or when a message arrives on any channel.',
+              )}
             </p>
           </EmptyState>
         )
@@ -100,14 +103,14 @@ export function ContactList() {
         <>
           <div className="table-wrap">
             <table className="table" data-testid="contacts-table">
-              <caption className="visually-hidden">Contacts, most recently seen first</caption>
+              <caption className="visually-hidden">{t('Contacts, most recently seen first')}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">E-mail</th>
-                  <th scope="col">Phone</th>
-                  <th scope="col">Last seen</th>
-                  <th scope="col">Channels</th>
+                  <th scope="col">{t('Name')}</th>
+                  <th scope="col">{t('E-mail')}</th>
+                  <th scope="col">{t('Phone')}</th>
+                  <th scope="col">{t('Last seen')}</th>
+                  <th scope="col">{t('Channels')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -128,18 +131,18 @@ export function ContactList() {
                         {c.verified && (
                           <span
                             className="tag tag-returning contact-verified"
-                            title="Identified by your site"
+                            title={t('Identified by your site')}
                           >
-                            Verified
+                            {t('Verified')}
                           </span>
                         )}
                       </th>
-                      <td data-label="E-mail">{c.email ?? <span className="muted">—</span>}</td>
-                      <td data-label="Phone">{c.phone ?? <span className="muted">—</span>}</td>
-                      <td data-label="Last seen" className="cell-nowrap">
+                      <td data-label={t('E-mail')}>{c.email ?? <span className="muted">—</span>}</td>
+                      <td data-label={t('Phone')}>{c.phone ?? <span className="muted">—</span>}</td>
+                      <td data-label={t('Last seen')} className="cell-nowrap">
                         {formatRelative(c.lastSeenAt)}
                       </td>
-                      <td data-label="Channels">
+                      <td data-label={t('Channels')}>
                         {c.channels.length ? (
                           <span className="chips">
                             {c.channels.map((ch) => (
@@ -161,11 +164,11 @@ export function ContactList() {
           <div className="contacts-more">
             {page.nextCursor ? (
               <button type="button" className="button" onClick={loadMore} disabled={more === 'loading'}>
-                {more === 'loading' ? 'Loading…' : 'Load more contacts'}
+                {more === 'loading' ? t('Loading…') : t('Load more contacts')}
               </button>
             ) : (
               <span className="muted">
-                {page.items.length} {page.items.length === 1 ? 'contact' : 'contacts'}
+                {t('{count, plural, one {# contact} other {# contacts}}', { count: page.items.length })}
               </span>
             )}
             {more !== 'idle' && more !== 'loading' && <span className="field-error">{more}</span>}

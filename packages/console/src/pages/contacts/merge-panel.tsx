@@ -2,10 +2,12 @@
 import { useEffect, useId, useState } from 'react';
 import { type Contact, mergeContact, searchContacts } from '../../api/contacts.ts';
 import { errorMessage } from '../../api/http.ts';
+import { useT } from '../../i18n/language-context.tsx';
 import { Panel } from '../visitors/visitor-panels.tsx';
 import { contactLabel } from './contact-format.ts';
 
 export function MergePanel({ contact, onMerged }: { contact: Contact; onMerged: () => void }) {
+  const t = useT();
   const id = useId();
   const [text, setText] = useState('');
   const [found, setFound] = useState<Contact[]>([]);
@@ -34,7 +36,10 @@ export function MergePanel({ contact, onMerged }: { contact: Contact; onMerged: 
   const merge = (other: Contact) => {
     if (
       !window.confirm(
-        `Merge ${contactLabel(other)} into ${contactLabel(contact)}? Their conversations, visits and notes move here. You can undo it.`,
+        t('Merge {other} into {contact}? Their conversations, visits and notes move here. You can undo it.', {
+          other: contactLabel(other),
+          contact: contactLabel(contact),
+        }),
       )
     )
       return;
@@ -54,15 +59,15 @@ export function MergePanel({ contact, onMerged }: { contact: Contact; onMerged: 
   };
 
   return (
-    <Panel title="Merge a duplicate" testId="contact-merge">
+    <Panel title={t('Merge a duplicate')} testId="contact-merge">
       <label className="field-label" htmlFor={`${id}-q`}>
-        Find the other contact
+        {t('Find the other contact')}
       </label>
       <input
         id={`${id}-q`}
         className="input"
         type="search"
-        placeholder="Name, e-mail or phone"
+        placeholder={t('Name, e-mail or phone')}
         value={text}
         maxLength={200}
         onChange={(e) => setText(e.target.value)}

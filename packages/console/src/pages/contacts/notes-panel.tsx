@@ -2,7 +2,8 @@
 import { useId, useState } from 'react';
 import { addContactNote, type ContactNote } from '../../api/contacts.ts';
 import { errorMessage } from '../../api/http.ts';
-import { formatDateTime } from '../../components/format.ts';
+import { formatDateTime, formatNumber } from '../../components/format.ts';
+import { useT } from '../../i18n/language-context.tsx';
 import { Panel } from '../visitors/visitor-panels.tsx';
 
 interface NotesPanelProps {
@@ -13,6 +14,7 @@ interface NotesPanelProps {
 }
 
 export function NotesPanel({ contactId, notes, mayEdit, onAdded }: NotesPanelProps) {
+  const t = useT();
   const id = useId();
   const [body, setBody] = useState('');
   const [busy, setBusy] = useState(false);
@@ -34,7 +36,7 @@ export function NotesPanel({ contactId, notes, mayEdit, onAdded }: NotesPanelPro
     );
   };
   return (
-    <Panel title="Notes" meta={`${notes.length}`} testId="contact-notes">
+    <Panel title={t('Notes')} meta={formatNumber(notes.length)} testId="contact-notes">
       {mayEdit && (
         <form
           className="contact-note-form"
@@ -44,12 +46,12 @@ export function NotesPanel({ contactId, notes, mayEdit, onAdded }: NotesPanelPro
           }}
         >
           <label className="visually-hidden" htmlFor={`${id}-note`}>
-            New note
+            {t('New note')}
           </label>
           <textarea
             id={`${id}-note`}
             className="textarea"
-            placeholder="A note for your team about this person… (Ctrl+Enter saves)"
+            placeholder={t('A note for your team about this person… (Ctrl+Enter saves)')}
             value={body}
             maxLength={4000}
             data-testid="contact-note-input"
@@ -67,19 +69,19 @@ export function NotesPanel({ contactId, notes, mayEdit, onAdded }: NotesPanelPro
               className="button button-primary button-small"
               disabled={busy || !body.trim()}
             >
-              {busy ? 'Saving…' : 'Add note'}
+              {busy ? t('Saving…') : t('Add note')}
             </button>
           </div>
           {error && <p className="field-error">{error}</p>}
         </form>
       )}
       {notes.length === 0 ? (
-        <p className="muted contact-empty-line">No notes yet.</p>
+        <p className="muted contact-empty-line">{t('No notes yet.')}</p>
       ) : (
         <ul className="contact-list-plain">
           {notes.map((n) => (
             <li key={n.id} data-testid="contact-note">
-              <strong>{n.authorName ?? 'Someone'}</strong>
+              <strong>{n.authorName ?? t('Someone')}</strong>
               <span className="muted">{formatDateTime(n.createdAt)}</span>
               <span className="contact-note-body">{n.body}</span>
             </li>

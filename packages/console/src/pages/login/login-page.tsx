@@ -6,9 +6,12 @@ import { Field } from '../../components/field.tsx';
 import { FormError } from '../../components/form-error.tsx';
 import { LogoMark } from '../../components/icons.tsx';
 import { useDocumentTitle } from '../../components/page-header.tsx';
+import { useT } from '../../i18n/language-context.tsx';
+import { LanguageSelect } from '../../i18n/language-select.tsx';
 import { useSessionApi } from '../../session/session-context.tsx';
 
 export function LoginPage({ expired }: { expired: boolean }) {
+  const t = useT();
   const { login } = useSessionApi();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -18,7 +21,7 @@ export function LoginPage({ expired }: { expired: boolean }) {
   const [second, setSecond] = useState<'totp' | 'recovery' | null>(null);
   const [code, setCode] = useState('');
   const [sso, setSso] = useState(false);
-  useDocumentTitle('Log in · Beckon');
+  useDocumentTitle(t('Log in · Beckon'));
 
   async function startSingleSignOn(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -35,13 +38,15 @@ export function LoginPage({ expired }: { expired: boolean }) {
   if (sso)
     return (
       <LoginFrame>
-        <h1 className="login-title">Single sign-on</h1>
-        <p className="login-subtitle">Enter your work e-mail. You sign in with your company's provider.</p>
+        <h1 className="login-title">{t('Single sign-on')}</h1>
+        <p className="login-subtitle">
+          {t("Enter your work e-mail. You sign in with your company's provider.")}
+        </p>
         <form className="form" onSubmit={startSingleSignOn} data-testid="login-sso">
-          <EmailField label="Work email" value={email} onChange={setEmail} autoFocus />
+          <EmailField label={t('Work email')} value={email} onChange={setEmail} autoFocus />
           <FormError message={error} />
           <button type="submit" className="button button-primary button-block" disabled={submitting}>
-            {submitting ? 'Redirecting…' : 'Continue'}
+            {submitting ? t('Redirecting…') : t('Continue')}
           </button>
         </form>
         <div className="login-links">
@@ -53,7 +58,7 @@ export function LoginPage({ expired }: { expired: boolean }) {
               setError(null);
             }}
           >
-            Log in with a password instead
+            {t('Log in with a password instead')}
           </button>
         </div>
       </LoginFrame>
@@ -87,14 +92,16 @@ export function LoginPage({ expired }: { expired: boolean }) {
   if (second)
     return (
       <LoginFrame>
-        <h1 className="login-title">Two-factor sign-in</h1>
+        <h1 className="login-title">{t('Two-factor sign-in')}</h1>
         <p className="login-subtitle">
           {second === 'totp'
-            ? 'Enter the 6-digit code your authenticator app shows for Beckon.'
-            : 'Enter one of the recovery codes you saved when you set up two-factor sign-in. Each works once.'}
+            ? t('Enter the 6-digit code your authenticator app shows for Beckon.')
+            : t(
+                'Enter one of the recovery codes you saved when you set up two-factor sign-in. Each works once.',
+              )}
         </p>
         <form className="form" onSubmit={handleSubmit} data-testid="login-second-factor">
-          <Field label={second === 'totp' ? 'Authentication code' : 'Recovery code'}>
+          <Field label={second === 'totp' ? t('Authentication code') : t('Recovery code')}>
             {(props) => (
               <input
                 {...props}
@@ -115,7 +122,7 @@ export function LoginPage({ expired }: { expired: boolean }) {
           </Field>
           <FormError message={error} />
           <button type="submit" className="button button-primary button-block" disabled={submitting}>
-            {submitting ? 'Checking…' : 'Verify and log in'}
+            {submitting ? t('Checking…') : t('Verify and log in')}
           </button>
         </form>
         <div className="login-links">
@@ -124,10 +131,10 @@ export function LoginPage({ expired }: { expired: boolean }) {
             className="link-button"
             onClick={() => switchSecond(second === 'totp' ? 'recovery' : 'totp')}
           >
-            {second === 'totp' ? 'Use a recovery code instead' : 'Use the authenticator app instead'}
+            {second === 'totp' ? t('Use a recovery code instead') : t('Use the authenticator app instead')}
           </button>
           <button type="button" className="link-button" onClick={() => switchSecond(null)}>
-            Back
+            {t('Back')}
           </button>
         </div>
       </LoginFrame>
@@ -135,16 +142,16 @@ export function LoginPage({ expired }: { expired: boolean }) {
 
   return (
     <LoginFrame>
-      <h1 className="login-title">Log in to Beckon</h1>
-      <p className="login-subtitle">Use the email and password your account owner gave you.</p>
+      <h1 className="login-title">{t('Log in to Beckon')}</h1>
+      <p className="login-subtitle">{t('Use the email and password your account owner gave you.')}</p>
       {expired && !error && (
         <div className="alert alert-info" role="status">
-          Your session has ended. Log in again to continue.
+          {t('Your session has ended. Log in again to continue.')}
         </div>
       )}
       <form className="form" onSubmit={handleSubmit} data-testid="login-form">
-        <EmailField label="Email" value={email} onChange={setEmail} />
-        <Field label="Password">
+        <EmailField label={t('Email')} value={email} onChange={setEmail} />
+        <Field label={t('Password')}>
           {(props) => (
             <input
               {...props}
@@ -160,11 +167,11 @@ export function LoginPage({ expired }: { expired: boolean }) {
         </Field>
         <FormError message={error} />
         <button type="submit" className="button button-primary button-block" disabled={submitting}>
-          {submitting ? 'Logging in…' : 'Log in'}
+          {submitting ? t('Logging in…') : t('Log in')}
         </button>
       </form>
       <div className="login-divider" aria-hidden="true">
-        <span>or</span>
+        <span>{t('or')}</span>
       </div>
       <button
         type="button"
@@ -174,7 +181,7 @@ export function LoginPage({ expired }: { expired: boolean }) {
           setError(null);
         }}
       >
-        Sign in with single sign-on
+        {t('Sign in with single sign-on')}
       </button>
     </LoginFrame>
   );
@@ -182,6 +189,7 @@ export function LoginPage({ expired }: { expired: boolean }) {
 
 /** The sign-in page's two columns: the product's promise, and a card for the step at hand. */
 export function LoginFrame({ children }: { children: ReactNode }) {
+  const t = useT();
   return (
     <div className="login">
       <aside className="login-aside" aria-hidden="true">
@@ -190,11 +198,11 @@ export function LoginFrame({ children }: { children: ReactNode }) {
           <span>Beckon</span>
         </div>
         <div className="login-aside-copy">
-          <p className="login-aside-title">Engage the right visitor, at the right moment.</p>
+          <p className="login-aside-title">{t('Engage the right visitor, at the right moment.')}</p>
           <ul className="login-aside-points">
-            <li>See who is on your site and what they are doing, live.</li>
-            <li>Invite the visitors most likely to buy to chat with your team.</li>
-            <li>Measure the lift against a control group, not a guess.</li>
+            <li>{t('See who is on your site and what they are doing, live.')}</li>
+            <li>{t('Invite the visitors most likely to buy to chat with your team.')}</li>
+            <li>{t('Measure the lift against a control group, not a guess.')}</li>
           </ul>
         </div>
       </aside>
@@ -204,6 +212,9 @@ export function LoginFrame({ children }: { children: ReactNode }) {
             <LogoMark />
           </div>
           {children}
+          <div className="login-language">
+            <LanguageSelect />
+          </div>
         </div>
       </main>
     </div>

@@ -1,22 +1,24 @@
 import { EmptyState } from '../../components/empty-state.tsx';
 import { AlertIcon } from '../../components/icons.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { useT } from '../../i18n/language-context.tsx';
 import { Link } from '../../router/router.tsx';
 
 export function NotFoundPage() {
+  const t = useT();
   return (
     <>
-      <PageHeader title="Page not found" />
+      <PageHeader title={t('Page not found')} />
       <EmptyState
         icon={<AlertIcon />}
-        title="There is nothing at this address"
+        title={t('There is nothing at this address')}
         actions={
           <Link to="/visitors" className="button button-primary">
-            Go to Visitors
+            {t('Go to Visitors')}
           </Link>
         }
       >
-        <p>The link may be out of date, or the page may have moved.</p>
+        <p>{t('The link may be out of date, or the page may have moved.')}</p>
       </EmptyState>
     </>
   );

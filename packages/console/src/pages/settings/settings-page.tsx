@@ -1,6 +1,8 @@
 /** Settings: a sub-navigation of tabs, each its own route under /settings/…. */
 import type { ReactNode } from 'react';
 import { PageHeader } from '../../components/page-header.tsx';
+import { t } from '../../i18n/i18n.ts';
+import { useT } from '../../i18n/language-context.tsx';
 import { isUnder, Link, Redirect, usePath } from '../../router/router.tsx';
 import { canManage, useSession } from '../../session/session-context.tsx';
 import { NotFoundPage } from '../not-found/not-found-page.tsx';
@@ -21,7 +23,8 @@ import { WebhooksTab } from './webhooks/webhooks-tab.tsx';
 
 interface Tab {
   path: string;
-  label: string;
+  /** Read at each render, in the console's language. */
+  label: () => string;
   adminOnly: boolean;
   /** Only for those who chat (analysts take no chats). */
   staffOnly?: boolean;
@@ -29,29 +32,40 @@ interface Tab {
 }
 
 const TABS: Tab[] = [
-  { path: '/settings/sites', label: 'Sites', adminOnly: false, render: () => <SitesTab /> },
-  { path: '/settings/skills', label: 'Skills', adminOnly: false, render: () => <SkillsTab /> },
-  { path: '/settings/channels', label: 'Channels', adminOnly: true, render: () => <ChannelsTab /> },
-  { path: '/settings/team', label: 'Team', adminOnly: false, render: () => <TeamTab /> },
-  { path: '/settings/bots', label: 'Bots', adminOnly: false, render: () => <BotsTab /> },
-  { path: '/settings/knowledge', label: 'Knowledge', adminOnly: false, render: () => <KnowledgeTab /> },
+  { path: '/settings/sites', label: () => t('Sites'), adminOnly: false, render: () => <SitesTab /> },
+  { path: '/settings/skills', label: () => t('Skills'), adminOnly: false, render: () => <SkillsTab /> },
+  { path: '/settings/channels', label: () => t('Channels'), adminOnly: true, render: () => <ChannelsTab /> },
+  { path: '/settings/team', label: () => t('Team'), adminOnly: false, render: () => <TeamTab /> },
+  { path: '/settings/bots', label: () => t('Bots'), adminOnly: false, render: () => <BotsTab /> },
+  {
+    path: '/settings/knowledge',
+    label: () => t('Knowledge'),
+    adminOnly: false,
+    render: () => <KnowledgeTab />,
+  },
   {
     path: '/settings/canned-responses',
-    label: 'Canned responses',
+    label: () => t('Canned responses'),
     adminOnly: false,
     staffOnly: true,
     render: () => <CannedTab />,
   },
-  { path: '/settings/model', label: 'Model', adminOnly: false, render: () => <ModelTab /> },
-  { path: '/settings/orders', label: 'Orders', adminOnly: true, render: () => <OrdersTab /> },
-  { path: '/settings/api-keys', label: 'API keys', adminOnly: true, render: () => <ApiKeysTab /> },
-  { path: '/settings/webhooks', label: 'Webhooks', adminOnly: true, render: () => <WebhooksTab /> },
-  { path: '/settings/automation', label: 'Automation', adminOnly: true, render: () => <AutomationTab /> },
-  { path: '/settings/security', label: 'Security', adminOnly: false, render: () => <SecurityTab /> },
-  { path: '/settings/audit-log', label: 'Audit log', adminOnly: true, render: () => <AuditTab /> },
+  { path: '/settings/model', label: () => t('Model'), adminOnly: false, render: () => <ModelTab /> },
+  { path: '/settings/orders', label: () => t('Orders'), adminOnly: true, render: () => <OrdersTab /> },
+  { path: '/settings/api-keys', label: () => t('API keys'), adminOnly: true, render: () => <ApiKeysTab /> },
+  { path: '/settings/webhooks', label: () => t('Webhooks'), adminOnly: true, render: () => <WebhooksTab /> },
+  {
+    path: '/settings/automation',
+    label: () => t('Automation'),
+    adminOnly: true,
+    render: () => <AutomationTab />,
+  },
+  { path: '/settings/security', label: () => t('Security'), adminOnly: false, render: () => <SecurityTab /> },
+  { path: '/settings/audit-log', label: () => t('Audit log'), adminOnly: true, render: () => <AuditTab /> },
 ];
 
 export function SettingsPage() {
+  const t = useT();
   const path = usePath();
   const { user } = useSession();
   const manager = canManage(user.role);
@@ -66,14 +80,16 @@ export function SettingsPage() {
   return (
     <>
       <PageHeader
-        title="Settings"
+        title={t('Settings')}
         description={
           manager
-            ? 'Your sites and their tags, the skills chats are routed by, e-mail and push channels, your team, saved replies, the purchase model and API access.'
-            : 'How this account is set up. Only owners and admins can change these settings.'
+            ? t(
+                'Your sites and their tags, the skills chats are routed by, e-mail and push channels, your team, saved replies, the purchase model and API access.',
+              )
+            : t('How this account is set up. Only owners and admins can change these settings.')
         }
       />
-      <nav className="tabs" aria-label="Settings">
+      <nav className="tabs" aria-label={t('Settings')}>
         {tabs.map((tab) => {
           const current = tab === active;
           return (
@@ -84,7 +100,7 @@ export function SettingsPage() {
               aria-current={current ? 'page' : undefined}
               data-testid={`settings-tab-${tab.path.split('/').at(-1)}`}
             >
-              {tab.label}
+              {tab.label()}
             </Link>
           );
         })}

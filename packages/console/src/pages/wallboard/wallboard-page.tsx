@@ -1,13 +1,17 @@
 /** The supervisor's wallboard: queues and service level per skill, and every agent's state and load, every 5 s. */
 import { getWallboard, type WallboardAgent, type WallboardSkill } from '../../api/wallboard.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
+import { formatNumber, formatTime } from '../../components/format.ts';
 import { WallboardIcon } from '../../components/icons.tsx';
 import { LoadingState } from '../../components/loading-state.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { STATUS_LABELS } from '../../components/people.ts';
 import { usePoll } from '../../components/use-poll.ts';
+import { t } from '../../i18n/i18n.ts';
+import { useT } from '../../i18n/language-context.tsx';
 import { canManage, useSession } from '../../session/session-context.tsx';
 import { ReportError } from '../analytics/report-error.tsx';
-import { formatCount, formatDuration, formatPercent } from '../analytics/report-format.ts';
+import { formatDuration } from '../analytics/report-format.ts';
 import { browserTimeZone } from '../settings/sites/time-zones.ts';
 
 export const WALLBOARD_POLL_MS = 5000;
@@ -16,18 +20,28 @@ export const SLA_ALERT_SHARE = 0.8;
 
 /** Why a skill needs attention now, or null. */
 function alertOf(s: WallboardSkill): string | null {
-  if (s.waitingOverTarget > 0) return `${s.waitingOverTarget} waiting past the first-response target`;
-  if (s.slaShare !== null && s.slaShare < SLA_ALERT_SHARE) return 'Below 80 % answered within SLA today';
+  if (s.waitingOverTarget > 0)
+    return t('{count, number} waiting past the first-response target', { count: s.waitingOverTarget });
+  if (s.slaShare !== null && s.slaShare < SLA_ALERT_SHARE)
+    return t('Below {share, number, percent} answered within SLA today', { share: SLA_ALERT_SHARE });
   return null;
 }
 
+/** 0.8 → "80%" in English, "80 %" in German and Spanish: the locale places the sign. */
+const percent = (share: number | null) =>
+  share === null ? '—' : formatNumber(share, { style: 'percent', maximumFractionDigits: 0 });
+
 function SkillCard({ skill }: { skill: WallboardSkill }) {
+  const t = useT();
   const alert = alertOf(skill);
   const sla = skill.hasTargets
     ? skill.slaDecided
-      ? `${formatCount(skill.answeredWithinSla ?? 0)} of ${formatCount(skill.slaDecided)} today`
-      : 'None decided yet today'
-    : 'No SLA targets for this skill';
+      ? t('{answered, number} of {decided, number} today', {
+          answered: skill.answeredWithinSla ?? 0,
+          decided: skill.slaDecided,
+        })
+      : t('None decided yet today')
+    : t('No SLA targets for this skill');
   return (
     <li
       className={alert ? 'wallboard-card wallboard-card-alert' : 'wallboard-card'}
@@ -40,45 +54,47 @@ function SkillCard({ skill }: { skill: WallboardSkill }) {
       </div>
       <dl className="wallboard-figures">
         <div>
-          <dt>Waiting</dt>
+          <dt>{t('Waiting')}</dt>
           <dd className="wallboard-big" data-testid="waiting">
-            {formatCount(skill.waiting)}
+            {formatNumber(skill.waiting)}
           </dd>
         </div>
         <div>
-          <dt>Longest wait</dt>
+          <dt>{t('Longest wait')}</dt>
           <dd className="wallboard-big" data-testid="longest-wait">
             {skill.waiting > 0 ? formatDuration(skill.longestWaitSeconds) : '—'}
           </dd>
         </div>
         <div>
-          <dt>Within SLA</dt>
+          <dt>{t('Within SLA')}</dt>
           <dd className="wallboard-big" data-testid="sla-share">
-            {skill.hasTargets ? formatPercent(skill.slaShare, false, 0) : '—'}
+            {skill.hasTargets ? percent(skill.slaShare) : '—'}
           </dd>
           <dd className="wallboard-note">{sla}</dd>
         </div>
         <div>
-          <dt>Abandoned</dt>
+          <dt>{t('Abandoned')}</dt>
           <dd className="wallboard-big" data-testid="abandoned">
-            {formatCount(skill.abandonedToday)}
+            {formatNumber(skill.abandonedToday)}
           </dd>
-          <dd className="wallboard-note">Today</dd>
+          <dd className="wallboard-note">{t('Today')}</dd>
         </div>
       </dl>
     </li>
   );
 }
 
-const STATE_LABEL = { online: 'Online', away: 'Away', offline: 'Offline' } as const;
-
 function StateBadge({ agent }: { agent: WallboardAgent }) {
+  const t = useT();
   const label =
-    agent.state === 'away' && agent.awayReason ? `Away · ${agent.awayReason}` : STATE_LABEL[agent.state];
+    agent.state === 'away' && agent.awayReason
+      ? t('Away · {reason}', { reason: agent.awayReason })
+      : STATUS_LABELS[agent.state];
   return <span className={`badge wallboard-state wallboard-state-${agent.state}`}>{label}</span>;
 }
 
 function LoadBar({ agent }: { agent: WallboardAgent }) {
+  const t = useT();
   const used = agent.chats + agent.offered;
   const pct = Math.min(100, Math.round(agent.load * 100));
   const level = agent.load >= 1 ? 'full' : agent.load >= 0.75 ? 'high' : 'ok';
@@ -88,32 +104,33 @@ function LoadBar({ agent }: { agent: WallboardAgent }) {
         <span className={`wallboard-load-fill wallboard-load-${level}`} style={{ width: `${pct}%` }} />
       </div>
       <span className="wallboard-load-text">
-        {used} / {agent.capacity}
-        <span className="visually-hidden"> chats of capacity</span>
+        {formatNumber(used)} / {formatNumber(agent.capacity)}
+        <span className="visually-hidden"> {t('chats of capacity')}</span>
       </span>
     </div>
   );
 }
 
 function AgentsTable({ agents }: { agents: WallboardAgent[] }) {
+  const t = useT();
   return (
     <div className="table-wrap">
       <table className="table table-compact" data-testid="wallboard-agents">
-        <caption className="visually-hidden">Agents now</caption>
+        <caption className="visually-hidden">{t('Agents now')}</caption>
         <thead>
           <tr>
-            <th scope="col">Agent</th>
-            <th scope="col">State</th>
+            <th scope="col">{t('Agent')}</th>
+            <th scope="col">{t('State')}</th>
             <th scope="col" className="cell-number">
-              In state
+              {t('In state')}
             </th>
             <th scope="col" className="cell-number">
-              Chats
+              {t('Chats')}
             </th>
             <th scope="col" className="cell-number">
-              Calls
+              {t('Calls')}
             </th>
-            <th scope="col">Load</th>
+            <th scope="col">{t('Load')}</th>
           </tr>
         </thead>
         <tbody>
@@ -122,7 +139,7 @@ function AgentsTable({ agents }: { agents: WallboardAgent[] }) {
               <th scope="row" className="cell-strong">
                 {a.name}
                 {a.state !== 'offline' && !a.connected ? (
-                  <span className="wallboard-note"> · console closed</span>
+                  <span className="wallboard-note"> · {t('console closed')}</span>
                 ) : null}
               </th>
               <td>
@@ -130,10 +147,15 @@ function AgentsTable({ agents }: { agents: WallboardAgent[] }) {
               </td>
               <td className="cell-number">{formatDuration(a.secondsInState)}</td>
               <td className="cell-number">
-                {formatCount(a.chats)}
-                {a.offered > 0 ? <span className="wallboard-note"> +{a.offered} offered</span> : null}
+                {formatNumber(a.chats)}
+                {a.offered > 0 ? (
+                  <span className="wallboard-note">
+                    {' '}
+                    {t('+{count, number} offered', { count: a.offered })}
+                  </span>
+                ) : null}
               </td>
-              <td className="cell-number">{formatCount(a.calls)}</td>
+              <td className="cell-number">{formatNumber(a.calls)}</td>
               <td>
                 <LoadBar agent={a} />
               </td>
@@ -146,19 +168,20 @@ function AgentsTable({ agents }: { agents: WallboardAgent[] }) {
 }
 
 function Board() {
+  const t = useT();
   const tz = browserTimeZone();
   const { data, error } = usePoll(() => getWallboard(tz), WALLBOARD_POLL_MS, tz);
   if (error !== undefined && !data) return <ReportError error={error} />;
-  if (!data) return <LoadingState label="Loading the wallboard…" />;
+  if (!data) return <LoadingState label={t('Loading the wallboard…')} />;
   return (
     <>
       <p className="live-status wallboard-updated">
         <span className="live-dot" aria-hidden="true" />
-        Updated {new Date(data.at).toLocaleTimeString()} · refreshes every 5 s
+        {t('Updated {time} · refreshes every 5 s', { time: formatTime(data.at) })}
       </p>
       <section aria-labelledby="wallboard-skills">
         <h2 id="wallboard-skills" className="section-title">
-          Skills
+          {t('Skills')}
         </h2>
         {data.skills.length ? (
           <ul className="wallboard-grid" data-testid="wallboard-skills">
@@ -167,20 +190,20 @@ function Board() {
             ))}
           </ul>
         ) : (
-          <EmptyState icon={<WallboardIcon />} title="No skills yet" testId="wallboard-no-skills">
-            Add skills in Settings to see a queue per skill here.
+          <EmptyState icon={<WallboardIcon />} title={t('No skills yet')} testId="wallboard-no-skills">
+            {t('Add skills in Settings to see a queue per skill here.')}
           </EmptyState>
         )}
       </section>
       <section aria-labelledby="wallboard-agents-title">
         <h2 id="wallboard-agents-title" className="section-title">
-          Agents
+          {t('Agents')}
         </h2>
         {data.agents.length ? (
           <AgentsTable agents={data.agents} />
         ) : (
-          <EmptyState icon={<WallboardIcon />} title="No agents yet" testId="wallboard-no-agents">
-            Invite agents in Settings to see their state and load here.
+          <EmptyState icon={<WallboardIcon />} title={t('No agents yet')} testId="wallboard-no-agents">
+            {t('Invite agents in Settings to see their state and load here.')}
           </EmptyState>
         )}
       </section>
@@ -189,18 +212,22 @@ function Board() {
 }
 
 export function WallboardPage() {
+  const t = useT();
   const { user } = useSession();
   return (
     <div className="wallboard" data-testid="wallboard">
       <PageHeader
-        title="Wallboard"
-        description="Queues, service level and agents, live. A card turns red when a chat waits past its target or fewer than 80 % were answered in time today."
+        title={t('Wallboard')}
+        description={t(
+          'Queues, service level and agents, live. A card turns red when a chat waits past its target or fewer than {share, number, percent} were answered in time today.',
+          { share: SLA_ALERT_SHARE },
+        )}
       />
       {canManage(user.role) ? (
         <Board />
       ) : (
         <div className="alert alert-info" role="status" data-testid="wallboard-forbidden">
-          The wallboard is for owners and admins.
+          {t('The wallboard is for owners and admins.')}
         </div>
       )}
     </div>

@@ -1,5 +1,13 @@
-import { LoginBody, Me, SessionCheck } from '@beckon/protocol/api';
-import { type AuthContext, authenticate, SESSION_COOKIE, startSession } from '../../auth/auth-context.ts';
+import { type ConsoleLanguage, ConsoleLanguageBody, LoginBody, Me, SessionCheck } from '@beckon/protocol/api';
+import {
+  ALL_ROLES,
+  type AuthContext,
+  authenticate,
+  authOf,
+  requireRole,
+  SESSION_COOKIE,
+  startSession,
+} from '../../auth/auth-context.ts';
 import { tooManyAttempts } from '../../auth/login-limiter.ts';
 import { verifyPassword } from '../../auth/passwords.ts';
 import { recoveryCodeHash, totpStep } from '../../auth/totp.ts';
@@ -46,9 +54,10 @@ export function authRoutes(app: App, ctx: AppContext): void {
 
   /** The signed-in user, their account and CSRF token. */
   const meOf = async (auth: AuthContext & { userId: string }) => {
-    const [user, account] = await Promise.all([
+    const [user, account, consoleLanguage] = await Promise.all([
       store.users.get(auth.accountId, auth.userId),
       store.accounts.get(auth.accountId),
+      store.users.consoleLanguage(auth.accountId, auth.userId),
     ]);
     const enabled = auth.totpEnabled === true;
     const required = auth.totpRequired === true;
@@ -57,6 +66,7 @@ export function authRoutes(app: App, ctx: AppContext): void {
       account: account!,
       csrfToken: auth.csrfToken!,
       twoFactor: { enabled, required, setupRequired: required && !enabled },
+      consoleLanguage: consoleLanguage as ConsoleLanguage | null,
     };
   };
 
@@ -167,6 +177,27 @@ export function authRoutes(app: App, ctx: AppContext): void {
       if (!auth.userId)
         throw new AppError(400, 'not_a_user', 'API keys have no user; use the console session');
       return meOf({ ...auth, userId: auth.userId });
+    },
+  );
+
+  app.put(
+    '/api/v1/me/console-language',
+    {
+      onRequest: requireRole(store, ALL_ROLES),
+      schema: {
+        tags: ['auth'],
+        summary: 'Choose the language the console speaks to me, on any browser (null: the browser’s)',
+        security,
+        body: ConsoleLanguageBody,
+        response: replies(204, NoContent),
+      },
+    },
+    async (req, reply) => {
+      const auth = authOf(req);
+      if (!auth.userId)
+        throw new AppError(400, 'not_a_user', 'API keys have no user; use the console session');
+      await store.users.setConsoleLanguage(auth.accountId, auth.userId, req.body.language);
+      return reply.code(204).send(null);
     },
   );
 

@@ -5,6 +5,7 @@ import type { User } from '../../../api/types.ts';
 import { deleteUser, listUsers } from '../../../api/users.ts';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { EmptyState } from '../../../components/empty-state.tsx';
+import { formatNumber } from '../../../components/format.ts';
 import { PlusIcon, TeamIcon } from '../../../components/icons.tsx';
 import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
@@ -12,6 +13,7 @@ import { SectionHeader } from '../../../components/page-header.tsx';
 import { initials, ROLE_LABELS, STATUS_LABELS } from '../../../components/people.ts';
 import { NameChips, skillNames } from '../../../components/skill-picker.tsx';
 import { useResource } from '../../../components/use-resource.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { canManage, useSession } from '../../../session/session-context.tsx';
 import { AwayReasonsCard } from './away-reasons-card.tsx';
 import { ResetPasswordDialog } from './reset-password-dialog.tsx';
@@ -26,6 +28,7 @@ type Editing =
   | null;
 
 export function TeamTab() {
+  const t = useT();
   const { user: me } = useSession();
   const manager = canManage(me.role);
   const users = useResource(listUsers);
@@ -46,9 +49,11 @@ export function TeamTab() {
   return (
     <section aria-labelledby="team-heading">
       <SectionHeader
-        title="Team"
+        title={t('Team')}
         id="team-heading"
-        description="Agents answer chats on their skills, up to their capacity. Admins and owners manage the account; analysts read reports."
+        description={t(
+          'Agents answer chats on their skills, up to their capacity. Admins and owners manage the account; analysts read reports.',
+        )}
         actions={
           manager && (
             <button
@@ -57,7 +62,7 @@ export function TeamTab() {
               onClick={() => setEditing({ kind: 'create' })}
             >
               <PlusIcon />
-              Add member
+              {t('Add member')}
             </button>
           )
         }
@@ -68,28 +73,28 @@ export function TeamTab() {
         </div>
       )}
       {users.loading && !users.data ? (
-        <LoadingState label="Loading team…" />
+        <LoadingState label={t('Loading team…')} />
       ) : users.error ? (
         <LoadError error={users.error} onRetry={users.reload} />
       ) : users.data && users.data.length === 0 ? (
-        <EmptyState icon={<TeamIcon />} title="No team members" testId="team-empty">
-          <p>Add the people who will answer chats, manage campaigns or read reports.</p>
+        <EmptyState icon={<TeamIcon />} title={t('No team members')} testId="team-empty">
+          <p>{t('Add the people who will answer chats, manage campaigns or read reports.')}</p>
         </EmptyState>
       ) : (
         <div className="table-wrap">
           <table className="table team-table" data-testid="user-table">
             <thead>
               <tr>
-                <th scope="col">Member</th>
-                <th scope="col">Role</th>
-                <th scope="col">Skills</th>
+                <th scope="col">{t('Member')}</th>
+                <th scope="col">{t('Role')}</th>
+                <th scope="col">{t('Skills')}</th>
                 <th scope="col" className="cell-number">
-                  Capacity
+                  {t('Capacity')}
                 </th>
-                <th scope="col">Status</th>
+                <th scope="col">{t('Status')}</th>
                 {manager && (
                   <th scope="col" className="cell-actions">
-                    <span className="visually-hidden">Actions</span>
+                    <span className="visually-hidden">{t('Actions')}</span>
                   </th>
                 )}
               </tr>
@@ -108,22 +113,22 @@ export function TeamTab() {
                         <span className="person">
                           <span className="cell-strong">
                             {user.name}
-                            {isMe && <span className="you">you</span>}
+                            {isMe && <span className="you">{t('you')}</span>}
                           </span>
                           <span className="muted person-email">{user.email}</span>
                         </span>
                       </span>
                     </th>
-                    <td data-label="Role">
+                    <td data-label={t('Role')}>
                       <span className={`role role-${user.role}`}>{ROLE_LABELS[user.role]}</span>
                     </td>
-                    <td data-label="Skills">
-                      <NameChips names={names} empty="None" />
+                    <td data-label={t('Skills')}>
+                      <NameChips names={names} empty={t('None')} />
                     </td>
-                    <td className="cell-number" data-label="Capacity">
-                      {user.capacity}
+                    <td className="cell-number" data-label={t('Capacity')}>
+                      {formatNumber(user.capacity)}
                     </td>
-                    <td data-label="Status">
+                    <td data-label={t('Status')}>
                       <span className={`status status-${user.status}`}>
                         {STATUS_LABELS[user.status]}
                         {user.awayReason ? ` · ${user.awayReason}` : ''}
@@ -135,26 +140,26 @@ export function TeamTab() {
                           type="button"
                           className="button button-small"
                           onClick={() => setEditing({ kind: 'edit', user })}
-                          aria-label={`Edit ${user.name}`}
+                          aria-label={t('Edit {name}', { name: user.name })}
                         >
-                          Edit
+                          {t('Edit')}
                         </button>
                         <button
                           type="button"
                           className="button button-small"
                           onClick={() => setEditing({ kind: 'password', user })}
-                          aria-label={`Reset password for ${user.name}`}
+                          aria-label={t('Reset password for {name}', { name: user.name })}
                         >
-                          Reset password
+                          {t('Reset password')}
                         </button>
                         {!isMe && (
                           <button
                             type="button"
                             className="button button-small button-danger-quiet"
                             onClick={() => setEditing({ kind: 'delete', user })}
-                            aria-label={`Delete ${user.name}`}
+                            aria-label={t('Delete {name}', { name: user.name })}
                           >
-                            Delete
+                            {t('Delete')}
                           </button>
                         )}
                       </td>
@@ -187,8 +192,8 @@ export function TeamTab() {
           onDone={() => {
             setNotice(
               editing.user.id === me.id
-                ? 'Your password was changed. Your other sessions were signed out.'
-                : `${editing.user.name}'s password was reset.`,
+                ? t('Your password was changed. Your other sessions were signed out.')
+                : t('The password of {name} was reset.', { name: editing.user.name }),
             );
             setEditing(null);
           }}
@@ -196,15 +201,19 @@ export function TeamTab() {
       )}
       {editing?.kind === 'delete' && (
         <ConfirmDialog
-          title={`Remove ${editing.user.name}?`}
-          confirmLabel="Delete member"
+          title={t('Remove {name}?', { name: editing.user.name })}
+          confirmLabel={t('Delete member')}
           onClose={() => setEditing(null)}
           onConfirm={async () => {
             await deleteUser(editing.user.id);
             users.update((list) => list.filter((item) => item.id !== editing.user.id));
           }}
         >
-          <p>{editing.user.email} will no longer be able to log in to this account. This cannot be undone.</p>
+          <p>
+            {t('{email} will no longer be able to log in to this account. This cannot be undone.', {
+              email: editing.user.email,
+            })}
+          </p>
         </ConfirmDialog>
       )}
     </section>
