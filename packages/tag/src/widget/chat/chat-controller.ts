@@ -5,7 +5,8 @@ import type { TagStorage } from '../../storage.ts';
 import { h } from '../dom.ts';
 import { pageFocus } from '../focus.ts';
 import { t } from '../i18n/i18n.ts';
-import { type CallController, createCallController } from './call-view.ts';
+import type { CallController } from '../voice/call-view.ts';
+import { loadVoice } from '../voice/voice-loader.ts';
 import { type ConversationView, conversationView } from './chat-conversation.ts';
 import { createChatHttp } from './chat-http.ts';
 import { type ChatSession, createChatSession, type LinkStatus, type LostReason } from './chat-session.ts';
@@ -130,20 +131,25 @@ export function createChatController(cfg: ChatConfig): ChatController {
     persist();
   });
 
-  /** The conversation's calls, shown under the panel's header. */
+  /** The conversation's calls, shown under the panel's header (voice.js is fetched on first use). */
   let calls: CallController | null = null;
-  const callCtl = (): CallController => {
-    calls ??= createCallController({
-      slot: ensurePanel().callSlot,
-      send: (f) => session?.callFrame(f) ?? false,
-      recorded: () => session?.callsRecorded ?? false,
-      announce,
-    });
-    return calls;
-  };
+  const withCalls = (run: (c: CallController) => void) =>
+    loadVoice(cfg.origin).then(
+      (v) => {
+        calls ??= v.createCallController({
+          slot: ensurePanel().callSlot,
+          send: (f) => session?.callFrame(f) ?? false,
+          recorded: () => session?.callsRecorded ?? false,
+          announce,
+        });
+        run(calls);
+        syncCall();
+      },
+      () => announce(t('Not connected. Please try again.')),
+    );
   const syncCall = () => {
     const can = session !== null && isLive(session.state) && !calls?.busy;
-    panel?.setCallable(can ? () => callCtl().start() : null);
+    panel?.setCallable(can ? () => withCalls((c) => c.start()) : null);
   };
   const endCalls = () => {
     calls?.close();
@@ -246,19 +252,26 @@ export function createChatController(cfg: ChatConfig): ChatController {
   const askCallback = () => {
     const visitorId = cfg.visitorId();
     const { skillId, exposureId } = request;
-    const focus = showCallback(ensurePanel(), {
-      ...(opensAt ? { opensAt } : {}),
-      send: (body) =>
-        http.callback({
-          ...body,
-          ...(visitorId ? { visitorId } : {}),
-          ...(skillId ? { skillId } : {}),
-          ...(exposureId ? { exposureId } : {}),
-        }),
-      close: () => hide(),
-      announce,
-    });
-    show(focus);
+    loadVoice(cfg.origin).then(
+      (v) => {
+        if (!panel) return;
+        const focus = showCallback(panel, v.callbackForm, {
+          ...(opensAt ? { opensAt } : {}),
+          send: (body) =>
+            http.callback({
+              ...body,
+              ...(visitorId ? { visitorId } : {}),
+              ...(skillId ? { skillId } : {}),
+              ...(exposureId ? { exposureId } : {}),
+            }),
+          close: () => hide(),
+          announce,
+        });
+        show(focus);
+      },
+      // Without voice.js (the network failed), the visitor can still leave a message.
+      () => offline(),
+    );
   };
 
   const startChat = (values: PrechatValues): Promise<void> => {
@@ -295,10 +308,7 @@ export function createChatController(cfg: ChatConfig): ChatController {
         link: onLink,
         incoming: onIncoming,
         lost: onLost,
-        call: (f) => {
-          callCtl().onFrame(f as Parameters<CallController['onFrame']>[0]);
-          syncCall();
-        },
+        call: (f) => withCalls((c) => c.onFrame(f as Parameters<CallController['onFrame']>[0])),
       },
     });
 
@@ -318,7 +328,7 @@ export function createChatController(cfg: ChatConfig): ChatController {
     if (opened) view.focusTarget?.focus();
     if (request.call) {
       request = { ...request, call: false };
-      callCtl().start();
+      withCalls((c) => c.start());
     }
   };
 
