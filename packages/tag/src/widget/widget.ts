@@ -113,6 +113,8 @@ export function createWidget(host: WidgetHost, site: WidgetSite | null): Widget 
               exposureId: id,
               skillId: e.skillId,
               greeting: e.message,
+              // The server names the agent of a manual invitation only while they can take the chat.
+              direct: frame.campaignId === 'manual' && !!frame.agentName,
               ...(frame.agentName ? { agentName: frame.agentName } : {}),
             });
           },

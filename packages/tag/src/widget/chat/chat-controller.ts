@@ -37,6 +37,8 @@ export interface ChatRequest {
   call?: boolean;
   /** A `callback` engagement: the "Call me back" form, no chat. */
   callback?: boolean;
+  /** An agent's own invitation: they are known and waiting, so the chat starts without the pre-chat form. */
+  direct?: boolean;
 }
 
 export interface ChatConfig {
@@ -431,14 +433,19 @@ export function createChatController(cfg: ChatConfig): ChatController {
         // A callback, or a call no one can take now (closed: from the next opening).
         if (req.callback || (req.call && away)) return askCallback();
         if (away) return offline();
-        const focus = showPrechat(panel, {
-          agentName: agentName(),
-          ...(intro ? { intro } : {}),
-          topics,
-          ...(req.skillId ? { skillId: req.skillId } : {}),
-          submit: startChat,
-        });
-        show(focus);
+        const form = () =>
+          show(
+            showPrechat(panel!, {
+              agentName: agentName(),
+              ...(intro ? { intro } : {}),
+              topics,
+              ...(req.skillId ? { skillId: req.skillId } : {}),
+              submit: startChat,
+            }),
+          );
+        // A chat that could not start this way still has the form, to try again.
+        if (req.direct) startChat({ name: '', email: '', topic: null, text: '' }).catch(form);
+        else form();
       },
     );
   }
