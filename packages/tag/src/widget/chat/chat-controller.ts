@@ -5,6 +5,7 @@ import type { TagStorage } from '../../storage.ts';
 import { h } from '../dom.ts';
 import { pageFocus } from '../focus.ts';
 import { t } from '../i18n/i18n.ts';
+import { keepClear } from '../keep-clear.ts';
 import type { CallController } from '../voice/call-view.ts';
 import { loadVoice } from '../voice/voice-loader.ts';
 import { type ConversationView, conversationView } from './chat-conversation.ts';
@@ -78,6 +79,8 @@ export function createChatController(cfg: ChatConfig): ChatController {
   cfg.mount(live);
   let panel: Panel | null = null;
   let launcher: Launcher | null = null;
+  /** Moves the launcher off the page's buttons and title again (its label changed its width). */
+  let replaceLauncher = () => {};
   let session: ChatSession | null = null;
   let view: ConversationView | null = null;
   let request: ChatRequest = { source: 'visitor' };
@@ -121,7 +124,10 @@ export function createChatController(cfg: ChatConfig): ChatController {
     launcher = launcher ?? launcherView(() => launch());
     launcher.setLabel(session ? null : buttonLabel);
     launcher.setUnread(session ? unreadCount(session.state) : 0);
-    if (!launcher.view.isConnected) cfg.mount(launcher.view);
+    if (!launcher.view.isConnected) {
+      cfg.mount(launcher.view);
+      replaceLauncher = keepClear(launcher.view);
+    } else replaceLauncher();
   };
 
   /** Tells the agent what the visitor has seen: only while the panel shows and the tab is visible. */
