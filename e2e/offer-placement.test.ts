@@ -16,21 +16,23 @@ interface Clash {
  * in view: the text of each page element it overlaps.
  */
 function clashes(page: Page, selector: string): Promise<Clash[]> {
-  return page.evaluate((sel) => {
-    const root = document.querySelector('beckon-widget')!.shadowRoot!;
+  // A string: the e2e code is type-checked without the DOM's types.
+  return page.evaluate(`(() => {
+    const sel = ${JSON.stringify(selector)};
+    const root = document.querySelector('beckon-widget').shadowRoot;
     const mine = [...root.querySelectorAll(sel)].map((el) => el.getBoundingClientRect());
-    const out: { widget: string; page: string }[] = [];
+    const out = [];
     for (const el of document.querySelectorAll('button, [type=submit], h1')) {
       const r = el.getBoundingClientRect();
       if (!r.width || r.bottom <= 0 || r.top >= innerHeight) continue;
       for (const m of mine) {
         const x = Math.min(m.right, r.right) - Math.max(m.left, r.left);
         const y = Math.min(m.bottom, r.bottom) - Math.max(m.top, r.top);
-        if (x > 0 && y > 0) out.push({ widget: sel, page: (el.textContent ?? '').trim() });
+        if (x > 0 && y > 0) out.push({ widget: sel, page: (el.textContent || '').trim() });
       }
     }
     return out;
-  }, selector);
+  })()`);
 }
 
 // Content offers and the chat pill on the demo store, at desktop and phone widths: they never

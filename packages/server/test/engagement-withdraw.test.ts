@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { Condition } from '@beckon/protocol';
 import { cartAttr, exposureOutcome } from '@beckon/sdk/index';
 import { contentCampaign, flush, newTenant, visitor } from './engagement-fixtures.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
@@ -13,7 +14,7 @@ describe('an offer whose condition stopped holding is taken back', () => {
   });
   after(() => srv.close());
 
-  const emptyCart = { all: [{ field: 'cart.items', op: 'lte', value: 0 }] } as const;
+  const emptyCart: Condition = { all: [{ field: 'cart.items', op: 'lte', value: 0 }] };
 
   it('withdraws an empty-cart offer once the cart is filled, and lets the next campaign engage', async () => {
     const empty = await t.api.post(
