@@ -8,6 +8,7 @@ import { ensureTagBuilt } from '../packages/tag/ensure-built.ts';
 const manifest = () =>
   JSON.parse(readFileSync(new URL('../packages/tag/dist/manifest.json', import.meta.url), 'utf8')) as {
     widget: { version: string };
+    voice: { version: string };
   };
 
 describe('tag and demo store routes', () => {
@@ -59,6 +60,18 @@ describe('tag and demo store routes', () => {
     const stale = await get(srv, '/t/widget.js?v=0000');
     assert.match(String(stale.headers['cache-control']), /max-age=300/);
     assert.equal(stale.body, pinned.body);
+  });
+
+  it('serves the voice chunk like the widget, and the widget asks for it by its content hash', async () => {
+    const { version } = manifest().voice;
+    const pinned = await get(srv, `/t/voice.js?v=${version}`);
+    assert.equal(pinned.statusCode, 200);
+    assert.match(String(pinned.headers['content-type']), /^application\/javascript/);
+    assert.match(String(pinned.headers['cache-control']), /max-age=31536000, immutable/);
+    assert.equal(pinned.headers['cross-origin-resource-policy'], 'cross-origin');
+    assert.match(String((await get(srv, '/t/voice.js?v=0000')).headers['cache-control']), /max-age=300/);
+    const widget = await get(srv, `/t/widget.js?v=${manifest().widget.version}`);
+    assert.ok(widget.body.includes(`/t/voice.js?v=${version}`));
   });
 
   it('serves the demo store with the demo site key and a strict CSP', async () => {

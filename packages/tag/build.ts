@@ -1,7 +1,7 @@
 /**
- * Bundles the tag: dist/loader.js (the ≤ 3 KB script every page loads) and dist/widget.js (loaded
- * only when an engagement must be shown), minified twice (esbuild, then terser), for browsers from
- * about 2019. The loader asks for `widget.js?v=<content hash>`, so the widget can be cached for a year. Prints gzipped
+ * Bundles the tag: dist/loader.js (the ≤ 3 KB script every page loads), dist/widget.js (loaded
+ * only when an engagement must be shown) and dist/voice.js (calls and callbacks, fetched by the
+ * widget on first use), minified twice (esbuild, then terser), for browsers from about 2019. The loader asks for `widget.js?v=<content hash>`, so the widget can be cached for a year. Prints gzipped
  * sizes and fails when a budget is exceeded. Run: `node --import tsx build.ts`.
  */
 import { createHash } from 'node:crypto';
@@ -50,7 +50,13 @@ async function squeeze(code: string): Promise<string> {
 // downloads the loader, and the widget sits at the edge of its budget. Six compress passes:
 // on the widget with its language lookup and callback form, three gave 25,789 B gzipped, six 25,365 B
 // (the gzipped size does not fall steadily with passes; measure when changing it).
-const widget = await squeeze(await bundle('src/widget/index.ts'));
+// Calls and the callback form are a chunk of their own (voice.js), fetched by the widget on first
+// use under its content hash; the widget carries that hash.
+const voice = await squeeze(await bundle('src/widget/voice/index.ts'));
+const voiceVersion = createHash('sha256').update(voice).digest('hex').slice(0, 12);
+const widget = await squeeze(
+  await bundle('src/widget/index.ts', { define: { __VOICE_VERSION__: JSON.stringify(voiceVersion) } }),
+);
 const widgetVersion = createHash('sha256').update(widget).digest('hex').slice(0, 12);
 // The loader's bundle goes without the "use strict" prologue (8 B gzipped): TypeScript already
 // refuses what strict mode would catch at run time.
@@ -64,6 +70,7 @@ const loader = await squeeze(
 mkdirSync(`${here}dist`, { recursive: true });
 writeFileSync(`${here}dist/widget.js`, widget);
 writeFileSync(`${here}dist/loader.js`, loader);
+writeFileSync(`${here}dist/voice.js`, voice);
 
 // Language packs: dist/i18n/{code}.json, `{ lang, dir?, css?, phrases }`, fetched by the widget only
 // for its language. English is built in, so its pack has no phrases (the server still answers with
@@ -91,6 +98,12 @@ const report = {
     gzipBytes: gzipBytes(widget),
     budget: BUDGET_GZIP_BYTES.widget,
     version: widgetVersion,
+  },
+  voice: {
+    bytes: Buffer.byteLength(voice),
+    gzipBytes: gzipBytes(voice),
+    budget: BUDGET_GZIP_BYTES.voice,
+    version: voiceVersion,
   },
 };
 writeFileSync(`${here}dist/manifest.json`, `${JSON.stringify(report, null, 2)}\n`);

@@ -210,6 +210,8 @@ export const EngageFrameSchema = Type.Object(
     campaignId: id(),
     engagement: DeliveredEngagementSchema,
     agentName: Type.Optional(str()),
+    /** Takes back the offer shown under `exposureId`: its campaign's condition no longer holds. */
+    withdraw: Type.Optional(Type.Literal(true)),
   },
   closed,
 );

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { EngageFrame } from '@beckon/protocol';
 import type { ConversationStart } from '@beckon/protocol/chat-api';
 import { VisitorChatClient } from '@beckon/sdk/chat-client';
 import { pageView } from '@beckon/sdk/index';
@@ -11,6 +12,14 @@ import { DEMO_ADMIN, DEMO_AGENT_PASSWORD, startTestServer, type TestServer } fro
 // Campaign invitations go out as soon as an agent connects (capacity is cached briefly).
 process.env.BECKON_CAPACITY_TTL_MS = '50';
 process.env.BECKON_CAPACITY_RETRY_MS = '200';
+
+/** The next invitation the visitor gets (the demo's chat button may come first: it waits a second on a page). */
+async function invitation(shopper: { nextEngage(): Promise<EngageFrame> }): Promise<EngageFrame> {
+  for (;;) {
+    const e = await shopper.nextEngage();
+    if (e.engagement.type === 'chat_invitation') return e;
+  }
+}
 
 const SALES = 'sales@demo.beckon.local';
 const SUPPORT = 'support@demo.beckon.local';
@@ -38,7 +47,7 @@ describe('an agent’s own invitation is answered by that agent', () => {
     await api.login(SALES, DEMO_AGENT_PASSWORD);
     const invited = await api.post('/api/v1/visitors/invited-by-sales/invite', { message: 'Can I help?' });
     assert.equal(invited.status, 201, JSON.stringify(invited.body));
-    const engage = await shopper.nextEngage();
+    const engage = await invitation(shopper);
     assert.equal(engage.agentName, 'Sales Agent');
     await flush(srv);
     // The visitor's journey in the console says who sent the invitation.
@@ -126,7 +135,7 @@ describe('the invitation a visitor accepted opens the conversation', () => {
     const words = 'Hi! Any questions about the lamp?';
     const invited = await api.post('/api/v1/visitors/asked-about-the-lamp/invite', { message: words });
     assert.equal(invited.status, 201, JSON.stringify(invited.body));
-    const engage = await shopper.nextEngage();
+    const engage = await invitation(shopper);
     await flush(srv);
 
     const chat = await startVisitor(srv, {
@@ -196,7 +205,7 @@ describe('the invitation a visitor accepted opens the conversation', () => {
       await shopper.sendBatch([pageView(`${slow.url}/demo/`, ['home'])]);
       const invited = await api.post('/api/v1/visitors/quick-to-accept/invite', { message: 'Need a hand?' });
       assert.equal(invited.status, 201, JSON.stringify(invited.body));
-      const { exposureId } = await shopper.nextEngage();
+      const { exposureId } = await invitation(shopper);
       assert.equal(
         await slow.node.ctx.store.exposures.get(slow.demo!.accountId, exposureId),
         undefined,

@@ -472,8 +472,18 @@ describe('campaigns: REST API, and engagements through the visitor protocol', ()
     const e = await v.nextEngage();
     assert.equal(e.exposureId, res.body.exposureId);
     assert.equal(e.engagement.type, 'chat_invitation');
-    assert.equal(e.agentName, 'Sales Agent');
     assert.equal(e.engagement.type === 'chat_invitation' && e.engagement.skillId, srv.demo!.skillIds.sales);
+    // Not online in the console: the team invites, under no name the visitor could not reach.
+    assert.equal(res.body.from, 'team');
+    assert.equal(e.agentName, undefined);
+    // Online with the console open: the invitation names them (and the chat goes to them).
+    const desk = await connectAgent(srv, 'sales@demo.beckon.local');
+    const named = await agent.post('/api/v1/visitors/hand-picked/invite', { message: 'Hello from me!' });
+    assert.equal(named.body.from, 'you');
+    let n = await v.nextEngage();
+    while (n.exposureId !== named.body.exposureId) n = await v.nextEngage();
+    assert.equal(n.agentName, 'Sales Agent');
+    await desk.disconnect();
     await flush(srv);
     const row = await srv.node.ctx.store.exposures.get(srv.demo!.accountId, e.exposureId);
     assert.equal(row?.campaignId, null);

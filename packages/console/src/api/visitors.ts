@@ -35,6 +35,8 @@ export interface InviteResult {
   exposureId: string;
   visitorId: string;
   siteId: string;
+  /** `you`: it names the inviter, who gets the chat; `team`: they were not online with the skill. */
+  from: 'you' | 'team';
 }
 
 /** Sends the visitor a chat invitation now (409 when they have no open connection). */

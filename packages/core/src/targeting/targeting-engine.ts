@@ -236,6 +236,19 @@ export class TargetingEngine {
     mem.dirty = true;
   }
 
+  /**
+   * A running campaign and whether its condition holds for `state` now (undefined when it no longer
+   * runs): an offer still on screen whose condition lapsed is taken back.
+   */
+  verdict(
+    campaignId: string,
+    state: VisitorState,
+    now: number,
+  ): { campaign: Campaign; holds: boolean } | undefined {
+    const e = this.#entries.find((x) => x.campaign.id === campaignId);
+    return e && { campaign: e.campaign, holds: e.node.test(state, now) };
+  }
+
   /** Ids of the campaigns whose condition holds now, in decision order (console and tests). */
   qualifying(state: VisitorState, now: number): string[] {
     return this.#entries.filter((e) => e.node.test(state, now)).map((e) => e.campaign.id);

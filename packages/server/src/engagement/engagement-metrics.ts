@@ -70,7 +70,7 @@ export function createEngagementMetrics(
   });
   const exposures = new Counter({
     name: 'beckon_exposures_total',
-    help: 'Engagements sent (shown), control-group qualifications (control) and manual invitations',
+    help: 'Engagements sent (shown), control-group qualifications (control), manual invitations and offers taken back (withdrawn)',
     labelNames: ['kind'] as const,
     registers,
   });
@@ -136,6 +136,7 @@ export function createEngagementMetrics(
     exposuresShown: exposures.labels('shown'),
     exposuresControl: exposures.labels('control'),
     exposuresManual: exposures.labels('manual'),
+    exposuresWithdrawn: exposures.labels('withdrawn'),
     sessionsNew: sessions.labels('new'),
     sessionsReturning: sessions.labels('returning'),
     evictions,

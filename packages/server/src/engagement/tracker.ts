@@ -7,6 +7,7 @@ import {
   linkContact,
   recordExposure,
   startSession,
+  type TargetingEngine,
   type VisitorState,
 } from '@beckon/core';
 import type {
@@ -371,6 +372,7 @@ export class Tracker {
       return;
     }
     const state = live.state;
+    this.withdrawLapsed(live, channel, t.engine, now);
     let decision = t.engine.evaluate(state, changed, now, t.capacity);
     // A control qualification shows nothing and a chat button holds nothing back, so the next
     // campaign in line may still engage; anything else waits for the visitor's answer.
@@ -380,6 +382,30 @@ export class Tracker {
       decision = t.engine.evaluate(state, 0, now, t.capacity);
     }
     this.timers.set(live, t.engine.nextCheck(state, now));
+  }
+
+  /**
+   * Takes back the content offer on screen when its campaign's condition stopped holding (the
+   * cart an "empty cart" offer was for is filled now): it no longer fits, and the next campaign
+   * in line may engage. The exposure counts as ignored.
+   */
+  private withdrawLapsed(live: LiveVisitor, channel: VisitorChannel, engine: TargetingEngine, now: number) {
+    const state = live.state;
+    const id = state.pendingExposureId;
+    const shown = id === null ? undefined : state.exposures.find((x) => x.exposureId === id);
+    const verdict = shown && engine.verdict(shown.campaignId, state, now);
+    if (!verdict || verdict.holds || verdict.campaign.engagement.type !== 'content') return;
+    channel.send(
+      JSON.stringify({
+        type: 'engage',
+        exposureId: id,
+        campaignId: verdict.campaign.id,
+        engagement: verdict.campaign.engagement,
+        withdraw: true,
+      }),
+    );
+    this.d.metrics.exposuresWithdrawn.inc();
+    this.ignorePending(live, now);
   }
 
   private deliver(

@@ -154,4 +154,6 @@ export const InviteResult = Type.Object({
   exposureId: Type.String(),
   visitorId: Type.String(),
   siteId: Type.String(),
+  /** `you`: the invitation names the inviter, who gets the chat; `team`: they are not online, so anyone free answers. */
+  from: Type.Union([Type.Literal('you'), Type.Literal('team')]),
 });

@@ -55,6 +55,12 @@ background:transparent;color:var(--muted);display:flex;align-items:center;justif
 .title{font-size:18px;line-height:1.3;font-weight:700;margin:0 40px 6px 0;overflow-wrap:anywhere}
 .offer img+.body .title{margin-right:0}
 .text{margin:0 0 16px;color:var(--muted);overflow-wrap:anywhere;white-space:pre-line}
+.dock{left:0;right:0;width:auto;max-width:none;border-radius:0;animation:none}
+.dock img,.dock .eyebrow,.dock .text{display:none}
+.dock .body{display:flex;align-items:center;gap:12px;padding:8px 56px 8px 16px}
+.dock .title{flex:1;margin:0;font-size:15px}
+.dock .btn{min-height:36px}
+.dock .x{top:50%;margin-top:-17px}
 .bk:has(>.fab:not([hidden]))>.card{bottom:94px}
 .fab{position:fixed;right:24px;bottom:24px;display:flex;align-items:center;gap:10px;height:54px;padding:0 22px 0 18px;
 border:0;border-radius:999px;background:var(--accent);color:#fff;font-family:inherit;font-size:15px;font-weight:600;line-height:1;cursor:pointer;

@@ -8,6 +8,7 @@ import { h } from './dom.ts';
 import { isEditable, pageFocus } from './focus.ts';
 import { lang, pack, t } from './i18n/i18n.ts';
 import { invitationView } from './invitation.ts';
+import { keepClear } from './keep-clear.ts';
 import { applyStyles, CSS } from './styles.ts';
 
 /** The element the widget lives under; everything it draws is inside its shadow root. */
@@ -95,6 +96,11 @@ export function createWidget(host: WidgetHost, site: WidgetSite | null): Widget 
     },
     show(frame) {
       if (!frame) return chat?.takeUp();
+      // The server takes back an offer whose condition no longer holds (an empty-cart offer once the cart is filled).
+      if (frame.withdraw) {
+        if (shown?.exposureId === frame.exposureId) close(true);
+        return;
+      }
       // The campaign's texts in the visitor's language, where it has them; its default text otherwise.
       const e: typeof frame.engagement = {
         ...frame.engagement,
@@ -113,6 +119,8 @@ export function createWidget(host: WidgetHost, site: WidgetSite | null): Widget 
               exposureId: id,
               skillId: e.skillId,
               greeting: e.message,
+              // The server names the agent of a manual invitation only while they can take the chat.
+              direct: frame.campaignId === 'manual' && !!frame.agentName,
               ...(frame.agentName ? { agentName: frame.agentName } : {}),
             });
           },
@@ -125,6 +133,7 @@ export function createWidget(host: WidgetHost, site: WidgetSite | null): Widget 
           dismiss: () => finish(id, 'dismissed'),
         });
         present(frame, view, view, false);
+        keepClear(view, 'dock');
       } else if (e.type === 'offline_message') {
         const view = offlineView(e, {
           leave: chat

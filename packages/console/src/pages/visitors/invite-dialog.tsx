@@ -1,4 +1,9 @@
-/** Invite a live visitor to chat by hand: pick the skill that will answer and the message they will read. */
+/**
+ * Invite a live visitor to chat by hand: pick the skill that will answer and the message they will read.
+ * The invitation names the agent, and the chat goes to them, only while they are online with that
+ * skill: a name the visitor cannot reach would be a promise broken. Otherwise the dialog says the
+ * team invites, and offers to go online first.
+ */
 import { type FormEvent, useState } from 'react';
 import { ApiError, errorMessage } from '../../api/http.ts';
 import { listSkills } from '../../api/skills.ts';
@@ -6,8 +11,11 @@ import { type InviteResult, inviteVisitor } from '../../api/visitors.ts';
 import { Dialog, DialogFooter } from '../../components/dialog.tsx';
 import { Field } from '../../components/field.tsx';
 import { FormError } from '../../components/form-error.tsx';
+import { AlertIcon } from '../../components/icons.tsx';
 import { useResource } from '../../components/use-resource.ts';
 import { useSession } from '../../session/session-context.tsx';
+import { useWorkspace, useWorkspaceStore } from '../../workspace/workspace-context.tsx';
+import { actionError } from '../../workspace/workspace-store.ts';
 import { shortId } from './visitor-format.ts';
 
 interface InviteDialogProps {
@@ -26,8 +34,20 @@ export function InviteDialog({ visitorId, siteId, onSent, onClose }: InviteDialo
   const [message, setMessage] = useState(DEFAULT_MESSAGE);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const workspace = useWorkspaceStore();
+  const status = useWorkspace((s) => s.status, 'offline');
   const mine = skills.data?.find((skill) => user.skillIds.includes(skill.id)) ?? skills.data?.[0];
   const chosen = skillId ?? mine?.id ?? '';
+  const mySkill = user.skillIds.includes(chosen);
+  const named = status === 'online' && mySkill;
+
+  async function goOnline() {
+    try {
+      await workspace?.setStatus('online');
+    } catch (caught) {
+      workspace?.notify(actionError(caught));
+    }
+  }
 
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -98,6 +118,26 @@ export function InviteDialog({ visitorId, siteId, onSent, onClose }: InviteDialo
               />
             )}
           </Field>
+          {named ? (
+            <p className="muted" data-testid="invite-from">
+              The visitor sees your name and that you are online. When they accept, the chat comes straight to
+              you.
+            </p>
+          ) : (
+            <div className="alert alert-warning" role="status" data-testid="invite-from">
+              <AlertIcon className="alert-icon" />
+              <span>
+                {mySkill
+                  ? `You are ${status === 'away' ? 'away' : 'offline'}, so the invitation comes from the team and the first free agent answers.`
+                  : 'You do not have this skill, so the invitation comes from the team and its first free agent answers.'}
+              </span>
+              {mySkill && workspace && (
+                <button type="button" className="button button-small alert-action" onClick={goOnline}>
+                  Go online
+                </button>
+              )}
+            </div>
+          )}
           <FormError message={error} />
         </div>
         <DialogFooter>

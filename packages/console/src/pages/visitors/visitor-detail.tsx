@@ -144,8 +144,9 @@ export function VisitorDetail({ visitorId, siteId }: { visitorId: string; siteId
       </div>
       {sent && (
         <div className="alert alert-success" role="status" data-testid="invite-sent">
-          Invitation sent. The visitor sees it now; when they accept, the chat is routed to the skill's
-          agents.
+          {sent.from === 'you'
+            ? 'Invitation sent in your name. When the visitor accepts, the chat comes straight to you.'
+            : "Invitation sent from the team. When the visitor accepts, the chat goes to the skill's first free agent."}
           <button type="button" className="button button-small alert-action" onClick={() => setSent(null)}>
             Dismiss
           </button>

@@ -88,12 +88,14 @@ function sendAsset(req: FastifyRequest, reply: FastifyReply, asset: Asset, cache
 
 /**
  * The visitor tag: `GET /t/{siteKey}.js` (the loader, for known site keys only) and
- * `GET /t/widget.js?v={hash}` (the lazily loaded widget, cached for a year when `v` matches).
+ * `GET /t/widget.js?v={hash}` (the lazily loaded widget, cached for a year when `v` matches) and
+ * `GET /t/voice.js?v={hash}` (calls and callbacks, which the widget loads on first use).
  * Files come from packages/tag/dist, read once per process.
  */
 export function tagRoutes(app: App, ctx: AppContext): void {
   const getLoader = cachedAsset('loader.js');
   const getWidget = cachedAsset('widget.js');
+  const getVoice = cachedAsset('voice.js');
   /** A site's widget language setting by key (null: no such site), looked up at most once a minute. */
   const known = new Map<string, { language: string | null; at: number }>();
   const siteLanguage = async (key: string) => {
@@ -109,11 +111,17 @@ export function tagRoutes(app: App, ctx: AppContext): void {
   const notBuilt = (reply: FastifyReply) =>
     comment(reply, 503, 'the tag is not built yet; run `npm run build`.', 'no-store');
 
-  app.get<{ Querystring: { v?: string } }>('/t/widget.js', { schema: { hide: true } }, async (req, reply) => {
-    const asset = await getWidget();
-    if (!asset) return notBuilt(reply);
-    return sendAsset(req, js(reply), asset, req.query.v === asset.version ? IMMUTABLE : LOADER_CACHE);
-  });
+  // The widget and its voice chunk: immutable for a year when asked for by their content hash.
+  for (const [path, get] of [
+    ['/t/widget.js', getWidget],
+    ['/t/voice.js', getVoice],
+  ] as const) {
+    app.get<{ Querystring: { v?: string } }>(path, { schema: { hide: true } }, async (req, reply) => {
+      const asset = await get();
+      if (!asset) return notBuilt(reply);
+      return sendAsset(req, js(reply), asset, req.query.v === asset.version ? IMMUTABLE : LOADER_CACHE);
+    });
+  }
 
   // Language packs: one per language the widget speaks, cached for a year under their hash.
   const packs = new Map<string, () => Promise<Asset | null>>();

@@ -1,6 +1,7 @@
 import type { Role } from '@beckon/protocol/api';
 import { ALL_ROLES, authOf, requireRole } from '../../auth/auth-context.ts';
 import type { AppContext } from '../../context.ts';
+import { chatOf } from '../../conversations/chat-feature.ts';
 import { engagementOf } from '../../engagement/engagement-runtime.ts';
 import type { JourneyEntry, LiveVisitor } from '../../engagement/live-visitor.ts';
 import {
@@ -167,7 +168,7 @@ export function visitorsRoutes(app: App, ctx: AppContext): void {
         security,
         summary: 'Invite a live visitor to chat now',
         description:
-          'Sends a chat_invitation engage frame to the visitor’s open tag connection (409 when none).',
+          'Sends a chat_invitation engage frame to the visitor’s open tag connection (409 when none). It names the inviter, and the chat goes to them, only while they are online with the console open and hold the skill (`from: you`); otherwise it comes from the team (`from: team`).',
         params: IdParams,
         body: InviteBody,
         response: replies(201, InviteResult),
@@ -186,18 +187,35 @@ export function visitorsRoutes(app: App, ctx: AppContext): void {
         skillId = (await store.skills.list(auth.accountId))[0]?.id;
         if (!skillId) throw badRequest('the account has no skill to invite to', 'no_skill');
       }
+      // In the inviter's name only when they would answer it: online, in the console, with the skill.
+      // Otherwise the team invites, and routing picks whoever is free.
+      const named = user && (await answersNow(ctx, auth.accountId, user, skillId));
       const exposureId = rt.tracker.invite(
         live,
         {
           skillId,
           message: req.body.message ?? DEFAULT_INVITATION,
-          ...(user ? { agentId: user.id, agentName: user.name } : {}),
+          ...(user ? { agentId: user.id } : {}),
+          ...(named ? { agentName: user.name } : {}),
         },
         Date.now(),
       );
       if (!exposureId)
         throw new AppError(409, 'visitor_offline', 'the visitor has no open connection right now');
-      return reply.code(201).send({ exposureId, visitorId: live.visitorId, siteId: live.site.id });
+      return reply
+        .code(201)
+        .send({ exposureId, visitorId: live.visitorId, siteId: live.site.id, from: named ? 'you' : 'team' });
     },
   );
+}
+
+/** True when a chat of `skillId` would be offered to `user` now: online, with the console open, holding the skill. */
+async function answersNow(
+  ctx: AppContext,
+  accountId: string,
+  user: { id: string; status: string; skillIds: readonly string[] },
+  skillId: string,
+): Promise<boolean> {
+  if (user.status !== 'online' || !user.skillIds.includes(skillId)) return false;
+  return (await chatOf(ctx)?.presence.connected(accountId))?.has(user.id) ?? false;
 }

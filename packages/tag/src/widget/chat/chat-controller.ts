@@ -5,7 +5,9 @@ import type { TagStorage } from '../../storage.ts';
 import { h } from '../dom.ts';
 import { pageFocus } from '../focus.ts';
 import { t } from '../i18n/i18n.ts';
-import { type CallController, createCallController } from './call-view.ts';
+import { keepClear } from '../keep-clear.ts';
+import type { CallController } from '../voice/call-view.ts';
+import { loadVoice } from '../voice/voice-loader.ts';
 import { type ConversationView, conversationView } from './chat-conversation.ts';
 import { createChatHttp } from './chat-http.ts';
 import { type ChatSession, createChatSession, type LinkStatus, type LostReason } from './chat-session.ts';
@@ -36,6 +38,8 @@ export interface ChatRequest {
   call?: boolean;
   /** A `callback` engagement: the "Call me back" form, no chat. */
   callback?: boolean;
+  /** An agent's own invitation: they are known and waiting, so the chat starts without the pre-chat form. */
+  direct?: boolean;
 }
 
 export interface ChatConfig {
@@ -75,6 +79,8 @@ export function createChatController(cfg: ChatConfig): ChatController {
   cfg.mount(live);
   let panel: Panel | null = null;
   let launcher: Launcher | null = null;
+  /** Moves the launcher off the page's buttons and title again (its label changed its width). */
+  let replaceLauncher = () => {};
   let session: ChatSession | null = null;
   let view: ConversationView | null = null;
   let request: ChatRequest = { source: 'visitor' };
@@ -118,7 +124,10 @@ export function createChatController(cfg: ChatConfig): ChatController {
     launcher = launcher ?? launcherView(() => launch());
     launcher.setLabel(session ? null : buttonLabel);
     launcher.setUnread(session ? unreadCount(session.state) : 0);
-    if (!launcher.view.isConnected) cfg.mount(launcher.view);
+    if (!launcher.view.isConnected) {
+      cfg.mount(launcher.view);
+      replaceLauncher = keepClear(launcher.view);
+    } else replaceLauncher();
   };
 
   /** Tells the agent what the visitor has seen: only while the panel shows and the tab is visible. */
@@ -130,20 +139,25 @@ export function createChatController(cfg: ChatConfig): ChatController {
     persist();
   });
 
-  /** The conversation's calls, shown under the panel's header. */
+  /** The conversation's calls, shown under the panel's header (voice.js is fetched on first use). */
   let calls: CallController | null = null;
-  const callCtl = (): CallController => {
-    calls ??= createCallController({
-      slot: ensurePanel().callSlot,
-      send: (f) => session?.callFrame(f) ?? false,
-      recorded: () => session?.callsRecorded ?? false,
-      announce,
-    });
-    return calls;
-  };
+  const withCalls = (run: (c: CallController) => void) =>
+    loadVoice(cfg.origin).then(
+      (v) => {
+        calls ??= v.createCallController({
+          slot: ensurePanel().callSlot,
+          send: (f) => session?.callFrame(f) ?? false,
+          recorded: () => session?.callsRecorded ?? false,
+          announce,
+        });
+        run(calls);
+        syncCall();
+      },
+      () => announce(t('Not connected. Please try again.')),
+    );
   const syncCall = () => {
     const can = session !== null && isLive(session.state) && !calls?.busy;
-    panel?.setCallable(can ? () => callCtl().start() : null);
+    panel?.setCallable(can ? () => withCalls((c) => c.start()) : null);
   };
   const endCalls = () => {
     calls?.close();
@@ -246,19 +260,26 @@ export function createChatController(cfg: ChatConfig): ChatController {
   const askCallback = () => {
     const visitorId = cfg.visitorId();
     const { skillId, exposureId } = request;
-    const focus = showCallback(ensurePanel(), {
-      ...(opensAt ? { opensAt } : {}),
-      send: (body) =>
-        http.callback({
-          ...body,
-          ...(visitorId ? { visitorId } : {}),
-          ...(skillId ? { skillId } : {}),
-          ...(exposureId ? { exposureId } : {}),
-        }),
-      close: () => hide(),
-      announce,
-    });
-    show(focus);
+    loadVoice(cfg.origin).then(
+      (v) => {
+        if (!panel) return;
+        const focus = showCallback(panel, v.callbackForm, {
+          ...(opensAt ? { opensAt } : {}),
+          send: (body) =>
+            http.callback({
+              ...body,
+              ...(visitorId ? { visitorId } : {}),
+              ...(skillId ? { skillId } : {}),
+              ...(exposureId ? { exposureId } : {}),
+            }),
+          close: () => hide(),
+          announce,
+        });
+        show(focus);
+      },
+      // Without voice.js (the network failed), the visitor can still leave a message.
+      () => offline(),
+    );
   };
 
   const startChat = (values: PrechatValues): Promise<void> => {
@@ -295,10 +316,7 @@ export function createChatController(cfg: ChatConfig): ChatController {
         link: onLink,
         incoming: onIncoming,
         lost: onLost,
-        call: (f) => {
-          callCtl().onFrame(f as Parameters<CallController['onFrame']>[0]);
-          syncCall();
-        },
+        call: (f) => withCalls((c) => c.onFrame(f as Parameters<CallController['onFrame']>[0])),
       },
     });
 
@@ -318,7 +336,7 @@ export function createChatController(cfg: ChatConfig): ChatController {
     if (opened) view.focusTarget?.focus();
     if (request.call) {
       request = { ...request, call: false };
-      callCtl().start();
+      withCalls((c) => c.start());
     }
   };
 
@@ -421,14 +439,19 @@ export function createChatController(cfg: ChatConfig): ChatController {
         // A callback, or a call no one can take now (closed: from the next opening).
         if (req.callback || (req.call && away)) return askCallback();
         if (away) return offline();
-        const focus = showPrechat(panel, {
-          agentName: agentName(),
-          ...(intro ? { intro } : {}),
-          topics,
-          ...(req.skillId ? { skillId: req.skillId } : {}),
-          submit: startChat,
-        });
-        show(focus);
+        const form = () =>
+          show(
+            showPrechat(panel!, {
+              agentName: agentName(),
+              ...(intro ? { intro } : {}),
+              topics,
+              ...(req.skillId ? { skillId: req.skillId } : {}),
+              submit: startChat,
+            }),
+          );
+        // A chat that could not start this way still has the form, to try again.
+        if (req.direct) startChat({ name: '', email: '', topic: null, text: '' }).catch(form);
+        else form();
       },
     );
   }

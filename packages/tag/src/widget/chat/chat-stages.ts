@@ -1,7 +1,8 @@
 import type { OfflineMessageInput } from '@beckon/protocol/chat-api';
 import { h } from '../dom.ts';
 import { locale, t } from '../i18n/i18n.ts';
-import { type CallbackBody, callbackForm } from './callback-form.ts';
+import type { CallbackBody } from '../voice/callback-form.ts';
+import type { VoiceKit } from '../voice/voice-kit.ts';
 import type { ChatTopic } from './chat-http.ts';
 import { doneView, offlineForm } from './offline-form.ts';
 import type { Panel } from './panel-view.ts';
@@ -120,6 +121,7 @@ function showDone(panel: Panel, opts: Pick<OfflineScreen, 'announce'>, done: HTM
  */
 export function showCallback(
   panel: Panel,
+  callbackForm: VoiceKit['callbackForm'],
   opts: Pick<OfflineScreen, 'opensAt' | 'close' | 'announce'> & { send(body: CallbackBody): Promise<void> },
 ): HTMLElement {
   const back = opts.opensAt ? replyWhen(opts.opensAt, Date.now(), locale, true) : '';

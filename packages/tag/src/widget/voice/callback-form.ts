@@ -1,6 +1,6 @@
+import { field, formError, submitButton } from '../chat/form-fields.ts';
 import { h } from '../dom.ts';
 import { t } from '../i18n/i18n.ts';
-import { field, formError, submitButton } from './form-fields.ts';
 
 /** What a callback request carries: the phone, the window (ISO times) and an optional topic. */
 export interface CallbackBody {
