@@ -150,6 +150,7 @@ export class ConversationsRepo {
       bot_id: input.botId ?? null,
       first_bot_id: input.botId ?? null,
       handoff_at: null,
+      joined_agent_id: null,
       bot_wait_until: null,
       created_at: now,
       updated_at: now,
