@@ -1,7 +1,9 @@
 import type { Conversation } from '@beckon/protocol/chat-api';
-import type { Kysely } from 'kysely';
+import type { Kysely, UpdateQueryBuilder, UpdateResult } from 'kysely';
 import { messageTotals, toConversation } from './conversation-rows.ts';
 import type { Database } from './schema.ts';
+
+type Update = UpdateQueryBuilder<Database, 'conversations', 'conversations', UpdateResult>;
 
 /**
  * The second agent of a live chat: a supervisor who barged in (`conversations.joined_agent_id`).
@@ -16,42 +18,34 @@ export class ParticipantsRepo {
    * Joins `agentId` to an active chat held by someone else, when no one else joined it; undefined
    * when it was not so (closed, waiting, theirs, or another supervisor's).
    */
-  async join(
-    accountId: string,
-    id: string,
-    agentId: string,
-    now = Date.now(),
-  ): Promise<Conversation | undefined> {
-    const row = await this.db
-      .updateTable('conversations')
-      .set({ joined_agent_id: agentId, updated_at: now })
-      .where('account_id', '=', accountId)
-      .where('id', '=', id)
-      .where('status', '=', 'active')
-      .where('assigned_agent_id', '!=', agentId)
-      .where('joined_agent_id', 'is', null)
-      .returningAll()
-      .returning(messageTotals)
-      .executeTakeFirst();
-    return row ? toConversation(row) : undefined;
+  join(accountId: string, id: string, agentId: string, now = Date.now()): Promise<Conversation | undefined> {
+    return this.setJoined(accountId, id, agentId, now, (q) =>
+      q
+        .where('status', '=', 'active')
+        .where('assigned_agent_id', '!=', agentId)
+        .where('joined_agent_id', 'is', null),
+    );
   }
 
   /** Takes `agentId` out of the chat; returns undefined when they were not in it. */
-  async leave(
+  leave(accountId: string, id: string, agentId: string, now = Date.now()): Promise<Conversation | undefined> {
+    return this.setJoined(accountId, id, null, now, (q) => q.where('joined_agent_id', '=', agentId));
+  }
+
+  /** Sets the joined agent where `when` still holds: one conditional UPDATE. */
+  private async setJoined(
     accountId: string,
     id: string,
-    agentId: string,
-    now = Date.now(),
+    agentId: string | null,
+    now: number,
+    when: (q: Update) => Update,
   ): Promise<Conversation | undefined> {
-    const row = await this.db
+    const update = this.db
       .updateTable('conversations')
-      .set({ joined_agent_id: null, updated_at: now })
+      .set({ joined_agent_id: agentId, updated_at: now })
       .where('account_id', '=', accountId)
-      .where('id', '=', id)
-      .where('joined_agent_id', '=', agentId)
-      .returningAll()
-      .returning(messageTotals)
-      .executeTakeFirst();
+      .where('id', '=', id);
+    const row = await when(update).returningAll().returning(messageTotals).executeTakeFirst();
     return row ? toConversation(row) : undefined;
   }
 }
