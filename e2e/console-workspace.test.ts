@@ -233,7 +233,8 @@ describe('agent workspace in Chromium', { timeout: 240_000 }, () => {
   it('lets the supervisor whisper to the agent: the agent reads it as a note, the visitor never receives it', async () => {
     const { page } = admin;
     await page.getByLabel('Whisper').fill('Whisper: offer the 10 % code');
-    await page.getByRole('button', { name: 'Whisper', exact: true }).click();
+    // The composer's send button (the header's Whisper only moves the focus here).
+    await page.getByTestId('composer').getByRole('button', { name: 'Whisper', exact: true }).click();
     const inSales = sales.page.getByTestId('message-list').locator('[data-kind="note"]');
     await inSales.getByText('Whisper: offer the 10 % code').waitFor();
     await shot(admin, 'whisper');

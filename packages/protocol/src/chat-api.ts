@@ -147,9 +147,21 @@ export const Conversation = Type.Object({
   firstBotId: Type.Optional(Nullable(Type.String())),
   /** When its bot handed it over to people. */
   handoffAt: Type.Optional(Nullable(Iso)),
+  /** A supervisor who barged in: they write to the visitor too; the assigned agent still holds it. */
+  joinedAgentId: Type.Optional(Nullable(Type.String())),
   createdAt: Iso,
 });
 export type Conversation = Static<typeof Conversation>;
+
+/**
+ * Echo ids of the timeline's supervisor events (monitoring started, taken over): internal notes the
+ * server writes, shown as events rather than as someone's note, and never sent to the visitor.
+ */
+export const TIMELINE_ECHO_PREFIX = 'timeline:';
+
+/** Whether a message is one of the timeline's supervisor events. */
+export const isTimelineEvent = (m: { senderKind: string; echoId: string | null }) =>
+  m.senderKind === 'note' && m.echoId?.startsWith(TIMELINE_ECHO_PREFIX) === true;
 
 /** A stored message. `seq` orders it within its conversation; `echoId` is the sender's client id. */
 export const Message = Type.Object({

@@ -158,6 +158,11 @@ export const AgentCloseFrame = frame('close', {
   ref: Ref,
 });
 
+/** A supervisor (owner or admin) joins a live chat as a second agent: the visitor sees them join. */
+export const AgentJoinFrame = frame('join', { conversationId: Id, ref: Ref });
+/** The supervisor who joined leaves the chat; its agent carries on. */
+export const AgentLeaveFrame = frame('leave', { conversationId: Id, ref: Ref });
+
 export const AgentClientFrame = Type.Union([
   AgentStatusFrame,
   AgentAcceptFrame,
@@ -170,6 +175,8 @@ export const AgentClientFrame = Type.Union([
   AgentReadFrame,
   AgentTransferFrame,
   AgentCloseFrame,
+  AgentJoinFrame,
+  AgentLeaveFrame,
   PingFrame,
   ...CallClientFrames,
   ...AgentCallFrames,

@@ -42,7 +42,8 @@ interface PendingSend {
 
 /**
  * An agent's console client for `/v1/agent`: status, offers (accept/decline), the queue,
- * conversations with their messages in order, send with acks, transfer and close; reconnects
+ * conversations with their messages in order, send with acks, transfer, close, and a supervisor's
+ * barge-in (join, leave); reconnects
  * and resumes each conversation from its last sequence number.
  */
 export class AgentChatClient {
@@ -238,6 +239,16 @@ export class AgentChatClient {
 
   transfer(conversationId: string, to: TransferInput): Promise<void> {
     return this.request({ type: 'transfer', conversationId, ...to });
+  }
+
+  /** Barges into a live chat as a second agent (owners and admins); the visitor sees them join. */
+  join(conversationId: string): Promise<void> {
+    return this.request({ type: 'join', conversationId });
+  }
+
+  /** Leaves a chat joined with `join`; its agent carries on. */
+  leave(conversationId: string): Promise<void> {
+    return this.request({ type: 'leave', conversationId });
   }
 
   close(conversationId: string, input: CloseInput = {}): Promise<void> {

@@ -130,3 +130,9 @@ export function contiguousSeq(chat: ChatView): number {
 export function visitorTyping(chat: ChatView, now: number): boolean {
   return chat.visitorTypingUntil > now;
 }
+
+/** A live chat I barged into: I write to the visitor beside the agent who holds it. */
+export function joinedByMe(chat: ChatView, myId: string | undefined): boolean {
+  const c = chat.conversation;
+  return !chat.ended && c.status === 'active' && myId !== undefined && c.joinedAgentId === myId;
+}

@@ -21,6 +21,7 @@ import {
 export {
   addMessage,
   contiguousSeq,
+  joinedByMe,
   TYPING_TTL_MS,
   unreadCount,
   visitorTyping,

@@ -11,6 +11,7 @@ import { errorMessage } from '../api/http.ts';
 import { AgentSocket, agentSocketUrl, type SocketEvent } from './agent-socket.ts';
 import { CallStore } from './call-store.ts';
 import { ChatMemory } from './chat-memory.ts';
+import { joinedByMe } from './chat-view.ts';
 import { SocketRequests, WorkspaceError } from './socket-requests.ts';
 import { TypingSignal } from './typing-signal.ts';
 import {
@@ -329,7 +330,8 @@ export class WorkspaceStore {
 
   /** The agent is typing (or stopped); throttled, and cleared by itself after a pause. */
   setTyping(conversationId: string, typing: boolean): void {
-    if (this.state.chats[conversationId]?.relation !== 'mine') return;
+    const chat = this.state.chats[conversationId];
+    if (!chat || (chat.relation !== 'mine' && !joinedByMe(chat, this.state.agent?.id))) return;
     this.typing.set(conversationId, typing);
   }
 
@@ -360,6 +362,16 @@ export class WorkspaceStore {
         () => {},
       );
     }
+  }
+
+  /** Barges into a chat I watch (owners and admins): the visitor sees me join, then my replies. */
+  join(conversationId: string): Promise<void> {
+    return this.request({ type: 'join', conversationId });
+  }
+
+  /** Leaves a chat I joined; its agent carries on, and I go back to reading it. */
+  leave(conversationId: string): Promise<void> {
+    return this.request({ type: 'leave', conversationId });
   }
 
   async close(conversationId: string, input: { disposition?: string; tags?: string[] }): Promise<void> {

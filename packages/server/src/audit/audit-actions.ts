@@ -121,6 +121,8 @@ export const AUDIT_ACTIONS: Record<string, AuditAction> = {
   'POST /api/v1/conversations/:id/accept': work('conversation.accepted', 'conversation'),
   'POST /api/v1/conversations/:id/decline': work('conversation.declined', 'conversation'),
   'POST /api/v1/conversations/:id/transfer': work('conversation.transferred', 'conversation'),
+  'POST /api/v1/conversations/:id/join': work('conversation.joined', 'conversation'),
+  'POST /api/v1/conversations/:id/leave': work('conversation.left', 'conversation'),
   'POST /api/v1/conversations/:id/read': work('conversation.read', 'conversation'),
   'POST /api/v1/conversations/:id/close': work('conversation.closed', 'conversation'),
   'POST /api/v1/conversations/:id/state': work('conversation.state_changed', 'conversation'),

@@ -4,6 +4,7 @@ import { AppError, badRequest, forbidden, notFound } from '../errors.ts';
 import type { Actor } from '../store/assignment-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { ChatAnnouncer } from './chat-announcer.ts';
+import { SupervisorTimeline } from './supervisor-timeline.ts';
 import { cleanText } from './visitor-chat-service.ts';
 
 /** Who acts from the console or the API: a signed-in user, or an API key (a supervisor without a user). */
@@ -33,16 +34,29 @@ const ACCEPT_ERRORS = {
   not_skilled: () => forbidden('this conversation waits in a skill you do not have'),
 } as const;
 
+/** Why a supervisor could not join a chat, as it stands now. */
+function joinRefused(c: Conversation, agentId: string): AppError {
+  if (c.status === 'closed') return new AppError(409, 'conversation_closed', 'the conversation is closed');
+  if (c.status !== 'active') return new AppError(409, 'not_live', 'nobody is chatting here yet');
+  if (c.assignedAgentId === agentId) return new AppError(409, 'conflict', 'you already hold this chat');
+  return new AppError(409, 'joined', 'another supervisor has joined this chat');
+}
+
 /** Conversations from the agents' side: visibility, accept/decline, transfer, close and agent status. */
 export class AgentChatService {
   /** Told after a staff member resolves a conversation (a channel's satisfaction survey). */
   private readonly resolvedListeners = new Set<(accountId: string, conversation: Conversation) => void>();
 
+  /** Supervisors' monitoring and take-overs, in the conversation's timeline. */
+  readonly timeline: SupervisorTimeline;
+
   constructor(
     private readonly store: Store,
     private readonly announcer: ChatAnnouncer,
     private readonly route: (accountId: string) => void,
-  ) {}
+  ) {
+    this.timeline = new SupervisorTimeline(store, announcer);
+  }
 
   /** Calls `fn` after each conversation a staff member resolves; returns the unsubscribe. */
   onResolved(fn: (accountId: string, conversation: Conversation) => void): () => void {
@@ -116,6 +130,34 @@ export class AgentChatService {
     this.route(caller.accountId);
   }
 
+  /**
+   * Barges in: a supervisor joins a live chat as a second agent. The visitor reads that they joined,
+   * then their lines under their name; the assigned agent keeps the chat. Stored, so it holds across
+   * reconnects and nodes. Owners and admins only; joining again changes nothing.
+   */
+  async join(caller: StaffCaller, id: string): Promise<Conversation> {
+    if (!isSupervisor(caller)) throw forbidden('only owners and admins may join a chat');
+    const before = await this.store.conversations.get(caller.accountId, id);
+    const user = await this.profile(caller);
+    if (before.status === 'active' && before.joinedAgentId === user.id) return before;
+    const c = await this.store.participants.join(caller.accountId, id, user.id);
+    if (!c) throw joinRefused(await this.store.conversations.get(caller.accountId, id), user.id);
+    await this.announcer.line(caller.accountId, id, `${user.name} joined the chat.`);
+    await this.announcer.updated(caller.accountId, c);
+    return c;
+  }
+
+  /** The supervisor who joined leaves; the visitor reads it, and the assigned agent carries on. */
+  async leave(caller: StaffCaller, id: string): Promise<Conversation> {
+    await this.store.conversations.get(caller.accountId, id);
+    const user = await this.profile(caller);
+    const c = await this.store.participants.leave(caller.accountId, id, user.id);
+    if (!c) throw new AppError(409, 'not_joined', 'you have not joined this chat');
+    await this.announcer.line(caller.accountId, id, `${user.name} left the chat.`);
+    await this.announcer.updated(caller.accountId, c);
+    return c;
+  }
+
   /** Transfers to an agent or back into a skill's queue, with an optional note of context for the next agent. */
   async transfer(caller: StaffCaller, id: string, input: TransferInput): Promise<Conversation> {
     if (Boolean(input.agentId) === Boolean(input.skillId)) throw badRequest('give either agentId or skillId');
@@ -139,6 +181,11 @@ export class AgentChatService {
         name: actorName,
         supervisor: true,
       });
+    }
+    if (c.assignedAgentId && c.assignedAgentId === caller.userId && isSupervisor(caller)) {
+      const from = await this.announcer.agentName(caller.accountId, changed.previousAgentId);
+      const who = { accountId: caller.accountId, id: caller.userId, name: actorName };
+      if (changed.previousAgentId !== caller.userId) await this.timeline.tookOver(who, id, from);
     }
     if (c.assignedAgentId) {
       events.toAgent(c.assignedAgentId, { t: 'conversation.assigned', conversation: c });

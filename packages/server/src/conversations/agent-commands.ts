@@ -1,5 +1,6 @@
+import { type Conversation, TIMELINE_ECHO_PREFIX } from '@beckon/protocol/chat-api';
 import type { AgentClientFrame } from '@beckon/protocol/chat-protocol';
-import { notFound } from '../errors.ts';
+import { badRequest, notFound } from '../errors.ts';
 import type { AppendResult } from '../store/messages-repo.ts';
 import { isCallFrame } from '../voice/call-sockets.ts';
 import type { AgentConnection } from './agent-connection.ts';
@@ -24,6 +25,13 @@ function failed(
   );
 }
 
+/** How this socket follows a conversation: holding it, joined to it (barged in), or reading it. */
+function modeOf(conn: AgentConnection, c: Conversation): 'assigned' | 'joined' | 'watch' {
+  if (c.status !== 'active') return 'watch';
+  if (c.assignedAgentId === conn.user.id) return 'assigned';
+  return c.joinedAgentId === conn.user.id ? 'joined' : 'watch';
+}
+
 /** Sends the ack of a stored line, or the error frame refusing it. */
 function answerSend(
   conn: AgentConnection,
@@ -42,6 +50,16 @@ function answerSend(
 export function runAgentCommand(conn: AgentConnection, f: AgentClientFrame): void {
   const { agents, writer } = conn.deps;
   if (f.type === 'send') {
+    if (f.echoId.startsWith(TIMELINE_ECHO_PREFIX)) {
+      failed(
+        conn,
+        badRequest('echo ids starting "timeline:" are the server\'s'),
+        undefined,
+        f.conversationId,
+        f.echoId,
+      );
+      return;
+    }
     conn.following(f.conversationId)?.stream.sending(f.echoId);
     writer
       .append(
@@ -105,6 +123,17 @@ export function runAgentCommand(conn: AgentConnection, f: AgentClientFrame): voi
           ...(f.tags ? { tags: f.tags } : {}),
         }),
       );
+    case 'join':
+      return void run(
+        agents.join(conn.caller, f.conversationId).then((c) => conn.open(c.id, 'joined', c.lastSeq)),
+      );
+    case 'leave':
+      return void run(
+        agents.leave(conn.caller, f.conversationId).then(() => {
+          const s = conn.following(f.conversationId);
+          if (s?.mode === 'joined') s.mode = 'watch';
+        }),
+      );
     case 'resume':
     case 'watch':
       return void run(
@@ -112,9 +141,14 @@ export function runAgentCommand(conn: AgentConnection, f: AgentClientFrame): voi
           const afterSeq = f.afterSeq ?? 0;
           if (conn.following(f.conversationId)) return conn.open(f.conversationId, 'watch', afterSeq, true);
           const c = await agents.visible(conn.caller, f.conversationId);
-          const mode = c.status === 'active' && c.assignedAgentId === conn.user.id ? 'assigned' : 'watch';
+          const mode = modeOf(conn, c);
           // `c` as read before listening: a change made in between is shown once listening.
           await conn.open(f.conversationId, mode, afterSeq, true, c);
+          if (mode === 'watch' && conn.supervisor && c.status === 'active')
+            await agents.timeline.monitoring(
+              { accountId: conn.caller.accountId, id: conn.user.id, name: conn.user.name },
+              c.id,
+            );
         })(),
       );
     case 'unwatch': {

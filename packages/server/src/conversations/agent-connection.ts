@@ -47,8 +47,11 @@ export interface AgentSocketDeps {
 interface OpenStream {
   stream: DeliveryStream;
   unsubscribe: Promise<() => Promise<void>>;
-  /** 'assigned': the agent holds it; 'watch': reading only (a supervisor, or a queued preview). */
-  mode: 'assigned' | 'watch';
+  /**
+   * 'assigned': the agent holds it; 'joined': a supervisor who barged in, writing beside its agent;
+   * 'watch': reading only (a supervisor, or a queued preview).
+   */
+  mode: 'assigned' | 'joined' | 'watch';
   /** `conversation.updated` events received so far (see `open`). */
   updates: number;
 }
@@ -250,7 +253,7 @@ export class AgentConnection implements QueueListener {
       from: 'agent',
       name: this.user.name,
       typing,
-      note: s.mode !== 'assigned',
+      note: s.mode === 'watch',
       origin: this.id,
     });
   }
@@ -274,7 +277,7 @@ export class AgentConnection implements QueueListener {
   ): Promise<void> {
     const existing = this.streams.get(conversationId);
     if (existing) {
-      if (mode === 'assigned') existing.mode = 'assigned';
+      if (mode !== 'watch') existing.mode = mode;
       if (catchUp) await existing.stream.resume(afterSeq);
       return;
     }
@@ -415,6 +418,12 @@ export class AgentConnection implements QueueListener {
         return;
       case 'conversation.updated':
         s.updates++;
+        // Joined or left on another socket or node, taken over, or closed: write as the store says.
+        if (s.mode !== 'assigned')
+          s.mode =
+            e.conversation.status === 'active' && e.conversation.joinedAgentId === this.user.id
+              ? 'joined'
+              : 'watch';
         sendFrame(this.ws, { type: 'conversation', conversation: e.conversation });
         if (e.conversation.status === 'closed')
           setTimeout(() => this.drop(conversationId), CLOSED_LINGER_MS).unref();

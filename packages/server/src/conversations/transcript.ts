@@ -1,17 +1,19 @@
-import type { Conversation, Message } from '@beckon/protocol/chat-api';
+import { type Conversation, isTimelineEvent, type Message } from '@beckon/protocol/chat-api';
 
 const who = (m: Message) =>
   m.senderKind === 'visitor'
     ? 'Visitor'
     : m.senderKind === 'system'
       ? '—'
-      : m.senderKind === 'note'
-        ? `${m.senderName ?? 'Agent'} (internal note)`
-        : m.senderKind === 'invitation'
-          ? m.senderName
-            ? `${m.senderName} (invitation)`
-            : 'Invitation'
-          : (m.senderName ?? 'Agent');
+      : isTimelineEvent(m)
+        ? '— (team only)'
+        : m.senderKind === 'note'
+          ? `${m.senderName ?? 'Agent'} (internal note)`
+          : m.senderKind === 'invitation'
+            ? m.senderName
+              ? `${m.senderName} (invitation)`
+              : 'Invitation'
+            : (m.senderName ?? 'Agent');
 
 /** A plain-text transcript of a conversation, for download; text stays text (it is never HTML). */
 export function transcriptText(

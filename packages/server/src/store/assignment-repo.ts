@@ -329,6 +329,8 @@ export class AssignmentRepo {
         update = update.set({
           status: 'active',
           assigned_agent_id: toAgent.id,
+          // A supervisor who barged in and takes over now holds it: no longer a second agent.
+          ...(conv.joined_agent_id === toAgent.id ? { joined_agent_id: null } : {}),
           // A transfer keeps when the chat was first answered: wait and duration count from it.
           assigned_at: firstAssignedAt(now),
           offered_to: null,
@@ -446,6 +448,8 @@ export class AssignmentRepo {
           status: 'closed',
           closed_at: now,
           closed_by: by === 'visitor' ? 'visitor' : by.agentId,
+          // Closing ends the chat for a supervisor who barged in too.
+          joined_agent_id: null,
           disposition: input.disposition ?? null,
           tags: JSON.stringify([...new Set(input.tags ?? [])]),
           offered_to: null,

@@ -90,6 +90,7 @@ export function toConversation(r: ConversationRow): Conversation {
     botId: r.bot_id ?? null,
     firstBotId: r.first_bot_id ?? null,
     handoffAt: iso(r.handoff_at ?? null),
+    joinedAgentId: r.joined_agent_id ?? null,
     createdAt: iso(r.created_at)!,
   };
 }

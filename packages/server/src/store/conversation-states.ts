@@ -7,6 +7,8 @@ export interface ConversationState {
   channel: ConversationsTable['channel'];
   status: ConversationStatusColumn;
   assigned_agent_id: string | null;
+  /** A supervisor who barged in: they may write agent lines too. */
+  joined_agent_id: string | null;
   first_response_at: number | null;
   /** The last sequence number stored in it. */
   last_seq: number;

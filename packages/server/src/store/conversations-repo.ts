@@ -152,6 +152,7 @@ export class ConversationsRepo {
       bot_id: input.botId ?? null,
       first_bot_id: input.botId ?? null,
       handoff_at: null,
+      joined_agent_id: null,
       bot_wait_until: null,
       language: input.language ?? null,
       created_at: now,

@@ -63,6 +63,7 @@ const CONV_COLUMNS = [
   'channel',
   'status',
   'assigned_agent_id',
+  'joined_agent_id',
   'first_response_at',
 ] as const;
 type ConvRow = Pick<Selectable<Database['conversations']>, (typeof CONV_COLUMNS)[number]> & {
@@ -121,6 +122,7 @@ const stateOf = (r: ConvRow): ConversationState => ({
   channel: r.channel,
   status: r.status,
   assigned_agent_id: r.assigned_agent_id,
+  joined_agent_id: r.joined_agent_id ?? null,
   first_response_at: r.first_response_at,
   last_seq: Number(r.last_seq),
 });
@@ -132,7 +134,10 @@ function refusal(conv: ConversationState, sender: Sender): AppError | null {
   if (conv.status === 'closed') return new AppError(409, 'conversation_closed', 'the conversation is closed');
   // A bot's hold is checked by the bot service before it writes (the state cache holds no bot).
   if (sender.kind === 'visitor' || sender.kind === 'bot') return null;
-  const holds = conv.assigned_agent_id === sender.agentId && conv.status === 'active';
+  // A supervisor who barged in writes beside the agent who holds it, until they leave.
+  const holds =
+    conv.status === 'active' &&
+    (conv.assigned_agent_id === sender.agentId || conv.joined_agent_id === sender.agentId);
   if (sender.kind === 'note' && (holds || sender.supervisor)) return null;
   if (sender.kind === 'agent' && (holds || sender.automated)) return null;
   return new AppError(403, 'not_assigned', 'this conversation is not assigned to you');
@@ -578,17 +583,27 @@ export class MessagesRepo {
     return locked.rows.map((r) => ({ ...r, last_seq: last.get(r.id) ?? 0 }));
   }
 
-  /** True when this user wrote in the conversation (a reply or a note): they may read it after it moved on. */
-  async hasSender(accountId: string, conversationId: string, senderId: string): Promise<boolean> {
-    const row = await this.db
+  /**
+   * True when this user wrote in the conversation (a reply or a note): they may read it after it
+   * moved on. With `echoId`: when they wrote that line (a timeline entry written once).
+   */
+  async hasSender(
+    accountId: string,
+    conversationId: string,
+    senderId: string,
+    echoId?: string,
+  ): Promise<boolean> {
+    let q = this.db
       .selectFrom('messages')
       .select('seq')
       .where('conversation_id', '=', conversationId)
       .where('account_id', '=', accountId)
-      .where('sender_id', '=', senderId)
-      .where('sender_kind', 'in', ['agent', 'note'])
-      .limit(1)
-      .executeTakeFirst();
+      .where('sender_id', '=', senderId);
+    q =
+      echoId === undefined
+        ? q.where('sender_kind', 'in', ['agent', 'note'])
+        : q.where('echo_id', '=', echoId);
+    const row = await q.limit(1).executeTakeFirst();
     return row !== undefined;
   }
 

@@ -399,6 +399,8 @@ export interface ConversationsTable {
   first_bot_id: string | null;
   /** When its bot handed it over to people. */
   handoff_at: Millis | null;
+  /** A supervisor who barged in: a second agent writing to the visitor; the assigned agent keeps it (0047). */
+  joined_agent_id: string | null;
   /** The bot owes an answer to the visitor's line by this time, else it is handed over. */
   bot_wait_until: Millis | null;
   /** The widget's language when the visitor started the chat: the server's lines to them use it. */

@@ -35,6 +35,7 @@ import { ModelSessionsRepo } from './model-sessions-repo.ts';
 import { ModelSettingsRepo } from './model-settings-repo.ts';
 import { ModelsRepo } from './models-repo.ts';
 import { OutboxRepo } from './outbox-repo.ts';
+import { ParticipantsRepo } from './participants-repo.ts';
 import { PrivacyRepo } from './privacy-repo.ts';
 import { RetentionRepo } from './retention-repo.ts';
 import { RoutingRepo } from './routing-repo.ts';
@@ -83,6 +84,8 @@ export class Store {
   readonly answerGeneration;
   /** Atomic changes of who holds a conversation (offer, accept, transfer, close, overflow). */
   readonly assignment;
+  /** The supervisor who barged into a live chat, beside its agent. */
+  readonly participants;
   readonly messages;
   /** Metadata of files uploaded into conversations. */
   readonly attachments;
@@ -172,6 +175,7 @@ export class Store {
     this.webhooks.automation = this.automationEvents;
     this.conversations = new ConversationsRepo(db, this.caps, this.webhooks);
     this.assignment = new AssignmentRepo(db, this.caps, this.webhooks);
+    this.participants = new ParticipantsRepo(db);
     this.messages = new MessagesRepo(db, this.caps, this.webhooks);
     this.attachments = new AttachmentsRepo(db);
     this.cannedResponses = new CannedResponsesRepo(db);

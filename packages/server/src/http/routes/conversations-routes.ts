@@ -12,6 +12,7 @@ import {
   ReadInput,
   SendResult,
   StateInput,
+  TIMELINE_ECHO_PREFIX,
   TransferInput,
 } from '@beckon/protocol/chat-api';
 import Type from 'typebox';
@@ -22,7 +23,7 @@ import type { ChatModule } from '../../conversations/chat-feature.ts';
 import { queueEntries } from '../../conversations/queue-feed.ts';
 import { transcriptText } from '../../conversations/transcript.ts';
 import { cleanText } from '../../conversations/visitor-chat-service.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, badRequest } from '../../errors.ts';
 import { errors, IdParams, NoContent, replies, security } from '../responses.ts';
 import type { App } from '../types.ts';
 
@@ -126,6 +127,8 @@ export function conversationsRoutes(app: App, ctx: AppContext, chat: ChatModule)
     },
     async (req, reply) => {
       const c = caller(req);
+      if (req.body.echoId.startsWith(TIMELINE_ECHO_PREFIX))
+        throw badRequest('echo ids starting "timeline:" are the server\'s');
       const user = await chat.agents.profile(c);
       const r = await chat.writer.append({
         accountId: c.accountId,
@@ -176,6 +179,21 @@ export function conversationsRoutes(app: App, ctx: AppContext, chat: ChatModule)
     transfer.path,
     { ...staff, schema: { ...transfer.schema, body: TransferInput, response: replies(200, Conversation) } },
     async (req) => chat.agents.transfer(caller(req), req.params.id, req.body),
+  );
+
+  // Barge-in: owners and admins join a live chat beside its agent, and leave it.
+  const supervisors = { onRequest: requireRole(store, ['owner', 'admin']) };
+  const join = action('join', 'Join a live chat as a second agent (barge in); the visitor sees you join');
+  app.post(
+    join.path,
+    { ...supervisors, schema: { ...join.schema, response: replies(200, Conversation) } },
+    async (req) => chat.agents.join(caller(req), req.params.id),
+  );
+  const leave = action('leave', 'Leave a chat you joined; its agent carries on');
+  app.post(
+    leave.path,
+    { ...supervisors, schema: { ...leave.schema, response: replies(200, Conversation) } },
+    async (req) => chat.agents.leave(caller(req), req.params.id),
   );
 
   const read = action('read', 'Read receipt of the agent who holds the conversation (kept across reloads)');

@@ -41,6 +41,7 @@ import * as m0042 from './0042-csat-template.ts';
 import * as m0043 from './0043-agent-states.ts';
 import * as m0045 from './0045-sla.ts';
 import * as m0046 from './0046-widget-language.ts';
+import * as m0047 from './0047-joined-agent.ts';
 import * as m0049 from './0049-console-language.ts';
 import * as m0050 from './0050-conversation-language.ts';
 
@@ -88,6 +89,7 @@ const migrations: Record<string, Migration> = {
   '0043-agent-states': m0043,
   '0045-sla': m0045,
   '0046-widget-language': m0046,
+  '0047-joined-agent': m0047,
   '0049-console-language': m0049,
   '0050-conversation-language': m0050,
 };

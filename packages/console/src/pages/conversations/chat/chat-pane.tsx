@@ -1,13 +1,14 @@
 /**
  * The middle pane: the open chat. Mine: messages, composer, Transfer and Close. Offered: a preview
- * with Accept. Watched (a queue preview, a supervisor's look): read-only, with Take or Reassign.
+ * with Accept. Watched (a queue preview, a supervisor's look): read-only, with Take or Reassign;
+ * a supervisor may also whisper, barge in (then reply beside the agent, and leave) or take over.
  */
 import { useEffect, useState } from 'react';
 import { ConversationsIcon } from '../../../components/icons.tsx';
 import { initials } from '../../../components/people.ts';
 import { useAction } from '../../../workspace/use-action.ts';
 import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
-import { type ChatView, visitorTyping } from '../../../workspace/workspace-state.ts';
+import { type ChatView, joinedByMe, visitorTyping } from '../../../workspace/workspace-state.ts';
 import { actionError } from '../../../workspace/workspace-store.ts';
 import { useNow } from '../../visitors/use-live.ts';
 import { ChannelBadge } from '../channel-badge.tsx';
@@ -61,8 +62,10 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
   const mine = chat.relation === 'mine';
   const live = mine && !chat.ended && c.status === 'active';
   const waiting = c.status === 'queued' || c.status === 'offered' || c.status === 'offline';
-  // A supervisor reading someone else's live chat may whisper to its agent.
+  // A supervisor reading someone else's live chat may whisper to its agent, barge in or take over.
   const whisper = chat.relation === 'watch' && supervisor && !chat.ended && c.status === 'active';
+  // Barged in: my replies reach the visitor beside the agent who holds the chat.
+  const joined = whisper && joinedByMe(chat, myId);
   const wa = useWhatsAppWindow(chat);
   // Outside WhatsApp's window the agent may still write an internal note.
   const [noteInstead, setNoteInstead] = useState(false);
@@ -119,7 +122,12 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
                 {wa.open ? `Window open · ${windowLeft(wa.leftMs)}` : 'Window closed · templates only'}
               </span>
             )}
-            {chat.relation === 'watch' && <span className="badge badge-readonly">Read-only</span>}
+            {chat.relation === 'watch' && !joined && <span className="badge badge-readonly">Read-only</span>}
+            {joined && (
+              <span className="badge badge-joined" data-testid="joined-badge">
+                Joined
+              </span>
+            )}
             {c.visitorEmail && (
               <span className="chat-sub-text chat-sub-email" title={c.visitorEmail}>
                 {c.visitorEmail}
@@ -195,6 +203,41 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
               Take this chat
             </button>
           )}
+          {whisper && !joined && (
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => document.getElementById(`whisper-${id}`)?.focus()}
+              data-testid="whisper"
+              title="Write to the agent only; the visitor never sees it"
+            >
+              Whisper
+            </button>
+          )}
+          {whisper && !joined && !c.joinedAgentId && (
+            <button
+              type="button"
+              className="button button-small"
+              disabled={busy}
+              onClick={() => run(() => store.join(id))}
+              data-testid="barge-in"
+              title="Join the chat as a second agent; the visitor sees you join"
+            >
+              Barge in
+            </button>
+          )}
+          {joined && (
+            <button
+              type="button"
+              className="button button-small"
+              disabled={busy}
+              onClick={() => run(() => store.leave(id))}
+              data-testid="leave-chat"
+              title="Leave the chat; its agent carries on"
+            >
+              Leave chat
+            </button>
+          )}
           {whisper && c.assignedAgentId !== myId && (
             <button
               type="button"
@@ -219,6 +262,12 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
           )}
         </div>
       </header>
+      {!chat.ended && c.status === 'active' && c.joinedAgentId && (
+        <TwoAgents
+          holder={c.assignedAgentId === myId ? 'You' : (userName(c.assignedAgentId) ?? 'The agent')}
+          joined={c.joinedAgentId === myId ? 'you' : (userName(c.joinedAgentId) ?? 'a supervisor')}
+        />
+      )}
       {mine && <CallBar conversation={c} onTransfer={(callId) => setCallToMove(callId)} />}
       {c.channel === 'voice' && <CallbackCard conversationId={c.id} holds={live} />}
       <MessageList chat={chat} />
@@ -232,12 +281,12 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
           window={wa}
           onNote={() => setNoteInstead(true)}
         />
-      ) : live ? (
+      ) : live || joined ? (
         <Composer conversation={c} />
       ) : (
         <ReadOnlyBar chat={chat} agentName={userName(c.assignedAgentId)} skill={skillName(c.skillId)} />
       )}
-      {whisper && <Composer conversation={c} whisper />}
+      {whisper && !joined && <Composer conversation={c} whisper />}
       {dialog === 'transfer' && (
         <TransferDialog
           conversation={c}
@@ -266,6 +315,17 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
         />
       )}
     </section>
+  );
+}
+
+/** Says that two agents are in the chat: the one who holds it, and the supervisor who barged in. */
+function TwoAgents({ holder, joined }: { holder: string; joined: string }) {
+  return (
+    <p className="two-agents" role="status" data-testid="two-agents">
+      <span className="two-agents-dot" aria-hidden="true" />
+      Two agents in this chat: {holder} {holder === 'You' ? 'hold' : 'holds'} it, {joined} joined. The visitor
+      reads you both.
+    </p>
   );
 }
 

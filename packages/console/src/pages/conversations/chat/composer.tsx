@@ -232,6 +232,7 @@ export function Composer({
               : `Reply to ${visitorLabel(c)}… (type / for canned responses)`
         }
         aria-label={whisper ? 'Whisper' : note ? 'Internal note' : 'Message'}
+        id={whisper ? `whisper-${id}` : undefined}
         aria-describedby={hintId}
         aria-invalid={tooLong || undefined}
         aria-activedescendant={
@@ -285,7 +286,15 @@ export function Composer({
               <span data-testid="sms-segments">{smsHint(sms)}</span>
             ) : (
               <>
-                <kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> new line · <kbd>/</kbd> canned
+                <span className="composer-hint-item">
+                  <kbd>Enter</kbd> to send
+                </span>
+                <span className="composer-hint-item">
+                  <kbd>Shift</kbd>+<kbd>Enter</kbd> new line
+                </span>
+                <span className="composer-hint-item">
+                  <kbd>/</kbd> canned
+                </span>
               </>
             )}
           </span>

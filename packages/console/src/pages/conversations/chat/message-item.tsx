@@ -1,8 +1,10 @@
 /**
  * One line of a conversation: the visitor's and agents' messages as bubbles, notes in yellow, the
  * invitation the visitor accepted marked as such, a bot's turns in violet with their card and
- * buttons, system lines centred.
+ * buttons, system lines centred, supervisors' actions (monitoring, taking over) centred and marked
+ * as for the team only.
  */
+import { isTimelineEvent } from '@beckon/protocol/chat-api';
 import type { Message } from '../../../api/conversations.ts';
 import type { PendingSend } from '../../../workspace/workspace-state.ts';
 import { formatTime } from '../conversation-format.ts';
@@ -30,6 +32,19 @@ const DELIVERY_LABELS = {
 } as const;
 
 export function MessageItem({ message: m, head, seen, visitorName, onRetryDelivery }: MessageItemProps) {
+  if (isTimelineEvent(m)) {
+    // A supervisor's action (monitoring, taking over): for the team only, like a note.
+    return (
+      <li className="msg msg-system msg-event" data-testid="message" data-kind="event" data-seq={m.seq}>
+        <span className="msg-system-text">
+          <span className="note-label">Team only</span> {m.text}
+        </span>
+        <time className="msg-system-time" dateTime={m.createdAt}>
+          {formatTime(m.createdAt)}
+        </time>
+      </li>
+    );
+  }
   if (m.senderKind === 'system') {
     return (
       <li className="msg msg-system" data-testid="message" data-kind="system" data-seq={m.seq}>

@@ -3,6 +3,8 @@
  * position per chat (switching chats and back lands where the agent was), follows new messages
  * while the agent is at the bottom, and otherwise offers a "New messages" jump.
  */
+
+import { isTimelineEvent } from '@beckon/protocol/chat-api';
 import { memo, type ReactNode, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Message } from '../../../api/conversations.ts';
 import { useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
@@ -17,6 +19,7 @@ const NEAR_BOTTOM_PX = 48;
 function sameRun(a: Message | undefined, b: Message): boolean {
   if (!a || a.senderKind === 'system' || a.senderKind !== b.senderKind || a.senderId !== b.senderId)
     return false;
+  if (isTimelineEvent(a) || isTimelineEvent(b)) return false;
   const gap = Date.parse(b.createdAt) - Date.parse(a.createdAt);
   return gap < RUN_MS && new Date(a.createdAt).toDateString() === new Date(b.createdAt).toDateString();
 }
