@@ -142,7 +142,7 @@ export class AgentChatService {
     if (before.status === 'active' && before.joinedAgentId === user.id) return before;
     const c = await this.store.participants.join(caller.accountId, id, user.id);
     if (!c) throw joinRefused(await this.store.conversations.get(caller.accountId, id), user.id);
-    await this.announcer.line(caller.accountId, id, `${user.name} joined the chat.`);
+    await this.announcer.visitorLine(caller.accountId, id, 'joined', { name: user.name });
     await this.announcer.updated(caller.accountId, c);
     return c;
   }
@@ -153,7 +153,7 @@ export class AgentChatService {
     const user = await this.profile(caller);
     const c = await this.store.participants.leave(caller.accountId, id, user.id);
     if (!c) throw new AppError(409, 'not_joined', 'you have not joined this chat');
-    await this.announcer.line(caller.accountId, id, `${user.name} left the chat.`);
+    await this.announcer.visitorLine(caller.accountId, id, 'left', { name: user.name });
     await this.announcer.updated(caller.accountId, c);
     return c;
   }

@@ -7,6 +7,7 @@ import type { WidgetLanguage } from '@beckon/protocol/widget-languages';
  */
 const EN = {
   joined: '{name} joined the chat.',
+  left: '{name} left the chat.',
   transferring: 'Transferring you to another team. Please hold on.',
   ended: 'The chat has ended.',
   reopened: 'The conversation was reopened.',
@@ -22,6 +23,7 @@ export type VisitorLine = keyof typeof EN;
 export const VISITOR_LINES: Record<Exclude<WidgetLanguage, 'en'>, Record<VisitorLine, string>> = {
   es: {
     joined: '{name} se unió al chat.',
+    left: '{name} salió del chat.',
     transferring: 'Te estamos transfiriendo a otro equipo. Espera un momento, por favor.',
     ended: 'El chat ha terminado.',
     reopened: 'La conversación se ha reabierto.',
@@ -32,6 +34,7 @@ export const VISITOR_LINES: Record<Exclude<WidgetLanguage, 'en'>, Record<Visitor
   },
   fr: {
     joined: '{name} a rejoint la conversation.',
+    left: '{name} a quitté la conversation.',
     transferring: 'Nous vous transférons vers une autre équipe. Merci de patienter.',
     ended: 'La conversation est terminée.',
     reopened: 'La conversation a été rouverte.',
@@ -43,6 +46,7 @@ export const VISITOR_LINES: Record<Exclude<WidgetLanguage, 'en'>, Record<Visitor
   },
   de: {
     joined: '{name} ist dem Chat beigetreten.',
+    left: '{name} hat den Chat verlassen.',
     transferring: 'Wir verbinden Sie mit einem anderen Team. Bitte haben Sie einen Moment Geduld.',
     ended: 'Der Chat wurde beendet.',
     reopened: 'Die Unterhaltung wurde wieder geöffnet.',
@@ -54,6 +58,7 @@ export const VISITOR_LINES: Record<Exclude<WidgetLanguage, 'en'>, Record<Visitor
   },
   it: {
     joined: '{name} si è unito alla chat.',
+    left: '{name} ha lasciato la chat.',
     transferring: 'Ti stiamo trasferendo a un altro team. Attendi un momento.',
     ended: 'La chat è terminata.',
     reopened: 'La conversazione è stata riaperta.',
@@ -64,6 +69,7 @@ export const VISITOR_LINES: Record<Exclude<WidgetLanguage, 'en'>, Record<Visitor
   },
   pt: {
     joined: '{name} entrou no chat.',
+    left: '{name} saiu do chat.',
     transferring: 'Estamos transferindo você para outra equipe. Aguarde um momento.',
     ended: 'O chat foi encerrado.',
     reopened: 'A conversa foi reaberta.',
@@ -75,6 +81,7 @@ export const VISITOR_LINES: Record<Exclude<WidgetLanguage, 'en'>, Record<Visitor
   },
   nl: {
     joined: '{name} neemt deel aan de chat.',
+    left: '{name} heeft de chat verlaten.',
     transferring: 'We verbinden je door met een ander team. Een moment geduld.',
     ended: 'De chat is beëindigd.',
     reopened: 'Het gesprek is heropend.',
@@ -86,6 +93,7 @@ export const VISITOR_LINES: Record<Exclude<WidgetLanguage, 'en'>, Record<Visitor
   },
   pl: {
     joined: '{name} dołącza do czatu.',
+    left: '{name} opuszcza czat.',
     transferring: 'Przekazujemy Cię do innego zespołu. Prosimy o chwilę cierpliwości.',
     ended: 'Czat został zakończony.',
     reopened: 'Rozmowa została wznowiona.',
@@ -96,6 +104,7 @@ export const VISITOR_LINES: Record<Exclude<WidgetLanguage, 'en'>, Record<Visitor
   },
   tr: {
     joined: '{name} sohbete katıldı.',
+    left: '{name} sohbetten ayrıldı.',
     transferring: 'Sizi başka bir ekibe aktarıyoruz. Lütfen bekleyin.',
     ended: 'Sohbet sona erdi.',
     reopened: 'Görüşme yeniden açıldı.',
@@ -106,6 +115,7 @@ export const VISITOR_LINES: Record<Exclude<WidgetLanguage, 'en'>, Record<Visitor
   },
   ja: {
     joined: '{name}がチャットに参加しました。',
+    left: '{name}がチャットから退出しました。',
     transferring: '別のチームにおつなぎします。少々お待ちください。',
     ended: 'チャットは終了しました。',
     reopened: '会話が再開されました。',
@@ -117,6 +127,7 @@ export const VISITOR_LINES: Record<Exclude<WidgetLanguage, 'en'>, Record<Visitor
   },
   ar: {
     joined: 'انضم {name} إلى المحادثة.',
+    left: 'غادر {name} المحادثة.',
     transferring: 'نحوّلك إلى فريق آخر. يرجى الانتظار قليلًا.',
     ended: 'انتهت المحادثة.',
     reopened: 'أُعيد فتح المحادثة.',
@@ -127,6 +138,7 @@ export const VISITOR_LINES: Record<Exclude<WidgetLanguage, 'en'>, Record<Visitor
   },
   he: {
     joined: '{name} הצטרף/ה לצ׳אט.',
+    left: '{name} יצא/ה מהצ׳אט.',
     transferring: 'מעבירים אותך לצוות אחר. נא להמתין.',
     ended: 'הצ׳אט הסתיים.',
     reopened: 'השיחה נפתחה מחדש.',
@@ -137,6 +149,7 @@ export const VISITOR_LINES: Record<Exclude<WidgetLanguage, 'en'>, Record<Visitor
   },
   zh: {
     joined: '{name} 已加入聊天。',
+    left: '{name} 已离开聊天。',
     transferring: '正在为您转接到其他团队，请稍候。',
     ended: '聊天已结束。',
     reopened: '对话已重新打开。',
