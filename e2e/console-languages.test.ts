@@ -73,6 +73,11 @@ describe('the console in German and back: nav, pages, dates and numbers follow t
     await page.getByRole('heading', { name: 'Notizen' }).waitFor();
     assert.equal(await noteDate(page), '05.03.2026, 14:07');
     await page.getByRole('button', { name: 'Abmelden' }).waitFor();
+    // The availability prompt and the status switch on every page speak German too.
+    const prompt = page.getByRole('region', { name: 'Ihre Verfügbarkeit' });
+    await prompt.getByText('Sie sind offline. Online gehen, um Chats anzunehmen?').waitFor();
+    await prompt.getByRole('button', { name: 'Online gehen' }).waitFor();
+    await page.getByTestId('status-switch').getByRole('radio', { name: 'Abwesend' }).waitFor();
     assert.equal(await srv.node.ctx.store.users.consoleLanguage(srv.demo!.accountId, adminId), 'de');
     await page.screenshot({ path: `${SHOTS_DIR}/console-german-contact.png` });
 

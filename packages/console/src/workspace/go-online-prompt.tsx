@@ -5,6 +5,7 @@
  * under the top bar, so a keyboard user reaches it before the page's content.
  */
 import { useState } from 'react';
+import { useT } from '../i18n/language-context.tsx';
 import { useWorkspace, useWorkspaceStore } from './workspace-context.tsx';
 import { actionError } from './workspace-store.ts';
 
@@ -19,6 +20,7 @@ function dismissedBefore(): boolean {
 }
 
 export function GoOnlinePrompt() {
+  const t = useT();
   const store = useWorkspaceStore();
   const status = useWorkspace((s) => s.status, 'offline');
   const connection = useWorkspace((s) => s.connection, 'refused');
@@ -52,15 +54,20 @@ export function GoOnlinePrompt() {
     setDismissed(true);
   }
 
-  const state = status === 'away' ? `You are away${awayReason ? ` (${awayReason})` : ''}` : 'You are offline';
+  const question =
+    status !== 'away'
+      ? t('You are offline. Go online to take chats?')
+      : awayReason
+        ? t('You are away ({reason}). Go online to take chats?', { reason: awayReason })
+        : t('You are away. Go online to take chats?');
   return (
-    <section className="go-online" aria-label="Your availability" data-testid="go-online-prompt">
+    <section className="go-online" aria-label={t('Your availability')} data-testid="go-online-prompt">
       <span className={`go-online-dot go-online-dot-${status}`} aria-hidden="true" />
       <div className="go-online-text">
         {/* Not a heading: it comes before the page's own h1, and the heading order must hold. */}
-        <p className="go-online-title">{state}. Go online to take chats?</p>
+        <p className="go-online-title">{question}</p>
         <p className="go-online-hint">
-          Visitors see the chat button only while an agent with their skill is online.
+          {t('Visitors see the chat button only while an agent with their skill is online.')}
         </p>
       </div>
       <button
@@ -70,10 +77,10 @@ export function GoOnlinePrompt() {
         disabled={busy}
         data-testid="go-online-button"
       >
-        Go online
+        {t('Go online')}
       </button>
       <button type="button" className="button button-ghost" onClick={notNow} disabled={busy}>
-        Not now
+        {t('Not now')}
       </button>
     </section>
   );

@@ -5,16 +5,15 @@
  */
 import { useEffect, useState } from 'react';
 import { getAwayReasons } from '../api/away-reasons.ts';
+import { useT } from '../i18n/language-context.tsx';
 import { RateLimitText, useRateLimitNotice } from './rate-limit-notice.tsx';
 import { useWorkspace, useWorkspaceStore } from './workspace-context.tsx';
 import { actionError } from './workspace-store.ts';
 
-const OPTIONS = [
-  { value: 'online', label: 'Online' },
-  { value: 'away', label: 'Away' },
-] as const;
+const OPTIONS = ['online', 'away'] as const;
 
 export function StatusSwitch() {
+  const t = useT();
   const store = useWorkspaceStore();
   const status = useWorkspace((s) => s.status, 'offline');
   const connection = useWorkspace((s) => s.connection, 'refused');
@@ -50,18 +49,18 @@ export function StatusSwitch() {
         <span className="connection-pill" role="status" data-testid="connection-state">
           <span className="spinner spinner-small" aria-hidden="true" />
           {connection === 'connecting' ? (
-            'Connecting…'
+            t('Connecting…')
           ) : rateLimited ? (
             <RateLimitText text={rateLimited} />
           ) : (
-            'Reconnecting…'
+            t('Reconnecting…')
           )}
         </span>
       )}
       {ready && shown === 'offline' && (
-        <span className="status-hint" data-testid="status-offline" title="You are offline">
+        <span className="status-hint" data-testid="status-offline" title={t('You are offline')}>
           <span className="status-dot" aria-hidden="true" />
-          <span className="status-hint-text">You are offline</span>
+          <span className="status-hint-text">{t('You are offline')}</span>
         </span>
       )}
       <fieldset
@@ -70,19 +69,19 @@ export function StatusSwitch() {
         data-testid="status-switch"
         data-status={status}
       >
-        <legend className="visually-hidden">Your chat status</legend>
+        <legend className="visually-hidden">{t('Your chat status')}</legend>
         {OPTIONS.map((option) => (
-          <label key={option.value} className="status-option">
+          <label key={option} className="status-option">
             <input
               type="radio"
               name="agent-status"
-              value={option.value}
-              checked={shown === option.value}
-              onChange={() => choose(option.value)}
+              value={option}
+              checked={shown === option}
+              onChange={() => choose(option)}
             />
             <span>
-              <span className={`status-dot status-dot-${option.value}`} aria-hidden="true" />
-              {option.label}
+              <span className={`status-dot status-dot-${option}`} aria-hidden="true" />
+              {option === 'online' ? t('Online') : t('Away')}
             </span>
           </label>
         ))}
@@ -90,13 +89,13 @@ export function StatusSwitch() {
       {ready && shown === 'away' && reasons.length > 0 && (
         <select
           className="input input-compact status-reason"
-          aria-label="Away reason"
+          aria-label={t('Away reason')}
           data-testid="away-reason"
           value={reasons.includes(awayReason) ? awayReason : ''}
           disabled={pending !== null}
           onChange={(e) => choose('away', e.target.value || undefined)}
         >
-          <option value="">Reason…</option>
+          <option value="">{t('Reason…')}</option>
           {reasons.map((r) => (
             <option key={r} value={r}>
               {r}
