@@ -1,6 +1,7 @@
 /** Calls ringing for this agent: who calls, about what, and answer or decline — on every page of the console. */
 import { useState } from 'react';
 import { PhoneIcon } from '../components/icons.tsx';
+import { useT } from '../i18n/language-context.tsx';
 import { useCalls } from './use-calls.ts';
 import { useWorkspaceStore } from './workspace-context.tsx';
 import { actionError } from './workspace-store.ts';
@@ -12,6 +13,7 @@ export function CallRinging({
   skillName: (id: string | null) => string | null;
   onAnswered?: (conversationId: string) => void;
 }) {
+  const t = useT();
   const store = useWorkspaceStore();
   const calls = useCalls();
   const [busy, setBusy] = useState<string | null>(null);
@@ -30,12 +32,17 @@ export function CallRinging({
     }
   };
   return (
-    <div className="call-ringing" role="alertdialog" aria-label="Incoming calls" data-testid="call-ringing">
+    <div
+      className="call-ringing"
+      role="alertdialog"
+      aria-label={t('Incoming calls')}
+      data-testid="call-ringing"
+    >
       {calls.error && (
         <div className="call-ringing-item call-ringing-error" role="alert">
           <span>{calls.error}</span>
           <button type="button" className="button button-small" onClick={() => store.calls.dismissEnded()}>
-            Dismiss
+            {t('Dismiss')}
           </button>
         </div>
       )}
@@ -45,8 +52,12 @@ export function CallRinging({
           <div className="call-ringing-item" key={c.id}>
             <PhoneIcon className="call-ringing-icon" />
             <div className="call-ringing-text">
-              <strong>Incoming call{about?.visitorName ? ` from ${about.visitorName}` : ''}</strong>
-              <span>{[skillName(about?.skillId ?? null), 'web call'].filter(Boolean).join(' · ')}</span>
+              <strong>
+                {about?.visitorName
+                  ? t('Incoming call from {name}', { name: about.visitorName })
+                  : t('Incoming call')}
+              </strong>
+              <span>{[skillName(about?.skillId ?? null), t('web call')].filter(Boolean).join(' · ')}</span>
             </div>
             <button
               type="button"
@@ -54,7 +65,7 @@ export function CallRinging({
               disabled={busy === c.id}
               onClick={() => act(c.id, () => store.calls.decline(c.id))}
             >
-              Decline
+              {t('Decline')}
             </button>
             <button
               type="button"
@@ -68,7 +79,7 @@ export function CallRinging({
                 )
               }
             >
-              Answer
+              {t('Answer')}
             </button>
           </div>
         );

@@ -1,5 +1,6 @@
 /** The console's words while the server has asked it to pause (4429), counting down to the retry. */
 import { useEffect, useState } from 'react';
+import { useT } from '../i18n/language-context.tsx';
 import { rateLimitedText } from './reconnect-delay.ts';
 import { useWorkspace } from './workspace-context.tsx';
 
@@ -21,10 +22,11 @@ export function useRateLimitNotice(): string | null {
  * words that do not change, so a live region is not read out again every second.
  */
 export function RateLimitText({ text }: { text: string }) {
+  const t = useT();
   return (
     <>
       <span aria-hidden="true">{text}</span>
-      <span className="visually-hidden">Too many requests — reconnecting shortly.</span>
+      <span className="visually-hidden">{t('Too many requests — reconnecting shortly.')}</span>
     </>
   );
 }

@@ -1,4 +1,5 @@
 /** When the console's agent socket tries again after a close, and what it says while it waits. */
+import { t } from '../i18n/i18n.ts';
 
 /** The server's close code for a client that kept sending after `rate_limited` errors. */
 export const CLOSE_RATE_LIMITED = 4429;
@@ -32,5 +33,5 @@ export function reconnectDelay(
 /** What the console shows while a rate-limited socket waits to reconnect at `retryAt` (ms). */
 export function rateLimitedText(retryAt: number, now: number): string {
   const seconds = Math.max(1, Math.ceil((retryAt - now) / 1000));
-  return `Too many requests — reconnecting in ${seconds} s`;
+  return t('Too many requests — reconnecting in {seconds} s', { seconds });
 }

@@ -2,8 +2,10 @@
 import type { VoiceSettings } from '@beckon/protocol/call-protocol';
 import { useEffect, useState } from 'react';
 import { request } from '../api/http.ts';
+import { useT } from '../i18n/language-context.tsx';
 
 export function TakesCallsSwitch() {
+  const t = useT();
   const [settings, setSettings] = useState<VoiceSettings | null>(null);
   const [saving, setSaving] = useState(false);
   useEffect(() => {
@@ -21,7 +23,7 @@ export function TakesCallsSwitch() {
     }
   };
   return (
-    <label className="switch" title="Calls from visitors ring this console" data-testid="takes-calls">
+    <label className="switch" title={t('Calls from visitors ring this console')} data-testid="takes-calls">
       <input
         type="checkbox"
         checked={settings.takesCalls}
@@ -29,7 +31,7 @@ export function TakesCallsSwitch() {
         onChange={(e) => void change(e.target.checked)}
       />
       <span className="switch-track" aria-hidden="true" />
-      <span>Takes calls</span>
+      <span>{t('Takes calls')}</span>
     </label>
   );
 }

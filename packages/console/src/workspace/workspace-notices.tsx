@@ -1,6 +1,7 @@
 /** One-line notices from the workspace (set away after missed offers, a chat reassigned), as toasts in a corner. */
 import { useEffect, useState } from 'react';
 import { AlertIcon, CloseIcon } from '../components/icons.tsx';
+import { useT } from '../i18n/language-context.tsx';
 import { useWorkspace, useWorkspaceStore } from './workspace-context.tsx';
 import type { Notice } from './workspace-state.ts';
 import { actionError } from './workspace-store.ts';
@@ -22,6 +23,7 @@ export function WorkspaceNotices() {
 }
 
 function Toast({ notice }: { notice: Notice }) {
+  const t = useT();
   const store = useWorkspaceStore();
   const [busy, setBusy] = useState(false);
 
@@ -60,13 +62,13 @@ function Toast({ notice }: { notice: Notice }) {
           onClick={goOnline}
           disabled={busy}
         >
-          Go online
+          {t('Go online')}
         </button>
       )}
       <button
         type="button"
         className="icon-button"
-        aria-label="Dismiss"
+        aria-label={t('Dismiss')}
         onClick={() => store.dismissNotice(notice.id)}
       >
         <CloseIcon />
