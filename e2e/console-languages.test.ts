@@ -101,6 +101,14 @@ describe('the console in German and back: nav, pages, dates and numbers follow t
     await page.getByRole('columnheader', { name: 'Auslastung' }).waitFor();
     await page.screenshot({ path: `${SHOTS_DIR}/console-german-wallboard.png` });
 
+    // The inbox: its tabs and its empty state.
+    await page.getByTestId('nav-conversations').click();
+    await page.getByRole('tab', { name: 'Warteschlange' }).waitFor();
+    await page.getByText('Gerade keine Chats').waitFor();
+    await page.screenshot({ path: `${SHOTS_DIR}/console-german-inbox.png` });
+    await page.getByTestId('nav-wallboard').click();
+    await page.getByRole('columnheader', { name: 'Auslastung' }).waitFor();
+
     // Another browser (nothing stored in it, an English one) opens in the user's German.
     const elsewhere = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC' });
     const { cookie } = await cookieFor(srv, DEMO_ADMIN.email);

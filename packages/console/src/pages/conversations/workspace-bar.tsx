@@ -1,5 +1,6 @@
 /** The strip above the workspace and the history: the section's tabs, notifications and sound. */
 
+import { useT } from '../../i18n/language-context.tsx';
 import { isUnder, Link, usePath } from '../../router/router.tsx';
 import {
   askNotifications,
@@ -12,14 +13,15 @@ import { TakesCallsSwitch } from '../../workspace/takes-calls-switch.tsx';
 import { PageHeaderTitle } from './page-title.tsx';
 
 const TABS = [
-  { path: '/conversations', label: 'Inbox', exact: true },
-  { path: '/conversations/history', label: 'History', exact: false },
-];
+  { path: '/conversations', id: 'inbox', exact: true },
+  { path: '/conversations/history', id: 'history', exact: false },
+] as const;
 
 export function ConversationsTabs() {
+  const t = useT();
   const path = usePath();
   return (
-    <nav className="tabs conversations-tabs" aria-label="Conversations">
+    <nav className="tabs conversations-tabs" aria-label={t('Conversations')}>
       {TABS.map((tab) => {
         const current = tab.exact ? path === tab.path : isUnder(path, tab.path);
         return (
@@ -28,9 +30,9 @@ export function ConversationsTabs() {
             to={tab.path}
             className={current ? 'tab tab-current' : 'tab'}
             aria-current={current ? 'page' : undefined}
-            data-testid={`conversations-tab-${tab.label.toLowerCase()}`}
+            data-testid={`conversations-tab-${tab.id}`}
           >
-            {tab.label}
+            {tab.id === 'inbox' ? t('Inbox') : t('History')}
           </Link>
         );
       })}
@@ -39,18 +41,19 @@ export function ConversationsTabs() {
 }
 
 export function WorkspaceBar() {
+  const t = useT();
   const sound = useSoundOn();
   return (
     <div className="workspace-bar">
-      <PageHeaderTitle title="Conversations" />
+      <PageHeaderTitle title={t('Conversations')} />
       <ConversationsTabs />
       <div className="workspace-bar-tools">
         <NotificationAsk />
         <TakesCallsSwitch />
-        <label className="switch" title="Play a sound for new chats and messages">
+        <label className="switch" title={t('Play a sound for new chats and messages')}>
           <input type="checkbox" checked={sound} onChange={(e) => setSoundOn(e.target.checked)} />
           <span className="switch-track" aria-hidden="true" />
-          <span>Sound</span>
+          <span>{t('Sound')}</span>
         </label>
       </div>
     </div>
@@ -59,10 +62,11 @@ export function WorkspaceBar() {
 
 /** Asks once, politely, whether to show desktop notifications; never on its own, only from a click. */
 function NotificationAsk() {
+  const t = useT();
   const state = useNotificationState();
-  if (state === 'granted') return <span className="muted bar-note">Desktop notifications on</span>;
+  if (state === 'granted') return <span className="muted bar-note">{t('Desktop notifications on')}</span>;
   if (state === 'denied')
-    return <span className="muted bar-note">Notifications are blocked in this browser</span>;
+    return <span className="muted bar-note">{t('Notifications are blocked in this browser')}</span>;
   if (state === 'unsupported') return null;
   if (state === 'dismissed') {
     return (
@@ -71,25 +75,25 @@ function NotificationAsk() {
         className="button button-small button-ghost"
         onClick={() => void askNotifications()}
       >
-        Turn on notifications
+        {t('Turn on notifications')}
       </button>
     );
   }
   return (
     <div className="notify-ask" data-testid="notify-ask">
       <span className="notify-long">
-        Get a desktop notification for new chats while Beckon is in the background?
+        {t('Get a desktop notification for new chats while Beckon is in the background?')}
       </span>
-      <span className="notify-short">Desktop notifications?</span>
+      <span className="notify-short">{t('Desktop notifications?')}</span>
       <button
         type="button"
         className="button button-small button-primary"
         onClick={() => void askNotifications()}
       >
-        Turn on
+        {t('Turn on')}
       </button>
       <button type="button" className="button button-small button-ghost" onClick={notificationsLater}>
-        Not now
+        {t('Not now')}
       </button>
     </div>
   );

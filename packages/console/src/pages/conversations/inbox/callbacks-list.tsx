@@ -6,16 +6,19 @@ import type { CallbackView } from '@beckon/protocol/call-protocol';
 import { request } from '../../../api/http.ts';
 import { EmptyState } from '../../../components/empty-state.tsx';
 import { PhoneIcon } from '../../../components/icons.tsx';
+import { currentLocale } from '../../../i18n/i18n.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
 import { actionError } from '../../../workspace/workspace-store.ts';
 import { onInboxKeyDown } from './inbox-keys.ts';
 import { useRefreshed } from './use-refreshed.ts';
 
-/** "Thu 27 Nov, 09:00–11:00" in the agent's time zone. */
+/** "Thu 27 Nov, 09:00–11:00" in the agent's time zone and console language. */
 export function callbackWindow(c: Pick<CallbackView, 'windowStart' | 'windowEnd'>): string {
   const start = new Date(c.windowStart);
-  const day = start.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
-  const time = (d: Date) => d.toLocaleTimeString(undefined, { timeStyle: 'short' });
+  const locale = currentLocale();
+  const day = start.toLocaleDateString(locale, { weekday: 'short', day: 'numeric', month: 'short' });
+  const time = (d: Date) => d.toLocaleTimeString(locale, { timeStyle: 'short' });
   return `${day}, ${time(start)}–${time(new Date(c.windowEnd))}`;
 }
 
@@ -23,14 +26,16 @@ const loadCallbacks = () =>
   request<{ callbacks: CallbackView[] }>('GET', '/api/v1/callbacks?status=open').then((r) => r.callbacks);
 
 export function CallbacksList() {
+  const t = useT();
   const items = useRefreshed<CallbackView[]>(loadCallbacks);
   if (items === null) return null;
   if (items.length === 0)
     return (
       <div className="inbox-empty" data-testid="callbacks-empty">
-        <EmptyState icon={<PhoneIcon />} title="No callbacks waiting">
-          Callbacks visitors ask for show here with their time window. At their time they are offered like
-          chats.
+        <EmptyState icon={<PhoneIcon />} title={t('No callbacks waiting')}>
+          {t(
+            'Callbacks visitors ask for show here with their time window. At their time they are offered like chats.',
+          )}
         </EmptyState>
       </div>
     );
@@ -38,8 +43,10 @@ export function CallbacksList() {
   const scheduled = items.filter((c) => c.status === 'scheduled');
   return (
     <div data-testid="callbacks-list">
-      {due.length > 0 && <CallbackGroup id="callbacks-due" title="Due now" items={due} />}
-      {scheduled.length > 0 && <CallbackGroup id="callbacks-scheduled" title="Scheduled" items={scheduled} />}
+      {due.length > 0 && <CallbackGroup id="callbacks-due" title={t('Due now')} items={due} />}
+      {scheduled.length > 0 && (
+        <CallbackGroup id="callbacks-scheduled" title={t('Scheduled')} items={scheduled} />
+      )}
     </div>
   );
 }
@@ -60,6 +67,7 @@ function CallbackGroup({ id, title, items }: { id: string; title: string; items:
 }
 
 function CallbackRow({ c }: { c: CallbackView }) {
+  const t = useT();
   const store = useWorkspaceStore()!;
   const task = c.taskConversationId ?? null;
   const selected = useWorkspace((s) => task !== null && s.selectedId === task, false);
@@ -86,12 +94,12 @@ function CallbackRow({ c }: { c: CallbackView }) {
           <span className="inbox-row-line">
             <span className="inbox-row-name">{c.phone}</span>
             <span className={task ? 'badge badge-paused' : 'badge badge-neutral'}>
-              {task ? 'Due' : 'Scheduled'}
+              {task ? t('Due') : t('Scheduled')}
             </span>
           </span>
           <span className="inbox-row-line">
             <span className="inbox-row-preview">
-              {[callbackWindow(c), c.topic, c.attempts > 1 ? `try ${c.attempts}` : null]
+              {[callbackWindow(c), c.topic, c.attempts > 1 ? t('try {n}', { n: c.attempts }) : null]
                 .filter(Boolean)
                 .join(' · ')}
             </span>

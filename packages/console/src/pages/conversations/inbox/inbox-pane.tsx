@@ -5,6 +5,7 @@
  */
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { useContactNames } from '../../../api/contact-names.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
 import type { WorkspaceState } from '../../../workspace/workspace-state.ts';
 import { CallbacksList } from './callbacks-list.tsx';
@@ -19,6 +20,7 @@ const NO_LIVE: WorkspaceState['live'] = {};
 const NO_QUEUE: WorkspaceState['queue'] = [];
 
 export function InboxPane({ supervisor }: { supervisor: boolean }) {
+  const t = useT();
   const store = useWorkspaceStore()!;
   const [tab, setTab] = useState<Tab>('mine');
   const chats = useWorkspace((s) => s.chats, NO_CHATS);
@@ -31,10 +33,10 @@ export function InboxPane({ supervisor }: { supervisor: boolean }) {
   const liveCount = useWorkspace((s) => Object.keys(s.live).length, 0);
   const offers = useWorkspace((s) => s.offers.length, 0);
   const tabs: { id: Tab; label: string; count: number }[] = [
-    { id: 'mine', label: 'Mine', count: mineCount },
-    { id: 'queue', label: 'Queue', count: queueCount },
-    { id: 'callbacks', label: 'Callbacks', count: 0 },
-    ...(supervisor ? [{ id: 'live' as const, label: 'All live', count: liveCount }] : []),
+    { id: 'mine', label: t('Mine'), count: mineCount },
+    { id: 'queue', label: t('Queue'), count: queueCount },
+    { id: 'callbacks', label: t('Callbacks'), count: 0 },
+    ...(supervisor ? [{ id: 'live' as const, label: t('All live'), count: liveCount }] : []),
   ];
   const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
 
@@ -67,7 +69,7 @@ export function InboxPane({ supervisor }: { supervisor: boolean }) {
 
   function onTabKey(event: KeyboardEvent<HTMLDivElement>) {
     if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
-    const at = tabs.findIndex((t) => t.id === tab);
+    const at = tabs.findIndex((each) => each.id === tab);
     const next = tabs[(at + (event.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length]!;
     setTab(next.id);
     tabRefs.current[next.id]?.focus();
@@ -75,26 +77,26 @@ export function InboxPane({ supervisor }: { supervisor: boolean }) {
   }
 
   return (
-    <aside className="pane inbox-pane" aria-label="Inbox" data-testid="inbox">
-      <div className="inbox-tabs" role="tablist" aria-label="Inbox views" onKeyDown={onTabKey}>
-        {tabs.map((t) => (
+    <aside className="pane inbox-pane" aria-label={t('Inbox')} data-testid="inbox">
+      <div className="inbox-tabs" role="tablist" aria-label={t('Inbox views')} onKeyDown={onTabKey}>
+        {tabs.map((each) => (
           <button
-            key={t.id}
+            key={each.id}
             ref={(el) => {
-              tabRefs.current[t.id] = el;
+              tabRefs.current[each.id] = el;
             }}
             type="button"
             role="tab"
-            id={`inbox-tab-${t.id}`}
-            aria-selected={tab === t.id}
+            id={`inbox-tab-${each.id}`}
+            aria-selected={tab === each.id}
             aria-controls="inbox-panel"
-            tabIndex={tab === t.id ? 0 : -1}
-            className={tab === t.id ? 'inbox-tab inbox-tab-current' : 'inbox-tab'}
-            onClick={() => setTab(t.id)}
-            data-testid={`inbox-tab-${t.id}`}
+            tabIndex={tab === each.id ? 0 : -1}
+            className={tab === each.id ? 'inbox-tab inbox-tab-current' : 'inbox-tab'}
+            onClick={() => setTab(each.id)}
+            data-testid={`inbox-tab-${each.id}`}
           >
-            {t.label}
-            {t.count > 0 && <span className="inbox-tab-count">{t.count}</span>}
+            {each.label}
+            {each.count > 0 && <span className="inbox-tab-count">{each.count}</span>}
           </button>
         ))}
       </div>
@@ -104,8 +106,8 @@ export function InboxPane({ supervisor }: { supervisor: boolean }) {
           <QueueList
             emptyText={
               supervisor
-                ? 'Visitors waiting in any skill show here, oldest and most valuable first.'
-                : 'Visitors waiting in your skills show here, oldest and most valuable first.'
+                ? t('Visitors waiting in any skill show here, oldest and most valuable first.')
+                : t('Visitors waiting in your skills show here, oldest and most valuable first.')
             }
           />
         )}

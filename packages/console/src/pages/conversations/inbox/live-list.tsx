@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import type { Conversation, QueueEntry } from '../../../api/conversations.ts';
 import { EmptyState } from '../../../components/empty-state.tsx';
 import { TeamIcon } from '../../../components/icons.tsx';
+import { useT } from '../../../i18n/language-context.tsx';
 import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
 import { actionError } from '../../../workspace/workspace-store.ts';
 import { useNow } from '../../visitors/use-live.ts';
@@ -17,6 +18,7 @@ const NO_LIVE: Record<string, Conversation> = {};
 const NO_QUEUE: QueueEntry[] = [];
 
 export function LiveList() {
+  const t = useT();
   const live = useWorkspace((s) => s.live, NO_LIVE);
   const queue = useWorkspace((s) => s.queue, NO_QUEUE);
   const { userName, skillName } = useDirectory();
@@ -37,15 +39,15 @@ export function LiveList() {
     <div className="inbox-sections" data-testid="live-list">
       <section aria-labelledby="live-title">
         <h3 className="inbox-heading" id="live-title">
-          Live chats <span className="inbox-heading-count">{total}</span>
+          {t('Live chats')} <span className="inbox-heading-count">{total}</span>
         </h3>
         {total === 0 ? (
-          <p className="inbox-note">No agent is chatting right now.</p>
+          <p className="inbox-note">{t('No agent is chatting right now.')}</p>
         ) : (
           byAgent.map(([agentId, list]) => (
             <div key={agentId} className="live-agent">
               <h4 className="live-agent-name">
-                {userName(agentId) ?? 'Unassigned'} <span className="muted">· {list.length}</span>
+                {userName(agentId) ?? t('Unassigned')} <span className="muted">· {list.length}</span>
               </h4>
               <ul className="inbox-list" onKeyDown={onInboxKeyDown}>
                 {list.map((c) => (
@@ -59,9 +61,9 @@ export function LiveList() {
       {queue.length === 0 ? (
         <section aria-labelledby="queues-title">
           <h3 className="inbox-heading" id="queues-title">
-            Queues
+            {t('Queues')}
           </h3>
-          <p className="inbox-note">Nobody is waiting in any skill's queue.</p>
+          <p className="inbox-note">{t('Nobody is waiting in any skill’s queue.')}</p>
         </section>
       ) : (
         bySkill(queue, skillName).map(([skillId, items]) => (
@@ -70,8 +72,8 @@ export function LiveList() {
       )}
       {total === 0 && queue.length === 0 && (
         <div className="inbox-empty">
-          <EmptyState icon={<TeamIcon />} title="All quiet">
-            <p>Live chats and waiting visitors of every skill appear here as they happen.</p>
+          <EmptyState icon={<TeamIcon />} title={t('All quiet')}>
+            <p>{t('Live chats and waiting visitors of every skill appear here as they happen.')}</p>
           </EmptyState>
         </div>
       )}
@@ -80,6 +82,7 @@ export function LiveList() {
 }
 
 function LiveRow({ c, now }: { c: Conversation; now: number }) {
+  const t = useT();
   const store = useWorkspaceStore()!;
   const selected = useWorkspace((s) => s.selectedId === c.id, false);
   const { skillName } = useDirectory();
@@ -112,13 +115,13 @@ function LiveRow({ c, now }: { c: Conversation; now: number }) {
           <span className="inbox-row-line">
             <span className="inbox-row-name">{visitorLabel(c)}</span>
             <ChannelBadge channel={c.channel} small />
-            <span className="queue-wait" title="Chatting for">
+            <span className="queue-wait" title={t('Chatting for')}>
               {formatWait(since)}
             </span>
           </span>
           <span className="inbox-row-line">
             <span className="inbox-row-preview">
-              {skillAndTopic(skillName(c.skillId), c.topic).join(' · ') || 'No topic'}
+              {skillAndTopic(skillName(c.skillId), c.topic).join(' · ') || t('No topic')}
             </span>
             <SlaTimer conversation={c} now={now} small />
           </span>

@@ -1,6 +1,7 @@
 /** "Mine": chats offered to me (to accept before the countdown ends) and the chats I hold. */
 import { EmptyState } from '../../../components/empty-state.tsx';
 import { ConversationsIcon } from '../../../components/icons.tsx';
+import { useT } from '../../../i18n/language-context.tsx';
 import { useWorkspace } from '../../../workspace/workspace-context.tsx';
 import type { Offer } from '../../../workspace/workspace-state.ts';
 import { useNow } from '../../visitors/use-live.ts';
@@ -12,6 +13,7 @@ const NO_OFFERS: Offer[] = [];
 const NO_IDS: string[] = [];
 
 export function MineList() {
+  const t = useT();
   const offers = useWorkspace((s) => s.offers, NO_OFFERS);
   const mine = useWorkspace((s) => s.mine, NO_IDS);
   const status = useWorkspace((s) => s.status, 'offline');
@@ -20,13 +22,14 @@ export function MineList() {
   if (offers.length === 0 && mine.length === 0) {
     return (
       <div className="inbox-empty" data-testid="inbox-empty">
-        <EmptyState icon={<ConversationsIcon />} title="No chats right now">
+        <EmptyState icon={<ConversationsIcon />} title={t('No chats right now')}>
           {status === 'online' ? (
-            <p>You are Online and will be offered the next one.</p>
+            <p>{t('You are Online and will be offered the next one.')}</p>
           ) : (
             <p>
-              You are {status === 'away' ? 'Away' : 'Offline'}. Switch to <strong>Online</strong> at the top
-              to be offered chats.
+              {status === 'away'
+                ? t('You are Away. Switch to Online at the top to be offered chats.')
+                : t('You are Offline. Switch to Online at the top to be offered chats.')}
             </p>
           )}
         </EmptyState>
@@ -39,7 +42,7 @@ export function MineList() {
       {offers.length > 0 && (
         <section aria-labelledby="offers-title">
           <h3 className="inbox-heading" id="offers-title">
-            Offered to you
+            {t('Offered to you')}
           </h3>
           <ul className="offer-list">
             {offers.map((offer) => (
@@ -51,7 +54,7 @@ export function MineList() {
       {mine.length > 0 && (
         <section aria-labelledby="mine-title">
           <h3 className="inbox-heading" id="mine-title">
-            Your chats <span className="inbox-heading-count">{mine.length}</span>
+            {t('Your chats')} <span className="inbox-heading-count">{mine.length}</span>
           </h3>
           <ul className="inbox-list" onKeyDown={onInboxKeyDown}>
             {mine.map((id) => (

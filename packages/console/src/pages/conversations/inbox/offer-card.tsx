@@ -1,6 +1,7 @@
 /** A chat offered to this agent: who, about what, what they wrote, and Accept before the countdown ends. */
 import { useState } from 'react';
 import { initials } from '../../../components/people.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
 import type { Offer } from '../../../workspace/workspace-state.ts';
 import { actionError } from '../../../workspace/workspace-store.ts';
@@ -10,6 +11,7 @@ import { messagePreview, skillAndTopic, visitorLabel } from '../conversation-for
 import { useDirectory } from '../directory.tsx';
 
 export function OfferCard({ offer }: { offer: Offer }) {
+  const t = useT();
   const store = useWorkspaceStore()!;
   const chat = useWorkspace((s) => s.chats[offer.conversationId], undefined);
   const { skill } = useDirectory();
@@ -40,7 +42,7 @@ export function OfferCard({ offer }: { offer: Offer }) {
 
   const name = visitorLabel(c);
   return (
-    <li className="offer-card" data-testid="offer-card" aria-label={`Chat offer from ${name}`}>
+    <li className="offer-card" data-testid="offer-card" aria-label={t('Chat offer from {name}', { name })}>
       <div className="offer-top">
         <span className="avatar avatar-small avatar-visitor" aria-hidden="true">
           {initials(name)}
@@ -51,13 +53,15 @@ export function OfferCard({ offer }: { offer: Offer }) {
           </span>
           <span className="offer-meta">
             <ChannelBadge channel={c.channel} small />
-            {skillAndTopic(skill(c.skillId)?.name ?? null, c.topic).join(' · ') || 'New chat'}
+            {skillAndTopic(skill(c.skillId)?.name ?? null, c.topic).join(' · ') || t('New chat')}
           </span>
         </div>
         {left !== null && (
           <span className="offer-clock" data-testid="offer-countdown">
             <span aria-hidden="true">{left}s</span>
-            <span className="visually-hidden">{left === 1 ? '1 second left' : `${left} seconds left`}</span>
+            <span className="visually-hidden">
+              {t('{left, plural, one {# second left} other {# seconds left}}', { left })}
+            </span>
           </span>
         )}
       </div>
@@ -76,7 +80,7 @@ export function OfferCard({ offer }: { offer: Offer }) {
           onClick={() => act('decline')}
           disabled={busy !== null}
         >
-          {busy === 'decline' ? 'Declining…' : 'Decline'}
+          {busy === 'decline' ? t('Declining…') : t('Decline')}
         </button>
         <button
           type="button"
@@ -85,7 +89,7 @@ export function OfferCard({ offer }: { offer: Offer }) {
           disabled={busy !== null}
           data-autofocus
         >
-          {busy === 'accept' ? 'Accepting…' : 'Accept'}
+          {busy === 'accept' ? t('Accepting…') : t('Accept')}
         </button>
       </div>
     </li>

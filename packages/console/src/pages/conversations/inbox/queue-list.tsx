@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { QueueEntry } from '../../../api/conversations.ts';
 import { EmptyState } from '../../../components/empty-state.tsx';
 import { LayersIcon } from '../../../components/icons.tsx';
+import { useT } from '../../../i18n/language-context.tsx';
 import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
 import { actionError } from '../../../workspace/workspace-store.ts';
 import { useNow } from '../../visitors/use-live.ts';
@@ -28,13 +29,14 @@ export function bySkill(
 }
 
 export function QueueList({ emptyText }: { emptyText: string }) {
+  const t = useT();
   const queue = useWorkspace((s) => s.queue, NO_QUEUE);
   const { skillName } = useDirectory();
   return (
     <div className="inbox-sections">
       {queue.length === 0 ? (
         <div className="inbox-empty" data-testid="queue-empty">
-          <EmptyState icon={<LayersIcon />} title="Nobody is waiting">
+          <EmptyState icon={<LayersIcon />} title={t('Nobody is waiting')}>
             <p>{emptyText}</p>
           </EmptyState>
         </div>
@@ -50,12 +52,14 @@ export function QueueList({ emptyText }: { emptyText: string }) {
 
 export function QueueGroup({ skillId, items }: { skillId: string; items: QueueEntry[] }) {
   const { skillName } = useDirectory();
+  const t = useT();
   const now = useNow(1000);
   const headingId = `queue-${skillId}`;
   return (
     <section aria-labelledby={headingId} data-testid="queue-group">
       <h3 className="inbox-heading" id={headingId}>
-        {skillName(skillId) ?? 'Skill'} <span className="inbox-heading-count">{items.length} waiting</span>
+        {skillName(skillId) ?? t('Skill')}{' '}
+        <span className="inbox-heading-count">{t('{count} waiting', { count: items.length })}</span>
       </h3>
       <ul className="inbox-list" onKeyDown={onInboxKeyDown}>
         {items.map((item) => (
@@ -67,6 +71,7 @@ export function QueueGroup({ skillId, items }: { skillId: string; items: QueueEn
 }
 
 function QueueRow({ item, now }: { item: QueueEntry; now: number }) {
+  const t = useT();
   const store = useWorkspaceStore()!;
   const selected = useWorkspace((s) => s.selectedId === item.conversationId, false);
   const [opening, setOpening] = useState(false);
@@ -96,21 +101,24 @@ function QueueRow({ item, now }: { item: QueueEntry; now: number }) {
         data-testid="queue-row"
       >
         <span className="queue-position">
-          <span className="visually-hidden">Position </span>
+          <span className="visually-hidden">{t('Position')} </span>
           {item.position}
         </span>
         <span className="inbox-row-body">
           <span className="inbox-row-line">
             <span className="inbox-row-name">{name}</span>
             <ChannelBadge channel={item.channel} small />
-            <span className={waited > 60 ? 'queue-wait queue-wait-long' : 'queue-wait'} title="Waiting for">
+            <span
+              className={waited > 60 ? 'queue-wait queue-wait-long' : 'queue-wait'}
+              title={t('Waiting for')}
+            >
               {formatWait(waited)}
             </span>
           </span>
           <span className="inbox-row-line">
-            <span className="inbox-row-preview">{item.topic ?? 'No topic given'}</span>
+            <span className="inbox-row-preview">{item.topic ?? t('No topic given')}</span>
             <SlaTimer conversation={item} now={now} small />
-            {item.status === 'offered' && <span className="chip chip-small">Offered</span>}
+            {item.status === 'offered' && <span className="chip chip-small">{t('Offered')}</span>}
           </span>
         </span>
       </button>
