@@ -16,6 +16,8 @@ import { LoadError } from '../../components/load-error.tsx';
 import { LoadingState } from '../../components/loading-state.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { useResource } from '../../components/use-resource.ts';
+import { t } from '../../i18n/i18n.ts';
+import { useT } from '../../i18n/language-context.tsx';
 import { Link } from '../../router/router.tsx';
 import { canManage, canReadReports, useSession } from '../../session/session-context.tsx';
 import { verdictOf } from '../analytics/lift-verdict.ts';
@@ -45,10 +47,11 @@ const loadResults = (): Promise<Map<string, CampaignLift> | null> =>
 
 /** Shown how often, and how it does against its control group (a link to the full comparison). */
 function CampaignResult({ lift }: { lift: CampaignLift | undefined }) {
+  const t = useT();
   if (!lift || lift.exposed.visitors + lift.control.visitors === 0)
     return (
       <span className="campaign-result muted" data-testid="campaign-result">
-        Not shown in the last 30 days
+        {t('Not shown in the last 30 days')}
       </span>
     );
   const v = verdictOf(lift);
@@ -57,14 +60,16 @@ function CampaignResult({ lift }: { lift: CampaignLift | undefined }) {
     <Link
       to="/analytics/lift"
       className="campaign-result"
-      title="Last 30 days against the control group: open Campaign lift"
+      title={t('Last 30 days against the control group: open Campaign lift')}
       data-testid="campaign-result"
     >
       <span className="campaign-result-figures">
-        {formatCount(lift.exposed.visitors)} shown in 30 days
         {relative !== null && lift.control.visitors > 0
-          ? `, ${formatPercent(relative, true)} vs control`
-          : ''}
+          ? t('{shown} shown in 30 days, {lift} vs control', {
+              shown: formatCount(lift.exposed.visitors),
+              lift: formatPercent(relative, true),
+            })
+          : t('{shown} shown in 30 days', { shown: formatCount(lift.exposed.visitors) })}
       </span>
       <span className={`badge ${v.tone}`}>{v.text}</span>
     </Link>
@@ -74,13 +79,36 @@ function CampaignResult({ lift }: { lift: CampaignLift | undefined }) {
 /** For a role that reads no reports: the list without results, and no refused request. */
 const noResults = () => Promise.resolve(null);
 
-const NEXT_STATUS: Record<CampaignStatus, { status: CampaignStatus; label: string }> = {
-  active: { status: 'paused', label: 'Pause' },
-  paused: { status: 'active', label: 'Resume' },
-  draft: { status: 'active', label: 'Activate' },
-};
+/** The status the row's button moves a campaign to, its label, and what a failure says. */
+function nextStatus(status: CampaignStatus): {
+  status: CampaignStatus;
+  label: string;
+  failed: (name: string, error: string) => string;
+} {
+  switch (status) {
+    case 'active':
+      return {
+        status: 'paused',
+        label: t('Pause'),
+        failed: (name, error) => t('Could not pause “{name}”: {error}', { name, error }),
+      };
+    case 'paused':
+      return {
+        status: 'active',
+        label: t('Resume'),
+        failed: (name, error) => t('Could not resume “{name}”: {error}', { name, error }),
+      };
+    case 'draft':
+      return {
+        status: 'active',
+        label: t('Activate'),
+        failed: (name, error) => t('Could not activate “{name}”: {error}', { name, error }),
+      };
+  }
+}
 
 export function CampaignList() {
+  const t = useT();
   const { user } = useSession();
   const manager = canManage(user.role);
   const loaded = useResource(loadAll);
@@ -98,7 +126,7 @@ export function CampaignList() {
   }, [highlight]);
 
   async function toggle(campaign: CampaignRecord) {
-    const next = NEXT_STATUS[campaign.status];
+    const next = nextStatus(campaign.status);
     setBusyId(campaign.id);
     setActionError(null);
     try {
@@ -108,7 +136,7 @@ export function CampaignList() {
         campaigns: data.campaigns.map((item) => (item.id === saved.id ? { ...item, ...saved } : item)),
       }));
     } catch (caught) {
-      setActionError(`Could not ${next.label.toLowerCase()} “${campaign.name}”: ${errorMessage(caught)}`);
+      setActionError(next.failed(campaign.name, errorMessage(caught)));
     } finally {
       setBusyId(null);
     }
@@ -117,7 +145,7 @@ export function CampaignList() {
   const newButton = manager && (
     <Link to="/campaigns/new" className="button button-primary">
       <PlusIcon />
-      New campaign
+      {t('New campaign')}
     </Link>
   );
   const campaigns = loaded.data?.campaigns;
@@ -125,8 +153,10 @@ export function CampaignList() {
   return (
     <>
       <PageHeader
-        title="Campaigns"
-        description="Decide who to engage, when, and with what: a chat invitation, a chat button or an offer. Each campaign holds back a control group so its lift is measured."
+        title={t('Campaigns')}
+        description={t(
+          'Decide who to engage, when, and with what: a chat invitation, a chat button or an offer. Each campaign holds back a control group so its lift is measured.',
+        )}
         actions={campaigns && campaigns.length > 0 ? newButton : null}
       />
       {notice && (
@@ -136,25 +166,25 @@ export function CampaignList() {
       )}
       <FormError message={actionError} />
       {loaded.loading && !loaded.data ? (
-        <LoadingState label="Loading campaigns…" />
+        <LoadingState label={t('Loading campaigns…')} />
       ) : loaded.error ? (
         <LoadError error={loaded.error} onRetry={loaded.reload} />
       ) : campaigns && campaigns.length === 0 ? (
         <EmptyState
           icon={<CampaignsIcon />}
-          title="No campaigns yet"
+          title={t('No campaigns yet')}
           testId="campaigns-empty"
           actions={newButton}
         >
           <p>
-            A campaign has a goal (such as a purchase), a rule over what a visitor is doing right now — pages
-            seen, time on a page, cart value, where they came from — and an engagement to show them: a chat
-            invitation, a chat button or an offer.
+            {t(
+              'A campaign has a goal (such as a purchase), a rule over what a visitor is doing right now — pages seen, time on a page, cart value, where they came from — and an engagement to show them: a chat invitation, a chat button or an offer.',
+            )}
           </p>
           <p className="muted">
             {manager
-              ? 'Start with one: for example, invite visitors who linger on checkout with a full cart.'
-              : 'Owners and admins create campaigns; they will be listed here.'}
+              ? t('Start with one: for example, invite visitors who linger on checkout with a full cart.')
+              : t('Owners and admins create campaigns; they will be listed here.')}
           </p>
         </EmptyState>
       ) : (
@@ -162,19 +192,19 @@ export function CampaignList() {
           <table className="table campaign-table" data-testid="campaign-table">
             <thead>
               <tr>
-                <th scope="col">Campaign and goal</th>
-                <th scope="col">Status</th>
-                <th scope="col">Engagement</th>
+                <th scope="col">{t('Campaign and goal')}</th>
+                <th scope="col">{t('Status')}</th>
+                <th scope="col">{t('Engagement')}</th>
                 <th scope="col" className="cell-number">
-                  Priority
+                  {t('Priority')}
                 </th>
                 <th scope="col" className="cell-number">
-                  Control
+                  {t('Control')}
                 </th>
-                <th scope="col">Schedule</th>
+                <th scope="col">{t('Schedule')}</th>
                 {manager && (
                   <th scope="col" className="cell-actions">
-                    <span className="visually-hidden">Actions</span>
+                    <span className="visually-hidden">{t('Actions')}</span>
                   </th>
                 )}
               </tr>
@@ -193,24 +223,26 @@ export function CampaignList() {
                         {campaign.name}
                       </Link>
                       <span className="campaign-goal" data-testid="campaign-goal">
-                        Goal: {goalText(campaign.goal)}
+                        {t('Goal: {goal}', { goal: goalText(campaign.goal) })}
                       </span>
                       {results.data && <CampaignResult lift={results.data.get(campaign.id)} />}
                     </span>
                   </th>
-                  <td data-label="Status">
+                  <td data-label={t('Status')}>
                     <span className={`badge badge-${campaign.status}`} data-testid="campaign-status">
                       {STATUS_LABELS[campaign.status]}
                     </span>
                   </td>
-                  <td data-label="Engagement">{engagementText(campaign.engagement, loaded.data?.skills)}</td>
-                  <td data-label="Priority" className="cell-number">
+                  <td data-label={t('Engagement')}>
+                    {engagementText(campaign.engagement, loaded.data?.skills)}
+                  </td>
+                  <td data-label={t('Priority')} className="cell-number">
                     {campaign.priority}
                   </td>
-                  <td data-label="Control" className="cell-number">
+                  <td data-label={t('Control')} className="cell-number">
                     {percentText(campaign.controlShare)}
                   </td>
-                  <td data-label="Schedule" className="cell-schedule">
+                  <td data-label={t('Schedule')} className="cell-schedule">
                     {scheduleText(campaign.schedule)}
                   </td>
                   {manager && (
@@ -220,17 +252,17 @@ export function CampaignList() {
                         className="button button-small"
                         disabled={busyId === campaign.id}
                         onClick={() => toggle(campaign)}
-                        aria-label={`${NEXT_STATUS[campaign.status].label} ${campaign.name}`}
+                        aria-label={`${nextStatus(campaign.status).label} ${campaign.name}`}
                       >
-                        {NEXT_STATUS[campaign.status].label}
+                        {nextStatus(campaign.status).label}
                       </button>
                       <button
                         type="button"
                         className="button button-small button-danger-quiet"
                         onClick={() => setDeleting(campaign)}
-                        aria-label={`Delete ${campaign.name}`}
+                        aria-label={t('Delete {name}', { name: campaign.name })}
                       >
-                        Delete
+                        {t('Delete')}
                       </button>
                     </td>
                   )}
@@ -243,8 +275,8 @@ export function CampaignList() {
 
       {deleting && (
         <ConfirmDialog
-          title={`Delete ${deleting.name}?`}
-          confirmLabel="Delete campaign"
+          title={t('Delete {name}?', { name: deleting.name })}
+          confirmLabel={t('Delete campaign')}
           onClose={() => setDeleting(null)}
           onConfirm={async () => {
             await deleteCampaign(deleting.id);
@@ -256,8 +288,9 @@ export function CampaignList() {
           }}
         >
           <p>
-            It stops at once and leaves this list. Exposures and conversions it already recorded stay in
-            reports.
+            {t(
+              'It stops at once and leaves this list. Exposures and conversions it already recorded stay in reports.',
+            )}
           </p>
         </ConfirmDialog>
       )}

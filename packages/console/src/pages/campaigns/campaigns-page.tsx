@@ -1,6 +1,7 @@
 /** Campaigns: the list (/campaigns) and the editor (/campaigns/new, /campaigns/:id, loaded on demand). */
 import { lazy, Suspense } from 'react';
 import { LoadingState } from '../../components/loading-state.tsx';
+import { useT } from '../../i18n/language-context.tsx';
 import { Redirect, usePath } from '../../router/router.tsx';
 import { canManage, useSession } from '../../session/session-context.tsx';
 import { NotFoundPage } from '../not-found/not-found-page.tsx';
@@ -9,6 +10,7 @@ import { CampaignList } from './campaign-list.tsx';
 const CampaignEditor = lazy(() => import('./campaign-editor.tsx'));
 
 export function CampaignsPage() {
+  const t = useT();
   const path = usePath();
   const { user } = useSession();
   if (path === '/campaigns') return <CampaignList />;
@@ -16,7 +18,7 @@ export function CampaignsPage() {
   if (!rest || rest.includes('/')) return <NotFoundPage />;
   if (rest === 'new' && !canManage(user.role)) return <Redirect to="/campaigns" />;
   return (
-    <Suspense fallback={<LoadingState label="Loading the campaign editor…" />}>
+    <Suspense fallback={<LoadingState label={t('Loading the campaign editor…')} />}>
       <CampaignEditor id={rest === 'new' ? null : decodeURIComponent(rest)} />
     </Suspense>
   );

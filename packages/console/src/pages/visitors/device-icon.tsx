@@ -1,7 +1,9 @@
 /** Small device glyphs for the visitor list (desktop, tablet, mobile, other), with a text label for screen readers. */
+import { useT } from '../../i18n/language-context.tsx';
 import { DEVICE_LABELS } from './visitor-format.ts';
 
 export function DeviceIcon({ device }: { device: string }) {
+  useT();
   const label = DEVICE_LABELS[device] ?? DEVICE_LABELS.other!;
   return (
     <span className="device" title={label}>

@@ -13,6 +13,7 @@ import { Field } from '../../components/field.tsx';
 import { FormError } from '../../components/form-error.tsx';
 import { AlertIcon } from '../../components/icons.tsx';
 import { useResource } from '../../components/use-resource.ts';
+import { useT } from '../../i18n/language-context.tsx';
 import { useSession } from '../../session/session-context.tsx';
 import { useWorkspace, useWorkspaceStore } from '../../workspace/workspace-context.tsx';
 import { actionError } from '../../workspace/workspace-store.ts';
@@ -25,13 +26,12 @@ interface InviteDialogProps {
   onClose: () => void;
 }
 
-const DEFAULT_MESSAGE = 'Hi! Can I help you with anything?';
-
 export function InviteDialog({ visitorId, siteId, onSent, onClose }: InviteDialogProps) {
+  const t = useT();
   const { user } = useSession();
   const skills = useResource(listSkills);
   const [skillId, setSkillId] = useState<string | null>(null);
-  const [message, setMessage] = useState(DEFAULT_MESSAGE);
+  const [message, setMessage] = useState(() => t('Hi! Can I help you with anything?'));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const workspace = useWorkspaceStore();
@@ -52,7 +52,7 @@ export function InviteDialog({ visitorId, siteId, onSent, onClose }: InviteDialo
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (!message.trim()) {
-      setError('Write the message the visitor will read.');
+      setError(t('Write the message the visitor will read.'));
       return;
     }
     setBusy(true);
@@ -68,22 +68,27 @@ export function InviteDialog({ visitorId, siteId, onSent, onClose }: InviteDialo
     } catch (caught) {
       setBusy(false);
       if (caught instanceof ApiError && (caught.status === 409 || caught.status === 404)) {
-        setError('The visitor has left the site, so the invitation could not be delivered.');
+        setError(t('The visitor has left the site, so the invitation could not be delivered.'));
       } else setError(errorMessage(caught));
     }
   }
 
   return (
     <Dialog
-      title="Invite to chat"
-      description={`Visitor ${shortId(visitorId)} sees your invitation on the page they are on now.`}
+      title={t('Invite to chat')}
+      description={t('Visitor {id} sees your invitation on the page they are on now.', {
+        id: shortId(visitorId),
+      })}
       onClose={onClose}
       busy={busy}
       testId="invite-dialog"
     >
       <form onSubmit={handleSubmit} noValidate>
         <div className="dialog-body form">
-          <Field label="Skill" hint="The chat is routed to agents with this skill when the visitor accepts.">
+          <Field
+            label={t('Skill')}
+            hint={t('The chat is routed to agents with this skill when the visitor accepts.')}
+          >
             {(props) => (
               <select
                 {...props}
@@ -93,9 +98,9 @@ export function InviteDialog({ visitorId, siteId, onSent, onClose }: InviteDialo
                 onChange={(event) => setSkillId(event.target.value)}
               >
                 {!skills.data ? (
-                  <option value="">Loading skills…</option>
+                  <option value="">{t('Loading skills…')}</option>
                 ) : skills.data.length === 0 ? (
-                  <option value="">No skills yet</option>
+                  <option value="">{t('No skills yet')}</option>
                 ) : (
                   skills.data.map((skill) => (
                     <option key={skill.id} value={skill.id}>
@@ -106,7 +111,7 @@ export function InviteDialog({ visitorId, siteId, onSent, onClose }: InviteDialo
               </select>
             )}
           </Field>
-          <Field label="Message" hint={`${message.trim().length} / 500`}>
+          <Field label={t('Message')} hint={`${message.trim().length} / 500`}>
             {(props) => (
               <textarea
                 {...props}
@@ -120,20 +125,29 @@ export function InviteDialog({ visitorId, siteId, onSent, onClose }: InviteDialo
           </Field>
           {named ? (
             <p className="muted" data-testid="invite-from">
-              The visitor sees your name and that you are online. When they accept, the chat comes straight to
-              you.
+              {t(
+                'The visitor sees your name and that you are online. When they accept, the chat comes straight to you.',
+              )}
             </p>
           ) : (
             <div className="alert alert-warning" role="status" data-testid="invite-from">
               <AlertIcon className="alert-icon" />
               <span>
-                {mySkill
-                  ? `You are ${status === 'away' ? 'away' : 'offline'}, so the invitation comes from the team and the first free agent answers.`
-                  : 'You do not have this skill, so the invitation comes from the team and its first free agent answers.'}
+                {!mySkill
+                  ? t(
+                      'You do not have this skill, so the invitation comes from the team and its first free agent answers.',
+                    )
+                  : status === 'away'
+                    ? t(
+                        'You are away, so the invitation comes from the team and the first free agent answers.',
+                      )
+                    : t(
+                        'You are offline, so the invitation comes from the team and the first free agent answers.',
+                      )}
               </span>
               {mySkill && workspace && (
                 <button type="button" className="button button-small alert-action" onClick={goOnline}>
-                  Go online
+                  {t('Go online')}
                 </button>
               )}
             </div>
@@ -142,10 +156,10 @@ export function InviteDialog({ visitorId, siteId, onSent, onClose }: InviteDialo
         </div>
         <DialogFooter>
           <button type="button" className="button" onClick={onClose} disabled={busy}>
-            Cancel
+            {t('Cancel')}
           </button>
           <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? 'Sending…' : 'Send invitation'}
+            {busy ? t('Sending…') : t('Send invitation')}
           </button>
         </DialogFooter>
       </form>

@@ -1,13 +1,9 @@
 /** The visit's pages in order, each with the time spent on it; the current one keeps counting. */
 import { useState } from 'react';
 import type { VisitorJourney } from '../../api/types.ts';
+import { formatTime } from '../../components/format.ts';
+import { useT } from '../../i18n/language-context.tsx';
 import { formatClock, pageLabel, pathOf } from './visitor-format.ts';
-
-const timeFormat = new Intl.DateTimeFormat(undefined, {
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
 
 /** Long visits show their latest pages; the earlier ones are one click away. */
 const RECENT = 12;
@@ -19,6 +15,7 @@ export function JourneyTimeline({
   visitor: VisitorJourney;
   extraSeconds: number;
 }) {
+  const t = useT();
   const [showAll, setShowAll] = useState(false);
   const all = visitor.pages;
   const hidden = showAll ? 0 : Math.max(0, all.length - RECENT);
@@ -27,10 +24,10 @@ export function JourneyTimeline({
     <section className="card panel" aria-labelledby="journey-title" data-testid="journey">
       <header className="panel-header">
         <h2 className="panel-title" id="journey-title">
-          Journey this visit
+          {t('Journey this visit')}
         </h2>
         <span className="panel-meta">
-          {all.length} {all.length === 1 ? 'page' : 'pages'}
+          {t('{count, plural, one {# page} other {# pages}}', { count: all.length })}
         </span>
       </header>
       {hidden > 0 && (
@@ -39,11 +36,11 @@ export function JourneyTimeline({
           className="button button-small button-ghost timeline-more"
           onClick={() => setShowAll(true)}
         >
-          Show {hidden} earlier {hidden === 1 ? 'page' : 'pages'}
+          {t('{count, plural, one {Show # earlier page} other {Show # earlier pages}}', { count: hidden })}
         </button>
       )}
       {pages.length === 0 ? (
-        <p className="panel-empty">No page seen yet this visit.</p>
+        <p className="panel-empty">{t('No page seen yet this visit.')}</p>
       ) : (
         <ol className="timeline">
           {pages.map((page, index) => {
@@ -61,12 +58,12 @@ export function JourneyTimeline({
                   <div className="timeline-line">
                     <span className="timeline-title">{pageLabel(page)}</span>
                     <span className="timeline-duration">
-                      {current && <span className="now-pill">Now</span>}
+                      {current && <span className="now-pill">{t('Now')}</span>}
                       {!current && seconds < 1 ? '< 1 s' : formatClock(seconds)}
                     </span>
                   </div>
                   <div className="timeline-meta">
-                    <time dateTime={page.at}>{timeFormat.format(new Date(page.at))}</time>
+                    <time dateTime={page.at}>{formatTime(page.at)}</time>
                     {page.title?.trim() && (
                       <span className="mono timeline-path" title={page.url}>
                         {pathOf(page.url)}

@@ -5,11 +5,13 @@ import { listSites } from '../../api/sites.ts';
 import type { Site, VisitorSummary } from '../../api/types.ts';
 import { listVisitors, type VisitorFilters } from '../../api/visitors.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
+import { formatNumber } from '../../components/format.ts';
 import { VisitorsIcon } from '../../components/icons.tsx';
 import { LoadError } from '../../components/load-error.tsx';
 import { LoadingState } from '../../components/loading-state.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { useResource } from '../../components/use-resource.ts';
+import { useT } from '../../i18n/language-context.tsx';
 import { Link, navigate } from '../../router/router.tsx';
 import { DeviceIcon } from './device-icon.tsx';
 import { EngagementBadge } from './engagement-badge.tsx';
@@ -20,6 +22,7 @@ import { channelLabel, formatClock, formatMoney, pageLabel, shortId } from './vi
 const loadSites = () => listSites().catch(() => [] as Site[]);
 
 export function LiveVisitors() {
+  const t = useT();
   const [filters, setFilters] = useState<VisitorFilters>({});
   const sites = useResource(loadSites);
   const load = useCallback(() => listVisitors(filters), [filters]);
@@ -31,38 +34,44 @@ export function LiveVisitors() {
   return (
     <>
       <PageHeader
-        title="Visitors"
-        description="Everyone on your sites right now: where they are, for how long, their cart and where they came from."
+        title={t('Visitors')}
+        description={t(
+          'Everyone on your sites right now: where they are, for how long, their cart and where they came from.',
+        )}
         actions={
           visitors && (
             <span className="live-indicator" data-testid="live-count">
               <span className={live.error ? 'live-dot live-dot-off' : 'live-dot'} aria-hidden="true" />
               {live.error
-                ? 'Reconnecting…'
-                : `${live.data?.total ?? visitors.length} ${live.data?.total === 1 ? 'visitor' : 'visitors'} now`}
+                ? t('Reconnecting…')
+                : t('{count, plural, one {# visitor now} other {# visitors now}}', {
+                    count: live.data?.total ?? visitors.length,
+                  })}
             </span>
           )
         }
       />
       <VisitorFiltersBar sites={sites.data ?? []} filters={filters} onChange={setFilters} />
       {live.loading && !visitors ? (
-        <LoadingState label="Looking for visitors…" />
+        <LoadingState label={t('Looking for visitors…')} />
       ) : live.error && !visitors ? (
         <LoadError error={live.error} onRetry={() => setFilters((current) => ({ ...current }))} />
       ) : visitors && visitors.length === 0 ? (
         filtered ? (
           <EmptyState
             icon={<VisitorsIcon />}
-            title="No visitors match these filters"
+            title={t('No visitors match these filters')}
             testId="visitors-empty-filtered"
             actions={
               <button type="button" className="button" onClick={() => setFilters({})}>
-                Clear filters
+                {t('Clear filters')}
               </button>
             }
           >
             <p>
-              Someone may be on your site, just not on those pages or with that cart. The list keeps updating.
+              {t(
+                'Someone may be on your site, just not on those pages or with that cart. The list keeps updating.',
+              )}
             </p>
           </EmptyState>
         ) : (
@@ -76,30 +85,32 @@ export function LiveVisitors() {
 }
 
 function NoVisitors() {
+  const t = useT();
   return (
     <EmptyState
       icon={<VisitorsIcon />}
-      title="No one on your sites right now"
+      title={t('No one on your sites right now')}
       testId="visitors-empty"
       actions={
         <>
           <Link to="/settings/sites" className="button button-primary">
-            Get your site's tag
+            {t("Get your site's tag")}
           </Link>
           <a href="/demo/" className="button" target="_blank" rel="noopener">
-            Open the demo store
+            {t('Open the demo store')}
           </a>
         </>
       }
     >
       <p>
-        Visitors appear here within a second of opening a page that carries your tag: the page they are on and
-        for how long, pages seen this visit, cart value, where they came from, and whether a campaign engaged
-        them.
+        {t(
+          'Visitors appear here within a second of opening a page that carries your tag: the page they are on and for how long, pages seen this visit, cart value, where they came from, and whether a campaign engaged them.',
+        )}
       </p>
       <p className="muted">
-        Paste the tag from Settings › Sites into your pages, or open the demo store in another tab and browse
-        around to watch yourself arrive.
+        {t(
+          'Paste the tag from Settings › Sites into your pages, or open the demo store in another tab and browse around to watch yourself arrive.',
+        )}
       </p>
     </EmptyState>
   );
@@ -112,6 +123,7 @@ interface VisitorTableProps {
 }
 
 function VisitorTable({ visitors, receivedAt, now }: VisitorTableProps) {
+  const t = useT();
   const ticking = useTicking(visitors);
   useContactNames(visitors);
   const contactOf = (visitorId: string) => {
@@ -123,25 +135,27 @@ function VisitorTable({ visitors, receivedAt, now }: VisitorTableProps) {
   return (
     <div className="table-wrap">
       <table className="table visitor-table" data-testid="visitor-table">
-        <caption className="visually-hidden">Visitors on your sites now, most recently active first</caption>
+        <caption className="visually-hidden">
+          {t('Visitors on your sites now, most recently active first')}
+        </caption>
         <thead>
           <tr>
-            <th scope="col">Visitor</th>
-            <th scope="col">Page</th>
+            <th scope="col">{t('Visitor')}</th>
+            <th scope="col">{t('Page')}</th>
             <th scope="col" className="cell-number">
-              On page
+              {t('On page')}
             </th>
             <th scope="col" className="cell-number">
-              Pages
+              {t('Pages')}
             </th>
             <th scope="col" className="cell-number">
-              Cart
+              {t('Cart')}
             </th>
             <th scope="col" className="cell-number">
-              <abbr title="Chance of a purchase in this visit, from the site's model">Score</abbr>
+              <abbr title={t("Chance of a purchase in this visit, from the site's model")}>{t('Score')}</abbr>
             </th>
-            <th scope="col">Source</th>
-            <th scope="col">Engagement</th>
+            <th scope="col">{t('Source')}</th>
+            <th scope="col">{t('Engagement')}</th>
           </tr>
         </thead>
         <tbody>
@@ -170,28 +184,28 @@ function VisitorTable({ visitors, receivedAt, now }: VisitorTableProps) {
                       <Link
                         to={to}
                         className="visitor-id mono"
-                        aria-label={`Visitor ${shortId(v.visitorId)}`}
+                        aria-label={t('Visitor {id}', { id: shortId(v.visitorId) })}
                       >
                         {shortId(v.visitorId)}
                       </Link>
                     )}
                     <span className={v.returning ? 'tag tag-returning' : 'tag tag-new'}>
-                      {v.returning ? 'Returning' : 'New'}
+                      {v.returning ? t('Returning') : t('New')}
                     </span>
-                    {!v.connected && <span className="tag tag-idle">Idle</span>}
+                    {!v.connected && <span className="tag tag-idle">{t('Idle')}</span>}
                     {v.chat ? (
                       <span className={`tag tag-chat tag-chat-${v.chat}`} data-testid="visitor-in-chat">
-                        {v.chat === 'active' ? 'In chat' : 'Waiting for chat'}
+                        {v.chat === 'active' ? t('In chat') : t('Waiting for chat')}
                       </span>
                     ) : null}
                     {v.purchase ? (
                       <span className="tag tag-bought" data-testid="visitor-bought">
-                        Bought
+                        {t('Bought')}
                       </span>
                     ) : null}
                   </span>
                 </th>
-                <td data-label="Page" className="cell-page">
+                <td data-label={t('Page')} className="cell-page">
                   {v.page ? (
                     <span className="page-cell">
                       <span className="visitor-page-title" data-testid="visitor-page" title={v.page.url}>
@@ -202,30 +216,30 @@ function VisitorTable({ visitors, receivedAt, now }: VisitorTableProps) {
                       )}
                     </span>
                   ) : (
-                    <span className="muted">Arriving…</span>
+                    <span className="muted">{t('Arriving…')}</span>
                   )}
                 </td>
-                <td data-label="On page" className="cell-number" data-testid="visitor-time">
+                <td data-label={t('On page')} className="cell-number" data-testid="visitor-time">
                   {formatClock(onPage)}
                 </td>
-                <td data-label="Pages" className="cell-number">
+                <td data-label={t('Pages')} className="cell-number">
                   {v.pageViews}
                 </td>
-                <td data-label="Cart" className="cell-number">
+                <td data-label={t('Cart')} className="cell-number">
                   {v.cart && v.cart.itemCount > 0 ? (
                     formatMoney(v.cart.total, v.cart.currency)
                   ) : v.purchase ? (
                     <span className="cart-bought" data-testid="visitor-purchase">
                       {formatMoney(v.purchase.total, v.purchase.currency ?? v.cart?.currency ?? 'USD')}
-                      <span className="cell-sub">bought</span>
+                      <span className="cell-sub">{t('bought')}</span>
                     </span>
                   ) : (
                     <span className="muted">—</span>
                   )}
                 </td>
-                <td data-label="Score" className="cell-number" data-testid="visitor-score">
+                <td data-label={t('Score')} className="cell-number" data-testid="visitor-score">
                   {v.score === null ? (
-                    <span className="muted" title="Scored from the visitor's first page">
+                    <span className="muted" title={t("Scored from the visitor's first page")}>
                       —
                     </span>
                   ) : (
@@ -233,15 +247,15 @@ function VisitorTable({ visitors, receivedAt, now }: VisitorTableProps) {
                       <span className="score-meter" aria-hidden="true">
                         <span style={{ width: `${Math.max(2, Math.round(v.score * 100))}%` }} />
                       </span>
-                      {v.score < 0.01 ? '<1 %' : `${Math.round(v.score * 100)} %`}
+                      {v.score < 0.01 ? '<1 %' : `${formatNumber(Math.round(v.score * 100))} %`}
                     </span>
                   )}
                 </td>
-                <td data-label="Source">
+                <td data-label={t('Source')}>
                   {channelLabel(v.source.channel)}
                   {v.source.source && <span className="muted"> · {v.source.source}</span>}
                 </td>
-                <td data-label="Engagement">
+                <td data-label={t('Engagement')}>
                   <EngagementBadge visitor={v} />
                 </td>
               </tr>

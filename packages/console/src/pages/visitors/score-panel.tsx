@@ -1,5 +1,7 @@
 /** The visitor's purchase score, their rank among the site's visitors, and the three facts that moved it most. */
 import type { ScoreFactor, VisitorJourney } from '../../api/types.ts';
+import { formatNumber } from '../../components/format.ts';
+import { useT } from '../../i18n/language-context.tsx';
 import './score-panel.css';
 
 function Arrow({ up }: { up: boolean }) {
@@ -11,6 +13,7 @@ function Arrow({ up }: { up: boolean }) {
 }
 
 function Factor({ factor }: { factor: ScoreFactor }) {
+  const t = useT();
   const up = factor.effect === 'raised';
   return (
     <li
@@ -20,13 +23,14 @@ function Factor({ factor }: { factor: ScoreFactor }) {
       <Arrow up={up} />
       <span>
         {factor.text}
-        <span className="visually-hidden">{up ? ' (raised the score)' : ' (lowered the score)'}</span>
+        <span className="visually-hidden"> {up ? t('(raised the score)') : t('(lowered the score)')}</span>
       </span>
     </li>
   );
 }
 
 export function ScorePanel({ visitor }: { visitor: VisitorJourney }) {
+  const t = useT();
   const score = visitor.score;
   const percent = score === null ? null : Math.round(score * 100);
   const top = visitor.scoreTop;
@@ -38,30 +42,30 @@ export function ScorePanel({ visitor }: { visitor: VisitorJourney }) {
     >
       <header className="panel-header">
         <h2 className="panel-title" id="panel-purchase-score">
-          Purchase score
+          {t('Purchase score')}
         </h2>
         {top !== null && score !== null && top <= 50 && (
           <span className="panel-meta" data-testid="score-rank">
-            Top {Math.max(1, Math.round(top))} % of recent visitors
+            {t('Top {percent} % of recent visitors', { percent: Math.max(1, Math.round(top)) })}
           </span>
         )}
       </header>
       {percent === null ? (
-        <p className="panel-empty">Not scored yet: the score appears with the visitor’s first page.</p>
+        <p className="panel-empty">{t('Not scored yet: the score appears with the visitor’s first page.')}</p>
       ) : (
         <>
           <div className="score-figure">
             <span className="score-value" data-testid="score-value">
-              {percent} %
+              {formatNumber(percent)} %
             </span>
-            <span className="score-caption">chance of buying in this visit</span>
+            <span className="score-caption">{t('chance of buying in this visit')}</span>
           </div>
           <div className="score-track" aria-hidden="true">
             <span style={{ width: `${Math.max(2, percent)}%` }} />
           </div>
           {visitor.scoreFactors.length > 0 ? (
             <>
-              <h3 className="score-why">What moved it most</h3>
+              <h3 className="score-why">{t('What moved it most')}</h3>
               <ul className="score-factors" data-testid="score-factors">
                 {visitor.scoreFactors.map((f) => (
                   <Factor key={f.feature} factor={f} />
@@ -69,7 +73,7 @@ export function ScorePanel({ visitor }: { visitor: VisitorJourney }) {
               </ul>
             </>
           ) : (
-            <p className="panel-empty score-why">The reasons show while the visitor is on the site.</p>
+            <p className="panel-empty score-why">{t('The reasons show while the visitor is on the site.')}</p>
           )}
         </>
       )}

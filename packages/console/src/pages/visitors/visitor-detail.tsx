@@ -13,6 +13,7 @@ import { LoadingState } from '../../components/loading-state.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { PrivacyActions } from '../../components/privacy-actions.tsx';
 import { useResource } from '../../components/use-resource.ts';
+import { useT } from '../../i18n/language-context.tsx';
 import { Link, navigate } from '../../router/router.tsx';
 import { canManage, useSession } from '../../session/session-context.tsx';
 import { DeviceIcon } from './device-icon.tsx';
@@ -33,6 +34,7 @@ import {
 const loadSites = () => listSites().catch(() => [] as Site[]);
 
 export function VisitorDetail({ visitorId, siteId }: { visitorId: string; siteId: string | undefined }) {
+  const t = useT();
   const load = useCallback(() => getVisitor(visitorId, siteId), [visitorId, siteId]);
   const live = useLive(load);
   const sites = useResource(loadSites);
@@ -62,11 +64,11 @@ export function VisitorDetail({ visitorId, siteId }: { visitorId: string; siteId
         onClick={() => setInviting(true)}
       >
         <ConversationsIcon />
-        Invite to chat
+        {t('Invite to chat')}
       </button>
       {!visitor.connected && (
         <span className="invite-note" id="invite-note">
-          Available while the visitor is on your site
+          {t('Available while the visitor is on your site')}
         </span>
       )}
     </span>
@@ -74,10 +76,10 @@ export function VisitorDetail({ visitorId, siteId }: { visitorId: string; siteId
 
   const header = (
     <PageHeader
-      title={contact?.name || contact?.email || `Visitor ${shortId(visitorId)}`}
+      title={contact?.name || contact?.email || t('Visitor {id}', { id: shortId(visitorId) })}
       description={
         <Link to="/visitors" className="back-link">
-          ← All visitors
+          {t('← All visitors')}
         </Link>
       }
       actions={
@@ -86,7 +88,7 @@ export function VisitorDetail({ visitorId, siteId }: { visitorId: string; siteId
             {canManage(user.role) && (
               <PrivacyActions
                 subject={{ visitorId }}
-                who={contact?.name || contact?.email || 'this visitor'}
+                who={contact?.name || contact?.email || t('this visitor')}
                 onErased={() => navigate('/visitors', { replace: true })}
               />
             )}
@@ -102,16 +104,21 @@ export function VisitorDetail({ visitorId, siteId }: { visitorId: string; siteId
       <>
         {header}
         {notFound ? (
-          <EmptyState icon={<VisitorsIcon />} title="We don't know this visitor" testId="visitor-not-found">
+          <EmptyState
+            icon={<VisitorsIcon />}
+            title={t("We don't know this visitor")}
+            testId="visitor-not-found"
+          >
             <p>
-              No visitor with this id has been on your sites, or they were here so long ago that they have
-              been forgotten.
+              {t(
+                'No visitor with this id has been on your sites, or they were here so long ago that they have been forgotten.',
+              )}
             </p>
           </EmptyState>
         ) : live.error ? (
           <LoadError error={live.error} onRetry={() => window.location.reload()} />
         ) : (
-          <LoadingState label="Loading the visitor's journey…" />
+          <LoadingState label={t("Loading the visitor's journey…")} />
         )}
       </>
     );
@@ -126,29 +133,33 @@ export function VisitorDetail({ visitorId, siteId }: { visitorId: string; siteId
           data-testid="visitor-presence"
         >
           {visitor.connected
-            ? 'On your site now'
-            : `Left · last seen ${formatRelative(visitor.lastEventAt, now)}`}
+            ? t('On your site now')
+            : t('Left · last seen {when}', { when: formatRelative(visitor.lastEventAt, now) })}
         </span>
         <span className={visitor.returning ? 'tag tag-returning' : 'tag tag-new'}>
-          {visitor.returning ? `Returning · visit ${visitor.sessionCount}` : 'New visitor'}
+          {visitor.returning
+            ? t('Returning · visit {number}', { number: visitor.sessionCount })
+            : t('New visitor')}
         </span>
         <span className="strip-item">
           <DeviceIcon device={visitor.device} />
           {DEVICE_LABELS[visitor.device] ?? visitor.device}
         </span>
         {site && <span className="strip-item">{site.name}</span>}
-        <span className="strip-item mono muted" title="Visitor id">
+        <span className="strip-item mono muted" title={t('Visitor id')}>
           {visitor.visitorId}
         </span>
-        {live.error !== undefined && <span className="strip-item warning-text">Reconnecting…</span>}
+        {live.error !== undefined && <span className="strip-item warning-text">{t('Reconnecting…')}</span>}
       </div>
       {sent && (
         <div className="alert alert-success" role="status" data-testid="invite-sent">
           {sent.from === 'you'
-            ? 'Invitation sent in your name. When the visitor accepts, the chat comes straight to you.'
-            : "Invitation sent from the team. When the visitor accepts, the chat goes to the skill's first free agent."}
+            ? t('Invitation sent in your name. When the visitor accepts, the chat comes straight to you.')
+            : t(
+                "Invitation sent from the team. When the visitor accepts, the chat goes to the skill's first free agent.",
+              )}
           <button type="button" className="button button-small alert-action" onClick={() => setSent(null)}>
-            Dismiss
+            {t('Dismiss')}
           </button>
         </div>
       )}

@@ -3,6 +3,7 @@ import { useEffect, useId, useState } from 'react';
 import type { Device, Site } from '../../api/types.ts';
 import type { VisitorFilters } from '../../api/visitors.ts';
 import { CloseIcon } from '../../components/icons.tsx';
+import { useT } from '../../i18n/language-context.tsx';
 
 interface VisitorFiltersBarProps {
   sites: Site[];
@@ -16,6 +17,7 @@ export function hasFilters(filters: VisitorFilters): boolean {
 }
 
 export function VisitorFiltersBar({ sites, filters, onChange }: VisitorFiltersBarProps) {
+  const t = useT();
   const id = useId();
   // Typing updates the query a moment after the last key, not on every key.
   const [text, setText] = useState(filters.page ?? '');
@@ -41,16 +43,16 @@ export function VisitorFiltersBar({ sites, filters, onChange }: VisitorFiltersBa
   const cartInvalid = cart.trim() !== '' && !(Number(cart) >= 0);
 
   return (
-    <search className="toolbar" aria-label="Filter visitors" data-testid="visitor-filters">
+    <search className="toolbar" aria-label={t('Filter visitors')} data-testid="visitor-filters">
       <div className="toolbar-field toolbar-search">
         <label className="toolbar-label" htmlFor={`${id}-page`}>
-          Page or section
+          {t('Page or section')}
         </label>
         <input
           id={`${id}-page`}
           className="input"
           type="search"
-          placeholder="checkout, /products…"
+          placeholder={t('checkout, /products…')}
           value={text}
           onChange={(event) => setText(event.target.value)}
         />
@@ -58,7 +60,7 @@ export function VisitorFiltersBar({ sites, filters, onChange }: VisitorFiltersBa
       {sites.length > 1 && (
         <div className="toolbar-field">
           <label className="toolbar-label" htmlFor={`${id}-site`}>
-            Site
+            {t('Site')}
           </label>
           <select
             id={`${id}-site`}
@@ -66,7 +68,7 @@ export function VisitorFiltersBar({ sites, filters, onChange }: VisitorFiltersBa
             value={filters.siteId ?? ''}
             onChange={(event) => onChange({ ...filters, siteId: event.target.value || undefined })}
           >
-            <option value="">All sites</option>
+            <option value="">{t('All sites')}</option>
             {sites.map((site) => (
               <option key={site.id} value={site.id}>
                 {site.name}
@@ -77,7 +79,7 @@ export function VisitorFiltersBar({ sites, filters, onChange }: VisitorFiltersBa
       )}
       <div className="toolbar-field">
         <label className="toolbar-label" htmlFor={`${id}-returning`}>
-          Visitors
+          {t('Visitors')}
         </label>
         <select
           id={`${id}-returning`}
@@ -90,14 +92,14 @@ export function VisitorFiltersBar({ sites, filters, onChange }: VisitorFiltersBa
             })
           }
         >
-          <option value="">Everyone</option>
-          <option value="false">New</option>
-          <option value="true">Returning</option>
+          <option value="">{t('Everyone')}</option>
+          <option value="false">{t('New')}</option>
+          <option value="true">{t('Returning')}</option>
         </select>
       </div>
       <div className="toolbar-field">
         <label className="toolbar-label" htmlFor={`${id}-device`}>
-          Device
+          {t('Device')}
         </label>
         <select
           id={`${id}-device`}
@@ -107,16 +109,16 @@ export function VisitorFiltersBar({ sites, filters, onChange }: VisitorFiltersBa
             onChange({ ...filters, device: (event.target.value || undefined) as Device | undefined })
           }
         >
-          <option value="">Any device</option>
-          <option value="desktop">Desktop</option>
-          <option value="tablet">Tablet</option>
-          <option value="mobile">Mobile</option>
-          <option value="other">Other</option>
+          <option value="">{t('Any device')}</option>
+          <option value="desktop">{t('Desktop')}</option>
+          <option value="tablet">{t('Tablet')}</option>
+          <option value="mobile">{t('Mobile')}</option>
+          <option value="other">{t('Other')}</option>
         </select>
       </div>
       <div className="toolbar-field toolbar-cart">
         <label className="toolbar-label" htmlFor={`${id}-cart`}>
-          Cart at least
+          {t('Cart at least')}
         </label>
         <input
           id={`${id}-cart`}
@@ -139,7 +141,7 @@ export function VisitorFiltersBar({ sites, filters, onChange }: VisitorFiltersBa
           }}
         >
           <CloseIcon />
-          Clear
+          {t('Clear')}
         </button>
       )}
     </search>

@@ -1,5 +1,6 @@
 /** How visitors are described: short ids, money, durations, sources and engagement states. */
 import type { JourneyExposure, VisitorExposure, VisitorSummary } from '../../api/types.ts';
+import { t } from '../../i18n/i18n.ts';
 
 /** The first 8 characters of a visitor id: enough to tell visitors apart on screen. */
 export function shortId(id: string): string {
@@ -18,28 +19,49 @@ export function formatClock(totalSeconds: number): string {
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
 
-const CHANNEL_LABELS: Record<string, string> = {
-  direct: 'Direct',
-  search: 'Search',
-  social: 'Social',
-  email: 'Email',
-  paid: 'Paid',
-  affiliate: 'Affiliate',
-  referral: 'Referral',
-  internal: 'Internal',
-  other: 'Other',
-};
-
 export function channelLabel(channel: string | null | undefined): string {
-  if (!channel) return '—';
-  return CHANNEL_LABELS[channel] ?? channel;
+  switch (channel) {
+    case null:
+    case undefined:
+    case '':
+      return '—';
+    case 'direct':
+      return t('Direct');
+    case 'search':
+      return t('Search');
+    case 'social':
+      return t('Social');
+    case 'email':
+      return t('Email');
+    case 'paid':
+      return t('Paid');
+    case 'affiliate':
+      return t('Affiliate');
+    case 'referral':
+      return t('Referral');
+    case 'internal':
+      return t('Internal');
+    case 'other':
+      return t('Other');
+    default:
+      return channel;
+  }
 }
 
+/** A device's name in the user's language, read each time (`DEVICE_LABELS.mobile`). */
 export const DEVICE_LABELS: Record<string, string> = {
-  desktop: 'Desktop',
-  tablet: 'Tablet',
-  mobile: 'Mobile',
-  other: 'Other device',
+  get desktop() {
+    return t('Desktop');
+  },
+  get tablet() {
+    return t('Tablet');
+  },
+  get mobile() {
+    return t('Mobile');
+  },
+  get other() {
+    return t('Other device');
+  },
 };
 
 export type EngagementState = 'exposed' | 'control' | 'none';
@@ -55,19 +77,28 @@ export function engagementState(visitor: Pick<VisitorSummary, 'exposures'>): {
   return { state: control ? 'control' : 'none', latest: control };
 }
 
-export const OUTCOME_LABELS: Record<string, string> = {
-  pending: 'Sent',
-  shown: 'Shown',
-  accepted: 'Accepted',
-  dismissed: 'Dismissed',
-  clicked: 'Clicked',
-  ignored: 'Ignored',
-  control: 'Control',
-};
-
 export function outcomeLabel(outcome: string | null | undefined): string {
-  if (!outcome) return 'Sent';
-  return OUTCOME_LABELS[outcome] ?? outcome;
+  switch (outcome) {
+    case null:
+    case undefined:
+    case '':
+    case 'pending':
+      return t('Sent');
+    case 'shown':
+      return t('Shown');
+    case 'accepted':
+      return t('Accepted');
+    case 'dismissed':
+      return t('Dismissed');
+    case 'clicked':
+      return t('Clicked');
+    case 'ignored':
+      return t('Ignored');
+    case 'control':
+      return t('Control');
+    default:
+      return outcome;
+  }
 }
 
 /** The page as a person reads it: its title, else its path. */
@@ -98,7 +129,9 @@ export function pathOf(url: string): string {
  */
 export function exposureName(exposure: JourneyExposure | undefined): string {
   if (!exposure || exposure.campaignId === null || exposure.campaignId === 'manual') {
-    return exposure?.agentName ? `Invitation by ${exposure.agentName}` : 'Invitation by an agent';
+    return exposure?.agentName
+      ? t('Invitation by {agent}', { agent: exposure.agentName })
+      : t('Invitation by an agent');
   }
-  return exposure.campaignName ?? 'A deleted campaign';
+  return exposure.campaignName ?? t('A deleted campaign');
 }

@@ -2,6 +2,8 @@
 import type { ReactNode } from 'react';
 import type { JourneyExposure, VisitorJourney } from '../../api/types.ts';
 import { formatDateTime, formatRelative } from '../../components/format.ts';
+import { t } from '../../i18n/i18n.ts';
+import { useT } from '../../i18n/language-context.tsx';
 import { ENGAGEMENT_LABELS } from '../campaigns/campaign-text.ts';
 import {
   channelLabel,
@@ -51,20 +53,21 @@ export function Facts({ rows }: { rows: [string, ReactNode][] }) {
 }
 
 export function VisitPanel({ visitor, extraSeconds }: { visitor: VisitorJourney; extraSeconds: number }) {
+  const t = useT();
   const rows: [string, ReactNode][] = [
     [
-      'Time on page',
+      t('Time on page'),
       <span key="time" data-testid="visitor-time-on-page">
         {formatClock(visitor.timeOnPageSeconds + extraSeconds)}
       </span>,
     ],
-    ['Time on site', formatClock(visitor.timeOnSiteSeconds + extraSeconds)],
-    ['Pages this visit', visitor.pageViews],
+    [t('Time on site'), formatClock(visitor.timeOnSiteSeconds + extraSeconds)],
+    [t('Pages this visit'), visitor.pageViews],
   ];
   const sections = Object.entries(visitor.sectionViews);
   if (sections.length > 0) {
     rows.push([
-      'By section',
+      t('By section'),
       <span key="sections" className="chips">
         {sections.map(([name, count]) => (
           <span key={name} className="chip">
@@ -74,34 +77,35 @@ export function VisitPanel({ visitor, extraSeconds }: { visitor: VisitorJourney;
       </span>,
     ]);
   }
-  rows.push(['First seen', formatDateTime(visitor.firstSeenAt)]);
+  rows.push([t('First seen'), formatDateTime(visitor.firstSeenAt)]);
   return (
-    <Panel title="This visit" testId="visit-panel">
+    <Panel title={t('This visit')} testId="visit-panel">
       <Facts rows={rows} />
     </Panel>
   );
 }
 
 export function CartPanel({ visitor }: { visitor: VisitorJourney }) {
+  const t = useT();
   const cart = visitor.cart;
   return (
     <Panel
-      title="Cart"
+      title={t('Cart')}
       meta={cart && cart.itemCount > 0 ? formatMoney(cart.total, cart.currency) : undefined}
       testId="cart-panel"
     >
       {!cart || visitor.cartItems.length === 0 ? (
-        <p className="panel-empty">Nothing in the cart.</p>
+        <p className="panel-empty">{t('Nothing in the cart.')}</p>
       ) : (
         <table className="mini-table">
           <thead>
             <tr>
-              <th scope="col">Item</th>
+              <th scope="col">{t('Item')}</th>
               <th scope="col" className="cell-number">
-                Qty
+                {t('Qty')}
               </th>
               <th scope="col" className="cell-number">
-                Price
+                {t('Price')}
               </th>
             </tr>
           </thead>
@@ -120,7 +124,7 @@ export function CartPanel({ visitor }: { visitor: VisitorJourney }) {
           </tbody>
           <tfoot>
             <tr>
-              <th scope="row">Total</th>
+              <th scope="row">{t('Total')}</th>
               <td className="cell-number">{cart.itemCount}</td>
               <td className="cell-number cell-strong">{formatMoney(cart.total, cart.currency)}</td>
             </tr>
@@ -132,70 +136,87 @@ export function CartPanel({ visitor }: { visitor: VisitorJourney }) {
 }
 
 export function SourcePanel({ visitor }: { visitor: VisitorJourney }) {
+  const t = useT();
   const session = visitor.sessions.find((item) => item.id === visitor.sessionId);
   const s = visitor.source;
-  const rows: [string, ReactNode][] = [['Channel', channelLabel(s.channel)]];
-  if (s.source) rows.push(['Source', s.source]);
-  if (s.medium) rows.push(['Medium', s.medium]);
-  if (s.campaign) rows.push(['Campaign', s.campaign]);
+  const rows: [string, ReactNode][] = [[t('Channel'), channelLabel(s.channel)]];
+  if (s.source) rows.push([t('Source'), s.source]);
+  if (s.medium) rows.push([t('Medium'), s.medium]);
+  if (s.campaign) rows.push([t('Campaign'), s.campaign]);
   if (session?.referrer)
     rows.push([
-      'Referrer',
+      t('Referrer'),
       <span key="referrer" className="mono wrap">
         {session.referrer}
       </span>,
     ]);
   if (session?.landingUrl)
     rows.push([
-      'Landing page',
+      t('Landing page'),
       <span key="landing" className="mono wrap">
         {pathOf(session.landingUrl)}
       </span>,
     ]);
   return (
-    <Panel title="Source" testId="source-panel">
+    <Panel title={t('Source')} testId="source-panel">
       <Facts rows={rows} />
     </Panel>
   );
 }
 
-const ATTRIBUTE_TITLES: Record<string, string> = {
-  customer: 'Customer',
-  marketing: 'Marketing',
-  purchase: 'Purchase',
-  product_view: 'Product viewed',
-  lead: 'Lead',
-  service: 'Service',
-  error: 'Error',
-  search: 'Search',
-  personal: 'Personal',
-};
+function attributeTitle(type: string): string {
+  switch (type) {
+    case 'customer':
+      return t('Customer');
+    case 'marketing':
+      return t('Marketing');
+    case 'purchase':
+      return t('Purchase');
+    case 'product_view':
+      return t('Product viewed');
+    case 'lead':
+      return t('Lead');
+    case 'service':
+      return t('Service');
+    case 'error':
+      return t('Error');
+    case 'search':
+      return t('Search');
+    case 'personal':
+      return t('Personal');
+    default:
+      return type;
+  }
+}
 
 function show(value: unknown): string {
   if (value === null || value === undefined) return '—';
-  if (Array.isArray(value)) return `${value.length} ${value.length === 1 ? 'item' : 'items'}`;
+  if (Array.isArray(value))
+    return t('{count, plural, one {# item} other {# items}}', { count: value.length });
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
 
 export function AttributesPanel({ visitor }: { visitor: VisitorJourney }) {
+  const t = useT();
   // The cart has its own panel.
   const attributes = Object.entries(visitor.attributes).filter(([type]) => type !== 'cart');
   const traits = Object.entries(visitor.traits);
   const events = visitor.events;
   const empty = attributes.length === 0 && traits.length === 0 && events.length === 0;
   return (
-    <Panel title="Attributes" testId="attributes-panel">
+    <Panel title={t('Attributes')} testId="attributes-panel">
       {empty ? (
         <p className="panel-empty">
-          No engagement attributes yet. Sites send them with <code>beckon.push(['attr', type, value])</code>.
+          {t('No engagement attributes yet. Sites send them with')}{' '}
+          <code>beckon.push(['attr', type, value])</code>.
         </p>
       ) : (
         <div className="attribute-groups">
           {attributes.map(([type, entry]) => (
             <div key={type} className="attribute-group">
               <h3 className="attribute-title">
-                {ATTRIBUTE_TITLES[type] ?? type}
+                {attributeTitle(type)}
                 <span className="muted"> · {formatRelative(entry.at)}</span>
               </h3>
               <Facts
@@ -205,24 +226,27 @@ export function AttributesPanel({ visitor }: { visitor: VisitorJourney }) {
                         key,
                         show(value),
                       ])
-                    : [['value', show(entry.value)]]
+                    : [[t('value'), show(entry.value)]]
                 }
               />
             </div>
           ))}
           {traits.length > 0 && (
             <div className="attribute-group">
-              <h3 className="attribute-title">Identified as</h3>
+              <h3 className="attribute-title">{t('Identified as')}</h3>
               <Facts rows={traits.map(([key, value]) => [key, String(value)])} />
             </div>
           )}
           {events.length > 0 && (
             <div className="attribute-group">
-              <h3 className="attribute-title">Events</h3>
+              <h3 className="attribute-title">{t('Events')}</h3>
               <Facts
                 rows={events.map((event) => [
                   event.name,
-                  `${event.count}× this visit · last ${formatRelative(event.lastAt)}`,
+                  t('{count}× this visit · last {when}', {
+                    count: event.count,
+                    when: formatRelative(event.lastAt),
+                  }),
                 ])}
               />
             </div>
@@ -235,20 +259,21 @@ export function AttributesPanel({ visitor }: { visitor: VisitorJourney }) {
 
 /** "Chat invitation"; an offline-message form is what a chat engagement falls back to when no agent is free. */
 function engagementLabel(type: string): string {
-  if (type === 'offline_message') return 'Offline message form (no agent was free)';
+  if (type === 'offline_message') return t('Offline message form (no agent was free)');
   return ENGAGEMENT_LABELS[type as keyof typeof ENGAGEMENT_LABELS] ?? type.replaceAll('_', ' ');
 }
 
 export function ExposuresPanel({ exposures }: { exposures: JourneyExposure[] }) {
+  const t = useT();
   return (
     <Panel
-      title="Engagements"
+      title={t('Engagements')}
       meta={exposures.length > 0 ? `${exposures.length}` : undefined}
       testId="exposures-panel"
     >
       {exposures.length === 0 ? (
         <p className="panel-empty">
-          No campaign has engaged this visitor yet, and they are in no control group.
+          {t('No campaign has engaged this visitor yet, and they are in no control group.')}
         </p>
       ) : (
         <ul className="exposure-list">
@@ -258,7 +283,7 @@ export function ExposuresPanel({ exposures }: { exposures: JourneyExposure[] }) 
                 <span className="exposure-name">{exposureName(exposure)}</span>
                 <span className="muted">
                   {exposure.control
-                    ? 'Control group: qualified, shown nothing'
+                    ? t('Control group: qualified, shown nothing')
                     : engagementLabel(exposure.engagementType)}
                   {' · '}
                   {formatRelative(exposure.createdAt)}
@@ -268,7 +293,7 @@ export function ExposuresPanel({ exposures }: { exposures: JourneyExposure[] }) 
                 className={`badge badge-outcome-${exposure.control ? 'control' : (exposure.outcome ?? 'pending')}`}
                 data-testid="exposure-outcome"
               >
-                {exposure.control ? 'Control' : outcomeLabel(exposure.outcome)}
+                {exposure.control ? t('Control') : outcomeLabel(exposure.outcome)}
               </span>
             </li>
           ))}
@@ -279,16 +304,17 @@ export function ExposuresPanel({ exposures }: { exposures: JourneyExposure[] }) 
 }
 
 export function SessionsPanel({ visitor }: { visitor: VisitorJourney }) {
+  const t = useT();
   const past = visitor.sessions.filter((session) => session.id !== visitor.sessionId);
   if (past.length === 0) return null;
   return (
-    <Panel title="Earlier visits" meta={`${past.length}`} testId="sessions-panel">
+    <Panel title={t('Earlier visits')} meta={`${past.length}`} testId="sessions-panel">
       <ul className="session-list">
         {past.map((session) => (
           <li key={session.id} className="session-item">
             <span>{formatDateTime(session.startedAt)}</span>
             <span className="muted">
-              {session.pageViews} {session.pageViews === 1 ? 'page' : 'pages'} ·{' '}
+              {t('{count, plural, one {# page} other {# pages}}', { count: session.pageViews })} ·{' '}
               {channelLabel(session.channel)}
             </span>
           </li>
