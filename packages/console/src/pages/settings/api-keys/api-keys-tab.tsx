@@ -10,11 +10,13 @@ import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
 import { SectionHeader } from '../../../components/page-header.tsx';
 import { useResource } from '../../../components/use-resource.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { CreateApiKeyDialog } from './create-api-key-dialog.tsx';
 
 type Editing = { kind: 'create' } | { kind: 'revoke'; key: ApiKey } | null;
 
 export function ApiKeysTab() {
+  const t = useT();
   const keys = useResource(listApiKeys);
   const [editing, setEditing] = useState<Editing>(null);
 
@@ -26,27 +28,35 @@ export function ApiKeysTab() {
   const newKeyButton = (
     <button type="button" className="button button-primary" onClick={() => setEditing({ kind: 'create' })}>
       <PlusIcon />
-      New API key
+      {t('New API key')}
     </button>
   );
 
   return (
     <section aria-labelledby="api-keys-heading">
       <SectionHeader
-        title="API keys"
+        title={t('API keys')}
         id="api-keys-heading"
-        description="For your servers to call the Beckon API as this account, with Authorization: Bearer <key>."
+        description={t('For your servers to call the Beckon API as this account, with {header}.', {
+          header: 'Authorization: Bearer <key>',
+        })}
         actions={keys.data && keys.data.length > 0 ? newKeyButton : null}
       />
       {keys.loading && !keys.data ? (
-        <LoadingState label="Loading API keys…" />
+        <LoadingState label={t('Loading API keys…')} />
       ) : keys.error ? (
         <LoadError error={keys.error} onRetry={keys.reload} />
       ) : keys.data && keys.data.length === 0 ? (
-        <EmptyState icon={<KeyIcon />} title="No API keys" testId="api-keys-empty" actions={newKeyButton}>
+        <EmptyState
+          icon={<KeyIcon />}
+          title={t('No API keys')}
+          testId="api-keys-empty"
+          actions={newKeyButton}
+        >
           <p>
-            Create a key when a server of yours needs to send events, read reports or manage this account
-            through the API. Each key is shown once, when you create it.
+            {t(
+              'Create a key when a server of yours needs to send events, read reports or manage this account through the API. Each key is shown once, when you create it.',
+            )}
           </p>
         </EmptyState>
       ) : (
@@ -54,12 +64,12 @@ export function ApiKeysTab() {
           <table className="table" data-testid="api-key-table">
             <thead>
               <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Key</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
+                <th scope="col">{t('Name')}</th>
+                <th scope="col">{t('Key')}</th>
+                <th scope="col">{t('Created')}</th>
+                <th scope="col">{t('Last used')}</th>
                 <th scope="col" className="cell-actions">
-                  <span className="visually-hidden">Actions</span>
+                  <span className="visually-hidden">{t('Actions')}</span>
                 </th>
               </tr>
             </thead>
@@ -69,17 +79,17 @@ export function ApiKeysTab() {
                   <th scope="row" className="cell-strong">
                     {key.name}
                   </th>
-                  <td data-label="Key">
+                  <td data-label={t('Key')}>
                     <code className="key-pill">{key.prefix}…</code>
                   </td>
-                  <td data-label="Created">{formatDate(key.createdAt)}</td>
-                  <td data-label="Last used">
+                  <td data-label={t('Created')}>{formatDate(key.createdAt)}</td>
+                  <td data-label={t('Last used')}>
                     {key.lastUsedAt ? (
                       <time dateTime={key.lastUsedAt} title={formatDateTime(key.lastUsedAt)}>
                         {formatRelative(key.lastUsedAt)}
                       </time>
                     ) : (
-                      <span className="muted">Never</span>
+                      <span className="muted">{t('Never')}</span>
                     )}
                   </td>
                   <td className="cell-actions">
@@ -87,9 +97,9 @@ export function ApiKeysTab() {
                       type="button"
                       className="button button-small button-danger-quiet"
                       onClick={() => setEditing({ kind: 'revoke', key })}
-                      aria-label={`Revoke ${key.name}`}
+                      aria-label={t('Revoke {name}', { name: key.name })}
                     >
-                      Revoke
+                      {t('Revoke')}
                     </button>
                   </td>
                 </tr>
@@ -104,15 +114,15 @@ export function ApiKeysTab() {
       )}
       {editing?.kind === 'revoke' && (
         <ConfirmDialog
-          title={`Revoke ${editing.key.name}?`}
-          confirmLabel="Revoke key"
+          title={t('Revoke {name}?', { name: editing.key.name })}
+          confirmLabel={t('Revoke key')}
           onClose={() => setEditing(null)}
           onConfirm={async () => {
             await revokeApiKey(editing.key.id);
             keys.update((list) => list.filter((item) => item.id !== editing.key.id));
           }}
         >
-          <p>Anything still using this key gets 401 errors from then on. This cannot be undone.</p>
+          <p>{t('Anything still using this key gets 401 errors from then on. This cannot be undone.')}</p>
         </ConfirmDialog>
       )}
     </section>

@@ -8,6 +8,7 @@ import { Dialog, DialogFooter } from '../../../components/dialog.tsx';
 import { Field } from '../../../components/field.tsx';
 import { FormError } from '../../../components/form-error.tsx';
 import { AlertIcon } from '../../../components/icons.tsx';
+import { useT } from '../../../i18n/language-context.tsx';
 
 interface CreateApiKeyDialogProps {
   onCreated: (key: CreatedApiKey) => void;
@@ -15,6 +16,7 @@ interface CreateApiKeyDialogProps {
 }
 
 export function CreateApiKeyDialog({ onCreated, onClose }: CreateApiKeyDialogProps) {
+  const t = useT();
   const [name, setName] = useState('');
   const [nameError, setNameError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -30,7 +32,7 @@ export function CreateApiKeyDialog({ onCreated, onClose }: CreateApiKeyDialogPro
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const trimmed = name.trim();
-    setNameError(trimmed ? null : 'Give the key a name.');
+    setNameError(trimmed ? null : t('Give the key a name.'));
     if (!trimmed) return;
     setBusy(true);
     setError(null);
@@ -48,8 +50,11 @@ export function CreateApiKeyDialog({ onCreated, onClose }: CreateApiKeyDialogPro
   if (created) {
     return (
       <Dialog
-        title="Copy your new API key"
-        description={`“${created.name}” is ready. Send it as Authorization: Bearer <key> from your server.`}
+        title={t('Copy your new API key')}
+        description={t('“{name}” is ready. Send it as {header} from your server.', {
+          name: created.name,
+          header: 'Authorization: Bearer <key>',
+        })}
         onClose={onClose}
         testId="api-key-created-dialog"
       >
@@ -57,8 +62,9 @@ export function CreateApiKeyDialog({ onCreated, onClose }: CreateApiKeyDialogPro
           <div className="alert alert-warning" role="alert">
             <AlertIcon className="alert-icon" />
             <span>
-              This is the only time the full key is shown. Copy it now and store it somewhere safe, such as
-              your secrets manager. If you lose it, revoke it and create a new one.
+              {t(
+                'This is the only time the full key is shown. Copy it now and store it somewhere safe, such as your secrets manager. If you lose it, revoke it and create a new one.',
+              )}
             </span>
           </div>
           <div className="secret" ref={secretRef}>
@@ -67,7 +73,7 @@ export function CreateApiKeyDialog({ onCreated, onClose }: CreateApiKeyDialogPro
             </code>
             <CopyButton
               text={created.key}
-              label="Copy key"
+              label={t('Copy key')}
               testId="copy-api-key"
               className="button button-small"
             />
@@ -75,7 +81,7 @@ export function CreateApiKeyDialog({ onCreated, onClose }: CreateApiKeyDialogPro
         </div>
         <DialogFooter>
           <button type="button" className="button button-primary" onClick={onClose}>
-            Done
+            {t('Done')}
           </button>
         </DialogFooter>
       </Dialog>
@@ -84,8 +90,10 @@ export function CreateApiKeyDialog({ onCreated, onClose }: CreateApiKeyDialogPro
 
   return (
     <Dialog
-      title="New API key"
-      description="API keys let your own servers call the Beckon API for this account. Never put one in a web page."
+      title={t('New API key')}
+      description={t(
+        'API keys let your own servers call the Beckon API for this account. Never put one in a web page.',
+      )}
       onClose={onClose}
       busy={busy}
       size="small"
@@ -93,7 +101,11 @@ export function CreateApiKeyDialog({ onCreated, onClose }: CreateApiKeyDialogPro
     >
       <form onSubmit={handleSubmit} noValidate>
         <div className="dialog-body form">
-          <Field label="Name" error={nameError} hint="What will use it, e.g. “CRM sync” or “Order webhook”.">
+          <Field
+            label={t('Name')}
+            error={nameError}
+            hint={t('What will use it, e.g. “CRM sync” or “Order webhook”.')}
+          >
             {(props) => (
               <input
                 {...props}
@@ -110,10 +122,10 @@ export function CreateApiKeyDialog({ onCreated, onClose }: CreateApiKeyDialogPro
         </div>
         <DialogFooter>
           <button type="button" className="button" onClick={onClose} disabled={busy}>
-            Cancel
+            {t('Cancel')}
           </button>
           <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create key'}
+            {busy ? t('Creating…') : t('Create key')}
           </button>
         </DialogFooter>
       </form>

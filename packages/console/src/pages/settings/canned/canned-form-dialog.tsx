@@ -11,6 +11,7 @@ import { ApiError, errorMessage } from '../../../api/http.ts';
 import { Dialog, DialogFooter } from '../../../components/dialog.tsx';
 import { Field } from '../../../components/field.tsx';
 import { FormError } from '../../../components/form-error.tsx';
+import { useT } from '../../../i18n/language-context.tsx';
 import { useSession } from '../../../session/session-context.tsx';
 
 interface CannedFormDialogProps {
@@ -26,6 +27,7 @@ const MAX_TEXT = 4000;
 const VARIABLES = ['{visitor.name}', '{visitor.email}', '{agent.name}', '{agent.firstName}'];
 
 export function CannedFormDialog({ item, onSaved, onClose }: CannedFormDialogProps) {
+  const t = useT();
   const { user } = useSession();
   const [shortcut, setShortcut] = useState(item?.shortcut ?? '');
   const [title, setTitle] = useState(item?.title ?? '');
@@ -56,13 +58,13 @@ export function CannedFormDialog({ item, onSaved, onClose }: CannedFormDialogPro
     const next = {
       shortcut: SHORTCUT.test(input.shortcut)
         ? null
-        : 'Use lower-case letters, digits, - or _ (up to 32), starting with a letter or digit.',
-      title: input.title ? null : 'Give it a title agents recognise.',
+        : t('Use lower-case letters, digits, - or _ (up to 32), starting with a letter or digit.'),
+      title: input.title ? null : t('Give it a title agents recognise.'),
       text: input.text
         ? input.text.length > MAX_TEXT
-          ? `At most ${MAX_TEXT} characters.`
+          ? t('At most {count} characters.', { count: MAX_TEXT })
           : null
-        : 'Write the reply.',
+        : t('Write the reply.'),
     };
     setErrors(next);
     if (next.shortcut || next.title || next.text) return;
@@ -72,7 +74,10 @@ export function CannedFormDialog({ item, onSaved, onClose }: CannedFormDialogPro
       onSaved(item ? await updateCannedResponse(item.id, input) : await createCannedResponse(input));
     } catch (caught) {
       if (caught instanceof ApiError && caught.status === 409) {
-        setErrors({ ...next, shortcut: `/${input.shortcut} is already used by another response.` });
+        setErrors({
+          ...next,
+          shortcut: t('/{shortcut} is already used by another response.', { shortcut: input.shortcut }),
+        });
       } else setError(errorMessage(caught));
       setBusy(false);
     }
@@ -85,8 +90,8 @@ export function CannedFormDialog({ item, onSaved, onClose }: CannedFormDialogPro
 
   return (
     <Dialog
-      title={item ? `Edit /${item.shortcut}` : 'New canned response'}
-      description="Agents type / and the shortcut in a chat to insert it."
+      title={item ? t('Edit /{shortcut}', { shortcut: item.shortcut }) : t('New canned response')}
+      description={t('Agents type / and the shortcut in a chat to insert it.')}
       onClose={onClose}
       busy={busy}
       size="large"
@@ -95,7 +100,7 @@ export function CannedFormDialog({ item, onSaved, onClose }: CannedFormDialogPro
       <form onSubmit={submit} noValidate>
         <div className="dialog-body form">
           <div className="form-row">
-            <Field label="Shortcut" error={errors.shortcut} hint="For example hello or shipping.">
+            <Field label={t('Shortcut')} error={errors.shortcut} hint={t('For example hello or shipping.')}>
               {(props) => (
                 <input
                   {...props}
@@ -111,7 +116,11 @@ export function CannedFormDialog({ item, onSaved, onClose }: CannedFormDialogPro
                 />
               )}
             </Field>
-            <Field label="Title" error={errors.title} hint="Shown beside the shortcut in the picker.">
+            <Field
+              label={t('Title')}
+              error={errors.title}
+              hint={t('Shown beside the shortcut in the picker.')}
+            >
               {(props) => (
                 <input
                   {...props}
@@ -123,7 +132,7 @@ export function CannedFormDialog({ item, onSaved, onClose }: CannedFormDialogPro
               )}
             </Field>
           </div>
-          <Field label="Text" error={errors.text} hint={`${text.trim().length} / ${MAX_TEXT}`}>
+          <Field label={t('Text')} error={errors.text} hint={`${text.trim().length} / ${MAX_TEXT}`}>
             {(props) => (
               <textarea
                 {...props}
@@ -136,7 +145,7 @@ export function CannedFormDialog({ item, onSaved, onClose }: CannedFormDialogPro
             )}
           </Field>
           <div className="variable-row">
-            <span className="field-label">Insert a variable</span>
+            <span className="field-label">{t('Insert a variable')}</span>
             <span className="chips">
               {VARIABLES.map((v) => (
                 <button key={v} type="button" className="chip chip-button mono" onClick={() => insert(v)}>
@@ -147,7 +156,7 @@ export function CannedFormDialog({ item, onSaved, onClose }: CannedFormDialogPro
           </div>
           {preview && (
             <div className="canned-preview-box" data-testid="canned-preview">
-              <span className="field-label">Preview (for a visitor named Maria Gonzales)</span>
+              <span className="field-label">{t('Preview (for a visitor named Maria Gonzales)')}</span>
               <p className="canned-preview-text">{preview}</p>
             </div>
           )}
@@ -155,10 +164,10 @@ export function CannedFormDialog({ item, onSaved, onClose }: CannedFormDialogPro
         </div>
         <DialogFooter>
           <button type="button" className="button" onClick={onClose} disabled={busy}>
-            Cancel
+            {t('Cancel')}
           </button>
           <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? 'Saving…' : item ? 'Save changes' : 'Add response'}
+            {busy ? t('Saving…') : item ? t('Save changes') : t('Add response')}
           </button>
         </DialogFooter>
       </form>

@@ -12,6 +12,7 @@ import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
 import { SectionHeader } from '../../../components/page-header.tsx';
 import { useResource } from '../../../components/use-resource.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { canManage, useSession } from '../../../session/session-context.tsx';
 import { CannedFormDialog } from './canned-form-dialog.tsx';
 import './canned.css';
@@ -25,6 +26,7 @@ type Editing =
 const byShortcut = (a: CannedResponse, b: CannedResponse) => a.shortcut.localeCompare(b.shortcut);
 
 export function CannedTab() {
+  const t = useT();
   const { user } = useSession();
   const manager = canManage(user.role);
   const list = useResource(listCannedResponses);
@@ -43,36 +45,42 @@ export function CannedTab() {
   const newButton = manager && (
     <button type="button" className="button button-primary" onClick={() => setEditing({ kind: 'create' })}>
       <PlusIcon />
-      New response
+      {t('New response')}
     </button>
   );
 
   return (
     <section aria-labelledby="canned-heading">
       <SectionHeader
-        title="Canned responses"
+        title={t('Canned responses')}
         id="canned-heading"
         description={
           manager
-            ? 'Saved replies your agents insert by typing / and the shortcut in a chat. Variables such as {visitor.name} are filled in before sending.'
-            : 'Saved replies you insert by typing / and the shortcut in a chat. Owners and admins keep this list.'
+            ? t(
+                'Saved replies your agents insert by typing / and the shortcut in a chat. Variables such as {example} are filled in before sending.',
+                { example: '{visitor.name}' },
+              )
+            : t(
+                'Saved replies you insert by typing / and the shortcut in a chat. Owners and admins keep this list.',
+              )
         }
         actions={list.data && list.data.length > 0 ? newButton : null}
       />
       {list.loading && !list.data ? (
-        <LoadingState label="Loading canned responses…" />
+        <LoadingState label={t('Loading canned responses…')} />
       ) : list.error ? (
         <LoadError error={list.error} onRetry={list.reload} />
       ) : list.data && list.data.length === 0 ? (
         <EmptyState
           icon={<ConversationsIcon />}
-          title="No canned responses yet"
+          title={t('No canned responses yet')}
           testId="canned-empty"
           actions={newButton}
         >
           <p>
-            Save the answers your team types every day — greetings, shipping times, the returns policy — and
-            agents insert them with a shortcut.
+            {t(
+              'Save the answers your team types every day — greetings, shipping times, the returns policy — and agents insert them with a shortcut.',
+            )}
           </p>
         </EmptyState>
       ) : (
@@ -80,12 +88,12 @@ export function CannedTab() {
           <table className="table canned-table" data-testid="canned-table">
             <thead>
               <tr>
-                <th scope="col">Shortcut</th>
-                <th scope="col">Title</th>
-                <th scope="col">Text</th>
+                <th scope="col">{t('Shortcut')}</th>
+                <th scope="col">{t('Title')}</th>
+                <th scope="col">{t('Text')}</th>
                 {manager && (
                   <th scope="col" className="cell-actions">
-                    <span className="visually-hidden">Actions</span>
+                    <span className="visually-hidden">{t('Actions')}</span>
                   </th>
                 )}
               </tr>
@@ -93,7 +101,7 @@ export function CannedTab() {
             <tbody>
               {list.data?.map((item) => (
                 <tr key={item.id} data-testid="canned-row">
-                  <td data-label="Shortcut">
+                  <td data-label={t('Shortcut')}>
                     <code className="canned-code">/{item.shortcut}</code>
                   </td>
                   <th scope="row" className="cell-strong">
@@ -106,17 +114,17 @@ export function CannedTab() {
                         type="button"
                         className="button button-small"
                         onClick={() => setEditing({ kind: 'edit', item })}
-                        aria-label={`Edit /${item.shortcut}`}
+                        aria-label={t('Edit /{shortcut}', { shortcut: item.shortcut })}
                       >
-                        Edit
+                        {t('Edit')}
                       </button>
                       <button
                         type="button"
                         className="button button-small button-danger-quiet"
                         onClick={() => setEditing({ kind: 'delete', item })}
-                        aria-label={`Delete /${item.shortcut}`}
+                        aria-label={t('Delete /{shortcut}', { shortcut: item.shortcut })}
                       >
-                        Delete
+                        {t('Delete')}
                       </button>
                     </td>
                   )}
@@ -136,8 +144,8 @@ export function CannedTab() {
       )}
       {editing?.kind === 'delete' && (
         <ConfirmDialog
-          title={`Delete /${editing.item.shortcut}?`}
-          confirmLabel="Delete response"
+          title={t('Delete /{shortcut}?', { shortcut: editing.item.shortcut })}
+          confirmLabel={t('Delete response')}
           onClose={() => setEditing(null)}
           onConfirm={async () => {
             await deleteCannedResponse(editing.item.id);
@@ -145,7 +153,11 @@ export function CannedTab() {
             list.update((items) => items.filter((x) => x.id !== id));
           }}
         >
-          <p>Agents can no longer insert “{editing.item.title}”. Messages already sent keep their text.</p>
+          <p>
+            {t('Agents can no longer insert “{title}”. Messages already sent keep their text.', {
+              title: editing.item.title,
+            })}
+          </p>
         </ConfirmDialog>
       )}
     </section>

@@ -15,6 +15,7 @@ import { CopyButton } from '../../../components/copy-button.tsx';
 import { Dialog, DialogFooter } from '../../../components/dialog.tsx';
 import { Field } from '../../../components/field.tsx';
 import { FormError } from '../../../components/form-error.tsx';
+import { useT } from '../../../i18n/language-context.tsx';
 import { CONNECTION_KINDS, ConnectionMark, kindOf } from './connection-kinds.tsx';
 import { TestConnection } from './test-connection.tsx';
 
@@ -43,38 +44,47 @@ interface Props {
 }
 
 export function ConnectDialog({ skills, onCreated, onTested, onClose }: Props) {
+  const t = useT();
   const [type, setType] = useState<ConnectionType | null>(null);
   const [made, setMade] = useState<Made | null>(null);
   const [busy, setBusy] = useState(false);
   if (made)
     return (
       <Dialog
-        title={`${kindOf(made.type).label} is connected`}
-        description="Paste these into the provider so its messages reach Beckon."
+        title={t('{kind} is connected', { kind: kindOf(made.type).label })}
+        description={t('Paste these into the provider so its messages reach Beckon.')}
         onClose={onClose}
         testId="connect-dialog"
       >
         <div className="dialog-body form">
-          <Secret label="Webhook URL" value={made.webhookUrl} testId="connect-webhook-url" />
+          <Secret label={t('Webhook URL')} value={made.webhookUrl} testId="connect-webhook-url" />
           {made.verifyToken && (
-            <Secret label="Verify token" value={made.verifyToken} testId="connect-verify-token" />
+            <Secret label={t('Verify token')} value={made.verifyToken} testId="connect-verify-token" />
           )}
           <p className="field-hint">
             {made.type === 'whatsapp'
-              ? 'Meta app › WhatsApp › Configuration › Webhook: paste both, verify, and subscribe to "messages".'
+              ? t(
+                  'Meta app › WhatsApp › Configuration › Webhook: paste both, verify, and subscribe to "messages".',
+                )
               : made.type === 'messenger'
-                ? 'Meta app › Messenger › Settings › Webhooks: paste both, verify, then subscribe the page to messages, messaging_postbacks, message_deliveries, message_reads and message_echoes.'
+                ? t(
+                    'Meta app › Messenger › Settings › Webhooks: paste both, verify, then subscribe the page to messages, messaging_postbacks, message_deliveries, message_reads and message_echoes.',
+                  )
                 : made.type === 'instagram'
-                  ? 'Meta app › Messenger › Instagram settings › Webhooks: paste both, verify, then subscribe to messages, messaging_postbacks and messaging_seen.'
+                  ? t(
+                      'Meta app › Messenger › Instagram settings › Webhooks: paste both, verify, then subscribe to messages, messaging_postbacks and messaging_seen.',
+                    )
                   : made.type === 'sms'
-                    ? 'Twilio console › your number › Messaging: paste it as "A message comes in" (HTTP POST).'
-                    : 'Beckon has already given this URL to Telegram; nothing to paste.'}
+                    ? t(
+                        'Twilio console › your number › Messaging: paste it as "A message comes in" (HTTP POST).',
+                      )
+                    : t('Beckon has already given this URL to Telegram; nothing to paste.')}
           </p>
           <TestConnection id={made.id} onTested={(r) => onTested(made.id, r)} />
         </div>
         <DialogFooter>
           <button type="button" className="button button-primary" onClick={onClose}>
-            Done
+            {t('Done')}
           </button>
         </DialogFooter>
       </Dialog>
@@ -82,13 +92,13 @@ export function ConnectDialog({ skills, onCreated, onTested, onClose }: Props) {
   if (!type)
     return (
       <Dialog
-        title="Connect a channel"
-        description="Customers write to you there; their messages arrive as conversations."
+        title={t('Connect a channel')}
+        description={t('Customers write to you there; their messages arrive as conversations.')}
         onClose={onClose}
         testId="connect-dialog"
       >
         <div className="dialog-body">
-          <ul className="connection-kinds" aria-label="Channel types">
+          <ul className="connection-kinds" aria-label={t('Channel types')}>
             {CONNECTION_KINDS.map((k) => (
               <li key={k.type}>
                 <button
@@ -103,7 +113,7 @@ export function ConnectDialog({ skills, onCreated, onTested, onClose }: Props) {
                   <span className="connection-kind-text">
                     <span className="connection-kind-label">{k.label}</span>
                     <span className="connection-kind-blurb" id={`kind-${k.type}`}>
-                      {k.available ? k.blurb : `${k.blurb}: coming soon`}
+                      {k.available ? k.blurb : t('{blurb}: coming soon', { blurb: k.blurb })}
                     </span>
                   </span>
                 </button>
@@ -113,7 +123,7 @@ export function ConnectDialog({ skills, onCreated, onTested, onClose }: Props) {
         </div>
         <DialogFooter>
           <button type="button" className="button" onClick={onClose}>
-            Cancel
+            {t('Cancel')}
           </button>
         </DialogFooter>
       </Dialog>
@@ -135,6 +145,7 @@ export function ConnectDialog({ skills, onCreated, onTested, onClose }: Props) {
 }
 
 function Secret({ label, value, testId }: { label: string; value: string; testId: string }) {
+  const t = useT();
   return (
     <div className="connection-secret">
       <span className="field-label">{label}</span>
@@ -142,7 +153,7 @@ function Secret({ label, value, testId }: { label: string; value: string; testId
         <code className="secret-value" data-testid={testId}>
           {value}
         </code>
-        <CopyButton text={value} label={label === 'Webhook URL' ? 'Copy URL' : 'Copy token'} />
+        <CopyButton text={value} label={testId === 'connect-webhook-url' ? t('Copy URL') : t('Copy token')} />
       </div>
     </div>
   );
@@ -165,6 +176,7 @@ function CredentialsForm({
   onClose: () => void;
   onMade: (m: Made) => void;
 }) {
+  const t = useT();
   const [v, setV] = useState<Record<string, string>>(() => ({ verifyToken: newVerifyToken() }));
   const [faults, setFaults] = useState<Faults>({});
   const [error, setError] = useState<string | null>(null);
@@ -182,16 +194,17 @@ function CredentialsForm({
       ...(base ? { apiBaseUrl: base } : {}),
       defaultSkillId: val('skill') || null,
     };
-    const baseFault = base && !/^https?:\/\/\S+$/.test(base) ? 'Enter a URL starting with https://.' : null;
+    const baseFault =
+      base && !/^https?:\/\/\S+$/.test(base) ? t('Enter a URL starting with https://.') : null;
     if (type === 'sms') {
       const faults = {
         accountSid: /^AC[0-9a-fA-F]{32}$/.test(val('accountSid'))
           ? null
-          : 'Enter the account SID from the Twilio console (AC followed by 32 characters).',
-        authToken: val('authToken') ? null : 'Paste the auth token.',
+          : t('Enter the account SID from the Twilio console (AC followed by 32 characters).'),
+        authToken: val('authToken') ? null : t('Paste the auth token.'),
         from: /^(\+[1-9][0-9]{5,14}|MG[0-9a-fA-F]{32})$/.test(val('from'))
           ? null
-          : 'Enter the sending number as +15550100 or a Messaging Service SID (MG…).',
+          : t('Enter the sending number as +15550100 or a Messaging Service SID (MG…).'),
         apiBaseUrl: baseFault,
       };
       if (Object.values(faults).some(Boolean)) return { faults };
@@ -209,7 +222,7 @@ function CredentialsForm({
       const faults = {
         botToken: BOT_TOKEN.test(val('botToken'))
           ? null
-          : 'Paste the token @BotFather gave you, such as 123456789:AAH…',
+          : t('Paste the token @BotFather gave you, such as 123456789:AAH…'),
         apiBaseUrl: baseFault,
       };
       if (Object.values(faults).some(Boolean)) return { faults };
@@ -219,17 +232,17 @@ function CredentialsForm({
       const faults = {
         pageId: /^\d{1,128}$/.test(val('pageId'))
           ? null
-          : 'Enter the page id (digits), from the page’s About › Page transparency.',
+          : t('Enter the page id (digits), from the page’s About › Page transparency.'),
         ...(type === 'instagram'
           ? {
               instagramAccountId: /^\d{1,64}$/.test(val('instagramAccountId'))
                 ? null
-                : 'Enter the Instagram account id (digits), from the page’s Linked accounts.',
+                : t('Enter the Instagram account id (digits), from the page’s Linked accounts.'),
             }
           : {}),
-        pageAccessToken: val('pageAccessToken') ? null : 'Paste a page access token.',
-        appSecret: val('appSecret') ? null : "Paste the app's secret, from App settings › Basic.",
-        verifyToken: val('verifyToken') ? null : 'Enter a verify token, or generate one.',
+        pageAccessToken: val('pageAccessToken') ? null : t('Paste a page access token.'),
+        appSecret: val('appSecret') ? null : t("Paste the app's secret, from App settings › Basic."),
+        verifyToken: val('verifyToken') ? null : t('Enter a verify token, or generate one.'),
         apiBaseUrl: baseFault,
       };
       if (Object.values(faults).some(Boolean)) return { faults };
@@ -250,13 +263,13 @@ function CredentialsForm({
     const faults = {
       phoneNumberId: /^\d{1,128}$/.test(val('phoneNumberId'))
         ? null
-        : 'Enter the phone number id (digits), from WhatsApp › API Setup.',
-      accessToken: val('accessToken') ? null : 'Paste an access token.',
-      appSecret: val('appSecret') ? null : "Paste the app's secret, from App settings › Basic.",
-      verifyToken: val('verifyToken') ? null : 'Enter a verify token, or generate one.',
+        : t('Enter the phone number id (digits), from WhatsApp › API Setup.'),
+      accessToken: val('accessToken') ? null : t('Paste an access token.'),
+      appSecret: val('appSecret') ? null : t("Paste the app's secret, from App settings › Basic."),
+      verifyToken: val('verifyToken') ? null : t('Enter a verify token, or generate one.'),
       wabaId: /^\d{0,128}$/.test(val('wabaId'))
         ? null
-        : 'Enter the WhatsApp Business Account id (digits), from WhatsApp › API Setup.',
+        : t('Enter the WhatsApp Business Account id (digits), from WhatsApp › API Setup.'),
       apiBaseUrl: baseFault,
     };
     if (Object.values(faults).some(Boolean)) return { faults };
@@ -323,28 +336,32 @@ function CredentialsForm({
   const label = kindOf(type).label;
   const verifyToken = (
     <div className="connection-generate">
-      {input('Verify token', 'verifyToken', 'Any text: Meta sends it back when it checks the webhook.')}
+      {input(t('Verify token'), 'verifyToken', t('Any text: Meta sends it back when it checks the webhook.'))}
       <button
         type="button"
         className="button button-small"
         onClick={() => set('verifyToken')(newVerifyToken())}
       >
-        Generate
+        {t('Generate')}
       </button>
     </div>
   );
 
   return (
     <Dialog
-      title={`Connect ${label}`}
+      title={t('Connect {kind}', { kind: label })}
       description={
         type === 'whatsapp'
-          ? 'From your Meta app: WhatsApp › API Setup and App settings › Basic. Secrets are never shown again.'
+          ? t(
+              'From your Meta app: WhatsApp › API Setup and App settings › Basic. Secrets are never shown again.',
+            )
           : type === 'messenger' || type === 'instagram'
-            ? 'From your Meta app: Messenger › Settings (page token) and App settings › Basic. Secrets are never shown again.'
+            ? t(
+                'From your Meta app: Messenger › Settings (page token) and App settings › Basic. Secrets are never shown again.',
+              )
             : type === 'sms'
-              ? 'From the Twilio console: the account SID and auth token, and the number you send from.'
-              : 'Beckon sets the bot’s webhook itself. The token is never shown again.'
+              ? t('From the Twilio console: the account SID and auth token, and the number you send from.')
+              : t('Beckon sets the bot’s webhook itself. The token is never shown again.')
       }
       onClose={onClose}
       busy={busy}
@@ -352,58 +369,81 @@ function CredentialsForm({
     >
       <form onSubmit={submit} noValidate>
         <div className="dialog-body form">
-          {input('Name', 'name', 'Shown to agents. Leave it empty to use the provider’s name.', {
+          {input(t('Name'), 'name', t('Shown to agents. Leave it empty to use the provider’s name.'), {
             mono: false,
             placeholder: label,
           })}
           {type === 'whatsapp' ? (
             <>
-              {input('Phone number id', 'phoneNumberId', 'Not the phone number: its id, under API Setup.')}
               {input(
-                'Business Account id',
-                'wabaId',
-                'The WhatsApp Business Account id, under API Setup: its approved templates are read from it.',
+                t('Phone number id'),
+                'phoneNumberId',
+                t('Not the phone number: its id, under API Setup.'),
               )}
-              {input('Access token', 'accessToken', 'A system user token with whatsapp_business_messaging.', {
+              {input(
+                t('Business Account id'),
+                'wabaId',
+                t(
+                  'The WhatsApp Business Account id, under API Setup: its approved templates are read from it.',
+                ),
+              )}
+              {input(
+                t('Access token'),
+                'accessToken',
+                t('A system user token with whatsapp_business_messaging.'),
+                {
+                  secret: true,
+                },
+              )}
+              {input(t('App secret'), 'appSecret', t('Webhook deliveries are signed with it.'), {
                 secret: true,
               })}
-              {input('App secret', 'appSecret', 'Webhook deliveries are signed with it.', { secret: true })}
               {verifyToken}
             </>
           ) : type === 'messenger' || type === 'instagram' ? (
             <>
-              {input('Page id', 'pageId', 'The Facebook page customers write to.')}
+              {input(t('Page id'), 'pageId', t('The Facebook page customers write to.'))}
               {type === 'instagram' &&
                 input(
-                  'Instagram account id',
+                  t('Instagram account id'),
                   'instagramAccountId',
-                  'The professional account linked to the page (webhooks name it).',
+                  t('The professional account linked to the page (webhooks name it).'),
                 )}
               {input(
-                'Page access token',
+                t('Page access token'),
                 'pageAccessToken',
                 type === 'instagram'
-                  ? 'A page token with pages_messaging and instagram_manage_messages.'
-                  : 'A page token with pages_messaging.',
+                  ? t('A page token with pages_messaging and instagram_manage_messages.')
+                  : t('A page token with pages_messaging.'),
                 { secret: true },
               )}
-              {input('App secret', 'appSecret', 'Webhook deliveries are signed with it.', { secret: true })}
+              {input(t('App secret'), 'appSecret', t('Webhook deliveries are signed with it.'), {
+                secret: true,
+              })}
               {verifyToken}
             </>
           ) : type === 'sms' ? (
             <>
-              {input('Account SID', 'accountSid', 'On the Twilio console’s home page.')}
-              {input('Auth token', 'authToken', 'Twilio signs its webhooks with it.', { secret: true })}
-              {input('Send from', 'from', 'Your Twilio number (+15550100), or a Messaging Service SID.', {
-                placeholder: '+15550100',
-              })}
+              {input(t('Account SID'), 'accountSid', t('On the Twilio console’s home page.'))}
+              {input(t('Auth token'), 'authToken', t('Twilio signs its webhooks with it.'), { secret: true })}
+              {input(
+                t('Send from'),
+                'from',
+                t('Your Twilio number (+15550100), or a Messaging Service SID.'),
+                {
+                  placeholder: '+15550100',
+                },
+              )}
             </>
           ) : (
-            input('Bot token', 'botToken', 'From @BotFather: /newbot, or /token for an existing bot.', {
+            input(t('Bot token'), 'botToken', t('From @BotFather: /newbot, or /token for an existing bot.'), {
               secret: true,
             })
           )}
-          <Field label="Default skill" hint="New conversations from this channel join this skill's queue.">
+          <Field
+            label={t('Default skill')}
+            hint={t("New conversations from this channel join this skill's queue.")}
+          >
             {(p) => (
               <select
                 {...p}
@@ -412,7 +452,7 @@ function CredentialsForm({
                 value={v.skill ?? ''}
                 onChange={(event) => set('skill')(event.target.value)}
               >
-                <option value="">The channel's routing default</option>
+                <option value="">{t("The channel's routing default")}</option>
                 {skills.map((s) => (
                   <option key={s.id} value={s.id}>
                     {s.name}
@@ -422,11 +462,11 @@ function CredentialsForm({
             )}
           </Field>
           <details className="connection-advanced" open={Boolean(faults.apiBaseUrl) || undefined}>
-            <summary>Advanced</summary>
+            <summary>{t('Advanced')}</summary>
             {input(
-              'API base URL',
+              t('API base URL'),
               'apiBaseUrl',
-              'Only for a proxy or a test server; empty uses the provider.',
+              t('Only for a proxy or a test server; empty uses the provider.'),
               {
                 placeholder:
                   type === 'whatsapp' || type === 'messenger' || type === 'instagram'
@@ -441,10 +481,10 @@ function CredentialsForm({
         </div>
         <DialogFooter>
           <button type="button" className="button" onClick={onBack} disabled={busy}>
-            Back
+            {t('Back')}
           </button>
           <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? 'Connecting…' : 'Connect'}
+            {busy ? t('Connecting…') : t('Connect')}
           </button>
         </DialogFooter>
       </form>

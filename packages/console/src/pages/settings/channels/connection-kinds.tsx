@@ -1,5 +1,6 @@
 /** The providers a channel connects to: their names, marks, and whether Beckon carries them yet. */
 import type { ConnectionType } from '../../../api/channels.ts';
+import { t } from '../../../i18n/i18n.ts';
 
 export interface ConnectionKind {
   type: ConnectionType;
@@ -10,17 +11,48 @@ export interface ConnectionKind {
   available: boolean;
 }
 
+// Getters: each read gives the blurb in the console's language at that moment.
 export const CONNECTION_KINDS: ConnectionKind[] = [
-  { type: 'whatsapp', label: 'WhatsApp', blurb: 'A WhatsApp Business number (Cloud API)', available: true },
-  { type: 'telegram', label: 'Telegram', blurb: 'A Telegram bot from @BotFather', available: true },
-  { type: 'messenger', label: 'Messenger', blurb: "A Facebook page's inbox", available: true },
+  {
+    type: 'whatsapp',
+    label: 'WhatsApp',
+    get blurb() {
+      return t('A WhatsApp Business number (Cloud API)');
+    },
+    available: true,
+  },
+  {
+    type: 'telegram',
+    label: 'Telegram',
+    get blurb() {
+      return t('A Telegram bot from @BotFather');
+    },
+    available: true,
+  },
+  {
+    type: 'messenger',
+    label: 'Messenger',
+    get blurb() {
+      return t("A Facebook page's inbox");
+    },
+    available: true,
+  },
   {
     type: 'instagram',
     label: 'Instagram',
-    blurb: 'Direct messages of an Instagram professional account',
+    get blurb() {
+      return t('Direct messages of an Instagram professional account');
+    },
     available: true,
   },
-  { type: 'sms', label: 'SMS', blurb: 'Text messages through Twilio', available: true },
+  {
+    type: 'sms',
+    label: 'SMS',
+    get blurb() {
+      return t('Text messages through Twilio');
+    },
+    available: true,
+  },
 ];
 
 export const kindOf = (type: ConnectionType): ConnectionKind =>

@@ -7,12 +7,12 @@ import { type FormEvent, useCallback, useId, useState } from 'react';
 import type { ChannelConnection } from '../../../api/channels.ts';
 import { errorMessage } from '../../../api/http.ts';
 import { listTemplates, syncTemplates, type WhatsAppTemplates } from '../../../api/whatsapp.ts';
+import { formatDateTime } from '../../../components/format.ts';
 import { useResource } from '../../../components/use-resource.ts';
-
-const when = (iso: string) =>
-  new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+import { useT } from '../../../i18n/language-context.tsx';
 
 export function ConnectionTemplates({ connection: c }: { connection: ChannelConnection }) {
+  const t = useT();
   const load = useCallback(() => listTemplates(c.id), [c.id]);
   const list = useResource(load);
   const [hasWaba, setHasWaba] = useState(Boolean(c.credentials.wabaId));
@@ -24,7 +24,7 @@ export function ConnectionTemplates({ connection: c }: { connection: ChannelConn
   async function sync(event?: FormEvent) {
     event?.preventDefault();
     if (!hasWaba && !/^\d{1,64}$/.test(waba.trim())) {
-      setError('Enter the WhatsApp Business Account id (digits), from WhatsApp › API Setup.');
+      setError(t('Enter the WhatsApp Business Account id (digits), from WhatsApp › API Setup.'));
       return;
     }
     setBusy(true);
@@ -41,19 +41,19 @@ export function ConnectionTemplates({ connection: c }: { connection: ChannelConn
   }
 
   const items = list.data?.items ?? [];
-  const approved = items.filter((t) => t.status === 'APPROVED').length;
+  const approved = items.filter((item) => item.status === 'APPROVED').length;
   return (
     <form className="connection-templates" onSubmit={sync} data-testid="connection-templates">
-      <span className="secret-label connection-secret-label">Templates</span>
+      <span className="secret-label connection-secret-label">{t('Templates')}</span>
       {!hasWaba ? (
         <>
           <label className="visually-hidden" htmlFor={wabaId}>
-            WhatsApp Business Account id
+            {t('WhatsApp Business Account id')}
           </label>
           <input
             id={wabaId}
             className="input mono connection-templates-input"
-            placeholder="Business Account id"
+            placeholder={t('Business Account id')}
             inputMode="numeric"
             value={waba}
             onChange={(e) => setWaba(e.target.value)}
@@ -62,19 +62,23 @@ export function ConnectionTemplates({ connection: c }: { connection: ChannelConn
       ) : (
         <span className="muted" data-testid="template-count">
           {list.loading && !list.data
-            ? 'Loading…'
+            ? t('Loading…')
             : list.data?.syncedAt
-              ? `${approved} approved of ${items.length} · read ${when(list.data.syncedAt)}`
-              : 'Not read yet'}
+              ? t('{approved} approved of {total} · read {when}', {
+                  approved: String(approved),
+                  total: String(items.length),
+                  when: formatDateTime(list.data.syncedAt),
+                })
+              : t('Not read yet')}
         </span>
       )}
       <button
         type="submit"
         className="button button-small"
         disabled={busy}
-        aria-label={`Sync templates of ${c.name}`}
+        aria-label={t('Sync templates of {name}', { name: c.name })}
       >
-        {busy ? 'Reading…' : hasWaba ? 'Sync templates' : 'Read templates'}
+        {busy ? t('Reading…') : hasWaba ? t('Sync templates') : t('Read templates')}
       </button>
       {error && (
         <span className="field-error" role="alert">

@@ -18,12 +18,14 @@ import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
 import { SectionHeader } from '../../../components/page-header.tsx';
 import { type Resource, useResource } from '../../../components/use-resource.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { ConnectDialog } from './connect-dialog.tsx';
 import { ConnectionMark, kindOf } from './connection-kinds.tsx';
 import { ConnectionTemplates } from './connection-templates.tsx';
 import { TestConnection } from './test-connection.tsx';
 
 export function ConnectionsSection({ skills }: { skills: Resource<Skill[]> }) {
+  const t = useT();
   const connections = useResource(listConnections);
   const [connecting, setConnecting] = useState(false);
   const [removing, setRemoving] = useState<ChannelConnection | null>(null);
@@ -35,11 +37,13 @@ export function ConnectionsSection({ skills }: { skills: Resource<Skill[]> }) {
       return r.ok ? { ...rest, [id]: r.identity } : rest;
     });
   const skillName = (id: string | null) =>
-    id ? (skills.data?.find((s) => s.id === id)?.name ?? 'A removed skill') : "The channel's routing default";
+    id
+      ? (skills.data?.find((s) => s.id === id)?.name ?? t('A removed skill'))
+      : t("The channel's routing default");
 
   const connect = (
     <button type="button" className="button button-primary" onClick={() => setConnecting(true)}>
-      <PlusIcon /> Connect a channel
+      <PlusIcon /> {t('Connect a channel')}
     </button>
   );
 
@@ -47,18 +51,20 @@ export function ConnectionsSection({ skills }: { skills: Resource<Skill[]> }) {
     <section className="card channel-card" aria-labelledby="connections-heading" data-testid="connections">
       <div className="channel-card-body">
         <SectionHeader
-          title="Connected channels"
+          title={t('Connected channels')}
           id="connections-heading"
-          description="WhatsApp numbers and Telegram bots your customers write to. Their messages arrive as conversations; agents answer from Beckon."
+          description={t(
+            'WhatsApp numbers and Telegram bots your customers write to. Their messages arrive as conversations; agents answer from Beckon.',
+          )}
           actions={connections.data && connections.data.length > 0 ? connect : undefined}
         />
         {connections.loading && !connections.data ? (
-          <LoadingState label="Loading connected channels…" />
+          <LoadingState label={t('Loading connected channels…')} />
         ) : connections.error ? (
           <LoadError error={connections.error} onRetry={connections.reload} />
         ) : connections.data && connections.data.length === 0 ? (
-          <EmptyState icon={<LayersIcon />} title="No channel connected yet">
-            <p>Connect a WhatsApp number or a Telegram bot to answer its messages here.</p>
+          <EmptyState icon={<LayersIcon />} title={t('No channel connected yet')}>
+            <p>{t('Connect a WhatsApp number or a Telegram bot to answer its messages here.')}</p>
             {connect}
           </EmptyState>
         ) : (
@@ -93,21 +99,21 @@ export function ConnectionsSection({ skills }: { skills: Resource<Skill[]> }) {
                       type="button"
                       className="button button-small button-danger-quiet"
                       onClick={() => setRemoving(c)}
-                      aria-label={`Remove ${c.name}`}
+                      aria-label={t('Remove {name}', { name: c.name })}
                     >
-                      Remove
+                      {t('Remove')}
                     </button>
                   </div>
                   <dl className="connection-facts">
                     <div className="secret">
-                      <dt className="secret-label connection-secret-label">Webhook</dt>
+                      <dt className="secret-label connection-secret-label">{t('Webhook')}</dt>
                       <dd className="secret-value" data-testid="connection-webhook">
                         <code>{c.webhookUrl}</code>
                       </dd>
-                      <CopyButton text={c.webhookUrl} label="Copy URL" />
+                      <CopyButton text={c.webhookUrl} label={t('Copy URL')} />
                     </div>
                     <div className="connection-fact">
-                      <dt className="secret-label connection-secret-label">Skill</dt>
+                      <dt className="secret-label connection-secret-label">{t('Skill')}</dt>
                       <dd>{skillName(c.defaultSkillId)}</dd>
                     </div>
                   </dl>
@@ -129,8 +135,8 @@ export function ConnectionsSection({ skills }: { skills: Resource<Skill[]> }) {
       )}
       {removing && (
         <ConfirmDialog
-          title={`Remove ${removing.name}?`}
-          confirmLabel="Remove"
+          title={t('Remove {name}?', { name: removing.name })}
+          confirmLabel={t('Remove')}
           onClose={() => setRemoving(null)}
           onConfirm={async () => {
             await removeConnection(removing.id);
@@ -138,8 +144,10 @@ export function ConnectionsSection({ skills }: { skills: Resource<Skill[]> }) {
           }}
         >
           <p>
-            Its webhook stops answering, so new messages from {kindOf(removing.type).label} no longer arrive.
-            Its conversations stay.
+            {t(
+              'Its webhook stops answering, so new messages from {kind} no longer arrive. Its conversations stay.',
+              { kind: kindOf(removing.type).label },
+            )}
           </p>
         </ConfirmDialog>
       )}

@@ -19,12 +19,14 @@ import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
 import { SectionHeader } from '../../../components/page-header.tsx';
 import { type Resource, useResource } from '../../../components/use-resource.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { InboundWebhook } from './inbound-webhook.tsx';
 
 /** The server's own check, so a typo is caught before the request. `*@domain` takes the whole domain. */
 const ADDRESS = /^(\*|[^\s@]{1,64})@[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i;
 
 export function EmailSection({ sites }: { sites: Resource<Site[]> }) {
+  const t = useT();
   const email = useResource(getEmailSettings);
   const [removing, setRemoving] = useState<EmailAddress | null>(null);
   const siteName = (id: string) => sites.data?.find((s) => s.id === id)?.name ?? id;
@@ -33,57 +35,61 @@ export function EmailSection({ sites }: { sites: Resource<Site[]> }) {
     <section className="card channel-card" aria-labelledby="email-heading" data-testid="email-settings">
       <div className="channel-card-body">
         <SectionHeader
-          title="E-mail"
+          title={t('E-mail')}
           id="email-heading"
-          description="Customers write to a site's address; their mail becomes a conversation in the inbox, and agents answer in the same composer."
+          description={t(
+            "Customers write to a site's address; their mail becomes a conversation in the inbox, and agents answer in the same composer.",
+          )}
         />
         {email.loading && !email.data ? (
-          <LoadingState label="Loading e-mail settings…" />
+          <LoadingState label={t('Loading e-mail settings…')} />
         ) : email.error ? (
           <LoadError error={email.error} onRetry={email.reload} />
         ) : email.data ? (
           <>
             <dl className="facts channel-facts">
               <div className="fact">
-                <dt>Mail domain</dt>
+                <dt>{t('Mail domain')}</dt>
                 <dd className="mono">{email.data.domain}</dd>
               </div>
               <div className="fact">
-                <dt>SMTP listener</dt>
+                <dt>{t('SMTP listener')}</dt>
                 <dd data-testid="smtp-listener">
                   {email.data.smtpPort === null ? (
-                    <span className="muted">Off — mail arrives only through the webhook below</span>
+                    <span className="muted">{t('Off — mail arrives only through the webhook below')}</span>
                   ) : (
-                    `On, port ${email.data.smtpPort}`
+                    t('On, port {port}', { port: String(email.data.smtpPort) })
                   )}
                 </dd>
               </div>
               <div className="fact">
-                <dt>Outgoing mail</dt>
+                <dt>{t('Outgoing mail')}</dt>
                 <dd data-testid="outgoing-relay">
                   {email.data.outgoing ? (
-                    'Relay configured'
+                    t('Relay configured')
                   ) : (
-                    <span className="warning-text">Not configured — replies cannot be sent by e-mail</span>
+                    <span className="warning-text">
+                      {t('Not configured — replies cannot be sent by e-mail')}
+                    </span>
                   )}
                 </dd>
               </div>
             </dl>
-            <h3 className="channel-subtitle">Inbound addresses</h3>
+            <h3 className="channel-subtitle">{t('Inbound addresses')}</h3>
             {email.data.addresses.length === 0 ? (
               <p className="muted" data-testid="email-addresses-empty">
-                No address yet. Give a site one below; mail to other addresses is refused.
+                {t('No address yet. Give a site one below; mail to other addresses is refused.')}
               </p>
             ) : (
               <div className="table-wrap">
                 <table className="table table-compact" data-testid="email-addresses">
                   <thead>
                     <tr>
-                      <th scope="col">Address</th>
-                      <th scope="col">Site</th>
-                      <th scope="col">Added</th>
+                      <th scope="col">{t('Address')}</th>
+                      <th scope="col">{t('Site')}</th>
+                      <th scope="col">{t('Added')}</th>
                       <th scope="col" className="cell-actions">
-                        <span className="visually-hidden">Actions</span>
+                        <span className="visually-hidden">{t('Actions')}</span>
                       </th>
                     </tr>
                   </thead>
@@ -93,16 +99,16 @@ export function EmailSection({ sites }: { sites: Resource<Site[]> }) {
                         <th scope="row" className="mono">
                           {a.address}
                         </th>
-                        <td data-label="Site">{siteName(a.siteId)}</td>
-                        <td data-label="Added">{formatDate(new Date(a.createdAt).toISOString())}</td>
+                        <td data-label={t('Site')}>{siteName(a.siteId)}</td>
+                        <td data-label={t('Added')}>{formatDate(new Date(a.createdAt).toISOString())}</td>
                         <td className="cell-actions">
                           <button
                             type="button"
                             className="button button-small button-danger-quiet"
-                            aria-label={`Remove ${a.address}`}
+                            aria-label={t('Remove {name}', { name: a.address })}
                             onClick={() => setRemoving(a)}
                           >
-                            Remove
+                            {t('Remove')}
                           </button>
                         </td>
                       </tr>
@@ -123,16 +129,17 @@ export function EmailSection({ sites }: { sites: Resource<Site[]> }) {
             />
             <InboundWebhook inbound={email.data.inbound} />
             <p className="snippet-hint">
-              Setting up a real domain (MX record, provider webhook, outgoing relay) is described step by step
-              in the e-mail guide, docs/email.md, shipped with Beckon.
+              {t(
+                'Setting up a real domain (MX record, provider webhook, outgoing relay) is described step by step in the e-mail guide, docs/email.md, shipped with Beckon.',
+              )}
             </p>
           </>
         ) : null}
       </div>
       {removing && (
         <ConfirmDialog
-          title={`Stop receiving at ${removing.address}?`}
-          confirmLabel="Remove address"
+          title={t('Stop receiving at {address}?', { address: removing.address })}
+          confirmLabel={t('Remove address')}
           onClose={() => setRemoving(null)}
           onConfirm={async () => {
             await removeEmailAddress(removing.address);
@@ -143,8 +150,9 @@ export function EmailSection({ sites }: { sites: Resource<Site[]> }) {
           }}
         >
           <p>
-            New mail to it is refused. Conversations that came in through it stay, and customers can still
-            answer them through their reply address.
+            {t(
+              'New mail to it is refused. Conversations that came in through it stay, and customers can still answer them through their reply address.',
+            )}
           </p>
         </ConfirmDialog>
       )}
@@ -161,6 +169,7 @@ function AddAddressForm({
   domain: string;
   onAdded: (a: EmailAddress) => void;
 }) {
+  const t = useT();
   const [siteId, setSiteId] = useState('');
   const [address, setAddress] = useState('');
   const [fault, setFault] = useState<string | null>(null);
@@ -172,9 +181,9 @@ function AddAddressForm({
     event.preventDefault();
     const value = address.trim().toLowerCase();
     const problem = !value
-      ? 'Enter the address customers write to.'
+      ? t('Enter the address customers write to.')
       : !ADDRESS.test(value)
-        ? `Enter a whole address, such as support@${domain}.`
+        ? t('Enter a whole address, such as support@{domain}.', { domain })
         : null;
     setFault(problem);
     if (problem || !chosen) return;
@@ -191,13 +200,18 @@ function AddAddressForm({
   }
 
   if (sites.length === 0)
-    return <p className="muted">Create a site first; each address belongs to a site.</p>;
+    return <p className="muted">{t('Create a site first; each address belongs to a site.')}</p>;
   return (
-    <form className="channel-inline-form" onSubmit={submit} noValidate aria-label="Add an inbound address">
+    <form
+      className="channel-inline-form"
+      onSubmit={submit}
+      noValidate
+      aria-label={t('Add an inbound address')}
+    >
       <Field
-        label="New address"
+        label={t('New address')}
         error={fault}
-        hint={`For example support@${domain}; *@${domain} takes every address.`}
+        hint={t('For example support@{domain}; *@{domain} takes every address.', { domain })}
       >
         {(props) => (
           <input
@@ -212,7 +226,7 @@ function AddAddressForm({
           />
         )}
       </Field>
-      <Field label="Site">
+      <Field label={t('Site')}>
         {(props) => (
           <select
             {...props}
@@ -230,7 +244,7 @@ function AddAddressForm({
         )}
       </Field>
       <button type="submit" className="button button-primary" disabled={busy}>
-        {busy ? 'Adding…' : 'Add address'}
+        {busy ? t('Adding…') : t('Add address')}
       </button>
       <div className="channel-inline-error">
         <FormError message={error} />

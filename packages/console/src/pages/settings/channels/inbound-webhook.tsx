@@ -2,8 +2,10 @@
 import { useState } from 'react';
 import type { EmailSettings } from '../../../api/channels.ts';
 import { CopyButton } from '../../../components/copy-button.tsx';
+import { useT } from '../../../i18n/language-context.tsx';
 
 export function InboundWebhook({ inbound }: { inbound: EmailSettings['inbound'] }) {
+  const t = useT();
   const [shown, setShown] = useState(false);
   return (
     <section
@@ -13,27 +15,28 @@ export function InboundWebhook({ inbound }: { inbound: EmailSettings['inbound'] 
     >
       <div>
         <h3 className="snippet-title" id="inbound-heading">
-          Provider inbound-parse webhook
+          {t('Provider inbound-parse webhook')}
         </h3>
         <p className="snippet-hint">
-          If your mail provider receives the mail, have it forward each message here, signed in with HTTP
-          Basic: the user and the secret below.
+          {t(
+            'If your mail provider receives the mail, have it forward each message here, signed in with HTTP Basic: the user and the secret below.',
+          )}
         </p>
       </div>
       <div className="secret">
-        <span className="secret-label">URL</span>
+        <span className="secret-label">{t('URL')}</span>
         <code className="secret-value" data-testid="inbound-url">
           {inbound.url}
         </code>
-        <CopyButton text={inbound.url} label="Copy URL" />
+        <CopyButton text={inbound.url} label={t('Copy URL')} />
       </div>
       <div className="secret">
-        <span className="secret-label">User</span>
+        <span className="secret-label">{t('User')}</span>
         <code className="secret-value">{inbound.user}</code>
-        <CopyButton text={inbound.user} label="Copy user" />
+        <CopyButton text={inbound.user} label={t('Copy user')} />
       </div>
       <div className="secret">
-        <span className="secret-label">Secret</span>
+        <span className="secret-label">{t('Secret')}</span>
         <code className="secret-value" data-testid="inbound-secret">
           {shown ? inbound.secret : '•'.repeat(24)}
         </code>
@@ -43,9 +46,9 @@ export function InboundWebhook({ inbound }: { inbound: EmailSettings['inbound'] 
           aria-pressed={shown}
           onClick={() => setShown((s) => !s)}
         >
-          {shown ? 'Hide' : 'Show'}
+          {shown ? t('Hide') : t('Show')}
         </button>
-        <CopyButton text={inbound.secret} label="Copy secret" />
+        <CopyButton text={inbound.secret} label={t('Copy secret')} />
       </div>
     </section>
   );

@@ -11,28 +11,51 @@ import { AlertIcon } from '../../../components/icons.tsx';
 import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
 import { useResource } from '../../../components/use-resource.ts';
+import { t } from '../../../i18n/i18n.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { ApnsDialog, FcmDialog, type Provider, WebhookDialog } from './push-dialogs.tsx';
 
+// Getters: each read gives the name in the console's language at that moment.
 const PROVIDER_NAMES: Record<Provider, string> = {
-  fcm: 'Firebase Cloud Messaging (Android)',
-  apns: 'Apple Push Notification service (iOS)',
-  webhook: 'Push webhook',
+  get fcm() {
+    return t('Firebase Cloud Messaging (Android)');
+  },
+  get apns() {
+    return t('Apple Push Notification service (iOS)');
+  },
+  get webhook() {
+    return t('Push webhook');
+  },
 };
 
-const PROVIDER_SHORT: Record<string, string> = { fcm: 'FCM', apns: 'APNs', webhook: 'the webhook' };
+const PROVIDER_SHORT: Record<string, string> = {
+  fcm: 'FCM',
+  apns: 'APNs',
+  get webhook() {
+    return t('the webhook');
+  },
+};
 
 /** What is set for a provider, in one line. */
 function summary(p: Provider, s: PushSettings): string | null {
   if (p === 'fcm')
-    return s.fcm ? `Project ${s.fcm.projectId}${s.fcm.clientEmail ? ` · ${s.fcm.clientEmail}` : ''}` : null;
+    return s.fcm
+      ? `${t('Project {id}', { id: s.fcm.projectId })}${s.fcm.clientEmail ? ` · ${s.fcm.clientEmail}` : ''}`
+      : null;
   if (p === 'apns')
     return s.apns
-      ? `Key ${s.apns.keyId} · team ${s.apns.teamId} · ${s.apns.bundleId} · ${s.apns.environment}`
+      ? t('Key {keyId} · team {teamId} · {bundleId} · {environment}', {
+          keyId: s.apns.keyId,
+          teamId: s.apns.teamId,
+          bundleId: s.apns.bundleId,
+          environment: s.apns.environment,
+        })
       : null;
   return s.webhook ? s.webhook.url : null;
 }
 
 export function PushCard({ site }: { site: Site }) {
+  const t = useT();
   const load = useCallback(() => getPushSettings(site.id), [site.id]);
   const push = useResource(load);
   const [editing, setEditing] = useState<{ kind: 'edit' | 'remove'; provider: Provider } | null>(null);
@@ -52,7 +75,7 @@ export function PushCard({ site }: { site: Site }) {
           {push.data && <LastSuccess at={push.data.lastSuccessAt} />}
         </header>
         {push.loading && !push.data ? (
-          <LoadingState label="Loading push settings…" />
+          <LoadingState label={t('Loading push settings…')} />
         ) : push.error ? (
           <LoadError error={push.error} onRetry={push.reload} />
         ) : push.data ? (
@@ -67,10 +90,11 @@ export function PushCard({ site }: { site: Site }) {
                       <span className="push-provider-name">{PROVIDER_NAMES[p]}</span>
                       {set ? (
                         <span className="push-provider-state">
-                          <span className="badge badge-active">Set</span> <span className="mono">{set}</span>
+                          <span className="badge badge-active">{t('Set')}</span>{' '}
+                          <span className="mono">{set}</span>
                         </span>
                       ) : (
-                        <span className="push-provider-state muted">Not set</span>
+                        <span className="push-provider-state muted">{t('Not set')}</span>
                       )}
                     </div>
                     <div className="card-actions">
@@ -78,18 +102,31 @@ export function PushCard({ site }: { site: Site }) {
                         type="button"
                         className="button button-small"
                         onClick={() => setEditing({ kind: 'edit', provider: p })}
-                        aria-label={`${set ? 'Replace' : 'Set up'} ${PROVIDER_SHORT[p]} for ${site.name}`}
+                        aria-label={
+                          set
+                            ? t('Replace {provider} for {site}', {
+                                provider: PROVIDER_SHORT[p]!,
+                                site: site.name,
+                              })
+                            : t('Set up {provider} for {site}', {
+                                provider: PROVIDER_SHORT[p]!,
+                                site: site.name,
+                              })
+                        }
                       >
-                        {set ? 'Replace' : 'Set up'}
+                        {set ? t('Replace') : t('Set up')}
                       </button>
                       {set && (
                         <button
                           type="button"
                           className="button button-small button-danger-quiet"
                           onClick={() => setEditing({ kind: 'remove', provider: p })}
-                          aria-label={`Remove ${PROVIDER_SHORT[p]} for ${site.name}`}
+                          aria-label={t('Remove {provider} for {site}', {
+                            provider: PROVIDER_SHORT[p]!,
+                            site: site.name,
+                          })}
                         >
-                          Remove
+                          {t('Remove')}
                         </button>
                       )}
                     </div>
@@ -111,14 +148,17 @@ export function PushCard({ site }: { site: Site }) {
       )}
       {editing?.kind === 'remove' && (
         <ConfirmDialog
-          title={`Remove ${PROVIDER_SHORT[editing.provider]} for ${site.name}?`}
-          confirmLabel="Remove"
+          title={t('Remove {provider} for {site}?', {
+            provider: PROVIDER_SHORT[editing.provider]!,
+            site: site.name,
+          })}
+          confirmLabel={t('Remove')}
           onClose={() => setEditing(null)}
           onConfirm={async () => {
             saved(await savePushSettings(site.id, { [editing.provider]: null }));
           }}
         >
-          <p>Replies stop reaching this app's users through it. Messages stay in the app.</p>
+          <p>{t("Replies stop reaching this app's users through it. Messages stay in the app.")}</p>
         </ConfirmDialog>
       )}
     </article>
@@ -126,17 +166,18 @@ export function PushCard({ site }: { site: Site }) {
 }
 
 function LastSuccess({ at }: { at: string | null }) {
+  const t = useT();
   return (
     <span className="push-last-success" data-testid="push-last-success">
       {at ? (
         <>
-          Last delivered{' '}
+          {t('Last delivered')}{' '}
           <time dateTime={at} title={formatDateTime(at)}>
             {formatRelative(at)}
           </time>
         </>
       ) : (
-        <span className="muted">No push delivered yet</span>
+        <span className="muted">{t('No push delivered yet')}</span>
       )}
     </span>
   );
@@ -144,6 +185,7 @@ function LastSuccess({ at }: { at: string | null }) {
 
 /** The last failure; a warning while nothing has been delivered since, a quiet note once pushes work again. */
 function LastError({ settings }: { settings: PushSettings }) {
+  const t = useT();
   const e = settings.lastError;
   if (!e) return null;
   const current = !settings.lastSuccessAt || Date.parse(e.at) >= Date.parse(settings.lastSuccessAt);
@@ -151,7 +193,11 @@ function LastError({ settings }: { settings: PushSettings }) {
   if (!current)
     return (
       <p className="muted push-old-error" data-testid="push-last-error">
-        Last error {formatDateTime(e.at)} ({provider}): {e.message}. Pushes have been delivered since.
+        {t('Last error {time} ({provider}): {message}. Pushes have been delivered since.', {
+          time: formatDateTime(e.at),
+          provider,
+          message: e.message,
+        })}
       </p>
     );
   return (
@@ -159,7 +205,7 @@ function LastError({ settings }: { settings: PushSettings }) {
       <AlertIcon className="alert-icon" />
       <div>
         <p className="push-error-title">
-          Push through {provider} failed on{' '}
+          {t('Push through {provider} failed on', { provider })}{' '}
           <time dateTime={e.at} data-testid="push-error-time">
             {formatDateTime(e.at)}
           </time>
@@ -168,7 +214,7 @@ function LastError({ settings }: { settings: PushSettings }) {
           {e.message} <code className="push-error-code">{e.code}</code>
         </p>
         <p className="push-error-hint">
-          Replies still reach the app when it is opened. Check the credentials and replace them.
+          {t('Replies still reach the app when it is opened. Check the credentials and replace them.')}
         </p>
       </div>
     </div>

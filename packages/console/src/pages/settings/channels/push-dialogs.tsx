@@ -9,6 +9,8 @@ import type { Site } from '../../../api/types.ts';
 import { Dialog, DialogFooter } from '../../../components/dialog.tsx';
 import { Field } from '../../../components/field.tsx';
 import { FormError } from '../../../components/form-error.tsx';
+import { t } from '../../../i18n/i18n.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 
 export type Provider = 'fcm' | 'apns' | 'webhook';
 
@@ -38,6 +40,7 @@ function PushForm({
   children: (faults: Faults) => ReactNode;
   testId: string;
 }) {
+  const t = useT();
   const [faults, setFaults] = useState<Faults>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -70,10 +73,10 @@ function PushForm({
         </div>
         <DialogFooter>
           <button type="button" className="button" onClick={onClose} disabled={busy}>
-            Cancel
+            {t('Cancel')}
           </button>
           <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save'}
+            {busy ? t('Saving…') : t('Save')}
           </button>
         </DialogFooter>
       </form>
@@ -102,6 +105,7 @@ function KeyInput({
   error?: string | null;
   name: string;
 }) {
+  const t = useT();
   return (
     <Field label={label} hint={hint} error={error}>
       {(props) => (
@@ -123,7 +127,7 @@ function KeyInput({
             name={name}
             spellCheck={false}
             autoComplete="off"
-            placeholder="…or paste it here"
+            placeholder={t('…or paste it here')}
             value={value}
             onChange={(event) => onChange(event.target.value)}
           />
@@ -135,26 +139,30 @@ function KeyInput({
 
 /** What is wrong with a service-account file, as a person would fix it; null when it looks right. */
 function serviceAccountFault(text: string): string | null {
-  if (!text.trim()) return 'Choose the service-account JSON file, or paste its contents.';
+  if (!text.trim()) return t('Choose the service-account JSON file, or paste its contents.');
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return 'This is not JSON. Use the key file Firebase downloads (Project settings › Service accounts).';
+    return t('This is not JSON. Use the key file Firebase downloads (Project settings › Service accounts).');
   }
   const o = json as Record<string, unknown>;
   for (const key of ['project_id', 'client_email', 'private_key'])
-    if (typeof o?.[key] !== 'string') return `The file has no ${key}; it is not a service-account key.`;
+    if (typeof o?.[key] !== 'string')
+      return t('The file has no {key}; it is not a service-account key.', { key });
   return null;
 }
 
 export function FcmDialog(props: DialogProps) {
+  const t = useT();
   const [text, setText] = useState('');
   return (
     <PushForm
       {...props}
-      title={`FCM for ${props.site.name}`}
-      description="Android devices (and iOS through Firebase) get replies through Firebase Cloud Messaging HTTP v1."
+      title={t('FCM for {site}', { site: props.site.name })}
+      description={t(
+        'Android devices (and iOS through Firebase) get replies through Firebase Cloud Messaging HTTP v1.',
+      )}
       testId="fcm-dialog"
       check={() => {
         const fault = serviceAccountFault(text);
@@ -163,9 +171,9 @@ export function FcmDialog(props: DialogProps) {
     >
       {(faults) => (
         <KeyInput
-          label="Service-account key (JSON)"
-          fileLabel="Choose the service-account file"
-          hint="Firebase console › Project settings › Service accounts › Generate new private key."
+          label={t('Service-account key (JSON)')}
+          fileLabel={t('Choose the service-account file')}
+          hint={t('Firebase console › Project settings › Service accounts › Generate new private key.')}
           accept=".json,application/json"
           name="serviceAccount"
           value={text}
@@ -180,6 +188,7 @@ export function FcmDialog(props: DialogProps) {
 const TEN = /^[A-Z0-9]{10}$/;
 
 export function ApnsDialog(props: DialogProps) {
+  const t = useT();
   const [key, setKey] = useState('');
   const [keyId, setKeyId] = useState('');
   const [teamId, setTeamId] = useState('');
@@ -210,19 +219,19 @@ export function ApnsDialog(props: DialogProps) {
   return (
     <PushForm
       {...props}
-      title={`APNs for ${props.site.name}`}
-      description="iOS devices get replies straight from Apple, signed with a token-based (.p8) key."
+      title={t('APNs for {site}', { site: props.site.name })}
+      description={t('iOS devices get replies straight from Apple, signed with a token-based (.p8) key.')}
       testId="apns-dialog"
       check={() => {
         const ids = { keyId: keyId.trim().toUpperCase(), teamId: teamId.trim().toUpperCase() };
         const bundle = bundleId.trim();
         const faults: Faults = {
-          key: /BEGIN PRIVATE KEY/.test(key) ? null : 'Choose the .p8 key file, or paste its contents.',
-          keyId: TEN.test(ids.keyId) ? null : 'The key id is 10 letters and digits, as Apple shows it.',
-          teamId: TEN.test(ids.teamId) ? null : 'The team id is 10 letters and digits.',
+          key: /BEGIN PRIVATE KEY/.test(key) ? null : t('Choose the .p8 key file, or paste its contents.'),
+          keyId: TEN.test(ids.keyId) ? null : t('The key id is 10 letters and digits, as Apple shows it.'),
+          teamId: TEN.test(ids.teamId) ? null : t('The team id is 10 letters and digits.'),
           bundleId: /^[A-Za-z0-9.-]{1,155}$/.test(bundle)
             ? null
-            : 'Enter the app’s bundle id, such as com.example.app.',
+            : t('Enter the app’s bundle id, such as com.example.app.'),
         };
         if (Object.values(faults).some(Boolean)) return faults;
         return { apns: { key: key.trim(), ...ids, bundleId: bundle, environment } };
@@ -231,9 +240,9 @@ export function ApnsDialog(props: DialogProps) {
       {(faults) => (
         <>
           <KeyInput
-            label="Key (.p8)"
-            fileLabel="Choose the .p8 file"
-            hint="Apple Developer › Certificates, Identifiers & Profiles › Keys, with APNs enabled."
+            label={t('Key (.p8)')}
+            fileLabel={t('Choose the .p8 file')}
+            hint={t('Apple Developer › Certificates, Identifiers & Profiles › Keys, with APNs enabled.')}
             accept=".p8"
             name="apnsKey"
             value={key}
@@ -241,26 +250,26 @@ export function ApnsDialog(props: DialogProps) {
             error={faults.key}
           />
           <div className="form-row">
-            {field('Key id', 'keyId', keyId, setKeyId, faults.keyId, 'Shown beside the key.')}
+            {field(t('Key id'), 'keyId', keyId, setKeyId, faults.keyId, t('Shown beside the key.'))}
             {field(
-              'Team id',
+              t('Team id'),
               'teamId',
               teamId,
               setTeamId,
               faults.teamId,
-              'Top right of your developer account.',
+              t('Top right of your developer account.'),
             )}
           </div>
           {field(
-            'Bundle id (topic)',
+            t('Bundle id (topic)'),
             'bundleId',
             bundleId,
             setBundleId,
             faults.bundleId,
-            'The app that receives the pushes.',
+            t('The app that receives the pushes.'),
           )}
           <fieldset className="fieldset">
-            <legend>Environment</legend>
+            <legend>{t('Environment')}</legend>
             <div className="check-grid">
               {(['production', 'sandbox'] as const).map((env) => (
                 <label key={env} className="check">
@@ -272,8 +281,8 @@ export function ApnsDialog(props: DialogProps) {
                     onChange={() => setEnvironment(env)}
                   />
                   {env === 'production'
-                    ? 'Production (App Store, TestFlight)'
-                    : 'Sandbox (development builds)'}
+                    ? t('Production (App Store, TestFlight)')
+                    : t('Sandbox (development builds)')}
                 </label>
               ))}
             </div>
@@ -291,20 +300,23 @@ function newSecret(): string {
 }
 
 export function WebhookDialog(props: DialogProps) {
+  const t = useT();
   const [url, setUrl] = useState('');
   const [secret, setSecret] = useState(newSecret);
   return (
     <PushForm
       {...props}
-      title={`Push webhook for ${props.site.name}`}
-      description="Beckon posts each push to your server, signed with the secret, and your server delivers it."
+      title={t('Push webhook for {site}', { site: props.site.name })}
+      description={t(
+        'Beckon posts each push to your server, signed with the secret, and your server delivers it.',
+      )}
       testId="webhook-dialog"
       check={() => {
         const u = url.trim();
         const s = secret.trim();
         const faults: Faults = {
-          url: /^https?:\/\/\S+$/.test(u) ? null : 'Enter a URL starting with https://.',
-          secret: s.length >= 16 && s.length <= 200 ? null : 'Use a secret of 16 to 200 characters.',
+          url: /^https?:\/\/\S+$/.test(u) ? null : t('Enter a URL starting with https://.'),
+          secret: s.length >= 16 && s.length <= 200 ? null : t('Use a secret of 16 to 200 characters.'),
         };
         if (faults.url || faults.secret) return faults;
         return { webhook: { url: u, secret: s } };
@@ -312,7 +324,7 @@ export function WebhookDialog(props: DialogProps) {
     >
       {(faults) => (
         <>
-          <Field label="URL" error={faults.url} hint="Your endpoint; https:// in production.">
+          <Field label={t('URL')} error={faults.url} hint={t('Your endpoint; https:// in production.')}>
             {(p) => (
               <input
                 {...p}
@@ -326,9 +338,11 @@ export function WebhookDialog(props: DialogProps) {
             )}
           </Field>
           <Field
-            label="Secret"
+            label={t('Secret')}
             error={faults.secret}
-            hint="Keep a copy now: your server checks each request's signature with it, and it is not shown again."
+            hint={t(
+              "Keep a copy now: your server checks each request's signature with it, and it is not shown again.",
+            )}
           >
             {(p) => (
               <input

@@ -19,6 +19,8 @@ import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
 import { SectionHeader } from '../../../components/page-header.tsx';
 import { type Resource, useResource } from '../../../components/use-resource.ts';
+import { t } from '../../../i18n/i18n.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { CHANNEL_LABELS } from '../../conversations/conversation-format.ts';
 
 /** The server's limit, typed so the two cannot drift (a value import would bundle TypeBox). */
@@ -48,14 +50,23 @@ const SURVEYED: ChannelSetting['channel'][] = [
 ];
 
 /** How each channel's survey asks, for the checkbox's description. */
-const SURVEY_HOW: Partial<Record<ChannelSetting['channel'], string>> = {
-  whatsapp: 'a list of scores',
-  messenger: 'quick replies',
-  instagram: 'quick replies',
-  telegram: 'buttons',
-  sms: '“Reply 1–5”',
-  email: 'one-click links',
-};
+function surveyHow(channel: ChannelSetting['channel']): string {
+  switch (channel) {
+    case 'whatsapp':
+      return t('a list of scores');
+    case 'messenger':
+    case 'instagram':
+      return t('quick replies');
+    case 'telegram':
+      return t('buttons');
+    case 'sms':
+      return t('“Reply 1–5”');
+    case 'email':
+      return t('one-click links');
+    default:
+      return '';
+  }
+}
 
 interface Row {
   channel: ChannelSetting['channel'];
@@ -111,6 +122,7 @@ function parseWeight(text: string): number | null {
 }
 
 export function RoutingSection({ skills }: { skills: Resource<Skill[]> }) {
+  const t = useT();
   const settings = useResource(listChannelSettings);
   const templates = useResource(surveyTemplates);
   const [rows, setRows] = useState<Row[]>([]);
@@ -133,7 +145,7 @@ export function RoutingSection({ skills }: { skills: Resource<Skill[]> }) {
     const next: Record<string, string> = {};
     for (const r of rows)
       if (parseWeight(r.weight) === null)
-        next[r.channel] = `Enter a number from 0 to ${MAX_CHANNEL_WEIGHT}, such as 0.25.`;
+        next[r.channel] = t('Enter a number from 0 to {max}, such as 0.25.', { max: MAX_CHANNEL_WEIGHT });
     setFaults(next);
     if (Object.keys(next).length > 0) return;
     setBusy(true);
@@ -161,12 +173,14 @@ export function RoutingSection({ skills }: { skills: Resource<Skill[]> }) {
     <section className="card channel-card" aria-labelledby="routing-heading" data-testid="channel-routing">
       <div className="channel-card-body">
         <SectionHeader
-          title="Routing per channel"
+          title={t('Routing per channel')}
           id="routing-heading"
-          description="Each channel's conversations join a default skill's queue and weigh on an agent's capacity, counted in live chats: at 0.25, an e-mail thread counts as a quarter of a live chat. A satisfaction survey asks the customer for a rating from 1 to 5 on their own channel when an agent resolves the conversation."
+          description={t(
+            "Each channel's conversations join a default skill's queue and weigh on an agent's capacity, counted in live chats: at 0.25, an e-mail thread counts as a quarter of a live chat. A satisfaction survey asks the customer for a rating from 1 to 5 on their own channel when an agent resolves the conversation.",
+          )}
         />
         {(settings.loading && !settings.data) || (skills.loading && !skills.data) ? (
-          <LoadingState label="Loading channel settings…" />
+          <LoadingState label={t('Loading channel settings…')} />
         ) : settings.error ? (
           <LoadError error={settings.error} onRetry={settings.reload} />
         ) : skills.error ? (
@@ -177,10 +191,10 @@ export function RoutingSection({ skills }: { skills: Resource<Skill[]> }) {
               <table className="table table-compact channel-routing-table">
                 <thead>
                   <tr>
-                    <th scope="col">Channel</th>
-                    <th scope="col">Default skill</th>
-                    <th scope="col">Capacity weight</th>
-                    <th scope="col">Satisfaction survey</th>
+                    <th scope="col">{t('Channel')}</th>
+                    <th scope="col">{t('Default skill')}</th>
+                    <th scope="col">{t('Capacity weight')}</th>
+                    <th scope="col">{t('Satisfaction survey')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -192,14 +206,14 @@ export function RoutingSection({ skills }: { skills: Resource<Skill[]> }) {
                         <th scope="row" className="cell-strong">
                           {label}
                         </th>
-                        <td data-label="Default skill">
+                        <td data-label={t('Default skill')}>
                           <select
                             className="input select"
-                            aria-label={`Default skill for ${label}`}
+                            aria-label={t('Default skill for {channel}', { channel: label })}
                             value={r.skillId}
                             onChange={(event) => change(r.channel, { skillId: event.target.value })}
                           >
-                            <option value="">The first skill</option>
+                            <option value="">{t('The first skill')}</option>
                             {skills.data?.map((s) => (
                               <option key={s.id} value={s.id}>
                                 {s.name}
@@ -207,18 +221,18 @@ export function RoutingSection({ skills }: { skills: Resource<Skill[]> }) {
                             ))}
                           </select>
                         </td>
-                        <td data-label="Capacity weight">
+                        <td data-label={t('Capacity weight')}>
                           <span className="channel-weight-field">
                             <input
                               className="input channel-weight"
-                              aria-label={`Capacity weight for ${label}`}
+                              aria-label={t('Capacity weight for {channel}', { channel: label })}
                               aria-invalid={faults[r.channel] ? true : undefined}
                               aria-describedby={faults[r.channel] ? errorId : undefined}
                               inputMode="decimal"
                               value={r.weight}
                               onChange={(event) => change(r.channel, { weight: event.target.value })}
                             />
-                            <span className="muted">live chats</span>
+                            <span className="muted">{t('live chats')}</span>
                           </span>
                           {faults[r.channel] && (
                             <p className="field-error" id={errorId}>
@@ -226,7 +240,7 @@ export function RoutingSection({ skills }: { skills: Resource<Skill[]> }) {
                             </p>
                           )}
                         </td>
-                        <td data-label="Satisfaction survey">
+                        <td data-label={t('Satisfaction survey')}>
                           {SURVEYED.includes(r.channel) ? (
                             <label className="channel-survey">
                               <input
@@ -236,28 +250,30 @@ export function RoutingSection({ skills }: { skills: Resource<Skill[]> }) {
                                 data-testid="survey-toggle"
                               />
                               <span>
-                                Ask on resolve <span className="muted">({SURVEY_HOW[r.channel]})</span>
+                                {t('Ask on resolve')} <span className="muted">({surveyHow(r.channel)})</span>
                               </span>
                             </label>
                           ) : null}
                           {r.channel === 'whatsapp' && r.survey ? (
                             <label className="channel-survey-template">
-                              <span className="muted">After 24 hours without a message</span>
+                              <span className="muted">{t('After 24 hours without a message')}</span>
                               <select
                                 className="input select"
                                 value={r.template}
                                 onChange={(event) => change(r.channel, { template: event.target.value })}
                                 data-testid="survey-template"
                               >
-                                <option value="">Skip it, with a note to agents</option>
-                                {(templates.data ?? []).map((t) => (
-                                  <option key={t.key} value={t.key}>
-                                    Send the template {t.label}
+                                <option value="">{t('Skip it, with a note to agents')}</option>
+                                {(templates.data ?? []).map((tpl) => (
+                                  <option key={tpl.key} value={tpl.key}>
+                                    {t('Send the template {name}', { name: tpl.label })}
                                   </option>
                                 ))}
-                                {r.template && !templates.data?.some((t) => t.key === r.template) ? (
+                                {r.template && !templates.data?.some((tpl) => tpl.key === r.template) ? (
                                   <option value={r.template}>
-                                    {r.template.replace('|', ' (')}) — not listed now
+                                    {t('{name} — not listed now', {
+                                      name: `${r.template.replace('|', ' (')})`,
+                                    })}
                                   </option>
                                 ) : null}
                               </select>
@@ -265,7 +281,7 @@ export function RoutingSection({ skills }: { skills: Resource<Skill[]> }) {
                           ) : null}
                           {SURVEYED.includes(r.channel) ? null : (
                             <span className="muted">
-                              {r.channel === 'web' ? 'In the chat widget' : 'Not available'}
+                              {r.channel === 'web' ? t('In the chat widget') : t('Not available')}
                             </span>
                           )}
                         </td>
@@ -277,11 +293,11 @@ export function RoutingSection({ skills }: { skills: Resource<Skill[]> }) {
             </div>
             <div className="channel-form-footer">
               <button type="submit" className="button button-primary" disabled={busy}>
-                {busy ? 'Saving…' : 'Save routing'}
+                {busy ? t('Saving…') : t('Save routing')}
               </button>
               {saved && (
                 <span className="channel-saved" role="status" data-testid="routing-saved">
-                  Saved. Waiting conversations are routed with the new settings.
+                  {t('Saved. Waiting conversations are routed with the new settings.')}
                 </span>
               )}
             </div>

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { type ChannelConnectionTest, testConnection } from '../../../api/channels.ts';
 import { errorMessage } from '../../../api/http.ts';
 import { CheckIcon } from '../../../components/icons.tsx';
+import { useT } from '../../../i18n/language-context.tsx';
 
 export function TestConnection({
   id,
@@ -14,6 +15,7 @@ export function TestConnection({
   label?: string;
   onTested?: (result: ChannelConnectionTest) => void;
 }) {
+  const t = useT();
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<ChannelConnectionTest | null>(null);
 
@@ -37,17 +39,17 @@ export function TestConnection({
         className="button button-small"
         onClick={run}
         disabled={busy}
-        aria-label={label ? `Test connection of ${label}` : undefined}
+        aria-label={label ? t('Test connection of {name}', { name: label }) : undefined}
       >
-        {busy ? 'Testing…' : 'Test connection'}
+        {busy ? t('Testing…') : t('Test connection')}
       </button>
       <span role="status" className="connection-test-result" data-testid="connection-test-result">
         {result?.ok ? (
           <span className="connection-test-ok">
-            <CheckIcon className="icon icon-success" /> Connected as <strong>{result.identity}</strong>
+            <CheckIcon className="icon icon-success" /> {t('Connected as')} <strong>{result.identity}</strong>
           </span>
         ) : result ? (
-          <span className="field-error">Not working: {result.reason}</span>
+          <span className="field-error">{t('Not working: {reason}', { reason: result.reason })}</span>
         ) : null}
       </span>
     </div>

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { getIdentity, type IdentitySettings, rotateIdentity } from '../../../api/contacts.ts';
 import { errorMessage } from '../../../api/http.ts';
 import { CopyButton } from '../../../components/copy-button.tsx';
+import { useT } from '../../../i18n/language-context.tsx';
 import './identity-section.css';
 
 const LANGUAGES = [
@@ -16,6 +17,7 @@ const LANGUAGES = [
 ] as const;
 
 export function IdentitySection({ siteId, siteName }: { siteId: string; siteName: string }) {
+  const t = useT();
   const [identity, setIdentity] = useState<IdentitySettings | null>(null);
   const [lang, setLang] = useState<(typeof LANGUAGES)[number][0]>('node');
   const [busy, setBusy] = useState(false);
@@ -42,15 +44,16 @@ export function IdentitySection({ siteId, siteName }: { siteId: string; siteName
   return (
     <section
       className="snippet"
-      aria-label={`Identity verification for ${siteName}`}
+      aria-label={t('Identity verification for {name}', { name: siteName })}
       data-testid="site-identity"
     >
       <div className="snippet-header">
         <div>
-          <h4 className="snippet-title">Identity verification</h4>
+          <h4 className="snippet-title">{t('Identity verification')}</h4>
           <p className="snippet-hint">
-            Your server signs each signed-in user's id with this secret; only then does Beckon treat them as
-            that user and show them their conversations.
+            {t(
+              "Your server signs each signed-in user's id with this secret; only then does Beckon treat them as that user and show them their conversations.",
+            )}
           </p>
         </div>
         {!identity ? (
@@ -60,7 +63,7 @@ export function IdentitySection({ siteId, siteName }: { siteId: string; siteName
             disabled={busy}
             onClick={() => run(() => getIdentity(siteId))}
           >
-            {busy ? 'Loading…' : 'Show secret'}
+            {busy ? t('Loading…') : t('Show secret')}
           </button>
         ) : (
           <button
@@ -69,12 +72,14 @@ export function IdentitySection({ siteId, siteName }: { siteId: string; siteName
             disabled={busy}
             onClick={() => {
               if (
-                window.confirm('Replace the secret? Hashes made with the current one stop working at once.')
+                window.confirm(
+                  t('Replace the secret? Hashes made with the current one stop working at once.'),
+                )
               )
                 run(() => rotateIdentity(siteId));
             }}
           >
-            Rotate secret
+            {t('Rotate secret')}
           </button>
         )}
       </div>
@@ -82,13 +87,13 @@ export function IdentitySection({ siteId, siteName }: { siteId: string; siteName
       {identity && (
         <>
           <p className="snippet-hint">
-            Secret{' '}
+            {t('Secret')}{' '}
             <code className="key-pill" data-testid="identity-secret">
               {identity.secret}
             </code>{' '}
-            <CopyButton text={identity.secret} label="Copy secret" />
+            <CopyButton text={identity.secret} label={t('Copy secret')} />
           </p>
-          <div className="tabs identity-tabs" role="tablist" aria-label="Server language">
+          <div className="tabs identity-tabs" role="tablist" aria-label={t('Server language')}>
             {LANGUAGES.map(([key, label]) => (
               <button
                 key={key}
@@ -106,7 +111,7 @@ export function IdentitySection({ siteId, siteName }: { siteId: string; siteName
           <pre className="code-block" tabIndex={0} data-testid="identity-snippet">
             <code>{identity.snippets[lang]}</code>
           </pre>
-          <p className="snippet-hint">Then, on the page, with the hash your server made:</p>
+          <p className="snippet-hint">{t('Then, on the page, with the hash your server made:')}</p>
           {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the code block scrolls sideways, so it must be reachable by keyboard. */}
           <pre className="code-block" tabIndex={0}>
             <code>{identifyCall}</code>

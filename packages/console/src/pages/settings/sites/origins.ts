@@ -1,5 +1,7 @@
 /** Allowed origins are edited as text, one per line; this turns that text into a list or explains what is wrong. */
 
+import { t } from '../../../i18n/i18n.ts';
+
 export type ParsedOrigins = { ok: true; origins: string[] } | { ok: false; error: string };
 
 export function parseOrigins(text: string): ParsedOrigins {
@@ -10,7 +12,9 @@ export function parseOrigins(text: string): ParsedOrigins {
     if (!/^https?:\/\/[^/\s?#]+$/i.test(line)) {
       return {
         ok: false,
-        error: `“${raw.trim()}” is not an origin. Write the scheme and host only, like https://shop.example.com`,
+        error: t('“{line}” is not an origin. Write the scheme and host only, like https://shop.example.com', {
+          line: raw.trim(),
+        }),
       };
     }
     if (!origins.includes(line)) origins.push(line);

@@ -3,6 +3,7 @@ import { WIDGET_LANGUAGE_NAMES } from '@beckon/protocol/widget-languages';
 import type { Site } from '../../../api/types.ts';
 import { CopyButton } from '../../../components/copy-button.tsx';
 import { formatDate } from '../../../components/format.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { IdentitySection } from './identity-section.tsx';
 
 interface SiteCardProps {
@@ -14,6 +15,7 @@ interface SiteCardProps {
 }
 
 export function SiteCard({ site, canEdit, highlighted, onEdit, onDelete }: SiteCardProps) {
+  const t = useT();
   const headingId = `site-${site.id}-name`;
   return (
     <article
@@ -30,7 +32,7 @@ export function SiteCard({ site, canEdit, highlighted, onEdit, onDelete }: SiteC
             {site.name}
           </h3>
           <p className="card-subtitle">
-            Site key{' '}
+            {t('Site key')}{' '}
             <code className="key-pill" data-testid="site-key">
               {site.siteKey}
             </code>
@@ -42,17 +44,17 @@ export function SiteCard({ site, canEdit, highlighted, onEdit, onDelete }: SiteC
               type="button"
               className="button button-small"
               onClick={onEdit}
-              aria-label={`Edit ${site.name}`}
+              aria-label={t('Edit {name}', { name: site.name })}
             >
-              Edit
+              {t('Edit')}
             </button>
             <button
               type="button"
               className="button button-small button-danger-quiet"
               onClick={onDelete}
-              aria-label={`Delete ${site.name}`}
+              aria-label={t('Delete {name}', { name: site.name })}
             >
-              Delete
+              {t('Delete')}
             </button>
           </div>
         )}
@@ -60,7 +62,7 @@ export function SiteCard({ site, canEdit, highlighted, onEdit, onDelete }: SiteC
 
       <dl className="facts">
         <div className="fact">
-          <dt>Allowed origins</dt>
+          <dt>{t('Allowed origins')}</dt>
           <dd data-testid="site-origins">
             {site.allowedOrigins.length ? (
               <ul className="origin-list">
@@ -71,41 +73,43 @@ export function SiteCard({ site, canEdit, highlighted, onEdit, onDelete }: SiteC
                 ))}
               </ul>
             ) : (
-              <span className="muted">None yet — add the origins your pages are served from.</span>
+              <span className="muted">{t('None yet — add the origins your pages are served from.')}</span>
             )}
           </dd>
         </div>
         <div className="fact">
-          <dt>Time zone</dt>
+          <dt>{t('Time zone')}</dt>
           <dd data-testid="site-time-zone">{site.timeZone.replaceAll('_', ' ')}</dd>
         </div>
         <div className="fact">
-          <dt>Widget language</dt>
+          <dt>{t('Widget language')}</dt>
           <dd data-testid="site-widget-language">
-            {site.widgetLanguage === 'auto' ? 'Automatic' : WIDGET_LANGUAGE_NAMES[site.widgetLanguage]}
+            {site.widgetLanguage === 'auto' ? t('Automatic') : WIDGET_LANGUAGE_NAMES[site.widgetLanguage]}
           </dd>
         </div>
         <div className="fact">
-          <dt>Visitor IP addresses</dt>
-          <dd data-testid="site-ip">{site.anonymizeIp ? 'Anonymised (network only)' : 'Used in full'}</dd>
-          <dt>Calls</dt>
-          <dd data-testid="site-record-calls-fact">{site.recordCalls ? 'Recorded' : 'Not recorded'}</dd>
+          <dt>{t('Visitor IP addresses')}</dt>
+          <dd data-testid="site-ip">
+            {site.anonymizeIp ? t('Anonymised (network only)') : t('Used in full')}
+          </dd>
+          <dt>{t('Calls')}</dt>
+          <dd data-testid="site-record-calls-fact">{site.recordCalls ? t('Recorded') : t('Not recorded')}</dd>
         </div>
         <div className="fact">
-          <dt>Created</dt>
+          <dt>{t('Created')}</dt>
           <dd>{formatDate(site.createdAt)}</dd>
         </div>
       </dl>
 
-      <section className="snippet" aria-label={`Tag snippet for ${site.name}`}>
+      <section className="snippet" aria-label={t('Tag snippet for {name}', { name: site.name })}>
         <div className="snippet-header">
           <div>
-            <h4 className="snippet-title">Tag snippet</h4>
+            <h4 className="snippet-title">{t('Tag snippet')}</h4>
             <p className="snippet-hint">
-              Paste it into every page, just before the closing &lt;/head&gt; tag.
+              {t('Paste it into every page, just before the closing {tag} tag.', { tag: '</head>' })}
             </p>
           </div>
-          <CopyButton text={site.snippet} label="Copy snippet" testId="copy-snippet" />
+          <CopyButton text={site.snippet} label={t('Copy snippet')} testId="copy-snippet" />
         </div>
         {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the code block scrolls sideways, so it must be reachable by keyboard. */}
         <pre className="code-block" tabIndex={0} data-testid="site-snippet">

@@ -11,6 +11,7 @@ import type { Site } from '../../../api/types.ts';
 import { Dialog, DialogFooter } from '../../../components/dialog.tsx';
 import { Field } from '../../../components/field.tsx';
 import { FormError } from '../../../components/form-error.tsx';
+import { useT } from '../../../i18n/language-context.tsx';
 import { formatOrigins, parseOrigins } from './origins.ts';
 import { browserTimeZone, timeZonesWith } from './time-zones.ts';
 
@@ -22,6 +23,7 @@ interface SiteFormDialogProps {
 }
 
 export function SiteFormDialog({ site, onSaved, onClose }: SiteFormDialogProps) {
+  const t = useT();
   const [name, setName] = useState(site?.name ?? '');
   const [originsText, setOriginsText] = useState(site ? formatOrigins(site.allowedOrigins) : '');
   const [timeZone, setTimeZone] = useState(site?.timeZone ?? browserTimeZone());
@@ -37,7 +39,7 @@ export function SiteFormDialog({ site, onSaved, onClose }: SiteFormDialogProps) 
     event.preventDefault();
     const trimmed = name.trim();
     const parsed = parseOrigins(originsText);
-    setNameError(trimmed ? null : 'Give the site a name.');
+    setNameError(trimmed ? null : t('Give the site a name.'));
     setOriginsError(parsed.ok ? null : parsed.error);
     if (!trimmed || !parsed.ok) return;
 
@@ -62,11 +64,13 @@ export function SiteFormDialog({ site, onSaved, onClose }: SiteFormDialogProps) 
 
   return (
     <Dialog
-      title={site ? `Edit ${site.name}` : 'New site'}
+      title={site ? t('Edit {name}', { name: site.name }) : t('New site')}
       description={
         site
-          ? 'The site key and snippet stay the same, so pages that already carry the tag keep working.'
-          : 'A site is a website or app that carries your tag. You get its snippet as soon as it is created.'
+          ? t('The site key and snippet stay the same, so pages that already carry the tag keep working.')
+          : t(
+              'A site is a website or app that carries your tag. You get its snippet as soon as it is created.',
+            )
       }
       onClose={onClose}
       busy={busy}
@@ -74,7 +78,7 @@ export function SiteFormDialog({ site, onSaved, onClose }: SiteFormDialogProps) 
     >
       <form onSubmit={handleSubmit} noValidate>
         <div className="dialog-body form">
-          <Field label="Name" error={nameError} hint="Shown to your team only, e.g. “Main store”.">
+          <Field label={t('Name')} error={nameError} hint={t('Shown to your team only, e.g. “Main store”.')}>
             {(props) => (
               <input
                 {...props}
@@ -88,9 +92,11 @@ export function SiteFormDialog({ site, onSaved, onClose }: SiteFormDialogProps) 
             )}
           </Field>
           <Field
-            label="Allowed origins"
+            label={t('Allowed origins')}
             error={originsError}
-            hint="One per line, like https://shop.example.com. The tag only accepts visits from pages on these origins."
+            hint={t(
+              'One per line, like https://shop.example.com. The tag only accepts visits from pages on these origins.',
+            )}
           >
             {(props) => (
               <textarea
@@ -106,7 +112,7 @@ export function SiteFormDialog({ site, onSaved, onClose }: SiteFormDialogProps) 
               />
             )}
           </Field>
-          <Field label="Time zone" hint="Reports count days in this time zone.">
+          <Field label={t('Time zone')} hint={t('Reports count days in this time zone.')}>
             {(props) => (
               <select
                 {...props}
@@ -124,8 +130,10 @@ export function SiteFormDialog({ site, onSaved, onClose }: SiteFormDialogProps) 
             )}
           </Field>
           <Field
-            label="Widget language"
-            hint="Automatic follows the page’s language, then the visitor’s browser, then English. A fixed language wins over both."
+            label={t('Widget language')}
+            hint={t(
+              'Automatic follows the page’s language, then the visitor’s browser, then English. A fixed language wins over both.',
+            )}
           >
             {(props) => (
               <select
@@ -135,7 +143,7 @@ export function SiteFormDialog({ site, onSaved, onClose }: SiteFormDialogProps) 
                 value={widgetLanguage}
                 onChange={(event) => setWidgetLanguage(event.target.value as SiteWidgetLanguage)}
               >
-                <option value="auto">Automatic (page, then browser)</option>
+                <option value="auto">{t('Automatic (page, then browser)')}</option>
                 {WIDGET_LANGUAGES.map((code) => (
                   <option key={code} value={code}>
                     {WIDGET_LANGUAGE_NAMES[code]}
@@ -151,7 +159,7 @@ export function SiteFormDialog({ site, onSaved, onClose }: SiteFormDialogProps) 
               checked={anonymizeIp}
               onChange={() => setAnonymizeIp(!anonymizeIp)}
             />
-            Anonymise visitor IP addresses (keep only their network: IPv4 /24, IPv6 /48)
+            {t('Anonymise visitor IP addresses (keep only their network: IPv4 /24, IPv6 /48)')}
           </label>
           <label className="check" data-testid="site-record-calls">
             <input
@@ -161,11 +169,12 @@ export function SiteFormDialog({ site, onSaved, onClose }: SiteFormDialogProps) 
               onChange={(event) => setRecordCalls(event.target.checked)}
             />
             <span>
-              Record calls
+              {t('Record calls')}
               <span className="muted">
                 {' '}
-                The visitor reads “This call is recorded” before the call starts, and the agent sees a
-                recording sign. Recordings are kept with the conversation.
+                {t(
+                  'The visitor reads “This call is recorded” before the call starts, and the agent sees a recording sign. Recordings are kept with the conversation.',
+                )}
               </span>
             </span>
           </label>
@@ -173,10 +182,10 @@ export function SiteFormDialog({ site, onSaved, onClose }: SiteFormDialogProps) 
         </div>
         <DialogFooter>
           <button type="button" className="button" onClick={onClose} disabled={busy}>
-            Cancel
+            {t('Cancel')}
           </button>
           <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? 'Saving…' : site ? 'Save changes' : 'Create site'}
+            {busy ? t('Saving…') : site ? t('Save changes') : t('Create site')}
           </button>
         </DialogFooter>
       </form>

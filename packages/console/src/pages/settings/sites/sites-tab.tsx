@@ -9,6 +9,7 @@ import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
 import { SectionHeader } from '../../../components/page-header.tsx';
 import { useResource } from '../../../components/use-resource.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { canManage, useSession } from '../../../session/session-context.tsx';
 import { SiteCard } from './site-card.tsx';
 import { SiteFormDialog } from './site-form-dialog.tsx';
@@ -16,6 +17,7 @@ import { SiteFormDialog } from './site-form-dialog.tsx';
 type Editing = { kind: 'create' } | { kind: 'edit'; site: Site } | { kind: 'delete'; site: Site } | null;
 
 export function SitesTab() {
+  const t = useT();
   const { user } = useSession();
   const manager = canManage(user.role);
   const sites = useResource(listSites);
@@ -42,28 +44,36 @@ export function SitesTab() {
   const newSiteButton = manager && (
     <button type="button" className="button button-primary" onClick={() => setEditing({ kind: 'create' })}>
       <PlusIcon />
-      New site
+      {t('New site')}
     </button>
   );
 
   return (
     <section aria-labelledby="sites-heading">
       <SectionHeader
-        title="Sites"
+        title={t('Sites')}
         id="sites-heading"
-        description="Each website or app that carries your tag. Visits are only accepted from a site's allowed origins."
+        description={t(
+          "Each website or app that carries your tag. Visits are only accepted from a site's allowed origins.",
+        )}
         actions={sites.data && sites.data.length > 0 ? newSiteButton : null}
       />
 
       {sites.loading && !sites.data ? (
-        <LoadingState label="Loading sites…" />
+        <LoadingState label={t('Loading sites…')} />
       ) : sites.error ? (
         <LoadError error={sites.error} onRetry={sites.reload} />
       ) : sites.data && sites.data.length === 0 ? (
-        <EmptyState icon={<GlobeIcon />} title="No sites yet" testId="sites-empty" actions={newSiteButton}>
+        <EmptyState
+          icon={<GlobeIcon />}
+          title={t('No sites yet')}
+          testId="sites-empty"
+          actions={newSiteButton}
+        >
           <p>
-            Create a site for each website or app you want to engage visitors on. You will get a one-line tag
-            to paste into its pages; visitors show up under Visitors as soon as it is live.
+            {t(
+              'Create a site for each website or app you want to engage visitors on. You will get a one-line tag to paste into its pages; visitors show up under Visitors as soon as it is live.',
+            )}
           </p>
         </EmptyState>
       ) : (
@@ -90,8 +100,8 @@ export function SitesTab() {
       )}
       {editing?.kind === 'delete' && (
         <ConfirmDialog
-          title={`Delete ${editing.site.name}?`}
-          confirmLabel="Delete site"
+          title={t('Delete {name}?', { name: editing.site.name })}
+          confirmLabel={t('Delete site')}
           onClose={() => setEditing(null)}
           onConfirm={async () => {
             await deleteSite(editing.site.id);
@@ -99,8 +109,9 @@ export function SitesTab() {
           }}
         >
           <p>
-            Its tag stops working at once: pages that still carry it will no longer send visits or show
-            engagements. This cannot be undone.
+            {t(
+              'Its tag stops working at once: pages that still carry it will no longer send visits or show engagements. This cannot be undone.',
+            )}
           </p>
         </ConfirmDialog>
       )}

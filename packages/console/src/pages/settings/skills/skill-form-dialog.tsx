@@ -9,6 +9,7 @@ import { Field } from '../../../components/field.tsx';
 import { FormError } from '../../../components/form-error.tsx';
 import { parseWholeNumber } from '../../../components/number-input.ts';
 import { SkillPicker } from '../../../components/skill-picker.tsx';
+import { useT } from '../../../i18n/language-context.tsx';
 import { HoursEditor } from './hours-editor.tsx';
 import { SlaEditor, slaDraft, slaOf } from './sla-editor.tsx';
 
@@ -25,6 +26,7 @@ interface SkillFormDialogProps {
 const MAX_SECONDS = 86_400;
 
 export function SkillFormDialog({ skill, skills, bots, onSaved, onClose }: SkillFormDialogProps) {
+  const t = useT();
   const [name, setName] = useState(skill?.name ?? '');
   const [maxWait, setMaxWait] = useState(String(skill?.maxWaitSeconds ?? 120));
   const [offerTimeout, setOfferTimeout] = useState(String(skill?.offerTimeoutSeconds ?? 30));
@@ -44,9 +46,9 @@ export function SkillFormDialog({ skill, skills, bots, onSaved, onClose }: Skill
     const targets = slaOf(sla);
     const next = {
       sla: 'error' in targets ? targets.error : null,
-      name: trimmed ? null : 'Give the skill a name.',
-      maxWait: maxWaitSeconds === null ? 'Enter a whole number of seconds, at least 1.' : null,
-      offerTimeout: offerTimeoutSeconds === null ? 'Enter a whole number of seconds, at least 1.' : null,
+      name: trimmed ? null : t('Give the skill a name.'),
+      maxWait: maxWaitSeconds === null ? t('Enter a whole number of seconds, at least 1.') : null,
+      offerTimeout: offerTimeoutSeconds === null ? t('Enter a whole number of seconds, at least 1.') : null,
     };
     setErrors(next);
     if (!trimmed || maxWaitSeconds === null || offerTimeoutSeconds === null || 'error' in targets) return;
@@ -74,15 +76,15 @@ export function SkillFormDialog({ skill, skills, bots, onSaved, onClose }: Skill
 
   return (
     <Dialog
-      title={skill ? `Edit ${skill.name}` : 'New skill'}
-      description="A skill is a queue of chats and the agents who can answer them."
+      title={skill ? t('Edit {name}', { name: skill.name }) : t('New skill')}
+      description={t('A skill is a queue of chats and the agents who can answer them.')}
       onClose={onClose}
       busy={busy}
       testId="skill-dialog"
     >
       <form onSubmit={handleSubmit} noValidate>
         <div className="dialog-body form">
-          <Field label="Name" error={errors.name} hint="For example Sales, Support or Billing.">
+          <Field label={t('Name')} error={errors.name} hint={t('For example Sales, Support or Billing.')}>
             {(props) => (
               <input
                 {...props}
@@ -97,9 +99,9 @@ export function SkillFormDialog({ skill, skills, bots, onSaved, onClose }: Skill
           </Field>
           <div className="form-row">
             <Field
-              label="Max wait (seconds)"
+              label={t('Max wait (seconds)')}
               error={errors.maxWait}
-              hint="How long a visitor may wait in the queue for an agent with this skill."
+              hint={t('How long a visitor may wait in the queue for an agent with this skill.')}
             >
               {(props) => (
                 <input
@@ -116,9 +118,9 @@ export function SkillFormDialog({ skill, skills, bots, onSaved, onClose }: Skill
               )}
             </Field>
             <Field
-              label="Offer timeout (seconds)"
+              label={t('Offer timeout (seconds)')}
               error={errors.offerTimeout}
-              hint="How long an agent has to accept a chat before it is offered to the next one."
+              hint={t('How long an agent has to accept a chat before it is offered to the next one.')}
             >
               {(props) => (
                 <input
@@ -136,19 +138,19 @@ export function SkillFormDialog({ skill, skills, bots, onSaved, onClose }: Skill
             </Field>
           </div>
           <SkillPicker
-            legend="Transfer targets"
-            hint="Skills an agent can hand a conversation on to."
+            legend={t('Transfer targets')}
+            hint={t('Skills an agent can hand a conversation on to.')}
             skills={targets}
             selected={transfers}
             onChange={setTransfers}
-            emptyText="Create another skill to allow transfers to it."
+            emptyText={t('Create another skill to allow transfers to it.')}
           />
           <Field
-            label="Offer new conversations to a bot first"
+            label={t('Offer new conversations to a bot first')}
             hint={
               bots.length
-                ? 'The bot answers first and hands over to the skill’s agents when it cannot help.'
-                : 'Create a bot in Settings › Bots to let it answer first.'
+                ? t('The bot answers first and hands over to the skill’s agents when it cannot help.')
+                : t('Create a bot in Settings › Bots to let it answer first.')
             }
           >
             {(props) => (
@@ -160,7 +162,7 @@ export function SkillFormDialog({ skill, skills, bots, onSaved, onClose }: Skill
                 disabled={bots.length === 0 && !botId}
                 onChange={(event) => setBotId(event.target.value)}
               >
-                <option value="">No bot — straight to people</option>
+                <option value="">{t('No bot — straight to people')}</option>
                 {bots.map((b) => (
                   <option key={b.id} value={b.id}>
                     {b.name}
@@ -175,10 +177,10 @@ export function SkillFormDialog({ skill, skills, bots, onSaved, onClose }: Skill
         </div>
         <DialogFooter>
           <button type="button" className="button" onClick={onClose} disabled={busy}>
-            Cancel
+            {t('Cancel')}
           </button>
           <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? 'Saving…' : skill ? 'Save changes' : 'Create skill'}
+            {busy ? t('Saving…') : skill ? t('Save changes') : t('Create skill')}
           </button>
         </DialogFooter>
       </form>

@@ -13,6 +13,7 @@ import { LoadingState } from '../../../components/loading-state.tsx';
 import { SectionHeader } from '../../../components/page-header.tsx';
 import { NameChips, skillNames } from '../../../components/skill-picker.tsx';
 import { useResource } from '../../../components/use-resource.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { canManage, useSession } from '../../../session/session-context.tsx';
 import '../bots/bots.css';
 import { hoursSummary } from './hours-editor.tsx';
@@ -22,6 +23,7 @@ import { slaSummary } from './sla-editor.tsx';
 type Editing = { kind: 'create' } | { kind: 'edit'; skill: Skill } | { kind: 'delete'; skill: Skill } | null;
 
 export function SkillsTab() {
+  const t = useT();
   const { user } = useSession();
   const manager = canManage(user.role);
   const skills = useResource(listSkills);
@@ -40,32 +42,33 @@ export function SkillsTab() {
   const newSkillButton = manager && (
     <button type="button" className="button button-primary" onClick={() => setEditing({ kind: 'create' })}>
       <PlusIcon />
-      New skill
+      {t('New skill')}
     </button>
   );
 
   return (
     <section aria-labelledby="skills-heading">
       <SectionHeader
-        title="Skills"
+        title={t('Skills')}
         id="skills-heading"
-        description="Chats wait in a skill's queue until an agent with that skill is free to take them."
+        description={t("Chats wait in a skill's queue until an agent with that skill is free to take them.")}
         actions={skills.data && skills.data.length > 0 ? newSkillButton : null}
       />
       {skills.loading && !skills.data ? (
-        <LoadingState label="Loading skills…" />
+        <LoadingState label={t('Loading skills…')} />
       ) : skills.error ? (
         <LoadError error={skills.error} onRetry={skills.reload} />
       ) : skills.data && skills.data.length === 0 ? (
         <EmptyState
           icon={<LayersIcon />}
-          title="No skills yet"
+          title={t('No skills yet')}
           testId="skills-empty"
           actions={newSkillButton}
         >
           <p>
-            Create a skill for each kind of conversation your team handles, such as Sales or Support, then
-            give agents the skills they can answer under Team.
+            {t(
+              'Create a skill for each kind of conversation your team handles, such as Sales or Support, then give agents the skills they can answer under Team.',
+            )}
           </p>
         </EmptyState>
       ) : (
@@ -73,15 +76,15 @@ export function SkillsTab() {
           <table className="table" data-testid="skill-table">
             <thead>
               <tr>
-                <th scope="col">Skill</th>
-                <th scope="col">Max wait</th>
-                <th scope="col">Offer timeout</th>
-                <th scope="col">Hours</th>
-                <th scope="col">Transfers to</th>
-                <th scope="col">Answered first by</th>
+                <th scope="col">{t('Skill')}</th>
+                <th scope="col">{t('Max wait')}</th>
+                <th scope="col">{t('Offer timeout')}</th>
+                <th scope="col">{t('Hours')}</th>
+                <th scope="col">{t('Transfers to')}</th>
+                <th scope="col">{t('Answered first by')}</th>
                 {manager && (
                   <th scope="col" className="cell-actions">
-                    <span className="visually-hidden">Actions</span>
+                    <span className="visually-hidden">{t('Actions')}</span>
                   </th>
                 )}
               </tr>
@@ -94,9 +97,9 @@ export function SkillsTab() {
                     <th scope="row" className="cell-strong">
                       {skill.name}
                     </th>
-                    <td data-label="Max wait">{formatSeconds(skill.maxWaitSeconds)}</td>
-                    <td data-label="Offer timeout">{formatSeconds(skill.offerTimeoutSeconds)}</td>
-                    <td data-label="Hours" data-testid="skill-hours">
+                    <td data-label={t('Max wait')}>{formatSeconds(skill.maxWaitSeconds)}</td>
+                    <td data-label={t('Offer timeout')}>{formatSeconds(skill.offerTimeoutSeconds)}</td>
+                    <td data-label={t('Hours')} data-testid="skill-hours">
                       {hoursSummary(skill.hours)}
                       {slaSummary(skill.sla) && (
                         <div className="muted cell-sub" data-testid="skill-sla">
@@ -104,10 +107,10 @@ export function SkillsTab() {
                         </div>
                       )}
                     </td>
-                    <td data-label="Transfers to">
-                      <NameChips names={targets} empty="None" />
+                    <td data-label={t('Transfers to')}>
+                      <NameChips names={targets} empty={t('None')} />
                     </td>
-                    <td data-label="Answered first by" data-testid="skill-bot">
+                    <td data-label={t('Answered first by')} data-testid="skill-bot">
                       <FirstResponder botId={skill.botId ?? null} bots={bots.data} />
                     </td>
                     {manager && (
@@ -116,17 +119,17 @@ export function SkillsTab() {
                           type="button"
                           className="button button-small"
                           onClick={() => setEditing({ kind: 'edit', skill })}
-                          aria-label={`Edit ${skill.name}`}
+                          aria-label={t('Edit {name}', { name: skill.name })}
                         >
-                          Edit
+                          {t('Edit')}
                         </button>
                         <button
                           type="button"
                           className="button button-small button-danger-quiet"
                           onClick={() => setEditing({ kind: 'delete', skill })}
-                          aria-label={`Delete ${skill.name}`}
+                          aria-label={t('Delete {name}', { name: skill.name })}
                         >
-                          Delete
+                          {t('Delete')}
                         </button>
                       </td>
                     )}
@@ -149,8 +152,8 @@ export function SkillsTab() {
       )}
       {editing?.kind === 'delete' && (
         <ConfirmDialog
-          title={`Delete ${editing.skill.name}?`}
-          confirmLabel="Delete skill"
+          title={t('Delete {name}?', { name: editing.skill.name })}
+          confirmLabel={t('Delete skill')}
           onClose={() => setEditing(null)}
           onConfirm={async () => {
             await deleteSkill(editing.skill.id);
@@ -166,8 +169,9 @@ export function SkillsTab() {
           }}
         >
           <p>
-            Agents lose this skill, and other skills can no longer transfer conversations to it. Campaigns
-            that route chats to it will need another skill.
+            {t(
+              'Agents lose this skill, and other skills can no longer transfer conversations to it. Campaigns that route chats to it will need another skill.',
+            )}
           </p>
         </ConfirmDialog>
       )}
@@ -177,12 +181,13 @@ export function SkillsTab() {
 
 /** Who takes a skill's new conversations first: a bot (badged) or the skill's people. */
 function FirstResponder({ botId, bots }: { botId: string | null; bots: Bot[] | undefined }) {
-  if (!botId) return <span className="muted">People</span>;
+  const t = useT();
+  if (!botId) return <span className="muted">{t('People')}</span>;
   const bot = bots?.find((b) => b.id === botId);
   return (
     <span>
-      <span className="member-bot-badge">Bot</span>
-      {bot?.name ?? 'A bot'}
+      <span className="member-bot-badge">{t('Bot')}</span>
+      {bot?.name ?? t('A bot')}
     </span>
   );
 }

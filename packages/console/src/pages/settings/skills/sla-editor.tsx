@@ -2,31 +2,51 @@
 import { SLA_BANDS } from '@beckon/core/sla/sla-clock';
 import type { SlaPriority } from '@beckon/protocol/sla-api';
 import type { SlaTargets } from '../../../api/types.ts';
+import { t } from '../../../i18n/i18n.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import './sla-editor.css';
 
 /** The editor's text per band: minutes as typed, empty for no target. */
 export type SlaDraft = Record<SlaPriority, { first: string; resolution: string }>;
 
-const LABELS: Record<SlaPriority, string> = {
-  low: 'Low',
-  normal: 'Normal',
-  high: 'High',
-  urgent: 'Urgent',
-};
-const HINTS: Record<SlaPriority, string> = {
-  low: 'priority below 0',
-  normal: 'priority 0',
-  high: 'priority 1–9',
-  urgent: 'priority 10 and up',
-};
+/** A priority band's name in the user's language. */
+function bandLabel(p: SlaPriority): string {
+  switch (p) {
+    case 'low':
+      return t('Low');
+    case 'normal':
+      return t('Normal');
+    case 'high':
+      return t('High');
+    case 'urgent':
+      return t('Urgent');
+  }
+}
+
+/** Which priorities a band holds. */
+function bandHint(p: SlaPriority): string {
+  switch (p) {
+    case 'low':
+      return t('priority below 0');
+    case 'normal':
+      return t('priority 0');
+    case 'high':
+      return t('priority 1–9');
+    case 'urgent':
+      return t('priority 10 and up');
+  }
+}
 
 const minutes = (s: number | null | undefined) => (s ? String(Math.round(s / 60)) : '');
 
 /** The draft of stored targets. */
-export function slaDraft(t: SlaTargets | null | undefined): SlaDraft {
+export function slaDraft(stored: SlaTargets | null | undefined): SlaDraft {
   const out = {} as SlaDraft;
   for (const p of SLA_BANDS)
-    out[p] = { first: minutes(t?.[p]?.firstResponseSeconds), resolution: minutes(t?.[p]?.resolutionSeconds) };
+    out[p] = {
+      first: minutes(stored?.[p]?.firstResponseSeconds),
+      resolution: minutes(stored?.[p]?.resolutionSeconds),
+    };
   return out;
 }
 
@@ -37,13 +57,13 @@ export function slaOf(d: SlaDraft): { targets: SlaTargets | null } | { error: st
     if (text.trim() === '') return null;
     const n = Number(text);
     if (!Number.isInteger(n) || n < 1 || n > 129_600)
-      return `${what}: enter whole minutes from 1 to 129600, or leave it empty.`;
+      return t('{field}: enter whole minutes from 1 to 129600, or leave it empty.', { field: what });
     return n * 60;
   };
   for (const p of SLA_BANDS) {
-    const first = read(d[p].first, `${LABELS[p]} first response`);
+    const first = read(d[p].first, t('{band} first response', { band: bandLabel(p) }));
     if (typeof first === 'string') return { error: first };
-    const resolution = read(d[p].resolution, `${LABELS[p]} resolution`);
+    const resolution = read(d[p].resolution, t('{band} resolution', { band: bandLabel(p) }));
     if (typeof resolution === 'string') return { error: resolution };
     if (first !== null || resolution !== null)
       targets[p] = { firstResponseSeconds: first, resolutionSeconds: resolution };
@@ -60,29 +80,31 @@ export function SlaEditor({
   onChange: (d: SlaDraft) => void;
   error: string | null;
 }) {
+  const t = useT();
   const set = (p: SlaPriority, key: 'first' | 'resolution', text: string) =>
     onChange({ ...value, [p]: { ...value[p], [key]: text } });
   return (
     <fieldset className="sla-editor" data-testid="sla-editor">
-      <legend className="field-label">Service levels</legend>
+      <legend className="field-label">{t('Service levels')}</legend>
       <p className="field-hint">
-        Minutes allowed for the first reply and for resolving, per priority. They count business hours when
-        the skill has them. Leave a field empty for no target.
+        {t(
+          'Minutes allowed for the first reply and for resolving, per priority. They count business hours when the skill has them. Leave a field empty for no target.',
+        )}
       </p>
       <table className="sla-table">
         <thead>
           <tr>
-            <th scope="col">Priority</th>
-            <th scope="col">First response (min)</th>
-            <th scope="col">Resolution (min)</th>
+            <th scope="col">{t('Priority')}</th>
+            <th scope="col">{t('First response (min)')}</th>
+            <th scope="col">{t('Resolution (min)')}</th>
           </tr>
         </thead>
         <tbody>
           {SLA_BANDS.map((p) => (
             <tr key={p}>
               <th scope="row">
-                <span className="sla-band">{LABELS[p]}</span>
-                <span className="sla-band-hint">{HINTS[p]}</span>
+                <span className="sla-band">{bandLabel(p)}</span>
+                <span className="sla-band-hint">{bandHint(p)}</span>
               </th>
               <td>
                 <input
@@ -90,7 +112,7 @@ export function SlaEditor({
                   type="number"
                   inputMode="numeric"
                   min={1}
-                  aria-label={`${LABELS[p]} first response, minutes`}
+                  aria-label={t('{band} first response, minutes', { band: bandLabel(p) })}
                   name={`sla-${p}-first`}
                   value={value[p].first}
                   onChange={(e) => set(p, 'first', e.target.value)}
@@ -102,7 +124,7 @@ export function SlaEditor({
                   type="number"
                   inputMode="numeric"
                   min={1}
-                  aria-label={`${LABELS[p]} resolution, minutes`}
+                  aria-label={t('{band} resolution, minutes', { band: bandLabel(p) })}
                   name={`sla-${p}-resolution`}
                   value={value[p].resolution}
                   onChange={(e) => set(p, 'resolution', e.target.value)}
@@ -123,21 +145,23 @@ export function SlaEditor({
 
 const span = (seconds: number) => {
   const min = Math.round(seconds / 60);
-  if (min < 60 || min % 60) return `${min} min`;
-  return min % 1440 ? `${min / 60} h` : `${min / 1440} d`;
+  if (min < 60 || min % 60) return t('{count} min', { count: String(min) });
+  return min % 1440
+    ? t('{count} h', { count: String(min / 60) })
+    : t('{count} d', { count: String(min / 1440) });
 };
 
 /** "SLA: normal reply 15 min, resolve 1 h", for the skills table; null without targets. */
-export function slaSummary(t: SlaTargets | null | undefined): string | null {
-  if (!t) return null;
+export function slaSummary(stored: SlaTargets | null | undefined): string | null {
+  if (!stored) return null;
   const parts = SLA_BANDS.flatMap((p) => {
-    const x = t[p];
+    const x = stored[p];
     if (!x) return [];
     const clocks = [
-      x.firstResponseSeconds ? `reply ${span(x.firstResponseSeconds)}` : null,
-      x.resolutionSeconds ? `resolve ${span(x.resolutionSeconds)}` : null,
+      x.firstResponseSeconds ? t('reply {time}', { time: span(x.firstResponseSeconds) }) : null,
+      x.resolutionSeconds ? t('resolve {time}', { time: span(x.resolutionSeconds) }) : null,
     ].filter(Boolean);
-    return clocks.length ? [`${LABELS[p].toLowerCase()} ${clocks.join(', ')}`] : [];
+    return clocks.length ? [`${bandLabel(p).toLowerCase()} ${clocks.join(', ')}`] : [];
   });
-  return parts.length ? `SLA: ${parts.join('; ')}` : null;
+  return parts.length ? t('SLA: {targets}', { targets: parts.join('; ') }) : null;
 }

@@ -3,10 +3,12 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { getAwayReasons, saveAwayReasons } from '../../../api/away-reasons.ts';
 import { errorMessage } from '../../../api/http.ts';
 import { CloseIcon } from '../../../components/icons.tsx';
+import { useT } from '../../../i18n/language-context.tsx';
 
 const MAX_LENGTH = 40;
 
 export function AwayReasonsCard({ manager }: { manager: boolean }) {
+  const t = useT();
   const [saved, setSaved] = useState<string[] | null>(null);
   const [reasons, setReasons] = useState<string[]>([]);
   const [draft, setDraft] = useState('');
@@ -31,7 +33,7 @@ export function AwayReasonsCard({ manager }: { manager: boolean }) {
     const label = draft.trim();
     if (!label) return;
     if (reasons.some((r) => r.toLowerCase() === label.toLowerCase())) {
-      setError(`"${label}" is already on the list.`);
+      setError(t('"{label}" is already on the list.', { label }));
       return;
     }
     setReasons([...reasons, label]);
@@ -47,7 +49,7 @@ export function AwayReasonsCard({ manager }: { manager: boolean }) {
       const list = await saveAwayReasons(reasons);
       setSaved(list);
       setReasons(list);
-      setNotice('Away reasons saved. Agents see them in their status switch.');
+      setNotice(t('Away reasons saved. Agents see them in their status switch.'));
     } catch (e) {
       setError(errorMessage(e));
     } finally {
@@ -60,16 +62,16 @@ export function AwayReasonsCard({ manager }: { manager: boolean }) {
       <div className="card-header">
         <div>
           <h3 className="card-title" id="away-reasons-heading">
-            Away reasons
+            {t('Away reasons')}
           </h3>
           <p className="card-subtitle">
-            Agents pick one when they step away. The agent report shows time spent in each.
+            {t('Agents pick one when they step away. The agent report shows time spent in each.')}
           </p>
         </div>
       </div>
       <div className="card-body">
         {saved === null && !error ? (
-          <p className="muted">Loading…</p>
+          <p className="muted">{t('Loading…')}</p>
         ) : (
           <ul className="away-reason-list">
             {reasons.map((reason) => (
@@ -79,7 +81,7 @@ export function AwayReasonsCard({ manager }: { manager: boolean }) {
                   <button
                     type="button"
                     className="icon-button"
-                    aria-label={`Remove ${reason}`}
+                    aria-label={t('Remove {name}', { name: reason })}
                     onClick={() => {
                       setReasons(reasons.filter((r) => r !== reason));
                       setNotice(null);
@@ -95,18 +97,18 @@ export function AwayReasonsCard({ manager }: { manager: boolean }) {
         {manager && (
           <form className="away-reason-form" onSubmit={add}>
             <label className="visually-hidden" htmlFor="away-reason-new">
-              New away reason
+              {t('New away reason')}
             </label>
             <input
               id="away-reason-new"
               className="input input-compact"
               value={draft}
               maxLength={MAX_LENGTH}
-              placeholder="e.g. Coaching"
+              placeholder={t('e.g. Coaching')}
               onChange={(e) => setDraft(e.target.value)}
             />
             <button type="submit" className="button button-small" disabled={!draft.trim()}>
-              Add
+              {t('Add')}
             </button>
             <button
               type="button"
@@ -114,7 +116,7 @@ export function AwayReasonsCard({ manager }: { manager: boolean }) {
               onClick={save}
               disabled={!changed || busy}
             >
-              Save reasons
+              {t('Save reasons')}
             </button>
           </form>
         )}

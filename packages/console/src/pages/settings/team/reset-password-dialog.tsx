@@ -6,6 +6,7 @@ import { updateUser } from '../../../api/users.ts';
 import { Dialog, DialogFooter } from '../../../components/dialog.tsx';
 import { Field } from '../../../components/field.tsx';
 import { FormError } from '../../../components/form-error.tsx';
+import { useT } from '../../../i18n/language-context.tsx';
 import { MIN_PASSWORD_LENGTH } from './user-form-dialog.tsx';
 
 interface ResetPasswordDialogProps {
@@ -17,6 +18,7 @@ interface ResetPasswordDialogProps {
 }
 
 export function ResetPasswordDialog({ user, self = false, onDone, onClose }: ResetPasswordDialogProps) {
+  const t = useT();
   const [current, setCurrent] = useState('');
   const [currentError, setCurrentError] = useState<string | null>(null);
   const [password, setPassword] = useState('');
@@ -26,10 +28,10 @@ export function ResetPasswordDialog({ user, self = false, onDone, onClose }: Res
 
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setCurrentError(self && !current ? 'Enter your current password.' : null);
+    setCurrentError(self && !current ? t('Enter your current password.') : null);
     if (self && !current) return;
     if (password.length < MIN_PASSWORD_LENGTH) {
-      setFieldError(`Use at least ${MIN_PASSWORD_LENGTH} characters.`);
+      setFieldError(t('Use at least {count} characters.', { count: MIN_PASSWORD_LENGTH }));
       return;
     }
     setFieldError(null);
@@ -46,11 +48,11 @@ export function ResetPasswordDialog({ user, self = false, onDone, onClose }: Res
 
   return (
     <Dialog
-      title={self ? 'Change your password' : `Reset password for ${user.name}`}
+      title={self ? t('Change your password') : t('Reset password for {name}', { name: user.name })}
       description={
         self
-          ? 'Your other sessions are signed out; this one stays.'
-          : 'Their current password stops working. Share the new one with them privately.'
+          ? t('Your other sessions are signed out; this one stays.')
+          : t('Their current password stops working. Share the new one with them privately.')
       }
       onClose={onClose}
       busy={busy}
@@ -61,7 +63,7 @@ export function ResetPasswordDialog({ user, self = false, onDone, onClose }: Res
         <div className="dialog-body form">
           {self && (
             <PasswordField
-              label="Current password"
+              label={t('Current password')}
               name="current-password"
               value={current}
               onChange={setCurrent}
@@ -69,21 +71,21 @@ export function ResetPasswordDialog({ user, self = false, onDone, onClose }: Res
             />
           )}
           <PasswordField
-            label="New password"
+            label={t('New password')}
             name="password"
             value={password}
             onChange={setPassword}
             error={fieldError}
-            hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
+            hint={t('At least {count} characters.', { count: MIN_PASSWORD_LENGTH })}
           />
           <FormError message={error} />
         </div>
         <DialogFooter>
           <button type="button" className="button" onClick={onClose} disabled={busy}>
-            Cancel
+            {t('Cancel')}
           </button>
           <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save password'}
+            {busy ? t('Saving…') : t('Save password')}
           </button>
         </DialogFooter>
       </form>

@@ -4,26 +4,38 @@ import type { Skill } from '../../../api/types.ts';
 import { LoadError } from '../../../components/load-error.tsx';
 import { NameChips, skillNames } from '../../../components/skill-picker.tsx';
 import { useResource } from '../../../components/use-resource.ts';
+import { t } from '../../../i18n/i18n.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { Link } from '../../../router/router.tsx';
 import '../bots/bots.css';
 
+// Getters: each read gives the label in the console's language at that moment.
 const BACKING: Record<Bot['kind'], string> = {
-  answer: 'Answer bot · knowledge base',
-  webhook: 'Webhook',
-  socket: 'Socket · /v1/bot',
+  get answer() {
+    return t('Answer bot · knowledge base');
+  },
+  get webhook() {
+    return t('Webhook');
+  },
+  get socket() {
+    return t('Socket · /v1/bot');
+  },
 };
 
 /** What a bot can do now: a socket bot needs an open socket; the others are always reachable. */
 function status(bot: Bot): { label: string; tone: string } {
   if (bot.kind === 'socket') {
     return bot.connected
-      ? { label: 'Connected', tone: 'online' }
-      : { label: 'Not connected', tone: 'offline' };
+      ? { label: t('Connected'), tone: 'online' }
+      : { label: t('Not connected'), tone: 'offline' };
   }
-  return bot.skillIds.length ? { label: 'Answering', tone: 'online' } : { label: 'No skill', tone: 'away' };
+  return bot.skillIds.length
+    ? { label: t('Answering'), tone: 'online' }
+    : { label: t('No skill'), tone: 'away' };
 }
 
 export function TeamBots({ skills, manager }: { skills: Skill[] | undefined; manager: boolean }) {
+  const t = useT();
   const bots = useResource(listBots);
   if (bots.error) return <LoadError error={bots.error} onRetry={bots.reload} />;
   if (!bots.data) return null;
@@ -31,31 +43,31 @@ export function TeamBots({ skills, manager }: { skills: Skill[] | undefined; man
     <section className="team-bots" aria-labelledby="team-bots-heading" data-testid="team-bots">
       <div className="team-bots-head">
         <div>
-          <h3 id="team-bots-heading">Bots</h3>
+          <h3 id="team-bots-heading">{t('Bots')}</h3>
           <p className="muted">
-            Bots answer a skill's new conversations first and hand over to the people above.
+            {t("Bots answer a skill's new conversations first and hand over to the people above.")}
           </p>
         </div>
         {manager && (
           <Link to="/settings/bots" className="button">
-            {bots.data.length ? 'Manage bots' : 'Add a bot'}
+            {bots.data.length ? t('Manage bots') : t('Add a bot')}
           </Link>
         )}
       </div>
       {bots.data.length === 0 ? (
-        <p className="muted team-bots-empty">No bots yet.</p>
+        <p className="muted team-bots-empty">{t('No bots yet.')}</p>
       ) : (
         <div className="table-wrap">
           <table className="table" data-testid="team-bot-table">
             <thead>
               <tr>
-                <th scope="col">Bot</th>
-                <th scope="col">Backed by</th>
-                <th scope="col">Answers first for</th>
-                <th scope="col">Status</th>
+                <th scope="col">{t('Bot')}</th>
+                <th scope="col">{t('Backed by')}</th>
+                <th scope="col">{t('Answers first for')}</th>
+                <th scope="col">{t('Status')}</th>
                 {manager && (
                   <th scope="col" className="cell-actions">
-                    <span className="visually-hidden">Actions</span>
+                    <span className="visually-hidden">{t('Actions')}</span>
                   </th>
                 )}
               </tr>
@@ -73,21 +85,21 @@ export function TeamBots({ skills, manager }: { skills: Skill[] | undefined; man
                         </span>
                         <span className="person">
                           <span className="cell-strong">
-                            <span className="member-bot-badge">Bot</span>
+                            <span className="member-bot-badge">{t('Bot')}</span>
                             {bot.name}
                           </span>
                           <span className="muted person-email">{bot.tokenPrefix}…</span>
                         </span>
                       </span>
                     </th>
-                    <td data-label="Backed by">
+                    <td data-label={t('Backed by')}>
                       {BACKING[bot.kind]}
                       {bot.url && <div className="cell-sub mono">{bot.url}</div>}
                     </td>
-                    <td data-label="Answers first for">
-                      <NameChips names={names} empty="No skill yet" />
+                    <td data-label={t('Answers first for')}>
+                      <NameChips names={names} empty={t('No skill yet')} />
                     </td>
-                    <td data-label="Status">
+                    <td data-label={t('Status')}>
                       <span className={`status status-${s.tone}`}>{s.label}</span>
                     </td>
                     {manager && (
@@ -95,9 +107,9 @@ export function TeamBots({ skills, manager }: { skills: Skill[] | undefined; man
                         <Link
                           to="/settings/bots"
                           className="button button-small"
-                          aria-label={`Edit ${bot.name}`}
+                          aria-label={t('Edit {name}', { name: bot.name })}
                         >
-                          Edit
+                          {t('Edit')}
                         </Link>
                       </td>
                     )}

@@ -15,6 +15,7 @@ import {
   STATUSES,
 } from '../../../components/people.ts';
 import { SkillPicker } from '../../../components/skill-picker.tsx';
+import { useT } from '../../../i18n/language-context.tsx';
 
 export const MIN_PASSWORD_LENGTH = 8;
 const MAX_CAPACITY = 100;
@@ -29,6 +30,7 @@ interface UserFormDialogProps {
 }
 
 export function UserFormDialog({ user, skills, currentRole, onSaved, onClose }: UserFormDialogProps) {
+  const t = useT();
   const [name, setName] = useState(user?.name ?? '');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -48,13 +50,13 @@ export function UserFormDialog({ user, skills, currentRole, onSaved, onClose }: 
     const trimmedEmail = email.trim();
     const chats = parseWholeNumber(capacity, 0, MAX_CAPACITY);
     const next = {
-      name: trimmedName ? null : 'Enter their name.',
-      email: user || /^\S+@\S+\.\S+$/.test(trimmedEmail) ? null : 'Enter a valid email address.',
+      name: trimmedName ? null : t('Enter their name.'),
+      email: user || /^\S+@\S+\.\S+$/.test(trimmedEmail) ? null : t('Enter a valid email address.'),
       password:
         user || password.length >= MIN_PASSWORD_LENGTH
           ? null
-          : `Use at least ${MIN_PASSWORD_LENGTH} characters.`,
-      capacity: chats === null ? `Enter a whole number from 0 to ${MAX_CAPACITY}.` : null,
+          : t('Use at least {count} characters.', { count: MIN_PASSWORD_LENGTH }),
+      capacity: chats === null ? t('Enter a whole number from 0 to {max}.', { max: MAX_CAPACITY }) : null,
     };
     setErrors(next);
     if (Object.values(next).some(Boolean) || chats === null) return;
@@ -81,11 +83,13 @@ export function UserFormDialog({ user, skills, currentRole, onSaved, onClose }: 
 
   return (
     <Dialog
-      title={user ? `Edit ${user.name}` : 'Add team member'}
+      title={user ? t('Edit {name}', { name: user.name }) : t('Add team member')}
       description={
         user
           ? user.email
-          : 'They log in with this email and password. Share the password with them privately; they can change it later.'
+          : t(
+              'They log in with this email and password. Share the password with them privately; they can change it later.',
+            )
       }
       onClose={onClose}
       busy={busy}
@@ -95,7 +99,7 @@ export function UserFormDialog({ user, skills, currentRole, onSaved, onClose }: 
       <form onSubmit={handleSubmit} noValidate>
         <div className="dialog-body form">
           <div className="form-row">
-            <Field label="Name" error={errors.name}>
+            <Field label={t('Name')} error={errors.name}>
               {(props) => (
                 <input
                   {...props}
@@ -109,7 +113,7 @@ export function UserFormDialog({ user, skills, currentRole, onSaved, onClose }: 
               )}
             </Field>
             {!user && (
-              <Field label="Email" error={errors.email}>
+              <Field label={t('Email')} error={errors.email}>
                 {(props) => (
                   <input
                     {...props}
@@ -126,9 +130,9 @@ export function UserFormDialog({ user, skills, currentRole, onSaved, onClose }: 
           </div>
           {!user && (
             <Field
-              label="Password"
+              label={t('Password')}
               error={errors.password}
-              hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
+              hint={t('At least {count} characters.', { count: MIN_PASSWORD_LENGTH })}
             >
               {(props) => (
                 <input
@@ -144,7 +148,7 @@ export function UserFormDialog({ user, skills, currentRole, onSaved, onClose }: 
             </Field>
           )}
           <div className="form-row">
-            <Field label="Role" hint={ROLE_DESCRIPTIONS[role]}>
+            <Field label={t('Role')} hint={ROLE_DESCRIPTIONS[role]}>
               {(props) => (
                 <select
                   {...props}
@@ -162,9 +166,9 @@ export function UserFormDialog({ user, skills, currentRole, onSaved, onClose }: 
               )}
             </Field>
             <Field
-              label="Chat capacity"
+              label={t('Chat capacity')}
               error={errors.capacity}
-              hint="Conversations they can handle at once."
+              hint={t('Conversations they can handle at once.')}
             >
               {(props) => (
                 <input
@@ -182,7 +186,7 @@ export function UserFormDialog({ user, skills, currentRole, onSaved, onClose }: 
             </Field>
           </div>
           {user && (
-            <Field label="Status" hint="Only online agents are offered new chats.">
+            <Field label={t('Status')} hint={t('Only online agents are offered new chats.')}>
               {(props) => (
                 <select
                   {...props}
@@ -201,21 +205,21 @@ export function UserFormDialog({ user, skills, currentRole, onSaved, onClose }: 
             </Field>
           )}
           <SkillPicker
-            legend="Skills"
-            hint="Chats queued on these skills can be routed to them."
+            legend={t('Skills')}
+            hint={t('Chats queued on these skills can be routed to them.')}
             skills={skills}
             selected={skillIds}
             onChange={setSkillIds}
-            emptyText="No skills yet. Create skills under Settings › Skills, then assign them here."
+            emptyText={t('No skills yet. Create skills under Settings › Skills, then assign them here.')}
           />
           <FormError message={error} />
         </div>
         <DialogFooter>
           <button type="button" className="button" onClick={onClose} disabled={busy}>
-            Cancel
+            {t('Cancel')}
           </button>
           <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? 'Saving…' : user ? 'Save changes' : 'Create member'}
+            {busy ? t('Saving…') : user ? t('Save changes') : t('Create member')}
           </button>
         </DialogFooter>
       </form>
