@@ -80,6 +80,11 @@ describe('the visitor’s chat in the widget (Chromium)', () => {
     await shop?.close();
   });
 
+  /** A greeting long enough that, with the pre-chat form, the panel's body scrolls at 1280×800. */
+  const GREETING =
+    'Hi! Questions about the Oak Lamp or delivery? I’m here to help. Each lamp is turned by hand from one ' +
+    'piece of oak, so no two grains are alike, and the linen shade comes in three colours.';
+
   async function visit(
     width: number,
     path = '/demo/product-lamp',
@@ -121,7 +126,7 @@ describe('the visitor’s chat in the widget (Chromium)', () => {
 
   it('goes from an invitation through the pre-chat form to a conversation with an agent, across a reload, to a rating', async () => {
     const { context, page, log, visitorId, widget } = await visit(1280);
-    await invite(visitorId, 'Hi! Questions about the Oak Lamp or delivery? I’m here to help.');
+    await invite(visitorId, GREETING);
     await widget.getByRole('alertdialog').getByRole('button', { name: 'Start chat' }).click();
 
     // Pre-chat: everything optional; the greeting stays on top.
@@ -209,7 +214,7 @@ describe('the visitor’s chat in the widget (Chromium)', () => {
     sales.read(conversationId, got.seq);
     await panel.locator('.entry.out .meta').getByText('Seen').waitFor();
     assert.deepEqual(await bubbles(page), [
-      'Hi! Questions about the Oak Lamp or delivery? I’m here to help.',
+      GREETING,
       'Do you ship the Oak Lamp to Oslo?',
       'We do — two days to Oslo. Details: https://shop.example/shipping.',
       'Great, thanks!\nAnd the shade?',
