@@ -40,10 +40,15 @@ export interface ChannelHarness {
   close(): Promise<void>;
 }
 
-/** Outbox settings for the contract's server: quick polls, short leases and backoffs, three tries. */
+/**
+ * Outbox settings for the contract's server: quick polls, short backoffs, three tries. The lease
+ * outlasts a send on a loaded machine: a lease that ran out mid-send would send the line again (at
+ * least once, by design), and the counts below would read a duplicate. The dead node's test claims
+ * with a short lease of its own.
+ */
 export const OUTBOX_TEST_ENV = {
   BECKON_OUTBOX_POLL_MS: '50',
-  BECKON_OUTBOX_LEASE_MS: '400',
+  BECKON_OUTBOX_LEASE_MS: '2000',
   BECKON_OUTBOX_RETRY_BASE_MS: '100',
   BECKON_OUTBOX_RETRY_MAX_MS: '400',
   BECKON_OUTBOX_MAX_ATTEMPTS: '3',
