@@ -539,7 +539,9 @@ export function createChatController(cfg: ChatConfig): ChatController {
     if (session && (!shared || !isLive(session.state))) {
       leave();
       reset();
+      // Nothing is left here to reopen: the launcher stays only as the site's chat button.
       opened = false;
+      engaged = false;
       syncLauncher();
     }
     if (shared && isLive(shared.state) && !session && !opened) restore({ ...shared, open: false });

@@ -1,6 +1,7 @@
 import { field, formError, submitButton } from '../chat/form-fields.ts';
 import { h } from '../dom.ts';
 import { t } from '../i18n/i18n.ts';
+import { suggestedWindow } from './callback-window.ts';
 
 /** What a callback request carries: the phone, the window (ISO times) and an optional topic. */
 export interface CallbackBody {
@@ -11,16 +12,17 @@ export interface CallbackBody {
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
+const hm = (d: Date) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
 
 /**
  * The "Call me back" form: phone number, day, from–to and topic, each checked with a sentence
- * next to it. It opens at `from` (a closed skill's next opening), else in the next hour.
+ * next to it. It opens at the suggested window.
  */
 export function callbackForm(
   submit: (body: CallbackBody) => Promise<void>,
   from?: Date,
 ): { view: HTMLElement; focusTarget: HTMLElement } {
-  const at = from ?? new Date(Date.now() + 3_600_000);
+  const { start: at, end: until } = suggestedWindow(Date.now(), from);
   const input = (type: string, value = '') => h('input', { type, value });
   const phone = field(t('Phone number'), input('tel'), true);
   phone.control.autocomplete = 'tel';
@@ -29,9 +31,8 @@ export function callbackForm(
     input('date', `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`),
     true,
   );
-  const hour = at.getHours();
-  const start = field(t('From'), input('time', `${pad(hour)}:${pad(at.getMinutes())}`), true);
-  const end = field(t('To'), input('time', `${pad(Math.min(23, hour + 2))}:00`), true);
+  const start = field(t('From'), input('time', hm(at)), true);
+  const end = field(t('To'), input('time', hm(until)), true);
   const topic = field(t('Topic'), input('text'), false);
   const problem = formError();
   const button = submitButton(t('Call me back'), t('Sending…'));
