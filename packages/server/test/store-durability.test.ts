@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { fsync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { loadConfig } from '../src/config.ts';
 import { connectStore } from '../src/store/connect.ts';
 import { openSqlite } from '../src/store/sqlite-dialect.ts';
+import { WalSync } from '../src/store/wal-sync.ts';
 import { postgresSkipReason, TEST_PG_URL } from './helpers/postgres.ts';
 import { startTestServer } from './helpers/test-server.ts';
 
@@ -42,17 +43,27 @@ describe('store durability settings', () => {
     assert.equal(load({ BECKON_PG_POOL_SIZE: '25' }).store.pgPoolSize, 25);
   });
 
-  for (const [setting, expected] of [
-    ['full', FULL],
-    ['normal', NORMAL],
-  ] as const) {
+  for (const setting of ['full', 'normal'] as const) {
     test(`BECKON_SQLITE_SYNCHRONOUS=${setting} reaches the connection that commits chat messages`, async () => {
       const server = await startTestServer({ store: 'sqlite', env: { BECKON_SQLITE_SYNCHRONOUS: setting } });
       try {
-        const { rows } = await sql<{ synchronous: number }>`pragma synchronous`.execute(
-          server.node.ctx.store.db,
-        );
-        assert.equal(rows[0]?.synchronous, expected);
+        const { store } = server.node.ctx;
+        // SQLite's own sync at COMMIT is off on the socket thread either way: `full` syncs the WAL
+        // from the thread pool before a write's caller goes on.
+        const { rows } = await sql<{ synchronous: number }>`pragma synchronous`.execute(store.db);
+        assert.equal(rows[0]?.synchronous, NORMAL);
+        if (setting === 'normal') return assert.equal(store.walSync, null);
+        const wal = store.walSync!;
+        const before = wal.syncs;
+        await store.db.selectFrom('accounts').selectAll().execute();
+        assert.equal(wal.syncs, before, 'a read syncs nothing');
+        await store.accounts.create('Durable Ltd');
+        assert.ok(wal.syncs > before, 'a write is synced before it returns');
+        // Writes at once share syncs: each waits for one that began after its commit.
+        const synced = wal.syncs;
+        await Promise.all(Array.from({ length: 40 }, (_, i) => store.accounts.create(`Shop ${i}`)));
+        const used = wal.syncs - synced;
+        assert.ok(used >= 1 && used < 40, `${used} syncs for 40 writes`);
       } finally {
         await server.close();
       }
@@ -97,3 +108,48 @@ describe('PostgreSQL pool size', { skip: pgSkip ?? false }, () => {
     }
   });
 });
+
+describe('the WAL sync of a full store, off the socket thread', () => {
+  test('a write waits for a sync that began after its commit; those that come meanwhile share one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'beckon-walsync-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'beckon.db-wal'), 'frames');
+    // The disk's flushes, finished when the test says so (each one really flushes the file).
+    const pending: Array<() => void> = [];
+    const wal = new WalSync(join(dir, 'beckon.db-wal'), (fd, done) => pending.push(() => fsync(fd, done)));
+    const settled: string[] = [];
+    const track = (name: string, p: Promise<void>) => p.then(() => settled.push(name));
+    const first = track('first', wal.sync());
+    const second = track('second', wal.sync()); // committed while the first flush runs
+    const third = track('third', wal.sync());
+    assert.equal(pending.length, 1, 'one flush at a time');
+    pending.shift()!();
+    await first;
+    assert.deepEqual(settled, ['first'], 'the first flush may have missed what came after it');
+    await until(() => pending.length === 1);
+    pending.shift()!();
+    await Promise.all([second, third]);
+    assert.deepEqual(settled, ['first', 'second', 'third']);
+    assert.equal(wal.syncs, 2);
+    wal.close();
+  });
+
+  test('a failed flush fails the writes that waited for it, and the next write tries again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'beckon-walsync-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'beckon.db-wal'), 'frames');
+    let fail = true;
+    const wal = new WalSync(join(dir, 'beckon.db-wal'), (fd, done) =>
+      fail ? done(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' })) : fsync(fd, done),
+    );
+    await assert.rejects(wal.sync(), /EIO/);
+    fail = false;
+    await wal.sync();
+    wal.close();
+  });
+});
+
+async function until(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(ok());
+}

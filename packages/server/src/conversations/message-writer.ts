@@ -3,6 +3,7 @@ import type { Logger } from '../logger.ts';
 import type { AppendItem, AppendResult } from '../store/messages-repo.ts';
 import type { Store } from '../store/store.ts';
 import { describeStoreError, isStoreUnavailable, storeUnavailable } from '../store/store-availability.ts';
+import { deferringSync } from '../store/wal-sync.ts';
 
 interface Pending {
   item: AppendItem;
@@ -34,6 +35,8 @@ export class MessageWriter {
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
   private scheduled = false;
+  /** Batches committed whose WAL sync has not finished: their senders are not answered yet. */
+  private readonly syncing = new Set<Promise<void>>();
   /** When the last batch's transaction started (performance.now()). */
   private lastStart = Number.NEGATIVE_INFINITY;
 
@@ -72,20 +75,38 @@ export class MessageWriter {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       this.lastStart = performance.now();
-      const results = await this.write(batch.map((p) => p.item));
-      const committed: Committed[] = [];
-      for (let i = 0; i < batch.length; i++) {
-        const r = results[i]!;
-        batch[i]!.resolve(r);
-        if (r.ok && !r.duplicate)
-          committed.push({ result: r, origin: batch[i]!.origin, accountId: batch[i]!.item.accountId });
-      }
-      if (committed.length > 0) {
-        try {
-          this.onCommitted(committed);
-        } catch (err) {
-          this.log.error({ err }, 'publishing committed messages failed');
-        }
+      // The next batch is gathered and committed while this one's WAL sync runs in the thread pool.
+      const { value: results, durable } = await deferringSync(() => this.write(batch.map((p) => p.item)));
+      const settled = durable.then(
+        () => this.settle(batch, results),
+        (err: unknown) => {
+          this.log.error({ err, size: batch.length }, 'messages committed but not synced to disk');
+          const error = new AppError(500, 'internal', 'the message could not be stored; retry');
+          this.settle(
+            batch,
+            batch.map(() => ({ ok: false as const, error })),
+          );
+        },
+      );
+      this.syncing.add(settled);
+      void settled.finally(() => this.syncing.delete(settled));
+    }
+  }
+
+  /** Answers each sender once its batch is on disk, then publishes the new messages. */
+  private settle(batch: Pending[], results: AppendResult[]): void {
+    const committed: Committed[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const r = results[i]!;
+      batch[i]!.resolve(r);
+      if (r.ok && !r.duplicate)
+        committed.push({ result: r, origin: batch[i]!.origin, accountId: batch[i]!.item.accountId });
+    }
+    if (committed.length > 0) {
+      try {
+        this.onCommitted(committed);
+      } catch (err) {
+        this.log.error({ err }, 'publishing committed messages failed');
       }
     }
   }
@@ -122,10 +143,11 @@ export class MessageWriter {
     }
   }
 
-  /** Waits until every accepted send is written (shutdown). */
+  /** Waits until every accepted send is written and answered (shutdown). */
   async drained(): Promise<void> {
-    while (this.flushing || this.scheduled || this.queue.length > 0) {
+    while (this.flushing || this.scheduled || this.queue.length > 0 || this.syncing.size > 0) {
       if (this.flushing) await this.flushing;
+      else if (this.syncing.size > 0) await Promise.all(this.syncing);
       else await new Promise((r) => setImmediate(r));
     }
   }

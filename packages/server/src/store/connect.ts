@@ -5,6 +5,7 @@ import type { Database } from './schema.ts';
 import { openSqlite } from './sqlite-dialect.ts';
 import { DEFAULT_PG_POOL_SIZE, DEFAULT_SQLITE_SYNCHRONOUS, type SqliteSynchronous } from './store-config.ts';
 import { startWalCheckpoints, type WalCheckpointTuning } from './wal-checkpoints.ts';
+import type { WalSync } from './wal-sync.ts';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -37,7 +38,13 @@ export interface StoreConnection {
   kind: StoreKind;
   db: Kysely<Database>;
   /** SQLite only: the file (':memory:' included) and the connection itself, for a writer thread. */
-  sqlite?: { file: string; connection: Sqlite.Database; synchronous: SqliteSynchronous };
+  /** `wal`: syncs the WAL from the thread pool after each write of a `full` store (wal-sync.ts). */
+  sqlite?: {
+    file: string;
+    connection: Sqlite.Database;
+    synchronous: SqliteSynchronous;
+    wal: WalSync | null;
+  };
   /** A thread moves new chat messages on from `messages_recent` (a SQLite file; see wal-checkpoints.ts). */
   movesMessages?: boolean;
   /** Driver-level close (the Kysely destroy closes the pool/file). */
@@ -83,13 +90,13 @@ export async function connectStore(opts: StoreConnectionOptions): Promise<StoreC
   }
   const file = opts.sqlitePath ?? ':memory:';
   const synchronous = opts.sqliteSynchronous ?? DEFAULT_SQLITE_SYNCHRONOUS;
-  const { sqlite, db, gate } = openSqlite(file, { synchronous });
+  const { sqlite, db, gate, wal } = openSqlite(file, { synchronous });
   const checkpoints =
     file === ':memory:' ? null : startWalCheckpoints(file, sqlite, opts.walTuning ?? {}, gate);
   return {
     kind: 'sqlite',
     db,
-    sqlite: { file, connection: sqlite, synchronous },
+    sqlite: { file, connection: sqlite, synchronous, wal },
     movesMessages: checkpoints !== null,
     close: async () => {
       await checkpoints?.stop();

@@ -11,6 +11,7 @@ import {
 import type { Database } from './schema.ts';
 import { DEFAULT_SQLITE_SYNCHRONOUS, type SqliteSynchronous } from './store-config.ts';
 import { WAL_SIZE_LIMIT } from './wal-checkpoints.ts';
+import { syncAfterWrite, WalSync } from './wal-sync.ts';
 
 /** Prepared statements kept per connection, by SQL text (batch statements vary with their row count). */
 const STATEMENT_CACHE_SIZE = 500;
@@ -21,7 +22,11 @@ const BEGIN_IMMEDIATE = CompiledQuery.raw('begin immediate');
  * it runs; on the message path that was about a twentieth of a node's CPU. Safe because Kysely
  * never runs two statements at once on its one SQLite connection.
  */
-export function cachingStatements(db: SqliteDatabase, size = STATEMENT_CACHE_SIZE): SqliteDatabase {
+export function cachingStatements(
+  db: SqliteDatabase,
+  size = STATEMENT_CACHE_SIZE,
+  onPrepared?: (stmt: ReturnType<SqliteDatabase['prepare']>) => void,
+): SqliteDatabase {
   const cache = new Map<string, ReturnType<SqliteDatabase['prepare']>>();
   return {
     close: () => {
@@ -37,6 +42,7 @@ export function cachingStatements(db: SqliteDatabase, size = STATEMENT_CACHE_SIZ
         if (cache.size >= size) cache.delete(cache.keys().next().value!);
       }
       cache.set(sql, stmt);
+      onPrepared?.(stmt);
       return stmt;
     },
   };
@@ -143,13 +149,14 @@ export class ImmediateSqliteDialect extends SqliteDialect {
     config: SqliteDialectConfig,
     private readonly sqlite: { inTransaction: boolean },
     private readonly gate: StatementGate,
+    private readonly durable: { wal: WalSync; wrote: boolean } | null = null,
   ) {
     super(config);
   }
 
   override createDriver(): Driver {
     const driver = super.createDriver();
-    const { sqlite, gate } = this;
+    const { sqlite, gate, durable } = this;
     const acquire = driver.acquireConnection.bind(driver);
     const patched = new WeakSet<DatabaseConnection>();
     driver.acquireConnection = async () => {
@@ -188,6 +195,21 @@ export class ImmediateSqliteDialect extends SqliteDialect {
         }
       };
     }
+    if (durable) {
+      // The connection is free for the next query first; the caller goes on once its writes are on disk.
+      const release = driver.releaseConnection.bind(driver);
+      driver.releaseConnection = async (connection: DatabaseConnection) => {
+        const wrote = durable.wrote;
+        durable.wrote = false;
+        await release(connection);
+        if (wrote) await syncAfterWrite(durable.wal);
+      };
+      const destroy = driver.destroy.bind(driver);
+      driver.destroy = async () => {
+        await destroy();
+        durable.wal.close();
+      };
+    }
     return driver;
   }
 }
@@ -198,14 +220,21 @@ export class ImmediateSqliteDialect extends SqliteDialect {
  * it. `thread`: a writer thread's own connection, which never checkpoints inside its commits
  * (the store's checkpointer thread does, see wal-checkpoints.ts). `synchronous`: whether each
  * commit is synced to disk (`full`) or only at checkpoints (`normal`; see store-config.ts).
+ * A `full` connection of the socket thread syncs from the thread pool instead (see wal-sync.ts).
  */
 export function openSqlite(
   file: string,
   opts: { thread?: boolean; statements?: number; synchronous?: SqliteSynchronous } = {},
-): { sqlite: Sqlite.Database; db: Kysely<Database>; gate: StatementGate } {
+): { sqlite: Sqlite.Database; db: Kysely<Database>; gate: StatementGate; wal: WalSync | null } {
   const sqlite = new Sqlite(file);
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma(`synchronous = ${opts.synchronous ?? DEFAULT_SQLITE_SYNCHRONOUS}`);
+  const synchronous = opts.synchronous ?? DEFAULT_SQLITE_SYNCHRONOUS;
+  // On the socket thread, SQLite's own sync at COMMIT would stop every socket for its length.
+  const durable =
+    synchronous === 'full' && !opts.thread && file !== ':memory:'
+      ? { wal: new WalSync(`${file}-wal`), wrote: false }
+      : null;
+  sqlite.pragma(`synchronous = ${durable ? 'normal' : synchronous}`);
   sqlite.pragma('foreign_keys = ON');
   // Writer threads let SQLite wait for each other's locks; the socket thread only briefly, then
   // without blocking (ImmediateSqliteDialect).
@@ -222,10 +251,21 @@ export function openSqlite(
   const gate = new StatementGate(sqlite);
   const db = new Kysely<Database>({
     dialect: new ImmediateSqliteDialect(
-      { database: cachingStatements(sqlite, opts.statements) },
+      {
+        database: cachingStatements(
+          sqlite,
+          opts.statements,
+          durable
+            ? (stmt) => {
+                if (!(stmt as unknown as Sqlite.Statement).readonly) durable.wrote = true;
+              }
+            : undefined,
+        ),
+      },
       sqlite,
       gate,
+      durable,
     ),
   });
-  return { sqlite, db, gate };
+  return { sqlite, db, gate, wal: durable?.wal ?? null };
 }

@@ -51,6 +51,7 @@ import { ThreadEventsWriter } from './thread-events-writer.ts';
 import { TwoFactorRepo } from './two-factor-repo.ts';
 import { UsersRepo } from './users-repo.ts';
 import { VisitorsRepo } from './visitors-repo.ts';
+import type { WalSync } from './wal-sync.ts';
 import { WebhooksRepo } from './webhooks-repo.ts';
 import { WhatsAppTemplatesRepo } from './whatsapp-templates-repo.ts';
 
@@ -154,6 +155,8 @@ export class Store {
     private readonly pgSchema?: string,
     eventsWriter?: EventsWriterPort,
     movesMessages = false,
+    /** A SQLite file at `full`: syncs the WAL from the thread pool after each write (wal-sync.ts). */
+    readonly walSync: WalSync | null = null,
   ) {
     this.accounts = new AccountsRepo(db);
     this.users = new UsersRepo(db);
@@ -235,6 +238,7 @@ export class Store {
       c.kind === 'postgres' ? opts.pgSchema : undefined,
       writer,
       c.movesMessages,
+      c.sqlite?.wal ?? null,
     );
   }
 

@@ -1,0 +1,109 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { closeSync, fsync, fsyncSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** Flushes one file descriptor to disk, calling back when done (`fs.fsync` runs in the thread pool). */
+export type Fsync = (fd: number, done: (err: NodeJS.ErrnoException | null) => void) => void;
+
+/**
+ * Makes the store connection's commits durable without syncing on the thread that serves sockets.
+ * - The connection runs at `PRAGMA synchronous = NORMAL`: a COMMIT writes the WAL and returns.
+ * - Each write then awaits `sync()`, which fsyncs the WAL from the thread pool before the caller
+ *   goes on. An acknowledgement therefore still follows the sync, as with `FULL`.
+ * - While one fsync runs, the socket thread gathers and commits the next writes. They share the
+ *   following fsync (a group commit): at most one runs, and one more waits.
+ * - A write waits for an fsync that began after its commit, so every byte it wrote is covered.
+ */
+export class WalSync {
+  private fd: number | null = null;
+  private running: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
+  /** fsyncs begun, for tests and the operations docs. */
+  syncs = 0;
+
+  constructor(
+    private readonly walFile: string,
+    private readonly flush: Fsync = fsync,
+  ) {}
+
+  /** Resolves once everything committed before this call is on disk. */
+  sync(): Promise<void> {
+    if (!this.running) return this.start();
+    this.queued ??= this.running.then(
+      () => this.next(),
+      () => this.next(),
+    );
+    return this.queued;
+  }
+
+  private next(): Promise<void> {
+    this.queued = null;
+    return this.start();
+  }
+
+  private start(): Promise<void> {
+    this.syncs++;
+    const run = new Promise<void>((resolve, reject) => {
+      let fd: number;
+      try {
+        fd = this.open();
+      } catch (err) {
+        return reject(err);
+      }
+      this.flush(fd, (err) => (err ? reject(err) : resolve()));
+    }).finally(() => {
+      if (this.running === run) this.running = null;
+    });
+    this.running = run;
+    return run;
+  }
+
+  /**
+   * The WAL, opened once: SQLite keeps the same file while any connection is open, truncating or
+   * rewriting it in place. The first time, its directory is synced too (once, on this thread), so
+   * the file's entry is on disk as well.
+   */
+  private open(): number {
+    if (this.fd !== null) return this.fd;
+    this.fd = openSync(this.walFile, 'r');
+    const dir = openSync(dirname(this.walFile), 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
+    return this.fd;
+  }
+
+  /** After the last write: lets go of the file. */
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
+const deferral = new AsyncLocalStorage<Promise<void>[]>();
+
+/**
+ * Runs `fn`, whose writes return at their COMMIT instead of after the WAL's sync: `durable`
+ * resolves once they are on disk (at once on PostgreSQL, whose COMMIT is durable). A batch
+ * writer answers its callers on `durable` and meanwhile writes the next batch.
+ */
+export async function deferringSync<T>(fn: () => Promise<T>): Promise<{ value: T; durable: Promise<void> }> {
+  const syncs: Promise<void>[] = [];
+  const value = await deferral.run(syncs, fn);
+  return { value, durable: Promise.all(syncs).then(() => undefined) };
+}
+
+/**
+ * After a write: waits for the WAL's sync, or hands the wait to an enclosing `deferringSync`.
+ * A deferred sync that fails is reported through `durable`, never as an unhandled rejection.
+ */
+export function syncAfterWrite(wal: WalSync): Promise<void> | undefined {
+  const synced = wal.sync();
+  const deferred = deferral.getStore();
+  if (!deferred) return synced;
+  synced.catch(() => {});
+  deferred.push(synced);
+  return undefined;
+}
