@@ -141,6 +141,18 @@ describe('orders from a shop and business hours (Chromium)', () => {
     await dialog.getByRole('button', { name: 'Add holiday' }).click();
     await dialog.getByText('2026-12-25').waitFor();
     await dialog.screenshot({ path: `${SHOTS_DIR}/skill-hours-editor.png` });
+    // Every row of hours fits in the dialog, on a desktop and on a phone.
+    const stickingOut = () =>
+      page.evaluate(`(() => {
+        const d = document.querySelector('dialog[open]').getBoundingClientRect();
+        return [...document.querySelectorAll('dialog[open] *')]
+          .filter((el) => el.getBoundingClientRect().right > d.right + 1)
+          .map((el) => el.tagName + '.' + el.className);
+      })()`);
+    assert.deepEqual(await stickingOut(), []);
+    await page.setViewportSize({ width: 375, height: 800 });
+    assert.deepEqual(await stickingOut(), []);
+    await page.setViewportSize({ width: 1280, height: 1000 });
     await dialog.getByRole('button', { name: 'Save changes' }).click();
     await dialog.waitFor({ state: 'detached' });
     const row = page.locator(`[data-skill-id="${srv.demo!.skillIds.sales}"]`).getByTestId('skill-hours');

@@ -1,7 +1,7 @@
 /** A skill's business hours: the time zone, intervals per weekday, and holidays. */
 import { useId, useState } from 'react';
 import type { BusinessHours } from '../../../api/types.ts';
-import { PlusIcon } from '../../../components/icons.tsx';
+import { CloseIcon, PlusIcon } from '../../../components/icons.tsx';
 import { t } from '../../../i18n/i18n.ts';
 import { useT } from '../../../i18n/language-context.tsx';
 import { browserTimeZone, timeZonesWith } from '../sites/time-zones.ts';
@@ -157,11 +157,12 @@ export function HoursEditor({ value, onChange }: HoursEditorProps) {
                         />
                         <button
                           type="button"
-                          className="button button-small button-danger-quiet"
+                          className="icon-button hours-remove"
                           aria-label={t('Remove {day} {from}–{to}', { day: name, from: w.from, to: w.to })}
+                          title={t('Remove')}
                           onClick={() => set({ weekly: weekly.filter((_, j) => j !== w.i) })}
                         >
-                          {t('Remove')}
+                          <CloseIcon />
                         </button>
                       </span>
                     ))}

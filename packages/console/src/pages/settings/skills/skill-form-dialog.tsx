@@ -81,6 +81,7 @@ export function SkillFormDialog({ skill, skills, bots, onSaved, onClose }: Skill
       onClose={onClose}
       busy={busy}
       testId="skill-dialog"
+      size="large"
     >
       <form onSubmit={handleSubmit} noValidate>
         <div className="dialog-body form">
