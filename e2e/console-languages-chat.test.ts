@@ -98,6 +98,16 @@ describe('the conversation workspace in German and Spanish: the open chat, closi
     await about.getByText('Begonnen', { exact: true }).waitFor();
     await about.getByText('Hat den Chat geöffnet', { exact: true }).waitFor();
 
+    // The transfer dialog.
+    await chat.getByRole('button', { name: 'Weiterleiten', exact: true }).click();
+    const transfer = page.getByTestId('transfer-dialog');
+    await transfer.getByRole('heading', { name: 'Chat weiterleiten' }).waitFor();
+    await transfer.getByRole('radio', { name: 'Die Warteschlange eines Skills' }).waitFor();
+    await transfer.getByLabel('Notiz für den nächsten Agent', { exact: true }).waitFor();
+    await shot(page, 'transfer-dialog');
+    await transfer.getByRole('button', { name: 'Abbrechen' }).click();
+    await transfer.waitFor({ state: 'detached' });
+
     // Closing: the dialog, its dispositions and tags in German; the English disposition is stored.
     await chat.getByRole('button', { name: 'Chat beenden', exact: true }).click();
     const dialog = page.getByTestId('close-dialog');
