@@ -2,6 +2,7 @@
 
 import { knownContact } from '../../api/contact-names.ts';
 import type { Conversation, Message } from '../../api/conversations.ts';
+import { currentLocale, t } from '../../i18n/i18n.ts';
 import { shortId } from '../visitors/visitor-format.ts';
 
 /**
@@ -17,61 +18,148 @@ export function visitorLabel(
   if (contact?.name) return contact.name;
   const email = c.visitorEmail?.trim() || contact?.email;
   if (email) return email;
-  return `Visitor ${shortId(c.visitorId ?? c.id.replace(/^conv_/, ''))}`;
+  return t('Visitor {id}', { id: shortId(c.visitorId ?? c.id.replace(/^conv_/, '')) });
 }
 
 export const STATUS_LABELS: Record<Conversation['status'], string> = {
-  queued: 'Waiting',
-  offered: 'Offered',
-  active: 'Active',
-  closed: 'Closed',
-  offline: 'Offline message',
+  get queued() {
+    return t('Waiting');
+  },
+  get offered() {
+    return t('Offered');
+  },
+  get active() {
+    return t('Active');
+  },
+  get closed() {
+    return t('Closed');
+  },
+  get offline() {
+    return t('Offline message');
+  },
 };
 
 /** Where the customer writes from. */
 export const CHANNEL_LABELS: Record<Conversation['channel'], string> = {
-  web: 'Web chat',
-  app: 'In-app',
-  email: 'E-mail',
+  get web() {
+    return t('Web chat');
+  },
+  get app() {
+    return t('In-app');
+  },
+  get email() {
+    return t('E-mail');
+  },
   api: 'API',
   messenger: 'Messenger',
   whatsapp: 'WhatsApp',
   instagram: 'Instagram',
   telegram: 'Telegram',
   sms: 'SMS',
-  voice: 'Voice',
+  get voice() {
+    return t('Voice');
+  },
 };
 
-/** How a customer reached us on a channel, after "Wrote" or "came". */
+/** How a customer reached us on a channel ("This conversation came by e-mail"). */
 export const CHANNEL_HOW: Record<Conversation['channel'], string> = {
-  web: 'in the web chat',
-  app: 'in the app',
-  email: 'by e-mail',
-  api: 'through the API',
-  messenger: 'on Messenger',
-  whatsapp: 'on WhatsApp',
-  instagram: 'on Instagram',
-  telegram: 'on Telegram',
-  sms: 'by SMS',
-  voice: 'by phone',
+  get web() {
+    return t('in the web chat');
+  },
+  get app() {
+    return t('in the app');
+  },
+  get email() {
+    return t('by e-mail');
+  },
+  get api() {
+    return t('through the API');
+  },
+  get messenger() {
+    return t('on Messenger');
+  },
+  get whatsapp() {
+    return t('on WhatsApp');
+  },
+  get instagram() {
+    return t('on Instagram');
+  },
+  get telegram() {
+    return t('on Telegram');
+  },
+  get sms() {
+    return t('by SMS');
+  },
+  get voice() {
+    return t('by phone');
+  },
 };
 
 export const SOURCE_LABELS: Record<Conversation['source'], string> = {
-  invitation: 'Accepted an invitation',
-  button: 'Clicked a chat button',
-  visitor: 'Opened the chat',
-  offline_form: 'Left an offline message',
-  api: 'Started through the API',
+  get invitation() {
+    return t('Accepted an invitation');
+  },
+  get button() {
+    return t('Clicked a chat button');
+  },
+  get visitor() {
+    return t('Opened the chat');
+  },
+  get offline_form() {
+    return t('Left an offline message');
+  },
+  get api() {
+    return t('Started through the API');
+  },
 };
 
 /** How a conversation began: the web chat's way in ("Clicked a chat button"), else its channel ("Wrote on WhatsApp"). */
 export const howStarted = (c: Pick<Conversation, 'channel' | 'source'>): string =>
-  c.channel === 'web' ? SOURCE_LABELS[c.source] : `Wrote ${CHANNEL_HOW[c.channel]}`;
+  c.channel === 'web' ? SOURCE_LABELS[c.source] : wroteOn(c.channel);
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const weekdayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short' });
-const shortDateFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
-const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
+/** "Wrote on WhatsApp": a whole sentence per channel, as languages place the verb differently. */
+function wroteOn(channel: Conversation['channel']): string {
+  switch (channel) {
+    case 'web':
+      return t('Wrote in the web chat');
+    case 'app':
+      return t('Wrote in the app');
+    case 'email':
+      return t('Wrote by e-mail');
+    case 'api':
+      return t('Wrote through the API');
+    case 'messenger':
+      return t('Wrote on Messenger');
+    case 'whatsapp':
+      return t('Wrote on WhatsApp');
+    case 'instagram':
+      return t('Wrote on Instagram');
+    case 'telegram':
+      return t('Wrote on Telegram');
+    case 'sms':
+      return t('Wrote by SMS');
+    case 'voice':
+      return t('Wrote by phone');
+  }
+}
+
+/** The console's locale, for one formatter per locale and options (building one is slow). */
+const formats = new Map<string, Intl.DateTimeFormat>();
+function format(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${currentLocale()}|${JSON.stringify(options)}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(currentLocale(), options);
+    formats.set(key, f);
+  }
+  return f;
+}
+const timeFormat = { format: (d: Date) => format({ hour: '2-digit', minute: '2-digit' }).format(d) };
+const weekdayFormat = { format: (d: Date) => format({ weekday: 'short' }).format(d) };
+const shortDateFormat = { format: (d: Date) => format({ month: 'short', day: 'numeric' }).format(d) };
+const dayFormat = {
+  format: (d: Date) => format({ weekday: 'long', month: 'long', day: 'numeric' }).format(d),
+};
 
 /** "14:05" today, "Tue" this week, "Mar 3" before: for list rows. */
 export function formatListTime(iso: string | null, now = Date.now()): string {
@@ -93,9 +181,9 @@ export function formatTime(iso: string): string {
 export function formatDay(iso: string, now = Date.now()): string {
   const date = new Date(iso);
   const today = new Date(now);
-  if (date.toDateString() === today.toDateString()) return 'Today';
+  if (date.toDateString() === today.toDateString()) return t('Today');
   const yesterday = new Date(now - 86_400_000);
-  if (date.toDateString() === yesterday.toDateString()) return 'Yesterday';
+  if (date.toDateString() === yesterday.toDateString()) return t('Yesterday');
   return dayFormat.format(date);
 }
 
@@ -111,20 +199,22 @@ export function formatWait(totalSeconds: number): string {
 /** The one-line preview of a message in the inbox. */
 export function messagePreview(m: Message | undefined, myId: string | null): string {
   if (!m) return '';
-  const text = m.text.replace(/\s+/g, ' ').trim() || (m.attachments.length > 0 ? 'Sent a file' : '');
+  const text = m.text.replace(/\s+/g, ' ').trim() || (m.attachments.length > 0 ? t('Sent a file') : '');
   switch (m.senderKind) {
     case 'visitor':
       return text;
     case 'note':
-      return `Note: ${text}`;
+      return t('Note: {text}', { text });
     case 'system':
       return text;
     case 'agent':
-      return m.senderId === myId ? `You: ${text}` : `${m.senderName ?? 'Agent'}: ${text}`;
+      return m.senderId === myId
+        ? t('You: {text}', { text })
+        : t('{name}: {text}', { name: m.senderName ?? t('Agent'), text });
     case 'invitation':
-      return `Invitation: ${text}`;
+      return t('Invitation: {text}', { text });
     case 'bot':
-      return `${m.senderName ?? 'Bot'} (bot): ${text}`;
+      return t('{name} (bot): {text}', { name: m.senderName ?? t('Bot'), text });
   }
 }
 

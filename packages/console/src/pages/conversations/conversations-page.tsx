@@ -6,6 +6,7 @@ import type { ReactNode } from 'react';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { ConversationsIcon } from '../../components/icons.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { useT } from '../../i18n/language-context.tsx';
 import { isUnder, Link, usePath } from '../../router/router.tsx';
 import { useSession } from '../../session/session-context.tsx';
 import { NotFoundPage } from '../not-found/not-found-page.tsx';
@@ -38,19 +39,20 @@ export function ConversationsPage() {
 }
 
 function AnalystNote() {
+  const t = useT();
   return (
     <>
-      <PageHeader title="Conversations" description="Chats between visitors and your agents." />
+      <PageHeader title={t('Conversations')} description={t('Chats between visitors and your agents.')} />
       <EmptyState
         icon={<ConversationsIcon />}
-        title="Conversations are for agents"
+        title={t('Conversations are for agents')}
         actions={
           <Link to="/analytics" className="button button-primary">
-            Open Analytics
+            {t('Open Analytics')}
           </Link>
         }
       >
-        <p>Analysts read chat volumes, wait times, CSAT and agent figures in Analytics.</p>
+        <p>{t('Analysts read chat volumes, wait times, CSAT and agent figures in Analytics.')}</p>
       </EmptyState>
     </>
   );

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { AlertIcon } from '../../components/icons.tsx';
 import { LoadingState } from '../../components/loading-state.tsx';
+import { useT } from '../../i18n/language-context.tsx';
 import { CallRinging } from '../../workspace/call-ringing.tsx';
 import { RateLimitText, useRateLimitNotice } from '../../workspace/rate-limit-notice.tsx';
 import { useWorkspace, useWorkspaceStore } from '../../workspace/workspace-context.tsx';
@@ -13,6 +14,7 @@ import { InboxPane } from './inbox/inbox-pane.tsx';
 import { WorkspaceBar } from './workspace-bar.tsx';
 
 export function Workspace() {
+  const t = useT();
   const connection = useWorkspace((s) => s.connection, 'refused');
   const refusedReason = useWorkspace((s) => s.refusedReason, null);
   const role = useWorkspace((s) => s.agent?.role ?? null, null);
@@ -25,8 +27,8 @@ export function Workspace() {
   if (connection === 'refused') {
     body = (
       <div className="workspace-message">
-        <EmptyState icon={<AlertIcon />} title="Chats are not available for you">
-          <p>{refusedReason ?? 'Your role does not take chats.'}</p>
+        <EmptyState icon={<AlertIcon />} title={t('Chats are not available for you')}>
+          <p>{refusedReason ?? t('Your role does not take chats.')}</p>
         </EmptyState>
       </div>
     );
@@ -38,9 +40,9 @@ export function Workspace() {
             rateLimited ? (
               <RateLimitText text={rateLimited} />
             ) : connection === 'reconnecting' ? (
-              'Reconnecting to Beckon…'
+              t('Reconnecting to Beckon…')
             ) : (
-              'Connecting to your inbox…'
+              t('Connecting to your inbox…')
             )
           }
         />
@@ -62,8 +64,8 @@ export function Workspace() {
       {connection === 'reconnecting' && role && (
         <div className="workspace-banner" role="status" data-testid="reconnecting">
           <span className="spinner spinner-small" aria-hidden="true" />
-          {rateLimited ? <RateLimitText text={`${rateLimited}.`} /> : 'Connection lost — reconnecting.'}{' '}
-          Messages you send now go out as soon as it is back.
+          {rateLimited ? <RateLimitText text={`${rateLimited}.`} /> : t('Connection lost — reconnecting.')}{' '}
+          {t('Messages you send now go out as soon as it is back.')}
         </div>
       )}
       {role && <CallRinging skillName={skillName} onAnswered={(id) => store?.select(id)} />}

@@ -3,6 +3,8 @@
  * opened with the console's cookie.
  */
 import type { Attachment } from '../../../api/conversations.ts';
+import { formatNumber } from '../../../components/format.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 
 /** The URL an attachment loads from: the agent side gets a path on this server (the session cookie opens it). */
 function urlOf(a: Attachment): string | null {
@@ -10,12 +12,13 @@ function urlOf(a: Attachment): string | null {
 }
 
 function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  if (bytes < 1024) return `${formatNumber(bytes)} B`;
+  if (bytes < 1024 * 1024) return `${formatNumber(Math.round(bytes / 1024))} KB`;
+  return `${formatNumber(bytes / (1024 * 1024), { minimumFractionDigits: 1, maximumFractionDigits: 1 })} MB`;
 }
 
 export function AttachmentList({ attachments }: { attachments: Attachment[] }) {
+  const t = useT();
   if (attachments.length === 0) return null;
   return (
     <ul className="attachments">
@@ -30,10 +33,10 @@ export function AttachmentList({ attachments }: { attachments: Attachment[] }) {
                 controls
                 preload="metadata"
                 src={url}
-                aria-label={`Call recording, ${formatSize(a.size)}`}
+                aria-label={t('Call recording, {size}', { size: formatSize(a.size) })}
               />
               <a href={url} download={a.name} className="attachment-size">
-                Download ({formatSize(a.size)})
+                {t('Download ({size})', { size: formatSize(a.size) })}
               </a>
             </li>
           );

@@ -1,6 +1,7 @@
 /** A call in the open chat: who, how long, and the agent's controls (mute, hold, transfer, hang up). */
 import type { Conversation } from '../../../api/conversations.ts';
 import { PhoneIcon } from '../../../components/icons.tsx';
+import { useT } from '../../../i18n/language-context.tsx';
 import { useAction } from '../../../workspace/use-action.ts';
 import { callClock, useCalls } from '../../../workspace/use-calls.ts';
 import { useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
@@ -15,6 +16,7 @@ export function CallBar({
   onTransfer: (callId: string) => void;
 }) {
   const store = useWorkspaceStore()!;
+  const t = useT();
   const calls = useCalls();
   const call = store.calls.inConversation(calls, c.id);
   const now = useNow(1000);
@@ -25,33 +27,37 @@ export function CallBar({
   const name = visitorLabel(c);
   const line =
     call.state === 'inviting'
-      ? `Waiting for ${name} to accept the call…`
+      ? t('Waiting for {name} to accept the call…', { name })
       : held
-        ? 'On hold — the visitor hears nothing'
+        ? t('On hold — the visitor hears nothing')
         : media === 'reconnecting'
-          ? 'Connection lost — reconnecting…'
+          ? t('Connection lost — reconnecting…')
           : media === 'connected'
-            ? `On a call with ${name}`
-            : 'Connecting audio…';
+            ? t('On a call with {name}', { name })
+            : t('Connecting audio…');
   return (
-    <section className={`call-bar${held ? ' call-bar-held' : ''}`} aria-label="Call" data-testid="call-bar">
+    <section
+      className={`call-bar${held ? ' call-bar-held' : ''}`}
+      aria-label={t('Call')}
+      data-testid="call-bar"
+    >
       <PhoneIcon className="call-bar-icon" />
       <div className="call-bar-text">
         <strong data-testid="call-line">{line}</strong>
         {call.answeredAt && (
-          <span className="call-bar-timer" data-testid="call-timer" title="Call time">
+          <span className="call-bar-timer" data-testid="call-timer" title={t('Call time')}>
             {callClock(now - Date.parse(call.answeredAt))}
           </span>
         )}
-        {calls.visitorMuted[call.id] && <span className="badge">Visitor muted</span>}
+        {calls.visitorMuted[call.id] && <span className="badge">{t('Visitor muted')}</span>}
         {call.recorded && call.state !== 'inviting' && (
           <span
             className="badge call-recording"
             data-testid="call-recording"
-            title="This site records its calls; the visitor was told."
+            title={t('This site records its calls; the visitor was told.')}
           >
             <span className="call-recording-dot" aria-hidden="true" />
-            {calls.recording[call.id] === 'failed' ? 'Recording stopped' : 'Recording'}
+            {calls.recording[call.id] === 'failed' ? t('Recording stopped') : t('Recording')}
           </span>
         )}
       </div>
@@ -63,7 +69,7 @@ export function CallBar({
             aria-pressed={calls.muted}
             onClick={() => store.calls.toggleMute(call.id)}
           >
-            {calls.muted ? 'Unmute' : 'Mute'}
+            {calls.muted ? t('Unmute') : t('Mute')}
           </button>
           <button
             type="button"
@@ -71,7 +77,7 @@ export function CallBar({
             disabled={busy}
             onClick={() => run(() => store.calls.hold(call.id, !held))}
           >
-            {held ? 'Resume' : 'Hold'}
+            {held ? t('Resume') : t('Hold')}
           </button>
           <button
             type="button"
@@ -79,7 +85,7 @@ export function CallBar({
             disabled={busy}
             onClick={() => onTransfer(call.id)}
           >
-            Transfer call
+            {t('Transfer call')}
           </button>
         </>
       )}
@@ -89,7 +95,7 @@ export function CallBar({
         disabled={busy}
         onClick={() => run(() => store.calls.hangup(call.id))}
       >
-        {call.state === 'inviting' ? 'Cancel' : 'Hang up'}
+        {call.state === 'inviting' ? t('Cancel') : t('Hang up')}
       </button>
     </section>
   );
@@ -98,6 +104,7 @@ export function CallBar({
 /** Invites the visitor of a chat the agent holds to switch to a call. */
 export function CallButton({ conversation: c }: { conversation: Conversation }) {
   const store = useWorkspaceStore()!;
+  const t = useT();
   const calls = useCalls();
   const [busy, run] = useAction();
   if (c.channel !== 'web' || store.calls.inConversation(calls, c.id)) return null;
@@ -108,7 +115,7 @@ export function CallButton({ conversation: c }: { conversation: Conversation }) 
       disabled={busy}
       onClick={() => run(() => store.calls.start(c.id))}
     >
-      <PhoneIcon /> Call
+      <PhoneIcon /> {t('Call')}
     </button>
   );
 }

@@ -2,19 +2,32 @@
 import type { CallbackOutcome, CallbackView } from '@beckon/protocol/call-protocol';
 import { useEffect, useState } from 'react';
 import { request } from '../../../api/http.ts';
+import { formatDateTime, formatTime } from '../../../components/format.ts';
 import { PhoneIcon } from '../../../components/icons.tsx';
+import { t } from '../../../i18n/i18n.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { useAction } from '../../../workspace/use-action.ts';
 
-const OUTCOMES: { outcome: Exclude<CallbackOutcome, 'rescheduled'>; label: string }[] = [
-  { outcome: 'reached', label: 'Reached' },
-  { outcome: 'no_answer', label: 'No answer' },
-  { outcome: 'wrong_number', label: 'Wrong number' },
-];
+/** How a callback went, in the user's language. */
+function outcomeLabel(outcome: string): string {
+  switch (outcome) {
+    case 'reached':
+      return t('Reached');
+    case 'no_answer':
+      return t('No answer');
+    case 'wrong_number':
+      return t('Wrong number');
+    case 'rescheduled':
+      return t('Rescheduled');
+    default:
+      return outcome.replace('_', ' ');
+  }
+}
 
-const when = (iso: string) =>
-  new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const OUTCOMES = ['reached', 'no_answer', 'wrong_number'] as const;
 
 export function CallbackCard({ conversationId, holds }: { conversationId: string; holds: boolean }) {
+  const t = useT();
   const [callback, setCallback] = useState<CallbackView | null>(null);
   const [later, setLater] = useState('');
   const [busy, run] = useAction();
@@ -35,35 +48,34 @@ export function CallbackCard({ conversationId, holds }: { conversationId: string
     );
   const open = callback.status === 'queued' && holds;
   return (
-    <section className="call-bar callback-card" aria-label="Callback" data-testid="callback-card">
+    <section className="call-bar callback-card" aria-label={t('Callback')} data-testid="callback-card">
       <PhoneIcon className="call-bar-icon" />
       <div className="call-bar-text callback-text">
         <strong>
-          Call back <a href={`tel:${callback.phone.replace(/[^+\d]/g, '')}`}>{callback.phone}</a>
+          {t('Call back')} <a href={`tel:${callback.phone.replace(/[^+\d]/g, '')}`}>{callback.phone}</a>
         </strong>
         <span>
-          {when(callback.windowStart)} –{' '}
-          {new Date(callback.windowEnd).toLocaleTimeString(undefined, { timeStyle: 'short' })}
+          {formatDateTime(callback.windowStart)} – {formatTime(callback.windowEnd, 'short')}
           {callback.topic ? ` · ${callback.topic}` : ''}
-          {callback.attempts > 1 ? ` · try ${callback.attempts}` : ''}
+          {callback.attempts > 1 ? ` · ${t('try {count}', { count: callback.attempts })}` : ''}
         </span>
-        {callback.outcome && !open && <span className="badge">{callback.outcome.replace('_', ' ')}</span>}
+        {callback.outcome && !open && <span className="badge">{outcomeLabel(callback.outcome)}</span>}
       </div>
       {open && (
         <div className="callback-actions">
-          {OUTCOMES.map((o) => (
+          {OUTCOMES.map((outcome) => (
             <button
-              key={o.outcome}
+              key={outcome}
               type="button"
               className="button button-small"
               disabled={busy}
-              onClick={() => record(o.outcome)}
+              onClick={() => record(outcome)}
             >
-              {o.label}
+              {outcomeLabel(outcome)}
             </button>
           ))}
           <label className="callback-later">
-            <span className="visually-hidden">Call again at</span>
+            <span className="visually-hidden">{t('Call again at')}</span>
             <input
               type="datetime-local"
               className="input"
@@ -77,7 +89,7 @@ export function CallbackCard({ conversationId, holds }: { conversationId: string
             disabled={busy || !later}
             onClick={() => record('rescheduled', new Date(later).toISOString())}
           >
-            Reschedule
+            {t('Reschedule')}
           </button>
         </div>
       )}

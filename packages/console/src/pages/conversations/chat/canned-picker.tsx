@@ -5,6 +5,7 @@
  */
 import type { KeyboardEvent } from 'react';
 import type { CannedResponse } from '../../../api/canned-responses.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { Link } from '../../../router/router.tsx';
 
 interface CannedPickerProps {
@@ -38,21 +39,22 @@ export function CannedPicker({
   onHover,
   search,
 }: CannedPickerProps) {
+  const t = useT();
   return (
     <div className="canned-picker" data-testid="canned-picker">
       <div className="canned-head">
-        <span className="canned-title">Canned responses</span>
+        <span className="canned-title">{t('Canned responses')}</span>
         <span className="canned-keys">
           <kbd>↑</kbd>
-          <kbd>↓</kbd> to choose · <kbd>Enter</kbd> to insert · <kbd>Esc</kbd> to close
+          <kbd>↓</kbd> {t('to choose')} · <kbd>Enter</kbd> {t('to insert')} · <kbd>Esc</kbd> {t('to close')}
         </span>
       </div>
       {search && (
         <input
           className="input canned-search"
           type="search"
-          placeholder="Search by shortcut or title"
-          aria-label="Search canned responses"
+          placeholder={t('Search by shortcut or title')}
+          aria-label={t('Search canned responses')}
           aria-controls={listId}
           aria-activedescendant={items.length > 0 ? optionId(listId, active) : undefined}
           role="combobox"
@@ -67,17 +69,18 @@ export function CannedPicker({
       {items.length === 0 ? (
         <p className="canned-empty">
           {loading ? (
-            'Loading…'
+            t('Loading…')
           ) : failed ? (
-            'Canned responses could not be loaded.'
+            t('Canned responses could not be loaded.')
           ) : (
             <>
-              No canned response matches. <Link to="/settings/canned-responses">Manage canned responses</Link>
+              {t('No canned response matches.')}{' '}
+              <Link to="/settings/canned-responses">{t('Manage canned responses')}</Link>
             </>
           )}
         </p>
       ) : (
-        <div className="canned-list" id={listId} role="listbox" aria-label="Canned responses">
+        <div className="canned-list" id={listId} role="listbox" aria-label={t('Canned responses')}>
           {items.map((item, index) => (
             <div
               key={item.id}

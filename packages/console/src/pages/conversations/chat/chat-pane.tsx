@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import { ConversationsIcon } from '../../../components/icons.tsx';
 import { initials } from '../../../components/people.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { useAction } from '../../../workspace/use-action.ts';
 import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
 import { type ChatView, joinedByMe, visitorTyping } from '../../../workspace/workspace-state.ts';
@@ -28,18 +29,23 @@ import { useWhatsAppWindow, windowLeft } from './use-whatsapp-window.ts';
 export function ChatPane({ supervisor }: { supervisor: boolean }) {
   const chat = useWorkspace((s) => (s.selectedId ? s.chats[s.selectedId] : undefined), undefined);
   const hasChats = useWorkspace((s) => s.mine.length > 0, false);
+  const t = useT();
   if (!chat) {
     return (
-      <section className="pane chat-pane chat-pane-empty" aria-label="Chat" data-testid="chat-empty">
+      <section className="pane chat-pane chat-pane-empty" aria-label={t('Chat')} data-testid="chat-empty">
         <div className="chat-placeholder">
           <span className="chat-placeholder-icon">
             <ConversationsIcon />
           </span>
-          <p className="chat-placeholder-title">{hasChats ? 'Pick a chat' : 'Your chats open here'}</p>
+          <p className="chat-placeholder-title">{hasChats ? t('Pick a chat') : t('Your chats open here')}</p>
           <p className="muted">
             {hasChats
-              ? 'Choose a conversation from your inbox, or move between them with j and k (Alt+↓ and Alt+↑ while typing).'
-              : 'Accept an offer or take someone from the queue; the conversation and the visitor’s journey show here.'}
+              ? t(
+                  'Choose a conversation from your inbox, or move between them with j and k (Alt+↓ and Alt+↑ while typing).',
+                )
+              : t(
+                  'Accept an offer or take someone from the queue; the conversation and the visitor’s journey show here.',
+                )}
           </p>
         </div>
       </section>
@@ -50,6 +56,7 @@ export function ChatPane({ supervisor }: { supervisor: boolean }) {
 
 function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean }) {
   const store = useWorkspaceStore()!;
+  const t = useT();
   const myId = useWorkspace((s) => s.agent?.id ?? '', '');
   const { skillName, userName } = useDirectory();
   const [dialog, setDialog] = useState<'transfer' | 'close' | null>(null);
@@ -88,11 +95,11 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
   }, [store, id, mine, lastSeq]);
 
   const about = skillAndTopic(skillName(c.skillId), c.topic).join(' · ');
-  const status = chat.ended ? 'Ended' : STATUS_LABELS[c.status];
+  const status = chat.ended ? t('Ended') : STATUS_LABELS[c.status];
   return (
     <section
       className="pane chat-pane"
-      aria-label={`Chat with ${name}`}
+      aria-label={t('Chat with {name}', { name })}
       data-testid="chat"
       data-conversation-id={id}
     >
@@ -114,18 +121,22 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
                 className={`badge ${wa.open ? 'badge-window-open' : 'badge-window-closed'}`}
                 title={
                   wa.open
-                    ? 'WhatsApp allows free text for 24 hours after the customer’s last message'
-                    : 'Only approved templates can be sent until the customer writes again'
+                    ? t('WhatsApp allows free text for 24 hours after the customer’s last message')
+                    : t('Only approved templates can be sent until the customer writes again')
                 }
                 data-testid="window-badge"
               >
-                {wa.open ? `Window open · ${windowLeft(wa.leftMs)}` : 'Window closed · templates only'}
+                {wa.open
+                  ? t('Window open · {left}', { left: windowLeft(wa.leftMs) })
+                  : t('Window closed · templates only')}
               </span>
             )}
-            {chat.relation === 'watch' && !joined && <span className="badge badge-readonly">Read-only</span>}
+            {chat.relation === 'watch' && !joined && (
+              <span className="badge badge-readonly">{t('Read-only')}</span>
+            )}
             {joined && (
               <span className="badge badge-joined" data-testid="joined-badge">
-                Joined
+                {t('Joined')}
               </span>
             )}
             {c.visitorEmail && (
@@ -146,21 +157,21 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
               <StateActions conversation={c} onError={(error) => store.notify(actionError(error))} />
               <CallButton conversation={c} />
               <button type="button" className="button button-small" onClick={() => setDialog('transfer')}>
-                Transfer
+                {t('Transfer')}
               </button>
               <button
                 type="button"
                 className="button button-small button-primary"
                 onClick={() => setDialog('close')}
               >
-                Close chat
+                {t('Close chat')}
               </button>
             </>
           )}
           {mine && chat.ended && (
             <>
               <button type="button" className="button button-small" onClick={() => store.dismiss(id)}>
-                Remove from inbox
+                {t('Remove from inbox')}
               </button>
               <button
                 type="button"
@@ -168,7 +179,7 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
                 onClick={() => setDialog('close')}
                 data-testid="wrap-up"
               >
-                Wrap up
+                {t('Wrap up')}
               </button>
             </>
           )}
@@ -180,7 +191,7 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
                 disabled={busy}
                 onClick={() => run(() => store.decline(id))}
               >
-                Decline
+                {t('Decline')}
               </button>
               <button
                 type="button"
@@ -188,7 +199,7 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
                 disabled={busy}
                 onClick={() => run(() => store.accept(id))}
               >
-                Accept
+                {t('Accept')}
               </button>
             </>
           )}
@@ -200,7 +211,7 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
               onClick={() => run(() => store.accept(id))}
               data-testid="take-chat"
             >
-              Take this chat
+              {t('Take this chat')}
             </button>
           )}
           {whisper && !joined && (
@@ -209,9 +220,9 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
               className="button button-small"
               onClick={() => document.getElementById(`whisper-${id}`)?.focus()}
               data-testid="whisper"
-              title="Write to the agent only; the visitor never sees it"
+              title={t('Write to the agent only; the visitor never sees it')}
             >
-              Whisper
+              {t('Whisper')}
             </button>
           )}
           {whisper && !joined && !c.joinedAgentId && (
@@ -221,9 +232,9 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
               disabled={busy}
               onClick={() => run(() => store.join(id))}
               data-testid="barge-in"
-              title="Join the chat as a second agent; the visitor sees you join"
+              title={t('Join the chat as a second agent; the visitor sees you join')}
             >
-              Barge in
+              {t('Barge in')}
             </button>
           )}
           {joined && (
@@ -233,9 +244,9 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
               disabled={busy}
               onClick={() => run(() => store.leave(id))}
               data-testid="leave-chat"
-              title="Leave the chat; its agent carries on"
+              title={t('Leave the chat; its agent carries on')}
             >
-              Leave chat
+              {t('Leave chat')}
             </button>
           )}
           {whisper && c.assignedAgentId !== myId && (
@@ -245,9 +256,9 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
               disabled={busy}
               onClick={() => run(() => store.transfer(id, { agentId: myId }))}
               data-testid="take-over"
-              title="Reassign this chat to yourself; its agent sees it leave their inbox"
+              title={t('Reassign this chat to yourself; its agent sees it leave their inbox')}
             >
-              Take over
+              {t('Take over')}
             </button>
           )}
           {chat.relation === 'watch' && supervisor && (c.status === 'active' || waiting) && (
@@ -257,15 +268,15 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
               onClick={() => setDialog('transfer')}
               data-testid="reassign"
             >
-              Reassign
+              {t('Reassign')}
             </button>
           )}
         </div>
       </header>
       {!chat.ended && c.status === 'active' && c.joinedAgentId && (
         <TwoAgents
-          holder={c.assignedAgentId === myId ? 'You' : (userName(c.assignedAgentId) ?? 'The agent')}
-          joined={c.joinedAgentId === myId ? 'you' : (userName(c.joinedAgentId) ?? 'a supervisor')}
+          holder={c.assignedAgentId === myId ? null : (userName(c.assignedAgentId) ?? t('The agent'))}
+          joined={c.joinedAgentId === myId ? null : (userName(c.joinedAgentId) ?? t('a supervisor'))}
         />
       )}
       {mine && <CallBar conversation={c} onTransfer={(callId) => setCallToMove(callId)} />}
@@ -319,18 +330,31 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
 }
 
 /** Says that two agents are in the chat: the one who holds it, and the supervisor who barged in. */
-function TwoAgents({ holder, joined }: { holder: string; joined: string }) {
+/** `null` is me. */
+function TwoAgents({ holder, joined }: { holder: string | null; joined: string | null }) {
+  const t = useT();
+  const text =
+    holder === null
+      ? t('Two agents in this chat: You hold it, {joined} joined. The visitor reads you both.', {
+          joined: joined ?? '',
+        })
+      : joined === null
+        ? t('Two agents in this chat: {holder} holds it, you joined. The visitor reads you both.', { holder })
+        : t('Two agents in this chat: {holder} holds it, {joined} joined. The visitor reads you both.', {
+            holder,
+            joined,
+          });
   return (
     <p className="two-agents" role="status" data-testid="two-agents">
       <span className="two-agents-dot" aria-hidden="true" />
-      Two agents in this chat: {holder} {holder === 'You' ? 'hold' : 'holds'} it, {joined} joined. The visitor
-      reads you both.
+      {text}
     </p>
   );
 }
 
 function TypingLine({ chat, name }: { chat: ChatView; name: string }) {
   const now = useNow(1000);
+  const t = useT();
   const typing = !chat.ended && visitorTyping(chat, now);
   return (
     <div className="typing-line" aria-live="polite" data-testid="visitor-typing">
@@ -341,7 +365,7 @@ function TypingLine({ chat, name }: { chat: ChatView; name: string }) {
             <span className="typing-dot" />
             <span className="typing-dot" />
           </span>
-          {name} is typing…
+          {t('{name} is typing…', { name })}
         </>
       )}
     </div>
@@ -358,20 +382,28 @@ function ReadOnlyBar({
   skill: string | null;
 }) {
   const now = useNow(1000);
+  const t = useT();
   const c = chat.conversation;
   let text: string;
   if (chat.ended || c.status === 'closed')
     text =
       chat.relation === 'mine'
-        ? 'This chat has ended. Wrap it up with a disposition and tags, or remove it from your inbox.'
-        : 'This chat has ended.';
-  else if (chat.relation === 'offer') text = 'Accept the chat to reply.';
-  else if (c.status === 'queued' || c.status === 'offered')
-    text = `Waiting in ${skill ?? 'the'} queue for ${formatWait((now - Date.parse(c.enqueuedAt)) / 1000)}. Take the chat to reply.`;
-  else if (c.status === 'offline')
-    text =
-      'Left while nobody could chat. Take it to reply: the visitor reads your answer when they come back.';
-  else text = `Read-only: ${agentName ?? 'another agent'} is chatting. The visitor does not see you here.`;
+        ? t('This chat has ended. Wrap it up with a disposition and tags, or remove it from your inbox.')
+        : t('This chat has ended.');
+  else if (chat.relation === 'offer') text = t('Accept the chat to reply.');
+  else if (c.status === 'queued' || c.status === 'offered') {
+    const wait = formatWait((now - Date.parse(c.enqueuedAt)) / 1000);
+    text = skill
+      ? t('Waiting in {skill} queue for {wait}. Take the chat to reply.', { skill, wait })
+      : t('Waiting in the queue for {wait}. Take the chat to reply.', { wait });
+  } else if (c.status === 'offline')
+    text = t(
+      'Left while nobody could chat. Take it to reply: the visitor reads your answer when they come back.',
+    );
+  else
+    text = agentName
+      ? t('Read-only: {agent} is chatting. The visitor does not see you here.', { agent: agentName })
+      : t('Read-only: another agent is chatting. The visitor does not see you here.');
   return (
     <div className="readonly-bar" data-testid="readonly-bar">
       {text}

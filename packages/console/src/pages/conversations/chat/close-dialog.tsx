@@ -5,6 +5,8 @@ import { Dialog, DialogFooter } from '../../../components/dialog.tsx';
 import { Field } from '../../../components/field.tsx';
 import { FormError } from '../../../components/form-error.tsx';
 import { CloseIcon } from '../../../components/icons.tsx';
+import { t } from '../../../i18n/i18n.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
 import { actionError } from '../../../workspace/workspace-store.ts';
 import { visitorLabel } from '../conversation-format.ts';
@@ -19,6 +21,28 @@ export const DISPOSITIONS = [
   'Spam',
 ] as const;
 
+/** A disposition in the user's language; the value stored stays the English one, as reports group by it. */
+export function dispositionLabel(disposition: string): string {
+  switch (disposition) {
+    case 'Resolved':
+      return t('Resolved');
+    case 'Sale made':
+      return t('Sale made');
+    case 'Question answered':
+      return t('Question answered');
+    case 'Follow-up needed':
+      return t('Follow-up needed');
+    case 'Not interested':
+      return t('Not interested');
+    case 'Visitor left':
+      return t('Visitor left');
+    case 'Spam':
+      return t('Spam');
+    default:
+      return disposition;
+  }
+}
+
 const MAX_TAGS = 20;
 const MAX_TAG_LENGTH = 40;
 
@@ -32,6 +56,7 @@ interface CloseDialogProps {
 
 export function CloseDialog({ conversation: c, wrapUp, onClose, onDone }: CloseDialogProps) {
   const store = useWorkspaceStore()!;
+  const t = useT();
   const [disposition, setDisposition] = useState<string>('Resolved');
   const [tags, setTags] = useState<string[]>([]);
   const [tagText, setTagText] = useState('');
@@ -73,11 +98,11 @@ export function CloseDialog({ conversation: c, wrapUp, onClose, onDone }: CloseD
 
   return (
     <Dialog
-      title={wrapUp ? 'Wrap up chat' : 'Close chat'}
+      title={wrapUp ? t('Wrap up chat') : t('Close chat')}
       description={
         wrapUp
-          ? `The chat with ${visitorLabel(c)} has ended. Record how it went.`
-          : `The chat with ${visitorLabel(c)} ends; they are asked to rate it.`
+          ? t('The chat with {name} has ended. Record how it went.', { name: visitorLabel(c) })
+          : t('The chat with {name} ends; they are asked to rate it.', { name: visitorLabel(c) })
       }
       onClose={onClose}
       busy={busy}
@@ -86,7 +111,7 @@ export function CloseDialog({ conversation: c, wrapUp, onClose, onDone }: CloseD
     >
       <form onSubmit={submit} noValidate>
         <div className="dialog-body form">
-          <Field label="Disposition" hint="How the chat ended, for reports.">
+          <Field label={t('Disposition')} hint={t('How the chat ended, for reports.')}>
             {(props) => (
               <select
                 {...props}
@@ -94,16 +119,19 @@ export function CloseDialog({ conversation: c, wrapUp, onClose, onDone }: CloseD
                 value={disposition}
                 onChange={(e) => setDisposition(e.target.value)}
               >
-                <option value="">None</option>
+                <option value="">{t('None')}</option>
                 {DISPOSITIONS.map((d) => (
                   <option key={d} value={d}>
-                    {d}
+                    {dispositionLabel(d)}
                   </option>
                 ))}
               </select>
             )}
           </Field>
-          <Field label="Tags" hint="Press Enter or comma after each tag. History can find chats by tag.">
+          <Field
+            label={t('Tags')}
+            hint={t('Press Enter or comma after each tag. History can find chats by tag.')}
+          >
             {(props) => (
               <div className="tag-input">
                 {tags.map((tag) => (
@@ -112,8 +140,8 @@ export function CloseDialog({ conversation: c, wrapUp, onClose, onDone }: CloseD
                     <button
                       type="button"
                       className="tag-chip-remove"
-                      aria-label={`Remove tag ${tag}`}
-                      onClick={() => setTags(tags.filter((t) => t !== tag))}
+                      aria-label={t('Remove tag {tag}', { tag })}
+                      onClick={() => setTags(tags.filter((other) => other !== tag))}
                     >
                       <CloseIcon className="icon icon-tiny" />
                     </button>
@@ -130,7 +158,7 @@ export function CloseDialog({ conversation: c, wrapUp, onClose, onDone }: CloseD
                     addTag(tagText);
                     setTagText('');
                   }}
-                  placeholder={tags.length === 0 ? 'e.g. shipping, vip' : ''}
+                  placeholder={tags.length === 0 ? t('e.g. shipping, vip') : ''}
                   disabled={tags.length >= MAX_TAGS}
                 />
               </div>
@@ -140,10 +168,10 @@ export function CloseDialog({ conversation: c, wrapUp, onClose, onDone }: CloseD
         </div>
         <DialogFooter>
           <button type="button" className="button" onClick={onClose} disabled={busy}>
-            Cancel
+            {t('Cancel')}
           </button>
           <button type="submit" className="button button-primary" disabled={busy} data-testid="close-submit">
-            {busy ? 'Saving…' : wrapUp ? 'Save wrap-up' : 'Close chat'}
+            {busy ? t('Saving…') : wrapUp ? t('Save wrap-up') : t('Close chat')}
           </button>
         </DialogFooter>
       </form>

@@ -20,6 +20,8 @@ import {
 } from 'react';
 import { ATTACHMENT_TYPES } from '../../../api/attachments.ts';
 import type { Conversation } from '../../../api/conversations.ts';
+import { formatNumber } from '../../../components/format.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
 import { visitorLabel } from '../conversation-format.ts';
 import { CannedPicker, optionId } from './canned-picker.tsx';
@@ -45,6 +47,7 @@ export function Composer({
   whisper?: boolean;
 }) {
   const store = useWorkspaceStore()!;
+  const t = useT();
   const agentName = useWorkspace((s) => s.agent?.name ?? null, null);
   const id = c.id;
   const [text, setText] = useState(() => store.memory.draft(id).text);
@@ -185,22 +188,22 @@ export function Composer({
       {whisper ? (
         <div className="composer-modes">
           <span className="composer-mode-hint" data-testid="whisper-hint">
-            Whisper: only agents see this. The visitor never does.
+            {t('Whisper: only agents see this. The visitor never does.')}
           </span>
         </div>
       ) : onTemplates ? (
         <div className="composer-modes">
-          <span className="composer-mode-hint">Only your team sees notes.</span>
+          <span className="composer-mode-hint">{t('Only your team sees notes.')}</span>
           <button type="button" className="link-button composer-templates" onClick={onTemplates}>
-            Send a template instead
+            {t('Send a template instead')}
           </button>
         </div>
       ) : (
         <fieldset className="composer-modes">
-          <legend className="visually-hidden">Write a</legend>
+          <legend className="visually-hidden">{t('Write a')}</legend>
           <label className="composer-mode">
             <input type="radio" name={`mode-${id}`} checked={!note} onChange={() => switchTo(false)} />
-            <span>Reply</span>
+            <span>{t('Reply')}</span>
           </label>
           <label className="composer-mode composer-mode-note">
             <input
@@ -210,9 +213,9 @@ export function Composer({
               onChange={() => switchTo(true)}
               data-testid="note-toggle"
             />
-            <span>Internal note</span>
+            <span>{t('Internal note')}</span>
           </label>
-          {note && <span className="composer-mode-hint">Only your team sees notes.</span>}
+          {note && <span className="composer-mode-hint">{t('Only your team sees notes.')}</span>}
         </fieldset>
       )}
       <textarea
@@ -226,12 +229,15 @@ export function Composer({
         rows={2}
         placeholder={
           whisper
-            ? 'Whisper to the agent…'
+            ? t('Whisper to the agent…')
             : note
-              ? 'Write a note for your team…'
-              : `Reply to ${visitorLabel(c)}… (type / for canned responses)`
+              ? t('Write a note for your team…')
+              : t('Reply to {name}… (type {slash} for canned responses)', {
+                  name: visitorLabel(c),
+                  slash: '/',
+                })
         }
-        aria-label={whisper ? 'Whisper' : note ? 'Internal note' : 'Message'}
+        aria-label={whisper ? t('Whisper') : note ? t('Internal note') : t('Message')}
         id={whisper ? `whisper-${id}` : undefined}
         aria-describedby={hintId}
         aria-invalid={tooLong || undefined}
@@ -246,8 +252,8 @@ export function Composer({
           <button
             type="button"
             className="icon-button composer-tool"
-            aria-label="Canned responses"
-            title="Canned responses (/)"
+            aria-label={t('Canned responses')}
+            title={t('Canned responses ({key})', { key: '/' })}
             aria-expanded={picker.byButton}
             onClick={picker.toggle}
             data-testid="canned-button"
@@ -257,8 +263,8 @@ export function Composer({
           <button
             type="button"
             className="icon-button composer-tool"
-            aria-label="Attach files"
-            title="Attach images or PDF (or paste, or drop them here)"
+            aria-label={t('Attach files')}
+            title={t('Attach images or PDF (or paste, or drop them here)')}
             onClick={() => fileInput.current?.click()}
           >
             <PaperclipIcon />
@@ -280,20 +286,23 @@ export function Composer({
           <span className="composer-hint" id={hintId}>
             {tooLong ? (
               <span className="field-error">
-                {text.length - MAX_MESSAGE_LENGTH} characters over the limit of {MAX_MESSAGE_LENGTH}.
+                {t('{over, plural, one {# character} other {# characters}} over the limit of {limit}.', {
+                  over: text.length - MAX_MESSAGE_LENGTH,
+                  limit: formatNumber(MAX_MESSAGE_LENGTH),
+                })}
               </span>
             ) : sms ? (
               <span data-testid="sms-segments">{smsHint(sms)}</span>
             ) : (
               <>
                 <span className="composer-hint-item">
-                  <kbd>Enter</kbd> to send
+                  <kbd>Enter</kbd> {t('to send')}
                 </span>
                 <span className="composer-hint-item">
-                  <kbd>Shift</kbd>+<kbd>Enter</kbd> new line
+                  <kbd>Shift</kbd>+<kbd>Enter</kbd> {t('new line')}
                 </span>
                 <span className="composer-hint-item">
-                  <kbd>/</kbd> canned
+                  <kbd>/</kbd> {t('canned')}
                 </span>
               </>
             )}
@@ -305,10 +314,10 @@ export function Composer({
           onClick={send}
           disabled={!canSend}
         >
-          {files.busy ? 'Uploading…' : whisper ? 'Whisper' : note ? 'Add note' : 'Send'}
+          {files.busy ? t('Uploading…') : whisper ? t('Whisper') : note ? t('Add note') : t('Send')}
         </button>
       </div>
-      {dragging && <div className="composer-drop-hint">Drop images or PDF files to attach them</div>}
+      {dragging && <div className="composer-drop-hint">{t('Drop images or PDF files to attach them')}</div>}
     </div>
   );
 }

@@ -6,6 +6,8 @@
  */
 import { isTimelineEvent } from '@beckon/protocol/chat-api';
 import type { Message } from '../../../api/conversations.ts';
+import { t } from '../../../i18n/i18n.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import type { PendingSend } from '../../../workspace/workspace-state.ts';
 import { formatTime } from '../conversation-format.ts';
 import { AttachmentList } from './attachment-list.tsx';
@@ -23,21 +25,32 @@ interface MessageItemProps {
   onRetryDelivery?: (seq: number) => void;
 }
 
-const DELIVERY_LABELS = {
-  queued: 'Queued',
-  sent: 'Sent',
-  delivered: 'Delivered',
-  read: 'Read',
-  failed: 'Not delivered',
-} as const;
+const DELIVERY_LABELS: Record<NonNullable<Message['deliveryStatus']>, string> = {
+  get queued() {
+    return t('Queued');
+  },
+  get sent() {
+    return t('Sent');
+  },
+  get delivered() {
+    return t('Delivered');
+  },
+  get read() {
+    return t('Read');
+  },
+  get failed() {
+    return t('Not delivered');
+  },
+};
 
 export function MessageItem({ message: m, head, seen, visitorName, onRetryDelivery }: MessageItemProps) {
+  const t = useT();
   if (isTimelineEvent(m)) {
     // A supervisor's action (monitoring, taking over): for the team only, like a note.
     return (
       <li className="msg msg-system msg-event" data-testid="message" data-kind="event" data-seq={m.seq}>
         <span className="msg-system-text">
-          <span className="note-label">Team only</span> {m.text}
+          <span className="note-label">{t('Team only')}</span> {m.text}
         </span>
         <time className="msg-system-time" dateTime={m.createdAt}>
           {formatTime(m.createdAt)}
@@ -63,7 +76,7 @@ export function MessageItem({ message: m, head, seen, visitorName, onRetryDelive
       ? visitorName
       : kind === 'invitation'
         ? m.senderName
-        : (m.senderName ?? (kind === 'bot' ? 'Bot' : 'Agent'));
+        : (m.senderName ?? (kind === 'bot' ? t('Bot') : t('Agent')));
   return (
     <li
       className={`msg msg-${kind}${head ? ' msg-head' : ''}`}
@@ -73,9 +86,9 @@ export function MessageItem({ message: m, head, seen, visitorName, onRetryDelive
     >
       {head && (
         <div className="msg-meta">
-          {kind === 'note' && <span className="note-label">Internal note</span>}
-          {kind === 'invitation' && <span className="invitation-label">Invitation</span>}
-          {kind === 'bot' && <span className="bot-label">Bot</span>}
+          {kind === 'note' && <span className="note-label">{t('Internal note')}</span>}
+          {kind === 'invitation' && <span className="invitation-label">{t('Invitation')}</span>}
+          {kind === 'bot' && <span className="bot-label">{t('Bot')}</span>}
           {who && <span className="msg-author">{who}</span>}
           <time dateTime={m.createdAt}>{formatTime(m.createdAt)}</time>
         </div>
@@ -94,7 +107,7 @@ export function MessageItem({ message: m, head, seen, visitorName, onRetryDelive
           </div>
         )}
         {m.rich?.quickReplies && m.rich.quickReplies.length > 0 && (
-          <div className="bot-quick" title="Buttons the visitor was offered">
+          <div className="bot-quick" title={t('Buttons the visitor was offered')}>
             {m.rich.quickReplies.map((q) => (
               <span key={q.title}>{q.title}</span>
             ))}
@@ -103,7 +116,7 @@ export function MessageItem({ message: m, head, seen, visitorName, onRetryDelive
       </div>
       {seen && (
         <div className="msg-status msg-seen" data-testid="seen">
-          Seen
+          {t('Seen')}
         </div>
       )}
       {kind === 'agent' && m.deliveryStatus && (
@@ -125,7 +138,7 @@ export function MessageItem({ message: m, head, seen, visitorName, onRetryDelive
             <>
               {' · '}
               <button type="button" className="link-button" onClick={() => onRetryDelivery(m.seq)}>
-                Retry
+                {t('Retry')}
               </button>
             </>
           )}
@@ -143,6 +156,7 @@ interface PendingItemProps {
 
 /** A message on its way: shown at once, confirmed by the server's ack, or offered for retry. */
 export function PendingItem({ pending: p, onRetry, onDiscard }: PendingItemProps) {
+  const t = useT();
   const kind = p.note ? 'note' : 'agent';
   return (
     <li className={`msg msg-${kind} msg-pending`} data-testid="pending-message" data-state={p.state}>
@@ -155,16 +169,16 @@ export function PendingItem({ pending: p, onRetry, onDiscard }: PendingItemProps
         <AttachmentList attachments={p.attachments} />
       </div>
       {p.state === 'sending' ? (
-        <div className="msg-status">Sending…</div>
+        <div className="msg-status">{t('Sending…')}</div>
       ) : (
         <div className="msg-status msg-failed" role="alert">
-          Not sent{p.error ? `: ${p.error}` : ''}.{' '}
+          {p.error ? t('Not sent: {error}.', { error: p.error }) : t('Not sent.')}{' '}
           <button type="button" className="link-button" onClick={onRetry}>
-            Retry
+            {t('Retry')}
           </button>{' '}
           ·{' '}
           <button type="button" className="link-button" onClick={onDiscard}>
-            Discard
+            {t('Discard')}
           </button>
         </div>
       )}

@@ -7,6 +7,7 @@
 import { isTimelineEvent } from '@beckon/protocol/chat-api';
 import { memo, type ReactNode, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Message } from '../../../api/conversations.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
 import type { ChatView } from '../../../workspace/workspace-state.ts';
 import { formatDay, visitorLabel } from '../conversation-format.ts';
@@ -84,6 +85,7 @@ function MessageGroup({ day, children }: { day: string | null; children: ReactNo
 
 export function MessageList({ chat }: { chat: ChatView }) {
   const store = useWorkspaceStore()!;
+  const t = useT();
   const ref = useRef<HTMLDivElement>(null);
   const id = chat.conversation.id;
   const atBottom = useRef(true);
@@ -141,9 +143,11 @@ export function MessageList({ chat }: { chat: ChatView }) {
   return (
     <div className="message-scroll" ref={ref} onScroll={onScroll} data-testid="message-list">
       {empty ? (
-        <p className="message-empty">{chat.loaded ? 'No messages yet.' : 'Loading the conversation…'}</p>
+        <p className="message-empty">
+          {chat.loaded ? t('No messages yet.') : t('Loading the conversation…')}
+        </p>
       ) : (
-        <ol className="messages" aria-label="Messages">
+        <ol className="messages" aria-label={t('Messages')}>
           <MessageRows
             messages={chat.messages}
             seenSeq={chat.visitorReadSeq}
@@ -162,7 +166,7 @@ export function MessageList({ chat }: { chat: ChatView }) {
       )}
       {newBelow && (
         <button type="button" className="new-below" onClick={jump}>
-          New messages ↓
+          {t('New messages ↓')}
         </button>
       )}
     </div>

@@ -5,6 +5,8 @@
 import type { Conversation } from '@beckon/protocol/chat-api';
 import { useEffect, useRef, useState } from 'react';
 import { setConversationState } from '../../../api/conversations.ts';
+import { currentLocale, t } from '../../../i18n/i18n.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 
 /** The times a snooze offers, from now: later today, tomorrow morning, next Monday morning. */
 export function snoozeChoices(now: Date): { label: string; until: Date }[] {
@@ -17,32 +19,33 @@ export function snoozeChoices(now: Date): { label: string; until: Date }[] {
   };
   const toMonday = ((8 - now.getDay()) % 7 || 7) as number;
   return [
-    { label: 'In 1 hour', until: inHours(1) },
-    { label: 'In 4 hours', until: inHours(4) },
-    { label: 'Tomorrow, 9:00', until: morning(1) },
-    { label: 'Next Monday, 9:00', until: morning(toMonday) },
+    { label: t('In {count, plural, one {# hour} other {# hours}}', { count: 1 }), until: inHours(1) },
+    { label: t('In {count, plural, one {# hour} other {# hours}}', { count: 4 }), until: inHours(4) },
+    { label: t('Tomorrow, 9:00'), until: morning(1) },
+    { label: t('Next Monday, 9:00'), until: morning(toMonday) },
   ];
 }
 
 const when = (iso: string) =>
-  new Date(iso).toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' });
+  new Date(iso).toLocaleString(currentLocale(), { weekday: 'short', hour: '2-digit', minute: '2-digit' });
 
 /** The badge beside the status: Pending, or Snoozed until a time; nothing for an open chat. */
 export function StateBadge({ conversation }: { conversation: Conversation }) {
+  const t = useT();
   if (conversation.state === 'pending')
     return (
       <span
         className="badge badge-state-pending"
-        title="Waiting on the customer's answer"
+        title={t("Waiting on the customer's answer")}
         data-testid="state-badge"
       >
-        Pending
+        {t('Pending')}
       </span>
     );
   if (conversation.state === 'snoozed' && conversation.snoozedUntil)
     return (
       <span className="badge badge-state-snoozed" data-testid="state-badge">
-        Snoozed until {when(conversation.snoozedUntil)}
+        {t('Snoozed until {time}', { time: when(conversation.snoozedUntil) })}
       </span>
     );
   return null;
@@ -55,6 +58,7 @@ export function StateActions({
   conversation: Conversation;
   onError: (error: unknown) => void;
 }) {
+  const t = useT();
   const [busy, setBusy] = useState(false);
   const [menu, setMenu] = useState(false);
   const menuRef = useRef<HTMLDivElement>(null);
@@ -101,7 +105,7 @@ export function StateActions({
           onClick={() => set('open')}
           data-testid="state-open"
         >
-          Mark open
+          {t('Mark open')}
         </button>
       ) : (
         <button
@@ -109,10 +113,10 @@ export function StateActions({
           className="button button-small"
           disabled={busy}
           onClick={() => set('pending')}
-          title="Waiting on the customer: their next message opens it again"
+          title={t('Waiting on the customer: their next message opens it again')}
           data-testid="state-pending"
         >
-          Mark pending
+          {t('Mark pending')}
         </button>
       )}
       <div className="snooze" ref={menuRef}>
@@ -125,10 +129,10 @@ export function StateActions({
           onClick={() => setMenu((m) => !m)}
           data-testid="state-snooze"
         >
-          Snooze
+          {t('Snooze')}
         </button>
         {menu && (
-          <div className="snooze-menu" role="menu" aria-label="Snooze until">
+          <div className="snooze-menu" role="menu" aria-label={t('Snooze until')}>
             {snoozeChoices(new Date()).map((choice) => (
               <button
                 key={choice.label}

@@ -14,6 +14,8 @@ import { type FormEvent, Fragment, useId, useState } from 'react';
 import type { Conversation } from '../../../api/conversations.ts';
 import { errorMessage } from '../../../api/http.ts';
 import { sendTemplate, type TemplateValues } from '../../../api/whatsapp.ts';
+import { t } from '../../../i18n/i18n.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { visitorLabel } from '../conversation-format.ts';
 import {
   EMPTY_HEADER,
@@ -27,12 +29,30 @@ import {
 import type { WindowState } from './use-whatsapp-window.ts';
 
 type Part = 'header' | 'body';
-const keyOf = (t: WhatsAppTemplate) => `${t.name}:${t.language}`;
-const CATEGORY: Record<string, string> = {
-  MARKETING: 'Marketing',
-  UTILITY: 'Utility',
-  AUTHENTICATION: 'Authentication',
-};
+const keyOf = (template: WhatsAppTemplate) => `${template.name}:${template.language}`;
+
+/** Meta's category of a template, in the user's language. */
+function categoryLabel(category: string): string {
+  switch (category) {
+    case 'MARKETING':
+      return t('Marketing');
+    case 'UTILITY':
+      return t('Utility');
+    case 'AUTHENTICATION':
+      return t('Authentication');
+    default:
+      return category;
+  }
+}
+
+/** "Fill body {{1}} to send.": the first variable still empty (`missingVariable` says "body {{1}}"). */
+function fillVariable(missing: string): string {
+  const [part, variable] = missing.split(' ', 2) as [string, string];
+  return t('Fill {part, select, header {header} other {body}} {variable} to send.', {
+    part,
+    variable,
+  });
+}
 const PLACEHOLDER = /(\{\{\s*[A-Za-z0-9_]+\s*\}\})/g;
 
 /** A text with its unfilled variables marked, as the preview shows it. */
@@ -70,19 +90,23 @@ export function TemplateComposer({
   /** Switches to writing an internal note (notes need no window). */
   onNote: () => void;
 }) {
+  const t = useT();
   const templates = w.info?.templates ?? [];
-  const first = templates.find((t) => !t.unsupported);
+  const first = templates.find((x) => !x.unsupported);
   const [picked, setPicked] = useState<string | null>(first ? keyOf(first) : null);
   const [values, setValues] = useState<Record<string, TemplateValues>>({});
   const [headers, setHeaders] = useState<Record<string, HeaderState>>({});
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const listId = useId();
-  const template = templates.find((t) => keyOf(t) === picked) ?? first;
+  const template = templates.find((x) => keyOf(x) === picked) ?? first;
   const mine: TemplateValues = template ? (values[keyOf(template)] ?? {}) : {};
   const format = mediaFormatOf(template);
   const header = template ? (headers[keyOf(template)] ?? EMPTY_HEADER) : EMPTY_HEADER;
-  const missing = template ? (headerMissing(format, header) ?? missingVariable(template, mine)) : null;
+  const variableMissing = template ? missingVariable(template, mine) : null;
+  const missing = template
+    ? (headerMissing(format, header) ?? (variableMissing ? fillVariable(variableMissing) : null))
+    : null;
   const name = visitorLabel(c);
 
   function setValue(part: Part, variable: string, value: string) {
@@ -117,11 +141,11 @@ export function TemplateComposer({
   const notice = (
     <div className="template-notice" data-testid="window-closed">
       <p>
-        <strong>The 24-hour window is closed.</strong> WhatsApp delivers only approved templates until {name}{' '}
-        writes again.
+        <strong>{t('The 24-hour window is closed.')}</strong>{' '}
+        {t('WhatsApp delivers only approved templates until {name} writes again.', { name })}
       </p>
       <button type="button" className="link-button" onClick={onNote} data-testid="write-note">
-        Write a note
+        {t('Write a note')}
       </button>
     </div>
   );
@@ -130,7 +154,7 @@ export function TemplateComposer({
     return (
       <div className="composer template-composer" data-testid="template-composer">
         <div className="template-empty" role="status">
-          Checking WhatsApp’s 24-hour window…
+          {t('Checking WhatsApp’s 24-hour window…')}
         </div>
       </div>
     );
@@ -144,14 +168,14 @@ export function TemplateComposer({
             <>
               {w.failed}{' '}
               <button type="button" className="link-button" onClick={w.reload}>
-                Try again
+                {t('Try again')}
               </button>
             </>
           ) : (
-            <>
-              This number has no approved templates yet. Templates are approved by Meta in WhatsApp Manager;
-              an admin then reads them with <em>Sync templates</em> in Settings › Channels.
-            </>
+            t(
+              'This number has no approved templates yet. Templates are approved by Meta in WhatsApp Manager; an admin then reads them with {button} in Settings › Channels.',
+              { button: t('Sync templates') },
+            )
           )}
         </div>
       </div>
@@ -166,34 +190,36 @@ export function TemplateComposer({
       {notice}
       <div className="template-grid">
         <fieldset className="template-list" aria-describedby={listId}>
-          <legend className="visually-hidden">Approved templates</legend>
+          <legend className="visually-hidden">{t('Approved templates')}</legend>
           <span id={listId} className="visually-hidden">
-            Use the arrow keys to move between templates.
+            {t('Use the arrow keys to move between templates.')}
           </span>
-          {templates.map((t) => (
+          {templates.map((option) => (
             <label
-              key={keyOf(t)}
-              className={`template-option${t.unsupported ? ' template-option-off' : ''}`}
-              title={t.unsupported ?? undefined}
+              key={keyOf(option)}
+              className={`template-option${option.unsupported ? ' template-option-off' : ''}`}
+              title={option.unsupported ?? undefined}
               data-testid="template-option"
-              data-name={t.name}
+              data-name={option.name}
             >
               <input
                 type="radio"
                 name={`template-${c.id}`}
-                checked={template ? keyOf(t) === keyOf(template) : false}
-                disabled={Boolean(t.unsupported)}
+                checked={template ? keyOf(option) === keyOf(template) : false}
+                disabled={Boolean(option.unsupported)}
                 onChange={() => {
-                  setPicked(keyOf(t));
+                  setPicked(keyOf(option));
                   setError(null);
                 }}
               />
-              <span className="template-option-name">{t.name}</span>
+              <span className="template-option-name">{option.name}</span>
               <span className="template-option-body">
-                {t.unsupported ? `Not available: ${t.unsupported}.` : t.body}
+                {option.unsupported
+                  ? t('Not available: {reason}.', { reason: option.unsupported })
+                  : option.body}
               </span>
               <span className="template-option-meta">
-                {CATEGORY[t.category] ?? t.category} · {t.language}
+                {categoryLabel(option.category)} · {option.language}
               </span>
             </label>
           ))}
@@ -216,7 +242,7 @@ export function TemplateComposer({
                 {fields.map(({ part, v }) => (
                   <label key={`${part}-${v}`} className="template-field">
                     <span className="template-field-label">
-                      {part === 'header' ? 'Header' : 'Body'} <code>{`{{${v}}}`}</code>
+                      {part === 'header' ? t('Header') : t('Body')} <code>{`{{${v}}}`}</code>
                     </span>
                     <input
                       className="input"
@@ -231,12 +257,12 @@ export function TemplateComposer({
             ) : (
               <p className="muted template-no-vars">
                 {format
-                  ? 'The text has no variables: it is sent as written under the header.'
-                  : 'This template has no variables: it is sent as written.'}
+                  ? t('The text has no variables: it is sent as written under the header.')
+                  : t('This template has no variables: it is sent as written.')}
               </p>
             )}
             <figure className="template-preview" data-testid="template-preview">
-              <figcaption className="visually-hidden">What the customer gets</figcaption>
+              <figcaption className="visually-hidden">{t('What the customer gets')}</figcaption>
               <div className="template-bubble">
                 {format && <HeaderPreview format={format} h={header} />}
                 {template.header?.text && (
@@ -269,10 +295,12 @@ export function TemplateComposer({
               {error}
             </span>
           ) : missing ? (
-            `Fill ${missing} to send.`
+            missing
           ) : (
             <span data-testid="template-ready">
-              {template ? renderTemplate(template, mine).length : 0} characters · ready to send
+              {t('{count, plural, one {# character} other {# characters}} · ready to send', {
+                count: template ? renderTemplate(template, mine).length : 0,
+              })}
             </span>
           )}
         </span>
@@ -282,7 +310,7 @@ export function TemplateComposer({
           disabled={!template || Boolean(missing) || sending}
           data-testid="send-template"
         >
-          {sending ? 'Sending…' : 'Send template'}
+          {sending ? t('Sending…') : t('Send template')}
         </button>
       </div>
     </form>

@@ -8,6 +8,9 @@ import type { WhatsAppTemplate } from '@beckon/protocol/whatsapp-templates';
 import { useId, useState } from 'react';
 import { uploadAttachment } from '../../../api/attachments.ts';
 import { errorMessage } from '../../../api/http.ts';
+import { formatNumber } from '../../../components/format.ts';
+import { t } from '../../../i18n/i18n.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 
 /** What the agent gave for a template's media or location header. */
 export interface HeaderState {
@@ -32,12 +35,8 @@ export const EMPTY_HEADER: HeaderState = {
 
 /** The files each media header takes from an upload; a video goes by link only. */
 const ACCEPT: Record<string, string> = { IMAGE: 'image/jpeg,image/png', DOCUMENT: 'application/pdf' };
-const NOUN: Record<string, string> = {
-  IMAGE: 'image',
-  VIDEO: 'video',
-  DOCUMENT: 'document',
-  LOCATION: 'location',
-};
+/** The header's format as an ICU select value: image, video, document or location. */
+const kindOf = (format: string) => format.toLowerCase();
 
 /** The header's format when it is media or a place, else null. */
 export const mediaFormatOf = (t: WhatsAppTemplate | undefined): string | null =>
@@ -53,10 +52,22 @@ export function headerMissing(format: string | null, h: HeaderState): string | n
   if (!format) return null;
   if (format === 'LOCATION')
     return number(h.latitude, 90) === null || number(h.longitude, 180) === null
-      ? 'the location’s latitude and longitude'
+      ? t('Fill the location’s latitude and longitude to send.')
       : null;
-  if (h.mode === 'upload' && format !== 'VIDEO') return h.file ? null : `the header ${NOUN[format]}`;
-  return /^https?:\/\/\S+$/.test(h.link.trim()) ? null : `the header ${NOUN[format]}’s link`;
+  const kind = kindOf(format);
+  if (h.mode === 'upload' && format !== 'VIDEO')
+    return h.file
+      ? null
+      : t(
+          'Fill the header {kind, select, image {image} video {video} document {document} other {media}} to send.',
+          { kind },
+        );
+  return /^https?:\/\/\S+$/.test(h.link.trim())
+    ? null
+    : t(
+        'Fill the header {kind, select, image {image’s} video {video’s} document {document’s} other {media’s}} link to send.',
+        { kind },
+      );
 }
 
 /** The send's `headerMedia` or `headerLocation`. */
@@ -78,6 +89,7 @@ export function headerOf(format: string | null, h: HeaderState): Record<string, 
 
 /** How the preview shows the header. */
 export function HeaderPreview({ format, h }: { format: string; h: HeaderState }) {
+  const t = useT();
   if (format === 'IMAGE' && h.mode === 'upload' && h.file?.previewUrl)
     return <img className="template-bubble-media" src={h.file.previewUrl} alt={h.file.name} />;
   const what =
@@ -88,8 +100,21 @@ export function HeaderPreview({ format, h }: { format: string; h: HeaderState })
         : h.link.trim();
   return (
     <div className="template-bubble-media template-bubble-media-empty" data-testid="template-header-preview">
-      <span className="template-media-kind">{NOUN[format]}</span>
-      <span className="template-media-name">{what || `No ${NOUN[format]} yet`}</span>
+      <span className="template-media-kind">
+        {t(
+          '{kind, select, image {image} video {video} document {document} location {location} other {media}}',
+          {
+            kind: kindOf(format),
+          },
+        )}
+      </span>
+      <span className="template-media-name">
+        {what ||
+          t(
+            'No {kind, select, image {image} video {video} document {document} location {location} other {media}} yet',
+            { kind: kindOf(format) },
+          )}
+      </span>
     </div>
   );
 }
@@ -105,10 +130,11 @@ export function TemplateHeaderFields({
   value: HeaderState;
   onChange: (next: HeaderState) => void;
 }) {
+  const t = useT();
   const [uploading, setUploading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const id = useId();
-  const noun = NOUN[format] ?? 'media';
+  const kind = kindOf(format);
 
   if (format === 'LOCATION') {
     const field = (key: 'latitude' | 'longitude' | 'place' | 'address', label: string, hint?: string) => (
@@ -126,12 +152,12 @@ export function TemplateHeaderFields({
     );
     return (
       <fieldset className="template-header-fields" data-testid="template-header">
-        <legend className="template-field-label">Header location</legend>
+        <legend className="template-field-label">{t('Header location')}</legend>
         <div className="template-fields">
-          {field('latitude', 'Latitude', '37.4833')}
-          {field('longitude', 'Longitude', '-122.1489')}
-          {field('place', 'Name', 'Optional')}
-          {field('address', 'Address', 'Optional')}
+          {field('latitude', t('Latitude'), formatNumber(37.4833, { maximumFractionDigits: 4 }))}
+          {field('longitude', t('Longitude'), formatNumber(-122.1489, { maximumFractionDigits: 4 }))}
+          {field('place', t('Name'), t('Optional'))}
+          {field('address', t('Address'), t('Optional'))}
         </div>
       </fieldset>
     );
@@ -158,9 +184,18 @@ export function TemplateHeaderFields({
 
   return (
     <fieldset className="template-header-fields" data-testid="template-header">
-      <legend className="template-field-label">Header {noun}</legend>
+      <legend className="template-field-label">
+        {t('Header {kind, select, image {image} video {video} document {document} other {media}}', { kind })}
+      </legend>
       {canUpload && (
-        <div className="template-header-modes" role="radiogroup" aria-label={`Where the ${noun} comes from`}>
+        <div
+          className="template-header-modes"
+          role="radiogroup"
+          aria-label={t(
+            'Where the {kind, select, image {image} video {video} document {document} other {media}} comes from',
+            { kind },
+          )}
+        >
           <label>
             <input
               type="radio"
@@ -168,7 +203,7 @@ export function TemplateHeaderFields({
               checked={mode === 'upload'}
               onChange={() => onChange({ ...h, mode: 'upload' })}
             />{' '}
-            Upload a file
+            {t('Upload a file')}
           </label>
           <label>
             <input
@@ -178,7 +213,7 @@ export function TemplateHeaderFields({
               onChange={() => onChange({ ...h, mode: 'link' })}
               data-testid="template-header-link-mode"
             />{' '}
-            Link
+            {t('Link')}
           </label>
         </div>
       )}
@@ -186,10 +221,15 @@ export function TemplateHeaderFields({
         <div className="template-header-upload">
           <label className="button button-secondary button-small">
             {uploading
-              ? 'Uploading…'
+              ? t('Uploading…')
               : h.file
-                ? `Replace ${noun}`
-                : `Choose ${noun === 'image' ? 'an' : 'a'} ${noun}`}
+                ? t('Replace {kind, select, image {image} video {video} document {document} other {media}}', {
+                    kind,
+                  })
+                : t(
+                    'Choose {kind, select, image {an image} video {a video} document {a document} other {a file}}',
+                    { kind },
+                  )}
             <input
               type="file"
               className="visually-hidden"
@@ -203,7 +243,7 @@ export function TemplateHeaderFields({
             />
           </label>
           <span className="muted" data-testid="template-header-file-name">
-            {h.file ? h.file.name : format === 'IMAGE' ? 'JPEG or PNG' : 'PDF'}
+            {h.file ? h.file.name : format === 'IMAGE' ? t('JPEG or PNG') : 'PDF'}
           </span>
         </div>
       ) : (
@@ -211,7 +251,10 @@ export function TemplateHeaderFields({
           className="input"
           type="url"
           placeholder="https://…"
-          aria-label={`Link to the header ${noun}`}
+          aria-label={t(
+            'Link to the header {kind, select, image {image} video {video} document {document} other {media}}',
+            { kind },
+          )}
           value={h.link}
           onChange={(e) => onChange({ ...h, link: e.target.value })}
           data-testid="template-header-link"

@@ -6,6 +6,7 @@ import { Dialog, DialogFooter } from '../../../components/dialog.tsx';
 import { Field } from '../../../components/field.tsx';
 import { FormError } from '../../../components/form-error.tsx';
 import { STATUS_LABELS } from '../../../components/people.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
 import { actionError } from '../../../workspace/workspace-store.ts';
 import { visitorLabel } from '../conversation-format.ts';
@@ -36,6 +37,7 @@ export function TransferDialog({
   onDone,
 }: TransferDialogProps) {
   const store = useWorkspaceStore()!;
+  const t = useT();
   const { users, skills, reloadUsers } = useDirectory();
   // Who is online now, not when the page was opened.
   useEffect(() => reloadUsers(), [reloadUsers]);
@@ -58,7 +60,9 @@ export function TransferDialog({
     event.preventDefault();
     const to = target === 'agent' ? { agentId } : { skillId };
     if (!('agentId' in to ? to.agentId : to.skillId)) {
-      setError(target === 'agent' ? 'No agent can take it now: choose a skill instead.' : 'Choose a skill.');
+      setError(
+        target === 'agent' ? t('No agent can take it now: choose a skill instead.') : t('Choose a skill.'),
+      );
       return;
     }
     setBusy(true);
@@ -75,11 +79,13 @@ export function TransferDialog({
 
   return (
     <Dialog
-      title={callId ? 'Transfer call' : reassign ? 'Reassign chat' : 'Transfer chat'}
+      title={callId ? t('Transfer call') : reassign ? t('Reassign chat') : t('Transfer chat')}
       description={
         callId
-          ? `${visitorLabel(c)} waits on the line while the next agent's console rings.`
-          : `${visitorLabel(c)} keeps the conversation; the next agent sees everything said so far.`
+          ? t("{name} waits on the line while the next agent's console rings.", { name: visitorLabel(c) })
+          : t('{name} keeps the conversation; the next agent sees everything said so far.', {
+              name: visitorLabel(c),
+            })
       }
       onClose={onClose}
       busy={busy}
@@ -88,7 +94,7 @@ export function TransferDialog({
       <form onSubmit={submit} noValidate>
         <div className="dialog-body form">
           <fieldset className="fieldset">
-            <legend className="field-label">Transfer to</legend>
+            <legend className="field-label">{t('Transfer to')}</legend>
             <div className="choice-row">
               <label className="check">
                 <input
@@ -97,7 +103,7 @@ export function TransferDialog({
                   checked={target === 'agent'}
                   onChange={() => setTarget('agent')}
                 />
-                <span>An agent</span>
+                <span>{t('An agent')}</span>
               </label>
               <label className="check">
                 <input
@@ -106,17 +112,17 @@ export function TransferDialog({
                   checked={target === 'skill'}
                   onChange={() => setTarget('skill')}
                 />
-                <span>A skill's queue</span>
+                <span>{t("A skill's queue")}</span>
               </label>
             </div>
           </fieldset>
           {target === 'agent' ? (
             <Field
-              label="Agent"
+              label={t('Agent')}
               hint={
                 reassign
-                  ? 'The chat moves to them at once.'
-                  : 'Only agents who are online can take it; it moves to them at once.'
+                  ? t('The chat moves to them at once.')
+                  : t('Only agents who are online can take it; it moves to them at once.')
               }
             >
               {(props) => (
@@ -126,7 +132,7 @@ export function TransferDialog({
                   value={agentId}
                   onChange={(e) => setPicked(e.target.value)}
                 >
-                  {agents.length === 0 && <option value="">No other agents</option>}
+                  {agents.length === 0 && <option value="">{t('No other agents')}</option>}
                   {agents.map((u) => (
                     <option key={u.id} value={u.id} disabled={!selectable(u)}>
                       {u.name} — {STATUS_LABELS[u.status]}
@@ -136,7 +142,10 @@ export function TransferDialog({
               )}
             </Field>
           ) : (
-            <Field label="Skill" hint="The chat waits in this skill's queue for the next free agent.">
+            <Field
+              label={t('Skill')}
+              hint={t("The chat waits in this skill's queue for the next free agent.")}
+            >
               {(props) => (
                 <select
                   {...props}
@@ -155,8 +164,8 @@ export function TransferDialog({
           )}
           {!callId && (
             <Field
-              label="Note for the next agent"
-              hint="Optional. Stored as an internal note; the visitor never sees it."
+              label={t('Note for the next agent')}
+              hint={t('Optional. Stored as an internal note; the visitor never sees it.')}
             >
               {(props) => (
                 <textarea
@@ -166,7 +175,7 @@ export function TransferDialog({
                   maxLength={2000}
                   value={note}
                   onChange={(e) => setNote(e.target.value)}
-                  placeholder="What they asked, what you tried…"
+                  placeholder={t('What they asked, what you tried…')}
                 />
               )}
             </Field>
@@ -175,7 +184,7 @@ export function TransferDialog({
         </div>
         <DialogFooter>
           <button type="button" className="button" onClick={onClose} disabled={busy}>
-            Cancel
+            {t('Cancel')}
           </button>
           <button
             type="submit"
@@ -183,7 +192,7 @@ export function TransferDialog({
             disabled={busy}
             data-testid="transfer-submit"
           >
-            {busy ? 'Transferring…' : reassign ? 'Reassign' : 'Transfer'}
+            {busy ? t('Transferring…') : reassign ? t('Reassign') : t('Transfer')}
           </button>
         </DialogFooter>
       </form>

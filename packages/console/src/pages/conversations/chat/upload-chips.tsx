@@ -1,11 +1,13 @@
 /** The files waiting to go with the next message: a thumbnail or name, progress, errors, and remove. */
 import { CloseIcon } from '../../../components/icons.tsx';
+import { useT } from '../../../i18n/language-context.tsx';
 import type { Upload } from './use-uploads.ts';
 
 export function UploadChips({ uploads, onRemove }: { uploads: Upload[]; onRemove: (key: string) => void }) {
+  const t = useT();
   if (uploads.length === 0) return null;
   return (
-    <ul className="upload-chips" aria-label="Files to send">
+    <ul className="upload-chips" aria-label={t('Files to send')}>
       {uploads.map((u) => (
         <li
           key={u.key}
@@ -23,13 +25,13 @@ export function UploadChips({ uploads, onRemove }: { uploads: Upload[]; onRemove
           <span className="upload-text">
             <span className="upload-name">{u.name}</span>
             <span className="upload-state">
-              {u.state === 'uploading' ? 'Uploading…' : u.state === 'failed' ? u.error : 'Ready'}
+              {u.state === 'uploading' ? t('Uploading…') : u.state === 'failed' ? u.error : t('Ready')}
             </span>
           </span>
           <button
             type="button"
             className="icon-button upload-remove"
-            aria-label={`Remove ${u.name}`}
+            aria-label={t('Remove {name}', { name: u.name })}
             onClick={() => onRemove(u.key)}
           >
             <CloseIcon />

@@ -12,6 +12,8 @@ import {
 } from '../../../api/attachments.ts';
 import type { Attachment } from '../../../api/conversations.ts';
 import { errorMessage } from '../../../api/http.ts';
+import { formatNumber } from '../../../components/format.ts';
+import { t } from '../../../i18n/i18n.ts';
 
 export interface Upload {
   key: string;
@@ -22,14 +24,15 @@ export interface Upload {
 }
 
 function megabytes(bytes: number): string {
-  return `${Math.round(bytes / (1024 * 1024))} MB`;
+  return `${formatNumber(Math.round(bytes / (1024 * 1024)))} MB`;
 }
 
 /** Why a file cannot be sent, before uploading it. */
 export function refuseFile(file: { type: string; size: number }): string | null {
   if (!(ATTACHMENT_TYPES as readonly string[]).includes(file.type))
-    return 'Only images (PNG, JPEG, GIF, WebP) and PDF files can be sent.';
-  if (file.size > ATTACHMENT_MAX_BYTES) return `Files can be up to ${megabytes(ATTACHMENT_MAX_BYTES)}.`;
+    return t('Only images (PNG, JPEG, GIF, WebP) and PDF files can be sent.');
+  if (file.size > ATTACHMENT_MAX_BYTES)
+    return t('Files can be up to {size}.', { size: megabytes(ATTACHMENT_MAX_BYTES) });
   return null;
 }
 
@@ -62,7 +65,9 @@ export function useUploads(
       for (const [index, file] of files.entries()) {
         const key = `u${++keySeq}`;
         const refused =
-          index >= room ? `At most ${MAX_ATTACHMENTS_PER_MESSAGE} files per message.` : refuseFile(file);
+          index >= room
+            ? t('At most {count} files per message.', { count: MAX_ATTACHMENTS_PER_MESSAGE })
+            : refuseFile(file);
         const upload: Upload = refused
           ? { key, name: file.name, state: 'failed', error: refused }
           : { key, name: file.name, state: 'uploading' };

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { getWhatsAppWindow, type WhatsAppWindow } from '../../../api/whatsapp.ts';
+import { t } from '../../../i18n/i18n.ts';
 import type { ChatView } from '../../../workspace/workspace-state.ts';
 import { useNow } from '../../visitors/use-live.ts';
 
@@ -39,7 +40,7 @@ export function useWhatsAppWindow(chat: ChatView): WindowState | null {
         setFailed(null);
       })
       .catch((error: unknown) => {
-        if (live) setFailed(error instanceof Error ? error.message : 'The templates could not be read.');
+        if (live) setFailed(error instanceof Error ? error.message : t('The templates could not be read.'));
       });
     return () => {
       live = false;
@@ -61,7 +62,7 @@ export function useWhatsAppWindow(chat: ChatView): WindowState | null {
 /** "21 h left", "45 min left": how long free text stays allowed. */
 export function windowLeft(ms: number): string {
   const minutes = Math.ceil(ms / 60_000);
-  if (minutes >= 120) return `${Math.floor(minutes / 60)} h left`;
-  if (minutes >= 60) return `1 h ${minutes - 60} min left`;
-  return `${minutes} min left`;
+  if (minutes >= 120) return t('{hours} h left', { hours: Math.floor(minutes / 60) });
+  if (minutes >= 60) return t('1 h {minutes} min left', { minutes: minutes - 60 });
+  return t('{minutes} min left', { minutes });
 }

@@ -8,10 +8,11 @@ import type { Conversation } from '../../../api/conversations.ts';
 import { ApiError } from '../../../api/http.ts';
 import type { VisitorJourney } from '../../../api/types.ts';
 import { getVisitor } from '../../../api/visitors.ts';
-import { formatDateTime } from '../../../components/format.ts';
+import { formatDateTime, formatNumber } from '../../../components/format.ts';
 import { VisitorsIcon } from '../../../components/icons.tsx';
 import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
+import { useT } from '../../../i18n/language-context.tsx';
 import { Link } from '../../../router/router.tsx';
 import { useWorkspace } from '../../../workspace/workspace-context.tsx';
 import { ENGAGEMENT_LABELS } from '../../campaigns/campaign-text.ts';
@@ -25,14 +26,15 @@ import { useDirectory } from '../directory.tsx';
 
 export function ContextPane() {
   const c = useWorkspace((s) => (s.selectedId ? s.chats[s.selectedId]?.conversation : undefined), undefined);
+  const t = useT();
   return (
-    <aside className="pane context-pane" aria-label="Visitor context" data-testid="context">
+    <aside className="pane context-pane" aria-label={t('Visitor context')} data-testid="context">
       {c ? (
         <VisitorContext key={c.id} c={c} />
       ) : (
         <div className="context-placeholder">
           <VisitorsIcon />
-          <p>The visitor's journey, cart, source and the campaign that started the chat show here.</p>
+          <p>{t("The visitor's journey, cart, source and the campaign that started the chat show here.")}</p>
         </div>
       )}
     </aside>
@@ -40,6 +42,7 @@ export function ContextPane() {
 }
 
 function VisitorContext({ c }: { c: Conversation }) {
+  const t = useT();
   const visitorId = c.visitorId;
   const siteId = c.siteId ?? undefined;
   const load = useCallback(
@@ -68,20 +71,24 @@ function VisitorContext({ c }: { c: Conversation }) {
       ) : unknown ? (
         <p className="context-empty" data-testid="context-no-visitor">
           {c.channel === 'web'
-            ? 'No browsing data for this visitor: they started the chat without the Beckon tag on the page, or through the API.'
-            : `This conversation came ${CHANNEL_HOW[c.channel]}: there is no browsing to show.`}
+            ? t(
+                'No browsing data for this visitor: they started the chat without the Beckon tag on the page, or through the API.',
+              )
+            : t('This conversation came {how}: there is no browsing to show.', {
+                how: CHANNEL_HOW[c.channel],
+              })}
           {c.contactId && (
             <>
               {' '}
-              <Link to={`/contacts/${encodeURIComponent(c.contactId)}`}>Their contact page</Link> has every
-              conversation, visit and purchase.
+              <Link to={`/contacts/${encodeURIComponent(c.contactId)}`}>{t('Their contact page')}</Link>{' '}
+              {t('has every conversation, visit and purchase.')}
             </>
           )}
         </p>
       ) : live.error ? (
         <LoadError error={live.error} onRetry={() => window.location.reload()} />
       ) : (
-        <LoadingState label="Loading the visitor…" />
+        <LoadingState label={t('Loading the visitor…')} />
       )}
     </div>
   );
@@ -89,27 +96,30 @@ function VisitorContext({ c }: { c: Conversation }) {
 
 function ConversationFacts({ c, visitor }: { c: Conversation; visitor: VisitorJourney | undefined }) {
   const { skillName } = useDirectory();
+  const t = useT();
   const waited =
     c.assignedAt && c.enqueuedAt
       ? Math.max(0, (Date.parse(c.assignedAt) - Date.parse(c.enqueuedAt)) / 1000)
       : null;
-  const rows: [string, string][] = [['Started', formatDateTime(c.createdAt)]];
-  if (waited !== null) rows.push(['Waited', formatClock(waited)]);
-  rows.push(['How', howStarted(c)]);
+  const rows: [string, string][] = [[t('Started'), formatDateTime(c.createdAt)]];
+  if (waited !== null) rows.push([t('Waited'), formatClock(waited)]);
+  rows.push([t('How'), howStarted(c)]);
   const skill = skillName(c.skillId);
-  if (skill) rows.push(['Skill', skill]);
-  if (c.topic) rows.push(['Topic', c.topic]);
-  if (c.visitorEmail) rows.push(['E-mail', c.visitorEmail]);
+  if (skill) rows.push([t('Skill'), skill]);
+  if (c.topic) rows.push([t('Topic'), c.topic]);
+  if (c.visitorEmail) rows.push([t('E-mail'), c.visitorEmail]);
   return (
     <section className="card panel context-who" data-testid="context-visitor">
       <h2 className="context-name">{visitorLabel(c)}</h2>
       {visitor && (
         <p className="context-tags">
           <span className={visitor.connected ? 'presence presence-live' : 'presence'}>
-            {visitor.connected ? 'On your site now' : 'Left the site'}
+            {visitor.connected ? t('On your site now') : t('Left the site')}
           </span>
           <span className={visitor.returning ? 'tag tag-returning' : 'tag tag-new'}>
-            {visitor.returning ? `Returning · visit ${visitor.sessionCount}` : 'New visitor'}
+            {visitor.returning
+              ? t('Returning · visit {count}', { count: visitor.sessionCount })
+              : t('New visitor')}
           </span>
           <span className="strip-item">
             <DeviceIcon device={visitor.device} />
@@ -130,7 +140,7 @@ function ConversationFacts({ c, visitor }: { c: Conversation; visitor: VisitorJo
           to={`/visitors/${encodeURIComponent(visitor.visitorId)}?site=${encodeURIComponent(visitor.siteId)}`}
           className="context-more"
         >
-          Full visitor profile →
+          {t('Full visitor profile →')}
         </Link>
       )}
     </section>
@@ -139,6 +149,7 @@ function ConversationFacts({ c, visitor }: { c: Conversation; visitor: VisitorJo
 
 /** The exposure (campaign and engagement) that started the chat, when there was one. */
 function Origin({ c, visitor }: { c: Conversation; visitor: VisitorJourney }) {
+  const t = useT();
   if (!c.originExposureId) return null;
   const exposure = visitor.exposures.find((e) => e.id === c.originExposureId);
   const name = exposureName(exposure);
@@ -149,12 +160,12 @@ function Origin({ c, visitor }: { c: Conversation; visitor: VisitorJourney }) {
   return (
     <section className="card panel" data-testid="context-origin">
       <header className="panel-header">
-        <h2 className="panel-title">Started by</h2>
+        <h2 className="panel-title">{t('Started by')}</h2>
       </header>
       <p className="origin-name">{name}</p>
       {type && exposure && (
         <p className="muted">
-          {type} · shown {formatDateTime(exposure.shownAt ?? exposure.createdAt)}
+          {t('{type} · shown {when}', { type, when: formatDateTime(exposure.shownAt ?? exposure.createdAt) })}
         </p>
       )}
     </section>
@@ -162,22 +173,23 @@ function Origin({ c, visitor }: { c: Conversation; visitor: VisitorJourney }) {
 }
 
 function VisitFacts({ visitor }: { visitor: VisitorJourney }) {
+  const t = useT();
   const rows: [string, string][] = [
-    ['Time on site', formatClock(visitor.timeOnSiteSeconds)],
-    ['Pages this visit', String(visitor.pageViews)],
+    [t('Time on site'), formatClock(visitor.timeOnSiteSeconds)],
+    [t('Pages this visit'), formatNumber(visitor.pageViews)],
   ];
   return (
     <section className="card panel" data-testid="context-visit">
       <header className="panel-header">
-        <h2 className="panel-title">This visit</h2>
+        <h2 className="panel-title">{t('This visit')}</h2>
       </header>
       {visitor.score !== null && (
         <div className="score" data-testid="context-score">
-          <span className="score-label">Purchase score</span>
+          <span className="score-label">{t('Purchase score')}</span>
           <span className="score-bar" aria-hidden="true">
             <span className="score-fill" style={{ width: `${Math.round(visitor.score * 100)}%` }} />
           </span>
-          <span className="score-value">{Math.round(visitor.score * 100)} %</span>
+          <span className="score-value">{formatNumber(Math.round(visitor.score * 100))} %</span>
         </div>
       )}
       <dl className="panel-facts">

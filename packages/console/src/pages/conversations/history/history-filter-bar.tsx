@@ -1,6 +1,7 @@
 /** The history's search bar: text, status, agent (supervisors), skill, dates and CSAT. */
 import { useEffect, useId, useState } from 'react';
 import { CloseIcon } from '../../../components/icons.tsx';
+import { useT } from '../../../i18n/language-context.tsx';
 import { CHANNEL_LABELS } from '../conversation-format.ts';
 import { useDirectory } from '../directory.tsx';
 import {
@@ -23,6 +24,7 @@ const CHANNEL_CHOICES = ['web', 'email', 'app', 'whatsapp', 'telegram', 'sms'] a
 
 export function HistoryFilterBar({ filters, onChange, supervisor }: HistoryFilterBarProps) {
   const id = useId();
+  const t = useT();
   const { users, skills } = useDirectory();
   const [text, setText] = useState(filters.q);
   const agents = users.filter((u) => u.role !== 'analyst');
@@ -40,18 +42,18 @@ export function HistoryFilterBar({ filters, onChange, supervisor }: HistoryFilte
   return (
     <search
       className="toolbar history-toolbar"
-      aria-label="Search conversations"
+      aria-label={t('Search conversations')}
       data-testid="history-filters"
     >
       <div className="toolbar-field toolbar-search">
         <label className="toolbar-label" htmlFor={`${id}-q`}>
-          Search
+          {t('Search')}
         </label>
         <input
           id={`${id}-q`}
           className="input"
           type="search"
-          placeholder="Words in messages, a name, an e-mail…"
+          placeholder={t('Words in messages, a name, an e-mail…')}
           value={text}
           maxLength={200}
           onChange={(e) => setText(e.target.value)}
@@ -59,7 +61,7 @@ export function HistoryFilterBar({ filters, onChange, supervisor }: HistoryFilte
       </div>
       <div className="toolbar-field">
         <label className="toolbar-label" htmlFor={`${id}-status`}>
-          Status
+          {t('Status')}
         </label>
         <select
           id={`${id}-status`}
@@ -67,16 +69,16 @@ export function HistoryFilterBar({ filters, onChange, supervisor }: HistoryFilte
           value={filters.status}
           onChange={(e) => set({ status: e.target.value as HistoryFilters['status'] })}
         >
-          <option value="">Any status</option>
-          <option value="closed">Closed</option>
-          <option value="active">Active</option>
-          <option value="queued">Waiting</option>
-          <option value="offline">Offline messages</option>
+          <option value="">{t('Any status')}</option>
+          <option value="closed">{t('Closed')}</option>
+          <option value="active">{t('Active')}</option>
+          <option value="queued">{t('Waiting')}</option>
+          <option value="offline">{t('Offline messages')}</option>
         </select>
       </div>
       <div className="toolbar-field">
         <label className="toolbar-label" htmlFor={`${id}-channel`}>
-          Channel
+          {t('Channel')}
         </label>
         <select
           id={`${id}-channel`}
@@ -84,7 +86,7 @@ export function HistoryFilterBar({ filters, onChange, supervisor }: HistoryFilte
           value={filters.channel}
           onChange={(e) => set({ channel: e.target.value as HistoryFilters['channel'] })}
         >
-          <option value="">Any channel</option>
+          <option value="">{t('Any channel')}</option>
           {CHANNEL_CHOICES.map((c) => (
             <option key={c} value={c}>
               {CHANNEL_LABELS[c]}
@@ -95,7 +97,7 @@ export function HistoryFilterBar({ filters, onChange, supervisor }: HistoryFilte
       {supervisor && (
         <div className="toolbar-field">
           <label className="toolbar-label" htmlFor={`${id}-agent`}>
-            Agent
+            {t('Agent')}
           </label>
           <select
             id={`${id}-agent`}
@@ -103,7 +105,7 @@ export function HistoryFilterBar({ filters, onChange, supervisor }: HistoryFilte
             value={filters.agentId}
             onChange={(e) => set({ agentId: e.target.value })}
           >
-            <option value="">Any agent</option>
+            <option value="">{t('Any agent')}</option>
             {agents.map((u) => (
               <option key={u.id} value={u.id}>
                 {u.name}
@@ -114,7 +116,7 @@ export function HistoryFilterBar({ filters, onChange, supervisor }: HistoryFilte
       )}
       <div className="toolbar-field">
         <label className="toolbar-label" htmlFor={`${id}-skill`}>
-          Skill
+          {t('Skill')}
         </label>
         <select
           id={`${id}-skill`}
@@ -122,7 +124,7 @@ export function HistoryFilterBar({ filters, onChange, supervisor }: HistoryFilte
           value={filters.skillId}
           onChange={(e) => set({ skillId: e.target.value })}
         >
-          <option value="">Any skill</option>
+          <option value="">{t('Any skill')}</option>
           {skills.map((s) => (
             <option key={s.id} value={s.id}>
               {s.name}
@@ -131,12 +133,12 @@ export function HistoryFilterBar({ filters, onChange, supervisor }: HistoryFilte
         </select>
       </div>
       <fieldset className="toolbar-field toolbar-fieldset">
-        <legend className="toolbar-label">Started between</legend>
+        <legend className="toolbar-label">{t('Started between')}</legend>
         <div className="date-range">
           <input
             className="input"
             type="date"
-            aria-label="From"
+            aria-label={t('From')}
             value={filters.from}
             max={filters.to || undefined}
             onChange={(e) => set({ from: e.target.value })}
@@ -145,7 +147,7 @@ export function HistoryFilterBar({ filters, onChange, supervisor }: HistoryFilte
           <input
             className="input"
             type="date"
-            aria-label="To"
+            aria-label={t('To')}
             value={filters.to}
             min={filters.from || undefined}
             aria-invalid={datesInverted ? true : undefined}
@@ -180,7 +182,7 @@ export function HistoryFilterBar({ filters, onChange, supervisor }: HistoryFilte
           }}
         >
           <CloseIcon />
-          Clear
+          {t('Clear')}
         </button>
       )}
     </search>

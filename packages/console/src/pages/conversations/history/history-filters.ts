@@ -3,6 +3,7 @@
  * search) and as the API wants them (instants, CSAT bounds).
  */
 import type { Conversation, ConversationSearch, ConversationStatus } from '../../../api/conversations.ts';
+import { t } from '../../../i18n/i18n.ts';
 
 type Channel = Conversation['channel'];
 
@@ -21,14 +22,32 @@ export interface HistoryFilters {
 
 export type CsatFilter = '' | 'rated' | '5' | '4+' | '3-' | '1-2';
 
-export const CSAT_OPTIONS: { value: CsatFilter; label: string }[] = [
-  { value: '', label: 'Any' },
-  { value: 'rated', label: 'Rated' },
-  { value: '5', label: '★★★★★ only' },
-  { value: '4+', label: '4 stars or more' },
-  { value: '3-', label: '3 stars or less' },
-  { value: '1-2', label: '1–2 stars' },
-];
+/** A CSAT choice in words, read on each lookup so it follows the user's language. */
+function csatLabel(value: CsatFilter): string {
+  switch (value) {
+    case '':
+      return t('Any');
+    case 'rated':
+      return t('Rated');
+    case '5':
+      return t('{stars} only', { stars: '★★★★★' });
+    case '4+':
+      return t('4 stars or more');
+    case '3-':
+      return t('3 stars or less');
+    case '1-2':
+      return t('1–2 stars');
+  }
+}
+
+export const CSAT_OPTIONS: { value: CsatFilter; readonly label: string }[] = (
+  ['', 'rated', '5', '4+', '3-', '1-2'] as const
+).map((value) => ({
+  value,
+  get label() {
+    return csatLabel(value);
+  },
+}));
 
 const CSAT_BOUNDS: Record<Exclude<CsatFilter, ''>, { csatMin?: number; csatMax?: number }> = {
   rated: { csatMin: 1 },

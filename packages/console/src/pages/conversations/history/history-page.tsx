@@ -9,9 +9,11 @@ import { ConversationsIcon } from '../../../components/icons.tsx';
 import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
+import { useT } from '../../../i18n/language-context.tsx';
 import { href, Link, navigate } from '../../../router/router.tsx';
 import { canManage, useSession } from '../../../session/session-context.tsx';
 import { ChannelBadge } from '../channel-badge.tsx';
+import { dispositionLabel } from '../chat/close-dialog.tsx';
 import { STATUS_LABELS, visitorLabel } from '../conversation-format.ts';
 import { useDirectory } from '../directory.tsx';
 import { ConversationsTabs } from '../workspace-bar.tsx';
@@ -28,6 +30,7 @@ interface Results {
 
 export function HistoryPage() {
   const { user } = useSession();
+  const t = useT();
   const supervisor = canManage(user.role);
   const [filters, setFilters] = useState<HistoryFilters>(() => parseFilters(window.location.search));
   const [results, setResults] = useState<Results | null>(null);
@@ -71,11 +74,15 @@ export function HistoryPage() {
   return (
     <>
       <PageHeader
-        title="Conversation history"
+        title={t('Conversation history')}
         description={
           supervisor
-            ? 'Every conversation of your team. Search the words said, or narrow by agent, skill, date and rating.'
-            : 'The conversations you took part in. Search the words said, or narrow by skill, date and rating.'
+            ? t(
+                'Every conversation of your team. Search the words said, or narrow by agent, skill, date and rating.',
+              )
+            : t(
+                'The conversations you took part in. Search the words said, or narrow by skill, date and rating.',
+              )
         }
       />
       <ConversationsTabs />
@@ -83,17 +90,17 @@ export function HistoryPage() {
       {error !== undefined ? (
         <LoadError error={error} onRetry={() => load(filters)} />
       ) : !results ? (
-        <LoadingState label="Searching conversations…" />
+        <LoadingState label={t('Searching conversations…')} />
       ) : results.items.length === 0 ? (
         <EmptyState
           icon={<ConversationsIcon />}
-          title={hasFilters(filters) ? 'Nothing matches' : 'No conversations yet'}
+          title={hasFilters(filters) ? t('Nothing matches') : t('No conversations yet')}
           testId="history-empty"
         >
           <p>
             {hasFilters(filters)
-              ? 'No conversation matches these filters. Try fewer words or a wider date range.'
-              : 'Closed chats and offline messages are kept here with their transcripts.'}
+              ? t('No conversation matches these filters. Try fewer words or a wider date range.')
+              : t('Closed chats and offline messages are kept here with their transcripts.')}
           </p>
         </EmptyState>
       ) : (
@@ -102,11 +109,13 @@ export function HistoryPage() {
           <div className="history-more">
             {results.nextCursor ? (
               <button type="button" className="button" onClick={loadMore} disabled={more === 'loading'}>
-                {more === 'loading' ? 'Loading…' : 'Load older conversations'}
+                {more === 'loading' ? t('Loading…') : t('Load older conversations')}
               </button>
             ) : (
               <span className="muted">
-                {results.items.length} {results.items.length === 1 ? 'conversation' : 'conversations'}
+                {t('{count, plural, one {# conversation} other {# conversations}}', {
+                  count: results.items.length,
+                })}
               </span>
             )}
             {more !== 'idle' && more !== 'loading' && <span className="field-error">{more}</span>}
@@ -119,17 +128,18 @@ export function HistoryPage() {
 
 function HistoryTable({ items }: { items: Conversation[] }) {
   const { userName, skillName } = useDirectory();
+  const t = useT();
   useContactNames(items);
   return (
     <div className="table-wrap">
       <table className="table history-table" data-testid="history-table">
         <thead>
           <tr>
-            <th scope="col">Visitor</th>
-            <th scope="col">Agent</th>
-            <th scope="col">Skill</th>
-            <th scope="col">Started</th>
-            <th scope="col">Outcome</th>
+            <th scope="col">{t('Visitor')}</th>
+            <th scope="col">{t('Agent')}</th>
+            <th scope="col">{t('Skill')}</th>
+            <th scope="col">{t('Started')}</th>
+            <th scope="col">{t('Outcome')}</th>
             <th scope="col">CSAT</th>
           </tr>
         </thead>
@@ -149,20 +159,22 @@ function HistoryTable({ items }: { items: Conversation[] }) {
                     </span>
                   )}
                 </td>
-                <td data-label="Agent">{userName(c.assignedAgentId) ?? <span className="muted">—</span>}</td>
-                <td data-label="Skill">{skillName(c.skillId) ?? <span className="muted">—</span>}</td>
-                <td className="cell-nowrap" data-label="Started">
+                <td data-label={t('Agent')}>
+                  {userName(c.assignedAgentId) ?? <span className="muted">—</span>}
+                </td>
+                <td data-label={t('Skill')}>{skillName(c.skillId) ?? <span className="muted">—</span>}</td>
+                <td className="cell-nowrap" data-label={t('Started')}>
                   {formatDateTime(c.createdAt)}
                 </td>
-                <td data-label="Outcome">
+                <td data-label={t('Outcome')}>
                   <span className={`badge badge-chat-${c.status}`}>
-                    {c.disposition ?? STATUS_LABELS[c.status]}
+                    {c.disposition ? dispositionLabel(c.disposition) : STATUS_LABELS[c.status]}
                   </span>
                   {c.tags.length > 0 && (
                     <span className="chips history-tags">
-                      {c.tags.map((t) => (
-                        <span key={t} className="chip chip-small">
-                          {t}
+                      {c.tags.map((tag) => (
+                        <span key={tag} className="chip chip-small">
+                          {tag}
                         </span>
                       ))}
                     </span>

@@ -9,8 +9,10 @@ import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
 import { useResource } from '../../../components/use-resource.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { Link } from '../../../router/router.tsx';
 import { formatClock } from '../../visitors/visitor-format.ts';
+import { dispositionLabel } from '../chat/close-dialog.tsx';
 import { MessageRows } from '../chat/message-list.tsx';
 import { howStarted, STATUS_LABELS, visitorLabel } from '../conversation-format.ts';
 import { useDirectory } from '../directory.tsx';
@@ -20,9 +22,10 @@ export function TranscriptPage({ id }: { id: string }) {
   const load = useCallback(() => getWholeConversation(id), [id]);
   const { data, error, reload } = useResource(load);
   const { userName, skillName } = useDirectory();
+  const t = useT();
   const back = (
     <Link to={`/conversations/history${window.location.search}`} className="back-link">
-      ← Conversation history
+      {t('← Conversation history')}
     </Link>
   );
 
@@ -30,19 +33,19 @@ export function TranscriptPage({ id }: { id: string }) {
     const missing = error instanceof ApiError && error.status === 404;
     return (
       <>
-        <PageHeader title="Conversation" description={back} />
+        <PageHeader title={t('Conversation')} description={back} />
         {missing ? (
           <EmptyState
             icon={<ConversationsIcon />}
-            title="We can't find this conversation"
+            title={t("We can't find this conversation")}
             testId="transcript-missing"
           >
-            <p>It does not exist, or it is not one you may read.</p>
+            <p>{t('It does not exist, or it is not one you may read.')}</p>
           </EmptyState>
         ) : error ? (
           <LoadError error={error} onRetry={reload} />
         ) : (
-          <LoadingState label="Loading the transcript…" />
+          <LoadingState label={t('Loading the transcript…')} />
         )}
       </>
     );
@@ -54,14 +57,14 @@ export function TranscriptPage({ id }: { id: string }) {
       ? formatClock((Date.parse(c.closedAt) - Date.parse(c.assignedAt)) / 1000)
       : null;
   const facts: [string, ReactNode][] = [
-    ['Status', STATUS_LABELS[c.status]],
-    ['Started', formatDateTime(c.createdAt)],
-    ...(c.closedAt ? ([['Ended', formatDateTime(c.closedAt)]] as [string, string][]) : []),
-    ...(duration ? ([['Duration', duration]] as [string, string][]) : []),
-    ['Agent', userName(c.assignedAgentId) ?? '—'],
-    ['Skill', skillName(c.skillId) ?? '—'],
-    ['How', howStarted(c)],
-    ['Disposition', c.disposition ?? '—'],
+    [t('Status'), STATUS_LABELS[c.status]],
+    [t('Started'), formatDateTime(c.createdAt)],
+    ...(c.closedAt ? ([[t('Ended'), formatDateTime(c.closedAt)]] as [string, string][]) : []),
+    ...(duration ? ([[t('Duration'), duration]] as [string, string][]) : []),
+    [t('Agent'), userName(c.assignedAgentId) ?? '—'],
+    [t('Skill'), skillName(c.skillId) ?? '—'],
+    [t('How'), howStarted(c)],
+    [t('Disposition'), c.disposition ? dispositionLabel(c.disposition) : '—'],
   ];
 
   return (
@@ -76,7 +79,7 @@ export function TranscriptPage({ id }: { id: string }) {
                 className="button"
                 href={`mailto:${encodeURIComponent(c.visitorEmail).replaceAll('%40', '@')}`}
               >
-                E-mail the visitor
+                {t('E-mail the visitor')}
               </a>
             )}
             <a
@@ -85,15 +88,15 @@ export function TranscriptPage({ id }: { id: string }) {
               download
               data-testid="transcript-download"
             >
-              Download transcript
+              {t('Download transcript')}
             </a>
           </>
         }
       />
       <div className="transcript-layout" data-testid="transcript">
-        <section className="card transcript-card" aria-label="Transcript">
+        <section className="card transcript-card" aria-label={t('Transcript')}>
           {messages.length === 0 ? (
-            <p className="message-empty">No messages in this conversation.</p>
+            <p className="message-empty">{t('No messages in this conversation.')}</p>
           ) : (
             <ol className="messages transcript-messages">
               <MessageRows messages={messages} seenSeq={0} visitorName={visitorLabel(c)} />
@@ -103,7 +106,7 @@ export function TranscriptPage({ id }: { id: string }) {
         <aside className="transcript-aside">
           <section className="card panel">
             <header className="panel-header">
-              <h2 className="panel-title">Details</h2>
+              <h2 className="panel-title">{t('Details')}</h2>
             </header>
             <dl className="panel-facts">
               {facts.map(([label, value]) => (
@@ -114,22 +117,22 @@ export function TranscriptPage({ id }: { id: string }) {
               ))}
               {c.topic && (
                 <div className="panel-fact">
-                  <dt>Topic</dt>
+                  <dt>{t('Topic')}</dt>
                   <dd>{c.topic}</dd>
                 </div>
               )}
               {c.visitorEmail && (
                 <div className="panel-fact">
-                  <dt>E-mail</dt>
+                  <dt>{t('E-mail')}</dt>
                   <dd className="wrap">{c.visitorEmail}</dd>
                 </div>
               )}
             </dl>
             {c.tags.length > 0 && (
               <p className="chips transcript-tags" data-testid="transcript-tags">
-                {c.tags.map((t) => (
-                  <span key={t} className="chip">
-                    {t}
+                {c.tags.map((tag) => (
+                  <span key={tag} className="chip">
+                    {tag}
                   </span>
                 ))}
               </p>
@@ -137,10 +140,10 @@ export function TranscriptPage({ id }: { id: string }) {
           </section>
           <section className="card panel" data-testid="transcript-csat">
             <header className="panel-header">
-              <h2 className="panel-title">Visitor rating</h2>
+              <h2 className="panel-title">{t('Visitor rating')}</h2>
             </header>
             {c.csatScore === null ? (
-              <p className="panel-empty">The visitor did not rate this chat.</p>
+              <p className="panel-empty">{t('The visitor did not rate this chat.')}</p>
             ) : (
               <>
                 <CsatStars score={c.csatScore} />

@@ -1,5 +1,6 @@
 /** One of my chats in the inbox: who, the last line, when, unread count, and "typing…" while the visitor types. */
 import { initials } from '../../../components/people.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
 import { unreadCount, visitorTyping } from '../../../workspace/workspace-state.ts';
 import { ChannelBadge } from '../channel-badge.tsx';
@@ -8,6 +9,7 @@ import { SlaTimer } from '../sla/sla-timer.tsx';
 
 export function ChatRow({ id, now }: { id: string; now: number }) {
   const store = useWorkspaceStore()!;
+  const t = useT();
   const chat = useWorkspace((s) => s.chats[id], undefined);
   const selected = useWorkspace((s) => s.selectedId === id, false);
   const myId = useWorkspace((s) => s.agent?.id ?? null, null);
@@ -48,20 +50,20 @@ export function ChatRow({ id, now }: { id: string; now: number }) {
           </span>
           <span className="inbox-row-line">
             {typing ? (
-              <span className="inbox-row-preview inbox-row-typing">typing…</span>
+              <span className="inbox-row-preview inbox-row-typing">{t('typing…')}</span>
             ) : (
               <span className="inbox-row-preview">
-                {chat.ended ? 'Chat ended' : messagePreview(last, myId) || c.topic || 'New chat'}
+                {chat.ended ? t('Chat ended') : messagePreview(last, myId) || c.topic || t('New chat')}
               </span>
             )}
             {unread > 0 && (
               <span className="unread-badge" data-testid="unread-count">
                 {unread}
-                <span className="visually-hidden"> unread</span>
+                <span className="visually-hidden"> {t('unread')}</span>
               </span>
             )}
             {!chat.ended && <SlaTimer conversation={c} now={now} small />}
-            {chat.ended && <span className="chip chip-small">Ended</span>}
+            {chat.ended && <span className="chip chip-small">{t('Ended')}</span>}
           </span>
         </span>
       </button>

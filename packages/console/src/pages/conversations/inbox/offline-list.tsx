@@ -1,6 +1,7 @@
 /** Offline messages: visitors who wrote when nobody could chat. Any agent of the skill can take one and answer. */
 import { useContactNames } from '../../../api/contact-names.ts';
 import { type Conversation, searchConversations } from '../../../api/conversations.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
 import { actionError } from '../../../workspace/workspace-store.ts';
 import { ChannelBadge } from '../channel-badge.tsx';
@@ -13,13 +14,14 @@ import { useRefreshed } from './use-refreshed.ts';
 const loadOffline = () => searchConversations({ status: 'offline', limit: 50 }).then((page) => page.items);
 
 export function OfflineList() {
+  const t = useT();
   const items = useRefreshed<Conversation[]>(loadOffline);
   useContactNames(items ?? []);
   if (!items || items.length === 0) return null;
   return (
     <section aria-labelledby="offline-title" data-testid="offline-list">
       <h3 className="inbox-heading" id="offline-title">
-        Offline messages <span className="inbox-heading-count">{items.length}</span>
+        {t('Offline messages')} <span className="inbox-heading-count">{items.length}</span>
       </h3>
       <ul className="inbox-list" onKeyDown={onInboxKeyDown}>
         {items.map((c) => (
@@ -34,6 +36,7 @@ function OfflineRow({ c }: { c: Conversation }) {
   const store = useWorkspaceStore()!;
   const selected = useWorkspace((s) => s.selectedId === c.id, false);
   const { skillName } = useDirectory();
+  const t = useT();
 
   async function open() {
     try {
@@ -63,7 +66,7 @@ function OfflineRow({ c }: { c: Conversation }) {
             <span className="inbox-row-preview">
               {[...skillAndTopic(skillName(c.skillId), c.topic), c.visitorEmail]
                 .filter(Boolean)
-                .join(' · ') || 'Offline message'}
+                .join(' · ') || t('Offline message')}
             </span>
           </span>
         </span>

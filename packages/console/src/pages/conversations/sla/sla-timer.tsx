@@ -6,6 +6,8 @@
 import { type BusinessHours as CoreHours, minuteOf } from '@beckon/core/hours/business-hours';
 import { type SlaClock, slaClocks } from '@beckon/core/sla/sla-clock';
 import type { BusinessHours, Skill } from '../../../api/types.ts';
+import { formatDateTime, formatNumber } from '../../../components/format.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { useNow } from '../../visitors/use-live.ts';
 import { useDirectory } from '../directory.tsx';
 import './sla-timer.css';
@@ -45,12 +47,13 @@ export function slaClockOf(skill: Skill | undefined, c: SlaTimed, now: number): 
 
 /** "4 min", "1 h 20 min", "2 d 3 h". */
 export function formatSpan(ms: number): string {
+  const n = formatNumber;
   const min = Math.max(0, Math.floor(ms / 60_000));
-  if (min < 1) return `${Math.max(0, Math.floor(ms / 1000))} s`;
-  if (min < 60) return `${min} min`;
+  if (min < 1) return `${n(Math.max(0, Math.floor(ms / 1000)))} s`;
+  if (min < 60) return `${n(min)} min`;
   const h = Math.floor(min / 60);
-  if (h < 24) return min % 60 ? `${h} h ${min % 60} min` : `${h} h`;
-  return h % 24 ? `${Math.floor(h / 24)} d ${h % 24} h` : `${Math.floor(h / 24)} d`;
+  if (h < 24) return min % 60 ? `${n(h)} h ${min % 60} min` : `${n(h)} h`;
+  return h % 24 ? `${n(Math.floor(h / 24))} d ${h % 24} h` : `${n(Math.floor(h / 24))} d`;
 }
 
 export function SlaTimer({
@@ -63,22 +66,26 @@ export function SlaTimer({
   small?: boolean;
 }) {
   const { skill } = useDirectory();
+  const t = useT();
   const clock = slaClockOf(skill(conversation.skillId), conversation, now);
   if (!clock || clock.dueAt === null) return null;
-  const what = clock.target === 'first_response' ? 'Reply' : 'Resolve';
+  const target = clock.target === 'first_response' ? 'reply' : 'resolve';
   const left = clock.dueAt - now;
   const running = clock.stoppedAt === null;
   const state = clock.breached ? 'breached' : left < (clock.seconds * 1000) / 4 ? 'warning' : 'ok';
   const text = clock.breached
     ? running
-      ? `${what} overdue ${formatSpan(-left)}`
-      : `${what} missed`
-    : `${what} in ${formatSpan(left)}`;
-  const due = new Date(clock.dueAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+      ? t('{target, select, reply {Reply} other {Resolve}} overdue {span}', {
+          target,
+          span: formatSpan(-left),
+        })
+      : t('{target, select, reply {Reply} other {Resolve}} missed', { target })
+    : t('{target, select, reply {Reply} other {Resolve}} in {span}', { target, span: formatSpan(left) });
+  const due = formatDateTime(new Date(clock.dueAt).toISOString());
   return (
     <span
       className={`sla-timer sla-timer-${state}${small ? ' sla-timer-small' : ''}`}
-      title={`${clock.target === 'first_response' ? 'First response' : 'Resolution'} due ${due}`}
+      title={t('{target, select, reply {First response} other {Resolution}} due {due}', { target, due })}
       data-testid="sla-timer"
       data-sla-state={state}
     >
