@@ -1,10 +1,11 @@
 /** When: always, or only on some days and hours in a time zone. */
 import { Field } from '../../components/field.tsx';
+import { formatTime } from '../../components/format.ts';
 import { currentLocale } from '../../i18n/i18n.ts';
 import { useT } from '../../i18n/language-context.tsx';
 import { timeZonesWith } from '../settings/sites/time-zones.ts';
 import type { CampaignForm, FormErrors } from './campaign-form.ts';
-import { DAY_NAMES, WEEK } from './campaign-text.ts';
+import { DAY_NAMES, daysText, WEEK } from './campaign-text.ts';
 import { FormSection } from './form-section.tsx';
 
 interface SectionProps {
@@ -21,9 +22,24 @@ function fullDay(day: number): string {
   );
 }
 
+/** An "HH:MM" of the form as the user's language writes a clock time ("17:00", "5:00 PM"). */
+function clockText(clock: string): string {
+  const [hours, minutes] = clock.split(':').map(Number);
+  return formatTime(new Date(2000, 0, 1, hours ?? 0, minutes ?? 0), 'short');
+}
+
 export function ScheduleSection({ form, errors, set }: SectionProps) {
   const t = useT();
   const overnight = !form.allDay && form.end !== '00:00' && form.end < form.start;
+  const hoursSet = form.allDay || (/^\d{2}:\d{2}$/.test(form.start) && /^\d{2}:\d{2}$/.test(form.end));
+  const summary =
+    form.days.length > 0 && hoursSet && !errors.hours && (form.allDay || form.start !== form.end)
+      ? t('Runs {days}, {hours} ({zone}).', {
+          days: daysText(form.days),
+          hours: form.allDay ? t('all day') : `${clockText(form.start)}–${clockText(form.end)}`,
+          zone: form.timeZone.replaceAll('_', ' '),
+        })
+      : null;
   function toggleDay(day: number, on: boolean) {
     set({ days: on ? [...form.days, day] : form.days.filter((item) => item !== day) });
   }
@@ -149,6 +165,11 @@ export function ScheduleSection({ form, errors, set }: SectionProps) {
                 </select>
               )}
             </Field>
+            {summary && (
+              <p className="field-hint" data-testid="schedule-summary">
+                {summary}
+              </p>
+            )}
           </>
         )}
       </div>
