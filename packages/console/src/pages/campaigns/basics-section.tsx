@@ -1,9 +1,11 @@
 /** Basics: name, status, priority and the goal conversions are attributed to. */
 import type { CampaignStatus } from '../../api/types.ts';
 import { Field } from '../../components/field.tsx';
+import { useT } from '../../i18n/language-context.tsx';
 import type { CampaignForm, FormErrors } from './campaign-form.ts';
 import { STATUS_HINTS, STATUS_LABELS } from './campaign-text.ts';
 import { FormSection } from './form-section.tsx';
+import { ELEMENT, withElement } from './linked-text.tsx';
 
 interface SectionProps {
   form: CampaignForm;
@@ -14,14 +16,19 @@ interface SectionProps {
 const STATUSES: CampaignStatus[] = ['active', 'paused', 'draft'];
 
 export function BasicsSection({ form, errors, set }: SectionProps) {
+  const t = useT();
   return (
     <FormSection
       id="basics"
-      title="Basics"
-      description="What the campaign is called, whether it runs, and what it is for."
+      title={t('Basics')}
+      description={t('What the campaign is called, whether it runs, and what it is for.')}
     >
       <div className="form">
-        <Field label="Name" error={errors.name} hint="Only your team sees it, e.g. “Checkout hesitation”.">
+        <Field
+          label={t('Name')}
+          error={errors.name}
+          hint={t('Only your team sees it, e.g. “Checkout hesitation”.')}
+        >
           {(props) => (
             <input
               {...props}
@@ -36,7 +43,7 @@ export function BasicsSection({ form, errors, set }: SectionProps) {
         </Field>
 
         <fieldset className="fieldset">
-          <legend className="field-label">Status</legend>
+          <legend className="field-label">{t('Status')}</legend>
           <div className="segmented" data-testid="status-choice">
             {STATUSES.map((status) => (
               <label key={status} className="segmented-option">
@@ -56,9 +63,9 @@ export function BasicsSection({ form, errors, set }: SectionProps) {
 
         <div className="form-row">
           <Field
-            label="Priority"
+            label={t('Priority')}
             error={errors.priority}
-            hint="When several campaigns fit a visitor, the highest priority wins."
+            hint={t('When several campaigns fit a visitor, the highest priority wins.')}
           >
             {(props) => (
               <input
@@ -72,9 +79,9 @@ export function BasicsSection({ form, errors, set }: SectionProps) {
             )}
           </Field>
           <Field
-            label="Attribution window (days)"
+            label={t('Attribution window (days)')}
             error={errors.attributionWindowDays}
-            hint="A goal reached this many days after an exposure still counts for the campaign."
+            hint={t('A goal reached this many days after an exposure still counts for the campaign.')}
           >
             {(props) => (
               <input
@@ -90,7 +97,7 @@ export function BasicsSection({ form, errors, set }: SectionProps) {
         </div>
 
         <fieldset className="fieldset">
-          <legend className="field-label">Goal</legend>
+          <legend className="field-label">{t('Goal')}</legend>
           <div className="choice-row">
             <label className="check">
               <input
@@ -100,7 +107,7 @@ export function BasicsSection({ form, errors, set }: SectionProps) {
                 checked={form.goalType === 'purchase'}
                 onChange={() => set({ goalType: 'purchase' })}
               />
-              <span>A purchase</span>
+              <span>{t('A purchase')}</span>
             </label>
             <label className="check">
               <input
@@ -110,21 +117,19 @@ export function BasicsSection({ form, errors, set }: SectionProps) {
                 checked={form.goalType === 'event'}
                 onChange={() => set({ goalType: 'event' })}
               />
-              <span>A named event</span>
+              <span>{t('A named event')}</span>
             </label>
           </div>
-          <p className="field-hint">Conversions and lift are measured against this goal.</p>
+          <p className="field-hint">{t('Conversions and lift are measured against this goal.')}</p>
         </fieldset>
         {form.goalType === 'event' && (
           <Field
-            label="Event name"
+            label={t('Event name')}
             error={errors.goalEvent}
-            hint={
-              <>
-                The name your site sends with <code>beckon.push(['event', name])</code>, e.g.
-                newsletter_signup.
-              </>
-            }
+            hint={withElement(
+              t('The name your site sends with {call}, e.g. newsletter_signup.', { call: ELEMENT }),
+              <code>beckon.push(['event', name])</code>,
+            )}
           >
             {(props) => (
               <input

@@ -12,11 +12,13 @@ import type { CampaignRecord, Site, Skill } from '../../api/types.ts';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { FormError } from '../../components/form-error.tsx';
+import { formatDateTime } from '../../components/format.ts';
 import { CampaignsIcon } from '../../components/icons.tsx';
 import { LoadError } from '../../components/load-error.tsx';
 import { LoadingState } from '../../components/loading-state.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { useResource } from '../../components/use-resource.ts';
+import { useT } from '../../i18n/language-context.tsx';
 import { Link, navigate } from '../../router/router.tsx';
 import { canManage, useSession } from '../../session/session-context.tsx';
 import { browserTimeZone } from '../settings/sites/time-zones.ts';
@@ -56,33 +58,42 @@ export default function CampaignEditor({ id }: { id: string | null }) {
     ]);
     return { campaign, skills, sites };
   }, [id]);
+  const t = useT();
   const loaded = useResource(loader);
-  const title = id ? (loaded.data?.campaign?.name ?? 'Campaign') : 'New campaign';
+  const title = id ? (loaded.data?.campaign?.name ?? t('Campaign')) : t('New campaign');
+  const changed = loaded.data?.campaign?.updatedAt ?? loaded.data?.campaign?.createdAt;
 
   return (
     <>
       <PageHeader
         title={title}
         description={
-          <Link to="/campaigns" className="back-link">
-            ← All campaigns
-          </Link>
+          <>
+            <Link to="/campaigns" className="back-link">
+              {t('← All campaigns')}
+            </Link>
+            {changed && (
+              <span className="muted editor-changed" data-testid="campaign-changed">
+                {t('Last changed {when}', { when: formatDateTime(changed) })}
+              </span>
+            )}
+          </>
         }
       />
       {loaded.loading && !loaded.data ? (
-        <LoadingState label="Loading campaign…" />
+        <LoadingState label={t('Loading campaign…')} />
       ) : loaded.error instanceof ApiError && loaded.error.status === 404 ? (
         <EmptyState
           icon={<CampaignsIcon />}
-          title="This campaign no longer exists"
+          title={t('This campaign no longer exists')}
           testId="campaign-not-found"
           actions={
             <Link to="/campaigns" className="button">
-              Back to campaigns
+              {t('Back to campaigns')}
             </Link>
           }
         >
-          <p>It may have been deleted by someone else on your team.</p>
+          <p>{t('It may have been deleted by someone else on your team.')}</p>
         </EmptyState>
       ) : loaded.error ? (
         <LoadError error={loaded.error} onRetry={loaded.reload} />
@@ -93,16 +104,20 @@ export default function CampaignEditor({ id }: { id: string | null }) {
   );
 }
 
-const SECTIONS = [
-  ['basics', 'Basics'],
-  ['who', 'Who'],
-  ['when', 'When'],
-  ['frequency', 'How often'],
-  ['engagement', 'Engagement'],
-  ['control', 'Control group'],
-] as const;
+/** The editor's sections, in the order the form shows them, with their nav labels. */
+function sections(t: (en: string) => string): [anchor: string, label: string][] {
+  return [
+    ['basics', t('Basics')],
+    ['who', t('Who')],
+    ['when', t('When')],
+    ['frequency', t('How often')],
+    ['engagement', t('Engagement')],
+    ['control', t('Control group')],
+  ];
+}
 
 function EditorForm({ loaded }: { loaded: Loaded }) {
+  const t = useT();
   const { user } = useSession();
   const manager = canManage(user.role);
   const { campaign, skills, sites } = loaded;
@@ -167,7 +182,9 @@ function EditorForm({ loaded }: { loaded: Loaded }) {
         : await createCampaign(input);
       setCampaignNotice({
         id: saved.id,
-        text: campaign ? `Saved “${saved.name}”.` : `Created “${saved.name}”.`,
+        text: campaign
+          ? t('Saved “{name}”.', { name: saved.name })
+          : t('Created “{name}”.', { name: saved.name }),
       });
       navigate('/campaigns');
     } catch (caught) {
@@ -179,9 +196,9 @@ function EditorForm({ loaded }: { loaded: Loaded }) {
 
   return (
     <form ref={formRef} className="editor" onSubmit={handleSubmit} noValidate data-testid="campaign-form">
-      <nav className="editor-nav" aria-label="Campaign sections">
+      <nav className="editor-nav" aria-label={t('Campaign sections')}>
         <ol>
-          {SECTIONS.map(([anchor, label]) => (
+          {sections(t).map(([anchor, label]) => (
             <li key={anchor}>
               <a href={`#${anchor}`} className="editor-nav-link">
                 {label}
@@ -191,18 +208,20 @@ function EditorForm({ loaded }: { loaded: Loaded }) {
         </ol>
       </nav>
       <fieldset className="editor-main" disabled={!manager || busy}>
-        <legend className="visually-hidden">Campaign settings</legend>
+        <legend className="visually-hidden">{t('Campaign settings')}</legend>
         {!manager && (
           <div className="alert alert-info" role="status">
-            Only owners and admins can change campaigns. You are viewing this one read-only.
+            {t('Only owners and admins can change campaigns. You are viewing this one read-only.')}
           </div>
         )}
         <FormError message={faults.general} />
         <BasicsSection form={form} errors={errors} set={set} />
         <FormSection
           id="who"
-          title="Who"
-          description="The visitors this campaign is for, described by what they are doing right now. Time-based conditions fire on time, without waiting for a click."
+          title={t('Who')}
+          description={t(
+            'The visitors this campaign is for, described by what they are doing right now. Time-based conditions fire on time, without waiting for a click.',
+          )}
         >
           <ConditionBuilder
             root={form.targeting}
@@ -211,7 +230,7 @@ function EditorForm({ loaded }: { loaded: Loaded }) {
             groupErrors={groupErrors}
           />
           <p className="cond-summary" data-testid="rule-summary">
-            <span className="cond-summary-label">In words</span>
+            <span className="cond-summary-label">{t('In words')}</span>
             {describeRule(form.targeting)}
           </p>
         </FormSection>
@@ -225,10 +244,12 @@ function EditorForm({ loaded }: { loaded: Loaded }) {
             <p className="editor-footer-status" role="status">
               {problemCount > 0 ? (
                 <span className="editor-footer-problems">
-                  {problemCount === 1 ? '1 thing to fix' : `${problemCount} things to fix`} before saving
+                  {t('{count, plural, one {# thing to fix} other {# things to fix}} before saving', {
+                    count: problemCount,
+                  })}
                 </span>
               ) : campaign ? (
-                <span className="muted">Changes apply to visitors within seconds of saving.</span>
+                <span className="muted">{t('Changes apply to visitors within seconds of saving.')}</span>
               ) : null}
             </p>
             {campaign && (
@@ -237,14 +258,14 @@ function EditorForm({ loaded }: { loaded: Loaded }) {
                 className="button button-danger-quiet"
                 onClick={() => setConfirmDelete(true)}
               >
-                Delete
+                {t('Delete')}
               </button>
             )}
             <Link to="/campaigns" className="button">
-              Cancel
+              {t('Cancel')}
             </Link>
             <button type="submit" className="button button-primary" disabled={busy}>
-              {busy ? 'Saving…' : campaign ? 'Save changes' : 'Create campaign'}
+              {busy ? t('Saving…') : campaign ? t('Save changes') : t('Create campaign')}
             </button>
           </div>
         )}
@@ -252,18 +273,19 @@ function EditorForm({ loaded }: { loaded: Loaded }) {
 
       {confirmDelete && campaign && (
         <ConfirmDialog
-          title={`Delete ${campaign.name}?`}
-          confirmLabel="Delete campaign"
+          title={t('Delete {name}?', { name: campaign.name })}
+          confirmLabel={t('Delete campaign')}
           onClose={() => setConfirmDelete(false)}
           onConfirm={async () => {
             await deleteCampaign(campaign.id);
-            setCampaignNotice({ id: campaign.id, text: `Deleted “${campaign.name}”.` });
+            setCampaignNotice({ id: campaign.id, text: t('Deleted “{name}”.', { name: campaign.name }) });
             navigate('/campaigns');
           }}
         >
           <p>
-            It stops at once and leaves the list. Exposures and conversions it already recorded stay in
-            reports.
+            {t(
+              'It stops at once and leaves the list. Exposures and conversions it already recorded stay in reports.',
+            )}
           </p>
         </ConfirmDialog>
       )}

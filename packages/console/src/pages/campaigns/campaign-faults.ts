@@ -1,5 +1,6 @@
 /** Places the faults of a refused save: on a rule row or group, on a form field, or at the top of the form. */
 import { ApiError, asSentence, errorMessage } from '../../api/http.ts';
+import { t } from '../../i18n/i18n.ts';
 import { type FormErrors, faultsIn, fieldForPath } from './campaign-form.ts';
 import type { LeafProblem } from './condition-checks.ts';
 import { findNode, type GroupNode, leafIds, nodeForPath } from './condition-model.ts';
@@ -23,7 +24,7 @@ export function placeFaults(caught: unknown, paths: Map<string, string>, root: G
   const out: ServerFaults = { fields: {}, nodes: new Map(), groups: new Map(), general: null };
   const unplaced: string[] = [];
   for (const fault of faultsIn(caught.detail)) {
-    const text = asSentence(fault.message || 'is not valid');
+    const text = asSentence(fault.message || t('is not valid'));
     if (fault.path.startsWith('/targeting')) {
       const hit = nodeForPath(paths, fault.path);
       if (hit && leaves.has(hit.id)) {
@@ -48,7 +49,9 @@ export function placeFaults(caught: unknown, paths: Map<string, string>, root: G
     (out.nodes.size === 0 && out.groups.size === 0 && !Object.keys(out.fields).length)
   ) {
     out.general =
-      unplaced.length > 0 ? `The server refused the campaign: ${unplaced.join('; ')}` : caught.message;
+      unplaced.length > 0
+        ? t('The server refused the campaign: {faults}', { faults: unplaced.join('; ') })
+        : caught.message;
   }
   return out;
 }

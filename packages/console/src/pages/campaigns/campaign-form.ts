@@ -7,6 +7,7 @@ import type {
   Engagement,
   Schedule,
 } from '../../api/types.ts';
+import { t } from '../../i18n/i18n.ts';
 import { fromCondition, type GroupNode } from './condition-model.ts';
 
 export type EngagementType = Engagement['type'];
@@ -66,15 +67,15 @@ export type Translations = Record<string, Record<string, string>>;
 export function translatableFields(type: EngagementType): { key: string; label: string; long?: boolean }[] {
   switch (type) {
     case 'chat_invitation':
-      return [{ key: 'message', label: 'Message', long: true }];
+      return [{ key: 'message', label: t('Message'), long: true }];
     case 'chat_button':
     case 'call':
-      return [{ key: 'label', label: 'Button label' }];
+      return [{ key: 'label', label: t('Button label') }];
     case 'content':
       return [
-        { key: 'title', label: 'Title' },
-        { key: 'text', label: 'Text', long: true },
-        { key: 'ctaLabel', label: 'Button label' },
+        { key: 'title', label: t('Title') },
+        { key: 'text', label: t('Text'), long: true },
+        { key: 'ctaLabel', label: t('Button label') },
       ];
     default:
       return [];
@@ -225,90 +226,104 @@ export function formFromCampaign(
 }
 
 const whole = (text: string, min: number, max: number): number | null => {
-  const t = text.trim();
-  if (!/^-?\d+$/.test(t)) return null;
-  const n = Number(t);
+  const trimmed = text.trim();
+  if (!/^-?\d+$/.test(trimmed)) return null;
+  const n = Number(trimmed);
   return n >= min && n <= max ? n : null;
 };
 const isWebUrl = (text: string) => /^https?:\/\/[^\s<>"]+$/i.test(text.trim()) && text.trim().length <= 2048;
 
+const capError = () =>
+  t('Enter a whole number from {min} to {max}, or leave it empty.', { min: 1, max: 1000 });
+
 /** Checks the parts of the form outside the rule builder; the rule builder checks its own rows. */
 export function formErrors(f: CampaignForm): FormErrors {
   const errors: FormErrors = {};
-  if (!f.name.trim()) errors.name = 'Give the campaign a name.';
-  else if (f.name.trim().length > 120) errors.name = 'Keep the name under 120 characters.';
-  if (whole(f.priority, -1000, 1000) === null) errors.priority = 'Enter a whole number from -1000 to 1000.';
+  if (!f.name.trim()) errors.name = t('Give the campaign a name.');
+  else if (f.name.trim().length > 120) errors.name = t('Keep the name under {max} characters.', { max: 120 });
+  if (whole(f.priority, -1000, 1000) === null)
+    errors.priority = t('Enter a whole number from {min} to {max}.', { min: -1000, max: 1000 });
   if (f.goalType === 'event' && !/^.{1,64}$/.test(f.goalEvent.trim())) {
-    errors.goalEvent = 'Enter the event name your site sends (up to 64 characters).';
+    errors.goalEvent = t('Enter the event name your site sends (up to {max} characters).', { max: 64 });
   }
   if (whole(f.attributionWindowDays, 1, 31) === null) {
-    errors.attributionWindowDays = 'Enter a whole number of days from 1 to 31.';
+    errors.attributionWindowDays = t('Enter a whole number of days from {min} to {max}.', {
+      min: 1,
+      max: 31,
+    });
   }
   if (f.scheduled) {
-    if (f.days.length === 0) errors.days = 'Pick at least one day.';
+    if (f.days.length === 0) errors.days = t('Pick at least one day.');
     if (!f.allDay) {
       const start = fromClock(f.start);
       const end = fromClock(f.end);
-      if (start === null || end === null) errors.hours = 'Enter both times.';
+      if (start === null || end === null) errors.hours = t('Enter both times.');
       else if (start === end)
-        errors.hours = 'Start and end must differ; tick “All day” to run around the clock.';
+        errors.hours = t('Start and end must differ; tick “All day” to run around the clock.');
     }
-    if (!f.timeZone) errors.timeZone = 'Choose a time zone.';
+    if (!f.timeZone) errors.timeZone = t('Choose a time zone.');
   }
   const cap = (text: string) => text.trim() !== '' && whole(text, 1, 1000) === null;
-  if (cap(f.perSession)) errors.perSession = 'Enter a whole number from 1 to 1000, or leave it empty.';
-  if (cap(f.perVisitorPerDay))
-    errors.perVisitorPerDay = 'Enter a whole number from 1 to 1000, or leave it empty.';
+  if (cap(f.perSession)) errors.perSession = capError();
+  if (cap(f.perVisitorPerDay)) errors.perVisitorPerDay = capError();
   if (
     f.engagementType === 'chat_invitation' ||
     f.engagementType === 'chat_button' ||
     f.engagementType === 'call' ||
     f.engagementType === 'callback'
   ) {
-    if (!f.skillId) errors.skillId = 'Choose the skill whose agents answer these chats.';
+    if (!f.skillId) errors.skillId = t('Choose the skill whose agents answer these chats.');
   }
   if (f.engagementType === 'chat_invitation') {
-    if (!f.message.trim()) errors.message = 'Write the invitation visitors will read.';
-    else if (f.message.trim().length > 500) errors.message = 'Keep it under 500 characters.';
+    if (!f.message.trim()) errors.message = t('Write the invitation visitors will read.');
+    else if (f.message.trim().length > 500)
+      errors.message = t('Keep it under {max} characters.', { max: 500 });
   }
   if (
     (f.engagementType === 'chat_button' || f.engagementType === 'call' || f.engagementType === 'callback') &&
     !/^.{1,60}$/.test(f.buttonLabel.trim())
   ) {
-    errors.buttonLabel = 'Enter a label of up to 60 characters.';
+    errors.buttonLabel = t('Enter a label of up to {max} characters.', { max: 60 });
   }
   if (f.engagementType === 'content') {
-    if (!/^.{1,120}$/.test(f.title.trim())) errors.title = 'Enter a title of up to 120 characters.';
-    if (f.text.trim().length > 1000) errors.text = 'Keep the text under 1000 characters.';
-    if (f.imageUrl.trim() && !isWebUrl(f.imageUrl)) errors.imageUrl = 'Enter an http:// or https:// address.';
+    if (!/^.{1,120}$/.test(f.title.trim()))
+      errors.title = t('Enter a title of up to {max} characters.', { max: 120 });
+    if (f.text.trim().length > 1000) errors.text = t('Keep the text under {max} characters.', { max: 1000 });
+    if (f.imageUrl.trim() && !isWebUrl(f.imageUrl))
+      errors.imageUrl = t('Enter an http:// or https:// address.');
     if (!/^.{1,60}$/.test(f.ctaLabel.trim()))
-      errors.ctaLabel = 'Enter a button label of up to 60 characters.';
-    if (!isWebUrl(f.ctaUrl)) errors.ctaUrl = 'Enter the http:// or https:// page the button opens.';
+      errors.ctaLabel = t('Enter a button label of up to {max} characters.', { max: 60 });
+    if (!isWebUrl(f.ctaUrl)) errors.ctaUrl = t('Enter the http:// or https:// page the button opens.');
   }
   if (f.engagementType === 'message') {
-    if (!/^.{1,150}$/.test(f.subject.trim())) errors.subject = 'Enter a subject of up to 150 characters.';
+    if (!/^.{1,150}$/.test(f.subject.trim()))
+      errors.subject = t('Enter a subject of up to {max} characters.', { max: 150 });
     const whatsapp = f.messageChannel === 'whatsapp';
     const max = f.messageChannel === 'sms' ? 1600 : 2000;
-    if (!whatsapp && !f.text.trim()) errors.text = 'Write the message the contact will receive.';
+    if (!whatsapp && !f.text.trim()) errors.text = t('Write the message the contact will receive.');
     else if (!whatsapp && f.text.trim().length > max)
-      errors.text = `Keep the message under ${max} characters.`;
+      errors.text = t('Keep the message under {max} characters.', { max });
     if ((whatsapp || f.messageChannel === 'sms') && !f.messageConnectionId)
-      errors.messageConnectionId = 'Choose the connection the message leaves by.';
-    if (whatsapp && !f.messageTemplate) errors.messageTemplate = 'Choose an approved template.';
+      errors.messageConnectionId = t('Choose the connection the message leaves by.');
+    if (whatsapp && !f.messageTemplate) errors.messageTemplate = t('Choose an approved template.');
     else if (whatsapp && f.messageTemplate) {
       const unbound = (['header', 'body'] as const).flatMap((part) =>
         Object.entries(f.messageTemplate?.values?.[part] ?? {})
           .filter(([, b]) => ('text' in b ? !b.text.trim() : !b.fallback.trim()))
-          .map(([v]) => `${part} {{${v}}}`),
+          .map(([v]) => ({ part, variable: `{{${v}}}` })),
       );
-      if (unbound[0]) errors.messageTemplate = `Give ${unbound[0]} a value (or a fallback).`;
+      if (unbound[0])
+        errors.messageTemplate = t(
+          'Give {part, select, header {header} other {body}} {variable} a value (or a fallback).',
+          unbound[0],
+        );
       else if (f.messageTemplate.headerMedia && !/^https?:\/\/\S+$/.test(f.messageTemplate.headerMedia.link))
-        errors.messageTemplate = 'Give the header’s file as a link starting with https://.';
+        errors.messageTemplate = t('Give the header’s file as a link starting with https://.');
     }
   }
   const share = Number(f.controlPercent);
   if (f.controlPercent.trim() === '' || !Number.isFinite(share) || share < 0 || share > 90) {
-    errors.controlPercent = 'Enter a share from 0 to 90 %.';
+    errors.controlPercent = t('Enter a share from 0 to 90 %.');
   }
   return errors;
 }

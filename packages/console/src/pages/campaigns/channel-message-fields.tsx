@@ -11,20 +11,24 @@ import { errorMessage } from '../../api/http.ts';
 import { listTemplates } from '../../api/whatsapp.ts';
 import { Field } from '../../components/field.tsx';
 import { useResource } from '../../components/use-resource.ts';
+import { useT } from '../../i18n/language-context.tsx';
 import { Link } from '../../router/router.tsx';
 import type { CampaignForm, FormErrors, MessageTemplate } from './campaign-form.ts';
+import { ELEMENT, withElement } from './linked-text.tsx';
 
 type Part = 'header' | 'body';
 const keyOf = (t: { name: string; language: string }) => `${t.name}:${t.language}`;
 
 /** Where a variable's value comes from, as the select offers it. */
-const SOURCES = [
-  { value: 'text', label: 'Fixed text' },
-  { value: 'name', label: 'Contact name' },
-  { value: 'email', label: 'Contact e-mail' },
-  { value: 'phone', label: 'Contact phone' },
-  { value: 'attribute', label: 'Contact attribute' },
-] as const;
+function sources(t: (en: string) => string) {
+  return [
+    { value: 'text', label: t('Fixed text') },
+    { value: 'name', label: t('Contact name') },
+    { value: 'email', label: t('Contact e-mail') },
+    { value: 'phone', label: t('Contact phone') },
+    { value: 'attribute', label: t('Contact attribute') },
+  ] as const;
+}
 
 const sourceOf = (b: TemplateBinding | undefined) =>
   !b || 'text' in b ? 'text' : b.contact.startsWith('attributes.') ? 'attribute' : b.contact;
@@ -40,6 +44,7 @@ interface FieldsProps {
 }
 
 export function ChannelMessageFields({ form, errors, set }: FieldsProps) {
+  const t = useT();
   const channel = form.messageChannel as 'whatsapp' | 'sms';
   const connections = useResource(listConnections);
   const mine = (connections.data ?? []).filter((c: ChannelConnection) => c.type === channel);
@@ -52,11 +57,15 @@ export function ChannelMessageFields({ form, errors, set }: FieldsProps) {
   return (
     <>
       <p className="field-hint" data-testid="message-audience">
-        Only contacts with a phone number who opted in to {channel === 'whatsapp' ? 'WhatsApp' : 'SMS'}{' '}
-        messages get it{channel === 'sms' ? ', and never a number that texted STOP' : ''}. Opt-ins show on
-        each contact's page. The control group gets nothing.
+        {channel === 'whatsapp'
+          ? t(
+              "Only contacts with a phone number who opted in to WhatsApp messages get it. Opt-ins show on each contact's page. The control group gets nothing.",
+            )
+          : t(
+              "Only contacts with a phone number who opted in to SMS messages get it, and never a number that texted STOP. Opt-ins show on each contact's page. The control group gets nothing.",
+            )}
       </p>
-      <Field label="Connection" error={errors.messageConnectionId}>
+      <Field label={t('Connection')} error={errors.messageConnectionId}>
         {(props) => (
           <select
             {...props}
@@ -65,7 +74,11 @@ export function ChannelMessageFields({ form, errors, set }: FieldsProps) {
             onChange={(e) => set({ messageConnectionId: e.target.value, messageTemplate: null })}
           >
             <option value="">
-              {connections.loading ? 'Loading…' : mine.length ? 'Choose a connection' : 'None connected yet'}
+              {connections.loading
+                ? t('Loading…')
+                : mine.length
+                  ? t('Choose a connection')
+                  : t('None connected yet')}
             </option>
             {mine.map((c) => (
               <option key={c.id} value={c.id}>
@@ -77,7 +90,10 @@ export function ChannelMessageFields({ form, errors, set }: FieldsProps) {
       </Field>
       {!connections.loading && mine.length === 0 && (
         <p className="field-hint">
-          Connect one first in <Link to="/settings/channels">Settings › Channels</Link>.
+          {withElement(
+            t('Connect one first in {link}.', { link: ELEMENT }),
+            <Link to="/settings/channels">{t('Settings › Channels')}</Link>,
+          )}
         </p>
       )}
       {channel === 'whatsapp' && form.messageConnectionId && (
@@ -88,26 +104,27 @@ export function ChannelMessageFields({ form, errors, set }: FieldsProps) {
 }
 
 function TemplateFields({ form, errors, set }: FieldsProps) {
+  const t = useT();
   const load = useCallback(() => listTemplates(form.messageConnectionId), [form.messageConnectionId]);
   const list = useResource(load);
   // A location header names a place per send: campaigns send the same to everyone, so they offer none.
   const usable = (list.data?.items ?? []).filter(
-    (t) => t.status === 'APPROVED' && !t.unsupported && t.header?.format !== 'LOCATION',
+    (item) => item.status === 'APPROVED' && !item.unsupported && item.header?.format !== 'LOCATION',
   );
   const chosen = form.messageTemplate;
-  const template = chosen ? usable.find((t) => keyOf(t) === keyOf(chosen)) : undefined;
+  const template = chosen ? usable.find((item) => keyOf(item) === keyOf(chosen)) : undefined;
   const [error, setError] = useState<string | null>(null);
 
   function pick(key: string) {
-    const t = usable.find((x) => keyOf(x) === key);
+    const picked = usable.find((x) => keyOf(x) === key);
     setError(null);
-    if (!t) return set({ messageTemplate: null });
+    if (!picked) return set({ messageTemplate: null });
     const values: NonNullable<MessageTemplate['values']> = {};
     for (const part of ['header', 'body'] as const) {
-      if (t.variables[part].length === 0) continue;
-      values[part] = Object.fromEntries(t.variables[part].map((v) => [v, { text: '' }]));
+      if (picked.variables[part].length === 0) continue;
+      values[part] = Object.fromEntries(picked.variables[part].map((v) => [v, { text: '' }]));
     }
-    set({ messageTemplate: { name: t.name, language: t.language, values } });
+    set({ messageTemplate: { name: picked.name, language: picked.language, values } });
   }
 
   function bind(part: Part, variable: string, b: TemplateBinding) {
@@ -128,9 +145,11 @@ function TemplateFields({ form, errors, set }: FieldsProps) {
   return (
     <>
       <Field
-        label="Template"
+        label={t('Template')}
         error={errors.messageTemplate}
-        hint="Approved templates of this number. Meta approves them in WhatsApp Manager; Sync templates in Settings › Channels reads new ones."
+        hint={t(
+          'Approved templates of this number. Meta approves them in WhatsApp Manager; Sync templates in Settings › Channels reads new ones.',
+        )}
       >
         {(props) => (
           <select
@@ -141,11 +160,15 @@ function TemplateFields({ form, errors, set }: FieldsProps) {
             data-testid="campaign-template"
           >
             <option value="">
-              {list.loading ? 'Loading…' : usable.length ? 'Choose a template' : 'No approved template'}
+              {list.loading
+                ? t('Loading…')
+                : usable.length
+                  ? t('Choose a template')
+                  : t('No approved template')}
             </option>
-            {usable.map((t) => (
-              <option key={keyOf(t)} value={keyOf(t)}>
-                {t.name} ({t.language})
+            {usable.map((item) => (
+              <option key={keyOf(item)} value={keyOf(item)}>
+                {item.name} ({item.language})
               </option>
             ))}
           </select>
@@ -153,8 +176,10 @@ function TemplateFields({ form, errors, set }: FieldsProps) {
       </Field>
       {template?.header && template.header.format !== 'TEXT' && (
         <Field
-          label={`Header ${template.header.format.toLowerCase()} link`}
-          hint="A public HTTPS address Meta fetches when it sends; every contact gets the same file."
+          label={t('Header {format, select, image {image} video {video} other {document}} link', {
+            format: template.header.format.toLowerCase(),
+          })}
+          hint={t('A public HTTPS address Meta fetches when it sends; every contact gets the same file.')}
         >
           {(props) => (
             <input
@@ -189,28 +214,32 @@ function Bindings({
   bind: (part: Part, variable: string, b: TemplateBinding) => void;
   setSource: (part: Part, variable: string, source: string) => void;
 }) {
+  const t = useT();
   const rows = (['header', 'body'] as const).flatMap((part) =>
     template.variables[part].map((v) => ({ part, v })),
   );
   if (rows.length === 0)
-    return <p className="field-hint">This template has no variables: everyone gets the same text.</p>;
+    return <p className="field-hint">{t('This template has no variables: everyone gets the same text.')}</p>;
   return (
     <fieldset className="fieldset binding-list" data-testid="template-bindings">
-      <legend className="field-label">Variables</legend>
+      <legend className="field-label">{t('Variables')}</legend>
       {rows.map(({ part, v }) => {
         const b = chosen.values?.[part]?.[v];
         const source = sourceOf(b);
-        const label = `${part === 'header' ? 'Header' : 'Body'} {{${v}}}`;
+        const label = t('{part, select, header {Header} other {Body}} {variable}', {
+          part,
+          variable: `{{${v}}}`,
+        });
         return (
           <div key={`${part}-${v}`} className="binding-row" data-testid={`binding-${part}-${v}`}>
             <span className="binding-name">{label}</span>
             <select
               className="input select"
-              aria-label={`${label}: value from`}
+              aria-label={t('{variable}: value from', { variable: label })}
               value={source}
               onChange={(e) => setSource(part, v, e.target.value)}
             >
-              {SOURCES.map((s) => (
+              {sources(t).map((s) => (
                 <option key={s.value} value={s.value}>
                   {s.label}
                 </option>
@@ -219,7 +248,7 @@ function Bindings({
             {b && 'text' in b ? (
               <input
                 className="input"
-                aria-label={`${label}: text`}
+                aria-label={t('{variable}: text', { variable: label })}
                 maxLength={part === 'header' ? 60 : 1024}
                 value={b.text}
                 onChange={(e) => bind(part, v, { text: e.target.value })}
@@ -229,8 +258,8 @@ function Bindings({
                 {source === 'attribute' && b && (
                   <input
                     className="input mono"
-                    aria-label={`${label}: attribute`}
-                    placeholder="attribute key"
+                    aria-label={t('{variable}: attribute', { variable: label })}
+                    placeholder={t('attribute key')}
                     value={b.contact.slice('attributes.'.length)}
                     onChange={(e) =>
                       bind(part, v, {
@@ -242,11 +271,11 @@ function Bindings({
                 )}
                 {b && (
                   <span className="binding-fallback">
-                    <span aria-hidden="true">If none</span>
+                    <span aria-hidden="true">{t('If none')}</span>
                     <input
                       className="input"
-                      aria-label={`${label}: fallback`}
-                      placeholder="Sent when the contact has no value"
+                      aria-label={t('{variable}: fallback', { variable: label })}
+                      placeholder={t('Sent when the contact has no value')}
                       value={b.fallback}
                       onChange={(e) => bind(part, v, { contact: b.contact, fallback: e.target.value })}
                     />

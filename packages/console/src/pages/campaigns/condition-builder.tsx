@@ -5,6 +5,7 @@
  */
 import { useCallback, useRef, useState } from 'react';
 import { PlusIcon } from '../../components/icons.tsx';
+import { useT } from '../../i18n/language-context.tsx';
 import type { LeafProblem } from './condition-checks.ts';
 import {
   type EditNode,
@@ -27,8 +28,10 @@ interface ConditionBuilderProps {
   groupErrors: Map<string, string>;
 }
 
-const GROUP_LABELS: Record<GroupOp, string> = { all: 'All of', any: 'Any of', not: 'None of' };
-const JOINERS: Record<GroupOp, string> = { all: 'and', any: 'or', not: 'nor' };
+/** The word between a group's rows: "and", "or", "nor". */
+function joiner(t: (en: string) => string, op: GroupOp): string {
+  return op === 'all' ? t('and') : op === 'any' ? t('or') : t('nor');
+}
 
 export function ConditionBuilder({ root, onChange, problems, groupErrors }: ConditionBuilderProps) {
   const [focusId, setFocusId] = useState<string | null>(null);
@@ -96,9 +99,9 @@ function Group({
   parentId: string | null;
   api: GroupApi;
 }) {
+  const t = useT();
   const isRoot = parentId === null;
   const error = api.groupErrors.get(group.id);
-  const label = isRoot ? 'Visitors who match' : 'Group';
   return (
     <fieldset
       className={isRoot ? 'cond-group cond-group-root' : 'cond-group'}
@@ -106,27 +109,26 @@ function Group({
       data-op={group.op}
     >
       <legend className="visually-hidden">
-        {label}: {GROUP_LABELS[group.op].toLowerCase()} the following
+        {t(
+          '{root, select, yes {Visitors who match} other {Group}}: {op, select, any {any of} not {none of} other {all of}} the following',
+          { root: isRoot ? 'yes' : 'no', op: group.op },
+        )}
       </legend>
       <div className="cond-group-head">
         <select
           className="input select cond-group-op"
-          aria-label={isRoot ? 'Match' : 'Group match'}
+          aria-label={isRoot ? t('Match') : t('Group match')}
           value={group.op}
           onChange={(event) =>
             api.change(group.id, (node) => ({ ...(node as GroupNode), op: event.target.value as GroupOp }))
           }
         >
-          <option value="all">All of</option>
-          <option value="any">Any of</option>
-          <option value="not">None of</option>
+          <option value="all">{t('All of')}</option>
+          <option value="any">{t('Any of')}</option>
+          <option value="not">{t('None of')}</option>
         </select>
         <span className="cond-group-text">
-          {group.op === 'all'
-            ? 'these conditions are true'
-            : group.op === 'any'
-              ? 'these conditions is true'
-              : 'these conditions is true'}
+          {group.op === 'all' ? t('these conditions are true') : t('these conditions is true')}
         </span>
         {!isRoot && (
           <button
@@ -134,7 +136,7 @@ function Group({
             className="button button-small button-ghost cond-group-remove"
             onClick={() => api.remove(group.id, parentId)}
           >
-            Remove group
+            {t('Remove group')}
           </button>
         )}
       </div>
@@ -142,10 +144,10 @@ function Group({
       {group.children.length === 0 ? (
         <p className="cond-empty">
           {group.op === 'any'
-            ? 'No conditions: “Any of” nothing matches no visitor. Add a condition.'
+            ? t('No conditions: “Any of” nothing matches no visitor. Add a condition.')
             : isRoot
-              ? 'No conditions: every visitor qualifies. Add a condition to choose who sees this campaign.'
-              : 'An empty group. Add a condition to it, or remove it.'}
+              ? t('No conditions: every visitor qualifies. Add a condition to choose who sees this campaign.')
+              : t('An empty group. Add a condition to it, or remove it.')}
         </p>
       ) : (
         <ol className="cond-list">
@@ -153,7 +155,7 @@ function Group({
             <li key={child.id} className="cond-item">
               {index > 0 && (
                 <span className="cond-joiner" aria-hidden="true">
-                  {JOINERS[group.op]}
+                  {joiner(t, group.op)}
                 </span>
               )}
               {child.kind === 'group' ? (
@@ -188,7 +190,7 @@ function Group({
           onClick={() => api.add(group.id, newLeaf())}
         >
           <PlusIcon />
-          Add condition
+          {t('Add condition')}
         </button>
         {depth < MAX_DEPTH - 1 && (
           <button
@@ -197,7 +199,7 @@ function Group({
             onClick={() => api.add(group.id, newGroup(group.op === 'all' ? 'any' : 'all', [newLeaf()]))}
           >
             <PlusIcon />
-            Add group
+            {t('Add group')}
           </button>
         )}
       </div>

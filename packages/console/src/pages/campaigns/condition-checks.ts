@@ -1,4 +1,6 @@
 /** Checks a rule's rows before saving, in words a person can act on (the server checks again, by path). */
+
+import { t } from '../../i18n/i18n.ts';
 import {
   type EditNode,
   type GroupNode,
@@ -26,11 +28,14 @@ const LINEAR_ONLY = /\(\?<?[=!]|\\[1-9]|\\k</;
 /** What is wrong with a row, in words a person can act on; null when it is fine. */
 export function leafProblem(leaf: LeafNode): LeafProblem | null {
   const field = fieldTemplate(leaf.template);
-  if (!field) return { part: 'value', message: 'Choose a field.' };
+  if (!field) return { part: 'value', message: t('Choose a field.') };
   if (field.keyLabel && !KEY_PATTERN.test(leaf.key.trim())) {
     return {
       part: 'key',
-      message: `Enter the ${field.keyLabel.toLowerCase()} (letters, digits, spaces and _ . : $ -).`,
+      message:
+        field.template === 'event.*'
+          ? t('Enter the event name (letters, digits, spaces and {symbols}).', { symbols: '_ . : $ -' })
+          : t('Enter the section (letters, digits, spaces and {symbols}).', { symbols: '_ . : $ -' }),
     };
   }
   const text = leaf.text.trim();
@@ -46,57 +51,63 @@ export function leafProblem(leaf: LeafNode): LeafProblem | null {
         ? null
         : {
             part: 'value',
-            message: 'Enter the smallest change as a number of 0 or more, or leave it empty.',
+            message: t('Enter the smallest change as a number of 0 or more, or leave it empty.'),
           };
     case 'within': {
       const seconds = number * UNIT_SECONDS[leaf.unit];
       return isNumber && seconds > 0 && seconds <= MAX_WITHIN_SECONDS
         ? null
-        : { part: 'value', message: 'Enter a time above 0 and at most one year.' };
+        : { part: 'value', message: t('Enter a time above 0 and at most one year.') };
     }
     case 'gte':
     case 'lte':
-      return isNumber ? null : { part: 'value', message: 'Enter a number.' };
+      return isNumber ? null : { part: 'value', message: t('Enter a number.') };
     case 'top_percent':
       return isNumber && number > 0 && number <= 100
         ? null
-        : { part: 'value', message: 'Enter a percentage above 0 and at most 100.' };
+        : { part: 'value', message: t('Enter a percentage above 0 and at most 100.') };
     case 'matches': {
       if (text === '' || text.length > MAX_PATTERN_LENGTH) {
-        return { part: 'value', message: leaf.regex ? 'Enter a regular expression.' : 'Enter a pattern.' };
+        return {
+          part: 'value',
+          message: leaf.regex ? t('Enter a regular expression.') : t('Enter a pattern.'),
+        };
       }
       if (!leaf.regex) return null;
       try {
         new RegExp(text, leaf.regexFlags);
       } catch {
-        return { part: 'value', message: 'This is not a valid regular expression.' };
+        return { part: 'value', message: t('This is not a valid regular expression.') };
       }
       // The server runs campaign patterns in linear time only (see campaign-regex.ts in protocol).
       return LINEAR_ONLY.test(text)
-        ? { part: 'value', message: 'Lookarounds and backreferences are not supported.' }
+        ? { part: 'value', message: t('Lookarounds and backreferences are not supported.') }
         : null;
     }
     case 'in': {
       const items = splitList(leaf.text);
       if (items.length === 0 || items.length > MAX_IN_VALUES) {
-        return { part: 'value', message: `Enter 1 to ${MAX_IN_VALUES} values, separated by commas.` };
+        return {
+          part: 'value',
+          message: t('Enter 1 to {max} values, separated by commas.', { max: MAX_IN_VALUES }),
+        };
       }
       if (kind === 'number' && items.some((item) => !Number.isFinite(Number(item)))) {
-        return { part: 'value', message: 'Every value must be a number.' };
+        return { part: 'value', message: t('Every value must be a number.') };
       }
       return items.some((item) => item.length > MAX_STRING)
-        ? { part: 'value', message: `Keep each value under ${MAX_STRING} characters.` }
+        ? { part: 'value', message: t('Keep each value under {max} characters.', { max: MAX_STRING }) }
         : null;
     }
     case 'contains':
-      return text === '' ? { part: 'value', message: 'Enter some text.' } : null;
+      return text === '' ? { part: 'value', message: t('Enter some text.') } : null;
     default:
-      if (kind === 'number') return isNumber ? null : { part: 'value', message: 'Enter a number.' };
+      if (kind === 'number') return isNumber ? null : { part: 'value', message: t('Enter a number.') };
       if (kind === 'string' && text.length > MAX_STRING) {
-        return { part: 'value', message: `Keep it under ${MAX_STRING} characters.` };
+        return { part: 'value', message: t('Keep it under {max} characters.', { max: MAX_STRING }) };
       }
       return kind === 'string' && text === '' && !field.strictChoices
-        ? { part: 'value', message: 'Enter a value.' }
+        ? { part: 'value', message: t('Enter a value.') }
         : null;
   }
 }
@@ -127,8 +138,10 @@ export function groupProblems(root: GroupNode): Map<string, string> {
       out.set(
         node.id,
         node === root
-          ? '“Any of” with no conditions matches no visitor. Add a condition, or choose “All of” to reach every visitor.'
-          : '“Any of” with no conditions matches no visitor. Add a condition to this group, or remove it.',
+          ? t(
+              '“Any of” with no conditions matches no visitor. Add a condition, or choose “All of” to reach every visitor.',
+            )
+          : t('“Any of” with no conditions matches no visitor. Add a condition to this group, or remove it.'),
       );
     }
     node.children.forEach(visit);

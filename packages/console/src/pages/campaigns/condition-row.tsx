@@ -2,6 +2,7 @@
 import { useEffect, useId, useRef } from 'react';
 import type { ConditionOp } from '../../api/types.ts';
 import { CloseIcon } from '../../components/icons.tsx';
+import { useT } from '../../i18n/language-context.tsx';
 import type { LeafProblem } from './condition-checks.ts';
 import { type LeafNode, type WithinUnit, withField, withOp } from './condition-model.ts';
 import { type FieldTemplate, fieldGroupsFor, fieldTemplate, opLabel, opsFor } from './field-catalog.ts';
@@ -26,6 +27,7 @@ export function ConditionRow({
   onChange,
   onRemove,
 }: ConditionRowProps) {
+  const t = useT();
   const fieldRef = useRef<HTMLSelectElement>(null);
   const errorId = useId();
   const field = fieldTemplate(leaf.template)!;
@@ -48,7 +50,7 @@ export function ConditionRow({
         <select
           ref={fieldRef}
           className="input select cond-field"
-          aria-label={`Condition ${number} field`}
+          aria-label={t('Condition {number} field', { number })}
           aria-invalid={problem?.part === 'field' && !field.keyLabel ? true : undefined}
           aria-describedby={problem?.part === 'field' && !field.keyLabel ? describedBy : undefined}
           value={leaf.template}
@@ -67,7 +69,11 @@ export function ConditionRow({
         {field.keyLabel && (
           <input
             className="input cond-key"
-            aria-label={`Condition ${number} ${field.keyLabel.toLowerCase()}`}
+            aria-label={
+              leaf.template === 'event.*'
+                ? t('Condition {number} event name', { number })
+                : t('Condition {number} section', { number })
+            }
             aria-invalid={keyInvalid ? true : undefined}
             aria-describedby={keyInvalid ? describedBy : undefined}
             placeholder={field.keyPlaceholder}
@@ -78,7 +84,7 @@ export function ConditionRow({
         )}
         <select
           className="input select cond-op"
-          aria-label={`Condition ${number} operator`}
+          aria-label={t('Condition {number} operator', { number })}
           aria-invalid={problem?.part === 'op' ? true : undefined}
           aria-describedby={problem?.part === 'op' ? describedBy : undefined}
           value={leaf.op}
@@ -101,7 +107,7 @@ export function ConditionRow({
         <button
           type="button"
           className="icon-button cond-remove"
-          aria-label={`Remove condition ${number}`}
+          aria-label={t('Remove condition {number}', { number })}
           onClick={onRemove}
         >
           <CloseIcon />
@@ -125,16 +131,31 @@ interface ValueInputProps {
   onChange: (leaf: LeafNode) => void;
 }
 
-const UNITS: { value: WithinUnit; label: string }[] = [
-  { value: 'seconds', label: 'seconds' },
-  { value: 'minutes', label: 'minutes' },
-  { value: 'hours', label: 'hours' },
-  { value: 'days', label: 'days' },
-];
+function units(t: (en: string) => string): { value: WithinUnit; label: string }[] {
+  return [
+    { value: 'seconds', label: t('seconds') },
+    { value: 'minutes', label: t('minutes') },
+    { value: 'hours', label: t('hours') },
+    { value: 'days', label: t('days') },
+  ];
+}
+
+/** What a number measures, after the value input. */
+function unitText(t: (en: string) => string, unit: string | undefined): string | undefined {
+  switch (unit) {
+    case 'pages':
+      return t('pages');
+    case 'items':
+      return t('items');
+    default:
+      return unit;
+  }
+}
 
 function ValueInput({ leaf, field, number, invalid, describedBy, onChange }: ValueInputProps) {
+  const t = useT();
   const listId = useId();
-  const label = `Condition ${number} value`;
+  const label = t('Condition {number} value', { number });
   const common = {
     'aria-label': label,
     'aria-invalid': invalid ? true : undefined,
@@ -143,7 +164,7 @@ function ValueInput({ leaf, field, number, invalid, describedBy, onChange }: Val
   const setText = (text: string) => onChange({ ...leaf, text });
   const { op, kind } = { op: leaf.op, kind: field.kind };
 
-  if (op === 'changed') return <span className="cond-novalue">(any change)</span>;
+  if (op === 'changed') return <span className="cond-novalue">{t('(any change)')}</span>;
 
   const single = op === 'equals' || op === 'not_equals';
   if (single && kind === 'boolean') {
@@ -154,8 +175,8 @@ function ValueInput({ leaf, field, number, invalid, describedBy, onChange }: Val
         value={leaf.text}
         onChange={(e) => setText(e.target.value)}
       >
-        <option value="true">Yes</option>
-        <option value="false">No</option>
+        <option value="true">{t('Yes')}</option>
+        <option value="false">{t('No')}</option>
       </select>
     );
   }
@@ -189,11 +210,11 @@ function ValueInput({ leaf, field, number, invalid, describedBy, onChange }: Val
         />
         <select
           className="input select cond-unit"
-          aria-label={`Condition ${number} unit`}
+          aria-label={t('Condition {number} unit', { number })}
           value={leaf.unit}
           onChange={(e) => onChange({ ...leaf, unit: e.target.value as WithinUnit })}
         >
-          {UNITS.map((unit) => (
+          {units(t).map((unit) => (
             <option key={unit.value} value={unit.value}>
               {unit.label}
             </option>
@@ -219,7 +240,7 @@ function ValueInput({ leaf, field, number, invalid, describedBy, onChange }: Val
             checked={leaf.regex}
             onChange={(e) => onChange({ ...leaf, regex: e.target.checked })}
           />
-          <span>Regex</span>
+          <span>{t('Regex')}</span>
         </label>
       </span>
     );
@@ -228,28 +249,28 @@ function ValueInput({ leaf, field, number, invalid, describedBy, onChange }: Val
   const numeric = kind === 'number' || kind === 'time' || kind === 'event';
   const unit =
     op === 'decreased' || op === 'increased'
-      ? 'by at least'
+      ? t('by at least')
       : op === 'top_percent'
-        ? '% of the site’s visitors'
+        ? t('% of the site’s visitors')
         : kind === 'event'
-          ? 'times this visit'
+          ? t('times this visit')
           : op === 'in'
             ? undefined
-            : field.unit;
+            : unitText(t, field.unit);
   const placeholder =
     op === 'in'
       ? numeric
         ? '1, 2, 3'
-        : 'first, second'
+        : t('first, second')
       : op === 'decreased' || op === 'increased'
-        ? 'any amount'
+        ? t('any amount')
         : numeric
           ? '0'
           : '';
   const prefix = op === 'decreased' || op === 'increased';
   return (
     <span className="cond-value cond-value-split">
-      {prefix && <span className="cond-unit-text">by at least</span>}
+      {prefix && <span className="cond-unit-text">{t('by at least')}</span>}
       <input
         {...common}
         className={numeric && op !== 'in' ? 'input cond-number' : 'input'}

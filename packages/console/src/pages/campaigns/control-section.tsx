@@ -1,5 +1,7 @@
 /** Control group: the share of qualifying visitors held back (shown nothing) so lift can be measured. */
 import { useId } from 'react';
+import { formatNumber } from '../../components/format.ts';
+import { useT } from '../../i18n/language-context.tsx';
 import type { CampaignForm, FormErrors } from './campaign-form.ts';
 import { FormSection } from './form-section.tsx';
 
@@ -10,18 +12,21 @@ interface SectionProps {
 }
 
 export function ControlSection({ form, errors, set }: SectionProps) {
+  const t = useT();
   const id = useId();
   const share = Number(form.controlPercent);
   const valid = Number.isFinite(share) && share >= 0 && share <= 90;
   return (
     <FormSection
       id="control"
-      title="Control group"
-      description="Qualifying visitors in the control group see nothing; comparing them with the rest shows what the campaign really changes."
+      title={t('Control group')}
+      description={t(
+        'Qualifying visitors in the control group see nothing; comparing them with the rest shows what the campaign really changes.',
+      )}
     >
       <div className="field">
         <label className="field-label" htmlFor={`${id}-number`}>
-          Control group share
+          {t('Control group share')}
         </label>
         <div className="control-share">
           <input
@@ -31,8 +36,8 @@ export function ControlSection({ form, errors, set }: SectionProps) {
             max={90}
             step={1}
             value={valid ? share : 0}
-            aria-label="Control group share slider"
-            aria-valuetext={`${valid ? share : 0} percent`}
+            aria-label={t('Control group share slider')}
+            aria-valuetext={t('{share} percent', { share: formatNumber(valid ? share : 0) })}
             onChange={(event) => set({ controlPercent: event.target.value })}
           />
           <span className="control-share-number">
@@ -50,10 +55,16 @@ export function ControlSection({ form, errors, set }: SectionProps) {
         </div>
         <p className="field-hint" id={`${id}-hint`}>
           {valid && share === 0
-            ? 'No control group: every qualifying visitor is engaged, and lift cannot be measured.'
+            ? t('No control group: every qualifying visitor is engaged, and lift cannot be measured.')
             : valid
-              ? `${share} % of qualifying visitors are held back; ${Math.round((100 - share) * 10) / 10} % are engaged. 10–20 % is typical.`
-              : 'From 0 to 90 %.'}
+              ? t(
+                  '{held} % of qualifying visitors are held back; {engaged} % are engaged. 10–20 % is typical.',
+                  {
+                    held: formatNumber(share),
+                    engaged: formatNumber(Math.round((100 - share) * 10) / 10),
+                  },
+                )
+              : t('From 0 to 90 %.')}
         </p>
         {errors.controlPercent && (
           <p className="field-error" id={`${id}-error`}>
@@ -72,12 +83,14 @@ export function ControlSection({ form, errors, set }: SectionProps) {
             onChange={(event) => set({ positiveLiftOnly: event.target.checked })}
             data-testid="positive-lift-only"
           />
-          <span>Only target purchase-score bands where the campaign measurably helps</span>
+          <span>{t('Only target purchase-score bands where the campaign measurably helps')}</span>
         </label>
         <p className="field-hint" id={`${id}-bands-hint`}>
           {valid && share === 0
-            ? 'Needs a control group: lift by score band is measured against it.'
-            : 'The campaign report splits lift by score band. With this on, visitors whose score falls in a band where the engaged group did no better than the control group are left alone. Until a band has enough data, everyone is targeted.'}
+            ? t('Needs a control group: lift by score band is measured against it.')
+            : t(
+                'The campaign report splits lift by score band. With this on, visitors whose score falls in a band where the engaged group did no better than the control group are left alone. Until a band has enough data, everyone is targeted.',
+              )}
         </p>
       </div>
     </FormSection>

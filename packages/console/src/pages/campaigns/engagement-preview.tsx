@@ -1,6 +1,7 @@
 /** A small mock of the visitor's page showing the engagement as it is being configured. */
 import { invitationAnswers, invitationFrom } from '@beckon/tag/invitation-copy';
 import { CloseIcon, ConversationsIcon, PhoneIcon } from '../../components/icons.tsx';
+import { useT } from '../../i18n/language-context.tsx';
 import { BUTTON_LABELS, type CampaignForm } from './campaign-form.ts';
 import { PhonePreview } from './phone-preview.tsx';
 
@@ -12,7 +13,12 @@ import { PhonePreview } from './phone-preview.tsx';
 const FROM = invitationFrom(null);
 const [ACCEPT, DISMISS] = invitationAnswers();
 
+/**
+ * The texts a visitor reads (the admin's own, the widget's invitation copy, the default button
+ * labels) stay as written; only the console's placeholders and captions around them are translated.
+ */
 export function EngagementPreview({ form }: { form: CampaignForm }) {
+  const t = useT();
   if (
     form.engagementType === 'message' &&
     (form.messageChannel === 'whatsapp' || form.messageChannel === 'sms')
@@ -48,7 +54,7 @@ export function EngagementPreview({ form }: { form: CampaignForm }) {
                 </span>
                 <CloseIcon className="preview-close" />
               </div>
-              <p className="preview-text">{form.message.trim() || 'Your invitation message'}</p>
+              <p className="preview-text">{form.message.trim() || t('Your invitation message')}</p>
               <div className="preview-actions">
                 <span className="preview-button preview-button-primary">{ACCEPT}</span>
                 <span className="preview-button">{DISMISS}</span>
@@ -78,13 +84,13 @@ export function EngagementPreview({ form }: { form: CampaignForm }) {
                 />
               )}
               <div className="preview-card-head">
-                <strong className="preview-title">{form.title.trim() || 'Your offer title'}</strong>
+                <strong className="preview-title">{form.title.trim() || t('Your offer title')}</strong>
                 <CloseIcon className="preview-close" />
               </div>
               {form.text.trim() && <p className="preview-text">{form.text.trim()}</p>}
               <div className="preview-actions">
                 <span className="preview-button preview-button-primary">
-                  {form.ctaLabel.trim() || 'Call to action'}
+                  {form.ctaLabel.trim() || t('Call to action')}
                 </span>
               </div>
             </div>
@@ -92,11 +98,17 @@ export function EngagementPreview({ form }: { form: CampaignForm }) {
         </div>
       </div>
       <figcaption className="preview-caption">
-        Preview · {overlay ? 'shown over the page, which dims behind it' : 'shown in a corner of the page'}
+        {overlay
+          ? t('Preview · shown over the page, which dims behind it')
+          : t('Preview · shown in a corner of the page')}
         {form.engagementType === 'chat_invitation' && (
           <span className="preview-caption-note">
-            When one agent is clearly next to answer, the invitation shows their name instead of “{FROM.name}
-            ”.
+            {t(
+              'When one agent is clearly next to answer, the invitation shows their name instead of “{name}”.',
+              {
+                name: FROM.name,
+              },
+            )}
           </span>
         )}
       </figcaption>
@@ -106,6 +118,7 @@ export function EngagementPreview({ form }: { form: CampaignForm }) {
 
 /** A message goes to the contact's inbox, not to the page: the preview is the mail as it arrives. */
 function MailPreview({ form }: { form: CampaignForm }) {
+  const t = useT();
   return (
     <figure className="preview" data-testid="engagement-preview">
       <div className="preview-frame preview-mail" aria-hidden="true">
@@ -113,24 +126,26 @@ function MailPreview({ form }: { form: CampaignForm }) {
           <span className="preview-dot" />
           <span className="preview-dot" />
           <span className="preview-dot" />
-          <span className="preview-url">Inbox</span>
+          <span className="preview-url">{t('Inbox')}</span>
         </div>
         <dl className="preview-mail-head">
-          <dt>From</dt>
-          <dd>Your team</dd>
-          <dt>To</dt>
-          <dd>The contact’s address</dd>
-          <dt>Subject</dt>
-          <dd className="preview-mail-subject">{form.subject.trim() || 'Your subject'}</dd>
+          <dt>{t('From')}</dt>
+          <dd>{t('Your team')}</dd>
+          <dt>{t('To')}</dt>
+          <dd>{t('The contact’s address')}</dd>
+          <dt>{t('Subject')}</dt>
+          <dd className="preview-mail-subject">{form.subject.trim() || t('Your subject')}</dd>
         </dl>
-        <p className="preview-mail-body">{form.text.trim() || 'Your message'}</p>
+        <p className="preview-mail-body">{form.text.trim() || t('Your message')}</p>
       </div>
       <figcaption className="preview-caption">
-        Preview · {form.messageChannel === 'app' ? 'sent as an in-app message' : 'sent by e-mail'}
+        {form.messageChannel === 'app'
+          ? t('Preview · sent as an in-app message')
+          : t('Preview · sent by e-mail')}
         <span className="preview-caption-note">
           {form.messageChannel === 'auto'
-            ? 'Contacts with a conversation in your app get it there instead, as a message.'
-            : 'Replies come back to your agents as a conversation.'}
+            ? t('Contacts with a conversation in your app get it there instead, as a message.')
+            : t('Replies come back to your agents as a conversation.')}
         </span>
       </figcaption>
     </figure>

@@ -1,6 +1,8 @@
 /** Engagement: what qualifying visitors are offered, with a live preview of it. */
 import type { Skill } from '../../api/types.ts';
 import { Field } from '../../components/field.tsx';
+import { formatNumber } from '../../components/format.ts';
+import { useT } from '../../i18n/language-context.tsx';
 import { Link } from '../../router/router.tsx';
 import {
   BUTTON_LABELS,
@@ -14,6 +16,7 @@ import { ENGAGEMENT_LABELS, MESSAGE_CHANNEL_LABELS } from './campaign-text.ts';
 import { ChannelMessageFields } from './channel-message-fields.tsx';
 import { EngagementPreview } from './engagement-preview.tsx';
 import { FormSection } from './form-section.tsx';
+import { ELEMENT, withElement } from './linked-text.tsx';
 import { TranslationFields } from './translation-fields.tsx';
 
 interface SectionProps {
@@ -23,36 +26,46 @@ interface SectionProps {
   skills: Skill[];
 }
 
-const TYPES: { type: EngagementType; description: string }[] = [
-  { type: 'chat_invitation', description: 'Proactively invite the visitor to chat with an agent.' },
-  { type: 'chat_button', description: 'Show a chat button they can use when they are ready.' },
-  { type: 'content', description: 'Show an offer card with a call to action.' },
-  {
-    type: 'call',
-    description: 'Show a “Call us” button; offered only while an agent who takes calls is free.',
-  },
-  {
-    type: 'callback',
-    description: 'Show a “Call me back” button: the visitor leaves a number and a time, an agent calls then.',
-  },
-  {
-    type: 'message',
-    description:
-      'Send a known contact a message by e-mail, in their app, on WhatsApp or by SMS; nothing shows on the page.',
-  },
-];
+function engagementTypes(t: (en: string) => string): { type: EngagementType; description: string }[] {
+  return [
+    { type: 'chat_invitation', description: t('Proactively invite the visitor to chat with an agent.') },
+    { type: 'chat_button', description: t('Show a chat button they can use when they are ready.') },
+    { type: 'content', description: t('Show an offer card with a call to action.') },
+    {
+      type: 'call',
+      description: t('Show a “Call us” button; offered only while an agent who takes calls is free.'),
+    },
+    {
+      type: 'callback',
+      description: t(
+        'Show a “Call me back” button: the visitor leaves a number and a time, an agent calls then.',
+      ),
+    },
+    {
+      type: 'message',
+      description: t(
+        'Send a known contact a message by e-mail, in their app, on WhatsApp or by SMS; nothing shows on the page.',
+      ),
+    },
+  ];
+}
 
 export function EngagementSection({ form, errors, set, skills }: SectionProps) {
+  const t = useT();
   const chat = form.engagementType === 'chat_invitation' || form.engagementType === 'chat_button';
   const call = form.engagementType === 'call';
   const callback = form.engagementType === 'callback';
   return (
-    <FormSection id="engagement" title="Engagement" description="What a qualifying visitor is shown.">
+    <FormSection
+      id="engagement"
+      title={t('Engagement')}
+      description={t('What a qualifying visitor is shown.')}
+    >
       <div className="form">
         <fieldset className="fieldset">
-          <legend className="field-label">Type</legend>
+          <legend className="field-label">{t('Type')}</legend>
           <div className="type-cards">
-            {TYPES.map(({ type, description }) => (
+            {engagementTypes(t).map(({ type, description }) => (
               <label key={type} className="type-card">
                 <input
                   type="radio"
@@ -82,20 +95,25 @@ export function EngagementSection({ form, errors, set, skills }: SectionProps) {
           <div className="form">
             {(chat || call || callback) && (
               <Field
-                label="Skill"
+                label={t('Skill')}
                 error={errors.skillId}
                 hint={
-                  skills.length === 0 ? (
-                    <>
-                      No skills yet: create one under <Link to="/settings/skills">Settings › Skills</Link>.
-                    </>
-                  ) : call ? (
-                    'Calls ring agents with this skill who take calls, and are offered only while one of them is free.'
-                  ) : callback ? (
-                    'At the time the visitor asks for, the callback is offered to agents with this skill like a chat.'
-                  ) : (
-                    'Chats go to agents with this skill, and are offered only while one of them can take it.'
-                  )
+                  skills.length === 0
+                    ? withElement(
+                        t('No skills yet: create one under {link}.', { link: ELEMENT }),
+                        <Link to="/settings/skills">{t('Settings › Skills')}</Link>,
+                      )
+                    : call
+                      ? t(
+                          'Calls ring agents with this skill who take calls, and are offered only while one of them is free.',
+                        )
+                      : callback
+                        ? t(
+                            'At the time the visitor asks for, the callback is offered to agents with this skill like a chat.',
+                          )
+                        : t(
+                            'Chats go to agents with this skill, and are offered only while one of them can take it.',
+                          )
                 }
               >
                 {(props) => (
@@ -105,9 +123,9 @@ export function EngagementSection({ form, errors, set, skills }: SectionProps) {
                     value={form.skillId}
                     onChange={(event) => set({ skillId: event.target.value })}
                   >
-                    {!form.skillId && <option value="">Choose a skill</option>}
+                    {!form.skillId && <option value="">{t('Choose a skill')}</option>}
                     {form.skillId && !skills.some((skill) => skill.id === form.skillId) && (
-                      <option value={form.skillId}>A deleted skill: choose another</option>
+                      <option value={form.skillId}>{t('A deleted skill: choose another')}</option>
                     )}
                     {skills.map((skill) => (
                       <option key={skill.id} value={skill.id}>
@@ -121,7 +139,11 @@ export function EngagementSection({ form, errors, set, skills }: SectionProps) {
 
             {form.engagementType === 'chat_invitation' && (
               <>
-                <Field label="Message" error={errors.message} hint={`${form.message.trim().length} / 500`}>
+                <Field
+                  label={t('Message')}
+                  error={errors.message}
+                  hint={`${formatNumber(form.message.trim().length)} / ${formatNumber(500)}`}
+                >
                   {(props) => (
                     <textarea
                       {...props}
@@ -134,7 +156,7 @@ export function EngagementSection({ form, errors, set, skills }: SectionProps) {
                   )}
                 </Field>
                 <fieldset className="fieldset">
-                  <legend className="field-label">Style</legend>
+                  <legend className="field-label">{t('Style')}</legend>
                   <div className="choice-row">
                     <label className="check">
                       <input
@@ -143,7 +165,7 @@ export function EngagementSection({ form, errors, set, skills }: SectionProps) {
                         checked={form.style === 'toaster'}
                         onChange={() => set({ style: 'toaster' })}
                       />
-                      <span>Toaster (corner)</span>
+                      <span>{t('Toaster (corner)')}</span>
                     </label>
                     <label className="check">
                       <input
@@ -152,7 +174,7 @@ export function EngagementSection({ form, errors, set, skills }: SectionProps) {
                         checked={form.style === 'overlay'}
                         onChange={() => set({ style: 'overlay' })}
                       />
-                      <span>Overlay (centre)</span>
+                      <span>{t('Overlay (centre)')}</span>
                     </label>
                   </div>
                 </fieldset>
@@ -160,7 +182,7 @@ export function EngagementSection({ form, errors, set, skills }: SectionProps) {
             )}
 
             {(form.engagementType === 'chat_button' || call || callback) && (
-              <Field label="Button label" error={errors.buttonLabel}>
+              <Field label={t('Button label')} error={errors.buttonLabel}>
                 {(props) => (
                   <input
                     {...props}
@@ -175,8 +197,8 @@ export function EngagementSection({ form, errors, set, skills }: SectionProps) {
 
             {chat && (
               <Field
-                label="When no agent can take a chat"
-                hint="Chats are only offered when the skill has room."
+                label={t('When no agent can take a chat')}
+                hint={t('Chats are only offered when the skill has room.')}
               >
                 {(props) => (
                   <select
@@ -185,15 +207,18 @@ export function EngagementSection({ form, errors, set, skills }: SectionProps) {
                     value={form.offline}
                     onChange={(event) => set({ offline: event.target.value as OfflineChoice })}
                   >
-                    <option value="offline_message">Offer to leave a message instead</option>
-                    <option value="none">Show nothing</option>
+                    <option value="offline_message">{t('Offer to leave a message instead')}</option>
+                    <option value="none">{t('Show nothing')}</option>
                   </select>
                 )}
               </Field>
             )}
 
             {call && (
-              <Field label="When no one can take a call" hint="Nobody free, or outside the skill's hours.">
+              <Field
+                label={t('When no one can take a call')}
+                hint={t("Nobody free, or outside the skill's hours.")}
+              >
                 {(props) => (
                   <select
                     {...props}
@@ -201,8 +226,8 @@ export function EngagementSection({ form, errors, set, skills }: SectionProps) {
                     value={form.offline === 'callback' ? 'callback' : 'none'}
                     onChange={(event) => set({ offline: event.target.value as OfflineChoice })}
                   >
-                    <option value="callback">Offer a “Call me back” button instead</option>
-                    <option value="none">Show nothing</option>
+                    <option value="callback">{t('Offer a “Call me back” button instead')}</option>
+                    <option value="none">{t('Show nothing')}</option>
                   </select>
                 )}
               </Field>
@@ -230,9 +255,10 @@ export function EngagementSection({ form, errors, set, skills }: SectionProps) {
 }
 
 function ContentFields({ form, errors, set }: Omit<SectionProps, 'skills'>) {
+  const t = useT();
   return (
     <>
-      <Field label="Title" error={errors.title}>
+      <Field label={t('Title')} error={errors.title}>
         {(props) => (
           <input
             {...props}
@@ -243,7 +269,7 @@ function ContentFields({ form, errors, set }: Omit<SectionProps, 'skills'>) {
           />
         )}
       </Field>
-      <Field label="Text" error={errors.text} hint="Shown as plain text.">
+      <Field label={t('Text')} error={errors.text} hint={t('Shown as plain text.')}>
         {(props) => (
           <textarea
             {...props}
@@ -255,7 +281,11 @@ function ContentFields({ form, errors, set }: Omit<SectionProps, 'skills'>) {
           />
         )}
       </Field>
-      <Field label="Image URL" error={errors.imageUrl} hint="Optional. An https:// address works best.">
+      <Field
+        label={t('Image URL')}
+        error={errors.imageUrl}
+        hint={t('Optional. An https:// address works best.')}
+      >
         {(props) => (
           <input
             {...props}
@@ -269,7 +299,7 @@ function ContentFields({ form, errors, set }: Omit<SectionProps, 'skills'>) {
         )}
       </Field>
       <div className="form-row">
-        <Field label="Button label" error={errors.ctaLabel}>
+        <Field label={t('Button label')} error={errors.ctaLabel}>
           {(props) => (
             <input
               {...props}
@@ -281,7 +311,7 @@ function ContentFields({ form, errors, set }: Omit<SectionProps, 'skills'>) {
             />
           )}
         </Field>
-        <Field label="Button link" error={errors.ctaUrl}>
+        <Field label={t('Button link')} error={errors.ctaUrl}>
           {(props) => (
             <input
               {...props}
@@ -301,19 +331,21 @@ function ContentFields({ form, errors, set }: Omit<SectionProps, 'skills'>) {
 
 function MessageFields({ form, errors, set }: Omit<SectionProps, 'skills'>) {
   const phone = form.messageChannel === 'whatsapp' || form.messageChannel === 'sms';
+  const t = useT();
   const max = form.messageChannel === 'sms' ? 1600 : 2000;
   return (
     <>
       {!phone && (
         <p className="field-hint" data-testid="message-audience">
-          Only visitors known as a contact (signed in, or who gave their e-mail) qualify. Contacts who opted
-          out of e-mail get no mail; the control group gets nothing.
+          {t(
+            'Only visitors known as a contact (signed in, or who gave their e-mail) qualify. Contacts who opted out of e-mail get no mail; the control group gets nothing.',
+          )}
         </p>
       )}
       <Field
-        label="Subject"
+        label={t('Subject')}
         error={errors.subject}
-        hint={phone ? 'The topic of the conversation a reply opens.' : "The mail's subject line."}
+        hint={phone ? t('The topic of the conversation a reply opens.') : t("The mail's subject line.")}
       >
         {(props) => (
           <input
@@ -326,8 +358,10 @@ function MessageFields({ form, errors, set }: Omit<SectionProps, 'skills'>) {
         )}
       </Field>
       <Field
-        label="Channel"
-        hint="In-app reaches contacts who have a conversation in your app; e-mail, those with an address; WhatsApp and SMS, those who opted in."
+        label={t('Channel')}
+        hint={t(
+          'In-app reaches contacts who have a conversation in your app; e-mail, those with an address; WhatsApp and SMS, those who opted in.',
+        )}
       >
         {(props) => (
           <select
@@ -347,9 +381,12 @@ function MessageFields({ form, errors, set }: Omit<SectionProps, 'skills'>) {
       {phone && <ChannelMessageFields form={form} errors={errors} set={set} />}
       {form.messageChannel !== 'whatsapp' && (
         <Field
-          label="Message"
+          label={t('Message')}
           error={errors.text}
-          hint={`${form.text.trim().length} / ${max} · plain text. A reply reaches your agents as a conversation.`}
+          hint={t('{length} / {max} · plain text. A reply reaches your agents as a conversation.', {
+            length: formatNumber(form.text.trim().length),
+            max: formatNumber(max),
+          })}
         >
           {(props) => (
             <textarea

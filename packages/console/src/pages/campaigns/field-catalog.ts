@@ -4,6 +4,7 @@
  * A template is a field name, or one with a `*` the person fills in (a section or event name).
  */
 import type { ConditionOp } from '../../api/types.ts';
+import { t } from '../../i18n/i18n.ts';
 
 export type FieldKind = 'string' | 'number' | 'boolean' | 'list' | 'time' | 'event' | 'presence';
 
@@ -123,13 +124,118 @@ const ATTRIBUTES: { type: string; label: string; fields: [string, string, 'strin
   },
 ];
 
-const fixed = (
+/** Each field's label in the user's language, by template (the English one is the catalog's own). */
+const LABELS: Record<string, () => string> = {
+  'attr.cart.total': () => t('Cart total (as last reported)'),
+  'attr.cart.currency': () => t('Cart currency (as last reported)'),
+  'page.url': () => t('Page URL'),
+  'page.path': () => t('Page path'),
+  'page.section': () => t('Page section'),
+  'page.timeOnPage': () => t('Time on page'),
+  'session.timeOnSite': () => t('Time on site'),
+  'session.pageViews': () => t('Pages this visit'),
+  'session.sectionViews.*': () => t('Pages in a section'),
+  'visitor.returning': () => t('Returning visitor'),
+  'visitor.device': () => t('Device'),
+  score: () => t('Purchase score'),
+  'marketing.channel': () => t('Marketing channel'),
+  'marketing.source': () => t('Marketing source'),
+  'marketing.medium': () => t('Marketing medium'),
+  'marketing.campaign': () => t('Marketing campaign'),
+  'cart.total': () => t('Cart total'),
+  'cart.items': () => t('Cart items'),
+  'cart.currency': () => t('Cart currency'),
+  'event.*': () => t('Custom event'),
+  'attr.cart': () => t('Cart attribute (reported)'),
+  'attr.purchase': () => t('Purchase (reported)'),
+  'attr.purchase.orderId': () => t('Purchase order id'),
+  'attr.purchase.total': () => t('Purchase total'),
+  'attr.purchase.currency': () => t('Purchase currency'),
+  'attr.product_view': () => t('Product viewed (reported)'),
+  'attr.product_view.sku': () => t('Product viewed SKU'),
+  'attr.product_view.name': () => t('Product viewed name'),
+  'attr.product_view.price': () => t('Product viewed price'),
+  'attr.product_view.category': () => t('Product viewed category'),
+  'attr.customer': () => t('Customer (reported)'),
+  'attr.customer.type': () => t('Customer type'),
+  'attr.customer.status': () => t('Customer status'),
+  'attr.customer.tier': () => t('Customer tier'),
+  'attr.customer.balance': () => t('Customer balance'),
+  'attr.customer.id': () => t('Customer id'),
+  'attr.marketing': () => t('Marketing attribute (reported)'),
+  'attr.marketing.channel': () => t('Marketing attribute channel'),
+  'attr.marketing.campaign': () => t('Marketing attribute campaign'),
+  'attr.marketing.affiliate': () => t('Marketing attribute affiliate'),
+  'attr.marketing.source': () => t('Marketing attribute source'),
+  'attr.lead': () => t('Lead (reported)'),
+  'attr.lead.topic': () => t('Lead topic'),
+  'attr.lead.value': () => t('Lead value'),
+  'attr.service': () => t('Service (reported)'),
+  'attr.service.topic': () => t('Service topic'),
+  'attr.service.status': () => t('Service status'),
+  'attr.error': () => t('Error (reported)'),
+  'attr.error.code': () => t('Error code'),
+  'attr.error.message': () => t('Error message'),
+  'attr.search': () => t('Search (reported)'),
+  'attr.search.keywords': () => t('Search keywords'),
+  'attr.personal': () => t('Personal (reported)'),
+  'attr.personal.name': () => t('Personal name'),
+  'attr.personal.language': () => t('Personal language'),
+  'attr.personal.email': () => t('Personal e-mail'),
+};
+
+/** Each group's label in the user's language, by its English label. */
+const GROUP_LABELS: Record<string, () => string> = {
+  Cart: () => t('Cart'),
+  Page: () => t('Page'),
+  Visit: () => t('Visit'),
+  Visitor: () => t('Visitor'),
+  Source: () => t('Source'),
+  Events: () => t('Events'),
+  'Attribute: Cart attribute': () => t('Attribute: Cart attribute'),
+  'Attribute: Purchase': () => t('Attribute: Purchase'),
+  'Attribute: Product viewed': () => t('Attribute: Product viewed'),
+  'Attribute: Customer': () => t('Attribute: Customer'),
+  'Attribute: Marketing attribute': () => t('Attribute: Marketing attribute'),
+  'Attribute: Lead': () => t('Attribute: Lead'),
+  'Attribute: Service': () => t('Attribute: Service'),
+  'Attribute: Error': () => t('Attribute: Error'),
+  'Attribute: Search': () => t('Attribute: Search'),
+  'Attribute: Personal': () => t('Attribute: Personal'),
+};
+
+/** The section or event name input of a template with a `*`, in the user's language. */
+function keyTexts(template: string): { label: string; placeholder: string } {
+  return template === 'event.*'
+    ? { label: t('Event name'), placeholder: t('e.g. newsletter_signup') }
+    : { label: t('Section'), placeholder: t('e.g. product') };
+}
+
+/**
+ * A catalog entry. `group` stays the English label (the key fields are grouped by); `label` and the
+ * key input's texts are read in the user's language on each use.
+ */
+function fixed(
   template: string,
   label: string,
   group: string,
   kind: FieldKind,
   extra: Partial<FieldTemplate> = {},
-): FieldTemplate => ({ template, label, group, kind, history: false, ...extra });
+): FieldTemplate {
+  const field: FieldTemplate = { template, label, group, kind, history: false, ...extra };
+  Object.defineProperty(field, 'label', {
+    get: () => LABELS[template]?.() ?? label,
+    enumerable: true,
+  });
+  if (extra.keyLabel) {
+    Object.defineProperty(field, 'keyLabel', { get: () => keyTexts(template).label, enumerable: true });
+    Object.defineProperty(field, 'keyPlaceholder', {
+      get: () => keyTexts(template).placeholder,
+      enumerable: true,
+    });
+  }
+  return field;
+}
 
 /**
  * The cart attribute's own total and currency: what "Cart total" and "Cart currency" read, except
@@ -196,7 +302,12 @@ function groupFields(fields: readonly FieldTemplate[]): FieldGroup[] {
     list.push(field);
     groups.set(field.group, list);
   }
-  return [...groups].map(([label, list]) => ({ label, fields: list }));
+  return [...groups].map(([group, list]) => ({
+    get label() {
+      return GROUP_LABELS[group]?.() ?? group;
+    },
+    fields: list,
+  }));
 }
 
 /** The fields offered, grouped for <optgroup>s, in catalog order. */
@@ -263,28 +374,28 @@ export function opsFor(field: FieldTemplate): readonly ConditionOp[] {
 export function opLabel(op: ConditionOp, kind: FieldKind): string {
   switch (op) {
     case 'equals':
-      return 'is';
+      return t('is');
     case 'not_equals':
-      return 'is not';
+      return t('is not');
     case 'contains':
-      return kind === 'list' ? 'includes' : 'contains';
+      return kind === 'list' ? t('includes') : t('contains');
     case 'matches':
-      return kind === 'list' ? 'has one matching' : 'matches';
+      return kind === 'list' ? t('has one matching') : t('matches');
     case 'in':
-      return kind === 'list' ? 'includes one of' : 'is one of';
+      return kind === 'list' ? t('includes one of') : t('is one of');
     case 'gte':
-      return kind === 'event' ? 'happened at least' : 'is at least';
+      return kind === 'event' ? t('happened at least') : t('is at least');
     case 'lte':
-      return kind === 'event' ? 'happened at most' : 'is at most';
+      return kind === 'event' ? t('happened at most') : t('is at most');
     case 'changed':
-      return 'changed';
+      return t('changed');
     case 'decreased':
-      return 'decreased';
+      return t('decreased');
     case 'increased':
-      return 'increased';
+      return t('increased');
     case 'within':
-      return kind === 'presence' ? 'was reported within' : 'happened within';
+      return kind === 'presence' ? t('was reported within') : t('happened within');
     case 'top_percent':
-      return 'is in the top';
+      return t('is in the top');
   }
 }

@@ -1,6 +1,7 @@
 /** How often: caps per visit and per day, and what happens after a visitor says no. */
 import type { AfterDecline } from '../../api/types.ts';
 import { Field } from '../../components/field.tsx';
+import { useT } from '../../i18n/language-context.tsx';
 import type { CampaignForm, FormErrors } from './campaign-form.ts';
 import { FormSection } from './form-section.tsx';
 
@@ -10,49 +11,52 @@ interface SectionProps {
   set: (patch: Partial<CampaignForm>) => void;
 }
 
-const AFTER_DECLINE: { value: AfterDecline; label: string }[] = [
-  { value: 'next_session', label: 'On their next visit at the earliest' },
-  { value: 'never', label: 'Never' },
-  { value: 'allow', label: 'Whenever they qualify (within the limits above)' },
-];
+function afterDecline(t: (en: string) => string): { value: AfterDecline; label: string }[] {
+  return [
+    { value: 'next_session', label: t('On their next visit at the earliest') },
+    { value: 'never', label: t('Never') },
+    { value: 'allow', label: t('Whenever they qualify (within the limits above)') },
+  ];
+}
 
 export function FrequencySection({ form, errors, set }: SectionProps) {
+  const t = useT();
   return (
     <FormSection
       id="frequency"
-      title="How often"
-      description="Engage people, don't nag them. Empty means no limit."
+      title={t('How often')}
+      description={t("Engage people, don't nag them. Empty means no limit.")}
     >
       <div className="form">
         <div className="form-row">
-          <Field label="At most per visit" error={errors.perSession}>
+          <Field label={t('At most per visit')} error={errors.perSession}>
             {(props) => (
               <input
                 {...props}
                 className="input"
                 name="perSession"
                 inputMode="numeric"
-                placeholder="No limit"
+                placeholder={t('No limit')}
                 value={form.perSession}
                 onChange={(event) => set({ perSession: event.target.value })}
               />
             )}
           </Field>
-          <Field label="At most per visitor per day" error={errors.perVisitorPerDay}>
+          <Field label={t('At most per visitor per day')} error={errors.perVisitorPerDay}>
             {(props) => (
               <input
                 {...props}
                 className="input"
                 name="perVisitorPerDay"
                 inputMode="numeric"
-                placeholder="No limit"
+                placeholder={t('No limit')}
                 value={form.perVisitorPerDay}
                 onChange={(event) => set({ perVisitorPerDay: event.target.value })}
               />
             )}
           </Field>
         </div>
-        <Field label="After a visitor dismisses it, show it again">
+        <Field label={t('After a visitor dismisses it, show it again')}>
           {(props) => (
             <select
               {...props}
@@ -60,7 +64,7 @@ export function FrequencySection({ form, errors, set }: SectionProps) {
               value={form.afterDecline}
               onChange={(event) => set({ afterDecline: event.target.value as AfterDecline })}
             >
-              {AFTER_DECLINE.map((option) => (
+              {afterDecline(t).map((option) => (
                 <option key={option.value} value={option.value}>
                   {option.label}
                 </option>

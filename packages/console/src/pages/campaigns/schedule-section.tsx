@@ -1,8 +1,11 @@
 /** When: always, or only on some days and hours in a time zone. */
 import { Field } from '../../components/field.tsx';
+import { formatTime } from '../../components/format.ts';
+import { currentLocale } from '../../i18n/i18n.ts';
+import { useT } from '../../i18n/language-context.tsx';
 import { timeZonesWith } from '../settings/sites/time-zones.ts';
 import type { CampaignForm, FormErrors } from './campaign-form.ts';
-import { DAY_NAMES, WEEK } from './campaign-text.ts';
+import { DAY_NAMES, daysText, WEEK } from './campaign-text.ts';
 import { FormSection } from './form-section.tsx';
 
 interface SectionProps {
@@ -11,22 +14,44 @@ interface SectionProps {
   set: (patch: Partial<CampaignForm>) => void;
 }
 
-const FULL_DAY = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+/** A day's full name (0 = Sunday) in the console's language, for the day checkboxes' labels. */
+function fullDay(day: number): string {
+  // 7 January 2024 was a Sunday.
+  return new Intl.DateTimeFormat(currentLocale(), { weekday: 'long', timeZone: 'UTC' }).format(
+    Date.UTC(2024, 0, 7 + day),
+  );
+}
+
+/** An "HH:MM" of the form as the user's language writes a clock time ("17:00", "5:00 PM"). */
+function clockText(clock: string): string {
+  const [hours, minutes] = clock.split(':').map(Number);
+  return formatTime(new Date(2000, 0, 1, hours ?? 0, minutes ?? 0), 'short');
+}
 
 export function ScheduleSection({ form, errors, set }: SectionProps) {
+  const t = useT();
   const overnight = !form.allDay && form.end !== '00:00' && form.end < form.start;
+  const hoursSet = form.allDay || (/^\d{2}:\d{2}$/.test(form.start) && /^\d{2}:\d{2}$/.test(form.end));
+  const summary =
+    form.days.length > 0 && hoursSet && !errors.hours && (form.allDay || form.start !== form.end)
+      ? t('Runs {days}, {hours} ({zone}).', {
+          days: daysText(form.days),
+          hours: form.allDay ? t('all day') : `${clockText(form.start)}–${clockText(form.end)}`,
+          zone: form.timeZone.replaceAll('_', ' '),
+        })
+      : null;
   function toggleDay(day: number, on: boolean) {
     set({ days: on ? [...form.days, day] : form.days.filter((item) => item !== day) });
   }
   return (
     <FormSection
       id="when"
-      title="When"
-      description="Limit the campaign to opening hours, or let it run around the clock."
+      title={t('When')}
+      description={t('Limit the campaign to opening hours, or let it run around the clock.')}
     >
       <div className="form">
         <fieldset className="fieldset">
-          <legend className="visually-hidden">Schedule</legend>
+          <legend className="visually-hidden">{t('Schedule')}</legend>
           <div className="choice-row">
             <label className="check">
               <input
@@ -35,7 +60,7 @@ export function ScheduleSection({ form, errors, set }: SectionProps) {
                 checked={!form.scheduled}
                 onChange={() => set({ scheduled: false })}
               />
-              <span>Any time</span>
+              <span>{t('Any time')}</span>
             </label>
             <label className="check">
               <input
@@ -44,7 +69,7 @@ export function ScheduleSection({ form, errors, set }: SectionProps) {
                 checked={form.scheduled}
                 onChange={() => set({ scheduled: true })}
               />
-              <span>On a schedule</span>
+              <span>{t('On a schedule')}</span>
             </label>
           </div>
         </fieldset>
@@ -52,7 +77,7 @@ export function ScheduleSection({ form, errors, set }: SectionProps) {
         {form.scheduled && (
           <>
             <fieldset className="fieldset" aria-describedby={errors.days ? 'days-error' : undefined}>
-              <legend className="field-label">Days</legend>
+              <legend className="field-label">{t('Days')}</legend>
               <div className="day-picker">
                 {WEEK.map((day) => (
                   <label key={day} className="day-option">
@@ -60,7 +85,7 @@ export function ScheduleSection({ form, errors, set }: SectionProps) {
                       type="checkbox"
                       checked={form.days.includes(day)}
                       onChange={(event) => toggleDay(day, event.target.checked)}
-                      aria-label={FULL_DAY[day]}
+                      aria-label={fullDay(day)}
                     />
                     <span className="day-chip" aria-hidden="true">
                       {DAY_NAMES[day]}
@@ -76,7 +101,7 @@ export function ScheduleSection({ form, errors, set }: SectionProps) {
             </fieldset>
 
             <fieldset className="fieldset" aria-describedby={errors.hours ? 'hours-error' : undefined}>
-              <legend className="field-label">Hours</legend>
+              <legend className="field-label">{t('Hours')}</legend>
               <div className="hours-row">
                 <label className="check">
                   <input
@@ -84,12 +109,12 @@ export function ScheduleSection({ form, errors, set }: SectionProps) {
                     checked={form.allDay}
                     onChange={(event) => set({ allDay: event.target.checked })}
                   />
-                  <span>All day</span>
+                  <span>{t('All day')}</span>
                 </label>
                 {!form.allDay && (
                   <>
                     <label className="inline-field">
-                      <span>From</span>
+                      <span>{t('From')}</span>
                       <input
                         type="time"
                         className="input input-time"
@@ -99,7 +124,7 @@ export function ScheduleSection({ form, errors, set }: SectionProps) {
                       />
                     </label>
                     <label className="inline-field">
-                      <span>to</span>
+                      <span>{t('to')}</span>
                       <input
                         type="time"
                         className="input input-time"
@@ -116,14 +141,14 @@ export function ScheduleSection({ form, errors, set }: SectionProps) {
                   {errors.hours}
                 </p>
               ) : (
-                overnight && <p className="field-hint">Runs overnight, into the next morning.</p>
+                overnight && <p className="field-hint">{t('Runs overnight, into the next morning.')}</p>
               )}
             </fieldset>
 
             <Field
-              label="Time zone"
+              label={t('Time zone')}
               error={errors.timeZone}
-              hint="Days and hours are read in this time zone."
+              hint={t('Days and hours are read in this time zone.')}
             >
               {(props) => (
                 <select
@@ -140,6 +165,11 @@ export function ScheduleSection({ form, errors, set }: SectionProps) {
                 </select>
               )}
             </Field>
+            {summary && (
+              <p className="field-hint" data-testid="schedule-summary">
+                {summary}
+              </p>
+            )}
           </>
         )}
       </div>

@@ -2,6 +2,7 @@
 import { WIDGET_LANGUAGE_NAMES, WIDGET_LANGUAGES } from '@beckon/protocol/widget-languages';
 import { useState } from 'react';
 import { Field } from '../../components/field.tsx';
+import { useT } from '../../i18n/language-context.tsx';
 import { type CampaignForm, translatableFields } from './campaign-form.ts';
 
 const OTHER_LANGUAGES = WIDGET_LANGUAGES.filter((code) => code !== 'en');
@@ -14,22 +15,23 @@ interface TranslationFieldsProps {
 }
 
 export function TranslationFields({ form, set, defaults }: TranslationFieldsProps) {
+  const t = useT();
   const fields = translatableFields(form.engagementType);
   const [lang, setLang] = useState<string>(OTHER_LANGUAGES[0]!);
   if (fields.length === 0) return null;
   const texts = form.translations[lang] ?? {};
-  const written = (code: string) => Object.values(form.translations[code] ?? {}).some((t) => t.trim());
+  const written = (code: string) => Object.values(form.translations[code] ?? {}).some((text) => text.trim());
   const update = (key: string, value: string) =>
     set({ translations: { ...form.translations, [lang]: { ...texts, [key]: value } } });
   const rtl = lang === 'ar' || lang === 'he';
 
   return (
     <fieldset className="fieldset translations" data-testid="campaign-translations">
-      <legend className="field-label">Texts in other languages</legend>
+      <legend className="field-label">{t('Texts in other languages')}</legend>
       <p className="field-hint">
-        The widget shows the visitor’s language. A text left empty shows the default one above.
+        {t('The widget shows the visitor’s language. A text left empty shows the default one above.')}
       </p>
-      <Field label="Language">
+      <Field label={t('Language')}>
         {(props) => (
           <select
             {...props}
@@ -40,15 +42,19 @@ export function TranslationFields({ form, set, defaults }: TranslationFieldsProp
           >
             {OTHER_LANGUAGES.map((code) => (
               <option key={code} value={code}>
-                {WIDGET_LANGUAGE_NAMES[code]}
-                {written(code) ? ' — written' : ''}
+                {written(code)
+                  ? t('{language} — written', { language: WIDGET_LANGUAGE_NAMES[code] })
+                  : WIDGET_LANGUAGE_NAMES[code]}
               </option>
             ))}
           </select>
         )}
       </Field>
       {fields.map((f) => (
-        <Field key={f.key} label={`${f.label} (${WIDGET_LANGUAGE_NAMES[lang as 'de']})`}>
+        <Field
+          key={f.key}
+          label={t('{field} ({language})', { field: f.label, language: WIDGET_LANGUAGE_NAMES[lang as 'de'] })}
+        >
           {(props) =>
             f.long ? (
               <textarea
