@@ -129,11 +129,12 @@ function MailPreview({ form }: { form: CampaignForm }) {
           <span className="preview-url">{t('Inbox')}</span>
         </div>
         <dl className="preview-mail-head">
-          <dt>{t('From')}</dt>
+          {/* Mail headers, with their colons: "To" alone is a date range's end elsewhere ("Bis", not "An"). */}
+          <dt>{t('From:')}</dt>
           <dd>{t('Your team')}</dd>
-          <dt>{t('To')}</dt>
+          <dt>{t('To:')}</dt>
           <dd>{t('The contact’s address')}</dd>
-          <dt>{t('Subject')}</dt>
+          <dt>{t('Subject:')}</dt>
           <dd className="preview-mail-subject">{form.subject.trim() || t('Your subject')}</dd>
         </dl>
         <p className="preview-mail-body">{form.text.trim() || t('Your message')}</p>
