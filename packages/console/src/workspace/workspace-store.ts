@@ -141,7 +141,7 @@ export class WorkspaceStore {
         this.set({
           ...this.state,
           connection: 'refused',
-          refusedReason: e.reason || 'This user may not take chats.',
+          refusedReason: e.reason || null,
         });
         return;
       case 'frame':

@@ -3,7 +3,7 @@
  * times), cart, attributes, the campaign exposure that started the chat, marketing source,
  * device and, when the model has one, the purchase score. Refreshed every few seconds.
  */
-import { useCallback } from 'react';
+import { type ReactNode, useCallback } from 'react';
 import type { Conversation } from '../../../api/conversations.ts';
 import { ApiError } from '../../../api/http.ts';
 import type { VisitorJourney } from '../../../api/types.ts';
@@ -101,13 +101,13 @@ function ConversationFacts({ c, visitor }: { c: Conversation; visitor: VisitorJo
     c.assignedAt && c.enqueuedAt
       ? Math.max(0, (Date.parse(c.assignedAt) - Date.parse(c.enqueuedAt)) / 1000)
       : null;
-  const rows: [string, string][] = [[t('Started'), formatDateTime(c.createdAt)]];
+  const rows: [string, ReactNode][] = [[t('Started'), formatDateTime(c.createdAt)]];
   if (waited !== null) rows.push([t('Waited'), formatClock(waited)]);
   rows.push([t('How'), howStarted(c)]);
   const skill = skillName(c.skillId);
   if (skill) rows.push([t('Skill'), skill]);
   if (c.topic) rows.push([t('Topic'), c.topic]);
-  if (c.visitorEmail) rows.push([t('E-mail'), c.visitorEmail]);
+  if (c.visitorEmail) rows.push([t('E-mail'), <EmailAddress key="email" address={c.visitorEmail} />]);
   return (
     <section className="card panel context-who" data-testid="context-visitor">
       <h2 className="context-name">{visitorLabel(c)}</h2>
@@ -201,5 +201,18 @@ function VisitFacts({ visitor }: { visitor: VisitorJourney }) {
         ))}
       </dl>
     </section>
+  );
+}
+
+/** An address that wraps after its "@" when it must, not at its last letter. */
+function EmailAddress({ address }: { address: string }) {
+  const at = address.lastIndexOf('@');
+  if (at <= 0) return <>{address}</>;
+  return (
+    <>
+      {address.slice(0, at + 1)}
+      <wbr />
+      {address.slice(at + 1)}
+    </>
   );
 }
