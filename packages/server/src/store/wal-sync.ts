@@ -82,17 +82,31 @@ export class WalSync {
   }
 }
 
-const deferral = new AsyncLocalStorage<Promise<void>[]>();
+/** The syncs a `deferringSync` collects; closed once its function has returned. */
+interface Deferral {
+  syncs: Promise<void>[];
+  open: boolean;
+}
+
+const deferral = new AsyncLocalStorage<Deferral>();
 
 /**
  * Runs `fn`, whose writes return at their COMMIT instead of after the WAL's sync: `durable`
- * resolves once they are on disk (at once on PostgreSQL, whose COMMIT is durable). A batch
- * writer answers its callers on `durable` and meanwhile writes the next batch.
+ * resolves once they are on disk (at once on PostgreSQL, whose COMMIT is durable).
+ * - A batch writer answers its callers on `durable` and meanwhile writes the next batch.
+ * - A request that writes several times waits once, at its end: the WAL is synced in order, so
+ *   the fsync that covers its last commit covers the earlier ones too.
+ * - Work that `fn` starts (a timer, a routing pass) shares its deferral while `fn` runs, and
+ *   waits for its own syncs once `fn` has returned.
  */
 export async function deferringSync<T>(fn: () => Promise<T>): Promise<{ value: T; durable: Promise<void> }> {
-  const syncs: Promise<void>[] = [];
-  const value = await deferral.run(syncs, fn);
-  return { value, durable: Promise.all(syncs).then(() => undefined) };
+  const d: Deferral = { syncs: [], open: true };
+  try {
+    const value = await deferral.run(d, fn);
+    return { value, durable: Promise.all(d.syncs).then(() => undefined) };
+  } finally {
+    d.open = false;
+  }
 }
 
 /**
@@ -101,9 +115,9 @@ export async function deferringSync<T>(fn: () => Promise<T>): Promise<{ value: T
  */
 export function syncAfterWrite(wal: WalSync): Promise<void> | undefined {
   const synced = wal.sync();
-  const deferred = deferral.getStore();
-  if (!deferred) return synced;
+  const d = deferral.getStore();
+  if (!d?.open) return synced;
   synced.catch(() => {});
-  deferred.push(synced);
+  d.syncs.push(synced);
   return undefined;
 }
