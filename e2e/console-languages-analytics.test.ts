@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { analyticsOf } from '../packages/server/src/analytics/analytics-runtime.ts';
 import { seedDemoHistory } from '../packages/server/src/demo/demo-history.ts';
+import { seedCallScenario } from '../packages/server/test/call-report-fixtures.ts';
 import { cookieFor } from '../packages/server/test/helpers/chat-fixtures.ts';
 import { DEMO_ADMIN, startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
@@ -50,6 +51,8 @@ describe('Analytics in German and Spanish on the demo, with its history (Chromiu
     mkdirSync(SHOTS_DIR, { recursive: true });
     [srv, browser] = await Promise.all([startTestServer({ demo: true }), launchBrowser()]);
     await seedDemoHistory(srv.node.ctx.store, srv.demo!, { sessions: 800 });
+    // Calls too, so the calls tab shows its widest tables.
+    await seedCallScenario(srv, Date.now() - 30 * 3_600_000, Date.now() - 3 * 3_600_000);
     await analyticsOf(srv.node.ctx).job.catchUp();
 
     // The admin chose German (kept on the server, so it holds on any browser).
@@ -188,9 +191,9 @@ describe('Analytics in German and Spanish on the demo, with its history (Chromiu
     const engaged = await lift.locator('tbody tr').first().locator('td').first().textContent();
     assert.match(engaged ?? '', /^\d+,\d{2} %\d/, `a Spanish rate: ${engaged}`);
     await page.locator('.analytics-reports').screenshot({ path: `${SHOTS_DIR}/analytics-spanish-lift.png` });
-    // The widest tables fit in Spanish too.
+    // Every tab fits in Spanish too.
     const problems: string[] = [];
-    for (const tab of ['lift', 'conversations', 'agents', 'calls']) {
+    for (const tab of ['funnel', 'lift', 'conversations', 'channels', 'agents', 'calls', 'sla']) {
       await page.getByTestId(`analytics-tab-${tab}`).click();
       await page.locator('.tab-panel .report, .tab-panel .empty-state').first().waitFor();
       await page.locator('.tab-panel').screenshot({ path: `${SHOTS_DIR}/analytics-spanish-${tab}.png` });
