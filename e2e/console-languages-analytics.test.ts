@@ -150,6 +150,12 @@ describe('Analytics in German and Spanish on the demo, with its history (Chromiu
     const detail = page.getByTestId('lift-detail');
     await detail.getByRole('columnheader', { name: 'Pro Besucher', exact: true }).waitFor();
     await detail.getByRole('rowheader', { name: 'Angesprochen', exact: true }).waitFor();
+    await detail.getByTestId('score-bands').waitFor();
+    await detail.screenshot({ path: `${SHOTS_DIR}/analytics-german-lift-detail.png` });
+    assert.deepEqual(
+      await cutText(page, '[data-testid="lift-detail"] th, [data-testid="lift-detail"] td'),
+      [],
+    );
     await detail.getByRole('button', { name: 'Schließen' }).click();
 
     // Conversations: days written the German way, counts with German separators.
