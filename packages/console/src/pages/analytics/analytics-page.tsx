@@ -3,6 +3,8 @@ import { type ReactNode, useState } from 'react';
 import { ApiError } from '../../api/http.ts';
 import type { ReportFilters } from '../../api/reports.ts';
 import { PageHeader } from '../../components/page-header.tsx';
+import { t } from '../../i18n/i18n.ts';
+import { useT } from '../../i18n/language-context.tsx';
 import { isUnder, Link, usePath } from '../../router/router.tsx';
 import { canReadReports, useSession } from '../../session/session-context.tsx';
 import { NotFoundPage } from '../not-found/not-found-page.tsx';
@@ -20,34 +22,37 @@ import { SlaTab } from './sla-tab.tsx';
 
 interface Tab {
   path: string;
-  label: string;
+  label: () => string;
   render: (f: ReportFilters) => ReactNode;
 }
 
 const TABS: Tab[] = [
-  { path: '/analytics/funnel', label: 'Funnel', render: (f) => <FunnelTab filters={f} /> },
-  { path: '/analytics/lift', label: 'Campaign lift', render: (f) => <LiftTab filters={f} /> },
+  { path: '/analytics/funnel', label: () => t('Funnel'), render: (f) => <FunnelTab filters={f} /> },
+  { path: '/analytics/lift', label: () => t('Campaign lift'), render: (f) => <LiftTab filters={f} /> },
   {
     path: '/analytics/conversations',
-    label: 'Conversations',
+    label: () => t('Conversations'),
     render: (f) => <ConversationsTab filters={f} />,
   },
-  { path: '/analytics/channels', label: 'Channels', render: (f) => <ChannelsTab filters={f} /> },
-  { path: '/analytics/agents', label: 'Agents', render: (f) => <AgentsTab filters={f} /> },
-  { path: '/analytics/calls', label: 'Calls', render: (f) => <CallsTab filters={f} /> },
-  { path: '/analytics/sla', label: 'SLA', render: (f) => <SlaTab filters={f} /> },
+  { path: '/analytics/channels', label: () => t('Channels'), render: (f) => <ChannelsTab filters={f} /> },
+  { path: '/analytics/agents', label: () => t('Agents'), render: (f) => <AgentsTab filters={f} /> },
+  { path: '/analytics/calls', label: () => t('Calls'), render: (f) => <CallsTab filters={f} /> },
+  { path: '/analytics/sla', label: () => t('SLA'), render: (f) => <SlaTab filters={f} /> },
 ];
 
 export function AnalyticsPage() {
+  const t = useT();
   const path = usePath();
   const { user } = useSession();
   const [filters, setFilters] = useState<ReportFilters>(() => lastDaysFilters(30));
-  const active = path === '/analytics' ? TABS[0] : TABS.find((t) => isUnder(path, t.path));
+  const active = path === '/analytics' ? TABS[0] : TABS.find((tab) => isUnder(path, tab.path));
   if (!active) return <NotFoundPage />;
   const header = (
     <PageHeader
-      title="Analytics"
-      description="What is happening now, and what engagement did to conversions and revenue against the control group."
+      title={t('Analytics')}
+      description={t(
+        'What is happening now, and what engagement did to conversions and revenue against the control group.',
+      )}
     />
   );
   if (!canReadReports(user.role)) {
@@ -65,8 +70,8 @@ export function AnalyticsPage() {
     <>
       {header}
       <LiveDashboard siteId={filters.siteId} tz={filters.tz} />
-      <section className="analytics-reports" aria-label="Reports">
-        <nav className="tabs" aria-label="Reports">
+      <section className="analytics-reports" aria-label={t('Reports')}>
+        <nav className="tabs" aria-label={t('Reports')}>
           {TABS.map((tab) => {
             const current = tab === active;
             return (
@@ -77,7 +82,7 @@ export function AnalyticsPage() {
                 aria-current={current ? 'page' : undefined}
                 data-testid={`analytics-tab-${tab.path.split('/').at(-1)}`}
               >
-                {tab.label}
+                {tab.label()}
               </Link>
             );
           })}

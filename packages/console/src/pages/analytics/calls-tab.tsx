@@ -11,7 +11,10 @@ import {
 import { EmptyState } from '../../components/empty-state.tsx';
 import { PhoneIcon } from '../../components/icons.tsx';
 import { LoadingState } from '../../components/loading-state.tsx';
+import { t } from '../../i18n/i18n.ts';
+import { useT } from '../../i18n/language-context.tsx';
 import { CHANNEL_LABELS } from '../conversations/conversation-format.ts';
+import { channelLabel } from './channels-tab.tsx';
 import { CsvLink } from './csv-link.tsx';
 import { type TimeSeries, useTimeChart } from './daily-chart.ts';
 import { ReportError } from './report-error.tsx';
@@ -19,26 +22,28 @@ import { formatCount, formatDuration, formatPercent } from './report-format.ts';
 import { ReportTableHead } from './report-table-head.tsx';
 import { UPlotChart } from './uplot-chart.tsx';
 import { useReport } from './use-report.ts';
+import './report-tables.css';
 
 type CallDay = CallsReport['days'][number];
 const SERIES: TimeSeries<CallDay>[] = [
-  { label: 'Offered', color: '#4338ca', value: (d) => d.offered },
-  { label: 'Answered', color: '#0e9384', value: (d) => d.answered },
-  { label: 'Abandoned', color: '#dc6803', value: (d) => d.abandoned },
+  { label: () => t('Offered'), color: '#4338ca', value: (d) => d.offered },
+  { label: () => t('Answered'), color: '#0e9384', value: (d) => d.answered },
+  { label: () => t('Abandoned'), color: '#dc6803', value: (d) => d.abandoned },
 ];
 const dayOf = (d: CallDay) => d.day;
 
-const FIGURES = [
-  'Offered',
-  'Answered',
-  'Abandoned',
-  'Missed rings',
-  'Avg wait',
-  '90 % wait',
-  'Avg talk',
-  'Total talk',
-  'Hold',
-  'Transfers',
+/** The figure columns of a calls table, in the console's language. */
+const figures = () => [
+  t('Offered'),
+  t('Answered'),
+  t('Abandoned'),
+  t('Missed rings'),
+  t('Avg wait'),
+  t('90 % wait'),
+  t('Avg talk'),
+  t('Total talk'),
+  t('Hold'),
+  t('Transfers'),
 ];
 
 function Row({
@@ -52,77 +57,82 @@ function Row({
   total?: boolean;
   testId: string;
 }) {
+  const t = useT();
   return (
     <tr className={total ? 'row-total' : undefined} data-testid={testId}>
       <th scope="row" className={total ? undefined : 'cell-strong'}>
         {label}
       </th>
-      <td className="cell-number" data-label="Offered">
+      <td className="cell-number" data-label={t('Offered')}>
         {formatCount(c.offered)}
       </td>
-      <td className="cell-number" data-label="Answered">
+      <td className="cell-number" data-label={t('Answered')}>
         {formatCount(c.answered)}
         <div className="muted cell-sub">{formatPercent(c.answerRate)}</div>
       </td>
-      <td className="cell-number" data-label="Abandoned">
+      <td className="cell-number" data-label={t('Abandoned')}>
         {formatCount(c.abandoned)}
       </td>
-      <td className="cell-number" data-label="Missed rings">
+      <td className="cell-number" data-label={t('Missed rings')}>
         {formatCount(c.missed)}
       </td>
-      <td className="cell-number" data-label="Avg wait">
+      <td className="cell-number" data-label={t('Avg wait')}>
         {formatDuration(c.avgWaitSeconds)}
       </td>
-      <td className="cell-number" data-label="90 % wait">
+      <td className="cell-number" data-label={t('90 % wait')}>
         {formatDuration(c.p90WaitSeconds)}
       </td>
-      <td className="cell-number" data-label="Avg talk">
+      <td className="cell-number" data-label={t('Avg talk')}>
         {formatDuration(c.avgTalkSeconds)}
       </td>
-      <td className="cell-number" data-label="Total talk">
+      <td className="cell-number" data-label={t('Total talk')}>
         {formatDuration(c.totalTalkSeconds)}
       </td>
-      <td className="cell-number" data-label="Hold">
+      <td className="cell-number" data-label={t('Hold')}>
         {formatDuration(c.holdSeconds)}
       </td>
-      <td className="cell-number" data-label="Transfers">
+      <td className="cell-number" data-label={t('Transfers')}>
         {formatCount(c.transfers)}
       </td>
     </tr>
   );
 }
 
-const OUTCOMES: Array<[keyof CallbackFigures, string]> = [
-  ['requested', 'Requested'],
-  ['scheduled', 'Waiting for their time'],
-  ['queued', 'In the queue now'],
-  ['reached', 'Reached'],
-  ['noAnswer', 'No answer'],
-  ['wrongNumber', 'Wrong number'],
-  ['rescheduled', 'Rescheduled at least once'],
+/** The callbacks' outcomes, each with its name in the console's language. */
+const outcomes = (): Array<[keyof CallbackFigures, string]> => [
+  ['requested', t('Requested')],
+  ['scheduled', t('Waiting for their time')],
+  ['queued', t('In the queue now')],
+  ['reached', t('Reached')],
+  ['noAnswer', t('No answer')],
+  ['wrongNumber', t('Wrong number')],
+  ['rescheduled', t('Rescheduled at least once')],
 ];
 
 /** The funnel's call step: visitors shown a call engagement, who accepted, whose call was answered, who bought. */
 function CallStep({ filters }: { filters: ReportFilters }) {
+  const t = useT();
   const funnel = useReport(getFunnel, filters);
   const c = funnel.data?.calls;
   if (!c || c.offered === 0) return null;
   const steps: Array<[string, number, number | null]> = [
-    ['Shown a call engagement', c.offered, null],
-    ['Accepted', c.accepted, c.offered],
-    ['Call answered', c.answered, c.accepted],
-    ['Converted', c.converted, c.answered],
+    [t('Shown a call engagement'), c.offered, null],
+    [t('Accepted'), c.accepted, c.offered],
+    [t('Call answered'), c.answered, c.accepted],
+    [t('Converted'), c.converted, c.answered],
   ];
   return (
     <div className="chart-card" data-testid="calls-funnel">
-      <h3 className="chart-title">From call engagements</h3>
-      <ol className="kpi-grid kpi-grid-compact" aria-label="Call engagement funnel">
+      <h3 className="chart-title">{t('From call engagements')}</h3>
+      <ol className="kpi-grid kpi-grid-compact" aria-label={t('Call engagement funnel')}>
         {steps.map(([label, n, of]) => (
           <li key={label} className="kpi-card">
             <span className="kpi-label">{label}</span>
             <span className="kpi-value">{formatCount(n)}</span>
             <span className="kpi-note">
-              {of === null ? 'visitors' : `${formatPercent(of ? n / of : null)} of the step before`}
+              {of === null
+                ? t('visitors')
+                : t('{share} of the step before', { share: formatPercent(of ? n / of : null) })}
             </span>
           </li>
         ))}
@@ -132,6 +142,7 @@ function CallStep({ filters }: { filters: ReportFilters }) {
 }
 
 export function CallsTab({ filters }: { filters: ReportFilters }) {
+  const t = useT();
   const [channel, setChannel] = useState('');
   const load = useCallback(
     (f: ReportFilters) => getCallsReport({ ...f, ...(channel ? { channel } : {}) }),
@@ -143,17 +154,17 @@ export function CallsTab({ filters }: { filters: ReportFilters }) {
 
   const channelPicker = (
     <label className="filter">
-      <span className="filter-label">Channel</span>
+      <span className="filter-label">{t('Channel')}</span>
       <select
         className="input select input-compact"
         value={channel}
         onChange={(e) => setChannel(e.target.value)}
         data-testid="calls-channel"
       >
-        <option value="">All channels</option>
-        {Object.entries(CHANNEL_LABELS).map(([value, label]) => (
+        <option value="">{t('All channels')}</option>
+        {Object.keys(CHANNEL_LABELS).map((value) => (
           <option key={value} value={value}>
-            {label}
+            {channelLabel(value)}
           </option>
         ))}
       </select>
@@ -161,78 +172,90 @@ export function CallsTab({ filters }: { filters: ReportFilters }) {
   );
 
   if (report.error) return <ReportError error={report.error} onRetry={report.reload} />;
-  if (!r) return <LoadingState label="Loading calls…" />;
+  if (!r) return <LoadingState label={t('Loading calls…')} />;
   if (r.total.offered === 0 && r.callbacks.requested === 0)
     return (
       <>
         <div className="table-toolbar">{channelPicker}</div>
-        <EmptyState icon={<PhoneIcon />} title="No calls in this period" testId="calls-empty">
-          Calls visitors make from the chat or a “Call us” button, and the callbacks they ask for, appear
-          here: how many were answered, how long callers waited and talked, per skill and per agent. Widen the
-          dates or clear a filter.
+        <EmptyState icon={<PhoneIcon />} title={t('No calls in this period')} testId="calls-empty">
+          {t(
+            'Calls visitors make from the chat or a “Call us” button, and the callbacks they ask for, appear here: how many were answered, how long callers waited and talked, per skill and per agent. Widen the dates or clear a filter.',
+          )}
         </EmptyState>
       </>
     );
-  const t = r.total;
+  const sum = r.total;
   const cb = r.callbacks;
   const extra = channel ? { channel } : undefined;
 
   return (
     <div className="report" data-testid="calls-report">
       <div className="table-toolbar">{channelPicker}</div>
-      <ul className="kpi-grid kpi-grid-compact" aria-label="Period totals">
+      <ul className="kpi-grid kpi-grid-compact" aria-label={t('Period totals')}>
         <li className="kpi-card">
-          <span className="kpi-label">Calls offered</span>
+          <span className="kpi-label">{t('Calls offered')}</span>
           <span className="kpi-value" data-testid="calls-offered">
-            {formatCount(t.offered)}
+            {formatCount(sum.offered)}
           </span>
-          <span className="kpi-note">{formatPercent(t.answerRate)} answered</span>
+          <span className="kpi-note">{t('{share} answered', { share: formatPercent(sum.answerRate) })}</span>
         </li>
         <li className="kpi-card">
-          <span className="kpi-label">Abandoned</span>
-          <span className="kpi-value">{formatCount(t.abandoned)}</span>
+          <span className="kpi-label">{t('Abandoned')}</span>
+          <span className="kpi-value">{formatCount(sum.abandoned)}</span>
           <span className="kpi-note">
-            {formatCount(t.missed)} {t.missed === 1 ? 'ring' : 'rings'} passed on
+            {t('{count, plural, one {# ring} other {# rings}} passed on', { count: sum.missed })}
           </span>
         </li>
         <li className="kpi-card">
-          <span className="kpi-label">Wait to answer</span>
-          <span className="kpi-value">{formatDuration(t.avgWaitSeconds)}</span>
-          <span className="kpi-note">9 in 10 within {formatDuration(t.p90WaitSeconds)}</span>
-        </li>
-        <li className="kpi-card">
-          <span className="kpi-label">Talk time</span>
-          <span className="kpi-value">{formatDuration(t.avgTalkSeconds)}</span>
+          <span className="kpi-label">{t('Wait to answer')}</span>
+          <span className="kpi-value">{formatDuration(sum.avgWaitSeconds)}</span>
           <span className="kpi-note">
-            {formatDuration(t.totalTalkSeconds)} in all · {formatDuration(t.holdSeconds)} on hold
+            {t('9 in 10 within {duration}', { duration: formatDuration(sum.p90WaitSeconds) })}
           </span>
         </li>
         <li className="kpi-card">
-          <span className="kpi-label">Callbacks</span>
+          <span className="kpi-label">{t('Talk time')}</span>
+          <span className="kpi-value">{formatDuration(sum.avgTalkSeconds)}</span>
+          <span className="kpi-note">
+            {t('{total} in all · {hold} on hold', {
+              total: formatDuration(sum.totalTalkSeconds),
+              hold: formatDuration(sum.holdSeconds),
+            })}
+          </span>
+        </li>
+        <li className="kpi-card">
+          <span className="kpi-label">{t('Callbacks')}</span>
           <span className="kpi-value">{formatCount(cb.requested)}</span>
           <span className="kpi-note">
-            {formatCount(cb.reached)} reached · {formatCount(cb.scheduled + cb.queued)} open
+            {t('{reached} reached · {open} open', {
+              reached: formatCount(cb.reached),
+              open: formatCount(cb.scheduled + cb.queued),
+            })}
           </span>
         </li>
       </ul>
       <div className="chart-card">
-        <h3 className="chart-title">{hourly ? 'Per hour' : 'Per day'}</h3>
+        <h3 className="chart-title">{hourly ? t('Per hour') : t('Per day')}</h3>
         <UPlotChart
           options={options}
           data={data}
           height={220}
-          label={`Calls offered, answered and abandoned per ${hourly ? 'hour' : 'day'}`}
+          label={
+            hourly
+              ? t('Calls offered, answered and abandoned per hour')
+              : t('Calls offered, answered and abandoned per day')
+          }
           testId="calls-chart"
         />
       </div>
       <CallStep filters={filters} />
       <div className="table-toolbar">
-        <h3 className="chart-title">By skill</h3>
-        <CsvLink path="calls" filters={filters} label="calls" extra={extra} />
+        <h3 className="chart-title">{t('By skill')}</h3>
+        <CsvLink path="calls" filters={filters} label={t('calls')} extra={extra} />
       </div>
       <div className="table-wrap">
-        <table className="table table-compact" data-testid="calls-skills">
-          <ReportTableHead first="Skill" figures={FIGURES} />
+        <table className="table table-compact table-dense" data-testid="calls-skills">
+          <ReportTableHead first={t('Skill')} figures={figures()} />
           <tbody>
             {r.skills.map((s) => (
               <Row
@@ -242,17 +265,17 @@ export function CallsTab({ filters }: { filters: ReportFilters }) {
                 testId={`calls-skill-${s.skillId ?? 'none'}`}
               />
             ))}
-            <Row label="Total" c={t} total testId="calls-total" />
+            <Row label={t('Total')} c={sum} total testId="calls-total" />
           </tbody>
         </table>
       </div>
-      <h3 className="chart-title">By agent</h3>
+      <h3 className="chart-title">{t('By agent')}</h3>
       {r.agents.length === 0 ? (
-        <p className="muted">No agent was rung in this period.</p>
+        <p className="muted">{t('No agent was rung in this period.')}</p>
       ) : (
         <div className="table-wrap">
-          <table className="table table-compact" data-testid="calls-agents">
-            <ReportTableHead first="Agent" figures={FIGURES} />
+          <table className="table table-compact table-dense" data-testid="calls-agents">
+            <ReportTableHead first={t('Agent')} figures={figures()} />
             <tbody>
               {r.agents.map((a) => (
                 <Row key={a.agentId} label={a.name} c={a} testId={`calls-agent-${a.agentId}`} />
@@ -261,15 +284,15 @@ export function CallsTab({ filters }: { filters: ReportFilters }) {
           </table>
         </div>
       )}
-      <h3 className="chart-title">Callbacks</h3>
+      <h3 className="chart-title">{t('Callbacks')}</h3>
       <div className="table-wrap">
         <table className="table table-compact" data-testid="calls-callbacks">
-          <ReportTableHead first="Callbacks asked for in the period" figures={['Count']} />
+          <ReportTableHead first={t('Callbacks asked for in the period')} figures={[t('Count')]} />
           <tbody>
-            {OUTCOMES.map(([key, label]) => (
+            {outcomes().map(([key, label]) => (
               <tr key={key}>
                 <th scope="row">{label}</th>
-                <td className="cell-number" data-label="Count">
+                <td className="cell-number" data-label={t('Count')}>
                   {formatCount(cb[key])}
                 </td>
               </tr>
@@ -278,9 +301,9 @@ export function CallsTab({ filters }: { filters: ReportFilters }) {
         </table>
       </div>
       <p className="muted">
-        Wait runs from the request to the answer. Abandoned calls ended before anyone answered: the visitor
-        hung up, or no agent answered. A transferred call counts for every agent who had it, each with their
-        own wait and talk.
+        {t(
+          'Wait runs from the request to the answer. Abandoned calls ended before anyone answered: the visitor hung up, or no agent answered. A transferred call counts for every agent who had it, each with their own wait and talk.',
+        )}
       </p>
     </div>
   );

@@ -3,23 +3,41 @@ import { useMemo } from 'react';
 import type uPlot from 'uplot';
 import { type ChannelFigures, getChannelsReport, type ReportFilters } from '../../api/reports.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
+import { formatNumber } from '../../components/format.ts';
 import { ConversationsIcon } from '../../components/icons.tsx';
 import { LoadingState } from '../../components/loading-state.tsx';
+import { t } from '../../i18n/i18n.ts';
+import { useLanguage, useT } from '../../i18n/language-context.tsx';
 import { CHANNEL_LABELS } from '../conversations/conversation-format.ts';
 import { CsvLink } from './csv-link.tsx';
 import { ReportError } from './report-error.tsx';
-import { formatCount, formatDuration, formatPercent } from './report-format.ts';
+import { formatCount, formatCsat, formatDuration, formatPercent } from './report-format.ts';
 import { ReportTableHead } from './report-table-head.tsx';
 import { barPaths, UPlotChart } from './uplot-chart.tsx';
 import { useReport } from './use-report.ts';
 
-/** A channel's name as agents see it; a channel this console does not know yet shows its code. */
-export const channelLabel = (channel: string) =>
-  (CHANNEL_LABELS as Record<string, string | undefined>)[channel] ?? channel;
+/**
+ * A channel's name as agents see it, in the console's language (brand names as they are); a channel
+ * this console does not know yet shows its code.
+ */
+export function channelLabel(channel: string): string {
+  switch (channel) {
+    case 'web':
+      return t('Web chat');
+    case 'app':
+      return t('In-app');
+    case 'email':
+      return t('E-mail');
+    case 'voice':
+      return t('Voice');
+    default:
+      return (CHANNEL_LABELS as Record<string, string | undefined>)[channel] ?? channel;
+  }
+}
 
 interface Measure {
-  title: string;
-  label: string;
+  title: () => string;
+  label: () => string;
   color: string;
   value: (c: ChannelFigures) => number | null;
   tick: (v: number) => string;
@@ -32,8 +50,8 @@ interface Measure {
 
 const MEASURES: Measure[] = [
   {
-    title: 'Conversations',
-    label: 'Conversations',
+    title: () => t('Conversations'),
+    label: () => t('Conversations'),
     color: '#4338ca',
     value: (c) => c.conversations,
     tick: (v) => formatCount(v),
@@ -41,21 +59,21 @@ const MEASURES: Measure[] = [
     testId: 'channels-chart-conversations',
   },
   {
-    title: 'Average first response',
-    label: 'First response',
+    title: () => t('Average first response'),
+    label: () => t('First response'),
     color: '#0e9384',
     value: (c) => c.avgFirstResponseSeconds,
     // Short answers keep a decimal ("2.5 s"), so the axis does not repeat a rounded label.
-    tick: (v) => (v < 10 ? `${Number(v.toFixed(1))} s` : formatDuration(v)),
+    tick: (v) => (v < 10 ? `${formatNumber(v, { maximumFractionDigits: 1 })} s` : formatDuration(v)),
     floor: 10,
     testId: 'channels-chart-first-response',
   },
   {
-    title: 'CSAT (1–5)',
-    label: 'CSAT',
+    title: () => t('CSAT (1–5)'),
+    label: () => 'CSAT',
     color: '#dc6803',
     value: (c) => c.csatAverage,
-    tick: (v) => String(v),
+    tick: (v) => formatNumber(v),
     floor: 5,
     top: 5,
     testId: 'channels-chart-csat',
@@ -88,13 +106,17 @@ function barOptions(names: string[], m: Measure): Omit<uPlot.Options, 'width' | 
     ],
     series: [
       {},
-      { label: m.label, stroke: m.color, fill: m.color, paths: barPaths, points: { show: false } },
+      { label: m.label(), stroke: m.color, fill: m.color, paths: barPaths, points: { show: false } },
     ],
   };
 }
 
 function MeasureChart({ channels, m }: { channels: ChannelFigures[]; m: Measure }) {
-  const names = useMemo(() => channels.map((c) => channelLabel(c.channel)), [channels]);
+  const t = useT();
+  const { lang } = useLanguage();
+  // Named again on a language switch.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the labels follow the language
+  const names = useMemo(() => channels.map((c) => channelLabel(c.channel)), [channels, lang]);
   const options = useMemo(() => barOptions(names, m), [names, m]);
   const data = useMemo<uPlot.AlignedData>(
     () => [channels.map((_, i) => i), channels.map((c) => m.value(c))],
@@ -102,12 +124,12 @@ function MeasureChart({ channels, m }: { channels: ChannelFigures[]; m: Measure 
   );
   return (
     <div className="chart-card">
-      <h3 className="chart-title">{m.title}</h3>
+      <h3 className="chart-title">{m.title()}</h3>
       <UPlotChart
         options={options}
         data={data}
         height={200}
-        label={`${m.title} by channel`}
+        label={t('{measure} by channel', { measure: m.title() })}
         testId={m.testId}
       />
     </div>
@@ -115,6 +137,7 @@ function MeasureChart({ channels, m }: { channels: ChannelFigures[]; m: Measure 
 }
 
 function Row({ c, label, total }: { c: Omit<ChannelFigures, 'channel'>; label: string; total?: boolean }) {
+  const t = useT();
   return (
     <tr
       className={total ? 'row-total' : undefined}
@@ -123,31 +146,31 @@ function Row({ c, label, total }: { c: Omit<ChannelFigures, 'channel'>; label: s
       <th scope="row" className={total ? undefined : 'cell-strong'}>
         {label}
       </th>
-      <td className="cell-number" data-label="Chats">
+      <td className="cell-number" data-label={t('Chats')}>
         {formatCount(c.conversations)}
       </td>
-      <td className="cell-number" data-label="Answered">
+      <td className="cell-number" data-label={t('Answered')}>
         {formatCount(c.answered)}
         <div className="muted cell-sub">
           {formatPercent(c.conversations ? c.answered / c.conversations : null)}
         </div>
       </td>
-      <td className="cell-number" data-label="Missed">
+      <td className="cell-number" data-label={t('Missed')}>
         {formatCount(c.missed)}
       </td>
-      <td className="cell-number" data-label="Avg wait">
+      <td className="cell-number" data-label={t('Avg wait')}>
         {formatDuration(c.avgWaitSeconds)}
       </td>
-      <td className="cell-number" data-label="First response">
+      <td className="cell-number" data-label={t('First response')}>
         {formatDuration(c.avgFirstResponseSeconds)}
       </td>
-      <td className="cell-number" data-label="Handle time">
+      <td className="cell-number" data-label={t('Handle time')}>
         {formatDuration(c.avgHandleSeconds)}
       </td>
       <td className="cell-number" data-label="CSAT">
-        {c.csatAverage === null ? '—' : `${c.csatAverage.toFixed(2)} (${c.csatResponses})`}
+        {formatCsat(c.csatAverage, c.csatResponses)}
       </td>
-      <td className="cell-number" data-label="Satisfied">
+      <td className="cell-number" data-label={t('Satisfied')}>
         {formatPercent(c.csatSatisfied)}
       </td>
     </tr>
@@ -155,20 +178,21 @@ function Row({ c, label, total }: { c: Omit<ChannelFigures, 'channel'>; label: s
 }
 
 export function ChannelsTab({ filters }: { filters: ReportFilters }) {
+  const t = useT();
   const report = useReport(getChannelsReport, filters);
   const r = report.data;
   if (report.error) return <ReportError error={report.error} onRetry={report.reload} />;
-  if (!r) return <LoadingState label="Loading channels…" />;
+  if (!r) return <LoadingState label={t('Loading channels…')} />;
   if (r.channels.length === 0)
     return (
       <EmptyState
         icon={<ConversationsIcon />}
-        title="No conversations in this period"
+        title={t('No conversations in this period')}
         testId="channels-empty"
       >
-        Conversations from web chat, e-mail, in-app and connected channels such as WhatsApp, Telegram and SMS
-        appear here, each channel with its volume, first response time and CSAT. Widen the dates or clear a
-        filter.
+        {t(
+          'Conversations from web chat, e-mail, in-app and connected channels such as WhatsApp, Telegram and SMS appear here, each channel with its volume, first response time and CSAT. Widen the dates or clear a filter.',
+        )}
       </EmptyState>
     );
 
@@ -180,35 +204,36 @@ export function ChannelsTab({ filters }: { filters: ReportFilters }) {
         ))}
       </div>
       <div className="table-toolbar">
-        <h3 className="chart-title">By channel</h3>
-        <CsvLink path="channels" filters={filters} label="conversations by channel" />
+        <h3 className="chart-title">{t('By channel')}</h3>
+        <CsvLink path="channels" filters={filters} label={t('conversations by channel')} />
       </div>
       <div className="table-wrap">
         <table className="table table-compact">
           <ReportTableHead
-            first="Channel"
+            first={t('Channel')}
             figures={[
-              'Chats',
-              'Answered',
-              'Missed',
-              'Avg wait',
-              'First response',
-              'Handle time',
-              'CSAT',
-              'Satisfied',
+              t('Chats'),
+              t('Answered'),
+              t('Missed'),
+              t('Avg wait'),
+              t('First response'),
+              t('Handle time'),
+              t('CSAT'),
+              t('Satisfied'),
             ]}
           />
           <tbody>
             {r.channels.map((c) => (
               <Row key={c.channel} c={c} label={channelLabel(c.channel)} />
             ))}
-            <Row c={r.total} label="Total" total />
+            <Row c={r.total} label={t('Total')} total />
           </tbody>
         </table>
       </div>
       <p className="muted">
-        First response counts from the customer’s first message to the first agent reply. CSAT is the average
-        survey answer (1–5); satisfied is the share of 4s and 5s.
+        {t(
+          'First response counts from the customer’s first message to the first agent reply. CSAT is the average survey answer (1–5); satisfied is the share of 4s and 5s.',
+        )}
       </p>
     </div>
   );

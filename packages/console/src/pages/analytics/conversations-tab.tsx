@@ -1,166 +1,190 @@
 /** Conversations: volume per day, answered, missed and abandoned, service times and CSAT. */
 import { type ConversationFigures, getConversationsReport, type ReportFilters } from '../../api/reports.ts';
 import { LoadingState } from '../../components/loading-state.tsx';
+import { t } from '../../i18n/i18n.ts';
+import { useT } from '../../i18n/language-context.tsx';
 import { CsvLink } from './csv-link.tsx';
 import { type TimeSeries, useTimeChart } from './daily-chart.ts';
 import { ReportError } from './report-error.tsx';
-import { formatCount, formatCountOf, formatDuration, formatPercent } from './report-format.ts';
+import { formatCount, formatCsat, formatDay, formatDuration, formatPercent } from './report-format.ts';
 import { ReportTableHead } from './report-table-head.tsx';
 import { UPlotChart } from './uplot-chart.tsx';
 import { useReport } from './use-report.ts';
+import './report-tables.css';
 
 const SERIES: TimeSeries<ConversationFigures>[] = [
-  { label: 'Conversations', color: '#4338ca', value: (d) => d.conversations },
-  { label: 'Answered', color: '#0e9384', value: (d) => d.answered },
-  { label: 'Missed', color: '#d92d20', value: (d) => d.missed },
-  { label: 'Abandoned', color: '#dc6803', value: (d) => d.abandoned },
+  { label: () => t('Conversations'), color: '#4338ca', value: (d) => d.conversations },
+  { label: () => t('Answered'), color: '#0e9384', value: (d) => d.answered },
+  { label: () => t('Missed'), color: '#d92d20', value: (d) => d.missed },
+  { label: () => t('Abandoned'), color: '#dc6803', value: (d) => d.abandoned },
 ];
 const dayOf = (d: ConversationFigures) => d.day;
 
 function Row({ r, total }: { r: ConversationFigures; total?: boolean }) {
+  const t = useT();
   return (
     <tr className={total ? 'row-total' : undefined} data-testid={total ? 'conversations-total' : undefined}>
-      <th scope="row">{total ? 'Total' : r.day}</th>
-      <td className="cell-number" data-label="Chats">
+      <th scope="row">{total ? t('Total') : formatDay(r.day)}</th>
+      <td className="cell-number" data-label={t('Chats')}>
         {formatCount(r.conversations)}
       </td>
-      <td className="cell-number" data-label="Answered">
+      <td className="cell-number" data-label={t('Answered')}>
         {formatCount(r.answered)}
       </td>
-      <td className="cell-number" data-label="Missed">
+      <td className="cell-number" data-label={t('Missed')}>
         {formatCount(r.missed)}
       </td>
-      <td className="cell-number" data-label="Abandoned">
+      <td className="cell-number" data-label={t('Abandoned')}>
         {formatCount(r.abandoned)}
       </td>
-      <td className="cell-number" data-label="Transferred">
+      <td className="cell-number" data-label={t('Transferred')}>
         {formatCount(r.transferred)}
       </td>
-      <td className="cell-number" data-label="Avg wait">
+      <td className="cell-number" data-label={t('Avg wait')}>
         {formatDuration(r.avgWaitSeconds)}
       </td>
-      <td className="cell-number" data-label="First response">
+      <td className="cell-number" data-label={t('First response')}>
         {formatDuration(r.avgFirstResponseSeconds)}
       </td>
-      <td className="cell-number" data-label="Handle time">
+      <td className="cell-number" data-label={t('Handle time')}>
         {formatDuration(r.avgHandleSeconds)}
       </td>
       <td className="cell-number" data-label="CSAT">
-        {r.csatAverage === null ? '—' : `${r.csatAverage.toFixed(2)} (${r.csatResponses})`}
+        {formatCsat(r.csatAverage, r.csatResponses)}
       </td>
     </tr>
   );
 }
 
 export function ConversationsTab({ filters }: { filters: ReportFilters }) {
+  const t = useT();
   const report = useReport(getConversationsReport, filters);
   const c = report.data;
   const { hourly, options, data } = useTimeChart(SERIES, dayOf, c);
   if (report.error) return <ReportError error={report.error} onRetry={report.reload} />;
-  if (!c) return <LoadingState label="Loading conversations…" />;
-  const t = c.total;
+  if (!c) return <LoadingState label={t('Loading conversations…')} />;
+  const sum = c.total;
 
   return (
     <div className="report" data-testid="conversations-report">
-      <ul className="kpi-grid kpi-grid-compact" aria-label="Period totals">
+      <ul className="kpi-grid kpi-grid-compact" aria-label={t('Period totals')}>
         <li className="kpi-card">
-          <span className="kpi-label">Conversations</span>
-          <span className="kpi-value">{formatCount(t.conversations)}</span>
+          <span className="kpi-label">{t('Conversations')}</span>
+          <span className="kpi-value">{formatCount(sum.conversations)}</span>
           <span className="kpi-note">
-            {formatPercent(t.conversations ? t.answered / t.conversations : null)} answered
+            {t('{share} answered', {
+              share: formatPercent(sum.conversations ? sum.answered / sum.conversations : null),
+            })}
           </span>
         </li>
         <li className="kpi-card">
-          <span className="kpi-label">Missed / abandoned</span>
+          <span className="kpi-label">{t('Missed / abandoned')}</span>
           <span className="kpi-value">
-            {formatCount(t.missed)} / {formatCount(t.abandoned)}
+            {formatCount(sum.missed)} / {formatCount(sum.abandoned)}
           </span>
-          <span className="kpi-note">{formatCount(t.transferred)} transferred</span>
-        </li>
-        <li className="kpi-card">
-          <span className="kpi-label">Wait</span>
-          <span className="kpi-value">{formatDuration(t.avgWaitSeconds)}</span>
-          <span className="kpi-note">Longest {formatDuration(t.maxWaitSeconds)}</span>
-        </li>
-        <li className="kpi-card">
-          <span className="kpi-label">First response</span>
-          <span className="kpi-value">{formatDuration(t.avgFirstResponseSeconds)}</span>
-          <span className="kpi-note">Handle time {formatDuration(t.avgHandleSeconds)}</span>
-        </li>
-        <li className="kpi-card">
-          <span className="kpi-label">CSAT</span>
-          <span className="kpi-value">{t.csatAverage === null ? '—' : t.csatAverage.toFixed(2)}</span>
           <span className="kpi-note">
-            {formatPercent(t.csatSatisfied)} satisfied · {formatCountOf(t.csatResponses, 'answer', 'answers')}
+            {t('{count} transferred', { count: formatCount(sum.transferred) })}
+          </span>
+        </li>
+        <li className="kpi-card">
+          <span className="kpi-label">{t('Wait')}</span>
+          <span className="kpi-value">{formatDuration(sum.avgWaitSeconds)}</span>
+          <span className="kpi-note">
+            {t('Longest {duration}', { duration: formatDuration(sum.maxWaitSeconds) })}
+          </span>
+        </li>
+        <li className="kpi-card">
+          <span className="kpi-label">{t('First response')}</span>
+          <span className="kpi-value">{formatDuration(sum.avgFirstResponseSeconds)}</span>
+          <span className="kpi-note">
+            {t('Handle time {duration}', { duration: formatDuration(sum.avgHandleSeconds) })}
+          </span>
+        </li>
+        <li className="kpi-card">
+          <span className="kpi-label">{t('CSAT')}</span>
+          <span className="kpi-value">{formatCsat(sum.csatAverage)}</span>
+          <span className="kpi-note">
+            {t('{share} satisfied · {count, plural, one {# answer} other {# answers}}', {
+              share: formatPercent(sum.csatSatisfied),
+              count: sum.csatResponses,
+            })}
           </span>
         </li>
       </ul>
       {c.bots && c.bots.botConversations > 0 && (
-        <ul className="kpi-grid kpi-grid-compact" aria-label="Bots and people" data-testid="bot-split">
+        <ul className="kpi-grid kpi-grid-compact" aria-label={t('Bots and people')} data-testid="bot-split">
           <li className="kpi-card">
-            <span className="kpi-label">Resolved by bots</span>
+            <span className="kpi-label">{t('Resolved by bots')}</span>
             <span className="kpi-value">{formatCount(c.bots.botResolved)}</span>
-            <span className="kpi-note">of {formatCount(c.bots.botConversations)} a bot took first</span>
-          </li>
-          <li className="kpi-card">
-            <span className="kpi-label">Handoff rate</span>
-            <span className="kpi-value">{formatPercent(c.bots.handoffRate)}</span>
-            <span className="kpi-note">{formatCount(c.bots.handedOff)} handed to people</span>
-          </li>
-          <li className="kpi-card">
-            <span className="kpi-label">CSAT, bot-resolved</span>
-            <span className="kpi-value">
-              {c.bots.botCsatAverage === null ? '—' : c.bots.botCsatAverage.toFixed(2)}
-            </span>
-            <span className="kpi-note">{formatCountOf(c.bots.botCsatResponses, 'answer', 'answers')}</span>
-          </li>
-          <li className="kpi-card">
-            <span className="kpi-label">CSAT, resolved by people</span>
-            <span className="kpi-value">
-              {c.bots.humanCsatAverage === null ? '—' : c.bots.humanCsatAverage.toFixed(2)}
-            </span>
             <span className="kpi-note">
-              {formatCount(c.bots.humanResolved)} resolved ·{' '}
-              {formatCountOf(c.bots.humanCsatResponses, 'answer', 'answers')}
+              {t('of {count} a bot took first', { count: formatCount(c.bots.botConversations) })}
+            </span>
+          </li>
+          <li className="kpi-card">
+            <span className="kpi-label">{t('Handoff rate')}</span>
+            <span className="kpi-value">{formatPercent(c.bots.handoffRate)}</span>
+            <span className="kpi-note">
+              {t('{count} handed to people', { count: formatCount(c.bots.handedOff) })}
+            </span>
+          </li>
+          <li className="kpi-card">
+            <span className="kpi-label">{t('CSAT, bot-resolved')}</span>
+            <span className="kpi-value">{formatCsat(c.bots.botCsatAverage)}</span>
+            <span className="kpi-note">
+              {t('{count, plural, one {# answer} other {# answers}}', { count: c.bots.botCsatResponses })}
+            </span>
+          </li>
+          <li className="kpi-card">
+            <span className="kpi-label">{t('CSAT, resolved by people')}</span>
+            <span className="kpi-value">{formatCsat(c.bots.humanCsatAverage)}</span>
+            <span className="kpi-note">
+              {t('{resolved} resolved · {count, plural, one {# answer} other {# answers}}', {
+                resolved: formatCount(c.bots.humanResolved),
+                count: c.bots.humanCsatResponses,
+              })}
             </span>
           </li>
         </ul>
       )}
       <div className="chart-card">
-        <h3 className="chart-title">{hourly ? 'Per hour' : 'Per day'}</h3>
+        <h3 className="chart-title">{hourly ? t('Per hour') : t('Per day')}</h3>
         <UPlotChart
           options={options}
           data={data}
           height={220}
-          label={`Conversations, answered, missed and abandoned per ${hourly ? 'hour' : 'day'}`}
+          label={
+            hourly
+              ? t('Conversations, answered, missed and abandoned per hour')
+              : t('Conversations, answered, missed and abandoned per day')
+          }
           testId="conversations-chart"
         />
       </div>
       <div className="table-toolbar">
-        <h3 className="chart-title">Days</h3>
-        <CsvLink path="conversations" filters={filters} label="conversations per day" />
+        <h3 className="chart-title">{t('Days')}</h3>
+        <CsvLink path="conversations" filters={filters} label={t('conversations per day')} />
       </div>
       <div className="table-wrap">
-        <table className="table table-compact">
+        <table className="table table-compact table-dense">
           <ReportTableHead
-            first="Day"
+            first={t('Day')}
             figures={[
-              'Chats',
-              'Answered',
-              'Missed',
-              'Abandoned',
-              'Transferred',
-              'Avg wait',
-              'First response',
-              'Handle time',
-              'CSAT',
+              t('Chats'),
+              t('Answered'),
+              t('Missed'),
+              t('Abandoned'),
+              t('Transferred'),
+              t('Avg wait'),
+              t('First response'),
+              t('Handle time'),
+              t('CSAT'),
             ]}
           />
           <tbody>
             {c.days.map((d) => (
               <Row key={d.day} r={d} />
             ))}
-            <Row r={t} total />
+            <Row r={sum} total />
           </tbody>
         </table>
       </div>

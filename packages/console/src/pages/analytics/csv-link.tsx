@@ -1,5 +1,6 @@
 /** Downloads a report table as CSV (the browser sends the session cookie with this plain GET). */
 import { csvUrl, type ReportFilters } from '../../api/reports.ts';
+import { useT } from '../../i18n/language-context.tsx';
 
 export function CsvLink({
   path,
@@ -13,6 +14,7 @@ export function CsvLink({
   /** Query parameters of this report only (the calls report's channel). */
   extra?: Record<string, string>;
 }) {
+  const t = useT();
   return (
     <a
       className="button button-small"
@@ -31,7 +33,8 @@ export function CsvLink({
         />
       </svg>
       <span>
-        Download CSV<span className="visually-hidden"> of {label}</span>
+        {t('Download CSV')}
+        <span className="visually-hidden"> {t('of {report}', { report: label })}</span>
       </span>
     </a>
   );

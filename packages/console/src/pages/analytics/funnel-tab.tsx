@@ -9,26 +9,53 @@ import {
   type ReportFilters,
 } from '../../api/reports.ts';
 import { LoadingState } from '../../components/loading-state.tsx';
+import { t } from '../../i18n/i18n.ts';
+import { useLanguage, useT } from '../../i18n/language-context.tsx';
 import { CsvLink } from './csv-link.tsx';
 import { ReportError } from './report-error.tsx';
 import { formatCount, formatMoney, formatPercent, formatPoints, formatSources } from './report-format.ts';
-import { barPaths, UPlotChart } from './uplot-chart.tsx';
+import { barPaths, countTicks, UPlotChart } from './uplot-chart.tsx';
 import { useReport } from './use-report.ts';
 
 /** Why a stage is not a subset of the one before it, said where the reader looks. */
-const NOT_NESTED: Record<string, string> = {
-  conversation: 'Every chat, however it started; of all visitors.',
-  converted: 'Shown one and bought, chat or not; of those shown one.',
-};
+function notNested(stage: string): string | null {
+  switch (stage) {
+    case 'conversation':
+      return t('Every chat, however it started; of all visitors.');
+    case 'converted':
+      return t('Shown one and bought, chat or not; of those shown one.');
+    default:
+      return null;
+  }
+}
 
-const SHORT: Record<string, string> = {
-  visitors: 'Visitors',
-  qualified: 'Qualified',
-  exposed: 'Exposed',
-  engaged: 'Engaged',
-  conversation: 'Chatted',
-  converted: 'Converted',
-};
+/** A stage's short name, for the chart's axis (one message: a language may need other words side by side). */
+function short(stage: string): string {
+  return t(
+    '{stage, select, visitors {Visitors} qualified {Qualified} exposed {Exposed} engaged {Engaged} conversation {Chatted} converted {Converted} other {{stage}}}',
+    { stage },
+  );
+}
+
+/** A stage's full name as the table reads it; the server's English one for a stage this console does not know. */
+function stageLabel(stage: string, label: string): string {
+  switch (stage) {
+    case 'visitors':
+      return t('Visitors');
+    case 'qualified':
+      return t('Qualified for a campaign');
+    case 'exposed':
+      return t('Shown an engagement');
+    case 'engaged':
+      return t('Accepted or clicked');
+    case 'conversation':
+      return t('Had a conversation');
+    case 'converted':
+      return t('Converted');
+    default:
+      return label;
+  }
+}
 
 function chartOptions(labels: string[]): Omit<uPlot.Options, 'width' | 'height'> {
   return {
@@ -46,12 +73,18 @@ function chartOptions(labels: string[]): Omit<uPlot.Options, 'width' | 'height'>
         splits: () => labels.map((_, i) => i),
         values: () => labels,
       },
-      { stroke: '#667085', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#e4e7ec' }, size: 56 },
+      {
+        stroke: '#667085',
+        grid: { stroke: '#eef0f3' },
+        ticks: { stroke: '#e4e7ec' },
+        size: 56,
+        values: countTicks,
+      },
     ],
     series: [
       {},
       {
-        label: 'Visitors',
+        label: t('Visitors'),
         stroke: '#4338ca',
         fill: 'rgba(67,56,202,0.75)',
         paths: barPaths,
@@ -72,21 +105,22 @@ function Arm({
   currency: string | null;
   testId: string;
 }) {
+  const t = useT();
   return (
     <div className="compare-arm" data-testid={testId}>
       <h4 className="compare-title">{title}</h4>
       <dl className="arm-facts">
-        <dt>Visitors</dt>
+        <dt>{t('Visitors')}</dt>
         <dd>{formatCount(a.visitors)}</dd>
-        <dt>Converted</dt>
+        <dt>{t('Converted')}</dt>
         <dd>
           {formatCount(a.converted)} ({formatPercent(a.conversionRate, false, 2)})
         </dd>
-        <dt>Revenue</dt>
+        <dt>{t('Revenue')}</dt>
         <dd>{formatMoney(a.revenue, currency)}</dd>
-        <dt>Per visitor</dt>
+        <dt>{t('Per visitor')}</dt>
         <dd>{formatMoney(a.revenuePerVisitor, currency)}</dd>
-        <dt>Seen by</dt>
+        <dt>{t('Seen by')}</dt>
         <dd data-testid={`${testId}-sources`}>{formatSources(a.sources)}</dd>
       </dl>
     </div>
@@ -95,23 +129,40 @@ function Arm({
 
 /** What the comparison says, in one sentence a reader can act on. */
 function likeForLikeHeadline(l: LikeForLike): string {
-  const rates = `engaged visitors converted at ${formatPercent(l.exposedRate, false, 2)}, comparable held-out visitors at ${formatPercent(l.controlRate, false, 2)}`;
   if (l.campaigns === 0)
-    return 'No campaign that reached visitors holds any out, so nothing can be compared. Give a campaign a control group to measure it.';
+    return t(
+      'No campaign that reached visitors holds any out, so nothing can be compared. Give a campaign a control group to measure it.',
+    );
+  const rates = {
+    engaged: formatPercent(l.exposedRate, false, 2),
+    control: formatPercent(l.controlRate, false, 2),
+  };
   switch (l.verdict) {
     case 'treatment_better':
-      return `Engagement raised conversion: ${rates}.`;
+      return t(
+        'Engagement raised conversion: engaged visitors converted at {engaged}, comparable held-out visitors at {control}.',
+        rates,
+      );
     case 'control_better':
-      return `Engagement lowered conversion: ${rates}.`;
+      return t(
+        'Engagement lowered conversion: engaged visitors converted at {engaged}, comparable held-out visitors at {control}.',
+        rates,
+      );
     case 'no_significant_difference':
-      return `No clear difference yet: ${rates}, and the interval includes zero.`;
+      return t(
+        'No clear difference yet: engaged visitors converted at {engaged}, comparable held-out visitors at {control}, and the interval includes zero.',
+        rates,
+      );
     default:
-      return `Not enough held-out visitors or conversions yet to tell: ${rates} so far.`;
+      return t(
+        'Not enough held-out visitors or conversions yet to tell: engaged visitors converted at {engaged}, comparable held-out visitors at {control} so far.',
+        rates,
+      );
   }
 }
 
 function LikeForLikePanel({ l }: { l: LikeForLike }) {
-  const campaigns = (n: number) => `${formatCount(n)} ${n === 1 ? 'campaign' : 'campaigns'}`;
+  const t = useT();
   return (
     <section
       className="like-for-like"
@@ -119,24 +170,30 @@ function LikeForLikePanel({ l }: { l: LikeForLike }) {
       aria-labelledby="like-for-like-title"
     >
       <h3 className="chart-title" id="like-for-like-title">
-        What engagement did, like for like
+        {t('What engagement did, like for like')}
       </h3>
       <p className="like-for-like-headline">{likeForLikeHeadline(l)}</p>
       {l.difference ? (
         <p className="like-for-like-figure">
           {formatPoints(l.difference.estimate)}{' '}
           <span className="muted">
-            (95 %: {formatPoints(l.difference.ci[0])} to {formatPoints(l.difference.ci[1])}) over{' '}
-            {campaigns(l.campaigns)}
+            {t('(95 %: {low} to {high}) over {count, plural, one {# campaign} other {# campaigns}}', {
+              low: formatPoints(l.difference.ci[0]),
+              high: formatPoints(l.difference.ci[1]),
+              count: l.campaigns,
+            })}
           </span>
         </p>
       ) : null}
       <p className="muted compare-note" data-testid="funnel-compare-note">
-        Each campaign is compared with its own control group, and the campaigns are weighted by their engaged
-        visitors. The two groups below are pooled instead: campaigns reach different visitors (one for full
-        carts holds out keen buyers), so their rates need not be alike and do not measure engagement.
+        {t(
+          'Each campaign is compared with its own control group, and the campaigns are weighted by their engaged visitors. The two groups below are pooled instead: campaigns reach different visitors (one for full carts holds out keen buyers), so their rates need not be alike and do not measure engagement.',
+        )}
         {l.excluded > 0
-          ? ` ${campaigns(l.excluded)} without a control group or engaged visitors left out.`
+          ? ` ${t(
+              '{count, plural, one {# campaign} other {# campaigns}} without a control group or engaged visitors left out.',
+              { count: l.excluded },
+            )}`
           : ''}
       </p>
     </section>
@@ -144,48 +201,52 @@ function LikeForLikePanel({ l }: { l: LikeForLike }) {
 }
 
 export function FunnelTab({ filters }: { filters: ReportFilters }) {
+  const t = useT();
+  const { lang } = useLanguage();
   const report = useReport<FunnelReport>(getFunnel, filters);
   const f = report.data;
-  const labels = useMemo(() => (f ? f.stages.map((s) => SHORT[s.stage] ?? s.label) : []), [f]);
+  // Named again on a language switch.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the labels follow the language
+  const labels = useMemo(() => (f ? f.stages.map((s) => short(s.stage)) : []), [f, lang]);
   const options = useMemo(() => chartOptions(labels), [labels]);
   const data = useMemo<uPlot.AlignedData>(
     () => (f ? [f.stages.map((_, i) => i), f.stages.map((s) => s.visitors)] : [[], []]),
     [f],
   );
   if (report.error) return <ReportError error={report.error} onRetry={report.reload} />;
-  if (!f) return <LoadingState label="Loading the funnel…" />;
+  if (!f) return <LoadingState label={t('Loading the funnel…')} />;
 
   return (
     <div className="report" data-testid="funnel-report">
       <div className="report-grid">
         <div className="chart-card">
-          <h3 className="chart-title">Visitors at each stage</h3>
+          <h3 className="chart-title">{t('Visitors at each stage')}</h3>
           <UPlotChart
             options={options}
             data={data}
             height={240}
-            label="Visitors at each stage of the funnel"
+            label={t('Visitors at each stage of the funnel')}
             testId="funnel-chart"
           />
         </div>
         <div className="table-block">
           <div className="table-toolbar">
-            <h3 className="chart-title">Stages</h3>
-            <CsvLink path="funnel" filters={filters} label="the funnel" />
+            <h3 className="chart-title">{t('Stages')}</h3>
+            <CsvLink path="funnel" filters={filters} label={t('the funnel')} />
           </div>
           <div className="table-wrap">
             <table className="table table-compact">
               <thead>
                 <tr>
-                  <th scope="col">Stage</th>
+                  <th scope="col">{t('Stage')}</th>
                   <th scope="col" className="cell-number">
-                    Visitors
+                    {t('Visitors')}
                   </th>
                   <th scope="col" className="cell-number">
-                    Rate
+                    {t('Rate')}
                   </th>
                   <th scope="col" className="cell-number">
-                    Of all
+                    {t('Of all')}
                   </th>
                 </tr>
               </thead>
@@ -193,18 +254,20 @@ export function FunnelTab({ filters }: { filters: ReportFilters }) {
                 {f.stages.map((s) => (
                   <tr key={s.stage} data-testid={`funnel-${s.stage}`}>
                     <th scope="row">
-                      {s.label}
-                      {NOT_NESTED[s.stage] ? (
-                        <div className="muted cell-sub">{NOT_NESTED[s.stage]}</div>
-                      ) : null}
+                      {stageLabel(s.stage, s.label)}
+                      {notNested(s.stage) ? <div className="muted cell-sub">{notNested(s.stage)}</div> : null}
                     </th>
-                    <td className="cell-number" data-label="Visitors">
+                    <td className="cell-number" data-label={t('Visitors')}>
                       {formatCount(s.visitors)}
                     </td>
-                    <td className="cell-number" data-label="Rate" title={`Share of “${SHORT[s.rateOf]}”`}>
+                    <td
+                      className="cell-number"
+                      data-label={t('Rate')}
+                      title={t('Share of “{stage}”', { stage: short(s.rateOf) })}
+                    >
                       {s.stage === 'visitors' ? '' : formatPercent(s.rate)}
                     </td>
-                    <td className="cell-number" data-label="Of all">
+                    <td className="cell-number" data-label={t('Of all')}>
                       {formatPercent(s.rateFromTop)}
                     </td>
                   </tr>
@@ -216,22 +279,27 @@ export function FunnelTab({ filters }: { filters: ReportFilters }) {
       </div>
       {f.likeForLike ? <LikeForLikePanel l={f.likeForLike} /> : null}
       <div className="compare">
-        <Arm title="Shown an engagement" a={f.exposed} currency={f.currency} testId="funnel-exposed" />
+        <Arm title={t('Shown an engagement')} a={f.exposed} currency={f.currency} testId="funnel-exposed" />
         <Arm
-          title={f.likeForLike ? 'Held out of everything (pooled)' : 'Control group'}
+          title={f.likeForLike ? t('Held out of everything (pooled)') : t('Control group')}
           a={f.control}
           currency={f.currency}
           testId="funnel-control"
         />
         <div className="compare-arm compare-all">
-          <h4 className="compare-title">All conversions</h4>
+          <h4 className="compare-title">{t('All conversions')}</h4>
           <p className="compare-big">{formatCount(f.allConversions)}</p>
           <p className="muted">
-            Revenue {formatMoney(f.allRevenue, f.currency)}, attributed or not, on the selected sites.
+            {t('Revenue {amount}, attributed or not, on the selected sites.', {
+              amount: formatMoney(f.allRevenue, f.currency),
+            })}
           </p>
           {f.unattributedConversions > 0 && (
             <p className="muted" data-testid="funnel-unattributed">
-              {formatCount(f.unattributedConversions)} reported by a server with no visit to tie them to.
+              {t(
+                '{count, plural, one {# reported by a server with no visit to tie it to.} other {# reported by a server with no visit to tie them to.}}',
+                { count: f.unattributedConversions },
+              )}
             </p>
           )}
         </div>

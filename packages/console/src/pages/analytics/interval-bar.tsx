@@ -1,4 +1,5 @@
 /** A confidence interval drawn on an axis through zero: the whole interval above zero reads as a real gain. */
+import { useT } from '../../i18n/language-context.tsx';
 
 interface IntervalBarProps {
   estimate: number | null;
@@ -13,12 +14,17 @@ const H = 26;
 const PAD = 6;
 
 export function IntervalBar({ estimate, ci, span, format }: IntervalBarProps) {
+  const t = useT();
   if (!ci || estimate === null) return <span className="muted">—</span>;
   const reach = span ?? Math.max(Math.abs(ci[0]), Math.abs(ci[1]), Math.abs(estimate), 1e-9) * 1.15;
   const x = (v: number) =>
     PAD + ((Math.max(-reach, Math.min(reach, v)) + reach) / (2 * reach)) * (W - 2 * PAD);
   const tone = ci[0] > 0 ? 'interval-gain' : ci[1] < 0 ? 'interval-loss' : 'interval-unclear';
-  const label = `${format(estimate)}, 95 % interval ${format(ci[0])} to ${format(ci[1])}`;
+  const label = t('{estimate}, 95 % interval {low} to {high}', {
+    estimate: format(estimate),
+    low: format(ci[0]),
+    high: format(ci[1]),
+  });
   return (
     <svg
       className={`interval ${tone}`}

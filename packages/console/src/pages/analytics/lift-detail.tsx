@@ -2,9 +2,10 @@
 import { useCallback } from 'react';
 import { getCampaignLift, type ReportFilters } from '../../api/reports.ts';
 import { LoadingState } from '../../components/loading-state.tsx';
+import { useT } from '../../i18n/language-context.tsx';
 import { CsvLink } from './csv-link.tsx';
 import { IntervalBar } from './interval-bar.tsx';
-import { comparable, verdictOf } from './lift-verdict.ts';
+import { comparable, goalText, verdictOf } from './lift-verdict.ts';
 import { ReportError } from './report-error.tsx';
 import {
   formatCount,
@@ -28,11 +29,12 @@ export function LiftDetail({
   filters: ReportFilters;
   onClose: () => void;
 }) {
+  const t = useT();
   const load = useCallback((f: ReportFilters) => getCampaignLift(campaignId, f), [campaignId]);
   const report = useReport(load, filters);
   if (report.error) return <ReportError error={report.error} onRetry={report.reload} />;
   const l = report.data?.lift;
-  if (!l) return <LoadingState label="Computing the lift…" />;
+  if (!l) return <LoadingState label={t('Computing the lift…')} />;
   const v = verdictOf(l);
   // In the account's currency, as the funnel writes revenue ("+$3.00").
   const currency = report.data?.currency ?? null;
@@ -46,8 +48,14 @@ export function LiftDetail({
             {l.campaignName}
           </h3>
           <p className="card-subtitle">
-            {Math.round(l.controlShare * 100)} % held out as control · goal {l.goal} ·{' '}
-            {l.attributionWindowDays}-day attribution window
+            {t(
+              '{share} held out as control · goal {goal} · {days, plural, one {#-day attribution window} other {#-day attribution window}}',
+              {
+                share: formatPercent(l.controlShare, false, 0),
+                goal: goalText(l.goal),
+                days: l.attributionWindowDays,
+              },
+            )}
           </p>
         </div>
         <div className="card-actions">
@@ -55,67 +63,69 @@ export function LiftDetail({
           <CsvLink
             path={`campaigns/${campaignId}/lift`}
             filters={{ ...filters, campaignId: '' }}
-            label={`${l.campaignName} lift`}
+            label={t('{campaign} lift', { campaign: l.campaignName })}
           />
           <button type="button" className="button button-small button-ghost" onClick={onClose}>
-            Close
+            {t('Close')}
           </button>
         </div>
       </header>
       {!l.enoughData ? (
         <p className="alert alert-info lift-note">
-          Not enough data yet: a verdict needs {l.minimumSample.visitorsPerArm} visitors in each group and{' '}
-          {l.minimumSample.totalConversions} conversions in all. The figures so far are shown below.
+          {t(
+            'Not enough data yet: a verdict needs {visitors, plural, one {# visitor} other {# visitors}} in each group and {conversions, plural, one {# conversion} other {# conversions}} in all. The figures so far are shown below.',
+            { visitors: l.minimumSample.visitorsPerArm, conversions: l.minimumSample.totalConversions },
+          )}
         </p>
       ) : null}
       <div className="table-wrap lift-table">
         <table className="table table-compact">
           <thead>
             <tr>
-              <th scope="col">Group</th>
+              <th scope="col">{t('Group')}</th>
               <th scope="col" className="cell-number">
-                Visitors
+                {t('Visitors')}
               </th>
               <th scope="col" className="cell-number">
-                Converted
+                {t('Converted')}
               </th>
               <th scope="col" className="cell-number">
-                Rate
+                {t('Rate')}
               </th>
               <th scope="col" className="cell-number">
-                Revenue
+                {t('Revenue')}
               </th>
               <th scope="col" className="cell-number">
-                Per visitor
+                {t('Per visitor')}
               </th>
-              <th scope="col">Seen by</th>
+              <th scope="col">{t('Seen by')}</th>
             </tr>
           </thead>
           <tbody>
             {(
               [
-                ['Engaged', l.exposed],
-                ['Control', l.control],
+                [t('Engaged'), l.exposed],
+                [t('Control'), l.control],
               ] as const
             ).map(([name, a]) => (
               <tr key={name}>
                 <th scope="row">{name}</th>
-                <td className="cell-number" data-label="Visitors">
+                <td className="cell-number" data-label={t('Visitors')}>
                   {formatCount(a.visitors)}
                 </td>
-                <td className="cell-number" data-label="Converted">
+                <td className="cell-number" data-label={t('Converted')}>
                   {formatCount(a.converted)}
                 </td>
-                <td className="cell-number" data-label="Rate">
+                <td className="cell-number" data-label={t('Rate')}>
                   {formatPercent(a.conversionRate, false, 2)}
                 </td>
-                <td className="cell-number" data-label="Revenue">
+                <td className="cell-number" data-label={t('Revenue')}>
                   {formatMoney(a.revenue, currency)}
                 </td>
-                <td className="cell-number" data-label="Per visitor">
+                <td className="cell-number" data-label={t('Per visitor')}>
                   {formatMoney(a.revenuePerVisitor, currency)}
                 </td>
-                <td data-label="Seen by">{formatSources(a.sources)}</td>
+                <td data-label={t('Seen by')}>{formatSources(a.sources)}</td>
               </tr>
             ))}
           </tbody>
@@ -124,20 +134,28 @@ export function LiftDetail({
       {comparable(l) ? (
         <dl className="lift-figures">
           <div>
-            <dt>Conversion rate lift</dt>
+            <dt>{t('Conversion rate lift')}</dt>
             <dd>
               <IntervalBar estimate={l.absoluteLift.estimate} ci={l.absoluteLift.ci} format={pp} />
               <span>
-                {pp(l.absoluteLift.estimate ?? 0)}
                 {l.absoluteLift.ci
-                  ? ` (95 %: ${pp(l.absoluteLift.ci[0])} to ${pp(l.absoluteLift.ci[1])})`
-                  : ''}{' '}
-                · relative {formatPercent(l.relativeLift.estimate, true)} · p = {formatP(l.pValue)}
+                  ? t('{estimate} (95 %: {low} to {high}) · relative {relative} · p = {p}', {
+                      estimate: pp(l.absoluteLift.estimate ?? 0),
+                      low: pp(l.absoluteLift.ci[0]),
+                      high: pp(l.absoluteLift.ci[1]),
+                      relative: formatPercent(l.relativeLift.estimate, true),
+                      p: formatP(l.pValue),
+                    })
+                  : t('{estimate} · relative {relative} · p = {p}', {
+                      estimate: pp(l.absoluteLift.estimate ?? 0),
+                      relative: formatPercent(l.relativeLift.estimate, true),
+                      p: formatP(l.pValue),
+                    })}
               </span>
             </dd>
           </div>
           <div>
-            <dt>Revenue per visitor</dt>
+            <dt>{t('Revenue per visitor')}</dt>
             <dd>
               <IntervalBar
                 estimate={l.revenue.difference.estimate}
@@ -145,13 +163,22 @@ export function LiftDetail({
                 format={money}
               />
               <span>
-                {money(l.revenue.difference.estimate ?? 0)}
                 {l.revenue.difference.ci
-                  ? ` (95 % Welch: ${money(l.revenue.difference.ci[0])} to ${money(l.revenue.difference.ci[1])})`
-                  : ''}{' '}
-                · p = {formatP(l.revenue.pValue)}
+                  ? t('{estimate} (95 % Welch: {low} to {high}) · p = {p}', {
+                      estimate: money(l.revenue.difference.estimate ?? 0),
+                      low: money(l.revenue.difference.ci[0]),
+                      high: money(l.revenue.difference.ci[1]),
+                      p: formatP(l.revenue.pValue),
+                    })
+                  : t('{estimate} · p = {p}', {
+                      estimate: money(l.revenue.difference.estimate ?? 0),
+                      p: formatP(l.revenue.pValue),
+                    })}
                 {l.revenue.bootstrap
-                  ? ` · bootstrap: ${money(l.revenue.bootstrap.ci[0])} to ${money(l.revenue.bootstrap.ci[1])}`
+                  ? ` · ${t('bootstrap: {low} to {high}', {
+                      low: money(l.revenue.bootstrap.ci[0]),
+                      high: money(l.revenue.bootstrap.ci[1]),
+                    })}`
                   : ''}
               </span>
             </dd>
@@ -159,7 +186,7 @@ export function LiftDetail({
         </dl>
       ) : (
         <p className="muted lift-note">
-          The lift appears once both the engaged and the control group have visitors.
+          {t('The lift appears once both the engaged and the control group have visitors.')}
         </p>
       )}
       <ScoreBands campaignId={campaignId} filters={filters} />

@@ -2,19 +2,13 @@
 import { useState } from 'react';
 import { type CampaignLiftList, getLiftList, type ReportFilters } from '../../api/reports.ts';
 import { LoadingState } from '../../components/loading-state.tsx';
+import { useT } from '../../i18n/language-context.tsx';
 import { CsvLink } from './csv-link.tsx';
 import { IntervalBar } from './interval-bar.tsx';
 import { LiftDetail } from './lift-detail.tsx';
-import { comparable, verdictOf } from './lift-verdict.ts';
+import { comparable, goalText, verdictOf } from './lift-verdict.ts';
 import { ReportError } from './report-error.tsx';
-import {
-  formatCount,
-  formatCountOf,
-  formatMoney,
-  formatP,
-  formatPercent,
-  formatPoints,
-} from './report-format.ts';
+import { formatCount, formatMoney, formatP, formatPercent, formatPoints } from './report-format.ts';
 import { useReport } from './use-report.ts';
 import './lift-tab.css';
 
@@ -26,30 +20,34 @@ const pp = (v: number) => formatPoints(v);
  * distinct count, so nobody adds the rows up and takes it for the shop's total.
  */
 function CreditNote({ list }: { list: CampaignLiftList }) {
+  const t = useT();
   const o = list.overlap;
   return (
-    <section className="credit-note" aria-label="How conversions are credited" data-testid="lift-credit">
+    <section className="credit-note" aria-label={t('How conversions are credited')} data-testid="lift-credit">
       <p>
-        A purchase (or goal) is credited to every campaign that engaged the visitor within its attribution
-        window; totals across campaigns can count a purchase more than once.
+        {t(
+          'A purchase (or goal) is credited to every campaign that engaged the visitor within its attribution window; totals across campaigns can count a purchase more than once.',
+        )}
       </p>
       {o && o.shared > 0 ? (
         <dl className="credit-figures">
           <div>
-            <dt>Conversions, added over campaigns</dt>
+            <dt>{t('Conversions, added over campaigns')}</dt>
             <dd data-testid="lift-credit-summed">
               {formatCount(o.summed)} · {formatMoney(o.summedRevenue, list.currency)}
             </dd>
           </div>
           <div>
-            <dt>Distinct conversions</dt>
+            <dt>{t('Distinct conversions')}</dt>
             <dd data-testid="lift-credit-distinct">
               {formatCount(o.conversions)} · {formatMoney(o.revenue, list.currency)}
             </dd>
           </div>
           <div>
-            <dt>Credited to more than one campaign</dt>
-            <dd data-testid="lift-credit-shared">{formatCountOf(o.shared, 'conversion', 'conversions')}</dd>
+            <dt>{t('Credited to more than one campaign')}</dt>
+            <dd data-testid="lift-credit-shared">
+              {t('{count, plural, one {# conversion} other {# conversions}}', { count: o.shared })}
+            </dd>
           </div>
         </dl>
       ) : null}
@@ -58,11 +56,12 @@ function CreditNote({ list }: { list: CampaignLiftList }) {
 }
 
 export function LiftTab({ filters }: { filters: ReportFilters }) {
+  const t = useT();
   const report = useReport(getLiftList, filters);
   const [open, setOpen] = useState<string | null>(null);
   if (report.error) return <ReportError error={report.error} onRetry={report.reload} />;
   const list = report.data;
-  if (!list) return <LoadingState label="Comparing campaigns with their control groups…" />;
+  if (!list) return <LoadingState label={t('Comparing campaigns with their control groups…')} />;
   const span =
     Math.max(
       0.01,
@@ -75,33 +74,34 @@ export function LiftTab({ filters }: { filters: ReportFilters }) {
     <div className="report" data-testid="lift-report">
       <div className="table-toolbar">
         <p className="muted">
-          Visitors who qualified in the period: shown the engagement, or held out as the control group.
-          Converted means a purchase (or the campaign’s goal) within the campaign’s attribution window.
+          {t(
+            'Visitors who qualified in the period: shown the engagement, or held out as the control group. Converted means a purchase (or the campaign’s goal) within the campaign’s attribution window.',
+          )}
         </p>
-        <CsvLink path="campaigns" filters={filters} label="campaign lift" />
+        <CsvLink path="campaigns" filters={filters} label={t('campaign lift')} />
       </div>
       {list.campaigns.length === 0 ? (
-        <p className="muted">No campaigns match these filters.</p>
+        <p className="muted">{t('No campaigns match these filters.')}</p>
       ) : (
         <div className="table-wrap">
           <table className="table table-compact">
             <thead>
               <tr>
-                <th scope="col">Campaign</th>
+                <th scope="col">{t('Campaign')}</th>
                 <th scope="col" className="cell-number">
-                  Engaged
+                  {t('Engaged')}
                 </th>
                 <th scope="col" className="cell-number">
-                  Control
+                  {t('Control')}
                 </th>
-                <th scope="col">{'Lift in conversion rate (95\u00a0% interval)'}</th>
+                <th scope="col">{t('Lift in conversion rate ({level} interval)', { level: '95\u00a0%' })}</th>
                 <th scope="col" className="cell-number">
-                  Relative
+                  {t('Relative')}
                 </th>
                 <th scope="col" className="cell-number lift-head-whole">
-                  p-value
+                  {t('p-value')}
                 </th>
-                <th scope="col">Verdict</th>
+                <th scope="col">{t('Verdict')}</th>
               </tr>
             </thead>
             <tbody>
@@ -120,18 +120,21 @@ export function LiftTab({ filters }: { filters: ReportFilters }) {
                         {c.campaignName}
                       </button>
                       <div className="muted cell-sub">
-                        Goal: {c.goal} · {c.attributionWindowDays}-day window
+                        {t('Goal: {goal} · {days, plural, one {#-day window} other {#-day window}}', {
+                          goal: goalText(c.goal),
+                          days: c.attributionWindowDays,
+                        })}
                       </div>
                     </th>
-                    <td className="cell-number" data-label="Engaged">
+                    <td className="cell-number" data-label={t('Engaged')}>
                       {formatPercent(c.exposed.conversionRate, false, 2)}
                       <div className="muted cell-sub">
                         {formatCount(c.exposed.converted)} / {formatCount(c.exposed.visitors)}
                       </div>
                     </td>
-                    <td className="cell-number" data-label="Control">
+                    <td className="cell-number" data-label={t('Control')}>
                       {c.control.visitors === 0 ? (
-                        <span title="Nobody is held out of this campaign">—</span>
+                        <span title={t('Nobody is held out of this campaign')}>—</span>
                       ) : (
                         <>
                           {formatPercent(c.control.conversionRate, false, 2)}
@@ -141,7 +144,7 @@ export function LiftTab({ filters }: { filters: ReportFilters }) {
                         </>
                       )}
                     </td>
-                    <td data-label="Lift (95 %)">
+                    <td data-label={t('Lift (95 %)')}>
                       {comparable(c) ? (
                         <div className="interval-cell">
                           <IntervalBar
@@ -152,25 +155,29 @@ export function LiftTab({ filters }: { filters: ReportFilters }) {
                           />
                           <span className="cell-sub">
                             {c.absoluteLift.ci
-                              ? `${pp(c.absoluteLift.estimate ?? 0)} (${pp(c.absoluteLift.ci[0])} to ${pp(c.absoluteLift.ci[1])})`
+                              ? t('{estimate} ({low} to {high})', {
+                                  estimate: pp(c.absoluteLift.estimate ?? 0),
+                                  low: pp(c.absoluteLift.ci[0]),
+                                  high: pp(c.absoluteLift.ci[1]),
+                                })
                               : '—'}
                           </span>
                         </div>
                       ) : (
                         <span className="muted cell-sub">
                           {c.control.visitors === 0
-                            ? 'No control visitors to compare with'
-                            : 'No engaged visitors yet'}
+                            ? t('No control visitors to compare with')
+                            : t('No engaged visitors yet')}
                         </span>
                       )}
                     </td>
-                    <td className="cell-number" data-label="Relative">
+                    <td className="cell-number" data-label={t('Relative')}>
                       {comparable(c) ? formatPercent(c.relativeLift.estimate, true) : '—'}
                     </td>
-                    <td className="cell-number" data-label="p-value">
+                    <td className="cell-number" data-label={t('p-value')}>
                       {comparable(c) ? formatP(c.pValue) : '—'}
                     </td>
-                    <td data-label="Verdict">
+                    <td data-label={t('Verdict')}>
                       <span className={`badge ${v.tone}`}>{v.text}</span>
                     </td>
                   </tr>

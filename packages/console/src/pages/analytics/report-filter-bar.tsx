@@ -6,14 +6,15 @@ import { listSites } from '../../api/sites.ts';
 import { listSkills } from '../../api/skills.ts';
 import { listUsers } from '../../api/users.ts';
 import { useResource } from '../../components/use-resource.ts';
+import { t } from '../../i18n/i18n.ts';
+import { useT } from '../../i18n/language-context.tsx';
 import { daysAgo } from './report-format.ts';
 
-const PRESETS = [
-  { days: 1, label: 'Today' },
-  { days: 7, label: '7 days' },
-  { days: 30, label: '30 days' },
-  { days: 90, label: '90 days' },
-];
+const PRESETS = [1, 7, 30, 90];
+
+/** A preset's button: "Today", else "7 days". */
+const presetLabel = (days: number) =>
+  days === 1 ? t('Today') : t('{days, plural, one {# day} other {# days}}', { days });
 
 /** The last `days` days up to today, in the viewer's time zone. */
 export function presetRange(days: number): Pick<ReportFilters, 'from' | 'to'> {
@@ -26,6 +27,7 @@ interface Props {
 }
 
 export function ReportFilterBar({ filters, onChange }: Props) {
+  const t = useT();
   const options = useResource(
     useCallback(async () => {
       const [sites, campaigns, skills, users] = await Promise.all([
@@ -42,26 +44,26 @@ export function ReportFilterBar({ filters, onChange }: Props) {
   const today = daysAgo(0);
 
   return (
-    <form className="filter-bar" aria-label="Report filters" onSubmit={(e) => e.preventDefault()}>
-      <fieldset className="filter-presets" aria-label="Period">
-        {PRESETS.map((p) => {
-          const range = presetRange(p.days);
+    <form className="filter-bar" aria-label={t('Report filters')} onSubmit={(e) => e.preventDefault()}>
+      <fieldset className="filter-presets" aria-label={t('Period')}>
+        {PRESETS.map((days) => {
+          const range = presetRange(days);
           const current = range.from === filters.from && range.to === filters.to;
           return (
             <button
-              key={p.days}
+              key={days}
               type="button"
               className={current ? 'segment segment-current' : 'segment'}
               aria-pressed={current}
               onClick={() => set(range)}
             >
-              {p.label}
+              {presetLabel(days)}
             </button>
           );
         })}
       </fieldset>
       <label className="filter">
-        <span className="filter-label">From</span>
+        <span className="filter-label">{t('From')}</span>
         <input
           className="input input-compact"
           type="date"
@@ -71,7 +73,7 @@ export function ReportFilterBar({ filters, onChange }: Props) {
         />
       </label>
       <label className="filter">
-        <span className="filter-label">To</span>
+        <span className="filter-label">{t('To')}</span>
         <input
           className="input input-compact"
           type="date"
@@ -82,13 +84,13 @@ export function ReportFilterBar({ filters, onChange }: Props) {
         />
       </label>
       <label className="filter">
-        <span className="filter-label">Site</span>
+        <span className="filter-label">{t('Site')}</span>
         <select
           className="input select input-compact"
           value={filters.siteId}
           onChange={(e) => set({ siteId: e.target.value })}
         >
-          <option value="">All sites</option>
+          <option value="">{t('All sites')}</option>
           {o?.sites.map((s) => (
             <option key={s.id} value={s.id}>
               {s.name}
@@ -97,13 +99,13 @@ export function ReportFilterBar({ filters, onChange }: Props) {
         </select>
       </label>
       <label className="filter">
-        <span className="filter-label">Campaign</span>
+        <span className="filter-label">{t('Campaign')}</span>
         <select
           className="input select input-compact"
           value={filters.campaignId}
           onChange={(e) => set({ campaignId: e.target.value })}
         >
-          <option value="">All campaigns</option>
+          <option value="">{t('All campaigns')}</option>
           {o?.campaigns.map((c) => (
             <option key={c.id} value={c.id}>
               {c.name}
@@ -112,13 +114,13 @@ export function ReportFilterBar({ filters, onChange }: Props) {
         </select>
       </label>
       <label className="filter">
-        <span className="filter-label">Skill</span>
+        <span className="filter-label">{t('Skill')}</span>
         <select
           className="input select input-compact"
           value={filters.skillId}
           onChange={(e) => set({ skillId: e.target.value })}
         >
-          <option value="">All skills</option>
+          <option value="">{t('All skills')}</option>
           {o?.skills.map((s) => (
             <option key={s.id} value={s.id}>
               {s.name}
@@ -127,13 +129,13 @@ export function ReportFilterBar({ filters, onChange }: Props) {
         </select>
       </label>
       <label className="filter">
-        <span className="filter-label">Agent</span>
+        <span className="filter-label">{t('Agent')}</span>
         <select
           className="input select input-compact"
           value={filters.agentId}
           onChange={(e) => set({ agentId: e.target.value })}
         >
-          <option value="">All agents</option>
+          <option value="">{t('All agents')}</option>
           {o?.agents.map((u) => (
             <option key={u.id} value={u.id}>
               {u.name}

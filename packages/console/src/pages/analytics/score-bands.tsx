@@ -2,7 +2,10 @@
 import { useCallback, useMemo } from 'react';
 import uPlot from 'uplot';
 import { getScoreBands, type ReportFilters, type ScoreBandFigures } from '../../api/reports.ts';
+import { formatNumber } from '../../components/format.ts';
 import { LoadingState } from '../../components/loading-state.tsx';
+import { t } from '../../i18n/i18n.ts';
+import { useLanguage, useT } from '../../i18n/language-context.tsx';
 import { IntervalBar } from './interval-bar.tsx';
 import { ReportError } from './report-error.tsx';
 import { formatCount, formatMoney, formatPercent, formatPoints } from './report-format.ts';
@@ -11,22 +14,34 @@ import { useReport } from './use-report.ts';
 import './score-bands.css';
 
 const pp = (v: number) => formatPoints(v, 1);
-const range = (b: ScoreBandFigures) => `${Math.round(b.from * 100)}–${Math.round(b.to * 100)} %`;
+const range = (b: ScoreBandFigures) =>
+  `${formatCount(Math.round(b.from * 100))}–${formatCount(Math.round(b.to * 100))} %`;
 
 /** What positive-lift targeting does with a band. */
-const TARGETING: Record<ScoreBandFigures['status'], [string, string]> = {
-  targeted: ['Targeted', 'badge-active'],
-  excluded: ['Left alone', 'badge-paused'],
-  learning: ['Learning', ''],
-};
+function targeting(status: ScoreBandFigures['status']): [string, string] {
+  switch (status) {
+    case 'targeted':
+      return [t('Targeted'), 'badge-active'];
+    case 'excluded':
+      return [t('Left alone'), 'badge-paused'];
+    default:
+      return [t('Learning'), ''];
+  }
+}
 
 /** What the band's comparison says (campaigns that target everyone). */
-const VERDICT: Record<ScoreBandFigures['verdict'], [string, string]> = {
-  treatment_better: ['Lift', 'badge-active'],
-  control_better: ['Worse than control', 'badge-paused'],
-  no_significant_difference: ['No clear difference', ''],
-  not_enough_data: ['Not enough data', ''],
-};
+function verdict(v: ScoreBandFigures['verdict']): [string, string] {
+  switch (v) {
+    case 'treatment_better':
+      return [t('Lift'), 'badge-active'];
+    case 'control_better':
+      return [t('Worse than control'), 'badge-paused'];
+    case 'no_significant_difference':
+      return [t('No clear difference'), ''];
+    default:
+      return [t('Not enough data'), ''];
+  }
+}
 
 const leftBars = uPlot.paths.bars?.({ size: [0.36, 36], align: -1 });
 const rightBars = uPlot.paths.bars?.({ size: [0.36, 36], align: 1 });
@@ -52,20 +67,20 @@ function chartOptions(labels: string[]): Omit<uPlot.Options, 'width' | 'height'>
         grid: { stroke: '#eef0f3' },
         ticks: { stroke: '#e4e7ec' },
         size: 52,
-        values: (_u, splits) => splits.map((v) => `${Math.round(v * 1000) / 10} %`),
+        values: (_u, splits) => splits.map((v) => `${formatNumber(Math.round(v * 1000) / 10)} %`),
       },
     ],
     series: [
       {},
       {
-        label: 'Engaged',
+        label: t('Engaged'),
         stroke: '#4338ca',
         fill: 'rgba(67,56,202,0.8)',
         paths: leftBars,
         points: { show: false },
       },
       {
-        label: 'Control',
+        label: t('Control'),
         stroke: '#98a2b3',
         fill: 'rgba(152,162,179,0.75)',
         paths: rightBars,
@@ -76,10 +91,14 @@ function chartOptions(labels: string[]): Omit<uPlot.Options, 'width' | 'height'>
 }
 
 export function ScoreBands({ campaignId, filters }: { campaignId: string; filters: ReportFilters }) {
+  const t = useT();
+  const { lang } = useLanguage();
   const load = useCallback((f: ReportFilters) => getScoreBands(campaignId, f), [campaignId]);
   const report = useReport(load, filters);
   const r = report.data;
-  const labels = useMemo(() => (r ? r.bands.map(range) : []), [r]);
+  // Written again on a language switch.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the labels follow the language
+  const labels = useMemo(() => (r ? r.bands.map(range) : []), [r, lang]);
   const options = useMemo(() => chartOptions(labels), [labels]);
   const data = useMemo<uPlot.AlignedData>(
     () =>
@@ -93,22 +112,26 @@ export function ScoreBands({ campaignId, filters }: { campaignId: string; filter
     [r],
   );
   if (report.error) return <ReportError error={report.error} onRetry={report.reload} />;
-  if (!r) return <LoadingState label="Splitting by purchase score…" />;
+  if (!r) return <LoadingState label={t('Splitting by purchase score…')} />;
   const positive = r.scoreBands === 'positive_lift';
 
   return (
     <section className="score-bands" aria-labelledby="score-bands-title" data-testid="score-bands">
       <header className="score-bands-header">
-        <h4 id="score-bands-title">By purchase score</h4>
+        <h4 id="score-bands-title">{t('By purchase score')}</h4>
         <p className="muted">
-          Engaged and control visitors compared within each {r.kind === 'decile' ? 'tenth' : 'fifth'} of
-          purchase scores (the score when they qualified). Lift concentrated in the top band means the
-          campaign mostly reaches people who would have bought anyway.
+          {r.kind === 'decile'
+            ? t(
+                'Engaged and control visitors compared within each tenth of purchase scores (the score when they qualified). Lift concentrated in the top band means the campaign mostly reaches people who would have bought anyway.',
+              )
+            : t(
+                'Engaged and control visitors compared within each fifth of purchase scores (the score when they qualified). Lift concentrated in the top band means the campaign mostly reaches people who would have bought anyway.',
+              )}
         </p>
       </header>
       {r.kind === 'none' ? (
         <p className="alert alert-info">
-          No scored visitor has qualified for this campaign in the period yet.
+          {t('No scored visitor has qualified for this campaign in the period yet.')}
         </p>
       ) : (
         <>
@@ -118,17 +141,25 @@ export function ScoreBands({ campaignId, filters }: { campaignId: string; filter
               data-testid="score-bands-mode"
             >
               {r.enoughData
-                ? 'Targets the bands where engaged visitors bought more than the control group, and those still learning; visitors in the other bands are left alone.'
-                : `Targets everyone for now: a band needs ${r.minimumSample.visitorsPerArm} visitors in each group and ${r.minimumSample.totalConversions} conversions before it can be judged.`}
+                ? t(
+                    'Targets the bands where engaged visitors bought more than the control group, and those still learning; visitors in the other bands are left alone.',
+                  )
+                : t(
+                    'Targets everyone for now: a band needs {visitors, plural, one {# visitor} other {# visitors}} in each group and {conversions, plural, one {# conversion} other {# conversions}} before it can be judged.',
+                    {
+                      visitors: r.minimumSample.visitorsPerArm,
+                      conversions: r.minimumSample.totalConversions,
+                    },
+                  )}
             </p>
           )}
           <div className="chart-card score-bands-chart">
-            <div className="chart-title">Conversion rate by score band</div>
+            <div className="chart-title">{t('Conversion rate by score band')}</div>
             <UPlotChart
               options={options}
               data={data}
               height={220}
-              label="Conversion rate of engaged and control visitors in each purchase-score band"
+              label={t('Conversion rate of engaged and control visitors in each purchase-score band')}
               testId="score-bands-chart"
             />
           </div>
@@ -136,41 +167,45 @@ export function ScoreBands({ campaignId, filters }: { campaignId: string; filter
             <table className="table table-compact" data-testid="score-bands-table">
               <thead>
                 <tr>
-                  <th scope="col">Score band</th>
+                  <th scope="col">{t('Score band')}</th>
                   <th scope="col" className="cell-number">
-                    Engaged
+                    {t('Engaged')}
                   </th>
                   <th scope="col" className="cell-number">
-                    Control
+                    {t('Control')}
                   </th>
                   <th scope="col" className="cell-number">
-                    Revenue per visitor <span className="muted">engaged vs control</span>
+                    {t('Revenue per visitor')} <span className="muted">{t('engaged vs control')}</span>
                   </th>
-                  <th scope="col">Conversion lift (95 %)</th>
-                  <th scope="col">{positive ? 'Targeting' : 'Verdict'}</th>
+                  <th scope="col">{t('Conversion lift (95 %)')}</th>
+                  <th scope="col">{positive ? t('Targeting') : t('Verdict')}</th>
                 </tr>
               </thead>
               <tbody>
                 {r.bands.map((b) => {
-                  const [text, tone] = positive ? TARGETING[b.status] : VERDICT[b.verdict];
+                  const [text, tone] = positive ? targeting(b.status) : verdict(b.verdict);
                   return (
                     <tr key={b.band} data-status={b.status}>
                       <th scope="row">{range(b)}</th>
-                      <td className="cell-number" data-label="Engaged">
+                      <td className="cell-number" data-label={t('Engaged')}>
                         {formatPercent(b.exposed.conversionRate, false, 1)}{' '}
-                        <span className="muted">of {formatCount(b.exposed.visitors)}</span>
-                      </td>
-                      <td className="cell-number" data-label="Control">
-                        {formatPercent(b.control.conversionRate, false, 1)}{' '}
-                        <span className="muted">of {formatCount(b.control.visitors)}</span>
-                      </td>
-                      <td className="cell-number" data-label="Revenue per visitor">
-                        {formatMoney(b.exposed.revenuePerVisitor, r.currency)}{' '}
                         <span className="muted">
-                          vs {formatMoney(b.control.revenuePerVisitor, r.currency)}
+                          {t('of {count}', { count: formatCount(b.exposed.visitors) })}
                         </span>
                       </td>
-                      <td data-label="Lift (95 %)">
+                      <td className="cell-number" data-label={t('Control')}>
+                        {formatPercent(b.control.conversionRate, false, 1)}{' '}
+                        <span className="muted">
+                          {t('of {count}', { count: formatCount(b.control.visitors) })}
+                        </span>
+                      </td>
+                      <td className="cell-number" data-label={t('Revenue per visitor')}>
+                        {formatMoney(b.exposed.revenuePerVisitor, r.currency)}{' '}
+                        <span className="muted">
+                          {t('vs {amount}', { amount: formatMoney(b.control.revenuePerVisitor, r.currency) })}
+                        </span>
+                      </td>
+                      <td data-label={t('Lift (95 %)')}>
                         <span className="score-band-lift">
                           <IntervalBar
                             estimate={b.absoluteLift.estimate}
@@ -180,7 +215,7 @@ export function ScoreBands({ campaignId, filters }: { campaignId: string; filter
                           <span>{b.absoluteLift.estimate === null ? '—' : pp(b.absoluteLift.estimate)}</span>
                         </span>
                       </td>
-                      <td data-label={positive ? 'Targeting' : 'Verdict'}>
+                      <td data-label={positive ? t('Targeting') : t('Verdict')}>
                         <span className={`badge ${tone}`}>{text}</span>
                       </td>
                     </tr>
@@ -191,8 +226,10 @@ export function ScoreBands({ campaignId, filters }: { campaignId: string; filter
           </div>
           {r.unscored.exposed + r.unscored.control > 0 && (
             <p className="muted score-bands-note">
-              {formatCount(r.unscored.exposed + r.unscored.control)} visitors qualified before they had a
-              score and are not in any band.
+              {t(
+                '{count, plural, one {# visitor qualified before they had a score and is not in any band.} other {# visitors qualified before they had a score and are not in any band.}}',
+                { count: r.unscored.exposed + r.unscored.control },
+              )}
             </p>
           )}
         </>

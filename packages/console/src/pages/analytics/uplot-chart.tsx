@@ -2,6 +2,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { formatNumber } from '../../components/format.ts';
 
 interface UPlotChartProps {
   /** Everything but width and height, which follow the container. */
@@ -72,3 +73,21 @@ export function cssColor(name: string, fallback: string): string {
 
 /** Bars for categorical charts (funnel stages, agents). */
 export const barPaths = uPlot.paths.bars?.({ size: [0.6, 64], align: 0 });
+
+/** An axis's counts in the console's language ("1,500", "1.500"), not the browser's. */
+export const countTicks = (_u: uPlot, splits: number[]) => splits.map((v) => formatNumber(v));
+
+/** A series' value in the legend, in the console's language; a dash where there is none. */
+export const countValue = (_u: uPlot, v: number | null) => (v == null ? '—' : formatNumber(v));
+
+/**
+ * A time axis's labels written by `format` in the console's language; a label that repeats the one
+ * before it (two ticks in the same day or hour) is left blank rather than said twice.
+ */
+export function timeTicks(format: (at: Date) => string) {
+  return (_u: uPlot, splits: number[]) =>
+    splits.map((s, i) => {
+      const text = format(new Date(s * 1000));
+      return i > 0 && format(new Date(splits[i - 1]! * 1000)) === text ? '' : text;
+    });
+}
