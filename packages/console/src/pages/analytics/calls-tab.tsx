@@ -42,7 +42,7 @@ const figures = () => [
   t('90 % wait'),
   t('Avg talk'),
   t('Total talk'),
-  t('Hold'),
+  t('On hold'),
   t('Transfers'),
 ];
 
@@ -88,7 +88,7 @@ function Row({
       <td className="cell-number" data-label={t('Total talk')}>
         {formatDuration(c.totalTalkSeconds)}
       </td>
-      <td className="cell-number" data-label={t('Hold')}>
+      <td className="cell-number" data-label={t('On hold')}>
         {formatDuration(c.holdSeconds)}
       </td>
       <td className="cell-number" data-label={t('Transfers')}>
