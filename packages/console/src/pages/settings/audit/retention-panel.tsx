@@ -7,7 +7,7 @@ import { formatDateTime } from '../../../components/format.ts';
 import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
 import { useResource } from '../../../components/use-resource.ts';
-import { t as translate } from '../../../i18n/i18n.ts';
+import { t } from '../../../i18n/i18n.ts';
 import { useT } from '../../../i18n/language-context.tsx';
 import { useSession } from '../../../session/session-context.tsx';
 import './audit.css';
@@ -47,12 +47,11 @@ function kindText(t: ReturnType<typeof useT>, kind: Kind): { label: string; hint
 
 /** Days as people say them: "13 months", "2 years", "90 days". */
 export function describeDays(days: number): string {
-  if (days === 0) return translate('forever');
-  if (days % 365 === 0)
-    return translate('{count, plural, one {# year} other {# years}}', { count: days / 365 });
+  if (days === 0) return t('forever');
+  if (days % 365 === 0) return t('{count, plural, one {# year} other {# years}}', { count: days / 365 });
   if (days >= 60 && Math.abs(days / 30.4 - Math.round(days / 30.4)) < 0.1)
-    return translate('{count, plural, one {# month} other {# months}}', { count: Math.round(days / 30.4) });
-  return translate('{count, plural, one {# day} other {# days}}', { count: days });
+    return t('{count, plural, one {# month} other {# months}}', { count: Math.round(days / 30.4) });
+  return t('{count, plural, one {# day} other {# days}}', { count: days });
 }
 
 export function RetentionPanel() {
