@@ -12,7 +12,7 @@ const TRAINED_AT = Date.parse('2026-03-05T14:07:00Z');
 /** "05.03.2026, 14:07": a date and time written the German way. */
 const GERMAN_DATE_TIME = /^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}$/;
 
-describe('Settings in German and Spanish: webhooks, orders, model, audit log and security', {
+describe('Settings in German and Spanish: webhooks, orders, model, audit log, security and bots', {
   timeout: 120_000,
 }, () => {
   let srv: TestServer;
@@ -70,10 +70,11 @@ describe('Settings in German and Spanish: webhooks, orders, model, audit log and
     page.evaluate<string[]>(`(() => {
       const out = [];
       if (document.documentElement.scrollWidth > window.innerWidth) out.push('the page scrolls sideways');
-      const selector = 'main button, main h1, main h2, main h3, main th, main .badge, main label, main legend';
+      const selector = 'main button, main h1, main h2, main h3, main th, main .badge, main label, main legend, main .table-wrap';
       for (const el of document.querySelectorAll(selector)) {
         if (el.offsetParent === null) continue;
         if (el.scrollWidth > el.clientWidth + 1) out.push('cut: “' + el.textContent.slice(0, 80) + '”');
+        if (el.classList.contains('table-wrap')) continue; // its cells hold data: URLs and JSON may wrap
         const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
         for (let n = walker.nextNode(); n; n = walker.nextNode()) {
           for (const m of (n.textContent || '').matchAll(/[^ \\n\\t]+/g)) {
@@ -132,8 +133,8 @@ describe('Settings in German and Spanish: webhooks, orders, model, audit log and
     assert.match((await delivery.locator('time').getAttribute('title')) ?? '', GERMAN_DATE_TIME);
     await page.getByRole('columnheader', { name: 'Versuche' }).waitFor();
     await page.getByRole('button', { name: 'Aktualisieren' }).waitFor();
-    assert.deepEqual(await cut(page), []);
     await page.screenshot({ path: `${SHOTS_DIR}/settings-german-webhooks.png`, fullPage: true });
+    assert.deepEqual(await cut(page), []);
 
     // Orders: heading, empty state, the checkout snippets' hints.
     await open(page, 'orders', 'Bestellungen aus Ihrem Shop');
@@ -192,6 +193,21 @@ describe('Settings in German and Spanish: webhooks, orders, model, audit log and
     await page.getByRole('button', { name: 'Single Sign-on einrichten' }).waitFor();
     assert.deepEqual(await cut(page), []);
     await page.screenshot({ path: `${SHOTS_DIR}/settings-german-security.png`, fullPage: true });
+
+    // Bots and their knowledge base.
+    await open(page, 'bots', 'Bots');
+    await page.getByRole('button', { name: 'Neuer Bot' }).first().waitFor();
+    await page
+      .getByText('Noch keine Bots')
+      .or(page.getByRole('columnheader', { name: 'Übergibt nach' }))
+      .waitFor();
+    assert.deepEqual(await cut(page), []);
+    await page.screenshot({ path: `${SHOTS_DIR}/settings-german-bots.png`, fullPage: true });
+    await open(page, 'knowledge', 'Wissensdatenbank');
+    await page.getByRole('heading', { name: 'Frage ausprobieren' }).waitFor();
+    await page.getByRole('heading', { name: 'Generierte Antworten' }).waitFor();
+    assert.deepEqual(await cut(page), []);
+    await page.screenshot({ path: `${SHOTS_DIR}/settings-german-knowledge.png`, fullPage: true });
 
     assert.deepEqual(errors, []);
     await context.close();

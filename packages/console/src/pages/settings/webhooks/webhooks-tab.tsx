@@ -18,6 +18,7 @@ import { useT } from '../../../i18n/language-context.tsx';
 import { CreateWebhookDialog } from './create-webhook-dialog.tsx';
 import { DeliveryLog } from './delivery-log.tsx';
 import { WebhookSecretDialog } from './webhook-secret.tsx';
+import './webhooks.css';
 
 type Editing =
   | { kind: 'create' }
@@ -81,7 +82,7 @@ export function WebhooksTab() {
         </EmptyState>
       ) : (
         <div className="table-wrap">
-          <table className="table" data-testid="webhook-table">
+          <table className="table webhook-table" data-testid="webhook-table">
             <thead>
               <tr>
                 <th scope="col">{t('Endpoint')}</th>
