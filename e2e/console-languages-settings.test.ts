@@ -12,7 +12,7 @@ const TRAINED_AT = Date.parse('2026-03-05T14:07:00Z');
 /** "05.03.2026, 14:07": a date and time written the German way. */
 const GERMAN_DATE_TIME = /^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}$/;
 
-describe('Settings in German and Spanish: webhooks, orders, model, audit log, security and bots', {
+describe('Settings in German and Spanish: all its tabs from webhooks to automation', {
   timeout: 120_000,
 }, () => {
   let srv: TestServer;
@@ -208,6 +208,20 @@ describe('Settings in German and Spanish: webhooks, orders, model, audit log, se
     await page.getByRole('heading', { name: 'Generierte Antworten' }).waitFor();
     assert.deepEqual(await cut(page), []);
     await page.screenshot({ path: `${SHOTS_DIR}/settings-german-knowledge.png`, fullPage: true });
+
+    // Automation: the empty state, and a new rule read back in German words.
+    await open(page, 'automation', 'Automatisierung');
+    await page.getByTestId('automation-empty').getByText('Noch keine Regeln').waitFor();
+    await page.getByTestId('automation-empty').getByRole('button', { name: 'Neue Regel' }).click();
+    const rule = page.getByTestId('rule-dialog');
+    await rule.getByRole('heading', { name: 'Neue Regel' }).waitFor();
+    await rule.getByLabel('Aktion 1: Tags', { exact: true }).fill('erstattung');
+    assert.equal(
+      await rule.getByTestId('automation-summary').textContent(),
+      'In WortenWenn ein Kunde eine Nachricht schreibt: mit „erstattung“ taggen.',
+    );
+    await page.screenshot({ path: `${SHOTS_DIR}/settings-german-automation.png` });
+    assert.deepEqual(await cut(page), []);
 
     assert.deepEqual(errors, []);
     await context.close();
