@@ -163,6 +163,7 @@ describe('Settings in German and Spanish: all its tabs from webhooks to automati
     await open(page, 'audit-log', 'Protokoll');
     const entry = page.locator('[data-testid="audit-row"][data-action="webhook.created"]');
     await entry.getByText('Webhook angelegt').waitFor();
+    await entry.getByText('Inhaber · Passwort').waitFor();
     assert.match((await entry.locator('time').getAttribute('title')) ?? '', GERMAN_DATE_TIME);
     await page.getByRole('columnheader', { name: 'Wer' }).waitFor();
     await page.getByRole('link', { name: 'CSV exportieren' }).waitFor();

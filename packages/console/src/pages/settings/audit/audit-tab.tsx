@@ -40,6 +40,22 @@ function roleLabel(t: ReturnType<typeof useT>, role: string | null | undefined):
   }
 }
 
+/** How the actor signed in, in a row's small print. */
+function methodLabel(t: ReturnType<typeof useT>, method: string): string {
+  switch (method) {
+    case 'password':
+      return t('password');
+    case 'password+totp':
+      return t('password and app code');
+    case 'password+recovery':
+      return t('password and recovery code');
+    case 'oidc':
+      return t('single sign-on');
+    default:
+      return method;
+  }
+}
+
 const hasFilters = (f: AuditFilters) => Object.values(f).some((v) => v !== '');
 
 /** A short name for a browser from its User-Agent. */
@@ -318,7 +334,9 @@ export function AuditTab() {
                           : e.actor.type === 'system'
                             ? t('automatic')
                             : roleLabel(t, e.actor.role)}
-                        {e.actor.method && e.actor.type === 'user' ? ` · ${e.actor.method}` : ''}
+                        {e.actor.method && e.actor.type === 'user'
+                          ? ` · ${methodLabel(t, e.actor.method)}`
+                          : ''}
                       </span>
                     </th>
                     <td data-label={t('Action')}>
