@@ -14,7 +14,8 @@ import { CloseIcon, LayersIcon } from '../../../components/icons.tsx';
 import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
 import { SectionHeader } from '../../../components/page-header.tsx';
-import { ACTION_CHOICES, actionLabel, TARGET_CHOICES, targetLabel } from './audit-labels.ts';
+import { useT } from '../../../i18n/language-context.tsx';
+import { ACTION_CHOICES, actionLabel, groupLabel, TARGET_CHOICES, targetLabel } from './audit-labels.ts';
 import './audit.css';
 import { RetentionPanel } from './retention-panel.tsx';
 
@@ -23,15 +24,48 @@ interface Page {
   nextCursor: string | null;
 }
 
+/** A member's role, in a row's small print. */
+function roleLabel(t: ReturnType<typeof useT>, role: string | null | undefined): string {
+  switch (role) {
+    case 'owner':
+      return t('owner');
+    case 'admin':
+      return t('admin');
+    case 'analyst':
+      return t('analyst');
+    case 'agent':
+      return t('agent');
+    default:
+      return role ?? '';
+  }
+}
+
+/** How the actor signed in, in a row's small print. */
+function methodLabel(t: ReturnType<typeof useT>, method: string): string {
+  switch (method) {
+    case 'password':
+      return t('password');
+    case 'password+totp':
+      return t('password and app code');
+    case 'password+recovery':
+      return t('password and recovery code');
+    case 'oidc':
+      return t('single sign-on');
+    default:
+      return method;
+  }
+}
+
 const hasFilters = (f: AuditFilters) => Object.values(f).some((v) => v !== '');
 
 /** A short name for a browser from its User-Agent. */
-function browserOf(ua: string | null): string {
+function browserOf(t: ReturnType<typeof useT>, ua: string | null): string {
   if (!ua) return '';
   const m = /(Firefox|Edg|Chrome|Safari)\/[\d.]+/.exec(ua);
   const os = /Windows|Mac OS X|Linux|Android|iPhone/.exec(ua)?.[0]?.replace('Mac OS X', 'macOS') ?? '';
   if (!m) return ua.slice(0, 40);
-  return `${m[1] === 'Edg' ? 'Edge' : m[1]}${os ? ` on ${os}` : ''}`;
+  const browser = m[1] === 'Edg' ? 'Edge' : (m[1] ?? '');
+  return os ? t('{browser} on {os}', { browser, os }) : browser;
 }
 
 function AuditFilterBar({
@@ -41,6 +75,7 @@ function AuditFilterBar({
   filters: AuditFilters;
   onChange: (f: AuditFilters) => void;
 }) {
+  const t = useT();
   const id = useId();
   const [actor, setActor] = useState(filters.actor);
   useEffect(() => {
@@ -50,16 +85,20 @@ function AuditFilterBar({
   }, [actor, filters, onChange]);
   const set = (patch: Partial<AuditFilters>) => onChange({ ...filters, ...patch });
   return (
-    <search className="toolbar audit-toolbar" aria-label="Filter the audit log" data-testid="audit-filters">
+    <search
+      className="toolbar audit-toolbar"
+      aria-label={t('Filter the audit log')}
+      data-testid="audit-filters"
+    >
       <div className="toolbar-field toolbar-search">
         <label className="toolbar-label" htmlFor={`${id}-actor`}>
-          Who
+          {t('Who')}
         </label>
         <input
           id={`${id}-actor`}
           className="input"
           type="search"
-          placeholder="An e-mail, a user or key id"
+          placeholder={t('An e-mail, a user or key id')}
           value={actor}
           maxLength={200}
           onChange={(e) => setActor(e.target.value)}
@@ -67,7 +106,7 @@ function AuditFilterBar({
       </div>
       <div className="toolbar-field">
         <label className="toolbar-label" htmlFor={`${id}-action`}>
-          Action
+          {t('Action')}
         </label>
         <select
           id={`${id}-action`}
@@ -75,9 +114,9 @@ function AuditFilterBar({
           value={filters.action}
           onChange={(e) => set({ action: e.target.value })}
         >
-          <option value="">Any action</option>
+          <option value="">{t('Any action')}</option>
           {ACTION_CHOICES.map((g) => (
-            <optgroup key={g.group} label={g.group}>
+            <optgroup key={g.group} label={groupLabel(g.group)}>
               {g.actions.map((a) => (
                 <option key={a} value={a}>
                   {actionLabel(a)}
@@ -89,7 +128,7 @@ function AuditFilterBar({
       </div>
       <div className="toolbar-field">
         <label className="toolbar-label" htmlFor={`${id}-target`}>
-          On
+          {t('On')}
         </label>
         <select
           id={`${id}-target`}
@@ -97,21 +136,21 @@ function AuditFilterBar({
           value={filters.targetType}
           onChange={(e) => set({ targetType: e.target.value })}
         >
-          <option value="">Anything</option>
-          {TARGET_CHOICES.map((t) => (
-            <option key={t} value={t}>
-              {targetLabel(t)}
+          <option value="">{t('Anything')}</option>
+          {TARGET_CHOICES.map((type) => (
+            <option key={type} value={type}>
+              {targetLabel(type)}
             </option>
           ))}
         </select>
       </div>
       <fieldset className="toolbar-field toolbar-fieldset">
-        <legend className="toolbar-label">Between</legend>
+        <legend className="toolbar-label">{t('Between')}</legend>
         <div className="date-range">
           <input
             className="input"
             type="date"
-            aria-label="From"
+            aria-label={t('From')}
             value={filters.from}
             max={filters.to || undefined}
             onChange={(e) => set({ from: e.target.value })}
@@ -120,7 +159,7 @@ function AuditFilterBar({
           <input
             className="input"
             type="date"
-            aria-label="To"
+            aria-label={t('To')}
             value={filters.to}
             min={filters.from || undefined}
             onChange={(e) => set({ to: e.target.value })}
@@ -137,7 +176,7 @@ function AuditFilterBar({
           }}
         >
           <CloseIcon />
-          Clear
+          {t('Clear')}
         </button>
       )}
     </search>
@@ -145,6 +184,7 @@ function AuditFilterBar({
 }
 
 function Details({ details }: { details: AuditEntry['details'] }) {
+  const t = useT();
   if (!details) return <span className="muted">—</span>;
   const entries = Object.entries(details);
   return (
@@ -155,12 +195,15 @@ function Details({ details }: { details: AuditEntry['details'] }) {
           <dd>{typeof v === 'string' ? v : JSON.stringify(v)}</dd>
         </div>
       ))}
-      {entries.length > 6 && <div className="muted">and {entries.length - 6} more</div>}
+      {entries.length > 6 && (
+        <div className="muted">{t('and {count, number} more', { count: entries.length - 6 })}</div>
+      )}
     </dl>
   );
 }
 
 export function AuditTab() {
+  const t = useT();
   const [filters, setFilters] = useState<AuditFilters>(EMPTY_AUDIT_FILTERS);
   const [page, setPage] = useState<Page | null>(null);
   const [error, setError] = useState<unknown>(undefined);
@@ -206,9 +249,11 @@ export function AuditTab() {
   return (
     <section aria-labelledby="audit-heading">
       <SectionHeader
-        title="Audit log"
+        title={t('Audit log')}
         id="audit-heading"
-        description="Every change made to this account, every sign-in and every API-key write: who, when, from where, and what changed. Secrets are never shown."
+        description={t(
+          'Every change made to this account, every sign-in and every API-key write: who, when, from where, and what changed. Secrets are never shown.',
+        )}
         actions={
           <>
             <button
@@ -217,18 +262,20 @@ export function AuditTab() {
               onClick={() => setRetention(true)}
               data-testid="open-retention"
             >
-              Data retention
+              {t('Data retention')}
             </button>
             <a className="button" href={auditCsvUrl(filters)} download data-testid="audit-csv">
-              Export CSV
+              {t('Export CSV')}
             </a>
           </>
         }
       />
       {retention && (
         <Dialog
-          title="Data retention"
-          description="How long this account keeps each kind of data. A daily sweep deletes what is older, for good."
+          title={t('Data retention')}
+          description={t(
+            'How long this account keeps each kind of data. A daily sweep deletes what is older, for good.',
+          )}
           onClose={() => setRetention(false)}
           size="large"
           testId="retention-dialog"
@@ -238,19 +285,21 @@ export function AuditTab() {
       )}
       <AuditFilterBar filters={filters} onChange={setFilters} />
       {loading && !page ? (
-        <LoadingState label="Loading the audit log…" />
+        <LoadingState label={t('Loading the audit log…')} />
       ) : error ? (
         <LoadError error={error} onRetry={load} />
       ) : page && page.items.length === 0 ? (
         <EmptyState
           icon={<LayersIcon />}
-          title={hasFilters(filters) ? 'Nothing matches these filters' : 'Nothing recorded yet'}
+          title={hasFilters(filters) ? t('Nothing matches these filters') : t('Nothing recorded yet')}
           testId="audit-empty"
         >
           <p>
             {hasFilters(filters)
-              ? 'Try a wider time range, or clear the filters.'
-              : 'Sign-ins and changes to users, sites, campaigns, channels and settings appear here as they happen.'}
+              ? t('Try a wider time range, or clear the filters.')
+              : t(
+                  'Sign-ins and changes to users, sites, campaigns, channels and settings appear here as they happen.',
+                )}
           </p>
         </EmptyState>
       ) : (
@@ -259,18 +308,18 @@ export function AuditTab() {
             <table className="table audit-table" data-testid="audit-table">
               <thead>
                 <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Who</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">On</th>
-                  <th scope="col">From</th>
-                  <th scope="col">Changed</th>
+                  <th scope="col">{t('When')}</th>
+                  <th scope="col">{t('Who')}</th>
+                  <th scope="col">{t('Action')}</th>
+                  <th scope="col">{t('On')}</th>
+                  <th scope="col">{t('From')}</th>
+                  <th scope="col">{t('Changed')}</th>
                 </tr>
               </thead>
               <tbody>
                 {page?.items.map((e) => (
                   <tr key={e.id} data-testid="audit-row" data-action={e.action}>
-                    <td data-label="When">
+                    <td data-label={t('When')}>
                       <time dateTime={e.at} title={formatDateTime(e.at)}>
                         {formatRelative(e.at)}
                       </time>
@@ -281,19 +330,21 @@ export function AuditTab() {
                       </span>
                       <span className="muted audit-sub">
                         {e.actor.type === 'api_key'
-                          ? 'API key'
+                          ? t('API key')
                           : e.actor.type === 'system'
-                            ? 'automatic'
-                            : e.actor.role}
-                        {e.actor.method && e.actor.type === 'user' ? ` · ${e.actor.method}` : ''}
+                            ? t('automatic')
+                            : roleLabel(t, e.actor.role)}
+                        {e.actor.method && e.actor.type === 'user'
+                          ? ` · ${methodLabel(t, e.actor.method)}`
+                          : ''}
                       </span>
                     </th>
-                    <td data-label="Action">
+                    <td data-label={t('Action')}>
                       <span className={e.action.endsWith('failed') ? 'badge badge-paused' : 'badge'}>
                         {actionLabel(e.action)}
                       </span>
                     </td>
-                    <td data-label="On">
+                    <td data-label={t('On')}>
                       {targetLabel(e.targetType)}
                       {e.targetId && (
                         <code className="audit-id" title={e.targetId}>
@@ -301,11 +352,11 @@ export function AuditTab() {
                         </code>
                       )}
                     </td>
-                    <td data-label="From">
+                    <td data-label={t('From')}>
                       {e.ip ?? '—'}
-                      <span className="muted audit-sub">{browserOf(e.userAgent)}</span>
+                      <span className="muted audit-sub">{browserOf(t, e.userAgent)}</span>
                     </td>
-                    <td data-label="Changed">
+                    <td data-label={t('Changed')}>
                       <Details details={e.details} />
                     </td>
                   </tr>
@@ -316,7 +367,7 @@ export function AuditTab() {
           {page?.nextCursor && (
             <div className="audit-more">
               <button type="button" className="button" onClick={more} disabled={loadingMore}>
-                {loadingMore ? 'Loading…' : 'Show older entries'}
+                {loadingMore ? t('Loading…') : t('Show older entries')}
               </button>
             </div>
           )}

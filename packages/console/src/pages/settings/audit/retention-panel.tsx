@@ -7,42 +7,55 @@ import { formatDateTime } from '../../../components/format.ts';
 import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
 import { useResource } from '../../../components/use-resource.ts';
+import { t } from '../../../i18n/i18n.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { useSession } from '../../../session/session-context.tsx';
 import './audit.css';
 
 type Kind = keyof RetentionPolicy;
 
-const KINDS: Array<{ kind: Kind; label: string; hint: string }> = [
-  { kind: 'events', label: 'Events', hint: 'Page views, custom events and cart changes the tag sent.' },
-  {
-    kind: 'visits',
-    label: 'Visits',
-    hint: 'Sessions, and visitors not seen since. Older report ranges then show no sessions.',
-  },
-  {
-    kind: 'conversations',
-    label: 'Conversations',
-    hint: 'Messages of closed conversations, and the visitor’s name and e-mail on them. Counts in reports stay.',
-  },
-  {
-    kind: 'attachments',
-    label: 'Attachments',
-    hint: 'Files sent in conversations. The messages that carried them stay.',
-  },
-  { kind: 'recordings', label: 'Call recordings', hint: 'Recorded calls.' },
-  { kind: 'audit', label: 'Audit log', hint: 'Entries of this log of who did what.' },
-];
+const KINDS: Kind[] = ['events', 'visits', 'conversations', 'attachments', 'recordings', 'audit'];
+
+/** A kind of data's name and what it covers, in the console's language. */
+function kindText(t: ReturnType<typeof useT>, kind: Kind): { label: string; hint: string } {
+  switch (kind) {
+    case 'events':
+      return { label: t('Events'), hint: t('Page views, custom events and cart changes the tag sent.') };
+    case 'visits':
+      return {
+        label: t('Visits'),
+        hint: t('Sessions, and visitors not seen since. Older report ranges then show no sessions.'),
+      };
+    case 'conversations':
+      return {
+        label: t('Conversations'),
+        hint: t(
+          'Messages of closed conversations, and the visitor’s name and e-mail on them. Counts in reports stay.',
+        ),
+      };
+    case 'attachments':
+      return {
+        label: t('Attachments'),
+        hint: t('Files sent in conversations. The messages that carried them stay.'),
+      };
+    case 'recordings':
+      return { label: t('Call recordings'), hint: t('Recorded calls.') };
+    case 'audit':
+      return { label: t('Audit log'), hint: t('Entries of this log of who did what.') };
+  }
+}
 
 /** Days as people say them: "13 months", "2 years", "90 days". */
 export function describeDays(days: number): string {
-  if (days === 0) return 'forever';
-  if (days % 365 === 0) return days === 365 ? '1 year' : `${days / 365} years`;
+  if (days === 0) return t('forever');
+  if (days % 365 === 0) return t('{count, plural, one {# year} other {# years}}', { count: days / 365 });
   if (days >= 60 && Math.abs(days / 30.4 - Math.round(days / 30.4)) < 0.1)
-    return `${Math.round(days / 30.4)} months`;
-  return days === 1 ? '1 day' : `${days} days`;
+    return t('{count, plural, one {# month} other {# months}}', { count: Math.round(days / 30.4) });
+  return t('{count, plural, one {# day} other {# days}}', { count: days });
 }
 
 export function RetentionPanel() {
+  const t = useT();
   const { user } = useSession();
   const owner = user.role === 'owner';
   const settings = useResource(fetchRetention);
@@ -62,7 +75,7 @@ export function RetentionPanel() {
     try {
       const saved = await saveRetention(draft);
       settings.update(() => saved);
-      setNote({ ok: true, text: 'Saved. The next sweep applies these limits.' });
+      setNote({ ok: true, text: t('Saved. The next sweep applies these limits.') });
     } catch (caught) {
       setNote({ ok: false, text: errorMessage(caught) });
     } finally {
@@ -74,13 +87,14 @@ export function RetentionPanel() {
   return (
     <div>
       {settings.loading && !data ? (
-        <LoadingState label="Loading retention…" />
+        <LoadingState label={t('Loading retention…')} />
       ) : settings.error ? (
         <LoadError error={settings.error} onRetry={settings.reload} />
       ) : data && draft ? (
         <form className="retention-form" onSubmit={submit} data-testid="retention-form">
           <div className="dialog-body retention-rows">
-            {KINDS.map(({ kind, label, hint }) => {
+            {KINDS.map((kind) => {
+              const { label, hint } = kindText(t, kind);
               const forever = draft[kind] === 0;
               const id = `retention-${kind}`;
               return (
@@ -90,7 +104,7 @@ export function RetentionPanel() {
                       {label}
                     </label>
                     <p className="field-hint">
-                      {hint} Default: {describeDays(data.defaults[kind])}.
+                      {hint} {t('Default: {period}.', { period: describeDays(data.defaults[kind]) })}
                     </p>
                   </div>
                   <div className="retention-control">
@@ -108,7 +122,7 @@ export function RetentionPanel() {
                         setDraft({ ...draft, [kind]: Math.max(1, Math.floor(Number(e.target.value) || 1)) })
                       }
                     />
-                    <span className="muted">days</span>
+                    <span className="muted">{t('days')}</span>
                     <label className="check">
                       <input
                         type="checkbox"
@@ -118,7 +132,7 @@ export function RetentionPanel() {
                           setDraft({ ...draft, [kind]: e.target.checked ? 0 : data.defaults[kind] })
                         }
                       />
-                      Keep forever
+                      {t('Keep forever')}
                     </label>
                   </div>
                 </div>
@@ -128,8 +142,10 @@ export function RetentionPanel() {
           <DialogFooter>
             <div className="retention-footer">
               <p className="muted">
-                {data.lastSweepAt ? `Last sweep ${formatDateTime(data.lastSweepAt)}. ` : 'Not swept yet. '}
-                {data.nextSweepAt ? `Next ${formatDateTime(data.nextSweepAt)}.` : ''}
+                {data.lastSweepAt
+                  ? t('Last sweep {when}.', { when: formatDateTime(data.lastSweepAt) })
+                  : t('Not swept yet.')}{' '}
+                {data.nextSweepAt ? t('Next {when}.', { when: formatDateTime(data.nextSweepAt) }) : ''}
               </p>
               {note && (
                 <span className={note.ok ? 'muted' : 'field-error'} role="status">
@@ -138,10 +154,10 @@ export function RetentionPanel() {
               )}
               {owner ? (
                 <button type="submit" className="button button-primary" disabled={saving}>
-                  {saving ? 'Saving…' : 'Save limits'}
+                  {saving ? t('Saving…') : t('Save limits')}
                 </button>
               ) : (
-                <span className="muted">Only owners can change these limits.</span>
+                <span className="muted">{t('Only owners can change these limits.')}</span>
               )}
             </div>
           </DialogFooter>

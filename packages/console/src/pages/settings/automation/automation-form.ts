@@ -5,6 +5,7 @@ import type {
   AutomationRule,
   AutomationTrigger,
 } from '../../../api/automation.ts';
+import { t } from '../../../i18n/i18n.ts';
 
 export type TriggerType = AutomationTrigger['type'];
 export type ConditionType = AutomationCondition['type'];
@@ -133,7 +134,10 @@ export function ruleOf(
   if (f.trigger === 'conversation.idle') {
     const minutes = Number(f.minutes);
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > 10_080)
-      return { ok: false, fault: 'Quiet for: enter minutes between 1 and 10080.' };
+      return {
+        ok: false,
+        fault: t('Quiet for: enter minutes between {min} and {max}.', { min: '1', max: '10080' }),
+      };
     trigger = { type: 'conversation.idle', minutes };
   } else if (f.trigger === 'message.received') {
     trigger = f.anyone ? { type: 'message.received', from: 'anyone' } : { type: 'message.received' };
@@ -141,26 +145,33 @@ export function ruleOf(
 
   const conditions: AutomationCondition[] = [];
   for (const [i, c] of f.conditions.entries()) {
-    const at = `Condition ${i + 1}`;
+    const at = t('Condition {n}', { n: i + 1 });
     switch (c.type) {
       case 'text_contains': {
         const any = words(c.value);
-        if (any.length === 0) return { ok: false, fault: `${at}: enter a word or phrase.` };
+        if (any.length === 0) return { ok: false, fault: t('{row}: enter a word or phrase.', { row: at }) };
         conditions.push({ type: c.type, any });
         break;
       }
       case 'channel':
-        if (!c.value) return { ok: false, fault: `${at}: choose a channel.` };
+        if (!c.value) return { ok: false, fault: t('{row}: choose a channel.', { row: at }) };
         conditions.push({ type: c.type, in: [c.value as 'web'] });
         break;
       case 'skill':
       case 'site':
-        if (!c.value) return { ok: false, fault: `${at}: choose a ${c.type}.` };
+        if (!c.value)
+          return {
+            ok: false,
+            fault:
+              c.type === 'skill'
+                ? t('{row}: choose a skill.', { row: at })
+                : t('{row}: choose a site.', { row: at }),
+          };
         conditions.push({ type: c.type, in: [c.value] });
         break;
       case 'contact_attribute': {
         const { op, key } = attributeParts(c.extra);
-        if (!key.trim()) return { ok: false, fault: `${at}: name the attribute.` };
+        if (!key.trim()) return { ok: false, fault: t('{row}: name the attribute.', { row: at }) };
         const cond: AutomationCondition =
           op === 'exists'
             ? { type: c.type, key: key.trim(), op: 'exists' }
@@ -179,7 +190,7 @@ export function ruleOf(
       case 'purchase_score': {
         const pct = Number(c.value);
         if (c.value === '' || !(pct >= 0 && pct <= 100))
-          return { ok: false, fault: `${at}: enter a score between 0 and 100 %.` };
+          return { ok: false, fault: t('{row}: enter a score between 0 and 100 %.', { row: at }) };
         conditions.push({ type: c.type, op: c.extra === 'below' ? 'below' : 'at_least', value: pct / 100 });
         break;
       }
@@ -187,43 +198,43 @@ export function ruleOf(
   }
 
   const actions: AutomationAction[] = [];
-  if (f.actions.length === 0) return { ok: false, fault: 'Add at least one action.' };
+  if (f.actions.length === 0) return { ok: false, fault: t('Add at least one action.') };
   for (const [i, a] of f.actions.entries()) {
-    const at = `Action ${i + 1}`;
+    const at = t('Action {n}', { n: i + 1 });
     switch (a.type) {
       case 'add_tags': {
         const tags = words(a.value);
-        if (tags.length === 0) return { ok: false, fault: `${at}: enter a tag.` };
+        if (tags.length === 0) return { ok: false, fault: t('{row}: enter a tag.', { row: at }) };
         actions.push({ type: a.type, tags });
         break;
       }
       case 'assign_skill':
-        if (!a.value) return { ok: false, fault: `${at}: choose a skill.` };
+        if (!a.value) return { ok: false, fault: t('{row}: choose a skill.', { row: at }) };
         actions.push({ type: a.type, skillId: a.value });
         break;
       case 'assign_agent':
-        if (!a.value) return { ok: false, fault: `${at}: choose an agent.` };
+        if (!a.value) return { ok: false, fault: t('{row}: choose an agent.', { row: at }) };
         actions.push({ type: a.type, agentId: a.value });
         break;
       case 'send_canned':
-        if (!a.value) return { ok: false, fault: `${at}: choose a canned response.` };
+        if (!a.value) return { ok: false, fault: t('{row}: choose a canned response.', { row: at }) };
         actions.push({ type: a.type, cannedId: a.value });
         break;
       case 'send_webhook':
-        if (!a.value) return { ok: false, fault: `${at}: choose an endpoint.` };
+        if (!a.value) return { ok: false, fault: t('{row}: choose an endpoint.', { row: at }) };
         actions.push({ type: a.type, endpointId: a.value });
         break;
       case 'set_priority': {
         const priority = Number(a.value);
         if (a.value === '' || !Number.isInteger(priority) || priority < 0 || priority > 10)
-          return { ok: false, fault: `${at}: priority is a whole number from 0 to 10.` };
+          return { ok: false, fault: t('{row}: priority is a whole number from 0 to 10.', { row: at }) };
         actions.push({ type: a.type, priority });
         break;
       }
       case 'snooze': {
         const minutes = Number(a.value);
         if (!Number.isInteger(minutes) || minutes < 1)
-          return { ok: false, fault: `${at}: snooze for at least a minute.` };
+          return { ok: false, fault: t('{row}: snooze for at least a minute.', { row: at }) };
         actions.push({ type: a.type, minutes });
         break;
       }
@@ -232,7 +243,7 @@ export function ruleOf(
         break;
       case 'notify_email':
         if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(a.value.trim()))
-          return { ok: false, fault: `${at}: enter an e-mail address.` };
+          return { ok: false, fault: t('{row}: enter an e-mail address.', { row: at }) };
         actions.push({ type: a.type, to: a.value.trim() });
         break;
     }

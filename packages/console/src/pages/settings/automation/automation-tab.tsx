@@ -15,6 +15,7 @@ import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
 import { SectionHeader } from '../../../components/page-header.tsx';
 import { useResource } from '../../../components/use-resource.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { describeAutomation } from './automation-text.ts';
 import { namesOf, RuleEditor } from './rule-editor.tsx';
 import type { Choices } from './rule-rows.tsx';
@@ -45,6 +46,7 @@ async function loadChoices(): Promise<Choices> {
 }
 
 export function AutomationTab() {
+  const t = useT();
   const rules = useResource(listRules);
   const choices = useResource(loadChoices);
   const [editing, setEditing] = useState<Editing>(null);
@@ -76,16 +78,18 @@ export function AutomationTab() {
       disabled={!choices.data}
     >
       <PlusIcon />
-      New rule
+      {t('New rule')}
     </button>
   );
 
   return (
     <section aria-labelledby="automation-heading">
       <SectionHeader
-        title="Automation"
+        title={t('Automation')}
         id="automation-heading"
-        description="Rules that tag, route, answer, snooze or resolve conversations by themselves, and tell your other systems. A rule never runs again on what its own actions caused."
+        description={t(
+          'Rules that tag, route, answer, snooze or resolve conversations by themselves, and tell your other systems. A rule never runs again on what its own actions caused.',
+        )}
         actions={rules.data && rules.data.length > 0 ? newButton : null}
       />
       {note && (
@@ -94,7 +98,7 @@ export function AutomationTab() {
         </p>
       )}
       {(rules.loading && !rules.data) || (choices.loading && !choices.data) ? (
-        <LoadingState label="Loading rules…" />
+        <LoadingState label={t('Loading rules…')} />
       ) : rules.error || choices.error ? (
         <LoadError
           error={rules.error ?? choices.error}
@@ -104,10 +108,16 @@ export function AutomationTab() {
           }}
         />
       ) : rules.data?.length === 0 ? (
-        <EmptyState icon={<LayersIcon />} title="No rules yet" testId="automation-empty" actions={newButton}>
+        <EmptyState
+          icon={<LayersIcon />}
+          title={t('No rules yet')}
+          testId="automation-empty"
+          actions={newButton}
+        >
           <p>
-            Send refund requests to Billing, answer after hours with a saved reply, resolve chats that went
-            quiet, or tell your CRM when a conversation ends.
+            {t(
+              'Send refund requests to Billing, answer after hours with a saved reply, resolve chats that went quiet, or tell your CRM when a conversation ends.',
+            )}
           </p>
         </EmptyState>
       ) : (
@@ -118,14 +128,17 @@ export function AutomationTab() {
                 <div className="rule-card-title">
                   <strong>{rule.name}</strong>
                   <span className={rule.enabled ? 'badge badge-active' : 'badge badge-paused'}>
-                    {rule.enabled ? 'On' : 'Off'}
+                    {rule.enabled ? t('On') : t('Off')}
                   </span>
                 </div>
                 <p className="rule-card-summary">{describeAutomation(rule, names)}</p>
                 <p className="muted rule-card-meta">
                   {rule.runs === 0
-                    ? 'Has not fired yet'
-                    : `Fired ${rule.runs} time${rule.runs === 1 ? '' : 's'}, last ${formatRelative(rule.lastRunAt!)}`}
+                    ? t('Has not fired yet')
+                    : t('Fired {count, plural, one {# time} other {# times}}, last {when}', {
+                        count: rule.runs,
+                        when: formatRelative(rule.lastRunAt!),
+                      })}
                 </p>
               </div>
               <div className="cell-actions">
@@ -138,26 +151,26 @@ export function AutomationTab() {
                   }}
                   aria-expanded={open === rule.id}
                 >
-                  Run log
+                  {t('Run log')}
                 </button>
                 <button
                   type="button"
                   className="button button-small"
                   onClick={() => setEditing({ kind: 'edit', rule })}
-                  aria-label={`Edit ${rule.name}`}
+                  aria-label={t('Edit {name}', { name: rule.name })}
                 >
-                  Edit
+                  {t('Edit')}
                 </button>
                 <button type="button" className="button button-small" onClick={() => toggle(rule)}>
-                  {rule.enabled ? 'Turn off' : 'Turn on'}
+                  {rule.enabled ? t('Turn off') : t('Turn on')}
                 </button>
                 <button
                   type="button"
                   className="button button-small button-danger-quiet"
                   onClick={() => setEditing({ kind: 'delete', rule })}
-                  aria-label={`Delete ${rule.name}`}
+                  aria-label={t('Delete {name}', { name: rule.name })}
                 >
-                  Delete
+                  {t('Delete')}
                 </button>
               </div>
               {open === rule.id && (
@@ -180,8 +193,8 @@ export function AutomationTab() {
       )}
       {editing?.kind === 'delete' && (
         <ConfirmDialog
-          title={`Delete “${editing.rule.name}”?`}
-          confirmLabel="Delete rule"
+          title={t('Delete “{name}”?', { name: editing.rule.name })}
+          confirmLabel={t('Delete rule')}
           onClose={() => setEditing(null)}
           onConfirm={async () => {
             await deleteRule(editing.rule.id);
@@ -189,7 +202,7 @@ export function AutomationTab() {
             rules.update((list) => list.filter((r) => r.id !== id));
           }}
         >
-          <p>The rule stops at once, and its run log is deleted. What it already did stays done.</p>
+          <p>{t('The rule stops at once, and its run log is deleted. What it already did stays done.')}</p>
         </ConfirmDialog>
       )}
     </section>

@@ -1,5 +1,7 @@
 /** How automation rules read in plain words: "When a customer writes … and … then …". */
 import type { AutomationAction, AutomationCondition, AutomationTrigger } from '../../../api/automation.ts';
+import { formatNumber } from '../../../components/format.ts';
+import { t } from '../../../i18n/i18n.ts';
 
 /** Names the summary uses for the account's skills, agents, canned responses and endpoints. */
 export interface RuleNames {
@@ -10,101 +12,123 @@ export interface RuleNames {
   site: (id: string) => string;
 }
 
-export const TRIGGER_LABELS: Record<AutomationTrigger['type'], string> = {
-  'conversation.created': 'A conversation starts',
-  'message.received': 'A message arrives',
-  'conversation.idle': 'A conversation goes quiet',
-  'conversation.resolved': 'A conversation is resolved',
-  'csat.received': 'A customer rates a conversation',
-  'contact.identified': 'A new contact is identified',
-};
+/** The triggers' names in the editor, in the console's language. */
+export function triggerLabels(): Record<AutomationTrigger['type'], string> {
+  return {
+    'conversation.created': t('A conversation starts'),
+    'message.received': t('A message arrives'),
+    'conversation.idle': t('A conversation goes quiet'),
+    'conversation.resolved': t('A conversation is resolved'),
+    'csat.received': t('A customer rates a conversation'),
+    'contact.identified': t('A new contact is identified'),
+  };
+}
 
-export const CONDITION_LABELS: Record<AutomationCondition['type'], string> = {
-  text_contains: 'Text contains',
-  channel: 'Channel is',
-  skill: 'Skill is',
-  site: 'Site is',
-  contact_attribute: 'Contact attribute',
-  business_hours: 'Business hours',
-  purchase_score: 'Purchase score',
-};
+/** The conditions' names in the editor. */
+export function conditionLabels(): Record<AutomationCondition['type'], string> {
+  return {
+    text_contains: t('Text contains'),
+    channel: t('Channel is'),
+    skill: t('Skill is'),
+    site: t('Site is'),
+    contact_attribute: t('Contact attribute'),
+    business_hours: t('Business hours'),
+    purchase_score: t('Purchase score'),
+  };
+}
 
-export const ACTION_LABELS: Record<AutomationAction['type'], string> = {
-  add_tags: 'Add tags',
-  assign_skill: 'Assign to a skill',
-  assign_agent: 'Assign to an agent',
-  set_priority: 'Set priority',
-  send_canned: 'Send a canned message',
-  snooze: 'Snooze',
-  resolve: 'Resolve',
-  send_webhook: 'Send a webhook',
-  notify_email: 'Notify by e-mail',
-};
+/** The actions' names in the editor and the run log. */
+export function actionLabels(): Record<AutomationAction['type'], string> {
+  return {
+    add_tags: t('Add tags'),
+    assign_skill: t('Assign to a skill'),
+    assign_agent: t('Assign to an agent'),
+    set_priority: t('Set priority'),
+    send_canned: t('Send a canned message'),
+    snooze: t('Snooze'),
+    resolve: t('Resolve'),
+    send_webhook: t('Send a webhook'),
+    notify_email: t('Notify by e-mail'),
+  };
+}
 
-const quoteList = (words: readonly string[]) => words.map((w) => `“${w}”`).join(' or ');
+const quoted = (word: string) => t('“{word}”', { word });
+const quoteList = (words: readonly string[]) => words.map(quoted).join(` ${t('or')} `);
 const orList = (items: readonly string[]) =>
-  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${t('or')} ${items.at(-1)}`;
 const minutesText = (m: number) =>
-  m % 1440 === 0 ? `${m / 1440} day${m === 1440 ? '' : 's'}` : m % 60 === 0 ? `${m / 60} h` : `${m} min`;
+  m % 1440 === 0
+    ? t('{count, plural, one {# day} other {# days}}', { count: m / 1440 })
+    : m % 60 === 0
+      ? `${formatNumber(m / 60)} h`
+      : `${formatNumber(m)} min`;
 
-export function triggerText(t: AutomationTrigger): string {
-  switch (t.type) {
+export function triggerText(trigger: AutomationTrigger): string {
+  switch (trigger.type) {
     case 'conversation.created':
-      return 'a conversation starts';
+      return t('a conversation starts');
     case 'message.received':
-      return t.from === 'anyone' ? 'anyone writes a message' : 'a customer writes a message';
+      return trigger.from === 'anyone' ? t('anyone writes a message') : t('a customer writes a message');
     case 'conversation.idle':
-      return `nobody has written in an open conversation for ${minutesText(t.minutes)}`;
+      return t('nobody has written in an open conversation for {time}', {
+        time: minutesText(trigger.minutes),
+      });
     case 'conversation.resolved':
-      return 'a conversation is resolved';
+      return t('a conversation is resolved');
     case 'csat.received':
-      return 'a customer rates a conversation';
+      return t('a customer rates a conversation');
     case 'contact.identified':
-      return 'a new contact is identified';
+      return t('a new contact is identified');
   }
 }
 
 export function conditionText(c: AutomationCondition, n: RuleNames): string {
   switch (c.type) {
     case 'text_contains':
-      return `the text contains ${quoteList(c.any)}`;
+      return t('the text contains {words}', { words: quoteList(c.any) });
     case 'channel':
-      return `the channel is ${orList(c.in)}`;
+      return t('the channel is {channels}', { channels: orList(c.in) });
     case 'skill':
-      return `the skill is ${orList(c.in.map(n.skill))}`;
+      return t('the skill is {skills}', { skills: orList(c.in.map(n.skill)) });
     case 'site':
-      return `the site is ${orList(c.in.map(n.site))}`;
+      return t('the site is {sites}', { sites: orList(c.in.map(n.site)) });
     case 'contact_attribute':
       return c.op === 'exists'
-        ? `the contact has a ${c.key}`
-        : `the contact’s ${c.key} ${c.op === 'equals' ? 'is' : 'contains'} “${c.value ?? ''}”`;
+        ? t('the contact has a {key}', { key: c.key })
+        : c.op === 'equals'
+          ? t('the contact’s {key} is “{value}”', { key: c.key, value: c.value ?? '' })
+          : t('the contact’s {key} contains “{value}”', { key: c.key, value: c.value ?? '' });
     case 'business_hours':
-      return c.open ? 'it is within business hours' : 'it is outside business hours';
-    case 'purchase_score':
-      return `the purchase score is ${c.op === 'at_least' ? 'at least' : 'below'} ${Math.round(c.value * 100)} %`;
+      return c.open ? t('it is within business hours') : t('it is outside business hours');
+    case 'purchase_score': {
+      const score = `${formatNumber(Math.round(c.value * 100))} %`;
+      return c.op === 'at_least'
+        ? t('the purchase score is at least {score}', { score })
+        : t('the purchase score is below {score}', { score });
+    }
   }
 }
 
 export function actionText(a: AutomationAction, n: RuleNames): string {
   switch (a.type) {
     case 'add_tags':
-      return `tag it ${a.tags.map((t) => `“${t}”`).join(', ')}`;
+      return t('tag it {tags}', { tags: a.tags.map(quoted).join(', ') });
     case 'assign_skill':
-      return `assign it to ${n.skill(a.skillId)}`;
+      return t('assign it to {name}', { name: n.skill(a.skillId) });
     case 'assign_agent':
-      return `assign it to ${n.agent(a.agentId)}`;
+      return t('assign it to {name}', { name: n.agent(a.agentId) });
     case 'set_priority':
-      return `set its priority to ${a.priority}`;
+      return t('set its priority to {priority}', { priority: a.priority });
     case 'send_canned':
-      return `send “${n.canned(a.cannedId)}”`;
+      return t('send “{title}”', { title: n.canned(a.cannedId) });
     case 'snooze':
-      return `snooze it for ${minutesText(a.minutes)}`;
+      return t('snooze it for {time}', { time: minutesText(a.minutes) });
     case 'resolve':
-      return 'resolve it';
+      return t('resolve it');
     case 'send_webhook':
-      return `post to ${n.endpoint(a.endpointId)}`;
+      return t('post to {url}', { url: n.endpoint(a.endpointId) });
     case 'notify_email':
-      return `e-mail ${a.to}`;
+      return t('e-mail {address}', { address: a.to });
   }
 }
 
@@ -117,13 +141,19 @@ export function describeAutomation(
   },
   n: RuleNames,
 ): string {
-  const when = `When ${triggerText(rule.trigger)}`;
+  const and = t('and');
   const conds = rule.conditions.map((c) => conditionText(c, n));
-  const condText = conds.length > 0 ? ` and ${conds.join(' and ')}` : '';
+  const conditions = conds.length > 0 ? ` ${and} ${conds.join(` ${and} `)}` : '';
   const acts = rule.actions.map((a) => actionText(a, n));
-  const then =
+  const actions =
     acts.length === 0
-      ? ', do nothing yet'
-      : `, ${acts.length === 1 ? acts[0] : `${acts.slice(0, -1).join(', ')} and ${acts.at(-1)}`}`;
-  return `${when}${condText}${then}.`;
+      ? t('do nothing yet')
+      : acts.length === 1
+        ? (acts[0] ?? '')
+        : `${acts.slice(0, -1).join(', ')} ${and} ${acts.at(-1)}`;
+  return t('When {trigger}{conditions}, {actions}.', {
+    trigger: triggerText(rule.trigger),
+    conditions,
+    actions,
+  });
 }

@@ -6,6 +6,8 @@ import { Dialog, DialogFooter } from '../../../components/dialog.tsx';
 import { Field } from '../../../components/field.tsx';
 import { FormError } from '../../../components/form-error.tsx';
 import { PlusIcon } from '../../../components/icons.tsx';
+import { t } from '../../../i18n/i18n.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import {
   type ActionType,
   type ConditionType,
@@ -16,20 +18,55 @@ import {
   ruleOf,
   type TriggerType,
 } from './automation-form.ts';
-import { describeAutomation, type RuleNames, TRIGGER_LABELS } from './automation-text.ts';
+import { describeAutomation, type RuleNames, triggerLabels } from './automation-text.ts';
 import { ActionRow, type Choices, ConditionRow } from './rule-rows.tsx';
 
 export function namesOf(c: Choices): RuleNames {
-  const find = <T extends { id: string }>(list: T[], id: string, label: (x: T) => string, what: string) => {
+  const find = <T extends { id: string }>(
+    list: T[],
+    id: string,
+    label: (x: T) => string,
+    gone: () => string,
+  ) => {
     const hit = list.find((x) => x.id === id);
-    return hit ? label(hit) : `a ${what} that was deleted`;
+    return hit ? label(hit) : gone();
   };
   return {
-    skill: (id) => find(c.skills, id, (s) => s.name, 'skill'),
-    agent: (id) => find(c.agents, id, (s) => s.name, 'agent'),
-    site: (id) => find(c.sites, id, (s) => s.name, 'site'),
-    canned: (id) => find(c.canned, id, (s) => s.title, 'canned response'),
-    endpoint: (id) => find(c.endpoints, id, (s) => s.url, 'endpoint'),
+    skill: (id) =>
+      find(
+        c.skills,
+        id,
+        (s) => s.name,
+        () => t('a skill that was deleted'),
+      ),
+    agent: (id) =>
+      find(
+        c.agents,
+        id,
+        (s) => s.name,
+        () => t('an agent that was deleted'),
+      ),
+    site: (id) =>
+      find(
+        c.sites,
+        id,
+        (s) => s.name,
+        () => t('a site that was deleted'),
+      ),
+    canned: (id) =>
+      find(
+        c.canned,
+        id,
+        (s) => s.title,
+        () => t('a canned response that was deleted'),
+      ),
+    endpoint: (id) =>
+      find(
+        c.endpoints,
+        id,
+        (s) => s.url,
+        () => t('an endpoint that was deleted'),
+      ),
   };
 }
 
@@ -39,6 +76,7 @@ export function RuleEditor(props: {
   onSaved: (rule: AutomationRule) => void;
   onClose: () => void;
 }) {
+  const t = useT();
   const [form, setForm] = useState<RuleForm>(() => (props.rule ? formOf(props.rule) : emptyForm()));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -50,7 +88,7 @@ export function RuleEditor(props: {
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const name = form.name.trim();
-    setNameError(name ? null : 'Give the rule a name.');
+    setNameError(name ? null : t('Give the rule a name.'));
     if (!name) return;
     if (!built.ok) return setError(built.fault);
     setBusy(true);
@@ -73,8 +111,10 @@ export function RuleEditor(props: {
 
   return (
     <Dialog
-      title={props.rule ? 'Edit rule' : 'New rule'}
-      description="When something happens to a conversation and every condition holds, Beckon does the actions in order."
+      title={props.rule ? t('Edit rule') : t('New rule')}
+      description={t(
+        'When something happens to a conversation and every condition holds, Beckon does the actions in order.',
+      )}
       onClose={props.onClose}
       busy={busy}
       size="large"
@@ -82,31 +122,31 @@ export function RuleEditor(props: {
     >
       <form onSubmit={submit} noValidate>
         <div className="dialog-body form">
-          <Field label="Name" error={nameError}>
+          <Field label={t('Name')} error={nameError}>
             {(p) => (
               <input
                 {...p}
                 className="input"
                 name="name"
                 autoComplete="off"
-                placeholder="Refund requests to Billing"
+                placeholder={t('Refund requests to Billing')}
                 value={form.name}
                 onChange={(e) => set({ name: e.target.value })}
               />
             )}
           </Field>
           <fieldset className="fieldset">
-            <legend className="field-label">When</legend>
+            <legend className="field-label">{t('When')}</legend>
             <div className="rule-trigger">
               <select
                 className="input"
-                aria-label="Trigger"
+                aria-label={t('Trigger')}
                 name="trigger"
                 value={form.trigger}
                 onChange={(e) => set({ trigger: e.target.value as TriggerType })}
               >
-                {Object.entries(TRIGGER_LABELS).map(([t, label]) => (
-                  <option key={t} value={t}>
+                {Object.entries(triggerLabels()).map(([type, label]) => (
+                  <option key={type} value={type}>
                     {label}
                   </option>
                 ))}
@@ -115,12 +155,12 @@ export function RuleEditor(props: {
                 <>
                   <input
                     className="input rule-number"
-                    aria-label="Quiet for (minutes)"
+                    aria-label={t('Quiet for (minutes)')}
                     inputMode="numeric"
                     value={form.minutes}
                     onChange={(e) => set({ minutes: e.target.value.replace(/[^\d]/g, '') })}
                   />
-                  <span className="muted">minutes</span>
+                  <span className="muted">{t('minutes')}</span>
                 </>
               )}
               {form.trigger === 'message.received' && (
@@ -130,15 +170,15 @@ export function RuleEditor(props: {
                     checked={form.anyone}
                     onChange={() => set({ anyone: !form.anyone })}
                   />
-                  Agents’ messages too
+                  {t('Agents’ messages too')}
                 </label>
               )}
             </div>
           </fieldset>
           <fieldset className="fieldset">
-            <legend className="field-label">If (all of these)</legend>
+            <legend className="field-label">{t('If (all of these)')}</legend>
             {form.conditions.length === 0 ? (
-              <p className="muted rule-none">No conditions: the rule fires every time.</p>
+              <p className="muted rule-none">{t('No conditions: the rule fires every time.')}</p>
             ) : (
               <ol className="rule-rows">
                 {form.conditions.map((c, i) => (
@@ -161,11 +201,11 @@ export function RuleEditor(props: {
               onClick={() => set({ conditions: [...form.conditions, draft<ConditionType>('text_contains')] })}
             >
               <PlusIcon />
-              Add condition
+              {t('Add condition')}
             </button>
           </fieldset>
           <fieldset className="fieldset">
-            <legend className="field-label">Then</legend>
+            <legend className="field-label">{t('Then')}</legend>
             <ol className="rule-rows">
               {form.actions.map((a, i) => (
                 <ActionRow
@@ -184,25 +224,25 @@ export function RuleEditor(props: {
               onClick={() => set({ actions: [...form.actions, draft<ActionType>('add_tags')] })}
             >
               <PlusIcon />
-              Add action
+              {t('Add action')}
             </button>
           </fieldset>
           <p className="cond-summary" data-testid="automation-summary" aria-live="polite">
-            <span className="cond-summary-label">In words</span>
+            <span className="cond-summary-label">{t('In words')}</span>
             {summary}
           </p>
           <label className="check">
             <input type="checkbox" checked={form.enabled} onChange={() => set({ enabled: !form.enabled })} />
-            Turned on
+            {t('Turned on')}
           </label>
           <FormError message={error} />
         </div>
         <DialogFooter>
           <button type="button" className="button" onClick={props.onClose} disabled={busy}>
-            Cancel
+            {t('Cancel')}
           </button>
           <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? 'Saving…' : props.rule ? 'Save rule' : 'Create rule'}
+            {busy ? t('Saving…') : props.rule ? t('Save rule') : t('Create rule')}
           </button>
         </DialogFooter>
       </form>

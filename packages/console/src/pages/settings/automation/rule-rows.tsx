@@ -1,6 +1,7 @@
 /** One condition or action row of the rule editor: a type picker and the inputs its type needs. */
 import type { ReactNode } from 'react';
 import { CloseIcon } from '../../../components/icons.tsx';
+import { useT } from '../../../i18n/language-context.tsx';
 import {
   type ActionType,
   attributeParts,
@@ -8,7 +9,7 @@ import {
   type ConditionType,
   type Draft,
 } from './automation-form.ts';
-import { ACTION_LABELS, CONDITION_LABELS } from './automation-text.ts';
+import { actionLabels, conditionLabels } from './automation-text.ts';
 
 /** What the pickers offer: the account's skills, agents, sites, canned responses and endpoints. */
 export interface Choices {
@@ -39,6 +40,7 @@ function Picker(props: {
   options: { id: string; label: string }[];
   empty: string;
 }) {
+  const t = useT();
   return (
     <select
       className="input"
@@ -46,7 +48,7 @@ function Picker(props: {
       value={props.value}
       onChange={(e) => props.onChange(e.target.value)}
     >
-      <option value="">{props.options.length === 0 ? props.empty : 'Choose…'}</option>
+      <option value="">{props.options.length === 0 ? props.empty : t('Choose…')}</option>
       {props.options.map((o) => (
         <option key={o.id} value={o.id}>
           {o.label}
@@ -56,7 +58,14 @@ function Picker(props: {
   );
 }
 
-function Row(props: { index: number; what: string; children: ReactNode; onRemove: () => void }) {
+function Row(props: {
+  index: number;
+  what: 'condition' | 'action';
+  children: ReactNode;
+  onRemove: () => void;
+}) {
+  const t = useT();
+  const n = props.index + 1;
   return (
     <li className="rule-row" data-testid={`rule-${props.what}-row`}>
       {props.children}
@@ -64,7 +73,9 @@ function Row(props: { index: number; what: string; children: ReactNode; onRemove
         type="button"
         className="icon-button"
         onClick={props.onRemove}
-        aria-label={`Remove ${props.what} ${props.index + 1}`}
+        aria-label={
+          props.what === 'condition' ? t('Remove condition {n}', { n }) : t('Remove action {n}', { n })
+        }
       >
         <CloseIcon />
       </button>
@@ -79,6 +90,7 @@ export function ConditionRow(props: {
   onChange: (d: Draft<ConditionType>) => void;
   onRemove: () => void;
 }) {
+  const t = useT();
   const d = props.draft;
   const set = (patch: Partial<Draft<ConditionType>>) => props.onChange({ ...d, ...patch });
   const n = props.index + 1;
@@ -87,15 +99,15 @@ export function ConditionRow(props: {
     <Row index={props.index} what="condition" onRemove={props.onRemove}>
       <select
         className="input rule-type"
-        aria-label={`Condition ${n} type`}
+        aria-label={t('Condition {n} type', { n })}
         value={d.type}
         onChange={(e) => {
           const type = e.target.value as ConditionType;
           set({ type, value: '', extra: CONDITION_DEFAULT_EXTRA[type] ?? '' });
         }}
       >
-        {Object.entries(CONDITION_LABELS).map(([t, label]) => (
-          <option key={t} value={t}>
+        {Object.entries(conditionLabels()).map(([type, label]) => (
+          <option key={type} value={type}>
             {label}
           </option>
         ))}
@@ -103,15 +115,15 @@ export function ConditionRow(props: {
       {d.type === 'text_contains' && (
         <input
           className="input"
-          aria-label={`Condition ${n} words`}
-          placeholder="refund, return (any of them)"
+          aria-label={t('Condition {n} words', { n })}
+          placeholder={t('refund, return (any of them)')}
           value={d.value}
           onChange={(e) => set({ value: e.target.value })}
         />
       )}
       {d.type === 'channel' && (
         <Picker
-          label={`Condition ${n} channel`}
+          label={t('Condition {n} channel', { n })}
           value={d.value}
           onChange={(value) => set({ value })}
           options={CHANNELS.map((c) => ({ id: c, label: c }))}
@@ -120,46 +132,46 @@ export function ConditionRow(props: {
       )}
       {d.type === 'skill' && (
         <Picker
-          label={`Condition ${n} skill`}
+          label={t('Condition {n} skill', { n })}
           value={d.value}
           onChange={(value) => set({ value })}
           options={props.choices.skills.map((s) => ({ id: s.id, label: s.name }))}
-          empty="No skills yet"
+          empty={t('No skills yet')}
         />
       )}
       {d.type === 'site' && (
         <Picker
-          label={`Condition ${n} site`}
+          label={t('Condition {n} site', { n })}
           value={d.value}
           onChange={(value) => set({ value })}
           options={props.choices.sites.map((s) => ({ id: s.id, label: s.name }))}
-          empty="No sites yet"
+          empty={t('No sites yet')}
         />
       )}
       {d.type === 'contact_attribute' && (
         <>
           <input
             className="input"
-            aria-label={`Condition ${n} attribute`}
-            placeholder="plan"
+            aria-label={t('Condition {n} attribute', { n })}
+            placeholder={t('plan')}
             value={attr.key}
             onChange={(e) => set({ extra: `${attr.op}:${e.target.value}` })}
           />
           <select
             className="input rule-op"
-            aria-label={`Condition ${n} operator`}
+            aria-label={t('Condition {n} operator', { n })}
             value={attr.op}
             onChange={(e) => set({ extra: `${e.target.value}:${attr.key}` })}
           >
-            <option value="equals">is</option>
-            <option value="contains">contains</option>
-            <option value="exists">is set</option>
+            <option value="equals">{t('is')}</option>
+            <option value="contains">{t('contains')}</option>
+            <option value="exists">{t('is set')}</option>
           </select>
           {attr.op !== 'exists' && (
             <input
               className="input"
-              aria-label={`Condition ${n} value`}
-              placeholder="gold"
+              aria-label={t('Condition {n} value', { n })}
+              placeholder={t('gold')}
               value={d.value}
               onChange={(e) => set({ value: e.target.value })}
             />
@@ -169,28 +181,28 @@ export function ConditionRow(props: {
       {d.type === 'business_hours' && (
         <select
           className="input"
-          aria-label={`Condition ${n} hours`}
+          aria-label={t('Condition {n} hours', { n })}
           value={d.extra || 'open'}
           onChange={(e) => set({ extra: e.target.value })}
         >
-          <option value="open">within the skill’s hours</option>
-          <option value="closed">outside the skill’s hours</option>
+          <option value="open">{t('within the skill’s hours')}</option>
+          <option value="closed">{t('outside the skill’s hours')}</option>
         </select>
       )}
       {d.type === 'purchase_score' && (
         <>
           <select
             className="input rule-op"
-            aria-label={`Condition ${n} operator`}
+            aria-label={t('Condition {n} operator', { n })}
             value={d.extra || 'at_least'}
             onChange={(e) => set({ extra: e.target.value })}
           >
-            <option value="at_least">at least</option>
-            <option value="below">below</option>
+            <option value="at_least">{t('at least')}</option>
+            <option value="below">{t('below')}</option>
           </select>
           <input
             className="input rule-number"
-            aria-label={`Condition ${n} score (%)`}
+            aria-label={t('Condition {n} score (%)', { n })}
             inputMode="numeric"
             placeholder="60"
             value={d.value}
@@ -210,13 +222,14 @@ export function ActionRow(props: {
   onChange: (d: Draft<ActionType>) => void;
   onRemove: () => void;
 }) {
+  const t = useT();
   const d = props.draft;
   const set = (patch: Partial<Draft<ActionType>>) => props.onChange({ ...d, ...patch });
   const n = props.index + 1;
   const c = props.choices;
   const pick = (label: string, options: { id: string; label: string }[], empty: string) => (
     <Picker
-      label={`Action ${n} ${label}`}
+      label={label}
       value={d.value}
       onChange={(value) => set({ value })}
       options={options}
@@ -227,12 +240,12 @@ export function ActionRow(props: {
     <Row index={props.index} what="action" onRemove={props.onRemove}>
       <select
         className="input rule-type"
-        aria-label={`Action ${n} type`}
+        aria-label={t('Action {n} type', { n })}
         value={d.type}
         onChange={(e) => set({ type: e.target.value as ActionType, value: '' })}
       >
-        {Object.entries(ACTION_LABELS).map(([t, label]) => (
-          <option key={t} value={t}>
+        {Object.entries(actionLabels()).map(([type, label]) => (
+          <option key={type} value={type}>
             {label}
           </option>
         ))}
@@ -240,40 +253,40 @@ export function ActionRow(props: {
       {d.type === 'add_tags' && (
         <input
           className="input"
-          aria-label={`Action ${n} tags`}
-          placeholder="refund, priority"
+          aria-label={t('Action {n} tags', { n })}
+          placeholder={t('refund, priority')}
           value={d.value}
           onChange={(e) => set({ value: e.target.value })}
         />
       )}
       {d.type === 'assign_skill' &&
         pick(
-          'skill',
+          t('Action {n} skill', { n }),
           c.skills.map((s) => ({ id: s.id, label: s.name })),
-          'No skills yet',
+          t('No skills yet'),
         )}
       {d.type === 'assign_agent' &&
         pick(
-          'agent',
+          t('Action {n} agent', { n }),
           c.agents.map((s) => ({ id: s.id, label: s.name })),
-          'No agents yet',
+          t('No agents yet'),
         )}
       {d.type === 'send_canned' &&
         pick(
-          'canned response',
+          t('Action {n} canned response', { n }),
           c.canned.map((s) => ({ id: s.id, label: s.title })),
-          'No canned responses yet',
+          t('No canned responses yet'),
         )}
       {d.type === 'send_webhook' &&
         pick(
-          'endpoint',
+          t('Action {n} endpoint', { n }),
           c.endpoints.map((s) => ({ id: s.id, label: s.url })),
-          'No webhook endpoints yet',
+          t('No webhook endpoints yet'),
         )}
       {d.type === 'set_priority' && (
         <input
           className="input rule-number"
-          aria-label={`Action ${n} priority`}
+          aria-label={t('Action {n} priority', { n })}
           inputMode="numeric"
           placeholder="0–10"
           value={d.value}
@@ -284,7 +297,7 @@ export function ActionRow(props: {
         <>
           <input
             className="input rule-number"
-            aria-label={`Action ${n} minutes`}
+            aria-label={t('Action {n} minutes', { n })}
             inputMode="numeric"
             placeholder="60"
             value={d.value}
@@ -297,7 +310,7 @@ export function ActionRow(props: {
         <input
           className="input"
           type="email"
-          aria-label={`Action ${n} address`}
+          aria-label={t('Action {n} address', { n })}
           placeholder="team-lead@example.com"
           value={d.value}
           onChange={(e) => set({ value: e.target.value })}

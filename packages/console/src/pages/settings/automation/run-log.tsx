@@ -4,35 +4,38 @@ import { formatDateTime, formatRelative } from '../../../components/format.ts';
 import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
 import { useResource } from '../../../components/use-resource.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { Link } from '../../../router/router.tsx';
-import { ACTION_LABELS } from './automation-text.ts';
+import { actionLabels } from './automation-text.ts';
 
 export function RunLog({ rule }: { rule: AutomationRule }) {
+  const t = useT();
   const runs = useResource(() => listRuns(rule.id));
+  const labels: Record<string, string> = actionLabels();
   return (
     <div className="panel" data-testid="run-log">
       <div className="delivery-toolbar">
-        <strong>Run log</strong>
-        <span className="muted">The newest 200 runs are kept.</span>
+        <strong>{t('Run log')}</strong>
+        <span className="muted">{t('The newest {count, number} runs are kept.', { count: 200 })}</span>
         <button type="button" className="button button-small" onClick={runs.reload}>
-          Refresh
+          {t('Refresh')}
         </button>
       </div>
       {runs.loading && !runs.data ? (
-        <LoadingState label="Loading runs…" />
+        <LoadingState label={t('Loading runs…')} />
       ) : runs.error ? (
         <LoadError error={runs.error} onRetry={runs.reload} />
       ) : runs.data?.length === 0 ? (
         <p className="muted rule-none" data-testid="run-log-empty">
-          This rule has not fired yet.
+          {t('This rule has not fired yet.')}
         </p>
       ) : (
         <table className="table table-compact">
           <thead>
             <tr>
-              <th scope="col">When</th>
-              <th scope="col">Conversation</th>
-              <th scope="col">What it did</th>
+              <th scope="col">{t('When')}</th>
+              <th scope="col">{t('Conversation')}</th>
+              <th scope="col">{t('What it did')}</th>
             </tr>
           </thead>
           <tbody>
@@ -45,7 +48,7 @@ export function RunLog({ rule }: { rule: AutomationRule }) {
                       <code>{r.conversationId.slice(0, 14)}…</code>
                     </Link>
                   ) : (
-                    <span className="muted">none</span>
+                    <span className="muted">{t('none')}</span>
                   )}
                 </td>
                 <td>
@@ -56,11 +59,9 @@ export function RunLog({ rule }: { rule: AutomationRule }) {
                         className={s.ok ? 'run-step' : 'run-step run-step-failed'}
                       >
                         <span className={s.ok ? 'badge badge-active' : 'badge badge-paused'}>
-                          {s.ok ? 'Done' : 'Failed'}
+                          {s.ok ? t('Done') : t('Failed')}
                         </span>{' '}
-                        {s.ok
-                          ? s.detail
-                          : `${ACTION_LABELS[s.type as keyof typeof ACTION_LABELS] ?? s.type}: ${s.detail}`}
+                        {s.ok ? s.detail : `${labels[s.type] ?? s.type}: ${s.detail}`}
                       </li>
                     ))}
                   </ul>

@@ -5,6 +5,7 @@ import { errorMessage } from '../../../api/http.ts';
 import { Dialog, DialogFooter } from '../../../components/dialog.tsx';
 import { Field } from '../../../components/field.tsx';
 import { FormError } from '../../../components/form-error.tsx';
+import { useT } from '../../../i18n/language-context.tsx';
 
 interface ArticleFormDialogProps {
   item?: KnowledgeArticle;
@@ -13,6 +14,7 @@ interface ArticleFormDialogProps {
 }
 
 export function ArticleFormDialog({ item, onSaved, onClose }: ArticleFormDialogProps) {
+  const t = useT();
   const [title, setTitle] = useState(item?.title ?? '');
   const [body, setBody] = useState(item?.body ?? '');
   const [tags, setTags] = useState(item?.tags.join(', ') ?? '');
@@ -23,14 +25,15 @@ export function ArticleFormDialog({ item, onSaved, onClose }: ArticleFormDialogP
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (!title.trim() || !body.trim()) return setError('An article needs a title and a body.');
-    if (url.trim() && !/^https?:\/\//.test(url.trim())) return setError('The link must start with https://.');
+    if (!title.trim() || !body.trim()) return setError(t('An article needs a title and a body.'));
+    if (url.trim() && !/^https?:\/\//.test(url.trim()))
+      return setError(t('The link must start with {scheme}.', { scheme: 'https://' }));
     const input = {
       title: title.trim(),
       body: body.trim(),
       tags: tags
         .split(',')
-        .map((t) => t.trim())
+        .map((tag) => tag.trim())
         .filter(Boolean),
       language: language.trim() || 'en',
       url: url.trim() || null,
@@ -47,7 +50,7 @@ export function ArticleFormDialog({ item, onSaved, onClose }: ArticleFormDialogP
 
   return (
     <Dialog
-      title={item ? 'Edit article' : 'New article'}
+      title={item ? t('Edit article') : t('New article')}
       onClose={onClose}
       busy={busy}
       size="large"
@@ -55,7 +58,7 @@ export function ArticleFormDialog({ item, onSaved, onClose }: ArticleFormDialogP
     >
       <form onSubmit={submit} noValidate>
         <div className="dialog-body form">
-          <Field label="Title">
+          <Field label={t('Title')}>
             {(props) => (
               <input
                 {...props}
@@ -66,7 +69,10 @@ export function ArticleFormDialog({ item, onSaved, onClose }: ArticleFormDialogP
               />
             )}
           </Field>
-          <Field label="Body" hint="Plain text. The bot shows the sentence that best matches the question.">
+          <Field
+            label={t('Body')}
+            hint={t('Plain text. The bot shows the sentence that best matches the question.')}
+          >
             {(props) => (
               <textarea
                 {...props}
@@ -78,12 +84,12 @@ export function ArticleFormDialog({ item, onSaved, onClose }: ArticleFormDialogP
             )}
           </Field>
           <div className="form-row">
-            <Field label="Tags" hint="Separated by commas.">
+            <Field label={t('Tags')} hint={t('Separated by commas.')}>
               {(props) => (
                 <input {...props} className="input" value={tags} onChange={(e) => setTags(e.target.value)} />
               )}
             </Field>
-            <Field label="Language" hint="For example en or fr-CA.">
+            <Field label={t('Language')} hint={t('For example {a} or {b}.', { a: 'en', b: 'fr-CA' })}>
               {(props) => (
                 <input
                   {...props}
@@ -95,7 +101,10 @@ export function ArticleFormDialog({ item, onSaved, onClose }: ArticleFormDialogP
               )}
             </Field>
           </div>
-          <Field label="Link (optional)" hint="Where the article is published; the answer links to it.">
+          <Field
+            label={t('Link (optional)')}
+            hint={t('Where the article is published; the answer links to it.')}
+          >
             {(props) => (
               <input {...props} className="input mono" value={url} onChange={(e) => setUrl(e.target.value)} />
             )}
@@ -104,10 +113,10 @@ export function ArticleFormDialog({ item, onSaved, onClose }: ArticleFormDialogP
         </div>
         <DialogFooter>
           <button type="button" className="button" onClick={onClose} disabled={busy}>
-            Cancel
+            {t('Cancel')}
           </button>
           <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? 'Saving…' : item ? 'Save changes' : 'Add article'}
+            {busy ? t('Saving…') : item ? t('Save changes') : t('Add article')}
           </button>
         </DialogFooter>
       </form>

@@ -8,6 +8,7 @@ import { CopyButton } from '../../../components/copy-button.tsx';
 import { Dialog, DialogFooter } from '../../../components/dialog.tsx';
 import { Field } from '../../../components/field.tsx';
 import { FormError } from '../../../components/form-error.tsx';
+import { useT } from '../../../i18n/language-context.tsx';
 
 interface BotFormDialogProps {
   skills: Skill[];
@@ -16,6 +17,7 @@ interface BotFormDialogProps {
 }
 
 export function BotFormDialog({ skills, onSaved, onClose }: BotFormDialogProps) {
+  const t = useT();
   const [name, setName] = useState('Help Bot');
   const [kind, setKind] = useState<BotCreate['kind']>('answer');
   const [url, setUrl] = useState('');
@@ -28,9 +30,9 @@ export function BotFormDialog({ skills, onSaved, onClose }: BotFormDialogProps) 
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (!name.trim()) return setError('Give the bot a name visitors will see.');
+    if (!name.trim()) return setError(t('Give the bot a name visitors will see.'));
     if (kind === 'webhook' && !/^https?:\/\//.test(url.trim()))
-      return setError('Enter the webhook URL (https://…).');
+      return setError(t('Enter the webhook URL ({example}).', { example: 'https://…' }));
     setBusy(true);
     setError(null);
     try {
@@ -54,29 +56,29 @@ export function BotFormDialog({ skills, onSaved, onClose }: BotFormDialogProps) 
 
   if (created) {
     return (
-      <Dialog title={`${created.bot.name} is ready`} onClose={onClose} testId="bot-created">
+      <Dialog title={t('{name} is ready', { name: created.bot.name })} onClose={onClose} testId="bot-created">
         <div className="dialog-body form">
-          <p>Copy these now: they are not shown again.</p>
-          <Field label="Bot token (Authorization: Bearer …)">
+          <p>{t('Copy these now: they are not shown again.')}</p>
+          <Field label={t('Bot token ({header})', { header: 'Authorization: Bearer …' })}>
             {(props) => (
               <div className="secret-row">
                 <input {...props} className="input mono" readOnly value={created.token} />
-                <CopyButton text={created.token} label="Copy token" />
+                <CopyButton text={created.token} label={t('Copy token')} />
               </div>
             )}
           </Field>
-          <Field label="Signing secret (Standard Webhooks)">
+          <Field label={t('Signing secret (Standard Webhooks)')}>
             {(props) => (
               <div className="secret-row">
                 <input {...props} className="input mono" readOnly value={created.secret} />
-                <CopyButton text={created.secret} label="Copy secret" />
+                <CopyButton text={created.secret} label={t('Copy secret')} />
               </div>
             )}
           </Field>
         </div>
         <DialogFooter>
           <button type="button" className="button button-primary" onClick={onClose}>
-            Done
+            {t('Done')}
           </button>
         </DialogFooter>
       </Dialog>
@@ -84,10 +86,10 @@ export function BotFormDialog({ skills, onSaved, onClose }: BotFormDialogProps) 
   }
 
   return (
-    <Dialog title="New bot" onClose={onClose} busy={busy} testId="bot-dialog">
+    <Dialog title={t('New bot')} onClose={onClose} busy={busy} testId="bot-dialog">
       <form onSubmit={submit} noValidate>
         <div className="dialog-body form">
-          <Field label="Name" hint="Visitors see it beside the bot's lines.">
+          <Field label={t('Name')} hint={t("Visitors see it beside the bot's lines.")}>
             {(props) => (
               <input
                 {...props}
@@ -98,7 +100,7 @@ export function BotFormDialog({ skills, onSaved, onClose }: BotFormDialogProps) 
               />
             )}
           </Field>
-          <Field label="Kind">
+          <Field label={t('Kind')}>
             {(props) => (
               <select
                 {...props}
@@ -106,14 +108,16 @@ export function BotFormDialog({ skills, onSaved, onClose }: BotFormDialogProps) 
                 value={kind}
                 onChange={(e) => setKind(e.target.value as BotCreate['kind'])}
               >
-                <option value="answer">Answer bot — answers from the knowledge base</option>
-                <option value="webhook">Webhook — your server is posted each line</option>
-                <option value="socket">Socket — your bot connects to /v1/bot</option>
+                <option value="answer">{t('Answer bot — answers from the knowledge base')}</option>
+                <option value="webhook">{t('Webhook — your server is posted each line')}</option>
+                <option value="socket">
+                  {t('Socket — your bot connects to {path}', { path: '/v1/bot' })}
+                </option>
               </select>
             )}
           </Field>
           {kind === 'webhook' && (
-            <Field label="Webhook URL">
+            <Field label={t('Webhook URL')}>
               {(props) => (
                 <input
                   {...props}
@@ -126,7 +130,10 @@ export function BotFormDialog({ skills, onSaved, onClose }: BotFormDialogProps) 
             </Field>
           )}
           <div className="form-row">
-            <Field label="Hand over after (seconds)" hint="Without an answer to the visitor's line.">
+            <Field
+              label={t('Hand over after (seconds)')}
+              hint={t("Without an answer to the visitor's line.")}
+            >
               {(props) => (
                 <input
                   {...props}
@@ -138,7 +145,10 @@ export function BotFormDialog({ skills, onSaved, onClose }: BotFormDialogProps) 
               )}
             </Field>
             {kind === 'answer' && (
-              <Field label="Answer at confidence (%)" hint="Share of the question's words the article holds.">
+              <Field
+                label={t('Answer at confidence (%)')}
+                hint={t("Share of the question's words the article holds.")}
+              >
                 {(props) => (
                   <input
                     {...props}
@@ -151,7 +161,7 @@ export function BotFormDialog({ skills, onSaved, onClose }: BotFormDialogProps) 
               </Field>
             )}
           </div>
-          <Field label="Answers first for skill">
+          <Field label={t('Answers first for skill')}>
             {(props) => (
               <select
                 {...props}
@@ -159,7 +169,7 @@ export function BotFormDialog({ skills, onSaved, onClose }: BotFormDialogProps) 
                 value={skillId}
                 onChange={(e) => setSkillId(e.target.value)}
               >
-                <option value="">No skill yet</option>
+                <option value="">{t('No skill yet')}</option>
                 {skills.map((s) => (
                   <option key={s.id} value={s.id}>
                     {s.name}
@@ -172,10 +182,10 @@ export function BotFormDialog({ skills, onSaved, onClose }: BotFormDialogProps) 
         </div>
         <DialogFooter>
           <button type="button" className="button" onClick={onClose} disabled={busy}>
-            Cancel
+            {t('Cancel')}
           </button>
           <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create bot'}
+            {busy ? t('Creating…') : t('Create bot')}
           </button>
         </DialogFooter>
       </form>

@@ -4,22 +4,31 @@ import { type Bot, deleteBot, listBots } from '../../../api/bots.ts';
 import { listSkills } from '../../../api/skills.ts';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { EmptyState } from '../../../components/empty-state.tsx';
+import { formatNumber } from '../../../components/format.ts';
 import { ConversationsIcon, PlusIcon } from '../../../components/icons.tsx';
 import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
 import { SectionHeader } from '../../../components/page-header.tsx';
 import { useResource } from '../../../components/use-resource.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { canManage, useSession } from '../../../session/session-context.tsx';
 import { BotFormDialog } from './bot-form-dialog.tsx';
 import './bots.css';
 
-const KIND_LABELS: Record<Bot['kind'], string> = {
-  answer: 'Answer bot',
-  webhook: 'Webhook',
-  socket: 'Socket',
-};
+/** A bot's kind in the console's language. */
+function kindLabel(t: ReturnType<typeof useT>, kind: Bot['kind']): string {
+  switch (kind) {
+    case 'answer':
+      return t('Answer bot');
+    case 'webhook':
+      return t('Webhook');
+    case 'socket':
+      return t('Socket');
+  }
+}
 
 export function BotsTab() {
+  const t = useT();
   const { user } = useSession();
   const manager = canManage(user.role);
   const bots = useResource(listBots);
@@ -31,27 +40,35 @@ export function BotsTab() {
   const newButton = manager && (
     <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
       <PlusIcon />
-      New bot
+      {t('New bot')}
     </button>
   );
 
   return (
     <section aria-labelledby="bots-heading">
       <SectionHeader
-        title="Bots"
+        title={t('Bots')}
         id="bots-heading"
-        description="A bot answers a skill's new chats first. It replies, offers buttons and cards, and hands the chat to a person when it cannot help or does not answer in time."
+        description={t(
+          "A bot answers a skill's new chats first. It replies, offers buttons and cards, and hands the chat to a person when it cannot help or does not answer in time.",
+        )}
         actions={bots.data && bots.data.length > 0 ? newButton : null}
       />
       {bots.loading && !bots.data ? (
-        <LoadingState label="Loading bots…" />
+        <LoadingState label={t('Loading bots…')} />
       ) : bots.error ? (
         <LoadError error={bots.error} onRetry={bots.reload} />
       ) : bots.data && bots.data.length === 0 ? (
-        <EmptyState icon={<ConversationsIcon />} title="No bots yet" testId="bots-empty" actions={newButton}>
+        <EmptyState
+          icon={<ConversationsIcon />}
+          title={t('No bots yet')}
+          testId="bots-empty"
+          actions={newButton}
+        >
           <p>
-            Start with the answer bot: it answers from your knowledge base and hands over when an article does
-            not help. Or connect your own bot by webhook or socket.
+            {t(
+              'Start with the answer bot: it answers from your knowledge base and hands over when an article does not help. Or connect your own bot by webhook or socket.',
+            )}
           </p>
         </EmptyState>
       ) : (
@@ -59,13 +76,13 @@ export function BotsTab() {
           <table className="table" data-testid="bots-table">
             <thead>
               <tr>
-                <th scope="col">Bot</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Answers first for</th>
-                <th scope="col">Hands over after</th>
+                <th scope="col">{t('Bot')}</th>
+                <th scope="col">{t('Kind')}</th>
+                <th scope="col">{t('Answers first for')}</th>
+                <th scope="col">{t('Hands over after')}</th>
                 {manager && (
                   <th scope="col" className="cell-actions">
-                    <span className="visually-hidden">Actions</span>
+                    <span className="visually-hidden">{t('Actions')}</span>
                   </th>
                 )}
               </tr>
@@ -74,14 +91,17 @@ export function BotsTab() {
               {bots.data?.map((bot) => (
                 <tr key={bot.id} data-testid="bot-row">
                   <th scope="row" className="cell-strong">
-                    <span className="member-bot-badge">Bot</span> {bot.name}
+                    <span className="member-bot-badge">{t('Bot')}</span> {bot.name}
                   </th>
                   <td>
-                    {KIND_LABELS[bot.kind]}
+                    {kindLabel(t, bot.kind)}
                     {bot.kind === 'answer' && (
                       <span className="cell-sub">
                         {' '}
-                        · answers at {Math.round(bot.threshold * 100)}% confidence
+                        ·{' '}
+                        {t('answers at {share} confidence', {
+                          share: `${formatNumber(Math.round(bot.threshold * 100))}%`,
+                        })}
                       </span>
                     )}
                     {bot.url && <div className="cell-sub mono">{bot.url}</div>}
@@ -90,19 +110,19 @@ export function BotsTab() {
                     {bot.skillIds.length ? (
                       bot.skillIds.map(skillName).join(', ')
                     ) : (
-                      <span className="cell-sub">No skill yet</span>
+                      <span className="cell-sub">{t('No skill yet')}</span>
                     )}
                   </td>
-                  <td>{bot.timeoutSeconds} s without an answer</td>
+                  <td>{t('{seconds} s without an answer', { seconds: formatNumber(bot.timeoutSeconds) })}</td>
                   {manager && (
                     <td className="cell-actions">
                       <button
                         type="button"
                         className="button button-small button-danger-quiet"
                         onClick={() => setRemoving(bot)}
-                        aria-label={`Delete ${bot.name}`}
+                        aria-label={t('Delete {name}', { name: bot.name })}
                       >
-                        Delete
+                        {t('Delete')}
                       </button>
                     </td>
                   )}
@@ -124,8 +144,8 @@ export function BotsTab() {
       )}
       {removing && (
         <ConfirmDialog
-          title={`Delete ${removing.name}?`}
-          confirmLabel="Delete bot"
+          title={t('Delete {name}?', { name: removing.name })}
+          confirmLabel={t('Delete bot')}
           onClose={() => setRemoving(null)}
           onConfirm={async () => {
             await deleteBot(removing.id);
@@ -133,7 +153,9 @@ export function BotsTab() {
             skills.reload();
           }}
         >
-          <p>Its skills send new chats straight to people, and the chats it holds now join their queues.</p>
+          <p>
+            {t('Its skills send new chats straight to people, and the chats it holds now join their queues.')}
+          </p>
         </ConfirmDialog>
       )}
     </section>

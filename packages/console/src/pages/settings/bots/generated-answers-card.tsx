@@ -7,30 +7,33 @@ import { FormError } from '../../../components/form-error.tsx';
 import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
 import { useResource } from '../../../components/use-resource.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 
 export function GeneratedAnswersCard() {
+  const t = useT();
   const saved = useResource(fetchAnswerGeneration);
   return (
     <section className="card gen-card" aria-labelledby="gen-title" data-testid="generation-card">
       <header className="card-header">
         <div className="card-title-block">
           <h3 className="card-title" id="gen-title">
-            Generated answers
+            {t('Generated answers')}
           </h3>
           <p className="card-subtitle">
-            The answer bot writes its reply with a language model, from the top three articles, and cites
-            them. Any OpenAI-compatible server works: OpenAI, or your own llama.cpp or Ollama.
+            {t(
+              'The answer bot writes its reply with a language model, from the top three articles, and cites them. Any OpenAI-compatible server works: OpenAI, or your own llama.cpp or Ollama.',
+            )}
           </p>
         </div>
         {saved.data && (
           <span className={`badge ${saved.data.enabled ? 'badge-active' : 'badge-paused'}`}>
-            {saved.data.enabled ? 'On' : 'Off'}
+            {saved.data.enabled ? t('On') : t('Off')}
           </span>
         )}
       </header>
       <div className="card-body">
         {saved.loading && !saved.data ? (
-          <LoadingState label="Loading…" />
+          <LoadingState label={t('Loading…')} />
         ) : saved.error ? (
           <LoadError error={saved.error} onRetry={saved.reload} />
         ) : saved.data ? (
@@ -48,6 +51,7 @@ function GenerationForm({
   saved: AnswerGeneration;
   onSaved: (s: AnswerGeneration) => void;
 }) {
+  const t = useT();
   const [enabled, setEnabled] = useState(saved.enabled);
   const [baseUrl, setBaseUrl] = useState(saved.baseUrl);
   const [model, setModel] = useState(saved.model);
@@ -61,8 +65,10 @@ function GenerationForm({
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (enabled && !/^https?:\/\/.+/.test(baseUrl.trim()))
-      return setError('Enter the base URL of the server, such as http://127.0.0.1:11434/v1.');
-    if (enabled && !model.trim()) return setError('Enter the model the server should use.');
+      return setError(
+        t('Enter the base URL of the server, such as {example}.', { example: 'http://127.0.0.1:11434/v1' }),
+      );
+    if (enabled && !model.trim()) return setError(t('Enter the model the server should use.'));
     setBusy(true);
     setError(null);
     setNotice(null);
@@ -78,7 +84,9 @@ function GenerationForm({
       setApiKey('');
       setRemoveKey(false);
       setNotice(
-        next.enabled ? 'Saved. The answer bot now writes its answers.' : 'Saved. Generated answers are off.',
+        next.enabled
+          ? t('Saved. The answer bot now writes its answers.')
+          : t('Saved. Generated answers are off.'),
       );
     } catch (caught) {
       setError(errorMessage(caught));
@@ -92,15 +100,15 @@ function GenerationForm({
       <label className="check security-check">
         <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
         <span className="security-check-text">
-          <strong>Write answers with a language model</strong>
+          <strong>{t('Write answers with a language model')}</strong>
           <span className="field-hint">
-            When the server fails, is slow or finds no answer, the bot shows the article as before.
+            {t('When the server fails, is slow or finds no answer, the bot shows the article as before.')}
           </span>
         </span>
       </label>
       <div className="gen-grid">
         <Field
-          label="Base URL"
+          label={t('Base URL')}
           hint="Ollama: http://127.0.0.1:11434/v1 · llama.cpp: http://127.0.0.1:8080/v1"
         >
           {(props) => (
@@ -113,7 +121,7 @@ function GenerationForm({
             />
           )}
         </Field>
-        <Field label="Model">
+        <Field label={t('Model')}>
           {(props) => (
             <input
               {...props}
@@ -125,11 +133,11 @@ function GenerationForm({
           )}
         </Field>
         <Field
-          label="API key"
+          label={t('API key')}
           hint={
             saved.hasApiKey
-              ? 'A key is stored, sealed. Type a new one to replace it.'
-              : 'Leave empty for a local server.'
+              ? t('A key is stored, sealed. Type a new one to replace it.')
+              : t('Leave empty for a local server.')
           }
         >
           {(props) => (
@@ -144,7 +152,7 @@ function GenerationForm({
             />
           )}
         </Field>
-        <Field label="Give up after (seconds)" hint="Then the article answers instead.">
+        <Field label={t('Give up after (seconds)')} hint={t('Then the article answers instead.')}>
           {(props) => (
             <input
               {...props}
@@ -160,7 +168,7 @@ function GenerationForm({
         <label className="check security-check">
           <input type="checkbox" checked={removeKey} onChange={(e) => setRemoveKey(e.target.checked)} />
           <span className="security-check-text">
-            <strong>Remove the stored key</strong>
+            <strong>{t('Remove the stored key')}</strong>
           </span>
         </label>
       )}
@@ -172,7 +180,7 @@ function GenerationForm({
       )}
       <div className="form-actions">
         <button type="submit" className="button button-primary" disabled={busy}>
-          {busy ? 'Saving…' : 'Save'}
+          {busy ? t('Saving…') : t('Save')}
         </button>
       </div>
     </form>

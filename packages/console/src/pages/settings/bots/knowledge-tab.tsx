@@ -10,11 +10,13 @@ import {
 import { errorMessage } from '../../../api/http.ts';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { EmptyState } from '../../../components/empty-state.tsx';
+import { formatNumber } from '../../../components/format.ts';
 import { LayersIcon, PlusIcon } from '../../../components/icons.tsx';
 import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
 import { SectionHeader } from '../../../components/page-header.tsx';
 import { useResource } from '../../../components/use-resource.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { canManage, useSession } from '../../../session/session-context.tsx';
 import { ArticleFormDialog } from './article-form-dialog.tsx';
 import { GeneratedAnswersCard } from './generated-answers-card.tsx';
@@ -27,6 +29,7 @@ type Editing =
   | null;
 
 export function KnowledgeTab() {
+  const t = useT();
   const { user } = useSession();
   const manager = canManage(user.role);
   const list = useResource(listArticles);
@@ -35,39 +38,48 @@ export function KnowledgeTab() {
   const newButton = manager && (
     <button type="button" className="button button-primary" onClick={() => setEditing({ kind: 'create' })}>
       <PlusIcon />
-      New article
+      {t('New article')}
     </button>
   );
 
   return (
     <section aria-labelledby="kb-heading">
       <SectionHeader
-        title="Knowledge base"
+        title={t('Knowledge base')}
         id="kb-heading"
-        description="Articles the answer bot answers from. It shows the best article when it is confident enough, asks whether it helped, and hands over otherwise."
+        description={t(
+          'Articles the answer bot answers from. It shows the best article when it is confident enough, asks whether it helped, and hands over otherwise.',
+        )}
         actions={list.data && list.data.length > 0 ? newButton : null}
       />
       <div className="kb-layout">
         <div>
           {list.loading && !list.data ? (
-            <LoadingState label="Loading articles…" />
+            <LoadingState label={t('Loading articles…')} />
           ) : list.error ? (
             <LoadError error={list.error} onRetry={list.reload} />
           ) : list.data && list.data.length === 0 ? (
-            <EmptyState icon={<LayersIcon />} title="No articles yet" testId="kb-empty" actions={newButton}>
-              <p>Write the answers visitors ask for most: returns, shipping, payments, your account.</p>
+            <EmptyState
+              icon={<LayersIcon />}
+              title={t('No articles yet')}
+              testId="kb-empty"
+              actions={newButton}
+            >
+              <p>
+                {t('Write the answers visitors ask for most: returns, shipping, payments, your account.')}
+              </p>
             </EmptyState>
           ) : (
             <div className="table-wrap">
               <table className="table" data-testid="kb-table">
                 <thead>
                   <tr>
-                    <th scope="col">Title</th>
-                    <th scope="col">Tags</th>
-                    <th scope="col">Language</th>
+                    <th scope="col">{t('Title')}</th>
+                    <th scope="col">{t('Tags')}</th>
+                    <th scope="col">{t('Language')}</th>
                     {manager && (
                       <th scope="col" className="cell-actions">
-                        <span className="visually-hidden">Actions</span>
+                        <span className="visually-hidden">{t('Actions')}</span>
                       </th>
                     )}
                   </tr>
@@ -84,9 +96,9 @@ export function KnowledgeTab() {
                       </th>
                       <td>
                         <span className="kb-tags">
-                          {item.tags.map((t) => (
-                            <span key={t} className="chip">
-                              {t}
+                          {item.tags.map((tag) => (
+                            <span key={tag} className="chip">
+                              {tag}
                             </span>
                           ))}
                         </span>
@@ -98,17 +110,17 @@ export function KnowledgeTab() {
                             type="button"
                             className="button button-small"
                             onClick={() => setEditing({ kind: 'edit', item })}
-                            aria-label={`Edit ${item.title}`}
+                            aria-label={t('Edit {name}', { name: item.title })}
                           >
-                            Edit
+                            {t('Edit')}
                           </button>
                           <button
                             type="button"
                             className="button button-small button-danger-quiet"
                             onClick={() => setEditing({ kind: 'delete', item })}
-                            aria-label={`Delete ${item.title}`}
+                            aria-label={t('Delete {name}', { name: item.title })}
                           >
-                            Delete
+                            {t('Delete')}
                           </button>
                         </td>
                       )}
@@ -134,15 +146,15 @@ export function KnowledgeTab() {
       )}
       {editing?.kind === 'delete' && (
         <ConfirmDialog
-          title={`Delete “${editing.item.title}”?`}
-          confirmLabel="Delete article"
+          title={t('Delete “{name}”?', { name: editing.item.title })}
+          confirmLabel={t('Delete article')}
           onClose={() => setEditing(null)}
           onConfirm={async () => {
             await deleteArticle(editing.item.id);
             list.reload();
           }}
         >
-          <p>The answer bot stops offering it at once.</p>
+          <p>{t('The answer bot stops offering it at once.')}</p>
         </ConfirmDialog>
       )}
     </section>
@@ -151,6 +163,7 @@ export function KnowledgeTab() {
 
 /** Ask a question as a visitor would and see what the answer bot would do. */
 function SearchPreview() {
+  const t = useT();
   const [q, setQ] = useState('');
   const [result, setResult] = useState<ArticleSearch | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -172,17 +185,17 @@ function SearchPreview() {
 
   return (
     <aside className="kb-preview" aria-labelledby="kb-preview-heading" data-testid="kb-preview">
-      <h3 id="kb-preview-heading">Try a question</h3>
+      <h3 id="kb-preview-heading">{t('Try a question')}</h3>
       <form onSubmit={run} className="secret-row">
         <input
           className="input"
-          aria-label="A visitor's question"
-          placeholder="How do I return an item?"
+          aria-label={t("A visitor's question")}
+          placeholder={t('How do I return an item?')}
           value={q}
           onChange={(e) => setQ(e.target.value)}
         />
         <button type="submit" className="button" disabled={busy}>
-          {busy ? 'Searching…' : 'Search'}
+          {busy ? t('Searching…') : t('Search')}
         </button>
       </form>
       {error && <p className="form-error">{error}</p>}
@@ -193,16 +206,18 @@ function SearchPreview() {
             data-testid="kb-verdict"
           >
             {result.answers
-              ? `The bot answers with “${result.matches[0]?.article.title}”.`
-              : `The bot hands over: nothing reaches ${Math.round(result.threshold * 100)}% confidence.`}
+              ? t('The bot answers with “{title}”.', { title: result.matches[0]?.article.title ?? '' })
+              : t('The bot hands over: nothing reaches {share} confidence.', {
+                  share: `${formatNumber(Math.round(result.threshold * 100))}%`,
+                })}
           </p>
           {result.matches.length === 0 && (
-            <p className="cell-sub">No article shares a word with this question.</p>
+            <p className="cell-sub">{t('No article shares a word with this question.')}</p>
           )}
           {result.matches.map((m) => (
             <div key={m.article.id} className="kb-match">
               <strong>{m.article.title}</strong>{' '}
-              <span className="cell-sub">{Math.round(m.confidence * 100)}%</span>
+              <span className="cell-sub">{formatNumber(Math.round(m.confidence * 100))}%</span>
               <p>{m.excerpt}</p>
             </div>
           ))}

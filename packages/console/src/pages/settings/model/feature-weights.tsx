@@ -1,7 +1,10 @@
 /** What the active model looks at: each feature's share of the average score movement, as bars. */
 import type { FeatureImportance } from '../../../api/types.ts';
+import { formatNumber } from '../../../components/format.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 
 export function FeatureWeights({ features }: { features: FeatureImportance[] }) {
+  const t = useT();
   const shown = features.filter((f) => f.importance > 0).slice(0, 12);
   const top = shown[0]?.importance ?? 1;
   return (
@@ -9,13 +12,13 @@ export function FeatureWeights({ features }: { features: FeatureImportance[] }) 
       <header className="card-header">
         <div className="card-title-block">
           <h3 className="card-title" id="model-weights-title">
-            What the score looks at
+            {t('What the score looks at')}
           </h3>
-          <p className="card-subtitle">How much each signal moves visitors’ scores, on average.</p>
+          <p className="card-subtitle">{t('How much each signal moves visitors’ scores, on average.')}</p>
         </div>
       </header>
       {shown.length === 0 ? (
-        <p className="model-footnote">This model has no measured feature weights.</p>
+        <p className="model-footnote">{t('This model has no measured feature weights.')}</p>
       ) : (
         <ul className="model-weights">
           {shown.map((f) => (
@@ -24,7 +27,7 @@ export function FeatureWeights({ features }: { features: FeatureImportance[] }) 
               <span className="model-weight-bar" aria-hidden="true">
                 <span style={{ width: `${(f.importance / top) * 100}%` }} />
               </span>
-              <span className="model-weight-value">{Math.round(f.importance * 100)} %</span>
+              <span className="model-weight-value">{formatNumber(Math.round(f.importance * 100))} %</span>
             </li>
           ))}
         </ul>

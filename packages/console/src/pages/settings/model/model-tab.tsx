@@ -3,21 +3,25 @@ import { useEffect, useState } from 'react';
 import { errorMessage } from '../../../api/http.ts';
 import { getModel, startTraining } from '../../../api/model.ts';
 import type { ModelStatus } from '../../../api/types.ts';
-import { formatDateTime, formatRelative } from '../../../components/format.ts';
+import { formatDateTime, formatNumber, formatRelative } from '../../../components/format.ts';
 import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
 import { SectionHeader } from '../../../components/page-header.tsx';
 import { useResource } from '../../../components/use-resource.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { canManage, useSession } from '../../../session/session-context.tsx';
 import { FeatureWeights } from './feature-weights.tsx';
 import { PageKindsCard } from './page-kinds-card.tsx';
 import { TrainingHistory } from './training-history.tsx';
 import './model.css';
 
-const count = (n: number) => n.toLocaleString();
-const fixed = (n: number, digits = 3) => n.toFixed(digits);
+const count = (n: number) => formatNumber(n);
+const fixed = (n: number, digits = 3) =>
+  formatNumber(n, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const percent = (share: number) => `${formatNumber(Math.round(share * 100))} %`;
 
 export function ModelTab() {
+  const t = useT();
   const { user } = useSession();
   const manager = canManage(user.role);
   const model = useResource(getModel);
@@ -48,12 +52,15 @@ export function ModelTab() {
   return (
     <section aria-labelledby="model-heading" data-testid="model-tab">
       <SectionHeader
-        title="Purchase model"
+        title={t('Purchase model')}
         id="model-heading"
-        description="Scores each visitor’s chance of buying in this visit, live, for targeting, queue order and the agent’s view. Beckon starts with a model trained on 12,330 real shop sessions and switches to one trained on your own once you have enough."
+        description={t(
+          'Scores each visitor’s chance of buying in this visit, live, for targeting, queue order and the agent’s view. Beckon starts with a model trained on {sessions} real shop sessions and switches to one trained on your own once you have enough.',
+          { sessions: count(12330) },
+        )}
       />
       {model.loading && !model.data ? (
-        <LoadingState label="Loading the model…" />
+        <LoadingState label={t('Loading the model…')} />
       ) : model.error && !model.data ? (
         <LoadError error={model.error} onRetry={model.reload} />
       ) : model.data ? (
@@ -80,6 +87,7 @@ export function ModelTab() {
 }
 
 function ActiveModelCard({ status }: { status: ModelStatus }) {
+  const t = useT();
   const m = status.active;
   const trained = m.source === 'trained';
   return (
@@ -91,48 +99,64 @@ function ActiveModelCard({ status }: { status: ModelStatus }) {
       <header className="card-header">
         <div className="card-title-block">
           <h3 className="card-title" id="model-active-title">
-            Active model
+            {t('Active model')}
           </h3>
           <p className="card-subtitle">
             {trained
-              ? `Trained on your ${count(m.sessions)} sessions (${count(m.purchases)} purchases)${m.activatedAt ? `, in use since ${formatDateTime(m.activatedAt)}` : ''}.`
-              : `Pre-trained on ${count(m.sessions)} sessions of the UCI online-shoppers data (${count(m.purchases)} purchases).`}
+              ? m.activatedAt
+                ? t(
+                    'Trained on your {sessions, plural, one {# session} other {# sessions}} ({purchases, plural, one {# purchase} other {# purchases}}), in use since {since}.',
+                    { sessions: m.sessions, purchases: m.purchases, since: formatDateTime(m.activatedAt) },
+                  )
+                : t(
+                    'Trained on your {sessions, plural, one {# session} other {# sessions}} ({purchases, plural, one {# purchase} other {# purchases}}).',
+                    { sessions: m.sessions, purchases: m.purchases },
+                  )
+              : t(
+                  'Pre-trained on {sessions, plural, one {# session} other {# sessions}} of the UCI online-shoppers data ({purchases, plural, one {# purchase} other {# purchases}}).',
+                  { sessions: m.sessions, purchases: m.purchases },
+                )}
           </p>
         </div>
         <span className={`badge ${trained ? 'badge-active' : 'badge-control'}`} data-testid="model-source">
-          {trained ? 'Trained on your sessions' : 'Pre-trained default'}
+          {trained ? t('Trained on your sessions') : t('Pre-trained default')}
         </span>
       </header>
-      <ul className="kpi-grid model-kpis" aria-label="How well the model predicts purchases">
+      <ul className="kpi-grid model-kpis" aria-label={t('How well the model predicts purchases')}>
         <li className="kpi-card">
           <span className="kpi-label">AUROC</span>
           <span className="kpi-value" data-testid="model-auroc">
             {fixed(m.auroc)}
           </span>
           <span className="kpi-note">
-            Ranks a buyer above a non-buyer {Math.round(m.auroc * 100)} % of the time
+            {t('Ranks a buyer above a non-buyer {share} of the time', { share: percent(m.auroc) })}
           </span>
         </li>
         <li className="kpi-card">
           <span className="kpi-label">AUPR</span>
           <span className="kpi-value">{fixed(m.aupr)}</span>
           <span className="kpi-note">
-            Precision across every threshold (chance would be the purchase rate)
+            {t('Precision across every threshold (chance would be the purchase rate)')}
           </span>
         </li>
         <li className="kpi-card">
-          <span className="kpi-label">Brier score</span>
+          <span className="kpi-label">{t('Brier score')}</span>
           <span className="kpi-value">{fixed(m.brier)}</span>
-          <span className="kpi-note">Calibration: lower is better, 0.25 is a coin flip</span>
+          <span className="kpi-note">
+            {t('Calibration: lower is better, {coin} is a coin flip', { coin: fixed(0.25, 2) })}
+          </span>
         </li>
         <li className="kpi-card">
-          <span className="kpi-label">Likely buyer from</span>
-          <span className="kpi-value">{Math.round(m.threshold * 100)} %</span>
-          <span className="kpi-note">The score that best separates buyers (best F1)</span>
+          <span className="kpi-label">{t('Likely buyer from')}</span>
+          <span className="kpi-value">{percent(m.threshold)}</span>
+          <span className="kpi-note">{t('The score that best separates buyers (best F1)')}</span>
         </li>
       </ul>
       <p className="model-footnote">
-        Measured on {count(m.evaluatedSessions)} sessions the model never saw: {m.evaluation}.
+        {t('Measured on {count, plural, one {# session} other {# sessions}} the model never saw: {method}.', {
+          count: m.evaluatedSessions,
+          method: m.evaluation,
+        })}
       </p>
     </section>
   );
@@ -149,13 +173,14 @@ function Meter({
   goal: number;
   testId: string;
 }) {
+  const t = useT();
   const share = goal > 0 ? Math.min(1, value / goal) : 1;
   return (
     <div className="model-meter" data-testid={testId}>
       <div className="model-meter-text">
         <span>{label}</span>
         <span className="model-meter-count">
-          {count(value)} <span className="muted">of {count(goal)}</span>
+          {count(value)} <span className="muted">{t('of {goal}', { goal: count(goal) })}</span>
         </span>
       </div>
       <div
@@ -185,17 +210,19 @@ function TrainingCard({
   failure: string | null;
   onTrain: () => void;
 }) {
+  const t = useT();
   const { data, training } = status;
   return (
     <section className="card model-card" aria-labelledby="model-training-title" data-testid="model-training">
       <header className="card-header">
         <div className="card-title-block">
           <h3 className="card-title" id="model-training-title">
-            Your sessions
+            {t('Your sessions')}
           </h3>
           <p className="card-subtitle">
-            Every finished visit is kept with what the visitor did and whether they bought, to train your own
-            model.
+            {t(
+              'Every finished visit is kept with what the visitor did and whether they bought, to train your own model.',
+            )}
           </p>
         </div>
         {manager && (
@@ -209,31 +236,47 @@ function TrainingCard({
           >
             {starting ? (
               <>
-                <span className="spinner spinner-small" aria-hidden="true" /> Training…
+                <span className="spinner spinner-small" aria-hidden="true" /> {t('Training…')}
               </>
             ) : (
-              'Train now'
+              t('Train now')
             )}
           </button>
         )}
       </header>
       <div className="model-meters">
         <Meter
-          label="Finished sessions"
+          label={t('Finished sessions')}
           value={data.sessions}
           goal={data.minSessions}
           testId="model-sessions"
         />
-        <Meter label="Purchases" value={data.purchases} goal={data.minPurchases} testId="model-purchases" />
+        <Meter
+          label={t('Purchases')}
+          value={data.purchases}
+          goal={data.minPurchases}
+          testId="model-purchases"
+        />
       </div>
       <p className="model-footnote" id="model-train-hint" role="status">
         {training.running
-          ? `Training since ${formatRelative(training.startedAt ?? new Date().toISOString())}: the new model replaces the current one only if it predicts the most recent sessions at least as well.`
+          ? t(
+              'Training since {since}: the new model replaces the current one only if it predicts the most recent sessions at least as well.',
+              { since: formatRelative(training.startedAt ?? new Date().toISOString()) },
+            )
           : !data.enough
-            ? `Your own model can be trained from ${count(data.minSessions)} finished sessions with ${count(data.minPurchases)} purchases; until then the pre-trained model scores your visitors.`
+            ? t(
+                'Your own model can be trained from {sessions, plural, one {# finished session} other {# finished sessions}} with {purchases, plural, one {# purchase} other {# purchases}}; until then the pre-trained model scores your visitors.',
+                { sessions: data.minSessions, purchases: data.minPurchases },
+              )
             : training.everyHours > 0 && training.nextAt
-              ? `Retrained automatically every ${training.everyHours} hours (next around ${formatDateTime(training.nextAt)}); a new model replaces the current one only if it is not worse.`
-              : 'A new model replaces the current one only if it predicts the most recent sessions at least as well.'}
+              ? t(
+                  'Retrained automatically every {hours, plural, one {hour} other {# hours}} (next around {next}); a new model replaces the current one only if it is not worse.',
+                  { hours: training.everyHours, next: formatDateTime(training.nextAt) },
+                )
+              : t(
+                  'A new model replaces the current one only if it predicts the most recent sessions at least as well.',
+                )}
       </p>
       {failure && (
         <p className="alert alert-error model-alert" role="alert">

@@ -5,25 +5,65 @@ import { getSiteModelSettings, saveSiteModelSettings } from '../../../api/model.
 import { listSites } from '../../../api/sites.ts';
 import type { SiteModelSettingsView } from '../../../api/types.ts';
 import { useResource } from '../../../components/use-resource.ts';
+import { currentLocale } from '../../../i18n/i18n.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 
 type Kind = 'product' | 'informational' | 'administrative';
-const KINDS: [Kind, string][] = [
-  ['product', 'Product pages'],
-  ['informational', 'Information pages'],
-  ['administrative', 'Account pages'],
-];
-const LABEL = /^[A-Za-z0-9_.:$ -]{1,64}$/;
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const ORDINAL = ['last', 'first', 'second', 'third', 'fourth', 'fifth'];
-const WEEKDAY = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+type Translate = ReturnType<typeof useT>;
+const KINDS: Kind[] = ['product', 'informational', 'administrative'];
 
-function dayText(d: SiteModelSettingsView['effectiveSpecialDays'][number]): string {
-  if ('day' in d) return `${d.name} (${d.day} ${MONTHS[d.month - 1]})`;
+/** A kind as a heading ("Product pages"). */
+function kindTitle(t: Translate, kind: Kind): string {
+  switch (kind) {
+    case 'product':
+      return t('Product pages');
+    case 'informational':
+      return t('Information pages');
+    case 'administrative':
+      return t('Account pages');
+  }
+}
+
+/** A kind inside a sentence or a choice ("product pages"). */
+function kindInline(t: Translate, kind: Kind): string {
+  switch (kind) {
+    case 'product':
+      return t('product pages');
+    case 'informational':
+      return t('information pages');
+    case 'administrative':
+      return t('account pages');
+  }
+}
+
+const LABEL = /^[A-Za-z0-9_.:$ -]{1,64}$/;
+const NTH = ['last', 'first', 'second', 'third', 'fourth', 'fifth'];
+
+/** A month (1–12) or weekday (0 = Sunday) name in the console's language, from a fixed 2024 date. */
+function calendarName(options: Intl.DateTimeFormatOptions, month: number, day = 1): string {
+  return new Intl.DateTimeFormat(currentLocale(), { ...options, timeZone: 'UTC' }).format(
+    new Date(Date.UTC(2024, month - 1, day)),
+  );
+}
+
+function dayText(t: Translate, d: SiteModelSettingsView['effectiveSpecialDays'][number]): string {
+  if ('day' in d)
+    return t('{name} ({date})', {
+      name: d.name,
+      date: calendarName({ day: 'numeric', month: 'short' }, d.month, d.day),
+    });
+  // 7 January 2024 was a Sunday.
+  const weekday = calendarName({ weekday: 'long' }, 1, 7 + d.weekday);
+  const month = calendarName({ month: 'long' }, d.month);
   const shift = d.offsetDays ? ` ${d.offsetDays > 0 ? '+' : '−'}${Math.abs(d.offsetDays)} d` : '';
-  return `${d.name} (${ORDINAL[d.nth === -1 ? 0 : d.nth]} ${WEEKDAY[d.weekday]} of ${MONTHS[d.month - 1]}${shift})`;
+  return t(
+    '{name} ({nth, select, last {last} first {first} second {second} third {third} fourth {fourth} other {fifth}} {weekday} of {month}{shift})',
+    { name: d.name, nth: NTH[d.nth === -1 ? 0 : d.nth] ?? 'fifth', weekday, month, shift },
+  );
 }
 
 export function PageKindsCard({ manager }: { manager: boolean }) {
+  const t = useT();
   const id = useId();
   const sites = useResource(listSites);
   const [siteId, setSiteId] = useState('');
@@ -65,7 +105,7 @@ export function PageKindsCard({ manager }: { manager: boolean }) {
       const saved = await saveSiteModelSettings(current, draft);
       setView(saved);
       setDraft(saved.settings);
-      setMessage({ ok: true, text: 'Saved. New page views are counted this way from now on.' });
+      setMessage({ ok: true, text: t('Saved. New page views are counted this way from now on.') });
     } catch (error) {
       setMessage({ ok: false, text: errorMessage(error) });
     }
@@ -76,16 +116,18 @@ export function PageKindsCard({ manager }: { manager: boolean }) {
       <header className="card-header">
         <div className="card-title-block">
           <h3 className="card-title" id={`${id}-title`}>
-            Kinds of pages
+            {t('Kinds of pages')}
           </h3>
           <p className="card-subtitle">
-            Pages are counted by the section labels your tag sends (the <code>beckon:section</code> meta tag).
+            {t('Pages are counted by the section labels your tag sends (the {tag} meta tag).', {
+              tag: 'beckon:section',
+            })}
           </p>
         </div>
         {sites.data.length > 1 && (
           <select
             className="input select input-compact"
-            aria-label="Site"
+            aria-label={t('Site')}
             value={current}
             onChange={(e) => setSiteId(e.target.value)}
           >
@@ -98,10 +140,10 @@ export function PageKindsCard({ manager }: { manager: boolean }) {
         )}
       </header>
       <div className="model-kinds">
-        {KINDS.map(([k, name]) => (
+        {KINDS.map((k) => (
           <div key={k} className="model-kind">
-            <h4>{name}</h4>
-            <ul className="chips" aria-label={name}>
+            <h4>{kindTitle(t, k)}</h4>
+            <ul className="chips" aria-label={kindTitle(t, k)}>
               {[...effective]
                 .filter(([, v]) => v === k)
                 .map(([l]) => (
@@ -111,7 +153,10 @@ export function PageKindsCard({ manager }: { manager: boolean }) {
                       <button
                         type="button"
                         className="chip-remove"
-                        aria-label={`Stop counting “${l}” as ${name.toLowerCase()}`}
+                        aria-label={t('Stop counting “{label}” as {kind}', {
+                          label: l,
+                          kind: kindInline(t, k),
+                        })}
                         onClick={() => setLabelKind(l, null)}
                       >
                         ×
@@ -123,7 +168,7 @@ export function PageKindsCard({ manager }: { manager: boolean }) {
           </div>
         ))}
         <label className="model-kind-unlabelled">
-          <span>Pages without a known label count as</span>
+          <span>{t('Pages without a known label count as')}</span>
           <select
             className="input select input-compact"
             value={draft.unlabelled ?? 'none'}
@@ -132,12 +177,12 @@ export function PageKindsCard({ manager }: { manager: boolean }) {
               setDraft({ ...draft, unlabelled: e.target.value === 'none' ? null : (e.target.value as Kind) })
             }
           >
-            {KINDS.map(([k, name]) => (
+            {KINDS.map((k) => (
               <option key={k} value={k}>
-                {name.toLowerCase()}
+                {kindInline(t, k)}
               </option>
             ))}
-            <option value="none">none of these</option>
+            <option value="none">{t('none of these')}</option>
           </select>
         </label>
       </div>
@@ -153,25 +198,25 @@ export function PageKindsCard({ manager }: { manager: boolean }) {
         >
           <input
             className="input input-compact"
-            aria-label="Section label"
-            placeholder="e.g. lookbook"
+            aria-label={t('Section label')}
+            placeholder={t('e.g. {example}', { example: 'lookbook' })}
             value={label}
             onChange={(e) => setLabel(e.target.value)}
           />
           <select
             className="input select input-compact"
-            aria-label="Counts as"
+            aria-label={t('Counts as')}
             value={kind}
             onChange={(e) => setKind(e.target.value as Kind)}
           >
-            {KINDS.map(([k, name]) => (
+            {KINDS.map((k) => (
               <option key={k} value={k}>
-                {name.toLowerCase()}
+                {kindInline(t, k)}
               </option>
             ))}
           </select>
           <button type="submit" className="button button-small" disabled={!LABEL.test(label.trim())}>
-            Add label
+            {t('Add label')}
           </button>
           <button
             type="button"
@@ -179,13 +224,14 @@ export function PageKindsCard({ manager }: { manager: boolean }) {
             disabled={!changed}
             onClick={save}
           >
-            Save
+            {t('Save')}
           </button>
         </form>
       )}
       <p className="model-footnote">
-        Special days (shopping peaks before them raise scores):{' '}
-        {view.effectiveSpecialDays.map(dayText).join(', ')}.
+        {t('Special days (shopping peaks before them raise scores): {days}.', {
+          days: view.effectiveSpecialDays.map((d) => dayText(t, d)).join(', '),
+        })}
       </p>
       {message && (
         <p className={`alert ${message.ok ? 'alert-success' : 'alert-error'} model-alert`} role="status">

@@ -1,12 +1,45 @@
 /** How a shop passes the Beckon visitor id through checkout, so its order webhook names the visit. */
 import type { CommercePlatform } from '../../../api/commerce.ts';
+import { t } from '../../../i18n/i18n.ts';
 
 export const PLATFORM_NAMES: Record<CommercePlatform, string> = {
   shopify: 'Shopify',
   woocommerce: 'WooCommerce',
 };
 
-export const SNIPPETS: Record<CommercePlatform | 'api', { title: string; hint: string; code: string }> = {
+type SnippetKind = CommercePlatform | 'api';
+
+/** A snippet's title and where it goes, in the console's language. */
+export function snippetText(kind: SnippetKind): { title: string; hint: string } {
+  switch (kind) {
+    case 'shopify':
+      return {
+        title: t('Shopify: a cart attribute'),
+        hint: t(
+          'In your theme ({path}), after the Beckon tag. The order webhook then carries it in {field}.',
+          { path: 'Online Store › Themes › Edit code › theme.liquid', field: 'note_attributes' },
+        ),
+      };
+    case 'woocommerce':
+      return {
+        title: t('WooCommerce: order meta data'),
+        hint: t('In your theme’s {file} (or a small plugin). The order webhook then carries it in {field}.', {
+          file: 'functions.php',
+          field: 'meta_data',
+        }),
+      };
+    case 'api':
+      return {
+        title: t('Any shop: from your server'),
+        hint: t(
+          'Send what {call} returns with the checkout form ({placeholder} below), then post the order with an API key. The same order id from the tag counts once.',
+          { call: 'beckon(’visitorId’)', placeholder: 'VISITOR_ID' },
+        ),
+      };
+  }
+}
+
+export const SNIPPETS: Record<SnippetKind, { title: string; hint: string; code: string }> = {
   shopify: {
     title: 'Shopify: a cart attribute',
     hint: 'In your theme (Online Store › Themes › Edit code › theme.liquid), after the Beckon tag. The order webhook then carries it in note_attributes.',

@@ -11,6 +11,7 @@ import { CopyButton } from '../../../components/copy-button.tsx';
 import { Dialog, DialogFooter } from '../../../components/dialog.tsx';
 import { Field } from '../../../components/field.tsx';
 import { FormError } from '../../../components/form-error.tsx';
+import { useT } from '../../../i18n/language-context.tsx';
 import { PLATFORM_NAMES } from './checkout-snippets.ts';
 
 interface ConnectShopDialogProps {
@@ -20,6 +21,7 @@ interface ConnectShopDialogProps {
 }
 
 export function ConnectShopDialog({ sites, onCreated, onClose }: ConnectShopDialogProps) {
+  const t = useT();
   const [platform, setPlatform] = useState<CommercePlatform>('shopify');
   const [siteId, setSiteId] = useState(sites[0]?.id ?? '');
   const [secret, setSecret] = useState('');
@@ -33,9 +35,9 @@ export function ConnectShopDialog({ sites, onCreated, onClose }: ConnectShopDial
     const trimmed = secret.trim();
     const problem =
       platform === 'shopify' && !trimmed
-        ? 'Enter the secret Shopify signs its webhooks with.'
+        ? t('Enter the secret Shopify signs its webhooks with.')
         : trimmed && trimmed.length < 8
-          ? 'A secret has at least 8 characters.'
+          ? t('A secret has at least {count, plural, one {# character} other {# characters}}.', { count: 8 })
           : null;
     setSecretError(problem);
     if (problem) return;
@@ -56,35 +58,39 @@ export function ConnectShopDialog({ sites, onCreated, onClose }: ConnectShopDial
     const r = created.receiver;
     return (
       <Dialog
-        title={`${PLATFORM_NAMES[r.platform]} is connected`}
-        description="Add this address as the shop's order webhook."
+        title={t('{shop} is connected', { shop: PLATFORM_NAMES[r.platform] })}
+        description={t("Add this address as the shop's order webhook.")}
         onClose={onClose}
         testId="shop-connected-dialog"
       >
         <div className="dialog-body form">
           <div className="secret">
-            <span className="secret-label">URL</span>
+            <span className="secret-label">{t('URL')}</span>
             <code className="secret-value">{r.receiverUrl}</code>
-            <CopyButton text={r.receiverUrl} label="Copy URL" className="button button-small" />
+            <CopyButton text={r.receiverUrl} label={t('Copy URL')} className="button button-small" />
           </div>
           {created.secret && (
             <div className="secret">
-              <span className="secret-label">Secret</span>
+              <span className="secret-label">{t('Secret')}</span>
               <code className="secret-value" data-testid="shop-secret">
                 {created.secret}
               </code>
-              <CopyButton text={created.secret} label="Copy secret" className="button button-small" />
+              <CopyButton text={created.secret} label={t('Copy secret')} className="button button-small" />
             </div>
           )}
           <p className="field-hint">
             {r.platform === 'shopify'
-              ? 'Shopify: Settings › Notifications › Webhooks › Create webhook, event “Order creation”, format JSON.'
-              : 'WooCommerce: Settings › Advanced › Webhooks › Add webhook, topic “Order created” (and “Order updated”), API version v3, with this secret. It is shown only now.'}
+              ? t(
+                  'Shopify: Settings › Notifications › Webhooks › Create webhook, event “Order creation”, format JSON.',
+                )
+              : t(
+                  'WooCommerce: Settings › Advanced › Webhooks › Add webhook, topic “Order created” (and “Order updated”), API version v3, with this secret. It is shown only now.',
+                )}
           </p>
         </div>
         <DialogFooter>
           <button type="button" className="button button-primary" onClick={onClose}>
-            Done
+            {t('Done')}
           </button>
         </DialogFooter>
       </Dialog>
@@ -93,8 +99,10 @@ export function ConnectShopDialog({ sites, onCreated, onClose }: ConnectShopDial
 
   return (
     <Dialog
-      title="Connect a shop"
-      description="Orders from the shop's webhook count as conversions, once each, beside the tag's purchases."
+      title={t('Connect a shop')}
+      description={t(
+        "Orders from the shop's webhook count as conversions, once each, beside the tag's purchases.",
+      )}
       onClose={onClose}
       busy={busy}
       testId="connect-shop-dialog"
@@ -102,7 +110,7 @@ export function ConnectShopDialog({ sites, onCreated, onClose }: ConnectShopDial
       <form onSubmit={handleSubmit} noValidate>
         <div className="dialog-body form">
           <fieldset className="choice-row">
-            <legend className="field-label">Platform</legend>
+            <legend className="field-label">{t('Platform')}</legend>
             {(['shopify', 'woocommerce'] as const).map((p) => (
               <label key={p} className="check">
                 <input
@@ -116,7 +124,7 @@ export function ConnectShopDialog({ sites, onCreated, onClose }: ConnectShopDial
               </label>
             ))}
           </fieldset>
-          <Field label="Site" hint="The site whose visitors buy in this shop.">
+          <Field label={t('Site')} hint={t('The site whose visitors buy in this shop.')}>
             {(props) => (
               <select {...props} className="input" value={siteId} onChange={(e) => setSiteId(e.target.value)}>
                 {sites.map((s) => (
@@ -128,12 +136,14 @@ export function ConnectShopDialog({ sites, onCreated, onClose }: ConnectShopDial
             )}
           </Field>
           <Field
-            label={platform === 'shopify' ? 'Webhook secret' : 'Webhook secret (optional)'}
+            label={platform === 'shopify' ? t('Webhook secret') : t('Webhook secret (optional)')}
             error={secretError}
             hint={
               platform === 'shopify'
-                ? 'Shown by Shopify under the webhook list (“Your webhooks will be signed with …”), or your app’s client secret.'
-                : 'Leave empty and Beckon makes one for you to paste into WooCommerce.'
+                ? t(
+                    'Shown by Shopify under the webhook list (“Your webhooks will be signed with …”), or your app’s client secret.',
+                  )
+                : t('Leave empty and Beckon makes one for you to paste into WooCommerce.')
             }
           >
             {(props) => (
@@ -152,10 +162,10 @@ export function ConnectShopDialog({ sites, onCreated, onClose }: ConnectShopDial
         </div>
         <DialogFooter>
           <button type="button" className="button" onClick={onClose} disabled={busy}>
-            Cancel
+            {t('Cancel')}
           </button>
           <button type="submit" className="button button-primary" disabled={busy || !siteId}>
-            {busy ? 'Connecting…' : 'Connect shop'}
+            {busy ? t('Connecting…') : t('Connect shop')}
           </button>
         </DialogFooter>
       </form>

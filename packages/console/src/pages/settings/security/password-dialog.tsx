@@ -4,6 +4,7 @@ import { errorMessage } from '../../../api/http.ts';
 import { Dialog, DialogFooter } from '../../../components/dialog.tsx';
 import { Field } from '../../../components/field.tsx';
 import { FormError } from '../../../components/form-error.tsx';
+import { useT } from '../../../i18n/language-context.tsx';
 
 interface PasswordDialogProps {
   title: string;
@@ -22,6 +23,7 @@ export function PasswordDialog({
   onConfirm,
   onClose,
 }: PasswordDialogProps) {
+  const t = useT();
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -43,7 +45,7 @@ export function PasswordDialog({
       <form onSubmit={submit}>
         <div className="dialog-body">
           <div className="confirm-text">{children}</div>
-          <Field label="Your current password">
+          <Field label={t('Your current password')}>
             {(props) => (
               <input
                 {...props}
@@ -60,14 +62,14 @@ export function PasswordDialog({
         </div>
         <DialogFooter>
           <button type="button" className="button" onClick={onClose} disabled={busy}>
-            Cancel
+            {t('Cancel')}
           </button>
           <button
             type="submit"
             className={`button ${danger ? 'button-danger' : 'button-primary'}`}
             disabled={busy}
           >
-            {busy ? 'Working…' : confirmLabel}
+            {busy ? t('Working…') : confirmLabel}
           </button>
         </DialogFooter>
       </form>

@@ -24,6 +24,7 @@ import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
 import { SectionHeader } from '../../../components/page-header.tsx';
 import { useResource } from '../../../components/use-resource.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { useSession, useSessionApi } from '../../../session/session-context.tsx';
 import { PasswordDialog } from './password-dialog.tsx';
 import { describeDevice, describeMethod } from './session-device.ts';
@@ -31,13 +32,14 @@ import { SsoCard } from './sso-card.tsx';
 import { RecoveryCodesPanel, TotpSetup } from './totp-setup.tsx';
 
 export function SecurityTab() {
+  const t = useT();
   const { user } = useSession();
   return (
     <section aria-labelledby="security-heading" className="security-tab">
       <SectionHeader
-        title="Security"
+        title={t('Security')}
         id="security-heading"
-        description="How you sign in, and where you are signed in."
+        description={t('How you sign in, and where you are signed in.')}
       />
       <div className="card-list">
         <TwoFactorCard />
@@ -58,6 +60,7 @@ type TwoFactorMode =
   | { kind: 'disable' };
 
 function TwoFactorCard() {
+  const t = useT();
   const status = useResource(fetchTotp);
   const { refresh } = useSessionApi();
   const [mode, setMode] = useState<TwoFactorMode>({ kind: 'idle' });
@@ -73,22 +76,23 @@ function TwoFactorCard() {
       <header className="card-header">
         <div className="card-title-block">
           <h3 className="card-title" id="totp-title">
-            Two-factor sign-in
+            {t('Two-factor sign-in')}
           </h3>
           <p className="card-subtitle">
-            A 6-digit code from an app on your phone, asked after your password, so a leaked password alone
-            does not open your account.
+            {t(
+              'A 6-digit code from an app on your phone, asked after your password, so a leaked password alone does not open your account.',
+            )}
           </p>
         </div>
         {s && (
           <span className={`badge ${s.enabled ? 'badge-active' : 'badge-paused'}`} data-testid="totp-state">
-            {s.enabled ? 'On' : 'Off'}
+            {s.enabled ? t('On') : t('Off')}
           </span>
         )}
       </header>
       <div className="card-body">
         {status.loading && !s ? (
-          <LoadingState label="Loading…" />
+          <LoadingState label={t('Loading…')} />
         ) : status.error ? (
           <LoadError error={status.error} onRetry={status.reload} />
         ) : mode.kind === 'setup' ? (
@@ -99,13 +103,15 @@ function TwoFactorCard() {
           <div className="security-row">
             <p>
               {s.recoveryCodesLeft === 0
-                ? 'You have no recovery codes left: make new ones now.'
-                : `${s.recoveryCodesLeft} recovery code${s.recoveryCodesLeft === 1 ? '' : 's'} left.`}
-              {s.required && ' This account requires two-factor sign-in, so it stays on.'}
+                ? t('You have no recovery codes left: make new ones now.')
+                : t('{count, plural, one {# recovery code left.} other {# recovery codes left.}}', {
+                    count: s.recoveryCodesLeft,
+                  })}
+              {s.required && ` ${t('This account requires two-factor sign-in, so it stays on.')}`}
             </p>
             <div className="card-actions">
               <button type="button" className="button" onClick={() => setMode({ kind: 'regenerate' })}>
-                New recovery codes
+                {t('New recovery codes')}
               </button>
               {!s.required && (
                 <button
@@ -113,41 +119,41 @@ function TwoFactorCard() {
                   className="button button-danger-quiet"
                   onClick={() => setMode({ kind: 'disable' })}
                 >
-                  Turn off
+                  {t('Turn off')}
                 </button>
               )}
             </div>
           </div>
         ) : (
           <div className="security-row">
-            <p className="muted">You sign in with your password only.</p>
+            <p className="muted">{t('You sign in with your password only.')}</p>
             <button
               type="button"
               className="button button-primary"
               onClick={() => setMode({ kind: 'setup' })}
               data-testid="totp-start"
             >
-              Set up two-factor sign-in
+              {t('Set up two-factor sign-in')}
             </button>
           </div>
         )}
       </div>
       {mode.kind === 'regenerate' && (
         <PasswordDialog
-          title="Make new recovery codes?"
-          confirmLabel="Make new codes"
+          title={t('Make new recovery codes?')}
+          confirmLabel={t('Make new codes')}
           onClose={() => setMode({ kind: 'idle' })}
           onConfirm={async (password) =>
             setMode({ kind: 'codes', codes: (await newRecoveryCodes(password)).recoveryCodes })
           }
         >
-          <p>Your current recovery codes stop working.</p>
+          <p>{t('Your current recovery codes stop working.')}</p>
         </PasswordDialog>
       )}
       {mode.kind === 'disable' && (
         <PasswordDialog
-          title="Turn off two-factor sign-in?"
-          confirmLabel="Turn off"
+          title={t('Turn off two-factor sign-in?')}
+          confirmLabel={t('Turn off')}
           danger
           onClose={() => setMode({ kind: 'idle' })}
           onConfirm={async (password) => {
@@ -155,7 +161,7 @@ function TwoFactorCard() {
             done();
           }}
         >
-          <p>Your password alone will sign you in. Your recovery codes stop working.</p>
+          <p>{t('Your password alone will sign you in. Your recovery codes stop working.')}</p>
         </PasswordDialog>
       )}
     </section>
@@ -163,6 +169,7 @@ function TwoFactorCard() {
 }
 
 function SessionsCard() {
+  const t = useT();
   const sessions = useResource(listMySessions);
   const [ending, setEnding] = useState<SessionInfo | 'others' | null>(null);
   const others = sessions.data?.filter((s) => !s.current).length ?? 0;
@@ -171,14 +178,16 @@ function SessionsCard() {
       <header className="card-header">
         <div className="card-title-block">
           <h3 className="card-title" id="sessions-title">
-            Where you are signed in
+            {t('Where you are signed in')}
           </h3>
-          <p className="card-subtitle">Sign out a device you no longer use, or one you do not recognise.</p>
+          <p className="card-subtitle">
+            {t('Sign out a device you no longer use, or one you do not recognise.')}
+          </p>
         </div>
         {others > 0 && (
           <div className="card-actions">
             <button type="button" className="button" onClick={() => setEnding('others')}>
-              Sign out everywhere else
+              {t('Sign out everywhere else')}
             </button>
           </div>
         )}
@@ -190,10 +199,10 @@ function SessionsCard() {
         <ConfirmDialog
           title={
             ending === 'others'
-              ? 'Sign out everywhere else?'
-              : `Sign out ${describeDevice(ending.userAgent)}?`
+              ? t('Sign out everywhere else?')
+              : t('Sign out {device}?', { device: describeDevice(ending.userAgent) })
           }
-          confirmLabel="Sign out"
+          confirmLabel={t('Sign out')}
           onClose={() => setEnding(null)}
           onConfirm={async () => {
             if (ending === 'others') await endOtherSessions();
@@ -203,8 +212,11 @@ function SessionsCard() {
         >
           <p>
             {ending === 'others'
-              ? `Your ${others} other session${others === 1 ? '' : 's'} end at once; this one stays.`
-              : 'That device must sign in again to use the console.'}
+              ? t(
+                  '{count, plural, one {Your other session ends} other {Your # other sessions end}} at once; this one stays.',
+                  { count: others },
+                )
+              : t('That device must sign in again to use the console.')}
           </p>
         </ConfirmDialog>
       )}
@@ -213,6 +225,7 @@ function SessionsCard() {
 }
 
 function AccountRuleCard() {
+  const t = useT();
   const rule = useResource(fetchAccountSecurity);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -233,14 +246,14 @@ function AccountRuleCard() {
       <header className="card-header">
         <div className="card-title-block">
           <h3 className="card-title" id="rule-title">
-            Sign-in rules for everyone
+            {t('Sign-in rules for everyone')}
           </h3>
-          <p className="card-subtitle">Owners only.</p>
+          <p className="card-subtitle">{t('Owners only.')}</p>
         </div>
       </header>
       <div className="card-body">
         {rule.loading && !rule.data ? (
-          <LoadingState label="Loading…" />
+          <LoadingState label={t('Loading…')} />
         ) : rule.error ? (
           <LoadError error={rule.error} onRetry={rule.reload} />
         ) : (
@@ -254,10 +267,11 @@ function AccountRuleCard() {
                 data-testid="require-totp"
               />
               <span className="security-check-text">
-                <strong>Require two-factor sign-in for every member</strong>
+                <strong>{t('Require two-factor sign-in for every member')}</strong>
                 <span className="field-hint">
-                  Members without it are asked to set it up at their next page load, and can do nothing else
-                  until they have.
+                  {t(
+                    'Members without it are asked to set it up at their next page load, and can do nothing else until they have.',
+                  )}
                 </span>
               </span>
             </label>
@@ -270,6 +284,7 @@ function AccountRuleCard() {
 }
 
 function AllSessionsCard() {
+  const t = useT();
   const loader = useCallback(listAllSessions, []);
   const sessions = useResource(loader);
   const [ending, setEnding] = useState<SessionInfo | null>(null);
@@ -278,10 +293,10 @@ function AllSessionsCard() {
       <header className="card-header">
         <div className="card-title-block">
           <h3 className="card-title" id="all-sessions-title">
-            Everyone's sessions
+            {t("Everyone's sessions")}
           </h3>
           <p className="card-subtitle">
-            Every member's signed-in devices. Sign one out if it should not be there.
+            {t("Every member's signed-in devices. Sign one out if it should not be there.")}
           </p>
         </div>
       </header>
@@ -290,15 +305,18 @@ function AllSessionsCard() {
       </div>
       {ending && (
         <ConfirmDialog
-          title={`Sign ${ending.userName} out of ${describeDevice(ending.userAgent)}?`}
-          confirmLabel="Sign out"
+          title={t('Sign {name} out of {device}?', {
+            name: ending.userName,
+            device: describeDevice(ending.userAgent),
+          })}
+          confirmLabel={t('Sign out')}
           onClose={() => setEnding(null)}
           onConfirm={async () => {
             await endAnySession(ending.id);
             sessions.reload();
           }}
         >
-          <p>They must sign in again on that device.</p>
+          <p>{t('They must sign in again on that device.')}</p>
         </ConfirmDialog>
       )}
     </section>
@@ -314,20 +332,21 @@ function SessionTable({
   showUser: boolean;
   onEnd: (s: SessionInfo) => void;
 }) {
-  if (sessions.loading && !sessions.data) return <LoadingState label="Loading sessions…" />;
+  const t = useT();
+  if (sessions.loading && !sessions.data) return <LoadingState label={t('Loading sessions…')} />;
   if (sessions.error) return <LoadError error={sessions.error} onRetry={sessions.reload} />;
   return (
     <div className="table-wrap">
       <table className="table" data-testid={showUser ? 'all-sessions' : 'my-sessions'}>
         <thead>
           <tr>
-            {showUser && <th scope="col">Member</th>}
-            <th scope="col">Device</th>
-            <th scope="col">Address</th>
-            <th scope="col">Signed in with</th>
-            <th scope="col">Last active</th>
+            {showUser && <th scope="col">{t('Member')}</th>}
+            <th scope="col">{t('Device')}</th>
+            <th scope="col">{t('Address')}</th>
+            <th scope="col">{t('Signed in with')}</th>
+            <th scope="col">{t('Last active')}</th>
             <th scope="col" className="cell-actions">
-              <span className="visually-hidden">Actions</span>
+              <span className="visually-hidden">{t('Actions')}</span>
             </th>
           </tr>
         </thead>
@@ -335,20 +354,23 @@ function SessionTable({
           {sessions.data?.map((s) => (
             <tr key={s.id} data-testid="session-row" data-current={s.current || undefined}>
               {showUser && (
-                <td data-label="Member">
+                <td data-label={t('Member')}>
                   <span className="cell-strong">{s.userName}</span>
                   <span className="cell-sub">{s.userEmail}</span>
                 </td>
               )}
               <th scope="row" className="cell-strong">
                 {describeDevice(s.userAgent)}
-                {s.current && <span className="badge badge-active session-here">This device</span>}
+                {s.current && <span className="badge badge-active session-here">{t('This device')}</span>}
               </th>
-              <td data-label="Address">{s.ip ?? <span className="muted">Unknown</span>}</td>
-              <td data-label="Signed in with">{describeMethod(s.method)}</td>
-              <td data-label="Last active">
-                <time dateTime={s.lastSeenAt} title={`Signed in ${formatDateTime(s.createdAt)}`}>
-                  {s.current ? 'Now' : formatRelative(s.lastSeenAt)}
+              <td data-label={t('Address')}>{s.ip ?? <span className="muted">{t('Unknown')}</span>}</td>
+              <td data-label={t('Signed in with')}>{describeMethod(s.method)}</td>
+              <td data-label={t('Last active')}>
+                <time
+                  dateTime={s.lastSeenAt}
+                  title={t('Signed in {when}', { when: formatDateTime(s.createdAt) })}
+                >
+                  {s.current ? t('Now') : formatRelative(s.lastSeenAt)}
                 </time>
               </td>
               <td className="cell-actions">
@@ -357,9 +379,16 @@ function SessionTable({
                     type="button"
                     className="button button-small button-danger-quiet"
                     onClick={() => onEnd(s)}
-                    aria-label={`Sign out ${describeDevice(s.userAgent)}${showUser ? ` of ${s.userName}` : ''}`}
+                    aria-label={
+                      showUser
+                        ? t('Sign out {device} of {name}', {
+                            device: describeDevice(s.userAgent),
+                            name: s.userName,
+                          })
+                        : t('Sign out {device}', { device: describeDevice(s.userAgent) })
+                    }
                   >
-                    Sign out
+                    {t('Sign out')}
                   </button>
                 )}
               </td>

@@ -1,4 +1,6 @@
 /** "Chrome on macOS" from a User-Agent header: enough for a person to recognise their device. */
+import { t } from '../../../i18n/i18n.ts';
+
 const BROWSERS: Array<[RegExp, string]> = [
   [/Edg\//, 'Edge'],
   [/OPR\/|Opera/, 'Opera'],
@@ -17,18 +19,23 @@ const SYSTEMS: Array<[RegExp, string]> = [
 ];
 
 export function describeDevice(userAgent: string | null): string {
-  if (!userAgent) return 'Unknown device';
+  if (!userAgent) return t('Unknown device');
   const browser = BROWSERS.find(([re]) => re.test(userAgent))?.[1];
   const system = SYSTEMS.find(([re]) => re.test(userAgent))?.[1];
-  if (browser && system) return `${browser} on ${system}`;
+  if (browser && system) return t('{browser} on {os}', { browser, os: system });
   return browser ?? system ?? userAgent.slice(0, 40);
 }
 
-const METHODS: Record<string, string> = {
-  password: 'Password',
-  'password+totp': 'Password and app code',
-  'password+recovery': 'Password and recovery code',
-  oidc: 'Single sign-on',
-};
-
-export const describeMethod = (method: string | null): string => METHODS[method ?? ''] ?? 'Password';
+/** How a session signed in, in the console's language. */
+export function describeMethod(method: string | null): string {
+  switch (method) {
+    case 'password+totp':
+      return t('Password and app code');
+    case 'password+recovery':
+      return t('Password and recovery code');
+    case 'oidc':
+      return t('Single sign-on');
+    default:
+      return t('Password');
+  }
+}

@@ -10,14 +10,38 @@ import { FormError } from '../../../components/form-error.tsx';
 import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
 import { useResource } from '../../../components/use-resource.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 
 const ROLES: Role[] = ['owner', 'admin', 'agent', 'analyst'];
-const ROLE_LABEL: Record<Role, string> = {
-  owner: 'Owner',
-  admin: 'Admin',
-  agent: 'Agent',
-  analyst: 'Analyst',
-};
+type Translate = ReturnType<typeof useT>;
+
+/** A role's name, as the team page writes it. */
+function roleLabel(t: Translate, role: Role): string {
+  switch (role) {
+    case 'owner':
+      return t('Owner');
+    case 'admin':
+      return t('Admin');
+    case 'agent':
+      return t('Agent');
+    case 'analyst':
+      return t('Analyst');
+  }
+}
+
+/** The choice for people in no mapped group: the role they get. */
+function makeThem(t: Translate, role: Role): string {
+  switch (role) {
+    case 'admin':
+      return t('Make them admins');
+    case 'agent':
+      return t('Make them agents');
+    case 'analyst':
+      return t('Make them analysts');
+    default:
+      return t('Make them owners');
+  }
+}
 const CALLBACK = `${window.location.origin}/api/v1/auth/oidc/callback`;
 
 interface Draft {
@@ -45,28 +69,30 @@ const draftOf = (s: SsoSettings | null): Draft => ({
 });
 
 export function SsoCard() {
+  const t = useT();
   const sso = useResource(fetchSso);
   return (
     <section className="card" aria-labelledby="sso-title" data-testid="sso-card">
       <header className="card-header">
         <div className="card-title-block">
           <h3 className="card-title" id="sso-title">
-            Single sign-on
+            {t('Single sign-on')}
           </h3>
           <p className="card-subtitle">
-            Your team signs in with your company's OpenID Connect provider (Okta, Microsoft Entra ID, Google,
-            Keycloak…). Their groups decide their role.
+            {t(
+              "Your team signs in with your company's OpenID Connect provider (Okta, Microsoft Entra ID, Google, Keycloak…). Their groups decide their role.",
+            )}
           </p>
         </div>
         {sso.data !== undefined && (
           <span className={`badge ${sso.data?.enabled ? 'badge-active' : 'badge-paused'}`}>
-            {sso.data ? (sso.data.enabled ? 'On' : 'Paused') : 'Not set up'}
+            {sso.data ? (sso.data.enabled ? t('On') : t('Paused')) : t('Not set up')}
           </span>
         )}
       </header>
       <div className="card-body">
         {sso.loading && sso.data === undefined ? (
-          <LoadingState label="Loading…" />
+          <LoadingState label={t('Loading…')} />
         ) : sso.error ? (
           <LoadError error={sso.error} onRetry={sso.reload} />
         ) : (
@@ -90,6 +116,7 @@ function SsoForm({
   onSaved: (s: SsoSettings | null) => void;
   onRemoved: () => void;
 }) {
+  const t = useT();
   const [draft, setDraft] = useState<Draft>(() => draftOf(saved));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -121,7 +148,7 @@ function SsoForm({
       });
       onSaved(next);
       setDraft(draftOf(next));
-      setNotice('Saved. Use "Test the provider" to check that Beckon reaches it.');
+      setNotice(t('Saved. Use "Test the provider" to check that Beckon reaches it.'));
     } catch (caught) {
       setError(errorMessage(caught));
     } finally {
@@ -135,7 +162,12 @@ function SsoForm({
     setNotice(null);
     try {
       const found = await testSso();
-      setNotice(`The provider answers: ${found.issuer}, signing in at ${found.authorizationEndpoint}.`);
+      setNotice(
+        t('The provider answers: {issuer}, signing in at {endpoint}.', {
+          issuer: found.issuer,
+          endpoint: found.authorizationEndpoint,
+        }),
+      );
     } catch (caught) {
       setError(errorMessage(caught));
     } finally {
@@ -146,14 +178,16 @@ function SsoForm({
   return (
     <form className="form sso-form" onSubmit={submit}>
       <div className="sso-callback">
-        <span className="field-hint">Give your provider this redirect URI:</span>
+        <span className="field-hint">{t('Give your provider this redirect URI:')}</span>
         <code data-testid="sso-redirect-uri">{saved?.redirectUri ?? CALLBACK}</code>
-        <CopyButton text={saved?.redirectUri ?? CALLBACK} label="Copy" />
+        <CopyButton text={saved?.redirectUri ?? CALLBACK} label={t('Copy')} />
       </div>
       <div className="sso-grid">
         <Field
-          label="Issuer URL"
-          hint="Its discovery document is read from /.well-known/openid-configuration."
+          label={t('Issuer URL')}
+          hint={t('Its discovery document is read from {path}.', {
+            path: '/.well-known/openid-configuration',
+          })}
         >
           {(props) => (
             <input
@@ -167,7 +201,10 @@ function SsoForm({
             />
           )}
         </Field>
-        <Field label="E-mail domains" hint="People of these domains sign in here. Separate them with commas.">
+        <Field
+          label={t('E-mail domains')}
+          hint={t('People of these domains sign in here. Separate them with commas.')}
+        >
           {(props) => (
             <input
               {...props}
@@ -179,7 +216,7 @@ function SsoForm({
             />
           )}
         </Field>
-        <Field label="Client ID">
+        <Field label={t('Client ID')}>
           {(props) => (
             <input
               {...props}
@@ -191,8 +228,8 @@ function SsoForm({
           )}
         </Field>
         <Field
-          label="Client secret"
-          hint={saved?.clientSecretSet ? 'Leave empty to keep the saved one.' : undefined}
+          label={t('Client secret')}
+          hint={saved?.clientSecretSet ? t('Leave empty to keep the saved one.') : undefined}
         >
           {(props) => (
             <input
@@ -201,7 +238,7 @@ function SsoForm({
               type="password"
               autoComplete="off"
               required={!saved?.clientSecretSet}
-              placeholder={saved?.clientSecretSet ? '•••••••• saved' : ''}
+              placeholder={saved?.clientSecretSet ? `•••••••• ${t('saved')}` : ''}
               value={draft.clientSecret}
               onChange={(e) => set('clientSecret', e.target.value)}
             />
@@ -210,17 +247,19 @@ function SsoForm({
       </div>
 
       <fieldset className="sso-roles">
-        <legend>Roles from the provider's groups</legend>
+        <legend>{t("Roles from the provider's groups")}</legend>
         <p className="field-hint">
-          A person in several groups gets the strongest role. Their role follows the groups at each sign-in.
+          {t(
+            'A person in several groups gets the strongest role. Their role follows the groups at each sign-in.',
+          )}
         </p>
         {draft.roles.map((row, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: rows have no id; they are edited in place
           <div className="sso-role-row" key={i}>
             <input
               className="input"
-              aria-label={`Group ${i + 1}`}
-              placeholder="Group name"
+              aria-label={t('Group {number}', { number: i + 1 })}
+              placeholder={t('Group name')}
               value={row.group}
               onChange={(e) =>
                 set(
@@ -232,7 +271,7 @@ function SsoForm({
             <span aria-hidden="true">→</span>
             <select
               className="input"
-              aria-label={`Role for group ${i + 1}`}
+              aria-label={t('Role for group {number}', { number: i + 1 })}
               value={row.role}
               onChange={(e) =>
                 set(
@@ -243,7 +282,7 @@ function SsoForm({
             >
               {ROLES.map((r) => (
                 <option key={r} value={r}>
-                  {ROLE_LABEL[r]}
+                  {roleLabel(t, r)}
                 </option>
               ))}
             </select>
@@ -256,9 +295,9 @@ function SsoForm({
                   draft.roles.filter((_, j) => j !== i),
                 )
               }
-              aria-label={`Remove group ${i + 1}`}
+              aria-label={t('Remove group {number}', { number: i + 1 })}
             >
-              Remove
+              {t('Remove')}
             </button>
           </div>
         ))}
@@ -267,10 +306,10 @@ function SsoForm({
           className="button button-small sso-add-group"
           onClick={() => set('roles', [...draft.roles, { group: '', role: 'agent' }])}
         >
-          Add a group
+          {t('Add a group')}
         </button>
         <div className="sso-grid">
-          <Field label="Groups claim" hint="The ID token claim that lists the groups.">
+          <Field label={t('Groups claim')} hint={t('The ID token claim that lists the groups.')}>
             {(props) => (
               <input
                 {...props}
@@ -280,7 +319,7 @@ function SsoForm({
               />
             )}
           </Field>
-          <Field label="New people in no mapped group">
+          <Field label={t('New people in no mapped group')}>
             {(props) => (
               <select
                 {...props}
@@ -288,10 +327,10 @@ function SsoForm({
                 value={draft.defaultRole}
                 onChange={(e) => set('defaultRole', e.target.value as Role | '')}
               >
-                <option value="">Refuse them</option>
+                <option value="">{t('Refuse them')}</option>
                 {ROLES.filter((r) => r !== 'owner').map((r) => (
                   <option key={r} value={r}>
-                    Make them {ROLE_LABEL[r].toLowerCase()}s
+                    {makeThem(t, r)}
                   </option>
                 ))}
               </select>
@@ -303,17 +342,17 @@ function SsoForm({
       <label className="check security-check">
         <input type="checkbox" checked={draft.jit} onChange={(e) => set('jit', e.target.checked)} />
         <span className="security-check-text">
-          <strong>Create people at their first sign-in</strong>
+          <strong>{t('Create people at their first sign-in')}</strong>
           <span className="field-hint">
-            Otherwise an owner or admin adds each one in Settings › Team first.
+            {t('Otherwise an owner or admin adds each one in Settings › Team first.')}
           </span>
         </span>
       </label>
       <label className="check security-check">
         <input type="checkbox" checked={draft.enabled} onChange={(e) => set('enabled', e.target.checked)} />
         <span className="security-check-text">
-          <strong>Single sign-on is on</strong>
-          <span className="field-hint">Passwords keep working for everyone either way.</span>
+          <strong>{t('Single sign-on is on')}</strong>
+          <span className="field-hint">{t('Passwords keep working for everyone either way.')}</span>
         </span>
       </label>
 
@@ -331,22 +370,22 @@ function SsoForm({
             onClick={() => setRemoving(true)}
             disabled={busy}
           >
-            Remove
+            {t('Remove')}
           </button>
         )}
         {saved && (
           <button type="button" className="button" onClick={probe} disabled={busy}>
-            Test the provider
+            {t('Test the provider')}
           </button>
         )}
         <button type="submit" className="button button-primary" disabled={busy}>
-          {busy ? 'Saving…' : saved ? 'Save changes' : 'Set up single sign-on'}
+          {busy ? t('Saving…') : saved ? t('Save changes') : t('Set up single sign-on')}
         </button>
       </div>
       {removing && (
         <ConfirmDialog
-          title="Remove single sign-on?"
-          confirmLabel="Remove"
+          title={t('Remove single sign-on?')}
+          confirmLabel={t('Remove')}
           onClose={() => setRemoving(false)}
           onConfirm={async () => {
             await removeSso();
@@ -356,8 +395,9 @@ function SsoForm({
           }}
         >
           <p>
-            People sign in with their Beckon password again. Those created by single sign-on must reset
-            theirs.
+            {t(
+              'People sign in with their Beckon password again. Those created by single sign-on must reset theirs.',
+            )}
           </p>
         </ConfirmDialog>
       )}

@@ -7,6 +7,7 @@ import { Field } from '../../../components/field.tsx';
 import { FormError } from '../../../components/form-error.tsx';
 import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
+import { useT } from '../../../i18n/language-context.tsx';
 
 interface TotpSetupProps {
   /** Called once the codes are saved (the user pressed Done). */
@@ -15,6 +16,7 @@ interface TotpSetupProps {
 }
 
 export function TotpSetup({ onDone, onCancel }: TotpSetupProps) {
+  const t = useT();
   const [enrolment, setEnrolment] = useState<TotpEnrolment | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
   const [code, setCode] = useState('');
@@ -43,35 +45,37 @@ export function TotpSetup({ onDone, onCancel }: TotpSetupProps) {
 
   if (codes) return <RecoveryCodesPanel codes={codes} onDone={onDone} />;
   if (loadError) return <LoadError error={loadError} onRetry={start} />;
-  if (!enrolment) return <LoadingState label="Preparing a secret…" />;
+  if (!enrolment) return <LoadingState label={t('Preparing a secret…')} />;
 
   return (
     <div className="totp-setup" data-testid="totp-setup">
       <ol className="totp-steps">
         <li>
-          <p className="totp-step-title">Scan this code with your authenticator app</p>
+          <p className="totp-step-title">{t('Scan this code with your authenticator app')}</p>
           <p className="muted">
-            Google Authenticator, 1Password, Microsoft Authenticator, Authy or any app that reads TOTP codes.
+            {t(
+              'Google Authenticator, 1Password, Microsoft Authenticator, Authy or any app that reads TOTP codes.',
+            )}
           </p>
           <img
             className="totp-qr"
             src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(enrolment.qrSvg)}`}
-            alt="QR code for your authenticator app"
+            alt={t('QR code for your authenticator app')}
             width={184}
             height={184}
           />
           <details className="totp-manual">
-            <summary>Can't scan it? Type the key instead</summary>
+            <summary>{t("Can't scan it? Type the key instead")}</summary>
             <div className="totp-secret">
               <code data-testid="totp-secret">{enrolment.secret.replace(/(.{4})/g, '$1 ').trim()}</code>
-              <CopyButton text={enrolment.secret} label="Copy key" />
+              <CopyButton text={enrolment.secret} label={t('Copy key')} />
             </div>
           </details>
         </li>
         <li>
-          <p className="totp-step-title">Enter the 6-digit code the app shows</p>
+          <p className="totp-step-title">{t('Enter the 6-digit code the app shows')}</p>
           <form className="form totp-verify" onSubmit={verify}>
-            <Field label="Authentication code">
+            <Field label={t('Authentication code')}>
               {(props) => (
                 <input
                   {...props}
@@ -92,11 +96,11 @@ export function TotpSetup({ onDone, onCancel }: TotpSetupProps) {
             <div className="form-actions">
               {onCancel && (
                 <button type="button" className="button" onClick={onCancel} disabled={busy}>
-                  Cancel
+                  {t('Cancel')}
                 </button>
               )}
               <button type="submit" className="button button-primary" disabled={busy}>
-                {busy ? 'Checking…' : 'Turn on two-factor sign-in'}
+                {busy ? t('Checking…') : t('Turn on two-factor sign-in')}
               </button>
             </div>
           </form>
@@ -108,13 +112,15 @@ export function TotpSetup({ onDone, onCancel }: TotpSetupProps) {
 
 /** Recovery codes, shown once: copy or download them before leaving. */
 export function RecoveryCodesPanel({ codes, onDone }: { codes: string[]; onDone: () => void }) {
-  const text = `Beckon recovery codes (each works once)\n\n${codes.join('\n')}\n`;
+  const t = useT();
+  const text = `${t('Beckon recovery codes (each works once)')}\n\n${codes.join('\n')}\n`;
   const download = `data:text/plain;charset=utf-8,${encodeURIComponent(text)}`;
   return (
     <div className="recovery-panel" data-testid="recovery-codes">
       <div className="alert alert-info" role="status">
-        Save these recovery codes somewhere safe. Each one signs you in once if you lose your phone. They are
-        shown only now.
+        {t(
+          'Save these recovery codes somewhere safe. Each one signs you in once if you lose your phone. They are shown only now.',
+        )}
       </div>
       <ul className="recovery-grid">
         {codes.map((c) => (
@@ -124,12 +130,12 @@ export function RecoveryCodesPanel({ codes, onDone }: { codes: string[]; onDone:
         ))}
       </ul>
       <div className="form-actions">
-        <CopyButton text={codes.join('\n')} label="Copy codes" />
+        <CopyButton text={codes.join('\n')} label={t('Copy codes')} />
         <a className="button" href={download} download="beckon-recovery-codes.txt">
-          Download
+          {t('Download')}
         </a>
         <button type="button" className="button button-primary" onClick={onDone}>
-          I saved them
+          {t('I saved them')}
         </button>
       </div>
     </div>

@@ -3,11 +3,28 @@ import { useState } from 'react';
 import { errorMessage } from '../../../api/http.ts';
 import { listDeliveries, replayDelivery, replaySince, type WebhookEndpoint } from '../../../api/webhooks.ts';
 import { EmptyState } from '../../../components/empty-state.tsx';
-import { formatDateTime, formatRelative } from '../../../components/format.ts';
+import { formatDateTime, formatNumber, formatRelative } from '../../../components/format.ts';
 import { LayersIcon } from '../../../components/icons.tsx';
 import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
 import { useResource } from '../../../components/use-resource.ts';
+import { useT } from '../../../i18n/language-context.tsx';
+
+/** A delivery's state in the console's language. */
+function statusLabel(t: (en: string) => string, status: string): string {
+  switch (status) {
+    case 'delivered':
+      return t('delivered');
+    case 'failed':
+      return t('failed');
+    case 'queued':
+      return t('queued');
+    case 'sending':
+      return t('sending');
+    default:
+      return status;
+  }
+}
 
 const STATUS_CLASS: Record<string, string> = {
   delivered: 'badge badge-active',
@@ -17,6 +34,7 @@ const STATUS_CLASS: Record<string, string> = {
 };
 
 export function DeliveryLog({ endpoint }: { endpoint: WebhookEndpoint }) {
+  const t = useT();
   const log = useResource(() => listDeliveries(endpoint.id));
   const [since, setSince] = useState(() => new Date(Date.now() - 3600_000).toISOString().slice(0, 16));
   const [note, setNote] = useState<string | null>(null);
@@ -24,7 +42,11 @@ export function DeliveryLog({ endpoint }: { endpoint: WebhookEndpoint }) {
   async function replayAll() {
     try {
       const r = await replaySince(endpoint.id, new Date(since).toISOString());
-      setNote(`${r.queued} deliveries queued again.`);
+      setNote(
+        t('{count, plural, one {# delivery queued again.} other {# deliveries queued again.}}', {
+          count: r.queued,
+        }),
+      );
       log.reload();
     } catch (caught) {
       setNote(errorMessage(caught));
@@ -35,7 +57,7 @@ export function DeliveryLog({ endpoint }: { endpoint: WebhookEndpoint }) {
     <div className="panel" data-testid="delivery-log">
       <div className="delivery-toolbar">
         <label>
-          Replay everything since{' '}
+          {t('Replay everything since')}{' '}
           <input
             type="datetime-local"
             className="input input-small"
@@ -44,10 +66,10 @@ export function DeliveryLog({ endpoint }: { endpoint: WebhookEndpoint }) {
           />
         </label>
         <button type="button" className="button button-small" onClick={replayAll} data-testid="replay-since">
-          Replay
+          {t('Replay')}
         </button>
         <button type="button" className="button button-small" onClick={log.reload}>
-          Refresh
+          {t('Refresh')}
         </button>
         {note && (
           <span className="muted" role="status">
@@ -56,26 +78,26 @@ export function DeliveryLog({ endpoint }: { endpoint: WebhookEndpoint }) {
         )}
       </div>
       {log.loading && !log.data ? (
-        <LoadingState label="Loading deliveries…" />
+        <LoadingState label={t('Loading deliveries…')} />
       ) : log.error ? (
         <LoadError error={log.error} onRetry={log.reload} />
       ) : log.data?.length === 0 ? (
-        <EmptyState icon={<LayersIcon />} title="Nothing delivered yet" testId="deliveries-empty">
-          <p>Deliveries appear here as events happen: the request, the answer and how long it took.</p>
+        <EmptyState icon={<LayersIcon />} title={t('Nothing delivered yet')} testId="deliveries-empty">
+          <p>{t('Deliveries appear here as events happen: the request, the answer and how long it took.')}</p>
         </EmptyState>
       ) : (
         <div className="table-wrap">
           <table className="table" data-testid="delivery-table">
             <thead>
               <tr>
-                <th scope="col">Event</th>
-                <th scope="col">Status</th>
-                <th scope="col">Answer</th>
-                <th scope="col">Duration</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">When</th>
+                <th scope="col">{t('Event')}</th>
+                <th scope="col">{t('Status')}</th>
+                <th scope="col">{t('Response')}</th>
+                <th scope="col">{t('Duration')}</th>
+                <th scope="col">{t('Attempts')}</th>
+                <th scope="col">{t('When')}</th>
                 <th scope="col" className="cell-actions">
-                  <span className="visually-hidden">Actions</span>
+                  <span className="visually-hidden">{t('Actions')}</span>
                 </th>
               </tr>
             </thead>
@@ -90,16 +112,18 @@ export function DeliveryLog({ endpoint }: { endpoint: WebhookEndpoint }) {
                       <pre className="code-block">{d.request}</pre>
                     </details>
                   </th>
-                  <td data-label="Status">
-                    <span className={STATUS_CLASS[d.status]}>{d.status}</span>
+                  <td data-label={t('Status')}>
+                    <span className={STATUS_CLASS[d.status]}>{statusLabel(t, d.status)}</span>
                   </td>
-                  <td data-label="Answer" title={d.responseExcerpt ?? d.lastError ?? ''}>
+                  <td data-label={t('Response')} title={d.responseExcerpt ?? d.lastError ?? ''}>
                     {d.responseStatus ?? '—'}{' '}
                     <span className="muted">{(d.lastError ?? d.responseExcerpt ?? '').slice(0, 60)}</span>
                   </td>
-                  <td data-label="Duration">{d.durationMs === null ? '—' : `${d.durationMs} ms`}</td>
-                  <td data-label="Attempts">{d.attempts}</td>
-                  <td data-label="When">
+                  <td data-label={t('Duration')}>
+                    {d.durationMs === null ? '—' : `${formatNumber(d.durationMs)} ms`}
+                  </td>
+                  <td data-label={t('Attempts')}>{formatNumber(d.attempts)}</td>
+                  <td data-label={t('When')}>
                     <time dateTime={d.createdAt} title={formatDateTime(d.createdAt)}>
                       {formatRelative(d.createdAt)}
                     </time>
@@ -114,7 +138,7 @@ export function DeliveryLog({ endpoint }: { endpoint: WebhookEndpoint }) {
                         log.reload();
                       }}
                     >
-                      Replay
+                      {t('Replay')}
                     </button>
                   </td>
                 </tr>

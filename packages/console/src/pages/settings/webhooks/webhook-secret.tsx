@@ -2,6 +2,7 @@
 import { CopyButton } from '../../../components/copy-button.tsx';
 import { Dialog, DialogFooter } from '../../../components/dialog.tsx';
 import { AlertIcon } from '../../../components/icons.tsx';
+import { useT } from '../../../i18n/language-context.tsx';
 
 export function WebhookSecretDialog({
   title,
@@ -12,10 +13,13 @@ export function WebhookSecretDialog({
   secret: string;
   onClose: () => void;
 }) {
+  const t = useT();
   return (
     <Dialog
       title={title}
-      description="Your receiver verifies each delivery's webhook-signature with this secret (Standard Webhooks)."
+      description={t(
+        "Your receiver verifies each delivery's webhook-signature with this secret (Standard Webhooks).",
+      )}
       onClose={onClose}
       testId="webhook-secret-dialog"
     >
@@ -23,7 +27,7 @@ export function WebhookSecretDialog({
         <div className="alert alert-warning" role="alert">
           <AlertIcon className="alert-icon" />
           <span>
-            This is the only time the secret is shown. Copy it into your receiver's configuration now.
+            {t("This is the only time the secret is shown. Copy it into your receiver's configuration now.")}
           </span>
         </div>
         <div className="secret">
@@ -32,7 +36,7 @@ export function WebhookSecretDialog({
           </code>
           <CopyButton
             text={secret}
-            label="Copy secret"
+            label={t('Copy secret')}
             testId="copy-webhook-secret"
             className="button button-small"
           />
@@ -40,7 +44,7 @@ export function WebhookSecretDialog({
       </div>
       <DialogFooter>
         <button type="button" className="button button-primary" onClick={onClose}>
-          Done
+          {t('Done')}
         </button>
       </DialogFooter>
     </Dialog>

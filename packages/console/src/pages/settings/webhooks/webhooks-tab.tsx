@@ -14,9 +14,11 @@ import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
 import { SectionHeader } from '../../../components/page-header.tsx';
 import { useResource } from '../../../components/use-resource.ts';
+import { useT } from '../../../i18n/language-context.tsx';
 import { CreateWebhookDialog } from './create-webhook-dialog.tsx';
 import { DeliveryLog } from './delivery-log.tsx';
 import { WebhookSecretDialog } from './webhook-secret.tsx';
+import './webhooks.css';
 
 type Editing =
   | { kind: 'create' }
@@ -25,6 +27,7 @@ type Editing =
   | null;
 
 export function WebhooksTab() {
+  const t = useT();
   const endpoints = useResource(listWebhooks);
   const [editing, setEditing] = useState<Editing>(null);
   const [open, setOpen] = useState<string | null>(null);
@@ -35,49 +38,58 @@ export function WebhooksTab() {
   const addButton = (
     <button type="button" className="button button-primary" onClick={() => setEditing({ kind: 'create' })}>
       <PlusIcon />
-      New endpoint
+      {t('New endpoint')}
     </button>
   );
 
   return (
     <section aria-labelledby="webhooks-heading">
       <SectionHeader
-        title="Webhooks"
+        title={t('Webhooks')}
         id="webhooks-heading"
-        description="Beckon posts what happens — conversations, messages, contacts, ratings — to your servers or to Slack."
+        description={t(
+          'Beckon posts what happens — conversations, messages, contacts, ratings — to your servers or to Slack.',
+        )}
         actions={endpoints.data && endpoints.data.length > 0 ? addButton : null}
       />
       {failing.length > 0 && (
         <div className="alert alert-warning" role="alert" data-testid="webhooks-disabled-notice">
           <AlertIcon className="alert-icon" />
           <span>
-            {failing.length === 1 ? 'An endpoint was' : `${failing.length} endpoints were`} turned off after
-            failing for days: {failing.map((e) => e.url).join(', ')}. Fix the receiver, turn it on, then
-            replay what it missed.
+            {t(
+              '{count, plural, one {An endpoint was} other {# endpoints were}} turned off after failing for days: {urls}. Fix the receiver, turn it on, then replay what it missed.',
+              { count: failing.length, urls: failing.map((e) => e.url).join(', ') },
+            )}
           </span>
         </div>
       )}
       {endpoints.loading && !endpoints.data ? (
-        <LoadingState label="Loading webhooks…" />
+        <LoadingState label={t('Loading webhooks…')} />
       ) : endpoints.error ? (
         <LoadError error={endpoints.error} onRetry={endpoints.reload} />
       ) : endpoints.data?.length === 0 ? (
-        <EmptyState icon={<LayersIcon />} title="No webhooks yet" testId="webhooks-empty" actions={addButton}>
+        <EmptyState
+          icon={<LayersIcon />}
+          title={t('No webhooks yet')}
+          testId="webhooks-empty"
+          actions={addButton}
+        >
           <p>
-            Send conversations, messages, contacts and ratings to your CRM or data warehouse as they happen,
-            or post waiting chats and low ratings to a Slack channel.
+            {t(
+              'Send conversations, messages, contacts and ratings to your CRM or data warehouse as they happen, or post waiting chats and low ratings to a Slack channel.',
+            )}
           </p>
         </EmptyState>
       ) : (
         <div className="table-wrap">
-          <table className="table" data-testid="webhook-table">
+          <table className="table webhook-table" data-testid="webhook-table">
             <thead>
               <tr>
-                <th scope="col">Endpoint</th>
-                <th scope="col">Events</th>
-                <th scope="col">Status</th>
+                <th scope="col">{t('Endpoint')}</th>
+                <th scope="col">{t('Events')}</th>
+                <th scope="col">{t('Status')}</th>
                 <th scope="col" className="cell-actions">
-                  <span className="visually-hidden">Actions</span>
+                  <span className="visually-hidden">{t('Actions')}</span>
                 </th>
               </tr>
             </thead>
@@ -89,7 +101,9 @@ export function WebhooksTab() {
                   open={open === e.id}
                   onToggleLog={() => setOpen(open === e.id ? null : e.id)}
                   onChanged={replace}
-                  onRotated={(secret) => setEditing({ kind: 'secret', title: 'Copy the new secret', secret })}
+                  onRotated={(secret) =>
+                    setEditing({ kind: 'secret', title: t('Copy the new secret'), secret })
+                  }
                   onDelete={() => setEditing({ kind: 'delete', endpoint: e })}
                 />
               ))}
@@ -104,7 +118,7 @@ export function WebhooksTab() {
           onCreated={({ secret, ...e }) => {
             endpoints.update((list) => [...list, e]);
             setEditing(
-              e.kind === 'slack' ? null : { kind: 'secret', title: 'Copy your signing secret', secret },
+              e.kind === 'slack' ? null : { kind: 'secret', title: t('Copy your signing secret'), secret },
             );
           }}
         />
@@ -114,15 +128,19 @@ export function WebhooksTab() {
       )}
       {editing?.kind === 'delete' && (
         <ConfirmDialog
-          title="Delete this endpoint?"
-          confirmLabel="Delete endpoint"
+          title={t('Delete this endpoint?')}
+          confirmLabel={t('Delete endpoint')}
           onClose={() => setEditing(null)}
           onConfirm={async () => {
             await deleteWebhook(editing.endpoint.id);
             endpoints.update((list) => list.filter((x) => x.id !== editing.endpoint.id));
           }}
         >
-          <p>{editing.endpoint.url} stops receiving events, and its delivery log is deleted.</p>
+          <p>
+            {t('{url} stops receiving events, and its delivery log is deleted.', {
+              url: editing.endpoint.url,
+            })}
+          </p>
         </ConfirmDialog>
       )}
     </section>
@@ -137,8 +155,9 @@ function EndpointRows(props: {
   onRotated: (secret: string) => void;
   onDelete: () => void;
 }) {
+  const t = useT();
   const e = props.endpoint;
-  const status = e.enabled ? 'On' : e.disabledReason === 'failing' ? 'Off: kept failing' : 'Off';
+  const status = e.enabled ? t('On') : e.disabledReason === 'failing' ? t('Off: kept failing') : t('Off');
   return (
     <>
       <tr data-testid="webhook-row" data-webhook-id={e.id}>
@@ -146,16 +165,18 @@ function EndpointRows(props: {
           <span className="cell-url">{e.url}</span>
           {e.kind === 'slack' && <span className="badge">Slack</span>}
         </th>
-        <td data-label="Events">
+        <td data-label={t('Events')}>
           {e.kind === 'slack' ? (
-            <span className="muted">Waiting chats, low ratings, SLA breaches</span>
+            <span className="muted">{t('Waiting chats, low ratings, SLA breaches')}</span>
           ) : (
             <span title={e.events.join(', ')}>
-              {e.events.length === 1 ? e.events[0] : `${e.events.length} events`}
+              {e.events.length === 1
+                ? e.events[0]
+                : t('{count, plural, one {# event} other {# events}}', { count: e.events.length })}
             </span>
           )}
         </td>
-        <td data-label="Status">
+        <td data-label={t('Status')}>
           <span className={e.enabled ? 'badge badge-active' : 'badge badge-paused'}>{status}</span>
         </td>
         <td className="cell-actions">
@@ -165,7 +186,7 @@ function EndpointRows(props: {
             onClick={props.onToggleLog}
             aria-expanded={props.open}
           >
-            Deliveries
+            {t('Deliveries')}
           </button>
           {e.kind === 'webhook' && (
             <button
@@ -173,7 +194,7 @@ function EndpointRows(props: {
               className="button button-small"
               onClick={async () => props.onRotated((await rotateWebhook(e.id)).secret)}
             >
-              Rotate secret
+              {t('Rotate secret')}
             </button>
           )}
           <button
@@ -181,10 +202,10 @@ function EndpointRows(props: {
             className="button button-small"
             onClick={async () => props.onChanged(await updateWebhook(e.id, { enabled: !e.enabled }))}
           >
-            {e.enabled ? 'Turn off' : 'Turn on'}
+            {e.enabled ? t('Turn off') : t('Turn on')}
           </button>
           <button type="button" className="button button-small button-danger-quiet" onClick={props.onDelete}>
-            Delete
+            {t('Delete')}
           </button>
         </td>
       </tr>
