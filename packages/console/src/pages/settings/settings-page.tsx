@@ -89,7 +89,7 @@ export function SettingsPage() {
             : t('How this account is set up. Only owners and admins can change these settings.')
         }
       />
-      <nav className="tabs" aria-label={t('Settings')}>
+      <nav className="tabs tabs-wrap" aria-label={t('Settings')}>
         {tabs.map((tab) => {
           const current = tab === active;
           return (
