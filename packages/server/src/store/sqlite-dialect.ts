@@ -227,11 +227,11 @@ export function openSqlite(
   opts: { thread?: boolean; statements?: number; synchronous?: SqliteSynchronous } = {},
 ): { sqlite: Sqlite.Database; db: Kysely<Database>; gate: StatementGate; wal: WalSync | null } {
   const sqlite = new Sqlite(file);
-  sqlite.pragma('journal_mode = WAL');
+  const wal = sqlite.pragma('journal_mode = WAL', { simple: true }) === 'wal';
   const synchronous = opts.synchronous ?? DEFAULT_SQLITE_SYNCHRONOUS;
   // On the socket thread, SQLite's own sync at COMMIT would stop every socket for its length.
   const durable =
-    synchronous === 'full' && !opts.thread && file !== ':memory:'
+    synchronous === 'full' && !opts.thread && wal
       ? { wal: new WalSync(`${file}-wal`), wrote: false }
       : null;
   sqlite.pragma(`synchronous = ${durable ? 'normal' : synchronous}`);
