@@ -159,6 +159,12 @@ describe('workspace state', () => {
     assert.deepEqual([line().deliveryStatus, line().deliveryReason], ['failed', 'mailbox full']);
     s = applyFrame(s, { type: 'delivery', conversationId: 'c1', seq: 2, status: 'sent' }, 0);
     assert.deepEqual([line().deliveryStatus, line().deliveryReason], ['sent', undefined]);
+    s = applyFrame(s, { type: 'delivery', conversationId: 'c1', seq: 2, status: 'read' }, 0);
+    // A late report of less never takes the line back; a failure still shows.
+    s = applyFrame(s, { type: 'delivery', conversationId: 'c1', seq: 2, status: 'sent' }, 0);
+    assert.equal(line().deliveryStatus, 'read');
+    s = applyFrame(s, { type: 'delivery', conversationId: 'c1', seq: 2, status: 'delivered' }, 0);
+    assert.equal(line().deliveryStatus, 'read');
     const before = s;
     s = applyFrame(s, { type: 'delivery', conversationId: 'c9', seq: 1, status: 'read' }, 0);
     assert.equal(s, before, 'a report for a chat not shown changes nothing');

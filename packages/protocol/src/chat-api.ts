@@ -88,6 +88,17 @@ export const DeliveryStatus = Type.Union([
 ]);
 export type DeliveryStatus = Static<typeof DeliveryStatus>;
 
+const REACHED: Partial<Record<DeliveryStatus, number>> = { sent: 1, delivered: 2, read: 3 };
+
+/**
+ * Whether a report of `next` replaces `current`: a line never goes back from where it got
+ * (a late "sent" after "read" is an old report). `failed`, and a retry's `queued` after it, always apply.
+ */
+export function deliveryMovesOn(current: DeliveryStatus | undefined, next: DeliveryStatus): boolean {
+  if (!current || current === 'failed' || next === 'failed') return true;
+  return (REACHED[next] ?? 0) >= (REACHED[current] ?? 0);
+}
+
 /**
  * Who wrote a message. `invitation` is the chat invitation the visitor accepted, stored as the
  * conversation's first message under the name it showed (`senderName`, null when it named no one).

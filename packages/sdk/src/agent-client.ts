@@ -1,12 +1,13 @@
 import type { AgentStatus } from '@beckon/protocol/api';
-import type {
-  Attachment,
-  CloseInput,
-  Conversation,
-  DeliveryStatus,
-  Message,
-  QueueEntry,
-  TransferInput,
+import {
+  type Attachment,
+  type CloseInput,
+  type Conversation,
+  type DeliveryStatus,
+  deliveryMovesOn,
+  type Message,
+  type QueueEntry,
+  type TransferInput,
 } from '@beckon/protocol/chat-api';
 import type { AgentProfile, AgentServerFrame, ChatAckFrame } from '@beckon/protocol/chat-protocol';
 import {
@@ -152,6 +153,7 @@ export class AgentChatClient {
           map = new Map();
           this.deliveryOf.set(f.conversationId, map);
         }
+        if (!deliveryMovesOn(map.get(f.seq)?.status, f.status)) return;
         map.set(f.seq, { status: f.status, ...(f.reason ? { reason: f.reason } : {}) });
         return;
       }

@@ -2,7 +2,7 @@
  * One conversation as the workspace holds it: its messages in sequence order (each once), the
  * sends waiting for their ack, read positions and typing. Pure, like the reducer that uses it.
  */
-import type { Attachment, Conversation, Message } from '@beckon/protocol/chat-api';
+import { type Attachment, type Conversation, deliveryMovesOn, type Message } from '@beckon/protocol/chat-api';
 
 /** How this console holds a conversation: assigned to me, offered to me, or only read (queue preview, supervisor). */
 export type Relation = 'mine' | 'offer' | 'watch';
@@ -79,7 +79,7 @@ export function withDelivery(
   reason: string | undefined,
 ): ChatView {
   const at = chat.messages.findIndex((m) => m.seq === seq);
-  if (at < 0) return chat;
+  if (at < 0 || !deliveryMovesOn(chat.messages[at]!.deliveryStatus, status)) return chat;
   const { deliveryReason: _old, ...m } = chat.messages[at]!;
   const updated: Message = { ...m, deliveryStatus: status, ...(reason ? { deliveryReason: reason } : {}) };
   return { ...chat, messages: [...chat.messages.slice(0, at), updated, ...chat.messages.slice(at + 1)] };

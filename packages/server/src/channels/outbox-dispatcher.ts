@@ -89,8 +89,10 @@ export class OutboxDispatcher {
     }
     const now = Date.now();
     if (await this.store.outbox.sent(row, result.status, result.providerId ?? null, now)) {
-      if (result.providerId) await this.remember(row, result.providerId, now);
+      // Announced before any other write: a receipt committed meanwhile ("read") shares that
+      // write's sync to disk and would be announced first, then overtaken by this older status.
       this.announce(row, result.status, null);
+      if (result.providerId) await this.remember(row, result.providerId, now);
     }
   }
 

@@ -231,9 +231,7 @@ export function openSqlite(
   const synchronous = opts.synchronous ?? DEFAULT_SQLITE_SYNCHRONOUS;
   // On the socket thread, SQLite's own sync at COMMIT would stop every socket for its length.
   const durable =
-    synchronous === 'full' && !opts.thread && wal
-      ? { wal: new WalSync(`${file}-wal`), wrote: false }
-      : null;
+    synchronous === 'full' && !opts.thread && wal ? { wal: new WalSync(`${file}-wal`), wrote: false } : null;
   sqlite.pragma(`synchronous = ${durable ? 'normal' : synchronous}`);
   sqlite.pragma('foreign_keys = ON');
   // Writer threads let SQLite wait for each other's locks; the socket thread only briefly, then
