@@ -52,9 +52,13 @@ for (const store of ['sqlite', 'postgres'] as const) {
     const stored = (id: string) => srv.node.ctx.store.calls.get(srv.demo!.accountId, id);
 
     /** A visitor chatting with `holder` (the other agent away while it is offered). */
-    async function chatWith(holder: AgentChatClient, other: AgentChatClient) {
+    async function chatWith(holder: AgentChatClient, other: AgentChatClient, language?: 'de') {
       await other.setStatus('away');
-      const visitor = await startVisitor(srv, { skillId: srv.demo!.skillIds.sales, name: 'Ada' });
+      const visitor = await startVisitor(srv, {
+        skillId: srv.demo!.skillIds.sales,
+        name: 'Ada',
+        ...(language ? { language } : {}),
+      });
       const id = visitor.conversation.id;
       await eventually(() => holder.offers.has(id), 3000, 'offer');
       await holder.accept(id);
@@ -130,6 +134,38 @@ for (const store of ['sqlite', 'postgres'] as const) {
       ])
         await sales.waitForMessage(id, (m) => m.text === text);
       await sales.waitForMessage(id, (m) => /^Call ended \(hung up by the visitor\) after/.test(m.text));
+      await visitor.close();
+      await sales.close(id);
+    });
+
+    it('writes the call’s lines in the language the visitor chats in', { skip: skip ?? false }, async () => {
+      const { visitor, id } = await chatWith(sales, support, 'de');
+      const v = calls(visitor);
+      const a = calls(sales);
+      const ringing = a.nextCall((c) => c.state === 'ringing' && c.ringingAgentId === sales.profile.id);
+      await v.start();
+      const call = await ringing;
+      const active = a.nextCall((c) => c.state === 'active');
+      await a.accept(call.id);
+      await active;
+      await a.hold(call.id, true);
+      await a.hold(call.id, false);
+      const ended = a.nextCall((c) => c.state === 'ended');
+      await a.hangup(call.id);
+      await ended;
+      for (const text of [
+        'Der Besucher hat um einen Anruf gebeten.',
+        'Anruf angenommen von Sales Agent.',
+        'Anruf gehalten.',
+        'Anruf fortgesetzt.',
+      ])
+        await visitor.waitForMessage((m) => m.senderKind === 'system' && m.text === text);
+      // Durations as German writes them: "0 Sek." or "1 Min. 5 Sek.".
+      await visitor.waitForMessage((m) =>
+        /^Anruf beendet \(vom Agent aufgelegt\) nach (\d+ Min\. )?\d+ Sek\. Gespräch und (\d+ Min\. )?\d+ Sek\. Wartezeit\.$/.test(
+          m.text,
+        ),
+      );
       await visitor.close();
       await sales.close(id);
     });

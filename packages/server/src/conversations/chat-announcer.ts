@@ -50,13 +50,19 @@ export class ChatAnnouncer {
     line: VisitorLine,
     vars: Record<string, string> = {},
   ): Promise<Message | undefined> {
+    const language = await this.language(accountId, conversationId);
+    return this.line(accountId, conversationId, visitorLine(language, line, vars));
+  }
+
+  /** The widget language a web chat was started in (`null`: English, and every other channel). */
+  async language(accountId: string, conversationId: string): Promise<string | null> {
     const row = await this.store.db
       .selectFrom('conversations')
       .select('language')
       .where('account_id', '=', accountId)
       .where('id', '=', conversationId)
       .executeTakeFirst();
-    return this.line(accountId, conversationId, visitorLine(row?.language ?? null, line, vars));
+    return row?.language ?? null;
   }
 
   /** Appends a line from the system (or an agent's note) to the conversation, after any pending sends. */

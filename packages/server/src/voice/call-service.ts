@@ -5,13 +5,14 @@ import type { AgentPresence } from '../conversations/agent-presence.ts';
 import type { ChatAnnouncer } from '../conversations/chat-announcer.ts';
 import type { CallEvent } from '../conversations/chat-events.ts';
 import { KeyedLimiter } from '../conversations/chat-limits.ts';
+import { type VisitorLine, visitorLine } from '../conversations/visitor-lines.ts';
 import { AppError, badRequest } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { CallRow } from '../store/calls-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { CallState } from '../store/voice-schema.ts';
 import { nextAgent } from './call-ringer.ts';
-import { callView, spoken } from './call-view.ts';
+import { callView, spokenIn } from './call-view.ts';
 import type { VoiceConfig } from './voice-config.ts';
 
 export type Side = 'visitor' | 'agent';
@@ -76,7 +77,7 @@ export class CallService {
     });
     if (busy)
       throw new AppError(409, CallErrorCode.CallBusy, 'a call is already running in this conversation');
-    await this.line(accountId, call, 'The visitor asked for a call.');
+    await this.line(accountId, call, 'callAsked');
     return this.view(await this.ringNext(call, conversation.assignedAgentId));
   }
 
@@ -97,7 +98,9 @@ export class CallService {
     if (busy)
       throw new AppError(409, CallErrorCode.CallBusy, 'a call is already running in this conversation');
     const name = await this.announcer.agentName(caller.accountId, caller.userId);
-    await this.line(caller.accountId, call, `${name ?? 'The agent'} asked to switch to a call.`);
+    await this.line(caller.accountId, call, 'callInvited', (l) => ({
+      name: name ?? visitorLine(l, 'theAgent'),
+    }));
     await this.publish(call, [caller.userId]);
     return this.view(call);
   }
@@ -189,7 +192,9 @@ export class CallService {
       this.timers.delete(callId);
       await this.takeConversation(accountId, answered.conversation_id, agentId!);
       const name = await this.announcer.agentName(accountId, agentId!);
-      await this.line(accountId, answered, `Call answered by ${name ?? 'an agent'}.`);
+      await this.line(accountId, answered, 'callAnswered', (l) => ({
+        name: name ?? visitorLine(l, 'anAgent'),
+      }));
       await this.publish(answered, [agentId]);
       return this.view(answered);
     }
@@ -203,7 +208,7 @@ export class CallService {
     });
     if (!accepted) throw gone();
     if (accepted.agent_id) await this.store.calls.legStarted(accepted, accepted.agent_id, now, true);
-    await this.line(accountId, accepted, 'The visitor accepted the call.');
+    await this.line(accountId, accepted, 'callAccepted');
     await this.publish(accepted, [accepted.agent_id]);
     return this.view(accepted);
   }
@@ -255,7 +260,7 @@ export class CallService {
           held_ms: Number(call.held_ms) + (now - Number(call.held_since ?? now)),
         });
     if (!changed) return this.view(call);
-    await this.line(accountId, changed, held ? 'Call on hold.' : 'Call resumed.');
+    await this.line(accountId, changed, held ? 'callHeld' : 'callResumed');
     await this.publish(changed, [agentId]);
     return this.view(changed);
   }
@@ -293,10 +298,11 @@ export class CallService {
     if (!moved) throw gone();
     await this.store.calls.legsClosed(callId, now, 'transferred');
     const name = await this.announcer.agentName(accountId, userId);
-    const to = target.agentId
-      ? ((await this.announcer.agentName(accountId, target.agentId)) ?? 'another agent')
-      : 'another team';
-    await this.line(accountId, moved, `${name ?? 'The agent'} transferred the call to ${to}.`);
+    const to = target.agentId ? await this.announcer.agentName(accountId, target.agentId) : null;
+    await this.line(accountId, moved, 'callTransferred', (l) => ({
+      name: name ?? visitorLine(l, 'theAgent'),
+      to: to ?? visitorLine(l, target.agentId ? 'anotherAgent' : 'anotherTeam'),
+    }));
     await this.publish(moved, [userId]);
     return this.view(await this.ringNext(moved, null, target.agentId));
   }
@@ -343,7 +349,7 @@ export class CallService {
     await this.store.calls.legsClosed(call.id, now, 'ended');
     clearTimeout(this.timers.get(call.id));
     this.timers.delete(call.id);
-    await this.line(call.account_id, ended, endLine(ended));
+    await this.line(call.account_id, ended, ...endLine(ended));
     await this.publish(ended, [call.agent_id, call.ringing_agent_id]);
     // The agent is free for chats again.
     this.route(call.account_id);
@@ -376,30 +382,44 @@ export class CallService {
       });
   }
 
-  private async line(accountId: string, call: CallRow, text: string): Promise<void> {
-    await this.announcer.line(accountId, call.conversation_id, text);
+  /** A line about the call, in the language the visitor chats in (`vars` may depend on it). */
+  private async line(
+    accountId: string,
+    call: CallRow,
+    line: VisitorLine,
+    vars: (language: string | null) => Record<string, string> = () => ({}),
+  ): Promise<void> {
+    const language = await this.announcer.language(accountId, call.conversation_id);
+    await this.announcer.line(accountId, call.conversation_id, visitorLine(language, line, vars(language)));
   }
 }
 
-/** The timeline's line for an ended call. */
-function endLine(call: CallRow): string {
+/** The timeline's line for an ended call: its key and, per language, its values. */
+function endLine(call: CallRow): [VisitorLine, (language: string | null) => Record<string, string>] {
   const reason = call.end_reason;
   if (call.answered_at === null) {
-    if (reason === 'no_agent') return 'Missed call: no agent who takes calls was free.';
-    if (reason === 'unanswered') return 'Missed call: no agent answered.';
-    if (reason === 'declined') return 'The visitor declined the call.';
-    if (reason === 'microphone_denied') return 'The call did not start: the microphone was not allowed.';
-    return 'The call was cancelled.';
+    if (reason === 'no_agent') return ['callMissedBusy', () => ({})];
+    if (reason === 'unanswered') return ['callMissed', () => ({})];
+    if (reason === 'declined') return ['callDeclined', () => ({})];
+    if (reason === 'microphone_denied') return ['callNoMicrophone', () => ({})];
+    return ['callCancelled', () => ({})];
   }
-  const talk = spoken(Number(call.talk_ms ?? 0));
-  const wait = spoken(Number(call.wait_ms ?? 0));
-  const who =
+  const why: VisitorLine =
     reason === 'network_lost'
-      ? 'the connection was lost'
+      ? 'endNetwork'
       : reason === 'microphone_denied'
-        ? 'the microphone was not allowed'
+        ? 'endMicrophone'
         : reason === 'conversation_closed'
-          ? 'the conversation was closed'
-          : `hung up by the ${call.ended_by === 'agent' ? 'agent' : 'visitor'}`;
-  return `Call ended (${who}) after ${talk} of talk; waited ${wait}.`;
+          ? 'endClosed'
+          : call.ended_by === 'agent'
+            ? 'endByAgent'
+            : 'endByVisitor';
+  return [
+    'callEnded',
+    (language) => ({
+      why: visitorLine(language, why),
+      talk: spokenIn(language, Number(call.talk_ms ?? 0)),
+      wait: spokenIn(language, Number(call.wait_ms ?? 0)),
+    }),
+  ];
 }

@@ -27,6 +27,18 @@ export function callView(row: CallRow, agentName: string | null): CallView {
   };
 }
 
+/**
+ * A duration as `language` writes it ("2 Min. 5 Sek."); English, and a chat without a language,
+ * keep "2 min 05 s".
+ */
+export function spokenIn(language: string | null, ms: number): string {
+  if (!language || language === 'en') return spoken(ms);
+  const s = Math.max(0, Math.round(ms / 1000));
+  const unit = (n: number, u: 'minute' | 'second') =>
+    new Intl.NumberFormat(language, { style: 'unit', unit: u, unitDisplay: 'short' }).format(n);
+  return s < 60 ? unit(s, 'second') : `${unit(Math.floor(s / 60), 'minute')} ${unit(s % 60, 'second')}`;
+}
+
 /** "2 min 05 s" or "45 s": how the timeline says a duration. */
 export function spoken(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));

@@ -20,6 +20,15 @@ export interface CallbackInput {
 
 const time = (ms: number) => new Date(ms).toISOString().slice(11, 16);
 
+/** A callback's day and hours (UTC) as `language` writes them; English keeps 2026-11-27 and 09:00. */
+function windowIn(language: string | null, start: number, end: number) {
+  if (!language || language === 'en')
+    return { date: new Date(start).toISOString().slice(0, 10), from: time(start), to: time(end) };
+  const day = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeZone: 'UTC' });
+  const clock = new Intl.DateTimeFormat(language, { timeStyle: 'short', timeZone: 'UTC' });
+  return { date: day.format(start), from: clock.format(start), to: clock.format(end) };
+}
+
 /** A callback as the console shows it. */
 export function callbackView(r: CallbackRow): CallbackView {
   return {
@@ -95,11 +104,10 @@ export class CallbackScheduler {
       },
       now,
     );
-    await this.announcer.line(
-      accountId,
-      chat.id,
-      `Callback requested to ${row.phone}, ${new Date(start).toISOString().slice(0, 10)} between ${time(start)} and ${time(end)} UTC.`,
-    );
+    await this.announcer.visitorLine(accountId, chat.id, 'callbackAsked', {
+      phone: row.phone,
+      ...windowIn(await this.announcer.language(accountId, chat.id), start, end),
+    });
     return callbackView(row);
   }
 
