@@ -107,6 +107,31 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal(held.joinedAgentId, admin.profile.id);
     });
 
+    it('lets one supervisor barge in at a time: a second one is told who is there (409)', async () => {
+      const { store: db } = srv.node.ctx;
+      const accountId = srv.demo!.accountId;
+      const lead = await db.users.create(accountId, {
+        email: `lead-${store}@demo.example`,
+        name: 'Team Lead',
+        role: 'admin',
+        passwordHash: 'x',
+      });
+      const session = await db.authSessions.create(lead.id, accountId, 3600_000);
+      const second = await AgentChatClient.connect(srv.url, { cookie: `beckon_session=${session.token}` });
+      try {
+        await assert.rejects(second.join(id), /Demo Admin has joined this chat already/);
+        const rest = new ApiClient(srv.node.app);
+        rest.cookie = `beckon_session=${session.token}`;
+        rest.csrf = session.csrfToken;
+        const res = await rest.post(`/api/v1/conversations/${id}/join`);
+        assert.equal(res.status, 409);
+        assert.equal(res.body.error.code, 'joined');
+        assert.equal((await db.conversations.get(accountId, id)).joinedAgentId, admin.profile.id);
+      } finally {
+        await second.disconnect();
+      }
+    });
+
     it('keeps the barge-in across a reconnect: it is stored', async () => {
       const { cookie } = await cookieFor(srv, DEMO_ADMIN.email);
       await admin.disconnect();

@@ -35,11 +35,11 @@ const ACCEPT_ERRORS = {
 } as const;
 
 /** Why a supervisor could not join a chat, as it stands now. */
-function joinRefused(c: Conversation, agentId: string): AppError {
+function joinRefused(c: Conversation, agentId: string, joinedName: string | null): AppError {
   if (c.status === 'closed') return new AppError(409, 'conversation_closed', 'the conversation is closed');
   if (c.status !== 'active') return new AppError(409, 'not_live', 'nobody is chatting here yet');
   if (c.assignedAgentId === agentId) return new AppError(409, 'conflict', 'you already hold this chat');
-  return new AppError(409, 'joined', 'another supervisor has joined this chat');
+  return new AppError(409, 'joined', `${joinedName ?? 'another supervisor'} has joined this chat already`);
 }
 
 /** Conversations from the agents' side: visibility, accept/decline, transfer, close and agent status. */
@@ -141,7 +141,12 @@ export class AgentChatService {
     const user = await this.profile(caller);
     if (before.status === 'active' && before.joinedAgentId === user.id) return before;
     const c = await this.store.participants.join(caller.accountId, id, user.id);
-    if (!c) throw joinRefused(await this.store.conversations.get(caller.accountId, id), user.id);
+    if (!c) {
+      const now = await this.store.conversations.get(caller.accountId, id);
+      const joined =
+        now.joinedAgentId && (await this.announcer.agentName(caller.accountId, now.joinedAgentId));
+      throw joinRefused(now, user.id, joined || null);
+    }
     await this.announcer.visitorLine(caller.accountId, id, 'joined', { name: user.name });
     await this.announcer.updated(caller.accountId, c);
     return c;
