@@ -5,6 +5,7 @@
  */
 import { useEffect } from 'react';
 import { listSlaBreaches, type SlaBreachView } from '../api/sla.ts';
+import { t } from '../i18n/i18n.ts';
 import { useSession } from '../session/session-context.tsx';
 import { useWorkspaceStore } from './workspace-context.tsx';
 
@@ -32,9 +33,20 @@ function remember(at: string): void {
 
 /** The notice's words: "SLA missed: Ada — no first reply within 15 min". */
 export function breachText(b: SlaBreachView): string {
-  const minutes = Math.round(b.targetSeconds / 60);
-  const what = b.target === 'first_response' ? 'no first reply' : 'not resolved';
-  return `SLA missed: ${b.visitorName ?? 'a visitor'} — ${what} within ${minutes} min (${b.priority} priority)`;
+  const values = {
+    who: b.visitorName ?? t('a visitor'),
+    minutes: Math.round(b.targetSeconds / 60),
+    priority: b.priority,
+  };
+  return b.target === 'first_response'
+    ? t(
+        'SLA missed: {who} — no first reply within {minutes} min ({priority, select, urgent {urgent} high {high} low {low} other {normal}} priority)',
+        values,
+      )
+    : t(
+        'SLA missed: {who} — not resolved within {minutes} min ({priority, select, urgent {urgent} high {high} low {low} other {normal}} priority)',
+        values,
+      );
 }
 
 export function useSlaAlerts(): void {
