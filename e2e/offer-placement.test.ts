@@ -37,7 +37,7 @@ function clashes(page: Page, selector: string): Promise<Clash[]> {
 
 // Content offers and the chat pill on the demo store, at desktop and phone widths: they never
 // cover "Add to cart" or the product's title, and an empty-cart offer goes once the cart is filled.
-describe('content offers keep off the page’s buttons, and go when they no longer apply (Chromium)', {
+describe('offers and invitations keep off the page’s buttons, and go when they no longer apply (Chromium)', {
   timeout: 180_000,
 }, () => {
   const demo = demoInChromium();
@@ -109,5 +109,53 @@ describe('content offers keep off the page’s buttons, and go when they no long
       await context.close();
     }
     await agent.disconnect();
+  });
+
+  it('keeps a toaster invitation off the buttons and the title too, and takes it back once the cart is filled', async () => {
+    const { srv, browser } = demo;
+    const admin = await demoAdmin(srv);
+    const agent = await connectAgent(srv, 'sales@demo.beckon.local');
+    const created = await admin.post('/api/v1/campaigns', {
+      name: 'Help with an empty basket',
+      status: 'active',
+      goal: { type: 'purchase' },
+      targeting: {
+        all: [
+          { field: 'page.section', op: 'contains', value: 'product' },
+          { field: 'cart.items', op: 'lte', value: 0 },
+        ],
+      },
+      priority: 60,
+      controlShare: 0,
+      engagement: {
+        type: 'chat_invitation',
+        skillId: srv.demo!.skillIds.sales,
+        message: 'Which lamp suits your desk? Ask us.',
+        style: 'toaster',
+        offline: 'none',
+      },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    try {
+      for (const width of [1280, 375]) {
+        const context = await browser.newContext({
+          viewport: { width, height: width > 400 ? 800 : 740 },
+          isMobile: width < 400,
+        });
+        const page = await context.newPage();
+        await page.goto(`${srv.url}/demo/product-lamp`);
+        const invitation = page.locator('beckon-widget').getByRole('alertdialog');
+        await invitation.getByText('Which lamp suits your desk? Ask us.').waitFor();
+        await page.waitForTimeout(400); // the entrance animation
+        await page.screenshot({ path: `${SHOTS_DIR}invitation-placement-${width}.png` });
+        assert.deepEqual(await clashes(page, '.card'), [], `the invitation covers nothing at ${width} px`);
+        await page.getByRole('button', { name: 'Add to cart' }).click();
+        await invitation.waitFor({ state: 'detached' });
+        await context.close();
+      }
+    } finally {
+      await admin.patch(`/api/v1/campaigns/${created.body.id}`, { status: 'paused' });
+      await agent.disconnect();
+    }
   });
 });

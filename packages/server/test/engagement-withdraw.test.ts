@@ -47,6 +47,37 @@ describe('an offer whose condition stopped holding is taken back', () => {
     await v.close();
   });
 
+  it('withdraws an invitation’s offline notice the same way, once its condition stops holding', async () => {
+    const skill = await srv.node.ctx.store.skills.create(t.accountId, { name: 'Sales' });
+    const created = await t.api.post('/api/v1/campaigns', {
+      name: 'Basket help',
+      status: 'active',
+      goal: { type: 'purchase' },
+      targeting: { all: [{ field: 'cart.items', op: 'lte', value: 0 }] },
+      engagement: {
+        type: 'chat_invitation',
+        skillId: skill.id,
+        message: 'Need a hand?',
+        style: 'toaster',
+        offline: 'offline_message',
+      },
+      priority: 9,
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    // No agent is online: the invitation comes as its offline notice.
+    const v = await visitor(srv, t.site.siteKey, 'asks-offline');
+    const notice = await v.nextEngage();
+    assert.equal(notice.campaignId, created.body.id);
+    assert.equal(notice.engagement.type, 'offline_message');
+    await v.sendBatch([exposureOutcome(notice.exposureId, 'shown')]);
+    await v.sendBatch([cartAttr(20, [{ sku: 'MUG', name: 'Mug', price: 20, quantity: 1 }])]);
+    const back = await v.nextEngage();
+    assert.equal(back.exposureId, notice.exposureId);
+    assert.equal(back.withdraw, true);
+    await v.close();
+    await t.api.patch(`/api/v1/campaigns/${created.body.id}`, { status: 'paused' });
+  });
+
   it('leaves an offer whose condition still holds, and one the visitor already answered', async () => {
     const v = await visitor(srv, t.site.siteKey, 'keeps-browsing');
     const offer = await v.nextEngage();

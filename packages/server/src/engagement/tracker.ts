@@ -385,16 +385,18 @@ export class Tracker {
   }
 
   /**
-   * Takes back the content offer on screen when its campaign's condition stopped holding (the
-   * cart an "empty cart" offer was for is filled now): it no longer fits, and the next campaign
-   * in line may engage. The exposure counts as ignored.
+   * Takes back the offer on screen when its campaign's condition stopped holding (the cart an
+   * "empty cart" offer was for is filled now): it no longer fits, and the next campaign in line
+   * may engage. The exposure counts as ignored. Content offers, toaster and overlay invitations,
+   * and the offline notice an invitation turns into; a chat button stays (it starts nothing).
    */
   private withdrawLapsed(live: LiveVisitor, channel: VisitorChannel, engine: TargetingEngine, now: number) {
     const state = live.state;
     const id = state.pendingExposureId;
     const shown = id === null ? undefined : state.exposures.find((x) => x.exposureId === id);
     const verdict = shown && engine.verdict(shown.campaignId, state, now);
-    if (!verdict || verdict.holds || verdict.campaign.engagement.type !== 'content') return;
+    const type = verdict?.campaign.engagement.type;
+    if (!verdict || verdict.holds || (type !== 'content' && type !== 'chat_invitation')) return;
     channel.send(
       JSON.stringify({
         type: 'engage',

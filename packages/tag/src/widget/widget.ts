@@ -127,6 +127,8 @@ export function createWidget(host: WidgetHost, site: WidgetSite | null): Widget 
           dismiss: () => finish(id, 'dismissed'),
         });
         present(frame, view, focusTarget, e.style === 'overlay');
+        // A toaster, like an offer, keeps off the page's primary buttons (an overlay is modal).
+        if (e.style !== 'overlay') keepClear(view);
       } else if (e.type === 'content') {
         const view = contentView(e, {
           click: () => finish(id, 'clicked'),
@@ -145,6 +147,7 @@ export function createWidget(host: WidgetHost, site: WidgetSite | null): Widget 
           dismiss: () => finish(id, 'dismissed'),
         });
         present(frame, view, view, false);
+        keepClear(view);
       } else if ((e.type === 'chat_button' || e.type === 'call' || e.type === 'callback') && chat) {
         chat.button(e.label ?? (e.type === 'call' ? t('Call us') : t('Call me back')), () => {
           host.outcome(id, 'accepted');
