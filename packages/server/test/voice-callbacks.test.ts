@@ -37,6 +37,40 @@ for (const store of ['sqlite', 'postgres'] as const) {
       await srv.close();
     });
 
+    it('confirms a callback in the language the visitor chats in, with the day and hours written its way', {
+      skip: skip ?? false,
+    }, async () => {
+      const visitor = await startVisitor(srv, {
+        skillId: srv.demo!.skillIds.sales,
+        name: 'Lena',
+        language: 'de',
+      });
+      const chatId = visitor.conversation.id;
+      await eventually(() => sales.offers.has(chatId), 3000, 'the chat offered');
+      await sales.decline(chatId);
+      const soon = Date.now() + 2 * HOUR;
+      const from = new Date(soon - (soon % HOUR) + HOUR);
+      const to = new Date(from.getTime() + HOUR);
+      await new CallRequests(visitor.frames as never).request({
+        type: 'callback_request',
+        phone: '+49 30 1234567',
+        windowStart: from.toISOString(),
+        windowEnd: to.toISOString(),
+      });
+      const day = new Intl.DateTimeFormat('de', { dateStyle: 'medium', timeZone: 'UTC' }).format(from);
+      const clock = (d: Date) =>
+        new Intl.DateTimeFormat('de', { timeStyle: 'short', timeZone: 'UTC' }).format(d);
+      await visitor.waitForMessage(
+        (m) =>
+          m.text ===
+          `Rückruf erbeten an +49 30 1234567, am ${day} zwischen ${clock(from)} und ${clock(to)} UTC.`,
+      );
+      await visitor.close();
+      // Out of the next test's way: its ticks count the callbacks that fall due.
+      const { db } = srv.node.ctx.store;
+      await db.deleteFrom('callbacks').where('phone', '=', '+49 30 1234567').execute();
+    });
+
     it('is scheduled, offered at its time like a conversation, rescheduled, and closed with an outcome', {
       skip: skip ?? false,
     }, async () => {
