@@ -104,6 +104,11 @@ describe('the conversation workspace in German and Spanish: the open chat, closi
     await transfer.getByRole('heading', { name: 'Chat weiterleiten' }).waitFor();
     await transfer.getByRole('radio', { name: 'Die Warteschlange eines Skills' }).waitFor();
     await transfer.getByLabel('Notiz für den nächsten Agent', { exact: true }).waitFor();
+    // Nobody else is online: the agent list says so, rather than show a blank.
+    assert.equal(
+      await transfer.locator('select').first().locator('option:checked').textContent(),
+      'Kein anderer Agent ist online',
+    );
     await shot(page, 'transfer-dialog');
     await transfer.getByRole('button', { name: 'Abbrechen' }).click();
     await transfer.waitFor({ state: 'detached' });

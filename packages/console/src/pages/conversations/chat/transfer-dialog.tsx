@@ -133,6 +133,9 @@ export function TransferDialog({
                   onChange={(e) => setPicked(e.target.value)}
                 >
                   {agents.length === 0 && <option value="">{t('No other agents')}</option>}
+                  {agents.length > 0 && !agents.some(selectable) && (
+                    <option value="">{t('No other agent is online')}</option>
+                  )}
                   {agents.map((u) => (
                     <option key={u.id} value={u.id} disabled={!selectable(u)}>
                       {u.name} — {STATUS_LABELS[u.status]}
