@@ -295,6 +295,13 @@ describe('calls between the widget and the console (Chromium, fake microphones)'
     await dialog.getByRole('button', { name: 'Save changes' }).click();
     await card.getByTestId('site-record-calls-fact').getByText('Recorded').waitFor();
     await owner.context.close();
+    // Stored, not only shown (a failure below then points at the call, not at the setting).
+    const sites = await srv.node.ctx.store.sites.list(srv.demo!.accountId);
+    assert.deepEqual(
+      sites.map((s) => [s.siteKey === srv.demo!.siteKey, s.recordCalls]),
+      sites.map((s) => [s.siteKey === srv.demo!.siteKey, s.siteKey === srv.demo!.siteKey]),
+      'the demo store’s site records calls',
+    );
 
     // The earlier tests left Sales holding three chats, a full load: give them room for this one.
     const users = await admin.get('/api/v1/users');
