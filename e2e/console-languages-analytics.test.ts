@@ -8,29 +8,7 @@ import { seedCallScenario } from '../packages/server/test/call-report-fixtures.t
 import { cookieFor } from '../packages/server/test/helpers/chat-fixtures.ts';
 import { DEMO_ADMIN, startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
-
-/** Boxes whose content is wider than the box (cut or scrolled), and words broken over two lines, in `selector`. */
-function cutText(page: Page, selector: string): Promise<string[]> {
-  return page.evaluate<string[]>(`(() => {
-    const out = [];
-    for (const el of document.querySelectorAll(${JSON.stringify(selector)})) {
-      if (el.offsetParent === null) continue;
-      if (el.scrollWidth > el.clientWidth + 1)
-        out.push('cut by ' + (el.scrollWidth - el.clientWidth) + ' px: “' + el.textContent.slice(0, 80) + '”');
-      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-        for (const m of (n.textContent || '').matchAll(/[^ \\n\\t]+/g)) {
-          const range = document.createRange();
-          range.setStart(n, m.index);
-          range.setEnd(n, m.index + m[0].length);
-          const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
-          if (lines.size > 1) out.push('wrapped: “' + m[0] + '” in “' + el.textContent + '”');
-        }
-      }
-    }
-    return out;
-  })()`);
-}
+import { brokenText as cutText } from './helpers/layout.ts';
 
 const GERMAN_VERDICTS = [
   'Ansprache gewinnt',
