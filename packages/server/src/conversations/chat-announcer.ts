@@ -43,19 +43,23 @@ export class ChatAnnouncer {
     if (opts.queue) this.events.toAccount(accountId, { t: 'queue.changed' });
   }
 
-  /** Appends a system line for the visitor, in the language they started the chat in (English when unknown). */
+  /**
+   * Appends a system line for the visitor, in the language they started the chat in (English when
+   * unknown). `vars` may depend on that language (a duration, a date, a translated fallback name).
+   */
   async visitorLine(
     accountId: string,
     conversationId: string,
     line: VisitorLine,
-    vars: Record<string, string> = {},
+    vars: Record<string, string> | ((language: string | null) => Record<string, string>) = {},
   ): Promise<Message | undefined> {
     const language = await this.language(accountId, conversationId);
-    return this.line(accountId, conversationId, visitorLine(language, line, vars));
+    const values = typeof vars === 'function' ? vars(language) : vars;
+    return this.line(accountId, conversationId, visitorLine(language, line, values));
   }
 
   /** The widget language a web chat was started in (`null`: English, and every other channel). */
-  async language(accountId: string, conversationId: string): Promise<string | null> {
+  private async language(accountId: string, conversationId: string): Promise<string | null> {
     const row = await this.store.db
       .selectFrom('conversations')
       .select('language')

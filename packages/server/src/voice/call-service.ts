@@ -389,8 +389,7 @@ export class CallService {
     line: VisitorLine,
     vars: (language: string | null) => Record<string, string> = () => ({}),
   ): Promise<void> {
-    const language = await this.announcer.language(accountId, call.conversation_id);
-    await this.announcer.line(accountId, call.conversation_id, visitorLine(language, line, vars(language)));
+    await this.announcer.visitorLine(accountId, call.conversation_id, line, vars);
   }
 }
 

@@ -104,10 +104,10 @@ export class CallbackScheduler {
       },
       now,
     );
-    await this.announcer.visitorLine(accountId, chat.id, 'callbackAsked', {
+    await this.announcer.visitorLine(accountId, chat.id, 'callbackAsked', (language) => ({
       phone: row.phone,
-      ...windowIn(await this.announcer.language(accountId, chat.id), start, end),
-    });
+      ...windowIn(language, start, end),
+    }));
     return callbackView(row);
   }
 
