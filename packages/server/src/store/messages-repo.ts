@@ -193,6 +193,7 @@ export class MessagesRepo {
     const convs = await this.conversationsOf(trx, ids);
     /** Conversations whose agent's first reply is in this batch: their first response time is set. */
     const answered: string[] = [];
+    const recordedBefore = await this.channelRecords(trx, items);
     // Retries: a send whose echo id is stored already gets the original back. The original can
     // only be among the messages after the one the client had seen when it first sent
     // (`afterSeq`, repeated by the retry), so each probe is a short range of the
@@ -202,6 +203,13 @@ export class MessagesRepo {
     for (const i of items) {
       const conv = convs.get(i.conversationId);
       if (!i.echoId || !conv) continue;
+      // A channel line's provider id is recorded with its seq in the line's own transaction, so
+      // the record answers for a replay. Only a record without a seq (a thread opened for the
+      // message, or a line stored before records had seqs) leaves the echo id to be probed. A
+      // provider's message carries no `afterSeq`: its probe would scan the conversation's last
+      // RETRY_WINDOW lines, the largest cost of a busy thread's every line (BENCHMARKS.md, W9).
+      if (i.channelRecord && recordedBefore.get(channelKey(i.accountId, i.channelRecord))?.seq !== null)
+        continue;
       const after = Math.max(i.afterSeq ?? 0, conv.last_seq - RETRY_WINDOW);
       if (after >= conv.last_seq) continue; // nothing was stored after what the client had seen: a first send
       const key = `${i.conversationId}\u0000${i.echoId}`;
@@ -232,8 +240,6 @@ export class MessagesRepo {
       for (const r of existing.rows)
         seen.set(echoKey(r.conversation_id, r.echo_id!, r.sender_id), toMessage(r));
     }
-
-    const recordedBefore = await this.channelRecords(trx, items);
 
     const claims = await AttachmentClaims.load(
       trx,
