@@ -194,6 +194,25 @@ describe('Settings in German and Spanish: all its tabs from webhooks to automati
     await page.getByRole('button', { name: 'Single Sign-on einrichten' }).waitFor();
     assert.deepEqual(await cut(page), []);
     await page.screenshot({ path: `${SHOTS_DIR}/settings-german-security.png`, fullPage: true });
+    // On a phone the longest German label wraps inside its button: the page never scrolls sideways.
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.getByRole('button', { name: 'Anmeldung in zwei Schritten einrichten' }).waitFor();
+    await page.screenshot({ path: `${SHOTS_DIR}/settings-german-security-phone.png`, fullPage: true });
+    assert.deepEqual(
+      await page.evaluate(`(() => {
+        const out = [];
+        if (document.documentElement.scrollWidth > window.innerWidth) out.push('the page scrolls sideways');
+        for (const b of document.querySelectorAll('main button, main td[data-label] > *')) {
+          if (b.offsetParent === null) continue;
+          const box = b.getBoundingClientRect();
+          if (box.right > b.closest('.card').getBoundingClientRect().right || b.scrollWidth > b.clientWidth + 1)
+            out.push('cut: “' + b.textContent + '”');
+        }
+        return out;
+      })()`),
+      [],
+    );
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     // Bots and their knowledge base.
     await open(page, 'bots', 'Bots');
