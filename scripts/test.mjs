@@ -23,14 +23,17 @@ if (selected.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-// --test-force-exit: a file whose setup failed half-way (say, no Chromium) must not hang the run on its open server.
+// A file whose setup failed half-way (say, no Chromium) must not hang the run on its open server:
+// test-exit-guard.mjs ends it once its tests are done. Not `--test-force-exit`, which can drop a
+// file's last results from the report (see the guard).
 const args = [
   '--import',
   'tsx',
+  '--import',
+  join(root, 'scripts', 'test-exit-guard.mjs'),
   '--test',
   '--test-reporter=spec',
   '--test-concurrency=2',
-  '--test-force-exit',
 ];
 const r = spawnSync(process.execPath, [...args, ...selected], { stdio: 'inherit', cwd: root });
 process.exit(r.status ?? 1);
