@@ -293,7 +293,7 @@ describe('calls between the widget and the console (Chromium, fake microphones)'
     await dialog.getByTestId('site-record-calls').getByRole('checkbox').check();
     await owner.page.screenshot({ path: `${SHOTS_DIR}voice-site-recording.png` });
     await dialog.getByRole('button', { name: 'Save changes' }).click();
-    await card.getByTestId('site-record-calls-fact').getByText('Recorded').waitFor();
+    await card.getByTestId('site-record-calls-fact').getByText('Recorded', { exact: true }).waitFor();
     await owner.context.close();
     // Stored, not only shown (a failure below then points at the call, not at the setting).
     const sites = await srv.node.ctx.store.sites.list(srv.demo!.accountId);
