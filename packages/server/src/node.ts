@@ -106,7 +106,13 @@ export async function createNode(config: Config, opts: NodeOptions = {}): Promis
   if (tightened > 0)
     logger.warn({ component: 'store', dataDir: config.dataDir, tightened }, 'data dir modes made private');
   const store = await openStore(config, logger, opts.pgSchema);
-  await useSecretKey(store, config, logger);
+  try {
+    await useSecretKey(store, config, logger);
+  } catch (err) {
+    // A node that cannot open its secrets does not start: it lets go of the store it opened.
+    await store.close().catch(() => {});
+    throw err;
+  }
   const bus: Bus = config.redisUrl ? new RedisBus(config.redisUrl, undefined, logger) : new MemoryBus();
   const metrics = createMetrics();
   const shutdownHooks: Array<() => Promise<void> | void> = [];
