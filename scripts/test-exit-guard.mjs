@@ -3,8 +3,9 @@
 // Node's force exit ends a file's process before its last results reach the runner: a file's
 // tail of tests could vanish from the report, with the run still green (nodejs/node#64833).
 // This guard keeps what force exit was for. A file whose tests are done but whose process stays
-// open (a server or timer left behind by a half-failed setup) ends 2 s later, with the exit code
-// its tests set, and says so. Its results are on their way to the runner long before that.
+// open (a server or timer left behind by a half-failed setup) ends 10 s later, with the exit code
+// its tests set, and says so. The wait leaves the file's own last hooks (registered after this
+// one) time to close what they opened; its results reach the runner long before it ends.
 if (process.env.NODE_TEST_CONTEXT) {
   const { after } = await import('node:test');
   after(() => {
@@ -13,6 +14,6 @@ if (process.env.NODE_TEST_CONTEXT) {
         `${process.argv[1]}: its tests are done but something keeps the process open; ending it\n`,
       );
       process.exit();
-    }, 2000).unref();
+    }, 10_000).unref();
   });
 }
