@@ -134,6 +134,24 @@ for (const store of ['sqlite', 'postgres'] as const) {
       admin = new ApiClient(srv.node.app);
       assert.equal((await admin.login('admin@demo.beckon.local', 'demo-admin-pw')).status, 200);
       people.push(await makePerson('a'), await makePerson('b'), await makePerson('c'));
+      // Purchases become conversions on the attribution job's next poll: every report below counts all three.
+      const db = srv.node.ctx.store.db as Kysely<any>;
+      await eventually(
+        async () => {
+          const rows = await db
+            .selectFrom('conversions')
+            .select('order_id')
+            .where(
+              'order_id',
+              'in',
+              people.map((p) => p.orderId),
+            )
+            .execute();
+          return rows.length === people.length;
+        },
+        10_000,
+        'the three purchases recorded as conversions',
+      );
     });
     after(async () => srv?.close());
 
