@@ -246,6 +246,8 @@ async function assertExactlyOnce(nodes: BeckonNode[], demo: DemoSeedResult, agen
         problems.push(`${a.userId} ${conversationId}: got ${got.join(',')}, stored ${expected.join(',')}`);
     }
     for (const c of a.closes.values()) {
+      // A close is visible in the store at its COMMIT; its `done` follows the sync to disk.
+      await eventually(() => c.doneAt !== undefined, 5000).catch(() => {});
       assert.ok(c.doneAt !== undefined && c.doneAt >= c.sentAt, 'each close was answered');
       // Every slot taken: an offer between the close and its `done` came from the slot the close freed.
       if (!c.full) continue;
