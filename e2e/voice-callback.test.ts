@@ -93,7 +93,8 @@ describe('a callback asked for from the page, with no chat before it (Chromium)'
     const dial = card.getByRole('link', { name: PHONE });
     assert.equal(await dial.getAttribute('href'), 'tel:+442079460958');
     await card.getByRole('button', { name: 'Reached' }).click();
-    await card.getByText('reached').waitFor();
+    // The outcome's badge, not its button ("Reached" matches both): the outcome is stored by then.
+    await card.locator('.badge').getByText('Reached', { exact: true }).waitFor();
     const done = await srv.node.ctx.store.callbacks.get(srv.demo!.accountId, row.id);
     assert.equal(done?.outcome, 'reached');
     assert.equal(done?.status, 'done');

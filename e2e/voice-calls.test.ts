@@ -277,7 +277,8 @@ describe('calls between the widget and the console (Chromium, fake microphones)'
     assert.equal(await dial.getAttribute('href'), 'tel:+442079460958');
     await support.page.screenshot({ path: `${SHOTS_DIR}voice-console-callback.png` });
     await card.getByRole('button', { name: 'Reached' }).click();
-    await card.getByText('reached').waitFor();
+    // The outcome's badge, not its button ("Reached" matches both): the outcome is stored by then.
+    await card.locator('.badge').getByText('Reached', { exact: true }).waitFor();
     const done = await srv.node.ctx.store.callbacks.get(srv.demo!.accountId, row.id);
     assert.equal(done?.outcome, 'reached');
     await shopper.context.close();
