@@ -133,7 +133,11 @@ describe('WhatsApp templates in the console, in Chromium', () => {
       'the template at the Graph API',
     );
     assert.deepEqual(sent.raw, orderUpdateBody(from, '#4821', ['Lucía', '#4821', 'on Friday']));
-    await chat.getByText('Hi Lucía, your order #4821 has shipped and arrives on Friday.').waitFor();
+    // In the conversation's lines: the composer's preview may still show the same words a moment.
+    await chat
+      .getByTestId('message-list')
+      .getByText('Hi Lucía, your order #4821 has shipped and arrives on Friday.')
+      .waitFor();
     await page.screenshot({ path: `${SHOTS_DIR}/whatsapp-template-sent.png` });
 
     // The customer answers: the window opens, and free text is back with the time left.
@@ -288,7 +292,7 @@ describe('WhatsApp templates in the console, in Chromium', () => {
     await page.goto(`${srv.url}/console/contacts/${contactId}`);
     const panel = page.getByTestId('contact-consents');
     const wa = panel.getByTestId('consent-whatsapp');
-    await wa.getByText('Opted in').waitFor();
+    await wa.getByText('Opted in', { exact: true }).waitFor();
     await wa.getByText('Wrote to you first ·', { exact: false }).waitFor();
     const sms = panel.getByTestId('consent-sms');
     await sms.getByText('Not opted in').waitFor();
