@@ -52,9 +52,12 @@ export async function signedInAs(
   return watched;
 }
 
-/** Goes Online with the top-bar switch and waits until the server confirmed it. */
+/**
+ * Goes Online with the top-bar switch and waits until the server confirmed it. A click, not
+ * `check()`: the radio shows the server's status, which changes a moment after the click.
+ */
 export async function goOnline(page: Page): Promise<void> {
-  await page.getByTestId('status-switch').getByRole('radio', { name: 'Online' }).check();
+  await page.getByTestId('status-switch').getByRole('radio', { name: 'Online' }).click();
   await page.locator('[data-testid="status-switch"][data-status="online"]').waitFor();
 }
 
