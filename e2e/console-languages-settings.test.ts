@@ -130,6 +130,19 @@ describe('Settings in German and Spanish: all its tabs from webhooks to automati
     await page.screenshot({ path: `${SHOTS_DIR}/settings-german-webhooks.png`, fullPage: true });
     assert.deepEqual(await cut(page), []);
 
+    // A refusal by the server reads in German too: a second skill with the name of the first.
+    await open(page, 'skills', 'Skills');
+    await page.getByRole('button', { name: 'Neuer Skill' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name', { exact: true }).fill('Sales');
+    await dialog.getByRole('button', { name: 'Skill anlegen' }).click();
+    await dialog
+      .getByTestId('form-error')
+      .getByText('Ein Skill namens "Sales" existiert bereits.', { exact: true })
+      .waitFor();
+    await page.screenshot({ path: `${SHOTS_DIR}/settings-german-skill-refused.png` });
+    await dialog.getByRole('button', { name: 'Abbrechen' }).click();
+
     // Orders: heading, empty state, the checkout snippets' hints.
     await open(page, 'orders', 'Bestellungen aus Ihrem Shop');
     await page.getByTestId('orders-empty').getByText('Kein Shop verbunden').waitFor();

@@ -1,5 +1,6 @@
 /** One fetch wrapper for the whole console: JSON in and out, CSRF header on writes, errors as ApiError. */
 import { t } from '../i18n/i18n.ts';
+import { serverMessage } from '../i18n/server-messages.ts';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -119,17 +120,23 @@ async function readJson(response: Response): Promise<unknown> {
 }
 
 /** The console's own words for error codes whose server message is terse. */
-const CODE_MESSAGES: Record<string, string> = {
-  invalid_credentials: 'Wrong e-mail or password.',
-  wrong_current_password: 'Your current password is not right.',
-};
+function codeMessage(code: string): string | undefined {
+  if (code === 'invalid_credentials') return t('Wrong e-mail or password.');
+  if (code === 'wrong_current_password') return t('Your current password is not right.');
+  return undefined;
+}
 
 function toApiError(response: Response, payload: unknown): ApiError {
   const error = (payload as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
   const code = typeof error?.code === 'string' ? error.code : `http_${response.status}`;
   const detail = typeof error?.message === 'string' ? error.message.trim() : '';
-  const message = CODE_MESSAGES[code] ?? (detail ? asSentence(detail) : fallbackMessage(response.status));
+  const message = codeMessage(code) ?? (detail ? readableMessage(detail) : fallbackMessage(response.status));
   return new ApiError(response.status, code, message, detail);
+}
+
+/** A server's message in the console's language when it is a known one, else as a sentence. */
+export function readableMessage(detail: string): string {
+  return serverMessage(detail) ?? asSentence(detail);
 }
 
 /** The API's messages are lower-case fragments ("the file is empty"); people read sentences. */
@@ -141,12 +148,12 @@ export function asSentence(text: string): string {
 }
 
 function fallbackMessage(status: number): string {
-  if (status === 401) return 'Your session has ended. Please log in again.';
-  if (status === 403) return 'Your role does not allow this action.';
-  if (status === 404) return 'Not found. It may have been deleted.';
-  if (status === 413) return 'This file is too large.';
-  if (status === 415) return 'This kind of file cannot be sent.';
-  if (status === 429) return 'Too many attempts. Please wait a moment and try again.';
-  if (status >= 500) return 'The server had a problem. Please try again.';
-  return `Request failed (${status}).`;
+  if (status === 401) return t('Your session has ended. Please log in again.');
+  if (status === 403) return t('Your role does not allow this action.');
+  if (status === 404) return t('Not found. It may have been deleted.');
+  if (status === 413) return t('This file is too large.');
+  if (status === 415) return t('This kind of file cannot be sent.');
+  if (status === 429) return t('Too many attempts. Please wait a moment and try again.');
+  if (status >= 500) return t('The server had a problem. Please try again.');
+  return t('Request failed ({status}).', { status });
 }

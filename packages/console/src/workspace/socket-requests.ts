@@ -3,6 +3,11 @@
  * `done` or `error`. A request fails at once when the socket is down, and after a timeout.
  */
 
+import { readableMessage } from '../api/http.ts';
+import { t } from '../i18n/i18n.ts';
+
+const notConnected = () => t('Not connected to Beckon right now. Try again when the connection is back.');
+
 /** A socket request answered with `error` (or never answered). */
 export class WorkspaceError extends Error {
   constructor(
@@ -21,7 +26,6 @@ interface Waiting {
 }
 
 const TIMEOUT_MS = 15_000;
-export const NOT_CONNECTED = 'Not connected to Beckon right now. Try again when the connection is back.';
 
 export class SocketRequests {
   private readonly waiting = new Map<string, Waiting>();
@@ -35,12 +39,12 @@ export class SocketRequests {
     const ref = `r${++this.seq}`;
     return new Promise((resolve, reject) => {
       if (!this.send({ ...frame, ref })) {
-        reject(new WorkspaceError('not_connected', NOT_CONNECTED));
+        reject(new WorkspaceError('not_connected', notConnected()));
         return;
       }
       const timer = window.setTimeout(() => {
         this.waiting.delete(ref);
-        reject(new WorkspaceError('timeout', 'Beckon did not answer in time. Please try again.'));
+        reject(new WorkspaceError('timeout', t('Beckon did not answer in time. Please try again.')));
       }, TIMEOUT_MS);
       this.waiting.set(ref, { resolve, reject, timer });
     });
@@ -52,12 +56,13 @@ export class SocketRequests {
     if (!w) return;
     this.waiting.delete(ref);
     window.clearTimeout(w.timer);
-    if (error) w.reject(new WorkspaceError(error.code, error.message));
+    if (error) w.reject(new WorkspaceError(error.code, readableMessage(error.message)));
     else w.resolve();
   }
 
   /** The connection dropped: nothing in flight will be answered. */
-  failAll(message = NOT_CONNECTED): void {
+  failAll(): void {
+    const message = notConnected();
     for (const w of this.waiting.values()) {
       window.clearTimeout(w.timer);
       w.reject(new WorkspaceError('not_connected', message));

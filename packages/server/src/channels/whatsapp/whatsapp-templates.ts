@@ -116,7 +116,7 @@ function headerComponent(
     throw new AppError(
       400,
       'template_header_missing',
-      `/headerMedia: this template starts with a${kind === 'image' ? 'n' : ''} ${kind}: upload one or give its link`,
+      `/headerMedia: this template starts with a file (${kind}): upload one or give its link`,
     );
   const { link, filename, label } = header.media;
   const object = { link, ...(kind === 'document' && filename ? { filename } : {}) };
