@@ -89,10 +89,29 @@ describe('a supervisor in a live chat (Chromium): whisper, barge in, take over',
     await agent.getByRole('radio', { name: 'Reply' }).check();
     await shop.page.screenshot({ path: `${SHOTS_DIR}supervisor-barge-in-visitor.png` });
 
+    // The joined chat is listed under Mine, and stays there while the admin reads another live chat.
+    const joinedId = await chat.getAttribute('data-conversation-id');
+    const otherContext = await browser.newContext({ viewport: DESKTOP });
+    const other = watch(otherContext, await otherContext.newPage());
+    await askInDemoWidget(other.page, srv.url, 'Is the sofa in stock?');
+    await agent.getByTestId('offer-card').getByRole('button', { name: 'Accept' }).click();
+    await page.getByTestId('inbox-tab-live').click();
+    await page.locator(`[data-testid="live-row"]:not([data-conversation-id="${joinedId}"])`).click();
+    await chat.getByText('Is the sofa in stock?').waitFor();
+    await page.getByTestId('inbox-tab-mine').click();
+    const joinedRow = page.getByTestId('joined-chats').getByTestId('inbox-chat');
+    assert.equal(await joinedRow.getAttribute('data-conversation-id'), joinedId);
+    await page.screenshot({ path: `${SHOTS_DIR}supervisor-joined-in-mine.png` });
+    await joinedRow.click();
+    await chat.getByText('I will send it by e-mail too.').waitFor();
+    await chat.getByTestId('two-agents').getByText('Sales Agent holds it, you joined').waitFor();
+
     // Take over: the chat is the admin's; it leaves the agent's inbox.
     await chat.getByTestId('take-over').click();
     await page.getByTestId('composer').and(page.locator('[data-mode="reply"]')).waitFor();
-    await agent.getByTestId('inbox-empty').waitFor();
+    await agent
+      .locator(`[data-testid="inbox-chat"][data-conversation-id="${joinedId}"]`)
+      .waitFor({ state: 'detached' });
     await panel.getByText('You are now chatting with Demo Admin.').waitFor();
     await chat
       .locator('[data-kind="event"]')
@@ -112,7 +131,7 @@ describe('a supervisor in a live chat (Chromium): whisper, barge in, take over',
     await transcript.getByText('Demo Admin took over the chat from Sales Agent.').waitFor();
     await page.screenshot({ path: `${SHOTS_DIR}supervisor-transcript.png`, fullPage: true });
 
-    for (const p of [sales, admin, shop]) assert.deepEqual(p.errors, [], 'no errors in any page');
-    for (const p of [sales, admin, shop]) await p.context.close();
+    for (const p of [sales, admin, shop, other]) assert.deepEqual(p.errors, [], 'no errors in any page');
+    for (const p of [sales, admin, shop, other]) await p.context.close();
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Conversation, Message } from '@beckon/protocol/chat-api';
 import type { AgentProfile } from '@beckon/protocol/chat-protocol';
-import { addPending, markRead } from '../src/workspace/workspace-actions.ts';
+import { addPending, markRead, watchChat } from '../src/workspace/workspace-actions.ts';
 import {
   applyFrame,
   attentionCount,
@@ -308,6 +308,33 @@ describe('workspace state', () => {
     let agentState = ready([]);
     agentState = applyFrame(agentState, { type: 'conversation', conversation: conv('c8') }, 0);
     assert.deepEqual(Object.keys(agentState.live), [], 'agents have no live view');
+  });
+
+  it('lists a live chat a supervisor joined under Mine until they leave, take it over or it ends', () => {
+    const held = { assignedAgentId: 'user_other' };
+    let s = watchChat(ready([], 'admin'), conv('c9', held));
+    assert.deepEqual(s.joined, [], 'watching is not joining');
+    s = applyFrame(
+      s,
+      { type: 'conversation', conversation: conv('c9', { ...held, joinedAgentId: 'user_me' }) },
+      0,
+    );
+    assert.deepEqual(s.joined, ['c9']);
+    s = applyFrame(s, { type: 'message', message: msg('c9', 1) }, 0);
+    assert.equal(attentionCount(s), 0, 'the agent who holds it reads its lines');
+    const left = applyFrame(s, { type: 'conversation', conversation: conv('c9', held) }, 0);
+    assert.deepEqual(left.joined, [], 'left');
+    const ended = applyFrame(
+      s,
+      {
+        type: 'conversation',
+        conversation: conv('c9', { ...held, joinedAgentId: 'user_me', status: 'closed' }),
+      },
+      0,
+    );
+    assert.deepEqual(ended.joined, [], 'ended');
+    const taken = applyFrame(s, { type: 'assigned', conversation: conv('c9') }, 0);
+    assert.deepEqual([taken.joined, taken.mine], [[], ['c9']], 'taken over: one of mine');
   });
 
   it('after a reconnect, marks chats that ended meanwhile and forgets stale offers', () => {

@@ -9,6 +9,7 @@ import type { AgentProfile, AgentServerFrame } from '@beckon/protocol/chat-proto
 import {
   addMessage,
   type ChatView,
+  joinedByMe,
   type PendingSend,
   type Relation,
   TYPING_TTL_MS,
@@ -65,6 +66,8 @@ export interface WorkspaceState {
   chats: Record<string, ChatView>;
   /** My conversations in the order they arrived. */
   mine: string[];
+  /** Live chats I barged into (owners and admins), listed under "Mine" beside my own until I leave. */
+  joined: string[];
   offers: Offer[];
   queue: QueueEntry[];
   /** Supervisors: every live (active) conversation of the account. */
@@ -81,6 +84,7 @@ export const initialState: WorkspaceState = {
   status: 'offline',
   chats: {},
   mine: [],
+  joined: [],
   offers: [],
   queue: [],
   live: {},
@@ -120,7 +124,13 @@ export function putChat(s: WorkspaceState, chat: ChatView): WorkspaceState {
 export function dropChat(s: WorkspaceState, id: string): WorkspaceState {
   if (!(id in s.chats)) return s;
   const { [id]: _gone, ...chats } = s.chats;
-  return { ...s, chats, selectedId: s.selectedId === id ? null : s.selectedId };
+  return { ...withJoined(s, id, false), chats, selectedId: s.selectedId === id ? null : s.selectedId };
+}
+
+/** Lists `id` under the chats I joined, or takes it off; the same state when nothing changes. */
+function withJoined(s: WorkspaceState, id: string, joined: boolean): WorkspaceState {
+  if (s.joined.includes(id) === joined) return s;
+  return { ...s, joined: joined ? [...s.joined, id] : s.joined.filter((x) => x !== id) };
 }
 
 function isLive(c: Conversation): boolean {
@@ -189,7 +199,7 @@ export function applyFrame(s: WorkspaceState, f: AgentServerFrame, now: number):
       const c = f.conversation;
       const chat = withConversation(s.chats[c.id], c, 'mine');
       return {
-        ...putChat(s, { ...chat, relation: 'mine', ended: false }),
+        ...withJoined(putChat(s, { ...chat, relation: 'mine', ended: false }), c.id, false),
         offers: s.offers.filter((o) => o.conversationId !== c.id),
         mine: s.mine.includes(c.id) ? s.mine : [...s.mine, c.id],
       };
@@ -213,7 +223,9 @@ export function applyFrame(s: WorkspaceState, f: AgentServerFrame, now: number):
       const chat = next.chats[c.id];
       if (!chat) return next;
       const ended = chat.relation === 'mine' && c.status === 'closed';
-      return putChat(next, { ...withReads(chat, c), ended: chat.ended || ended });
+      const updated = { ...withReads(chat, c), ended: chat.ended || ended };
+      const joined = updated.relation === 'watch' && joinedByMe(updated, s.agent?.id);
+      return withJoined(putChat(next, updated), c.id, joined);
     }
     case 'message': {
       const chat = s.chats[f.message.conversationId];

@@ -196,9 +196,17 @@ export class WorkspaceStore {
           this.signal({ kind: 'message', conversation: chat.conversation, message: m });
         return;
       }
-      case 'conversation':
-        if (f.conversation.status === 'closed') this.typing.forget(f.conversation.id);
+      case 'conversation': {
+        const id = f.conversation.id;
+        if (f.conversation.status === 'closed') this.typing.forget(id);
+        // A chat I joined and then left, or that ended, while I looked at another: no longer followed.
+        const chat = this.state.chats[id];
+        if (chat?.relation === 'watch' && this.state.selectedId !== id && !this.state.joined.includes(id)) {
+          this.set(unwatchChat(this.state, id));
+          this.socket.send({ type: 'unwatch', conversationId: id });
+        }
         return;
+      }
       default:
         return;
     }
@@ -266,8 +274,9 @@ export class WorkspaceStore {
     if (this.state.selectedId === id) return;
     const previous = this.state.selectedId;
     let next = { ...this.state, selectedId: id };
-    // A preview left behind stops streaming.
-    if (previous && next.chats[previous]?.relation === 'watch') {
+    // A preview left behind stops streaming; a chat I joined stays, listed under "Mine".
+    const left = previous ? next.chats[previous] : undefined;
+    if (previous && left?.relation === 'watch' && !joinedByMe(left, this.state.agent?.id)) {
       next = unwatchChat(next, previous);
       next.selectedId = id;
       this.socket.send({ type: 'unwatch', conversationId: previous });

@@ -15,7 +15,8 @@ export function ChatRow({ id, now }: { id: string; now: number }) {
   const myId = useWorkspace((s) => s.agent?.id ?? null, null);
   if (!chat) return null;
   const c = chat.conversation;
-  const unread = chat.ended ? 0 : unreadCount(chat);
+  // Unread counts what I have not read in my own chats; a chat I joined is read by the agent who holds it.
+  const unread = chat.ended || chat.relation !== 'mine' ? 0 : unreadCount(chat);
   const typing = !chat.ended && visitorTyping(chat, now);
   // What people said reads better than "… joined the chat".
   const last = chat.messages.findLast((m) => m.senderKind !== 'system') ?? chat.messages.at(-1);

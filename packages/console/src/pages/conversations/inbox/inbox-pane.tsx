@@ -28,7 +28,7 @@ export function InboxPane({ supervisor }: { supervisor: boolean }) {
   const queue = useWorkspace((s) => s.queue, NO_QUEUE);
   // Every row names its visitor by their contact where one is known.
   useContactNames([...Object.values(chats).map((c) => c.conversation), ...Object.values(live), ...queue]);
-  const mineCount = useWorkspace((s) => s.mine.length + s.offers.length, 0);
+  const mineCount = useWorkspace((s) => s.mine.length + s.offers.length + s.joined.length, 0);
   const queueCount = useWorkspace((s) => s.queue.length, 0);
   const liveCount = useWorkspace((s) => Object.keys(s.live).length, 0);
   const offers = useWorkspace((s) => s.offers.length, 0);

@@ -110,6 +110,7 @@ function LiveRow({ c, now }: { c: Conversation; now: number }) {
         aria-current={selected ? 'true' : undefined}
         data-inbox-item
         data-testid="live-row"
+        data-conversation-id={c.id}
       >
         <span className="inbox-row-body">
           <span className="inbox-row-line">

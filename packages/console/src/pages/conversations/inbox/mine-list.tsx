@@ -1,4 +1,4 @@
-/** "Mine": chats offered to me (to accept before the countdown ends) and the chats I hold. */
+/** "Mine": chats offered to me (to accept before the countdown ends), the chats I hold, and the live ones I joined. */
 import { EmptyState } from '../../../components/empty-state.tsx';
 import { ConversationsIcon } from '../../../components/icons.tsx';
 import { useT } from '../../../i18n/language-context.tsx';
@@ -16,10 +16,11 @@ export function MineList() {
   const t = useT();
   const offers = useWorkspace((s) => s.offers, NO_OFFERS);
   const mine = useWorkspace((s) => s.mine, NO_IDS);
+  const joined = useWorkspace((s) => s.joined, NO_IDS);
   const status = useWorkspace((s) => s.status, 'offline');
   const now = useNow(1000);
 
-  if (offers.length === 0 && mine.length === 0) {
+  if (offers.length === 0 && mine.length === 0 && joined.length === 0) {
     return (
       <div className="inbox-empty" data-testid="inbox-empty">
         <EmptyState icon={<ConversationsIcon />} title={t('No chats right now')}>
@@ -58,6 +59,18 @@ export function MineList() {
           </h3>
           <ul className="inbox-list" onKeyDown={onInboxKeyDown}>
             {mine.map((id) => (
+              <ChatRow key={id} id={id} now={now} />
+            ))}
+          </ul>
+        </section>
+      )}
+      {joined.length > 0 && (
+        <section aria-labelledby="joined-title" data-testid="joined-chats">
+          <h3 className="inbox-heading" id="joined-title">
+            {t('Chats you joined')} <span className="inbox-heading-count">{joined.length}</span>
+          </h3>
+          <ul className="inbox-list" onKeyDown={onInboxKeyDown}>
+            {joined.map((id) => (
               <ChatRow key={id} id={id} now={now} />
             ))}
           </ul>
