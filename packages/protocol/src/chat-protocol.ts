@@ -25,6 +25,7 @@ import {
   VisitorMessage,
 } from './chat-api.ts';
 import { AttachmentIds } from './chat-attachments.ts';
+import { SlaBreachView } from './sla-api.ts';
 import { CloseCode } from './visitor-protocol.ts';
 
 /**
@@ -290,6 +291,8 @@ export const AgentDeliveryFrame = frame('delivery', {
   /** Why it failed, with `status: failed`. */
   reason: Type.Optional(Type.String()),
 });
+/** A conversation missed a service level: to owners and admins, and to the agent who holds it. */
+export const AgentSlaBreachFrame = frame('sla_breach', { breach: SlaBreachView });
 export const DoneFrame = frame('done', { ref: Type.String() });
 
 export const AgentServerFrame = Type.Union([
@@ -306,6 +309,7 @@ export const AgentServerFrame = Type.Union([
   ChatReadFrame,
   AgentStatusChangedFrame,
   AgentDeliveryFrame,
+  AgentSlaBreachFrame,
   DoneFrame,
   ChatErrorFrame,
   PongFrame,

@@ -3,10 +3,11 @@ import { after, before, describe, it } from 'node:test';
 import type { SlaReport, SlaTargets } from '@beckon/protocol/sla-api';
 import pino from 'pino';
 import { newId } from '../src/ids.ts';
+import { announceBreaches } from '../src/sla/sla-feature.ts';
 import { SlaJob, sweepSla } from '../src/sla/sla-job.ts';
 import { Store } from '../src/store/store.ts';
 import { ApiClient } from './helpers/api-client.ts';
-import { cookieFor, eventually } from './helpers/chat-fixtures.ts';
+import { connectAgent, cookieFor, eventually } from './helpers/chat-fixtures.ts';
 import { dropSchema, newSchemaName, postgresSkipReason, TEST_PG_URL } from './helpers/postgres.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 import { WebhookReceiver } from './helpers/webhook-receiver.ts';
@@ -313,6 +314,49 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         6,
         'one delivery per breach',
       );
+    });
+
+    it('announces each breach on the agent sockets: admins hear of all, an agent of the chats they hold', async (t) => {
+      if (skip) return t.skip(skip);
+      const admin = await connectAgent(srv, 'admin@demo.beckon.local', false);
+      const salesAgent = await connectAgent(srv, 'sales@demo.beckon.local', false);
+      const support = await connectAgent(srv, 'support@demo.beckon.local', false);
+      t.after(() => Promise.all([admin, salesAgent, support].map((a) => a.disconnect())));
+      const start = at('2026-11-26T16:00:00Z');
+      const theirs = await conversation(sales.id, start, { agent: agentId });
+      const queued = await conversation(sales.id, start);
+      const heard = (a: typeof admin, id: string, ms = 5000) =>
+        a.next('sla_breach', (f) => f.breach.conversationId === id, ms).then((f) => f.breach);
+      const adminHearsTheirs = heard(admin, theirs);
+      const adminHearsQueued = heard(admin, queued);
+      const agentHearsTheirs = heard(salesAgent, theirs);
+      const agentHearsQueued = heard(salesAgent, queued, 2000).then(
+        () => 'heard',
+        () => 'not heard',
+      );
+      const supportHears = heard(support, theirs, 2000).then(
+        () => 'heard',
+        () => 'not heard',
+      );
+      const found = await sweepSla(store, accountId, start + 16 * MIN, announceBreaches(srv.node.ctx));
+      assert.equal(found.length, 2);
+      const breach = await agentHearsTheirs;
+      assert.deepEqual(breach, {
+        conversationId: theirs,
+        target: 'first_response',
+        skillId: sales.id,
+        priority: 'normal',
+        agentId,
+        channel: 'web',
+        dueAt: new Date(start + 15 * MIN).toISOString(),
+        targetSeconds: 900,
+        visitorName: 'Ada',
+        breachedAt: new Date(start + 16 * MIN).toISOString(),
+      });
+      assert.equal((await adminHearsTheirs).conversationId, theirs);
+      assert.equal((await adminHearsQueued).conversationId, queued);
+      assert.equal(await agentHearsQueued, 'not heard', 'a chat the agent does not hold');
+      assert.equal(await supportHears, 'not heard', 'another agent');
     });
 
     it('lists recent breaches for the console: agents see their own only', async (t) => {

@@ -1,15 +1,16 @@
 /**
  * Tells staff when a conversation misses its service level: the assigned agent about their own,
- * owners and admins about all. The server records each breach once; the console asks for new ones
- * every few seconds and shows each as a notice that waits to be read.
+ * owners and admins about all. The server records each breach once and announces it on the agent
+ * socket; when the socket (re)connects, the console asks for those it did not hear meanwhile.
+ * Each becomes a notice that waits to be read, once per tab.
  */
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { listSlaBreaches, type SlaBreachView } from '../api/sla.ts';
 import { t } from '../i18n/i18n.ts';
 import { useSession } from '../session/session-context.tsx';
-import { useWorkspaceStore } from './workspace-context.tsx';
+import { useWorkspace, useWorkspaceStore } from './workspace-context.tsx';
+import type { WorkspaceStore } from './workspace-store.ts';
 
-const POLL_MS = 5_000;
 /** On a first load, breaches this recent still alert (one that happened just before sign-in). */
 const RECENT_MS = 60_000;
 /** The last breach alerted in this tab, so a reload or another page does not alert it again. */
@@ -49,30 +50,62 @@ export function breachText(b: SlaBreachView): string {
       );
 }
 
+/** The breaches this tab has shown, from the socket and from the catch-up alike. */
+class BreachAlerts {
+  private since = seen();
+  private readonly alerted = new Set<string>();
+  private live = true;
+
+  constructor(private readonly store: WorkspaceStore) {}
+
+  /** Breaches recorded since the last one shown: those a closed or broken socket did not carry. */
+  async catchUp(): Promise<void> {
+    try {
+      const { breaches } = await listSlaBreaches(this.since);
+      if (this.live) this.alert([...breaches].reverse());
+    } catch {
+      // the next reconnect asks again; new breaches still come on the socket
+    }
+  }
+
+  /** Shows each breach once, oldest first. */
+  alert(breaches: readonly SlaBreachView[]): void {
+    for (const b of breaches) {
+      const key = `${b.conversationId}:${b.target}`;
+      if (this.alerted.has(key)) continue;
+      this.alerted.add(key);
+      this.store.notify(breachText(b), 'warning');
+      if (b.breachedAt > this.since) {
+        this.since = b.breachedAt;
+        remember(this.since);
+      }
+    }
+  }
+
+  stop(): void {
+    this.live = false;
+  }
+}
+
 export function useSlaAlerts(): void {
   const store = useWorkspaceStore();
   const { user } = useSession();
   const watches = user.role === 'owner' || user.role === 'admin' || user.role === 'agent';
+  const open = useWorkspace((s) => s.connection === 'open', false);
+  const alerts = useRef<BreachAlerts | null>(null);
   useEffect(() => {
     if (!store || !watches) return;
-    let since = seen();
-    let live = true;
-    const look = async () => {
-      try {
-        const { breaches } = await listSlaBreaches(since);
-        if (!live || breaches.length === 0) return;
-        since = breaches[0]!.breachedAt;
-        remember(since);
-        for (const b of [...breaches].reverse()) store.notify(breachText(b), 'warning');
-      } catch {
-        // the next look tries again
-      }
-    };
-    look();
-    const timer = window.setInterval(look, POLL_MS);
+    const a = new BreachAlerts(store);
+    alerts.current = a;
+    const off = store.onSlaBreach((b) => a.alert([b]));
     return () => {
-      live = false;
-      window.clearInterval(timer);
+      off();
+      a.stop();
+      alerts.current = null;
     };
   }, [store, watches]);
+  // At sign-in and after each reconnect.
+  useEffect(() => {
+    if (open && store && watches) void alerts.current?.catchUp();
+  }, [open, store, watches]);
 }

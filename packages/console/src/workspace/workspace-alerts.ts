@@ -3,6 +3,7 @@
  * notification; clicking the notification brings the chat forward.
  */
 import { useEffect } from 'react';
+import { t } from '../i18n/i18n.ts';
 import { navigate } from '../router/router.tsx';
 import { soundOn } from './alert-preferences.ts';
 import { chime } from './chime.ts';
@@ -12,19 +13,23 @@ function inBackground(): boolean {
   return document.hidden || !document.hasFocus();
 }
 
-function who(s: WorkspaceSignal): string {
-  return s.conversation.visitorName?.trim() || 'A visitor';
+/** The visitor, with the chat's topic when it has one: "Ines · Sizes". */
+function who(s: WorkspaceSignal, withTopic = true): string {
+  const name = s.conversation.visitorName?.trim() || t('A visitor');
+  return withTopic && s.conversation.topic ? `${name} · ${s.conversation.topic}` : name;
 }
 
 function describe(s: WorkspaceSignal): { title: string; body: string } {
-  const topic = s.conversation.topic ? ` · ${s.conversation.topic}` : '';
   switch (s.kind) {
     case 'offer':
-      return { title: 'New chat offer', body: `${who(s)}${topic} wants to chat. Accept it in Beckon.` };
+      return {
+        title: t('New chat offer'),
+        body: t('{who} wants to chat. Accept it in Beckon.', { who: who(s) }),
+      };
     case 'assigned':
-      return { title: 'A chat was transferred to you', body: `${who(s)}${topic}` };
+      return { title: t('A chat was transferred to you'), body: who(s) };
     case 'message':
-      return { title: who(s), body: s.message.text.slice(0, 140) };
+      return { title: who(s, false), body: s.message.text.slice(0, 140) };
   }
 }
 

@@ -6,6 +6,7 @@
 import type { AgentStatus } from '@beckon/protocol/api';
 import type { Attachment, Conversation, Message, QueueEntry } from '@beckon/protocol/chat-api';
 import type { AgentProfile, AgentServerFrame } from '@beckon/protocol/chat-protocol';
+import { t } from '../i18n/i18n.ts';
 import {
   addMessage,
   type ChatView,
@@ -100,21 +101,17 @@ export function withNotice(s: WorkspaceState, notice: Omit<Notice, 'id'>): Works
 
 /** Why routing set the agent away (how many offers in a row went unanswered), with a way back. */
 function withSetAwayNotice(s: WorkspaceState, missedOffers: number | undefined): WorkspaceState {
-  const why =
+  const text =
     missedOffers === undefined
-      ? 'because chat offers to you went unanswered'
-      : missedOffers === 1
-        ? 'after missing a chat offer'
-        : `after missing ${missedOffers} chat offers in a row`;
+      ? t(
+          'You were set to Away because chat offers to you went unanswered; no chats are offered to you until you go online.',
+        )
+      : t(
+          'You were set to Away {count, plural, one {after missing a chat offer} other {after missing # chat offers in a row}}; no chats are offered to you until you go online.',
+          { count: missedOffers },
+        );
   const notices = s.notices.filter((n) => n.action !== 'go-online');
-  return withNotice(
-    { ...s, notices },
-    {
-      tone: 'warning',
-      text: `You were set to Away ${why}; no chats are offered to you until you go online.`,
-      action: 'go-online',
-    },
-  );
+  return withNotice({ ...s, notices }, { tone: 'warning', text, action: 'go-online' });
 }
 
 export function putChat(s: WorkspaceState, chat: ChatView): WorkspaceState {
@@ -189,10 +186,10 @@ export function applyFrame(s: WorkspaceState, f: AgentServerFrame, now: number):
       if (chat?.relation !== 'offer') return next;
       const dropped = dropChat(next, f.conversationId);
       if (f.reason !== 'timeout') return dropped;
-      const who = chat.conversation.visitorName ?? 'a visitor';
+      const who = chat.conversation.visitorName ?? t('a visitor');
       return withNotice(dropped, {
         tone: 'info',
-        text: `The chat offer from ${who} timed out and was passed on.`,
+        text: t('The chat offer from {who} timed out and was passed on.', { who }),
       });
     }
     case 'assigned': {
@@ -208,8 +205,11 @@ export function applyFrame(s: WorkspaceState, f: AgentServerFrame, now: number):
       const chat = s.chats[f.conversationId];
       const next = { ...dropChat(s, f.conversationId), mine: s.mine.filter((id) => id !== f.conversationId) };
       if (f.reason !== 'reassigned' || !chat) return next;
-      const who = chat.conversation.visitorName ?? 'a visitor';
-      return withNotice(next, { tone: 'info', text: `A supervisor reassigned your chat with ${who}.` });
+      const who = chat.conversation.visitorName ?? t('a visitor');
+      return withNotice(next, {
+        tone: 'info',
+        text: t('A supervisor reassigned your chat with {who}.', { who }),
+      });
     }
     case 'queue':
       return { ...s, queue: f.items };
@@ -302,6 +302,8 @@ export function applyFrame(s: WorkspaceState, f: AgentServerFrame, now: number):
     }
     case 'done':
     case 'pong':
+    // SLA breaches become notices in sla-alerts.ts, which also catches up on those a reconnect missed.
+    case 'sla_breach':
     // Calls keep their own state (`call-state.ts`).
     case 'call':
     case 'call_signal':

@@ -6,8 +6,10 @@
  */
 import type { AgentStatus } from '@beckon/protocol/api';
 import type { AgentServerFrame } from '@beckon/protocol/chat-protocol';
+import type { SlaBreachView } from '@beckon/protocol/sla-api';
 import { getConversation, listLiveConversations, retryDelivery } from '../api/conversations.ts';
 import { errorMessage } from '../api/http.ts';
+import { t } from '../i18n/i18n.ts';
 import { AgentSocket, agentSocketUrl, type SocketEvent } from './agent-socket.ts';
 import { CallStore } from './call-store.ts';
 import { ChatMemory } from './chat-memory.ts';
@@ -48,6 +50,7 @@ export class WorkspaceStore {
   private state: WorkspaceState = initialState;
   private readonly listeners = new Set<() => void>();
   private readonly signalListeners = new Set<(s: WorkspaceSignal) => void>();
+  private readonly breachListeners = new Set<(b: SlaBreachView) => void>();
   private readonly requests: SocketRequests;
   /** Drafts and scroll positions of each chat. */
   readonly memory = new ChatMemory();
@@ -100,6 +103,12 @@ export class WorkspaceStore {
   onSignal(listener: (s: WorkspaceSignal) => void): () => void {
     this.signalListeners.add(listener);
     return () => this.signalListeners.delete(listener);
+  }
+
+  /** Listens to the SLA breaches the server announces on the socket (sla-alerts.ts). */
+  onSlaBreach(listener: (b: SlaBreachView) => void): () => void {
+    this.breachListeners.add(listener);
+    return () => this.breachListeners.delete(listener);
   }
 
   get supervisor(): boolean {
@@ -196,6 +205,9 @@ export class WorkspaceStore {
           this.signal({ kind: 'message', conversation: chat.conversation, message: m });
         return;
       }
+      case 'sla_breach':
+        for (const l of this.breachListeners) l(f.breach);
+        return;
       case 'conversation': {
         const id = f.conversation.id;
         if (f.conversation.status === 'closed') this.typing.forget(id);
@@ -330,7 +342,9 @@ export class WorkspaceStore {
 
   /** Sends a line that failed on its channel again; the line shows `queued`, then where it got. */
   retryDelivery(conversationId: string, seq: number): void {
-    retryDelivery(conversationId, seq).catch((err) => this.notify(`Not sent again: ${errorMessage(err)}`));
+    retryDelivery(conversationId, seq).catch((err) =>
+      this.notify(t('Not sent again: {reason}', { reason: errorMessage(err) })),
+    );
   }
 
   discard(conversationId: string, echoId: string): void {

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { User } from '@beckon/protocol/api';
 import type { Conversation, Message, QueueEntry } from '@beckon/protocol/chat-api';
 import { CHAT_HELLO_TIMEOUT_MS, ChatErrorCode, parseAgentFrame } from '@beckon/protocol/chat-protocol';
+import type { SlaBreachView } from '@beckon/protocol/sla-api';
 import type { WebSocket } from 'ws';
 import type { Config } from '../config.ts';
 import { clientAddress } from '../engagement/engagement-runtime.ts';
@@ -443,6 +444,12 @@ export class AgentConnection implements QueueListener {
     // Supervisors see every change; others only through the conversations they follow.
     if (this.supervisor && !this.streams.has(c.id))
       sendFrame(this.ws, { type: 'conversation', conversation: c });
+  }
+
+  onSlaBreach(breach: SlaBreachView): void {
+    // Owners and admins hear of every breach; an agent of those in the chats they hold.
+    if (this.supervisor || breach.agentId === this.caller?.userId)
+      sendFrame(this.ws, { type: 'sla_breach', breach });
   }
 
   /** `silent`: the socket stopped answering pings, so its agent counts as gone at once, without a grace period. */

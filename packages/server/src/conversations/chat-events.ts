@@ -1,6 +1,7 @@
 import type { AgentStatus } from '@beckon/protocol/api';
 import type { CallView } from '@beckon/protocol/call-protocol';
 import type { Conversation, DeliveryStatus, Message } from '@beckon/protocol/chat-api';
+import type { SlaBreachView } from '@beckon/protocol/sla-api';
 import type { Bus } from '../bus/bus.ts';
 import type { Logger } from '../logger.ts';
 
@@ -58,7 +59,10 @@ export type AgentEvent =
   | CallEvent;
 
 /** What concerns a whole account: queues changed, and every conversation change (supervisors' live view). */
-export type AccountEvent = { t: 'queue.changed' } | { t: 'conversation.updated'; conversation: Conversation };
+export type AccountEvent =
+  | { t: 'queue.changed' }
+  | { t: 'conversation.updated'; conversation: Conversation }
+  | { t: 'sla.breached'; breach: SlaBreachView };
 
 /** Bus topic names of the chat, in one place. */
 export const chatTopics = {

@@ -1,5 +1,6 @@
 import { queuePositions } from '@beckon/core/routing/index';
 import type { Conversation, QueueEntry } from '@beckon/protocol/chat-api';
+import type { SlaBreachView } from '@beckon/protocol/sla-api';
 import type { Logger } from '../logger.ts';
 import type { WaitingConversation } from '../store/conversations-repo.ts';
 import type { Store } from '../store/store.ts';
@@ -12,6 +13,8 @@ export interface QueueListener {
   onQueue(items: QueueEntry[]): void;
   /** Any conversation of the account changed (supervisors' live view). */
   onAccountConversation(c: Conversation): void;
+  /** A conversation of the account missed a service level. */
+  onSlaBreach(breach: SlaBreachView): void;
 }
 
 /** A visitor socket waiting in a queue: told its place whenever the queue changes. */
@@ -96,6 +99,7 @@ export class QueueFeed {
       };
       f.unsubscribe = this.events.onAccount(accountId, (e) => {
         if (e.t === 'queue.changed') this.changed(accountId, f);
+        else if (e.t === 'sla.breached') for (const l of f.listeners) l.onSlaBreach(e.breach);
         else for (const l of f.listeners) l.onAccountConversation(e.conversation);
       });
       this.feeds.set(accountId, f);

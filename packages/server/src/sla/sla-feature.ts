@@ -1,15 +1,24 @@
 import { SlaBreachesQuery, SlaBreachList } from '@beckon/protocol/sla-api';
 import { ALL_ROLES, authOf, requireRole } from '../auth/auth-context.ts';
 import type { AppContext } from '../context.ts';
+import { chatOf } from '../conversations/chat-feature.ts';
 import { replies, security } from '../http/responses.ts';
 import type { App } from '../http/types.ts';
-import { SlaJob } from './sla-job.ts';
+import { type Announce, SlaJob } from './sla-job.ts';
 
 const jobs = new WeakMap<AppContext, SlaJob>();
 const RECENT_MS = 10 * 60_000;
 
 /** The node's SLA job, when it runs one (tests wake it). */
 export const slaJobOf = (ctx: AppContext): SlaJob | undefined => jobs.get(ctx);
+
+/** Each new breach, to the consoles of its account on every node (the chat's account topic). */
+export const announceBreaches =
+  (ctx: AppContext): Announce =>
+  (accountId, breaches) => {
+    const events = chatOf(ctx)?.events;
+    for (const breach of breaches) events?.toAccount(accountId, { t: 'sla.breached', breach });
+  };
 
 /**
  * Service levels: the breach feed the console alerts from, and the job that finds breaches.
@@ -26,7 +35,7 @@ export function slaFeature(app: App, ctx: AppContext): void {
         security,
         summary: 'Recent SLA breaches (agents: of their own conversations)',
         description:
-          'Breaches recorded after `since` (default: the last 10 minutes), newest first, at most 50. The console polls it to alert.',
+          'Breaches recorded after `since` (default: the last 10 minutes), newest first, at most 50. The console reads it when its socket (re)connects; new breaches then come as `sla_breach` frames on the agent socket.',
         querystring: SlaBreachesQuery,
         response: replies(200, SlaBreachList),
       },
@@ -40,7 +49,10 @@ export function slaFeature(app: App, ctx: AppContext): void {
   );
   const opts = ctx.config.sla;
   if (!opts.enabled) return;
-  const job = new SlaJob(store, ctx.logger.child({ component: 'sla' }), opts);
+  const job = new SlaJob(store, ctx.logger.child({ component: 'sla' }), {
+    ...opts,
+    announce: announceBreaches(ctx),
+  });
   jobs.set(ctx, job);
   job.start();
   ctx.onShutdown(() => job.stop());

@@ -1,5 +1,5 @@
 import { slaClocks } from '@beckon/core/sla/sla-clock';
-import type { SlaBreachPayload } from '@beckon/protocol/sla-api';
+import type { SlaBreachPayload, SlaBreachView } from '@beckon/protocol/sla-api';
 import type { Logger } from '../logger.ts';
 import { LeaseWorker } from '../ops/lease-worker.ts';
 import { claimDue, settleClaim } from '../store/lease-claim.ts';
@@ -15,7 +15,12 @@ export interface SlaJobOptions {
   pollMs: number;
   /** The time the job takes as now (tests move it). */
   clock?: () => number;
+  /** Tells the account's consoles of the breaches a sweep recorded (chat-events' account topic). */
+  announce?: Announce;
 }
+
+/** Tells the account's consoles of new breaches. */
+export type Announce = (accountId: string, breaches: SlaBreachView[]) => void;
 
 /** What the Slack notice says of a missed target. */
 const words = (b: SlaBreachPayload) =>
@@ -24,14 +29,20 @@ const words = (b: SlaBreachPayload) =>
 /**
  * Finds the account's conversations past a target and records each breach once: the breach row's
  * key lets one insert win, and the winner queues the `conversation.sla_breached` webhook event (in
- * the same transaction) and the Slack notice. Answers the breaches this call recorded.
+ * the same transaction) and the Slack notice. Answers the breaches this call recorded, and
+ * `announce`s them to the account's consoles.
  */
-export async function sweepSla(store: Store, accountId: string, now: number): Promise<SlaBreachPayload[]> {
+export async function sweepSla(
+  store: Store,
+  accountId: string,
+  now: number,
+  announce?: Announce,
+): Promise<SlaBreachView[]> {
   const terms = await store.sla.terms(accountId);
   const running = await store.sla.running(accountId, [...terms.keys()]);
   // a breach already recorded is not tried again: no write per sweep for a long-open ticket
   const known = await store.sla.recorded(running.map((c) => c.id));
-  const recorded: SlaBreachPayload[] = [];
+  const recorded: SlaBreachView[] = [];
   for (const c of running) {
     const t = terms.get(c.skillId);
     if (!t) continue;
@@ -40,10 +51,11 @@ export async function sweepSla(store: Store, accountId: string, now: number): Pr
       // a clock stopped in time was met; one stopped late was missed before this sweep saw it
       const b = breachOf(c, clock.target, clock.dueAt, clock.seconds);
       if (!(await store.sla.recordBreach(accountId, b, now))) continue;
-      recorded.push(b);
+      recorded.push({ ...b, visitorName: c.visitorName, breachedAt: new Date(now).toISOString() });
       await slaBreached(store, { accountId, conversationId: c.id, target: b.target, what: words(b) }, now);
     }
   }
+  if (recorded.length > 0) announce?.(accountId, recorded);
   return recorded;
 }
 
@@ -68,7 +80,7 @@ export class SlaJob {
         return claimDue(store.db, store.caps, 'sla_sweeps', now, room, leaseMs);
       },
       async (row) => {
-        const found = await sweepSla(store, row.id, clock());
+        const found = await sweepSla(store, row.id, clock(), opts.announce);
         if (found.length > 0)
           log.info({ accountId: row.id, breaches: found.length }, 'SLA breaches recorded');
         const now = clock();
