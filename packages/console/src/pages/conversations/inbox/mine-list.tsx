@@ -6,7 +6,7 @@ import { useWorkspace } from '../../../workspace/workspace-context.tsx';
 import type { Offer } from '../../../workspace/workspace-state.ts';
 import { useNow } from '../../visitors/use-live.ts';
 import { ChatRow } from './chat-row.tsx';
-import { onInboxKeyDown } from './inbox-keys.ts';
+import { InboxSection } from './inbox-section.tsx';
 import { OfferCard } from './offer-card.tsx';
 
 const NO_OFFERS: Offer[] = [];
@@ -53,28 +53,23 @@ export function MineList() {
         </section>
       )}
       {mine.length > 0 && (
-        <section aria-labelledby="mine-title">
-          <h3 className="inbox-heading" id="mine-title">
-            {t('Your chats')} <span className="inbox-heading-count">{mine.length}</span>
-          </h3>
-          <ul className="inbox-list" onKeyDown={onInboxKeyDown}>
-            {mine.map((id) => (
-              <ChatRow key={id} id={id} now={now} />
-            ))}
-          </ul>
-        </section>
+        <InboxSection id="mine-title" title={t('Your chats')} count={mine.length}>
+          {mine.map((id) => (
+            <ChatRow key={id} id={id} now={now} />
+          ))}
+        </InboxSection>
       )}
       {joined.length > 0 && (
-        <section aria-labelledby="joined-title" data-testid="joined-chats">
-          <h3 className="inbox-heading" id="joined-title">
-            {t('Chats you joined')} <span className="inbox-heading-count">{joined.length}</span>
-          </h3>
-          <ul className="inbox-list" onKeyDown={onInboxKeyDown}>
-            {joined.map((id) => (
-              <ChatRow key={id} id={id} now={now} />
-            ))}
-          </ul>
-        </section>
+        <InboxSection
+          id="joined-title"
+          title={t('Chats you joined')}
+          count={joined.length}
+          testId="joined-chats"
+        >
+          {joined.map((id) => (
+            <ChatRow key={id} id={id} now={now} />
+          ))}
+        </InboxSection>
       )}
     </div>
   );

@@ -7,7 +7,7 @@ import { actionError } from '../../../workspace/workspace-store.ts';
 import { ChannelBadge } from '../channel-badge.tsx';
 import { formatListTime, skillAndTopic, visitorLabel } from '../conversation-format.ts';
 import { useDirectory } from '../directory.tsx';
-import { onInboxKeyDown } from './inbox-keys.ts';
+import { InboxSection } from './inbox-section.tsx';
 import { useRefreshed } from './use-refreshed.ts';
 
 /** The offline messages the user may answer. */
@@ -19,16 +19,11 @@ export function OfflineList() {
   useContactNames(items ?? []);
   if (!items || items.length === 0) return null;
   return (
-    <section aria-labelledby="offline-title" data-testid="offline-list">
-      <h3 className="inbox-heading" id="offline-title">
-        {t('Offline messages')} <span className="inbox-heading-count">{items.length}</span>
-      </h3>
-      <ul className="inbox-list" onKeyDown={onInboxKeyDown}>
-        {items.map((c) => (
-          <OfflineRow key={c.id} c={c} />
-        ))}
-      </ul>
-    </section>
+    <InboxSection id="offline-title" title={t('Offline messages')} count={items.length} testId="offline-list">
+      {items.map((c) => (
+        <OfflineRow key={c.id} c={c} />
+      ))}
+    </InboxSection>
   );
 }
 
