@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { eventually } from '../packages/server/test/helpers/chat-fixtures.ts';
 import { DEMO_ADMIN, startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
 
@@ -71,11 +72,15 @@ describe('the widget’s languages in the console (Chromium)', () => {
     await box.scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS_DIR}console-campaign-translations.png` });
     await page.getByRole('button', { name: 'Create campaign' }).click();
-    await page.waitForURL(/\/console\/campaigns(\/|$|\?)/);
-    const saved = (await srv.node.ctx.store.campaigns.list(srv.demo!.accountId)).find(
-      (c) => c.name === 'Invitation in three languages',
+    // The editor's own address (/campaigns/new) is under /campaigns too: wait for the save itself.
+    const saved = await eventually(
+      async () =>
+        (await srv.node.ctx.store.campaigns.list(srv.demo!.accountId)).find(
+          (c) => c.name === 'Invitation in three languages',
+        ),
+      5000,
+      'the campaign was saved',
     );
-    assert.ok(saved, 'the campaign was saved');
     assert.deepEqual((saved.engagement as { translations?: object }).translations, {
       ar: { message: 'مرحبًا! هل يمكننا مساعدتك؟' },
       de: { message: 'Hallo! Können wir Ihnen helfen?' },
