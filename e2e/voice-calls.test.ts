@@ -472,11 +472,19 @@ describe('calls between the widget and the console (Chromium, fake microphones)'
       [salesUser!.id, supportUser!.id],
     );
     assert.ok(done.every((r) => Number(r.size) > 2000, 'each leg holds audio'));
-    const lines = await db
-      .selectFrom('messages')
-      .select('body')
-      .where('conversation_id', '=', call.conversation_id)
-      .execute();
+    // The note follows the finished row: the server marks the leg complete, then sends its note.
+    const lines = await until(
+      async () => {
+        const rows = await db
+          .selectFrom('messages')
+          .select('body')
+          .where('conversation_id', '=', call.conversation_id)
+          .execute();
+        return rows.filter((m) => /^Call recording/.test(m.body)).length >= 2 ? rows : null;
+      },
+      'a note for each leg',
+      10_000,
+    );
     assert.ok(lines.some((m) => m.body === 'Recording continues with Support Agent.'));
     assert.equal(lines.filter((m) => /^Call recording/.test(m.body)).length, 2);
     await admin.patch(`/api/v1/sites/${srv.demo!.siteId}`, { recordCalls: false });
