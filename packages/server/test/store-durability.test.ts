@@ -6,8 +6,8 @@ import { after, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/config.ts';
 import { connectStore } from '../src/store/connect.ts';
-import { openSqlite } from '../src/store/sqlite-dialect.ts';
-import { WalSync } from '../src/store/wal-sync.ts';
+import { deferSyncTo, openSqlite } from '../src/store/sqlite-dialect.ts';
+import { Deferral, type Fsync, WalSync } from '../src/store/wal-sync.ts';
 import { postgresSkipReason, TEST_PG_URL } from './helpers/postgres.ts';
 import { startTestServer } from './helpers/test-server.ts';
 
@@ -132,6 +132,65 @@ describe('the WAL sync of a full store, off the socket thread', () => {
     assert.deepEqual(settled, ['first', 'second', 'third']);
     assert.equal(wal.syncs, 2);
     wal.close();
+  });
+
+  test("a batch's commit returns before its sync, which its deferral awaits; other writes wait for their own", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'beckon-walsync-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    const pending: Array<() => void> = [];
+    const flush: Fsync = (fd, done) => pending.push(() => fsync(fd, done));
+    const { db, wal } = openSqlite(join(dir, 'beckon.db'), { synchronous: 'full', flush });
+    try {
+      const created = sql`create table lines (body text)`.execute(db);
+      await until(() => pending.length === 1);
+      pending.shift()!();
+      await created;
+      const batch = new Deferral();
+      await db.transaction().execute(async (trx) => {
+        await deferSyncTo(trx, batch);
+        await sql`insert into lines values ('first')`.execute(trx);
+      });
+      assert.equal(pending.length, 1, 'committed, and its flush begun but not finished');
+      let durable = false;
+      const synced = batch.durable().then(() => {
+        durable = true;
+      });
+      // A write that did not join waits for a flush that began after its commit.
+      let plainDone = false;
+      const plain = sql`insert into lines values ('second')`.execute(db).then(() => {
+        plainDone = true;
+      });
+      await new Promise((r) => setTimeout(r, 20));
+      assert.equal(durable, false, 'not durable before the flush');
+      assert.equal(plainDone, false, 'a plain write waits for its sync');
+      pending.shift()!();
+      await synced;
+      await until(() => pending.length === 1);
+      pending.shift()!();
+      await plain;
+      // The connection forgets the deferral with its transaction: the next one waits for its sync.
+      let thirdDone = false;
+      const third = db
+        .transaction()
+        .execute((trx) => sql`insert into lines values ('third')`.execute(trx))
+        .then(() => {
+          thirdDone = true;
+        });
+      await until(() => pending.length === 1);
+      await new Promise((r) => setTimeout(r, 20));
+      assert.equal(thirdDone, false, 'an unmarked transaction waits for its own sync');
+      pending.shift()!();
+      await third;
+      const rows = await sql<{ body: string }>`select body from lines`.execute(db);
+      assert.deepEqual(
+        rows.rows.map((r) => r.body),
+        ['first', 'second', 'third'],
+      );
+    } finally {
+      while (pending.length > 0) pending.shift()!();
+      await db.destroy();
+      wal?.close();
+    }
   });
 
   test('a failed flush fails the writes that waited for it, and the next write tries again', async () => {

@@ -4,7 +4,7 @@ import type { Conversation } from '@beckon/protocol/chat-api';
 import type { WebhookEvent, WebhookEventDataOf, WebhookEventType } from '@beckon/protocol/webhooks-api';
 import type { Logger } from '../logger.ts';
 import { backoffMs, LeaseWorker } from '../ops/lease-worker.ts';
-import { automationCause } from '../store/automation-chain.ts';
+import { withCause } from '../store/automation-chain.ts';
 import { type AutomationEventRow, listensTo } from '../store/automation-events-repo.ts';
 import type { StoredRule } from '../store/automation-repo.ts';
 import { toCoreHours } from '../store/skills-repo.ts';
@@ -116,7 +116,7 @@ export class AutomationWorker {
     const firing = { rule, chain, conversation, trigger: rule.trigger.type, eventId: row.id, now };
     const runId = await this.store.automation.startRun(rule, row.id, conversation?.id ?? null, now);
     if (!runId) return;
-    const steps = await automationCause.run(chain, () => this.actions.run(firing));
+    const steps = await withCause(chain, () => this.actions.run(firing));
     await this.store.automation.finishRun(runId, steps);
   }
 

@@ -3,7 +3,7 @@ import type { Logger } from '../logger.ts';
 import type { AppendItem, AppendResult } from '../store/messages-repo.ts';
 import type { Store } from '../store/store.ts';
 import { describeStoreError, isStoreUnavailable, storeUnavailable } from '../store/store-availability.ts';
-import { deferringSync } from '../store/wal-sync.ts';
+import { Deferral } from '../store/wal-sync.ts';
 
 interface Pending {
   item: AppendItem;
@@ -76,7 +76,12 @@ export class MessageWriter {
       const batch = this.queue.splice(0, this.maxBatch);
       this.lastStart = performance.now();
       // The next batch is gathered and committed while this one's WAL sync runs in the thread pool.
-      const { value: results, durable } = await deferringSync(() => this.write(batch.map((p) => p.item)));
+      const deferral = this.store.walSync ? new Deferral() : undefined;
+      const results = await this.write(
+        batch.map((p) => p.item),
+        deferral,
+      );
+      const durable = deferral ? deferral.durable() : Promise.resolve();
       const settled = durable.then(
         () => this.settle(batch, results),
         (err: unknown) => {
@@ -112,9 +117,9 @@ export class MessageWriter {
   }
 
   /** One transaction for the batch; if it fails as a whole (a race on an echo id, a deadlock), each item alone. */
-  private async write(items: AppendItem[]): Promise<AppendResult[]> {
+  private async write(items: AppendItem[], deferral?: Deferral): Promise<AppendResult[]> {
     try {
-      return await this.store.messages.appendBatch(items);
+      return await this.store.messages.appendBatch(items, undefined, deferral);
     } catch (err) {
       // The store is down: every send fails alike, so none is tried alone; clients resend later.
       if (isStoreUnavailable(err)) {
@@ -130,7 +135,7 @@ export class MessageWriter {
       const out: AppendResult[] = [];
       for (const item of items) {
         try {
-          out.push((await this.store.messages.appendBatch([item]))[0]!);
+          out.push((await this.store.messages.appendBatch([item], undefined, deferral))[0]!);
         } catch (e) {
           this.log.error({ err: e, conversationId: item.conversationId }, 'message not stored');
           out.push({

@@ -10,7 +10,9 @@ import { outboxRowOf } from './outbox-repo.ts';
 import type { OutboxTable } from './outbox-schema.ts';
 import type { Database, MessagesTable } from './schema.ts';
 import { runShaped } from './shaped-sql.ts';
+import { deferSyncTo } from './sqlite-dialect.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
+import type { Deferral } from './wal-sync.ts';
 import type { WebhooksRepo } from './webhooks-repo.ts';
 
 /** Who sends: the visitor, an agent (a message or an internal note), the system, or a campaign's words. */
@@ -163,12 +165,22 @@ export class MessagesRepo {
    * (in id order), drops retries whose echo id is already stored (returning the original), checks
    * each sender against the conversation's current state, hands out sequence numbers, and writes
    * everything with one UPDATE and one INSERT. Results are in input order.
+   *
+   * `deferral` (a SQLite file at `full` only, see `Store.walSync`): the commit returns before the
+   * WAL's sync, which joins it; the caller answers its senders once `deferral.durable()` resolves.
    */
-  async appendBatch(items: readonly AppendItem[], now = Date.now()): Promise<AppendResult[]> {
+  async appendBatch(
+    items: readonly AppendItem[],
+    now = Date.now(),
+    deferral?: Deferral,
+  ): Promise<AppendResult[]> {
     if (items.length === 0) return [];
     let out: { results: AppendResult[]; queuedOut: number; hooks: number };
     try {
-      out = await this.db.transaction().execute((trx) => this.appendIn(trx, items, now));
+      out = await this.db.transaction().execute(async (trx) => {
+        if (deferral) await deferSyncTo(trx, deferral);
+        return this.appendIn(trx, items, now);
+      });
     } catch (err) {
       this.states?.forget();
       throw err;

@@ -11,11 +11,26 @@ import {
 import type { Database } from './schema.ts';
 import { DEFAULT_SQLITE_SYNCHRONOUS, type SqliteSynchronous } from './store-config.ts';
 import { WAL_SIZE_LIMIT } from './wal-checkpoints.ts';
-import { syncAfterWrite, WalSync } from './wal-sync.ts';
+import { type Deferral, type Fsync, WalSync } from './wal-sync.ts';
 
 /** Prepared statements kept per connection, by SQL text (batch statements vary with their row count). */
 const STATEMENT_CACHE_SIZE = 500;
 const BEGIN_IMMEDIATE = CompiledQuery.raw('begin immediate');
+
+/** Marks a statement that runs no SQL: it names the Deferral its transaction's sync joins. */
+const DEFER = Symbol('deferSync');
+type DeferMark = CompiledQuery & { [DEFER]: Deferral };
+
+/**
+ * Inside a transaction on a SQLite file at `full`: the transaction's sync joins `deferral` instead of
+ * being awaited when it ends (see wal-sync.ts). The mark rides on the connection, which the transaction
+ * holds alone until it ends, so no other caller's writes can join by mistake. Call it only on a store
+ * with a WAL sync (`Store.walSync`): another dialect would run the mark's SQL.
+ */
+export async function deferSyncTo(trx: Kysely<Database>, deferral: Deferral): Promise<void> {
+  const mark: DeferMark = { ...CompiledQuery.raw('select 1'), [DEFER]: deferral };
+  await trx.executeQuery(mark);
+}
 
 /**
  * Keeps prepared statements by SQL text, least recently used out first. Kysely prepares every query
@@ -132,6 +147,13 @@ function waitable(err: unknown, sqlite: { inTransaction: boolean }): boolean {
   );
 }
 
+/** The connection's writes since it was acquired, and the Deferral its holder named, if any. */
+interface DurableWrites {
+  wal: WalSync;
+  wrote: boolean;
+  deferral: Deferral | null;
+}
+
 /**
  * Kysely's SQLite dialect with write transactions that take the write lock when they begin
  * (`BEGIN IMMEDIATE`). A deferred transaction that reads and then writes fails at once with
@@ -149,7 +171,7 @@ export class ImmediateSqliteDialect extends SqliteDialect {
     config: SqliteDialectConfig,
     private readonly sqlite: { inTransaction: boolean },
     private readonly gate: StatementGate,
-    private readonly durable: { wal: WalSync; wrote: boolean } | null = null,
+    private readonly durable: DurableWrites | null = null,
   ) {
     super(config);
   }
@@ -165,6 +187,11 @@ export class ImmediateSqliteDialect extends SqliteDialect {
         patched.add(connection);
         const execute = connection.executeQuery.bind(connection);
         connection.executeQuery = async <R>(query: CompiledQuery) => {
+          const deferral = (query as Partial<DeferMark>)[DEFER];
+          if (deferral) {
+            if (durable) durable.deferral = deferral;
+            return { rows: [] as R[] };
+          }
           if (gate.closed) await gate.pass();
           // When the first try found the file locked (the clock is read only then).
           let since = 0;
@@ -199,10 +226,13 @@ export class ImmediateSqliteDialect extends SqliteDialect {
       // The connection is free for the next query first; the caller goes on once its writes are on disk.
       const release = driver.releaseConnection.bind(driver);
       driver.releaseConnection = async (connection: DatabaseConnection) => {
-        const wrote = durable.wrote;
+        const { wrote, deferral } = durable;
         durable.wrote = false;
+        durable.deferral = null;
         await release(connection);
-        if (wrote) await syncAfterWrite(durable.wal);
+        if (!wrote) return;
+        if (deferral) deferral.add(durable.wal.sync());
+        else await durable.wal.sync();
       };
       const destroy = driver.destroy.bind(driver);
       driver.destroy = async () => {
@@ -224,14 +254,22 @@ export class ImmediateSqliteDialect extends SqliteDialect {
  */
 export function openSqlite(
   file: string,
-  opts: { thread?: boolean; statements?: number; synchronous?: SqliteSynchronous } = {},
+  opts: {
+    thread?: boolean;
+    statements?: number;
+    synchronous?: SqliteSynchronous;
+    /** How the WAL is flushed (`fs.fsync`; a test's own to hold a flush back). */
+    flush?: Fsync;
+  } = {},
 ): { sqlite: Sqlite.Database; db: Kysely<Database>; gate: StatementGate; wal: WalSync | null } {
   const sqlite = new Sqlite(file);
   const wal = sqlite.pragma('journal_mode = WAL', { simple: true }) === 'wal';
   const synchronous = opts.synchronous ?? DEFAULT_SQLITE_SYNCHRONOUS;
   // On the socket thread, SQLite's own sync at COMMIT would stop every socket for its length.
   const durable =
-    synchronous === 'full' && !opts.thread && wal ? { wal: new WalSync(`${file}-wal`), wrote: false } : null;
+    synchronous === 'full' && !opts.thread && wal
+      ? { wal: new WalSync(`${file}-wal`, opts.flush), wrote: false, deferral: null }
+      : null;
   sqlite.pragma(`synchronous = ${durable ? 'normal' : synchronous}`);
   sqlite.pragma('foreign_keys = ON');
   // Writer threads let SQLite wait for each other's locks; the socket thread only briefly, then

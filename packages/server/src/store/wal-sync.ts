@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { closeSync, fsync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -82,42 +81,26 @@ export class WalSync {
   }
 }
 
-/** The syncs a `deferringSync` collects; closed once its function has returned. */
-interface Deferral {
-  syncs: Promise<void>[];
-  open: boolean;
-}
-
-const deferral = new AsyncLocalStorage<Deferral>();
-
 /**
- * Runs `fn`, whose writes return at their COMMIT instead of after the WAL's sync: `durable`
- * resolves once they are on disk (at once on PostgreSQL, whose COMMIT is durable).
- * - A batch writer answers its callers on `durable` and meanwhile writes the next batch.
- * - A request that writes several times waits once, at its end: the WAL is synced in order, so
- *   the fsync that covers its last commit covers the earlier ones too.
- * - Work that `fn` starts (a timer, a routing pass) shares its deferral while `fn` runs, and
- *   waits for its own syncs once `fn` has returned.
+ * The syncs of one batch of writes whose callers are answered once they are on disk, not at their
+ * COMMIT (the message writer's group commit). A transaction joins it with `deferSyncTo` (see
+ * sqlite-dialect.ts); the store's other writes each wait for their own sync.
+ * - The batch writer answers its callers on `durable()` and meanwhile writes the next batch.
+ * - The WAL is synced in order: the fsync that covers a batch's last commit covers the earlier ones.
+ * - No AsyncLocalStorage carries it. On Node 20 one in use hooks every promise the process makes,
+ *   which cost the webhook path about a tenth of its CPU (BENCHMARKS.md, W9).
  */
-export async function deferringSync<T>(fn: () => Promise<T>): Promise<{ value: T; durable: Promise<void> }> {
-  const d: Deferral = { syncs: [], open: true };
-  try {
-    const value = await deferral.run(d, fn);
-    return { value, durable: Promise.all(d.syncs).then(() => undefined) };
-  } finally {
-    d.open = false;
+export class Deferral {
+  private readonly syncs: Promise<void>[] = [];
+
+  /** A commit's sync: awaited by `durable()`, never left as an unhandled rejection. */
+  add(synced: Promise<void>): void {
+    synced.catch(() => {});
+    this.syncs.push(synced);
   }
-}
 
-/**
- * After a write: waits for the WAL's sync, or hands the wait to an enclosing `deferringSync`.
- * A deferred sync that fails is reported through `durable`, never as an unhandled rejection.
- */
-export function syncAfterWrite(wal: WalSync): Promise<void> | undefined {
-  const synced = wal.sync();
-  const d = deferral.getStore();
-  if (!d?.open) return synced;
-  synced.catch(() => {});
-  d.syncs.push(synced);
-  return undefined;
+  /** Resolves once every write that joined is on disk (at once when none did: PostgreSQL, memory). */
+  durable(): Promise<void> {
+    return Promise.all(this.syncs).then(() => undefined);
+  }
 }

@@ -9,7 +9,6 @@ import { KeyedLimiter } from '../../conversations/chat-limits.ts';
 import { AppError, badRequest, notFound, unauthorized } from '../../errors.ts';
 import type { ChannelConnection, ConnectionType } from '../../store/channel-connections-repo.ts';
 import { isStoreUnavailable, storeUnavailable } from '../../store/store-availability.ts';
-import { deferringSync } from '../../store/wal-sync.ts';
 import { type RawHandler, readBody, sendRaw } from '../raw-routes.ts';
 import { errors } from '../responses.ts';
 import type { App } from '../types.ts';
@@ -159,9 +158,8 @@ export async function channelHooksRoutes(
     } catch {
       throw badRequest(connector.parse ? 'the body cannot be read' : 'the body is not JSON');
     }
-    // Stored before the answer, with one wait for the disk: the sync of the last commit covers the earlier ones.
-    const { durable } = await deferringSync(() => connector.deliver(conn, payload));
-    await durable;
+    // Stored before the answer: each write, and the message writer's batch, waits for its sync.
+    await connector.deliver(conn, payload);
     return connector.answer ?? OK;
   };
 
