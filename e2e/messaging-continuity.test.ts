@@ -12,16 +12,10 @@ import { type SmtpSink, startSmtpSink } from '../packages/server/test/helpers/sm
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { ensureTagBuilt } from '../packages/tag/ensure-built.ts';
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
-import { demoAdmin, type FrameLog, recordFrames, until } from './helpers/tag-fixtures.ts';
+import { bubbles, demoAdmin, type FrameLog, recordFrames, until } from './helpers/tag-fixtures.ts';
 
 const MINUTE = 60_000;
 const USER = { userId: 'u-501', email: 'mia@example.com', name: 'Mia Chen' };
-const inShadow = <T>(page: Page, js: string): Promise<T> =>
-  page.evaluate(
-    `(() => { const root = document.querySelector('beckon-widget')?.shadowRoot; return ${js}; })()`,
-  );
-const bubbles = (page: Page) =>
-  inShadow<string[]>(page, `[...root.querySelectorAll('.log .bubble')].map((b) => b.textContent)`);
 
 describe('a conversation outlives the visit: identify, leave, a later reply on another device and by e-mail', () => {
   let srv: TestServer;

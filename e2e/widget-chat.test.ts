@@ -12,10 +12,12 @@ import { ensureTagBuilt } from '../packages/tag/ensure-built.ts';
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
 import { proxyChatSocket } from './helpers/chat-proxy.ts';
 import {
+  bubbles,
   customerPage,
   demoAdmin,
   engageFrame,
   type FrameLog,
+  inShadow,
   interceptVisitorSocket,
   type OriginServer,
   recordFrames,
@@ -24,19 +26,12 @@ import {
 } from './helpers/tag-fixtures.ts';
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS_DIR}widget-chat-${name}.png` });
-/** Evaluates `js` with `root` bound to the widget's shadow root. */
-const inShadow = <T>(page: Page, js: string): Promise<T> =>
-  page.evaluate(
-    `(() => { const root = document.querySelector('beckon-widget')?.shadowRoot; return ${js}; })()`,
-  );
-/** Texts of the message bubbles in the chat log, in order. */
+/** The outcome event the tag sent for one exposure, if it did. */
 const sentOutcome = (log: FrameLog, exposureId: string, outcome: string) =>
   log.sent
     .filter((f) => f.type === 'batch')
     .flatMap((f) => f.events)
     .find((e) => e.type === 'exposure_outcome' && e.exposureId === exposureId && e.outcome === outcome);
-const bubbles = (page: Page) =>
-  inShadow<string[]>(page, `[...root.querySelectorAll('.log .bubble')].map((b) => b.textContent)`);
 
 describe('the visitor’s chat in the widget (Chromium)', () => {
   let srv: TestServer;

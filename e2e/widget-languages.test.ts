@@ -14,6 +14,7 @@ import {
   customerPage,
   demoAdmin,
   engageFrame,
+  inShadow,
   interceptVisitorSocket,
   type OriginServer,
   recordFrames,
@@ -26,10 +27,6 @@ const shot = (page: Page, name: string) =>
 /** A customer's page whose `<html lang>` is `lang`. */
 const pageIn = (lang: string, beckonUrl: string, siteKey: string) =>
   customerPage(beckonUrl, siteKey).replace('<html lang="en">', `<html lang="${lang}">`);
-const inShadow = <T>(page: Page, js: string): Promise<T> =>
-  page.evaluate(
-    `(() => { const root = document.querySelector('beckon-widget')?.shadowRoot; return ${js}; })()`,
-  );
 
 describe('the widget in the visitor’s language (Chromium)', () => {
   let srv: TestServer;

@@ -41,6 +41,19 @@ export function recordFrames(page: Page): FrameLog {
 export const sentEvents = (log: FrameLog): Wire[] =>
   log.sent.filter((f) => f.type === 'batch').flatMap((f) => f.events);
 
+/** Evaluates `js` with `root` bound to the widget's shadow root (undefined until the tag has mounted it). */
+export const inShadow = <T>(page: Page, js: string): Promise<T> =>
+  page.evaluate(
+    `(() => { const root = document.querySelector('beckon-widget')?.shadowRoot; return ${js}; })()`,
+  );
+
+/** Texts of the message bubbles in the chat log, in order; none before the widget has mounted. */
+export const bubbles = (page: Page) =>
+  inShadow<string[]>(
+    page,
+    `root ? [...root.querySelectorAll('.log .bubble')].map((b) => b.textContent) : []`,
+  );
+
 /** Polls `check` until it returns something truthy, or fails saying what was awaited. */
 export async function until<T>(
   check: () => T | Promise<T>,
