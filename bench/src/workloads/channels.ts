@@ -2,12 +2,12 @@
 // A fresh Beckon node in its own process (SQLite, default settings, rate limits off) holds a
 // WhatsApp connection and A agents of its skill. C customers write in first (each conversation
 // offered to an agent, who accepts); then K keep-alive HTTP connections post signed deliveries
-// (Meta's "text message" shape, one new message id each) as fast as the answers come, for a fixed
+// (Meta's "text message" shape, a new message id each, shaped as WhatsApp's) as fast as the answers come, for a fixed
 // time, against Beckon's webhook and against a do-nothing Fastify endpoint that checks the same
 // signature (signed-webhook-sink.ts), in the same run. A paced run at half of Beckon's maximum
 // measures delivery → agent socket latency. Every delivery answered 200 must reach an agent.
 // Knobs: --customers, --agents, --capacity, --connections, --warmup, --rounds, --synchronous.
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
@@ -37,6 +37,23 @@ interface Window {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A message id shaped as WhatsApp's are: `wamid.` and base64 of a small protobuf that holds the
+ * sender's number and 20 random hex digits. Ids from one sender share a prefix, and within it fall
+ * in no order, as real ones do; the provider-id key takes them where they sort.
+ */
+function wamid(from: string): string {
+  const random = randomBytes(10).toString('hex').toUpperCase();
+  const bytes = Buffer.concat([
+    Buffer.from([0x1c, 0x18, from.length]),
+    Buffer.from(from),
+    Buffer.from([0x15, 0x02, 0x00, 0x12, 0x18, random.length]),
+    Buffer.from(random),
+    Buffer.from([0x00]),
+  ]);
+  return `wamid.${bytes.toString('base64')}`;
+}
 
 /** A WhatsApp delivery of one text message from `from`, signed as Meta signs it. */
 function delivery(seed: ChannelsSeed, from: string, id: string, text: string) {
@@ -171,7 +188,7 @@ async function closedLoop(
       const i = n++;
       const text = `${tag}-${i}`;
       const from = String(15550000000 + (i % k.customers));
-      const d = delivery(seed, from, `wamid.${text}`, text);
+      const d = delivery(seed, from, wamid(from), text);
       const t0 = performance.now();
       sent.set(text, t0);
       const status = await poster.post(d);
@@ -230,7 +247,8 @@ async function paced(
     const wait = due - performance.now();
     if (wait > tickMs) await sleep(wait);
     const text = `${tag}-${i}`;
-    const d = delivery(seed, String(15550000000 + (i % k.customers)), `wamid.${text}`, text);
+    const from = String(15550000000 + (i % k.customers));
+    const d = delivery(seed, from, wamid(from), text);
     sent.set(text, performance.now());
     pending.push(
       poster.post(d).then((s) => {
@@ -290,7 +308,7 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     // Each customer's first message opens their conversation, which an agent accepts.
     for (let i = 0; i < k.customers; i++) {
       const from = String(15550000000 + i);
-      const status = await beckon.post(delivery(seed, from, `wamid.open-${i}`, `open-${i}`));
+      const status = await beckon.post(delivery(seed, from, wamid(from), `open-${i}`));
       if (status !== 200) throw new Error(`opening delivery ${i}: ${status}`);
     }
     const until = Date.now() + 30_000;
