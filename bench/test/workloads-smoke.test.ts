@@ -95,6 +95,28 @@ describe('bench workloads (smoke)', () => {
     assert.equal(r.mails_missing, 0);
   });
 
+  it('channels: every signed delivery Beckon answers 200 reaches an agent; figures under the PERFORMANCE.md names', async () => {
+    const run = await load('channels');
+    const r = await run({
+      duration: 1,
+      flags: { agents: '2', capacity: '3', connections: '4', warmup: '0.5' },
+      log: quiet,
+    });
+    assertFigures(r, 'channels', [
+      'deliveries_per_s',
+      'fastify_sink_deliveries_per_s',
+      'ratio_vs_fastify_sink',
+      'p50_ms',
+      'p99_ms',
+      'server_us_per_delivery',
+      'deliveries_failed',
+      'deliveries_missing',
+    ]);
+    assert.ok((r.deliveries_per_s as number) > 0 && (r.fastify_sink_deliveries_per_s as number) > 0);
+    assert.equal(r.deliveries_failed, 0, 'a signed delivery was refused');
+    assert.equal(r.deliveries_missing, 0, 'a delivery answered 200 never reached an agent');
+  });
+
   it('ingest: the W1 generator still drives the relay and a node', async () => {
     const run = await load('ingest');
     const r = await run({ duration: 1, flags: { sockets: '10', campaigns: '5' }, log: quiet });
