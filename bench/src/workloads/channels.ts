@@ -2,9 +2,9 @@
 // A fresh Beckon node in its own process (SQLite, default settings, rate limits off) holds a
 // WhatsApp connection and A agents of its skill. C customers write in first (each conversation
 // offered to an agent, who accepts); then K keep-alive HTTP connections post signed deliveries
-// (Meta's "text message" shape, a new message id each, shaped as WhatsApp's) as fast as the answers come, for a fixed
-// time, against Beckon's webhook and against a do-nothing Fastify endpoint that checks the same
-// signature (signed-webhook-sink.ts), in the same run. A paced run at half of Beckon's maximum
+// (Meta's "text message" shape, each with a new id shaped as WhatsApp's) as fast as the answers
+// come, for a fixed time, against Beckon's webhook and against a do-nothing Fastify endpoint that
+// checks the same signature (signed-webhook-sink.ts), in the same run. A paced run at half of Beckon's maximum
 // measures delivery → agent socket latency. Every delivery answered 200 must reach an agent.
 // Knobs: --customers, --agents, --capacity, --connections, --warmup, --rounds, --synchronous.
 import { createHmac, randomBytes } from 'node:crypto';
