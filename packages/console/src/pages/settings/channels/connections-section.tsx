@@ -1,6 +1,7 @@
 /**
- * Connected channels: the account's WhatsApp numbers and Telegram bots, each with its webhook URL,
- * default skill and who the provider says it is; connect another, test one, remove one.
+ * Connected channels: the account's WhatsApp numbers, Facebook and Instagram pages, Telegram bots
+ * and SMS numbers, each with its webhook URL, default skill and who the provider says it is;
+ * connect another, test one, remove one.
  */
 import { useState } from 'react';
 import {
@@ -54,7 +55,7 @@ export function ConnectionsSection({ skills }: { skills: Resource<Skill[]> }) {
           title={t('Connected channels')}
           id="connections-heading"
           description={t(
-            'WhatsApp numbers and Telegram bots your customers write to. Their messages arrive as conversations; agents answer from Beckon.',
+            'WhatsApp numbers, Facebook and Instagram pages, Telegram bots and SMS numbers your customers write to. Their messages arrive as conversations; agents answer from Beckon.',
           )}
           actions={connections.data && connections.data.length > 0 ? connect : undefined}
         />
@@ -64,7 +65,11 @@ export function ConnectionsSection({ skills }: { skills: Resource<Skill[]> }) {
           <LoadError error={connections.error} onRetry={connections.reload} />
         ) : connections.data && connections.data.length === 0 ? (
           <EmptyState icon={<LayersIcon />} title={t('No channel connected yet')}>
-            <p>{t('Connect a WhatsApp number or a Telegram bot to answer its messages here.')}</p>
+            <p>
+              {t(
+                'Connect a WhatsApp number, a Facebook or Instagram page, a Telegram bot or an SMS number to answer its messages here.',
+              )}
+            </p>
             {connect}
           </EmptyState>
         ) : (
@@ -86,10 +91,11 @@ export function ConnectionsSection({ skills }: { skills: Resource<Skill[]> }) {
                         {c.name}
                       </span>
                       <span className="muted">
-                        {kind}
+                        {/* A connection named after its kind (the API's default) does not say it twice. */}
+                        {kind !== c.name && kind}
                         {identities[c.id] && (
                           <>
-                            {' · '}
+                            {kind !== c.name && ' · '}
                             <span data-testid="connection-identity">{identities[c.id]}</span>
                           </>
                         )}
