@@ -1,28 +1,31 @@
-import { closeSync, fsync, fsyncSync, openSync } from 'node:fs';
+import { closeSync, fdatasync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-/** Flushes one file descriptor to disk, calling back when done (`fs.fsync` runs in the thread pool). */
+/** Flushes one file descriptor to disk, calling back when done (`fs.fdatasync` runs in the thread pool). */
 export type Fsync = (fd: number, done: (err: NodeJS.ErrnoException | null) => void) => void;
 
 /**
  * Makes the store connection's commits durable without syncing on the thread that serves sockets.
  * - The connection runs at `PRAGMA synchronous = NORMAL`: a COMMIT writes the WAL and returns.
- * - Each write then awaits `sync()`, which fsyncs the WAL from the thread pool before the caller
+ * - Each write then awaits `sync()`, which flushes the WAL from the thread pool before the caller
  *   goes on. An acknowledgement therefore still follows the sync, as with `FULL`.
- * - While one fsync runs, the socket thread gathers and commits the next writes. They share the
- *   following fsync (a group commit): at most one runs, and one more waits.
- * - A write waits for an fsync that began after its commit, so every byte it wrote is covered.
+ * - The flush is `fdatasync`, as SQLite's own on Linux: the data and the file's size, not its
+ *   times. Every write changes those times, so an `fsync` also commits the file system's journal.
+ *   That can wait behind other files' writes, such as a checkpoint's copy (W9, bench/notes.md).
+ * - While one flush runs, the socket thread gathers and commits the next writes. They share the
+ *   following flush (a group commit): at most one runs, and one more waits.
+ * - A write waits for a flush that began after its commit, so every byte it wrote is covered.
  */
 export class WalSync {
   private fd: number | null = null;
   private running: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
-  /** fsyncs begun, for tests and the operations docs. */
+  /** Flushes begun, for tests and the operations docs. */
   syncs = 0;
 
   constructor(
     private readonly walFile: string,
-    private readonly flush: Fsync = fsync,
+    private readonly flush: Fsync = fdatasync,
   ) {}
 
   /** Resolves once everything committed before this call is on disk. */
@@ -86,7 +89,7 @@ export class WalSync {
  * COMMIT (the message writer's group commit). A transaction joins it with `deferSyncTo` (see
  * sqlite-dialect.ts); the store's other writes each wait for their own sync.
  * - The batch writer answers its callers on `durable()` and meanwhile writes the next batch.
- * - The WAL is synced in order: the fsync that covers a batch's last commit covers the earlier ones.
+ * - The WAL is synced in order: the flush that covers a batch's last commit covers the earlier ones.
  * - No AsyncLocalStorage carries it. On Node 20 one in use hooks every promise the process makes,
  *   which cost the webhook path about a tenth of its CPU (BENCHMARKS.md, W9).
  */
