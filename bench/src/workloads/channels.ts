@@ -4,8 +4,9 @@
 // offered to an agent, who accepts); then K keep-alive HTTP connections post signed deliveries
 // (Meta's "text message" shape, each with a new id shaped as WhatsApp's) as fast as the answers
 // come, for a fixed time, against Beckon's webhook and against a do-nothing Fastify endpoint that
-// checks the same signature (signed-webhook-sink.ts), in the same run. A paced run at half of Beckon's maximum
-// measures delivery → agent socket latency. Every delivery answered 200 must reach an agent.
+// checks the same signature (signed-webhook-sink.ts), in the same run. A paced run at half of
+// Beckon's maximum measures delivery → agent socket latency. Every delivery answered 200 must
+// reach an agent.
 // Knobs: --customers, --agents, --capacity, --connections, --warmup, --rounds, --synchronous.
 import { createHmac, randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
@@ -37,6 +38,9 @@ interface Window {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Customer i's WhatsApp number (the `from` of their deliveries). */
+const customer = (i: number) => String(15550000000 + i);
 
 /**
  * A message id shaped as WhatsApp's are: `wamid.` and base64 of a small protobuf that holds the
@@ -187,7 +191,7 @@ async function closedLoop(
     while (!stop) {
       const i = n++;
       const text = `${tag}-${i}`;
-      const from = String(15550000000 + (i % k.customers));
+      const from = customer(i % k.customers);
       const d = delivery(seed, from, wamid(from), text);
       const t0 = performance.now();
       sent.set(text, t0);
@@ -247,7 +251,7 @@ async function paced(
     const wait = due - performance.now();
     if (wait > tickMs) await sleep(wait);
     const text = `${tag}-${i}`;
-    const from = String(15550000000 + (i % k.customers));
+    const from = customer(i % k.customers);
     const d = delivery(seed, from, wamid(from), text);
     sent.set(text, performance.now());
     pending.push(
@@ -309,7 +313,7 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     log(`channels: ${seed.agents.length} agents online; ${k.customers} customers write in first`);
     // Each customer's first message opens their conversation, which an agent accepts.
     for (let i = 0; i < k.customers; i++) {
-      const from = String(15550000000 + i);
+      const from = customer(i);
       const status = await beckon.post(delivery(seed, from, wamid(from), `open-${i}`));
       if (status !== 200) throw new Error(`opening delivery ${i}: ${status}`);
     }

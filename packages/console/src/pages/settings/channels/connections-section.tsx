@@ -76,6 +76,8 @@ export function ConnectionsSection({ skills }: { skills: Resource<Skill[]> }) {
           <ul className="connection-list">
             {connections.data?.map((c) => {
               const kind = kindOf(c.type).label;
+              // A connection named after its kind (the API's default) does not say it twice.
+              const subtitle = kind === c.name ? null : kind;
               return (
                 <li
                   key={c.id}
@@ -91,11 +93,10 @@ export function ConnectionsSection({ skills }: { skills: Resource<Skill[]> }) {
                         {c.name}
                       </span>
                       <span className="muted">
-                        {/* A connection named after its kind (the API's default) does not say it twice. */}
-                        {kind !== c.name && kind}
+                        {subtitle}
                         {identities[c.id] && (
                           <>
-                            {kind !== c.name && ' · '}
+                            {subtitle && ' · '}
                             <span data-testid="connection-identity">{identities[c.id]}</span>
                           </>
                         )}
