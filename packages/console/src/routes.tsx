@@ -1,52 +1,49 @@
 /** Which page renders for which console path. A new page is one folder under pages/ and one line here. */
-import { lazy, type ReactNode, Suspense } from 'react';
+import { type ComponentType, lazy, Suspense } from 'react';
 import { LoadingState } from './components/loading-state.tsx';
-import { CampaignsPage } from './pages/campaigns/campaigns-page.tsx';
-import { ContactsPage } from './pages/contacts/contacts-page.tsx';
+import { useT } from './i18n/language-context.tsx';
 import { NotFoundPage } from './pages/not-found/not-found-page.tsx';
-import { SettingsPage } from './pages/settings/settings-page.tsx';
-import { VisitorsPage } from './pages/visitors/visitors-page.tsx';
-import { WallboardPage } from './pages/wallboard/wallboard-page.tsx';
 import { isUnder, Redirect, usePath } from './router/router.tsx';
 
-// Analytics (and its charting library) loads only when opened, keeping the console's first load small.
-const AnalyticsPage = lazy(() =>
-  import('./pages/analytics/analytics-page.tsx').then((m) => ({ default: m.AnalyticsPage })),
-);
+type Translate = ReturnType<typeof useT>;
 
-// The agent workspace loads when opened too; the socket behind it (status, offers, alerts) is always on.
-const ConversationsPage = lazy(() =>
-  import('./pages/conversations/conversations-page.tsx').then((m) => ({ default: m.ConversationsPage })),
-);
+// Every page loads when it is first opened, so signing in and the inbox download only what they
+// show. The agent socket behind the workspace (status, offers, alerts) is in the shell, always on.
+const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
+  lazy(() => load().then((m) => ({ default: m[name] })));
 
-const ROUTES: { prefix: string; render: () => ReactNode }[] = [
-  { prefix: '/visitors', render: () => <VisitorsPage /> },
-  {
-    prefix: '/conversations',
-    render: () => (
-      <Suspense fallback={<LoadingState label="Loading conversations…" />}>
-        <ConversationsPage />
-      </Suspense>
-    ),
-  },
-  { prefix: '/contacts', render: () => <ContactsPage /> },
-  { prefix: '/campaigns', render: () => <CampaignsPage /> },
-  {
-    prefix: '/analytics',
-    render: () => (
-      <Suspense fallback={<LoadingState label="Loading analytics…" />}>
-        <AnalyticsPage />
-      </Suspense>
-    ),
-  },
-  { prefix: '/wallboard', render: () => <WallboardPage /> },
-  { prefix: '/settings', render: () => <SettingsPage /> },
+const VisitorsPage = page(() => import('./pages/visitors/visitors-page.tsx'), 'VisitorsPage');
+const ConversationsPage = page(
+  () => import('./pages/conversations/conversations-page.tsx'),
+  'ConversationsPage',
+);
+const ContactsPage = page(() => import('./pages/contacts/contacts-page.tsx'), 'ContactsPage');
+const CampaignsPage = page(() => import('./pages/campaigns/campaigns-page.tsx'), 'CampaignsPage');
+// Analytics carries the charting library.
+const AnalyticsPage = page(() => import('./pages/analytics/analytics-page.tsx'), 'AnalyticsPage');
+const WallboardPage = page(() => import('./pages/wallboard/wallboard-page.tsx'), 'WallboardPage');
+const SettingsPage = page(() => import('./pages/settings/settings-page.tsx'), 'SettingsPage');
+
+const ROUTES: { prefix: string; Page: ComponentType; loading?: (t: Translate) => string }[] = [
+  { prefix: '/visitors', Page: VisitorsPage },
+  { prefix: '/conversations', Page: ConversationsPage, loading: (t) => t('Loading conversations…') },
+  { prefix: '/contacts', Page: ContactsPage },
+  { prefix: '/campaigns', Page: CampaignsPage },
+  { prefix: '/analytics', Page: AnalyticsPage, loading: (t) => t('Loading analytics…') },
+  { prefix: '/wallboard', Page: WallboardPage },
+  { prefix: '/settings', Page: SettingsPage },
 ];
 
 export function Routes() {
   const path = usePath();
+  const t = useT();
   // "/" and "/login" (e.g. a bookmark from before logging in) land on the first section.
   if (path === '/' || path === '/login') return <Redirect to="/visitors" />;
   const route = ROUTES.find((item) => isUnder(path, item.prefix));
-  return route ? route.render() : <NotFoundPage />;
+  if (!route) return <NotFoundPage />;
+  return (
+    <Suspense fallback={<LoadingState label={route.loading?.(t)} />}>
+      <route.Page />
+    </Suspense>
+  );
 }

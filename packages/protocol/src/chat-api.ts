@@ -1,7 +1,10 @@
 import Type, { type Static } from 'typebox';
 import { RichContent } from './bot-content.ts';
 import { Attachment, AttachmentIds } from './chat-attachments.ts';
+import type { LineStatus } from './chat-lines.ts';
 import { WIDGET_LANGUAGES, type WidgetLanguage } from './widget-languages.ts';
+
+export { deliveryMovesOn, isTimelineEvent, TIMELINE_ECHO_PREFIX } from './chat-lines.ts';
 
 export { Attachment, AttachmentIds, RichContent };
 
@@ -87,17 +90,10 @@ export const DeliveryStatus = Type.Union([
   Type.Literal('failed'),
 ]);
 export type DeliveryStatus = Static<typeof DeliveryStatus>;
-
-const REACHED: Partial<Record<DeliveryStatus, number>> = { sent: 1, delivered: 2, read: 3 };
-
-/**
- * Whether a report of `next` replaces `current`: a line never goes back from where it got
- * (a late "sent" after "read" is an old report). `failed`, and a retry's `queued` after it, always apply.
- */
-export function deliveryMovesOn(current: DeliveryStatus | undefined, next: DeliveryStatus): boolean {
-  if (!current || current === 'failed' || next === 'failed') return true;
-  return (REACHED[next] ?? 0) >= (REACHED[current] ?? 0);
-}
+// chat-lines.ts names the same statuses without a schema: this line stops compiling if the two part.
+export const deliveryStatusesAgree: [DeliveryStatus, LineStatus] extends [LineStatus, DeliveryStatus]
+  ? true
+  : never = true;
 
 /**
  * Who wrote a message. `invitation` is the chat invitation the visitor accepted, stored as the
@@ -163,16 +159,6 @@ export const Conversation = Type.Object({
   createdAt: Iso,
 });
 export type Conversation = Static<typeof Conversation>;
-
-/**
- * Echo ids of the timeline's supervisor events (monitoring started, taken over): internal notes the
- * server writes, shown as events rather than as someone's note, and never sent to the visitor.
- */
-export const TIMELINE_ECHO_PREFIX = 'timeline:';
-
-/** Whether a message is one of the timeline's supervisor events. */
-export const isTimelineEvent = (m: { senderKind: string; echoId: string | null }) =>
-  m.senderKind === 'note' && m.echoId?.startsWith(TIMELINE_ECHO_PREFIX) === true;
 
 /** A stored message. `seq` orders it within its conversation; `echoId` is the sender's client id. */
 export const Message = Type.Object({

@@ -2,7 +2,8 @@
  * One conversation as the workspace holds it: its messages in sequence order (each once), the
  * sends waiting for their ack, read positions and typing. Pure, like the reducer that uses it.
  */
-import { type Attachment, type Conversation, deliveryMovesOn, type Message } from '@beckon/protocol/chat-api';
+import type { Attachment, Conversation, Message } from '@beckon/protocol/chat-api';
+import { deliveryMovesOn } from '@beckon/protocol/chat-lines';
 
 /** How this console holds a conversation: assigned to me, offered to me, or only read (queue preview, supervisor). */
 export type Relation = 'mine' | 'offer' | 'watch';

@@ -4,7 +4,8 @@
  * fallback for contacts who lack it). Only contacts who opted in on that channel get it.
  */
 import type { TemplateBinding } from '@beckon/protocol';
-import { fillText, type WhatsAppTemplate } from '@beckon/protocol/whatsapp-templates';
+import { fillText } from '@beckon/protocol/template-text';
+import type { WhatsAppTemplate } from '@beckon/protocol/whatsapp-templates';
 import { useCallback, useEffect, useState } from 'react';
 import { type ChannelConnection, listConnections } from '../../api/channels.ts';
 import { errorMessage } from '../../api/http.ts';

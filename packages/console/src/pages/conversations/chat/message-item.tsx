@@ -4,7 +4,7 @@
  * buttons, system lines centred, supervisors' actions (monitoring, taking over) centred and marked
  * as for the team only.
  */
-import { isTimelineEvent } from '@beckon/protocol/chat-api';
+import { isTimelineEvent } from '@beckon/protocol/chat-lines';
 import type { Message } from '../../../api/conversations.ts';
 import { t } from '../../../i18n/i18n.ts';
 import { useT } from '../../../i18n/language-context.tsx';

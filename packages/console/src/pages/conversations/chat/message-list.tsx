@@ -4,7 +4,7 @@
  * while the agent is at the bottom, and otherwise offers a "New messages" jump.
  */
 
-import { isTimelineEvent } from '@beckon/protocol/chat-api';
+import { isTimelineEvent } from '@beckon/protocol/chat-lines';
 import { memo, type ReactNode, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Message } from '../../../api/conversations.ts';
 import { useT } from '../../../i18n/language-context.tsx';

@@ -4,12 +4,8 @@
  * preview of what the customer gets, and sends it.
  */
 
-import {
-  fillText,
-  missingVariable,
-  renderTemplate,
-  type WhatsAppTemplate,
-} from '@beckon/protocol/whatsapp-templates';
+import { fillText, missingVariable, renderTemplate } from '@beckon/protocol/template-text';
+import type { WhatsAppTemplate } from '@beckon/protocol/whatsapp-templates';
 import { type FormEvent, Fragment, useId, useState } from 'react';
 import type { Conversation } from '../../../api/conversations.ts';
 import { errorMessage } from '../../../api/http.ts';
