@@ -11,6 +11,7 @@ import {
   type SendResult,
 } from '../channel.ts';
 import { bareAddress } from './loop-guard.ts';
+import { oneLine } from './mail-message.ts';
 import type { Mailer } from './mailer.ts';
 import type { ThreadNames } from './reply-token.ts';
 import { unsubscribeHeaders } from './unsubscribe.ts';
@@ -21,9 +22,12 @@ export type AttachmentOpener = (
   attachmentId: string,
 ) => Promise<Readable | undefined>;
 
-/** The subject of a reply in a thread: the customer's subject with one "Re:". */
-export const replySubject = (topic: string | null, accountName: string): string =>
-  topic ? (/^re:/i.test(topic) ? topic : `Re: ${topic}`) : `Your conversation with ${accountName}`;
+/** The subject of a reply in a thread: the customer's subject, on one line, with one "Re:". */
+export const replySubject = (topic: string | null, accountName: string): string => {
+  const line = oneLine(topic ?? '');
+  if (!line) return `Your conversation with ${accountName}`;
+  return /^re:/i.test(line) ? line : `Re: ${line}`;
+};
 
 /**
  * The e-mail channel's outbound side: an agent's line becomes a mail to the customer, threaded
@@ -67,6 +71,8 @@ export class EmailChannel implements Channel {
     const inReplyTo = await this.store.email.lastInbound(accountId, conversationId);
     const references = await this.store.email.references(accountId, conversationId);
     const token = this.names.token(accountId, conversationId);
+    // A topic stored before subjects were folded may still hold a line break: a header never does.
+    const topic = oneLine(conversation.topic ?? '') || null;
     await this.store.email.saveToken(accountId, conversationId, token);
     // Recorded before it leaves: a quick answer naming this Message-ID finds its thread.
     await this.store.email.recordSent(accountId, conversationId, messageId, msg.seq);
@@ -85,8 +91,7 @@ export class EmailChannel implements Channel {
       to,
       replyTo: this.names.replyAddress(token),
       // The first mail of a thread we start (a campaign's message) carries its subject as it is.
-      subject:
-        !inReplyTo && conversation.topic ? conversation.topic : replySubject(conversation.topic, accountName),
+      subject: !inReplyTo && topic ? topic : replySubject(topic, accountName),
       messageId,
       ...(inReplyTo ? { inReplyTo } : {}),
       ...(references.length ? { references: references.filter((id) => id !== messageId) } : {}),

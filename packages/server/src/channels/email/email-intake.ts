@@ -10,6 +10,7 @@ import type { Logger } from '../../logger.ts';
 import type { Store } from '../../store/store.ts';
 import type { ChannelInbox } from '../channel-inbox.ts';
 import type { EmailConfig } from './email-config.ts';
+import { REST_IN_ORIGINAL } from './html-text.ts';
 import { bareAddress, type DropReason, dropReason } from './loop-guard.ts';
 import { type MailMessage, MalformedMail, parseMail } from './mail-message.ts';
 import { strippedReply } from './quoted-text.ts';
@@ -208,13 +209,15 @@ export class EmailIntake {
   }
 }
 
-/** The line an agent reads: the reply without its quoted history, within a message's length. */
+/**
+ * The line an agent reads: the reply without its quoted history (a forward keeps what it
+ * forwards), within a message's length.
+ */
 export function lineOf(mail: MailMessage, skipped: readonly string[], withFiles: boolean): string {
   const notes = skipped.map((n) => `[${n}: kept in the original mail only]`);
-  const body = strippedReply(mail.text);
+  const body = mail.forward ? mail.text.trim() : strippedReply(mail.text);
   const tail = notes.length ? `\n\n${notes.join('\n')}` : '';
   const room = MAX_MESSAGE_LENGTH - tail.length;
-  const text =
-    body.length > room ? `${body.slice(0, room - 60)}\n… [the rest is in the original mail]` : body;
+  const text = body.length > room ? `${body.slice(0, room - 60)}\n${REST_IN_ORIGINAL}` : body;
   return (text + tail).trim() || (withFiles ? '' : '(an empty mail)');
 }

@@ -1,4 +1,5 @@
 import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
+import { htmlText } from './html-text.ts';
 
 /** A file a mail carried. */
 export interface MailFile {
@@ -13,8 +14,12 @@ export interface MailMessage {
   messageId: string | null;
   /** The From address (lower-case) and display name. */
   from: { address: string; name: string | null } | null;
+  /** On one line: a line break in a subject (folded, or encoded in it) becomes a space. */
   subject: string;
+  /** The text part, else the text of the HTML part(s); then the text of each attached mail. */
   text: string;
+  /** A forward (by its subject, or a mail attached to it): what it carries is the point of it. */
+  forward: boolean;
   /** In-Reply-To then References, as written (oldest first). */
   threadIds: string[];
   /** `Auto-Submitted`, lower-case, or null. */
@@ -48,11 +53,51 @@ const addresses = (a: AddressObject | AddressObject[] | undefined): string[] =>
     .map((v) => v.address?.trim().toLowerCase())
     .filter((x): x is string => Boolean(x?.includes('@')));
 
+/** A subject on one line: control characters (CR, LF, tab, NUL…) become spaces, runs of spaces one. */
+export const oneLine = (s: string): string =>
+  s
+    .replace(/[\p{Cc}\u2028\u2029]+/gu, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+
+/** The detached signature of a signed mail (S/MIME, PGP/MIME): the raw mail keeps it; it is no file the sender sent. */
+const SIGNATURE = /^application\/(x-)?(pkcs7-signature|pgp-signature)$/i;
+
+/** A forward's subject ("Fwd:", "FW:", "WG:", "TR:", "RV:", "ENC:", "I:"). */
+const FORWARD = /^(fwd?|wg|tr|rv|enc|i)\s*:/i;
+
+/** Names for files a mail sends without one. */
+const UNNAMED: Record<string, string> = { 'text/calendar': 'invite.ics', 'message/rfc822': 'message.eml' };
+
+/** A mail's own words: the text part, else its HTML read as text; without Outlook's `[cid:…]` image markers. */
+const bodyText = (mail: ParsedMail): string =>
+  (mail.text?.trim() ? mail.text : mail.html ? htmlText(mail.html) : '')
+    .replace(/\r\n?/g, '\n')
+    .replace(/\[cid:[^\]\s]{1,300}\]/g, '')
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+
+/** The words of a mail forwarded as an attachment, under the headers a reader needs. */
+async function attachedText(content: Buffer): Promise<string> {
+  const inner = await simpleParser(content, {
+    skipHtmlToText: true,
+    skipTextToHtml: true,
+    skipTextLinks: true,
+  });
+  const head = [
+    inner.from?.text && `From: ${oneLine(inner.from.text)}`,
+    inner.date && `Date: ${inner.date.toUTCString()}`,
+    `Subject: ${oneLine(inner.subject ?? '')}`,
+  ].filter(Boolean);
+  return `---------- Forwarded message ----------\n${head.join('\n')}\n\n${bodyText(inner)}`;
+}
+
 /** Parses a raw mail; malformed parts are read as well as they can be, a mail with no headers is refused. */
 export async function parseMail(raw: Buffer): Promise<MailMessage> {
   let mail: ParsedMail;
   try {
-    mail = await simpleParser(raw, { skipHtmlToText: false, skipTextToHtml: true, skipTextLinks: true });
+    mail = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true });
   } catch (err) {
     throw new MalformedMail(`the message could not be read: ${(err as Error).message}`);
   }
@@ -75,25 +120,39 @@ export async function parseMail(raw: Buffer): Promise<MailMessage> {
         )
     : [];
   const messageId = mail.messageId?.match(MSG_ID)?.[0] ?? null;
+  const subject = oneLine(mail.subject ?? '');
+  const attached = report ? [] : mail.attachments.filter((a) => /^message\/rfc822$/i.test(a.contentType));
+  const texts = [bodyText(mail)];
+  for (const a of attached) texts.push(await attachedText(a.content).catch(() => ''));
+  // One file sent twice (a calendar invitation's text/calendar part and its invite.ics) is one file.
+  const seen = new Set<string>();
+  const files = report
+    ? []
+    : mail.attachments.filter((a) => {
+        const key = `${a.checksum}:${a.size}`;
+        if (SIGNATURE.test(a.contentType) || seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
   return {
     messageId,
     from: fromValue?.address
       ? { address: fromValue.address.trim().toLowerCase(), name: fromValue.name?.trim() || null }
       : null,
-    subject: (mail.subject ?? '').trim(),
-    text: mail.text ?? '',
+    subject,
+    // A mail whose only body is HTML (often beside attachments) is read from its HTML.
+    text: texts.filter(Boolean).join('\n\n'),
+    forward: FORWARD.test(subject) || attached.length > 0,
     threadIds,
     autoSubmitted: headerText(mail, 'auto-submitted'),
     precedence: headerText(mail, 'precedence'),
     report,
     reportedIds,
-    files: report
-      ? []
-      : mail.attachments.map((a) => ({
-          name: a.filename ?? 'attachment',
-          contentType: a.contentType,
-          content: a.content,
-        })),
+    files: files.map((a) => ({
+      name: a.filename ?? UNNAMED[a.contentType.toLowerCase()] ?? 'attachment',
+      contentType: a.contentType,
+      content: a.content,
+    })),
     recipients: [...addresses(mail.to), ...addresses(mail.cc)],
   };
 }
