@@ -198,14 +198,11 @@ for (const via of ['smtp', 'webhook'] as const) {
           html,
           '',
         ].join('\r\n');
-      const started = Date.now();
       await deliver(mail('big-html', big), 'ola@example.com', MAIN);
-      const elapsed = Date.now() - started;
       const { line } = await lineOf('<big-html@example.com>');
       assert.ok(line.text.length <= MAX_MESSAGE_LENGTH);
       assert.match(line.text, /^A long report line with bold words\./);
       assert.match(line.text, /… \[the rest is in the original mail\]$/);
-      assert.ok(elapsed < 10_000, `a 3 MB HTML mail is stored in ${elapsed} ms`);
 
       await deliver(mail('deep-html', `${'<div>'.repeat(50_000)}deep`), 'ola@example.com', MAIN);
       const deep = await lineOf('<deep-html@example.com>');
