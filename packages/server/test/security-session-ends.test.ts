@@ -95,18 +95,23 @@ for (const storeKind of ['sqlite', 'postgres'] as const) {
       await hereConsole.disconnect();
     });
 
-    it("an admin's password reset and a role change end all of the user's sessions and consoles", async () => {
+    it("an admin's password reset, a role change and a removal end all of the user's sessions and consoles", async () => {
       const owner = await on.session(ownerId, accountId);
-      for (const change of [{ password: 'reset-by-the-owner-1' }, { role: 'admin' }]) {
+      const changes = {
+        reset: (id: string) => owner.api.patch(`/api/v1/users/${id}`, { password: 'reset-by-the-owner-1' }),
+        role: (id: string) => owner.api.patch(`/api/v1/users/${id}`, { role: 'admin' }),
+        removal: (id: string) => owner.api.delete(`/api/v1/users/${id}`),
+      };
+      for (const [what, change] of Object.entries(changes)) {
         const jo = await on.person(accountId, 'jo');
         const phone = await on.session(jo.id, accountId);
         const desk = await on.session(jo.id, accountId);
         const deskConsole = await on.console(desk.cookie);
-        const res = await owner.api.patch(`/api/v1/users/${jo.id}`, change);
-        assert.equal(res.status, 200, JSON.stringify(res.body));
-        assert.equal((await closedWithin(deskConsole)).code, 4401, JSON.stringify(change));
-        assert.equal((await phone.api.get('/api/v1/me')).status, 401);
-        assert.equal((await desk.api.get('/api/v1/me')).status, 401);
+        const res = await change(jo.id);
+        assert.ok(res.status < 300, `${what}: ${JSON.stringify(res.body)}`);
+        assert.equal((await closedWithin(deskConsole)).code, 4401, what);
+        assert.equal((await phone.api.get('/api/v1/me')).status, 401, what);
+        assert.equal((await desk.api.get('/api/v1/me')).status, 401, what);
         assert.equal((await owner.api.get('/api/v1/me')).status, 200, 'the owner making it stays');
       }
     });

@@ -115,6 +115,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const after = JSON.parse((await meWith(again.session!)).body);
       assert.equal(after.user.id, me.user.id, 'the same user');
       assert.equal(after.user.role, 'admin');
+      assert.equal((await meWith(session!)).statusCode, 401, 'the session of the old role has ended');
     });
 
     it('refuses a wrong state, a replayed callback, an ID token with the wrong nonce, issuer, audience, signature or expiry, and UserInfo about another person', async () => {

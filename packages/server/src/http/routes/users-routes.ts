@@ -158,8 +158,9 @@ export function usersRoutes(app: App, ctx: AppContext): void {
       if (target.id === auth.userId) throw badRequest('you cannot remove yourself', 'self_delete');
       if (target.role === 'owner' && auth.role !== 'owner')
         throw forbidden('only an owner can remove an owner');
-      await store.users.delete(auth.accountId, target.id);
+      // Before the user goes (their sessions go with them): so their open consoles close too.
       await ends.ofUser(target.id);
+      await store.users.delete(auth.accountId, target.id);
       return reply.code(204).send(null);
     },
   );
