@@ -33,7 +33,8 @@ import { CloseCode } from './visitor-protocol.ts';
  * token) and `/v1/agent` (a console user, authenticated by the session cookie). JSON text frames,
  * each an object discriminated by `type`. Close codes are those of the visitor protocol, each after
  * an `error` frame saying why: 4400 a frame that cannot be read before authentication (after it, an
- * error frame only), 4401 no or invalid token or session, 4403 not allowed (an unknown site key or
+ * error frame only), 4401 no or invalid token or session (also when a console's session ends while
+ * its socket is open), 4403 not allowed (an unknown site key or
  * an origin outside the site's allow-list on `start`, someone else's conversation, a console origin
  * or role refused), 4408 not authenticated in time or no answer to the server's pings, 4429 frames
  * kept coming after `rate_limited` errors, 1009 a frame over MAX_CHAT_FRAME_BYTES. Unacknowledged
@@ -62,6 +63,11 @@ export const ChatErrorCode = {
   HelloRequired: 'hello_required',
   /** Before closing with 4401: the conversation token is malformed, unknown or expired. */
   InvalidToken: 'invalid_chat_token',
+  /**
+   * Before closing a console socket with 4401: its sign-in session ended (signed out elsewhere, a new
+   * password, two-factor turned on, a new role, or the account now requires two-factor).
+   */
+  SessionEnded: 'session_ended',
   /** Before closing with 4408: the socket could not be authenticated in time, or stopped answering pings. */
   Timeout: 'timeout',
   /** The server's store is briefly unreachable: nothing was done; send the same frame again shortly. */

@@ -115,9 +115,10 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const after = JSON.parse((await meWith(again.session!)).body);
       assert.equal(after.user.id, me.user.id, 'the same user');
       assert.equal(after.user.role, 'admin');
+      assert.equal((await meWith(session!)).statusCode, 401, 'the session of the old role has ended');
     });
 
-    it('refuses a wrong state, a replayed callback, and an ID token with the wrong nonce, issuer, audience, signature or expiry', async () => {
+    it('refuses a wrong state, a replayed callback, an ID token with the wrong nonce, issuer, audience, signature or expiry, and UserInfo about another person', async () => {
       idp.state.user = { sub: 'idp-bob', email: 'bob@corp.example', groups: ['support'] };
       const wrongState = await signIn('bob@corp.example', { stateCookie: 'not-the-state' });
       assert.equal(wrongState.res.statusCode, 400);
@@ -134,7 +135,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal(replay.statusCode, 400, 'a state works once');
 
       idp.state.user = { sub: 'idp-cy', email: 'cy@corp.example', groups: ['support'] };
-      for (const tamper of ['nonce', 'issuer', 'audience', 'signature', 'expired'] as const) {
+      for (const tamper of ['nonce', 'issuer', 'audience', 'signature', 'expired', 'userinfo_sub'] as const) {
         const { res, session } = await signIn('cy@corp.example', { tamper });
         assert.equal(res.statusCode, 401, `${tamper}: ${res.body}`);
         assert.match(res.body, /token_refused/);

@@ -111,13 +111,41 @@ export class OidcClient {
       });
     const claims = tokens.claims();
     if (!claims) throw new Error('the provider sent no ID token');
-    if (claims.email_verified === false) throw new Error('the provider has not verified this e-mail address');
-    const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : '';
-    if (!email) throw new Error('the ID token carries no e-mail address; add the email scope or claim');
-    const raw = claims[sso.groupsClaim];
+    const person = await this.personOf(config, sso, claims, tokens.access_token);
+    if (person.email_verified === false) throw new Error('the provider has not verified this e-mail address');
+    const email = typeof person.email === 'string' ? person.email.trim().toLowerCase() : '';
+    if (!email) throw new Error('the provider gave no e-mail address; add the email scope or claim');
+    const raw = person[sso.groupsClaim];
     const groups = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? [raw] : [];
-    const name = typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim() : email;
+    const name = typeof person.name === 'string' && person.name.trim() ? person.name.trim() : email;
     return { issuer: claims.iss, subject: claims.sub, email, name, groups };
+  }
+
+  /**
+   * The person's claims: the ID token's, with what it lacks read from the UserInfo endpoint
+   * (OpenID Connect Core 5.4), as most providers put only `sub` in a code flow's ID token.
+   * UserInfo must name the same `sub` (Core 5.3.2), or its answer is about someone else.
+   */
+  private async personOf(
+    config: oidc.Configuration,
+    sso: SsoConfig,
+    claims: oidc.IDToken,
+    accessToken: string,
+  ): Promise<Record<string, unknown>> {
+    const complete =
+      claims.email !== undefined && claims.name !== undefined && claims[sso.groupsClaim] !== undefined;
+    if (complete || !config.serverMetadata().userinfo_endpoint) return claims;
+    // Passing the ID token's `sub` makes the call refuse an answer that names anyone else.
+    const info = await oidc.fetchUserInfo(config, accessToken, claims.sub);
+    // The e-mail and whether it is verified come from one source, never half from each.
+    const mail = claims.email === undefined ? info : claims;
+    return {
+      ...claims,
+      email: mail.email,
+      email_verified: mail.email_verified,
+      name: claims.name ?? info.name,
+      [sso.groupsClaim]: claims[sso.groupsClaim] ?? info[sso.groupsClaim],
+    };
   }
 }
 

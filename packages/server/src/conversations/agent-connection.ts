@@ -5,16 +5,18 @@ import type { Conversation, Message, QueueEntry } from '@beckon/protocol/chat-ap
 import { CHAT_HELLO_TIMEOUT_MS, ChatErrorCode, parseAgentFrame } from '@beckon/protocol/chat-protocol';
 import type { SlaBreachView } from '@beckon/protocol/sla-api';
 import type { WebSocket } from 'ws';
+import { SESSION_COOKIE } from '../auth/auth-context.ts';
 import type { Config } from '../config.ts';
 import { clientAddress } from '../engagement/engagement-runtime.ts';
 import type { Logger } from '../logger.ts';
+import { sessionRef } from '../store/auth-sessions-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { CallParty, CallSockets } from '../voice/call-sockets.ts';
 import { type AgentChatService, isSupervisor, type StaffCaller } from './agent-chat-service.ts';
 import { runAgentCommand } from './agent-commands.ts';
 import type { AgentDepartures } from './agent-departures.ts';
 import type { AgentPresence } from './agent-presence.ts';
-import { authenticateAgentSocket } from './agent-socket-auth.ts';
+import { authenticateAgentSocket, cookieValue } from './agent-socket-auth.ts';
 import type { BusRecovery } from './bus-recovery.ts';
 import type { AgentEvent, ChatEvents, ConversationEvent } from './chat-events.ts';
 import { CloseCode, errorFrame, sendFrame } from './chat-socket.ts';
@@ -22,6 +24,7 @@ import { DeliveryStream, STREAM_PAGE } from './delivery-stream.ts';
 import type { MessageWriter } from './message-writer.ts';
 import type { QueueFeed, QueueListener } from './queue-feed.ts';
 import type { ReadPositions } from './read-positions.ts';
+import type { SessionBound, SessionSockets } from './session-sockets.ts';
 import { SocketGuard, type SocketLimits } from './socket-guard.ts';
 import { TypingGate } from './typing-gate.ts';
 
@@ -39,6 +42,8 @@ export interface AgentSocketDeps {
   route: (accountId: string) => void;
   /** The sockets that catch up from the store when the bus comes back. */
   recovery: BusRecovery;
+  /** The sockets that close when their session ends. */
+  sessions: SessionSockets;
   limits: SocketLimits;
   log: Logger;
   /** Calls: ringing, signalling and state. */
@@ -68,7 +73,7 @@ const MAX_BACKLOG = 100;
  * conversation change), and the messages of the conversations it holds or watches, in order.
  * Frames are limited per socket and per agent (`SocketGuard`), typing signals per conversation.
  */
-export class AgentConnection implements QueueListener {
+export class AgentConnection implements QueueListener, SessionBound {
   readonly id = randomUUID();
   caller!: StaffCaller & { userId: string };
   user!: User;
@@ -87,6 +92,8 @@ export class AgentConnection implements QueueListener {
   readonly typing: TypingGate;
   /** This console's side of its calls (after authentication). */
   call?: CallParty;
+  /** The public id of the session whose cookie opened this socket. */
+  private sessionRef?: string;
 
   constructor(
     readonly ws: WebSocket,
@@ -123,6 +130,12 @@ export class AgentConnection implements QueueListener {
 
   private async init(req: IncomingMessage): Promise<void> {
     const { store, config, events, presence, queues, log } = this.deps;
+    // Listening before the session is read: one ended while this socket authenticates closes it too.
+    const token = cookieValue(req.headers.cookie, SESSION_COOKIE);
+    if (token) {
+      this.sessionRef = sessionRef(token);
+      this.deps.sessions.add(this.sessionRef, this);
+    }
     try {
       const { accountId, user } = await authenticateAgentSocket(store, config, req);
       this.caller = { accountId, role: user.role, userId: user.id };
@@ -453,9 +466,20 @@ export class AgentConnection implements QueueListener {
   }
 
   /** `silent`: the socket stopped answering pings, so its agent counts as gone at once, without a grace period. */
+  /** The session this socket was opened under ended: the console signs in again. */
+  sessionEnded(): void {
+    this.guard.refuse(
+      'unauthorized',
+      CloseCode.Unauthorized,
+      ChatErrorCode.SessionEnded,
+      'your session has ended; sign in again',
+    );
+  }
+
   private cleanup(silent = false): void {
     this.closed = true;
     this.deps.recovery.delete(this);
+    if (this.sessionRef) this.deps.sessions.delete(this.sessionRef, this);
     this.typing.close();
     for (const id of [...this.streams.keys()]) this.drop(id);
     if (this.call) this.deps.voice.closed(this.call);

@@ -33,6 +33,7 @@ import { PresenceSet } from './presence-set.ts';
 import { QueueFeed } from './queue-feed.ts';
 import { ReadPositions } from './read-positions.ts';
 import { Router } from './router.ts';
+import { SessionSockets } from './session-sockets.ts';
 import { SnoozeWaker } from './snoozes.ts';
 import { CHAT_REFUSALS, type SocketLimits } from './socket-guard.ts';
 import { UnseenReplyMailer } from './unseen-replies.ts';
@@ -148,6 +149,9 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   // When the bus comes back after an outage, sockets and queues catch up from the store.
   const recovery = new BusRecovery(bus, log.child({ part: 'bus-recovery' }));
   recovery.add(queues);
+  // A console socket closes when the session it was opened under ends, on whichever node.
+  const sessions = new SessionSockets(bus, log.child({ part: 'session-sockets' }));
+  await sessions.ready();
   const snoozes = new SnoozeWaker(store, announcer, log.child({ part: 'snoozes' }));
   const unseenReplies = new UnseenReplyMailer(
     store,
@@ -226,6 +230,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
       reads,
       route,
       recovery,
+      sessions,
       limits: agentLimits,
       log,
       voice,
@@ -261,6 +266,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     callbacks.stop();
     callMarks.stop();
     recovery.stop();
+    await sessions.stop();
     // A stopping node's agents are moving to another node: their grace waits end now without
     // handing their offers back, and departures still running finish while the store is open.
     presence.stop();

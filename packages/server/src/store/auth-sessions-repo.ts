@@ -42,6 +42,11 @@ export interface SessionRow {
 /** Don't write a session's last use more often than this (ms): a read must not cost a write. */
 const TOUCH_EVERY_MS = 60_000;
 
+/** A session's public id, from its cookie's token (what `find` answers as `ref`). */
+export function sessionRef(token: string): string {
+  return sha256(token).slice(0, 16);
+}
+
 /** Console sign-in sessions; the cookie holds a random token, the store only its hash. */
 export class AuthSessionsRepo {
   constructor(private readonly db: Kysely<Database>) {}
@@ -121,11 +126,32 @@ export class AuthSessionsRepo {
     await this.db.deleteFrom('auth_sessions').where('id', '=', sha256(token)).execute();
   }
 
-  /** Signs a user out everywhere (password reset, removal), or everywhere but the session of `keepToken`. */
-  async deleteForUser(userId: string, keepToken?: string): Promise<void> {
+  /**
+   * Signs a user out everywhere (password reset, removal), or everywhere but the session of
+   * `keepToken`. Answers the refs of the sessions ended.
+   */
+  async deleteForUser(userId: string, keepToken?: string): Promise<string[]> {
     let q = this.db.deleteFrom('auth_sessions').where('user_id', '=', userId);
     if (keepToken) q = q.where('id', '!=', sha256(keepToken));
-    await q.execute();
+    return refsOf(await q.returning(['id', 'ref']).execute());
+  }
+
+  /**
+   * Ends the account's sessions that signed in without a second factor of anyone who has none
+   * turned on (the account now requires one); single sign-on's stay, as the provider answers for
+   * it. Answers the refs of the sessions ended.
+   */
+  async deleteWithoutTwoFactor(accountId: string): Promise<string[]> {
+    const rows = await this.db
+      .deleteFrom('auth_sessions')
+      .where('account_id', '=', accountId)
+      .where((eb) => eb.or([eb('method', 'is', null), eb('method', '!=', 'oidc')]))
+      .where('user_id', 'not in', (eb) =>
+        eb.selectFrom('user_totp').select('user_id').where('enabled_at', 'is not', null),
+      )
+      .returning(['id', 'ref'])
+      .execute();
+    return refsOf(rows);
   }
 
   /** The account's live sessions, newest use first; only `userId`'s when given. */
@@ -173,3 +199,6 @@ export class AuthSessionsRepo {
     return Number(r.numDeletedRows) > 0;
   }
 }
+
+const refsOf = (rows: Array<{ id: string; ref: string | null }>): string[] =>
+  rows.map((r) => r.ref ?? r.id.slice(0, 16));

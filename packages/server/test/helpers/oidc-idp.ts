@@ -3,8 +3,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 
-/** How the next ID token is spoiled, to see the relying party refuse it. */
-export type Tamper = 'nonce' | 'issuer' | 'signature' | 'audience' | 'expired' | null;
+/**
+ * How the next ID token is spoiled, to see the relying party refuse it. `userinfo_sub`: the ID
+ * token carries only `sub`, and UserInfo answers with another person's.
+ */
+export type Tamper = 'nonce' | 'issuer' | 'signature' | 'audience' | 'expired' | 'userinfo_sub' | null;
 
 export interface IdpUser {
   sub: string;
@@ -25,6 +28,7 @@ export async function startIdp(opts: { clientId: string; clientSecret: string })
   const stranger = await generateKeyPair('RS256');
   const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
   const codes = new Map<string, { nonce: string; challenge: string; redirectUri: string; user: IdpUser }>();
+  const accessTokens = new Map<string, { user: IdpUser; tamper: Tamper }>();
   const state = { user: null as IdpUser | null, tamper: null as Tamper, tokenCalls: 0, verifierChecked: 0 };
   let issuer = '';
 
@@ -40,6 +44,7 @@ export async function startIdp(opts: { clientId: string; clientSecret: string })
         authorization_endpoint: `${issuer}/authorize`,
         token_endpoint: `${issuer}/token`,
         jwks_uri: `${issuer}/jwks`,
+        userinfo_endpoint: `${issuer}/userinfo`,
         response_types_supported: ['code'],
         subject_types_supported: ['public'],
         id_token_signing_alg_values_supported: ['RS256'],
@@ -48,6 +53,13 @@ export async function startIdp(opts: { clientId: string; clientSecret: string })
         token_endpoint_auth_methods_supported: ['client_secret_basic'],
       });
     if (url.pathname === '/jwks') return json(200, { keys: [jwk] });
+    if (url.pathname === '/userinfo') {
+      const grant = accessTokens.get((req.headers.authorization ?? '').replace(/^Bearer /, ''));
+      if (!grant) return json(401, { error: 'invalid_token' });
+      const { user, tamper } = grant;
+      const sub = tamper === 'userinfo_sub' ? `${user.sub}-other` : user.sub;
+      return json(200, { ...user, sub, email_verified: user.email_verified ?? true });
+    }
     if (url.pathname === '/authorize') {
       const q = url.searchParams;
       if (q.get('client_id') !== opts.clientId || q.get('code_challenge_method') !== 'S256' || !state.user)
@@ -92,13 +104,16 @@ export async function startIdp(opts: { clientId: string; clientSecret: string })
         const t = state.tamper;
         const now = Math.floor(Date.now() / 1000);
         const { user } = grant;
-        const idToken = await new SignJWT({
-          email: user.email,
-          email_verified: user.email_verified ?? true,
-          name: user.name,
-          groups: user.groups ?? [],
-          nonce: t === 'nonce' ? 'not-the-nonce' : grant.nonce,
-        })
+        const person =
+          t === 'userinfo_sub'
+            ? {}
+            : {
+                email: user.email,
+                email_verified: user.email_verified ?? true,
+                name: user.name,
+                groups: user.groups ?? [],
+              };
+        const idToken = await new SignJWT({ ...person, nonce: t === 'nonce' ? 'not-the-nonce' : grant.nonce })
           .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
           .setIssuer(t === 'issuer' ? 'https://evil.example' : issuer)
           .setSubject(user.sub)
@@ -106,7 +121,9 @@ export async function startIdp(opts: { clientId: string; clientSecret: string })
           .setIssuedAt(t === 'expired' ? now - 7200 : now)
           .setExpirationTime(t === 'expired' ? now - 3600 : now + 300)
           .sign(t === 'signature' ? stranger.privateKey : privateKey);
-        json(200, { access_token: randomUUID(), token_type: 'Bearer', expires_in: 300, id_token: idToken });
+        const accessToken = randomUUID();
+        accessTokens.set(accessToken, { user, tamper: t });
+        json(200, { access_token: accessToken, token_type: 'Bearer', expires_in: 300, id_token: idToken });
       });
       return;
     }

@@ -11,13 +11,16 @@ export interface ProviderUser {
 /**
  * A real OpenID Connect provider (the maintained `oidc-provider` package) on a free port, with one
  * confidential client and its development sign-in pages: any login name signs in as the user of
- * that name in `users`. PKCE is required, as it is of public deployments.
+ * that name in `users`. PKCE is required, as it is of public deployments. By the package's
+ * default, a code flow's ID token carries only `sub` and the person's claims come from UserInfo;
+ * `claimsInIdToken` puts them in the ID token too, as some providers do.
  */
 export async function startOidcProvider(opts: {
   clientId: string;
   clientSecret: string;
   redirectUri: string;
   users: Record<string, ProviderUser>;
+  claimsInIdToken?: boolean;
 }) {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -34,8 +37,7 @@ export async function startOidcProvider(opts: {
     ],
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'], groups: ['groups'] },
     scopes: ['openid', 'email', 'profile', 'groups'],
-    // The claims the scopes ask for go into the ID token itself, as Beckon reads them there.
-    conformIdTokenClaims: false,
+    conformIdTokenClaims: !opts.claimsInIdToken,
     pkce: { required: () => true },
     cookies: { keys: ['a-test-cookie-key'] },
     findAccount: (_ctx, sub) => {
@@ -55,6 +57,12 @@ export async function startOidcProvider(opts: {
   });
   // Plain HTTP on loopback: the provider would otherwise insist on TLS for its cookies.
   provider.proxy = true;
-  server.on('request', provider.callback());
-  return { issuer, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  // The paths asked for, in order, to see which endpoints a relying party used.
+  const requested: string[] = [];
+  const handle = provider.callback();
+  server.on('request', (req, res) => {
+    requested.push(new URL(req.url ?? '/', issuer).pathname);
+    handle(req, res);
+  });
+  return { issuer, requested, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

@@ -12,6 +12,7 @@ import {
 import { Type } from 'typebox';
 import { ALL_ROLES, type AuthContext, authOf, requireRole, SESSION_COOKIE } from '../../auth/auth-context.ts';
 import { currentPasswordCheck } from '../../auth/current-password.ts';
+import { SessionEnds } from '../../auth/session-ends.ts';
 import {
   newRecoveryCodes,
   newTotpSecret,
@@ -57,6 +58,7 @@ export function securityRoutes(app: App, ctx: AppContext): void {
   const members = { onRequest: requireRole(store, ALL_ROLES) };
   const owners = { onRequest: requireRole(store, OWNERS) };
   const checkPassword = currentPasswordCheck(store, loginLimiter);
+  const ends = new SessionEnds(ctx);
   const tags = ['security'];
 
   const status = async (auth: AuthContext) => {
@@ -126,7 +128,8 @@ export function securityRoutes(app: App, ctx: AppContext): void {
         summary: 'Turn two-factor sign-in on with a first code from the app',
         description:
           'Answers ten one-time recovery codes, shown this once. A wrong code answers 400 `invalid_totp` ' +
-          'and counts as a failed sign-in.',
+          'and counts as a failed sign-in. Ends your other sessions, which signed in without the second ' +
+          'factor; this one stays.',
         body: TotpCodeBody,
         response: replies(200, RecoveryCodes),
       },
@@ -148,6 +151,7 @@ export function securityRoutes(app: App, ctx: AppContext): void {
       }
       const { codes, hashes } = freshCodes();
       await store.twoFactor.enable(userId, hashes);
+      await ends.ofUser(userId, req.cookies[SESSION_COOKIE]);
       return { recoveryCodes: codes };
     },
   );
@@ -221,7 +225,7 @@ export function securityRoutes(app: App, ctx: AppContext): void {
       if (target.id === auth.userId)
         throw badRequest('turn your own off in Settings › Security', 'self_reset');
       await store.twoFactor.disable(target.id);
-      await store.authSessions.deleteForUser(target.id);
+      await ends.ofUser(target.id);
       return reply.code(204).send(null);
     },
   );
@@ -249,9 +253,10 @@ export function securityRoutes(app: App, ctx: AppContext): void {
         security,
         summary: "Change the account's sign-in rules (owners)",
         description:
-          'With `requireTotp`, every member must set up two-factor sign-in: until they do, their sessions ' +
-          'reach only the set-up (403 `totp_setup_required` elsewhere). The owner turning it on must have ' +
-          'it on already (409 `totp_not_enabled`).',
+          'With `requireTotp`, every member must set up two-factor sign-in: turning it on ends the ' +
+          'password sessions of members who have not, and until they do, their new sessions reach only the ' +
+          'set-up (403 `totp_setup_required` elsewhere). Single sign-on sessions stay. The owner turning ' +
+          'it on must have it on already (409 `totp_not_enabled`).',
         body: AccountSecurityBody,
         response: replies(200, AccountSecurity),
       },
@@ -260,7 +265,9 @@ export function securityRoutes(app: App, ctx: AppContext): void {
       const auth = authOf(req);
       if (req.body.requireTotp && !(await store.twoFactor.totpOf(userOf(auth)))?.enabled)
         throw new AppError(409, 'totp_not_enabled', 'turn on two-factor sign-in for yourself first');
+      const before = await store.twoFactor.required(auth.accountId);
       await store.twoFactor.setRequired(auth.accountId, req.body.requireTotp);
+      if (req.body.requireTotp && !before) await ends.withoutTwoFactor(auth.accountId);
       return { requireTotp: req.body.requireTotp };
     },
   );
@@ -297,8 +304,7 @@ export function securityRoutes(app: App, ctx: AppContext): void {
     },
     async (req, reply) => {
       const auth = authOf(req);
-      if (!(await store.authSessions.revoke(auth.accountId, req.params.ref, userOf(auth))))
-        throw notFound('session');
+      if (!(await ends.one(auth.accountId, req.params.ref, userOf(auth)))) throw notFound('session');
       return reply.code(204).send(null);
     },
   );
@@ -310,7 +316,7 @@ export function securityRoutes(app: App, ctx: AppContext): void {
       schema: { tags, security, summary: 'Sign out everywhere but here', response: replies(204, NoContent) },
     },
     async (req, reply) => {
-      await store.authSessions.deleteForUser(userOf(authOf(req)), req.cookies[SESSION_COOKIE]);
+      await ends.ofUser(userOf(authOf(req)), req.cookies[SESSION_COOKIE]);
       return reply.code(204).send(null);
     },
   );
@@ -348,7 +354,7 @@ export function securityRoutes(app: App, ctx: AppContext): void {
     async (req, reply) => {
       const auth = authOf(req);
       if (auth.via !== 'session') throw forbidden();
-      if (!(await store.authSessions.revoke(auth.accountId, req.params.ref))) throw notFound('session');
+      if (!(await ends.one(auth.accountId, req.params.ref))) throw notFound('session');
       return reply.code(204).send(null);
     },
   );

@@ -10,6 +10,7 @@ import type { FastifyReply } from 'fastify';
 import { authOf, requireRole, startSession } from '../../auth/auth-context.ts';
 import { issuerProblem, OidcClient, roleForGroups, type SsoClaims } from '../../auth/oidc.ts';
 import { hashPassword } from '../../auth/passwords.ts';
+import { SessionEnds } from '../../auth/session-ends.ts';
 import type { AppContext } from '../../context.ts';
 import { AppError, badRequest, conflict, notFound } from '../../errors.ts';
 import { randomToken } from '../../ids.ts';
@@ -35,6 +36,7 @@ export function ssoRoutes(app: App, ctx: AppContext): void {
   const log = logger.child({ component: 'sso' });
   const redirectUri = () => `${config.publicUrl}${CALLBACK_PATH}`;
   const client = new OidcClient(redirectUri);
+  const ends = new SessionEnds(ctx);
   const owners = { onRequest: requireRole(store, OWNERS) };
   const tags = ['security'];
 
@@ -343,8 +345,11 @@ export function ssoRoutes(app: App, ctx: AppContext): void {
         user.role === 'owner' &&
         mapped !== 'owner' &&
         (await store.users.countByRole(sso.accountId, 'owner')) <= 1;
-      if (user.role !== mapped && !lastOwner)
+      if (user.role !== mapped && !lastOwner) {
         await store.users.update(sso.accountId, userId, { role: mapped });
+        // As when an owner changes the role: the consoles open under the old one sign in again.
+        await ends.ofUser(userId);
+      }
     }
     await store.sso.link(sso.accountId, claims.issuer, claims.subject, userId);
     return { userId };

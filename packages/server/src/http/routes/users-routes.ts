@@ -9,6 +9,7 @@ import {
 } from '../../auth/auth-context.ts';
 import { currentPasswordCheck } from '../../auth/current-password.ts';
 import { hashPassword } from '../../auth/passwords.ts';
+import { SessionEnds } from '../../auth/session-ends.ts';
 import type { AppContext } from '../../context.ts';
 import { chatOf } from '../../conversations/chat-feature.ts';
 import { badRequest, forbidden } from '../../errors.ts';
@@ -21,6 +22,7 @@ const isAdmin = (a: AuthContext) => a.role === 'owner' || a.role === 'admin';
 /** Team members: owners and admins manage everyone; anyone may change their own name, status and password. */
 export function usersRoutes(app: App, ctx: AppContext): void {
   const { store, loginLimiter } = ctx;
+  const ends = new SessionEnds(ctx);
 
   const checkCurrentPassword = currentPasswordCheck(store, loginLimiter);
   const readers = { onRequest: requireRole(store, ALL_ROLES) };
@@ -87,7 +89,8 @@ export function usersRoutes(app: App, ctx: AppContext): void {
         description:
           'Changing one’s own password needs `currentPassword` (400 `current_password_required`, 403 ' +
           '`wrong_current_password`) and ends the user’s other sessions; an owner or admin resetting ' +
-          'another user needs none and ends all of theirs.',
+          'another user needs none and ends all of theirs. A new role ends the user’s sessions too ' +
+          '(one’s own: all but this one), so each console starts again with what the role may do.',
         params: IdParams,
         body: UserUpdate,
         response: replies(200, User),
@@ -119,9 +122,11 @@ export function usersRoutes(app: App, ctx: AppContext): void {
         ...rest,
         ...(password !== undefined ? { passwordHash: await hashPassword(password) } : {}),
       });
-      // A new password ends the user's other sessions; one's own change keeps the session making it.
-      if (password !== undefined)
-        await store.authSessions.deleteForUser(target.id, self ? req.cookies[SESSION_COOKIE] : undefined);
+      // A new password or role ends the user's sessions, and their console sockets on every node;
+      // one's own change keeps the session making it.
+      const roleChanged = rest.role !== undefined && rest.role !== target.role;
+      if (password !== undefined || roleChanged)
+        await ends.ofUser(target.id, self ? req.cookies[SESSION_COOKIE] : undefined);
       if (status !== undefined) {
         // The same path as the console socket's status switch: offers revoked, consoles told, queue rerouted.
         const chat = chatOf(ctx);
@@ -153,6 +158,8 @@ export function usersRoutes(app: App, ctx: AppContext): void {
       if (target.id === auth.userId) throw badRequest('you cannot remove yourself', 'self_delete');
       if (target.role === 'owner' && auth.role !== 'owner')
         throw forbidden('only an owner can remove an owner');
+      // Before the user goes (their sessions go with them): so their open consoles close too.
+      await ends.ofUser(target.id);
       await store.users.delete(auth.accountId, target.id);
       return reply.code(204).send(null);
     },
