@@ -188,8 +188,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal(audit.target_type, 'account');
     });
 
-    it('web chat: the agent sees •••• 4242, the IBAN and the customer number masked', async () => {
-      const visitor = await startVisitor(srv, { name: 'Ada' });
+    it('web chat: the agent sees •••• 4242, the IBAN and the customer number masked; the topic and survey comment too', async () => {
+      const visitor = await startVisitor(srv, { name: 'Ada', topic: `Card ${SECRETS.web}` });
       const id = visitor.conversation.id;
       await take(id);
       await visitor.send(
@@ -200,6 +200,16 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         (m) => m.senderKind === 'visitor' && m.text.startsWith('My card'),
       );
       assert.equal(seen.text, 'My card is •••• 4242, IBAN •••• 3000, customer [customer]');
+      assert.equal((await srv.node.ctx.store.conversations.get(accountId, id)).topic, 'Card •••• 4242');
+      await agent.close(id);
+      await visitor.waitForConversation((c) => c.status === 'closed');
+      visitor.csat(5, `Thanks! My card was ${SECRETS.web}`);
+      const rated = await eventually(
+        async () => (await srv.node.ctx.store.conversations.get(accountId, id)).csatComment,
+        5000,
+        'the survey comment',
+      );
+      assert.equal(rated, 'Thanks! My card was •••• 4242');
       await visitor.close();
     });
 

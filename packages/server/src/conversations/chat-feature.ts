@@ -118,7 +118,16 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     // A visitor's mark runs out with its TTL after their last socket: a page change costs nothing.
     ttlMs: ctx.config.visitorAwayMs,
   });
-  const visitors = new VisitorChatService(store, announcer, presence, route, origin, starts, here);
+  const visitors = new VisitorChatService(
+    store,
+    announcer,
+    presence,
+    route,
+    origin,
+    starts,
+    here,
+    (a, text) => maskerOf(ctx).mask(a, text),
+  );
   const router: Router = new Router(
     store,
     bus,
