@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { AgentChatClient } from '@beckon/sdk/agent-client';
 import { sql } from 'kysely';
 import { emailOf } from '../src/channels/email/email-feature.ts';
+import { MessageMasker } from '../src/privacy/message-masker.ts';
 import { OUTBOX_TEST_ENV } from './channel-contract.ts';
 import { BOT_TOKEN, startBotApi, tgUpdate } from './helpers/bot-api-server.ts';
 import { connectAgent, cookieFor, eventually, startVisitor } from './helpers/chat-fixtures.ts';
@@ -261,6 +262,24 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal(seen.text, 'Please charge •••• 0005 for order 1042.');
       const raw = await api('GET', `/api/v1/conversations/${id}/messages/${seen.seq}/raw`);
       assert.equal(raw.status, 404, 'the raw mail held the card');
+    });
+
+    it('a change reaches another node’s copy of the rules over the bus', async () => {
+      const { store, bus, logger } = srv.node.ctx;
+      const other = new MessageMasker(store, bus, logger);
+      await other.start();
+      assert.equal(await other.mask(accountId, 'CUST-111111'), '[customer]');
+      const res = await api('PUT', '/api/v1/account/masking', {
+        cards: true,
+        ibans: true,
+        patterns: [{ name: 'Customer number', pattern: 'cust-\\d{6}', flags: 'i', replacement: '[cust]' }],
+      });
+      assert.equal(res.status, 200);
+      await eventually(
+        async () => (await other.mask(accountId, 'CUST-111111')) === '[cust]',
+        5000,
+        'the new rules',
+      );
     });
 
     it('none of it is in any table, the database files, the data dir, the logs or the webhooks', async () => {
