@@ -58,8 +58,14 @@ describe('masking in the console (Chromium)', { timeout: 120_000 }, () => {
     await offer.getByText('My card is •••• 4242 and I am [customer]').waitFor();
     await offer.getByRole('button', { name: 'Accept' }).click();
     await page.getByTestId('chat').getByText('My card is •••• 4242 and I am [customer]').waitFor();
+    // The agent's own line shows as stored once the server acknowledged it.
+    const input = page.getByTestId('composer-input');
+    await input.fill('Charged 4111 1111 1111 1111, thanks');
+    await input.press('Enter');
+    await page.getByTestId('chat').getByText('Charged •••• 1111, thanks').waitFor();
     const shown = (await page.locator('body').textContent()) ?? '';
-    for (const s of ['4242 4242', '4242424242424242', '918273']) assert.ok(!shown.includes(s), s);
+    for (const s of ['4242 4242', '4242424242424242', '918273', '4111 1111'])
+      assert.ok(!shown.includes(s), s);
     assert.deepEqual(admin.errors, []);
   });
 });

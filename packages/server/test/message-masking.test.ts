@@ -193,8 +193,13 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const visitor = await startVisitor(srv, { name: 'Ada', topic: `Card ${SECRETS.web}` });
       const id = visitor.conversation.id;
       await take(id);
-      await visitor.send(
+      const ack = await visitor.send(
         `My card is ${SECRETS.web}, IBAN ${SECRETS.webIban}, customer ${SECRETS.customerNumber}`,
+      );
+      assert.equal(
+        ack.text,
+        'My card is •••• 4242, IBAN •••• 3000, customer [customer]',
+        'the visitor’s own line, as stored',
       );
       const seen = await agent.waitForMessage(
         id,
@@ -221,7 +226,13 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       await take(id);
       const seen = await agent.waitForMessage(id, (m) => m.senderKind === 'visitor');
       assert.equal(seen.text, 'pay with •••• 4444 please');
-      await agent.send(id, `Charged ${SECRETS.agentReply}, thanks`);
+      const ack = await agent.send(id, `Charged ${SECRETS.agentReply}, thanks`);
+      assert.equal(ack.text, 'Charged •••• 1111, thanks');
+      assert.equal(
+        agent.messages(id).at(-1)?.text,
+        'Charged •••• 1111, thanks',
+        'the agent’s own line, as stored',
+      );
       await agent.send(id, `Card on file: ${SECRETS.note}`, { note: true });
       const out = await eventually(
         () => graph.sent.find((s) => s.body.startsWith('Charged')),
