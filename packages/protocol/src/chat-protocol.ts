@@ -200,6 +200,8 @@ export const ChatAckFrame = frame('ack', {
   duplicate: Type.Boolean(),
   /** An agent's line on another channel than web chat: `queued` in the outbox. */
   deliveryStatus: Type.Optional(DeliveryStatus),
+  /** The line as stored, when that is not what was sent (a card number masked): the sender shows this. */
+  text: Type.Optional(Type.String()),
 });
 export const ChatTypingFrame = frame('typing', {
   conversationId: Id,

@@ -138,7 +138,7 @@ export class AgentChatClient {
           senderId: this.profile.id,
           senderName: this.profile.name,
           echoId: f.echoId,
-          text: p.text,
+          text: f.text ?? p.text,
           attachments: p.attachments,
           createdAt: f.createdAt,
           ...(f.deliveryStatus ? { deliveryStatus: f.deliveryStatus } : {}),

@@ -109,7 +109,7 @@ export class VisitorChatClient {
           senderKind: 'visitor',
           senderName: null,
           echoId: f.echoId,
-          text: p.text,
+          text: f.text ?? p.text,
           attachments: p.attachments,
           createdAt: f.createdAt,
         });

@@ -290,6 +290,10 @@ export const SHAPED: Readonly<Record<string, Say>> = {
       takes,
       contentType,
     }),
+  '/patterns/{}/name: give the pattern a name': ([index]) =>
+    t('/patterns/{index}/name: give the pattern a name.', { index }),
+  '/patterns/{}/pattern ("{}"): {}': ([index, name, problem]) =>
+    t('/patterns/{index}/pattern ("{name}"): {problem}.', { index, name, problem }),
   '/specialDays/{}/day: month {} has no day {}': ([index, month, day]) =>
     t('/specialDays/{index}/day: month {month} has no day {day}.', { index, month, day }),
   '/type: {} connections are not available yet': ([type]) =>

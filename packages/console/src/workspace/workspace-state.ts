@@ -245,7 +245,8 @@ export function applyFrame(s: WorkspaceState, f: AgentServerFrame, now: number):
         senderId: me?.id ?? null,
         senderName: me?.name ?? null,
         echoId: f.echoId,
-        text: p.text,
+        // As stored: a card number in it was masked.
+        text: f.text ?? p.text,
         attachments: p.attachments,
         createdAt: f.createdAt,
         ...(f.deliveryStatus ? { deliveryStatus: f.deliveryStatus } : {}),

@@ -55,6 +55,7 @@ export const AUDIT_ACTIONS: Record<string, AuditAction> = {
   'DELETE /api/v1/account/sso': { action: 'sso.removed', target: 'account' },
   'POST /api/v1/account/sso/test': { action: 'sso.tested', target: 'account' },
   'PUT /api/v1/account/retention': { action: 'retention.changed', target: 'account' },
+  'PUT /api/v1/account/masking': { action: 'masking.changed', target: 'account' },
   'PUT /api/v1/account/business-hours': { action: 'business_hours.changed', target: 'account' },
   // users and keys
   'POST /api/v1/users': { action: 'user.created', target: 'user' },

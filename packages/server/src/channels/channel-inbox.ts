@@ -54,6 +54,8 @@ export class ChannelInbox {
     private readonly announcer: ChatAnnouncer,
     private readonly chooseSkill: ChannelSkillChooser,
     private readonly route: (accountId: string) => void,
+    /** The account's masking (`MessageMasker`): a mail's subject becomes the topic masked. */
+    private readonly mask: (accountId: string, text: string) => Promise<string> = async (_, t) => t,
   ) {}
 
   /**
@@ -67,6 +69,8 @@ export class ChannelInbox {
   ): Promise<Received> {
     const { accountId, channel, externalId } = msg;
     const now = msg.receivedAt ?? Date.now();
+    // The line itself is masked by the message writer; the topic is stored with the conversation.
+    if (msg.topic) msg = { ...msg, topic: await this.mask(accountId, msg.topic) };
     const known = await this.recorded(msg);
     if (known?.seq != null) {
       const first = await this.original(msg, known);

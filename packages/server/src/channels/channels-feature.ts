@@ -3,6 +3,7 @@ import { chatOf } from '../conversations/chat-feature.ts';
 import { channelsRoutes } from '../http/routes/channels-routes.ts';
 import { csatRatingRoutes } from '../http/routes/csat-rating-routes.ts';
 import type { App } from '../http/types.ts';
+import { maskerOf } from '../privacy/message-masker.ts';
 import { ChannelRegistry } from './channel.ts';
 import { ChannelInbox } from './channel-inbox.ts';
 import { connectionsFeature } from './connections/connections-feature.ts';
@@ -55,6 +56,7 @@ export async function channelsFeature(app: App, ctx: AppContext): Promise<void> 
     },
     // Mail and app messages wait in their queue anyway: a burst shares one routing pass.
     (accountId) => chat.router.scheduleSoon(accountId),
+    (accountId, text) => maskerOf(ctx).mask(accountId, text),
   );
   const outbox = new OutboxDispatcher(
     store,

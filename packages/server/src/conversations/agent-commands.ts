@@ -38,7 +38,7 @@ function answerSend(
   f: Extract<AgentClientFrame, { type: 'send' }>,
   r: AppendResult,
 ): void {
-  if (r.ok) sendFrame(conn.ws, ackFrame(f.echoId, r));
+  if (r.ok) sendFrame(conn.ws, ackFrame(f.echoId, r, f.text));
   else failed(conn, r.error, undefined, f.conversationId, f.echoId);
 }
 

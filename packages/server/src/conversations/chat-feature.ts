@@ -10,6 +10,7 @@ import { conversationsRoutes } from '../http/routes/conversations-routes.ts';
 import { visitorChatRoutes } from '../http/routes/visitor-chat-routes.ts';
 import { voiceRoutes } from '../http/routes/voice-routes.ts';
 import type { App } from '../http/types.ts';
+import { maskerOf } from '../privacy/message-masker.ts';
 import { CallRecorder } from '../voice/call-recorder.ts';
 import { CallService } from '../voice/call-service.ts';
 import { CallSockets } from '../voice/call-sockets.ts';
@@ -96,6 +97,8 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     },
     log,
     ctx.config.messageCommitGapMs,
+    undefined,
+    maskerOf(ctx),
   );
   const presence = new AgentPresence(bus, log, ctx.config.agentPresenceGraceMs);
   const announcer = new ChatAnnouncer(store, events, writer, log);
@@ -116,7 +119,16 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     // A visitor's mark runs out with its TTL after their last socket: a page change costs nothing.
     ttlMs: ctx.config.visitorAwayMs,
   });
-  const visitors = new VisitorChatService(store, announcer, presence, route, origin, starts, here);
+  const visitors = new VisitorChatService(
+    store,
+    announcer,
+    presence,
+    route,
+    origin,
+    starts,
+    here,
+    (a, text) => maskerOf(ctx).mask(a, text),
+  );
   const router: Router = new Router(
     store,
     bus,

@@ -32,8 +32,11 @@ export function errorFrame(
   return { type: 'error', code, message: 'something went wrong on our side', ...extra };
 }
 
-/** The `ack` of a stored line (`duplicate`: a retry of one stored already), sent after its commit. */
-export function ackFrame(echoId: string, stored: { message: Message; duplicate: boolean }) {
+/**
+ * The `ack` of a stored line (`duplicate`: a retry of one stored already), sent after its commit;
+ * with the stored text when it is not the `sent` one (masked), so the sender shows what others see.
+ */
+export function ackFrame(echoId: string, stored: { message: Message; duplicate: boolean }, sent?: string) {
   const m = stored.message;
   return {
     type: 'ack',
@@ -44,6 +47,7 @@ export function ackFrame(echoId: string, stored: { message: Message; duplicate: 
     duplicate: stored.duplicate,
     // An agent's line on another channel than web chat: it is in the outbox.
     ...(m.deliveryStatus ? { deliveryStatus: m.deliveryStatus } : {}),
+    ...(sent !== undefined && m.text !== sent ? { text: m.text } : {}),
   } as const;
 }
 

@@ -1,3 +1,4 @@
+import { type CompiledMasking, maskText } from '@beckon/core/masking/message-masking';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { AppendItem, AppendResult } from '../store/messages-repo.ts';
@@ -18,6 +19,30 @@ export interface Committed {
   accountId: string;
 }
 
+/** Each account's masking rules: at once when at hand, else once read (`MessageMasker`). */
+export interface MaskingSource {
+  rules(accountId: string): CompiledMasking | Promise<CompiledMasking>;
+}
+
+/** The item as it may be stored: its text, the channel's payload and a bot's card masked. */
+export function maskedItem(item: AppendItem, rules: CompiledMasking): AppendItem {
+  const mask = (s: string) => maskText(s, rules);
+  const out: AppendItem = { ...item, text: mask(item.text) };
+  if (item.outboxPayload !== undefined)
+    out.outboxPayload = JSON.stringify(maskStrings(JSON.parse(item.outboxPayload), mask));
+  if (item.rich !== undefined) out.rich = maskStrings(item.rich, mask);
+  return out;
+}
+
+/** Every string of a JSON value masked (keys stay). */
+function maskStrings<T>(value: T, mask: (s: string) => string): T {
+  if (typeof value === 'string') return mask(value) as T;
+  if (Array.isArray(value)) return value.map((v) => maskStrings(v, mask)) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskStrings(v, mask)])) as T;
+  return value;
+}
+
 /**
  * Group commit for messages: sends from every socket of this node are collected while the
  * previous batch is being written (at least until the end of the current event-loop turn), then
@@ -30,6 +55,11 @@ export interface Committed {
  * written to) then dominates the node's CPU. Waiting up to the gap gathers them: W3 at half load
  * spends about a sixth less CPU (bench/notes.md), for at most the gap more latency. At full load
  * commits are further apart than the gap anyway.
+ *
+ * Every line is masked here, before it joins a batch: this is where every channel's lines, both
+ * ways, are stored, so the store, the published events and whatever reads them (webhooks,
+ * automation, bots, a model) get the masked text only. A send waits for its account's rules only
+ * when the node has not read them yet; sends keep their order meanwhile.
  */
 export class MessageWriter {
   private queue: Pending[] = [];
@@ -46,13 +76,41 @@ export class MessageWriter {
     private readonly log: Logger,
     private readonly commitGapMs = 0,
     private readonly maxBatch = 500,
+    private readonly masking?: MaskingSource,
   ) {}
 
-  /** Stores a message (idempotent on its echo id); resolves after commit. */
+  /** Sends waiting for their account's masking rules, in order: later sends queue behind them. */
+  private masked: Promise<void> | null = null;
+
+  /** Stores a message (idempotent on its echo id), masked; resolves after commit. */
   append(item: AppendItem, origin?: string): Promise<AppendResult> {
     return new Promise((resolve) => {
-      this.queue.push({ item, origin, resolve });
-      this.kick();
+      const rules = this.masking?.rules(item.accountId);
+      if (rules === undefined || (!(rules instanceof Promise) && !this.masked)) {
+        this.queue.push({ item: rules ? maskedItem(item, rules) : item, origin, resolve });
+        this.kick();
+        return;
+      }
+      const waiting = Promise.all([this.masked, rules]).then(
+        ([, r]) => {
+          this.queue.push({ item: maskedItem(item, r), origin, resolve });
+          this.kick();
+        },
+        (err: unknown) => {
+          this.log.warn(
+            { err, conversationId: item.conversationId },
+            'masking rules not read; message not stored',
+          );
+          const error = isStoreUnavailable(err)
+            ? storeUnavailable()
+            : new AppError(500, 'internal', 'the message could not be stored; retry');
+          resolve({ ok: false, error });
+        },
+      );
+      this.masked = waiting;
+      void waiting.finally(() => {
+        if (this.masked === waiting) this.masked = null;
+      });
     });
   }
 
@@ -150,8 +208,9 @@ export class MessageWriter {
 
   /** Waits until every accepted send is written and answered (shutdown). */
   async drained(): Promise<void> {
-    while (this.flushing || this.scheduled || this.queue.length > 0 || this.syncing.size > 0) {
-      if (this.flushing) await this.flushing;
+    while (this.masked || this.flushing || this.scheduled || this.queue.length > 0 || this.syncing.size > 0) {
+      if (this.masked) await this.masked;
+      else if (this.flushing) await this.flushing;
       else if (this.syncing.size > 0) await Promise.all(this.syncing);
       else await new Promise((r) => setImmediate(r));
     }

@@ -46,7 +46,14 @@ export class VisitorChatService {
     private readonly starts: StartLimiter,
     /** Conversations whose visitor is here (a socket, or a request lately): routing skips the others. */
     readonly here: PresenceSet,
+    /** The account's masking (`MessageMasker`), for what the visitor writes beside their lines. */
+    private readonly mask: (accountId: string, text: string) => Promise<string> = async (_, t) => t,
   ) {}
+
+  /** A topic or comment the visitor wrote, as it may be stored: clean and masked. */
+  private async written(accountId: string, text: string | undefined): Promise<string | null> {
+    return text ? this.mask(accountId, cleanText(text)) : null;
+  }
 
   /** The time business hours are read at (tests move it). */
   clock: () => number = Date.now;
@@ -195,7 +202,7 @@ export class VisitorChatService {
       preferredAgentId: origin?.preferredAgentId ?? null,
       visitorName: input.name ? cleanText(input.name) : null,
       visitorEmail: input.email ? cleanText(input.email) : null,
-      topic: input.topic ? cleanText(input.topic) : null,
+      topic: await this.written(accountId, input.topic),
       contactId: contact?.id ?? null,
       tokenHash: hash,
       botId,
@@ -242,7 +249,7 @@ export class VisitorChatService {
       status: 'offline',
       visitorName: cleanText(input.name),
       visitorEmail: cleanText(input.email),
-      topic: input.topic ? cleanText(input.topic) : null,
+      topic: await this.written(site.accountId, input.topic),
       contactId: contact?.id ?? null,
       tokenHash: hash,
     });
@@ -289,7 +296,7 @@ export class VisitorChatService {
       closedBy: 'visitor',
       priority: origin?.priority ?? 0,
       visitorName: input.name?.trim() ? cleanText(input.name.trim()) : null,
-      topic: topic ? cleanText(`Callback: ${topic}`) : 'Callback',
+      topic: topic ? ((await this.written(accountId, `Callback: ${topic}`)) ?? 'Callback') : 'Callback',
       tokenHash: newVisitorToken().hash,
     });
   }
@@ -310,7 +317,7 @@ export class VisitorChatService {
     await this.store.conversations.setOfflineContact(accountId, conversation.id, {
       name: cleanText(input.name),
       email: cleanText(input.email),
-      topic: input.topic ? cleanText(input.topic) : null,
+      topic: await this.written(accountId, input.topic),
     });
     // A chat the site already tied to a contact keeps it; otherwise the form's e-mail names one.
     if (!conversation.contactId) {
@@ -320,8 +327,9 @@ export class VisitorChatService {
       });
       if (contact) await this.store.conversations.setContact(accountId, conversation.id, contact.id);
     }
-    // The form comes filled with what the visitor already wrote; that is not said twice.
-    const message = cleanText(input.message);
+    // The form comes filled with what the visitor already wrote; that is not said twice (the line
+    // was stored masked, so the form's text is compared masked).
+    const message = (await this.written(accountId, input.message)) ?? '';
     const said = await this.store.messages.after(accountId, conversation.id, 0, { limit: 50 });
     if (!said.some((m) => m.senderKind === 'visitor' && m.text === message)) {
       await this.announcer.line(accountId, conversation.id, message, { kind: 'visitor' });
@@ -405,7 +413,7 @@ export class VisitorChatService {
       accountId,
       conversationId,
       input.score,
-      input.comment ? cleanText(input.comment) : null,
+      await this.written(accountId, input.comment),
     );
     await this.announcer.updated(accountId, c);
     return c;

@@ -257,7 +257,7 @@ export class VisitorConnection implements PositionListener {
         )
         .then(
           (r) => {
-            this.answerSend(f.echoId, r);
+            this.answerSend(f.echoId, r, f.text);
             // A line to a pending or snoozed conversation opens it again for its agent.
             if (r.ok && this.known && this.known.state !== 'open') {
               this.deps.visitors.customerBack(this.accountId, this.known).catch((err) => this.failed(err));
@@ -324,8 +324,8 @@ export class VisitorConnection implements PositionListener {
   }
 
   /** Sends the ack of a stored line, or the error frame refusing it. */
-  private answerSend(echoId: string, r: AppendResult): void {
-    if (r.ok) sendFrame(this.ws, ackFrame(echoId, r));
+  private answerSend(echoId: string, r: AppendResult, sent: string): void {
+    if (r.ok) sendFrame(this.ws, ackFrame(echoId, r, sent));
     else this.failed(r.error, echoId);
   }
 

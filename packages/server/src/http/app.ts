@@ -18,6 +18,7 @@ import { documentRoles } from './route-access.ts';
 import { apiKeysRoutes } from './routes/api-keys-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { awayReasonsRoutes } from './routes/away-reasons-routes.ts';
+import { maskingRoutes } from './routes/masking-routes.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
 import { securityRoutes } from './routes/security-routes.ts';
 import { sitesRoutes } from './routes/sites-routes.ts';
@@ -125,6 +126,7 @@ export async function buildApp(ctx: AppContext, extraRoutes: RoutesPlugin[] = []
     usersRoutes,
     awayReasonsRoutes,
     securityRoutes,
+    maskingRoutes,
     ssoRoutes,
     apiKeysRoutes,
     ...extraRoutes,

@@ -75,6 +75,16 @@ export interface AwayReasonsTable {
   reasons: string;
 }
 
+/** What an account masks in messages (no row: cards and IBANs, no patterns). */
+export interface MaskingSettingsTable {
+  account_id: string;
+  cards: number;
+  ibans: number;
+  /** JSON: the account's patterns (`MaskPattern[]`). */
+  patterns: string;
+  updated_at: Millis;
+}
+
 /** One change of an agent's state; it lasts until the agent's next row. */
 export interface AgentStateLogTable {
   id: string;
@@ -636,6 +646,7 @@ export interface Database {
   retention_policies: RetentionPoliciesTable;
   retention_sweeps: RetentionSweepsTable;
   away_reasons: AwayReasonsTable;
+  masking_settings: MaskingSettingsTable;
   agent_state_log: AgentStateLogTable;
   sla_breaches: SlaBreachesTable;
   sla_sweeps: SlaSweepsTable;

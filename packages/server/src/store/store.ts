@@ -29,6 +29,7 @@ import { EmailRepo } from './email-repo.ts';
 import { EventsWriter, type EventsWriterPort } from './events-writer.ts';
 import { ExposuresRepo } from './exposures-repo.ts';
 import { KnowledgeRepo } from './knowledge-repo.ts';
+import { MaskingRepo } from './masking-repo.ts';
 import { MessagesRepo } from './messages-repo.ts';
 import { latestMigration, migrationProvider } from './migrations/index.ts';
 import { ModelSessionsRepo } from './model-sessions-repo.ts';
@@ -63,6 +64,8 @@ export class Store {
   readonly accounts;
   readonly users;
   readonly agentStates;
+  /** What each account masks in messages before they are stored. */
+  readonly masking;
   readonly sites;
   readonly skills;
   readonly apiKeys;
@@ -161,6 +164,7 @@ export class Store {
     this.accounts = new AccountsRepo(db);
     this.users = new UsersRepo(db);
     this.agentStates = new AgentStatesRepo(db);
+    this.masking = new MaskingRepo(db);
     this.sites = new SitesRepo(db);
     this.skills = new SkillsRepo(db);
     this.apiKeys = new ApiKeysRepo(db);

@@ -28,6 +28,8 @@ export interface TestServerOptions extends Pick<NodeOptions, 'routes'> {
   env?: Record<string, string>;
   /** The data dir to use (it need not exist yet); default: a new temporary one. Removed on close either way. */
   dataDir?: string;
+  /** Where every log line goes, at every level (default: nowhere unless `TEST_LOG_LEVEL` says). */
+  logs?: { write(line: string): void };
 }
 
 export const DEMO_ADMIN = { email: 'admin@demo.beckon.local', password: 'demo-admin-pw' };
@@ -54,7 +56,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   );
   config.databaseUrl = usePg ? TEST_PG_URL : undefined;
   config.prettyLogs = false;
-  const logger = pino({ level: config.logLevel });
+  const logger = opts.logs ? pino({ level: 'trace' }, opts.logs) : pino({ level: config.logLevel });
   const node = await createNode(config, { logger, pgSchema: schema, routes: opts.routes });
   const url = await node.listen();
   let demo: DemoSeedResult | undefined;

@@ -5,6 +5,7 @@ import type { ChatModule } from '../../conversations/chat-feature.ts';
 import { emailRoutes } from '../../http/routes/email-routes.ts';
 import { unsubscribeRoutes } from '../../http/routes/unsubscribe-routes.ts';
 import type { App } from '../../http/types.ts';
+import { maskerOf } from '../../privacy/message-masker.ts';
 import type { ChannelsModule } from '../channels-feature.ts';
 import { conversationLink } from './conversation-link.ts';
 import { EmailChannel } from './email-channel.ts';
@@ -79,6 +80,7 @@ export async function emailFeature(app: App, ctx: AppContext, chat: ChatModule, 
     config,
     dropped,
     log,
+    (accountId, text) => maskerOf(ctx).mask(accountId, text),
   );
   const unsubscribe = (accountId: string, contactId: string) =>
     unsubscribeUrl(ctx.config.publicUrl, names, accountId, contactId);

@@ -53,6 +53,8 @@ export class EmailIntake {
     private readonly config: EmailConfig,
     private readonly dropped: Counter<'reason'>,
     private readonly log: Logger,
+    /** The account's masking (`MessageMasker`). */
+    private readonly mask: (accountId: string, text: string) => Promise<string> = async (_, t) => t,
   ) {}
 
   /** Where mail to `address` goes, or undefined for an address nobody here receives at. */
@@ -142,8 +144,12 @@ export class EmailIntake {
   private async deliver(raw: Buffer, mail: MailMessage, envelopeSender: string | null, r: Recipient) {
     const { accountId } = r;
     const externalId = mail.messageId ?? `digest:${digest(raw)}`;
-    // The raw bytes first: a line in the store always has them beside it.
-    await this.raw.put(rawMailKey(accountId, externalId), raw);
+    // The raw bytes first: a line in the store always has them beside it. Not when masking
+    // changed the subject or the text: the original would keep what the account masks.
+    const masked =
+      (await this.mask(accountId, mail.subject)) !== mail.subject ||
+      (await this.mask(accountId, mail.text)) !== mail.text;
+    if (!masked) await this.raw.put(rawMailKey(accountId, externalId), raw);
     const threadConversationId =
       r.conversationId ?? (await this.store.email.threadOf(accountId, mail.threadIds));
     const sender = mail.from?.address ?? envelopeSender?.toLowerCase();

@@ -44,6 +44,7 @@ import * as m0046 from './0046-widget-language.ts';
 import * as m0047 from './0047-joined-agent.ts';
 import * as m0049 from './0049-console-language.ts';
 import * as m0050 from './0050-conversation-language.ts';
+import * as m0051 from './0051-message-masking.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -92,6 +93,7 @@ const migrations: Record<string, Migration> = {
   '0047-joined-agent': m0047,
   '0049-console-language': m0049,
   '0050-conversation-language': m0050,
+  '0051-message-masking': m0051,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -145,7 +145,7 @@ export function createChatSession(opts: ChatSessionOptions): ChatSession {
         return;
       }
       case 'ack':
-        dispatch({ type: 'ack', echoId: f.echoId, seq: f.seq, createdAt: f.createdAt });
+        dispatch({ type: 'ack', echoId: f.echoId, seq: f.seq, createdAt: f.createdAt, text: f.text });
         return;
       case 'conversation':
         dispatch({ type: 'conversation', conversation: f.conversation });

@@ -32,7 +32,7 @@ export interface ChatState {
 export type ChatAction =
   | { type: 'welcome' | 'conversation'; conversation: VisitorConversation }
   | { type: 'message'; message: VisitorMessage }
-  | { type: 'ack'; echoId: string; seq: number; createdAt: string }
+  | { type: 'ack'; echoId: string; seq: number; createdAt: string; text?: string }
   | { type: 'typing'; typing: boolean; name?: string }
   | { type: 'read'; seq: number }
   | { type: 'send'; message: OutgoingMessage }
@@ -94,7 +94,8 @@ export function reduceChat(state: ChatState, action: ChatAction): ChatState {
         senderKind: 'visitor',
         senderName: null,
         echoId: sent.echoId,
-        text: sent.text,
+        // As stored: a card number in it was masked.
+        text: action.text ?? sent.text,
         attachments: sent.attachments,
         createdAt: action.createdAt,
       };

@@ -25,7 +25,8 @@ import { LoadingState } from '../../../components/loading-state.tsx';
 import { SectionHeader } from '../../../components/page-header.tsx';
 import { useResource } from '../../../components/use-resource.ts';
 import { useT } from '../../../i18n/language-context.tsx';
-import { useSession, useSessionApi } from '../../../session/session-context.tsx';
+import { canManage, useSession, useSessionApi } from '../../../session/session-context.tsx';
+import { MaskingCard } from './masking-card.tsx';
 import { PasswordDialog } from './password-dialog.tsx';
 import { describeDevice, describeMethod } from './session-device.ts';
 import { SsoCard } from './sso-card.tsx';
@@ -45,6 +46,7 @@ export function SecurityTab() {
         <TwoFactorCard />
         <SessionsCard />
         {user.role === 'owner' && <AccountRuleCard />}
+        {canManage(user.role) && <MaskingCard />}
         {user.role === 'owner' && <SsoCard />}
         {user.role === 'owner' && <AllSessionsCard />}
       </div>
