@@ -25,9 +25,9 @@ describe('the e-mail channel: SMTP in, replies out, threading, loops and limits'
   const emailConversations = async () => {
     const res = await admin.get('/api/v1/conversations?limit=100');
     assert.equal(res.status, 200);
-    return (res.body.items as Array<{ id: string; channel: string; topic: string | null }>).filter(
-      (c) => c.channel === 'email',
-    );
+    return (
+      res.body.items as Array<{ id: string; channel: string; topic: string | null; skillId: string | null }>
+    ).filter((c) => c.channel === 'email');
   };
   const linesOf = (conversationId: string) => store().messages.after(accountId, conversationId, 0);
   const conversationOf = async (messageId: string) => {
@@ -75,6 +75,7 @@ describe('the e-mail channel: SMTP in, replies out, threading, loops and limits'
     assert.match(r.response, /^250 /);
     const found = (await emailConversations()).find((c) => c.topic === 'Order 1042');
     assert.ok(found, 'the conversation is listed with channel "email"');
+    assert.equal(found.skillId, srv.demo!.skillIds.support, 'support@ lands in the Support queue, not Sales');
     const [line] = await linesOf(found.id);
     assert.equal(line!.text, 'Where is my order?', 'the quoted history is not shown');
     const contacts = await store().contacts.search(accountId, 'ana@example.com', 10);
