@@ -96,7 +96,14 @@ function TwoFactorCard() {
         ) : status.error ? (
           <LoadError error={status.error} onRetry={status.reload} />
         ) : mode.kind === 'setup' ? (
-          <TotpSetup onDone={done} onCancel={() => setMode({ kind: 'idle' })} />
+          <TotpSetup
+            onDone={done}
+            onCancel={() => setMode({ kind: 'idle' })}
+            // The badge says On while the codes are shown: it already is.
+            onEnabled={(codes) =>
+              status.update((was) => ({ ...was, enabled: true, recoveryCodesLeft: codes.length }))
+            }
+          />
         ) : mode.kind === 'codes' ? (
           <RecoveryCodesPanel codes={mode.codes} onDone={done} />
         ) : s?.enabled ? (
