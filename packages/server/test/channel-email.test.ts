@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { ChannelSendError } from '../src/channels/channel.ts';
 import { emailOf } from '../src/channels/email/email-feature.ts';
 import { ApiClient } from './helpers/api-client.ts';
-import { eventually } from './helpers/chat-fixtures.ts';
+import { cookieFor, eventually } from './helpers/chat-fixtures.ts';
 import { type SmtpSink, sendMail, startSmtpSink } from './helpers/smtp-sink.ts';
 import { DEMO_ADMIN, startTestServer, type TestServer } from './helpers/test-server.ts';
 
@@ -329,6 +329,10 @@ describe('the e-mail channel: SMTP in, replies out, threading, loops and limits'
     const settings = await admin.get('/api/v1/channels/email');
     assert.equal(settings.status, 200);
     assert.equal(settings.body.smtpPort, port);
+    // Any staff member may ask whether replies can leave (the composer asks before the agent writes).
+    const agent = new ApiClient(srv.node.app);
+    Object.assign(agent, await cookieFor(srv, 'sales@demo.beckon.local'));
+    assert.deepEqual((await agent.get('/api/v1/channels/email/outgoing')).body, { outgoing: true });
     assert.ok(
       settings.body.addresses.some((a: { address: string }) => a.address === 'support@demo.beckon.local'),
     );
