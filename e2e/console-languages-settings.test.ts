@@ -48,7 +48,8 @@ describe('Settings in German and Spanish: all its tabs from webhooks to automati
       activated_at: null,
     });
     // An agent who set up two-factor sign-in and changed their mind: the longest action names.
-    const userId = (await srv.node.ctx.store.users.findForLogin('sales@demo.beckon.local'))!.user.id;
+    // …and is signed in elsewhere, so the owner's list of everyone's sessions has a second member.
+    const { userId } = await cookieFor(srv, 'sales@demo.beckon.local');
     await srv.node.ctx.store.audit.append(
       ['totp.setup_started', 'totp.enabled', 'totp.recovery_codes_renewed', 'totp.disabled'].map(
         (action, i) => ({
@@ -224,8 +225,9 @@ describe('Settings in German and Spanish: all its tabs from webhooks to automati
     );
     await page.getByTestId('sso-card').getByText('Nicht eingerichtet').waitFor();
     await page.getByRole('button', { name: 'Single Sign-on einrichten' }).waitFor();
-    assert.deepEqual(await cut(page), []);
+    await page.locator('[data-testid="all-sessions"] [data-testid="session-row"]').nth(1).waitFor();
     await page.screenshot({ path: `${SHOTS_DIR}/settings-german-security.png`, fullPage: true });
+    assert.deepEqual(await cut(page), []);
     // On a phone the longest German label wraps inside its button: the page never scrolls sideways.
     await page.setViewportSize({ width: 375, height: 800 });
     await page.getByRole('button', { name: 'Anmeldung in zwei Schritten einrichten' }).waitFor();

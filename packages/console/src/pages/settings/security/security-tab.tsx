@@ -362,8 +362,8 @@ function SessionTable({
             <tr key={s.id} data-testid="session-row" data-current={s.current || undefined}>
               {showUser && (
                 <td data-label={t('Member')}>
-                  <span className="cell-strong">{s.userName}</span>
-                  <span className="cell-sub">{s.userEmail}</span>
+                  <div className="cell-strong">{s.userName}</div>
+                  <div className="cell-sub">{s.userEmail}</div>
                 </td>
               )}
               <th scope="row" className="cell-strong">
