@@ -97,12 +97,16 @@ describe('axe-core finds no serious or critical violation (Chromium)', { timeout
     // The open conversation in the workspace (composer, timeline, visitor panel).
     await page.goto(`${srv.url}/console/conversations`);
     await goOnline(page);
-    const row = page.locator('.inbox-row').first();
-    if (await row.isVisible().catch(() => false)) {
-      await row.click();
-      await page.waitForTimeout(500);
-      problems.push(...report('/conversations (open chat)', await seriousViolations(page)));
-    }
+    // A chat, accepted: its timeline has a system line ("… joined the chat.") with its time.
+    const rae = await startVisitor(srv, { name: 'Rae Reader', text: 'Is the blue jacket waterproof?' });
+    closers.push(rae);
+    await page
+      .getByTestId('offer-card')
+      .filter({ hasText: 'Is the blue jacket waterproof?' })
+      .getByRole('button', { name: 'Accept' })
+      .click();
+    await page.getByTestId('chat').locator('.msg-system-time').first().waitFor();
+    problems.push(...report('/conversations (open chat)', await seriousViolations(page)));
     assert.deepEqual(problems, []);
   });
 

@@ -49,6 +49,16 @@ describe('Settings › Audit log and Retention in Chromium', () => {
     assert.match((await failed.textContent()) ?? '', /Sign-in failed/);
     await page.screenshot({ path: `${SHOTS_DIR}/audit-log.png`, fullPage: true });
 
+    // Every two-factor step can be looked for, turning it off and starting its set-up included.
+    const offered = await page.getByLabel('Action').locator('option').allTextContents();
+    for (const label of [
+      'Two-factor sign-in setup started',
+      'Two-factor sign-in enabled',
+      'Two-factor sign-in disabled',
+      'Two-factor sign-in recovery codes renewed',
+      'Two-factor sign-in reset',
+    ])
+      assert.ok(offered.includes(label), `the action filter offers “${label}”`);
     await page.getByLabel('Action').selectOption('auth.sign_in_failed');
     await page
       .locator('[data-testid="audit-row"][data-action="skill.created"]')

@@ -11,7 +11,7 @@ import { connectAgent, eventually } from '../packages/server/test/helpers/chat-f
 import { type FakeFcm, startFakeFcm } from '../packages/server/test/helpers/push-providers.ts';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
-import { type ConsolePage, signedInAs } from './helpers/workspace-fixtures.ts';
+import { type ConsolePage, goOnline, signedInAs } from './helpers/workspace-fixtures.ts';
 
 const ADMIN = 'admin@demo.beckon.local';
 
@@ -196,6 +196,43 @@ describe('Settings › Channels in Chromium: e-mail, routing weights, push crede
     const rows = page.getByTestId('history-row');
     await rows.filter({ hasText: 'Ana Ruiz' }).waitFor();
     for (const text of await rows.allTextContents()) assert.doesNotMatch(text, /Kim App/);
+    assert.deepEqual(admin.errors, []);
+  });
+
+  it('says before the agent writes that e-mail replies cannot leave without an outgoing mail server, and offers no Retry', async () => {
+    const { accountId } = srv.demo!;
+    const r = await channelsOf(srv.node.ctx).inbox.receive({
+      channel: 'email',
+      accountId,
+      siteId: srv.demo!.siteId,
+      from: { email: 'lea.wolf@example.com', name: 'Lea Wolf', address: 'email' },
+      externalId: '<return-77@example.com>',
+      text: 'Can I return the jacket?',
+      topic: 'Return',
+    });
+    const { page } = admin;
+    await page.goto(`${srv.url}/console/conversations`);
+    await goOnline(page);
+    const offer = page.getByTestId('offer-card').filter({ hasText: 'Can I return the jacket?' });
+    await offer.getByRole('button', { name: 'Accept' }).click();
+    const chat = page.getByTestId('chat');
+    const notice = chat.getByTestId('composer-no-replies');
+    await notice.getByText('no outgoing mail server is set up', { exact: false }).waitFor();
+    assert.equal(await chat.getByTestId('composer').getAttribute('data-mode'), 'note', 'notes only');
+    assert.equal(await page.getByLabel('Internal note', { exact: true }).count(), 1);
+
+    // A reply that went out another way before (an older console) failed for good: no Retry for it.
+    const other = await connectAgent(srv, ADMIN, false);
+    try {
+      await other.send(r.conversation.id, 'Yes, within 30 days.');
+      const failed = chat.locator('[data-testid="delivery"][data-status="failed"]');
+      await failed.getByText('no outgoing mail server is set up', { exact: false }).waitFor();
+      assert.doesNotMatch((await failed.textContent()) ?? '', /BECKON_SMTP_URL/);
+      assert.equal(await failed.getByRole('button', { name: 'Retry' }).count(), 0);
+    } finally {
+      await other.disconnect();
+    }
+    await page.screenshot({ path: `${SHOTS_DIR}/email-no-outgoing.png` });
     assert.deepEqual(admin.errors, []);
   });
 });

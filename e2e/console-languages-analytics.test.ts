@@ -90,6 +90,9 @@ describe('Analytics in German and Spanish on the demo, with its history (Chromiu
       /^Aktualisiert \d{2}:\d{2}:\d{2}$/,
     );
     await page.getByTestId('kpi-visitors').getByText('Besucher auf der Website').waitFor();
+    await page.getByTestId('kpi-agents').getByText('Online-Agents', { exact: true }).waitFor();
+    // A screen reader hears each CSV link as one German sentence.
+    await live.getByRole('link', { name: 'CSV der letzten Stunde herunterladen', exact: true }).waitFor();
     assert.match(
       (await page.getByTestId('kpi-first-response').locator('.kpi-note').textContent()) ?? '',
       /^Durchschnitt heute, \d+ Chats?$/,
@@ -149,6 +152,7 @@ describe('Analytics in German and Spanish on the demo, with its history (Chromiu
     await page.getByTestId('analytics-tab-funnel').click();
     await page.getByTestId('funnel-report').getByRole('heading', { name: 'Besucher je Stufe' }).waitFor();
     await page.getByTestId('funnel-qualified').getByText('Für eine Kampagne qualifiziert').waitFor();
+    await page.getByRole('link', { name: 'CSV des Trichters herunterladen', exact: true }).waitFor();
 
     // Every tab at 1280 px: no figure, header or card cut or broken mid-word by the longer German.
     const problems: string[] = [];
@@ -169,6 +173,9 @@ describe('Analytics in German and Spanish on the demo, with its history (Chromiu
     await page.getByTestId('language-select').selectOption('es');
     await page.getByRole('heading', { name: 'Analítica', level: 1 }).waitFor();
     assert.equal(await page.getByTestId('analytics-tab-lift').textContent(), 'Mejora de la campaña');
+    await page
+      .getByRole('link', { name: 'Descargar CSV de la mejora de las campañas', exact: true })
+      .waitFor();
     const lift = page.getByTestId('lift-report');
     await lift.getByRole('columnheader', { name: 'Veredicto', exact: true }).waitFor();
     await page.getByRole('button', { name: '30 días', exact: true }).waitFor();

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { newId } from '../packages/server/src/ids.ts';
 import { cookieFor, eventually, startVisitor } from '../packages/server/test/helpers/chat-fixtures.ts';
 import { DEMO_ADMIN, startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { WebhookReceiver } from '../packages/server/test/helpers/webhook-receiver.ts';
@@ -46,6 +47,30 @@ describe('Settings in German and Spanish: all its tabs from webhooks to automati
       trained_at: TRAINED_AT,
       activated_at: null,
     });
+    // An agent who set up two-factor sign-in and changed their mind: the longest action names.
+    // …and is signed in elsewhere, so the owner's list of everyone's sessions has a second member.
+    const { userId } = await cookieFor(srv, 'sales@demo.beckon.local');
+    await srv.node.ctx.store.audit.append(
+      ['totp.setup_started', 'totp.enabled', 'totp.recovery_codes_renewed', 'totp.disabled'].map(
+        (action, i) => ({
+          id: newId('aud'),
+          account_id: session.accountId,
+          at: Date.now() - (10 - i) * 60_000,
+          actor_type: 'user',
+          actor_id: userId,
+          actor_label: 'sales@demo.beckon.local',
+          actor_role: 'agent',
+          auth_method: 'password+totp',
+          ip: '203.0.113.77',
+          user_agent:
+            'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+          action,
+          target_type: 'user',
+          target_id: userId,
+          summary: null,
+        }),
+      ),
+    );
   });
   after(async () => {
     await browser?.close();
@@ -174,6 +199,7 @@ describe('Settings in German and Spanish: all its tabs from webhooks to automati
     assert.match((await entry.locator('time').getAttribute('title')) ?? '', GERMAN_DATE_TIME);
     await page.getByRole('columnheader', { name: 'Wer' }).waitFor();
     await page.getByRole('link', { name: 'CSV exportieren' }).waitFor();
+    await page.locator('[data-testid="audit-row"][data-action="totp.recovery_codes_renewed"]').waitFor();
     assert.deepEqual(await cut(page), []);
     await page.screenshot({ path: `${SHOTS_DIR}/settings-german-audit.png`, fullPage: true });
     await page.getByRole('button', { name: 'Datenaufbewahrung' }).click();
@@ -199,8 +225,9 @@ describe('Settings in German and Spanish: all its tabs from webhooks to automati
     );
     await page.getByTestId('sso-card').getByText('Nicht eingerichtet').waitFor();
     await page.getByRole('button', { name: 'Single Sign-on einrichten' }).waitFor();
-    assert.deepEqual(await cut(page), []);
+    await page.locator('[data-testid="all-sessions"] [data-testid="session-row"]').nth(1).waitFor();
     await page.screenshot({ path: `${SHOTS_DIR}/settings-german-security.png`, fullPage: true });
+    assert.deepEqual(await cut(page), []);
     // On a phone the longest German label wraps inside its button: the page never scrolls sideways.
     await page.setViewportSize({ width: 375, height: 800 });
     await page.getByRole('button', { name: 'Anmeldung in zwei Schritten einrichten' }).waitFor();
@@ -270,6 +297,9 @@ describe('Settings in German and Spanish: all its tabs from webhooks to automati
       .first()
       .getByText('Webhook creado')
       .waitFor();
+    await page.locator('[data-testid="audit-row"][data-action="totp.recovery_codes_renewed"]').waitFor();
+    assert.deepEqual(await cut(page), []);
+    await page.screenshot({ path: `${SHOTS_DIR}/settings-spanish-audit.png`, fullPage: true });
     await page.getByRole('button', { name: 'Conservación de datos' }).waitFor();
     await open(page, 'webhooks', 'Webhooks');
     await page.getByTestId('webhook-row').getByRole('button', { name: 'Entregas' }).waitFor();

@@ -33,6 +33,14 @@ describe('single sign-on in the console, against a real OpenID Connect provider'
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // Single sign-on not set up yet is no error: no console error, no failed request.
+    const logged: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') logged.push(m.text());
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 400) logged.push(`${r.status()} ${r.url()}`);
+    });
 
     // The owner fills the form in Settings › Security.
     await page.goto(`${srv.url}/console/`);
@@ -46,6 +54,8 @@ describe('single sign-on in the console, against a real OpenID Connect provider'
       await card.getByTestId('sso-redirect-uri').textContent(),
       `${srv.url}/api/v1/auth/oidc/callback`,
     );
+    await card.getByText('Not set up').waitFor();
+    assert.deepEqual(logged, []);
     await card.getByLabel('Issuer URL').fill(idp.issuer);
     await card.getByLabel('E-mail domains').fill('acme.example');
     await card.getByLabel('Client ID').fill(CLIENT.clientId);

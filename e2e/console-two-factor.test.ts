@@ -82,6 +82,11 @@ describe('two-factor sign-in in the console', () => {
     const codes = page.getByTestId('recovery-codes').locator('code');
     await codes.first().waitFor();
     assert.equal(await codes.count(), 10);
+    assert.equal(
+      await page.getByTestId('totp-state').textContent(),
+      'On',
+      'while the recovery codes are shown, two-factor sign-in is already on',
+    );
     await page.screenshot({ path: `${SHOTS_DIR}/security-recovery-codes.png`, fullPage: true });
     await page.getByRole('button', { name: 'I saved them' }).click();
     assert.equal(await page.getByTestId('totp-state').textContent(), 'On');

@@ -16,7 +16,7 @@ import {
 import { PNG } from '../packages/server/test/helpers/sample-files.ts';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
-import { type ConsolePage, goOnline, signedInAs, until } from './helpers/workspace-fixtures.ts';
+import { type ConsolePage, goOnline, signedInAs, until, VIEWPORT } from './helpers/workspace-fixtures.ts';
 
 const NUMBER = {
   phoneNumberId: '106540352242923',
@@ -153,6 +153,22 @@ describe('WhatsApp templates in the console, in Chromium', () => {
       (await chat.getAttribute('data-conversation-id')) ?? '',
     );
     contactId = conv!.contactId!;
+
+    // On a phone (375 px) the open chat, its window badge and composer fit: nothing scrolls sideways.
+    await page.setViewportSize({ width: 375, height: 740 });
+    await chat.getByTestId('window-badge').waitFor();
+    const wide = await page.evaluate<string[]>(`(() => {
+      const out = [];
+      for (const el of document.querySelectorAll('body *')) {
+        const r = el.getBoundingClientRect();
+        if (r.width > 0 && r.right > innerWidth + 1 && getComputedStyle(el).visibility !== 'hidden')
+          out.push(el.tagName.toLowerCase() + '.' + [...el.classList].join('.') + ' ends at ' + Math.round(r.right));
+      }
+      return [document.documentElement.scrollWidth + ' px wide', ...out.slice(0, 12)];
+    })()`);
+    await page.screenshot({ path: `${SHOTS_DIR}/whatsapp-chat-phone.png` });
+    assert.deepEqual(wide, ['375 px wide']);
+    await page.setViewportSize(VIEWPORT);
     assert.deepEqual(sales.errors, []);
   });
 

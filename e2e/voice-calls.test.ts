@@ -8,6 +8,7 @@ import { cookieFor } from '../packages/server/test/helpers/chat-fixtures.ts';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { ensureTagBuilt } from '../packages/tag/ensure-built.ts';
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
+import { brokenText } from './helpers/layout.ts';
 import { demoAdmin, recordFrames, until } from './helpers/tag-fixtures.ts';
 import { type ConsolePage, goOnline, signedInAs, watch } from './helpers/workspace-fixtures.ts';
 
@@ -64,6 +65,21 @@ async function hears(page: Page, who: string): Promise<void> {
     15_000,
   );
 }
+
+/** How the call bar lays out: on how many rows its line is drawn, and whether the timer is whole inside the bar. */
+const callBarLayout = (page: Page) =>
+  page.evaluate<{ lineRows: number; timerShown: boolean }>(`(() => {
+    const bar = document.querySelector('[data-testid="call-bar"]').getBoundingClientRect();
+    const line = document.querySelector('[data-testid="call-line"]');
+    const rows = new Set([...line.getClientRects()].map((r) => Math.round(r.top))).size;
+    const lineHeight = parseFloat(getComputedStyle(line).lineHeight) || 18;
+    const el = document.querySelector('[data-testid="call-timer"]');
+    const r = el.getBoundingClientRect();
+    return {
+      lineRows: Math.max(rows, Math.round(line.getBoundingClientRect().height / lineHeight)),
+      timerShown: r.width >= el.scrollWidth && r.left >= bar.left && r.right <= bar.right && r.top >= bar.top && r.bottom <= bar.bottom,
+    };
+  })()`);
 
 describe('calls between the widget and the console (Chromium, fake microphones)', {
   timeout: 300_000,
@@ -149,12 +165,19 @@ describe('calls between the widget and the console (Chromium, fake microphones)'
       .getByText(/^0:0[1-9]|^0:[1-5]\d/)
       .waitFor();
     await bar.getByTestId('call-timer').waitFor();
+    // At 1280 px the line reads whole beside the timer, and the buttons keep their words.
+    await sales.page.setViewportSize({ width: 1280, height: 800 });
+    assert.deepEqual(await brokenText(sales.page, '[data-testid="call-bar"]'), []);
+    assert.deepEqual(await callBarLayout(sales.page), { lineRows: 1, timerShown: true });
     await sales.page.screenshot({ path: `${SHOTS_DIR}voice-console-call.png` });
     await shopper.page.screenshot({ path: `${SHOTS_DIR}voice-widget-call.png` });
     // Hold and resume.
     await bar.getByRole('button', { name: 'Hold' }).click();
     await shopper.panel.locator('.call').getByText('On hold', { exact: true }).waitFor();
     await bar.getByText('On hold — the visitor hears nothing').waitFor();
+    assert.deepEqual(await brokenText(sales.page, '[data-testid="call-bar"]'), []);
+    assert.deepEqual(await callBarLayout(sales.page), { lineRows: 1, timerShown: true }, 'on hold too');
+    await sales.page.screenshot({ path: `${SHOTS_DIR}voice-console-call-held.png` });
     await bar.getByRole('button', { name: 'Resume' }).click();
     await shopper.panel.locator('.call').getByText('On a call with Sales Agent').waitFor();
     // The visitor hangs up: both sides see it, and the timeline has every step.

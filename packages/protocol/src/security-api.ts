@@ -67,6 +67,7 @@ export type SessionList = Static<typeof SessionList>;
 
 /** An account's OpenID Connect provider, as the owner sees it (the client secret never comes back). */
 export const SsoSettings = Type.Object({
+  configured: Type.Literal(true),
   issuer: Type.String(),
   clientId: Type.String(),
   clientSecretSet: Type.Boolean(),
@@ -85,6 +86,17 @@ export const SsoSettings = Type.Object({
   redirectUri: Type.String(),
 });
 export type SsoSettings = Static<typeof SsoSettings>;
+
+/** What the account's single sign-on is: its settings, or not set up yet (with the URI the provider will need). */
+export const SsoState = Type.Union([
+  SsoSettings,
+  Type.Object({
+    configured: Type.Literal(false),
+    /** Paste this into the provider as the redirect (callback) URI. */
+    redirectUri: Type.String(),
+  }),
+]);
+export type SsoState = Static<typeof SsoState>;
 
 export const SsoSettingsBody = Type.Object(
   {

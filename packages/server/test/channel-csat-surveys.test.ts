@@ -72,9 +72,9 @@ describe('CSAT surveys on WhatsApp, Messenger, Telegram, SMS and e-mail', () => 
       // A busy machine may take more than the contract's 400 ms to hand a mail to the relay.
       BECKON_OUTBOX_LEASE_MS: '10000',
     });
-    const { userId } = await cookieFor(wa.srv, 'sales@demo.beckon.local');
+    const { userId } = await cookieFor(wa.srv, 'support@demo.beckon.local');
     await store().users.update(wa.accountId, userId, { capacity: 40 });
-    agent = await connectAgent(wa.srv, 'sales@demo.beckon.local');
+    agent = await connectAgent(wa.srv, 'support@demo.beckon.local');
 
     bot = await startBotApi(BOT_TOKEN);
     const tg = await api('/api/v1/channels', {

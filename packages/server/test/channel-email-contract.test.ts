@@ -22,6 +22,10 @@ channelContract('e-mail', async (): Promise<ChannelHarness> => {
     },
   });
   const accountId = srv.demo!.accountId;
+  // The demo sends mail to Support; the contract's agent works the Sales queue.
+  await srv.node.ctx.store.channelSettings.put(accountId, [
+    { channel: 'email', defaultSkillId: srv.demo!.skillIds.sales },
+  ]);
   const { userId } = await cookieFor(srv, 'sales@demo.beckon.local');
   await srv.node.ctx.store.users.update(accountId, userId, { capacity: 20 });
   const agent = await connectAgent(srv, 'sales@demo.beckon.local');

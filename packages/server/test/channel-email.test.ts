@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { ChannelSendError } from '../src/channels/channel.ts';
 import { emailOf } from '../src/channels/email/email-feature.ts';
 import { ApiClient } from './helpers/api-client.ts';
-import { eventually } from './helpers/chat-fixtures.ts';
+import { cookieFor, eventually } from './helpers/chat-fixtures.ts';
 import { type SmtpSink, sendMail, startSmtpSink } from './helpers/smtp-sink.ts';
 import { DEMO_ADMIN, startTestServer, type TestServer } from './helpers/test-server.ts';
 
@@ -25,9 +25,9 @@ describe('the e-mail channel: SMTP in, replies out, threading, loops and limits'
   const emailConversations = async () => {
     const res = await admin.get('/api/v1/conversations?limit=100');
     assert.equal(res.status, 200);
-    return (res.body.items as Array<{ id: string; channel: string; topic: string | null }>).filter(
-      (c) => c.channel === 'email',
-    );
+    return (
+      res.body.items as Array<{ id: string; channel: string; topic: string | null; skillId: string | null }>
+    ).filter((c) => c.channel === 'email');
   };
   const linesOf = (conversationId: string) => store().messages.after(accountId, conversationId, 0);
   const conversationOf = async (messageId: string) => {
@@ -75,6 +75,7 @@ describe('the e-mail channel: SMTP in, replies out, threading, loops and limits'
     assert.match(r.response, /^250 /);
     const found = (await emailConversations()).find((c) => c.topic === 'Order 1042');
     assert.ok(found, 'the conversation is listed with channel "email"');
+    assert.equal(found.skillId, srv.demo!.skillIds.support, 'support@ lands in the Support queue, not Sales');
     const [line] = await linesOf(found.id);
     assert.equal(line!.text, 'Where is my order?', 'the quoted history is not shown');
     const contacts = await store().contacts.search(accountId, 'ana@example.com', 10);
@@ -328,6 +329,10 @@ describe('the e-mail channel: SMTP in, replies out, threading, loops and limits'
     const settings = await admin.get('/api/v1/channels/email');
     assert.equal(settings.status, 200);
     assert.equal(settings.body.smtpPort, port);
+    // Any staff member may ask whether replies can leave (the composer asks before the agent writes).
+    const agent = new ApiClient(srv.node.app);
+    Object.assign(agent, await cookieFor(srv, 'sales@demo.beckon.local'));
+    assert.deepEqual((await agent.get('/api/v1/channels/email/outgoing')).body, { outgoing: true });
     assert.ok(
       settings.body.addresses.some((a: { address: string }) => a.address === 'support@demo.beckon.local'),
     );

@@ -9,17 +9,17 @@ import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
 describe('the channel inbox: contacts, threads, idempotency, reopening', () => {
   let srv: TestServer;
-  let sales: AgentChatClient;
+  let support: AgentChatClient;
   let accountId: string;
   const inbox = () => channelsOf(srv.node.ctx).inbox;
   const contacts = () => srv.node.ctx.store.contacts;
   before(async () => {
     srv = await startTestServer({ demo: true });
     accountId = srv.demo!.accountId;
-    sales = await connectAgent(srv, 'sales@demo.beckon.local');
+    support = await connectAgent(srv, 'support@demo.beckon.local');
   });
   after(async () => {
-    await sales.disconnect();
+    await support.disconnect();
     await srv.close();
   });
 
@@ -39,7 +39,7 @@ describe('the channel inbox: contacts, threads, idempotency, reopening', () => {
     assert.equal(r.conversation.contactId, r.contact.id);
     assert.equal(r.message.senderKind, 'visitor');
     // No visitor is "here" on an e-mail thread, yet it is offered: the customer is not expected to wait on a page.
-    await eventually(() => sales.offers.get(r.conversation.id), 3000, 'the offer of the e-mail conversation');
+    await eventually(() => support.offers.get(r.conversation.id), 3000, 'the offer of the e-mail conversation');
     // The queue names the contact and the channel, so the inbox shows "Ana Ruiz" with an e-mail badge.
     const { cookie } = await cookieFor(srv, 'admin@demo.beckon.local');
     const queues = await srv.node.app.inject({ url: '/api/v1/queues', headers: { cookie } });
@@ -78,9 +78,9 @@ describe('the channel inbox: contacts, threads, idempotency, reopening', () => {
       text: 'First question',
     });
     const id = first.conversation.id;
-    await eventually(() => sales.offers.get(id), 3000, 'the offer');
-    await sales.accept(id);
-    await sales.close(id);
+    await eventually(() => support.offers.get(id), 3000, 'the offer');
+    await support.accept(id);
+    await support.close(id);
     const reply = await inbox().receive({
       channel: 'email',
       accountId,
@@ -92,7 +92,7 @@ describe('the channel inbox: contacts, threads, idempotency, reopening', () => {
     });
     assert.equal(reply.conversation.id, id);
     assert.ok(['queued', 'offered'].includes(reply.conversation.status), reply.conversation.status);
-    await eventually(() => sales.offers.get(id), 3000, 'the offer of the reopened conversation');
+    await eventually(() => support.offers.get(id), 3000, 'the offer of the reopened conversation');
   });
 
   it('contacts: a typed e-mail never joins a verified contact; the address a message came from does', async () => {

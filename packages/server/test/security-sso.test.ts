@@ -60,6 +60,13 @@ for (const store of ['sqlite', 'postgres'] as const) {
       srv.node.app.inject({ method: 'GET', url: '/api/v1/me', cookies: { beckon_session: session.value } });
 
     it('is set up by an owner, who gets the redirect URI to give the provider', async () => {
+      // Not set up yet is a state, not a 404: the console reads it without an error.
+      const none = await owner.get('/api/v1/account/sso');
+      assert.equal(none.status, 200);
+      assert.deepEqual(none.body, {
+        configured: false,
+        redirectUri: `${srv.url}/api/v1/auth/oidc/callback`,
+      });
       const noSecret = await owner.request('PUT', '/api/v1/account/sso', {
         issuer: idp.issuer,
         clientId: CLIENT.clientId,
@@ -73,6 +80,9 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal(saved.body.clientSecretSet, true);
       assert.equal(saved.body.clientSecret, undefined, 'the secret never comes back');
       assert.equal(saved.body.redirectUri, `${srv.url}/api/v1/auth/oidc/callback`);
+      const read = await owner.get('/api/v1/account/sso');
+      assert.equal(read.body.configured, true);
+      assert.equal(read.body.issuer, idp.issuer);
       const probe = await owner.post('/api/v1/account/sso/test');
       assert.equal(probe.status, 200);
       assert.equal(probe.body.issuer, idp.issuer);

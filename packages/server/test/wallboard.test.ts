@@ -141,6 +141,26 @@ describe('wallboard: per-skill queue and service level, per-agent state and load
     assert.equal(agent.connected, false);
   });
 
+  it('keeps time in state across a reload or a new sign-in in the same state; a long absence starts it anew', async () => {
+    const supportId = (await store.users.findForLogin('support@demo.beckon.local'))!.user.id;
+    const T = NOW + 24 * 60 * MIN;
+    await store.db.updateTable('users').set({ status: 'online' }).where('id', '=', supportId).execute();
+    // Online for an hour; the console closed a minute for a sign-out and sign-in, still online.
+    for (const [at, state] of [
+      [T - 60 * MIN, 'online'],
+      [T - 10 * MIN, 'offline'],
+      [T - 9 * MIN, 'online'],
+    ] as const)
+      await store.agentStates.record(accountId, supportId, state, null, at);
+    const row = async (at: number) =>
+      (await wallboard(srv.node.ctx, accountId, 'UTC', at)).agents.find((a) => a.id === supportId)!;
+    assert.equal((await row(T)).secondsInState, 60 * 60, 'the sign-in did not change the state');
+    // Gone for two hours, then back online: that is a new stretch online.
+    await store.agentStates.record(accountId, supportId, 'offline', null, T + MIN);
+    await store.agentStates.record(accountId, supportId, 'online', null, T + 121 * MIN);
+    assert.equal((await row(T + 122 * MIN)).secondsInState, 60);
+  });
+
   it('is for owners and admins: agents get 403, a bad time zone 400', async () => {
     const admin = await as('admin@demo.beckon.local');
     const ok = await admin.get('/api/v1/wallboard?tz=Europe/Berlin');

@@ -33,6 +33,11 @@ export function getEmailSettings(): Promise<EmailSettings> {
   return request('GET', '/api/v1/channels/email');
 }
 
+/** Whether replies can leave by e-mail (an outgoing mail server is set); any staff member may ask. */
+export function getEmailOutgoing(): Promise<{ outgoing: boolean }> {
+  return request('GET', '/api/v1/channels/email/outgoing');
+}
+
 export function addEmailAddress(siteId: string, address: string): Promise<EmailAddress> {
   return request('POST', '/api/v1/channels/email/addresses', { body: { siteId, address } });
 }

@@ -1,5 +1,5 @@
 /** Two-factor sign-in, the account's sign-in rule, and sign-in sessions. */
-import { ApiError, request } from './http.ts';
+import { request } from './http.ts';
 import type { Role } from './types.ts';
 
 export interface TotpStatus {
@@ -55,6 +55,7 @@ export const endAnySession = (id: string) =>
   request<void>('DELETE', `/api/v1/sessions/${encodeURIComponent(id)}`);
 
 export interface SsoSettings {
+  configured: true;
   issuer: string;
   clientId: string;
   clientSecretSet: boolean;
@@ -67,16 +68,14 @@ export interface SsoSettings {
   redirectUri: string;
 }
 
-export type SsoSettingsInput = Omit<SsoSettings, 'clientSecretSet' | 'redirectUri'> & {
+/** The account's single sign-on: its settings, or not set up yet (with the URI the provider needs). */
+export type SsoState = SsoSettings | { configured: false; redirectUri: string };
+
+export type SsoSettingsInput = Omit<SsoSettings, 'configured' | 'clientSecretSet' | 'redirectUri'> & {
   clientSecret?: string;
 };
 
-/** The account's provider, or null when single sign-on is not set up. */
-export const fetchSso = () =>
-  request<SsoSettings>('GET', '/api/v1/account/sso').catch((err: unknown) => {
-    if (err instanceof ApiError && err.status === 404) return null;
-    throw err;
-  });
+export const fetchSso = () => request<SsoState>('GET', '/api/v1/account/sso');
 export const saveSso = (input: SsoSettingsInput) =>
   request<SsoSettings>('PUT', '/api/v1/account/sso', { body: input });
 export const removeSso = () => request<void>('DELETE', '/api/v1/account/sso');

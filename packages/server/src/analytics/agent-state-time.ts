@@ -53,3 +53,32 @@ export async function stateTimesIn(
 ): Promise<Map<string, AgentStateTime[]>> {
   return timeInStates(await new AgentStatesRepo(db).spans(accountId, from, end), from, end);
 }
+
+/**
+ * A console closed for no longer than this and opened again in the same state (a reload, signing
+ * out and in) did not change the agent's state: the wallboard's time in state goes on.
+ */
+export const SAME_STATE_GAP_MS = 5 * 60_000;
+
+/**
+ * Since when one agent has been in `state`, from their state log rows (oldest first): the start of
+ * the newest run in that state (an away reason included), across short closed-console gaps; null
+ * when the newest row is another state.
+ */
+export function inStateSince(rows: readonly AgentStateRow[], state: AgentStateRow['state']): number | null {
+  let i = rows.length - 1;
+  if (rows[i]?.state !== state) return null;
+  const now = rows[i]!;
+  while (i >= 2) {
+    const gap = rows[i - 1]!;
+    const before = rows[i - 2]!;
+    const resumed =
+      gap.state === 'offline' &&
+      rows[i]!.at - gap.at <= SAME_STATE_GAP_MS &&
+      before.state === now.state &&
+      before.reason === now.reason;
+    if (!resumed) break;
+    i -= 2;
+  }
+  return rows[i]!.at;
+}

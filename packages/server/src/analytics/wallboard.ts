@@ -2,6 +2,11 @@ import { slaClocks } from '@beckon/core/sla/sla-clock';
 import type { Wallboard, WallboardAgent, WallboardSkill } from '@beckon/protocol/wallboard-api';
 import type { AppContext } from '../context.ts';
 import { chatOf } from '../conversations/chat-feature.ts';
+import type { AgentStateRow } from '../store/agent-states-repo.ts';
+import { inStateSince } from './agent-state-time.ts';
+
+const DAY_MS = 86_400_000;
+
 import { analyticsOf } from './analytics-runtime.ts';
 import { conversationAggregates, conversationsIn } from './conversations-report.ts';
 import { startOfDay } from './report-filters.ts';
@@ -104,9 +109,10 @@ async function agentsNow(ctx: AppContext, accountId: string, now: number): Promi
     .orderBy('name')
     .execute();
   const present = (await chatOf(ctx)?.presence.connected(accountId)) ?? new Set<string>();
-  const since = new Map(
-    (await store.agentStates.spans(accountId, now + 1, now + 2)).map((r) => [r.userId, r]),
-  );
+  // A day of the log is enough to see through the short gaps a reload or a new sign-in leaves.
+  const logOf = new Map<string, AgentStateRow[]>();
+  for (const r of await store.agentStates.spans(accountId, now - DAY_MS, now + 1))
+    logOf.set(r.userId, [...(logOf.get(r.userId) ?? []), r]);
   const open = await db
     .selectFrom('conversations')
     .select(['assigned_agent_id', 'offered_to', 'status'])
@@ -117,14 +123,14 @@ async function agentsNow(ctx: AppContext, accountId: string, now: number): Promi
   return users.map((u) => {
     const chats = open.filter((c) => c.status === 'active' && c.assigned_agent_id === u.id).length;
     const offered = open.filter((c) => c.status === 'offered' && c.offered_to === u.id).length;
-    const last = since.get(u.id);
+    const since = inStateSince(logOf.get(u.id) ?? [], u.status);
     const capacity = n(u.capacity);
     return {
       id: u.id,
       name: u.name,
       state: u.status,
       awayReason: u.status === 'away' ? u.away_reason : null,
-      secondsInState: last && last.state === u.status ? Math.max(0, (now - last.at) / 1000) : null,
+      secondsInState: since === null ? null : Math.max(0, (now - since) / 1000),
       connected: present.has(u.id),
       chats,
       offered,

@@ -69,7 +69,13 @@ export async function seedDemo(store: Store, opts: DemoSeedOptions): Promise<Dem
       };
       await seedDemoCampaigns(store, reused); // older demo data may predate the campaigns
       await seedDemoCannedResponses(store, existing); // …or the canned responses
-      await seedDemoEmail(store, existing, site.id, opts.emailDomain ?? DEMO_EMAIL_DOMAIN); // …or e-mail
+      await seedDemoEmail(
+        store,
+        existing,
+        site.id,
+        opts.emailDomain ?? DEMO_EMAIL_DOMAIN,
+        reused.skillIds.support,
+      ); // …or e-mail
       return reused;
     }
   }
@@ -155,6 +161,6 @@ export async function seedDemo(store: Store, opts: DemoSeedOptions): Promise<Dem
   };
   await seedDemoCampaigns(store, created);
   await seedDemoCannedResponses(store, account.id);
-  await seedDemoEmail(store, account.id, site.id, opts.emailDomain ?? DEMO_EMAIL_DOMAIN);
+  await seedDemoEmail(store, account.id, site.id, opts.emailDomain ?? DEMO_EMAIL_DOMAIN, support.id);
   return created;
 }

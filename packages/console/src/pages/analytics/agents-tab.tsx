@@ -154,7 +154,7 @@ export function AgentsTab({ filters }: { filters: ReportFilters }) {
               'Concurrency is the average number of chats open at once while an agent had any; utilisation divides it by the agent’s capacity. Time in each state comes from the agents’ status changes.',
             )}
           </p>
-          <CsvLink path="agents" filters={filters} label={t('agents')} />
+          <CsvLink path="agents" filters={filters} label={t('Download CSV of agents')} />
         </div>
         <div className="table-wrap">
           <table className="table table-compact table-dense">

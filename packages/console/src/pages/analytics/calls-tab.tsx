@@ -251,7 +251,7 @@ export function CallsTab({ filters }: { filters: ReportFilters }) {
       <CallStep filters={filters} />
       <div className="table-toolbar">
         <h3 className="chart-title">{t('By skill')}</h3>
-        <CsvLink path="calls" filters={filters} label={t('calls')} extra={extra} />
+        <CsvLink path="calls" filters={filters} label={t('Download CSV of calls')} extra={extra} />
       </div>
       <div className="table-wrap">
         <table className="table table-compact table-dense" data-testid="calls-skills">

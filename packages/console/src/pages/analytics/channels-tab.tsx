@@ -205,7 +205,7 @@ export function ChannelsTab({ filters }: { filters: ReportFilters }) {
       </div>
       <div className="table-toolbar">
         <h3 className="chart-title">{t('By channel')}</h3>
-        <CsvLink path="channels" filters={filters} label={t('conversations by channel')} />
+        <CsvLink path="channels" filters={filters} label={t('Download CSV of conversations by channel')} />
       </div>
       <div className="table-wrap">
         <table className="table table-compact">

@@ -162,7 +162,7 @@ export function ConversationsTab({ filters }: { filters: ReportFilters }) {
       </div>
       <div className="table-toolbar">
         <h3 className="chart-title">{t('Days')}</h3>
-        <CsvLink path="conversations" filters={filters} label={t('conversations per day')} />
+        <CsvLink path="conversations" filters={filters} label={t('Download CSV of conversations per day')} />
       </div>
       <div className="table-wrap">
         <table className="table table-compact table-dense">

@@ -232,7 +232,7 @@ export function FunnelTab({ filters }: { filters: ReportFilters }) {
         <div className="table-block">
           <div className="table-toolbar">
             <h3 className="chart-title">{t('Stages')}</h3>
-            <CsvLink path="funnel" filters={filters} label={t('the funnel')} />
+            <CsvLink path="funnel" filters={filters} label={t('Download CSV of the funnel')} />
           </div>
           <div className="table-wrap">
             <table className="table table-compact">

@@ -63,7 +63,7 @@ export function LiftDetail({
           <CsvLink
             path={`campaigns/${campaignId}/lift`}
             filters={{ ...filters, campaignId: '' }}
-            label={t('{campaign} lift', { campaign: l.campaignName })}
+            label={t('Download CSV of the {campaign} lift', { campaign: l.campaignName })}
           />
           <button type="button" className="button button-small button-ghost" onClick={onClose}>
             {t('Close')}

@@ -78,7 +78,7 @@ export function LiftTab({ filters }: { filters: ReportFilters }) {
             'Visitors who qualified in the period: shown the engagement, or held out as the control group. Converted means a purchase (or the campaign’s goal) within the campaign’s attribution window.',
           )}
         </p>
-        <CsvLink path="campaigns" filters={filters} label={t('campaign lift')} />
+        <CsvLink path="campaigns" filters={filters} label={t('Download CSV of campaign lift')} />
       </div>
       {list.campaigns.length === 0 ? (
         <p className="muted">{t('No campaigns match these filters.')}</p>

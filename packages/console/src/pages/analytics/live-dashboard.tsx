@@ -176,7 +176,7 @@ export function LiveDashboard({ siteId, tz }: { siteId: string; tz: string }) {
               <CsvLink
                 path="live"
                 filters={{ from: '', to: '', siteId, campaignId: '', skillId: '', agentId: '', tz }}
-                label={t('the last hour')}
+                label={t('Download CSV of the last hour')}
               />
             </div>
             <UPlotChart

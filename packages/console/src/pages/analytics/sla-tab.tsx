@@ -145,7 +145,11 @@ export function SlaTab({ filters }: { filters: ReportFilters }) {
       </div>
       <div className="table-toolbar">
         <h3 className="chart-title">{t('Breaches')}</h3>
-        <CsvLink path="sla" filters={filters} label={t('SLA breaches by skill, agent and channel')} />
+        <CsvLink
+          path="sla"
+          filters={filters}
+          label={t('Download CSV of SLA breaches by skill, agent and channel')}
+        />
       </div>
       <div className="sla-breakdowns">
         <Breakdown id="skill" title={t('By skill')} first={t('Skill')} rows={r.bySkill} />

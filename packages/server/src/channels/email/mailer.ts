@@ -19,8 +19,7 @@ export class Mailer {
   }
 
   async send(mail: Mail.Options): Promise<void> {
-    if (!this.transport)
-      throw new ChannelSendError('no outgoing mail server is set (BECKON_SMTP_URL)', false);
+    if (!this.transport) throw new ChannelSendError('no outgoing mail server is set up', false);
     try {
       await this.transport.sendMail(mail);
     } catch (err) {

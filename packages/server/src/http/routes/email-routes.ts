@@ -89,6 +89,21 @@ export function emailRoutes(app: App, ctx: AppContext, chat: ChatModule, email: 
     },
   );
 
+  app.get(
+    '/api/v1/channels/email/outgoing',
+    {
+      ...staff,
+      schema: {
+        tags,
+        security,
+        summary: 'Whether replies can leave by e-mail (an outgoing mail server is set)',
+        description: 'For the composer: without one, an e-mail conversation takes internal notes only.',
+        response: replies(200, Type.Object({ outgoing: Type.Boolean() })),
+      },
+    },
+    async () => ({ outgoing: config.relayUrl !== null }),
+  );
+
   app.post(
     '/api/v1/channels/email/addresses',
     {

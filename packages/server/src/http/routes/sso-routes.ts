@@ -5,6 +5,7 @@ import {
   SsoSettingsBody,
   SsoStart,
   SsoStartBody,
+  SsoState,
 } from '@beckon/protocol/security-api';
 import type { FastifyReply } from 'fastify';
 import { authOf, requireRole, startSession } from '../../auth/auth-context.ts';
@@ -41,6 +42,7 @@ export function ssoRoutes(app: App, ctx: AppContext): void {
   const tags = ['security'];
 
   const settingsOf = (c: SsoConfig) => ({
+    configured: true as const,
     issuer: c.issuer,
     clientId: c.clientId,
     clientSecretSet: c.clientSecret.length > 0,
@@ -61,12 +63,15 @@ export function ssoRoutes(app: App, ctx: AppContext): void {
         tags,
         security,
         summary: 'The account’s single sign-on provider (owners)',
-        response: replies(200, SsoSettings),
+        description:
+          'Not set up yet is a state, not an error: `configured` is false and `redirectUri` says what ' +
+          'to give the provider.',
+        response: replies(200, SsoState),
       },
     },
     async (req) => {
       const sso = await store.sso.config(authOf(req).accountId);
-      if (!sso) throw notFound('single sign-on set-up');
+      if (!sso) return { configured: false as const, redirectUri: redirectUri() };
       return settingsOf(sso);
     },
   );

@@ -61,42 +61,44 @@ export function CallBar({
           </span>
         )}
       </div>
-      {call.state !== 'inviting' && (
-        <>
-          <button
-            type="button"
-            className="button button-small"
-            aria-pressed={calls.muted}
-            onClick={() => store.calls.toggleMute(call.id)}
-          >
-            {calls.muted ? t('Unmute') : t('Mute')}
-          </button>
-          <button
-            type="button"
-            className="button button-small"
-            disabled={busy}
-            onClick={() => run(() => store.calls.hold(call.id, !held))}
-          >
-            {held ? t('Resume') : t('Hold')}
-          </button>
-          <button
-            type="button"
-            className="button button-small"
-            disabled={busy}
-            onClick={() => onTransfer(call.id)}
-          >
-            {t('Transfer call')}
-          </button>
-        </>
-      )}
-      <button
-        type="button"
-        className="button button-small button-danger"
-        disabled={busy}
-        onClick={() => run(() => store.calls.hangup(call.id))}
-      >
-        {call.state === 'inviting' ? t('Cancel') : t('Hang up')}
-      </button>
+      <div className="call-bar-actions">
+        {call.state !== 'inviting' && (
+          <>
+            <button
+              type="button"
+              className="button button-small"
+              aria-pressed={calls.muted}
+              onClick={() => store.calls.toggleMute(call.id)}
+            >
+              {calls.muted ? t('Unmute') : t('Mute')}
+            </button>
+            <button
+              type="button"
+              className="button button-small"
+              disabled={busy}
+              onClick={() => run(() => store.calls.hold(call.id, !held))}
+            >
+              {held ? t('Resume') : t('Hold')}
+            </button>
+            <button
+              type="button"
+              className="button button-small"
+              disabled={busy}
+              onClick={() => onTransfer(call.id)}
+            >
+              {t('Transfer call')}
+            </button>
+          </>
+        )}
+        <button
+          type="button"
+          className="button button-small button-danger"
+          disabled={busy}
+          onClick={() => run(() => store.calls.hangup(call.id))}
+        >
+          {call.state === 'inviting' ? t('Cancel') : t('Hang up')}
+        </button>
+      </div>
     </section>
   );
 }

@@ -24,6 +24,7 @@ import { MessageList } from './message-list.tsx';
 import { StateActions, StateBadge } from './state-actions.tsx';
 import { TemplateComposer } from './template-composer.tsx';
 import { TransferDialog } from './transfer-dialog.tsx';
+import { useEmailOutgoing } from './use-email-outgoing.ts';
 import { useWhatsAppWindow, windowLeft } from './use-whatsapp-window.ts';
 
 export function ChatPane({ supervisor }: { supervisor: boolean }) {
@@ -74,6 +75,7 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
   // Barged in: my replies reach the visitor beside the agent who holds the chat.
   const joined = whisper && joinedByMe(chat, myId);
   const wa = useWhatsAppWindow(chat);
+  const mailOut = useEmailOutgoing(c.channel);
   // Outside WhatsApp's window the agent may still write an internal note.
   const [noteInstead, setNoteInstead] = useState(false);
 
@@ -293,7 +295,16 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
           onNote={() => setNoteInstead(true)}
         />
       ) : live || joined ? (
-        <Composer conversation={c} />
+        <Composer
+          conversation={c}
+          {...(mailOut
+            ? {}
+            : {
+                noReplies: t(
+                  'Replies by e-mail cannot be sent yet: no outgoing mail server is set up. Ask an admin to set one up. Until then, you can write internal notes here.',
+                ),
+              })}
+        />
       ) : (
         <ReadOnlyBar chat={chat} agentName={userName(c.assignedAgentId)} skill={skillName(c.skillId)} />
       )}

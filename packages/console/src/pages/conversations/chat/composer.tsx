@@ -39,12 +39,15 @@ export function Composer({
   conversation: c,
   onTemplates,
   whisper,
+  noReplies,
 }: {
   conversation: Conversation;
   /** Notes only (WhatsApp's window is closed): this goes back to the template picker. */
   onTemplates?: () => void;
   /** A supervisor watching someone else's chat: notes only, to its agents; the visitor never sees them. */
   whisper?: boolean;
+  /** Replies cannot leave now (why, in the agent's words): notes only, said before they write. */
+  noReplies?: string;
 }) {
   const store = useWorkspaceStore()!;
   const t = useT();
@@ -52,7 +55,7 @@ export function Composer({
   const id = c.id;
   const [text, setText] = useState(() => store.memory.draft(id).text);
   const [noteMode, setNote] = useState(() => store.memory.draft(id).note);
-  const note = noteMode || Boolean(onTemplates) || Boolean(whisper);
+  const note = noteMode || Boolean(onTemplates) || Boolean(whisper) || Boolean(noReplies);
   const files = useUploads(id, store.memory.draft(id).attachments, (done) =>
     store.memory.addDraftAttachments(id, done),
   );
@@ -190,6 +193,12 @@ export function Composer({
           <span className="composer-mode-hint" data-testid="whisper-hint">
             {t('Whisper: only agents see this. The visitor never does.')}
           </span>
+        </div>
+      ) : noReplies ? (
+        <div className="composer-modes">
+          <p className="composer-blocked" role="note" data-testid="composer-no-replies">
+            {noReplies}
+          </p>
         </div>
       ) : onTemplates ? (
         <div className="composer-modes">

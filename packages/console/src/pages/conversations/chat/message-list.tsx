@@ -12,6 +12,7 @@ import { useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
 import type { ChatView } from '../../../workspace/workspace-state.ts';
 import { formatDay, visitorLabel } from '../conversation-format.ts';
 import { MessageItem, PendingItem } from './message-item.tsx';
+import { useEmailOutgoing } from './use-email-outgoing.ts';
 
 /** Messages closer than this (and from the same sender) share one name-and-time heading. */
 const RUN_MS = 5 * 60_000;
@@ -138,6 +139,8 @@ export function MessageList({ chat }: { chat: ChatView }) {
   }
 
   // Stable across renders, so the memoised rows do not re-render for it.
+  // A line e-mail could not send goes no better on Retry while no outgoing mail server is set.
+  const mailOut = useEmailOutgoing(chat.conversation.channel);
   const retryDelivery = useCallback((seq: number) => store.retryDelivery(id, seq), [store, id]);
   const empty = chat.messages.length === 0 && chat.pending.length === 0;
   return (
@@ -152,7 +155,7 @@ export function MessageList({ chat }: { chat: ChatView }) {
             messages={chat.messages}
             seenSeq={chat.visitorReadSeq}
             visitorName={visitorLabel(chat.conversation)}
-            {...(chat.conversation.channel !== 'web' ? { onRetryDelivery: retryDelivery } : {})}
+            {...(chat.conversation.channel !== 'web' && mailOut ? { onRetryDelivery: retryDelivery } : {})}
           />
           {chat.pending.map((p) => (
             <PendingItem

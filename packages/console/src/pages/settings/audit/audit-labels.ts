@@ -232,18 +232,21 @@ type AuditGroup = 'sign-in' | 'team' | 'set-up' | 'integrations' | 'account';
 export const ACTION_CHOICES: Array<{ group: AuditGroup; actions: string[] }> = [
   {
     group: 'sign-in',
-    actions: ['auth.signed_in', 'auth.sign_in_failed', 'auth.signed_out', 'session.revoked'],
+    actions: [
+      'auth.signed_in',
+      'auth.sign_in_failed',
+      'auth.signed_out',
+      'session.revoked',
+      'totp.setup_started',
+      'totp.enabled',
+      'totp.disabled',
+      'totp.recovery_codes_renewed',
+      'totp.reset',
+    ],
   },
   {
     group: 'team',
-    actions: [
-      'user.created',
-      'user.updated',
-      'api_key.created',
-      'api_key.revoked',
-      'totp.enabled',
-      'totp.reset',
-    ],
+    actions: ['user.created', 'user.updated', 'api_key.created', 'api_key.revoked'],
   },
   {
     group: 'set-up',

@@ -128,7 +128,7 @@ function AuditFilterBar({
       </div>
       <div className="toolbar-field">
         <label className="toolbar-label" htmlFor={`${id}-target`}>
-          {t('On')}
+          {t('Target')}
         </label>
         <select
           id={`${id}-target`}
@@ -311,7 +311,7 @@ export function AuditTab() {
                   <th scope="col">{t('When')}</th>
                   <th scope="col">{t('Who')}</th>
                   <th scope="col">{t('Action')}</th>
-                  <th scope="col">{t('On')}</th>
+                  <th scope="col">{t('Target')}</th>
                   <th scope="col">{t('From')}</th>
                   <th scope="col">{t('Changed')}</th>
                 </tr>
@@ -344,7 +344,7 @@ export function AuditTab() {
                         {actionLabel(e.action)}
                       </span>
                     </td>
-                    <td data-label={t('On')}>
+                    <td data-label={t('Target')}>
                       {targetLabel(e.targetType)}
                       {e.targetId && (
                         <code className="audit-id" title={e.targetId}>

@@ -98,7 +98,14 @@ function TwoFactorCard() {
         ) : status.error ? (
           <LoadError error={status.error} onRetry={status.reload} />
         ) : mode.kind === 'setup' ? (
-          <TotpSetup onDone={done} onCancel={() => setMode({ kind: 'idle' })} />
+          <TotpSetup
+            onDone={done}
+            onCancel={() => setMode({ kind: 'idle' })}
+            // The badge says On while the codes are shown: it already is.
+            onEnabled={(codes) =>
+              status.update((was) => ({ ...was, enabled: true, recoveryCodesLeft: codes.length }))
+            }
+          />
         ) : mode.kind === 'codes' ? (
           <RecoveryCodesPanel codes={mode.codes} onDone={done} />
         ) : s?.enabled ? (
@@ -357,8 +364,8 @@ function SessionTable({
             <tr key={s.id} data-testid="session-row" data-current={s.current || undefined}>
               {showUser && (
                 <td data-label={t('Member')}>
-                  <span className="cell-strong">{s.userName}</span>
-                  <span className="cell-sub">{s.userEmail}</span>
+                  <div className="cell-strong">{s.userName}</div>
+                  <div className="cell-sub">{s.userEmail}</div>
                 </td>
               )}
               <th scope="row" className="cell-strong">

@@ -1,7 +1,14 @@
 /** Settings › Security › Single sign-on (owners): the account's OpenID Connect provider. */
 import { type FormEvent, useState } from 'react';
 import { errorMessage } from '../../../api/http.ts';
-import { fetchSso, removeSso, type SsoSettings, saveSso, testSso } from '../../../api/security.ts';
+import {
+  fetchSso,
+  removeSso,
+  type SsoSettings,
+  type SsoState,
+  saveSso,
+  testSso,
+} from '../../../api/security.ts';
 import type { Role } from '../../../api/types.ts';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { CopyButton } from '../../../components/copy-button.tsx';
@@ -42,7 +49,6 @@ function makeThem(t: Translate, role: Role): string {
       return t('Make them owners');
   }
 }
-const CALLBACK = `${window.location.origin}/api/v1/auth/oidc/callback`;
 
 interface Draft {
   issuer: string;
@@ -85,8 +91,10 @@ export function SsoCard() {
           </p>
         </div>
         {sso.data !== undefined && (
-          <span className={`badge ${sso.data?.enabled ? 'badge-active' : 'badge-paused'}`}>
-            {sso.data ? (sso.data.enabled ? t('On') : t('Paused')) : t('Not set up')}
+          <span
+            className={`badge ${sso.data.configured && sso.data.enabled ? 'badge-active' : 'badge-paused'}`}
+          >
+            {sso.data.configured ? (sso.data.enabled ? t('On') : t('Paused')) : t('Not set up')}
           </span>
         )}
       </header>
@@ -96,11 +104,14 @@ export function SsoCard() {
         ) : sso.error ? (
           <LoadError error={sso.error} onRetry={sso.reload} />
         ) : (
-          <SsoForm
-            saved={sso.data ?? null}
-            onSaved={(next) => sso.update(() => next)}
-            onRemoved={sso.reload}
-          />
+          sso.data && (
+            <SsoForm
+              saved={sso.data.configured ? sso.data : null}
+              redirectUri={sso.data.redirectUri}
+              onSaved={(next) => sso.update(() => next)}
+              onRemoved={sso.reload}
+            />
+          )
         )}
       </div>
     </section>
@@ -109,11 +120,13 @@ export function SsoCard() {
 
 function SsoForm({
   saved,
+  redirectUri,
   onSaved,
   onRemoved,
 }: {
   saved: SsoSettings | null;
-  onSaved: (s: SsoSettings | null) => void;
+  redirectUri: string;
+  onSaved: (s: SsoState) => void;
   onRemoved: () => void;
 }) {
   const t = useT();
@@ -179,8 +192,8 @@ function SsoForm({
     <form className="form sso-form" onSubmit={submit}>
       <div className="sso-callback">
         <span className="field-hint">{t('Give your provider this redirect URI:')}</span>
-        <code data-testid="sso-redirect-uri">{saved?.redirectUri ?? CALLBACK}</code>
-        <CopyButton text={saved?.redirectUri ?? CALLBACK} label={t('Copy')} />
+        <code data-testid="sso-redirect-uri">{redirectUri}</code>
+        <CopyButton text={redirectUri} label={t('Copy')} />
       </div>
       <div className="sso-grid">
         <Field
@@ -389,7 +402,7 @@ function SsoForm({
           onClose={() => setRemoving(false)}
           onConfirm={async () => {
             await removeSso();
-            onSaved(null);
+            onSaved({ configured: false, redirectUri });
             setDraft(draftOf(null));
             onRemoved();
           }}

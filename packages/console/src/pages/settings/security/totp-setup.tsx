@@ -13,9 +13,11 @@ interface TotpSetupProps {
   /** Called once the codes are saved (the user pressed Done). */
   onDone: () => void;
   onCancel?: () => void;
+  /** Called as soon as two-factor sign-in is on, while the recovery codes are still shown. */
+  onEnabled?: (recoveryCodes: string[]) => void;
 }
 
-export function TotpSetup({ onDone, onCancel }: TotpSetupProps) {
+export function TotpSetup({ onDone, onCancel, onEnabled }: TotpSetupProps) {
   const t = useT();
   const [enrolment, setEnrolment] = useState<TotpEnrolment | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
@@ -35,7 +37,9 @@ export function TotpSetup({ onDone, onCancel }: TotpSetupProps) {
     setBusy(true);
     setError(null);
     try {
-      setCodes((await enableTotp(code.trim())).recoveryCodes);
+      const { recoveryCodes } = await enableTotp(code.trim());
+      setCodes(recoveryCodes);
+      onEnabled?.(recoveryCodes);
     } catch (caught) {
       setError(errorMessage(caught));
     } finally {
