@@ -185,6 +185,28 @@ for (const store of ['sqlite', 'postgres'] as const) {
         assert.ok(!other.includes(n), `another person's ${n} in the export`);
     });
 
+    it('erases a visitor who chatted twice: each conversation is cut loose on its own', async () => {
+      const visitorId = `vtwice${Math.random().toString(36).slice(2, 10)}`;
+      const email = `twice.${visitorId}@example.com`;
+      for (const words of ['first question', 'second question']) {
+        const chat = await startVisitor(srv, {
+          visitorId,
+          name: 'Twice',
+          email,
+          skillId: srv.demo!.skillIds.sales,
+        });
+        await chat.send(`${words} ${visitorId}`);
+        await chat.close();
+      }
+      const res = await admin.post('/api/v1/privacy/erase', { visitorId });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(res.body.erased.conversations, 2);
+      assert.equal(res.body.erased.messages >= 2, true);
+      const db = srv.node.ctx.store.db as Kysely<any>;
+      assert.deepEqual(await columnsHolding(db, [visitorId, email]), []);
+      assert.equal((await admin.post('/api/v1/privacy/erase', { visitorId })).status, 404);
+    });
+
     it('refuses a request naming nobody, several keys, an unknown person or another account’s person', async () => {
       const erase = (body: unknown) => admin.post('/api/v1/privacy/erase', body);
       assert.equal((await erase({})).status, 400);

@@ -137,7 +137,8 @@ export async function eraseIn(
       topic: null,
       csat_comment: null,
       contact_id: null,
-      visitor_token_hash: sql`${tombstone()}`,
+      // Unique per conversation: the token hash is a unique key, and one stone for all collided.
+      visitor_token_hash: sql`${`${tombstone()}_`} || id`,
     })
     .where('account_id', '=', acc)
     .where('id', 'in', convs)
