@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { identifyEvent, pageView, purchaseAttr } from '@beckon/sdk/index';
 import { unzipSync } from 'fflate';
@@ -8,6 +6,7 @@ import { type Kysely, sql } from 'kysely';
 import { flush, newTenant, visitor } from './engagement-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { connectAgent, eventually, startVisitor } from './helpers/chat-fixtures.ts';
+import { filesHolding } from './helpers/data-dir-scan.ts';
 import { PDF } from './helpers/sample-files.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
@@ -22,21 +21,6 @@ interface Person {
   orderId: string;
   contactId: string;
   conversationId: string;
-}
-
-/** Every file under `dir` that holds any of `needles` (as bytes), with the needle found. */
-function filesHolding(dir: string, needles: string[]): string[] {
-  const found: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) {
-      found.push(...filesHolding(p, needles));
-      continue;
-    }
-    const bytes = readFileSync(p);
-    for (const n of needles) if (bytes.includes(Buffer.from(n))) found.push(`${p}: ${n}`);
-  }
-  return found;
 }
 
 /** Every (table, column) of the store whose text holds any of `needles`, scanned with SQL. */
