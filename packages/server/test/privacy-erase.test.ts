@@ -197,6 +197,11 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal((await erase({ visitorId: 'x', email: 'a@b.c' })).status, 400);
       assert.equal((await erase({ visitorId: 'nobody-here' })).body.error.code, 'not_found');
       assert.equal((await erase({ email: 'nobody@example.com' })).status, 404);
+      assert.equal(
+        (await erase({ phone: 'call me maybe' })).body.error.message,
+        '/phone: not a phone number (6 to 15 digits)',
+      );
+      assert.equal((await erase({ phone: '+1 555 0100 999' })).status, 404);
       const other = await newTenant(srv);
       const [, b] = people;
       for (const body of [{ contactId: b!.contactId }, { visitorId: b!.visitorId }, { email: b!.email }]) {
@@ -206,6 +211,48 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const agent = new ApiClient(srv.node.app);
       await agent.login('sales@demo.beckon.local', 'demo-agent-pw');
       assert.equal((await agent.post('/api/v1/privacy/erase', { contactId: b!.contactId })).status, 403);
+    });
+
+    it('a failed erase says what failed and erases nothing: rows and files are all there after', async () => {
+      const [, b] = people;
+      const db = srv.node.ctx.store.db as Kysely<any>;
+      // The store refuses the erase's last step, after every other table was written in the transaction.
+      if (store === 'sqlite')
+        await sql`CREATE TRIGGER erase_refused BEFORE DELETE ON contacts
+          BEGIN SELECT RAISE(ABORT, 'disk said no'); END`.execute(db);
+      else {
+        await sql`CREATE FUNCTION erase_refused() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN RAISE EXCEPTION 'disk said no'; END $$`.execute(db);
+        await sql`CREATE TRIGGER erase_refused BEFORE DELETE ON contacts
+          FOR EACH ROW EXECUTE FUNCTION erase_refused()`.execute(db);
+      }
+      const before = await columnsHolding(db, needlesOf(b!));
+      try {
+        const res = await admin.post('/api/v1/privacy/erase', { contactId: b!.contactId });
+        assert.equal(res.status, 500);
+        assert.equal(res.body.error.code, 'erase_failed');
+        assert.match(
+          res.body.error.message,
+          /^nothing was erased: the store could not erase the person: .*disk said no/,
+        );
+      } finally {
+        await sql`DROP TRIGGER erase_refused${store === 'postgres' ? sql` ON contacts` : sql``}`.execute(db);
+        if (store === 'postgres') await sql`DROP FUNCTION erase_refused()`.execute(db);
+      }
+      assert.deepEqual(await columnsHolding(db, needlesOf(b!)), before, 'every row is as it was');
+      assert.ok(
+        filesHolding(srv.dataDir, [b!.fileMark]).some((f) => f.includes('/attachments/')),
+        'the file is back under its own name',
+      );
+      const files = await srv.node.app.inject({
+        method: 'POST',
+        url: '/api/v1/privacy/export',
+        headers: { cookie: admin.cookie!, 'x-csrf-token': admin.csrf! },
+        payload: { contactId: b!.contactId },
+      });
+      const zip = unzipSync(new Uint8Array(files.rawPayload));
+      const pdf = Object.keys(zip).find((n) => n.startsWith('attachments/'));
+      assert.ok(pdf && Buffer.from(zip[pdf]!).includes(b!.fileMark), 'the export still holds the file');
     });
 
     it('erases a person from every table and file; the other person is intact and report totals hold', async () => {
