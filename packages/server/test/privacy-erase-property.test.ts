@@ -5,6 +5,7 @@ import { identifyEvent, pageView } from '@beckon/sdk/index';
 import fc from 'fast-check';
 import { type Kysely, sql } from 'kysely';
 import { emailOf } from '../src/channels/email/email-feature.ts';
+import { userHashOf } from '../src/channels/identity.ts';
 import { OUTBOX_TEST_ENV } from './channel-contract.ts';
 import { flush, visitor } from './engagement-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';
@@ -25,7 +26,7 @@ import { WA } from './helpers/whatsapp-fixture.ts';
  * attachments, raw mail) holds anything of theirs, and everyone else's is all there.
  */
 
-type Action = 'tag' | 'chat' | 'mail' | 'whatsapp';
+type Action = 'tag' | 'chat' | 'mail' | 'whatsapp' | 'app';
 type Key = 'contactId' | 'email' | 'phone' | 'visitorId';
 interface Plan {
   actions: Action[];
@@ -47,7 +48,7 @@ interface Person {
 }
 
 const planArb: fc.Arbitrary<Plan> = fc.record({
-  actions: fc.array(fc.constantFrom<Action>('tag', 'chat', 'mail', 'whatsapp'), {
+  actions: fc.array(fc.constantFrom<Action>('tag', 'chat', 'mail', 'whatsapp', 'app'), {
     minLength: 1,
     maxLength: 4,
   }),
@@ -94,6 +95,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
     let hook: string;
     let port: number;
     let serial = 0;
+    let identitySecret: string;
 
     before(async () => {
       smtp = await startSmtpSink();
@@ -113,6 +115,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
         },
       });
       port = emailOf(srv.node.ctx).smtpPort!;
+      identitySecret = await srv.node.ctx.store.sites.identitySecret(srv.demo!.accountId, srv.demo!.siteId);
       admin = new ApiClient(srv.node.app);
       assert.equal((await admin.login('admin@demo.beckon.local', 'demo-admin-pw')).status, 200);
       const channel = await admin.post('/api/v1/channels', {
@@ -198,6 +201,33 @@ for (const store of ['sqlite', 'postgres'] as const) {
             text: words,
           });
           assert.match(r.response, /^250 /);
+        } else if (action === 'app') {
+          // A signed-in app user writes in the app and registers a phone for push.
+          const userId = `u${mark}`;
+          const app = new ApiClient(srv.node.app);
+          const session = await app.request('POST', '/api/v1/messaging/session', {
+            siteKey: srv.demo!.siteKey,
+            userId,
+            userHash: userHashOf(identitySecret, userId),
+            name: p.name,
+            email: p.email,
+          });
+          assert.equal(session.status, 200, JSON.stringify(session.body));
+          const headers = { 'x-beckon-chat-token': session.body.token };
+          const sent = await app.request(
+            'POST',
+            '/api/v1/messaging/messages',
+            { echoId: `e${mark}${line}`, text: words },
+            headers,
+          );
+          assert.equal(sent.status, 201, JSON.stringify(sent.body));
+          const push = await app.request(
+            'POST',
+            '/api/v1/messaging/push-tokens',
+            { platform: 'fcm', token: `fcm-${mark}-${line}` },
+            headers,
+          );
+          assert.equal(push.status, 204, JSON.stringify(push.body));
         } else {
           const d = waMessageDelivery(WA.phoneNumberId, p.digits, words, { name: p.name });
           assert.equal((await postWebhook(hook, d.body, WA.appSecret)).status, 200);
@@ -252,6 +282,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
           assert.ok(e.webhookDeliveries >= 1, 'the copies sent to the webhook go too');
           if (plan.actions.includes('tag')) assert.ok(e.events >= 2 && e.visits >= 1, JSON.stringify(e));
           if (plan.actions.includes('mail')) assert.ok(e.mails >= 1, JSON.stringify(e));
+          if (plan.actions.includes('app')) assert.ok(e.pushDevices >= 2, JSON.stringify(e));
           assert.equal((await admin.post('/api/v1/privacy/erase', body)).status, 404);
 
           const text = await storeText(db);
