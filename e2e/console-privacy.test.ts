@@ -70,6 +70,20 @@ describe('privacy requests in the console: export a person, then erase them', ()
 
     await actions.getByRole('button', { name: 'Erase…' }).click();
     await dialog.getByRole('button', { name: 'Erase for good' }).click();
+    // The summary counts what went, kind by kind, before the page leaves.
+    const summary = page.getByTestId('erase-summary');
+    await summary.getByText('What was erased').waitFor();
+    const count = async (kind: string) => summary.locator(`[data-kind="${kind}"] dd`).textContent();
+    assert.equal(await count('contacts'), '1');
+    assert.equal(await count('visitors'), '1');
+    assert.ok(Number(await count('events')) >= 2, 'the tracked events are counted');
+    assert.equal(
+      await summary.locator('[data-kind="recordings"]').count(),
+      0,
+      'a kind with nothing is left out',
+    );
+    await page.screenshot({ path: `${SHOTS_DIR}/privacy-erase-summary.png` });
+    await summary.getByRole('button', { name: 'Done' }).click();
     await page.waitForURL(/\/console\/contacts$/);
     assert.equal((await admin.get(`/api/v1/contacts/${contactId}`)).status, 404);
     assert.equal((await admin.get('/api/v1/visitors/e2e-privacy-1')).status, 404);

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { CallRequests } from '@beckon/sdk/call-requests';
 import { identifyEvent, pageView, purchaseAttr } from '@beckon/sdk/index';
 import { unzipSync } from 'fflate';
 import { type Kysely, sql } from 'kysely';
 import { flush, newTenant, visitor } from './engagement-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';
-import { connectAgent, eventually, startVisitor } from './helpers/chat-fixtures.ts';
+import { connectAgent, cookieFor, eventually, startVisitor } from './helpers/chat-fixtures.ts';
+import { filesHolding } from './helpers/data-dir-scan.ts';
 import { PDF } from './helpers/sample-files.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
@@ -22,21 +22,6 @@ interface Person {
   orderId: string;
   contactId: string;
   conversationId: string;
-}
-
-/** Every file under `dir` that holds any of `needles` (as bytes), with the needle found. */
-function filesHolding(dir: string, needles: string[]): string[] {
-  const found: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) {
-      found.push(...filesHolding(p, needles));
-      continue;
-    }
-    const bytes = readFileSync(p);
-    for (const n of needles) if (bytes.includes(Buffer.from(n))) found.push(`${p}: ${n}`);
-  }
-  return found;
 }
 
 /** Every (table, column) of the store whose text holds any of `needles`, scanned with SQL. */
@@ -185,12 +170,84 @@ for (const store of ['sqlite', 'postgres'] as const) {
         assert.ok(!other.includes(n), `another person's ${n} in the export`);
     });
 
+    it('erases a visitor who chatted twice: each conversation is cut loose on its own', async () => {
+      const visitorId = `vtwice${Math.random().toString(36).slice(2, 10)}`;
+      const email = `twice.${visitorId}@example.com`;
+      for (const words of ['first question', 'second question']) {
+        const chat = await startVisitor(srv, {
+          visitorId,
+          name: 'Twice',
+          email,
+          skillId: srv.demo!.skillIds.sales,
+        });
+        await chat.send(`${words} ${visitorId}`);
+        await chat.close();
+      }
+      const res = await admin.post('/api/v1/privacy/erase', { visitorId });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(res.body.erased.conversations, 2);
+      assert.equal(res.body.erased.messages >= 2, true);
+      const db = srv.node.ctx.store.db as Kysely<any>;
+      assert.deepEqual(await columnsHolding(db, [visitorId, email]), []);
+      assert.equal((await admin.post('/api/v1/privacy/erase', { visitorId })).status, 404);
+    });
+
+    it('erases a call and its recording: the call stays counted, the audio file goes', async () => {
+      assert.equal(
+        (await admin.patch(`/api/v1/sites/${srv.demo!.siteId}`, { recordCalls: true })).status,
+        200,
+      );
+      const visitorId = `vcall${Math.random().toString(36).slice(2, 10)}`;
+      const agent = await connectAgent(srv, 'sales@demo.beckon.local');
+      const auth = await cookieFor(srv, 'sales@demo.beckon.local');
+      const chat = await startVisitor(srv, { visitorId, name: 'Caller', skillId: srv.demo!.skillIds.sales });
+      const id = chat.conversation.id;
+      await eventually(() => agent.offers.has(id), 5000, 'offer');
+      await agent.accept(id);
+      const ringing = new CallRequests(agent.frames as never).nextCall((c) => c.state === 'ringing');
+      await new CallRequests(chat.frames as never).start();
+      const call = await ringing;
+      await new CallRequests(agent.frames as never).accept(call.id);
+      // A WebM chunk (the EBML magic first) that carries the caller's id, as speech would carry their name.
+      const audio = Buffer.concat([
+        Buffer.from([0x1a, 0x45, 0xdf, 0xa3]),
+        Buffer.from(` ${visitorId} `.repeat(50)),
+      ]);
+      const sent = await fetch(`${srv.url}/api/v1/calls/${call.id}/recording/chunks?seq=0`, {
+        method: 'POST',
+        body: audio,
+        headers: { cookie: auth.cookie, 'x-csrf-token': auth.csrf, 'content-type': 'audio/webm;codecs=opus' },
+      });
+      assert.equal(sent.status, 201, await sent.text());
+      assert.ok(filesHolding(srv.dataDir, [visitorId]).length > 0, 'the recording is on disk');
+      await new CallRequests(agent.frames as never).hangup(call.id);
+      await agent.close(id);
+      await chat.close();
+      await agent.disconnect();
+      await admin.patch(`/api/v1/sites/${srv.demo!.siteId}`, { recordCalls: false });
+
+      const res = await admin.post('/api/v1/privacy/erase', { visitorId });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(res.body.erased.calls, 1);
+      assert.equal(res.body.erased.recordings, 1);
+      assert.deepEqual(filesHolding(srv.dataDir, [visitorId]), []);
+      const db = srv.node.ctx.store.db as Kysely<any>;
+      assert.deepEqual(await columnsHolding(db, [visitorId]), []);
+      const kept = await db.selectFrom('calls').select('id').where('id', '=', call.id).execute();
+      assert.equal(kept.length, 1, 'the call stays for the call reports');
+    });
+
     it('refuses a request naming nobody, several keys, an unknown person or another account’s person', async () => {
       const erase = (body: unknown) => admin.post('/api/v1/privacy/erase', body);
       assert.equal((await erase({})).status, 400);
       assert.equal((await erase({ visitorId: 'x', email: 'a@b.c' })).status, 400);
       assert.equal((await erase({ visitorId: 'nobody-here' })).body.error.code, 'not_found');
       assert.equal((await erase({ email: 'nobody@example.com' })).status, 404);
+      assert.equal(
+        (await erase({ phone: 'call me maybe' })).body.error.message,
+        '/phone: not a phone number (6 to 15 digits)',
+      );
+      assert.equal((await erase({ phone: '+1 555 0100 999' })).status, 404);
       const other = await newTenant(srv);
       const [, b] = people;
       for (const body of [{ contactId: b!.contactId }, { visitorId: b!.visitorId }, { email: b!.email }]) {
@@ -200,6 +257,48 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const agent = new ApiClient(srv.node.app);
       await agent.login('sales@demo.beckon.local', 'demo-agent-pw');
       assert.equal((await agent.post('/api/v1/privacy/erase', { contactId: b!.contactId })).status, 403);
+    });
+
+    it('a failed erase says what failed and erases nothing: rows and files are all there after', async () => {
+      const [, b] = people;
+      const db = srv.node.ctx.store.db as Kysely<any>;
+      // The store refuses the erase's last step, after every other table was written in the transaction.
+      if (store === 'sqlite')
+        await sql`CREATE TRIGGER erase_refused BEFORE DELETE ON contacts
+          BEGIN SELECT RAISE(ABORT, 'disk said no'); END`.execute(db);
+      else {
+        await sql`CREATE FUNCTION erase_refused() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN RAISE EXCEPTION 'disk said no'; END $$`.execute(db);
+        await sql`CREATE TRIGGER erase_refused BEFORE DELETE ON contacts
+          FOR EACH ROW EXECUTE FUNCTION erase_refused()`.execute(db);
+      }
+      const before = await columnsHolding(db, needlesOf(b!));
+      try {
+        const res = await admin.post('/api/v1/privacy/erase', { contactId: b!.contactId });
+        assert.equal(res.status, 500);
+        assert.equal(res.body.error.code, 'erase_failed');
+        assert.match(
+          res.body.error.message,
+          /^nothing was erased: the store could not erase the person: .*disk said no/,
+        );
+      } finally {
+        await sql`DROP TRIGGER erase_refused${store === 'postgres' ? sql` ON contacts` : sql``}`.execute(db);
+        if (store === 'postgres') await sql`DROP FUNCTION erase_refused()`.execute(db);
+      }
+      assert.deepEqual(await columnsHolding(db, needlesOf(b!)), before, 'every row is as it was');
+      assert.ok(
+        filesHolding(srv.dataDir, [b!.fileMark]).some((f) => f.includes('/attachments/')),
+        'the file is back under its own name',
+      );
+      const files = await srv.node.app.inject({
+        method: 'POST',
+        url: '/api/v1/privacy/export',
+        headers: { cookie: admin.cookie!, 'x-csrf-token': admin.csrf! },
+        payload: { contactId: b!.contactId },
+      });
+      const zip = unzipSync(new Uint8Array(files.rawPayload));
+      const pdf = Object.keys(zip).find((n) => n.startsWith('attachments/'));
+      assert.ok(pdf && Buffer.from(zip[pdf]!).includes(b!.fileMark), 'the export still holds the file');
     });
 
     it('erases a person from every table and file; the other person is intact and report totals hold', async () => {

@@ -1,15 +1,16 @@
 /** "Export data" and "Erase…" for one person (GDPR articles 15 and 17): owners and admins only. */
 import { useState } from 'react';
 import { errorMessage } from '../api/http.ts';
-import { erasePerson, exportPerson, type PrivacySubject } from '../api/privacy.ts';
+import { type EraseResult, erasePerson, exportPerson, type PrivacySubject } from '../api/privacy.ts';
 import { useT } from '../i18n/language-context.tsx';
 import { ConfirmDialog } from './confirm-dialog.tsx';
+import { EraseSummary } from './erase-summary.tsx';
 
 interface PrivacyActionsProps {
   subject: PrivacySubject;
   /** How the person is called on this page ("Ann Lee", "this visitor"). */
   who: string;
-  /** After an erase: the page leaves, since there is nothing left to show. */
+  /** After an erase and its summary: the page leaves, since there is nothing left to show. */
   onErased: () => void;
 }
 
@@ -30,6 +31,7 @@ export function PrivacyActions({ subject, who, onErased }: PrivacyActionsProps) 
   const [exporting, setExporting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
+  const [erased, setErased] = useState<EraseResult['erased'] | null>(null);
 
   const download = () => {
     setExporting(true);
@@ -65,8 +67,7 @@ export function PrivacyActions({ subject, who, onErased }: PrivacyActionsProps) 
           confirmLabel={t('Erase for good')}
           onClose={() => setConfirming(false)}
           onConfirm={async () => {
-            await erasePerson(subject);
-            onErased();
+            setErased((await erasePerson(subject)).erased);
           }}
         >
           <p>
@@ -82,6 +83,7 @@ export function PrivacyActions({ subject, who, onErased }: PrivacyActionsProps) 
           </p>
         </ConfirmDialog>
       )}
+      {erased && <EraseSummary erased={erased} onDone={onErased} />}
     </span>
   );
 }

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { EraseResult, PrivacyRequest } from '@beckon/protocol/privacy-api';
 import { rawMailKey } from '../channels/email/email-intake.ts';
 import type { AttachmentStorage } from '../conversations/attachments/attachment-storage.ts';
+import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { PrivacySubject } from '../store/privacy-repo.ts';
 import type { Store } from '../store/store.ts';
@@ -65,21 +67,51 @@ export class PrivacyService {
   }
 
   /**
-   * Erases the person: the node forgets their live visitors, buffered events are written first so
-   * none lands after, the store erases in one transaction, then their files go and a SQLite store
-   * empties its WAL.
+   * Erases the person, all or nothing: the node forgets their live visitors, buffered events are
+   * written first so none lands after, their files are moved aside, the store erases in one
+   * transaction, then the moved files go and a SQLite store empties its WAL. A failure before the
+   * commit puts the files back and answers what failed; nothing is left half erased.
    */
   async erase(s: PrivacySubject): Promise<EraseResult> {
     for (const v of s.visitorIds) this.live.forget(s.accountId, v);
     await this.store.eventsWriter.flush();
-    const erased = await this.store.privacy.erase(s);
-    const keys = [...s.attachmentKeys, ...s.mailIds.map((id) => rawMailKey(s.accountId, id))];
+    const keys = [
+      ...new Set([
+        ...s.attachmentKeys,
+        ...s.recordingKeys,
+        ...s.mailIds.map((id) => rawMailKey(s.accountId, id)),
+      ]),
+    ];
+    const aside = new Map<string, string>();
+    const putBack = async () => {
+      for (const [key, moved] of aside)
+        await this.files.move(moved, key).catch((err) => this.log.error({ err, key }, 'file not put back'));
+    };
+    const mark = randomBytes(6).toString('hex');
     for (const key of keys) {
-      await this.files.remove(key).catch((err) => this.log.warn({ err, key }, 'erased file not removed'));
+      try {
+        if (await this.files.move(key, `${key}-erasing-${mark}`)) aside.set(key, `${key}-erasing-${mark}`);
+      } catch (err) {
+        await putBack();
+        throw eraseFailed(`a file could not be removed (${key}): ${(err as Error).message}`);
+      }
     }
+    let erased: EraseResult['erased'];
+    try {
+      erased = await this.store.privacy.erase(s);
+    } catch (err) {
+      await putBack();
+      this.log.error({ err }, 'erase failed');
+      throw eraseFailed(`the store could not erase the person: ${(err as Error).message}`);
+    }
+    for (const [key, moved] of aside)
+      await this.files.remove(moved).catch((err) => this.log.warn({ err, key }, 'erased file not removed'));
     if (!(await this.store.privacy.scrub())) {
       this.log.warn('the WAL was busy after an erase: the next checkpoint empties it');
     }
     return { erased };
   }
 }
+
+/** A 500 that says what failed, and that nothing was erased. */
+const eraseFailed = (what: string) => new AppError(500, 'erase_failed', `nothing was erased: ${what}`);

@@ -1,17 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import type { EraseResult } from '@beckon/protocol/privacy-api';
 import { sql, type Transaction } from 'kysely';
+import { deleteEvents, type EventRows, eraseMentions, rewindCursors } from './privacy-erase-rows.ts';
 import { orNone, type PrivacySubject } from './privacy-subject.ts';
 import type { Database } from './schema.ts';
 
-/** What an erase removed or cut loose, per kind. */
-export interface EraseCounts {
-  contacts: number;
-  visitors: number;
-  conversations: number;
-  messages: number;
-  events: number;
-  attachments: number;
-}
+/** What an erase removed (or, for visits, conversations and calls, cut loose), per kind. */
+export type EraseCounts = EraseResult['erased'];
 
 /** An irreversible stand-in for an erased id: random, so nothing maps it back. */
 const tombstone = () => `erased_${randomBytes(12).toString('hex')}`;
@@ -137,7 +132,8 @@ export async function eraseIn(
       topic: null,
       csat_comment: null,
       contact_id: null,
-      visitor_token_hash: sql`${tombstone()}`,
+      // Unique per conversation: the token hash is a unique key, and one stone for all collided.
+      visitor_token_hash: sql`${`${tombstone()}_`} || id`,
     })
     .where('account_id', '=', acc)
     .where('id', 'in', convs)
@@ -159,140 +155,77 @@ export async function eraseIn(
           where account_id = ${acc} and ${sql.ref(column)} in (${sql.join(ids)})`.execute(trx)
       ).numAffectedRows ?? 0,
     );
+  /** The sum of `drop` over several tables by one column. */
+  const dropAll = async (tables: readonly (keyof Database)[], column: string, ids: string[]) => {
+    let n = 0;
+    for (const t of tables) n += await drop(t, column, ids);
+    return n;
+  };
 
-  let messages = 0;
-  for (const t of ['messages_stored', 'messages_recent'] as const)
-    messages += await drop(t, 'conversation_id', convs);
-  const attachments = await drop('attachments', 'conversation_id', convs);
-  for (const t of [
-    'conversation_tokens',
-    'email_threads',
-    'channel_messages',
-    'outbox',
-    'callbacks',
-  ] as const) {
-    await drop(t, 'conversation_id', convs);
-  }
-  await drop('callbacks', 'task_conversation_id', convs);
-  await eraseDeliveries(trx, s);
+  // A call stays counted (the call reports), like its conversation: it names nobody.
+  const calls = await trx
+    .selectFrom('calls')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('account_id', '=', acc)
+    .where('conversation_id', 'in', convs)
+    .executeTakeFirst();
+  const counts: EraseCounts = {
+    contacts: 0,
+    visitors: 0,
+    visits: sessionStone.size,
+    conversations: Number(conversations.numUpdatedRows),
+    messages: await dropAll(['messages_stored', 'messages_recent'], 'conversation_id', convs),
+    attachments: await drop('attachments', 'conversation_id', convs),
+    calls: Number(calls?.n ?? 0),
+    recordings: await drop('call_recordings', 'conversation_id', convs),
+    callbacks:
+      (await drop('callbacks', 'conversation_id', convs)) +
+      (await drop('callbacks', 'task_conversation_id', convs)),
+    mails: s.mailIds.length,
+    channelMessages: await drop('channel_messages', 'conversation_id', convs),
+    outbox: await drop('outbox', 'conversation_id', convs),
+    events: 0,
+    identities: 0,
+    notes: 0,
+    consents: 0,
+    pushDevices: 0,
+    merges: 0,
+    webhookDeliveries: 0,
+    automationEvents: 0,
+    auditEntries: 0,
+  };
+  await dropAll(['conversation_tokens', 'email_threads', 'automation_runs'], 'conversation_id', convs);
+  await trx.deleteFrom('automation_idle').where('conversation_id', 'in', convs).execute();
+  Object.assign(counts, await eraseMentions(trx, s));
   await rewindCursors(trx, s);
 
-  const events = await deleteEvents(trx, s, 'events', eventRows?.events);
-  await deleteEvents(trx, s, 'event_frames', eventRows?.frames);
-  for (const t of ['model_sessions', 'contact_visitors'] as const) await drop(t, 'visitor_id', visitors);
+  counts.events =
+    (await deleteEvents(trx, s, 'events', eventRows?.events)) +
+    (await deleteEvents(trx, s, 'event_frames', eventRows?.frames));
+  await dropAll(['model_sessions', 'contact_visitors'], 'visitor_id', visitors);
   const visitorRows = await trx
     .deleteFrom('visitors')
     .where('site_id', 'in', sites)
     .where('id', 'in', visitors)
     .executeTakeFirst();
-  const contactTables = [
-    'contact_visitors',
-    'contact_notes',
-    'contact_identities',
-    'contact_consents',
-    'app_tokens',
-    'push_devices',
-  ] as const;
-  for (const t of contactTables) await drop(t, 'contact_id', contacts);
-  await trx
+  counts.visitors = Math.max(Number(visitorRows.numDeletedRows), s.visitorIds.length);
+  await drop('contact_visitors', 'contact_id', contacts);
+  counts.notes = await drop('contact_notes', 'contact_id', contacts);
+  counts.identities = await drop('contact_identities', 'contact_id', contacts);
+  counts.consents = await drop('contact_consents', 'contact_id', contacts);
+  counts.pushDevices = await dropAll(['app_tokens', 'push_devices'], 'contact_id', contacts);
+  const merges = await trx
     .deleteFrom('contact_merges')
     .where('account_id', '=', acc)
     .where((eb) => eb.or([eb('kept_id', 'in', contacts), eb('merged_id', 'in', contacts)]))
-    .execute();
+    .executeTakeFirst();
+  counts.merges = Number(merges.numDeletedRows);
   await trx
     .updateTable('contacts')
     .set({ merged_into: null })
     .where('account_id', '=', acc)
     .where('id', 'in', contacts)
     .execute();
-  const contactRows = await trx
-    .deleteFrom('contacts')
-    .where('account_id', '=', acc)
-    .where('id', 'in', contacts)
-    .executeTakeFirst();
-  return {
-    contacts: Number(contactRows.numDeletedRows),
-    visitors: Math.max(Number(visitorRows.numDeletedRows), s.visitorIds.length),
-    conversations: Number(conversations.numUpdatedRows),
-    messages,
-    events,
-    attachments,
-  };
-}
-
-/** Webhook deliveries whose payload names the person: their copy of the person's data goes too. */
-async function eraseDeliveries(trx: Transaction<Database>, s: PrivacySubject): Promise<void> {
-  const needles = [...s.visitorIds, ...s.contactIds, ...s.conversationIds, ...s.emails];
-  for (let i = 0; i < needles.length; i += 50) {
-    const part = needles.slice(i, i + 50);
-    await trx
-      .deleteFrom('webhook_deliveries')
-      .where('account_id', '=', s.accountId)
-      .where((eb) => eb.or(part.map((n) => sql<boolean>`lower(payload) like ${containing(n)} escape '\\'`)))
-      .execute();
-  }
-}
-
-/** A LIKE pattern matching text that contains `needle` (lower-cased), wildcards escaped. */
-const containing = (needle: string) => `%${needle.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-
-/** SQLite row ids of the person's events and frames, read before the erase takes the write lock. */
-export interface EventRows {
-  events: number[];
-  frames: number[];
-}
-
-/**
- * Deletes the person's rows of an event table: by the row ids read beforehand (SQLite: the tables
- * have no index by visitor, and a scan inside the transaction would hold every writer back), or
- * by visitor (PostgreSQL, where a long delete blocks no other writer). Answers how many.
- */
-async function deleteEvents(
-  trx: Transaction<Database>,
-  s: PrivacySubject,
-  table: 'events' | 'event_frames',
-  rowids: number[] | undefined,
-): Promise<number> {
-  const visitors = orNone(s.visitorIds);
-  if (!rowids) {
-    const r = await trx
-      .deleteFrom(table)
-      .where('account_id', '=', s.accountId)
-      .where('visitor_id', 'in', visitors)
-      .executeTakeFirst();
-    return Number(r.numDeletedRows);
-  }
-  let n = 0;
-  for (let i = 0; i < rowids.length; i += 500) {
-    const part = rowids.slice(i, i + 500);
-    const r = await sql`delete from ${sql.table(table)} where rowid in (${sql.join(part)})
-      and account_id = ${s.accountId} and visitor_id in (${sql.join(visitors)})`.execute(trx);
-    n += Number(r.numAffectedRows ?? 0);
-  }
-  return n;
-}
-
-/**
- * A stored cursor naming one of the person's events (the attribution job's, in `settings`) is set
- * back to the start of that millisecond: the job reads it again, which it does anyway for late
- * rows, and the cursor no longer names them.
- */
-async function rewindCursors(trx: Transaction<Database>, s: PrivacySubject): Promise<void> {
-  const rows = await trx.selectFrom('settings').selectAll().execute();
-  for (const row of rows) {
-    if (!s.visitorIds.some((v) => row.value.includes(v))) continue;
-    let value: { visitorId?: unknown; batchId?: unknown; seq?: unknown } | null = null;
-    try {
-      value = JSON.parse(row.value);
-    } catch {
-      continue;
-    }
-    if (!value || typeof value.visitorId !== 'string' || !s.visitorIds.includes(value.visitorId)) continue;
-    const rewound = { ...value, visitorId: '', batchId: '', seq: -1 };
-    await trx
-      .updateTable('settings')
-      .set({ value: JSON.stringify(rewound) })
-      .where('key', '=', row.key)
-      .execute();
-  }
+  counts.contacts = await drop('contacts', 'id', contacts);
+  return counts;
 }

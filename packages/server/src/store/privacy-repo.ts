@@ -1,6 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import type { StoreKind } from './connect.ts';
-import { type EraseCounts, type EventRows, eraseIn } from './privacy-erase.ts';
+import { normalisePhone } from './contacts-repo.ts';
+import { type EraseCounts, eraseIn } from './privacy-erase.ts';
+import type { EventRows } from './privacy-erase-rows.ts';
 import { orNone, type PrivacyQuery, type PrivacySubject } from './privacy-subject.ts';
 import type { Database } from './schema.ts';
 
@@ -32,6 +34,8 @@ export class PrivacyRepo {
     const contactIds = new Set<string>();
     const visitorIds = new Set<string>();
     const emails = new Set<string>();
+    const phones = new Set<string>();
+    const conversationIds = new Set<string>();
     if (q.contactId) {
       const c = await db
         .selectFrom('contacts')
@@ -59,6 +63,33 @@ export class PrivacyRepo {
         .where(sql<boolean>`lower(value) = ${e}`)
         .execute();
       for (const r of byIdentity) contactIds.add(r.contact_id);
+    }
+    if (q.phone) {
+      const p = normalisePhone(q.phone);
+      if (p) {
+        phones.add(p);
+        const byPhone = await db
+          .selectFrom('contacts')
+          .select(['id', 'merged_into'])
+          .where('account_id', '=', accountId)
+          .where('phone', '=', p)
+          .execute();
+        for (const c of byPhone) contactIds.add(c.merged_into ?? c.id);
+        // A callback asked for from a chat names the number: that chat, its visitor and its
+        // contact are the person.
+        const asked = await db
+          .selectFrom('callbacks')
+          .innerJoin('conversations', 'conversations.id', 'callbacks.conversation_id')
+          .select(['conversations.id', 'conversations.contact_id', 'conversations.visitor_id'])
+          .where('callbacks.account_id', '=', accountId)
+          .where('callbacks.phone', 'in', [...new Set([p, q.phone.trim()])])
+          .execute();
+        for (const a of asked) {
+          conversationIds.add(a.id);
+          if (a.contact_id) contactIds.add(a.contact_id);
+          if (a.visitor_id) visitorIds.add(a.visitor_id);
+        }
+      }
     }
     if (q.visitorId) {
       const seen = await db
@@ -109,11 +140,14 @@ export class PrivacyRepo {
       for (const m of merged) contactIds.add(m.id);
       const rows = await db
         .selectFrom('contacts')
-        .select('email')
+        .select(['email', 'phone'])
         .where('account_id', '=', accountId)
         .where('id', 'in', [...contactIds])
         .execute();
-      for (const r of rows) if (r.email) emails.add(normalEmail(r.email));
+      for (const r of rows) {
+        if (r.email) emails.add(normalEmail(r.email));
+        if (r.phone) phones.add(r.phone);
+      }
       const linked = await db
         .selectFrom('contact_visitors')
         .select('visitor_id')
@@ -129,9 +163,10 @@ export class PrivacyRepo {
         .where('account_id', '=', accountId)
         .where((eb) =>
           eb.or([
+            eb('id', 'in', orNone([...conversationIds])),
             eb('visitor_id', 'in', orNone([...visitorIds])),
             eb('contact_id', 'in', orNone([...contactIds])),
-            ...(q.email ? [eb(sql`lower(visitor_email)`, '=', normalEmail(q.email))] : []),
+            eb(sql`lower(visitor_email)`, 'in', orNone([...emails])),
           ]),
         )
         .execute();
@@ -140,9 +175,9 @@ export class PrivacyRepo {
     const before = visitorIds.size;
     for (const c of conversations) if (c.visitor_id && c.channel === 'web') visitorIds.add(c.visitor_id);
     if (visitorIds.size > before) conversations = await findConversations();
-    const conversationIds = conversations.map((c) => c.id);
-    if (contactIds.size === 0 && visitorIds.size === 0 && conversationIds.length === 0) return null;
-    const ids = orNone(conversationIds);
+    for (const c of conversations) conversationIds.add(c.id);
+    if (contactIds.size === 0 && visitorIds.size === 0 && conversationIds.size === 0) return null;
+    const ids = orNone([...conversationIds]);
     const files = await db
       .selectFrom('attachments')
       .select('storage_key')
@@ -157,16 +192,24 @@ export class PrivacyRepo {
       .where('direction', '=', 'in')
       .where('conversation_id', 'in', ids)
       .execute();
+    const recordings = await db
+      .selectFrom('call_recordings')
+      .select('storage_key')
+      .where('account_id', '=', accountId)
+      .where('conversation_id', 'in', ids)
+      .execute();
     const sites = await db.selectFrom('sites').select('id').where('account_id', '=', accountId).execute();
     return {
       accountId,
       siteIds: sites.map((x) => x.id),
       contactIds: [...contactIds],
       visitorIds: [...visitorIds],
-      conversationIds,
+      conversationIds: [...conversationIds],
       emails: [...emails],
+      phones: [...phones],
       attachmentKeys: files.map((f) => f.storage_key),
       mailIds: mails.map((m) => m.external_id),
+      recordingKeys: recordings.map((r) => r.storage_key),
     };
   }
 

@@ -1,8 +1,9 @@
-/** Who a privacy request names: one of the three is set. */
+/** Who a privacy request names: one of the four is set. */
 export interface PrivacyQuery {
   visitorId?: string;
   contactId?: string;
   email?: string;
+  phone?: string;
 }
 
 /** Everything that identifies one person within an account, found from a `PrivacyQuery`. */
@@ -15,10 +16,14 @@ export interface PrivacySubject {
   conversationIds: string[];
   /** E-mail addresses the person is known by (the request's and the contacts'). */
   emails: string[];
+  /** Phone numbers the person is known by (the request's and the contacts'), normalised. */
+  phones: string[];
   /** Where the person's files are in the attachment storage. */
   attachmentKeys: string[];
   /** Message ids of the person's inbound e-mails (their raw files are kept by these). */
   mailIds: string[];
+  /** Where the recordings of the person's calls are (a recording still being written has no attachment yet). */
+  recordingKeys: string[];
 }
 
 /** No id is empty: an IN list of this one matches nothing. */

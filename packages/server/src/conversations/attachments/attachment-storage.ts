@@ -17,6 +17,8 @@ export interface AttachmentStorage {
   open(key: string): Promise<Readable | undefined>;
   /** Removes the bytes (missing is fine). */
   remove(key: string): Promise<void>;
+  /** Moves the bytes to another key at once (a rename); answers false when `from` is missing. */
+  move(from: string, to: string): Promise<boolean>;
 }
 
 const KEY = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/;
@@ -77,6 +79,16 @@ export class LocalDiskStorage implements AttachmentStorage {
 
   async remove(key: string): Promise<void> {
     await rm(this.path(key), { force: true });
+  }
+
+  async move(from: string, to: string): Promise<boolean> {
+    try {
+      await rename(this.path(from), this.path(to));
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw err;
+    }
   }
 }
 

@@ -6,6 +6,7 @@ import { LocalDiskStorage } from '../../conversations/attachments/attachment-sto
 import { engagementOf } from '../../engagement/engagement-runtime.ts';
 import { badRequest, notFound } from '../../errors.ts';
 import { PrivacyService } from '../../privacy/privacy-service.ts';
+import { normalisePhone } from '../../store/contacts-repo.ts';
 import { errors, replies, security } from '../responses.ts';
 import type { App } from '../types.ts';
 
@@ -13,10 +14,12 @@ const tags = ['privacy'];
 
 /** Exactly one key names the person; a 400 says which path is wrong. */
 function oneKey(body: PrivacyRequest): PrivacyRequest {
-  const keys = (['visitorId', 'contactId', 'email'] as const).filter((k) => body[k] !== undefined);
-  if (keys.length !== 1) throw badRequest('/: give exactly one of visitorId, contactId or email');
+  const keys = (['visitorId', 'contactId', 'email', 'phone'] as const).filter((k) => body[k] !== undefined);
+  if (keys.length !== 1) throw badRequest('/: give exactly one of visitorId, contactId, email or phone');
   if (body.email !== undefined && !body.email.includes('@'))
     throw badRequest('/email: not an e-mail address');
+  if (body.phone !== undefined && !normalisePhone(body.phone))
+    throw badRequest('/phone: not a phone number (6 to 15 digits)');
   return body;
 }
 
@@ -74,7 +77,7 @@ export function privacyRoutes(app: App, ctx: AppContext): void {
         tags,
         security,
         summary:
-          'Erase one visitor or contact everywhere; reports keep their counts with nothing that leads back to them',
+          'Erase one person (by visitor, contact, e-mail or phone) everywhere; the answer counts what went, per kind. Reports keep their counts with nothing that leads back to them',
         body: PrivacyRequest,
         response: replies(200, EraseResult),
       },
