@@ -39,7 +39,11 @@ describe('the channel inbox: contacts, threads, idempotency, reopening', () => {
     assert.equal(r.conversation.contactId, r.contact.id);
     assert.equal(r.message.senderKind, 'visitor');
     // No visitor is "here" on an e-mail thread, yet it is offered: the customer is not expected to wait on a page.
-    await eventually(() => support.offers.get(r.conversation.id), 3000, 'the offer of the e-mail conversation');
+    await eventually(
+      () => support.offers.get(r.conversation.id),
+      3000,
+      'the offer of the e-mail conversation',
+    );
     // The queue names the contact and the channel, so the inbox shows "Ana Ruiz" with an e-mail badge.
     const { cookie } = await cookieFor(srv, 'admin@demo.beckon.local');
     const queues = await srv.node.app.inject({ url: '/api/v1/queues', headers: { cookie } });
