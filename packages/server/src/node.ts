@@ -13,7 +13,7 @@ import { tuneGarbageCollection } from './ops/gc-tuning.ts';
 import { createMetrics } from './ops/metrics.ts';
 import { WsRouter } from './realtime/ws-router.ts';
 import { prepareDataDir, sqliteFile } from './store/data-dir.ts';
-import { loadSecretBox } from './store/secret-box.ts';
+import { useSecretKey } from './store/secret-key.ts';
 import { Store } from './store/store.ts';
 import { describeStoreError, isStoreUnavailable } from './store/store-availability.ts';
 
@@ -77,19 +77,17 @@ async function openStore(config: Config, logger: Logger, pgSchema: string | unde
 }
 
 /**
- * Gives the store the key it seals secrets with, and seals again what is plain or under a previous
- * key. Without `BECKON_SECRET_KEY` the key is a file in the data dir: fine on one machine, but every
- * node of a PostgreSQL deployment must have the same key.
+ * Gives the store the key it seals secrets with (secret-key.ts), and seals again what is plain or
+ * under a previous key. A key file is the node's own: fine on one machine, but every node of a
+ * PostgreSQL deployment must have the same key, so the log says so.
  */
-async function useSecretKey(store: Store, config: Config, logger: Logger): Promise<void> {
-  const { box, usedFile } = loadSecretBox(config.secretKeys, config.dataDir);
-  store.useSecrets(box);
-  if (usedFile && config.databaseUrl)
-    logger.warn(
+async function openSecrets(store: Store, config: Config, logger: Logger): Promise<void> {
+  const { box, source, resealed } = await useSecretKey(store, config.secretKeys, config.dataDir);
+  if (source === 'file' && config.databaseUrl)
+    logger.info(
       { component: 'store', keyId: box.keyId },
-      'secrets are sealed with the key file in the data dir; set BECKON_SECRET_KEY to the same value on every node',
+      'secrets are sealed with the key file in the data dir; with several nodes, set BECKON_SECRET_KEY to the same value on every node',
     );
-  const resealed = await store.resealSecrets();
   if (resealed > 0)
     logger.info(
       { component: 'store', resealed, keyId: box.keyId },
@@ -107,7 +105,7 @@ export async function createNode(config: Config, opts: NodeOptions = {}): Promis
     logger.warn({ component: 'store', dataDir: config.dataDir, tightened }, 'data dir modes made private');
   const store = await openStore(config, logger, opts.pgSchema);
   try {
-    await useSecretKey(store, config, logger);
+    await openSecrets(store, config, logger);
   } catch (err) {
     // A node that cannot open its secrets does not start: it lets go of the store it opened.
     await store.close().catch(() => {});

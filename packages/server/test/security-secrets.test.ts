@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -7,7 +7,10 @@ import Database from 'better-sqlite3';
 import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
 import { createNode } from '../src/node.ts';
-import { SECRET_KEY_FILE, SecretBox } from '../src/store/secret-box.ts';
+import { SecretBox } from '../src/store/secret-box.ts';
+import { KEY_CHECK_SETTING, SECRET_KEY_FILE } from '../src/store/secret-key.ts';
+import { Store } from '../src/store/store.ts';
+import { dataDirBytes } from './helpers/data-dir-bytes.ts';
 
 const KEY_1 = 'first-key-of-this-installation-0123456789';
 const KEY_2 = 'second-key-after-a-rotation-9876543210abc';
@@ -15,6 +18,12 @@ const TOKEN = 'EAAG-whatsapp-access-token-that-must-not-leak';
 const TOTP = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const SSO_SECRET = 'oidc-client-secret-that-must-not-leak';
 const PUSH_SECRET = 'push-webhook-secret-that-must-not-leak';
+
+/** Starts a node on `dataDir` with the given environment. */
+const startIn = (dataDir: string) => (env: Record<string, string>) =>
+  createNode(loadConfig({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' }, env), {
+    logger: pino({ level: 'silent' }),
+  });
 
 describe('the secret box', () => {
   it('seals with AES-256-GCM: a fresh nonce each time, tampering refused, old keys still open', () => {
@@ -39,23 +48,8 @@ describe('secrets at rest in the embedded store, across a key rotation', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'beckon-secrets-'));
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  const start = (env: Record<string, string>) =>
-    createNode(loadConfig({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' }, env), {
-      logger: pino({ level: 'silent' }),
-    });
-  /** Every byte of the data dir (database, WAL, files) as text, to look for a secret in. */
-  const everything = () => {
-    const out: string[] = [];
-    const walk = (dir: string) => {
-      for (const name of readdirSync(dir)) {
-        const p = join(dir, name);
-        if (statSync(p).isDirectory()) walk(p);
-        else out.push(readFileSync(p).toString('latin1'));
-      }
-    };
-    walk(dataDir);
-    return out.join('\n');
-  };
+  const start = startIn(dataDir);
+  const everything = () => dataDirBytes(dataDir);
   const keyIds = () => {
     const db = new Database(join(dataDir, 'beckon.db'), { readonly: true });
     try {
@@ -158,5 +152,54 @@ describe('secrets at rest in the embedded store, across a key rotation', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('secrets stored before they were sealed, and the key the store names', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'beckon-secrets-upgrade-'));
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+  const start = startIn(dataDir);
+  const IDENTITY = 'identity-secret-of-an-older-version-0123456789';
+  const INBOUND = 'inbound-mail-secret-of-an-older-version';
+  const raw = (query: string) => {
+    const db = new Database(join(dataDir, 'beckon.db'), { readonly: true });
+    try {
+      return (db.prepare(query).get() as { v: string } | undefined)?.v;
+    } finally {
+      db.close();
+    }
+  };
+
+  it('seals plain identity and inbound mail secrets at the first start, reads them as they were, and refuses another key', async () => {
+    // An older version's store: the secrets in clear.
+    const old = await Store.open({ sqlitePath: join(dataDir, 'beckon.db') });
+    await old.migrate();
+    const account = await old.accounts.create('Older Shop');
+    const site = await old.sites.create(account.id, { name: 'Shop', allowedOrigins: [], timeZone: 'UTC' });
+    await old.db.updateTable('sites').set({ identity_secret: IDENTITY }).where('id', '=', site.id).execute();
+    await old.db
+      .insertInto('settings')
+      .values({ key: `email.inbound_secret.${account.id}`, value: INBOUND })
+      .execute();
+    await old.close();
+
+    const node = await start({ BECKON_SECRET_KEY: KEY_1 });
+    assert.equal(await node.ctx.store.sites.identitySecret(account.id, site.id), IDENTITY);
+    assert.equal(await node.ctx.store.settings.get(`email.inbound_secret.${account.id}`), INBOUND);
+    await node.close();
+    assert.match(raw('select identity_secret as v from sites')!, /^enc:v1:/);
+    assert.match(raw("select value as v from settings where key like 'email.inbound_secret.%'")!, /^enc:v1:/);
+    assert.match(raw(`select value as v from settings where key = '${KEY_CHECK_SETTING}'`)!, /^[0-9a-f]{8}$/);
+
+    // Another key, or none at all: the node stops and says what to set, and makes no key file.
+    await assert.rejects(
+      start({ BECKON_SECRET_KEY: KEY_2 }),
+      /sealed with key [0-9a-f]{8}.*BECKON_SECRET_KEY/,
+    );
+    await assert.rejects(
+      start({}),
+      /sealed with key [0-9a-f]{8}, and this node has no key.*BECKON_SECRET_KEY/,
+    );
+    assert.ok(!existsSync(join(dataDir, SECRET_KEY_FILE)));
   });
 });

@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { loadConfig } from '../config.ts';
 import { prepareDataDir, sqliteFile } from '../store/data-dir.ts';
-import { loadSecretBox } from '../store/secret-box.ts';
+import { SecretBox } from '../store/secret-box.ts';
 import { Store } from '../store/store.ts';
 
 /** Options shared by every command that opens the store. */
@@ -20,7 +20,11 @@ export interface StoreFlags {
   logLevel?: string;
 }
 
-/** Opens and migrates the configured store for a one-off command. */
+/**
+ * Opens and migrates the configured store for a one-off command. These commands (migrate, user,
+ * model train) touch no secret, so they need no key: they run before the first `beckon serve` has
+ * made one, or on a machine without it, and would refuse to write a secret in clear.
+ */
 export async function openStoreFromFlags(flags: StoreFlags): Promise<Store> {
   const config = loadConfig(flags);
   prepareDataDir(config.dataDir, { sqlite: !config.databaseUrl });
@@ -30,6 +34,6 @@ export async function openStoreFromFlags(flags: StoreFlags): Promise<Store> {
     ...config.store,
   });
   await store.migrate();
-  store.useSecrets(loadSecretBox(config.secretKeys, config.dataDir).box);
+  store.useSecrets(SecretBox.absent());
   return store;
 }

@@ -1,11 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 /** Sealed values read `enc:v1:<key id>:<base64 of iv, ciphertext and tag>`. */
 const PREFIX = 'enc:v1:';
-/** The file that holds the key of an installation without `BECKON_SECRET_KEY` (a laptop, the demo). */
-export const SECRET_KEY_FILE = 'secret.key';
 const MIN_KEY_LENGTH = 32;
 
 interface Key {
@@ -31,6 +27,7 @@ export class SecretBox {
   private constructor(
     private readonly current: Key | null,
     previous: Key[],
+    private readonly refuses = false,
   ) {
     this.keys = new Map([...(current ? [current] : []), ...previous].map((k) => [k.id, k]));
   }
@@ -38,6 +35,14 @@ export class SecretBox {
   /** No key: values are stored as they are (tests of a store on its own). */
   static none(): SecretBox {
     return new SecretBox(null, []);
+  }
+
+  /**
+   * No key, for a command that needs none (`beckon migrate`, `beckon user add`): it reads plain
+   * values, and refuses to seal or to open a sealed one rather than write a secret in clear.
+   */
+  static absent(): SecretBox {
+    return new SecretBox(null, [], true);
   }
 
   static fromPassphrases(current: string, previous: string[] = []): SecretBox {
@@ -54,7 +59,13 @@ export class SecretBox {
     return this.current?.id ?? null;
   }
 
+  /** Whether this box opens values sealed with the key of id `keyId`. */
+  opens(keyId: string): boolean {
+    return this.keys.has(keyId);
+  }
+
   seal(plain: string): string {
+    if (this.refuses) throw new Error('this command has no secret key and writes no secret');
     if (!this.current) return plain;
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.current.bytes, iv);
@@ -95,35 +106,24 @@ export class SecretBox {
   }
 }
 
-/**
- * The node's box: `BECKON_SECRET_KEY` (and `BECKON_SECRET_KEY_PREVIOUS`, comma-separated, while
- * rotating), else a key made once in the data dir (0600). Nodes that share a PostgreSQL store must
- * share the key: `usedFile` tells the caller to warn when they may not.
- */
-export function loadSecretBox(
-  keys: { current?: string; previous?: string },
-  dataDir: string,
-): { box: SecretBox; usedFile: boolean } {
-  const previous = (keys.previous ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (keys.current) return { box: SecretBox.fromPassphrases(keys.current, previous), usedFile: false };
-  const file = join(dataDir, SECRET_KEY_FILE);
-  try {
-    // `wx`: of two nodes starting on one data dir, the second keeps the first one's key.
-    if (!existsSync(file))
-      writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  }
-  return { box: SecretBox.fromPassphrases(readFileSync(file, 'utf8').trim(), previous), usedFile: true };
-}
-
 /** What the repos that keep secrets read their box from: set once the node has loaded its key. */
 export interface SecretsRef {
   box: SecretBox;
 }
+
+/**
+ * The installation settings that are secrets, by name (a name ending in `.` is a prefix): each
+ * account's inbound e-mail webhook secret, the key of visitors' attachment URLs, the key of e-mail
+ * reply addresses. The settings repo seals and opens these by itself.
+ */
+export const SECRET_SETTINGS = [
+  'email.inbound_secret.',
+  'chat.attachment_url_key',
+  'email.thread_key',
+] as const;
+
+export const isSecretSetting = (key: string): boolean =>
+  SECRET_SETTINGS.some((s) => (s.endsWith('.') ? key.startsWith(s) : key === s));
 
 /** Where each stored secret lives: a table, its key column, and its sealed columns. */
 export const SEALED_COLUMNS = [
@@ -135,6 +135,8 @@ export const SEALED_COLUMNS = [
   { table: 'sso_configs', key: 'account_id', columns: ['client_secret'] },
   { table: 'bots', key: 'id', columns: ['secret'] },
   { table: 'answer_generation', key: 'account_id', columns: ['api_key'] },
+  { table: 'sites', key: 'id', columns: ['identity_secret'] },
+  { table: 'settings', key: 'key', columns: ['value'], only: isSecretSetting },
 ] as const;
 
 /**
@@ -148,13 +150,15 @@ export async function resealAll(
   // biome-ignore lint/suspicious/noExplicitAny: one loop over tables of different shapes
   const any = db as import('kysely').Kysely<any>;
   let n = 0;
-  for (const { table, key, columns } of SEALED_COLUMNS) {
+  for (const entry of SEALED_COLUMNS) {
+    const { table, key, columns } = entry;
+    const only = 'only' in entry ? entry.only : () => true;
     const rows: Record<string, string | null>[] = await any
       .selectFrom(table)
       .select([key, ...columns])
       .execute();
     for (const r of rows) {
-      if (!columns.some((c) => box.stale(r[c] ?? null))) continue;
+      if (!only(r[key]!) || !columns.some((c) => box.stale(r[c] ?? null))) continue;
       const sealed = Object.fromEntries(
         columns.map((c) => [c, box.sealNullable(box.openNullable(r[c] ?? null))]),
       );

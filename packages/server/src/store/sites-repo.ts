@@ -5,6 +5,7 @@ import { badRequest, notFound } from '../errors.ts';
 import { newId, randomToken } from '../ids.ts';
 import { iso, jsonArray } from './rows.ts';
 import type { Database, SitesTable } from './schema.ts';
+import type { SecretsRef } from './secret-box.ts';
 
 /** A site as stored; the API adds the tag snippet, which depends on the public URL. */
 export type SiteRecord = Omit<Site, 'snippet'> & { accountId: string };
@@ -37,7 +38,10 @@ const normaliseOrigins = (origins: readonly string[]) => [
 
 /** Websites and apps of an account, each with a public site key and an origin allow-list. */
 export class SitesRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly secrets: SecretsRef,
+  ) {}
 
   async list(accountId: string): Promise<SiteRecord[]> {
     const rows = await this.db
@@ -119,7 +123,8 @@ export class SitesRepo {
 
   /**
    * The key of the site's identify hashes (`userHash` = HMAC-SHA256 of the user id), made on first
-   * use. Two nodes asking at once agree: the first one written stays.
+   * use. Two nodes asking at once agree: the first one written stays. Stored sealed, since with it
+   * anyone can sign in as any of the site's users.
    */
   async identitySecret(accountId: string, id: string): Promise<string> {
     const read = () =>
@@ -131,22 +136,22 @@ export class SitesRepo {
         .executeTakeFirst();
     const row = await read();
     if (!row) throw notFound('site');
-    if (row.identity_secret) return row.identity_secret;
+    if (row.identity_secret) return this.secrets.box.open(row.identity_secret);
     await this.db
       .updateTable('sites')
-      .set({ identity_secret: randomToken(40) })
+      .set({ identity_secret: this.secrets.box.seal(randomToken(40)) })
       .where('account_id', '=', accountId)
       .where('id', '=', id)
       .where('identity_secret', 'is', null)
       .execute();
-    return (await read())!.identity_secret!;
+    return this.secrets.box.open((await read())!.identity_secret!);
   }
 
   /** Replaces the site's identity secret (the old one leaked): every userHash made with it stops working. */
   async rotateIdentitySecret(accountId: string, id: string): Promise<string> {
     const r = await this.db
       .updateTable('sites')
-      .set({ identity_secret: randomToken(40) })
+      .set({ identity_secret: this.secrets.box.seal(randomToken(40)) })
       .where('account_id', '=', accountId)
       .where('id', '=', id)
       .executeTakeFirst();

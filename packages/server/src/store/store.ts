@@ -165,13 +165,13 @@ export class Store {
     this.users = new UsersRepo(db);
     this.agentStates = new AgentStatesRepo(db);
     this.masking = new MaskingRepo(db);
-    this.sites = new SitesRepo(db);
+    this.sites = new SitesRepo(db, this.secrets);
     this.skills = new SkillsRepo(db);
     this.apiKeys = new ApiKeysRepo(db);
     this.authSessions = new AuthSessionsRepo(db);
     this.twoFactor = new TwoFactorRepo(db, this.secrets);
     this.sso = new SsoRepo(db, this.secrets);
-    this.settings = new SettingsRepo(db);
+    this.settings = new SettingsRepo(db, this.secrets);
     this.caps = capabilitiesOf(kind, movesMessages);
     this.webhooks = new WebhooksRepo(db, this.caps, this.secrets);
     this.bots = new BotsRepo(db, this.secrets, this.webhooks);

@@ -56,6 +56,8 @@ export async function startNodeProcess(o: NodeProcessOptions): Promise<NodeProce
     BECKON_PUBLIC_URL: url,
     LOG_LEVEL: 'info',
     LOG_FORMAT: 'json',
+    // Nodes on one store share the key their secrets are sealed with; each has its own data dir.
+    BECKON_SECRET_KEY: 'key-of-every-test-node-on-one-store-0123456789',
     ...o.env,
   };
   delete env.REDIS_URL;

@@ -37,6 +37,7 @@ export async function connectionsFeature(app: App, ctx: AppContext, channels: Ch
     channels.outbox,
     log('whatsapp'),
     config.providerTimeoutMs,
+    config.graphApiVersion,
   );
   const list: Connector[] = [
     whatsapp,
@@ -51,6 +52,7 @@ export async function connectionsFeature(app: App, ctx: AppContext, channels: Ch
           (conversationId, attachmentId) => chat.attachments.urls.visitorUrl(conversationId, attachmentId),
           chat.attachments.maxBytes,
           config.providerTimeoutMs,
+          config.graphApiVersion,
         ),
     ),
     new TelegramConnector(ctx.store, inbox, log('telegram'), config.providerTimeoutMs, (conn) =>

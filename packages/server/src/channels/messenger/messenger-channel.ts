@@ -33,7 +33,8 @@ export const PLATFORM_NAMES: Record<MetaMessaging, string> = {
 export const identityKindOf = (type: MetaMessaging) => type;
 
 /** The page's `/messages` edge: the Send API for Messenger, and for Instagram through its page. */
-export const pageNode = (conn: ChannelConnection) => graphNode(conn.apiBaseUrl, conn.config.pageId ?? '');
+export const pageNode = (conn: ChannelConnection, version: string) =>
+  graphNode(conn.apiBaseUrl, conn.config.pageId ?? '', version);
 
 /** Meta's limits for quick replies: at most 13 buttons, each title at most 20 characters. */
 const MAX_QUICK_REPLIES = 13;
@@ -86,6 +87,8 @@ export class MessengerChannel implements Channel {
     private readonly fileUrl: (conversationId: string, attachmentId: string) => string,
     maxBytes: number,
     private readonly timeoutMs: number,
+    /** The Graph API version called (`BECKON_GRAPH_API_VERSION`). */
+    private readonly graphVersion: string,
   ) {
     this.capabilities = {
       typing: false,
@@ -155,7 +158,7 @@ export class MessengerChannel implements Channel {
     let first: string | undefined = done[0];
     for (const message of parts.slice(done.length)) {
       const r = await callProvider<{ recipient_id?: string; message_id?: string }>(
-        `${pageNode(conn)}/messages`,
+        `${pageNode(conn, this.graphVersion)}/messages`,
         {
           headers: { authorization: `Bearer ${conn.config.pageAccessToken}` },
           body: { recipient: { id: recipient }, ...type, message },

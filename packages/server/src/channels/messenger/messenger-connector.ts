@@ -49,8 +49,10 @@ export class MessengerConnector implements Connector {
     fileUrl: (conversationId: string, attachmentId: string) => string,
     maxBytes: number,
     private readonly timeoutMs: number,
+    /** The Graph API version called (`BECKON_GRAPH_API_VERSION`). */
+    private readonly graphVersion: string,
   ) {
-    this.channel = new MessengerChannel(type, store, fileUrl, maxBytes, timeoutMs);
+    this.channel = new MessengerChannel(type, store, fileUrl, maxBytes, timeoutMs, graphVersion);
     this.name = PLATFORM_NAMES[type];
   }
 
@@ -66,13 +68,13 @@ export class MessengerConnector implements Connector {
   /** Reads the page with its token: its name, and for Instagram the account it is linked to. */
   async test(conn: ChannelConnection): Promise<string> {
     if (this.type === 'messenger') {
-      const page = await this.get(conn, `${pageNode(conn)}?fields=name`);
+      const page = await this.get(conn, `${pageNode(conn, this.graphVersion)}?fields=name`);
       if (typeof page?.name !== 'string') throw new Error('the Graph API answered without the page');
       return page.name;
     }
     const page = await this.get(
       conn,
-      `${pageNode(conn)}?fields=name,instagram_business_account{id,username}`,
+      `${pageNode(conn, this.graphVersion)}?fields=name,instagram_business_account{id,username}`,
     );
     const ig = page?.instagram_business_account as { id?: string; username?: string } | undefined;
     if (!ig?.id) throw new Error('this page has no Instagram professional account linked');
@@ -186,7 +188,7 @@ export class MessengerConnector implements Connector {
     if (await this.store.contacts.platformHolder(conn.accountId, identityKindOf(this.type), id)) return null;
     const fields = this.type === 'messenger' ? 'first_name,last_name,name' : 'name,username';
     try {
-      const p = await this.get(conn, `${graphNode(conn.apiBaseUrl, id)}?fields=${fields}`);
+      const p = await this.get(conn, `${graphNode(conn.apiBaseUrl, id, this.graphVersion)}?fields=${fields}`);
       const full =
         (typeof p?.name === 'string' && p.name) ||
         [p?.first_name, p?.last_name].filter((s) => typeof s === 'string' && s).join(' ') ||

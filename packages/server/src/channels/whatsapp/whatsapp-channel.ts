@@ -7,11 +7,11 @@ import {
   type OutboundMessage,
   type SendResult,
 } from '../channel.ts';
-import { GRAPH_API_BASE, GRAPH_API_VERSION, graphError, graphNode } from '../connections/graph-api.ts';
+import { graphError, graphNode } from '../connections/graph-api.ts';
 import { callProvider } from '../connections/provider-http.ts';
 import { SCORES, scorePayload, surveyOf } from '../csat/csat-survey.ts';
 
-export { GRAPH_API_BASE, GRAPH_API_VERSION, graphError };
+export { graphError };
 
 /** WhatsApp lets a business write free text only this long after the customer's last message. */
 export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -20,8 +20,8 @@ export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 const MAX_TEXT = 4096;
 
 /** The Graph API node of a connection's phone number. */
-export const graphUrlOf = (conn: ChannelConnection) =>
-  graphNode(conn.apiBaseUrl, conn.config.phoneNumberId ?? '');
+export const graphUrlOf = (conn: ChannelConnection, version: string) =>
+  graphNode(conn.apiBaseUrl, conn.config.phoneNumberId ?? '', version);
 
 /** Whether a conversation's customer wrote within WhatsApp's window: free text may be sent. */
 export const windowOpen = (lastInboundAt: number | null, now = Date.now()) =>
@@ -48,6 +48,8 @@ export class WhatsAppChannel implements Channel {
   constructor(
     private readonly store: Store,
     private readonly timeoutMs: number,
+    /** The Graph API version called (`BECKON_GRAPH_API_VERSION`). */
+    private readonly graphVersion: string,
   ) {}
 
   async send(msg: OutboundMessage): Promise<SendResult> {
@@ -65,7 +67,7 @@ export class WhatsAppChannel implements Channel {
       if (!msg.text.trim())
         throw new ChannelSendError('WhatsApp files are not sent yet: write the answer as text', false);
     }
-    const url = `${graphUrlOf(conn)}/messages`;
+    const url = `${graphUrlOf(conn, this.graphVersion)}/messages`;
     const survey = surveyOf(msg.payload);
     const content = template
       ? { type: 'template', template }

@@ -34,14 +34,16 @@ export class WhatsAppConnector implements Connector {
     private readonly outbox: OutboxDispatcher,
     private readonly log: Logger,
     private readonly timeoutMs: number,
+    /** The Graph API version called (`BECKON_GRAPH_API_VERSION`). */
+    private readonly graphVersion: string,
   ) {
-    this.channel = new WhatsAppChannel(store, timeoutMs);
+    this.channel = new WhatsAppChannel(store, timeoutMs, graphVersion);
   }
 
   /** Reads the phone number's node: its verified business name and display number. */
   async test(conn: ChannelConnection): Promise<string> {
     const n = await callProvider<{ verified_name?: string; display_phone_number?: string }>(
-      `${graphUrlOf(conn)}?fields=verified_name,display_phone_number`,
+      `${graphUrlOf(conn, this.graphVersion)}?fields=verified_name,display_phone_number`,
       { method: 'GET', headers: { authorization: `Bearer ${conn.config.accessToken}` } },
       this.timeoutMs,
       graphError,
@@ -65,7 +67,7 @@ export class WhatsAppConnector implements Connector {
 
   /** Replaces the connection's stored templates with what Meta lists now; throws with Meta's reason. */
   async syncTemplates(conn: ChannelConnection): Promise<void> {
-    const list = await fetchTemplates(conn, this.timeoutMs);
+    const list = await fetchTemplates(conn, this.timeoutMs, this.graphVersion);
     await this.store.whatsappTemplates.replace(conn.accountId, conn.id, list);
   }
 
@@ -144,7 +146,7 @@ export class WhatsAppConnector implements Connector {
       ...(file.mimeType ? { contentType: file.mimeType } : {}),
       locate: async () => {
         const m = await callProvider<{ url?: string; file_size?: number }>(
-          graphNode(conn.apiBaseUrl, file.id),
+          graphNode(conn.apiBaseUrl, file.id, this.graphVersion),
           { method: 'GET', headers: auth },
           this.timeoutMs,
           graphError,

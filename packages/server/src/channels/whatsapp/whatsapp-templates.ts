@@ -11,8 +11,9 @@ import {
 import { AppError } from '../../errors.ts';
 import type { ChannelConnection } from '../../store/channel-connections-repo.ts';
 import type { StoredTemplate } from '../../store/whatsapp-templates-repo.ts';
+import { graphRoot } from '../connections/graph-api.ts';
 import { callProvider } from '../connections/provider-http.ts';
-import { GRAPH_API_BASE, GRAPH_API_VERSION, graphError } from './whatsapp-channel.ts';
+import { graphError } from './whatsapp-channel.ts';
 
 /** One component of a template as the Graph API lists it (`GET /{waba-id}/message_templates`). */
 interface MetaComponent {
@@ -179,6 +180,7 @@ export function templateMessage(
 export async function fetchTemplates(
   conn: ChannelConnection,
   timeoutMs: number,
+  version: string,
 ): Promise<Omit<StoredTemplate, 'syncedAt'>[]> {
   const waba = conn.config.wabaId;
   if (!waba)
@@ -187,7 +189,7 @@ export async function fetchTemplates(
       'waba_id_missing',
       'this connection has no WhatsApp Business Account id: add it to read its templates',
     );
-  const base = `${(conn.apiBaseUrl ?? GRAPH_API_BASE).replace(/\/+$/, '')}/${GRAPH_API_VERSION}`;
+  const base = graphRoot(conn.apiBaseUrl, version);
   const fields = 'name,language,status,category,components,parameter_format';
   let url: string | undefined =
     `${base}/${encodeURIComponent(waba)}/message_templates?fields=${fields}&limit=100`;
