@@ -240,6 +240,42 @@ export class ConversationsRepo {
       .execute();
   }
 
+  /**
+   * A verified contact takes the conversations of a tag visitor that no verified contact holds
+   * (anonymous ones, or those of a typed e-mail): the site now vouches for who wrote them. Those of
+   * another verified contact stay (a shared browser, signed in as someone else before).
+   */
+  async adoptVisitor(
+    accountId: string,
+    siteId: string,
+    visitorId: string,
+    contactId: string,
+    now = Date.now(),
+  ): Promise<number> {
+    const r = await this.db
+      .updateTable('conversations')
+      .set({ contact_id: contactId, updated_at: now })
+      .where('account_id', '=', accountId)
+      .where('site_id', '=', siteId)
+      .where('visitor_id', '=', visitorId)
+      .where((eb) =>
+        eb.or([
+          eb('contact_id', 'is', null),
+          eb(
+            'contact_id',
+            'in',
+            eb
+              .selectFrom('contacts')
+              .select('id')
+              .where('account_id', '=', accountId)
+              .where('verified', '=', 0),
+          ),
+        ]),
+      )
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
   async find(accountId: string, id: string): Promise<Conversation | undefined> {
     const row = await this.db
       .selectFrom('conversations')
