@@ -234,6 +234,33 @@ describe('contacts from forms, the tag and identify, with identity verification'
     await v.close();
   });
 
+  it('a shared browser: the next user’s identify revokes the first one’s chat token there', async () => {
+    const identifyAs = (userId: string, token?: string) =>
+      t.api.request(
+        'POST',
+        '/api/v1/chat/identify',
+        { visitorId: 'shared-1', userId, userHash: userHashOf(secret, userId) },
+        token ? { ...site(), [CHAT_TOKEN_HEADER]: token } : site(),
+      );
+    assert.equal((await identifyAs('user-50')).status, 200);
+    const kim = await startChat({ visitorId: 'shared-1', text: 'My card ends in 4242' });
+    const lee = await identifyAs('user-51', kim.token);
+    assert.equal(lee.status, 200, JSON.stringify(lee.body));
+    assert.equal(lee.body.released, true);
+    assert.equal(lee.body.token, undefined, 'Lee has no chat of his own yet');
+    assert.deepEqual(lee.body.conversations, []);
+    const read = await t.api.request('GET', '/api/v1/chat/messages', undefined, {
+      [CHAT_TOKEN_HEADER]: kim.token,
+    });
+    assert.equal(read.status, 401, 'the browser’s token opens nothing any more');
+    const kept = await store().conversations.get(t.accountId, kim.conversation.id);
+    assert.equal(kept.contactId, kim.conversation.contactId, 'the chat stays Kim’s');
+    // Lee's chat on this browser is his; Kim still reads hers elsewhere.
+    const leeChat = await startChat({ visitorId: 'shared-1' });
+    assert.equal(leeChat.conversation.contactId, lee.body.contact.id);
+    await readsOnPhone('user-50', userHashOf(secret, 'user-50'), 'My card ends in 4242');
+  });
+
   it('REST identify: verified users get their chat on a second device; forged hashes get nothing', async () => {
     const chat = await startChat({ visitorId: 'dev-1', text: 'Hello from my laptop' });
     const hash = userHashOf(secret, 'user-9');

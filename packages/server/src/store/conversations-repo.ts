@@ -7,7 +7,7 @@ import type {
 import type { WebhookEvent } from '@beckon/protocol/webhooks-api';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { AppError, badRequest, notFound } from '../errors.ts';
-import { newId } from '../ids.ts';
+import { newId, randomToken } from '../ids.ts';
 import { heldBy } from './assignment-history.ts';
 import { lastSeq, messageTotals, toConversation, toMessage } from './conversation-rows.ts';
 import { outboxRowOf } from './outbox-repo.ts';
@@ -325,6 +325,25 @@ export class ConversationsRepo {
         account_id: accountId,
         created_at: now,
       })
+      .execute();
+  }
+
+  /**
+   * Makes one token stop opening a conversation (its own or a second one), leaving the others: a
+   * signed-in user's chat found on a browser someone else signed in to since.
+   */
+  async revokeToken(accountId: string, conversationId: string, tokenHash: string): Promise<void> {
+    await this.db
+      .deleteFrom('conversation_tokens')
+      .where('account_id', '=', accountId)
+      .where('token_hash', '=', tokenHash)
+      .execute();
+    await this.db
+      .updateTable('conversations')
+      .set({ visitor_token_hash: `revoked_${randomToken(24)}` })
+      .where('account_id', '=', accountId)
+      .where('id', '=', conversationId)
+      .where('visitor_token_hash', '=', tokenHash)
       .execute();
   }
 
