@@ -78,6 +78,11 @@ export const IdentifyResult = Type.Object({
    */
   token: Type.Optional(Type.String()),
   conversationId: Type.Optional(Type.String()),
+  /**
+   * The chat token sent opens another signed-in user's conversation (a shared browser, signed in
+   * as someone else since): it no longer does, and the page lets go of that chat.
+   */
+  released: Type.Optional(Type.Literal(true)),
 });
 export type IdentifyResult = Static<typeof IdentifyResult>;
 

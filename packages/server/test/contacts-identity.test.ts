@@ -28,6 +28,18 @@ describe('contacts from forms, the tag and identify, with identity verification'
     return { token: r.body.token as string, conversation: found!.conversation };
   };
 
+  /** The same user signs in on another device: identify gives a token that reads their open chat. */
+  const readsOnPhone = async (userId: string, userHash: string, said: string) => {
+    const phone = await t.api.request('POST', '/api/v1/chat/identify', { userId, userHash }, site());
+    assert.equal(phone.status, 200, JSON.stringify(phone.body));
+    assert.ok(phone.body.token, 'a token of the open chat');
+    const read = await t.api.request('GET', '/api/v1/chat/messages', undefined, {
+      [CHAT_TOKEN_HEADER]: phone.body.token,
+    });
+    assert.equal(read.status, 200);
+    assert.ok(read.body.items.some((m: { text: string }) => m.text === said));
+  };
+
   it('a pre-chat e-mail names an unverified contact, linked to the conversation and the visitor', async () => {
     const { conversation } = await startChat({
       visitorId: 'pre-1',
@@ -139,6 +151,116 @@ describe('contacts from forms, the tag and identify, with identity verification'
     await w.close();
   });
 
+  it('identify first, chat after: the chat is the contact’s, and a second device picks it up', async () => {
+    const hash = userHashOf(secret, 'user-40');
+    const signedIn = await t.api.request(
+      'POST',
+      '/api/v1/chat/identify',
+      { visitorId: 'first-1', userId: 'user-40', userHash: hash, name: 'Hal' },
+      site(),
+    );
+    assert.equal(signedIn.status, 200, JSON.stringify(signedIn.body));
+    assert.equal(signedIn.body.token, undefined, 'nothing to pick up yet');
+    const contactId = signedIn.body.contact.id as string;
+    // A later page of the same visitor starts a chat, with a typed e-mail in the pre-chat form.
+    const chat = await startChat({
+      visitorId: 'first-1',
+      email: 'typed@example.com',
+      text: 'Where is my order?',
+    });
+    assert.equal(chat.conversation.contactId, contactId);
+    // The same user on a phone gets the chat and can read it.
+    await readsOnPhone('user-40', hash, 'Where is my order?');
+
+    // An offline message and a callback asked for by the same visitor are the contact's too.
+    const offline = await t.api.request(
+      'POST',
+      '/api/v1/chat/offline',
+      { name: 'Hal', email: 'hal@example.com', message: 'Call me', visitorId: 'first-1' },
+      site(),
+    );
+    assert.equal(offline.status, 201, JSON.stringify(offline.body));
+    assert.equal(
+      (await store().conversations.get(t.accountId, offline.body.conversationId)).contactId,
+      contactId,
+    );
+    const hour = 3_600_000;
+    const callback = await t.api.request(
+      'POST',
+      '/api/v1/chat/callback',
+      {
+        visitorId: 'first-1',
+        phone: '+4915112345678',
+        windowStart: new Date(Date.now() + hour).toISOString(),
+        windowEnd: new Date(Date.now() + 2 * hour).toISOString(),
+      },
+      site(),
+    );
+    assert.equal(callback.status, 201, JSON.stringify(callback.body));
+    const ofHal = await store().conversations.ofContact(t.accountId, contactId);
+    assert.ok(
+      ofHal.some((c) => c.channel === 'voice'),
+      'the callback request is the contact’s too',
+    );
+  });
+
+  it('identify over the tag first, chat after: the chat is the contact’s', async () => {
+    const v = await visitor(srv, t.site.siteKey, 'first-2');
+    await v.sendBatch([
+      pageView('https://shop.example/'),
+      identifyEvent({ userId: 'user-41', name: 'Ida' }, { userHash: userHashOf(secret, 'user-41') }),
+    ]);
+    await runtime(srv).contacts.idle();
+    const ida = await eventually(() => store().contacts.ofVisitor(t.accountId, t.site.id, 'first-2'));
+    assert.equal(ida?.verified, true);
+    const chat = await startChat({ visitorId: 'first-2' });
+    assert.equal(chat.conversation.contactId, ida!.id);
+    await v.close();
+  });
+
+  it('chat first, identify over the tag after: the chat moves to the verified contact', async () => {
+    const chat = await startChat({ visitorId: 'later-1', email: 'jo@example.com' });
+    const typed = chat.conversation.contactId;
+    const v = await visitor(srv, t.site.siteKey, 'later-1');
+    await v.sendBatch([
+      pageView('https://shop.example/'),
+      identifyEvent({ userId: 'user-42', name: 'Jo' }, { userHash: userHashOf(secret, 'user-42') }),
+    ]);
+    await runtime(srv).contacts.idle();
+    const jo = await store().contacts.ofVisitor(t.accountId, t.site.id, 'later-1');
+    assert.equal(jo?.verified, true);
+    assert.notEqual(jo!.id, typed);
+    assert.equal((await store().conversations.get(t.accountId, chat.conversation.id)).contactId, jo!.id);
+    await v.close();
+  });
+
+  it('a shared browser: the next user’s identify revokes the first one’s chat token there', async () => {
+    const identifyAs = (userId: string, token?: string) =>
+      t.api.request(
+        'POST',
+        '/api/v1/chat/identify',
+        { visitorId: 'shared-1', userId, userHash: userHashOf(secret, userId) },
+        token ? { ...site(), [CHAT_TOKEN_HEADER]: token } : site(),
+      );
+    assert.equal((await identifyAs('user-50')).status, 200);
+    const kim = await startChat({ visitorId: 'shared-1', text: 'My card ends in 4242' });
+    const lee = await identifyAs('user-51', kim.token);
+    assert.equal(lee.status, 200, JSON.stringify(lee.body));
+    assert.equal(lee.body.released, true);
+    assert.equal(lee.body.token, undefined, 'Lee has no chat of his own yet');
+    assert.deepEqual(lee.body.conversations, []);
+    const read = await t.api.request('GET', '/api/v1/chat/messages', undefined, {
+      [CHAT_TOKEN_HEADER]: kim.token,
+    });
+    assert.equal(read.status, 401, 'the browser’s token opens nothing any more');
+    const kept = await store().conversations.get(t.accountId, kim.conversation.id);
+    assert.equal(kept.contactId, kim.conversation.contactId, 'the chat stays Kim’s');
+    // Lee's chat on this browser is his; Kim still reads hers elsewhere.
+    const leeChat = await startChat({ visitorId: 'shared-1' });
+    assert.equal(leeChat.conversation.contactId, lee.body.contact.id);
+    await readsOnPhone('user-50', userHashOf(secret, 'user-50'), 'My card ends in 4242');
+  });
+
   it('REST identify: verified users get their chat on a second device; forged hashes get nothing', async () => {
     const chat = await startChat({ visitorId: 'dev-1', text: 'Hello from my laptop' });
     const hash = userHashOf(secret, 'user-9');
@@ -158,19 +280,7 @@ describe('contacts from forms, the tag and identify, with identity verification'
     );
 
     // The same user on a phone: a fresh token that opens the laptop's conversation.
-    const phone = await t.api.request(
-      'POST',
-      '/api/v1/chat/identify',
-      { userId: 'user-9', userHash: hash },
-      site(),
-    );
-    assert.equal(phone.status, 200, JSON.stringify(phone.body));
-    assert.ok(phone.body.token);
-    const read = await t.api.request('GET', '/api/v1/chat/messages', undefined, {
-      [CHAT_TOKEN_HEADER]: phone.body.token,
-    });
-    assert.equal(read.status, 200);
-    assert.ok(read.body.items.some((m: { text: string }) => m.text === 'Hello from my laptop'));
+    await readsOnPhone('user-9', hash, 'Hello from my laptop');
 
     // Forged, and another user's hash: 403, no token, no conversations.
     for (const userHash of ['00'.repeat(32), hash]) {

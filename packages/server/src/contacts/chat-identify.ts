@@ -14,7 +14,9 @@ const isOpen = (status: string) => status !== 'closed' && status !== 'resolved';
  * A signed-in user of a site identifies over REST (the SDK, the widget). Only a verified identity
  * gets here past `identify`: it then takes the caller's current chat (proved by its token), and
  * gets a fresh token of its latest open web or app conversation, so the same user on a second
- * device continues it. An unverified caller is refused before anything is read or linked.
+ * device continues it. A token of another verified user's chat (the browser was theirs before)
+ * is revoked and the caller told to let go of it. An unverified caller is refused before anything
+ * is read or linked.
  */
 export async function identifyChat(
   store: Store,
@@ -23,6 +25,8 @@ export async function identifyChat(
   current: {
     accountId: string;
     conversation: { id: string; siteId: string | null; contactId: string | null };
+    /** The hash of the token that proved it. */
+    tokenHash: string;
   } | null,
   now = Date.now(),
 ): Promise<IdentifyResult> {
@@ -45,13 +49,19 @@ export async function identifyChat(
   );
   // The schema requires a userHash, so a contact here is always verified.
   const contact = found!.contact;
+  let released = false;
   if (current && current.conversation.contactId !== contact.id) {
-    // The chat moves to the signed-in user unless another verified user holds it already.
+    // The chat moves to the signed-in user unless another verified user holds it already: then
+    // this browser's token stops opening it, so the new user never reads it.
     const holder = current.conversation.contactId
       ? await store.contacts.find(site.accountId, current.conversation.contactId)
       : undefined;
     if (!holder?.verified)
       await store.conversations.setContact(site.accountId, current.conversation.id, contact.id);
+    else if (holder.id !== contact.id) {
+      await store.conversations.revokeToken(site.accountId, current.conversation.id, current.tokenHash);
+      released = true;
+    }
   }
   const conversations = await store.conversations.ofContact(site.accountId, contact.id);
   const result: IdentifyResult = {
@@ -62,6 +72,7 @@ export async function identifyChat(
       channel: c.channel,
       lastMessageAt: c.lastMessageAt,
     })),
+    ...(released ? { released: true as const } : {}),
   };
   const latest = conversations
     .filter((c) => REOPENED_CHANNELS.has(c.channel) && isOpen(c.status))

@@ -82,6 +82,8 @@ export async function linkVisitor(
     if (current?.verified && current.id !== contact.id) return;
   }
   await store.contacts.linkVisitor(accountId, siteId, visitorId, contact.id, now);
+  // Whatever the visitor wrote before the site vouched for them is the signed-in user's too.
+  if (contact.verified) await store.conversations.adoptVisitor(accountId, siteId, visitorId, contact.id, now);
 }
 
 /**
@@ -102,4 +104,36 @@ export async function contactOfForm(
     phone: form.phone ?? null,
   });
   return found?.contact;
+}
+
+/**
+ * The contact a visitor's new conversation (a chat, an offline message, a callback) is with: the
+ * visitor's verified contact once the site vouched for them, so a typed e-mail cannot take a
+ * signed-in user's chat elsewhere; else the form's; else the one the visitor is known as.
+ */
+export async function contactOfVisit(
+  store: Store,
+  site: { id: string; accountId: string },
+  form: { visitorId?: string | null; name?: string | null; email?: string | null; phone?: string | null },
+): Promise<Contact | undefined> {
+  const typed = await contactOfForm(store, site, form);
+  const known = form.visitorId
+    ? await store.contacts.ofVisitor(site.accountId, site.id, form.visitorId)
+    : undefined;
+  return known?.verified ? known : (typed ?? known);
+}
+
+/**
+ * An identify may link the visitor while its new conversation was being written, after
+ * `contactOfVisit` looked: the conversation then joins the verified contact all the same.
+ */
+export async function settleVisit(
+  store: Store,
+  site: { id: string; accountId: string },
+  visitorId: string | null | undefined,
+  contact: Contact | undefined,
+): Promise<void> {
+  if (!visitorId || contact?.verified) return;
+  const known = await store.contacts.ofVisitor(site.accountId, site.id, visitorId);
+  if (known?.verified) await store.conversations.adoptVisitor(site.accountId, site.id, visitorId, known.id);
 }

@@ -10,7 +10,7 @@ import type {
   OfflineMessageInput,
   VisitorConversation,
 } from '@beckon/protocol/chat-api';
-import { contactOfForm } from '../contacts/contact-identity.ts';
+import { contactOfVisit, settleVisit } from '../contacts/contact-identity.ts';
 import { badRequest, forbidden } from '../errors.ts';
 import { toCoreHours } from '../store/skills-repo.ts';
 import type { Store } from '../store/store.ts';
@@ -185,8 +185,8 @@ export class VisitorChatService {
         ? (await this.closedUntil(accountId, skillId)) === undefined &&
           (await this.anyoneOnline(accountId, skillId))
         : false);
-    // A pre-chat e-mail names an unverified contact: the agent sees who it is from the start.
-    const contact = await contactOfForm(this.store, site, input);
+    // The signed-in user's chat is theirs; else a pre-chat e-mail names an unverified contact.
+    const contact = await contactOfVisit(this.store, site, input);
     const { token, hash } = newVisitorToken();
     let conversation = await this.store.conversations.create({
       accountId,
@@ -210,6 +210,7 @@ export class VisitorChatService {
       // What the visitor accepted opens the conversation, so every side reads it as they did.
       ...(origin?.invitation ? { invitation: origin.invitation } : {}),
     });
+    await settleVisit(this.store, site, input.visitorId, contact);
     if (input.text) {
       await this.announcer.line(accountId, conversation.id, cleanText(input.text), { kind: 'visitor' });
     }
@@ -239,7 +240,7 @@ export class VisitorChatService {
     if (chatToken !== undefined) return this.completeOffline(site, input, chatToken);
     const { token, hash } = newVisitorToken();
     const skillId = await this.chooseSkill(site.accountId, { skillId: input.skillId, topic: input.topic });
-    const contact = await contactOfForm(this.store, site, input);
+    const contact = await contactOfVisit(this.store, site, input);
     const conversation = await this.store.conversations.create({
       accountId: site.accountId,
       siteId: site.id,
@@ -253,6 +254,7 @@ export class VisitorChatService {
       contactId: contact?.id ?? null,
       tokenHash: hash,
     });
+    await settleVisit(this.store, site, input.visitorId, contact);
     await this.announcer.line(site.accountId, conversation.id, cleanText(input.message), { kind: 'visitor' });
     const stored = await this.store.conversations.get(site.accountId, conversation.id);
     await this.announcer.updated(site.accountId, stored);
@@ -284,7 +286,8 @@ export class VisitorChatService {
     const origin = await this.admitted(site, input, address);
     const skillId = await this.chooseSkill(accountId, { skillId: input.skillId, origin: origin?.skillId });
     const topic = input.topic?.trim();
-    return this.store.conversations.create({
+    const contact = await contactOfVisit(this.store, site, { visitorId: input.visitorId });
+    const conversation = await this.store.conversations.create({
       accountId,
       siteId: site.id,
       visitorId: input.visitorId ?? null,
@@ -297,8 +300,11 @@ export class VisitorChatService {
       priority: origin?.priority ?? 0,
       visitorName: input.name?.trim() ? cleanText(input.name.trim()) : null,
       topic: topic ? ((await this.written(accountId, `Callback: ${topic}`)) ?? 'Callback') : 'Callback',
+      contactId: contact?.id ?? null,
       tokenHash: newVisitorToken().hash,
     });
+    await settleVisit(this.store, site, input.visitorId, contact);
+    return conversation;
   }
 
   /**
@@ -321,7 +327,7 @@ export class VisitorChatService {
     });
     // A chat the site already tied to a contact keeps it; otherwise the form's e-mail names one.
     if (!conversation.contactId) {
-      const contact = await contactOfForm(this.store, site, {
+      const contact = await contactOfVisit(this.store, site, {
         ...input,
         visitorId: input.visitorId ?? conversation.visitorId,
       });

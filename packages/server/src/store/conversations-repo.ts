@@ -7,7 +7,7 @@ import type {
 import type { WebhookEvent } from '@beckon/protocol/webhooks-api';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { AppError, badRequest, notFound } from '../errors.ts';
-import { newId } from '../ids.ts';
+import { newId, randomToken } from '../ids.ts';
 import { heldBy } from './assignment-history.ts';
 import { lastSeq, messageTotals, toConversation, toMessage } from './conversation-rows.ts';
 import { outboxRowOf } from './outbox-repo.ts';
@@ -240,6 +240,42 @@ export class ConversationsRepo {
       .execute();
   }
 
+  /**
+   * A verified contact takes the conversations of a tag visitor that no verified contact holds
+   * (anonymous ones, or those of a typed e-mail): the site now vouches for who wrote them. Those of
+   * another verified contact stay (a shared browser, signed in as someone else before).
+   */
+  async adoptVisitor(
+    accountId: string,
+    siteId: string,
+    visitorId: string,
+    contactId: string,
+    now = Date.now(),
+  ): Promise<number> {
+    const r = await this.db
+      .updateTable('conversations')
+      .set({ contact_id: contactId, updated_at: now })
+      .where('account_id', '=', accountId)
+      .where('site_id', '=', siteId)
+      .where('visitor_id', '=', visitorId)
+      .where((eb) =>
+        eb.or([
+          eb('contact_id', 'is', null),
+          eb(
+            'contact_id',
+            'in',
+            eb
+              .selectFrom('contacts')
+              .select('id')
+              .where('account_id', '=', accountId)
+              .where('verified', '=', 0),
+          ),
+        ]),
+      )
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
   async find(accountId: string, id: string): Promise<Conversation | undefined> {
     const row = await this.db
       .selectFrom('conversations')
@@ -289,6 +325,25 @@ export class ConversationsRepo {
         account_id: accountId,
         created_at: now,
       })
+      .execute();
+  }
+
+  /**
+   * Makes one token stop opening a conversation (its own or a second one), leaving the others: a
+   * signed-in user's chat found on a browser someone else signed in to since.
+   */
+  async revokeToken(accountId: string, conversationId: string, tokenHash: string): Promise<void> {
+    await this.db
+      .deleteFrom('conversation_tokens')
+      .where('account_id', '=', accountId)
+      .where('token_hash', '=', tokenHash)
+      .execute();
+    await this.db
+      .updateTable('conversations')
+      .set({ visitor_token_hash: `revoked_${randomToken(24)}` })
+      .where('account_id', '=', accountId)
+      .where('id', '=', conversationId)
+      .where('visitor_token_hash', '=', tokenHash)
       .execute();
   }
 

@@ -21,7 +21,7 @@ import type { AppContext } from '../../context.ts';
 import type { ChatModule } from '../../conversations/chat-feature.ts';
 import { conversationForToken } from '../../conversations/visitor-access.ts';
 import { cleanText } from '../../conversations/visitor-chat-service.ts';
-import { CHAT_TOKEN_HEADER, SITE_KEY_HEADER } from '../../conversations/visitor-token.ts';
+import { CHAT_TOKEN_HEADER, hashVisitorToken, SITE_KEY_HEADER } from '../../conversations/visitor-token.ts';
 import { clientAddress } from '../../engagement/engagement-runtime.ts';
 import { visitorAddress } from '../../privacy/ip-anonymizer.ts';
 import { errors, replies } from '../responses.ts';
@@ -207,7 +207,10 @@ export function visitorChatRoutes(app: App, ctx: AppContext, chat: ChatModule): 
     },
     async (req) => {
       const token = header(req, CHAT_TOKEN_HEADER);
-      const current = token === undefined ? null : await conversationForToken(store, token);
+      const current =
+        token === undefined
+          ? null
+          : { ...(await conversationForToken(store, token)), tokenHash: hashVisitorToken(token) };
       return identifyChat(store, siteOf(req), req.body, current);
     },
   );

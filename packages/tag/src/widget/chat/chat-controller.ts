@@ -478,6 +478,20 @@ export function createChatController(cfg: ChatConfig): ChatController {
     else bringBack(saved);
   };
 
+  /** Takes the panel and the chat's launcher away; the launcher stays only as the site's chat button. */
+  const close = () => {
+    reset();
+    opened = false;
+    engaged = false;
+    syncLauncher();
+  };
+
+  /** Drops the chat here and in every tab, panel and all. */
+  const drop = () => {
+    forget();
+    close();
+  };
+
   /** The user id this page told the server about (identify runs once per user and page). */
   let identified: string | null = null;
 
@@ -519,6 +533,8 @@ export function createChatController(cfg: ChatConfig): ChatController {
       )
       .then(
         (r) => {
+          // The chat kept here was another signed-in user's (a shared browser): it goes, in every tab.
+          if (r.released) drop();
           if (r.token && !session && !opened) takeToken(r.token, false);
         },
         () => {
@@ -538,11 +554,7 @@ export function createChatController(cfg: ChatConfig): ChatController {
     if (shared?.token === session?.token) return;
     if (session && (!shared || !isLive(session.state))) {
       leave();
-      reset();
-      // Nothing is left here to reopen: the launcher stays only as the site's chat button.
-      opened = false;
-      engaged = false;
-      syncLauncher();
+      close();
     }
     if (shared && isLive(shared.state) && !session && !opened) restore({ ...shared, open: false });
   });
@@ -557,12 +569,8 @@ export function createChatController(cfg: ChatConfig): ChatController {
     busy: () => opened || session !== null,
     takeUp,
     stop() {
-      forget();
-      reset();
-      opened = false;
-      engaged = false;
       buttonLabel = null;
-      syncLauncher();
+      drop();
       live.remove();
     },
   };
