@@ -3,7 +3,7 @@
  * tracking numbers stay as written. A card number is 13–19 digits, written whole or in groups
  * separated by one space or dash, that passes the Luhn check. An IBAN is a country code, two check
  * digits and the country's number of letters and digits (ISO 13616), in groups or not, whose
- * mod-97 remainder is 1. Each becomes `•••• ` and its last four characters. No I/O.
+ * mod-97 remainder is 1. A run of digits after a `+` is a phone number, never a card. Each becomes `•••• ` and its last four characters. No I/O.
  */
 
 /** What a masked number shows: four dots, a space, its last four characters. */
@@ -83,6 +83,9 @@ export function maskCardNumbers(text: string): string {
   const cuts: Cut[] = [];
   for (const m of text.matchAll(DIGIT_RUN)) {
     if (m[0].length < 13) continue;
+    // A run after a plus sign is an international phone number (E.164 allows 15 digits, and one in
+    // ten passes the Luhn check); nobody writes a card number that way.
+    if (text[m.index - 1] === '+') continue;
     cuts.push(...cardsInRun(m[0], m.index));
   }
   return applyCuts(text, cuts);
