@@ -56,6 +56,8 @@ export async function startNodeProcess(o: NodeProcessOptions): Promise<NodeProce
     BECKON_PUBLIC_URL: url,
     LOG_LEVEL: 'info',
     LOG_FORMAT: 'json',
+    // Stand-in providers listen on loopback, which the egress refuses unless allowed.
+    BECKON_EGRESS_ALLOW_PRIVATE: '1',
     ...o.env,
   };
   delete env.REDIS_URL;

@@ -25,19 +25,15 @@ export async function connectionsFeature(app: App, ctx: AppContext, channels: Ch
   const log = (name: string) => ctx.logger.child({ component: name });
   const chat = chatOf(ctx);
   if (!chat) throw new Error('provider connections need the chat feature');
-  const media = new MediaDownloader(chat.attachments, config.providerTimeoutMs, log('channel-media'));
+  // Every provider call and media download goes through the egress: base URLs are configured.
+  const http = { egress: ctx.egress, timeoutMs: config.providerTimeoutMs };
+  const media = new MediaDownloader(chat.attachments, http, log('channel-media'));
   const threads = new ThreadCache({
     onAccount: (accountId, fn) => chat.events.onAccount(accountId, fn),
     hearing: () => ctx.bus.health().ok,
   });
   const inbox = new ConnectionInbox(ctx.store, channels.inbox, media, threads, channels.surveys);
-  const whatsapp = new WhatsAppConnector(
-    ctx.store,
-    inbox,
-    channels.outbox,
-    log('whatsapp'),
-    config.providerTimeoutMs,
-  );
+  const whatsapp = new WhatsAppConnector(ctx.store, inbox, channels.outbox, log('whatsapp'), http);
   const list: Connector[] = [
     whatsapp,
     ...(['messenger', 'instagram'] as const).map(
@@ -50,20 +46,13 @@ export async function connectionsFeature(app: App, ctx: AppContext, channels: Ch
           log(type),
           (conversationId, attachmentId) => chat.attachments.urls.visitorUrl(conversationId, attachmentId),
           chat.attachments.maxBytes,
-          config.providerTimeoutMs,
+          http,
         ),
     ),
-    new TelegramConnector(ctx.store, inbox, log('telegram'), config.providerTimeoutMs, (conn) =>
+    new TelegramConnector(ctx.store, inbox, log('telegram'), http, (conn) =>
       webhookUrlOf(ctx.config.publicUrl, conn),
     ),
-    new SmsConnector(
-      ctx.store,
-      inbox,
-      channels.outbox,
-      log('sms'),
-      () => ctx.config.publicUrl,
-      config.providerTimeoutMs,
-    ),
+    new SmsConnector(ctx.store, inbox, channels.outbox, log('sms'), () => ctx.config.publicUrl, http),
   ];
   const connectors = new Map(list.map((c) => [c.type, c] as const));
   for (const c of list) channels.registry.register(c.channel);

@@ -11,7 +11,7 @@ import {
 import { AppError } from '../../errors.ts';
 import type { ChannelConnection } from '../../store/channel-connections-repo.ts';
 import type { StoredTemplate } from '../../store/whatsapp-templates-repo.ts';
-import { callProvider } from '../connections/provider-http.ts';
+import { callProvider, type ProviderHttp } from '../connections/provider-http.ts';
 import { GRAPH_API_BASE, GRAPH_API_VERSION, graphError } from './whatsapp-channel.ts';
 
 /** One component of a template as the Graph API lists it (`GET /{waba-id}/message_templates`). */
@@ -178,7 +178,7 @@ export function templateMessage(
  */
 export async function fetchTemplates(
   conn: ChannelConnection,
-  timeoutMs: number,
+  http: ProviderHttp,
 ): Promise<Omit<StoredTemplate, 'syncedAt'>[]> {
   const waba = conn.config.wabaId;
   if (!waba)
@@ -196,7 +196,7 @@ export async function fetchTemplates(
     const r: { data?: MetaTemplate[]; paging?: { next?: string } } | undefined = await callProvider(
       url,
       { method: 'GET', headers: { authorization: `Bearer ${conn.config.accessToken}` } },
-      timeoutMs,
+      http,
       graphError,
     );
     for (const t of r?.data ?? []) {

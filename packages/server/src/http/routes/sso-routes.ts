@@ -11,6 +11,7 @@ import { authOf, requireRole, startSession } from '../../auth/auth-context.ts';
 import { issuerProblem, OidcClient, roleForGroups, type SsoClaims } from '../../auth/oidc.ts';
 import { hashPassword } from '../../auth/passwords.ts';
 import type { AppContext } from '../../context.ts';
+import { checkConfiguredUrl } from '../../egress/configured-url.ts';
 import { AppError, badRequest, conflict, notFound } from '../../errors.ts';
 import { randomToken } from '../../ids.ts';
 import type { SsoConfig } from '../../store/sso-repo.ts';
@@ -34,7 +35,7 @@ export function ssoRoutes(app: App, ctx: AppContext): void {
   const { store, config, logger } = ctx;
   const log = logger.child({ component: 'sso' });
   const redirectUri = () => `${config.publicUrl}${CALLBACK_PATH}`;
-  const client = new OidcClient(redirectUri);
+  const client = new OidcClient(redirectUri, ctx.egress);
   const owners = { onRequest: requireRole(store, OWNERS) };
   const tags = ['security'];
 
@@ -90,6 +91,7 @@ export function ssoRoutes(app: App, ctx: AppContext): void {
       const b = req.body;
       const problem = issuerProblem(b.issuer);
       if (problem) throw badRequest(problem, 'invalid_issuer');
+      await checkConfiguredUrl(ctx.egress, b.issuer, '/issuer');
       const old = await store.sso.config(accountId);
       const clientSecret = b.clientSecret ?? old?.clientSecret;
       if (!clientSecret) throw badRequest('the client secret is required', 'client_secret_required');
