@@ -6,6 +6,7 @@ import { type EmailConfig, loadEmailConfig } from './channels/email/email-config
 import { loadOutboxOptions, type OutboxOptions } from './channels/outbox-config.ts';
 import { loadPushConfig, type PushConfig } from './channels/push/push-config.ts';
 import { type ChatLimits, loadChatLimits } from './conversations/chat-limits.ts';
+import { type EgressOptions, loadEgressOptions } from './egress/egress-config.ts';
 import { loadRetentionConfig, type RetentionConfig } from './retention/retention-config.ts';
 import { loadSlaConfig, type SlaConfig } from './sla/sla-config.ts';
 import { loadStoreTuning, type StoreTuning } from './store/store-config.ts';
@@ -80,8 +81,10 @@ export interface Config {
   push: PushConfig;
   /** Calls: ICE servers, TURN credentials, ring and reconnect times (`BECKON_ICE_SERVERS`, `BECKON_CALL_*`). */
   voice: VoiceConfig;
-  /** How webhooks are delivered: timeouts, retries, private addresses (`BECKON_WEBHOOKS_*`). */
+  /** How webhooks are delivered: timeouts and retries (`BECKON_WEBHOOKS_*`). */
   webhooks: WebhookOptions;
+  /** Which addresses configured URLs may reach, and the redirect cap (`BECKON_EGRESS_*`). */
+  egress: EgressOptions;
   /** How the retention job deletes old data (`BECKON_RETENTION_*`). */
   retention: RetentionConfig;
   /** How the SLA breach job runs (`BECKON_SLA_*`). */
@@ -156,6 +159,7 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     email: loadEmailConfig(env, host, publicUrl),
     outbox: loadOutboxOptions(env),
     webhooks: loadWebhookOptions(env),
+    egress: loadEgressOptions(env),
     retention: loadRetentionConfig(env),
     sla: loadSlaConfig(env),
     connections: loadConnectionsConfig(env),

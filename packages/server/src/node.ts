@@ -6,6 +6,7 @@ import { MemoryBus } from './bus/memory-bus.ts';
 import { RedisBus } from './bus/redis-bus.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
+import { Egress, type EgressDeps } from './egress/egress.ts';
 import { buildApp, type RoutesPlugin } from './http/app.ts';
 import type { App } from './http/types.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -23,6 +24,8 @@ export interface NodeOptions {
   pgSchema?: string;
   /** Feature route plugins added after the core routes. */
   routes?: RoutesPlugin[];
+  /** Names, a connector and addresses the egress uses instead of the real ones (tests). */
+  egress?: EgressDeps;
 }
 
 /** One running Beckon node: HTTP + WebSocket server over a store and a bus. */
@@ -121,6 +124,7 @@ export async function createNode(config: Config, opts: NodeOptions = {}): Promis
     metrics,
     logger,
     loginLimiter: new LoginLimiter(),
+    egress: new Egress(config.egress, opts.egress),
     ws: new WsRouter(metrics, logger.child({ component: 'ws' })),
     audit: new AuditLog(store, logger.child({ component: 'audit' })),
     onShutdown: (fn) => shutdownHooks.push(fn),
@@ -154,6 +158,7 @@ export async function createNode(config: Config, opts: NodeOptions = {}): Promis
             logger.error({ err }, 'shutdown step failed');
           }
         }
+        ctx.egress.close();
         await ctx.audit.close();
         await bus.close();
         await store.close();

@@ -7,6 +7,7 @@ import { ApnsSender, checkApnsCredentials } from '../src/channels/push/apns-send
 import { FcmSender, parseServiceAccount } from '../src/channels/push/fcm-sender.ts';
 import type { PushNotification } from '../src/channels/push/push-sender.ts';
 import { WebhookPushSender } from '../src/channels/push/webhook-push-sender.ts';
+import { Egress } from '../src/egress/egress.ts';
 import {
   BAD_TOKEN_PREFIX,
   DEAD_TOKEN_PREFIX,
@@ -15,6 +16,10 @@ import {
   startFakeApns,
   startFakeFcm,
 } from './helpers/push-providers.ts';
+
+/** The stand-in providers listen on loopback, which the egress refuses unless allowed. */
+const egress = new Egress({ allowPrivate: true, maxRedirects: 5 });
+const strict = new Egress({ allowPrivate: false, maxRedirects: 5 });
 
 const note: PushNotification = {
   title: 'Ada (Demo Store)',
@@ -33,7 +38,7 @@ describe('FCM HTTP v1 sender', () => {
   after(() => fcm.close());
 
   const sender = (json = fcm.serviceAccount(), now?: () => number) =>
-    new FcmSender({ account: parseServiceAccount(json), baseUrl: fcm.url, timeoutMs: 5000, now });
+    new FcmSender({ account: parseServiceAccount(json), baseUrl: fcm.url, timeoutMs: 5000, now, egress });
 
   it('signs in with the service account and delivers the notification to each device', async () => {
     const s = sender();
@@ -124,6 +129,7 @@ describe('APNs sender (HTTP/2, ES256 provider token)', () => {
       credentials: { ...apns.credentials({ wrongKey }), bundleId: 'com.example.app', environment: 'sandbox' },
       baseUrl: apns.url,
       timeoutMs: 5000,
+      egress,
     });
 
   it('posts an alert with the topic and push type to each device', async () => {
@@ -204,7 +210,7 @@ describe('push webhook sender', () => {
 
   it('posts the notification and the devices, signed with the site secret', async () => {
     status = 204;
-    const s = new WebhookPushSender({ url, secret: 'whsec-1', timeoutMs: 5000 });
+    const s = new WebhookPushSender({ url, secret: 'whsec-1', timeoutMs: 5000, egress });
     const devices = [{ platform: 'apns' as const, token: 'd'.repeat(64) }];
     const report = await s.send(devices, note);
     assert.deepEqual(report, { delivered: 1, deadTokens: [], error: null });
@@ -220,8 +226,20 @@ describe('push webhook sender', () => {
 
   it('surfaces an error answer', async () => {
     status = 503;
-    const report = await new WebhookPushSender({ url, secret: 's', timeoutMs: 5000 }).send([], note);
+    const report = await new WebhookPushSender({ url, secret: 's', timeoutMs: 5000, egress }).send([], note);
     assert.equal(report.error?.code, 'webhook_http_503');
     assert.equal(report.error?.retryable, true);
+  });
+
+  it('refuses a private address without reaching it, and says retrying will not help', async () => {
+    const before = received.length;
+    const report = await new WebhookPushSender({ url, secret: 's', timeoutMs: 5000, egress: strict }).send(
+      [],
+      note,
+    );
+    assert.equal(report.error?.code, 'push_private_address');
+    assert.match(report.error?.message ?? '', /127\.0\.0\.1 is a private address/);
+    assert.equal(report.error?.retryable, false);
+    assert.equal(received.length, before, 'the receiver was not reached');
   });
 });

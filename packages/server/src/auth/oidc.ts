@@ -1,9 +1,15 @@
 import type { Role } from '@beckon/protocol/api';
 import * as oidc from 'openid-client';
+import type { Egress } from '../egress/egress.ts';
+import { egressFetch } from '../egress/egress-fetch.ts';
 import type { SsoConfig } from '../store/sso-repo.ts';
 
 /** How long a provider's discovered metadata is trusted before it is read again (ms). */
 const DISCOVERY_TTL_MS = 15 * 60_000;
+/** The most of a provider's answer read (metadata, keys, tokens). */
+const ANSWER_BYTES = 1024 * 1024;
+/** The longest a provider request may take; openid-client's own timeout (30 s) aborts first. */
+const PROVIDER_TIMEOUT_MS = 35_000;
 /** The stronger role wins when a user's groups map to several. */
 const RANK: Record<Role, number> = { analyst: 0, agent: 1, admin: 2, owner: 3 };
 
@@ -34,13 +40,22 @@ export interface SsoClaims {
 /**
  * The OpenID Connect relying party: the authorization code flow with PKCE (S256), `state` and
  * `nonce`, and the ID token's signature checked against the provider's keys (not only trusted
- * for arriving over TLS), its issuer, audience, expiry and nonce.
+ * for arriving over TLS), its issuer, audience, expiry and nonce. Every request to the provider
+ * (discovery, keys, the token exchange) goes through the egress: the issuer is configured.
  */
 export class OidcClient {
   private readonly discovered = new Map<string, { at: number; config: Promise<oidc.Configuration> }>();
 
+  private readonly fetch;
+
   /** `redirectUri`: read at each use, since a node started on port 0 learns its URL late. */
-  constructor(private readonly redirectUri: () => string) {}
+  constructor(
+    private readonly redirectUri: () => string,
+    egress: Egress,
+  ) {
+    const viaEgress = egressFetch(egress, { timeoutMs: PROVIDER_TIMEOUT_MS, maxBytes: ANSWER_BYTES });
+    this.fetch = (url: string, init: oidc.CustomFetchOptions) => viaEgress(url, init as RequestInit);
+  }
 
   private configOf(sso: SsoConfig): Promise<oidc.Configuration> {
     const key = `${sso.issuer}|${sso.clientId}|${sso.clientSecret}`;
@@ -51,6 +66,8 @@ export class OidcClient {
       // `client_secret_basic`: the default of OpenID Connect and the one every provider takes.
       .discovery(new URL(sso.issuer), sso.clientId, undefined, oidc.ClientSecretBasic(sso.clientSecret), {
         execute: insecure ? [oidc.allowInsecureRequests] : [],
+        // Assigned to the configuration too, so its later requests (keys, tokens) take the same way.
+        [oidc.customFetch]: this.fetch,
       })
       .then((c) => {
         oidc.enableNonRepudiationChecks(c);

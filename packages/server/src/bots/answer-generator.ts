@@ -1,4 +1,5 @@
 import type { ArticleMatch } from '@beckon/protocol/bots-api';
+import type { Egress } from '../egress/egress.ts';
 import type { Logger } from '../logger.ts';
 import type { AnswerGenerator } from '../store/answer-generation-repo.ts';
 
@@ -50,24 +51,13 @@ function citedBy(text: string, articles: readonly ArticleMatch[]): ArticleMatch[
   return cited.length > 0 ? cited : [...articles];
 }
 
-async function readCapped(res: Response): Promise<string | undefined> {
-  if (!res.body) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of res.body) {
-    size += chunk.byteLength;
-    if (size > RESPONSE_BYTES) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /**
  * Asks an OpenAI-compatible server (OpenAI, llama.cpp, Ollama, vLLM…) for an answer grounded in
  * the articles. Undefined on any fault — a timeout, a non-2xx, a body that is not a completion,
  * an empty answer, or the model's "no answer" — so the caller falls back to the article itself.
  */
 export async function generateAnswer(
+  egress: Egress,
   gen: AnswerGenerator,
   question: string,
   articles: readonly ArticleMatch[],
@@ -78,19 +68,22 @@ export async function generateAnswer(
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (gen.apiKey) headers.authorization = `Bearer ${gen.apiKey}`;
   try {
-    const res = await fetch(`${gen.baseUrl}/chat/completions`, {
+    // The base URL is configured: the egress checks its address, and caps the time and the answer's size.
+    const res = await egress.request(`${gen.baseUrl}/chat/completions`, {
       method: 'POST',
       headers,
       body,
       redirect: 'error',
-      signal: AbortSignal.timeout(timeoutMs),
+      timeoutMs,
+      maxBytes: RESPONSE_BYTES,
     });
-    const text = await readCapped(res);
-    if (!res.ok || text === undefined) {
+    if (res.status < 200 || res.status >= 300) {
       log.info({ status: res.status }, 'generated answer refused; the article answers instead');
       return undefined;
     }
-    const parsed = JSON.parse(text) as { choices?: { message?: { content?: unknown } }[] };
+    const parsed = JSON.parse(res.body.toString('utf8')) as {
+      choices?: { message?: { content?: unknown } }[];
+    };
     const content = parsed.choices?.[0]?.message?.content;
     const answer = typeof content === 'string' ? content.trim() : '';
     if (!answer || answer.includes(NO_ANSWER)) return undefined;

@@ -179,7 +179,7 @@ export class BotEngine {
     if (!gen) return fallback;
     const sent = matches.slice(0, GENERATION_ARTICLES);
     const timeoutMs = Math.max(500, Math.min(gen.timeoutMs, bot.timeoutMs / 2));
-    const answer = await generateAnswer(gen, question, sent, timeoutMs, this.log);
+    const answer = await generateAnswer(this.sender.egress, gen, question, sent, timeoutMs, this.log);
     if (!answer) return fallback;
     return { ...fallback, reply: generatedReply(answer.text, sent, answer.cited) };
   }

@@ -33,7 +33,7 @@ export async function botsFeature(app: App, ctx: AppContext): Promise<void> {
   const knowledge = new KnowledgeIndex(store, bus, log);
   const hooks = ctx.config.webhooks;
   // A bot's webhook answers within its own timeout; the sender's deadline only bounds a stuck post.
-  const sender = new WebhookSender(hooks, BOT_ANSWER_BYTES);
+  const sender = new WebhookSender(ctx.egress, hooks, BOT_ANSWER_BYTES);
   const base = ctx.config.publicUrl.replace(/\/+$/, '');
   const engine = new BotEngine(
     store,
@@ -89,6 +89,5 @@ export async function botsFeature(app: App, ctx: AppContext): Promise<void> {
     await engine.stop();
     present.stop();
     await knowledge.stop();
-    sender.close();
   });
 }

@@ -65,7 +65,7 @@ export async function appChannelFeature(app: App, ctx: AppContext): Promise<void
   const chat = chatOf(ctx);
   if (!chat) throw new Error('the app channel needs the chat feature');
   const log = ctx.logger.child({ component: 'app-channel' });
-  const dispatcher = new PushDispatcher(ctx.store, ctx.config.push, log);
+  const dispatcher = new PushDispatcher(ctx.store, ctx.config.push, log, ctx.egress);
   const isHere = async (accountId: string, conversationId: string) =>
     (await chat.visitors.here.members(accountId)).has(conversationId);
   const channel = new AppChannel(ctx.store, dispatcher, isHere);

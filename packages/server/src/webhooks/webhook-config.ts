@@ -1,7 +1,5 @@
 /** How webhooks are delivered (`BECKON_WEBHOOKS_*`, see docs/configuration.md). */
 export interface WebhookOptions {
-  /** Deliver to private, loopback and link-local addresses too (self-hosting, tests). */
-  allowPrivate: boolean;
   /** Longest wait for the TCP (and TLS) connection (ms). */
   connectTimeoutMs: number;
   /** Longest whole attempt, the answer's body included (ms). */
@@ -26,7 +24,6 @@ const HOUR = 3_600_000;
 
 /** 21 tries, 5 s doubling to 12 h with equal jitter: about three days from the first to the last. */
 export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
-  allowPrivate: false,
   connectTimeoutMs: 5000,
   timeoutMs: 15_000,
   pollMs: 1000,
@@ -47,13 +44,9 @@ export function loadWebhookOptions(env: NodeJS.ProcessEnv): WebhookOptions {
     return v;
   };
   const d = DEFAULT_WEBHOOK_OPTIONS;
-  const allow = env.BECKON_WEBHOOKS_ALLOW_PRIVATE ?? '';
-  if (!['', '0', '1', 'true', 'false'].includes(allow))
-    throw new Error(`invalid BECKON_WEBHOOKS_ALLOW_PRIVATE: ${allow}`);
   const timeoutMs = read('BECKON_WEBHOOKS_TIMEOUT_MS', d.timeoutMs, 100, 120_000);
   const retryBaseMs = read('BECKON_WEBHOOKS_RETRY_BASE_MS', d.retryBaseMs, 10, HOUR);
   return {
-    allowPrivate: allow === '1' || allow === 'true',
     connectTimeoutMs: read('BECKON_WEBHOOKS_CONNECT_TIMEOUT_MS', d.connectTimeoutMs, 50, 60_000),
     timeoutMs,
     pollMs: read('BECKON_WEBHOOKS_POLL_MS', d.pollMs, 10, 60_000),

@@ -1,3 +1,4 @@
+import type { Egress } from '../egress/egress.ts';
 import type { Logger } from '../logger.ts';
 import { backoffMs, LeaseWorker } from '../ops/lease-worker.ts';
 import type { Store } from '../store/store.ts';
@@ -26,8 +27,9 @@ export class WebhookDispatcher {
     private readonly store: Store,
     private readonly log: Logger,
     private readonly opts: WebhookOptions,
+    egress: Egress,
   ) {
-    this.sender = new WebhookSender(opts);
+    this.sender = new WebhookSender(egress, opts);
     this.worker = new LeaseWorker(
       'webhook',
       async (room) =>
@@ -43,12 +45,11 @@ export class WebhookDispatcher {
     this.worker.start();
   }
 
-  /** Stops claiming, waits for the attempts in flight, and closes idle connections. */
+  /** Stops claiming and waits for the attempts in flight. */
   async stop(): Promise<void> {
     this.offQueued?.();
     this.offQueued = undefined;
     await this.worker.stop();
-    this.sender.close();
   }
 
   wake(): void {

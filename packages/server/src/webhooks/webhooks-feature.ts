@@ -18,8 +18,13 @@ export function webhooksOf(ctx: AppContext): WebhookDispatcher | undefined {
  */
 export async function webhooksFeature(app: App, ctx: AppContext): Promise<void> {
   const opts = ctx.config.webhooks;
-  webhooksRoutes(app, ctx, opts);
-  const dispatcher = new WebhookDispatcher(ctx.store, ctx.logger.child({ component: 'webhooks' }), opts);
+  webhooksRoutes(app, ctx);
+  const dispatcher = new WebhookDispatcher(
+    ctx.store,
+    ctx.logger.child({ component: 'webhooks' }),
+    opts,
+    ctx.egress,
+  );
   dispatchers.set(ctx, dispatcher);
   const waiting = new SlackWaitingNotices(ctx.store, ctx.logger.child({ component: 'slack' }));
   dispatcher.start();

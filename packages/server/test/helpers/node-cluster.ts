@@ -34,7 +34,11 @@ export async function startCluster(
   };
   try {
     for (let i = 0; i < count; i++) {
-      const config = loadConfig({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' }, env);
+      // Stand-in providers listen on loopback, which the egress refuses unless allowed.
+      const config = loadConfig(
+        { port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' },
+        { BECKON_EGRESS_ALLOW_PRIVATE: '1', ...env },
+      );
       config.databaseUrl = TEST_PG_URL;
       config.redisUrl = redisUrl;
       const node = await createNode(config, { logger: pino({ level: 'silent' }), pgSchema: schema });

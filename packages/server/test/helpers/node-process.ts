@@ -58,6 +58,8 @@ export async function startNodeProcess(o: NodeProcessOptions): Promise<NodeProce
     LOG_FORMAT: 'json',
     // Nodes on one store share the key their secrets are sealed with; each has its own data dir.
     BECKON_SECRET_KEY: 'key-of-every-test-node-on-one-store-0123456789',
+    // Stand-in providers listen on loopback, which the egress refuses unless allowed.
+    BECKON_EGRESS_ALLOW_PRIVATE: '1',
     ...o.env,
   };
   delete env.REDIS_URL;

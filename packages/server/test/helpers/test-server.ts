@@ -15,7 +15,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export interface TestServerOptions extends Pick<NodeOptions, 'routes'> {
+export interface TestServerOptions extends Pick<NodeOptions, 'routes' | 'egress'> {
   /** Seed the Demo Store account with known passwords (admin: demo-admin-pw, agents: demo-agent-pw). */
   demo?: boolean;
   /** 'postgres' forces PostgreSQL; default: PostgreSQL when DATABASE_URL is set, else a temporary SQLite file. */
@@ -52,12 +52,19 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     },
     // A closed console's agent counts as gone at once unless a test asks for the grace period.
-    { BECKON_AGENT_PRESENCE_GRACE_MS: '0', ...opts.env },
+    // Providers, webhooks and model servers are local stand-ins on loopback: the egress may reach
+    // them unless a test asks for the production policy (`BECKON_EGRESS_ALLOW_PRIVATE: '0'`).
+    { BECKON_AGENT_PRESENCE_GRACE_MS: '0', BECKON_EGRESS_ALLOW_PRIVATE: '1', ...opts.env },
   );
   config.databaseUrl = usePg ? TEST_PG_URL : undefined;
   config.prettyLogs = false;
   const logger = opts.logs ? pino({ level: 'trace' }, opts.logs) : pino({ level: config.logLevel });
-  const node = await createNode(config, { logger, pgSchema: schema, routes: opts.routes });
+  const node = await createNode(config, {
+    logger,
+    pgSchema: schema,
+    routes: opts.routes,
+    egress: opts.egress,
+  });
   const url = await node.listen();
   let demo: DemoSeedResult | undefined;
   if (opts.demo) {

@@ -25,7 +25,9 @@ export async function connectionsFeature(app: App, ctx: AppContext, channels: Ch
   const log = (name: string) => ctx.logger.child({ component: name });
   const chat = chatOf(ctx);
   if (!chat) throw new Error('provider connections need the chat feature');
-  const media = new MediaDownloader(chat.attachments, config.providerTimeoutMs, log('channel-media'));
+  // Every provider call and media download goes through the egress: base URLs are configured.
+  const http = { egress: ctx.egress, timeoutMs: config.providerTimeoutMs };
+  const media = new MediaDownloader(chat.attachments, http, log('channel-media'));
   const threads = new ThreadCache({
     onAccount: (accountId, fn) => chat.events.onAccount(accountId, fn),
     hearing: () => ctx.bus.health().ok,
@@ -36,7 +38,7 @@ export async function connectionsFeature(app: App, ctx: AppContext, channels: Ch
     inbox,
     channels.outbox,
     log('whatsapp'),
-    config.providerTimeoutMs,
+    http,
     config.graphApiVersion,
   );
   const list: Connector[] = [
@@ -51,21 +53,14 @@ export async function connectionsFeature(app: App, ctx: AppContext, channels: Ch
           log(type),
           (conversationId, attachmentId) => chat.attachments.urls.visitorUrl(conversationId, attachmentId),
           chat.attachments.maxBytes,
-          config.providerTimeoutMs,
+          http,
           config.graphApiVersion,
         ),
     ),
-    new TelegramConnector(ctx.store, inbox, log('telegram'), config.providerTimeoutMs, (conn) =>
+    new TelegramConnector(ctx.store, inbox, log('telegram'), http, (conn) =>
       webhookUrlOf(ctx.config.publicUrl, conn),
     ),
-    new SmsConnector(
-      ctx.store,
-      inbox,
-      channels.outbox,
-      log('sms'),
-      () => ctx.config.publicUrl,
-      config.providerTimeoutMs,
-    ),
+    new SmsConnector(ctx.store, inbox, channels.outbox, log('sms'), () => ctx.config.publicUrl, http),
   ];
   const connectors = new Map(list.map((c) => [c.type, c] as const));
   for (const c of list) channels.registry.register(c.channel);

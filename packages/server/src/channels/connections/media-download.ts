@@ -2,7 +2,9 @@ import type { Conversation } from '@beckon/protocol/chat-api';
 import { isAttachmentType, MAX_ATTACHMENTS_PER_MESSAGE } from '@beckon/protocol/chat-attachments';
 import type { AttachmentService } from '../../conversations/attachments/attachment-service.ts';
 import { sniffType } from '../../conversations/attachments/file-checks.ts';
+import { EgressError } from '../../egress/egress-error.ts';
 import type { Logger } from '../../logger.ts';
+import type { ProviderHttp } from './provider-http.ts';
 
 /** Where a file is to be fetched from, once its connector has asked the provider. */
 export interface MediaLocation {
@@ -51,7 +53,7 @@ const megabytes = (n: number) => `${(n / (1024 * 1024)).toFixed(n < 10 * 1024 * 
 export class MediaDownloader {
   constructor(
     private readonly attachments: AttachmentService,
-    private readonly timeoutMs: number,
+    private readonly http: ProviderHttp,
     private readonly log: Logger,
   ) {}
 
@@ -69,7 +71,7 @@ export class MediaDownloader {
   ): Promise<StoredMedia> {
     const out: StoredMedia = { attachmentIds: [], notes: [] };
     // One budget for all of a message's files: the provider waits for the webhook's answer.
-    const deadline = Date.now() + this.timeoutMs;
+    const deadline = Date.now() + this.http.timeoutMs;
     for (const { label: named, ...file } of refs) {
       // A note starts with the file's label: "[A photo was not kept…]".
       const ref = { ...file, label: named.charAt(0).toUpperCase() + named.slice(1) };
@@ -85,7 +87,7 @@ export class MediaDownloader {
         continue;
       }
       try {
-        const { bytes, name } = await this.fetch(ref, deadline);
+        const { bytes, name } = await this.download(ref, deadline);
         // The bytes decide, as for every upload: a provider's label is only a hint.
         const type = sniffType(bytes);
         if (!type) {
@@ -120,49 +122,32 @@ export class MediaDownloader {
   }
 
   /** The file's bytes, refusing it as soon as any size (declared, announced or read) passes the limit. */
-  private async fetch(ref: MediaRef, deadline: number): Promise<{ bytes: Buffer; name?: string }> {
+  private async download(ref: MediaRef, deadline: number): Promise<{ bytes: Buffer; name?: string }> {
     const max = this.maxBytes;
     if (ref.size !== undefined && ref.size > max) throw new TooLarge(megabytes(ref.size));
     const where = await ref.locate();
     if (where.size !== undefined && where.size > max) throw new TooLarge(megabytes(where.size));
-    const res = await fetch(where.url, {
-      ...(where.headers ? { headers: where.headers } : {}),
-      signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
-    }).catch((err: Error) => {
-      throw new Error(err.name === 'TimeoutError' ? 'no answer in time' : 'unreachable');
-    });
-    if (!res.ok || !res.body) {
-      await res.body?.cancel().catch(() => {});
-      throw new Error(`the provider answered ${res.status}`);
-    }
-    const announced = Number(res.headers.get('content-length'));
-    if (Number.isFinite(announced) && announced > max) {
-      await res.body.cancel().catch(() => {});
-      throw new TooLarge(megabytes(announced));
-    }
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    const reader = res.body.getReader();
+    let res: Awaited<ReturnType<ProviderHttp['egress']['request']>>;
     try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        total += value.byteLength;
+      res = await this.http.egress.request(where.url, {
+        ...(where.headers ? { headers: where.headers } : {}),
+        timeoutMs: Math.max(1, deadline - Date.now()),
         // A sender may lie in its headers (or send none): the limit holds for what actually arrives.
-        if (total > max) {
-          await reader.cancel().catch(() => {});
-          throw new TooLarge(`over ${megabytes(max)}`);
-        }
-        chunks.push(value);
-      }
+        maxBytes: max,
+      });
     } catch (err) {
-      if (err instanceof TooLarge) throw err;
-      throw new Error(
-        (err as Error).name === 'TimeoutError' ? 'no answer in time' : 'the download broke off',
-      );
+      if (!(err instanceof EgressError)) throw err;
+      if (err.code === 'too_large')
+        throw new TooLarge(err.size !== null ? megabytes(err.size) : `over ${megabytes(max)}`);
+      if (err.code === 'timeout' || err.code === 'body_timeout') throw new Error('no answer in time');
+      if (err.code === 'network') throw new Error('the download broke off');
+      if (err.code === 'private_address') throw new Error('its address is refused');
+      throw new Error('unreachable');
     }
+    if (res.status < 200 || res.status >= 300) throw new Error(`the provider answered ${res.status}`);
+    const total = res.body.length;
     if (total === 0) throw new Error('the file is empty');
-    return { bytes: Buffer.concat(chunks), ...(where.name ? { name: where.name } : {}) };
+    return { bytes: res.body, ...(where.name ? { name: where.name } : {}) };
   }
 }
 

@@ -1,22 +1,35 @@
+import type { Egress } from '../../egress/egress.ts';
+import type { EgressError } from '../../egress/egress-error.ts';
+import { egressFetch } from '../../egress/egress-fetch.ts';
 import { ChannelSendError } from '../channel.ts';
 
 /** Reads a provider's error message out of its JSON error body. */
 export type ErrorReader = (body: unknown) => string | undefined;
 
+/** How provider APIs are reached: through the egress (a connection's `apiBaseUrl` is configured), each call within `timeoutMs`. */
+export interface ProviderHttp {
+  egress: Egress;
+  timeoutMs: number;
+}
+
+/** The most of a provider's JSON answer read. */
+const ANSWER_BYTES = 4 * 1024 * 1024;
+
 /**
  * The one HTTP client every provider connector calls (Graph API, Bot API, Twilio): JSON out, JSON or a form in,
  * a timeout, and failures as `ChannelSendError` — a network fault, a timeout, 429 and 5xx are
- * worth trying again; any other 4xx is final, with the provider's own message.
+ * worth trying again; any other 4xx is final, with the provider's own message. A base URL the
+ * egress refuses (a private address) is final too.
  */
 export async function callProvider<T>(
   url: string,
   init: { method?: string; headers?: Record<string, string>; body?: unknown; form?: Record<string, string> },
-  timeoutMs: number,
+  http: ProviderHttp,
   readError: ErrorReader,
 ): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(url, {
+    res = await egressFetch(http.egress, { timeoutMs: http.timeoutMs, maxBytes: ANSWER_BYTES })(url, {
       method: init.method ?? 'POST',
       headers: {
         ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -26,10 +39,12 @@ export async function callProvider<T>(
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
       // Some providers (Twilio) take form fields, not JSON.
       ...(init.form === undefined ? {} : { body: new URLSearchParams(init.form).toString() }),
-      signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (err) {
-    const timedOut = (err as Error)?.name === 'TimeoutError';
+    const code = (err as EgressError).code;
+    if (code === 'private_address' || code === 'invalid_url')
+      throw new ChannelSendError(`the provider's address is refused: ${(err as Error).message}`, false);
+    const timedOut = code === 'timeout' || code === 'body_timeout' || code === 'connect_timeout';
     throw new ChannelSendError(
       timedOut
         ? 'the provider did not answer in time'

@@ -8,7 +8,7 @@ import {
   type SendResult,
 } from '../channel.ts';
 import { graphError, graphNode } from '../connections/graph-api.ts';
-import { callProvider } from '../connections/provider-http.ts';
+import { callProvider, type ProviderHttp } from '../connections/provider-http.ts';
 import { SCORES, scorePayload, surveyOf } from '../csat/csat-survey.ts';
 
 /** A Graph API messaging product: a Facebook page's Messenger, or its Instagram account. */
@@ -86,7 +86,7 @@ export class MessengerChannel implements Channel {
     /** A URL the platform can fetch an agent's file from (signed, expiring). */
     private readonly fileUrl: (conversationId: string, attachmentId: string) => string,
     maxBytes: number,
-    private readonly timeoutMs: number,
+    private readonly http: ProviderHttp,
     /** The Graph API version called (`BECKON_GRAPH_API_VERSION`). */
     private readonly graphVersion: string,
   ) {
@@ -163,7 +163,7 @@ export class MessengerChannel implements Channel {
           headers: { authorization: `Bearer ${conn.config.pageAccessToken}` },
           body: { recipient: { id: recipient }, ...type, message },
         },
-        this.timeoutMs,
+        this.http,
         graphError,
       );
       const mid = r?.message_id;

@@ -6,7 +6,7 @@ import type { Connector } from '../connections/connector.ts';
 import { graphError, graphNode } from '../connections/graph-api.ts';
 import type { MediaRef } from '../connections/media-download.ts';
 import { metaAuthentic, metaHandshake, receivedAt } from '../connections/meta-webhook.ts';
-import { callProvider } from '../connections/provider-http.ts';
+import { callProvider, type ProviderHttp } from '../connections/provider-http.ts';
 import type { OutboxDispatcher } from '../outbox-dispatcher.ts';
 import {
   identityKindOf,
@@ -48,11 +48,11 @@ export class MessengerConnector implements Connector {
     private readonly log: Logger,
     fileUrl: (conversationId: string, attachmentId: string) => string,
     maxBytes: number,
-    private readonly timeoutMs: number,
+    private readonly http: ProviderHttp,
     /** The Graph API version called (`BECKON_GRAPH_API_VERSION`). */
     private readonly graphVersion: string,
   ) {
-    this.channel = new MessengerChannel(type, store, fileUrl, maxBytes, timeoutMs, graphVersion);
+    this.channel = new MessengerChannel(type, store, fileUrl, maxBytes, http, graphVersion);
     this.name = PLATFORM_NAMES[type];
   }
 
@@ -60,7 +60,7 @@ export class MessengerConnector implements Connector {
     return callProvider<Record<string, unknown>>(
       url,
       { method: 'GET', headers: { authorization: `Bearer ${conn.config.pageAccessToken}` } },
-      this.timeoutMs,
+      this.http,
       graphError,
     );
   }

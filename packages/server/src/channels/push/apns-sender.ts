@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import http2, { type ClientHttp2Session } from 'node:http2';
+import type { Egress } from '../../egress/egress.ts';
 import { privateKeyOf, signJwt } from './push-jwt.ts';
 import {
   asPushError,
@@ -46,6 +47,8 @@ export interface ApnsSenderOptions {
   /** `https://api.push.apple.com` (or the sandbox's) in production. */
   baseUrl: string;
   timeoutMs: number;
+  /** `BECKON_APNS_BASE_URL` is configured: the connection is made through the egress. */
+  egress: Egress;
   now?: () => number;
 }
 
@@ -58,7 +61,7 @@ export class ApnsSender implements PushSender {
   readonly kind = 'apns';
   private readonly key: KeyObject;
   private jwt: { value: string; madeAt: number } | null = null;
-  private session: ClientHttp2Session | null = null;
+  private session: Promise<ClientHttp2Session> | null = null;
   private readonly now: () => number;
 
   constructor(private readonly opts: ApnsSenderOptions) {
@@ -89,7 +92,7 @@ export class ApnsSender implements PushSender {
   }
 
   close(): void {
-    this.session?.close();
+    void this.session?.then((s) => s.close()).catch(() => {});
     this.session = null;
   }
 
@@ -119,25 +122,30 @@ export class ApnsSender implements PushSender {
   }
 
   /** The open HTTP/2 connection, or a new one; a failed or closed one is forgotten. */
-  private connection(): ClientHttp2Session {
-    if (this.session && !this.session.closed && !this.session.destroyed) return this.session;
-    const session = http2.connect(this.opts.baseUrl);
-    session.on('error', () => {});
-    session.on('close', () => {
-      if (this.session === session) this.session = null;
+  private connection(): Promise<ClientHttp2Session> {
+    if (this.session) return this.session;
+    const made = this.opts.egress.http2(this.opts.baseUrl, this.opts.timeoutMs).then((session) => {
+      const forget = () => {
+        if (this.session === made) this.session = null;
+      };
+      session.on('error', forget);
+      session.on('close', forget);
+      session.on('goaway', forget);
+      // An idle connection must not keep the process alive.
+      session.unref();
+      return session;
     });
-    session.on('goaway', () => {
-      if (this.session === session) this.session = null;
+    made.catch(() => {
+      if (this.session === made) this.session = null;
     });
-    // An idle connection must not keep the process alive.
-    session.unref();
-    this.session = session;
-    return session;
+    this.session = made;
+    return made;
   }
 
-  private post(token: string, body: string): Promise<Answer> {
+  private async post(token: string, body: string): Promise<Answer> {
+    const session = await this.connection();
     return new Promise((resolve, reject) => {
-      const req = this.connection().request({
+      const req = session.request({
         ':method': 'POST',
         ':path': `/3/device/${encodeURIComponent(token)}`,
         authorization: `bearer ${this.providerToken()}`,

@@ -1,4 +1,7 @@
 import type { KeyObject } from 'node:crypto';
+import type { Egress } from '../../egress/egress.ts';
+import type { EgressError } from '../../egress/egress-error.ts';
+import { type EgressFetch, egressFetch } from '../../egress/egress-fetch.ts';
 import { privateKeyOf, signJwt } from './push-jwt.ts';
 import {
   asPushError,
@@ -60,6 +63,8 @@ export interface FcmSenderOptions {
   /** `https://fcm.googleapis.com` in production. */
   baseUrl: string;
   timeoutMs: number;
+  /** The base URL and the service account's `token_uri` are configured: both are reached through the egress. */
+  egress: Egress;
   now?: () => number;
 }
 
@@ -73,10 +78,12 @@ export class FcmSender implements PushSender {
   private accessToken: { value: string; expiresAt: number } | null = null;
   private tokenRequest: Promise<string> | null = null;
   private readonly now: () => number;
+  private readonly fetch: EgressFetch;
 
   constructor(private readonly opts: FcmSenderOptions) {
     this.key = privateKeyOf(opts.account.private_key, 'the service account private_key');
     this.now = opts.now ?? Date.now;
+    this.fetch = egressFetch(opts.egress, { timeoutMs: opts.timeoutMs, maxBytes: 64 * 1024 });
   }
 
   async send(devices: DeviceToken[], n: PushNotification): Promise<PushReport> {
@@ -101,7 +108,7 @@ export class FcmSender implements PushSender {
 
   private async sendOne(token: string, n: PushNotification, retried = false): Promise<'sent' | 'dead'> {
     const access = await this.token();
-    const res = await fetch(
+    const res = await this.fetch(
       `${this.opts.baseUrl.replace(/\/+$/, '')}/v1/projects/${this.opts.account.project_id}/messages:send`,
       {
         method: 'POST',
@@ -120,7 +127,6 @@ export class FcmSender implements PushSender {
             android: { collapse_key: n.conversationId },
           },
         }),
-        signal: AbortSignal.timeout(this.opts.timeoutMs),
       },
     );
     if (res.ok) {
@@ -166,13 +172,13 @@ export class FcmSender implements PushSender {
     );
     let res: Response;
     try {
-      res = await fetch(account.token_uri, {
+      res = await this.fetch(account.token_uri, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }),
-        signal: AbortSignal.timeout(this.opts.timeoutMs),
       });
     } catch (err) {
+      if ((err as EgressError).code === 'private_address') throw asPushError(err);
       throw new PushError('fcm_auth_unreachable', `the token endpoint is unreachable: ${String(err)}`, true);
     }
     const body = (await res.json().catch(() => ({}))) as {

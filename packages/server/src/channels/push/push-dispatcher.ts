@@ -1,3 +1,4 @@
+import type { Egress } from '../../egress/egress.ts';
 import type { Logger } from '../../logger.ts';
 import type { SitePushSettings } from '../../store/app-push-repo.ts';
 import type { Store } from '../../store/store.ts';
@@ -29,6 +30,7 @@ export class PushDispatcher {
     private readonly store: Store,
     private readonly config: PushConfig,
     private readonly log: Logger,
+    private readonly egress: Egress,
   ) {}
 
   async push(
@@ -79,16 +81,17 @@ export class PushDispatcher {
     if (cached?.version === settings.updated_at) return cached.list;
     for (const s of cached?.list ?? []) s.close();
     const list: PushSender[] = [];
+    const { egress } = this;
     const timeoutMs = this.config.timeoutMs;
     try {
       if (settings.fcm_service_account) {
         const account = parseServiceAccount(settings.fcm_service_account);
-        list.push(new FcmSender({ account, baseUrl: this.config.fcmBaseUrl, timeoutMs }));
+        list.push(new FcmSender({ account, baseUrl: this.config.fcmBaseUrl, timeoutMs, egress }));
       }
       if (settings.apns) {
         const credentials = JSON.parse(settings.apns) as ApnsCredentials;
         const baseUrl = apnsBaseUrl(this.config, credentials.environment);
-        list.push(new ApnsSender({ credentials, baseUrl, timeoutMs }));
+        list.push(new ApnsSender({ credentials, baseUrl, timeoutMs, egress }));
       }
     } catch (err) {
       // Checked when saved; a key that no longer parses is reported by the push that needed it.
@@ -96,7 +99,12 @@ export class PushDispatcher {
     }
     if (settings.webhook_url && settings.webhook_secret) {
       list.push(
-        new WebhookPushSender({ url: settings.webhook_url, secret: settings.webhook_secret, timeoutMs }),
+        new WebhookPushSender({
+          url: settings.webhook_url,
+          secret: settings.webhook_secret,
+          timeoutMs,
+          egress,
+        }),
       );
     }
     this.senders.set(siteId, { version: settings.updated_at, list });

@@ -1,3 +1,4 @@
+import { EgressError } from '../../egress/egress-error.ts';
 /**
  * The push seam: one interface for every way a reply reaches an app user who has no socket open
  * (FCM, APNs, the site's own webhook). A sender delivers one notification to a user's devices and
@@ -59,6 +60,13 @@ export interface PushSender {
 /** Any failure as a PushError: a network error is worth retrying. */
 export function asPushError(err: unknown): PushError {
   if (err instanceof PushError) return err;
+  // A configured address the egress refuses stays refused: trying again would not help.
+  if (err instanceof EgressError && err.code === 'private_address')
+    return new PushError(
+      'push_private_address',
+      `the push service's address is refused: ${err.message}`,
+      false,
+    );
   const message = err instanceof Error ? err.message : String(err);
   return new PushError('push_unreachable', `the push service is unreachable: ${message}`, true);
 }

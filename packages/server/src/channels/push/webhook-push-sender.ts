@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import type { Egress } from '../../egress/egress.ts';
 import {
   asPushError,
   type DeviceToken,
@@ -19,6 +20,8 @@ export interface WebhookPushOptions {
   url: string;
   secret: string;
   timeoutMs: number;
+  /** The site configured the URL: it is reached through the egress. */
+  egress: Egress;
   now?: () => number;
 }
 
@@ -45,7 +48,7 @@ export class WebhookPushSender implements PushSender {
     });
     const seconds = Math.floor((this.opts.now ?? Date.now)() / 1000);
     try {
-      const res = await fetch(this.opts.url, {
+      const res = await this.opts.egress.request(this.opts.url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -53,10 +56,11 @@ export class WebhookPushSender implements PushSender {
         },
         body,
         redirect: 'error',
-        signal: AbortSignal.timeout(this.opts.timeoutMs),
+        timeoutMs: this.opts.timeoutMs,
+        maxBytes: 1024,
+        overflow: 'cut',
       });
-      await res.body?.cancel();
-      if (!res.ok) {
+      if (res.status < 200 || res.status >= 300) {
         throw new PushError(
           `webhook_http_${res.status}`,
           `the push webhook answered ${res.status}`,

@@ -8,7 +8,7 @@ import {
   type OutboundMessage,
   type SendResult,
 } from '../channel.ts';
-import { callProvider } from '../connections/provider-http.ts';
+import { callProvider, type ProviderHttp } from '../connections/provider-http.ts';
 import { TWILIO_API_BASE, twilioError } from './twilio.ts';
 
 /** Twilio's limit for one message's body: it splits it into up to ten segments. */
@@ -39,7 +39,7 @@ export class SmsChannel implements Channel {
     private readonly store: Store,
     /** Read at each send: the public address may be settled after start (a test's port). */
     private readonly publicUrl: () => string,
-    private readonly timeoutMs: number,
+    private readonly http: ProviderHttp,
   ) {}
 
   async send(msg: OutboundMessage): Promise<SendResult> {
@@ -67,7 +67,7 @@ export class SmsChannel implements Channel {
           StatusCallback: `${webhookUrlOf(this.publicUrl(), conn)}?status=1`,
         },
       },
-      this.timeoutMs,
+      this.http,
       twilioError,
     );
     return r?.sid ? { status: 'sent', providerId: r.sid } : { status: 'sent' };
@@ -83,7 +83,7 @@ export class SmsChannel implements Channel {
         method: 'GET',
         headers: { authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}` },
       },
-      this.timeoutMs,
+      this.http,
       twilioError,
     );
     if (r?.status && r.status !== 'active') throw new Error(`the Twilio account is ${r.status}`);

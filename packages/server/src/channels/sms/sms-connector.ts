@@ -3,6 +3,7 @@ import type { ChannelConnection } from '../../store/channel-connections-repo.ts'
 import type { Store } from '../../store/store.ts';
 import type { ConnectionInbox } from '../connections/connection-inbox.ts';
 import type { Connector, HookRequest } from '../connections/connector.ts';
+import type { ProviderHttp } from '../connections/provider-http.ts';
 import type { OutboxDispatcher } from '../outbox-dispatcher.ts';
 import { SmsChannel } from './sms-channel.ts';
 import { field, formOf, keywordOf, lineOf, mediaOf, type TwilioParams, validSignature } from './twilio.ts';
@@ -29,9 +30,9 @@ export class SmsConnector implements Connector {
     private readonly outbox: OutboxDispatcher,
     private readonly log: Logger,
     publicUrl: () => string,
-    timeoutMs: number,
+    http: ProviderHttp,
   ) {
-    this.channel = new SmsChannel(store, publicUrl, timeoutMs);
+    this.channel = new SmsChannel(store, publicUrl, http);
   }
 
   /** The account's name and the sending number, when Twilio takes the credentials. */

@@ -7,7 +7,7 @@ import {
   type OutboundMessage,
   type SendResult,
 } from '../channel.ts';
-import { callProvider } from '../connections/provider-http.ts';
+import { callProvider, type ProviderHttp } from '../connections/provider-http.ts';
 import { SCORES, scorePayload, surveyOf } from '../csat/csat-survey.ts';
 
 /** Telegram's public Bot API root; a connection's `apiBaseUrl` replaces it. */
@@ -29,11 +29,11 @@ export interface BotApiReply<T> {
 const botError = (body: unknown) => (body as BotApiReply<unknown>)?.description;
 
 /** Calls one Bot API method of a connection's bot. */
-export const botCall = <T>(conn: ChannelConnection, method: string, body: unknown, timeoutMs: number) =>
+export const botCall = <T>(conn: ChannelConnection, method: string, body: unknown, http: ProviderHttp) =>
   callProvider<BotApiReply<T>>(
     `${(conn.apiBaseUrl ?? BOT_API_BASE).replace(/\/+$/, '')}/bot${conn.config.botToken}/${method}`,
     { body },
-    timeoutMs,
+    http,
     botError,
   );
 
@@ -52,7 +52,7 @@ export class TelegramChannel implements Channel {
 
   constructor(
     private readonly store: Store,
-    private readonly timeoutMs: number,
+    private readonly http: ProviderHttp,
   ) {}
 
   async send(msg: OutboundMessage): Promise<SendResult> {
@@ -85,7 +85,7 @@ export class TelegramChannel implements Channel {
             }
           : {}),
       },
-      this.timeoutMs,
+      this.http,
     );
     const id = r?.result?.message_id;
     return id === undefined ? { status: 'sent' } : { status: 'sent', providerId: `${chatId}:${id}` };

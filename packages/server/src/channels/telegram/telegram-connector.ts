@@ -5,6 +5,7 @@ import type { Store } from '../../store/store.ts';
 import type { ConnectionInbox } from '../connections/connection-inbox.ts';
 import type { Connector, HookRequest } from '../connections/connector.ts';
 import type { MediaRef } from '../connections/media-download.ts';
+import type { ProviderHttp } from '../connections/provider-http.ts';
 import { SCORES, scorePayload } from '../csat/csat-survey.ts';
 import { BOT_API_BASE, botCall, TELEGRAM_IDENTITY, TelegramChannel } from './telegram-channel.ts';
 
@@ -72,11 +73,11 @@ export class TelegramConnector implements Connector {
     private readonly store: Store,
     private readonly inbox: ConnectionInbox,
     private readonly log: Logger,
-    private readonly timeoutMs: number,
+    private readonly http: ProviderHttp,
     /** Where Telegram sends a connection's updates (the public webhook URL). */
     private readonly webhookUrl: (conn: ChannelConnection) => string,
   ) {
-    this.channel = new TelegramChannel(store, timeoutMs);
+    this.channel = new TelegramChannel(store, http);
   }
 
   /** Connections whose webhook is being set again on this node: one call at a time each. */
@@ -92,7 +93,7 @@ export class TelegramConnector implements Connector {
       conn,
       'setWebhook',
       { url, secret_token: secretTokenOf(conn), allowed_updates: ALLOWED_UPDATES },
-      this.timeoutMs,
+      this.http,
     );
     await this.store.channelConnections.updateConfig(conn.accountId, conn.id, {
       [WEBHOOK_UPDATES_KEY]: UPDATES_MARK,
@@ -116,7 +117,7 @@ export class TelegramConnector implements Connector {
   }
 
   async test(conn: ChannelConnection): Promise<string> {
-    const me = await botCall<{ username?: string; first_name?: string }>(conn, 'getMe', {}, this.timeoutMs);
+    const me = await botCall<{ username?: string; first_name?: string }>(conn, 'getMe', {}, this.http);
     const name = me?.result?.username ? `@${me.result.username}` : me?.result?.first_name;
     if (!name) throw new Error('Telegram answered without the bot');
     return name;
@@ -194,7 +195,7 @@ export class TelegramConnector implements Connector {
       conn,
       'answerCallbackQuery',
       { callback_query_id: q.id, ...(text ? { text } : {}) },
-      this.timeoutMs,
+      this.http,
     ).catch((err: Error) =>
       this.log.debug({ connection: conn.id, err: err.message }, 'callback query not answered'),
     );
@@ -219,7 +220,7 @@ export class TelegramConnector implements Connector {
             conn,
             'getFile',
             { file_id: fileId },
-            this.timeoutMs,
+            this.http,
           );
           const path = r?.result?.file_path;
           if (!path) throw new Error('Telegram answered without the file path');

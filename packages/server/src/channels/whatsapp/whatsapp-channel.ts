@@ -8,7 +8,7 @@ import {
   type SendResult,
 } from '../channel.ts';
 import { graphError, graphNode } from '../connections/graph-api.ts';
-import { callProvider } from '../connections/provider-http.ts';
+import { callProvider, type ProviderHttp } from '../connections/provider-http.ts';
 import { SCORES, scorePayload, surveyOf } from '../csat/csat-survey.ts';
 
 export { graphError };
@@ -47,7 +47,7 @@ export class WhatsAppChannel implements Channel {
 
   constructor(
     private readonly store: Store,
-    private readonly timeoutMs: number,
+    private readonly http: ProviderHttp,
     /** The Graph API version called (`BECKON_GRAPH_API_VERSION`). */
     private readonly graphVersion: string,
   ) {}
@@ -80,7 +80,7 @@ export class WhatsAppChannel implements Channel {
         headers: { authorization: `Bearer ${conn.config.accessToken}` },
         body: { messaging_product: 'whatsapp', recipient_type: 'individual', to, ...content },
       },
-      this.timeoutMs,
+      this.http,
       graphError,
     );
     const providerId = r?.messages?.[0]?.id;

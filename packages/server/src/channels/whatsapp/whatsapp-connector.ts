@@ -6,7 +6,7 @@ import type { Connector } from '../connections/connector.ts';
 import { graphNode } from '../connections/graph-api.ts';
 import type { MediaRef } from '../connections/media-download.ts';
 import { metaAuthentic, metaHandshake, receivedAt } from '../connections/meta-webhook.ts';
-import { callProvider } from '../connections/provider-http.ts';
+import { callProvider, type ProviderHttp } from '../connections/provider-http.ts';
 import type { OutboxDispatcher } from '../outbox-dispatcher.ts';
 import { graphError, graphUrlOf, WhatsAppChannel } from './whatsapp-channel.ts';
 import { fetchTemplates } from './whatsapp-templates.ts';
@@ -33,11 +33,11 @@ export class WhatsAppConnector implements Connector {
     private readonly inbox: ConnectionInbox,
     private readonly outbox: OutboxDispatcher,
     private readonly log: Logger,
-    private readonly timeoutMs: number,
+    private readonly http: ProviderHttp,
     /** The Graph API version called (`BECKON_GRAPH_API_VERSION`). */
     private readonly graphVersion: string,
   ) {
-    this.channel = new WhatsAppChannel(store, timeoutMs, graphVersion);
+    this.channel = new WhatsAppChannel(store, http, graphVersion);
   }
 
   /** Reads the phone number's node: its verified business name and display number. */
@@ -45,7 +45,7 @@ export class WhatsAppConnector implements Connector {
     const n = await callProvider<{ verified_name?: string; display_phone_number?: string }>(
       `${graphUrlOf(conn, this.graphVersion)}?fields=verified_name,display_phone_number`,
       { method: 'GET', headers: { authorization: `Bearer ${conn.config.accessToken}` } },
-      this.timeoutMs,
+      this.http,
       graphError,
     );
     const parts = [n?.verified_name, n?.display_phone_number].filter(Boolean);
@@ -67,7 +67,7 @@ export class WhatsAppConnector implements Connector {
 
   /** Replaces the connection's stored templates with what Meta lists now; throws with Meta's reason. */
   async syncTemplates(conn: ChannelConnection): Promise<void> {
-    const list = await fetchTemplates(conn, this.timeoutMs, this.graphVersion);
+    const list = await fetchTemplates(conn, this.http, this.graphVersion);
     await this.store.whatsappTemplates.replace(conn.accountId, conn.id, list);
   }
 
@@ -148,7 +148,7 @@ export class WhatsAppConnector implements Connector {
         const m = await callProvider<{ url?: string; file_size?: number }>(
           graphNode(conn.apiBaseUrl, file.id, this.graphVersion),
           { method: 'GET', headers: auth },
-          this.timeoutMs,
+          this.http,
           graphError,
         );
         if (!m?.url) throw new Error('the Graph API answered without the media URL');

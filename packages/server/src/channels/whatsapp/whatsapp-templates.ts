@@ -12,7 +12,7 @@ import { AppError } from '../../errors.ts';
 import type { ChannelConnection } from '../../store/channel-connections-repo.ts';
 import type { StoredTemplate } from '../../store/whatsapp-templates-repo.ts';
 import { graphRoot } from '../connections/graph-api.ts';
-import { callProvider } from '../connections/provider-http.ts';
+import { callProvider, type ProviderHttp } from '../connections/provider-http.ts';
 import { graphError } from './whatsapp-channel.ts';
 
 /** One component of a template as the Graph API lists it (`GET /{waba-id}/message_templates`). */
@@ -179,7 +179,7 @@ export function templateMessage(
  */
 export async function fetchTemplates(
   conn: ChannelConnection,
-  timeoutMs: number,
+  http: ProviderHttp,
   version: string,
 ): Promise<Omit<StoredTemplate, 'syncedAt'>[]> {
   const waba = conn.config.wabaId;
@@ -198,7 +198,7 @@ export async function fetchTemplates(
     const r: { data?: MetaTemplate[]; paging?: { next?: string } } | undefined = await callProvider(
       url,
       { method: 'GET', headers: { authorization: `Bearer ${conn.config.accessToken}` } },
-      timeoutMs,
+      http,
       graphError,
     );
     for (const t of r?.data ?? []) {

@@ -1,6 +1,7 @@
 import { AnswerGeneration, AnswerGenerationUpdate } from '@beckon/protocol/bots-api';
 import { ADMINS, authOf, requireRole } from '../../auth/auth-context.ts';
 import type { AppContext } from '../../context.ts';
+import { checkConfiguredUrl } from '../../egress/configured-url.ts';
 import { badRequest } from '../../errors.ts';
 import { replies, security } from '../responses.ts';
 import type { App } from '../types.ts';
@@ -51,6 +52,7 @@ export function answerGenerationRoutes(app: App, ctx: AppContext): void {
       if (body.enabled && !body.model.trim()) {
         throw badRequest('enter the model the server should use (/body/model)', 'model_required');
       }
+      if (body.baseUrl.trim()) await checkConfiguredUrl(ctx.egress, body.baseUrl.trim(), '/body/baseUrl');
       return store.answerGeneration.save(authOf(req).accountId, body);
     },
   );

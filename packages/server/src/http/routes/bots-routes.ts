@@ -15,6 +15,7 @@ import { ADMINS, ALL_ROLES, authOf, requireRole } from '../../auth/auth-context.
 import type { BotEngine } from '../../bots/bot-engine.ts';
 import type { KnowledgeIndex } from '../../bots/knowledge-index.ts';
 import type { AppContext } from '../../context.ts';
+import { checkConfiguredUrl } from '../../egress/configured-url.ts';
 import { IdParams, NoContent, replies, security } from '../responses.ts';
 import type { App } from '../types.ts';
 
@@ -62,7 +63,10 @@ export function botsRoutes(
         response: replies(201, BotCreated),
       },
     },
-    async (req, reply) => reply.code(201).send(await store.bots.create(authOf(req).accountId, req.body)),
+    async (req, reply) => {
+      if (req.body.url) await checkConfiguredUrl(ctx.egress, req.body.url, '/url');
+      return reply.code(201).send(await store.bots.create(authOf(req).accountId, req.body));
+    },
   );
 
   app.get(
@@ -90,7 +94,10 @@ export function botsRoutes(
         response: replies(200, Bot),
       },
     },
-    async (req) => store.bots.update(authOf(req).accountId, req.params.id, req.body),
+    async (req) => {
+      if (req.body.url) await checkConfiguredUrl(ctx.egress, req.body.url, '/url');
+      return store.bots.update(authOf(req).accountId, req.params.id, req.body);
+    },
   );
 
   app.delete(

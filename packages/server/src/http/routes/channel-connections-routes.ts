@@ -16,6 +16,7 @@ import { ADMINS, authOf, requireRole } from '../../auth/auth-context.ts';
 import type { Connector } from '../../channels/connections/connector.ts';
 import { WEBHOOK_UPDATES_KEY } from '../../channels/telegram/telegram-connector.ts';
 import type { AppContext } from '../../context.ts';
+import { checkConfiguredUrl } from '../../egress/configured-url.ts';
 import { AppError, notFound } from '../../errors.ts';
 import type { ChannelConnection, ConnectionType } from '../../store/channel-connections-repo.ts';
 import { IdParams, NoContent, replies, security } from '../responses.ts';
@@ -111,6 +112,7 @@ export function channelConnectionsRoutes(
           throw new AppError(400, 'invalid_channel', '/defaultSkillId: no such skill in this account');
         }
       }
+      if (body.apiBaseUrl) await checkConfiguredUrl(ctx.egress, body.apiBaseUrl, '/apiBaseUrl');
       const config: Record<string, string> = {};
       for (const [k, v] of Object.entries(body)) if (!COMMON.has(k) && typeof v === 'string') config[k] = v;
       const conn = await store.channelConnections.create(accountId, {

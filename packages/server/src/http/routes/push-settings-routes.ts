@@ -5,8 +5,10 @@ import {
 } from '@beckon/protocol/messaging-api';
 import { ADMINS, ALL_ROLES, authOf, requireRole } from '../../auth/auth-context.ts';
 import { checkApnsCredentials } from '../../channels/push/apns-sender.ts';
-import { parseServiceAccount } from '../../channels/push/fcm-sender.ts';
+import { type FcmServiceAccount, parseServiceAccount } from '../../channels/push/fcm-sender.ts';
 import type { AppContext } from '../../context.ts';
+import { checkConfiguredUrl } from '../../egress/configured-url.ts';
+import type { Egress } from '../../egress/egress.ts';
 import { badRequest } from '../../errors.ts';
 import type { SitePushSettings, SitePushSettingsPatch } from '../../store/app-push-repo.ts';
 import { IdParams, replies, security } from '../responses.ts';
@@ -43,16 +45,19 @@ function view(s: SitePushSettings | undefined): PushSettings {
 }
 
 /** The credentials in a request, checked, as the stored patch; a fault is a 400 naming the field. */
-function patchOf(body: PushSettingsInput): SitePushSettingsPatch {
+async function patchOf(body: PushSettingsInput, egress: Egress): Promise<SitePushSettingsPatch> {
   const patch: SitePushSettingsPatch = {};
   if (body.fcm !== undefined) {
     if (body.fcm === null) patch.fcm_service_account = null;
     else {
+      let account: FcmServiceAccount;
       try {
-        parseServiceAccount(body.fcm.serviceAccount);
+        account = parseServiceAccount(body.fcm.serviceAccount);
       } catch (err) {
         throw badRequest(`/fcm/serviceAccount: ${(err as Error).message}`);
       }
+      // The token endpoint is the file's to name: it is reached like any configured URL.
+      await checkConfiguredUrl(egress, account.token_uri, '/fcm/serviceAccount/token_uri');
       patch.fcm_service_account = body.fcm.serviceAccount;
     }
   }
@@ -68,6 +73,7 @@ function patchOf(body: PushSettingsInput): SitePushSettingsPatch {
     }
   }
   if (body.webhook !== undefined) {
+    if (body.webhook) await checkConfiguredUrl(egress, body.webhook.url, '/webhook/url');
     patch.webhook_url = body.webhook?.url ?? null;
     patch.webhook_secret = body.webhook?.secret ?? null;
   }
@@ -115,7 +121,7 @@ export function pushSettingsRoutes(app: App, ctx: AppContext): void {
     async (req) => {
       const { accountId } = authOf(req);
       const site = await store.sites.get(accountId, req.params.id);
-      await store.appPush.saveSettings(accountId, site.id, patchOf(req.body));
+      await store.appPush.saveSettings(accountId, site.id, await patchOf(req.body, ctx.egress));
       return view(await store.appPush.settings(accountId, site.id));
     },
   );

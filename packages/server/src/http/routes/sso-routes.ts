@@ -13,6 +13,7 @@ import { issuerProblem, OidcClient, roleForGroups, type SsoClaims } from '../../
 import { hashPassword } from '../../auth/passwords.ts';
 import { SessionEnds } from '../../auth/session-ends.ts';
 import type { AppContext } from '../../context.ts';
+import { checkConfiguredUrl } from '../../egress/configured-url.ts';
 import { AppError, badRequest, conflict, notFound } from '../../errors.ts';
 import { randomToken } from '../../ids.ts';
 import type { SsoConfig } from '../../store/sso-repo.ts';
@@ -36,7 +37,7 @@ export function ssoRoutes(app: App, ctx: AppContext): void {
   const { store, config, logger } = ctx;
   const log = logger.child({ component: 'sso' });
   const redirectUri = () => `${config.publicUrl}${CALLBACK_PATH}`;
-  const client = new OidcClient(redirectUri);
+  const client = new OidcClient(redirectUri, ctx.egress);
   const ends = new SessionEnds(ctx);
   const owners = { onRequest: requireRole(store, OWNERS) };
   const tags = ['security'];
@@ -97,6 +98,7 @@ export function ssoRoutes(app: App, ctx: AppContext): void {
       const b = req.body;
       const problem = issuerProblem(b.issuer);
       if (problem) throw badRequest(problem, 'invalid_issuer');
+      await checkConfiguredUrl(ctx.egress, b.issuer, '/issuer');
       const old = await store.sso.config(accountId);
       const clientSecret = b.clientSecret ?? old?.clientSecret;
       if (!clientSecret) throw badRequest('the client secret is required', 'client_secret_required');

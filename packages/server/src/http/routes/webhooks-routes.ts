@@ -14,17 +14,17 @@ import {
 import Type from 'typebox';
 import { ADMINS, authOf, requireRole } from '../../auth/auth-context.ts';
 import type { AppContext } from '../../context.ts';
+import { checkConfiguredUrl } from '../../egress/configured-url.ts';
+import type { Egress } from '../../egress/egress.ts';
 import { AppError } from '../../errors.ts';
-import { checkLiteralHost } from '../../webhooks/address-guard.ts';
-import type { WebhookOptions } from '../../webhooks/webhook-config.ts';
 import { IdParams, NoContent, replies, security } from '../responses.ts';
 import type { App } from '../types.ts';
 
 const DAY_MS = 86_400_000;
 const DeliveryParams = Type.Object({ id: IdParams.properties.id, deliveryId: IdParams.properties.id });
 
-/** A URL deliveries can go to: http(s), and not a private address written out unless allowed. */
-function checkUrl(raw: string, opts: WebhookOptions, kind: string | undefined): void {
+/** A URL deliveries can go to: http(s), and not a private address unless allowed (see `checkConfiguredUrl`). */
+async function checkUrl(raw: string, egress: Egress, kind: string | undefined): Promise<void> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -35,20 +35,16 @@ function checkUrl(raw: string, opts: WebhookOptions, kind: string | undefined): 
     throw new AppError(400, 'invalid_webhook', '/url: must be http or https');
   if (url.username || url.password)
     throw new AppError(400, 'invalid_webhook', '/url: must not hold a user or password');
-  if (kind === 'slack' && url.protocol !== 'https:' && !opts.allowPrivate)
+  if (kind === 'slack' && url.protocol !== 'https:' && !egress.policy.allowPrivate)
     throw new AppError(400, 'invalid_webhook', '/url: a Slack incoming webhook is https');
-  try {
-    checkLiteralHost(url, opts.allowPrivate);
-  } catch (err) {
-    throw new AppError(400, 'private_address', `/url: ${(err as Error).message}`);
-  }
+  await checkConfiguredUrl(egress, raw, '/url');
 }
 
 /**
  * Webhook endpoints (signed Standard Webhooks receivers and Slack incoming webhooks), their
  * delivery log and replays: owners and admins only, every row the caller's account's.
  */
-export function webhooksRoutes(app: App, ctx: AppContext, opts: WebhookOptions): void {
+export function webhooksRoutes(app: App, ctx: AppContext): void {
   const { store } = ctx;
   const admins = { onRequest: requireRole(store, ADMINS) };
   const tags = ['webhooks'];
@@ -83,7 +79,7 @@ export function webhooksRoutes(app: App, ctx: AppContext, opts: WebhookOptions):
       },
     },
     async (req, reply) => {
-      checkUrl(req.body.url, opts, req.body.kind);
+      await checkUrl(req.body.url, ctx.egress, req.body.kind);
       const created = await store.webhooks.create(authOf(req).accountId, req.body);
       return reply.code(201).send(created);
     },
@@ -146,7 +142,7 @@ export function webhooksRoutes(app: App, ctx: AppContext, opts: WebhookOptions):
       const { accountId } = authOf(req);
       if (req.body.url !== undefined) {
         const current = await store.webhooks.row(accountId, req.params.id);
-        checkUrl(req.body.url, opts, current.kind);
+        await checkUrl(req.body.url, ctx.egress, current.kind);
       }
       return store.webhooks.update(accountId, req.params.id, req.body);
     },

@@ -1,0 +1,35 @@
+/** Why a request to a configured URL did not get a whole answer. */
+export type EgressErrorCode =
+  /** The URL is not http(s), or not a URL. */
+  | 'invalid_url'
+  /** The host is, or resolves only to, an address the policy refuses. */
+  | 'private_address'
+  /** The name did not resolve. */
+  | 'unresolved'
+  | 'connect_timeout'
+  /** No answer (status line and headers) before the deadline. */
+  | 'timeout'
+  /** The answer began but its body did not end before the deadline; `status` says how it began. */
+  | 'body_timeout'
+  /** The body passed the size cap. */
+  | 'too_large'
+  /** A redirect where the caller takes none, or more than the cap. */
+  | 'redirect'
+  | 'aborted'
+  /** The connection failed or broke off. */
+  | 'network';
+
+/** A refused or failed request to a configured URL; `code` says which, the message says it to a person. */
+export class EgressError extends Error {
+  constructor(
+    readonly code: EgressErrorCode,
+    message: string,
+    /** The answer's status, when one came. */
+    readonly status: number | null = null,
+    /** The size the answer announced (`content-length`), when that is what was too large. */
+    readonly size: number | null = null,
+  ) {
+    super(message);
+    this.name = 'EgressError';
+  }
+}
