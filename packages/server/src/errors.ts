@@ -10,6 +10,11 @@ export class AppError extends Error {
   }
 }
 
+/** A reason a node cannot start that its operator fixes by configuration: `beckon` prints it as one line. */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
 export const notFound = (what = 'resource') => new AppError(404, 'not_found', `${what} not found`);
 export const conflict = (message: string) => new AppError(409, 'conflict', message);
 export const badRequest = (message: string, code = 'invalid_request') => new AppError(400, code, message);

@@ -186,8 +186,9 @@ describe('the README, section "Running with PostgreSQL", on a fresh clone', asyn
     assert.notEqual(await refused.ready, 'ready', 'a node without the key must not start');
     assert.match(
       refused.output(),
-      /sealed with key [0-9a-f]{8}, and this node has no key: set BECKON_SECRET_KEY/,
+      /beckon: this store's secrets are sealed with key [0-9a-f]{8}, and this node has no key: set BECKON_SECRET_KEY/,
     );
+    assert.doesNotMatch(refused.output(), /\n\s+at /, 'the reason is one line, not a stack trace');
     assert.ok(!existsSync(join(second, 'data', SECRET_KEY_FILE)), 'no key of its own made');
 
     // With that set, it reads what the first one sealed.

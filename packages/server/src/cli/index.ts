@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { StartupError } from '../errors.ts';
 import { registerAnalyticsCommand } from './analytics-command.ts';
 import { registerModelCommand } from './model-command.ts';
 import { registerServeCommands } from './serve-command.ts';
@@ -23,5 +24,12 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  await buildProgram().parseAsync(argv);
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (!(err instanceof StartupError)) throw err;
+    // What the operator must set, without a stack trace in the way.
+    console.error(`beckon: ${err.message}`);
+    process.exit(1);
+  }
 }

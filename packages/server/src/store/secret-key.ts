@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { StartupError } from '../errors.ts';
 import { DIR_MODE, FILE_MODE } from './data-dir.ts';
 import { SecretBox } from './secret-box.ts';
 import type { Store } from './store.ts';
@@ -25,7 +26,7 @@ export interface SecretKeys {
  */
 function foreignKey(sealedWith: string, mine: string | null, file: string): Error {
   const has = mine ? `this node's key is ${mine}` : 'this node has no key';
-  return new Error(
+  return new StartupError(
     `this store's secrets are sealed with key ${sealedWith}, and ${has}: set BECKON_SECRET_KEY to the same value on every node (the key file of the node that made the key, DATA_DIR/${SECRET_KEY_FILE}, holds it), or copy that file to ${file}`,
   );
 }
