@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { type ChildServer, startChildServer } from '../child-server.ts';
@@ -54,7 +55,13 @@ export async function startBeckonNodes(o: BeckonNodesOptions = {}): Promise<Beck
     BENCH_CAMPAIGNS: String(o.campaigns ?? 50),
     BENCH_CHAT_PAIRS: String(o.chatPairs ?? 0),
     ...(shared
-      ? { BENCH_DATABASE_URL: SHARED_PG_URL, BENCH_PG_SCHEMA: schema!, BENCH_REDIS_URL: SHARED_REDIS_URL }
+      ? {
+          BENCH_DATABASE_URL: SHARED_PG_URL,
+          BENCH_PG_SCHEMA: schema!,
+          BENCH_REDIS_URL: SHARED_REDIS_URL,
+          // Nodes on one store seal secrets with one key; each has its own data dir, so it is set here.
+          BECKON_SECRET_KEY: randomBytes(32).toString('base64'),
+        }
       : {}),
     ...o.env,
   };
