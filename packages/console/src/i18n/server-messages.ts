@@ -13,8 +13,9 @@ type Say = (values: readonly string[]) => string;
 
 /** Messages without values, by their exact text. */
 export const EXACT: Readonly<Record<string, Say>> = {
-  '/: give exactly one of visitorId, contactId or email': () =>
-    t('/: give exactly one of visitorId, contactId or email.'),
+  '/: give exactly one of visitorId, contactId, email or phone': () =>
+    t('/: give exactly one of visitorId, contactId, email or phone.'),
+  '/phone: not a phone number (6 to 15 digits)': () => t('/phone: not a phone number (6 to 15 digits).'),
   '/: must be an object': () => t('/: must be an object.'),
   '/address: not an e-mail address this server can receive at': () =>
     t('/address: not an e-mail address this server can receive at.'),
@@ -277,6 +278,11 @@ export const SHAPED: Readonly<Record<string, Say>> = {
   '{}: no such {} in this account': ([path, what]) =>
     t('{path}: no such {what} in this account.', { path, what }),
   '{}: not a date': ([name]) => t('{name}: not a date.', { name }),
+  '{}: not a URL': ([name]) => t('{name}: not a URL.', { name }),
+  '{}: must be http or https': ([name]) => t('{name}: must be http or https.', { name }),
+  '{}: must not hold a user or password': ([name]) =>
+    t('{name}: must not hold a user or password.', { name }),
+  'nothing was erased: {}': ([reason]) => t('Nothing was erased: {reason}.', { reason }),
   '{}: use YYYY-MM-DD or an ISO date-time': ([name]) =>
     t('{name}: use YYYY-MM-DD or an ISO date-time.', { name }),
   '/{}: unknown property': ([property]) => t('/{property}: unknown property.', { property }),
