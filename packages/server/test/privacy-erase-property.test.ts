@@ -14,7 +14,7 @@ import { cookieFor, eventually, startVisitor } from './helpers/chat-fixtures.ts'
 import { filesHolding } from './helpers/data-dir-scan.ts';
 import { postWebhook, startGraphApi, waMessageDelivery } from './helpers/graph-api-server.ts';
 import { MediaFiles } from './helpers/media-files.ts';
-import { PAGE } from './helpers/messenger-fixture.ts';
+import { IG_ACCOUNT, PAGE } from './helpers/messenger-fixture.ts';
 import { customerMessage, messagingDelivery, startPageGraphApi } from './helpers/messenger-graph-server.ts';
 import { recordedCall } from './helpers/recorded-call.ts';
 import { JPEG, PDF } from './helpers/sample-files.ts';
@@ -27,11 +27,12 @@ import { WA } from './helpers/whatsapp-fixture.ts';
 /**
  * Erase, as a property: random histories of a few people across every channel (the tag and its
  * visits, web chat with files and callbacks, a recorded browser call, e-mail over SMTP, WhatsApp,
- * SMS with a picture, Telegram, Messenger, the in-app Messaging API with push tokens) and a shop's
- * order posted with an API key (an audit entry that names them), with webhooks copying their
- * events and an agent merging the contacts one person became; one person is erased by a random
- * key. Afterwards no table row and no file under the data dir (the SQLite file and WAL,
- * attachments, raw mail, recordings) holds anything of theirs, and everyone else's is all there.
+ * SMS with a picture, Telegram, Messenger, Instagram, the in-app Messaging API with push tokens)
+ * and a shop's order posted with an API key (an audit entry that names them), with webhooks
+ * copying their events and an agent merging the contacts one person became; one person is erased
+ * by a random key. Afterwards no table row and no file under the data dir (the SQLite file and
+ * WAL, attachments, raw mail, recordings) holds anything of theirs, and everyone else's is all
+ * there. A failure names the history, the key, the counts and where a trace was found.
  */
 
 const ACTIONS = [
@@ -43,6 +44,7 @@ const ACTIONS = [
   'sms',
   'telegram',
   'messenger',
+  'instagram',
   'app',
   'order',
 ] as const;
@@ -92,9 +94,9 @@ const everyAction: [History][] = [
   [
     {
       people: [
-        { actions: ['sms', 'tag'], upload: false, callback: false, key: 'contactId' },
+        { actions: ['sms', 'instagram'], upload: false, callback: false, key: 'contactId' },
         {
-          actions: ['tag', 'order', 'whatsapp', 'app', 'chat', 'mail'],
+          actions: ['tag', 'order', 'whatsapp', 'instagram', 'app', 'chat', 'mail'],
           upload: true,
           callback: true,
           key: 'visitorId',
@@ -140,7 +142,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
     let bot: Awaited<ReturnType<typeof startBotApi>>;
     let page: Awaited<ReturnType<typeof startPageGraphApi>>;
     let hook: string;
-    const hooks = { sms: '', telegram: '', telegramSecret: '', messenger: '' };
+    const hooks = { sms: '', telegram: '', telegramSecret: '', messenger: '', instagram: '' };
     /** The shop's server: posts orders with an API key, which the audit log records with their fields. */
     let shop: ApiClient;
     let port: number;
@@ -153,7 +155,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       graph = await startGraphApi({ ...WA, media: new MediaFiles() });
       twilio = await startTwilioApi();
       bot = await startBotApi(BOT_TOKEN);
-      page = await startPageGraphApi({ ...PAGE, pageName: 'Demo Store' });
+      page = await startPageGraphApi({ ...PAGE, pageName: 'Demo Store', instagram: IG_ACCOUNT });
       srv = await startTestServer({
         demo: true,
         store,
@@ -183,6 +185,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
         sms: { type: 'sms', name: 'Texts', ...TWILIO, apiBaseUrl: twilio.url },
         telegram: { type: 'telegram', botToken: BOT_TOKEN, apiBaseUrl: bot.url },
         messenger: { type: 'messenger', ...PAGE, apiBaseUrl: page.url },
+        instagram: { type: 'instagram', ...PAGE, instagramAccountId: IG_ACCOUNT.id, apiBaseUrl: page.url },
       };
       for (const [type, input] of Object.entries(channels)) {
         const made = await admin.post('/api/v1/channels', input);
@@ -298,14 +301,18 @@ for (const store of ['sqlite', 'postgres'] as const) {
           });
           assert.equal(sent.status, 200);
           await landed('telegram', `:${n}`);
-        } else if (action === 'messenger') {
-          // Their page-scoped id holds their digits; the profile the Graph API answers, their name.
-          const psid = `9${p.digits}`;
-          page.profile(psid, { first_name: 'Kim', last_name: mark });
+        } else if (action === 'messenger' || action === 'instagram') {
+          // Their scoped id holds their digits; the profile the Graph API answers, their name.
+          const ig = action === 'instagram';
+          const psid = `${ig ? 8 : 9}${p.digits}`;
+          page.profile(
+            psid,
+            ig ? { name: p.name, username: `kim_${mark}` } : { first_name: 'Kim', last_name: mark },
+          );
           const m = customerMessage(psid, { text: words });
-          const d = messagingDelivery('page', PAGE.pageId, m.event);
-          assert.equal((await postWebhook(hooks.messenger, d, PAGE.appSecret)).status, 200);
-          await landed('messenger', m.mid);
+          const d = messagingDelivery(ig ? 'instagram' : 'page', ig ? IG_ACCOUNT.id : PAGE.pageId, m.event);
+          assert.equal((await postWebhook(hooks[action], d, PAGE.appSecret)).status, 200);
+          await landed(action, m.mid);
         } else if (action === 'chat') {
           p.web = true;
           const chat = await startVisitor(srv, {
