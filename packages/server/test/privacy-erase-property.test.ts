@@ -9,24 +9,46 @@ import { userHashOf } from '../src/channels/identity.ts';
 import { OUTBOX_TEST_ENV } from './channel-contract.ts';
 import { flush, visitor } from './engagement-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';
-import { eventually, startVisitor } from './helpers/chat-fixtures.ts';
+import { BOT_TOKEN, startBotApi, tgUpdate } from './helpers/bot-api-server.ts';
+import { cookieFor, eventually, startVisitor } from './helpers/chat-fixtures.ts';
 import { filesHolding } from './helpers/data-dir-scan.ts';
 import { postWebhook, startGraphApi, waMessageDelivery } from './helpers/graph-api-server.ts';
 import { MediaFiles } from './helpers/media-files.ts';
-import { PDF } from './helpers/sample-files.ts';
+import { IG_ACCOUNT, PAGE } from './helpers/messenger-fixture.ts';
+import { customerMessage, messagingDelivery, startPageGraphApi } from './helpers/messenger-graph-server.ts';
+import { recordedCall } from './helpers/recorded-call.ts';
+import { JPEG, PDF } from './helpers/sample-files.ts';
 import { type SmtpSink, sendMail, startSmtpSink } from './helpers/smtp-sink.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
+import { postSigned, smsFields, startTwilioApi, TWILIO } from './helpers/twilio-server.ts';
 import { WebhookReceiver } from './helpers/webhook-receiver.ts';
 import { WA } from './helpers/whatsapp-fixture.ts';
 
 /**
- * Erase, as a property: random histories of a few people across the tag, web chat (with files and
- * callbacks), e-mail and WhatsApp, with webhooks copying their events; one person is erased by a
- * random key. Afterwards no table row and no file under the data dir (the SQLite file and WAL,
- * attachments, raw mail) holds anything of theirs, and everyone else's is all there.
+ * Erase, as a property: random histories of a few people across every channel (the tag and its
+ * visits, web chat with files and callbacks, a recorded browser call, e-mail over SMTP, WhatsApp,
+ * SMS with a picture, Telegram, Messenger, Instagram, the in-app Messaging API with push tokens)
+ * and a shop's order posted with an API key (an audit entry that names them), with webhooks
+ * copying their events and an agent merging the contacts one person became; one person is erased
+ * by a random key. Afterwards no table row and no file under the data dir (the SQLite file and
+ * WAL, attachments, raw mail, recordings) holds anything of theirs, and everyone else's is all
+ * there. A failure names the history, the key, the counts and where a trace was found.
  */
 
-type Action = 'tag' | 'chat' | 'mail' | 'whatsapp' | 'app';
+const ACTIONS = [
+  'tag',
+  'chat',
+  'call',
+  'mail',
+  'whatsapp',
+  'sms',
+  'telegram',
+  'messenger',
+  'instagram',
+  'app',
+  'order',
+] as const;
+type Action = (typeof ACTIONS)[number];
 type Key = 'contactId' | 'email' | 'phone' | 'visitorId';
 interface Plan {
   actions: Action[];
@@ -48,10 +70,7 @@ interface Person {
 }
 
 const planArb: fc.Arbitrary<Plan> = fc.record({
-  actions: fc.array(fc.constantFrom<Action>('tag', 'chat', 'mail', 'whatsapp', 'app'), {
-    minLength: 1,
-    maxLength: 4,
-  }),
+  actions: fc.array(fc.constantFrom<Action>(...ACTIONS), { minLength: 1, maxLength: 4 }),
   upload: fc.boolean(),
   callback: fc.boolean(),
   key: fc.constantFrom<Key>('contactId', 'email', 'phone', 'visitorId'),
@@ -60,6 +79,33 @@ const historyArb = fc.record({
   people: fc.array(planArb, { minLength: 2, maxLength: 3 }),
   erased: fc.nat(),
 });
+type History = typeof historyArb extends fc.Arbitrary<infer H> ? H : never;
+/** Played first, so that every run of the file erases someone who took each kind of action. */
+const everyAction: [History][] = [
+  [
+    {
+      people: [
+        { actions: ['call', 'sms', 'telegram', 'messenger'], upload: true, callback: false, key: 'phone' },
+        { actions: ['chat', 'mail'], upload: false, callback: true, key: 'email' },
+      ],
+      erased: 0,
+    },
+  ],
+  [
+    {
+      people: [
+        { actions: ['sms', 'instagram'], upload: false, callback: false, key: 'contactId' },
+        {
+          actions: ['tag', 'order', 'whatsapp', 'instagram', 'app', 'chat', 'mail'],
+          upload: true,
+          callback: true,
+          key: 'visitorId',
+        },
+      ],
+      erased: 1,
+    },
+  ],
+];
 
 /** Every row of every table of the store, as text (PostgreSQL: this test's schema only). */
 async function storeText(db: Kysely<any>): Promise<string> {
@@ -92,7 +138,13 @@ for (const store of ['sqlite', 'postgres'] as const) {
     let smtp: SmtpSink;
     let rx: WebhookReceiver;
     let graph: Awaited<ReturnType<typeof startGraphApi>>;
+    let twilio: Awaited<ReturnType<typeof startTwilioApi>>;
+    let bot: Awaited<ReturnType<typeof startBotApi>>;
+    let page: Awaited<ReturnType<typeof startPageGraphApi>>;
     let hook: string;
+    const hooks = { sms: '', telegram: '', telegramSecret: '', messenger: '', instagram: '' };
+    /** The shop's server: posts orders with an API key, which the audit log records with their fields. */
+    let shop: ApiClient;
     let port: number;
     let serial = 0;
     let identitySecret: string;
@@ -101,6 +153,9 @@ for (const store of ['sqlite', 'postgres'] as const) {
       smtp = await startSmtpSink();
       rx = await WebhookReceiver.start();
       graph = await startGraphApi({ ...WA, media: new MediaFiles() });
+      twilio = await startTwilioApi();
+      bot = await startBotApi(BOT_TOKEN);
+      page = await startPageGraphApi({ ...PAGE, pageName: 'Demo Store', instagram: IG_ACCOUNT });
       srv = await startTestServer({
         demo: true,
         store,
@@ -126,6 +181,27 @@ for (const store of ['sqlite', 'postgres'] as const) {
       });
       assert.equal(channel.status, 201, JSON.stringify(channel.body));
       hook = `${srv.url}/hooks/whatsapp/${channel.body.id}`;
+      const channels = {
+        sms: { type: 'sms', name: 'Texts', ...TWILIO, apiBaseUrl: twilio.url },
+        telegram: { type: 'telegram', botToken: BOT_TOKEN, apiBaseUrl: bot.url },
+        messenger: { type: 'messenger', ...PAGE, apiBaseUrl: page.url },
+        instagram: { type: 'instagram', ...PAGE, instagramAccountId: IG_ACCOUNT.id, apiBaseUrl: page.url },
+      };
+      for (const [type, input] of Object.entries(channels)) {
+        const made = await admin.post('/api/v1/channels', input);
+        assert.equal(made.status, 201, JSON.stringify(made.body));
+        hooks[type as keyof typeof channels] = `${srv.url}/hooks/${type}/${made.body.id}`;
+        if (type === 'telegram') hooks.telegramSecret = bot.webhooks.at(-1)!.secret_token!;
+      }
+      // Calls are recorded; the agent who answers them takes as many conversations as the runs open.
+      const site = await admin.patch(`/api/v1/sites/${srv.demo!.siteId}`, { recordCalls: true });
+      assert.equal(site.status, 200, JSON.stringify(site.body));
+      const { userId } = await cookieFor(srv, 'sales@demo.beckon.local');
+      await srv.node.ctx.store.users.update(srv.demo!.accountId, userId, { capacity: 500 });
+      const key = await admin.post('/api/v1/api-keys', { name: 'Shop server' });
+      assert.equal(key.status, 201, JSON.stringify(key.body));
+      shop = new ApiClient(srv.node.app);
+      shop.bearer = key.body.key;
       const endpoint = await admin.post('/api/v1/webhooks', {
         url: rx.url,
         events: ['contact.created', 'contact.updated', 'conversation.created', 'message.created'],
@@ -135,9 +211,27 @@ for (const store of ['sqlite', 'postgres'] as const) {
     after(async () => {
       await srv?.close();
       await graph?.close();
+      await twilio?.close();
+      await bot?.close();
+      await page?.close();
       await rx?.close();
       await smtp?.close();
     });
+
+    let telegramMessages = 0;
+    /** Waits until a provider's message (by the end of its id) is stored. */
+    const landed = (channel: string, externalId: string) =>
+      eventually(
+        () =>
+          srv.node.ctx.store.db
+            .selectFrom('channel_messages')
+            .select('conversation_id')
+            .where('channel', '=', channel as never)
+            .where('external_id', 'like', `%${externalId}`)
+            .executeTakeFirst(),
+        5000,
+        `the ${channel} message`,
+      );
 
     /** Plays one person's history through the tag, the chat socket, SMTP and the WhatsApp webhook. */
     async function live(plan: Plan): Promise<Person> {
@@ -151,18 +245,74 @@ for (const store of ['sqlite', 'postgres'] as const) {
         contactIds: [],
         web: false,
       };
+      const visit = async () => {
+        p.web = true;
+        const v = await visitor(srv, srv.demo!.siteKey, p.visitorId);
+        await v.sendBatch([
+          pageView(`${srv.url}/lamps`, ['product']),
+          identifyEvent({ name: p.name, email: p.email, phone: `+${p.digits}` }),
+        ]);
+        await v.close();
+        await flush(srv);
+      };
       let line = 0;
       for (const action of plan.actions) {
         const words = `words ${mark} ${++line}`;
-        if (action === 'tag') {
+        if (action === 'tag') await visit();
+        else if (action === 'order') {
+          // They visit, then buy: the shop's server posts the order, naming them, with its API key.
+          await visit();
+          const order = await shop.post('/api/v1/conversions', {
+            orderId: `o-${mark}-${line}`,
+            value: 25,
+            currency: 'EUR',
+            visitorId: p.visitorId,
+            email: p.email,
+          });
+          assert.equal(order.status, 201, JSON.stringify(order.body));
+        } else if (action === 'call') {
+          // A browser call to the agent in a web chat, recorded: the audio carries their mark.
           p.web = true;
-          const v = await visitor(srv, srv.demo!.siteKey, p.visitorId);
-          await v.sendBatch([
-            pageView(`${srv.url}/lamps`, ['product']),
-            identifyEvent({ name: p.name, email: p.email, phone: `+${p.digits}` }),
-          ]);
-          await v.close();
-          await flush(srv);
+          await recordedCall(srv, { visitorId: p.visitorId, name: p.name, email: p.email }, words);
+        } else if (action === 'sms') {
+          // A text from their phone; with a picture when they upload files.
+          const picture = plan.upload
+            ? twilio.media.add({ bytes: Buffer.concat([JPEG, Buffer.from(mark)]), contentType: 'image/jpeg' })
+            : null;
+          const f = smsFields(
+            `+${p.digits}`,
+            words,
+            picture
+              ? { NumMedia: '1', MediaUrl0: twilio.mediaUrl(picture), MediaContentType0: 'image/jpeg' }
+              : {},
+          );
+          assert.equal((await postSigned(hooks.sms, f)).status, 200);
+          await landed('sms', f.MessageSid);
+        } else if (action === 'telegram') {
+          // Their chat id is their phone's digits; their name carries the mark.
+          const n = ++telegramMessages;
+          const sent = await fetch(hooks.telegram, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'x-telegram-bot-api-secret-token': hooks.telegramSecret,
+            },
+            body: JSON.stringify(tgUpdate(Number(p.digits), words, n, p.name)),
+          });
+          assert.equal(sent.status, 200);
+          await landed('telegram', `:${n}`);
+        } else if (action === 'messenger' || action === 'instagram') {
+          // Their scoped id holds their digits; the profile the Graph API answers, their name.
+          const ig = action === 'instagram';
+          const psid = `${ig ? 8 : 9}${p.digits}`;
+          page.profile(
+            psid,
+            ig ? { name: p.name, username: `kim_${mark}` } : { first_name: 'Kim', last_name: mark },
+          );
+          const m = customerMessage(psid, { text: words });
+          const d = messagingDelivery(ig ? 'instagram' : 'page', ig ? IG_ACCOUNT.id : PAGE.pageId, m.event);
+          assert.equal((await postWebhook(hooks[action], d, PAGE.appSecret)).status, 200);
+          await landed(action, m.mid);
         } else if (action === 'chat') {
           p.web = true;
           const chat = await startVisitor(srv, {
@@ -236,7 +386,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       // One person may have become two contacts (a chat by e-mail, a message from the phone): an
       // agent merges them, as the console offers.
       const found = new Set<string>();
-      for (const q of [p.email, p.digits]) {
+      for (const q of [p.email, p.digits, mark]) {
         const r = await admin.get(`/api/v1/contacts?q=${encodeURIComponent(q)}`);
         for (const c of r.body.items ?? [])
           if (c.email === p.email || c.phone === `+${p.digits}` || c.name?.includes(mark)) found.add(c.id);
@@ -261,9 +411,11 @@ for (const store of ['sqlite', 'postgres'] as const) {
           const plan = plans[i]!;
           // A key the person was known by: a number only once they gave one.
           const phoned = plan.actions.some(
-            (a) => a === 'tag' || a === 'whatsapp' || (a === 'chat' && plan.callback),
+            (a) => ['tag', 'order', 'whatsapp', 'sms'].includes(a) || (a === 'chat' && plan.callback),
           );
-          const mailed = plan.actions.some((a) => a !== 'whatsapp');
+          const mailed = plan.actions.some((a) =>
+            ['tag', 'order', 'chat', 'call', 'mail', 'app'].includes(a),
+          );
           const known = { contactId: true, email: mailed, phone: phoned, visitorId: gone.web };
           const key = known[plan.key] ? plan.key : 'contactId';
           const body = {
@@ -272,6 +424,14 @@ for (const store of ['sqlite', 'postgres'] as const) {
             phone: { phone: `+${gone.digits}` },
             visitorId: { visitorId: gone.visitorId },
           }[key];
+          // Their recording and files are on disk, outside the database, for the scan below to find.
+          const filed =
+            plan.actions.includes('call') ||
+            (plan.upload && plan.actions.some((a) => a === 'chat' || a === 'sms'));
+          if (filed) {
+            const own = filesHolding(srv.dataDir, [gone.mark]).filter((f) => !/beckon\.db/.test(f));
+            assert.ok(own.length > 0, `${gone.mark}'s files are on disk before the erase`);
+          }
           // Every event of theirs has reached the webhook's table before the erase, so none lands after.
           await eventually(() => rx.received.some((r) => r.body.includes(gone.mark)), 5000, 'a webhook');
           const res = await admin.post('/api/v1/privacy/erase', body);
@@ -283,14 +443,17 @@ for (const store of ['sqlite', 'postgres'] as const) {
           if (plan.actions.includes('tag')) assert.ok(e.events >= 2 && e.visits >= 1, JSON.stringify(e));
           if (plan.actions.includes('mail')) assert.ok(e.mails >= 1, JSON.stringify(e));
           if (plan.actions.includes('app')) assert.ok(e.pushDevices >= 2, JSON.stringify(e));
+          if (plan.actions.includes('call')) assert.ok(e.calls >= 1 && e.recordings >= 1, JSON.stringify(e));
+          if (plan.actions.includes('order')) assert.ok(e.auditEntries >= 1, JSON.stringify(e));
           assert.equal((await admin.post('/api/v1/privacy/erase', body)).status, 404);
 
           const text = await storeText(db);
           const left = needlesOf(gone)
             .map((n) => where(text, n))
             .filter(Boolean);
-          assert.deepEqual(left, [], `erased by ${key}, ${JSON.stringify(plan)}`);
-          assert.deepEqual(filesHolding(srv.dataDir, needlesOf(gone)), []);
+          const history = `${gone.mark} erased by ${key}, ${JSON.stringify(plan)}, counted ${JSON.stringify(e)}`;
+          assert.deepEqual(left, [], history);
+          assert.deepEqual(filesHolding(srv.dataDir, needlesOf(gone)), [], history);
           const others = people.filter((o) => o !== gone);
           if (store === 'sqlite') {
             const seen = filesHolding(srv.dataDir, [others[0]!.mark]);
@@ -302,7 +465,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
             assert.equal(c.status, 200, `${other.mark}'s contact is kept`);
           }
         }),
-        { numRuns: 8, endOnFailure: true },
+        { numRuns: 8, endOnFailure: true, examples: everyAction },
       );
     });
   });

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CallRequests } from '@beckon/sdk/call-requests';
 import { identifyEvent, pageView, purchaseAttr } from '@beckon/sdk/index';
 import { unzipSync } from 'fflate';
 import { type Kysely, sql } from 'kysely';
 import { flush, newTenant, visitor } from './engagement-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';
-import { connectAgent, cookieFor, eventually, startVisitor } from './helpers/chat-fixtures.ts';
+import { connectAgent, eventually, startVisitor } from './helpers/chat-fixtures.ts';
 import { filesHolding } from './helpers/data-dir-scan.ts';
+import { recordedCall } from './helpers/recorded-call.ts';
 import { PDF } from './helpers/sample-files.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
@@ -198,32 +198,8 @@ for (const store of ['sqlite', 'postgres'] as const) {
         200,
       );
       const visitorId = `vcall${Math.random().toString(36).slice(2, 10)}`;
-      const agent = await connectAgent(srv, 'sales@demo.beckon.local');
-      const auth = await cookieFor(srv, 'sales@demo.beckon.local');
-      const chat = await startVisitor(srv, { visitorId, name: 'Caller', skillId: srv.demo!.skillIds.sales });
-      const id = chat.conversation.id;
-      await eventually(() => agent.offers.has(id), 5000, 'offer');
-      await agent.accept(id);
-      const ringing = new CallRequests(agent.frames as never).nextCall((c) => c.state === 'ringing');
-      await new CallRequests(chat.frames as never).start();
-      const call = await ringing;
-      await new CallRequests(agent.frames as never).accept(call.id);
-      // A WebM chunk (the EBML magic first) that carries the caller's id, as speech would carry their name.
-      const audio = Buffer.concat([
-        Buffer.from([0x1a, 0x45, 0xdf, 0xa3]),
-        Buffer.from(` ${visitorId} `.repeat(50)),
-      ]);
-      const sent = await fetch(`${srv.url}/api/v1/calls/${call.id}/recording/chunks?seq=0`, {
-        method: 'POST',
-        body: audio,
-        headers: { cookie: auth.cookie, 'x-csrf-token': auth.csrf, 'content-type': 'audio/webm;codecs=opus' },
-      });
-      assert.equal(sent.status, 201, await sent.text());
+      const callId = await recordedCall(srv, { visitorId, name: 'Caller' }, visitorId);
       assert.ok(filesHolding(srv.dataDir, [visitorId]).length > 0, 'the recording is on disk');
-      await new CallRequests(agent.frames as never).hangup(call.id);
-      await agent.close(id);
-      await chat.close();
-      await agent.disconnect();
       await admin.patch(`/api/v1/sites/${srv.demo!.siteId}`, { recordCalls: false });
 
       const res = await admin.post('/api/v1/privacy/erase', { visitorId });
@@ -233,7 +209,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.deepEqual(filesHolding(srv.dataDir, [visitorId]), []);
       const db = srv.node.ctx.store.db as Kysely<any>;
       assert.deepEqual(await columnsHolding(db, [visitorId]), []);
-      const kept = await db.selectFrom('calls').select('id').where('id', '=', call.id).execute();
+      const kept = await db.selectFrom('calls').select('id').where('id', '=', callId).execute();
       assert.equal(kept.length, 1, 'the call stays for the call reports');
     });
 
