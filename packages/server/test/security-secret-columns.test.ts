@@ -194,11 +194,18 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     let srv: TestServer;
     let raw: pg.Client | undefined;
     let schema = '';
+    /** Every log line the node wrote, at trace level: no secret may be in one. */
+    const logLines: string[] = [];
 
     before(async () => {
       if (skip) return;
       // The webhook below points at a closed port of this machine.
-      srv = await startTestServer({ demo: true, store: kind, env: { BECKON_WEBHOOKS_ALLOW_PRIVATE: '1' } });
+      srv = await startTestServer({
+        demo: true,
+        store: kind,
+        env: { BECKON_WEBHOOKS_ALLOW_PRIVATE: '1' },
+        logs: { write: (line) => logLines.push(line) },
+      });
       if (kind === 'postgres') {
         schema = String(
           (await sql<{ s: string }>`select current_schema() as s`.execute(srv.node.ctx.store.db)).rows[0]!.s,
@@ -238,7 +245,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         assert.ok(all.includes(c), `${c} is listed but the schema has no such column`);
     });
 
-    it('holds no secret set through the API in clear, in any row or byte', {
+    it('holds no secret set through the API in clear, in any row, byte or log line', {
       skip: skip ?? false,
     }, async () => {
       const secrets = await setEverySecret(srv);
@@ -262,6 +269,11 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         .filter(([, v]) => dump.includes(v))
         .map(([what]) => what);
       assert.deepEqual(found, [], 'in clear in the store');
+      assert.ok(logLines.length > 0, 'the node logged');
+      const logged = Object.entries(secrets)
+        .filter(([, v]) => logLines.some((line) => line.includes(v)))
+        .map(([what]) => what);
+      assert.deepEqual(logged, [], 'in clear in a log line');
 
       // Every value of a sealed column is sealed, read straight from the database.
       for (const { table, key, columns: cols, ...rest } of SEALED_COLUMNS) {
