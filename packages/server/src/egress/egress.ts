@@ -51,7 +51,7 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Headers that do not follow a redirect to another origin. */
 const CREDENTIALS = ['authorization', 'cookie', 'proxy-authorization'];
 
-/** Reads a target as an http(s) URL without credentials in it. */
+/** Reads a target as an http(s) URL (a saved URL was also refused with credentials in it: configured-url.ts). */
 export function egressUrl(target: string | URL): URL {
   let url: URL;
   try {
