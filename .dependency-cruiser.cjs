@@ -1,8 +1,5 @@
 // The server's and core's import rules (docs/architecture.md, "Layers"). `npm run imports` checks
-// them, inside `npm run check` and so inside `npm test`. The violations that predate the rules are
-// listed in .dependency-cruiser-known-violations.json; a new one fails. Shrink that list as the
-// features move their routes into their own folders; regenerate it with
-// `npx depcruise -c .dependency-cruiser.cjs -T baseline packages/server/src packages/core/src > .dependency-cruiser-known-violations.json`.
+// them, inside `npm run check` and so inside `npm test`; any violation fails.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_DECLINE_COOLDOWN_MS } from '@beckon/core/routing/index';
 import { DEFAULT_ATTACHMENT_MAX_BYTES } from '@beckon/protocol/chat-attachments';
+import { type BroadcastConfig, loadBroadcastConfig } from './broadcasts/broadcast-config.ts';
 import { type ConnectionsConfig, loadConnectionsConfig } from './channels/connections/connections-config.ts';
 import { type EmailConfig, loadEmailConfig } from './channels/email/email-config.ts';
 import { loadOutboxOptions, type OutboxOptions } from './channels/outbox-config.ts';
@@ -89,6 +90,8 @@ export interface Config {
   retention: RetentionConfig;
   /** How the SLA breach job runs (`BECKON_SLA_*`). */
   sla: SlaConfig;
+  /** How the broadcast sender runs (`BECKON_BROADCAST_*`). */
+  broadcasts: BroadcastConfig;
 }
 
 export interface ConfigOverrides {
@@ -162,6 +165,7 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     egress: loadEgressOptions(env),
     retention: loadRetentionConfig(env),
     sla: loadSlaConfig(env),
+    broadcasts: loadBroadcastConfig(env),
     connections: loadConnectionsConfig(env),
     push: loadPushConfig(env),
     voice: loadVoiceConfig(env),

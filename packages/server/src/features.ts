@@ -1,23 +1,26 @@
+import { conversionsRoutes } from './analytics/conversions-routes.ts';
+import { reportsRoutes } from './analytics/reports-routes.ts';
+import { variantsRoutes } from './analytics/variants-routes.ts';
 import { automationFeature } from './automation/automation-feature.ts';
 import { botsFeature } from './bots/bots-feature.ts';
+import { broadcastsFeature } from './broadcasts/broadcasts-feature.ts';
 import { appChannelFeature } from './channels/app-channel.ts';
 import { channelsFeature } from './channels/channels-feature.ts';
+import { commerceHooksRoutes } from './commerce/commerce-hooks-routes.ts';
+import { commerceReceiversRoutes } from './commerce/commerce-receivers-routes.ts';
+import { contactsRoutes } from './contacts/contacts-routes.ts';
+import { segmentsRoutes } from './contacts/segments-routes.ts';
 import { chatFeature } from './conversations/chat-feature.ts';
+import { demoRoutes } from './demo/demo-routes.ts';
+import { campaignsRoutes } from './engagement/campaigns-routes.ts';
 import { engagementRoutes } from './engagement/engagement-routes.ts';
-import type { RoutesPlugin } from './http/app.ts';
-import { campaignsRoutes } from './http/routes/campaigns-routes.ts';
-import { commerceHooksRoutes } from './http/routes/commerce-hooks-routes.ts';
-import { commerceReceiversRoutes } from './http/routes/commerce-receivers-routes.ts';
-import { contactsRoutes } from './http/routes/contacts-routes.ts';
-import { conversionsRoutes } from './http/routes/conversions-routes.ts';
-import { demoRoutes } from './http/routes/demo-routes.ts';
-import { modelRoutes } from './http/routes/model-routes.ts';
-import { privacyRoutes } from './http/routes/privacy-routes.ts';
-import { reportsRoutes } from './http/routes/reports-routes.ts';
-import { tagRoutes } from './http/routes/tag-routes.ts';
-import { visitorsRoutes } from './http/routes/visitors-routes.ts';
+import { tagRoutes } from './engagement/tag-routes.ts';
+import { visitorsRoutes } from './engagement/visitors-routes.ts';
+import { privacyRoutes } from './privacy/privacy-routes.ts';
 import { governanceFeature } from './retention/retention-feature.ts';
+import { modelRoutes } from './scoring/model-routes.ts';
 import { slaFeature } from './sla/sla-feature.ts';
+import type { RoutesPlugin } from './web/types.ts';
 import { webhooksFeature } from './webhooks/webhooks-feature.ts';
 
 /**
@@ -34,8 +37,11 @@ export const routes: RoutesPlugin[] = [
   botsFeature,
   channelsFeature,
   contactsRoutes,
+  segmentsRoutes,
+  broadcastsFeature,
   appChannelFeature,
   reportsRoutes,
+  variantsRoutes,
   conversionsRoutes,
   commerceReceiversRoutes,
   commerceHooksRoutes,

@@ -7,8 +7,7 @@ import { RedisBus } from './bus/redis-bus.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { Egress, type EgressDeps } from './egress/egress.ts';
-import { buildApp, type RoutesPlugin } from './http/app.ts';
-import type { App } from './http/types.ts';
+import { buildApp } from './http/app.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { tuneGarbageCollection } from './ops/gc-tuning.ts';
 import { createMetrics } from './ops/metrics.ts';
@@ -17,6 +16,7 @@ import { prepareDataDir, sqliteFile } from './store/data-dir.ts';
 import { useSecretKey } from './store/secret-key.ts';
 import { Store } from './store/store.ts';
 import { describeStoreError, isStoreUnavailable } from './store/store-availability.ts';
+import type { App, RoutesPlugin } from './web/types.ts';
 
 export interface NodeOptions {
   logger?: Logger;

@@ -1,5 +1,5 @@
 import type { ArmFigures, FunnelReport, FunnelStage, FunnelStageName } from '@beckon/protocol/reports-api';
-import { type Kysely, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { heldBy } from '../store/assignment-history.ts';
 import type { Database } from '../store/schema.ts';
 import { accountCurrency } from './account-currency.ts';
@@ -55,16 +55,10 @@ export function cohortAttributions(db: Kysely<Database>, f: ReportFilters) {
     .where('a.campaign_id', 'is not', null)
     .where('a.conversion_ts', '>=', f.from)
     .where('a.conversion_ts', '<', f.to + MAX_WINDOW_DAYS * DAY_MS)
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('exposures as e')
+    .where((eb) =>
+      eb.exists(
+        rowExposures(eb, f)
           .select(sql`1`.as('one'))
-          .whereRef('e.site_id', '=', 'a.site_id')
-          .whereRef('e.visitor_id', '=', 'a.visitor_id')
-          .whereRef('e.campaign_id', '=', 'a.campaign_id')
-          .whereRef('e.control', '=', 'a.control')
-          .where('e.created_at', '>=', f.from)
-          .where('e.created_at', '<', f.to)
           // Only conversions that followed the visitor's in-period exposure belong to this cohort.
           .whereRef('e.created_at', '<=', 'a.conversion_ts'),
       ),
@@ -72,6 +66,24 @@ export function cohortAttributions(db: Kysely<Database>, f: ReportFilters) {
   const scope = campaignScope(f);
   if (scope) q = q.where('a.campaign_id', 'in', scope.length > 0 ? scope : ['-']);
   return q;
+}
+
+/**
+ * The exposures (or control qualifications) in the period of the visitor, campaign and group an
+ * attribution row `a` names: the row's place in the cohort.
+ */
+export function rowExposures(
+  eb: ExpressionBuilder<Database & { a: Database['attributions'] }, 'a'>,
+  f: Pick<ReportFilters, 'from' | 'to'>,
+) {
+  return eb
+    .selectFrom('exposures as e')
+    .whereRef('e.site_id', '=', 'a.site_id')
+    .whereRef('e.visitor_id', '=', 'a.visitor_id')
+    .whereRef('e.campaign_id', '=', 'a.campaign_id')
+    .whereRef('e.control', '=', 'a.control')
+    .where('e.created_at', '>=', f.from)
+    .where('e.created_at', '<', f.to);
 }
 
 /** Visitors, converted visitors, conversions and revenue of one group, from its attribution rows. */
@@ -177,22 +189,53 @@ export async function funnelReport(
   db: Kysely<Database>,
   f: ReportFilters,
 ): Promise<Omit<FunnelReport, 'likeForLike'>> {
-  const sessions = db
-    .selectFrom('visitor_sessions')
-    .select(['site_id', 'visitor_id'])
-    .distinct()
-    .where('account_id', '=', f.accountId)
-    .where('site_id', 'in', f.siteIds)
-    .where('started_at', '>=', f.from)
-    .where('started_at', '<', f.to);
-  const visitors = n(
-    (
-      await db
-        .selectFrom(sessions.as('v'))
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirst()
-    )?.n,
-  );
+  return (await funnelAndAttributions(db, f)).report;
+}
+
+/** An attribution row of the funnel's cohort, with the campaign credited. */
+export type CohortAttribution = {
+  campaign_id: string | null;
+  control: number;
+  site_id: string;
+  visitor_id: string;
+  conversion_id: string;
+  revenue: number;
+  sources: string;
+};
+
+/**
+ * The funnel, and the cohort's attribution rows it read, so the like-for-like comparison beside it
+ * need not read them again (null when an agent filter narrowed them: that comparison is not narrowed).
+ */
+export async function funnelAndAttributions(
+  db: Kysely<Database>,
+  f: ReportFilters,
+): Promise<{ report: Omit<FunnelReport, 'likeForLike'>; attributions: CohortAttribution[] | null }> {
+  // Each site's distinct visitors of the period, counted site by site and added up: over one
+  // column, SQLite's distinct tree is a third cheaper than over (site, visitor) pairs, and
+  // PostgreSQL still hashes (its count(distinct) would sort).
+  const perSite = await db
+    .selectFrom('sites as t')
+    .select((eb) => [
+      't.id',
+      eb
+        .selectFrom(
+          eb
+            .selectFrom('visitor_sessions as s')
+            .select('s.visitor_id')
+            .distinct()
+            .where('s.account_id', '=', f.accountId)
+            .whereRef('s.site_id', '=', 't.id')
+            .where('s.started_at', '>=', f.from)
+            .where('s.started_at', '<', f.to)
+            .as('x'),
+        )
+        .select((c) => c.fn.countAll().as('n'))
+        .as('n'),
+    ])
+    .where('t.id', 'in', f.siteIds)
+    .execute();
+  const visitors = perSite.reduce((sum, r) => sum + n(r.n), 0);
 
   const perVisitor = cohortExposures(db, f)
     .select([
@@ -242,11 +285,11 @@ export async function funnelReport(
     )?.n,
   );
 
-  let attributed = cohortAttributions(db, f).select(ARM_COLUMNS);
+  let attributed = cohortAttributions(db, f).select([...ARM_COLUMNS, 'a.campaign_id']);
   // Credited to every agent who held the chat by the time of the conversion (the last holder is
   // the one the attribution names), not to one who took it over afterwards.
   if (f.agentId) attributed = attributed.where(heldBy(f.agentId, 'a.conversation_id', 'a.conversion_ts'));
-  const rows = await attributed.execute();
+  const rows: CohortAttribution[] = await attributed.execute();
   const exposedArm = armFigures(
     exposed,
     rows.filter((r) => Number(r.control) === 0),
@@ -294,7 +337,7 @@ export async function funnelReport(
       rateFromTop: visitors > 0 ? count / visitors : 0,
     };
   });
-  return {
+  const report = {
     period: periodOf(f),
     stages,
     exposed: exposedArm,
@@ -313,4 +356,5 @@ export async function funnelReport(
         .execute(),
     ),
   };
+  return { report, attributions: f.agentId ? null : rows };
 }

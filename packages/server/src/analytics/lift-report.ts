@@ -2,7 +2,13 @@ import { compareProportions, compareRevenue, stratifiedLift } from '@beckon/core
 import type { CampaignLift, CreditOverlap, LikeForLike } from '@beckon/protocol/reports-api';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
-import { ARM_COLUMNS, armFigures, cohortAttributions, cohortExposures } from './funnel-report.ts';
+import {
+  ARM_COLUMNS,
+  armFigures,
+  type CohortAttribution,
+  cohortAttributions,
+  cohortExposures,
+} from './funnel-report.ts';
 import type { ReportFilters } from './report-filters.ts';
 
 /** A campaign as the lift report names it. */
@@ -19,17 +25,14 @@ export interface LiftOptions {
   bootstrapIterations: number;
   /** Largest number of resampled values (iterations × visitors) before the bootstrap is scaled down. */
   maxBootstrapDraws?: number;
+  /**
+   * The cohort's attribution rows, already read for the same filters with no narrower campaign
+   * scope and no agent filter (the funnel's): the campaigns' rows are taken from them, not read again.
+   */
+  attributions?: readonly CohortAttribution[];
 }
 
-type AttributionRow = {
-  campaign_id: string | null;
-  control: number;
-  site_id: string;
-  visitor_id: string;
-  conversion_id: string;
-  revenue: number;
-  sources: string;
-};
+type AttributionRow = CohortAttribution;
 
 /** Reads a campaign's stored goal as a label ("purchase", or "event: signup"). */
 export function goalLabel(goal: string): string {
@@ -88,19 +91,26 @@ export async function liftList(
 ): Promise<{ campaigns: CampaignLift[]; overlap: CreditOverlap }> {
   if (campaigns.length === 0) return { campaigns: [], overlap: creditOverlap([]) };
   const scoped: ReportFilters = { ...f, campaignId: undefined, skillCampaignIds: campaigns.map((c) => c.id) };
+  // Naming both groups lets SQLite seek each campaign, group and site's period in
+  // `exposures_cohorts_idx` and read it alone. (Counting each campaign, group and site's distinct ids
+  // with count(distinct) is cheaper still on SQLite, but PostgreSQL sorts for it where it hashes this.)
   const cohorts = await db
     .selectFrom(
       cohortExposures(db, scoped)
         .select(['exposures.campaign_id', 'exposures.control', 'exposures.site_id', 'exposures.visitor_id'])
         .distinct()
+        .where('exposures.control', 'in', [0, 1])
         .as('v'),
     )
     .select((eb) => ['v.campaign_id', 'v.control', eb.fn.countAll().as('n')])
     .groupBy(['v.campaign_id', 'v.control'])
     .execute();
-  const rows: AttributionRow[] = await cohortAttributions(db, scoped)
-    .select([...ARM_COLUMNS, 'a.campaign_id'])
-    .execute();
+  const ids = new Set(campaigns.map((c) => c.id));
+  const rows: readonly AttributionRow[] = opts.attributions
+    ? opts.attributions.filter((r) => r.campaign_id !== null && ids.has(r.campaign_id))
+    : await cohortAttributions(db, scoped)
+        .select([...ARM_COLUMNS, 'a.campaign_id'])
+        .execute();
   const lifts = campaigns.map((c) => {
     const size = (control: number) =>
       Number(cohorts.find((r) => r.campaign_id === c.id && Number(r.control) === control)?.n ?? 0);
@@ -225,10 +235,15 @@ function liftOf(
 }
 
 /** Every campaign in the filters' scope, each against its own control group (see `stratifiedLift`). */
-export async function likeForLike(db: Kysely<Database>, f: ReportFilters): Promise<LikeForLike> {
+export async function likeForLike(
+  db: Kysely<Database>,
+  f: ReportFilters,
+  /** The funnel's attribution rows for the same filters (see `LiftOptions.attributions`). */
+  attributions?: readonly CohortAttribution[],
+): Promise<LikeForLike> {
   let campaigns = await liftCampaigns(db, f.accountId);
   if (f.skillCampaignIds) campaigns = campaigns.filter((c) => f.skillCampaignIds!.includes(c.id));
-  const lifts = await liftReport(db, f, campaigns, { bootstrapIterations: 0 });
+  const lifts = await liftReport(db, f, campaigns, { bootstrapIterations: 0, attributions });
   const arm = (a: CampaignLift['exposed']) => ({
     n: a.visitors,
     conversions: Math.min(a.converted, a.visitors),

@@ -1,7 +1,7 @@
 import type { LiveReport, SkillQueue } from '@beckon/protocol/reports-api';
 import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
-import { chatOf } from '../conversations/chat-feature.ts';
+import { chatOf } from '../conversations/chat-module.ts';
 import { engagementOf } from '../engagement/engagement-runtime.ts';
 import { accountCurrency } from './account-currency.ts';
 import { TrendCache } from './live-trend.ts';

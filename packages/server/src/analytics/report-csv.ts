@@ -4,14 +4,17 @@ import type {
   CampaignLift,
   ChannelFigures,
   ConversationFigures,
+  CountryLiftFigures,
   FunnelReport,
   FunnelStage,
   LiveReport,
   TrendPoint,
+  UpliftBandFigures,
 } from '@beckon/protocol/reports-api';
 import { type CsvColumn, toCsv } from './csv-table.ts';
 
-const round = (v: number | null | undefined, digits = 6) =>
+/** A figure rounded for a CSV cell (null stays empty). */
+export const round = (v: number | null | undefined, digits = 6) =>
   v === null || v === undefined ? null : Number(v.toFixed(digits));
 
 /**
@@ -150,25 +153,39 @@ const AGENTS: CsvColumn<AgentFigures>[] = [
 
 export const agentsCsv = (agents: AgentFigures[]) => toCsv(AGENTS, agents);
 
+/** Both groups' figures and the conversion lift, as each split of the lift report writes them. */
+interface GroupFigures {
+  exposed: { visitors: number; converted: number; conversionRate: number; revenuePerVisitor: number };
+  control: GroupFigures['exposed'];
+  absoluteLift: { estimate: number | null; ci: readonly number[] | null };
+  relativeLift: GroupFigures['absoluteLift'];
+}
+
+function groupColumns<T extends GroupFigures>(): CsvColumn<T>[] {
+  return [
+    { header: 'exposed_visitors', value: (r) => r.exposed.visitors },
+    { header: 'exposed_converted', value: (r) => r.exposed.converted },
+    { header: 'exposed_rate', value: (r) => round(r.exposed.conversionRate) },
+    { header: 'exposed_revenue_per_visitor', value: (r) => round(r.exposed.revenuePerVisitor, 4) },
+    { header: 'control_visitors', value: (r) => r.control.visitors },
+    { header: 'control_converted', value: (r) => r.control.converted },
+    { header: 'control_rate', value: (r) => round(r.control.conversionRate) },
+    { header: 'control_revenue_per_visitor', value: (r) => round(r.control.revenuePerVisitor, 4) },
+    { header: 'absolute_lift', value: (r) => round(r.absoluteLift.estimate) },
+    { header: 'absolute_lift_ci_low', value: (r) => round(r.absoluteLift.ci?.[0]) },
+    { header: 'absolute_lift_ci_high', value: (r) => round(r.absoluteLift.ci?.[1]) },
+    { header: 'relative_lift', value: (r) => round(r.relativeLift.estimate) },
+    { header: 'relative_lift_ci_low', value: (r) => round(r.relativeLift.ci?.[0]) },
+    { header: 'relative_lift_ci_high', value: (r) => round(r.relativeLift.ci?.[1]) },
+  ];
+}
+
 const LIFT: CsvColumn<CampaignLift>[] = [
   { header: 'campaign_id', value: (r) => r.campaignId },
   { header: 'campaign', value: (r) => r.campaignName },
   { header: 'goal', value: (r) => r.goal },
   { header: 'window_days', value: (r) => r.attributionWindowDays },
-  { header: 'exposed_visitors', value: (r) => r.exposed.visitors },
-  { header: 'exposed_converted', value: (r) => r.exposed.converted },
-  { header: 'exposed_rate', value: (r) => round(r.exposed.conversionRate) },
-  { header: 'exposed_revenue_per_visitor', value: (r) => round(r.exposed.revenuePerVisitor, 4) },
-  { header: 'control_visitors', value: (r) => r.control.visitors },
-  { header: 'control_converted', value: (r) => r.control.converted },
-  { header: 'control_rate', value: (r) => round(r.control.conversionRate) },
-  { header: 'control_revenue_per_visitor', value: (r) => round(r.control.revenuePerVisitor, 4) },
-  { header: 'absolute_lift', value: (r) => round(r.absoluteLift.estimate) },
-  { header: 'absolute_lift_ci_low', value: (r) => round(r.absoluteLift.ci?.[0]) },
-  { header: 'absolute_lift_ci_high', value: (r) => round(r.absoluteLift.ci?.[1]) },
-  { header: 'relative_lift', value: (r) => round(r.relativeLift.estimate) },
-  { header: 'relative_lift_ci_low', value: (r) => round(r.relativeLift.ci?.[0]) },
-  { header: 'relative_lift_ci_high', value: (r) => round(r.relativeLift.ci?.[1]) },
+  ...groupColumns<CampaignLift>(),
   { header: 'p_value', value: (r) => round(r.pValue, 8) },
   { header: 'revenue_per_visitor_difference', value: (r) => round(r.revenue.difference.estimate, 4) },
   { header: 'revenue_difference_ci_low', value: (r) => round(r.revenue.difference.ci?.[0], 4) },
@@ -180,6 +197,30 @@ const LIFT: CsvColumn<CampaignLift>[] = [
 /** One row per campaign: both groups, the lifts with their 95 % intervals, the p-values and the verdict. */
 export const liftCsv = (rows: CampaignLift[], currency: string | null) =>
   toCsv(withCurrency(LIFT, currency), rows);
+
+const COUNTRIES: CsvColumn<CountryLiftFigures>[] = [
+  { header: 'country', value: (r) => r.country },
+  ...groupColumns<CountryLiftFigures>(),
+  { header: 'p_value', value: (r) => round(r.pValue, 8) },
+  { header: 'verdict', value: (r) => r.verdict },
+];
+
+/** One row per country (empty country: visitors whose location is unknown). */
+export const countryLiftCsv = (rows: CountryLiftFigures[], currency: string | null) =>
+  toCsv(withCurrency(COUNTRIES, currency), rows);
+
+const UPLIFT_BANDS: CsvColumn<UpliftBandFigures>[] = [
+  { header: 'band', value: (r) => r.band },
+  { header: 'uplift_from', value: (r) => round(r.from, 6) },
+  { header: 'uplift_to', value: (r) => round(r.to, 6) },
+  ...groupColumns<UpliftBandFigures>(),
+  { header: 'p_value', value: (r) => round(r.pValue, 8) },
+  { header: 'verdict', value: (r) => r.verdict },
+];
+
+/** One row per band of predicted uplift, lowest first. */
+export const upliftBandsCsv = (rows: UpliftBandFigures[], currency: string | null) =>
+  toCsv(withCurrency(UPLIFT_BANDS, currency), rows);
 
 const TREND: CsvColumn<TrendPoint>[] = [
   { header: 'minute', value: (r) => r.at },

@@ -1,7 +1,7 @@
 import { slaClocks } from '@beckon/core/sla/sla-clock';
 import type { Wallboard, WallboardAgent, WallboardSkill } from '@beckon/protocol/wallboard-api';
 import type { AppContext } from '../context.ts';
-import { chatOf } from '../conversations/chat-feature.ts';
+import { chatOf } from '../conversations/chat-module.ts';
 import type { AgentStateRow } from '../store/agent-states-repo.ts';
 import { inStateSince } from './agent-state-time.ts';
 

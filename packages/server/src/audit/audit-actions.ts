@@ -84,6 +84,18 @@ export const AUDIT_ACTIONS: Record<string, AuditAction> = {
   'POST /api/v1/campaigns': { action: 'campaign.created', target: 'campaign' },
   'PATCH /api/v1/campaigns/:id': { action: 'campaign.updated', target: 'campaign' },
   'DELETE /api/v1/campaigns/:id': { action: 'campaign.deleted', target: 'campaign' },
+  'POST /api/v1/segments': { action: 'segment.created', target: 'segment' },
+  'PATCH /api/v1/segments/:id': { action: 'segment.updated', target: 'segment' },
+  'DELETE /api/v1/segments/:id': { action: 'segment.deleted', target: 'segment' },
+  'POST /api/v1/broadcasts': { action: 'broadcast.created', target: 'broadcast' },
+  'POST /api/v1/broadcasts/:id/cancel': { action: 'broadcast.cancelled', target: 'broadcast' },
+  // a read with a body: counting a filter changes nothing, so a console user's preview is not recorded
+  'POST /api/v1/segments/preview': {
+    action: 'segment.previewed',
+    target: 'segment',
+    sessions: false,
+    details: 'none',
+  },
   'POST /api/v1/canned-responses': { action: 'canned_response.created', target: 'canned_response' },
   'PATCH /api/v1/canned-responses/:id': { action: 'canned_response.updated', target: 'canned_response' },
   'DELETE /api/v1/canned-responses/:id': { action: 'canned_response.deleted', target: 'canned_response' },

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
-import type { App } from '../http/types.ts';
+import type { App } from '../web/types.ts';
 import { type AuditAction, auditActionOf, isAuditedRoute } from './audit-actions.ts';
 
 const routesOf = new WeakMap<object, string[]>();

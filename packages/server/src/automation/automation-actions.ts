@@ -2,7 +2,7 @@ import type { AutomationAction, AutomationStep } from '@beckon/protocol/automati
 import { expandCannedText } from '@beckon/protocol/canned-text';
 import type { Conversation } from '@beckon/protocol/chat-api';
 import type { StaffCaller } from '../conversations/agent-chat-service.ts';
-import type { ChatModule } from '../conversations/chat-feature.ts';
+import type { ChatModule } from '../conversations/chat-module.ts';
 import { AppError } from '../errors.ts';
 import { AUTOMATION_SENDER } from '../store/automation-chain.ts';
 import type { StoredRule } from '../store/automation-repo.ts';

@@ -1,9 +1,9 @@
 import { emailOf } from '../channels/email/email-feature.ts';
 import type { AppContext } from '../context.ts';
-import { chatOf } from '../conversations/chat-feature.ts';
-import { automationRoutes } from '../http/routes/automation-routes.ts';
-import type { App } from '../http/types.ts';
+import { chatOf } from '../conversations/chat-module.ts';
+import type { App } from '../web/types.ts';
 import { AutomationActions } from './automation-actions.ts';
+import { automationRoutes } from './automation-routes.ts';
 import { AutomationWorker } from './automation-worker.ts';
 import { IdleSweeper } from './idle-sweeper.ts';
 

@@ -1,13 +1,13 @@
 import type { AppContext } from '../context.ts';
-import { chatOf } from '../conversations/chat-feature.ts';
+import { chatOf } from '../conversations/chat-module.ts';
 import { PresenceSet } from '../conversations/presence-set.ts';
-import { answerGenerationRoutes } from '../http/routes/answer-generation-routes.ts';
-import { botApiRoutes } from '../http/routes/bot-api-routes.ts';
-import { botsRoutes } from '../http/routes/bots-routes.ts';
-import type { App } from '../http/types.ts';
+import type { App } from '../web/types.ts';
 import { WebhookSender } from '../webhooks/webhook-sender.ts';
+import { answerGenerationRoutes } from './answer-generation-routes.ts';
+import { botApiRoutes } from './bot-api-routes.ts';
 import { BotEngine } from './bot-engine.ts';
 import { BotSocket, botOfRequest, botSocketGuard } from './bot-socket.ts';
+import { botsRoutes } from './bots-routes.ts';
 import { KnowledgeIndex } from './knowledge-index.ts';
 
 /** The most of a webhook bot's answer read (its replies, cards and buttons). */

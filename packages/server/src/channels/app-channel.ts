@@ -1,11 +1,9 @@
 import { MAX_MESSAGE_LENGTH } from '@beckon/protocol/chat-api';
 import { ATTACHMENT_TYPES, DEFAULT_ATTACHMENT_MAX_BYTES } from '@beckon/protocol/chat-attachments';
 import type { AppContext } from '../context.ts';
-import { chatOf } from '../conversations/chat-feature.ts';
-import { messagingRoutes } from '../http/routes/messaging-routes.ts';
-import { pushSettingsRoutes } from '../http/routes/push-settings-routes.ts';
-import type { App } from '../http/types.ts';
+import { chatOf } from '../conversations/chat-module.ts';
 import type { Store } from '../store/store.ts';
+import type { App } from '../web/types.ts';
 import {
   type Channel,
   type ChannelCapabilities,
@@ -14,8 +12,10 @@ import {
   type SendResult,
 } from './channel.ts';
 import { channelsOf } from './channels-feature.ts';
+import { messagingRoutes } from './messaging-routes.ts';
 import { PushDispatcher } from './push/push-dispatcher.ts';
 import { notificationText } from './push/push-sender.ts';
+import { pushSettingsRoutes } from './push/push-settings-routes.ts';
 
 /**
  * The app channel: a site's mobile app, through the Messaging API and the SDK. In-app delivery is
@@ -66,8 +66,8 @@ export async function appChannelFeature(app: App, ctx: AppContext): Promise<void
   if (!chat) throw new Error('the app channel needs the chat feature');
   const log = ctx.logger.child({ component: 'app-channel' });
   const dispatcher = new PushDispatcher(ctx.store, ctx.config.push, log, ctx.egress);
-  const isHere = async (accountId: string, conversationId: string) =>
-    (await chat.visitors.here.members(accountId)).has(conversationId);
+  const isHere = (accountId: string, conversationId: string) =>
+    chat.visitors.here.has(accountId, conversationId);
   const channel = new AppChannel(ctx.store, dispatcher, isHere);
   // The outbox hands it every agent line of an app conversation, with retries.
   channelsOf(ctx).registry.register(channel);

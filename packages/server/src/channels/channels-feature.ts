@@ -1,27 +1,18 @@
 import type { AppContext } from '../context.ts';
-import { chatOf } from '../conversations/chat-feature.ts';
-import { channelsRoutes } from '../http/routes/channels-routes.ts';
-import { csatRatingRoutes } from '../http/routes/csat-rating-routes.ts';
-import type { App } from '../http/types.ts';
+import { chatOf } from '../conversations/chat-module.ts';
 import { maskerOf } from '../privacy/message-masker.ts';
+import type { App } from '../web/types.ts';
 import { ChannelRegistry } from './channel.ts';
 import { ChannelInbox } from './channel-inbox.ts';
+import type { ChannelsModule } from './channels-module.ts';
+import { channelsRoutes } from './channels-routes.ts';
 import { connectionsFeature } from './connections/connections-feature.ts';
+import { csatRatingRoutes } from './csat/csat-rating-routes.ts';
 import { CsatSurveys } from './csat/csat-surveys.ts';
 import { emailFeature, emailOf } from './email/email-feature.ts';
 import { ratingLinks } from './email/rating-link.ts';
 import { OutboxDispatcher } from './outbox-dispatcher.ts';
 import { WebChatChannel } from './web-chat-channel.ts';
-
-/** The channel seam of one node: the channels it knows, the inbox their traffic enters by, the outbox. */
-export interface ChannelsModule {
-  registry: ChannelRegistry;
-  inbox: ChannelInbox;
-  /** Sends agents' lines out through their channels; channels report receipts to it. */
-  outbox: OutboxDispatcher;
-  /** Satisfaction surveys on the customers' own channels, and their answers. */
-  surveys: CsatSurveys;
-}
 
 const modules = new WeakMap<AppContext, ChannelsModule>();
 

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { StartupError } from '../errors.ts';
 import { registerAnalyticsCommand } from './analytics-command.ts';
+import { registerGeoCommand } from './geo-command.ts';
 import { registerModelCommand } from './model-command.ts';
 import { registerServeCommands } from './serve-command.ts';
 import { registerUserCommands } from './user-command.ts';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerUserCommands(program);
   registerAnalyticsCommand(program);
   registerModelCommand(program);
+  registerGeoCommand(program);
   return program;
 }
 

@@ -15,17 +15,15 @@ import {
 } from '@beckon/core/model/index';
 import type { Command } from 'commander';
 import { trainAccount } from './model-account-command.ts';
+import { INPUT_ERROR_EXIT, integerOption, ModelInputError, output, run } from './model-cli-support.ts';
 import { type StoreFlags, storeOptions } from './options.ts';
-
-const INPUT_ERROR_EXIT = 2;
+import { registerUpliftCommand } from './uplift-command.ts';
 
 /** Figures published for this data set, printed beside ours (see shared/data/README.md). */
 const PUBLISHED = [
   ['tuned HistGradientBoosting, stratified 5-fold', '0.933–0.934', '~0.75'],
   ['XGBoost (Abdullah-All-Tanvir et al., Heliyon 2023)', '0.937', '0.754'],
 ] as const;
-
-class ModelInputError extends Error {}
 
 interface EvaluateOptions {
   dataset?: string;
@@ -85,32 +83,7 @@ export function registerModelCommand(program: Command): void {
       }
       run(this, () => train(this, options));
     });
-}
-
-function run(command: Command, body: () => void): void {
-  try {
-    body();
-  } catch (error) {
-    const input = error instanceof ModelInputError;
-    const message = error instanceof Error ? error.message : String(error);
-    command.error(`error: ${input ? message : `unexpected failure: ${message}`}`, {
-      exitCode: input ? INPUT_ERROR_EXIT : 1,
-      code: input ? 'beckon.model.input' : 'beckon.model.failure',
-    });
-  }
-}
-
-function output(command: Command): (text: string) => void {
-  return command.configureOutput().writeOut ?? ((text: string) => process.stdout.write(text));
-}
-
-function integerOption(value: string | undefined, name: string, fallback: number, min: number, max: number) {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
-    throw new ModelInputError(`${name} must be an integer from ${min} to ${max}, got "${value}"`);
-  }
-  return n;
+  registerUpliftCommand(model);
 }
 
 function loadDataset(path: string | undefined, features: 'uci' | 'live' = 'uci') {

@@ -3,19 +3,14 @@ import type { AppContext } from '../context.ts';
 import type { RateLimit } from '../engagement/engagement-config.ts';
 import { engagementOf } from '../engagement/engagement-runtime.ts';
 import { shownByTracker, trackedVisitorSignals } from '../engagement/visitor-signals.ts';
-import { attachmentsRoutes } from '../http/routes/attachments-routes.ts';
-import { callRecordingsRoutes } from '../http/routes/call-recordings-routes.ts';
-import { cannedResponsesRoutes } from '../http/routes/canned-responses-routes.ts';
-import { conversationsRoutes } from '../http/routes/conversations-routes.ts';
-import { visitorChatRoutes } from '../http/routes/visitor-chat-routes.ts';
-import { voiceRoutes } from '../http/routes/voice-routes.ts';
-import type { App } from '../http/types.ts';
 import { maskerOf } from '../privacy/message-masker.ts';
 import { CallRecorder } from '../voice/call-recorder.ts';
 import { CallService } from '../voice/call-service.ts';
 import { CallSockets } from '../voice/call-sockets.ts';
 import { CallMarks, CallSweeper } from '../voice/call-sweeper.ts';
 import { CallbackScheduler } from '../voice/callbacks.ts';
+import { voiceRoutes } from '../voice/voice-routes.ts';
+import type { App } from '../web/types.ts';
 import { AbandonedChats } from './abandoned-chats.ts';
 import { AgentChatService } from './agent-chat-service.ts';
 import { AgentConnection } from './agent-connection.ts';
@@ -24,10 +19,15 @@ import { AgentPresence } from './agent-presence.ts';
 import { AttachmentService } from './attachments/attachment-service.ts';
 import { LocalDiskStorage } from './attachments/attachment-storage.ts';
 import { AttachmentUrls } from './attachments/attachment-urls.ts';
+import { attachmentsRoutes } from './attachments-routes.ts';
 import { BusRecovery } from './bus-recovery.ts';
+import { callRecordingsRoutes } from './call-recordings-routes.ts';
+import { cannedResponsesRoutes } from './canned-responses-routes.ts';
 import { ChatAnnouncer } from './chat-announcer.ts';
 import { ChatEvents, chatTopics } from './chat-events.ts';
 import { type ChatLimits, KeyedLimiter, SocketCaps, StartLimiter } from './chat-limits.ts';
+import { type ChatModule, setChat } from './chat-module.ts';
+import { conversationsRoutes } from './conversations-routes.ts';
 import { MessageWriter } from './message-writer.ts';
 import { exposureOriginResolver, withVisitorSignals } from './origin-context.ts';
 import { PresenceSet } from './presence-set.ts';
@@ -38,41 +38,9 @@ import { SessionSockets } from './session-sockets.ts';
 import { SnoozeWaker } from './snoozes.ts';
 import { CHAT_REFUSALS, type SocketLimits } from './socket-guard.ts';
 import { UnseenReplyMailer } from './unseen-replies.ts';
+import { visitorChatRoutes } from './visitor-chat-routes.ts';
 import { VisitorChatService } from './visitor-chat-service.ts';
 import { VisitorConnection } from './visitor-socket.ts';
-
-/** The conversation services of one node. */
-export interface ChatModule {
-  events: ChatEvents;
-  writer: MessageWriter;
-  presence: AgentPresence;
-  announcer: ChatAnnouncer;
-  visitors: VisitorChatService;
-  agents: AgentChatService;
-  router: Router;
-  queues: QueueFeed;
-  attachments: AttachmentService;
-  reads: ReadPositions;
-  recovery: BusRecovery;
-  snoozes: SnoozeWaker;
-  /** Mails customers the replies they did not see (once the e-mail channel gives it a notifier). */
-  unseenReplies: UnseenReplyMailer;
-  /** Voice calls in conversations. */
-  calls: CallService;
-  callSweeper: CallSweeper;
-  /** Callbacks visitors asked for: queued as conversations at their time. */
-  callbacks: CallbackScheduler;
-  /** Told of every committed line after it is published (bots listen for visitors' lines). */
-  lineListeners: Set<(accountId: string, message: Message) => void>;
-  recorder: CallRecorder;
-}
-
-const modules = new WeakMap<AppContext, ChatModule>();
-
-/** The chat services of a node (e.g. for the engagement runtime to install an origin resolver). */
-export function chatOf(ctx: AppContext): ChatModule | undefined {
-  return modules.get(ctx);
-}
 
 /**
  * Conversations: the group-commit message writer, the router, the visitor (`/v1/chat`) and agent
@@ -197,7 +165,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     lineListeners,
     recorder,
   };
-  modules.set(ctx, chat);
+  setChat(ctx, chat);
 
   const limits = ctx.config.chatLimits;
   const visitorLimits = socketLimits(

@@ -149,6 +149,15 @@ export class PresenceSet {
     return found;
   }
 
+  /**
+   * Whether `member` is present on any node. A member this node holds is answered at once: reading
+   * the account's whole set for it cost W8 about a twentieth of the socket thread (bench/notes.md).
+   */
+  async has(accountId: string, member: string): Promise<boolean> {
+    if (this.local.get(member)?.accountId === accountId) return true;
+    return (await this.members(accountId)).has(member);
+  }
+
   /** Whether `members` sees every node's marks now; false while the bus is down (it sees this node's and old reads). */
   get complete(): boolean {
     return this.bus.health().ok;

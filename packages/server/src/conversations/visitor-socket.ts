@@ -11,12 +11,12 @@ import {
 } from '@beckon/protocol/chat-protocol';
 import type { Static } from 'typebox';
 import type { WebSocket } from 'ws';
-import { clientAddress } from '../engagement/engagement-runtime.ts';
 import type { Logger } from '../logger.ts';
 import { visitorAddress } from '../privacy/ip-anonymizer.ts';
 import type { AppendResult } from '../store/messages-repo.ts';
 import type { Store } from '../store/store.ts';
 import { type CallParty, type CallSockets, isCallFrame } from '../voice/call-sockets.ts';
+import { clientAddress } from '../web/client-address.ts';
 import type { AttachmentService } from './attachments/attachment-service.ts';
 import type { BusRecovery } from './bus-recovery.ts';
 import type { ChatEvents, ConversationEvent } from './chat-events.ts';

@@ -5,6 +5,7 @@ import {
   createVisitorState,
   type Decision,
   Field,
+  setGeo,
   setScore,
   startSession,
   TargetingEngine,
@@ -29,6 +30,7 @@ import type { RecordedVisitor } from '../engagement/visitor-records.ts';
 import { drawnToken, newTimeId } from '../ids.ts';
 import type { FinishedSession } from '../store/model-sessions-repo.ts';
 import type { ExposureOutcomeColumn, ExposuresTable } from '../store/schema.ts';
+import { demoPlace } from './demo-places.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -333,6 +335,7 @@ export function simulateShop(sim: ShopSimulation): SimulatedShop {
         sessionCount: 1,
         firstSeenAt: start,
       };
+      setGeo(shopper.state, demoPlace(visitorId));
       shoppers.push(shopper);
       out.visitors.push(shopper);
     }

@@ -23,6 +23,8 @@ export interface AccountTargeting {
   goals: ReadonlySet<string>;
   /** Whether a running campaign sends messages: then a visitor's contact is looked up when it is loaded. */
   messages: boolean;
+  /** Whether a running campaign has variants: then a visitor's recorded arms are read when it is loaded. */
+  variants: boolean;
   fingerprint: CampaignsFingerprint | null;
   checkedAt: number;
   /** Serialises reloads of this account. */
@@ -99,6 +101,7 @@ export class TargetingRegistry {
       agentName: (skillId) => this.capacity().agentName(accountId, skillId),
       goals: new Set(),
       messages: false,
+      variants: false,
       fingerprint: null,
       checkedAt: Date.now(),
       reloading: Promise.resolve(),
@@ -116,6 +119,7 @@ export class TargetingRegistry {
     t.goals = goals;
     const rejected = t.engine.setCampaigns(campaigns);
     t.messages = t.engine.campaigns.some((c) => c.engagement.type === 'message');
+    t.variants = t.engine.campaigns.some((c) => c.engagement.variants !== undefined);
     for (const r of rejected) {
       this.log.warn(
         { accountId: t.accountId, campaignId: r.campaignId, errors: r.errors },

@@ -7,6 +7,7 @@ import {
   GoalSchema,
   ScheduleSchema,
   ScoreBandModeSchema,
+  UpliftSettingsSchema,
 } from '@beckon/protocol';
 import Type from 'typebox';
 
@@ -36,6 +37,8 @@ export const CampaignView = Type.Object({
   engagement: EngagementSchema,
   attributionWindowDays: Type.Integer(),
   scoreBands: ScoreBandModeSchema,
+  minimalEffect: Type.Optional(Type.Number()),
+  uplift: Type.Optional(UpliftSettingsSchema),
   version: Type.Integer(),
   createdAt: Iso,
   updatedAt: Iso,

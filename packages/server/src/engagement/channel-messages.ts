@@ -14,46 +14,46 @@ const invalid = (path: string, why: string) => new AppError(400, 'invalid_campai
 /**
  * A campaign message on WhatsApp or SMS, checked when the campaign is saved: the connection is
  * the account's and of that kind; a WhatsApp template is approved, one we can send, and every
- * variable is bound; an SMS fits Twilio's limit. Other channels pass.
+ * variable is bound; an SMS fits Twilio's limit. Other channels pass. `at` names the engagement (or variant) in faults.
  */
 export async function checkChannelMessage(
   store: Store,
   accountId: string,
   m: ProactiveMessage,
+  at = '/engagement',
 ): Promise<void> {
   if (m.channel !== 'whatsapp' && m.channel !== 'sms') return;
-  if (!m.connectionId) throw invalid('/engagement/connectionId', `required for ${m.channel}`);
+  if (!m.connectionId) throw invalid(at + '/connectionId', `required for ${m.channel}`);
   const conn = await store.channelConnections.find(accountId, m.connectionId);
   if (!conn || conn.type !== m.channel)
-    throw invalid('/engagement/connectionId', `no ${m.channel} connection with this id in this account`);
+    throw invalid(at + '/connectionId', `no ${m.channel} connection with this id in this account`);
   if (m.channel === 'sms') {
-    if (m.text.length > SMS_MAX) throw invalid('/engagement/text', `at most ${SMS_MAX} characters for SMS`);
+    if (m.text.length > SMS_MAX) throw invalid(at + '/text', `at most ${SMS_MAX} characters for SMS`);
     return;
   }
-  if (!m.template) throw invalid('/engagement/template', 'required for whatsapp: an approved template');
+  if (!m.template) throw invalid(at + '/template', 'required for whatsapp: an approved template');
   const t = await templateOf(store, conn, m.template);
   if (!t)
     throw invalid(
-      '/engagement/template',
+      at + '/template',
       `no template ${m.template.name} (${m.template.language}) on ${conn.name}: sync the templates`,
     );
-  if (t.status !== 'APPROVED')
-    throw invalid('/engagement/template', `${t.name} is ${t.status}, not APPROVED`);
-  if (t.unsupported) throw invalid('/engagement/template', `${t.name}: ${t.unsupported}`);
+  if (t.status !== 'APPROVED') throw invalid(at + '/template', `${t.name} is ${t.status}, not APPROVED`);
+  if (t.unsupported) throw invalid(at + '/template', `${t.name}: ${t.unsupported}`);
   const format = t.header?.format ?? 'TEXT';
   if (format === 'LOCATION')
-    throw invalid('/engagement/template', `${t.name}: a location header is sent from a conversation only`);
+    throw invalid(at + '/template', `${t.name}: a location header is sent from a conversation only`);
   if (format !== 'TEXT' && !m.template.headerMedia)
     throw invalid(
-      '/engagement/template/headerMedia',
+      at + '/template/headerMedia',
       `${t.name} starts with a ${format.toLowerCase()}: give its link`,
     );
   if (format === 'TEXT' && m.template.headerMedia)
-    throw invalid('/engagement/template/headerMedia', `${t.name} has no media header`);
+    throw invalid(at + '/template/headerMedia', `${t.name} has no media header`);
   for (const part of ['header', 'body'] as const) {
     for (const v of t.variables[part])
       if (!m.template.values?.[part]?.[v])
-        throw invalid(`/engagement/template/values/${part}/${v}`, 'bind this variable');
+        throw invalid(`${at}/template/values/${part}/${v}`, 'bind this variable');
   }
 }
 

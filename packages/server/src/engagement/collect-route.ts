@@ -8,10 +8,11 @@ import {
 import type { FastifyReply } from 'fastify';
 import Type from 'typebox';
 import { AppError, badRequest, forbidden } from '../errors.ts';
-import type { App } from '../http/types.ts';
 import { visitorAddress } from '../privacy/ip-anonymizer.ts';
+import { clientAddress } from '../web/client-address.ts';
+import type { App } from '../web/types.ts';
 import type { RefusalReason } from './engagement-metrics.ts';
-import { clientAddress, type EngagementRuntime } from './engagement-runtime.ts';
+import type { EngagementRuntime } from './engagement-runtime.ts';
 import { SiteDirectory } from './site-directory.ts';
 
 /** The `sendBeacon` endpoint: `POST /t/collect?siteKey=KEY`. */
@@ -102,7 +103,8 @@ export function registerCollectRoute(app: App, rt: EngagementRuntime): void {
         throw forbidden('origin not allowed for this site');
       }
       cors(reply, origin);
-      const address = visitorAddress(site, clientAddress(req.raw));
+      const raw = clientAddress(req.raw);
+      const address = visitorAddress(site, raw);
       if (!rt.addresses.connect(address, now) || !rt.addresses.framesOf(address, now).take(now)) {
         count({ reason: 'address_rate' });
         throw tooMany();
@@ -121,6 +123,8 @@ export function registerCollectRoute(app: App, rt: EngagementRuntime): void {
         throw tooMany();
       }
       if (body.refusedEvents) rt.metrics.refusals.inc({ reason: 'bad_event' }, body.refusedEvents);
+      // A visit that began with a beacon is located once, from the whole address, before it is cut.
+      if (live.state.geo === undefined) rt.tracker.locate(live, await rt.locate(raw));
       rt.tracker.applyBatch(live, body.batch, null, now);
       rt.metrics.batchesBeacon.inc();
       return reply.code(204).send();

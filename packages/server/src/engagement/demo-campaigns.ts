@@ -1,6 +1,5 @@
 import type { CampaignInput } from '@beckon/protocol';
 import { validateCampaignInput } from '@beckon/protocol';
-import type { DemoSeedResult } from '../demo/seed.ts';
 import { seededId } from '../ids.ts';
 import type { Store } from '../store/store.ts';
 
@@ -102,7 +101,10 @@ export function demoCampaignId(name: string): string {
  * Gives the demo account its campaigns, once per release: on a fresh demo and on an older demo that
  * lacks them. Later deletions or edits by the user are respected (a setting marks each release done).
  */
-export async function seedDemoCampaigns(store: Store, demo: DemoSeedResult): Promise<void> {
+export async function seedDemoCampaigns(
+  store: Store,
+  demo: { accountId: string; siteId: string; skillIds: { sales: string } },
+): Promise<void> {
   const site = await store.sites.get(demo.accountId, demo.siteId);
   const origin = site.allowedOrigins[0] ?? 'http://localhost:3000';
   const campaigns = demoCampaigns(demo.skillIds.sales, origin);

@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.ts';
-import type { App } from '../http/types.ts';
+import type { App } from '../web/types.ts';
 import { registerCollectRoute } from './collect-route.ts';
 import { engagementOf } from './engagement-runtime.ts';
 import { registerVisitorGateway } from './visitor-gateway.ts';

@@ -1,7 +1,8 @@
-import type { IncomingMessage } from 'node:http';
+import type { VisitorGeo } from '@beckon/core';
 import { VisitorContacts } from '../contacts/visitor-contacts.ts';
 import type { AppContext } from '../context.ts';
-import { chatOf } from '../conversations/chat-feature.ts';
+import { chatOf } from '../conversations/chat-module.ts';
+import { type GeoLookup, geoLookupFromEnv } from '../geo/geo-lookup.ts';
 import { newId, newTimeId } from '../ids.ts';
 import type { Logger } from '../logger.ts';
 import { Heartbeat } from '../realtime/heartbeat.ts';
@@ -42,6 +43,8 @@ export class EngagementRuntime {
   readonly acks: AckGate;
   /** Whether a chat skill can take a chat now (routing's view, cached briefly). */
   capacity: CapacityCheck;
+  /** Where visitors are, from their address (the offline database; tests may put their own). */
+  geo: GeoLookup;
   readonly nodeId = newId('node');
   private readonly log: Logger;
   private sweeper: NodeJS.Timeout | null = null;
@@ -79,6 +82,7 @@ export class EngagementRuntime {
     this.heartbeat = new Heartbeat(config.heartbeatMs);
     this.acks = new AckGate(() => writer.pending, config.writerBacklogRows);
     this.addresses = new AddressLimiter(config.addressFrames, config.addressConnects);
+    this.geo = geoLookupFromEnv(ctx.config.dataDir, this.log.child({ part: 'geo' }));
     // Who is connected comes from the chat module's presence (registered after this runtime).
     const noOne: ReadonlySet<string> = new Set();
     this.capacity = routingCapacity(
@@ -91,7 +95,11 @@ export class EngagementRuntime {
     this.targeting = new TargetingRegistry(
       ctx.store,
       () => this.capacity,
-      { newExposureId: () => newTimeId('exp'), capacityRetryMs: config.capacityRetryMs },
+      {
+        newExposureId: () => newTimeId('exp'),
+        capacityRetryMs: config.capacityRetryMs,
+        upliftModel: scoring.uplift.has,
+      },
       this.log,
       scoring.bands.admits,
     );
@@ -143,9 +151,27 @@ export class EngagementRuntime {
       .catch((err) => this.log.error({ err }, 'campaign change subscription failed'));
   }
 
+  /**
+   * Where the visitor at this address is, looked up once per connection and before the address is
+   * cut (a site that anonymises addresses keeps only this coarse result). Never throws.
+   */
+  async locate(address: string): Promise<VisitorGeo | null> {
+    try {
+      return await this.geo.lookup(address);
+    } catch (err) {
+      this.log.warn({ err }, 'geolocation failed; the visitor has no location');
+      return null;
+    }
+  }
+
   /** Serves the visitor protocol on an accepted socket (the `ws` socket, or a fake one in benchmarks). */
-  accept(socket: WebSocketLike, site: SiteInfo, address: string): VisitorConnection {
-    return new VisitorConnection(socket, site, this.addresses.framesOf(address, Date.now()), {
+  accept(
+    socket: WebSocketLike,
+    site: SiteInfo,
+    address: string,
+    geo: VisitorGeo | null = null,
+  ): VisitorConnection {
+    return new VisitorConnection(socket, site, this.addresses.framesOf(address, Date.now()), geo, {
       tracker: this.tracker,
       acks: this.acks,
       config: this.config,
@@ -189,16 +215,6 @@ export class EngagementRuntime {
     await this.tracker.close();
     await this.contacts.idle();
   }
-}
-
-/** The client's address: the socket peer, or the first X-Forwarded-For hop behind a trusted proxy. */
-export function clientAddress(req: IncomingMessage): string {
-  if (process.env.BECKON_TRUST_PROXY === '1') {
-    const xff = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(xff) ? xff[0] : xff)?.split(',')[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? 'unknown';
 }
 
 const runtimes = new WeakMap<AppContext, EngagementRuntime>();

@@ -33,7 +33,7 @@ export interface LiveVisitor {
   readonly site: SiteInfo;
   readonly visitorId: string;
   state: VisitorState;
-  /** Open sockets (one per tab); engage frames go to the one that spoke last. */
+  /** Open sockets (one per tab); engage frames go to the one that reported the latest page. */
   channels: Set<VisitorChannel>;
   last: VisitorChannel | null;
   /** Recent batch ids, a ring whose oldest entry is at `batchNext` (and as a set for lookups). */

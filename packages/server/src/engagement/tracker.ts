@@ -1,13 +1,16 @@
 import {
   ALL_FIELDS,
   applyEvent,
+  baseEngagement,
   createVisitorState,
   type Decision,
   Field,
   linkContact,
   recordExposure,
+  setGeo,
   startSession,
   type TargetingEngine,
+  type VisitorGeo,
   type VisitorState,
 } from '@beckon/core';
 import type {
@@ -123,17 +126,30 @@ export class Tracker {
     return p;
   }
 
-  /** A socket said hello: attach it, roll the session if it is over, and evaluate everything once. */
-  hello(live: LiveVisitor, channel: VisitorChannel, frame: HelloFrame, now: number): void {
+  /**
+   * A socket said hello: attach it, roll the session if it is over, take the connection's location
+   * (when known: a tab behind a private address keeps the visit's), and evaluate everything once.
+   */
+  hello(
+    live: LiveVisitor,
+    channel: VisitorChannel,
+    frame: HelloFrame,
+    now: number,
+    geo: VisitorGeo | null = null,
+  ): void {
     const state = live.state;
     this.roll(live, now);
     state.device = frame.device;
     if (frame.tz !== undefined) state.tz = frame.tz;
+    this.locate(live, geo);
     // A reconnect to a page this node does not know: it restarted before the visitor's snapshot
     // held that page. The tag will not report the page again, so it is taken from the hello.
-    if (frame.resumed && state.page?.url !== frame.page.url) this.resumePage(live, frame.page, now);
+    const otherPage = frame.resumed && state.page?.url !== frame.page.url;
+    if (otherPage) this.resumePage(live, frame.page, now);
     live.channels.add(channel);
-    live.last = channel;
+    // A new page takes the engagements, and so does a reconnecting tab whose page becomes the latest;
+    // any other reconnecting tab does not take them from the tab showing the latest page.
+    if (!frame.resumed || otherPage || !live.last?.open) live.last = channel;
     live.disconnectedAt = 0;
     channel.send(
       JSON.stringify({
@@ -144,6 +160,17 @@ export class Tracker {
       }),
     );
     this.evaluate(live, ALL_FIELDS, now);
+  }
+
+  /**
+   * Sets where the visitor is; the session row carries it from now on (the reports group by it).
+   * Returns the Field bits that changed.
+   */
+  locate(live: LiveVisitor, geo: VisitorGeo | null): number {
+    if (geo === null) return 0;
+    const changed = setGeo(live.state, geo);
+    if (changed !== 0) this.d.writer.putSession(sessionRow(live));
+    return changed;
   }
 
   /** The hello's page as the visitor's current page (time on it counts from now). */
@@ -178,13 +205,24 @@ export class Tracker {
     const { writer } = this.d;
     const events = batch.events;
     const landed = live.landingUrl === null;
+    let viewed = false;
+    // What segments read of the frame: sections viewed and the largest cart (visitor-marks.ts).
+    let sections: Set<string> | undefined;
+    let cart: number | undefined;
     for (let i = 0; i < events.length; i++) {
       const ev = events[i]!;
+      if ((ev.type === 'page_view' || ev.type === 'section') && ev.sections && ev.sections.length > 0) {
+        sections ??= new Set();
+        for (const s of ev.sections) sections.add(s);
+      } else if (ev.type === 'attr' && ev.attrType === 'cart' && typeof ev.value.total === 'number')
+        cart = cart === undefined ? ev.value.total : Math.max(cart, ev.value.total);
       const pending = state.pendingExposureId;
       const bits = applyEvent(state, ev, now);
       changed |= bits;
-      if (ev.type === 'page_view') visited(live, ev.url, ev.referrer, now);
-      else if (ev.type === 'identify' || (ev.type === 'attr' && namesVisitor(ev.attrType)))
+      if (ev.type === 'page_view') {
+        visited(live, ev.url, ev.referrer, now);
+        viewed = true;
+      } else if (ev.type === 'identify' || (ev.type === 'attr' && namesVisitor(ev.attrType)))
         this.d.contacts?.notice(live, ev, channel);
       if (ev.type === 'exposure_outcome') {
         if (bits !== 0) writer.addOutcome({ id: ev.exposureId, outcome: ev.outcome, at: now });
@@ -203,6 +241,8 @@ export class Tracker {
       ts: now,
       rows: events.length,
       raw,
+      sections: sections && JSON.stringify([...sections]),
+      cart,
     });
     // Purchases and goal events also get rows of their own: attribution reads them one by one.
     const goals = this.d.targeting.get(accountId)?.goals;
@@ -225,7 +265,9 @@ export class Tracker {
     this.d.metrics.events.inc(events.length);
     if (landed && live.landingUrl !== null) writer.putSession(sessionRow(live)); // landing page and source known now
     if (this.d.scoring) changed |= this.d.scoring.update(live, events, now);
-    if (channel !== null) live.last = channel;
+    // Targeting decides on the visitor's latest page, so its engagements go to the tab showing it:
+    // another tab's events (an offer's outcome, a click) do not take them to a page they were not for.
+    if (channel !== null && (viewed || !live.last?.open)) live.last = channel;
     this.evaluate(live, changed, now);
     return true;
   }
@@ -402,7 +444,7 @@ export class Tracker {
         type: 'engage',
         exposureId: id,
         campaignId: verdict.campaign.id,
-        engagement: verdict.campaign.engagement,
+        engagement: baseEngagement(verdict.campaign.engagement),
         withdraw: true,
       }),
     );
@@ -425,7 +467,10 @@ export class Tracker {
     // An invitation says who will answer when routing has one agent clearly next.
     const name = shown ? agentName(shown.skillId) : undefined;
     const words = shown ? { invitation_text: shown.message, invitation_from: name ?? null } : {};
-    this.exposureRow(live, d.exposureId, d.campaignId, d.engagement.type, d.control, now, words);
+    this.exposureRow(live, d.exposureId, d.campaignId, d.engagement.type, d.control, now, {
+      ...words,
+      variant: d.variant ?? null,
+    });
     if (d.control) {
       this.d.metrics.exposuresControl.inc();
       return;
@@ -444,7 +489,7 @@ export class Tracker {
 
   /** A campaign's message: nothing goes to the page; the contact's channel gets it, off this path. */
   private message(live: LiveVisitor, d: Decision, message: ProactiveMessage, now: number): void {
-    const words = d.control ? {} : { invitation_text: message.text };
+    const words = d.control ? {} : { invitation_text: message.text, variant: d.variant ?? null };
     this.exposureRow(live, d.exposureId, d.campaignId, message.type, d.control, now, words);
     if (d.control) {
       this.d.metrics.exposuresControl.inc();
@@ -470,7 +515,7 @@ export class Tracker {
     type: string,
     control: boolean,
     now: number,
-    shown: Pick<ExposureRow, 'agent_id' | 'invitation_text' | 'invitation_from'>,
+    shown: Pick<ExposureRow, 'agent_id' | 'invitation_text' | 'invitation_from' | 'variant'>,
   ): void {
     this.d.writer.addExposure({
       id,
@@ -486,6 +531,7 @@ export class Tracker {
       agent_id: shown.agent_id ?? null,
       invitation_text: shown.invitation_text ?? null,
       invitation_from: shown.invitation_from ?? null,
+      variant: shown.variant ?? null,
       created_at: now,
       shown_at: null,
       outcome_at: null,
@@ -500,6 +546,7 @@ export class Tracker {
       campaignId,
       engagementType: type,
       control,
+      variant: shown.variant ?? null,
       createdAt: new Date(now).toISOString(),
     };
     this.d.store.webhooks
@@ -581,6 +628,7 @@ export class Tracker {
   private async load(site: SiteInfo, visitorId: string, device: Device): Promise<LiveVisitor> {
     const key = visitorKey(site.id, visitorId);
     const contact = this.contactOf(site, visitorId);
+    const arms = this.armsOf(site, visitorId);
     const parked = this.parked.get(key);
     const stored = parked
       ? {
@@ -621,6 +669,7 @@ export class Tracker {
     }
     const contactId = await contact;
     if (contactId) linkContact(live.state, contactId);
+    keepArms(live.state, await arms);
     let s = this.sites.get(site.id);
     if (!s) {
       s = { accountId: site.accountId, visitors: new Map() };
@@ -642,6 +691,20 @@ export class Tracker {
     } catch (err) {
       this.d.log.warn({ err, siteId: site.id }, 'contact lookup failed; the visitor counts as unknown');
       return undefined;
+    }
+  }
+
+  /**
+   * The arms a visitor being loaded was recorded in, by campaign, read from their exposures while a
+   * campaign of the account has variants: a snapshot that lags behind them cannot move the visitor.
+   */
+  private async armsOf(site: SiteInfo, visitorId: string): Promise<Map<string, string>> {
+    if (!this.d.targeting.get(site.accountId)?.variants) return new Map();
+    try {
+      return await this.d.store.exposures.armsOf(site.accountId, site.id, visitorId);
+    } catch (err) {
+      this.d.log.warn({ err, siteId: site.id }, 'arm lookup failed; the snapshot keeps the arms it has');
+      return new Map();
     }
   }
 
@@ -676,6 +739,15 @@ function visited(live: LiveVisitor, url: string, referrer: string | undefined, n
   if (live.landingUrl === null) {
     live.landingUrl = url;
     live.referrer = referrer ?? null;
+  }
+}
+
+/** Gives the visitor's campaign memory the arms their exposures recorded (a recorded arm wins). */
+function keepArms(state: VisitorState, arms: ReadonlyMap<string, string>): void {
+  for (const [campaignId, arm] of arms) {
+    const mem = state.campaigns.get(campaignId);
+    if (mem) mem.arm = arm;
+    else state.campaigns.set(campaignId, { sessionId: state.sessionId, sessionCount: 0, recent: [], arm });
   }
 }
 

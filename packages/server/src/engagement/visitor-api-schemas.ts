@@ -22,6 +22,15 @@ export const VisitorSummary = Type.Object({
   connected: Type.Boolean(),
   returning: Type.Boolean(),
   device: Type.String(),
+  /** Where the visitor is, from their address (IP geolocation by DB-IP); null when unknown. */
+  geo: Nullable(
+    Type.Object({
+      country: Type.Optional(Type.String({ description: 'ISO 3166-1 alpha-2' })),
+      region: Type.Optional(Type.String()),
+      city: Type.Optional(Type.String()),
+      timezone: Type.Optional(Type.String()),
+    }),
+  ),
   page: Nullable(
     Type.Object({
       url: Type.String(),

@@ -1,3 +1,4 @@
+import type { VisitorGeo } from '@beckon/core';
 import {
   type BatchFrame,
   CloseCode,
@@ -60,6 +61,8 @@ export class VisitorConnection implements VisitorChannel {
     private readonly socket: WebSocketLike,
     private readonly site: SiteInfo,
     private readonly address: TokenBucket,
+    /** Where the visitor is, from the connection's address (null: unknown). */
+    private readonly geo: VisitorGeo | null,
     private readonly d: ConnectionDeps,
   ) {
     address.refs++;
@@ -180,7 +183,7 @@ export class VisitorConnection implements VisitorChannel {
         this.refuse('bad_frame', CloseCode.BadFrame, 'one visitor per connection');
         return;
       }
-      this.d.tracker.hello(this.live!, this, frame, now);
+      this.d.tracker.hello(this.live!, this, frame, now, this.geo);
       return;
     }
     if (this.helloTimer) clearTimeout(this.helloTimer);
@@ -191,7 +194,7 @@ export class VisitorConnection implements VisitorChannel {
         if (this.phase === Phase.Closed) return;
         this.live = live;
         this.phase = Phase.Ready;
-        this.d.tracker.hello(live, this, frame, Date.now());
+        this.d.tracker.hello(live, this, frame, Date.now(), this.geo);
         const queued = this.queue;
         this.queue = [];
         this.queuedBytes = 0;

@@ -1,9 +1,11 @@
 import type { IncomingMessage } from 'node:http';
+import type { VisitorGeo } from '@beckon/core';
 import { CloseCode, ErrorCode } from '@beckon/protocol';
 import type { AppContext } from '../context.ts';
 import { visitorAddress } from '../privacy/ip-anonymizer.ts';
 import type { WsGuard, WsHandler, WsRefusal } from '../realtime/ws-router.ts';
-import { clientAddress, type EngagementRuntime } from './engagement-runtime.ts';
+import { clientAddress } from '../web/client-address.ts';
+import type { EngagementRuntime } from './engagement-runtime.ts';
 import { SiteDirectory, type SiteInfo } from './site-directory.ts';
 
 /** The visitor WebSocket endpoint the tag connects to: `/v1/visitor?siteKey=KEY`. */
@@ -25,7 +27,10 @@ const refusal = (close: number, code: ErrorCode, message: string): WsRefusal => 
  * released, so half-open connections do not pin visitors in memory.
  */
 export function registerVisitorGateway(ctx: AppContext, rt: EngagementRuntime): void {
-  const admitted = new WeakMap<IncomingMessage, { site: SiteInfo; address: string }>();
+  const admitted = new WeakMap<
+    IncomingMessage,
+    { site: SiteInfo; address: string; geo: VisitorGeo | null }
+  >();
 
   const guard: WsGuard = async (req, url) => {
     const site = await rt.sites.byKey(url.searchParams.get('siteKey') ?? '');
@@ -37,13 +42,16 @@ export function registerVisitorGateway(ctx: AppContext, rt: EngagementRuntime): 
       rt.metrics.refusals.inc({ reason: 'origin' });
       return refusal(CloseCode.Forbidden, ErrorCode.Forbidden, 'origin not allowed for this site');
     }
-    const address = visitorAddress(site, clientAddress(req));
+    const raw = clientAddress(req);
+    const address = visitorAddress(site, raw);
     if (!rt.addresses.connect(address, Date.now())) {
       rt.metrics.refusals.inc({ reason: 'connect_rate' });
       return refusal(CloseCode.RateLimited, ErrorCode.RateLimited, 'too many connections');
     }
+    // Located from the whole address, before it is cut; only the coarse result goes on.
+    const geo = await rt.locate(raw);
     await rt.targeting.ensure(site.accountId);
-    admitted.set(req, { site, address });
+    admitted.set(req, { site, address, geo });
     return null;
   };
 
@@ -53,7 +61,7 @@ export function registerVisitorGateway(ctx: AppContext, rt: EngagementRuntime): 
       ws.close(1011, 'not admitted');
       return;
     }
-    const conn = rt.accept(ws, info.site, info.address);
+    const conn = rt.accept(ws, info.site, info.address, info.geo);
     rt.heartbeat.add(ws, () => conn.heartbeatLost());
     ws.on('message', (data, isBinary) => conn.message(data as Buffer, isBinary));
     ws.on('close', () => {

@@ -88,6 +88,10 @@ export function sessionRow(live: RecordedVisitor): VisitorSessionRow {
     page_views: s.pageViews,
     started_at: s.sessionStartedAt,
     last_event_at: s.lastEventAt,
+    country: s.geo?.country ?? null,
+    region: s.geo?.region ?? null,
+    city: s.geo?.city ?? null,
+    time_zone: s.geo?.timezone ?? null,
   };
 }
 

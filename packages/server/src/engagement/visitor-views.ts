@@ -58,6 +58,7 @@ export function visitorSummary(
     connected,
     returning: state.returning,
     device: state.device,
+    geo: state.geo ? { ...state.geo } : null,
     page: page
       ? {
           url: page.url,

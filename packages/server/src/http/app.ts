@@ -2,19 +2,17 @@ import { createServer } from 'node:http';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifySwagger from '@fastify/swagger';
-import {
-  registerAjvFormats,
-  type TypeBoxTypeProvider,
-  TypeBoxValidatorCompiler,
-} from '@fastify/type-provider-typebox';
+import { registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController } from 'fastify';
 import { installAuditHook } from '../audit/audit-hook.ts';
 import type { AppContext } from '../context.ts';
+import { RawRoutes } from '../web/raw-routes.ts';
+import { documentRoles } from '../web/route-access.ts';
+import type { App, RoutesPlugin } from '../web/types.ts';
 import { webhookDocs } from '../webhooks/webhook-docs.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { acceptEmptyJsonBodies } from './json-body-parser.ts';
-import { RawRoutes } from './raw-routes.ts';
-import { documentRoles } from './route-access.ts';
+import { buildLazySerializer, lazyValidatorCompiler } from './lazy-compilers.ts';
 import { apiKeysRoutes } from './routes/api-keys-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { awayReasonsRoutes } from './routes/away-reasons-routes.ts';
@@ -26,12 +24,8 @@ import { skillsRoutes } from './routes/skills-routes.ts';
 import { ssoRoutes } from './routes/sso-routes.ts';
 import { staticRoutes } from './routes/static-routes.ts';
 import { usersRoutes } from './routes/users-routes.ts';
-import type { App } from './types.ts';
 
 registerAjvFormats();
-
-/** A plugin of routes; feature areas (tag, campaigns, chat, analytics) add theirs to `extraRoutes`. */
-export type RoutesPlugin = (app: App, ctx: AppContext) => void | Promise<void>;
 
 /** Builds the HTTP application of one node: security headers, auth, REST API, OpenAPI, ops and static pages. */
 export async function buildApp(ctx: AppContext, extraRoutes: RoutesPlugin[] = []): Promise<App> {
@@ -53,8 +47,9 @@ export async function buildApp(ctx: AppContext, extraRoutes: RoutesPlugin[] = []
     trustProxy: process.env.BECKON_TRUST_PROXY === '1',
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    schemaController: { compilersFactory: { buildSerializer: buildLazySerializer } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setValidatorCompiler(lazyValidatorCompiler);
   app.decorate('rawRoutes', raw);
   installErrorHandling(app);
   acceptEmptyJsonBodies(app);

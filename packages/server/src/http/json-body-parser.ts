@@ -1,4 +1,4 @@
-import type { App } from './types.ts';
+import type { App } from '../web/types.ts';
 
 /**
  * Parses `application/json` bodies as Fastify does (prototype poisoning refused), except that an

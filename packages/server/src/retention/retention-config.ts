@@ -1,5 +1,22 @@
 import { envInteger } from '../config-integer.ts';
-import type { RetentionJobOptions } from './retention-job.ts';
+
+/** How one sweep of an account runs. */
+export interface SweepOptions {
+  /** Rows per batch, each its own transaction (default 1,000). */
+  batch: number;
+  /** A sweep stops after this long and resumes at its next turn (ms). */
+  budgetMs: number;
+}
+
+/** How the retention job schedules its sweeps. */
+export interface RetentionJobOptions extends SweepOptions {
+  /** How often an account is swept (ms; default daily). */
+  everyMs: number;
+  /** How often due sweeps are looked for (ms). */
+  pollMs: number;
+  /** The time the job takes as now (tests move it). */
+  clock?: () => number;
+}
 
 /** How the retention job runs (`BECKON_RETENTION_*`, see docs/configuration.md). */
 export interface RetentionConfig extends Omit<RetentionJobOptions, 'clock'> {

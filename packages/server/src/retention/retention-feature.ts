@@ -1,9 +1,9 @@
+import { auditRoutes } from '../audit/audit-routes.ts';
 import type { AppContext } from '../context.ts';
 import { LocalDiskStorage } from '../conversations/attachments/attachment-storage.ts';
-import { auditRoutes } from '../http/routes/audit-routes.ts';
-import { retentionRoutes } from '../http/routes/retention-routes.ts';
-import type { App } from '../http/types.ts';
+import type { App } from '../web/types.ts';
 import { RetentionJob } from './retention-job.ts';
+import { retentionRoutes } from './retention-routes.ts';
 
 const jobs = new WeakMap<AppContext, RetentionJob>();
 

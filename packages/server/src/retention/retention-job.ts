@@ -5,16 +5,8 @@ import { LeaseWorker } from '../ops/lease-worker.ts';
 import type { RetentionSweepsTable } from '../store/audit-schema.ts';
 import { claimDue, settleClaim } from '../store/lease-claim.ts';
 import type { Store } from '../store/store.ts';
-import { retentionSteps, type SweepOptions, sweepAccount } from './retention-sweeper.ts';
-
-export interface RetentionJobOptions extends SweepOptions {
-  /** How often an account is swept (ms; default daily). */
-  everyMs: number;
-  /** How often due sweeps are looked for (ms). */
-  pollMs: number;
-  /** The time the job takes as now (tests move it). */
-  clock?: () => number;
-}
+import type { RetentionJobOptions } from './retention-config.ts';
+import { retentionSteps, sweepAccount } from './retention-sweeper.ts';
 
 /**
  * Applies every account's retention limits: one row per account in `retention_sweeps`, claimed

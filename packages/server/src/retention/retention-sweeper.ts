@@ -3,6 +3,7 @@ import type { AttachmentStorage } from '../conversations/attachments/attachment-
 import type { Logger } from '../logger.ts';
 import type { BatchResult } from '../store/retention-repo.ts';
 import type { Store } from '../store/store.ts';
+import type { SweepOptions } from './retention-config.ts';
 import { cutoffOf, DEFAULT_RETENTION, RETENTION_KINDS } from './retention-policy.ts';
 
 /** One batched delete of a kind of data: removes at most `limit` rows older than `before`. */
@@ -10,13 +11,6 @@ export interface RetentionStep {
   kind: RetentionKind;
   name: string;
   run(accountId: string, before: number, limit: number): Promise<BatchResult>;
-}
-
-export interface SweepOptions {
-  /** Rows per batch, each its own transaction (default 1,000). */
-  batch: number;
-  /** A sweep stops after this long and resumes at its next turn (ms). */
-  budgetMs: number;
 }
 
 /** What one sweep of an account removed, per step, and whether it ran out of time. */

@@ -10,6 +10,8 @@ import { MODEL_ACTIVATED, ModelTrainer } from './model-trainer.ts';
 import { loadScoringConfig, type ScoringConfig } from './scoring-config.ts';
 import { SessionRecorder } from './session-recorder.ts';
 import { SiteScoringRegistry } from './site-scoring.ts';
+import { UpliftRegistry } from './uplift-registry.ts';
+import { UpliftTrainer } from './uplift-trainer.ts';
 import { VisitorScorer } from './visitor-scorer.ts';
 
 /** Why a visitor scores what they do: the score and the three features that moved it most. */
@@ -32,6 +34,8 @@ export class ScoringRuntime {
   readonly scorer: VisitorScorer;
   readonly trainer: ModelTrainer;
   readonly bands: BandGates;
+  readonly uplift: UpliftRegistry;
+  readonly upliftTrainer: UpliftTrainer;
   private readonly log: Logger;
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => Promise<void>) | null = null;
@@ -46,8 +50,10 @@ export class ScoringRuntime {
     this.models = new ModelRegistry(ctx.store, this.log);
     this.recorder = new SessionRecorder(ctx.store, config.recordFlushMs, this.log);
     this.sites = new SiteScoringRegistry(ctx.store, config, this.log, () => this.recorder.flush());
-    this.scorer = new VisitorScorer(this.models, this.sites, (s) => this.recorder.add(s));
+    this.uplift = new UpliftRegistry(ctx.store.db, this.log);
+    this.scorer = new VisitorScorer(this.models, this.sites, (s) => this.recorder.add(s), this.uplift);
     this.trainer = new ModelTrainer(ctx.store, ctx.bus, this.models, config, this.log);
+    this.upliftTrainer = new UpliftTrainer(ctx.store.db, ctx.bus, this.uplift, this.log);
     this.bands = new BandGates(ctx.store.db, this.log);
   }
 
@@ -93,8 +99,10 @@ export class ScoringRuntime {
     });
     every(this.config.modelPollMs, () => this.models.poll());
     every(this.config.bandRefreshMs, () => this.bands.refresh());
+    every(this.config.bandRefreshMs, () => this.uplift.refresh());
     every(this.config.scheduleCheckMs, () => this.schedule());
     void this.bands.refresh().catch((err) => this.log.error({ err }, 'score band gates failed'));
+    void this.uplift.refresh().catch((err) => this.log.error({ err }, 'uplift models load failed'));
     this.ctx.bus
       .subscribe(MODEL_ACTIVATED, (m) => {
         const msg = m as { accountId?: unknown };
@@ -112,6 +120,9 @@ export class ScoringRuntime {
     if (now - this.lastSchedule < this.config.scheduleCheckMs / 2) return;
     this.lastSchedule = now;
     await this.trainer.runSchedule(now);
+    // Uplift models learn on the same schedule, from every account with recorded sessions.
+    const accounts = await this.ctx.store.modelSessions.accounts();
+    await this.upliftTrainer.runSchedule(accounts, this.config.trainEveryHours * 3_600_000, now);
   }
 
   /** Shutdown: sessions in progress are finished as they stand and written; training runs are awaited. */

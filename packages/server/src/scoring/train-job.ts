@@ -50,10 +50,15 @@ export function runTrainingJob(input: TrainingInput): TrainingOutput {
       seconds: (performance.now() - started) / 1000,
     };
   } catch (err) {
-    return {
-      ok: false,
-      error: err instanceof Error ? err.message : String(err),
-      input: err instanceof RangeError,
-    };
+    return jobFailure(err);
   }
+}
+
+/** A training job's failure as plain data; `input` when the data itself was unusable. */
+export function jobFailure(err: unknown): { ok: false; error: string; input: boolean } {
+  return {
+    ok: false,
+    error: err instanceof Error ? err.message : String(err),
+    input: err instanceof RangeError,
+  };
 }

@@ -1,18 +1,19 @@
 import { Worker } from 'node:worker_threads';
+import { threadExecArgv } from '../thread-argv.ts';
 import type { TrainingInput, TrainingOutput } from './train-job.ts';
+import type { UpliftTrainingInput, UpliftTrainingOutput } from './uplift-job.ts';
 
-/** Runs a training job on its own thread and resolves with its result (the node's event loop stays free). */
-export function trainOnThread(input: TrainingInput): Promise<TrainingOutput> {
+/** Runs a job on its own thread and resolves with its result (the node's event loop stays free). */
+function runOnThread<O>(input: { values: Float64Array }): Promise<O> {
   return new Promise((resolve, reject) => {
     // The values buffer is moved, not copied, into the thread.
     const worker = new Worker(new URL('./train-worker.js', import.meta.url), {
       workerData: input,
       transferList: [input.values.buffer as ArrayBuffer],
-      // The thread registers its own TypeScript loader; flags that load one in this process are not repeated.
-      execArgv: withoutLoader(process.execArgv),
+      execArgv: threadExecArgv(),
     });
     let settled = false;
-    worker.once('message', (out: TrainingOutput) => {
+    worker.once('message', (out: O) => {
       settled = true;
       resolve(out);
       void worker.terminate();
@@ -27,16 +28,12 @@ export function trainOnThread(input: TrainingInput): Promise<TrainingOutput> {
   });
 }
 
-function withoutLoader(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if ((a === '--import' || a === '--loader') && argv[i + 1]?.includes('tsx')) {
-      i++;
-      continue;
-    }
-    if (/^--(import|loader)=.*tsx/.test(a)) continue;
-    out.push(a);
-  }
-  return out;
+/** Trains a propensity model on its own thread. */
+export function trainOnThread(input: TrainingInput): Promise<TrainingOutput> {
+  return runOnThread<TrainingOutput>(input);
+}
+
+/** Trains a campaign's uplift model on its own thread. */
+export function trainUpliftOnThread(input: UpliftTrainingInput): Promise<UpliftTrainingOutput> {
+  return runOnThread<UpliftTrainingOutput>(input);
 }

@@ -4,5 +4,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
 register();
-const { runTrainingJob } = await import('./train-job.ts');
-parentPort.postMessage(runTrainingJob(workerData));
+if (workerData.kind === 'uplift') {
+  const { runUpliftJob } = await import('./uplift-job.ts');
+  parentPort.postMessage(runUpliftJob(workerData));
+} else {
+  const { runTrainingJob } = await import('./train-job.ts');
+  parentPort.postMessage(runTrainingJob(workerData));
+}

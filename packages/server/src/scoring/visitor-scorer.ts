@@ -6,11 +6,13 @@ import {
   SessionFeatures,
 } from '@beckon/core/features/index';
 import { scoreBound } from '@beckon/core/model/index';
+import { Field } from '@beckon/core/visitor/field-bits';
 import { setScore } from '@beckon/core/visitor-state';
 import type { VisitorEvent } from '@beckon/protocol';
 import type { LiveVisitor } from '../engagement/live-visitor.ts';
 import type { ModelRegistry } from './model-registry.ts';
 import type { SiteScoring, SiteScoringRegistry } from './site-scoring.ts';
+import { setUplift, type UpliftRegistry } from './uplift-registry.ts';
 
 /** A session that ended, as handed to the recorder (which builds its row and counts its pages). */
 export interface EndedSession {
@@ -38,6 +40,8 @@ export interface ScoredSession {
   rank: HistogramEntry;
   modelId: string;
   score: number | undefined;
+  /** The uplift registry's version the visitor's predicted uplift was computed with. */
+  upliftVersion: number;
 }
 
 /**
@@ -53,6 +57,7 @@ export class VisitorScorer {
     private readonly models: ModelRegistry,
     private readonly sites: SiteScoringRegistry,
     private readonly finished: (session: EndedSession) => void,
+    private readonly uplift?: Pick<UpliftRegistry, 'version' | 'usedBy'>,
   ) {}
 
   /** Updates and scores one visitor after a batch; returns Field.Score when the score or its rank changed. */
@@ -70,12 +75,24 @@ export class VisitorScorer {
       applyBatchToFeatures(s.features, state, live.pages, events, s.site, now);
     }
     const model = this.models.get(live.site.accountId);
-    if ((!s.features.dirty && s.modelId === model.id) || state.pageViews === 0) return 0;
+    const upliftVersion = this.uplift?.version ?? 0;
+    if (
+      (!s.features.dirty && s.modelId === model.id && s.upliftVersion === upliftVersion) ||
+      state.pageViews === 0
+    ) {
+      return 0;
+    }
     const score = scoreBound(model.bound, s.features.vector);
     s.features.dirty = false;
     s.modelId = model.id;
     s.score = score;
-    return setScore(state, score, s.site.histogram.place(s.rank, score, now));
+    s.upliftVersion = upliftVersion;
+    // Predicted uplift only for the campaigns that read it, and only when the features changed.
+    const users = this.uplift?.usedBy(live.site.accountId);
+    const upliftChanged = users !== undefined && setUplift(state, users, s.features.vector);
+    return (
+      setScore(state, score, s.site.histogram.place(s.rank, score, now)) | (upliftChanged ? Field.Score : 0)
+    );
   }
 
   /** Starts scoring a session: a new one from this batch, or one restored mid-way from its state and journey. */
@@ -94,6 +111,7 @@ export class VisitorScorer {
       rank: { bin: -1, gen: 0 },
       modelId: '',
       score: undefined,
+      upliftVersion: -1,
     };
     s.live = live;
     s.site = site;

@@ -1,9 +1,9 @@
 import { SlaBreachesQuery, SlaBreachList } from '@beckon/protocol/sla-api';
 import { ALL_ROLES, authOf, requireRole } from '../auth/auth-context.ts';
 import type { AppContext } from '../context.ts';
-import { chatOf } from '../conversations/chat-feature.ts';
-import { replies, security } from '../http/responses.ts';
-import type { App } from '../http/types.ts';
+import { chatOf } from '../conversations/chat-module.ts';
+import { replies, security } from '../web/responses.ts';
+import type { App } from '../web/types.ts';
 import { type Announce, SlaJob } from './sla-job.ts';
 
 const jobs = new WeakMap<AppContext, SlaJob>();

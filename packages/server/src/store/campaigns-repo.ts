@@ -42,6 +42,8 @@ const toRecord = (r: Selectable<CampaignsTable>): CampaignRecord => {
     updatedAt: iso(r.updated_at)!,
   };
   if (r.schedule) rec.schedule = JSON.parse(r.schedule);
+  if (r.minimal_effect != null) rec.minimalEffect = Number(r.minimal_effect);
+  if (r.uplift) rec.uplift = JSON.parse(r.uplift);
   return rec;
 };
 
@@ -57,6 +59,8 @@ const columnsOf = (c: ValidCampaignInput) => ({
   engagement: JSON.stringify(c.engagement),
   attribution_window_days: c.attributionWindowDays,
   score_bands: c.scoreBands ?? 'all',
+  minimal_effect: c.minimalEffect ?? null,
+  uplift: c.uplift ? JSON.stringify(c.uplift) : null,
 });
 
 /** The custom event a stored goal (JSON text) names, or null for a purchase goal or an unreadable one. */

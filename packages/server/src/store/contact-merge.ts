@@ -1,6 +1,7 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { AppError, badRequest, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { refreshContactFacts } from './contact-facts.ts';
 import type { ContactMergesTable, ContactsTable } from './contact-schema.ts';
 import { iso, jsonObject } from './rows.ts';
 import type { Database } from './schema.ts';
@@ -173,6 +174,7 @@ export async function mergeContacts(
       undone_at: null,
     };
     await trx.insertInto('contact_merges').values(row).execute();
+    await refreshContactFacts(trx, accountId, [keptId, mergedId]);
     return toMerge(row);
   });
 }
@@ -250,6 +252,7 @@ export async function unmergeContacts(
       .where('id', '=', m.merged_id)
       .execute();
     await trx.updateTable('contact_merges').set({ undone_at: now }).where('id', '=', mergeId).execute();
+    await refreshContactFacts(trx, accountId, [m.kept_id, m.merged_id]);
     return toMerge({ ...m, undone_at: now });
   });
 }

@@ -95,3 +95,45 @@ export interface EmailThreadsTable {
   conversation_id: string;
   created_at: Millis;
 }
+
+/** A saved filter over an account's contacts (JSON `filter`: the segment filter tree). */
+/** What segments read about a contact's history, kept by contact-facts.ts (migration 0060). */
+export interface ContactFactsTable {
+  contact_id: string;
+  account_id: string;
+  purchase_count: number;
+  /** Sum of the purchases' revenue (0 without any). */
+  purchase_total: number;
+  last_purchase_at: Millis | null;
+  /** The score of the latest scored visit. */
+  score: number | null;
+  /** The country of the latest visit with one. */
+  country: string | null;
+}
+
+/** The last time a visitor viewed a page in a section (visitor-marks.ts). */
+export interface VisitorSectionsTable {
+  account_id: string;
+  site_id: string;
+  visitor_id: string;
+  section: string;
+  last_at: Millis;
+}
+
+/** The largest cart total a frame of the visitor put together, at the frame's time. */
+export interface VisitorCartsTable {
+  account_id: string;
+  site_id: string;
+  visitor_id: string;
+  at: Millis;
+  total: number;
+}
+
+export interface SegmentsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  filter: string;
+  created_at: Millis;
+  updated_at: Millis;
+}

@@ -3,6 +3,7 @@ import type { WebhookEvent } from '@beckon/protocol/webhooks-api';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { AppError, badRequest, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { refreshContactFacts } from './contact-facts.ts';
 import { type ContactMerge, mergeContacts, undoableMerges, unmergeContacts } from './contact-merge.ts';
 import type { ContactsTable } from './contact-schema.ts';
 import { iso, jsonObject, likePattern } from './rows.ts';
@@ -342,17 +343,28 @@ export class ContactsRepo {
     contactId: string,
     now = Date.now(),
   ): Promise<void> {
-    await this.db
-      .insertInto('contact_visitors')
-      .values({
-        site_id: siteId,
-        visitor_id: visitorId,
-        account_id: accountId,
-        contact_id: contactId,
-        created_at: now,
-      })
-      .onConflict((oc) => oc.columns(['site_id', 'visitor_id']).doUpdateSet({ contact_id: contactId }))
-      .execute();
+    await this.db.transaction().execute(async (trx) => {
+      const before = await trx
+        .selectFrom('contact_visitors')
+        .select('contact_id')
+        .where('site_id', '=', siteId)
+        .where('visitor_id', '=', visitorId)
+        .executeTakeFirst();
+      if (before?.contact_id === contactId) return;
+      await trx
+        .insertInto('contact_visitors')
+        .values({
+          site_id: siteId,
+          visitor_id: visitorId,
+          account_id: accountId,
+          contact_id: contactId,
+          created_at: now,
+        })
+        .onConflict((oc) => oc.columns(['site_id', 'visitor_id']).doUpdateSet({ contact_id: contactId }))
+        .execute();
+      // The visitor's history (bought, scored, located before the identify) is the contact's now.
+      await refreshContactFacts(trx, accountId, before ? [before.contact_id, contactId] : [contactId]);
+    });
   }
 
   /** The contact a tag visitor is known as, if any. */

@@ -1,5 +1,6 @@
 import type { ConversionSource } from '@beckon/protocol/conversions-api';
 import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
+import { refreshVisitorsFacts } from './contact-facts.ts';
 import type { AttributionsTable, ConversionsTable, Database } from './schema.ts';
 
 export type ConversionRow = Insertable<ConversionsTable>;
@@ -53,6 +54,8 @@ export class ConversionsRepo {
           .insertInto('attributions')
           .values([...attributions])
           .execute();
+      if (conversion.kind === 'purchase')
+        await refreshVisitorsFacts(trx, [[conversion.site_id, conversion.visitor_id]]);
       return true;
     });
   }
@@ -121,9 +124,11 @@ export class ConversionsRepo {
       if (Number(res.numUpdatedRows) === 0) return false;
       const row = await trx
         .selectFrom('conversions')
-        .select('sources')
+        .select(['sources', 'site_id', 'kind'])
         .where('id', '=', id)
         .executeTakeFirstOrThrow();
+      // The purchase is the visitor's now (its facts; the one it was unattributed to has none of it).
+      if (row.kind === 'purchase') await refreshVisitorsFacts(trx, [[row.site_id, visitor.visitorId]]);
       const sources = joinSources([...parseSources(row.sources), source]);
       await trx.updateTable('conversions').set({ sources }).where('id', '=', id).execute();
       if (attributions.length > 0)

@@ -44,6 +44,10 @@ export interface EventFrame {
   rows: number;
   /** JSON text with an `events` array, already validated (the batch frame as received). */
   raw: string;
+  /** What segments read of it (visitor-marks.ts): the sections its page views named, as a JSON array. */
+  sections?: string;
+  /** The largest cart total it put together. */
+  cart?: number;
 }
 
 const MAX_NAME = 512;
@@ -121,8 +125,8 @@ export function rowParams(rows: readonly EventRow[], out: unknown[]): void {
 }
 
 /** Frames as one flat array of their fields, in FRAME_FIELDS order (see `unflattenFrames`). */
-export function flattenFrames(frames: readonly EventFrame[]): (string | number)[] {
-  const out: (string | number)[] = new Array(frames.length * FRAME_FIELDS);
+export function flattenFrames(frames: readonly EventFrame[]): (string | number | null)[] {
+  const out: (string | number | null)[] = new Array(frames.length * FRAME_FIELDS);
   let k = 0;
   for (const f of frames) {
     out[k++] = f.accountId;
@@ -133,15 +137,17 @@ export function flattenFrames(frames: readonly EventFrame[]): (string | number)[
     out[k++] = f.ts;
     out[k++] = f.rows;
     out[k++] = f.raw;
+    out[k++] = f.sections ?? null;
+    out[k++] = f.cart ?? null;
   }
   return out;
 }
 
 /** The frames `flattenFrames` flattened. */
-export function unflattenFrames(flat: readonly (string | number)[]): EventFrame[] {
+export function unflattenFrames(flat: readonly (string | number | null)[]): EventFrame[] {
   const out: EventFrame[] = [];
   for (let k = 0; k < flat.length; k += FRAME_FIELDS) {
-    out.push({
+    const frame: EventFrame = {
       accountId: flat[k] as string,
       siteId: flat[k + 1] as string,
       visitorId: flat[k + 2] as string,
@@ -150,9 +156,12 @@ export function unflattenFrames(flat: readonly (string | number)[]): EventFrame[
       ts: flat[k + 5] as number,
       rows: flat[k + 6] as number,
       raw: flat[k + 7] as string,
-    });
+    };
+    if (flat[k + 8] !== null) frame.sections = flat[k + 8] as string;
+    if (flat[k + 9] !== null) frame.cart = flat[k + 9] as number;
+    out.push(frame);
   }
   return out;
 }
 
-const FRAME_FIELDS = 8;
+const FRAME_FIELDS = 10;

@@ -10,6 +10,7 @@ import {
 import { applyOutcomes, type ExposureRow, insertExposures, type OutcomeUpdate } from './exposures-repo.ts';
 import type { Database } from './schema.ts';
 import { shapedText } from './shaped-sql.ts';
+import { writeMarks } from './visitor-marks.ts';
 import { type VisitorRow, type VisitorSessionRow, writeSessions, writeVisitors } from './visitors-repo.ts';
 
 /** What one flush of the events writer holds: written in one transaction. */
@@ -60,6 +61,7 @@ export async function writeBatch(db: Kysely<Database>, b: WriteBatch, insert: Ev
   if (b.visitors.length > 0) await writeVisitors(db, b.visitors);
   if (b.sessions.length > 0) await writeSessions(db, b.sessions);
   if (b.events.length > 0 || b.frames.length > 0) await insertEvents(b, insert);
+  if (b.frames.length > 0) await writeMarks(db, b.frames);
   if (b.exposures.length > 0) await insertExposures(db, b.exposures);
   if (b.outcomes.length > 0) await applyOutcomes(db, b.outcomes);
 }
@@ -83,7 +85,10 @@ export async function salvageBatch(
   for (const f of b.frames) {
     const params: unknown[] = [];
     frameParams(f, params);
-    await one(() => insert('event_frames', params, 1), f.rows);
+    await one(async () => {
+      await insert('event_frames', params, 1);
+      await writeMarks(db, [f]);
+    }, f.rows);
   }
   for (const e of b.events) {
     const params: unknown[] = [];

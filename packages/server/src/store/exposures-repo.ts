@@ -1,6 +1,8 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { CONTROL_ARM } from '@beckon/protocol';
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import { iso } from './rows.ts';
 import type { Database, ExposureOutcomeColumn, ExposuresTable } from './schema.ts';
+import { runShaped } from './shaped-sql.ts';
 
 export type ExposureRow = Insertable<ExposuresTable>;
 export type { ExposureOutcomeColumn };
@@ -122,16 +124,26 @@ export class ExposuresRepo {
    * exposure's id when it changed.
    */
   async acceptMessage(accountId: string, conversationId: string, at: number): Promise<string | null> {
-    const line = await this.db
-      .selectFrom('messages')
-      .select('echo_id')
-      .where('conversation_id', '=', conversationId)
-      .where('account_id', '=', accountId)
-      .where('sender_kind', '=', 'invitation')
-      .where('echo_id', 'is not', null)
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    // Compiled once: this runs for every line an app user sends.
+    const found = await runShaped<{ echo_id: string | null }>(
+      this.db,
+      'exposures:last-campaign-line',
+      () =>
+        this.db
+          .selectFrom('messages')
+          .select('echo_id')
+          .where('conversation_id', '=', conversationId)
+          .where('account_id', '=', accountId)
+          // A literal, not a parameter: the planner then takes the campaign lines' partial index
+          // (migration 0052); otherwise it reads every line of the conversation.
+          .where('sender_kind', '=', sql.lit('invitation'))
+          .where('echo_id', 'is not', null)
+          .orderBy('seq', 'desc')
+          .limit(1)
+          .compile(),
+      [conversationId, accountId, 1],
+    );
+    const line = found.rows[0];
     if (!line?.echo_id) return null;
     const r = await this.db
       .updateTable('exposures')
@@ -142,6 +154,29 @@ export class ExposuresRepo {
       .where((eb) => eb.or([eb('outcome', 'is', null), eb('outcome', '=', 'shown')]))
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0 ? line.echo_id : null;
+  }
+
+  /**
+   * The arm this visitor was recorded in, by campaign: a variant's key, or `control` for a visitor
+   * held out. Campaigns that only showed the visitor their plain engagement are left out.
+   */
+  async armsOf(accountId: string, siteId: string, visitorId: string): Promise<Map<string, string>> {
+    const rows = await this.db
+      .selectFrom('exposures')
+      .select((eb) => ['campaign_id', eb.fn.max('variant').as('variant'), eb.fn.max('control').as('control')])
+      .where('site_id', '=', siteId)
+      .where('visitor_id', '=', visitorId)
+      .where('account_id', '=', accountId)
+      .where('campaign_id', 'is not', null)
+      .where((eb) => eb.or([eb('variant', 'is not', null), eb('control', '=', 1)]))
+      .groupBy('campaign_id')
+      .execute();
+    const arms = new Map<string, string>();
+    for (const r of rows) {
+      if (r.variant) arms.set(r.campaign_id!, r.variant);
+      else if (Number(r.control) === 1) arms.set(r.campaign_id!, CONTROL_ARM);
+    }
+    return arms;
   }
 
   async get(accountId: string, id: string): Promise<ExposureView | undefined> {

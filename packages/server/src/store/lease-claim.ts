@@ -9,7 +9,8 @@ export type LeasedTable =
   | 'webhook_deliveries'
   | 'automation_events'
   | 'retention_sweeps'
-  | 'sla_sweeps';
+  | 'sla_sweeps'
+  | 'broadcast_jobs';
 
 /** The columns every leased queue has. */
 interface LeaseColumns {

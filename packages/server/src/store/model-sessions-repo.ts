@@ -1,5 +1,6 @@
 import { type SessionPages, sessionPageCounts } from '@beckon/core/features/index';
 import type { Insertable, Kysely } from 'kysely';
+import { refreshVisitorsFacts } from './contact-facts.ts';
 import type { ModelSessionsTable, PageStatsTable } from './model-schema.ts';
 import type { Database } from './schema.ts';
 
@@ -43,6 +44,13 @@ export class ModelSessionsRepo {
           .execute();
         for (const r of rows) inserted.add(r.id);
       }
+      // A scored visit may be its contact's latest (the contact's facts).
+      const scored = sessions.filter((s) => inserted.has(s.row.id) && s.row.score != null);
+      if (scored.length > 0)
+        await refreshVisitorsFacts(
+          trx,
+          scored.map((s) => [s.row.site_id, s.row.visitor_id] as const),
+        );
       // The pages of the sessions inserted now, summed per site, day and page: one upsert per key.
       const stats = new Map<string, Insertable<PageStatsTable>>();
       for (const s of sessions) {

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { EraseResult } from '@beckon/protocol/privacy-api';
 import { sql, type Transaction } from 'kysely';
+import { refreshContactFacts } from './contact-facts.ts';
 import { deleteEvents, type EventRows, eraseMentions, rewindCursors } from './privacy-erase-rows.ts';
 import { orNone, type PrivacySubject } from './privacy-subject.ts';
 import type { Database } from './schema.ts';
+import { dropMarks } from './visitor-marks.ts';
 
 /** What an erase removed (or, for visits, conversations and calls, cut loose), per kind. */
 export type EraseCounts = EraseResult['erased'];
@@ -61,10 +63,19 @@ export async function eraseIn(
       .execute();
     for (const { session_id } of sessions) {
       const t = stoneOf(session_id);
-      // A visit stays counted (visitors, sessions, the funnel's first stage), without its pages.
+      // A visit stays counted (visitors, sessions, the funnel's first stage, the lift by country),
+      // without its pages or a place finer than its country.
       await trx
         .updateTable('visitor_sessions')
-        .set({ id: t, visitor_id: stone, landing_url: null, referrer: null })
+        .set({
+          id: t,
+          visitor_id: stone,
+          landing_url: null,
+          referrer: null,
+          region: null,
+          city: null,
+          time_zone: null,
+        })
         .where('account_id', '=', acc)
         .where('site_id', 'in', sites)
         .where('visitor_id', '=', visitor)
@@ -202,7 +213,15 @@ export async function eraseIn(
   counts.events =
     (await deleteEvents(trx, s, 'events', eventRows?.events)) +
     (await deleteEvents(trx, s, 'event_frames', eventRows?.frames));
+  // Contacts that keep standing lose the erased visitors' purchases, scores and countries.
+  const linked = await trx
+    .selectFrom('contact_visitors')
+    .select('contact_id')
+    .where('account_id', '=', acc)
+    .where('visitor_id', 'in', visitors)
+    .execute();
   await dropAll(['model_sessions', 'contact_visitors'], 'visitor_id', visitors);
+  await dropMarks(trx, acc, s.visitorIds);
   const visitorRows = await trx
     .deleteFrom('visitors')
     .where('site_id', 'in', sites)
@@ -227,5 +246,6 @@ export async function eraseIn(
     .where('id', 'in', contacts)
     .execute();
   counts.contacts = await drop('contacts', 'id', contacts);
+  await refreshContactFacts(trx, acc, [...linked.map((l) => l.contact_id), ...s.contactIds]);
   return counts;
 }

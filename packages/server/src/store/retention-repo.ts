@@ -1,7 +1,9 @@
 import type { RetentionKind } from '@beckon/protocol/governance-api';
 import { type Kysely, sql } from 'kysely';
+import { refreshVisitorsFacts } from './contact-facts.ts';
 import type { Database } from './schema.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
+import { forgetMarksBefore } from './visitor-marks.ts';
 
 /** What one batch removed: rows, and where the bytes of removed files were. */
 export interface BatchResult {
@@ -75,10 +77,25 @@ export class RetentionRepo {
     limit: number,
   ): Promise<BatchResult> {
     const ref = sql.raw(this.caps.rowRef);
-    const r = await sql`delete from ${sql.table(table)} where ${ref} in (
+    const doomed = sql`${sql.table(table)} where ${ref} in (
       select ${ref} from ${sql.table(table)}
-      where account_id = ${accountId} and ${sql.ref(column)} < ${before} limit ${limit})`.execute(this.db);
-    return { rows: rowsOf(r), files: [] };
+      where account_id = ${accountId} and ${sql.ref(column)} < ${before} limit ${limit})`;
+    if (table !== 'visitor_sessions') {
+      const r = await sql`delete from ${doomed}`.execute(this.db);
+      // Sections viewed and carts put together before then go with the frames they came from.
+      if (table === 'event_frames') await forgetMarksBefore(this.db, accountId, before);
+      return { rows: rowsOf(r), files: [] };
+    }
+    // A deleted visit may have been its contact's latest with a country (the contact's facts).
+    return this.db.transaction().execute(async (trx) => {
+      const r = await sql<{ site_id: string; visitor_id: string }>`delete from ${doomed}
+        returning site_id, visitor_id`.execute(trx);
+      await refreshVisitorsFacts(
+        trx,
+        r.rows.map((v) => [v.site_id, v.visitor_id] as const),
+      );
+      return { rows: r.rows.length, files: [] };
+    });
   }
 
   /** Deletes up to `limit` messages of conversations closed before `before` (both message tables). */

@@ -8,6 +8,7 @@ import type {
   AutomationRunsTable,
 } from './automation-schema.ts';
 import type { AnswerGenerationTable, BotsTable, KnowledgeArticlesTable } from './bot-schema.ts';
+import type { BroadcastJobsTable, BroadcastRecipientsTable, BroadcastsTable } from './broadcast-schema.ts';
 import type {
   ChannelConnectionsTable,
   ContactConsentsTable,
@@ -16,6 +17,7 @@ import type {
 } from './connection-schema.ts';
 import type {
   ChannelMessagesTable,
+  ContactFactsTable,
   ContactMergesTable,
   ContactNotesTable,
   ContactsTable,
@@ -23,6 +25,9 @@ import type {
   ConversationTokensTable,
   EmailAddressesTable,
   EmailThreadsTable,
+  SegmentsTable,
+  VisitorCartsTable,
+  VisitorSectionsTable,
 } from './contact-schema.ts';
 import type {
   ModelSessionsTable,
@@ -252,6 +257,11 @@ export interface VisitorSessionsTable {
   page_views: number;
   started_at: Millis;
   last_event_at: Millis;
+  /** Where the visit came from (from the address, before anonymisation); null when unknown. */
+  country: string | null;
+  region: string | null;
+  city: string | null;
+  time_zone: string | null;
 }
 
 /**
@@ -306,10 +316,29 @@ export interface CampaignsTable {
   attribution_window_days: number;
   /** 'all', or 'positive_lift' (only score bands where the campaign's measured lift is positive). */
   score_bands: string;
+  /** The variants report's equivalence band; null: the default (migration 0056). */
+  minimal_effect?: number | null;
+  /** JSON `{ mode, holdout }` of the uplift mode, or null (off). */
+  uplift?: string | null;
   version: number;
   created_at: Millis;
   updated_at: Millis;
   deleted_at: Millis | null;
+}
+
+/** The last uplift training run of a campaign: a model, or the counts that were too few. */
+export interface UpliftModelsTable {
+  campaign_id: string;
+  account_id: string;
+  state: 'trained' | 'not_enough_data' | 'failed';
+  /** JSON `{ treated, control }` forests, null without a model. */
+  model: string | null;
+  treated: number;
+  control: number;
+  treated_conversions: number;
+  control_conversions: number;
+  message: string;
+  trained_at: Millis;
 }
 
 export type ExposureOutcomeColumn = 'shown' | 'accepted' | 'dismissed' | 'clicked' | 'ignored';
@@ -334,6 +363,8 @@ export interface ExposuresTable {
   invitation_text?: string | null;
   /** The name a shown chat invitation came under (the inviting or next agent), or null. */
   invitation_from?: string | null;
+  /** The variant's key shown to the visitor (null for control and campaigns without variants; migration 0056). */
+  variant?: string | null;
   created_at: Millis;
   shown_at: Millis | null;
   outcome_at: Millis | null;
@@ -608,12 +639,20 @@ export interface Database {
   commerce_receivers: CommerceReceiversTable;
   models: ModelsTable;
   model_sessions: ModelSessionsTable;
+  uplift_models: UpliftModelsTable;
   page_stats: PageStatsTable;
   model_site_settings: ModelSiteSettingsTable;
   contacts: ContactsTable;
   contact_visitors: ContactVisitorsTable;
   contact_notes: ContactNotesTable;
   contact_merges: ContactMergesTable;
+  segments: SegmentsTable;
+  contact_facts: ContactFactsTable;
+  visitor_sections: VisitorSectionsTable;
+  visitor_carts: VisitorCartsTable;
+  broadcasts: BroadcastsTable;
+  broadcast_jobs: BroadcastJobsTable;
+  broadcast_recipients: BroadcastRecipientsTable;
   channel_messages: ChannelMessagesTable;
   email_addresses: EmailAddressesTable;
   email_threads: EmailThreadsTable;

@@ -13,7 +13,7 @@ type ToThread =
   | {
       t: 'rows';
       /** EventFrames, flattened (see thread-events-writer.ts). */
-      frames: (string | number)[];
+      frames: (string | number | null)[];
       ops: {
         events: EventRow[];
         exposures: ExposureRow[];

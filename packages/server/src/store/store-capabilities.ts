@@ -15,6 +15,13 @@ export interface StoreCapabilities {
   messageTable: 'messages_recent' | 'messages_stored';
   /** The column that names a row without a key (`rowid`, `ctid`): batched deletes of key-less logs use it. */
   rowRef: 'rowid' | 'ctid';
+  /** How SQL reads JSON text: SQLite's `json_extract` / `json_each`, or PostgreSQL's `jsonb` operators. */
+  json: 'json1' | 'jsonb';
+  /**
+   * Memory one query may hash with, set for its transaction (`SET LOCAL work_mem`, PostgreSQL):
+   * a segment's sets of contact ids stay hashed instead of being searched row by row.
+   */
+  workMem: string | null;
 }
 
 /** The capability flags of a store kind; `movesMessages`: a thread moves recent messages on. */
@@ -23,5 +30,7 @@ export function capabilitiesOf(kind: StoreKind, movesMessages = false): StoreCap
     rowLocks: kind === 'postgres',
     messageTable: kind === 'sqlite' && movesMessages ? 'messages_recent' : 'messages_stored',
     rowRef: kind === 'postgres' ? 'ctid' : 'rowid',
+    json: kind === 'postgres' ? 'jsonb' : 'json1',
+    workMem: kind === 'postgres' ? '256MB' : null,
   };
 }

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { threadExecArgv } from '../thread-argv.ts';
 import { type EventFrame, type EventRow, flattenFrames } from './event-rows.ts';
 import type { EventsWriterPort, WriterObserver, WriterOptions } from './events-writer.ts';
 import type { ExposureRow, OutcomeUpdate } from './exposures-repo.ts';
@@ -117,6 +118,8 @@ export class ThreadEventsWriter implements EventsWriterPort {
       this.handOver();
       return this.fallback.flush();
     }
+    // Nothing was ever written: no thread to start (a node that closes without events).
+    if (!this.worker && this.ops.rows === 0) return;
     this.start();
     await new Promise<void>((resolve) => {
       const id = ++this.nextReply;
@@ -173,6 +176,7 @@ export class ThreadEventsWriter implements EventsWriterPort {
     if (this.worker || this.dead) return;
     const worker = new Worker(new URL('./sqlite-writer-worker.js', import.meta.url), {
       workerData: { file: this.file, options: this.options, synchronous: this.synchronous },
+      execArgv: threadExecArgv(),
     });
     this.worker = worker;
     worker.on('message', (m: FromThread) => this.message(m));

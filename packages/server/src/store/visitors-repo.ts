@@ -1,4 +1,5 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
+import { refreshVisitorsFacts } from './contact-facts.ts';
 import { frameEvents } from './event-rows.ts';
 import type { Database, EventsTable, VisitorSessionsTable, VisitorsTable } from './schema.ts';
 
@@ -53,10 +54,22 @@ export async function writeSessions(db: Kysely<Database>, rows: VisitorSessionRo
           source: eb.ref('excluded.source'),
           page_views: eb.ref('excluded.page_views'),
           last_event_at: eb.ref('excluded.last_event_at'),
+          country: eb.ref('excluded.country'),
+          region: eb.ref('excluded.region'),
+          city: eb.ref('excluded.city'),
+          time_zone: eb.ref('excluded.time_zone'),
         })),
       )
       .execute();
   }
+  // A visit with a country may be its contact's latest: one look-up of the batch's visitors'
+  // contacts (anonymous visitors have none), and a refresh of the few that have one.
+  const located = rows.filter((r) => r.country != null);
+  if (located.length > 0)
+    await refreshVisitorsFacts(
+      db,
+      located.map((r) => [r.site_id, r.visitor_id] as const),
+    );
 }
 
 /** Visitors as the tracker persists them, their sessions, and their journey in the event log. */

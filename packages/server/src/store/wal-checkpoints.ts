@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { threadExecArgv } from '../thread-argv.ts';
 
 /**
  * The WAL file is cut back to this size when it starts over (`journal_size_limit`). Above what a
@@ -54,6 +55,7 @@ export function startWalCheckpoints(
 ): WalCheckpoints {
   const worker = new Worker(new URL('./sqlite-checkpointer.js', import.meta.url), {
     workerData: { file, ...tuning },
+    execArgv: threadExecArgv(),
   });
   const counts = { resets: 0, restarts: 0, moves: 0 };
   worker.unref();

@@ -1,8 +1,8 @@
 import type { AppContext } from '../context.ts';
-import { webhooksRoutes } from '../http/routes/webhooks-routes.ts';
-import type { App } from '../http/types.ts';
+import type { App } from '../web/types.ts';
 import { SlackWaitingNotices } from './slack-waiting.ts';
 import { WebhookDispatcher } from './webhook-dispatcher.ts';
+import { webhooksRoutes } from './webhooks-routes.ts';
 
 const dispatchers = new WeakMap<AppContext, WebhookDispatcher>();
 

@@ -1,20 +1,20 @@
 import type { AppContext } from '../../context.ts';
-import { chatOf } from '../../conversations/chat-feature.ts';
-import { channelConnectionsRoutes, webhookUrlOf } from '../../http/routes/channel-connections-routes.ts';
-import { channelHooksRoutes } from '../../http/routes/channel-hooks-routes.ts';
-import { contactConsentsRoutes } from '../../http/routes/contact-consents-routes.ts';
-import { whatsappTemplatesRoutes } from '../../http/routes/whatsapp-templates-routes.ts';
-import type { App } from '../../http/types.ts';
-import type { ChannelsModule } from '../channels-feature.ts';
+import { chatOf } from '../../conversations/chat-module.ts';
+import type { App } from '../../web/types.ts';
+import type { ChannelsModule } from '../channels-module.ts';
 import { MessengerConnector } from '../messenger/messenger-connector.ts';
 import { SmsConnector } from '../sms/sms-connector.ts';
 import { TelegramConnector } from '../telegram/telegram-connector.ts';
 import { WhatsAppConnector } from '../whatsapp/whatsapp-connector.ts';
+import { channelConnectionsRoutes, webhookUrlOf } from './channel-connections-routes.ts';
+import { channelHooksRoutes } from './channel-hooks-routes.ts';
 import { ConnectionCache } from './connection-cache.ts';
 import { ConnectionInbox } from './connection-inbox.ts';
 import type { Connector } from './connector.ts';
+import { contactConsentsRoutes } from './contact-consents-routes.ts';
 import { MediaDownloader } from './media-download.ts';
 import { ThreadCache } from './thread-cache.ts';
+import { whatsappTemplatesRoutes } from './whatsapp-templates-routes.ts';
 
 /**
  * Provider connections: one connector per provider (its webhook and its `Channel`, registered for

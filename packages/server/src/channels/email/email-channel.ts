@@ -3,6 +3,7 @@ import { MAX_MESSAGE_LENGTH } from '@beckon/protocol/chat-api';
 import { ATTACHMENT_TYPES } from '@beckon/protocol/chat-attachments';
 import type Mail from 'nodemailer/lib/mailer';
 import type { Store } from '../../store/store.ts';
+import { escapeHtml } from '../../web/html-page.ts';
 import {
   type Channel,
   type ChannelCapabilities,
@@ -96,9 +97,21 @@ export class EmailChannel implements Channel {
       ...(inReplyTo ? { inReplyTo } : {}),
       ...(references.length ? { references: references.filter((id) => id !== messageId) } : {}),
       text: stop ? `${msg.text}\n\n--\nStop e-mail from ${accountName}: ${stop}` : msg.text,
+      // A broadcast's mail may carry HTML beside its text (its payload); the stop link goes in both.
+      ...(typeof msg.payload?.html === 'string'
+        ? { html: withStopLink(msg.payload.html, accountName, stop) }
+        : {}),
       ...(stop ? { headers: unsubscribeHeaders(stop) } : {}),
       attachments,
     });
     return { status: 'sent', providerId: messageId };
   }
+}
+
+/** A broadcast's HTML with the stop link at its foot (before `</body>` when it has one). */
+function withStopLink(html: string, accountName: string, stop: string | undefined): string {
+  if (!stop) return html;
+  const foot = `<p style="font-size:12px;color:#666">Stop e-mail from ${escapeHtml(accountName)}: <a href="${escapeHtml(stop)}">unsubscribe</a></p>`;
+  const at = html.toLowerCase().lastIndexOf('</body>');
+  return at < 0 ? html + foot : html.slice(0, at) + foot + html.slice(at);
 }

@@ -1,15 +1,14 @@
 import { Counter } from 'prom-client';
 import type { AppContext } from '../../context.ts';
 import { LocalDiskStorage } from '../../conversations/attachments/attachment-storage.ts';
-import type { ChatModule } from '../../conversations/chat-feature.ts';
-import { emailRoutes } from '../../http/routes/email-routes.ts';
-import { unsubscribeRoutes } from '../../http/routes/unsubscribe-routes.ts';
-import type { App } from '../../http/types.ts';
+import type { ChatModule } from '../../conversations/chat-module.ts';
 import { maskerOf } from '../../privacy/message-masker.ts';
-import type { ChannelsModule } from '../channels-feature.ts';
+import type { App } from '../../web/types.ts';
+import type { ChannelsModule } from '../channels-module.ts';
 import { conversationLink } from './conversation-link.ts';
 import { EmailChannel } from './email-channel.ts';
 import { EmailIntake } from './email-intake.ts';
+import { emailRoutes } from './email-routes.ts';
 import { DROP_REASONS } from './loop-guard.ts';
 import { Mailer } from './mailer.ts';
 import { ThreadNames } from './reply-token.ts';
@@ -17,6 +16,7 @@ import { SmtpListener, type SmtpOutcome } from './smtp-listener.ts';
 import { TranscriptMail } from './transcript-mail.ts';
 import { UnseenReplyMail } from './unseen-reply-mail.ts';
 import { unsubscribeUrl } from './unsubscribe.ts';
+import { unsubscribeRoutes } from './unsubscribe-routes.ts';
 
 /** The e-mail channel of one node. */
 export interface EmailModule {

@@ -1,4 +1,3 @@
-import { webhookUrlOf } from '../../http/routes/channel-connections-routes.ts';
 import type { ChannelConnection } from '../../store/channel-connections-repo.ts';
 import type { Store } from '../../store/store.ts';
 import {
@@ -8,6 +7,7 @@ import {
   type OutboundMessage,
   type SendResult,
 } from '../channel.ts';
+import { webhookUrlOf } from '../connections/channel-connections-routes.ts';
 import { callProvider, type ProviderHttp } from '../connections/provider-http.ts';
 import { TWILIO_API_BASE, twilioError } from './twilio.ts';
 

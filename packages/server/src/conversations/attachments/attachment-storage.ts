@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { DIR_MODE, FILE_MODE } from '../../store/data-dir.ts';
 
 /**
@@ -22,6 +22,8 @@ export interface AttachmentStorage {
 }
 
 const KEY = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/;
+/** Files up to this size are read whole and sent from memory; larger ones are streamed. */
+const READ_WHOLE_BYTES = 1024 * 1024;
 
 /**
  * Attachments as files under `<dataDir>/attachments/<key>`, written to a temporary name, synced, then
@@ -69,11 +71,16 @@ export class LocalDiskStorage implements AttachmentStorage {
 
   async open(key: string): Promise<Readable | undefined> {
     const p = this.path(key);
+    let size: number;
     try {
-      await stat(p);
+      size = (await stat(p)).size;
     } catch {
       return undefined;
     }
+    // A chat's pictures and documents are small: one read, and the response ends with its last
+    // byte. Streamed, a response sometimes never ended after its last byte here (the file stream's
+    // read of the end did not come back), holding the connection until its keep-alive timeout.
+    if (size <= READ_WHOLE_BYTES) return Readable.from([await readFile(p)]);
     return createReadStream(p);
   }
 

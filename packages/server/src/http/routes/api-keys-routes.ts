@@ -1,8 +1,8 @@
 import { ApiKey, ApiKeyCreate, ApiKeyCreated, ListOf } from '@beckon/protocol/api';
 import { ADMINS, authOf, requireRole } from '../../auth/auth-context.ts';
 import type { AppContext } from '../../context.ts';
-import { IdParams, NoContent, replies, security } from '../responses.ts';
-import type { App } from '../types.ts';
+import { IdParams, NoContent, replies, security } from '../../web/responses.ts';
+import type { App } from '../../web/types.ts';
 
 /** Account API keys for server-to-server calls (`Authorization: Bearer bk_…`). */
 export function apiKeysRoutes(app: App, ctx: AppContext): void {

@@ -14,9 +14,9 @@ import { recoveryCodeHash, totpStep } from '../../auth/totp.ts';
 import type { AppContext } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import type { Store } from '../../store/store.ts';
-import { NoContent, replies, security } from '../responses.ts';
-import { access } from '../route-access.ts';
-import type { App } from '../types.ts';
+import { NoContent, replies, security } from '../../web/responses.ts';
+import { access } from '../../web/route-access.ts';
+import type { App } from '../../web/types.ts';
 
 /**
  * The second step of a sign-in whose password was right: nothing for a user without an

@@ -2,8 +2,8 @@ import { AwayReasons } from '@beckon/protocol/api';
 import { ADMINS, ALL_ROLES, authOf, requireRole } from '../../auth/auth-context.ts';
 import type { AppContext } from '../../context.ts';
 import { badRequest } from '../../errors.ts';
-import { replies, security } from '../responses.ts';
-import type { App } from '../types.ts';
+import { replies, security } from '../../web/responses.ts';
+import type { App } from '../../web/types.ts';
 
 /** The account's away reasons: every member reads them (the status switch), admins edit them. */
 export function awayReasonsRoutes(app: App, ctx: AppContext): void {

@@ -4,8 +4,8 @@ import { ADMINS, authOf, requireRole } from '../../auth/auth-context.ts';
 import type { AppContext } from '../../context.ts';
 import { badRequest } from '../../errors.ts';
 import { maskerOf } from '../../privacy/message-masker.ts';
-import { replies, security } from '../responses.ts';
-import type { App } from '../types.ts';
+import { replies, security } from '../../web/responses.ts';
+import type { App } from '../../web/types.ts';
 
 /**
  * What the account masks in every message before it is stored: card numbers, IBANs and its own

@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import type { AppContext } from '../../context.ts';
+import type { App } from '../../web/types.ts';
 import { asyncApiDocument } from '../asyncapi-document.ts';
-import type { App } from '../types.ts';
 
 /** Liveness, readiness, Prometheus metrics and the generated OpenAPI and AsyncAPI documents. */
 export function opsRoutes(app: App, ctx: AppContext): void {

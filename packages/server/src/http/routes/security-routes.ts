@@ -23,8 +23,8 @@ import {
 import type { AppContext } from '../../context.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../errors.ts';
 import type { SessionRow } from '../../store/auth-sessions-repo.ts';
-import { IdParams, NoContent, replies, security } from '../responses.ts';
-import type { App } from '../types.ts';
+import { IdParams, NoContent, replies, security } from '../../web/responses.ts';
+import type { App } from '../../web/types.ts';
 
 const OWNERS = ['owner'] as const;
 const RefParams = Type.Object({ ref: Type.String({ minLength: 1, maxLength: 64 }) });

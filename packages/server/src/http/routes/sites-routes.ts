@@ -2,8 +2,8 @@ import { ListOf, Site, SiteCreate, SiteUpdate } from '@beckon/protocol/api';
 import { ADMINS, ALL_ROLES, authOf, requireRole } from '../../auth/auth-context.ts';
 import type { AppContext } from '../../context.ts';
 import type { SiteRecord } from '../../store/sites-repo.ts';
-import { IdParams, NoContent, replies, security } from '../responses.ts';
-import type { App } from '../types.ts';
+import { IdParams, NoContent, replies, security } from '../../web/responses.ts';
+import type { App } from '../../web/types.ts';
 
 /** The copy-paste tag for a site: the command queue, then the async loader. */
 export function tagSnippet(publicUrl: string, siteKey: string): string {

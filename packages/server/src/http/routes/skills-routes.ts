@@ -1,8 +1,8 @@
 import { ListOf, Skill, SkillCreate, SkillUpdate } from '@beckon/protocol/api';
 import { ADMINS, ALL_ROLES, authOf, requireRole } from '../../auth/auth-context.ts';
 import type { AppContext } from '../../context.ts';
-import { IdParams, NoContent, replies, security } from '../responses.ts';
-import type { App } from '../types.ts';
+import { IdParams, NoContent, replies, security } from '../../web/responses.ts';
+import type { App } from '../../web/types.ts';
 
 /** Skills (queues): create, list, edit wait limits and transfer targets, delete. */
 export function skillsRoutes(app: App, ctx: AppContext): void {

@@ -17,9 +17,9 @@ import { checkConfiguredUrl } from '../../egress/configured-url.ts';
 import { AppError, badRequest, conflict, notFound } from '../../errors.ts';
 import { randomToken } from '../../ids.ts';
 import type { SsoConfig } from '../../store/sso-repo.ts';
-import { NoContent, replies, security } from '../responses.ts';
-import { access } from '../route-access.ts';
-import type { App } from '../types.ts';
+import { NoContent, replies, security } from '../../web/responses.ts';
+import { access } from '../../web/route-access.ts';
+import type { App } from '../../web/types.ts';
 
 /** Holds the `state` of a sign-in at the provider, so the callback comes back to the browser that left. */
 const STATE_COOKIE = 'beckon_oidc';

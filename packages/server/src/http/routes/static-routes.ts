@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { AppContext } from '../../context.ts';
-import type { App } from '../types.ts';
+import type { App } from '../../web/types.ts';
 
 const CONSOLE_DIST = fileURLToPath(new URL('../../../../console/dist/', import.meta.url));
 

@@ -11,10 +11,10 @@ import { currentPasswordCheck } from '../../auth/current-password.ts';
 import { hashPassword } from '../../auth/passwords.ts';
 import { SessionEnds } from '../../auth/session-ends.ts';
 import type { AppContext } from '../../context.ts';
-import { chatOf } from '../../conversations/chat-feature.ts';
+import { chatOf } from '../../conversations/chat-module.ts';
 import { badRequest, forbidden } from '../../errors.ts';
-import { IdParams, NoContent, replies, security } from '../responses.ts';
-import type { App } from '../types.ts';
+import { IdParams, NoContent, replies, security } from '../../web/responses.ts';
+import type { App } from '../../web/types.ts';
 
 const SELF_EDITABLE = new Set(['name', 'status', 'password', 'currentPassword']);
 const isAdmin = (a: AuthContext) => a.role === 'owner' || a.role === 'admin';

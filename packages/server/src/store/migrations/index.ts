@@ -45,6 +45,14 @@ import * as m0047 from './0047-joined-agent.ts';
 import * as m0049 from './0049-console-language.ts';
 import * as m0050 from './0050-conversation-language.ts';
 import * as m0051 from './0051-message-masking.ts';
+import * as m0052 from './0052-exposure-report-indexes.ts';
+import * as m0053 from './0053-campaign-lines.ts';
+import * as m0055 from './0055-visitor-geo.ts';
+import * as m0056 from './0056-variants.ts';
+import * as m0057 from './0057-uplift-models.ts';
+import * as m0059 from './0059-segments.ts';
+import * as m0060 from './0060-contact-facts.ts';
+import * as m0061 from './0061-broadcasts.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -94,6 +102,14 @@ const migrations: Record<string, Migration> = {
   '0049-console-language': m0049,
   '0050-conversation-language': m0050,
   '0051-message-masking': m0051,
+  '0052-exposure-report-indexes': m0052,
+  '0053-campaign-lines': m0053,
+  '0055-visitor-geo': m0055,
+  '0056-variants': m0056,
+  '0057-uplift-models': m0057,
+  '0059-segments': m0059,
+  '0060-contact-facts': m0060,
+  '0061-broadcasts': m0061,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,64 @@
+import type { Millis } from './schema.ts';
+
+/** Where a broadcast is: being written, waiting for its time, going out, done or stopped. */
+export type BroadcastStatus = 'draft' | 'scheduled' | 'sending' | 'sent' | 'cancelled';
+
+/** One message to a segment (see 0061-broadcasts.ts and docs/broadcasts.md). */
+export interface BroadcastsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  segment_id: string;
+  /** JSON: the segment's filter, copied when the send starts (a later edit of the segment changes nothing). */
+  filter: string;
+  /** JSON: the channels in order of preference. */
+  channels: string;
+  /** JSON: the message per channel. */
+  content: string;
+  /** The skill a reply's conversation joins; null: the channel's default. */
+  skill_id: string | null;
+  holdout_percent: number;
+  status: BroadcastStatus;
+  /** When it goes out (the time it was created, for "now"). */
+  scheduled_at: Millis;
+  started_at: Millis | null;
+  finished_at: Millis | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+/** A broadcast's sender, as a leased queue row: one node at a time pages through the segment. */
+export interface BroadcastJobsTable {
+  /** The broadcast's id. */
+  id: string;
+  account_id: string;
+  status: 'queued' | 'sending' | 'done';
+  attempts: number;
+  next_attempt_at: Millis;
+  lease_until: Millis | null;
+  claim_token: string | null;
+  /** The last contact id whose page was done; the next page starts after it. */
+  cursor: string | null;
+  updated_at: Millis;
+}
+
+/** Which side of the holdout a contact is on. */
+export type BroadcastArm = 'send' | 'holdout';
+
+/** What became of a contact when the sender reached it; after `queued`, the outbox row says more. */
+export type RecipientState = 'queued' | 'held_out' | 'skipped';
+
+/** One contact of a broadcast: at most one row each, written with the message it queued. */
+export interface BroadcastRecipientsTable {
+  broadcast_id: string;
+  contact_id: string;
+  account_id: string;
+  arm: BroadcastArm;
+  channel: string | null;
+  state: RecipientState;
+  /** Why a contact was skipped (no reachable channel, a variable without a value). */
+  reason: string | null;
+  conversation_id: string | null;
+  outbox_id: string | null;
+  created_at: Millis;
+}
