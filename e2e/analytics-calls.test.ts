@@ -5,6 +5,7 @@ import type { Browser } from 'playwright-core';
 import { seedCallScenario } from '../packages/server/test/call-report-fixtures.ts';
 import { DEMO_ADMIN, startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
+import { until } from './helpers/tag-fixtures.ts';
 
 const HOUR = 3_600_000;
 
@@ -17,6 +18,20 @@ describe('analytics › calls (Chromium): calls per day, skill and agent, and ca
     mkdirSync(SHOTS_DIR, { recursive: true });
     [srv, browser] = await Promise.all([startTestServer({ demo: true }), launchBrowser()]);
     ({ sales } = await seedCallScenario(srv, Date.now() - 30 * HOUR, Date.now() - 3 * HOUR));
+    // The rescheduled callback's time has passed: the page is read once the dispatcher queued it.
+    const { db } = srv.node.ctx.store;
+    await until(
+      async () =>
+        (
+          await db
+            .selectFrom('callbacks')
+            .select('status')
+            .where('id', '=', 'cb_report_scheduled_rescheduled')
+            .executeTakeFirst()
+        )?.status === 'queued',
+      'the dispatcher to queue the rescheduled callback',
+      30_000,
+    );
   });
   after(async () => {
     await browser?.close();

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { DEMO_ADMIN, startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
-import { type ConsolePage, signedInAs, until } from './helpers/workspace-fixtures.ts';
+import { type ConsolePage, goAway, signedInAs, until } from './helpers/workspace-fixtures.ts';
 
 const SALES = 'sales@demo.beckon.local';
 
@@ -50,8 +50,7 @@ describe('agent states in Chromium: the go-online prompt and away reasons', { ti
 
   it('lets the agent go away for a reason, shows it in the prompt and the team list, and Not now hides the prompt', async () => {
     const { page } = sales;
-    await page.getByTestId('status-switch').getByRole('radio', { name: 'Away' }).check();
-    await page.locator('[data-testid="status-switch"][data-status="away"]').waitFor();
+    await goAway(page);
     await page.getByLabel('Away reason').selectOption('Lunch');
     const prompt = page.getByTestId('go-online-prompt');
     await prompt.getByText(/you are away \(lunch\)/i).waitFor();

@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { createNodeMessagingClient } from '../packages/sdk/src/messaging/node.ts';
 import { channelsOf } from '../packages/server/src/channels/channels-feature.ts';
 import { userHashOf } from '../packages/server/src/channels/identity.ts';
-import { chatOf } from '../packages/server/src/conversations/chat-feature.ts';
+import { chatOf } from '../packages/server/src/conversations/chat-module.ts';
 import { connectAgent, eventually } from '../packages/server/test/helpers/chat-fixtures.ts';
 import { type FakeFcm, startFakeFcm } from '../packages/server/test/helpers/push-providers.ts';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';

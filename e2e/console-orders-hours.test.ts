@@ -66,7 +66,12 @@ describe('orders from a shop and business hours (Chromium)', () => {
     // The visitor row is written behind the hot path; the order finds it once it is there.
     const api = new ApiClient(srv.node.app);
     api.bearer = (await srv.node.ctx.store.apiKeys.create(srv.demo!.accountId, 'shop')).key;
-    await until(async () => srv.node.ctx.store.visitors.get(srv.demo!.siteId, String(id)), 'the visitor row');
+    // A loaded machine can hold the writer thread's flush for seconds: wait longer than the default.
+    await until(
+      async () => srv.node.ctx.store.visitors.get(srv.demo!.siteId, String(id)),
+      'the visitor row',
+      30_000,
+    );
     const res = await api.post('/api/v1/conversions', {
       orderId: 'E2E-1',
       value: 30,

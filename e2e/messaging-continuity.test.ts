@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { AgentChatClient } from '@beckon/sdk/agent-client';
 import type { Browser, Page } from 'playwright-core';
 import { userHashOf } from '../packages/server/src/channels/identity.ts';
-import { chatOf } from '../packages/server/src/conversations/chat-feature.ts';
+import { chatOf } from '../packages/server/src/conversations/chat-module.ts';
 import { CHAT_WITH_US } from '../packages/server/src/engagement/demo-campaigns.ts';
 import type { ApiClient } from '../packages/server/test/helpers/api-client.ts';
 import { connectAgent, eventually } from '../packages/server/test/helpers/chat-fixtures.ts';

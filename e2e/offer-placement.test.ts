@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
+import type { AgentChatClient } from '@beckon/sdk/agent-client';
 import type { Page } from 'playwright-core';
 import { connectAgent } from '../packages/server/test/helpers/chat-fixtures.ts';
 import { SHOTS_DIR } from './helpers/browser.ts';
@@ -41,12 +42,19 @@ describe('offers and invitations keep off the page’s buttons, and go when they
   timeout: 180_000,
 }, () => {
   const demo = demoInChromium();
+  // One agent for the whole file: someone can chat, so the demo's "Chat with us" pill shows, and
+  // invitations are offered. (Reconnected right after the first test's agent left, the capacity
+  // the node caches for a second could still say nobody is there: the invitation was skipped, and
+  // the first test's offer, still active, took the page instead.)
+  let agent: AgentChatClient;
+  before(async () => {
+    agent = await connectAgent(demo.srv, 'sales@demo.beckon.local');
+  });
+  after(() => agent?.disconnect());
 
   it('places the offer and the pill clear of the buttons and the title at 1280 and 375 px, and withdraws an empty-cart offer', async () => {
     const { srv, browser } = demo;
     const admin = await demoAdmin(srv);
-    // Someone can chat, so the demo's "Chat with us" pill shows too.
-    const agent = await connectAgent(srv, 'sales@demo.beckon.local');
     const created = await admin.post('/api/v1/campaigns', {
       name: 'Empty cart on a product',
       status: 'active',
@@ -108,13 +116,13 @@ describe('offers and invitations keep off the page’s buttons, and go when they
       assert.deepEqual(errors, []);
       await context.close();
     }
-    await agent.disconnect();
+    // Paused, so it does not compete with the next test's invitation for the same pages.
+    await admin.patch(`/api/v1/campaigns/${created.body.id}`, { status: 'paused' });
   });
 
   it('keeps a toaster invitation off the buttons and the title too, and takes it back once the cart is filled', async () => {
     const { srv, browser } = demo;
     const admin = await demoAdmin(srv);
-    const agent = await connectAgent(srv, 'sales@demo.beckon.local');
     const created = await admin.post('/api/v1/campaigns', {
       name: 'Help with an empty basket',
       status: 'active',
@@ -155,7 +163,6 @@ describe('offers and invitations keep off the page’s buttons, and go when they
       }
     } finally {
       await admin.patch(`/api/v1/campaigns/${created.body.id}`, { status: 'paused' });
-      await agent.disconnect();
     }
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { chatOf } from '../packages/server/src/conversations/chat-feature.ts';
+import { chatOf } from '../packages/server/src/conversations/chat-module.ts';
 import { engagementOf } from '../packages/server/src/engagement/engagement-runtime.ts';
 import type { ApiClient } from '../packages/server/test/helpers/api-client.ts';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chatOf } from '../packages/server/src/conversations/chat-feature.ts';
+import { chatOf } from '../packages/server/src/conversations/chat-module.ts';
 import type { ApiClient } from '../packages/server/test/helpers/api-client.ts';
 import { cookieFor } from '../packages/server/test/helpers/chat-fixtures.ts';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
@@ -10,7 +10,7 @@ import { ensureTagBuilt } from '../packages/tag/ensure-built.ts';
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
 import { brokenText } from './helpers/layout.ts';
 import { demoAdmin, recordFrames, until } from './helpers/tag-fixtures.ts';
-import { type ConsolePage, goOnline, signedInAs, watch } from './helpers/workspace-fixtures.ts';
+import { type ConsolePage, goAway, goOnline, signedInAs, watch } from './helpers/workspace-fixtures.ts';
 
 const SALES = 'sales@demo.beckon.local';
 const SUPPORT = 'support@demo.beckon.local';
@@ -206,7 +206,7 @@ describe('calls between the widget and the console (Chromium, fake microphones)'
     const sales = await agentIn(SALES);
     const support = await agentIn(SUPPORT);
     // Support is away while the chat is offered, so Sales gets it.
-    await support.page.getByTestId('status-switch').getByRole('radio', { name: 'Away' }).check();
+    await goAway(support.page);
     const shopper = await shopperChatting(sales, 'Ada Lovelace');
     await goOnline(support.page);
     await shopper.panel.getByRole('button', { name: 'Call us' }).click();
@@ -432,7 +432,7 @@ describe('calls between the widget and the console (Chromium, fake microphones)'
     const { db } = srv.node.ctx.store;
     const sales = await agentIn(SALES);
     const support = await agentIn(SUPPORT);
-    await support.page.getByTestId('status-switch').getByRole('radio', { name: 'Away' }).check();
+    await goAway(support.page);
     const shopper = await shopperChatting(sales, 'Mary Jackson');
     await goOnline(support.page);
     await shopper.panel.getByRole('button', { name: 'Call us' }).click();

@@ -19,7 +19,8 @@ if (process.env.NODE_TEST_CONTEXT) {
 }
 
 // Each file's wall time, from its process's start to its exit, for scripts/test.mjs's timing
-// report. Measured here, not in the runner: the runner reports a file's results in order, so a
+// report, and the CPU time it used with the processes it started and waited for (its servers,
+// Chromium): on a busy machine the wall times stretch, the CPU times much less. Measured here, not in the runner: the runner reports a file's results in order, so a
 // file that ran beside a slower one would look as slow as both.
 // Only a test file's own main thread reports: servers and workers it starts load this guard too.
 const timingsDir = process.env.BECKON_TEST_TIMINGS_DIR;
@@ -30,16 +31,9 @@ if (
   isMainThread &&
   /\.test\.[cm]?[jt]s$/.test(process.argv[1] ?? '')
 ) {
-  const { writeFileSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  const { createHash } = await import('node:crypto');
+  const { cpuSeconds, writeTimingRow } = await import('./test-timing.mjs');
   const file = process.argv[1] ?? 'unknown';
   process.on('exit', () => {
-    const name = createHash('sha1').update(file).digest('hex').slice(0, 16);
-    try {
-      writeFileSync(join(timingsDir, `${name}.json`), JSON.stringify({ file, seconds: process.uptime() }));
-    } catch {
-      // A report that cannot be written must not change the file's result.
-    }
+    writeTimingRow(timingsDir, { file, seconds: process.uptime(), cpuSeconds: cpuSeconds() });
   });
 }

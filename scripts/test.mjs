@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Runs every test file (packages/*/test, e2e) with Node's test runner and tsx.
+// Runs every test file (packages/*/test, e2e, bench) with Node's test runner and our TypeScript
+// loader (ts-loader.mjs).
 // Usage: node scripts/test.mjs [filter...]  — filters match file paths.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -26,7 +27,7 @@ if (selected.length === 0) {
 // A file whose setup failed half-way (say, no Chromium) must not hang the run on its open server:
 // test-exit-guard.mjs ends it once its tests are done. Not `--test-force-exit`, which can drop a
 // file's last results from the report (see the guard).
-// Every run writes test-results/timings.json, [{ file, seconds, tests }] slowest first, and prints
+// Every run writes test-results/timings.json, [{ file, seconds, tests, cpuSeconds }] slowest first, and prints
 // the ten slowest files, so a slow file is seen the day it lands. The guard writes each file's
 // wall time; the count reporter counts its tests.
 const results = join(root, 'test-results');
@@ -36,7 +37,7 @@ rmSync(timingsDir, { recursive: true, force: true });
 mkdirSync(timingsDir, { recursive: true });
 const args = [
   '--import',
-  'tsx',
+  join(root, 'scripts', 'ts-loader.mjs'),
   '--import',
   join(root, 'scripts', 'test-exit-guard.mjs'),
   '--test',
@@ -44,16 +45,103 @@ const args = [
   '--test-reporter-destination=stdout',
   `--test-reporter=${join(root, 'scripts', 'test-count-reporter.mjs')}`,
   `--test-reporter-destination=${countsFile}`,
-  '--test-concurrency=2',
+  // Three processes on two cores: many files spend most of their time waiting (a browser page, a
+  // ring that times out, a stand-in provider), so a third keeps the cores busy. BECKON_TEST_CONCURRENCY changes it.
+  `--test-concurrency=${process.env.BECKON_TEST_CONCURRENCY ?? 3}`,
 ];
 const started = Date.now();
-const r = spawnSync(process.execPath, [...args, ...selected], {
+const browser = selected.some((f) => f.startsWith('e2e/')) ? await startSharedBrowser() : null;
+const r = spawnSync(process.execPath, [...args, ...processes(selected)], {
   stdio: 'inherit',
   cwd: root,
-  env: { ...process.env, BECKON_TEST_TIMINGS_DIR: timingsDir },
+  env: {
+    ...process.env,
+    BECKON_TEST_TIMINGS_DIR: timingsDir,
+    ...(browser ? { BECKON_TEST_BROWSER_WS: browser.endpoint } : {}),
+  },
 });
+browser?.stop();
 writeTimings();
 process.exit(r.status ?? 1);
+
+/**
+ * The files to hand to the runner: most files run in groups, several files to a process
+ * (scripts/test-group.mjs), since each process first spends about two seconds of CPU loading the
+ * server's modules; grouping cut the CPU time of the packages' tests by about a third. A file runs in its own
+ * process when it sets `process.env` as it loads (every file of a group loads before the first
+ * runs, so that setting would reach its neighbours), when it declares a suite with an async body
+ * (inside a group, Node 20 can finish such a suite before the tests it declares after an await),
+ * or when it says `// test: own process`.
+ */
+function processes(files) {
+  const groupsDir = join(results, '.groups');
+  rmSync(groupsDir, { recursive: true, force: true });
+  mkdirSync(groupsDir, { recursive: true });
+  const own = /^process\.env\.[A-Z0-9_]+\s*=|^\/\/ test: own process|describe\([^\n]*async \(/m;
+  const out = [];
+  let group = [];
+  let groupKind = '';
+  const flush = () => {
+    if (group.length === 0) return;
+    if (group.length === 1) out.push(group[0]);
+    else {
+      const entry = join(groupsDir, `group-${String(out.length).padStart(3, '0')}.mjs`);
+      const paths = group.map((f) => join(root, f));
+      writeFileSync(
+        entry,
+        `import { groupFiles } from ${JSON.stringify(join(root, 'scripts', 'test-group.mjs'))};\n` +
+          `groupFiles(${JSON.stringify(paths, null, 2)});\n`,
+      );
+      out.push(entry);
+    }
+    group = [];
+  };
+  for (const file of files) {
+    if (own.test(readFileSync(join(root, file), 'utf8'))) {
+      out.push(file);
+      continue;
+    }
+    // Browser files are slower: fewer to a group, so the processes running at a time stay even.
+    const kind = file.startsWith('e2e/') ? 'e2e' : 'other';
+    if (kind !== groupKind || group.length >= (kind === 'e2e' ? 4 : 8)) flush();
+    groupKind = kind;
+    group.push(file);
+  }
+  flush();
+  return out;
+}
+
+/**
+ * One Chromium for every e2e file (e2e/helpers/shared-browser.ts): each file would otherwise
+ * start its own, about two seconds of CPU each. Null when it cannot start: files launch their own.
+ */
+async function startSharedBrowser() {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'e2e', 'helpers', 'shared-browser.ts')],
+    {
+      cwd: root,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  const endpoint = await new Promise((resolve) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes('\n')) resolve(out.trim());
+    });
+    child.on('exit', () => resolve(null));
+    child.on('error', () => resolve(null));
+  });
+  if (!endpoint) return null;
+  return {
+    endpoint,
+    stop() {
+      child.stdin.end();
+      setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+    },
+  };
+}
 
 function writeTimings() {
   let counts = {};
@@ -63,11 +151,12 @@ function writeTimings() {
     // No counts (the runner died early): the times are still worth writing.
   }
   const rows = readdirSync(timingsDir).map((name) => {
-    const { file, seconds } = JSON.parse(readFileSync(join(timingsDir, name), 'utf8'));
+    const { file, seconds, cpuSeconds } = JSON.parse(readFileSync(join(timingsDir, name), 'utf8'));
     return {
       file: relative(root, file),
       seconds: Math.round(seconds * 10) / 10,
       tests: counts[file]?.tests ?? 0,
+      cpuSeconds: cpuSeconds == null ? null : Math.round(cpuSeconds * 10) / 10,
     };
   });
   rows.sort((a, b) => b.seconds - a.seconds);
@@ -76,7 +165,7 @@ function writeTimings() {
   console.log(`\nslowest test files (of ${rows.length}, ${total} s in all; test-results/timings.json):`);
   for (const row of rows.slice(0, 10)) {
     console.log(
-      `  ${row.seconds.toFixed(1).padStart(7)} s  ${String(row.tests).padStart(4)} tests  ${row.file}`,
+      `  ${row.seconds.toFixed(1).padStart(7)} s  ${String(row.cpuSeconds ?? '–').padStart(6)} s CPU  ${String(row.tests).padStart(4)} tests  ${row.file}`,
     );
   }
   // The runner's own summary is above the table; this line repeats it last, where CI reads it.

@@ -61,6 +61,15 @@ export async function goOnline(page: Page): Promise<void> {
   await page.locator('[data-testid="status-switch"][data-status="online"]').waitFor();
 }
 
+/**
+ * Sets the agent away. The switch shows the new status once the server confirms it, so this clicks
+ * and waits for that (Playwright's `check()` fails when the radio is not checked at once).
+ */
+export async function goAway(page: Page): Promise<void> {
+  await page.getByTestId('status-switch').getByRole('radio', { name: 'Away' }).click();
+  await page.locator('[data-testid="status-switch"][data-status="away"]').waitFor();
+}
+
 /** A visitor who browsed the demo store (pages, a cart) and is still on the site. */
 export async function browsingVisitor(srv: TestServer, visitorId: string): Promise<VisitorClient> {
   const origin = new URL(srv.url).origin;

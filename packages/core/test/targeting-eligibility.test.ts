@@ -104,6 +104,15 @@ describe('turns: a campaign fires when its condition becomes true', () => {
     assert.equal(engine.evaluate(s, 0, T0 + 3, available)?.campaignId, 'c', 'edited targeting: a new turn');
   });
 
+  it('engages everyone with an empty `all` on their first event, and no one with its negation', () => {
+    const engine = engineWith(campaign('c', { targeting: { all: [] } }));
+    assert.equal(engine.evaluate(visitor('first'), ALL_FIELDS, T0, available)?.campaignId, 'c');
+    const s = visitor('page');
+    assert.equal(engine.evaluate(s, Field.Page, T0, available)?.campaignId, 'c');
+    const none = engineWith(campaign('n', { targeting: { not: { all: [] } } }));
+    assert.equal(none.evaluate(visitor('nobody'), ALL_FIELDS, T0, available), null);
+  });
+
   it('ignores paused and draft campaigns', () => {
     const engine = engineWith(campaign('p', { status: 'paused' }), campaign('d', { status: 'draft' }));
     const s = visitor();

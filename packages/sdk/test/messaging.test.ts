@@ -141,7 +141,7 @@ describe('the messaging SDK in plain Node against a real server', () => {
     await sales.accept(conversationId);
     app.close();
     const here = srv.node.ctx;
-    const { chatOf } = await import('../../server/src/conversations/chat-feature.ts');
+    const { chatOf } = await import('../../server/src/conversations/chat-module.ts');
     await eventually(
       async () => !(await chatOf(here)!.visitors.here.members(accountId)).has(conversationId),
       5000,

@@ -3,8 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { analyticsOf } from '../src/analytics/analytics-runtime.ts';
 import { hashPassword } from '../src/auth/passwords.ts';
 import { chatTopics } from '../src/conversations/chat-events.ts';
-import { chatOf } from '../src/conversations/chat-feature.ts';
-import { AnalyticsFixture, campaignInput, MIN } from './analytics-fixtures.ts';
+import { chatOf } from '../src/conversations/chat-module.ts';
+import { AnalyticsFixture, campaignInput, MIN, otherAccountOwner } from './analytics-fixtures.ts';
 import { type ReportScenario, seedReportScenario } from './analytics-scenario.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { DEMO_ADMIN, DEMO_AGENT_PASSWORD, startTestServer, type TestServer } from './helpers/test-server.ts';
@@ -34,15 +34,7 @@ describe('analytics API: CSV, roles, account isolation, live dashboard', () => {
     });
     analyst = new ApiClient(srv.node.app);
     await analyst.login('analyst@demo.example', 'analyst-pw-1');
-    const acct = await store.accounts.create('Other Co');
-    await store.users.create(acct.id, {
-      email: 'owner@other.example',
-      name: 'Other',
-      role: 'owner',
-      passwordHash: await hashPassword('other-owner-pw'),
-    });
-    other = new ApiClient(srv.node.app);
-    await other.login('owner@other.example', 'other-owner-pw');
+    other = await otherAccountOwner(srv);
     // The node's own ticks stop first: the scenario writes events out of time order, and a tick
     // between two of them would move the cursor past rows not yet written.
     const { job } = analyticsOf(srv.node.ctx);

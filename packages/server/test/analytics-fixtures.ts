@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ValidCampaignInput, validateCampaignInput } from '@beckon/protocol';
 import type { Insertable } from 'kysely';
+import { hashPassword } from '../src/auth/passwords.ts';
 import { newId } from '../src/ids.ts';
 import type { ConversationAssignmentsTable, ConversationsTable } from '../src/store/schema.ts';
 import { Store } from '../src/store/store.ts';
+import { ApiClient } from './helpers/api-client.ts';
 import { dropSchema, newSchemaName, TEST_PG_URL } from './helpers/postgres.ts';
+import type { TestServer } from './helpers/test-server.ts';
 
 export const MIN = 60_000;
 export const HOUR = 3_600_000;
@@ -115,6 +118,8 @@ export class AnalyticsFixture {
       control?: boolean;
       type?: string;
       outcome?: 'shown' | 'accepted' | 'clicked' | 'dismissed' | 'ignored' | null;
+      /** The variant shown (campaigns with variants). */
+      variant?: string;
     } = {},
   ): Promise<string[]> {
     const ids = visitorIds.map(() => newId('exp'));
@@ -132,6 +137,7 @@ export class AnalyticsFixture {
             engagement_type: opts.type ?? 'content',
             control: opts.control ? 1 : 0,
             outcome: opts.control ? null : (opts.outcome ?? 'shown'),
+            variant: opts.variant ?? null,
             created_at: at,
             shown_at: opts.control ? null : at,
             outcome_at: null,
@@ -280,4 +286,19 @@ export async function openTestStore(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The owner of another account ("Other Co"), signed in: what they must never see of the demo's. */
+export async function otherAccountOwner(srv: TestServer): Promise<ApiClient> {
+  const { store } = srv.node.ctx;
+  const acct = await store.accounts.create('Other Co');
+  await store.users.create(acct.id, {
+    email: 'owner@other.example',
+    name: 'Other',
+    role: 'owner',
+    passwordHash: await hashPassword('other-owner-pw'),
+  });
+  const other = new ApiClient(srv.node.app);
+  await other.login('owner@other.example', 'other-owner-pw');
+  return other;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { compileEveryRouteSchema } from '../src/http/lazy-compilers.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { DEMO_ADMIN, startTestServer, type TestServer } from './helpers/test-server.ts';
 
@@ -39,6 +40,12 @@ describe('bad input on every route, OpenAPI, ops endpoints', () => {
     ]) {
       assert.ok(doc.paths[path], `${path} is documented`);
     }
+  });
+
+  it('compiles every route schema: they compile on first use, so an invalid one is caught here', () => {
+    // Every documented operation has at least a response schema; most have a body or query too.
+    const operations = Object.values(doc.paths).reduce((n, ops) => n + Object.keys(ops).length, 0);
+    assert.ok(compileEveryRouteSchema() >= operations, 'every operation registered a compile step');
   });
 
   it('answers malformed JSON, wrong types, unknown fields and oversized bodies on every write route with a 4xx error body', async () => {

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { AgentChatClient } from '@beckon/sdk/agent-client';
 import { conversationsReport } from '../src/analytics/conversations-report.ts';
 import { resolveFilters } from '../src/analytics/report-filters.ts';
-import { chatOf } from '../src/conversations/chat-feature.ts';
+import { chatOf } from '../src/conversations/chat-module.ts';
 import { newId } from '../src/ids.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { connectAgent, eventually } from './helpers/chat-fixtures.ts';

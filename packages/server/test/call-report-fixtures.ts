@@ -8,12 +8,14 @@ const S = 1000;
  * Six calls over two days: answered by Sales; missed by Sales and answered by Support; hung up
  * while Sales's console rang; no agent free; answered by Sales and transferred to Support; an
  * agent's invitation the visitor declined. And three callbacks. Every figure of the calls report
- * over these is known in advance (see voice-reports.test.ts).
+ * over these is known in advance (see voice-reports.test.ts). The rescheduled callback is due at
+ * `rescheduledDue` (DAY1 by default): once it is due, the server's dispatcher queues it.
  */
 export async function seedCallScenario(
   srv: TestServer,
   DAY1: number,
   DAY2: number,
+  rescheduledDue = DAY1,
 ): Promise<{ sales: string; support: string }> {
   const { db } = srv.node.ctx.store;
   const users = await db.selectFrom('users').select(['id', 'email']).execute();
@@ -136,7 +138,7 @@ export async function seedCallScenario(
         topic: null,
         window_start: DAY1,
         window_end: DAY1 + 3_600_000,
-        due_at: DAY1,
+        due_at: status === 'scheduled' ? rescheduledDue : DAY1,
         status: status as 'done',
         task_conversation_id: null,
         outcome,

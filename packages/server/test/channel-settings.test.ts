@@ -5,7 +5,7 @@ import type { AgentChatClient } from '@beckon/sdk/agent-client';
 import { ChannelRegistry } from '../src/channels/channel.ts';
 import { channelsOf } from '../src/channels/channels-feature.ts';
 import { OutboxDispatcher } from '../src/channels/outbox-dispatcher.ts';
-import { chatOf } from '../src/conversations/chat-feature.ts';
+import { chatOf } from '../src/conversations/chat-module.ts';
 import { FlakyChannel, OUTBOX_TEST_ENV } from './channel-contract.ts';
 import { connectAgent, cookieFor, eventually, startVisitor } from './helpers/chat-fixtures.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';

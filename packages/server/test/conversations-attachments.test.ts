@@ -6,7 +6,7 @@ import type { Attachment } from '@beckon/protocol/chat-api';
 import type { AgentChatClient } from '@beckon/sdk/agent-client';
 import type { VisitorChatClient } from '@beckon/sdk/chat-client';
 import { ChatRequestError } from '@beckon/sdk/frame-socket';
-import { chatOf } from '../src/conversations/chat-feature.ts';
+import { chatOf } from '../src/conversations/chat-module.ts';
 import { connectAgent, cookieFor, eventually, startVisitor } from './helpers/chat-fixtures.ts';
 import { GIF, HTML, JPEG, PDF, PNG, SVG, WEBP } from './helpers/sample-files.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';

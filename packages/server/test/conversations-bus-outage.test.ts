@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message } from '@beckon/protocol/chat-api';
 import { VisitorChatClient } from '@beckon/sdk/chat-client';
-import { chatOf } from '../src/conversations/chat-feature.ts';
+import { chatOf } from '../src/conversations/chat-module.ts';
 import type { DemoSeedResult } from '../src/demo/seed.ts';
 import type { BeckonNode } from '../src/node.ts';
 import { eventually } from './helpers/chat-fixtures.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { AgentChatClient } from '@beckon/sdk/agent-client';
-import { chatOf } from '../src/conversations/chat-feature.ts';
+import { chatOf } from '../src/conversations/chat-module.ts';
 import { runtime, visitor } from './engagement-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { connectAgent, eventually, startVisitor } from './helpers/chat-fixtures.ts';

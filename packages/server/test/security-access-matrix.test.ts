@@ -169,7 +169,7 @@ describe('access-control matrix from the OpenAPI document', { timeout: 120_000 }
     assert.deepEqual(
       undeclared.map((op) => `${op.method} ${op.path}`),
       [],
-      'guard the route with requireRole, or declare ...access(…) in its schema (http/route-access.ts)',
+      'guard the route with requireRole, or declare ...access(…) in its schema (web/route-access.ts)',
     );
     for (const op of ops.filter((o) => o.roles)) {
       for (const role of op.roles!) assert.ok(ROLES.includes(role), `${op.path}: unknown role ${role}`);

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { isControl } from '@beckon/core/targeting/control-group';
 import type { Condition } from '@beckon/protocol';
 import { pageView } from '@beckon/sdk/index';
-import { chatOf } from '../src/conversations/chat-feature.ts';
+import { chatOf } from '../src/conversations/chat-module.ts';
 import { contentCampaign, flush, newTenant, visitor } from './engagement-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';

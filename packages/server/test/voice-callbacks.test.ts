@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ChatErrorFrame } from '@beckon/protocol/chat-protocol';
 import type { AgentChatClient } from '@beckon/sdk/agent-client';
 import { CallRequests } from '@beckon/sdk/call-requests';
-import { chatOf } from '../src/conversations/chat-feature.ts';
+import { chatOf } from '../src/conversations/chat-module.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { connectAgent, cookieFor, eventually, startVisitor } from './helpers/chat-fixtures.ts';
 import { postgresSkipReason } from './helpers/postgres.ts';

@@ -11,7 +11,7 @@ import type { ChatErrorFrame } from '@beckon/protocol/chat-protocol';
 import type { AgentChatClient } from '@beckon/sdk/agent-client';
 import { CallRequests } from '@beckon/sdk/call-requests';
 import type { VisitorChatClient } from '@beckon/sdk/chat-client';
-import { chatOf } from '../src/conversations/chat-feature.ts';
+import { chatOf } from '../src/conversations/chat-module.ts';
 import { iceServersFor } from '../src/voice/turn-credentials.ts';
 import { loadVoiceConfig } from '../src/voice/voice-config.ts';
 import { connectAgent, eventually, startVisitor } from './helpers/chat-fixtures.ts';

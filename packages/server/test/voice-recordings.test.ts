@@ -5,7 +5,7 @@ import type { AgentChatClient } from '@beckon/sdk/agent-client';
 import { CallRequests } from '@beckon/sdk/call-requests';
 import type { VisitorChatClient } from '@beckon/sdk/chat-client';
 import { hashPassword } from '../src/auth/passwords.ts';
-import { chatOf } from '../src/conversations/chat-feature.ts';
+import { chatOf } from '../src/conversations/chat-module.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { connectAgent, cookieFor, eventually, startVisitor } from './helpers/chat-fixtures.ts';
 import { postgresSkipReason } from './helpers/postgres.ts';

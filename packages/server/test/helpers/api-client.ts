@@ -1,4 +1,4 @@
-import type { App } from '../../src/http/types.ts';
+import type { App } from '../../src/web/types.ts';
 
 export interface ApiResponse<T = any> {
   status: number;

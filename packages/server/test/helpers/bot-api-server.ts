@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OUTBOX_TEST_ENV } from '../channel-contract.ts';
 import { cookieFor } from './chat-fixtures.ts';
+import { closeServer } from './close-server.ts';
 import { MediaFiles } from './media-files.ts';
 import { startTestServer } from './test-server.ts';
 
@@ -154,7 +155,7 @@ export async function startBotApi(token: string) {
     fail,
     calls,
     media,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: () => closeServer(server),
   };
 }
 

@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeServer } from './close-server.ts';
 import type { MediaFiles } from './media-files.ts';
 
 /** A text message the local Graph API accepted. */
@@ -492,7 +493,7 @@ export async function startGraphApi(opts: {
     outage(times: number) {
       outage = times;
     },
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: () => closeServer(server),
   };
 }
 

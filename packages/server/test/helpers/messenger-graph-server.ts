@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeServer } from './close-server.ts';
 import { MediaFiles } from './media-files.ts';
 
 /** A Send API call the local Graph API accepted. */
@@ -197,7 +198,7 @@ export async function startPageGraphApi(opts: PageOptions) {
     outage(times: number) {
       outage = times;
     },
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: () => closeServer(server),
   };
 }
 

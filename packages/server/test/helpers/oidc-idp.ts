@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { closeServer } from './close-server.ts';
 
 /**
  * How the next ID token is spoiled, to see the relying party refuse it. `userinfo_sub`: the ID
@@ -134,6 +135,6 @@ export async function startIdp(opts: { clientId: string; clientSecret: string })
   return {
     issuer,
     state,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => closeServer(server),
   };
 }

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
+import { closeServer } from './close-server.ts';
 
 export interface ProviderUser {
   email: string;
@@ -64,5 +65,5 @@ export async function startOidcProvider(opts: {
     requested.push(new URL(req.url ?? '/', issuer).pathname);
     handle(req, res);
   });
-  return { issuer, requested, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { issuer, requested, close: () => closeServer(server) };
 }

@@ -2,6 +2,7 @@ import { generateKeyPairSync, type KeyObject, randomBytes, verify } from 'node:c
 import http, { type IncomingMessage } from 'node:http';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
+import { closeServer } from './close-server.ts';
 
 /**
  * Local stand-ins for the push providers, built from their documented requests and answers:
@@ -147,7 +148,7 @@ export async function startFakeFcm(project = 'beckon-test'): Promise<FakeFcm> {
       return state.tokenRequests;
     },
     messages: state.messages,
-    close: () => new Promise((r) => server.close(() => r())),
+    close: () => closeServer(server),
   };
 }
 
@@ -204,9 +205,6 @@ export async function startFakeApns(bundleId = 'com.example.app'): Promise<FakeA
       return { key: key.export({ type: 'pkcs8', format: 'pem' }) as string, keyId, teamId };
     },
     requests,
-    close: () =>
-      new Promise((r) => {
-        server.close(() => r());
-      }),
+    close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }

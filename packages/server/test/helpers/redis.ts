@@ -7,14 +7,15 @@ let probe: Promise<string | null> | undefined;
 
 /**
  * Resolves to null when Redis answers, else the reason to skip.
- * Under CI (CI=true) an unreachable server is a failure, never a skip.
+ * Under CI (CI=true) an unreachable server is a failure, never a skip. A missing server refuses at
+ * once; the long timeout is for a busy process (see postgresSkipReason).
  */
 export function redisSkipReason(): Promise<string | null> {
   probe ??= (async () => {
     const r = new Redis(TEST_REDIS_URL, {
       lazyConnect: true,
       maxRetriesPerRequest: 0,
-      connectTimeout: 2000,
+      connectTimeout: 20_000,
       retryStrategy: () => null,
     });
     try {

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { twilioSignature } from '../../src/channels/sms/twilio.ts';
 import { OUTBOX_TEST_ENV } from '../channel-contract.ts';
 import { cookieFor } from './chat-fixtures.ts';
+import { closeServer } from './close-server.ts';
 import { MediaFiles } from './media-files.ts';
 import { startTestServer } from './test-server.ts';
 
@@ -179,7 +180,7 @@ export async function startTwilioApi() {
         signature,
       );
     },
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: () => closeServer(server),
   };
 }
 
