@@ -14,7 +14,7 @@ const TITLES: Record<string, string> = {
   chat: 'W3 chat — visitor↔agent messages',
   connections: 'W4 connections — idle visitor sockets',
   weight: 'W5 weight — tag, widget and console bytes',
-  scoring: 'W6 scoring — purchase propensity per visitor update',
+  scoring: 'W6 scoring — purchase propensity and uplift per visitor update',
   reports: 'W7 reports — analytics over 1 M events',
   messaging: 'W8 messaging — in-app users to agents, and mail through the SMTP listener',
   channels: 'W9 channels — signed WhatsApp webhooks stored, routed and on the agent’s socket',

@@ -1,5 +1,5 @@
 import { validateCampaignInput } from '@beckon/protocol';
-import { chatOf } from '../../../packages/server/src/conversations/chat-feature.ts';
+import { chatOf } from '../../../packages/server/src/conversations/chat-module.ts';
 import type { BeckonNode } from '../../../packages/server/src/node.ts';
 import { benchCampaigns } from './bench-campaigns.ts';
 import { BENCH_ORIGIN } from './bench-site.ts';

@@ -7,21 +7,50 @@
 //    visitors) — the difference is what scoring adds to an update, held against the 2 µs budget.
 //    Writing ended sessions (their rows and page statistics) happens in the recorder's batched flush
 //    every few seconds, not per update, and is not part of that figure.
+//  - geo: the same replay where each visit carries its location in the state, looked up once per
+//    visit (cached, as the gateway does per connection) — held with scoring against the same budget;
+//    and the lookup itself (the shipped DB-IP database, read as a node reads it), per visit.
+//  - uplift: the same replay with one and with three campaigns reading predicted uplift, each with a
+//    two-model (T-learner) uplift model trained the way a node trains one, on the real UCI sessions
+//    with a random half as the control arm (a campaign of about 6,000 visitors per arm); and the
+//    prediction itself through the lookup tables against the same two forests walked tree by tree.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { VisitorGeo } from '@beckon/core';
+import { LIVE_FEATURE_COUNT } from '@beckon/core/features/index';
 import { walkMargin } from '@beckon/core/model/forest';
-import { type PropensityModel, parseUciCsv, score, toUciLiveDataset } from '@beckon/core/model/index';
-import { applyEvent, createVisitorState, startSession, type VisitorState } from '@beckon/core/visitor-state';
+import {
+  CONTROL,
+  type PropensityModel,
+  parseUciCsv,
+  predictUplift,
+  score,
+  TREATED,
+  toUciLiveDataset,
+  trainUplift,
+  type UpliftModel,
+  withUpliftTables,
+} from '@beckon/core/model/index';
+import {
+  applyEvent,
+  createVisitorState,
+  setGeo,
+  startSession,
+  type VisitorState,
+} from '@beckon/core/visitor-state';
 import type { VisitorEvent } from '@beckon/protocol';
 import pino from 'pino';
 import { type LiveVisitor, visitorKey } from '../../../packages/server/src/engagement/live-visitor.ts';
 import type { SiteInfo } from '../../../packages/server/src/engagement/site-directory.ts';
+import { geoDatabase } from '../../../packages/server/src/geo/geo-database.ts';
+import { geoFiles } from '../../../packages/server/src/geo/geo-files.ts';
 import { defaultModel } from '../../../packages/server/src/scoring/default-model.ts';
 import { ModelRegistry } from '../../../packages/server/src/scoring/model-registry.ts';
 import { loadScoringConfig } from '../../../packages/server/src/scoring/scoring-config.ts';
 import { SiteScoringRegistry } from '../../../packages/server/src/scoring/site-scoring.ts';
+import type { UpliftUser } from '../../../packages/server/src/scoring/uplift-registry.ts';
 import { VisitorScorer } from '../../../packages/server/src/scoring/visitor-scorer.ts';
 import { Store } from '../../../packages/server/src/store/store.ts';
 import { median, round } from '../stats.ts';
@@ -59,6 +88,37 @@ function passWalk(model: PropensityModel, vectors: Float64Array[]): number {
   let sum = 0;
   for (let i = 0; i < vectors.length; i++) sum += walkScore(model, vectors[i]!);
   return sum;
+}
+
+function walkUplift(model: UpliftModel, x: Float64Array): number {
+  return (
+    1 / (1 + Math.exp(-walkMargin(model.treated, x))) - 1 / (1 + Math.exp(-walkMargin(model.control, x)))
+  );
+}
+
+function passUplift(model: UpliftModel, vectors: Float64Array[]): number {
+  let sum = 0;
+  for (let i = 0; i < vectors.length; i++) sum += predictUplift(model, vectors[i]!);
+  return sum;
+}
+
+function passUpliftWalk(model: UpliftModel, vectors: Float64Array[]): number {
+  let sum = 0;
+  for (let i = 0; i < vectors.length; i++) sum += walkUplift(model, vectors[i]!);
+  return sum;
+}
+
+/**
+ * A campaign's uplift model as a node learns one (UPLIFT_BOOSTING), on the UCI sessions in the live
+ * layout with a seeded random half as control: a real outcome, a realistic size and tree shape.
+ */
+function upliftCampaign(vectors: Float64Array[], labels: Uint8Array, seed: number): UpliftModel {
+  let state = seed;
+  const arm = vectors.map(() => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state >>> 31 ? TREATED : CONTROL;
+  });
+  return withUpliftTables(trainUplift(vectors, arm, labels, { seed }));
 }
 
 /** Nanoseconds per item over repeated passes for about `ms` milliseconds. */
@@ -156,11 +216,23 @@ function liveVisitor(site: SiteInfo, visitorId: string, state: VisitorState): Li
   };
 }
 
+/** A public-looking IPv4 address per visit (some fall in reserved ranges and stay unlocated, as in life). */
+const visitAddress = (s: number, b: number) =>
+  `${1 + ((s * 37 + b) % 222)}.${(s * 91 + b) % 256}.${(s * 53) % 256}.${(s * 17 + b) % 256}`;
+
 /**
  * One replay of every OTTO session as the tracker applies it: reducer and journey for each event,
- * then (with a scorer) the scoring hook once per batch. Returns the number of events applied.
+ * then (with a scorer) the scoring hook once per batch; with `locate`, each visit is located once at
+ * its start. Returns the number of events applied.
  */
-function replay(site: SiteInfo, sessions: Batch[][], pass: number, scorer: VisitorScorer | null): number {
+function replay(
+  site: SiteInfo,
+  sessions: Batch[][],
+  pass: number,
+  scorer: VisitorScorer | null,
+  locate: ((visit: string) => VisitorGeo | null) | null = null,
+  read: ((state: VisitorState) => void) | null = null,
+): number {
   let events = 0;
   // Every pass replays the same visits at the same times (fresh states, fresh scorer sessions).
   const shift = 0 * pass;
@@ -179,12 +251,14 @@ function replay(site: SiteInfo, sessions: Batch[][], pass: number, scorer: Visit
         startSession(state, `s${s}-${b}`, now);
         live.pages = [];
       }
+      if (locate && (b === 0 || batch.newVisit)) setGeo(state, locate(`${s}:${b}`));
       for (const ev of batch.events) {
         applyEvent(state, ev, now);
         if (ev.type === 'page_view') live.pages.push({ page: state.page!, at: now });
         events++;
       }
       if (scorer) scorer.update(live, batch.events, now);
+      if (read) read(state);
     }
   }
   return events;
@@ -198,7 +272,8 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
   const model: PropensityModel = opts.flags.model
     ? (await import('@beckon/core/model/index')).modelFromJson(JSON.parse(readFileSync(modelFile, 'utf8')))
     : defaultModel();
-  const vectors = toUciLiveDataset(parseUciCsv(readFileSync(datasetFile, 'utf8'))).features;
+  const uci = toUciLiveDataset(parseUciCsv(readFileSync(datasetFile, 'utf8')));
+  const vectors = uci.features;
   const missing = vectors.filter((x) => x.some(Number.isNaN)).length;
 
   // The scoring hook as a node runs it, over a real (temporary) store, with the shipped model.
@@ -226,6 +301,26 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     if (warmingUp)
       e.site.addSession({ pages: e.pages, pagesBeforePurchase: e.pagesBeforePurchase, revenue: e.revenue });
   });
+  // Three campaigns reading predicted uplift, each with its own model; scorers with one and with all three.
+  const liveVectors = vectors.map((x) => {
+    const v = new Float64Array(LIVE_FEATURE_COUNT);
+    v.set(x);
+    return v;
+  });
+  const campaigns: UpliftUser[] = [1, 2, 3].map((seed) => ({
+    campaignId: `cmp_uplift_${seed}`,
+    model: upliftCampaign(liveVectors, uci.labels, seed),
+  }));
+  const upliftScorer = (users: UpliftUser[]) =>
+    new VisitorScorer(models, sites, () => {}, { version: 0, usedBy: () => users });
+  const scorer1 = upliftScorer(campaigns.slice(0, 1));
+  const scorer3 = upliftScorer(campaigns);
+  const uplift = campaigns[0]!.model;
+  // The same two forests without tables: what predictUplift did before (complete layout, walk for NaN).
+  const layoutUplift: UpliftModel = { treated: uplift.treated, control: uplift.control };
+  let upliftDiff = 0;
+  for (const x of liveVectors)
+    upliftDiff = Math.max(upliftDiff, Math.abs(predictUplift(uplift, x) - walkUplift(uplift, x)));
   const sessions = ottoBatches();
   const batchCount = sessions.reduce((n, s) => n + s.length, 0);
   replay(site, sessions, 0, scorer);
@@ -238,6 +333,24 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
       `OTTO replay: ${sessions.length} sessions, ${batchCount} batches, ${pages} pages with statistics; ${rounds} rounds`,
   );
 
+  // The database as a node reads it (IPv4 file); looked up once per visit.
+  const geoDb = geoDatabase(readFileSync(geoFiles({}).v4));
+  const visitAddresses = new Map<string, string>();
+  for (let s = 0; s < sessions.length; s++)
+    sessions[s]!.forEach((batch, b) => {
+      if (b === 0 || batch.newVisit) visitAddresses.set(`${s}:${b}`, visitAddress(s, b));
+    });
+  const addresses = [...visitAddresses.values()];
+  const lookupPass = () => {
+    let found = 0;
+    for (let i = 0; i < addresses.length; i++) if (geoDb.locate(addresses[i]!)) found++;
+    return found;
+  };
+  // Each visit's lookup, cached for the visit as the tracker keeps it in the state.
+  const cached = new Map([...visitAddresses].map(([visit, address]) => [visit, geoDb.locate(address)]));
+  const located = [...cached.values()].filter((g) => g?.country).length;
+  const locate = (visit: string) => cached.get(visit) ?? null;
+
   let pass = 1;
   const eventsPerReplay = replay(site, sessions, pass++, null);
   const reducerPass = () => replay(site, sessions, pass++, null);
@@ -246,25 +359,87 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     scorer.finishAll();
     return n;
   };
+  const geoPass = () => {
+    const n = replay(site, sessions, pass++, scorer, locate);
+    scorer.finishAll();
+    return n;
+  };
+  const uplift1Pass = () => {
+    const n = replay(site, sessions, pass++, scorer1);
+    scorer1.finishAll();
+    return n;
+  };
+  const uplift3Pass = () => {
+    const n = replay(site, sessions, pass++, scorer3);
+    scorer3.finishAll();
+    return n;
+  };
+  const geoUplift3Pass = () => {
+    const n = replay(site, sessions, pass++, scorer3, locate);
+    scorer3.finishAll();
+    return n;
+  };
+  // Predicted uplift is computed when a rule reads it; here every campaign's is read after every update.
+  let readSink = 0;
+  const readAll = (state: VisitorState) => {
+    for (const c of campaigns) readSink += state.uplift?.get(c.campaignId) ?? 0;
+  };
+  const read3Pass = () => {
+    const n = replay(site, sessions, pass++, scorer3, null, readAll);
+    scorer3.finishAll();
+    return n;
+  };
   // Warm up every path until optimised.
   measure(() => passScore(model, vectors), vectors.length, 300);
   measure(() => passWalk(model, vectors), vectors.length, 300);
   measure(reducerPass, batchCount, 300);
   measure(updatePass, batchCount, 300);
-  const roundMs = (seconds * 1000) / (4 * rounds);
+  measure(geoPass, batchCount, 300);
+  measure(lookupPass, addresses.length, 300);
+  measure(() => passUplift(uplift, liveVectors), liveVectors.length, 300);
+  measure(() => passUpliftWalk(uplift, liveVectors), liveVectors.length, 300);
+  measure(() => passUplift(layoutUplift, liveVectors), liveVectors.length, 300);
+  measure(uplift1Pass, batchCount, 300);
+  measure(uplift3Pass, batchCount, 300);
+  measure(geoUplift3Pass, batchCount, 300);
+  measure(read3Pass, batchCount, 300);
+  const roundMs = (seconds * 1000) / (13 * rounds);
   const fast: number[] = [];
   const walk: number[] = [];
   const reducer: number[] = [];
   const update: number[] = [];
+  const withGeo: number[] = [];
+  const lookups: number[] = [];
+  const predict: number[] = [];
+  const predictWalk: number[] = [];
+  const predictLayout: number[] = [];
+  const uplift1: number[] = [];
+  const uplift3: number[] = [];
+  const geoUplift3: number[] = [];
+  const read3: number[] = [];
   for (let r = 0; r < rounds; r++) {
     // Interleaved so that noise from other processes on the machine hits every path alike.
     fast.push(measure(() => passScore(model, vectors), vectors.length, roundMs).ns);
     walk.push(measure(() => passWalk(model, vectors), vectors.length, roundMs).ns);
     reducer.push(measure(reducerPass, batchCount, roundMs).ns);
     update.push(measure(updatePass, batchCount, roundMs).ns);
+    withGeo.push(measure(geoPass, batchCount, roundMs).ns);
+    lookups.push(measure(lookupPass, addresses.length, roundMs).ns);
+    predict.push(measure(() => passUplift(uplift, liveVectors), liveVectors.length, roundMs).ns);
+    predictWalk.push(measure(() => passUpliftWalk(uplift, liveVectors), liveVectors.length, roundMs).ns);
+    predictLayout.push(measure(() => passUplift(layoutUplift, liveVectors), liveVectors.length, roundMs).ns);
+    uplift1.push(measure(uplift1Pass, batchCount, roundMs).ns);
+    uplift3.push(measure(uplift3Pass, batchCount, roundMs).ns);
+    geoUplift3.push(measure(geoUplift3Pass, batchCount, roundMs).ns);
+    read3.push(measure(read3Pass, batchCount, roundMs).ns);
     opts.log(
       `round ${r + 1}: score ${fast.at(-1)!.toFixed(0)} ns, tree walk ${walk.at(-1)!.toFixed(0)} ns; ` +
-        `update ${update.at(-1)!.toFixed(0)} ns = reducer ${reducer.at(-1)!.toFixed(0)} ns + scoring`,
+        `update ${update.at(-1)!.toFixed(0)} ns = reducer ${reducer.at(-1)!.toFixed(0)} ns + scoring; ` +
+        `with geo ${withGeo.at(-1)!.toFixed(0)} ns; geo lookup ${lookups.at(-1)!.toFixed(0)} ns a visit; ` +
+        `uplift ${predict.at(-1)!.toFixed(0)} ns, walked ${predictWalk.at(-1)!.toFixed(0)} ns, ` +
+        `layout ${predictLayout.at(-1)!.toFixed(0)} ns; ` +
+        `update with 1 / 3 uplift campaigns ${uplift1.at(-1)!.toFixed(0)} / ${uplift3.at(-1)!.toFixed(0)} ns, ` +
+        `3 and geo ${geoUplift3.at(-1)!.toFixed(0)} ns, 3 read every update ${read3.at(-1)!.toFixed(0)} ns`,
     );
   }
   await store.close();
@@ -275,6 +450,16 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
   const updateNs = median(update);
   // Per round, so both sides of the difference saw the same machine.
   const scoringNs = median(update.map((u, i) => u - reducer[i]!));
+  // Scoring and the per-visit geo lookup together, over the reducer, per round.
+  const scoringGeoNs = median(withGeo.map((g, i) => g - reducer[i]!));
+  // Scoring with predicted uplift for one and three campaigns, over the same reducer, per round.
+  const uplift1Ns = median(uplift1.map((u, i) => u - reducer[i]!));
+  const uplift3Ns = median(uplift3.map((u, i) => u - reducer[i]!));
+  const geoUplift3Ns = median(geoUplift3.map((u, i) => u - reducer[i]!));
+  const read3Ns = median(read3.map((u, i) => u - reducer[i]!));
+  if (!Number.isFinite(readSink)) throw new Error('uplift is not finite');
+  const predictNs = median(predict);
+  const predictWalkNs = median(predictWalk);
   return {
     workload: 'scoring',
     ns_per_score: round(ns),
@@ -288,6 +473,31 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     scoring_hook_ratio_vs_tree_walk: round(scoringNs / walkNs),
     target_ns: TARGET_NS,
     within_target: scoringNs <= TARGET_NS,
+    scoring_geo_ns_per_update: round(scoringGeoNs),
+    geo_ns_per_update: round(scoringGeoNs - scoringNs),
+    geo_within_target: scoringGeoNs <= TARGET_NS,
+    geo_lookup_ns_per_visit: round(median(lookups)),
+    geo_lookup_ns_per_update: round((median(lookups) * addresses.length) / batchCount),
+    geo_visits_located: located,
+    geo_visits: addresses.length,
+    uplift_ns_per_predict: round(predictNs),
+    uplift_tree_walk_ns_per_predict: round(predictWalkNs),
+    uplift_ratio_vs_tree_walk: round(predictNs / predictWalkNs),
+    uplift_layout_ns_per_predict: round(median(predictLayout)),
+    uplift_ratio_vs_layout: round(predictNs / median(predictLayout)),
+    uplift_max_abs_diff_vs_tree_walk: upliftDiff,
+    scoring_uplift1_ns_per_update: round(uplift1Ns),
+    scoring_uplift3_ns_per_update: round(uplift3Ns),
+    uplift_ns_per_campaign_update: round((uplift3Ns - scoringNs) / 3),
+    uplift_within_target: uplift3Ns <= TARGET_NS,
+    scoring_uplift3_read_ns_per_update: round(read3Ns),
+    uplift_read_ns_per_campaign_update: round((read3Ns - scoringNs) / 3),
+    uplift_read_within_target: read3Ns <= TARGET_NS,
+    scoring_geo_uplift3_ns_per_update: round(geoUplift3Ns),
+    geo_uplift_within_target: geoUplift3Ns <= TARGET_NS,
+    uplift_trees_per_model: uplift.treated.roots.length + uplift.control.roots.length,
+    uplift_table_groups_per_model:
+      (uplift.tables?.treated?.tableStart.length ?? 0) + (uplift.tables?.control?.tableStart.length ?? 0),
     trees: model.forest.roots.length,
     tree_depth: model.forest.complete?.depth ?? -1,
     vectors: vectors.length,

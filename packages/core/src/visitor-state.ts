@@ -1,134 +1,30 @@
-import type {
-  AttributeValues,
-  AttrType,
-  CartItem,
-  Device,
-  ExposureOutcome,
-  VisitorEvent,
-} from '@beckon/protocol';
+import type { Device, VisitorEvent } from '@beckon/protocol';
 import { applyAttr } from './visitor/attr-reducer.ts';
 import { applyOutcome } from './visitor/exposures.ts';
 import { ALL_FIELDS, Field } from './visitor/field-bits.ts';
-import type { MarketingSource } from './visitor/marketing-source.ts';
 import { applyPageView, applySections, applyVisibility } from './visitor/page-reducer.ts';
+import { newTargetingMemory, type VisitorGeo, type VisitorState } from './visitor/visitor-shape.ts';
 
 export { ALL_FIELDS, attrBit, describeFields, Field } from './visitor/field-bits.ts';
 export type { Channel, MarketingSource } from './visitor/marketing-source.ts';
 export { pathOf } from './visitor/page-reducer.ts';
+export type {
+  AttrEntries,
+  AttrEntry,
+  CampaignMemory,
+  CartState,
+  EventEntry,
+  ExposureRecord,
+  PageState,
+  TargetingMemory,
+  UpliftReader,
+  VisitorGeo,
+  VisitorState,
+} from './visitor/visitor-shape.ts';
+export { newTargetingMemory } from './visitor/visitor-shape.ts';
 
 /** Caps that keep one visitor's state bounded whatever its tag sends. */
 export const STATE_LIMITS = { eventNames: 200, traits: 64 } as const;
-
-export interface PageState {
-  url: string;
-  /** Everything after the host (path, query, hash): what `/checkout*` globs match. */
-  path: string;
-  title?: string;
-  sections: string[];
-}
-
-export interface CartState {
-  items: CartItem[];
-  total: number;
-  /** Sum of quantities. */
-  itemCount: number;
-  currency: string;
-}
-
-/** An attribute's latest value, the differing value before it, and when it was last reported. */
-export interface AttrEntry<T> {
-  value: T;
-  prev: T | null;
-  at: number;
-}
-export type AttrEntries = { [K in AttrType]?: AttrEntry<AttributeValues[K]> };
-
-export interface EventEntry {
-  /** Times seen this session. */
-  count: number;
-  /** Last time seen, kept across sessions. */
-  lastAt: number;
-}
-
-export interface ExposureRecord {
-  exposureId: string;
-  campaignId: string;
-  sessionId: string;
-  control: boolean;
-  at: number;
-  outcome?: ExposureOutcome;
-  outcomeAt?: number;
-}
-
-/** What frequency caps and the decline rule need to know about one campaign for this visitor. */
-export interface CampaignMemory {
-  sessionId: string;
-  sessionCount: number;
-  /** Exposure times within the last 24 hours. */
-  recent: number[];
-  declinedAt?: number;
-  declinedSessionId?: string;
-}
-
-/** Targeting's memory of this visitor, owned by the TargetingEngine (reset when its campaigns change). */
-export interface TargetingMemory {
-  /** The engine version `flags` belong to; any other value makes the engine start over. */
-  version: number;
-  /** Per running campaign, in engine order: 1 = condition true, 2 = armed (true, awaiting its exposure). */
-  flags: Uint8Array;
-  /** How many campaigns are armed. */
-  armed: number;
-  /** The last `nextCheck` answer, reused until something timed changes. */
-  nextAt: number;
-  dirty: boolean;
-}
-
-/** Empty targeting memory: the engine re-evaluates every campaign on its next call. */
-export function newTargetingMemory(): TargetingMemory {
-  return { version: -1, flags: new Uint8Array(0), armed: 0, nextAt: Number.POSITIVE_INFINITY, dirty: true };
-}
-
-/** Everything known now about one visitor; mutated in place by `applyEvent` (hot path). */
-export interface VisitorState {
-  visitorId: string;
-  sessionId: string;
-  returning: boolean;
-  device: Device;
-  tz?: string;
-  page: PageState | null;
-  pageStartedAt: number;
-  visible: boolean;
-  /** Start of the current visible stretch (meaningful while `visible`). */
-  visibleSince: number;
-  /** Visible milliseconds on this page before `visibleSince`. */
-  visibleMs: number;
-  sessionStartedAt: number;
-  lastEventAt: number;
-  pageViews: number;
-  sectionViews: Map<string, number>;
-  cart: CartState | null;
-  /** Cart total and item count before the last change (0 when there was no cart). */
-  cartPrev: { total: number; itemCount: number };
-  /** Recent distinct cart totals, oldest first. */
-  cartTotals: number[];
-  attrs: AttrEntries;
-  events: Map<string, EventEntry>;
-  marketing: MarketingSource;
-  traits: Map<string, string | number | boolean>;
-  /**
-   * The contact this visitor is known to be (set by the server once it linked them): only such a
-   * visitor can be sent a campaign's message on another channel.
-   */
-  contactId?: string;
-  score: number | undefined;
-  /** Share (%) of the site's recent visitors scoring at least as high: 5 means "in the top 5 %". */
-  scoreTop: number | undefined;
-  exposures: ExposureRecord[];
-  campaigns: Map<string, CampaignMemory>;
-  /** A shown engagement the visitor has not answered yet on this page; blocks another one. */
-  pendingExposureId: string | null;
-  targeting: TargetingMemory;
-}
 
 export interface VisitorInit {
   visitorId: string;
@@ -213,6 +109,21 @@ export function linkContact(state: VisitorState, contactId: string): number {
   if (state.contactId === contactId) return 0;
   state.contactId = contactId;
   return Field.Traits;
+}
+
+/** Sets where the visitor is (null: unknown); returns Field.Visitor when that changed. */
+export function setGeo(state: VisitorState, geo: VisitorGeo | null): number {
+  const was = state.geo;
+  if (
+    was?.country === geo?.country &&
+    was?.region === geo?.region &&
+    was?.city === geo?.city &&
+    was?.timezone === geo?.timezone
+  )
+    return 0;
+  if (geo) state.geo = geo;
+  else delete state.geo;
+  return Field.Visitor;
 }
 
 /** Sets the purchase-propensity score (and its rank among the site's visitors); returns Field.Score when either changed. */

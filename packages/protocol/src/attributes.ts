@@ -1,5 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox';
-import { Compile, type Validator } from 'typebox/compile';
+import { lazyCompile, type SchemaCheck } from './lazy-validator.ts';
 
 /** Longest ordinary string field (names, ids, topics) in an attribute or event. */
 export const MAX_STRING_LENGTH = 256;
@@ -130,11 +130,11 @@ export function isAttrType(name: unknown): name is AttrType {
   return typeof name === 'string' && Object.hasOwn(AttributeSchemas, name);
 }
 
-const compiled = {} as { [K in AttrType]: Validator };
-for (const t of ATTR_TYPES) compiled[t] = Compile(AttributeSchemas[t] as TSchema);
+const compiled = {} as { [K in AttrType]: SchemaCheck };
+for (const t of ATTR_TYPES) compiled[t] = lazyCompile(AttributeSchemas[t] as TSchema);
 
 /** Compiled validators per attribute type, for callers that receive attributes outside a frame (REST). */
-export const attributeValidators: Readonly<{ [K in AttrType]: Validator }> = compiled;
+export const attributeValidators: Readonly<{ [K in AttrType]: SchemaCheck }> = compiled;
 
 /** Checks an attribute value against its type's schema without throwing. */
 export function isValidAttribute<K extends AttrType>(type: K, value: unknown): value is AttributeValues[K] {

@@ -30,7 +30,13 @@ export type FieldBase =
   | 'attr'
   | 'attr.field'
   | 'event'
-  | 'score';
+  | 'score'
+  | 'uplift'
+  | 'geo.country'
+  | 'geo.region'
+  | 'geo.city'
+  | 'geo.timezone'
+  | 'geo.localHour';
 
 /** A parsed field name, e.g. `attr.customer.tier` → base 'attr.field', attrType 'customer', key 'tier'. */
 export interface FieldRef {
@@ -62,6 +68,12 @@ const FIXED: Record<string, Fixed> = {
   'cart.items': { base: 'cart.items', kind: 'number', history: true },
   'cart.currency': { base: 'cart.currency', kind: 'string', history: false },
   score: { base: 'score', kind: 'number', history: false },
+  uplift: { base: 'uplift', kind: 'number', history: false },
+  'geo.country': { base: 'geo.country', kind: 'string', history: false },
+  'geo.region': { base: 'geo.region', kind: 'string', history: false },
+  'geo.city': { base: 'geo.city', kind: 'string', history: false },
+  'geo.timezone': { base: 'geo.timezone', kind: 'string', history: false },
+  'geo.localHour': { base: 'geo.localHour', kind: 'number', history: false },
 };
 
 const NAME = /^[A-Za-z0-9_.:$ -]{1,64}$/;
@@ -117,11 +129,15 @@ const HISTORY_OPS: Record<FieldKind, readonly ConditionOp[]> = {
 /** The operators a field accepts (used by validation and by the console's rule builder). */
 export function opsForField(ref: FieldRef): readonly ConditionOp[] {
   if (ref.base === 'score') return SCORE_OPS;
+  if (ref.base === 'geo.country') return COUNTRY_OPS;
   return ref.history ? [...BY_KIND[ref.kind], ...HISTORY_OPS[ref.kind]] : BY_KIND[ref.kind];
 }
 
 /** The purchase score also ranks a visitor among the site's recent visitors ("in the top 20 %"). */
 const SCORE_OPS: readonly ConditionOp[] = [...BY_KIND.number, 'top_percent'];
+
+/** A country is one of a list of codes: no substring or pattern of a two-letter code means anything. */
+const COUNTRY_OPS: readonly ConditionOp[] = ['equals', 'not_equals', 'in'];
 
 /** Example field names for documentation and the console's field picker. */
 export const FIELD_EXAMPLES: readonly string[] = [

@@ -1,26 +1,27 @@
 import type { TSchema } from 'typebox';
-import { Compile, type Validator } from 'typebox/compile';
 import {
   CAMPAIGN_DEFAULTS,
-  CallbackSchema,
-  CallSchema,
   type Campaign,
+  CampaignCallbackSchema,
+  CampaignCallSchema,
+  CampaignChatButtonSchema,
+  CampaignChatInvitationSchema,
+  CampaignContentSchema,
   CampaignInputSchema,
-  ChatButtonSchema,
-  ChatInvitationSchema,
+  CampaignMessageSchema,
   type Condition,
-  ContentSchema,
   type Engagement,
   type Frequency,
   GoalSchema,
-  MessageSchema,
 } from './campaign.ts';
+import { checkVariants } from './campaign-variants.ts';
 import {
   type ConditionRules,
   pointer,
   type ValidationError,
   validateCondition,
 } from './condition-validation.ts';
+import { lazyCompile, type SchemaCheck } from './lazy-validator.ts';
 
 /** A campaign as validated from input: `id` is there only if the caller supplied one. */
 export type ValidCampaignInput = Omit<Campaign, 'id'>;
@@ -33,20 +34,20 @@ const MAX_ERRORS = 20;
 const props = (CampaignInputSchema as unknown as { properties: Record<string, TSchema>; required?: string[] })
   .properties;
 const required = new Set(['name', 'status', 'goal', 'targeting', 'engagement']);
-const propValidators: Record<string, Validator> = Object.create(null);
-for (const [k, s] of Object.entries(props)) if (k !== 'targeting') propValidators[k] = Compile(s);
-const engagementValidators: Record<string, Validator> = {
-  chat_invitation: Compile(ChatInvitationSchema),
-  chat_button: Compile(ChatButtonSchema),
-  content: Compile(ContentSchema),
-  message: Compile(MessageSchema),
-  call: Compile(CallSchema),
-  callback: Compile(CallbackSchema),
+const propValidators: Record<string, SchemaCheck> = Object.create(null);
+for (const [k, s] of Object.entries(props)) if (k !== 'targeting') propValidators[k] = lazyCompile(s);
+const engagementValidators: Record<string, SchemaCheck> = {
+  chat_invitation: lazyCompile(CampaignChatInvitationSchema),
+  chat_button: lazyCompile(CampaignChatButtonSchema),
+  content: lazyCompile(CampaignContentSchema),
+  message: lazyCompile(CampaignMessageSchema),
+  call: lazyCompile(CampaignCallSchema),
+  callback: lazyCompile(CampaignCallbackSchema),
 };
 const goalBranches = (GoalSchema as unknown as { anyOf: TSchema[] }).anyOf;
-const goalValidators: Record<string, Validator> = {
-  purchase: Compile(goalBranches[0]!),
-  event: Compile(goalBranches[1]!),
+const goalValidators: Record<string, SchemaCheck> = {
+  purchase: lazyCompile(goalBranches[0]!),
+  event: lazyCompile(goalBranches[1]!),
 };
 
 /**
@@ -71,6 +72,8 @@ export function validateCampaignInput(input: unknown, rules: ConditionRules = {}
     else collect(propValidators[k]!, v, pointer(k), errors);
   }
   if (body.targeting !== undefined) validateCondition(body.targeting, '/targeting', errors, rules);
+  const engagement = body.engagement as { variants?: unknown } | undefined;
+  if (engagement?.variants !== undefined) checkVariants(engagement.variants, '/engagement/variants', errors);
   if (body.schedule !== undefined && propValidators.schedule!.Check(body.schedule)) {
     const s = body.schedule as { timeZone: string; startMinute: number; endMinute: number };
     if (!isTimeZone(s.timeZone))
@@ -81,6 +84,14 @@ export function validateCampaignInput(input: unknown, rules: ConditionRules = {}
         message: 'must differ from startMinute (use 0 to 1440 for all day)',
       });
     }
+  }
+  const uplift = body.uplift as { mode?: unknown } | undefined;
+  const controlShare = typeof body.controlShare === 'number' ? body.controlShare : 0;
+  if (uplift?.mode === 'positive_only' && !(controlShare > 0)) {
+    errors.push({
+      path: '/uplift/mode',
+      message: 'positive_only needs a control group (controlShare above 0): the uplift model learns from it',
+    });
   }
   if (errors.length > 0) return { ok: false, errors: errors.slice(0, MAX_ERRORS) };
   return { ok: true, value: normalize(body) };
@@ -110,14 +121,19 @@ function normalize(body: Record<string, unknown>): ValidCampaignInput {
       (body.attributionWindowDays as number | undefined) ?? CAMPAIGN_DEFAULTS.attributionWindowDays,
     scoreBands: (body.scoreBands as Campaign['scoreBands'] | undefined) ?? CAMPAIGN_DEFAULTS.scoreBands,
   };
+  if (body.minimalEffect !== undefined) out.minimalEffect = body.minimalEffect as number;
   if (body.schedule !== undefined) out.schedule = structuredClone(body.schedule) as Campaign['schedule'];
+  const uplift = body.uplift as { mode: 'off' | 'positive_only'; holdout?: number } | undefined;
+  if (uplift !== undefined && uplift.mode !== 'off') {
+    out.uplift = { mode: uplift.mode, holdout: uplift.holdout ?? CAMPAIGN_DEFAULTS.upliftHoldout };
+  }
   return out;
 }
 
 /** Validates a union discriminated by `type` against the one branch its `type` names. */
 function checkTagged(
   value: unknown,
-  branches: Record<string, Validator>,
+  branches: Record<string, SchemaCheck>,
   base: string,
   errors: ValidationError[],
 ) {
@@ -135,7 +151,7 @@ function checkTagged(
 }
 
 /** Turns TypeBox's errors into one clear message per path (union branches collapsed). */
-function collect(validator: Validator, value: unknown, base: string, errors: ValidationError[]) {
+function collect(validator: SchemaCheck, value: unknown, base: string, errors: ValidationError[]) {
   if (validator.Check(value)) return;
   const consts = new Map<string, unknown[]>();
   const seen = new Set<string>();

@@ -1,4 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox';
+import { withVariants } from './campaign-variants.ts';
 import { WIDGET_LANGUAGES } from './widget-languages.ts';
 
 /** Operators a targeting leaf can use; which ones a field accepts is in `campaign-fields.ts`. */
@@ -185,14 +186,21 @@ export const MessageSchema = Type.Object(
   },
   closed,
 );
-/** What a campaign is configured to offer. */
+/** An engagement kind as a campaign holds it: the engagement, and optionally 2–5 variants of it (`campaign-variants.ts`). */
+export const CampaignChatInvitationSchema = withVariants(ChatInvitationSchema);
+export const CampaignChatButtonSchema = withVariants(ChatButtonSchema);
+export const CampaignContentSchema = withVariants(ContentSchema);
+export const CampaignMessageSchema = withVariants(MessageSchema);
+export const CampaignCallSchema = withVariants(CallSchema);
+export const CampaignCallbackSchema = withVariants(CallbackSchema);
+/** What a campaign is configured to offer; with `variants`, each visitor not held out gets one of them. */
 export const EngagementSchema = Type.Union([
-  ChatInvitationSchema,
-  ChatButtonSchema,
-  ContentSchema,
-  MessageSchema,
-  CallSchema,
-  CallbackSchema,
+  CampaignChatInvitationSchema,
+  CampaignChatButtonSchema,
+  CampaignContentSchema,
+  CampaignMessageSchema,
+  CampaignCallSchema,
+  CampaignCallbackSchema,
 ]);
 /** The form shown instead of a chat engagement when its skill cannot take a chat now. */
 export const OfflineMessageSchema = Type.Object(
@@ -256,6 +264,20 @@ export const FrequencySchema = Type.Object(
  */
 export const ScoreBandModeSchema = Type.Union([Type.Literal('all'), Type.Literal('positive_lift')]);
 
+/**
+ * Uplift targeting. `positive_only`: engage only visitors whose predicted uplift (the change in
+ * purchase probability if engaged, from the campaign's own uplift model) is positive, except a
+ * `holdout` share of visitors targeted without the filter, against which the mode is measured.
+ * Until the campaign has an uplift model (not enough data) the mode targets everyone.
+ */
+export const UpliftSettingsSchema = Type.Object(
+  {
+    mode: Type.Union([Type.Literal('off'), Type.Literal('positive_only')]),
+    holdout: Type.Optional(Type.Number({ minimum: 0.01, maximum: 0.5 })),
+  },
+  closed,
+);
+
 export const CampaignStatusSchema = Type.Union([
   Type.Literal('active'),
   Type.Literal('paused'),
@@ -279,12 +301,20 @@ export const CampaignInputSchema = Type.Object(
     engagement: EngagementSchema,
     attributionWindowDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 31 })),
     scoreBands: Type.Optional(ScoreBandModeSchema),
+    /** The variants report's equivalence band (absolute difference of conversion rates; default 0.005). */
+    minimalEffect: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 0.5 })),
+    uplift: Type.Optional(UpliftSettingsSchema),
   },
   closed,
 );
 
 export type CampaignStatus = Static<typeof CampaignStatusSchema>;
 export type ScoreBandMode = Static<typeof ScoreBandModeSchema>;
+/** Uplift mode with its holdout share filled in. */
+export interface UpliftSettings {
+  mode: 'off' | 'positive_only';
+  holdout: number;
+}
 export type CampaignGoal = Static<typeof GoalSchema>;
 export type Schedule = Static<typeof ScheduleSchema>;
 export type AfterDecline = Static<typeof AfterDeclineSchema>;
@@ -296,6 +326,8 @@ export type ProactiveMessage = Static<typeof MessageSchema>;
 export type TemplateBinding = Static<typeof TemplateBindingSchema>;
 export type CampaignTemplate = Static<typeof CampaignTemplateSchema>;
 export type Engagement = Static<typeof EngagementSchema>;
+/** One variant of a campaign's engagement, whatever its kind. */
+export type AnyEngagementVariant = NonNullable<Engagement['variants']>[number];
 export type DeliveredEngagement = Static<typeof DeliveredEngagementSchema>;
 export type CampaignInput = Static<typeof CampaignInputSchema>;
 
@@ -321,6 +353,10 @@ export interface Campaign {
   attributionWindowDays: number;
   /** Absent means `all`. */
   scoreBands?: ScoreBandMode;
+  /** Absent means `DEFAULT_MINIMAL_EFFECT`. */
+  minimalEffect?: number;
+  /** Absent means no uplift filter. */
+  uplift?: UpliftSettings;
 }
 
 export const CAMPAIGN_DEFAULTS = {
@@ -329,4 +365,5 @@ export const CAMPAIGN_DEFAULTS = {
   attributionWindowDays: 7,
   afterDecline: 'next_session' as AfterDecline,
   scoreBands: 'all' as ScoreBandMode,
+  upliftHoldout: 0.1,
 } as const;

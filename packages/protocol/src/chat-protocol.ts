@@ -1,5 +1,4 @@
 import Type, { type Static, type TSchema } from 'typebox';
-import { Compile } from 'typebox/compile';
 import { AgentStatus } from './api.ts';
 import {
   type AgentCallFrame,
@@ -25,6 +24,7 @@ import {
   VisitorMessage,
 } from './chat-api.ts';
 import { AttachmentIds } from './chat-attachments.ts';
+import { lazyCompile, type SchemaCheck } from './lazy-validator.ts';
 import { SlaBreachView } from './sla-api.ts';
 import { CloseCode } from './visitor-protocol.ts';
 
@@ -336,22 +336,22 @@ export type AgentOfferFrame = Static<typeof AgentOfferFrame>;
 export type AgentQueueFrame = Static<typeof AgentQueueFrame>;
 export type AgentDeliveryFrame = Static<typeof AgentDeliveryFrame>;
 
-type Validator = ReturnType<typeof Compile>;
+type Validator = SchemaCheck;
 
 /** One compiled validator per frame type: a frame is checked against its own schema only. */
 function validatorsByType(union: TSchema): Map<string, Validator> {
   const map = new Map<string, Validator>();
   for (const member of (union as { anyOf: TSchema[] }).anyOf) {
     const literal = (member as { properties: { type: { const: string } } }).properties.type.const;
-    map.set(literal, Compile(member));
+    map.set(literal, lazyCompile(member));
   }
   return map;
 }
 
 const visitorClient = validatorsByType(VisitorClientFrame);
 const agentClient = validatorsByType(AgentClientFrame);
-const visitorServer = Compile(VisitorServerFrame as TSchema);
-const agentServer = Compile(AgentServerFrame as TSchema);
+const visitorServer = lazyCompile(VisitorServerFrame as TSchema);
+const agentServer = lazyCompile(AgentServerFrame as TSchema);
 
 /** A parsed frame, or why not — with the frame's `echoId`/`ref` when it had them, so the error can name it. */
 export type ParsedFrame<T> =

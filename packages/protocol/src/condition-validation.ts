@@ -8,6 +8,7 @@ import {
 } from './campaign.ts';
 import { type FieldKind, type FieldRef, opsForField, resolveField } from './campaign-fields.ts';
 import { campaignRegexProblem } from './campaign-regex.ts';
+import { isCountryCode } from './countries.ts';
 
 /** One fault in a submitted document, located by a JSON pointer such as `/targeting/all/2/op`. */
 export interface ValidationError {
@@ -122,8 +123,25 @@ function validateLeaf(node: Record<string, unknown>, path: string, errors: Valid
     errors.push({ path: path + '/op', message: `field ${ref.name} accepts ${ops.join(', ')}` });
     return;
   }
-  const message = valueProblem(ref, node.op as ConditionOp, node.value, 'value' in node);
+  const message =
+    valueProblem(ref, node.op as ConditionOp, node.value, 'value' in node) ?? geoProblem(ref, node.value);
   if (message) errors.push({ path: path + '/value', message });
+}
+
+/** A country must be a known ISO 3166-1 alpha-2 code; a local hour is a whole hour of the day. */
+function geoProblem(ref: FieldRef, value: unknown): string | null {
+  const values = Array.isArray(value) ? value : [value];
+  if (ref.base === 'geo.country') {
+    const bad = values.find((v) => !isCountryCode(v));
+    return bad === undefined
+      ? null
+      : `unknown country code ${JSON.stringify(bad).slice(0, 40)}: use an ISO 3166-1 alpha-2 code such as "DE"`;
+  }
+  if (ref.base === 'geo.localHour') {
+    const bad = values.find((v) => !Number.isInteger(v) || (v as number) < 0 || (v as number) > 23);
+    return bad === undefined ? null : 'must be a whole hour from 0 to 23';
+  }
+  return null;
 }
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);

@@ -76,6 +76,27 @@ export const TrainingRun = Type.Object({
 });
 export type TrainingRun = Static<typeof TrainingRun>;
 
+/** One campaign's uplift training run, started with the account's model: a model, or why there is none. */
+export const UpliftTrainingRun = Type.Object({
+  campaignId: Type.String(),
+  state: Type.Union([Type.Literal('trained'), Type.Literal('not_enough_data'), Type.Literal('failed')]),
+  message: Type.String(),
+  /** Exposed and control visitors, and how many of each converted, it learned from. */
+  treated: Type.Integer(),
+  control: Type.Integer(),
+  treatedConversions: Type.Integer(),
+  controlConversions: Type.Integer(),
+  trainedAt: Iso,
+});
+export type UpliftTrainingRun = Static<typeof UpliftTrainingRun>;
+
+/** "Train now": the purchase model's run, and the uplift runs of the campaigns that read predicted uplift. */
+export const TrainNowRun = Type.Object({
+  ...TrainingRun.properties,
+  uplift: Type.Array(UpliftTrainingRun),
+});
+export type TrainNowRun = Static<typeof TrainNowRun>;
+
 export const ModelStatus = Type.Object({
   active: ActiveModel,
   /** The account's own labelled sessions, and what it takes to train on them. */

@@ -387,11 +387,11 @@ export const BandArmFigures = Type.Object({
   revenuePerVisitor: Type.Number(),
 });
 
-/** Exposed vs control among a campaign's qualified visitors whose score (when they qualified) fell in [from, to]. */
-export const ScoreBandFigures = Type.Object({
-  band: Type.Integer(),
-  from: Type.Number(),
-  to: Type.Number(),
+/** The visitors per group and conversions in all a verdict needs. */
+const MinimumSample = Type.Object({ visitorsPerArm: Type.Integer(), totalConversions: Type.Integer() });
+
+/** Exposed vs control within one group of a campaign's qualified visitors (a score band, a country). */
+const GroupLiftFields = {
   exposed: BandArmFigures,
   control: BandArmFigures,
   absoluteLift: Estimate,
@@ -399,6 +399,14 @@ export const ScoreBandFigures = Type.Object({
   pValue: Type.Number(),
   enoughData: Type.Boolean(),
   verdict: LiftVerdict,
+};
+
+/** Exposed vs control among a campaign's qualified visitors whose score (when they qualified) fell in [from, to]. */
+export const ScoreBandFigures = Type.Object({
+  band: Type.Integer(),
+  from: Type.Number(),
+  to: Type.Number(),
+  ...GroupLiftFields,
   /** What positive-lift targeting does with the band: target it, exclude it, or keep targeting it until it can tell. */
   status: Type.Union([Type.Literal('targeted'), Type.Literal('excluded'), Type.Literal('learning')]),
 });
@@ -417,9 +425,77 @@ export const ScoreBandReport = Type.Object({
   kind: Type.Union([Type.Literal('decile'), Type.Literal('quintile'), Type.Literal('none')]),
   /** At least one band has enough data for a verdict; until then positive-lift mode targets everyone. */
   enoughData: Type.Boolean(),
-  minimumSample: Type.Object({ visitorsPerArm: Type.Integer(), totalConversions: Type.Integer() }),
+  minimumSample: MinimumSample,
   bands: Type.Array(ScoreBandFigures),
   /** Qualified visitors without a score (before the model scored them). */
   unscored: Type.Object({ exposed: Type.Integer(), control: Type.Integer() }),
 });
 export type ScoreBandReport = Static<typeof ScoreBandReport>;
+
+/** Exposed vs control among a campaign's qualified visitors whose predicted uplift fell in [from, to]. */
+export const UpliftBandFigures = Type.Object({
+  /** 1 = lowest predicted uplift. */
+  band: Type.Integer(),
+  from: Type.Number(),
+  to: Type.Number(),
+  ...GroupLiftFields,
+});
+export type UpliftBandFigures = Static<typeof UpliftBandFigures>;
+
+/** A campaign's uplift model as last trained: a model, or why there is none, with the counts. */
+export const UpliftModelState = Type.Object({
+  state: Type.Union([
+    Type.Literal('trained'),
+    Type.Literal('not_enough_data'),
+    Type.Literal('failed'),
+    Type.Literal('not_trained'),
+  ]),
+  message: Type.String(),
+  /** Exposed and control visitors, and how many of each converted, it learned from. */
+  treated: Type.Integer(),
+  control: Type.Integer(),
+  treatedConversions: Type.Integer(),
+  controlConversions: Type.Integer(),
+  trainedAt: Nullable(Type.String({ format: 'date-time' })),
+  /** The campaign is in the positive-only mode without a model: it targets everyone. */
+  targetsEveryone: Type.Boolean(),
+});
+export type UpliftModelState = Static<typeof UpliftModelState>;
+
+/** A campaign's lift split by its visitors' predicted uplift: does the model find whom the engagement helps? */
+export const UpliftBandReport = Type.Object({
+  period: ReportPeriod,
+  campaignId: Type.String(),
+  campaignName: Type.String(),
+  /** The campaign's uplift mode, and the share of visitors targeted without the filter. */
+  mode: Type.Union([Type.Literal('off'), Type.Literal('positive_only')]),
+  holdout: Type.Number(),
+  model: UpliftModelState,
+  /** Of each band's revenue per visitor. */
+  currency: Currency,
+  minimumSample: MinimumSample,
+  /** Quintiles of predicted uplift, ties kept in one band (so fewer when many visitors share one); empty without a model. */
+  bands: Type.Array(UpliftBandFigures),
+});
+export type UpliftBandReport = Static<typeof UpliftBandReport>;
+
+/** Exposed vs control among a campaign's qualified visitors from one country. */
+export const CountryLiftFigures = Type.Object({
+  /** ISO 3166-1 alpha-2, or null for visitors whose location is unknown (a private address, no database). */
+  country: Nullable(Type.String()),
+  ...GroupLiftFields,
+});
+export type CountryLiftFigures = Static<typeof CountryLiftFigures>;
+
+/** A campaign's lift split by the visitors' country (where the visit came from, when they first qualified). */
+export const CountryLiftReport = Type.Object({
+  period: ReportPeriod,
+  campaignId: Type.String(),
+  campaignName: Type.String(),
+  /** Of each country's revenue per visitor. */
+  currency: Currency,
+  minimumSample: MinimumSample,
+  /** Countries by qualified visitors, most first; unknown locations last. */
+  countries: Type.Array(CountryLiftFigures),
+});
+export type CountryLiftReport = Static<typeof CountryLiftReport>;

@@ -8,6 +8,7 @@ import {
   MAX_URL_LENGTH,
 } from './attributes.ts';
 import { DeliveredEngagementSchema } from './campaign.ts';
+import { lazyCompile, type SchemaCheck } from './lazy-validator.ts';
 
 /** Largest WebSocket frame (or beacon body) the gateway accepts, in bytes. */
 export const MAX_FRAME_BYTES = 64 * 1024;
@@ -245,9 +246,9 @@ export type EngageFrame = Static<typeof EngageFrameSchema>;
 export type ErrorFrame = Static<typeof ErrorFrameSchema>;
 export type ServerFrame = Static<typeof ServerFrameSchema>;
 
-const clientFrame = Compile(ClientFrameSchema as TSchema);
-const serverFrame = Compile(ServerFrameSchema as TSchema);
-const visitorEvent = Compile(VisitorEventSchema as TSchema);
+const clientFrame = lazyCompile(ClientFrameSchema as TSchema);
+const serverFrame = lazyCompile(ServerFrameSchema as TSchema);
+const visitorEvent = lazyCompile(VisitorEventSchema as TSchema);
 // Each kind of frame on its own, to explain a refusal: the union's errors mix both kinds'
 // complaints. Compiled at the first refusal, not at start-up (~3.5 ms).
 let frameKinds: { hello: typeof clientFrame; batch: typeof clientFrame } | undefined;
@@ -287,11 +288,11 @@ export function parseClientFrame(raw: string): ParseFrameResult {
 
 /** Attribute events checked against their own attribute's schema, so a fault is named inside `value`. */
 const attrEvents = Object.fromEntries(
-  (Object.keys(AttributeSchemas) as AttrType[]).map((k) => [k, Compile(attrVariant(k) as TSchema)]),
-) as Record<string, ReturnType<typeof Compile>>;
+  (Object.keys(AttributeSchemas) as AttrType[]).map((k) => [k, lazyCompile(attrVariant(k) as TSchema)]),
+) as Record<string, SchemaCheck>;
 
 /** The deepest schema error of `value` (union branches add shallower noise), as `path: message`. */
-function deepestError(check: ReturnType<typeof Compile>, value: unknown, prefix = ''): string {
+function deepestError(check: SchemaCheck, value: unknown, prefix = ''): string {
   let best: { instancePath: string; message: string } | undefined;
   for (const e of check.Errors(value))
     if (!best || e.instancePath.length > best.instancePath.length) best = e;

@@ -23,6 +23,8 @@ export const ExposurePayload = Type.Object({
   engagementType: Type.String(),
   /** True when the visitor fell in the campaign's control group and was shown nothing. */
   control: Type.Boolean(),
+  /** The variant's key the visitor was given (`control` for the control group of a campaign with variants); null without variants. */
+  variant: Nullable(Type.String()),
   createdAt: Iso,
 });
 

@@ -62,6 +62,7 @@ export const EXPOSURES = [
   col('created_at', 'bigint'),
   col('shown_at', 'bigint'),
   col('outcome_at', 'bigint'),
+  col('variant'),
 ];
 export const CONVERSATIONS = [
   col('id'),

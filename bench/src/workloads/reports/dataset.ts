@@ -92,6 +92,12 @@ async function setUp(store: Store, campaigns: number) {
           },
       attributionWindowDays: 7,
     } as ValidCampaignInput;
+    // The first campaign tests two invitations, so the variants report reads real arms.
+    if (i === 0 && 'message' in input.engagement)
+      input.engagement.variants = [
+        { key: 'a', weight: 0.5 },
+        { key: 'b', weight: 0.5, message: 'Questions about sizes? Ask us.' },
+      ];
     ids.push((await store.campaigns.create(account.id, input)).id);
     types.push(chat ? 'chat_invitation' : 'content');
   }
@@ -229,6 +235,8 @@ export async function generateDataset(
           t,
           control ? null : t,
           outcome && outcome !== 'shown' ? t + 8000 : null,
+          // A variant by the visitor's number, not a draw: the rest of the data stays as it was.
+          c === 0 && !control ? (Number(v.slice(1)) % 2 === 0 ? 'a' : 'b') : null,
         ]);
         if (outcome === 'accepted' || (!chat && !control && r() < 0.01)) {
           const agent = pick(env.agents);

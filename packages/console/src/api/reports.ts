@@ -5,10 +5,13 @@ import type {
   CampaignLiftReport,
   ChannelsReport,
   ConversationsReport,
+  CountryLiftReport,
   FunnelReport,
   LiveReport,
   ScoreBandReport,
+  UpliftBandReport,
 } from '@beckon/protocol/reports-api';
+import type { VariantsReport } from '@beckon/protocol/variants-report-api';
 import { request } from './http.ts';
 
 export type {
@@ -29,6 +32,8 @@ export type {
   ChannelsReport,
   ConversationFigures,
   ConversationsReport,
+  CountryLiftFigures,
+  CountryLiftReport,
   FunnelReport,
   FunnelStage,
   LikeForLike,
@@ -36,6 +41,8 @@ export type {
   ScoreBandFigures,
   ScoreBandReport,
   TrendPoint,
+  UpliftBandFigures,
+  UpliftBandReport,
 } from '@beckon/protocol/reports-api';
 
 /** The filters the report tabs share; empty strings mean "all". */
@@ -95,6 +102,33 @@ export const getScoreBands = (id: string, f: ReportFilters) =>
   request<ScoreBandReport>(
     'GET',
     `/api/v1/reports/campaigns/${encodeURIComponent(id)}/bands?${reportQuery({ ...f, campaignId: '' })}`,
+  );
+
+export const getCountryLift = (id: string, f: ReportFilters) =>
+  request<CountryLiftReport>(
+    'GET',
+    `/api/v1/reports/campaigns/${encodeURIComponent(id)}/countries?${reportQuery({ ...f, campaignId: '' })}`,
+  );
+
+export type {
+  VariantArm,
+  VariantComparison,
+  VariantDay,
+  VariantsReport,
+  VariantVerdict,
+} from '@beckon/protocol/variants-report-api';
+
+/** A campaign's variants since it started (the period's start is left to the server), up to the filters' end. */
+export const getVariants = (id: string, f: ReportFilters) =>
+  request<VariantsReport>(
+    'GET',
+    `/api/v1/reports/campaigns/${encodeURIComponent(id)}/variants?${reportQuery({ ...f, from: '', campaignId: '' })}`,
+  );
+
+export const getUpliftBands = (id: string, f: ReportFilters) =>
+  request<UpliftBandReport>(
+    'GET',
+    `/api/v1/reports/campaigns/${encodeURIComponent(id)}/uplift?${reportQuery({ ...f, campaignId: '' })}`,
   );
 
 export const getLive = (siteId: string, tz: string) =>

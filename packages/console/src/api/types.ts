@@ -91,6 +91,7 @@ export interface List<T> {
 
 export type {
   AfterDecline,
+  AnyEngagementVariant,
   Campaign,
   CampaignGoal,
   CampaignInput,
@@ -150,6 +151,14 @@ export interface VisitorExposure {
   at: string;
 }
 
+/** A visitor's country (ISO 3166-1 alpha-2), region, city and time zone, each when known. */
+export interface VisitorGeo {
+  country?: string;
+  region?: string;
+  city?: string;
+  timezone?: string;
+}
+
 /** One visitor on a site now (GET /api/v1/visitors). */
 export interface VisitorSummary {
   visitorId: string;
@@ -159,6 +168,8 @@ export interface VisitorSummary {
   connected: boolean;
   returning: boolean;
   device: Device | string;
+  /** Where the visitor is, from their address (IP geolocation by DB-IP); null when unknown. */
+  geo: VisitorGeo | null;
   page: VisitorPage | null;
   timeOnPageSeconds: number;
   timeOnSiteSeconds: number;

@@ -187,6 +187,15 @@ export function ContactsIcon(props: IconProps) {
   );
 }
 
+/** A funnel: a filtered group of contacts. */
+export function SegmentsIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M4 5h16l-6 7v6l-4 2v-8L4 5Z" />
+    </Svg>
+  );
+}
+
 export function PhoneIcon(props: IconProps) {
   return (
     <Svg {...props}>

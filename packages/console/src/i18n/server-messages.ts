@@ -24,8 +24,6 @@ export const EXACT: Readonly<Record<string, Say>> = {
   '/defaultSkillId: no such skill in this account': () =>
     t('/defaultSkillId: no such skill in this account.'),
   '/email: not an e-mail address': () => t('/email: not an e-mail address.'),
-  '/engagement/skillId: no such skill in this account': () =>
-    t('/engagement/skillId: no such skill in this account.'),
   '/events: subscribe to at least one event': () => t('/events: subscribe to at least one event.'),
   '/headerLocation: this template starts with a location: give its latitude and longitude': () =>
     t('/headerLocation: this template starts with a location: give its latitude and longitude.'),
@@ -77,6 +75,7 @@ export const EXACT: Readonly<Record<string, Say>> = {
   'body is not valid JSON': () => t('Body is not valid JSON.'),
   'body must be an object': () => t('Body must be an object.'),
   'bot not found': () => t('Bot not found.'),
+  'broadcast not found': () => t('Broadcast not found.'),
   'call not found': () => t('Call not found.'),
   'callback not found': () => t('Callback not found.'),
   'campaign not found': () => t('Campaign not found.'),
@@ -261,6 +260,9 @@ export const EXACT: Readonly<Record<string, Say>> = {
   'you have no free chat slot': () => t('You have no free chat slot.'),
   'you have not joined this chat': () => t('You have not joined this chat.'),
   'your session has expired; sign in again': () => t('Your session has expired; sign in again.'),
+  'segment not found': () => t('Segment not found.'),
+  'the broadcast was sent already': () => t('The broadcast was sent already.'),
+  'the broadcast was cancelled already': () => t('The broadcast was cancelled already.'),
 };
 
 /** Messages with values: `{}` stands for each value. */
@@ -275,6 +277,8 @@ export const SHAPED: Readonly<Record<string, Say>> = {
   '{} not found': ([what]) => t('{what} not found.', { what }),
   '{} signs in to another account already': ([taken]) =>
     t('{taken} signs in to another account already.', { taken }),
+  '{}/skillId: no such skill in this account': ([path]) =>
+    t('{path}/skillId: no such skill in this account.', { path }),
   '{}: no such {} in this account': ([path, what]) =>
     t('{path}: no such {what} in this account.', { path, what }),
   '{}: not a date': ([name]) => t('{name}: not a date.', { name }),

@@ -6,6 +6,7 @@ import {
   CampaignsIcon,
   ContactsIcon,
   ConversationsIcon,
+  SegmentsIcon,
   SettingsIcon,
   VisitorsIcon,
   WallboardIcon,
@@ -54,6 +55,13 @@ export const NAV_ITEMS: NavItem[] = [
       return t('Campaigns');
     },
     icon: <CampaignsIcon />,
+  },
+  {
+    path: '/segments',
+    get label() {
+      return t('Segments');
+    },
+    icon: <SegmentsIcon />,
   },
   {
     path: '/analytics',

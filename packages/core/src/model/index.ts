@@ -36,6 +36,7 @@ export {
   trainModel,
 } from './propensity-model.ts';
 export { stratifiedFolds } from './stratified-folds.ts';
+export { MAX_CATEGORIES, type TableFeatures, tableFeatures } from './table-features.ts';
 export { parseUciCsv } from './uci-csv.ts';
 export {
   encodeMonth,
@@ -52,3 +53,26 @@ export {
   type FeatureName,
   type UciSession,
 } from './uci-session.ts';
+export {
+  CONTROL,
+  crossFitOutcome,
+  crossFitUplift,
+  IGNORED,
+  predictUplift,
+  TREATED,
+  trainUplift,
+  UPLIFT_BOOSTING,
+  type UpliftModel,
+  upliftFolds,
+  withUpliftTables,
+} from './uplift.ts';
+export { evaluateUplift, RANDOM_ROUNDS, type UpliftEvaluation } from './uplift-evaluation.ts';
+export { type UpliftModelJson, upliftFromJson, upliftToJson } from './uplift-json.ts';
+export {
+  auuc,
+  type GainCurve,
+  qiniCoefficient,
+  qiniCurve,
+  randomTargeting,
+  upliftCurve,
+} from './uplift-metrics.ts';

@@ -13,6 +13,9 @@ export interface BandVisitor {
   revenue: number;
 }
 
+/** A visitor of any grouping (a country): their arm and what they did. */
+export type GroupVisitor = Omit<BandVisitor, 'score'>;
+
 /** One arm within a band. */
 export interface BandArm {
   visitors: number;
@@ -36,6 +39,25 @@ export interface ScoreBand {
   status: BandStatus;
 }
 
+/** Exposed vs control within one group of a campaign's qualified visitors (a score band, a country). */
+export interface GroupLift {
+  exposed: BandArm;
+  control: BandArm;
+  comparison: ProportionComparison;
+}
+
+/** Compares the exposed and the control visitors of one group. */
+export function groupLift(rows: readonly GroupVisitor[], options: ComparisonOptions = {}): GroupLift {
+  const exposed = armOf(rows.filter((r) => !r.control));
+  const control = armOf(rows.filter((r) => r.control));
+  const comparison = compareProportions(
+    { n: exposed.visitors, conversions: exposed.converted, label: 'exposed' },
+    { n: control.visitors, conversions: control.converted, label: 'control' },
+    options,
+  );
+  return { exposed, control, comparison };
+}
+
 export interface ScoreBandLift {
   /** Deciles with enough visitors, quintiles otherwise, none without any scored visitor. */
   kind: 'decile' | 'quintile' | 'none';
@@ -44,7 +66,7 @@ export interface ScoreBandLift {
   enoughData: boolean;
 }
 
-function armOf(rows: readonly BandVisitor[]): BandArm {
+function armOf(rows: readonly GroupVisitor[]): BandArm {
   let converted = 0;
   let revenue = 0;
   for (const r of rows) {
@@ -88,14 +110,7 @@ export function scoreBandLift(
   const members: BandVisitor[][] = edges.map(() => []);
   for (const v of visitors) members[bandIndex(edges, v.score)]!.push(v);
   const bands = edges.map((to, i): ScoreBand => {
-    const rows = members[i]!;
-    const exposed = armOf(rows.filter((r) => !r.control));
-    const control = armOf(rows.filter((r) => r.control));
-    const comparison = compareProportions(
-      { n: exposed.visitors, conversions: exposed.converted, label: 'exposed' },
-      { n: control.visitors, conversions: control.converted, label: 'control' },
-      options,
-    );
+    const { exposed, control, comparison } = groupLift(members[i]!, options);
     const status: BandStatus = !comparison.enoughData
       ? 'learning'
       : comparison.absoluteLift.estimate > 0

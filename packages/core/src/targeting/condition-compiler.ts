@@ -19,10 +19,10 @@ export class InvalidConditionError extends Error {
  * Compiles a whole tree (validated first) into its test and time functions; done once per campaign
  * change. A stored `{any: []}` (saved before the API refused it) still compiles, to match no one.
  */
-export function compileNode(tree: Condition): CompiledNode {
+export function compileNode(tree: Condition, campaignId = ''): CompiledNode {
   const errors: ValidationError[] = [];
   if (!validateCondition(tree, '', errors, { allowEmptyAny: true })) throw new InvalidConditionError(errors);
-  return build(tree);
+  return build(tree, campaignId);
 }
 
 /** Compiles a targeting tree into one closure `(state, now) => boolean`, with regexes and globs precompiled. */
@@ -30,11 +30,12 @@ export function compileCondition(tree: Condition): ConditionFn {
   return compileNode(tree).test;
 }
 
-function build(tree: Condition): CompiledNode {
-  if ('all' in tree) return all(tree.all.map(build));
-  if ('any' in tree) return any(tree.any.map(build));
-  if ('not' in tree) return not(build(tree.not));
-  return compileLeaf(tree);
+/** `campaignId` names the campaign whose own figures (predicted uplift) the leaves read. */
+function build(tree: Condition, campaignId: string): CompiledNode {
+  if ('all' in tree) return all(tree.all.map((t) => build(t, campaignId)));
+  if ('any' in tree) return any(tree.any.map((t) => build(t, campaignId)));
+  if ('not' in tree) return not(build(tree.not, campaignId));
+  return compileLeaf(tree, campaignId);
 }
 
 function all(children: CompiledNode[]): CompiledNode {

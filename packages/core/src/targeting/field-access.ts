@@ -1,14 +1,15 @@
 import type { FieldRef } from '@beckon/protocol';
 import { attrBit, Field } from '../visitor/field-bits.ts';
 import { timeOnPageMs, timeOnSiteMs, type VisitorState } from '../visitor-state.ts';
+import { localHour } from './local-hour.ts';
 
 /** Reads one field from a visitor state (time fields in ms; absent facts are undefined). */
 export type Getter = (s: VisitorState, now: number) => unknown;
 
 const EMPTY: readonly string[] = [];
 
-/** Builds the reader for a resolved field, once per campaign compile. */
-export function getterFor(ref: FieldRef): Getter {
+/** Builds the reader for a resolved field, once per campaign compile (`campaignId`: whose uplift to read). */
+export function getterFor(ref: FieldRef, campaignId = ''): Getter {
   const key = ref.key!;
   switch (ref.base) {
     case 'page.url':
@@ -45,6 +46,19 @@ export function getterFor(ref: FieldRef): Getter {
       return (s) => s.cart?.currency;
     case 'score':
       return (s) => s.score;
+    case 'uplift':
+      // Undefined (every comparison false) until the campaign has a trained uplift model.
+      return (s) => s.uplift?.get(campaignId);
+    case 'geo.country':
+      return (s) => s.geo?.country;
+    case 'geo.region':
+      return (s) => s.geo?.region;
+    case 'geo.city':
+      return (s) => s.geo?.city;
+    case 'geo.timezone':
+      return (s) => s.geo?.timezone;
+    case 'geo.localHour':
+      return localHour;
     case 'event':
       return (s) => s.events.get(key);
     case 'attr': {
@@ -102,7 +116,15 @@ export function inputBitsFor(ref: FieldRef, op: string): number {
     case 'cart.currency':
       return Field.Cart;
     case 'score':
+    case 'uplift':
       return Field.Score;
+    case 'geo.country':
+    case 'geo.region':
+    case 'geo.city':
+    case 'geo.timezone':
+      return Field.Visitor;
+    case 'geo.localHour':
+      return Field.Visitor | Field.Clock;
     case 'event':
       return Field.Event | Field.Session | (op === 'within' ? Field.Clock : 0);
     case 'attr':

@@ -4,6 +4,7 @@ import { campaignRegex } from '@beckon/protocol/campaign-regex';
 import { timeOnPageMs, type VisitorState } from '../visitor-state.ts';
 import { getterFor, previousGetterFor } from './field-access.ts';
 import { compileGlob, isPathGlob, lowerCached } from './glob.ts';
+import { nextLocalHour } from './local-hour.ts';
 
 /** A compiled test: true when the visitor state satisfies the condition at time `now`. */
 export type ConditionFn = (state: VisitorState, now: number) => boolean;
@@ -27,15 +28,15 @@ interface EventLike {
 }
 
 /** Compiles one leaf (field, op, value) into closures; throws on a field or op that does not exist. */
-export function compileLeaf(leaf: LeafCondition): CompiledNode {
+export function compileLeaf(leaf: LeafCondition, campaignId = ''): CompiledNode {
   const ref = resolveField(leaf.field);
   if (!ref) throw new Error(`unknown field ${leaf.field}`);
   const timed = timedLeaf(ref, leaf);
-  return { test: compileTest(ref, leaf), ...timed };
+  return { test: compileTest(ref, leaf, campaignId), ...timed };
 }
 
-function compileTest(ref: FieldRef, leaf: LeafCondition): ConditionFn {
-  const get = getterFor(ref);
+function compileTest(ref: FieldRef, leaf: LeafCondition, campaignId: string): ConditionFn {
+  const get = getterFor(ref, campaignId);
   const v = leaf.value;
   const isList = ref.kind === 'list';
   switch (leaf.op) {
@@ -145,6 +146,10 @@ function timedLeaf(ref: FieldRef, leaf: LeafCondition): Omit<CompiledNode, 'test
       : (s) => s.sessionStartedAt + ms;
     if (leaf.op === 'gte') return { nt: (s, n) => Math.max(n, reach(s, n)), nf: never, timed: true };
     return { nt: never, nf: (s, n) => Math.max(n, reach(s, n) + 1), timed: true };
+  }
+  if (ref.base === 'geo.localHour') {
+    // The verdict can only change when the visitor's local hour does: look again then.
+    return { nt: nextLocalHour, nf: nextLocalHour, timed: true };
   }
   if (leaf.op === 'within') {
     const ms = v * 1000;

@@ -1,11 +1,18 @@
-import type { Campaign, DeliveredEngagement, ProactiveMessage, ValidationError } from '@beckon/protocol';
+import {
+  type Campaign,
+  CONTROL_ARM,
+  type DeliveredEngagement,
+  type ProactiveMessage,
+  type ValidationError,
+} from '@beckon/protocol';
 import { recordExposure } from '../visitor/exposures.ts';
 import { ALL_FIELDS, Field } from '../visitor/field-bits.ts';
 import type { VisitorState } from '../visitor-state.ts';
 import { type CompiledNode, compileNode, InvalidConditionError, inputsOf } from './condition-compiler.ts';
-import { isControl } from './control-group.ts';
 import { type CapacityFn, dayCapLiftsAt, frequencyVerdict, resolveEngagement } from './eligibility.ts';
 import { isInSchedule, nextScheduleOpen } from './schedule.ts';
+import { type UpliftModelCheck, upliftFiltered, usesUpliftMode } from './uplift-mode.ts';
+import { armFor } from './variant-arms.ts';
 
 /**
  * What targeting decided for one visitor: show `engagement`, or (control) record it and show nothing.
@@ -16,6 +23,8 @@ export interface Decision {
   campaignId: string;
   engagement: DeliveredEngagement | ProactiveMessage;
   control: boolean;
+  /** The variant's key when the campaign has variants and the visitor is not held out. */
+  variant?: string;
 }
 
 /**
@@ -29,6 +38,8 @@ export interface TargetingEngineOptions {
   newExposureId?: () => string;
   /** Consulted for campaigns in `positive_lift` mode; without it they target everyone. */
   scoreBandGate?: ScoreBandGate;
+  /** Consulted for campaigns in the uplift `positive_only` mode; without it they target everyone. */
+  upliftModel?: UpliftModelCheck;
   /** How soon to retry a qualified visitor whose chat skill was busy (default 5 s). */
   capacityRetryMs?: number;
 }
@@ -54,6 +65,14 @@ const HISTORY = 8;
 let versions = 0;
 
 /**
+ * The Field bits whose change re-tests a campaign's targeting. A tree that reads no field (`{"all": []}`
+ * matches everyone) is tested on every change, so the first one a visitor makes engages them.
+ */
+function inputsOfTargeting(targeting: Campaign['targeting']): number {
+  return inputsOf(targeting) || ALL_FIELDS;
+}
+
+/**
  * Decides whom to engage. Campaigns are compiled once (`setCampaigns`); `evaluate` re-tests only
  * campaigns whose inputs changed, fires a campaign when its condition turns true (once per turn),
  * then applies schedule, frequency caps, the decline rule, capacity and the control group, and
@@ -69,11 +88,13 @@ export class TargetingEngine {
   readonly #newId: () => string;
   readonly #retryMs: number;
   readonly #gate: ScoreBandGate | undefined;
+  readonly #uplift: UpliftModelCheck | undefined;
 
   constructor(options: TargetingEngineOptions = {}) {
     this.#newId = options.newExposureId ?? (() => crypto.randomUUID());
     this.#retryMs = options.capacityRetryMs ?? 5000;
     this.#gate = options.scoreBandGate;
+    this.#uplift = options.upliftModel;
   }
 
   /** Replaces the campaign set (only `active` ones run); returns those whose targeting failed to compile. */
@@ -84,15 +105,20 @@ export class TargetingEngine {
       if (campaign.status !== 'active') continue;
       try {
         const banded = campaign.scoreBands === 'positive_lift' && this.#gate !== undefined;
+        const upliftMode = usesUpliftMode(campaign) && this.#uplift !== undefined;
         const messaged = campaign.engagement.type === 'message';
-        let node = compileNode(campaign.targeting);
+        let node = compileNode(campaign.targeting, campaign.id);
         if (banded) node = gated(node, campaign.id, this.#gate!);
+        if (upliftMode) node = upliftFiltered(node, campaign, this.#uplift!);
         if (messaged) node = identified(node);
         entries.push({
           campaign,
           node,
-          inputs: inputsOf(campaign.targeting) | (banded ? Field.Score : 0) | (messaged ? Field.Traits : 0),
-          key: `${campaign.id}\u0000${campaign.scoreBands ?? 'all'}\u0000${JSON.stringify(campaign.targeting)}`,
+          inputs:
+            inputsOfTargeting(campaign.targeting) |
+            (banded || upliftMode ? Field.Score : 0) |
+            (messaged ? Field.Traits : 0),
+          key: `${campaign.id}\u0000${campaign.scoreBands ?? 'all'}\u0000${JSON.stringify(campaign.uplift ?? null)}\u0000${JSON.stringify(campaign.targeting)}`,
         });
       } catch (e) {
         const errors = e instanceof InvalidConditionError ? e.errors : [{ path: '', message: String(e) }];
@@ -163,11 +189,17 @@ export class TargetingEngine {
         mem.armed--;
         continue;
       }
-      const engagement = resolveEngagement(c.engagement, capacity);
+      const arm = armFor(state, c);
+      if (arm === null) {
+        flags[i] = TRUE; // the visitor's variant was removed: they keep it and get nothing more
+        mem.armed--;
+        continue;
+      }
+      const engagement = resolveEngagement(arm.engagement, capacity);
       if (engagement === null) continue;
       flags[i] = TRUE;
       mem.armed--;
-      const control = isControl(state.visitorId, c.id, c.controlShare);
+      const { control, variant } = arm;
       const exposureId = this.#newId();
       // A chat or call button waits on the page, and a message goes elsewhere: none holds back other campaigns.
       const blocking =
@@ -175,8 +207,11 @@ export class TargetingEngine {
         c.engagement.type !== 'message' &&
         c.engagement.type !== 'call' &&
         c.engagement.type !== 'callback';
-      recordExposure(state, { exposureId, campaignId: c.id, control, blocking }, now);
-      return { exposureId, campaignId: c.id, engagement, control };
+      const recorded = variant ?? (control && c.engagement.variants ? CONTROL_ARM : undefined);
+      recordExposure(state, { exposureId, campaignId: c.id, control, blocking, arm: recorded }, now);
+      return variant === undefined
+        ? { exposureId, campaignId: c.id, engagement, control }
+        : { exposureId, campaignId: c.id, engagement, control, variant };
     }
     return null;
   }

@@ -1,7 +1,7 @@
 import type { AttributeValues, AttrType } from '@beckon/protocol';
-import type { AttrEntry, VisitorState } from '../visitor-state.ts';
 import { attrBit, Field } from './field-bits.ts';
 import type { MarketingSource } from './marketing-source.ts';
+import type { AttrEntry, VisitorState } from './visitor-shape.ts';
 
 /** How many distinct cart totals a state remembers. */
 export const CART_HISTORY = 10;

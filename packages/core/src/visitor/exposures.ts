@@ -1,6 +1,6 @@
 import type { ExposureOutcome } from '@beckon/protocol';
-import type { CampaignMemory, ExposureRecord, VisitorState } from '../visitor-state.ts';
 import { Field } from './field-bits.ts';
+import type { CampaignMemory, ExposureRecord, VisitorState } from './visitor-shape.ts';
 
 /** How many exposures a state keeps for the visitor's journey (caps use `campaigns`, not this list). */
 export const MAX_EXPOSURES = 50;
@@ -16,6 +16,8 @@ export interface NewExposure {
    * true. A chat button is not: it waits quietly on the page while other campaigns may engage.
    */
   blocking?: boolean;
+  /** The visitor's arm for a campaign with variants (a variant's key, or `control`): kept from now on. */
+  arm?: string;
 }
 
 /** The campaign's frequency memory for this visitor, with session counts rolled to the current session. */
@@ -52,6 +54,7 @@ export function recordExposure(state: VisitorState, exposure: NewExposure, now: 
     state.campaigns.set(exposure.campaignId, mem);
   }
   mem.sessionCount++;
+  if (exposure.arm !== undefined) mem.arm = exposure.arm;
   exposuresLastDay(mem, now);
   mem.recent.push(now);
   if (!exposure.control && exposure.blocking !== false) state.pendingExposureId = exposure.exposureId;

@@ -11,7 +11,7 @@ export const Field = {
   PageTime: 1 << 1,
   /** Session counters: page views, views by section, session start. */
   Session: 1 << 2,
-  /** Visitor facts: returning, device. */
+  /** Visitor facts: returning, device, location. */
   Visitor: 1 << 3,
   Marketing: 1 << 4,
   Cart: 1 << 5,

@@ -1,8 +1,8 @@
 import type { PageViewEvent } from '@beckon/protocol';
-import type { PageState, VisitorState } from '../visitor-state.ts';
 import { mergeMarketing } from './attr-reducer.ts';
 import { Field } from './field-bits.ts';
 import { classifySource } from './marketing-source.ts';
+import type { PageState, VisitorState } from './visitor-shape.ts';
 
 /** Caps that keep one visitor's section counters bounded whatever its tag sends. */
 export const MAX_SECTION_NAMES = 200;

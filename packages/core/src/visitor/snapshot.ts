@@ -3,7 +3,7 @@ import {
   type EventEntry,
   newTargetingMemory,
   type VisitorState,
-} from '../visitor-state.ts';
+} from './visitor-shape.ts';
 
 /** A JSON-safe copy of a visitor state, for evicting idle visitors to the store and restoring them. */
 export interface VisitorSnapshot

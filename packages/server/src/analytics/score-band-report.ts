@@ -8,9 +8,10 @@ import type { ScoreBandReport } from '@beckon/protocol/reports-api';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import { accountCurrency } from './account-currency.ts';
-import { cohortAttributions, cohortExposures } from './funnel-report.ts';
+import { cohortExposures } from './funnel-report.ts';
 import { type LiftCampaign, liftCampaigns } from './lift-report.ts';
 import { periodOf, type ReportFilters } from './report-filters.ts';
+import { cohortRevenue, isControlKey, spent, visitorArmKey } from './visitor-arms.ts';
 
 /** A campaign with its targeting mode, as the band report names it. */
 export interface BandCampaign extends LiftCampaign {
@@ -63,22 +64,10 @@ export async function scoreBandReport(
     ])
     .orderBy('exposures.created_at')
     .execute();
-  const attributed = await cohortAttributions(db, scoped)
-    .select(['a.site_id', 'a.visitor_id', 'a.control', 'a.conversion_id', 'a.revenue'])
-    .execute();
-  const revenue = new Map<string, Map<string, number>>();
-  for (const r of attributed) {
-    const key = `${r.site_id}\u0000${r.visitor_id}\u0000${Number(r.control)}`;
-    let m = revenue.get(key);
-    if (!m) {
-      m = new Map();
-      revenue.set(key, m);
-    }
-    m.set(r.conversion_id, Number(r.revenue));
-  }
+  const revenue = await cohortRevenue(db, scoped);
   const first = new Map<string, number | null>();
   for (const e of exposures) {
-    const key = `${e.site_id}\u0000${e.visitor_id}\u0000${Number(e.control)}`;
+    const key = visitorArmKey(e);
     // The first scored qualification decides the band; a visitor never scored stays unscored.
     const have = first.get(key);
     if (have === undefined || (have === null && e.score != null)) first.set(key, e.score ?? null);
@@ -86,15 +75,13 @@ export async function scoreBandReport(
   const visitors: BandVisitor[] = [];
   const unscored = { exposed: 0, control: 0 };
   for (const [key, score] of first) {
-    const control = key.endsWith('\u00001');
+    const control = isControlKey(key);
     if (score === null) {
       unscored[control ? 'control' : 'exposed']++;
       continue;
     }
     const bought = revenue.get(key);
-    let spent = 0;
-    for (const v of bought?.values() ?? []) spent += v;
-    visitors.push({ score: Number(score), control, converted: bought !== undefined, revenue: spent });
+    visitors.push({ score: Number(score), control, converted: bought !== undefined, revenue: spent(bought) });
   }
   const lift = scoreBandLift(visitors);
   return {

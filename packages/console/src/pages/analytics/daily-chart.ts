@@ -5,7 +5,8 @@ import { currentLocale, t } from '../../i18n/i18n.ts';
 import { useLanguage } from '../../i18n/language-context.tsx';
 import { countTicks, countValue, timeTicks } from './uplot-chart.tsx';
 
-const AXIS = { stroke: '#667085', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#e4e7ec' } };
+/** The axes' look every report chart shares. */
+export const AXIS = { stroke: '#667085', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#e4e7ec' } };
 
 /** Options for a chart over time; the first series is filled, the others are lines. Per hour, the axis reads hours. */
 export function dailyChartOptions(

@@ -3,20 +3,17 @@ import { useCallback } from 'react';
 import { getCampaignLift, type ReportFilters } from '../../api/reports.ts';
 import { LoadingState } from '../../components/loading-state.tsx';
 import { useT } from '../../i18n/language-context.tsx';
+import { ArmCells } from './arm-cells.tsx';
+import { CountryLift } from './country-lift.tsx';
 import { CsvLink } from './csv-link.tsx';
 import { IntervalBar } from './interval-bar.tsx';
 import { comparable, goalText, verdictOf } from './lift-verdict.ts';
 import { ReportError } from './report-error.tsx';
-import {
-  formatCount,
-  formatMoney,
-  formatP,
-  formatPercent,
-  formatPoints,
-  formatSources,
-} from './report-format.ts';
+import { formatMoney, formatP, formatPercent, formatPoints, formatSources } from './report-format.ts';
 import { ScoreBands } from './score-bands.tsx';
+import { UpliftBands } from './uplift-bands.tsx';
 import { useReport } from './use-report.ts';
+import { VariantsPanel } from './variants-panel.tsx';
 
 const pp = (v: number) => formatPoints(v);
 
@@ -110,15 +107,7 @@ export function LiftDetail({
             ).map(([name, a]) => (
               <tr key={name}>
                 <th scope="row">{name}</th>
-                <td className="cell-number" data-label={t('Visitors')}>
-                  {formatCount(a.visitors)}
-                </td>
-                <td className="cell-number" data-label={t('Converted')}>
-                  {formatCount(a.converted)}
-                </td>
-                <td className="cell-number" data-label={t('Rate')}>
-                  {formatPercent(a.conversionRate, false, 2)}
-                </td>
+                <ArmCells arm={a} />
                 <td className="cell-number" data-label={t('Revenue')}>
                   {formatMoney(a.revenue, currency)}
                 </td>
@@ -189,7 +178,10 @@ export function LiftDetail({
           {t('The lift appears once both the engaged and the control group have visitors.')}
         </p>
       )}
+      <VariantsPanel campaignId={campaignId} filters={filters} />
       <ScoreBands campaignId={campaignId} filters={filters} />
+      <UpliftBands campaignId={campaignId} filters={filters} />
+      <CountryLift campaignId={campaignId} filters={filters} />
     </section>
   );
 }

@@ -6,14 +6,13 @@ import { formatNumber } from '../../components/format.ts';
 import { LoadingState } from '../../components/loading-state.tsx';
 import { t } from '../../i18n/i18n.ts';
 import { useLanguage, useT } from '../../i18n/language-context.tsx';
-import { IntervalBar } from './interval-bar.tsx';
+import { GroupLiftCells, GroupLiftTable } from './group-lift-cells.tsx';
 import { ReportError } from './report-error.tsx';
-import { formatCount, formatMoney, formatPercent, formatPoints } from './report-format.ts';
+import { formatCount } from './report-format.ts';
 import { UPlotChart } from './uplot-chart.tsx';
 import { useReport } from './use-report.ts';
 import './score-bands.css';
 
-const pp = (v: number) => formatPoints(v, 1);
 const range = (b: ScoreBandFigures) =>
   `${formatCount(Math.round(b.from * 100))}–${formatCount(Math.round(b.to * 100))} %`;
 
@@ -29,8 +28,8 @@ function targeting(status: ScoreBandFigures['status']): [string, string] {
   }
 }
 
-/** What the band's comparison says (campaigns that target everyone). */
-function verdict(v: ScoreBandFigures['verdict']): [string, string] {
+/** What a group's comparison says (campaigns that target everyone; a country). */
+export function verdict(v: ScoreBandFigures['verdict']): [string, string] {
   switch (v) {
     case 'treatment_better':
       return [t('Lift'), 'badge-active'];
@@ -116,7 +115,7 @@ export function ScoreBands({ campaignId, filters }: { campaignId: string; filter
   const positive = r.scoreBands === 'positive_lift';
 
   return (
-    <section className="score-bands" aria-labelledby="score-bands-title" data-testid="score-bands">
+    <section className="lift-detail-part" aria-labelledby="score-bands-title" data-testid="score-bands">
       <header className="score-bands-header">
         <h4 id="score-bands-title">{t('By purchase score')}</h4>
         <p className="muted">
@@ -163,67 +162,25 @@ export function ScoreBands({ campaignId, filters }: { campaignId: string; filter
               testId="score-bands-chart"
             />
           </div>
-          <div className="table-wrap">
-            <table className="table table-compact" data-testid="score-bands-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('Score band')}</th>
-                  <th scope="col" className="cell-number">
-                    {t('Engaged')}
-                  </th>
-                  <th scope="col" className="cell-number">
-                    {t('Control')}
-                  </th>
-                  <th scope="col" className="cell-number">
-                    {t('Revenue per visitor')} <span className="muted">{t('engaged vs control')}</span>
-                  </th>
-                  <th scope="col">{t('Conversion lift (95 %)')}</th>
-                  <th scope="col">{positive ? t('Targeting') : t('Verdict')}</th>
+          <GroupLiftTable
+            testId="score-bands-table"
+            groups={t('Score band')}
+            verdict={positive ? t('Targeting') : t('Verdict')}
+          >
+            {r.bands.map((b) => {
+              return (
+                <tr key={b.band} data-status={b.status}>
+                  <th scope="row">{range(b)}</th>
+                  <GroupLiftCells
+                    group={b}
+                    currency={r.currency}
+                    badge={positive ? targeting(b.status) : verdict(b.verdict)}
+                    badgeLabel={positive ? t('Targeting') : t('Verdict')}
+                  />
                 </tr>
-              </thead>
-              <tbody>
-                {r.bands.map((b) => {
-                  const [text, tone] = positive ? targeting(b.status) : verdict(b.verdict);
-                  return (
-                    <tr key={b.band} data-status={b.status}>
-                      <th scope="row">{range(b)}</th>
-                      <td className="cell-number" data-label={t('Engaged')}>
-                        {formatPercent(b.exposed.conversionRate, false, 1)}{' '}
-                        <span className="muted">
-                          {t('of {count}', { count: formatCount(b.exposed.visitors) })}
-                        </span>
-                      </td>
-                      <td className="cell-number" data-label={t('Control')}>
-                        {formatPercent(b.control.conversionRate, false, 1)}{' '}
-                        <span className="muted">
-                          {t('of {count}', { count: formatCount(b.control.visitors) })}
-                        </span>
-                      </td>
-                      <td className="cell-number" data-label={t('Revenue per visitor')}>
-                        {formatMoney(b.exposed.revenuePerVisitor, r.currency)}{' '}
-                        <span className="muted">
-                          {t('vs {amount}', { amount: formatMoney(b.control.revenuePerVisitor, r.currency) })}
-                        </span>
-                      </td>
-                      <td data-label={t('Lift (95 %)')}>
-                        <span className="score-band-lift">
-                          <IntervalBar
-                            estimate={b.absoluteLift.estimate}
-                            ci={b.absoluteLift.ci}
-                            format={pp}
-                          />
-                          <span>{b.absoluteLift.estimate === null ? '—' : pp(b.absoluteLift.estimate)}</span>
-                        </span>
-                      </td>
-                      <td data-label={positive ? t('Targeting') : t('Verdict')}>
-                        <span className={`badge ${tone}`}>{text}</span>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+              );
+            })}
+          </GroupLiftTable>
           {r.unscored.exposed + r.unscored.control > 0 && (
             <p className="muted score-bands-note">
               {t(

@@ -42,6 +42,7 @@ import { EngagementSection } from './engagement-section.tsx';
 import { FormSection } from './form-section.tsx';
 import { FrequencySection } from './frequency-section.tsx';
 import { ScheduleSection } from './schedule-section.tsx';
+import { VariantsSection } from './variants-section.tsx';
 
 interface Loaded {
   campaign: CampaignRecord | null;
@@ -113,6 +114,7 @@ function sections(t: (en: string) => string): [anchor: string, label: string][] 
     ['frequency', t('How often')],
     ['engagement', t('Engagement')],
     ['control', t('Control group')],
+    ['variants', t('Variants')],
   ];
 }
 
@@ -178,7 +180,11 @@ function EditorForm({ loaded }: { loaded: Loaded }) {
     setBusy(true);
     try {
       const saved = campaign
-        ? await updateCampaign(campaign.id, { ...input, schedule: input.schedule ?? null })
+        ? await updateCampaign(campaign.id, {
+            ...input,
+            schedule: input.schedule ?? null,
+            minimalEffect: input.minimalEffect ?? null,
+          })
         : await createCampaign(input);
       setCampaignNotice({
         id: saved.id,
@@ -238,6 +244,7 @@ function EditorForm({ loaded }: { loaded: Loaded }) {
         <FrequencySection form={form} errors={errors} set={set} />
         <EngagementSection form={form} errors={errors} set={set} skills={skills} />
         <ControlSection form={form} errors={errors} set={set} />
+        <VariantsSection form={form} errors={errors} set={set} />
 
         {manager && (
           <div className="editor-footer">

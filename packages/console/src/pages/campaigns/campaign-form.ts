@@ -9,6 +9,7 @@ import type {
 } from '../../api/types.ts';
 import { t } from '../../i18n/i18n.ts';
 import { fromCondition, type GroupNode } from './condition-model.ts';
+import { type VariantForm, variantsError, variantsFromEngagement, variantsOf } from './variants-form.ts';
 
 export type EngagementType = Engagement['type'];
 /** What a chat offers while no one can take it; `callback` is a call's (a "Call me back" button). */
@@ -57,8 +58,16 @@ export interface CampaignForm {
   controlPercent: string;
   /** Target only the score bands whose measured lift is positive. */
   positiveLiftOnly: boolean;
+  /** Engage only visitors with positive predicted uplift (uplift mode `positive_only`). */
+  positiveUpliftOnly: boolean;
+  /** The uplift mode's holdout share, kept as loaded (the API's default for a new setting). */
+  upliftHoldout: number | null;
   /** The engagement's texts in other widget languages: language → field (`message`, `label`, …) → text. */
   translations: Translations;
+  /** A/B/n variants of the engagement (none, or 2–5). */
+  variants: VariantForm[];
+  /** The smallest difference worth telling apart, in percentage points; empty: the default (0.5). */
+  minimalEffectPoints: string;
 }
 
 export type Translations = Record<string, Record<string, string>>;
@@ -115,7 +124,9 @@ export type FormField =
   | 'subject'
   | 'messageConnectionId'
   | 'messageTemplate'
-  | 'controlPercent';
+  | 'controlPercent'
+  | 'variants'
+  | 'minimalEffect';
 
 export type FormErrors = Partial<Record<FormField, string>>;
 
@@ -164,6 +175,10 @@ export function emptyForm(timeZone: string, skillId: string): CampaignForm {
     messageTemplate: null,
     controlPercent: '10',
     positiveLiftOnly: false,
+    variants: [],
+    minimalEffectPoints: '',
+    positiveUpliftOnly: false,
+    upliftHoldout: null,
   };
 }
 
@@ -220,8 +235,13 @@ export function formFromCampaign(
     ctaUrl: e.type === 'content' ? e.ctaUrl : '',
     controlPercent: String(Math.round((c.controlShare ?? 0) * 1000) / 10),
     positiveLiftOnly: c.scoreBands === 'positive_lift',
+    positiveUpliftOnly: c.uplift?.mode === 'positive_only',
+    upliftHoldout: c.uplift?.holdout ?? null,
     translations:
       'translations' in e && e.translations ? structuredClone(e.translations as Translations) : {},
+    variants: variantsFromEngagement(e),
+    minimalEffectPoints:
+      c.minimalEffect !== undefined ? String(Math.round(c.minimalEffect * 100_000) / 1000) : '',
   };
 }
 
@@ -325,6 +345,11 @@ export function formErrors(f: CampaignForm): FormErrors {
   if (f.controlPercent.trim() === '' || !Number.isFinite(share) || share < 0 || share > 90) {
     errors.controlPercent = t('Enter a share from 0 to 90 %.');
   }
+  const variants = variantsError(f.variants);
+  if (variants) errors.variants = variants;
+  const effect = Number(f.minimalEffectPoints);
+  if (f.minimalEffectPoints.trim() !== '' && !(Number.isFinite(effect) && effect > 0 && effect <= 50))
+    errors.minimalEffect = t('Enter percentage points above 0 and up to 50, or leave it empty.');
   return errors;
 }
 
@@ -345,7 +370,13 @@ export function campaignInput(f: CampaignForm, targeting: CampaignInput['targeti
     engagement: engagementOf(f),
     attributionWindowDays: Number(f.attributionWindowDays),
     scoreBands: f.positiveLiftOnly ? 'positive_lift' : 'all',
+    uplift: f.positiveUpliftOnly
+      ? { mode: 'positive_only', ...(f.upliftHoldout !== null && { holdout: f.upliftHoldout }) }
+      : { mode: 'off' },
   };
+  const variants = variantsOf(f.variants, f.engagementType);
+  if (variants) input.engagement = { ...input.engagement, variants } as Engagement;
+  if (f.minimalEffectPoints.trim()) input.minimalEffect = Number(f.minimalEffectPoints) / 100;
   if (f.scheduled) input.schedule = scheduleOf(f);
   return input;
 }
@@ -461,6 +492,8 @@ export function fieldForPath(path: string): FormField | null {
     [/^\/engagement\/connectionId/, 'messageConnectionId'],
     [/^\/engagement\/template/, 'messageTemplate'],
     [/^\/controlShare/, 'controlPercent'],
+    [/^\/engagement\/variants/, 'variants'],
+    [/^\/minimalEffect/, 'minimalEffect'],
   ];
   return map.find(([pattern]) => pattern.test(path))?.[1] ?? null;
 }

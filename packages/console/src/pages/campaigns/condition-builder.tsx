@@ -4,6 +4,7 @@
  * it back to their group.
  */
 import { useCallback, useRef, useState } from 'react';
+import { GeoCredit } from '../../components/geo-credit.tsx';
 import { PlusIcon } from '../../components/icons.tsx';
 import { useT } from '../../i18n/language-context.tsx';
 import type { LeafProblem } from './condition-checks.ts';
@@ -43,6 +44,8 @@ export function ConditionBuilder({ root, onChange, problems, groupErrors }: Cond
     else node.children.forEach(number);
   };
   number(root);
+  const usesGeo = (node: EditNode): boolean =>
+    node.kind === 'leaf' ? node.template.startsWith('geo.') : node.children.some(usesGeo);
 
   const clearFocus = useCallback(() => setFocusId(null), []);
 
@@ -73,6 +76,7 @@ export function ConditionBuilder({ root, onChange, problems, groupErrors }: Cond
   return (
     <div ref={rootRef} className="cond-builder" data-testid="condition-builder">
       <Group group={root} depth={1} parentId={null} api={api} />
+      {usesGeo(root) && <GeoCredit />}
     </div>
   );
 }

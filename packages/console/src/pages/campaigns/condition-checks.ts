@@ -1,5 +1,6 @@
 /** Checks a rule's rows before saving, in words a person can act on (the server checks again, by path). */
 
+import { COUNTRY_CODES } from '../../components/country-names.ts';
 import { t } from '../../i18n/i18n.ts';
 import {
   type EditNode,
@@ -9,7 +10,7 @@ import {
   splitList,
   UNIT_SECONDS,
 } from './condition-model.ts';
-import { fieldTemplate, KEY_PATTERN } from './field-catalog.ts';
+import { type FieldTemplate, fieldTemplate, KEY_PATTERN } from './field-catalog.ts';
 
 const MAX_WITHIN_SECONDS = 31_536_000;
 const MAX_PATTERN_LENGTH = 512;
@@ -24,6 +25,25 @@ export interface LeafProblem {
 
 /** Constructs a linear-time regex engine cannot run: lookarounds and backreferences. */
 const LINEAR_ONLY = /\(\?<?[=!]|\\[1-9]|\\k</;
+
+/** A country must be a code the server knows; a local hour a whole hour of the day. */
+function geoProblem(field: FieldTemplate, leaf: LeafNode): LeafProblem | null {
+  const items = leaf.op === 'in' ? splitList(leaf.text) : [leaf.text.trim()];
+  if (field.template === 'geo.country') {
+    const bad = items.find((code) => !COUNTRY_CODES.includes(code.toUpperCase()));
+    return bad === undefined
+      ? null
+      : {
+          part: 'value',
+          message: t('Unknown country code “{code}”: use two letters, such as DE.', { code: bad }),
+        };
+  }
+  if (field.template === 'geo.localHour' && leaf.op !== 'changed') {
+    const bad = items.find((h) => !/^\d{1,2}$/.test(h) || Number(h) > 23);
+    return bad === undefined ? null : { part: 'value', message: t('Enter a whole hour from 0 to 23.') };
+  }
+  return null;
+}
 
 /** What is wrong with a row, in words a person can act on; null when it is fine. */
 export function leafProblem(leaf: LeafNode): LeafProblem | null {
@@ -42,6 +62,8 @@ export function leafProblem(leaf: LeafNode): LeafProblem | null {
   const number = Number(text);
   const isNumber = text !== '' && Number.isFinite(number);
   const kind = scalarKind(field.kind === 'list' ? 'string' : field.kind);
+  const geo = geoProblem(field, leaf);
+  if (geo) return geo;
   switch (leaf.op) {
     case 'changed':
       return null;

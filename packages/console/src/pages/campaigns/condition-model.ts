@@ -214,7 +214,9 @@ function leafValue(leaf: LeafNode, field: FieldTemplate): ConditionValue | undef
         : text;
     case 'in': {
       const kind = scalarKind(field.kind);
-      return splitList(leaf.text).map((item) => parseScalar(item, kind) as string | number);
+      // Country codes are upper case, whatever was typed ("de, at" → DE, AT).
+      const items = splitList(field.template === 'geo.country' ? leaf.text.toUpperCase() : leaf.text);
+      return items.map((item) => parseScalar(item, kind) as string | number);
     }
     default:
       return parseScalar(leaf.text, field.kind === 'list' ? 'string' : scalarKind(field.kind));

@@ -147,6 +147,8 @@ function unitText(t: (en: string) => string, unit: string | undefined): string |
       return t('pages');
     case 'items':
       return t('items');
+    case 'hour':
+      return t('o’clock, the visitor’s time');
     default:
       return unit;
   }
@@ -181,6 +183,11 @@ function ValueInput({ leaf, field, number, invalid, describedBy, onChange }: Val
     );
   }
   if (single && field.strictChoices && field.choices) {
+    const nameOf = field.choiceLabel ?? ((choice: string) => choice);
+    // Named choices (countries) are listed by name, in the user's language.
+    const choices = field.choiceLabel
+      ? [...field.choices].sort((a, b) => nameOf(a).localeCompare(nameOf(b)))
+      : field.choices;
     return (
       <select
         {...common}
@@ -188,9 +195,9 @@ function ValueInput({ leaf, field, number, invalid, describedBy, onChange }: Val
         value={leaf.text}
         onChange={(e) => setText(e.target.value)}
       >
-        {field.choices.map((choice) => (
+        {choices.map((choice) => (
           <option key={choice} value={choice}>
-            {choice}
+            {nameOf(choice)}
           </option>
         ))}
       </select>
@@ -261,7 +268,9 @@ function ValueInput({ leaf, field, number, invalid, describedBy, onChange }: Val
     op === 'in'
       ? numeric
         ? '1, 2, 3'
-        : t('first, second')
+        : field.template === 'geo.country'
+          ? 'DE, AT, CH'
+          : t('first, second')
       : op === 'decreased' || op === 'increased'
         ? t('any amount')
         : numeric

@@ -29,16 +29,23 @@ function amountText(unit: string | undefined, value: string): string {
       return t('{value} pages', { value });
     case 'items':
       return t('{value} items', { value });
+    case 'hour':
+      return t('{value} o’clock', { value });
     default:
       return value;
   }
+}
+
+/** A value as the person reads it: a country's name rather than its code. */
+function valueText(field: FieldTemplate, value: string): string {
+  return field.choiceLabel && value !== '…' ? field.choiceLabel(value.toUpperCase()) : value;
 }
 
 function leafText(leaf: LeafNode): string {
   const field = fieldTemplate(leaf.template);
   if (!field) return leaf.template;
   const name = fieldPhrase(field, leaf.key);
-  const text = leaf.text.trim() || '…';
+  const text = valueText(field, leaf.text.trim() || '…');
   const list = field.kind === 'list' ? 'list' : 'other';
   switch (leaf.op) {
     case 'changed':
@@ -71,7 +78,10 @@ function leafText(leaf: LeafNode): string {
       return t('{field} {kind, select, list {includes one of} other {is one of}} {values}', {
         field: name,
         kind: list,
-        values: splitList(leaf.text).join(', ') || '…',
+        values:
+          splitList(leaf.text)
+            .map((v) => valueText(field, v))
+            .join(', ') || '…',
       });
     case 'matches':
       return leaf.regex

@@ -93,6 +93,27 @@ export function ControlSection({ form, errors, set }: SectionProps) {
               )}
         </p>
       </div>
+      <div className="field">
+        <label className="check" htmlFor={`${id}-uplift`}>
+          <input
+            id={`${id}-uplift`}
+            type="checkbox"
+            checked={form.positiveUpliftOnly}
+            disabled={valid && share === 0}
+            aria-describedby={`${id}-uplift-hint`}
+            onChange={(event) => set({ positiveUpliftOnly: event.target.checked })}
+            data-testid="positive-uplift-only"
+          />
+          <span>{t('Only engage visitors the engagement is predicted to help')}</span>
+        </label>
+        <p className="field-hint" id={`${id}-uplift-hint`}>
+          {valid && share === 0
+            ? t('Needs a control group: the uplift model learns from it.')
+            : t(
+                'An uplift model learns from the engaged and control visitors whose buying the engagement changes. With this on, only visitors with a positive predicted uplift are engaged, except a holdout (10 % unless set through the API) that measures the mode. Until the model has enough data, everyone is targeted.',
+              )}
+        </p>
+      </div>
     </FormSection>
   );
 }

@@ -4,6 +4,7 @@
  * A template is a field name, or one with a `*` the person fills in (a section or event name).
  */
 import type { ConditionOp } from '../../api/types.ts';
+import { COUNTRY_CODES, countryName } from '../../components/country-names.ts';
 import { t } from '../../i18n/i18n.ts';
 
 export type FieldKind = 'string' | 'number' | 'boolean' | 'list' | 'time' | 'event' | 'presence';
@@ -22,6 +23,8 @@ export interface FieldTemplate {
   /** Known values, offered as a list (device) or as suggestions (channel). */
   choices?: readonly string[];
   strictChoices?: boolean;
+  /** How a choice reads (a country's name for its code); the choice itself when absent. */
+  choiceLabel?: (choice: string) => string;
   /** What a number measures, shown after the value ("s", "$", "pages"). */
   unit?: string;
   /** Not offered any more (another field says the same); only shown on a condition saved with it. */
@@ -40,6 +43,10 @@ const CHANNELS = [
   'internal',
   'other',
 ] as const;
+
+/** The browser's IANA zones, suggested for the time zone field (empty where the browser cannot list them). */
+const TIME_ZONES: readonly string[] =
+  typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
 
 /**
  * Scalar fields of each engagement attribute, as attributes.ts defines them (arrays left out). The
@@ -145,6 +152,11 @@ const LABELS: Record<string, () => string> = {
   'cart.total': () => t('Cart total'),
   'cart.items': () => t('Cart items'),
   'cart.currency': () => t('Cart currency'),
+  'geo.country': () => t('Country'),
+  'geo.region': () => t('Region'),
+  'geo.city': () => t('City'),
+  'geo.timezone': () => t('Time zone'),
+  'geo.localHour': () => t('Local hour'),
   'event.*': () => t('Custom event'),
   'attr.cart': () => t('Cart attribute (reported)'),
   'attr.purchase': () => t('Purchase (reported)'),
@@ -191,6 +203,7 @@ const GROUP_LABELS: Record<string, () => string> = {
   Visit: () => t('Visit'),
   Visitor: () => t('Visitor'),
   Source: () => t('Source'),
+  Location: () => t('Location'),
   Events: () => t('Events'),
   'Attribute: Cart attribute': () => t('Attribute: Cart attribute'),
   'Attribute: Purchase': () => t('Attribute: Purchase'),
@@ -268,10 +281,20 @@ export const FIELD_TEMPLATES: readonly FieldTemplate[] = [
   fixed('visitor.returning', 'Returning visitor', 'Visitor', 'boolean'),
   fixed('visitor.device', 'Device', 'Visitor', 'string', { choices: DEVICES, strictChoices: true }),
   fixed('score', 'Purchase score', 'Visitor', 'number', { unit: '0–1' }),
+  fixed('uplift', 'Predicted uplift', 'Visitor', 'number', { unit: '−1–1' }),
   fixed('marketing.channel', 'Marketing channel', 'Source', 'string', { choices: CHANNELS }),
   fixed('marketing.source', 'Marketing source', 'Source', 'string'),
   fixed('marketing.medium', 'Marketing medium', 'Source', 'string'),
   fixed('marketing.campaign', 'Marketing campaign', 'Source', 'string'),
+  fixed('geo.country', 'Country', 'Location', 'string', {
+    choices: COUNTRY_CODES,
+    strictChoices: true,
+    choiceLabel: countryName,
+  }),
+  fixed('geo.region', 'Region', 'Location', 'string'),
+  fixed('geo.city', 'City', 'Location', 'string'),
+  fixed('geo.timezone', 'Time zone', 'Location', 'string', { choices: TIME_ZONES }),
+  fixed('geo.localHour', 'Local hour', 'Location', 'number', { unit: 'hour' }),
   fixed('cart.total', 'Cart total', 'Cart', 'number', { history: true }),
   fixed('cart.items', 'Cart items', 'Cart', 'number', { history: true, unit: 'items' }),
   fixed('cart.currency', 'Cart currency', 'Cart', 'string'),
@@ -367,6 +390,8 @@ const HISTORY_OPS: Record<FieldKind, readonly ConditionOp[]> = {
 export function opsFor(field: FieldTemplate): readonly ConditionOp[] {
   // The purchase score also ranks a visitor among the site's recent visitors (as the server allows).
   if (field.template === 'score') return ['gte', 'lte', 'top_percent', 'equals', 'not_equals', 'in'];
+  // A country is one of a list of codes (as the server allows).
+  if (field.template === 'geo.country') return ['equals', 'not_equals', 'in'];
   return field.history ? [...BY_KIND[field.kind], ...HISTORY_OPS[field.kind]] : BY_KIND[field.kind];
 }
 

@@ -4,8 +4,10 @@ import { knownContact, useContactNames } from '../../api/contact-names.ts';
 import { listSites } from '../../api/sites.ts';
 import type { Site, VisitorSummary } from '../../api/types.ts';
 import { listVisitors, type VisitorFilters } from '../../api/visitors.ts';
+import { placeName } from '../../components/country-names.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { formatNumber } from '../../components/format.ts';
+import { GeoCredit } from '../../components/geo-credit.tsx';
 import { VisitorsIcon } from '../../components/icons.tsx';
 import { LoadError } from '../../components/load-error.tsx';
 import { LoadingState } from '../../components/loading-state.tsx';
@@ -204,6 +206,15 @@ function VisitorTable({ visitors, receivedAt, now }: VisitorTableProps) {
                       </span>
                     ) : null}
                   </span>
+                  {placeName(v.geo) && (
+                    <span
+                      className="visitor-place"
+                      data-testid="visitor-location"
+                      title={[v.geo?.region, v.geo?.timezone].filter(Boolean).join(' · ')}
+                    >
+                      {placeName(v.geo)}
+                    </span>
+                  )}
                 </th>
                 <td data-label={t('Page')} className="cell-page">
                   {v.page ? (
@@ -263,6 +274,7 @@ function VisitorTable({ visitors, receivedAt, now }: VisitorTableProps) {
           })}
         </tbody>
       </table>
+      {visitors.some((v) => v.geo) && <GeoCredit />}
     </div>
   );
 }

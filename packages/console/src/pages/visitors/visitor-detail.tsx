@@ -5,6 +5,7 @@ import { ApiError } from '../../api/http.ts';
 import { listSites } from '../../api/sites.ts';
 import type { Site, VisitorJourney } from '../../api/types.ts';
 import { getVisitor, type InviteResult } from '../../api/visitors.ts';
+import { placeName } from '../../components/country-names.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { formatRelative } from '../../components/format.ts';
 import { ConversationsIcon, VisitorsIcon } from '../../components/icons.tsx';
@@ -145,6 +146,15 @@ export function VisitorDetail({ visitorId, siteId }: { visitorId: string; siteId
           <DeviceIcon device={visitor.device} />
           {DEVICE_LABELS[visitor.device] ?? visitor.device}
         </span>
+        {placeName(visitor.geo) && (
+          <span
+            className="strip-item"
+            data-testid="visitor-place"
+            title={[visitor.geo?.region, visitor.geo?.timezone].filter(Boolean).join(' · ')}
+          >
+            {placeName(visitor.geo)} · <a href="https://db-ip.com">{t('IP Geolocation by DB-IP')}</a>
+          </span>
+        )}
         {site && <span className="strip-item">{site.name}</span>}
         <span className="strip-item mono muted" title={t('Visitor id')}>
           {visitor.visitorId}
