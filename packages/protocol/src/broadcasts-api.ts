@@ -1,0 +1,157 @@
+import Type, { type Static } from 'typebox';
+
+/** Broadcasts: one message to a segment, on each contact's preferred channel (see docs/broadcasts.md). */
+
+const Iso = Type.String({ format: 'date-time' });
+const Nullable = <T extends import('typebox').TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const closed = { additionalProperties: false };
+
+export const BROADCAST_CHANNELS = ['whatsapp', 'sms', 'email'] as const;
+export type BroadcastChannel = (typeof BROADCAST_CHANNELS)[number];
+
+/**
+ * Texts may name the contact's values: `{{name}}`, `{{email}}`, `{{phone}}`, `{{attributes.plan}}`;
+ * `{{name|there}}` sends "there" when the contact has no name. Without a fallback, a contact
+ * without the value is skipped, with the reason.
+ */
+const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
+const Variables = Type.Record(Type.String({ pattern: '^[A-Za-z0-9_]{1,64}$' }), Text(1024), {
+  maxProperties: 60,
+});
+
+export const BroadcastContent = Type.Object(
+  {
+    whatsapp: Type.Optional(
+      Type.Object(
+        {
+          connectionId: Type.String({ minLength: 1, maxLength: 64 }),
+          template: Type.Object(
+            {
+              name: Text(512),
+              language: Type.String({ minLength: 2, maxLength: 15 }),
+              /** A text per template variable, by part; each may name the contact's values. */
+              variables: Type.Optional(
+                Type.Object({ header: Type.Optional(Variables), body: Type.Optional(Variables) }, closed),
+              ),
+            },
+            closed,
+          ),
+        },
+        closed,
+      ),
+    ),
+    sms: Type.Optional(
+      Type.Object({ connectionId: Type.String({ minLength: 1, maxLength: 64 }), text: Text(1600) }, closed),
+    ),
+    email: Type.Optional(
+      Type.Object({ subject: Text(200), text: Text(100_000), html: Type.Optional(Text(200_000)) }, closed),
+    ),
+  },
+  closed,
+);
+export type BroadcastContent = Static<typeof BroadcastContent>;
+
+export const BroadcastBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 120 }),
+    segmentId: Type.String({ minLength: 1, maxLength: 64 }),
+    /** Each contact gets the first of these they can be reached on with consent. */
+    channels: Type.Array(Type.Union([Type.Literal('whatsapp'), Type.Literal('sms'), Type.Literal('email')]), {
+      minItems: 1,
+      maxItems: 3,
+      uniqueItems: true,
+    }),
+    content: BroadcastContent,
+    /** The skill a reply's conversation joins; default: the channel's. */
+    skillId: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
+    /** When it goes out; absent: now. */
+    sendAt: Type.Optional(Iso),
+    /** The share of the segment kept out of the send and recorded, to measure against. */
+    holdoutPercent: Type.Optional(Type.Integer({ minimum: 0, maximum: 50, default: 10 })),
+    /** `draft` keeps it unsent until it is changed; default `scheduled`. */
+    status: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('scheduled')])),
+  },
+  closed,
+);
+export type BroadcastBody = Static<typeof BroadcastBody>;
+
+const Counts = {
+  /** Every member of the segment the sender reached. */
+  targeted: Type.Integer(),
+  heldOut: Type.Integer(),
+  /** Handed to the outbox (all that went on from there, too). */
+  queued: Type.Integer(),
+  /** Taken by the provider (and further). */
+  sent: Type.Integer(),
+  delivered: Type.Integer(),
+  read: Type.Integer(),
+  failed: Type.Integer(),
+  skipped: Type.Integer(),
+};
+
+export const BroadcastFunnel = Type.Object({
+  ...Counts,
+  /** Skipped contacts by reason. */
+  skippedBy: Type.Record(Type.String(), Type.Integer()),
+  /** The send arm's counts per channel. */
+  byChannel: Type.Record(
+    Type.String(),
+    Type.Object({
+      queued: Counts.queued,
+      sent: Counts.sent,
+      delivered: Counts.delivered,
+      read: Counts.read,
+      failed: Counts.failed,
+    }),
+  ),
+});
+export type BroadcastFunnel = Static<typeof BroadcastFunnel>;
+
+export const BroadcastStatusSchema = Type.Union([
+  Type.Literal('draft'),
+  Type.Literal('scheduled'),
+  Type.Literal('sending'),
+  Type.Literal('sent'),
+  Type.Literal('cancelled'),
+]);
+
+export const BroadcastView = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  segmentId: Type.String(),
+  /** The segment's filter as the send read it. */
+  filter: Type.Unsafe<unknown>({ type: 'object', additionalProperties: true }),
+  channels: Type.Array(Type.String()),
+  content: BroadcastContent,
+  skillId: Nullable(Type.String()),
+  holdoutPercent: Type.Integer(),
+  status: BroadcastStatusSchema,
+  sendAt: Iso,
+  startedAt: Nullable(Iso),
+  finishedAt: Nullable(Iso),
+  createdAt: Iso,
+  funnel: BroadcastFunnel,
+});
+export type BroadcastView = Static<typeof BroadcastView>;
+
+export const BroadcastRecipientsQuery = Type.Object({
+  after: Type.Optional(Type.String({ maxLength: 64 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+});
+
+export const BroadcastRecipient = Type.Object({
+  contactId: Type.String(),
+  arm: Type.Union([Type.Literal('send'), Type.Literal('holdout')]),
+  channel: Nullable(Type.String()),
+  /** held_out, skipped, or the message's delivery: queued, sent, delivered, read, failed. */
+  state: Type.String(),
+  reason: Nullable(Type.String()),
+  conversationId: Nullable(Type.String()),
+  at: Iso,
+});
+export type BroadcastRecipient = Static<typeof BroadcastRecipient>;
+
+export const BroadcastRecipientsPage = Type.Object({
+  items: Type.Array(BroadcastRecipient),
+  next: Nullable(Type.String()),
+});

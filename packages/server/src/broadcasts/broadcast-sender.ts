@@ -1,0 +1,297 @@
+import { createHash } from 'node:crypto';
+import type { SegmentFilter } from '@beckon/protocol';
+import type { BroadcastChannel } from '@beckon/protocol/broadcasts-api';
+import type { Conversation } from '@beckon/protocol/chat-api';
+import type { Contact } from '@beckon/protocol/contacts-api';
+import type { WhatsAppTemplate } from '@beckon/protocol/whatsapp-templates';
+import type { Kysely } from 'kysely';
+import { templateMessage } from '../channels/whatsapp/whatsapp-templates.ts';
+import { newVisitorToken } from '../conversations/visitor-token.ts';
+import type { Logger } from '../logger.ts';
+import { LeaseWorker } from '../ops/lease-worker.ts';
+import type { BroadcastJobRow, BroadcastRecord, NewRecipient } from '../store/broadcasts-repo.ts';
+import type { ChannelConnection } from '../store/channel-connections-repo.ts';
+import { claimDue } from '../store/lease-claim.ts';
+import type { Database } from '../store/schema.ts';
+import type { Store } from '../store/store.ts';
+import { broadcastTemplate, render } from './broadcast-content.ts';
+
+export interface BroadcastSenderOptions {
+  /** How often due broadcasts are looked for (ms). */
+  pollMs: number;
+  /** How long a node holds a broadcast without a page done before another may take it (ms). */
+  leaseMs: number;
+  /** Contacts read from the segment at a time. */
+  pageSize: number;
+}
+
+export interface BroadcastSenderDeps {
+  store: Store;
+  log: Logger;
+  /** The skill a reply goes to when neither the broadcast nor the connection names one. */
+  chooseSkill?: (accountId: string) => Promise<string | null>;
+  /** Tells every node a conversation was started with a contact (their reply joins it). */
+  started?: (accountId: string, conversation: Conversation) => void;
+  /** Wakes the outbox after a page queued messages. */
+  queued?: () => void;
+}
+
+/**
+ * True when the contact is in the broadcast's holdout: a stable hash of (broadcast, contact), so
+ * a resumed send, another node or a recount puts every contact on the same side.
+ */
+export function inHoldout(broadcastId: string, contactId: string, percent: number): boolean {
+  if (percent <= 0) return false;
+  const h = createHash('sha256').update(`${broadcastId}:${contactId}`).digest();
+  return (h.readUInt32BE(0) / 2 ** 32) * 100 < percent;
+}
+
+/** How a contact is reached, or why not. */
+type Choice = { channel: BroadcastChannel; connection: ChannelConnection | null } | { skip: string };
+
+/** A rendered message for one contact, or the variable it lacked. */
+type Rendered =
+  | { text: string; topic: string | null; payload: Record<string, unknown> | null }
+  | { missing: string };
+
+/**
+ * Sends broadcasts. Each broadcast has one job row, claimed under a lease, so one node at a time
+ * pages through its segment in contact id order. For each contact it writes the recipient row
+ * (keyed by broadcast and contact) and, in the same transaction, the message's conversation and
+ * outbox row: a contact is queued once or not at all. After each page the job saves the last
+ * contact id and renews its lease; a node that dies loses the lease, and the next node starts
+ * after the last saved page, skipping the contacts of the unsaved one that have a row already.
+ */
+export class BroadcastSender {
+  private readonly worker: LeaseWorker<BroadcastJobRow>;
+  private stopping = false;
+  /** Each broadcast's WhatsApp template, read once per page rather than once per contact. */
+  private readonly templates = new Map<string, Promise<WhatsAppTemplate | undefined>>();
+  /** Connections by id, read once per page (each read opens its sealed secrets). */
+  private readonly connections = new Map<string, Promise<ChannelConnection | undefined>>();
+
+  constructor(
+    private readonly d: BroadcastSenderDeps,
+    private readonly opts: BroadcastSenderOptions,
+  ) {
+    this.worker = new LeaseWorker<BroadcastJobRow>(
+      'broadcasts',
+      (room) => claimDue(d.store.db, d.store.caps, 'broadcast_jobs', Date.now(), room, opts.leaseMs),
+      (job) => this.run(job),
+      d.log,
+      { pollMs: opts.pollMs, concurrency: 2 },
+    );
+  }
+
+  start(): void {
+    this.stopping = false;
+    this.worker.start();
+  }
+
+  /** Looks for due broadcasts now (one was just created). */
+  wake(): void {
+    this.worker.wake();
+  }
+
+  /** Stops after the page in hand; the broadcast is handed back for any node to go on with. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.worker.stop();
+  }
+
+  private async run(job: BroadcastJobRow): Promise<void> {
+    const { store } = this.d;
+    let b = await store.broadcasts.find(job.account_id, job.id);
+    if (!b || b.status === 'cancelled' || b.status === 'draft' || b.status === 'sent')
+      return store.broadcasts.finish(job, Date.now());
+    if (b.startedAt === null) {
+      // The segment as it is when the send starts; a deleted segment leaves the copy made at creation.
+      const segment = await store.segments.get(b.accountId, b.segmentId).catch(() => undefined);
+      b = await store.broadcasts.start(b, segment?.filter ?? b.filter, Date.now());
+    }
+    const frozenAt = b.startedAt ?? Date.now();
+    let cursor = job.cursor;
+    for (;;) {
+      if (this.stopping) return store.broadcasts.release(job, Date.now());
+      const ids = await store.segments.members(b.accountId, b.filter as SegmentFilter, {
+        ...(cursor ? { afterContactId: cursor } : {}),
+        limit: this.opts.pageSize,
+        now: frozenAt,
+      });
+      if (ids.length === 0) break;
+      const done = await store.broadcasts.recorded(b.id, ids);
+      try {
+        for (const id of ids) if (!done.has(id)) await this.reach(b, id);
+      } finally {
+        this.templates.delete(b.id);
+        this.connections.clear();
+      }
+      cursor = ids.at(-1)!;
+      this.d.queued?.();
+      if (!(await store.broadcasts.progress(job, cursor, Date.now(), this.opts.leaseMs))) {
+        this.d.log.warn({ broadcastId: b.id }, 'broadcast taken over by another node');
+        return;
+      }
+      const current = await store.broadcasts.find(b.accountId, b.id);
+      if (!current || current.status === 'cancelled') break;
+      if (ids.length < this.opts.pageSize) break;
+    }
+    await store.broadcasts.finish(job, Date.now());
+    this.d.log.info({ broadcastId: b.id }, 'broadcast sent');
+  }
+
+  /** One contact: held out, skipped with the reason, or queued on its first reachable channel. */
+  private async reach(b: BroadcastRecord, contactId: string): Promise<void> {
+    const { store } = this.d;
+    const now = Date.now();
+    const base: NewRecipient = {
+      broadcast_id: b.id,
+      contact_id: contactId,
+      account_id: b.accountId,
+      arm: 'send',
+      channel: null,
+      state: 'skipped',
+      reason: null,
+      created_at: now,
+    };
+    if (inHoldout(b.id, contactId, b.holdoutPercent)) {
+      await store.broadcasts.record({ ...base, arm: 'holdout', state: 'held_out' });
+      return;
+    }
+    const contact = await store.contacts.find(b.accountId, contactId);
+    if (!contact) {
+      await store.broadcasts.record({ ...base, reason: 'contact gone' });
+      return;
+    }
+    const choice = await this.choose(b, contact);
+    if ('skip' in choice) {
+      await store.broadcasts.record({ ...base, reason: choice.skip });
+      return;
+    }
+    let message: Rendered;
+    try {
+      message = await this.render(b, choice.channel, contact);
+    } catch (err) {
+      await store.broadcasts.record({
+        ...base,
+        channel: choice.channel,
+        reason: String((err as Error)?.message ?? err),
+      });
+      return;
+    }
+    if ('missing' in message) {
+      await store.broadcasts.record({ ...base, channel: choice.channel, reason: `no ${message.missing}` });
+      return;
+    }
+    const skillId =
+      b.skillId ?? choice.connection?.defaultSkillId ?? (await this.d.chooseSkill?.(b.accountId)) ?? null;
+    let conversation: Conversation | undefined;
+    await store.broadcasts.record(
+      { ...base, channel: choice.channel, state: 'queued' },
+      async (trx: Kysely<Database>) => {
+        conversation = await store.conversations.create(
+          {
+            accountId: b.accountId,
+            siteId: null,
+            visitorId: null,
+            channel: choice.channel,
+            source: 'invitation',
+            skillId,
+            // A broadcast's message waits resolved: the customer's answer opens it in its skill.
+            status: 'closed',
+            closedBy: 'campaign',
+            visitorName: contact.name,
+            visitorEmail: choice.channel === 'email' ? contact.email : null,
+            topic: message.topic,
+            contactId: contact.id,
+            connectionId: choice.connection?.id ?? null,
+            tokenHash: newVisitorToken().hash,
+            invitation: {
+              text: message.text,
+              from: null,
+              echoId: `${b.id}:${contact.id}`,
+              ...(message.payload ? { outboxPayload: JSON.stringify(message.payload) } : {}),
+            },
+          },
+          now,
+          trx,
+        );
+        return { conversationId: conversation.id };
+      },
+    );
+    if (conversation) this.d.started?.(b.accountId, conversation);
+  }
+
+  /**
+   * The first channel of the order the contact can be reached on: e-mail with an address and no
+   * opt-out; SMS with a number, an opt-in and no STOP; WhatsApp with a number and an opt-in.
+   */
+  private async choose(b: BroadcastRecord, contact: Contact): Promise<Choice> {
+    const { store } = this.d;
+    let optedOut = false;
+    for (const channel of b.channels as BroadcastChannel[]) {
+      if (channel === 'email') {
+        if (!contact.email) continue;
+        if (contact.emailOptOut) {
+          optedOut = true;
+          continue;
+        }
+        return { channel, connection: null };
+      }
+      const c = b.content[channel];
+      if (!c || !contact.phone) continue;
+      if (channel === 'sms' && (await store.contacts.smsOptedOut(b.accountId, contact.id))) {
+        optedOut = true;
+        continue;
+      }
+      if (!(await store.consents.has(b.accountId, contact.id, channel))) continue;
+      let read = this.connections.get(c.connectionId);
+      if (!read) {
+        read = store.channelConnections.find(b.accountId, c.connectionId);
+        this.connections.set(c.connectionId, read);
+      }
+      const connection = await read;
+      if (!connection) continue;
+      return { channel, connection };
+    }
+    return { skip: optedOut ? 'opted out' : 'no reachable channel' };
+  }
+
+  private async render(b: BroadcastRecord, channel: BroadcastChannel, contact: Contact): Promise<Rendered> {
+    if (channel === 'sms') {
+      const r = render(b.content.sms!.text, contact);
+      return 'missing' in r ? r : { text: r.text, topic: null, payload: null };
+    }
+    if (channel === 'email') {
+      const e = b.content.email!;
+      const subject = render(e.subject, contact);
+      if ('missing' in subject) return subject;
+      const text = render(e.text, contact);
+      if ('missing' in text) return text;
+      const html = e.html === undefined ? undefined : render(e.html, contact);
+      if (html && 'missing' in html) return html;
+      return { text: text.text, topic: subject.text, payload: html ? { html: html.text } : null };
+    }
+    const wa = b.content.whatsapp!;
+    let template = this.templates.get(b.id);
+    if (!template) {
+      template = broadcastTemplate(this.d.store, b.accountId, wa);
+      this.templates.set(b.id, template);
+    }
+    const t = await template;
+    if (!t) throw new Error(`the template ${wa.template.name} (${wa.template.language}) is no longer listed`);
+    const values: Record<string, Record<string, string>> = {};
+    for (const part of ['header', 'body'] as const) {
+      const given = wa.template.variables?.[part];
+      if (!given) continue;
+      values[part] = {};
+      for (const [k, text] of Object.entries(given)) {
+        const r = render(text, contact);
+        if ('missing' in r) return r;
+        values[part][k] = r.text;
+      }
+    }
+    const line = templateMessage(t, values);
+    return { text: line.text, topic: null, payload: { template: line.template } };
+  }
+}

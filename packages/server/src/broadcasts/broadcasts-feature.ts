@@ -1,0 +1,186 @@
+import { ListOf } from '@beckon/protocol/api';
+import {
+  BroadcastBody,
+  type BroadcastBody as BroadcastInput,
+  BroadcastRecipientsPage,
+  BroadcastRecipientsQuery,
+  BroadcastView,
+} from '@beckon/protocol/broadcasts-api';
+import { ADMINS, ALL_ROLES, authOf, requireRole } from '../auth/auth-context.ts';
+import type { AppContext } from '../context.ts';
+import { chatOf } from '../conversations/chat-module.ts';
+import type { BroadcastRecord } from '../store/broadcasts-repo.ts';
+import type { Store } from '../store/store.ts';
+import { IdParams, replies, security } from '../web/responses.ts';
+import type { App } from '../web/types.ts';
+import { checkBroadcast } from './broadcast-content.ts';
+import { BroadcastSender } from './broadcast-sender.ts';
+
+const senders = new WeakMap<AppContext, BroadcastSender>();
+
+/** The node's broadcast sender, when it runs one (tests stop it mid-send). */
+export const broadcastSenderOf = (ctx: AppContext): BroadcastSender | undefined => senders.get(ctx);
+
+const isoOf = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+async function viewOf(store: Store, b: BroadcastRecord): Promise<BroadcastView> {
+  return {
+    id: b.id,
+    name: b.name,
+    segmentId: b.segmentId,
+    filter: b.filter,
+    channels: b.channels,
+    content: b.content,
+    skillId: b.skillId,
+    holdoutPercent: b.holdoutPercent,
+    status: b.status,
+    sendAt: new Date(b.scheduledAt).toISOString(),
+    startedAt: isoOf(b.startedAt),
+    finishedAt: isoOf(b.finishedAt),
+    createdAt: new Date(b.createdAt).toISOString(),
+    funnel: await store.broadcasts.funnel(b.id),
+  };
+}
+
+/**
+ * Broadcasts: one message to a segment on each contact's preferred channel, now or at a time,
+ * with a holdout kept out and recorded; and the node's sender that works them through the outbox.
+ * Registered in `features.ts`.
+ */
+export function broadcastsFeature(app: App, ctx: AppContext): void {
+  const { store } = ctx;
+  const readers = { onRequest: requireRole(store, ALL_ROLES) };
+  const admins = { onRequest: requireRole(store, ADMINS) };
+  const tags = ['broadcasts'];
+
+  app.post(
+    '/api/v1/broadcasts',
+    {
+      ...admins,
+      schema: {
+        tags,
+        security,
+        summary: 'Send a message to a segment, now or at a time',
+        description:
+          'Each contact gets the first channel of `channels` they can be reached on with consent. `holdoutPercent` of the segment (default 10) is kept out and recorded. A fault is a 400 `invalid_broadcast` naming its path.',
+        body: BroadcastBody,
+        response: replies(201, BroadcastView),
+      },
+    },
+    async (req, reply) => {
+      const { accountId } = authOf(req);
+      const body = req.body as BroadcastInput;
+      const now = Date.now();
+      const { filter, scheduledAt } = await checkBroadcast(store, accountId, body, now);
+      const created = await store.broadcasts.create(
+        accountId,
+        {
+          name: body.name,
+          segmentId: body.segmentId,
+          filter,
+          channels: body.channels,
+          content: body.content,
+          skillId: body.skillId ?? null,
+          holdoutPercent: body.holdoutPercent ?? 10,
+          status: body.status ?? 'scheduled',
+          scheduledAt,
+        },
+        now,
+      );
+      if (scheduledAt <= now) senders.get(ctx)?.wake();
+      return reply.code(201).send(await viewOf(store, created));
+    },
+  );
+
+  app.get(
+    '/api/v1/broadcasts',
+    {
+      ...readers,
+      schema: {
+        tags,
+        security,
+        summary: 'The latest broadcasts, newest first, with their funnels',
+        response: replies(200, ListOf(BroadcastView)),
+      },
+    },
+    async (req) => {
+      const { accountId } = authOf(req);
+      const items = [];
+      for (const b of await store.broadcasts.list(accountId)) items.push(await viewOf(store, b));
+      return { items };
+    },
+  );
+
+  app.get(
+    '/api/v1/broadcasts/:id',
+    {
+      ...readers,
+      schema: {
+        tags,
+        security,
+        summary: 'One broadcast with its funnel',
+        description:
+          'The funnel counts the contacts reached so far: targeted, held out, skipped (by reason), and of those queued how many were sent, delivered, read or failed, in all and per channel.',
+        params: IdParams,
+        response: replies(200, BroadcastView),
+      },
+    },
+    async (req) => viewOf(store, await store.broadcasts.get(authOf(req).accountId, req.params.id)),
+  );
+
+  app.get(
+    '/api/v1/broadcasts/:id/recipients',
+    {
+      ...readers,
+      schema: {
+        tags,
+        security,
+        summary: "A page of a broadcast's recipients in contact id order",
+        description: 'Each with its arm, channel and state; pass `next` as `after` for the following page.',
+        params: IdParams,
+        querystring: BroadcastRecipientsQuery,
+        response: replies(200, BroadcastRecipientsPage),
+      },
+    },
+    async (req) => {
+      const b = await store.broadcasts.get(authOf(req).accountId, req.params.id);
+      const limit = req.query.limit ?? 100;
+      const items = await store.broadcasts.recipients(b.id, { after: req.query.after, limit });
+      return { items, next: items.length === limit ? items.at(-1)!.contactId : null };
+    },
+  );
+
+  app.post(
+    '/api/v1/broadcasts/:id/cancel',
+    {
+      ...admins,
+      schema: {
+        tags,
+        security,
+        summary: 'Stop a broadcast that has not finished',
+        description:
+          'No contact is queued after this; messages queued already still go out. A finished one is a 409.',
+        params: IdParams,
+        response: replies(200, BroadcastView),
+      },
+    },
+    async (req) =>
+      viewOf(store, await store.broadcasts.cancel(authOf(req).accountId, req.params.id, Date.now())),
+  );
+
+  const opts = ctx.config.broadcasts;
+  if (!opts.enabled) return;
+  const sender = new BroadcastSender(
+    {
+      store,
+      log: ctx.logger.child({ component: 'broadcasts' }),
+      chooseSkill: async (accountId) => (await chatOf(ctx)?.visitors.chooseSkill(accountId, {})) ?? null,
+      started: (accountId, conversation) =>
+        chatOf(ctx)?.events.toAccount(accountId, { t: 'conversation.updated', conversation }),
+    },
+    opts,
+  );
+  senders.set(ctx, sender);
+  sender.start();
+  ctx.onShutdown(() => sender.stop());
+}

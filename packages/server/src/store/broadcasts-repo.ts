@@ -1,0 +1,358 @@
+import type { BroadcastContent, BroadcastFunnel, BroadcastRecipient } from '@beckon/protocol/broadcasts-api';
+import type { Kysely, Selectable } from 'kysely';
+import { conflict, notFound } from '../errors.ts';
+import { newTimeId } from '../ids.ts';
+import type {
+  BroadcastJobsTable,
+  BroadcastRecipientsTable,
+  BroadcastStatus,
+  BroadcastsTable,
+} from './broadcast-schema.ts';
+import type { Database } from './schema.ts';
+
+/** A broadcast as the API and the sender read it. */
+export interface BroadcastRecord {
+  id: string;
+  accountId: string;
+  name: string;
+  segmentId: string;
+  filter: unknown;
+  channels: string[];
+  content: BroadcastContent;
+  skillId: string | null;
+  holdoutPercent: number;
+  status: BroadcastStatus;
+  scheduledAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  createdAt: number;
+}
+
+export interface NewBroadcast {
+  name: string;
+  segmentId: string;
+  filter: unknown;
+  channels: string[];
+  content: BroadcastContent;
+  skillId: string | null;
+  holdoutPercent: number;
+  status: 'draft' | 'scheduled';
+  scheduledAt: number;
+}
+
+export type BroadcastJobRow = Selectable<BroadcastJobsTable>;
+export type NewRecipient = Omit<BroadcastRecipientsTable, 'conversation_id' | 'outbox_id'>;
+
+const toRecord = (r: Selectable<BroadcastsTable>): BroadcastRecord => ({
+  id: r.id,
+  accountId: r.account_id,
+  name: r.name,
+  segmentId: r.segment_id,
+  filter: JSON.parse(r.filter),
+  channels: JSON.parse(r.channels) as string[],
+  content: JSON.parse(r.content) as BroadcastContent,
+  skillId: r.skill_id,
+  holdoutPercent: Number(r.holdout_percent),
+  status: r.status,
+  scheduledAt: Number(r.scheduled_at),
+  startedAt: r.started_at === null ? null : Number(r.started_at),
+  finishedAt: r.finished_at === null ? null : Number(r.finished_at),
+  createdAt: Number(r.created_at),
+});
+
+/** The state a recipient shows: its own until it was queued, then its outbox row's. */
+const stateOf = (state: string, out: string | null): string =>
+  state !== 'queued' || out === null ? state : out === 'sending' ? 'queued' : out;
+
+/**
+ * Broadcasts, their sender's leased job row and their recipients. A recipient row is keyed by
+ * (broadcast, contact) and written in the transaction that queues its message, so a contact is
+ * queued at most once whatever node sends and however often a send is resumed.
+ */
+export class BroadcastsRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Saves a broadcast; a scheduled one gets its sender's job, due at its time. */
+  async create(accountId: string, input: NewBroadcast, now = Date.now()): Promise<BroadcastRecord> {
+    const row: Selectable<BroadcastsTable> = {
+      id: newTimeId('bc', now),
+      account_id: accountId,
+      name: input.name,
+      segment_id: input.segmentId,
+      filter: JSON.stringify(input.filter),
+      channels: JSON.stringify(input.channels),
+      content: JSON.stringify(input.content),
+      skill_id: input.skillId,
+      holdout_percent: input.holdoutPercent,
+      status: input.status,
+      scheduled_at: input.scheduledAt,
+      started_at: null,
+      finished_at: null,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('broadcasts').values(row).execute();
+      if (input.status === 'scheduled') await this.queueJob(trx, row, now);
+    });
+    return toRecord(row);
+  }
+
+  private async queueJob(db: Kysely<Database>, b: Selectable<BroadcastsTable>, now: number): Promise<void> {
+    await db
+      .insertInto('broadcast_jobs')
+      .values({
+        id: b.id,
+        account_id: b.account_id,
+        status: 'queued',
+        attempts: 0,
+        next_attempt_at: Number(b.scheduled_at),
+        lease_until: null,
+        claim_token: null,
+        cursor: null,
+        updated_at: now,
+      })
+      .execute();
+  }
+
+  async list(accountId: string, limit = 100): Promise<BroadcastRecord[]> {
+    const rows = await this.db
+      .selectFrom('broadcasts')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toRecord);
+  }
+
+  async find(accountId: string, id: string): Promise<BroadcastRecord | undefined> {
+    const row = await this.db
+      .selectFrom('broadcasts')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? toRecord(row) : undefined;
+  }
+
+  async get(accountId: string, id: string): Promise<BroadcastRecord> {
+    const b = await this.find(accountId, id);
+    if (!b) throw notFound('broadcast');
+    return b;
+  }
+
+  /**
+   * Stops a broadcast that has not finished: its sender queues nobody more. Messages already
+   * queued still go out.
+   */
+  async cancel(accountId: string, id: string, now = Date.now()): Promise<BroadcastRecord> {
+    const b = await this.get(accountId, id);
+    if (b.status === 'sent') throw conflict('the broadcast was sent already');
+    if (b.status === 'cancelled') throw conflict('the broadcast was cancelled already');
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('broadcasts')
+        .set({ status: 'cancelled', finished_at: now, updated_at: now })
+        .where('id', '=', id)
+        .where('status', 'in', ['draft', 'scheduled', 'sending'])
+        .execute();
+      // A job claimed right now sees the status at its next page and stops there.
+      await trx
+        .updateTable('broadcast_jobs')
+        .set({ status: 'done', updated_at: now })
+        .where('id', '=', id)
+        .where('status', '=', 'queued')
+        .execute();
+    });
+    return this.get(accountId, id);
+  }
+
+  /** The send begins: the segment's filter as it is now is the one it pages through. */
+  async start(b: BroadcastRecord, filter: unknown, now: number): Promise<BroadcastRecord> {
+    await this.db
+      .updateTable('broadcasts')
+      .set({ status: 'sending', filter: JSON.stringify(filter), started_at: now, updated_at: now })
+      .where('id', '=', b.id)
+      .where('status', '=', 'scheduled')
+      .where('started_at', 'is', null)
+      .execute();
+    return this.get(b.accountId, b.id);
+  }
+
+  /** The contacts of `ids` the broadcast has a row for already (a resumed page skips them). */
+  async recorded(broadcastId: string, ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom('broadcast_recipients')
+      .select('contact_id')
+      .where('broadcast_id', '=', broadcastId)
+      .where('contact_id', 'in', ids)
+      .execute();
+    return new Set(rows.map((r) => r.contact_id));
+  }
+
+  /**
+   * Records one recipient and, when `queue` is given, queues its message in the same
+   * transaction: false (and nothing queued) when the contact has a row already.
+   */
+  async record(
+    r: NewRecipient,
+    queue?: (trx: Kysely<Database>) => Promise<{ conversationId: string }>,
+  ): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const won = await trx
+        .insertInto('broadcast_recipients')
+        .values({ ...r, conversation_id: null, outbox_id: null })
+        .onConflict((oc) => oc.columns(['broadcast_id', 'contact_id']).doNothing())
+        .returning('contact_id')
+        .executeTakeFirst();
+      if (!won) return false;
+      if (!queue) return true;
+      const { conversationId } = await queue(trx);
+      const out = await trx
+        .selectFrom('outbox')
+        .select('id')
+        .where('conversation_id', '=', conversationId)
+        .where('seq', '=', 1)
+        .executeTakeFirst();
+      await trx
+        .updateTable('broadcast_recipients')
+        .set({ conversation_id: conversationId, outbox_id: out?.id ?? null })
+        .where('broadcast_id', '=', r.broadcast_id)
+        .where('contact_id', '=', r.contact_id)
+        .execute();
+      return true;
+    });
+  }
+
+  /**
+   * A page done: its last contact id is saved and the lease renewed, only while this claim still
+   * holds the job; false when another node has taken it (this one stops).
+   */
+  async progress(job: BroadcastJobRow, cursor: string, now: number, leaseMs: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('broadcast_jobs')
+      .set({ cursor, lease_until: now + leaseMs, next_attempt_at: now + leaseMs, updated_at: now })
+      .where('id', '=', job.id)
+      .where('claim_token', '=', job.claim_token)
+      .where('status', '=', 'sending')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** Hands the job back (this node stops): any node takes it on at once, from its cursor. */
+  async release(job: BroadcastJobRow, now: number): Promise<void> {
+    await this.db
+      .updateTable('broadcast_jobs')
+      .set({ status: 'queued', next_attempt_at: now, lease_until: null, claim_token: null, updated_at: now })
+      .where('id', '=', job.id)
+      .where('claim_token', '=', job.claim_token)
+      .where('status', '=', 'sending')
+      .execute();
+  }
+
+  /** The segment is done (or the broadcast was stopped): the job ends, a sending broadcast is sent. */
+  async finish(job: BroadcastJobRow, now: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const r = await trx
+        .updateTable('broadcast_jobs')
+        .set({ status: 'done', lease_until: null, claim_token: null, updated_at: now })
+        .where('id', '=', job.id)
+        .where('claim_token', '=', job.claim_token)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0) return;
+      await trx
+        .updateTable('broadcasts')
+        .set({ status: 'sent', finished_at: now, updated_at: now })
+        .where('id', '=', job.id)
+        .where('status', '=', 'sending')
+        .execute();
+    });
+  }
+
+  /** The funnel: recipients by arm and state, a queued message's state read from its outbox row. */
+  async funnel(broadcastId: string): Promise<BroadcastFunnel> {
+    const rows = await this.db
+      .selectFrom('broadcast_recipients as r')
+      .leftJoin('outbox as o', 'o.id', 'r.outbox_id')
+      .select((eb) => ['r.state', 'r.channel', 'r.reason', 'o.status as out', eb.fn.countAll().as('n')])
+      .where('r.broadcast_id', '=', broadcastId)
+      .groupBy(['r.state', 'r.channel', 'r.reason', 'o.status'])
+      .execute();
+    const f: BroadcastFunnel = {
+      targeted: 0,
+      heldOut: 0,
+      queued: 0,
+      sent: 0,
+      delivered: 0,
+      read: 0,
+      failed: 0,
+      skipped: 0,
+      skippedBy: {},
+      byChannel: {},
+    };
+    for (const row of rows) {
+      const n = Number(row.n);
+      f.targeted += n;
+      if (row.state === 'held_out') f.heldOut += n;
+      else if (row.state === 'skipped') {
+        f.skipped += n;
+        const why = row.reason ?? 'unknown';
+        f.skippedBy[why] = (f.skippedBy[why] ?? 0) + n;
+      } else {
+        const key = row.channel ?? 'unknown';
+        const c = f.byChannel[key] ?? { queued: 0, sent: 0, delivered: 0, read: 0, failed: 0 };
+        f.byChannel[key] = c;
+        const s = stateOf(row.state, row.out);
+        const steps = {
+          queued: true,
+          sent: s === 'sent' || s === 'delivered' || s === 'read',
+          delivered: s === 'delivered' || s === 'read',
+          read: s === 'read',
+          failed: s === 'failed',
+        };
+        for (const k of ['queued', 'sent', 'delivered', 'read', 'failed'] as const)
+          if (steps[k]) {
+            f[k] += n;
+            c[k] += n;
+          }
+      }
+    }
+    return f;
+  }
+
+  /** A page of recipients in contact id order, each with its message's state. */
+  async recipients(
+    broadcastId: string,
+    page: { after?: string; limit: number },
+  ): Promise<BroadcastRecipient[]> {
+    let q = this.db
+      .selectFrom('broadcast_recipients as r')
+      .leftJoin('outbox as o', 'o.id', 'r.outbox_id')
+      .select([
+        'r.contact_id',
+        'r.arm',
+        'r.channel',
+        'r.state',
+        'r.reason',
+        'r.conversation_id',
+        'r.created_at',
+        'o.status as out',
+      ])
+      .where('r.broadcast_id', '=', broadcastId)
+      .orderBy('r.contact_id')
+      .limit(page.limit);
+    if (page.after) q = q.where('r.contact_id', '>', page.after);
+    const rows = await q.execute();
+    return rows.map((r) => ({
+      contactId: r.contact_id,
+      arm: r.arm,
+      channel: r.channel,
+      state: stateOf(r.state, r.out),
+      reason: r.reason,
+      conversationId: r.conversation_id,
+      at: new Date(Number(r.created_at)).toISOString(),
+    }));
+  }
+}

@@ -1,0 +1,279 @@
+import {
+  resolveSegmentField,
+  type SegmentFilter,
+  type SegmentLeaf,
+  type SegmentOp,
+  type SegmentValue,
+  segmentDate,
+} from '@beckon/protocol';
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { StoreCapabilities } from './store-capabilities.ts';
+
+/**
+ * Compiles a segment filter into one SQL condition over `contacts c`, so a count or a page of
+ * members is one query on SQLite and PostgreSQL alike. Every leaf is two-valued (`coalesce(…,
+ * false)`), so `not` and the negative operators also match contacts without a value: "not
+ * seen in 30 days" includes a contact never seen, "no purchase since" one who never bought.
+ * Purchases, scores and countries are read from the contact's facts (contact-facts.ts, joined
+ * once as `f`, so a contact's facts are one probe of an index); pages and
+ * carts from its visitors' marks (visitor-marks.ts) through `contact_visitors`; each as a set of
+ * contact ids (`c.id in (…)`), which both planners run once.
+ */
+export interface SegmentSqlContext {
+  accountId: string;
+  /** The moment `within` counts back from (ms). */
+  now: number;
+  json: StoreCapabilities['json'];
+}
+
+type Pred = RawBuilder<SqlBool>;
+
+const TRUE: Pred = sql<SqlBool>`1 = 1`;
+const num = (v: number) => sql`cast(${v} as double precision)`;
+const or = (ps: Pred[]): Pred => (ps.length === 1 ? ps[0]! : sql<SqlBool>`(${sql.join(ps, sql` or `)})`);
+
+const FACTS = new Set(['purchases.last', 'purchases.count', 'purchases.value', 'score', 'country']);
+
+/** Whether the filter reads the contact's facts: its query joins `contact_facts f` then. */
+export function readsFacts(filter: SegmentFilter): boolean {
+  if ('all' in filter) return filter.all.some(readsFacts);
+  if ('any' in filter) return filter.any.some(readsFacts);
+  if ('not' in filter) return readsFacts(filter.not);
+  return FACTS.has(resolveSegmentField(filter.field)!.base);
+}
+
+/** The condition a filter tree compiles to. */
+export function segmentCondition(filter: SegmentFilter, ctx: SegmentSqlContext): Pred {
+  if ('all' in filter) {
+    return filter.all.length === 0
+      ? TRUE
+      : sql<SqlBool>`(${sql.join(
+          filter.all.map((f) => segmentCondition(f, ctx)),
+          sql` and `,
+        )})`;
+  }
+  if ('any' in filter) return or(filter.any.map((f) => segmentCondition(f, ctx)));
+  if ('not' in filter) return sql<SqlBool>`not (${segmentCondition(filter.not, ctx)})`;
+  return leafCondition(filter, ctx);
+}
+
+/** Negative operators are the negation of a positive one. */
+const POSITIVE: Partial<Record<SegmentOp, SegmentOp>> = {
+  not_equals: 'equals',
+  not_contains: 'contains',
+  not_within: 'within',
+  not_since: 'since',
+};
+
+function leafCondition(leaf: SegmentLeaf, ctx: SegmentSqlContext): Pred {
+  let op = POSITIVE[leaf.op] ?? leaf.op;
+  let negate = op !== leaf.op;
+  if (op === 'exists' && leaf.value === false) negate = true;
+  if (op === 'within' || op === 'since') {
+    // Both become "at or after this moment".
+    const from =
+      op === 'within' ? ctx.now - (leaf.value as number) * 1000 : segmentDate(leaf.value as string);
+    op = 'since';
+    leaf = { ...leaf, value: from };
+  }
+  const p = sql<SqlBool>`coalesce(${positive(leaf, op, ctx)}, false)`;
+  return negate ? sql<SqlBool>`not (${p})` : p;
+}
+
+const COLUMNS = {
+  'contact.name': 'name',
+  'contact.email': 'email',
+  'contact.phone': 'phone',
+  'contact.externalId': 'external_id',
+  'contact.verified': 'verified',
+  'contact.emailOptOut': 'email_opt_out',
+  'contact.smsOptOut': 'sms_opt_out',
+  'contact.createdAt': 'created_at',
+  'contact.lastSeen': 'last_seen_at',
+} as const;
+
+/** The positive test of a leaf; `since` carries its moment in ms. */
+function positive(leaf: SegmentLeaf, op: SegmentOp, ctx: SegmentSqlContext): Pred {
+  const ref = resolveSegmentField(leaf.field)!;
+  const a = ctx.accountId;
+  switch (ref.base) {
+    case 'contact.name':
+    case 'contact.email':
+    case 'contact.phone':
+    case 'contact.externalId': {
+      const col = sql.ref(`c.${COLUMNS[ref.base]}`);
+      const v = ref.base === 'contact.email' ? lowerValue(leaf.value) : leaf.value;
+      return textTest(col, op, v, ctx);
+    }
+    case 'contact.verified':
+    case 'contact.emailOptOut':
+    case 'contact.smsOptOut':
+      return sql<SqlBool>`${sql.ref(`c.${COLUMNS[ref.base]}`)} = ${leaf.value ? 1 : 0}`;
+    case 'contact.createdAt':
+    case 'contact.lastSeen':
+      return sql<SqlBool>`${sql.ref(`c.${COLUMNS[ref.base]}`)} >= ${leaf.value}`;
+    case 'channel':
+    case 'consent': {
+      const values = (op === 'in' ? leaf.value : [leaf.value]) as string[];
+      return or(values.map((ch) => (ref.base === 'channel' ? reachable(ch, a) : consented(ch, a))));
+    }
+    // The contact's facts (`f`, joined when a filter reads them: see `readsFacts`). A contact
+    // without facts has none of them: 0 purchases worth 0, no latest purchase, score or country.
+    case 'purchases.last':
+      return sql<SqlBool>`f.last_purchase_at >= ${leaf.value}`;
+    case 'purchases.count':
+      return numberTest(sql`coalesce(f.purchase_count, 0)`, op, leaf.value);
+    case 'purchases.value':
+      return numberTest(sql`coalesce(f.purchase_total, 0)`, op, leaf.value);
+    case 'score':
+      return numberTest(sql`f.score`, op, leaf.value);
+    case 'country':
+      return op === 'exists'
+        ? sql<SqlBool>`f.country is not null`
+        : textTest(sql`f.country`, op, leaf.value, ctx);
+    case 'attribute':
+      return attributeTest(ref.key!, op, leaf.value, ctx);
+    case 'section':
+      return sectionViewed(ref.key!, leaf.value as number, ctx);
+    case 'cart.abandoned':
+      return cartLeft(leaf.value as number, ctx);
+  }
+}
+
+const lowerValue = (v: SegmentValue): SegmentValue =>
+  Array.isArray(v)
+    ? v.map((x) => (typeof x === 'string' ? x.toLowerCase() : x))
+    : typeof v === 'string'
+      ? v.toLowerCase()
+      : v;
+
+/** Text equality, a case-blind substring, a list, or a value at all. */
+function textTest(
+  col: RawBuilder<unknown> | ReturnType<typeof sql.ref>,
+  op: SegmentOp,
+  v: SegmentValue,
+  ctx: SegmentSqlContext,
+): Pred {
+  switch (op) {
+    case 'equals':
+      return sql<SqlBool>`${col} = ${String(v)}`;
+    case 'in':
+      return sql<SqlBool>`${col} in (${sql.join((v as string[]).map(String))})`;
+    case 'contains':
+      return ctx.json === 'jsonb'
+        ? sql<SqlBool>`strpos(lower(${col}), ${String(v).toLowerCase()}) > 0`
+        : sql<SqlBool>`instr(lower(${col}), ${String(v).toLowerCase()}) > 0`;
+    default:
+      return sql<SqlBool>`(${col} is not null and ${col} <> '')`;
+  }
+}
+
+function numberTest(expr: RawBuilder<unknown>, op: SegmentOp, v: SegmentValue): Pred {
+  if (op === 'gte') return sql<SqlBool>`${expr} >= ${num(v as number)}`;
+  if (op === 'lte') return sql<SqlBool>`${expr} <= ${num(v as number)}`;
+  return sql<SqlBool>`${expr} = ${num(v as number)}`;
+}
+
+/** An opt-in on `channel` by the contact or by a contact merged into it. */
+const consented = (channel: string, accountId: string): Pred =>
+  ownOrMerged(
+    (who) => sql`select 1 from contact_consents cc where cc.contact_id = ${who} and cc.channel = ${channel}`,
+    accountId,
+  );
+
+/**
+ * The contact, or a contact merged into it, has a row of `rows(contactId)`: a probe of an index
+ * per contact, which neither planner turns into a search of a whole set inside `or` and `not`.
+ */
+const ownOrMerged = (rows: (who: RawBuilder<unknown>) => RawBuilder<unknown>, accountId: string): Pred =>
+  sql<SqlBool>`(exists (${rows(sql`c.id`)}) or exists (select 1 from contacts m where m.account_id = ${accountId} and m.merged_into = c.id and exists (${rows(sql`m.id`)})))`;
+
+/** A message on `channel` may go to the contact: an address, no opt-out, and an opt-in where one is needed. */
+function reachable(channel: string, accountId: string): Pred {
+  switch (channel) {
+    case 'email':
+      return sql<SqlBool>`(c.email is not null and c.email <> '' and c.email_opt_out = 0)`;
+    case 'sms':
+      return sql<SqlBool>`(c.phone is not null and c.phone <> '' and c.sms_opt_out = 0 and ${consented('sms', accountId)})`;
+    case 'whatsapp':
+      return sql<SqlBool>`(c.phone is not null and c.phone <> '' and ${consented('whatsapp', accountId)})`;
+    default:
+      return ownOrMerged((who) => sql`select 1 from push_devices d where d.contact_id = ${who}`, accountId);
+  }
+}
+
+/**
+ * Visitors' contacts read from the covering index alone: SQLite's planner, without statistics,
+ * takes the primary key and reads the table for every row (twice as slow over a million).
+ */
+const visitorsOf = (ctx: SegmentSqlContext) =>
+  ctx.json === 'json1'
+    ? sql`contact_visitors cv indexed by contact_visitors_visitor_contact_idx`
+    : sql`contact_visitors cv`;
+
+/** A custom attribute of the contact (`attributes` JSON): typed tests, so "10" is not 10. */
+function attributeTest(key: string, op: SegmentOp, v: SegmentValue, ctx: SegmentSqlContext): Pred {
+  const pg = ctx.json === 'jsonb';
+  const path = `$."${key}"`;
+  const type = pg
+    ? sql`jsonb_typeof(c.attributes::jsonb -> cast(${key} as text))`
+    : sql`json_type(c.attributes, ${path})`;
+  const text = pg
+    ? sql`(c.attributes::jsonb ->> cast(${key} as text))`
+    : sql`json_extract(c.attributes, ${path})`;
+  const isNumber = pg ? sql`${type} = 'number'` : sql`${type} in ('integer', 'real')`;
+  const number = pg
+    ? sql`case when ${isNumber} then cast(${text} as double precision) end`
+    : sql`case when ${isNumber} then ${text} end`;
+  const isText = pg ? sql`${type} = 'string'` : sql`${type} = 'text'`;
+  const one = (x: string | number | boolean): Pred => {
+    if (typeof x === 'number') return sql<SqlBool>`${number} = ${num(x)}`;
+    if (typeof x === 'string') return sql<SqlBool>`(${isText} and ${text} = ${x})`;
+    return pg
+      ? sql<SqlBool>`(${type} = 'boolean' and ${text} = ${String(x)})`
+      : sql<SqlBool>`${type} = ${String(x)}`;
+  };
+  switch (op) {
+    case 'equals':
+      return one(v as string | number | boolean);
+    case 'in':
+      return or((v as (string | number)[]).map(one));
+    case 'gte':
+    case 'lte':
+      return numberTest(number, op, v);
+    case 'contains':
+      return sql<SqlBool>`(${isText} and ${textTest(text, 'contains', v, ctx)})`;
+    default:
+      return sql<SqlBool>`(${type} is not null and ${type} <> 'null')`;
+  }
+}
+
+/**
+ * The contacts of visitors' marks that pass `test` and whose contact passes `also`: each mark's
+ * contact is probed by its visitor (a scalar subquery), so neither planner reads every visitor of
+ * the account, or every contact's facts, to join a few marks.
+ */
+const contactsOfMarks = (
+  table: RawBuilder<unknown>,
+  test: RawBuilder<unknown>,
+  ctx: SegmentSqlContext,
+  also: RawBuilder<unknown> = TRUE,
+) =>
+  sql`select (select cv.contact_id from ${visitorsOf(ctx)} where cv.site_id = m.site_id and cv.visitor_id = m.visitor_id and ${also}) as contact_id from ${table} m where m.account_id = ${ctx.accountId} and ${test}`;
+
+/** Viewed a page in the section since `from` (visitor-marks.ts: each visitor's last view of it). */
+function sectionViewed(section: string, from: number, ctx: SegmentSqlContext): Pred {
+  const marks = contactsOfMarks(
+    sql`visitor_sections`,
+    sql`m.section = ${section} and m.last_at >= ${from}`,
+    ctx,
+  );
+  return sql<SqlBool>`c.id in (${marks})`;
+}
+
+/** Put a cart worth at least `min` together and bought nothing at or after that moment. */
+function cartLeft(min: number, ctx: SegmentSqlContext): Pred {
+  // The contact's latest purchase (its facts) is not at or after the cart.
+  const notBoughtAfter = sql`not exists (select 1 from contact_facts cf where cf.contact_id = cv.contact_id and cf.last_purchase_at >= m.at)`;
+  return sql<SqlBool>`c.id in (${contactsOfMarks(sql`visitor_carts`, sql`m.total >= ${num(min)}`, ctx, notBoughtAfter)})`;
+}

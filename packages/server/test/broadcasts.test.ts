@@ -1,0 +1,533 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import pino from 'pino';
+import { inHoldout } from '../src/broadcasts/broadcast-sender.ts';
+import { broadcastSenderOf } from '../src/broadcasts/broadcasts-feature.ts';
+import { loadConfig } from '../src/config.ts';
+import { type BeckonNode, createNode } from '../src/node.ts';
+import { OUTBOX_TEST_ENV } from './channel-contract.ts';
+import { newTenant } from './engagement-fixtures.ts';
+import { ApiClient } from './helpers/api-client.ts';
+import { eventually } from './helpers/chat-fixtures.ts';
+import { SAMPLE_TEMPLATES, startGraphApi } from './helpers/graph-api-server.ts';
+import { dropSchema, newSchemaName, postgresSkipReason, TEST_PG_URL } from './helpers/postgres.ts';
+import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
+import { startTestServer, type TestServer } from './helpers/test-server.ts';
+import { postSigned, smsFields, startTwilioApi, TWILIO } from './helpers/twilio-server.ts';
+
+const WA = {
+  phoneNumberId: '106540352242925',
+  accessToken: 'EAAG-broadcast-token',
+  appSecret: 'broadcast-app-secret',
+  verifyToken: 'broadcast-verify',
+  wabaId: '102290129340401',
+};
+
+/** A contact as the test makes it, and what it expects the broadcast to do with them. */
+interface Person {
+  name: string | null;
+  email?: string;
+  phone?: boolean;
+  optIn?: ('whatsapp' | 'sms')[];
+  smsStop?: boolean;
+  emailOptOut?: boolean;
+  order?: string;
+}
+
+const pgSkip = await postgresSkipReason();
+let phones = 0;
+const newPhone = () =>
+  `+1444${String(process.pid % 1000).padStart(3, '0')}${String(++phones).padStart(4, '0')}`;
+
+/** The channel a person should get, given the order whatsapp, sms, email; or null. */
+function expected(p: Omit<Person, 'phone'> & { phone?: unknown }): 'whatsapp' | 'sms' | 'email' | null {
+  if (p.phone && p.optIn?.includes('whatsapp')) return p.order ? 'whatsapp' : null;
+  if (p.phone && p.optIn?.includes('sms') && !p.smsStop) return 'sms';
+  if (p.email && !p.emailOptOut) return 'email';
+  return null;
+}
+
+for (const kind of ['sqlite', 'postgres'] as const) {
+  describe(`broadcasts (${kind})`, {
+    skip: kind === 'postgres' ? (pgSkip ?? false) : false,
+    timeout: 180_000,
+  }, () => {
+    let srv: TestServer;
+    let graph: Awaited<ReturnType<typeof startGraphApi>>;
+    let twilio: Awaited<ReturnType<typeof startTwilioApi>>;
+    let sink: SmtpSink;
+    let t: Awaited<ReturnType<typeof newTenant>>;
+    let waConn = '';
+    let smsConn = '';
+    let smsHook = '';
+    const env = () => ({
+      ...OUTBOX_TEST_ENV,
+      BECKON_OUTBOX_LEASE_MS: '10000',
+      BECKON_EMAIL_DOMAIN: 'demo.beckon.local',
+      BECKON_EMAIL_FROM: 'Demo Store <support@demo.beckon.local>',
+      BECKON_SMTP_URL: sink.url,
+      BECKON_BROADCAST_POLL_MS: '50',
+      BECKON_BROADCAST_LEASE_MS: '1500',
+      BECKON_BROADCAST_PAGE: '5',
+    });
+    /** The node the test talks to (the restart test swaps in its own). */
+    let node: BeckonNode;
+    const store = () => node.ctx.store;
+
+    before(async () => {
+      graph = await startGraphApi({ ...WA, templates: SAMPLE_TEMPLATES });
+      twilio = await startTwilioApi();
+      sink = await startSmtpSink();
+      srv = await startTestServer({ store: kind, env: env() });
+      node = srv.node;
+      t = await newTenant(srv);
+      const wa = await t.api.post('/api/v1/channels', { type: 'whatsapp', ...WA, apiBaseUrl: graph.url });
+      assert.equal(wa.status, 201, JSON.stringify(wa.body));
+      waConn = wa.body.id;
+      const sms = await t.api.post('/api/v1/channels', { type: 'sms', ...TWILIO, apiBaseUrl: twilio.url });
+      assert.equal(sms.status, 201, JSON.stringify(sms.body));
+      smsConn = sms.body.id;
+      smsHook = sms.body.webhookUrl;
+    });
+    after(async () => {
+      await srv?.close();
+      await graph?.close();
+      await twilio?.close();
+      await sink?.close();
+    });
+
+    /** Makes the people in a batch (an attribute), and a segment of exactly them. */
+    const seed = async (batch: string, people: Person[]) => {
+      const made = [];
+      for (const [i, p] of people.entries()) {
+        const c = await store().contacts.resolve(t.accountId, {
+          name: p.name,
+          ...(p.email ? { email: p.email } : {}),
+          ...(p.phone ? { phone: newPhone() } : {}),
+        });
+        await store().contacts.addAttributes(t.accountId, c.id, {
+          batch,
+          n: i,
+          ...(p.order ? { order: p.order } : {}),
+        });
+        for (const channel of p.optIn ?? [])
+          await store().consents.record(t.accountId, c.id, { channel, source: 'api', detail: 'test' });
+        if (p.smsStop) await store().contacts.setSmsOptOut(t.accountId, c.id, true);
+        if (p.emailOptOut) await store().contacts.update(t.accountId, c.id, { emailOptOut: true });
+        made.push({ ...p, id: c.id, phone: c.phone });
+      }
+      const seg = await t.api.post('/api/v1/segments', {
+        name: `Batch ${batch}`,
+        filter: { field: 'attribute.batch', op: 'equals', value: batch },
+      });
+      assert.equal(seg.status, 201, JSON.stringify(seg.body));
+      assert.equal(seg.body.count, people.length);
+      return { people: made, segmentId: seg.body.id as string };
+    };
+
+    const body = (segmentId: string, extra: Record<string, unknown> = {}) => ({
+      name: 'Spring news',
+      segmentId,
+      channels: ['whatsapp', 'sms', 'email'],
+      holdoutPercent: 20,
+      content: {
+        whatsapp: {
+          connectionId: waConn,
+          template: {
+            name: 'order_update',
+            language: 'en_US',
+            variables: {
+              header: { '1': '{{attributes.order}}' },
+              body: { '1': '{{name|there}}', '2': '{{attributes.order}}', '3': 'this week' },
+            },
+          },
+        },
+        sms: {
+          connectionId: smsConn,
+          text: 'Hi {{name|there}}, spring prices are in. Reply STOP to opt out.',
+        },
+        email: {
+          subject: 'Spring for {{name|you}}',
+          text: 'Hello {{name|there}}, spring prices are in.',
+          html: '<html><body><p>Hello {{name|there}}, <b>spring</b> prices are in.</p></body></html>',
+        },
+      },
+      ...extra,
+    });
+
+    const messagesTo = (p: { phone: string | null; email?: string }) => ({
+      whatsapp: p.phone ? graph.sent.filter((s) => s.to === p.phone!.slice(1)).length : 0,
+      sms: p.phone ? twilio.sent.filter((s) => s.To === p.phone).length : 0,
+      email: p.email ? sink.mails.filter((m) => m.to.includes(p.email!)).length : 0,
+    });
+
+    const finished = async (id: string) => {
+      await eventually(
+        async () => (await t.api.get(`/api/v1/broadcasts/${id}`)).body.status === 'sent',
+        30_000,
+        'the broadcast is sent',
+      );
+      // every queued message has left the outbox
+      return eventually(
+        async () => {
+          const b = (await t.api.get(`/api/v1/broadcasts/${id}`)).body;
+          return b.funnel.sent + b.funnel.failed === b.funnel.queued ? b : undefined;
+        },
+        30_000,
+        'the outbox is empty',
+      );
+    };
+
+    it('refuses what it could not send, naming the field', async () => {
+      const { segmentId } = await seed('refusals', [{ name: 'R', email: 'r@example.com' }]);
+      const bad = async (b: unknown) => {
+        const r = await t.api.post('/api/v1/broadcasts', b);
+        assert.equal(r.status, 400, JSON.stringify(r.body));
+        return String(r.body.error.message);
+      };
+      assert.match(await bad(body('seg_nope')), /\/segmentId: no segment/);
+      assert.match(
+        await bad(body(segmentId, { sendAt: '2020-01-01T00:00:00Z' })),
+        /\/sendAt: is in the past/,
+      );
+      const noSms = body(segmentId);
+      delete (noSms.content as Record<string, unknown>).sms;
+      assert.match(await bad(noSms), /\/content\/sms: required/);
+      const unbound = body(segmentId);
+      delete (unbound.content.whatsapp.template.variables.body as Record<string, string>)['3'];
+      assert.match(await bad(unbound), /\/content\/whatsapp\/template\/variables\/body\/3/);
+      const badVar = body(segmentId);
+      badVar.content.sms.text = 'Hi {{password}}';
+      assert.match(await bad(badVar), /\/content\/sms\/text: \{\{password\}\}/);
+      const rejected = body(segmentId);
+      rejected.content.whatsapp.template.name = 'spring_sale';
+      assert.match(await bad(rejected), /REJECTED, not APPROVED/);
+      assert.equal((await t.api.get('/api/v1/broadcasts/bc_nope')).status, 404);
+    });
+
+    it('reaches each member once on their first reachable channel; the holdout and the opted-out get nothing', async () => {
+      const people: Person[] = [];
+      for (let i = 0; i < 4; i++) {
+        people.push({
+          name: `Wa ${i}`,
+          phone: true,
+          optIn: ['whatsapp', 'sms'],
+          order: `#${100 + i}`,
+          email: `wa${i}-${kind}@example.com`,
+        });
+        people.push({ name: `Sms ${i}`, phone: true, optIn: ['sms'], email: `sms${i}-${kind}@example.com` });
+        people.push({ name: i % 2 ? null : `Mail ${i}`, email: `mail${i}-${kind}@example.com` });
+        people.push({
+          name: `Stop ${i}`,
+          phone: true,
+          optIn: ['sms'],
+          smsStop: true,
+          email: `stop${i}-${kind}@example.com`,
+          emailOptOut: true,
+        });
+        people.push({
+          name: `StopSms ${i}`,
+          phone: true,
+          optIn: ['sms'],
+          smsStop: true,
+          email: `stopsms${i}-${kind}@example.com`,
+        });
+        people.push({ name: `NoOrder ${i}`, phone: true, optIn: ['whatsapp'] });
+        people.push({ name: `Nobody ${i}`, phone: true });
+      }
+      const { people: made, segmentId } = await seed(`main-${kind}`, people);
+      const r = await t.api.post('/api/v1/broadcasts', body(segmentId));
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      const id = r.body.id as string;
+      const b = await finished(id);
+
+      let held = 0;
+      let skipped = 0;
+      let queued = 0;
+      for (const p of made) {
+        const got = messagesTo(p);
+        const holdout = inHoldout(id, p.id, 20);
+        const want = holdout ? null : expected(p);
+        if (holdout) held++;
+        else if (want) queued++;
+        else skipped++;
+        for (const ch of ['whatsapp', 'sms', 'email'] as const)
+          assert.equal(
+            got[ch],
+            want === ch ? 1 : 0,
+            `${p.name} on ${ch} (holdout ${holdout}, expected ${want})`,
+          );
+      }
+      assert.ok(held > 0 && held < made.length, `some held out (${held})`);
+      assert.deepEqual(
+        {
+          targeted: b.funnel.targeted,
+          heldOut: b.funnel.heldOut,
+          queued: b.funnel.queued,
+          sent: b.funnel.sent,
+          failed: b.funnel.failed,
+          skipped: b.funnel.skipped,
+        },
+        { targeted: made.length, heldOut: held, queued, sent: queued, failed: 0, skipped },
+      );
+      const reasons = Object.keys(b.funnel.skippedBy).sort();
+      for (const why of reasons) assert.match(why, /^(no attributes\.order|opted out|no reachable channel)$/);
+
+      // The WhatsApp template went with the contact's values; the mail with HTML and a stop link.
+      const wa0 = made.find((p) => p.name === 'Wa 0' && !inHoldout(id, p.id, 20));
+      if (wa0) {
+        const sent = graph.sent.find((s) => s.to === wa0.phone!.slice(1))!;
+        assert.match(JSON.stringify(sent.raw.template), /"text":"Wa 0".*"text":"#100"/);
+      }
+      const mail = sink.mails.find((m) => m.to.some((a) => a.startsWith('mail0-')));
+      if (mail) {
+        assert.equal(mail.parsed.subject, 'Spring for Mail 0');
+        assert.match(String(mail.parsed.html), /<b>spring<\/b>.*unsubscribe/s);
+        assert.match(mail.raw.toString(), /^List-Unsubscribe-Post: List-Unsubscribe=One-Click/m);
+      }
+      // the recipients' page says the same
+      const page = await t.api.get(`/api/v1/broadcasts/${id}/recipients?limit=500`);
+      assert.equal(page.status, 200);
+      assert.equal(page.body.items.length, made.length);
+      assert.equal(page.body.items.filter((x: { arm: string }) => x.arm === 'holdout').length, held);
+    });
+
+    it('a reply to the broadcast opens its conversation in the broadcast’s skill', async () => {
+      const skill = await t.api.post('/api/v1/skills', { name: `Spring ${kind}` });
+      assert.equal(skill.status, 201, JSON.stringify(skill.body));
+      const { people: made, segmentId } = await seed(`reply-${kind}`, [
+        { name: 'Replier', phone: true, optIn: ['sms'] },
+      ]);
+      const r = await t.api.post(
+        '/api/v1/broadcasts',
+        body(segmentId, { holdoutPercent: 0, skillId: skill.body.id }),
+      );
+      assert.equal(r.status, 201);
+      await finished(r.body.id);
+      const conv = (await store().conversations.search(t.accountId, { contactId: made[0]!.id })).items[0]!;
+      assert.equal(conv.skillId, skill.body.id);
+      assert.equal(conv.channel, 'sms');
+      assert.equal(conv.state, 'resolved', 'no agent queue fills with unanswered broadcast messages');
+      // The customer answers: the broadcast's conversation opens in the broadcast's skill.
+      const from = made[0]!.phone!;
+      assert.equal((await postSigned(smsHook, smsFields(from, 'Is the blue one in stock?'))).status, 200);
+      await eventually(
+        async () => (await store().conversations.get(t.accountId, conv.id)).state === 'open',
+        10_000,
+        'the conversation opens',
+      );
+      const opened = await store().conversations.get(t.accountId, conv.id);
+      assert.equal(opened.skillId, skill.body.id);
+      assert.equal(
+        (await store().conversations.search(t.accountId, { contactId: made[0]!.id })).items.length,
+        1,
+      );
+    });
+
+    it('a segment that matches nobody: the broadcast is sent to no one, and says so', async () => {
+      const seg = await t.api.post('/api/v1/segments', {
+        name: 'Nobody',
+        filter: { field: 'attribute.batch', op: 'equals', value: `nobody-${kind}` },
+      });
+      const r = await t.api.post('/api/v1/broadcasts', body(seg.body.id));
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      const b = await finished(r.body.id);
+      assert.equal(b.funnel.targeted, 0);
+      assert.equal(b.funnel.queued, 0);
+    });
+
+    it('a broadcast scheduled later waits; cancelled, it sends nothing', async () => {
+      const { people: made, segmentId } = await seed(`later-${kind}`, [
+        { name: 'Later', email: `later-${kind}@example.com` },
+      ]);
+      const at = new Date(Date.now() + 600).toISOString();
+      const r = await t.api.post('/api/v1/broadcasts', body(segmentId, { holdoutPercent: 0, sendAt: at }));
+      assert.equal(r.status, 201);
+      assert.equal(r.body.status, 'scheduled');
+      assert.equal(messagesTo(made[0]!).email, 0);
+      await finished(r.body.id);
+      await eventually(() => messagesTo(made[0]!).email === 1, 10_000, 'the mail at its time');
+
+      const c = await t.api.post(
+        '/api/v1/broadcasts',
+        body(segmentId, { holdoutPercent: 0, sendAt: new Date(Date.now() + 60_000).toISOString() }),
+      );
+      const cancelled = await t.api.post(`/api/v1/broadcasts/${c.body.id}/cancel`, {});
+      assert.equal(cancelled.status, 200);
+      assert.equal(cancelled.body.status, 'cancelled');
+      assert.equal((await t.api.post(`/api/v1/broadcasts/${c.body.id}/cancel`, {})).status, 409);
+      assert.equal(cancelled.body.funnel.targeted, 0);
+    });
+
+    it('documents every broadcast route in the OpenAPI document, and audits creating and cancelling', async () => {
+      const doc = (await t.api.request('GET', '/api/openapi.json')).body as {
+        paths: Record<string, Record<string, unknown>>;
+      };
+      const ops = Object.entries(doc.paths)
+        .filter(([path]) => path.startsWith('/api/v1/broadcasts'))
+        .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`))
+        .sort();
+      assert.deepEqual(ops, [
+        'GET /api/v1/broadcasts',
+        'GET /api/v1/broadcasts/{id}',
+        'GET /api/v1/broadcasts/{id}/recipients',
+        'POST /api/v1/broadcasts',
+        'POST /api/v1/broadcasts/{id}/cancel',
+      ]);
+      const audit = await store().audit.list(t.accountId, { limit: 200 });
+      const actions = new Set(audit.map((e: { action: string }) => e.action));
+      for (const a of ['broadcast.created', 'broadcast.cancelled']) assert.ok(actions.has(a), a);
+    });
+
+    it('property: every contact gets at most one message, and exactly the eligible ones outside the holdout get one', async () => {
+      let run = 0;
+      const personArb: fc.Arbitrary<Person> = fc.record({
+        name: fc.option(fc.constantFrom('Ana', 'Bo', 'Cy'), { nil: null }),
+        email: fc.option(fc.constant('x'), { nil: undefined }),
+        phone: fc.boolean(),
+        optIn: fc.subarray(['whatsapp', 'sms'] as ('whatsapp' | 'sms')[]),
+        smsStop: fc.boolean(),
+        emailOptOut: fc.boolean(),
+        order: fc.option(fc.constant('#9'), { nil: undefined }),
+      });
+      await fc.assert(
+        fc.asyncProperty(fc.array(personArb, { minLength: 1, maxLength: 10 }), async (generated) => {
+          const batch = `prop-${kind}-${++run}`;
+          const people = generated.map((p, i) => ({
+            ...p,
+            email: p.email ? `${batch}-${i}@example.com` : undefined,
+            // a contact is known by an address or a number
+            phone: p.phone || !p.email,
+          }));
+          const { people: made, segmentId } = await seed(batch, people);
+          const r = await t.api.post('/api/v1/broadcasts', body(segmentId, { holdoutPercent: 30 }));
+          assert.equal(r.status, 201, JSON.stringify(r.body));
+          const b = await finished(r.body.id);
+          let queued = 0;
+          for (const p of made) {
+            const got = messagesTo(p);
+            const total = got.whatsapp + got.sms + got.email;
+            const want = inHoldout(r.body.id, p.id, 30) ? null : expected(p);
+            assert.equal(total, want ? 1 : 0, JSON.stringify({ p, got, want }));
+            if (want) {
+              queued++;
+              assert.equal(got[want], 1);
+            }
+          }
+          assert.equal(b.funnel.queued, queued);
+          assert.equal(b.funnel.targeted, made.length);
+        }),
+        { numRuns: 6 },
+      );
+    });
+
+    it('a node stopped mid-send: a new node on the same store sends the rest exactly once', async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'beckon-broadcast-'));
+      const schema = kind === 'postgres' ? newSchemaName() : undefined;
+      const saved = { node, t };
+      let second: BeckonNode | undefined;
+      try {
+        const first = await startNode(kind, dataDir, schema, env());
+        node = first;
+        t = await newTenant({ node: first } as TestServer);
+        const people: Person[] = [];
+        for (let i = 0; i < 60; i++)
+          people.push({ name: `R ${i}`, email: `restart${i}-${kind}@example.com` });
+        const { people: made, segmentId } = await seed(`restart-${kind}`, people);
+        const b0 = body(segmentId, { holdoutPercent: 10, channels: ['email'] });
+        b0.content = { email: b0.content.email } as typeof b0.content;
+        const r = await t.api.post('/api/v1/broadcasts', b0);
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+        const id = r.body.id as string;
+        await eventually(
+          async () => (await t.api.get(`/api/v1/broadcasts/${id}`)).body.funnel.targeted >= 8,
+          20_000,
+          'part sent',
+        );
+        await first.close();
+        // A second node on the same store takes the broadcast on.
+        second = await startNode(kind, dataDir, schema, env());
+        node = second;
+        const bearer = t.api.bearer;
+        t = { ...t, api: new ApiClient(second.app) };
+        t.api.bearer = bearer;
+        const mid = (await t.api.get(`/api/v1/broadcasts/${id}`)).body;
+        assert.ok(mid.funnel.targeted < made.length, `stopped mid-send (${mid.funnel.targeted})`);
+        const b = await finished(id);
+        assert.equal(b.funnel.targeted, made.length);
+        for (const p of made) assert.equal(messagesTo(p).email, inHoldout(id, p.id, 10) ? 0 : 1, p.name!);
+      } finally {
+        await second?.close();
+        ({ node, t } = saved);
+        if (schema) await dropSchema(schema);
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+
+    it('a node that died holding the broadcast: its lease runs out and another sends the rest, none twice', async () => {
+      const people: Person[] = [];
+      for (let i = 0; i < 20; i++) people.push({ name: `D ${i}`, email: `dead${i}-${kind}@example.com` });
+      const { people: made, segmentId } = await seed(`dead-${kind}`, people);
+      const sender = broadcastSenderOf(srv.node.ctx)!;
+      await sender.stop();
+      try {
+        const r = await t.api.post('/api/v1/broadcasts', body(segmentId, { holdoutPercent: 0 }));
+        const id = r.body.id as string;
+        // The dead node had claimed the job, saved its first page (5 contacts) and written 3 of the
+        // next page's recipients with their messages before it died.
+        const ids = made.map((p) => p.id).sort();
+        const now = Date.now();
+        await store()
+          .db.updateTable('broadcast_jobs')
+          .set({
+            status: 'sending',
+            claim_token: 'dead',
+            lease_until: now + 1000,
+            next_attempt_at: now + 1000,
+            cursor: ids[4]!,
+          })
+          .where('id', '=', id)
+          .execute();
+        await store()
+          .db.updateTable('broadcasts')
+          .set({ status: 'sending', started_at: now })
+          .where('id', '=', id)
+          .execute();
+        const dead = broadcastSenderOf(srv.node.ctx)!;
+        // write the dead node's rows through the sender's own code path: one contact at a time
+        const reach = (dead as unknown as { reach(b: unknown, c: string): Promise<void> }).reach.bind(dead);
+        const rec = await store().broadcasts.get(t.accountId, id);
+        for (const c of ids.slice(0, 8)) await reach(rec, c);
+        sender.start();
+        const b = await finished(id);
+        assert.equal(b.funnel.targeted, made.length);
+        assert.equal(b.funnel.queued, made.length);
+        for (const p of made) assert.equal(messagesTo(p).email, 1, p.name!);
+      } finally {
+        sender.start();
+      }
+    });
+  });
+}
+
+/** A node on the SQLite file in `dataDir`, or on the PostgreSQL schema `schema`. */
+async function startNode(
+  kind: 'sqlite' | 'postgres',
+  dataDir: string,
+  schema: string | undefined,
+  env: Record<string, string>,
+): Promise<BeckonNode> {
+  const config = loadConfig(
+    { port: 0, host: '127.0.0.1', dataDir, databaseUrl: '', logLevel: 'silent' },
+    { BECKON_AGENT_PRESENCE_GRACE_MS: '0', BECKON_EGRESS_ALLOW_PRIVATE: '1', ...env },
+  );
+  config.databaseUrl = kind === 'postgres' ? TEST_PG_URL : undefined;
+  config.prettyLogs = false;
+  const node = await createNode(config, { logger: pino({ level: 'silent' }), pgSchema: schema });
+  await node.listen();
+  return node;
+}
