@@ -132,8 +132,13 @@ describe('bench workloads (smoke)', () => {
     ]);
     assert.equal(r.errors, 0);
     // The machine ran both processes, so it was busier than either; the ceiling is a ratio like the measured one.
-    assert.ok((r.machine_cpu_percent as number) >= (r.server_cpu_percent as number));
-    assert.ok((r.ratio_ceiling_at_full_machine as number) > 0);
+    // The machine's figure comes from /proc/stat, sampled a tick at a time per core, the server's from
+    // its own exact run time: over a one-second window on a busy machine the sampled one can come out
+    // lower (a full run failed the strict check), so ten points are allowed and both are printed.
+    const machine = r.machine_cpu_percent as number;
+    const server = r.server_cpu_percent as number;
+    assert.ok(machine + 10 >= server, `machine ${machine} % busy, the server alone ${server} %`);
+    assert.ok((r.ratio_ceiling_at_full_machine as number) > 0, JSON.stringify(r));
   });
 
   it('tracker: frames reach 100 visitors in process and are timed against parsing alone', async () => {

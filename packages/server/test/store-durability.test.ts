@@ -193,6 +193,35 @@ describe('the WAL sync of a full store, off the socket thread', () => {
     }
   });
 
+  test("a bulk load's commits are synced once, when it ends (the demo's history)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'beckon-walsync-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    let flushes = 0;
+    const flush: Fsync = (fd, done) => {
+      flushes++;
+      fsync(fd, done);
+    };
+    const { db, wal } = openSqlite(join(dir, 'beckon.db'), { synchronous: 'full', flush });
+    try {
+      await sql`create table lines (body text)`.execute(db);
+      const before = flushes;
+      let flushesInside = -1;
+      await wal!.unsyncedDuring(async () => {
+        for (let i = 0; i < 50; i++) await sql`insert into lines values (${String(i)})`.execute(db);
+        flushesInside = flushes - before;
+      });
+      assert.equal(flushesInside, 0, 'no flush per commit inside the section');
+      assert.equal(flushes - before, 1, 'one flush once it ends, before it resolves');
+      await sql`insert into lines values ('after')`.execute(db);
+      assert.equal(flushes - before, 2, 'a write after it waits for its own flush again');
+      const rows = await sql<{ n: number }>`select count(*) as n from lines`.execute(db);
+      assert.equal(rows.rows[0]?.n, 51);
+    } finally {
+      await db.destroy();
+      wal?.close();
+    }
+  });
+
   test('a failed flush fails the writes that waited for it, and the next write tries again', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'beckon-walsync-'));
     after(() => rmSync(dir, { recursive: true, force: true }));

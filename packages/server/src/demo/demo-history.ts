@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import { loadCampaignTerms } from '../analytics/campaign-terms.ts';
 import type { ConversionCandidate } from '../analytics/conversion-feed.ts';
 import { recordConversion } from '../analytics/conversion-recorder.ts';
@@ -87,19 +86,13 @@ export function historyEnd(now: number): number {
 }
 
 /**
- * Runs the seeding with SQLite's commits unsynced (`synchronous = NORMAL` in WAL mode: a crash may
- * lose the last commits, never the file's consistency), so thousands of small commits take seconds.
- * PostgreSQL is left as it is.
+ * Runs the seeding with SQLite's commits synced once at the end, not one by one (wal-sync.ts): a
+ * crash meanwhile may lose the last commits, never the file's consistency, and the history is
+ * written before the node listens, so no one was answered for them. Thousands of small commits
+ * then take seconds. PostgreSQL, and a SQLite store at `normal`, are left as they are.
  */
-async function withoutSyncs(store: Store, write: () => Promise<void>): Promise<void> {
-  if (store.kind !== 'sqlite') return write();
-  const mode = await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(store.db);
-  await sql`PRAGMA synchronous = NORMAL`.execute(store.db);
-  try {
-    await write();
-  } finally {
-    await sql.raw(`PRAGMA synchronous = ${Number(mode.rows[0]?.synchronous ?? 2)}`).execute(store.db);
-  }
+function withoutSyncs(store: Store, write: () => Promise<void>): Promise<void> {
+  return store.walSync ? store.walSync.unsyncedDuring(write) : write();
 }
 
 async function inChunks<T>(rows: readonly T[], write: (chunk: T[]) => Promise<unknown>): Promise<void> {

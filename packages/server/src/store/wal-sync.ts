@@ -28,14 +28,34 @@ export class WalSync {
     private readonly flush: Fsync = fdatasync,
   ) {}
 
+  /** Open `unsyncedDuring` sections: while any is, commits are not synced one by one. */
+  private unsynced = 0;
+
   /** Resolves once everything committed before this call is on disk. */
   sync(): Promise<void> {
+    if (this.unsynced > 0) return Promise.resolve();
     if (!this.running) return this.start();
     this.queued ??= this.running.then(
       () => this.next(),
       () => this.next(),
     );
     return this.queued;
+  }
+
+  /**
+   * Runs a bulk load (the demo's month of history) with its commits synced once at the end, not one
+   * by one: thousands of small commits then take seconds, not a flush each. A crash meanwhile may
+   * lose the section's last commits, never the file's consistency (`synchronous = NORMAL`). Only
+   * for writes no client has been answered for: every commit of the section is answered unsynced.
+   */
+  async unsyncedDuring<T>(write: () => Promise<T>): Promise<T> {
+    this.unsynced++;
+    try {
+      return await write();
+    } finally {
+      this.unsynced--;
+      if (this.unsynced === 0) await this.sync();
+    }
   }
 
   private next(): Promise<void> {

@@ -18,6 +18,8 @@ export function startCli(
   args: string[],
   env: Record<string, string>,
   ready: RegExp,
+  /** How long it may take to print `ready`; the demo writes a month of history first. */
+  timeoutMs = 60_000,
 ): Promise<{ child: ChildProcess; output: () => string }> {
   const child = spawn(process.execPath, [BECKON_BIN, ...args], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
@@ -25,10 +27,12 @@ export function startCli(
   });
   let out = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`timed out waiting for ${ready}; output:\n${out}`)),
-      60_000,
-    );
+    // A child that never got ready is killed: left running, it would hold its ports (the demo's
+    // SMTP listener on 2525) and fail the next start, in this run and the next.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`timed out waiting for ${ready}; output:\n${out}`));
+    }, timeoutMs);
     const onData = (d: Buffer) => {
       out += d.toString();
       if (ready.test(out)) {
