@@ -88,6 +88,10 @@ describe('the purchase score in the console (Chromium)', () => {
     await page.getByTestId('model-active').waitFor();
     assert.equal(await page.getByTestId('model-source').textContent(), 'Pre-trained default');
     assert.ok(await page.getByTestId('model-train').isEnabled(), 'the demo history is enough to train on');
+    assert.equal(
+      await page.getByTestId('model-train-uplift').textContent(),
+      'Train now also retrains the uplift models of the campaigns that target by predicted uplift.',
+    );
     // The site's own section label, counted as product pages from now on.
     const kinds = page.getByTestId('model-page-kinds');
     await kinds.getByLabel('Section label').fill('lookbook');

@@ -6,7 +6,13 @@ export const getModel = () => request<ModelStatus>('GET', '/api/v1/model');
 
 /** Starts training now; the run's result shows in `getModel` when it is over. */
 export const startTraining = () =>
-  request<{ running: boolean; startedAt: string }>('POST', '/api/v1/model/train', { body: {} });
+  request<{ running: boolean; startedAt: string; upliftCampaignIds: string[] }>(
+    'POST',
+    '/api/v1/model/train',
+    {
+      body: {},
+    },
+  );
 
 export type { TrainingRun };
 

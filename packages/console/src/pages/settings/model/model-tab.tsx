@@ -27,6 +27,8 @@ export function ModelTab() {
   const model = useResource(getModel);
   const [starting, setStarting] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
+  /** Campaigns whose uplift models the last "Train now" retrains too. */
+  const [upliftCampaigns, setUpliftCampaigns] = useState<number | null>(null);
   const running = model.data?.training.running ?? false;
 
   // While a run is in progress, look again every two seconds for its result.
@@ -40,7 +42,8 @@ export function ModelTab() {
     setStarting(true);
     setFailure(null);
     try {
-      await startTraining();
+      const started = await startTraining();
+      setUpliftCampaigns(started.upliftCampaignIds.length);
       model.reload();
     } catch (error) {
       setFailure(errorMessage(error));
@@ -73,6 +76,7 @@ export function ModelTab() {
               starting={starting || running}
               failure={failure}
               onTrain={train}
+              upliftCampaigns={upliftCampaigns}
             />
             <TrainingHistory runs={model.data.training.history} />
           </div>
@@ -203,12 +207,14 @@ function TrainingCard({
   starting,
   failure,
   onTrain,
+  upliftCampaigns,
 }: {
   status: ModelStatus;
   manager: boolean;
   starting: boolean;
   failure: string | null;
   onTrain: () => void;
+  upliftCampaigns: number | null;
 }) {
   const t = useT();
   const { data, training } = status;
@@ -278,6 +284,18 @@ function TrainingCard({
                   'A new model replaces the current one only if it predicts the most recent sessions at least as well.',
                 )}
       </p>
+      {manager && (
+        <p className="model-footnote" data-testid="model-train-uplift">
+          {training.running && upliftCampaigns
+            ? t(
+                'The uplift models of {campaigns, plural, one {# campaign} other {# campaigns}} that target by predicted uplift are retrained with it.',
+                { campaigns: upliftCampaigns },
+              )
+            : t(
+                'Train now also retrains the uplift models of the campaigns that target by predicted uplift.',
+              )}
+        </p>
+      )}
       {failure && (
         <p className="alert alert-error model-alert" role="alert">
           {failure}
