@@ -25,7 +25,7 @@ export function startChildServer(
   file: string,
   env: Record<string, string> = {},
   args: string[] = [],
-  opts: { openFiles?: number } = {},
+  opts: { openFiles?: number; startTimeoutMs?: number } = {},
 ): Promise<ChildServer> {
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawnNode([...nodeArgs, '--import', 'tsx', file, ...args], env, opts.openFiles, [
@@ -37,7 +37,7 @@ export function startChildServer(
     let out = '';
     const timer = setTimeout(
       () => reject(new Error(`${file} did not start: ${out}`)),
-      Number(process.env.BENCH_START_TIMEOUT_MS ?? 60_000),
+      Number(process.env.BENCH_START_TIMEOUT_MS ?? opts.startTimeoutMs ?? 60_000),
     );
     const onData = (d: Buffer) => {
       out += d.toString();

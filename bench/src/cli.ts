@@ -2,7 +2,8 @@
 // Runs the workloads (docs/benchmarks.md), stores each result in bench/results/NAME.json and
 // regenerates BENCHMARKS.md from all results. With --runs N each workload runs N times and every
 // numeric figure recorded is the median of its N values. With --json the last line printed is the result.
-// Without a NAME every workload runs except `scaleout` (several nodes on PostgreSQL + Redis).
+// Without a NAME every workload runs except `scaleout` (several nodes on PostgreSQL + Redis) and
+// `broadcast` (100,000 recipients and a segment count over 1 M contacts take many minutes).
 import { existsSync } from 'node:fs';
 import { writeReport, writeResult } from './report.ts';
 import { median, round } from './stats.ts';
@@ -21,11 +22,12 @@ export const WORKLOADS = [
   'channels',
   'voice',
   'webhooks',
+  'broadcast',
   'scaleout',
 ] as const;
 
 /** Workloads too slow (or needing PostgreSQL and Redis) for the default `npm run bench`; run them by name. */
-const ON_REQUEST: readonly string[] = ['scaleout'];
+const ON_REQUEST: readonly string[] = ['broadcast', 'scaleout'];
 
 function parseArgs(argv: string[]) {
   const names: string[] = [];

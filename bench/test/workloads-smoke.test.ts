@@ -117,6 +117,34 @@ describe('bench workloads (smoke)', () => {
     assert.equal(r.deliveries_missing, 0, 'a delivery answered 200 never reached an agent');
   });
 
+  it('broadcast: every recipient outside the holdout gets exactly one message at the provider sinks', async () => {
+    const run = await load('broadcast');
+    const r = await run({
+      duration: 1,
+      flags: { recipients: '200', 'segment-contacts': '2000', pairs: '4', warmup: '0.5' },
+      log: quiet,
+    });
+    assertFigures(r, 'broadcast', [
+      'recipients',
+      'sent',
+      'duplicates',
+      'skipped',
+      'held_out',
+      'peak_rss_mb',
+      'chat_half_load_p99_ms',
+      'segment_count_ms_1m',
+    ]);
+    assert.equal(r.finished, true, 'the broadcast did not finish');
+    assert.equal(r.segment_count_contacts, 2000);
+    assert.equal(r.duplicates, 0, 'a contact got two messages');
+    assert.equal(r.skipped, 0, 'every seeded contact is reachable');
+    assert.equal(r.missing, 0, 'a recipient outside the holdout got nothing');
+    assert.equal(r.wrong_channel, 0, 'a contact got another channel than the order gives');
+    assert.ok((r.held_out as number) > 0 && (r.held_out as number) < 60, `held out ${r.held_out}`);
+    assert.equal((r.sent as number) + (r.held_out as number), 200);
+    assert.equal(r.chat_errors, 0);
+  });
+
   it('ingest: the W1 generator still drives the relay and a node', async () => {
     const run = await load('ingest');
     // Two seconds a phase: on a machine loaded to 20 runnable processes, the half-load phase of a

@@ -17,6 +17,8 @@ export interface ChatRun {
   p99Ms: number;
   /** Agent → visitor latency. */
   agentP99Ms: number;
+  /** Every visitor → agent latency of the window (ms), to merge windows. */
+  visitorToAgentMs: number[];
   /** Client processes' CPU, summed, as % of one core. */
   clientCpuPercent: number;
   /** Server processes' CPU during the window, summed, as % of one core. */
@@ -119,6 +121,7 @@ export class ChatClients {
       p50Ms: percentile(v2a, 50),
       p99Ms: percentile(v2a, 99),
       agentP99Ms: percentile(a2v, 99),
+      visitorToAgentMs: v2a,
       clientCpuPercent: (detail.cpuSeconds / elapsed) * 100,
       serverCpuPercent: ((cpu1.all - cpu0.all) / options.seconds) * 100,
       serverMainThreadCpuPercent: ((cpu1.main - cpu0.main) / options.seconds) * 100,

@@ -20,6 +20,8 @@ export interface BeckonNodesOptions {
   chatPairs?: number;
   /** Extra environment for the node processes (e.g. a setting compared A/B). */
   env?: Record<string, string>;
+  /** How long the first node may take to seed and listen (ms; a large seed takes longer than 60 s). */
+  startTimeoutMs?: number;
 }
 
 /** Running Beckon node processes over one store. */
@@ -71,7 +73,7 @@ export async function startBeckonNodes(o: BeckonNodesOptions = {}): Promise<Beck
     if (schema) await dropSchema(schema);
   };
   try {
-    servers.push(await startChildServer(BECKON, env));
+    servers.push(await startChildServer(BECKON, env, [], { startTimeoutMs: o.startTimeoutMs }));
     for (let i = 1; i < n; i++) servers.push(await startChildServer(BECKON, { ...env, BENCH_SEED: '0' }));
   } catch (err) {
     await stop().catch(() => {});

@@ -3,7 +3,8 @@
 // Sales skill online and connected (so chat engagements can be offered), rate limits off
 // (every socket comes from 127.0.0.1). BENCH_CHAT_PAIRS=N adds W3's agents (printed as
 // `chat [JSON]`). BENCH_MESSAGING=1 seeds W8 (messaging-seed.ts; BENCH_APP_PAIRS app agents),
-// printed as `messaging JSON`. BENCH_CHANNELS=1 seeds W9 (channels-seed.ts), printed as `channels JSON`. Scale-out: BENCH_DATABASE_URL with BENCH_PG_SCHEMA, BENCH_REDIS_URL, and
+// printed as `messaging JSON`. BENCH_CHANNELS=1 seeds W9 (channels-seed.ts), printed as `channels JSON`.
+// BENCH_BROADCAST_CONTACTS=N seeds W12's audience (broadcast-seed.ts), printed as `broadcast JSON`. Scale-out: BENCH_DATABASE_URL with BENCH_PG_SCHEMA, BENCH_REDIS_URL, and
 // BENCH_SEED=0 on every node but the first. BENCH_WEBHOOK_URL: a webhook endpoint taking every message. Prints `site KEY` (when seeding) then `listening PORT`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { loadConfig } from '../../../packages/server/src/config.ts';
 import { createNode } from '../../../packages/server/src/node.ts';
 import { NO_RATE_LIMITS } from '../../../packages/server/test/helpers/no-rate-limits.ts';
 import { seedBenchAccount } from './bench-account.ts';
+import { seedBroadcast } from './broadcast-seed.ts';
 import { seedChannels } from './channels-seed.ts';
 import { seedChatAgents } from './chat-seed.ts';
 import { seedMessaging } from './messaging-seed.ts';
@@ -60,6 +62,11 @@ if (process.env.BENCH_SEED !== '0') {
       Number(process.env.BENCH_CHANNEL_CAPACITY ?? 10),
     );
     process.stdout.write(`channels ${JSON.stringify(seed)}\n`);
+  }
+  if (process.env.BENCH_BROADCAST_CONTACTS) {
+    const n = Number(process.env.BENCH_BROADCAST_CONTACTS);
+    const seed = await seedBroadcast(node.ctx.store, bench.accountId, n);
+    process.stdout.write(`broadcast ${JSON.stringify(seed)}\n`);
   }
 }
 const url = await node.listen();
