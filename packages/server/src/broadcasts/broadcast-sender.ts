@@ -82,9 +82,11 @@ type Rendered =
 
 /**
  * Sends broadcasts. Each broadcast has one job row, claimed under a lease, so one node at a time
- * pages through its segment in contact id order. For each contact it writes the recipient row
- * (keyed by broadcast and contact) and, in the same transaction, the message's conversation and
- * outbox row: a contact is queued once or not at all. After each page the job saves the last
+ * pages through its segment in contact id order. A page is one transaction: each contact's
+ * recipient row (keyed by broadcast and contact) and, for those queued, the message's
+ * conversation and outbox row, due at a sending time booked against the account's throughput
+ * after quiet hours and the contact's local time: a contact is queued once or not at all. The
+ * frequency cap is read once per page. After each page the job saves the last
  * contact id and renews its lease; a node that dies loses the lease, and the next node starts
  * after the last saved page, skipping the contacts of the unsaved one that have a row already.
  */
