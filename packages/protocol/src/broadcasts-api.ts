@@ -66,6 +66,8 @@ export const BroadcastBody = Type.Object(
     skillId: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
     /** When it goes out; absent: now. */
     sendAt: Type.Optional(Iso),
+    /** Send at `sendAt`'s wall-clock time (in the account's zone) in each contact's own zone. */
+    localTime: Type.Optional(Type.Boolean()),
     /** The share of the segment kept out of the send and recorded, to measure against. */
     holdoutPercent: Type.Optional(Type.Integer({ minimum: 0, maximum: 50, default: 10 })),
     /** `draft` keeps it unsent until it is changed; default `scheduled`. */
@@ -125,6 +127,7 @@ export const BroadcastView = Type.Object({
   content: BroadcastContent,
   skillId: Nullable(Type.String()),
   holdoutPercent: Type.Integer(),
+  localTime: Type.Boolean(),
   status: BroadcastStatusSchema,
   sendAt: Iso,
   startedAt: Nullable(Iso),

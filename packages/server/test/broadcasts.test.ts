@@ -4,18 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import pino from 'pino';
 import { inHoldout } from '../src/broadcasts/broadcast-sender.ts';
 import { broadcastSenderOf } from '../src/broadcasts/broadcasts-feature.ts';
-import { loadConfig } from '../src/config.ts';
-import { type BeckonNode, createNode } from '../src/node.ts';
-import { OUTBOX_TEST_ENV } from './channel-contract.ts';
+import type { BeckonNode } from '../src/node.ts';
 import { newTenant } from './engagement-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { eventually } from './helpers/chat-fixtures.ts';
 import { SAMPLE_TEMPLATES, startGraphApi } from './helpers/graph-api-server.ts';
-import { dropSchema, newSchemaName, postgresSkipReason, TEST_PG_URL } from './helpers/postgres.ts';
+import { dropSchema, newSchemaName, postgresSkipReason } from './helpers/postgres.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
+import { broadcastTestEnv, startNodeOn as startNode } from './helpers/store-node.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 import { postSigned, smsFields, startTwilioApi, TWILIO } from './helpers/twilio-server.ts';
 
@@ -64,16 +62,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     let waConn = '';
     let smsConn = '';
     let smsHook = '';
-    const env = () => ({
-      ...OUTBOX_TEST_ENV,
-      BECKON_OUTBOX_LEASE_MS: '10000',
-      BECKON_EMAIL_DOMAIN: 'demo.beckon.local',
-      BECKON_EMAIL_FROM: 'Demo Store <support@demo.beckon.local>',
-      BECKON_SMTP_URL: sink.url,
-      BECKON_BROADCAST_POLL_MS: '50',
-      BECKON_BROADCAST_LEASE_MS: '1500',
-      BECKON_BROADCAST_PAGE: '5',
-    });
+    const env = () => ({ ...broadcastTestEnv(sink.url), BECKON_OUTBOX_LEASE_MS: '10000' });
     /** The node the test talks to (the restart test swaps in its own). */
     let node: BeckonNode;
     const store = () => node.ctx.store;
@@ -498,10 +487,14 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           .where('id', '=', id)
           .execute();
         const dead = broadcastSenderOf(srv.node.ctx)!;
-        // write the dead node's rows through the sender's own code path: one contact at a time
-        const reach = (dead as unknown as { reach(b: unknown, c: string): Promise<void> }).reach.bind(dead);
+        // write the dead node's rows through the sender's own code path: its saved page, then the
+        // part of the next one it committed
+        const reachPage = (
+          dead as unknown as { reachPage(b: unknown, c: readonly string[]): Promise<void> }
+        ).reachPage.bind(dead);
         const rec = await store().broadcasts.get(t.accountId, id);
-        for (const c of ids.slice(0, 8)) await reach(rec, c);
+        await reachPage(rec, ids.slice(0, 5));
+        await reachPage(rec, ids.slice(5, 8));
         sender.start();
         const b = await finished(id);
         assert.equal(b.funnel.targeted, made.length);
@@ -512,22 +505,4 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       }
     });
   });
-}
-
-/** A node on the SQLite file in `dataDir`, or on the PostgreSQL schema `schema`. */
-async function startNode(
-  kind: 'sqlite' | 'postgres',
-  dataDir: string,
-  schema: string | undefined,
-  env: Record<string, string>,
-): Promise<BeckonNode> {
-  const config = loadConfig(
-    { port: 0, host: '127.0.0.1', dataDir, databaseUrl: '', logLevel: 'silent' },
-    { BECKON_AGENT_PRESENCE_GRACE_MS: '0', BECKON_EGRESS_ALLOW_PRIVATE: '1', ...env },
-  );
-  config.databaseUrl = kind === 'postgres' ? TEST_PG_URL : undefined;
-  config.prettyLogs = false;
-  const node = await createNode(config, { logger: pino({ level: 'silent' }), pgSchema: schema });
-  await node.listen();
-  return node;
 }

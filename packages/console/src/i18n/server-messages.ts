@@ -38,8 +38,11 @@ export const EXACT: Readonly<Record<string, Say>> = {
   '/id: campaign ids are chosen by the server': () => t('/id: campaign ids are chosen by the server.'),
   '/id: cannot be changed': () => t('/id: cannot be changed.'),
   '/phone: not a phone number': () => t('/phone: not a phone number.'),
+  '/quietHours: from and to are the same time; leave quiet hours out instead': () =>
+    t('/quietHours: from and to are the same time; leave quiet hours out instead.'),
   '/sessionId: invalid id': () => t('/sessionId: invalid id.'),
   '/since: not a time': () => t('/since: not a time.'),
+  '/timeZone: not an IANA time zone': () => t('/timeZone: not an IANA time zone.'),
   '/url: a Slack incoming webhook is https': () => t('/url: a Slack incoming webhook is https.'),
   '/url: must be http or https': () => t('/url: must be http or https.'),
   '/url: must not hold a user or password': () => t('/url: must not hold a user or password.'),

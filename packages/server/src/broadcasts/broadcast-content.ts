@@ -74,6 +74,8 @@ export async function checkBroadcast(
     if (scheduledAt < now - 60_000) throw invalid('/sendAt', 'is in the past');
     scheduledAt = Math.max(scheduledAt, now);
   }
+  if (b.localTime && b.sendAt === undefined)
+    throw invalid('/localTime', "needs a sendAt: its wall-clock time is used in each contact's zone");
   for (const channel of b.channels)
     if (!b.content[channel]) throw invalid(`/content/${channel}`, 'required: the channel is in the order');
   const { whatsapp, sms, email } = b.content;

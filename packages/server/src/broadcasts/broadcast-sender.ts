@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SegmentFilter } from '@beckon/protocol';
 import type { BroadcastChannel } from '@beckon/protocol/broadcasts-api';
+import { isTimeZone } from '@beckon/protocol/campaign-validation';
 import type { Conversation } from '@beckon/protocol/chat-api';
 import type { Contact } from '@beckon/protocol/contacts-api';
 import type { WhatsAppTemplate } from '@beckon/protocol/whatsapp-templates';
@@ -9,12 +10,19 @@ import { templateMessage } from '../channels/whatsapp/whatsapp-templates.ts';
 import { newVisitorToken } from '../conversations/visitor-token.ts';
 import type { Logger } from '../logger.ts';
 import { LeaseWorker } from '../ops/lease-worker.ts';
-import type { BroadcastJobRow, BroadcastRecord, NewRecipient } from '../store/broadcasts-repo.ts';
+import type {
+  BroadcastJobRow,
+  BroadcastRecord,
+  NewRecipient,
+  PlannedRecipient,
+} from '../store/broadcasts-repo.ts';
 import type { ChannelConnection } from '../store/channel-connections-repo.ts';
 import { claimDue } from '../store/lease-claim.ts';
 import type { Database } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
 import { broadcastTemplate, render } from './broadcast-content.ts';
+import { afterQuietHours, sameLocalTime } from './send-clock.ts';
+import { type Guardrails, guardrailsOf } from './sending-settings.ts';
 
 export interface BroadcastSenderOptions {
   /** How often due broadcasts are looked for (ms). */
@@ -46,6 +54,24 @@ export function inHoldout(broadcastId: string, contactId: string, percent: numbe
   return (h.readUInt32BE(0) / 2 ** 32) * 100 < percent;
 }
 
+const DAY_MS = 86_400_000;
+
+/** What one page reads once for all its contacts. */
+interface PageContext {
+  now: number;
+  guardrails: Guardrails;
+  /** Broadcast messages each contact was queued within the frequency cap's days. */
+  recent: Map<string, number>;
+  /** The zone of each contact's latest visit, where one is known. */
+  zones: Map<string, string>;
+}
+
+/** A contact's own zone: a `timeZone` attribute naming an IANA zone. */
+function zoneOfContact(contact: Contact): string | undefined {
+  const tz = contact.attributes.timeZone ?? contact.attributes.timezone;
+  return typeof tz === 'string' && isTimeZone(tz) ? tz : undefined;
+}
+
 /** How a contact is reached, or why not. */
 type Choice = { channel: BroadcastChannel; connection: ChannelConnection | null } | { skip: string };
 
@@ -56,9 +82,11 @@ type Rendered =
 
 /**
  * Sends broadcasts. Each broadcast has one job row, claimed under a lease, so one node at a time
- * pages through its segment in contact id order. For each contact it writes the recipient row
- * (keyed by broadcast and contact) and, in the same transaction, the message's conversation and
- * outbox row: a contact is queued once or not at all. After each page the job saves the last
+ * pages through its segment in contact id order. A page is one transaction: each contact's
+ * recipient row (keyed by broadcast and contact) and, for those queued, the message's
+ * conversation and outbox row, due at a sending time booked against the account's throughput
+ * after quiet hours and the contact's local time: a contact is queued once or not at all. The
+ * frequency cap is read once per page. After each page the job saves the last
  * contact id and renews its lease; a node that dies loses the lease, and the next node starts
  * after the last saved page, skipping the contacts of the unsaved one that have a row already.
  */
@@ -121,7 +149,10 @@ export class BroadcastSender {
       if (ids.length === 0) break;
       const done = await store.broadcasts.recorded(b.id, ids);
       try {
-        for (const id of ids) if (!done.has(id)) await this.reach(b, id);
+        await this.reachPage(
+          b,
+          ids.filter((id) => !done.has(id)),
+        );
       } finally {
         this.templates.delete(b.id);
         this.connections.clear();
@@ -140,10 +171,40 @@ export class BroadcastSender {
     this.d.log.info({ broadcastId: b.id }, 'broadcast sent');
   }
 
-  /** One contact: held out, skipped with the reason, or queued on its first reachable channel. */
-  private async reach(b: BroadcastRecord, contactId: string): Promise<void> {
+  /**
+   * One page of contacts, written in one transaction: each contact's recipient row and, for those
+   * queued, the message with its sending time (see `plan`).
+   */
+  private async reachPage(b: BroadcastRecord, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
     const { store } = this.d;
     const now = Date.now();
+    const g = await guardrailsOf(store, b.accountId);
+    const page: PageContext = {
+      now,
+      guardrails: g,
+      recent: g.cap
+        ? await store.broadcasts.recentMessages(b.accountId, ids, now - g.cap.days * DAY_MS, b.id)
+        : new Map(),
+      zones: b.localTime || g.quiet ? await store.broadcasts.visitedZones(b.accountId, ids) : new Map(),
+    };
+    const plans: PlannedRecipient[] = [];
+    for (const id of ids) plans.push(await this.plan(b, id, page));
+    const started = await store.broadcasts.recordPage(plans, async (trx, accountId, channel, from, n) => {
+      const perMinute = g.perMinute[channel as BroadcastChannel];
+      return { times: await store.sendSlots.book(trx, accountId, channel, from, n, perMinute), perMinute };
+    });
+    for (const conversation of started) this.d.started?.(b.accountId, conversation);
+  }
+
+  /**
+   * What becomes of one contact: held out; skipped with the reason (no reachable channel, a
+   * missing value, the frequency cap); or queued on their first reachable channel, not before
+   * the broadcast's time (in their zone, for a local-time send) nor in quiet hours.
+   */
+  private async plan(b: BroadcastRecord, contactId: string, page: PageContext): Promise<PlannedRecipient> {
+    const { store } = this.d;
+    const { now, guardrails: g } = page;
     const base: NewRecipient = {
       broadcast_id: b.id,
       contact_id: contactId,
@@ -154,72 +215,57 @@ export class BroadcastSender {
       reason: null,
       created_at: now,
     };
-    if (inHoldout(b.id, contactId, b.holdoutPercent)) {
-      await store.broadcasts.record({ ...base, arm: 'holdout', state: 'held_out' });
-      return;
-    }
+    if (inHoldout(b.id, contactId, b.holdoutPercent))
+      return { row: { ...base, arm: 'holdout', state: 'held_out' } };
     const contact = await store.contacts.find(b.accountId, contactId);
-    if (!contact) {
-      await store.broadcasts.record({ ...base, reason: 'contact gone' });
-      return;
-    }
+    if (!contact) return { row: { ...base, reason: 'contact gone' } };
     const choice = await this.choose(b, contact);
-    if ('skip' in choice) {
-      await store.broadcasts.record({ ...base, reason: choice.skip });
-      return;
-    }
+    if ('skip' in choice) return { row: { ...base, reason: choice.skip } };
     let message: Rendered;
     try {
       message = await this.render(b, choice.channel, contact);
     } catch (err) {
-      await store.broadcasts.record({
-        ...base,
-        channel: choice.channel,
-        reason: String((err as Error)?.message ?? err),
-      });
-      return;
+      return { row: { ...base, channel: choice.channel, reason: String((err as Error)?.message ?? err) } };
     }
-    if ('missing' in message) {
-      await store.broadcasts.record({ ...base, channel: choice.channel, reason: `no ${message.missing}` });
-      return;
-    }
+    if ('missing' in message)
+      return { row: { ...base, channel: choice.channel, reason: `no ${message.missing}` } };
+    if (g.cap && (page.recent.get(contactId) ?? 0) >= g.cap.messages)
+      return { row: { ...base, channel: choice.channel, reason: 'frequency cap' } };
+    const zone = zoneOfContact(contact) ?? page.zones.get(contactId) ?? g.timeZone;
+    let at = b.localTime ? sameLocalTime(b.scheduledAt, g.timeZone, zone) : b.scheduledAt;
+    at = Math.max(at, now);
+    if (g.quiet) at = afterQuietHours(at, zone, g.quiet);
     const skillId =
       b.skillId ?? choice.connection?.defaultSkillId ?? (await this.d.chooseSkill?.(b.accountId)) ?? null;
-    let conversation: Conversation | undefined;
-    await store.broadcasts.record(
-      { ...base, channel: choice.channel, state: 'queued' },
-      async (trx: Kysely<Database>) => {
-        conversation = await store.conversations.create(
-          {
-            accountId: b.accountId,
-            siteId: null,
-            visitorId: null,
-            channel: choice.channel,
-            source: 'invitation',
-            skillId,
-            // A broadcast's message waits resolved: the customer's answer opens it in its skill.
-            status: 'closed',
-            closedBy: 'campaign',
-            visitorName: contact.name,
-            visitorEmail: choice.channel === 'email' ? contact.email : null,
-            topic: message.topic,
-            contactId: contact.id,
-            connectionId: choice.connection?.id ?? null,
-            tokenHash: newVisitorToken().hash,
-            invitation: {
-              text: message.text,
-              from: null,
-              echoId: `${b.id}:${contact.id}`,
-              ...(message.payload ? { outboxPayload: JSON.stringify(message.payload) } : {}),
-            },
+    const queue = (trx: Kysely<Database>) =>
+      store.conversations.create(
+        {
+          accountId: b.accountId,
+          siteId: null,
+          visitorId: null,
+          channel: choice.channel,
+          source: 'invitation',
+          skillId,
+          // A broadcast's message waits resolved: the customer's answer opens it in its skill.
+          status: 'closed',
+          closedBy: 'campaign',
+          visitorName: contact.name,
+          visitorEmail: choice.channel === 'email' ? contact.email : null,
+          topic: message.topic,
+          contactId: contact.id,
+          connectionId: choice.connection?.id ?? null,
+          tokenHash: newVisitorToken().hash,
+          invitation: {
+            text: message.text,
+            from: null,
+            echoId: `${b.id}:${contact.id}`,
+            ...(message.payload ? { outboxPayload: JSON.stringify(message.payload) } : {}),
           },
-          now,
-          trx,
-        );
-        return { conversationId: conversation.id };
-      },
-    );
-    if (conversation) this.d.started?.(b.accountId, conversation);
+        },
+        now,
+        trx,
+      );
+    return { row: { ...base, channel: choice.channel, state: 'queued' }, send: { at, queue } };
   }
 
   /**

@@ -6,6 +6,11 @@ import {
   BroadcastRecipientsQuery,
   BroadcastView,
 } from '@beckon/protocol/broadcasts-api';
+import {
+  SendingSettings,
+  SendingSettingsBody,
+  type SendingSettingsBody as SendingSettingsBodyInput,
+} from '@beckon/protocol/sending-settings-api';
 import { ADMINS, ALL_ROLES, authOf, requireRole } from '../auth/auth-context.ts';
 import type { AppContext } from '../context.ts';
 import { chatOf } from '../conversations/chat-module.ts';
@@ -15,6 +20,8 @@ import { IdParams, replies, security } from '../web/responses.ts';
 import type { App } from '../web/types.ts';
 import { checkBroadcast } from './broadcast-content.ts';
 import { BroadcastSender } from './broadcast-sender.ts';
+import { earliestLocalTime } from './send-clock.ts';
+import { changeSendingSettings, guardrailsOf, sendingSettingsView } from './sending-settings.ts';
 
 const senders = new WeakMap<AppContext, BroadcastSender>();
 
@@ -33,6 +40,7 @@ async function viewOf(store: Store, b: BroadcastRecord): Promise<BroadcastView> 
     content: b.content,
     skillId: b.skillId,
     holdoutPercent: b.holdoutPercent,
+    localTime: b.localTime,
     status: b.status,
     sendAt: new Date(b.scheduledAt).toISOString(),
     startedAt: isoOf(b.startedAt),
@@ -72,6 +80,11 @@ export function broadcastsFeature(app: App, ctx: AppContext): void {
       const body = req.body as BroadcastInput;
       const now = Date.now();
       const { filter, scheduledAt } = await checkBroadcast(store, accountId, body, now);
+      const localTime = body.localTime ?? false;
+      // A local-time send starts when the first zone (UTC+14) reaches its wall-clock time.
+      const startAt = localTime
+        ? Math.max(now, earliestLocalTime(scheduledAt, (await guardrailsOf(store, accountId)).timeZone))
+        : scheduledAt;
       const created = await store.broadcasts.create(
         accountId,
         {
@@ -82,12 +95,14 @@ export function broadcastsFeature(app: App, ctx: AppContext): void {
           content: body.content,
           skillId: body.skillId ?? null,
           holdoutPercent: body.holdoutPercent ?? 10,
+          localTime,
           status: body.status ?? 'scheduled',
           scheduledAt,
+          startAt,
         },
         now,
       );
-      if (scheduledAt <= now) senders.get(ctx)?.wake();
+      if (startAt <= now) senders.get(ctx)?.wake();
       return reply.code(201).send(await viewOf(store, created));
     },
   );
@@ -166,6 +181,41 @@ export function broadcastsFeature(app: App, ctx: AppContext): void {
     },
     async (req) =>
       viewOf(store, await store.broadcasts.cancel(authOf(req).accountId, req.params.id, Date.now())),
+  );
+
+  app.get(
+    '/api/v1/account/sending',
+    {
+      ...readers,
+      schema: {
+        tags: ['account'],
+        security,
+        summary: "The account's broadcast guardrails: throughput per channel, quiet hours, frequency cap",
+        response: replies(200, SendingSettings),
+      },
+    },
+    async (req) => sendingSettingsView(store, authOf(req).accountId),
+  );
+
+  app.put(
+    '/api/v1/account/sending',
+    {
+      ...admins,
+      schema: {
+        tags: ['account'],
+        security,
+        summary: "Change the account's broadcast guardrails; fields left out keep theirs",
+        description:
+          "Throughput is shared by every node: each message is booked a sending time. Quiet hours are in each contact's zone (else `timeZone`). `null` turns quiet hours or the frequency cap off.",
+        body: SendingSettingsBody,
+        response: replies(200, SendingSettings),
+      },
+    },
+    async (req) => {
+      const { accountId } = authOf(req);
+      await changeSendingSettings(store, accountId, req.body as SendingSettingsBodyInput, Date.now());
+      return sendingSettingsView(store, accountId);
+    },
   );
 
   const opts = ctx.config.broadcasts;

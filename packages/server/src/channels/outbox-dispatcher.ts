@@ -9,6 +9,8 @@ import { DEFAULT_OUTBOX_OPTIONS, type OutboxOptions } from './outbox-config.ts';
 
 /** The longest Retry-After honoured: a provider asking for more is tried again after a day. */
 const MAX_PROVIDER_WAIT_MS = 86_400_000;
+/** The longest a paced message waits for its moment in hand; further off, it is put off to it. */
+const MAX_PACE_WAIT_MS = 5_000;
 
 export { backoffMs };
 
@@ -60,8 +62,36 @@ export class OutboxDispatcher {
     this.worker.wake();
   }
 
+  /**
+   * A broadcast's message keeps its account's pace on the channel: it takes the next moment from
+   * the store (shared by every node) and waits for it, or, when that is further off than a short
+   * wait, is put off to it holding it. A held moment is used when the row comes due, unless the
+   * row comes later than a poll and half a step after it (this node stalled): then, as after a
+   * wait that overslept, it takes a new one, so messages that fell due together never bunch up.
+   */
+  private async pace(row: OutboxRow): Promise<'go' | 'postponed'> {
+    const perMinute = Number(row.pace_per_minute ?? 0);
+    if (perMinute <= 0) return 'go';
+    const step = 60_000 / perMinute;
+    const late = (at: number) => Date.now() - at > this.opts.pollMs + step / 2 + 20;
+    let at = row.paced_at === null ? null : Number(row.paced_at);
+    for (let tries = 0; tries < 3; tries++) {
+      if (at === null || late(at))
+        at = await this.store.sendSlots.pace(row.account_id, row.channel, Date.now(), step);
+      const wait = at - Date.now();
+      if (wait > Math.min(MAX_PACE_WAIT_MS, this.opts.leaseMs / 4)) {
+        await this.store.outbox.postpone(row, at, Date.now());
+        return 'postponed';
+      }
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (!late(at)) break;
+    }
+    return 'go';
+  }
+
   /** Sends one claimed row and settles it. */
   private async deliver(row: OutboxRow): Promise<void> {
+    if ((await this.pace(row)) === 'postponed') return;
     const channel = this.registry.get(row.channel);
     if (!channel) return this.settleFailure(row, `no channel for ${row.channel} is set up`, false);
     const msg = await this.outbound(row);

@@ -1,3 +1,4 @@
+import type { ColumnType } from 'kysely';
 import type { Millis } from './schema.ts';
 
 /** Where a broadcast is: being written, waiting for its time, going out, done or stopped. */
@@ -18,6 +19,8 @@ export interface BroadcastsTable {
   /** The skill a reply's conversation joins; null: the channel's default. */
   skill_id: string | null;
   holdout_percent: number;
+  /** 1: the send time's wall clock is used in each contact's zone (0062). */
+  local_time: ColumnType<number, number | undefined, number>;
   status: BroadcastStatus;
   /** When it goes out (the time it was created, for "now"). */
   scheduled_at: Millis;
@@ -61,4 +64,38 @@ export interface BroadcastRecipientsTable {
   conversation_id: string | null;
   outbox_id: string | null;
   created_at: Millis;
+}
+
+/** An account's sending guardrails (0062); a null column takes its default (sending-settings.ts). */
+export interface SendingSettingsTable {
+  account_id: string;
+  /** IANA zone for quiet hours and local-time sends of contacts whose zone is unknown. */
+  time_zone: string | null;
+  /** Quiet hours as minutes of the day; both null: none. `quiet_to` at or before `quiet_from` runs overnight. */
+  quiet_from: number | null;
+  quiet_to: number | null;
+  whatsapp_per_second: number | null;
+  sms_per_second: number | null;
+  email_per_minute: number | null;
+  /** At most `cap_messages` broadcast messages per contact in `cap_days` days; null: no cap. */
+  cap_messages: number | null;
+  cap_days: number | null;
+  updated_at: Millis;
+}
+
+/** How many sending times of a minute an account has booked on a channel (send-slots-repo.ts). */
+export interface SendSlotsTable {
+  account_id: string;
+  channel: string;
+  /** The minute's start (epoch ms). */
+  window_at: Millis;
+  /** Times booked so far; the next is `window_at + used × spacing`. */
+  used: number;
+}
+
+/** The next moment a paced message may leave, per account and channel (send-slots-repo.ts). */
+export interface SendPaceTable {
+  account_id: string;
+  channel: string;
+  next_at: Millis;
 }

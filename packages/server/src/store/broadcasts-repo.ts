@@ -1,4 +1,5 @@
 import type { BroadcastContent, BroadcastFunnel, BroadcastRecipient } from '@beckon/protocol/broadcasts-api';
+import type { Conversation } from '@beckon/protocol/chat-api';
 import type { Kysely, Selectable } from 'kysely';
 import { conflict, notFound } from '../errors.ts';
 import { newTimeId } from '../ids.ts';
@@ -21,6 +22,8 @@ export interface BroadcastRecord {
   content: BroadcastContent;
   skillId: string | null;
   holdoutPercent: number;
+  /** The send time's wall clock is used in each contact's zone. */
+  localTime: boolean;
   status: BroadcastStatus;
   scheduledAt: number;
   startedAt: number | null;
@@ -36,12 +39,26 @@ export interface NewBroadcast {
   content: BroadcastContent;
   skillId: string | null;
   holdoutPercent: number;
+  localTime: boolean;
   status: 'draft' | 'scheduled';
   scheduledAt: number;
+  /** When the sender starts (before `scheduledAt` for a local-time send: the first zone's time). */
+  startAt: number;
 }
 
 export type BroadcastJobRow = Selectable<BroadcastJobsTable>;
 export type NewRecipient = Omit<BroadcastRecipientsTable, 'conversation_id' | 'outbox_id'>;
+
+/** A contact of a page as the sender decided: its row, and for a queued one its message and time. */
+export interface PlannedRecipient {
+  row: NewRecipient;
+  send?: {
+    /** Not before this; the outbox row is due at the first sending time booked from here. */
+    at: number;
+    /** Writes the message's conversation and outbox row in the page's transaction. */
+    queue: (trx: Kysely<Database>) => Promise<Conversation>;
+  };
+}
 
 const toRecord = (r: Selectable<BroadcastsTable>): BroadcastRecord => ({
   id: r.id,
@@ -53,6 +70,7 @@ const toRecord = (r: Selectable<BroadcastsTable>): BroadcastRecord => ({
   content: JSON.parse(r.content) as BroadcastContent,
   skillId: r.skill_id,
   holdoutPercent: Number(r.holdout_percent),
+  localTime: Number(r.local_time) === 1,
   status: r.status,
   scheduledAt: Number(r.scheduled_at),
   startedAt: r.started_at === null ? null : Number(r.started_at),
@@ -84,6 +102,7 @@ export class BroadcastsRepo {
       content: JSON.stringify(input.content),
       skill_id: input.skillId,
       holdout_percent: input.holdoutPercent,
+      local_time: input.localTime ? 1 : 0,
       status: input.status,
       scheduled_at: input.scheduledAt,
       started_at: null,
@@ -93,20 +112,26 @@ export class BroadcastsRepo {
     };
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('broadcasts').values(row).execute();
-      if (input.status === 'scheduled') await this.queueJob(trx, row, now);
+      if (input.status === 'scheduled') await this.queueJob(trx, row.id, row.account_id, input.startAt, now);
     });
     return toRecord(row);
   }
 
-  private async queueJob(db: Kysely<Database>, b: Selectable<BroadcastsTable>, now: number): Promise<void> {
+  private async queueJob(
+    db: Kysely<Database>,
+    id: string,
+    accountId: string,
+    startAt: number,
+    now: number,
+  ): Promise<void> {
     await db
       .insertInto('broadcast_jobs')
       .values({
-        id: b.id,
-        account_id: b.account_id,
+        id,
+        account_id: accountId,
         status: 'queued',
         attempts: 0,
-        next_attempt_at: Number(b.scheduled_at),
+        next_attempt_at: startAt,
         lease_until: null,
         claim_token: null,
         cursor: null,
@@ -143,19 +168,37 @@ export class BroadcastsRepo {
   }
 
   /**
-   * Stops a broadcast that has not finished: its sender queues nobody more. Messages already
-   * queued still go out.
+   * Stops a broadcast: its sender queues nobody more, and its messages still waiting for their
+   * time are withdrawn (failed, `the broadcast was cancelled`). Messages on their way go out. A
+   * sent broadcast with nothing left waiting is a 409.
    */
   async cancel(accountId: string, id: string, now = Date.now()): Promise<BroadcastRecord> {
     const b = await this.get(accountId, id);
-    if (b.status === 'sent') throw conflict('the broadcast was sent already');
     if (b.status === 'cancelled') throw conflict('the broadcast was cancelled already');
-    await this.db.transaction().execute(async (trx) => {
+    const withdrawn = await this.db.transaction().execute(async (trx) => {
+      // Messages still waiting for their time (a zone, quiet hours, the throughput) are withdrawn.
+      const w = await trx
+        .updateTable('outbox')
+        .set({ status: 'failed', last_error: 'the broadcast was cancelled', updated_at: now })
+        .where('status', '=', 'queued')
+        .where('attempts', '=', 0)
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('broadcast_recipients')
+            .select('outbox_id')
+            .where('broadcast_id', '=', id)
+            .where('outbox_id', 'is not', null)
+            .$narrowType<{ outbox_id: string }>(),
+        )
+        .executeTakeFirst();
+      const n = Number(w.numUpdatedRows);
+      // A sent broadcast can still be cancelled while some of its messages wait.
+      if (b.status === 'sent' && n === 0) return 0;
       await trx
         .updateTable('broadcasts')
         .set({ status: 'cancelled', finished_at: now, updated_at: now })
         .where('id', '=', id)
-        .where('status', 'in', ['draft', 'scheduled', 'sending'])
+        .where('status', 'in', ['draft', 'scheduled', 'sending', 'sent'])
         .execute();
       // A job claimed right now sees the status at its next page and stops there.
       await trx
@@ -164,7 +207,9 @@ export class BroadcastsRepo {
         .where('id', '=', id)
         .where('status', '=', 'queued')
         .execute();
+      return n;
     });
+    if (b.status === 'sent' && withdrawn === 0) throw conflict('the broadcast was sent already');
     return this.get(accountId, id);
   }
 
@@ -193,37 +238,111 @@ export class BroadcastsRepo {
   }
 
   /**
-   * Records one recipient and, when `queue` is given, queues its message in the same
-   * transaction: false (and nothing queued) when the contact has a row already.
+   * Records a page of recipients in one transaction. Each queued one that wins its row (none
+   * had it yet) gets its conversation and outbox row, due at a sending time booked from `book`
+   * at or after the time it may leave. Returns the conversations started.
    */
-  async record(
-    r: NewRecipient,
-    queue?: (trx: Kysely<Database>) => Promise<{ conversationId: string }>,
-  ): Promise<boolean> {
+  async recordPage(
+    plans: readonly PlannedRecipient[],
+    book: (
+      trx: Kysely<Database>,
+      accountId: string,
+      channel: string,
+      from: number,
+      n: number,
+    ) => Promise<{ times: number[]; perMinute: number }>,
+  ): Promise<Conversation[]> {
+    if (plans.length === 0) return [];
     return this.db.transaction().execute(async (trx) => {
-      const won = await trx
-        .insertInto('broadcast_recipients')
-        .values({ ...r, conversation_id: null, outbox_id: null })
-        .onConflict((oc) => oc.columns(['broadcast_id', 'contact_id']).doNothing())
-        .returning('contact_id')
-        .executeTakeFirst();
-      if (!won) return false;
-      if (!queue) return true;
-      const { conversationId } = await queue(trx);
-      const out = await trx
-        .selectFrom('outbox')
-        .select('id')
-        .where('conversation_id', '=', conversationId)
-        .where('seq', '=', 1)
-        .executeTakeFirst();
-      await trx
-        .updateTable('broadcast_recipients')
-        .set({ conversation_id: conversationId, outbox_id: out?.id ?? null })
-        .where('broadcast_id', '=', r.broadcast_id)
-        .where('contact_id', '=', r.contact_id)
-        .execute();
-      return true;
+      const won: PlannedRecipient[] = [];
+      for (const p of plans) {
+        const row = await trx
+          .insertInto('broadcast_recipients')
+          .values({ ...p.row, conversation_id: null, outbox_id: null })
+          .onConflict((oc) => oc.columns(['broadcast_id', 'contact_id']).doNothing())
+          .returning('contact_id')
+          .executeTakeFirst();
+        if (row && p.send) won.push(p);
+      }
+      // One booking per channel and earliest time: a page's contacts in one zone share it.
+      const groups = new Map<string, PlannedRecipient[]>();
+      for (const p of won) {
+        const key = `${p.row.channel}\u0000${p.send!.at}`;
+        groups.set(key, [...(groups.get(key) ?? []), p]);
+      }
+      const started: Conversation[] = [];
+      for (const group of groups.values()) {
+        const first = group[0]!;
+        const { times, perMinute } = await book(
+          trx,
+          first.row.account_id,
+          first.row.channel!,
+          first.send!.at,
+          group.length,
+        );
+        for (const [i, p] of group.entries()) {
+          const conversation = await p.send!.queue(trx);
+          const out = await trx
+            .updateTable('outbox')
+            .set({ next_attempt_at: times[i]!, pace_per_minute: perMinute })
+            .where('conversation_id', '=', conversation.id)
+            .where('seq', '=', 1)
+            .returning('id')
+            .executeTakeFirst();
+          await trx
+            .updateTable('broadcast_recipients')
+            .set({ conversation_id: conversation.id, outbox_id: out?.id ?? null })
+            .where('broadcast_id', '=', p.row.broadcast_id)
+            .where('contact_id', '=', p.row.contact_id)
+            .execute();
+          started.push(conversation);
+        }
+      }
+      return started;
     });
+  }
+
+  /**
+   * Broadcast messages queued to each of `ids` since `since` by other broadcasts of the account:
+   * what the frequency cap counts.
+   */
+  async recentMessages(
+    accountId: string,
+    ids: readonly string[],
+    since: number,
+    exceptBroadcastId: string,
+  ): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('broadcast_recipients')
+      .select((eb) => ['contact_id', eb.fn.countAll().as('n')])
+      .where('account_id', '=', accountId)
+      .where('contact_id', 'in', ids)
+      .where('state', '=', 'queued')
+      .where('created_at', '>=', since)
+      .where('broadcast_id', '!=', exceptBroadcastId)
+      .groupBy('contact_id')
+      .execute();
+    return new Map(rows.map((r) => [r.contact_id, Number(r.n)]));
+  }
+
+  /** The time zone of each contact's latest visit to a site, where the visit's zone is known. */
+  async visitedZones(accountId: string, ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('contact_visitors as cv')
+      .innerJoin('visitor_sessions as vs', (j) =>
+        j.onRef('vs.site_id', '=', 'cv.site_id').onRef('vs.visitor_id', '=', 'cv.visitor_id'),
+      )
+      .select(['cv.contact_id', 'vs.time_zone', 'vs.last_event_at'])
+      .where('cv.account_id', '=', accountId)
+      .where('cv.contact_id', 'in', ids)
+      .where('vs.time_zone', 'is not', null)
+      .orderBy('vs.last_event_at')
+      .execute();
+    const zones = new Map<string, string>();
+    for (const r of rows) zones.set(r.contact_id, r.time_zone!);
+    return zones;
   }
 
   /**
@@ -339,6 +458,7 @@ export class BroadcastsRepo {
         'r.conversation_id',
         'r.created_at',
         'o.status as out',
+        'o.last_error',
       ])
       .where('r.broadcast_id', '=', broadcastId)
       .orderBy('r.contact_id')
@@ -350,7 +470,8 @@ export class BroadcastsRepo {
       arm: r.arm,
       channel: r.channel,
       state: stateOf(r.state, r.out),
-      reason: r.reason,
+      // A failed message's reason is the provider's (or the outbox's), e.g. rate limited after the tries.
+      reason: r.reason ?? (r.out === 'failed' ? r.last_error : null),
       conversationId: r.conversation_id,
       at: new Date(Number(r.created_at)).toISOString(),
     }));

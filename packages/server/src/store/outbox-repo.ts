@@ -50,6 +50,8 @@ export function outboxRowOf(
     last_error: null,
     provider_id: null,
     payload,
+    pace_per_minute: null,
+    paced_at: null,
     created_at: now,
     updated_at: now,
   };
@@ -123,6 +125,22 @@ export class OutboxRepo {
       status: retryAt === null ? 'failed' : 'queued',
       next_attempt_at: retryAt ?? now,
       last_error: reason.slice(0, 500),
+      // a paced message's retry takes a new moment
+      paced_at: null,
+      updated_at: now,
+    });
+  }
+
+  /**
+   * A paced message claimed before its moment: queued again, due at the moment it now holds,
+   * without counting the claim as a try.
+   */
+  async postpone(row: OutboxRow, at: number, now: number): Promise<boolean> {
+    return settleClaim(this.db, 'outbox', row, {
+      status: 'queued',
+      attempts: Math.max(0, Number(row.attempts) - 1),
+      next_attempt_at: at,
+      paced_at: at,
       updated_at: now,
     });
   }

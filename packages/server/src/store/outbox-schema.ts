@@ -23,6 +23,10 @@ export interface OutboxTable {
   provider_id: string | null;
   /** JSON: what the channel sends instead of the line's text (a WhatsApp template), or null. */
   payload: string | null;
+  /** A broadcast's message: the account's throughput on its channel when booked (0062); null: not paced. */
+  pace_per_minute: number | null;
+  /** The moment this paced message holds (taken from `send_pace`, then put off to it); null: none yet. */
+  paced_at: Millis | null;
   created_at: Millis;
   updated_at: Millis;
 }

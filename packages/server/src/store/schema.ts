@@ -8,7 +8,14 @@ import type {
   AutomationRunsTable,
 } from './automation-schema.ts';
 import type { AnswerGenerationTable, BotsTable, KnowledgeArticlesTable } from './bot-schema.ts';
-import type { BroadcastJobsTable, BroadcastRecipientsTable, BroadcastsTable } from './broadcast-schema.ts';
+import type {
+  BroadcastJobsTable,
+  BroadcastRecipientsTable,
+  BroadcastsTable,
+  SendingSettingsTable,
+  SendPaceTable,
+  SendSlotsTable,
+} from './broadcast-schema.ts';
 import type {
   ChannelConnectionsTable,
   ContactConsentsTable,
@@ -653,6 +660,9 @@ export interface Database {
   broadcasts: BroadcastsTable;
   broadcast_jobs: BroadcastJobsTable;
   broadcast_recipients: BroadcastRecipientsTable;
+  sending_settings: SendingSettingsTable;
+  send_slots: SendSlotsTable;
+  send_pace: SendPaceTable;
   channel_messages: ChannelMessagesTable;
   email_addresses: EmailAddressesTable;
   email_threads: EmailThreadsTable;

@@ -43,6 +43,8 @@ import { RetentionRepo } from './retention-repo.ts';
 import { RoutingRepo } from './routing-repo.ts';
 import { SecretBox as Box, resealAll, type SecretBox, type SecretsRef } from './secret-box.ts';
 import { SegmentsRepo } from './segments-repo.ts';
+import { SendSlotsRepo } from './send-slots-repo.ts';
+import { SendingSettingsRepo } from './sending-settings-repo.ts';
 import { SettingsRepo } from './settings-repo.ts';
 import { SitesRepo } from './sites-repo.ts';
 import { SkillsRepo } from './skills-repo.ts';
@@ -117,6 +119,10 @@ export class Store {
   readonly segments;
   /** Messages to a segment, their senders' jobs and their recipients. */
   readonly broadcasts;
+  /** Each account's broadcast guardrails: throughput, quiet hours, time zone, frequency cap. */
+  readonly sendingSettings;
+  /** Sending times booked per account and channel, shared by every node. */
+  readonly sendSlots;
   /** The e-mail channel's addresses, reply tokens and thread ids. */
   readonly email;
   /** Agent lines on their way out through a channel, with their delivery state. */
@@ -204,6 +210,8 @@ export class Store {
     this.contacts = new ContactsRepo(db, this.webhooks);
     this.segments = new SegmentsRepo(db, this.caps);
     this.broadcasts = new BroadcastsRepo(db);
+    this.sendingSettings = new SendingSettingsRepo(db);
+    this.sendSlots = new SendSlotsRepo(db, this.caps);
     this.email = new EmailRepo(db);
     this.outbox = new OutboxRepo(db, this.caps);
     this.channelSettings = new ChannelSettingsRepo(db);
