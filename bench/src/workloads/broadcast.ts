@@ -63,23 +63,26 @@ function apiOf(url: string, key: string) {
 }
 
 /**
- * Per-channel send limits of the account, when its channel settings carry any (a numeric setting
- * other than the capacity weight): flattened as `rate_limit_<channel>_<name>` for the result.
+ * Sets the account's per-channel throughput (`PUT /api/v1/account/sending`) to the bench's limits
+ * and returns what the node then holds, as `rate_limit_<channel>_<unit>` for the result. The
+ * defaults are a WhatsApp number Meta upgraded (1,000/s), a short code (100/s) and a relay taking
+ * 6,000 mails a minute: a long code's 1 SMS a second would make the send hours long, not the node.
  */
-async function rateLimits(api: ReturnType<typeof apiOf>): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  const settings = await api<{ items: Record<string, unknown>[] }>('GET', '/api/v1/channels/settings');
-  for (const item of settings.items) {
-    if (!(CHANNELS as readonly unknown[]).includes(item.channel)) continue;
-    const flat = (prefix: string, v: unknown) => {
-      if (typeof v === 'number' && /rate|limit|per_?(second|minute|hour)|batch/i.test(prefix))
-        out[`rate_limit_${item.channel}_${prefix.replace(/\W+/g, '_')}`] = v;
-      else if (v && typeof v === 'object')
-        for (const [k, x] of Object.entries(v)) flat(prefix ? `${prefix}_${k}` : k, x);
-    };
-    for (const [k, v] of Object.entries(item)) if (k !== 'weight') flat(k, v);
-  }
-  return out;
+async function setRateLimits(
+  api: ReturnType<typeof apiOf>,
+  flags: Record<string, string | undefined>,
+): Promise<Record<string, number>> {
+  const throughput = {
+    whatsappPerSecond: Number(flags['whatsapp-per-s'] ?? 1000),
+    smsPerSecond: Number(flags['sms-per-s'] ?? 100),
+    emailPerMinute: Number(flags['email-per-min'] ?? 6000),
+  };
+  const held = await api<{ throughput: typeof throughput }>('PUT', '/api/v1/account/sending', { throughput });
+  return {
+    rate_limit_whatsapp_per_s: held.throughput.whatsappPerSecond,
+    rate_limit_sms_per_s: held.throughput.smsPerSecond,
+    rate_limit_email_per_min: held.throughput.emailPerMinute,
+  };
 }
 
 /** Samples the node's RSS every `everyMs` until stopped; the peak and the last sample, in bytes. */
@@ -186,7 +189,7 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
       ...SINK_TWILIO,
       apiBaseUrl: sinkUrl,
     });
-    const limits = await rateLimits(api);
+    const limits = await setRateLimits(api, opts.flags);
     let t0 = performance.now();
     const segment = await api<{ id: string; count: number }>('POST', '/api/v1/segments', {
       name: 'Reachable (bench)',
