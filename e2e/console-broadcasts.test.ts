@@ -106,6 +106,9 @@ describe('broadcasts in the console', { timeout: 180_000 }, () => {
 
   /** A screenshot of the page in a window tall enough for all of it (the shell's bars stay in place). */
   const shoot = async (page: Page, name: string, height: number) => {
+    // The offline reminder is for agents at work; the pictures show the page.
+    const later = page.getByRole('button', { name: 'Not now' });
+    if (await later.count()) await later.click();
     await page.setViewportSize({ width: 1440, height });
     await page.screenshot({ path: `${SHOTS_DIR}/${name}.png` });
     await page.setViewportSize({ width: 1440, height: 900 });
@@ -204,11 +207,11 @@ describe('broadcasts in the console', { timeout: 180_000 }, () => {
     const routeOf = async (name: string) =>
       ((await routes.filter({ hasText: name }).textContent()) ?? '').replace(name, '').trim();
     assert.equal(await routeOf('Rosa Díaz'), 'SMS');
-    assert.equal(await routeOf('Jonas Weber'), 'skipped on SMS: no value for attributes.code');
+    assert.equal(await routeOf('Jonas Weber'), 'SkippedOn SMS: no value for attributes.code');
     assert.equal(await routeOf('Mia Chen'), 'E-mail');
     assert.equal(await routeOf('anon@example.com'), 'E-mail');
-    assert.equal(await routeOf('Omar Haddad'), 'skipped: Opted out');
-    assert.equal(await routeOf('Lena Park'), 'skipped: Opted out');
+    assert.equal(await routeOf('Omar Haddad'), 'SkippedOpted out');
+    assert.equal(await routeOf('Lena Park'), 'SkippedOpted out');
     assert.match(
       (await preview.getByTestId('preview-routes').textContent()) ?? '',
       /first 6 members, 3 would get it/,
@@ -224,7 +227,8 @@ describe('broadcasts in the console', { timeout: 180_000 }, () => {
     );
     await preview.getByText('Rosa Díaz gets it on SMS, the first channel they can be reached on.').waitFor();
     await preview.getByRole('radio', { name: 'SMS' }).check();
-    await shoot(page, 'broadcasts-editor', 1750);
+    await page.getByRole('heading', { name: 'New broadcast', level: 1 }).scrollIntoViewIfNeeded();
+    await shoot(page, 'broadcasts-editor', 1900);
 
     // A time in the past is refused in the browser.
     await page.getByRole('radio', { name: 'At a date and time' }).check();
@@ -316,7 +320,6 @@ describe('broadcasts in the console', { timeout: 180_000 }, () => {
     const brief = row.getByTestId('broadcast-funnel-brief');
     assert.equal(await brief.locator('[data-step="targeted"] dd').textContent(), String(f.targeted));
     assert.equal(await brief.locator('[data-step="sent"] dd').textContent(), String(f.sent));
-    await page.screenshot({ path: `${SHOTS_DIR}/broadcasts-list.png` });
     assert.deepEqual(errors, []);
     await context.close();
   });
@@ -375,6 +378,32 @@ describe('broadcasts in the console', { timeout: 180_000 }, () => {
       .getByTestId('confirm-dialog')
       .getByText('“Late offer” has finished already, so there is nothing left to cancel.')
       .waitFor();
+
+    // The list, newest first: a draft, the cancelled ones, the sent one.
+    const draft = await api('POST', '/api/v1/broadcasts', {
+      name: 'Summer preview',
+      segmentId,
+      channels: ['email'],
+      content: { email: { subject: 'Summer for {{name|you}}', text: 'Soon.' } },
+      status: 'draft',
+    });
+    assert.equal(draft.status, 201, JSON.stringify(draft.body));
+    await page.goto(`${sms.srv.url}/console/broadcasts`);
+    const names = page.getByTestId('broadcast-row').locator('th a');
+    await until(async () => (await names.count()) === 4, 'four broadcasts');
+    assert.deepEqual(await names.allTextContents(), [
+      'Summer preview',
+      'Late offer',
+      'Weekend teaser',
+      'Spring prices',
+    ]);
+    assert.deepEqual(await page.getByTestId('broadcast-status').allTextContents(), [
+      'Draft',
+      'Cancelled',
+      'Cancelled',
+      'Sent',
+    ]);
+    await shoot(page, 'broadcasts-list', 900);
     assert.deepEqual(errors, []);
     await context.close();
   });

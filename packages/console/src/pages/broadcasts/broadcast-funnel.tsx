@@ -140,7 +140,13 @@ export function ChannelTable({ funnel, channels }: { funnel: BroadcastFunnel; ch
 }
 
 /** One bar of a channel's messages: read, delivered only, sent only, waiting, failed. */
-function StackBar(c: { queued: number; sent: number; delivered: number; read: number; failed: number }) {
+export function StackBar(c: {
+  queued: number;
+  sent: number;
+  delivered: number;
+  read: number;
+  failed: number;
+}) {
   const parts: [string, number][] = [
     ['read', c.read],
     ['delivered', c.delivered - c.read],

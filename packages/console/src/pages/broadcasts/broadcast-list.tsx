@@ -12,6 +12,7 @@ import { useResource } from '../../components/use-resource.ts';
 import { useT } from '../../i18n/language-context.tsx';
 import { Link } from '../../router/router.tsx';
 import { canManage, useSession } from '../../session/session-context.tsx';
+import { StackBar } from './broadcast-funnel.tsx';
 import { channelLabel, statusLabel, statusTone } from './broadcast-text.ts';
 import './broadcasts.css';
 
@@ -39,14 +40,22 @@ function FunnelBrief({ b }: { b: BroadcastView }) {
       </span>
     );
   return (
-    <dl className="funnel-brief" data-testid="broadcast-funnel-brief">
-      {steps.map(([label, value, key]) => (
-        <div key={key} className={`funnel-brief-step funnel-brief-${key}`} data-step={key}>
-          <dt>{label}</dt>
-          <dd>{formatNumber(value)}</dd>
-        </div>
-      ))}
-    </dl>
+    <div className="funnel-brief-cell">
+      <dl className="funnel-brief" data-testid="broadcast-funnel-brief">
+        {steps.map(([label, value, key]) => (
+          <div
+            key={key}
+            className={`funnel-brief-step funnel-brief-${key}`}
+            data-step={key}
+            data-failed={key === 'failed' && value > 0 ? '' : undefined}
+          >
+            <dt>{label}</dt>
+            <dd>{formatNumber(value)}</dd>
+          </div>
+        ))}
+      </dl>
+      <StackBar {...f} />
+    </div>
   );
 }
 

@@ -257,13 +257,16 @@ function SampleRoutes({ form, members }: { form: BroadcastForm; members: SampleM
           <li key={r.contact.id} data-testid="preview-route" data-skipped={r.skip ? 'true' : undefined}>
             <span className="broadcast-route-name">{nameOf(r.contact)}</span>
             {r.skip ? (
-              <span className="broadcast-route-skip">
-                {r.channel
-                  ? t('skipped on {channel}: {reason}', { channel: channelLabel(r.channel), reason: r.skip })
-                  : t('skipped: {reason}', { reason: r.skip })}
-              </span>
+              <span className="badge badge-paused">{t('Skipped')}</span>
             ) : (
               <span className={`channel-chip channel-chip-${r.channel}`}>{channelLabel(r.channel!)}</span>
+            )}
+            {r.skip && (
+              <span className="broadcast-route-skip" data-testid="preview-route-reason">
+                {r.channel
+                  ? t('On {channel}: {reason}', { channel: channelLabel(r.channel), reason: r.skip })
+                  : r.skip}
+              </span>
             )}
           </li>
         ))}
