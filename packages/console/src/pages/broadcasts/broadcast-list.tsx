@@ -149,7 +149,7 @@ export function BroadcastList() {
                     </span>
                   </td>
                   <td data-label={t('Send time')} className="cell-schedule">
-                    {formatDateTime(b.startedAt ?? b.sendAt)}
+                    {b.status === 'draft' ? '—' : formatDateTime(b.startedAt ?? b.sendAt)}
                   </td>
                   <td data-label={t('Funnel')}>
                     <FunnelBrief b={b} />
