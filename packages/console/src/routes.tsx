@@ -20,6 +20,7 @@ const ConversationsPage = page(
 const ContactsPage = page(() => import('./pages/contacts/contacts-page.tsx'), 'ContactsPage');
 const CampaignsPage = page(() => import('./pages/campaigns/campaigns-page.tsx'), 'CampaignsPage');
 const SegmentsPage = page(() => import('./pages/segments/segments-page.tsx'), 'SegmentsPage');
+const BroadcastsPage = page(() => import('./pages/broadcasts/broadcasts-page.tsx'), 'BroadcastsPage');
 // Analytics carries the charting library.
 const AnalyticsPage = page(() => import('./pages/analytics/analytics-page.tsx'), 'AnalyticsPage');
 const WallboardPage = page(() => import('./pages/wallboard/wallboard-page.tsx'), 'WallboardPage');
@@ -31,6 +32,7 @@ const ROUTES: { prefix: string; Page: ComponentType; loading?: (t: Translate) =>
   { prefix: '/contacts', Page: ContactsPage },
   { prefix: '/campaigns', Page: CampaignsPage },
   { prefix: '/segments', Page: SegmentsPage },
+  { prefix: '/broadcasts', Page: BroadcastsPage },
   { prefix: '/analytics', Page: AnalyticsPage, loading: (t) => t('Loading analytics…') },
   { prefix: '/wallboard', Page: WallboardPage },
   { prefix: '/settings', Page: SettingsPage },

@@ -32,3 +32,10 @@ export function deleteSegment(id: string): Promise<void> {
 export function previewSegment(filter: SegmentFilter, limit = 8): Promise<SegmentPreview> {
   return request('POST', '/api/v1/segments/preview', { body: { filter, limit } });
 }
+
+/** A page of a saved segment's members in contact id order; pass `next` as `after`. */
+export function listSegmentMembers(id: string, limit = 50, after?: string): Promise<SegmentMembersPage> {
+  const q = new URLSearchParams({ limit: String(limit) });
+  if (after) q.set('after', after);
+  return request('GET', `/api/v1/segments/${encodeURIComponent(id)}/contacts?${q}`);
+}

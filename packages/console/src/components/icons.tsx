@@ -196,6 +196,16 @@ export function SegmentsIcon(props: IconProps) {
   );
 }
 
+/** A paper plane: one message sent out to many. */
+export function BroadcastsIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M21 3 3 10.5l7 2.5 2.5 7L21 3Z" />
+      <path d="m10 13 5-5" />
+    </Svg>
+  );
+}
+
 export function PhoneIcon(props: IconProps) {
   return (
     <Svg {...props}>

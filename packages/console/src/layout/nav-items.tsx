@@ -3,6 +3,7 @@ import type { Role } from '@beckon/protocol/api';
 import type { ReactNode } from 'react';
 import {
   AnalyticsIcon,
+  BroadcastsIcon,
   CampaignsIcon,
   ContactsIcon,
   ConversationsIcon,
@@ -62,6 +63,13 @@ export const NAV_ITEMS: NavItem[] = [
       return t('Segments');
     },
     icon: <SegmentsIcon />,
+  },
+  {
+    path: '/broadcasts',
+    get label() {
+      return t('Broadcasts');
+    },
+    icon: <BroadcastsIcon />,
   },
   {
     path: '/analytics',

@@ -11,6 +11,7 @@ import { listSkills } from '../../api/skills.ts';
 import type { CampaignRecord, Site, Skill } from '../../api/types.ts';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
+import { focusFirstProblem } from '../../components/focus-first-problem.ts';
 import { FormError } from '../../components/form-error.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { CampaignsIcon } from '../../components/icons.tsx';
@@ -153,16 +154,6 @@ function EditorForm({ loaded }: { loaded: Loaded }) {
     if (faults !== NO_FAULTS) setFaults(NO_FAULTS);
   }
 
-  function focusFirstProblem() {
-    window.requestAnimationFrame(() => {
-      const target =
-        formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]') ??
-        formRef.current?.querySelector<HTMLElement>('.field-error, [data-testid="form-error"]');
-      target?.focus();
-      target?.scrollIntoView({ block: 'center', behavior: 'smooth' });
-    });
-  }
-
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setAttempted(true);
@@ -172,7 +163,7 @@ function EditorForm({ loaded }: { loaded: Loaded }) {
       treeProblems(form.targeting).size > 0 ||
       groupProblems(form.targeting).size > 0
     ) {
-      focusFirstProblem();
+      focusFirstProblem(formRef.current);
       return;
     }
     const { condition, paths } = toCondition(form.targeting);
@@ -196,7 +187,7 @@ function EditorForm({ loaded }: { loaded: Loaded }) {
     } catch (caught) {
       setBusy(false);
       setFaults(placeFaults(caught, paths, form.targeting));
-      focusFirstProblem();
+      focusFirstProblem(formRef.current);
     }
   }
 

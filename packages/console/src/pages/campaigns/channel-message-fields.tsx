@@ -6,16 +6,15 @@
 import type { TemplateBinding } from '@beckon/protocol';
 import { fillText } from '@beckon/protocol/template-text';
 import type { WhatsAppTemplate } from '@beckon/protocol/whatsapp-templates';
-import { useCallback, useEffect, useState } from 'react';
-import { type ChannelConnection, listConnections } from '../../api/channels.ts';
+import { useCallback, useState } from 'react';
+import { listConnections } from '../../api/channels.ts';
 import { errorMessage } from '../../api/http.ts';
 import { listTemplates } from '../../api/whatsapp.ts';
 import { Field } from '../../components/field.tsx';
 import { useResource } from '../../components/use-resource.ts';
 import { useT } from '../../i18n/language-context.tsx';
-import { Link } from '../../router/router.tsx';
 import type { CampaignForm, FormErrors, MessageTemplate } from './campaign-form.ts';
-import { ELEMENT, withElement } from './linked-text.tsx';
+import { ConnectionSelect } from './connection-select.tsx';
 
 type Part = 'header' | 'body';
 const keyOf = (t: { name: string; language: string }) => `${t.name}:${t.language}`;
@@ -48,12 +47,10 @@ export function ChannelMessageFields({ form, errors, set }: FieldsProps) {
   const t = useT();
   const channel = form.messageChannel as 'whatsapp' | 'sms';
   const connections = useResource(listConnections);
-  const mine = (connections.data ?? []).filter((c: ChannelConnection) => c.type === channel);
-  const only = mine.length === 1 ? mine[0]!.id : '';
-  // One connection of the kind: it is the one.
-  useEffect(() => {
-    if (!form.messageConnectionId && only) set({ messageConnectionId: only });
-  }, [form.messageConnectionId, only, set]);
+  const pickConnection = useCallback(
+    (messageConnectionId: string) => set({ messageConnectionId, messageTemplate: null }),
+    [set],
+  );
 
   return (
     <>
@@ -66,37 +63,14 @@ export function ChannelMessageFields({ form, errors, set }: FieldsProps) {
               "Only contacts with a phone number who opted in to SMS messages get it, and never a number that texted STOP. Opt-ins show on each contact's page. The control group gets nothing.",
             )}
       </p>
-      <Field label={t('Connection')} error={errors.messageConnectionId}>
-        {(props) => (
-          <select
-            {...props}
-            className="input select"
-            value={form.messageConnectionId}
-            onChange={(e) => set({ messageConnectionId: e.target.value, messageTemplate: null })}
-          >
-            <option value="">
-              {connections.loading
-                ? t('Loading…')
-                : mine.length
-                  ? t('Choose a connection')
-                  : t('None connected yet')}
-            </option>
-            {mine.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      {!connections.loading && mine.length === 0 && (
-        <p className="field-hint">
-          {withElement(
-            t('Connect one first in {link}.', { link: ELEMENT }),
-            <Link to="/settings/channels">{t('Settings › Channels')}</Link>,
-          )}
-        </p>
-      )}
+      <ConnectionSelect
+        type={channel}
+        label={t('Connection')}
+        value={form.messageConnectionId}
+        error={errors.messageConnectionId}
+        connections={connections.error ? [] : connections.data}
+        onChange={pickConnection}
+      />
       {channel === 'whatsapp' && form.messageConnectionId && (
         <TemplateFields key={form.messageConnectionId} form={form} errors={errors} set={set} />
       )}

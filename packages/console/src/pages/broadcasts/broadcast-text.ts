@@ -1,0 +1,77 @@
+/** How the broadcast pages name statuses, channels, recipient states and skip reasons, in the console's language. */
+import type { BroadcastChannel, BroadcastStatus } from '../../api/broadcasts.ts';
+import { t } from '../../i18n/i18n.ts';
+
+export const CHANNELS: readonly BroadcastChannel[] = ['whatsapp', 'sms', 'email'];
+
+export function channelLabel(channel: string): string {
+  switch (channel) {
+    case 'whatsapp':
+      return 'WhatsApp';
+    case 'sms':
+      return t('SMS');
+    case 'email':
+      return t('E-mail');
+    default:
+      return channel;
+  }
+}
+
+export function statusLabel(status: BroadcastStatus): string {
+  switch (status) {
+    case 'draft':
+      return t('Draft');
+    case 'scheduled':
+      return t('Scheduled');
+    case 'sending':
+      return t('Sending');
+    case 'sent':
+      return t('Sent');
+    case 'cancelled':
+      return t('Cancelled');
+  }
+}
+
+/** The badge class of a status: sending is live, scheduled waits, cancelled stopped. */
+export const statusTone = (status: BroadcastStatus) =>
+  ({
+    draft: 'badge-neutral',
+    scheduled: 'badge-outcome-pending',
+    sending: 'badge-active',
+    sent: 'badge-control',
+    cancelled: 'badge-paused',
+  })[status];
+
+/** Still going: the detail view polls while a broadcast is in one of these. */
+export const isLive = (status: BroadcastStatus) => status === 'scheduled' || status === 'sending';
+
+/** A recipient's state: held out, skipped, or how far its message got. */
+export function recipientStateLabel(state: string): string {
+  switch (state) {
+    case 'held_out':
+      return t('Held out');
+    case 'skipped':
+      return t('Skipped');
+    case 'queued':
+      return t('Queued');
+    case 'sent':
+      return t('Sent');
+    case 'delivered':
+      return t('Delivered');
+    case 'read':
+      return t('Read');
+    case 'failed':
+      return t('Failed');
+    default:
+      return state;
+  }
+}
+
+/** A skip reason as the server writes it (`opted out`, `no reachable channel`, `no attributes.order`), for people. */
+export function reasonLabel(reason: string): string {
+  if (reason === 'opted out') return t('Opted out');
+  if (reason === 'no reachable channel') return t('No reachable channel');
+  const missing = /^no (.+)$/.exec(reason);
+  if (missing) return t('No value for {field}', { field: missing[1]! });
+  return reason;
+}

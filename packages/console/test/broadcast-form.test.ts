@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  broadcastInput,
+  emptyForm,
+  fieldForPath,
+  formErrors,
+} from '../src/pages/broadcasts/broadcast-form.ts';
+import { routeOf } from '../src/pages/broadcasts/broadcast-reach.ts';
+import type { Contact } from '../src/pages/broadcasts/broadcast-sample.ts';
+import { fillFor, requiredFields } from '../src/pages/broadcasts/broadcast-variables.ts';
+
+const contact = (c: Partial<Contact>): Contact => ({
+  id: 'con_1',
+  name: null,
+  email: null,
+  phone: null,
+  externalId: null,
+  verified: false,
+  attributes: {},
+  emailOptOut: false,
+  createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
+  lastSeenAt: '2026-01-01T00:00:00Z',
+  ...c,
+});
+
+describe('the broadcast preview fills a text as the sender does', () => {
+  it('puts in values, falls back, and names the first value a contact lacks', () => {
+    const rosa = contact({ name: '  Rosa   Díaz ', attributes: { code: 'ROSA20', n: 3 } });
+    assert.deepEqual(fillFor('Hi {{name|there}}, {{ attributes.code }} ×{{attributes.n}}', rosa), {
+      text: 'Hi Rosa Díaz, ROSA20 ×3',
+      missing: null,
+    });
+    const anon = contact({});
+    assert.deepEqual(fillFor('Hi {{name|there}}', anon), { text: 'Hi there', missing: null });
+    assert.equal(fillFor('{{email}} {{attributes.code}}', anon).missing, 'email');
+    assert.deepEqual(
+      requiredFields(['Hi {{name|there}} {{attributes.code}}', '{{email}} {{attributes.code}}']),
+      ['attributes.code', 'email'],
+    );
+  });
+
+  it('chooses the first channel of the order the contact can be reached on, or says why none', () => {
+    const none = { items: [], smsOptOut: false };
+    const sms = {
+      items: [{ channel: 'sms' as const, source: 'api' as const, detail: null, at: '' }],
+      smsOptOut: false,
+    };
+    const phone = contact({ phone: '+34600000001', email: 'a@example.com' });
+    assert.deepEqual(routeOf(['sms', 'email'], phone, sms), { channel: 'sms' });
+    assert.deepEqual(routeOf(['whatsapp', 'email'], phone, sms), { channel: 'email' });
+    assert.deepEqual(routeOf(['sms'], phone, none), { skip: 'no reachable channel' });
+    assert.deepEqual(routeOf(['sms'], phone, { ...sms, smsOptOut: true }), { skip: 'opted out' });
+    assert.deepEqual(routeOf(['email'], contact({ email: 'b@example.com', emailOptOut: true }), none), {
+      skip: 'opted out',
+    });
+  });
+});
+
+describe('the broadcast form', () => {
+  it('refuses a send time in the past and names what is missing per channel', () => {
+    const form = {
+      ...emptyForm(new Date(2026, 10, 28, 9)),
+      when: 'later' as const,
+      date: '2026-11-27',
+      time: '09:00',
+    };
+    const errors = formErrors(
+      { ...form, channels: ['sms', 'email'] },
+      null,
+      new Date(2026, 10, 28, 9).getTime(),
+    );
+    assert.equal(errors.sendAt, 'This time has passed. Choose a later one, or send now.');
+    assert.equal(errors.name, 'Give the broadcast a name.');
+    assert.equal(errors['sms.connectionId'], 'Choose an SMS connection.');
+    assert.equal(errors['email.subject'], 'Write this text.');
+    const bad = formErrors({ ...emptyForm(), sms: { connectionId: 'c', text: 'Hi {{first_name}}' } }, null);
+    assert.match(bad['sms.text'] ?? '', /\{\{first_name\}\} names no contact value/);
+  });
+
+  it('sends only the channels of the order, and the time the fields name', () => {
+    const form = {
+      ...emptyForm(),
+      name: ' Spring ',
+      segmentId: 'seg_1',
+      channels: ['email' as const],
+      sms: { connectionId: 'c', text: 'left out' },
+      email: { subject: 'S', text: 'T', html: '' },
+      when: 'later' as const,
+      date: '2030-01-02',
+      time: '10:30',
+    };
+    const body = broadcastInput(form, 'scheduled');
+    assert.deepEqual(body.content, { email: { subject: 'S', text: 'T' } });
+    assert.equal(body.name, 'Spring');
+    assert.equal(body.sendAt, new Date(2030, 0, 2, 10, 30).toISOString());
+    assert.equal(body.holdoutPercent, 10);
+  });
+
+  it('places a server fault on the field its path names', () => {
+    assert.equal(fieldForPath('/content/sms/text'), 'sms.text');
+    assert.equal(fieldForPath('/content/whatsapp/template/variables/body/1'), 'whatsapp.body.1');
+    assert.equal(fieldForPath('/content/sms'), 'sms.connectionId');
+    assert.equal(fieldForPath('/sendAt'), 'sendAt');
+    assert.equal(fieldForPath('/filter'), null);
+  });
+});
