@@ -15,6 +15,7 @@ import { claimDue } from '../store/lease-claim.ts';
 import type { Database } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
 import { broadcastTemplate, render } from './broadcast-content.ts';
+import { trackLinks } from './broadcast-links.ts';
 
 export interface BroadcastSenderOptions {
   /** How often due broadcasts are looked for (ms). */
@@ -34,6 +35,8 @@ export interface BroadcastSenderDeps {
   started?: (accountId: string, conversation: Conversation) => void;
   /** Wakes the outbox after a page queued messages. */
   queued?: () => void;
+  /** Our public address: links of SMS and mails are rewritten to tracked ones on it (unset: left as they are). */
+  publicUrl?: string;
 }
 
 /**
@@ -183,12 +186,18 @@ export class BroadcastSender {
       await store.broadcasts.record({ ...base, channel: choice.channel, reason: `no ${message.missing}` });
       return;
     }
+    const recipient = { broadcastId: b.id, contactId, accountId: b.accountId, now };
+    const tracked = this.d.publicUrl
+      ? trackLinks(this.d.publicUrl, recipient, choice.channel, message)
+      : { message, links: [] };
+    message = tracked.message;
     const skillId =
       b.skillId ?? choice.connection?.defaultSkillId ?? (await this.d.chooseSkill?.(b.accountId)) ?? null;
     let conversation: Conversation | undefined;
     await store.broadcasts.record(
       { ...base, channel: choice.channel, state: 'queued' },
       async (trx: Kysely<Database>) => {
+        await store.broadcasts.saveLinks(trx, tracked.links);
         conversation = await store.conversations.create(
           {
             accountId: b.accountId,
@@ -224,7 +233,7 @@ export class BroadcastSender {
 
   /**
    * The first channel of the order the contact can be reached on: e-mail with an address and no
-   * opt-out; SMS with a number, an opt-in and no STOP; WhatsApp with a number and an opt-in.
+   * opt-out; SMS with a number, an opt-in and no STOP; WhatsApp with a number, an opt-in and no STOP.
    */
   private async choose(b: BroadcastRecord, contact: Contact): Promise<Choice> {
     const { store } = this.d;
@@ -241,6 +250,10 @@ export class BroadcastSender {
       const c = b.content[channel];
       if (!c || !contact.phone) continue;
       if (channel === 'sms' && (await store.contacts.smsOptedOut(b.accountId, contact.id))) {
+        optedOut = true;
+        continue;
+      }
+      if (channel === 'whatsapp' && (await store.contacts.whatsAppOptedOut(b.accountId, contact.id))) {
         optedOut = true;
         continue;
       }

@@ -1,3 +1,4 @@
+import type { ColumnType } from 'kysely';
 import type { Millis } from './schema.ts';
 
 /** Where a broadcast is: being written, waiting for its time, going out, done or stopped. */
@@ -18,6 +19,8 @@ export interface BroadcastsTable {
   /** The skill a reply's conversation joins; null: the channel's default. */
   skill_id: string | null;
   holdout_percent: number;
+  /** Days after a contact was reached in which their conversion counts (0063). */
+  attribution_window_days: ColumnType<number, number | undefined, number>;
   status: BroadcastStatus;
   /** When it goes out (the time it was created, for "now"). */
   scheduled_at: Millis;
@@ -61,4 +64,18 @@ export interface BroadcastRecipientsTable {
   conversation_id: string | null;
   outbox_id: string | null;
   created_at: Millis;
+  /** The first click on one of the message's tracked links (0063). */
+  clicked_at: ColumnType<Millis | null, Millis | null | undefined, Millis | null>;
+}
+
+/** A link of a recipient's message, rewritten to `/b/{token}`: the redirect goes only to `url`. */
+export interface BroadcastLinksTable {
+  /** SHA-256 of the token in the link, hex. */
+  token_hash: string;
+  broadcast_id: string;
+  contact_id: string;
+  account_id: string;
+  url: string;
+  created_at: Millis;
+  clicked_at: Millis | null;
 }

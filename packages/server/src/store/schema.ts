@@ -8,7 +8,12 @@ import type {
   AutomationRunsTable,
 } from './automation-schema.ts';
 import type { AnswerGenerationTable, BotsTable, KnowledgeArticlesTable } from './bot-schema.ts';
-import type { BroadcastJobsTable, BroadcastRecipientsTable, BroadcastsTable } from './broadcast-schema.ts';
+import type {
+  BroadcastJobsTable,
+  BroadcastLinksTable,
+  BroadcastRecipientsTable,
+  BroadcastsTable,
+} from './broadcast-schema.ts';
 import type {
   ChannelConnectionsTable,
   ContactConsentsTable,
@@ -546,6 +551,8 @@ export interface ConversionsTable {
   sources: ColumnType<string, string | undefined, string>;
   /** 1 when no visitor was known (a server-side order nobody could tie to a visit). */
   unattributed: ColumnType<number, number | undefined, number>;
+  /** The contact a server-reported order named (by e-mail or user id), visitor or not (0063). */
+  contact_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** How a touch reached the visitor: a conversation, or the engagement type that was shown (or control). */
@@ -653,6 +660,7 @@ export interface Database {
   broadcasts: BroadcastsTable;
   broadcast_jobs: BroadcastJobsTable;
   broadcast_recipients: BroadcastRecipientsTable;
+  broadcast_links: BroadcastLinksTable;
   channel_messages: ChannelMessagesTable;
   email_addresses: EmailAddressesTable;
   email_threads: EmailThreadsTable;
