@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { Estimate, LiftVerdict } from './reports-api.ts';
 
 /** Broadcasts: one message to a segment, on each contact's preferred channel (see docs/broadcasts.md). */
 
@@ -70,6 +71,8 @@ export const BroadcastBody = Type.Object(
     localTime: Type.Optional(Type.Boolean()),
     /** The share of the segment kept out of the send and recorded, to measure against. */
     holdoutPercent: Type.Optional(Type.Integer({ minimum: 0, maximum: 50, default: 10 })),
+    /** Days after a contact is reached in which their conversion counts for the broadcast (default 7, as campaigns'). */
+    attributionWindowDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 31, default: 7 })),
     /** `draft` keeps it unsent until it is changed; default `scheduled`. */
     status: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('scheduled')])),
   },
@@ -88,6 +91,10 @@ const Counts = {
   delivered: Type.Integer(),
   read: Type.Integer(),
   failed: Type.Integer(),
+  /** Recipients of the send arm who opened a tracked link of their message (the first click counts). */
+  clicked: Type.Integer(),
+  /** Recipients of the send arm who answered in the broadcast's conversation. */
+  replied: Type.Integer(),
   skipped: Type.Integer(),
 };
 
@@ -104,6 +111,8 @@ export const BroadcastFunnel = Type.Object({
       delivered: Counts.delivered,
       read: Counts.read,
       failed: Counts.failed,
+      clicked: Counts.clicked,
+      replied: Counts.replied,
     }),
   ),
 });
@@ -117,6 +126,40 @@ export const BroadcastStatusSchema = Type.Union([
   Type.Literal('cancelled'),
 ]);
 
+/** One side of the holdout: its contacts, those who converted in the window, and their money. */
+export const BroadcastArm = Type.Object({
+  contacts: Type.Integer(),
+  /** Contacts with at least one conversion in the window. */
+  converted: Type.Integer(),
+  /** Conversions in the window, each order once. */
+  conversions: Type.Integer(),
+  /** converted / contacts (0 without contacts). */
+  conversionRate: Type.Number(),
+  revenue: Type.Number(),
+  /** revenue / contacts, counting contacts who bought nothing. */
+  revenuePerContact: Type.Number(),
+});
+export type BroadcastArm = Static<typeof BroadcastArm>;
+
+/**
+ * The send arm against the holdout, intention to treat: every contact of the send arm, reached or
+ * skipped, against every held-out one (see docs/broadcasts.md). Same statistics as the campaign lift.
+ */
+export const BroadcastLift = Type.Object({
+  attributionWindowDays: Type.Integer(),
+  /** ISO 4217 code of the revenue: the account's latest purchase's; empty before any purchase. */
+  currency: Type.String(),
+  send: BroadcastArm,
+  holdout: BroadcastArm,
+  absoluteLift: Estimate,
+  relativeLift: Estimate,
+  pValue: Type.Number(),
+  significant: Type.Boolean(),
+  enoughData: Type.Boolean(),
+  verdict: LiftVerdict,
+});
+export type BroadcastLift = Static<typeof BroadcastLift>;
+
 export const BroadcastView = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -128,12 +171,15 @@ export const BroadcastView = Type.Object({
   skillId: Nullable(Type.String()),
   holdoutPercent: Type.Integer(),
   localTime: Type.Boolean(),
+  attributionWindowDays: Type.Integer(),
   status: BroadcastStatusSchema,
   sendAt: Iso,
   startedAt: Nullable(Iso),
   finishedAt: Nullable(Iso),
   createdAt: Iso,
   funnel: BroadcastFunnel,
+  /** Conversions and lift against the holdout; null until the send has started. */
+  lift: Nullable(BroadcastLift),
 });
 export type BroadcastView = Static<typeof BroadcastView>;
 
@@ -151,6 +197,8 @@ export const BroadcastRecipient = Type.Object({
   reason: Nullable(Type.String()),
   conversationId: Nullable(Type.String()),
   at: Iso,
+  /** The first click on a tracked link of the message. */
+  clickedAt: Nullable(Iso),
 });
 export type BroadcastRecipient = Static<typeof BroadcastRecipient>;
 

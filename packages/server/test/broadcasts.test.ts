@@ -10,8 +10,13 @@ import type { BeckonNode } from '../src/node.ts';
 import { newTenant } from './engagement-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { eventually } from './helpers/chat-fixtures.ts';
-import { SAMPLE_TEMPLATES, startGraphApi } from './helpers/graph-api-server.ts';
-import { dropSchema, newSchemaName, postgresSkipReason } from './helpers/postgres.ts';
+import {
+  postWebhook,
+  SAMPLE_TEMPLATES,
+  startGraphApi,
+  waMessageDelivery,
+} from './helpers/graph-api-server.ts';
+import { dropSchema, newSchemaName, postgresSkipReason, TEST_PG_URL } from './helpers/postgres.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
 import { broadcastTestEnv, startNodeOn as startNode } from './helpers/store-node.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
@@ -62,6 +67,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     let waConn = '';
     let smsConn = '';
     let smsHook = '';
+    let waHook = '';
     const env = () => ({ ...broadcastTestEnv(sink.url), BECKON_OUTBOX_LEASE_MS: '10000' });
     /** The node the test talks to (the restart test swaps in its own). */
     let node: BeckonNode;
@@ -77,6 +83,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const wa = await t.api.post('/api/v1/channels', { type: 'whatsapp', ...WA, apiBaseUrl: graph.url });
       assert.equal(wa.status, 201, JSON.stringify(wa.body));
       waConn = wa.body.id;
+      waHook = wa.body.webhookUrl;
       const sms = await t.api.post('/api/v1/channels', { type: 'sms', ...TWILIO, apiBaseUrl: twilio.url });
       assert.equal(sms.status, 201, JSON.stringify(sms.body));
       smsConn = sms.body.id;
@@ -317,6 +324,269 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       );
     });
 
+    /** A tracked link's path (`/b/{token}`) in a text, the n-th one. */
+    const trackedPaths = (text: string) =>
+      [...text.matchAll(/https?:\/\/[^\s"'<>]*?(\/b\/[A-Za-z0-9_-]{22})/g)].map((m) => m[1]!);
+    const follow = (path: string, method: 'GET' | 'HEAD' = 'GET') => node.app.inject({ method, url: path });
+
+    it('tracks clicks on the links of SMS and mails, and counts replies, in the funnel', async () => {
+      const { people: made, segmentId } = await seed(`clicks-${kind}`, [
+        { name: 'Texted', phone: true, optIn: ['sms'] },
+        { name: 'Mailed', email: `clicks-${kind}@example.com` },
+      ]);
+      const shop = 'https://shop.example/spring?x=1&y=2';
+      const b0 = body(segmentId, { holdoutPercent: 0 });
+      b0.content.sms.text = `Spring is in (${shop}). Reply STOP to opt out.`;
+      b0.content.email.text = `Hello {{name|there}}, see ${shop}.`;
+      b0.content.email.html =
+        '<p>Hello, <a class="x" href="https://shop.example/spring?x=1&amp;y=2">spring</a></p>';
+      const r = await t.api.post('/api/v1/broadcasts', b0);
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      const id = r.body.id as string;
+      await finished(id);
+      const [texted, mailed] = made;
+      // What left: the link is ours, the shop's address is not in the message.
+      const sms = twilio.sent.find((m) => m.To === texted!.phone)!;
+      assert.doesNotMatch(sms.Body, /shop\.example/);
+      const [smsLink] = trackedPaths(sms.Body);
+      assert.ok(smsLink, sms.Body);
+      assert.match(sms.Body, /\/b\/[A-Za-z0-9_-]{22}\)\. Reply STOP/, 'the sentence around it stays');
+      const mail = sink.mails.find((m) => m.to.includes(mailed!.email!))!;
+      const [textLink] = trackedPaths(mail.parsed.text ?? '');
+      const [htmlLink] = trackedPaths(String(mail.parsed.html));
+      assert.ok(textLink && htmlLink);
+      assert.equal(textLink, htmlLink, 'one address, one link');
+      assert.doesNotMatch(String(mail.parsed.html), /shop\.example/);
+      assert.match(String(mail.parsed.html), /\/email\/unsubscribe/, 'the stop link stays as it is');
+
+      // A link preview (HEAD) leads on but is no click; the first GET is; a second changes nothing.
+      const head = await follow(textLink!, 'HEAD');
+      assert.equal(head.statusCode, 302);
+      assert.equal((await t.api.get(`/api/v1/broadcasts/${id}`)).body.funnel.clicked, 0);
+      for (let i = 0; i < 2; i++) {
+        const res = await follow(textLink!);
+        assert.equal(res.statusCode, 302);
+        assert.equal(res.headers.location, shop);
+      }
+      assert.equal(
+        (await follow('/b/AAAAAAAAAAAAAAAAAAAAAA')).statusCode,
+        404,
+        'a made-up token leads nowhere',
+      );
+      let b = (await t.api.get(`/api/v1/broadcasts/${id}`)).body;
+      assert.equal(b.funnel.clicked, 1);
+      assert.equal(b.funnel.byChannel.email.clicked, 1);
+      assert.equal(b.funnel.byChannel.sms.clicked, 0);
+      assert.equal(b.funnel.replied, 0);
+      const page = (await t.api.get(`/api/v1/broadcasts/${id}/recipients`)).body.items as {
+        contactId: string;
+        clickedAt: string | null;
+      }[];
+      assert.ok(page.find((x) => x.contactId === mailed!.id)!.clickedAt);
+      assert.equal(page.find((x) => x.contactId === texted!.id)!.clickedAt, null);
+
+      // The texted contact answers: a reply; then clicks too.
+      assert.equal((await postSigned(smsHook, smsFields(texted!.phone!, 'Is it in blue?'))).status, 200);
+      b = await eventually(async () => {
+        const v = (await t.api.get(`/api/v1/broadcasts/${id}`)).body;
+        return v.funnel.replied === 1 ? v : undefined;
+      });
+      assert.equal(b.funnel.byChannel.sms.replied, 1);
+      assert.equal(b.funnel.byChannel.email.replied, 0);
+      assert.equal((await follow(smsLink!)).headers.location, shop);
+      b = (await t.api.get(`/api/v1/broadcasts/${id}`)).body;
+      assert.deepEqual([b.funnel.clicked, b.funnel.byChannel.sms.clicked], [2, 1]);
+    });
+
+    it('a STOP on SMS or WhatsApp and a one-click unsubscribe of a mail keep the next broadcast away', async () => {
+      const { people: made, segmentId } = await seed(`stop-${kind}`, [
+        { name: 'Sms', phone: true, optIn: ['sms'] },
+        { name: 'Wa', phone: true, optIn: ['whatsapp'], order: '#7' },
+        { name: 'Mail', email: `stop-${kind}@example.com` },
+      ]);
+      const [smsP, waP, mailP] = made;
+      const first = await t.api.post('/api/v1/broadcasts', body(segmentId, { holdoutPercent: 0 }));
+      assert.equal(first.status, 201, JSON.stringify(first.body));
+      const b1 = await finished(first.body.id);
+      assert.equal(b1.funnel.queued, 3);
+      assert.deepEqual(messagesTo(smsP!), { whatsapp: 0, sms: 1, email: 0 });
+      assert.deepEqual(messagesTo(waP!), { whatsapp: 1, sms: 0, email: 0 });
+      assert.deepEqual(messagesTo(mailP!), { whatsapp: 0, sms: 0, email: 1 });
+
+      // STOP through each provider's webhook, signed as the provider signs it.
+      assert.equal((await postSigned(smsHook, smsFields(smsP!.phone!, 'Stop'))).status, 200);
+      const wa = waMessageDelivery(WA.phoneNumberId, waP!.phone!.slice(1), ' UNSUBSCRIBE ');
+      assert.equal((await postWebhook(waHook, wa.body, WA.appSecret)).status, 200);
+      // The mail client's unsubscribe button: a POST to the List-Unsubscribe address (RFC 8058).
+      const mail = sink.mails.find((m) => m.to.includes(mailP!.email!))!;
+      const headers = mail.raw
+        .toString()
+        .split(/\r?\n\r?\n/)[0]!
+        .replace(/\r?\n[ \t]+/g, ' ');
+      assert.match(headers, /^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/im);
+      const url = /^List-Unsubscribe: <([^>]+)>/im.exec(headers)?.[1];
+      assert.ok(url, headers);
+      const res = await node.app.inject({
+        method: 'POST',
+        url: url!.slice(url!.indexOf('/email/unsubscribe')),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'List-Unsubscribe=One-Click',
+      });
+      assert.equal(res.statusCode, 200);
+      await eventually(
+        async () =>
+          (await store().contacts.smsOptedOut(t.accountId, smsP!.id)) &&
+          (await store().contacts.whatsAppOptedOut(t.accountId, waP!.id)) &&
+          (await store().contacts.get(t.accountId, mailP!.id)).emailOptOut,
+        10_000,
+        'the three opt-outs are recorded',
+      );
+      assert.equal(await store().consents.has(t.accountId, waP!.id, 'whatsapp'), false);
+
+      const second = await t.api.post('/api/v1/broadcasts', body(segmentId, { holdoutPercent: 0 }));
+      const b2 = await finished(second.body.id);
+      assert.equal(b2.funnel.queued, 0);
+      assert.deepEqual(b2.funnel.skippedBy, { 'opted out': 3 });
+      for (const p of made) {
+        const got = messagesTo(p);
+        assert.equal(got.whatsapp + got.sms + got.email, 1, `${p.name} got the first broadcast only`);
+      }
+      // START on WhatsApp lets broadcasts reach them again.
+      const back = waMessageDelivery(WA.phoneNumberId, waP!.phone!.slice(1), 'START');
+      assert.equal((await postWebhook(waHook, back.body, WA.appSecret)).status, 200);
+      await eventually(
+        async () => !(await store().contacts.whatsAppOptedOut(t.accountId, waP!.id)),
+        10_000,
+        'START recorded',
+      );
+    });
+
+    it('property: the lift’s arm figures are a recount of the recipients and their conversions', async () => {
+      let run = 0;
+      const HOUR = 3_600_000;
+      const WINDOW_DAYS = 3;
+      const conversionArb = fc.record({
+        // hours after the contact was reached: before it, inside the window, after it
+        at: fc.oneof(
+          fc.integer({ min: -48, max: -1 }),
+          fc.integer({ min: 0, max: 71 }),
+          fc.integer({ min: 72, max: 200 }),
+        ),
+        value: fc.integer({ min: 0, max: 500 }),
+        via: fc.constantFrom('email' as const, 'visitor' as const),
+        twice: fc.boolean(),
+      });
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.array(conversionArb, { maxLength: 3 }), { minLength: 2, maxLength: 12 }),
+          async (histories) => {
+            const batch = `lift-${kind}-${++run}`;
+            const { people: made, segmentId } = await seed(
+              batch,
+              histories.map((_, i) => ({ name: null, email: `${batch}-${i}@example.com` })),
+            );
+            const b0 = body(segmentId, {
+              holdoutPercent: 40,
+              channels: ['email'],
+              attributionWindowDays: WINDOW_DAYS,
+            });
+            b0.content = { email: b0.content.email } as typeof b0.content;
+            const r = await t.api.post('/api/v1/broadcasts', b0);
+            assert.equal(r.status, 201, JSON.stringify(r.body));
+            const id = r.body.id as string;
+            await finished(id);
+            // The contacts were reached nine days ago; their histories happen from then on.
+            const reached = Date.now() - 9 * 24 * HOUR;
+            await store()
+              .db.updateTable('broadcast_recipients')
+              .set({ created_at: reached })
+              .where('broadcast_id', '=', id)
+              .execute();
+            const want = {
+              send: { contacts: 0, converted: 0, conversions: 0, revenue: 0 },
+              holdout: { contacts: 0, converted: 0, conversions: 0, revenue: 0 },
+            };
+            for (const [i, p] of made.entries()) {
+              const arm = inHoldout(id, p.id, 40) ? 'holdout' : 'send';
+              want[arm].contacts++;
+              let converted = false;
+              for (const [k, c] of histories[i]!.entries()) {
+                const orderId = `${batch}-${i}-${k}`;
+                const ts = reached + c.at * HOUR;
+                if (c.via === 'email') {
+                  for (let n = 0; n < (c.twice ? 2 : 1); n++) {
+                    const res = await t.api.post('/api/v1/conversions', {
+                      orderId,
+                      value: c.value,
+                      currency: 'EUR',
+                      occurredAt: new Date(ts).toISOString(),
+                      email: p.email,
+                    });
+                    assert.ok(res.status === 200 || res.status === 201, JSON.stringify(res.body));
+                  }
+                } else {
+                  // The tag saw the contact's visitor buy.
+                  const visitorId = `v-${p.id}`;
+                  await store().contacts.linkVisitor(t.accountId, t.site.id, visitorId, p.id);
+                  await store().conversions.record(
+                    {
+                      id: `cnv_${orderId}`,
+                      account_id: t.accountId,
+                      site_id: t.site.id,
+                      visitor_id: visitorId,
+                      session_id: '',
+                      kind: 'purchase',
+                      goal_name: null,
+                      order_id: orderId,
+                      dedupe_key: `order:${orderId}`,
+                      revenue: c.value,
+                      currency: 'EUR',
+                      ts,
+                      recorded_at: Date.now(),
+                    },
+                    [],
+                  );
+                }
+                if (c.at >= 0 && c.at < WINDOW_DAYS * 24) {
+                  converted = true;
+                  want[arm].conversions++;
+                  want[arm].revenue += c.value;
+                }
+              }
+              if (converted) want[arm].converted++;
+            }
+            const lift = (await t.api.get(`/api/v1/broadcasts/${id}`)).body.lift;
+            assert.equal(lift.attributionWindowDays, WINDOW_DAYS);
+            assert.equal(lift.currency, 'EUR');
+            for (const arm of ['send', 'holdout'] as const) {
+              const got = lift[arm];
+              assert.deepEqual(
+                {
+                  contacts: got.contacts,
+                  converted: got.converted,
+                  conversions: got.conversions,
+                  revenue: got.revenue,
+                },
+                want[arm],
+                arm,
+              );
+              const rate = want[arm].contacts ? want[arm].converted / want[arm].contacts : 0;
+              assert.ok(Math.abs(got.conversionRate - rate) < 1e-12);
+            }
+            if (want.send.contacts && want.holdout.contacts)
+              assert.ok(
+                Math.abs(
+                  lift.absoluteLift.estimate - (lift.send.conversionRate - lift.holdout.conversionRate),
+                ) < 1e-12,
+              );
+            else assert.equal(lift.absoluteLift.estimate, null);
+            assert.equal(lift.verdict, 'not_enough_data', 'a dozen contacts are too few for a verdict');
+          },
+        ),
+        { numRuns: 5 },
+      );
+    });
+
     it('a segment that matches nobody: the broadcast is sent to no one, and says so', async () => {
       const seg = await t.api.post('/api/v1/segments', {
         name: 'Nobody',
@@ -337,6 +607,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const r = await t.api.post('/api/v1/broadcasts', body(segmentId, { holdoutPercent: 0, sendAt: at }));
       assert.equal(r.status, 201);
       assert.equal(r.body.status, 'scheduled');
+      assert.equal(r.body.lift, null, 'no lift before the send starts');
       assert.equal(messagesTo(made[0]!).email, 0);
       await finished(r.body.id);
       await eventually(() => messagesTo(made[0]!).email === 1, 10_000, 'the mail at its time');

@@ -22,6 +22,8 @@ export interface RecordOptions {
   source?: ConversionSource;
   /** No visitor is known: stored without touches, counted as unattributed. */
   unattributed?: boolean;
+  /** The contact the order named (by e-mail or user id): its broadcasts count it, visitor or not. */
+  contactId?: string;
 }
 
 /** The visitor's touches that take credit for the conversion, by the attribution rules. */
@@ -90,6 +92,7 @@ export async function recordConversion(
       recorded_at: now,
       sources: source,
       unattributed: opts.unattributed ? 1 : 0,
+      contact_id: opts.contactId ?? null,
     },
     rowsOf(id, c, touches, source),
   );

@@ -166,6 +166,42 @@ function perVisitorRevenue(visitors: number, rows: readonly AttributionRow[]): F
   return values;
 }
 
+const none = <M extends string>(method: M) => ({ estimate: null, ci: null, method });
+
+/** The headline of a comparison of two groups' conversion rates, as the lift reports show it. */
+export type ProportionLift = Pick<
+  CampaignLift,
+  'absoluteLift' | 'relativeLift' | 'pValue' | 'significant' | 'enoughData' | 'verdict'
+>;
+
+/**
+ * The conversion lift of `compareProportions` as a report shows it. With an empty group there is
+ * nothing to compare: no estimate and no interval, rather than a figure a reader could take for a
+ * measured lift.
+ */
+export function proportionLift(
+  p: ReturnType<typeof compareProportions>,
+  treated: number,
+  control: number,
+): ProportionLift {
+  const lift: ProportionLift = {
+    absoluteLift: p.absoluteLift,
+    relativeLift: p.relativeLift,
+    pValue: p.pValue,
+    significant: p.significant,
+    enoughData: p.enoughData,
+    verdict: p.verdict,
+  };
+  if (treated > 0 && control > 0) return lift;
+  return {
+    ...lift,
+    absoluteLift: none(lift.absoluteLift.method),
+    relativeLift: none(lift.relativeLift.method),
+    pValue: 1,
+    significant: false,
+  };
+}
+
 function liftOf(
   c: LiftCampaign,
   exposed: CampaignLift['exposed'],
@@ -178,6 +214,7 @@ function liftOf(
     { n: exposed.visitors, conversions: Math.min(exposed.converted, exposed.visitors), label: 'exposed' },
     { n: control.visitors, conversions: Math.min(control.converted, control.visitors), label: 'control' },
   );
+  const headline = proportionLift(p, exposed.visitors, control.visitors);
   const t = perVisitorRevenue(exposed.visitors, treatedRows);
   const k = perVisitorRevenue(control.visitors, heldRows);
   const draws = (t.length + k.length) * opts.bootstrapIterations;
@@ -196,12 +233,7 @@ function liftOf(
     controlShare: c.controlShare,
     exposed,
     control,
-    absoluteLift: p.absoluteLift,
-    relativeLift: p.relativeLift,
-    pValue: p.pValue,
-    significant: p.significant,
-    enoughData: p.enoughData,
-    verdict: p.verdict,
+    ...headline,
     confidenceLevel: p.confidenceLevel,
     minimumSample: p.minimumSample,
     revenue: {
@@ -215,15 +247,8 @@ function liftOf(
     },
   };
   if (exposed.visitors > 0 && control.visitors > 0) return lift;
-  // With an empty group there is nothing to compare: no estimate and no interval, rather than a
-  // figure a reader could take for a measured lift.
-  const none = <M extends string>(method: M) => ({ estimate: null, ci: null, method });
   return {
     ...lift,
-    absoluteLift: none(lift.absoluteLift.method),
-    relativeLift: none(lift.relativeLift.method),
-    pValue: 1,
-    significant: false,
     revenue: {
       difference: none('welch-t'),
       relativeDifference: null,

@@ -51,11 +51,17 @@ function validate(o: ServerOrder, now: number): { ts: number; currency: string }
   return { ts, currency };
 }
 
-/** The visit the order came from: the visitor named, or the newest visitor of the contact named by user id or e-mail. */
-async function findVisitor(
-  store: Store,
-  o: ServerOrder,
-): Promise<{ siteId: string; visitorId: string } | undefined> {
+/** Where an order came from: a visit, and the contact the order named. */
+interface OrderOrigin {
+  visitor?: { siteId: string; visitorId: string };
+  contactId?: string;
+}
+
+/**
+ * The visit the order came from (the visitor named, or the newest visitor of the contact named by
+ * user id or e-mail), and that contact even when no visit of theirs is known.
+ */
+async function findOrigin(store: Store, o: ServerOrder): Promise<OrderOrigin> {
   const db = store.db;
   if (o.visitorId) {
     let q = db
@@ -65,13 +71,14 @@ async function findVisitor(
       .where('id', '=', o.visitorId);
     if (o.siteId) q = q.where('site_id', '=', o.siteId);
     const v = await q.orderBy('last_seen_at', 'desc').limit(1).executeTakeFirst();
-    return v ? { siteId: v.site_id, visitorId: v.id } : undefined;
+    return v ? { visitor: { siteId: v.site_id, visitorId: v.id } } : {};
   }
   // The site's own user id is the stronger identity; the e-mail comes next.
   const keys: Array<['external_id' | 'email', string]> = [];
   if (o.userId) keys.push(['external_id', o.userId]);
   const email = o.email ? normaliseEmail(o.email) : null;
   if (email) keys.push(['email', email]);
+  let named: string | undefined;
   for (const [column, value] of keys) {
     const contact = await db
       .selectFrom('contacts')
@@ -83,11 +90,12 @@ async function findVisitor(
       .limit(1)
       .executeTakeFirst();
     if (!contact) continue;
+    named ??= contact.id;
     const visitors = await store.contacts.visitorsOf(o.accountId, contact.id);
     const found = visitors.find((v) => !o.siteId || v.siteId === o.siteId);
-    if (found) return found;
+    if (found) return { visitor: found, contactId: contact.id };
   }
-  return undefined;
+  return named ? { contactId: named } : {};
 }
 
 /** The site an order belongs to when no visitor says: the one named, or the account's first. */
@@ -130,7 +138,8 @@ export async function recordServerOrder(
   const { store } = deps;
   const { ts, currency } = validate(o, now);
   const dedupeKey = `order:${o.orderId}`;
-  const visitor = await findVisitor(store, o);
+  const origin = await findOrigin(store, o);
+  const visitor = origin.visitor;
   const siteId = visitor?.siteId ?? (await siteOf(store, o));
   const candidate: ConversionCandidate = {
     accountId: o.accountId,
@@ -157,6 +166,7 @@ export async function recordServerOrder(
     recorded = await recordConversion(store, candidate, terms, now, {
       source: o.source,
       unattributed: !visitor,
+      ...(origin.contactId ? { contactId: origin.contactId } : {}),
     });
     id = recorded?.id;
   }

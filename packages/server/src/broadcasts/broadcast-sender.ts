@@ -21,6 +21,7 @@ import { claimDue } from '../store/lease-claim.ts';
 import type { Database } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
 import { broadcastTemplate, render } from './broadcast-content.ts';
+import { trackLinks } from './broadcast-links.ts';
 import { afterQuietHours, sameLocalTime } from './send-clock.ts';
 import { type Guardrails, guardrailsOf } from './sending-settings.ts';
 
@@ -42,6 +43,8 @@ export interface BroadcastSenderDeps {
   started?: (accountId: string, conversation: Conversation) => void;
   /** Wakes the outbox after a page queued messages. */
   queued?: () => void;
+  /** Our public address: links of SMS and mails are rewritten to tracked ones on it (unset: left as they are). */
+  publicUrl?: string;
 }
 
 /**
@@ -235,10 +238,16 @@ export class BroadcastSender {
     let at = b.localTime ? sameLocalTime(b.scheduledAt, g.timeZone, zone) : b.scheduledAt;
     at = Math.max(at, now);
     if (g.quiet) at = afterQuietHours(at, zone, g.quiet);
+    const recipient = { broadcastId: b.id, contactId, accountId: b.accountId, now };
+    const tracked = this.d.publicUrl
+      ? trackLinks(this.d.publicUrl, recipient, choice.channel, message)
+      : { message, links: [] };
+    message = tracked.message;
     const skillId =
       b.skillId ?? choice.connection?.defaultSkillId ?? (await this.d.chooseSkill?.(b.accountId)) ?? null;
-    const queue = (trx: Kysely<Database>) =>
-      store.conversations.create(
+    const queue = async (trx: Kysely<Database>) => {
+      await store.broadcasts.saveLinks(trx, tracked.links);
+      return store.conversations.create(
         {
           accountId: b.accountId,
           siteId: null,
@@ -265,12 +274,13 @@ export class BroadcastSender {
         now,
         trx,
       );
+    };
     return { row: { ...base, channel: choice.channel, state: 'queued' }, send: { at, queue } };
   }
 
   /**
    * The first channel of the order the contact can be reached on: e-mail with an address and no
-   * opt-out; SMS with a number, an opt-in and no STOP; WhatsApp with a number and an opt-in.
+   * opt-out; SMS with a number, an opt-in and no STOP; WhatsApp with a number, an opt-in and no STOP.
    */
   private async choose(b: BroadcastRecord, contact: Contact): Promise<Choice> {
     const { store } = this.d;
@@ -287,6 +297,10 @@ export class BroadcastSender {
       const c = b.content[channel];
       if (!c || !contact.phone) continue;
       if (channel === 'sms' && (await store.contacts.smsOptedOut(b.accountId, contact.id))) {
+        optedOut = true;
+        continue;
+      }
+      if (channel === 'whatsapp' && (await store.contacts.whatsAppOptedOut(b.accountId, contact.id))) {
         optedOut = true;
         continue;
       }

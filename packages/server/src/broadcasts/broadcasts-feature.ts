@@ -6,19 +6,24 @@ import {
   BroadcastRecipientsQuery,
   BroadcastView,
 } from '@beckon/protocol/broadcasts-api';
+import { CAMPAIGN_DEFAULTS } from '@beckon/protocol/campaign';
 import {
   SendingSettings,
   SendingSettingsBody,
   type SendingSettingsBody as SendingSettingsBodyInput,
 } from '@beckon/protocol/sending-settings-api';
+import Type from 'typebox';
 import { ADMINS, ALL_ROLES, authOf, requireRole } from '../auth/auth-context.ts';
 import type { AppContext } from '../context.ts';
 import { chatOf } from '../conversations/chat-module.ts';
 import type { BroadcastRecord } from '../store/broadcasts-repo.ts';
 import type { Store } from '../store/store.ts';
+import { linkNotValid } from '../web/html-page.ts';
 import { IdParams, replies, security } from '../web/responses.ts';
 import type { App } from '../web/types.ts';
 import { checkBroadcast } from './broadcast-content.ts';
+import { broadcastLift } from './broadcast-lift.ts';
+import { LINK_PATH, tokenHash } from './broadcast-links.ts';
 import { BroadcastSender } from './broadcast-sender.ts';
 import { earliestLocalTime } from './send-clock.ts';
 import { changeSendingSettings, guardrailsOf, sendingSettingsView } from './sending-settings.ts';
@@ -41,12 +46,14 @@ async function viewOf(store: Store, b: BroadcastRecord): Promise<BroadcastView> 
     skillId: b.skillId,
     holdoutPercent: b.holdoutPercent,
     localTime: b.localTime,
+    attributionWindowDays: b.attributionWindowDays,
     status: b.status,
     sendAt: new Date(b.scheduledAt).toISOString(),
     startedAt: isoOf(b.startedAt),
     finishedAt: isoOf(b.finishedAt),
     createdAt: new Date(b.createdAt).toISOString(),
     funnel: await store.broadcasts.funnel(b.id),
+    lift: await broadcastLift(store, b),
   };
 }
 
@@ -96,6 +103,7 @@ export function broadcastsFeature(app: App, ctx: AppContext): void {
           skillId: body.skillId ?? null,
           holdoutPercent: body.holdoutPercent ?? 10,
           localTime,
+          attributionWindowDays: body.attributionWindowDays ?? CAMPAIGN_DEFAULTS.attributionWindowDays,
           status: body.status ?? 'scheduled',
           scheduledAt,
           startAt,
@@ -218,12 +226,27 @@ export function broadcastsFeature(app: App, ctx: AppContext): void {
     },
   );
 
+  app.get(
+    `${LINK_PATH}:token`,
+    { schema: { hide: true, params: Type.Object({ token: Type.String({ maxLength: 64 }) }) } },
+    async (req, reply) => {
+      // A HEAD (a link preview checking the address) leads on without counting as a click.
+      const url = await store.broadcasts.click(tokenHash(req.params.token), Date.now(), req.method === 'GET');
+      if (!url) return linkNotValid(reply);
+      return reply
+        .header('cache-control', 'no-store')
+        .header('referrer-policy', 'no-referrer')
+        .redirect(new URL(url).href, 302);
+    },
+  );
+
   const opts = ctx.config.broadcasts;
   if (!opts.enabled) return;
   const sender = new BroadcastSender(
     {
       store,
       log: ctx.logger.child({ component: 'broadcasts' }),
+      publicUrl: ctx.config.publicUrl,
       chooseSkill: async (accountId) => (await chatOf(ctx)?.visitors.chooseSkill(accountId, {})) ?? null,
       started: (accountId, conversation) =>
         chatOf(ctx)?.events.toAccount(accountId, { t: 'conversation.updated', conversation }),

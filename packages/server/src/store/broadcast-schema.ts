@@ -21,6 +21,8 @@ export interface BroadcastsTable {
   holdout_percent: number;
   /** 1: the send time's wall clock is used in each contact's zone (0062). */
   local_time: ColumnType<number, number | undefined, number>;
+  /** Days after a contact was reached in which their conversion counts (0063). */
+  attribution_window_days: ColumnType<number, number | undefined, number>;
   status: BroadcastStatus;
   /** When it goes out (the time it was created, for "now"). */
   scheduled_at: Millis;
@@ -64,6 +66,20 @@ export interface BroadcastRecipientsTable {
   conversation_id: string | null;
   outbox_id: string | null;
   created_at: Millis;
+  /** The first click on one of the message's tracked links (0063). */
+  clicked_at: ColumnType<Millis | null, Millis | null | undefined, Millis | null>;
+}
+
+/** A link of a recipient's message, rewritten to `/b/{token}`: the redirect goes only to `url`. */
+export interface BroadcastLinksTable {
+  /** SHA-256 of the token in the link, hex. */
+  token_hash: string;
+  broadcast_id: string;
+  contact_id: string;
+  account_id: string;
+  url: string;
+  created_at: Millis;
+  clicked_at: Millis | null;
 }
 
 /** An account's sending guardrails (0062); a null column takes its default (sending-settings.ts). */

@@ -1,10 +1,11 @@
 import type { BroadcastContent, BroadcastFunnel, BroadcastRecipient } from '@beckon/protocol/broadcasts-api';
 import type { Conversation } from '@beckon/protocol/chat-api';
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { conflict, notFound } from '../errors.ts';
 import { newTimeId } from '../ids.ts';
 import type {
   BroadcastJobsTable,
+  BroadcastLinksTable,
   BroadcastRecipientsTable,
   BroadcastStatus,
   BroadcastsTable,
@@ -24,6 +25,7 @@ export interface BroadcastRecord {
   holdoutPercent: number;
   /** The send time's wall clock is used in each contact's zone. */
   localTime: boolean;
+  attributionWindowDays: number;
   status: BroadcastStatus;
   scheduledAt: number;
   startedAt: number | null;
@@ -40,6 +42,7 @@ export interface NewBroadcast {
   skillId: string | null;
   holdoutPercent: number;
   localTime: boolean;
+  attributionWindowDays: number;
   status: 'draft' | 'scheduled';
   scheduledAt: number;
   /** When the sender starts (before `scheduledAt` for a local-time send: the first zone's time). */
@@ -47,7 +50,17 @@ export interface NewBroadcast {
 }
 
 export type BroadcastJobRow = Selectable<BroadcastJobsTable>;
-export type NewRecipient = Omit<BroadcastRecipientsTable, 'conversation_id' | 'outbox_id'>;
+export type NewLink = Selectable<BroadcastLinksTable>;
+
+/** One side of the holdout, counted in SQL: its contacts, those who converted, their orders and money. */
+export interface ArmCounts {
+  contacts: number;
+  converted: number;
+  conversions: number;
+  revenue: number;
+}
+
+export type NewRecipient = Omit<BroadcastRecipientsTable, 'conversation_id' | 'outbox_id' | 'clicked_at'>;
 
 /** A contact of a page as the sender decided: its row, and for a queued one its message and time. */
 export interface PlannedRecipient {
@@ -71,12 +84,16 @@ const toRecord = (r: Selectable<BroadcastsTable>): BroadcastRecord => ({
   skillId: r.skill_id,
   holdoutPercent: Number(r.holdout_percent),
   localTime: Number(r.local_time) === 1,
+  attributionWindowDays: Number(r.attribution_window_days),
   status: r.status,
   scheduledAt: Number(r.scheduled_at),
   startedAt: r.started_at === null ? null : Number(r.started_at),
   finishedAt: r.finished_at === null ? null : Number(r.finished_at),
   createdAt: Number(r.created_at),
 });
+
+/** The funnel's steps of a queued message, in all and per channel. */
+const STEPS = ['queued', 'sent', 'delivered', 'read', 'failed', 'clicked', 'replied'] as const;
 
 /** The state a recipient shows: its own until it was queued, then its outbox row's. */
 const stateOf = (state: string, out: string | null): string =>
@@ -103,6 +120,7 @@ export class BroadcastsRepo {
       skill_id: input.skillId,
       holdout_percent: input.holdoutPercent,
       local_time: input.localTime ? 1 : 0,
+      attribution_window_days: input.attributionWindowDays,
       status: input.status,
       scheduled_at: input.scheduledAt,
       started_at: null,
@@ -390,24 +408,57 @@ export class BroadcastsRepo {
     });
   }
 
-  /** The funnel: recipients by arm and state, a queued message's state read from its outbox row. */
+  /**
+   * The funnel: recipients by arm and state, a queued message's state read from its outbox row,
+   * whether the recipient clicked a tracked link and whether they answered in its conversation.
+   */
   async funnel(broadcastId: string): Promise<BroadcastFunnel> {
-    const rows = await this.db
+    const perRecipient = this.db
       .selectFrom('broadcast_recipients as r')
       .leftJoin('outbox as o', 'o.id', 'r.outbox_id')
-      .select((eb) => ['r.state', 'r.channel', 'r.reason', 'o.status as out', eb.fn.countAll().as('n')])
-      .where('r.broadcast_id', '=', broadcastId)
-      .groupBy(['r.state', 'r.channel', 'r.reason', 'o.status'])
+      .select((eb) => [
+        'r.state',
+        'r.channel',
+        'r.reason',
+        'o.status as out',
+        eb.case().when('r.clicked_at', 'is', null).then(0).else(1).end().as('clicked'),
+        eb
+          .case()
+          .when(
+            eb.exists(
+              eb
+                .selectFrom('messages as m')
+                .select('m.seq')
+                .whereRef('m.conversation_id', '=', 'r.conversation_id')
+                .where('m.sender_kind', '=', 'visitor'),
+            ),
+          )
+          .then(1)
+          .else(0)
+          .end()
+          .as('replied'),
+      ])
+      .where('r.broadcast_id', '=', broadcastId);
+    const rows = await this.db
+      .selectFrom(perRecipient.as('x'))
+      .select((eb) => [
+        'x.state',
+        'x.channel',
+        'x.reason',
+        'x.out',
+        'x.clicked',
+        'x.replied',
+        eb.fn.countAll().as('n'),
+      ])
+      .groupBy(['x.state', 'x.channel', 'x.reason', 'x.out', 'x.clicked', 'x.replied'])
       .execute();
+    const zeros = () =>
+      Object.fromEntries(STEPS.map((k) => [k, 0])) as Record<(typeof STEPS)[number], number>;
     const f: BroadcastFunnel = {
       targeted: 0,
       heldOut: 0,
-      queued: 0,
-      sent: 0,
-      delivered: 0,
-      read: 0,
-      failed: 0,
       skipped: 0,
+      ...zeros(),
       skippedBy: {},
       byChannel: {},
     };
@@ -421,7 +472,7 @@ export class BroadcastsRepo {
         f.skippedBy[why] = (f.skippedBy[why] ?? 0) + n;
       } else {
         const key = row.channel ?? 'unknown';
-        const c = f.byChannel[key] ?? { queued: 0, sent: 0, delivered: 0, read: 0, failed: 0 };
+        const c = f.byChannel[key] ?? zeros();
         f.byChannel[key] = c;
         const s = stateOf(row.state, row.out);
         const steps = {
@@ -430,8 +481,10 @@ export class BroadcastsRepo {
           delivered: s === 'delivered' || s === 'read',
           read: s === 'read',
           failed: s === 'failed',
+          clicked: Number(row.clicked) === 1,
+          replied: Number(row.replied) === 1,
         };
-        for (const k of ['queued', 'sent', 'delivered', 'read', 'failed'] as const)
+        for (const k of STEPS)
           if (steps[k]) {
             f[k] += n;
             c[k] += n;
@@ -439,6 +492,94 @@ export class BroadcastsRepo {
       }
     }
     return f;
+  }
+
+  /** Saves the tracked links of a recipient's message, in the transaction that queues it. */
+  async saveLinks(trx: Kysely<Database>, links: readonly NewLink[]): Promise<void> {
+    if (links.length > 0)
+      await trx
+        .insertInto('broadcast_links')
+        .values([...links])
+        .execute();
+  }
+
+  /**
+   * A tracked link was opened: its original URL, the link's and its recipient's first click
+   * recorded (a later click changes nothing). Undefined for a token nobody was given.
+   */
+  async click(tokenHash: string, now: number, record = true): Promise<string | undefined> {
+    const link = await this.db
+      .selectFrom('broadcast_links')
+      .select(['url', 'broadcast_id', 'contact_id', 'clicked_at'])
+      .where('token_hash', '=', tokenHash)
+      .executeTakeFirst();
+    if (!link) return undefined;
+    if (record && link.clicked_at === null)
+      await this.db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('broadcast_links')
+          .set({ clicked_at: now })
+          .where('token_hash', '=', tokenHash)
+          .where('clicked_at', 'is', null)
+          .execute();
+        await trx
+          .updateTable('broadcast_recipients')
+          .set({ clicked_at: now })
+          .where('broadcast_id', '=', link.broadcast_id)
+          .where('contact_id', '=', link.contact_id)
+          .where('clicked_at', 'is', null)
+          .execute();
+      });
+    return link.url;
+  }
+
+  /**
+   * Each arm's contacts and what they did within `windowMs` of being reached: a conversion counts
+   * when it is the contact's (a visitor tied to them, or an order a server named them in) and falls
+   * in [reached, reached + window). Counted in the database; each conversion (an order, once) once.
+   */
+  async armCounts(broadcastId: string, windowMs: number): Promise<Record<'send' | 'holdout', ArmCounts>> {
+    const out = {
+      send: { contacts: 0, converted: 0, conversions: 0, revenue: 0 },
+      holdout: { contacts: 0, converted: 0, conversions: 0, revenue: 0 },
+    };
+    const sizes = await this.db
+      .selectFrom('broadcast_recipients')
+      .select((eb) => ['arm', eb.fn.countAll().as('n')])
+      .where('broadcast_id', '=', broadcastId)
+      .groupBy('arm')
+      .execute();
+    for (const r of sizes) out[r.arm].contacts = Number(r.n);
+    const inWindow = sql`c.account_id = r.account_id and c.ts >= r.created_at and c.ts < r.created_at + ${windowMs}`;
+    const rows = await sql<{
+      arm: 'send' | 'holdout';
+      converted: unknown;
+      conversions: unknown;
+      revenue: unknown;
+    }>`
+      with matched as (
+        select r.arm, r.contact_id, c.id as conversion_id, c.revenue
+        from broadcast_recipients r
+        join contact_visitors cv on cv.contact_id = r.contact_id
+        join conversions c on c.site_id = cv.site_id and c.visitor_id = cv.visitor_id
+        where r.broadcast_id = ${broadcastId} and ${inWindow}
+        union
+        select r.arm, r.contact_id, c.id as conversion_id, c.revenue
+        from broadcast_recipients r
+        join conversions c on c.contact_id = r.contact_id
+        where r.broadcast_id = ${broadcastId} and ${inWindow}
+      ),
+      orders as (select distinct arm, conversion_id, revenue from matched)
+      select p.arm, p.converted, o.conversions, o.revenue
+      from (select arm, count(distinct contact_id) as converted from matched group by arm) p
+      join (select arm, count(*) as conversions, coalesce(sum(revenue), 0) as revenue from orders group by arm) o
+        on o.arm = p.arm`.execute(this.db);
+    for (const r of rows.rows) {
+      out[r.arm].converted = Number(r.converted);
+      out[r.arm].conversions = Number(r.conversions);
+      out[r.arm].revenue = Number(r.revenue);
+    }
+    return out;
   }
 
   /** A page of recipients in contact id order, each with its message's state. */
@@ -457,6 +598,7 @@ export class BroadcastsRepo {
         'r.reason',
         'r.conversation_id',
         'r.created_at',
+        'r.clicked_at',
         'o.status as out',
         'o.last_error',
       ])
@@ -474,6 +616,7 @@ export class BroadcastsRepo {
       reason: r.reason ?? (r.out === 'failed' ? r.last_error : null),
       conversationId: r.conversation_id,
       at: new Date(Number(r.created_at)).toISOString(),
+      clickedAt: r.clicked_at === null ? null : new Date(Number(r.clicked_at)).toISOString(),
     }));
   }
 }

@@ -20,6 +20,8 @@ export interface ContactsTable {
   email_opt_out: number;
   /** 1 after the contact texted STOP, until they text START; defaults to 0 on insert. */
   sms_opt_out: ColumnType<number, number | undefined, number>;
+  /** 1 after the contact wrote STOP on WhatsApp, until they write START (0063). */
+  whatsapp_opt_out: ColumnType<number, number | undefined, number>;
   /** The contact this one was merged into, or null while it stands on its own. */
   merged_into: string | null;
   created_at: Millis;

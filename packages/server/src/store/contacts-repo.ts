@@ -172,6 +172,7 @@ export class ContactsRepo {
           attributes: '{}',
           email_opt_out: 0,
           sms_opt_out: 0,
+          whatsapp_opt_out: 0,
           merged_into: null,
           created_at: now,
           updated_at: now,
@@ -254,6 +255,7 @@ export class ContactsRepo {
       attributes: '{}',
       email_opt_out: 0,
       sms_opt_out: 0,
+      whatsapp_opt_out: 0,
       merged_into: null,
       created_at: now,
       updated_at: now,
@@ -487,13 +489,32 @@ export class ContactsRepo {
 
   /** Whether the contact texted STOP and not START since: no SMS may go to them. */
   async smsOptedOut(accountId: string, id: string): Promise<boolean> {
+    return this.optedOut(accountId, id, 'sms_opt_out');
+  }
+
+  /** Records a STOP (true) or START (false) the contact wrote on WhatsApp. */
+  async setWhatsAppOptOut(accountId: string, id: string, optedOut: boolean, now = Date.now()): Promise<void> {
+    await this.db
+      .updateTable('contacts')
+      .set({ whatsapp_opt_out: optedOut ? 1 : 0, updated_at: now })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Whether the contact wrote STOP on WhatsApp and not START since: no broadcast goes to them there. */
+  async whatsAppOptedOut(accountId: string, id: string): Promise<boolean> {
+    return this.optedOut(accountId, id, 'whatsapp_opt_out');
+  }
+
+  private async optedOut(accountId: string, id: string, column: 'sms_opt_out' | 'whatsapp_opt_out') {
     const row = await this.db
       .selectFrom('contacts')
-      .select('sms_opt_out')
+      .select(column)
       .where('account_id', '=', accountId)
       .where('id', '=', id)
       .executeTakeFirst();
-    return Number(row?.sms_opt_out ?? 0) === 1;
+    return Number((row as Record<string, unknown> | undefined)?.[column] ?? 0) === 1;
   }
 
   /** Adds attributes the site reported (the tag's `customer` attribute) without touching the others. */

@@ -232,6 +232,14 @@ export async function eraseIn(
   counts.notes = await drop('contact_notes', 'contact_id', contacts);
   counts.identities = await drop('contact_identities', 'contact_id', contacts);
   counts.consents = await drop('contact_consents', 'contact_id', contacts);
+  // A tracked link's address may carry the contact's values; an order keeps no tie to them.
+  await drop('broadcast_links', 'contact_id', contacts);
+  await trx
+    .updateTable('conversions')
+    .set({ contact_id: null })
+    .where('account_id', '=', acc)
+    .where('contact_id', 'in', contacts)
+    .execute();
   counts.pushDevices = await dropAll(['app_tokens', 'push_devices'], 'contact_id', contacts);
   const merges = await trx
     .deleteFrom('contact_merges')

@@ -10,6 +10,7 @@ import type {
 import type { AnswerGenerationTable, BotsTable, KnowledgeArticlesTable } from './bot-schema.ts';
 import type {
   BroadcastJobsTable,
+  BroadcastLinksTable,
   BroadcastRecipientsTable,
   BroadcastsTable,
   SendingSettingsTable,
@@ -553,6 +554,8 @@ export interface ConversionsTable {
   sources: ColumnType<string, string | undefined, string>;
   /** 1 when no visitor was known (a server-side order nobody could tie to a visit). */
   unattributed: ColumnType<number, number | undefined, number>;
+  /** The contact a server-reported order named (by e-mail or user id), visitor or not (0063). */
+  contact_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** How a touch reached the visitor: a conversation, or the engagement type that was shown (or control). */
@@ -663,6 +666,7 @@ export interface Database {
   sending_settings: SendingSettingsTable;
   send_slots: SendSlotsTable;
   send_pace: SendPaceTable;
+  broadcast_links: BroadcastLinksTable;
   channel_messages: ChannelMessagesTable;
   email_addresses: EmailAddressesTable;
   email_threads: EmailThreadsTable;

@@ -33,6 +33,25 @@ export function unsubscribeRoutes(app: App, ctx: AppContext, names: ThreadNames)
     );
   });
 
+  // A mail client's one-click POST carries `List-Unsubscribe=One-Click` as a form (RFC 8058 §3.1);
+  // the address alone says who, so the body is read and dropped.
+  void app.register(async (scope) => {
+    scope.addContentTypeParser(
+      ['application/x-www-form-urlencoded', 'multipart/form-data'],
+      { parseAs: 'string', bodyLimit: 64 * 1024 },
+      (_req, _body, done) => done(null, undefined),
+    );
+    unsubscribePost(scope, store, accountName, names);
+  });
+}
+
+/** The POST of the unsubscribe page's button and of a mail client's one-click unsubscribe. */
+function unsubscribePost(
+  app: App,
+  store: AppContext['store'],
+  accountName: (accountId: string) => Promise<string>,
+  names: ThreadNames,
+): void {
   app.post('/email/unsubscribe', { schema: { hide: true, querystring: Query } }, async (req, reply) => {
     const { a, c, t } = req.query;
     const contact = names.checkUnsubscribe(a, c, t) ? await store.contacts.find(a, c) : undefined;

@@ -3,10 +3,11 @@ import type { ChannelConnection } from '../../store/channel-connections-repo.ts'
 import type { Store } from '../../store/store.ts';
 import type { ConnectionInbox } from '../connections/connection-inbox.ts';
 import type { Connector, HookRequest } from '../connections/connector.ts';
+import { keywordOf } from '../connections/opt-out-keywords.ts';
 import type { ProviderHttp } from '../connections/provider-http.ts';
 import type { OutboxDispatcher } from '../outbox-dispatcher.ts';
 import { SmsChannel } from './sms-channel.ts';
-import { field, formOf, keywordOf, lineOf, mediaOf, type TwilioParams, validSignature } from './twilio.ts';
+import { field, formOf, lineOf, mediaOf, type TwilioParams, validSignature } from './twilio.ts';
 
 /** A phone number as Twilio writes it (E.164). */
 const PHONE = /^\+[1-9][0-9]{5,14}$/;

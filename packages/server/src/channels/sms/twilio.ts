@@ -36,25 +36,6 @@ export function validSignature(
   return expected.length === got.length && timingSafeEqual(expected, got);
 }
 
-/** Twilio's standard opt-out, opt-in and help keywords (a message that is exactly one of them). */
-const KEYWORDS: Record<string, 'stop' | 'start' | 'help'> = {
-  stop: 'stop',
-  stopall: 'stop',
-  unsubscribe: 'stop',
-  cancel: 'stop',
-  end: 'stop',
-  quit: 'stop',
-  start: 'start',
-  yes: 'start',
-  unstop: 'start',
-  help: 'help',
-  info: 'help',
-};
-
-/** The keyword a customer texted, if the whole message is one (case and spaces do not count). */
-export const keywordOf = (body: string): 'stop' | 'start' | 'help' | undefined =>
-  Object.hasOwn(KEYWORDS, body.trim().toLowerCase()) ? KEYWORDS[body.trim().toLowerCase()] : undefined;
-
 /** The line an agent sees for a customer's SMS or MMS: its body (the MMS files come as attachments). */
 export const lineOf = (params: TwilioParams): string => field(params, 'Body') ?? '';
 

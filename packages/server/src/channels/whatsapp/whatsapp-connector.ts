@@ -6,6 +6,7 @@ import type { Connector } from '../connections/connector.ts';
 import { graphNode } from '../connections/graph-api.ts';
 import type { MediaRef } from '../connections/media-download.ts';
 import { metaAuthentic, metaHandshake, receivedAt } from '../connections/meta-webhook.ts';
+import { keywordOf } from '../connections/opt-out-keywords.ts';
 import { callProvider, type ProviderHttp } from '../connections/provider-http.ts';
 import type { OutboxDispatcher } from '../outbox-dispatcher.ts';
 import { graphError, graphUrlOf, WhatsAppChannel } from './whatsapp-channel.ts';
@@ -114,17 +115,28 @@ export class WhatsAppConnector implements Connector {
       }
       const profile = value.contacts?.find((c) => c.wa_id === m.from)?.profile;
       const file = mediaOf(m);
+      const text = lineOf(m);
       const got = await this.inbox.receive(conn, {
         from: { phone: `+${m.from}`, name: profile?.name ?? null, address: 'phone' },
         externalId: m.id,
-        text: lineOf(m),
+        text,
         payload: payloadOf(m),
         receivedAt: receivedAt(m.timestamp, now),
         ...(file ? { media: [this.mediaRef(conn, file)] } : {}),
       });
+      if (got.duplicate) continue;
+      // STOP (or UNSUBSCRIBE, CANCEL…) withdraws the opt-in and keeps broadcasts away until START.
+      const keyword = keywordOf(text);
+      if (keyword === 'stop' || keyword === 'start')
+        await this.store.contacts.setWhatsAppOptOut(conn.accountId, got.contact.id, keyword === 'stop');
+      if (keyword === 'stop') {
+        await this.store.consents.withdraw(conn.accountId, got.contact.id, 'whatsapp');
+        this.log.info({ connection: conn.id, contact: got.contact.id }, 'whatsapp opt-out recorded');
+        continue;
+      }
       // A customer who writes to the business opted in to its WhatsApp messages; an earlier record
       // stays. A line that followed the sender's previous message was recorded by that one.
-      if (!got.duplicate && !got.followed)
+      if (!got.followed)
         await this.store.consents.record(
           conn.accountId,
           got.contact.id,

@@ -54,6 +54,7 @@ import * as m0059 from './0059-segments.ts';
 import * as m0060 from './0060-contact-facts.ts';
 import * as m0061 from './0061-broadcasts.ts';
 import * as m0062 from './0062-broadcast-pacing.ts';
+import * as m0063 from './0063-broadcast-measures.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -112,6 +113,7 @@ const migrations: Record<string, Migration> = {
   '0060-contact-facts': m0060,
   '0061-broadcasts': m0061,
   '0062-broadcast-pacing': m0062,
+  '0063-broadcast-measures': m0063,
 };
 
 export const migrationProvider: MigrationProvider = {
