@@ -303,10 +303,16 @@ describe('broadcasts in the console', { timeout: 180_000 }, () => {
     const recipients = page.getByTestId('recipient-row');
     await until(async () => (await recipients.count()) === f.targeted, 'a row per recipient');
     await page.getByTestId('broadcast-recipients').getByRole('link', { name: 'Rosa Díaz' }).waitFor();
-    await page
-      .getByTestId('broadcast-lift-pending')
-      .getByText('Results appear once messages go out.')
-      .waitFor();
+    // Lift against the holdout, as the API measures it: contacts and converted per group.
+    const lift = (await api('GET', `/api/v1/broadcasts/${id}`)).body.lift;
+    assert.ok(lift, 'a started send has its lift measured');
+    const liftRows = page.getByTestId('broadcast-lift').locator('tbody tr');
+    await until(async () => (await liftRows.count()) === 2, 'both groups in the lift table');
+    for (const [i, arm] of [lift.send, lift.holdout].entries()) {
+      const cells = await liftRows.nth(i).locator('td.cell-number').allTextContents();
+      assert.deepEqual(cells.slice(0, 2).map(Number), [arm.contacts, arm.converted], `group ${i}`);
+    }
+    assert.equal(lift.send.contacts + lift.holdout.contacts, f.targeted);
     // A sent broadcast cannot be cancelled.
     assert.equal(await page.getByTestId('broadcast-cancel').count(), 0);
     await shoot(page, 'broadcasts-detail', 1500);
@@ -352,6 +358,12 @@ describe('broadcasts in the console', { timeout: 180_000 }, () => {
     const at = new Date(stored.sendAt);
     assert.equal(at.getHours(), 10);
     assert.ok(at.getTime() > Date.now() + 60 * 60_000, 'tomorrow');
+    // Nothing sent yet, so nothing to measure.
+    assert.equal(stored.lift, null);
+    await page
+      .getByTestId('broadcast-lift-pending')
+      .getByText('Results appear once messages go out.')
+      .waitFor();
 
     await page.getByTestId('broadcast-cancel').click();
     await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Cancel broadcast' }).click();

@@ -66,7 +66,7 @@ export function BroadcastLiftPanel({
   const abs = lift.absoluteLift;
   const ci = pairOf(abs.ci);
   const arms: [string, LiftArm][] = [
-    [t('Got the message'), lift.send],
+    [t('Send group'), lift.send],
     [t('Holdout'), lift.holdout],
   ];
   return (
