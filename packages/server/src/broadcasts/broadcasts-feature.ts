@@ -250,6 +250,8 @@ export function broadcastsFeature(app: App, ctx: AppContext): void {
       chooseSkill: async (accountId) => (await chatOf(ctx)?.visitors.chooseSkill(accountId, {})) ?? null,
       started: (accountId, conversation) =>
         chatOf(ctx)?.events.toAccount(accountId, { t: 'conversation.updated', conversation }),
+      // The page's messages go out at once, not at the outbox's next poll.
+      queued: () => store.messages.outboxQueued(),
     },
     opts,
   );

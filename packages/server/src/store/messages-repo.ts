@@ -185,7 +185,7 @@ export class MessagesRepo {
       this.states?.forget();
       throw err;
     }
-    if (out.queuedOut > 0) for (const fn of this.outboxListeners) fn();
+    if (out.queuedOut > 0) this.outboxQueued();
     this.webhooks.committed(out.hooks);
     return out.results;
   }
@@ -194,6 +194,11 @@ export class MessagesRepo {
   onOutbox(fn: () => void): () => void {
     this.outboxListeners.add(fn);
     return () => this.outboxListeners.delete(fn);
+  }
+
+  /** Tells the outbox listeners that a commit outside this writer queued lines (a broadcast's page). */
+  outboxQueued(): void {
+    for (const fn of this.outboxListeners) fn();
   }
 
   private async appendIn(
