@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { ApiClient } from '../packages/server/test/helpers/api-client.ts';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { ensureTagBuilt } from '../packages/tag/ensure-built.ts';
-import { launchBrowser } from './helpers/browser.ts';
+import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
 import { demoAdmin, type FrameLog, recordFrames, sentEvents, until } from './helpers/tag-fixtures.ts';
 
 /** Page errors and CSP violations: the demo store runs under a strict policy and must not trip it. */
@@ -43,7 +43,7 @@ describe('the tag on the demo store (Chromium)', () => {
 
     await page.goto(`${base}/`);
     await welcomed(log);
-    await page.screenshot({ path: '/tmp/demo-home-1280.png' });
+    await page.screenshot({ path: `${SHOTS_DIR}demo-home-1280.png` });
     await page.getByRole('link', { name: 'Shop the collection' }).click();
     await page.getByRole('heading', { name: 'Shop all' }).waitFor();
     await page
@@ -53,12 +53,12 @@ describe('the tag on the demo store (Chromium)', () => {
     await page.getByRole('heading', { name: 'Oak Desk Lamp' }).waitFor();
     await page.getByRole('button', { name: 'Add to cart' }).click();
     await page.getByText('Added 1 to your cart').waitFor();
-    await page.screenshot({ path: '/tmp/demo-product-1280.png' });
+    await page.screenshot({ path: `${SHOTS_DIR}demo-product-1280.png` });
     await page.goto(`${base}/product-throw`);
     await page.getByRole('button', { name: 'Add to cart' }).click();
     await page.getByRole('link', { name: /Cart/ }).first().click();
     await page.getByRole('heading', { name: 'Your cart' }).waitFor();
-    await page.screenshot({ path: '/tmp/demo-cart-1280.png' });
+    await page.screenshot({ path: `${SHOTS_DIR}demo-cart-1280.png` });
     await page.getByRole('link', { name: 'Checkout' }).click();
     await page.getByRole('heading', { name: 'Checkout' }).waitFor();
     await page.getByLabel('Email').fill('ada@example.com');
@@ -66,10 +66,10 @@ describe('the tag on the demo store (Chromium)', () => {
     await page.getByLabel('Address').fill('12 St James’s Square');
     await page.getByLabel('City').fill('London');
     await page.getByLabel('Postcode').fill('SW1Y 4JH');
-    await page.screenshot({ path: '/tmp/demo-checkout-1280.png' });
+    await page.screenshot({ path: `${SHOTS_DIR}demo-checkout-1280.png` });
     await page.getByRole('button', { name: 'Place order' }).click();
     await page.getByRole('heading', { name: 'Thank you for your order' }).waitFor();
-    await page.screenshot({ path: '/tmp/demo-confirmation-1280.png' });
+    await page.screenshot({ path: `${SHOTS_DIR}demo-confirmation-1280.png` });
 
     // What the tag sent, as Chromium saw it on the wire.
     const purchase = await until(
@@ -136,14 +136,14 @@ describe('the tag on the demo store (Chromium)', () => {
     const log = recordFrames(page);
     await page.goto(`${srv.url}/demo/`);
     await welcomed(log);
-    await page.screenshot({ path: '/tmp/demo-home-360.png' });
+    await page.screenshot({ path: `${SHOTS_DIR}demo-home-360.png` });
     await page.goto(`${srv.url}/demo/product-mugs`);
     await page.getByRole('button', { name: 'Add to cart' }).click();
-    await page.screenshot({ path: '/tmp/demo-product-360.png' });
+    await page.screenshot({ path: `${SHOTS_DIR}demo-product-360.png` });
     await page.goto(`${srv.url}/demo/cart`);
     await page.getByRole('button', { name: 'One more' }).click();
     await page.getByText('$96').first().waitFor();
-    await page.screenshot({ path: '/tmp/demo-cart-360.png' });
+    await page.screenshot({ path: `${SHOTS_DIR}demo-cart-360.png` });
     const cart = await until(
       () => sentEvents(log).find((e) => e.type === 'attr' && e.attrType === 'cart' && e.value.total === 96),
       'the cart of two mug sets',

@@ -5,7 +5,7 @@ import type { Browser } from 'playwright-core';
 import type { ApiClient } from '../packages/server/test/helpers/api-client.ts';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { ensureTagBuilt } from '../packages/tag/ensure-built.ts';
-import { launchBrowser } from './helpers/browser.ts';
+import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
 import {
   customerPage,
   demoAdmin,
@@ -121,7 +121,7 @@ describe('the engagement widget (Chromium)', () => {
     );
     await until(() => outcome(log, exposureId, 'shown'), 'the shown outcome');
     await page.waitForTimeout(350); // entrance animation
-    await page.screenshot({ path: '/tmp/widget-invitation-1280.png' });
+    await page.screenshot({ path: `${SHOTS_DIR}widget-invitation-1280.png` });
 
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(shadow(`root.activeElement?.textContent`)), 'Start chat');
@@ -131,7 +131,7 @@ describe('the engagement widget (Chromium)', () => {
     const panel = page.locator('beckon-widget').getByRole('dialog', { name: 'Leave us a message' });
     await panel.getByRole('form', { name: 'Leave a message' }).waitFor();
     await page.waitForTimeout(350);
-    await page.screenshot({ path: '/tmp/widget-chat-panel-1280.png' });
+    await page.screenshot({ path: `${SHOTS_DIR}widget-chat-panel-1280.png` });
 
     const journey = await until(async () => {
       const res = await admin.get(`/api/v1/visitors/${visitorId}`);
@@ -196,7 +196,7 @@ describe('the engagement widget (Chromium)', () => {
       'the offer image',
     );
     await page.waitForTimeout(350);
-    await page.screenshot({ path: '/tmp/widget-content-1280.png' });
+    await page.screenshot({ path: `${SHOTS_DIR}widget-content-1280.png` });
     await offer.getByRole('link', { name: 'Shop linen' }).click();
     await page.waitForURL(`${srv.url}/demo/products#linen`);
     await until(() => outcome(log, 'exp_offer', 'clicked'), 'the clicked outcome');
@@ -232,7 +232,7 @@ describe('the engagement widget (Chromium)', () => {
       display: 'flex',
     });
     await page.waitForTimeout(350);
-    await page.screenshot({ path: '/tmp/widget-hostile-css-1280.png' });
+    await page.screenshot({ path: `${SHOTS_DIR}widget-hostile-css-1280.png` });
     await dialog.getByRole('button', { name: 'Start chat' }).click();
     await until(() => outcome(log, 'exp_css', 'accepted'), 'accepted on the hostile page');
     await page.close();
@@ -269,7 +269,7 @@ describe('the engagement widget (Chromium)', () => {
     await until(() => outcome(log, 'exp_csp', 'shown'), 'shown under CSP');
     assert.deepEqual(await page.evaluate('window.violations'), []);
     await page.waitForTimeout(350);
-    await page.screenshot({ path: '/tmp/widget-strict-csp-1280.png' });
+    await page.screenshot({ path: `${SHOTS_DIR}widget-strict-csp-1280.png` });
     await page.close();
   });
 
@@ -303,7 +303,7 @@ describe('the engagement widget (Chromium)', () => {
         );
       }
       if (width === 360) {
-        await page.screenshot({ path: '/tmp/widget-invitation-360.png' });
+        await page.screenshot({ path: `${SHOTS_DIR}widget-invitation-360.png` });
         await log.inject(
           engageFrame('exp_small_offer', {
             type: 'content',
@@ -319,7 +319,7 @@ describe('the engagement widget (Chromium)', () => {
           .getByRole('dialog', { name: '10% off your first order' })
           .waitFor();
         await page.waitForTimeout(350);
-        await page.screenshot({ path: '/tmp/widget-content-360.png' });
+        await page.screenshot({ path: `${SHOTS_DIR}widget-content-360.png` });
         await page.locator('beckon-widget').getByRole('button', { name: 'Close' }).click();
         await until(() => outcome(log, 'exp_small_offer', 'dismissed'), 'the dismissed offer');
         await log.inject(engageFrame('exp_small_chat', invitation('Want a hand?'), 'Maya Lopez'));
@@ -327,7 +327,7 @@ describe('the engagement widget (Chromium)', () => {
         // The injected invitation names a skill the server does not know, so availability cannot say no.
         await page.locator('beckon-widget').getByRole('form', { name: 'Before we start' }).waitFor();
         await page.waitForTimeout(350);
-        await page.screenshot({ path: '/tmp/widget-chat-panel-360.png' });
+        await page.screenshot({ path: `${SHOTS_DIR}widget-chat-panel-360.png` });
       }
       await context.close();
     }

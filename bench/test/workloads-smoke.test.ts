@@ -149,7 +149,13 @@ describe('bench workloads (smoke)', () => {
     const run = await load('ingest');
     // Two seconds a phase: on a machine loaded to 20 runnable processes, the half-load phase of a
     // one-second run once had no batch acknowledged inside its window, so no latency to report.
-    const r = await run({ duration: 2, flags: { sockets: '10', campaigns: '5' }, log: quiet });
+    const once = () =>
+      run({ duration: 2, flags: { sockets: '10', campaigns: '5', warmup: '1' }, log: quiet });
+    let r = await once();
+    // A loaded machine's disk can hold the events writer's commits for longer than the window: its
+    // backlog then sits at the cap (BECKON_WRITER_BACKLOG_ROWS), no batch is acknowledged and the
+    // maximum comes out 0. That is the back-pressure working, not the generator failing: measure once more.
+    if (r.events_per_s === 0 && (r.writer_backlog_rows_at_end as number) >= 20_000) r = await once();
     assertFigures(r, 'ingest', [
       'events_per_s',
       'raw_ws_events_per_s',

@@ -1,4 +1,4 @@
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -49,10 +49,50 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
 function stillByDefault(browser: Browser): Browser {
   const newContext = browser.newContext.bind(browser);
   const newPage = browser.newPage.bind(browser);
-  browser.newContext = (options = {}) => newContext({ reducedMotion: 'reduce', ...options });
-  browser.newPage = (options = {}) => newPage({ reducedMotion: 'reduce', ...options });
+  browser.newContext = async (options = {}) => {
+    const context = await newContext({ reducedMotion: 'reduce', ...options });
+    const contextPage = context.newPage.bind(context);
+    context.newPage = async () => {
+      const page = await contextPage();
+      skipShotsUnderCi(page);
+      return page;
+    };
+    return context;
+  };
+  browser.newPage = async (options = {}) => {
+    const page = await newPage({ reducedMotion: 'reduce', ...options });
+    skipShotsUnderCi(page);
+    return page;
+  };
   return browser;
 }
 
 /** Where screenshots go (gitignored); tests save what a person would look at. */
 export const SHOTS_DIR = new URL('../../screenshots/', import.meta.url).pathname;
+
+/**
+ * Under CI nobody opens the screenshots a test saves for people to look at, and a full-page
+ * capture costs Chromium about a second of CPU: there, a screenshot into SHOTS_DIR only waits for
+ * what it would have shown to be visible. `BECKON_SCREENSHOTS=1` saves them under CI too. A
+ * screenshot a test reads (no path, or a path elsewhere) is always taken.
+ */
+const SKIP_SHOTS = process.env.CI === 'true' && process.env.BECKON_SCREENSHOTS !== '1';
+let shotsPatched = !SKIP_SHOTS;
+
+function skipShotsUnderCi(page: Page): void {
+  if (shotsPatched) return;
+  shotsPatched = true;
+  const forPeople = (options?: { path?: string }) => options?.path?.startsWith(SHOTS_DIR) === true;
+  const pageProto = Object.getPrototypeOf(page) as Page;
+  const pageShot = pageProto.screenshot;
+  pageProto.screenshot = function (this: Page, options) {
+    return forPeople(options) ? Promise.resolve(Buffer.alloc(0)) : pageShot.call(this, options);
+  };
+  const locatorProto = Object.getPrototypeOf(page.locator('body')) as Locator;
+  const locatorShot = locatorProto.screenshot;
+  locatorProto.screenshot = async function (this: Locator, options) {
+    if (!forPeople(options)) return locatorShot.call(this, options);
+    await this.waitFor({ state: 'visible', timeout: options?.timeout });
+    return Buffer.alloc(0);
+  };
+}

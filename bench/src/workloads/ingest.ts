@@ -1,6 +1,7 @@
 // W1 ingest: visitor sockets stream tag events as fast as a closed loop allows. The same generator
 // drives the raw-ws relay (baseline) and a Beckon node with 50 active campaigns and persistence;
 // then the node is paced at half of its own maximum to measure latency there.
+// Knobs: --sockets, --batch, --campaigns, --warmup (seconds before each window; 3).
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type ChildServer, machineBusySeconds, startChildServer } from '../child-server.ts';
@@ -128,11 +129,14 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
   const sockets = Number(opts.flags.sockets ?? 100);
   const batch = Number(opts.flags.batch ?? 10);
   const campaigns = Number(opts.flags.campaigns ?? 50);
+  const warmupSeconds = Number(opts.flags.warmup ?? 3);
   const t = Date.now();
 
   opts.log(`raw-ws relay: ${sockets} sockets × ${batch}-event batches, closed loop, ${seconds} s`);
   const raw = await rawTarget();
-  const base = await drive(raw, { sockets, batch, seconds, prefix: `raw${t}` }).finally(() => raw.stop());
+  const base = await drive(raw, { sockets, batch, seconds, warmupSeconds, prefix: `raw${t}` }).finally(() =>
+    raw.stop(),
+  );
   opts.log(
     `  ${Math.round(base.eventsPerSecond)} events/s, p99 ${base.p99Ms.toFixed(1)} ms; CPU server ${base.serverCpuPercent.toFixed(0)} %, client ${base.clientCpuPercent.toFixed(0)} %`,
   );
@@ -141,7 +145,7 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
   const beckon = await beckonTarget(campaigns);
   let result: BenchResult;
   try {
-    const max = await drive(beckon, { sockets, batch, seconds, prefix: `max${t}` });
+    const max = await drive(beckon, { sockets, batch, seconds, warmupSeconds, prefix: `max${t}` });
     opts.log(
       `  ${Math.round(max.eventsPerSecond)} events/s, p99 ${max.p99Ms.toFixed(1)} ms; CPU server ${max.serverCpuPercent.toFixed(0)} % (main thread ${max.mainThreadCpuPercent.toFixed(0)} %), client ${max.clientCpuPercent.toFixed(0)} %; ${Math.round(max.engagesPerSecond)} engagements/s; ${Math.round(max.persistedRowsPerSecond)} rows/s committed, backlog ${max.writerBacklogRows}`,
     );
@@ -162,6 +166,7 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
       batch,
       seconds: Math.min(seconds, 10),
       rate,
+      warmupSeconds,
       prefix: `half${t}`,
     });
     opts.log(
@@ -216,6 +221,7 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     batch,
     seconds: Math.min(seconds, 10),
     rate,
+    warmupSeconds,
     prefix: `rawpaced${t}`,
   }).finally(() => again.stop());
   opts.log(
