@@ -80,7 +80,7 @@ export class MentionService {
             '',
             mention.text,
             '',
-            `Read your mentions: ${this.publicUrl.replace(/\/$/, '')}/conversations/mentions`,
+            `Read your mentions: ${this.publicUrl.replace(/\/$/, '')}/console/conversations/mentions`,
           ].join('\n'),
         ).then(
           () => this.store.mentions.markEmailed(accountId, mention.id),

@@ -26,6 +26,7 @@ import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-co
 import { visitorLabel } from '../conversation-format.ts';
 import { CannedPicker, optionId } from './canned-picker.tsx';
 import { CannedIcon, PaperclipIcon } from './composer-icons.tsx';
+import { SendWarning } from './send-warning.tsx';
 import { smsHint } from './sms-hint.ts';
 import { UploadChips } from './upload-chips.tsx';
 import { useCannedPicker } from './use-canned-picker.ts';
@@ -55,6 +56,8 @@ export function Composer({
   const id = c.id;
   const [text, setText] = useState(() => store.memory.draft(id).text);
   const [noteMode, setNote] = useState(() => store.memory.draft(id).note);
+  /** A colleague writing a reply here when I pressed send: asked first. */
+  const [writer, setWriter] = useState<string | null>(null);
   const note = noteMode || Boolean(onTemplates) || Boolean(whisper) || Boolean(noReplies);
   const files = useUploads(id, store.memory.draft(id).attachments, (done) =>
     store.memory.addDraftAttachments(id, done),
@@ -70,7 +73,7 @@ export function Composer({
     vars: { visitor: { name: c.visitorName, email: c.visitorEmail }, agent: { name: agentName } },
     replaceText: (next) => {
       setText(next);
-      if (!note) store.setTyping(id, next.trim().length > 0);
+      store.setTyping(id, next.trim().length > 0, { note });
     },
   });
 
@@ -103,8 +106,13 @@ export function Composer({
   const sms = c.channel === 'sms' && !note && text ? smsSegments(text) : null;
   const canSend = (trimmed.length > 0 || done.length > 0) && !tooLong && !files.busy;
 
-  function send() {
+  function send(confirmed = false) {
     if (!canSend) return;
+    const other = note || confirmed ? undefined : store.collab.replyWriter(id);
+    if (other) {
+      setWriter(other.name);
+      return;
+    }
     store.send(id, trimmed, { note, attachments: done });
     setText('');
     files.clear();
@@ -115,7 +123,7 @@ export function Composer({
   function onChange(event: ChangeEvent<HTMLTextAreaElement>) {
     const value = event.target.value;
     setText(value);
-    if (!note) store.setTyping(id, value.trim().length > 0);
+    store.setTyping(id, value.trim().length > 0, { note });
     picker.onText(value, event.target.selectionStart);
   }
 
@@ -133,7 +141,7 @@ export function Composer({
 
   function switchTo(nextNote: boolean) {
     setNote(nextNote);
-    if (nextNote) store.setTyping(id, false);
+    store.setTyping(id, false, { note: !nextNote });
     ref.current?.focus();
   }
 
@@ -320,13 +328,23 @@ export function Composer({
         <button
           type="button"
           className="button button-primary button-small"
-          onClick={send}
+          onClick={() => send()}
           disabled={!canSend}
         >
           {files.busy ? t('Uploading…') : whisper ? t('Whisper') : note ? t('Add note') : t('Send')}
         </button>
       </div>
       {dragging && <div className="composer-drop-hint">{t('Drop images or PDF files to attach them')}</div>}
+      {writer && (
+        <SendWarning
+          name={writer}
+          onSend={() => send(true)}
+          onClose={() => {
+            setWriter(null);
+            ref.current?.focus();
+          }}
+        />
+      )}
     </div>
   );
 }
