@@ -113,7 +113,12 @@ export class CollabStore {
     if (conversationId) this.send({ type: 'viewing', conversationId, viewing: true });
   }
 
-  /** After a reconnect the server knows nothing of what I look at: say it again. */
+  /** The conversation the console shows, as last told to the server. */
+  get viewingId(): string | null {
+    return this.viewing;
+  }
+
+  /** After a reconnect (once the chat is followed again) the server knows nothing of what I look at: say it again. */
   reconnected(): void {
     const id = this.viewing;
     if (!id) return;

@@ -210,7 +210,6 @@ export class WorkspaceStore {
       case 'ready':
         this.resync();
         this.calls.reconnected();
-        this.collab.reconnected();
         listMentions().then(
           (l) => this.collab.setUnread(l.unread),
           () => {},
@@ -278,7 +277,11 @@ export class WorkspaceStore {
   /** Follows a conversation's messages after `afterSeq`; marks it loaded once the server answered. */
   private follow(id: string, afterSeq: number): void {
     this.request({ type: 'watch', conversationId: id, afterSeq }).then(
-      () => this.set(markLoaded(this.state, id)),
+      () => {
+        this.set(markLoaded(this.state, id));
+        // Followed again after a reconnect: the server learns again that I look at it.
+        if (this.collab.viewingId === id) this.collab.reconnected();
+      },
       () => {},
     );
   }
