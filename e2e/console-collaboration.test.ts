@@ -44,7 +44,13 @@ describe('working together on one chat (Chromium): who is here, mentions, the se
     // The agent writes a note naming the admin: the admin sees the note being written, then is told.
     await agent.getByTestId('note-toggle').check();
     const input = agent.getByTestId('composer-input');
-    await input.fill('@Demo Admin may I give 10 % off?');
+    // `@` and the start of a name list the colleagues; Enter inserts the one chosen.
+    await input.pressSequentially('@Dem');
+    await agent.getByTestId('mention-picker').getByText('@Demo Admin').waitFor();
+    await agent.screenshot({ path: `${SHOTS_DIR}collab-mention-picker.png` });
+    await input.press('Enter');
+    await input.pressSequentially('may I give 10 % off?');
+    assert.equal(await input.inputValue(), '@Demo Admin may I give 10 % off?');
     await adminChat.getByTestId('presence-typing').getByText('Sales Agent is writing a note…').waitFor();
     await page.screenshot({ path: `${SHOTS_DIR}collab-presence-note-typing.png` });
     await input.press('Enter');

@@ -15,6 +15,7 @@ import {
   useEffect,
   useId,
   useLayoutEffect,
+  useMemo,
   useRef,
   useState,
 } from 'react';
@@ -24,8 +25,10 @@ import { formatNumber } from '../../../components/format.ts';
 import { useT } from '../../../i18n/language-context.tsx';
 import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
 import { visitorLabel } from '../conversation-format.ts';
+import { useDirectory } from '../directory.tsx';
 import { CannedPicker, optionId } from './canned-picker.tsx';
 import { CannedIcon, PaperclipIcon } from './composer-icons.tsx';
+import { MentionPicker, useMentionPicker } from './mention-picker.tsx';
 import { SendWarning } from './send-warning.tsx';
 import { smsHint } from './sms-hint.ts';
 import { UploadChips } from './upload-chips.tsx';
@@ -71,6 +74,20 @@ export function Composer({
     text,
     input: ref,
     vars: { visitor: { name: c.visitorName, email: c.visitorEmail }, agent: { name: agentName } },
+    replaceText: (next) => {
+      setText(next);
+      store.setTyping(id, next.trim().length > 0, { note });
+    },
+  });
+
+  const { users } = useDirectory();
+  const myId = useWorkspace((s) => s.agent?.id ?? null, null);
+  const people = useMemo(() => users.filter((u) => u.id !== myId), [users, myId]);
+  const mentions = useMentionPicker({
+    text,
+    enabled: note,
+    people,
+    input: ref,
     replaceText: (next) => {
       setText(next);
       store.setTyping(id, next.trim().length > 0, { note });
@@ -125,11 +142,12 @@ export function Composer({
     setText(value);
     store.setTyping(id, value.trim().length > 0, { note });
     picker.onText(value, event.target.selectionStart);
+    mentions.onText(value, event.target.selectionStart);
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
     if (event.nativeEvent.isComposing) return;
-    if (picker.onKey(event)) {
+    if (mentions.onKey(event) || picker.onKey(event)) {
       event.preventDefault();
       return;
     }
@@ -173,6 +191,14 @@ export function Composer({
       onDragLeave={() => setDragging(false)}
       onDrop={onDrop}
     >
+      {mentions.open && !picker.open && (
+        <MentionPicker
+          items={mentions.matches}
+          active={mentions.active}
+          onPick={mentions.pick}
+          onHover={mentions.setActive}
+        />
+      )}
       {picker.open && (
         <CannedPicker
           listId={listId}
