@@ -113,6 +113,21 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       );
       assert.match(mail.parsed.subject ?? '', /Sales Agent mentioned you/);
       assert.match(mail.parsed.text ?? '', /Thanks @demo admin, done\./);
+      assert.match(mail.parsed.text ?? '', /\/console\/conversations\/mentions/);
+      const emailed = await eventually(
+        async () =>
+          (
+            await srv.node.ctx.store.db
+              .selectFrom('mentions')
+              .select('emailed_at')
+              .where('seq', '=', ack.seq)
+              .where('conversation_id', '=', conversationId)
+              .executeTakeFirst()
+          )?.emailed_at,
+        5000,
+        'the mention marked as e-mailed',
+      );
+      assert.ok(Number(emailed) > 0);
       await sales.send(conversationId, 'A reply to @Demo Admin is not a note');
 
       const list = await api.get('/api/v1/mentions');
