@@ -25,6 +25,7 @@ import {
 } from './chat-api.ts';
 import { AttachmentIds } from './chat-attachments.ts';
 import { lazyCompile, type SchemaCheck } from './lazy-validator.ts';
+import { Mention } from './mentions-api.ts';
 import { SlaBreachView } from './sla-api.ts';
 import { CloseCode } from './visitor-protocol.ts';
 
@@ -149,7 +150,14 @@ export const AgentSendFrame = frame('send', {
 export const AgentResumeFrame = frame('resume', { conversationId: Id, afterSeq: Seq });
 export const AgentWatchFrame = frame('watch', { conversationId: Id, afterSeq: Type.Optional(Seq), ref: Ref });
 export const AgentUnwatchFrame = frame('unwatch', { conversationId: Id });
-export const AgentTypingFrame = frame('typing', { conversationId: Id, typing: Type.Boolean() });
+export const AgentTypingFrame = frame('typing', {
+  conversationId: Id,
+  typing: Type.Boolean(),
+  /** Typing an internal note: colleagues see it, the visitor does not. */
+  note: Type.Optional(Type.Boolean()),
+});
+/** The console shows this conversation (true) or no longer does (false): colleagues see who is looking. */
+export const AgentViewingFrame = frame('viewing', { conversationId: Id, viewing: Type.Boolean() });
 export const AgentReadFrame = frame('read', { conversationId: Id, seq: Seq });
 export const AgentTransferFrame = frame('transfer', {
   conversationId: Id,
@@ -179,6 +187,7 @@ export const AgentClientFrame = Type.Union([
   AgentWatchFrame,
   AgentUnwatchFrame,
   AgentTypingFrame,
+  AgentViewingFrame,
   AgentReadFrame,
   AgentTransferFrame,
   AgentCloseFrame,
@@ -208,6 +217,10 @@ export const ChatTypingFrame = frame('typing', {
   from: Type.Union([Type.Literal('visitor'), Type.Literal('agent')]),
   name: Type.Optional(Type.String()),
   typing: Type.Boolean(),
+  /** To consoles: the agent who is typing. */
+  agentId: Type.Optional(Type.String()),
+  /** To consoles: an internal note, not a reply. */
+  note: Type.Optional(Type.Boolean()),
 });
 export const ChatReadFrame = frame('read', {
   conversationId: Id,
@@ -301,6 +314,13 @@ export const AgentDeliveryFrame = frame('delivery', {
 });
 /** A conversation missed a service level: to owners and admins, and to the agent who holds it. */
 export const AgentSlaBreachFrame = frame('sla_breach', { breach: SlaBreachView });
+/** Who is looking at a conversation the console follows, on any node (the console itself included). */
+export const AgentViewersFrame = frame('viewers', {
+  conversationId: Id,
+  agents: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
+});
+/** A colleague's internal note named this agent (`@Name`). */
+export const AgentMentionFrame = frame('mention', { mention: Mention });
 export const DoneFrame = frame('done', { ref: Type.String() });
 
 export const AgentServerFrame = Type.Union([
@@ -318,6 +338,8 @@ export const AgentServerFrame = Type.Union([
   AgentStatusChangedFrame,
   AgentDeliveryFrame,
   AgentSlaBreachFrame,
+  AgentMentionFrame,
+  AgentViewersFrame,
   DoneFrame,
   ChatErrorFrame,
   PongFrame,

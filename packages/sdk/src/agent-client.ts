@@ -304,8 +304,14 @@ export class AgentChatClient {
     return uploadFile<Attachment>(url, file, headers);
   }
 
-  typing(conversationId: string, typing: boolean): void {
-    this.socket.send({ type: 'typing', conversationId, typing });
+  /** Typing a reply, or (`note`) an internal note that only colleagues see. */
+  typing(conversationId: string, typing: boolean, opts: { note?: boolean } = {}): void {
+    this.socket.send({ type: 'typing', conversationId, typing, ...(opts.note ? { note: true } : {}) });
+  }
+
+  /** Says this console shows a conversation it follows (or no longer does): colleagues see who looks. */
+  viewing(conversationId: string, viewing: boolean): void {
+    this.socket.send({ type: 'viewing', conversationId, viewing });
   }
 
   read(conversationId: string, seq: number): void {

@@ -13,6 +13,8 @@ type Say = (values: readonly string[]) => string;
 
 /** Messages without values, by their exact text. */
 export const EXACT: Readonly<Record<string, Say>> = {
+  'mentions belong to a signed-in user, not to an API key': () =>
+    t('Mentions belong to a signed-in user, not to an API key.'),
   '/: give exactly one of visitorId, contactId, email or phone': () =>
     t('/: give exactly one of visitorId, contactId, email or phone.'),
   '/phone: not a phone number (6 to 15 digits)': () => t('/phone: not a phone number (6 to 15 digits).'),
@@ -270,6 +272,12 @@ export const EXACT: Readonly<Record<string, Say>> = {
 
 /** Messages with values: `{}` stands for each value. */
 export const SHAPED: Readonly<Record<string, Say>> = {
+  '{} cannot see this conversation, so the note was not saved; remove the mention or transfer the conversation first':
+    ([names]) =>
+      t(
+        '{names} cannot see this conversation, so the note was not saved; remove the mention or transfer the conversation first.',
+        { names },
+      ),
   '"{}" is not one of the account\'s away reasons': ([reason]) =>
     t('"{reason}" is not one of the account\'s away reasons.', { reason }),
   '{} already reaches another site': ([address]) => t('{address} already reaches another site.', { address }),

@@ -4,6 +4,7 @@ import { GoOnlinePrompt } from '../workspace/go-online-prompt.tsx';
 import { useSlaAlerts } from '../workspace/sla-alerts.ts';
 import { WorkspaceProvider } from '../workspace/workspace-context.tsx';
 import { WorkspaceNotices } from '../workspace/workspace-notices.tsx';
+import { ShortcutSheet } from './shortcut-sheet.tsx';
 import { SideNav } from './side-nav.tsx';
 import { TopBar } from './top-bar.tsx';
 
@@ -33,6 +34,7 @@ function Shell({ children }: { children: ReactNode }) {
         </main>
       </div>
       <WorkspaceNotices />
+      <ShortcutSheet />
     </div>
   );
 }

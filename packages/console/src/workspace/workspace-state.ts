@@ -302,6 +302,8 @@ export function applyFrame(s: WorkspaceState, f: AgentServerFrame, now: number):
       return putChat(s, { ...chat, pending });
     }
     case 'done':
+    case 'viewers':
+    case 'mention':
     case 'pong':
     // SLA breaches become notices in sla-alerts.ts, which also catches up on those a reconnect missed.
     case 'sla_breach':

@@ -9,11 +9,13 @@ import type { AgentServerFrame } from '@beckon/protocol/chat-protocol';
 import type { SlaBreachView } from '@beckon/protocol/sla-api';
 import { getConversation, listLiveConversations, retryDelivery } from '../api/conversations.ts';
 import { errorMessage } from '../api/http.ts';
+import { listMentions } from '../api/mentions.ts';
 import { t } from '../i18n/i18n.ts';
 import { AgentSocket, agentSocketUrl, type SocketEvent } from './agent-socket.ts';
 import { CallStore } from './call-store.ts';
 import { ChatMemory } from './chat-memory.ts';
 import { joinedByMe } from './chat-view.ts';
+import { CollabStore } from './collab-store.ts';
 import { SocketRequests, WorkspaceError } from './socket-requests.ts';
 import { TypingSignal } from './typing-signal.ts';
 import {
@@ -58,6 +60,10 @@ export class WorkspaceStore {
   private socket: AgentSocket;
   /** The agent's calls and their audio. */
   readonly calls: CallStore;
+  /** Who else looks at and types in a chat, and my mentions. */
+  readonly collab: CollabStore;
+  /** Conversations whose typing signal is for an internal note. */
+  private readonly typingNote = new Set<string>();
   private readonly onOnline = () => this.socket.reconnectNow();
 
   constructor(
@@ -73,7 +79,26 @@ export class WorkspaceStore {
       (frame) => this.request(frame),
     );
     this.typing = new TypingSignal((id, typing) =>
-      this.socket.send({ type: 'typing', conversationId: id, typing }),
+      this.socket.send({
+        type: 'typing',
+        conversationId: id,
+        typing,
+        ...(this.typingNote.has(id) ? { note: true } : {}),
+      }),
+    );
+    this.collab = new CollabStore(
+      (frame) => this.socket.send(frame),
+      () => this.state.agent?.id,
+    );
+    // A colleague's note named me: a notice that says who and what, wherever I am in the console.
+    this.collab.onMention((m) =>
+      this.notify(
+        t('{name} mentioned you: {text}', {
+          name: m.authorName,
+          text: m.text.length > 120 ? `${m.text.slice(0, 119)}…` : m.text,
+        }),
+        'info',
+      ),
     );
   }
 
@@ -85,6 +110,7 @@ export class WorkspaceStore {
   stop(): void {
     window.removeEventListener('online', this.onOnline);
     this.typing.stop();
+    this.collab.stop();
     this.calls.stop();
     this.socket.stop();
     this.requests.failAll();
@@ -169,6 +195,11 @@ export class WorkspaceStore {
       this.calls.onFrame(f);
       return;
     }
+    if (f.type === 'viewers' || f.type === 'mention') {
+      this.collab.onFrame(f);
+      return;
+    }
+    if (f.type === 'typing' && f.from === 'agent') this.collab.onFrame(f);
     const before = this.state;
     this.set(applyFrame(before, f, Date.now()));
     this.afterFrame(before, f);
@@ -179,6 +210,10 @@ export class WorkspaceStore {
       case 'ready':
         this.resync();
         this.calls.reconnected();
+        listMentions().then(
+          (l) => this.collab.setUnread(l.unread),
+          () => {},
+        );
         return;
       case 'offer':
         if (!before.offers.some((o) => o.conversationId === f.conversation.id)) {
@@ -242,7 +277,11 @@ export class WorkspaceStore {
   /** Follows a conversation's messages after `afterSeq`; marks it loaded once the server answered. */
   private follow(id: string, afterSeq: number): void {
     this.request({ type: 'watch', conversationId: id, afterSeq }).then(
-      () => this.set(markLoaded(this.state, id)),
+      () => {
+        this.set(markLoaded(this.state, id));
+        // Followed again after a reconnect: the server learns again that I look at it.
+        if (this.collab.viewingId === id) this.collab.reconnected();
+      },
       () => {},
     );
   }
@@ -351,10 +390,18 @@ export class WorkspaceStore {
     this.set(discardPending(this.state, conversationId, echoId));
   }
 
-  /** The agent is typing (or stopped); throttled, and cleared by itself after a pause. */
-  setTyping(conversationId: string, typing: boolean): void {
+  /**
+   * The agent is typing (or stopped) a reply, or with `note` an internal note (which colleagues
+   * see, the visitor does not); throttled, and cleared by itself after a pause.
+   */
+  setTyping(conversationId: string, typing: boolean, opts: { note?: boolean } = {}): void {
     const chat = this.state.chats[conversationId];
-    if (!chat || (chat.relation !== 'mine' && !joinedByMe(chat, this.state.agent?.id))) return;
+    const writes = chat && (chat.relation === 'mine' || joinedByMe(chat, this.state.agent?.id));
+    if (!chat || (!writes && !opts.note)) return;
+    const note = Boolean(opts.note);
+    if (typing && this.typingNote.has(conversationId) !== note) this.typing.set(conversationId, false);
+    if (note) this.typingNote.add(conversationId);
+    else this.typingNote.delete(conversationId);
     this.typing.set(conversationId, typing);
   }
 

@@ -184,6 +184,8 @@ export const AUDIT_ACTIONS: Record<string, AuditAction> = {
   'POST /api/v1/automation-rules': { action: 'automation_rule.created', target: 'automation_rule' },
   'PATCH /api/v1/automation-rules/:id': { action: 'automation_rule.updated', target: 'automation_rule' },
   'DELETE /api/v1/automation-rules/:id': { action: 'automation_rule.deleted', target: 'automation_rule' },
+  // mentions: a person marks the notes that named them read (work, like a reply)
+  'POST /api/v1/mentions/read': work('mention.read', 'mention'),
   // call recordings arrive as the agent's console records: work
   'POST /api/v1/calls/:id/recording/chunks': work('recording.chunk_stored', 'call'),
   'POST /api/v1/calls/:id/recording/finish': work('recording.finished', 'call'),

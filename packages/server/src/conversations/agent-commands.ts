@@ -1,7 +1,7 @@
 import { type Conversation, TIMELINE_ECHO_PREFIX } from '@beckon/protocol/chat-api';
 import type { AgentClientFrame } from '@beckon/protocol/chat-protocol';
 import { badRequest, notFound } from '../errors.ts';
-import type { AppendResult } from '../store/messages-repo.ts';
+import type { AppendItem, AppendResult } from '../store/messages-repo.ts';
 import { isCallFrame } from '../voice/call-sockets.ts';
 import type { AgentConnection } from './agent-connection.ts';
 import { ackFrame, errorFrame, sendFrame } from './chat-socket.ts';
@@ -61,28 +61,31 @@ export function runAgentCommand(conn: AgentConnection, f: AgentClientFrame): voi
       return;
     }
     conn.following(f.conversationId)?.stream.sending(f.echoId);
-    writer
-      .append(
-        {
-          accountId: conn.caller.accountId,
-          conversationId: f.conversationId,
-          sender: {
-            kind: f.note ? 'note' : 'agent',
-            agentId: conn.user.id,
-            name: conn.user.name,
-            supervisor: conn.supervisor,
-          },
-          echoId: f.echoId,
-          afterSeq: f.afterSeq,
-          text: cleanText(f.text),
-          attachmentIds: f.attachmentIds,
-        },
-        conn.id,
-      )
-      .then(
-        (r) => answerSend(conn, f, r),
-        (err) => failed(conn, err, undefined, f.conversationId, f.echoId),
-      );
+    const item: AppendItem = {
+      accountId: conn.caller.accountId,
+      conversationId: f.conversationId,
+      sender: {
+        kind: f.note ? 'note' : 'agent',
+        agentId: conn.user.id,
+        name: conn.user.name,
+        supervisor: conn.supervisor,
+      },
+      echoId: f.echoId,
+      afterSeq: f.afterSeq,
+      text: cleanText(f.text),
+      attachmentIds: f.attachmentIds,
+    };
+    // A note naming colleagues is checked first: one who cannot see the chat refuses the note.
+    const checked =
+      f.note && item.text.includes('@')
+        ? conn.deps.mentions
+            .check(conn.caller, item.conversationId, item.text)
+            .then((mentions) => writer.append({ ...item, mentions }, conn.id))
+        : writer.append(item, conn.id);
+    checked.then(
+      (r) => answerSend(conn, f, r),
+      (err) => failed(conn, err, undefined, f.conversationId, f.echoId),
+    );
     return;
   }
   if (isCallFrame(f) || f.type === 'call_hold' || f.type === 'call_transfer') {
@@ -169,7 +172,17 @@ export function runAgentCommand(conn: AgentConnection, f: AgentClientFrame): voi
           conn.deps.reads.mark(conn.caller.accountId, f.conversationId, 'agent', f.seq, conn.id);
         return;
       }
+      if (f.note) conn.typingNote.add(f.conversationId);
+      else conn.typingNote.delete(f.conversationId);
       conn.typing.push(f.conversationId, f.typing);
+      return;
+    }
+    case 'viewing': {
+      if (f.viewing && !conn.following(f.conversationId)) {
+        fail(notFound('conversation'));
+        return;
+      }
+      void conn.view(f.conversationId, f.viewing).catch(fail);
       return;
     }
     case 'ping':

@@ -20,7 +20,9 @@ import { authenticateAgentSocket, cookieValue } from './agent-socket-auth.ts';
 import type { BusRecovery } from './bus-recovery.ts';
 import type { AgentEvent, ChatEvents, ConversationEvent } from './chat-events.ts';
 import { CloseCode, errorFrame, sendFrame } from './chat-socket.ts';
+import type { ConversationViewers } from './conversation-viewers.ts';
 import { DeliveryStream, STREAM_PAGE } from './delivery-stream.ts';
+import type { MentionService } from './mention-service.ts';
 import type { MessageWriter } from './message-writer.ts';
 import type { QueueFeed, QueueListener } from './queue-feed.ts';
 import type { ReadPositions } from './read-positions.ts';
@@ -34,6 +36,9 @@ export interface AgentSocketDeps {
   agents: AgentChatService;
   events: ChatEvents;
   writer: MessageWriter;
+  mentions: MentionService;
+  /** Who looks at which conversation, across nodes. */
+  viewers: ConversationViewers;
   presence: AgentPresence;
   departures: AgentDepartures;
   queues: QueueFeed;
@@ -90,6 +95,10 @@ export class AgentConnection implements QueueListener, SessionBound {
   private readonly guard: SocketGuard;
   /** This socket's typing signals, relayed per conversation within the typing limit. */
   readonly typing: TypingGate;
+  /** Conversations whose last typing signal was for an internal note. */
+  readonly typingNote = new Set<string>();
+  /** The conversation this console shows (at most one), marked in its viewers. */
+  private viewingId: string | undefined;
   /** This console's side of its calls (after authentication). */
   call?: CallParty;
   /** The public id of the session whose cookie opened this socket. */
@@ -266,10 +275,45 @@ export class AgentConnection implements QueueListener, SessionBound {
       t: 'typing',
       from: 'agent',
       name: this.user.name,
+      agentId: this.user.id,
       typing,
-      note: s.mode === 'watch',
+      note: s.mode === 'watch' || this.typingNote.has(conversationId),
       origin: this.id,
     });
+  }
+
+  /**
+   * This console shows `conversationId` (or, with false, no longer does): its viewers change, and
+   * this socket hears who looks at it. A console shows one conversation at a time.
+   */
+  async view(conversationId: string, viewing: boolean): Promise<void> {
+    const me = { id: this.user.id, name: this.user.name };
+    const { viewers } = this.deps;
+    if (!viewing) {
+      if (this.viewingId !== conversationId) return;
+      this.viewingId = undefined;
+      await viewers.leave(conversationId, me);
+      return;
+    }
+    if (this.viewingId === conversationId) return this.sendViewers(conversationId);
+    const before = this.viewingId;
+    this.viewingId = conversationId;
+    if (before) await viewers.leave(before, me);
+    await viewers.view(conversationId, me);
+    await this.sendViewers(conversationId);
+  }
+
+  private async sendViewers(conversationId: string): Promise<void> {
+    const agents = await this.deps.viewers.list(conversationId);
+    if (this.streams.has(conversationId)) sendFrame(this.ws, { type: 'viewers', conversationId, agents });
+  }
+
+  /** Stops showing a conversation as viewed (the stream closed, the socket closed). */
+  private unview(conversationId?: string): void {
+    const id = this.viewingId;
+    if (!id || (conversationId && id !== conversationId)) return;
+    this.viewingId = undefined;
+    void this.deps.viewers.leave(id, { id: this.user.id, name: this.user.name }).catch(() => {});
   }
 
   /** The open stream of a conversation, if this socket follows it. */
@@ -334,6 +378,8 @@ export class AgentConnection implements QueueListener, SessionBound {
     if (!s) return;
     this.streams.delete(conversationId);
     this.typing.forget(conversationId);
+    this.typingNote.delete(conversationId);
+    this.unview(conversationId);
     s.stream.close();
     void s.unsubscribe.then((off) => off()).catch(() => {});
   }
@@ -385,6 +431,9 @@ export class AgentConnection implements QueueListener, SessionBound {
         sendFrame(this.ws, { type: 'unassigned', conversationId: e.conversationId, reason: e.reason });
         this.drop(e.conversationId);
         return;
+      case 'mention.created':
+        sendFrame(this.ws, { type: 'mention', mention: e.mention });
+        return;
       case 'agent.status_changed':
         this.user.status = e.status;
         if (e.awayReason) this.user.awayReason = e.awayReason;
@@ -415,7 +464,14 @@ export class AgentConnection implements QueueListener, SessionBound {
           from: e.from,
           typing: e.typing,
           ...(e.name ? { name: e.name } : {}),
+          ...(e.agentId ? { agentId: e.agentId } : {}),
+          ...(e.note ? { note: true } : {}),
         });
+        return;
+      case 'viewers.changed':
+        void this.sendViewers(conversationId).catch((err) =>
+          this.deps.log.debug({ err }, 'viewers not read'),
+        );
         return;
       case 'read':
         if (e.origin === this.id) return;
@@ -481,6 +537,7 @@ export class AgentConnection implements QueueListener, SessionBound {
     this.deps.recovery.delete(this);
     if (this.sessionRef) this.deps.sessions.delete(this.sessionRef, this);
     this.typing.close();
+    this.unview();
     for (const id of [...this.streams.keys()]) this.drop(id);
     if (this.call) this.deps.voice.closed(this.call);
     void this.unsubscribeAgent?.then((off) => off()).catch(() => {});

@@ -1,6 +1,7 @@
 import type { AgentStatus } from '@beckon/protocol/api';
 import type { CallView } from '@beckon/protocol/call-protocol';
 import type { Conversation, DeliveryStatus, Message } from '@beckon/protocol/chat-api';
+import type { Mention } from '@beckon/protocol/mentions-api';
 import type { SlaBreachView } from '@beckon/protocol/sla-api';
 import type { Bus } from '../bus/bus.ts';
 import type { Logger } from '../logger.ts';
@@ -14,8 +15,11 @@ export type ConversationEvent =
       name?: string;
       typing: boolean;
       note?: boolean;
+      agentId?: string;
       origin?: string;
     }
+  /** Someone started or stopped looking at the conversation (`ConversationViewers`). */
+  | { t: 'viewers.changed' }
   | { t: 'read'; by: 'visitor' | 'agent'; seq: number; origin?: string }
   /** An agent's line on another channel than web chat moved on its way (sent, delivered, read, failed). */
   | { t: 'message.delivery'; seq: number; status: DeliveryStatus; reason: string | null }
@@ -56,6 +60,8 @@ export type AgentEvent =
       missedOffers?: number;
       awayReason?: string;
     }
+  /** A colleague's internal note named this agent. */
+  | { t: 'mention.created'; mention: Mention }
   | CallEvent;
 
 /** What concerns a whole account: queues changed, and every conversation change (supervisors' live view). */

@@ -27,7 +27,10 @@ import { ChatAnnouncer } from './chat-announcer.ts';
 import { ChatEvents, chatTopics } from './chat-events.ts';
 import { type ChatLimits, KeyedLimiter, SocketCaps, StartLimiter } from './chat-limits.ts';
 import { type ChatModule, setChat } from './chat-module.ts';
+import { ConversationViewers } from './conversation-viewers.ts';
 import { conversationsRoutes } from './conversations-routes.ts';
+import { MentionService } from './mention-service.ts';
+import { mentionsRoutes } from './mentions-routes.ts';
 import { MessageWriter } from './message-writer.ts';
 import { exposureOriginResolver, withVisitorSignals } from './origin-context.ts';
 import { PresenceSet } from './presence-set.ts';
@@ -145,7 +148,18 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   const callbacks = new CallbackScheduler(store, announcer, agents, route, voiceLog);
   const voice = new CallSockets(store, calls, callMarks, callbacks, voiceLog);
   const recorder = new CallRecorder(store, storage, announcer, writer, ctx.config.voice, voiceLog);
+  const mentions = new MentionService(
+    store,
+    agents,
+    events,
+    presence,
+    log.child({ part: 'mentions' }),
+    ctx.config.publicUrl,
+  );
+  lineListeners.add((accountId, message) => void mentions.committed(accountId, message));
+  const viewers = new ConversationViewers(bus, log.child({ part: 'viewers' }), events);
   const chat: ChatModule = {
+    mentions,
     events,
     writer,
     presence,
@@ -204,6 +218,8 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
       agents,
       events,
       writer,
+      mentions,
+      viewers,
       presence,
       departures,
       queues,
@@ -220,6 +236,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   visitorChatRoutes(app, ctx, chat);
   await attachmentsRoutes(app, ctx, chat);
   cannedResponsesRoutes(app, ctx);
+  mentionsRoutes(app, ctx);
   voiceRoutes(app, ctx, callbacks);
   await callRecordingsRoutes(app, ctx, chat);
 
@@ -242,6 +259,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     snoozes.stop();
     unseenReplies.stop();
     calls.stop();
+    viewers.stop();
     callSweeper.stop();
     callbacks.stop();
     callMarks.stop();

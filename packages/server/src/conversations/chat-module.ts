@@ -10,6 +10,7 @@ import type { AttachmentService } from './attachments/attachment-service.ts';
 import type { BusRecovery } from './bus-recovery.ts';
 import type { ChatAnnouncer } from './chat-announcer.ts';
 import type { ChatEvents } from './chat-events.ts';
+import type { MentionService } from './mention-service.ts';
 import type { MessageWriter } from './message-writer.ts';
 import type { QueueFeed } from './queue-feed.ts';
 import type { ReadPositions } from './read-positions.ts';
@@ -22,6 +23,8 @@ import type { VisitorChatService } from './visitor-chat-service.ts';
 export interface ChatModule {
   events: ChatEvents;
   writer: MessageWriter;
+  /** `@Name` in internal notes: checked before a note is stored, announced after. */
+  mentions: MentionService;
   presence: AgentPresence;
   announcer: ChatAnnouncer;
   visitors: VisitorChatService;

@@ -130,6 +130,11 @@ export function conversationsRoutes(app: App, ctx: AppContext, chat: ChatModule)
       if (req.body.echoId.startsWith(TIMELINE_ECHO_PREFIX))
         throw badRequest('echo ids starting "timeline:" are the server\'s');
       const user = await chat.agents.profile(c);
+      const text = cleanText(req.body.text);
+      // A note naming a colleague who cannot see the conversation is refused whole (400, named).
+      const mentions = req.body.note
+        ? await chat.mentions.check({ ...c, userId: user.id }, req.params.id, text)
+        : [];
       const r = await chat.writer.append({
         accountId: c.accountId,
         conversationId: req.params.id,
@@ -141,8 +146,9 @@ export function conversationsRoutes(app: App, ctx: AppContext, chat: ChatModule)
         },
         echoId: req.body.echoId,
         afterSeq: req.body.afterSeq,
-        text: cleanText(req.body.text),
+        text,
         attachmentIds: req.body.attachmentIds,
+        ...(mentions.length > 0 ? { mentions } : {}),
       });
       if (!r.ok) throw r.error;
       return reply.code(r.duplicate ? 200 : 201).send({ message: r.message, duplicate: r.duplicate });

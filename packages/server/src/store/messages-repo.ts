@@ -6,6 +6,7 @@ import { AttachmentClaims, type StoredAttachment } from './attachments-repo.ts';
 import type { ChannelMessagesTable } from './contact-schema.ts';
 import { lastSeq, toMessage } from './conversation-rows.ts';
 import { type ConversationState, ConversationStates } from './conversation-states.ts';
+import { insertMentions, type NoteMentions } from './mentions-repo.ts';
 import { outboxRowOf } from './outbox-repo.ts';
 import type { OutboxTable } from './outbox-schema.ts';
 import type { Database, MessagesTable } from './schema.ts';
@@ -53,6 +54,8 @@ export interface AppendItem {
   rich?: RichContent;
   /** The customer's contact, whose `last_seen_at` moves to now in the line's transaction (no commit of its own). */
   seenContactId?: string;
+  /** A note's mentioned colleagues (user ids, checked before): recorded in the note's transaction. */
+  mentions?: readonly string[];
 }
 
 export type AppendResult =
@@ -269,6 +272,7 @@ export class MessagesRepo {
     /** Agent lines of conversations on a channel other than web chat: sent through the outbox. */
     const outbound: OutboxTable[] = [];
     const recorded: { item: AppendItem; seq: number }[] = [];
+    const mentioned: NoteMentions[] = [];
     /** `message.created` for webhooks, per account: queued in this transaction. */
     const hooks = new Map<string, WebhookEvent[]>();
     const timestamp = new Date(now).toISOString();
@@ -338,6 +342,14 @@ export class MessagesRepo {
       };
       rows.push(row);
       if (item.channelRecord) recorded.push({ item, seq: conv.last_seq });
+      if (item.mentions?.length && item.sender.kind === 'note')
+        mentioned.push({
+          accountId: item.accountId,
+          conversationId: item.conversationId,
+          seq: conv.last_seq,
+          authorId: senderId,
+          userIds: item.mentions,
+        });
       if (files.length > 0) claims.sent(item.conversationId, item.attachmentIds!, conv.last_seq);
       const message = toMessage(row);
       // Web chat delivers over the socket after commit; every other channel sends through the
@@ -408,6 +420,7 @@ export class MessagesRepo {
           .where('last_seen_at', '<', now)
           .execute();
       if (outbound.length > 0) await trx.insertInto('outbox').values(outbound).execute();
+      if (mentioned.length > 0) await insertMentions(trx, mentioned, now);
       // Written here, not before: the line and its provider id commit together, in one sync to disk.
       if (recorded.length > 0) await this.recordChannelLines(trx, recorded, now);
     }

@@ -503,6 +503,19 @@ export interface CannedResponsesTable {
   updated_at: Millis;
 }
 
+/** A colleague an internal note names (0064-mentions.ts). */
+export interface MentionsTable {
+  id: string;
+  account_id: string;
+  user_id: string;
+  conversation_id: string;
+  seq: number;
+  author_id: string;
+  created_at: Millis;
+  read_at: Millis | null;
+  emailed_at: Millis | null;
+}
+
 export interface ConversationPassesTable {
   conversation_id: string;
   agent_id: string;
@@ -641,6 +654,7 @@ export interface Database {
   messages_recent: MessagesTable;
   attachments: AttachmentsTable;
   canned_responses: CannedResponsesTable;
+  mentions: MentionsTable;
   conversation_passes: ConversationPassesTable;
   conversation_assignments: ConversationAssignmentsTable;
   agent_states: AgentStatesTable;

@@ -31,6 +31,7 @@ import { EventsWriter, type EventsWriterPort } from './events-writer.ts';
 import { ExposuresRepo } from './exposures-repo.ts';
 import { KnowledgeRepo } from './knowledge-repo.ts';
 import { MaskingRepo } from './masking-repo.ts';
+import { MentionsRepo } from './mentions-repo.ts';
 import { MessagesRepo } from './messages-repo.ts';
 import { latestMigration, migrationProvider } from './migrations/index.ts';
 import { ModelSessionsRepo } from './model-sessions-repo.ts';
@@ -99,6 +100,8 @@ export class Store {
   readonly attachments;
   /** Saved replies agents insert by shortcut. */
   readonly cannedResponses;
+  /** Colleagues named in internal notes, and whether they read it. */
+  readonly mentions;
   readonly routing;
   readonly campaigns;
   readonly visitors;
@@ -198,6 +201,7 @@ export class Store {
     this.messages = new MessagesRepo(db, this.caps, this.webhooks);
     this.attachments = new AttachmentsRepo(db);
     this.cannedResponses = new CannedResponsesRepo(db);
+    this.mentions = new MentionsRepo(db);
     this.routing = new RoutingRepo(db);
     this.campaigns = new CampaignsRepo(db, this.webhooks);
     this.visitors = new VisitorsRepo(db);

@@ -13,6 +13,7 @@ import { NotFoundPage } from '../not-found/not-found-page.tsx';
 import { DirectoryProvider } from './directory.tsx';
 import { HistoryPage } from './history/history-page.tsx';
 import { TranscriptPage } from './history/transcript-page.tsx';
+import { MentionsPage } from './mentions/mentions-page.tsx';
 import { Workspace } from './workspace.tsx';
 import './workspace.css';
 import './chat/chat.css';
@@ -26,6 +27,7 @@ export function ConversationsPage() {
   let page: ReactNode;
   if (path === '/conversations') page = <Workspace />;
   else if (path === '/conversations/history') page = <HistoryPage />;
+  else if (path === '/conversations/mentions') page = <MentionsPage />;
   else if (isUnder(path, '/conversations/history')) {
     const rest = path.slice('/conversations/history/'.length);
     page =

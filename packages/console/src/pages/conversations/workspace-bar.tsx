@@ -10,16 +10,19 @@ import {
   useSoundOn,
 } from '../../workspace/alert-preferences.ts';
 import { TakesCallsSwitch } from '../../workspace/takes-calls-switch.tsx';
+import { useCollab } from '../../workspace/use-collab.ts';
 import { PageHeaderTitle } from './page-title.tsx';
 
 const TABS = [
   { path: '/conversations', id: 'inbox', exact: true },
+  { path: '/conversations/mentions', id: 'mentions', exact: true },
   { path: '/conversations/history', id: 'history', exact: false },
 ] as const;
 
 export function ConversationsTabs() {
   const t = useT();
   const path = usePath();
+  const unread = useCollab((s) => s.unreadMentions ?? 0, 0);
   return (
     <nav className="tabs conversations-tabs" aria-label={t('Conversations')}>
       {TABS.map((tab) => {
@@ -32,7 +35,16 @@ export function ConversationsTabs() {
             aria-current={current ? 'page' : undefined}
             data-testid={`conversations-tab-${tab.id}`}
           >
-            {tab.id === 'inbox' ? t('Inbox') : t('History')}
+            {tab.id === 'inbox' ? t('Inbox') : tab.id === 'mentions' ? t('Mentions') : t('History')}
+            {tab.id === 'mentions' && unread > 0 && (
+              <span className="tab-count" data-testid="mentions-unread">
+                <span aria-hidden="true">{unread}</span>
+                <span className="visually-hidden">
+                  {' '}
+                  {t('{count, plural, one {# unread} other {# unread}}', { count: unread })}
+                </span>
+              </span>
+            )}
           </Link>
         );
       })}

@@ -114,6 +114,10 @@ export async function emailFeature(app: App, ctx: AppContext, chat: ChatModule, 
     unsubscribe,
   );
   if (unseen.configured) chat.unseenReplies.notifier = (n) => unseen.send(n);
+  // Colleagues named in a note while away get it by mail.
+  if (mailer.configured)
+    chat.mentions.mail = (to, subject, text) =>
+      mailer.send({ from: config.from, to, subject, text, headers: { 'Auto-Submitted': 'auto-generated' } });
 
   let smtpPort: number | null = null;
   if (config.smtpPort !== null) {

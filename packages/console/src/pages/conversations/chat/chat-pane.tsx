@@ -21,6 +21,7 @@ import { CallbackCard } from './callback-card.tsx';
 import { CloseDialog } from './close-dialog.tsx';
 import { Composer } from './composer.tsx';
 import { MessageList } from './message-list.tsx';
+import { PresenceBar } from './presence-bar.tsx';
 import { StateActions, StateBadge } from './state-actions.tsx';
 import { TemplateComposer } from './template-composer.tsx';
 import { TransferDialog } from './transfer-dialog.tsx';
@@ -285,6 +286,7 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
       {c.channel === 'voice' && <CallbackCard conversationId={c.id} holds={live} />}
       <MessageList chat={chat} />
       <TypingLine chat={chat} name={name} />
+      {!chat.ended && <PresenceBar conversationId={c.id} loaded={chat.loaded} />}
       {live && wa && !wa.open && noteInstead ? (
         <Composer conversation={c} onTemplates={() => setNoteInstead(false)} />
       ) : live && wa && !wa.open ? (

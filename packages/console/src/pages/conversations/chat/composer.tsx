@@ -15,6 +15,7 @@ import {
   useEffect,
   useId,
   useLayoutEffect,
+  useMemo,
   useRef,
   useState,
 } from 'react';
@@ -24,8 +25,11 @@ import { formatNumber } from '../../../components/format.ts';
 import { useT } from '../../../i18n/language-context.tsx';
 import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
 import { visitorLabel } from '../conversation-format.ts';
+import { useDirectory } from '../directory.tsx';
 import { CannedPicker, optionId } from './canned-picker.tsx';
 import { CannedIcon, PaperclipIcon } from './composer-icons.tsx';
+import { MentionPicker, useMentionPicker } from './mention-picker.tsx';
+import { SendWarning } from './send-warning.tsx';
 import { smsHint } from './sms-hint.ts';
 import { UploadChips } from './upload-chips.tsx';
 import { useCannedPicker } from './use-canned-picker.ts';
@@ -55,6 +59,8 @@ export function Composer({
   const id = c.id;
   const [text, setText] = useState(() => store.memory.draft(id).text);
   const [noteMode, setNote] = useState(() => store.memory.draft(id).note);
+  /** A colleague writing a reply here when I pressed send: asked first. */
+  const [writer, setWriter] = useState<string | null>(null);
   const note = noteMode || Boolean(onTemplates) || Boolean(whisper) || Boolean(noReplies);
   const files = useUploads(id, store.memory.draft(id).attachments, (done) =>
     store.memory.addDraftAttachments(id, done),
@@ -70,7 +76,21 @@ export function Composer({
     vars: { visitor: { name: c.visitorName, email: c.visitorEmail }, agent: { name: agentName } },
     replaceText: (next) => {
       setText(next);
-      if (!note) store.setTyping(id, next.trim().length > 0);
+      store.setTyping(id, next.trim().length > 0, { note });
+    },
+  });
+
+  const { users } = useDirectory();
+  const myId = useWorkspace((s) => s.agent?.id ?? null, null);
+  const people = useMemo(() => users.filter((u) => u.id !== myId), [users, myId]);
+  const mentions = useMentionPicker({
+    text,
+    enabled: note,
+    people,
+    input: ref,
+    replaceText: (next) => {
+      setText(next);
+      store.setTyping(id, next.trim().length > 0, { note });
     },
   });
 
@@ -103,8 +123,13 @@ export function Composer({
   const sms = c.channel === 'sms' && !note && text ? smsSegments(text) : null;
   const canSend = (trimmed.length > 0 || done.length > 0) && !tooLong && !files.busy;
 
-  function send() {
+  function send(confirmed = false) {
     if (!canSend) return;
+    const other = note || confirmed ? undefined : store.collab.replyWriter(id);
+    if (other) {
+      setWriter(other.name);
+      return;
+    }
     store.send(id, trimmed, { note, attachments: done });
     setText('');
     files.clear();
@@ -115,13 +140,14 @@ export function Composer({
   function onChange(event: ChangeEvent<HTMLTextAreaElement>) {
     const value = event.target.value;
     setText(value);
-    if (!note) store.setTyping(id, value.trim().length > 0);
+    store.setTyping(id, value.trim().length > 0, { note });
     picker.onText(value, event.target.selectionStart);
+    mentions.onText(value, event.target.selectionStart);
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
     if (event.nativeEvent.isComposing) return;
-    if (picker.onKey(event)) {
+    if (mentions.onKey(event) || picker.onKey(event)) {
       event.preventDefault();
       return;
     }
@@ -133,7 +159,7 @@ export function Composer({
 
   function switchTo(nextNote: boolean) {
     setNote(nextNote);
-    if (nextNote) store.setTyping(id, false);
+    store.setTyping(id, false, { note: !nextNote });
     ref.current?.focus();
   }
 
@@ -165,6 +191,14 @@ export function Composer({
       onDragLeave={() => setDragging(false)}
       onDrop={onDrop}
     >
+      {mentions.open && !picker.open && (
+        <MentionPicker
+          items={mentions.matches}
+          active={mentions.active}
+          onPick={mentions.pick}
+          onHover={mentions.setActive}
+        />
+      )}
       {picker.open && (
         <CannedPicker
           listId={listId}
@@ -320,13 +354,23 @@ export function Composer({
         <button
           type="button"
           className="button button-primary button-small"
-          onClick={send}
+          onClick={() => send()}
           disabled={!canSend}
         >
           {files.busy ? t('Uploading…') : whisper ? t('Whisper') : note ? t('Add note') : t('Send')}
         </button>
       </div>
       {dragging && <div className="composer-drop-hint">{t('Drop images or PDF files to attach them')}</div>}
+      {writer && (
+        <SendWarning
+          name={writer}
+          onSend={() => send(true)}
+          onClose={() => {
+            setWriter(null);
+            ref.current?.focus();
+          }}
+        />
+      )}
     </div>
   );
 }
