@@ -17,6 +17,7 @@ import type {
   SendPaceTable,
   SendSlotsTable,
 } from './broadcast-schema.ts';
+import type { ScheduledMessagesTable } from './collab-schema.ts';
 import type {
   ChannelConnectionsTable,
   ContactConsentsTable,
@@ -703,6 +704,7 @@ export interface Database {
   agent_state_log: AgentStateLogTable;
   sla_breaches: SlaBreachesTable;
   sla_sweeps: SlaSweepsTable;
+  scheduled_messages: ScheduledMessagesTable;
 }
 
 export type { Generated };

@@ -41,6 +41,7 @@ import { ParticipantsRepo } from './participants-repo.ts';
 import { PrivacyRepo } from './privacy-repo.ts';
 import { RetentionRepo } from './retention-repo.ts';
 import { RoutingRepo } from './routing-repo.ts';
+import { ScheduledMessagesRepo } from './scheduled-messages-repo.ts';
 import { SecretBox as Box, resealAll, type SecretBox, type SecretsRef } from './secret-box.ts';
 import { SegmentsRepo } from './segments-repo.ts';
 import { SendSlotsRepo } from './send-slots-repo.ts';
@@ -99,6 +100,8 @@ export class Store {
   readonly attachments;
   /** Saved replies agents insert by shortcut. */
   readonly cannedResponses;
+  /** Replies and note reminders an agent scheduled for later. */
+  readonly scheduledMessages;
   readonly routing;
   readonly campaigns;
   readonly visitors;
@@ -198,6 +201,7 @@ export class Store {
     this.messages = new MessagesRepo(db, this.caps, this.webhooks);
     this.attachments = new AttachmentsRepo(db);
     this.cannedResponses = new CannedResponsesRepo(db);
+    this.scheduledMessages = new ScheduledMessagesRepo(db, this.caps);
     this.routing = new RoutingRepo(db);
     this.campaigns = new CampaignsRepo(db, this.webhooks);
     this.visitors = new VisitorsRepo(db);
