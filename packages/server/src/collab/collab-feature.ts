@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.ts';
 import { chatOf } from '../conversations/chat-module.ts';
 import type { App } from '../web/types.ts';
+import { mergeRoutes } from './merge-routes.ts';
 import { scheduledMessagesRoutes } from './scheduled-messages-routes.ts';
 import { ScheduledSender } from './scheduled-sender.ts';
 
@@ -12,7 +13,8 @@ export function scheduledSenderOf(ctx: AppContext): ScheduledSender | undefined 
 }
 
 /**
- * Working together on conversations: send later (scheduled replies and note reminders). Registered
+ * Working together on conversations: send later (scheduled replies and note reminders) and merging
+ * two conversations of one contact. Registered
  * in `features.ts`, after the chat feature whose writer it stores lines with.
  */
 export async function collabFeature(app: App, ctx: AppContext): Promise<void> {
@@ -30,6 +32,7 @@ export async function collabFeature(app: App, ctx: AppContext): Promise<void> {
       .catch((err) => log.warn({ err }, 'cancelling scheduled messages on a reply failed'));
   });
   scheduledMessagesRoutes(app, ctx, chat);
+  mergeRoutes(app, ctx, chat);
   sender.start();
   ctx.onShutdown(async () => sender.stop());
 }

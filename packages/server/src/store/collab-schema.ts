@@ -30,3 +30,40 @@ export interface ScheduledMessagesTable {
   created_at: Millis;
   updated_at: Millis;
 }
+
+/** One merge of two conversations of a contact, and what undoing it puts back (0066). */
+export interface ConversationMergesTable {
+  id: string;
+  account_id: string;
+  /** The conversation the thread is shown in. */
+  kept_id: string;
+  /** The conversation that joined it (closed by the merge, its messages left in place). */
+  merged_id: string;
+  /** JSON: the merged conversation's columns the merge changed, as they were. */
+  undo: string;
+  merged_by: string | null;
+  created_at: Millis;
+  undone_at: Millis | null;
+}
+
+/** A named set of actions an agent runs on a conversation (0066); `owner_id` null: shared. */
+export interface MacrosTable {
+  id: string;
+  account_id: string;
+  owner_id: string | null;
+  name: string;
+  /** JSON: the macro's actions (see `MacroActions` in the protocol). */
+  actions: string;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+/** One run of a macro by an agent (the agents report counts them). */
+export interface MacroRunsTable {
+  id: string;
+  account_id: string;
+  macro_id: string;
+  agent_id: string;
+  conversation_id: string;
+  created_at: Millis;
+}

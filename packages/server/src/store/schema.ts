@@ -17,7 +17,12 @@ import type {
   SendPaceTable,
   SendSlotsTable,
 } from './broadcast-schema.ts';
-import type { ScheduledMessagesTable } from './collab-schema.ts';
+import type {
+  ConversationMergesTable,
+  MacroRunsTable,
+  MacrosTable,
+  ScheduledMessagesTable,
+} from './collab-schema.ts';
 import type {
   ChannelConnectionsTable,
   ContactConsentsTable,
@@ -434,6 +439,8 @@ export interface ConversationsTable {
   visitor_token_hash: string;
   /** The contact the conversation is with, once known. */
   contact_id: string | null;
+  /** The conversation this one was merged into (0066); null when it stands alone. */
+  merged_into: string | null;
   /** 'customer' while an agent waits on the customer's answer (pending); null otherwise. */
   waiting_on: 'customer' | null;
   /** Snoozed until this time (then it wakes up as open); null when not snoozed. */
@@ -705,6 +712,9 @@ export interface Database {
   sla_breaches: SlaBreachesTable;
   sla_sweeps: SlaSweepsTable;
   scheduled_messages: ScheduledMessagesTable;
+  conversation_merges: ConversationMergesTable;
+  macros: MacrosTable;
+  macro_runs: MacroRunsTable;
 }
 
 export type { Generated };
