@@ -19,6 +19,7 @@ import { TickingSlaTimer } from '../sla/sla-timer.tsx';
 import { CallBar, CallButton } from './call-bar.tsx';
 import { CallbackCard } from './callback-card.tsx';
 import { CloseDialog } from './close-dialog.tsx';
+import { CollabPanel } from './collab/collab-panel.tsx';
 import { Composer } from './composer.tsx';
 import { MessageList } from './message-list.tsx';
 import { StateActions, StateBadge } from './state-actions.tsx';
@@ -285,6 +286,7 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
       {c.channel === 'voice' && <CallbackCard conversationId={c.id} holds={live} />}
       <MessageList chat={chat} />
       <TypingLine chat={chat} name={name} />
+      <CollabPanel conversation={c} lastSeq={lastSeq} canReply={live || joined} />
       {live && wa && !wa.open && noteInstead ? (
         <Composer conversation={c} onTemplates={() => setNoteInstead(false)} />
       ) : live && wa && !wa.open ? (
