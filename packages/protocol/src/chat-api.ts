@@ -156,6 +156,8 @@ export const Conversation = Type.Object({
   handoffAt: Type.Optional(Nullable(Iso)),
   /** A supervisor who barged in: they write to the visitor too; the assigned agent still holds it. */
   joinedAgentId: Type.Optional(Nullable(Type.String())),
+  /** The conversation this one was merged into (its thread shows this one's messages); absent when none. */
+  mergedInto: Type.Optional(Type.String()),
   createdAt: Iso,
 });
 export type Conversation = Static<typeof Conversation>;

@@ -6,6 +6,7 @@ import { botsFeature } from './bots/bots-feature.ts';
 import { broadcastsFeature } from './broadcasts/broadcasts-feature.ts';
 import { appChannelFeature } from './channels/app-channel.ts';
 import { channelsFeature } from './channels/channels-feature.ts';
+import { collabFeature } from './collab/collab-feature.ts';
 import { commerceHooksRoutes } from './commerce/commerce-hooks-routes.ts';
 import { commerceReceiversRoutes } from './commerce/commerce-receivers-routes.ts';
 import { contactsRoutes } from './contacts/contacts-routes.ts';
@@ -34,6 +35,7 @@ export const routes: RoutesPlugin[] = [
   tagRoutes,
   demoRoutes,
   chatFeature,
+  collabFeature,
   botsFeature,
   channelsFeature,
   contactsRoutes,

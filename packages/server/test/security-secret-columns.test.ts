@@ -34,6 +34,7 @@ const REVIEWED: Record<string, string> = {
   'retention_sweeps.claim_token': "a worker's lease on a row, not a credential",
   'sla_sweeps.claim_token': "a worker's lease on a row, not a credential",
   'broadcast_jobs.claim_token': "a worker's lease on a row, not a credential",
+  'scheduled_messages.claim_token': "a worker's lease on a row, not a credential",
   'push_devices.token':
     "a device's address at FCM or APNs; sending needs the push credentials, which are sealed",
   'bots.token_prefix': "the token's first characters, shown to tell tokens apart",

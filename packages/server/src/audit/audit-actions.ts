@@ -143,6 +143,24 @@ export const AUDIT_ACTIONS: Record<string, AuditAction> = {
   'POST /api/v1/conversations/:id/attachments': work('conversation.attachment_uploaded', 'conversation'),
   'DELETE /api/v1/contacts/:id/consents/:channel': work('contact.consent_withdrawn', 'contact'),
   'POST /api/v1/conversations/:id/messages': work('conversation.message_sent', 'conversation'),
+  // merging conversations: recorded for console users too (it closes one and can be undone)
+  'POST /api/v1/conversations/:id/merge': { action: 'conversation.merged', target: 'conversation' },
+  'POST /api/v1/conversations/:id/unmerge': { action: 'conversation.merge_undone', target: 'conversation' },
+  // send later: recorded for console users too, since a line goes out later in the author's name
+  'POST /api/v1/conversations/:id/scheduled-messages': {
+    action: 'conversation.message_scheduled',
+    target: 'conversation',
+    details: 'names',
+  },
+  'PATCH /api/v1/conversations/:id/scheduled-messages/:messageId': {
+    action: 'conversation.scheduled_message_changed',
+    target: 'conversation',
+    details: 'names',
+  },
+  'DELETE /api/v1/conversations/:id/scheduled-messages/:messageId': {
+    action: 'conversation.scheduled_message_cancelled',
+    target: 'conversation',
+  },
   'POST /api/v1/conversations/:id/messages/:seq/retry': work('conversation.message_retried', 'conversation'),
   'POST /api/v1/conversations/:id/messages/template': work('conversation.template_sent', 'conversation'),
   'POST /api/v1/callbacks/:id/outcome': work('callback.outcome_recorded', 'callback'),

@@ -91,6 +91,7 @@ export function toConversation(r: ConversationRow): Conversation {
     firstBotId: r.first_bot_id ?? null,
     handoffAt: iso(r.handoff_at ?? null),
     joinedAgentId: r.joined_agent_id ?? null,
+    ...(r.merged_into ? { mergedInto: r.merged_into } : {}),
     createdAt: iso(r.created_at)!,
   };
 }

@@ -144,6 +144,7 @@ export class ConversationsRepo {
       visitor_token_hash: input.tokenHash,
       contact_id: input.contactId ?? null,
       connection_id: input.connectionId ?? null,
+      merged_into: null,
       waiting_on: null,
       snoozed_until: null,
       notified_seq: 0,

@@ -10,7 +10,8 @@ export type LeasedTable =
   | 'automation_events'
   | 'retention_sweeps'
   | 'sla_sweeps'
-  | 'broadcast_jobs';
+  | 'broadcast_jobs'
+  | 'scheduled_messages';
 
 /** The columns every leased queue has. */
 interface LeaseColumns {

@@ -205,7 +205,14 @@ export async function eraseIn(
     automationEvents: 0,
     auditEntries: 0,
   };
-  await dropAll(['conversation_tokens', 'email_threads', 'automation_runs'], 'conversation_id', convs);
+  await dropAll(
+    ['conversation_tokens', 'email_threads', 'automation_runs', 'scheduled_messages', 'macro_runs'],
+    'conversation_id',
+    convs,
+  );
+  // A merge names the erased conversation on either side: it goes, and undoing it with it.
+  await dropAll(['conversation_merges'], 'kept_id', convs);
+  await dropAll(['conversation_merges'], 'merged_id', convs);
   await trx.deleteFrom('automation_idle').where('conversation_id', 'in', convs).execute();
   Object.assign(counts, await eraseMentions(trx, s));
   await rewindCursors(trx, s);

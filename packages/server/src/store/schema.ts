@@ -18,6 +18,12 @@ import type {
   SendSlotsTable,
 } from './broadcast-schema.ts';
 import type {
+  ConversationMergesTable,
+  MacroRunsTable,
+  MacrosTable,
+  ScheduledMessagesTable,
+} from './collab-schema.ts';
+import type {
   ChannelConnectionsTable,
   ContactConsentsTable,
   ContactIdentitiesTable,
@@ -433,6 +439,8 @@ export interface ConversationsTable {
   visitor_token_hash: string;
   /** The contact the conversation is with, once known. */
   contact_id: string | null;
+  /** The conversation this one was merged into (0066); null when it stands alone. */
+  merged_into: string | null;
   /** 'customer' while an agent waits on the customer's answer (pending); null otherwise. */
   waiting_on: 'customer' | null;
   /** Snoozed until this time (then it wakes up as open); null when not snoozed. */
@@ -717,6 +725,10 @@ export interface Database {
   agent_state_log: AgentStateLogTable;
   sla_breaches: SlaBreachesTable;
   sla_sweeps: SlaSweepsTable;
+  scheduled_messages: ScheduledMessagesTable;
+  conversation_merges: ConversationMergesTable;
+  macros: MacrosTable;
+  macro_runs: MacroRunsTable;
 }
 
 export type { Generated };

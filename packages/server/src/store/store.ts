@@ -42,6 +42,7 @@ import { ParticipantsRepo } from './participants-repo.ts';
 import { PrivacyRepo } from './privacy-repo.ts';
 import { RetentionRepo } from './retention-repo.ts';
 import { RoutingRepo } from './routing-repo.ts';
+import { ScheduledMessagesRepo } from './scheduled-messages-repo.ts';
 import { SecretBox as Box, resealAll, type SecretBox, type SecretsRef } from './secret-box.ts';
 import { SegmentsRepo } from './segments-repo.ts';
 import { SendSlotsRepo } from './send-slots-repo.ts';
@@ -102,6 +103,8 @@ export class Store {
   readonly cannedResponses;
   /** Colleagues named in internal notes, and whether they read it. */
   readonly mentions;
+  /** Replies and note reminders an agent scheduled for later. */
+  readonly scheduledMessages;
   readonly routing;
   readonly campaigns;
   readonly visitors;
@@ -202,6 +205,7 @@ export class Store {
     this.attachments = new AttachmentsRepo(db);
     this.cannedResponses = new CannedResponsesRepo(db);
     this.mentions = new MentionsRepo(db);
+    this.scheduledMessages = new ScheduledMessagesRepo(db, this.caps);
     this.routing = new RoutingRepo(db);
     this.campaigns = new CampaignsRepo(db, this.webhooks);
     this.visitors = new VisitorsRepo(db);

@@ -56,6 +56,8 @@ import * as m0061 from './0061-broadcasts.ts';
 import * as m0062 from './0062-broadcast-pacing.ts';
 import * as m0063 from './0063-broadcast-measures.ts';
 import * as m0064 from './0064-mentions.ts';
+import * as m0065 from './0065-scheduled-messages.ts';
+import * as m0066 from './0066-conversation-merges-macros.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -116,6 +118,8 @@ const migrations: Record<string, Migration> = {
   '0062-broadcast-pacing': m0062,
   '0063-broadcast-measures': m0063,
   '0064-mentions': m0064,
+  '0065-scheduled-messages': m0065,
+  '0066-conversation-merges-macros': m0066,
 };
 
 export const migrationProvider: MigrationProvider = {

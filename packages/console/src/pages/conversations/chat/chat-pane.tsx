@@ -19,6 +19,7 @@ import { TickingSlaTimer } from '../sla/sla-timer.tsx';
 import { CallBar, CallButton } from './call-bar.tsx';
 import { CallbackCard } from './callback-card.tsx';
 import { CloseDialog } from './close-dialog.tsx';
+import { CollabPanel } from './collab/collab-panel.tsx';
 import { Composer } from './composer.tsx';
 import { MessageList } from './message-list.tsx';
 import { PresenceBar } from './presence-bar.tsx';
@@ -287,6 +288,7 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
       <MessageList chat={chat} />
       <TypingLine chat={chat} name={name} />
       {!chat.ended && <PresenceBar conversationId={c.id} loaded={chat.loaded} />}
+      <CollabPanel conversation={c} lastSeq={lastSeq} canReply={live || joined} />
       {live && wa && !wa.open && noteInstead ? (
         <Composer conversation={c} onTemplates={() => setNoteInstead(false)} />
       ) : live && wa && !wa.open ? (

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { VisitorChatClient } from '@beckon/sdk/chat-client';
+import type { Browser } from 'playwright-core';
+import { startVisitor } from '../packages/server/test/helpers/chat-fixtures.ts';
+import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
+import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
+import { type ConsolePage, goOnline, signedInAs } from './helpers/workspace-fixtures.ts';
+
+/** A `datetime-local` value with seconds, in the browser's zone (UTC in these tests' Chromium). */
+const localInput = (ms: number, offsetMinutes: number) =>
+  new Date(ms - offsetMinutes * 60_000).toISOString().slice(0, 19);
+
+describe('send later and merging conversations in the console', { timeout: 180_000 }, () => {
+  let srv: TestServer;
+  let browser: Browser;
+  let agent: ConsolePage;
+  let visitor: VisitorChatClient;
+
+  before(async () => {
+    mkdirSync(SHOTS_DIR, { recursive: true });
+    [srv, browser] = await Promise.all([startTestServer({ demo: true }), launchBrowser()]);
+    agent = await signedInAs(browser, srv, 'sales@demo.beckon.local');
+    await goOnline(agent.page);
+    visitor = await startVisitor(srv, {
+      skillId: srv.demo!.skillIds.sales,
+      name: 'Noor',
+      email: 'noor@example.com',
+      text: 'Can you call me back tomorrow?',
+    });
+  });
+  after(async () => {
+    await visitor?.close().catch(() => {});
+    await browser?.close();
+    await srv?.close();
+  });
+
+  it('a reply scheduled in the console reaches the customer while its author is signed out', async () => {
+    const { page } = agent;
+    await page.getByTestId('offer-card').getByRole('button', { name: 'Accept' }).click();
+    const chat = page.getByTestId('chat');
+    await chat.getByTestId('send-later-open').click();
+    await chat.getByTestId('send-later-text').fill('As promised: your jacket ships today.');
+    const offset = await page.evaluate(() => new Date().getTimezoneOffset());
+    await chat.getByTestId('send-later-at').fill(localInput(Date.now() + 8_000, offset));
+    await page.screenshot({ path: `${SHOTS_DIR}send-later-form.png` });
+    await chat.getByTestId('send-later-save').click();
+    await chat.locator('[data-testid="scheduled-item"][data-status="queued"]').waitFor();
+    await page.screenshot({ path: `${SHOTS_DIR}send-later-listed.png` });
+    await page.getByRole('button', { name: 'Log out' }).click();
+    // Signed out: the sign-in form is back, and no session of the author is left.
+    await page.locator('input[type="password"]').waitFor();
+    const line = await visitor.waitForMessage(
+      (m) => m.text === 'As promised: your jacket ships today.',
+      30_000,
+    );
+    assert.equal(line.senderName, 'Sales Agent');
+    assert.deepEqual(agent.errors, []);
+  });
+
+  it('merges the customer’s WhatsApp conversation into the chat, shows it in the thread, and undoes it', async () => {
+    const { store } = srv.node.ctx;
+    const chatConv = await store.conversations.get(srv.demo!.accountId, visitor.conversation.id);
+    assert.ok(chatConv.contactId, 'the pre-chat e-mail named a contact');
+    const wa = await store.conversations.create({
+      accountId: srv.demo!.accountId,
+      siteId: null,
+      visitorId: null,
+      channel: 'whatsapp',
+      source: 'visitor',
+      skillId: srv.demo!.skillIds.sales,
+      status: 'offline',
+      contactId: chatConv.contactId,
+      tokenHash: `wa-${Date.now()}`,
+    });
+    const [r] = await store.messages.appendBatch([
+      {
+        accountId: srv.demo!.accountId,
+        conversationId: wa.id,
+        sender: { kind: 'visitor' },
+        echoId: 'wa1',
+        text: 'Also: is the blue one in stock?',
+      },
+    ]);
+    assert.ok(r?.ok);
+    agent = await signedInAs(browser, srv, 'sales@demo.beckon.local');
+    const { page } = agent;
+    await page.getByTestId('inbox-chat').first().click();
+    const chat = page.getByTestId('chat');
+    await chat.getByTestId('merge-pick').selectOption(wa.id);
+    await chat.getByTestId('merge-do').click();
+    await chat.getByTestId('merged-part').waitFor();
+    await chat.getByTestId('merged-line').getByText('Also: is the blue one in stock?').waitFor();
+    await chat
+      .getByText(/Merged with the WhatsApp conversation/)
+      .first()
+      .waitFor();
+    await page.screenshot({ path: `${SHOTS_DIR}merge-thread.png` });
+    assert.equal((await store.conversations.get(srv.demo!.accountId, wa.id)).mergedInto, chatConv.id);
+    await chat.getByTestId('unmerge').click();
+    await chat.getByTestId('merged-part').waitFor({ state: 'detached' });
+    const back = await store.conversations.get(srv.demo!.accountId, wa.id);
+    assert.deepEqual([back.status, back.mergedInto], ['offline', undefined]);
+    assert.deepEqual(agent.errors, []);
+  });
+});

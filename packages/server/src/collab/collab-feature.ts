@@ -1,0 +1,38 @@
+import type { AppContext } from '../context.ts';
+import { chatOf } from '../conversations/chat-module.ts';
+import type { App } from '../web/types.ts';
+import { mergeRoutes } from './merge-routes.ts';
+import { scheduledMessagesRoutes } from './scheduled-messages-routes.ts';
+import { ScheduledSender } from './scheduled-sender.ts';
+
+const senders = new WeakMap<AppContext, ScheduledSender>();
+
+/** The node's sender of scheduled messages (tests run its sweep at a chosen time). */
+export function scheduledSenderOf(ctx: AppContext): ScheduledSender | undefined {
+  return senders.get(ctx);
+}
+
+/**
+ * Working together on conversations: send later (scheduled replies and note reminders) and merging
+ * two conversations of one contact. Registered
+ * in `features.ts`, after the chat feature whose writer it stores lines with.
+ */
+export async function collabFeature(app: App, ctx: AppContext): Promise<void> {
+  const chat = chatOf(ctx);
+  if (!chat) throw new Error('the collaboration feature needs the chat feature');
+  const log = ctx.logger.child({ component: 'collab' });
+  const { store } = ctx;
+  const sender = new ScheduledSender(store, chat.writer, log.child({ part: 'scheduled' }));
+  senders.set(ctx, sender);
+  // A customer's line cancels the scheduled messages that asked for it.
+  chat.lineListeners.add((accountId, message) => {
+    if (message.senderKind !== 'visitor') return;
+    store.scheduledMessages
+      .cancelOnReply(accountId, message.conversationId)
+      .catch((err) => log.warn({ err }, 'cancelling scheduled messages on a reply failed'));
+  });
+  scheduledMessagesRoutes(app, ctx, chat);
+  mergeRoutes(app, ctx, chat);
+  sender.start();
+  ctx.onShutdown(async () => sender.stop());
+}

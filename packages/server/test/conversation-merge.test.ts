@@ -1,0 +1,200 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { newTenant } from './engagement-fixtures.ts';
+import { postgresSkipReason } from './helpers/postgres.ts';
+import { startTestServer, type TestServer } from './helpers/test-server.ts';
+
+const pgSkip = await postgresSkipReason();
+
+interface Line {
+  seq: number;
+  text: string;
+  senderKind: string;
+  echoId: string | null;
+  createdAt: string;
+}
+
+for (const kind of ['sqlite', 'postgres'] as const) {
+  describe(`merging conversations (${kind})`, {
+    skip: kind === 'postgres' ? (pgSkip ?? false) : false,
+    timeout: 300_000,
+  }, () => {
+    let srv: TestServer;
+    let t: Awaited<ReturnType<typeof newTenant>>;
+    let other: Awaited<ReturnType<typeof newTenant>>;
+    const store = () => srv.node.ctx.store;
+    before(async () => {
+      srv = await startTestServer({ store: kind });
+      t = await newTenant(srv);
+      other = await newTenant(srv);
+    });
+    after(() => srv?.close());
+
+    /** A conversation of `contactId` on `channel` with the customer's lines, closed when asked. */
+    const conversation = async (
+      tenant: typeof t,
+      contactId: string,
+      channel: 'web' | 'whatsapp' | 'email' | 'sms',
+      texts: string[],
+      closed = false,
+    ) => {
+      const c = await store().conversations.create({
+        accountId: tenant.accountId,
+        siteId: tenant.site.id,
+        visitorId: null,
+        channel,
+        source: 'visitor',
+        skillId: null,
+        status: 'offline',
+        contactId,
+        tokenHash: `h-${Math.random()}`,
+      });
+      const results = await store().messages.appendBatch(
+        texts.map((text, i) => ({
+          accountId: tenant.accountId,
+          conversationId: c.id,
+          sender: { kind: 'visitor' as const },
+          echoId: `e${i}`,
+          text,
+        })),
+      );
+      for (const r of results) assert.ok(r.ok);
+      if (closed) await store().assignment.close(tenant.accountId, c.id, 'visitor');
+      return c.id;
+    };
+    /** What a user reads of a conversation: its own lines, leaving out the merge notes, and its state. */
+    const view = async (id: string) => {
+      const r = await t.api.get(`/api/v1/conversations/${id}`);
+      assert.equal(r.status, 200);
+      const lines = (r.body.messages as Line[])
+        .filter((m) => !(m.echoId ?? '').match(/^(un)?merge:/))
+        .map((m) => `${m.seq}:${m.senderKind}:${m.text}`);
+      const c = r.body.conversation;
+      return { lines, status: c.status, state: c.state, mergedInto: c.mergedInto ?? null };
+    };
+
+    it('two conversations of one contact on two channels become one thread in time order, with a line; undo restores both', async () => {
+      const contact = await store().contacts.resolve(t.accountId, { email: 'mo@example.com' });
+      const web = await conversation(t, contact.id, 'web', ['hi on the site']);
+      const wa = await conversation(t, contact.id, 'whatsapp', ['hi on whatsapp', 'still there?']);
+      const webBefore = await view(web);
+      const waBefore = await view(wa);
+      const merged = await t.api.post(`/api/v1/conversations/${web}/merge`, { otherConversationId: wa });
+      assert.equal(merged.status, 200, JSON.stringify(merged.body));
+      assert.equal(merged.body.keptId, web);
+      const keptNow = await t.api.get(`/api/v1/conversations/${web}`);
+      assert.ok(
+        keptNow.body.messages.some(
+          (m: Line) => m.senderKind === 'note' && /Merged with the WhatsApp conversation/.test(m.text),
+        ),
+        'a line says so',
+      );
+      const waNow = await view(wa);
+      assert.deepEqual([waNow.status, waNow.mergedInto], ['closed', web]);
+      const thread = await t.api.get(`/api/v1/conversations/${web}/merged`);
+      assert.equal(thread.status, 200);
+      assert.deepEqual(
+        thread.body.items.map((p: { conversation: { id: string }; messages: Line[] }) => [
+          p.conversation.id,
+          p.messages.map((m) => m.text),
+        ]),
+        [[wa, ['hi on whatsapp', 'still there?']]],
+      );
+      const undone = await t.api.post(`/api/v1/conversations/${web}/unmerge`, {});
+      assert.equal(undone.status, 200);
+      assert.ok(undone.body.undoneAt);
+      assert.deepEqual(await view(wa), waBefore);
+      assert.deepEqual(await view(web), webBefore);
+      assert.deepEqual((await t.api.get(`/api/v1/conversations/${web}/merged`)).body.items, []);
+      const again = await t.api.post(`/api/v1/conversations/${web}/unmerge`, {});
+      assert.equal(again.status, 404, 'nothing left to undo');
+    });
+
+    it('refuses different contacts, another account, itself, and an undo after 24 hours', async () => {
+      const a = await store().contacts.resolve(t.accountId, { email: 'a@example.com' });
+      const b = await store().contacts.resolve(t.accountId, { email: 'b@example.com' });
+      const ca = await conversation(t, a.id, 'web', ['a']);
+      const cb = await conversation(t, b.id, 'email', ['b']);
+      const diff = await t.api.post(`/api/v1/conversations/${ca}/merge`, { otherConversationId: cb });
+      assert.equal(diff.status, 409);
+      assert.equal(diff.body.error.code, 'different_contacts');
+      assert.deepEqual((await view(cb)).mergedInto, null, 'nothing half done');
+      const foreignContact = await store().contacts.resolve(other.accountId, { email: 'a@example.com' });
+      const foreign = await conversation(other, foreignContact.id, 'web', ['x']);
+      const cross = await t.api.post(`/api/v1/conversations/${ca}/merge`, { otherConversationId: foreign });
+      assert.equal(cross.status, 404, 'another account’s conversation does not exist here');
+      const self = await t.api.post(`/api/v1/conversations/${ca}/merge`, { otherConversationId: ca });
+      assert.equal(self.status, 400);
+      const ca2 = await conversation(t, a.id, 'sms', ['a again']);
+      const m = await t.api.post(`/api/v1/conversations/${ca}/merge`, { otherConversationId: ca2 });
+      assert.equal(m.status, 200);
+      await store()
+        .db.updateTable('conversation_merges')
+        .set({ created_at: Date.now() - 25 * 3600_000 })
+        .where('id', '=', m.body.id)
+        .execute();
+      const late = await t.api.post(`/api/v1/conversations/${ca}/unmerge`, {});
+      assert.equal(late.status, 409);
+      assert.equal(late.body.error.code, 'undo_expired');
+    });
+
+    it('property: any merges then their undos put every message back in its conversation, states as before', async () => {
+      let n = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(
+            fc.record({
+              channel: fc.constantFrom('web' as const, 'whatsapp' as const, 'email' as const),
+              texts: fc.array(
+                fc.string({ minLength: 1, maxLength: 12 }).map((s) => s.trim() || 'x'),
+                { maxLength: 4 },
+              ),
+              closed: fc.boolean(),
+            }),
+            { minLength: 2, maxLength: 4 },
+          ),
+          fc.array(fc.tuple(fc.nat(3), fc.nat(3)), { minLength: 1, maxLength: 5 }),
+          fc.array(fc.nat(10), { maxLength: 5 }),
+          async (convs, merges, undoOrder) => {
+            const contact = await store().contacts.resolve(t.accountId, { email: `p${n++}@example.com` });
+            const ids: string[] = [];
+            for (const c of convs) ids.push(await conversation(t, contact.id, c.channel, c.texts, c.closed));
+            const before = await Promise.all(ids.map(view));
+            const done: string[] = [];
+            for (const [i, j] of merges) {
+              const kept = ids[i % ids.length]!;
+              const gone = ids[j % ids.length]!;
+              const r = await t.api.post(`/api/v1/conversations/${kept}/merge`, {
+                otherConversationId: gone,
+              });
+              assert.ok([200, 400, 409].includes(r.status), `${r.status} ${JSON.stringify(r.body)}`);
+              if (r.status === 200) done.push(gone);
+            }
+            // While merged, each kept thread holds exactly the messages of what was merged into it.
+            for (const id of ids) {
+              const parts = (await t.api.get(`/api/v1/conversations/${id}/merged`)).body.items as {
+                conversation: { id: string };
+              }[];
+              for (const p of parts) assert.equal((await view(p.conversation.id)).mergedInto, id);
+            }
+            // Undo in a shuffled order, each by the merged conversation's own id.
+            const order = [...done];
+            for (const [k, x] of undoOrder.entries()) {
+              const a = k % Math.max(order.length, 1);
+              const b = x % Math.max(order.length, 1);
+              [order[a], order[b]] = [order[b]!, order[a]!];
+            }
+            for (const id of order) {
+              if (!id) continue;
+              const r = await t.api.post(`/api/v1/conversations/${id}/unmerge`, {});
+              assert.equal(r.status, 200, JSON.stringify(r.body));
+            }
+            assert.deepEqual(await Promise.all(ids.map(view)), before);
+          },
+        ),
+        { numRuns: kind === 'postgres' ? 15 : 25 },
+      );
+    });
+  });
+}
