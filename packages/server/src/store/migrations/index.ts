@@ -55,6 +55,8 @@ import * as m0060 from './0060-contact-facts.ts';
 import * as m0061 from './0061-broadcasts.ts';
 import * as m0062 from './0062-broadcast-pacing.ts';
 import * as m0063 from './0063-broadcast-measures.ts';
+import * as m0067 from './0067-assist.ts';
+import * as m0068 from './0068-conversation-summaries.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -114,6 +116,8 @@ const migrations: Record<string, Migration> = {
   '0061-broadcasts': m0061,
   '0062-broadcast-pacing': m0062,
   '0063-broadcast-measures': m0063,
+  '0067-assist': m0067,
+  '0068-conversation-summaries': m0068,
 };
 
 export const migrationProvider: MigrationProvider = {
