@@ -1,5 +1,6 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { AgentStatus } from './api.ts';
+import { ConversationSummary, ModelState, Suggestion } from './assist-api.ts';
 import {
   type AgentCallFrame,
   AgentCallFrames,
@@ -321,6 +322,27 @@ export const AgentViewersFrame = frame('viewers', {
 });
 /** A colleague's internal note named this agent (`@Name`). */
 export const AgentMentionFrame = frame('mention', { mention: Mention });
+/**
+ * Assist: the suggestions for a customer's line (search, no model), to the agent who holds the
+ * conversation; `model` says whether the model's one follows (`writing`) or why it will not.
+ */
+export const AgentSuggestionsFrame = frame('suggestions', {
+  conversationId: Id,
+  /** The customer's line they answer. */
+  seq: Seq,
+  items: Type.Array(Suggestion),
+  model: ModelState,
+});
+/** Assist: the model's suggestion as it streams (`text` so far); a last frame says `done` or why it stopped. */
+export const AgentSuggestionStreamFrame = frame('suggestion_stream', {
+  conversationId: Id,
+  seq: Seq,
+  text: Type.String(),
+  state: ModelState,
+  articleIds: Type.Optional(Type.Array(Type.String())),
+});
+/** Assist: a conversation's summary was written (on transfer or close) or edited. */
+export const AgentSummaryFrame = frame('summary', { conversationId: Id, summary: ConversationSummary });
 export const DoneFrame = frame('done', { ref: Type.String() });
 
 export const AgentServerFrame = Type.Union([
@@ -340,6 +362,9 @@ export const AgentServerFrame = Type.Union([
   AgentSlaBreachFrame,
   AgentMentionFrame,
   AgentViewersFrame,
+  AgentSuggestionsFrame,
+  AgentSuggestionStreamFrame,
+  AgentSummaryFrame,
   DoneFrame,
   ChatErrorFrame,
   PongFrame,

@@ -1,6 +1,7 @@
 import { conversionsRoutes } from './analytics/conversions-routes.ts';
 import { reportsRoutes } from './analytics/reports-routes.ts';
 import { variantsRoutes } from './analytics/variants-routes.ts';
+import { assistFeature } from './assist/assist-feature.ts';
 import { automationFeature } from './automation/automation-feature.ts';
 import { botsFeature } from './bots/bots-feature.ts';
 import { broadcastsFeature } from './broadcasts/broadcasts-feature.ts';
@@ -37,6 +38,7 @@ export const routes: RoutesPlugin[] = [
   chatFeature,
   collabFeature,
   botsFeature,
+  assistFeature,
   channelsFeature,
   contactsRoutes,
   segmentsRoutes,

@@ -177,6 +177,16 @@ async function setEverySecret(srv: TestServer): Promise<Record<string, string>> 
     }),
   );
 
+  out['assist_settings.api_key'] = 'sk-assist-key-known-to-this-test';
+  await ok(
+    api.request('PUT', '/api/v1/assist', {
+      enabled: false,
+      baseUrl: 'http://127.0.0.1:9/v1',
+      model: 'local',
+      apiKey: out['assist_settings.api_key'],
+    }),
+  );
+
   out['sites.identity_secret'] = (await ok(api.get(`/api/v1/sites/${siteId}/identity`))).secret;
   out['settings.value email.inbound_secret'] = (await ok(api.get('/api/v1/channels/email'))).inbound.secret;
   out['api_keys.key'] = (await ok(api.post('/api/v1/api-keys', { name: 'CI' }), 201)).key;

@@ -4,6 +4,7 @@
  * counts, offers and the supervisor's live view — are unit-tested on their own.
  */
 import type { AgentStatus } from '@beckon/protocol/api';
+import type { ConversationSummary, ModelState, Suggestion } from '@beckon/protocol/assist-api';
 import type { Attachment, Conversation, Message, QueueEntry } from '@beckon/protocol/chat-api';
 import type { AgentProfile, AgentServerFrame } from '@beckon/protocol/chat-protocol';
 import { t } from '../i18n/i18n.ts';
@@ -75,6 +76,47 @@ export interface WorkspaceState {
   live: Record<string, Conversation>;
   selectedId: string | null;
   notices: Notice[];
+  /** Agent assist per conversation: suggestions for the latest customer line, and the summary. */
+  assist: Record<string, AssistView>;
+}
+
+/** What assist shows beside one conversation. */
+export interface AssistView {
+  /** The customer's line the suggestions answer. */
+  seq: number;
+  items: Suggestion[];
+  /** The model's suggestion: off, writing (with `draft` so far), done, or why it failed. */
+  model: ModelState;
+  draft: string;
+  draftArticleIds?: string[];
+  summary?: ConversationSummary;
+}
+
+const NO_ASSIST: AssistView = { seq: -1, items: [], model: 'off', draft: '' };
+
+/** Applies assist's frames: newer lines replace older suggestions; a stream of an older line is dropped. */
+function withAssist(s: WorkspaceState, f: AgentServerFrame): WorkspaceState {
+  const put = (id: string, v: AssistView) => ({ ...s, assist: { ...s.assist, [id]: v } });
+  if (f.type === 'suggestions') {
+    const had = s.assist[f.conversationId] ?? NO_ASSIST;
+    if (f.seq < had.seq) return s;
+    return put(f.conversationId, { ...had, seq: f.seq, items: f.items, model: f.model, draft: '' });
+  }
+  if (f.type === 'suggestion_stream') {
+    const had = s.assist[f.conversationId] ?? NO_ASSIST;
+    if (f.seq < had.seq) return s;
+    const draftArticleIds = f.articleIds;
+    return put(f.conversationId, {
+      ...had,
+      seq: f.seq,
+      model: f.state,
+      draft: f.state === 'done' || f.state === 'writing' ? f.text : '',
+      ...(draftArticleIds ? { draftArticleIds } : {}),
+    });
+  }
+  if (f.type === 'summary')
+    return put(f.conversationId, { ...(s.assist[f.conversationId] ?? NO_ASSIST), summary: f.summary });
+  return s;
 }
 
 export const initialState: WorkspaceState = {
@@ -91,6 +133,7 @@ export const initialState: WorkspaceState = {
   live: {},
   selectedId: null,
   notices: [],
+  assist: {},
 };
 
 let noticeSeq = 0;
@@ -306,6 +349,10 @@ export function applyFrame(s: WorkspaceState, f: AgentServerFrame, now: number):
     case 'mention':
     case 'pong':
     // SLA breaches become notices in sla-alerts.ts, which also catches up on those a reconnect missed.
+    case 'suggestions':
+    case 'suggestion_stream':
+    case 'summary':
+      return withAssist(s, f);
     case 'sla_breach':
     // Calls keep their own state (`call-state.ts`).
     case 'call':

@@ -194,6 +194,10 @@ export const AUDIT_ACTIONS: Record<string, AuditAction> = {
   'PATCH /api/v1/knowledge/articles/:id': { action: 'article.updated', target: 'article' },
   'DELETE /api/v1/knowledge/articles/:id': { action: 'article.deleted', target: 'article' },
   'PUT /api/v1/knowledge/generation': { action: 'answer_generation.changed', target: 'account' },
+  // agent assist
+  'PUT /api/v1/assist': { action: 'assist.changed', target: 'account' },
+  'POST /api/v1/conversations/:id/suggestions/feedback': work('suggestion.used', 'conversation'),
+  'PUT /api/v1/conversations/:id/summary': work('summary.edited', 'conversation'),
   // a bot's turns are work, like an agent's replies
   'POST /api/v1/bot/conversations/:id/messages': work('bot.replied', 'conversation'),
   'POST /api/v1/bot/conversations/:id/handoff': work('bot.handed_off', 'conversation'),

@@ -14,6 +14,12 @@ import { KnowledgeIndex } from './knowledge-index.ts';
 const BOT_ANSWER_BYTES = 64 * 1024;
 
 const engines = new WeakMap<AppContext, BotEngine>();
+const indexes = new WeakMap<AppContext, KnowledgeIndex>();
+
+/** The node's knowledge index (agent assist searches it too). */
+export function knowledgeOf(ctx: AppContext): KnowledgeIndex | undefined {
+  return indexes.get(ctx);
+}
 
 /** The node's bot engine (tests move its clock or run its sweep). */
 export function botsOf(ctx: AppContext): BotEngine | undefined {
@@ -31,6 +37,7 @@ export async function botsFeature(app: App, ctx: AppContext): Promise<void> {
   const log = ctx.logger.child({ component: 'bots' });
   const { store, bus } = ctx;
   const knowledge = new KnowledgeIndex(store, bus, log);
+  indexes.set(ctx, knowledge);
   const hooks = ctx.config.webhooks;
   // A bot's webhook answers within its own timeout; the sender's deadline only bounds a stuck post.
   const sender = new WebhookSender(ctx.egress, hooks, BOT_ANSWER_BYTES);

@@ -58,6 +58,15 @@ export class AgentChatService {
     this.timeline = new SupervisorTimeline(store, announcer);
   }
 
+  /** Told after a staff member transfers a conversation (assist writes its summary for the next agent). */
+  private readonly transferredListeners = new Set<(accountId: string, conversation: Conversation) => void>();
+
+  /** Calls `fn` after each transfer; returns the unsubscribe. */
+  onTransferred(fn: (accountId: string, conversation: Conversation) => void): () => void {
+    this.transferredListeners.add(fn);
+    return () => this.transferredListeners.delete(fn);
+  }
+
   /** Calls `fn` after each conversation a staff member resolves; returns the unsubscribe. */
   onResolved(fn: (accountId: string, conversation: Conversation) => void): () => void {
     this.resolvedListeners.add(fn);
@@ -206,6 +215,7 @@ export class AgentChatService {
     const fresh = await this.store.conversations.get(caller.accountId, id);
     await this.announcer.updated(caller.accountId, fresh, { queue: true });
     this.route(caller.accountId);
+    for (const fn of this.transferredListeners) fn(caller.accountId, fresh);
     return fresh;
   }
 

@@ -410,6 +410,28 @@ export class AgentConnection implements QueueListener, SessionBound {
       case 'call.media':
         if (this.call) this.deps.voice.event(this.call, e);
         return;
+      case 'assist.suggestions':
+        sendFrame(this.ws, {
+          type: 'suggestions',
+          conversationId: e.conversationId,
+          seq: e.seq,
+          items: e.items,
+          model: e.model,
+        });
+        return;
+      case 'assist.stream':
+        sendFrame(this.ws, {
+          type: 'suggestion_stream',
+          conversationId: e.conversationId,
+          seq: e.seq,
+          text: e.text,
+          state: e.state,
+          ...(e.articleIds ? { articleIds: e.articleIds } : {}),
+        });
+        return;
+      case 'assist.summary':
+        sendFrame(this.ws, { type: 'summary', conversationId: e.conversationId, summary: e.summary });
+        return;
       case 'offer.created':
         sendFrame(this.ws, { type: 'offer', conversation: e.conversation, expiresAt: e.expiresAt });
         return;

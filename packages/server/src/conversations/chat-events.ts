@@ -1,4 +1,5 @@
 import type { AgentStatus } from '@beckon/protocol/api';
+import type { ConversationSummary, ModelState, Suggestion } from '@beckon/protocol/assist-api';
 import type { CallView } from '@beckon/protocol/call-protocol';
 import type { Conversation, DeliveryStatus, Message } from '@beckon/protocol/chat-api';
 import type { Mention } from '@beckon/protocol/mentions-api';
@@ -62,7 +63,27 @@ export type AgentEvent =
     }
   /** A colleague's internal note named this agent. */
   | { t: 'mention.created'; mention: Mention }
-  | CallEvent;
+  | CallEvent
+  | AssistEvent;
+
+/** Assist for the agent holding a conversation: suggestions for a customer's line, the model's as it streams. */
+export type AssistEvent =
+  | {
+      t: 'assist.suggestions';
+      conversationId: string;
+      seq: number;
+      items: Suggestion[];
+      model: ModelState;
+    }
+  | {
+      t: 'assist.stream';
+      conversationId: string;
+      seq: number;
+      text: string;
+      state: ModelState;
+      articleIds?: string[];
+    }
+  | { t: 'assist.summary'; conversationId: string; summary: ConversationSummary };
 
 /** What concerns a whole account: queues changed, and every conversation change (supervisors' live view). */
 export type AccountEvent =

@@ -24,6 +24,8 @@ export interface EgressRequest {
   /** `follow` (default: up to the node's cap, each hop checked), `manual` (answer the 3xx) or `error`. */
   redirect?: 'follow' | 'manual' | 'error';
   signal?: AbortSignal;
+  /** Each piece of a 2xx answer's body as it arrives (a streamed answer), within `maxBytes`. */
+  onData?: (chunk: Buffer) => void;
 }
 
 /** A whole answer (or its first `maxBytes`, when cut). */
@@ -235,7 +237,10 @@ export class Egress {
         let size = 0;
         res.on('data', (c: Buffer) => {
           size += c.length;
-          if (size <= req.maxBytes) return void chunks.push(c);
+          if (size <= req.maxBytes) {
+            if (req.onData && status! >= 200 && status! < 300) req.onData(c);
+            return void chunks.push(c);
+          }
           if (req.overflow !== 'cut') return settle(tooLarge(size, req.maxBytes, status));
           chunks.push(c.subarray(0, c.length - (size - req.maxBytes)));
           // Enough read: the rest is not (the socket is not reused).

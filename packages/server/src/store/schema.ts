@@ -1,5 +1,10 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { AppTokensTable, PushDevicesTable, SitePushSettingsTable } from './app-push-schema.ts';
+import type {
+  AssistSettingsTable,
+  AssistSuggestionCountsTable,
+  ConversationSummariesTable,
+} from './assist-schema.ts';
 import type { AuditLogTable, RetentionPoliciesTable, RetentionSweepsTable } from './audit-schema.ts';
 import type {
   AutomationEventsTable,
@@ -712,6 +717,9 @@ export interface Database {
   bots: BotsTable;
   knowledge_articles: KnowledgeArticlesTable;
   answer_generation: AnswerGenerationTable;
+  assist_settings: AssistSettingsTable;
+  assist_suggestion_counts: AssistSuggestionCountsTable;
+  conversation_summaries: ConversationSummariesTable;
   webhook_deliveries: WebhookDeliveriesTable;
   automation_rules: AutomationRulesTable;
   automation_runs: AutomationRunsTable;

@@ -5,6 +5,7 @@ import { AnswerGenerationRepo } from './answer-generation-repo.ts';
 import { ApiKeysRepo } from './api-keys-repo.ts';
 import { AppPushRepo } from './app-push-repo.ts';
 import { AssignmentRepo } from './assignment-repo.ts';
+import { AssistRepo } from './assist-repo.ts';
 import { AttachmentsRepo } from './attachments-repo.ts';
 import { AuditRepo } from './audit-repo.ts';
 import { AuthSessionsRepo } from './auth-sessions-repo.ts';
@@ -54,6 +55,7 @@ import { SlaRepo } from './sla-repo.ts';
 import { SsoRepo } from './sso-repo.ts';
 import { describeStoreError } from './store-availability.ts';
 import { capabilitiesOf, type StoreCapabilities } from './store-capabilities.ts';
+import { SummariesRepo } from './summaries-repo.ts';
 import { ThreadEventsWriter } from './thread-events-writer.ts';
 import { TwoFactorRepo } from './two-factor-repo.ts';
 import { UsersRepo } from './users-repo.ts';
@@ -92,6 +94,10 @@ export class Store {
   readonly knowledge;
   /** Each account's optional generated answers (an OpenAI-compatible endpoint for the answer bot). */
   readonly answerGeneration;
+  /** Each account's agent assist settings (its model) and suggestion usage counts. */
+  readonly assist;
+  /** Conversation summaries (on transfer and close). */
+  readonly summaries;
   /** Atomic changes of who holds a conversation (offer, accept, transfer, close, overflow). */
   readonly assignment;
   /** The supervisor who barged into a live chat, beside its agent. */
@@ -195,6 +201,8 @@ export class Store {
     this.bots = new BotsRepo(db, this.secrets, this.webhooks);
     this.knowledge = new KnowledgeRepo(db);
     this.answerGeneration = new AnswerGenerationRepo(db, this.secrets);
+    this.assist = new AssistRepo(db, this.secrets);
+    this.summaries = new SummariesRepo(db);
     this.automation = new AutomationRepo(db);
     this.automationEvents = new AutomationEventsRepo(db, this.caps, this.automation);
     this.webhooks.automation = this.automationEvents;

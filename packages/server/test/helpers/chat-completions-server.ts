@@ -15,9 +15,17 @@ export interface CompletionRequest {
 
 /** What the server does with the next request: answer with content, fail, or never answer. */
 export type CompletionBehaviour =
-  | { kind: 'answer'; content: string }
+  | {
+      kind: 'answer';
+      content: string /** Between streamed tokens (ms), when the request asks to stream. */;
+      gapMs?: number;
+    }
   | { kind: 'status'; status: number }
-  | { kind: 'silent' };
+  | { kind: 'silent' }
+  /** 200 with a body that is no completion. */
+  | { kind: 'garbage' }
+  /** Streams tokens every `gapMs` until the caller hangs up. */
+  | { kind: 'endless'; gapMs: number };
 
 /**
  * A local server speaking OpenAI's chat-completions format (`POST /v1/chat/completions`), as
@@ -41,6 +49,15 @@ export class ChatCompletionsServer {
         const b = self.behaviour;
         if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
           res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
+        } else if (
+          self.received.at(-1)?.body.stream === true &&
+          (b.kind === 'answer' || b.kind === 'endless')
+        ) {
+          self.stream(res, b);
+        } else if (b.kind === 'garbage') {
+          res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Bad gateway</body></html>');
+        } else if (b.kind === 'endless') {
+          // Never finishes a non-streamed answer either.
         } else if (b.kind === 'silent') {
           // Never answers: the caller's timeout must let the visitor go on.
         } else if (b.kind === 'status') {
@@ -65,6 +82,46 @@ export class ChatCompletionsServer {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return self;
+  }
+
+  /**
+   * Streams as OpenAI does (`text/event-stream`): a `data:` chunk per token, the usage, `[DONE]`.
+   * An endless stream repeats a word until the caller hangs up.
+   */
+  private stream(
+    res: import('node:http').ServerResponse,
+    b: Extract<CompletionBehaviour, { kind: 'answer' | 'endless' }>,
+  ): void {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    const chunk = (delta: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+      `data: ${JSON.stringify({ object: 'chat.completion.chunk', choices: [{ index: 0, delta }], ...extra })}\n\n`;
+    const tokens = b.kind === 'answer' ? (b.content.match(/\S+\s*/g) ?? []) : [];
+    const gap = b.gapMs ?? 0;
+    let i = 0;
+    let stopped = false;
+    res.on('close', () => {
+      stopped = true;
+    });
+    const next = () => {
+      if (stopped) return;
+      if (b.kind === 'endless') {
+        res.write(chunk({ content: 'more ' }));
+        setTimeout(next, gap);
+        return;
+      }
+      if (i < tokens.length) {
+        res.write(chunk(i === 0 ? { role: 'assistant', content: tokens[i] } : { content: tokens[i] }));
+        i++;
+        if (gap > 0) setTimeout(next, gap);
+        else setImmediate(next);
+        return;
+      }
+      res.write(
+        `data: ${JSON.stringify({ object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 100, completion_tokens: tokens.length, total_tokens: 100 + tokens.length } })}\n\n`,
+      );
+      res.end('data: [DONE]\n\n');
+    };
+    next();
   }
 
   /** The OpenAI-compatible base URL (`…/v1`). */

@@ -7,6 +7,7 @@ import { isUnder, Link, Redirect, usePath } from '../../router/router.tsx';
 import { canManage, useSession } from '../../session/session-context.tsx';
 import { NotFoundPage } from '../not-found/not-found-page.tsx';
 import { ApiKeysTab } from './api-keys/api-keys-tab.tsx';
+import { AssistTab } from './assist/assist-tab.tsx';
 import { AuditTab } from './audit/audit-tab.tsx';
 import { AutomationTab } from './automation/automation-tab.tsx';
 import { BotsTab } from './bots/bots-tab.tsx';
@@ -50,6 +51,7 @@ const TABS: Tab[] = [
     staffOnly: true,
     render: () => <CannedTab />,
   },
+  { path: '/settings/assist', label: () => t('Assist'), adminOnly: true, render: () => <AssistTab /> },
   { path: '/settings/model', label: () => t('Model'), adminOnly: false, render: () => <ModelTab /> },
   { path: '/settings/orders', label: () => t('Orders'), adminOnly: true, render: () => <OrdersTab /> },
   { path: '/settings/api-keys', label: () => t('API keys'), adminOnly: true, render: () => <ApiKeysTab /> },

@@ -58,6 +58,8 @@ import * as m0063 from './0063-broadcast-measures.ts';
 import * as m0064 from './0064-mentions.ts';
 import * as m0065 from './0065-scheduled-messages.ts';
 import * as m0066 from './0066-conversation-merges-macros.ts';
+import * as m0067 from './0067-assist.ts';
+import * as m0068 from './0068-conversation-summaries.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -120,6 +122,8 @@ const migrations: Record<string, Migration> = {
   '0064-mentions': m0064,
   '0065-scheduled-messages': m0065,
   '0066-conversation-merges-macros': m0066,
+  '0067-assist': m0067,
+  '0068-conversation-summaries': m0068,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -64,6 +64,8 @@ export function actionLabel(action: string): string {
       return t('Sign-in rule changed');
     case 'answer_generation.changed':
       return t('Answer generation changed');
+    case 'assist.changed':
+      return t('Agent assist changed');
     case 'api_key.created':
       return t('API key created');
     case 'api_key.revoked':

@@ -1,0 +1,197 @@
+/** Settings › Assist: suggested replies and summaries for agents, with or without a model (off by default). */
+import { type FormEvent, useState } from 'react';
+import { type AssistSettings, fetchAssist, saveAssist } from '../../../api/assist.ts';
+import { errorMessage } from '../../../api/http.ts';
+import { Field } from '../../../components/field.tsx';
+import { FormError } from '../../../components/form-error.tsx';
+import { LoadError } from '../../../components/load-error.tsx';
+import { LoadingState } from '../../../components/loading-state.tsx';
+import { useResource } from '../../../components/use-resource.ts';
+import { useT } from '../../../i18n/language-context.tsx';
+
+export function AssistTab() {
+  const t = useT();
+  const saved = useResource(fetchAssist);
+  return (
+    <section className="card gen-card" aria-labelledby="assist-title" data-testid="assist-card">
+      <header className="card-header">
+        <div className="card-title-block">
+          <h3 className="card-title" id="assist-title">
+            {t('Agent assist')}
+          </h3>
+          <p className="card-subtitle">
+            {t(
+              'Agents get suggested replies from the knowledge base, canned responses and similar resolved chats, and summaries on transfer and close. A model you run yourself can write one more suggestion and the summaries.',
+            )}
+          </p>
+        </div>
+        {saved.data && (
+          <span className={`badge ${saved.data.enabled ? 'badge-active' : 'badge-paused'}`}>
+            {saved.data.enabled ? t('On') : t('Off')}
+          </span>
+        )}
+      </header>
+      <div className="card-body">
+        {saved.loading && !saved.data ? (
+          <LoadingState label={t('Loading…')} />
+        ) : saved.error ? (
+          <LoadError error={saved.error} onRetry={saved.reload} />
+        ) : saved.data ? (
+          <AssistForm saved={saved.data} onSaved={(next) => saved.update(() => next)} />
+        ) : null}
+      </div>
+    </section>
+  );
+}
+
+function AssistForm({ saved, onSaved }: { saved: AssistSettings; onSaved: (s: AssistSettings) => void }) {
+  const t = useT();
+  const [enabled, setEnabled] = useState(saved.enabled);
+  const [baseUrl, setBaseUrl] = useState(saved.baseUrl);
+  const [model, setModel] = useState(saved.model);
+  const [apiKey, setApiKey] = useState('');
+  const [removeKey, setRemoveKey] = useState(false);
+  const [timeout, setTimeoutSeconds] = useState(String(saved.timeoutSeconds));
+  const [intents, setIntents] = useState(saved.intents.join(', '));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (baseUrl.trim() && !/^https?:\/\/.+/.test(baseUrl.trim()))
+      return setError(
+        t('Enter the base URL of the server, such as {example}.', { example: 'http://127.0.0.1:11434/v1' }),
+      );
+    if (baseUrl.trim() && !model.trim()) return setError(t('Enter the model the server should use.'));
+    setBusy(true);
+    setError(null);
+    setNotice(null);
+    try {
+      const next = await saveAssist({
+        enabled,
+        baseUrl: baseUrl.trim(),
+        model: model.trim(),
+        timeoutSeconds: Math.min(60, Math.max(1, Number(timeout) || 8)),
+        translation: saved.translation,
+        intents: intents
+          .split(',')
+          .map((i) => i.trim())
+          .filter(Boolean),
+        ...(apiKey.trim() ? { apiKey: apiKey.trim() } : removeKey ? { apiKey: null } : {}),
+      });
+      onSaved(next);
+      setApiKey('');
+      setRemoveKey(false);
+      setNotice(next.enabled ? t('Saved. Agents now get suggestions.') : t('Saved. Agent assist is off.'));
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="form" onSubmit={submit} noValidate>
+      <label className="check security-check">
+        <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
+        <span className="security-check-text">
+          <strong>{t('Turn on agent assist')}</strong>
+          <span className="field-hint">
+            {t('Leave the base URL empty to suggest by search only, without a model.')}
+          </span>
+        </span>
+      </label>
+      <div className="gen-grid">
+        <Field
+          label={t('Base URL')}
+          hint="Ollama: http://127.0.0.1:11434/v1 · llama.cpp: http://127.0.0.1:8080/v1"
+        >
+          {(props) => (
+            <input
+              {...props}
+              className="input mono"
+              value={baseUrl}
+              placeholder="https://api.openai.com/v1"
+              onChange={(e) => setBaseUrl(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label={t('Model')}>
+          {(props) => (
+            <input
+              {...props}
+              className="input mono"
+              value={model}
+              placeholder="llama3.2"
+              onChange={(e) => setModel(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field
+          label={t('API key')}
+          hint={
+            saved.hasApiKey
+              ? t('A key is stored, sealed. Type a new one to replace it.')
+              : t('Leave empty for a local server.')
+          }
+        >
+          {(props) => (
+            <input
+              {...props}
+              className="input mono"
+              type="password"
+              autoComplete="off"
+              value={apiKey}
+              placeholder={saved.hasApiKey ? '••••••••••••' : 'sk-…'}
+              onChange={(e) => setApiKey(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field
+          label={t('Give up after (seconds)')}
+          hint={t('Then agents see the other suggestions and the reason.')}
+        >
+          {(props) => (
+            <input
+              {...props}
+              className="input"
+              inputMode="numeric"
+              value={timeout}
+              onChange={(e) => setTimeoutSeconds(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label={t('Intents')} hint={t('Separated by commas, such as order status, return, pricing.')}>
+          {(props) => (
+            <input
+              {...props}
+              className="input"
+              value={intents}
+              onChange={(e) => setIntents(e.target.value)}
+            />
+          )}
+        </Field>
+      </div>
+      {saved.hasApiKey && (
+        <label className="check security-check">
+          <input type="checkbox" checked={removeKey} onChange={(e) => setRemoveKey(e.target.checked)} />
+          <span className="security-check-text">
+            <strong>{t('Remove the stored key')}</strong>
+          </span>
+        </label>
+      )}
+      <FormError message={error} />
+      {notice && (
+        <div className="alert alert-success" role="status">
+          {notice}
+        </div>
+      )}
+      <div className="form-actions">
+        <button type="submit" className="button button-primary" disabled={busy}>
+          {busy ? t('Saving…') : t('Save')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,138 @@
+import Type, { type Static, type TSchema } from 'typebox';
+
+/**
+ * Agent assist: an account's settings (off until an admin turns it on; a model the business runs
+ * itself, or none), the suggestions the composer shows, and conversation summaries.
+ */
+
+const Iso = Type.String({ format: 'date-time' });
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const closed = { additionalProperties: false } as const;
+
+/** The default deadline of one model call (seconds). */
+export const DEFAULT_ASSIST_TIMEOUT_SECONDS = 8;
+/** The most suggestions found by search (knowledge, canned, similar); a model may add one. */
+export const SEARCH_SUGGESTIONS = 3;
+
+export const TranslationProvider = Type.Union([Type.Literal('model'), Type.Literal('libretranslate')]);
+export type TranslationProvider = Static<typeof TranslationProvider>;
+
+export const AssistTranslation = Type.Object(
+  {
+    provider: TranslationProvider,
+    /** A LibreTranslate-compatible server, with `libretranslate`. */
+    baseUrl: Type.Optional(Type.String({ maxLength: 2000, pattern: '^(https?://.+)?$' })),
+  },
+  closed,
+);
+export type AssistTranslation = Static<typeof AssistTranslation>;
+
+const Intent = Type.String({ minLength: 1, maxLength: 60 });
+
+export const AssistSettings = Type.Object({
+  enabled: Type.Boolean(),
+  /** An OpenAI-compatible API base (llama.cpp, Ollama, vLLM…); empty: suggestions by search only. */
+  baseUrl: Type.String(),
+  model: Type.String(),
+  /** True when an API key is stored (sealed at rest); the key is never read back. */
+  hasApiKey: Type.Boolean(),
+  timeoutSeconds: Type.Integer(),
+  translation: AssistTranslation,
+  intents: Type.Array(Type.String()),
+  updatedAt: Nullable(Iso),
+});
+export type AssistSettings = Static<typeof AssistSettings>;
+
+export const AssistUpdate = Type.Object(
+  {
+    enabled: Type.Boolean(),
+    baseUrl: Type.String({ maxLength: 2000, pattern: '^(https?://.+)?$' }),
+    model: Type.String({ maxLength: 200 }),
+    /** A new key; `null` removes the stored one; left out keeps it. */
+    apiKey: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+    timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
+    translation: Type.Optional(AssistTranslation),
+    intents: Type.Optional(Type.Array(Intent, { maxItems: 50 })),
+  },
+  closed,
+);
+export type AssistUpdate = Static<typeof AssistUpdate>;
+
+export const SuggestionSource = Type.Union([
+  Type.Literal('knowledge'),
+  Type.Literal('canned'),
+  Type.Literal('similar'),
+  Type.Literal('model'),
+]);
+export type SuggestionSource = Static<typeof SuggestionSource>;
+
+export const Suggestion = Type.Object({
+  source: SuggestionSource,
+  text: Type.String(),
+  /** The knowledge articles it comes from or cites. */
+  articleIds: Type.Optional(Type.Array(Type.String())),
+});
+export type Suggestion = Static<typeof Suggestion>;
+
+/** Why the model's suggestion is missing; the others are shown all the same. */
+export const ModelState = Type.Union([
+  Type.Literal('off'),
+  Type.Literal('writing'),
+  Type.Literal('done'),
+  Type.Literal('timeout'),
+  Type.Literal('down'),
+  Type.Literal('garbage'),
+  Type.Literal('too_long'),
+]);
+export type ModelState = Static<typeof ModelState>;
+
+export const SuggestionList = Type.Object({
+  items: Type.Array(Suggestion),
+  /** The model's suggestion: off (no model), writing (it streams to the agent socket), or why it failed. */
+  model: Type.Optional(ModelState),
+});
+export type SuggestionList = Static<typeof SuggestionList>;
+
+export const SuggestionOutcome = Type.Union([
+  Type.Literal('shown'),
+  Type.Literal('used'),
+  Type.Literal('edited'),
+  Type.Literal('ignored'),
+]);
+export type SuggestionOutcome = Static<typeof SuggestionOutcome>;
+
+export const SuggestionFeedback = Type.Object(
+  { source: SuggestionSource, outcome: SuggestionOutcome },
+  closed,
+);
+export type SuggestionFeedback = Static<typeof SuggestionFeedback>;
+
+/** Per agent and source: how often suggestions were shown, used as they were, used edited, or ignored. */
+export const SuggestionUsage = Type.Object({
+  agentId: Type.String(),
+  source: SuggestionSource,
+  shown: Type.Integer(),
+  used: Type.Integer(),
+  edited: Type.Integer(),
+  ignored: Type.Integer(),
+});
+export type SuggestionUsage = Static<typeof SuggestionUsage>;
+
+export const SummarySource = Type.Union([Type.Literal('model'), Type.Literal('extract')]);
+export type SummarySource = Static<typeof SummarySource>;
+
+/** The most of a summary kept (characters). */
+export const SUMMARY_CHARS = 2000;
+
+export const ConversationSummary = Type.Object({
+  text: Type.String(),
+  source: SummarySource,
+  updatedAt: Iso,
+});
+export type ConversationSummary = Static<typeof ConversationSummary>;
+
+export const SummaryUpdate = Type.Object(
+  { text: Type.String({ minLength: 1, maxLength: SUMMARY_CHARS }) },
+  closed,
+);
+export type SummaryUpdate = Static<typeof SummaryUpdate>;

@@ -1,0 +1,47 @@
+import { knowledgeOf } from '../bots/bots-feature.ts';
+import type { AppContext } from '../context.ts';
+import { chatOf } from '../conversations/chat-module.ts';
+import { maskerOf } from '../privacy/message-masker.ts';
+import type { App } from '../web/types.ts';
+import { AssistMetrics } from './assist-metrics.ts';
+import { assistRoutes } from './assist-routes.ts';
+import { SimilarReplies } from './similar-replies.ts';
+import { SuggestionSearch } from './suggestion-search.ts';
+import { SuggestionWriter } from './suggestion-writer.ts';
+import { SummaryWriter } from './summary-writer.ts';
+
+/**
+ * Agent assist: suggested replies on each customer line (search, and a model when one is set)
+ * and summaries on transfer and close. Off until an admin turns it on. Registered in
+ * `features.ts` after the chat and bots features it listens to.
+ */
+export async function assistFeature(app: App, ctx: AppContext): Promise<void> {
+  const chat = chatOf(ctx);
+  if (!chat) throw new Error('the assist feature needs the chat feature');
+  const log = ctx.logger.child({ component: 'assist' });
+  const { store, egress } = ctx;
+  const metrics = new AssistMetrics(ctx.metrics.registry);
+  const similar = new SimilarReplies(store);
+  const knowledge = knowledgeOf(ctx);
+  const search = new SuggestionSearch(store, knowledge, similar);
+  const events = chat.announcer.events;
+  const masker = maskerOf(ctx);
+  const suggestions = new SuggestionWriter({
+    store,
+    egress,
+    events,
+    masker,
+    knowledge,
+    search,
+    metrics,
+    log,
+  });
+  const summaries = new SummaryWriter({ store, egress, events, masker, suggestions, metrics, log });
+  chat.lineListeners.add((accountId, message) => suggestions.onLine(accountId, message));
+  chat.agents.onTransferred((accountId, c) => summaries.onHandover(accountId, c));
+  chat.agents.onResolved((accountId, c) => {
+    similar.forget(accountId);
+    summaries.onHandover(accountId, c);
+  });
+  assistRoutes(app, ctx, chat, suggestions, summaries);
+}

@@ -1,0 +1,172 @@
+import {
+  type AssistSettings,
+  type AssistUpdate,
+  DEFAULT_ASSIST_TIMEOUT_SECONDS,
+  type SuggestionOutcome,
+  type SuggestionSource,
+  type SuggestionUsage,
+  type TranslationProvider,
+} from '@beckon/protocol/assist-api';
+import { type Kysely, sql } from 'kysely';
+import { iso } from './rows.ts';
+import type { Database } from './schema.ts';
+import type { SecretsRef } from './secret-box.ts';
+
+/** The model assist calls, with the opened key; undefined when assist has no model. */
+export interface AssistModel {
+  baseUrl: string;
+  model: string;
+  apiKey: string | null;
+  timeoutMs: number;
+}
+
+/** What assist does for an account now (the services' view, read per call). */
+export interface AssistPlan {
+  enabled: boolean;
+  model: AssistModel | undefined;
+  intents: string[];
+}
+
+const OFF: AssistSettings = {
+  enabled: false,
+  baseUrl: '',
+  model: '',
+  hasApiKey: false,
+  timeoutSeconds: DEFAULT_ASSIST_TIMEOUT_SECONDS,
+  translation: { provider: 'model' },
+  intents: [],
+  updatedAt: null,
+};
+
+const intentsOf = (raw: string): string[] => {
+  try {
+    const v = JSON.parse(raw) as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+};
+
+/** Each account's agent assist settings (the API key sealed at rest, never read back) and usage counts. */
+export class AssistRepo {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly secrets: SecretsRef,
+  ) {}
+
+  private row(accountId: string) {
+    return this.db
+      .selectFrom('assist_settings')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+  }
+
+  /** The settings as the console shows them (off when never saved). */
+  async get(accountId: string): Promise<AssistSettings> {
+    const r = await this.row(accountId);
+    if (!r) return OFF;
+    return {
+      enabled: Number(r.enabled) === 1,
+      baseUrl: r.base_url,
+      model: r.model,
+      hasApiKey: r.api_key !== null,
+      timeoutSeconds: Number(r.timeout_seconds),
+      translation: {
+        provider: r.translation_provider as TranslationProvider,
+        ...(r.translation_base_url ? { baseUrl: r.translation_base_url } : {}),
+      },
+      intents: intentsOf(r.intents),
+      updatedAt: iso(Number(r.updated_at)),
+    };
+  }
+
+  /** Whether assist is on, and the model it may call (none when no endpoint is set). */
+  async plan(accountId: string): Promise<AssistPlan> {
+    const r = await this.row(accountId);
+    if (!r || Number(r.enabled) !== 1) return { enabled: false, model: undefined, intents: [] };
+    const model =
+      r.base_url && r.model
+        ? {
+            baseUrl: r.base_url,
+            model: r.model,
+            apiKey: this.secrets.box.openNullable(r.api_key),
+            timeoutMs: Number(r.timeout_seconds) * 1000,
+          }
+        : undefined;
+    return { enabled: true, model, intents: intentsOf(r.intents) };
+  }
+
+  /** Saves the settings; the stored key stays unless `apiKey` is given (a new key, or null to remove). */
+  async save(accountId: string, input: AssistUpdate, now = Date.now()): Promise<AssistSettings> {
+    const translation = input.translation ?? { provider: 'model' as const };
+    const values = {
+      enabled: input.enabled ? 1 : 0,
+      base_url: input.baseUrl.trim().replace(/\/+$/, ''),
+      model: input.model.trim(),
+      timeout_seconds: input.timeoutSeconds ?? DEFAULT_ASSIST_TIMEOUT_SECONDS,
+      translation_provider: translation.provider,
+      translation_base_url: translation.baseUrl?.trim().replace(/\/+$/, '') || null,
+      intents: JSON.stringify([...new Set((input.intents ?? []).map((i) => i.trim()).filter(Boolean))]),
+      updated_at: now,
+      ...(input.apiKey !== undefined
+        ? { api_key: input.apiKey?.trim() ? this.secrets.box.seal(input.apiKey.trim()) : null }
+        : {}),
+    };
+    await this.db
+      .insertInto('assist_settings')
+      .values({ account_id: accountId, api_key: null, ...values })
+      .onConflict((oc) => oc.column('account_id').doUpdateSet(values))
+      .execute();
+    return this.get(accountId);
+  }
+
+  /** Counts what an agent did with suggestions of one source. */
+  async count(
+    accountId: string,
+    agentId: string,
+    source: SuggestionSource,
+    outcome: SuggestionOutcome,
+    by = 1,
+  ): Promise<void> {
+    await this.db
+      .insertInto('assist_suggestion_counts')
+      .values({ account_id: accountId, agent_id: agentId, source, outcome, n: by })
+      .onConflict((oc) =>
+        oc
+          .columns(['account_id', 'agent_id', 'source', 'outcome'])
+          .doUpdateSet({ n: sql`assist_suggestion_counts.n + ${by}` }),
+      )
+      .execute();
+  }
+
+  /** Per agent and source: shown, used as is, used edited, ignored. */
+  async usage(accountId: string): Promise<SuggestionUsage[]> {
+    const rows = await this.db
+      .selectFrom('assist_suggestion_counts')
+      .select(['agent_id', 'source', 'outcome', 'n'])
+      .where('account_id', '=', accountId)
+      .orderBy('agent_id')
+      .orderBy('source')
+      .execute();
+    const out = new Map<string, SuggestionUsage>();
+    for (const r of rows) {
+      const key = `${r.agent_id}\u0000${r.source}`;
+      let u = out.get(key);
+      if (!u) {
+        u = {
+          agentId: r.agent_id,
+          source: r.source as SuggestionSource,
+          shown: 0,
+          used: 0,
+          edited: 0,
+          ignored: 0,
+        };
+        out.set(key, u);
+      }
+      const o = r.outcome as SuggestionOutcome;
+      if (o in u) u[o] += Number(r.n);
+    }
+    return [...out.values()];
+  }
+}

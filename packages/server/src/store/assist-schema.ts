@@ -1,0 +1,39 @@
+/** Agent assist tables (migrations 0067 and 0068). */
+
+export interface AssistSettingsTable {
+  account_id: string;
+  enabled: number;
+  /** An OpenAI-compatible API base, such as `http://127.0.0.1:11434/v1`; empty: no model. */
+  base_url: string;
+  model: string;
+  /** Sent as `Authorization: Bearer …` (sealed at rest); null when the server needs none. */
+  api_key: string | null;
+  timeout_seconds: number;
+  /** `model` or `libretranslate`. */
+  translation_provider: string;
+  translation_base_url: string | null;
+  /** A JSON array of the intents the admin keeps. */
+  intents: string;
+  updated_at: number;
+}
+
+export interface AssistSuggestionCountsTable {
+  account_id: string;
+  agent_id: string;
+  /** knowledge, canned, similar or model. */
+  source: string;
+  /** shown, used, edited or ignored. */
+  outcome: string;
+  n: number;
+}
+
+export interface ConversationSummariesTable {
+  conversation_id: string;
+  account_id: string;
+  text: string;
+  /** model or extract. */
+  source: string;
+  /** The agent who last edited it, or null. */
+  edited_by: string | null;
+  updated_at: number;
+}
