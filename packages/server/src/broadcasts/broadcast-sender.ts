@@ -245,14 +245,16 @@ export class BroadcastSender {
     message = tracked.message;
     const skillId =
       b.skillId ?? choice.connection?.defaultSkillId ?? (await this.d.chooseSkill?.(b.accountId)) ?? null;
+    const app = choice.channel === 'app' || choice.channel === 'push' ? b.content[choice.channel] : undefined;
     const queue = async (trx: Kysely<Database>) => {
       await store.broadcasts.saveLinks(trx, tracked.links);
       return store.conversations.create(
         {
           accountId: b.accountId,
-          siteId: null,
+          // In-app messages and pushes wait in the conversation of the site's app.
+          siteId: app?.siteId ?? null,
           visitorId: null,
-          channel: choice.channel,
+          channel: choice.channel === 'push' ? 'app' : choice.channel,
           source: 'invitation',
           skillId,
           // A broadcast's message waits resolved: the customer's answer opens it in its skill.
@@ -286,6 +288,18 @@ export class BroadcastSender {
     const { store } = this.d;
     let optedOut = false;
     for (const channel of b.channels as BroadcastChannel[]) {
+      if (channel === 'app' || channel === 'push') {
+        const c = b.content[channel];
+        if (!c) continue;
+        // In the app: the user signed in to it. A push: a device registered, which the phone lets
+        // an app do only once the user allowed notifications; unregistering it withdraws that.
+        const ok =
+          channel === 'app'
+            ? await store.appPush.signedIn(b.accountId, c.siteId, contact.id)
+            : await store.appPush.hasDevice(b.accountId, c.siteId, contact.id);
+        if (ok) return { channel, connection: null };
+        continue;
+      }
       if (channel === 'email') {
         if (!contact.email) continue;
         if (contact.emailOptOut) {
@@ -321,6 +335,18 @@ export class BroadcastSender {
     if (channel === 'sms') {
       const r = render(b.content.sms!.text, contact);
       return 'missing' in r ? r : { text: r.text, topic: null, payload: null };
+    }
+    if (channel === 'app') {
+      const r = render(b.content.app!.text, contact);
+      return 'missing' in r ? r : { text: r.text, topic: null, payload: { inApp: true } };
+    }
+    if (channel === 'push') {
+      const p = b.content.push!;
+      const title = render(p.title, contact);
+      if ('missing' in title) return title;
+      const text = render(p.text, contact);
+      if ('missing' in text) return text;
+      return { text: text.text, topic: null, payload: { push: { title: title.text } } };
     }
     if (channel === 'email') {
       const e = b.content.email!;
