@@ -217,7 +217,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       nodes.push(await startNode(kind, dataDir, schema, env()));
       await finished(ra.body.id);
       await finished(rb.body.id);
-      for (const p of [...a.people, ...b.people]) assert.equal(smsTo(p.phone), 1, p.id);
+      for (const p of [...a.people, ...b.people])
+        assert.equal(smsTo(p.phone), 1, `${p.id}: ${smsTo(p.phone)}`);
       const at = twilio.calls
         .slice(from)
         .map((c) => c.at)

@@ -57,14 +57,10 @@ export function inHoldout(broadcastId: string, contactId: string, percent: numbe
   return (h.readUInt32BE(0) / 2 ** 32) * 100 < percent;
 }
 
-const DAY_MS = 86_400_000;
-
 /** What one page reads once for all its contacts. */
 interface PageContext {
   now: number;
   guardrails: Guardrails;
-  /** Broadcast messages each contact was queued within the frequency cap's days. */
-  recent: Map<string, number>;
   /** The zone of each contact's latest visit, where one is known. */
   zones: Map<string, string>;
 }
@@ -186,17 +182,28 @@ export class BroadcastSender {
     const page: PageContext = {
       now,
       guardrails: g,
-      recent: g.cap
-        ? await store.broadcasts.recentMessages(b.accountId, ids, now - g.cap.days * DAY_MS, b.id)
-        : new Map(),
       zones: b.localTime || g.quiet ? await store.broadcasts.visitedZones(b.accountId, ids) : new Map(),
     };
     const plans: PlannedRecipient[] = [];
     for (const id of ids) plans.push(await this.plan(b, id, page));
-    const started = await store.broadcasts.recordPage(plans, async (trx, accountId, channel, from, n) => {
-      const perMinute = g.perMinute[channel as BroadcastChannel];
-      return { times: await store.sendSlots.book(trx, accountId, channel, from, n, perMinute), perMinute };
-    });
+    const started = await store.broadcasts.recordPage(
+      plans,
+      async (trx, accountId, channel, from, n) => {
+        const perMinute = g.perMinute[channel as BroadcastChannel];
+        return { times: await store.sendSlots.book(trx, accountId, channel, from, n, perMinute), perMinute };
+      },
+      // The cap, across broadcasts and campaigns, checked with the contacts held: see ContactMessagesRepo.
+      async (trx, queued) => {
+        const bookings = queued.map((p) => ({
+          plan: p,
+          contactId: p.row.contact_id,
+          kind: 'broadcast' as const,
+          ref: b.id,
+        }));
+        const ok = await store.contactMessages.book(trx, b.accountId, bookings, now);
+        return new Set(bookings.filter((x) => ok.has(x)).map((x) => x.plan));
+      },
+    );
     for (const conversation of started) this.d.started?.(b.accountId, conversation);
   }
 
@@ -232,8 +239,6 @@ export class BroadcastSender {
     }
     if ('missing' in message)
       return { row: { ...base, channel: choice.channel, reason: `no ${message.missing}` } };
-    if (g.cap && (page.recent.get(contactId) ?? 0) >= g.cap.messages)
-      return { row: { ...base, channel: choice.channel, reason: 'frequency cap' } };
     const zone = zoneOfContact(contact) ?? page.zones.get(contactId) ?? g.timeZone;
     let at = b.localTime ? sameLocalTime(b.scheduledAt, g.timeZone, zone) : b.scheduledAt;
     at = Math.max(at, now);

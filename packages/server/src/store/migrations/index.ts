@@ -55,6 +55,7 @@ import * as m0060 from './0060-contact-facts.ts';
 import * as m0061 from './0061-broadcasts.ts';
 import * as m0062 from './0062-broadcast-pacing.ts';
 import * as m0063 from './0063-broadcast-measures.ts';
+import * as m0069 from './0069-contact-messages.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -114,6 +115,7 @@ const migrations: Record<string, Migration> = {
   '0061-broadcasts': m0061,
   '0062-broadcast-pacing': m0062,
   '0063-broadcast-measures': m0063,
+  '0069-contact-messages': m0069,
 };
 
 export const migrationProvider: MigrationProvider = {
