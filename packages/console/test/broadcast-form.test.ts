@@ -42,10 +42,12 @@ describe('the broadcast preview fills a text as the sender does', () => {
   });
 
   it('chooses the first channel of the order the contact can be reached on, or says why none', () => {
-    const none = { items: [], smsOptOut: false };
+    const none = { items: [], smsOptOut: false, appSites: [], pushSites: [] };
     const sms = {
       items: [{ channel: 'sms' as const, source: 'api' as const, detail: null, at: '' }],
       smsOptOut: false,
+      appSites: [],
+      pushSites: [],
     };
     const phone = contact({ phone: '+34600000001', email: 'a@example.com' });
     assert.deepEqual(routeOf(['sms', 'email'], phone, sms), { channel: 'sms' });
@@ -55,6 +57,12 @@ describe('the broadcast preview fills a text as the sender does', () => {
     assert.deepEqual(routeOf(['email'], contact({ email: 'b@example.com', emailOptOut: true }), none), {
       skip: 'opted out',
     });
+    // The app and push reach those signed in to the chosen site's app, or with a device for it.
+    const inApp = { ...none, appSites: ['site_a'], pushSites: ['site_b'] };
+    const sites = { app: 'site_a', push: 'site_a' };
+    assert.deepEqual(routeOf(['push', 'app', 'email'], phone, inApp, sites), { channel: 'app' });
+    assert.deepEqual(routeOf(['push', 'email'], phone, inApp, { push: 'site_b' }), { channel: 'push' });
+    assert.deepEqual(routeOf(['push', 'app'], phone, none, sites), { skip: 'no reachable channel' });
   });
 });
 

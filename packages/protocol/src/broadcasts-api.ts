@@ -7,7 +7,7 @@ const Iso = Type.String({ format: 'date-time' });
 const Nullable = <T extends import('typebox').TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const closed = { additionalProperties: false };
 
-export const BROADCAST_CHANNELS = ['whatsapp', 'sms', 'email'] as const;
+export const BROADCAST_CHANNELS = ['whatsapp', 'sms', 'email', 'app', 'push'] as const;
 export type BroadcastChannel = (typeof BROADCAST_CHANNELS)[number];
 
 /**
@@ -47,6 +47,17 @@ export const BroadcastContent = Type.Object(
     email: Type.Optional(
       Type.Object({ subject: Text(200), text: Text(100_000), html: Type.Optional(Text(200_000)) }, closed),
     ),
+    /** An in-app message: it waits in the conversation of the site's app, shown when the user is in it. */
+    app: Type.Optional(
+      Type.Object({ siteId: Type.String({ minLength: 1, maxLength: 64 }), text: Text(4000) }, closed),
+    ),
+    /** A push notification to the user's devices of the site's app; the text also waits in the app. */
+    push: Type.Optional(
+      Type.Object(
+        { siteId: Type.String({ minLength: 1, maxLength: 64 }), title: Text(100), text: Text(1000) },
+        closed,
+      ),
+    ),
   },
   closed,
 );
@@ -57,11 +68,20 @@ export const BroadcastBody = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 120 }),
     segmentId: Type.String({ minLength: 1, maxLength: 64 }),
     /** Each contact gets the first of these they can be reached on with consent. */
-    channels: Type.Array(Type.Union([Type.Literal('whatsapp'), Type.Literal('sms'), Type.Literal('email')]), {
-      minItems: 1,
-      maxItems: 3,
-      uniqueItems: true,
-    }),
+    channels: Type.Array(
+      Type.Union([
+        Type.Literal('whatsapp'),
+        Type.Literal('sms'),
+        Type.Literal('email'),
+        Type.Literal('app'),
+        Type.Literal('push'),
+      ]),
+      {
+        minItems: 1,
+        maxItems: BROADCAST_CHANNELS.length,
+        uniqueItems: true,
+      },
+    ),
     content: BroadcastContent,
     /** The skill a reply's conversation joins; default: the channel's. */
     skillId: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),

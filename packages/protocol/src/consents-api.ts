@@ -22,6 +22,10 @@ export const Consents = Type.Object({
   items: Type.Array(Consent),
   /** The number texted STOP: no SMS goes to it, opted in or not, until it texts START. */
   smsOptOut: Type.Boolean(),
+  /** Sites whose app the contact signed in to: an in-app message can wait for them there. */
+  appSites: Type.Array(Type.String()),
+  /** Sites whose app has a device of theirs that takes pushes (they allowed notifications). */
+  pushSites: Type.Array(Type.String()),
 });
 export type Consents = Static<typeof Consents>;
 

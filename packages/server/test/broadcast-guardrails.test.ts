@@ -217,7 +217,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       nodes.push(await startNode(kind, dataDir, schema, env()));
       await finished(ra.body.id);
       await finished(rb.body.id);
-      for (const p of [...a.people, ...b.people]) assert.equal(smsTo(p.phone), 1, p.id);
+      for (const p of [...a.people, ...b.people])
+        assert.equal(smsTo(p.phone), 1, `${p.id}: ${smsTo(p.phone)}`);
       const at = twilio.calls
         .slice(from)
         .map((c) => c.at)
@@ -286,10 +287,12 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         // the contact in UTC is outside the Tokyo quiet hours only when it is not quiet there too
         const utcQuiet = afterQuietHours(now, 'UTC', { from: minute - 60, to: (minute + 120) % 1440 });
         await eventually(
-          async () => (await api().get(`/api/v1/broadcasts/${r.body.id}`)).body.status === 'sent',
+          async () => (await api().get(`/api/v1/broadcasts/${r.body.id}`)).body.finishedAt !== null,
           20_000,
           'every contact is queued',
         );
+        // Every contact is queued, but the messages wait: the broadcast is still sending.
+        assert.equal((await api().get(`/api/v1/broadcasts/${r.body.id}`)).body.status, 'sending');
         const end = afterQuietHours(now, zone, { from: minute - 60, to: (minute + 120) % 1440 });
         assert.ok(end > now + HOUR, 'the window ends in about two hours');
         const due = async (contactId: string) => {
@@ -349,7 +352,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal(r.status, 201, JSON.stringify(r.body));
       assert.equal(r.body.localTime, true);
       await eventually(
-        async () => (await api().get(`/api/v1/broadcasts/${r.body.id}`)).body.status === 'sent',
+        async () => (await api().get(`/api/v1/broadcasts/${r.body.id}`)).body.finishedAt !== null,
         20_000,
         'queued ahead of its time: the first zone reaches it now',
       );

@@ -307,6 +307,51 @@ describe('campaign messages over WhatsApp templates and SMS, to contacts who opt
     await v.close();
   });
 
+  it('the frequency cap counts campaign messages with broadcasts’, and a contact at it gets no campaign message', async () => {
+    await store().sendingSettings.change(t.accountId, { cap_messages: 1, cap_days: 7 }, Date.now());
+    try {
+      // At the cap: a broadcast reached them today.
+      const full = visitorIn(waCampaign, false);
+      const capped = await contactFor(full, { optIn: ['whatsapp'] });
+      const booked = await store().contactMessages.bookOne(t.accountId, {
+        contactId: capped.id,
+        kind: 'broadcast',
+        ref: 'bc_earlier',
+      });
+      assert.equal(booked, true);
+      const before = await metric(srv, 'beckon_proactive_messages_total', { result: 'frequency_cap' });
+      const v1 = await visits(full, 'orders');
+      await eventually(async () => {
+        await settled();
+        return (await exposureOf(full, waCampaign))?.outcome === 'ignored';
+      });
+      assert.equal(
+        await metric(srv, 'beckon_proactive_messages_total', { result: 'frequency_cap' }),
+        before + 1,
+      );
+      assert.deepEqual(await conversationsOf(capped.id), []);
+      assert.ok(!graph.sent.some((s) => s.to === capped.phone!.slice(1)));
+      await v1.close();
+
+      // Under it: the campaign's message goes, and is what a broadcast now finds at the cap.
+      const free = visitorIn(waCampaign, false);
+      const reached = await contactFor(free, { optIn: ['whatsapp'] });
+      const v2 = await visits(free, 'orders');
+      await eventually(() => graph.sent.find((s) => s.to === reached.phone!.slice(1)));
+      assert.equal(
+        await store().contactMessages.bookOne(t.accountId, {
+          contactId: reached.id,
+          kind: 'broadcast',
+          ref: 'bc_later',
+        }),
+        false,
+      );
+      await v2.close();
+    } finally {
+      await store().sendingSettings.change(t.accountId, { cap_messages: null, cap_days: null }, Date.now());
+    }
+  });
+
   it('a control visitor is held out: recorded, and nothing is sent', async () => {
     const id = visitorIn(waCampaign, true);
     const contact = await contactFor(id, { optIn: ['whatsapp'] });

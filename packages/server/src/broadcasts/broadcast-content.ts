@@ -91,6 +91,14 @@ export async function checkBroadcast(
         `no ${channel} connection with this id in this account`,
       );
   }
+  for (const channel of ['app', 'push'] as const) {
+    const c = b.content[channel];
+    if (!c) continue;
+    if (!(await store.sites.get(accountId, c.siteId).catch(() => undefined)))
+      throw invalid(`/content/${channel}/siteId`, 'no site with this id in this account');
+    checkVariables(`/content/${channel}/text`, c.text);
+  }
+  if (b.content.push) checkVariables('/content/push/title', b.content.push.title);
   if (sms) checkVariables('/content/sms/text', sms.text);
   if (email) {
     checkVariables('/content/email/subject', email.subject);

@@ -57,14 +57,10 @@ export function inHoldout(broadcastId: string, contactId: string, percent: numbe
   return (h.readUInt32BE(0) / 2 ** 32) * 100 < percent;
 }
 
-const DAY_MS = 86_400_000;
-
 /** What one page reads once for all its contacts. */
 interface PageContext {
   now: number;
   guardrails: Guardrails;
-  /** Broadcast messages each contact was queued within the frequency cap's days. */
-  recent: Map<string, number>;
   /** The zone of each contact's latest visit, where one is known. */
   zones: Map<string, string>;
 }
@@ -186,17 +182,28 @@ export class BroadcastSender {
     const page: PageContext = {
       now,
       guardrails: g,
-      recent: g.cap
-        ? await store.broadcasts.recentMessages(b.accountId, ids, now - g.cap.days * DAY_MS, b.id)
-        : new Map(),
       zones: b.localTime || g.quiet ? await store.broadcasts.visitedZones(b.accountId, ids) : new Map(),
     };
     const plans: PlannedRecipient[] = [];
     for (const id of ids) plans.push(await this.plan(b, id, page));
-    const started = await store.broadcasts.recordPage(plans, async (trx, accountId, channel, from, n) => {
-      const perMinute = g.perMinute[channel as BroadcastChannel];
-      return { times: await store.sendSlots.book(trx, accountId, channel, from, n, perMinute), perMinute };
-    });
+    const started = await store.broadcasts.recordPage(
+      plans,
+      async (trx, accountId, channel, from, n) => {
+        const perMinute = g.perMinute[channel as BroadcastChannel];
+        return { times: await store.sendSlots.book(trx, accountId, channel, from, n, perMinute), perMinute };
+      },
+      // The cap, across broadcasts and campaigns, checked with the contacts held: see ContactMessagesRepo.
+      async (trx, queued) => {
+        const bookings = queued.map((p) => ({
+          plan: p,
+          contactId: p.row.contact_id,
+          kind: 'broadcast' as const,
+          ref: b.id,
+        }));
+        const ok = await store.contactMessages.book(trx, b.accountId, bookings, now);
+        return new Set(bookings.filter((x) => ok.has(x)).map((x) => x.plan));
+      },
+    );
     for (const conversation of started) this.d.started?.(b.accountId, conversation);
   }
 
@@ -232,8 +239,6 @@ export class BroadcastSender {
     }
     if ('missing' in message)
       return { row: { ...base, channel: choice.channel, reason: `no ${message.missing}` } };
-    if (g.cap && (page.recent.get(contactId) ?? 0) >= g.cap.messages)
-      return { row: { ...base, channel: choice.channel, reason: 'frequency cap' } };
     const zone = zoneOfContact(contact) ?? page.zones.get(contactId) ?? g.timeZone;
     let at = b.localTime ? sameLocalTime(b.scheduledAt, g.timeZone, zone) : b.scheduledAt;
     at = Math.max(at, now);
@@ -245,14 +250,16 @@ export class BroadcastSender {
     message = tracked.message;
     const skillId =
       b.skillId ?? choice.connection?.defaultSkillId ?? (await this.d.chooseSkill?.(b.accountId)) ?? null;
+    const app = choice.channel === 'app' || choice.channel === 'push' ? b.content[choice.channel] : undefined;
     const queue = async (trx: Kysely<Database>) => {
       await store.broadcasts.saveLinks(trx, tracked.links);
       return store.conversations.create(
         {
           accountId: b.accountId,
-          siteId: null,
+          // In-app messages and pushes wait in the conversation of the site's app.
+          siteId: app?.siteId ?? null,
           visitorId: null,
-          channel: choice.channel,
+          channel: choice.channel === 'push' ? 'app' : choice.channel,
           source: 'invitation',
           skillId,
           // A broadcast's message waits resolved: the customer's answer opens it in its skill.
@@ -286,6 +293,18 @@ export class BroadcastSender {
     const { store } = this.d;
     let optedOut = false;
     for (const channel of b.channels as BroadcastChannel[]) {
+      if (channel === 'app' || channel === 'push') {
+        const c = b.content[channel];
+        if (!c) continue;
+        // In the app: the user signed in to it. A push: a device registered, which the phone lets
+        // an app do only once the user allowed notifications; unregistering it withdraws that.
+        const ok =
+          channel === 'app'
+            ? await store.appPush.signedIn(b.accountId, c.siteId, contact.id)
+            : await store.appPush.hasDevice(b.accountId, c.siteId, contact.id);
+        if (ok) return { channel, connection: null };
+        continue;
+      }
       if (channel === 'email') {
         if (!contact.email) continue;
         if (contact.emailOptOut) {
@@ -321,6 +340,18 @@ export class BroadcastSender {
     if (channel === 'sms') {
       const r = render(b.content.sms!.text, contact);
       return 'missing' in r ? r : { text: r.text, topic: null, payload: null };
+    }
+    if (channel === 'app') {
+      const r = render(b.content.app!.text, contact);
+      return 'missing' in r ? r : { text: r.text, topic: null, payload: { inApp: true } };
+    }
+    if (channel === 'push') {
+      const p = b.content.push!;
+      const title = render(p.title, contact);
+      if ('missing' in title) return title;
+      const text = render(p.text, contact);
+      if ('missing' in text) return text;
+      return { text: text.text, topic: null, payload: { push: { title: title.text } } };
     }
     if (channel === 'email') {
       const e = b.content.email!;

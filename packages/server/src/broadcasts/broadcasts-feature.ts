@@ -36,6 +36,9 @@ export const broadcastSenderOf = (ctx: AppContext): BroadcastSender | undefined 
 const isoOf = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 async function viewOf(store: Store, b: BroadcastRecord): Promise<BroadcastView> {
+  const funnel = await store.broadcasts.funnel(b.id);
+  // Every message queued is not every message gone: paced ones still wait in the outbox.
+  const waiting = funnel.queued - funnel.sent - funnel.failed;
   return {
     id: b.id,
     name: b.name,
@@ -47,12 +50,12 @@ async function viewOf(store: Store, b: BroadcastRecord): Promise<BroadcastView> 
     holdoutPercent: b.holdoutPercent,
     localTime: b.localTime,
     attributionWindowDays: b.attributionWindowDays,
-    status: b.status,
+    status: b.status === 'sent' && waiting > 0 ? 'sending' : b.status,
     sendAt: new Date(b.scheduledAt).toISOString(),
     startedAt: isoOf(b.startedAt),
     finishedAt: isoOf(b.finishedAt),
     createdAt: new Date(b.createdAt).toISOString(),
-    funnel: await store.broadcasts.funnel(b.id),
+    funnel,
     lift: await broadcastLift(store, b),
   };
 }

@@ -12,13 +12,19 @@ import type { Store } from '../store/store.ts';
  */
 export const DEFAULT_THROUGHPUT = { whatsappPerSecond: 80, smsPerSecond: 1, emailPerMinute: 600 };
 
+/**
+ * In-app messages and pushes a minute: 100 a second. An in-app message is a row in our own store;
+ * FCM and APNs take far more, but a site's push webhook is its own server, which should not be flooded.
+ */
+export const APP_PER_MINUTE = 6000;
+
 /** An account's guardrails with every default filled in: what the sender applies. */
 export interface Guardrails {
   timeZone: string;
   /** Minutes of the day; `to` at or before `from` runs overnight. */
   quiet: { from: number; to: number } | null;
   /** Messages a minute per channel. */
-  perMinute: Record<'whatsapp' | 'sms' | 'email', number>;
+  perMinute: Record<'whatsapp' | 'sms' | 'email' | 'app' | 'push', number>;
   cap: { messages: number; days: number } | null;
 }
 
@@ -37,6 +43,8 @@ export async function guardrailsOf(store: Store, accountId: string): Promise<Gua
       whatsapp: (row.whatsapp_per_second ?? d.whatsappPerSecond) * 60,
       sms: (row.sms_per_second ?? d.smsPerSecond) * 60,
       email: row.email_per_minute ?? d.emailPerMinute,
+      app: APP_PER_MINUTE,
+      push: APP_PER_MINUTE,
     },
     cap:
       row.cap_messages != null && row.cap_days != null

@@ -41,14 +41,22 @@ export class AppChannel implements Channel {
     private readonly isHere: (accountId: string, conversationId: string) => Promise<boolean>,
   ) {}
 
+  /**
+   * A broadcast's line says how it goes: `inApp` waits in the app without a push (the user sees it
+   * when they open it); `push` is a notification with its own title, sent even while the user is
+   * in the app, and fails when the user has no device left.
+   */
   async send(msg: OutboundMessage): Promise<SendResult> {
-    if (await this.isHere(msg.accountId, msg.conversationId)) return { status: 'delivered' };
+    const pushed = msg.payload?.push as { title?: unknown } | undefined;
+    const here = await this.isHere(msg.accountId, msg.conversationId);
+    if (here && !pushed) return { status: 'delivered' };
+    if (msg.payload?.inApp) return { status: 'sent' };
     const conversation = await this.store.conversations.get(msg.accountId, msg.conversationId);
     const contactId = msg.contact?.id ?? conversation.contactId;
     if (!conversation.siteId || !contactId) return { status: 'sent' };
     const site = await this.store.sites.get(msg.accountId, conversation.siteId);
     const r = await this.push.push(msg.accountId, conversation.siteId, contactId, {
-      title: msg.senderName ?? site.name,
+      title: typeof pushed?.title === 'string' ? pushed.title : (msg.senderName ?? site.name),
       body: notificationText(msg.text || 'Sent you a file'),
       siteId: conversation.siteId,
       conversationId: msg.conversationId,
@@ -56,7 +64,9 @@ export class AppChannel implements Channel {
       userId: msg.contact?.externalId ?? null,
     });
     if (r.error && r.delivered === 0) throw new ChannelSendError(r.error.message, r.error.retryable);
-    return { status: 'sent' };
+    if (pushed && r.delivered === 0 && !here)
+      throw new ChannelSendError('no push device or push provider for the user', false);
+    return { status: here ? 'delivered' : 'sent' };
   }
 }
 

@@ -31,6 +31,7 @@ export type ProactiveResult =
   | 'no_opt_in'
   | 'opted_out'
   | 'no_channel'
+  | 'frequency_cap'
   | 'queue_full'
   | 'failed';
 
@@ -43,6 +44,7 @@ const RESULTS: ProactiveResult[] = [
   'no_opt_in',
   'opted_out',
   'no_channel',
+  'frequency_cap',
   'queue_full',
   'failed',
 ];
@@ -144,6 +146,23 @@ export class ProactiveMessages {
     if (!contact) return 'no_contact';
     const route = await this.route(job, contact);
     if ('skip' in route) return route.skip;
+    // The account's frequency cap counts campaign messages with broadcasts', and holds for both.
+    const booking = { contactId: contact.id, kind: 'campaign' as const, ref: job.exposureId };
+    if (!(await store.contactMessages.bookOne(job.accountId, booking))) return 'frequency_cap';
+    try {
+      return await this.send(job, contact, route);
+    } catch (err) {
+      await store.contactMessages.cancel(booking).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async send(
+    job: ProactiveJob,
+    contact: Contact,
+    route: Exclude<Route, { skip: ProactiveResult }>,
+  ): Promise<ProactiveResult> {
+    const { store } = this.d;
     const line = { text: job.message.text, echoId: job.exposureId };
     if (route.channel === 'app') {
       const r = await this.d.append({

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import { randomToken, sha256 } from '../ids.ts';
 import type { SitePushSettingsTable } from './app-push-schema.ts';
 import type { Database } from './schema.ts';
@@ -23,6 +23,23 @@ export type SitePushSettingsPatch = Partial<
 
 /** The columns that hold credentials, sealed at rest. */
 const SEALED = ['fcm_service_account', 'apns', 'webhook_secret'] as const;
+
+/** Rows of the contact or of a contact merged into it. */
+const ownOrMerged =
+  (accountId: string, contactId: string) =>
+  (eb: ExpressionBuilder<Database, 'push_devices' | 'app_tokens'>) =>
+    eb.or([
+      eb('contact_id', '=', contactId),
+      eb(
+        'contact_id',
+        'in',
+        eb
+          .selectFrom('contacts')
+          .select('id')
+          .where('account_id', '=', accountId)
+          .where('merged_into', '=', contactId),
+      ),
+    ]);
 
 /** How one push went, for the site's settings page. */
 export type PushOutcome =
@@ -128,15 +145,63 @@ export class AppPushRepo {
       .execute();
   }
 
+  /** The devices of the contact and of contacts merged into it: a merge keeps the survivor's phones. */
   async devicesOf(accountId: string, siteId: string, contactId: string): Promise<PushDevice[]> {
     return this.db
       .selectFrom('push_devices')
       .select(['platform', 'token'])
       .where('account_id', '=', accountId)
       .where('site_id', '=', siteId)
-      .where('contact_id', '=', contactId)
+      .where(ownOrMerged(accountId, contactId))
       .orderBy('created_at')
       .execute();
+  }
+
+  /** The contact (or one merged into it) has a device for the site's push: its notification permission. */
+  async hasDevice(accountId: string, siteId: string, contactId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('push_devices')
+      .select('token')
+      .where('account_id', '=', accountId)
+      .where('site_id', '=', siteId)
+      .where(ownOrMerged(accountId, contactId))
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** The sites whose app the contact (or one merged into it) signed in to, and those with a device of theirs. */
+  async sitesOf(accountId: string, contactId: string): Promise<{ appSites: string[]; pushSites: string[] }> {
+    const app = await this.db
+      .selectFrom('app_tokens')
+      .select('site_id')
+      .distinct()
+      .where('account_id', '=', accountId)
+      .where(ownOrMerged(accountId, contactId))
+      .orderBy('site_id')
+      .execute();
+    const push = await this.db
+      .selectFrom('push_devices')
+      .select('site_id')
+      .distinct()
+      .where('account_id', '=', accountId)
+      .where(ownOrMerged(accountId, contactId))
+      .orderBy('site_id')
+      .execute();
+    return { appSites: app.map((r) => r.site_id), pushSites: push.map((r) => r.site_id) };
+  }
+
+  /** The contact (or one merged into it) signed in to the site's app: an in-app message can wait there. */
+  async signedIn(accountId: string, siteId: string, contactId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('app_tokens')
+      .select('token_hash')
+      .where('account_id', '=', accountId)
+      .where('site_id', '=', siteId)
+      .where(ownOrMerged(accountId, contactId))
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   /** Forgets devices a provider called dead. */

@@ -115,3 +115,13 @@ export interface SendPaceTable {
   channel: string;
   next_at: Millis;
 }
+
+/** A message a broadcast or a campaign sent to a contact's inbox: what the frequency cap counts. */
+export interface ContactMessagesTable {
+  contact_id: string;
+  kind: 'broadcast' | 'campaign';
+  /** The broadcast's id, or the campaign exposure's. */
+  ref: string;
+  account_id: string;
+  created_at: Millis;
+}

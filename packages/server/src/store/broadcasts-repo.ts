@@ -269,10 +269,12 @@ export class BroadcastsRepo {
       from: number,
       n: number,
     ) => Promise<{ times: number[]; perMinute: number }>,
+    /** Those of the queued the frequency cap lets through, checked in the same transaction. */
+    admit?: (trx: Kysely<Database>, queued: PlannedRecipient[]) => Promise<Set<PlannedRecipient>>,
   ): Promise<Conversation[]> {
     if (plans.length === 0) return [];
     return this.db.transaction().execute(async (trx) => {
-      const won: PlannedRecipient[] = [];
+      let won: PlannedRecipient[] = [];
       for (const p of plans) {
         const row = await trx
           .insertInto('broadcast_recipients')
@@ -281,6 +283,18 @@ export class BroadcastsRepo {
           .returning('contact_id')
           .executeTakeFirst();
         if (row && p.send) won.push(p);
+      }
+      if (admit) {
+        const admitted = await admit(trx, won);
+        for (const p of won)
+          if (!admitted.has(p))
+            await trx
+              .updateTable('broadcast_recipients')
+              .set({ state: 'skipped', reason: 'frequency cap' })
+              .where('broadcast_id', '=', p.row.broadcast_id)
+              .where('contact_id', '=', p.row.contact_id)
+              .execute();
+        won = won.filter((p) => admitted.has(p));
       }
       // One booking per channel and earliest time: a page's contacts in one zone share it.
       const groups = new Map<string, PlannedRecipient[]>();
@@ -318,30 +332,6 @@ export class BroadcastsRepo {
       }
       return started;
     });
-  }
-
-  /**
-   * Broadcast messages queued to each of `ids` since `since` by other broadcasts of the account:
-   * what the frequency cap counts.
-   */
-  async recentMessages(
-    accountId: string,
-    ids: readonly string[],
-    since: number,
-    exceptBroadcastId: string,
-  ): Promise<Map<string, number>> {
-    if (ids.length === 0) return new Map();
-    const rows = await this.db
-      .selectFrom('broadcast_recipients')
-      .select((eb) => ['contact_id', eb.fn.countAll().as('n')])
-      .where('account_id', '=', accountId)
-      .where('contact_id', 'in', ids)
-      .where('state', '=', 'queued')
-      .where('created_at', '>=', since)
-      .where('broadcast_id', '!=', exceptBroadcastId)
-      .groupBy('contact_id')
-      .execute();
-    return new Map(rows.map((r) => [r.contact_id, Number(r.n)]));
   }
 
   /** The time zone of each contact's latest visit to a site, where the visit's zone is known. */

@@ -18,6 +18,7 @@ import type {
   BroadcastLinksTable,
   BroadcastRecipientsTable,
   BroadcastsTable,
+  ContactMessagesTable,
   SendingSettingsTable,
   SendPaceTable,
   SendSlotsTable,
@@ -694,6 +695,7 @@ export interface Database {
   send_slots: SendSlotsTable;
   send_pace: SendPaceTable;
   broadcast_links: BroadcastLinksTable;
+  contact_messages: ContactMessagesTable;
   channel_messages: ChannelMessagesTable;
   email_addresses: EmailAddressesTable;
   email_threads: EmailThreadsTable;

@@ -23,6 +23,7 @@ import { ChannelSettingsRepo } from './channel-settings-repo.ts';
 import { CommerceReceiversRepo } from './commerce-receivers-repo.ts';
 import { connectStore, type StoreConnectionOptions, type StoreKind } from './connect.ts';
 import { ContactConsentsRepo } from './contact-consents-repo.ts';
+import { ContactMessagesRepo } from './contact-messages-repo.ts';
 import { ContactsRepo } from './contacts-repo.ts';
 import { ConversationsRepo } from './conversations-repo.ts';
 import { ConversionsRepo } from './conversions-repo.ts';
@@ -135,6 +136,8 @@ export class Store {
   readonly sendingSettings;
   /** Sending times booked per account and channel, shared by every node. */
   readonly sendSlots;
+  /** The messages broadcasts and campaigns sent each contact, under the frequency cap. */
+  readonly contactMessages;
   /** The e-mail channel's addresses, reply tokens and thread ids. */
   readonly email;
   /** Agent lines on their way out through a channel, with their delivery state. */
@@ -228,6 +231,7 @@ export class Store {
     this.broadcasts = new BroadcastsRepo(db);
     this.sendingSettings = new SendingSettingsRepo(db);
     this.sendSlots = new SendSlotsRepo(db, this.caps);
+    this.contactMessages = new ContactMessagesRepo(db, this.caps);
     this.email = new EmailRepo(db);
     this.outbox = new OutboxRepo(db, this.caps);
     this.channelSettings = new ChannelSettingsRepo(db);

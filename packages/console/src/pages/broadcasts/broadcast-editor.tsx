@@ -8,6 +8,7 @@ import { type FormEvent, useCallback, useMemo, useRef, useState } from 'react';
 import { createBroadcast } from '../../api/broadcasts.ts';
 import { listConnections } from '../../api/channels.ts';
 import { getSegment, listSegments } from '../../api/segments.ts';
+import { listSites } from '../../api/sites.ts';
 import { listSkills } from '../../api/skills.ts';
 import type { Skill } from '../../api/types.ts';
 import { listTemplates } from '../../api/whatsapp.ts';
@@ -83,6 +84,7 @@ function EditorForm({
   const formRef = useRef<HTMLFormElement>(null);
 
   const connections = useResource(listConnections);
+  const sites = useResource(listSites);
   const waConnection = form.channels.includes('whatsapp') ? form.whatsapp.connectionId : '';
   const loadTemplates = useCallback(
     () => (waConnection ? listTemplates(waConnection).then((l) => l.items) : Promise.resolve([])),
@@ -234,6 +236,7 @@ function EditorForm({
                 set={set}
                 connections={connections.data}
                 templates={templates.data}
+                sites={sites.data}
               />
             ))}
           </div>

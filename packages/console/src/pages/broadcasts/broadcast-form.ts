@@ -20,6 +20,8 @@ export interface BroadcastForm {
   whatsapp: WhatsAppForm;
   sms: { connectionId: string; text: string };
   email: { subject: string; text: string; html: string };
+  app: { siteId: string; text: string };
+  push: { siteId: string; title: string; text: string };
   skillId: string;
   holdoutPercent: string;
   when: 'now' | 'later';
@@ -45,6 +47,8 @@ export function emptyForm(now = new Date()): BroadcastForm {
     whatsapp: { connectionId: '', template: null, variables: { header: {}, body: {} } },
     sms: { connectionId: '', text: '' },
     email: { subject: '', text: '', html: '' },
+    app: { siteId: '', text: '' },
+    push: { siteId: '', title: '', text: '' },
     skillId: '',
     holdoutPercent: '10',
     when: 'now',
@@ -112,6 +116,15 @@ export function formErrors(
     textFaults(errors, 'email.text', form.email.text, true, 100_000);
     textFaults(errors, 'email.html', form.email.html, false, 200_000);
   }
+  if (form.channels.includes('app')) {
+    if (!form.app.siteId) errors['app.siteId'] = t('Choose the site whose app shows it.');
+    textFaults(errors, 'app.text', form.app.text, true, 4000);
+  }
+  if (form.channels.includes('push')) {
+    if (!form.push.siteId) errors['push.siteId'] = t('Choose the site whose app shows it.');
+    textFaults(errors, 'push.title', form.push.title, true, 100);
+    textFaults(errors, 'push.text', form.push.text, true, 1000);
+  }
   return errors;
 }
 
@@ -137,6 +150,9 @@ export function broadcastInput(form: BroadcastForm, status: 'draft' | 'scheduled
         text: form.email.text,
         ...(form.email.html.trim() ? { html: form.email.html } : {}),
       };
+    if (channel === 'app') content.app = { siteId: form.app.siteId, text: form.app.text };
+    if (channel === 'push')
+      content.push = { siteId: form.push.siteId, title: form.push.title, text: form.push.text };
   }
   return {
     name: form.name.trim(),
@@ -161,7 +177,9 @@ export function fieldForPath(path: string): string | null {
       if (rest[0] === 'variables' && rest[1] && rest[2]) return `whatsapp.${rest[1]}.${rest[2]}`;
       return 'whatsapp.template';
     }
-    return field ? `${channel}.${field}` : channel === 'email' ? 'email.subject' : `${channel}.connectionId`;
+    if (field) return `${channel}.${field}`;
+    if (channel === 'email') return 'email.subject';
+    return channel === 'app' || channel === 'push' ? `${channel}.siteId` : `${channel}.connectionId`;
   }
   const top: Record<string, string> = {
     name: 'name',

@@ -26,8 +26,13 @@ interface Props {
 function textsOf(form: BroadcastForm, channel: BroadcastChannel): string[] {
   if (channel === 'sms') return [form.sms.text];
   if (channel === 'email') return [form.email.subject, form.email.text, form.email.html].filter(Boolean);
+  if (channel === 'app') return [form.app.text];
+  if (channel === 'push') return [form.push.title, form.push.text];
   return [...Object.values(form.whatsapp.variables.header), ...Object.values(form.whatsapp.variables.body)];
 }
+
+/** The site of the app and push messages, as the reach needs them. */
+const sitesOf = (form: BroadcastForm) => ({ app: form.app.siteId, push: form.push.siteId });
 
 const nameOf = (c: SampleContact) => c.name ?? c.email ?? c.phone ?? '—';
 
@@ -40,7 +45,7 @@ export function BroadcastPreview({ form, template }: Props) {
   const [who, setWho] = useState(0);
   const members = sample.data ?? [];
   const member = members[who] ?? members[0];
-  const route = member ? routeOf(form.channels, member.contact, member.consents) : null;
+  const route = member ? routeOf(form.channels, member.contact, member.consents, sitesOf(form)) : null;
   // The tab chosen; else the channel this contact gets; else the first of the order.
   const channel =
     shown && form.channels.includes(shown)
@@ -161,6 +166,23 @@ function ChannelPreview({
         </p>
       </div>
     );
+  } else if (channel === 'app' || channel === 'push') {
+    const push = channel === 'push';
+    body = (
+      <div className="preview-frame preview-phone" data-testid={`preview-${channel}`}>
+        <div className="preview-phone-bar">{channelLabel(channel)}</div>
+        <div className="preview-phone-thread">
+          {push && (
+            <p className="preview-phone-bubble">
+              <strong>{fill(form.push.title) || t('Your title')}</strong>
+            </p>
+          )}
+          <p className="preview-phone-bubble">
+            {fill(push ? form.push.text : form.app.text) || t('Your message')}
+          </p>
+        </div>
+      </div>
+    );
   } else {
     const wa = channel === 'whatsapp';
     const text = wa ? whatsAppText(form, template, fill) : fill(form.sms.text);
@@ -232,7 +254,7 @@ function SampleRoutes({ form, members }: { form: BroadcastForm; members: SampleM
   const t = useT();
   if (form.channels.length === 0) return null;
   const rows = members.map(({ contact, consents }) => {
-    const route = routeOf(form.channels, contact, consents);
+    const route = routeOf(form.channels, contact, consents, sitesOf(form));
     if ('skip' in route) return { contact, channel: null, skip: reasonLabel(route.skip) };
     const lack = requiredFields(textsOf(form, route.channel)).find(
       (f) => fillFor(`{{${f}}}`, contact).missing,

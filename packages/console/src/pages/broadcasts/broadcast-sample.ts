@@ -20,7 +20,9 @@ export async function loadSample(segmentId: string): Promise<SampleMember[]> {
     page.items.map(async (m) => {
       const [detail, consents] = await Promise.all([
         getContact(m.id),
-        getConsents(m.id).catch((): Consents => ({ items: [], smsOptOut: false })),
+        getConsents(m.id).catch(
+          (): Consents => ({ items: [], smsOptOut: false, appSites: [], pushSites: [] }),
+        ),
       ]);
       return { contact: detail.contact, consents };
     }),

@@ -2,7 +2,7 @@
 import type { BroadcastChannel, BroadcastStatus } from '../../api/broadcasts.ts';
 import { t } from '../../i18n/i18n.ts';
 
-export const CHANNELS: readonly BroadcastChannel[] = ['whatsapp', 'sms', 'email'];
+export const CHANNELS: readonly BroadcastChannel[] = ['whatsapp', 'sms', 'email', 'app', 'push'];
 
 export function channelLabel(channel: string): string {
   switch (channel) {
@@ -12,6 +12,10 @@ export function channelLabel(channel: string): string {
       return t('SMS');
     case 'email':
       return t('E-mail');
+    case 'app':
+      return t('In-app message');
+    case 'push':
+      return t('Push');
     default:
       return channel;
   }

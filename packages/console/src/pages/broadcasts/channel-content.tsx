@@ -3,9 +3,12 @@
  * text per variable; for SMS a connection and a text; for e-mail a subject, a text and optional
  * HTML. Every text may name the contact's values.
  */
+
 import type { WhatsAppTemplate } from '@beckon/protocol/whatsapp-templates';
+import { useEffect } from 'react';
 import type { BroadcastChannel } from '../../api/broadcasts.ts';
 import type { ChannelConnection } from '../../api/channels.ts';
+import type { Site } from '../../api/types.ts';
 import { Field } from '../../components/field.tsx';
 import { useT } from '../../i18n/language-context.tsx';
 import { ConnectionSelect } from '../campaigns/connection-select.tsx';
@@ -20,6 +23,8 @@ export interface ChannelContentProps {
   connections: ChannelConnection[] | undefined;
   /** The approved templates of the chosen WhatsApp number; undefined while they load. */
   templates: WhatsAppTemplate[] | undefined;
+  /** The account's sites, whose apps show in-app messages and pushes; undefined while they load. */
+  sites?: Site[] | undefined;
 }
 
 const keyOf = (t: { name: string; language: string }) => `${t.name}:${t.language}`;
@@ -45,6 +50,8 @@ export function ChannelContent(props: ChannelContentProps) {
         <WhatsAppFields {...props} />
       ) : channel === 'sms' ? (
         <SmsFields {...props} />
+      ) : channel === 'app' || channel === 'push' ? (
+        <AppFields {...props} />
       ) : (
         <EmailFields {...props} />
       )}
@@ -61,6 +68,66 @@ function VariablesHint() {
         others: '{{email}}, {{phone}}, {{attributes.plan}}',
       })}
     </p>
+  );
+}
+
+/** An in-app message: the site whose app shows it and a text; a push has a title too. */
+function AppFields({ channel, form, errors, set, sites }: ChannelContentProps) {
+  const t = useT();
+  const push = channel === 'push';
+  const value = push ? form.push : form.app;
+  const change = (patch: Partial<BroadcastForm['push']>) =>
+    push ? set({ push: { ...form.push, ...patch } }) : set({ app: { ...form.app, ...patch } });
+  const only = sites?.length === 1 ? sites[0]!.id : '';
+  useEffect(() => {
+    if (!value.siteId && only) change({ siteId: only });
+  });
+  return (
+    <div className="form">
+      <Field label={t('Site’s app')} error={errors[`${channel}.siteId`]}>
+        {(props) => (
+          <select
+            {...props}
+            className="input select"
+            value={value.siteId}
+            onChange={(e) => change({ siteId: e.target.value })}
+          >
+            <option value="">{t('Choose a site')}</option>
+            {(sites ?? []).map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      {push && (
+        <Field label={t('Title')} error={errors['push.title']}>
+          {(props) => (
+            <input
+              {...props}
+              className="input"
+              maxLength={100}
+              value={form.push.title}
+              onChange={(e) => change({ title: e.target.value })}
+            />
+          )}
+        </Field>
+      )}
+      <Field label={t('Text')} error={errors[`${channel}.text`]}>
+        {(props) => (
+          <textarea
+            {...props}
+            className="input textarea"
+            rows={4}
+            maxLength={push ? 1000 : 4000}
+            value={value.text}
+            onChange={(e) => change({ text: e.target.value })}
+          />
+        )}
+      </Field>
+      <VariablesHint />
+    </div>
   );
 }
 

@@ -24,6 +24,10 @@ function reachText(channel: BroadcastChannel, t: ReturnType<typeof useT>): strin
       return t('A number with an SMS opt-in and no STOP');
     case 'email':
       return t('An address without an e-mail opt-out');
+    case 'app':
+      return t('Signed in to the site’s app');
+    case 'push':
+      return t('A device of the site’s app that takes notifications');
   }
 }
 

@@ -26,6 +26,7 @@ export function contactConsentsRoutes(app: App, ctx: AppContext): void {
     return {
       items: items.map((c) => ({ ...c, at: new Date(c.at).toISOString() })),
       smsOptOut: await store.contacts.smsOptedOut(accountId, contact.id),
+      ...(await store.appPush.sitesOf(accountId, contact.id)),
     };
   };
 

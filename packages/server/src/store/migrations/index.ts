@@ -60,6 +60,7 @@ import * as m0065 from './0065-scheduled-messages.ts';
 import * as m0066 from './0066-conversation-merges-macros.ts';
 import * as m0067 from './0067-assist.ts';
 import * as m0068 from './0068-conversation-summaries.ts';
+import * as m0069 from './0069-contact-messages.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -124,6 +125,7 @@ const migrations: Record<string, Migration> = {
   '0066-conversation-merges-macros': m0066,
   '0067-assist': m0067,
   '0068-conversation-summaries': m0068,
+  '0069-contact-messages': m0069,
 };
 
 export const migrationProvider: MigrationProvider = {
