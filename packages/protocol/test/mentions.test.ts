@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { findMentions, mentionQueryAt } from '../src/mentions-api.ts';
+import { findMentions, mentionQueryAt } from '../src/mention-names.ts';
 
 const people = [
   { id: 'u1', name: 'Ada' },

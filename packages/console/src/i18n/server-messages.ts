@@ -13,6 +13,19 @@ type Say = (values: readonly string[]) => string;
 
 /** Messages without values, by their exact text. */
 export const EXACT: Readonly<Record<string, Say>> = {
+  'enter the base URL of a LibreTranslate-compatible server (/body/translation/baseUrl)': () =>
+    t('Enter the base URL of a LibreTranslate-compatible server (/body/translation/baseUrl).'),
+  'no summary was written for this conversation yet': () =>
+    t('No summary was written for this conversation yet.'),
+  'write the summary (/body/text)': () => t('Write the summary (/body/text).'),
+  'sendAt is not a date and time': () => t('SendAt is not a date and time.'),
+  'sendAt is more than a year away': () => t('SendAt is more than a year away.'),
+  'only its author or a supervisor may change a scheduled message': () =>
+    t('Only its author or a supervisor may change a scheduled message.'),
+  'the conversation is closed; reopen it first': () => t('The conversation is closed; reopen it first.'),
+  'the text is empty': () => t('The text is empty.'),
+  'a conversation cannot be merged into itself': () => t('A conversation cannot be merged into itself.'),
+  'scheduled message not found': () => t('Scheduled message not found.'),
   'mentions belong to a signed-in user, not to an API key': () =>
     t('Mentions belong to a signed-in user, not to an API key.'),
   '/: give exactly one of visitorId, contactId, email or phone': () =>
@@ -272,6 +285,10 @@ export const EXACT: Readonly<Record<string, Say>> = {
 
 /** Messages with values: `{}` stands for each value. */
 export const SHAPED: Readonly<Record<string, Say>> = {
+  'sendAt {} is in the past; choose a time after {}': ([at, now]) =>
+    t('SendAt {at} is in the past; choose a time after {now}.', { at, now }),
+  'this message is {}; it can no longer be changed': ([state]) =>
+    t('This message is {state}; it can no longer be changed.', { state }),
   '{} cannot see this conversation, so the note was not saved; remove the mention or transfer the conversation first':
     ([names]) =>
       t(

@@ -1,5 +1,5 @@
 import type { Message } from '@beckon/protocol/chat-api';
-import { findMentions } from '@beckon/protocol/mentions-api';
+import { findMentions } from '@beckon/protocol/mention-names';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';

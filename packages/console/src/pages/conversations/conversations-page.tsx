@@ -2,23 +2,33 @@
  * Conversations: the agent workspace (/conversations) and the history (/conversations/history,
  * one transcript at /conversations/history/:id). Loaded only when opened.
  */
-import type { ReactNode } from 'react';
+import { lazy, type ReactNode, Suspense } from 'react';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { ConversationsIcon } from '../../components/icons.tsx';
+import { LoadingState } from '../../components/loading-state.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { useT } from '../../i18n/language-context.tsx';
 import { isUnder, Link, usePath } from '../../router/router.tsx';
 import { useSession } from '../../session/session-context.tsx';
 import { NotFoundPage } from '../not-found/not-found-page.tsx';
 import { DirectoryProvider } from './directory.tsx';
-import { HistoryPage } from './history/history-page.tsx';
-import { TranscriptPage } from './history/transcript-page.tsx';
-import { MentionsPage } from './mentions/mentions-page.tsx';
 import { Workspace } from './workspace.tsx';
 import './workspace.css';
 import './chat/chat.css';
 import './context/context.css';
 import './history/history.css';
+
+// The inbox loads with the page; History, a transcript and Mentions when first opened, so signing
+// in and opening the inbox download only what the inbox shows (PERFORMANCE.md, W5).
+const HistoryPage = lazy(() =>
+  import('./history/history-page.tsx').then((m) => ({ default: m.HistoryPage })),
+);
+const TranscriptPage = lazy(() =>
+  import('./history/transcript-page.tsx').then((m) => ({ default: m.TranscriptPage })),
+);
+const MentionsPage = lazy(() =>
+  import('./mentions/mentions-page.tsx').then((m) => ({ default: m.MentionsPage })),
+);
 
 export function ConversationsPage() {
   const path = usePath();
@@ -37,7 +47,11 @@ export function ConversationsPage() {
         <NotFoundPage />
       );
   } else page = <NotFoundPage />;
-  return <DirectoryProvider>{page}</DirectoryProvider>;
+  return (
+    <DirectoryProvider>
+      <Suspense fallback={<LoadingState />}>{page}</Suspense>
+    </DirectoryProvider>
+  );
 }
 
 function AnalystNote() {

@@ -2,7 +2,7 @@
  * The colleague picker of a note: typing `@` and the start of a name lists the colleagues it
  * matches; ↑/↓ choose, Enter or Tab insert `@Name `, Esc closes. The focus stays in the composer.
  */
-import { mentionQueryAt } from '@beckon/protocol/mentions-api';
+import { mentionQueryAt } from '@beckon/protocol/mention-names';
 import { type KeyboardEvent, type RefObject, useState } from 'react';
 import { useT } from '../../../i18n/language-context.tsx';
 
