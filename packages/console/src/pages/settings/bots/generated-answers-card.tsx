@@ -6,6 +6,7 @@ import { Field } from '../../../components/field.tsx';
 import { FormError } from '../../../components/form-error.tsx';
 import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
+import { ModelEndpointFields } from '../../../components/model-endpoint-fields.tsx';
 import { useResource } from '../../../components/use-resource.ts';
 import { useT } from '../../../i18n/language-context.tsx';
 
@@ -107,51 +108,15 @@ function GenerationForm({
         </span>
       </label>
       <div className="gen-grid">
-        <Field
-          label={t('Base URL')}
-          hint="Ollama: http://127.0.0.1:11434/v1 · llama.cpp: http://127.0.0.1:8080/v1"
-        >
-          {(props) => (
-            <input
-              {...props}
-              className="input mono"
-              value={baseUrl}
-              placeholder="https://api.openai.com/v1"
-              onChange={(e) => setBaseUrl(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label={t('Model')}>
-          {(props) => (
-            <input
-              {...props}
-              className="input mono"
-              value={model}
-              placeholder="llama3.2"
-              onChange={(e) => setModel(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field
-          label={t('API key')}
-          hint={
-            saved.hasApiKey
-              ? t('A key is stored, sealed. Type a new one to replace it.')
-              : t('Leave empty for a local server.')
-          }
-        >
-          {(props) => (
-            <input
-              {...props}
-              className="input mono"
-              type="password"
-              autoComplete="off"
-              value={apiKey}
-              placeholder={saved.hasApiKey ? '••••••••••••' : 'sk-…'}
-              onChange={(e) => setApiKey(e.target.value)}
-            />
-          )}
-        </Field>
+        <ModelEndpointFields
+          baseUrl={baseUrl}
+          onBaseUrl={setBaseUrl}
+          model={model}
+          onModel={setModel}
+          apiKey={apiKey}
+          onApiKey={setApiKey}
+          hasApiKey={saved.hasApiKey}
+        />
         <Field label={t('Give up after (seconds)')} hint={t('Then the article answers instead.')}>
           {(props) => (
             <input
