@@ -33,11 +33,9 @@ async function columnsHolding(db: Kysely<any>, needles: string[]): Promise<strin
   const found = new Set<string>();
   const nameOf = (table: string) => (/^messages_(recent|stored)$/.test(table) ? 'messages' : table);
   const tables = await db.introspection.getTables({ withInternalKyselyTables: false });
-  // PostgreSQL lists every schema's tables (other test servers'): this store's only.
-  const own = await sql<{ s: string }>`select current_schema() as s`.execute(db).catch(() => null);
-  const schema = own?.rows[0]?.s;
+  // PostgreSQL: the store's introspector reads its own schema only (pg-introspector.ts).
   for (const t of tables) {
-    if (t.isView || (t.schema && t.schema !== schema)) continue;
+    if (t.isView) continue;
     for (const c of t.columns) {
       for (const n of needles) {
         const r = await sql<{ n: number }>`select count(*) as n from ${sql.table(t.name)}

@@ -1,6 +1,7 @@
 import type Sqlite from 'better-sqlite3';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import pg from 'pg';
+import { SchemaPostgresDialect } from './pg-introspector.ts';
 import type { Database } from './schema.ts';
 import { openSqlite } from './sqlite-dialect.ts';
 import { DEFAULT_PG_POOL_SIZE, DEFAULT_SQLITE_SYNCHRONOUS, type SqliteSynchronous } from './store-config.ts';
@@ -85,7 +86,7 @@ export async function connectStore(opts: StoreConnectionOptions): Promise<StoreC
     pool.on('connect', (client) => client.on('error', (err) => opts.onConnectionError?.(err)));
     // The pool re-emits an idle client's failure: already reported by the client's own listener.
     pool.on('error', () => {});
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new SchemaPostgresDialect({ pool }) });
     return { kind: 'postgres', db, close: () => db.destroy() };
   }
   const file = opts.sqlitePath ?? ':memory:';

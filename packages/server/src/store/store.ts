@@ -294,25 +294,9 @@ export class Store {
       provider: migrationProvider,
       ...(this.pgSchema ? { migrationTableSchema: this.pgSchema } : {}),
     });
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const { error, results } = await (target ? migrator.migrateTo(target) : migrator.migrateToLatest());
-        if (error) throw error;
-        return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-      } catch (err) {
-        if (attempt >= 3 || !this.otherSchemaDropped(err)) throw err;
-      }
-    }
-  }
-
-  /**
-   * Kysely's look at the tables checks each schema's privileges by name, so a schema another
-   * database user drops during that look fails it ("schema … does not exist", 3F000; parallel
-   * test servers do this all day). Nothing of ours was touched: the look is tried again.
-   */
-  private otherSchemaDropped(err: unknown): boolean {
-    const e = err as { code?: string; message?: string };
-    return e?.code === '3F000' && !(this.pgSchema && e.message?.includes(`"${this.pgSchema}"`));
+    const { error, results } = await (target ? migrator.migrateTo(target) : migrator.migrateToLatest());
+    if (error) throw error;
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   }
 
   /** True when the store answers and every migration this code knows is applied (readiness). */
