@@ -4,6 +4,7 @@
  */
 import { mentionQueryAt } from '@beckon/protocol/mention-names';
 import { type KeyboardEvent, type RefObject, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { useT } from '../../../i18n/language-context.tsx';
 
 export interface Colleague {
@@ -36,10 +37,14 @@ export function useMentionPicker(opts: {
     if (!at || caret === null) return;
     const inserted = `@${p.name} `;
     const next = opts.text.slice(0, at.start) + inserted + opts.text.slice(caret);
-    opts.replaceText(next);
     const where = at.start + inserted.length;
-    setCaret(null);
-    requestAnimationFrame(() => opts.input.current?.setSelectionRange(where, where));
+    // The text is committed now, and the caret placed after the name at once: a caret placed on a
+    // later frame lands after keys the agent typed meanwhile, and moves them.
+    flushSync(() => {
+      opts.replaceText(next);
+      setCaret(null);
+    });
+    opts.input.current?.setSelectionRange(where, where);
   }
 
   return {

@@ -5,6 +5,7 @@
  */
 import { type CannedVars, expandCannedText } from '@beckon/protocol/canned-text';
 import { type KeyboardEvent, type RefObject, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { CannedResponse } from '../../../api/canned-responses.ts';
 import { filterCanned, slashQuery } from './canned-filter.ts';
 import { useCannedResponses } from './use-canned-responses.ts';
@@ -39,13 +40,14 @@ export function useCannedPicker({ text, replaceText, input, vars }: CannedPicker
       from = el?.selectionStart ?? text.length;
       to = el?.selectionEnd ?? from;
     }
-    replaceText(text.slice(0, from) + expanded + text.slice(to));
-    setPicker(null);
-    const caret = from + expanded.length;
-    requestAnimationFrame(() => {
-      input.current?.focus();
-      input.current?.setSelectionRange(caret, caret);
+    // Committed and the caret placed at once, not on a later frame that would move keys typed meanwhile.
+    flushSync(() => {
+      replaceText(text.slice(0, from) + expanded + text.slice(to));
+      setPicker(null);
     });
+    const caret = from + expanded.length;
+    input.current?.focus();
+    input.current?.setSelectionRange(caret, caret);
   }
 
   /** The text changed: a "/query" before the caret opens (or narrows) the picker. */
