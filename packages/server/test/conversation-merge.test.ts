@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { channelsOf } from '../src/channels/channels-feature.ts';
 import { newTenant } from './engagement-fixtures.ts';
 import { postgresSkipReason } from './helpers/postgres.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
@@ -109,6 +110,34 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.deepEqual((await t.api.get(`/api/v1/conversations/${web}/merged`)).body.items, []);
       const again = await t.api.post(`/api/v1/conversations/${web}/unmerge`, {});
       assert.equal(again.status, 404, 'nothing left to undo');
+    });
+
+    it('a customer writing again on the merged conversation’s thread reaches the kept one, on that channel', async () => {
+      const contact = await store().contacts.resolve(t.accountId, { email: 'rae@example.com' });
+      const web = await conversation(t, contact.id, 'web', ['is the lamp in stock?']);
+      const mail = await conversation(t, contact.id, 'email', ['about my order']);
+      const merged = await t.api.post(`/api/v1/conversations/${web}/merge`, { otherConversationId: mail });
+      assert.equal(merged.status, 200, JSON.stringify(merged.body));
+      // A reply to the mail thread, as the mail intake names it (In-Reply-To).
+      const r = await channelsOf(srv.node.ctx).inbox.receive({
+        channel: 'email',
+        accountId: t.accountId,
+        siteId: null,
+        from: { email: 'rae@example.com', address: 'email' },
+        externalId: `<again-${kind}@example.com>`,
+        text: 'any news?',
+        threadConversationId: mail,
+      });
+      assert.equal(r.conversation.id, web, 'the line joined the kept conversation');
+      assert.equal(r.conversation.channel, 'email', 'the agent’s answer goes where the customer wrote');
+      assert.deepEqual((await view(web)).lines.at(-1)?.split(':').slice(1), ['visitor', 'any news?']);
+      const mailView = await view(mail);
+      assert.deepEqual(
+        [mailView.status, mailView.mergedInto],
+        ['closed', web],
+        'the merged one stays merged',
+      );
+      assert.ok(!mailView.lines.some((l) => l.endsWith('any news?')));
     });
 
     it('refuses different contacts, another account, itself, and an undo after 24 hours', async () => {

@@ -246,7 +246,11 @@ export class ChannelInbox {
     const named = msg.threadConversationId
       ? await this.store.conversations.find(accountId, msg.threadConversationId)
       : undefined;
-    const found = named ?? (await this.store.conversations.find(accountId, id));
+    let found = named ?? (await this.store.conversations.find(accountId, id));
+    // A thread an agent merged into another: the customer writing again on it joins the kept one
+    // (and the kept one moves to this channel, below, so the answer reaches them here).
+    if (found?.mergedInto)
+      found = (await this.store.conversations.find(accountId, found.mergedInto)) ?? found;
     if (found) return this.joined(msg, found, now);
     const skillId = msg.skillId ?? (await this.chooseSkill(accountId, msg.channel, msg.topic ?? null));
     try {
