@@ -140,6 +140,51 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.ok(!mailView.lines.some((l) => l.endsWith('any news?')));
     });
 
+    it('an undo gives an open conversation back to its agent with a hold that counts from then on', async () => {
+      const agent = await store().users.create(t.accountId, {
+        email: `holder-${kind}@example.com`,
+        name: 'Holder',
+        role: 'agent',
+        passwordHash: 'x',
+      });
+      const contact = await store().contacts.resolve(t.accountId, { email: 'lee@example.com' });
+      const kept = await conversation(t, contact.id, 'web', ['first']);
+      const open = await conversation(t, contact.id, 'whatsapp', ['second']);
+      const took = await store().assignment.accept(t.accountId, open, {
+        agentId: agent.id,
+        skillIds: [],
+        supervisor: true,
+      });
+      assert.ok(took.ok, JSON.stringify(took));
+      const holds = () =>
+        store()
+          .db.selectFrom('conversation_assignments')
+          .select(['agent_id', 'ended_at', 'end_reason'])
+          .where('conversation_id', '=', open)
+          .orderBy('seq')
+          .execute();
+      assert.equal(
+        (await t.api.post(`/api/v1/conversations/${kept}/merge`, { otherConversationId: open })).status,
+        200,
+      );
+      assert.deepEqual(
+        (await holds()).map((h) => [h.agent_id, h.ended_at === null, h.end_reason]),
+        [[agent.id, false, 'closed']],
+        'the merge ended the hold',
+      );
+      assert.equal((await t.api.post(`/api/v1/conversations/${kept}/unmerge`, {})).status, 200);
+      const after = await view(open);
+      assert.equal(after.status, 'active');
+      assert.deepEqual(
+        (await holds()).map((h) => [h.agent_id, h.ended_at === null]),
+        [
+          [agent.id, false],
+          [agent.id, true],
+        ],
+        'the agent holds it again, in a hold of its own',
+      );
+    });
+
     it('refuses different contacts, another account, itself, and an undo after 24 hours', async () => {
       const a = await store().contacts.resolve(t.accountId, { email: 'a@example.com' });
       const b = await store().contacts.resolve(t.accountId, { email: 'b@example.com' });

@@ -2,7 +2,7 @@ import { type ConversationMerge, MERGE_UNDO_MS } from '@beckon/protocol/conversa
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { AppError, badRequest, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { endHold } from './assignment-history.ts';
+import { beginHold, endHold } from './assignment-history.ts';
 import type { ConversationMergesTable } from './collab-schema.ts';
 import { iso } from './rows.ts';
 import type { ConversationsTable, Database } from './schema.ts';
@@ -156,12 +156,17 @@ export async function unmergeConversation(
     if (now > Number(m.created_at) + MERGE_UNDO_MS)
       throw refused('undo_expired', 'a merge can be undone within 24 hours; this one is older');
     const before = JSON.parse(m.undo) as Changed;
-    await trx
+    const restored = await trx
       .updateTable('conversations')
       .set({ ...before, merged_into: null, updated_at: now })
       .where('account_id', '=', accountId)
       .where('id', '=', m.merged_id)
-      .execute();
+      .returning(['status', 'assigned_agent_id'])
+      .executeTakeFirstOrThrow();
+    // Open with its agent again: their hold starts anew (the merge ended the one before), so the
+    // agents report counts the time they hold it from now on.
+    if (restored.status === 'active' && restored.assigned_agent_id)
+      await beginHold(trx, accountId, m.merged_id, restored.assigned_agent_id, now);
     const undone = { ...m, undone_at: now };
     await trx.updateTable('conversation_merges').set({ undone_at: now }).where('id', '=', m.id).execute();
     return toConversationMerge(undone);
