@@ -11,6 +11,8 @@ import { DEFAULT_OUTBOX_OPTIONS, type OutboxOptions } from './outbox-config.ts';
 const MAX_PROVIDER_WAIT_MS = 86_400_000;
 /** The longest a paced message waits for its moment in hand; further off, it is put off to it. */
 const MAX_PACE_WAIT_MS = 5_000;
+/** How late past half a step a held moment may still be used: a claim's own time on a busy store. */
+const LATE_SLACK_MS = 50;
 
 export { backoffMs };
 
@@ -38,7 +40,7 @@ export class OutboxDispatcher {
   ) {
     this.worker = new LeaseWorker(
       'outbox',
-      (room) => this.store.outbox.claim(Date.now(), room, this.opts.leaseMs),
+      (room) => this.store.outbox.claim(Date.now(), room, this.opts.leaseMs, this.pacedEarlyMs()),
       (row) => this.deliver(row),
       log,
       opts,
@@ -62,18 +64,24 @@ export class OutboxDispatcher {
     this.worker.wake();
   }
 
+  /** How long before its moment a held row is claimed: a poll, within what a sender may wait in hand. */
+  private pacedEarlyMs(): number {
+    return Math.min(this.opts.pollMs, MAX_PACE_WAIT_MS, this.opts.leaseMs / 4);
+  }
+
   /**
    * A broadcast's message keeps its account's pace on the channel: it takes the next moment from
    * the store (shared by every node) and waits for it, or, when that is further off than a short
-   * wait, is put off to it holding it. A held moment is used when the row comes due, unless the
-   * row comes later than a poll and half a step after it (this node stalled): then, as after a
-   * wait that overslept, it takes a new one, so messages that fell due together never bunch up.
+   * wait, is put off to it holding it. A held row is claimed up to a poll before its moment and
+   * waits for it here, so in the normal course it is on time. One that comes more than half a step
+   * late (a node stalled, or none was up: a restart) takes a new moment, like a wait that overslept,
+   * so messages that fell due together never leave together.
    */
   private async pace(row: OutboxRow): Promise<'go' | 'postponed'> {
     const perMinute = Number(row.pace_per_minute ?? 0);
     if (perMinute <= 0) return 'go';
     const step = 60_000 / perMinute;
-    const late = (at: number) => Date.now() - at > this.opts.pollMs + step / 2 + 20;
+    const late = (at: number) => Date.now() - at > step / 2 + LATE_SLACK_MS;
     let at = row.paced_at === null ? null : Number(row.paced_at);
     for (let tries = 0; tries < 3; tries++) {
       if (at === null || late(at))

@@ -45,6 +45,8 @@ export async function claimDue<T extends LeasedTable>(
   leaseMs: number,
   /** Narrows which due rows may be claimed (the outbox: a conversation's lines in order). */
   narrow: (q: DueQuery) => DueQuery = (q) => q,
+  /** Rows due up to this time are looked at (default `now`; `narrow` decides which may go early). */
+  dueBy = now,
 ): Promise<Selectable<Database[T]>[]> {
   const token = randomToken(16);
   const until = now + leaseMs;
@@ -56,7 +58,7 @@ export async function claimDue<T extends LeasedTable>(
           .selectFrom(table as LeasedTable)
           .select('id')
           .where('status', 'in', ['queued', 'sending'])
-          .where('next_attempt_at', '<=', now),
+          .where('next_attempt_at', '<=', dueBy),
       )
         .orderBy('next_attempt_at')
         .limit(limit);

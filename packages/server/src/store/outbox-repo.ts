@@ -78,9 +78,11 @@ export class OutboxRepo {
    * counting an attempt each; of a conversation's lines only the earliest one still on its way. PostgreSQL skips rows another node is claiming right now; SQLite
    * runs one writer at a time. Each claim carries a token: only its holder settles the row.
    */
-  async claim(now: number, limit: number, leaseMs: number): Promise<OutboxRow[]> {
+  async claim(now: number, limit: number, leaseMs: number, pacedEarlyMs = 0): Promise<OutboxRow[]> {
     // A conversation's lines leave in order: a line waits while an earlier one is still on its way
     // (queued, retrying or sending). A line that failed for good holds nothing up.
+    // A paced line that holds its moment may be claimed up to `pacedEarlyMs` before it, so the
+    // sender waits for the moment rather than the next poll finding it late (outbox-dispatcher.ts).
     return claimDue(
       this.db,
       this.caps,
@@ -88,9 +90,10 @@ export class OutboxRepo {
       now,
       limit,
       leaseMs,
-      (q) =>
-        (q as unknown as SelectQueryBuilder<Database, 'outbox', { id: string }>).where(
-          ({ not, exists, selectFrom }) =>
+      (q) => {
+        const outbox = q as unknown as SelectQueryBuilder<Database, 'outbox', { id: string }>;
+        return outbox
+          .where(({ not, exists, selectFrom }) =>
             not(
               exists(
                 selectFrom('outbox as e')
@@ -100,7 +103,12 @@ export class OutboxRepo {
                   .where('e.status', 'in', ['queued', 'sending']),
               ),
             ),
-        ) as unknown as DueQuery,
+          )
+          .where(({ or, eb }) =>
+            or([eb('outbox.next_attempt_at', '<=', now), eb('outbox.paced_at', 'is not', null)]),
+          ) as unknown as DueQuery;
+      },
+      now + pacedEarlyMs,
     );
   }
 
