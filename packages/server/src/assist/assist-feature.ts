@@ -1,3 +1,4 @@
+import type { Conversation } from '@beckon/protocol/chat-api';
 import { knowledgeOf } from '../bots/bots-feature.ts';
 import type { AppContext } from '../context.ts';
 import { chatOf } from '../conversations/chat-module.ts';
@@ -39,9 +40,11 @@ export async function assistFeature(app: App, ctx: AppContext): Promise<void> {
   const summaries = new SummaryWriter({ store, egress, events, masker, suggestions, metrics, log });
   chat.lineListeners.add((accountId, message) => suggestions.onLine(accountId, message));
   chat.agents.onTransferred((accountId, c) => summaries.onHandover(accountId, c));
-  chat.agents.onResolved((accountId, c) => {
+  const resolved = (accountId: string, c: Conversation) => {
     similar.forget(accountId);
     summaries.onHandover(accountId, c);
-  });
+  };
+  chat.agents.onResolved(resolved);
+  chat.visitors.onEnded(resolved);
   assistRoutes(app, ctx, chat, suggestions, summaries);
 }
