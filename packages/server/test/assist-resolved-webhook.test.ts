@@ -140,5 +140,34 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.ok(ms < 5000, `delivered after ${ms} ms`);
       await visitor.close();
     });
+
+    it('a conversation an answer bot resolves gets its summary too, without waiting out the hold', {
+      skip,
+    }, async () => {
+      const article = await api('POST', '/api/v1/knowledge/articles', {
+        title: 'Returns and refunds',
+        body: 'You can return any item within 30 days of delivery for a full refund.',
+        tags: ['returns', 'refund'],
+      });
+      assert.equal(article.status, 201, JSON.stringify(article.body));
+      const bot = await api('POST', '/api/v1/bots', { name: 'Help Bot', kind: 'answer', threshold: 0.5 });
+      assert.equal(bot.status, 201, JSON.stringify(bot.body));
+      const skillId = srv.demo!.skillIds.support;
+      const routed = await api('PATCH', `/api/v1/skills/${skillId}`, { botId: bot.body.bot.id });
+      assert.equal(routed.status, 200, JSON.stringify(routed.body));
+      llm.behaviour = { kind: 'answer', content: 'The bot explained returns; the customer was satisfied.' };
+      const visitor = await startVisitor(srv, {
+        name: 'Ada',
+        skillId,
+        text: 'How do I return an item for a refund?',
+      });
+      await visitor.waitForMessage((m) => m.senderKind === 'bot');
+      const at = Date.now();
+      await visitor.send('Yes, thanks');
+      const { summary, after: ms } = await resolved(visitor.conversation!.id, at, 5000);
+      assert.equal(summary?.source, 'model');
+      assert.ok(ms < 5000, `delivered after ${ms} ms`);
+      await visitor.close();
+    });
   });
 }

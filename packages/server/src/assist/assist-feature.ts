@@ -1,5 +1,5 @@
 import type { Conversation } from '@beckon/protocol/chat-api';
-import { knowledgeOf } from '../bots/bots-feature.ts';
+import { botsOf, knowledgeOf } from '../bots/bots-feature.ts';
 import type { AppContext } from '../context.ts';
 import { chatOf } from '../conversations/chat-module.ts';
 import { maskerOf } from '../privacy/message-masker.ts';
@@ -46,5 +46,6 @@ export async function assistFeature(app: App, ctx: AppContext): Promise<void> {
   };
   chat.agents.onResolved(resolved);
   chat.visitors.onEnded(resolved);
+  botsOf(ctx)?.onResolved(resolved);
   assistRoutes(app, ctx, chat, suggestions, summaries);
 }
