@@ -151,6 +151,13 @@ describe('agent assist in the console (Chromium)', { timeout: 240_000 }, () => {
       return box && list && box.y + box.height <= list.y + list.height + 1;
     }, 'the latest line in view');
     await shot(support, 'model-down');
+
+    // In German: the sources, the keys and the reason in the agent's language.
+    await page.getByTestId('language-select').selectOption('de');
+    await state.getByText('Kein Vorschlag vom Modell: Der Modellserver ist nicht erreichbar.').waitFor();
+    await page.getByTestId('assist-suggestions').getByText('Antwortvorschläge').waitFor();
+    await page.locator('[data-source="knowledge"] .assist-source').getByText('Wissensdatenbank').waitFor();
+    await shot(support, 'model-down-de');
   });
 
   it('shows the summary to the next agent after a transfer; they edit it; History shows it', async () => {

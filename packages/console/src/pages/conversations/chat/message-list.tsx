@@ -111,7 +111,16 @@ export function MessageList({ chat }: { chat: ChatView }) {
       if (atBottom.current) el.scrollTop = el.scrollHeight;
     };
     el.addEventListener('load', onLoad, true);
-    const resized = new ResizeObserver(onLoad);
+    // A pane that shrank by as much as the lines below view were at the bottom before it did (the
+    // scroll event that says otherwise can come first).
+    let height = el.clientHeight;
+    const resized = new ResizeObserver(() => {
+      const shrunk = height - el.clientHeight;
+      height = el.clientHeight;
+      const below = el.scrollHeight - el.scrollTop - el.clientHeight;
+      if (shrunk > 0 && below - shrunk < NEAR_BOTTOM_PX) atBottom.current = true;
+      onLoad();
+    });
     resized.observe(el);
     return () => {
       el.removeEventListener('load', onLoad, true);
