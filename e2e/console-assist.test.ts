@@ -7,6 +7,7 @@ import { ApiClient } from '../packages/server/test/helpers/api-client.ts';
 import { ChatCompletionsServer } from '../packages/server/test/helpers/chat-completions-server.ts';
 import { cookieFor, startVisitor } from '../packages/server/test/helpers/chat-fixtures.ts';
 import { DEMO_ADMIN, startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
+import { report, seriousViolations } from './helpers/axe.ts';
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
 import { type ConsolePage, goOnline, signedInAs, until } from './helpers/workspace-fixtures.ts';
 
@@ -105,6 +106,8 @@ describe('agent assist in the console (Chromium)', { timeout: 240_000 }, () => {
     assert.equal(await model.getAttribute('title'), MODEL_REPLY);
     assert.equal(await writing.count(), 0, 'the streamed draft became a suggestion');
     await shot(support, 'suggestions');
+    const findings = await seriousViolations(page, 'document.querySelector(\'[data-testid="composer"]\')');
+    assert.deepEqual(report('suggestions', findings), [], 'axe finds nothing serious in the suggestions');
     assert.equal(await input.inputValue(), '', 'nothing is put in without the agent');
     const shown = await until(() => usage(supportId(), 'knowledge'), 'shown counted');
     assert.ok(Number(shown.shown) >= 1);
@@ -174,6 +177,11 @@ describe('agent assist in the console (Chromium)', { timeout: 240_000 }, () => {
     await card.getByText(MODEL_SUMMARY).waitFor({ timeout: 15_000 });
     assert.equal(await card.getByTestId('assist-summary-by').textContent(), 'written by the model');
     await shot(sales, 'summary');
+    const findings = await seriousViolations(
+      page,
+      'document.querySelector(\'[data-testid="assist-summary"]\')',
+    );
+    assert.deepEqual(report('summary', findings), [], 'axe finds nothing serious in the summary');
 
     await card.getByTestId('assist-summary-edit').click();
     await card
