@@ -126,7 +126,10 @@ export const SUMMARY_CHARS = 2000;
 
 export const ConversationSummary = Type.Object({
   text: Type.String(),
+  /** Who wrote it first: the model, or the key lines extracted without one. */
   source: SummarySource,
+  /** The agent who last edited it by hand; null when nobody did. */
+  editedBy: Type.Optional(Nullable(Type.String())),
   updatedAt: Iso,
 });
 export type ConversationSummary = Static<typeof ConversationSummary>;

@@ -1,4 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox';
+import { ConversationSummary } from './assist-api.ts';
 import { Conversation, Message } from './chat-api.ts';
 import { Contact } from './contacts-api.ts';
 import { SlaBreachPayload } from './sla-api.ts';
@@ -67,7 +68,14 @@ export const WebhookEventData = {
     toAgentId: Nullable(Type.String()),
     toSkillId: Nullable(Type.String()),
   }),
-  'conversation.resolved': Type.Object({ conversation: Conversation }),
+  'conversation.resolved': Type.Object({
+    conversation: Conversation,
+    /**
+     * Agent assist's summary of the conversation (written at the close); null when assist is off
+     * or none was written in time.
+     */
+    summary: Nullable(ConversationSummary),
+  }),
   'conversation.sla_breached': Type.Object({ breach: SlaBreachPayload }),
   'message.created': Type.Object({ message: Message, channel: Type.String() }),
   'contact.created': Type.Object({ contact: Contact }),

@@ -285,6 +285,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       );
       assert.equal(edited.status, 200, JSON.stringify(edited.body));
       assert.equal(edited.body.text, 'Damaged order 5521; replacement asked.');
+      assert.equal(edited.body.editedBy, sales.profile.id, 'says who edited it');
+      assert.equal(edited.body.source, 'extract', 'and keeps who wrote it first');
       const empty = await api(
         'PUT',
         `/api/v1/conversations/${id}/summary`,

@@ -84,6 +84,7 @@ function ShortcutList({ onClose }: { onClose: () => void }) {
         [['Shift', 'Enter'], t('New line')],
         [['/'], t('Insert a canned response')],
         [['@'], t('In a note: mention a colleague by name; they are told at once')],
+        [['Alt', '1…4'], t('Put a suggested reply in the composer to edit (agent assist)')],
       ],
     },
   ];

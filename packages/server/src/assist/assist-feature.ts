@@ -1,4 +1,5 @@
-import { knowledgeOf } from '../bots/bots-feature.ts';
+import type { Conversation } from '@beckon/protocol/chat-api';
+import { botsOf, knowledgeOf } from '../bots/bots-feature.ts';
 import type { AppContext } from '../context.ts';
 import { chatOf } from '../conversations/chat-module.ts';
 import { maskerOf } from '../privacy/message-masker.ts';
@@ -39,9 +40,12 @@ export async function assistFeature(app: App, ctx: AppContext): Promise<void> {
   const summaries = new SummaryWriter({ store, egress, events, masker, suggestions, metrics, log });
   chat.lineListeners.add((accountId, message) => suggestions.onLine(accountId, message));
   chat.agents.onTransferred((accountId, c) => summaries.onHandover(accountId, c));
-  chat.agents.onResolved((accountId, c) => {
+  const resolved = (accountId: string, c: Conversation) => {
     similar.forget(accountId);
     summaries.onHandover(accountId, c);
-  });
+  };
+  chat.agents.onResolved(resolved);
+  chat.visitors.onEnded(resolved);
+  botsOf(ctx)?.onResolved(resolved);
   assistRoutes(app, ctx, chat, suggestions, summaries);
 }

@@ -114,6 +114,9 @@ export class SummaryWriter {
       text ? 'model' : 'extract',
     );
     this.tell(accountId, conversation.id, summary);
+    // A close's webhook was held back for this summary: it goes now, with it.
+    if (conversation.status === 'closed')
+      await this.d.store.webhooks.releaseResolved(accountId, conversation.id, summary);
     return summary;
   }
 

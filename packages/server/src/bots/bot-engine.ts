@@ -56,6 +56,14 @@ export class BotEngine {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** The time bots are timed by (tests move it). */
   clock: () => number = Date.now;
+  /** Told after a bot resolves a conversation (assist writes its summary). */
+  private readonly resolvedListeners = new Set<(accountId: string, conversation: Conversation) => void>();
+
+  /** Calls `fn` after each conversation a bot resolves; returns the unsubscribe. */
+  onResolved(fn: (accountId: string, conversation: Conversation) => void): () => void {
+    this.resolvedListeners.add(fn);
+    return () => this.resolvedListeners.delete(fn);
+  }
 
   constructor(
     private readonly store: Store,
@@ -305,6 +313,7 @@ export class BotEngine {
       const c = await this.store.conversations.get(bot.accountId, conversationId);
       await this.store.bots.resolved(bot.accountId, c, bot);
       await this.announcer.updated(bot.accountId, c, { queue: true });
+      for (const fn of this.resolvedListeners) fn(bot.accountId, c);
       return c;
     }
     return closed.conversation;

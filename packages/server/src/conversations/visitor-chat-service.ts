@@ -58,6 +58,15 @@ export class VisitorChatService {
   /** The time business hours are read at (tests move it). */
   clock: () => number = Date.now;
 
+  /** Told after a visitor ends a conversation (assist writes its summary). */
+  private readonly endedListeners = new Set<(accountId: string, conversation: Conversation) => void>();
+
+  /** Calls `fn` after each conversation a visitor ends; returns the unsubscribe. */
+  onEnded(fn: (accountId: string, conversation: Conversation) => void): () => void {
+    this.endedListeners.add(fn);
+    return () => this.endedListeners.delete(fn);
+  }
+
   /**
    * The bot a skill offers its new conversations to first, or null (set by the bots feature). A
    * conversation a bot takes is answered by it whether or not people are online.
@@ -390,6 +399,7 @@ export class VisitorChatService {
       const fresh = await this.store.conversations.get(accountId, conversationId);
       await this.announcer.updated(accountId, fresh, { queue: true });
       this.route(accountId);
+      for (const fn of this.endedListeners) fn(accountId, fresh);
       return fresh;
     }
     return changed.conversation;

@@ -7,6 +7,7 @@ import { ChannelSettingsRepo, WEIGHT_UNIT } from './channel-settings-repo.ts';
 import { type ConversationRow, messageTotals, toConversation } from './conversation-rows.ts';
 import type { Database } from './schema.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
+import type { SummariesRepo } from './summaries-repo.ts';
 import type { WebhooksRepo } from './webhooks-repo.ts';
 
 /** Who changes a conversation: an agent (possibly a supervisor, who may act on any conversation). */
@@ -52,6 +53,7 @@ export class AssignmentRepo {
     private readonly db: Kysely<Database>,
     private readonly caps: StoreCapabilities,
     private readonly webhooks: WebhooksRepo,
+    private readonly summaries: SummariesRepo,
   ) {
     this.settings = new ChannelSettingsRepo(db);
   }
@@ -63,14 +65,22 @@ export class AssignmentRepo {
   private async withHooks<T>(
     accountId: string,
     now: number,
-    fn: (trx: Transaction<Database>, hook: (event: Omit<WebhookEvent, 'timestamp'>) => void) => Promise<T>,
+    fn: (
+      trx: Transaction<Database>,
+      hook: (event: Omit<WebhookEvent, 'timestamp'>, holdMs?: number) => void,
+    ) => Promise<T>,
   ): Promise<T> {
     let queued = 0;
     const out = await this.db.transaction().execute(async (trx) => {
-      const events: WebhookEvent[] = [];
+      const events: { e: WebhookEvent; holdMs: number }[] = [];
       const timestamp = new Date(now).toISOString();
-      const result = await fn(trx, (e) => events.push({ ...e, timestamp } as WebhookEvent));
-      if (events.length > 0) queued = await this.webhooks.queueIn(trx, accountId, events, now);
+      const result = await fn(trx, (e, holdMs = 0) =>
+        events.push({ e: { ...e, timestamp } as WebhookEvent, holdMs }),
+      );
+      for (const holdMs of new Set(events.map((x) => x.holdMs))) {
+        const batch = events.filter((x) => x.holdMs === holdMs).map((x) => x.e);
+        queued += await this.webhooks.queueIn(trx, accountId, batch, now, now + holdMs);
+      }
       return result;
     });
     this.webhooks.committed(queued);
@@ -465,7 +475,9 @@ export class AssignmentRepo {
       if (!row) throw stale();
       await endHold(trx, id, 'closed', now);
       const out = result(row, false);
-      hook({ type: 'conversation.resolved', data: { conversation: out.conversation } });
+      // With assist on, the webhook waits (briefly) for the summary the close writes.
+      const { summary, holdMs } = await this.summaries.atClose(trx, accountId, id);
+      hook({ type: 'conversation.resolved', data: { conversation: out.conversation, summary } }, holdMs);
       return out;
     });
   }

@@ -210,7 +210,7 @@ export class Store {
     this.automationEvents = new AutomationEventsRepo(db, this.caps, this.automation);
     this.webhooks.automation = this.automationEvents;
     this.conversations = new ConversationsRepo(db, this.caps, this.webhooks);
-    this.assignment = new AssignmentRepo(db, this.caps, this.webhooks);
+    this.assignment = new AssignmentRepo(db, this.caps, this.webhooks, this.summaries);
     this.participants = new ParticipantsRepo(db);
     this.messages = new MessagesRepo(db, this.caps, this.webhooks);
     this.attachments = new AttachmentsRepo(db);

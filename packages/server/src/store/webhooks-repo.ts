@@ -305,13 +305,15 @@ export class WebhooksRepo {
   /**
    * Queues deliveries of `events` to every endpoint of the account that subscribes to them, on
    * `db` (the transaction of the change that caused them). Returns how many rows it wrote; call
-   * `committed(n)` after the commit. An account without endpoints costs a cache lookup.
+   * `committed(n)` after the commit. An account without endpoints costs a cache lookup. `dueAt`
+   * holds the deliveries back until then (a resolved conversation's, for its summary).
    */
   async queueIn(
     db: Kysely<Database>,
     accountId: string,
     events: readonly WebhookEvent[],
     now = Date.now(),
+    dueAt = now,
   ): Promise<number> {
     const automated = this.automation ? await this.automation.queueIn(db, accountId, events, now) : 0;
     const subs = await this.subscribersOf(db, accountId, now);
@@ -324,7 +326,11 @@ export class WebhooksRepo {
       const json = takers.some((s) => s.kind === 'webhook') ? JSON.stringify(e) : '';
       for (const s of takers) {
         const body = s.kind === 'slack' ? slackBodyFor(e, s.slack!) : json;
-        if (body !== null) rows.push(this.deliveryRow(accountId, s.id, webhookId, e.type, body, now));
+        if (body !== null)
+          rows.push({
+            ...this.deliveryRow(accountId, s.id, webhookId, e.type, body, now),
+            next_attempt_at: dueAt,
+          });
       }
     }
     for (let i = 0; i < rows.length; i += 200)
@@ -333,6 +339,43 @@ export class WebhooksRepo {
         .values(rows.slice(i, i + 200))
         .execute();
     return rows.length + automated;
+  }
+
+  /**
+   * A resolved conversation's summary was written: its `conversation.resolved` deliveries still
+   * held back carry it and are due at once. Returns how many it released.
+   */
+  async releaseResolved(
+    accountId: string,
+    conversationId: string,
+    summary: WebhookEvent<'conversation.resolved'>['data']['summary'],
+    now = Date.now(),
+  ): Promise<number> {
+    const held = await this.db
+      .selectFrom('webhook_deliveries')
+      .select(['id', 'payload'])
+      .where('account_id', '=', accountId)
+      .where('event_type', '=', 'conversation.resolved')
+      .where('status', '=', 'queued')
+      .where('attempts', '=', 0)
+      .where('next_attempt_at', '>', now)
+      .execute();
+    let n = 0;
+    for (const row of held) {
+      const event = JSON.parse(row.payload) as WebhookEvent<'conversation.resolved'>;
+      if (event.data?.conversation?.id !== conversationId) continue;
+      event.data.summary = summary;
+      const r = await this.db
+        .updateTable('webhook_deliveries')
+        .set({ payload: JSON.stringify(event), next_attempt_at: now, updated_at: now })
+        .where('id', '=', row.id)
+        .where('status', '=', 'queued')
+        .where('attempts', '=', 0)
+        .executeTakeFirst();
+      n += Number(r.numUpdatedRows);
+    }
+    this.committed(n);
+    return n;
   }
 
   /** Queues events in a transaction of their own (a change that has none), and wakes the dispatchers. */

@@ -6,6 +6,7 @@ import { formatNumber } from '../../components/format.ts';
 import { LoadingState } from '../../components/loading-state.tsx';
 import { t } from '../../i18n/i18n.ts';
 import { useLanguage, useT } from '../../i18n/language-context.tsx';
+import { AssistUsage } from './assist-usage.tsx';
 import { CsvLink } from './csv-link.tsx';
 import { ReportError } from './report-error.tsx';
 import { formatCount, formatCsat, formatDuration, formatFixed, formatPercent } from './report-format.ts';
@@ -119,6 +120,7 @@ export function AgentsTab({ filters }: { filters: ReportFilters }) {
   const report = useReport(getAgentsReport, filters);
   const agents = report.data?.agents;
   const names = useMemo(() => (agents ?? []).map((a) => a.name), [agents]);
+  const nameById = useMemo(() => new Map((agents ?? []).map((a) => [a.agentId, a.name])), [agents]);
   // Built again on a language switch: the series' names are in it.
   // biome-ignore lint/correctness/useExhaustiveDependencies: the labels follow the language
   const options = useMemo(() => chartOptions(names), [names, lang]);
@@ -236,6 +238,7 @@ export function AgentsTab({ filters }: { filters: ReportFilters }) {
           </table>
         </div>
       )}
+      {agents.length > 0 && <AssistUsage names={nameById} />}
     </>
   );
 }

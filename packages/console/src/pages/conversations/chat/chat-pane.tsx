@@ -3,7 +3,7 @@
  * with Accept. Watched (a queue preview, a supervisor's look): read-only, with Take or Reassign;
  * a supervisor may also whisper, barge in (then reply beside the agent, and leave) or take over.
  */
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { ConversationsIcon } from '../../../components/icons.tsx';
 import { initials } from '../../../components/people.ts';
 import { useT } from '../../../i18n/language-context.tsx';
@@ -28,6 +28,9 @@ import { TemplateComposer } from './template-composer.tsx';
 import { TransferDialog } from './transfer-dialog.tsx';
 import { useEmailOutgoing } from './use-email-outgoing.ts';
 import { useWhatsAppWindow, windowLeft } from './use-whatsapp-window.ts';
+
+// Agent assist's summary loads with the first chat opened, not with the inbox.
+const AssistSummary = lazy(() => import('./assist/assist-summary.tsx'));
 
 export function ChatPane({ supervisor }: { supervisor: boolean }) {
   const chat = useWorkspace((s) => (s.selectedId ? s.chats[s.selectedId] : undefined), undefined);
@@ -285,6 +288,9 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
       )}
       {mine && <CallBar conversation={c} onTransfer={(callId) => setCallToMove(callId)} />}
       {c.channel === 'voice' && <CallbackCard conversationId={c.id} holds={live} />}
+      <Suspense fallback={null}>
+        <AssistSummary conversationId={id} canEdit={mine} />
+      </Suspense>
       <MessageList chat={chat} />
       <TypingLine chat={chat} name={name} />
       {!chat.ended && <PresenceBar conversationId={c.id} loaded={chat.loaded} />}

@@ -3,15 +3,19 @@
  * visitor). Enter sends, Shift+Enter starts a new line; "/" opens the canned responses, whose
  * variables are filled in before the agent sends; files come by the button, paste or drop. The
  * draft of each chat (text, mode, files) is kept when switching chats; the visitor sees "typing"
- * while the agent writes a reply.
+ * while the agent writes a reply. With agent assist on, suggested replies show above the reply;
+ * Alt+1…4 puts one in to edit.
  */
 
+import { expandCannedText } from '@beckon/protocol/canned-text';
 import { smsSegments } from '@beckon/protocol/sms-segments';
 import {
   type ChangeEvent,
   type ClipboardEvent,
   type DragEvent,
   type KeyboardEvent,
+  lazy,
+  Suspense,
   useEffect,
   useId,
   useLayoutEffect,
@@ -19,6 +23,7 @@ import {
   useRef,
   useState,
 } from 'react';
+import { flushSync } from 'react-dom';
 import { ATTACHMENT_TYPES } from '../../../api/attachments.ts';
 import type { Conversation } from '../../../api/conversations.ts';
 import { formatNumber } from '../../../components/format.ts';
@@ -26,6 +31,7 @@ import { useT } from '../../../i18n/language-context.tsx';
 import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
 import { visitorLabel } from '../conversation-format.ts';
 import { useDirectory } from '../directory.tsx';
+import type { AssistHandle } from './assist/assist-suggestions.tsx';
 import { CannedPicker, optionId } from './canned-picker.tsx';
 import { CannedIcon, PaperclipIcon } from './composer-icons.tsx';
 import { MentionPicker, useMentionPicker } from './mention-picker.tsx';
@@ -38,6 +44,9 @@ import { useUploads } from './use-uploads.ts';
 /** The protocol's limit on one message (chat-api MAX_MESSAGE_LENGTH). */
 export const MAX_MESSAGE_LENGTH = 4000;
 const MAX_HEIGHT_PX = 220;
+
+// Agent assist's suggestions load with the first chat opened, not with the inbox.
+const AssistSuggestions = lazy(() => import('./assist/assist-suggestions.tsx'));
 
 export function Composer({
   conversation: c,
@@ -68,12 +77,18 @@ export function Composer({
   const [dragging, setDragging] = useState(false);
   const ref = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  const assist = useRef<AssistHandle>(null);
+  const lastCustomerSeq = useWorkspace(
+    (s) => s.chats[id]?.messages.findLast((m) => m.senderKind === 'visitor')?.seq ?? 0,
+    0,
+  );
   const hintId = useId();
   const listId = useId();
+  const vars = { visitor: { name: c.visitorName, email: c.visitorEmail }, agent: { name: agentName } };
   const picker = useCannedPicker({
     text,
     input: ref,
-    vars: { visitor: { name: c.visitorName, email: c.visitorEmail }, agent: { name: agentName } },
+    vars,
     replaceText: (next) => {
       setText(next);
       store.setTyping(id, next.trim().length > 0, { note });
@@ -130,6 +145,7 @@ export function Composer({
       setWriter(other.name);
       return;
     }
+    if (!note) assist.current?.sent(trimmed);
     store.send(id, trimmed, { note, attachments: done });
     setText('');
     files.clear();
@@ -145,11 +161,29 @@ export function Composer({
     mentions.onText(value, event.target.selectionStart);
   }
 
+  /** A suggested reply goes in for editing, in place of what was written; the caret at its end. */
+  function insertSuggestion(value: string) {
+    flushSync(() => setText(value));
+    store.setTyping(id, value.trim().length > 0, { note });
+    picker.close();
+    const el = ref.current;
+    el?.focus();
+    el?.setSelectionRange(value.length, value.length);
+  }
+
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
     if (event.nativeEvent.isComposing) return;
     if (mentions.onKey(event) || picker.onKey(event)) {
       event.preventDefault();
       return;
+    }
+    // Alt+1…4 (by the key's place, so Option+1 on a Mac works too): a suggested reply, when shown.
+    const digit = /^Digit([1-4])$/.exec(event.code);
+    if (digit && event.altKey && !event.ctrlKey && !event.metaKey && !note) {
+      if (assist.current?.insert(Number(digit[1]) - 1)) {
+        event.preventDefault();
+        return;
+      }
     }
     if (event.key === 'Enter' && !event.shiftKey) {
       event.preventDefault();
@@ -221,6 +255,17 @@ export function Composer({
               : undefined
           }
         />
+      )}
+      {!note && (
+        <Suspense fallback={null}>
+          <AssistSuggestions
+            ref={assist}
+            conversationId={id}
+            lastCustomerSeq={lastCustomerSeq}
+            onInsert={insertSuggestion}
+            expand={(canned) => expandCannedText(canned, vars)}
+          />
+        </Suspense>
       )}
       {whisper ? (
         <div className="composer-modes">

@@ -102,7 +102,8 @@ export function MessageList({ chat }: { chat: ChatView }) {
     el.scrollTop = saved === 'bottom' ? el.scrollHeight : saved;
   }, [id, store]);
 
-  // An image that finishes loading grows the list: stay at the bottom if the agent was there.
+  // An image that finishes loading grows the list, and suggestions or a longer draft shrink the
+  // pane: stay at the bottom if the agent was there.
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
@@ -110,7 +111,21 @@ export function MessageList({ chat }: { chat: ChatView }) {
       if (atBottom.current) el.scrollTop = el.scrollHeight;
     };
     el.addEventListener('load', onLoad, true);
-    return () => el.removeEventListener('load', onLoad, true);
+    // A pane that shrank by as much as the lines below view were at the bottom before it did (the
+    // scroll event that says otherwise can come first).
+    let height = el.clientHeight;
+    const resized = new ResizeObserver(() => {
+      const shrunk = height - el.clientHeight;
+      height = el.clientHeight;
+      const below = el.scrollHeight - el.scrollTop - el.clientHeight;
+      if (shrunk > 0 && below - shrunk < NEAR_BOTTOM_PX) atBottom.current = true;
+      onLoad();
+    });
+    resized.observe(el);
+    return () => {
+      el.removeEventListener('load', onLoad, true);
+      resized.disconnect();
+    };
   }, []);
 
   // New lines: follow them at the bottom, or say they are there.

@@ -12,6 +12,7 @@ import { useResource } from '../../../components/use-resource.ts';
 import { useT } from '../../../i18n/language-context.tsx';
 import { Link } from '../../../router/router.tsx';
 import { formatClock } from '../../visitors/visitor-format.ts';
+import { AssistSummary } from '../chat/assist/assist-summary.tsx';
 import { dispositionLabel } from '../chat/close-dialog.tsx';
 import { MessageRows } from '../chat/message-list.tsx';
 import { howStarted, STATUS_LABELS, visitorLabel } from '../conversation-format.ts';
@@ -104,6 +105,7 @@ export function TranscriptPage({ id }: { id: string }) {
           )}
         </section>
         <aside className="transcript-aside">
+          <AssistSummary conversationId={c.id} canEdit />
           <section className="card panel">
             <header className="panel-header">
               <h2 className="panel-title">{t('Details')}</h2>
