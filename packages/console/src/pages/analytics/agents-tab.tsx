@@ -171,6 +171,7 @@ export function AgentsTab({ filters }: { filters: ReportFilters }) {
                 t('CSAT'),
                 t('Missed offers'),
                 t('Transferred'),
+                t('Macros run'),
               ]}
             />
             <tbody>
@@ -211,6 +212,9 @@ export function AgentsTab({ filters }: { filters: ReportFilters }) {
                   </td>
                   <td className="cell-number" data-label={t('Transferred')}>
                     {formatCount(a.transferredAway)}
+                  </td>
+                  <td className="cell-number" data-label={t('Macros run')} data-testid="agent-macro-runs">
+                    {formatCount(a.macroRuns)}
                   </td>
                 </tr>
               ))}
