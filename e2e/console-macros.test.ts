@@ -5,6 +5,7 @@ import type { VisitorChatClient } from '@beckon/sdk/chat-client';
 import type { Browser } from 'playwright-core';
 import { startVisitor } from '../packages/server/test/helpers/chat-fixtures.ts';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
+import { report, seriousViolations } from './helpers/axe.ts';
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
 import { type ConsolePage, goOnline, signedInAs } from './helpers/workspace-fixtures.ts';
 
@@ -50,12 +51,14 @@ describe('macros in the console', { timeout: 180_000 }, () => {
       .getByText('Hi Maria Gonzales, your refund left us today.')
       .waitFor();
     await page.screenshot({ path: `${SHOTS_DIR}macros-dialog.png` });
+    assert.deepEqual(report('macro dialog', await seriousViolations(page)), []);
     await dialog.getByTestId('macro-save').click();
     await dialog.waitFor({ state: 'detached' });
     const row = page.getByTestId('macro-row').filter({ hasText: 'Refund on its way' });
     await row.getByText('Tag refund, vip').waitFor();
     await row.getByText('Mark pending').waitFor();
     await page.screenshot({ path: `${SHOTS_DIR}macros-settings.png` });
+    assert.deepEqual(report('macros settings', await seriousViolations(page)), []);
     assert.deepEqual(admin.errors, []);
   });
 
@@ -84,6 +87,7 @@ describe('macros in the console', { timeout: 180_000 }, () => {
     await page.keyboard.type('refund');
     await chat.getByTestId('macro-option').filter({ hasText: 'Refund on its way' }).waitFor();
     await page.screenshot({ path: `${SHOTS_DIR}macros-picker.png` });
+    assert.deepEqual(report('macro picker', await seriousViolations(page)), []);
     await page.keyboard.press('Enter');
 
     const line = await visitor.waitForMessage(
