@@ -171,7 +171,7 @@ export function AgentsTab({ filters }: { filters: ReportFilters }) {
                 t('CSAT'),
                 t('Missed offers'),
                 t('Transferred'),
-                t('Macros run'),
+                t('Macros'),
               ]}
             />
             <tbody>
@@ -213,7 +213,7 @@ export function AgentsTab({ filters }: { filters: ReportFilters }) {
                   <td className="cell-number" data-label={t('Transferred')}>
                     {formatCount(a.transferredAway)}
                   </td>
-                  <td className="cell-number" data-label={t('Macros run')} data-testid="agent-macro-runs">
+                  <td className="cell-number" data-label={t('Macros')} data-testid="agent-macro-runs">
                     {formatCount(a.macroRuns)}
                   </td>
                 </tr>
