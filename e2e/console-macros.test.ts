@@ -3,7 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { VisitorChatClient } from '@beckon/sdk/chat-client';
 import type { Browser } from 'playwright-core';
-import { startVisitor } from '../packages/server/test/helpers/chat-fixtures.ts';
+import { ApiClient } from '../packages/server/test/helpers/api-client.ts';
+import { cookieFor, startVisitor } from '../packages/server/test/helpers/chat-fixtures.ts';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { report, seriousViolations } from './helpers/axe.ts';
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
@@ -118,5 +119,41 @@ describe('macros in the console', { timeout: 180_000 }, () => {
       .getByTestId('agents-report')
       .screenshot({ path: `${SHOTS_DIR}macros-agents-report.png` });
     assert.deepEqual(admin.errors, []);
+  });
+
+  it('a macro whose skill was deleted is refused in the picker, naming it, and nothing is sent', async () => {
+    const api = new ApiClient(srv.node.app);
+    const session = await cookieFor(srv, 'admin@demo.beckon.local');
+    api.cookie = session.cookie;
+    api.csrf = session.csrf;
+    const skill = await api.post('/api/v1/skills', { name: 'Billing' });
+    assert.equal(skill.status, 201);
+    const made = await api.post('/api/v1/macros', {
+      name: 'Pass to billing',
+      shared: true,
+      actions: { reply: 'Billing will take it from here.', assign: { skillId: skill.body.id } },
+    });
+    assert.equal(made.status, 201);
+    assert.equal((await api.delete(`/api/v1/skills/${skill.body.id}`)).status, 204);
+
+    const { page } = agent;
+    const chat = page.getByTestId('chat');
+    await chat.getByTestId('composer-input').focus();
+    await page.keyboard.press('Alt+m');
+    await chat.getByTestId('macro-search').waitFor();
+    await page.keyboard.type('billing');
+    await page.keyboard.press('Enter');
+    await chat
+      .getByTestId('macro-error')
+      .getByText(/“Pass to billing”.*deleted/)
+      .waitFor();
+    await page.screenshot({ path: `${SHOTS_DIR}macros-refused.png` });
+    assert.equal(
+      await chat.getByTestId('message-list').getByText('Billing will take it from here.').count(),
+      0,
+    );
+    await page.keyboard.press('Escape');
+    await chat.getByTestId('macro-picker').waitFor({ state: 'detached' });
+    assert.deepEqual(agent.errors, []);
   });
 });

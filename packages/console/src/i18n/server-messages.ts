@@ -294,10 +294,10 @@ export const EXACT: Readonly<Record<string, Say>> = {
 export const SHAPED: Readonly<Record<string, Say>> = {
   'sendAt {} is in the past; choose a time after {}': ([at, now]) =>
     t('SendAt {at} is in the past; choose a time after {now}.', { at, now }),
-  'the skill macro “{}” assigns to was deleted; edit the macro to choose another': ([name]) =>
-    t('The skill macro “{name}” assigns to was deleted; edit the macro to choose another.', { name }),
-  'the agent macro “{}” assigns to is no longer on the team; edit the macro to choose another': ([name]) =>
-    t('The agent macro “{name}” assigns to is no longer on the team; edit the macro to choose another.', {
+  'macro “{}” assigns to a skill that was deleted; edit the macro to choose another': ([name]) =>
+    t('Macro “{name}” assigns to a skill that was deleted; edit the macro to choose another.', { name }),
+  'macro “{}” assigns to an agent who is no longer on the team; edit the macro to choose another': ([name]) =>
+    t('Macro “{name}” assigns to an agent who is no longer on the team; edit the macro to choose another.', {
       name,
     }),
   '{} is not online; the macro changed nothing': ([name]) =>

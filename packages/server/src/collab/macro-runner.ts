@@ -97,7 +97,7 @@ export class MacroRunner {
         throw new AppError(
           409,
           'macro_skill_deleted',
-          `the skill macro “${macro.name}” assigns to was deleted; edit the macro to choose another`,
+          `macro “${macro.name}” assigns to a skill that was deleted; edit the macro to choose another`,
         );
       plan.assign = { skillId: skill.id, name: skill.name };
     } else if (a.assign) {
@@ -106,7 +106,7 @@ export class MacroRunner {
         throw new AppError(
           409,
           'macro_agent_deleted',
-          `the agent macro “${macro.name}” assigns to is no longer on the team; edit the macro to choose another`,
+          `macro “${macro.name}” assigns to an agent who is no longer on the team; edit the macro to choose another`,
         );
       if (agent.id !== c.assignedAgentId) {
         if (!isSupervisor(caller) && agent.status !== 'online')

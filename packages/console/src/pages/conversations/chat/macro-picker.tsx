@@ -51,7 +51,7 @@ export function MacroPicker({
     };
   }, []);
 
-  // A click elsewhere closes it (the Macros button toggles it itself).
+  // A click elsewhere closes it (the Macros button toggles it itself), and Esc wherever the focus is.
   const closeRef = useRef(onClose);
   closeRef.current = onClose;
   useEffect(() => {
@@ -60,8 +60,15 @@ export function MacroPicker({
       if (!root.current?.contains(target) && !target.closest?.('[data-testid="macro-button"]'))
         closeRef.current();
     };
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (e.key === 'Escape' && !e.defaultPrevented) closeRef.current();
+    };
     document.addEventListener('mousedown', away);
-    return () => document.removeEventListener('mousedown', away);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('mousedown', away);
+      document.removeEventListener('keydown', onKey);
+    };
   }, []);
 
   const matches = useMemo(() => {
@@ -116,7 +123,7 @@ export function MacroPicker({
         role="combobox"
         aria-expanded="true"
         value={query}
-        disabled={busy}
+        aria-busy={busy || undefined}
         onChange={(e) => {
           setQuery(e.target.value);
           setActive(0);
