@@ -235,5 +235,27 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const mine = ((await other.api.get('/api/v1/macros')).body.items as { id: string }[]).map((m) => m.id);
       assert.deepEqual(mine, [theirs.body.id]);
     });
+    it('a user’s own macros go with them when they are removed', async () => {
+      const email = `leaver-${store}@example.com`;
+      const made = await admin.post('/api/v1/users', {
+        email,
+        name: 'Lee Ver',
+        password: 'a-long-password',
+        role: 'agent',
+      });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      const leaver = await signedIn(email);
+      assert.equal(
+        (await leaver.post('/api/v1/macros', { name: 'Mine', actions: { tags: ['x'] } })).status,
+        201,
+      );
+      assert.equal((await admin.delete(`/api/v1/users/${made.body.id}`)).status, 204);
+      const left = await srv.node.ctx.store.db
+        .selectFrom('macros')
+        .select('id')
+        .where('owner_id', '=', made.body.id)
+        .execute();
+      assert.deepEqual(left, []);
+    });
   });
 }
