@@ -246,6 +246,8 @@ export const AgentFigures = Type.Object({
   utilisation: Nullable(Type.Number()),
   csatResponses: Type.Integer(),
   csatAverage: Nullable(Type.Number()),
+  /** Macros the agent ran in the range. */
+  macroRuns: Type.Integer(),
   /** Time in each state over the range, from the agent's state log (online first, offline last). */
   states: Type.Array(AgentStateTime),
 });

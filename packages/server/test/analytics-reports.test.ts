@@ -254,6 +254,7 @@ describe('analytics reports on constructed data', () => {
       utilisation: 2 / 3,
       csatResponses: 15,
       csatAverage: 65 / 15,
+      macroRuns: 0,
       states: [], // no state log for these constructed chats
     });
     const support = byId.get(s.supportAgent) as Record<string, unknown>;

@@ -281,12 +281,29 @@ export const EXACT: Readonly<Record<string, Say>> = {
   'segment not found': () => t('Segment not found.'),
   'the broadcast was sent already': () => t('The broadcast was sent already.'),
   'the broadcast was cancelled already': () => t('The broadcast was cancelled already.'),
+  'macro not found': () => t('Macro not found.'),
+  'the name is empty': () => t('The name is empty.'),
+  'only owners and admins may keep shared macros': () => t('Only owners and admins may keep shared macros.'),
+  'an API key can only keep shared macros': () => t('An API key can only keep shared macros.'),
+  'a macro sets a status or snoozes, not both': () => t('A macro sets a status or snoozes, not both.'),
+  'a macro that resolves the conversation cannot also assign it': () =>
+    t('A macro that resolves the conversation cannot also assign it.'),
 };
 
 /** Messages with values: `{}` stands for each value. */
 export const SHAPED: Readonly<Record<string, Say>> = {
   'sendAt {} is in the past; choose a time after {}': ([at, now]) =>
     t('SendAt {at} is in the past; choose a time after {now}.', { at, now }),
+  'macro “{}” assigns to a skill that was deleted; edit the macro to choose another': ([name]) =>
+    t('Macro “{name}” assigns to a skill that was deleted; edit the macro to choose another.', { name }),
+  'macro “{}” assigns to an agent who is no longer on the team; edit the macro to choose another': ([name]) =>
+    t('Macro “{name}” assigns to an agent who is no longer on the team; edit the macro to choose another.', {
+      name,
+    }),
+  '{} is not online; the macro changed nothing': ([name]) =>
+    t('{name} is not online; the macro changed nothing.', { name }),
+  '{} has no free chat slot; the macro changed nothing': ([name]) =>
+    t('{name} has no free chat slot; the macro changed nothing.', { name }),
   'this message is {}; it can no longer be changed': ([state]) =>
     t('This message is {state}; it can no longer be changed.', { state }),
   '{} cannot see this conversation, so the note was not saved; remove the mention or transfer the conversation first':

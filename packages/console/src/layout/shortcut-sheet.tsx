@@ -75,6 +75,8 @@ function ShortcutList({ onClose }: { onClose: () => void }) {
         [['↑', '↓'], t('Move between the rows of a list (inbox, mentions)')],
         [['←', '→'], t('Switch between the inbox tabs')],
         [['Enter'], t('Open the chat or mention in focus')],
+        [['m'], t('Run a macro on the open chat')],
+        [['Alt', 'M'], t('Run a macro, also while writing')],
       ],
     },
     {

@@ -36,12 +36,25 @@ const emptyTally = (): Tally => ({
   spans: [],
 });
 
+/** Macro runs per agent in the range (each agent's own runs, on any conversation). */
+async function macroRunsIn(db: Kysely<Database>, f: ReportFilters): Promise<Map<string, number>> {
+  let q = db
+    .selectFrom('macro_runs')
+    .select((eb) => ['agent_id', eb.fn.countAll().as('n')])
+    .where('account_id', '=', f.accountId)
+    .where('created_at', '>=', f.from)
+    .where('created_at', '<', f.to);
+  if (f.agentId) q = q.where('agent_id', '=', f.agentId);
+  const rows = await q.groupBy('agent_id').execute();
+  return new Map(rows.map((r) => [r.agent_id, n(r.n)]));
+}
+
 /**
  * Per agent, from who held each conversation when: conversations handled (a transferred chat counts
  * for every agent who held it), closed, first response (from when that agent got it) and handle
  * time (how long they held it), CSAT (for the agent who closed it), offers missed and chats
  * transferred away, and concurrency: how many chats were open at once while the agent had any
- * (its average over capacity is the utilisation); and time in each state from the state log.
+ * (its average over capacity is the utilisation); and time in each state from the state log; and the macros each ran.
  */
 export async function agentsReport(
   db: Kysely<Database>,
@@ -63,6 +76,7 @@ export async function agentsReport(
     .groupBy(['p.agent_id', 'p.reason'])
     .execute();
 
+  const macroRuns = await macroRunsIn(db, f);
   const end = Math.min(f.to, now);
   const states = await stateTimesIn(db, f.accountId, f.from, end);
   const tallies = new Map<string, Tally>();
@@ -120,6 +134,7 @@ export async function agentsReport(
         utilisation: avgConcurrency !== null && capacity > 0 ? avgConcurrency / capacity : null,
         csatResponses: t.csatN,
         csatAverage: t.csatN > 0 ? t.csatSum / t.csatN : null,
+        macroRuns: macroRuns.get(p.id) ?? 0,
         states: states.get(p.id) ?? [],
       };
     })

@@ -146,6 +146,7 @@ const AGENTS: CsvColumn<AgentFigures>[] = [
   { header: 'utilisation', value: (r) => round(r.utilisation, 4) },
   { header: 'csat_responses', value: (r) => r.csatResponses },
   { header: 'csat_average', value: (r) => round(r.csatAverage, 2) },
+  { header: 'macro_runs', value: (r) => r.macroRuns },
   { header: 'online_s', value: (r) => round(secondsIn(r, 'online'), 0) },
   { header: 'away_s', value: (r) => round(secondsIn(r, 'away'), 0) },
   { header: 'offline_s', value: (r) => round(secondsIn(r, 'offline'), 0) },

@@ -97,6 +97,9 @@ export const AUDIT_ACTIONS: Record<string, AuditAction> = {
     sessions: false,
     details: 'none',
   },
+  'POST /api/v1/macros': { action: 'macro.created', target: 'macro' },
+  'PATCH /api/v1/macros/:id': { action: 'macro.updated', target: 'macro' },
+  'DELETE /api/v1/macros/:id': { action: 'macro.deleted', target: 'macro' },
   'POST /api/v1/canned-responses': { action: 'canned_response.created', target: 'canned_response' },
   'PATCH /api/v1/canned-responses/:id': { action: 'canned_response.updated', target: 'canned_response' },
   'DELETE /api/v1/canned-responses/:id': { action: 'canned_response.deleted', target: 'canned_response' },
@@ -146,6 +149,8 @@ export const AUDIT_ACTIONS: Record<string, AuditAction> = {
   // merging conversations: recorded for console users too (it closes one and can be undone)
   'POST /api/v1/conversations/:id/merge': { action: 'conversation.merged', target: 'conversation' },
   'POST /api/v1/conversations/:id/unmerge': { action: 'conversation.merge_undone', target: 'conversation' },
+  // a macro run: recorded for console users too, since one click replies, tags, sets the status and assigns
+  'POST /api/v1/conversations/:id/macros/:macroId/run': { action: 'macro.run', target: 'conversation' },
   // send later: recorded for console users too, since a line goes out later in the author's name
   'POST /api/v1/conversations/:id/scheduled-messages': {
     action: 'conversation.message_scheduled',

@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.ts';
 import { chatOf } from '../conversations/chat-module.ts';
 import type { App } from '../web/types.ts';
+import { macrosRoutes } from './macros-routes.ts';
 import { mergeRoutes } from './merge-routes.ts';
 import { scheduledMessagesRoutes } from './scheduled-messages-routes.ts';
 import { ScheduledSender } from './scheduled-sender.ts';
@@ -13,8 +14,8 @@ export function scheduledSenderOf(ctx: AppContext): ScheduledSender | undefined 
 }
 
 /**
- * Working together on conversations: send later (scheduled replies and note reminders) and merging
- * two conversations of one contact. Registered
+ * Working together on conversations: send later (scheduled replies and note reminders), merging
+ * two conversations of one contact, and macros. Registered
  * in `features.ts`, after the chat feature whose writer it stores lines with.
  */
 export async function collabFeature(app: App, ctx: AppContext): Promise<void> {
@@ -33,6 +34,7 @@ export async function collabFeature(app: App, ctx: AppContext): Promise<void> {
   });
   scheduledMessagesRoutes(app, ctx, chat);
   mergeRoutes(app, ctx, chat);
+  macrosRoutes(app, ctx, chat);
   sender.start();
   ctx.onShutdown(async () => sender.stop());
 }

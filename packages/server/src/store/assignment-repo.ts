@@ -97,6 +97,13 @@ export class AssignmentRepo {
     return q.executeTakeFirst();
   }
 
+  /** Whether an agent has a free chat slot now: checked before a change that would end by transferring to them. */
+  async hasRoom(accountId: string, agentId: string, capacity: number): Promise<boolean> {
+    return this.db
+      .transaction()
+      .execute(async (trx) => (await this.loadOf(trx, accountId, agentId)) < capacity);
+  }
+
   /**
    * Active chats plus pending offers of an agent, each weighed by its channel, in live chats: an
    * agent under capacity by any amount can take one more.

@@ -32,6 +32,7 @@ import { EmailRepo } from './email-repo.ts';
 import { EventsWriter, type EventsWriterPort } from './events-writer.ts';
 import { ExposuresRepo } from './exposures-repo.ts';
 import { KnowledgeRepo } from './knowledge-repo.ts';
+import { MacrosRepo } from './macros-repo.ts';
 import { MaskingRepo } from './masking-repo.ts';
 import { MentionsRepo } from './mentions-repo.ts';
 import { MessagesRepo } from './messages-repo.ts';
@@ -112,6 +113,8 @@ export class Store {
   readonly mentions;
   /** Replies and note reminders an agent scheduled for later. */
   readonly scheduledMessages;
+  /** Named sets of actions agents run on a conversation, and their runs. */
+  readonly macros;
   readonly routing;
   readonly campaigns;
   readonly visitors;
@@ -217,6 +220,7 @@ export class Store {
     this.cannedResponses = new CannedResponsesRepo(db);
     this.mentions = new MentionsRepo(db);
     this.scheduledMessages = new ScheduledMessagesRepo(db, this.caps);
+    this.macros = new MacrosRepo(db);
     this.routing = new RoutingRepo(db);
     this.campaigns = new CampaignsRepo(db, this.webhooks);
     this.visitors = new VisitorsRepo(db);

@@ -216,12 +216,16 @@ export class UsersRepo {
     return Number(row.n);
   }
 
+  /** Removes a user and their own macros (nobody else may see or run those). */
   async delete(accountId: string, id: string): Promise<void> {
-    const res = await this.db
-      .deleteFrom('users')
-      .where('account_id', '=', accountId)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (Number(res.numDeletedRows) === 0) throw notFound('user');
+    await this.db.transaction().execute(async (trx) => {
+      const res = await trx
+        .deleteFrom('users')
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (Number(res.numDeletedRows) === 0) throw notFound('user');
+      await trx.deleteFrom('macros').where('account_id', '=', accountId).where('owner_id', '=', id).execute();
+    });
   }
 }

@@ -173,6 +173,7 @@ export function AgentsTab({ filters }: { filters: ReportFilters }) {
                 t('CSAT'),
                 t('Missed offers'),
                 t('Transferred'),
+                t('Macros'),
               ]}
             />
             <tbody>
@@ -213,6 +214,9 @@ export function AgentsTab({ filters }: { filters: ReportFilters }) {
                   </td>
                   <td className="cell-number" data-label={t('Transferred')}>
                     {formatCount(a.transferredAway)}
+                  </td>
+                  <td className="cell-number" data-label={t('Macros')} data-testid="agent-macro-runs">
+                    {formatCount(a.macroRuns)}
                   </td>
                 </tr>
               ))}

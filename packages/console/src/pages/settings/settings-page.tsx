@@ -14,6 +14,7 @@ import { BotsTab } from './bots/bots-tab.tsx';
 import { KnowledgeTab } from './bots/knowledge-tab.tsx';
 import { CannedTab } from './canned/canned-tab.tsx';
 import { ChannelsTab } from './channels/channels-tab.tsx';
+import { MacrosTab } from './macros/macros-tab.tsx';
 import { ModelTab } from './model/model-tab.tsx';
 import { OrdersTab } from './orders/orders-tab.tsx';
 import { SecurityTab } from './security/security-tab.tsx';
@@ -50,6 +51,13 @@ const TABS: Tab[] = [
     adminOnly: false,
     staffOnly: true,
     render: () => <CannedTab />,
+  },
+  {
+    path: '/settings/macros',
+    label: () => t('Macros'),
+    adminOnly: false,
+    staffOnly: true,
+    render: () => <MacrosTab />,
   },
   { path: '/settings/assist', label: () => t('Assist'), adminOnly: true, render: () => <AssistTab /> },
   { path: '/settings/model', label: () => t('Model'), adminOnly: false, render: () => <ModelTab /> },

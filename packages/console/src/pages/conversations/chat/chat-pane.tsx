@@ -21,6 +21,7 @@ import { CallbackCard } from './callback-card.tsx';
 import { CloseDialog } from './close-dialog.tsx';
 import { CollabPanel } from './collab/collab-panel.tsx';
 import { Composer } from './composer.tsx';
+import { MacroMenu } from './macro-menu.tsx';
 import { MessageList } from './message-list.tsx';
 import { PresenceBar } from './presence-bar.tsx';
 import { StateActions, StateBadge } from './state-actions.tsx';
@@ -154,6 +155,15 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
             {about && (
               <span className="chat-sub-text chat-sub-about" title={about}>
                 {c.visitorEmail ? `· ${about}` : about}
+              </span>
+            )}
+            {c.tags.length > 0 && (
+              <span className="chips chat-tags" data-testid="chat-tags">
+                {c.tags.map((tag) => (
+                  <span key={tag} className="chip chip-small">
+                    {tag}
+                  </span>
+                ))}
               </span>
             )}
           </p>
@@ -307,6 +317,7 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
       ) : live || joined ? (
         <Composer
           conversation={c}
+          tools={(focusInput) => <MacroMenu conversation={c} focusInput={focusInput} />}
           {...(mailOut
             ? {}
             : {

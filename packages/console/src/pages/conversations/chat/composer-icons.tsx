@@ -1,4 +1,4 @@
-/** The composer's own icons (paperclip, saved reply), drawn inline like the console's others. */
+/** The composer’s own icons (paperclip, saved reply, macro), drawn inline like the console's others. */
 
 export function PaperclipIcon() {
   return (
@@ -32,6 +32,25 @@ export function CannedIcon() {
       focusable="false"
     >
       <path d="M13 3 5 13.5h6L10 21l8-10.5h-6L13 3Z" />
+    </svg>
+  );
+}
+
+/** A magic wand: a macro, several actions at once. */
+export function MacroIcon() {
+  return (
+    <svg
+      className="icon"
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.8"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+      focusable="false"
+    >
+      <path d="m4 20 10.5-10.5M12.5 7.5l4 4M6.5 3.5v3M5 5h3M18.5 2.5v3M17 4h3M18.5 14.5v3M17 16h3" />
     </svg>
   );
 }

@@ -15,6 +15,7 @@ import {
   type DragEvent,
   type KeyboardEvent,
   lazy,
+  type ReactNode,
   Suspense,
   useEffect,
   useId,
@@ -53,8 +54,11 @@ export function Composer({
   onTemplates,
   whisper,
   noReplies,
+  tools,
 }: {
   conversation: Conversation;
+  /** More tools beside canned responses and files (the macros menu); given a way back to the text. */
+  tools?: (focusInput: () => void) => ReactNode;
   /** Notes only (WhatsApp's window is closed): this goes back to the template picker. */
   onTemplates?: () => void;
   /** A supervisor watching someone else's chat: notes only, to its agents; the visitor never sees them. */
@@ -357,6 +361,7 @@ export function Composer({
           >
             <PaperclipIcon />
           </button>
+          {tools?.(() => ref.current?.focus())}
           <input
             ref={fileInput}
             type="file"

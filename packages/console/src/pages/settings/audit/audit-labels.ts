@@ -49,6 +49,8 @@ export function targetLabel(type: string | null): string {
       return t('Article');
     case 'automation_rule':
       return t('Automation rule');
+    case 'macro':
+      return t('Macro');
     default:
       return capital(words(type));
   }
@@ -110,6 +112,14 @@ export function actionLabel(action: string): string {
       return t('Canned response deleted');
     case 'canned_response.updated':
       return t('Canned response updated');
+    case 'macro.created':
+      return t('Macro created');
+    case 'macro.deleted':
+      return t('Macro deleted');
+    case 'macro.updated':
+      return t('Macro updated');
+    case 'macro.run':
+      return t('Macro run');
     case 'channel.connected':
       return t('Channel connected');
     case 'channel.removed':
@@ -259,6 +269,9 @@ export const ACTION_CHOICES: Array<{ group: AuditGroup; actions: string[] }> = [
       'skill.updated',
       'campaign.created',
       'campaign.updated',
+      'macro.created',
+      'macro.updated',
+      'macro.run',
     ],
   },
   {

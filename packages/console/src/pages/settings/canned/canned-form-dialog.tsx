@@ -1,7 +1,6 @@
 /** Create or edit a canned response: its shortcut, title and text, with the variables it may use and a preview. */
-import { expandCannedText } from '@beckon/protocol/canned-text';
 import { SHORTCUT_PATTERN } from '@beckon/protocol/chat-limits';
-import { type FormEvent, useRef, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import {
   type CannedResponse,
   createCannedResponse,
@@ -12,7 +11,7 @@ import { Dialog, DialogFooter } from '../../../components/dialog.tsx';
 import { Field } from '../../../components/field.tsx';
 import { FormError } from '../../../components/form-error.tsx';
 import { useT } from '../../../i18n/language-context.tsx';
-import { useSession } from '../../../session/session-context.tsx';
+import { ReplyVariables, useVariableInsert } from './reply-variables.tsx';
 
 interface CannedFormDialogProps {
   item?: CannedResponse;
@@ -24,29 +23,16 @@ interface CannedFormDialogProps {
 const SHORTCUT = new RegExp(SHORTCUT_PATTERN);
 const MAX_TITLE = 80;
 const MAX_TEXT = 4000;
-const VARIABLES = ['{visitor.name}', '{visitor.email}', '{agent.name}', '{agent.firstName}'];
 
 export function CannedFormDialog({ item, onSaved, onClose }: CannedFormDialogProps) {
   const t = useT();
-  const { user } = useSession();
   const [shortcut, setShortcut] = useState(item?.shortcut ?? '');
   const [title, setTitle] = useState(item?.title ?? '');
   const [text, setText] = useState(item?.text ?? '');
   const [errors, setErrors] = useState<Record<string, string | null>>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const textRef = useRef<HTMLTextAreaElement>(null);
-
-  function insert(variable: string) {
-    const el = textRef.current;
-    const at = el?.selectionStart ?? text.length;
-    const end = el?.selectionEnd ?? at;
-    setText(text.slice(0, at) + variable + text.slice(end));
-    requestAnimationFrame(() => {
-      el?.focus();
-      el?.setSelectionRange(at + variable.length, at + variable.length);
-    });
-  }
+  const { ref: textRef, insert } = useVariableInsert(text, setText);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -82,11 +68,6 @@ export function CannedFormDialog({ item, onSaved, onClose }: CannedFormDialogPro
       setBusy(false);
     }
   }
-
-  const preview = expandCannedText(text.trim(), {
-    visitor: { name: 'Maria Gonzales', email: 'maria@example.com' },
-    agent: { name: user.name },
-  });
 
   return (
     <Dialog
@@ -144,22 +125,7 @@ export function CannedFormDialog({ item, onSaved, onClose }: CannedFormDialogPro
               />
             )}
           </Field>
-          <div className="variable-row">
-            <span className="field-label">{t('Insert a variable')}</span>
-            <span className="chips">
-              {VARIABLES.map((v) => (
-                <button key={v} type="button" className="chip chip-button mono" onClick={() => insert(v)}>
-                  {v}
-                </button>
-              ))}
-            </span>
-          </div>
-          {preview && (
-            <div className="canned-preview-box" data-testid="canned-preview">
-              <span className="field-label">{t('Preview (for a visitor named Maria Gonzales)')}</span>
-              <p className="canned-preview-text">{preview}</p>
-            </div>
-          )}
+          <ReplyVariables text={text} onInsert={insert} testId="canned-preview" />
           <FormError message={error} />
         </div>
         <DialogFooter>
