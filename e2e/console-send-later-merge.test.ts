@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { VisitorChatClient } from '@beckon/sdk/chat-client';
 import type { Browser } from 'playwright-core';
-import { startVisitor } from '../packages/server/test/helpers/chat-fixtures.ts';
+import { cookieFor, startVisitor } from '../packages/server/test/helpers/chat-fixtures.ts';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
 import { type ConsolePage, goOnline, signedInAs } from './helpers/workspace-fixtures.ts';
@@ -43,11 +43,32 @@ describe('send later and merging conversations in the console', { timeout: 180_0
     await chat.getByTestId('send-later-open').click();
     await chat.getByTestId('send-later-text').fill('As promised: your jacket ships today.');
     const offset = await page.evaluate(() => new Date().getTimezoneOffset());
-    await chat.getByTestId('send-later-at').fill(localInput(Date.now() + 8_000, offset));
+    await chat.getByTestId('send-later-at').fill(localInput(Date.now() + 15_000, offset));
     await page.screenshot({ path: `${SHOTS_DIR}send-later-form.png` });
     await chat.getByTestId('send-later-save').click();
     await chat.locator('[data-testid="scheduled-item"][data-status="queued"]').waitFor();
     await page.screenshot({ path: `${SHOTS_DIR}send-later-listed.png` });
+    // A colleague adds a note reminder to the same chat: the open list shows it at once.
+    const admin = await cookieFor(srv, 'admin@demo.beckon.local');
+    const added = await fetch(
+      `${srv.url}/api/v1/conversations/${visitor.conversation.id}/scheduled-messages`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+        body: JSON.stringify({
+          text: 'Check the jacket left the warehouse',
+          sendAt: new Date(Date.now() + 3600_000).toISOString(),
+          note: true,
+        }),
+      },
+    );
+    assert.equal(added.status, 201);
+    await chat
+      .getByTestId('scheduled-item')
+      .filter({ hasText: 'Check the jacket left the warehouse' })
+      .waitFor();
+    // Shown by the colleague's change itself, not by a reload when the reply went out: both still wait.
+    assert.equal(await chat.locator('[data-testid="scheduled-item"][data-status="queued"]').count(), 2);
     await page.getByRole('button', { name: 'Log out' }).click();
     // Signed out: the sign-in form is back, and no session of the author is left.
     await page.locator('input[type="password"]').waitFor();

@@ -320,6 +320,8 @@ export const AgentViewersFrame = frame('viewers', {
   conversationId: Id,
   agents: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
 });
+/** A reply or note reminder of a conversation the console follows was scheduled, changed or cancelled (send later). */
+export const AgentScheduledChangedFrame = frame('scheduled_changed', { conversationId: Id });
 /** A colleague's internal note named this agent (`@Name`). */
 export const AgentMentionFrame = frame('mention', { mention: Mention });
 /**
@@ -362,6 +364,7 @@ export const AgentServerFrame = Type.Union([
   AgentSlaBreachFrame,
   AgentMentionFrame,
   AgentViewersFrame,
+  AgentScheduledChangedFrame,
   AgentSuggestionsFrame,
   AgentSuggestionStreamFrame,
   AgentSummaryFrame,

@@ -89,6 +89,40 @@ describe('who is looking at and typing in a conversation, across two nodes', asy
   );
 
   it(
+    'a reminder a colleague schedules on another node reaches the console that follows the chat, live',
+    skip ? { skip } : { timeout: 60_000 },
+    async () => {
+      const { store } = b.ctx;
+      const found = await store.users.findForLogin('admin@demo.beckon.local');
+      const s = await store.authSessions.create(found!.user.id, found!.accountId, 3600_000);
+      const headers = {
+        'content-type': 'application/json',
+        cookie: `beckon_session=${s.token}`,
+        'x-csrf-token': s.csrfToken,
+      };
+      const base = `${b.url}/api/v1/conversations/${id}/scheduled-messages`;
+      const told = () => sales.next('scheduled_changed', (f) => f.conversationId === id, 10_000);
+      const added = told();
+      const r = await fetch(base, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          text: 'call them back',
+          sendAt: new Date(Date.now() + 3600_000).toISOString(),
+          note: true,
+        }),
+      });
+      assert.equal(r.status, 201, await r.clone().text());
+      await added;
+      const { id: messageId } = (await r.json()) as { id: string };
+      const cancelled = told();
+      const d = await fetch(`${base}/${messageId}`, { method: 'DELETE', headers });
+      assert.equal(d.status, 204);
+      await cancelled;
+    },
+  );
+
+  it(
     'refuses to mark a conversation the console does not follow',
     skip ? { skip } : { timeout: 60_000 },
     async () => {

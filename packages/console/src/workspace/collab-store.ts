@@ -23,6 +23,8 @@ export interface CollabState {
   typers: Record<string, Typer[]>;
   /** My unread mentions; null until read from the server. */
   unreadMentions: number | null;
+  /** How often each conversation's scheduled messages changed while shown (send later reads them again). */
+  scheduled: Record<string, number>;
 }
 
 /** A colleague's "typing" is forgotten after this long without a refresh (they refresh every few seconds). */
@@ -31,7 +33,7 @@ export const COLLEAGUE_TYPING_TTL_MS = 8000;
 type Frame<T extends AgentServerFrame['type']> = Extract<AgentServerFrame, { type: T }>;
 
 export class CollabStore {
-  private state: CollabState = { viewers: {}, typers: {}, unreadMentions: null };
+  private state: CollabState = { viewers: {}, typers: {}, unreadMentions: null, scheduled: {} };
   private readonly listeners = new Set<() => void>();
   private readonly mentionListeners = new Set<(m: Mention) => void>();
   private viewing: string | null = null;
@@ -60,7 +62,15 @@ export class CollabStore {
     for (const l of this.listeners) l();
   }
 
-  onFrame(f: Frame<'viewers'> | Frame<'typing'> | Frame<'mention'>, now = Date.now()): void {
+  onFrame(
+    f: Frame<'viewers'> | Frame<'typing'> | Frame<'mention'> | Frame<'scheduled_changed'>,
+    now = Date.now(),
+  ): void {
+    if (f.type === 'scheduled_changed') {
+      const n = (this.state.scheduled[f.conversationId] ?? 0) + 1;
+      this.set({ ...this.state, scheduled: { ...this.state.scheduled, [f.conversationId]: n } });
+      return;
+    }
     if (f.type === 'viewers') {
       this.set({ ...this.state, viewers: { ...this.state.viewers, [f.conversationId]: f.agents } });
       return;

@@ -344,16 +344,18 @@ export function applyFrame(s: WorkspaceState, f: AgentServerFrame, now: number):
       );
       return putChat(s, { ...chat, pending });
     }
+    case 'suggestions':
+    case 'suggestion_stream':
+    case 'summary':
+      return withAssist(s, f);
     case 'done':
     case 'viewers':
     case 'mention':
     case 'pong':
     // SLA breaches become notices in sla-alerts.ts, which also catches up on those a reconnect missed.
-    case 'suggestions':
-    case 'suggestion_stream':
-    case 'summary':
-      return withAssist(s, f);
     case 'sla_breach':
+    // The send-later list reads itself again (collab-store.ts).
+    case 'scheduled_changed':
     // Calls keep their own state (`call-state.ts`).
     case 'call':
     case 'call_signal':

@@ -195,7 +195,7 @@ export class WorkspaceStore {
       this.calls.onFrame(f);
       return;
     }
-    if (f.type === 'viewers' || f.type === 'mention') {
+    if (f.type === 'viewers' || f.type === 'mention' || f.type === 'scheduled_changed') {
       this.collab.onFrame(f);
       return;
     }

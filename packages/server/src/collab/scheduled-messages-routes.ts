@@ -39,6 +39,9 @@ export function scheduledMessagesRoutes(app: App, ctx: AppContext, chat: ChatMod
   const { store } = ctx;
   const staff = { onRequest: requireRole(store, ['owner', 'admin', 'agent']) };
   const base = '/api/v1/conversations/:id/scheduled-messages';
+  /** The consoles that show the conversation, on any node, read its list again. */
+  const changed = (conversationId: string) =>
+    chat.events.toConversation(conversationId, { t: 'scheduled.changed' });
   const mayChange = async (c: StaffCaller, conversationId: string, id: string) => {
     await chat.agents.visible(c, conversationId);
     const row = await store.scheduledMessages.row(c.accountId, conversationId, id);
@@ -85,6 +88,7 @@ export function scheduledMessagesRoutes(app: App, ctx: AppContext, chat: ChatMod
         },
         now,
       );
+      changed(conv.id);
       return reply.code(201).send(created);
     },
   );
@@ -129,13 +133,15 @@ export function scheduledMessagesRoutes(app: App, ctx: AppContext, chat: ChatMod
       const text = req.body.text === undefined ? undefined : cleanText(req.body.text);
       if (text !== undefined && text.length === 0) throw badRequest('the text is empty', 'empty_text');
       await mayChange(c, id, messageId);
-      return store.scheduledMessages.update(
+      const updated = await store.scheduledMessages.update(
         c.accountId,
         id,
         messageId,
         { text, sendAt, cancelOnReply: req.body.cancelOnReply },
         now,
       );
+      changed(id);
+      return updated;
     },
   );
 
@@ -156,6 +162,7 @@ export function scheduledMessagesRoutes(app: App, ctx: AppContext, chat: ChatMod
       const { id, messageId } = req.params;
       await mayChange(c, id, messageId);
       await store.scheduledMessages.cancel(c.accountId, id, messageId, null);
+      changed(id);
       return reply.code(204).send(null);
     },
   );

@@ -490,6 +490,9 @@ export class AgentConnection implements QueueListener, SessionBound {
           ...(e.note ? { note: true } : {}),
         });
         return;
+      case 'scheduled.changed':
+        sendFrame(this.ws, { type: 'scheduled_changed', conversationId });
+        return;
       case 'viewers.changed':
         void this.sendViewers(conversationId).catch((err) =>
           this.deps.log.debug({ err }, 'viewers not read'),

@@ -21,6 +21,8 @@ export type ConversationEvent =
     }
   /** Someone started or stopped looking at the conversation (`ConversationViewers`). */
   | { t: 'viewers.changed' }
+  /** Its scheduled replies or note reminders changed (send later): the consoles that show it read them again. */
+  | { t: 'scheduled.changed' }
   | { t: 'read'; by: 'visitor' | 'agent'; seq: number; origin?: string }
   /** An agent's line on another channel than web chat moved on its way (sent, delivered, read, failed). */
   | { t: 'message.delivery'; seq: number; status: DeliveryStatus; reason: string | null }

@@ -14,6 +14,7 @@ import {
 import { errorMessage } from '../../../../api/http.ts';
 import { currentLocale } from '../../../../i18n/i18n.ts';
 import { useT } from '../../../../i18n/language-context.tsx';
+import { useCollab } from '../../../../workspace/use-collab.ts';
 
 /** A `datetime-local` value (local time, to the minute) for a moment. */
 const localInput = (ms: number) => {
@@ -37,9 +38,11 @@ export function SendLater({ conversation, lastSeq }: { conversation: Conversatio
   const reload = useCallback(() => {
     listScheduled(id).then(setItems, () => undefined);
   }, [id]);
-  // A new line may be one of these being sent, or the customer's reply that cancelled one.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: lastSeq is the trigger.
-  useEffect(() => reload(), [reload, lastSeq]);
+  // A new line may be one of these being sent, or the customer's reply that cancelled one; a
+  // colleague's change to the list comes as a frame (`scheduled_changed`).
+  const changes = useCollab((s) => s.scheduled[id] ?? 0, 0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: lastSeq and changes are the triggers.
+  useEffect(() => reload(), [reload, lastSeq, changes]);
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
