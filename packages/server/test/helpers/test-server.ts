@@ -1,11 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../src/config.ts';
 import { type DemoSeedResult, seedDemo } from '../../src/demo/seed.ts';
 import { type BeckonNode, createNode, type NodeOptions } from '../../src/node.ts';
+import { sqliteFile } from '../../src/store/data-dir.ts';
 import { dropSchema, newSchemaName, TEST_PG_URL } from './postgres.ts';
+import { migratedPgSchema, migratedSqliteFile } from './schema-template.ts';
 
 export interface TestServer {
   url: string;
@@ -59,6 +61,12 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   config.databaseUrl = usePg ? TEST_PG_URL : undefined;
   config.prettyLogs = false;
   const logger = opts.logs ? pino({ level: 'trace' }, opts.logs) : pino({ level: config.logLevel });
+  // A copy of the migrated schema: the node's migrate() then has nothing to do (schema-template.ts).
+  if (schema) await migratedPgSchema(TEST_PG_URL, schema);
+  else {
+    mkdirSync(dataDir, { recursive: true });
+    await migratedSqliteFile(sqliteFile(dataDir));
+  }
   const node = await createNode(config, {
     logger,
     pgSchema: schema,
