@@ -16,7 +16,7 @@ import {
   startGraphApi,
   waMessageDelivery,
 } from './helpers/graph-api-server.ts';
-import { dropSchema, newSchemaName, postgresSkipReason, TEST_PG_URL } from './helpers/postgres.ts';
+import { dropSchema, newSchemaName, postgresSkipReason } from './helpers/postgres.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
 import { broadcastTestEnv, startNodeOn as startNode } from './helpers/store-node.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
@@ -635,6 +635,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         'GET /api/v1/broadcasts',
         'GET /api/v1/broadcasts/{id}',
         'GET /api/v1/broadcasts/{id}/recipients',
+        'PATCH /api/v1/broadcasts/{id}',
         'POST /api/v1/broadcasts',
         'POST /api/v1/broadcasts/{id}/cancel',
       ]);

@@ -281,6 +281,12 @@ export const EXACT: Readonly<Record<string, Say>> = {
   'segment not found': () => t('Segment not found.'),
   'the broadcast was sent already': () => t('The broadcast was sent already.'),
   'the broadcast was cancelled already': () => t('The broadcast was cancelled already.'),
+  'the broadcast was sent, so it can no longer be changed': () =>
+    t('The broadcast was sent, so it can no longer be changed.'),
+  'the broadcast was cancelled, so it can no longer be changed': () =>
+    t('The broadcast was cancelled, so it can no longer be changed.'),
+  'the broadcast has started sending, so it can no longer be changed': () =>
+    t('The broadcast has started sending, so it can no longer be changed.'),
 };
 
 /** Messages with values: `{}` stands for each value. */

@@ -92,6 +92,24 @@ const toRecord = (r: Selectable<BroadcastsTable>): BroadcastRecord => ({
   createdAt: Number(r.created_at),
 });
 
+/** Thrown inside a change's transaction to roll it back: a node has claimed the broadcast's job. */
+const CLAIMED = new Error('the broadcast job was claimed');
+
+/** The columns a caller writes, on creation and on a change. */
+const columnsOf = (input: NewBroadcast) => ({
+  name: input.name,
+  segment_id: input.segmentId,
+  filter: JSON.stringify(input.filter),
+  channels: JSON.stringify(input.channels),
+  content: JSON.stringify(input.content),
+  skill_id: input.skillId,
+  holdout_percent: input.holdoutPercent,
+  local_time: input.localTime ? 1 : 0,
+  attribution_window_days: input.attributionWindowDays,
+  status: input.status,
+  scheduled_at: input.scheduledAt,
+});
+
 /** The funnel's steps of a queued message, in all and per channel. */
 const STEPS = ['queued', 'sent', 'delivered', 'read', 'failed', 'clicked', 'replied'] as const;
 
@@ -112,17 +130,7 @@ export class BroadcastsRepo {
     const row: Selectable<BroadcastsTable> = {
       id: newTimeId('bc', now),
       account_id: accountId,
-      name: input.name,
-      segment_id: input.segmentId,
-      filter: JSON.stringify(input.filter),
-      channels: JSON.stringify(input.channels),
-      content: JSON.stringify(input.content),
-      skill_id: input.skillId,
-      holdout_percent: input.holdoutPercent,
-      local_time: input.localTime ? 1 : 0,
-      attribution_window_days: input.attributionWindowDays,
-      status: input.status,
-      scheduled_at: input.scheduledAt,
+      ...columnsOf(input),
       started_at: null,
       finished_at: null,
       created_at: now,
@@ -133,6 +141,60 @@ export class BroadcastsRepo {
       if (input.status === 'scheduled') await this.queueJob(trx, row.id, row.account_id, input.startAt, now);
     });
     return toRecord(row);
+  }
+
+  /**
+   * Saves a change to a broadcast that was `expected` (draft or scheduled) and has not started:
+   * a scheduled one's job moves to its new time, a draft's is dropped, a newly scheduled one gets
+   * one. Undefined when the broadcast is no longer as expected, or its sender has claimed it
+   * (nothing is changed then).
+   */
+  async update(
+    accountId: string,
+    id: string,
+    expected: 'draft' | 'scheduled',
+    input: NewBroadcast,
+    now = Date.now(),
+  ): Promise<BroadcastRecord | undefined> {
+    const changed = await this.db
+      .transaction()
+      .execute(async (trx) => {
+        const r = await trx
+          .updateTable('broadcasts')
+          .set({ ...columnsOf(input), updated_at: now })
+          .where('account_id', '=', accountId)
+          .where('id', '=', id)
+          .where('status', '=', expected)
+          .where('started_at', 'is', null)
+          .executeTakeFirst();
+        if (Number(r.numUpdatedRows) === 0) return false;
+        if (expected === 'draft') {
+          if (input.status === 'scheduled') await this.queueJob(trx, id, accountId, input.startAt, now);
+          return true;
+        }
+        // Only a job no node has claimed is moved or dropped; a claimed one is starting its send.
+        const job =
+          input.status === 'scheduled'
+            ? await trx
+                .updateTable('broadcast_jobs')
+                .set({ next_attempt_at: input.startAt, updated_at: now })
+                .where('id', '=', id)
+                .where('status', '=', 'queued')
+                .executeTakeFirst()
+            : await trx
+                .deleteFrom('broadcast_jobs')
+                .where('id', '=', id)
+                .where('status', '=', 'queued')
+                .executeTakeFirst();
+        const n = 'numUpdatedRows' in job ? job.numUpdatedRows : job.numDeletedRows;
+        if (Number(n) > 0) return true;
+        throw CLAIMED;
+      })
+      .catch((e: unknown) => {
+        if (e === CLAIMED) return false;
+        throw e;
+      });
+    return changed ? this.get(accountId, id) : undefined;
   }
 
   private async queueJob(
