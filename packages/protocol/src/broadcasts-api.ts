@@ -215,6 +215,16 @@ export const BroadcastLift = Type.Object({
   significant: Type.Boolean(),
   enoughData: Type.Boolean(),
   verdict: LiftVerdict,
+  /**
+   * Revenue per contact, send arm minus holdout: Welch's t interval over each contact's revenue in
+   * the window, zeros counted. Null estimate and interval while an arm is empty; null interval
+   * while an arm has fewer than two contacts.
+   */
+  revenue: Type.Object({
+    difference: Estimate,
+    pValue: Nullable(Type.Number()),
+    significant: Type.Boolean(),
+  }),
 });
 export type BroadcastLift = Static<typeof BroadcastLift>;
 

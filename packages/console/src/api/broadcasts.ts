@@ -44,6 +44,8 @@ export interface BroadcastLift {
   significant: boolean;
   enoughData: boolean;
   verdict: 'not_enough_data' | 'treatment_better' | 'control_better' | 'no_significant_difference';
+  /** Revenue per contact, send minus holdout, with Welch's interval over each contact's revenue. */
+  revenue: { difference: LiftEstimate; pValue: number | null; significant: boolean };
 }
 
 /** The funnel, with the clicks and replies measurement adds (absent until the server sends them). */

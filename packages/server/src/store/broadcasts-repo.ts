@@ -58,6 +58,8 @@ export interface ArmCounts {
   converted: number;
   conversions: number;
   revenue: number;
+  /** Each contact's revenue in the window, squared and added up: with `revenue`, its variance. */
+  revenueSquares: number;
 }
 
 export type NewRecipient = Omit<BroadcastRecipientsTable, 'conversation_id' | 'outbox_id' | 'clicked_at'>;
@@ -588,13 +590,22 @@ export class BroadcastsRepo {
   /**
    * Each arm's contacts and what they did within `windowMs` of being reached: a conversion counts
    * when it is the contact's (a visitor tied to them, or an order a server named them in) and falls
-   * in [reached, reached + window). Counted in the database; each conversion (an order, once) once.
+   * in [reached, reached + window). Counted in the database; each conversion (an order, once) once; with each contact's revenue squared and added
+   * up for the revenue interval.
    */
-  async armCounts(broadcastId: string, windowMs: number): Promise<Record<'send' | 'holdout', ArmCounts>> {
-    const out = {
-      send: { contacts: 0, converted: 0, conversions: 0, revenue: 0 },
-      holdout: { contacts: 0, converted: 0, conversions: 0, revenue: 0 },
-    };
+  async armCounts(
+    accountId: string,
+    broadcastId: string,
+    windowMs: number,
+  ): Promise<Record<'send' | 'holdout', ArmCounts>> {
+    const zero = (): ArmCounts => ({
+      contacts: 0,
+      converted: 0,
+      conversions: 0,
+      revenue: 0,
+      revenueSquares: 0,
+    });
+    const out = { send: zero(), holdout: zero() };
     const sizes = await this.db
       .selectFrom('broadcast_recipients')
       .select((eb) => ['arm', eb.fn.countAll().as('n')])
@@ -608,6 +619,7 @@ export class BroadcastsRepo {
       converted: unknown;
       conversions: unknown;
       revenue: unknown;
+      squares: unknown;
     }>`
       with matched as (
         select r.arm, r.contact_id, c.id as conversion_id, c.revenue
@@ -621,15 +633,22 @@ export class BroadcastsRepo {
         join conversions c on c.contact_id = r.contact_id
         where r.broadcast_id = ${broadcastId} and ${inWindow}
       ),
-      orders as (select distinct arm, conversion_id, revenue from matched)
-      select p.arm, p.converted, o.conversions, o.revenue
+      orders as (
+        select arm, conversion_id, revenue, min(contact_id) as contact_id
+        from matched group by arm, conversion_id, revenue
+      ),
+      per_contact as (select arm, contact_id, sum(revenue) as v from orders group by arm, contact_id)
+      select p.arm, p.converted, o.conversions, o.revenue, q.squares
       from (select arm, count(distinct contact_id) as converted from matched group by arm) p
       join (select arm, count(*) as conversions, coalesce(sum(revenue), 0) as revenue from orders group by arm) o
-        on o.arm = p.arm`.execute(this.db);
+        on o.arm = p.arm
+      join (select arm, coalesce(sum(v * v), 0) as squares from per_contact group by arm) q
+        on q.arm = p.arm`.execute(this.db);
     for (const r of rows.rows) {
       out[r.arm].converted = Number(r.converted);
       out[r.arm].conversions = Number(r.conversions);
       out[r.arm].revenue = Number(r.revenue);
+      out[r.arm].revenueSquares = Number(r.squares);
     }
     return out;
   }
