@@ -94,6 +94,9 @@ const toRecord = (r: Selectable<BroadcastsTable>): BroadcastRecord => ({
   createdAt: Number(r.created_at),
 });
 
+/** How many merges one after another a recipient's conversions are followed through. */
+const MERGE_DEPTH = 8;
+
 /** Thrown inside a change's transaction to roll it back: a node has claimed the broadcast's job. */
 const CLAIMED = new Error('the broadcast job was claimed');
 
@@ -589,8 +592,9 @@ export class BroadcastsRepo {
 
   /**
    * Each arm's contacts and what they did within `windowMs` of being reached: a conversion counts
-   * when it is the contact's (a visitor tied to them, or an order a server named them in) and falls
-   * in [reached, reached + window). Counted in the database; each conversion (an order, once) once; with each contact's revenue squared and added
+   * when it is the contact's (a visitor tied to them, or an order a server named them in, or the
+   * same of a contact merged with them) and falls in [reached, reached + window). Counted in the
+   * database; each conversion (an order, once) once; with each contact's revenue squared and added
    * up for the revenue interval.
    */
   async armCounts(
@@ -614,6 +618,9 @@ export class BroadcastsRepo {
       .execute();
     for (const r of sizes) out[r.arm].contacts = Number(r.n);
     const inWindow = sql`c.account_id = r.account_id and c.ts >= r.created_at and c.ts < r.created_at + ${windowMs}`;
+    // A recipient is a person: every contact merged with theirs, whichever was kept, either way
+    // round and however long the chain (`up` climbs to the contact that kept them, `family` comes
+    // down to all merged into it). Their visitors and the orders that named them count.
     const rows = await sql<{
       arm: 'send' | 'holdout';
       converted: unknown;
@@ -621,17 +628,34 @@ export class BroadcastsRepo {
       revenue: unknown;
       squares: unknown;
     }>`
-      with matched as (
+      with recursive up (contact_id, cur, hops) as (
+        select r.contact_id, r.contact_id, 0 from broadcast_recipients r where r.broadcast_id = ${broadcastId}
+        union all
+        select up.contact_id, c.merged_into, up.hops + 1
+        from up join contacts c on c.id = up.cur
+        where c.merged_into is not null and up.hops < ${MERGE_DEPTH}
+      ),
+      family (contact_id, member, hops) as (
+        select up.contact_id, up.cur, 0 from up
+        where not exists (select 1 from contacts c where c.id = up.cur and c.merged_into is not null)
+        union all
+        select f.contact_id, c.id, f.hops + 1
+        from family f join contacts c on c.account_id = ${accountId} and c.merged_into = f.member
+        where f.hops < ${MERGE_DEPTH}
+      ),
+      matched as (
         select r.arm, r.contact_id, c.id as conversion_id, c.revenue
-        from broadcast_recipients r
-        join contact_visitors cv on cv.contact_id = r.contact_id
+        from family f
+        join broadcast_recipients r on r.broadcast_id = ${broadcastId} and r.contact_id = f.contact_id
+        join contact_visitors cv on cv.contact_id = f.member
         join conversions c on c.site_id = cv.site_id and c.visitor_id = cv.visitor_id
-        where r.broadcast_id = ${broadcastId} and ${inWindow}
+        where ${inWindow}
         union
         select r.arm, r.contact_id, c.id as conversion_id, c.revenue
-        from broadcast_recipients r
-        join conversions c on c.contact_id = r.contact_id
-        where r.broadcast_id = ${broadcastId} and ${inWindow}
+        from family f
+        join broadcast_recipients r on r.broadcast_id = ${broadcastId} and r.contact_id = f.contact_id
+        join conversions c on c.contact_id = f.member
+        where ${inWindow}
       ),
       orders as (
         select arm, conversion_id, revenue, min(contact_id) as contact_id
