@@ -431,6 +431,7 @@ describe('broadcasts in the console', { timeout: 180_000 }, () => {
     assert.equal(await page.getByLabel('Segment').inputValue(), segmentId);
     await mailBox.getByLabel('Subject').fill('Summer is here, {{name|you}}');
     await page.getByLabel('Holdout', { exact: true }).fill('20');
+    await page.getByRole('heading', { name: 'Edit Summer preview', level: 1 }).scrollIntoViewIfNeeded();
     await shoot(page, 'broadcasts-edit', 1700);
     await page.getByTestId('broadcast-save-draft').click();
     await page.getByTestId('broadcast-notice').getByText('Saved “Summer preview” as a draft.').waitFor();
