@@ -617,10 +617,14 @@ export class BroadcastsRepo {
       .groupBy('arm')
       .execute();
     for (const r of sizes) out[r.arm].contacts = Number(r.n);
-    const inWindow = sql`c.account_id = r.account_id and c.ts >= r.created_at and c.ts < r.created_at + ${windowMs}`;
+    // A site, a visitor and a contact are one account's: an account test here would only let SQLite
+    // read the account's conversions by time for each recipient instead of theirs by visitor or contact.
+    const inWindow = sql`c.ts >= r.created_at and c.ts < r.created_at + ${windowMs}`;
     // A recipient is a person: every contact merged with theirs, whichever was kept, either way
     // round and however long the chain (`up` climbs to the contact that kept them, `family` comes
     // down to all merged into it). Their visitors and the orders that named them count.
+    // `cross join` keeps SQLite to the order written: from each recipient through indexes, never
+    // from all of the account's contacts or conversions to the recipients (PostgreSQL plans freely).
     const rows = await sql<{
       arm: 'send' | 'holdout';
       converted: unknown;
@@ -640,22 +644,25 @@ export class BroadcastsRepo {
         where not exists (select 1 from contacts c where c.id = up.cur and c.merged_into is not null)
         union all
         select f.contact_id, c.id, f.hops + 1
-        from family f join contacts c on c.account_id = ${accountId} and c.merged_into = f.member
-        where f.hops < ${MERGE_DEPTH}
+        from family f cross join contacts c
+        where c.account_id = ${accountId} and c.merged_into = f.member and f.hops < ${MERGE_DEPTH}
       ),
       matched as (
         select r.arm, r.contact_id, c.id as conversion_id, c.revenue
         from family f
-        join broadcast_recipients r on r.broadcast_id = ${broadcastId} and r.contact_id = f.contact_id
-        join contact_visitors cv on cv.contact_id = f.member
-        join conversions c on c.site_id = cv.site_id and c.visitor_id = cv.visitor_id
-        where ${inWindow}
+        cross join broadcast_recipients r
+        cross join contact_visitors cv
+        cross join conversions c
+        where r.broadcast_id = ${broadcastId} and r.contact_id = f.contact_id
+          and cv.contact_id = f.member
+          and c.site_id = cv.site_id and c.visitor_id = cv.visitor_id and ${inWindow}
         union
         select r.arm, r.contact_id, c.id as conversion_id, c.revenue
         from family f
-        join broadcast_recipients r on r.broadcast_id = ${broadcastId} and r.contact_id = f.contact_id
-        join conversions c on c.contact_id = f.member
-        where ${inWindow}
+        cross join broadcast_recipients r
+        cross join conversions c
+        where r.broadcast_id = ${broadcastId} and r.contact_id = f.contact_id
+          and c.contact_id = f.member and ${inWindow}
       ),
       orders as (
         select arm, conversion_id, revenue, min(contact_id) as contact_id
