@@ -420,6 +420,29 @@ describe('broadcasts in the console', { timeout: 180_000 }, () => {
       'Sent',
     ]);
     await shoot(page, 'broadcasts-list', 900);
+
+    // The draft opens in the editor as it was saved, and a change is saved to it.
+    await page.getByRole('link', { name: 'Summer preview' }).click();
+    await page.getByTestId('broadcast-draft-note').waitFor();
+    await page.getByTestId('broadcast-edit').click();
+    await page.getByRole('heading', { name: 'Edit Summer preview', level: 1 }).waitFor();
+    const mailBox = page.getByTestId('content-email');
+    assert.equal(await mailBox.getByLabel('Subject').inputValue(), 'Summer for {{name|you}}');
+    assert.equal(await page.getByLabel('Segment').inputValue(), segmentId);
+    await mailBox.getByLabel('Subject').fill('Summer is here, {{name|you}}');
+    await page.getByLabel('Holdout', { exact: true }).fill('20');
+    await page.getByRole('heading', { name: 'Edit Summer preview', level: 1 }).scrollIntoViewIfNeeded();
+    await shoot(page, 'broadcasts-edit', 1700);
+    await page.getByTestId('broadcast-save-draft').click();
+    await page.getByTestId('broadcast-notice').getByText('Saved “Summer preview” as a draft.').waitFor();
+    const changed = (await api('GET', `/api/v1/broadcasts/${draft.body.id}`)).body;
+    assert.equal(changed.content.email.subject, 'Summer is here, {{name|you}}');
+    assert.equal(changed.holdoutPercent, 20);
+    assert.equal(changed.status, 'draft');
+    // A cancelled broadcast has nothing to edit.
+    await page.goto(`${sms.srv.url}/console/broadcasts/${other.body.id}`);
+    await page.getByTestId('broadcast-facts').waitFor();
+    assert.equal(await page.getByTestId('broadcast-edit').count(), 0);
     assert.deepEqual(errors, []);
     await context.close();
   });

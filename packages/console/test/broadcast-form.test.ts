@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { BroadcastView } from '../src/api/broadcasts.ts';
 import {
   broadcastInput,
+  broadcastPatch,
   emptyForm,
   fieldForPath,
   formErrors,
+  formOf,
 } from '../src/pages/broadcasts/broadcast-form.ts';
 import { routeOf } from '../src/pages/broadcasts/broadcast-reach.ts';
 import type { Contact } from '../src/pages/broadcasts/broadcast-sample.ts';
@@ -112,5 +115,40 @@ describe('the broadcast form', () => {
     assert.equal(fieldForPath('/content/sms'), 'sms.connectionId');
     assert.equal(fieldForPath('/sendAt'), 'sendAt');
     assert.equal(fieldForPath('/filter'), null);
+  });
+
+  it('opens a saved broadcast as it was saved, and saves it back unchanged', () => {
+    const now = new Date(2030, 0, 1, 9, 0);
+    const sendAt = new Date(2030, 0, 2, 10, 30).toISOString();
+    const body = {
+      name: 'Spring',
+      segmentId: 'seg_1',
+      channels: ['whatsapp' as const, 'sms' as const, 'email' as const],
+      content: {
+        whatsapp: {
+          connectionId: 'wa',
+          template: {
+            name: 'order_update',
+            language: 'en_US',
+            variables: { body: { '1': '{{name|there}}' } },
+          },
+        },
+        sms: { connectionId: 'tw', text: 'Hi {{name|there}}' },
+        email: { subject: 'S', text: 'T', html: '<p>T</p>' },
+      },
+      skillId: 'sk_1',
+      holdoutPercent: 25,
+      status: 'draft' as const,
+      sendAt,
+    };
+    const saved = { ...body, id: 'bc_1', startedAt: null } as unknown as BroadcastView;
+    const form = formOf(saved, now);
+    assert.equal(form.when, 'later');
+    assert.deepEqual(broadcastInput(form, 'draft'), body);
+    // A time that has passed opens as "now", and a change says so with sendAt: null.
+    const passed = formOf(saved, new Date(2031, 0, 1));
+    assert.equal(passed.when, 'now');
+    assert.equal(broadcastPatch(passed, 'scheduled').sendAt, null);
+    assert.equal(broadcastPatch(form, 'scheduled').sendAt, sendAt);
   });
 });

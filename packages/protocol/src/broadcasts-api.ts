@@ -63,42 +63,80 @@ export const BroadcastContent = Type.Object(
 );
 export type BroadcastContent = Static<typeof BroadcastContent>;
 
+const ChannelOrder = Type.Array(
+  Type.Union([
+    Type.Literal('whatsapp'),
+    Type.Literal('sms'),
+    Type.Literal('email'),
+    Type.Literal('app'),
+    Type.Literal('push'),
+  ]),
+  {
+    minItems: 1,
+    maxItems: BROADCAST_CHANNELS.length,
+    uniqueItems: true,
+  },
+);
+
+/** The fields of a broadcast a caller writes, without defaults (a change leaves out what it keeps). */
+const fields = {
+  name: Type.String({ minLength: 1, maxLength: 120 }),
+  segmentId: Type.String({ minLength: 1, maxLength: 64 }),
+  /** Each contact gets the first of these they can be reached on with consent. */
+  channels: ChannelOrder,
+  content: BroadcastContent,
+  /** The skill a reply's conversation joins; default: the channel's. */
+  skillId: Nullable(Type.String({ maxLength: 64 })),
+  /** Send at `sendAt`'s wall-clock time (in the account's zone) in each contact's own zone. */
+  localTime: Type.Boolean(),
+  /** The share of the segment kept out of the send and recorded, to measure against. */
+  holdoutPercent: Type.Integer({ minimum: 0, maximum: 50 }),
+  /** Days after a contact is reached in which their conversion counts for the broadcast (default 7, as campaigns'). */
+  attributionWindowDays: Type.Integer({ minimum: 1, maximum: 31 }),
+  /** `draft` keeps it unsent until it is changed; `scheduled` sends it at its time. */
+  status: Type.Union([Type.Literal('draft'), Type.Literal('scheduled')]),
+};
+
 export const BroadcastBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 120 }),
-    segmentId: Type.String({ minLength: 1, maxLength: 64 }),
-    /** Each contact gets the first of these they can be reached on with consent. */
-    channels: Type.Array(
-      Type.Union([
-        Type.Literal('whatsapp'),
-        Type.Literal('sms'),
-        Type.Literal('email'),
-        Type.Literal('app'),
-        Type.Literal('push'),
-      ]),
-      {
-        minItems: 1,
-        maxItems: BROADCAST_CHANNELS.length,
-        uniqueItems: true,
-      },
-    ),
-    content: BroadcastContent,
-    /** The skill a reply's conversation joins; default: the channel's. */
-    skillId: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
+    name: fields.name,
+    segmentId: fields.segmentId,
+    channels: fields.channels,
+    content: fields.content,
+    skillId: Type.Optional(fields.skillId),
     /** When it goes out; absent: now. */
     sendAt: Type.Optional(Iso),
-    /** Send at `sendAt`'s wall-clock time (in the account's zone) in each contact's own zone. */
-    localTime: Type.Optional(Type.Boolean()),
-    /** The share of the segment kept out of the send and recorded, to measure against. */
+    localTime: Type.Optional(fields.localTime),
     holdoutPercent: Type.Optional(Type.Integer({ minimum: 0, maximum: 50, default: 10 })),
-    /** Days after a contact is reached in which their conversion counts for the broadcast (default 7, as campaigns'). */
     attributionWindowDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 31, default: 7 })),
-    /** `draft` keeps it unsent until it is changed; default `scheduled`. */
-    status: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('scheduled')])),
+    /** Default `scheduled`. */
+    status: Type.Optional(fields.status),
   },
   closed,
 );
 export type BroadcastBody = Static<typeof BroadcastBody>;
+
+/**
+ * A change to a draft or a scheduled broadcast that has not started. Fields left out keep theirs;
+ * `content` replaces the whole content. `sendAt: null` sends it now; left out, it keeps its time
+ * (a time that has passed means now).
+ */
+export const BroadcastPatch = Type.Object(
+  {
+    name: Type.Optional(fields.name),
+    segmentId: Type.Optional(fields.segmentId),
+    channels: Type.Optional(fields.channels),
+    content: Type.Optional(fields.content),
+    skillId: Type.Optional(fields.skillId),
+    sendAt: Type.Optional(Nullable(Iso)),
+    localTime: Type.Optional(fields.localTime),
+    holdoutPercent: Type.Optional(fields.holdoutPercent),
+    attributionWindowDays: Type.Optional(fields.attributionWindowDays),
+    status: Type.Optional(fields.status),
+  },
+  { ...closed, minProperties: 1 },
+);
+export type BroadcastPatch = Static<typeof BroadcastPatch>;
 
 const Counts = {
   /** Every member of the segment the sender reached. */
@@ -177,6 +215,16 @@ export const BroadcastLift = Type.Object({
   significant: Type.Boolean(),
   enoughData: Type.Boolean(),
   verdict: LiftVerdict,
+  /**
+   * Revenue per contact, send arm minus holdout: Welch's t interval over each contact's revenue in
+   * the window, zeros counted. Null estimate and interval while an arm is empty; null interval
+   * while an arm has fewer than two contacts.
+   */
+  revenue: Type.Object({
+    difference: Estimate,
+    pValue: Nullable(Type.Number()),
+    significant: Type.Boolean(),
+  }),
 });
 export type BroadcastLift = Static<typeof BroadcastLift>;
 

@@ -35,6 +35,13 @@ export const ConversionInput = Type.Object(
     userId: Type.Optional(
       Type.String({ minLength: 1, maxLength: 128, description: "The site's own id of a signed-in user" }),
     ),
+    phone: Type.Optional(
+      Type.String({
+        minLength: 6,
+        maxLength: 32,
+        description: "The contact's phone number in E.164, e.g. +4915112345678",
+      }),
+    ),
     siteId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   },
   { additionalProperties: false },

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { compareRevenue } from '@beckon/core/stats/index';
 import fc from 'fast-check';
 import { inHoldout } from '../src/broadcasts/broadcast-sender.ts';
 import { broadcastSenderOf } from '../src/broadcasts/broadcasts-feature.ts';
@@ -16,9 +17,10 @@ import {
   startGraphApi,
   waMessageDelivery,
 } from './helpers/graph-api-server.ts';
-import { dropSchema, newSchemaName, postgresSkipReason, TEST_PG_URL } from './helpers/postgres.ts';
+import { dropSchema, newSchemaName, postgresSkipReason } from './helpers/postgres.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
 import { broadcastTestEnv, startNodeOn as startNode } from './helpers/store-node.ts';
+import { tagPurchase } from './helpers/tag-purchase.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 import { postSigned, smsFields, startTwilioApi, TWILIO } from './helpers/twilio-server.ts';
 
@@ -514,10 +516,13 @@ for (const kind of ['sqlite', 'postgres'] as const) {
               send: { contacts: 0, converted: 0, conversions: 0, revenue: 0 },
               holdout: { contacts: 0, converted: 0, conversions: 0, revenue: 0 },
             };
+            // Each contact's revenue in the window, zeros counted: what the revenue interval reads.
+            const perContact = { send: [] as number[], holdout: [] as number[] };
             for (const [i, p] of made.entries()) {
               const arm = inHoldout(id, p.id, 40) ? 'holdout' : 'send';
               want[arm].contacts++;
               let converted = false;
+              let spent = 0;
               for (const [k, c] of histories[i]!.entries()) {
                 sold = true;
                 const orderId = `${batch}-${i}-${k}`;
@@ -534,35 +539,24 @@ for (const kind of ['sqlite', 'postgres'] as const) {
                     assert.ok(res.status === 200 || res.status === 201, JSON.stringify(res.body));
                   }
                 } else {
-                  // The tag saw the contact's visitor buy.
-                  const visitorId = `v-${p.id}`;
-                  await store().contacts.linkVisitor(t.accountId, t.site.id, visitorId, p.id);
-                  await store().conversions.record(
-                    {
-                      id: `cnv_${orderId}`,
-                      account_id: t.accountId,
-                      site_id: t.site.id,
-                      visitor_id: visitorId,
-                      session_id: '',
-                      kind: 'purchase',
-                      goal_name: null,
-                      order_id: orderId,
-                      dedupe_key: `order:${orderId}`,
-                      revenue: c.value,
-                      currency: 'EUR',
-                      ts,
-                      recorded_at: Date.now(),
-                    },
-                    [],
-                  );
+                  await tagPurchase(store(), {
+                    accountId: t.accountId,
+                    siteId: t.site.id,
+                    contactId: p.id,
+                    orderId,
+                    value: c.value,
+                    ts,
+                  });
                 }
                 if (c.at >= 0 && c.at < WINDOW_DAYS * 24) {
                   converted = true;
                   want[arm].conversions++;
                   want[arm].revenue += c.value;
+                  spent += c.value;
                 }
               }
               if (converted) want[arm].converted++;
+              perContact[arm].push(spent);
             }
             const lift = (await t.api.get(`/api/v1/broadcasts/${id}`)).body.lift;
             assert.equal(lift.attributionWindowDays, WINDOW_DAYS);
@@ -590,6 +584,26 @@ for (const kind of ['sqlite', 'postgres'] as const) {
               );
             else assert.equal(lift.absoluteLift.estimate, null);
             assert.equal(lift.verdict, 'not_enough_data', 'a dozen contacts are too few for a verdict');
+            // The revenue interval, recomputed from each contact's revenue (Welch's t, zeros counted).
+            const revenue = lift.revenue.difference;
+            assert.equal(revenue.method, 'welch-t');
+            if (!want.send.contacts || !want.holdout.contacts) assert.equal(revenue.estimate, null);
+            else {
+              const r = compareRevenue(perContact.send, perContact.holdout, { bootstrapIterations: 0 });
+              const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+              assert.ok(close(revenue.estimate, r.difference.estimate), 'revenue difference');
+              assert.ok(
+                close(revenue.estimate, lift.send.revenuePerContact - lift.holdout.revenuePerContact),
+                'the difference of the arms’ revenue per contact',
+              );
+              if (r.difference.ci === null) assert.equal(revenue.ci, null);
+              else {
+                assert.ok(close(revenue.ci[0], r.difference.ci[0]), `low ${revenue.ci} ${r.difference.ci}`);
+                assert.ok(close(revenue.ci[1], r.difference.ci[1]), `high ${revenue.ci} ${r.difference.ci}`);
+              }
+              if (r.pValue === null) assert.equal(lift.revenue.pValue, null);
+              else assert.ok(Math.abs(lift.revenue.pValue - r.pValue) < 1e-9, 'revenue p-value');
+            }
           },
         ),
         { numRuns: 5 },
@@ -644,6 +658,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         'GET /api/v1/broadcasts',
         'GET /api/v1/broadcasts/{id}',
         'GET /api/v1/broadcasts/{id}/recipients',
+        'PATCH /api/v1/broadcasts/{id}',
         'POST /api/v1/broadcasts',
         'POST /api/v1/broadcasts/{id}/cancel',
       ]);

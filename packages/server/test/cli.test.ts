@@ -118,6 +118,18 @@ describe('beckon CLI', () => {
         body: JSON.stringify({ email: 'admin@demo.beckon.local', password }),
       });
       assert.equal(login.status, 200);
+      // Newsletter subscribers in a saved segment: someone for a broadcast to reach.
+      const cookie = login.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      const segments = await fetch(`http://127.0.0.1:${port}/api/v1/segments`, { headers: { cookie } });
+      const items = ((await segments.json()) as { items: { name: string; count: number }[] }).items;
+      assert.deepEqual(
+        items.filter((s) => s.name === 'Newsletter subscribers').map((s) => s.count),
+        [12],
+        JSON.stringify(items),
+      );
       const started = Date.now();
       first.child.kill('SIGTERM');
       assert.equal(await exitOf(first.child), 0);

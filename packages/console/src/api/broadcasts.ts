@@ -2,6 +2,7 @@ import type {
   BroadcastBody,
   BroadcastChannel,
   BroadcastContent,
+  BroadcastPatch,
   BroadcastRecipient,
   BroadcastFunnel as ServerFunnel,
   BroadcastView as ServerView,
@@ -9,7 +10,7 @@ import type {
 import { request } from './http.ts';
 import type { List } from './types.ts';
 
-export type { BroadcastBody, BroadcastChannel, BroadcastContent, BroadcastRecipient };
+export type { BroadcastBody, BroadcastChannel, BroadcastContent, BroadcastPatch, BroadcastRecipient };
 export type BroadcastStatus = ServerView['status'];
 
 /** An interval as the lift reports write it: `{ low, high }`, or the pair the campaign report sends. */
@@ -43,6 +44,8 @@ export interface BroadcastLift {
   significant: boolean;
   enoughData: boolean;
   verdict: 'not_enough_data' | 'treatment_better' | 'control_better' | 'no_significant_difference';
+  /** Revenue per contact, send minus holdout, with Welch's interval over each contact's revenue. */
+  revenue: { difference: LiftEstimate; pValue: number | null; significant: boolean };
 }
 
 /** The funnel, with the clicks and replies measurement adds (absent until the server sends them). */
@@ -66,6 +69,11 @@ export function getBroadcast(id: string): Promise<BroadcastView> {
 
 export function createBroadcast(input: BroadcastBody): Promise<BroadcastView> {
   return request('POST', '/api/v1/broadcasts', { body: input });
+}
+
+/** Changes a draft, or a scheduled broadcast that has not started; one that has is a 409. */
+export function updateBroadcast(id: string, input: BroadcastPatch): Promise<BroadcastView> {
+  return request('PATCH', path(id), { body: input });
 }
 
 /** Stops a broadcast that has not finished; a finished one answers 409. */

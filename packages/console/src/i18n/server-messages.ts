@@ -288,6 +288,12 @@ export const EXACT: Readonly<Record<string, Say>> = {
   'a macro sets a status or snoozes, not both': () => t('A macro sets a status or snoozes, not both.'),
   'a macro that resolves the conversation cannot also assign it': () =>
     t('A macro that resolves the conversation cannot also assign it.'),
+  'the broadcast was sent, so it can no longer be changed': () =>
+    t('The broadcast was sent, so it can no longer be changed.'),
+  'the broadcast was cancelled, so it can no longer be changed': () =>
+    t('The broadcast was cancelled, so it can no longer be changed.'),
+  'the broadcast has started sending, so it can no longer be changed': () =>
+    t('The broadcast has started sending, so it can no longer be changed.'),
 };
 
 /** Messages with values: `{}` stands for each value. */

@@ -49,7 +49,7 @@ export function conversionsRoutes(app: App, ctx: AppContext): void {
         security,
         summary: 'Record an order from your server',
         description:
-          "Deduplicated by orderId across the account: an order the tag saw too counts once, and says both saw it. Name the visit with `visitorId` (what `beckon('visitorId')` gave the page), or the contact with `email` or `userId`; an order with none of them, or an unknown one, is stored as unattributed.",
+          "Deduplicated by orderId across the account: an order the tag saw too counts once, and says both saw it. Name the visit with `visitorId` (what `beckon('visitorId')` gave the page), or the contact with `userId`, `email` or `phone` (E.164, as the SMS and WhatsApp channels keep numbers); an order with none of them, or an unknown one, is stored as unattributed.",
         body: ConversionInput,
         response: { ...replies(201, ConversionRecorded), 200: ConversionRecorded },
       },
@@ -68,6 +68,7 @@ export function conversionsRoutes(app: App, ctx: AppContext): void {
           visitorId: b.visitorId,
           email: b.email,
           userId: b.userId,
+          phone: b.phone,
           siteId: b.siteId,
         },
       );

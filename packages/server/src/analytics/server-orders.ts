@@ -1,8 +1,9 @@
 import type { ConversionSource } from '@beckon/protocol/conversions-api';
+import { sql } from 'kysely';
 import type { Bus } from '../bus/bus.ts';
 import { badRequest } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { normaliseEmail } from '../store/contacts-repo.ts';
+import { normaliseEmail, normalisePhone } from '../store/contacts-repo.ts';
 import type { StoredConversion } from '../store/conversions-repo.ts';
 import type { Store } from '../store/store.ts';
 import { DAY_MS } from './attribution-rules.ts';
@@ -24,6 +25,8 @@ export interface ServerOrder {
   visitorId?: string;
   email?: string;
   userId?: string;
+  /** The customer's phone number, matched as contacts keep numbers (E.164: `+` and digits). */
+  phone?: string;
   siteId?: string;
 }
 
@@ -59,7 +62,8 @@ interface OrderOrigin {
 
 /**
  * The visit the order came from (the visitor named, or the newest visitor of the contact named by
- * user id or e-mail), and that contact even when no visit of theirs is known.
+ * user id, e-mail or phone), and that contact even when no visit of theirs is known. A contact
+ * merged into another names the one that kept it.
  */
 async function findOrigin(store: Store, o: ServerOrder): Promise<OrderOrigin> {
   const db = store.db;
@@ -73,22 +77,26 @@ async function findOrigin(store: Store, o: ServerOrder): Promise<OrderOrigin> {
     const v = await q.orderBy('last_seen_at', 'desc').limit(1).executeTakeFirst();
     return v ? { visitor: { siteId: v.site_id, visitorId: v.id } } : {};
   }
-  // The site's own user id is the stronger identity; the e-mail comes next.
-  const keys: Array<['external_id' | 'email', string]> = [];
+  // The site's own user id is the stronger identity; the e-mail comes next, the phone last.
+  const keys: Array<['external_id' | 'email' | 'phone', string]> = [];
   if (o.userId) keys.push(['external_id', o.userId]);
   const email = o.email ? normaliseEmail(o.email) : null;
   if (email) keys.push(['email', email]);
+  // The SMS and WhatsApp channels keep a number this way, so an order's number finds their contact.
+  const phone = o.phone ? normalisePhone(o.phone) : null;
+  if (phone) keys.push(['phone', phone]);
   let named: string | undefined;
   for (const [column, value] of keys) {
-    const contact = await db
+    const row = await db
       .selectFrom('contacts')
       .select('id')
       .where('account_id', '=', o.accountId)
-      .where('merged_into', 'is', null)
       .where(column, '=', value)
+      .orderBy(sql`case when merged_into is null then 0 else 1 end`)
       .orderBy('last_seen_at', 'desc')
       .limit(1)
       .executeTakeFirst();
+    const contact = row && (await store.contacts.find(o.accountId, row.id));
     if (!contact) continue;
     named ??= contact.id;
     const visitors = await store.contacts.visitorsOf(o.accountId, contact.id);

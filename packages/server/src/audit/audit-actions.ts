@@ -88,6 +88,7 @@ export const AUDIT_ACTIONS: Record<string, AuditAction> = {
   'PATCH /api/v1/segments/:id': { action: 'segment.updated', target: 'segment' },
   'DELETE /api/v1/segments/:id': { action: 'segment.deleted', target: 'segment' },
   'POST /api/v1/broadcasts': { action: 'broadcast.created', target: 'broadcast' },
+  'PATCH /api/v1/broadcasts/:id': { action: 'broadcast.updated', target: 'broadcast' },
   'POST /api/v1/broadcasts/:id/cancel': { action: 'broadcast.cancelled', target: 'broadcast' },
   'PUT /api/v1/account/sending': { action: 'sending_settings.changed', target: 'account' },
   // a read with a body: counting a filter changes nothing, so a console user's preview is not recorded

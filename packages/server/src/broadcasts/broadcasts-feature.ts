@@ -2,11 +2,12 @@ import { ListOf } from '@beckon/protocol/api';
 import {
   BroadcastBody,
   type BroadcastBody as BroadcastInput,
+  BroadcastPatch,
+  type BroadcastPatch as BroadcastPatchInput,
   BroadcastRecipientsPage,
   BroadcastRecipientsQuery,
   BroadcastView,
 } from '@beckon/protocol/broadcasts-api';
-import { CAMPAIGN_DEFAULTS } from '@beckon/protocol/campaign';
 import {
   SendingSettings,
   SendingSettingsBody,
@@ -21,12 +22,11 @@ import type { Store } from '../store/store.ts';
 import { linkNotValid } from '../web/html-page.ts';
 import { IdParams, replies, security } from '../web/responses.ts';
 import type { App } from '../web/types.ts';
-import { checkBroadcast } from './broadcast-content.ts';
+import { changedBody, editable, notEditable, preparedBroadcast } from './broadcast-edit.ts';
 import { broadcastLift } from './broadcast-lift.ts';
 import { LINK_PATH, tokenHash } from './broadcast-links.ts';
 import { BroadcastSender } from './broadcast-sender.ts';
-import { earliestLocalTime } from './send-clock.ts';
-import { changeSendingSettings, guardrailsOf, sendingSettingsView } from './sending-settings.ts';
+import { changeSendingSettings, sendingSettingsView } from './sending-settings.ts';
 
 const senders = new WeakMap<AppContext, BroadcastSender>();
 
@@ -87,33 +87,10 @@ export function broadcastsFeature(app: App, ctx: AppContext): void {
     },
     async (req, reply) => {
       const { accountId } = authOf(req);
-      const body = req.body as BroadcastInput;
       const now = Date.now();
-      const { filter, scheduledAt } = await checkBroadcast(store, accountId, body, now);
-      const localTime = body.localTime ?? false;
-      // A local-time send starts when the first zone (UTC+14) reaches its wall-clock time.
-      const startAt = localTime
-        ? Math.max(now, earliestLocalTime(scheduledAt, (await guardrailsOf(store, accountId)).timeZone))
-        : scheduledAt;
-      const created = await store.broadcasts.create(
-        accountId,
-        {
-          name: body.name,
-          segmentId: body.segmentId,
-          filter,
-          channels: body.channels,
-          content: body.content,
-          skillId: body.skillId ?? null,
-          holdoutPercent: body.holdoutPercent ?? 10,
-          localTime,
-          attributionWindowDays: body.attributionWindowDays ?? CAMPAIGN_DEFAULTS.attributionWindowDays,
-          status: body.status ?? 'scheduled',
-          scheduledAt,
-          startAt,
-        },
-        now,
-      );
-      if (startAt <= now) senders.get(ctx)?.wake();
+      const input = await preparedBroadcast(store, accountId, req.body as BroadcastInput, now);
+      const created = await store.broadcasts.create(accountId, input, now);
+      if (input.status === 'scheduled' && input.startAt <= now) senders.get(ctx)?.wake();
       return reply.code(201).send(await viewOf(store, created));
     },
   );
@@ -152,6 +129,49 @@ export function broadcastsFeature(app: App, ctx: AppContext): void {
       },
     },
     async (req) => viewOf(store, await store.broadcasts.get(authOf(req).accountId, req.params.id)),
+  );
+
+  app.patch(
+    '/api/v1/broadcasts/:id',
+    {
+      ...admins,
+      schema: {
+        tags,
+        security,
+        summary: 'Change a draft, or a scheduled broadcast that has not started',
+        description:
+          'Fields left out keep theirs; `content` replaces the whole content. `sendAt: null` sends it now; left out, it keeps its time (a time that has passed means now). `status: "scheduled"` sends a draft at its time, `"draft"` holds a scheduled one back. The result is checked as a new broadcast is (400 `invalid_broadcast`). One that started sending, was sent or was cancelled is a 409.',
+        params: IdParams,
+        body: BroadcastPatch,
+        response: replies(200, BroadcastView),
+      },
+    },
+    async (req) => {
+      const { accountId } = authOf(req);
+      const b = await store.broadcasts.get(accountId, req.params.id);
+      if (!editable(b)) throw notEditable(b.status);
+      const now = Date.now();
+      const input = await preparedBroadcast(
+        store,
+        accountId,
+        changedBody(b, req.body as BroadcastPatchInput, now),
+        now,
+      );
+      const changed = await store.broadcasts.update(
+        accountId,
+        b.id,
+        b.status as 'draft' | 'scheduled',
+        input,
+        now,
+      );
+      if (!changed) {
+        // Sent, cancelled or claimed by a sender between the read and the write.
+        const current = await store.broadcasts.get(accountId, b.id);
+        throw notEditable(editable(current) ? 'sending' : current.status);
+      }
+      if (input.status === 'scheduled' && input.startAt <= now) senders.get(ctx)?.wake();
+      return viewOf(store, changed);
+    },
   );
 
   app.get(

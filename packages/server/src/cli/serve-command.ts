@@ -3,6 +3,7 @@ import { type Command, Option } from 'commander';
 import { DEMO_EMAIL_DOMAIN } from '../channels/email/demo-email.ts';
 import { emailOf } from '../channels/email/email-feature.ts';
 import { loadConfig } from '../config.ts';
+import { seedDemoAudience } from '../demo/demo-audience.ts';
 import { seedDemoHistory } from '../demo/demo-history.ts';
 import { seedDemo } from '../demo/seed.ts';
 import { createNode } from '../node.ts';
@@ -54,6 +55,9 @@ async function run(flags: ServeFlags, demo: boolean): Promise<void> {
     const past = await seedDemoHistory(node.ctx.store, demoInfo);
     if (past.modelSessions > 0 || past.visits > 0)
       log.info({ component: 'demo', ...past }, 'demo shop history added');
+    // Newsletter subscribers and their segment: someone for a broadcast to reach.
+    const subscribers = await seedDemoAudience(node.ctx.store, demoInfo.accountId);
+    if (subscribers > 0) log.info({ component: 'demo', subscribers }, 'demo newsletter subscribers added');
   }
   await node.listen();
   let stopping = false;

@@ -10,6 +10,7 @@ export interface ShopOrder {
   visitorId?: string;
   email?: string;
   userId?: string;
+  phone?: string;
 }
 
 /** What a delivery means: an order to record, one to skip (with why), or a body that is not an order. */
@@ -54,7 +55,7 @@ function money(v: unknown): number | undefined {
   return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
-/** Shopify `orders/create`: id, total_price, currency, created_at, email, customer, note_attributes. */
+/** Shopify `orders/create`: id, total_price, currency, created_at, email, phone, customer, note_attributes. */
 export function shopifyDelivery(body: unknown, topic: string | undefined): ShopDelivery {
   if (topic && topic !== 'orders/create') return { skip: `topic ${topic}` };
   if (!isObj(body)) return { invalid: 'the body is not an order' };
@@ -64,6 +65,8 @@ export function shopifyDelivery(body: unknown, topic: string | undefined): ShopD
   const customer = isObj(body.customer) ? body.customer : {};
   order.visitorId = visitorOf(body.note_attributes, 'name');
   order.email = str(body.email) ?? str(customer.email);
+  const billing = isObj(body.billing_address) ? body.billing_address : {};
+  order.phone = str(body.phone) ?? str(customer.phone) ?? str(billing.phone);
   return { order };
 }
 
@@ -95,6 +98,7 @@ export function wooDelivery(body: unknown, topic: string | undefined): ShopDeliv
     typeof body.customer_id === 'number' && body.customer_id > 0 ? body.customer_id : undefined;
   order.visitorId = visitorOf(body.meta_data, 'key');
   order.email = str(billing.email);
+  order.phone = str(billing.phone);
   if (customerId !== undefined) order.userId = String(customerId);
   return { order };
 }

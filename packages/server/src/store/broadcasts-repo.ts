@@ -58,6 +58,8 @@ export interface ArmCounts {
   converted: number;
   conversions: number;
   revenue: number;
+  /** Each contact's revenue in the window, squared and added up: with `revenue`, its variance. */
+  revenueSquares: number;
 }
 
 export type NewRecipient = Omit<BroadcastRecipientsTable, 'conversation_id' | 'outbox_id' | 'clicked_at'>;
@@ -92,6 +94,27 @@ const toRecord = (r: Selectable<BroadcastsTable>): BroadcastRecord => ({
   createdAt: Number(r.created_at),
 });
 
+/** How many merges one after another a recipient's conversions are followed through. */
+const MERGE_DEPTH = 8;
+
+/** Thrown inside a change's transaction to roll it back: a node has claimed the broadcast's job. */
+const CLAIMED = new Error('the broadcast job was claimed');
+
+/** The columns a caller writes, on creation and on a change. */
+const columnsOf = (input: NewBroadcast) => ({
+  name: input.name,
+  segment_id: input.segmentId,
+  filter: JSON.stringify(input.filter),
+  channels: JSON.stringify(input.channels),
+  content: JSON.stringify(input.content),
+  skill_id: input.skillId,
+  holdout_percent: input.holdoutPercent,
+  local_time: input.localTime ? 1 : 0,
+  attribution_window_days: input.attributionWindowDays,
+  status: input.status,
+  scheduled_at: input.scheduledAt,
+});
+
 /** The funnel's steps of a queued message, in all and per channel. */
 const STEPS = ['queued', 'sent', 'delivered', 'read', 'failed', 'clicked', 'replied'] as const;
 
@@ -112,17 +135,7 @@ export class BroadcastsRepo {
     const row: Selectable<BroadcastsTable> = {
       id: newTimeId('bc', now),
       account_id: accountId,
-      name: input.name,
-      segment_id: input.segmentId,
-      filter: JSON.stringify(input.filter),
-      channels: JSON.stringify(input.channels),
-      content: JSON.stringify(input.content),
-      skill_id: input.skillId,
-      holdout_percent: input.holdoutPercent,
-      local_time: input.localTime ? 1 : 0,
-      attribution_window_days: input.attributionWindowDays,
-      status: input.status,
-      scheduled_at: input.scheduledAt,
+      ...columnsOf(input),
       started_at: null,
       finished_at: null,
       created_at: now,
@@ -133,6 +146,60 @@ export class BroadcastsRepo {
       if (input.status === 'scheduled') await this.queueJob(trx, row.id, row.account_id, input.startAt, now);
     });
     return toRecord(row);
+  }
+
+  /**
+   * Saves a change to a broadcast that was `expected` (draft or scheduled) and has not started:
+   * a scheduled one's job moves to its new time, a draft's is dropped, a newly scheduled one gets
+   * one. Undefined when the broadcast is no longer as expected, or its sender has claimed it
+   * (nothing is changed then).
+   */
+  async update(
+    accountId: string,
+    id: string,
+    expected: 'draft' | 'scheduled',
+    input: NewBroadcast,
+    now = Date.now(),
+  ): Promise<BroadcastRecord | undefined> {
+    const changed = await this.db
+      .transaction()
+      .execute(async (trx) => {
+        const r = await trx
+          .updateTable('broadcasts')
+          .set({ ...columnsOf(input), updated_at: now })
+          .where('account_id', '=', accountId)
+          .where('id', '=', id)
+          .where('status', '=', expected)
+          .where('started_at', 'is', null)
+          .executeTakeFirst();
+        if (Number(r.numUpdatedRows) === 0) return false;
+        if (expected === 'draft') {
+          if (input.status === 'scheduled') await this.queueJob(trx, id, accountId, input.startAt, now);
+          return true;
+        }
+        // Only a job no node has claimed is moved or dropped; a claimed one is starting its send.
+        const job =
+          input.status === 'scheduled'
+            ? await trx
+                .updateTable('broadcast_jobs')
+                .set({ next_attempt_at: input.startAt, updated_at: now })
+                .where('id', '=', id)
+                .where('status', '=', 'queued')
+                .executeTakeFirst()
+            : await trx
+                .deleteFrom('broadcast_jobs')
+                .where('id', '=', id)
+                .where('status', '=', 'queued')
+                .executeTakeFirst();
+        const n = 'numUpdatedRows' in job ? job.numUpdatedRows : job.numDeletedRows;
+        if (Number(n) > 0) return true;
+        throw CLAIMED;
+      })
+      .catch((e: unknown) => {
+        if (e === CLAIMED) return false;
+        throw e;
+      });
+    return changed ? this.get(accountId, id) : undefined;
   }
 
   private async queueJob(
@@ -525,14 +592,24 @@ export class BroadcastsRepo {
 
   /**
    * Each arm's contacts and what they did within `windowMs` of being reached: a conversion counts
-   * when it is the contact's (a visitor tied to them, or an order a server named them in) and falls
-   * in [reached, reached + window). Counted in the database; each conversion (an order, once) once.
+   * when it is the contact's (a visitor tied to them, or an order a server named them in, or the
+   * same of a contact merged with them) and falls in [reached, reached + window). Counted in the
+   * database; each conversion (an order, once) once; with each contact's revenue squared and added
+   * up for the revenue interval.
    */
-  async armCounts(broadcastId: string, windowMs: number): Promise<Record<'send' | 'holdout', ArmCounts>> {
-    const out = {
-      send: { contacts: 0, converted: 0, conversions: 0, revenue: 0 },
-      holdout: { contacts: 0, converted: 0, conversions: 0, revenue: 0 },
-    };
+  async armCounts(
+    accountId: string,
+    broadcastId: string,
+    windowMs: number,
+  ): Promise<Record<'send' | 'holdout', ArmCounts>> {
+    const zero = (): ArmCounts => ({
+      contacts: 0,
+      converted: 0,
+      conversions: 0,
+      revenue: 0,
+      revenueSquares: 0,
+    });
+    const out = { send: zero(), holdout: zero() };
     const sizes = await this.db
       .selectFrom('broadcast_recipients')
       .select((eb) => ['arm', eb.fn.countAll().as('n')])
@@ -540,34 +617,69 @@ export class BroadcastsRepo {
       .groupBy('arm')
       .execute();
     for (const r of sizes) out[r.arm].contacts = Number(r.n);
-    const inWindow = sql`c.account_id = r.account_id and c.ts >= r.created_at and c.ts < r.created_at + ${windowMs}`;
+    // A site, a visitor and a contact are one account's: an account test here would only let SQLite
+    // read the account's conversions by time for each recipient instead of theirs by visitor or contact.
+    const inWindow = sql`c.ts >= r.created_at and c.ts < r.created_at + ${windowMs}`;
+    // A recipient is a person: every contact merged with theirs, whichever was kept, either way
+    // round and however long the chain (`up` climbs to the contact that kept them, `family` comes
+    // down to all merged into it). Their visitors and the orders that named them count.
+    // `cross join` keeps SQLite to the order written: from each recipient through indexes, never
+    // from all of the account's contacts or conversions to the recipients (PostgreSQL plans freely).
     const rows = await sql<{
       arm: 'send' | 'holdout';
       converted: unknown;
       conversions: unknown;
       revenue: unknown;
+      squares: unknown;
     }>`
-      with matched as (
+      with recursive up (contact_id, cur, hops) as (
+        select r.contact_id, r.contact_id, 0 from broadcast_recipients r where r.broadcast_id = ${broadcastId}
+        union all
+        select up.contact_id, c.merged_into, up.hops + 1
+        from up join contacts c on c.id = up.cur
+        where c.merged_into is not null and up.hops < ${MERGE_DEPTH}
+      ),
+      family (contact_id, member, hops) as (
+        select up.contact_id, up.cur, 0 from up
+        where not exists (select 1 from contacts c where c.id = up.cur and c.merged_into is not null)
+        union all
+        select f.contact_id, c.id, f.hops + 1
+        from family f cross join contacts c
+        where c.account_id = ${accountId} and c.merged_into = f.member and f.hops < ${MERGE_DEPTH}
+      ),
+      matched as (
         select r.arm, r.contact_id, c.id as conversion_id, c.revenue
-        from broadcast_recipients r
-        join contact_visitors cv on cv.contact_id = r.contact_id
-        join conversions c on c.site_id = cv.site_id and c.visitor_id = cv.visitor_id
-        where r.broadcast_id = ${broadcastId} and ${inWindow}
+        from family f
+        cross join broadcast_recipients r
+        cross join contact_visitors cv
+        cross join conversions c
+        where r.broadcast_id = ${broadcastId} and r.contact_id = f.contact_id
+          and cv.contact_id = f.member
+          and c.site_id = cv.site_id and c.visitor_id = cv.visitor_id and ${inWindow}
         union
         select r.arm, r.contact_id, c.id as conversion_id, c.revenue
-        from broadcast_recipients r
-        join conversions c on c.contact_id = r.contact_id
-        where r.broadcast_id = ${broadcastId} and ${inWindow}
+        from family f
+        cross join broadcast_recipients r
+        cross join conversions c
+        where r.broadcast_id = ${broadcastId} and r.contact_id = f.contact_id
+          and c.contact_id = f.member and ${inWindow}
       ),
-      orders as (select distinct arm, conversion_id, revenue from matched)
-      select p.arm, p.converted, o.conversions, o.revenue
+      orders as (
+        select arm, conversion_id, revenue, min(contact_id) as contact_id
+        from matched group by arm, conversion_id, revenue
+      ),
+      per_contact as (select arm, contact_id, sum(revenue) as v from orders group by arm, contact_id)
+      select p.arm, p.converted, o.conversions, o.revenue, q.squares
       from (select arm, count(distinct contact_id) as converted from matched group by arm) p
       join (select arm, count(*) as conversions, coalesce(sum(revenue), 0) as revenue from orders group by arm) o
-        on o.arm = p.arm`.execute(this.db);
+        on o.arm = p.arm
+      join (select arm, coalesce(sum(v * v), 0) as squares from per_contact group by arm) q
+        on q.arm = p.arm`.execute(this.db);
     for (const r of rows.rows) {
       out[r.arm].converted = Number(r.converted);
       out[r.arm].conversions = Number(r.conversions);
       out[r.arm].revenue = Number(r.revenue);
+      out[r.arm].revenueSquares = Number(r.squares);
     }
     return out;
   }

@@ -22,7 +22,7 @@ import { ChannelTable, FunnelChart, SendingProgress } from './broadcast-funnel.t
 import { BroadcastLiftPanel } from './broadcast-lift.tsx';
 import { takeBroadcastNotice } from './broadcast-notice.ts';
 import { BroadcastRecipients, RECIPIENTS_PAGE } from './broadcast-recipients.tsx';
-import { isLive, statusLabel, statusTone } from './broadcast-text.ts';
+import { editable, isLive, statusLabel, statusTone } from './broadcast-text.ts';
 import './broadcasts.css';
 
 /** How often a scheduled or sending broadcast is read again. */
@@ -120,6 +120,15 @@ export function BroadcastDetail({ id }: { id: string }) {
             >
               {statusLabel(broadcast.status)}
             </span>
+            {manager && editable(broadcast) && (
+              <Link
+                to={`/broadcasts/${encodeURIComponent(broadcast.id)}/edit`}
+                className="button"
+                data-testid="broadcast-edit"
+              >
+                {t('Edit')}
+              </Link>
+            )}
             {cancellable && (
               <button
                 type="button"
@@ -209,7 +218,9 @@ export function BroadcastDetail({ id }: { id: string }) {
       )}
       {broadcast.status === 'draft' && (
         <p className="alert alert-info" data-testid="broadcast-draft-note">
-          {t('A draft is not sent. Create a new broadcast to send it.')}
+          {manager
+            ? t('A draft is not sent. Edit it to send it or schedule it.')
+            : t('A draft is not sent until an admin schedules it.')}
         </p>
       )}
       {f.queued > 0 && (

@@ -1,11 +1,12 @@
 /**
- * A new broadcast (/broadcasts/new): who gets it, on which channels in which order, what each
+ * A new broadcast (/broadcasts/new), or a draft or scheduled one changed before it starts
+ * (/broadcasts/:id/edit): who gets it, on which channels in which order, what each
  * channel says, the holdout and when it goes out; with a preview of each channel's message as a
  * member of the segment gets it. Checked in the browser first, then by the server, whose faults
  * are placed next to the field they name.
  */
 import { type FormEvent, useCallback, useMemo, useRef, useState } from 'react';
-import { createBroadcast } from '../../api/broadcasts.ts';
+import { type BroadcastView, createBroadcast, getBroadcast, updateBroadcast } from '../../api/broadcasts.ts';
 import { listConnections } from '../../api/channels.ts';
 import { getSegment, listSegments } from '../../api/segments.ts';
 import { listSites } from '../../api/sites.ts';
@@ -26,32 +27,43 @@ import { FormSection } from '../campaigns/form-section.tsx';
 import {
   type BroadcastForm,
   broadcastInput,
+  broadcastPatch,
   emptyForm,
   type FormErrors,
   formErrors,
+  formOf,
   placeFaults,
 } from './broadcast-form.ts';
 import { setBroadcastNotice } from './broadcast-notice.ts';
 import { BroadcastPreview } from './broadcast-preview.tsx';
+import { editable } from './broadcast-text.ts';
 import { ChannelContent, sendable } from './channel-content.tsx';
 import { ChannelOrder } from './channel-order.tsx';
 import { SendTime } from './send-time.tsx';
 import './broadcasts.css';
 
-export default function BroadcastEditor() {
+export default function BroadcastEditor({ id }: { id?: string }) {
   const t = useT();
   const load = useCallback(async () => {
-    const [segments, skills] = await Promise.all([listSegments(), listSkills().catch(() => [] as Skill[])]);
-    return { segments, skills };
-  }, []);
+    const [segments, skills, saved] = await Promise.all([
+      listSegments(),
+      listSkills().catch(() => [] as Skill[]),
+      id ? getBroadcast(id) : Promise.resolve(null),
+    ]);
+    return { segments, skills, saved };
+  }, [id]);
   const loaded = useResource(load);
+  const saved = loaded.data?.saved ?? null;
+  const back = id ? `/broadcasts/${encodeURIComponent(id)}` : '/broadcasts';
   return (
     <>
       <PageHeader
-        title={t('New broadcast')}
+        title={
+          id ? (saved ? t('Edit {name}', { name: saved.name }) : t('Edit broadcast')) : t('New broadcast')
+        }
         description={
-          <Link to="/broadcasts" className="back-link">
-            {t('← All broadcasts')}
+          <Link to={back} className="back-link">
+            {id ? t('← Back to the broadcast') : t('← All broadcasts')}
           </Link>
         }
       />
@@ -59,8 +71,12 @@ export default function BroadcastEditor() {
         <LoadError error={loaded.error} onRetry={loaded.reload} />
       ) : !loaded.data ? (
         <LoadingState label={t('Loading the broadcast editor…')} />
+      ) : saved && !editable(saved) ? (
+        <p className="alert alert-info" data-testid="broadcast-not-editable">
+          {t('Only a draft, or a scheduled broadcast that has not started, can be changed.')}
+        </p>
       ) : (
-        <EditorForm segments={loaded.data.segments} skills={loaded.data.skills} />
+        <EditorForm segments={loaded.data.segments} skills={loaded.data.skills} saved={saved} />
       )}
     </>
   );
@@ -69,12 +85,15 @@ export default function BroadcastEditor() {
 function EditorForm({
   segments,
   skills,
+  saved,
 }: {
   segments: Awaited<ReturnType<typeof listSegments>>;
   skills: Skill[];
+  /** The broadcast being changed; null for a new one. */
+  saved: BroadcastView | null;
 }) {
   const t = useT();
-  const [form, setForm] = useState<BroadcastForm>(() => emptyForm());
+  const [form, setForm] = useState<BroadcastForm>(() => (saved ? formOf(saved) : emptyForm()));
   const [attempted, setAttempted] = useState(false);
   const [faults, setFaults] = useState<{ fields: FormErrors; general: string | null }>({
     fields: {},
@@ -126,17 +145,19 @@ function EditorForm({
     }
     setBusy(status);
     try {
-      const saved = await createBroadcast(broadcastInput(form, status));
+      const done = saved
+        ? await updateBroadcast(saved.id, broadcastPatch(form, status))
+        : await createBroadcast(broadcastInput(form, status));
       setBroadcastNotice({
-        id: saved.id,
+        id: done.id,
         text:
           status === 'draft'
-            ? t('Saved “{name}” as a draft.', { name: saved.name })
-            : saved.status === 'scheduled' && form.when === 'later'
-              ? t('Scheduled “{name}”.', { name: saved.name })
-              : t('Sending “{name}”.', { name: saved.name }),
+            ? t('Saved “{name}” as a draft.', { name: done.name })
+            : done.status === 'scheduled' && form.when === 'later'
+              ? t('Scheduled “{name}”.', { name: done.name })
+              : t('Sending “{name}”.', { name: done.name }),
       });
-      navigate(`/broadcasts/${encodeURIComponent(saved.id)}`);
+      navigate(`/broadcasts/${encodeURIComponent(done.id)}`);
     } catch (caught) {
       setBusy(null);
       setFaults(placeFaults(caught));
@@ -318,7 +339,7 @@ function EditorForm({
               </span>
             ) : null}
           </p>
-          <Link to="/broadcasts" className="button">
+          <Link to={saved ? `/broadcasts/${encodeURIComponent(saved.id)}` : '/broadcasts'} className="button">
             {t('Cancel')}
           </Link>
           <button

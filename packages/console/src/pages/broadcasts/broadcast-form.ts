@@ -1,5 +1,5 @@
 /** The broadcast editor's form: its fields, what the browser checks before sending, and the body it sends. */
-import type { BroadcastBody, BroadcastChannel } from '../../api/broadcasts.ts';
+import type { BroadcastBody, BroadcastChannel, BroadcastPatch, BroadcastView } from '../../api/broadcasts.ts';
 import { ApiError, asSentence, errorMessage } from '../../api/http.ts';
 import { t } from '../../i18n/i18n.ts';
 import { faultsIn } from '../campaigns/campaign-form.ts';
@@ -54,6 +54,41 @@ export function emptyForm(now = new Date()): BroadcastForm {
     when: 'now',
     date: localDate(tomorrow),
     time: localTime(tomorrow),
+  };
+}
+
+/**
+ * A saved broadcast in the form, to change it: its channels' texts, holdout and skill, and its time
+ * as "later" while that is still ahead (a draft saved to go now stays "now").
+ */
+export function formOf(b: BroadcastView, now = new Date()): BroadcastForm {
+  const empty = emptyForm(now);
+  const { whatsapp, sms, email, app, push } = b.content;
+  const at = new Date(b.sendAt);
+  const later = at.getTime() > now.getTime();
+  return {
+    ...empty,
+    name: b.name,
+    segmentId: b.segmentId,
+    channels: b.channels as BroadcastChannel[],
+    whatsapp: whatsapp
+      ? {
+          connectionId: whatsapp.connectionId,
+          template: { name: whatsapp.template.name, language: whatsapp.template.language },
+          variables: {
+            header: { ...whatsapp.template.variables?.header },
+            body: { ...whatsapp.template.variables?.body },
+          },
+        }
+      : empty.whatsapp,
+    sms: sms ? { ...sms } : empty.sms,
+    email: email ? { subject: email.subject, text: email.text, html: email.html ?? '' } : empty.email,
+    app: app ? { ...app } : empty.app,
+    push: push ? { ...push } : empty.push,
+    skillId: b.skillId ?? '',
+    holdoutPercent: String(b.holdoutPercent),
+    when: later ? 'later' : 'now',
+    ...(later ? { date: localDate(at), time: localTime(at) } : {}),
   };
 }
 
@@ -164,6 +199,12 @@ export function broadcastInput(form: BroadcastForm, status: 'draft' | 'scheduled
     status,
     ...(form.when === 'later' ? { sendAt: new Date(sendAtOf(form)).toISOString() } : {}),
   };
+}
+
+/** The change the server takes for a saved broadcast: the whole form, "now" said as `sendAt: null`. */
+export function broadcastPatch(form: BroadcastForm, status: 'draft' | 'scheduled'): BroadcastPatch {
+  const body = broadcastInput(form, status);
+  return { ...body, sendAt: body.sendAt ?? null };
 }
 
 /** The field key a server fault's path belongs to (`/content/sms/text` → `sms.text`), if the form shows it. */

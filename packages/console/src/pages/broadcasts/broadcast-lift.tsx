@@ -1,6 +1,6 @@
 /**
  * What a broadcast changed: the contacts who got it against the holdout who got nothing —
- * conversion rate and revenue per contact in each, and the lift with its 95 % interval, drawn as
+ * conversion rate and revenue per contact in each, and the differences with their 95 % intervals, drawn as
  * the campaign lift report draws it. Until the server measures it, a line says when it appears.
  */
 import type { BroadcastLift, LiftArm, LiftInterval } from '../../api/broadcasts.ts';
@@ -65,6 +65,8 @@ export function BroadcastLiftPanel({
   const signedMoney = (n: number) => `${n > 0 ? '+' : ''}${money(n)}`;
   const abs = lift.absoluteLift;
   const ci = pairOf(abs.ci);
+  const rev = lift.revenue.difference;
+  const revCi = pairOf(rev.ci);
   const arms: [string, LiftArm][] = [
     [t('Send group'), lift.send],
     [t('Holdout'), lift.holdout],
@@ -154,13 +156,26 @@ export function BroadcastLiftPanel({
         </div>
         <div>
           <dt>{t('Revenue per contact')}</dt>
-          <dd>
+          <dd data-testid="broadcast-revenue-lift">
+            <IntervalBar estimate={rev.estimate} ci={revCi} format={signedMoney} />
             <span>
-              {t('{send} with the message, {holdout} without: {difference}', {
-                send: money(lift.send.revenuePerContact),
-                holdout: money(lift.holdout.revenuePerContact),
-                difference: signedMoney(lift.send.revenuePerContact - lift.holdout.revenuePerContact),
-              })}
+              {rev.estimate === null
+                ? t('{send} with the message, {holdout} without: {difference}', {
+                    send: money(lift.send.revenuePerContact),
+                    holdout: money(lift.holdout.revenuePerContact),
+                    difference: signedMoney(lift.send.revenuePerContact - lift.holdout.revenuePerContact),
+                  })
+                : revCi
+                  ? t('{estimate} (95 % Welch: {low} to {high}) · p = {p}', {
+                      estimate: signedMoney(rev.estimate),
+                      low: signedMoney(revCi[0]),
+                      high: signedMoney(revCi[1]),
+                      p: formatP(lift.revenue.pValue),
+                    })
+                  : t('{estimate} · p = {p}', {
+                      estimate: signedMoney(rev.estimate),
+                      p: formatP(lift.revenue.pValue),
+                    })}
             </span>
           </dd>
         </div>

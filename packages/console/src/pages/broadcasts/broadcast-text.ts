@@ -49,6 +49,10 @@ export const statusTone = (status: BroadcastStatus) =>
 /** Still going: the detail view polls while a broadcast is in one of these. */
 export const isLive = (status: BroadcastStatus) => status === 'scheduled' || status === 'sending';
 
+/** True while a broadcast may still be changed: a draft, or scheduled and not started. */
+export const editable = (b: { status: BroadcastStatus; startedAt: string | null }): boolean =>
+  b.startedAt === null && (b.status === 'draft' || b.status === 'scheduled');
+
 /** A recipient's state: held out, skipped, or how far its message got. */
 export function recipientStateLabel(state: string): string {
   switch (state) {

@@ -1,4 +1,7 @@
-/** Broadcasts: the list (/broadcasts), the editor (/broadcasts/new, loaded on demand) and one broadcast (/broadcasts/:id). */
+/**
+ * Broadcasts: the list (/broadcasts), the editor (/broadcasts/new and /broadcasts/:id/edit, loaded
+ * on demand) and one broadcast (/broadcasts/:id).
+ */
 import { lazy, Suspense } from 'react';
 import { LoadingState } from '../../components/loading-state.tsx';
 import { useT } from '../../i18n/language-context.tsx';
@@ -15,13 +18,14 @@ export function BroadcastsPage() {
   const path = usePath();
   const { user } = useSession();
   if (path === '/broadcasts') return <BroadcastList />;
-  const rest = path.slice('/broadcasts/'.length);
-  if (!rest || rest.includes('/')) return <NotFoundPage />;
-  if (rest !== 'new') return <BroadcastDetail key={rest} id={decodeURIComponent(rest)} />;
-  if (!canManage(user.role)) return <Redirect to="/broadcasts" />;
+  const [rest, action, ...more] = path.slice('/broadcasts/'.length).split('/');
+  if (!rest || more.length > 0 || (action !== undefined && (action !== 'edit' || rest === 'new')))
+    return <NotFoundPage />;
+  if (rest !== 'new' && !action) return <BroadcastDetail key={rest} id={decodeURIComponent(rest)} />;
+  if (!canManage(user.role)) return <Redirect to={action ? `/broadcasts/${rest}` : '/broadcasts'} />;
   return (
     <Suspense fallback={<LoadingState label={t('Loading the broadcast editor…')} />}>
-      <BroadcastEditor />
+      {action ? <BroadcastEditor key={rest} id={decodeURIComponent(rest)} /> : <BroadcastEditor />}
     </Suspense>
   );
 }
