@@ -115,7 +115,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     }, async () => {
       const on = await settings({ intents: ['order status', 'return'] });
       assert.equal(on.status, 200, JSON.stringify(on.body));
-      assert.deepEqual(on.body.intents, ['order status', 'return']);
+      assert.deepEqual(on.body.intents, [
+        { name: 'order status', examples: [] },
+        { name: 'return', examples: [] },
+      ]);
       // A resolved chat whose agent reply is the answer to a similar question.
       const first = await chat('My parcel tracking has not moved for days');
       await support.send(first.id, PARCEL_REPLY);
