@@ -185,7 +185,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal(final.text, content);
       assert.ok(final.articleIds?.length, 'the articles given to the model are named');
 
-      const req = llm.received.at(-1)!;
+      const req = llm.received.findLast((r) => !r.body.messages[0]?.content.startsWith('Classify'))!;
       assert.equal(req.headers.authorization, `Bearer ${API_KEY}`);
       assert.equal(req.body.stream, true);
       const sent = JSON.stringify(req.body);
