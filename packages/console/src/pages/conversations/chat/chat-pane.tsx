@@ -125,7 +125,10 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
             {!chat.ended && <StateBadge conversation={c} />}
             <ChannelBadge channel={c.channel} />
             <Suspense fallback={null}>
-              <IntentBadges conversationId={id} lastSeq={lastSeq} />
+              <IntentBadges
+                conversationId={id}
+                lastCustomerSeq={chat.messages.findLast((m) => m.senderKind === 'visitor')?.seq ?? 0}
+              />
             </Suspense>
             {!chat.ended && <TickingSlaTimer conversation={c} />}
             {wa && !wa.loading && (

@@ -5,19 +5,20 @@ import { sentimentLabel } from '../../../../components/sentiment.ts';
 import { useT } from '../../../../i18n/language-context.tsx';
 import './intent-badges.css';
 
-/** How long after a new line the classification is read again (ms): the server classifies beside the chat. */
+/** How long after a customer's line the classification is read again (ms): the server classifies beside the chat. */
 const AFTER_LINE_MS = 1500;
 
 export default function IntentBadges({
   conversationId,
-  lastSeq,
+  lastCustomerSeq,
 }: {
   conversationId: string;
-  lastSeq: number;
+  /** The sequence number of the customer's latest line. */
+  lastCustomerSeq: number;
 }) {
   const t = useT();
   const [c, setC] = useState<Classification | null>(null);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new line (lastSeq) reads it again.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a customer's new line reads it again.
   useEffect(() => {
     let live = true;
     const read = () =>
@@ -25,12 +26,14 @@ export default function IntentBadges({
         (next) => live && setC(next),
         () => {},
       );
-    const timer = setTimeout(read, c ? AFTER_LINE_MS : 0);
+    // Read now when nothing is shown yet, and again once the server had time to classify the line.
+    if (!c) read();
+    const timer = setTimeout(read, AFTER_LINE_MS);
     return () => {
       live = false;
       clearTimeout(timer);
     };
-  }, [conversationId, lastSeq]);
+  }, [conversationId, lastCustomerSeq]);
   if (!c) return null;
   const by = c.source === 'model' ? t('Classified by the model') : t('Classified by the example phrases');
   return (
