@@ -1,4 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox';
+import { IntentDef, IntentInput } from './intent-api.ts';
 
 /**
  * Agent assist: an account's settings (off until an admin turns it on; a model the business runs
@@ -27,8 +28,6 @@ export const AssistTranslation = Type.Object(
 );
 export type AssistTranslation = Static<typeof AssistTranslation>;
 
-const Intent = Type.String({ minLength: 1, maxLength: 60 });
-
 export const AssistSettings = Type.Object({
   enabled: Type.Boolean(),
   /** An OpenAI-compatible API base (llama.cpp, Ollama, vLLM…); empty: suggestions by search only. */
@@ -38,7 +37,8 @@ export const AssistSettings = Type.Object({
   hasApiKey: Type.Boolean(),
   timeoutSeconds: Type.Integer(),
   translation: AssistTranslation,
-  intents: Type.Array(Type.String()),
+  /** The intents conversations are classified into, each with its example phrases. */
+  intents: Type.Array(IntentDef),
   updatedAt: Nullable(Iso),
 });
 export type AssistSettings = Static<typeof AssistSettings>;
@@ -52,7 +52,8 @@ export const AssistUpdate = Type.Object(
     apiKey: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
     timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
     translation: Type.Optional(AssistTranslation),
-    intents: Type.Optional(Type.Array(Intent, { maxItems: 50 })),
+    /** Names, or `{ name, examples }` with the phrases the rules match without a model. */
+    intents: Type.Optional(Type.Array(IntentInput, { maxItems: 50 })),
   },
   closed,
 );

@@ -1,5 +1,6 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { Channel } from './chat-api.ts';
+import { Sentiment } from './intent-api.ts';
 
 /**
  * Automation rules: when something happens to a conversation (the trigger), and the facts hold
@@ -21,6 +22,7 @@ export const AUTOMATION_TRIGGERS = [
   'conversation.resolved',
   'csat.received',
   'contact.identified',
+  'conversation.classified',
 ] as const;
 export type AutomationTriggerType = (typeof AUTOMATION_TRIGGERS)[number];
 
@@ -45,6 +47,8 @@ export const AutomationTrigger = Type.Union([
   Type.Object({ type: Type.Literal('conversation.resolved') }, closed),
   Type.Object({ type: Type.Literal('csat.received') }, closed),
   Type.Object({ type: Type.Literal('contact.identified') }, closed),
+  /** Assist set or changed the conversation's intent or sentiment. */
+  Type.Object({ type: Type.Literal('conversation.classified') }, closed),
 ]);
 export type AutomationTrigger = Static<typeof AutomationTrigger>;
 
@@ -87,6 +91,18 @@ export const AutomationCondition = Type.Union([
       /** The visitor's purchase propensity, 0 to 1. */
       value: Type.Number({ minimum: 0, maximum: 1 }),
     },
+    closed,
+  ),
+  Type.Object(
+    {
+      type: Type.Literal('intent'),
+      /** Any of these of the admin's intents (assist's classification), ignoring case. */
+      in: Type.Array(Type.String({ minLength: 1, maxLength: 60 }), { minItems: 1, maxItems: 50 }),
+    },
+    closed,
+  ),
+  Type.Object(
+    { type: Type.Literal('sentiment'), in: Type.Array(Sentiment, { minItems: 1, maxItems: 3 }) },
     closed,
   ),
 ]);

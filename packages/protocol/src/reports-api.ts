@@ -38,6 +38,20 @@ export const ReportQuery = Type.Object(
 );
 export type ReportQuery = Static<typeof ReportQuery>;
 
+/** The conversations report's query: its CSV by day (default), by intent or by sentiment. */
+export const ConversationsReportQuery = Type.Object(
+  {
+    ...ReportQuery.properties,
+    by: Type.Optional(
+      Type.Union([Type.Literal('day'), Type.Literal('intent'), Type.Literal('sentiment')], {
+        description: 'The CSV’s rows: per day (default), per intent or per sentiment',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ConversationsReportQuery = Static<typeof ConversationsReportQuery>;
+
 /** The period and filters a report was computed for. */
 export const ReportPeriod = Type.Object({
   from: Iso,
@@ -189,6 +203,14 @@ export const BotFigures = Type.Object({
 });
 export type BotFigures = Static<typeof BotFigures>;
 
+/** Conversation figures of one intent or one sentiment (assist); `value` null: not classified, or no intent fits. */
+const { day: _dimensionDay, ...dimensionFields } = ConversationFigures.properties;
+export const DimensionFigures = Type.Object({
+  value: Nullable(Type.String()),
+  ...dimensionFields,
+});
+export type DimensionFigures = Static<typeof DimensionFigures>;
+
 export const ConversationsReport = Type.Object({
   period: ReportPeriod,
   total: ConversationFigures,
@@ -197,6 +219,9 @@ export const ConversationsReport = Type.Object({
   hours: Type.Optional(Type.Array(ConversationFigures)),
   /** Bot-resolved and human-resolved conversations, handoff rate and the CSAT of each. */
   bots: Type.Optional(BotFigures),
+  /** The same figures per intent and per sentiment, the busiest first; they add up to the total. */
+  intents: Type.Optional(Type.Array(DimensionFigures)),
+  sentiments: Type.Optional(Type.Array(DimensionFigures)),
 });
 export type ConversationsReport = Static<typeof ConversationsReport>;
 

@@ -34,6 +34,7 @@ export type {
   ConversationsReport,
   CountryLiftFigures,
   CountryLiftReport,
+  DimensionFigures,
   FunnelReport,
   FunnelStage,
   LikeForLike,

@@ -17,6 +17,7 @@ export const EXACT: Readonly<Record<string, Say>> = {
     t('Enter the base URL of a LibreTranslate-compatible server (/body/translation/baseUrl).'),
   'no summary was written for this conversation yet': () =>
     t('No summary was written for this conversation yet.'),
+  'this conversation was not classified yet': () => t('This conversation was not classified yet.'),
   'write the summary (/body/text)': () => t('Write the summary (/body/text).'),
   'sendAt is not a date and time': () => t('SendAt is not a date and time.'),
   'sendAt is more than a year away': () => t('SendAt is more than a year away.'),

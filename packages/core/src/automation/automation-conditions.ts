@@ -18,6 +18,9 @@ export interface AutomationFacts {
   open: boolean;
   /** The visitor's purchase propensity, 0 to 1, when the model knows one. */
   score: number | null;
+  /** The conversation's intent and sentiment (assist), when classified. */
+  intent?: string | null;
+  sentiment?: string | null;
 }
 
 const asText = (v: unknown): string | null =>
@@ -53,6 +56,12 @@ export function conditionHolds(c: AutomationCondition, f: AutomationFacts): bool
     case 'purchase_score':
       if (f.score === null) return false;
       return c.op === 'at_least' ? f.score >= c.value : f.score < c.value;
+    case 'intent': {
+      const intent = f.intent?.toLowerCase();
+      return !!intent && c.in.some((i) => i.toLowerCase() === intent);
+    }
+    case 'sentiment':
+      return !!f.sentiment && (c.in as readonly string[]).includes(f.sentiment);
   }
 }
 

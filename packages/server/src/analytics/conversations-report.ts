@@ -6,6 +6,7 @@ import { heldBy } from '../store/assignment-history.ts';
 import type { Database } from '../store/schema.ts';
 import { hoursOf } from '../store/skills-repo.ts';
 import { DAY_MS } from './attribution-rules.ts';
+import { classificationBreakdown } from './classification-breakdown.ts';
 import { campaignScope, HOUR_MS, hourStarts, periodOf, type ReportFilters } from './report-filters.ts';
 
 const n = (v: unknown) => Number(v ?? 0);
@@ -156,6 +157,8 @@ export async function conversationsReport(
     }),
     ...(hours ? { hours } : {}),
     bots: await botFigures(db, f),
+    intents: await classificationBreakdown(db, f, 'intent'),
+    sentiments: await classificationBreakdown(db, f, 'sentiment'),
   };
 }
 

@@ -5,6 +5,7 @@ import type {
   ChannelFigures,
   ConversationFigures,
   CountryLiftFigures,
+  DimensionFigures,
   FunnelReport,
   FunnelStage,
   LiveReport,
@@ -124,6 +125,17 @@ export const channelsCsv = (channels: ChannelFigures[], total: ConversationFigur
   toCsv(
     [{ header: 'channel', value: (r) => r.day }, ...CONVERSATIONS.slice(1)],
     [...channels.map((c) => ({ ...c, day: c.channel })), total],
+  );
+
+/** One row per intent or sentiment (`none` for conversations without one), then the period's total. */
+export const dimensionCsv = (
+  header: 'intent' | 'sentiment',
+  rows: DimensionFigures[],
+  total: ConversationFigures,
+) =>
+  toCsv(
+    [{ header, value: (r) => r.day }, ...CONVERSATIONS.slice(1)],
+    [...rows.map((r) => ({ ...r, day: r.value ?? 'none' })), total],
   );
 
 /** An agent's time in one state, every away reason together. */

@@ -6,6 +6,7 @@ import {
   CampaignLiftReport,
   ChannelsReport,
   ConversationsReport,
+  ConversationsReportQuery,
   CountryLiftReport,
   FunnelReport,
   LiveQuery,
@@ -37,6 +38,7 @@ import {
   channelsCsv,
   conversationsCsv,
   countryLiftCsv,
+  dimensionCsv,
   funnelCsv,
   liftCsv,
   liveCsv,
@@ -136,18 +138,27 @@ export function reportsRoutes(app: App, ctx: AppContext): void {
     '/api/v1/reports/conversations',
     {
       ...readers,
-      schema: describe(
-        'Conversations',
-        'Volume, answered, missed, abandoned, transferred, wait, first response and handle times, CSAT — per day and in total.',
-        ConversationsReport,
-      ),
+      schema: {
+        ...describe(
+          'Conversations',
+          'Volume, answered, missed, abandoned, transferred, wait, first response and handle times, CSAT — per day, per intent and sentiment (assist), and in total. CSV: per day, or with `by=intent` or `by=sentiment`.',
+          ConversationsReport,
+        ),
+        querystring: ConversationsReportQuery,
+      },
     },
     async (req, reply) => {
-      const f = await resolveFilters(db, authOf(req).accountId, req.query);
+      const { by, ...query } = req.query;
+      const f = await resolveFilters(db, authOf(req).accountId, query);
       const report = await conversationsReport(db, f);
-      return req.query.format === 'csv'
-        ? sendCsv(reply, 'conversations', f, conversationsCsv(report.days, report.total))
-        : report;
+      if (req.query.format !== 'csv') return report;
+      const body =
+        by === 'intent'
+          ? dimensionCsv('intent', report.intents ?? [], report.total)
+          : by === 'sentiment'
+            ? dimensionCsv('sentiment', report.sentiments ?? [], report.total)
+            : conversationsCsv(report.days, report.total);
+      return sendCsv(reply, by && by !== 'day' ? `conversations-by-${by}` : 'conversations', f, body);
     },
   );
 

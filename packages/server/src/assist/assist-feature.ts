@@ -6,6 +6,8 @@ import { maskerOf } from '../privacy/message-masker.ts';
 import type { App } from '../web/types.ts';
 import { AssistMetrics } from './assist-metrics.ts';
 import { assistRoutes } from './assist-routes.ts';
+import { classificationRoutes } from './classification-routes.ts';
+import { automationCauseNow, IntentClassifier } from './intent-classifier.ts';
 import { SimilarReplies } from './similar-replies.ts';
 import { SuggestionSearch } from './suggestion-search.ts';
 import { SuggestionWriter } from './suggestion-writer.ts';
@@ -38,14 +40,34 @@ export async function assistFeature(app: App, ctx: AppContext): Promise<void> {
     log,
   });
   const summaries = new SummaryWriter({ store, egress, events, masker, suggestions, metrics, log });
-  chat.lineListeners.add((accountId, message) => suggestions.onLine(accountId, message));
-  chat.agents.onTransferred((accountId, c) => summaries.onHandover(accountId, c));
+  const classifier = new IntentClassifier({
+    store,
+    egress,
+    masker,
+    suggestions,
+    metrics,
+    log,
+    changed: (accountId, conversationId, c, cause) =>
+      void store.automationEvents
+        .queueClassified(accountId, conversationId, c, cause, Date.now())
+        .catch((err: unknown) => log.warn({ err, conversationId }, 'classified event not queued')),
+  });
+  chat.lineListeners.add((accountId, message) => {
+    suggestions.onLine(accountId, message);
+    classifier.onLine(accountId, message);
+  });
+  chat.agents.onTransferred((accountId, c) => {
+    summaries.onHandover(accountId, c);
+    classifier.onHandover(accountId, c, automationCauseNow());
+  });
   const resolved = (accountId: string, c: Conversation) => {
     similar.forget(accountId);
     summaries.onHandover(accountId, c);
+    classifier.onHandover(accountId, c, automationCauseNow());
   };
   chat.agents.onResolved(resolved);
   chat.visitors.onEnded(resolved);
   botsOf(ctx)?.onResolved(resolved);
   assistRoutes(app, ctx, chat, suggestions, summaries);
+  classificationRoutes(app, ctx, chat);
 }

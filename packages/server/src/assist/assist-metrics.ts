@@ -1,7 +1,7 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
 
 /** What a model call is for. */
-export type ModelPurpose = 'suggestion' | 'summary';
+export type ModelPurpose = 'suggestion' | 'summary' | 'classification';
 
 /** How a model call ended: an answer, or the reason the agent sees instead. */
 export type ModelOutcomeState = 'done' | 'timeout' | 'down' | 'garbage' | 'too_long';
@@ -13,6 +13,7 @@ export class AssistMetrics {
   private readonly firstToken: Histogram<'purpose'>;
   private readonly tokens: Counter<'purpose' | 'kind'>;
   private readonly suggestions: Counter<'source'>;
+  private readonly classifications: Counter<'source' | 'state'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -48,6 +49,17 @@ export class AssistMetrics {
       labelNames: ['source'],
       registers,
     });
+    this.classifications = new Counter({
+      name: 'beckon_assist_classifications_total',
+      help: 'Conversations classified (intent and sentiment), by source (model, rules) and state (done, garbage, timeout, down, too_long)',
+      labelNames: ['source', 'state'],
+      registers,
+    });
+  }
+
+  /** Counts one classification and how it ended. */
+  classified(source: string, state: string): void {
+    this.classifications.inc({ source, state });
   }
 
   /** Counts one model call. */

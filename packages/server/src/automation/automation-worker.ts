@@ -5,7 +5,7 @@ import type { WebhookEvent, WebhookEventDataOf, WebhookEventType } from '@beckon
 import type { Logger } from '../logger.ts';
 import { backoffMs, LeaseWorker } from '../ops/lease-worker.ts';
 import { withCause } from '../store/automation-chain.ts';
-import { type AutomationEventRow, listensTo } from '../store/automation-events-repo.ts';
+import { type AutomationEventRow, type ClassifiedEvent, listensTo } from '../store/automation-events-repo.ts';
 import type { StoredRule } from '../store/automation-repo.ts';
 import { toCoreHours } from '../store/skills-repo.ts';
 import type { Store } from '../store/store.ts';
@@ -19,6 +19,7 @@ const MAX_ATTEMPTS = 5;
 
 type Event =
   | WebhookEvent
+  | ClassifiedEvent
   | { type: 'conversation.idle'; timestamp: string; data: { conversation: Conversation } };
 
 /**
@@ -91,14 +92,17 @@ export class AutomationWorker {
     const now = this.now();
     let rules = await this.store.automation.enabled(accountId, now);
     if (row.rule_id) rules = rules.filter((r) => r.id === row.rule_id);
-    else rules = rules.filter((r) => listensTo(r, e as WebhookEvent));
+    else rules = rules.filter((r) => listensTo(r, e as WebhookEvent | ClassifiedEvent));
     rules = rules.filter((r) => !chain.includes(r.id));
     if (rules.length === 0) return;
     if (chain.length >= MAX_CHAIN) {
       this.log.info({ chain, event: row.event_type }, 'automation chain too long: no further rules run');
       return;
     }
-    const facts = await this.factsOf(accountId, e, now);
+    const classified = rules.some((r) =>
+      r.conditions.some((c) => c.type === 'intent' || c.type === 'sentiment'),
+    );
+    const facts = await this.factsOf(accountId, e, now, classified);
     for (const rule of rules) {
       if (!conditionsHold(rule.conditions, facts)) continue;
       await this.fire(rule, chain, facts.conversation, row, now);
@@ -121,7 +125,7 @@ export class AutomationWorker {
   }
 
   /** What the conditions may ask about the event's conversation, read fresh from the store. */
-  private async factsOf(accountId: string, e: Event, now: number) {
+  private async factsOf(accountId: string, e: Event, now: number, classified: boolean) {
     const { store } = this;
     let conversationId: string | null = null;
     let text: string | null = null;
@@ -149,6 +153,9 @@ export class AutomationWorker {
       case 'conversation.idle':
         conversationId = (e.data as { conversation: Conversation }).conversation.id;
         break;
+      case 'conversation.classified':
+        conversationId = (e as ClassifiedEvent).data.conversationId;
+        break;
     }
     const conversation = conversationId
       ? await store.conversations.get(accountId, conversationId).catch(() => undefined)
@@ -163,8 +170,13 @@ export class AutomationWorker {
       const hours = toCoreHours(skill?.hours ?? null);
       open = hours ? isOpen(hours, now) : true;
     }
+    // Read fresh: a message's rule sees the classification stored by the time it runs.
+    const c =
+      classified && conversation ? await store.classifications.get(accountId, conversation.id) : undefined;
     return {
       conversation,
+      intent: c?.intent ?? null,
+      sentiment: c?.sentiment ?? null,
       channel: conversation?.channel ?? null,
       skillId: conversation?.skillId ?? null,
       siteId: conversation?.siteId ?? null,

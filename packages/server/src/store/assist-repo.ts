@@ -7,6 +7,7 @@ import {
   type SuggestionUsage,
   type TranslationProvider,
 } from '@beckon/protocol/assist-api';
+import type { IntentDef } from '@beckon/protocol/intent-api';
 import { type Kysely, sql } from 'kysely';
 import { iso } from './rows.ts';
 import type { Database } from './schema.ts';
@@ -24,7 +25,7 @@ export interface AssistModel {
 export interface AssistPlan {
   enabled: boolean;
   model: AssistModel | undefined;
-  intents: string[];
+  intents: IntentDef[];
 }
 
 const OFF: AssistSettings = {
@@ -38,14 +39,41 @@ const OFF: AssistSettings = {
   updatedAt: null,
 };
 
-const intentsOf = (raw: string): string[] => {
+/** The stored intents: names alone (as first saved) or with their example phrases. */
+const intentsOf = (raw: string): IntentDef[] => {
   try {
     const v = JSON.parse(raw) as unknown;
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+    if (!Array.isArray(v)) return [];
+    return v.flatMap((x): IntentDef[] =>
+      typeof x === 'string'
+        ? [{ name: x, examples: [] }]
+        : x && typeof x === 'object' && typeof x.name === 'string'
+          ? [
+              {
+                name: x.name,
+                examples: Array.isArray(x.examples)
+                  ? x.examples.filter((e: unknown) => typeof e === 'string')
+                  : [],
+              },
+            ]
+          : [],
+    );
   } catch {
     return [];
   }
 };
+
+/** The intents as saved: trimmed, each name once (ignoring case), each example once. */
+function cleanIntents(input: AssistUpdate['intents']): IntentDef[] {
+  const out = new Map<string, IntentDef>();
+  for (const i of input ?? []) {
+    const name = (typeof i === 'string' ? i : i.name).trim();
+    if (!name || out.has(name.toLowerCase())) continue;
+    const examples = typeof i === 'string' ? [] : (i.examples ?? []).map((e) => e.trim()).filter(Boolean);
+    out.set(name.toLowerCase(), { name, examples: [...new Set(examples)] });
+  }
+  return [...out.values()];
+}
 
 /** Each account's agent assist settings (the API key sealed at rest, never read back) and usage counts. */
 export class AssistRepo {
@@ -107,7 +135,7 @@ export class AssistRepo {
       timeout_seconds: input.timeoutSeconds ?? DEFAULT_ASSIST_TIMEOUT_SECONDS,
       translation_provider: translation.provider,
       translation_base_url: translation.baseUrl?.trim().replace(/\/+$/, '') || null,
-      intents: JSON.stringify([...new Set((input.intents ?? []).map((i) => i.trim()).filter(Boolean))]),
+      intents: JSON.stringify(cleanIntents(input.intents)),
       updated_at: now,
       ...(input.apiKey !== undefined
         ? { api_key: input.apiKey?.trim() ? this.secrets.box.seal(input.apiKey.trim()) : null }

@@ -12,7 +12,7 @@ export interface AssistSettingsTable {
   /** `model` or `libretranslate`. */
   translation_provider: string;
   translation_base_url: string | null;
-  /** A JSON array of the intents the admin keeps. */
+  /** A JSON array of the intents the admin keeps: `{ name, examples }` (or names, as first saved). */
   intents: string;
   updated_at: number;
 }

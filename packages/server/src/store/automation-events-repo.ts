@@ -1,5 +1,6 @@
 import type { AutomationTriggerType } from '@beckon/protocol/automation-api';
 import type { Conversation } from '@beckon/protocol/chat-api';
+import type { Classification } from '@beckon/protocol/intent-api';
 import type { WebhookEvent, WebhookEventType } from '@beckon/protocol/webhooks-api';
 import type { Kysely, Selectable } from 'kysely';
 import { newTimeId } from '../ids.ts';
@@ -22,8 +23,16 @@ export const TRIGGER_OF: Partial<Record<WebhookEventType, AutomationTriggerType>
   'contact.created': 'contact.identified',
 };
 
+/** Assist set or changed a conversation's intent or sentiment (no webhook: automation only). */
+export interface ClassifiedEvent {
+  type: 'conversation.classified';
+  timestamp: string;
+  data: { conversationId: string; classification: Classification };
+}
+
 /** Whether a rule listens to this event: its trigger, and for a message whose sender. */
-export function listensTo(rule: StoredRule, e: WebhookEvent): boolean {
+export function listensTo(rule: StoredRule, e: WebhookEvent | ClassifiedEvent): boolean {
+  if (e.type === 'conversation.classified') return rule.trigger.type === 'conversation.classified';
   if (TRIGGER_OF[e.type] !== rule.trigger.type) return false;
   if (e.type !== 'message.created') return true;
   const kind = (e.data as WebhookEvent<'message.created'>['data']).message.senderKind;
@@ -86,6 +95,32 @@ export class AutomationEventsRepo {
       .values(this.row(rule.accountId, 'conversation.idle', JSON.stringify(e), [], rule.id, now))
       .execute();
     this.committed(1);
+  }
+
+  /**
+   * Queues a classified event when some enabled rule listens to it, in a transaction of its own;
+   * `chain` names the rules whose actions led to it (a transfer a rule made).
+   */
+  async queueClassified(
+    accountId: string,
+    conversationId: string,
+    classification: Classification,
+    chain: readonly string[],
+    now: number,
+  ): Promise<boolean> {
+    const rules = await this.rules.enabled(accountId, now);
+    if (!rules.some((r) => r.trigger.type === 'conversation.classified')) return false;
+    const e: ClassifiedEvent = {
+      type: 'conversation.classified',
+      timestamp: new Date(now).toISOString(),
+      data: { conversationId, classification },
+    };
+    await this.db
+      .insertInto('automation_events')
+      .values(this.row(accountId, e.type, JSON.stringify(e), chain, null, now))
+      .execute();
+    this.committed(1);
+    return true;
   }
 
   private row(

@@ -23,6 +23,7 @@ import type {
   SendPaceTable,
   SendSlotsTable,
 } from './broadcast-schema.ts';
+import type { ConversationClassificationsTable } from './classification-schema.ts';
 import type {
   ConversationMergesTable,
   MacroRunsTable,
@@ -722,6 +723,7 @@ export interface Database {
   assist_settings: AssistSettingsTable;
   assist_suggestion_counts: AssistSuggestionCountsTable;
   conversation_summaries: ConversationSummariesTable;
+  conversation_classifications: ConversationClassificationsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   automation_rules: AutomationRulesTable;
   automation_runs: AutomationRunsTable;

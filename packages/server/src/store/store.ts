@@ -20,6 +20,7 @@ import { CampaignsRepo } from './campaigns-repo.ts';
 import { CannedResponsesRepo } from './canned-responses-repo.ts';
 import { ChannelConnectionsRepo } from './channel-connections-repo.ts';
 import { ChannelSettingsRepo } from './channel-settings-repo.ts';
+import { ClassificationsRepo } from './classifications-repo.ts';
 import { CommerceReceiversRepo } from './commerce-receivers-repo.ts';
 import { connectStore, type StoreConnectionOptions, type StoreKind } from './connect.ts';
 import { ContactConsentsRepo } from './contact-consents-repo.ts';
@@ -100,6 +101,8 @@ export class Store {
   readonly assist;
   /** Conversation summaries (on transfer and close). */
   readonly summaries;
+  /** Each conversation's intent and sentiment (assist). */
+  readonly classifications;
   /** Atomic changes of who holds a conversation (offer, accept, transfer, close, overflow). */
   readonly assignment;
   /** The supervisor who barged into a live chat, beside its agent. */
@@ -209,6 +212,7 @@ export class Store {
     this.answerGeneration = new AnswerGenerationRepo(db, this.secrets);
     this.assist = new AssistRepo(db, this.secrets);
     this.summaries = new SummariesRepo(db);
+    this.classifications = new ClassificationsRepo(db);
     this.automation = new AutomationRepo(db);
     this.automationEvents = new AutomationEventsRepo(db, this.caps, this.automation);
     this.webhooks.automation = this.automationEvents;

@@ -5,6 +5,7 @@ import { t } from '../../i18n/i18n.ts';
 import { useT } from '../../i18n/language-context.tsx';
 import { CsvLink } from './csv-link.tsx';
 import { type TimeSeries, useTimeChart } from './daily-chart.ts';
+import { DimensionTables } from './dimension-tables.tsx';
 import { ReportError } from './report-error.tsx';
 import { formatCount, formatCsat, formatDay, formatDuration, formatPercent } from './report-format.ts';
 import { ReportTableHead } from './report-table-head.tsx';
@@ -188,6 +189,12 @@ export function ConversationsTab({ filters }: { filters: ReportFilters }) {
           </tbody>
         </table>
       </div>
+      <DimensionTables
+        intents={c.intents}
+        sentiments={c.sentiments}
+        total={sum.conversations}
+        filters={filters}
+      />
     </div>
   );
 }

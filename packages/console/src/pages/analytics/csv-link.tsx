@@ -22,7 +22,7 @@ export function CsvLink({
       href={csvUrl(path, filters, extra)}
       aria-label={label}
       download
-      data-testid={`csv-${path.split('/')[0]}`}
+      data-testid={`csv-${path.split('/')[0]}${extra?.by ? `-${extra.by}` : ''}`}
     >
       <svg className="icon" viewBox="0 0 20 20" aria-hidden="true">
         <path

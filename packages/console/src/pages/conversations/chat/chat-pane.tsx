@@ -32,6 +32,7 @@ import { useWhatsAppWindow, windowLeft } from './use-whatsapp-window.ts';
 
 // Agent assist's summary loads with the first chat opened, not with the inbox.
 const AssistSummary = lazy(() => import('./assist/assist-summary.tsx'));
+const IntentBadges = lazy(() => import('./assist/intent-badges.tsx'));
 
 export function ChatPane({ supervisor }: { supervisor: boolean }) {
   const chat = useWorkspace((s) => (s.selectedId ? s.chats[s.selectedId] : undefined), undefined);
@@ -123,6 +124,12 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
             <span className={`badge badge-chat-${chat.ended ? 'ended' : c.status}`}>{status}</span>
             {!chat.ended && <StateBadge conversation={c} />}
             <ChannelBadge channel={c.channel} />
+            <Suspense fallback={null}>
+              <IntentBadges
+                conversationId={id}
+                lastCustomerSeq={chat.messages.findLast((m) => m.senderKind === 'visitor')?.seq ?? 0}
+              />
+            </Suspense>
             {!chat.ended && <TickingSlaTimer conversation={c} />}
             {wa && !wa.loading && (
               <span

@@ -9,6 +9,7 @@ import { LoadingState } from '../../../components/loading-state.tsx';
 import { ModelEndpointFields } from '../../../components/model-endpoint-fields.tsx';
 import { useResource } from '../../../components/use-resource.ts';
 import { useT } from '../../../i18n/language-context.tsx';
+import { IntentsEditor, intentsOf, rowsOf } from './intents-editor.tsx';
 
 export function AssistTab() {
   const t = useT();
@@ -53,7 +54,7 @@ function AssistForm({ saved, onSaved }: { saved: AssistSettings; onSaved: (s: As
   const [apiKey, setApiKey] = useState('');
   const [removeKey, setRemoveKey] = useState(false);
   const [timeout, setTimeoutSeconds] = useState(String(saved.timeoutSeconds));
-  const [intents, setIntents] = useState(saved.intents.join(', '));
+  const [intents, setIntents] = useState(() => rowsOf(saved.intents));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -75,10 +76,7 @@ function AssistForm({ saved, onSaved }: { saved: AssistSettings; onSaved: (s: As
         model: model.trim(),
         timeoutSeconds: Math.min(60, Math.max(1, Number(timeout) || 8)),
         translation: saved.translation,
-        intents: intents
-          .split(',')
-          .map((i) => i.trim())
-          .filter(Boolean),
+        intents: intentsOf(intents),
         ...(apiKey.trim() ? { apiKey: apiKey.trim() } : removeKey ? { apiKey: null } : {}),
       });
       onSaved(next);
@@ -127,17 +125,8 @@ function AssistForm({ saved, onSaved }: { saved: AssistSettings; onSaved: (s: As
             />
           )}
         </Field>
-        <Field label={t('Intents')} hint={t('Separated by commas, such as order status, return, pricing.')}>
-          {(props) => (
-            <input
-              {...props}
-              className="input"
-              value={intents}
-              onChange={(e) => setIntents(e.target.value)}
-            />
-          )}
-        </Field>
       </div>
+      <IntentsEditor rows={intents} onChange={setIntents} />
       {saved.hasApiKey && (
         <label className="check security-check">
           <input type="checkbox" checked={removeKey} onChange={(e) => setRemoveKey(e.target.checked)} />

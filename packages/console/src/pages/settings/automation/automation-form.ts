@@ -72,6 +72,10 @@ function conditionDraft(c: AutomationCondition): Draft<ConditionType> {
       return draft(c.type, '', c.open ? 'open' : 'closed');
     case 'purchase_score':
       return draft(c.type, String(Math.round(c.value * 100)), c.op);
+    case 'intent':
+      return draft(c.type, c.in.join(', '));
+    case 'sentiment':
+      return draft(c.type, c.in[0] ?? '');
   }
 }
 
@@ -194,6 +198,16 @@ export function ruleOf(
         conditions.push({ type: c.type, op: c.extra === 'below' ? 'below' : 'at_least', value: pct / 100 });
         break;
       }
+      case 'intent': {
+        const intents = words(c.value);
+        if (intents.length === 0) return { ok: false, fault: t('{row}: enter an intent.', { row: at }) };
+        conditions.push({ type: c.type, in: intents });
+        break;
+      }
+      case 'sentiment':
+        if (!c.value) return { ok: false, fault: t('{row}: choose a sentiment.', { row: at }) };
+        conditions.push({ type: c.type, in: [c.value as 'negative'] });
+        break;
     }
   }
 

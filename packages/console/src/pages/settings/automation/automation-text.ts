@@ -1,6 +1,7 @@
 /** How automation rules read in plain words: "When a customer writes … and … then …". */
 import type { AutomationAction, AutomationCondition, AutomationTrigger } from '../../../api/automation.ts';
 import { formatNumber } from '../../../components/format.ts';
+import { sentimentLabel } from '../../../components/sentiment.ts';
 import { t } from '../../../i18n/i18n.ts';
 
 /** Names the summary uses for the account's skills, agents, canned responses and endpoints. */
@@ -21,6 +22,7 @@ export function triggerLabels(): Record<AutomationTrigger['type'], string> {
     'conversation.resolved': t('A conversation is resolved'),
     'csat.received': t('A customer rates a conversation'),
     'contact.identified': t('A new contact is identified'),
+    'conversation.classified': t('Intent or sentiment is set'),
   };
 }
 
@@ -34,6 +36,8 @@ export function conditionLabels(): Record<AutomationCondition['type'], string> {
     contact_attribute: t('Contact attribute'),
     business_hours: t('Business hours'),
     purchase_score: t('Purchase score'),
+    intent: t('Intent is'),
+    sentiment: t('Sentiment is'),
   };
 }
 
@@ -79,6 +83,8 @@ export function triggerText(trigger: AutomationTrigger): string {
       return t('a customer rates a conversation');
     case 'contact.identified':
       return t('a new contact is identified');
+    case 'conversation.classified':
+      return t('a conversation’s intent or sentiment is set');
   }
 }
 
@@ -106,6 +112,10 @@ export function conditionText(c: AutomationCondition, n: RuleNames): string {
         ? t('the purchase score is at least {score}', { score })
         : t('the purchase score is below {score}', { score });
     }
+    case 'intent':
+      return t('the intent is {intents}', { intents: quoteList(c.in) });
+    case 'sentiment':
+      return t('the sentiment is {sentiments}', { sentiments: orList(c.in.map(sentimentLabel)) });
   }
 }
 

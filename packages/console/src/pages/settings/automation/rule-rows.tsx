@@ -1,6 +1,7 @@
 /** One condition or action row of the rule editor: a type picker and the inputs its type needs. */
 import type { ReactNode } from 'react';
 import { CloseIcon } from '../../../components/icons.tsx';
+import { SENTIMENTS, sentimentLabel } from '../../../components/sentiment.ts';
 import { useT } from '../../../i18n/language-context.tsx';
 import {
   type ActionType,
@@ -177,6 +178,24 @@ export function ConditionRow(props: {
             />
           )}
         </>
+      )}
+      {d.type === 'intent' && (
+        <input
+          className="input"
+          aria-label={t('Condition {n} intents', { n })}
+          placeholder={t('return, order status (any of them)')}
+          value={d.value}
+          onChange={(e) => set({ value: e.target.value })}
+        />
+      )}
+      {d.type === 'sentiment' && (
+        <Picker
+          label={t('Condition {n} sentiment', { n })}
+          value={d.value}
+          onChange={(value) => set({ value })}
+          options={SENTIMENTS.map((s) => ({ id: s, label: sentimentLabel(s) }))}
+          empty=""
+        />
       )}
       {d.type === 'business_hours' && (
         <select
