@@ -134,7 +134,15 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         'the chat in Support',
       );
       assert.equal(moved.skillId, srv.demo!.skillIds.support);
-      const runs = (await api('GET', `/api/v1/automation-rules/${rule.body.id}/runs`)).body.items;
+      // The run's steps are recorded after the skill changed: read the run once they are.
+      const runs = await eventually(
+        async () => {
+          const items = (await api('GET', `/api/v1/automation-rules/${rule.body.id}/runs`)).body.items;
+          return items.length > 0 && items[0].steps.length > 0 ? items : null;
+        },
+        8000,
+        'the run with its steps',
+      );
       assert.equal(runs.length, 1, 'the order-status chat did not fire it');
       assert.deepEqual(
         runs[0].steps.map((s: { detail: string }) => s.detail),
