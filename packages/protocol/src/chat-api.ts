@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { MessageTranslation } from './assist-api.ts';
 import { RichContent } from './bot-content.ts';
 import { Attachment, AttachmentIds } from './chat-attachments.ts';
 import type { LineStatus } from './chat-lines.ts';
@@ -179,6 +180,8 @@ export const Message = Type.Object({
   deliveryReason: Type.Optional(Type.String()),
   /** A bot's quick replies and card. */
   rich: Type.Optional(RichContent),
+  /** Assist's live translation of the line (REST only; the agent socket sends `translation` frames). */
+  translation: Type.Optional(MessageTranslation),
 });
 export type Message = Static<typeof Message>;
 

@@ -6,14 +6,17 @@ import { maskerOf } from '../privacy/message-masker.ts';
 import type { App } from '../web/types.ts';
 import { AssistMetrics } from './assist-metrics.ts';
 import { assistRoutes } from './assist-routes.ts';
+import { LiveTranslation } from './live-translation.ts';
 import { SimilarReplies } from './similar-replies.ts';
 import { SuggestionSearch } from './suggestion-search.ts';
 import { SuggestionWriter } from './suggestion-writer.ts';
 import { SummaryWriter } from './summary-writer.ts';
+import { translationRoutes } from './translation-routes.ts';
 
 /**
- * Agent assist: suggested replies on each customer line (search, and a model when one is set)
- * and summaries on transfer and close. Off until an admin turns it on. Registered in
+ * Agent assist: suggested replies on each customer line (search, and a model when one is set),
+ * live translation between the customer's language and the agent's, and summaries on transfer
+ * and close. Off until an admin turns it on. Registered in
  * `features.ts` after the chat and bots features it listens to.
  */
 export async function assistFeature(app: App, ctx: AppContext): Promise<void> {
@@ -38,7 +41,12 @@ export async function assistFeature(app: App, ctx: AppContext): Promise<void> {
     log,
   });
   const summaries = new SummaryWriter({ store, egress, events, masker, suggestions, metrics, log });
-  chat.lineListeners.add((accountId, message) => suggestions.onLine(accountId, message));
+  const translation = new LiveTranslation({ store, egress, events, masker, suggestions, metrics, log });
+  chat.replyTranslation.translator = translation;
+  chat.lineListeners.add((accountId, message) => {
+    suggestions.onLine(accountId, message);
+    translation.onLine(accountId, message);
+  });
   chat.agents.onTransferred((accountId, c) => summaries.onHandover(accountId, c));
   const resolved = (accountId: string, c: Conversation) => {
     similar.forget(accountId);
@@ -48,4 +56,5 @@ export async function assistFeature(app: App, ctx: AppContext): Promise<void> {
   chat.visitors.onEnded(resolved);
   botsOf(ctx)?.onResolved(resolved);
   assistRoutes(app, ctx, chat, suggestions, summaries);
+  translationRoutes(app, ctx, chat, translation);
 }

@@ -84,6 +84,7 @@ export function conversationsRoutes(app: App, ctx: AppContext, chat: ChatModule)
       const messages = await store.messages.after(c.accountId, conversation.id, req.query.afterSeq ?? 0, {
         limit: req.query.limit,
       });
+      await store.translations.decorate(c.accountId, conversation.id, messages);
       return { conversation, messages: await store.outbox.decorate(c.accountId, conversation.id, messages) };
     },
   );
@@ -107,6 +108,7 @@ export function conversationsRoutes(app: App, ctx: AppContext, chat: ChatModule)
       const items = await store.messages.after(c.accountId, req.params.id, req.query.afterSeq ?? 0, {
         limit: req.query.limit,
       });
+      await store.translations.decorate(c.accountId, req.params.id, items);
       return { items: await store.outbox.decorate(c.accountId, req.params.id, items) };
     },
   );

@@ -59,6 +59,7 @@ import { describeStoreError } from './store-availability.ts';
 import { capabilitiesOf, type StoreCapabilities } from './store-capabilities.ts';
 import { SummariesRepo } from './summaries-repo.ts';
 import { ThreadEventsWriter } from './thread-events-writer.ts';
+import { TranslationsRepo } from './translations-repo.ts';
 import { TwoFactorRepo } from './two-factor-repo.ts';
 import { UsersRepo } from './users-repo.ts';
 import { VisitorsRepo } from './visitors-repo.ts';
@@ -100,6 +101,8 @@ export class Store {
   readonly assist;
   /** Conversation summaries (on transfer and close). */
   readonly summaries;
+  /** Assist's live translation: customers' languages and lines in the agent's language. */
+  readonly translations;
   /** Atomic changes of who holds a conversation (offer, accept, transfer, close, overflow). */
   readonly assignment;
   /** The supervisor who barged into a live chat, beside its agent. */
@@ -209,6 +212,7 @@ export class Store {
     this.answerGeneration = new AnswerGenerationRepo(db, this.secrets);
     this.assist = new AssistRepo(db, this.secrets);
     this.summaries = new SummariesRepo(db);
+    this.translations = new TranslationsRepo(db);
     this.automation = new AutomationRepo(db);
     this.automationEvents = new AutomationEventsRepo(db, this.caps, this.automation);
     this.webhooks.automation = this.automationEvents;
