@@ -380,7 +380,7 @@ export function applyFrame(s: WorkspaceState, f: AgentServerFrame, now: number):
       const chat = s.chats[f.conversationId];
       if (!chat) return s;
       const pending = chat.pending.map((p) =>
-        p.echoId === f.echoId ? { ...p, state: 'failed' as const, error: f.message } : p,
+        p.echoId === f.echoId ? { ...p, state: 'failed' as const, error: f.message, errorCode: f.code } : p,
       );
       return putChat(s, { ...chat, pending });
     }
