@@ -51,15 +51,6 @@ describe('live translation in the console (Chromium)', { timeout: 240_000 }, () 
       launchBrowser(),
       LibreTranslateServer.start(),
     ]);
-    const admin = new ApiClient(srv.node.app);
-    Object.assign(admin, await cookieFor(srv, DEMO_ADMIN.email));
-    const on = await admin.request('PUT', '/api/v1/assist', {
-      enabled: true,
-      baseUrl: '',
-      model: '',
-      translation: { provider: 'libretranslate', baseUrl: lt.baseUrl },
-    });
-    assert.equal(on.status, 200, JSON.stringify(on.body));
   });
   after(async () => {
     await lucia?.close().catch(() => {});
@@ -67,6 +58,24 @@ describe('live translation in the console (Chromium)', { timeout: 240_000 }, () 
     await browser?.close();
     await lt?.close();
     await srv?.close();
+  });
+
+  it('an admin sends translations to a LibreTranslate server in Settings › Assist', async () => {
+    const admin = await signedInAs(browser, srv, DEMO_ADMIN.email, '/console/settings/assist');
+    const { page } = admin;
+    const card = page.getByTestId('assist-card');
+    await card.getByLabel('Turn on agent assist').check();
+    await card.getByTestId('assist-translation-provider').selectOption('libretranslate');
+    await card.getByTestId('assist-translation-url').fill(lt.baseUrl);
+    await admin.page.screenshot({ path: `${SHOTS_DIR}translation-settings.png` });
+    await card.getByRole('button', { name: 'Save' }).click();
+    await card.getByRole('status').waitFor();
+    const api = new ApiClient(srv.node.app);
+    Object.assign(api, await cookieFor(srv, DEMO_ADMIN.email));
+    const saved = await api.request('GET', '/api/v1/assist');
+    assert.deepEqual(saved.body.translation, { provider: 'libretranslate', baseUrl: lt.baseUrl });
+    assert.equal(saved.body.enabled, true);
+    await admin.context.close();
   });
 
   it('a Spanish customer: the agent reads English, the original one click away, and replies in Spanish', async () => {

@@ -198,7 +198,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal(frame.customerLanguage, null);
       assert.equal(lt.received.length, calls, 'nothing is sent to translate');
       assert.match(await metrics(), /beckon_assist_language_detections_total\{outcome="unknown"\} [1-9]/);
-      // An English line needs no translation: nothing is stored or sent for it.
+      // A greeting too short to tell, and an English line: nothing is stored or sent for them.
+      await visitor.send('Hi');
       await visitor.send('Thank you, I found the answer on your website myself.');
       const listed = await api('GET', `/api/v1/conversations/${id}/translations`, undefined, SUPPORT);
       assert.equal(listed.body.customerLanguage, 'en');

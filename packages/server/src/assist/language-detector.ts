@@ -1,13 +1,15 @@
 import { eld } from 'eld/small';
 
 /**
- * The language a customer's line is written in (ISO 639-1), or null when the detector does not
- * know it or is unsure (short lines such as "ok"): the caller keeps the conversation's last one.
- * The detector's small database loads with the module; a line takes well under a millisecond.
+ * The language a customer's line is written in (ISO 639-1): `unsure` for a line too short to
+ * tell ("ok", "Hallo"; the caller keeps the conversation's last language), null when the detector
+ * knows no language like it. Its small database loads with the module; a line takes well under a
+ * millisecond.
  */
-export function detectLanguage(text: string): string | null {
+export function detectLanguage(text: string): string | 'unsure' | null {
   const r = eld.detect(text);
-  return r.language && r.isReliable() ? r.language : null;
+  if (!r.language) return null;
+  return r.isReliable() ? r.language : 'unsure';
 }
 
 const names = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'code' });

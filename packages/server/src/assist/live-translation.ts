@@ -61,12 +61,16 @@ export class LiveTranslation implements ReplyTranslator {
     const plan = await this.d.suggestions.plan(accountId);
     if (!canTranslate(plan)) return;
     const { conversationId, seq } = message;
-    const detected = detectLanguage(message.text);
-    this.d.metrics.detected(detected !== null);
+    const found = detectLanguage(message.text);
+    const detected = found === 'unsure' ? null : found;
+    this.d.metrics.detected(found !== null);
     const had = await this.d.store.translations.customerLanguage(accountId, conversationId);
     if (detected && detected !== had)
       await this.d.store.translations.setCustomerLanguage(accountId, conversationId, detected);
-    const language = detected ?? had;
+    // A line the detector knows nothing like is `unknown`, whatever came before; a short one
+    // ("ok") keeps the conversation's language, and before any is known there is nothing to say.
+    const language = found === null ? null : (detected ?? had);
+    if (!language && found === 'unsure') return;
     const conversation = await this.d.store.conversations.find(accountId, conversationId);
     const agentId = conversation?.assignedAgentId;
     if (!agentId) return;
