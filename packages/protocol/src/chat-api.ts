@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { MessageTranslation } from './assist-api.ts';
+import { LanguageCode, MessageTranslation } from './assist-api.ts';
 import { RichContent } from './bot-content.ts';
 import { Attachment, AttachmentIds } from './chat-attachments.ts';
 import type { LineStatus } from './chat-lines.ts';
@@ -296,6 +296,11 @@ export const AgentSendInput = Type.Object(
     afterSeq: Type.Optional(SentAfterSeq),
     /** An internal note: stored and shown to agents, never delivered to the visitor. */
     note: Type.Optional(Type.Boolean()),
+    /**
+     * Live translation: send the reply in this language (the customer's); the agent's words stay
+     * in the transcript. Refused (`translation_failed`, nothing sent) when it cannot be translated.
+     */
+    translateTo: Type.Optional(LanguageCode),
   },
   closed,
 );

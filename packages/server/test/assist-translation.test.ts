@@ -119,6 +119,17 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.ok(!visitor.messages.some((m) => m.text === EN_REPLY), 'the customer never sees the English');
 
       // The transcript keeps both: each line as written or sent, the other language beside it.
+      // Through the REST API too.
+      const posted = await api(
+        'POST',
+        `/api/v1/conversations/${id}/messages`,
+        { echoId: 'rest-reply-1', text: 'Thank you for waiting.', translateTo: 'es' },
+        SUPPORT,
+      );
+      assert.equal(posted.status, 201, JSON.stringify(posted.body));
+      assert.equal(posted.body.message.text, '[es] Thank you for waiting.');
+      await visitor.waitForMessage((m) => m.text === '[es] Thank you for waiting.');
+
       const view = await api('GET', `/api/v1/conversations/${id}`, undefined, SUPPORT);
       assert.equal(view.status, 200);
       const lines = view.body.messages as Message[];
@@ -131,10 +142,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal(listed.status, 200);
       assert.equal(listed.body.customerLanguage, 'es');
       assert.equal(listed.body.agentLanguage, 'en');
-      assert.equal(listed.body.items.length, 3);
+      assert.equal(listed.body.items.length, 4);
       assert.match(
         await metrics(),
-        /beckon_assist_translations_total\{provider="libretranslate",direction="outgoing",outcome="done"\} 1/,
+        /beckon_assist_translations_total\{provider="libretranslate",direction="outgoing",outcome="done"\} 2/,
       );
       await end(visitor, id);
     });
@@ -232,6 +243,16 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         assert.equal(refused.message, 'the translation service is down');
         await new Promise((r) => setTimeout(r, 200));
         assert.ok(!visitor.messages.some((m) => m.senderKind === 'agent' && /order/.test(m.text)));
+
+        // The REST API refuses it the same way.
+        const rest = await api(
+          'POST',
+          `/api/v1/conversations/${id}/messages`,
+          { echoId: 'rest-translated-1', text: EN_REPLY, translateTo: 'es' },
+          SUPPORT,
+        );
+        assert.equal(rest.status, 502);
+        assert.equal(rest.body.error.code, 'translation_failed');
 
         const asWritten = await support.send(id, EN_REPLY);
         const got = await visitor.waitForMessage((m) => m.seq === asWritten.seq);
