@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Conversation, Message } from '@beckon/protocol/chat-api';
 import type { AgentProfile } from '@beckon/protocol/chat-protocol';
-import { addPending, markRead, watchChat } from '../src/workspace/workspace-actions.ts';
+import { addPending, markRead, retryPending, watchChat } from '../src/workspace/workspace-actions.ts';
 import {
   applyFrame,
   attentionCount,
@@ -11,6 +11,7 @@ import {
   unreadCount,
   visitorTyping,
   type WorkspaceState,
+  withTranslations,
 } from '../src/workspace/workspace-state.ts';
 
 const T = '2026-03-01T10:00:00.000Z';
@@ -370,5 +371,70 @@ describe('workspace state', () => {
       [1, 2, 3],
     );
     assert.equal(s.chats.c3!.messages.length, 1);
+  });
+});
+
+describe('live translation in the workspace', () => {
+  const es = { language: 'es', agentLanguage: 'en', state: 'done' as const };
+
+  it('keeps each line’s translation and the customer’s language, from the socket and the server', () => {
+    let s = applyFrame(
+      initialState,
+      {
+        type: 'translation',
+        conversationId: 'c1',
+        seq: 4,
+        translation: { ...es, text: 'Where is my order?' },
+        customerLanguage: 'es',
+      },
+      0,
+    );
+    assert.equal(s.assist.c1?.customerLanguage, 'es');
+    assert.equal(s.assist.c1?.agentLanguage, 'en');
+    assert.equal(s.assist.c1?.translations?.[4]?.text, 'Where is my order?');
+    // Read later from the server: older lines join; what the socket brought stays.
+    s = withTranslations(s, 'c1', {
+      customerLanguage: 'es',
+      agentLanguage: 'en',
+      items: [
+        { seq: 2, ...es, text: 'Hello' },
+        { seq: 4, ...es, text: 'stale' },
+      ],
+    });
+    assert.equal(s.assist.c1?.translations?.[2]?.text, 'Hello');
+    assert.equal(s.assist.c1?.translations?.[4]?.text, 'Where is my order?');
+  });
+
+  it('a reply whose translation failed keeps the error’s code, and goes again as written', () => {
+    let s = watchChat({ ...initialState, agent: agent() }, conv('c1'));
+    s = addPending(s, {
+      echoId: 'e1',
+      conversationId: 'c1',
+      text: 'Thanks!',
+      note: false,
+      attachments: [],
+      afterSeq: 0,
+      state: 'sending',
+      createdAt: T,
+      translateTo: 'es',
+    });
+    s = applyFrame(
+      s,
+      {
+        type: 'error',
+        code: 'translation_failed',
+        message: 'the translation service is down',
+        echoId: 'e1',
+        conversationId: 'c1',
+      },
+      0,
+    );
+    const failed = s.chats.c1!.pending[0]!;
+    assert.equal(failed.state, 'failed');
+    assert.equal(failed.errorCode, 'translation_failed');
+    const again = retryPending(s, 'c1', 'e1', true).chats.c1!.pending[0]!;
+    assert.equal(again.state, 'sending');
+    assert.equal(again.translateTo, undefined, 'sent as written');
+    assert.equal(retryPending(s, 'c1', 'e1').chats.c1!.pending[0]!.translateTo, 'es', 'a retry translates');
   });
 });

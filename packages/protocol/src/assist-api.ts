@@ -140,3 +140,52 @@ export const SummaryUpdate = Type.Object(
   closed,
 );
 export type SummaryUpdate = Static<typeof SummaryUpdate>;
+
+/** A language as a two- or three-letter code (ISO 639), such as `es` or `de`. */
+export const LanguageCode = Type.String({ pattern: '^[a-z]{2,3}$' });
+
+/**
+ * Where a line's translation stands: `done`; `unknown` (the detector did not know the customer's
+ * language: shown as written); or why the service gave none (`down`, `timeout`, `garbage`, `too_long`).
+ */
+export const TranslationState = Type.Union([
+  Type.Literal('done'),
+  Type.Literal('unknown'),
+  Type.Literal('down'),
+  Type.Literal('timeout'),
+  Type.Literal('garbage'),
+  Type.Literal('too_long'),
+]);
+export type TranslationState = Static<typeof TranslationState>;
+
+/**
+ * A line seen through live translation. For a customer's line, `text` is its translation into the
+ * agent's language; for an agent's translated reply, `text` is what the agent wrote, and the
+ * message's own text is what the customer was sent. Either way the agent reads `text` first.
+ */
+export const MessageTranslation = Type.Object({
+  /** The language of the message's own text; null when the detector did not know it. */
+  language: Nullable(LanguageCode),
+  /** The agent's language: the language of `text`. */
+  agentLanguage: LanguageCode,
+  /** The line in the agent's language; empty when there is no translation (see `state`). */
+  text: Type.String(),
+  state: TranslationState,
+});
+export type MessageTranslation = Static<typeof MessageTranslation>;
+
+export const SeqTranslation = Type.Object({
+  seq: Type.Integer({ minimum: 1 }),
+  ...MessageTranslation.properties,
+});
+export type SeqTranslation = Static<typeof SeqTranslation>;
+
+/** A conversation's translations, for the console opening it. */
+export const ConversationTranslations = Type.Object({
+  /** The customer's language as last detected; null before a line was recognised. */
+  customerLanguage: Nullable(LanguageCode),
+  /** The language of the agent asking (their console's; English when they chose none). */
+  agentLanguage: LanguageCode,
+  items: Type.Array(SeqTranslation),
+});
+export type ConversationTranslations = Static<typeof ConversationTranslations>;

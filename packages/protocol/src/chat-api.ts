@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { LanguageCode, MessageTranslation } from './assist-api.ts';
 import { RichContent } from './bot-content.ts';
 import { Attachment, AttachmentIds } from './chat-attachments.ts';
 import type { LineStatus } from './chat-lines.ts';
@@ -179,6 +180,8 @@ export const Message = Type.Object({
   deliveryReason: Type.Optional(Type.String()),
   /** A bot's quick replies and card. */
   rich: Type.Optional(RichContent),
+  /** Assist's live translation of the line (REST only; the agent socket sends `translation` frames). */
+  translation: Type.Optional(MessageTranslation),
 });
 export type Message = Static<typeof Message>;
 
@@ -293,6 +296,11 @@ export const AgentSendInput = Type.Object(
     afterSeq: Type.Optional(SentAfterSeq),
     /** An internal note: stored and shown to agents, never delivered to the visitor. */
     note: Type.Optional(Type.Boolean()),
+    /**
+     * Live translation: send the reply in this language (the customer's); the agent's words stay
+     * in the transcript. Refused (`translation_failed`, nothing sent) when it cannot be translated.
+     */
+    translateTo: Type.Optional(LanguageCode),
   },
   closed,
 );

@@ -1,6 +1,12 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { AgentStatus } from './api.ts';
-import { ConversationSummary, ModelState, Suggestion } from './assist-api.ts';
+import {
+  ConversationSummary,
+  LanguageCode,
+  MessageTranslation,
+  ModelState,
+  Suggestion,
+} from './assist-api.ts';
 import {
   type AgentCallFrame,
   AgentCallFrames,
@@ -74,6 +80,8 @@ export const ChatErrorCode = {
   Timeout: 'timeout',
   /** The server's store is briefly unreachable: nothing was done; send the same frame again shortly. */
   StoreUnavailable: 'store_unavailable',
+  /** A reply to be sent translated was not sent: the translation failed (send it as written, or retry). */
+  TranslationFailed: 'translation_failed',
   Internal: 'internal',
 } as const;
 
@@ -147,6 +155,12 @@ export const AgentSendFrame = frame('send', {
   attachmentIds: Type.Optional(AttachmentIds),
   afterSeq: Type.Optional(SentAfterSeq),
   note: Type.Optional(Type.Boolean()),
+  /**
+   * Live translation: send the reply in this language (the customer's). The customer gets the
+   * translation; the agent's words stay in the transcript. When translation fails the line is not
+   * sent (an error frame, code `translation_failed`); sending again without it sends the words as written.
+   */
+  translateTo: Type.Optional(LanguageCode),
 });
 export const AgentResumeFrame = frame('resume', { conversationId: Id, afterSeq: Seq });
 export const AgentWatchFrame = frame('watch', { conversationId: Id, afterSeq: Type.Optional(Seq), ref: Ref });
@@ -345,6 +359,17 @@ export const AgentSuggestionStreamFrame = frame('suggestion_stream', {
 });
 /** Assist: a conversation's summary was written (on transfer or close) or edited. */
 export const AgentSummaryFrame = frame('summary', { conversationId: Id, summary: ConversationSummary });
+/**
+ * Assist's live translation of one line, to the agent who holds the conversation: a customer's
+ * line in the agent's language (or why there is none), or the words of the agent's translated reply.
+ */
+export const AgentTranslationFrame = frame('translation', {
+  conversationId: Id,
+  seq: Seq,
+  translation: MessageTranslation,
+  /** The customer's language as now known (null when no line was recognised yet). */
+  customerLanguage: Type.Union([LanguageCode, Type.Null()]),
+});
 export const DoneFrame = frame('done', { ref: Type.String() });
 
 export const AgentServerFrame = Type.Union([
@@ -368,6 +393,7 @@ export const AgentServerFrame = Type.Union([
   AgentSuggestionsFrame,
   AgentSuggestionStreamFrame,
   AgentSummaryFrame,
+  AgentTranslationFrame,
   DoneFrame,
   ChatErrorFrame,
   PongFrame,

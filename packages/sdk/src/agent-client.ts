@@ -37,6 +37,8 @@ interface PendingSend {
   attachments: Attachment[];
   /** The highest sequence number seen in the conversation when first sent: a retry repeats it. */
   afterSeq: number;
+  /** Live translation: the language the customer is sent the reply in. */
+  translateTo?: string;
   resolve: (a: ChatAckFrame) => void;
   reject: (e: Error) => void;
 }
@@ -274,7 +276,14 @@ export class AgentChatClient {
   send(
     conversationId: string,
     text: string,
-    opts: { note?: boolean; echoId?: string; attachments?: Attachment[]; afterSeq?: number } = {},
+    opts: {
+      note?: boolean;
+      echoId?: string;
+      attachments?: Attachment[];
+      afterSeq?: number;
+      /** Send it in this language (the customer's): refused with `translation_failed` when it cannot be translated. */
+      translateTo?: string;
+    } = {},
   ): Promise<ChatAckFrame> {
     const echoId = opts.echoId ?? clientId('a');
     const p = {
@@ -283,6 +292,7 @@ export class AgentChatClient {
       note: Boolean(opts.note),
       attachments: opts.attachments ?? [],
       afterSeq: opts.afterSeq ?? this.lastSeq(conversationId),
+      ...(opts.translateTo ? { translateTo: opts.translateTo } : {}),
     };
     return new Promise((resolve, reject) => {
       this.pending.set(echoId, { ...p, resolve, reject });
@@ -364,4 +374,5 @@ const sendFrame = (echoId: string, p: Omit<PendingSend, 'resolve' | 'reject'>) =
   afterSeq: p.afterSeq,
   ...(p.note ? { note: true } : {}),
   ...(p.attachments.length > 0 ? { attachmentIds: p.attachments.map((a) => a.id) } : {}),
+  ...(p.translateTo ? { translateTo: p.translateTo } : {}),
 });

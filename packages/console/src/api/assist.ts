@@ -3,6 +3,7 @@ import type {
   AssistSettings,
   AssistUpdate,
   ConversationSummary,
+  ConversationTranslations,
   Suggestion,
   SuggestionFeedback,
   SuggestionList,
@@ -54,4 +55,9 @@ export function saveSummary(conversationId: string, text: string): Promise<Conve
   return request('PUT', `/api/v1/conversations/${encodeURIComponent(conversationId)}/summary`, {
     body: { text },
   });
+}
+
+/** Live translation: the customer's language and the lines in the agent's language. */
+export function getTranslations(conversationId: string): Promise<ConversationTranslations> {
+  return request('GET', `/api/v1/conversations/${encodeURIComponent(conversationId)}/translations`);
 }

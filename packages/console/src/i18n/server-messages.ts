@@ -13,6 +13,14 @@ type Say = (values: readonly string[]) => string;
 
 /** Messages without values, by their exact text. */
 export const EXACT: Readonly<Record<string, Say>> = {
+  'live translation is off': () => t('Live translation is off.'),
+  'the translation service is down': () => t('The translation service is down.'),
+  'the translation service did not answer in time': () =>
+    t('The translation service did not answer in time.'),
+  'the translation service gave no usable translation': () =>
+    t('The translation service gave no usable translation.'),
+  'the translation is longer than a message may be': () =>
+    t('The translation is longer than a message may be.'),
   'enter the base URL of a LibreTranslate-compatible server (/body/translation/baseUrl)': () =>
     t('Enter the base URL of a LibreTranslate-compatible server (/body/translation/baseUrl).'),
   'no summary was written for this conversation yet': () =>

@@ -19,6 +19,10 @@ export interface PendingSend {
   afterSeq: number;
   state: 'sending' | 'failed';
   error?: string;
+  /** The error's code (`translation_failed`: the reply was not sent, it may go as written). */
+  errorCode?: string;
+  /** Live translation: the language the customer is sent the reply in. */
+  translateTo?: string;
   createdAt: string;
 }
 

@@ -11,12 +11,25 @@ export function addPending(s: WorkspaceState, p: PendingSend): WorkspaceState {
 }
 
 /** A failed send tried again: back to "Sending…". */
-export function retryPending(s: WorkspaceState, conversationId: string, echoId: string): WorkspaceState {
+export function retryPending(
+  s: WorkspaceState,
+  conversationId: string,
+  echoId: string,
+  asWritten = false,
+): WorkspaceState {
   const chat = s.chats[conversationId];
   if (!chat) return s;
-  const pending = chat.pending.map((p) =>
-    p.echoId === echoId ? { ...p, state: 'sending' as const, error: undefined } : p,
-  );
+  const pending = chat.pending.map((p) => {
+    if (p.echoId !== echoId) return p;
+    const { translateTo, errorCode, ...rest } = p;
+    // Sent as written: the language it was to go out in is dropped.
+    return {
+      ...rest,
+      ...(translateTo && !asWritten ? { translateTo } : {}),
+      state: 'sending' as const,
+      error: undefined,
+    };
+  });
   return putChat(s, { ...chat, pending });
 }
 

@@ -4,7 +4,13 @@
  * counts, offers and the supervisor's live view — are unit-tested on their own.
  */
 import type { AgentStatus } from '@beckon/protocol/api';
-import type { ConversationSummary, ModelState, Suggestion } from '@beckon/protocol/assist-api';
+import type {
+  ConversationSummary,
+  ConversationTranslations,
+  MessageTranslation,
+  ModelState,
+  Suggestion,
+} from '@beckon/protocol/assist-api';
 import type { Attachment, Conversation, Message, QueueEntry } from '@beckon/protocol/chat-api';
 import type { AgentProfile, AgentServerFrame } from '@beckon/protocol/chat-protocol';
 import { t } from '../i18n/i18n.ts';
@@ -90,6 +96,12 @@ export interface AssistView {
   draft: string;
   draftArticleIds?: string[];
   summary?: ConversationSummary;
+  /** Live translation: the customer's language as last detected (null: none recognised yet). */
+  customerLanguage?: string | null;
+  /** The language the server translates into for this agent. */
+  agentLanguage?: string;
+  /** Lines in the agent's language, by sequence number. */
+  translations?: Record<number, MessageTranslation>;
 }
 
 const NO_ASSIST: AssistView = { seq: -1, items: [], model: 'off', draft: '' };
@@ -116,7 +128,35 @@ function withAssist(s: WorkspaceState, f: AgentServerFrame): WorkspaceState {
   }
   if (f.type === 'summary')
     return put(f.conversationId, { ...(s.assist[f.conversationId] ?? NO_ASSIST), summary: f.summary });
+  if (f.type === 'translation') {
+    const had = s.assist[f.conversationId] ?? NO_ASSIST;
+    return put(f.conversationId, {
+      ...had,
+      customerLanguage: f.customerLanguage,
+      agentLanguage: f.translation.agentLanguage,
+      translations: { ...had.translations, [f.seq]: f.translation },
+    });
+  }
   return s;
+}
+
+/** Puts a conversation's translations read from the server beside those the socket brought. */
+export function withTranslations(s: WorkspaceState, id: string, t: ConversationTranslations): WorkspaceState {
+  const had = s.assist[id] ?? NO_ASSIST;
+  const translations: Record<number, MessageTranslation> = {};
+  for (const { seq, ...one } of t.items) translations[seq] = one;
+  return {
+    ...s,
+    assist: {
+      ...s.assist,
+      [id]: {
+        ...had,
+        customerLanguage: had.customerLanguage ?? t.customerLanguage,
+        agentLanguage: t.agentLanguage,
+        translations: { ...translations, ...had.translations },
+      },
+    },
+  };
 }
 
 export const initialState: WorkspaceState = {
@@ -340,13 +380,14 @@ export function applyFrame(s: WorkspaceState, f: AgentServerFrame, now: number):
       const chat = s.chats[f.conversationId];
       if (!chat) return s;
       const pending = chat.pending.map((p) =>
-        p.echoId === f.echoId ? { ...p, state: 'failed' as const, error: f.message } : p,
+        p.echoId === f.echoId ? { ...p, state: 'failed' as const, error: f.message, errorCode: f.code } : p,
       );
       return putChat(s, { ...chat, pending });
     }
     case 'suggestions':
     case 'suggestion_stream':
     case 'summary':
+    case 'translation':
       return withAssist(s, f);
     case 'done':
     case 'viewers':

@@ -5,6 +5,7 @@
  * Components read it through useSyncExternalStore (workspace-context.tsx).
  */
 import type { AgentStatus } from '@beckon/protocol/api';
+import type { ConversationTranslations } from '@beckon/protocol/assist-api';
 import type { AgentServerFrame } from '@beckon/protocol/chat-protocol';
 import type { SlaBreachView } from '@beckon/protocol/sla-api';
 import { getConversation, listLiveConversations, retryDelivery } from '../api/conversations.ts';
@@ -40,6 +41,7 @@ import {
   type PendingSend,
   type WorkspaceState,
   withNotice,
+  withTranslations,
 } from './workspace-state.ts';
 
 /** Something worth a sound or a desktop notification. */
@@ -292,7 +294,7 @@ export class WorkspaceStore {
 
   private sendFrame(
     conversationId: string,
-    p: Pick<PendingSend, 'echoId' | 'text' | 'note' | 'attachments' | 'afterSeq'>,
+    p: Pick<PendingSend, 'echoId' | 'text' | 'note' | 'attachments' | 'afterSeq' | 'translateTo'>,
   ): void {
     this.socket.send({
       type: 'send',
@@ -302,6 +304,7 @@ export class WorkspaceStore {
       text: p.text,
       ...(p.note ? { note: true } : {}),
       ...(p.attachments.length > 0 ? { attachmentIds: p.attachments.map((a) => a.id) } : {}),
+      ...(p.translateTo ? { translateTo: p.translateTo } : {}),
     });
   }
 
@@ -355,9 +358,10 @@ export class WorkspaceStore {
   send(
     conversationId: string,
     text: string,
-    opts: { note?: boolean; attachments?: Attachment[] } = {},
+    opts: { note?: boolean; attachments?: Attachment[]; translateTo?: string } = {},
   ): void {
     const p = {
+      ...(opts.translateTo && !opts.note ? { translateTo: opts.translateTo } : {}),
       echoId: `a_${crypto.randomUUID()}`,
       conversationId,
       text,
@@ -377,6 +381,23 @@ export class WorkspaceStore {
     if (!p) return;
     this.set(retryPending(this.state, conversationId, echoId));
     this.sendFrame(conversationId, p);
+  }
+
+  /**
+   * Sends a reply whose translation failed as the agent wrote it (they chose to): the same echo
+   * id, since nothing was stored.
+   */
+  sendAsWritten(conversationId: string, echoId: string): void {
+    const p = this.state.chats[conversationId]?.pending.find((x) => x.echoId === echoId);
+    if (!p) return;
+    const { translateTo: _, ...asWritten } = p;
+    this.set(retryPending(this.state, conversationId, echoId, true));
+    this.sendFrame(conversationId, asWritten);
+  }
+
+  /** Puts a conversation's translations read from the server into the workspace. */
+  putTranslations(conversationId: string, translations: ConversationTranslations): void {
+    this.set(withTranslations(this.state, conversationId, translations));
   }
 
   /** Sends a line that failed on its channel again; the line shows `queued`, then where it got. */

@@ -8,14 +8,17 @@ import { AssistMetrics } from './assist-metrics.ts';
 import { assistRoutes } from './assist-routes.ts';
 import { classificationRoutes } from './classification-routes.ts';
 import { automationCauseNow, IntentClassifier } from './intent-classifier.ts';
+import { LiveTranslation } from './live-translation.ts';
 import { SimilarReplies } from './similar-replies.ts';
 import { SuggestionSearch } from './suggestion-search.ts';
 import { SuggestionWriter } from './suggestion-writer.ts';
 import { SummaryWriter } from './summary-writer.ts';
+import { translationRoutes } from './translation-routes.ts';
 
 /**
- * Agent assist: suggested replies on each customer line (search, and a model when one is set)
- * and summaries on transfer and close. Off until an admin turns it on. Registered in
+ * Agent assist: suggested replies on each customer line (search, and a model when one is set),
+ * live translation between the customer's language and the agent's, and summaries on transfer
+ * and close. Off until an admin turns it on. Registered in
  * `features.ts` after the chat and bots features it listens to.
  */
 export async function assistFeature(app: App, ctx: AppContext): Promise<void> {
@@ -52,8 +55,11 @@ export async function assistFeature(app: App, ctx: AppContext): Promise<void> {
         .queueClassified(accountId, conversationId, c, cause, Date.now())
         .catch((err: unknown) => log.warn({ err, conversationId }, 'classified event not queued')),
   });
+  const translation = new LiveTranslation({ store, egress, events, masker, suggestions, metrics, log });
+  chat.replyTranslation.translator = translation;
   chat.lineListeners.add((accountId, message) => {
     suggestions.onLine(accountId, message);
+    translation.onLine(accountId, message);
     classifier.onLine(accountId, message);
   });
   chat.agents.onTransferred((accountId, c) => {
@@ -70,4 +76,5 @@ export async function assistFeature(app: App, ctx: AppContext): Promise<void> {
   botsOf(ctx)?.onResolved(resolved);
   assistRoutes(app, ctx, chat, suggestions, summaries);
   classificationRoutes(app, ctx, chat);
+  translationRoutes(app, ctx, chat, translation);
 }

@@ -1,7 +1,7 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
 
 /** What a model call is for. */
-export type ModelPurpose = 'suggestion' | 'summary' | 'classification';
+export type ModelPurpose = 'suggestion' | 'summary' | 'classification' | 'translation';
 
 /** How a model call ended: an answer, or the reason the agent sees instead. */
 export type ModelOutcomeState = 'done' | 'timeout' | 'down' | 'garbage' | 'too_long';
@@ -14,6 +14,8 @@ export class AssistMetrics {
   private readonly tokens: Counter<'purpose' | 'kind'>;
   private readonly suggestions: Counter<'source'>;
   private readonly classifications: Counter<'source' | 'state'>;
+  private readonly translations: Counter<'provider' | 'direction' | 'outcome'>;
+  private readonly languages: Counter<'outcome'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -55,11 +57,33 @@ export class AssistMetrics {
       labelNames: ['source', 'state'],
       registers,
     });
+    this.translations = new Counter({
+      name: 'beckon_assist_translations_total',
+      help: 'Live translations, by provider, direction (incoming, outgoing) and outcome (done, timeout, down, garbage, too_long)',
+      labelNames: ['provider', 'direction', 'outcome'],
+      registers,
+    });
+    this.languages = new Counter({
+      name: 'beckon_assist_language_detections_total',
+      help: "Customers' lines whose language was detected (recognised) or not (unknown)",
+      labelNames: ['outcome'],
+      registers,
+    });
   }
 
   /** Counts one classification and how it ended. */
   classified(source: string, state: string): void {
     this.classifications.inc({ source, state });
+  }
+
+  /** Counts one translation call. */
+  translated(provider: string, direction: 'incoming' | 'outgoing', outcome: string): void {
+    this.translations.inc({ provider, direction, outcome });
+  }
+
+  /** Counts one line's language detection. */
+  detected(recognised: boolean): void {
+    this.languages.inc({ outcome: recognised ? 'recognised' : 'unknown' });
   }
 
   /** Counts one model call. */

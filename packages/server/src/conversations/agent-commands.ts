@@ -5,6 +5,7 @@ import type { AppendItem, AppendResult } from '../store/messages-repo.ts';
 import { isCallFrame } from '../voice/call-sockets.ts';
 import type { AgentConnection } from './agent-connection.ts';
 import { ackFrame, errorFrame, sendFrame } from './chat-socket.ts';
+import { translationOff } from './reply-translation.ts';
 import { cleanText } from './visitor-chat-service.ts';
 
 /** Sends the `error` frame for a failed command, naming what the frame named. */
@@ -43,6 +44,31 @@ function answerSend(
 }
 
 /**
+ * A reply to go out in the customer's language: translated first, then stored as the customer's
+ * text with the agent's words kept beside it. A failed translation sends nothing: the agent is told
+ * (`translation_failed`) and may send the words as written.
+ */
+function sendTranslated(
+  conn: AgentConnection,
+  f: Extract<AgentClientFrame, { type: 'send' }>,
+  item: AppendItem,
+): void {
+  const translator = conn.deps.replyTranslation.translator;
+  if (!translator) {
+    failed(conn, translationOff(), undefined, f.conversationId, f.echoId);
+    return;
+  }
+  translator
+    .translate(item.accountId, conn.user.id, item.conversationId, item.text, f.translateTo!)
+    .then(async (reply) => {
+      const r = await conn.deps.writer.append({ ...item, text: reply.text }, conn.id);
+      if (r.ok) await reply.keep(r.message);
+      answerSend(conn, f, r);
+    })
+    .catch((err) => failed(conn, err, undefined, f.conversationId, f.echoId));
+}
+
+/**
  * Runs one validated frame from an agent socket; every failure becomes an `error` frame, never a
  * crash. A line (`send`) creates no function of its own: the server runs through tsx, which names
  * each function bound to a variable with a runtime call, and this runs for every line.
@@ -75,6 +101,10 @@ export function runAgentCommand(conn: AgentConnection, f: AgentClientFrame): voi
       text: cleanText(f.text),
       attachmentIds: f.attachmentIds,
     };
+    if (f.translateTo && !f.note && item.text) {
+      sendTranslated(conn, f, item);
+      return;
+    }
     // A note naming colleagues is checked first: one who cannot see the chat refuses the note.
     const checked =
       f.note && item.text.includes('@')

@@ -26,6 +26,7 @@ import type { MentionService } from './mention-service.ts';
 import type { MessageWriter } from './message-writer.ts';
 import type { QueueFeed, QueueListener } from './queue-feed.ts';
 import type { ReadPositions } from './read-positions.ts';
+import type { ReplyTranslation } from './reply-translation.ts';
 import type { SessionBound, SessionSockets } from './session-sockets.ts';
 import { SocketGuard, type SocketLimits } from './socket-guard.ts';
 import { TypingGate } from './typing-gate.ts';
@@ -37,6 +38,8 @@ export interface AgentSocketDeps {
   events: ChatEvents;
   writer: MessageWriter;
   mentions: MentionService;
+  /** Replies sent in the customer's language (assist's live translation). */
+  replyTranslation: ReplyTranslation;
   /** Who looks at which conversation, across nodes. */
   viewers: ConversationViewers;
   presence: AgentPresence;
@@ -431,6 +434,15 @@ export class AgentConnection implements QueueListener, SessionBound {
         return;
       case 'assist.summary':
         sendFrame(this.ws, { type: 'summary', conversationId: e.conversationId, summary: e.summary });
+        return;
+      case 'assist.translation':
+        sendFrame(this.ws, {
+          type: 'translation',
+          conversationId: e.conversationId,
+          seq: e.seq,
+          translation: e.translation,
+          customerLanguage: e.customerLanguage,
+        });
         return;
       case 'offer.created':
         sendFrame(this.ws, { type: 'offer', conversation: e.conversation, expiresAt: e.expiresAt });

@@ -1,5 +1,10 @@
 import type { AgentStatus } from '@beckon/protocol/api';
-import type { ConversationSummary, ModelState, Suggestion } from '@beckon/protocol/assist-api';
+import type {
+  ConversationSummary,
+  MessageTranslation,
+  ModelState,
+  Suggestion,
+} from '@beckon/protocol/assist-api';
 import type { CallView } from '@beckon/protocol/call-protocol';
 import type { Conversation, DeliveryStatus, Message } from '@beckon/protocol/chat-api';
 import type { Mention } from '@beckon/protocol/mentions-api';
@@ -85,7 +90,14 @@ export type AssistEvent =
       state: ModelState;
       articleIds?: string[];
     }
-  | { t: 'assist.summary'; conversationId: string; summary: ConversationSummary };
+  | { t: 'assist.summary'; conversationId: string; summary: ConversationSummary }
+  | {
+      t: 'assist.translation';
+      conversationId: string;
+      seq: number;
+      translation: MessageTranslation;
+      customerLanguage: string | null;
+    };
 
 /** What concerns a whole account: queues changed, and every conversation change (supervisors' live view). */
 export type AccountEvent =

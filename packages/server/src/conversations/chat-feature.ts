@@ -36,6 +36,7 @@ import { exposureOriginResolver, withVisitorSignals } from './origin-context.ts'
 import { PresenceSet } from './presence-set.ts';
 import { QueueFeed } from './queue-feed.ts';
 import { ReadPositions } from './read-positions.ts';
+import type { ReplyTranslation } from './reply-translation.ts';
 import { Router } from './router.ts';
 import { SessionSockets } from './session-sockets.ts';
 import { SnoozeWaker } from './snoozes.ts';
@@ -158,7 +159,9 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   );
   lineListeners.add((accountId, message) => void mentions.committed(accountId, message));
   const viewers = new ConversationViewers(bus, log.child({ part: 'viewers' }), events);
+  const replyTranslation: ReplyTranslation = {};
   const chat: ChatModule = {
+    replyTranslation,
     mentions,
     events,
     writer,
@@ -219,6 +222,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
       events,
       writer,
       mentions,
+      replyTranslation,
       viewers,
       presence,
       departures,

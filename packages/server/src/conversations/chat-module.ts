@@ -14,6 +14,7 @@ import type { MentionService } from './mention-service.ts';
 import type { MessageWriter } from './message-writer.ts';
 import type { QueueFeed } from './queue-feed.ts';
 import type { ReadPositions } from './read-positions.ts';
+import type { ReplyTranslation } from './reply-translation.ts';
 import type { Router } from './router.ts';
 import type { SnoozeWaker } from './snoozes.ts';
 import type { UnseenReplyMailer } from './unseen-replies.ts';
@@ -45,6 +46,8 @@ export interface ChatModule {
   /** Told of every committed line after it is published (bots listen for visitors' lines). */
   lineListeners: Set<(accountId: string, message: Message) => void>;
   recorder: CallRecorder;
+  /** Replies sent in the customer's language: assist installs the translator. */
+  replyTranslation: ReplyTranslation;
 }
 
 const modules = new WeakMap<AppContext, ChatModule>();

@@ -1,4 +1,4 @@
-import type { Role } from '@beckon/protocol/api';
+import { ErrorBody, type Role } from '@beckon/protocol/api';
 import {
   AfterSeqQuery,
   AgentSendInput,
@@ -24,6 +24,7 @@ import type { App } from '../web/types.ts';
 import { isSupervisor, type StaffCaller } from './agent-chat-service.ts';
 import type { ChatModule } from './chat-module.ts';
 import { queueEntries } from './queue-feed.ts';
+import { type TranslatedReply, translationOff } from './reply-translation.ts';
 import { transcriptText } from './transcript.ts';
 import { cleanText } from './visitor-chat-service.ts';
 
@@ -84,6 +85,7 @@ export function conversationsRoutes(app: App, ctx: AppContext, chat: ChatModule)
       const messages = await store.messages.after(c.accountId, conversation.id, req.query.afterSeq ?? 0, {
         limit: req.query.limit,
       });
+      await store.translations.decorate(c.accountId, conversation.id, messages);
       return { conversation, messages: await store.outbox.decorate(c.accountId, conversation.id, messages) };
     },
   );
@@ -107,6 +109,7 @@ export function conversationsRoutes(app: App, ctx: AppContext, chat: ChatModule)
       const items = await store.messages.after(c.accountId, req.params.id, req.query.afterSeq ?? 0, {
         limit: req.query.limit,
       });
+      await store.translations.decorate(c.accountId, req.params.id, items);
       return { items: await store.outbox.decorate(c.accountId, req.params.id, items) };
     },
   );
@@ -122,7 +125,14 @@ export function conversationsRoutes(app: App, ctx: AppContext, chat: ChatModule)
           'Send a message or an internal note (idempotent on echoId: a retry with the same echoId and afterSeq returns the original, 200)',
         params: IdParams,
         body: AgentSendInput,
-        response: { 201: SendResult, 200: SendResult, ...errors },
+        response: {
+          201: SendResult,
+          200: SendResult,
+          ...errors,
+          422: ErrorBody,
+          502: ErrorBody,
+          504: ErrorBody,
+        },
       },
     },
     async (req, reply) => {
@@ -135,6 +145,19 @@ export function conversationsRoutes(app: App, ctx: AppContext, chat: ChatModule)
       const mentions = req.body.note
         ? await chat.mentions.check({ ...c, userId: user.id }, req.params.id, text)
         : [];
+      // A reply to go out in the customer's language is translated first; a failure sends nothing.
+      let translated: TranslatedReply | undefined;
+      if (req.body.translateTo && !req.body.note && text) {
+        const translator = chat.replyTranslation.translator;
+        if (!translator) throw translationOff();
+        translated = await translator.translate(
+          c.accountId,
+          user.id,
+          req.params.id,
+          text,
+          req.body.translateTo,
+        );
+      }
       const r = await chat.writer.append({
         accountId: c.accountId,
         conversationId: req.params.id,
@@ -146,11 +169,12 @@ export function conversationsRoutes(app: App, ctx: AppContext, chat: ChatModule)
         },
         echoId: req.body.echoId,
         afterSeq: req.body.afterSeq,
-        text,
+        text: translated?.text ?? text,
         attachmentIds: req.body.attachmentIds,
         ...(mentions.length > 0 ? { mentions } : {}),
       });
       if (!r.ok) throw r.error;
+      if (translated) await translated.keep(r.message);
       return reply.code(r.duplicate ? 200 : 201).send({ message: r.message, duplicate: r.duplicate });
     },
   );

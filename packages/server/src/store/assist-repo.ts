@@ -25,6 +25,8 @@ export interface AssistModel {
 export interface AssistPlan {
   enabled: boolean;
   model: AssistModel | undefined;
+  /** Live translation: through the model, or a LibreTranslate-compatible server. */
+  translation: { provider: TranslationProvider; baseUrl?: string };
   intents: IntentDef[];
 }
 
@@ -112,7 +114,8 @@ export class AssistRepo {
   /** Whether assist is on, and the model it may call (none when no endpoint is set). */
   async plan(accountId: string): Promise<AssistPlan> {
     const r = await this.row(accountId);
-    if (!r || Number(r.enabled) !== 1) return { enabled: false, model: undefined, intents: [] };
+    if (!r || Number(r.enabled) !== 1)
+      return { enabled: false, model: undefined, translation: { provider: 'model' }, intents: [] };
     const model =
       r.base_url && r.model
         ? {
@@ -122,7 +125,11 @@ export class AssistRepo {
             timeoutMs: Number(r.timeout_seconds) * 1000,
           }
         : undefined;
-    return { enabled: true, model, intents: intentsOf(r.intents) };
+    const translation = {
+      provider: r.translation_provider as TranslationProvider,
+      ...(r.translation_base_url ? { baseUrl: r.translation_base_url } : {}),
+    };
+    return { enabled: true, model, translation, intents: intentsOf(r.intents) };
   }
 
   /** Saves the settings; the stored key stays unless `apiKey` is given (a new key, or null to remove). */

@@ -1,4 +1,4 @@
-/** Agent assist tables (migrations 0067 and 0068). */
+/** Agent assist tables (migrations 0067, 0068 and 0074). */
 
 export interface AssistSettingsTable {
   account_id: string;
@@ -36,4 +36,19 @@ export interface ConversationSummariesTable {
   /** The agent who last edited it, or null. */
   edited_by: string | null;
   updated_at: number;
+}
+
+/** A line in the agent's language beside a stored line (migration 0074). */
+export interface MessageTranslationsTable {
+  conversation_id: string;
+  seq: number;
+  account_id: string;
+  /** The language of the stored line's text; null when the detector did not know it. */
+  language: string | null;
+  agent_language: string;
+  /** A customer's line translated, or the agent's words of a reply sent translated; empty on failure. */
+  text: string;
+  /** done, unknown, down, timeout, garbage or too_long. */
+  state: string;
+  created_at: number;
 }

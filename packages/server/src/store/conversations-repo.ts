@@ -156,6 +156,7 @@ export class ConversationsRepo {
       joined_agent_id: null,
       bot_wait_until: null,
       language: input.language ?? null,
+      customer_language: null,
       created_at: now,
       updated_at: now,
     };

@@ -206,7 +206,14 @@ export async function eraseIn(
     auditEntries: 0,
   };
   await dropAll(
-    ['conversation_tokens', 'email_threads', 'automation_runs', 'scheduled_messages', 'macro_runs'],
+    [
+      'conversation_tokens',
+      'email_threads',
+      'automation_runs',
+      'scheduled_messages',
+      'macro_runs',
+      'message_translations',
+    ],
     'conversation_id',
     convs,
   );

@@ -4,6 +4,7 @@ import type {
   AssistSettingsTable,
   AssistSuggestionCountsTable,
   ConversationSummariesTable,
+  MessageTranslationsTable,
 } from './assist-schema.ts';
 import type { AuditLogTable, RetentionPoliciesTable, RetentionSweepsTable } from './audit-schema.ts';
 import type {
@@ -469,6 +470,8 @@ export interface ConversationsTable {
   bot_wait_until: Millis | null;
   /** The widget's language when the visitor started the chat: the server's lines to them use it. */
   language: string | null;
+  /** The customer's language as last detected by assist's live translation. */
+  customer_language: string | null;
   created_at: Millis;
   updated_at: Millis;
 }
@@ -724,6 +727,7 @@ export interface Database {
   assist_suggestion_counts: AssistSuggestionCountsTable;
   conversation_summaries: ConversationSummariesTable;
   conversation_classifications: ConversationClassificationsTable;
+  message_translations: MessageTranslationsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   automation_rules: AutomationRulesTable;
   automation_runs: AutomationRunsTable;

@@ -60,6 +60,7 @@ import { describeStoreError } from './store-availability.ts';
 import { capabilitiesOf, type StoreCapabilities } from './store-capabilities.ts';
 import { SummariesRepo } from './summaries-repo.ts';
 import { ThreadEventsWriter } from './thread-events-writer.ts';
+import { TranslationsRepo } from './translations-repo.ts';
 import { TwoFactorRepo } from './two-factor-repo.ts';
 import { UsersRepo } from './users-repo.ts';
 import { VisitorsRepo } from './visitors-repo.ts';
@@ -103,6 +104,8 @@ export class Store {
   readonly summaries;
   /** Each conversation's intent and sentiment (assist). */
   readonly classifications;
+  /** Assist's live translation: customers' languages and lines in the agent's language. */
+  readonly translations;
   /** Atomic changes of who holds a conversation (offer, accept, transfer, close, overflow). */
   readonly assignment;
   /** The supervisor who barged into a live chat, beside its agent. */
@@ -213,6 +216,7 @@ export class Store {
     this.assist = new AssistRepo(db, this.secrets);
     this.summaries = new SummariesRepo(db);
     this.classifications = new ClassificationsRepo(db);
+    this.translations = new TranslationsRepo(db);
     this.automation = new AutomationRepo(db);
     this.automationEvents = new AutomationEventsRepo(db, this.caps, this.automation);
     this.webhooks.automation = this.automationEvents;

@@ -61,6 +61,7 @@ import * as m0066 from './0066-conversation-merges-macros.ts';
 import * as m0067 from './0067-assist.ts';
 import * as m0068 from './0068-conversation-summaries.ts';
 import * as m0069 from './0069-contact-messages.ts';
+import * as m0074 from './0074-live-translation.ts';
 import * as m0076 from './0076-conversation-classifications.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
@@ -127,6 +128,7 @@ const migrations: Record<string, Migration> = {
   '0067-assist': m0067,
   '0068-conversation-summaries': m0068,
   '0069-contact-messages': m0069,
+  '0074-live-translation': m0074,
   '0076-conversation-classifications': m0076,
 };
 

@@ -33,6 +33,7 @@ import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-co
 import { visitorLabel } from '../conversation-format.ts';
 import { useDirectory } from '../directory.tsx';
 import type { AssistHandle } from './assist/assist-suggestions.tsx';
+import type { TranslationHandle } from './assist/translation-toggle.tsx';
 import { CannedPicker, optionId } from './canned-picker.tsx';
 import { CannedIcon, PaperclipIcon } from './composer-icons.tsx';
 import { MentionPicker, useMentionPicker } from './mention-picker.tsx';
@@ -48,6 +49,8 @@ const MAX_HEIGHT_PX = 220;
 
 // Agent assist's suggestions load with the first chat opened, not with the inbox.
 const AssistSuggestions = lazy(() => import('./assist/assist-suggestions.tsx'));
+// Live translation's "Send in …" toggle, likewise.
+const TranslationToggle = lazy(() => import('./assist/translation-toggle.tsx'));
 
 export function Composer({
   conversation: c,
@@ -82,6 +85,7 @@ export function Composer({
   const ref = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const assist = useRef<AssistHandle>(null);
+  const translation = useRef<TranslationHandle>(null);
   const lastCustomerSeq = useWorkspace(
     (s) => s.chats[id]?.messages.findLast((m) => m.senderKind === 'visitor')?.seq ?? 0,
     0,
@@ -150,7 +154,8 @@ export function Composer({
       return;
     }
     if (!note) assist.current?.sent(trimmed);
-    store.send(id, trimmed, { note, attachments: done });
+    const translateTo = note ? undefined : translation.current?.target();
+    store.send(id, trimmed, { note, attachments: done, ...(translateTo ? { translateTo } : {}) });
     setText('');
     files.clear();
     picker.close();
@@ -401,6 +406,9 @@ export function Composer({
             )}
           </span>
         </div>
+        <Suspense fallback={null}>
+          <TranslationToggle ref={translation} conversationId={id} hidden={note} />
+        </Suspense>
         <button
           type="button"
           className="button button-primary button-small"

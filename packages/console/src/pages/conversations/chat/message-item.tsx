@@ -5,13 +5,19 @@
  * as for the team only.
  */
 import { isTimelineEvent } from '@beckon/protocol/chat-lines';
+import { lazy, Suspense } from 'react';
 import type { Message } from '../../../api/conversations.ts';
+import { readableMessage } from '../../../api/http.ts';
 import { t } from '../../../i18n/i18n.ts';
 import { useT } from '../../../i18n/language-context.tsx';
+import { useWorkspace } from '../../../workspace/workspace-context.tsx';
 import type { PendingSend } from '../../../workspace/workspace-state.ts';
 import { formatTime } from '../conversation-format.ts';
 import { AttachmentList } from './attachment-list.tsx';
 import { MessageText } from './message-text.tsx';
+
+// Live translation's view of a line loads with the first translated line, not with the inbox.
+const TranslatedText = lazy(() => import('./assist/translated-text.tsx'));
 
 interface MessageItemProps {
   message: Message;
@@ -45,6 +51,8 @@ const DELIVERY_LABELS: Record<NonNullable<Message['deliveryStatus']>, string> = 
 
 export function MessageItem({ message: m, head, seen, visitorName, onRetryDelivery }: MessageItemProps) {
   const t = useT();
+  const live = useWorkspace((s) => s.assist[m.conversationId]?.translations?.[m.seq], undefined);
+  const translation = live ?? m.translation;
   if (isTimelineEvent(m)) {
     // A supervisor's action (monitoring, taking over): for the team only, like a note.
     return (
@@ -94,10 +102,16 @@ export function MessageItem({ message: m, head, seen, visitorName, onRetryDelive
         </div>
       )}
       <div className="msg-bubble" title={head ? undefined : formatTime(m.createdAt)}>
-        {m.text && (
-          <p className="msg-text">
-            <MessageText text={m.text} />
-          </p>
+        {m.text && translation ? (
+          <Suspense fallback={<p className="msg-text">{m.text}</p>}>
+            <TranslatedText message={m} translation={translation} />
+          </Suspense>
+        ) : (
+          m.text && (
+            <p className="msg-text">
+              <MessageText text={m.text} />
+            </p>
+          )
         )}
         <AttachmentList attachments={m.attachments} />
         {m.rich?.card && (
@@ -152,12 +166,15 @@ interface PendingItemProps {
   pending: PendingSend;
   onRetry: () => void;
   onDiscard: () => void;
+  /** A reply whose translation failed: send it as the agent wrote it. */
+  onSendAsWritten?: () => void;
 }
 
 /** A message on its way: shown at once, confirmed by the server's ack, or offered for retry. */
-export function PendingItem({ pending: p, onRetry, onDiscard }: PendingItemProps) {
+export function PendingItem({ pending: p, onRetry, onDiscard, onSendAsWritten }: PendingItemProps) {
   const t = useT();
   const kind = p.note ? 'note' : 'agent';
+  const translationFailed = p.errorCode === 'translation_failed' && onSendAsWritten;
   return (
     <li className={`msg msg-${kind} msg-pending`} data-testid="pending-message" data-state={p.state}>
       <div className="msg-bubble">
@@ -171,8 +188,20 @@ export function PendingItem({ pending: p, onRetry, onDiscard }: PendingItemProps
       {p.state === 'sending' ? (
         <div className="msg-status">{t('Sending…')}</div>
       ) : (
-        <div className="msg-status msg-failed" role="alert">
-          {p.error ? t('Not sent: {error}.', { error: p.error }) : t('Not sent.')}{' '}
+        <div className="msg-status msg-failed" role="alert" data-code={p.errorCode}>
+          {translationFailed
+            ? `${t('Not sent.')} ${readableMessage(p.error ?? '')}`
+            : p.error
+              ? t('Not sent: {error}.', { error: p.error })
+              : t('Not sent.')}{' '}
+          {translationFailed && (
+            <>
+              <button type="button" className="link-button" onClick={onSendAsWritten}>
+                {t('Send as written')}
+              </button>{' '}
+              ·{' '}
+            </>
+          )}
           <button type="button" className="link-button" onClick={onRetry}>
             {t('Retry')}
           </button>{' '}

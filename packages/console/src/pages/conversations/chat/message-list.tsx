@@ -178,6 +178,7 @@ export function MessageList({ chat }: { chat: ChatView }) {
               pending={p}
               onRetry={() => store.retry(id, p.echoId)}
               onDiscard={() => store.discard(id, p.echoId)}
+              onSendAsWritten={() => store.sendAsWritten(id, p.echoId)}
             />
           ))}
         </ol>

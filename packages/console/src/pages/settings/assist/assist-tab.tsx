@@ -55,6 +55,8 @@ function AssistForm({ saved, onSaved }: { saved: AssistSettings; onSaved: (s: As
   const [removeKey, setRemoveKey] = useState(false);
   const [timeout, setTimeoutSeconds] = useState(String(saved.timeoutSeconds));
   const [intents, setIntents] = useState(() => rowsOf(saved.intents));
+  const [provider, setProvider] = useState(saved.translation.provider);
+  const [translatorUrl, setTranslatorUrl] = useState(saved.translation.baseUrl ?? '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -66,6 +68,12 @@ function AssistForm({ saved, onSaved }: { saved: AssistSettings; onSaved: (s: As
         t('Enter the base URL of the server, such as {example}.', { example: 'http://127.0.0.1:11434/v1' }),
       );
     if (baseUrl.trim() && !model.trim()) return setError(t('Enter the model the server should use.'));
+    if (provider === 'libretranslate' && !/^https?:\/\/.+/.test(translatorUrl.trim()))
+      return setError(
+        t('Enter the URL of the LibreTranslate server, such as {example}.', {
+          example: 'http://127.0.0.1:5000',
+        }),
+      );
     setBusy(true);
     setError(null);
     setNotice(null);
@@ -75,7 +83,8 @@ function AssistForm({ saved, onSaved }: { saved: AssistSettings; onSaved: (s: As
         baseUrl: baseUrl.trim(),
         model: model.trim(),
         timeoutSeconds: Math.min(60, Math.max(1, Number(timeout) || 8)),
-        translation: saved.translation,
+        translation:
+          provider === 'libretranslate' ? { provider, baseUrl: translatorUrl.trim() } : { provider: 'model' },
         intents: intentsOf(intents),
         ...(apiKey.trim() ? { apiKey: apiKey.trim() } : removeKey ? { apiKey: null } : {}),
       });
@@ -125,6 +134,40 @@ function AssistForm({ saved, onSaved }: { saved: AssistSettings; onSaved: (s: As
             />
           )}
         </Field>
+        <Field
+          label={t('Live translation')}
+          hint={t('Customers who write in another language than the agent are translated both ways.')}
+        >
+          {(props) => (
+            <select
+              {...props}
+              className="input"
+              value={provider}
+              onChange={(e) => setProvider(e.target.value as typeof provider)}
+              data-testid="assist-translation-provider"
+            >
+              <option value="model">{t('Through the model above')}</option>
+              <option value="libretranslate">{t('Through a LibreTranslate server')}</option>
+            </select>
+          )}
+        </Field>
+        {provider === 'libretranslate' && (
+          <Field
+            label={t('LibreTranslate URL')}
+            hint={t('Your own server, such as {example}.', { example: 'http://127.0.0.1:5000' })}
+          >
+            {(props) => (
+              <input
+                {...props}
+                className="input"
+                type="url"
+                value={translatorUrl}
+                onChange={(e) => setTranslatorUrl(e.target.value)}
+                data-testid="assist-translation-url"
+              />
+            )}
+          </Field>
+        )}
       </div>
       <IntentsEditor rows={intents} onChange={setIntents} />
       {saved.hasApiKey && (
