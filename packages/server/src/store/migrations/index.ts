@@ -61,6 +61,7 @@ import * as m0066 from './0066-conversation-merges-macros.ts';
 import * as m0067 from './0067-assist.ts';
 import * as m0068 from './0068-conversation-summaries.ts';
 import * as m0069 from './0069-contact-messages.ts';
+import * as m0078 from './0078-campaign-surfaces.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -126,6 +127,7 @@ const migrations: Record<string, Migration> = {
   '0067-assist': m0067,
   '0068-conversation-summaries': m0068,
   '0069-contact-messages': m0069,
+  '0078-campaign-surfaces': m0078,
 };
 
 export const migrationProvider: MigrationProvider = {
