@@ -156,6 +156,43 @@ function appSuite(store: 'sqlite' | 'postgres'): void {
       await pause(c.id);
     });
 
+    it('delivers a chat button and a call button, with their answers recorded', async () => {
+      const button = await campaign({
+        ...contentCampaign('Support button', section('support')),
+        surfaces: 'both',
+        engagement: { type: 'chat_button', skillId, label: 'Chat with us' },
+      });
+      const call = await campaign({
+        ...contentCampaign('Call us', section('phone')),
+        surfaces: 'app',
+        engagement: { type: 'call', skillId, label: 'Call us', offline: 'callback' },
+      });
+      const a = app();
+      a.screen({ name: 'Support', section: 'support' });
+      const b = await nextEngagement(a);
+      assert.equal(b?.campaignId, button.id);
+      assert.equal(b?.engagement.type, 'chat_button');
+      assert.equal(b?.engagement.label, 'Chat with us');
+      a.accept(b!.id);
+      a.screen({ name: 'Phone', section: 'phone' });
+      const c = await nextEngagement(a);
+      assert.equal(c?.campaignId, call.id);
+      assert.equal(c?.engagement.type, 'call', 'an agent of the skill is free to answer');
+      assert.equal(c?.engagement.label, 'Call us');
+      a.decline(c!.id);
+      await eventually(() => a.pending === 0);
+      await flush(srv);
+      const rows = await srv.node.ctx.store.db
+        .selectFrom('exposures')
+        .select(['id', 'outcome'])
+        .where('visitor_id', '=', a.visitorId)
+        .execute();
+      const outcome = Object.fromEntries(rows.map((r) => [r.id, r.outcome]));
+      assert.deepEqual(outcome, { [b!.id]: 'accepted', [c!.id]: 'dismissed' });
+      await pause(button.id);
+      await pause(call.id);
+    });
+
     it('keeps a web-only campaign off the app and an app-only one off the web', async () => {
       const promo: Condition = { field: 'page.section', op: 'contains', value: 'promo' };
       const web = await campaign({ ...contentCampaign('Web promo', promo), priority: 10 });
