@@ -115,6 +115,28 @@ function appSuite(store: 'sqlite' | 'postgres'): void {
       await srv.close();
     });
 
+    it('keeps a campaign on the web unless told otherwise, and refuses an unknown surface', async () => {
+      const plain = await t.api.post('/api/v1/campaigns', contentCampaign('Plain', section('x')));
+      assert.equal(plain.status, 201);
+      assert.equal(plain.body.surfaces, undefined, 'web, as before');
+      const both = await t.api.patch(`/api/v1/campaigns/${plain.body.id}`, { surfaces: 'both' });
+      assert.equal(both.body.surfaces, 'both');
+      const back = await t.api.patch(`/api/v1/campaigns/${plain.body.id}`, { status: 'paused' });
+      assert.equal(back.body.surfaces, 'both', 'kept by an edit that does not name it');
+      const bad = await t.api.post('/api/v1/campaigns', {
+        ...contentCampaign('Bad', section('x')),
+        surfaces: 'tv',
+      });
+      assert.equal(bad.status, 400);
+      assert.match(JSON.stringify(bad.body), /surfaces/);
+      const badField = await t.api.post('/api/v1/campaigns', {
+        ...contentCampaign('Bad field', { field: 'screen.orientation', op: 'equals', value: 'x' }),
+        surfaces: 'app',
+      });
+      assert.equal(badField.status, 400);
+      assert.match(JSON.stringify(badField.body), /unknown field/);
+    });
+
     it('invites an app user on a checkout screen; the accept and the purchase count in the lift report', async () => {
       const c = await campaign({
         ...contentCampaign('Checkout help', section('checkout')),
