@@ -7,6 +7,7 @@ export * from './targeting/schedule.ts';
 export * from './targeting/targeting-engine.ts';
 export * from './targeting/uplift-mode.ts';
 export * from './targeting/variant-arms.ts';
+export * from './visitor/app-events.ts';
 export * from './visitor/exposures.ts';
 export * from './visitor/snapshot.ts';
 export * from './visitor-state.ts';

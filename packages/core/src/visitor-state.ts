@@ -1,4 +1,5 @@
 import type { Device, VisitorEvent } from '@beckon/protocol';
+import { toWebEvent } from './visitor/app-events.ts';
 import { applyAttr } from './visitor/attr-reducer.ts';
 import { applyOutcome } from './visitor/exposures.ts';
 import { ALL_FIELDS, Field } from './visitor/field-bits.ts';
@@ -167,5 +168,8 @@ export function applyEvent(state: VisitorState, event: VisitorEvent, now: number
       return applyVisibility(state, event.visible, now);
     case 'exposure_outcome':
       return applyOutcome(state, event.exposureId, event.outcome, now);
+    case 'screen':
+    case 'app_state':
+      return applyEvent(state, toWebEvent(event, state.app?.platform ?? 'app'), now);
   }
 }

@@ -36,7 +36,11 @@ export type FieldBase =
   | 'geo.region'
   | 'geo.city'
   | 'geo.timezone'
-  | 'geo.localHour';
+  | 'geo.localHour'
+  | 'platform'
+  | 'app.version'
+  | 'screen.name'
+  | 'screen.section';
 
 /** A parsed field name, e.g. `attr.customer.tier` → base 'attr.field', attrType 'customer', key 'tier'. */
 export interface FieldRef {
@@ -74,6 +78,13 @@ const FIXED: Record<string, Fixed> = {
   'geo.city': { base: 'geo.city', kind: 'string', history: false },
   'geo.timezone': { base: 'geo.timezone', kind: 'string', history: false },
   'geo.localHour': { base: 'geo.localHour', kind: 'number', history: false },
+  /** `web`, `ios` or `android`. */
+  platform: { base: 'platform', kind: 'string', history: false },
+  /** The app's version as the app reports it (absent on the web). */
+  'app.version': { base: 'app.version', kind: 'string', history: false },
+  /** The app screen the user is on and its section (absent on the web). */
+  'screen.name': { base: 'screen.name', kind: 'string', history: false },
+  'screen.section': { base: 'screen.section', kind: 'string', history: false },
 };
 
 const NAME = /^[A-Za-z0-9_.:$ -]{1,64}$/;
@@ -129,14 +140,14 @@ const HISTORY_OPS: Record<FieldKind, readonly ConditionOp[]> = {
 /** The operators a field accepts (used by validation and by the console's rule builder). */
 export function opsForField(ref: FieldRef): readonly ConditionOp[] {
   if (ref.base === 'score') return SCORE_OPS;
-  if (ref.base === 'geo.country') return COUNTRY_OPS;
+  if (ref.base === 'geo.country' || ref.base === 'platform') return COUNTRY_OPS;
   return ref.history ? [...BY_KIND[ref.kind], ...HISTORY_OPS[ref.kind]] : BY_KIND[ref.kind];
 }
 
 /** The purchase score also ranks a visitor among the site's recent visitors ("in the top 20 %"). */
 const SCORE_OPS: readonly ConditionOp[] = [...BY_KIND.number, 'top_percent'];
 
-/** A country is one of a list of codes: no substring or pattern of a two-letter code means anything. */
+/** A country (or a platform) is one of a list of codes: no substring or pattern of a code means anything. */
 const COUNTRY_OPS: readonly ConditionOp[] = ['equals', 'not_equals', 'in'];
 
 /** Example field names for documentation and the console's field picker. */

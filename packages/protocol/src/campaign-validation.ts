@@ -122,6 +122,8 @@ function normalize(body: Record<string, unknown>): ValidCampaignInput {
     scoreBands: (body.scoreBands as Campaign['scoreBands'] | undefined) ?? CAMPAIGN_DEFAULTS.scoreBands,
   };
   if (body.minimalEffect !== undefined) out.minimalEffect = body.minimalEffect as number;
+  if (body.surfaces !== undefined && body.surfaces !== 'web')
+    out.surfaces = body.surfaces as Campaign['surfaces'];
   if (body.schedule !== undefined) out.schedule = structuredClone(body.schedule) as Campaign['schedule'];
   const uplift = body.uplift as { mode: 'off' | 'positive_only'; holdout?: number } | undefined;
   if (uplift !== undefined && uplift.mode !== 'off') {

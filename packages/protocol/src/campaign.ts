@@ -284,6 +284,10 @@ export const CampaignStatusSchema = Type.Union([
   Type.Literal('draft'),
 ]);
 
+/** Where a campaign runs: on web pages (the tag), in apps (the SDK), or both. */
+export const SurfacesSchema = Type.Union([Type.Literal('web'), Type.Literal('app'), Type.Literal('both')]);
+export type Surfaces = Static<typeof SurfacesSchema>;
+
 /**
  * The body the REST API accepts. `targeting` is checked structurally by `validateCampaignInput`
  * (which reports the exact path of a fault), so here it is only required to be an object.
@@ -304,6 +308,8 @@ export const CampaignInputSchema = Type.Object(
     /** The variants report's equivalence band (absolute difference of conversion rates; default 0.005). */
     minimalEffect: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 0.5 })),
     uplift: Type.Optional(UpliftSettingsSchema),
+    /** Web pages, apps or both (default `web`). */
+    surfaces: Type.Optional(SurfacesSchema),
   },
   closed,
 );
@@ -357,6 +363,8 @@ export interface Campaign {
   minimalEffect?: number;
   /** Absent means no uplift filter. */
   uplift?: UpliftSettings;
+  /** Absent means `web`. */
+  surfaces?: Surfaces;
 }
 
 export const CAMPAIGN_DEFAULTS = {

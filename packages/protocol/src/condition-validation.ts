@@ -128,7 +128,9 @@ function validateLeaf(node: Record<string, unknown>, path: string, errors: Valid
   if (message) errors.push({ path: path + '/value', message });
 }
 
-/** A country must be a known ISO 3166-1 alpha-2 code; a local hour is a whole hour of the day. */
+const PLATFORMS: readonly string[] = ['web', 'ios', 'android'];
+
+/** A country must be a known ISO 3166-1 alpha-2 code; a local hour is a whole hour of the day; a platform one of three. */
 function geoProblem(ref: FieldRef, value: unknown): string | null {
   const values = Array.isArray(value) ? value : [value];
   if (ref.base === 'geo.country') {
@@ -140,6 +142,12 @@ function geoProblem(ref: FieldRef, value: unknown): string | null {
   if (ref.base === 'geo.localHour') {
     const bad = values.find((v) => !Number.isInteger(v) || (v as number) < 0 || (v as number) > 23);
     return bad === undefined ? null : 'must be a whole hour from 0 to 23';
+  }
+  if (ref.base === 'platform') {
+    const bad = values.find((v) => !PLATFORMS.includes(v as string));
+    return bad === undefined
+      ? null
+      : `unknown platform ${JSON.stringify(bad).slice(0, 40)}: use web, ios or android`;
   }
   return null;
 }

@@ -79,6 +79,17 @@ export const DeviceSchema = Type.Union([
 ]);
 export type Device = Static<typeof DeviceSchema>;
 
+/** The app platforms the SDK reports (a web page says nothing: its platform is `web`). */
+export const AppPlatformSchema = Type.Union([Type.Literal('ios'), Type.Literal('android')]);
+export type AppPlatform = Static<typeof AppPlatformSchema>;
+
+/** What an app says of itself in its hello (absent for a web page). */
+export const AppInfoSchema = Type.Object(
+  { platform: AppPlatformSchema, version: Type.String({ minLength: 1, maxLength: 32 }) },
+  closed,
+);
+export type AppInfo = Static<typeof AppInfoSchema>;
+
 export const HelloFrameSchema = Type.Object(
   {
     type: Type.Literal('hello'),
@@ -101,6 +112,8 @@ export const HelloFrameSchema = Type.Object(
      * it since (a restart before its snapshot) takes the page from here instead.
      */
     resumed: Type.Optional(Type.Boolean()),
+    /** Sent by an app through the SDK: its platform and version (campaigns read `platform`, `app.version`). */
+    app: Type.Optional(AppInfoSchema),
   },
   closed,
 );
@@ -112,6 +125,28 @@ export const PageViewEventSchema = Type.Object(
     title: Type.Optional(str(MAX_TEXT_LENGTH)),
     sections: Type.Optional(sections()),
     referrer: Type.Optional(Type.String({ maxLength: MAX_URL_LENGTH })),
+    ts: ts(),
+  },
+  closed,
+);
+
+/**
+ * An app's screen (the SDK's `screen()`): a page view of the app. Fields this version does not know
+ * are ignored (an older server keeps a newer SDK's screens), unlike the web's closed events.
+ */
+export const ScreenEventSchema = Type.Object({
+  type: Type.Literal('screen'),
+  name: name(),
+  section: Type.Optional(name()),
+  params: Type.Optional(scalarMap()),
+  ts: ts(),
+});
+
+/** The app came to the foreground or went to the background (the web's `visibility`). */
+export const AppStateEventSchema = Type.Object(
+  {
+    type: Type.Literal('app_state'),
+    state: Type.Union([Type.Literal('foreground'), Type.Literal('background')]),
     ts: ts(),
   },
   closed,
@@ -186,6 +221,8 @@ export const VisitorEventSchema = Type.Union([
   SectionEventSchema,
   VisibilityEventSchema,
   ExposureOutcomeEventSchema,
+  ScreenEventSchema,
+  AppStateEventSchema,
 ]);
 
 export const BatchFrameSchema = Type.Object(
@@ -235,6 +272,8 @@ export type AttrEvent = Static<typeof AttrEventSchema>;
 export type IdentifyEvent = Static<typeof IdentifyEventSchema>;
 export type SectionEvent = Static<typeof SectionEventSchema>;
 export type VisibilityEvent = Static<typeof VisibilityEventSchema>;
+export type ScreenEvent = Static<typeof ScreenEventSchema>;
+export type AppStateEvent = Static<typeof AppStateEventSchema>;
 export type ExposureOutcomeEvent = Static<typeof ExposureOutcomeEventSchema>;
 /** Everything a visitor's tag can report, discriminated by `type`. */
 export type VisitorEvent = Static<typeof VisitorEventSchema>;

@@ -102,7 +102,7 @@ describe('visitor protocol frames', () => {
     );
     assert.equal(
       why({ type: 'teleport', ts: 1 }),
-      "/events/0/type: must be one of 'page_view', 'event', 'attr', 'identify', 'section', 'visibility', 'exposure_outcome'",
+      "/events/0/type: must be one of 'page_view', 'event', 'attr', 'identify', 'section', 'visibility', 'exposure_outcome', 'screen', 'app_state'",
     );
     assert.match(
       why({ type: 'attr', attrType: 'mood', value: {}, ts: 1 }),
@@ -216,5 +216,29 @@ describe('visitor protocol frames', () => {
       Timeout: 4408,
       RateLimited: 4429,
     });
+  });
+});
+
+describe('app events', () => {
+  it('takes an app hello, screens and app states; ignores a screen field it does not know', () => {
+    const hello = {
+      type: 'hello',
+      visitorId: 'v1',
+      page: { url: 'app://ios' },
+      device: 'mobile',
+      app: { platform: 'ios', version: '2.4.1' },
+    };
+    assert.equal(isClientFrame(hello), true);
+    assert.equal(isClientFrame({ ...hello, app: { platform: 'symbian', version: '1' } }), false);
+    const screen = { type: 'screen', name: 'Checkout', section: 'checkout', params: { step: 2 }, ts: 1 };
+    assert.equal(isVisitorEvent(screen), true);
+    assert.equal(
+      isVisitorEvent({ ...screen, orientation: 'landscape' }),
+      true,
+      'an unknown screen field is ignored',
+    );
+    assert.equal(isVisitorEvent({ ...screen, name: '' }), false);
+    assert.equal(isVisitorEvent({ type: 'app_state', state: 'background', ts: 1 }), true);
+    assert.equal(isVisitorEvent({ type: 'app_state', state: 'asleep', ts: 1 }), false);
   });
 });

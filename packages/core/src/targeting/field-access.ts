@@ -1,4 +1,5 @@
 import type { FieldRef } from '@beckon/protocol';
+import { currentScreen } from '../visitor/app-events.ts';
 import { attrBit, Field } from '../visitor/field-bits.ts';
 import { timeOnPageMs, timeOnSiteMs, type VisitorState } from '../visitor-state.ts';
 import { localHour } from './local-hour.ts';
@@ -59,6 +60,14 @@ export function getterFor(ref: FieldRef, campaignId = ''): Getter {
       return (s) => s.geo?.timezone;
     case 'geo.localHour':
       return localHour;
+    case 'platform':
+      return (s) => s.app?.platform ?? 'web';
+    case 'app.version':
+      return (s) => s.app?.version;
+    case 'screen.name':
+      return (s) => currentScreen(s)?.name;
+    case 'screen.section':
+      return (s) => currentScreen(s)?.section;
     case 'event':
       return (s) => s.events.get(key);
     case 'attr': {
@@ -125,6 +134,12 @@ export function inputBitsFor(ref: FieldRef, op: string): number {
       return Field.Visitor;
     case 'geo.localHour':
       return Field.Visitor | Field.Clock;
+    case 'platform':
+    case 'app.version':
+      return Field.Visitor;
+    case 'screen.name':
+    case 'screen.section':
+      return Field.Page;
     case 'event':
       return Field.Event | Field.Session | (op === 'within' ? Field.Clock : 0);
     case 'attr':

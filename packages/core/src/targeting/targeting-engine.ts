@@ -3,6 +3,7 @@ import {
   CONTROL_ARM,
   type DeliveredEngagement,
   type ProactiveMessage,
+  type Surfaces,
   type ValidationError,
 } from '@beckon/protocol';
 import { recordExposure } from '../visitor/exposures.ts';
@@ -111,6 +112,7 @@ export class TargetingEngine {
         if (banded) node = gated(node, campaign.id, this.#gate!);
         if (upliftMode) node = upliftFiltered(node, campaign, this.#uplift!);
         if (messaged) node = identified(node);
+        node = onSurface(node, campaign.surfaces ?? 'web');
         entries.push({
           campaign,
           node,
@@ -118,7 +120,7 @@ export class TargetingEngine {
             inputsOfTargeting(campaign.targeting) |
             (banded || upliftMode ? Field.Score : 0) |
             (messaged ? Field.Traits : 0),
-          key: `${campaign.id}\u0000${campaign.scoreBands ?? 'all'}\u0000${JSON.stringify(campaign.uplift ?? null)}\u0000${JSON.stringify(campaign.targeting)}`,
+          key: `${campaign.id}\u0000${campaign.scoreBands ?? 'all'}\u0000${JSON.stringify(campaign.uplift ?? null)}\u0000${campaign.surfaces ?? 'web'}\u0000${JSON.stringify(campaign.targeting)}`,
         });
       } catch (e) {
         const errors = e instanceof InvalidConditionError ? e.errors : [{ path: '', message: String(e) }];
@@ -316,6 +318,23 @@ function identified(node: CompiledNode): CompiledNode {
     test: (s, n) => s.contactId !== undefined && inner(s, n),
     // Time cannot identify a visitor: while only the link is missing, wait for it.
     nt: (s, n) => (s.contactId === undefined && inner(s, n) ? INF : node.nt(s, n)),
+    nf: node.nf,
+    timed: node.timed,
+  };
+}
+
+/**
+ * A campaign's condition narrowed to the surfaces it runs on: web pages (no app in the hello), apps
+ * (the SDK's hello names one) or both. Caps, priorities and control groups then apply as on the web.
+ */
+function onSurface(node: CompiledNode, surfaces: Surfaces): CompiledNode {
+  if (surfaces === 'both') return node;
+  const app = surfaces === 'app';
+  const inner = node.test;
+  return {
+    test: (s, n) => (s.app !== undefined) === app && inner(s, n),
+    // Time cannot move a visitor between web and app.
+    nt: (s, n) => ((s.app !== undefined) !== app ? INF : node.nt(s, n)),
     nf: node.nf,
     timed: node.timed,
   };

@@ -102,6 +102,8 @@ export interface VisitorState {
   device: Device;
   /** The browser's time zone, as the tag reports it. */
   tz?: string;
+  /** An app's platform and version, from the SDK's hello (absent on the web). */
+  app?: { platform: 'ios' | 'android'; version: string };
   /** Location from the visitor's address; absent when unknown (a private address, no database). */
   geo?: VisitorGeo;
   page: PageState | null;

@@ -1,4 +1,10 @@
 export {
+  AppTracker,
+  type AppTrackerEvents,
+  type AppTrackerOptions,
+  type CartItem,
+} from './app-tracker.ts';
+export {
   type ConnectionState,
   type FetchLike,
   type IdentifyInput,
@@ -10,6 +16,7 @@ export {
 export { globalSocketFactory, type SocketFactory, type SocketLike } from './socket.ts';
 export { localStorageAdapter, memoryStorage, type StorageAdapter } from './storage.ts';
 export {
+  type AppEngagement,
   type MessagingAttachment,
   type MessagingConversation,
   MessagingError,

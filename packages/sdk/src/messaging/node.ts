@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { AppTracker, type AppTrackerOptions } from './app-tracker.ts';
 import { MessagingClient, type MessagingClientOptions } from './messaging-client.ts';
 import type { SocketFactory, SocketLike } from './socket.ts';
 
@@ -11,6 +12,11 @@ export function createNodeMessagingClient(
   options: Omit<MessagingClientOptions, 'socketFactory'>,
 ): MessagingClient {
   return new MessagingClient({ ...options, socketFactory: nodeSocketFactory });
+}
+
+/** An app tracker whose socket goes through `ws`; every other option as for `AppTracker`. */
+export function createNodeAppTracker(options: Omit<AppTrackerOptions, 'socketFactory'>): AppTracker {
+  return new AppTracker({ ...options, socketFactory: nodeSocketFactory });
 }
 
 export * from './index.ts';

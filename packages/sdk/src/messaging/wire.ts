@@ -68,6 +68,35 @@ export type ChatServerFrame =
   | { type: 'error'; code: string; message: string; echoId?: string }
   | { type: 'typing' | 'read' | 'pong' };
 
+/**
+ * A campaign's engagement for the app to show: an invitation to chat (`chat_invitation`), a chat
+ * button (`chat_button`), a content offer (`content`), a call or callback button (`call`,
+ * `callback`), or, while no one can chat, an offline message form (`offline_message`). `engagement`
+ * holds its texts and settings as the campaign set them (the web widget's fields).
+ */
+export interface AppEngagement {
+  /** The exposure's id: pass it to `accept` or `decline`. */
+  id: string;
+  campaignId: string;
+  engagement: { type: string; [field: string]: unknown };
+  /** The inviting agent, for an invitation an agent sent. */
+  agentName?: string;
+}
+
+/** Frames the server sends on `/v1/visitor` that the app tracker acts on. */
+export type EngageServerFrame =
+  | { type: 'welcome'; visitorId: string; sessionId: string; returning: boolean }
+  | { type: 'ack'; id: string }
+  | {
+      type: 'engage';
+      exposureId: string;
+      campaignId: string;
+      engagement: AppEngagement['engagement'];
+      agentName?: string;
+      withdraw?: true;
+    }
+  | { type: 'error'; code: string; message: string };
+
 /** An error the server answered with (`{ error: { code, message } }` or an `error` frame). */
 export class MessagingError extends Error {
   constructor(

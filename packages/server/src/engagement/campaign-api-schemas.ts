@@ -7,6 +7,7 @@ import {
   GoalSchema,
   ScheduleSchema,
   ScoreBandModeSchema,
+  SurfacesSchema,
   UpliftSettingsSchema,
 } from '@beckon/protocol';
 import Type from 'typebox';
@@ -39,6 +40,7 @@ export const CampaignView = Type.Object({
   scoreBands: ScoreBandModeSchema,
   minimalEffect: Type.Optional(Type.Number()),
   uplift: Type.Optional(UpliftSettingsSchema),
+  surfaces: Type.Optional(SurfacesSchema),
   version: Type.Integer(),
   createdAt: Iso,
   updatedAt: Iso,

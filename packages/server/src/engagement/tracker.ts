@@ -5,11 +5,13 @@ import {
   createVisitorState,
   type Decision,
   Field,
+  hasAppEvents,
   linkContact,
   recordExposure,
   setGeo,
   startSession,
   type TargetingEngine,
+  toWebEvent,
   type VisitorGeo,
   type VisitorState,
 } from '@beckon/core';
@@ -141,6 +143,7 @@ export class Tracker {
     this.roll(live, now);
     state.device = frame.device;
     if (frame.tz !== undefined) state.tz = frame.tz;
+    if (frame.app !== undefined) state.app = { platform: frame.app.platform, version: frame.app.version };
     this.locate(live, geo);
     // A reconnect to a page this node does not know: it restarted before the visitor's snapshot
     // held that page. The tag will not report the page again, so it is taken from the hello.
@@ -203,6 +206,13 @@ export class Tracker {
     let changed = this.roll(live, now);
     const state = live.state;
     const { writer } = this.d;
+    if (hasAppEvents(batch.events)) {
+      // An app's screens and foreground changes are page views and visibility from here on: the
+      // session, score, segments and event log treat them as the web's.
+      const platform = state.app?.platform ?? 'app';
+      batch = { ...batch, events: batch.events.map((e) => toWebEvent(e, platform)) };
+      raw = JSON.stringify(batch);
+    }
     const events = batch.events;
     const landed = live.landingUrl === null;
     let viewed = false;

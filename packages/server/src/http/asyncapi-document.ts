@@ -55,9 +55,9 @@ const SOCKETS: SocketSpec[] = [
   {
     key: 'visitor',
     address: '/v1/visitor',
-    title: 'Visitor tag',
+    title: 'Visitor tag and app tracking',
     description:
-      'The tag streams behaviour in batches and receives engagements. Open it with `?siteKey=KEY`; the first frame is `hello`. Each batch is acknowledged by its id.',
+      'The tag (and an app through the SDK) streams behaviour in batches and receives engagements. Open it with `?siteKey=KEY`; the first frame is `hello` (an app adds `app` with its platform and version, and reports `screen` and `app_state` events). Each batch is acknowledged by its id; a batch id seen before is acknowledged and not applied again. Engagements arrive as `engage` frames; their outcomes go back as `exposure_outcome` events.',
     client: visitor.ClientFrameSchema,
     server: visitor.ServerFrameSchema,
     security: [{ $ref: '#/components/securitySchemes/siteKey' }],

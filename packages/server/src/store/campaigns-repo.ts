@@ -44,6 +44,7 @@ const toRecord = (r: Selectable<CampaignsTable>): CampaignRecord => {
   if (r.schedule) rec.schedule = JSON.parse(r.schedule);
   if (r.minimal_effect != null) rec.minimalEffect = Number(r.minimal_effect);
   if (r.uplift) rec.uplift = JSON.parse(r.uplift);
+  if (r.surfaces === 'app' || r.surfaces === 'both') rec.surfaces = r.surfaces;
   return rec;
 };
 
@@ -61,6 +62,7 @@ const columnsOf = (c: ValidCampaignInput) => ({
   score_bands: c.scoreBands ?? 'all',
   minimal_effect: c.minimalEffect ?? null,
   uplift: c.uplift ? JSON.stringify(c.uplift) : null,
+  surfaces: c.surfaces ?? null,
 });
 
 /** The custom event a stored goal (JSON text) names, or null for a purchase goal or an unreadable one. */

@@ -342,6 +342,8 @@ export interface CampaignsTable {
   minimal_effect?: number | null;
   /** JSON `{ mode, holdout }` of the uplift mode, or null (off). */
   uplift?: string | null;
+  /** `app` or `both`; null: web pages only (migration 0078). */
+  surfaces?: string | null;
   version: number;
   created_at: Millis;
   updated_at: Millis;

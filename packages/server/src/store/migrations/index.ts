@@ -63,6 +63,7 @@ import * as m0068 from './0068-conversation-summaries.ts';
 import * as m0069 from './0069-contact-messages.ts';
 import * as m0074 from './0074-live-translation.ts';
 import * as m0076 from './0076-conversation-classifications.ts';
+import * as m0078 from './0078-campaign-surfaces.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -130,6 +131,7 @@ const migrations: Record<string, Migration> = {
   '0069-contact-messages': m0069,
   '0074-live-translation': m0074,
   '0076-conversation-classifications': m0076,
+  '0078-campaign-surfaces': m0078,
 };
 
 export const migrationProvider: MigrationProvider = {
