@@ -195,6 +195,39 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal((await admin.post('/api/v1/privacy/erase', { visitorId })).status, 404);
     });
 
+    it('erases what assist wrote about the person: the summary and the intent of their chat', async () => {
+      const visitorId = `vassist${Math.random().toString(36).slice(2, 10)}`;
+      const chat = await startVisitor(srv, { visitorId, name: 'Sum', skillId: srv.demo!.skillIds.sales });
+      await chat.send(`my order ${visitorId} never came`);
+      await chat.close();
+      const { store: st } = srv.node.ctx;
+      const id = chat.conversation.id;
+      await st.summaries.put(srv.demo!.accountId, id, `Customer ${visitorId}: order never came.`, 'extract');
+      await (st.db as Kysely<any>)
+        .insertInto('conversation_classifications')
+        .values({
+          conversation_id: id,
+          account_id: srv.demo!.accountId,
+          intent: 'order status',
+          sentiment: 'negative',
+          source: 'rules',
+          state: 'done',
+          customer_lines: 1,
+          updated_at: Date.now(),
+        })
+        .execute();
+      const res = await admin.post('/api/v1/privacy/erase', { visitorId });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      const db = st.db as Kysely<any>;
+      assert.deepEqual(await columnsHolding(db, [visitorId]), []);
+      for (const table of ['conversation_summaries', 'conversation_classifications'])
+        assert.deepEqual(
+          await db.selectFrom(table).select('conversation_id').where('conversation_id', '=', id).execute(),
+          [],
+          `${table} keeps nothing of the erased chat`,
+        );
+    });
+
     it('erases a call and its recording: the call stays counted, the audio file goes', async () => {
       assert.equal(
         (await admin.patch(`/api/v1/sites/${srv.demo!.siteId}`, { recordCalls: true })).status,

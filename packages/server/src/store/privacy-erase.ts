@@ -212,7 +212,10 @@ export async function eraseIn(
       'automation_runs',
       'scheduled_messages',
       'macro_runs',
+      // Assist's: a summary quotes the customer, and an intent and sentiment describe them.
       'message_translations',
+      'conversation_summaries',
+      'conversation_classifications',
     ],
     'conversation_id',
     convs,
