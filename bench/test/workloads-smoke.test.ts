@@ -154,8 +154,10 @@ describe('bench workloads (smoke)', () => {
     let r = await once();
     // A loaded machine's disk can hold the events writer's commits for longer than the window: its
     // backlog then sits at the cap (BECKON_WRITER_BACKLOG_ROWS), no batch is acknowledged and the
-    // maximum comes out 0. That is the back-pressure working, not the generator failing: measure once more.
-    if (r.events_per_s === 0 && (r.writer_backlog_rows_at_end as number) >= 20_000) r = await once();
+    // maximum comes out 0. That is the back-pressure working, not the generator failing: measure again,
+    // up to twice. (A fresh-clone run ended one such window with 19,590 rows waiting: near the cap, not at it.)
+    for (let i = 0; i < 2 && r.events_per_s === 0 && (r.writer_backlog_rows_at_end as number) >= 10_000; i++)
+      r = await once();
     assertFigures(r, 'ingest', [
       'events_per_s',
       'raw_ws_events_per_s',
