@@ -199,6 +199,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       if (skip) return t.skip(skip);
       const { store } = srv!.node.ctx;
       const s = await seed(store, srv!.dataDir, 2_500);
+      // Assist's summaries quote the customer: they go with the conversation's lines.
+      for (const id of [s.oldConv, s.newConv])
+        await store.summaries.put(s.accountId, id, `Ada asked about ${id}`, 'extract');
       const steps = retentionSteps(store, new LocalDiskStorage(srv!.dataDir), srv!.node.ctx.logger);
       const report = await sweepAccount(store, steps, s.accountId, NOW, { batch: 1000, budgetMs: 600_000 });
 
@@ -222,6 +225,16 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         lines.map((l) => l.conversation_id),
         [s.newConv],
         'only the recent conversation keeps its lines',
+      );
+      const summaries = await store.db
+        .selectFrom('conversation_summaries')
+        .select('conversation_id')
+        .where('account_id', '=', s.accountId)
+        .execute();
+      assert.deepEqual(
+        summaries.map((r) => r.conversation_id),
+        [s.newConv],
+        'and its summary',
       );
       const convs = await store.db
         .selectFrom('conversations')

@@ -100,12 +100,17 @@ export class RetentionRepo {
 
   /**
    * Deletes up to `limit` messages of conversations closed before `before` (both message tables,
-   * and live translation's lines beside them).
+   * live translation's lines beside them, and assist's summary, which quotes them).
    */
   async deleteClosedMessages(accountId: string, before: number, limit: number): Promise<BatchResult> {
     const ref = sql.raw(this.caps.rowRef);
     let rows = 0;
-    for (const table of ['messages_stored', 'messages_recent', 'message_translations'] as const) {
+    for (const table of [
+      'messages_stored',
+      'messages_recent',
+      'message_translations',
+      'conversation_summaries',
+    ] as const) {
       const r = await sql`delete from ${sql.table(table)} where ${ref} in (
         select m.${ref} from ${sql.table(table)} m join conversations c on c.id = m.conversation_id
         where c.account_id = ${accountId} and c.closed_at < ${before} limit ${limit - rows})`.execute(
