@@ -92,21 +92,27 @@ export class OutboxRepo {
       leaseMs,
       (q) => {
         const outbox = q as unknown as SelectQueryBuilder<Database, 'outbox', { id: string }>;
-        return outbox
-          .where(({ not, exists, selectFrom }) =>
-            not(
-              exists(
-                selectFrom('outbox as e')
-                  .select(sql`1`.as('one'))
-                  .whereRef('e.conversation_id', '=', 'outbox.conversation_id')
-                  .whereRef('e.seq', '<', 'outbox.seq')
-                  .where('e.status', 'in', ['queued', 'sending']),
+        return (
+          outbox
+            .where(({ not, exists, selectFrom }) =>
+              not(
+                exists(
+                  selectFrom('outbox as e')
+                    .select(sql`1`.as('one'))
+                    .whereRef('e.conversation_id', '=', 'outbox.conversation_id')
+                    .whereRef('e.seq', '<', 'outbox.seq')
+                    .where('e.status', 'in', ['queued', 'sending']),
+                ),
               ),
-            ),
-          )
-          .where(({ or, eb }) =>
-            or([eb('outbox.next_attempt_at', '<=', now), eb('outbox.paced_at', 'is not', null)]),
-          ) as unknown as DueQuery;
+            )
+            // Early only while it waits: a row being sent (its lease not yet out) is never claimed early.
+            .where(({ or, and, eb }) =>
+              or([
+                eb('outbox.next_attempt_at', '<=', now),
+                and([eb('outbox.paced_at', 'is not', null), eb('outbox.status', '=', 'queued')]),
+              ]),
+            ) as unknown as DueQuery
+        );
       },
       now + pacedEarlyMs,
     );

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { newTenant } from './engagement-fixtures.ts';
+import { postgresSkipReason } from './helpers/postgres.ts';
+import { startTestServer, type TestServer } from './helpers/test-server.ts';
+
+const pgSkip = await postgresSkipReason();
+
+/**
+ * A paced message that holds its moment is claimed up to a poll before it, so its sender waits for
+ * the moment instead of a poll finding it late (outbox-dispatcher.ts). Only while it waits: a row
+ * another node is sending, its lease not yet out, is never taken early (it would be sent twice).
+ */
+for (const kind of ['sqlite', 'postgres'] as const) {
+  describe(`claiming paced outbox rows early (${kind})`, {
+    skip: kind === 'postgres' ? (pgSkip ?? false) : false,
+  }, () => {
+    let srv: TestServer;
+    let t: Awaited<ReturnType<typeof newTenant>>;
+    before(async () => {
+      srv = await startTestServer({ store: kind });
+      t = await newTenant(srv);
+    });
+    after(() => srv?.close());
+
+    it('takes a waiting row a poll before its moment, never a row still being sent', async () => {
+      const { store } = srv.node.ctx;
+      const conv = await store.conversations.create({
+        accountId: t.accountId,
+        siteId: t.site.id,
+        visitorId: null,
+        channel: 'sms',
+        source: 'api',
+        skillId: null,
+        status: 'offline',
+        contactId: null,
+        tokenHash: `h-${Math.random()}`,
+      });
+      const now = Date.now() + 3_600_000; // an hour ahead: the node's own dispatcher finds nothing due
+      const row = (seq: number, status: 'queued' | 'sending', due: number, pacedAt: number | null) => ({
+        id: `ob_${kind}_${seq}_${Math.random().toString(36).slice(2, 8)}`,
+        account_id: t.accountId,
+        conversation_id: conv.id,
+        seq,
+        channel: 'sms' as const,
+        idempotency_key: `${conv.id}:${seq}`,
+        status,
+        attempts: status === 'sending' ? 1 : 0,
+        next_attempt_at: due,
+        lease_until: status === 'sending' ? due : null,
+        claim_token: status === 'sending' ? 'someone-else' : null,
+        last_error: null,
+        provider_id: null,
+        payload: null,
+        pace_per_minute: 240,
+        paced_at: pacedAt,
+        created_at: now - 60_000,
+        updated_at: now - 60_000,
+      });
+      // Another node sends seq 1; its lease runs out in 500 ms. Seq 2 waits for a moment 500 ms away.
+      const sending = row(1, 'sending', now + 500, now + 400);
+      await store.db.insertInto('outbox').values(sending).execute();
+      assert.deepEqual(
+        await store.outbox.claim(now, 10, 30_000, 1_000),
+        [],
+        'a row being sent is not taken early',
+      );
+      await store.db.deleteFrom('outbox').where('id', '=', sending.id).execute();
+
+      const waiting = row(2, 'queued', now + 500, now + 500);
+      const later = row(3, 'queued', now + 5_000, now + 5_000);
+      const unpaced = row(4, 'queued', now + 500, null);
+      await store.db.insertInto('outbox').values([waiting, later, unpaced]).execute();
+      assert.deepEqual(
+        (await store.outbox.claim(now, 10, 30_000, 1_000)).map((r) => r.id),
+        [waiting.id],
+        'the waiting paced row within a poll, not one further off, not an unpaced one',
+      );
+      assert.deepEqual(
+        await store.outbox.claim(now, 10, 30_000, 0),
+        [],
+        'nothing early without the allowance',
+      );
+    });
+  });
+}
