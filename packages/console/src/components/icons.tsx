@@ -5,7 +5,7 @@ interface IconProps {
   className?: string;
 }
 
-function Svg({ children, className }: IconProps & { children: ReactNode }) {
+export function Svg({ children, className }: IconProps & { children: ReactNode }) {
   return (
     <svg
       className={className ?? 'icon'}
