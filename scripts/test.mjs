@@ -10,6 +10,8 @@ import { join, relative } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const roots = ['packages', 'e2e', 'bench'];
 const files = [];
+/** Each group entry's files (relative paths), for longestFirst. */
+const groupMembers = new Map();
 function walk(dir) {
   for (const name of readdirSync(dir)) {
     if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
@@ -138,6 +140,7 @@ function processes(files) {
           `groupFiles(${JSON.stringify(paths, null, 2)});\n`,
       );
       out.push(entry);
+      groupMembers.set(entry, group);
     }
     group = [];
   };
@@ -153,7 +156,35 @@ function processes(files) {
     group.push(file);
   }
   flush();
-  return out;
+  return longestFirst(out);
+}
+
+/**
+ * The entries in the order to start them: the longest first, by the seconds each file took in a
+ * recent quiet run (scripts/test-weights.json, written by `node scripts/test-weights.mjs` from
+ * test-results/timings.json). Started last, a long file would run on alone at the end while the
+ * other cores wait. A file not in the list counts as the median of its kind.
+ */
+function longestFirst(entries) {
+  let weights = {};
+  try {
+    weights = JSON.parse(readFileSync(join(root, 'scripts', 'test-weights.json'), 'utf8'));
+  } catch {
+    return entries;
+  }
+  const median = (kind) => {
+    const xs = Object.entries(weights)
+      .filter(([f]) => f.startsWith('e2e/') === (kind === 'e2e'))
+      .map(([, s]) => s)
+      .sort((a, b) => a - b);
+    return xs.length ? xs[Math.floor(xs.length / 2)] : 1;
+  };
+  const defaults = { e2e: median('e2e'), other: median('other') };
+  const weightOf = (file) => weights[file] ?? defaults[file.startsWith('e2e/') ? 'e2e' : 'other'];
+  const seconds = new Map(
+    entries.map((e) => [e, (groupMembers.get(e) ?? [e]).reduce((n, f) => n + weightOf(f), 0)]),
+  );
+  return [...entries].sort((a, b) => seconds.get(b) - seconds.get(a));
 }
 
 /**
