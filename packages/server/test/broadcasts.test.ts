@@ -752,6 +752,92 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       }
     });
 
+    it('property: a node that died mid-send and another that took over reach each eligible contact outside the holdout exactly once, and nobody else', async () => {
+      let run = 0;
+      const personArb: fc.Arbitrary<Person> = fc.record({
+        name: fc.option(fc.constantFrom('Ana', 'Bo', 'Cy'), { nil: null }),
+        email: fc.option(fc.constant('x'), { nil: undefined }),
+        phone: fc.boolean(),
+        optIn: fc.subarray(['whatsapp', 'sms'] as ('whatsapp' | 'sms')[]),
+        smsStop: fc.boolean(),
+        emailOptOut: fc.boolean(),
+        order: fc.option(fc.constant('#9'), { nil: undefined }),
+      });
+      const sender = broadcastSenderOf(srv.node.ctx)!;
+      const reachPage = (
+        sender as unknown as { reachPage(b: unknown, c: readonly string[]): Promise<boolean> }
+      ).reachPage.bind(sender);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(personArb, { minLength: 1, maxLength: 12 }),
+          fc.integer({ min: 0, max: 50 }),
+          // How far the dead node got: its saved pages, then the part of the next page it committed.
+          fc.nat(),
+          fc.nat(),
+          async (generated, holdoutPercent, savedAt, partAt) => {
+            const batch = `crash-${kind}-${++run}`;
+            const people = generated.map((p, i) => ({
+              ...p,
+              email: p.email ? `${batch}-${i}@example.com` : undefined,
+              phone: p.phone || !p.email,
+            }));
+            const { people: made, segmentId } = await seed(batch, people);
+            const ids = made.map((p) => p.id).sort();
+            const saved = savedAt % (ids.length + 1);
+            const part = partAt % (ids.length - saved + 1);
+            await sender.stop();
+            let id = '';
+            try {
+              const r = await t.api.post('/api/v1/broadcasts', body(segmentId, { holdoutPercent }));
+              assert.equal(r.status, 201, JSON.stringify(r.body));
+              id = r.body.id as string;
+              const now = Date.now();
+              // The dead node's claim: its lease runs out a moment from now, its cursor at its last saved page.
+              await store()
+                .db.updateTable('broadcast_jobs')
+                .set({
+                  status: 'sending',
+                  claim_token: 'dead',
+                  lease_until: now + 500,
+                  next_attempt_at: now + 500,
+                  cursor: saved > 0 ? ids[saved - 1]! : null,
+                })
+                .where('id', '=', id)
+                .execute();
+              await store()
+                .db.updateTable('broadcasts')
+                .set({ status: 'sending', started_at: now })
+                .where('id', '=', id)
+                .execute();
+              const rec = await store().broadcasts.get(t.accountId, id);
+              if (saved > 0) await reachPage(rec, ids.slice(0, saved));
+              if (part > 0) await reachPage(rec, ids.slice(saved, saved + part));
+            } finally {
+              sender.start();
+            }
+            const b = await finished(id);
+            assert.equal(b.funnel.targeted, made.length);
+            let queued = 0;
+            for (const p of made) {
+              const got = messagesTo(p);
+              const want = inHoldout(id, p.id, holdoutPercent) ? null : expected(p);
+              assert.equal(
+                got.whatsapp + got.sms + got.email,
+                want ? 1 : 0,
+                JSON.stringify({ p, got, want }),
+              );
+              if (want) {
+                queued++;
+                assert.equal(got[want], 1);
+              }
+            }
+            assert.equal(b.funnel.queued, queued);
+          },
+        ),
+        { numRuns: 6 },
+      );
+    });
+
     it('a node that died holding the broadcast: its lease runs out and another sends the rest, none twice', async () => {
       const people: Person[] = [];
       for (let i = 0; i < 20; i++) people.push({ name: `D ${i}`, email: `dead${i}-${kind}@example.com` });

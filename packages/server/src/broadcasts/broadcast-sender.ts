@@ -8,15 +8,18 @@ import type { WhatsAppTemplate } from '@beckon/protocol/whatsapp-templates';
 import type { Kysely } from 'kysely';
 import { templateMessage } from '../channels/whatsapp/whatsapp-templates.ts';
 import { newVisitorToken } from '../conversations/visitor-token.ts';
+import { newId, newTimeId } from '../ids.ts';
 import type { Logger } from '../logger.ts';
 import { LeaseWorker } from '../ops/lease-worker.ts';
 import type {
   BroadcastJobRow,
   BroadcastRecord,
+  NewLink,
   NewRecipient,
   PlannedRecipient,
 } from '../store/broadcasts-repo.ts';
 import type { ChannelConnection } from '../store/channel-connections-repo.ts';
+import type { NewConversation } from '../store/conversations-repo.ts';
 import { claimDue } from '../store/lease-claim.ts';
 import type { Database } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
@@ -57,12 +60,34 @@ export function inHoldout(broadcastId: string, contactId: string, percent: numbe
   return (h.readUInt32BE(0) / 2 ** 32) * 100 < percent;
 }
 
-/** What one page reads once for all its contacts. */
+/** What one page reads once for all its contacts, in a few queries rather than several per contact. */
 interface PageContext {
   now: number;
   guardrails: Guardrails;
   /** The zone of each contact's latest visit, where one is known. */
   zones: Map<string, string>;
+  /** Each contact of the page (as merged), with its own SMS and WhatsApp opt-outs. */
+  contacts: Map<string, { contact: Contact; smsOptOut: boolean; whatsAppOptOut: boolean }>;
+  /** The channels each contact (or one merged into it) opted in to. */
+  consents: Map<string, Set<string>>;
+  /** The contacts signed in to the broadcast's app, and those with a device for its push. */
+  app: Set<string>;
+  push: Set<string>;
+  /** The account's skill for replies when neither the broadcast nor the connection names one. */
+  skill: () => Promise<string | null>;
+}
+
+/** The share of the lease a page may take: its size follows how long the last one took. */
+const PAGE_SHARE_OF_LEASE = 1 / 4;
+
+/**
+ * The next page's size: smaller when this one took more than `target` ms, so a page never outlasts
+ * the lease on a slow or busy node; larger again (up to `max`) while pages are quick.
+ */
+export function nextPageSize(size: number, tookMs: number, target: number, max: number): number {
+  if (tookMs > target) return Math.max(1, Math.floor((size * target) / tookMs));
+  if (tookMs < target / 2) return Math.min(max, size * 2);
+  return size;
 }
 
 /** A contact's own zone: a `timeZone` attribute naming an IANA zone. */
@@ -79,15 +104,22 @@ type Rendered =
   | { text: string; topic: string | null; payload: Record<string, unknown> | null }
   | { missing: string };
 
+/** A queued contact's message: its conversation (with the invitation) and its tracked links. */
+interface Queued {
+  conversation: NewConversation & { invitation: NonNullable<NewConversation['invitation']> };
+  links: NewLink[];
+}
+
 /**
  * Sends broadcasts. Each broadcast has one job row, claimed under a lease, so one node at a time
- * pages through its segment in contact id order. A page is one transaction: each contact's
- * recipient row (keyed by broadcast and contact) and, for those queued, the message's
+ * pages through its segment in contact id order. A page reads what it needs of its contacts in a
+ * few queries, then is one transaction (one sync to disk): the job's cursor and lease, each
+ * contact's recipient row (keyed by broadcast and contact) and, for those queued, the message's
  * conversation and outbox row, due at a sending time booked against the account's throughput
  * after quiet hours and the contact's local time: a contact is queued once or not at all. The
- * frequency cap is read once per page. After each page the job saves the last
- * contact id and renews its lease; a node that dies loses the lease, and the next node starts
- * after the last saved page, skipping the contacts of the unsaved one that have a row already.
+ * frequency cap is checked once per page. A page's size follows the time pages take, so one never
+ * outlasts the lease. A node that dies loses the lease, and the next node starts after the last
+ * saved page; a node that lost its lease writes nothing more.
  */
 export class BroadcastSender {
   private readonly worker: LeaseWorker<BroadcastJobRow>;
@@ -138,73 +170,132 @@ export class BroadcastSender {
     }
     const frozenAt = b.startedAt ?? Date.now();
     let cursor = job.cursor;
+    const max = this.opts.pageSize;
+    const target = this.opts.leaseMs * PAGE_SHARE_OF_LEASE;
+    let size = max;
     for (;;) {
       if (this.stopping) return store.broadcasts.release(job, Date.now());
+      const started = Date.now();
       const ids = await store.segments.members(b.accountId, b.filter as SegmentFilter, {
         ...(cursor ? { afterContactId: cursor } : {}),
-        limit: this.opts.pageSize,
+        limit: size,
         now: frozenAt,
       });
       if (ids.length === 0) break;
-      const done = await store.broadcasts.recorded(b.id, ids);
-      try {
-        await this.reachPage(
-          b,
-          ids.filter((id) => !done.has(id)),
-        );
-      } finally {
-        this.templates.delete(b.id);
-        this.connections.clear();
-      }
       cursor = ids.at(-1)!;
-      this.d.queued?.();
-      if (!(await store.broadcasts.progress(job, cursor, Date.now(), this.opts.leaseMs))) {
+      const held = await this.reachPage(b, ids, { job, cursor });
+      if (!held) {
         this.d.log.warn({ broadcastId: b.id }, 'broadcast taken over by another node');
         return;
       }
+      this.d.queued?.();
       const current = await store.broadcasts.find(b.accountId, b.id);
       if (!current || current.status === 'cancelled') break;
-      if (ids.length < this.opts.pageSize) break;
+      if (ids.length < size) break;
+      size = nextPageSize(size, Date.now() - started, target, max);
     }
     await store.broadcasts.finish(job, Date.now());
     this.d.log.info({ broadcastId: b.id }, 'broadcast sent');
   }
 
   /**
-   * One page of contacts, written in one transaction: each contact's recipient row and, for those
-   * queued, the message with its sending time (see `plan`).
+   * One page of contacts: what it needs of them read in a few queries, then one transaction with
+   * each contact's recipient row and, for those queued, the message with its sending time (see
+   * `plan`). With `claim`, the transaction first saves the page's cursor and renews the lease, and
+   * writes nothing when the job is no longer this node's (false).
    */
-  private async reachPage(b: BroadcastRecord, ids: readonly string[]): Promise<void> {
-    if (ids.length === 0) return;
+  private async reachPage(
+    b: BroadcastRecord,
+    page: readonly string[],
+    claim?: { job: BroadcastJobRow; cursor: string },
+  ): Promise<boolean> {
     const { store } = this.d;
+    const done = await store.broadcasts.recorded(b.id, page);
+    const ids = page.filter((id) => !done.has(id));
     const now = Date.now();
-    const g = await guardrailsOf(store, b.accountId);
-    const page: PageContext = {
-      now,
-      guardrails: g,
-      zones: b.localTime || g.quiet ? await store.broadcasts.visitedZones(b.accountId, ids) : new Map(),
-    };
-    const plans: PlannedRecipient[] = [];
-    for (const id of ids) plans.push(await this.plan(b, id, page));
-    const started = await store.broadcasts.recordPage(
-      plans,
-      async (trx, accountId, channel, from, n) => {
-        const perMinute = g.perMinute[channel as BroadcastChannel];
-        return { times: await store.sendSlots.book(trx, accountId, channel, from, n, perMinute), perMinute };
-      },
-      // The cap, across broadcasts and campaigns, checked with the contacts held: see ContactMessagesRepo.
-      async (trx, queued) => {
-        const bookings = queued.map((p) => ({
-          plan: p,
-          contactId: p.row.contact_id,
-          kind: 'broadcast' as const,
-          ref: b.id,
-        }));
-        const ok = await store.contactMessages.book(trx, b.accountId, bookings, now);
-        return new Set(bookings.filter((x) => ok.has(x)).map((x) => x.plan));
-      },
-    );
-    for (const conversation of started) this.d.started?.(b.accountId, conversation);
+    const progress = claim
+      ? (trx: Kysely<Database>) =>
+          store.broadcasts.progress(claim.job, claim.cursor, now, this.opts.leaseMs, trx)
+      : undefined;
+    if (ids.length === 0)
+      return progress ? store.broadcasts.progress(claim!.job, claim!.cursor, now, this.opts.leaseMs) : true;
+    try {
+      const g = await guardrailsOf(store, b.accountId);
+      const sites = (channel: 'app' | 'push') =>
+        b.channels.includes(channel) ? b.content[channel]?.siteId : undefined;
+      const appSite = sites('app');
+      const pushSite = sites('push');
+      let skill: Promise<string | null> | undefined;
+      const ctx: PageContext = {
+        now,
+        guardrails: g,
+        zones: b.localTime || g.quiet ? await store.broadcasts.visitedZones(b.accountId, ids) : new Map(),
+        contacts: await store.contacts.findPage(b.accountId, ids),
+        consents: await store.consents.channelsOf(b.accountId, ids),
+        app: appSite ? await store.appPush.reachableOf('app_tokens', b.accountId, appSite, ids) : new Set(),
+        push: pushSite
+          ? await store.appPush.reachableOf('push_devices', b.accountId, pushSite, ids)
+          : new Set(),
+        skill: () => {
+          skill ??= this.d.chooseSkill?.(b.accountId) ?? Promise.resolve(null);
+          return skill;
+        },
+      };
+      const plans: PlannedRecipient[] = [];
+      const messages = new Map<PlannedRecipient, Queued>();
+      for (const id of ids) {
+        const planned = await this.plan(b, id, ctx);
+        plans.push(planned.plan);
+        if (planned.queued) messages.set(planned.plan, planned.queued);
+      }
+      let hooks = 0;
+      const started = await store.broadcasts.recordPage(
+        plans,
+        async (trx, accountId, channel, from, n) => {
+          const perMinute = g.perMinute[channel as BroadcastChannel];
+          return {
+            times: await store.sendSlots.book(trx, accountId, channel, from, n, perMinute),
+            perMinute,
+          };
+        },
+        // The cap, across broadcasts and campaigns, checked with the contacts held: see ContactMessagesRepo.
+        async (trx, queued) => {
+          const bookings = queued.map((p) => ({
+            plan: p,
+            contactId: p.row.contact_id,
+            kind: 'broadcast' as const,
+            ref: b.id,
+          }));
+          const ok = await store.contactMessages.book(trx, b.accountId, bookings, now);
+          return new Set(bookings.filter((x) => ok.has(x)).map((x) => x.plan));
+        },
+        async (trx, booked) => {
+          await store.broadcasts.saveLinks(
+            trx,
+            booked.flatMap((x) => messages.get(x.plan)!.links),
+          );
+          const made = await store.conversations.createInvitations(
+            trx,
+            b.accountId,
+            booked.map((x) => ({
+              input: messages.get(x.plan)!.conversation,
+              outbox: { id: x.plan.send!.outboxId, dueAt: x.at, pacePerMinute: x.perMinute },
+            })),
+            now,
+          );
+          hooks = made.hooks;
+          return made.conversations;
+        },
+        progress,
+      );
+      if (!started) return false;
+      store.conversations.committed(hooks);
+      for (const conversation of started) this.d.started?.(b.accountId, conversation);
+      return true;
+    } finally {
+      this.templates.delete(b.id);
+      this.connections.clear();
+    }
   }
 
   /**
@@ -212,8 +303,11 @@ export class BroadcastSender {
    * missing value, the frequency cap); or queued on their first reachable channel, not before
    * the broadcast's time (in their zone, for a local-time send) nor in quiet hours.
    */
-  private async plan(b: BroadcastRecord, contactId: string, page: PageContext): Promise<PlannedRecipient> {
-    const { store } = this.d;
+  private async plan(
+    b: BroadcastRecord,
+    contactId: string,
+    page: PageContext,
+  ): Promise<{ plan: PlannedRecipient; queued?: Queued }> {
     const { now, guardrails: g } = page;
     const base: NewRecipient = {
       broadcast_id: b.id,
@@ -226,19 +320,22 @@ export class BroadcastSender {
       created_at: now,
     };
     if (inHoldout(b.id, contactId, b.holdoutPercent))
-      return { row: { ...base, arm: 'holdout', state: 'held_out' } };
-    const contact = await store.contacts.find(b.accountId, contactId);
-    if (!contact) return { row: { ...base, reason: 'contact gone' } };
-    const choice = await this.choose(b, contact);
-    if ('skip' in choice) return { row: { ...base, reason: choice.skip } };
+      return { plan: { row: { ...base, arm: 'holdout', state: 'held_out' } } };
+    const read = page.contacts.get(contactId);
+    if (!read) return { plan: { row: { ...base, reason: 'contact gone' } } };
+    const contact = read.contact;
+    const choice = await this.choose(b, read, page);
+    if ('skip' in choice) return { plan: { row: { ...base, reason: choice.skip } } };
     let message: Rendered;
     try {
       message = await this.render(b, choice.channel, contact);
     } catch (err) {
-      return { row: { ...base, channel: choice.channel, reason: String((err as Error)?.message ?? err) } };
+      return {
+        plan: { row: { ...base, channel: choice.channel, reason: String((err as Error)?.message ?? err) } },
+      };
     }
     if ('missing' in message)
-      return { row: { ...base, channel: choice.channel, reason: `no ${message.missing}` } };
+      return { plan: { row: { ...base, channel: choice.channel, reason: `no ${message.missing}` } } };
     const zone = zoneOfContact(contact) ?? page.zones.get(contactId) ?? g.timeZone;
     let at = b.localTime ? sameLocalTime(b.scheduledAt, g.timeZone, zone) : b.scheduledAt;
     at = Math.max(at, now);
@@ -248,61 +345,62 @@ export class BroadcastSender {
       ? trackLinks(this.d.publicUrl, recipient, choice.channel, message)
       : { message, links: [] };
     message = tracked.message;
-    const skillId =
-      b.skillId ?? choice.connection?.defaultSkillId ?? (await this.d.chooseSkill?.(b.accountId)) ?? null;
+    const skillId = b.skillId ?? choice.connection?.defaultSkillId ?? (await page.skill());
     const app = choice.channel === 'app' || choice.channel === 'push' ? b.content[choice.channel] : undefined;
-    const queue = async (trx: Kysely<Database>) => {
-      await store.broadcasts.saveLinks(trx, tracked.links);
-      return store.conversations.create(
-        {
-          accountId: b.accountId,
-          // In-app messages and pushes wait in the conversation of the site's app.
-          siteId: app?.siteId ?? null,
-          visitorId: null,
-          channel: choice.channel === 'push' ? 'app' : choice.channel,
-          source: 'invitation',
-          skillId,
-          // A broadcast's message waits resolved: the customer's answer opens it in its skill.
-          status: 'closed',
-          closedBy: 'campaign',
-          visitorName: contact.name,
-          visitorEmail: choice.channel === 'email' ? contact.email : null,
-          topic: message.topic,
-          contactId: contact.id,
-          connectionId: choice.connection?.id ?? null,
-          tokenHash: newVisitorToken().hash,
-          invitation: {
-            text: message.text,
-            from: null,
-            echoId: `${b.id}:${contact.id}`,
-            ...(message.payload ? { outboxPayload: JSON.stringify(message.payload) } : {}),
-          },
-        },
-        now,
-        trx,
-      );
+    const conversationId = newId('conv');
+    const conversation: Queued['conversation'] = {
+      id: conversationId,
+      accountId: b.accountId,
+      // In-app messages and pushes wait in the conversation of the site's app.
+      siteId: app?.siteId ?? null,
+      visitorId: null,
+      channel: choice.channel === 'push' ? 'app' : choice.channel,
+      source: 'invitation',
+      skillId,
+      // A broadcast's message waits resolved: the customer's answer opens it in its skill.
+      status: 'closed',
+      closedBy: 'campaign',
+      visitorName: contact.name,
+      visitorEmail: choice.channel === 'email' ? contact.email : null,
+      topic: message.topic,
+      contactId: contact.id,
+      connectionId: choice.connection?.id ?? null,
+      tokenHash: newVisitorToken().hash,
+      invitation: {
+        text: message.text,
+        from: null,
+        echoId: `${b.id}:${contact.id}`,
+        ...(message.payload ? { outboxPayload: JSON.stringify(message.payload) } : {}),
+      },
     };
-    return { row: { ...base, channel: choice.channel, state: 'queued' }, send: { at, queue } };
+    return {
+      plan: {
+        row: { ...base, channel: choice.channel, state: 'queued' },
+        send: { at, conversationId, outboxId: newTimeId('out', now) },
+      },
+      queued: { conversation, links: tracked.links },
+    };
   }
 
   /**
    * The first channel of the order the contact can be reached on: e-mail with an address and no
-   * opt-out; SMS with a number, an opt-in and no STOP; WhatsApp with a number, an opt-in and no STOP.
+   * opt-out; SMS with a number, an opt-in and no STOP; WhatsApp with a number, an opt-in and no
+   * STOP; in the app or by push when signed in or with a device. Read from the page's context.
    */
-  private async choose(b: BroadcastRecord, contact: Contact): Promise<Choice> {
+  private async choose(
+    b: BroadcastRecord,
+    read: { contact: Contact; smsOptOut: boolean; whatsAppOptOut: boolean },
+    page: PageContext,
+  ): Promise<Choice> {
     const { store } = this.d;
+    const { contact } = read;
     let optedOut = false;
     for (const channel of b.channels as BroadcastChannel[]) {
       if (channel === 'app' || channel === 'push') {
-        const c = b.content[channel];
-        if (!c) continue;
+        if (!b.content[channel]) continue;
         // In the app: the user signed in to it. A push: a device registered, which the phone lets
         // an app do only once the user allowed notifications; unregistering it withdraws that.
-        const ok =
-          channel === 'app'
-            ? await store.appPush.signedIn(b.accountId, c.siteId, contact.id)
-            : await store.appPush.hasDevice(b.accountId, c.siteId, contact.id);
-        if (ok) return { channel, connection: null };
+        if (page[channel].has(contact.id)) return { channel, connection: null };
         continue;
       }
       if (channel === 'email') {
@@ -315,23 +413,19 @@ export class BroadcastSender {
       }
       const c = b.content[channel];
       if (!c || !contact.phone) continue;
-      if (channel === 'sms' && (await store.contacts.smsOptedOut(b.accountId, contact.id))) {
+      if (channel === 'sms' ? read.smsOptOut : read.whatsAppOptOut) {
         optedOut = true;
         continue;
       }
-      if (channel === 'whatsapp' && (await store.contacts.whatsAppOptedOut(b.accountId, contact.id))) {
-        optedOut = true;
-        continue;
+      if (!page.consents.get(contact.id)?.has(channel)) continue;
+      let connection = this.connections.get(c.connectionId);
+      if (!connection) {
+        connection = store.channelConnections.find(b.accountId, c.connectionId);
+        this.connections.set(c.connectionId, connection);
       }
-      if (!(await store.consents.has(b.accountId, contact.id, channel))) continue;
-      let read = this.connections.get(c.connectionId);
-      if (!read) {
-        read = store.channelConnections.find(b.accountId, c.connectionId);
-        this.connections.set(c.connectionId, read);
-      }
-      const connection = await read;
-      if (!connection) continue;
-      return { channel, connection };
+      const found = await connection;
+      if (!found) continue;
+      return { channel, connection: found };
     }
     return { skip: optedOut ? 'opted out' : 'no reachable channel' };
   }

@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { randomToken, sha256 } from '../ids.ts';
 import type { SitePushSettingsTable } from './app-push-schema.ts';
 import type { Database } from './schema.ts';
@@ -202,6 +202,32 @@ export class AppPushRepo {
       .limit(1)
       .executeTakeFirst();
     return row !== undefined;
+  }
+
+  /**
+   * Which of `contactIds` (themselves or a contact merged into them) signed in to the site's app
+   * (`app_tokens`) or have a device for its push (`push_devices`): `signedIn` and `hasDevice` for a
+   * page of contacts in one read.
+   */
+  async reachableOf(
+    table: 'app_tokens' | 'push_devices',
+    accountId: string,
+    siteId: string,
+    contactIds: readonly string[],
+  ): Promise<Set<string>> {
+    if (contactIds.length === 0) return new Set();
+    const ids = [...contactIds];
+    const t = sql.table(table);
+    const list = sql.join(ids);
+    const rows = await sql<{ owner: string }>`
+      select contact_id as owner from ${t}
+      where account_id = ${accountId} and site_id = ${siteId} and contact_id in (${list})
+      union all
+      select c.merged_into as owner from contacts c join ${t} r on r.contact_id = c.id
+      where c.account_id = ${accountId} and r.site_id = ${siteId} and c.merged_into in (${list})`.execute(
+      this.db,
+    );
+    return new Set(rows.rows.map((r) => r.owner));
   }
 
   /** Forgets devices a provider called dead. */

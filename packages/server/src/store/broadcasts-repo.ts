@@ -64,16 +64,27 @@ export interface ArmCounts {
 
 export type NewRecipient = Omit<BroadcastRecipientsTable, 'conversation_id' | 'outbox_id' | 'clicked_at'>;
 
-/** A contact of a page as the sender decided: its row, and for a queued one its message and time. */
+/** A contact of a page as the sender decided: its row, and for a queued one its message's time and ids. */
 export interface PlannedRecipient {
   row: NewRecipient;
   send?: {
     /** Not before this; the outbox row is due at the first sending time booked from here. */
     at: number;
-    /** Writes the message's conversation and outbox row in the page's transaction. */
-    queue: (trx: Kysely<Database>) => Promise<Conversation>;
+    /** The ids its conversation and outbox row get: the recipient row names them from the start. */
+    conversationId: string;
+    outboxId: string;
   };
 }
+
+/** A queued recipient of a page with the sending time booked for it. */
+export interface BookedRecipient {
+  plan: PlannedRecipient;
+  at: number;
+  perMinute: number;
+}
+
+/** How many rows one multi-row write takes: well under either database's limit of bound values. */
+const CHUNK = 200;
 
 const toRecord = (r: Selectable<BroadcastsTable>): BroadcastRecord => ({
   id: r.id,
@@ -97,7 +108,7 @@ const toRecord = (r: Selectable<BroadcastsTable>): BroadcastRecord => ({
 /** How many merges one after another a recipient's conversions are followed through. */
 const MERGE_DEPTH = 8;
 
-/** Thrown inside a change's transaction to roll it back: a node has claimed the broadcast's job. */
+/** Thrown inside a transaction to roll it back: another claim than the one writing holds the broadcast's job. */
 const CLAIMED = new Error('the broadcast job was claimed');
 
 /** The columns a caller writes, on creation and on a change. */
@@ -323,9 +334,12 @@ export class BroadcastsRepo {
   }
 
   /**
-   * Records a page of recipients in one transaction. Each queued one that wins its row (none
-   * had it yet) gets its conversation and outbox row, due at a sending time booked from `book`
-   * at or after the time it may leave. Returns the conversations started.
+   * Records a page of recipients in one transaction, in a few multi-row writes. `claim` first
+   * saves the page's cursor and renews the lease while this node still holds the job; when it no
+   * longer does, nothing is written and undefined returned. Each queued recipient that wins its
+   * row (none had it yet) and passes the frequency cap (`admit`) is booked a sending time (`book`)
+   * at or after the time it may leave, and `queue` writes the messages. Returns the conversations
+   * started.
    */
   async recordPage(
     plans: readonly PlannedRecipient[],
@@ -337,68 +351,70 @@ export class BroadcastsRepo {
       n: number,
     ) => Promise<{ times: number[]; perMinute: number }>,
     /** Those of the queued the frequency cap lets through, checked in the same transaction. */
-    admit?: (trx: Kysely<Database>, queued: PlannedRecipient[]) => Promise<Set<PlannedRecipient>>,
-  ): Promise<Conversation[]> {
-    if (plans.length === 0) return [];
-    return this.db.transaction().execute(async (trx) => {
-      let won: PlannedRecipient[] = [];
-      for (const p of plans) {
-        const row = await trx
-          .insertInto('broadcast_recipients')
-          .values({ ...p.row, conversation_id: null, outbox_id: null })
-          .onConflict((oc) => oc.columns(['broadcast_id', 'contact_id']).doNothing())
-          .returning('contact_id')
-          .executeTakeFirst();
-        if (row && p.send) won.push(p);
-      }
-      if (admit) {
-        const admitted = await admit(trx, won);
-        for (const p of won)
-          if (!admitted.has(p))
+    admit:
+      | ((trx: Kysely<Database>, queued: PlannedRecipient[]) => Promise<Set<PlannedRecipient>>)
+      | undefined,
+    queue: (trx: Kysely<Database>, booked: BookedRecipient[]) => Promise<Conversation[]>,
+    claim?: (trx: Kysely<Database>) => Promise<boolean>,
+  ): Promise<Conversation[] | undefined> {
+    return this.db
+      .transaction()
+      .execute(async (trx) => {
+        if (claim && !(await claim(trx))) throw CLAIMED;
+        const won = new Set<string>();
+        for (let i = 0; i < plans.length; i += CHUNK) {
+          const rows = plans.slice(i, i + CHUNK).map((p) => ({
+            ...p.row,
+            conversation_id: p.send?.conversationId ?? null,
+            outbox_id: p.send?.outboxId ?? null,
+          }));
+          const inserted = await trx
+            .insertInto('broadcast_recipients')
+            .values(rows)
+            .onConflict((oc) => oc.columns(['broadcast_id', 'contact_id']).doNothing())
+            .returning('contact_id')
+            .execute();
+          for (const r of inserted) won.add(r.contact_id);
+        }
+        let queued = plans.filter((p) => p.send && won.has(p.row.contact_id));
+        if (admit && queued.length > 0) {
+          const admitted = await admit(trx, queued);
+          const capped = queued.filter((p) => !admitted.has(p)).map((p) => p.row.contact_id);
+          for (let i = 0; i < capped.length; i += CHUNK)
             await trx
               .updateTable('broadcast_recipients')
-              .set({ state: 'skipped', reason: 'frequency cap' })
-              .where('broadcast_id', '=', p.row.broadcast_id)
-              .where('contact_id', '=', p.row.contact_id)
+              .set({ state: 'skipped', reason: 'frequency cap', conversation_id: null, outbox_id: null })
+              .where('broadcast_id', '=', queued[0]!.row.broadcast_id)
+              .where('contact_id', 'in', capped.slice(i, i + CHUNK))
               .execute();
-        won = won.filter((p) => admitted.has(p));
-      }
-      // One booking per channel and earliest time: a page's contacts in one zone share it.
-      const groups = new Map<string, PlannedRecipient[]>();
-      for (const p of won) {
-        const key = `${p.row.channel}\u0000${p.send!.at}`;
-        groups.set(key, [...(groups.get(key) ?? []), p]);
-      }
-      const started: Conversation[] = [];
-      for (const group of groups.values()) {
-        const first = group[0]!;
-        const { times, perMinute } = await book(
-          trx,
-          first.row.account_id,
-          first.row.channel!,
-          first.send!.at,
-          group.length,
-        );
-        for (const [i, p] of group.entries()) {
-          const conversation = await p.send!.queue(trx);
-          const out = await trx
-            .updateTable('outbox')
-            .set({ next_attempt_at: times[i]!, pace_per_minute: perMinute })
-            .where('conversation_id', '=', conversation.id)
-            .where('seq', '=', 1)
-            .returning('id')
-            .executeTakeFirst();
-          await trx
-            .updateTable('broadcast_recipients')
-            .set({ conversation_id: conversation.id, outbox_id: out?.id ?? null })
-            .where('broadcast_id', '=', p.row.broadcast_id)
-            .where('contact_id', '=', p.row.contact_id)
-            .execute();
-          started.push(conversation);
+          queued = queued.filter((p) => admitted.has(p));
         }
-      }
-      return started;
-    });
+        // One booking per channel and earliest time: a page's contacts in one zone share it.
+        const groups = new Map<string, PlannedRecipient[]>();
+        for (const p of queued) {
+          const key = `${p.row.channel}\u0000${p.send!.at}`;
+          const group = groups.get(key);
+          if (group) group.push(p);
+          else groups.set(key, [p]);
+        }
+        const booked: BookedRecipient[] = [];
+        for (const group of groups.values()) {
+          const first = group[0]!;
+          const { times, perMinute } = await book(
+            trx,
+            first.row.account_id,
+            first.row.channel!,
+            first.send!.at,
+            group.length,
+          );
+          for (const [i, plan] of group.entries()) booked.push({ plan, at: times[i]!, perMinute });
+        }
+        return queue(trx, booked);
+      })
+      .catch((e: unknown) => {
+        if (e === CLAIMED) return undefined;
+        throw e;
+      });
   }
 
   /** The time zone of each contact's latest visit to a site, where the visit's zone is known. */
@@ -424,8 +440,14 @@ export class BroadcastsRepo {
    * A page done: its last contact id is saved and the lease renewed, only while this claim still
    * holds the job; false when another node has taken it (this one stops).
    */
-  async progress(job: BroadcastJobRow, cursor: string, now: number, leaseMs: number): Promise<boolean> {
-    const r = await this.db
+  async progress(
+    job: BroadcastJobRow,
+    cursor: string,
+    now: number,
+    leaseMs: number,
+    db: Kysely<Database> = this.db,
+  ): Promise<boolean> {
+    const r = await db
       .updateTable('broadcast_jobs')
       .set({ cursor, lease_until: now + leaseMs, next_attempt_at: now + leaseMs, updated_at: now })
       .where('id', '=', job.id)

@@ -108,4 +108,32 @@ export class ContactConsentsRepo {
       .executeTakeFirst();
     return row !== undefined;
   }
+
+  /** The channels each of `contactIds` (or a contact merged into it) opted in to, in one read. */
+  async channelsOf(accountId: string, contactIds: readonly string[]): Promise<Map<string, Set<string>>> {
+    const out = new Map<string, Set<string>>();
+    if (contactIds.length === 0) return out;
+    const ids = [...contactIds];
+    const rows = await this.db
+      .selectFrom('contact_consents')
+      .select(['contact_id as owner', 'channel'])
+      .where('account_id', '=', accountId)
+      .where('contact_id', 'in', ids)
+      .unionAll(
+        this.db
+          .selectFrom('contacts as c')
+          .innerJoin('contact_consents as cc', 'cc.contact_id', 'c.id')
+          .select(['c.merged_into as owner', 'cc.channel'])
+          .where('c.account_id', '=', accountId)
+          .where('c.merged_into', 'in', ids)
+          .$narrowType<{ owner: string }>(),
+      )
+      .execute();
+    for (const r of rows) {
+      const set = out.get(r.owner) ?? new Set<string>();
+      set.add(r.channel);
+      out.set(r.owner, set);
+    }
+    return out;
+  }
 }

@@ -60,18 +60,28 @@ export class ContactMessagesRepo {
         .execute();
       for (const r of rows) counts.set(r.contact_id, [...(counts.get(r.contact_id) ?? []), r]);
     }
+    const rows = [];
     for (const b of bookings) {
       const had = counts.get(b.contactId) ?? [];
       const own = had.some((r) => r.kind === b.kind && r.ref === b.ref);
       if (limit && !own && had.length >= Number(limit.cap_messages)) continue;
       admitted.add(b);
       if (!own) counts.set(b.contactId, [...had, { kind: b.kind, ref: b.ref }]);
+      rows.push({
+        contact_id: b.contactId,
+        kind: b.kind,
+        ref: b.ref,
+        account_id: accountId,
+        created_at: now,
+      });
+    }
+    // A few multi-row writes for a broadcast's page, not one per contact.
+    for (let i = 0; i < rows.length; i += 500)
       await trx
         .insertInto('contact_messages')
-        .values({ contact_id: b.contactId, kind: b.kind, ref: b.ref, account_id: accountId, created_at: now })
+        .values(rows.slice(i, i + 500))
         .onConflict((oc) => oc.columns(['contact_id', 'kind', 'ref']).doNothing())
         .execute();
-    }
     return admitted;
   }
 

@@ -103,6 +103,34 @@ export class ContactsRepo {
     return undefined;
   }
 
+  /**
+   * A page of contacts by id, in one read: each with its own SMS and WhatsApp opt-outs. A contact
+   * merged away since is read as the one it joined (its opt-outs stay its own, as `smsOptedOut`).
+   */
+  async findPage(
+    accountId: string,
+    ids: readonly string[],
+  ): Promise<Map<string, { contact: Contact; smsOptOut: boolean; whatsAppOptOut: boolean }>> {
+    const out = new Map<string, { contact: Contact; smsOptOut: boolean; whatsAppOptOut: boolean }>();
+    if (ids.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('contacts')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('id', 'in', [...ids])
+      .execute();
+    for (const row of rows) {
+      const contact = row.merged_into ? await this.find(accountId, row.merged_into) : toContact(row);
+      if (contact)
+        out.set(row.id, {
+          contact,
+          smsOptOut: Number(row.sms_opt_out) === 1,
+          whatsAppOptOut: Number(row.whatsapp_opt_out) === 1,
+        });
+    }
+    return out;
+  }
+
   async get(accountId: string, id: string): Promise<Contact> {
     const c = await this.find(accountId, id);
     if (!c) throw notFound('contact');

@@ -11,6 +11,7 @@ import { newId, randomToken } from '../ids.ts';
 import { heldBy } from './assignment-history.ts';
 import { lastSeq, messageTotals, toConversation, toMessage } from './conversation-rows.ts';
 import { outboxRowOf } from './outbox-repo.ts';
+import type { OutboxTable } from './outbox-schema.ts';
 import { jsonArray, likePattern } from './rows.ts';
 import type { ConversationsTable, Database } from './schema.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
@@ -96,6 +97,60 @@ function decodeCursor(cursor: string): { createdAt: number; id: string } {
 /** Stands for "no score" in queue order (below every real score). */
 const NO_SCORE = -1e300;
 
+/** A new conversation's row (`ConversationsRepo.create`). */
+function conversationRowOf(input: NewConversation, now: number): Selectable<ConversationsTable> {
+  return {
+    id: input.id ?? newId('conv'),
+    account_id: input.accountId,
+    site_id: input.siteId,
+    visitor_id: input.visitorId,
+    channel: input.channel ?? 'web',
+    source: input.source,
+    origin_exposure_id: input.originExposureId ?? null,
+    skill_id: input.skillId,
+    status: input.status,
+    assigned_agent_id: null,
+    offered_to: null,
+    offered_at: null,
+    priority: input.priority ?? 0,
+    value: input.value ?? 0,
+    score: input.score ?? null,
+    preferred_agent_id: input.preferredAgentId ?? null,
+    visitor_name: input.visitorName ?? null,
+    visitor_email: input.visitorEmail ?? null,
+    topic: input.topic ?? null,
+    enqueued_at: now,
+    skill_entered_at: now,
+    overflow_count: 0,
+    assigned_at: null,
+    first_response_at: null,
+    closed_at: input.status === 'closed' ? now : null,
+    closed_by: input.status === 'closed' ? (input.closedBy ?? null) : null,
+    disposition: null,
+    tags: '[]',
+    csat_score: null,
+    csat_comment: null,
+    visitor_token_hash: input.tokenHash,
+    contact_id: input.contactId ?? null,
+    connection_id: input.connectionId ?? null,
+    merged_into: null,
+    waiting_on: null,
+    snoozed_until: null,
+    notified_seq: 0,
+    visitor_read_seq: 0,
+    agent_read_seq: 0,
+    bot_id: input.botId ?? null,
+    first_bot_id: input.botId ?? null,
+    handoff_at: null,
+    joined_agent_id: null,
+    bot_wait_until: null,
+    language: input.language ?? null,
+    customer_language: null,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
 /** Conversations: creation, lookup (by id or visitor token), history search. State changes live in AssignmentRepo. */
 export class ConversationsRepo {
   constructor(
@@ -110,56 +165,7 @@ export class ConversationsRepo {
     now = Date.now(),
     db: Kysely<Database> = this.db,
   ): Promise<Conversation> {
-    const row: Selectable<ConversationsTable> = {
-      id: input.id ?? newId('conv'),
-      account_id: input.accountId,
-      site_id: input.siteId,
-      visitor_id: input.visitorId,
-      channel: input.channel ?? 'web',
-      source: input.source,
-      origin_exposure_id: input.originExposureId ?? null,
-      skill_id: input.skillId,
-      status: input.status,
-      assigned_agent_id: null,
-      offered_to: null,
-      offered_at: null,
-      priority: input.priority ?? 0,
-      value: input.value ?? 0,
-      score: input.score ?? null,
-      preferred_agent_id: input.preferredAgentId ?? null,
-      visitor_name: input.visitorName ?? null,
-      visitor_email: input.visitorEmail ?? null,
-      topic: input.topic ?? null,
-      enqueued_at: now,
-      skill_entered_at: now,
-      overflow_count: 0,
-      assigned_at: null,
-      first_response_at: null,
-      closed_at: input.status === 'closed' ? now : null,
-      closed_by: input.status === 'closed' ? (input.closedBy ?? null) : null,
-      disposition: null,
-      tags: '[]',
-      csat_score: null,
-      csat_comment: null,
-      visitor_token_hash: input.tokenHash,
-      contact_id: input.contactId ?? null,
-      connection_id: input.connectionId ?? null,
-      merged_into: null,
-      waiting_on: null,
-      snoozed_until: null,
-      notified_seq: 0,
-      visitor_read_seq: 0,
-      agent_read_seq: 0,
-      bot_id: input.botId ?? null,
-      first_bot_id: input.botId ?? null,
-      handoff_at: null,
-      joined_agent_id: null,
-      bot_wait_until: null,
-      language: input.language ?? null,
-      customer_language: null,
-      created_at: now,
-      updated_at: now,
-    };
+    const row = conversationRowOf(input, now);
     const invitation = input.invitation;
     const conversation = toConversation({
       ...row,
@@ -185,18 +191,7 @@ export class ConversationsRepo {
     }
     const n = await inTransaction(async (trx) => {
       await trx.insertInto('conversations').values(row).execute();
-      const first = {
-        conversation_id: row.id,
-        seq: 1,
-        account_id: row.account_id,
-        sender_kind: 'invitation' as const,
-        sender_id: 'invitation',
-        sender_name: invitation.from,
-        echo_id: invitation.echoId ?? null,
-        body: invitation.text,
-        attachments: null,
-        created_at: now,
-      };
+      const first = this.firstMessageOf(row, invitation, now);
       await trx.insertInto(this.caps.messageTable).values(first).execute();
       // A campaign's message on a channel other than web chat leaves through the outbox, written
       // with it so it is sent once it is stored and never before.
@@ -215,6 +210,90 @@ export class ConversationsRepo {
     });
     this.webhooks.committed(n);
     return conversation;
+  }
+
+  private firstMessageOf(
+    row: Selectable<ConversationsTable>,
+    invitation: NonNullable<NewConversation['invitation']>,
+    now: number,
+  ) {
+    return {
+      conversation_id: row.id,
+      seq: 1,
+      account_id: row.account_id,
+      sender_kind: 'invitation' as const,
+      sender_id: 'invitation',
+      sender_name: invitation.from,
+      echo_id: invitation.echoId ?? null,
+      body: invitation.text,
+      attachments: null,
+      created_at: now,
+    };
+  }
+
+  /**
+   * Starts many conversations of one account, each with its invitation as the first message and
+   * an outbox row due at its time, in the caller's transaction and a few multi-row writes (a
+   * broadcast's page): what `create` does for each. Returns them; call `webhooks.committed(n)`
+   * with `hooks` after the commit.
+   */
+  async createInvitations(
+    trx: Kysely<Database>,
+    accountId: string,
+    items: readonly {
+      input: NewConversation & { invitation: NonNullable<NewConversation['invitation']> };
+      outbox: { id: string; dueAt: number; pacePerMinute: number | null };
+    }[],
+    now: number,
+  ): Promise<{ conversations: Conversation[]; hooks: number }> {
+    if (items.length === 0) return { conversations: [], hooks: 0 };
+    const timestamp = new Date(now).toISOString();
+    const rows = [];
+    const firsts = [];
+    const outs: OutboxTable[] = [];
+    const conversations: Conversation[] = [];
+    const hooks: WebhookEvent[] = [];
+    for (const { input, outbox } of items) {
+      const row = conversationRowOf(input, now);
+      const first = this.firstMessageOf(row, input.invitation, now);
+      rows.push(row);
+      firsts.push(first);
+      if (row.channel !== 'web')
+        outs.push({
+          ...outboxRowOf(accountId, row.id, 1, row.channel, now, input.invitation.outboxPayload ?? null),
+          id: outbox.id,
+          next_attempt_at: outbox.dueAt,
+          pace_per_minute: outbox.pacePerMinute,
+        });
+      const conversation = toConversation({ ...row, last_seq: 1, last_message_at: now });
+      conversations.push(conversation);
+      hooks.push(
+        { type: 'conversation.created', timestamp, data: { conversation } },
+        { type: 'message.created', timestamp, data: { message: toMessage(first), channel: row.channel } },
+      );
+    }
+    // Kept well under either database's limit of bound values in one statement.
+    for (let i = 0; i < rows.length; i += 100) {
+      await trx
+        .insertInto('conversations')
+        .values(rows.slice(i, i + 100))
+        .execute();
+      await trx
+        .insertInto(this.caps.messageTable)
+        .values(firsts.slice(i, i + 100))
+        .execute();
+    }
+    for (let i = 0; i < outs.length; i += 200)
+      await trx
+        .insertInto('outbox')
+        .values(outs.slice(i, i + 200))
+        .execute();
+    return { conversations, hooks: await this.webhooks.queueIn(trx, accountId, hooks, now) };
+  }
+
+  /** Tells the webhook dispatchers that `n` deliveries were committed (see `createInvitations`). */
+  committed(n: number): void {
+    this.webhooks.committed(n);
   }
 
   /** Moves a conversation to the channel its customer last wrote from. */
