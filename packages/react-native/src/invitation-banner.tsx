@@ -3,6 +3,7 @@ import { Pressable, StyleSheet, Text, View } from 'react-native';
 import { directionOf, useBeckonUI } from './beckon-ui.tsx';
 import { campaignText } from './campaign-text.ts';
 import { Avatar, CloseIcon } from './icons.tsx';
+import { cardShadow, PrimaryButton } from './primary-button.tsx';
 
 export interface InvitationBannerProps {
   /** A `chat_invitation`, `chat_button`, `call`, `callback` or `offline_message` engagement. */
@@ -102,25 +103,7 @@ export function InvitationBanner({ engagement, onAccept, onDecline }: Invitation
             {t('Not now')}
           </Text>
         </Pressable>
-        <Pressable
-          onPress={onAccept}
-          role="button"
-          style={({ pressed }) => [
-            styles.primary,
-            { backgroundColor: colors.primary, borderRadius: radius, opacity: pressed ? 0.85 : 1 },
-          ]}
-        >
-          <Text
-            style={{
-              color: colors.onPrimary,
-              fontFamily: fonts.bold,
-              fontSize: fonts.size,
-              fontWeight: '700',
-            }}
-          >
-            {action}
-          </Text>
-        </Pressable>
+        <PrimaryButton label={action} onPress={onAccept} />
       </View>
     </View>
   );
@@ -130,12 +113,7 @@ const styles = StyleSheet.create({
   card: {
     marginHorizontal: 12,
     padding: 16,
-    borderWidth: 1,
-    shadowColor: '#0b1230',
-    shadowOpacity: 0.16,
-    shadowRadius: 24,
-    shadowOffset: { width: 0, height: 10 },
-    elevation: 8,
+    ...cardShadow,
   },
   top: { flexDirection: 'row', alignItems: 'center' },
   words: { flex: 1, marginHorizontal: 12 },
@@ -145,5 +123,4 @@ const styles = StyleSheet.create({
   message: { marginTop: 12 },
   actions: { flexDirection: 'row', justifyContent: 'flex-end', marginTop: 16 },
   secondary: { paddingHorizontal: 16, paddingVertical: 10, marginEnd: 8 },
-  primary: { paddingHorizontal: 20, paddingVertical: 10 },
 });

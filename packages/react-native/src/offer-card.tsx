@@ -3,6 +3,7 @@ import { Image, Pressable, StyleSheet, Text, View } from 'react-native';
 import { directionOf, useBeckonUI } from './beckon-ui.tsx';
 import { campaignText } from './campaign-text.ts';
 import { CloseIcon } from './icons.tsx';
+import { cardShadow, PrimaryButton } from './primary-button.tsx';
 
 export interface OfferCardProps {
   /** A `content` engagement: title, text, image and a call to action. */
@@ -73,25 +74,7 @@ export function OfferCard({ engagement, onOpen, onDecline }: OfferCardProps) {
             {text}
           </Text>
         ) : null}
-        <Pressable
-          onPress={() => onOpen(url)}
-          role="button"
-          style={({ pressed }) => [
-            styles.cta,
-            { backgroundColor: colors.primary, borderRadius: radius, opacity: pressed ? 0.85 : 1 },
-          ]}
-        >
-          <Text
-            style={{
-              color: colors.onPrimary,
-              fontFamily: fonts.bold,
-              fontSize: fonts.size,
-              fontWeight: '700',
-            }}
-          >
-            {cta}
-          </Text>
-        </Pressable>
+        <PrimaryButton label={cta} onPress={() => onOpen(url)} style={styles.cta} />
       </View>
       <Pressable
         onPress={onDecline}
@@ -109,20 +92,15 @@ export function OfferCard({ engagement, onOpen, onDecline }: OfferCardProps) {
 const styles = StyleSheet.create({
   card: {
     marginHorizontal: 12,
-    borderWidth: 1,
+    ...cardShadow,
     overflow: 'hidden',
-    shadowColor: '#0b1230',
-    shadowOpacity: 0.16,
-    shadowRadius: 24,
-    shadowOffset: { width: 0, height: 10 },
-    elevation: 8,
   },
   image: { width: '100%', height: 150 },
   band: { height: 56 },
   body: { padding: 16 },
   badge: { alignSelf: 'flex-start', paddingHorizontal: 8, paddingVertical: 3, borderRadius: 999 },
   title: { fontWeight: '800', marginTop: 10, marginBottom: 6 },
-  cta: { marginTop: 16, paddingVertical: 12, alignItems: 'center' },
+  cta: { marginTop: 16, paddingVertical: 12 },
   close: {
     position: 'absolute',
     top: 10,

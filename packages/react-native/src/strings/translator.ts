@@ -1,30 +1,17 @@
+import {
+  WIDGET_LANGUAGES as LANGUAGES,
+  type WidgetLanguage as Language,
+  widgetLanguageOf,
+} from '@beckon/protocol/widget-languages';
 import { OWN_PHRASES } from './own-phrases.ts';
 import { type Phrase, WIDGET_PHRASES } from './widget-phrases.ts';
 
-/** The widget's languages; `ar` and `he` are written right to left. */
-export const LANGUAGES = [
-  'en',
-  'es',
-  'fr',
-  'de',
-  'it',
-  'pt',
-  'nl',
-  'pl',
-  'tr',
-  'ja',
-  'ar',
-  'he',
-  'zh',
-] as const;
-export type Language = (typeof LANGUAGES)[number];
+export { LANGUAGES, type Language };
+
 const RTL: readonly string[] = ['ar', 'he'];
 
 /** The UI's language for a BCP 47 tag (`pt-BR` → `pt`), English when it does not speak it. */
-export function languageOf(tag: string | null | undefined): Language {
-  const code = (tag ?? '').toLowerCase().split(/[-_]/)[0] ?? '';
-  return (LANGUAGES as readonly string[]).includes(code) ? (code as Language) : 'en';
-}
+export const languageOf = (tag: string | null | undefined): Language => widgetLanguageOf(tag) ?? 'en';
 
 export const isRtl = (lang: string): boolean => RTL.includes(lang);
 
