@@ -81,22 +81,23 @@ export function OfferCard({ engagement, onOpen, onDecline }: OfferCardProps) {
         role="button"
         aria-label={t('Close')}
         hitSlop={10}
-        style={({ pressed }) => [styles.close, { opacity: pressed ? 0.6 : 1 }]}
+        style={({ pressed }) => [styles.close, image ? styles.onImage : null, { opacity: pressed ? 0.6 : 1 }]}
       >
-        <CloseIcon color="#ffffff" size={12} />
+        <CloseIcon color={image ? '#ffffff' : colors.mutedText} size={12} />
       </Pressable>
     </View>
   );
 }
 
 const styles = StyleSheet.create({
+  onImage: { backgroundColor: 'rgba(11,18,48,0.45)' },
   card: {
     marginHorizontal: 12,
     ...cardShadow,
     overflow: 'hidden',
   },
   image: { width: '100%', height: 150 },
-  band: { height: 56 },
+  band: { height: 6 },
   body: { padding: 16 },
   badge: { alignSelf: 'flex-start', paddingHorizontal: 8, paddingVertical: 3, borderRadius: 999 },
   title: { fontWeight: '800', marginTop: 10, marginBottom: 6 },
@@ -108,7 +109,6 @@ const styles = StyleSheet.create({
     width: 28,
     height: 28,
     borderRadius: 14,
-    backgroundColor: 'rgba(11,18,48,0.45)',
     alignItems: 'center',
     justifyContent: 'center',
   },
