@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { VisitorConversation, VisitorMessage } from '@beckon/protocol/chat-api';
 import type { AgentChatClient } from '@beckon/sdk/agent-client';
+import { gradientPng } from '../../../e2e/helpers/sample-image.ts';
 import { userHashOf } from '../../server/src/channels/identity.ts';
 import { connectAgent, cookieFor, eventually } from '../../server/test/helpers/chat-fixtures.ts';
 import { DEAD_TOKEN_PREFIX, type FakeFcm, startFakeFcm } from '../../server/test/helpers/push-providers.ts';
@@ -91,6 +92,52 @@ describe('the messaging SDK in plain Node against a real server', () => {
     assert.equal(await tablet.unreadCount(), 0);
     assert.equal((await tablet.history()).length, history.length);
     tablet.close();
+    app.close();
+  });
+
+  it('shows the agent typing and reading, sends a photo, and rates the ended chat', async () => {
+    const app = client();
+    await app.identify(user('user-photo'));
+    const typing: boolean[] = [];
+    app.on('typing', (t) => typing.push(t.typing));
+    await assert.rejects(
+      app.upload({ name: 'a.png', contentType: 'image/png', body: gradientPng(8, 8) }),
+      /send a first line/,
+    );
+    const first = await app.send('Here is the broken part');
+    const conversationId = app.conversation!.id;
+    await eventually(() => sales.offers.get(conversationId), 5000, 'the offer');
+    await sales.accept(conversationId);
+    await eventually(() => app.conversation?.status === 'active', 5000, 'the agent joined');
+    sales.typing(conversationId, true);
+    await eventually(() => typing.includes(true), 5000, 'the agent typing');
+    sales.read(conversationId, first.seq);
+    await eventually(() => (app.conversation?.agentReadSeq ?? 0) >= first.seq, 5000, 'seen');
+
+    const photo = await app.upload({
+      name: 'part photo.png',
+      contentType: 'image/png',
+      body: gradientPng(16, 16),
+    });
+    assert.equal(photo.name, 'part photo.png');
+    const sent = await app.send('', [photo]);
+    assert.deepEqual(
+      sent.attachments.map((a) => a.id),
+      [photo.id],
+    );
+    const seen = await sales.waitForMessage(conversationId, (m) => m.attachments.length === 1);
+    assert.equal(seen.attachments[0]!.name, 'part photo.png');
+    const bytes = await fetch(photo.url);
+    assert.equal(bytes.headers.get('content-type'), 'image/png');
+    await assert.rejects(
+      app.upload({ name: 'a.exe', contentType: 'application/x-msdownload', body: new Uint8Array([77, 90]) }),
+      (err: Error) => (err as { status?: number }).status === 415,
+    );
+
+    const ended = await app.end();
+    assert.equal(ended.status, 'closed');
+    const rated = await app.rate(5, 'Quick and kind');
+    assert.equal(rated.csatScore, 5);
     app.close();
   });
 

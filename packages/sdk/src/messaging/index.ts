@@ -12,6 +12,8 @@ export {
   type MessagingClientOptions,
   type MessagingEvents,
   type PushTokenInput,
+  type UploadBody,
+  type UploadInput,
 } from './messaging-client.ts';
 export { globalSocketFactory, type SocketFactory, type SocketLike } from './socket.ts';
 export { localStorageAdapter, memoryStorage, type StorageAdapter } from './storage.ts';

@@ -3,6 +3,7 @@ import { globalSocketFactory, SOCKET_OPEN, type SocketFactory, type SocketLike }
 import { memoryStorage, type StorageAdapter } from './storage.ts';
 import {
   type ChatServerFrame,
+  type MessagingAttachment,
   type MessagingConversation,
   MessagingError,
   type MessagingMessage,
@@ -20,8 +21,18 @@ import {
 /** `fetch` as the client calls it (browsers, React Native and Node 18+ have one). */
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body?: string },
+  init: { method: string; headers: Record<string, string>; body?: string | UploadBody },
 ) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+
+/** A file's bytes as fetch sends them: a `Blob` (browsers, React Native's `fetch(uri).blob()`) or a buffer. */
+export type UploadBody = Blob | ArrayBuffer | Uint8Array;
+
+/** A photo or PDF to send: its bytes, type (`image/jpeg`…) and name. */
+export interface UploadInput {
+  name: string;
+  contentType: string;
+  body: UploadBody;
+}
 
 export interface MessagingClientOptions {
   /** The Beckon server, e.g. `https://chat.example.com`. */
@@ -54,6 +65,8 @@ export type MessagingEvents = {
   message: (message: MessagingMessage) => void;
   conversation: (conversation: MessagingConversation) => void;
   connection: (state: ConnectionState) => void;
+  /** The agent started or stopped typing (`name`: who). */
+  typing: (typing: { typing: boolean; name?: string }) => void;
   /** Something the client cannot fix by itself: a refused token (identify again), a socket refused. */
   error: (error: MessagingError) => void;
 };
@@ -65,6 +78,7 @@ export interface PushTokenInput {
 
 interface PendingSend {
   text: string;
+  attachments: MessagingAttachment[];
   afterSeq: number;
   resolve: (m: MessagingMessage) => void;
   reject: (e: Error) => void;
@@ -128,14 +142,18 @@ export class MessagingClient extends Emitter<MessagingEvents> {
     return session;
   }
 
-  /** Sends a line; resolves once the server stored it (the first line opens the conversation). */
-  async send(text: string): Promise<MessagingMessage> {
+  /**
+   * Sends a line; resolves once the server stored it (the first line opens the conversation).
+   * `attachments` are files `upload` returned: they go with the line (its text may then be empty).
+   */
+  async send(text: string, attachments: MessagingAttachment[] = []): Promise<MessagingMessage> {
     this.assertIdentified();
     const echoId = newEchoId();
     const c = this.conversation;
+    if (attachments.length > 0) return this.sendWithFiles(echoId, text, attachments);
     if (c && c.status !== 'closed' && this.socket?.readyState === SOCKET_OPEN) {
       try {
-        return await this.sendOverSocket(echoId, text);
+        return await this.sendOverSocket(echoId, text, []);
       } catch (err) {
         // A closed conversation reopens through REST; the same echo id keeps it one line.
         if (!(err instanceof MessagingError) || err.code !== 'conversation_closed') throw err;
@@ -151,6 +169,49 @@ export class MessagingClient extends Emitter<MessagingEvents> {
     this.note(r.message.seq);
     if (moved || !this.socket) this.reconnectNow();
     return r.message;
+  }
+
+  /**
+   * Uploads a photo or PDF into the open conversation (the user has written before); pass what it
+   * returns to `send`. Refused with 413 `too_large` or 415 for a file the server does not take.
+   */
+  async upload(file: UploadInput): Promise<MessagingAttachment> {
+    this.assertIdentified();
+    if (!this.conversation)
+      throw new MessagingError('no_conversation', 'send a first line before a file', 409);
+    const r = await this.request<{ attachment: MessagingAttachment }>(
+      'POST',
+      '/api/v1/chat/attachments',
+      file.body,
+      { 'content-type': file.contentType, 'x-file-name': encodeURIComponent(file.name) },
+    );
+    return r.attachment;
+  }
+
+  /** Tells the agent the user is typing (true) or stopped (false); the server paces it. */
+  setTyping(typing: boolean): void {
+    this.sendFrame({ type: 'typing', typing });
+  }
+
+  /** Ends the conversation from the user's side (the screen then asks for a rating). */
+  async end(): Promise<MessagingConversation> {
+    this.assertIdentified();
+    const c = await this.request<MessagingConversation>('POST', '/api/v1/chat/end', {});
+    this.conversation = c;
+    this.emit('conversation', c);
+    return c;
+  }
+
+  /** Rates the ended conversation, 1 to 5, with an optional comment. */
+  async rate(score: number, comment?: string): Promise<MessagingConversation> {
+    this.assertIdentified();
+    const c = await this.request<MessagingConversation>('POST', '/api/v1/chat/csat', {
+      score,
+      ...(comment ? { comment } : {}),
+    });
+    this.conversation = c;
+    this.emit('conversation', c);
+    return c;
   }
 
   /** Every line of the user's conversation so far, in order. */
@@ -217,16 +278,48 @@ export class MessagingClient extends Emitter<MessagingEvents> {
     this.emit('conversation', c);
   }
 
-  private sendOverSocket(echoId: string, text: string): Promise<MessagingMessage> {
+  /** A line with files: over the socket when it is open, else REST (files need an open conversation). */
+  private async sendWithFiles(
+    echoId: string,
+    text: string,
+    attachments: MessagingAttachment[],
+  ): Promise<MessagingMessage> {
+    if (this.socket?.readyState === SOCKET_OPEN) return this.sendOverSocket(echoId, text, attachments);
+    const r = await this.request<{ message: MessagingMessage }>('POST', '/api/v1/chat/messages', {
+      echoId,
+      text,
+      afterSeq: this.lastSeq,
+      attachmentIds: attachments.map((a) => a.id),
+    });
+    this.note(r.message.seq);
+    return r.message;
+  }
+
+  private sendOverSocket(
+    echoId: string,
+    text: string,
+    attachments: MessagingAttachment[],
+  ): Promise<MessagingMessage> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(echoId);
         reject(new MessagingError('timeout', 'the server did not acknowledge the message in time'));
       }, this.opts.ackTimeoutMs ?? 10_000);
-      const p: PendingSend = { text, afterSeq: this.lastSeq, resolve, reject, timer };
+      const p: PendingSend = { text, attachments, afterSeq: this.lastSeq, resolve, reject, timer };
       this.pending.set(echoId, p);
-      this.sendFrame({ type: 'send', echoId, text, afterSeq: p.afterSeq });
+      this.sendFrame(this.sendFrameOf(echoId, p));
     });
+  }
+
+  private sendFrameOf(echoId: string, p: PendingSend): object {
+    const ids = p.attachments.map((a) => a.id);
+    return {
+      type: 'send',
+      echoId,
+      text: p.text,
+      afterSeq: p.afterSeq,
+      ...(ids.length ? { attachmentIds: ids } : {}),
+    };
   }
 
   private sendFrame(frame: object): void {
@@ -290,8 +383,7 @@ export class MessagingClient extends Emitter<MessagingEvents> {
         this.emit('conversation', f.conversation);
         this.emit('connection', 'open');
         // Sends cut off by a reconnect go again with their first afterSeq: the server keeps one copy.
-        for (const [echoId, p] of this.pending)
-          this.sendFrame({ type: 'send', echoId, text: p.text, afterSeq: p.afterSeq });
+        for (const [echoId, p] of this.pending) this.sendFrame(this.sendFrameOf(echoId, p));
         return;
       case 'conversation':
         this.conversation = f.conversation;
@@ -314,12 +406,21 @@ export class MessagingClient extends Emitter<MessagingEvents> {
           senderKind: 'visitor',
           senderName: null,
           echoId: f.echoId,
-          text: p.text,
-          attachments: [],
+          text: f.text ?? p.text,
+          attachments: p.attachments,
           createdAt: f.createdAt,
         });
         return;
       }
+      case 'typing':
+        if (f.from === 'agent')
+          this.emit('typing', { typing: f.typing, ...(f.name ? { name: f.name } : {}) });
+        return;
+      case 'read':
+        if (f.by !== 'agent' || !this.conversation || f.seq <= this.conversation.agentReadSeq) return;
+        this.conversation = { ...this.conversation, agentReadSeq: f.seq };
+        this.emit('conversation', this.conversation);
+        return;
       case 'error': {
         const p = f.echoId ? this.pending.get(f.echoId) : undefined;
         if (p && f.echoId) {
@@ -367,14 +468,21 @@ export class MessagingClient extends Emitter<MessagingEvents> {
     }
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
+  /** A REST call with the app token; `raw` headers send `body` as bytes (an upload), else as JSON. */
+  private async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    raw?: Record<string, string>,
+  ): Promise<T> {
+    const headers: Record<string, string> = raw ? { ...raw } : {};
+    if (body !== undefined && !raw) headers['content-type'] = 'application/json';
     if (this.token) headers['x-beckon-chat-token'] = this.token;
+    const payload = body === undefined ? undefined : raw ? (body as UploadBody) : JSON.stringify(body);
     const res = await this.fetch(`${this.base}${path}`, {
       method,
       headers,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(payload !== undefined ? { body: payload } : {}),
     });
     const json = (res.status === 204 ? {} : await res.json().catch(() => ({}))) as {
       error?: { code: string; message: string };

@@ -41,6 +41,10 @@ export interface MessagingConversation {
   visitorReadSeq: number;
   /** What the agent side has read. */
   agentReadSeq: number;
+  /** The user's rating of the ended conversation (1–5), or null. */
+  csatScore?: number | null;
+  /** 1-based place in the queue while waiting, else null. */
+  queuePosition?: number | null;
 }
 
 /** `POST /api/v1/messaging/session`'s answer. */
@@ -64,9 +68,13 @@ export type ChatServerFrame =
       seq: number;
       createdAt: string;
       duplicate: boolean;
+      /** The line as stored when it differs from what was sent (a card number masked). */
+      text?: string;
     }
   | { type: 'error'; code: string; message: string; echoId?: string }
-  | { type: 'typing' | 'read' | 'pong' };
+  | { type: 'typing'; from: 'visitor' | 'agent'; typing: boolean; name?: string }
+  | { type: 'read'; by: 'visitor' | 'agent'; seq: number }
+  | { type: 'pong' };
 
 /**
  * A campaign's engagement for the app to show: an invitation to chat (`chat_invitation`), a chat
