@@ -103,40 +103,42 @@ function ReadingLanguageCard() {
           </p>
         </div>
       </header>
-      <form className="form" onSubmit={submit} noValidate>
-        <Field label={t('I read customers in')}>
-          {(props) => (
-            <select
-              {...props}
-              className="input"
-              value={language}
-              onChange={(e) => {
-                setLanguage(e.target.value);
-                setSaved(false);
-              }}
-              data-testid="reading-language-select"
-            >
-              <option value="">{t('The console’s language')}</option>
-              {options.map((o) => (
-                <option key={o.code} value={o.code}>
-                  {o.name}
-                </option>
-              ))}
-            </select>
+      <div className="card-body">
+        <form className="form" onSubmit={submit} noValidate>
+          <Field label={t('I read customers in')}>
+            {(props) => (
+              <select
+                {...props}
+                className="input"
+                value={language}
+                onChange={(e) => {
+                  setLanguage(e.target.value);
+                  setSaved(false);
+                }}
+                data-testid="reading-language-select"
+              >
+                <option value="">{t('The console’s language')}</option>
+                {options.map((o) => (
+                  <option key={o.code} value={o.code}>
+                    {o.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <FormError message={error} />
+          {saved && (
+            <div className="alert alert-success" role="status">
+              {t('Saved. Chats you open from now on are translated into this language.')}
+            </div>
           )}
-        </Field>
-        <FormError message={error} />
-        {saved && (
-          <div className="alert alert-success" role="status">
-            {t('Saved. Chats you open from now on are translated into this language.')}
+          <div className="form-actions">
+            <button type="submit" className="button button-primary" disabled={busy}>
+              {busy ? t('Saving…') : t('Save')}
+            </button>
           </div>
-        )}
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? t('Saving…') : t('Save')}
-          </button>
-        </div>
-      </form>
+        </form>
+      </div>
     </section>
   );
 }
