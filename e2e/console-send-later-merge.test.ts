@@ -112,15 +112,29 @@ describe('send later and merging conversations in the console', { timeout: 180_0
     await chat.getByTestId('merge-pick').selectOption(wa.id);
     await chat.getByTestId('merge-do').click();
     await chat.getByTestId('merged-part').waitFor();
-    await chat.getByTestId('merged-line').getByText('Also: is the blue one in stock?').waitFor();
-    await chat
+    // One thread: the WhatsApp line sits among the chat's own in time order, marked with its channel,
+    // and the merge's line follows it.
+    const list = chat.getByTestId('message-list');
+    const mergedLine = list.locator(`[data-merged-from="${wa.id}"]`);
+    await mergedLine.getByText('Also: is the blue one in stock?').waitFor();
+    await mergedLine.getByText('From the merged WhatsApp conversation').waitFor();
+    await list
       .getByText(/Merged with the WhatsApp conversation/)
       .first()
       .waitFor();
+    const texts = await list
+      .getByTestId('message')
+      .evaluateAll((els) =>
+        els.map((el) => ({ text: el.textContent ?? '', at: el.querySelector('time')?.dateTime ?? '' })),
+      );
+    const waAt = texts.findIndex((l) => l.text.includes('Also: is the blue one in stock?'));
+    const noteAt = texts.findIndex((l) => /Merged with the WhatsApp conversation/.test(l.text));
+    assert.ok(waAt >= 0 && noteAt > waAt, 'the merge’s line comes after the line it brought in');
     await page.screenshot({ path: `${SHOTS_DIR}merge-thread.png` });
     assert.equal((await store.conversations.get(srv.demo!.accountId, wa.id)).mergedInto, chatConv.id);
     await chat.getByTestId('unmerge').click();
     await chat.getByTestId('merged-part').waitFor({ state: 'detached' });
+    await mergedLine.first().waitFor({ state: 'detached' });
     const back = await store.conversations.get(srv.demo!.accountId, wa.id);
     assert.deepEqual([back.status, back.mergedInto], ['offline', undefined]);
     assert.deepEqual(agent.errors, []);

@@ -22,6 +22,7 @@ export const WORKLOADS = [
   'channels',
   'voice',
   'webhooks',
+  'assist',
   'broadcast',
   'scaleout',
 ] as const;

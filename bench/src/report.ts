@@ -20,6 +20,7 @@ const TITLES: Record<string, string> = {
   channels: 'W9 channels — signed WhatsApp webhooks stored, routed and on the agent’s socket',
   voice: 'W10 voice — call set-ups through one node’s signalling (canned SDP)',
   webhooks: 'W11 webhooks — chat events delivered, signed, to a local receiver',
+  assist: 'Assist — suggestions at half chat load, and what Beckon adds to a model’s first token',
   broadcast: 'W12 broadcast — one message to a segment over WhatsApp, SMS and e-mail, chat beside it',
   scaleout: 'Scale-out — W1 and W3 on 1…N nodes sharing PostgreSQL and Redis',
   'scaleout-faults':

@@ -29,7 +29,9 @@ export interface ChatRun {
   errors: number;
   /** Lines the server answered with an error frame (e.g. a rate limit): the load was not what was asked. */
   refused: number;
-  detail: Omit<PairRunResult, 'visitorToAgentMs' | 'agentToVisitorMs'>;
+  /** Visitor line → its search suggestions on the agent's socket (runs with `suggestions` only). */
+  suggestionsMs: number[];
+  detail: Omit<PairRunResult, 'visitorToAgentMs' | 'agentToVisitorMs' | 'suggestionsMs'>;
 }
 
 interface Answer {
@@ -115,6 +117,7 @@ export class ChatClients {
       disordered: sum((r) => r.disordered),
       refused: sum((r) => r.refused),
       failures: sum((r) => r.failures),
+      suggestionsMissing: sum((r) => r.suggestionsMissing),
     };
     return {
       msgsPerSecond: detail.delivered / elapsed,
@@ -127,6 +130,7 @@ export class ChatClients {
       serverMainThreadCpuPercent: ((cpu1.main - cpu0.main) / options.seconds) * 100,
       errors: detail.lost + detail.unacked + detail.disordered + detail.failures,
       refused: detail.refused,
+      suggestionsMs: results.flatMap((r) => r.suggestionsMs),
       detail,
     };
   }

@@ -20,6 +20,11 @@ export interface ChatPairEvents {
   refused(id: string, why: string): void;
   /** Something went wrong outside a line (a socket error, an unexpected close). */
   failed(why: string): void;
+  /**
+   * Assist reached the agent for visitor line `id` at `at` (performance.now()): its search
+   * suggestions, or the model's first streamed token. Only transports that know assist call it.
+   */
+  suggested?(id: string, kind: 'search' | 'model', at: number): void;
 }
 
 /** One connected pair: both sides ready, talking in one conversation (or room). */
@@ -46,6 +51,8 @@ export interface PairRunOptions {
   pacing: Pacing;
   /** How long to wait after the window for lines still in flight before counting them lost. */
   drainMs?: number;
+  /** Also time each visitor line to its search suggestions on the agent's socket (assist on). */
+  suggestions?: boolean;
 }
 
 /** One process's share of a run; merged by the parent across client processes. */
@@ -67,6 +74,10 @@ export interface PairRunResult {
   disordered: number;
   refused: number;
   failures: number;
+  /** Milliseconds, visitor line sent → its suggestions on the agent's socket (window only). */
+  suggestionsMs: number[];
+  /** Visitor lines sent with `suggestions` on whose suggestions never came, after the drain. */
+  suggestionsMissing: number;
 }
 
 /** A realistic chat line (~70 bytes), after the id. */
@@ -101,6 +112,10 @@ export class ChatPairs {
   private counts = { delivered: 0, sent: 0, refused: 0, failures: 0, disordered: 0 };
   private v2a: number[] = [];
   private a2v: number[] = [];
+  /** Visitor lines waiting for their suggestions: id → sent at (only with `suggestions`). */
+  private readonly awaitingSuggestions = new Map<string, number>();
+  private trackSuggestions = false;
+  private suggestionsMs: number[] = [];
 
   constructor(private readonly transport: ChatTransport) {}
 
@@ -134,6 +149,13 @@ export class ChatPairs {
         this.counts.failures++;
         if (this.counts.failures <= 5) process.stderr.write(`chat pair ${i}: ${why}\n`);
       },
+      suggested: (id, kind, at) => {
+        if (kind !== 'search') return;
+        const sentAt = this.awaitingSuggestions.get(id);
+        if (sentAt === undefined) return;
+        this.awaitingSuggestions.delete(id);
+        if (this.measuring) this.suggestionsMs.push(at - sentAt);
+      },
     };
   }
 
@@ -141,7 +163,9 @@ export class ChatPairs {
     const s = this.pairs.get(i);
     if (!s || !this.sending) return;
     const id = `v${i}.${++s.n}`;
-    this.inFlight.set(id, performance.now());
+    const now = performance.now();
+    this.inFlight.set(id, now);
+    if (this.trackSuggestions) this.awaitingSuggestions.set(id, now);
     this.unackedIds.add(id);
     this.counts.sent++;
     s.pair.visitorSend(id, `${id} ${LINE_TEXT}`);
@@ -186,6 +210,9 @@ export class ChatPairs {
     this.a2v = [];
     this.unackedIds.clear();
     this.inFlight.clear();
+    this.awaitingSuggestions.clear();
+    this.suggestionsMs = [];
+    this.trackSuggestions = o.suggestions === true;
     this.sending = true;
     if (o.pacing.kind === 'closed') {
       for (const i of this.pairs.keys()) this.sendVisitor(i);
@@ -206,7 +233,9 @@ export class ChatPairs {
     this.sending = false;
     for (const s of this.pairs.values()) clearTimeout(s.timer);
     const until = performance.now() + (o.drainMs ?? 5000);
-    while ((this.inFlight.size > 0 || this.unackedIds.size > 0) && performance.now() < until) await sleep(20);
+    const waiting = () =>
+      this.inFlight.size > 0 || this.unackedIds.size > 0 || this.awaitingSuggestions.size > 0;
+    while (waiting() && performance.now() < until) await sleep(20);
     return {
       delivered: this.counts.delivered,
       elapsedSeconds,
@@ -219,6 +248,8 @@ export class ChatPairs {
       disordered: this.counts.disordered,
       refused: this.counts.refused,
       failures: this.counts.failures,
+      suggestionsMs: this.suggestionsMs,
+      suggestionsMissing: this.awaitingSuggestions.size,
     };
   }
 

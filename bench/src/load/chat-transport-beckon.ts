@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { type ChatPair, type ChatPairEvents, type ChatTransport, idOfText, pairNodes } from './chat-pairs.ts';
 
@@ -26,6 +27,8 @@ export interface Frame {
   message?: { senderKind: string; text: string; seq: number } & Record<string, unknown>;
   conversation?: { id: string; status: string };
   ref?: string;
+  /** Assist's `suggestion_stream` state. */
+  state?: string;
 }
 
 /** A socket whose frames go first to one-shot waiters (setup), then to the hot-path handler. */
@@ -95,6 +98,41 @@ export function answers(f: Frame, ev: ChatPairEvents): void {
 }
 
 /**
+ * Tells `suggested` when assist's frames for a visitor line reach the agent: the search
+ * suggestions, and the model's first streamed token. They name the line by its sequence number,
+ * which the agent learns from the line's own frame (usually first; either order is handled).
+ */
+function assistFrames(suggested: NonNullable<ChatPairEvents['suggested']>) {
+  const idOfSeq = new Map<number, string>();
+  const early = new Map<number, Array<{ kind: 'search' | 'model'; at: number }>>();
+  const streaming = new Set<number>();
+  return (f: Frame, lineId?: string) => {
+    const at = performance.now();
+    const seq = f.type === 'message' ? f.message!.seq : f.seq!;
+    if (lineId !== undefined) {
+      idOfSeq.set(seq, lineId);
+      for (const e of early.get(seq) ?? []) suggested(lineId, e.kind, e.at);
+      early.delete(seq);
+      if (idOfSeq.size > 1000) idOfSeq.delete(idOfSeq.keys().next().value!);
+      return;
+    }
+    let kind: 'search' | 'model';
+    if (f.type === 'suggestions') kind = 'search';
+    else if (streaming.has(seq)) return;
+    else {
+      // The model's first token: the first stream frame of the line (a failure's frame counts as none).
+      if (f.state !== 'writing' && f.state !== 'done') return;
+      streaming.add(seq);
+      if (streaming.size > 1000) streaming.delete(streaming.values().next().value!);
+      kind = 'model';
+    }
+    const id = idOfSeq.get(seq);
+    if (id !== undefined) suggested(id, kind, at);
+    else early.set(seq, [...(early.get(seq) ?? []), { kind, at }]);
+  };
+}
+
+/**
  * Beckon's real protocol: the agent connects to `/v1/agent` with its session cookie; the visitor
  * starts a conversation on `/v1/chat` with the site key and the pair's skill, so the router offers it
  * to exactly that agent, who accepts. Lines are `send` frames, acknowledged after commit.
@@ -143,10 +181,16 @@ export function beckonTransport(spec: BeckonChatSpec): ChatTransport {
       let agentSeen = 0;
       let visitorSeen = 0;
       const seen = (f: Frame, before: number) => Math.max(before, f.message?.seq ?? f.seq ?? 0);
+      const assist = ev.suggested ? assistFrames(ev.suggested) : undefined;
       agent.onFrame = (f) => {
+        if (f.type === 'suggestions' || f.type === 'suggestion_stream') return assist?.(f);
         agentSeen = seen(f, agentSeen);
         if (f.type === 'message') {
-          if (f.message!.senderKind === 'visitor') ev.toAgent(idOfText(f.message!.text));
+          if (f.message!.senderKind === 'visitor') {
+            const id = idOfText(f.message!.text);
+            assist?.(f, id);
+            ev.toAgent(id);
+          }
         } else answers(f, ev);
       };
       visitor.onFrame = (f) => {

@@ -5,7 +5,9 @@
 // `chat [JSON]`). BENCH_MESSAGING=1 seeds W8 (messaging-seed.ts; BENCH_APP_PAIRS app agents),
 // printed as `messaging JSON`. BENCH_CHANNELS=1 seeds W9 (channels-seed.ts), printed as `channels JSON`.
 // BENCH_BROADCAST_CONTACTS=N seeds W12's audience (broadcast-seed.ts), printed as `broadcast JSON`. Scale-out: BENCH_DATABASE_URL with BENCH_PG_SCHEMA, BENCH_REDIS_URL, and
-// BENCH_SEED=0 on every node but the first. BENCH_WEBHOOK_URL: a webhook endpoint taking every message. Prints `site KEY` (when seeding) then `listening PORT`.
+// BENCH_SEED=0 on every node but the first. BENCH_WEBHOOK_URL: a webhook endpoint taking every message.
+// BENCH_ASSIST=1 turns agent assist on with a help centre to search (assist-seed.ts), its model at
+// BENCH_ASSIST_MODEL_URL (none when empty). Prints `site KEY` (when seeding) then `listening PORT`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ import { emailOf } from '../../../packages/server/src/channels/email/email-featu
 import { loadConfig } from '../../../packages/server/src/config.ts';
 import { createNode } from '../../../packages/server/src/node.ts';
 import { NO_RATE_LIMITS } from '../../../packages/server/test/helpers/no-rate-limits.ts';
+import { seedAssist } from './assist-seed.ts';
 import { seedBenchAccount } from './bench-account.ts';
 import { seedBroadcast } from './broadcast-seed.ts';
 import { seedChannels } from './channels-seed.ts';
@@ -44,6 +47,8 @@ if (process.env.BENCH_SEED !== '0') {
       url: process.env.BENCH_WEBHOOK_URL,
       events: ['message.created'],
     });
+  if (process.env.BENCH_ASSIST === '1')
+    await seedAssist(node.ctx.store, bench.accountId, process.env.BENCH_ASSIST_MODEL_URL ?? '', 40);
   if (process.env.BENCH_MESSAGING === '1') {
     const seed = await seedMessaging(
       node.ctx.store,

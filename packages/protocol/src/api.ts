@@ -247,6 +247,16 @@ export const ConsoleLanguageBody = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * The language an agent reads customers in (live translation): an ISO 639-1 code such as `fr`,
+ * not only the console's languages; null follows the console's language.
+ */
+export const ReadingLanguageBody = Type.Object(
+  { language: Type.Union([Type.String({ pattern: '^[a-z]{2}$' }), Type.Null()]) },
+  { additionalProperties: false },
+);
+export type ReadingLanguageBody = Static<typeof ReadingLanguageBody>;
+
 export const Me = Type.Object({
   user: User,
   account: Account,
@@ -254,6 +264,8 @@ export const Me = Type.Object({
   twoFactor: TwoFactorState,
   /** The console's language the user chose, or null for their browser's. */
   consoleLanguage: Type.Union([ConsoleLanguage, Type.Null()]),
+  /** The language they read customers in (live translation), or null for the console's. */
+  readingLanguage: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 });
 export type Me = Static<typeof Me>;
 

@@ -18,15 +18,29 @@ export const SEARCH_SUGGESTIONS = 3;
 export const TranslationProvider = Type.Union([Type.Literal('model'), Type.Literal('libretranslate')]);
 export type TranslationProvider = Static<typeof TranslationProvider>;
 
+const translationFields = {
+  provider: TranslationProvider,
+  /** A LibreTranslate-compatible server, with `libretranslate`. */
+  baseUrl: Type.Optional(Type.String({ maxLength: 2000, pattern: '^(https?://.+)?$' })),
+};
+
+/** How lines are translated, as read back: the LibreTranslate key is never shown, only whether one is stored. */
 export const AssistTranslation = Type.Object(
-  {
-    provider: TranslationProvider,
-    /** A LibreTranslate-compatible server, with `libretranslate`. */
-    baseUrl: Type.Optional(Type.String({ maxLength: 2000, pattern: '^(https?://.+)?$' })),
-  },
+  { ...translationFields, hasApiKey: Type.Optional(Type.Boolean()) },
   closed,
 );
 export type AssistTranslation = Static<typeof AssistTranslation>;
+
+/** How lines are translated, as saved. */
+export const AssistTranslationUpdate = Type.Object(
+  {
+    ...translationFields,
+    /** The LibreTranslate server's API key (sent as `api_key`); `null` removes it; left out keeps it. */
+    apiKey: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+  },
+  closed,
+);
+export type AssistTranslationUpdate = Static<typeof AssistTranslationUpdate>;
 
 export const AssistSettings = Type.Object({
   enabled: Type.Boolean(),
@@ -51,7 +65,7 @@ export const AssistUpdate = Type.Object(
     /** A new key; `null` removes the stored one; left out keeps it. */
     apiKey: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
     timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
-    translation: Type.Optional(AssistTranslation),
+    translation: Type.Optional(AssistTranslationUpdate),
     /** Names, or `{ name, examples }` with the phrases the rules match without a model. */
     intents: Type.Optional(Type.Array(IntentInput, { maxItems: 50 })),
   },

@@ -272,6 +272,114 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       await end(visitor, id);
     });
 
+    it('sends the LibreTranslate key as api_key, sealed at rest and never read back', { skip }, async () => {
+      const KEY = 'lt-key-that-must-not-leak';
+      lt.apiKey = KEY;
+      try {
+        const put = (translation: Record<string, unknown>) =>
+          api('PUT', '/api/v1/assist', {
+            enabled: true,
+            baseUrl: '',
+            model: '',
+            translation: { provider: 'libretranslate', baseUrl: lt.baseUrl, ...translation },
+          });
+        // Without the key the server refuses: the agent sees the service as down.
+        assert.equal((await put({ apiKey: null })).status, 200);
+        let { visitor, id } = await chat();
+        let incoming = translationOf(id);
+        await visitor.send(ES_LINE);
+        assert.equal((await incoming).translation.state, 'down');
+        assert.equal(lt.received.at(-1)?.api_key, undefined);
+        await end(visitor, id);
+
+        const saved = await put({ apiKey: KEY });
+        assert.equal(saved.status, 200, JSON.stringify(saved.body));
+        assert.equal(saved.body.translation.hasApiKey, true);
+        assert.ok(!JSON.stringify(saved.body).includes(KEY), 'the key is never read back');
+        const read = await api('GET', '/api/v1/assist');
+        assert.equal(read.body.translation.hasApiKey, true);
+        assert.ok(!JSON.stringify(read.body).includes(KEY));
+        const row = await srv.node.ctx.store.db
+          .selectFrom('assist_settings')
+          .select('translation_api_key')
+          .executeTakeFirstOrThrow();
+        assert.ok(row.translation_api_key && !row.translation_api_key.includes(KEY), 'sealed at rest');
+
+        // Saved again without `apiKey`: the key stays.
+        assert.equal((await put({})).body.translation.hasApiKey, true);
+        ({ visitor, id } = await chat());
+        incoming = translationOf(id);
+        await visitor.send(ES_LINE);
+        assert.deepEqual((await incoming).translation, {
+          language: 'es',
+          agentLanguage: 'en',
+          text: ES_IN_EN,
+          state: 'done',
+        });
+        assert.deepEqual(lt.received.at(-1), {
+          q: ES_LINE,
+          source: 'es',
+          target: 'en',
+          format: 'text',
+          api_key: KEY,
+        });
+        await end(visitor, id);
+
+        // Null removes it.
+        assert.equal((await put({ apiKey: null })).body.translation.hasApiKey, false);
+      } finally {
+        lt.apiKey = null;
+      }
+    });
+
+    it('translates for the reading language the agent set in their profile, before their console language', {
+      skip,
+    }, async () => {
+      assert.equal((await libre()).status, 200);
+      const set = (language: unknown) => api('PUT', '/api/v1/me/reading-language', { language }, SUPPORT);
+      assert.equal((await set('de')).status, 204);
+      assert.equal(
+        (await api('PUT', '/api/v1/me/console-language', { language: 'es' }, SUPPORT)).status,
+        204,
+      );
+      try {
+        const me = await api('GET', '/api/v1/me', undefined, SUPPORT);
+        assert.equal(me.body.readingLanguage, 'de');
+        const { visitor, id } = await chat();
+        const incoming = translationOf(id);
+        await visitor.send(ES_LINE);
+        assert.deepEqual((await incoming).translation, {
+          language: 'es',
+          agentLanguage: 'de',
+          text: `[de] ${ES_LINE}`,
+          state: 'done',
+        });
+        // The reply goes from the agent's reading language to the customer's.
+        const ack = await support.send(id, 'Ihre Bestellung ist unterwegs.', { translateTo: 'es' });
+        assert.equal(ack.text, '[es] Ihre Bestellung ist unterwegs.');
+        assert.deepEqual(lt.received.at(-1), {
+          q: 'Ihre Bestellung ist unterwegs.',
+          source: 'de',
+          target: 'es',
+          format: 'text',
+        });
+        await end(visitor, id);
+
+        // A reading language is any language code, not only the console's; unknown ones are refused.
+        assert.equal((await set('fr')).status, 204);
+        for (const bad of ['xx', 'fra', 'DE', 42]) {
+          const res = await set(bad);
+          assert.equal(res.status, 400, String(bad));
+          assert.equal(typeof res.body.error.message, 'string');
+        }
+      } finally {
+        // Null follows the console's language again.
+        assert.equal((await set(null)).status, 204);
+        assert.equal((await api('GET', '/api/v1/me', undefined, SUPPORT)).body.readingLanguage, null);
+        await api('PUT', '/api/v1/me/console-language', { language: null }, SUPPORT);
+      }
+    });
+
     it('an agent who takes a chat later gets the lines written before translated when they open it', {
       skip,
     }, async () => {

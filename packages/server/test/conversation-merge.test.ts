@@ -102,12 +102,36 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         ]),
         [[wa, ['hi on whatsapp', 'still there?']]],
       );
+      /** The transcript's lines after its header, without their times. */
+      const transcript = async () => {
+        const r = await t.api.get<string>(`/api/v1/conversations/${web}/transcript`);
+        assert.equal(r.status, 200);
+        return {
+          head: r.body.split('\n\n')[0]!,
+          lines: r.body
+            .split('\n\n')[1]!
+            .trim()
+            .split('\n')
+            .map((l) => l.replace(/^\[[^\]]+\] /, '')),
+        };
+      };
+      const read = await transcript();
+      assert.match(read.head, new RegExp(`Merged with the WhatsApp conversation ${wa} on .*in time order`));
+      assert.deepEqual(read.lines.slice(0, 3), [
+        'Visitor: hi on the site',
+        '[WhatsApp] Visitor: hi on whatsapp',
+        '[WhatsApp] Visitor: still there?',
+      ]);
+      assert.match(read.lines[3]!, /\(internal note\): Merged with the WhatsApp conversation/);
       const undone = await t.api.post(`/api/v1/conversations/${web}/unmerge`, {});
       assert.equal(undone.status, 200);
       assert.ok(undone.body.undoneAt);
       assert.deepEqual(await view(wa), waBefore);
       assert.deepEqual(await view(web), webBefore);
       assert.deepEqual((await t.api.get(`/api/v1/conversations/${web}/merged`)).body.items, []);
+      const alone = await transcript();
+      assert.doesNotMatch(alone.head, /Merged with/);
+      assert.ok(!alone.lines.some((l) => l.startsWith('[WhatsApp]')), 'the undo takes the lines back out');
       const again = await t.api.post(`/api/v1/conversations/${web}/unmerge`, {});
       assert.equal(again.status, 404, 'nothing left to undo');
     });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { macroRunnerOf } from '../src/collab/macros-routes.ts';
 import { newTenant } from './engagement-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { cookieFor, eventually } from './helpers/chat-fixtures.ts';
@@ -146,7 +147,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal(run.status, 200, JSON.stringify(run.body));
       assert.deepEqual(
         run.body.steps.map((s: { type: string }) => s.type),
-        ['reply', 'tags', 'status', 'assign'],
+        ['tags', 'status', 'reply', 'assign'],
       );
       const { c, lines } = await view(id);
       const reply = lines.find((m) => m.seq === run.body.replySeq)!;
@@ -211,6 +212,54 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.deepEqual(
         [now.c.tags, now.c.state, now.c.status, now.c.assignedAgentId],
         [before.c.tags, 'open', 'active', salesId],
+      );
+      assert.equal(await macroRuns(), runsBefore, 'a refused run is not counted');
+    });
+
+    it('a skill deleted while the macro runs: the actions applied are taken back, the refusal names the action', async () => {
+      const skill = await admin.post('/api/v1/skills', { name: `Returns ${store}` });
+      assert.equal(skill.status, 201, JSON.stringify(skill.body));
+      const made = await admin.post('/api/v1/macros', {
+        name: 'To returns',
+        shared: true,
+        actions: {
+          reply: 'Passing you to returns',
+          tags: ['returns', 'vip'],
+          snoozeMinutes: 30,
+          assign: { skillId: skill.body.id },
+        },
+      });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      const id = await taken();
+      await srv.node.ctx.store.conversations.addTags(srv.demo!.accountId, id, ['vip']);
+      const before = await view(id);
+      const runsBefore = await macroRuns();
+      // A colleague deletes the skill between the snooze and the reply.
+      const runner = macroRunnerOf(srv.node.ctx)!;
+      const seen: string[] = [];
+      runner.afterStep = async (type) => {
+        seen.push(type);
+        if (type === 'snooze')
+          assert.equal((await admin.delete(`/api/v1/skills/${skill.body.id}`)).status, 204);
+      };
+      try {
+        const run = await sales.post(`/api/v1/conversations/${id}/macros/${made.body.id}/run`);
+        assert.equal(run.status, 409, JSON.stringify(run.body));
+        assert.equal(run.body.error.code, 'macro_skill_deleted');
+        assert.match(
+          run.body.error.message,
+          /“To returns”.*deleted.*\(the assignment\); the macro changed nothing/,
+        );
+      } finally {
+        runner.afterStep = undefined;
+      }
+      assert.deepEqual(seen, ['tags', 'snooze'], 'the tags and the snooze were applied, then taken back');
+      const now = await view(id);
+      assert.equal(now.lines.length, before.lines.length, 'no reply was sent');
+      assert.deepEqual(
+        [now.c.tags, now.c.state, now.c.snoozedUntil, now.c.status, now.c.assignedAgentId],
+        [['vip'], 'open', null, 'active', salesId],
+        'the tag it had stays; the one added and the snooze are gone',
       );
       assert.equal(await macroRuns(), runsBefore, 'a refused run is not counted');
     });

@@ -28,3 +28,8 @@ export async function fetchSession(): Promise<Session | null> {
 export function saveConsoleLanguage(language: 'en' | 'de' | 'es'): Promise<void> {
   return request('PUT', '/api/v1/me/console-language', { body: { language } });
 }
+
+/** The language the signed-in agent reads customers in (live translation); null follows the console's. */
+export function saveReadingLanguage(language: string | null): Promise<void> {
+  return request('PUT', '/api/v1/me/reading-language', { body: { language } });
+}

@@ -32,6 +32,8 @@ export interface Session {
   twoFactor: { enabled: boolean; required: boolean; setupRequired: boolean };
   /** The console's language the user chose, on any browser; null: their browser's. */
   consoleLanguage: 'en' | 'de' | 'es' | null;
+  /** The language they read customers in (live translation); null: the console's. */
+  readingLanguage?: string | null;
 }
 
 export interface Site {

@@ -13,6 +13,11 @@ export function detectLanguage(text: string): string | 'unsure' | null {
 }
 
 const names = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'code' });
+const known = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+
+/** Whether `code` is an ISO 639-1 language code with a name (`fr` is, `xx` is not). */
+export const isLanguageCode = (code: string): boolean =>
+  /^[a-z]{2}$/.test(code) && known.of(code) !== undefined;
 
 /** A language's English name, for a model's prompt ("Spanish"). */
 export const languageName = (code: string): string => names.of(code) ?? code;

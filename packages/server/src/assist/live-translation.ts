@@ -43,10 +43,10 @@ export type LiveTranslationDeps = SummaryDeps;
 export class LiveTranslation implements ReplyTranslator {
   constructor(private readonly d: LiveTranslationDeps) {}
 
-  /** The language the agent reads in: their console's, English when they chose none. */
+  /** The language the agent reads in: their profile's reading language, else their console's, else English. */
   async agentLanguage(accountId: string, agentId: string): Promise<string> {
-    const chosen = await this.d.store.users.consoleLanguage(accountId, agentId).catch(() => null);
-    return chosen ?? DEFAULT_AGENT_LANGUAGE;
+    const chosen = await this.d.store.users.languages(accountId, agentId).catch(() => null);
+    return chosen?.reading ?? chosen?.console ?? DEFAULT_AGENT_LANGUAGE;
   }
 
   /** A committed line: a customer's is detected and, in another language than the agent's, translated. */

@@ -52,12 +52,7 @@ export async function translate(
   const started = performance.now();
   const result =
     provider === 'libretranslate'
-      ? await libreTranslate(
-          egress,
-          plan.translation.baseUrl ?? '',
-          plan.model?.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-          req,
-        )
+      ? await libreTranslate(egress, plan.translation, plan.model?.timeoutMs ?? DEFAULT_TIMEOUT_MS, req)
       : await byModel(egress, plan.model!, req, mask, metrics, log);
   metrics.translated(provider, req.direction, result.state);
   if (provider === 'libretranslate')
@@ -101,17 +96,25 @@ async function byModel(
   return r.state === 'done' ? { state: 'done', text: r.text } : { state: r.state, reason: r.reason };
 }
 
+/** LibreTranslate's documented `POST /translate`; a server that needs a key takes it as `api_key` in the body. */
 async function libreTranslate(
   egress: Egress,
-  baseUrl: string,
+  server: AssistPlan['translation'],
   timeoutMs: number,
   req: TranslateRequest,
 ): Promise<TranslationResult> {
   try {
-    const res = await egress.request(`${baseUrl}/translate`, {
+    const body = {
+      q: req.text,
+      source: req.from,
+      target: req.to,
+      format: 'text',
+      ...(server.apiKey ? { api_key: server.apiKey } : {}),
+    };
+    const res = await egress.request(`${server.baseUrl ?? ''}/translate`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ q: req.text, source: req.from, target: req.to, format: 'text' }),
+      body: JSON.stringify(body),
       redirect: 'error',
       timeoutMs,
       maxBytes: RESPONSE_BYTES,

@@ -1,6 +1,6 @@
 import type { User } from '@beckon/protocol/api';
 import { expandCannedText } from '@beckon/protocol/canned-text';
-import type { Conversation } from '@beckon/protocol/chat-api';
+import type { Conversation, StateInput } from '@beckon/protocol/chat-api';
 import type { Macro, MacroRun, MacroStep } from '@beckon/protocol/macros';
 import { isSupervisor, type StaffCaller } from '../conversations/agent-chat-service.ts';
 import type { ChatModule } from '../conversations/chat-module.ts';
@@ -33,15 +33,34 @@ export function macroFault(actions: Macro['actions']): AppError | null {
   return null;
 }
 
+/** What each action is called in a refusal, so the agent knows which one failed. */
+const ACTION_NAMES: Record<MacroStep['type'], string> = {
+  reply: 'the reply',
+  tags: 'adding the tags',
+  status: 'setting the status',
+  snooze: 'the snooze',
+  assign: 'the assignment',
+};
+
+/** A test's seam: runs after each action is applied (a test deletes a skill there, as a colleague might). */
+export type AfterStep = (type: MacroStep['type']) => Promise<void>;
+
 /**
- * Runs a macro on a conversation, all or nothing as far as can be known beforehand: every action
- * is checked first (the conversation is open and the caller's, the skill or agent it assigns to
- * still exists and can take it, the reply is not empty once its variables are filled), and a
- * fault refuses the whole run with a message naming what is wrong. Then, in order: the reply
- * (through the writer, so it reaches the customer's channel like any reply), the tags, the status
- * or snooze, the assignment — each through the service the console's buttons use.
+ * Runs a macro on a conversation as one unit: all of it or nothing. Every action is checked first
+ * (the conversation is open and the caller's, the skill or agent it assigns to still exists and
+ * can take it, the reply is not empty once its variables are filled), and a fault refuses the
+ * whole run with a message naming the macro and the action. Then, each through the service the
+ * console's buttons use: the tags and the status or snooze (both can be taken back), the
+ * assignment's target checked again, the reply (through the writer, so it reaches the customer's
+ * channel like any reply), the assignment, and a resolve last. When an action fails on the way
+ * (a colleague deleted the skill meanwhile, say), the ones applied before it are taken back and
+ * the refusal names the action. The reply is the one thing that cannot be taken back, so nothing
+ * that can still fail by a check comes after it but the assignment itself.
  */
 export class MacroRunner {
+  /** Tests only: called after each action that can be taken back is applied. */
+  afterStep: AfterStep | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly chat: ChatModule,
@@ -58,7 +77,7 @@ export class MacroRunner {
     const conv = await this.chat.agents.visible(caller, conversationId);
     const plan = await this.plan(caller, user, macro, conv);
     const runId = newId('mrun');
-    const steps = await this.apply(caller, user, conv, plan, runId);
+    const steps = await this.apply(caller, user, macro, conv, plan, runId);
     await this.store.macros.recordRun(
       caller.accountId,
       { id: runId, macroId: macro.id, agentId: user.id, conversationId: conv.id },
@@ -133,6 +152,7 @@ export class MacroRunner {
   private async apply(
     caller: StaffCaller,
     user: User,
+    macro: Macro,
     c: Conversation,
     plan: Plan,
     runId: string,
@@ -140,41 +160,91 @@ export class MacroRunner {
     const { accountId } = caller;
     const { chat, store } = this;
     const done: MacroStep[] = [];
+    const undo: Array<() => Promise<unknown>> = [];
     let replySeq: number | null = null;
-    if (plan.reply !== undefined) {
-      const r = await chat.writer.append({
-        accountId,
-        conversationId: c.id,
-        sender: { kind: 'agent', agentId: user.id, name: user.name, supervisor: isSupervisor(caller) },
-        echoId: `macro:${runId}`,
-        text: plan.reply,
-      });
-      if (!r.ok) throw r.error;
-      replySeq = r.message.seq;
-      done.push({ type: 'reply', detail: plan.reply });
-    }
-    if (plan.tags && plan.tags.length > 0) {
-      const fresh = await store.conversations.addTags(accountId, c.id, plan.tags);
-      await chat.announcer.updated(accountId, fresh);
-      done.push({ type: 'tags', detail: plan.tags.join(', ') });
-    }
-    const state = plan.state;
-    if (state?.state === 'resolved') {
-      await chat.agents.close(caller, c.id, {});
-      done.push({ type: 'status', detail: 'resolved' });
-    } else if (state?.state === 'snoozed') {
-      const until = new Date(Date.now() + state.minutes * 60_000).toISOString();
-      await chat.agents.setState(caller, c.id, { state: 'snoozed', until });
-      done.push({ type: 'snooze', detail: `until ${until}` });
-    } else if (state) {
-      await chat.agents.setState(caller, c.id, { state: state.state });
-      done.push({ type: 'status', detail: state.state });
+    let step: MacroStep['type'] = 'tags';
+    const applied = async (s: MacroStep) => {
+      done.push(s);
+      await this.afterStep?.(s.type);
+    };
+    try {
+      if (plan.tags && plan.tags.length > 0) {
+        step = 'tags';
+        const added = plan.tags.filter((tag) => !c.tags.includes(tag));
+        const fresh = await store.conversations.addTags(accountId, c.id, plan.tags);
+        undo.push(async () => {
+          const back = await store.conversations.removeTags(accountId, c.id, added);
+          await chat.announcer.updated(accountId, back);
+        });
+        await chat.announcer.updated(accountId, fresh);
+        await applied({ type: 'tags', detail: plan.tags.join(', ') });
+      }
+      const state = plan.state;
+      if (state && state.state !== 'resolved') {
+        step = state.state === 'snoozed' ? 'snooze' : 'status';
+        const before: StateInput =
+          c.state === 'snoozed' && c.snoozedUntil
+            ? { state: 'snoozed', until: c.snoozedUntil }
+            : { state: c.state === 'pending' ? 'pending' : 'open' };
+        if (state.state === 'snoozed') {
+          const until = new Date(Date.now() + state.minutes * 60_000).toISOString();
+          await chat.agents.setState(caller, c.id, { state: 'snoozed', until });
+          undo.push(() => chat.agents.setState(caller, c.id, before));
+          await applied({ type: 'snooze', detail: `until ${until}` });
+        } else {
+          await chat.agents.setState(caller, c.id, { state: state.state });
+          undo.push(() => chat.agents.setState(caller, c.id, before));
+          await applied({ type: 'status', detail: state.state });
+        }
+      }
+      if (plan.assign) {
+        // Checked again: the skill or agent may have gone since the plan, and the reply goes next.
+        step = 'assign';
+        await this.plan(caller, user, { ...macro, actions: { assign: macro.actions.assign } }, c);
+      }
+      if (plan.reply !== undefined) {
+        step = 'reply';
+        const r = await chat.writer.append({
+          accountId,
+          conversationId: c.id,
+          sender: { kind: 'agent', agentId: user.id, name: user.name, supervisor: isSupervisor(caller) },
+          echoId: `macro:${runId}`,
+          text: plan.reply,
+        });
+        if (!r.ok) throw r.error;
+        replySeq = r.message.seq;
+        await applied({ type: 'reply', detail: plan.reply });
+      }
+    } catch (err) {
+      await this.takeBack(undo);
+      throw refusal(macro, step, err);
     }
     if (plan.assign) {
       const { name, ...target } = plan.assign;
       await chat.agents.transfer(caller, c.id, target);
       done.push({ type: 'assign', detail: name });
     }
+    if (plan.state?.state === 'resolved') {
+      await chat.agents.close(caller, c.id, {});
+      done.push({ type: 'status', detail: 'resolved' });
+    }
     return { done, replySeq };
   }
+
+  /** Takes back the actions applied, last first; one that cannot be taken back is logged by its caller's error. */
+  private async takeBack(undo: Array<() => Promise<unknown>>): Promise<void> {
+    for (const fn of undo.reverse()) await fn();
+  }
+}
+
+/** A failed action as the agent reads it: the macro, the action, and why; nothing of the run stays. */
+function refusal(macro: Macro, step: MacroStep['type'], err: unknown): AppError {
+  const why = err instanceof AppError ? err : undefined;
+  const reason = why?.message ?? (err as Error).message;
+  const named = reason.includes(`“${macro.name}”`) ? reason : `macro “${macro.name}”: ${reason}`;
+  return new AppError(
+    why?.status && why.status < 500 ? why.status : 409,
+    why?.code ?? 'macro_failed',
+    `${named} (${ACTION_NAMES[step]}); the macro changed nothing`,
+  );
 }

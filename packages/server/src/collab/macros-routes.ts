@@ -19,6 +19,10 @@ import type { App } from '../web/types.ts';
 import { MacroRunner, macroFault } from './macro-runner.ts';
 
 const tags = ['macros'];
+const runners = new WeakMap<AppContext, MacroRunner>();
+
+/** The node's macro runner (tests set its `afterStep` seam to act between two actions). */
+export const macroRunnerOf = (ctx: AppContext): MacroRunner | undefined => runners.get(ctx);
 const sharedOnly = () => forbidden('only owners and admins may keep shared macros');
 
 /** Macros: list, add, edit and remove them (shared ones by owners and admins), and run one on a conversation. */
@@ -26,6 +30,7 @@ export function macrosRoutes(app: App, ctx: AppContext, chat: ChatModule): void 
   const { store } = ctx;
   const staff = { onRequest: requireRole(store, ['owner', 'admin', 'agent']) };
   const runner = new MacroRunner(store, chat);
+  runners.set(ctx, runner);
 
   /** The owner a macro gets: none when shared (owners and admins only), else the signed-in author. */
   const ownerFor = (c: StaffCaller, shared: boolean): string | null => {

@@ -8,23 +8,12 @@ import { requireRole } from '../auth/auth-context.ts';
 import type { AppContext } from '../context.ts';
 import type { ChatModule } from '../conversations/chat-module.ts';
 import { staffCaller } from '../conversations/conversations-routes.ts';
-import { mergeConversations, mergesInto, unmergeConversation } from '../store/conversation-merge.ts';
+import { channelName, mergedParts } from '../conversations/merged-thread.ts';
+import { mergeConversations, unmergeConversation } from '../store/conversation-merge.ts';
 import { IdParams, replies, security } from '../web/responses.ts';
 import type { App } from '../web/types.ts';
 
 const tags = ['conversations'];
-const CHANNEL_NAMES: Record<string, string> = {
-  web: 'web chat',
-  app: 'in-app',
-  email: 'e-mail',
-  api: 'API',
-  messenger: 'Messenger',
-  whatsapp: 'WhatsApp',
-  instagram: 'Instagram',
-  telegram: 'Telegram',
-  sms: 'SMS',
-  voice: 'voice',
-};
 
 /** Merge two conversations of one contact into one thread, undo it within 24 hours, and read the thread. */
 export function mergeRoutes(app: App, ctx: AppContext, chat: ChatModule): void {
@@ -87,7 +76,7 @@ export function mergeRoutes(app: App, ctx: AppContext, chat: ChatModule): void {
         c.accountId,
         kept.id,
         `merge:${merge.id}`,
-        `Merged with the ${CHANNEL_NAMES[other.channel] ?? other.channel} conversation ${other.id}: its messages are shown in this thread.`,
+        `Merged with the ${channelName(other.channel)} conversation ${other.id}: its messages are shown in this thread.`,
         c.userId,
       );
       await announce(c.accountId, [kept.id, other.id]);
@@ -147,23 +136,7 @@ export function mergeRoutes(app: App, ctx: AppContext, chat: ChatModule): void {
     async (req) => {
       const c = staffCaller(req);
       const kept = await chat.agents.visible(c, req.params.id);
-      const items = [];
-      for (const merge of await mergesInto(store.db, c.accountId, kept.id)) {
-        const conversation = await store.conversations.get(c.accountId, merge.mergedId);
-        const messages = [];
-        for (;;) {
-          const page = await store.messages.after(c.accountId, merge.mergedId, messages.at(-1)?.seq ?? 0, {
-            limit: 1000,
-          });
-          messages.push(...page);
-          if (page.length < 1000) break;
-        }
-        items.push({
-          merge,
-          conversation,
-          messages: await store.outbox.decorate(c.accountId, merge.mergedId, messages),
-        });
-      }
+      const items = await mergedParts(store, c.accountId, kept.id);
       return { items };
     },
   );

@@ -23,6 +23,7 @@ import { errors, IdParams, NoContent, replies, security } from '../web/responses
 import type { App } from '../web/types.ts';
 import { isSupervisor, type StaffCaller } from './agent-chat-service.ts';
 import type { ChatModule } from './chat-module.ts';
+import { allMessages, mergedParts } from './merged-thread.ts';
 import { queueEntries } from './queue-feed.ts';
 import { type TranslatedReply, translationOff } from './reply-translation.ts';
 import { transcriptText } from './transcript.ts';
@@ -269,14 +270,10 @@ export function conversationsRoutes(app: App, ctx: AppContext, chat: ChatModule)
     async (req, reply) => {
       const c = caller(req);
       const conversation = await chat.agents.visible(c, req.params.id);
-      const messages: Message[] = [];
-      for (;;) {
-        const page = await store.messages.after(c.accountId, conversation.id, messages.at(-1)?.seq ?? 0, {
-          limit: 1000,
-        });
-        messages.push(...page);
-        if (page.length < 1000) break;
-      }
+      const [messages, merged] = await Promise.all([
+        allMessages(store, c.accountId, conversation.id),
+        mergedParts(store, c.accountId, conversation.id),
+      ]);
       const skill = conversation.skillId
         ? await store.skills.get(c.accountId, conversation.skillId).catch(() => undefined)
         : undefined;
@@ -284,7 +281,9 @@ export function conversationsRoutes(app: App, ctx: AppContext, chat: ChatModule)
       return reply
         .type('text/plain; charset=utf-8')
         .header('content-disposition', `attachment; filename="conversation-${conversation.id}.txt"`)
-        .send(transcriptText(conversation, messages, { skill: skill?.name, agent: agent ?? undefined }));
+        .send(
+          transcriptText(conversation, messages, { skill: skill?.name, agent: agent ?? undefined }, merged),
+        );
     },
   );
 

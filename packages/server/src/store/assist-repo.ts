@@ -25,8 +25,8 @@ export interface AssistModel {
 export interface AssistPlan {
   enabled: boolean;
   model: AssistModel | undefined;
-  /** Live translation: through the model, or a LibreTranslate-compatible server. */
-  translation: { provider: TranslationProvider; baseUrl?: string };
+  /** Live translation: through the model, or a LibreTranslate-compatible server (with its opened key). */
+  translation: { provider: TranslationProvider; baseUrl?: string; apiKey?: string };
   intents: IntentDef[];
 }
 
@@ -36,7 +36,7 @@ const OFF: AssistSettings = {
   model: '',
   hasApiKey: false,
   timeoutSeconds: DEFAULT_ASSIST_TIMEOUT_SECONDS,
-  translation: { provider: 'model' },
+  translation: { provider: 'model', hasApiKey: false },
   intents: [],
   updatedAt: null,
 };
@@ -105,6 +105,7 @@ export class AssistRepo {
       translation: {
         provider: r.translation_provider as TranslationProvider,
         ...(r.translation_base_url ? { baseUrl: r.translation_base_url } : {}),
+        hasApiKey: r.translation_api_key !== null,
       },
       intents: intentsOf(r.intents),
       updatedAt: iso(Number(r.updated_at)),
@@ -125,14 +126,19 @@ export class AssistRepo {
             timeoutMs: Number(r.timeout_seconds) * 1000,
           }
         : undefined;
+    const translationKey = this.secrets.box.openNullable(r.translation_api_key);
     const translation = {
       provider: r.translation_provider as TranslationProvider,
       ...(r.translation_base_url ? { baseUrl: r.translation_base_url } : {}),
+      ...(translationKey ? { apiKey: translationKey } : {}),
     };
     return { enabled: true, model, translation, intents: intentsOf(r.intents) };
   }
 
-  /** Saves the settings; the stored key stays unless `apiKey` is given (a new key, or null to remove). */
+  /**
+   * Saves the settings. Each stored key (the model's `apiKey`, LibreTranslate's `translation.apiKey`)
+   * stays unless given: a new key, or null to remove it.
+   */
   async save(accountId: string, input: AssistUpdate, now = Date.now()): Promise<AssistSettings> {
     const translation = input.translation ?? { provider: 'model' as const };
     const values = {
@@ -144,16 +150,20 @@ export class AssistRepo {
       translation_base_url: translation.baseUrl?.trim().replace(/\/+$/, '') || null,
       intents: JSON.stringify(cleanIntents(input.intents)),
       updated_at: now,
-      ...(input.apiKey !== undefined
-        ? { api_key: input.apiKey?.trim() ? this.secrets.box.seal(input.apiKey.trim()) : null }
-        : {}),
+      ...(input.apiKey !== undefined ? { api_key: this.sealed(input.apiKey) } : {}),
+      ...(translation.apiKey !== undefined ? { translation_api_key: this.sealed(translation.apiKey) } : {}),
     };
     await this.db
       .insertInto('assist_settings')
-      .values({ account_id: accountId, api_key: null, ...values })
+      .values({ account_id: accountId, api_key: null, translation_api_key: null, ...values })
       .onConflict((oc) => oc.column('account_id').doUpdateSet(values))
       .execute();
     return this.get(accountId);
+  }
+
+  /** A key as stored: sealed, or null when it is removed (null or blank). */
+  private sealed(key: string | null): string | null {
+    return key?.trim() ? this.secrets.box.seal(key.trim()) : null;
   }
 
   /** Counts what an agent did with suggestions of one source. */

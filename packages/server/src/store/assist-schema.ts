@@ -12,6 +12,8 @@ export interface AssistSettingsTable {
   /** `model` or `libretranslate`. */
   translation_provider: string;
   translation_base_url: string | null;
+  /** The LibreTranslate server's API key (sealed at rest); null when it needs none. */
+  translation_api_key: string | null;
   /** A JSON array of the intents the admin keeps: `{ name, examples }` (or names, as first saved). */
   intents: string;
   updated_at: number;

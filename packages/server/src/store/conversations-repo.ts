@@ -691,11 +691,26 @@ export class ConversationsRepo {
   }
 
   /** Adds tags to a conversation (kept once each, in the order first given); answers it. */
-  async addTags(
+  addTags(accountId: string, id: string, tags: readonly string[], now = Date.now()): Promise<Conversation> {
+    return this.retag(accountId, id, (had) => [...new Set([...had, ...tags])], now);
+  }
+
+  /** Takes tags off a conversation (a macro that failed takes back those it added); answers it. */
+  removeTags(
     accountId: string,
     id: string,
     tags: readonly string[],
     now = Date.now(),
+  ): Promise<Conversation> {
+    return this.retag(accountId, id, (had) => had.filter((tag) => !tags.includes(tag)), now);
+  }
+
+  /** Rewrites a conversation's tags from those it has, in one transaction with the row locked. */
+  private retag(
+    accountId: string,
+    id: string,
+    next: (had: string[]) => string[],
+    now: number,
   ): Promise<Conversation> {
     return this.db.transaction().execute(async (trx) => {
       let q = trx
@@ -706,10 +721,9 @@ export class ConversationsRepo {
       if (this.caps.rowLocks) q = q.forUpdate();
       const row = await q.executeTakeFirst();
       if (!row) throw notFound('conversation');
-      const next = [...new Set([...jsonArray(row.tags), ...tags])];
       const updated = await trx
         .updateTable('conversations')
-        .set({ tags: JSON.stringify(next), updated_at: now })
+        .set({ tags: JSON.stringify(next(jsonArray(row.tags))), updated_at: now })
         .where('account_id', '=', accountId)
         .where('id', '=', id)
         .returningAll()

@@ -92,6 +92,8 @@ export interface UsersTable {
   away_reason: string | null;
   /** The console's language this user chose (`en`, `de`, `es`); null: their browser's. */
   console_language: string | null;
+  /** The language the agent reads customers in (live translation); null: the console's. */
+  reading_language: string | null;
   created_at: Millis;
   updated_at: Millis;
 }

@@ -135,7 +135,7 @@ export const SEALED_COLUMNS = [
   { table: 'sso_configs', key: 'account_id', columns: ['client_secret'] },
   { table: 'bots', key: 'id', columns: ['secret'] },
   { table: 'answer_generation', key: 'account_id', columns: ['api_key'] },
-  { table: 'assist_settings', key: 'account_id', columns: ['api_key'] },
+  { table: 'assist_settings', key: 'account_id', columns: ['api_key', 'translation_api_key'] },
   { table: 'sites', key: 'id', columns: ['identity_secret'] },
   { table: 'settings', key: 'key', columns: ['value'], only: isSecretSetting },
 ] as const;

@@ -185,14 +185,35 @@ export class UsersRepo {
 
   /** The console's language the user chose; null when they never chose (their browser's then). */
   async consoleLanguage(accountId: string, id: string): Promise<string | null> {
+    return (await this.languages(accountId, id)).console;
+  }
+
+  /**
+   * The user's languages: the console's they chose, and the one they read customers in (live
+   * translation; null follows the console's).
+   */
+  async languages(
+    accountId: string,
+    id: string,
+  ): Promise<{ console: string | null; reading: string | null }> {
     const row = await this.db
       .selectFrom('users')
-      .select('console_language')
+      .select(['console_language', 'reading_language'])
       .where('account_id', '=', accountId)
       .where('id', '=', id)
       .executeTakeFirst();
     if (!row) throw notFound('user');
-    return row.console_language;
+    return { console: row.console_language, reading: row.reading_language };
+  }
+
+  async setReadingLanguage(accountId: string, id: string, language: string | null): Promise<void> {
+    const res = await this.db
+      .updateTable('users')
+      .set({ reading_language: language, updated_at: Date.now() })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 0) throw notFound('user');
   }
 
   async setConsoleLanguage(accountId: string, id: string, language: string | null): Promise<void> {

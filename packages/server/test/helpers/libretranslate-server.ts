@@ -44,6 +44,8 @@ export class LibreTranslateServer {
   readonly received: TranslateRequestBody[] = [];
   /** While true, every request gets a 503 as a server that is down behind a proxy would. */
   down = false;
+  /** When set, a request without this `api_key` gets LibreTranslate's 403 (a server started with `--api-keys`). */
+  apiKey: string | null = null;
 
   private constructor(private readonly server: Server) {}
 
@@ -65,6 +67,8 @@ export class LibreTranslateServer {
           return json(400, { error: 'Invalid request: missing q parameter' });
         }
         self.received.push(body);
+        if (self.apiKey !== null && body.api_key !== self.apiKey)
+          return json(403, { error: 'Invalid API key' });
         if (typeof body.q !== 'string' || !body.source || !body.target)
           return json(400, { error: 'Invalid request: missing q, source or target parameter' });
         const known = PHRASES[`${body.source}>${body.target}`]?.[body.q];

@@ -17,6 +17,7 @@ import { ChannelsTab } from './channels/channels-tab.tsx';
 import { MacrosTab } from './macros/macros-tab.tsx';
 import { ModelTab } from './model/model-tab.tsx';
 import { OrdersTab } from './orders/orders-tab.tsx';
+import { ProfileTab } from './profile/profile-tab.tsx';
 import { SecurityTab } from './security/security-tab.tsx';
 import { SitesTab } from './sites/sites-tab.tsx';
 import { SkillsTab } from './skills/skills-tab.tsx';
@@ -69,6 +70,13 @@ const TABS: Tab[] = [
     label: () => t('Automation'),
     adminOnly: true,
     render: () => <AutomationTab />,
+  },
+  {
+    path: '/settings/profile',
+    label: () => t('Profile'),
+    adminOnly: false,
+    staffOnly: true,
+    render: () => <ProfileTab />,
   },
   { path: '/settings/security', label: () => t('Security'), adminOnly: false, render: () => <SecurityTab /> },
   { path: '/settings/audit-log', label: () => t('Audit log'), adminOnly: true, render: () => <AuditTab /> },

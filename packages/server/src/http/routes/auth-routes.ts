@@ -1,4 +1,12 @@
-import { type ConsoleLanguage, ConsoleLanguageBody, LoginBody, Me, SessionCheck } from '@beckon/protocol/api';
+import {
+  type ConsoleLanguage,
+  ConsoleLanguageBody,
+  LoginBody,
+  Me,
+  ReadingLanguageBody,
+  SessionCheck,
+} from '@beckon/protocol/api';
+import { isLanguageCode } from '../../assist/language-detector.ts';
 import {
   ALL_ROLES,
   type AuthContext,
@@ -12,7 +20,7 @@ import { tooManyAttempts } from '../../auth/login-limiter.ts';
 import { verifyPassword } from '../../auth/passwords.ts';
 import { recoveryCodeHash, totpStep } from '../../auth/totp.ts';
 import type { AppContext } from '../../context.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, badRequest } from '../../errors.ts';
 import type { Store } from '../../store/store.ts';
 import { NoContent, replies, security } from '../../web/responses.ts';
 import { access } from '../../web/route-access.ts';
@@ -54,10 +62,10 @@ export function authRoutes(app: App, ctx: AppContext): void {
 
   /** The signed-in user, their account and CSRF token. */
   const meOf = async (auth: AuthContext & { userId: string }) => {
-    const [user, account, consoleLanguage] = await Promise.all([
+    const [user, account, languages] = await Promise.all([
       store.users.get(auth.accountId, auth.userId),
       store.accounts.get(auth.accountId),
-      store.users.consoleLanguage(auth.accountId, auth.userId),
+      store.users.languages(auth.accountId, auth.userId),
     ]);
     const enabled = auth.totpEnabled === true;
     const required = auth.totpRequired === true;
@@ -66,7 +74,8 @@ export function authRoutes(app: App, ctx: AppContext): void {
       account: account!,
       csrfToken: auth.csrfToken!,
       twoFactor: { enabled, required, setupRequired: required && !enabled },
-      consoleLanguage: consoleLanguage as ConsoleLanguage | null,
+      consoleLanguage: languages.console as ConsoleLanguage | null,
+      readingLanguage: languages.reading,
     };
   };
 
@@ -197,6 +206,31 @@ export function authRoutes(app: App, ctx: AppContext): void {
       if (!auth.userId)
         throw new AppError(400, 'not_a_user', 'API keys have no user; use the console session');
       await store.users.setConsoleLanguage(auth.accountId, auth.userId, req.body.language);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.put(
+    '/api/v1/me/reading-language',
+    {
+      onRequest: requireRole(store, ALL_ROLES),
+      schema: {
+        tags: ['auth'],
+        summary:
+          'Choose the language I read customers in (live translation; an ISO 639-1 code, null: the console’s)',
+        security,
+        body: ReadingLanguageBody,
+        response: replies(204, NoContent),
+      },
+    },
+    async (req, reply) => {
+      const auth = authOf(req);
+      if (!auth.userId)
+        throw new AppError(400, 'not_a_user', 'API keys have no user; use the console session');
+      const { language } = req.body;
+      if (language !== null && !isLanguageCode(language))
+        throw badRequest(`${language} is no language code we know (/body/language)`, 'unknown_language');
+      await store.users.setReadingLanguage(auth.accountId, auth.userId, language);
       return reply.code(204).send(null);
     },
   );

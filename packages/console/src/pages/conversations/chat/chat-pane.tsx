@@ -18,21 +18,28 @@ import { useDirectory } from '../directory.tsx';
 import { TickingSlaTimer } from '../sla/sla-timer.tsx';
 import { CallBar, CallButton } from './call-bar.tsx';
 import { CallbackCard } from './callback-card.tsx';
-import { CloseDialog } from './close-dialog.tsx';
-import { CollabPanel } from './collab/collab-panel.tsx';
+import { useMergedParts } from './collab/merged-thread.ts';
 import { Composer } from './composer.tsx';
 import { MacroMenu } from './macro-menu.tsx';
 import { MessageList } from './message-list.tsx';
 import { PresenceBar } from './presence-bar.tsx';
 import { StateActions, StateBadge } from './state-actions.tsx';
-import { TemplateComposer } from './template-composer.tsx';
-import { TransferDialog } from './transfer-dialog.tsx';
 import { useEmailOutgoing } from './use-email-outgoing.ts';
 import { useWhatsAppWindow, windowLeft } from './use-whatsapp-window.ts';
 
 // Agent assist's summary loads with the first chat opened, not with the inbox.
 const AssistSummary = lazy(() => import('./assist/assist-summary.tsx'));
 const IntentBadges = lazy(() => import('./assist/intent-badges.tsx'));
+// Send later and merging sit under the thread: they load after it, not with the inbox.
+const CollabPanel = lazy(() => import('./collab/collab-panel.tsx'));
+// WhatsApp's templates (outside its 24-hour window) and the dialogs load when first needed.
+const TemplateComposer = lazy(() =>
+  import('./template-composer.tsx').then((m) => ({ default: m.TemplateComposer })),
+);
+const TransferDialog = lazy(() =>
+  import('./transfer-dialog.tsx').then((m) => ({ default: m.TransferDialog })),
+);
+const CloseDialog = lazy(() => import('./close-dialog.tsx').then((m) => ({ default: m.CloseDialog })));
 
 export function ChatPane({ supervisor }: { supervisor: boolean }) {
   const chat = useWorkspace((s) => (s.selectedId ? s.chats[s.selectedId] : undefined), undefined);
@@ -102,6 +109,7 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
       document.removeEventListener('visibilitychange', mark);
     };
   }, [store, id, mine, lastSeq]);
+  const merged = useMergedParts(id, lastSeq);
 
   const about = skillAndTopic(skillName(c.skillId), c.topic).join(' · ');
   const status = chat.ended ? t('Ended') : STATUS_LABELS[c.status];
@@ -308,19 +316,23 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
       <Suspense fallback={null}>
         <AssistSummary conversationId={id} canEdit={mine} />
       </Suspense>
-      <MessageList chat={chat} />
+      <MessageList chat={chat} merged={merged.parts} />
       <TypingLine chat={chat} name={name} />
       {!chat.ended && <PresenceBar conversationId={c.id} loaded={chat.loaded} />}
-      <CollabPanel conversation={c} lastSeq={lastSeq} canReply={live || joined} />
+      <Suspense fallback={null}>
+        <CollabPanel conversation={c} lastSeq={lastSeq} canReply={live || joined} merged={merged} />
+      </Suspense>
       {live && wa && !wa.open && noteInstead ? (
         <Composer conversation={c} onTemplates={() => setNoteInstead(false)} />
       ) : live && wa && !wa.open ? (
-        <TemplateComposer
-          key={wa.info?.templates.length ?? -1}
-          conversation={c}
-          window={wa}
-          onNote={() => setNoteInstead(true)}
-        />
+        <Suspense fallback={null}>
+          <TemplateComposer
+            key={wa.info?.templates.length ?? -1}
+            conversation={c}
+            window={wa}
+            onNote={() => setNoteInstead(true)}
+          />
+        </Suspense>
       ) : live || joined ? (
         <Composer
           conversation={c}
@@ -337,33 +349,35 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
         <ReadOnlyBar chat={chat} agentName={userName(c.assignedAgentId)} skill={skillName(c.skillId)} />
       )}
       {whisper && !joined && <Composer conversation={c} whisper />}
-      {dialog === 'transfer' && (
-        <TransferDialog
-          conversation={c}
-          reassign={!mine}
-          myId={myId}
-          onClose={() => setDialog(null)}
-          onDone={() => setDialog(null)}
-        />
-      )}
-      {callToMove && (
-        <TransferDialog
-          conversation={c}
-          reassign={false}
-          myId={myId}
-          callId={callToMove}
-          onClose={() => setCallToMove(null)}
-          onDone={() => setCallToMove(null)}
-        />
-      )}
-      {dialog === 'close' && (
-        <CloseDialog
-          conversation={c}
-          wrapUp={chat.ended || c.status === 'closed'}
-          onClose={() => setDialog(null)}
-          onDone={() => setDialog(null)}
-        />
-      )}
+      <Suspense fallback={null}>
+        {dialog === 'transfer' && (
+          <TransferDialog
+            conversation={c}
+            reassign={!mine}
+            myId={myId}
+            onClose={() => setDialog(null)}
+            onDone={() => setDialog(null)}
+          />
+        )}
+        {callToMove && (
+          <TransferDialog
+            conversation={c}
+            reassign={false}
+            myId={myId}
+            callId={callToMove}
+            onClose={() => setCallToMove(null)}
+            onDone={() => setCallToMove(null)}
+          />
+        )}
+        {dialog === 'close' && (
+          <CloseDialog
+            conversation={c}
+            wrapUp={chat.ended || c.status === 'closed'}
+            onClose={() => setDialog(null)}
+            onDone={() => setDialog(null)}
+          />
+        )}
+      </Suspense>
     </section>
   );
 }

@@ -12,7 +12,7 @@ import { t } from '../../../i18n/i18n.ts';
 import { useT } from '../../../i18n/language-context.tsx';
 import { useWorkspace } from '../../../workspace/workspace-context.tsx';
 import type { PendingSend } from '../../../workspace/workspace-state.ts';
-import { formatTime } from '../conversation-format.ts';
+import { CHANNEL_LABELS, formatTime } from '../conversation-format.ts';
 import { AttachmentList } from './attachment-list.tsx';
 import { MessageText } from './message-text.tsx';
 
@@ -29,6 +29,8 @@ interface MessageItemProps {
   visitorName: string;
   /** Sends this line again after its channel failed it (channels other than web chat). */
   onRetryDelivery?: (seq: number) => void;
+  /** The channel of the merged conversation this line comes from (absent for the chat's own lines). */
+  mergedFrom?: string;
 }
 
 const DELIVERY_LABELS: Record<NonNullable<Message['deliveryStatus']>, string> = {
@@ -49,7 +51,14 @@ const DELIVERY_LABELS: Record<NonNullable<Message['deliveryStatus']>, string> = 
   },
 };
 
-export function MessageItem({ message: m, head, seen, visitorName, onRetryDelivery }: MessageItemProps) {
+export function MessageItem({
+  message: m,
+  head,
+  seen,
+  visitorName,
+  onRetryDelivery,
+  mergedFrom,
+}: MessageItemProps) {
   const t = useT();
   const live = useWorkspace((s) => s.assist[m.conversationId]?.translations?.[m.seq], undefined);
   const translation = live ?? m.translation;
@@ -91,9 +100,17 @@ export function MessageItem({ message: m, head, seen, visitorName, onRetryDelive
       data-testid="message"
       data-kind={kind}
       data-seq={m.seq}
+      {...(mergedFrom ? { 'data-merged-from': m.conversationId } : {})}
     >
       {head && (
         <div className="msg-meta">
+          {mergedFrom && (
+            <span className="merged-label">
+              {t('From the merged {channel} conversation', {
+                channel: CHANNEL_LABELS[mergedFrom as keyof typeof CHANNEL_LABELS] ?? mergedFrom,
+              })}
+            </span>
+          )}
           {kind === 'note' && <span className="note-label">{t('Internal note')}</span>}
           {kind === 'invitation' && <span className="invitation-label">{t('Invitation')}</span>}
           {kind === 'bot' && <span className="bot-label">{t('Bot')}</span>}

@@ -5,12 +5,23 @@
  */
 
 import { isTimelineEvent } from '@beckon/protocol/chat-lines';
-import { memo, type ReactNode, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import {
+  memo,
+  type ReactNode,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
+import type { MergedPart } from '../../../api/collab.ts';
 import type { Message } from '../../../api/conversations.ts';
 import { useT } from '../../../i18n/language-context.tsx';
 import { useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
 import type { ChatView } from '../../../workspace/workspace-state.ts';
 import { formatDay, visitorLabel } from '../conversation-format.ts';
+import { mergedChannels, threadOf } from './collab/merged-thread.ts';
 import { MessageItem, PendingItem } from './message-item.tsx';
 import { useEmailOutgoing } from './use-email-outgoing.ts';
 
@@ -32,18 +43,21 @@ export const MessageRows = memo(function MessageRows({
   seenSeq,
   visitorName,
   onRetryDelivery,
+  mergedFrom,
 }: {
   messages: Message[];
   seenSeq: number;
   visitorName: string;
   /** Sends a line that failed on its channel again (absent for web chat). */
   onRetryDelivery?: (seq: number) => void;
+  /** The channel of each conversation merged into this one, by id: their lines are in `messages`. */
+  mergedFrom?: Map<string, string>;
 }) {
   let lastSeen = -1;
   if (seenSeq > 0) {
     for (let i = messages.length - 1; i >= 0; i--) {
       const m = messages[i]!;
-      if (m.senderKind === 'agent' && m.seq <= seenSeq) {
+      if (m.senderKind === 'agent' && m.seq <= seenSeq && !mergedFrom?.has(m.conversationId)) {
         lastSeen = m.seq;
         break;
       }
@@ -55,14 +69,15 @@ export const MessageRows = memo(function MessageRows({
         const previous = messages[i - 1];
         const newDay =
           !previous || new Date(previous.createdAt).toDateString() !== new Date(m.createdAt).toDateString();
+        const from = mergedFrom?.get(m.conversationId);
         return (
-          <MessageGroup key={m.seq} day={newDay ? formatDay(m.createdAt) : null}>
+          <MessageGroup key={`${m.conversationId}:${m.seq}`} day={newDay ? formatDay(m.createdAt) : null}>
             <MessageItem
               message={m}
-              head={newDay || !sameRun(previous, m)}
-              seen={m.seq === lastSeen}
+              head={newDay || !sameRun(previous, m) || previous?.conversationId !== m.conversationId}
+              seen={!from && m.seq === lastSeen}
               visitorName={visitorName}
-              {...(onRetryDelivery ? { onRetryDelivery } : {})}
+              {...(from ? { mergedFrom: from } : onRetryDelivery ? { onRetryDelivery } : {})}
             />
           </MessageGroup>
         );
@@ -84,7 +99,7 @@ function MessageGroup({ day, children }: { day: string | null; children: ReactNo
   );
 }
 
-export function MessageList({ chat }: { chat: ChatView }) {
+export function MessageList({ chat, merged = [] }: { chat: ChatView; merged?: MergedPart[] }) {
   const store = useWorkspaceStore()!;
   const t = useT();
   const ref = useRef<HTMLDivElement>(null);
@@ -158,6 +173,9 @@ export function MessageList({ chat }: { chat: ChatView }) {
   const mailOut = useEmailOutgoing(chat.conversation.channel);
   const retryDelivery = useCallback((seq: number) => store.retryDelivery(id, seq), [store, id]);
   const empty = chat.messages.length === 0 && chat.pending.length === 0;
+  // Conversations merged into this one read as one thread with it, each line marked with its channel.
+  const thread = useMemo(() => threadOf(chat.messages, merged), [chat.messages, merged]);
+  const mergedFrom = useMemo(() => (merged.length ? mergedChannels(merged) : undefined), [merged]);
   return (
     <div className="message-scroll" ref={ref} onScroll={onScroll} data-testid="message-list">
       {empty ? (
@@ -167,7 +185,8 @@ export function MessageList({ chat }: { chat: ChatView }) {
       ) : (
         <ol className="messages" aria-label={t('Messages')}>
           <MessageRows
-            messages={chat.messages}
+            messages={thread}
+            {...(mergedFrom ? { mergedFrom } : {})}
             seenSeq={chat.visitorReadSeq}
             visitorName={visitorLabel(chat.conversation)}
             {...(chat.conversation.channel !== 'web' && mailOut ? { onRetryDelivery: retryDelivery } : {})}

@@ -57,6 +57,9 @@ function AssistForm({ saved, onSaved }: { saved: AssistSettings; onSaved: (s: As
   const [intents, setIntents] = useState(() => rowsOf(saved.intents));
   const [provider, setProvider] = useState(saved.translation.provider);
   const [translatorUrl, setTranslatorUrl] = useState(saved.translation.baseUrl ?? '');
+  const [translatorKey, setTranslatorKey] = useState('');
+  const [removeTranslatorKey, setRemoveTranslatorKey] = useState(false);
+  const hasTranslatorKey = saved.translation.hasApiKey === true;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -84,13 +87,25 @@ function AssistForm({ saved, onSaved }: { saved: AssistSettings; onSaved: (s: As
         model: model.trim(),
         timeoutSeconds: Math.min(60, Math.max(1, Number(timeout) || 8)),
         translation:
-          provider === 'libretranslate' ? { provider, baseUrl: translatorUrl.trim() } : { provider: 'model' },
+          provider === 'libretranslate'
+            ? {
+                provider,
+                baseUrl: translatorUrl.trim(),
+                ...(translatorKey.trim()
+                  ? { apiKey: translatorKey.trim() }
+                  : removeTranslatorKey
+                    ? { apiKey: null }
+                    : {}),
+              }
+            : { provider: 'model' },
         intents: intentsOf(intents),
         ...(apiKey.trim() ? { apiKey: apiKey.trim() } : removeKey ? { apiKey: null } : {}),
       });
       onSaved(next);
       setApiKey('');
       setRemoveKey(false);
+      setTranslatorKey('');
+      setRemoveTranslatorKey(false);
       setNotice(next.enabled ? t('Saved. Agents now get suggestions.') : t('Saved. Agent assist is off.'));
     } catch (caught) {
       setError(errorMessage(caught));
@@ -168,6 +183,29 @@ function AssistForm({ saved, onSaved }: { saved: AssistSettings; onSaved: (s: As
             )}
           </Field>
         )}
+        {provider === 'libretranslate' && (
+          <Field
+            label={t('LibreTranslate API key')}
+            hint={
+              hasTranslatorKey
+                ? t('A key is stored, sealed. Type a new one to replace it.')
+                : t('Only for a server started with API keys.')
+            }
+          >
+            {(props) => (
+              <input
+                {...props}
+                className="input mono"
+                type="password"
+                autoComplete="off"
+                value={translatorKey}
+                placeholder={hasTranslatorKey ? '••••••••••••' : ''}
+                onChange={(e) => setTranslatorKey(e.target.value)}
+                data-testid="assist-translation-key"
+              />
+            )}
+          </Field>
+        )}
       </div>
       <IntentsEditor rows={intents} onChange={setIntents} />
       {saved.hasApiKey && (
@@ -175,6 +213,18 @@ function AssistForm({ saved, onSaved }: { saved: AssistSettings; onSaved: (s: As
           <input type="checkbox" checked={removeKey} onChange={(e) => setRemoveKey(e.target.checked)} />
           <span className="security-check-text">
             <strong>{t('Remove the stored key')}</strong>
+          </span>
+        </label>
+      )}
+      {provider === 'libretranslate' && hasTranslatorKey && (
+        <label className="check security-check">
+          <input
+            type="checkbox"
+            checked={removeTranslatorKey}
+            onChange={(e) => setRemoveTranslatorKey(e.target.checked)}
+          />
+          <span className="security-check-text">
+            <strong>{t('Remove the stored LibreTranslate key')}</strong>
           </span>
         </label>
       )}

@@ -1,38 +1,43 @@
 /**
  * Merging: the contact's other conversations this one can take in, the ones merged into it (their
- * messages shown in time order, with the line the merge wrote) and an undo for each within 24 hours.
+ * lines are in the thread above, in time order, after the line the merge wrote) and an undo for
+ * each within 24 hours.
  */
 import type { Conversation } from '@beckon/protocol/chat-api';
 import { useCallback, useEffect, useState } from 'react';
-import {
-  contactConversations,
-  listMerged,
-  type MergedPart,
-  mergeConversation,
-  unmergeConversation,
-} from '../../../../api/collab.ts';
+import { contactConversations, mergeConversation, unmergeConversation } from '../../../../api/collab.ts';
 import { errorMessage } from '../../../../api/http.ts';
 import { currentLocale } from '../../../../i18n/i18n.ts';
 import { useT } from '../../../../i18n/language-context.tsx';
+import { CHANNEL_LABELS } from '../../conversation-format.ts';
+import type { MergedParts } from './merged-thread.ts';
 
 const when = (iso: string) =>
   new Date(iso).toLocaleString(currentLocale(), { dateStyle: 'short', timeStyle: 'short' });
 
-export function MergeBox({ conversation, lastSeq }: { conversation: Conversation; lastSeq: number }) {
+export function MergeBox({
+  conversation,
+  lastSeq,
+  merged,
+}: {
+  conversation: Conversation;
+  lastSeq: number;
+  merged: MergedParts;
+}) {
   const t = useT();
   const id = conversation.id;
-  const [parts, setParts] = useState<MergedPart[]>([]);
+  const { parts, reload: reloadParts } = merged;
   const [others, setOthers] = useState<Conversation[]>([]);
   const [pick, setPick] = useState('');
   const [error, setError] = useState<string | null>(null);
   const reload = useCallback(() => {
-    listMerged(id).then(setParts, () => undefined);
+    reloadParts();
     if (conversation.contactId)
       contactConversations(conversation.contactId).then(
         (list) => setOthers(list.filter((c) => c.id !== id && !c.mergedInto)),
         () => undefined,
       );
-  }, [id, conversation.contactId]);
+  }, [id, conversation.contactId, reloadParts]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new line (the merge's) reloads the thread.
   useEffect(() => reload(), [reload, lastSeq]);
   const act = (p: Promise<unknown>) =>
@@ -54,10 +59,6 @@ export function MergeBox({ conversation, lastSeq }: { conversation: Conversation
       </div>
     );
   if (!conversation.contactId || (parts.length === 0 && others.length === 0)) return null;
-  const lines = parts
-    .flatMap((p) => p.messages.map((m) => ({ ...m, channel: p.conversation.channel })))
-    .filter((m) => m.senderKind !== 'note')
-    .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   return (
     <div className="collab-box" data-testid="merge-box">
       <div className="collab-head">
@@ -92,7 +93,7 @@ export function MergeBox({ conversation, lastSeq }: { conversation: Conversation
       {parts.map((p) => (
         <div key={p.merge.id} className="collab-merged" data-testid="merged-part">
           {t('Merged with the {channel} conversation {id} on {when}.', {
-            channel: p.conversation.channel,
+            channel: CHANNEL_LABELS[p.conversation.channel],
             id: p.conversation.id,
             when: when(p.merge.createdAt),
           })}{' '}
@@ -108,18 +109,6 @@ export function MergeBox({ conversation, lastSeq }: { conversation: Conversation
           )}
         </div>
       ))}
-      {lines.length > 0 && (
-        <ol className="collab-thread" aria-label={t('Messages of the merged conversations')}>
-          {lines.map((m) => (
-            <li key={`${m.conversationId}:${m.seq}`} data-testid="merged-line">
-              <span className="collab-when">
-                {m.channel} · {when(m.createdAt)} · {m.senderName ?? m.senderKind}
-              </span>{' '}
-              {m.text}
-            </li>
-          ))}
-        </ol>
-      )}
       {error && (
         <p className="form-error" role="alert">
           {error}
