@@ -64,6 +64,7 @@ import * as m0069 from './0069-contact-messages.ts';
 import * as m0074 from './0074-live-translation.ts';
 import * as m0076 from './0076-conversation-classifications.ts';
 import * as m0078 from './0078-campaign-surfaces.ts';
+import * as m0080 from './0080-phone.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -132,6 +133,7 @@ const migrations: Record<string, Migration> = {
   '0074-live-translation': m0074,
   '0076-conversation-classifications': m0076,
   '0078-campaign-surfaces': m0078,
+  '0080-phone': m0080,
 };
 
 export const migrationProvider: MigrationProvider = {
