@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { ApiClient } from '../packages/server/test/helpers/api-client.ts';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { type JanusProcess, janusInstalled, startJanus } from '../scripts/janus-gateway.mjs';
-import { launchBrowser } from './helpers/browser.ts';
+import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
 import { FAKE_MEDIA, KEEP_PEERS } from './helpers/fake-media.ts';
 import { baresipInstalled, lanAddress, startPhone } from './helpers/sip-phone.ts';
 import { startRegistrar } from './helpers/sip-registrar.ts';
@@ -60,6 +60,7 @@ describe('phone calls through a SIP trunk (Janus, baresip, Chromium)', { skip, t
   let sales: ConsolePage;
 
   before(async () => {
+    mkdirSync(SHOTS_DIR, { recursive: true });
     [janus, registrar, browser] = await Promise.all([
       startJanus({ localIp: lanAddress() }),
       startRegistrar({ user: 'beckon-trunk', password: 'trunk-pass-1' }),
@@ -154,6 +155,7 @@ describe('phone calls through a SIP trunk (Janus, baresip, Chromium)', { skip, t
       }, 'the caller’s audio keeps arriving, with a level above zero');
       // Browser → phone: the agent's fake microphone reaches the caller, who decodes it.
       await until(() => heardBytes(phone.dir) > 44 + 8000, 'the caller hears the agent', 15_000);
+      await sales.page.screenshot({ path: join(SHOTS_DIR, 'phone-call-answered.png') });
 
       const call = await until(async () => {
         const rows = await srv.node.ctx.store.calls.open();
@@ -175,6 +177,46 @@ describe('phone calls through a SIP trunk (Janus, baresip, Chromium)', { skip, t
       assert.ok(Number(ended.talk_ms) > 0);
     } finally {
       await phone.stop();
+    }
+  });
+  it('a caller who hangs up while it rings leaves no ring behind; a trunk that refuses registration shows why', async () => {
+    const accountId = srv.demo!.accountId;
+    const registration = await registrar.registered();
+    const phone = startPhone({
+      uri: `sip:${NUMBER}@${registration.host}:${registration.port}`,
+      from: CALLER,
+    });
+    try {
+      const ringing = sales.page.getByTestId('call-ringing');
+      await ringing.waitFor({ timeout: 15_000 });
+      phone.command('/hangup');
+      await ringing.waitFor({ state: 'detached', timeout: 15_000 });
+      const rows = await srv.node.ctx.store.calls.open();
+      assert.equal(rows.filter((r) => r.account_id === accountId).length, 0, 'no call stays open');
+    } finally {
+      await phone.stop();
+    }
+
+    const refusing = await startRegistrar({ user: 'other', password: 'x', refuse: true });
+    try {
+      const trunk = await admin.post<{ id: string }>('/api/v1/phone/trunks', {
+        name: 'Refusing carrier',
+        host: '127.0.0.1',
+        port: refusing.port,
+        username: 'beckon-trunk',
+        password: 'wrong-pass',
+      });
+      assert.equal(trunk.status, 201);
+      const failed = await until(async () => {
+        const list = await admin.get<{
+          items: { id: string; status: string; statusReason: string | null }[];
+        }>('/api/v1/phone/trunks');
+        const t = list.body.items.find((i) => i.id === trunk.body.id);
+        return t?.status === 'failed' ? t : null;
+      }, 'the refused trunk shows as failed');
+      assert.match(failed.statusReason ?? '', /403/);
+    } finally {
+      await refusing.close();
     }
   });
 });
