@@ -97,7 +97,8 @@ export class CallService {
     });
     if (busy)
       throw new AppError(409, CallErrorCode.CallBusy, 'a call is already running in this conversation');
-    await this.line(accountId, call, 'callAsked');
+    // A phone call's line names the caller and the number they dialled instead (phone-lines.ts).
+    if (!phone) await this.line(accountId, call, 'callAsked');
     return this.view(await this.ringNext(call, conversation.assignedAgentId));
   }
 
