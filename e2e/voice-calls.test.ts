@@ -8,25 +8,13 @@ import { cookieFor } from '../packages/server/test/helpers/chat-fixtures.ts';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { ensureTagBuilt } from '../packages/tag/ensure-built.ts';
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
+import { FAKE_MEDIA, KEEP_PEERS } from './helpers/fake-media.ts';
 import { brokenText } from './helpers/layout.ts';
 import { demoAdmin, recordFrames, until } from './helpers/tag-fixtures.ts';
 import { type ConsolePage, goAway, goOnline, signedInAs, watch } from './helpers/workspace-fixtures.ts';
 
 const SALES = 'sales@demo.beckon.local';
 const SUPPORT = 'support@demo.beckon.local';
-const FAKE_MEDIA = [
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-];
-
-/** Keeps every peer connection a page makes, so the test reads its statistics as the page sees them. */
-const KEEP_PEERS = `(() => {
-  const Native = window.RTCPeerConnection;
-  window.__peers = [];
-  window.RTCPeerConnection = function (...args) { const pc = new Native(...args); window.__peers.push(pc); return pc; };
-  window.RTCPeerConnection.prototype = Native.prototype;
-})();`;
 
 interface AudioStats {
   bytesReceived: number;

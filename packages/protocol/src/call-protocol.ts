@@ -73,6 +73,16 @@ export const CallView = Type.Object({
   waitMs: Type.Union([Type.Integer(), Type.Null()]),
   /** The site records its calls: both sides show it, and the agent's console records the audio. */
   recorded: Type.Boolean(),
+  /**
+   * A call on the telephone network (docs/phone.md): the other party's number and the call's
+   * direction. The gateway makes the offer of an inbound call; the console answers it.
+   */
+  phone: Type.Optional(
+    Type.Object({
+      number: Type.String(),
+      direction: Type.Union([Type.Literal('inbound'), Type.Literal('outbound')]),
+    }),
+  ),
 });
 export type CallView = Static<typeof CallView>;
 

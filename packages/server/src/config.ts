@@ -8,6 +8,7 @@ import { loadOutboxOptions, type OutboxOptions } from './channels/outbox-config.
 import { loadPushConfig, type PushConfig } from './channels/push/push-config.ts';
 import { type ChatLimits, loadChatLimits } from './conversations/chat-limits.ts';
 import { type EgressOptions, loadEgressOptions } from './egress/egress-config.ts';
+import { loadPhoneConfig, type PhoneConfig } from './phone/phone-config.ts';
 import { loadRetentionConfig, type RetentionConfig } from './retention/retention-config.ts';
 import { loadSlaConfig, type SlaConfig } from './sla/sla-config.ts';
 import { loadStoreTuning, type StoreTuning } from './store/store-config.ts';
@@ -82,6 +83,8 @@ export interface Config {
   push: PushConfig;
   /** Calls: ICE servers, TURN credentials, ring and reconnect times (`BECKON_ICE_SERVERS`, `BECKON_CALL_*`). */
   voice: VoiceConfig;
+  /** The phone gateway (Janus) and its limits. */
+  phone: PhoneConfig;
   /** How webhooks are delivered: timeouts and retries (`BECKON_WEBHOOKS_*`). */
   webhooks: WebhookOptions;
   /** Which addresses configured URLs may reach, and the redirect cap (`BECKON_EGRESS_*`). */
@@ -169,5 +172,6 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     connections: loadConnectionsConfig(env),
     push: loadPushConfig(env),
     voice: loadVoiceConfig(env),
+    phone: loadPhoneConfig(env),
   };
 }

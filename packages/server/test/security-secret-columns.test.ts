@@ -190,6 +190,17 @@ async function setEverySecret(srv: TestServer): Promise<Record<string, string>> 
   out['sites.identity_secret'] = (await ok(api.get(`/api/v1/sites/${siteId}/identity`))).secret;
   out['settings.value email.inbound_secret'] = (await ok(api.get('/api/v1/channels/email'))).inbound.secret;
   out['api_keys.key'] = (await ok(api.post('/api/v1/api-keys', { name: 'CI' }), 201)).key;
+  out['phone_trunks.password'] = 'sip-trunk-password-known-to-this-test';
+  await ok(
+    api.post('/api/v1/phone/trunks', {
+      name: 'Carrier',
+      host: '127.0.0.1',
+      port: 9,
+      username: 'acct-1',
+      password: out['phone_trunks.password'],
+    }),
+    201,
+  );
 
   // The installation's own keys, made at start: read back through the node's store.
   for (const name of SECRET_SETTINGS.filter((s) => !s.endsWith('.'))) {

@@ -55,6 +55,8 @@ export class CallStore {
   private state: CallsState = NO_CALLS;
   private readonly listeners = new Set<() => void>();
   private readonly legs = new Map<string, Leg>();
+  /** Offers of the phone gateway that came before this console set up the call's leg. */
+  private readonly offers = new Map<string, { leg: number; description: RTCSessionDescriptionInit }>();
   private mic: MediaStream | null = null;
   private ice: IceServer[] = [];
   private readonly audio = new Map<string, HTMLAudioElement>();
@@ -105,7 +107,9 @@ export class CallStore {
       ringingConversations[c.id] = { visitorName: conv.visitorName ?? null, skillId: conv.skillId ?? null };
     if (!ringing) delete ringingConversations[c.id];
     this.set({ calls, ringingConversations, ended: had && !(mine || ringing) ? c : this.state.ended });
-    if (mine && c.state !== 'inviting') void this.media(c).catch((err) => this.fail(err));
+    // A phone call this agent dials needs the console's offer before the phone can ring.
+    const dialling = c.state === 'inviting' && c.phone?.direction === 'outbound';
+    if (mine && (c.state !== 'inviting' || dialling)) void this.media(c).catch((err) => this.fail(err));
     else this.hangupMedia(c.id);
     if (c.state === 'held' || c.state === 'active') this.applyTracks(c.state === 'held');
   }
@@ -191,7 +195,23 @@ export class CallStore {
     };
     pc.onconnectionstatechange = () => this.onConnection(c.id, leg);
     this.setMedia(c.id, 'connecting');
-    await this.offer(c.id, leg);
+    // The phone gateway offers an inbound phone call; the console answers it.
+    if (c.phone?.direction !== 'inbound') return this.offer(c.id, leg);
+    const early = this.offers.get(c.id);
+    this.offers.delete(c.id);
+    if (early && early.leg === c.leg) await this.answer(c.id, leg, early.description);
+  }
+
+  private async answer(callId: string, leg: Leg, offer: RTCSessionDescriptionInit): Promise<void> {
+    await leg.pc.setRemoteDescription(offer);
+    const answer = await leg.pc.createAnswer();
+    await leg.pc.setLocalDescription(answer);
+    this.send({
+      type: 'call_signal',
+      callId,
+      leg: leg.leg,
+      description: { type: 'answer', sdp: answer.sdp ?? '' },
+    });
   }
 
   private async offer(callId: string, leg: Leg, iceRestart = false): Promise<void> {
@@ -228,7 +248,8 @@ export class CallStore {
       return;
     }
     leg.restarts++;
-    await this.offer(callId, leg, true).catch(() => {});
+    // A phone call's media path is the gateway's to restart: the console only waits, then gives up.
+    if (!this.state.calls[callId]?.phone) await this.offer(callId, leg, true).catch(() => {});
     leg.timer = window.setTimeout(() => {
       leg.timer = undefined;
       void this.restart(callId, leg);
@@ -237,6 +258,11 @@ export class CallStore {
 
   private async onSignal(f: Extract<CallFrame, { type: 'call_signal' }>): Promise<void> {
     const leg = this.legs.get(f.callId);
+    if (f.description?.type === 'offer') {
+      if (leg && leg.leg === f.leg) await this.answer(f.callId, leg, f.description);
+      else this.offers.set(f.callId, { leg: f.leg, description: f.description });
+      return;
+    }
     if (!leg || leg.leg !== f.leg) return;
     if (f.description?.type === 'answer') {
       await leg.pc.setRemoteDescription(f.description);

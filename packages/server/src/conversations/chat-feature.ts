@@ -3,6 +3,8 @@ import type { AppContext } from '../context.ts';
 import type { RateLimit } from '../engagement/engagement-config.ts';
 import { engagementOf } from '../engagement/engagement-runtime.ts';
 import { shownByTracker, trackedVisitorSignals } from '../engagement/visitor-signals.ts';
+import { PhoneLines } from '../phone/phone-lines.ts';
+import { phoneRoutes } from '../phone/phone-routes.ts';
 import { maskerOf } from '../privacy/message-masker.ts';
 import { CallRecorder } from '../voice/call-recorder.ts';
 import { CallService } from '../voice/call-service.ts';
@@ -148,6 +150,16 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   const callSweeper = new CallSweeper(store, calls, callMarks, ctx.config.voice.reconnectMs, voiceLog);
   const callbacks = new CallbackScheduler(store, announcer, agents, route, voiceLog);
   const voice = new CallSockets(store, calls, callMarks, callbacks, voiceLog);
+  const phone = new PhoneLines(
+    store,
+    calls,
+    callMarks,
+    announcer,
+    ctx.egress,
+    ctx.config.phone,
+    ctx.logger.child({ component: 'phone' }),
+  );
+  calls.phone = phone;
   const recorder = new CallRecorder(store, storage, announcer, writer, ctx.config.voice, voiceLog);
   const mentions = new MentionService(
     store,
@@ -179,6 +191,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     calls,
     callSweeper,
     callbacks,
+    phone,
     lineListeners,
     recorder,
   };
@@ -242,10 +255,15 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   cannedResponsesRoutes(app, ctx);
   mentionsRoutes(app, ctx);
   voiceRoutes(app, ctx, callbacks);
+  phoneRoutes(app, ctx, chat);
   await callRecordingsRoutes(app, ctx, chat);
 
   router.start();
   snoozes.start();
+  // A gateway that is down does not stop the node: its trunks show why, and calls wait for it.
+  phone
+    .start()
+    .catch((err) => ctx.logger.child({ component: 'phone' }).error({ err }, 'phone gateway not reached'));
   unseenReplies.start();
   // Uploads never sent (a closed tab, a changed mind) are removed after a day.
   const sweep = setInterval(() => {
@@ -263,6 +281,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     snoozes.stop();
     unseenReplies.stop();
     calls.stop();
+    await phone.stop();
     viewers.stop();
     callSweeper.stop();
     callbacks.stop();

@@ -1,5 +1,6 @@
 import type { Message } from '@beckon/protocol/chat-api';
 import type { AppContext } from '../context.ts';
+import type { PhoneLines } from '../phone/phone-lines.ts';
 import type { CallRecorder } from '../voice/call-recorder.ts';
 import type { CallService } from '../voice/call-service.ts';
 import type { CallSweeper } from '../voice/call-sweeper.ts';
@@ -22,6 +23,8 @@ import type { VisitorChatService } from './visitor-chat-service.ts';
 
 /** The conversation services of one node. */
 export interface ChatModule {
+  /** The phone gateway's lines (docs/phone.md). */
+  phone: PhoneLines;
   events: ChatEvents;
   writer: MessageWriter;
   /** `@Name` in internal notes: checked before a note is stored, announced after. */

@@ -15,6 +15,8 @@ export interface NewCall {
   startedBy: 'visitor' | 'agent';
   state: 'ringing' | 'inviting';
   agentId?: string;
+  /** A call on the telephone network: the other party's number, and which way the call goes. */
+  phone?: { number: string; direction: 'inbound' | 'outbound' };
 }
 
 /** An agent's voice settings, with the defaults of an agent who never changed them. */
@@ -76,6 +78,8 @@ export class CallsRepo {
         transfers: 0,
         updated_at: now,
         recorded: Number(site?.record_calls ?? 0) === 1 ? 1 : 0,
+        phone_number: input.phone?.number ?? null,
+        direction: input.phone?.direction ?? null,
       };
       await trx.insertInto('calls').values(row).execute();
       return { call: row, busy: false };

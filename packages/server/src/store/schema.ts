@@ -65,6 +65,8 @@ import type {
   CallLegsTable,
   CallRecordingsTable,
   CallsTable,
+  PhoneNumbersTable,
+  PhoneTrunksTable,
 } from './voice-schema.ts';
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from './webhook-schema.ts';
 
@@ -719,6 +721,8 @@ export interface Database {
   whatsapp_templates: WhatsAppTemplatesTable;
   contact_consents: ContactConsentsTable;
   calls: CallsTable;
+  phone_trunks: PhoneTrunksTable;
+  phone_numbers: PhoneNumbersTable;
   call_legs: CallLegsTable;
   agent_voice_settings: AgentVoiceSettingsTable;
   callbacks: CallbacksTable;

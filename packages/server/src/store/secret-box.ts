@@ -134,6 +134,7 @@ export const SEALED_COLUMNS = [
   { table: 'user_totp', key: 'user_id', columns: ['secret'] },
   { table: 'sso_configs', key: 'account_id', columns: ['client_secret'] },
   { table: 'bots', key: 'id', columns: ['secret'] },
+  { table: 'phone_trunks', key: 'id', columns: ['password'] },
   { table: 'answer_generation', key: 'account_id', columns: ['api_key'] },
   { table: 'assist_settings', key: 'account_id', columns: ['api_key', 'translation_api_key'] },
   { table: 'sites', key: 'id', columns: ['identity_secret'] },

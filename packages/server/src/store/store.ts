@@ -43,6 +43,7 @@ import { ModelSettingsRepo } from './model-settings-repo.ts';
 import { ModelsRepo } from './models-repo.ts';
 import { OutboxRepo } from './outbox-repo.ts';
 import { ParticipantsRepo } from './participants-repo.ts';
+import { PhoneRepo } from './phone-repo.ts';
 import { PrivacyRepo } from './privacy-repo.ts';
 import { RetentionRepo } from './retention-repo.ts';
 import { RoutingRepo } from './routing-repo.ts';
@@ -169,6 +170,7 @@ export class Store {
   readonly calls;
   /** Callbacks visitors asked for, and their outcomes. */
   readonly callbacks;
+  readonly phone: PhoneRepo;
   /** Call recordings: chunks appended during the call, then an attachment; listed and deleted by age. */
   readonly recordings;
   /** Webhook endpoints and the queue of deliveries to them. */
@@ -255,6 +257,7 @@ export class Store {
     this.consents = new ContactConsentsRepo(db);
     this.calls = new CallsRepo(db);
     this.callbacks = new CallbacksRepo(db);
+    this.phone = new PhoneRepo(db, this.secrets);
     this.privacy = new PrivacyRepo(db, kind);
     this.audit = new AuditRepo(db);
     this.retention = new RetentionRepo(db, this.caps);

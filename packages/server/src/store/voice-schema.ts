@@ -37,6 +37,43 @@ export interface CallsTable {
   updated_at: Millis;
   /** 1 when the site recorded calls as this one began (0036): both sides are told. */
   recorded: Generated<number>;
+  /** A call on the telephone network: the caller's number (inbound) or the dialled one (0080). */
+  phone_number: Generated<string | null>;
+  /** `inbound` or `outbound` for a phone call; null between browsers. */
+  direction: Generated<string | null>;
+}
+
+/** An account's SIP trunk: the carrier's registrar and credentials (0080). */
+export interface PhoneTrunksTable {
+  id: string;
+  account_id: string;
+  name: string;
+  host: string;
+  port: number;
+  /** `udp`, `tcp` or `tls`. */
+  transport: string;
+  username: string;
+  /** Sealed (`SecretBox`). */
+  password: string;
+  /** `pending`, `registering`, `registered`, `failed` or `no_gateway`. */
+  status: string;
+  status_reason: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+/** A number reached through a trunk, to a skill or a menu (JSON), with its hours (JSON) (0080). */
+export interface PhoneNumbersTable {
+  id: string;
+  account_id: string;
+  trunk_id: string;
+  number: string;
+  skill_id: string | null;
+  menu: string | null;
+  hours: string | null;
+  after_hours: string | null;
+  created_at: Millis;
+  updated_at: Millis;
 }
 
 /** `recording` while chunks arrive; `complete` once it is an attachment of the conversation. */

@@ -8,7 +8,7 @@ import { KeyedLimiter } from '../conversations/chat-limits.ts';
 import { type VisitorLine, visitorLine } from '../conversations/visitor-lines.ts';
 import { AppError, badRequest } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import type { CallRow } from '../store/calls-repo.ts';
+import type { CallRow, NewCall } from '../store/calls-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { CallState } from '../store/voice-schema.ts';
 import { nextAgent } from './call-ringer.ts';
@@ -17,6 +17,19 @@ import type { VoiceConfig } from './voice-config.ts';
 
 export type Side = 'visitor' | 'agent';
 type Signal = Omit<Extract<CallEvent, { t: 'call.signal' }>, 't' | 'from'>;
+
+/** Signalling of a phone call between the console and the gateway. */
+export type PhoneSignal = Signal;
+
+/**
+ * The phone gateway's side of phone calls (`phone/phone-lines.ts`): told when an agent answers
+ * (it hands over the gateway's offer), of the console's signalling, and when a call ends.
+ */
+export interface PhoneBridge {
+  answered(call: CallRow): void;
+  signal(call: CallRow, signal: PhoneSignal): void;
+  ended(call: CallRow): void;
+}
 
 const gone = () => new AppError(409, CallErrorCode.CallGone, 'this call is over or rings someone else now');
 
@@ -32,6 +45,8 @@ export class CallService {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly starts: KeyedLimiter;
   private stopped = false;
+  /** Phone calls' other side, when the node has a gateway. */
+  phone: PhoneBridge | null = null;
 
   constructor(
     private readonly store: Store,
@@ -64,20 +79,26 @@ export class CallService {
   }
 
   /** The visitor asks for a call: it rings the conversation's agent first, then others who take calls. */
-  async visitorStart(accountId: string, conversation: Conversation): Promise<CallView> {
+  async visitorStart(
+    accountId: string,
+    conversation: Conversation,
+    phone?: NewCall['phone'],
+  ): Promise<CallView> {
     if (conversation.status === 'closed')
       throw new AppError(409, 'conversation_closed', 'the conversation is closed');
-    if (!this.starts.take(conversation.id))
+    if (!phone && !this.starts.take(conversation.id))
       throw new AppError(429, CallErrorCode.RateLimited, 'too many calls asked for; wait a minute');
     const { call, busy } = await this.store.calls.create(accountId, {
       conversationId: conversation.id,
       skillId: conversation.skillId,
       startedBy: 'visitor',
       state: 'ringing',
+      ...(phone ? { phone } : {}),
     });
     if (busy)
       throw new AppError(409, CallErrorCode.CallBusy, 'a call is already running in this conversation');
-    await this.line(accountId, call, 'callAsked');
+    // A phone call's line names the caller and the number they dialled instead (phone-lines.ts).
+    if (!phone) await this.line(accountId, call, 'callAsked');
     return this.view(await this.ringNext(call, conversation.assignedAgentId));
   }
 
@@ -103,6 +124,33 @@ export class CallService {
     }));
     await this.publish(call, [caller.userId]);
     return this.view(call);
+  }
+
+  /**
+   * The agent dials a phone: they hold the conversation, and the call waits (`inviting`) for the
+   * console's offer, which the gateway sends on as an INVITE.
+   */
+  async phoneDial(
+    caller: StaffCaller & { userId: string },
+    conversationId: string,
+    number: string,
+  ): Promise<CallRow> {
+    await this.takeConversation(caller.accountId, conversationId, caller.userId);
+    const conversation = await this.store.conversations.get(caller.accountId, conversationId);
+    const { call, busy } = await this.store.calls.create(caller.accountId, {
+      conversationId,
+      skillId: conversation.skillId,
+      startedBy: 'agent',
+      state: 'inviting',
+      agentId: caller.userId,
+      phone: { number, direction: 'outbound' },
+    });
+    if (busy)
+      throw new AppError(409, CallErrorCode.CallBusy, 'a call is already running in this conversation');
+    await this.store.calls.legStarted(call, caller.userId, Date.now(), true);
+    await this.announcer.line(caller.accountId, conversationId, `Calling ${number}.`);
+    await this.publish(call, [caller.userId]);
+    return call;
   }
 
   /** Rings the next free agent, or ends the call when nobody is left. */
@@ -196,6 +244,7 @@ export class CallService {
         name: name ?? visitorLine(l, 'anAgent'),
       }));
       await this.publish(answered, [agentId]);
+      if (answered.direction) this.phone?.answered(answered);
       return this.view(answered);
     }
     if (call.state !== 'inviting') throw gone();
@@ -203,11 +252,13 @@ export class CallService {
       state: 'active',
       answered_at: now,
       wait_ms: now - Number(call.requested_at),
-      leg: Number(call.leg) + 1,
+      // A dialled phone call keeps the leg the console offered on.
+      leg: Number(call.leg) + (call.direction ? 0 : 1),
       updated_at: now,
     });
     if (!accepted) throw gone();
-    if (accepted.agent_id) await this.store.calls.legStarted(accepted, accepted.agent_id, now, true);
+    if (accepted.agent_id && !call.direction)
+      await this.store.calls.legStarted(accepted, accepted.agent_id, now, true);
     await this.line(accountId, accepted, 'callAccepted');
     await this.publish(accepted, [accepted.agent_id]);
     return this.view(accepted);
@@ -309,10 +360,20 @@ export class CallService {
 
   /** Relays signalling to the other side; the connection checked the sender's part in the call. */
   signal(call: CallRow, from: Side, signal: Signal): void {
+    if (call.direction && from === 'agent') {
+      this.phone?.signal(call, signal);
+      return;
+    }
     const event: CallEvent = { t: 'call.signal', from, ...signal };
     if (from === 'visitor') {
       if (call.agent_id) this.announcer.events.toAgent(call.agent_id, event);
     } else this.announcer.events.toConversation(call.conversation_id, event);
+  }
+
+  /** The phone gateway's offer or answer, for the agent's console (as from the other side). */
+  relayToAgent(call: CallRow, signal: Signal): void {
+    if (call.agent_id)
+      this.announcer.events.toAgent(call.agent_id, { t: 'call.signal', from: 'visitor', ...signal });
   }
 
   /** Tells the other side that one side muted or unmuted. */
@@ -347,6 +408,7 @@ export class CallService {
     });
     if (!ended) return undefined;
     await this.store.calls.legsClosed(call.id, now, 'ended');
+    if (ended.direction) this.phone?.ended(ended);
     clearTimeout(this.timers.get(call.id));
     this.timers.delete(call.id);
     await this.line(call.account_id, ended, ...endLine(ended));

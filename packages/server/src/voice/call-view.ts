@@ -24,6 +24,14 @@ export function callView(row: CallRow, agentName: string | null): CallView {
     talkMs: int(row.talk_ms),
     waitMs: int(row.wait_ms),
     recorded: Number(row.recorded) === 1,
+    ...(row.direction
+      ? {
+          phone: {
+            number: row.phone_number ?? '',
+            direction: row.direction === 'outbound' ? 'outbound' : 'inbound',
+          },
+        }
+      : {}),
   };
 }
 

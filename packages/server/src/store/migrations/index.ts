@@ -64,6 +64,7 @@ import * as m0069 from './0069-contact-messages.ts';
 import * as m0074 from './0074-live-translation.ts';
 import * as m0076 from './0076-conversation-classifications.ts';
 import * as m0078 from './0078-campaign-surfaces.ts';
+import * as m0080 from './0080-phone.ts';
 import * as m0083 from './0083-segment-count-indexes.ts';
 import * as m0084 from './0084-translation-api-key.ts';
 import * as m0085 from './0085-reading-language.ts';
@@ -135,6 +136,7 @@ const migrations: Record<string, Migration> = {
   '0074-live-translation': m0074,
   '0076-conversation-classifications': m0076,
   '0078-campaign-surfaces': m0078,
+  '0080-phone': m0080,
   '0083-segment-count-indexes': m0083,
   '0084-translation-api-key': m0084,
   '0085-reading-language': m0085,
