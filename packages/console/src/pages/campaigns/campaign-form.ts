@@ -14,7 +14,7 @@ import { type VariantForm, variantsError, variantsFromEngagement, variantsOf } f
 export type EngagementType = Engagement['type'];
 /** What a chat offers while no one can take it; `callback` is a call's (a "Call me back" button). */
 export type OfflineChoice = 'offline_message' | 'none' | 'callback';
-export type MessageChannel = 'auto' | 'email' | 'app' | 'whatsapp' | 'sms';
+export type MessageChannel = 'auto' | 'email' | 'app' | 'whatsapp' | 'sms' | 'push';
 /** A WhatsApp template chosen for a campaign message, with a binding per variable. */
 export type MessageTemplate = NonNullable<Extract<Engagement, { type: 'message' }>['template']>;
 
