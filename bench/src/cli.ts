@@ -23,6 +23,7 @@ export const WORKLOADS = [
   'voice',
   'webhooks',
   'broadcast',
+  'mobile',
   'scaleout',
 ] as const;
 
