@@ -24,6 +24,7 @@ export const WORKLOADS = [
   'webhooks',
   'assist',
   'broadcast',
+  'mobile',
   'scaleout',
 ] as const;
 

@@ -11,6 +11,7 @@ const TITLES: Record<string, string> = {
   ingest: 'W1 ingest — tag events through the gateway',
   tracker: "W1's socket-thread work, in process (diagnostic)",
   targeting: 'W2 targeting — event to exposure latency',
+  mobile: 'W14 mobile — app screen to engagement on the SDK’s socket',
   chat: 'W3 chat — visitor↔agent messages',
   connections: 'W4 connections — idle visitor sockets',
   weight: 'W5 weight — tag, widget and console bytes',

@@ -4,6 +4,7 @@
 // (every socket comes from 127.0.0.1). BENCH_CHAT_PAIRS=N adds W3's agents (printed as
 // `chat [JSON]`). BENCH_MESSAGING=1 seeds W8 (messaging-seed.ts; BENCH_APP_PAIRS app agents),
 // printed as `messaging JSON`. BENCH_CHANNELS=1 seeds W9 (channels-seed.ts), printed as `channels JSON`.
+// BENCH_APP_CAMPAIGN=1 adds the mobile workload's app campaign.
 // BENCH_BROADCAST_CONTACTS=N seeds W12's audience (broadcast-seed.ts), printed as `broadcast JSON`. Scale-out: BENCH_DATABASE_URL with BENCH_PG_SCHEMA, BENCH_REDIS_URL, and
 // BENCH_SEED=0 on every node but the first. BENCH_WEBHOOK_URL: a webhook endpoint taking every message.
 // BENCH_ASSIST=1 turns agent assist on with a help centre to search (assist-seed.ts), its model at
@@ -37,7 +38,11 @@ const node = await createNode(config, {
   pgSchema: process.env.BENCH_PG_SCHEMA || undefined,
 });
 if (process.env.BENCH_SEED !== '0') {
-  const bench = await seedBenchAccount(node, Number(process.env.BENCH_CAMPAIGNS ?? 50));
+  const bench = await seedBenchAccount(
+    node,
+    Number(process.env.BENCH_CAMPAIGNS ?? 50),
+    process.env.BENCH_APP_CAMPAIGN === '1',
+  );
   const pairs = Number(process.env.BENCH_CHAT_PAIRS ?? 0);
   const agents = pairs > 0 ? await seedChatAgents(node.ctx.store, bench.accountId, pairs) : [];
   process.stdout.write(`site ${bench.siteKey}\n${pairs > 0 ? `chat ${JSON.stringify(agents)}\n` : ''}`);

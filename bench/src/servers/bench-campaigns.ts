@@ -3,7 +3,7 @@
 // and capacity); the rest target other sections, devices, channels or carts, so every event
 // still re-evaluates them without ever firing — as on a real site with many campaigns.
 import type { CampaignInput, Condition, Engagement } from '@beckon/protocol';
-import { TRIGGER_EVENT } from './bench-site.ts';
+import { APP_TRIGGER_SECTION, TRIGGER_EVENT } from './bench-site.ts';
 
 type Kind = 'content' | 'invite' | 'button';
 
@@ -186,4 +186,19 @@ export function benchCampaigns(n: number, skillId: string): CampaignInput[] {
     });
   }
   return out;
+}
+
+/** The mobile workload's campaign: an offer to app users on its checkout section, and no web visitor. */
+export function appCampaign(skillId: string): CampaignInput {
+  return {
+    name: 'App checkout (W14)',
+    status: 'active',
+    goal: { type: 'purchase' },
+    surfaces: 'app',
+    targeting: { field: 'screen.section', op: 'equals', value: APP_TRIGGER_SECTION },
+    frequency: { afterDecline: 'allow' },
+    priority: 100,
+    controlShare: 0,
+    engagement: engagement('content', skillId, 0),
+  };
 }

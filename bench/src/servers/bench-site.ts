@@ -5,3 +5,5 @@
 export const BENCH_ORIGIN = 'http://bench.beckon.local';
 /** The custom event that makes W2's trigger campaign true. */
 export const TRIGGER_EVENT = 'bench_trigger';
+/** The app screen section that makes the mobile workload's app campaign true (BENCH_APP_CAMPAIGN=1). */
+export const APP_TRIGGER_SECTION = 'bench-app-checkout';

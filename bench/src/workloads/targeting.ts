@@ -46,72 +46,115 @@ function trial(url: string, visitorId: string): Promise<number> {
   });
 }
 
-export default async function run(opts: BenchOptions): Promise<BenchResult> {
+/** What `trialsAtHalfLoad` measured: the node's maximum and the background load the trials ran under. */
+export interface HalfLoadRun<T> {
+  results: T[];
+  failures: number;
+  maxEventsPerSecond: number;
+  offeredEventsPerSecond: number;
+  backgroundEventsPerSecond: number;
+  backgroundShareOfMax: number;
+  backgroundP99Ms: number;
+  serverCpuPercent: number;
+  clientCpuPercent: number;
+}
+
+/**
+ * Measures the node's W1 maximum (same load, same window), paces background shoppers at half of
+ * it, and runs `trial` one after another under that load (W2 and the mobile workload).
+ */
+export async function trialsAtHalfLoad<T>(
+  target: Awaited<ReturnType<typeof beckonTarget>>,
+  opts: BenchOptions,
+  trial: (i: number, stamp: number) => Promise<T>,
+): Promise<HalfLoadRun<T>> {
   const trials = Number(opts.flags.trials ?? 300);
   const sockets = Number(opts.flags.sockets ?? 100);
-  // The W1 maximum, measured as W1 measures it (same load, same 20 s window by default).
   const maxSeconds = Number(opts.flags['max-seconds'] ?? opts.duration ?? 20);
   const gapMs = Number(opts.flags['gap-ms'] ?? 20);
   const batch = 10;
   const t = Date.now();
+  opts.log(`the node’s W1 maximum (${sockets} sockets, closed loop, ${maxSeconds} s)`);
+  const max = await drive(target, { sockets, batch, seconds: maxSeconds, prefix: `max${t}` });
+  const rate = max.framesPerSecond / 2;
+  opts.log(
+    `  max ${Math.round(max.eventsPerSecond)} events/s; background paced at ${Math.round(rate * batch)}`,
+  );
+  const script = new ShopperScript(BENCH_ORIGIN, batch, `bg${t}`);
+  const background = await SocketLoad.start({
+    url: target.url,
+    origin: BENCH_ORIGIN,
+    sockets,
+    rate,
+    hello: script.hello,
+    frame: script.frame,
+    ackId: ackIdOf,
+    onOther: script.onOther,
+  });
+  const results: T[] = [];
+  let failures = 0;
+  let bg: Awaited<ReturnType<Awaited<ReturnType<SocketLoad['window']>>>>;
+  try {
+    await new Promise((r) => setTimeout(r, 3000));
+    const end = await background.window(target.cpu);
+    for (let i = 0; i < trials; i++) {
+      try {
+        results.push(await trial(i, t));
+      } catch {
+        failures++;
+      }
+      await new Promise((r) => setTimeout(r, gapMs));
+    }
+    bg = await end();
+  } finally {
+    await background.stop();
+  }
+  return {
+    results,
+    failures,
+    maxEventsPerSecond: max.eventsPerSecond,
+    offeredEventsPerSecond: rate * batch,
+    backgroundEventsPerSecond: bg.framesPerSecond * batch,
+    backgroundShareOfMax: bg.framesPerSecond / max.framesPerSecond,
+    backgroundP99Ms: bg.p99Ms,
+    serverCpuPercent: bg.cpuPercent.server ?? Number.NaN,
+    clientCpuPercent: bg.clientCpuPercent,
+  };
+}
+
+/** The figures every half-load workload reports about its load (flat keys, as PERFORMANCE.md asks). */
+export function halfLoadFigures(r: HalfLoadRun<unknown>, opts: BenchOptions): BenchResult {
+  return {
+    workload: '',
+    trials: Number(opts.flags.trials ?? 300),
+    failures: r.failures,
+    max_events_per_s: round(r.maxEventsPerSecond),
+    background_offered_events_per_s: round(r.offeredEventsPerSecond),
+    background_events_per_s: round(r.backgroundEventsPerSecond),
+    background_share_of_max: round(r.backgroundShareOfMax),
+    background_p99_ms: round(r.backgroundP99Ms),
+    server_cpu_percent: round(r.serverCpuPercent),
+    client_cpu_percent: round(r.clientCpuPercent),
+  };
+}
+
+export default async function run(opts: BenchOptions): Promise<BenchResult> {
   const target = await beckonTarget(50);
   try {
-    opts.log(`the node’s W1 maximum (${sockets} sockets, closed loop, ${maxSeconds} s)`);
-    const max = await drive(target, { sockets, batch, seconds: maxSeconds, prefix: `max${t}` });
-    const rate = max.framesPerSecond / 2;
-    opts.log(
-      `  max ${Math.round(max.eventsPerSecond)} events/s; background paced at ${Math.round(rate * batch)}`,
-    );
-
-    const script = new ShopperScript(BENCH_ORIGIN, batch, `bg${t}`);
-    const background = await SocketLoad.start({
-      url: target.url,
-      origin: BENCH_ORIGIN,
-      sockets,
-      rate,
-      hello: script.hello,
-      frame: script.frame,
-      ackId: ackIdOf,
-      onOther: script.onOther,
-    });
-    const latencies: number[] = [];
-    let failures = 0;
-    let bg: Awaited<ReturnType<Awaited<ReturnType<SocketLoad['window']>>>>;
-    try {
-      await new Promise((r) => setTimeout(r, 3000));
-      const end = await background.window(target.cpu);
-      for (let i = 0; i < trials; i++) {
-        try {
-          latencies.push(await trial(target.url, `w2-${t}-${i}`));
-        } catch {
-          failures++;
-        }
-        await new Promise((r) => setTimeout(r, gapMs));
-      }
-      bg = await end();
-    } finally {
-      await background.stop();
-    }
+    const r = await trialsAtHalfLoad(target, opts, (i, t) => trial(target.url, `w2-${t}-${i}`));
+    const latencies = r.results;
     const p99 = percentile(latencies, 99);
     opts.log(
-      `  ${latencies.length} engagements under ${Math.round(bg.framesPerSecond * batch)} events/s (${((bg.framesPerSecond / max.framesPerSecond) * 100).toFixed(0)} % of max): p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${p99.toFixed(2)} ms`,
+      `  ${latencies.length} engagements under ${Math.round(r.backgroundEventsPerSecond)} events/s (${(r.backgroundShareOfMax * 100).toFixed(0)} % of max): p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${p99.toFixed(2)} ms`,
     );
     return {
+      ...halfLoadFigures(r, opts),
       workload: 'targeting',
       campaigns: 50,
-      trials,
-      failures,
-      max_events_per_s: round(max.eventsPerSecond),
-      background_offered_events_per_s: round(rate * batch),
-      background_events_per_s: round(bg.framesPerSecond * batch),
-      background_share_of_max: round(bg.framesPerSecond / max.framesPerSecond),
-      background_p99_ms: round(bg.p99Ms),
       p50_ms: round(percentile(latencies, 50)),
       p99_ms: round(p99),
       max_ms: round(Math.max(...latencies)),
       target_p99_ms: 10,
-      server_cpu_percent: round(bg.cpuPercent.server ?? Number.NaN),
-      client_cpu_percent: round(bg.clientCpuPercent),
     };
   } finally {
     await target.stop();

@@ -85,6 +85,11 @@ export function validateCampaignInput(input: unknown, rules: ConditionRules = {}
       });
     }
   }
+  if (pushes(body.engagement) && body.surfaces !== 'app' && body.surfaces !== 'both')
+    errors.push({
+      path: '/surfaces',
+      message: 'a push goes to app users: set surfaces to app or both',
+    });
   const uplift = body.uplift as { mode?: unknown } | undefined;
   const controlShare = typeof body.controlShare === 'number' ? body.controlShare : 0;
   if (uplift?.mode === 'positive_only' && !(controlShare > 0)) {
@@ -95,6 +100,15 @@ export function validateCampaignInput(input: unknown, rules: ConditionRules = {}
   }
   if (errors.length > 0) return { ok: false, errors: errors.slice(0, MAX_ERRORS) };
   return { ok: true, value: normalize(body) };
+}
+
+/** True for a message engagement (or a variant of one) sent as a push: it waits until the user leaves the app. */
+export function pushes(engagement: unknown): boolean {
+  const e = engagement as
+    | { type?: unknown; channel?: unknown; variants?: { channel?: unknown }[] }
+    | undefined;
+  if (e?.type !== 'message') return false;
+  return e.channel === 'push' || (Array.isArray(e.variants) && e.variants.some((v) => v?.channel === 'push'));
 }
 
 /** Gives a validated input its id (assigned by the store), producing the `Campaign` targeting runs on. */

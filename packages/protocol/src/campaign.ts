@@ -167,7 +167,8 @@ export const CampaignTemplateSchema = Type.Object(
 );
 /**
  * A campaign's message to a known contact. `whatsapp` sends `template` through the connection
- * `connectionId`, `sms` sends `text` through it; both only to contacts who opted in.
+ * `connectionId`, `sms` sends `text` through it; both only to contacts who opted in. `push` is a
+ * notification (`subject` its title) to an app user who left the app, on the devices they registered.
  */
 export const MessageSchema = Type.Object(
   {
@@ -180,6 +181,7 @@ export const MessageSchema = Type.Object(
       Type.Literal('app'),
       Type.Literal('whatsapp'),
       Type.Literal('sms'),
+      Type.Literal('push'),
     ]),
     connectionId: Type.Optional(id()),
     template: Type.Optional(CampaignTemplateSchema),

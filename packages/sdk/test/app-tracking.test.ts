@@ -3,9 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { isControl } from '@beckon/core';
 import type { CampaignInput, Condition } from '@beckon/protocol';
 import { VisitorClient } from '@beckon/sdk/index';
-import { analyticsOf } from '../../server/src/analytics/analytics-runtime.ts';
 import { hashPassword } from '../../server/src/auth/passwords.ts';
 import {
+  campaignLift,
   contentCampaign,
   eventually,
   flush,
@@ -82,13 +82,7 @@ function appSuite(store: 'sqlite' | 'postgres'): void {
       return res.body as { id: string };
     };
     const pause = (id: string) => t.api.patch(`/api/v1/campaigns/${id}`, { status: 'paused' });
-    const lift = async (id: string) => {
-      await flush(srv);
-      await analyticsOf(srv.node.ctx).job.catchUp();
-      const res = await t.api.get(`/api/v1/reports/campaigns/${id}/lift`);
-      assert.equal(res.status, 200, JSON.stringify(res.body));
-      return res.body.lift;
-    };
+    const lift = (id: string) => campaignLift(srv, t.api, id);
 
     before(async () => {
       srv = await startTestServer({

@@ -1,5 +1,7 @@
+import assert from 'node:assert/strict';
 import type { CampaignInput, Device } from '@beckon/protocol';
 import { VisitorClient, type VisitorClientOptions } from '@beckon/sdk/index';
+import { analyticsOf } from '../src/analytics/analytics-runtime.ts';
 import { engagementOf } from '../src/engagement/engagement-runtime.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import type { TestServer } from './helpers/test-server.ts';
@@ -101,3 +103,12 @@ export const flush = (srv: TestServer) => srv.node.ctx.store.eventsWriter.flush(
 
 /** The node's engagement runtime (tracker, targeting, limits). */
 export const runtime = (srv: TestServer) => engagementOf(srv.node.ctx);
+
+/** A campaign's lift report once everything applied so far is stored and rolled up. */
+export async function campaignLift(srv: TestServer, api: ApiClient, campaignId: string) {
+  await flush(srv);
+  await analyticsOf(srv.node.ctx).job.catchUp();
+  const res = await api.get(`/api/v1/reports/campaigns/${campaignId}/lift`);
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return res.body.lift;
+}

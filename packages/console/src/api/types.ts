@@ -170,6 +170,8 @@ export interface VisitorSummary {
   connected: boolean;
   returning: boolean;
   device: Device | string;
+  /** An app session: the app's platform and version (absent on the web). */
+  app?: { platform: 'ios' | 'android'; version: string };
   /** Where the visitor is, from their address (IP geolocation by DB-IP); null when unknown. */
   geo: VisitorGeo | null;
   page: VisitorPage | null;

@@ -3,6 +3,7 @@ import {
   CONTROL_ARM,
   type DeliveredEngagement,
   type ProactiveMessage,
+  pushes,
   type Surfaces,
   type ValidationError,
 } from '@beckon/protocol';
@@ -112,6 +113,8 @@ export class TargetingEngine {
         if (banded) node = gated(node, campaign.id, this.#gate!);
         if (upliftMode) node = upliftFiltered(node, campaign, this.#uplift!);
         if (messaged) node = identified(node);
+        const push = messaged && pushes(campaign.engagement);
+        if (push) node = awayFromApp(node);
         node = onSurface(node, campaign.surfaces ?? 'web');
         entries.push({
           campaign,
@@ -119,7 +122,8 @@ export class TargetingEngine {
           inputs:
             inputsOfTargeting(campaign.targeting) |
             (banded || upliftMode ? Field.Score : 0) |
-            (messaged ? Field.Traits : 0),
+            (messaged ? Field.Traits : 0) |
+            (push ? Field.PageTime : 0),
           key: `${campaign.id}\u0000${campaign.scoreBands ?? 'all'}\u0000${JSON.stringify(campaign.uplift ?? null)}\u0000${campaign.surfaces ?? 'web'}\u0000${JSON.stringify(campaign.targeting)}`,
         });
       } catch (e) {
@@ -147,8 +151,16 @@ export class TargetingEngine {
    * Re-evaluates the campaigns whose inputs meet `changed` (Field bits from `applyEvent`, or
    * Field.Clock when a `nextCheck` timer fires) and returns at most one decision. Call it after
    * every event, even when `changed` is 0: an answered exposure can free a waiting campaign.
+   * `messagesOnly` decides among message campaigns alone: the visitor has no page to show anything
+   * on (an app user who closed the app); the others stay armed for their return.
    */
-  evaluate(state: VisitorState, changed: number, now: number, capacity: CapacityFn): Decision | null {
+  evaluate(
+    state: VisitorState,
+    changed: number,
+    now: number,
+    capacity: CapacityFn,
+    messagesOnly = false,
+  ): Decision | null {
     const mem = state.targeting;
     const entries = this.#entries;
     if (mem.version !== this.#version) {
@@ -177,6 +189,7 @@ export class TargetingEngine {
     for (let i = 0; i < entries.length; i++) {
       if ((flags[i]! & ARMED) === 0) continue;
       const e = entries[i]!;
+      if (messagesOnly && e.campaign.engagement.type !== 'message') continue;
       if (!e.node.test(state, now)) {
         flags[i] = 0;
         mem.armed--;
@@ -318,6 +331,23 @@ function identified(node: CompiledNode): CompiledNode {
     test: (s, n) => s.contactId !== undefined && inner(s, n),
     // Time cannot identify a visitor: while only the link is missing, wait for it.
     nt: (s, n) => (s.contactId === undefined && inner(s, n) ? INF : node.nt(s, n)),
+    nf: node.nf,
+    timed: node.timed,
+  };
+}
+
+/**
+ * A push campaign's condition narrowed to app users who are not in the app (it went to the
+ * background, or its socket closed): a notification is for someone not looking at the app.
+ * Leaving is part of the condition (Field.PageTime), so the push goes when the user leaves.
+ */
+function awayFromApp(node: CompiledNode): CompiledNode {
+  const inner = node.test;
+  const away = (s: VisitorState) => s.app !== undefined && !s.visible;
+  return {
+    test: (s, n) => away(s) && inner(s, n),
+    // Time cannot take a user out of the app: while only leaving is missing, wait for it.
+    nt: (s, n) => (!away(s) && inner(s, n) ? INF : node.nt(s, n)),
     nf: node.nf,
     timed: node.timed,
   };

@@ -179,6 +179,16 @@ export class AppTracker extends Emitter<AppTrackerEvents> {
     this.outcome(id, 'dismissed');
   }
 
+  /**
+   * The user opened a notification: pass its data (FCM's `data`, the APNs payload). A campaign's
+   * push carries `exposureId`, reported as accepted, as `accept` does for an in-app engagement; a
+   * reply's push carries none, and nothing is reported.
+   */
+  pushOpened(data: Record<string, unknown>): void {
+    const id = data.exposureId;
+    if (typeof id === 'string' && id.length > 0 && id.length <= 64) this.outcome(id, 'accepted');
+  }
+
   /** Resolves once every event so far is in storage (an app about to be killed may wait for it). */
   async persisted(): Promise<void> {
     await this.ready;

@@ -47,7 +47,9 @@ export class AppChannel implements Channel {
    * in the app, and fails when the user has no device left.
    */
   async send(msg: OutboundMessage): Promise<SendResult> {
-    const pushed = msg.payload?.push as { title?: unknown } | undefined;
+    const pushed = msg.payload?.push as
+      | { title?: unknown; exposureId?: unknown; campaignId?: unknown }
+      | undefined;
     const here = await this.isHere(msg.accountId, msg.conversationId);
     if (here && !pushed) return { status: 'delivered' };
     if (msg.payload?.inApp) return { status: 'sent' };
@@ -62,6 +64,10 @@ export class AppChannel implements Channel {
       conversationId: msg.conversationId,
       seq: msg.seq,
       userId: msg.contact?.externalId ?? null,
+      // A campaign's push names its exposure: the app reports the notification opened against it.
+      ...(typeof pushed?.exposureId === 'string' && typeof pushed.campaignId === 'string'
+        ? { exposureId: pushed.exposureId, campaignId: pushed.campaignId }
+        : {}),
     });
     if (r.error && r.delivered === 0) throw new ChannelSendError(r.error.message, r.error.retryable);
     if (pushed && r.delivered === 0 && !here)

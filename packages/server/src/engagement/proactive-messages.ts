@@ -27,6 +27,7 @@ export type ProactiveResult =
   | 'app'
   | 'whatsapp'
   | 'sms'
+  | 'push'
   | 'no_contact'
   | 'no_opt_in'
   | 'opted_out'
@@ -40,6 +41,7 @@ const RESULTS: ProactiveResult[] = [
   'app',
   'whatsapp',
   'sms',
+  'push',
   'no_contact',
   'no_opt_in',
   'opted_out',
@@ -73,6 +75,7 @@ type Route =
   | { channel: 'app'; conversationId: string }
   | { channel: 'email' }
   | { channel: 'whatsapp' | 'sms'; connection: ChannelConnection }
+  | { channel: 'push' }
   | { skip: ProactiveResult };
 
 /**
@@ -136,7 +139,12 @@ export class ProactiveMessages {
 
   private finish(job: ProactiveJob, result: ProactiveResult): void {
     this.results.inc({ result });
-    const shown = result === 'email' || result === 'app' || result === 'whatsapp' || result === 'sms';
+    const shown =
+      result === 'email' ||
+      result === 'app' ||
+      result === 'whatsapp' ||
+      result === 'sms' ||
+      result === 'push';
     this.d.writer.addOutcome({ id: job.exposureId, outcome: shown ? 'shown' : 'ignored', at: Date.now() });
   }
 
@@ -175,6 +183,7 @@ export class ProactiveMessages {
       if (!r.ok) throw r.error;
       return 'app';
     }
+    if (route.channel === 'push') return this.push(job, contact);
     if (route.channel !== 'email') return this.phoneMessage(job, contact, route.channel, route.connection);
     await store.conversations.create({
       accountId: job.accountId,
@@ -238,12 +247,50 @@ export class ProactiveMessages {
   }
 
   /**
+   * A push: a resolved conversation in the site's app holding the line, which the outbox sends to
+   * the user's devices (FCM, APNs, the site's webhook) with the exposure's id, so the app reports
+   * the notification opened as the exposure accepted. The customer's answer in the app reopens it.
+   */
+  private async push(job: ProactiveJob, contact: Contact): Promise<ProactiveResult> {
+    const { store } = this.d;
+    const push = { title: job.message.subject, exposureId: job.exposureId, campaignId: job.campaignId };
+    await store.conversations.create({
+      accountId: job.accountId,
+      siteId: job.siteId,
+      visitorId: job.visitorId,
+      channel: 'app',
+      source: 'invitation',
+      originExposureId: job.exposureId,
+      skillId: await this.d.chooseSkill(job.accountId),
+      status: 'closed',
+      closedBy: 'campaign',
+      visitorName: contact.name,
+      topic: job.message.subject,
+      contactId: contact.id,
+      tokenHash: newVisitorToken().hash,
+      invitation: {
+        text: job.message.text,
+        from: null,
+        echoId: job.exposureId,
+        outboxPayload: JSON.stringify({ push }),
+      },
+    });
+    return 'push';
+  }
+
+  /**
    * `app` when the contact has an app conversation, else `email` when it has an address it has not
    * opted out of; `auto` tries them in that order. A contact who opted out of e-mail still gets an
    * app message: the opt-out is about mail.
    */
   private async route(job: ProactiveJob, contact: Contact): Promise<Route> {
     const wanted = job.message.channel;
+    if (wanted === 'push') {
+      // A registered device is the consent: a phone lets an app register only once the user
+      // allowed its notifications, and unregistering withdraws it.
+      const ok = await this.d.store.appPush.hasDevice(job.accountId, job.siteId, contact.id);
+      return ok ? { channel: 'push' } : { skip: 'no_opt_in' };
+    }
     if (wanted === 'whatsapp' || wanted === 'sms') {
       const { store } = this.d;
       const conn = job.message.connectionId

@@ -289,7 +289,20 @@ export class Tracker {
     if (live.channels.size === 0) {
       live.disconnectedAt = now;
       this.timers.remove(live);
+      if (live.state.app !== undefined) this.leftApp(live, now);
     }
+  }
+
+  /**
+   * An app's last socket closed without the app saying it went to the background (it was killed,
+   * or lost its network): the user is away from it, and a push campaign may reach them now.
+   */
+  private leftApp(live: LiveVisitor, now: number): void {
+    const t = this.d.targeting.get(live.site.accountId);
+    const changed = applyEvent(live.state, { type: 'visibility', visible: false, ts: now }, now);
+    if (changed === 0 || !t?.messages) return;
+    const d = t.engine.evaluate(live.state, changed, now, t.capacity, true);
+    if (d?.engagement.type === 'message') this.message(live, d, d.engagement, now);
   }
 
   /** An agent's invitation, sent now to the visitor's open socket; returns the exposure id or null when offline. */

@@ -22,6 +22,13 @@ export const VisitorSummary = Type.Object({
   connected: Type.Boolean(),
   returning: Type.Boolean(),
   device: Type.String(),
+  /** An app session (the SDK's hello): its platform and version. Absent on the web. */
+  app: Type.Optional(
+    Type.Object({
+      platform: Type.Union([Type.Literal('ios'), Type.Literal('android')]),
+      version: Type.String(),
+    }),
+  ),
   /** Where the visitor is, from their address (IP geolocation by DB-IP); null when unknown. */
   geo: Nullable(
     Type.Object({

@@ -58,6 +58,7 @@ export function visitorSummary(
     connected,
     returning: state.returning,
     device: state.device,
+    ...(state.app ? { app: { platform: state.app.platform, version: state.app.version } } : {}),
     geo: state.geo ? { ...state.geo } : null,
     page: page
       ? {

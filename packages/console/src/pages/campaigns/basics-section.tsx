@@ -3,7 +3,7 @@ import type { CampaignStatus } from '../../api/types.ts';
 import { Field } from '../../components/field.tsx';
 import { useT } from '../../i18n/language-context.tsx';
 import type { CampaignForm, FormErrors } from './campaign-form.ts';
-import { STATUS_HINTS, STATUS_LABELS } from './campaign-text.ts';
+import { STATUS_HINTS, STATUS_LABELS, SURFACE_LABELS } from './campaign-text.ts';
 import { FormSection } from './form-section.tsx';
 import { ELEMENT, withElement } from './linked-text.tsx';
 
@@ -14,6 +14,7 @@ interface SectionProps {
 }
 
 const STATUSES: CampaignStatus[] = ['active', 'paused', 'draft'];
+const SURFACES = ['web', 'app', 'both'] as const;
 
 export function BasicsSection({ form, errors, set }: SectionProps) {
   const t = useT();
@@ -59,6 +60,35 @@ export function BasicsSection({ form, errors, set }: SectionProps) {
             ))}
           </div>
           <p className="field-hint">{STATUS_HINTS[form.status]}</p>
+        </fieldset>
+
+        <fieldset className="fieldset" aria-describedby="surfaces-hint">
+          <legend className="field-label">{t('Runs on')}</legend>
+          <div className="segmented" data-testid="surfaces-choice">
+            {SURFACES.map((surfaces) => (
+              <label key={surfaces} className="segmented-option">
+                <input
+                  type="radio"
+                  name="surfaces"
+                  value={surfaces}
+                  checked={form.surfaces === surfaces}
+                  onChange={() => set({ surfaces })}
+                />
+                <span>{SURFACE_LABELS[surfaces]}</span>
+              </label>
+            ))}
+          </div>
+          {errors.surfaces ? (
+            <p className="field-error" id="surfaces-hint" role="alert">
+              {errors.surfaces}
+            </p>
+          ) : (
+            <p className="field-hint" id="surfaces-hint">
+              {t(
+                'Apps are those that report screens through the SDK; rules can then use the platform, app version and screen.',
+              )}
+            </p>
+          )}
         </fieldset>
 
         <div className="form-row">

@@ -14,7 +14,7 @@ import { type VariantForm, variantsError, variantsFromEngagement, variantsOf } f
 export type EngagementType = Engagement['type'];
 /** What a chat offers while no one can take it; `callback` is a call's (a "Call me back" button). */
 export type OfflineChoice = 'offline_message' | 'none' | 'callback';
-export type MessageChannel = 'auto' | 'email' | 'app' | 'whatsapp' | 'sms';
+export type MessageChannel = 'auto' | 'email' | 'app' | 'whatsapp' | 'sms' | 'push';
 /** A WhatsApp template chosen for a campaign message, with a binding per variable. */
 export type MessageTemplate = NonNullable<Extract<Engagement, { type: 'message' }>['template']>;
 
@@ -56,6 +56,8 @@ export interface CampaignForm {
   messageTemplate: MessageTemplate | null;
   /** Whole percent, 0 to 90. */
   controlPercent: string;
+  /** Where the campaign runs: web pages (the tag), apps (the SDK) or both. */
+  surfaces: 'web' | 'app' | 'both';
   /** Target only the score bands whose measured lift is positive. */
   positiveLiftOnly: boolean;
   /** Engage only visitors with positive predicted uplift (uplift mode `positive_only`). */
@@ -125,6 +127,7 @@ export type FormField =
   | 'messageConnectionId'
   | 'messageTemplate'
   | 'controlPercent'
+  | 'surfaces'
   | 'variants'
   | 'minimalEffect';
 
@@ -174,6 +177,7 @@ export function emptyForm(timeZone: string, skillId: string): CampaignForm {
     messageConnectionId: '',
     messageTemplate: null,
     controlPercent: '10',
+    surfaces: 'web',
     positiveLiftOnly: false,
     variants: [],
     minimalEffectPoints: '',
@@ -234,6 +238,7 @@ export function formFromCampaign(
     ctaLabel: e.type === 'content' ? e.ctaLabel : '',
     ctaUrl: e.type === 'content' ? e.ctaUrl : '',
     controlPercent: String(Math.round((c.controlShare ?? 0) * 1000) / 10),
+    surfaces: c.surfaces ?? 'web',
     positiveLiftOnly: c.scoreBands === 'positive_lift',
     positiveUpliftOnly: c.uplift?.mode === 'positive_only',
     upliftHoldout: c.uplift?.holdout ?? null,
@@ -341,6 +346,8 @@ export function formErrors(f: CampaignForm): FormErrors {
         errors.messageTemplate = t('Give the header’s file as a link starting with https://.');
     }
   }
+  if (f.engagementType === 'message' && f.messageChannel === 'push' && f.surfaces === 'web')
+    errors.surfaces = t('A push goes to app users: run the campaign in apps, or on the web and in apps.');
   const share = Number(f.controlPercent);
   if (f.controlPercent.trim() === '' || !Number.isFinite(share) || share < 0 || share > 90) {
     errors.controlPercent = t('Enter a share from 0 to 90 %.');
@@ -367,6 +374,7 @@ export function campaignInput(f: CampaignForm, targeting: CampaignInput['targeti
     },
     priority: Number(f.priority),
     controlShare: Math.round(Number(f.controlPercent) * 10) / 1000,
+    surfaces: f.surfaces,
     engagement: engagementOf(f),
     attributionWindowDays: Number(f.attributionWindowDays),
     scoreBands: f.positiveLiftOnly ? 'positive_lift' : 'all',
@@ -492,6 +500,7 @@ export function fieldForPath(path: string): FormField | null {
     [/^\/engagement\/connectionId/, 'messageConnectionId'],
     [/^\/engagement\/template/, 'messageTemplate'],
     [/^\/controlShare/, 'controlPercent'],
+    [/^\/surfaces/, 'surfaces'],
     [/^\/engagement\/variants/, 'variants'],
     [/^\/minimalEffect/, 'minimalEffect'],
   ];

@@ -52,20 +52,37 @@ export const ENGAGEMENT_LABELS: Record<Engagement['type'], string> = {
 };
 
 /** Where a message campaign sends, in words. */
-export const MESSAGE_CHANNEL_LABELS: Record<'auto' | 'email' | 'app' | 'whatsapp' | 'sms', string> = {
-  get auto() {
-    return t('In-app, else e-mail');
-  },
-  get email() {
-    return t('E-mail only');
+export const MESSAGE_CHANNEL_LABELS: Record<'auto' | 'email' | 'app' | 'whatsapp' | 'sms' | 'push', string> =
+  {
+    get auto() {
+      return t('In-app, else e-mail');
+    },
+    get email() {
+      return t('E-mail only');
+    },
+    get app() {
+      return t('In-app only');
+    },
+    get whatsapp() {
+      return t('WhatsApp template');
+    },
+    sms: 'SMS',
+    get push() {
+      return t('Push notification (app users who left the app)');
+    },
+  };
+
+/** Where a campaign runs, as the surfaces picker says it. */
+export const SURFACE_LABELS: Record<'web' | 'app' | 'both', string> = {
+  get web() {
+    return t('Web pages');
   },
   get app() {
-    return t('In-app only');
+    return t('Apps');
   },
-  get whatsapp() {
-    return t('WhatsApp template');
+  get both() {
+    return t('Web pages and apps');
   },
-  sms: 'SMS',
 };
 
 export function goalText(goal: CampaignGoal): string {

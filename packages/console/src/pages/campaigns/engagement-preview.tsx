@@ -1,8 +1,9 @@
 /** A small mock of the visitor's page showing the engagement as it is being configured. */
-import { invitationAnswers, invitationFrom } from '@beckon/tag/invitation-copy';
-import { CloseIcon, ConversationsIcon, PhoneIcon } from '../../components/icons.tsx';
+import { invitationFrom } from '@beckon/tag/invitation-copy';
 import { useT } from '../../i18n/language-context.tsx';
-import { BUTTON_LABELS, type CampaignForm } from './campaign-form.ts';
+import { AppPreview } from './app-preview.tsx';
+import type { CampaignForm } from './campaign-form.ts';
+import { EngagementBody } from './engagement-body.tsx';
 import { PhonePreview } from './phone-preview.tsx';
 
 /**
@@ -11,7 +12,6 @@ import { PhonePreview } from './phone-preview.tsx';
  * team's line, and its caption says when a name takes its place.
  */
 const FROM = invitationFrom(null);
-const [ACCEPT, DISMISS] = invitationAnswers();
 
 /**
  * The texts a visitor reads (the admin's own, the widget's invitation copy, the default button
@@ -24,7 +24,9 @@ export function EngagementPreview({ form }: { form: CampaignForm }) {
     (form.messageChannel === 'whatsapp' || form.messageChannel === 'sms')
   )
     return <PhonePreview form={form} />;
+  if (form.engagementType === 'message' && form.messageChannel === 'push') return <AppPreview form={form} />;
   if (form.engagementType === 'message') return <MailPreview form={form} />;
+  if (form.surfaces === 'app') return <AppPreview form={form} />;
   const overlay = form.engagementType === 'chat_invitation' && form.style === 'overlay';
   return (
     <figure className="preview" data-testid="engagement-preview">
@@ -42,59 +44,7 @@ export function EngagementPreview({ form }: { form: CampaignForm }) {
           <span className="preview-block" />
         </div>
         <div className={overlay ? 'preview-slot preview-slot-center' : 'preview-slot'}>
-          {form.engagementType === 'chat_invitation' && (
-            <div className="preview-card">
-              <div className="preview-card-head">
-                <span className="preview-avatar">
-                  <ConversationsIcon className="preview-avatar-icon" />
-                </span>
-                <span className="preview-who">
-                  <span className="preview-agent">{FROM.name}</span>
-                  <span className="preview-status">{FROM.status}</span>
-                </span>
-                <CloseIcon className="preview-close" />
-              </div>
-              <p className="preview-text">{form.message.trim() || t('Your invitation message')}</p>
-              <div className="preview-actions">
-                <span className="preview-button preview-button-primary">{ACCEPT}</span>
-                <span className="preview-button">{DISMISS}</span>
-              </div>
-            </div>
-          )}
-          {form.engagementType === 'chat_button' && (
-            <span className="preview-pill">
-              <ConversationsIcon className="preview-pill-icon" />
-              {form.buttonLabel.trim() || 'Chat with us'}
-            </span>
-          )}
-          {(form.engagementType === 'call' || form.engagementType === 'callback') && (
-            <span className="preview-pill">
-              <PhoneIcon className="preview-pill-icon" />
-              {form.buttonLabel.trim() || BUTTON_LABELS[form.engagementType]}
-            </span>
-          )}
-          {form.engagementType === 'content' && (
-            <div className="preview-card">
-              {/^https:\/\//i.test(form.imageUrl.trim()) && (
-                <img
-                  className="preview-image"
-                  src={form.imageUrl.trim()}
-                  alt=""
-                  referrerPolicy="no-referrer"
-                />
-              )}
-              <div className="preview-card-head">
-                <strong className="preview-title">{form.title.trim() || t('Your offer title')}</strong>
-                <CloseIcon className="preview-close" />
-              </div>
-              {form.text.trim() && <p className="preview-text">{form.text.trim()}</p>}
-              <div className="preview-actions">
-                <span className="preview-button preview-button-primary">
-                  {form.ctaLabel.trim() || t('Call to action')}
-                </span>
-              </div>
-            </div>
-          )}
+          <EngagementBody form={form} />
         </div>
       </div>
       <figcaption className="preview-caption">

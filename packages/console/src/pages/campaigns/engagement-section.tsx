@@ -335,17 +335,30 @@ function MessageFields({ form, errors, set }: Omit<SectionProps, 'skills'>) {
   const max = form.messageChannel === 'sms' ? 1600 : 2000;
   return (
     <>
-      {!phone && (
+      {!phone && form.messageChannel !== 'push' && (
         <p className="field-hint" data-testid="message-audience">
           {t(
             'Only visitors known as a contact (signed in, or who gave their e-mail) qualify. Contacts who opted out of e-mail get no mail; the control group gets nothing.',
           )}
         </p>
       )}
+      {form.messageChannel === 'push' && (
+        <p className="field-hint" data-testid="message-audience">
+          {t(
+            'Sent when a signed-in app user leaves the app while the rule holds, to the devices where they allowed notifications; the control group gets nothing. The subject is the title.',
+          )}
+        </p>
+      )}
       <Field
         label={t('Subject')}
         error={errors.subject}
-        hint={phone ? t('The topic of the conversation a reply opens.') : t("The mail's subject line.")}
+        hint={
+          phone
+            ? t('The topic of the conversation a reply opens.')
+            : form.messageChannel === 'push'
+              ? t("The notification's title.")
+              : t("The mail's subject line.")
+        }
       >
         {(props) => (
           <input
@@ -370,7 +383,7 @@ function MessageFields({ form, errors, set }: Omit<SectionProps, 'skills'>) {
             value={form.messageChannel}
             onChange={(event) => set({ messageChannel: event.target.value as MessageChannel })}
           >
-            {(['auto', 'email', 'app', 'whatsapp', 'sms'] as const).map((channel) => (
+            {(['auto', 'email', 'app', 'whatsapp', 'sms', 'push'] as const).map((channel) => (
               <option key={channel} value={channel}>
                 {MESSAGE_CHANNEL_LABELS[channel]}
               </option>

@@ -32,6 +32,7 @@ export interface FieldTemplate {
 }
 
 const DEVICES = ['desktop', 'tablet', 'mobile', 'other'] as const;
+const PLATFORMS = ['web', 'ios', 'android'] as const;
 const CHANNELS = [
   'direct',
   'search',
@@ -153,6 +154,10 @@ const LABELS: Record<string, () => string> = {
   'cart.items': () => t('Cart items'),
   'cart.currency': () => t('Cart currency'),
   'geo.country': () => t('Country'),
+  platform: () => t('Platform'),
+  'app.version': () => t('App version'),
+  'screen.name': () => t('Screen'),
+  'screen.section': () => t('Screen section'),
   'geo.region': () => t('Region'),
   'geo.city': () => t('City'),
   'geo.timezone': () => t('Time zone'),
@@ -204,6 +209,7 @@ const GROUP_LABELS: Record<string, () => string> = {
   Visitor: () => t('Visitor'),
   Source: () => t('Source'),
   Location: () => t('Location'),
+  App: () => t('App'),
   Events: () => t('Events'),
   'Attribute: Cart attribute': () => t('Attribute: Cart attribute'),
   'Attribute: Purchase': () => t('Attribute: Purchase'),
@@ -295,6 +301,10 @@ export const FIELD_TEMPLATES: readonly FieldTemplate[] = [
   fixed('geo.city', 'City', 'Location', 'string'),
   fixed('geo.timezone', 'Time zone', 'Location', 'string', { choices: TIME_ZONES }),
   fixed('geo.localHour', 'Local hour', 'Location', 'number', { unit: 'hour' }),
+  fixed('platform', 'Platform', 'App', 'string', { choices: PLATFORMS, strictChoices: true }),
+  fixed('app.version', 'App version', 'App', 'string'),
+  fixed('screen.name', 'Screen', 'App', 'string'),
+  fixed('screen.section', 'Screen section', 'App', 'string'),
   fixed('cart.total', 'Cart total', 'Cart', 'number', { history: true }),
   fixed('cart.items', 'Cart items', 'Cart', 'number', { history: true, unit: 'items' }),
   fixed('cart.currency', 'Cart currency', 'Cart', 'string'),
@@ -391,7 +401,8 @@ export function opsFor(field: FieldTemplate): readonly ConditionOp[] {
   // The purchase score also ranks a visitor among the site's recent visitors (as the server allows).
   if (field.template === 'score') return ['gte', 'lte', 'top_percent', 'equals', 'not_equals', 'in'];
   // A country is one of a list of codes (as the server allows).
-  if (field.template === 'geo.country') return ['equals', 'not_equals', 'in'];
+  if (field.template === 'geo.country' || field.template === 'platform')
+    return ['equals', 'not_equals', 'in'];
   return field.history ? [...BY_KIND[field.kind], ...HISTORY_OPS[field.kind]] : BY_KIND[field.kind];
 }
 

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { VisitorJourney } from '../../api/types.ts';
 import { formatTime } from '../../components/format.ts';
 import { useT } from '../../i18n/language-context.tsx';
+import { isScreen, screenParams } from './app-badge.tsx';
 import { formatClock, pageLabel, pathOf } from './visitor-format.ts';
 
 /** Long visits show their latest pages; the earlier ones are one click away. */
@@ -27,7 +28,9 @@ export function JourneyTimeline({
           {t('Journey this visit')}
         </h2>
         <span className="panel-meta">
-          {t('{count, plural, one {# page} other {# pages}}', { count: all.length })}
+          {visitor.app
+            ? t('{count, plural, one {# screen} other {# screens}}', { count: all.length })
+            : t('{count, plural, one {# page} other {# pages}}', { count: all.length })}
         </span>
       </header>
       {hidden > 0 && (
@@ -64,10 +67,23 @@ export function JourneyTimeline({
                   </div>
                   <div className="timeline-meta">
                     <time dateTime={page.at}>{formatTime(page.at)}</time>
-                    {page.title?.trim() && (
-                      <span className="mono timeline-path" title={page.url}>
-                        {pathOf(page.url)}
-                      </span>
+                    {isScreen(page.url) ? (
+                      <>
+                        <span className="chip chip-screen" data-testid="journey-screen">
+                          {t('Screen')}
+                        </span>
+                        {screenParams(page.url) && (
+                          <span className="mono timeline-path" title={page.url}>
+                            {screenParams(page.url)}
+                          </span>
+                        )}
+                      </>
+                    ) : (
+                      page.title?.trim() && (
+                        <span className="mono timeline-path" title={page.url}>
+                          {pathOf(page.url)}
+                        </span>
+                      )
                     )}
                     {page.sections.map((section) => (
                       <span key={section} className="chip">

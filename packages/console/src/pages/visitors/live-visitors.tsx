@@ -15,6 +15,7 @@ import { PageHeader } from '../../components/page-header.tsx';
 import { useResource } from '../../components/use-resource.ts';
 import { useT } from '../../i18n/language-context.tsx';
 import { Link, navigate } from '../../router/router.tsx';
+import { AppBadge } from './app-badge.tsx';
 import { DeviceIcon } from './device-icon.tsx';
 import { EngagementBadge } from './engagement-badge.tsx';
 import { useLive, useNow } from './use-live.ts';
@@ -191,6 +192,7 @@ function VisitorTable({ visitors, receivedAt, now }: VisitorTableProps) {
                         {shortId(v.visitorId)}
                       </Link>
                     )}
+                    <AppBadge app={v.app} />
                     <span className={v.returning ? 'tag tag-returning' : 'tag tag-new'}>
                       {v.returning ? t('Returning') : t('New')}
                     </span>

@@ -17,6 +17,7 @@ import { useResource } from '../../components/use-resource.ts';
 import { useT } from '../../i18n/language-context.tsx';
 import { Link, navigate } from '../../router/router.tsx';
 import { canManage, useSession } from '../../session/session-context.tsx';
+import { AppBadge } from './app-badge.tsx';
 import { DeviceIcon } from './device-icon.tsx';
 import { InviteDialog } from './invite-dialog.tsx';
 import { JourneyTimeline } from './journey-timeline.tsx';
@@ -145,6 +146,7 @@ export function VisitorDetail({ visitorId, siteId }: { visitorId: string; siteId
         <span className="strip-item">
           <DeviceIcon device={visitor.device} />
           {DEVICE_LABELS[visitor.device] ?? visitor.device}
+          <AppBadge app={visitor.app} />
         </span>
         {placeName(visitor.geo) && (
           <span

@@ -4,6 +4,7 @@ import type { Egress } from '../../egress/egress.ts';
 import { privateKeyOf, signJwt } from './push-jwt.ts';
 import {
   asPushError,
+  campaignData,
   type DeviceToken,
   PushError,
   type PushNotification,
@@ -77,6 +78,7 @@ export class ApnsSender implements PushSender {
       seq: n.seq,
       siteId: n.siteId,
       ...(n.userId ? { userId: n.userId } : {}),
+      ...campaignData(n),
     });
     for (const device of devices) {
       try {

@@ -5,6 +5,7 @@ import { type EgressFetch, egressFetch } from '../../egress/egress-fetch.ts';
 import { privateKeyOf, signJwt } from './push-jwt.ts';
 import {
   asPushError,
+  campaignData,
   type DeviceToken,
   PushError,
   type PushNotification,
@@ -123,6 +124,7 @@ export class FcmSender implements PushSender {
               seq: String(n.seq),
               siteId: n.siteId,
               ...(n.userId ? { userId: n.userId } : {}),
+              ...campaignData(n),
             },
             android: { collapse_key: n.conversationId },
           },

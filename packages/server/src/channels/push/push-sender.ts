@@ -24,6 +24,14 @@ export interface PushNotification {
   seq: number;
   /** The app's own user id (the verified `userId`), so the app can tell whose notification it is. */
   userId: string | null;
+  /** A campaign's push: its exposure, which the app reports accepted when the notification is opened. */
+  exposureId?: string;
+  campaignId?: string;
+}
+
+/** A campaign push's exposure and campaign ids, for a notification's data (empty for a reply). */
+export function campaignData(n: PushNotification): { exposureId?: string; campaignId?: string } {
+  return n.exposureId && n.campaignId ? { exposureId: n.exposureId, campaignId: n.campaignId } : {};
 }
 
 /** What one send did. */

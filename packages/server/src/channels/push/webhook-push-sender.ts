@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Egress } from '../../egress/egress.ts';
 import {
   asPushError,
+  campaignData,
   type DeviceToken,
   PushError,
   type PushNotification,
@@ -43,6 +44,7 @@ export class WebhookPushSender implements PushSender {
       conversationId: n.conversationId,
       seq: n.seq,
       userId: n.userId,
+      ...campaignData(n),
       notification: { title: n.title, body: n.body },
       devices,
     });
