@@ -13,6 +13,18 @@ type Say = (values: readonly string[]) => string;
 
 /** Messages without values, by their exact text. */
 export const EXACT: Readonly<Record<string, Say>> = {
+  'contactId: this contact has no phone number': () => t('ContactId: this contact has no phone number.'),
+  'phone number not found': () => t('Phone number not found.'),
+  'set up a phone number first': () => t('Set up a phone number first.'),
+  'the trunk is not registered, or all its lines are busy': () =>
+    t('The trunk is not registered, or all its lines are busy.'),
+  'give either skillId or menu': () => t('Give either skillId or menu.'),
+  'menu.choices: a digit is used twice': () => t('Menu.choices: a digit is used twice.'),
+  'a call is dialled by a signed-in agent': () => t('A call is dialled by a signed-in agent.'),
+  'give either contactId or number': () => t('Give either contactId or number.'),
+  'this node has no phone gateway (BECKON_JANUS_URL)': () =>
+    t('This node has no phone gateway (BECKON_JANUS_URL).'),
+  'trunk not found': () => t('Trunk not found.'),
   'live translation is off': () => t('Live translation is off.'),
   'the translation service is down': () => t('The translation service is down.'),
   'the translation service did not answer in time': () =>
@@ -307,6 +319,12 @@ export const EXACT: Readonly<Record<string, Say>> = {
 
 /** Messages with values: `{}` stands for each value. */
 export const SHAPED: Readonly<Record<string, Say>> = {
+  '{} ({}); the macro changed nothing': ([reason, action]) =>
+    t('{reason} ({action}); the macro changed nothing.', { reason, action }),
+  '{} is no language code we know (/body/language)': ([code]) =>
+    t('{code} is no language code we know (/body/language).', { code }),
+  '{}: no skill {}': ([path, id]) => t('{path}: no skill {id}.', { path, id }),
+  'number: {} is already set up': ([number]) => t('Number: {number} is already set up.', { number }),
   'sendAt {} is in the past; choose a time after {}': ([at, now]) =>
     t('SendAt {at} is in the past; choose a time after {now}.', { at, now }),
   'macro “{}” assigns to a skill that was deleted; edit the macro to choose another': ([name]) =>
