@@ -68,6 +68,11 @@ export const AUDIT_ACTIONS: Record<string, AuditAction> = {
     target: 'user',
     sessions: false,
   },
+  'PUT /api/v1/me/reading-language': {
+    action: 'user.reading_language_changed',
+    target: 'user',
+    sessions: false,
+  },
   'POST /api/v1/api-keys': { action: 'api_key.created', target: 'api_key' },
   'DELETE /api/v1/api-keys/:id': { action: 'api_key.revoked', target: 'api_key' },
   // sites, skills, campaigns, replies, model

@@ -194,6 +194,14 @@ export function actionLabel(action: string): string {
       return t('Two-factor sign-in setup started');
     case 'user.console_language_changed':
       return t('User console language changed');
+    case 'user.reading_language_changed':
+      return t('User reading language changed');
+    case 'phone_trunk.created':
+      return t('Phone trunk added');
+    case 'phone_number.created':
+      return t('Phone number set up');
+    case 'call.dialled':
+      return t('Phone call dialled');
     case 'user.created':
       return t('User created');
     case 'user.deleted':
@@ -282,6 +290,8 @@ export const ACTION_CHOICES: Array<{ group: AuditGroup; actions: string[] }> = [
       'webhook.created',
       'webhook.updated',
       'webhook.deleted',
+      'phone_trunk.created',
+      'phone_number.created',
     ],
   },
   {
