@@ -73,7 +73,11 @@ describe('live translation in the console (Chromium)', { timeout: 240_000 }, () 
     const api = new ApiClient(srv.node.app);
     Object.assign(api, await cookieFor(srv, DEMO_ADMIN.email));
     const saved = await api.request('GET', '/api/v1/assist');
-    assert.deepEqual(saved.body.translation, { provider: 'libretranslate', baseUrl: lt.baseUrl });
+    assert.deepEqual(saved.body.translation, {
+      provider: 'libretranslate',
+      baseUrl: lt.baseUrl,
+      hasApiKey: false,
+    });
     assert.equal(saved.body.enabled, true);
     await admin.context.close();
   });
