@@ -389,6 +389,16 @@ for (const store of ['sqlite', 'postgres'] as const) {
         for (const c of r.body.items ?? [])
           if (c.email === p.email || c.phone === `+${p.digits}` || c.name?.includes(mark)) found.add(c.id);
       }
+      // A platform's profile can fail to load (a slow Graph API on a loaded machine): that contact
+      // has no name to search by, but the agent sees the channel's id on it.
+      const platformIds = [`8${p.digits}`, `9${p.digits}`];
+      const held = await srv.node.ctx.store.db
+        .selectFrom('contact_identities')
+        .select('contact_id')
+        .where('value', 'in', platformIds)
+        .where('kind', 'in', ['instagram', 'messenger'] as never[])
+        .execute();
+      for (const row of held) found.add(row.contact_id);
       p.contactIds = [...found];
       const [kept, ...rest] = p.contactIds;
       for (const other of rest) {
