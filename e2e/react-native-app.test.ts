@@ -206,7 +206,15 @@ describe('the React Native drop-in UI through react-native-web, against the Demo
       .where('visitor_id', '=', visitorId)
       .executeTakeFirstOrThrow();
     assert.deepEqual(exposure, { outcome: 'accepted', campaign_id: invitationId });
-    const l = await lift(invitationId);
+    // The purchase reaches the report once the node has recorded its conversion (a batched write).
+    const l = await eventually(
+      async () => {
+        const now = await lift(invitationId);
+        return now.exposed.conversions > 0 ? now : undefined;
+      },
+      10_000,
+      'the order in the lift report',
+    );
     assert.equal(l.exposed.visitors, 1);
     assert.equal(l.exposed.conversions, 1);
     assert.equal(l.exposed.revenue, 89);
