@@ -178,12 +178,18 @@ async function setEverySecret(srv: TestServer): Promise<Record<string, string>> 
   );
 
   out['assist_settings.api_key'] = 'sk-assist-key-known-to-this-test';
+  out['assist_settings.translation_api_key'] = 'libretranslate-key-known-to-this-test';
   await ok(
     api.request('PUT', '/api/v1/assist', {
       enabled: false,
       baseUrl: 'http://127.0.0.1:9/v1',
       model: 'local',
       apiKey: out['assist_settings.api_key'],
+      translation: {
+        provider: 'libretranslate',
+        baseUrl: 'http://127.0.0.1:9',
+        apiKey: out['assist_settings.translation_api_key'],
+      },
     }),
   );
 
