@@ -254,13 +254,18 @@ describe('the React Native drop-in UI through react-native-web, against the Demo
     await banner.getByRole('button', { name: 'بدء المحادثة' }).click();
     const chat = page.getByTestId('beckon-chat');
     assert.equal(await chat.getAttribute('dir'), 'rtl');
-    await chat.getByRole('textbox').fill('هل المصباح متوفر باللون الأخضر؟');
+    const question = 'هل المصباح متوفر باللون الأخضر؟';
+    await chat.getByRole('textbox').fill(question);
     await chat.getByRole('textbox').press('Enter');
+    await chat.getByText(question).waitFor();
+    // Routing runs beside the rest of the suite; on failure the chat's own words tell where it stopped.
     const offered = await eventually(
       () => [...sales.offers.values()].find((o) => o.channel === 'app' && o.status !== 'closed') ?? null,
-      10_000,
+      20_000,
       'the offer',
-    );
+    ).catch(async (err: Error) => {
+      throw new Error(`${err.message}; the chat shows: ${JSON.stringify(await chat.innerText())}`);
+    });
     await sales.accept(offered.id);
     await sales.send(offered.id, 'نعم، متوفر باللون الأخضر ويُشحن غدًا.');
     await chat.getByText('ويُشحن غدًا').waitFor();
