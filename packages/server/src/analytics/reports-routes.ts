@@ -88,7 +88,7 @@ export function sendCsv(
 /** Analytics: funnel, conversations, agents, campaign lift and the live dashboard, as JSON or CSV. */
 export function reportsRoutes(app: App, ctx: AppContext): void {
   const { store } = ctx;
-  const db = store.db;
+  const db = store.reportsDb;
   const readers = { onRequest: requireRole(store, REPORT_READERS) };
   const tags = ['reports'];
   const runtime = analyticsOf(ctx);

@@ -1,4 +1,4 @@
-import { Migrator, sql } from 'kysely';
+import { Kysely, Migrator, sql } from 'kysely';
 import { AccountsRepo } from './accounts-repo.ts';
 import { AgentStatesRepo } from './agent-states-repo.ts';
 import { AnswerGenerationRepo } from './answer-generation-repo.ts';
@@ -48,6 +48,7 @@ import { PrivacyRepo } from './privacy-repo.ts';
 import { RetentionRepo } from './retention-repo.ts';
 import { RoutingRepo } from './routing-repo.ts';
 import { ScheduledMessagesRepo } from './scheduled-messages-repo.ts';
+import type { Database } from './schema.ts';
 import { SecretBox as Box, resealAll, type SecretBox, type SecretsRef } from './secret-box.ts';
 import { SegmentsRepo } from './segments-repo.ts';
 import { SendSlotsRepo } from './send-slots-repo.ts';
@@ -56,6 +57,7 @@ import { SettingsRepo } from './settings-repo.ts';
 import { SitesRepo } from './sites-repo.ts';
 import { SkillsRepo } from './skills-repo.ts';
 import { SlaRepo } from './sla-repo.ts';
+import { readersDialect, SqliteReaders } from './sqlite-readers.ts';
 import { SsoRepo } from './sso-repo.ts';
 import { describeStoreError } from './store-availability.ts';
 import { capabilitiesOf, type StoreCapabilities } from './store-capabilities.ts';
@@ -198,6 +200,11 @@ export class Store {
     movesMessages = false,
     /** A SQLite file at `full`: syncs the WAL from the thread pool after each write (wal-sync.ts). */
     readonly walSync: WalSync | null = null,
+    /**
+     * Where reports read: on a SQLite file, read-only connections on threads of their own
+     * (sqlite-readers.ts), so a long report never holds the socket thread; elsewhere `db`.
+     */
+    readonly reportsDb: import('kysely').Kysely<import('./schema.ts').Database> = db,
   ) {
     this.accounts = new AccountsRepo(db);
     this.users = new UsersRepo(db);
@@ -286,6 +293,10 @@ export class Store {
       c.sqlite && c.sqlite.file !== ':memory:' && process.env.BECKON_WRITER_THREAD !== '0'
         ? new ThreadEventsWriter(c.sqlite.file, new EventsWriter(c.db), c.sqlite.synchronous)
         : undefined;
+    const reportsDb =
+      c.sqlite && c.sqlite.file !== ':memory:'
+        ? new Kysely<Database>({ dialect: readersDialect(new SqliteReaders(c.sqlite.file)) })
+        : c.db;
     return new Store(
       c.kind,
       c.db,
@@ -294,6 +305,7 @@ export class Store {
       writer,
       c.movesMessages,
       c.sqlite?.wal ?? null,
+      reportsDb,
     );
   }
 
@@ -345,6 +357,7 @@ export class Store {
 
   async close(): Promise<void> {
     await this.eventsWriter.close();
+    if (this.reportsDb !== this.db) await this.reportsDb.destroy();
     await this.closeConnection();
   }
 }
