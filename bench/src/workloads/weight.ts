@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { CONSOLE_BUDGET_GZIP_BYTES, consoleWeight } from '../../../packages/console/bundle-weight.ts';
 import type { BenchOptions, BenchResult } from '../types.ts';
+import { measureUiBundle } from './mobile-bundle.ts';
 
 const ROOT = new URL('../../../', import.meta.url);
 const gz = (file: URL) => gzipSync(readFileSync(file), { level: 9 }).length;
@@ -18,8 +19,10 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
   const voice = gz(new URL('voice.js', tag));
   const consoleBytes = consoleWeight(new URL('packages/console/dist/', ROOT).pathname);
   const inbox = consoleBytes.signInAndInboxJs;
+  // The React Native drop-in UI with the SDK under it, React and React Native left to the app (W14).
+  const { ui_bundle_gzip_bytes: reactNative } = await measureUiBundle();
   opts.log(
-    `loader ${loader} B, widget ${widget} B, voice ${voice} B, console JS ${consoleBytes.initialJs} B (+${consoleBytes.initialCss} B CSS), sign-in and inbox JS ${inbox} B, gzipped`,
+    `loader ${loader} B, widget ${widget} B, voice ${voice} B, console JS ${consoleBytes.initialJs} B (+${consoleBytes.initialCss} B CSS), sign-in and inbox JS ${inbox} B, React Native UI ${reactNative} B, gzipped`,
   );
   return {
     workload: 'weight',
@@ -34,6 +37,7 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     console_target_bytes: 256000,
     console_inbox_js_gzip_bytes: inbox,
     console_inbox_target_bytes: CONSOLE_BUDGET_GZIP_BYTES.signInAndInbox,
+    react_native_ui_gzip_bytes: reactNative,
     loader_within_target: loader <= 3072,
     widget_within_target: widget <= 25600,
     voice_within_target: voice <= 8192,
