@@ -183,17 +183,23 @@ describe('two agents working together on one conversation, on PostgreSQL (Chromi
     const inputA = a.page.getByTestId('composer-input');
     await a.page.getByTestId('note-toggle').check();
     // `@` and the start of a name list the colleagues; Enter takes the one chosen.
-    const mention = async (rest: string) => {
+    const mention = async (rest: string, watched = false) => {
       await inputA.focus();
       await a.page.keyboard.type('@Dem');
       await a.page.getByTestId('mention-picker').getByText('@Demo Admin').waitFor({ timeout: LONG });
       await a.page.keyboard.press('Enter');
       await a.page.keyboard.type(rest);
       assert.equal(await inputA.inputValue(), `@Demo Admin ${rest}`);
+      // B sees a note being written, not a reply.
+      if (watched)
+        await chatOfB()
+          .getByTestId('presence-typing')
+          .getByText('Sales Agent is writing a note…')
+          .waitFor({ timeout: LONG });
       await a.page.keyboard.press('Enter');
       await chatOfA().locator('[data-kind="note"]').getByText(rest).waitFor({ timeout: LONG });
     };
-    await mention('the order 1042 is hers too, by e-mail.');
+    await mention('the order 1042 is hers too, by e-mail.', true);
     await b.page
       .getByTestId('notice')
       .getByText('Sales Agent mentioned you: @Demo Admin the order 1042 is hers too, by e-mail.')
