@@ -185,6 +185,25 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.ok(created);
     });
 
+    it('a supervisor’s run is counted for them in the agents report, though they hold no chat', async () => {
+      const adminId = (await admin.get('/api/v1/me')).body.user.id as string;
+      const listed = async () =>
+        (
+          (await admin.get('/api/v1/reports/agents')).body.agents as { agentId: string; macroRuns: number }[]
+        ).find((a) => a.agentId === adminId);
+      assert.equal((await listed())?.macroRuns ?? 0, 0);
+      const made = await admin.post('/api/v1/macros', {
+        name: 'Flag for review',
+        shared: true,
+        actions: { tags: ['review'] },
+      });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      const id = await taken();
+      const run = await admin.post(`/api/v1/conversations/${id}/macros/${made.body.id}/run`);
+      assert.equal(run.status, 200, JSON.stringify(run.body));
+      assert.equal((await listed())?.macroRuns, 1, 'the admin is listed with their run');
+    });
+
     it('a macro whose skill was deleted is refused, naming the macro, and nothing changes', async () => {
       const skill = await admin.post('/api/v1/skills', { name: `Billing ${store}` });
       assert.equal(skill.status, 201, JSON.stringify(skill.body));

@@ -138,8 +138,13 @@ export async function agentsReport(
         states: states.get(p.id) ?? [],
       };
     })
+    // Every agent; an owner or admin once they held a chat or ran a macro (a supervisor's macro runs count too).
     .filter(
-      (a) => a.conversations > 0 || people.find((p) => p.id === a.agentId)?.role === 'agent' || f.agentId,
+      (a) =>
+        a.conversations > 0 ||
+        a.macroRuns > 0 ||
+        people.find((p) => p.id === a.agentId)?.role === 'agent' ||
+        f.agentId,
     );
   agents.sort((a, b) => b.conversations - a.conversations || a.name.localeCompare(b.name));
   return { period: periodOf(f), agents };

@@ -51,6 +51,10 @@ export function targetLabel(type: string | null): string {
       return t('Automation rule');
     case 'macro':
       return t('Macro');
+    case 'conversation':
+      return t('Conversation');
+    case 'mention':
+      return t('Mention');
     default:
       return capital(words(type));
   }
@@ -120,6 +124,18 @@ export function actionLabel(action: string): string {
       return t('Macro updated');
     case 'macro.run':
       return t('Macro run');
+    case 'conversation.merged':
+      return t('Conversations merged');
+    case 'conversation.merge_undone':
+      return t('Conversation merge undone');
+    case 'conversation.message_scheduled':
+      return t('Message scheduled');
+    case 'conversation.scheduled_message_changed':
+      return t('Scheduled message changed');
+    case 'conversation.scheduled_message_cancelled':
+      return t('Scheduled message cancelled');
+    case 'mention.read':
+      return t('Mentions marked read');
     case 'channel.connected':
       return t('Channel connected');
     case 'channel.removed':
@@ -243,10 +259,12 @@ export function groupLabel(group: AuditGroup): string {
       return t('Integrations');
     case 'account':
       return t('Account and data');
+    case 'conversations':
+      return t('Conversations');
   }
 }
 
-type AuditGroup = 'sign-in' | 'team' | 'set-up' | 'integrations' | 'account';
+type AuditGroup = 'sign-in' | 'team' | 'set-up' | 'integrations' | 'account' | 'conversations';
 
 /** The actions offered in the filter, grouped as people look for them. */
 export const ACTION_CHOICES: Array<{ group: AuditGroup; actions: string[] }> = [
@@ -305,6 +323,16 @@ export const ACTION_CHOICES: Array<{ group: AuditGroup; actions: string[] }> = [
       'privacy.erased',
     ],
   },
+  {
+    group: 'conversations',
+    actions: [
+      'conversation.merged',
+      'conversation.merge_undone',
+      'conversation.message_scheduled',
+      'conversation.scheduled_message_changed',
+      'conversation.scheduled_message_cancelled',
+    ],
+  },
 ];
 
 export const TARGET_CHOICES = [
@@ -318,4 +346,5 @@ export const TARGET_CHOICES = [
   'webhook',
   'account',
   'person',
+  'conversation',
 ];

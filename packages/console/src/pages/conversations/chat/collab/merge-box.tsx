@@ -74,7 +74,7 @@ export function MergeBox({
               <option value="">{t('Merge another conversation of this contact…')}</option>
               {others.map((c) => (
                 <option key={c.id} value={c.id}>
-                  {c.channel} · {when(c.createdAt)} · {c.id}
+                  {CHANNEL_LABELS[c.channel]} · {when(c.createdAt)} · {c.id}
                 </option>
               ))}
             </select>
