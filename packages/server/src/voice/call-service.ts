@@ -463,6 +463,8 @@ function endLine(call: CallRow): [VisitorLine, (language: string | null) => Reco
     if (reason === 'unanswered') return ['callMissed', () => ({})];
     if (reason === 'declined') return ['callDeclined', () => ({})];
     if (reason === 'microphone_denied') return ['callNoMicrophone', () => ({})];
+    if (reason === 'busy') return ['callBusy', () => ({})];
+    if (reason === 'no_answer') return ['callNoAnswer', () => ({})];
     return ['callCancelled', () => ({})];
   }
   const why: VisitorLine =
