@@ -141,6 +141,7 @@ describe('calls placed through a SIP trunk: click-to-call, callbacks, trunk chan
     const row = settings.page.getByTestId('trunk-row').filter({ hasText: 'Carrier' });
     await row.getByTestId('trunk-status').getByText('Failed').waitFor();
     await row.getByTestId('trunk-reason').getByText(/403/).waitFor();
+    await settings.page.screenshot({ path: join(SHOTS_DIR, 'phone-settings-trunk-failed.png') });
     // The admin corrects the trunk there: Beckon registers again, with the new password.
     await row.getByRole('button', { name: 'Edit' }).click();
     const dialog = settings.page.getByTestId('trunk-dialog');
@@ -177,6 +178,7 @@ describe('calls placed through a SIP trunk: click-to-call, callbacks, trunk chan
     const bar = sales.page.getByTestId('call-bar');
     await bar.waitFor({ timeout: 15_000 });
     await bar.getByText('On a call with Grace Customer').waitFor({ timeout: 15_000 });
+    await sales.page.getByText(`${ANSWERS} answered.`).waitFor();
     await audioFlowsBothWays(sales.page, answering.dir);
     // The keypad sends tones on the call (an IVR at the other end would hear them).
     await bar.getByRole('button', { name: 'Keypad' }).click();
