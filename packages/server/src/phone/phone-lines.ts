@@ -32,6 +32,8 @@ interface Line {
   masterId: number;
   /** The line was taken down (the trunk edited or deleted): its late events change nothing. */
   closed: boolean;
+  /** Ends the wait for a registration's answer. */
+  settle?: (master: number) => void;
 }
 
 /** How a phone call went, for `beckon_phone_calls_total{direction,outcome}`. */
@@ -153,10 +155,13 @@ export class PhoneLines implements PhoneBridge {
     };
     this.lines.set(trunk.id, line);
     const registered = new Promise<number>((resolve) => {
+      // Taking the line down (an edit, a delete) settles a registration still under way.
+      line.settle = resolve;
       void client
         .attach(session, SIP, (e) => this.onEvent(line, line.master, e, resolve))
         .then(async (master) => {
           line.master = master;
+          if (line.closed) return;
           await this.store.phone.setTrunkStatus(trunk.id, 'registering', null);
           await client.message(session, master, {
             request: 'register',
@@ -168,6 +173,10 @@ export class PhoneLines implements PhoneBridge {
             outbound_proxy: proxy,
             display_name: trunk.name,
           });
+        })
+        .catch(async (err: Error) => {
+          if (!line.closed) await this.store.phone.setTrunkStatus(trunk.id, 'failed', err.message);
+          resolve(0);
         });
     });
     const master = await registered;
@@ -451,6 +460,7 @@ export class PhoneLines implements PhoneBridge {
     const line = this.lines.get(trunkId);
     if (!line) return;
     line.closed = true;
+    line.settle?.(0);
     this.lines.delete(trunkId);
     for (const live of [...this.live.values()].filter((l) => l.session === line.session)) {
       this.forget(live);
