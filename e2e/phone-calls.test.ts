@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { ApiClient } from '../packages/server/test/helpers/api-client.ts';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
-import { type JanusProcess, janusInstalled, startJanus } from '../scripts/janus-gateway.mjs';
+import { type JanusProcess, startJanus } from '../scripts/janus-gateway.mjs';
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
 import { FAKE_MEDIA, KEEP_PEERS } from './helpers/fake-media.ts';
-import { baresipInstalled, lanAddress, startPhone } from './helpers/sip-phone.ts';
+import { audioFlowsBothWays, gatewayReady, NO_MDNS } from './helpers/phone-media.ts';
+import { lanAddress, startPhone } from './helpers/sip-phone.ts';
 import { startRegistrar } from './helpers/sip-registrar.ts';
 import { demoAdmin } from './helpers/tag-fixtures.ts';
 import { type ConsolePage, goOnline, signedInAs, until } from './helpers/workspace-fixtures.ts';
@@ -17,38 +17,6 @@ import { type ConsolePage, goOnline, signedInAs, until } from './helpers/workspa
 const SALES = 'sales@demo.beckon.local';
 const NUMBER = '+4930123456';
 const CALLER = '+15550001';
-/** Host candidates as addresses: the gateway cannot resolve the browser's mDNS names. */
-const NO_MDNS = '--disable-features=WebRtcHideLocalIpsWithMdns';
-
-/** Janus and baresip, installed under CI (Debian packages); elsewhere a missing one skips the file. */
-function gatewayReady(): string | false {
-  if (janusInstalled() && baresipInstalled()) return false;
-  if (process.env.CI === 'true') {
-    const r = spawnSync('apt-get', ['install', '-y', '-qq', 'janus', 'baresip'], { stdio: 'ignore' });
-    if (r.status === 0 && janusInstalled() && baresipInstalled()) return false;
-  }
-  return 'janus or baresip is not installed (apt-get install -y janus baresip)';
-}
-
-/** The audio the newest peer connection of the page receives and sends. */
-const rtp = (page: Page) =>
-  page.evaluate<{ received: number; sent: number; level: number; state: string } | null>(`(async () => {
-    const pc = (window.__peers ?? []).at(-1);
-    if (!pc) return null;
-    const out = { received: 0, sent: 0, level: 0, state: pc.connectionState };
-    (await pc.getStats()).forEach((r) => {
-      if (r.type === 'inbound-rtp' && r.kind === 'audio') { out.received = r.packetsReceived ?? 0; out.level = r.audioLevel ?? 0; }
-      if (r.type === 'outbound-rtp' && r.kind === 'audio') out.sent = r.packetsSent ?? 0;
-    });
-    return out;
-  })()`);
-
-/** Bytes of what the scripted phone heard (baresip's `sndfile` dump of decoded audio). */
-const heardBytes = (dir: string): number =>
-  readdirSync(dir)
-    .filter((f) => f.startsWith('dump-') && f.endsWith('-dec.wav'))
-    .reduce((n, f) => n + statSync(join(dir, f)).size, 0);
-
 const skip = gatewayReady();
 
 describe('phone calls through a SIP trunk (Janus, baresip, Chromium)', { skip, timeout: 60_000 }, () => {
@@ -140,21 +108,8 @@ describe('phone calls through a SIP trunk (Janus, baresip, Chromium)', { skip, t
       await ringing.getByRole('button', { name: 'Answer' }).click();
       await sales.page.getByTestId('call-bar').waitFor();
 
-      // Phone → browser: the tone from the caller's file arrives with a level above zero.
-      const first = await until(
-        async () => {
-          const s = await rtp(sales.page);
-          return s && s.received > 0 ? s : null;
-        },
-        'the console receives the caller’s audio',
-        15_000,
-      );
-      await until(async () => {
-        const s = await rtp(sales.page);
-        return s && s.received > first.received + 25 && s.level > 0;
-      }, 'the caller’s audio keeps arriving, with a level above zero');
-      // Browser → phone: the agent's fake microphone reaches the caller, who decodes it.
-      await until(() => heardBytes(phone.dir) > 44 + 8000, 'the caller hears the agent', 15_000);
+      // Audio both ways: the caller's tone reaches the browser, the agent's microphone the caller.
+      await audioFlowsBothWays(sales.page, phone.dir);
       await sales.page.screenshot({ path: join(SHOTS_DIR, 'phone-call-answered.png') });
 
       const call = await until(async () => {

@@ -41,19 +41,36 @@ export function toneWav(path: string, seconds: number, hz = 440): void {
   writeFileSync(path, Buffer.concat([head, data]));
 }
 
+/** A UDP port on 127.0.0.1 nobody listens on now (for a phone that takes calls). */
+export async function freeUdpPort(): Promise<number> {
+  const { createSocket } = await import('node:dgram');
+  const s = createSocket('udp4');
+  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
+  const { port } = s.address();
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
+
 /**
  * A scripted SIP phone: baresip with its voice from a WAV file (`ausrc aufile`), G.711 only, and
- * what it hears dumped to WAV files (`sndfile`) in its directory. It dials `uri` at once and
- * hangs up when `hangup()` is called (or the process is stopped).
+ * what it hears dumped to WAV files (`sndfile`) in its directory. With `uri` it dials at once;
+ * without, it waits on `port` for a call and answers it at once (`answer: 'auto'`) or lets it
+ * ring (`'manual'`). It hangs up when `/hangup` is typed (or the process is stopped).
  */
-export function startPhone(opts: { uri: string; from: string; onLog?: (line: string) => void }) {
+export function startPhone(opts: {
+  uri?: string;
+  from: string;
+  port?: number;
+  answer?: 'auto' | 'manual';
+  onLog?: (line: string) => void;
+}) {
   const dir = mkdtempSync(join(tmpdir(), 'beckon-phone-'));
   toneWav(join(dir, 'voice.wav'), 40);
   writeFileSync(
     join(dir, 'config'),
     [
       'module_path /usr/lib/baresip/modules',
-      'sip_listen 127.0.0.1:0',
+      `sip_listen 127.0.0.1:${opts.port ?? 0}`,
       'audio_source aufile,' + join(dir, 'voice.wav'),
       'audio_player aubridge,sink',
       'audio_alert aubridge,sink',
@@ -70,11 +87,18 @@ export function startPhone(opts: { uri: string; from: string; onLog?: (line: str
       '',
     ].join('\n'),
   );
-  writeFileSync(join(dir, 'accounts'), `<sip:${opts.from}@127.0.0.1>;regint=0;audio_codecs=PCMU\n`);
+  writeFileSync(
+    join(dir, 'accounts'),
+    `<sip:${opts.from}@127.0.0.1>;regint=0;audio_codecs=PCMU;answermode=${opts.answer ?? 'manual'}\n`,
+  );
   writeFileSync(join(dir, 'contacts'), '');
-  const child: ChildProcess = spawn('baresip', ['-f', dir, '-e', `/dial ${opts.uri}`], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    'baresip',
+    ['-f', dir, ...(opts.uri ? ['-e', `/dial ${opts.uri}`] : [])],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let log = '';
   const keep = (b: Buffer) => {
     log += b.toString();

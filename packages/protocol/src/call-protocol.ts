@@ -48,6 +48,10 @@ export const CallEndReason = Type.Union([
   Type.Literal('microphone_denied'),
   Type.Literal('network_lost'),
   Type.Literal('conversation_closed'),
+  /** A dialled phone was busy (SIP 486 or 600). */
+  Type.Literal('busy'),
+  /** A dialled phone rang and nobody answered (SIP 408, 480 or 487, or the ring timed out). */
+  Type.Literal('no_answer'),
 ]);
 export type CallEndReason = Static<typeof CallEndReason>;
 

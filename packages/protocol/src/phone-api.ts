@@ -37,6 +37,21 @@ export const PhoneTrunkCreate = Type.Object(
 );
 export type PhoneTrunkCreate = Static<typeof PhoneTrunkCreate>;
 
+/** Changes to a trunk; the gateway registers it again with them. */
+export const PhoneTrunkPatch = Type.Object(
+  {
+    name: Type.Optional(PhoneTrunkCreate.properties.name),
+    host: Type.Optional(Host),
+    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65_535 })),
+    transport: Type.Optional(TrunkTransport),
+    username: Type.Optional(PhoneTrunkCreate.properties.username),
+    /** A new password; leave it out to keep the one stored. */
+    password: Type.Optional(PhoneTrunkCreate.properties.password),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type PhoneTrunkPatch = Static<typeof PhoneTrunkPatch>;
+
 /** A trunk as the API shows it: never its password. */
 export const PhoneTrunk = Type.Object({
   id: Type.String(),
@@ -111,6 +126,8 @@ export const CallDial = Type.Object(
   {
     contactId: Type.Optional(Id),
     number: Type.Optional(E164),
+    /** A queued callback the agent holds: its number is dialled in its conversation. */
+    callbackId: Type.Optional(Id),
     /** The number the call shows as its caller (one of the account's); default: the first. */
     fromNumberId: Type.Optional(Id),
   },

@@ -96,3 +96,81 @@ describe('phone routes without a gateway', () => {
     assert.equal((await agent.post('/api/v1/phone/numbers', {})).status, 403);
   });
 });
+
+for (const store of ['sqlite', 'postgres'] as const) {
+  describe(`trunk edit and delete without a gateway (${store})`, () => {
+    let srv: TestServer;
+    let admin: ApiClient;
+    before(async () => {
+      srv = await startTestServer({ demo: true, store, env: { BECKON_EGRESS_ALLOW_PRIVATE: '0' } });
+      admin = new ApiClient(srv.node.app);
+      await admin.login(DEMO_ADMIN.email, DEMO_ADMIN.password);
+    });
+    after(() => srv.close());
+
+    it('changes a trunk (the password sealed anew, or kept), refuses a private host, and deletes it with its numbers', async () => {
+      const created = await admin.post<{ id: string }>('/api/v1/phone/trunks', {
+        name: 'Carrier',
+        host: '8.8.8.8',
+        username: 'acct-1',
+        password: 'first-password',
+      });
+      assert.equal(created.status, 201);
+      const id = created.body.id;
+      const accountId = srv.demo!.accountId;
+      const phone = srv.node.ctx.store.phone;
+
+      const renamed = await admin.patch<{ name: string; port: number; transport: string; status: string }>(
+        `/api/v1/phone/trunks/${id}`,
+        { name: 'Carrier B', transport: 'tls' },
+      );
+      assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
+      assert.equal(renamed.body.name, 'Carrier B');
+      // A new transport without a port takes its usual port.
+      assert.equal(renamed.body.port, 5061);
+      assert.equal((await phone.trunkCredentials(accountId, id))?.secret, 'first-password');
+
+      const repassed = await admin.patch(`/api/v1/phone/trunks/${id}`, { password: 'second-password' });
+      assert.equal(repassed.status, 200);
+      const row = await phone.trunk(accountId, id);
+      assert.ok(!row!.password.includes('second-password'), 'the password is sealed');
+      assert.equal((await phone.trunkCredentials(accountId, id))?.secret, 'second-password');
+      assert.equal((await admin.get('/api/v1/phone/trunks')).body.items[0].password, undefined);
+
+      const privateHost = await admin.patch<{ error: { code: string; message: string } }>(
+        `/api/v1/phone/trunks/${id}`,
+        { host: '10.0.0.5' },
+      );
+      assert.equal(privateHost.status, 400);
+      assert.equal(privateHost.body.error.code, 'private_address');
+      assert.match(privateHost.body.error.message, /^host:/);
+      assert.equal((await admin.patch(`/api/v1/phone/trunks/${id}`, {})).status, 400);
+      assert.equal((await admin.patch('/api/v1/phone/trunks/trk_none', { name: 'x' })).status, 404);
+
+      const number = await admin.post('/api/v1/phone/numbers', {
+        number: '+4930555000',
+        trunkId: id,
+        skillId: srv.demo!.skillIds.sales,
+      });
+      assert.equal(number.status, 201);
+      assert.equal((await admin.delete(`/api/v1/phone/trunks/${id}`)).status, 204);
+      assert.equal((await admin.get('/api/v1/phone/trunks')).body.items.length, 0);
+      assert.equal((await admin.get('/api/v1/phone/numbers')).body.items.length, 0);
+      assert.equal((await admin.delete(`/api/v1/phone/trunks/${id}`)).status, 404);
+
+      const audit = await admin.get<{ items: { action: string }[] }>('/api/v1/audit-log?limit=10');
+      const actions = audit.body.items.map((e) => e.action);
+      assert.ok(actions.includes('phone_trunk.updated'), actions.join());
+      assert.ok(actions.includes('phone_trunk.deleted'), actions.join());
+
+      const agent = new ApiClient(srv.node.app);
+      await agent.login('sales@demo.beckon.local', 'demo-agent-pw');
+      assert.equal((await agent.patch(`/api/v1/phone/trunks/${id}`, { name: 'x' })).status, 403);
+      assert.equal((await agent.delete(`/api/v1/phone/trunks/${id}`)).status, 403);
+      const callback = await agent.post<{ error: { code: string } }>('/api/v1/calls/dial', {
+        callbackId: 'cb_none',
+      });
+      assert.equal(callback.status, 503);
+    });
+  });
+}

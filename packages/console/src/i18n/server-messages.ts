@@ -21,7 +21,8 @@ export const EXACT: Readonly<Record<string, Say>> = {
   'give either skillId or menu': () => t('Give either skillId or menu.'),
   'menu.choices: a digit is used twice': () => t('Menu.choices: a digit is used twice.'),
   'a call is dialled by a signed-in agent': () => t('A call is dialled by a signed-in agent.'),
-  'give either contactId or number': () => t('Give either contactId or number.'),
+  'give one of contactId, number or callbackId': () => t('Give one of contactId, number or callbackId.'),
+  'this callback is not assigned to you': () => t('This callback is not assigned to you.'),
   'this node has no phone gateway (BECKON_JANUS_URL)': () =>
     t('This node has no phone gateway (BECKON_JANUS_URL).'),
   'trunk not found': () => t('Trunk not found.'),
@@ -325,6 +326,8 @@ export const SHAPED: Readonly<Record<string, Say>> = {
     t('{code} is no language code we know (/body/language).', { code }),
   '{}: no skill {}': ([path, id]) => t('{path}: no skill {id}.', { path, id }),
   'number: {} is already set up': ([number]) => t('Number: {number} is already set up.', { number }),
+  '{}: {} is not a number in E.164 form (+ and country code)': ([field, number]) =>
+    t('{field}: {number} is not a number in E.164 form (+ and country code).', { field, number }),
   'sendAt {} is in the past; choose a time after {}': ([at, now]) =>
     t('SendAt {at} is in the past; choose a time after {now}.', { at, now }),
   'macro “{}” assigns to a skill that was deleted; edit the macro to choose another': ([name]) =>

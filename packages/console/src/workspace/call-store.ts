@@ -135,6 +135,15 @@ export class CallStore {
   transfer(callId: string, to: { agentId: string } | { skillId: string }): Promise<void> {
     return this.request({ type: 'call_transfer', callId, ...to });
   }
+  /** Sends key tones on a phone call (RFC 4733 events the gateway passes to the trunk). */
+  dtmf(callId: string, tones: string): void {
+    const sender = this.legs
+      .get(callId)
+      ?.pc.getSenders()
+      .find((s) => s.track?.kind === 'audio');
+    sender?.dtmf?.insertDTMF(tones, 120, 70);
+  }
+
   toggleMute(callId: string): void {
     const muted = !this.state.muted;
     this.set({ muted });

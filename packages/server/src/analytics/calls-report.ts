@@ -14,8 +14,11 @@ import { campaignScope, HOUR_MS, hourStarts, periodOf, type ReportFilters } from
 /** The calls report's filters: the other reports', and the channel of the calls' conversations. */
 export type CallReportFilters = ReportFilters & { channel?: string };
 
-/** End reasons of an unanswered call that the visitor chose: neither abandoned nor missed. */
-const REFUSED = new Set(['declined', 'microphone_denied']);
+/**
+ * End reasons of an unanswered call that the visitor chose, or a dialled phone that was busy or
+ * not answered: neither abandoned nor missed.
+ */
+const REFUSED = new Set(['declined', 'microphone_denied', 'busy', 'no_answer']);
 const num = (v: unknown) => (v == null ? null : Number(v));
 
 interface Call {

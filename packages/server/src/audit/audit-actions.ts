@@ -123,6 +123,8 @@ export const AUDIT_ACTIONS: Record<string, AuditAction> = {
     target: 'email_address',
   },
   'POST /api/v1/phone/trunks': { action: 'phone_trunk.created', target: 'phone_trunk' },
+  'PATCH /api/v1/phone/trunks/:id': { action: 'phone_trunk.updated', target: 'phone_trunk' },
+  'DELETE /api/v1/phone/trunks/:id': { action: 'phone_trunk.deleted', target: 'phone_trunk' },
   'POST /api/v1/phone/numbers': { action: 'phone_number.created', target: 'phone_number' },
   'POST /api/v1/calls/dial': work('call.dialled', 'call'),
   'POST /api/v1/webhooks': { action: 'webhook.created', target: 'webhook' },

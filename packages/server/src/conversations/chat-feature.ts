@@ -158,6 +158,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     ctx.egress,
     ctx.config.phone,
     ctx.logger.child({ component: 'phone' }),
+    (direction, outcome) => ctx.metrics.phoneCalls.inc({ direction, outcome }),
   );
   calls.phone = phone;
   const recorder = new CallRecorder(store, storage, announcer, writer, ctx.config.voice, voiceLog);

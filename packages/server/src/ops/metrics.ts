@@ -61,8 +61,15 @@ export function createMetrics() {
     labelNames: ['kind'] as const,
     registers: [registry],
   });
+  const phoneCalls = new Counter({
+    name: 'beckon_phone_calls_total',
+    help: 'Phone calls through a trunk by direction and outcome (answered, busy, no_answer, and why an inbound call was refused)',
+    labelNames: ['direction', 'outcome'] as const,
+    registers: [registry],
+  });
   return {
     registry,
+    phoneCalls,
     processFaults,
     httpRequests,
     httpDuration,

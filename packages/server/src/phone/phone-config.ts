@@ -6,6 +6,8 @@ export interface PhoneConfig {
   linesPerTrunk: number;
   /** INVITEs one caller number may place per minute; more are refused with 486 (a flood). */
   invitesPerMinute: number;
+  /** How long a dialled phone may ring before the call is given up as not answered. */
+  ringSeconds: number;
 }
 
 export function loadPhoneConfig(env: NodeJS.ProcessEnv): PhoneConfig {
@@ -21,5 +23,6 @@ export function loadPhoneConfig(env: NodeJS.ProcessEnv): PhoneConfig {
     janusUrl: url,
     linesPerTrunk: int('BECKON_PHONE_LINES_PER_TRUNK', 4, 500),
     invitesPerMinute: int('BECKON_PHONE_INVITES_PER_MINUTE', 10, 10_000),
+    ringSeconds: int('BECKON_PHONE_RING_SECONDS', 45, 300),
   };
 }

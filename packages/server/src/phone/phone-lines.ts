@@ -26,6 +26,39 @@ interface Line {
   session: number;
   master: number;
   handles: number[];
+  /** The trunk answered 200 to the REGISTER: calls may go out. */
+  registered: boolean;
+  /** The gateway's id of the registration, which helper handles name to share it. */
+  masterId: number;
+  /** The line was taken down (the trunk edited or deleted): its late events change nothing. */
+  closed: boolean;
+  /** Ends the wait for a registration's answer. */
+  settle?: (master: number) => void;
+}
+
+/** How a phone call went, for `beckon_phone_calls_total{direction,outcome}`. */
+export type PhoneOutcome =
+  | 'answered'
+  | 'busy'
+  | 'no_answer'
+  | 'failed'
+  | 'no_number'
+  | 'after_hours'
+  | 'flood'
+  | 'bad_offer'
+  | 'no_agent';
+
+/** What a SIP final answer to a dialled call means for the agent. */
+export function outboundEnd(code: number): 'busy' | 'no_answer' | 'declined' {
+  if (code === 486 || code === 600) return 'busy';
+  if (code === 603) return 'declined';
+  return 'no_answer';
+}
+
+/** A phone number in E.164 from how a person wrote it (`+49 30 123-456` → `+4930123456`), or null. */
+export function e164(text: string): string | null {
+  const n = text.replace(/[\s().-]/g, '');
+  return /^\+[1-9]\d{5,14}$/.test(n) ? n : null;
 }
 
 /** A phone call in progress on a handle of this node. */
@@ -42,6 +75,8 @@ interface LiveCall {
   dial?: { uri: string; from: string };
   /** The INVITE of a dialled call went out. */
   invited?: boolean;
+  /** Gives up on a dialled phone that rings too long. */
+  ringTimer?: NodeJS.Timeout;
 }
 
 /** The user part of a SIP URI (`sip:+4930123@host` → `+4930123`). */
@@ -70,6 +105,7 @@ export class PhoneLines implements PhoneBridge {
     private readonly egress: Egress,
     private readonly config: PhoneConfig,
     private readonly log: Logger,
+    private readonly count: (direction: 'inbound' | 'outbound', outcome: PhoneOutcome) => void = () => {},
   ) {
     this.invites = new KeyedLimiter({ rate: config.invitesPerMinute / 60, burst: config.invitesPerMinute });
   }
@@ -105,27 +141,46 @@ export class PhoneLines implements PhoneBridge {
       await this.store.phone.setTrunkStatus(trunk.id, 'failed', (err as Error).message);
       return;
     }
+    await this.unregister(trunk.id);
+    const proxy = `sip:${bracket(address)}:${trunk.port}${trunk.transport === 'udp' ? '' : `;transport=${trunk.transport}`}`;
     const session = await client.createSession();
-    const line: Line = { trunk, session, master: 0, handles: [] };
+    const line: Line = {
+      trunk,
+      session,
+      master: 0,
+      handles: [],
+      registered: false,
+      masterId: 0,
+      closed: false,
+    };
     this.lines.set(trunk.id, line);
     const registered = new Promise<number>((resolve) => {
+      // Taking the line down (an edit, a delete) settles a registration still under way.
+      line.settle = resolve;
       void client
         .attach(session, SIP, (e) => this.onEvent(line, line.master, e, resolve))
         .then(async (master) => {
           line.master = master;
+          if (line.closed) return;
           await this.store.phone.setTrunkStatus(trunk.id, 'registering', null);
           await client.message(session, master, {
             request: 'register',
             username: `sip:${trunk.username}@${trunk.host}`,
             authuser: trunk.username,
             secret: trunk.secret,
-            proxy: `sip:${bracket(address)}:${trunk.port}${trunk.transport === 'udp' ? '' : `;transport=${trunk.transport}`}`,
+            proxy,
+            // Calls go to the trunk too, at the checked address, whatever their Request-URI names.
+            outbound_proxy: proxy,
             display_name: trunk.name,
           });
+        })
+        .catch(async (err: Error) => {
+          if (!line.closed) await this.store.phone.setTrunkStatus(trunk.id, 'failed', err.message);
+          resolve(0);
         });
     });
     const master = await registered;
-    if (master === 0) return;
+    if (master === 0 || line.closed) return;
     // Helpers share the registration and take the calls that arrive while others are busy.
     for (let i = 0; i < this.config.linesPerTrunk; i++) {
       let handle = 0;
@@ -134,7 +189,7 @@ export class PhoneLines implements PhoneBridge {
       await client.message(session, handle, {
         request: 'register',
         type: 'helper',
-        master_id: master,
+        master_id: line.masterId,
         username: `sip:${trunk.username}@${trunk.host}`,
       });
     }
@@ -143,15 +198,20 @@ export class PhoneLines implements PhoneBridge {
   private onEvent(line: Line, handle: number, e: HandleEvent, registered?: (master: number) => void): void {
     const result = (e.data?.result ?? {}) as Record<string, unknown>;
     const event = e.janus === 'hangup' ? 'webrtc_hangup' : String(result.event ?? e.data?.error ?? e.janus);
+    this.log.debug({ trunkId: line.trunk.id, handle, event, result }, 'gateway event');
     const work = async () => {
+      if (line.closed) return;
       switch (event) {
         case 'registered':
           if (registered) {
+            line.registered = true;
+            line.masterId = Number(result.master_id ?? 0);
             await this.store.phone.setTrunkStatus(line.trunk.id, 'registered', null);
             registered(handle);
           }
           return;
         case 'registration_failed':
+          line.registered = false;
           await this.store.phone.setTrunkStatus(
             line.trunk.id,
             'failed',
@@ -164,7 +224,7 @@ export class PhoneLines implements PhoneBridge {
         case 'accepted':
           return this.outboundAnswered(handle, e.jsep);
         case 'hangup':
-          return this.remoteHangup(handle);
+          return this.remoteHangup(handle, Number(result.code ?? 0));
         default:
           if (e.data?.error) this.log.warn({ trunkId: line.trunk.id, error: e.data.error }, 'gateway error');
       }
@@ -180,19 +240,20 @@ export class PhoneLines implements PhoneBridge {
     offer?: Jsep,
   ): Promise<void> {
     const client = this.client!;
-    const decline = (code: number, why: string) => {
-      this.log.info({ trunkId: line.trunk.id, code, why }, 'phone call refused');
+    const decline = (code: number, outcome: PhoneOutcome) => {
+      this.log.info({ trunkId: line.trunk.id, code, outcome }, 'phone call refused');
+      this.count('inbound', outcome);
       return client.message(line.session, handle, { request: 'decline', code });
     };
     const caller = sipUser(String(r.username ?? ''));
     const dialled = sipUser(String(r.callee ?? ''));
-    if (!this.invites.take(caller || 'anonymous')) return decline(486, 'too many calls from this number');
-    if (!offer) return decline(488, 'no SDP offer');
+    if (!this.invites.take(caller || 'anonymous')) return decline(486, 'flood');
+    if (!offer) return decline(488, 'bad_offer');
     const number = await this.store.phone.numberOnTrunk(line.trunk.id, dialled);
-    if (!number) return decline(404, 'no such number');
+    if (!number) return decline(404, 'no_number');
     const accountId = number.account_id;
     const skillId = number.skill_id ?? firstChoice(number)?.skillId ?? null;
-    if (!(await this.openNow(number, skillId))) return decline(480, 'after hours');
+    if (!(await this.openNow(number, skillId))) return decline(480, 'after_hours');
     const phone = /^\+?\d{6,15}$/.test(caller) ? (caller.startsWith('+') ? caller : `+${caller}`) : null;
     const contact = phone ? await this.store.contacts.resolve(accountId, { phone }) : undefined;
     const conversation = await this.store.conversations.create({
@@ -225,7 +286,7 @@ export class PhoneLines implements PhoneBridge {
       offer,
       connected: false,
     };
-    if (view.state === 'ended') return decline(480, 'no agent takes calls now');
+    if (view.state === 'ended') return decline(480, 'no_agent');
     this.live.set(view.id, call);
     this.byHandle.set(handle, call);
     // The call stays alive while this node holds the line: the sweeper ends it if the node dies.
@@ -241,9 +302,24 @@ export class PhoneLines implements PhoneBridge {
     const client = this.client;
     if (!client) return undefined;
     const { accountId } = caller;
+    const callback = body.callbackId ? await this.store.callbacks.get(accountId, body.callbackId) : undefined;
+    if (body.callbackId && (!callback?.task_conversation_id || callback.status !== 'queued'))
+      throw notFound('callback');
     const contact = body.contactId ? await this.store.contacts.get(accountId, body.contactId) : undefined;
-    const to = contact ? contact.phone : (body.number ?? null);
-    if (!to) throw badRequest('contactId: this contact has no phone number', 'no_phone');
+    if (contact && !contact.phone)
+      throw badRequest('contactId: this contact has no phone number', 'no_phone');
+    const written = callback?.phone ?? contact?.phone ?? body.number ?? '';
+    const to = e164(written);
+    if (!to)
+      throw badRequest(
+        `${callback ? 'callbackId' : contact ? 'contactId' : 'number'}: ${written} is not a number in E.164 form (+ and country code)`,
+        'bad_number',
+      );
+    if (callback) {
+      const task = await this.store.conversations.get(accountId, callback.task_conversation_id!);
+      if (task.status !== 'active' || task.assignedAgentId !== caller.userId)
+        throw new AppError(403, 'not_assigned', 'this callback is not assigned to you');
+    }
     const numbers = await this.store.phone.numbers(accountId);
     const from = body.fromNumberId ? numbers.find((n) => n.id === body.fromNumberId) : numbers[0];
     if (!from)
@@ -252,9 +328,28 @@ export class PhoneLines implements PhoneBridge {
         : new AppError(409, 'no_number', 'set up a phone number first');
     const line = this.lines.get(from.trunk_id);
     const busy = new Set(this.byHandle.keys());
-    const handle = line && [line.master, ...line.handles].find((h) => h !== 0 && !busy.has(h));
+    const handle = line?.registered && [line.master, ...line.handles].find((h) => h !== 0 && !busy.has(h));
     if (!line || !handle)
       throw new AppError(409, 'trunk_unavailable', 'the trunk is not registered, or all its lines are busy');
+    const conversationId = callback
+      ? callback.task_conversation_id!
+      : await this.dialConversation(accountId, contact, to, from);
+    const row = await this.calls.phoneDial(caller, conversationId, to);
+    const live: LiveCall = { accountId, callId: row.id, session: line.session, handle, connected: false };
+    live.dial = { uri: `sip:${to}@${bracket(line.trunk.host)}`, from: from.number };
+    this.live.set(row.id, live);
+    this.byHandle.set(handle, live);
+    this.marks.hold(accountId, row.id, 'v');
+    return this.calls.view(row);
+  }
+
+  /** A new `voice` conversation with the person dialled (a contact, found or made by number). */
+  private async dialConversation(
+    accountId: string,
+    contact: { id: string; name: string | null } | undefined,
+    to: string,
+    from: NumberRow,
+  ): Promise<string> {
     const person = contact ?? (await this.store.contacts.resolve(accountId, { phone: to }));
     const conversation = await this.store.conversations.create({
       accountId,
@@ -269,13 +364,7 @@ export class PhoneLines implements PhoneBridge {
       contactId: person.id,
       tokenHash: newVisitorToken().hash,
     });
-    const row = await this.calls.phoneDial(caller, conversation.id, to);
-    const live: LiveCall = { accountId, callId: row.id, session: line.session, handle, connected: false };
-    live.dial = { uri: `sip:${to}@${bracket(line.trunk.host)}`, from: from.number };
-    this.live.set(row.id, live);
-    this.byHandle.set(handle, live);
-    this.marks.hold(accountId, row.id, 'v');
-    return this.calls.view(row);
+    return conversation.id;
   }
 
   /** The agent answered: their console gets the gateway's offer, and answers it. */
@@ -293,6 +382,8 @@ export class PhoneLines implements PhoneBridge {
     const work = async () => {
       if (signal.description?.type === 'offer' && live.dial && !live.invited) {
         live.invited = true;
+        live.ringTimer = setTimeout(() => void this.ringedOut(live), this.config.ringSeconds * 1000);
+        live.ringTimer.unref();
         await client.message(
           live.session,
           live.handle,
@@ -318,7 +409,8 @@ export class PhoneLines implements PhoneBridge {
     const live = this.live.get(call.id);
     if (!live) return;
     this.forget(live);
-    const body = live.connected ? { request: 'hangup' } : { request: 'decline', code: 480 };
+    // A dialled call that has not connected is cancelled (CANCEL); an inbound one is refused.
+    const body = live.connected || live.dial ? { request: 'hangup' } : { request: 'decline', code: 480 };
     void this.client?.message(live.session, live.handle, body).catch(() => {});
   }
 
@@ -326,21 +418,64 @@ export class PhoneLines implements PhoneBridge {
     const live = this.byHandle.get(handle);
     if (!live || !answer) return;
     live.connected = true;
+    clearTimeout(live.ringTimer);
+    this.count('outbound', 'answered');
     const call = await this.store.calls.get(live.accountId, live.callId);
     if (!call) return;
     this.calls.relayToAgent(call, { callId: call.id, leg: Number(call.leg), description: answer });
     await this.calls.accept('visitor', live.accountId, live.callId);
   }
 
-  /** The caller hung up (or the trunk ended the call). */
-  private async remoteHangup(handle: number): Promise<void> {
+  /**
+   * The caller hung up (or the trunk ended the call). A dialled phone that never answered ends
+   * as busy or not answered, by the SIP code of its final answer.
+   */
+  private async remoteHangup(handle: number, code: number): Promise<void> {
     const live = this.byHandle.get(handle);
     if (!live) return;
     this.forget(live);
+    if (live.dial && !live.connected) {
+      const reason = outboundEnd(code);
+      this.count('outbound', reason === 'declined' ? 'failed' : reason);
+      const call = await this.store.calls.get(live.accountId, live.callId);
+      if (call) await this.calls.end(call, 'visitor', reason);
+      return;
+    }
     await this.calls.hangup('visitor', live.accountId, live.callId);
   }
 
+  /** A dialled phone rang for `BECKON_PHONE_RING_SECONDS`: the call is cancelled as not answered. */
+  private async ringedOut(live: LiveCall): Promise<void> {
+    if (live.connected || this.live.get(live.callId) !== live) return;
+    this.count('outbound', 'no_answer');
+    const call = await this.store.calls.get(live.accountId, live.callId);
+    if (call) await this.calls.end(call, 'system', 'no_answer');
+  }
+
+  /**
+   * Takes a trunk's registration down (its settings changed, or it was deleted): its calls end,
+   * the gateway unregisters and drops the session.
+   */
+  async unregister(trunkId: string): Promise<void> {
+    const line = this.lines.get(trunkId);
+    if (!line) return;
+    line.closed = true;
+    line.settle?.(0);
+    this.lines.delete(trunkId);
+    for (const live of [...this.live.values()].filter((l) => l.session === line.session)) {
+      this.forget(live);
+      const call = await this.store.calls.get(live.accountId, live.callId);
+      if (call) await this.calls.end(call, 'system', 'hangup').catch(() => undefined);
+    }
+    const client = this.client;
+    if (!client) return;
+    if (line.registered && line.master)
+      await client.message(line.session, line.master, { request: 'unregister' }).catch(() => {});
+    await client.destroySession(line.session);
+  }
+
   private forget(live: LiveCall): void {
+    clearTimeout(live.ringTimer);
     this.live.delete(live.callId);
     if (this.byHandle.get(live.handle) === live) this.byHandle.delete(live.handle);
     this.marks.release(live.accountId, live.callId, 'v', true);

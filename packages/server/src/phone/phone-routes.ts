@@ -6,14 +6,15 @@ import {
   PhoneNumberCreate,
   PhoneTrunk,
   PhoneTrunkCreate,
+  PhoneTrunkPatch,
 } from '@beckon/protocol/phone-api';
 import { ADMINS, authOf, requireRole } from '../auth/auth-context.ts';
 import type { AppContext } from '../context.ts';
 import type { ChatModule } from '../conversations/chat-module.ts';
 import { checkConfiguredUrl } from '../egress/configured-url.ts';
-import { AppError, badRequest } from '../errors.ts';
+import { AppError, badRequest, notFound } from '../errors.ts';
 import { numberView, trunkView } from '../store/phone-repo.ts';
-import { replies, security } from '../web/responses.ts';
+import { IdParams, NoContent, replies, security } from '../web/responses.ts';
 import type { App } from '../web/types.ts';
 
 const DEFAULT_PORT = { udp: 5060, tcp: 5060, tls: 5061 } as const;
@@ -24,6 +25,20 @@ export function phoneRoutes(app: App, ctx: AppContext, chat: ChatModule): void {
   const admins = { onRequest: requireRole(store, ADMINS) };
   const agents = { onRequest: requireRole(store, ['owner', 'admin', 'agent']) };
   const tags = ['phone'];
+
+  /**
+   * The trunk's host is a configured destination like any URL: a private address is refused
+   * unless the egress allows private addresses (BECKON_EGRESS_ALLOW_PRIVATE).
+   */
+  const checkedHost = async (raw: string, port: number): Promise<string> => {
+    const host = raw.replace(/^\[(.*)\]$/, '$1');
+    await checkConfiguredUrl(
+      ctx.egress,
+      `https://${host.includes(':') ? `[${host}]` : host}:${port}/`,
+      'host',
+    );
+    return host;
+  };
 
   app.get(
     '/api/v1/phone/trunks',
@@ -51,14 +66,7 @@ export function phoneRoutes(app: App, ctx: AppContext, chat: ChatModule): void {
       const body = req.body;
       const transport = body.transport ?? 'udp';
       const port = body.port ?? DEFAULT_PORT[transport];
-      // The trunk's host is a configured destination like any URL: a private address is refused
-      // unless the egress allows private addresses (BECKON_EGRESS_ALLOW_PRIVATE).
-      const host = body.host.replace(/^\[(.*)\]$/, '$1');
-      await checkConfiguredUrl(
-        ctx.egress,
-        `https://${host.includes(':') ? `[${host}]` : host}:${port}/`,
-        'host',
-      );
+      const host = await checkedHost(body.host, port);
       const row = await store.phone.createTrunk(accountId, {
         name: body.name,
         host,
@@ -71,6 +79,67 @@ export function phoneRoutes(app: App, ctx: AppContext, chat: ChatModule): void {
       if (credentials)
         void chat.phone.register(credentials).catch((err) => req.log.warn({ err }, 'trunk not registered'));
       return reply.code(201).send(trunkView(row));
+    },
+  );
+
+  app.patch(
+    '/api/v1/phone/trunks/:id',
+    {
+      ...admins,
+      schema: {
+        tags,
+        security,
+        summary: 'Change a SIP trunk: the gateway registers to it again',
+        params: IdParams,
+        body: PhoneTrunkPatch,
+        response: replies(200, PhoneTrunk),
+      },
+    },
+    async (req) => {
+      const { accountId } = authOf(req);
+      const { id } = req.params;
+      const old = await store.phone.trunk(accountId, id);
+      if (!old) throw notFound('trunk');
+      const body = req.body;
+      const transport = body.transport ?? (old.transport as keyof typeof DEFAULT_PORT);
+      // A new transport without a port takes that transport's usual port.
+      const port = body.port ?? (body.transport ? DEFAULT_PORT[transport] : Number(old.port));
+      const host = await checkedHost(body.host ?? old.host, port);
+      const row = await store.phone.updateTrunk(accountId, id, {
+        ...(body.name === undefined ? {} : { name: body.name }),
+        ...(body.username === undefined ? {} : { username: body.username }),
+        ...(body.password === undefined ? {} : { password: body.password }),
+        host,
+        port,
+        transport,
+      });
+      if (!row) throw notFound('trunk');
+      const credentials = await store.phone.trunkCredentials(accountId, id);
+      if (credentials)
+        void chat.phone.register(credentials).catch((err) => req.log.warn({ err }, 'trunk not registered'));
+      return trunkView(row);
+    },
+  );
+
+  app.delete(
+    '/api/v1/phone/trunks/:id',
+    {
+      ...admins,
+      schema: {
+        tags,
+        security,
+        summary: 'Delete a SIP trunk and its numbers: its calls end and the gateway unregisters',
+        params: IdParams,
+        response: replies(204, NoContent),
+      },
+    },
+    async (req, reply) => {
+      const { accountId } = authOf(req);
+      const { id } = req.params;
+      if (!(await store.phone.trunk(accountId, id))) throw notFound('trunk');
+      await chat.phone.unregister(id);
+      await store.phone.deleteTrunk(accountId, id);
+      return reply.code(204).send(null);
     },
   );
 
@@ -139,8 +208,8 @@ export function phoneRoutes(app: App, ctx: AppContext, chat: ChatModule): void {
       const auth = authOf(req);
       if (!auth.userId) throw badRequest('a call is dialled by a signed-in agent', 'user_required');
       const body = req.body;
-      if (Boolean(body.contactId) === Boolean(body.number))
-        throw badRequest('give either contactId or number', 'bad_target');
+      if ([body.contactId, body.number, body.callbackId].filter(Boolean).length !== 1)
+        throw badRequest('give one of contactId, number or callbackId', 'bad_target');
       const call = await chat.phone.dial(
         { accountId: auth.accountId, role: auth.role, userId: auth.userId },
         body,

@@ -119,6 +119,49 @@ export class PhoneRepo {
     return r && { ...r, secret: this.secrets.box.open(r.password) };
   }
 
+  /**
+   * Changes a trunk's settings (a new password is sealed; none keeps the stored one). Its state
+   * goes back to `pending` until the gateway registers it again.
+   */
+  async updateTrunk(
+    accountId: string,
+    id: string,
+    changes: Partial<NewTrunk>,
+    now = Date.now(),
+  ): Promise<TrunkRow | undefined> {
+    const { password, ...rest } = changes;
+    await this.db
+      .updateTable('phone_trunks')
+      .set({
+        ...rest,
+        ...(password === undefined ? {} : { password: this.secrets.box.seal(password) }),
+        status: 'pending',
+        status_reason: null,
+        updated_at: now,
+      })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .execute();
+    return this.trunk(accountId, id);
+  }
+
+  /** Deletes a trunk and the numbers reached through it; false when there is no such trunk. */
+  async deleteTrunk(accountId: string, id: string): Promise<boolean> {
+    return this.db.transaction().execute(async (tx) => {
+      await tx
+        .deleteFrom('phone_numbers')
+        .where('account_id', '=', accountId)
+        .where('trunk_id', '=', id)
+        .execute();
+      const r = await tx
+        .deleteFrom('phone_trunks')
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    });
+  }
+
   async setTrunkStatus(
     id: string,
     status: TrunkStatus,

@@ -259,7 +259,10 @@ export class CallService {
     if (!accepted) throw gone();
     if (accepted.agent_id && !call.direction)
       await this.store.calls.legStarted(accepted, accepted.agent_id, now, true);
-    await this.line(accountId, accepted, 'callAccepted');
+    // A dialled phone has no widget language: its line names the number that answered.
+    if (accepted.direction === 'outbound')
+      await this.announcer.line(accountId, accepted.conversation_id, `${accepted.phone_number} answered.`);
+    else await this.line(accountId, accepted, 'callAccepted');
     await this.publish(accepted, [accepted.agent_id]);
     return this.view(accepted);
   }
@@ -463,6 +466,8 @@ function endLine(call: CallRow): [VisitorLine, (language: string | null) => Reco
     if (reason === 'unanswered') return ['callMissed', () => ({})];
     if (reason === 'declined') return ['callDeclined', () => ({})];
     if (reason === 'microphone_denied') return ['callNoMicrophone', () => ({})];
+    if (reason === 'busy') return ['callBusy', () => ({})];
+    if (reason === 'no_answer') return ['callNoAnswer', () => ({})];
     return ['callCancelled', () => ({})];
   }
   const why: VisitorLine =

@@ -118,8 +118,10 @@ export class CallSockets {
       case 'call_failed':
         if (!current) return;
         return this.calls.hangup(side, accountId, call.id, f.reason);
-      case 'call_signal':
-        if (!current || (call.state !== 'active' && call.state !== 'held')) return;
+      case 'call_signal': {
+        // A phone call the agent dials carries the console's offer (and candidates) while it rings.
+        const dialling = call.state === 'inviting' && call.direction === 'outbound' && side === 'agent';
+        if (!current || (call.state !== 'active' && call.state !== 'held' && !dialling)) return;
         this.calls.signal(call, side, {
           callId: call.id,
           leg: f.leg,
@@ -127,6 +129,7 @@ export class CallSockets {
           ...(f.candidate ? { candidate: f.candidate } : {}),
         });
         return;
+      }
       case 'call_mute':
         if (current) this.calls.mute(call, side, f.muted);
         return;

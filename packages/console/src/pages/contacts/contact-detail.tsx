@@ -13,6 +13,7 @@ import { useResource } from '../../components/use-resource.ts';
 import { useT } from '../../i18n/language-context.tsx';
 import { Link, navigate } from '../../router/router.tsx';
 import { canManage, useSession } from '../../session/session-context.tsx';
+import { DialButton } from '../../workspace/phone-dial.tsx';
 import { STATUS_LABELS } from '../conversations/conversation-format.ts';
 import { shortId } from '../visitors/visitor-format.ts';
 import { Facts, Panel } from '../visitors/visitor-panels.tsx';
@@ -90,7 +91,11 @@ export function ContactDetailPage({ contactId }: { contactId: string }) {
             {c.emailOptOut && <span className="muted"> · {t('no e-mail')}</span>}
           </span>
         )}
-        {c.phone && <span className="strip-item">{c.phone}</span>}
+        {c.phone && (
+          <span className="strip-item" data-testid="contact-phone">
+            {c.phone} {user.role !== 'analyst' && <DialButton target={{ contactId: c.id }} />}
+          </span>
+        )}
         <span className="strip-item muted">
           {t('Last seen {when}', { when: formatRelative(c.lastSeenAt) })}
         </span>

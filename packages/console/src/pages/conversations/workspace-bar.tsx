@@ -9,6 +9,7 @@ import {
   useNotificationState,
   useSoundOn,
 } from '../../workspace/alert-preferences.ts';
+import { DialPadButton } from '../../workspace/phone-dial.tsx';
 import { TakesCallsSwitch } from '../../workspace/takes-calls-switch.tsx';
 import { useCollab } from '../../workspace/use-collab.ts';
 import { PageHeaderTitle } from './page-title.tsx';
@@ -61,6 +62,7 @@ export function WorkspaceBar() {
       <ConversationsTabs />
       <div className="workspace-bar-tools">
         <NotificationAsk />
+        <DialPadButton />
         <TakesCallsSwitch />
         <label className="switch" title={t('Play a sound for new chats and messages')}>
           <input type="checkbox" checked={sound} onChange={(e) => setSoundOn(e.target.checked)} />

@@ -17,6 +17,7 @@ import { ChannelsTab } from './channels/channels-tab.tsx';
 import { MacrosTab } from './macros/macros-tab.tsx';
 import { ModelTab } from './model/model-tab.tsx';
 import { OrdersTab } from './orders/orders-tab.tsx';
+import { PhoneTab } from './phone/phone-tab.tsx';
 import { ProfileTab } from './profile/profile-tab.tsx';
 import { SecurityTab } from './security/security-tab.tsx';
 import { SitesTab } from './sites/sites-tab.tsx';
@@ -38,6 +39,7 @@ const TABS: Tab[] = [
   { path: '/settings/sites', label: () => t('Sites'), adminOnly: false, render: () => <SitesTab /> },
   { path: '/settings/skills', label: () => t('Skills'), adminOnly: false, render: () => <SkillsTab /> },
   { path: '/settings/channels', label: () => t('Channels'), adminOnly: true, render: () => <ChannelsTab /> },
+  { path: '/settings/phone', label: () => t('Phone'), adminOnly: true, render: () => <PhoneTab /> },
   { path: '/settings/team', label: () => t('Team'), adminOnly: false, render: () => <TeamTab /> },
   { path: '/settings/bots', label: () => t('Bots'), adminOnly: false, render: () => <BotsTab /> },
   {

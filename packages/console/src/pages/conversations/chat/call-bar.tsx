@@ -1,7 +1,10 @@
 /** A call in the open chat: who, how long, and the agent's controls (mute, hold, transfer, hang up). */
+import type { CallView } from '@beckon/protocol/call-protocol';
+import { useState } from 'react';
 import type { Conversation } from '../../../api/conversations.ts';
 import { PhoneIcon } from '../../../components/icons.tsx';
 import { useT } from '../../../i18n/language-context.tsx';
+import { Keypad } from '../../../workspace/phone-dial.tsx';
 import { useAction } from '../../../workspace/use-action.ts';
 import { callClock, useCalls } from '../../../workspace/use-calls.ts';
 import { useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
@@ -21,12 +24,18 @@ export function CallBar({
   const call = store.calls.inConversation(calls, c.id);
   const now = useNow(1000);
   const [busy, run] = useAction();
+  const [keypad, setKeypad] = useState(false);
+  const ended = calls.ended;
+  if (!call && ended?.conversationId === c.id && ended.phone?.direction === 'outbound')
+    return <DialOutcome call={ended} onDismiss={() => store.calls.dismissEnded()} />;
   if (!call || call.state === 'ringing') return null;
   const held = call.state === 'held';
   const media = calls.media[call.id];
   const name = visitorLabel(c);
-  const line =
-    call.state === 'inviting'
+  const dialling = call.state === 'inviting' && call.phone?.direction === 'outbound';
+  const line = dialling
+    ? t('Calling {number}…', { number: call.phone!.number })
+    : call.state === 'inviting'
       ? t('Waiting for {name} to accept the call…', { name })
       : held
         ? t('On hold — the visitor hears nothing')
@@ -64,6 +73,17 @@ export function CallBar({
       <div className="call-bar-actions">
         {call.state !== 'inviting' && (
           <>
+            {call.phone && (
+              <button
+                type="button"
+                className="button button-small"
+                aria-pressed={keypad}
+                aria-expanded={keypad}
+                onClick={() => setKeypad(!keypad)}
+              >
+                {t('Keypad')}
+              </button>
+            )}
             <button
               type="button"
               className="button button-small"
@@ -97,6 +117,38 @@ export function CallBar({
           onClick={() => run(() => store.calls.hangup(call.id))}
         >
           {call.state === 'inviting' ? t('Cancel') : t('Hang up')}
+        </button>
+      </div>
+      {keypad && call.phone && call.state !== 'inviting' && (
+        <div className="call-bar-keypad">
+          <Keypad label={t('Keypad')} onKey={(key) => store.calls.dtmf(call.id, key)} />
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** How a dialled phone call ended without an answer: busy, or nobody picked up. */
+function DialOutcome({ call, onDismiss }: { call: CallView; onDismiss: () => void }) {
+  const t = useT();
+  const outcome =
+    call.endReason === 'busy'
+      ? t('Busy')
+      : call.endReason === 'no_answer'
+        ? t('No answer')
+        : call.answeredAt
+          ? t('Call ended')
+          : t('The call did not connect');
+  return (
+    <section className="call-bar call-bar-outcome" aria-label={t('Call')} data-testid="call-outcome">
+      <PhoneIcon className="call-bar-icon" />
+      <div className="call-bar-text">
+        <strong data-testid="call-outcome-text">{outcome}</strong>
+        <span>{call.phone?.number}</span>
+      </div>
+      <div className="call-bar-actions">
+        <button type="button" className="button button-small" onClick={onDismiss}>
+          {t('Dismiss')}
         </button>
       </div>
     </section>

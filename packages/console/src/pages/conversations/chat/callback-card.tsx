@@ -6,6 +6,7 @@ import { formatDateTime, formatTime } from '../../../components/format.ts';
 import { PhoneIcon } from '../../../components/icons.tsx';
 import { t } from '../../../i18n/i18n.ts';
 import { useT } from '../../../i18n/language-context.tsx';
+import { DialButton } from '../../../workspace/phone-dial.tsx';
 import { useAction } from '../../../workspace/use-action.ts';
 
 /** How a callback went, in the user's language. */
@@ -63,6 +64,7 @@ export function CallbackCard({ conversationId, holds }: { conversationId: string
       </div>
       {open && (
         <div className="callback-actions">
+          <DialButton target={{ callbackId: callback.id }} label={t('Call through Beckon')} />
           {OUTCOMES.map((outcome) => (
             <button
               key={outcome}

@@ -7,6 +7,7 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import { ConversationsIcon } from '../../../components/icons.tsx';
 import { initials } from '../../../components/people.ts';
 import { useT } from '../../../i18n/language-context.tsx';
+import { ContactDialButton } from '../../../workspace/phone-dial.tsx';
 import { useAction } from '../../../workspace/use-action.ts';
 import { useWorkspace, useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
 import { type ChatView, joinedByMe, visitorTyping } from '../../../workspace/workspace-state.ts';
@@ -188,6 +189,7 @@ function OpenChat({ chat, supervisor }: { chat: ChatView; supervisor: boolean })
             <>
               <StateActions conversation={c} onError={(error) => store.notify(actionError(error))} />
               <CallButton conversation={c} />
+              {c.contactId && <ContactDialButton contactId={c.contactId} conversationId={c.id} />}
               <button type="button" className="button button-small" onClick={() => setDialog('transfer')}>
                 {t('Transfer')}
               </button>

@@ -214,6 +214,10 @@ export function actionLabel(action: string): string {
       return t('User reading language changed');
     case 'phone_trunk.created':
       return t('Phone trunk added');
+    case 'phone_trunk.updated':
+      return t('Phone trunk changed');
+    case 'phone_trunk.deleted':
+      return t('Phone trunk deleted');
     case 'phone_number.created':
       return t('Phone number set up');
     case 'call.dialled':
@@ -309,6 +313,8 @@ export const ACTION_CHOICES: Array<{ group: AuditGroup; actions: string[] }> = [
       'webhook.updated',
       'webhook.deleted',
       'phone_trunk.created',
+      'phone_trunk.updated',
+      'phone_trunk.deleted',
       'phone_number.created',
     ],
   },

@@ -1,0 +1,60 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { janusInstalled } from '../../scripts/janus-gateway.mjs';
+import { baresipInstalled } from './sip-phone.ts';
+import { until } from './workspace-fixtures.ts';
+
+/** Host candidates as addresses: the gateway cannot resolve the browser's mDNS names. */
+export const NO_MDNS = '--disable-features=WebRtcHideLocalIpsWithMdns';
+
+/** Janus and baresip, installed under CI (Debian packages); elsewhere a missing one skips the file. */
+export function gatewayReady(): string | false {
+  if (janusInstalled() && baresipInstalled()) return false;
+  if (process.env.CI === 'true') {
+    const r = spawnSync('apt-get', ['install', '-y', '-qq', 'janus', 'baresip'], { stdio: 'ignore' });
+    if (r.status === 0 && janusInstalled() && baresipInstalled()) return false;
+  }
+  return 'janus or baresip is not installed (apt-get install -y janus baresip)';
+}
+
+/** The audio the newest peer connection of the page receives and sends. */
+export const rtp = (page: Page) =>
+  page.evaluate<{ received: number; sent: number; level: number; state: string } | null>(`(async () => {
+    const pc = (window.__peers ?? []).at(-1);
+    if (!pc) return null;
+    const out = { received: 0, sent: 0, level: 0, state: pc.connectionState };
+    (await pc.getStats()).forEach((r) => {
+      if (r.type === 'inbound-rtp' && r.kind === 'audio') { out.received = r.packetsReceived ?? 0; out.level = r.audioLevel ?? 0; }
+      if (r.type === 'outbound-rtp' && r.kind === 'audio') out.sent = r.packetsSent ?? 0;
+    });
+    return out;
+  })()`);
+
+/** Bytes of what the scripted phone heard (baresip's `sndfile` dump of decoded audio). */
+export const heardBytes = (dir: string): number =>
+  readdirSync(dir)
+    .filter((f) => f.startsWith('dump-') && f.endsWith('-dec.wav'))
+    .reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+
+/**
+ * Audio flows both ways between the console and a scripted phone: the phone's tone reaches the
+ * browser (packets keep arriving, with a level above zero), and the agent's fake microphone
+ * reaches the phone, which decodes it into its directory.
+ */
+export async function audioFlowsBothWays(page: Page, phoneDir: string): Promise<void> {
+  const first = await until(
+    async () => {
+      const s = await rtp(page);
+      return s && s.received > 0 ? s : null;
+    },
+    'the console receives the phone’s audio',
+    15_000,
+  );
+  await until(async () => {
+    const s = await rtp(page);
+    return s && s.received > first.received + 25 && s.level > 0;
+  }, 'the phone’s audio keeps arriving, with a level above zero');
+  await until(() => heardBytes(phoneDir) > 44 + 8000, 'the phone hears the agent', 15_000);
+}
