@@ -9,6 +9,7 @@ import { broadcastTestEnv } from './helpers/store-node.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
 const pgSkip = await postgresSkipReason();
+const LEASE_MS = 1500;
 
 /** Who the test makes: signed in to the app, with a phone that allows pushes, with an address. */
 interface Person {
@@ -34,7 +35,13 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       sink = await startSmtpSink();
       srv = await startTestServer({
         store: kind,
-        env: { ...broadcastTestEnv(sink.url), BECKON_FCM_BASE_URL: fcm.url },
+        // A short lease, so a provider's answer can come after it (the slow push below).
+        env: {
+          ...broadcastTestEnv(sink.url),
+          BECKON_FCM_BASE_URL: fcm.url,
+          BECKON_OUTBOX_LEASE_MS: String(LEASE_MS),
+          BECKON_OUTBOX_RETRY_BASE_MS: '200',
+        },
       });
       t = await newTenant(srv);
       const push = await t.api.request('PUT', `/api/v1/sites/${t.site.id}/push`, {
@@ -83,6 +90,22 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       ...extra,
     });
 
+    /** Sends a broadcast to the segment; its view once every queued message has settled. */
+    const sendAndSettle = async (segmentId: string) => {
+      const r = await t.api.post('/api/v1/broadcasts', body(segmentId));
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      const id = r.body.id as string;
+      const view = await eventually(
+        async () => {
+          const v = (await t.api.get(`/api/v1/broadcasts/${id}`)).body;
+          return v.status === 'sent' && v.funnel.sent + v.funnel.failed === v.funnel.queued ? v : undefined;
+        },
+        30_000,
+        'the broadcast has left',
+      );
+      return { id, view };
+    };
+
     it('refuses an app or push message for a site that is not the account’s', async () => {
       const other = await newTenant(srv);
       const { segmentId } = await seed(`refuse-${kind}`, [{ name: 'R', email: `r-${kind}@example.com` }]);
@@ -108,17 +131,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         { name: 'Dee', app: true, device: `${DEAD_TOKEN_PREFIX}-${tag}` },
         { name: 'Nox' },
       ]);
-      const r = await t.api.post('/api/v1/broadcasts', body(segmentId));
-      assert.equal(r.status, 201, JSON.stringify(r.body));
-      const id = r.body.id as string;
-      const b = await eventually(
-        async () => {
-          const v = (await t.api.get(`/api/v1/broadcasts/${id}`)).body;
-          return v.status === 'sent' && v.funnel.sent + v.funnel.failed === v.funnel.queued ? v : undefined;
-        },
-        30_000,
-        'the broadcast has left',
-      );
+      const { id, view: b } = await sendAndSettle(segmentId);
       const recipients = (await t.api.get(`/api/v1/broadcasts/${id}/recipients`)).body.items as {
         contactId: string;
         channel: string | null;
@@ -165,6 +178,37 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal(b.funnel.byChannel.app.sent, 1);
       assert.equal(b.funnel.byChannel.email.sent, 1);
       assert.equal(b.funnel.skippedBy['no reachable channel'], 1);
+    });
+
+    it('sends a push once when FCM answers long after the outbox lease', async () => {
+      const tag = `slow-${kind}-${Date.now()}`;
+      const { segmentId } = await seed(tag, [{ name: 'Sol', app: true, device: `sol-${tag}` }]);
+      // FCM takes the message at once and answers after two and a half leases: the send is still
+      // on its way when a lease without a heartbeat would have run out and let the row be sent again.
+      fcm.answerDelayMs = LEASE_MS * 2.5;
+      try {
+        const { id, view: b } = await sendAndSettle(segmentId);
+        // A second try would come a backoff (200 ms) after the first gave up: wait past it.
+        await new Promise((res) => setTimeout(res, LEASE_MS));
+        assert.equal(fcm.messages.filter((m) => m.token === `sol-${tag}`).length, 1, 'one push, not two');
+        assert.equal(b.funnel.byChannel.push.sent, 1);
+        assert.equal(b.funnel.byChannel.push.failed, 0);
+        const row = await store()
+          .db.selectFrom('outbox')
+          .select(['status', 'attempts'])
+          .where(
+            'conversation_id',
+            '=',
+            (await t.api.get(`/api/v1/broadcasts/${id}/recipients`)).body.items[0].conversationId,
+          )
+          .executeTakeFirstOrThrow();
+        assert.deepEqual(
+          { status: row.status, attempts: Number(row.attempts) },
+          { status: 'sent', attempts: 1 },
+        );
+      } finally {
+        fcm.answerDelayMs = 0;
+      }
     });
   });
 }

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { CompiledQuery, type KyselyPlugin, sql } from 'kysely';
+import { OutboxRepo } from '../src/store/outbox-repo.ts';
 import { newTenant } from './engagement-fixtures.ts';
 import { postgresSkipReason } from './helpers/postgres.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
@@ -81,6 +83,44 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         [],
         'nothing early without the allowance',
       );
+    });
+
+    // A broadcast queues 100,000 rows at once. A claim that sorted every due row before taking 16
+    // scanned them all inside its write transaction, each time: the outbox sent 0.4 a second.
+    it('reads due rows in index order, with no sort of the whole queue', async () => {
+      const { store } = srv.node.ctx;
+      const reads: CompiledQuery[] = [];
+      const capture: KyselyPlugin = {
+        transformQuery(args) {
+          if (args.node.kind === 'SelectQueryNode')
+            reads.push(store.db.getExecutor().compileQuery(args.node, args.queryId));
+          return args.node;
+        },
+        transformResult: async (args) => args.result,
+      };
+      await new OutboxRepo(store.db.withPlugin(capture), store.caps).claim(Date.now(), 16, 30_000, 1_000);
+      assert.ok(reads.length > 0, 'the claim read the due rows');
+      for (const read of reads) {
+        const plan =
+          kind === 'sqlite'
+            ? (
+                await store.db.executeQuery<{ detail: string }>(
+                  CompiledQuery.raw(`EXPLAIN QUERY PLAN ${read.sql}`, [...read.parameters]),
+                )
+              ).rows.map((r) => r.detail)
+            : await store.db.transaction().execute(async (trx) => {
+                // A sort the planner could avoid it now avoids: only one it cannot do without remains.
+                await sql`SET LOCAL enable_sort = off`.execute(trx);
+                const r = await trx.executeQuery<{ 'QUERY PLAN': string }>(
+                  CompiledQuery.raw(`EXPLAIN ${read.sql}`, [...read.parameters]),
+                );
+                return r.rows.map((x) => x['QUERY PLAN']);
+              });
+        assert.ok(
+          !plan.some((line) => /TEMP B-TREE|^\s*(->\s*)?Sort\b/.test(line)),
+          `the claim sorts the queue:\n${plan.join('\n')}`,
+        );
+      }
     });
   });
 }

@@ -58,6 +58,9 @@ describe('FCM HTTP v1 sender', () => {
     );
     assert.deepEqual(got[0]!.notification, { title: note.title, body: note.body });
     assert.deepEqual(got[0]!.data, { conversationId: 'cv_1', seq: '4', siteId: 'site_1', userId: 'user-42' });
+    // A second copy of the same line replaces the first on the phone: Android's tag, iOS's collapse id.
+    assert.equal(got[0]!.android?.notification?.tag, 'cv_1:4');
+    assert.equal(got[0]!.apns?.headers?.['apns-collapse-id'], 'cv_1:4');
   });
 
   it('keeps the access token until it expires', async () => {
@@ -142,6 +145,8 @@ describe('APNs sender (HTTP/2, ES256 provider token)', () => {
     assert.equal(req.token, token);
     assert.equal(req.headers['apns-topic'], 'com.example.app');
     assert.equal(req.headers['apns-push-type'], 'alert');
+    // A second copy of the same line (sent again after a node died) replaces the first on the phone.
+    assert.equal(req.headers['apns-collapse-id'], `${note.conversationId}:${note.seq}`);
     assert.deepEqual(req.payload.aps.alert, { title: note.title, body: note.body });
     assert.equal(req.payload.conversationId, 'cv_1');
   });

@@ -2,25 +2,34 @@
 export interface OutboxOptions {
   /** How often due rows are looked for when nothing woke the dispatcher (ms). */
   pollMs: number;
-  /** How long a claim holds a row; a node that dies mid-send lets it go after this (ms). */
+  /**
+   * How long a claim holds a row without a heartbeat; a node that dies mid-send lets it go after
+   * this (ms). A node extends the lease of the rows in hand every third of it.
+   */
   leaseMs: number;
+  /** How long a send may wait for its channel's answer before it is given up and retried (ms). */
+  sendTimeoutMs: number;
   /** Tries before a retryable failure becomes `failed`. */
   maxAttempts: number;
   /** The first retry's delay; each next one doubles, jittered (ms). */
   retryBaseMs: number;
   /** The longest delay between two tries (ms). */
   retryMaxMs: number;
-  /** Sends in flight at once on this node. */
+  /**
+   * Rows in hand at once on this node. A row in hand mostly waits (for its moment, the store, the
+   * provider), so the count bounds the throughput: at 16 a broadcast stayed under its rate limits.
+   */
   concurrency: number;
 }
 
 export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = {
   pollMs: 1000,
   leaseMs: 60_000,
+  sendTimeoutMs: 120_000,
   maxAttempts: 8,
   retryBaseMs: 2000,
   retryMaxMs: 15 * 60_000,
-  concurrency: 16,
+  concurrency: 64,
 };
 
 /** The outbox settings from the environment; a bad value stops the start with its name. */
@@ -36,6 +45,7 @@ export function loadOutboxOptions(env: NodeJS.ProcessEnv): OutboxOptions {
   return {
     pollMs: read('BECKON_OUTBOX_POLL_MS', d.pollMs, 10, 60_000),
     leaseMs: read('BECKON_OUTBOX_LEASE_MS', d.leaseMs, 100, 3_600_000),
+    sendTimeoutMs: read('BECKON_OUTBOX_SEND_TIMEOUT_MS', d.sendTimeoutMs, 100, 3_600_000),
     maxAttempts: read('BECKON_OUTBOX_MAX_ATTEMPTS', d.maxAttempts, 1, 100),
     retryBaseMs,
     retryMaxMs: read(

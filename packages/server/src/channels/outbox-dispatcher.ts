@@ -13,6 +13,24 @@ const MAX_PROVIDER_WAIT_MS = 86_400_000;
 const MAX_PACE_WAIT_MS = 5_000;
 /** How late past half a step a held moment may still be used: a claim's own time on a busy store. */
 const LATE_SLACK_MS = 50;
+/** The most sent rows settled in one commit. */
+const SETTLE_BATCH = 200;
+
+/** A claimed row until it settles: `settling` once its settle is on the way. */
+interface InHand {
+  row: OutboxRow;
+  lost: AbortController;
+  settling: boolean;
+}
+
+/** A paced row's spacing on its channel (ms), or null when it is not paced. */
+function stepOf(row: OutboxRow): number | null {
+  const perMinute = Number(row.pace_per_minute ?? 0);
+  return perMinute > 0 ? 60_000 / perMinute : null;
+}
+
+/** A moment more than half a step past (and a claim's own time on a busy store) is missed. */
+const isLate = (at: number, step: number, now: number) => now - at > step / 2 + LATE_SLACK_MS;
 
 export { backoffMs };
 
@@ -21,15 +39,36 @@ export { backoffMs };
  * idempotency key `${conversationId}:${seq}`, and settles it — sent or delivered with the
  * provider's id; on a retryable failure queued again after a backoff; failed with the reason
  * when the failure is final, the tries are spent, or no channel of that kind is registered.
- * Every node may run one: the claim gives each row to one of them at a time. A row whose lease
- * ran out (its node died mid-send) is claimed again and sent again with the same key: delivery
- * is at least once, and exactly once where the provider dedupes on the key.
+ * Every node may run one: the claim gives each row to one of them at a time. While a row is in
+ * hand (waiting for its moment, being sent) its lease is extended every third of the lease (a
+ * heartbeat, like a queue's visibility timeout), so a slow provider's answer never lets another
+ * claim send it again. Only a node that died, or one cut off from the store for a whole lease,
+ * lets a row go: it is claimed again and sent again with the same key, and the first claim's late
+ * answer is fenced by its token (it settles nothing). A send that outlasts `sendTimeoutMs` is
+ * given up and retried with the same key (its outcome is unknown). So a row is sent once while
+ * its node lives and its channel answers in time; after a death or a timeout, once where the
+ * provider dedupes on the key (push: the collapse id replaces a copy on the phone).
  *
  * Woken right after a commit that queued lines (`store.messages.onOutbox`), and polled.
  */
 export class OutboxDispatcher {
   private offOutbox: (() => void) | undefined;
   private readonly worker: LeaseWorker<OutboxRow>;
+  /** Rows in hand, by id: their leases are extended until they settle. */
+  private readonly inHand = new Map<string, InHand>();
+  /** Moments taken for paced rows of a claimed batch, by row id, until each is sent. */
+  private readonly moments = new Map<string, number>();
+  /** Sent rows waiting to be settled together (one commit for all, with their provider ids). */
+  private toSettle: {
+    row: OutboxRow;
+    status: 'sent' | 'delivered';
+    providerId: string | null;
+    done: (ok: boolean) => void;
+    fail: (err: unknown) => void;
+  }[] = [];
+  private flushing = false;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private beating: Promise<void> | undefined;
 
   constructor(
     private readonly store: Store,
@@ -38,17 +77,64 @@ export class OutboxDispatcher {
     private readonly log: Logger,
     private readonly opts: OutboxOptions = DEFAULT_OUTBOX_OPTIONS,
   ) {
+    // A claim is a commit: while sends are in flight, the next claim waits for a quarter of the slots.
     this.worker = new LeaseWorker(
       'outbox',
-      (room) => this.store.outbox.claim(Date.now(), room, this.opts.leaseMs, this.pacedEarlyMs()),
-      (row) => this.deliver(row),
+      (room) => this.claim(room),
+      (row) => this.hold(row),
       log,
-      opts,
+      {
+        ...opts,
+        minClaim: Math.ceil(opts.concurrency / 4),
+      },
     );
+  }
+
+  /**
+   * Claims due rows; the paced ones that hold no moment (or one they are too late for) take their
+   * moments together, in one commit for the batch rather than one per message.
+   */
+  private async claim(room: number): Promise<OutboxRow[]> {
+    const now = Date.now();
+    const rows = await this.store.outbox.claim(now, room, this.opts.leaseMs, this.pacedEarlyMs());
+    const groups = new Map<string, OutboxRow[]>();
+    for (const row of rows) {
+      const step = stepOf(row);
+      if (step === null || (row.paced_at !== null && !isLate(Number(row.paced_at), step, now))) continue;
+      const key = `${row.account_id}\u0000${row.channel}\u0000${step}`;
+      const group = groups.get(key);
+      if (group) group.push(row);
+      else groups.set(key, [row]);
+    }
+    if (groups.size === 0) return rows;
+    const wants = [...groups.values()];
+    try {
+      const times = await this.store.sendSlots.paceMany(
+        wants.map((g) => ({
+          accountId: g[0]!.account_id,
+          channel: g[0]!.channel,
+          step: stepOf(g[0]!)!,
+          n: g.length,
+        })),
+        now,
+      );
+      for (const [i, g] of wants.entries())
+        for (const [j, row] of g.entries()) this.moments.set(row.id, times[i]![j]!);
+    } catch (err) {
+      // Each takes its own moment when it is sent.
+      this.log.warn({ err }, 'outbox moments not taken for the batch');
+    }
+    return rows;
   }
 
   start(): void {
     this.offOutbox ??= this.store.messages.onOutbox(() => this.wake());
+    this.heartbeat ??= setInterval(() => {
+      this.beating ??= this.beat().finally(() => {
+        this.beating = undefined;
+      });
+    }, this.opts.leaseMs / 3);
+    this.heartbeat.unref();
     this.worker.start();
   }
 
@@ -57,6 +143,44 @@ export class OutboxDispatcher {
     this.offOutbox?.();
     this.offOutbox = undefined;
     await this.worker.stop();
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+    await this.beating;
+  }
+
+  /** Works one claimed row, its lease extended by the heartbeat until it settles. */
+  private async hold(row: OutboxRow): Promise<void> {
+    const h: InHand = { row, lost: new AbortController(), settling: false };
+    this.inHand.set(row.id, h);
+    try {
+      await this.deliver(h);
+    } finally {
+      this.inHand.delete(row.id);
+    }
+  }
+
+  /**
+   * Extends the leases of the rows in hand, in one write. A row whose claim no longer holds it
+   * (the store was away for a whole lease, and another node took it) is marked lost: if it has
+   * not left yet it is not sent; if it is on its way, its answer settles nothing.
+   */
+  private async beat(): Promise<void> {
+    if (this.inHand.size === 0) return;
+    const held = [...this.inHand.values()];
+    try {
+      const kept = await this.store.outbox.extend(
+        held.map((h) => h.row),
+        Date.now() + this.opts.leaseMs,
+      );
+      for (const h of held) {
+        // A row settled meanwhile is no longer `sending`: not lost, done.
+        if (kept.has(h.row.id) || h.settling || !this.inHand.has(h.row.id)) continue;
+        this.log.warn({ id: h.row.id, channel: h.row.channel }, 'outbox lease lost while in hand');
+        h.lost.abort();
+      }
+    } catch (err) {
+      this.log.warn({ err }, 'outbox lease not extended');
+    }
   }
 
   /** Looks for due rows now (after a commit that queued some, or a manual retry). */
@@ -77,17 +201,20 @@ export class OutboxDispatcher {
    * late (a node stalled, or none was up: a restart) takes a new moment, like a wait that overslept,
    * so messages that fell due together never leave together.
    */
-  private async pace(row: OutboxRow): Promise<'go' | 'postponed'> {
-    const perMinute = Number(row.pace_per_minute ?? 0);
-    if (perMinute <= 0) return 'go';
-    const step = 60_000 / perMinute;
-    const late = (at: number) => Date.now() - at > step / 2 + LATE_SLACK_MS;
-    let at = row.paced_at === null ? null : Number(row.paced_at);
+  private async pace(h: InHand): Promise<'go' | 'postponed'> {
+    const { row } = h;
+    const taken = this.moments.get(row.id);
+    this.moments.delete(row.id);
+    const step = stepOf(row);
+    if (step === null) return 'go';
+    const late = (at: number) => isLate(at, step, Date.now());
+    let at = taken ?? (row.paced_at === null ? null : Number(row.paced_at));
     for (let tries = 0; tries < 3; tries++) {
       if (at === null || late(at))
         at = await this.store.sendSlots.pace(row.account_id, row.channel, Date.now(), step);
       const wait = at - Date.now();
       if (wait > Math.min(MAX_PACE_WAIT_MS, this.opts.leaseMs / 4)) {
+        h.settling = true;
         await this.store.outbox.postpone(row, at, Date.now());
         return 'postponed';
       }
@@ -98,20 +225,28 @@ export class OutboxDispatcher {
   }
 
   /** Sends one claimed row and settles it. */
-  private async deliver(row: OutboxRow): Promise<void> {
-    if ((await this.pace(row)) === 'postponed') return;
+  private async deliver(h: InHand): Promise<void> {
+    const { row } = h;
+    if ((await this.pace(h)) === 'postponed') return;
     const channel = this.registry.get(row.channel);
-    if (!channel) return this.settleFailure(row, `no channel for ${row.channel} is set up`, false);
+    // From each settle on, the row stops being `sending`: the heartbeat no longer finds it, as meant.
+    const settle = () => {
+      h.settling = true;
+      return this;
+    };
+    if (!channel) return settle().settleFailure(row, `no channel for ${row.channel} is set up`, false);
     const msg = await this.outbound(row);
-    if (!msg) return this.settleFailure(row, 'the message no longer exists', false);
+    if (!msg) return settle().settleFailure(row, 'the message no longer exists', false);
+    // Another claim holds the row now: it sends; this one must not.
+    if (h.lost.signal.aborted) return;
     let result: Awaited<ReturnType<typeof channel.send>>;
     let timer: NodeJS.Timeout | undefined;
     try {
-      // A send that outlives its lease may run twice (another claim takes the row): give up on it first.
+      // The lease is extended while the send runs; a channel that never answers is given up on.
       const late = new Promise<never>((_, reject) => {
         timer = setTimeout(
           () => reject(new ChannelSendError('the channel did not answer in time', true)),
-          this.opts.leaseMs,
+          this.opts.sendTimeoutMs,
         );
       });
       result = await Promise.race([channel.send(msg), late]);
@@ -121,16 +256,62 @@ export class OutboxDispatcher {
       if (!(err instanceof ChannelSendError))
         this.log.warn({ err, channel: row.channel }, 'channel send threw');
       const wait = err instanceof ChannelSendError ? err.retryAfterMs : undefined;
-      return this.settleFailure(row, reason, !final, wait);
+      return settle().settleFailure(row, reason, !final, wait);
     } finally {
       clearTimeout(timer);
     }
-    const now = Date.now();
-    if (await this.store.outbox.sent(row, result.status, result.providerId ?? null, now)) {
-      // Announced before any other write: a receipt committed meanwhile ("read") shares that
-      // write's sync to disk and would be announced first, then overtaken by this older status.
+    if (await settle().settleSent(row, result.status, result.providerId ?? null))
       this.announce(row, result.status, null);
-      if (result.providerId) await this.remember(row, result.providerId, now);
+  }
+
+  /**
+   * Settles a sent row with its provider id (so a reply quoting it finds its thread), in one
+   * commit with the other rows sent meanwhile: while one commit and its sync to disk run, the
+   * next rows gather. False when the claim had lapsed and another holds the row.
+   */
+  private settleSent(
+    row: OutboxRow,
+    status: 'sent' | 'delivered',
+    providerId: string | null,
+  ): Promise<boolean> {
+    return new Promise((done, fail) => {
+      this.toSettle.push({ row, status, providerId, done, fail });
+      if (!this.flushing) void this.flushSettles();
+    });
+  }
+
+  private async flushSettles(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.toSettle.length > 0) {
+        const batch = this.toSettle.splice(0, SETTLE_BATCH);
+        const now = Date.now();
+        try {
+          const held = await this.store.db.transaction().execute(async (trx) => {
+            const out: boolean[] = [];
+            for (const s of batch) {
+              const ok = await this.store.outbox.sent(s.row, s.status, s.providerId, now, trx);
+              if (ok && s.providerId)
+                await this.store.channelConnections.sentPart(
+                  s.row.account_id,
+                  s.row.channel,
+                  s.row.conversation_id,
+                  Number(s.row.seq),
+                  s.providerId,
+                  now,
+                  trx,
+                );
+              out.push(ok);
+            }
+            return out;
+          });
+          for (const [i, s] of batch.entries()) s.done(held[i]!);
+        } catch (err) {
+          for (const s of batch) s.fail(err);
+        }
+      }
+    } finally {
+      this.flushing = false;
     }
   }
 
@@ -182,18 +363,6 @@ export class OutboxDispatcher {
       senderName: message.senderName,
       ...(row.payload ? { payload: JSON.parse(row.payload) as Record<string, unknown> } : {}),
     };
-  }
-
-  /** A sent line's provider id, so a reply quoting it (In-Reply-To…) finds its thread. */
-  private async remember(row: OutboxRow, providerId: string, now: number): Promise<void> {
-    await this.store.channelConnections.sentPart(
-      row.account_id,
-      row.channel,
-      row.conversation_id,
-      Number(row.seq),
-      providerId,
-      now,
-    );
   }
 
   /**

@@ -246,8 +246,9 @@ export class ChannelConnectionsRepo {
     seq: number,
     providerId: string,
     now = Date.now(),
+    db: Kysely<Database> = this.db,
   ): Promise<void> {
-    await this.db
+    await db
       .insertInto('channel_messages')
       .values({
         account_id: accountId,

@@ -53,17 +53,28 @@ export async function claimDue<T extends LeasedTable>(
   const rows = await leased(db)
     .transaction()
     .execute(async (trx) => {
-      let due = narrow(
-        trx
-          .selectFrom(table as LeasedTable)
-          .select('id')
-          .where('status', 'in', ['queued', 'sending'])
-          .where('next_attempt_at', '<=', dueBy),
-      )
-        .orderBy('next_attempt_at')
-        .limit(limit);
-      if (caps.rowLocks) due = due.forUpdate().skipLocked();
-      const ids = (await due.execute()).map((r) => r.id);
+      // One read per status: each walks the index (status, next_attempt_at) in order and stops at
+      // the limit. One read of both statuses would sort every due row first, which on a queue tens
+      // of thousands deep (a broadcast) made each claim scan it all while holding the write lock.
+      const due: { id: string; next_attempt_at: number }[] = [];
+      for (const status of ['queued', 'sending']) {
+        let q = narrow(
+          trx
+            .selectFrom(table as LeasedTable)
+            .select('id')
+            .where('status', '=', status)
+            .where('next_attempt_at', '<=', dueBy),
+        )
+          .select('next_attempt_at')
+          .orderBy('next_attempt_at')
+          .limit(limit);
+        if (caps.rowLocks) q = q.forUpdate().skipLocked();
+        due.push(...(await q.execute()));
+      }
+      const ids = due
+        .sort((a, b) => Number(a.next_attempt_at) - Number(b.next_attempt_at))
+        .slice(0, limit)
+        .map((r) => r.id);
       if (ids.length === 0) return [];
       return trx
         .updateTable(table as LeasedTable)
@@ -120,4 +131,42 @@ export async function settleClaims<T extends LeasedTable>(
     for (const it of items) out.push(await settleClaim(trx, table, it.row, it.values));
     return out;
   });
+}
+
+/**
+ * Extends the lease of rows still in hand to `until` (a heartbeat), only where each claim still
+ * holds its row; returns the ids it kept. A row missing from the answer was lost: its lease lapsed
+ * before this beat and another claim took it, or it was settled meanwhile.
+ */
+export async function extendClaims(
+  db: Kysely<Database>,
+  table: LeasedTable,
+  rows: readonly { id: string; claim_token: string | null }[],
+  until: number,
+): Promise<Set<string>> {
+  const byToken = new Map<string, string[]>();
+  for (const r of rows) {
+    if (r.claim_token === null) continue;
+    const ids = byToken.get(r.claim_token);
+    if (ids) ids.push(r.id);
+    else byToken.set(r.claim_token, [r.id]);
+  }
+  const kept = new Set<string>();
+  if (byToken.size === 0) return kept;
+  await leased(db)
+    .transaction()
+    .execute(async (trx) => {
+      for (const [token, ids] of byToken) {
+        const r = await trx
+          .updateTable(table)
+          .set({ lease_until: until, next_attempt_at: until })
+          .where('claim_token', '=', token)
+          .where('id', 'in', ids)
+          .where('status', '=', 'sending')
+          .returning('id')
+          .execute();
+        for (const x of r) kept.add(x.id);
+      }
+    });
+  return kept;
 }

@@ -2,7 +2,7 @@ import type { DeliveryStatus, Message } from '@beckon/protocol/chat-api';
 import { type Kysely, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import { AppError, notFound } from '../errors.ts';
 import { newTimeId } from '../ids.ts';
-import { claimDue, type DueQuery, settleClaim } from './lease-claim.ts';
+import { claimDue, type DueQuery, extendClaims, settleClaim } from './lease-claim.ts';
 import type { OutboxStatus, OutboxTable } from './outbox-schema.ts';
 import type { ConversationsTable, Database } from './schema.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
@@ -118,14 +118,20 @@ export class OutboxRepo {
     );
   }
 
+  /** Extends the leases of rows in hand to `until`; the ids whose claims still held them. */
+  extend(rows: readonly OutboxRow[], until: number): Promise<Set<string>> {
+    return extendClaims(this.db, 'outbox', rows, until);
+  }
+
   /** The claim's send succeeded; false when the claim had lapsed and another holds the row. */
   async sent(
     row: OutboxRow,
     status: 'sent' | 'delivered',
     providerId: string | null,
     now: number,
+    db: Kysely<Database> = this.db,
   ): Promise<boolean> {
-    return settleClaim(this.db, 'outbox', row, {
+    return settleClaim(db, 'outbox', row, {
       status,
       provider_id: providerId,
       last_error: null,

@@ -25,28 +25,60 @@ export class SendSlotsRepo {
    * messages that fell due together (a node catching up) still leave `step` apart.
    */
   async pace(accountId: string, channel: string, now: number, step: number): Promise<number> {
+    const [at] = await this.paceMany([{ accountId, channel, step, n: 1 }], now);
+    return at![0]!;
+  }
+
+  /**
+   * Takes `n` moments for each account and channel named, `step` ms apart from the next free one,
+   * in one transaction: a claimed batch of paced messages waits for one commit, not one each.
+   */
+  async paceMany(
+    wants: readonly { accountId: string; channel: string; step: number; n: number }[],
+    now: number,
+  ): Promise<number[][]> {
+    if (wants.length === 0) return [];
+    // Rows locked in one order, so two nodes taking moments at once cannot deadlock.
+    const order = wants
+      .map((w, i) => ({ w, i }))
+      .sort((a, b) =>
+        `${a.w.accountId}\u0000${a.w.channel}`.localeCompare(`${b.w.accountId}\u0000${b.w.channel}`),
+      );
     return this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('send_pace')
-        .values({ account_id: accountId, channel, next_at: 0 })
-        .onConflict((oc) => oc.columns(['account_id', 'channel']).doNothing())
-        .execute();
-      let q = trx
-        .selectFrom('send_pace')
-        .select('next_at')
-        .where('account_id', '=', accountId)
-        .where('channel', '=', channel);
-      if (this.caps.rowLocks) q = q.forUpdate();
-      const row = await q.executeTakeFirstOrThrow();
-      const at = Math.max(Number(row.next_at), now);
-      await trx
-        .updateTable('send_pace')
-        .set({ next_at: Math.round(at + step) })
-        .where('account_id', '=', accountId)
-        .where('channel', '=', channel)
-        .execute();
-      return at;
+      const out: number[][] = new Array(wants.length);
+      for (const { w, i } of order) out[i] = await this.take(trx, w.accountId, w.channel, now, w.step, w.n);
+      return out;
     });
+  }
+
+  private async take(
+    trx: Kysely<Database>,
+    accountId: string,
+    channel: string,
+    now: number,
+    step: number,
+    n: number,
+  ): Promise<number[]> {
+    await trx
+      .insertInto('send_pace')
+      .values({ account_id: accountId, channel, next_at: 0 })
+      .onConflict((oc) => oc.columns(['account_id', 'channel']).doNothing())
+      .execute();
+    let q = trx
+      .selectFrom('send_pace')
+      .select('next_at')
+      .where('account_id', '=', accountId)
+      .where('channel', '=', channel);
+    if (this.caps.rowLocks) q = q.forUpdate();
+    const row = await q.executeTakeFirstOrThrow();
+    const at = Math.max(Number(row.next_at), now);
+    await trx
+      .updateTable('send_pace')
+      .set({ next_at: Math.round(at + step * n) })
+      .where('account_id', '=', accountId)
+      .where('channel', '=', channel)
+      .execute();
+    return Array.from({ length: n }, (_, i) => Math.round(at + step * i));
   }
 
   /**

@@ -42,6 +42,8 @@ export interface FcmMessage {
   token: string;
   notification: { title: string; body: string };
   data: Record<string, string>;
+  android?: { collapse_key?: string; notification?: { tag?: string } };
+  apns?: { headers?: Record<string, string> };
 }
 
 export interface FakeFcm {
@@ -50,13 +52,15 @@ export interface FakeFcm {
   serviceAccount(opts?: { wrongKey?: boolean }): string;
   tokenRequests: number;
   messages: FcmMessage[];
+  /** How long a send's answer takes (ms); the message is taken when it arrives, as FCM does. */
+  answerDelayMs: number;
   close(): Promise<void>;
 }
 
 export async function startFakeFcm(project = 'beckon-test'): Promise<FakeFcm> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const issued = new Set<string>();
-  const state = { tokenRequests: 0, messages: [] as FcmMessage[] };
+  const state = { tokenRequests: 0, messages: [] as FcmMessage[], answerDelayMs: 0 };
   const email = `push@${project}.iam.gserviceaccount.com`;
   let url = '';
   const server = http.createServer(async (req, res) => {
@@ -125,6 +129,7 @@ export async function startFakeFcm(project = 'beckon-test'): Promise<FakeFcm> {
         });
       }
       state.messages.push(message);
+      if (state.answerDelayMs > 0) await new Promise((r) => setTimeout(r, state.answerDelayMs));
       return reply(200, { name: `projects/${project}/messages/${randomBytes(6).toString('hex')}` });
     }
     reply(404, { error: { code: 404, message: 'not found', status: 'NOT_FOUND' } });
@@ -148,6 +153,12 @@ export async function startFakeFcm(project = 'beckon-test'): Promise<FakeFcm> {
       return state.tokenRequests;
     },
     messages: state.messages,
+    get answerDelayMs() {
+      return state.answerDelayMs;
+    },
+    set answerDelayMs(ms: number) {
+      state.answerDelayMs = ms;
+    },
     close: () => closeServer(server),
   };
 }

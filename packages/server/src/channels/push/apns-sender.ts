@@ -5,6 +5,7 @@ import { privateKeyOf, signJwt } from './push-jwt.ts';
 import {
   asPushError,
   campaignData,
+  collapseIdOf,
   type DeviceToken,
   PushError,
   type PushNotification,
@@ -82,7 +83,7 @@ export class ApnsSender implements PushSender {
     });
     for (const device of devices) {
       try {
-        const outcome = await this.sendOne(device.token, body);
+        const outcome = await this.sendOne(device.token, body, collapseIdOf(n));
         if (outcome === 'dead') report.deadTokens.push(device.token);
         else report.delivered++;
       } catch (err) {
@@ -98,14 +99,19 @@ export class ApnsSender implements PushSender {
     this.session = null;
   }
 
-  private async sendOne(token: string, body: string, retried = false): Promise<'sent' | 'dead'> {
-    const answer = await this.post(token, body);
+  private async sendOne(
+    token: string,
+    body: string,
+    collapseId: string | undefined,
+    retried = false,
+  ): Promise<'sent' | 'dead'> {
+    const answer = await this.post(token, body, collapseId);
     if (answer.status === 200) return 'sent';
     const reason = answer.reason ?? `HTTP ${answer.status}`;
     if (answer.status === 410 || (answer.status === 400 && DEAD_REASONS.has(reason))) return 'dead';
     if (answer.status === 403 && AUTH_REASONS.has(reason)) {
       this.jwt = null;
-      if (reason === 'ExpiredProviderToken' && !retried) return this.sendOne(token, body, true);
+      if (reason === 'ExpiredProviderToken' && !retried) return this.sendOne(token, body, collapseId, true);
       throw new PushError('apns_auth_failed', `APNs refused the key: ${reason}`, false);
     }
     throw new PushError(
@@ -144,7 +150,7 @@ export class ApnsSender implements PushSender {
     return made;
   }
 
-  private async post(token: string, body: string): Promise<Answer> {
+  private async post(token: string, body: string, collapseId: string | undefined): Promise<Answer> {
     const session = await this.connection();
     return new Promise((resolve, reject) => {
       const req = session.request({
@@ -154,6 +160,7 @@ export class ApnsSender implements PushSender {
         'apns-topic': this.opts.credentials.bundleId,
         'apns-push-type': 'alert',
         'apns-priority': '10',
+        ...(collapseId ? { 'apns-collapse-id': collapseId } : {}),
         'content-type': 'application/json',
       });
       let status = 0;

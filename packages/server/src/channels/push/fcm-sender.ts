@@ -6,6 +6,7 @@ import { privateKeyOf, signJwt } from './push-jwt.ts';
 import {
   asPushError,
   campaignData,
+  collapseIdOf,
   type DeviceToken,
   PushError,
   type PushNotification,
@@ -109,6 +110,7 @@ export class FcmSender implements PushSender {
 
   private async sendOne(token: string, n: PushNotification, retried = false): Promise<'sent' | 'dead'> {
     const access = await this.token();
+    const collapseId = collapseIdOf(n);
     const res = await this.fetch(
       `${this.opts.baseUrl.replace(/\/+$/, '')}/v1/projects/${this.opts.account.project_id}/messages:send`,
       {
@@ -126,7 +128,11 @@ export class FcmSender implements PushSender {
               ...(n.userId ? { userId: n.userId } : {}),
               ...campaignData(n),
             },
-            android: { collapse_key: n.conversationId },
+            android: {
+              collapse_key: n.conversationId,
+              ...(collapseId ? { notification: { tag: collapseId } } : {}),
+            },
+            ...(collapseId ? { apns: { headers: { 'apns-collapse-id': collapseId } } } : {}),
           },
         }),
       },

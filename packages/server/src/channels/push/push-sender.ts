@@ -29,6 +29,16 @@ export interface PushNotification {
   campaignId?: string;
 }
 
+/**
+ * The line's own collapse id (`apns-collapse-id`, FCM's Android notification `tag`): a copy sent
+ * again (a node died after the provider took it) replaces the first on the device instead of
+ * showing twice. Neither provider keeps an idempotency key; APNs takes at most 64 bytes.
+ */
+export function collapseIdOf(n: PushNotification): string | undefined {
+  const id = `${n.conversationId}:${n.seq}`;
+  return Buffer.byteLength(id) <= 64 ? id : undefined;
+}
+
 /** A campaign push's exposure and campaign ids, for a notification's data (empty for a reply). */
 export function campaignData(n: PushNotification): { exposureId?: string; campaignId?: string } {
   return n.exposureId && n.campaignId ? { exposureId: n.exposureId, campaignId: n.campaignId } : {};
