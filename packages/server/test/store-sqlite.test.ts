@@ -196,6 +196,45 @@ describe('SQLite WAL under constant writes', () => {
     await constantWrites(true, 15);
   });
 
+  it('leaves an idle WAL alone, and starts it over from the thread after the next commit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'beckon-wal-'));
+    const file = join(dir, 'wal.db');
+    const { sqlite, db, gate } = openSqlite(file);
+    sqlite.exec('CREATE TABLE lines (k INTEGER PRIMARY KEY, v TEXT)');
+    const threads: string[] = [];
+    const checkpoints = startWalCheckpoints(
+      file,
+      sqlite,
+      { intervalMs: 20, onStartOver: (salts) => threads.push(salts) },
+      gate,
+    );
+    const header = () => {
+      const fd = openSync(`${file}-wal`, 'r');
+      const b = Buffer.alloc(32);
+      readSync(fd, b, 0, 32, 0);
+      closeSync(fd);
+      return b.subarray(16, 24).toString('hex');
+    };
+    const write = () => sql`INSERT INTO lines (v) VALUES ('line')`.execute(db);
+    try {
+      await write();
+      await eventually(() => threads.length >= 1, 10_000);
+      // Idle: no pass has anything to copy, and nothing starts the WAL over (no hold, no sync).
+      const idle = threads.length;
+      await new Promise((r) => setTimeout(r, 400));
+      assert.equal(threads.length, idle, 'the WAL started over while nothing was written');
+      // The store's commit goes after the thread's own; the thread then starts the WAL over.
+      await write();
+      assert.equal(header(), threads.at(-1), 'the store’s connection started the WAL over');
+      await eventually(() => threads.length > idle, 10_000);
+      assert.equal(header(), threads.at(-1));
+    } finally {
+      await checkpoints.stop();
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('starts over from the writing connection when nothing can hold its statements', async () => {
     await constantWrites(false);
   });
