@@ -121,6 +121,15 @@ describe('SQLite WAL checkpoints', () => {
   });
 });
 
+/** The WAL header's salts: they change each time the WAL starts over. */
+function walSalts(file: string): string {
+  const fd = openSync(`${file}-wal`, 'r');
+  const header = Buffer.alloc(32);
+  readSync(fd, header, 0, 32, 0);
+  closeSync(fd);
+  return header.subarray(16, 24).toString('hex');
+}
+
 describe('SQLite WAL under constant writes', () => {
   /**
    * Commits every `pauseMs` or so, as on a chat node, until the WAL started over a few times.
@@ -139,13 +148,7 @@ describe('SQLite WAL under constant writes', () => {
       { intervalMs: 50, resetPages: 512, onStartOver: (salts) => threads.add(salts) },
       gated ? gate : undefined,
     );
-    const salts = () => {
-      const fd = openSync(`${file}-wal`, 'r');
-      const header = Buffer.alloc(32);
-      readSync(fd, header, 0, 32, 0);
-      closeSync(fd);
-      return header.subarray(16, 24).toString('hex');
-    };
+    const salts = () => walSalts(file);
     const seen = new Set<string>();
     /** Salts seen after the thread first started the WAL over that it did not report. */
     const notThreads = new Set<string>();
@@ -208,13 +211,7 @@ describe('SQLite WAL under constant writes', () => {
       { intervalMs: 20, onStartOver: (salts) => threads.push(salts) },
       gate,
     );
-    const header = () => {
-      const fd = openSync(`${file}-wal`, 'r');
-      const b = Buffer.alloc(32);
-      readSync(fd, b, 0, 32, 0);
-      closeSync(fd);
-      return b.subarray(16, 24).toString('hex');
-    };
+    const header = () => walSalts(file);
     const write = () => sql`INSERT INTO lines (v) VALUES ('line')`.execute(db);
     try {
       await write();
