@@ -121,57 +121,120 @@ describe('SQLite WAL checkpoints', () => {
   });
 });
 
+/** The WAL header's salts: they change each time the WAL starts over. */
+function walSalts(file: string): string {
+  const fd = openSync(`${file}-wal`, 'r');
+  const header = Buffer.alloc(32);
+  readSync(fd, header, 0, 32, 0);
+  closeSync(fd);
+  return header.subarray(16, 24).toString('hex');
+}
+
 describe('SQLite WAL under constant writes', () => {
-  /** Commits every millisecond or so, as on a busy chat node, until the WAL started over a few times. */
-  async function constantWrites(gated: boolean) {
+  /**
+   * Commits every `pauseMs` or so, as on a chat node, until the WAL started over a few times.
+   * `gated`: the store's connection can hold its statements for the checkpointer thread.
+   */
+  async function constantWrites(gated: boolean, pauseMs = 1) {
     const dir = mkdtempSync(join(tmpdir(), 'beckon-wal-'));
     const file = join(dir, 'wal.db');
     const { sqlite, db, gate } = openSqlite(file);
     sqlite.exec('CREATE TABLE lines (k INTEGER PRIMARY KEY, v TEXT)');
+    // The WAL header's salts change each time the WAL starts over: these are the thread's.
+    const threads = new Set<string>();
     const checkpoints = startWalCheckpoints(
       file,
       sqlite,
-      { intervalMs: 50, resetPages: 512 },
+      { intervalMs: 50, resetPages: 512, onStartOver: (salts) => threads.add(salts) },
       gated ? gate : undefined,
     );
-    // The WAL header's salts change each time the WAL starts over.
-    const salts = () => {
-      const fd = openSync(`${file}-wal`, 'r');
-      const header = Buffer.alloc(32);
-      readSync(fd, header, 0, 32, 0);
-      closeSync(fd);
-      return header.subarray(16, 24).toString('hex');
-    };
+    const salts = () => walSalts(file);
     const seen = new Set<string>();
+    /** Salts seen after the thread first started the WAL over that it did not report. */
+    const notThreads = new Set<string>();
+    const enough = () =>
+      gated ? checkpoints.counts.startsOver >= 4 : checkpoints.counts.resets >= 3 && seen.size >= 4;
     try {
-      // A passive pass of the thread never finds the WAL's end. (A pass the thread makes too slowly
-      // on a loaded machine is not counted: the store stops holding after 250 ms; hence the time.
-      // The loop ends as soon as the WAL started over enough: a fast machine takes a few seconds,
-      // a slow disk beside a browser test took more than 30 s.)
+      // A pass the thread makes too slowly on a loaded machine is not counted: the store stops
+      // holding after 250 ms; hence the time. The loop ends as soon as the WAL started over enough:
+      // a fast machine takes a few seconds, a slow disk beside a browser test took more than 30 s.
       const until = Date.now() + 75_000;
-      while (Date.now() < until && (checkpoints.counts.resets < 3 || seen.size < 4)) {
+      while (Date.now() < until && !enough()) {
         await db.transaction().execute(async (trx) => {
           for (let j = 0; j < 20; j++)
             await sql`INSERT INTO lines (v) VALUES (${'x'.repeat(400)})`.execute(trx);
         });
-        seen.add(salts());
-        await new Promise((r) => setTimeout(r, 1));
+        const now = salts();
+        seen.add(now);
+        if (threads.size > 0 && !threads.has(now)) notThreads.add(now);
+        await new Promise((r) => setTimeout(r, pauseMs));
       }
     } finally {
       await checkpoints.stop();
       await db.destroy();
       rmSync(dir, { recursive: true, force: true });
     }
-    assert.ok(checkpoints.counts.resets >= 2, `reset ${checkpoints.counts.resets} times`);
     assert.equal(checkpoints.counts.restarts, 0, 'no writer was held off');
     assert.ok(seen.size >= 3, `the WAL started over (${seen.size - 1} times)`);
+    if (!gated) {
+      assert.ok(checkpoints.counts.resets >= 2, `reset ${checkpoints.counts.resets} times`);
+      return checkpoints.counts;
+    }
+    // Every time the WAL started over, the thread's commit did it, so the new header's sync ran
+    // there; the store's connection (the thread that serves sockets) never did.
+    assert.ok(
+      checkpoints.counts.startsOver >= 4,
+      `the thread started it over ${checkpoints.counts.startsOver} times`,
+    );
+    assert.deepEqual([...notThreads], [], 'the store’s connection started the WAL over');
+    return checkpoints.counts;
   }
 
-  it('starts over after the thread’s pass while the store holds its statements, its thread free', () =>
-    constantWrites(true));
+  it('starts over from the thread while the store holds its statements, its thread free (constant writes)', async () => {
+    const counts = await constantWrites(true);
+    assert.ok(counts.resets >= 1, `reset ${counts.resets} times`);
+  });
 
-  it('starts over from the writing connection when nothing can hold its statements', () =>
-    constantWrites(false));
+  it('starts over from the thread after a pass that reached the WAL’s end (paced writes)', async () => {
+    await constantWrites(true, 15);
+  });
+
+  it('leaves an idle WAL alone, and starts it over from the thread after the next commit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'beckon-wal-'));
+    const file = join(dir, 'wal.db');
+    const { sqlite, db, gate } = openSqlite(file);
+    sqlite.exec('CREATE TABLE lines (k INTEGER PRIMARY KEY, v TEXT)');
+    const threads: string[] = [];
+    const checkpoints = startWalCheckpoints(
+      file,
+      sqlite,
+      { intervalMs: 20, onStartOver: (salts) => threads.push(salts) },
+      gate,
+    );
+    const header = () => walSalts(file);
+    const write = () => sql`INSERT INTO lines (v) VALUES ('line')`.execute(db);
+    try {
+      await write();
+      await eventually(() => threads.length >= 1, 10_000);
+      // Idle: no pass has anything to copy, and nothing starts the WAL over (no hold, no sync).
+      const idle = threads.length;
+      await new Promise((r) => setTimeout(r, 400));
+      assert.equal(threads.length, idle, 'the WAL started over while nothing was written');
+      // The store's commit goes after the thread's own; the thread then starts the WAL over.
+      await write();
+      assert.equal(header(), threads.at(-1), 'the store’s connection started the WAL over');
+      await eventually(() => threads.length > idle, 10_000);
+      assert.equal(header(), threads.at(-1));
+    } finally {
+      await checkpoints.stop();
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('starts over from the writing connection when nothing can hold its statements', async () => {
+    await constantWrites(false);
+  });
 });
 
 describe('SQLite statement gate', () => {

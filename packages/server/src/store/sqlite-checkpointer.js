@@ -12,9 +12,9 @@ const CHECKPOINT_MS = workerData.intervalMs ?? 1000;
  * over by itself. Past this many pages (64 MB), once a pass has copied everything it found, the
  * store's connection is asked ('reset'): it holds its statements off (its thread goes on serving
  * sockets) and answers 'reset-go', and this thread makes one more passive pass, which, when that
- * connection is the only writer (a chat node), reaches the end; its next commit starts the WAL
- * over. A connection that cannot hold its statements makes that pass itself and answers
- * 'reset-tried'.
+ * connection is the only writer (a chat node), reaches the end; this thread then starts the WAL
+ * over itself (see startOver). A connection that cannot hold its statements makes that pass
+ * itself and answers 'reset-tried'; its next commit starts the WAL over.
  */
 const RESET_PAGES = workerData.resetPages ?? 16_384;
 /**
@@ -40,6 +40,31 @@ function walSalts() {
 }
 const db = new Sqlite(workerData.file);
 db.pragma('busy_timeout = 5000');
+/**
+ * The first commit after a checkpoint copied the whole WAL starts it over: it writes a new header
+ * and syncs it before its frames, at `synchronous = NORMAL` too (a header on disk older than the
+ * frames after it could replay stale frames after a power cut). On the store's connection that
+ * sync stopped every socket of the node for 9–60 ms, about once a second (W3, bench/notes.md).
+ * So this thread is that first writer, while the store's connection holds its statements:
+ * - `pin`, a second connection, keeps a read transaction open on the WAL's state before each pass.
+ *   A pass then copies no further than that state, and while it is open no writer can start the
+ *   WAL over (SQLite needs every reader off the WAL for that): a commit that comes after a pass
+ *   that reached the end adds its frames after the others, with no header to sync.
+ * - After such a pass, the store's connection is asked to hold its statements; this thread lets go
+ *   of the pin and commits one small write of its own (`user_version`, set to itself): that commit
+ *   starts the WAL over, and the header's sync runs here.
+ * - The pin is let go as soon as a pass did not reach the end (someone wrote since, so no writer can
+ *   start the WAL over before the next pass), so it never holds off a RESTART or an erasure's
+ *   TRUNCATE for longer than a pass.
+ * Only where the store's connection can hold its statements (`holdable`); otherwise it starts the
+ * WAL over itself, as SQLite does.
+ */
+const holdable = workerData.holdable === true;
+const pin = holdable ? new Sqlite(workerData.file) : null;
+pin?.pragma('busy_timeout = 5000');
+const pinRead = pin?.prepare('SELECT 1 FROM sqlite_master LIMIT 1');
+/** The pin's read transaction is open (only ever from before a pass that reached the WAL's end). */
+let pinned = false;
 /**
  * NORMAL whatever BECKON_SQLITE_SYNCHRONOUS says: a move only carries rows already committed from
  * one table to another in one transaction. Lost to a power cut, it leaves them where they were,
@@ -127,6 +152,8 @@ function moverStatements() {
 let due = false;
 let asking = false;
 let lastMove = Date.now();
+/** Moves committed: this connection's own writes, which `data_version` does not count. */
+let moves = 0;
 function askToMove() {
   if (asking || !due) return;
   asking = true;
@@ -152,8 +179,14 @@ const moveTimer = setInterval(() => {
 /** The store's connection holds its statements: move the oldest rows. */
 function moveRows() {
   let left = 0;
+  // A pass reached the WAL's end and the pin still holds it: this move, with no other writer, is
+  // the commit that starts the WAL over (its header's sync runs here).
   try {
+    const salts = pinned ? walSalts() : null;
+    unpin();
     left = mover.move.immediate();
+    moves++;
+    if (salts) startedOver(salts);
   } catch {
     // busy (another writer): the next round tries again
   }
@@ -164,23 +197,93 @@ function moveRows() {
   if (roundDue) checkpointRound();
   askToMove();
 }
+/** What this connection sees another connection commit: `data_version` changes when one does. */
+function version() {
+  return db.pragma('data_version', { simple: true });
+}
+/** Opens the pin's read transaction, unless it is open. */
+function pinWal() {
+  if (!pin || pinned) return;
+  pin.exec('BEGIN');
+  try {
+    pinRead.get();
+    pinned = true;
+  } catch (err) {
+    pin.exec('ROLLBACK');
+    throw err;
+  }
+}
+function unpin() {
+  if (!pinned) return;
+  pinned = false;
+  pin.exec('COMMIT');
+}
+/** A small write of this connection's own: the commit that starts the WAL over. */
+const touch = db.transaction(() => {
+  const v = db.pragma('user_version', { simple: true });
+  db.pragma(`user_version = ${v}`);
+});
+/**
+ * What this thread committed last, and what it had seen of the others' commits then: while both
+ * stay as they are, the WAL holds only that commit, and nothing needs copying or starting over.
+ */
+let lastOwn = null;
+/** Reports a WAL this thread started over (its salts changed since `before`). */
+function startedOver(before) {
+  const salts = walSalts();
+  if (salts === before) return; // a reader elsewhere kept the WAL: the commit went after the others
+  lastOwn = { version: version(), moves };
+  parentPort.postMessage({ startedOver: salts });
+}
+/** Commits the small write; the WAL starts over when a pass reached its end and nobody wrote since. */
+function startOver() {
+  const before = walSalts();
+  touch.immediate();
+  startedOver(before);
+}
 let restartUntil = 0;
 /** The WAL's size (frames) at the previous pass: a pass finds the difference new. */
 let previousLog = 0;
-/** One passive pass; `found`: how many frames came in since the previous one. */
+/**
+ * One passive pass; `found`: how many frames came in since the previous one; `end`: it reached the
+ * WAL's end, and the pin holds it there until this thread starts the WAL over.
+ */
 function pass() {
+  // Someone committed while the pin held the WAL's end: their frames came after it, so no writer
+  // can start the WAL over now, and the pin may move on to the WAL as it is.
+  if (pinned && (version() !== pinnedAt.version || moves !== pinnedAt.moves)) unpin();
+  pinWal();
   const [state] = db.pragma('wal_checkpoint(PASSIVE)');
   if (!state) return null;
+  const end = state.busy === 0 && state.checkpointed === state.log;
+  if (!end) unpin();
+  else if (pinned) pinnedAt = { version: version(), moves };
   const found = state.log - previousLog;
   previousLog = state.log;
-  return { ...state, found };
+  return { ...state, found, end };
 }
+/** What this thread had seen committed when a pass left the pin holding the WAL's end. */
+let pinnedAt = { version: 0, moves: 0 };
 /**
- * When the store's connection was last asked for a reset: the WAL's salts and size, when, and
- * whether it answered; null when not waiting. Until it answers (or a few rounds went by) this
- * thread makes no pass: a passive pass here while that one runs makes it fail as busy.
+ * When the store's connection was last asked to hold its statements (`reset`: a large WAL, this
+ * thread passes once more, then starts the WAL over; `restart`: a pass reached the end, this thread
+ * starts it over if nobody wrote since): the WAL's salts and size, when, and whether it answered;
+ * null when not waiting. Until it answers (or a few rounds went by) this thread makes no pass: a
+ * passive pass here while that one runs makes it fail as busy.
  */
 let asked = null;
+function ask(kind, state) {
+  asked = {
+    kind,
+    salts: walSalts(),
+    log: state.log,
+    at: Date.now(),
+    answered: false,
+    version: version(),
+    moves,
+  };
+  parentPort.postMessage('reset');
+}
 /**
  * A checkpoint round (a pass can take tens of milliseconds) never starts while the store's
  * connection holds its statements for a move or is about to: that round waits for the move's end.
@@ -194,16 +297,22 @@ function checkpointRound() {
   roundDue = false;
   try {
     if (asked && !asked.answered && Date.now() - asked.at < 5 * CHECKPOINT_MS) return;
+    // Nothing was committed since this thread's own write (an idle node): nothing to copy.
+    if (lastOwn && !pinned && version() === lastOwn.version && moves === lastOwn.moves) return;
     const state = pass();
     if (!state) return;
     // Missed: the WAL grew since, yet did not start over (an idle node has simply not committed yet).
-    if (asked && state.log > asked.log && walSalts() === asked.salts)
+    if (asked?.kind === 'reset' && state.log > asked.log && walSalts() === asked.salts)
       restartUntil = Date.now() + RESTART_FOR_MS;
     asked = null;
+    if (state.end && pinned) return ask('restart', state);
     if (state.log <= RESET_PAGES) return;
     if (Date.now() < restartUntil || state.log > RESTART_PAGES) {
-      db.pragma('wal_checkpoint(RESTART)');
+      unpin(); // a RESTART waits for every reader
+      const [restart] = db.pragma('wal_checkpoint(RESTART)');
       parentPort.postMessage('restarted');
+      // The WAL is copied and no one reads it: this thread's write starts it over at once.
+      if (holdable && restart?.busy === 0) startOver();
     } else if (state.log - state.checkpointed <= CATCH_UP_FRAMES) {
       // The store's connection will copy what came in since this pass began, and its fsync holds
       // the node for as long as that takes (~7 ms per MB here): catch up closer first. Each pass
@@ -215,12 +324,29 @@ function checkpointRound() {
         const next = pass();
         if (!next || next.log - next.checkpointed > CATCH_UP_FRAMES) break;
         last = next;
+        if (next.end && pinned) return ask('restart', next);
       }
-      asked = { salts: walSalts(), log: last.log, at: Date.now(), answered: false };
-      parentPort.postMessage('reset');
+      ask('reset', last);
     }
   } catch {
     // busy: the next round catches up
+  }
+}
+/**
+ * The store's connection holds its statements: a `reset` passes once more (with no writer, it
+ * reaches the end); either then starts the WAL over here, unless someone committed since.
+ */
+function heldRound() {
+  try {
+    unpin();
+    if (asked?.kind === 'reset') {
+      const [state] = db.pragma('wal_checkpoint(PASSIVE)');
+      if (state?.busy === 0 && state.checkpointed === state.log) startOver();
+    } else if (asked && version() === asked.version && moves === asked.moves) {
+      startOver();
+    }
+  } catch {
+    // busy (another writer): the WAL does not start over, and the next round notices
   }
 }
 const timer = setInterval(checkpointRound, CHECKPOINT_MS);
@@ -228,12 +354,7 @@ parentPort.on('message', (m) => {
   if (m === 'move-go') moveRows();
   if (m === 'reset-tried' && asked) asked.answered = true;
   if (m === 'reset-go') {
-    // The store's connection holds its statements: this pass, with no writer, reaches the WAL's end.
-    try {
-      pass();
-    } catch {
-      // busy (another writer): the WAL does not start over, and the next round notices
-    }
+    heldRound();
     if (asked) asked.answered = true;
     parentPort.postMessage('reset-done');
   }
@@ -241,8 +362,10 @@ parentPort.on('message', (m) => {
     clearInterval(timer);
     clearInterval(moveTimer);
     try {
+      unpin();
       db.pragma('wal_checkpoint(PASSIVE)');
     } finally {
+      pin?.close();
       db.close();
       parentPort.close();
     }

@@ -24,9 +24,10 @@ const HOLD_MAX_MS = 250;
 export interface WalCheckpoints {
   /**
    * Reset passes made to let the WAL start over (by the store's connection, or by the thread while
-   * the connection held its statements), and RESTARTs by the thread (holding writers off).
+   * the connection held its statements), RESTARTs by the thread (holding writers off), and the
+   * times the thread's own commit started the WAL over (so its header's sync ran there).
    */
-  readonly counts: { resets: number; restarts: number; moves: number };
+  readonly counts: { resets: number; restarts: number; moves: number; startsOver: number };
   /** Runs a last checkpoint and stops the thread. */
   stop(): Promise<void>;
 }
@@ -39,6 +40,8 @@ export interface WalCheckpointTuning {
   moveAtRows?: number;
   moveAfterMs?: number;
   moveMaxRows?: number;
+  /** Called with the WAL header's new salts each time the thread starts the WAL over (tests). */
+  onStartOver?: (salts: string) => void;
 }
 
 /**
@@ -53,19 +56,21 @@ export function startWalCheckpoints(
   tuning: WalCheckpointTuning = {},
   gate?: HoldableConnection,
 ): WalCheckpoints {
+  const { onStartOver, ...thread } = tuning;
   const worker = new Worker(new URL('./sqlite-checkpointer.js', import.meta.url), {
-    workerData: { file, ...tuning },
+    workerData: { file, holdable: gate !== undefined, ...thread },
     execArgv: threadExecArgv(),
   });
-  const counts = { resets: 0, restarts: 0, moves: 0 };
+  const counts = { resets: 0, restarts: 0, moves: 0, startsOver: 0 };
   worker.unref();
   connection.pragma('wal_autocheckpoint = 0');
   let stopping = false;
-  // The thread caught up with a large WAL. With a gate, the store's connection holds its statements
-  // (its thread goes on serving sockets) while the thread copies the little written since: with
-  // no writer, that pass reaches the WAL's end, and the connection's next commit starts the WAL
-  // over. Without one, the store's connection copies it itself between two transactions (its
-  // thread waits for that pass's fsyncs). See RESET_PAGES in sqlite-checkpointer.js.
+  // The thread caught up with a large WAL, or a pass of its own reached the WAL's end. With a gate,
+  // the store's connection holds its statements (its thread goes on serving sockets) while the
+  // thread copies the little written since (a large WAL) and commits the write that starts the WAL
+  // over, so the new header's sync runs on the thread, not here. Without one, the store's
+  // connection copies it itself between two transactions (its thread waits for that pass's
+  // fsyncs), and its next commit starts the WAL over. See sqlite-checkpointer.js.
   const reset = new Hold();
   // Moving recent chat messages on (see sqlite-checkpointer.js): held the same way, one
   // transaction's worth at a time.
@@ -78,6 +83,11 @@ export function startWalCheckpoints(
       worker.postMessage(go);
     });
   worker.on('message', (m) => {
+    if (typeof m === 'object' && m?.startedOver) {
+      counts.startsOver++;
+      onStartOver?.(m.startedOver);
+      return;
+    }
     if (m === 'move-done' && move.end()) counts.moves++;
     if (m === 'move' && !stopping) {
       if (gate) void holdThen(move, 'move-go');
