@@ -137,6 +137,27 @@ describe('agent assist in the console (Chromium)', { timeout: 240_000 }, () => {
     assert.ok(other);
   });
 
+  it('keeps a card number in the chat away from the model: the agent sees it masked, the model never', async () => {
+    const { page } = support;
+    llm.behaviour = { kind: 'answer', content: 'I can refund it to the card you paid with.' };
+    const before = llm.received.length;
+    await visitor.send('Can you refund it to my card 4242 4242 4242 4242 instead?');
+    await page.getByTestId('message-list').getByText('•••• 4242').waitFor();
+    // The suggestion writer's request for this line has reached the model.
+    const asked = await until(
+      () =>
+        llm.received
+          .slice(before)
+          .find((r) => r.body.messages.some((m) => m.content.includes('refund it to my card'))),
+      'the model asked about the card line',
+    );
+    for (const r of llm.received) {
+      const text = JSON.stringify(r.body).replace(/[\s-]/g, '');
+      assert.ok(!text.includes('4242424242424242'), 'no card number reaches the model');
+    }
+    assert.ok(asked);
+  });
+
   it('says quietly why the model’s suggestion is missing; the search suggestions still show', async () => {
     const { page } = support;
     llm.behaviour = { kind: 'status', status: 503 };
@@ -219,9 +240,10 @@ describe('agent assist in the console (Chromium)', { timeout: 240_000 }, () => {
     const row = table.getByTestId(`assist-usage-${supportId()}-knowledge`);
     await row.waitFor();
     assert.match((await row.locator('th').textContent()) ?? '', /Support Agent.*Knowledge base/);
-    // Shown for both lines; the first edited or ignored, the second ignored when the chat moved on.
+    // Shown for the three lines (the return, the card, the refund); the first edited or ignored,
+    // the others ignored when the chat moved on.
     const [shown, used, edited, ignored] = (await row.locator('td').allTextContents()).map(Number);
-    assert.equal(shown, 2, 'shown');
+    assert.equal(shown, 3, 'shown');
     assert.equal(used! + edited! + ignored!, shown, 'each shown suggestion settled once');
     await table.scrollIntoViewIfNeeded();
     await admin.page.screenshot({ path: `${SHOTS_DIR}assist-usage-report.png` });
