@@ -34,7 +34,6 @@ interface Reader {
  */
 export class SqliteReaders {
   private readonly readers: Reader[] = [];
-  private next = 0;
   private seq = 0;
   private closed = false;
 
@@ -59,8 +58,7 @@ export class SqliteReaders {
     const idle = this.readers.find((r) => r.pending.size === 0);
     if (idle) return idle;
     if (this.readers.length < this.size) return this.spawn();
-    this.next = (this.next + 1) % this.readers.length;
-    return this.readers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a), this.readers[this.next]!);
+    return this.readers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
   }
 
   private spawn(): Reader {
