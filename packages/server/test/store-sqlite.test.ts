@@ -150,8 +150,8 @@ describe('SQLite WAL under constant writes', () => {
     );
     const salts = () => walSalts(file);
     const seen = new Set<string>();
-    /** Salts seen after the thread first started the WAL over that it did not report. */
-    const notThreads = new Set<string>();
+    /** Salts seen after the thread first started the WAL over; checked once its messages are in. */
+    const afterThreads = new Set<string>();
     const enough = () =>
       gated ? checkpoints.counts.startsOver >= 4 : checkpoints.counts.resets >= 3 && seen.size >= 4;
     try {
@@ -166,7 +166,7 @@ describe('SQLite WAL under constant writes', () => {
         });
         const now = salts();
         seen.add(now);
-        if (threads.size > 0 && !threads.has(now)) notThreads.add(now);
+        if (threads.size > 0) afterThreads.add(now);
         await new Promise((r) => setTimeout(r, pauseMs));
       }
     } finally {
@@ -181,12 +181,17 @@ describe('SQLite WAL under constant writes', () => {
       return checkpoints.counts;
     }
     // Every time the WAL started over, the thread's commit did it, so the new header's sync ran
-    // there; the store's connection (the thread that serves sockets) never did.
+    // there; the store's connection (the thread that serves sockets) never did, unless a hold
+    // ran out before the thread answered (a loaded machine: the store goes on, as without a gate).
     assert.ok(
       checkpoints.counts.startsOver >= 4,
       `the thread started it over ${checkpoints.counts.startsOver} times`,
     );
-    assert.deepEqual([...notThreads], [], 'the store’s connection started the WAL over');
+    const notThreads = [...afterThreads].filter((salts) => !threads.has(salts));
+    assert.ok(
+      notThreads.length <= checkpoints.counts.late,
+      `the store’s connection started the WAL over ${notThreads.length} times, after ${checkpoints.counts.late} late holds`,
+    );
     return checkpoints.counts;
   }
 

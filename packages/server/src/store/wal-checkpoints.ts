@@ -25,9 +25,11 @@ export interface WalCheckpoints {
   /**
    * Reset passes made to let the WAL start over (by the store's connection, or by the thread while
    * the connection held its statements), RESTARTs by the thread (holding writers off), and the
-   * times the thread's own commit started the WAL over (so its header's sync ran there).
+   * times the thread's own commit started the WAL over (so its header's sync ran there). `late`:
+   * holds let go after HOLD_MAX_MS before the thread answered (a loaded machine); the store's
+   * connection may then start the WAL over itself, as without a gate.
    */
-  readonly counts: { resets: number; restarts: number; moves: number; startsOver: number };
+  readonly counts: { resets: number; restarts: number; moves: number; startsOver: number; late: number };
   /** Runs a last checkpoint and stops the thread. */
   stop(): Promise<void>;
 }
@@ -61,7 +63,7 @@ export function startWalCheckpoints(
     workerData: { file, holdable: gate !== undefined, ...thread },
     execArgv: threadExecArgv(),
   });
-  const counts = { resets: 0, restarts: 0, moves: 0, startsOver: 0 };
+  const counts = { resets: 0, restarts: 0, moves: 0, startsOver: 0, late: 0 };
   worker.unref();
   connection.pragma('wal_autocheckpoint = 0');
   let stopping = false;
@@ -71,10 +73,10 @@ export function startWalCheckpoints(
   // over, so the new header's sync runs on the thread, not here. Without one, the store's
   // connection copies it itself between two transactions (its thread waits for that pass's
   // fsyncs), and its next commit starts the WAL over. See sqlite-checkpointer.js.
-  const reset = new Hold();
+  const reset = new Hold(() => counts.late++);
   // Moving recent chat messages on (see sqlite-checkpointer.js): held the same way, one
   // transaction's worth at a time.
-  const move = new Hold();
+  const move = new Hold(() => counts.late++);
   /** Holds the connection's statements for `hold`, then tells the thread to `go`. */
   const holdThen = (hold: Hold, go: string) =>
     gate!.hold((release) => {
@@ -133,9 +135,13 @@ class Hold {
   private release: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
 
+  constructor(private readonly onLate: () => void) {}
+
   start(release: () => void): void {
     this.release = release;
-    this.timer = setTimeout(() => this.end(), HOLD_MAX_MS);
+    this.timer = setTimeout(() => {
+      if (this.end()) this.onLate();
+    }, HOLD_MAX_MS);
   }
 
   /** Lets go; true when the hold was still on (the thread answered in time). */
