@@ -137,6 +137,25 @@ describe('send later and merging conversations in the console', { timeout: 180_0
     await mergedLine.first().waitFor({ state: 'detached' });
     const back = await store.conversations.get(srv.demo!.accountId, wa.id);
     assert.deepEqual([back.status, back.mergedInto], ['offline', undefined]);
+    await list.getByText(`Merge undone: conversation ${wa.id} stands alone again.`).waitFor();
+    // The merge's and the undo's lines are stored in English; a Spanish agent reads them in Spanish.
+    const { cookie, csrf } = await cookieFor(srv, 'sales@demo.beckon.local');
+    const chosen = await fetch(`${srv.url}/api/v1/me/console-language`, {
+      method: 'PUT',
+      headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
+      body: JSON.stringify({ language: 'es' }),
+    });
+    assert.equal(chosen.status, 204);
+    await page.reload();
+    await page.getByTestId('inbox-chat').first().click();
+    await list
+      .getByText(`Fusionada con la conversación de WhatsApp ${wa.id}: sus mensajes se muestran en este hilo.`)
+      .waitFor();
+    await list.getByText(`Fusión deshecha: la conversación ${wa.id} vuelve a ser independiente.`).waitFor();
+    assert.equal(await list.getByText(/Merged with|Merge undone/).count(), 0);
+    // The inbox's preview of the last line too.
+    await page.getByTestId('inbox-chat').first().getByText(/^Nota: Fusión deshecha/).waitFor();
+    await page.screenshot({ path: `${SHOTS_DIR}merge-thread-es.png` });
     assert.deepEqual(agent.errors, []);
   });
 });

@@ -26,3 +26,29 @@ export const TIMELINE_ECHO_PREFIX = 'timeline:';
 /** Whether a message is one of the timeline's supervisor events. */
 export const isTimelineEvent = (m: { senderKind: string; echoId: string | null }) =>
   m.senderKind === 'note' && m.echoId?.startsWith(TIMELINE_ECHO_PREFIX) === true;
+
+/**
+ * The lines a merge and its undo write into the kept conversation's thread (notes for the team).
+ * Their echo ids carry what the line says, so each console words it in its own language; the
+ * stored text is the English wording, for transcripts and the API.
+ */
+export type MergeLine =
+  | { kind: 'merged'; mergeId: string; channel: string; conversationId: string }
+  | { kind: 'unmerged'; mergeId: string; conversationId: string };
+
+export const mergeLineEcho = (mergeId: string, channel: string, conversationId: string) =>
+  `merge:${mergeId}:${channel}:${conversationId}`;
+
+export const unmergeLineEcho = (mergeId: string, conversationId: string) =>
+  `unmerge:${mergeId}:${conversationId}`;
+
+/** What a merge or undo line says, from its echo id; null for any other line (or an older one). */
+export function readMergeLine(m: { senderKind: string; echoId: string | null }): MergeLine | null {
+  if (m.senderKind !== 'note' || !m.echoId) return null;
+  const parts = m.echoId.split(':');
+  if (parts[0] === 'merge' && parts.length === 4)
+    return { kind: 'merged', mergeId: parts[1]!, channel: parts[2]!, conversationId: parts[3]! };
+  if (parts[0] === 'unmerge' && parts.length === 3)
+    return { kind: 'unmerged', mergeId: parts[1]!, conversationId: parts[2]! };
+  return null;
+}

@@ -1,3 +1,4 @@
+import { mergeLineEcho, unmergeLineEcho } from '@beckon/protocol/chat-lines';
 import {
   ConversationMerge,
   MergedParts,
@@ -75,7 +76,7 @@ export function mergeRoutes(app: App, ctx: AppContext, chat: ChatModule): void {
       await noteLine(
         c.accountId,
         kept.id,
-        `merge:${merge.id}`,
+        mergeLineEcho(merge.id, other.channel, other.id),
         `Merged with the ${channelName(other.channel)} conversation ${other.id}: its messages are shown in this thread.`,
         c.userId,
       );
@@ -111,7 +112,7 @@ export function mergeRoutes(app: App, ctx: AppContext, chat: ChatModule): void {
       await noteLine(
         c.accountId,
         merge.keptId,
-        `unmerge:${merge.id}`,
+        unmergeLineEcho(merge.id, merge.mergedId),
         `Merge undone: conversation ${merge.mergedId} stands alone again.`,
         c.userId,
       );

@@ -1,3 +1,4 @@
+import { readMergeLine } from '@beckon/protocol/chat-lines';
 /** How conversations are described across the workspace and the history. */
 
 import { knownContact } from '../../api/contact-names.ts';
@@ -196,10 +197,27 @@ export function formatWait(totalSeconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
 
+/**
+ * A merge's or its undo's line in the agent's language (stored in English); null for other lines.
+ * Components that show it call `useT()`, so it is worded again when the language changes.
+ */
+export function mergeLineText(m: Message): string | null {
+  const line = readMergeLine(m);
+  if (!line) return null;
+  if (line.kind === 'unmerged')
+    return t('Merge undone: conversation {id} stands alone again.', { id: line.conversationId });
+  return t('Merged with the {channel} conversation {id}: its messages are shown in this thread.', {
+    channel: CHANNEL_LABELS[line.channel as keyof typeof CHANNEL_LABELS] ?? line.channel,
+    id: line.conversationId,
+  });
+}
+
 /** The one-line preview of a message in the inbox. */
 export function messagePreview(m: Message | undefined, myId: string | null): string {
   if (!m) return '';
-  const text = m.text.replace(/\s+/g, ' ').trim() || (m.attachments.length > 0 ? t('Sent a file') : '');
+  const text =
+    (mergeLineText(m) ?? m.text).replace(/\s+/g, ' ').trim() ||
+    (m.attachments.length > 0 ? t('Sent a file') : '');
   switch (m.senderKind) {
     case 'visitor':
       return text;

@@ -12,7 +12,7 @@ import { t } from '../../../i18n/i18n.ts';
 import { useT } from '../../../i18n/language-context.tsx';
 import { useWorkspace } from '../../../workspace/workspace-context.tsx';
 import type { PendingSend } from '../../../workspace/workspace-state.ts';
-import { CHANNEL_LABELS, formatTime } from '../conversation-format.ts';
+import { CHANNEL_LABELS, formatTime, mergeLineText } from '../conversation-format.ts';
 import { AttachmentList } from './attachment-list.tsx';
 import { MessageText } from './message-text.tsx';
 
@@ -88,6 +88,7 @@ export function MessageItem({
     );
   }
   const kind = m.senderKind;
+  const worded = mergeLineText(m);
   const who =
     kind === 'visitor'
       ? visitorName
@@ -119,7 +120,9 @@ export function MessageItem({
         </div>
       )}
       <div className="msg-bubble" title={head ? undefined : formatTime(m.createdAt)}>
-        {m.text && translation ? (
+        {worded ? (
+          <p className="msg-text">{worded}</p>
+        ) : m.text && translation ? (
           <Suspense fallback={<p className="msg-text">{m.text}</p>}>
             <TranslatedText message={m} translation={translation} />
           </Suspense>
