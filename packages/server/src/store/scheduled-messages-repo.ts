@@ -1,11 +1,12 @@
 import type { ScheduledMessage } from '@beckon/protocol/scheduled-messages';
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { AppError, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { ScheduledMessagesTable } from './collab-schema.ts';
 import { claimDue, settleClaim } from './lease-claim.ts';
 import { iso } from './rows.ts';
 import type { Database } from './schema.ts';
+import { runShaped } from './shaped-sql.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
 
 export type ScheduledRow = Selectable<ScheduledMessagesTable>;
@@ -162,6 +163,25 @@ export class ScheduledMessagesRepo {
     conversationId: string,
     now = Date.now(),
   ): Promise<ScheduledMessage[]> {
+    // This runs for every customer line and nearly always finds nothing: a read compiled once, and
+    // the write only when there is something to cancel. An UPDATE each time was a write statement
+    // per line on the socket thread (SQLite's write lock, beside the message writer's batches).
+    const waiting = await runShaped<{ id: string }>(
+      this.db,
+      'scheduled:cancel-on-reply-waiting',
+      () =>
+        this.db
+          .selectFrom('scheduled_messages')
+          .select('id')
+          .where('account_id', '=', accountId)
+          .where('conversation_id', '=', conversationId)
+          .where('cancel_on_reply', '=', sql.lit(1))
+          .where('status', '=', sql.lit('queued'))
+          .limit(1)
+          .compile(),
+      [accountId, conversationId, 1],
+    );
+    if (waiting.rows.length === 0) return [];
     const rows = await this.db
       .updateTable('scheduled_messages')
       .set({ status: 'cancelled', last_error: 'the customer replied first', updated_at: now })
