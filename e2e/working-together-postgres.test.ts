@@ -285,7 +285,7 @@ describe('two agents working together on one conversation, on PostgreSQL (Chromi
       const mergedLine = list.locator(`[data-merged-from="${mail.id}"]`);
       await mergedLine.getByText('Has my order 1042 shipped yet?').waitFor({ timeout: LONG });
       await list
-        .getByText(/Merged with the e-mail conversation/i)
+        .getByText(/Merged with the e-mail conversation/)
         .first()
         .waitFor({ timeout: LONG });
       const texts = await list
@@ -293,7 +293,7 @@ describe('two agents working together on one conversation, on PostgreSQL (Chromi
         .evaluateAll((els) => els.map((el) => el.textContent ?? ''));
       const mailAt = texts.findIndex((t) => t.includes('Has my order 1042 shipped yet?'));
       const chatAt = texts.findIndex((t) => t.includes('Is there a discount on the lamp?'));
-      const noteAt = texts.findIndex((t) => /Merged with the e-mail conversation/i.test(t));
+      const noteAt = texts.findIndex((t) => /Merged with the e-mail conversation/.test(t));
       assert.ok(mailAt >= 0 && mailAt < chatAt, 'yesterday’s e-mail comes before today’s chat');
       assert.ok(noteAt > mailAt, 'the merge’s line follows the lines it brought in');
     }

@@ -62,6 +62,28 @@ export const CHANNEL_LABELS: Record<Conversation['channel'], string> = {
   },
 };
 
+/** A channel's name inside a sentence ("Merged with the e-mail conversation"): lower case where it is no name. */
+export const CHANNEL_IN_SENTENCE: Record<Conversation['channel'], string> = {
+  api: 'API',
+  messenger: 'Messenger',
+  whatsapp: 'WhatsApp',
+  instagram: 'Instagram',
+  telegram: 'Telegram',
+  sms: 'SMS',
+  get web() {
+    return t('web chat');
+  },
+  get app() {
+    return t('in-app');
+  },
+  get email() {
+    return t('e-mail');
+  },
+  get voice() {
+    return t('voice');
+  },
+};
+
 /** How a customer reached us on a channel ("This conversation came by e-mail"). */
 export const CHANNEL_HOW: Record<Conversation['channel'], string> = {
   get web() {
@@ -207,7 +229,7 @@ export function mergeLineText(m: Message): string | null {
   if (line.kind === 'unmerged')
     return t('Merge undone: conversation {id} stands alone again.', { id: line.conversationId });
   return t('Merged with the {channel} conversation {id}: its messages are shown in this thread.', {
-    channel: CHANNEL_LABELS[line.channel as keyof typeof CHANNEL_LABELS] ?? line.channel,
+    channel: CHANNEL_IN_SENTENCE[line.channel as keyof typeof CHANNEL_IN_SENTENCE] ?? line.channel,
     id: line.conversationId,
   });
 }

@@ -12,7 +12,7 @@ import { t } from '../../../i18n/i18n.ts';
 import { useT } from '../../../i18n/language-context.tsx';
 import { useWorkspace } from '../../../workspace/workspace-context.tsx';
 import type { PendingSend } from '../../../workspace/workspace-state.ts';
-import { CHANNEL_LABELS, formatTime, mergeLineText } from '../conversation-format.ts';
+import { CHANNEL_IN_SENTENCE, formatTime, mergeLineText } from '../conversation-format.ts';
 import { AttachmentList } from './attachment-list.tsx';
 import { MessageText } from './message-text.tsx';
 
@@ -108,7 +108,7 @@ export function MessageItem({
           {mergedFrom && (
             <span className="merged-label">
               {t('From the merged {channel} conversation', {
-                channel: CHANNEL_LABELS[mergedFrom as keyof typeof CHANNEL_LABELS] ?? mergedFrom,
+                channel: CHANNEL_IN_SENTENCE[mergedFrom as keyof typeof CHANNEL_IN_SENTENCE] ?? mergedFrom,
               })}
             </span>
           )}

@@ -9,7 +9,7 @@ import { contactConversations, mergeConversation, unmergeConversation } from '..
 import { errorMessage } from '../../../../api/http.ts';
 import { currentLocale } from '../../../../i18n/i18n.ts';
 import { useT } from '../../../../i18n/language-context.tsx';
-import { CHANNEL_LABELS } from '../../conversation-format.ts';
+import { CHANNEL_IN_SENTENCE, CHANNEL_LABELS } from '../../conversation-format.ts';
 import type { MergedParts } from './merged-thread.ts';
 
 const when = (iso: string) =>
@@ -93,7 +93,7 @@ export function MergeBox({
       {parts.map((p) => (
         <div key={p.merge.id} className="collab-merged" data-testid="merged-part">
           {t('Merged with the {channel} conversation {id} on {when}.', {
-            channel: CHANNEL_LABELS[p.conversation.channel],
+            channel: CHANNEL_IN_SENTENCE[p.conversation.channel],
             id: p.conversation.id,
             when: when(p.merge.createdAt),
           })}{' '}
