@@ -40,6 +40,16 @@ export const STATUS_LABELS: Record<Conversation['status'], string> = {
   },
 };
 
+/** Channels named by their brand, the same in every language and place in a sentence. */
+const CHANNEL_NAMES = {
+  api: 'API',
+  messenger: 'Messenger',
+  whatsapp: 'WhatsApp',
+  instagram: 'Instagram',
+  telegram: 'Telegram',
+  sms: 'SMS',
+} as const;
+
 /** Where the customer writes from. */
 export const CHANNEL_LABELS: Record<Conversation['channel'], string> = {
   get web() {
@@ -51,12 +61,7 @@ export const CHANNEL_LABELS: Record<Conversation['channel'], string> = {
   get email() {
     return t('E-mail');
   },
-  api: 'API',
-  messenger: 'Messenger',
-  whatsapp: 'WhatsApp',
-  instagram: 'Instagram',
-  telegram: 'Telegram',
-  sms: 'SMS',
+  ...CHANNEL_NAMES,
   get voice() {
     return t('Voice');
   },
@@ -64,12 +69,7 @@ export const CHANNEL_LABELS: Record<Conversation['channel'], string> = {
 
 /** A channel's name inside a sentence ("Merged with the e-mail conversation"): lower case where it is no name. */
 export const CHANNEL_IN_SENTENCE: Record<Conversation['channel'], string> = {
-  api: 'API',
-  messenger: 'Messenger',
-  whatsapp: 'WhatsApp',
-  instagram: 'Instagram',
-  telegram: 'Telegram',
-  sms: 'SMS',
+  ...CHANNEL_NAMES,
   get web() {
     return t('web chat');
   },
