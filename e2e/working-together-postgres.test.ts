@@ -336,6 +336,7 @@ describe('two agents working together on one conversation, on PostgreSQL (Chromi
       .waitFor({ timeout: LONG });
     await customer.send('Thanks, it worked!');
     await item.and(b.page.locator('[data-status="cancelled"]')).waitFor({ timeout: LONG });
+    await item.getByText('Cancelled · The customer replied first.').waitFor({ timeout: LONG });
   });
 
   it('A schedules a reply a few seconds ahead and signs out: it reaches the customer while A is signed out', async () => {

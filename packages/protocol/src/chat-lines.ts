@@ -52,3 +52,6 @@ export function readMergeLine(m: { senderKind: string; echoId: string | null }):
     return { kind: 'unmerged', mergeId: parts[1]!, conversationId: parts[2]! };
   return null;
 }
+
+/** Why a scheduled message that asked for it was cancelled: its reason, which the console words. */
+export const CANCELLED_BY_REPLY = 'the customer replied first';

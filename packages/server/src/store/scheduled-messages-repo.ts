@@ -1,3 +1,4 @@
+import { CANCELLED_BY_REPLY } from '@beckon/protocol/chat-lines';
 import type { ScheduledMessage } from '@beckon/protocol/scheduled-messages';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { AppError, notFound } from '../errors.ts';
@@ -184,7 +185,7 @@ export class ScheduledMessagesRepo {
     if (waiting.rows.length === 0) return [];
     const rows = await this.db
       .updateTable('scheduled_messages')
-      .set({ status: 'cancelled', last_error: 'the customer replied first', updated_at: now })
+      .set({ status: 'cancelled', last_error: CANCELLED_BY_REPLY, updated_at: now })
       .where('account_id', '=', accountId)
       .where('conversation_id', '=', conversationId)
       .where('cancel_on_reply', '=', 1)

@@ -3,6 +3,7 @@
  * buttons to edit or cancel one while it waits. The server sends it at its time, signed in or not.
  */
 import type { Conversation } from '@beckon/protocol/chat-api';
+import { CANCELLED_BY_REPLY } from '@beckon/protocol/chat-lines';
 import { useCallback, useEffect, useState } from 'react';
 import {
   cancelScheduled,
@@ -11,8 +12,8 @@ import {
   scheduleMessage,
   updateScheduled,
 } from '../../../../api/collab.ts';
-import { errorMessage } from '../../../../api/http.ts';
-import { currentLocale } from '../../../../i18n/i18n.ts';
+import { errorMessage, readableMessage } from '../../../../api/http.ts';
+import { currentLocale, t } from '../../../../i18n/i18n.ts';
 import { useT } from '../../../../i18n/language-context.tsx';
 import { useCollab } from '../../../../workspace/use-collab.ts';
 
@@ -23,6 +24,10 @@ const localInput = (ms: number) => {
 };
 const when = (iso: string) =>
   new Date(iso).toLocaleString(currentLocale(), { dateStyle: 'medium', timeStyle: 'short' });
+
+/** Why a scheduled message stopped, in the agent's language (the server gives its reasons in English). */
+const reasonText = (reason: string) =>
+  reason === CANCELLED_BY_REPLY ? t('The customer replied first.') : readableMessage(reason);
 
 export function SendLater({ conversation, lastSeq }: { conversation: Conversation; lastSeq: number }) {
   const t = useT();
@@ -103,16 +108,30 @@ export function SendLater({ conversation, lastSeq }: { conversation: Conversatio
                     : m.status === 'cancelled'
                       ? t('Cancelled')
                       : t('Failed')}
-                {m.reason ? ` (${m.reason})` : ''}
+                {m.reason ? ` · ${reasonText(m.reason)}` : ''}
               </span>
               {m.status === 'queued' && (
                 <>
-                  <button type="button" className="button button-small" onClick={() => edit(m)}>
+                  <button
+                    type="button"
+                    className="button button-small"
+                    onClick={() => edit(m)}
+                    aria-label={
+                      m.note
+                        ? t('Edit the note reminder for {when}', { when: when(m.sendAt) })
+                        : t('Edit the reply scheduled for {when}', { when: when(m.sendAt) })
+                    }
+                  >
                     {t('Edit')}
                   </button>
                   <button
                     type="button"
                     className="button button-small"
+                    aria-label={
+                      m.note
+                        ? t('Cancel the note reminder for {when}', { when: when(m.sendAt) })
+                        : t('Cancel the reply scheduled for {when}', { when: when(m.sendAt) })
+                    }
                     onClick={() =>
                       cancelScheduled(id, m.id).then(reload, (err) => setError(errorMessage(err)))
                     }
