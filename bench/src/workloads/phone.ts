@@ -325,7 +325,7 @@ export default async function phone(opts: BenchOptions): Promise<BenchResult> {
       min_rtp_packets_from_browser: minFromBrowser,
       min_phone_heard_bytes: minHeard,
       agent_errors: errors.length,
-      media: 'Janus SIP plugin ↔ baresip (G.711), Janus ↔ Chromium (Opus, DTLS-SRTP)',
+      media: 'G.711 end to end: baresip ↔ Janus (RTP) ↔ Chromium (DTLS-SRTP)',
     };
   } finally {
     for (const c of cleanup.reverse()) await c().catch(() => {});
