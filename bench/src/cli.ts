@@ -25,6 +25,7 @@ export const WORKLOADS = [
   'assist',
   'broadcast',
   'mobile',
+  'phone',
   'scaleout',
 ] as const;
 

@@ -20,6 +20,7 @@ const TITLES: Record<string, string> = {
   messaging: 'W8 messaging — in-app users to agents, and mail through the SMTP listener',
   channels: 'W9 channels — signed WhatsApp webhooks stored, routed and on the agent’s socket',
   voice: 'W10 voice — call set-ups through one node’s signalling (canned SDP)',
+  phone: 'W15 phone — concurrent calls through the SIP gateway, answered in the browser',
   webhooks: 'W11 webhooks — chat events delivered, signed, to a local receiver',
   assist: 'Assist — suggestions at half chat load, and what Beckon adds to a model’s first token',
   broadcast: 'W12 broadcast — one message to a segment over WhatsApp, SMS and e-mail, chat beside it',

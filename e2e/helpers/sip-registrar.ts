@@ -24,7 +24,8 @@ export interface SeenInvite {
 /**
  * A SIP registrar and stateless proxy as a carrier's trunk runs one (RFC 3261 REGISTER with
  * Digest authentication, RFC 2617 without qop), over UDP on 127.0.0.1: it challenges, checks
- * the password, answers 200 OK and keeps the Contact, or refuses with 403 when `refuse` is set.
+ * the password, answers 200 OK and keeps the Contact, or refuses with 403 when `refuse` is set
+ * (or with 503 to the first `unavailable` REGISTERs).
  * OPTIONS keepalives get 200. A call the gateway places to a number in `routes` is passed to
  * that phone (its own Via on top; answers go back by the Via below), or answered by the trunk
  * itself (486 Busy Here); any other request is passed to its Request-URI. Just enough of a trunk
@@ -34,6 +35,8 @@ export async function startRegistrar(credentials: {
   user: string;
   password: string;
   refuse?: boolean;
+  /** Answers this many REGISTERs with 503 Service Unavailable first (a carrier's outage). */
+  unavailable?: number;
   routes?: Record<string, PhoneRoute>;
 }) {
   const socket = createSocket('udp4');
@@ -43,6 +46,7 @@ export async function startRegistrar(credentials: {
   const waiters: Array<(r: Registration) => void> = [];
   const attempts: string[] = [];
   const invites: SeenInvite[] = [];
+  let outages = credentials.unavailable ?? 0;
   let me = 0;
 
   /** A stateless proxy's branch: the same for an INVITE and its CANCEL (RFC 3261 16.11). */
@@ -144,6 +148,10 @@ export async function startRegistrar(credentials: {
     }
     attempts.push(method);
     if (credentials.refuse) return reply(headers, 'SIP/2.0 403 Forbidden', rinfo);
+    if (outages > 0) {
+      outages--;
+      return reply(headers, 'SIP/2.0 503 Service Unavailable', rinfo);
+    }
     const auth = headers.get('authorization');
     if (!auth)
       return reply(headers, 'SIP/2.0 401 Unauthorized', rinfo, [

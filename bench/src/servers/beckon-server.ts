@@ -4,7 +4,8 @@
 // (every socket comes from 127.0.0.1). BENCH_CHAT_PAIRS=N adds W3's agents (printed as
 // `chat [JSON]`). BENCH_MESSAGING=1 seeds W8 (messaging-seed.ts; BENCH_APP_PAIRS app agents),
 // printed as `messaging JSON`. BENCH_CHANNELS=1 seeds W9 (channels-seed.ts), printed as `channels JSON`.
-// BENCH_APP_CAMPAIGN=1 adds the mobile workload's app campaign.
+// BENCH_APP_CAMPAIGN=1 adds the mobile workload's app campaign. BENCH_PHONE (JSON: the registrar's
+// host, port, user, password) adds W15's trunk and a number per W3 agent, printed as `phone JSON`.
 // BENCH_BROADCAST_CONTACTS=N seeds W12's audience (broadcast-seed.ts), printed as `broadcast JSON`. Scale-out: BENCH_DATABASE_URL with BENCH_PG_SCHEMA, BENCH_REDIS_URL, and
 // BENCH_SEED=0 on every node but the first. BENCH_WEBHOOK_URL: a webhook endpoint taking every message.
 // BENCH_ASSIST=1 turns agent assist on with a help centre to search (assist-seed.ts), its model at
@@ -24,6 +25,7 @@ import { seedBroadcast } from './broadcast-seed.ts';
 import { seedChannels } from './channels-seed.ts';
 import { seedChatAgents } from './chat-seed.ts';
 import { seedMessaging } from './messaging-seed.ts';
+import { seedPhone } from './phone-seed.ts';
 
 // Rate limits protect a node from people; the load generators are many clients on one address.
 for (const [k, v] of Object.entries(NO_RATE_LIMITS)) process.env[k] ??= v;
@@ -63,6 +65,10 @@ if (process.env.BENCH_SEED !== '0') {
       Number(process.env.BENCH_APP_PAIRS ?? 0),
     );
     process.stdout.write(`messaging ${JSON.stringify(seed)}\n`);
+  }
+  if (process.env.BENCH_PHONE) {
+    const seed = await seedPhone(node, bench.accountId, agents, JSON.parse(process.env.BENCH_PHONE));
+    process.stdout.write(`phone ${JSON.stringify(seed)}\n`);
   }
   if (process.env.BENCH_CHANNELS === '1') {
     const seed = await seedChannels(

@@ -63,6 +63,8 @@ export const PhoneTrunk = Type.Object({
   status: TrunkStatus,
   /** Why the last registration failed (the trunk's answer), or null. */
   statusReason: Type.Union([Type.String(), Type.Null()]),
+  /** When a failed registration is tried again (ISO time), or null when none is planned. */
+  retryAt: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String(),
 });
 export type PhoneTrunk = Static<typeof PhoneTrunk>;
@@ -108,6 +110,23 @@ export const PhoneNumberCreate = Type.Object(
   { additionalProperties: false },
 );
 export type PhoneNumberCreate = Static<typeof PhoneNumberCreate>;
+
+/**
+ * Changes to a number. A new `skillId` replaces its menu and a new `menu` its skill; `null`
+ * clears the hours or the after-hours answer. The result is checked as a new number would be.
+ */
+export const PhoneNumberPatch = Type.Object(
+  {
+    number: Type.Optional(E164),
+    trunkId: Type.Optional(Id),
+    skillId: Type.Optional(Id),
+    menu: Type.Optional(PhoneMenu),
+    hours: Type.Optional(Type.Union([BusinessHours, Type.Null()])),
+    afterHours: Type.Optional(Type.Union([AfterHours, Type.Null()])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type PhoneNumberPatch = Static<typeof PhoneNumberPatch>;
 
 export const PhoneNumber = Type.Object({
   id: Type.String(),

@@ -172,5 +172,81 @@ for (const store of ['sqlite', 'postgres'] as const) {
       });
       assert.equal(callback.status, 503);
     });
+
+    it('changes and deletes a number with the same checks as adding one, admins only, audited', async () => {
+      const trunk = await admin.post<{ id: string }>('/api/v1/phone/trunks', {
+        name: 'Carrier',
+        host: '8.8.8.8',
+        username: 'acct-2',
+        password: 'pw',
+      });
+      const trunkId = trunk.body.id;
+      const { sales, support } = srv.demo!.skillIds;
+      const add = (number: string) =>
+        admin.post<{ id: string }>('/api/v1/phone/numbers', { number, trunkId, skillId: sales });
+      const first = await add('+4930700001');
+      const second = await add('+4930700002');
+      assert.equal(first.status, 201);
+      const id = first.body.id;
+      type View = { number: string; skillId: string | null; menu: unknown; hours: unknown };
+      type Fault = { error: { code: string; message: string } };
+
+      const moved = await admin.patch<View>(`/api/v1/phone/numbers/${id}`, {
+        number: '+4930700009',
+        skillId: support,
+      });
+      assert.equal(moved.status, 200, JSON.stringify(moved.body));
+      assert.equal(moved.body.number, '+4930700009');
+      assert.equal(moved.body.skillId, support);
+
+      // A menu replaces the skill; a skill replaces the menu.
+      const menu = { greeting: 'Press 1', choices: [{ digit: '1', label: 'Sales', skillId: sales }] };
+      const toMenu = await admin.patch<View>(`/api/v1/phone/numbers/${id}`, { menu });
+      assert.equal(toMenu.body.skillId, null);
+      assert.deepEqual(toMenu.body.menu, menu);
+      const back = await admin.patch<View>(`/api/v1/phone/numbers/${id}`, { skillId: sales });
+      assert.equal(back.body.menu, null);
+      assert.equal(back.body.skillId, sales);
+
+      const faults: Array<[Record<string, unknown>, number, string]> = [
+        [{ skillId: sales, menu }, 400, 'bad_target'],
+        [{ skillId: 'no-such-skill' }, 400, 'unknown_skill'],
+        [
+          { menu: { ...menu, choices: [...menu.choices, { digit: '1', label: 'Again', skillId: support }] } },
+          400,
+          'bad_menu',
+        ],
+        [{ number: '030 700' }, 400, ''],
+        [{ number: '+4930700002' }, 409, 'number_taken'],
+        [{ trunkId: 'trk_none' }, 404, ''],
+        [{}, 400, ''],
+      ];
+      for (const [body, status, code] of faults) {
+        const res = await admin.patch<Fault>(`/api/v1/phone/numbers/${id}`, body);
+        assert.equal(res.status, status, JSON.stringify(body));
+        if (code) assert.equal(res.body.error.code, code, JSON.stringify(body));
+      }
+      assert.equal((await admin.patch('/api/v1/phone/numbers/pn_none', { skillId: sales })).status, 404);
+
+      const agent = new ApiClient(srv.node.app);
+      await agent.login('sales@demo.beckon.local', 'demo-agent-pw');
+      assert.equal((await agent.patch(`/api/v1/phone/numbers/${id}`, { skillId: support })).status, 403);
+      assert.equal((await agent.delete(`/api/v1/phone/numbers/${id}`)).status, 403);
+
+      assert.equal((await admin.delete(`/api/v1/phone/numbers/${id}`)).status, 204);
+      assert.equal((await admin.delete(`/api/v1/phone/numbers/${id}`)).status, 404);
+      const left = await admin.get<{ items: { id: string }[] }>('/api/v1/phone/numbers');
+      assert.deepEqual(
+        left.body.items.map((n) => n.id),
+        [second.body.id],
+      );
+      // The number's digits are free again.
+      assert.equal((await add('+4930700009')).status, 201);
+
+      const audit = await admin.get<{ items: { action: string }[] }>('/api/v1/audit-log?limit=20');
+      const actions = audit.body.items.map((e) => e.action);
+      assert.ok(actions.includes('phone_number.updated'), actions.join());
+      assert.ok(actions.includes('phone_number.deleted'), actions.join());
+    });
   });
 }

@@ -159,6 +159,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     ctx.config.phone,
     ctx.logger.child({ component: 'phone' }),
     (direction, outcome) => ctx.metrics.phoneCalls.inc({ direction, outcome }),
+    (outcome) => ctx.metrics.phoneRegistrations.inc({ outcome }),
   );
   calls.phone = phone;
   const recorder = new CallRecorder(store, storage, announcer, writer, ctx.config.voice, voiceLog);

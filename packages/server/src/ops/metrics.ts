@@ -67,9 +67,16 @@ export function createMetrics() {
     labelNames: ['direction', 'outcome'] as const,
     registers: [registry],
   });
+  const phoneRegistrations = new Counter({
+    name: 'beckon_phone_registrations_total',
+    help: 'Trunk registrations at the gateway by outcome (registered, failed); a failed one is retried with backoff',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     phoneCalls,
+    phoneRegistrations,
     processFaults,
     httpRequests,
     httpDuration,

@@ -8,6 +8,10 @@ export interface PhoneConfig {
   invitesPerMinute: number;
   /** How long a dialled phone may ring before the call is given up as not answered. */
   ringSeconds: number;
+  /** Seconds before a failed registration is tried again; doubled with each failure in a row. */
+  retrySeconds: number;
+  /** The longest wait between two tries of a failed registration. */
+  retryMaxSeconds: number;
 }
 
 export function loadPhoneConfig(env: NodeJS.ProcessEnv): PhoneConfig {
@@ -24,5 +28,7 @@ export function loadPhoneConfig(env: NodeJS.ProcessEnv): PhoneConfig {
     linesPerTrunk: int('BECKON_PHONE_LINES_PER_TRUNK', 4, 500),
     invitesPerMinute: int('BECKON_PHONE_INVITES_PER_MINUTE', 10, 10_000),
     ringSeconds: int('BECKON_PHONE_RING_SECONDS', 45, 300),
+    retrySeconds: int('BECKON_PHONE_RETRY_SECONDS', 30, 3600),
+    retryMaxSeconds: int('BECKON_PHONE_RETRY_MAX_SECONDS', 600, 86_400),
   };
 }

@@ -17,6 +17,7 @@ import type { CallService, PhoneBridge, PhoneSignal } from '../voice/call-servic
 import type { CallMarks } from '../voice/call-sweeper.ts';
 import { type HandleEvent, JanusClient, type Jsep } from './janus-client.ts';
 import type { PhoneConfig } from './phone-config.ts';
+import { RegistrationRetry } from './registration-retry.ts';
 
 const SIP = 'janus.plugin.sip';
 
@@ -95,6 +96,7 @@ export class PhoneLines implements PhoneBridge {
   private readonly live = new Map<string, LiveCall>();
   private readonly byHandle = new Map<number, LiveCall>();
   private readonly invites: KeyedLimiter;
+  private readonly retries: RegistrationRetry;
   private stopped = false;
 
   constructor(
@@ -106,8 +108,10 @@ export class PhoneLines implements PhoneBridge {
     private readonly config: PhoneConfig,
     private readonly log: Logger,
     private readonly count: (direction: 'inbound' | 'outbound', outcome: PhoneOutcome) => void = () => {},
+    private readonly registrations: (outcome: 'registered' | 'failed') => void = () => {},
   ) {
     this.invites = new KeyedLimiter({ rate: config.invitesPerMinute / 60, burst: config.invitesPerMinute });
+    this.retries = new RegistrationRetry(config.retrySeconds * 1000, config.retryMaxSeconds * 1000);
   }
 
   /** Connects to the gateway and registers every trunk; without a gateway, marks trunks so. */
@@ -121,12 +125,15 @@ export class PhoneLines implements PhoneBridge {
     this.client.onClose = (err) => {
       if (!this.stopped) this.log.error({ err }, 'phone gateway connection lost');
     };
-    for (const t of trunks)
-      await this.register(t).catch((err) => this.log.warn({ err }, 'trunk not registered'));
+    for (const t of trunks) await this.register(t).catch((err: Error) => this.failed(t, err.message));
   }
 
-  /** Registers a trunk (a new one, or again after its settings changed). */
-  async register(trunk: TrunkCredentials): Promise<void> {
+  /**
+   * Registers a trunk (a new one, or again after its settings changed). A failure is retried on a
+   * timer with backoff (`retried`: this is such a try, which keeps the backoff going).
+   */
+  async register(trunk: TrunkCredentials, retried = false): Promise<void> {
+    if (!retried) this.retries.reset(trunk.id);
     const client = this.client;
     if (!client) {
       await this.store.phone.setTrunkStatus(trunk.id, 'no_gateway', null);
@@ -138,7 +145,7 @@ export class PhoneLines implements PhoneBridge {
       address = (await this.egress.addressOf(new URL(`https://${bracket(trunk.host)}:${trunk.port}/`)))
         .address;
     } catch (err) {
-      await this.store.phone.setTrunkStatus(trunk.id, 'failed', (err as Error).message);
+      await this.failed(trunk, (err as Error).message);
       return;
     }
     await this.unregister(trunk.id);
@@ -175,7 +182,7 @@ export class PhoneLines implements PhoneBridge {
           });
         })
         .catch(async (err: Error) => {
-          if (!line.closed) await this.store.phone.setTrunkStatus(trunk.id, 'failed', err.message);
+          if (!line.closed) await this.failed(trunk, err.message);
           resolve(0);
         });
     });
@@ -206,17 +213,15 @@ export class PhoneLines implements PhoneBridge {
           if (registered) {
             line.registered = true;
             line.masterId = Number(result.master_id ?? 0);
+            this.retries.reset(line.trunk.id);
+            this.registrations('registered');
             await this.store.phone.setTrunkStatus(line.trunk.id, 'registered', null);
             registered(handle);
           }
           return;
         case 'registration_failed':
           line.registered = false;
-          await this.store.phone.setTrunkStatus(
-            line.trunk.id,
-            'failed',
-            `${String(result.code ?? '')} ${String(result.reason ?? '')}`.trim(),
-          );
+          await this.failed(line.trunk, `${String(result.code ?? '')} ${String(result.reason ?? '')}`.trim());
           registered?.(0);
           return;
         case 'incomingcall':
@@ -230,6 +235,21 @@ export class PhoneLines implements PhoneBridge {
       }
     };
     work().catch((err) => this.log.warn({ err, event }, 'phone event failed'));
+  }
+
+  /** A registration failed: the trunk shows why and when it is tried again, and the try is planned. */
+  private async failed(trunk: TrunkCredentials, reason: string): Promise<void> {
+    this.registrations('failed');
+    const at = this.stopped ? null : this.retries.schedule(trunk.id, () => void this.retry(trunk));
+    this.log.warn({ trunkId: trunk.id, reason, retryAt: at }, 'trunk registration failed');
+    await this.store.phone.setTrunkStatus(trunk.id, 'failed', reason, at);
+  }
+
+  /** Registers a failed trunk again, with its settings as stored now (gone: nothing to do). */
+  private async retry(trunk: TrunkCredentials): Promise<void> {
+    const fresh = await this.store.phone.trunkCredentials(trunk.account_id, trunk.id).catch(() => undefined);
+    if (!fresh || this.stopped) return;
+    await this.register(fresh, true).catch((err: Error) => this.failed(fresh, err.message));
   }
 
   /** An INVITE for one of the trunk's numbers: a call in the number's queue, or a clear refusal. */
@@ -457,6 +477,7 @@ export class PhoneLines implements PhoneBridge {
    * the gateway unregisters and drops the session.
    */
   async unregister(trunkId: string): Promise<void> {
+    this.retries.cancel(trunkId);
     const line = this.lines.get(trunkId);
     if (!line) return;
     line.closed = true;
@@ -498,6 +519,7 @@ export class PhoneLines implements PhoneBridge {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.retries.stop();
     const client = this.client;
     if (!client) return;
     for (const live of [...this.live.values()]) {

@@ -4,6 +4,7 @@ import {
   CallDial,
   PhoneNumber,
   PhoneNumberCreate,
+  PhoneNumberPatch,
   PhoneTrunk,
   PhoneTrunkCreate,
   PhoneTrunkPatch,
@@ -13,7 +14,7 @@ import type { AppContext } from '../context.ts';
 import type { ChatModule } from '../conversations/chat-module.ts';
 import { checkConfiguredUrl } from '../egress/configured-url.ts';
 import { AppError, badRequest, notFound } from '../errors.ts';
-import { numberView, trunkView } from '../store/phone-repo.ts';
+import { type NewNumber, type NumberRow, numberView, trunkView } from '../store/phone-repo.ts';
 import { IdParams, NoContent, replies, security } from '../web/responses.ts';
 import type { App } from '../web/types.ts';
 
@@ -38,6 +39,18 @@ export function phoneRoutes(app: App, ctx: AppContext, chat: ChatModule): void {
       'host',
     );
     return host;
+  };
+
+  /** A number's skill, or every skill of its menu, is the account's; a menu's digits are distinct. */
+  const checkTarget = async (accountId: string, n: NewNumber): Promise<void> => {
+    const skills = new Set((await store.skills.list(accountId)).map((s) => s.id));
+    const wanted = n.skillId ? [n.skillId] : (n.menu?.choices ?? []).map((c) => c.skillId);
+    const unknown = wanted.find((id) => !skills.has(id));
+    if (unknown)
+      throw badRequest(`${n.skillId ? 'skillId' : 'menu.choices'}: no skill ${unknown}`, 'unknown_skill');
+    const digits = (n.menu?.choices ?? []).map((c) => c.digit);
+    if (new Set(digits).size !== digits.length)
+      throw badRequest('menu.choices: a digit is used twice', 'bad_menu');
   };
 
   app.get(
@@ -169,26 +182,72 @@ export function phoneRoutes(app: App, ctx: AppContext, chat: ChatModule): void {
       const body = req.body;
       if (Boolean(body.skillId) === Boolean(body.menu))
         throw badRequest('give either skillId or menu', 'bad_target');
-      const skills = new Set((await store.skills.list(accountId)).map((s) => s.id));
-      const wanted = body.skillId ? [body.skillId] : (body.menu?.choices ?? []).map((c) => c.skillId);
-      const unknown = wanted.find((id) => !skills.has(id));
-      if (unknown)
-        throw badRequest(
-          `${body.skillId ? 'skillId' : 'menu.choices'}: no skill ${unknown}`,
-          'unknown_skill',
-        );
-      const digits = (body.menu?.choices ?? []).map((c) => c.digit);
-      if (new Set(digits).size !== digits.length)
-        throw badRequest('menu.choices: a digit is used twice', 'bad_menu');
-      const row = await store.phone.createNumber(accountId, {
+      const number: NewNumber = {
         number: body.number,
         trunkId: body.trunkId,
         skillId: body.skillId ?? null,
         menu: body.menu ?? null,
         hours: body.hours ?? null,
         afterHours: body.afterHours ?? null,
-      });
+      };
+      await checkTarget(accountId, number);
+      const row = await store.phone.createNumber(accountId, number);
       return reply.code(201).send(numberView(row));
+    },
+  );
+
+  app.patch(
+    '/api/v1/phone/numbers/:id',
+    {
+      ...admins,
+      schema: {
+        tags,
+        security,
+        summary: 'Change a phone number: its number, trunk, skill or menu, hours',
+        params: IdParams,
+        body: PhoneNumberPatch,
+        response: replies(200, PhoneNumber),
+      },
+    },
+    async (req) => {
+      const { accountId } = authOf(req);
+      const old = await store.phone.number(accountId, req.params.id);
+      if (!old) throw notFound('phone number');
+      const body = req.body;
+      if (body.skillId && body.menu) throw badRequest('give either skillId or menu', 'bad_target');
+      const kept = numberOf(old);
+      const number: NewNumber = {
+        number: body.number ?? kept.number,
+        trunkId: body.trunkId ?? kept.trunkId,
+        // A new target replaces the old one, whichever kind it was.
+        skillId: body.menu ? null : (body.skillId ?? kept.skillId),
+        menu: body.skillId ? null : (body.menu ?? kept.menu),
+        hours: body.hours === undefined ? kept.hours : body.hours,
+        afterHours: body.afterHours === undefined ? kept.afterHours : body.afterHours,
+      };
+      await checkTarget(accountId, number);
+      const row = await store.phone.updateNumber(accountId, old.id, number);
+      if (!row) throw notFound('phone number');
+      return numberView(row);
+    },
+  );
+
+  app.delete(
+    '/api/v1/phone/numbers/:id',
+    {
+      ...admins,
+      schema: {
+        tags,
+        security,
+        summary: 'Delete a phone number: calls to it are refused (404) from then on',
+        params: IdParams,
+        response: replies(204, NoContent),
+      },
+    },
+    async (req, reply) => {
+      if (!(await store.phone.deleteNumber(authOf(req).accountId, req.params.id)))
+        throw notFound('phone number');
+      return reply.code(204).send(null);
     },
   );
 
@@ -218,4 +277,17 @@ export function phoneRoutes(app: App, ctx: AppContext, chat: ChatModule): void {
       return reply.code(201).send(call);
     },
   );
+}
+
+/** A stored number as the fields a change starts from. */
+function numberOf(row: NumberRow): NewNumber {
+  const v = numberView(row);
+  return {
+    number: v.number,
+    trunkId: v.trunkId,
+    skillId: v.skillId,
+    menu: v.menu,
+    hours: v.hours,
+    afterHours: v.afterHours,
+  };
 }

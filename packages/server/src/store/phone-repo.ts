@@ -47,6 +47,7 @@ export function trunkView(r: TrunkRow): PhoneTrunk {
     username: r.username,
     status: r.status as TrunkStatus,
     statusReason: r.status_reason,
+    retryAt: r.retry_at === null ? null : iso(r.retry_at),
     createdAt: iso(r.created_at),
   };
 }
@@ -61,6 +62,18 @@ export function numberView(r: NumberRow): PhoneNumber {
     hours: json<BusinessHours>(r.hours),
     afterHours: json<AfterHours>(r.after_hours),
     createdAt: iso(r.created_at),
+  };
+}
+
+/** A number's settings as its columns (the menu, hours and after-hours answer as JSON). */
+function numberColumns(input: NewNumber) {
+  return {
+    trunk_id: input.trunkId,
+    number: input.number,
+    skill_id: input.skillId,
+    menu: input.menu ? JSON.stringify(input.menu) : null,
+    hours: input.hours ? JSON.stringify(input.hours) : null,
+    after_hours: input.afterHours ? JSON.stringify(input.afterHours) : null,
   };
 }
 
@@ -83,6 +96,7 @@ export class PhoneRepo {
       password: this.secrets.box.seal(input.password),
       status: 'pending',
       status_reason: null,
+      retry_at: null,
       created_at: now,
       updated_at: now,
     };
@@ -137,6 +151,7 @@ export class PhoneRepo {
         ...(password === undefined ? {} : { password: this.secrets.box.seal(password) }),
         status: 'pending',
         status_reason: null,
+        retry_at: null,
         updated_at: now,
       })
       .where('account_id', '=', accountId)
@@ -162,15 +177,17 @@ export class PhoneRepo {
     });
   }
 
+  /** The gateway's news of a registration; `retryAt` is when a failed one is tried again. */
   async setTrunkStatus(
     id: string,
     status: TrunkStatus,
     reason: string | null,
+    retryAt: number | null = null,
     now = Date.now(),
   ): Promise<void> {
     await this.db
       .updateTable('phone_trunks')
-      .set({ status, status_reason: reason, updated_at: now })
+      .set({ status, status_reason: reason, retry_at: retryAt, updated_at: now })
       .where('id', '=', id)
       .execute();
   }
@@ -180,12 +197,7 @@ export class PhoneRepo {
     const row: NumberRow = {
       id: newId('pn'),
       account_id: accountId,
-      trunk_id: input.trunkId,
-      number: input.number,
-      skill_id: input.skillId,
-      menu: input.menu ? JSON.stringify(input.menu) : null,
-      hours: input.hours ? JSON.stringify(input.hours) : null,
-      after_hours: input.afterHours ? JSON.stringify(input.afterHours) : null,
+      ...numberColumns(input),
       created_at: now,
       updated_at: now,
     };
@@ -197,6 +209,48 @@ export class PhoneRepo {
       throw err;
     }
     return row;
+  }
+
+  /** Changes a number (null clears hours or the after-hours answer); undefined when there is none. */
+  async updateNumber(
+    accountId: string,
+    id: string,
+    input: NewNumber,
+    now = Date.now(),
+  ): Promise<NumberRow | undefined> {
+    if (!(await this.trunk(accountId, input.trunkId))) throw notFound('trunk');
+    try {
+      await this.db
+        .updateTable('phone_numbers')
+        .set({ ...numberColumns(input), updated_at: now })
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .execute();
+    } catch (err) {
+      if (isUniqueViolation(err))
+        throw new AppError(409, 'number_taken', `number: ${input.number} is already set up`);
+      throw err;
+    }
+    return this.number(accountId, id);
+  }
+
+  async number(accountId: string, id: string): Promise<NumberRow | undefined> {
+    return this.db
+      .selectFrom('phone_numbers')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  /** Deletes a number; false when the account has no such number. */
+  async deleteNumber(accountId: string, id: string): Promise<boolean> {
+    const r = await this.db
+      .deleteFrom('phone_numbers')
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
   }
 
   async numbers(accountId: string): Promise<NumberRow[]> {

@@ -58,6 +58,8 @@ export interface PhoneTrunksTable {
   /** `pending`, `registering`, `registered`, `failed` or `no_gateway`. */
   status: string;
   status_reason: string | null;
+  /** When a failed registration is tried again (0091); null: no retry planned. */
+  retry_at: Millis | null;
   created_at: Millis;
   updated_at: Millis;
 }

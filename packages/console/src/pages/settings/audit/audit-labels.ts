@@ -220,6 +220,10 @@ export function actionLabel(action: string): string {
       return t('Phone trunk deleted');
     case 'phone_number.created':
       return t('Phone number set up');
+    case 'phone_number.updated':
+      return t('Phone number changed');
+    case 'phone_number.deleted':
+      return t('Phone number deleted');
     case 'call.dialled':
       return t('Phone call dialled');
     case 'user.created':
@@ -316,6 +320,8 @@ export const ACTION_CHOICES: Array<{ group: AuditGroup; actions: string[] }> = [
       'phone_trunk.updated',
       'phone_trunk.deleted',
       'phone_number.created',
+      'phone_number.updated',
+      'phone_number.deleted',
     ],
   },
   {

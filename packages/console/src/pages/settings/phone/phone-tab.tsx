@@ -4,13 +4,12 @@
  * and the numbers they carry.
  */
 import type { PhoneNumber, PhoneTrunk } from '@beckon/protocol/phone-api';
-import { type FormEvent, useState } from 'react';
-import { errorMessage, request } from '../../../api/http.ts';
+import { useState } from 'react';
+import { request } from '../../../api/http.ts';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
-import { Dialog, DialogFooter } from '../../../components/dialog.tsx';
 import { EmptyState } from '../../../components/empty-state.tsx';
 import { Field } from '../../../components/field.tsx';
-import { FormError } from '../../../components/form-error.tsx';
+import { formatTime } from '../../../components/format.ts';
 import { PhoneIcon, PlusIcon } from '../../../components/icons.tsx';
 import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
@@ -18,6 +17,8 @@ import { SectionHeader } from '../../../components/page-header.tsx';
 import { usePoll } from '../../../components/use-poll.ts';
 import { t } from '../../../i18n/i18n.ts';
 import { useT } from '../../../i18n/language-context.tsx';
+import { PhoneDialog } from './phone-dialog.tsx';
+import { PhoneNumbers } from './phone-numbers.tsx';
 import './phone.css';
 
 interface PhoneSetup {
@@ -128,6 +129,11 @@ export function PhoneTab() {
                         {t('The carrier answered: {reason}', { reason: trunk.statusReason })}
                       </div>
                     )}
+                    {trunk.status === 'failed' && trunk.retryAt && (
+                      <div className="trunk-retry muted" data-testid="trunk-retry">
+                        {t('Next try at {time}', { time: formatTime(trunk.retryAt) })}
+                      </div>
+                    )}
                   </td>
                   <td className="cell-actions">
                     <button
@@ -150,6 +156,9 @@ export function PhoneTab() {
             </tbody>
           </table>
         </div>
+      )}
+      {data && data.trunks.length > 0 && (
+        <PhoneNumbers trunks={data.trunks} numbers={data.numbers} onChanged={reload} />
       )}
       {(editing?.kind === 'add' || editing?.kind === 'edit') && (
         <TrunkDialog
@@ -199,123 +208,102 @@ function TrunkDialog({
   const [transport, setTransport] = useState<PhoneTrunk['transport']>(trunk?.transport ?? 'udp');
   const [username, setUsername] = useState(trunk?.username ?? '');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    const body = {
-      name: name.trim(),
-      host: host.trim(),
-      ...(port.trim() ? { port: Number(port) } : {}),
-      transport,
-      username: username.trim(),
-      ...(password ? { password } : {}),
-    };
-    try {
-      if (trunk) await request('PATCH', `/api/v1/phone/trunks/${encodeURIComponent(trunk.id)}`, { body });
-      else await request('POST', '/api/v1/phone/trunks', { body });
-      onSaved();
-    } catch (caught) {
-      setError(errorMessage(caught));
-      setBusy(false);
-    }
+  const body = {
+    name: name.trim(),
+    host: host.trim(),
+    ...(port.trim() ? { port: Number(port) } : {}),
+    transport,
+    username: username.trim(),
+    ...(password ? { password } : {}),
   };
+  const save = () =>
+    trunk
+      ? request('PATCH', `/api/v1/phone/trunks/${encodeURIComponent(trunk.id)}`, { body })
+      : request('POST', '/api/v1/phone/trunks', { body });
   return (
-    <Dialog
+    <PhoneDialog
       title={trunk ? t('Edit trunk') : t('Add trunk')}
       description={t('Beckon registers again with these settings when you save.')}
-      onClose={onClose}
-      busy={busy}
       testId="trunk-dialog"
+      save={save}
+      onClose={onClose}
+      onSaved={onSaved}
     >
-      <form className="dialog-body trunk-form" onSubmit={(e) => void submit(e)}>
-        <Field label={t('Name')}>
-          {(p) => (
-            <input {...p} className="input" required value={name} onChange={(e) => setName(e.target.value)} />
-          )}
-        </Field>
-        <div className="trunk-form-row">
-          <Field label={t('Host')} className="trunk-host">
-            {(p) => (
-              <input
-                {...p}
-                className="input"
-                required
-                placeholder="sip.carrier.example"
-                value={host}
-                onChange={(e) => setHost(e.target.value)}
-              />
-            )}
-          </Field>
-          <Field label={t('Port')}>
-            {(p) => (
-              <input
-                {...p}
-                className="input"
-                inputMode="numeric"
-                placeholder={transport === 'tls' ? '5061' : '5060'}
-                value={port}
-                onChange={(e) => setPort(e.target.value)}
-              />
-            )}
-          </Field>
-          <Field label={t('Transport')}>
-            {(p) => (
-              <select
-                {...p}
-                className="input"
-                value={transport}
-                onChange={(e) => setTransport(e.target.value as PhoneTrunk['transport'])}
-              >
-                <option value="udp">UDP</option>
-                <option value="tcp">TCP</option>
-                <option value="tls">TLS</option>
-              </select>
-            )}
-          </Field>
-        </div>
-        <Field label={t('User name')}>
+      <Field label={t('Name')}>
+        {(p) => (
+          <input {...p} className="input" required value={name} onChange={(e) => setName(e.target.value)} />
+        )}
+      </Field>
+      <div className="trunk-form-row">
+        <Field label={t('Host')} className="trunk-host">
           {(p) => (
             <input
               {...p}
               className="input"
               required
-              autoComplete="off"
-              value={username}
-              onChange={(e) => setUsername(e.target.value)}
+              placeholder="sip.carrier.example"
+              value={host}
+              onChange={(e) => setHost(e.target.value)}
             />
           )}
         </Field>
-        <Field
-          label={t('Password')}
-          hint={
-            trunk ? t('Leave empty to keep the password Beckon has.') : t('Stored sealed; never shown again.')
-          }
-        >
+        <Field label={t('Port')}>
           {(p) => (
             <input
               {...p}
               className="input"
-              type="password"
-              autoComplete="new-password"
-              required={!trunk}
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
+              inputMode="numeric"
+              placeholder={transport === 'tls' ? '5061' : '5060'}
+              value={port}
+              onChange={(e) => setPort(e.target.value)}
             />
           )}
         </Field>
-        <FormError message={error} />
-        <DialogFooter>
-          <button type="button" className="button" onClick={onClose} disabled={busy}>
-            {t('Cancel')}
-          </button>
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? t('Saving…') : t('Save')}
-          </button>
-        </DialogFooter>
-      </form>
-    </Dialog>
+        <Field label={t('Transport')}>
+          {(p) => (
+            <select
+              {...p}
+              className="input"
+              value={transport}
+              onChange={(e) => setTransport(e.target.value as PhoneTrunk['transport'])}
+            >
+              <option value="udp">UDP</option>
+              <option value="tcp">TCP</option>
+              <option value="tls">TLS</option>
+            </select>
+          )}
+        </Field>
+      </div>
+      <Field label={t('User name')}>
+        {(p) => (
+          <input
+            {...p}
+            className="input"
+            required
+            autoComplete="off"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+          />
+        )}
+      </Field>
+      <Field
+        label={t('Password')}
+        hint={
+          trunk ? t('Leave empty to keep the password Beckon has.') : t('Stored sealed; never shown again.')
+        }
+      >
+        {(p) => (
+          <input
+            {...p}
+            className="input"
+            type="password"
+            autoComplete="new-password"
+            required={!trunk}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        )}
+      </Field>
+    </PhoneDialog>
   );
 }
