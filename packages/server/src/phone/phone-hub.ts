@@ -94,6 +94,11 @@ export class HubLeg {
     return e ? String(e.data!.digit) : null;
   }
 
+  /** A key the gateway reported another way (a SIP INFO), handled as if the hub heard it. */
+  press(digit: string): void {
+    this.receive({ janus: 'event', data: { event: 'dtmf', digit } });
+  }
+
   /** Records what the caller says, for at most `seconds`, until `recording()` or the hang-up. */
   record(seconds: number): void {
     void this.send({ request: 'record', seconds });
@@ -186,6 +191,21 @@ export class HubLeg {
       if (afterGone) this.recordingWaiters.add(done);
     });
   }
+}
+
+/**
+ * The key of a SIP INFO (`application/dtmf-relay`: `Signal=5`, `application/dtmf`: `5`), or null
+ * when it carries none.
+ */
+export function infoDigit(type: string, content: string): string | null {
+  const t = type.toLowerCase();
+  const m =
+    t === 'application/dtmf-relay'
+      ? /^\s*signal\s*=\s*([0-9*#])\s*$/im.exec(content)
+      : t === 'application/dtmf'
+        ? /^\s*([0-9*#])\s*$/.exec(content)
+        : null;
+  return m?.[1] ?? null;
 }
 
 /** How a caller's turn in a menu ended, for `beckon_phone_menu_total{outcome}`. */

@@ -17,7 +17,7 @@ import type { CallService, PhoneBridge, PhoneSignal } from '../voice/call-servic
 import type { CallMarks } from '../voice/call-sweeper.ts';
 import { type HandleEvent, JanusClient, type Jsep } from './janus-client.ts';
 import type { PhoneConfig } from './phone-config.ts';
-import { HubLeg, type MenuOutcome, runMenu } from './phone-hub.ts';
+import { HubLeg, infoDigit, type MenuOutcome, runMenu } from './phone-hub.ts';
 
 const SIP = 'janus.plugin.sip';
 
@@ -262,6 +262,12 @@ export class PhoneLines implements PhoneBridge {
           return this.outboundAnswered(handle, e.jsep);
         case 'hangup':
           return this.remoteHangup(handle, Number(result.code ?? 0));
+        case 'info': {
+          // A key pressed by SIP INFO (RFC 4733 keys come through the hub's RTP instead).
+          const digit = infoDigit(String(result.type ?? ''), String(result.content ?? ''));
+          if (digit) this.answering.get(handle)?.press(digit);
+          return;
+        }
         default:
           if (e.data?.error) this.log.warn({ trunkId: line.trunk.id, error: e.data.error }, 'gateway error');
       }
