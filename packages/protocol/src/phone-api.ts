@@ -109,6 +109,20 @@ export const PhoneNumberCreate = Type.Object(
 );
 export type PhoneNumberCreate = Static<typeof PhoneNumberCreate>;
 
+/** Changes where a number's calls go and what callers hear after hours; `null` clears hours or after hours. */
+export const PhoneNumberPatch = Type.Object(
+  {
+    /** Calls go to this skill's queue (the menu is dropped); give `skillId` or `menu`, not both. */
+    skillId: Type.Optional(Id),
+    /** Calls hear this menu first (the skill is dropped). */
+    menu: Type.Optional(PhoneMenu),
+    hours: Type.Optional(Type.Union([BusinessHours, Type.Null()])),
+    afterHours: Type.Optional(Type.Union([AfterHours, Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+export type PhoneNumberPatch = Static<typeof PhoneNumberPatch>;
+
 export const PhoneNumber = Type.Object({
   id: Type.String(),
   number: Type.String(),

@@ -126,6 +126,7 @@ export const AUDIT_ACTIONS: Record<string, AuditAction> = {
   'PATCH /api/v1/phone/trunks/:id': { action: 'phone_trunk.updated', target: 'phone_trunk' },
   'DELETE /api/v1/phone/trunks/:id': { action: 'phone_trunk.deleted', target: 'phone_trunk' },
   'POST /api/v1/phone/numbers': { action: 'phone_number.created', target: 'phone_number' },
+  'PATCH /api/v1/phone/numbers/:id': { action: 'phone_number.updated', target: 'phone_number' },
   'POST /api/v1/calls/dial': work('call.dialled', 'call'),
   'POST /api/v1/webhooks': { action: 'webhook.created', target: 'webhook' },
   'PATCH /api/v1/webhooks/:id': { action: 'webhook.updated', target: 'webhook' },

@@ -4,6 +4,8 @@ import {
   CallDial,
   PhoneNumber,
   PhoneNumberCreate,
+  PhoneNumberPatch,
+  type PhoneMenu,
   PhoneTrunk,
   PhoneTrunkCreate,
   PhoneTrunkPatch,
@@ -152,6 +154,48 @@ export function phoneRoutes(app: App, ctx: AppContext, chat: ChatModule): void {
     async (req) => ({ items: (await store.phone.numbers(authOf(req).accountId)).map(numberView) }),
   );
 
+  /** The skill, or the menu's skills, exist in the account, and no menu digit repeats. */
+  const checkTarget = async (accountId: string, body: { skillId?: string; menu?: PhoneMenu }) => {
+    const skills = new Set((await store.skills.list(accountId)).map((s) => s.id));
+    const wanted = body.skillId ? [body.skillId] : (body.menu?.choices ?? []).map((c) => c.skillId);
+    const unknown = wanted.find((id) => !skills.has(id));
+    if (unknown)
+      throw badRequest(`${body.skillId ? 'skillId' : 'menu.choices'}: no skill ${unknown}`, 'unknown_skill');
+    const digits = (body.menu?.choices ?? []).map((c) => c.digit);
+    if (new Set(digits).size !== digits.length)
+      throw badRequest('menu.choices: a digit is used twice', 'bad_menu');
+  };
+
+  app.patch(
+    '/api/v1/phone/numbers/:id',
+    {
+      ...admins,
+      schema: {
+        tags,
+        security,
+        summary: "Change a phone number's skill or menu, hours and after-hours choice",
+        params: IdParams,
+        body: PhoneNumberPatch,
+        response: replies(200, PhoneNumber),
+      },
+    },
+    async (req) => {
+      const { accountId } = authOf(req);
+      const body = req.body;
+      if (body.skillId && body.menu) throw badRequest('give either skillId or menu', 'bad_target');
+      await checkTarget(accountId, body);
+      const row = await store.phone.updateNumber(accountId, req.params.id, {
+        // A new target replaces the other kind.
+        ...(body.skillId ? { skillId: body.skillId, menu: null } : {}),
+        ...(body.menu ? { menu: body.menu, skillId: null } : {}),
+        ...(body.hours === undefined ? {} : { hours: body.hours }),
+        ...(body.afterHours === undefined ? {} : { afterHours: body.afterHours }),
+      });
+      if (!row) throw notFound('phone number');
+      return numberView(row);
+    },
+  );
+
   app.post(
     '/api/v1/phone/numbers',
     {
@@ -169,17 +213,7 @@ export function phoneRoutes(app: App, ctx: AppContext, chat: ChatModule): void {
       const body = req.body;
       if (Boolean(body.skillId) === Boolean(body.menu))
         throw badRequest('give either skillId or menu', 'bad_target');
-      const skills = new Set((await store.skills.list(accountId)).map((s) => s.id));
-      const wanted = body.skillId ? [body.skillId] : (body.menu?.choices ?? []).map((c) => c.skillId);
-      const unknown = wanted.find((id) => !skills.has(id));
-      if (unknown)
-        throw badRequest(
-          `${body.skillId ? 'skillId' : 'menu.choices'}: no skill ${unknown}`,
-          'unknown_skill',
-        );
-      const digits = (body.menu?.choices ?? []).map((c) => c.digit);
-      if (new Set(digits).size !== digits.length)
-        throw badRequest('menu.choices: a digit is used twice', 'bad_menu');
+      await checkTarget(accountId, body);
       const row = await store.phone.createNumber(accountId, {
         number: body.number,
         trunkId: body.trunkId,

@@ -199,6 +199,35 @@ export class PhoneRepo {
     return row;
   }
 
+  /** Changes a number's target, hours or after-hours choice; undefined when there is no such number. */
+  async updateNumber(
+    accountId: string,
+    id: string,
+    patch: Partial<Omit<NewNumber, 'number' | 'trunkId'>>,
+    now = Date.now(),
+  ): Promise<NumberRow | undefined> {
+    const text = (v: unknown) => (v ? JSON.stringify(v) : null);
+    const set = {
+      ...(patch.skillId === undefined ? {} : { skill_id: patch.skillId }),
+      ...(patch.menu === undefined ? {} : { menu: text(patch.menu) }),
+      ...(patch.hours === undefined ? {} : { hours: text(patch.hours) }),
+      ...(patch.afterHours === undefined ? {} : { after_hours: text(patch.afterHours) }),
+      updated_at: now,
+    };
+    await this.db
+      .updateTable('phone_numbers')
+      .set(set)
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .execute();
+    return this.db
+      .selectFrom('phone_numbers')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
   async numbers(accountId: string): Promise<NumberRow[]> {
     return this.db
       .selectFrom('phone_numbers')

@@ -220,6 +220,8 @@ export function actionLabel(action: string): string {
       return t('Phone trunk deleted');
     case 'phone_number.created':
       return t('Phone number set up');
+    case 'phone_number.updated':
+      return t('Phone number changed');
     case 'call.dialled':
       return t('Phone call dialled');
     case 'user.created':
@@ -316,6 +318,7 @@ export const ACTION_CHOICES: Array<{ group: AuditGroup; actions: string[] }> = [
       'phone_trunk.updated',
       'phone_trunk.deleted',
       'phone_number.created',
+      'phone_number.updated',
     ],
   },
   {
