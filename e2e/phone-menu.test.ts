@@ -8,7 +8,7 @@ import { SHOTS_DIR } from './helpers/browser.ts';
 import { gatewayReady, heardBytes, rtp } from './helpers/phone-media.ts';
 import { type PhoneRig, startPhoneRig, TRUNK } from './helpers/phone-rig.ts';
 import { startPhone } from './helpers/sip-phone.ts';
-import { type ConsolePage, until } from './helpers/workspace-fixtures.ts';
+import { type ConsolePage, signedInAs, until } from './helpers/workspace-fixtures.ts';
 
 const MENU_NUMBER = '+4930200001';
 const CLOSED_NUMBER = '+4930200002';
@@ -71,7 +71,7 @@ describe('phone menu, wait and voicemail, heard by a real caller', { skip, timeo
       trunkId: trunk.body.id,
       skillId: salesSkill,
       hours: { timeZone: 'UTC', weekly: [], holidays: [] },
-      afterHours: { action: 'voicemail', message: 'We are closed.' },
+      afterHours: { action: 'message', message: 'We are closed.' },
     });
     assert.equal(closed.status, 201, JSON.stringify(closed.body));
   });
@@ -142,6 +142,22 @@ describe('phone menu, wait and voicemail, heard by a real caller', { skip, timeo
 
   it('after hours, the caller hears the message and leaves a voicemail, found in the conversation', async () => {
     const accountId = srv.demo!.accountId;
+    // The admin turns on voicemail for the closed number in Settings › Phone.
+    const settings = await signedInAs(rig.browser, srv, 'admin@demo.beckon.local', '/console/settings/phone');
+    try {
+      const row = settings.page.getByTestId('number-row').filter({ hasText: CLOSED_NUMBER });
+      await row.getByRole('button', { name: 'Edit' }).click();
+      const dialog = settings.page.getByTestId('number-dialog');
+      await dialog.getByLabel('After hours').selectOption('voicemail');
+      await dialog.getByLabel('After-hours message').fill('We are closed. Leave us a message.');
+      await settings.page.screenshot({ path: join(SHOTS_DIR, 'phone-number-dialog.png') });
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await row.getByText('Message, then voicemail').waitFor();
+      await settings.page.screenshot({ path: join(SHOTS_DIR, 'phone-numbers.png') });
+    } finally {
+      await settings.context.close();
+    }
     const before = await srv.node.ctx.metrics.phoneCalls.get();
     const phone = startPhone({
       uri: `sip:${CLOSED_NUMBER}@${registration.host}:${registration.port}`,

@@ -6,11 +6,12 @@
 import type { PhoneNumber, PhoneTrunk } from '@beckon/protocol/phone-api';
 import { type FormEvent, useState } from 'react';
 import { errorMessage, request } from '../../../api/http.ts';
+import { listSkills } from '../../../api/skills.ts';
+import type { Skill } from '../../../api/types.ts';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
-import { Dialog, DialogFooter } from '../../../components/dialog.tsx';
+import { Dialog } from '../../../components/dialog.tsx';
 import { EmptyState } from '../../../components/empty-state.tsx';
 import { Field } from '../../../components/field.tsx';
-import { FormError } from '../../../components/form-error.tsx';
 import { PhoneIcon, PlusIcon } from '../../../components/icons.tsx';
 import { LoadError } from '../../../components/load-error.tsx';
 import { LoadingState } from '../../../components/loading-state.tsx';
@@ -18,20 +19,30 @@ import { SectionHeader } from '../../../components/page-header.tsx';
 import { usePoll } from '../../../components/use-poll.ts';
 import { t } from '../../../i18n/i18n.ts';
 import { useT } from '../../../i18n/language-context.tsx';
+import { NumberDialog, SaveFooter } from './number-dialog.tsx';
 import './phone.css';
 
 interface PhoneSetup {
   trunks: PhoneTrunk[];
   numbers: PhoneNumber[];
+  skills: Skill[];
 }
 
 const loadSetup = async (): Promise<PhoneSetup> => {
-  const [trunks, numbers] = await Promise.all([
+  const [trunks, numbers, skills] = await Promise.all([
     request<{ items: PhoneTrunk[] }>('GET', '/api/v1/phone/trunks'),
     request<{ items: PhoneNumber[] }>('GET', '/api/v1/phone/numbers'),
+    listSkills(),
   ]);
-  return { trunks: trunks.items, numbers: numbers.items };
+  return { trunks: trunks.items, numbers: numbers.items, skills };
 };
+
+/** What a number's after-hours callers hear, in the user's language. */
+function afterHoursLabel(n: PhoneNumber): string {
+  if (n.afterHours?.action === 'voicemail') return t('Message, then voicemail');
+  if (n.afterHours?.action === 'message') return t('Message');
+  return t('Closed message');
+}
 
 /** A trunk's registration state in the user's language. */
 function statusLabel(status: PhoneTrunk['status']): string {
@@ -49,7 +60,11 @@ function statusLabel(status: PhoneTrunk['status']): string {
   }
 }
 
-type Editing = { kind: 'add' } | { kind: 'edit'; trunk: PhoneTrunk } | { kind: 'delete'; trunk: PhoneTrunk };
+type Editing =
+  | { kind: 'add' }
+  | { kind: 'edit'; trunk: PhoneTrunk }
+  | { kind: 'delete'; trunk: PhoneTrunk }
+  | { kind: 'number'; number: PhoneNumber };
 
 export function PhoneTab() {
   const t = useT();
@@ -150,6 +165,67 @@ export function PhoneTab() {
             </tbody>
           </table>
         </div>
+      )}
+      {data && data.numbers.length > 0 && (
+        <div className="phone-numbers">
+          <h3 className="phone-numbers-title">{t('Numbers')}</h3>
+          <div className="table-wrap">
+            <table className="table" data-testid="number-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('Number')}</th>
+                  <th scope="col">{t('Calls go to')}</th>
+                  <th scope="col">{t('After hours')}</th>
+                  <th scope="col" className="cell-actions">
+                    <span className="visually-hidden">{t('Actions')}</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.numbers.map((n) => (
+                  <tr key={n.id} data-testid="number-row">
+                    <td>
+                      <strong>{n.number}</strong>
+                    </td>
+                    <td>
+                      {n.menu
+                        ? t('Menu: {choices}', {
+                            choices: n.menu.choices
+                              .map(
+                                (c) =>
+                                  `${c.digit} ${data.skills.find((s) => s.id === c.skillId)?.name ?? c.label}`,
+                              )
+                              .join(' · '),
+                          })
+                        : (data.skills.find((s) => s.id === n.skillId)?.name ?? '—')}
+                    </td>
+                    <td>{afterHoursLabel(n)}</td>
+                    <td className="cell-actions">
+                      <button
+                        type="button"
+                        className="button button-small"
+                        onClick={() => setEditing({ kind: 'number', number: n })}
+                      >
+                        {t('Edit')}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      )}
+      {editing?.kind === 'number' && data && (
+        <NumberDialog
+          number={editing.number}
+          skills={data.skills}
+          onClose={() => setEditing(null)}
+          onSaved={() => {
+            setEditing(null);
+            reload();
+          }}
+        />
       )}
       {(editing?.kind === 'add' || editing?.kind === 'edit') && (
         <TrunkDialog
@@ -306,15 +382,7 @@ function TrunkDialog({
             />
           )}
         </Field>
-        <FormError message={error} />
-        <DialogFooter>
-          <button type="button" className="button" onClick={onClose} disabled={busy}>
-            {t('Cancel')}
-          </button>
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? t('Saving…') : t('Save')}
-          </button>
-        </DialogFooter>
+        <SaveFooter error={error} busy={busy} onClose={onClose} />
       </form>
     </Dialog>
   );
