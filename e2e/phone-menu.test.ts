@@ -197,7 +197,11 @@ describe('phone menu, wait and voicemail, heard by a real caller', { skip, timeo
 
       // In the console: the voicemail plays in the thread.
       await sales.page.goto(`${srv.url}/console/conversations/history/${message.conversationId}`);
-      const audio = sales.page.getByTestId('recording').locator('audio');
+      const audio = sales.page
+        .getByRole('region')
+        .or(sales.page.locator('body'))
+        .getByLabel(/^Voicemail, /)
+        .first();
       await audio.waitFor({ timeout: 15_000 });
       const seconds = await until(
         () =>
