@@ -1,52 +1,31 @@
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
 import type { ApiClient } from '../packages/server/test/helpers/api-client.ts';
-import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
-import { type JanusProcess, startJanus } from '../scripts/janus-gateway.mjs';
-import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
-import { FAKE_MEDIA, KEEP_PEERS } from './helpers/fake-media.ts';
-import { audioFlowsBothWays, gatewayReady, NO_MDNS } from './helpers/phone-media.ts';
-import { lanAddress, startPhone } from './helpers/sip-phone.ts';
+import type { TestServer } from '../packages/server/test/helpers/test-server.ts';
+import { SHOTS_DIR } from './helpers/browser.ts';
+import { audioFlowsBothWays, gatewayReady } from './helpers/phone-media.ts';
+import { type PhoneRig, startPhoneRig } from './helpers/phone-rig.ts';
+import { startPhone } from './helpers/sip-phone.ts';
 import { startRegistrar } from './helpers/sip-registrar.ts';
-import { demoAdmin } from './helpers/tag-fixtures.ts';
-import { type ConsolePage, goOnline, signedInAs, until } from './helpers/workspace-fixtures.ts';
+import { type ConsolePage, until } from './helpers/workspace-fixtures.ts';
 
-const SALES = 'sales@demo.beckon.local';
 const NUMBER = '+4930123456';
 const CALLER = '+15550001';
 const skip = gatewayReady();
 
 describe('phone calls through a SIP trunk (Janus, baresip, Chromium)', { skip, timeout: 60_000 }, () => {
-  let janus: JanusProcess;
-  let registrar: Awaited<ReturnType<typeof startRegistrar>>;
+  let rig: PhoneRig;
+  let registrar: PhoneRig['registrar'];
   let srv: TestServer;
-  let browser: Browser;
   let admin: ApiClient;
   let sales: ConsolePage;
 
   before(async () => {
-    mkdirSync(SHOTS_DIR, { recursive: true });
-    [janus, registrar, browser] = await Promise.all([
-      startJanus({ localIp: lanAddress() }),
-      startRegistrar({ user: 'beckon-trunk', password: 'trunk-pass-1' }),
-      launchBrowser([...FAKE_MEDIA, NO_MDNS]),
-    ]);
-    srv = await startTestServer({ demo: true, env: { BECKON_JANUS_URL: janus.url } });
-    admin = await demoAdmin(srv);
-    sales = await signedInAs(browser, srv, SALES, '/console/conversations', (ctx) =>
-      ctx.addInitScript(KEEP_PEERS),
-    );
-    await goOnline(sales.page);
+    rig = await startPhoneRig();
+    ({ registrar, srv, admin, sales } = rig);
   });
-  after(async () => {
-    await browser?.close();
-    await srv?.close();
-    await janus?.stop();
-    await registrar?.close();
-  });
+  after(() => rig?.close());
 
   it('refuses bad trunks and numbers with a clear 400 or 404', async () => {
     const noPassword = await admin.post('/api/v1/phone/trunks', {

@@ -145,10 +145,20 @@ describe('Settings › Phone: a failed registration heals on its own; numbers ch
     socket.on('message', (b, from) => {
       const lines = b.toString().split('\r\n');
       answers.push(lines[0]!);
-      // A phone acknowledges a final refusal (RFC 3261 17.1.1.3), so the gateway frees its line.
-      const code = Number(/^SIP\/2\.0 (\d{3})/.exec(lines[0]!)?.[1] ?? 0);
       const header = (name: string) => lines.find((l) => l.toLowerCase().startsWith(`${name}:`)) ?? '';
-      if (code < 300 || !/INVITE/.test(header('cseq'))) return;
+      // The gateway's hub ends a call it answered (no agent was free) with a BYE: the phone agrees.
+      if (/^BYE /.test(lines[0]!)) {
+        const ok = ['SIP/2.0 200 OK', header('via'), header('from'), header('to'), header('call-id')];
+        socket.send(
+          [...ok, header('cseq'), 'Content-Length: 0', '', ''].join('\r\n'),
+          from.port,
+          from.address,
+        );
+        return;
+      }
+      // A phone acknowledges a final answer (RFC 3261 17.1.1.3, 13.2.2.4), so the gateway frees its line.
+      const code = Number(/^SIP\/2\.0 (\d{3})/.exec(lines[0]!)?.[1] ?? 0);
+      if (code < 200 || !/INVITE/.test(header('cseq'))) return;
       const ack = [
         `ACK ${/^To:\s*<([^>]+)>/i.exec(header('to'))?.[1] ?? ''} SIP/2.0`,
         header('via'),
@@ -195,9 +205,10 @@ describe('Settings › Phone: a failed registration heals on its own; numbers ch
       const agent = await connectAgent(srv, 'sales@demo.beckon.local');
       try {
         const calls = new CallRequests(agent.frames as never);
-        // Every INVITE of the flood has had its final answer; the gateway's lines are free again.
+        // Every INVITE of the flood has had its final answer: 486 beyond the allowed three, which
+        // the gateway's hub answers (200) to say no agent is free and hang up.
         await until(
-          async () => answers.filter((a) => /^SIP\/2\.0 [3-6]\d\d /.test(a)).length >= 20,
+          async () => answers.filter((a) => /^SIP\/2\.0 [2-6]\d\d /.test(a)).length >= 20,
           'every INVITE of the flood is answered',
         );
         const ringing = calls.nextCall(
@@ -261,7 +272,7 @@ describe('Settings › Phone: a failed registration heals on its own; numbers ch
       await numberRow.getByRole('button', { name: 'Edit +4930123456' }).click();
       const dialog = page.getByTestId('number-dialog');
       await dialog.getByLabel('Number', { exact: true }).fill('+49 30 123 457');
-      await dialog.getByLabel('Calls go to').selectOption({ label: 'Support' });
+      await dialog.getByLabel('Skill', { exact: true }).selectOption({ label: 'Support' });
       await page.screenshot({ path: join(SHOTS_DIR, 'phone-settings-number-edit.png') });
       await dialog.getByRole('button', { name: 'Save' }).click();
       await dialog.waitFor({ state: 'detached' });

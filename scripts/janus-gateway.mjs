@@ -12,10 +12,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const PLUGINS = '/usr/lib/x86_64-linux-gnu/janus/plugins';
 const TRANSPORTS = '/usr/lib/x86_64-linux-gnu/janus/transports';
+/** The Lua plugin's helper modules (Debian's `janus` package). */
+const LUA_PATH = '/usr/share/janus/lua';
+/** The phone hub: prompts, music, key presses and voicemail, run by the Lua plugin. */
+export const PHONE_HUB = fileURLToPath(new URL('./janus/beckon-phone.lua', import.meta.url));
 
 /** A TCP port nobody listens on now. */
 export function freePort() {
@@ -34,7 +38,10 @@ export function janusInstalled() {
   return spawnSync('sh', ['-c', 'command -v janus'], { stdio: 'ignore' }).status === 0;
 }
 
-/** The configuration files, by name: only the SIP plugin and the WebSocket API (and admin API). */
+/**
+ * The configuration files, by name: the SIP plugin, the Lua plugin running the phone hub, and the
+ * WebSocket API (and admin API).
+ */
 export function janusConfig({
   dir,
   wsPort,
@@ -44,6 +51,7 @@ export function janusConfig({
   sipRtpRange,
   localIp,
   debugLevel = 3,
+  hub = PHONE_HUB,
 }) {
   return {
     'janus.jcfg': `general: {
@@ -64,7 +72,7 @@ nat: {
   ice_ignore_list = "vmnet"
 }
 plugins: {
-  disable = "libjanus_audiobridge.so,libjanus_duktape.so,libjanus_echotest.so,libjanus_lua.so,libjanus_nosip.so,libjanus_recordplay.so,libjanus_streaming.so,libjanus_textroom.so,libjanus_videocall.so,libjanus_videoroom.so,libjanus_voicemail.so"
+  disable = "libjanus_audiobridge.so,libjanus_duktape.so,libjanus_echotest.so,libjanus_nosip.so,libjanus_recordplay.so,libjanus_streaming.so,libjanus_textroom.so,libjanus_videocall.so,libjanus_videoroom.so,libjanus_voicemail.so"
 }
 transports: {
   disable = "libjanus_http.so,libjanus_mqtt.so,libjanus_nanomsg.so,libjanus_pfunix.so,libjanus_rabbitmq.so"
@@ -95,6 +103,11 @@ admin: {
   register_ttl = 3600
   rtp_port_range = "${sipRtpRange}"
   events = false
+}
+`,
+    'janus.plugin.lua.jcfg': `general: {
+  path = "${LUA_PATH}"
+  script = "${hub}"
 }
 `,
   };

@@ -9,11 +9,17 @@ import { until } from './workspace-fixtures.ts';
 /** Host candidates as addresses: the gateway cannot resolve the browser's mDNS names. */
 export const NO_MDNS = '--disable-features=WebRtcHideLocalIpsWithMdns';
 
-/** Janus and baresip, installed under CI (Debian packages); elsewhere a missing one skips the file. */
+/**
+ * Janus and baresip (and espeak-ng, the voice of the hub's prompts), installed under CI (Debian
+ * packages); elsewhere a missing gateway or phone skips the file.
+ */
 export function gatewayReady(): string | false {
-  if (janusInstalled() && baresipInstalled()) return false;
+  const speaks = spawnSync('sh', ['-c', 'command -v espeak-ng'], { stdio: 'ignore' }).status === 0;
+  if (janusInstalled() && baresipInstalled() && (speaks || process.env.CI !== 'true')) return false;
   if (process.env.CI === 'true') {
-    const r = spawnSync('apt-get', ['install', '-y', '-qq', 'janus', 'baresip'], { stdio: 'ignore' });
+    const r = spawnSync('apt-get', ['install', '-y', '-qq', 'janus', 'baresip', 'espeak-ng'], {
+      stdio: 'ignore',
+    });
     if (r.status === 0 && janusInstalled() && baresipInstalled()) return false;
   }
   return 'janus or baresip is not installed (apt-get install -y janus baresip)';

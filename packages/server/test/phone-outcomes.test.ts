@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { infoDigit, menuPrompt } from '../src/phone/phone-hub.ts';
 import { e164, outboundEnd, sipUser } from '../src/phone/phone-lines.ts';
 
 describe('phone numbers and SIP answers', () => {
@@ -25,5 +26,25 @@ describe('phone numbers and SIP answers', () => {
   it('takes the user part of a SIP URI', () => {
     assert.equal(sipUser('sip:+4930123@carrier.example'), '+4930123');
     assert.equal(sipUser('<sip:nobody>'), '');
+  });
+
+  it('reads the key of a SIP INFO, and nothing from one that carries none', () => {
+    assert.equal(infoDigit('application/dtmf-relay', 'Signal=5\r\nDuration=160\r\n'), '5');
+    assert.equal(infoDigit('Application/DTMF-Relay', 'Signal= #\r\n'), '#');
+    assert.equal(infoDigit('application/dtmf', '*'), '*');
+    assert.equal(infoDigit('application/dtmf-relay', 'Signal=A'), null);
+    assert.equal(infoDigit('application/dtmf-relay', 'Duration=160'), null);
+    assert.equal(infoDigit('text/plain', 'Signal=1'), null);
+  });
+
+  it('speaks a menu as its greeting, then each choice', () => {
+    const prompt = menuPrompt({
+      greeting: ' Welcome to Demo. ',
+      choices: [
+        { digit: '1', label: 'Sales', skillId: 's' },
+        { digit: '*', label: 'the operator', skillId: 'o' },
+      ],
+    });
+    assert.equal(prompt, 'Welcome to Demo. For Sales, press 1. For the operator, press star.');
   });
 });

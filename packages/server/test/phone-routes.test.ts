@@ -147,12 +147,46 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal((await admin.patch(`/api/v1/phone/trunks/${id}`, {})).status, 400);
       assert.equal((await admin.patch('/api/v1/phone/trunks/trk_none', { name: 'x' })).status, 404);
 
-      const number = await admin.post('/api/v1/phone/numbers', {
+      const number = await admin.post<{ id: string }>('/api/v1/phone/numbers', {
         number: '+4930555000',
         trunkId: id,
         skillId: srv.demo!.skillIds.sales,
       });
       assert.equal(number.status, 201);
+      // The number gets a menu and voicemail after hours: its skill goes, the menu is stored.
+      const { sales, support } = srv.demo!.skillIds;
+      const menu = {
+        greeting: 'Welcome.',
+        choices: [
+          { digit: '1', label: 'Sales', skillId: sales },
+          { digit: '2', label: 'Support', skillId: support },
+        ],
+      };
+      const changed = await admin.patch<{ skillId: string | null; menu: unknown; afterHours: unknown }>(
+        `/api/v1/phone/numbers/${number.body.id}`,
+        { menu, afterHours: { action: 'voicemail', message: 'We are closed.' } },
+      );
+      assert.equal(changed.status, 200, JSON.stringify(changed.body));
+      assert.equal(changed.body.skillId, null);
+      assert.deepEqual(changed.body.menu, menu);
+      assert.deepEqual(changed.body.afterHours, { action: 'voicemail', message: 'We are closed.' });
+      const listed = await admin.get<{ items: { menu: unknown }[] }>('/api/v1/phone/numbers');
+      assert.deepEqual(listed.body.items[0]!.menu, menu);
+      // Back to a skill, after hours cleared; bad targets are refused.
+      const back = await admin.patch<{ skillId: string; menu: unknown; afterHours: unknown }>(
+        `/api/v1/phone/numbers/${number.body.id}`,
+        { skillId: support, afterHours: null },
+      );
+      assert.equal(back.body.skillId, support);
+      assert.equal(back.body.menu, null);
+      assert.equal(back.body.afterHours, null);
+      const both = await admin.patch(`/api/v1/phone/numbers/${number.body.id}`, { skillId: sales, menu });
+      assert.equal(both.status, 400);
+      const twice = await admin.patch(`/api/v1/phone/numbers/${number.body.id}`, {
+        menu: { greeting: 'x', choices: [menu.choices[0], { ...menu.choices[1], digit: '1' }] },
+      });
+      assert.equal(twice.status, 400);
+      assert.equal((await admin.patch('/api/v1/phone/numbers/pn_none', { skillId: sales })).status, 404);
       assert.equal((await admin.delete(`/api/v1/phone/trunks/${id}`)).status, 204);
       assert.equal((await admin.get('/api/v1/phone/trunks')).body.items.length, 0);
       assert.equal((await admin.get('/api/v1/phone/numbers')).body.items.length, 0);
@@ -162,11 +196,13 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const actions = audit.body.items.map((e) => e.action);
       assert.ok(actions.includes('phone_trunk.updated'), actions.join());
       assert.ok(actions.includes('phone_trunk.deleted'), actions.join());
+      assert.ok(actions.includes('phone_number.updated'), actions.join());
 
       const agent = new ApiClient(srv.node.app);
       await agent.login('sales@demo.beckon.local', 'demo-agent-pw');
       assert.equal((await agent.patch(`/api/v1/phone/trunks/${id}`, { name: 'x' })).status, 403);
       assert.equal((await agent.delete(`/api/v1/phone/trunks/${id}`)).status, 403);
+      assert.equal((await agent.patch(`/api/v1/phone/numbers/${number.body.id}`, {})).status, 403);
       const callback = await agent.post<{ error: { code: string } }>('/api/v1/calls/dial', {
         callbackId: 'cb_none',
       });

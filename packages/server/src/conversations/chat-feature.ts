@@ -5,6 +5,7 @@ import { engagementOf } from '../engagement/engagement-runtime.ts';
 import { shownByTracker, trackedVisitorSignals } from '../engagement/visitor-signals.ts';
 import { PhoneLines } from '../phone/phone-lines.ts';
 import { phoneRoutes } from '../phone/phone-routes.ts';
+import { voicemailKeeper } from '../phone/phone-voicemail.ts';
 import { maskerOf } from '../privacy/message-masker.ts';
 import { CallRecorder } from '../voice/call-recorder.ts';
 import { CallService } from '../voice/call-service.ts';
@@ -160,6 +161,8 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     ctx.logger.child({ component: 'phone' }),
     (direction, outcome) => ctx.metrics.phoneCalls.inc({ direction, outcome }),
     (outcome) => ctx.metrics.phoneRegistrations.inc({ outcome }),
+    (outcome) => ctx.metrics.phoneMenu.inc({ outcome }),
+    voicemailKeeper(store, storage, writer),
   );
   calls.phone = phone;
   const recorder = new CallRecorder(store, storage, announcer, writer, ctx.config.voice, voiceLog);

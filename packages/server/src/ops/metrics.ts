@@ -73,10 +73,17 @@ export function createMetrics() {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const phoneMenu = new Counter({
+    name: 'beckon_phone_menu_total',
+    help: 'Steps of callers through phone menus by outcome (chosen, no_match, timeout, fallback to the first choice, hangup)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     phoneCalls,
     phoneRegistrations,
+    phoneMenu,
     processFaults,
     httpRequests,
     httpDuration,

@@ -1,7 +1,7 @@
 import { isOpen } from '@beckon/core/hours/business-hours';
 import type { BusinessHours } from '@beckon/protocol/api';
 import type { CallView } from '@beckon/protocol/call-protocol';
-import type { CallDial, PhoneMenu } from '@beckon/protocol/phone-api';
+import type { AfterHours, CallDial, PhoneMenu } from '@beckon/protocol/phone-api';
 import type { StaffCaller } from '../conversations/agent-chat-service.ts';
 import type { ChatAnnouncer } from '../conversations/chat-announcer.ts';
 import { KeyedLimiter } from '../conversations/chat-limits.ts';
@@ -17,6 +17,7 @@ import type { CallService, PhoneBridge, PhoneSignal } from '../voice/call-servic
 import type { CallMarks } from '../voice/call-sweeper.ts';
 import { type HandleEvent, JanusClient, type Jsep } from './janus-client.ts';
 import type { PhoneConfig } from './phone-config.ts';
+import { HubLeg, infoDigit, type MenuOutcome, runMenu } from './phone-hub.ts';
 import { RegistrationRetry } from './registration-retry.ts';
 
 const SIP = 'janus.plugin.sip';
@@ -47,7 +48,9 @@ export type PhoneOutcome =
   | 'after_hours'
   | 'flood'
   | 'bad_offer'
-  | 'no_agent';
+  | 'no_agent'
+  | 'no_hub'
+  | 'voicemail';
 
 /** What a SIP final answer to a dialled call means for the agent. */
 export function outboundEnd(code: number): 'busy' | 'no_answer' | 'declined' {
@@ -78,7 +81,37 @@ interface LiveCall {
   invited?: boolean;
   /** Gives up on a dialled phone that rings too long. */
   ringTimer?: NodeJS.Timeout;
+  /** An inbound call's leg at the phone hub: prompts and music, then the relay to the agent. */
+  hub?: HubLeg;
+  /** The answering agent's leg at the hub. */
+  agentLeg?: HubLeg;
+  /** The skill an inbound call waits in (its place in line is counted there). */
+  skillId?: string | null;
+  /** When the call began to wait (its place in line). */
+  since?: number;
+  /** Tells a waiting caller their place in line again. */
+  waitTimer?: NodeJS.Timeout;
 }
+
+/** A caller's message left after hours, as the hub recorded it (a WAV), for the conversation. */
+export interface Voicemail {
+  accountId: string;
+  conversationId: string;
+  wav: Buffer;
+  ms: number;
+}
+
+/** What a caller hears, in English (the hub speaks it with espeak-ng on the gateway). */
+export const PROMPTS = {
+  closed: 'We are closed now. Please call again during our opening hours.',
+  voicemail: 'Please leave a message after the tone. Hang up when you are done.',
+  noAgent: 'Sorry, nobody can take your call right now. Please call again later.',
+  place: (n: number) => (n === 1 ? 'You are next in line.' : `You are number ${n} in line.`),
+};
+/** How long a voicemail may be (seconds). */
+export const VOICEMAIL_SECONDS = 120;
+/** How often a waiting caller hears their place in line again (ms). */
+export const PLACE_EVERY_MS = 30_000;
 
 /** The user part of a SIP URI (`sip:+4930123@host` → `+4930123`). */
 export const sipUser = (uri: string): string => /^sips?:([^@;>]+)@/.exec(uri)?.[1] ?? '';
@@ -95,6 +128,8 @@ export class PhoneLines implements PhoneBridge {
   private readonly lines = new Map<string, Line>();
   private readonly live = new Map<string, LiveCall>();
   private readonly byHandle = new Map<number, LiveCall>();
+  /** Inbound calls the hub answered that are not calls in Beckon yet (menu, after hours), by SIP handle. */
+  private readonly answering = new Map<number, HubLeg>();
   private readonly invites: KeyedLimiter;
   private readonly retries: RegistrationRetry;
   private stopped = false;
@@ -109,6 +144,8 @@ export class PhoneLines implements PhoneBridge {
     private readonly log: Logger,
     private readonly count: (direction: 'inbound' | 'outbound', outcome: PhoneOutcome) => void = () => {},
     private readonly registrations: (outcome: 'registered' | 'failed') => void = () => {},
+    private readonly countMenu: (outcome: MenuOutcome) => void = () => {},
+    private readonly voicemail: (v: Voicemail) => Promise<void> = async () => {},
   ) {
     this.invites = new KeyedLimiter({ rate: config.invitesPerMinute / 60, burst: config.invitesPerMinute });
     this.retries = new RegistrationRetry(config.retrySeconds * 1000, config.retryMaxSeconds * 1000);
@@ -230,6 +267,12 @@ export class PhoneLines implements PhoneBridge {
           return this.outboundAnswered(handle, e.jsep);
         case 'hangup':
           return this.remoteHangup(handle, Number(result.code ?? 0));
+        case 'info': {
+          // A key pressed by SIP INFO (RFC 4733 keys come through the hub's RTP instead).
+          const digit = infoDigit(String(result.type ?? ''), String(result.content ?? ''));
+          if (digit) this.answering.get(handle)?.press(digit);
+          return;
+        }
         default:
           if (e.data?.error) this.log.warn({ trunkId: line.trunk.id, error: e.data.error }, 'gateway error');
       }
@@ -272,10 +315,77 @@ export class PhoneLines implements PhoneBridge {
     const number = await this.store.phone.numberOnTrunk(line.trunk.id, dialled);
     if (!number) return decline(404, 'no_number');
     const accountId = number.account_id;
-    const skillId = number.skill_id ?? firstChoice(number)?.skillId ?? null;
-    if (!(await this.openNow(number, skillId))) return decline(480, 'after_hours');
-    const phone = /^\+?\d{6,15}$/.test(caller) ? (caller.startsWith('+') ? caller : `+${caller}`) : null;
-    const contact = phone ? await this.store.contacts.resolve(accountId, { phone }) : undefined;
+    const open = await this.openNow(number, number.skill_id ?? firstChoice(number)?.skillId ?? null);
+    // The hub answers the call (Janus negotiating with itself): from now on the caller hears Beckon.
+    let leg: HubLeg;
+    try {
+      const hub = await HubLeg.caller(client, line.session, `${line.session}:${handle}`, offer);
+      leg = hub.leg;
+      this.answering.set(handle, leg);
+      await client.message(line.session, handle, { request: 'accept' }, hub.answer);
+    } catch (err) {
+      this.log.warn({ err, trunkId: line.trunk.id }, 'the phone hub could not answer');
+      return decline(480, 'no_hub');
+    }
+    const hangUp = async () => {
+      this.answering.delete(handle);
+      await leg.close();
+      if (!leg.callerGone) await client.message(line.session, handle, { request: 'hangup' }).catch(() => {});
+    };
+    try {
+      const phone = /^\+?\d{6,15}$/.test(caller) ? (caller.startsWith('+') ? caller : `+${caller}`) : null;
+      const contact = phone ? await this.store.contacts.resolve(accountId, { phone }) : undefined;
+      const who = { phone, caller, contact };
+      if (!open) {
+        this.count('inbound', 'after_hours');
+        const after = number.after_hours ? (JSON.parse(number.after_hours) as AfterHours) : null;
+        if (after?.action === 'voicemail') await this.takeMessage(leg, number, after, who);
+        else await leg.play([{ say: after?.message ?? PROMPTS.closed }, { silence: 0.5 }]);
+        return await hangUp();
+      }
+      const menu = number.menu ? (JSON.parse(number.menu) as PhoneMenu) : null;
+      const skillId = number.skill_id ?? (menu ? await runMenu(leg, menu, this.countMenu) : null);
+      if (leg.ended) return await hangUp();
+      const conversation = await this.openConversation(accountId, number, skillId, who);
+      const view = await this.calls.visitorStart(accountId, conversation, {
+        number: phone ?? caller,
+        direction: 'inbound',
+      });
+      if (view.state === 'ended') {
+        this.count('inbound', 'no_agent');
+        await leg.play([{ say: PROMPTS.noAgent }, { silence: 0.5 }]);
+        return await hangUp();
+      }
+      const call: LiveCall = {
+        accountId,
+        callId: view.id,
+        session: line.session,
+        handle,
+        connected: true,
+        hub: leg,
+        skillId,
+        since: Date.now(),
+      };
+      this.answering.delete(handle);
+      this.live.set(view.id, call);
+      this.byHandle.set(handle, call);
+      // The call stays alive while this node holds the line: the sweeper ends it if the node dies.
+      this.marks.hold(accountId, view.id, 'v');
+      if (leg.ended) return await this.remoteHangup(handle, 0);
+      this.tellPlace(call);
+    } catch (err) {
+      this.log.warn({ err, trunkId: line.trunk.id }, 'phone call failed');
+      await hangUp();
+    }
+  }
+
+  /** A conversation on the `voice` channel, in the skill's queue, with the caller's contact. */
+  private async openConversation(
+    accountId: string,
+    number: NumberRow,
+    skillId: string | null,
+    who: { phone: string | null; caller: string; contact?: { id: string; name: string | null } },
+  ) {
     const conversation = await this.store.conversations.create({
       accountId,
       siteId: null,
@@ -284,33 +394,68 @@ export class PhoneLines implements PhoneBridge {
       source: 'visitor',
       skillId,
       status: 'queued',
-      visitorName: contact?.name ?? phone ?? caller,
+      visitorName: who.contact?.name ?? who.phone ?? who.caller,
       topic: `Phone call to ${number.number}`,
-      contactId: contact?.id ?? null,
+      contactId: who.contact?.id ?? null,
       tokenHash: newVisitorToken().hash,
     });
     await this.announcer.line(
       accountId,
       conversation.id,
-      `Phone call from ${phone ?? caller} to ${number.number}.`,
+      `Phone call from ${who.phone ?? who.caller} to ${number.number}.`,
     );
-    const view = await this.calls.visitorStart(accountId, conversation, {
-      number: phone ?? caller,
-      direction: 'inbound',
+    return conversation;
+  }
+
+  /**
+   * After hours with voicemail: the message, a tone, and what the caller says until they hang up
+   * (at most `VOICEMAIL_SECONDS`). The recording goes to a conversation with the caller's contact.
+   */
+  private async takeMessage(
+    leg: HubLeg,
+    number: NumberRow,
+    after: AfterHours,
+    who: { phone: string | null; caller: string; contact?: { id: string; name: string | null } },
+  ): Promise<void> {
+    await leg.play([{ say: after.message }, { say: PROMPTS.voicemail }, { tone: 0.5 }]);
+    if (leg.ended && !leg.callerGone) return;
+    leg.record(VOICEMAIL_SECONDS);
+    await leg.hungUp(VOICEMAIL_SECONDS * 1000);
+    const rec = await leg.recording(15_000);
+    if (!rec || rec.ms < 500) return;
+    const conversation = await this.openConversation(
+      number.account_id,
+      number,
+      number.skill_id ?? firstChoice(number)?.skillId ?? null,
+      who,
+    );
+    await this.voicemail({
+      accountId: number.account_id,
+      conversationId: conversation.id,
+      wav: rec.wav,
+      ms: rec.ms,
     });
-    const call: LiveCall = {
-      accountId,
-      callId: view.id,
-      session: line.session,
-      handle,
-      offer,
-      connected: false,
-    };
-    if (view.state === 'ended') return decline(480, 'no_agent');
-    this.live.set(view.id, call);
-    this.byHandle.set(handle, call);
-    // The call stays alive while this node holds the line: the sweeper ends it if the node dies.
-    this.marks.hold(accountId, view.id, 'v');
+    this.count('inbound', 'voicemail');
+  }
+
+  /** Tells a waiting caller their place in line, then music; again every `PLACE_EVERY_MS`. */
+  private tellPlace(call: LiveCall): void {
+    const leg = call.hub;
+    if (!leg || leg.ended || call.agentLeg) return;
+    const place =
+      1 +
+      [...this.live.values()].filter(
+        (c) =>
+          c !== call &&
+          c.hub &&
+          !c.agentLeg &&
+          c.skillId === call.skillId &&
+          (c.since ?? 0) < (call.since ?? 0),
+      ).length;
+    leg.loop([{ say: PROMPTS.place(place) }, { music: true }]);
+    clearTimeout(call.waitTimer);
+    call.waitTimer = setTimeout(() => this.tellPlace(call), PLACE_EVERY_MS);
+    call.waitTimer.unref();
   }
 
   /**
@@ -347,7 +492,7 @@ export class PhoneLines implements PhoneBridge {
         ? notFound('phone number')
         : new AppError(409, 'no_number', 'set up a phone number first');
     const line = this.lines.get(from.trunk_id);
-    const busy = new Set(this.byHandle.keys());
+    const busy = new Set([...this.byHandle.keys(), ...this.answering.keys()]);
     const handle = line?.registered && [line.master, ...line.handles].find((h) => h !== 0 && !busy.has(h));
     if (!line || !handle)
       throw new AppError(409, 'trunk_unavailable', 'the trunk is not registered, or all its lines are busy');
@@ -387,11 +532,28 @@ export class PhoneLines implements PhoneBridge {
     return conversation.id;
   }
 
-  /** The agent answered: their console gets the gateway's offer, and answers it. */
+  /**
+   * The agent answered: their console gets an offer, and answers it. An inbound call's offer is
+   * the hub's (a leg that relays to the caller's); a dialled call's console makes its own.
+   */
   answered(call: CallRow): void {
     const live = this.live.get(call.id);
-    if (!live?.offer) return;
-    this.calls.relayToAgent(call, { callId: call.id, leg: Number(call.leg), description: live.offer });
+    const client = this.client;
+    if (!live?.hub || !client) return;
+    const hub = live.hub;
+    const work = async () => {
+      clearTimeout(live.waitTimer);
+      const previous = live.agentLeg;
+      const { leg, offer } = await HubLeg.agent(client, live.session, `${live.session}:${live.handle}`);
+      if (this.live.get(call.id) !== live || hub.ended) {
+        await leg.close();
+        return;
+      }
+      live.agentLeg = leg;
+      await previous?.close();
+      this.calls.relayToAgent(call, { callId: call.id, leg: Number(call.leg), description: offer });
+    };
+    work().catch((err) => this.log.warn({ err, callId: call.id }, 'phone hub offer failed'));
   }
 
   /** The console's answer or candidate, for the gateway. */
@@ -414,9 +576,13 @@ export class PhoneLines implements PhoneBridge {
           },
           signal.description,
         );
+      } else if (signal.description?.type === 'answer' && live.agentLeg) {
+        await live.agentLeg.answer(signal.description);
       } else if (signal.description?.type === 'answer' && !live.connected) {
         live.connected = true;
         await client.message(live.session, live.handle, { request: 'accept' }, signal.description);
+      } else if (signal.candidate !== undefined && live.agentLeg) {
+        await live.agentLeg.trickle(signal.candidate);
       } else if (signal.candidate) {
         await client.trickle(live.session, live.handle, signal.candidate);
       }
@@ -451,6 +617,8 @@ export class PhoneLines implements PhoneBridge {
    * as busy or not answered, by the SIP code of its final answer.
    */
   private async remoteHangup(handle: number, code: number): Promise<void> {
+    // A caller in the menu, or leaving a message: the hub's leg hears of it.
+    this.answering.get(handle)?.gone();
     const live = this.byHandle.get(handle);
     if (!live) return;
     this.forget(live);
@@ -497,6 +665,9 @@ export class PhoneLines implements PhoneBridge {
 
   private forget(live: LiveCall): void {
     clearTimeout(live.ringTimer);
+    clearTimeout(live.waitTimer);
+    void live.hub?.close().catch(() => {});
+    void live.agentLeg?.close().catch(() => {});
     this.live.delete(live.callId);
     if (this.byHandle.get(live.handle) === live) this.byHandle.delete(live.handle);
     this.marks.release(live.accountId, live.callId, 'v', true);
@@ -526,6 +697,8 @@ export class PhoneLines implements PhoneBridge {
       this.forget(live);
       await client.message(live.session, live.handle, { request: 'hangup' }).catch(() => {});
     }
+    for (const leg of this.answering.values()) await leg.close().catch(() => {});
+    this.answering.clear();
     for (const line of this.lines.values()) await client.destroySession(line.session);
     this.lines.clear();
     client.close();

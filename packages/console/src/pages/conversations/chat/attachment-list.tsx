@@ -1,5 +1,5 @@
 /**
- * Files sent with a message: image thumbnails, an audio player for call recordings, and file chips,
+ * Files sent with a message: image thumbnails, an audio player for call recordings and voicemails, and file chips,
  * opened with the console's cookie.
  */
 import type { Attachment } from '../../../api/conversations.ts';
@@ -33,7 +33,11 @@ export function AttachmentList({ attachments }: { attachments: Attachment[] }) {
                 controls
                 preload="metadata"
                 src={url}
-                aria-label={t('Call recording, {size}', { size: formatSize(a.size) })}
+                aria-label={
+                  a.name.startsWith('voicemail-')
+                    ? t('Voicemail, {size}', { size: formatSize(a.size) })
+                    : t('Call recording, {size}', { size: formatSize(a.size) })
+                }
               />
               <a href={url} download={a.name} className="attachment-size">
                 {t('Download ({size})', { size: formatSize(a.size) })}

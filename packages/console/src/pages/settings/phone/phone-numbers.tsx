@@ -1,6 +1,6 @@
 /**
- * Settings › Phone, the numbers: each number with its trunk and where its calls go (a skill or a
- * menu), added, changed and deleted. A number set to a menu keeps it unless a skill is chosen.
+ * Settings › Phone, the numbers: each number with its trunk, where its calls go (a skill or a
+ * menu) and what callers hear after hours; added, changed (number-dialog.tsx) and deleted.
  */
 import type { PhoneNumber, PhoneTrunk } from '@beckon/protocol/phone-api';
 import { useEffect, useState } from 'react';
@@ -8,11 +8,18 @@ import { request } from '../../../api/http.ts';
 import { listSkills } from '../../../api/skills.ts';
 import type { Skill } from '../../../api/types.ts';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
-import { Field } from '../../../components/field.tsx';
 import { PlusIcon } from '../../../components/icons.tsx';
 import { SectionHeader } from '../../../components/page-header.tsx';
+import { t } from '../../../i18n/i18n.ts';
 import { useT } from '../../../i18n/language-context.tsx';
-import { PhoneDialog } from './phone-dialog.tsx';
+import { NumberDialog } from './number-dialog.tsx';
+
+/** What callers of a number hear after hours, for the list. */
+function afterHoursLabel(n: PhoneNumber): string {
+  if (n.afterHours?.action === 'voicemail') return t('Message, then voicemail');
+  if (n.afterHours?.action === 'message') return t('Message');
+  return t('Closed message');
+}
 
 type Editing =
   | { kind: 'add' }
@@ -72,6 +79,7 @@ export function PhoneNumbers({
                 <th scope="col">{t('Number')}</th>
                 <th scope="col">{t('Trunk')}</th>
                 <th scope="col">{t('Calls go to')}</th>
+                <th scope="col">{t('After hours')}</th>
                 <th scope="col" className="cell-actions">
                   <span className="visually-hidden">{t('Actions')}</span>
                 </th>
@@ -91,6 +99,7 @@ export function PhoneNumbers({
                         })
                       : skillName(n.skillId)}
                   </td>
+                  <td>{afterHoursLabel(n)}</td>
                   <td className="cell-actions">
                     <button
                       type="button"
@@ -142,84 +151,5 @@ export function PhoneNumbers({
         </ConfirmDialog>
       )}
     </section>
-  );
-}
-
-/** Adds a number, or changes one: its digits, its trunk and the skill its calls go to. */
-function NumberDialog({
-  number,
-  trunks,
-  skills,
-  onClose,
-  onSaved,
-}: {
-  number: PhoneNumber | null;
-  trunks: PhoneTrunk[];
-  skills: Skill[];
-  onClose: () => void;
-  onSaved: () => void;
-}) {
-  const t = useT();
-  const [digits, setDigits] = useState(number?.number ?? '+');
-  const [trunkId, setTrunkId] = useState(number?.trunkId ?? trunks[0]?.id ?? '');
-  const [picked, setSkillId] = useState(number?.skillId ?? '');
-  // Empty: the number keeps its menu; a new one goes to the first skill until another is picked.
-  const skillId = picked || (number?.menu ? '' : (skills[0]?.id ?? ''));
-  const body = { number: digits.replace(/[\s().-]/g, ''), trunkId, ...(skillId ? { skillId } : {}) };
-  const save = () =>
-    number
-      ? request('PATCH', `/api/v1/phone/numbers/${encodeURIComponent(number.id)}`, { body })
-      : request('POST', '/api/v1/phone/numbers', { body });
-  return (
-    <PhoneDialog
-      title={number ? t('Edit number') : t('Add number')}
-      description={t('Calls to the number ring the agents of the skill you choose.')}
-      testId="number-dialog"
-      save={save}
-      onClose={onClose}
-      onSaved={onSaved}
-    >
-      <Field label={t('Number')} hint={t('With + and the country code, e.g. +4930123456.')}>
-        {(p) => (
-          <input
-            {...p}
-            className="input"
-            required
-            inputMode="tel"
-            value={digits}
-            onChange={(e) => setDigits(e.target.value)}
-          />
-        )}
-      </Field>
-      <Field label={t('Trunk')}>
-        {(p) => (
-          <select {...p} className="input" value={trunkId} onChange={(e) => setTrunkId(e.target.value)}>
-            {trunks.map((tr) => (
-              <option key={tr.id} value={tr.id}>
-                {tr.name}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <Field label={t('Calls go to')}>
-        {(p) => (
-          <select
-            {...p}
-            className="input"
-            required={!number?.menu}
-            value={skillId}
-            onChange={(e) => setSkillId(e.target.value)}
-          >
-            {number?.menu && <option value="">{t('Its menu (unchanged)')}</option>}
-            {skills.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-    </PhoneDialog>
   );
 }
