@@ -13,7 +13,7 @@ const skip = janusInstalled() && baresipInstalled() ? false : 'janus or baresip 
 describe('bench workload phone (smoke)', { skip, timeout: 180_000 }, () => {
   it('two calls through the gateway: set-up times, the node’s CPU per call second, media both ways', async () => {
     const run = (await import('../src/workloads/phone.ts')).default as Workload;
-    const r = await run({ duration: 1, flags: { calls: '2', rounds: '1' }, log: () => {} });
+    const r = await run({ duration: 4, flags: { calls: '2', rounds: '1' }, log: () => {} });
     assert.equal(r.workload, 'phone');
     for (const k of ['setup_p50_ms', 'setup_p99_ms', 'concurrent_calls', 'cpu_ms_per_call_s']) {
       assert.equal(typeof r[k], 'number', `${k}: ${String(r[k])}`);
