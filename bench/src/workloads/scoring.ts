@@ -42,7 +42,7 @@ import {
 } from '@beckon/core/visitor-state';
 import type { VisitorEvent } from '@beckon/protocol';
 import pino from 'pino';
-import { type LiveVisitor, visitorKey } from '../../../packages/server/src/engagement/live-visitor.ts';
+import { type LiveVisitor, newLiveVisitor } from '../../../packages/server/src/engagement/live-visitor.ts';
 import type { SiteInfo } from '../../../packages/server/src/engagement/site-directory.ts';
 import { geoDatabase } from '../../../packages/server/src/geo/geo-database.ts';
 import { geoFiles } from '../../../packages/server/src/geo/geo-files.ts';
@@ -193,27 +193,7 @@ function ottoBatches(): Batch[][] {
 
 /** A live visitor as the tracker holds one (only the fields the reducer and the scoring hook read matter). */
 function liveVisitor(site: SiteInfo, visitorId: string, state: VisitorState): LiveVisitor {
-  return {
-    key: visitorKey(site.id, visitorId),
-    site,
-    visitorId,
-    state,
-    channels: new Set(),
-    last: null,
-    batchIds: [],
-    batchNext: 0,
-    batchSet: new Set(),
-    frames: null as unknown as LiveVisitor['frames'],
-    sessionEndsAt: Number.POSITIVE_INFINITY,
-    sessionCount: 1,
-    firstSeenAt: 0,
-    pages: [],
-    landingUrl: null,
-    referrer: null,
-    persistedAt: 0,
-    disconnectedAt: 0,
-    timerSlot: 0,
-  };
+  return newLiveVisitor(site, visitorId, state, null as unknown as LiveVisitor['frames'], 0);
 }
 
 /** A public-looking IPv4 address per visit (some fall in reserved ranges and stay unlocated, as in life). */
