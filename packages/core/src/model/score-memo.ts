@@ -36,6 +36,8 @@ export class ScoreMemo {
   leaf = new Uint16Array(0);
   /** The bound model's split index (kept here: the hot path reads it on every update). */
   index: SplitIndex | null = null;
+  /** The margin of the remembered leaves. */
+  margin = 0;
 
   /** Forgets the leaves (the next score computes every tree). */
   clear(): void {
@@ -176,7 +178,8 @@ export function memoMargin(bound: BoundModel, x: Float64Array, memo: ScoreMemo):
     for (let k = 0; k < n; k++) memo.at[k] = lowerBound(index, k, x[k]);
     memo.bound = bound;
     memo.index = index;
-    return sumLeaves(c, forest.baseScore, memo.leaf);
+    memo.margin = sumLeaves(c, forest.baseScore, memo.leaf);
+    return memo.margin;
   }
   const index = memo.index!;
   const { start, thresholds, trees: treeOf, place, shift, todo, listed } = index;
@@ -217,8 +220,11 @@ export function memoMargin(bound: BoundModel, x: Float64Array, memo: ScoreMemo):
     }
     at[k] = a;
   }
+  // No leaf moved: the same leaves add up to the same margin.
+  if (walks === 0) return memo.margin;
   for (let w = 0; w < walks; w++) leaf[todo[w]] = leafOf(c, todo[w], x);
-  return sumLeaves(c, forest.baseScore, leaf);
+  memo.margin = sumLeaves(c, forest.baseScore, leaf);
+  return memo.margin;
 }
 
 /** Calibrated purchase probability of a vector in the bound layout, remembering leaves in `memo`: `scoreBound`'s result. */
