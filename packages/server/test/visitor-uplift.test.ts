@@ -1,20 +1,11 @@
 // A visitor's predicted uplift is computed when a rule reads it, from the features as they were scored.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import { walkMargin } from '@beckon/core/model/forest';
-import {
-  CONTROL,
-  parseUciCsv,
-  TREATED,
-  toUciLiveDataset,
-  trainUplift,
-  type UpliftModel,
-  withUpliftTables,
-} from '@beckon/core/model/index';
+import type { UpliftModel } from '@beckon/core/model/index';
 import type { UpliftReader } from '@beckon/core/visitor-state';
 import { setUplift, type UpliftUser } from '../src/scoring/uplift-registry.ts';
-import { sharedData } from './helpers/shared-data.ts';
+import { uciUpliftUsers } from './helpers/uci-uplift.ts';
 
 /** The uplift the trees give (walked one by one), to float rounding. */
 function assertWalked(actual: number | undefined, m: UpliftModel, x: Float64Array): void {
@@ -27,21 +18,7 @@ describe('a visitor’s predicted uplift', () => {
   let users: UpliftUser[];
   let sessions: Float64Array[];
   before(() => {
-    const uci = toUciLiveDataset(
-      parseUciCsv(readFileSync(sharedData('online_shoppers_intention.csv'), 'utf8')),
-    );
-    sessions = uci.features;
-    users = [1, 2].map((seed) => ({
-      campaignId: `c${seed}`,
-      model: withUpliftTables(
-        trainUplift(
-          uci.features,
-          uci.features.map((_, i) => ((i + seed) % 2 === 0 ? TREATED : CONTROL)),
-          uci.labels,
-          { seed, rounds: 30 },
-        ),
-      ),
-    }));
+    ({ sessions, users } = uciUpliftUsers([1, 2], 30));
   });
 
   it('is each campaign’s own prediction from the scored features, even when they change before it is read', () => {

@@ -35,6 +35,7 @@ export {
   type TrainOptions,
   trainModel,
 } from './propensity-model.ts';
+export { memoMargin, ScoreMemo, scoreMemo } from './score-memo.ts';
 export { stratifiedFolds } from './stratified-folds.ts';
 export { MAX_CATEGORIES, type TableFeatures, tableFeatures } from './table-features.ts';
 export { parseUciCsv } from './uci-csv.ts';

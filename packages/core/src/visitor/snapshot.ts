@@ -9,7 +9,7 @@ import {
 export interface VisitorSnapshot
   extends Omit<
     VisitorState,
-    'sectionViews' | 'events' | 'traits' | 'campaigns' | 'targeting' | 'score' | 'scoreTop'
+    'sectionViews' | 'events' | 'traits' | 'campaigns' | 'targeting' | 'score' | 'scoreTop' | 'uplift'
   > {
   v: 1;
   score?: number;
@@ -20,9 +20,22 @@ export interface VisitorSnapshot
   campaigns: [string, CampaignMemory][];
 }
 
-/** Converts a state to plain JSON data (targeting verdicts are dropped: they are rebuilt on return). */
+/**
+ * Converts a state to plain JSON data. Targeting verdicts are dropped (rebuilt on return), and so is
+ * predicted uplift: it holds the campaigns' models and is computed again when the visitor is scored.
+ */
 export function toSnapshot(state: VisitorState): VisitorSnapshot {
-  const { sectionViews, events, traits, campaigns, targeting: _targeting, score, scoreTop, ...rest } = state;
+  const {
+    sectionViews,
+    events,
+    traits,
+    campaigns,
+    targeting: _targeting,
+    uplift: _uplift,
+    score,
+    scoreTop,
+    ...rest
+  } = state;
   const snap: VisitorSnapshot = {
     ...structuredClone(rest),
     v: 1,
@@ -38,7 +51,18 @@ export function toSnapshot(state: VisitorState): VisitorSnapshot {
 
 /** Rebuilds a live state from a snapshot (the inverse of `toSnapshot`). */
 export function fromSnapshot(snap: VisitorSnapshot): VisitorState {
-  const { v: _v, sectionViews, events, traits, campaigns, score, scoreTop, ...rest } = structuredClone(snap);
+  // Snapshots written before uplift was dropped may carry a lifeless copy of it: never restored.
+  const {
+    v: _v,
+    sectionViews,
+    events,
+    traits,
+    campaigns,
+    score,
+    scoreTop,
+    uplift: _uplift,
+    ...rest
+  } = structuredClone(snap) as VisitorSnapshot & { uplift?: unknown };
   return {
     ...rest,
     score,

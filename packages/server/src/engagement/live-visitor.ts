@@ -88,3 +88,34 @@ export function rememberPage(live: LiveVisitor, now: number): void {
 
 /** The site-and-visitor key of the tracker's maps. */
 export const visitorKey = (siteId: string, visitorId: string): string => `${siteId}\u0000${visitorId}`;
+
+/** A visitor the tracker has just met or restored, with no socket, journey or batches yet. */
+export function newLiveVisitor(
+  site: SiteInfo,
+  visitorId: string,
+  state: VisitorState,
+  frames: TokenBucket,
+  now: number,
+): LiveVisitor {
+  return {
+    key: visitorKey(site.id, visitorId),
+    site,
+    visitorId,
+    state,
+    channels: new Set(),
+    last: null,
+    batchIds: [],
+    batchNext: 0,
+    batchSet: new Set(),
+    frames,
+    sessionEndsAt: Number.POSITIVE_INFINITY,
+    sessionCount: 1,
+    firstSeenAt: now,
+    pages: [],
+    landingUrl: null,
+    referrer: null,
+    persistedAt: 0,
+    disconnectedAt: 0,
+    timerSlot: 0,
+  };
+}

@@ -36,6 +36,7 @@ import type { EngagementMetrics } from './engagement-metrics.ts';
 import {
   BATCH_MEMORY,
   type LiveVisitor,
+  newLiveVisitor,
   rememberBatch,
   rememberPage,
   type VisitorChannel,
@@ -732,27 +733,7 @@ export class Tracker {
   }
 
   private make(site: SiteInfo, visitorId: string, state: VisitorState, now: number): LiveVisitor {
-    return {
-      key: visitorKey(site.id, visitorId),
-      site,
-      visitorId,
-      state,
-      channels: new Set(),
-      last: null,
-      batchIds: [],
-      batchNext: 0,
-      batchSet: new Set(),
-      frames: new TokenBucket(this.d.config.visitorFrames, now),
-      sessionEndsAt: Number.POSITIVE_INFINITY,
-      sessionCount: 1,
-      firstSeenAt: now,
-      pages: [],
-      landingUrl: null,
-      referrer: null,
-      persistedAt: 0,
-      disconnectedAt: 0,
-      timerSlot: 0,
-    };
+    return newLiveVisitor(site, visitorId, state, new TokenBucket(this.d.config.visitorFrames, now), now);
   }
 }
 

@@ -5,7 +5,7 @@ import {
   type SessionCalendar,
   SessionFeatures,
 } from '@beckon/core/features/index';
-import { scoreBound } from '@beckon/core/model/index';
+import { ScoreMemo, scoreMemo } from '@beckon/core/model/index';
 import { Field } from '@beckon/core/visitor/field-bits';
 import { setScore } from '@beckon/core/visitor-state';
 import type { VisitorEvent } from '@beckon/protocol';
@@ -40,6 +40,8 @@ export interface ScoredSession {
   rank: HistogramEntry;
   modelId: string;
   score: number | undefined;
+  /** The inputs and leaves of the last score, so the next one walks only the trees they move. */
+  memo: ScoreMemo;
   /** The uplift registry's version the visitor's predicted uplift was computed with. */
   upliftVersion: number;
 }
@@ -82,7 +84,7 @@ export class VisitorScorer {
     ) {
       return 0;
     }
-    const score = scoreBound(model.bound, s.features.vector);
+    const score = scoreMemo(model.bound, s.features.vector, s.memo);
     s.features.dirty = false;
     s.modelId = model.id;
     s.score = score;
@@ -111,6 +113,7 @@ export class VisitorScorer {
       rank: { bin: -1, gen: 0 },
       modelId: '',
       score: undefined,
+      memo: new ScoreMemo(),
       upliftVersion: -1,
     };
     s.live = live;
