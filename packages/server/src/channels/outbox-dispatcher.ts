@@ -1,4 +1,5 @@
-import type { DeliveryStatus } from '@beckon/protocol/chat-api';
+import type { DeliveryStatus, Message } from '@beckon/protocol/chat-api';
+import type { Contact } from '@beckon/protocol/contacts-api';
 import type { ChatEvents } from '../conversations/chat-events.ts';
 import type { Logger } from '../logger.ts';
 import { backoffMs, LeaseWorker } from '../ops/lease-worker.ts';
@@ -58,6 +59,8 @@ export class OutboxDispatcher {
   private readonly inHand = new Map<string, InHand>();
   /** Moments taken for paced rows of a claimed batch, by row id, until each is sent. */
   private readonly moments = new Map<string, number>();
+  /** The lines of a claimed batch as their channels need them, read together, by row id. */
+  private readonly prepared = new Map<string, OutboundMessage | null>();
   /** Sent rows waiting to be settled together (one commit for all, with their provider ids). */
   private toSettle: {
     row: OutboxRow;
@@ -67,6 +70,14 @@ export class OutboxDispatcher {
     fail: (err: unknown) => void;
   }[] = [];
   private flushing = false;
+  /** Late rows waiting for new moments, taken together (one statement per channel for all). */
+  private toPace: {
+    row: OutboxRow;
+    step: number;
+    done: (at: number) => void;
+    fail: (err: unknown) => void;
+  }[] = [];
+  private pacing = false;
   private heartbeat: NodeJS.Timeout | undefined;
   private beating: Promise<void> | undefined;
 
@@ -97,29 +108,15 @@ export class OutboxDispatcher {
   private async claim(room: number): Promise<OutboxRow[]> {
     const now = Date.now();
     const rows = await this.store.outbox.claim(now, room, this.opts.leaseMs, this.pacedEarlyMs());
-    const groups = new Map<string, OutboxRow[]>();
-    for (const row of rows) {
+    await this.prepare(rows);
+    const unpaced = rows.filter((row) => {
       const step = stepOf(row);
-      if (step === null || (row.paced_at !== null && !isLate(Number(row.paced_at), step, now))) continue;
-      const key = `${row.account_id}\u0000${row.channel}\u0000${step}`;
-      const group = groups.get(key);
-      if (group) group.push(row);
-      else groups.set(key, [row]);
-    }
-    if (groups.size === 0) return rows;
-    const wants = [...groups.values()];
+      return step !== null && (row.paced_at === null || isLate(Number(row.paced_at), step, now));
+    });
     try {
-      const times = await this.store.sendSlots.paceMany(
-        wants.map((g) => ({
-          accountId: g[0]!.account_id,
-          channel: g[0]!.channel,
-          step: stepOf(g[0]!)!,
-          n: g.length,
-        })),
-        now,
-      );
-      for (const [i, g] of wants.entries())
-        for (const [j, row] of g.entries()) this.moments.set(row.id, times[i]![j]!);
+      // Asked together, they are taken together: one statement per channel for the batch.
+      const times = await Promise.all(unpaced.map((row) => this.newMoment(row, stepOf(row)!)));
+      for (const [i, row] of unpaced.entries()) this.moments.set(row.id, times[i]!);
     } catch (err) {
       // Each takes its own moment when it is sent.
       this.log.warn({ err }, 'outbox moments not taken for the batch');
@@ -156,6 +153,8 @@ export class OutboxDispatcher {
       await this.deliver(h);
     } finally {
       this.inHand.delete(row.id);
+      this.moments.delete(row.id);
+      this.prepared.delete(row.id);
     }
   }
 
@@ -210,8 +209,7 @@ export class OutboxDispatcher {
     const late = (at: number) => isLate(at, step, Date.now());
     let at = taken ?? (row.paced_at === null ? null : Number(row.paced_at));
     for (let tries = 0; tries < 3; tries++) {
-      if (at === null || late(at))
-        at = await this.store.sendSlots.pace(row.account_id, row.channel, Date.now(), step);
+      if (at === null || late(at)) at = await this.newMoment(row, step);
       const wait = at - Date.now();
       if (wait > Math.min(MAX_PACE_WAIT_MS, this.opts.leaseMs / 4)) {
         h.settling = true;
@@ -222,6 +220,54 @@ export class OutboxDispatcher {
       if (!late(at)) break;
     }
     return 'go';
+  }
+
+  /**
+   * A new moment for a row that had none or came too late for its own. Rows that ask while a
+   * taking is on its way wait for the next one and share it: one at a time, each row's own
+   * statement made every late row of a channel wait in line for the channel's row.
+   */
+  private newMoment(row: OutboxRow, step: number): Promise<number> {
+    return new Promise((done, fail) => {
+      this.toPace.push({ row, step, done, fail });
+      // After this turn: the rows asking in it are taken together.
+      if (!this.pacing) {
+        this.pacing = true;
+        queueMicrotask(() => void this.flushPaces());
+      }
+    });
+  }
+
+  private async flushPaces(): Promise<void> {
+    try {
+      while (this.toPace.length > 0) {
+        const batch = this.toPace.splice(0);
+        const groups = new Map<string, typeof batch>();
+        for (const p of batch) {
+          const key = `${p.row.account_id}\u0000${p.row.channel}\u0000${p.step}`;
+          const group = groups.get(key);
+          if (group) group.push(p);
+          else groups.set(key, [p]);
+        }
+        const wants = [...groups.values()];
+        try {
+          const times = await this.store.sendSlots.paceMany(
+            wants.map((g) => ({
+              accountId: g[0]!.row.account_id,
+              channel: g[0]!.row.channel,
+              step: g[0]!.step,
+              n: g.length,
+            })),
+            Date.now(),
+          );
+          for (const [i, g] of wants.entries()) for (const [j, p] of g.entries()) p.done(times[i]![j]!);
+        } catch (err) {
+          for (const p of batch) p.fail(err);
+        }
+      }
+    } finally {
+      this.pacing = false;
+    }
   }
 
   /** Sends one claimed row and settles it. */
@@ -287,25 +333,8 @@ export class OutboxDispatcher {
         const batch = this.toSettle.splice(0, SETTLE_BATCH);
         const now = Date.now();
         try {
-          const held = await this.store.db.transaction().execute(async (trx) => {
-            const out: boolean[] = [];
-            for (const s of batch) {
-              const ok = await this.store.outbox.sent(s.row, s.status, s.providerId, now, trx);
-              if (ok && s.providerId)
-                await this.store.channelConnections.sentPart(
-                  s.row.account_id,
-                  s.row.channel,
-                  s.row.conversation_id,
-                  Number(s.row.seq),
-                  s.providerId,
-                  now,
-                  trx,
-                );
-              out.push(ok);
-            }
-            return out;
-          });
-          for (const [i, s] of batch.entries()) s.done(held[i]!);
+          const held = await this.store.outbox.sentMany(batch, now);
+          for (const s of batch) s.done(held.has(s.row.id));
         } catch (err) {
           for (const s of batch) s.fail(err);
         }
@@ -339,8 +368,52 @@ export class OutboxDispatcher {
     }
   }
 
+  /**
+   * Reads the lines of a claimed batch, their conversations and contacts in three reads for all.
+   * Three reads per row made a batch of 64 wait 192 times for the store; on SQLite each waited
+   * for the sender's page transaction then open. A row left out reads its own when it is sent.
+   */
+  private async prepare(rows: readonly OutboxRow[]): Promise<void> {
+    const byAccount = new Map<string, OutboxRow[]>();
+    for (const row of rows) {
+      const list = byAccount.get(row.account_id);
+      if (list) list.push(row);
+      else byAccount.set(row.account_id, [row]);
+    }
+    try {
+      for (const [accountId, list] of byAccount) {
+        const messages = await this.store.messages.atSeqs(
+          accountId,
+          list.map((r) => ({ conversationId: r.conversation_id, seq: Number(r.seq) })),
+        );
+        const contactOf = await this.store.conversations.contactIds(accountId, [
+          ...new Set(list.map((r) => r.conversation_id)),
+        ]);
+        const contactIds = [...new Set([...contactOf.values()].filter((c): c is string => c !== null))];
+        const contacts = await this.store.contacts.findPage(accountId, contactIds);
+        for (const row of list) {
+          const message = messages.get(`${row.conversation_id}:${Number(row.seq)}`);
+          const contactId = contactOf.get(row.conversation_id);
+          if (!message || contactId === undefined) {
+            this.prepared.set(row.id, null);
+            continue;
+          }
+          const contact = contactId === null ? null : (contacts.get(contactId)?.contact ?? null);
+          this.prepared.set(row.id, this.outboundOf(row, message, contact));
+        }
+      }
+    } catch (err) {
+      this.log.warn({ err }, 'outbox batch not read ahead');
+    }
+  }
+
   /** The line as its channel needs it: text, files, the contact, the agent's name. */
   private async outbound(row: OutboxRow): Promise<OutboundMessage | undefined> {
+    const ready = this.prepared.get(row.id);
+    if (ready !== undefined) {
+      this.prepared.delete(row.id);
+      return ready ?? undefined;
+    }
     const accountId = row.account_id;
     const [message] = await this.store.messages.after(accountId, row.conversation_id, Number(row.seq) - 1, {
       limit: 1,
@@ -351,8 +424,12 @@ export class OutboxDispatcher {
     const contact = conversation.contactId
       ? ((await this.store.contacts.find(accountId, conversation.contactId)) ?? null)
       : null;
+    return this.outboundOf(row, message, contact);
+  }
+
+  private outboundOf(row: OutboxRow, message: Message, contact: Contact | null): OutboundMessage {
     return {
-      accountId,
+      accountId: row.account_id,
       conversationId: row.conversation_id,
       seq: message.seq,
       channel: row.channel,

@@ -143,6 +143,8 @@ export async function extendClaims(
   table: LeasedTable,
   rows: readonly { id: string; claim_token: string | null }[],
   until: number,
+  /** PostgreSQL: the rows are locked in id order first, the order a batch of settles takes them. */
+  rowLocks = false,
 ): Promise<Set<string>> {
   const byToken = new Map<string, string[]>();
   for (const r of rows) {
@@ -156,6 +158,21 @@ export async function extendClaims(
   await leased(db)
     .transaction()
     .execute(async (trx) => {
+      // An update locks its rows in the order it finds them, which is not the settles' order: a
+      // beat and a batch of settles each held a row the other wanted (a deadlock), and the loser's
+      // rows were left to their lease, to be sent again.
+      if (rowLocks)
+        await trx
+          .selectFrom(table)
+          .select('id')
+          .where(
+            'id',
+            'in',
+            rows.filter((r) => r.claim_token !== null).map((r) => r.id),
+          )
+          .orderBy('id')
+          .forUpdate()
+          .execute();
       for (const [token, ids] of byToken) {
         const r = await trx
           .updateTable(table)

@@ -120,23 +120,74 @@ export class OutboxRepo {
 
   /** Extends the leases of rows in hand to `until`; the ids whose claims still held them. */
   extend(rows: readonly OutboxRow[], until: number): Promise<Set<string>> {
-    return extendClaims(this.db, 'outbox', rows, until);
+    return extendClaims(this.db, 'outbox', rows, until, this.caps.rowLocks);
   }
 
-  /** The claim's send succeeded; false when the claim had lapsed and another holds the row. */
-  async sent(
-    row: OutboxRow,
-    status: 'sent' | 'delivered',
-    providerId: string | null,
+  /**
+   * Settles many sent rows at once: one update for all (each row only while its claim holds it)
+   * and one insert of their provider ids, in one transaction. Row by row, a batch of 64 made 128
+   * round trips to PostgreSQL in a row, each a wait on a loaded machine: the outbox could settle
+   * no faster than about 100 a second. Returns the ids whose claims still held them.
+   */
+  async sentMany(
+    items: readonly { row: OutboxRow; status: 'sent' | 'delivered'; providerId: string | null }[],
     now: number,
-    db: Kysely<Database> = this.db,
-  ): Promise<boolean> {
-    return settleClaim(db, 'outbox', row, {
-      status,
-      provider_id: providerId,
-      last_error: null,
-      updated_at: now,
+  ): Promise<Set<string>> {
+    const done = new Set<string>();
+    if (items.length === 0) return done;
+    const ids = [...new Set(items.map((i) => i.row.id))].sort();
+    const byId = new Map(items.map((i) => [i.row.id, i]));
+    const pick = (value: (i: (typeof items)[number]) => string | null) =>
+      sql.join(
+        ids.map((id) => sql`when ${id} then ${value(byId.get(id)!)}`),
+        sql` `,
+      );
+    await this.db.transaction().execute(async (trx) => {
+      // Rows in id order, as the heartbeat locks them: the two never deadlock (PostgreSQL).
+      if (this.caps.rowLocks)
+        await trx
+          .selectFrom('outbox')
+          .select('id')
+          .where('id', 'in', ids)
+          .orderBy('id')
+          .forUpdate()
+          .execute();
+      const settled = await trx
+        .updateTable('outbox')
+        .set({
+          status: sql<OutboxStatus>`case id ${pick((i) => i.status)} end`,
+          provider_id: sql<string | null>`case id ${pick((i) => i.providerId)} end`,
+          last_error: null,
+          updated_at: now,
+          lease_until: null,
+          claim_token: null,
+        })
+        .where('id', 'in', ids)
+        .where('status', '=', 'sending')
+        .where('claim_token', '=', sql<string>`case id ${pick((i) => i.row.claim_token)} end`)
+        .returning('id')
+        .execute();
+      for (const r of settled) done.add(r.id);
+      const parts = [...done]
+        .map((id) => byId.get(id)!)
+        .filter((i) => i.providerId !== null)
+        .map((i) => ({
+          account_id: i.row.account_id,
+          channel: i.row.channel,
+          external_id: i.providerId!,
+          conversation_id: i.row.conversation_id,
+          seq: Number(i.row.seq),
+          direction: 'out' as const,
+          created_at: now,
+        }));
+      if (parts.length > 0)
+        await trx
+          .insertInto('channel_messages')
+          .values(parts)
+          .onConflict((oc) => oc.doNothing())
+          .execute();
     });
+    return done;
   }
 
   /** The claim's send failed: due again at `retryAt`, or failed for good when it is null. */
