@@ -252,7 +252,7 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
           lastLog = elapsed;
           log(
             `  ${elapsed.toFixed(0)} s: ${f.targeted} recipients recorded, ${f.queued} queued, ${f.sent} sent, ` +
-              `${total} at the sinks; node RSS ${((await procRssBytes(pid)) / MB).toFixed(0)} MB`,
+              `${total} at the sinks; node RSS ${((await procRssBytes(node.pids[0]!)) / MB).toFixed(0)} MB`,
           );
         }
         if (killAt !== null && killed === null && total >= killAt) {
