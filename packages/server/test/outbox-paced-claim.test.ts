@@ -125,6 +125,116 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         assert.ok(moments[i]! - moments[i - 1]! >= 10, `moments ${moments[i - 1]} and ${moments[i]} crowd`);
     });
 
+    // Sent rows settle together, one update for the batch. The fence holds per row: a row whose claim
+    // lapsed and was taken again is not settled by the old claim, and its provider id not recorded.
+    // On PostgreSQL a heartbeat and a batch of settles at once never deadlock (the loser's rows
+    // would be left to their lease and sent again).
+    it('settles a batch in one update, each row only while its claim holds it; beats beside it never deadlock', async () => {
+      const { store } = srv.node.ctx;
+      const conv = await store.conversations.create({
+        accountId: t.accountId,
+        siteId: t.site.id,
+        visitorId: null,
+        channel: 'sms',
+        source: 'api',
+        skillId: null,
+        status: 'offline',
+        contactId: null,
+        tokenHash: `h-${Math.random()}`,
+      });
+      const far = Date.now() + 3_600_000; // never due for the node's own dispatcher
+      const rows = Array.from({ length: 40 }, (_, i) => ({
+        id: `ob_${kind}_s${String(i).padStart(2, '0')}_${Math.random().toString(36).slice(2, 8)}`,
+        account_id: t.accountId,
+        conversation_id: conv.id,
+        seq: 100 + i,
+        channel: 'sms' as const,
+        idempotency_key: `${conv.id}:${100 + i}`,
+        status: 'sending' as const,
+        attempts: 1,
+        next_attempt_at: far,
+        lease_until: far,
+        claim_token: 'mine',
+        last_error: null,
+        provider_id: null,
+        payload: null,
+        pace_per_minute: null,
+        paced_at: null,
+        created_at: far,
+        updated_at: far,
+      }));
+      // Stored last id first: an update that finds its rows by scanning meets them in reverse id order.
+      await store.db.insertInto('outbox').values([...rows].reverse()).execute();
+      // Another claim took rows 3 and 7 after this one's lease ran out.
+      const taken = new Set([rows[3]!.id, rows[7]!.id]);
+      await store.db
+        .updateTable('outbox')
+        .set({ claim_token: 'theirs' })
+        .where('id', 'in', [...taken])
+        .execute();
+
+      const mine = rows.slice(0, 20);
+      const done = await store.outbox.sentMany(
+        mine.map((row, i) => ({ row, status: i % 2 ? 'delivered' : 'sent', providerId: `SM${row.id}` })),
+        Date.now(),
+      );
+      assert.deepEqual(
+        [...done].sort(),
+        mine.map((r) => r.id).filter((id) => !taken.has(id)),
+        'each row the claim still held, no other',
+      );
+      const after = await store.db
+        .selectFrom('outbox')
+        .select(['id', 'status', 'provider_id', 'claim_token'])
+        .where(
+          'id',
+          'in',
+          mine.map((r) => r.id),
+        )
+        .orderBy('id')
+        .execute();
+      for (const [i, r] of after.entries()) {
+        if (taken.has(r.id))
+          assert.deepEqual([r.status, r.provider_id, r.claim_token], ['sending', null, 'theirs']);
+        else
+          assert.deepEqual(
+            [r.status, r.provider_id, r.claim_token],
+            [i % 2 ? 'delivered' : 'sent', `SM${r.id}`, null],
+          );
+      }
+      const parts = await store.db
+        .selectFrom('channel_messages')
+        .select('external_id')
+        .where('conversation_id', '=', conv.id)
+        .execute();
+      assert.equal(parts.length, 18, 'the provider ids of the settled rows only');
+
+      // The other 20, settled in small batches while heartbeats extend them all, in another order.
+      const rest = rows.slice(20);
+      const beats = Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          store.outbox.extend(i % 2 ? [...rest].reverse() : rest, far + i),
+        ),
+      );
+      const settles = Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          store.outbox.sentMany(
+            rest
+              .slice(i * 4, i * 4 + 4)
+              .reverse()
+              .map((row) => ({ row, status: 'sent', providerId: null })),
+            Date.now(),
+          ),
+        ),
+      );
+      const [, settled] = await Promise.all([beats, settles]);
+      assert.equal(
+        settled.reduce((a, s) => a + s.size, 0),
+        20,
+        'every row settled, none lost to a deadlock',
+      );
+    });
+
     // A broadcast queues 100,000 rows at once. A claim that sorted every due row before taking 16
     // scanned them all inside its write transaction, each time: the outbox sent 0.4 a second.
     it('reads due rows in index order, with no sort of the whole queue', async () => {
