@@ -5,6 +5,7 @@ import type { Logger } from '../logger.ts';
 import { backoffMs, LeaseWorker } from '../ops/lease-worker.ts';
 import type { OutboxRow } from '../store/outbox-repo.ts';
 import type { Store } from '../store/store.ts';
+import { Deferral } from '../store/wal-sync.ts';
 import { type ChannelRegistry, ChannelSendError, type OutboundMessage } from './channel.ts';
 import { DEFAULT_OUTBOX_OPTIONS, type OutboxOptions } from './outbox-config.ts';
 
@@ -78,6 +79,8 @@ export class OutboxDispatcher {
     fail: (err: unknown) => void;
   }[] = [];
   private pacing = false;
+  /** Settles of sent rows on their way (stop waits for them). */
+  private readonly settles = new Set<Promise<void>>();
   private heartbeat: NodeJS.Timeout | undefined;
   private beating: Promise<void> | undefined;
 
@@ -107,7 +110,13 @@ export class OutboxDispatcher {
    */
   private async claim(room: number): Promise<OutboxRow[]> {
     const now = Date.now();
-    const rows = await this.store.outbox.claim(now, room, this.opts.leaseMs, this.pacedEarlyMs());
+    const rows = await this.store.outbox.claim(
+      now,
+      room,
+      this.opts.leaseMs,
+      this.pacedEarlyMs(),
+      this.unsynced(),
+    );
     await this.prepare(rows);
     const unpaced = rows.filter((row) => {
       const step = stepOf(row);
@@ -140,6 +149,7 @@ export class OutboxDispatcher {
     this.offOutbox?.();
     this.offOutbox = undefined;
     await this.worker.stop();
+    while (this.settles.size > 0) await Promise.all([...this.settles]);
     clearInterval(this.heartbeat);
     this.heartbeat = undefined;
     await this.beating;
@@ -149,13 +159,27 @@ export class OutboxDispatcher {
   private async hold(row: OutboxRow): Promise<void> {
     const h: InHand = { row, lost: new AbortController(), settling: false };
     this.inHand.set(row.id, h);
-    try {
-      await this.deliver(h);
-    } finally {
+    const done = () => {
       this.inHand.delete(row.id);
       this.moments.delete(row.id);
       this.prepared.delete(row.id);
+    };
+    let sent: { settled: Promise<void> } | undefined;
+    try {
+      sent = await this.deliver(h);
+    } finally {
+      if (!sent) done();
     }
+    if (!sent) return;
+    // Sent: its slot is free for the next row while the settle commits (and, on a SQLite file,
+    // waits for its sync with the other settles). The row stays in hand, its lease extended, until then.
+    const settling = sent.settled
+      .catch((err) => this.log.warn({ err, id: row.id }, 'outbox settle failed'))
+      .finally(() => {
+        done();
+        this.settles.delete(settling);
+      });
+    this.settles.add(settling);
   }
 
   /**
@@ -180,6 +204,16 @@ export class OutboxDispatcher {
     } catch (err) {
       this.log.warn({ err }, 'outbox lease not extended');
     }
+  }
+
+  /**
+   * On a SQLite file, claims and moments do not wait for their syncs: lost in a crash, they are
+   * taken again (rows due again are sent again, as they would be after a crash anyway), and each
+   * settle's sync covers them. Each batch used to wait twice for a sync, behind the sender's pages,
+   * before its first send. Settles still wait for theirs.
+   */
+  private unsynced(): Deferral | undefined {
+    return this.store.walSync ? new Deferral() : undefined;
   }
 
   /** Looks for due rows now (after a commit that queued some, or a manual retry). */
@@ -259,6 +293,7 @@ export class OutboxDispatcher {
               n: g.length,
             })),
             Date.now(),
+            this.unsynced(),
           );
           for (const [i, g] of wants.entries()) for (const [j, p] of g.entries()) p.done(times[i]![j]!);
         } catch (err) {
@@ -270,8 +305,8 @@ export class OutboxDispatcher {
     }
   }
 
-  /** Sends one claimed row and settles it. */
-  private async deliver(h: InHand): Promise<void> {
+  /** Sends one claimed row and settles it; a sent row's settle is returned, not awaited. */
+  private async deliver(h: InHand): Promise<{ settled: Promise<void> } | undefined> {
     const { row } = h;
     if ((await this.pace(h)) === 'postponed') return;
     const channel = this.registry.get(row.channel);
@@ -280,9 +315,15 @@ export class OutboxDispatcher {
       h.settling = true;
       return this;
     };
-    if (!channel) return settle().settleFailure(row, `no channel for ${row.channel} is set up`, false);
+    if (!channel) {
+      await settle().settleFailure(row, `no channel for ${row.channel} is set up`, false);
+      return;
+    }
     const msg = await this.outbound(row);
-    if (!msg) return settle().settleFailure(row, 'the message no longer exists', false);
+    if (!msg) {
+      await settle().settleFailure(row, 'the message no longer exists', false);
+      return;
+    }
     // Another claim holds the row now: it sends; this one must not.
     if (h.lost.signal.aborted) return;
     let result: Awaited<ReturnType<typeof channel.send>>;
@@ -302,12 +343,18 @@ export class OutboxDispatcher {
       if (!(err instanceof ChannelSendError))
         this.log.warn({ err, channel: row.channel }, 'channel send threw');
       const wait = err instanceof ChannelSendError ? err.retryAfterMs : undefined;
-      return settle().settleFailure(row, reason, !final, wait);
+      await settle().settleFailure(row, reason, !final, wait);
+      return;
     } finally {
       clearTimeout(timer);
     }
-    if (await settle().settleSent(row, result.status, result.providerId ?? null))
-      this.announce(row, result.status, null);
+    // Wrapped: an async function's returned promise would be awaited before it returns.
+    const settled = settle()
+      .settleSent(row, result.status, result.providerId ?? null)
+      .then((ok) => {
+        if (ok) this.announce(row, result.status, null);
+      });
+    return { settled };
   }
 
   /**

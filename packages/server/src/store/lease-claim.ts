@@ -1,7 +1,9 @@
 import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
 import { randomToken } from '../ids.ts';
 import type { Database } from './schema.ts';
+import { deferSyncTo } from './sqlite-dialect.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
+import type { Deferral } from './wal-sync.ts';
 
 /** Queues worked under a lease: rows with these columns, claimed and settled alike. */
 export type LeasedTable =
@@ -47,12 +49,15 @@ export async function claimDue<T extends LeasedTable>(
   narrow: (q: DueQuery) => DueQuery = (q) => q,
   /** Rows due up to this time are looked at (default `now`; `narrow` decides which may go early). */
   dueBy = now,
+  /** A SQLite file: the claim's sync joins this instead of being awaited (see `OutboxRepo.claim`). */
+  unsynced?: Deferral,
 ): Promise<Selectable<Database[T]>[]> {
   const token = randomToken(16);
   const until = now + leaseMs;
   const rows = await leased(db)
     .transaction()
     .execute(async (trx) => {
+      if (unsynced) await deferSyncTo(trx as unknown as Kysely<Database>, unsynced);
       // One read per status: each walks the index (status, next_attempt_at) in order and stops at
       // the limit. One read of both statuses would sort every due row first, which on a queue tens
       // of thousands deep (a broadcast) made each claim scan it all while holding the write lock.

@@ -6,6 +6,7 @@ import { claimDue, type DueQuery, extendClaims, settleClaim } from './lease-clai
 import type { OutboxStatus, OutboxTable } from './outbox-schema.ts';
 import type { ConversationsTable, Database } from './schema.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
+import type { Deferral } from './wal-sync.ts';
 
 export type OutboxRow = Selectable<OutboxTable>;
 
@@ -78,7 +79,19 @@ export class OutboxRepo {
    * counting an attempt each; of a conversation's lines only the earliest one still on its way. PostgreSQL skips rows another node is claiming right now; SQLite
    * runs one writer at a time. Each claim carries a token: only its holder settles the row.
    */
-  async claim(now: number, limit: number, leaseMs: number, pacedEarlyMs = 0): Promise<OutboxRow[]> {
+  async claim(
+    now: number,
+    limit: number,
+    leaseMs: number,
+    pacedEarlyMs = 0,
+    /**
+     * A SQLite file: the claim does not wait for its sync. A claim lost in a crash leaves its rows
+     * due again, as a crash after it would (they are sent again either way); the settle's sync
+     * covers it (the WAL is synced in order). Waiting made every batch wait for a sync behind the
+     * sender's pages before its first send.
+     */
+    unsynced?: Deferral,
+  ): Promise<OutboxRow[]> {
     // A conversation's lines leave in order: a line waits while an earlier one is still on its way
     // (queued, retrying or sending). A line that failed for good holds nothing up.
     // A paced line that holds its moment may be claimed up to `pacedEarlyMs` before it, so the
@@ -115,6 +128,7 @@ export class OutboxRepo {
         );
       },
       now + pacedEarlyMs,
+      unsynced,
     );
   }
 

@@ -1,6 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './schema.ts';
+import { deferSyncTo } from './sqlite-dialect.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
+import type { Deferral } from './wal-sync.ts';
 
 /** The span one `send_slots` row books; its times are spread evenly over it. */
 export const SLOT_WINDOW_MS = 60_000;
@@ -32,7 +34,16 @@ export class SendSlotsRepo {
   async paceMany(
     wants: readonly { accountId: string; channel: string; step: number; n: number }[],
     now: number,
+    /** A SQLite file: the moments' sync joins this instead of being awaited (a moment lost in a crash is taken again). */
+    unsynced?: Deferral,
   ): Promise<number[][]> {
+    if (unsynced)
+      return this.db.transaction().execute(async (trx) => {
+        await deferSyncTo(trx, unsynced);
+        const out: number[][] = [];
+        for (const w of wants) out.push(await this.take(w.accountId, w.channel, now, w.step, w.n, trx));
+        return out;
+      });
     return Promise.all(wants.map((w) => this.take(w.accountId, w.channel, now, w.step, w.n)));
   }
 
@@ -42,10 +53,11 @@ export class SendSlotsRepo {
     now: number,
     step: number,
     n: number,
+    db: Kysely<Database> = this.db,
   ): Promise<number[]> {
     const span = Math.round(step * n);
     const from = Math.round(now);
-    const row = await this.db
+    const row = await db
       .insertInto('send_pace')
       .values({ account_id: accountId, channel, next_at: from + span })
       .onConflict((oc) =>
