@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CompiledQuery, type KyselyPlugin, sql } from 'kysely';
-import { OutboxRepo } from '../src/store/outbox-repo.ts';
+import { OutboxRepo, type OutboxRow, outboxRowOf } from '../src/store/outbox-repo.ts';
 import { SendSlotsRepo } from '../src/store/send-slots-repo.ts';
+import { Deferral } from '../src/store/wal-sync.ts';
 import { newTenant } from './engagement-fixtures.ts';
 import { postgresSkipReason } from './helpers/postgres.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
@@ -164,7 +165,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         updated_at: far,
       }));
       // Stored last id first: an update that finds its rows by scanning meets them in reverse id order.
-      await store.db.insertInto('outbox').values([...rows].reverse()).execute();
+      await store.db
+        .insertInto('outbox')
+        .values([...rows].reverse())
+        .execute();
       // Another claim took rows 3 and 7 after this one's lease ran out.
       const taken = new Set([rows[3]!.id, rows[7]!.id]);
       await store.db
@@ -233,6 +237,70 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         20,
         'every row settled, none lost to a deadlock',
       );
+    });
+
+    // While a sender writes pages, each sync of the WAL waits behind theirs. A claimed batch waited
+    // for one at its claim and one at its moments before its first send: about 9 sends a second.
+    it('on a SQLite file, claims and moments do not wait for the sync; other writes still do', {
+      skip: kind === 'postgres',
+    }, async () => {
+      const { store } = srv.node.ctx;
+      const wal = store.walSync;
+      assert.ok(wal, 'the test store is a SQLite file at synchronous full');
+      const slow = 1_500;
+      const w = wal as unknown as {
+        flush: (fd: number, done: (err: NodeJS.ErrnoException | null) => void) => void;
+      };
+      const flush = w.flush;
+      w.flush = (fd, done) => setTimeout(() => flush(fd, done), slow);
+      try {
+        const conv = await store.conversations.create({
+          accountId: t.accountId,
+          siteId: t.site.id,
+          visitorId: null,
+          channel: 'sms',
+          source: 'api',
+          skillId: null,
+          status: 'offline',
+          contactId: null,
+          tokenHash: `h-${Math.random()}`,
+        });
+        const at = Date.now() + 7_200_000;
+        const mine = {
+          ...outboxRowOf(t.accountId, conv.id, 1, 'sms', at),
+          pace_per_minute: 600,
+        };
+        await store.db.insertInto('outbox').values(mine).execute();
+        const timed = async (work: () => Promise<unknown>) => {
+          const t0 = Date.now();
+          const out = await work();
+          return { ms: Date.now() - t0, out };
+        };
+        // Rows the other tests left are due by then too: the claim takes them all, this one among them.
+        const claim = await timed(() => store.outbox.claim(at, 1_000, 30_000, 0, new Deferral()));
+        const held = (claim.out as OutboxRow[]).find((r) => r.id === mine.id);
+        assert.ok(held, 'the row was claimed');
+        assert.ok(claim.ms < slow, `the claim waited ${claim.ms} ms for the sync`);
+        const account = `acc_sync_${Math.random().toString(36).slice(2, 8)}`;
+        const pace = await timed(() =>
+          store.sendSlots.paceMany(
+            [{ accountId: account, channel: 'sms', step: 100, n: 2 }],
+            at,
+            new Deferral(),
+          ),
+        );
+        assert.ok(pace.ms < slow, `the moments waited ${pace.ms} ms for the sync`);
+        // A settle, as every other write, is on disk before it returns.
+        const settle = await timed(() =>
+          store.outbox.sentMany(
+            [{ row: (claim.out as OutboxRow[])[0]!, status: 'sent', providerId: null }],
+            at,
+          ),
+        );
+        assert.ok(settle.ms >= slow, `the settle returned after ${settle.ms} ms, before its sync`);
+      } finally {
+        w.flush = flush;
+      }
     });
 
     // A broadcast queues 100,000 rows at once. A claim that sorted every due row before taking 16
