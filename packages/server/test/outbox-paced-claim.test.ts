@@ -27,9 +27,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     });
     after(() => srv?.close());
 
-    it('takes a waiting row a poll before its moment, never a row still being sent', async () => {
-      const { store } = srv.node.ctx;
-      const conv = await store.conversations.create({
+    /** A conversation on SMS for the outbox rows of a test. */
+    const smsConversation = () =>
+      srv.node.ctx.store.conversations.create({
         accountId: t.accountId,
         siteId: t.site.id,
         visitorId: null,
@@ -40,6 +40,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         contactId: null,
         tokenHash: `h-${Math.random()}`,
       });
+
+    it('takes a waiting row a poll before its moment, never a row still being sent', async () => {
+      const { store } = srv.node.ctx;
+      const conv = await smsConversation();
       const now = Date.now() + 3_600_000; // an hour ahead: the node's own dispatcher finds nothing due
       const row = (seq: number, status: 'queued' | 'sending', due: number, pacedAt: number | null) => ({
         id: `ob_${kind}_${seq}_${Math.random().toString(36).slice(2, 8)}`,
@@ -132,17 +136,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     // would be left to their lease and sent again).
     it('settles a batch in one update, each row only while its claim holds it; beats beside it never deadlock', async () => {
       const { store } = srv.node.ctx;
-      const conv = await store.conversations.create({
-        accountId: t.accountId,
-        siteId: t.site.id,
-        visitorId: null,
-        channel: 'sms',
-        source: 'api',
-        skillId: null,
-        status: 'offline',
-        contactId: null,
-        tokenHash: `h-${Math.random()}`,
-      });
+      const conv = await smsConversation();
       const far = Date.now() + 3_600_000; // never due for the node's own dispatcher
       const rows = Array.from({ length: 40 }, (_, i) => ({
         id: `ob_${kind}_s${String(i).padStart(2, '0')}_${Math.random().toString(36).slice(2, 8)}`,
@@ -254,17 +248,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const flush = w.flush;
       w.flush = (fd, done) => setTimeout(() => flush(fd, done), slow);
       try {
-        const conv = await store.conversations.create({
-          accountId: t.accountId,
-          siteId: t.site.id,
-          visitorId: null,
-          channel: 'sms',
-          source: 'api',
-          skillId: null,
-          status: 'offline',
-          contactId: null,
-          tokenHash: `h-${Math.random()}`,
-        });
+        const conv = await smsConversation();
         const at = Date.now() + 7_200_000;
         const mine = {
           ...outboxRowOf(t.accountId, conv.id, 1, 'sms', at),
