@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { type ChildServer, startChildServer } from '../child-server.ts';
@@ -32,6 +35,11 @@ export interface BeckonNodes {
   agents: SeededAgent[];
   servers: ChildServer[];
   pids: number[];
+  /**
+   * Kills the first node with SIGKILL (no shutdown, as a crash) and starts it again on the same
+   * store, seeding nothing; `urls`, `servers` and `pids` then name the new process.
+   */
+  crashAndRestart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -52,6 +60,8 @@ async function dropSchema(schema: string): Promise<void> {
 export async function startBeckonNodes(o: BeckonNodesOptions = {}): Promise<BeckonNodes> {
   const n = Math.max(1, o.nodes ?? 1);
   const shared = o.shared || n > 1;
+  // A SQLite node's store lives in its data directory: one chosen here can be started again.
+  const dataDir = shared ? undefined : mkdtempSync(join(tmpdir(), 'beckon-bench-'));
   const schema = shared ? `bench_${Date.now().toString(36)}_${process.pid}` : undefined;
   const env: Record<string, string> = {
     BENCH_CAMPAIGNS: String(o.campaigns ?? 50),
@@ -64,7 +74,7 @@ export async function startBeckonNodes(o: BeckonNodesOptions = {}): Promise<Beck
           // Nodes on one store seal secrets with one key; each has its own data dir, so it is set here.
           BECKON_SECRET_KEY: randomBytes(32).toString('base64'),
         }
-      : {}),
+      : { BENCH_DATA_DIR: dataDir! }),
     ...o.env,
   };
   const servers: ChildServer[] = [];
@@ -81,12 +91,24 @@ export async function startBeckonNodes(o: BeckonNodesOptions = {}): Promise<Beck
   }
   const first = servers[0]!.output;
   const chat = /^chat (.+)$/m.exec(first)?.[1];
-  return {
+  const nodes: BeckonNodes = {
     urls: servers.map((s) => `http://127.0.0.1:${s.port}`),
     siteKey: /^site (\S+)$/m.exec(first)![1]!,
     agents: chat ? (JSON.parse(chat) as SeededAgent[]) : [],
     servers,
     pids: servers.map((s) => s.child.pid!),
+    async crashAndRestart() {
+      const dead = servers[0]!;
+      const exited = new Promise((r) => dead.child.once('exit', r));
+      dead.child.kill('SIGKILL');
+      await exited;
+      servers[0] = await startChildServer(BECKON, { ...env, BENCH_SEED: '0' }, [], {
+        startTimeoutMs: o.startTimeoutMs,
+      });
+      nodes.urls[0] = `http://127.0.0.1:${servers[0].port}`;
+      nodes.pids[0] = servers[0].child.pid!;
+    },
     stop,
   };
+  return nodes;
 }

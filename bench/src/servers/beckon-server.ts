@@ -7,7 +7,7 @@
 // BENCH_APP_CAMPAIGN=1 adds the mobile workload's app campaign. BENCH_PHONE (JSON: the registrar's
 // host, port, user, password) adds W15's trunk and a number per W3 agent, printed as `phone JSON`.
 // BENCH_BROADCAST_CONTACTS=N seeds W12's audience (broadcast-seed.ts), printed as `broadcast JSON`. Scale-out: BENCH_DATABASE_URL with BENCH_PG_SCHEMA, BENCH_REDIS_URL, and
-// BENCH_SEED=0 on every node but the first. BENCH_WEBHOOK_URL: a webhook endpoint taking every message.
+// BENCH_SEED=0 on every node but the first (and on a node started again: BENCH_DATA_DIR names its SQLite store's directory). BENCH_WEBHOOK_URL: a webhook endpoint taking every message.
 // BENCH_ASSIST=1 turns agent assist on with a help centre to search (assist-seed.ts), its model at
 // BENCH_ASSIST_MODEL_URL (none when empty). Prints `site KEY` (when seeding) then `listening PORT`.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,7 +29,8 @@ import { seedPhone } from './phone-seed.ts';
 
 // Rate limits protect a node from people; the load generators are many clients on one address.
 for (const [k, v] of Object.entries(NO_RATE_LIMITS)) process.env[k] ??= v;
-const dataDir = mkdtempSync(join(tmpdir(), 'beckon-bench-'));
+// BENCH_DATA_DIR: a node started again on the store of one that was killed (W12's `--kill-at`).
+const dataDir = process.env.BENCH_DATA_DIR || mkdtempSync(join(tmpdir(), 'beckon-bench-'));
 const config = loadConfig({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'warn' });
 config.prettyLogs = false;
 // Only what this process is told: a DATABASE_URL in the caller's shell must not redirect a bench.

@@ -7,7 +7,8 @@
 // get exactly one. The node's RSS is sampled through the send; the chat's p99 is merged over the
 // paced windows that run while it lasts. Last, the segment count over 1 M contacts
 // (segment-count.ts, its own store). Knobs: --recipients, --store, --pairs, --warmup,
-// --segment-contacts (0 skips), --max-seconds.
+// --segment-contacts (0 skips), --max-seconds, --kill-at N (once the sinks counted N messages the
+// node is killed with SIGKILL and started again on its store; no chat runs beside such a send).
 import { fileURLToPath } from 'node:url';
 import { type ChildServer, procCpuSeconds, procRssBytes, startChildServer } from '../child-server.ts';
 import { ChatClients, type ChatRun } from '../load/chat-clients.ts';
@@ -43,6 +44,14 @@ interface View {
   startedAt: string | null;
   finishedAt: string | null;
   funnel: Funnel;
+}
+
+/** The `--kill-at` crash: what the sinks had counted, the recipients queued, the restart's time. */
+interface Killed {
+  sinkMessages: number;
+  queued: number;
+  restartSeconds: number;
+  peakRssBefore: number;
 }
 
 /** The node's API with the seed's admin key: JSON in, JSON out, a non-2xx an error with its body. */
@@ -142,6 +151,8 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
   if (!(n >= 1)) throw new Error('--recipients takes a number of contacts above 0');
   const segmentContacts = Number(opts.flags['segment-contacts'] ?? 1_000_000);
   const maxSeconds = Number(opts.flags['max-seconds'] ?? 3600);
+  const killAt = opts.flags['kill-at'] === undefined ? null : Number(opts.flags['kill-at']);
+  if (killAt !== null && !(killAt >= 1)) throw new Error('--kill-at takes a number of messages above 0');
   const k = chatKnobs(opts, 5);
   const log = opts.log;
 
@@ -174,7 +185,9 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     if (!line) throw new Error('the bench node printed no broadcast seed');
     const seed = JSON.parse(line) as BroadcastSeed;
     log(`broadcast: ${seed.contacts} contacts seeded in ${seed.seedSeconds} s`);
-    const api = apiOf(node.urls[0]!, seed.apiKey);
+    // The node's address: a node started again after `--kill-at` listens on another port.
+    const api = <T>(method: string, path: string, body?: unknown) =>
+      apiOf(node.urls[0]!, seed.apiKey)<T>(method, path, body);
 
     // The providers, connected as an admin would: the node tests each and reads the templates.
     const wa = await api<{ id: string }>('POST', '/api/v1/channels', {
@@ -217,8 +230,9 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
 
     // The broadcast, with the chat paced at the same rate until every message has left.
     const rssBefore = await procRssBytes(pid);
-    const rss = sampleRss(pid, 250);
+    let rss = sampleRss(pid, 250);
     const cpu0 = await procCpuSeconds(pid);
+    let killed = null as Killed | null;
     t0 = performance.now();
     const created = await api<View>('POST', '/api/v1/broadcasts', broadcastBody(segment.id, wa.id, sms.id));
     log(`broadcast: ${created.id} created; ${n} recipients, ${HOLDOUT_PERCENT} % held out`);
@@ -238,8 +252,25 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
           lastLog = elapsed;
           log(
             `  ${elapsed.toFixed(0)} s: ${f.targeted} recipients recorded, ${f.queued} queued, ${f.sent} sent, ` +
-              `${total} at the sinks; node RSS ${((await procRssBytes(pid)) / MB).toFixed(0)} MB`,
+              `${total} at the sinks; node RSS ${((await procRssBytes(node.pids[0]!)) / MB).toFixed(0)} MB`,
           );
+        }
+        if (killAt !== null && killed === null && total >= killAt) {
+          // A crash mid-send: no shutdown, rows in hand and a page half written are lost with it.
+          const before = await rss.stop();
+          const t = performance.now();
+          await node.crashAndRestart();
+          killed = {
+            sinkMessages: total,
+            queued: f.queued,
+            restartSeconds: (performance.now() - t) / 1000,
+            peakRssBefore: before.peak,
+          };
+          rss = sampleRss(node.pids[0]!, 250);
+          log(
+            `  killed the node with SIGKILL at ${total} messages; started again in ${killed.restartSeconds.toFixed(1)} s`,
+          );
+          continue;
         }
         if (view.status === 'sent' && f.sent + f.failed >= f.queued && total >= f.sent) done = true;
         else if (elapsed > maxSeconds) {
@@ -249,7 +280,8 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
       }
     })();
     const windows: ChatRun[] = [];
-    while (!done) {
+    // A node killed mid-send drops its chat sockets: such a run measures the send alone.
+    while (!done && killAt === null) {
       // A line slower than the drain counts as lost, then as out of order in the next window: on a
       // loaded machine the tail runs past the default 5 s, so late is told from lost by waiting longer.
       const w = await clients.run(
@@ -260,7 +292,7 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     }
     await monitor;
     const seconds = (performance.now() - t0) / 1000;
-    const cpu = (await procCpuSeconds(pid)) - cpu0;
+    const cpu = killed ? NaN : (await procCpuSeconds(pid)) - cpu0;
     const memory = await rss.stop();
     // A message sent twice would come after the funnel's last count: give stragglers a moment.
     await sleep(2000);
@@ -297,7 +329,15 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
       peak_per_s_email: s.peakPerSecond.email,
       ...limits,
       rss_before_mb: round(rssBefore / MB),
-      peak_rss_mb: round(memory.peak / MB),
+      peak_rss_mb: round(Math.max(memory.peak, killed?.peakRssBefore ?? 0) / MB),
+      ...(killAt === null
+        ? {}
+        : {
+            kill_at: killAt,
+            killed_at_sink_messages: killed?.sinkMessages ?? null,
+            killed_at_queued: killed?.queued ?? null,
+            restart_seconds: killed ? round(killed.restartSeconds) : null,
+          }),
       rss_after_mb: round(memory.last / MB),
       server_cpu_percent: round((cpu / seconds) * 100),
       chat_alone_server_cpu_percent: round(alone.serverCpuPercent),

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CompiledQuery, type KyselyPlugin, sql } from 'kysely';
-import { OutboxRepo } from '../src/store/outbox-repo.ts';
+import { OutboxRepo, type OutboxRow, outboxRowOf } from '../src/store/outbox-repo.ts';
+import { SendSlotsRepo } from '../src/store/send-slots-repo.ts';
+import { Deferral } from '../src/store/wal-sync.ts';
 import { newTenant } from './engagement-fixtures.ts';
 import { postgresSkipReason } from './helpers/postgres.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
@@ -25,9 +27,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     });
     after(() => srv?.close());
 
-    it('takes a waiting row a poll before its moment, never a row still being sent', async () => {
-      const { store } = srv.node.ctx;
-      const conv = await store.conversations.create({
+    /** A conversation on SMS for the outbox rows of a test. */
+    const smsConversation = () =>
+      srv.node.ctx.store.conversations.create({
         accountId: t.accountId,
         siteId: t.site.id,
         visitorId: null,
@@ -38,6 +40,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         contactId: null,
         tokenHash: `h-${Math.random()}`,
       });
+
+    it('takes a waiting row a poll before its moment, never a row still being sent', async () => {
+      const { store } = srv.node.ctx;
+      const conv = await smsConversation();
       const now = Date.now() + 3_600_000; // an hour ahead: the node's own dispatcher finds nothing due
       const row = (seq: number, status: 'queued' | 'sending', due: number, pacedAt: number | null) => ({
         id: `ob_${kind}_${seq}_${Math.random().toString(36).slice(2, 8)}`,
@@ -83,6 +89,202 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         [],
         'nothing early without the allowance',
       );
+    });
+
+    // Taken in a transaction (insert, select for update, update), a channel's row stayed locked while
+    // the node, busy writing a sender's pages, got round to the next statement: on PostgreSQL every
+    // claim and late send of the channel queued behind it, and the outbox sent 20 to 30 a second.
+    it('takes moments in one statement per channel; takers at once never share or crowd a moment', async () => {
+      const { store } = srv.node.ctx;
+      const statements: string[] = [];
+      const capture: KyselyPlugin = {
+        transformQuery(args) {
+          statements.push(args.node.kind);
+          return args.node;
+        },
+        transformResult: async (args) => args.result,
+      };
+      const account = `acc_pace_${kind}_${Math.random().toString(36).slice(2, 8)}`;
+      const counted = new SendSlotsRepo(store.db.withPlugin(capture), store.caps);
+      const now = Date.now();
+      const one = await counted.paceMany(
+        [
+          { accountId: account, channel: 'sms', step: 10, n: 5 },
+          { accountId: account, channel: 'email', step: 12.5, n: 3 },
+        ],
+        now,
+      );
+      assert.deepEqual(statements, ['InsertQueryNode', 'InsertQueryNode'], 'one statement per channel');
+      assert.deepEqual(one[0], [now, now + 10, now + 20, now + 30, now + 40]);
+      assert.deepEqual(one[1], [now, now + 13, now + 25]);
+
+      // Many takers at once (nodes, claims, late rows): each moment once, a step apart at least.
+      const takers = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          store.sendSlots.paceMany([{ accountId: account, channel: 'sms', step: 10, n: 1 + (i % 4) }], now),
+        ),
+      );
+      const moments = [...one[0]!, ...takers.flatMap((t) => t[0]!)].sort((a, b) => a - b);
+      assert.equal(moments.length, 5 + 10 * (1 + 2 + 3 + 4), 'every taker got its moments');
+      for (let i = 1; i < moments.length; i++)
+        assert.ok(moments[i]! - moments[i - 1]! >= 10, `moments ${moments[i - 1]} and ${moments[i]} crowd`);
+    });
+
+    // Sent rows settle together, one update for the batch. The fence holds per row: a row whose claim
+    // lapsed and was taken again is not settled by the old claim, and its provider id not recorded.
+    // On PostgreSQL a heartbeat and a batch of settles at once never deadlock (the loser's rows
+    // would be left to their lease and sent again).
+    it('settles a batch in one update, each row only while its claim holds it; beats beside it never deadlock', async () => {
+      const { store } = srv.node.ctx;
+      const conv = await smsConversation();
+      const far = Date.now() + 3_600_000; // never due for the node's own dispatcher
+      const rows = Array.from({ length: 40 }, (_, i) => ({
+        id: `ob_${kind}_s${String(i).padStart(2, '0')}_${Math.random().toString(36).slice(2, 8)}`,
+        account_id: t.accountId,
+        conversation_id: conv.id,
+        seq: 100 + i,
+        channel: 'sms' as const,
+        idempotency_key: `${conv.id}:${100 + i}`,
+        status: 'sending' as const,
+        attempts: 1,
+        next_attempt_at: far,
+        lease_until: far,
+        claim_token: 'mine',
+        last_error: null,
+        provider_id: null,
+        payload: null,
+        pace_per_minute: null,
+        paced_at: null,
+        created_at: far,
+        updated_at: far,
+      }));
+      // Stored last id first: an update that finds its rows by scanning meets them in reverse id order.
+      await store.db
+        .insertInto('outbox')
+        .values([...rows].reverse())
+        .execute();
+      // Another claim took rows 3 and 7 after this one's lease ran out.
+      const taken = new Set([rows[3]!.id, rows[7]!.id]);
+      await store.db
+        .updateTable('outbox')
+        .set({ claim_token: 'theirs' })
+        .where('id', 'in', [...taken])
+        .execute();
+
+      const mine = rows.slice(0, 20);
+      const done = await store.outbox.sentMany(
+        mine.map((row, i) => ({ row, status: i % 2 ? 'delivered' : 'sent', providerId: `SM${row.id}` })),
+        Date.now(),
+      );
+      assert.deepEqual(
+        [...done].sort(),
+        mine.map((r) => r.id).filter((id) => !taken.has(id)),
+        'each row the claim still held, no other',
+      );
+      const after = await store.db
+        .selectFrom('outbox')
+        .select(['id', 'status', 'provider_id', 'claim_token'])
+        .where(
+          'id',
+          'in',
+          mine.map((r) => r.id),
+        )
+        .orderBy('id')
+        .execute();
+      for (const [i, r] of after.entries()) {
+        if (taken.has(r.id))
+          assert.deepEqual([r.status, r.provider_id, r.claim_token], ['sending', null, 'theirs']);
+        else
+          assert.deepEqual(
+            [r.status, r.provider_id, r.claim_token],
+            [i % 2 ? 'delivered' : 'sent', `SM${r.id}`, null],
+          );
+      }
+      const parts = await store.db
+        .selectFrom('channel_messages')
+        .select('external_id')
+        .where('conversation_id', '=', conv.id)
+        .execute();
+      assert.equal(parts.length, 18, 'the provider ids of the settled rows only');
+
+      // The other 20, settled in small batches while heartbeats extend them all, in another order.
+      const rest = rows.slice(20);
+      const beats = Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          store.outbox.extend(i % 2 ? [...rest].reverse() : rest, far + i),
+        ),
+      );
+      const settles = Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          store.outbox.sentMany(
+            rest
+              .slice(i * 4, i * 4 + 4)
+              .reverse()
+              .map((row) => ({ row, status: 'sent', providerId: null })),
+            Date.now(),
+          ),
+        ),
+      );
+      const [, settled] = await Promise.all([beats, settles]);
+      assert.equal(
+        settled.reduce((a, s) => a + s.size, 0),
+        20,
+        'every row settled, none lost to a deadlock',
+      );
+    });
+
+    // While a sender writes pages, each sync of the WAL waits behind theirs. A claimed batch waited
+    // for one at its claim and one at its moments before its first send: about 9 sends a second.
+    it('on a SQLite file, claims and moments do not wait for the sync; other writes still do', {
+      skip: kind === 'postgres',
+    }, async () => {
+      const { store } = srv.node.ctx;
+      const wal = store.walSync;
+      assert.ok(wal, 'the test store is a SQLite file at synchronous full');
+      const slow = 1_500;
+      const w = wal as unknown as {
+        flush: (fd: number, done: (err: NodeJS.ErrnoException | null) => void) => void;
+      };
+      const flush = w.flush;
+      w.flush = (fd, done) => setTimeout(() => flush(fd, done), slow);
+      try {
+        const conv = await smsConversation();
+        const at = Date.now() + 7_200_000;
+        const mine = {
+          ...outboxRowOf(t.accountId, conv.id, 1, 'sms', at),
+          pace_per_minute: 600,
+        };
+        await store.db.insertInto('outbox').values(mine).execute();
+        const timed = async (work: () => Promise<unknown>) => {
+          const t0 = Date.now();
+          const out = await work();
+          return { ms: Date.now() - t0, out };
+        };
+        // Rows the other tests left are due by then too: the claim takes them all, this one among them.
+        const claim = await timed(() => store.outbox.claim(at, 1_000, 30_000, 0, new Deferral()));
+        const held = (claim.out as OutboxRow[]).find((r) => r.id === mine.id);
+        assert.ok(held, 'the row was claimed');
+        assert.ok(claim.ms < slow, `the claim waited ${claim.ms} ms for the sync`);
+        const account = `acc_sync_${Math.random().toString(36).slice(2, 8)}`;
+        const pace = await timed(() =>
+          store.sendSlots.paceMany(
+            [{ accountId: account, channel: 'sms', step: 100, n: 2 }],
+            at,
+            new Deferral(),
+          ),
+        );
+        assert.ok(pace.ms < slow, `the moments waited ${pace.ms} ms for the sync`);
+        // A settle, as every other write, is on disk before it returns.
+        const settle = await timed(() =>
+          store.outbox.sentMany(
+            [{ row: (claim.out as OutboxRow[])[0]!, status: 'sent', providerId: null }],
+            at,
+          ),
+        );
+        assert.ok(settle.ms >= slow, `the settle returned after ${settle.ms} ms, before its sync`);
+      } finally {
+        w.flush = flush;
+      }
     });
 
     // A broadcast queues 100,000 rows at once. A claim that sorted every due row before taking 16

@@ -1,9 +1,11 @@
-import type { DeliveryStatus } from '@beckon/protocol/chat-api';
+import type { DeliveryStatus, Message } from '@beckon/protocol/chat-api';
+import type { Contact } from '@beckon/protocol/contacts-api';
 import type { ChatEvents } from '../conversations/chat-events.ts';
 import type { Logger } from '../logger.ts';
 import { backoffMs, LeaseWorker } from '../ops/lease-worker.ts';
 import type { OutboxRow } from '../store/outbox-repo.ts';
 import type { Store } from '../store/store.ts';
+import { Deferral } from '../store/wal-sync.ts';
 import { type ChannelRegistry, ChannelSendError, type OutboundMessage } from './channel.ts';
 import { DEFAULT_OUTBOX_OPTIONS, type OutboxOptions } from './outbox-config.ts';
 
@@ -58,6 +60,8 @@ export class OutboxDispatcher {
   private readonly inHand = new Map<string, InHand>();
   /** Moments taken for paced rows of a claimed batch, by row id, until each is sent. */
   private readonly moments = new Map<string, number>();
+  /** The lines of a claimed batch as their channels need them, read together, by row id. */
+  private readonly prepared = new Map<string, OutboundMessage | null>();
   /** Sent rows waiting to be settled together (one commit for all, with their provider ids). */
   private toSettle: {
     row: OutboxRow;
@@ -67,6 +71,16 @@ export class OutboxDispatcher {
     fail: (err: unknown) => void;
   }[] = [];
   private flushing = false;
+  /** Late rows waiting for new moments, taken together (one statement per channel for all). */
+  private toPace: {
+    row: OutboxRow;
+    step: number;
+    done: (at: number) => void;
+    fail: (err: unknown) => void;
+  }[] = [];
+  private pacing = false;
+  /** Settles of sent rows on their way (stop waits for them). */
+  private readonly settles = new Set<Promise<void>>();
   private heartbeat: NodeJS.Timeout | undefined;
   private beating: Promise<void> | undefined;
 
@@ -96,30 +110,22 @@ export class OutboxDispatcher {
    */
   private async claim(room: number): Promise<OutboxRow[]> {
     const now = Date.now();
-    const rows = await this.store.outbox.claim(now, room, this.opts.leaseMs, this.pacedEarlyMs());
-    const groups = new Map<string, OutboxRow[]>();
-    for (const row of rows) {
+    const rows = await this.store.outbox.claim(
+      now,
+      room,
+      this.opts.leaseMs,
+      this.pacedEarlyMs(),
+      this.unsynced(),
+    );
+    await this.prepare(rows);
+    const unpaced = rows.filter((row) => {
       const step = stepOf(row);
-      if (step === null || (row.paced_at !== null && !isLate(Number(row.paced_at), step, now))) continue;
-      const key = `${row.account_id}\u0000${row.channel}\u0000${step}`;
-      const group = groups.get(key);
-      if (group) group.push(row);
-      else groups.set(key, [row]);
-    }
-    if (groups.size === 0) return rows;
-    const wants = [...groups.values()];
+      return step !== null && (row.paced_at === null || isLate(Number(row.paced_at), step, now));
+    });
     try {
-      const times = await this.store.sendSlots.paceMany(
-        wants.map((g) => ({
-          accountId: g[0]!.account_id,
-          channel: g[0]!.channel,
-          step: stepOf(g[0]!)!,
-          n: g.length,
-        })),
-        now,
-      );
-      for (const [i, g] of wants.entries())
-        for (const [j, row] of g.entries()) this.moments.set(row.id, times[i]![j]!);
+      // Asked together, they are taken together: one statement per channel for the batch.
+      const times = await Promise.all(unpaced.map((row) => this.newMoment(row, stepOf(row)!)));
+      for (const [i, row] of unpaced.entries()) this.moments.set(row.id, times[i]!);
     } catch (err) {
       // Each takes its own moment when it is sent.
       this.log.warn({ err }, 'outbox moments not taken for the batch');
@@ -143,6 +149,7 @@ export class OutboxDispatcher {
     this.offOutbox?.();
     this.offOutbox = undefined;
     await this.worker.stop();
+    while (this.settles.size > 0) await Promise.all([...this.settles]);
     clearInterval(this.heartbeat);
     this.heartbeat = undefined;
     await this.beating;
@@ -152,11 +159,27 @@ export class OutboxDispatcher {
   private async hold(row: OutboxRow): Promise<void> {
     const h: InHand = { row, lost: new AbortController(), settling: false };
     this.inHand.set(row.id, h);
-    try {
-      await this.deliver(h);
-    } finally {
+    const done = () => {
       this.inHand.delete(row.id);
+      this.moments.delete(row.id);
+      this.prepared.delete(row.id);
+    };
+    let sent: { settled: Promise<void> } | undefined;
+    try {
+      sent = await this.deliver(h);
+    } finally {
+      if (!sent) done();
     }
+    if (!sent) return;
+    // Sent: its slot is free for the next row while the settle commits (and, on a SQLite file,
+    // waits for its sync with the other settles). The row stays in hand, its lease extended, until then.
+    const settling = sent.settled
+      .catch((err) => this.log.warn({ err, id: row.id }, 'outbox settle failed'))
+      .finally(() => {
+        done();
+        this.settles.delete(settling);
+      });
+    this.settles.add(settling);
   }
 
   /**
@@ -181,6 +204,16 @@ export class OutboxDispatcher {
     } catch (err) {
       this.log.warn({ err }, 'outbox lease not extended');
     }
+  }
+
+  /**
+   * On a SQLite file, claims and moments do not wait for their syncs: lost in a crash, they are
+   * taken again (rows due again are sent again, as they would be after a crash anyway), and each
+   * settle's sync covers them. Each batch used to wait twice for a sync, behind the sender's pages,
+   * before its first send. Settles still wait for theirs.
+   */
+  private unsynced(): Deferral | undefined {
+    return this.store.walSync ? new Deferral() : undefined;
   }
 
   /** Looks for due rows now (after a commit that queued some, or a manual retry). */
@@ -210,8 +243,7 @@ export class OutboxDispatcher {
     const late = (at: number) => isLate(at, step, Date.now());
     let at = taken ?? (row.paced_at === null ? null : Number(row.paced_at));
     for (let tries = 0; tries < 3; tries++) {
-      if (at === null || late(at))
-        at = await this.store.sendSlots.pace(row.account_id, row.channel, Date.now(), step);
+      if (at === null || late(at)) at = await this.newMoment(row, step);
       const wait = at - Date.now();
       if (wait > Math.min(MAX_PACE_WAIT_MS, this.opts.leaseMs / 4)) {
         h.settling = true;
@@ -224,8 +256,57 @@ export class OutboxDispatcher {
     return 'go';
   }
 
-  /** Sends one claimed row and settles it. */
-  private async deliver(h: InHand): Promise<void> {
+  /**
+   * A new moment for a row that had none or came too late for its own. Rows that ask while a
+   * taking is on its way wait for the next one and share it: one at a time, each row's own
+   * statement made every late row of a channel wait in line for the channel's row.
+   */
+  private newMoment(row: OutboxRow, step: number): Promise<number> {
+    return new Promise((done, fail) => {
+      this.toPace.push({ row, step, done, fail });
+      // After this turn: the rows asking in it are taken together.
+      if (!this.pacing) {
+        this.pacing = true;
+        queueMicrotask(() => void this.flushPaces());
+      }
+    });
+  }
+
+  private async flushPaces(): Promise<void> {
+    try {
+      while (this.toPace.length > 0) {
+        const batch = this.toPace.splice(0);
+        const groups = new Map<string, typeof batch>();
+        for (const p of batch) {
+          const key = `${p.row.account_id}\u0000${p.row.channel}\u0000${p.step}`;
+          const group = groups.get(key);
+          if (group) group.push(p);
+          else groups.set(key, [p]);
+        }
+        const wants = [...groups.values()];
+        try {
+          const times = await this.store.sendSlots.paceMany(
+            wants.map((g) => ({
+              accountId: g[0]!.row.account_id,
+              channel: g[0]!.row.channel,
+              step: g[0]!.step,
+              n: g.length,
+            })),
+            Date.now(),
+            this.unsynced(),
+          );
+          for (const [i, g] of wants.entries()) for (const [j, p] of g.entries()) p.done(times[i]![j]!);
+        } catch (err) {
+          for (const p of batch) p.fail(err);
+        }
+      }
+    } finally {
+      this.pacing = false;
+    }
+  }
+
+  /** Sends one claimed row and settles it; a sent row's settle is returned, not awaited. */
+  private async deliver(h: InHand): Promise<{ settled: Promise<void> } | undefined> {
     const { row } = h;
     if ((await this.pace(h)) === 'postponed') return;
     const channel = this.registry.get(row.channel);
@@ -234,9 +315,15 @@ export class OutboxDispatcher {
       h.settling = true;
       return this;
     };
-    if (!channel) return settle().settleFailure(row, `no channel for ${row.channel} is set up`, false);
+    if (!channel) {
+      await settle().settleFailure(row, `no channel for ${row.channel} is set up`, false);
+      return;
+    }
     const msg = await this.outbound(row);
-    if (!msg) return settle().settleFailure(row, 'the message no longer exists', false);
+    if (!msg) {
+      await settle().settleFailure(row, 'the message no longer exists', false);
+      return;
+    }
     // Another claim holds the row now: it sends; this one must not.
     if (h.lost.signal.aborted) return;
     let result: Awaited<ReturnType<typeof channel.send>>;
@@ -256,12 +343,18 @@ export class OutboxDispatcher {
       if (!(err instanceof ChannelSendError))
         this.log.warn({ err, channel: row.channel }, 'channel send threw');
       const wait = err instanceof ChannelSendError ? err.retryAfterMs : undefined;
-      return settle().settleFailure(row, reason, !final, wait);
+      await settle().settleFailure(row, reason, !final, wait);
+      return;
     } finally {
       clearTimeout(timer);
     }
-    if (await settle().settleSent(row, result.status, result.providerId ?? null))
-      this.announce(row, result.status, null);
+    // Wrapped: an async function's returned promise would be awaited before it returns.
+    const settled = settle()
+      .settleSent(row, result.status, result.providerId ?? null)
+      .then((ok) => {
+        if (ok) this.announce(row, result.status, null);
+      });
+    return { settled };
   }
 
   /**
@@ -287,25 +380,8 @@ export class OutboxDispatcher {
         const batch = this.toSettle.splice(0, SETTLE_BATCH);
         const now = Date.now();
         try {
-          const held = await this.store.db.transaction().execute(async (trx) => {
-            const out: boolean[] = [];
-            for (const s of batch) {
-              const ok = await this.store.outbox.sent(s.row, s.status, s.providerId, now, trx);
-              if (ok && s.providerId)
-                await this.store.channelConnections.sentPart(
-                  s.row.account_id,
-                  s.row.channel,
-                  s.row.conversation_id,
-                  Number(s.row.seq),
-                  s.providerId,
-                  now,
-                  trx,
-                );
-              out.push(ok);
-            }
-            return out;
-          });
-          for (const [i, s] of batch.entries()) s.done(held[i]!);
+          const held = await this.store.outbox.sentMany(batch, now);
+          for (const s of batch) s.done(held.has(s.row.id));
         } catch (err) {
           for (const s of batch) s.fail(err);
         }
@@ -339,8 +415,52 @@ export class OutboxDispatcher {
     }
   }
 
+  /**
+   * Reads the lines of a claimed batch, their conversations and contacts in three reads for all.
+   * Three reads per row made a batch of 64 wait 192 times for the store; on SQLite each waited
+   * for the sender's page transaction then open. A row left out reads its own when it is sent.
+   */
+  private async prepare(rows: readonly OutboxRow[]): Promise<void> {
+    const byAccount = new Map<string, OutboxRow[]>();
+    for (const row of rows) {
+      const list = byAccount.get(row.account_id);
+      if (list) list.push(row);
+      else byAccount.set(row.account_id, [row]);
+    }
+    try {
+      for (const [accountId, list] of byAccount) {
+        const messages = await this.store.messages.atSeqs(
+          accountId,
+          list.map((r) => ({ conversationId: r.conversation_id, seq: Number(r.seq) })),
+        );
+        const contactOf = await this.store.conversations.contactIds(accountId, [
+          ...new Set(list.map((r) => r.conversation_id)),
+        ]);
+        const contactIds = [...new Set([...contactOf.values()].filter((c): c is string => c !== null))];
+        const contacts = await this.store.contacts.findPage(accountId, contactIds);
+        for (const row of list) {
+          const message = messages.get(`${row.conversation_id}:${Number(row.seq)}`);
+          const contactId = contactOf.get(row.conversation_id);
+          if (!message || contactId === undefined) {
+            this.prepared.set(row.id, null);
+            continue;
+          }
+          const contact = contactId === null ? null : (contacts.get(contactId)?.contact ?? null);
+          this.prepared.set(row.id, this.outboundOf(row, message, contact));
+        }
+      }
+    } catch (err) {
+      this.log.warn({ err }, 'outbox batch not read ahead');
+    }
+  }
+
   /** The line as its channel needs it: text, files, the contact, the agent's name. */
   private async outbound(row: OutboxRow): Promise<OutboundMessage | undefined> {
+    const ready = this.prepared.get(row.id);
+    if (ready !== undefined) {
+      this.prepared.delete(row.id);
+      return ready ?? undefined;
+    }
     const accountId = row.account_id;
     const [message] = await this.store.messages.after(accountId, row.conversation_id, Number(row.seq) - 1, {
       limit: 1,
@@ -351,8 +471,12 @@ export class OutboxDispatcher {
     const contact = conversation.contactId
       ? ((await this.store.contacts.find(accountId, conversation.contactId)) ?? null)
       : null;
+    return this.outboundOf(row, message, contact);
+  }
+
+  private outboundOf(row: OutboxRow, message: Message, contact: Contact | null): OutboundMessage {
     return {
-      accountId,
+      accountId: row.account_id,
       conversationId: row.conversation_id,
       seq: message.seq,
       channel: row.channel,

@@ -357,6 +357,18 @@ export class ConversationsRepo {
     return Number(r.numUpdatedRows);
   }
 
+  /** The contact of each conversation named that exists (null: none), in one read. */
+  async contactIds(accountId: string, ids: readonly string[]): Promise<Map<string, string | null>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('conversations')
+      .select(['id', 'contact_id'])
+      .where('account_id', '=', accountId)
+      .where('id', 'in', [...ids])
+      .execute();
+    return new Map(rows.map((r) => [r.id, r.contact_id]));
+  }
+
   async find(accountId: string, id: string): Promise<Conversation | undefined> {
     const row = await this.db
       .selectFrom('conversations')

@@ -1,7 +1,9 @@
 import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
 import { randomToken } from '../ids.ts';
 import type { Database } from './schema.ts';
+import { deferSyncTo } from './sqlite-dialect.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
+import type { Deferral } from './wal-sync.ts';
 
 /** Queues worked under a lease: rows with these columns, claimed and settled alike. */
 export type LeasedTable =
@@ -47,12 +49,15 @@ export async function claimDue<T extends LeasedTable>(
   narrow: (q: DueQuery) => DueQuery = (q) => q,
   /** Rows due up to this time are looked at (default `now`; `narrow` decides which may go early). */
   dueBy = now,
+  /** A SQLite file: the claim's sync joins this instead of being awaited (see `OutboxRepo.claim`). */
+  unsynced?: Deferral,
 ): Promise<Selectable<Database[T]>[]> {
   const token = randomToken(16);
   const until = now + leaseMs;
   const rows = await leased(db)
     .transaction()
     .execute(async (trx) => {
+      if (unsynced) await deferSyncTo(trx as unknown as Kysely<Database>, unsynced);
       // One read per status: each walks the index (status, next_attempt_at) in order and stops at
       // the limit. One read of both statuses would sort every due row first, which on a queue tens
       // of thousands deep (a broadcast) made each claim scan it all while holding the write lock.
@@ -143,6 +148,8 @@ export async function extendClaims(
   table: LeasedTable,
   rows: readonly { id: string; claim_token: string | null }[],
   until: number,
+  /** PostgreSQL: the rows are locked in id order first, the order a batch of settles takes them. */
+  rowLocks = false,
 ): Promise<Set<string>> {
   const byToken = new Map<string, string[]>();
   for (const r of rows) {
@@ -156,6 +163,21 @@ export async function extendClaims(
   await leased(db)
     .transaction()
     .execute(async (trx) => {
+      // An update locks its rows in the order it finds them, which is not the settles' order: a
+      // beat and a batch of settles each held a row the other wanted (a deadlock), and the loser's
+      // rows were left to their lease, to be sent again.
+      if (rowLocks)
+        await trx
+          .selectFrom(table)
+          .select('id')
+          .where(
+            'id',
+            'in',
+            rows.filter((r) => r.claim_token !== null).map((r) => r.id),
+          )
+          .orderBy('id')
+          .forUpdate()
+          .execute();
       for (const [token, ids] of byToken) {
         const r = await trx
           .updateTable(table)

@@ -643,6 +643,28 @@ export class MessagesRepo {
     return row !== undefined;
   }
 
+  /** Messages by conversation and sequence number, in one read; keyed `conversationId:seq`. */
+  async atSeqs(
+    accountId: string,
+    keys: readonly { conversationId: string; seq: number }[],
+  ): Promise<Map<string, Message>> {
+    const out = new Map<string, Message>();
+    if (keys.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where(({ or, and, eb }) =>
+        or(keys.map((k) => and([eb('conversation_id', '=', k.conversationId), eb('seq', '=', k.seq)]))),
+      )
+      .execute();
+    for (const row of rows) {
+      const m = toMessage(row);
+      out.set(`${m.conversationId}:${m.seq}`, m);
+    }
+    return out;
+  }
+
   /** Messages after `afterSeq`, in order; `visitorView` leaves internal notes out. */
   async after(
     accountId: string,

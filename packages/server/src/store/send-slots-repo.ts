@@ -1,6 +1,8 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from './schema.ts';
+import { deferSyncTo } from './sqlite-dialect.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
+import type { Deferral } from './wal-sync.ts';
 
 /** The span one `send_slots` row books; its times are spread evenly over it. */
 export const SLOT_WINDOW_MS = 60_000;
@@ -20,64 +22,52 @@ export class SendSlotsRepo {
   ) {}
 
   /**
-   * Takes the next moment a paced message may leave on the account's channel: now, or `step` ms
-   * after the last one taken, whichever is later. Every node's outbox takes it before a send, so
-   * messages that fell due together (a node catching up) still leave `step` apart.
-   */
-  async pace(accountId: string, channel: string, now: number, step: number): Promise<number> {
-    const [at] = await this.paceMany([{ accountId, channel, step, n: 1 }], now);
-    return at![0]!;
-  }
-
-  /**
-   * Takes `n` moments for each account and channel named, `step` ms apart from the next free one,
-   * in one transaction: a claimed batch of paced messages waits for one commit, not one each.
+   * Takes `n` moments for each account and channel named, `step` ms apart from the next free one:
+   * now, or `step` after the last one taken, whichever is later. Every node's outbox takes them
+   * before a send, so messages that fell due together (a node catching up) still leave `step` apart.
+   * Each channel's moments are one statement (an upsert that moves the row on and returns it): its
+   * row is locked only while that statement commits, never across round trips to the node. Taken
+   * in a transaction (select for update, then update) the lock was held while the node, busy with
+   * a sender's pages, got round to the next statement, and every claim and send of the channel
+   * queued behind it.
    */
   async paceMany(
     wants: readonly { accountId: string; channel: string; step: number; n: number }[],
     now: number,
+    /** A SQLite file: the moments' sync joins this instead of being awaited (a moment lost in a crash is taken again). */
+    unsynced?: Deferral,
   ): Promise<number[][]> {
-    if (wants.length === 0) return [];
-    // Rows locked in one order, so two nodes taking moments at once cannot deadlock.
-    const order = wants
-      .map((w, i) => ({ w, i }))
-      .sort((a, b) =>
-        `${a.w.accountId}\u0000${a.w.channel}`.localeCompare(`${b.w.accountId}\u0000${b.w.channel}`),
-      );
-    return this.db.transaction().execute(async (trx) => {
-      const out: number[][] = new Array(wants.length);
-      for (const { w, i } of order) out[i] = await this.take(trx, w.accountId, w.channel, now, w.step, w.n);
-      return out;
-    });
+    if (unsynced)
+      return this.db.transaction().execute(async (trx) => {
+        await deferSyncTo(trx, unsynced);
+        const out: number[][] = [];
+        for (const w of wants) out.push(await this.take(w.accountId, w.channel, now, w.step, w.n, trx));
+        return out;
+      });
+    return Promise.all(wants.map((w) => this.take(w.accountId, w.channel, now, w.step, w.n)));
   }
 
   private async take(
-    trx: Kysely<Database>,
     accountId: string,
     channel: string,
     now: number,
     step: number,
     n: number,
+    db: Kysely<Database> = this.db,
   ): Promise<number[]> {
-    await trx
+    const span = Math.round(step * n);
+    const from = Math.round(now);
+    const row = await db
       .insertInto('send_pace')
-      .values({ account_id: accountId, channel, next_at: 0 })
-      .onConflict((oc) => oc.columns(['account_id', 'channel']).doNothing())
-      .execute();
-    let q = trx
-      .selectFrom('send_pace')
-      .select('next_at')
-      .where('account_id', '=', accountId)
-      .where('channel', '=', channel);
-    if (this.caps.rowLocks) q = q.forUpdate();
-    const row = await q.executeTakeFirstOrThrow();
-    const at = Math.max(Number(row.next_at), now);
-    await trx
-      .updateTable('send_pace')
-      .set({ next_at: Math.round(at + step * n) })
-      .where('account_id', '=', accountId)
-      .where('channel', '=', channel)
-      .execute();
+      .values({ account_id: accountId, channel, next_at: from + span })
+      .onConflict((oc) =>
+        oc.columns(['account_id', 'channel']).doUpdateSet({
+          next_at: sql<number>`(case when send_pace.next_at > ${from} then send_pace.next_at else ${from} end) + ${span}`,
+        }),
+      )
+      .returning('next_at')
+      .executeTakeFirstOrThrow();
+    const at = Number(row.next_at) - span;
     return Array.from({ length: n }, (_, i) => Math.round(at + step * i));
   }
 
