@@ -154,7 +154,11 @@ describe('send later and merging conversations in the console', { timeout: 180_0
     await list.getByText(`Fusión deshecha: la conversación ${wa.id} vuelve a ser independiente.`).waitFor();
     assert.equal(await list.getByText(/Merged with|Merge undone/).count(), 0);
     // The inbox's preview of the last line too.
-    await page.getByTestId('inbox-chat').first().getByText(/^Nota: Fusión deshecha/).waitFor();
+    await page
+      .getByTestId('inbox-chat')
+      .first()
+      .getByText(/^Nota: Fusión deshecha/)
+      .waitFor();
     await page.screenshot({ path: `${SHOTS_DIR}merge-thread-es.png` });
     assert.deepEqual(agent.errors, []);
   });
