@@ -315,7 +315,7 @@ export class PhoneLines implements PhoneBridge {
     const number = await this.store.phone.numberOnTrunk(line.trunk.id, dialled);
     if (!number) return decline(404, 'no_number');
     const accountId = number.account_id;
-    const open = await this.openNow(number, number.skill_id ?? firstChoice(number)?.skillId ?? null);
+    const open = await this.openNow(number, homeSkill(number));
     // The hub answers the call (Janus negotiating with itself): from now on the caller hears Beckon.
     let leg: HubLeg;
     try {
@@ -380,12 +380,7 @@ export class PhoneLines implements PhoneBridge {
   }
 
   /** A conversation on the `voice` channel, in the skill's queue, with the caller's contact. */
-  private async openConversation(
-    accountId: string,
-    number: NumberRow,
-    skillId: string | null,
-    who: { phone: string | null; caller: string; contact?: { id: string; name: string | null } },
-  ) {
+  private async openConversation(accountId: string, number: NumberRow, skillId: string | null, who: Caller) {
     const conversation = await this.store.conversations.create({
       accountId,
       siteId: null,
@@ -411,24 +406,14 @@ export class PhoneLines implements PhoneBridge {
    * After hours with voicemail: the message, a tone, and what the caller says until they hang up
    * (at most `VOICEMAIL_SECONDS`). The recording goes to a conversation with the caller's contact.
    */
-  private async takeMessage(
-    leg: HubLeg,
-    number: NumberRow,
-    after: AfterHours,
-    who: { phone: string | null; caller: string; contact?: { id: string; name: string | null } },
-  ): Promise<void> {
+  private async takeMessage(leg: HubLeg, number: NumberRow, after: AfterHours, who: Caller): Promise<void> {
     await leg.play([{ say: after.message }, { say: PROMPTS.voicemail }, { tone: 0.5 }]);
     if (leg.ended && !leg.callerGone) return;
     leg.record(VOICEMAIL_SECONDS);
     await leg.hungUp(VOICEMAIL_SECONDS * 1000);
     const rec = await leg.recording(15_000);
     if (!rec || rec.ms < 500) return;
-    const conversation = await this.openConversation(
-      number.account_id,
-      number,
-      number.skill_id ?? firstChoice(number)?.skillId ?? null,
-      who,
-    );
+    const conversation = await this.openConversation(number.account_id, number, homeSkill(number), who);
     await this.voicemail({
       accountId: number.account_id,
       conversationId: conversation.id,
@@ -522,7 +507,7 @@ export class PhoneLines implements PhoneBridge {
       visitorId: null,
       channel: 'voice',
       source: 'api',
-      skillId: from.skill_id ?? firstChoice(from)?.skillId ?? null,
+      skillId: homeSkill(from),
       status: 'queued',
       visitorName: person.name ?? to,
       topic: `Phone call to ${to}`,
@@ -707,6 +692,18 @@ export class PhoneLines implements PhoneBridge {
 
 const bracket = (host: string) => (host.includes(':') && !host.startsWith('[') ? `[${host}]` : host);
 
-function firstChoice(number: NumberRow): PhoneMenu['choices'][number] | undefined {
-  return number.menu ? (JSON.parse(number.menu) as PhoneMenu).choices[0] : undefined;
+/** The skill a number's calls belong to: its own, or its menu's first choice. */
+function homeSkill(number: NumberRow): string | null {
+  return (
+    number.skill_id ??
+    (number.menu ? (JSON.parse(number.menu) as PhoneMenu).choices[0]?.skillId : null) ??
+    null
+  );
+}
+
+/** Who is calling: their number (E.164, when it is one), as the trunk gave it, and their contact. */
+interface Caller {
+  phone: string | null;
+  caller: string;
+  contact?: { id: string; name: string | null };
 }
