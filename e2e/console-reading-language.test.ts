@@ -7,7 +7,7 @@ import { startTestServer, type TestServer } from '../packages/server/test/helper
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
 import { signedInAs } from './helpers/workspace-fixtures.ts';
 
-describe('an agent’s reading language and the LibreTranslate key in the console', {
+describe('an agent’s reading language, the LibreTranslate key and what the model may be sent, in the console', {
   timeout: 120_000,
 }, () => {
   let srv: TestServer;
@@ -70,6 +70,35 @@ describe('an agent’s reading language and the LibreTranslate key in the consol
     await page.getByText('Remove the stored LibreTranslate key').waitFor();
     await page.screenshot({ path: `${SHOTS_DIR}assist-libretranslate-key.png`, fullPage: true });
     assert.ok(!(await page.content()).includes('lt-secret-key'));
+    assert.deepEqual(errors, []);
+  });
+
+  it('an admin keeps suggestions away from the model: the box unticked is saved and shown again', async () => {
+    const { page, errors } = await signedInAs(
+      browser,
+      srv,
+      'admin@demo.beckon.local',
+      '/console/settings/assist',
+    );
+    const uses = page.getByTestId('assist-model-uses');
+    assert.equal(await uses.count(), 0, 'no model, nothing to choose');
+    const card = page.getByTestId('assist-card');
+    await card.getByLabel('Base URL', { exact: true }).fill('http://127.0.0.1:9/v1');
+    await card.getByLabel('Model', { exact: true }).fill('local-7b');
+    await page.getByRole('group', { name: 'What the model may be sent' }).waitFor();
+    const suggestions = uses.getByRole('checkbox', { name: 'Suggested replies' });
+    assert.equal(await suggestions.isChecked(), true, 'every use is allowed by default');
+    await suggestions.focus();
+    await page.keyboard.press('Space');
+    await card.getByRole('button', { name: 'Save' }).click();
+    await card.getByRole('status').getByText(/Saved/).waitFor();
+    const settings = await srv.node.ctx.store.assist.get(srv.demo!.accountId);
+    assert.deepEqual(settings.modelUses, ['summaries', 'translation', 'intent']);
+    await page.screenshot({ path: `${SHOTS_DIR}assist-model-uses.png`, fullPage: true });
+    await page.reload();
+    const again = page.getByTestId('assist-model-uses');
+    assert.equal(await again.getByRole('checkbox', { name: 'Suggested replies' }).isChecked(), false);
+    assert.equal(await again.getByRole('checkbox', { name: 'Summaries' }).isChecked(), true);
     assert.deepEqual(errors, []);
   });
 });

@@ -42,6 +42,17 @@ export const AssistTranslationUpdate = Type.Object(
 );
 export type AssistTranslationUpdate = Static<typeof AssistTranslationUpdate>;
 
+/** What the model may be sent text for: each use left out works without a model. */
+export const ModelUse = Type.Union([
+  Type.Literal('suggestions'),
+  Type.Literal('summaries'),
+  Type.Literal('translation'),
+  Type.Literal('intent'),
+]);
+export type ModelUse = Static<typeof ModelUse>;
+/** Every use, the default: an account that never chose sends text to its model for all four. */
+export const MODEL_USES: readonly ModelUse[] = ['suggestions', 'summaries', 'translation', 'intent'];
+
 export const AssistSettings = Type.Object({
   enabled: Type.Boolean(),
   /** An OpenAI-compatible API base (llama.cpp, Ollama, vLLM…); empty: suggestions by search only. */
@@ -51,6 +62,8 @@ export const AssistSettings = Type.Object({
   hasApiKey: Type.Boolean(),
   timeoutSeconds: Type.Integer(),
   translation: AssistTranslation,
+  /** What the model may be sent text for; the others work without it. */
+  modelUses: Type.Array(ModelUse),
   /** The intents conversations are classified into, each with its example phrases. */
   intents: Type.Array(IntentDef),
   updatedAt: Nullable(Iso),
@@ -66,6 +79,8 @@ export const AssistUpdate = Type.Object(
     apiKey: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
     timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
     translation: Type.Optional(AssistTranslationUpdate),
+    /** What the model may be sent text for; left out, all four (the default). */
+    modelUses: Type.Optional(Type.Array(ModelUse, { uniqueItems: true, maxItems: 4 })),
     /** Names, or `{ name, examples }` with the phrases the rules match without a model. */
     intents: Type.Optional(Type.Array(IntentInput, { maxItems: 50 })),
   },

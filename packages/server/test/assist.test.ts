@@ -314,6 +314,46 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       await end(visitor, id);
     });
 
+    it('sends the model only what the admin allows: summaries yes, suggestions and intent no', {
+      skip,
+    }, async () => {
+      const all = await withModel();
+      assert.deepEqual(
+        all.body.modelUses,
+        ['suggestions', 'summaries', 'translation', 'intent'],
+        'all by default',
+      );
+      const unknown = await withModel({ modelUses: ['suggestions', 'e-mail'] });
+      assert.equal(unknown.status, 400, 'a use that does not exist is refused');
+      const twice = await withModel({ modelUses: ['summaries', 'summaries'] });
+      assert.equal(twice.status, 400, 'a use named twice is refused');
+      const saved = await withModel({ modelUses: ['summaries'] });
+      assert.equal(saved.status, 200, JSON.stringify(saved.body));
+      assert.deepEqual(saved.body.modelUses, ['summaries']);
+      llm.behaviour = { kind: 'answer', content: 'The customer wants a refund for a double charge.' };
+      llm.received.length = 0;
+      const { visitor, id } = await chat('Hello');
+      const listed = support.next('suggestions', (f) => f.conversationId === id, 5000);
+      await visitor.send('I was charged twice for my return, please refund it');
+      const frame = await listed;
+      assert.equal(frame.model, 'off', 'no model suggestion is written');
+      assert.ok(frame.items.length > 0, 'search suggestions still come');
+      const told = sales.next('summary', (f) => f.conversationId === id, 5000);
+      await support.transfer(id, { agentId: sales.profile.id });
+      const summary = (await told).summary;
+      assert.equal(summary.source, 'model', 'the summary is the model’s');
+      const prompts = llm.received.map((r) => String(r.body.messages?.[0]?.content ?? '').slice(0, 40));
+      assert.ok(prompts.length >= 1, 'the summary was asked for');
+      assert.ok(
+        prompts.every((p) => p.startsWith('Summarise')),
+        `only summaries reached the model: ${JSON.stringify(prompts)}`,
+      );
+      assert.equal(llm.received.length, prompts.length, 'nothing more reached it while the chat went on');
+      await withModel();
+      await sales.close(id);
+      await visitor.close();
+    });
+
     it('counts what each agent did with suggestions, per source, for the agents report', {
       skip,
     }, async () => {

@@ -3,6 +3,7 @@ import { type Classification, type IntentDef, SENTIMENTS, type Sentiment } from 
 import type { Egress } from '../egress/egress.ts';
 import type { Logger } from '../logger.ts';
 import type { MessageMasker } from '../privacy/message-masker.ts';
+import { modelFor } from '../store/assist-repo.ts';
 import { causeOf } from '../store/automation-chain.ts';
 import type { ClassificationInput } from '../store/classifications-repo.ts';
 import type { Store } from '../store/store.ts';
@@ -146,7 +147,8 @@ export class IntentClassifier {
       })
     ).filter((m) => (m.senderKind === 'visitor' || m.senderKind === 'agent') && m.text.trim());
     const customer = recent.filter((m) => m.senderKind === 'visitor').map((m) => m.text);
-    if (!plan.model)
+    const model = modelFor(plan, 'intent');
+    if (!model)
       return {
         intent: intentByRules(plan.intents, customer),
         sentiment: sentimentByRules(customer.slice(-SENTIMENT_LINES)),
@@ -161,7 +163,7 @@ export class IntentClassifier {
       .join('\n');
     const r = await streamCompletion(
       this.d.egress,
-      plan.model,
+      model,
       [
         { role: 'system', content: classificationPrompt(plan.intents) },
         { role: 'user', content: transcript },

@@ -6,7 +6,7 @@ import type { ChatEvents } from '../conversations/chat-events.ts';
 import type { Egress } from '../egress/egress.ts';
 import type { Logger } from '../logger.ts';
 import type { MessageMasker } from '../privacy/message-masker.ts';
-import type { AssistPlan } from '../store/assist-repo.ts';
+import { type AssistModel, type AssistPlan, modelFor } from '../store/assist-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { AssistMetrics } from './assist-metrics.ts';
 import { type ChatMessage, streamCompletion } from './model-client.ts';
@@ -98,11 +98,12 @@ export class SuggestionWriter {
     const agentId = conversation?.assignedAgentId;
     if (!agentId || conversation.status === 'closed') return;
     const items = await this.d.search.find(accountId, message.text);
-    const model: ModelState = plan.model ? 'writing' : 'off';
+    const writer = modelFor(plan, 'suggestions');
+    const model: ModelState = writer ? 'writing' : 'off';
     const { conversationId, seq } = message;
     this.d.events.toAgent(agentId, { t: 'assist.suggestions', conversationId, seq, items, model });
     for (const s of items) this.d.metrics.shown(s.source);
-    if (plan.model) await this.write(accountId, agentId, message, plan);
+    if (writer) await this.write(accountId, agentId, message, writer);
   }
 
   /** The suggestions for a conversation's latest customer line (the REST view). */
@@ -111,9 +112,10 @@ export class SuggestionWriter {
     if (!plan.enabled) return { items: [], model: 'off' };
     const lines = await this.recent(accountId, conversationId);
     const last = lines.findLast((m) => m.senderKind === 'visitor' && m.text.trim());
-    if (!last) return { items: [], model: plan.model ? 'done' : 'off' };
+    const writer = modelFor(plan, 'suggestions');
+    if (!last) return { items: [], model: writer ? 'done' : 'off' };
     const items: Suggestion[] = await this.d.search.find(accountId, last.text);
-    if (!plan.model) return { items, model: 'off' };
+    if (!writer) return { items, model: 'off' };
     const latest = this.latest.get(conversationId);
     if (latest && latest.seq === last.seq) {
       if (latest.state === 'done')
@@ -137,7 +139,7 @@ export class SuggestionWriter {
   }
 
   /** Writes the model's suggestion for `line`, streaming it to the agent as it comes. */
-  private async write(accountId: string, agentId: string, line: Message, plan: AssistPlan): Promise<void> {
+  private async write(accountId: string, agentId: string, line: Message, writer: AssistModel): Promise<void> {
     const { conversationId, seq } = line;
     const mark: Latest = { seq, state: 'writing', text: '' };
     this.latest.set(conversationId, mark);
@@ -167,7 +169,7 @@ export class SuggestionWriter {
     };
     const result = await streamCompletion(
       this.d.egress,
-      plan.model!,
+      writer,
       messages,
       {
         purpose: 'suggestion',

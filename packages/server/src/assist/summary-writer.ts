@@ -4,6 +4,7 @@ import type { ChatEvents } from '../conversations/chat-events.ts';
 import type { Egress } from '../egress/egress.ts';
 import type { Logger } from '../logger.ts';
 import type { MessageMasker } from '../privacy/message-masker.ts';
+import { modelFor } from '../store/assist-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { AssistMetrics } from './assist-metrics.ts';
 import { type ChatMessage, streamCompletion } from './model-client.ts';
@@ -87,7 +88,8 @@ export class SummaryWriter {
       limit: LINES,
     });
     let text: string | undefined;
-    if (plan.model) {
+    const writer = modelFor(plan, 'summaries');
+    if (writer) {
       const mask = await modelMasking(this.d.masker, accountId);
       const transcript = lines
         .filter((m) => (m.senderKind === 'visitor' || m.senderKind === 'agent') && m.text.trim())
@@ -99,7 +101,7 @@ export class SummaryWriter {
       ];
       const r = await streamCompletion(
         this.d.egress,
-        plan.model,
+        writer,
         messages,
         { purpose: 'summary', maxChars: SUMMARY_CHARS, maxTokens: 300 },
         this.d.metrics,

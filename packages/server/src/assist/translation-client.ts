@@ -2,7 +2,7 @@ import type { TranslationState } from '@beckon/protocol/assist-api';
 import { MAX_MESSAGE_LENGTH } from '@beckon/protocol/chat-api';
 import type { Egress } from '../egress/egress.ts';
 import type { Logger } from '../logger.ts';
-import type { AssistModel, AssistPlan } from '../store/assist-repo.ts';
+import { type AssistModel, type AssistPlan, modelFor } from '../store/assist-repo.ts';
 import type { AssistMetrics } from './assist-metrics.ts';
 import { languageName } from './language-detector.ts';
 import { streamCompletion } from './model-client.ts';
@@ -33,7 +33,9 @@ const instructions = (from: string, to: string) =>
 /** Whether the account can translate: a model set, or a LibreTranslate server named. */
 export const canTranslate = (plan: AssistPlan): boolean =>
   plan.enabled &&
-  (plan.translation.provider === 'libretranslate' ? Boolean(plan.translation.baseUrl) : Boolean(plan.model));
+  (plan.translation.provider === 'libretranslate'
+    ? Boolean(plan.translation.baseUrl)
+    : Boolean(modelFor(plan, 'translation')));
 
 /**
  * Translates one line through the account's provider: the model (an OpenAI-compatible chat
@@ -53,7 +55,7 @@ export async function translate(
   const result =
     provider === 'libretranslate'
       ? await libreTranslate(egress, plan.translation, plan.model?.timeoutMs ?? DEFAULT_TIMEOUT_MS, req)
-      : await byModel(egress, plan.model!, req, mask, metrics, log);
+      : await byModel(egress, modelFor(plan, 'translation')!, req, mask, metrics, log);
   metrics.translated(provider, req.direction, result.state);
   if (provider === 'libretranslate')
     log.info(

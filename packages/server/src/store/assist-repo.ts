@@ -2,6 +2,8 @@ import {
   type AssistSettings,
   type AssistUpdate,
   DEFAULT_ASSIST_TIMEOUT_SECONDS,
+  MODEL_USES,
+  type ModelUse,
   type SuggestionOutcome,
   type SuggestionSource,
   type SuggestionUsage,
@@ -28,7 +30,16 @@ export interface AssistPlan {
   /** Live translation: through the model, or a LibreTranslate-compatible server (with its opened key). */
   translation: { provider: TranslationProvider; baseUrl?: string; apiKey?: string };
   intents: IntentDef[];
+  /** What the model may be sent text for. */
+  uses: ReadonlySet<ModelUse>;
 }
+
+/** The model for one use: none when the account keeps that use away from its model. */
+export const modelFor = (plan: AssistPlan, use: ModelUse): AssistModel | undefined =>
+  plan.uses.has(use) ? plan.model : undefined;
+
+/** The uses as stored: known names only (an empty list sends nothing). */
+const usesOf = (raw: string): ModelUse[] => MODEL_USES.filter((u) => raw.split(',').includes(u));
 
 const OFF: AssistSettings = {
   enabled: false,
@@ -37,6 +48,7 @@ const OFF: AssistSettings = {
   hasApiKey: false,
   timeoutSeconds: DEFAULT_ASSIST_TIMEOUT_SECONDS,
   translation: { provider: 'model', hasApiKey: false },
+  modelUses: [...MODEL_USES],
   intents: [],
   updatedAt: null,
 };
@@ -107,6 +119,7 @@ export class AssistRepo {
         ...(r.translation_base_url ? { baseUrl: r.translation_base_url } : {}),
         hasApiKey: r.translation_api_key !== null,
       },
+      modelUses: usesOf(r.model_uses),
       intents: intentsOf(r.intents),
       updatedAt: iso(Number(r.updated_at)),
     };
@@ -116,7 +129,13 @@ export class AssistRepo {
   async plan(accountId: string): Promise<AssistPlan> {
     const r = await this.row(accountId);
     if (!r || Number(r.enabled) !== 1)
-      return { enabled: false, model: undefined, translation: { provider: 'model' }, intents: [] };
+      return {
+        enabled: false,
+        model: undefined,
+        translation: { provider: 'model' },
+        intents: [],
+        uses: new Set(),
+      };
     const model =
       r.base_url && r.model
         ? {
@@ -132,7 +151,13 @@ export class AssistRepo {
       ...(r.translation_base_url ? { baseUrl: r.translation_base_url } : {}),
       ...(translationKey ? { apiKey: translationKey } : {}),
     };
-    return { enabled: true, model, translation, intents: intentsOf(r.intents) };
+    return {
+      enabled: true,
+      model,
+      translation,
+      intents: intentsOf(r.intents),
+      uses: new Set(usesOf(r.model_uses)),
+    };
   }
 
   /**
@@ -149,6 +174,7 @@ export class AssistRepo {
       translation_provider: translation.provider,
       translation_base_url: translation.baseUrl?.trim().replace(/\/+$/, '') || null,
       intents: JSON.stringify(cleanIntents(input.intents)),
+      model_uses: usesOf((input.modelUses ?? MODEL_USES).join(',')).join(','),
       updated_at: now,
       ...(input.apiKey !== undefined ? { api_key: this.sealed(input.apiKey) } : {}),
       ...(translation.apiKey !== undefined ? { translation_api_key: this.sealed(translation.apiKey) } : {}),

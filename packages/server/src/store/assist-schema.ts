@@ -16,6 +16,8 @@ export interface AssistSettingsTable {
   translation_api_key: string | null;
   /** A JSON array of the intents the admin keeps: `{ name, examples }` (or names, as first saved). */
   intents: string;
+  /** What the model may be sent text for, comma-separated (`suggestions,summaries,translation,intent`). */
+  model_uses: string;
   updated_at: number;
 }
 

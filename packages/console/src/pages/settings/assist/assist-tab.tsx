@@ -1,5 +1,6 @@
 /** Settings › Assist: suggested replies and summaries for agents, with or without a model (off by default). */
-import { type FormEvent, useState } from 'react';
+import { MODEL_USES, type ModelUse } from '@beckon/protocol/assist-api';
+import { type FormEvent, useId, useState } from 'react';
 import { type AssistSettings, fetchAssist, saveAssist } from '../../../api/assist.ts';
 import { errorMessage } from '../../../api/http.ts';
 import { Field } from '../../../components/field.tsx';
@@ -55,6 +56,7 @@ function AssistForm({ saved, onSaved }: { saved: AssistSettings; onSaved: (s: As
   const [removeKey, setRemoveKey] = useState(false);
   const [timeout, setTimeoutSeconds] = useState(String(saved.timeoutSeconds));
   const [intents, setIntents] = useState(() => rowsOf(saved.intents));
+  const [uses, setUses] = useState<ModelUse[]>(saved.modelUses);
   const [provider, setProvider] = useState(saved.translation.provider);
   const [translatorUrl, setTranslatorUrl] = useState(saved.translation.baseUrl ?? '');
   const [translatorKey, setTranslatorKey] = useState('');
@@ -99,6 +101,7 @@ function AssistForm({ saved, onSaved }: { saved: AssistSettings; onSaved: (s: As
               }
             : { provider: 'model' },
         intents: intentsOf(intents),
+        modelUses: MODEL_USES.filter((u) => uses.includes(u)),
         ...(apiKey.trim() ? { apiKey: apiKey.trim() } : removeKey ? { apiKey: null } : {}),
       });
       onSaved(next);
@@ -207,6 +210,7 @@ function AssistForm({ saved, onSaved }: { saved: AssistSettings; onSaved: (s: As
           </Field>
         )}
       </div>
+      {baseUrl.trim() && <ModelUses uses={uses} onChange={setUses} />}
       <IntentsEditor rows={intents} onChange={setIntents} />
       {saved.hasApiKey && (
         <label className="check security-check">
@@ -240,5 +244,41 @@ function AssistForm({ saved, onSaved }: { saved: AssistSettings; onSaved: (s: As
         </button>
       </div>
     </form>
+  );
+}
+
+/** What the model may be sent text for; each use left out works as without a model. */
+function ModelUses({ uses, onChange }: { uses: ModelUse[]; onChange: (uses: ModelUse[]) => void }) {
+  const t = useT();
+  const hintId = useId();
+  const label: Record<ModelUse, string> = {
+    suggestions: t('Suggested replies'),
+    summaries: t('Summaries'),
+    translation: t('Live translation'),
+    intent: t('Intent and sentiment'),
+  };
+  return (
+    <fieldset className="fieldset" aria-describedby={hintId} data-testid="assist-model-uses">
+      <legend className="field-label">{t('What the model may be sent')}</legend>
+      <div className="check-grid">
+        {MODEL_USES.map((use) => (
+          <label key={use} className="check">
+            <input
+              type="checkbox"
+              name="model-use"
+              value={use}
+              checked={uses.includes(use)}
+              onChange={(e) => onChange(e.target.checked ? [...uses, use] : uses.filter((u) => u !== use))}
+            />
+            <span>{label[use]}</span>
+          </label>
+        ))}
+      </div>
+      <p className="field-hint" id={hintId}>
+        {t(
+          'The conversation’s lines, masked, go to the model only for what is ticked. The rest works without it: search suggestions, key lines, the LibreTranslate server, example phrases.',
+        )}
+      </p>
+    </fieldset>
   );
 }
