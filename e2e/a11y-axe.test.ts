@@ -89,9 +89,10 @@ describe('axe-core finds no serious or critical violation (Chromium)', { timeout
     for (const path of paths) {
       await page.goto(`${srv.url}/console${path}`);
       await page.locator('main').first().waitFor();
-      // Let lazy pages and their reports arrive before judging them.
+      // Let lazy pages and their reports arrive before judging them: the network quiet, and no
+      // list still showing its loading placeholder.
       await page.waitForLoadState('networkidle');
-      await page.waitForTimeout(300);
+      await page.waitForSelector('[data-testid="loading"]', { state: 'detached' });
       problems.push(...report(path, await seriousViolations(page)));
     }
     // The open conversation in the workspace (composer, timeline, visitor panel).

@@ -1,6 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { procCpuSeconds } from '../child-server.ts';
+import { procCpuSeconds, tsLoaderArgs } from '../child-server.ts';
 import { percentile } from '../stats.ts';
 import type { ClientCommand } from './chat-client-process.ts';
 import type { PairRunOptions, PairRunResult } from './chat-pairs.ts';
@@ -62,7 +62,7 @@ export class ChatClients {
     const n = Math.max(1, Math.min(processes, pairs));
     const children = Array.from({ length: n }, () =>
       fork(CLIENT, [], {
-        execArgv: ['--import', 'tsx'],
+        execArgv: tsLoaderArgs(),
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         serialization: 'advanced',
       }),

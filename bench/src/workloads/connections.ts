@@ -5,7 +5,7 @@
 // gets an open-files limit above what it holds, raised with prlimit where this user may.
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { openFilesLimit, procCpuSeconds, procRssBytes, spawnNode } from '../child-server.ts';
+import { openFilesLimit, procCpuSeconds, procRssBytes, spawnNode, tsLoaderArgs } from '../child-server.ts';
 import { BENCH_ORIGIN } from '../servers/bench-site.ts';
 import { round } from '../stats.ts';
 import type { BenchOptions, BenchResult } from '../types.ts';
@@ -25,7 +25,7 @@ interface Clients {
 
 function startClients(url: string, count: number, prefix: string, localAddress: string): Promise<Clients> {
   const child: ChildProcess = spawnNode(
-    ['--import', 'tsx', CLIENT, url, BENCH_ORIGIN, String(count), prefix, localAddress],
+    [...tsLoaderArgs(), CLIENT, url, BENCH_ORIGIN, String(count), prefix, localAddress],
     {},
     count + 1024,
     ['ignore', 'pipe', 'inherit'],

@@ -14,7 +14,6 @@ import {
   trainModel,
 } from '@beckon/core/model/index';
 import type { Command } from 'commander';
-import { trainAccount } from './model-account-command.ts';
 import { INPUT_ERROR_EXIT, integerOption, ModelInputError, output, run } from './model-cli-support.ts';
 import { type StoreFlags, storeOptions } from './options.ts';
 import { registerUpliftCommand } from './uplift-command.ts';
@@ -78,6 +77,7 @@ export function registerModelCommand(program: Command): void {
         if (options.dataset !== undefined) {
           this.error('error: use either --account or --dataset', { exitCode: INPUT_ERROR_EXIT });
         }
+        const { trainAccount } = await import('./model-account-command.ts');
         process.exitCode = await trainAccount(this, { ...options, account: options.account });
         return;
       }

@@ -1,8 +1,7 @@
 import { type Command, Option } from 'commander';
 import { loadConfig } from '../config.ts';
 import { prepareDataDir, sqliteFile } from '../store/data-dir.ts';
-import { SecretBox } from '../store/secret-box.ts';
-import { Store } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
 
 /** Options shared by every command that opens the store. */
 export function storeOptions(cmd: Command): Command {
@@ -28,6 +27,11 @@ export interface StoreFlags {
 export async function openStoreFromFlags(flags: StoreFlags): Promise<Store> {
   const config = loadConfig(flags);
   prepareDataDir(config.dataDir, { sqlite: !config.databaseUrl });
+  // Loaded here, not with the command line: the offline tools never open a store.
+  const [{ Store }, { SecretBox }] = await Promise.all([
+    import('../store/store.ts'),
+    import('../store/secret-box.ts'),
+  ]);
   const store = await Store.open({
     databaseUrl: config.databaseUrl,
     sqlitePath: sqliteFile(config.dataDir),

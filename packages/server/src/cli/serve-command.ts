@@ -1,26 +1,6 @@
-import { join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { DEMO_EMAIL_DOMAIN } from '../channels/email/demo-email.ts';
-import { emailOf } from '../channels/email/email-feature.ts';
-import { loadConfig } from '../config.ts';
-import { seedDemoAudience } from '../demo/demo-audience.ts';
-import { seedDemoHistory } from '../demo/demo-history.ts';
-import { seedDemo } from '../demo/seed.ts';
-import { createNode } from '../node.ts';
-import { installProcessGuard } from '../ops/process-guard.ts';
 import { openStoreFromFlags, storeOptions } from './options.ts';
-
-interface ServeFlags {
-  port?: string;
-  host?: string;
-  dataDir?: string;
-  databaseUrl?: string;
-  redisUrl?: string;
-  publicUrl?: string;
-  logLevel?: string;
-}
-
-const SHUTDOWN_LIMIT_MS = 10_000;
+import type { ServeFlags } from './serve-node.ts';
 
 function serverOptions(cmd: Command): Command {
   return storeOptions(cmd)
@@ -32,78 +12,10 @@ function serverOptions(cmd: Command): Command {
     );
 }
 
+/** Starts a node; the server's modules load here, not when the command line is read. */
 async function run(flags: ServeFlags, demo: boolean): Promise<void> {
-  // The demo receives mail on port 2525 for its own domain unless the environment says otherwise.
-  const env = demo
-    ? { BECKON_SMTP_PORT: '2525', BECKON_EMAIL_DOMAIN: DEMO_EMAIL_DOMAIN, ...process.env }
-    : process.env;
-  const config = loadConfig(flags, env);
-  const node = await createNode(config);
-  const log = node.ctx.logger;
-  installProcessGuard(log, node.ctx.metrics);
-  let demoInfo: Awaited<ReturnType<typeof seedDemo>> | undefined;
-  if (demo) {
-    demoInfo = await seedDemo(node.ctx.store, {
-      publicUrl: config.publicUrl,
-      dataDir: config.dataDir,
-      adminEmail: process.env.BECKON_ADMIN_EMAIL,
-      adminPassword: process.env.BECKON_ADMIN_PASSWORD,
-      emailDomain: config.email.domain,
-    });
-    // A month of past shoppers: purchase scores (and training) work from the first visit, and the
-    // analytics reports have a month to show.
-    const past = await seedDemoHistory(node.ctx.store, demoInfo);
-    if (past.modelSessions > 0 || past.visits > 0)
-      log.info({ component: 'demo', ...past }, 'demo shop history added');
-    // Newsletter subscribers and their segment: someone for a broadcast to reach.
-    const subscribers = await seedDemoAudience(node.ctx.store, demoInfo.accountId);
-    if (subscribers > 0) log.info({ component: 'demo', subscribers }, 'demo newsletter subscribers added');
-  }
-  await node.listen();
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => {
-      log.error('shutdown took longer than 10 s; exiting');
-      process.exit(1);
-    }, SHUTDOWN_LIMIT_MS);
-    timer.unref();
-    node.close().then(
-      () => process.exit(0),
-      (err) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
-
-  const base = config.publicUrl;
-  const lines = [
-    '',
-    `  Beckon is running on ${node.ctx.store.kind === 'sqlite' ? `the embedded store (${join(config.dataDir, 'beckon.db')})` : 'PostgreSQL'}`,
-    '',
-    `  Console     ${base}/console/`,
-  ];
-  if (demoInfo) {
-    lines.push(`  Demo store  ${base}/demo/`, '', '  Logins (Demo Store account):');
-    for (const l of demoInfo.logins)
-      lines.push(`    ${l.role.padEnd(6)} ${l.email.padEnd(28)} ${l.password}`);
-    if (demoInfo.logins.length === 0)
-      lines.push('    (created earlier; reset with: npx beckon user reset-password EMAIL)');
-  }
-  const smtpPort = emailOf(node.ctx).smtpPort;
-  if (smtpPort !== null) {
-    const d = config.email.domain;
-    lines.push(
-      `  E-mail in   smtp://${config.email.smtpHost}:${smtpPort}${demoInfo ? ` — write to support@${d} (any address @${d})` : ''}`,
-    );
-  }
-  lines.push(`  API docs    ${base}/api/openapi.json`, '');
-  process.stdout.write(`${lines.join('\n')}\n`);
+  const { serveNode } = await import('./serve-node.ts');
+  await serveNode(flags, demo);
 }
 
 /** `beckon serve` (production) and `beckon demo` (serve with the seeded demo account), and `beckon migrate`. */
