@@ -17,6 +17,7 @@ import {
   withUpliftTables,
 } from '../src/model/uplift.ts';
 import { memoUplift, UpliftMemo } from '../src/model/uplift-memo.ts';
+import { featureMove } from './helpers/feature-moves.ts';
 import { sharedData } from './helpers/shared-data.ts';
 
 const uci = toUciLiveDataset(parseUciCsv(readFileSync(sharedData('online_shoppers_intention.csv'), 'utf8')));
@@ -54,18 +55,7 @@ interface Step {
   swap: boolean;
 }
 
-const feature = fc.integer({ min: 0, max: LIVE_FEATURE_COUNT - 1 });
-const value = (k: number) =>
-  fc.oneof(
-    splits[k].length > 0 ? fc.constantFrom(...splits[k]) : fc.constant(0),
-    splits[k].length > 0
-      ? fc.constantFrom(...splits[k]).map((h) => h + 1e-9 * Math.max(1, Math.abs(h)))
-      : fc.constant(1),
-    fc.integer({ min: 0, max: live.length - 1 }).map((i) => live[i][k]),
-    fc.double({ min: -10, max: 1e4, noNaN: true }),
-    fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 0),
-  );
-const move = feature.chain((k) => value(k).map((v): [number, number] => [k, v]));
+const move = featureMove(splits, live);
 const reads = fc.subarray([0, 1, 2, 3]);
 const step: fc.Arbitrary<Step> = fc.oneof(
   {

@@ -117,7 +117,7 @@ class ArmMemo {
 }
 
 /**
- * One session's memory of its last predicted uplift for one campaign model. About 1 KB: the inputs
+ * One session's memory of its last predicted uplift for one campaign model. About 1.4 KB: the inputs
  * (8 bytes each), and per forest 4 bytes per feature read and per table group (see docs).
  */
 export class UpliftMemo {
