@@ -26,6 +26,7 @@ import { LIVE_FEATURE_COUNT } from '@beckon/core/features/index';
 import { walkMargin } from '@beckon/core/model/forest';
 import {
   CONTROL,
+  memoUplift,
   type PropensityModel,
   parseUciCsv,
   predictUplift,
@@ -36,6 +37,7 @@ import {
   TREATED,
   toUciLiveDataset,
   trainUplift,
+  UpliftMemo,
   type UpliftModel,
   withUpliftTables,
 } from '@beckon/core/model/index';
@@ -356,6 +358,19 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     for (let i = 0; i < scoredVectors.length; i++) sum += scoreBound(bound, scoredVectors[i]!);
     return sum;
   };
+  // The same vectors read by one campaign's uplift model: remembering each visitor's cells, or whole.
+  const upliftMemoPass = () => {
+    const memos = sessions.map(() => new UpliftMemo());
+    let sum = 0;
+    for (let i = 0; i < scoredVectors.length; i++)
+      sum += memoUplift(uplift, scoredVectors[i]!, memos[scoredBy[i]!]!);
+    return sum;
+  };
+  const upliftWholePass = () => {
+    let sum = 0;
+    for (let i = 0; i < scoredVectors.length; i++) sum += predictUplift(uplift, scoredVectors[i]!);
+    return sum;
+  };
   const pages = (await sites.ready(site)).stats.pages.size;
   opts.log(
     `${model.forest.roots.length} trees (depth ${model.forest.complete?.depth ?? 'n/a'}), ` +
@@ -435,7 +450,9 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
   measure(read3Pass, batchCount, 300);
   measure(modelMemoPass, scoredVectors.length, 300);
   measure(modelFullPass, scoredVectors.length, 300);
-  const roundMs = (seconds * 1000) / (15 * rounds);
+  measure(upliftMemoPass, scoredVectors.length, 300);
+  measure(upliftWholePass, scoredVectors.length, 300);
+  const roundMs = (seconds * 1000) / (17 * rounds);
   const fast: number[] = [];
   const walk: number[] = [];
   const reducer: number[] = [];
@@ -451,6 +468,8 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
   const read3: number[] = [];
   const modelMemo: number[] = [];
   const modelFull: number[] = [];
+  const upliftMemo: number[] = [];
+  const upliftWhole: number[] = [];
   for (let r = 0; r < rounds; r++) {
     // Interleaved so that noise from other processes on the machine hits every path alike.
     fast.push(measure(() => passScore(model, vectors), vectors.length, roundMs).ns);
@@ -468,6 +487,8 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     read3.push(measure(read3Pass, batchCount, roundMs).ns);
     modelMemo.push(measure(modelMemoPass, scoredVectors.length, roundMs).ns);
     modelFull.push(measure(modelFullPass, scoredVectors.length, roundMs).ns);
+    upliftMemo.push(measure(upliftMemoPass, scoredVectors.length, roundMs).ns);
+    upliftWhole.push(measure(upliftWholePass, scoredVectors.length, roundMs).ns);
     opts.log(
       `round ${r + 1}: score ${fast.at(-1)!.toFixed(0)} ns, tree walk ${walk.at(-1)!.toFixed(0)} ns; ` +
         `update ${update.at(-1)!.toFixed(0)} ns = reducer ${reducer.at(-1)!.toFixed(0)} ns + scoring; ` +
@@ -476,7 +497,8 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
         `layout ${predictLayout.at(-1)!.toFixed(0)} ns; ` +
         `update with 1 / 3 uplift campaigns ${uplift1.at(-1)!.toFixed(0)} / ${uplift3.at(-1)!.toFixed(0)} ns, ` +
         `3 and geo ${geoUplift3.at(-1)!.toFixed(0)} ns, 3 read every update ${read3.at(-1)!.toFixed(0)} ns; ` +
-        `model per update ${modelMemo.at(-1)!.toFixed(0)} ns, whole vector ${modelFull.at(-1)!.toFixed(0)} ns`,
+        `model per update ${modelMemo.at(-1)!.toFixed(0)} ns, whole vector ${modelFull.at(-1)!.toFixed(0)} ns; ` +
+        `uplift read per update ${upliftMemo.at(-1)!.toFixed(0)} ns, whole ${upliftWhole.at(-1)!.toFixed(0)} ns`,
     );
   }
   await store.close();
@@ -538,6 +560,8 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     model_ns_per_update: round(median(modelMemo)),
     model_whole_vector_ns_per_update: round(median(modelFull)),
     model_within_target: median(modelMemo) <= MODEL_TARGET_NS,
+    uplift_memo_ns_per_read: round(median(upliftMemo)),
+    uplift_whole_ns_per_read: round(median(upliftWhole)),
     trees: model.forest.roots.length,
     tree_depth: model.forest.complete?.depth ?? -1,
     vectors: vectors.length,
