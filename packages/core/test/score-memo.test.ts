@@ -14,6 +14,7 @@ import type { PropensityModel } from '../src/model/propensity-model.ts';
 import { memoMargin, ScoreMemo, scoreMemo } from '../src/model/score-memo.ts';
 import { parseUciCsv } from '../src/model/uci-csv.ts';
 import { toUciLiveDataset } from '../src/model/uci-live.ts';
+import { featureMove } from './helpers/feature-moves.ts';
 import { sharedData } from './helpers/shared-data.ts';
 
 const shipped = modelFromJson(
@@ -66,19 +67,7 @@ interface Step {
  * to a random or special value (NaN, ±∞, −0) — or move nothing, or start over from another session.
  */
 function histories(bound: BoundModel) {
-  const splits = splitValues(bound);
-  const feature = fc.integer({ min: 0, max: LIVE_FEATURE_COUNT - 1 });
-  const value = (k: number) =>
-    fc.oneof(
-      splits[k].length > 0 ? fc.constantFrom(...splits[k]) : fc.constant(0),
-      splits[k].length > 0
-        ? fc.constantFrom(...splits[k]).map((h) => h + 1e-9 * Math.max(1, Math.abs(h)))
-        : fc.constant(1),
-      fc.integer({ min: 0, max: live.length - 1 }).map((i) => live[i][k]),
-      fc.double({ min: -10, max: 1e4, noNaN: true }),
-      fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 0),
-    );
-  const move = feature.chain((k) => value(k).map((v): [number, number] => [k, v]));
+  const move = featureMove(splitValues(bound), live);
   const step: fc.Arbitrary<Step> = fc.oneof(
     { weight: 8, arbitrary: fc.array(move, { minLength: 1, maxLength: 4 }).map((moves) => ({ moves })) },
     { weight: 1, arbitrary: fc.constant<Step>({ moves: [] }) },

@@ -69,6 +69,7 @@ export {
 } from './uplift.ts';
 export { evaluateUplift, RANDOM_ROUNDS, type UpliftEvaluation } from './uplift-evaluation.ts';
 export { type UpliftModelJson, upliftFromJson, upliftToJson } from './uplift-json.ts';
+export { memoUplift, UpliftMemo } from './uplift-memo.ts';
 export {
   auuc,
   type GainCurve,

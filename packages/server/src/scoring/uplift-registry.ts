@@ -1,6 +1,12 @@
 import { fieldsOf } from '@beckon/core';
 import { LIVE_FEATURE_NAMES } from '@beckon/core/features/index';
-import { predictUplift, type UpliftModel, upliftFromJson, withUpliftTables } from '@beckon/core/model/index';
+import {
+  memoUplift,
+  UpliftMemo,
+  type UpliftModel,
+  upliftFromJson,
+  withUpliftTables,
+} from '@beckon/core/model/index';
 import type { UpliftReader } from '@beckon/core/visitor-state';
 import type { Condition } from '@beckon/protocol';
 import type { Kysely } from 'kysely';
@@ -109,13 +115,17 @@ function fingerprint(users: Map<string, UpliftUser[]>): string {
 
 /**
  * A visitor's predicted uplift for each campaign reading it, computed when a rule first reads it after
- * the visitor was scored (on most updates no rule does), from the features as they were then.
+ * the visitor was scored (on most updates no rule does), from the features as they were then. Each
+ * campaign's model remembers its last prediction for the visitor (UpliftMemo), so a read walks only
+ * the table groups the features moved since.
  */
 export class VisitorUplift implements UpliftReader {
   users: readonly UpliftUser[] = NONE;
   readonly vector: Float64Array;
   /** Per user, its predicted uplift, or NaN until read. */
   values = new Float64Array(0);
+  /** Per user, the memory of its model's last prediction (one per campaign reading uplift, no more). */
+  memos: UpliftMemo[] = [];
 
   constructor(features: number) {
     this.vector = new Float64Array(features);
@@ -127,7 +137,7 @@ export class VisitorUplift implements UpliftReader {
       if (users[i]!.campaignId !== campaignId) continue;
       let v = this.values[i]!;
       if (Number.isNaN(v)) {
-        v = predictUplift(users[i]!.model, this.vector);
+        v = memoUplift(users[i]!.model, this.vector, this.memos[i]!);
         this.values[i] = v;
       }
       return v;
@@ -150,6 +160,7 @@ export function setUplift(
   if (users.length === 0) {
     if (!(current instanceof VisitorUplift) || current.users.length === 0) return false;
     current.users = NONE;
+    current.memos = [];
     return true;
   }
   let u: VisitorUplift;
@@ -161,6 +172,25 @@ export function setUplift(
   u.vector.set(vector);
   if (u.values.length !== users.length) u.values = new Float64Array(users.length);
   u.values.fill(Number.NaN);
+  if (u.users !== users) u.memos = memosFor(users, u.users, u.memos);
   u.users = users;
   return true;
+}
+
+/**
+ * The memories for a new list of campaigns: a campaign still listed keeps its own, forgotten when its
+ * model was retrained; a campaign no longer listed takes its memory with it.
+ */
+function memosFor(
+  users: readonly UpliftUser[],
+  before: readonly UpliftUser[],
+  memos: readonly UpliftMemo[],
+): UpliftMemo[] {
+  return users.map((user) => {
+    let memo: UpliftMemo | undefined;
+    for (let i = 0; i < before.length; i++) if (before[i]!.campaignId === user.campaignId) memo = memos[i];
+    if (memo === undefined) return new UpliftMemo();
+    if (memo.model !== user.model) memo.clear();
+    return memo;
+  });
 }
