@@ -5,6 +5,9 @@
 -- caller (G.711 u-law RTP, spoken by espeak-ng on the gateway), reads the caller's key presses
 -- (RFC 4733 telephone-events) and records voicemail. When an agent answers, an "agent" handle
 -- offers the agent's browser a PCMU stream and the hub relays RTP between the two.
+-- A call's mode says who hears whom: "talk" (caller and agent), "hold" (the caller hears music)
+-- or "consult" (a warm transfer: the agent talks to the next agent's "consult" handle while the
+-- caller hears music). Beckon sets the mode; the hub links the handles whose media is up.
 -- Audio never leaves the gateway, except a finished voicemail, sent once as a WAV.
 json = require('json')
 
@@ -266,9 +269,11 @@ function destroySession(id)
 	finishRecording(s)
 	unlink(s)
 	if s.call and calls[s.call] then
-		if calls[s.call].caller == id then calls[s.call].caller = nil end
-		if calls[s.call].agent == id then calls[s.call].agent = nil end
-		if not calls[s.call].caller and not calls[s.call].agent then calls[s.call] = nil end
+		local c = calls[s.call]
+		if c.caller == id then c.caller = nil end
+		if c.agent == id then c.agent = nil end
+		if c.consult == id then c.consult = nil end
+		if not c.caller and not c.agent and not c.consult then calls[s.call] = nil end
 	end
 	sessions[id] = nil
 end
@@ -292,6 +297,30 @@ local function play(s, msg)
 	startTicking()
 end
 
+local function pair(a, b)
+	a.peer = b.id
+	b.peer = a.id
+end
+
+-- Links the call's handles by its mode, among those whose media is up. In "talk" the caller's
+-- queue (place in line, music) stops: they hear the agent.
+local function relink(c)
+	local caller, agent, consult = sessions[c.caller or -1], sessions[c.agent or -1], sessions[c.consult or -1]
+	if caller then unlink(caller) end
+	if agent then unlink(agent) end
+	if consult then unlink(consult) end
+	local mode = c.mode or "talk"
+	if mode == "talk" and caller and agent and caller.up and agent.up then
+		caller.queue = {}
+		caller.playId = nil
+		pair(caller, agent)
+		push(caller.id, { event = "linked" })
+	elseif mode == "consult" and agent and consult and agent.up and consult.up then
+		pair(agent, consult)
+	end
+	if caller and caller.up and #caller.queue > 0 then startTicking() end
+end
+
 local function handle(id, tr, msg, jsep)
 	local s = sessions[id]
 	if not s then return end
@@ -305,10 +334,15 @@ local function handle(id, tr, msg, jsep)
 		s.dtmfPt = dtmf
 		pushEvent(id, tr, json.encode({ event = "answering" }), json.encode({ type = "answer", sdp = sdpFor(mid, dtmf) }))
 	elseif r == "agent" then
-		s.role = "agent"
+		s.role = msg.consult and "consult" or "agent"
 		s.call = tostring(msg.call)
 		calls[s.call] = calls[s.call] or {}
-		calls[s.call].agent = id
+		if msg.consult then
+			calls[s.call].consult = id
+		else
+			calls[s.call].agent = id
+			calls[s.call].mode = "talk"
+		end
 		pushEvent(id, tr, json.encode({ event = "offering" }), json.encode({ type = "offer", sdp = sdpFor("0", nil) }))
 	elseif r == "answer" then
 		pushEvent(id, tr, json.encode({ event = "answered" }), nil)
@@ -321,6 +355,17 @@ local function handle(id, tr, msg, jsep)
 		s.rec = { frames = {}, max = math.floor(8000 * (tonumber(msg.seconds) or 60)), size = 0 }
 	elseif r == "stop_record" then
 		finishRecording(s)
+	elseif r == "mode" then
+		local c = s.call and calls[s.call]
+		if not c then return end
+		-- A completed warm transfer: the next agent's handle becomes the call's agent.
+		if msg.promote and c.consult then
+			c.agent = c.consult
+			c.consult = nil
+			if sessions[c.agent] then sessions[c.agent].role = "agent" end
+		end
+		c.mode = tostring(msg.mode)
+		relink(c)
 	end
 end
 
@@ -340,26 +385,14 @@ function resumeScheduler()
 	end
 end
 
--- The agent's browser is connected: the hub stops playing and relays between the two.
-local function link(s)
-	local c = s.call and calls[s.call]
-	if not c or not c.caller or not c.agent then return end
-	local caller, agent = sessions[c.caller], sessions[c.agent]
-	if not caller or not agent or not caller.up or not agent.up then return end
-	caller.queue = {}
-	caller.playId = nil
-	caller.peer = agent.id
-	agent.peer = caller.id
-	push(caller.id, { event = "linked" })
-end
-
 function setupMedia(id)
 	local s = sessions[id]
 	if not s then return end
 	s.up = true
 	push(id, { event = "media", up = true })
-	-- Whichever side comes up last links the two (an agent may answer before the caller's leg is up).
-	link(s)
+	-- Whichever side comes up last links the call (an agent may answer before the caller's leg is up).
+	local c = s.call and calls[s.call]
+	if c then relink(c) end
 	if #s.queue > 0 then startTicking() end
 end
 

@@ -87,6 +87,13 @@ export const CallView = Type.Object({
       direction: Type.Union([Type.Literal('inbound'), Type.Literal('outbound')]),
     }),
   ),
+  /**
+   * A warm transfer of a phone call in progress: the agent who hands it over keeps the caller on
+   * hold and talks to the next agent (`agentId` once they answer) until they complete or cancel it.
+   */
+  warm: Type.Optional(
+    Type.Object({ fromId: Type.String(), fromName: Type.Union([Type.String(), Type.Null()]) }),
+  ),
 });
 export type CallView = Static<typeof CallView>;
 
@@ -143,6 +150,14 @@ export const CallTransferFrame = frame('call_transfer', {
   callId: Id,
   agentId: Type.Optional(Id),
   skillId: Type.Optional(Id),
+  /** A phone call only: talk to the next agent first, the caller on hold, then complete or cancel. */
+  warm: Type.Optional(Type.Boolean()),
+  ref: Ref,
+});
+/** The agent who started a warm transfer hands the caller over (`complete`) or takes them back (`cancel`). */
+export const CallWarmFrame = frame('call_warm', {
+  callId: Id,
+  action: Type.Union([Type.Literal('complete'), Type.Literal('cancel')]),
   ref: Ref,
 });
 
@@ -236,7 +251,7 @@ export const CallbackListQuery = Type.Object(
 export const CallbackList = Type.Object({ callbacks: Type.Array(CallbackView) });
 
 /** Call frames only the agent socket accepts. */
-export const AgentCallFrames = [CallHoldFrame, CallTransferFrame] as const;
+export const AgentCallFrames = [CallHoldFrame, CallTransferFrame, CallWarmFrame] as const;
 
 export type CallClientFrame =
   | Static<typeof CallStartFrame>
@@ -249,7 +264,8 @@ export type CallClientFrame =
 export type AgentCallFrame =
   | CallClientFrame
   | Static<typeof CallHoldFrame>
-  | Static<typeof CallTransferFrame>;
+  | Static<typeof CallTransferFrame>
+  | Static<typeof CallWarmFrame>;
 export type CallSignalFrame = Static<typeof CallSignalFrame>;
 
 // ── server → both ─────────────────────────────────────────────────────────────

@@ -282,6 +282,7 @@ export const EXACT: Readonly<Record<string, Say>> = {
   'unknown or expired conversation token': () => t('Unknown or expired conversation token.'),
   'unknown site key': () => t('Unknown site key.'),
   'unknown skill id': () => t('Unknown skill id.'),
+  'warm: only a phone call can be transferred warm': () => t('Only a phone call can be transferred warm.'),
   'user not found': () => t('User not found.'),
   'userHash does not match userId for this site': () => t('UserHash does not match userId for this site.'),
   'userHash does not match userId; nothing was linked': () =>

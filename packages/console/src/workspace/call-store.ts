@@ -63,7 +63,7 @@ export class CallStore {
   private readonly recorders = new Map<string, CallRecorder>();
 
   constructor(
-    private readonly userId: string,
+    readonly userId: string,
     private readonly send: (frame: object) => boolean,
     private readonly request: (frame: Record<string, unknown>) => Promise<void>,
   ) {}
@@ -94,8 +94,11 @@ export class CallStore {
     }
     if (f.iceServers) this.ice = f.iceServers;
     const c = f.call;
+    // The agent handing a phone call over warm keeps it, and their audio, until it completes.
+    const handing = c.warm?.fromId === this.userId && (c.state === 'ringing' || c.state === 'active');
     const mine =
-      c.agentId === this.userId && (c.state === 'active' || c.state === 'held' || c.state === 'inviting');
+      handing ||
+      (c.agentId === this.userId && (c.state === 'active' || c.state === 'held' || c.state === 'inviting'));
     const ringing = c.state === 'ringing' && c.ringingAgentId === this.userId;
     const calls = { ...this.state.calls };
     const ringingConversations = { ...this.state.ringingConversations };
@@ -109,7 +112,10 @@ export class CallStore {
     this.set({ calls, ringingConversations, ended: had && !(mine || ringing) ? c : this.state.ended });
     // A phone call this agent dials needs the console's offer before the phone can ring.
     const dialling = c.state === 'inviting' && c.phone?.direction === 'outbound';
-    if (mine && (c.state !== 'inviting' || dialling)) void this.media(c).catch((err) => this.fail(err));
+    const kept = this.legs.get(c.id);
+    // The same peer connection goes on: the gateway relays it to the next agent, then back.
+    if (handing && kept) kept.leg = c.leg;
+    else if (mine && (c.state !== 'inviting' || dialling)) void this.media(c).catch((err) => this.fail(err));
     else this.hangupMedia(c.id);
     if (c.state === 'held' || c.state === 'active') this.applyTracks(c.state === 'held');
   }
@@ -132,8 +138,13 @@ export class CallStore {
   hold(callId: string, held: boolean): Promise<void> {
     return this.request({ type: 'call_hold', callId, held });
   }
-  transfer(callId: string, to: { agentId: string } | { skillId: string }): Promise<void> {
-    return this.request({ type: 'call_transfer', callId, ...to });
+  /** Moves the call; `warm` (a phone call): talk to the next agent first, the caller on hold. */
+  transfer(callId: string, to: { agentId: string } | { skillId: string }, warm = false): Promise<void> {
+    return this.request({ type: 'call_transfer', callId, ...to, ...(warm ? { warm } : {}) });
+  }
+  /** Hands a warm transfer's caller to the next agent, or takes them back. */
+  warm(callId: string, action: 'complete' | 'cancel'): Promise<void> {
+    return this.request({ type: 'call_warm', callId, action });
   }
   /** Sends key tones on a phone call (RFC 4733 events the gateway passes to the trunk). */
   dtmf(callId: string, tones: string): void {

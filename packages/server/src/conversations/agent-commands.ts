@@ -118,7 +118,7 @@ export function runAgentCommand(conn: AgentConnection, f: AgentClientFrame): voi
     );
     return;
   }
-  if (isCallFrame(f) || f.type === 'call_hold' || f.type === 'call_transfer') {
+  if (isCallFrame(f) || f.type === 'call_hold' || f.type === 'call_transfer' || f.type === 'call_warm') {
     if (conn.call) conn.deps.voice.frame(conn.call, f);
     return;
   }

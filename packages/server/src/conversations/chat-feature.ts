@@ -165,6 +165,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
     voicemailKeeper(store, storage, writer),
   );
   calls.phone = phone;
+  calls.countTransfer = (kind, outcome) => ctx.metrics.phoneTransfers.inc({ kind, outcome });
   const recorder = new CallRecorder(store, storage, announcer, writer, ctx.config.voice, voiceLog);
   const mentions = new MentionService(
     store,

@@ -79,9 +79,16 @@ export function createMetrics() {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const phoneTransfers = new Counter({
+    name: 'beckon_phone_transfers_total',
+    help: 'Transfers of phone calls by kind (cold, warm) and outcome (answered, recalled, completed, cancelled, returned, unanswered, hangup)',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     phoneCalls,
+    phoneTransfers,
     phoneRegistrations,
     phoneMenu,
     processFaults,

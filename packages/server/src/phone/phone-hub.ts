@@ -58,15 +58,19 @@ export class HubLeg {
     return { leg, answer: e.jsep };
   }
 
-  /** A leg for the agent who answers `call`: the hub's offer, for the agent's console. */
+  /**
+   * A leg for the agent who answers `call`: the hub's offer, for the agent's console. A `consult`
+   * leg is the next agent of a warm transfer: it talks to the first agent, not yet to the caller.
+   */
   static async agent(
     client: JanusClient,
     session: number,
     call: string,
+    consult = false,
   ): Promise<{ leg: HubLeg; offer: Jsep }> {
     const leg = await HubLeg.attach(client, session);
     const offered = leg.next((e) => e.jsep?.type === 'offer', ANSWER_MS);
-    await client.message(session, leg.handle, { request: 'agent', call });
+    await client.message(session, leg.handle, { request: 'agent', call, ...(consult ? { consult } : {}) });
     const e = await offered;
     if (!e?.jsep) {
       await leg.close();
@@ -113,6 +117,15 @@ export class HubLeg {
     const done = await waiting;
     if (!done?.data) return null;
     return { wav: Buffer.from(String(done.data.wav), 'base64'), ms: Number(done.data.ms) };
+  }
+
+  /**
+   * Who hears whom in the call: `talk` (the caller and the agent), `hold` (nobody: the caller
+   * hears what plays), `consult` (the agent and the next agent). `promote` makes the next agent
+   * the call's agent (a completed warm transfer).
+   */
+  mode(mode: 'talk' | 'hold' | 'consult', promote = false): Promise<void> {
+    return this.send({ request: 'mode', mode, ...(promote ? { promote } : {}) });
   }
 
   /** The agent's console answered the hub's offer. */

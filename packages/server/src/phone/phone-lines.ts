@@ -18,6 +18,7 @@ import type { CallMarks } from '../voice/call-sweeper.ts';
 import { type HandleEvent, JanusClient, type Jsep } from './janus-client.ts';
 import type { PhoneConfig } from './phone-config.ts';
 import { HubLeg, infoDigit, type MenuOutcome, runMenu } from './phone-hub.ts';
+import { callTransferred, holdCaller, warmEnded } from './phone-transfer.ts';
 import { RegistrationRetry } from './registration-retry.ts';
 
 const SIP = 'janus.plugin.sip';
@@ -85,6 +86,8 @@ interface LiveCall {
   hub?: HubLeg;
   /** The answering agent's leg at the hub. */
   agentLeg?: HubLeg;
+  /** During a warm transfer: the first agent's leg (phone-transfer.ts). */
+  warmLeg?: HubLeg;
   /** The skill an inbound call waits in (its place in line is counted there). */
   skillId?: string | null;
   /** When the call began to wait (its place in line). */
@@ -529,7 +532,12 @@ export class PhoneLines implements PhoneBridge {
     const work = async () => {
       clearTimeout(live.waitTimer);
       const previous = live.agentLeg;
-      const { leg, offer } = await HubLeg.agent(client, live.session, `${live.session}:${live.handle}`);
+      const { leg, offer } = await HubLeg.agent(
+        client,
+        live.session,
+        `${live.session}:${live.handle}`,
+        live.warmLeg !== undefined,
+      );
       if (this.live.get(call.id) !== live || hub.ended) {
         await leg.close();
         return;
@@ -539,6 +547,24 @@ export class PhoneLines implements PhoneBridge {
       this.calls.relayToAgent(call, { callId: call.id, leg: Number(call.leg), description: offer });
     };
     work().catch((err) => this.log.warn({ err, callId: call.id }, 'phone hub offer failed'));
+  }
+
+  /** The call left its agent (phone-transfer.ts). */
+  transferred(call: CallRow): void {
+    const live = this.live.get(call.id);
+    if (live) callTransferred(live, call.warm_from !== null, () => this.tellPlace(live));
+  }
+
+  /** A warm transfer completed or went back to the first agent (phone-transfer.ts). */
+  warmEnded(call: CallRow, completed: boolean): void {
+    const live = this.live.get(call.id);
+    if (live) warmEnded(live, completed, () => this.tellPlace(live));
+  }
+
+  /** Hold plays music to the caller (phone-transfer.ts). */
+  held(call: CallRow, held: boolean): void {
+    const live = this.live.get(call.id);
+    if (live) holdCaller(live, held);
   }
 
   /** The console's answer or candidate, for the gateway. */
@@ -653,6 +679,7 @@ export class PhoneLines implements PhoneBridge {
     clearTimeout(live.waitTimer);
     void live.hub?.close().catch(() => {});
     void live.agentLeg?.close().catch(() => {});
+    void live.warmLeg?.close().catch(() => {});
     this.live.delete(live.callId);
     if (this.byHandle.get(live.handle) === live) this.byHandle.delete(live.handle);
     this.marks.release(live.accountId, live.callId, 'v', true);

@@ -80,6 +80,7 @@ export class CallsRepo {
         recorded: Number(site?.record_calls ?? 0) === 1 ? 1 : 0,
         phone_number: input.phone?.number ?? null,
         direction: input.phone?.direction ?? null,
+        warm_from: null,
       };
       await trx.insertInto('calls').values(row).execute();
       return { call: row, busy: false };
@@ -109,7 +110,7 @@ export class CallsRepo {
     id: string,
     from: readonly CallState[],
     patch: Partial<Omit<CallRow, 'id' | 'account_id'>>,
-    opts: { ringing?: string; agent?: string } = {},
+    opts: { ringing?: string; agent?: string; warm?: string } = {},
   ): Promise<CallRow | undefined> {
     let q = this.db
       .updateTable('calls')
@@ -119,6 +120,7 @@ export class CallsRepo {
       .where('state', 'in', from);
     if (opts.ringing) q = q.where('ringing_agent_id', '=', opts.ringing);
     if (opts.agent) q = q.where('agent_id', '=', opts.agent);
+    if (opts.warm) q = q.where('warm_from', '=', opts.warm);
     return q.returningAll().executeTakeFirst();
   }
 
@@ -140,7 +142,13 @@ export class CallsRepo {
       .selectAll()
       .where('account_id', '=', accountId)
       .where('state', 'in', OPEN_CALL_STATES)
-      .where((eb) => eb.or([eb('agent_id', '=', agentId), eb('ringing_agent_id', '=', agentId)]))
+      .where((eb) =>
+        eb.or([
+          eb('agent_id', '=', agentId),
+          eb('ringing_agent_id', '=', agentId),
+          eb('warm_from', '=', agentId),
+        ]),
+      )
       .execute();
   }
 
@@ -164,7 +172,7 @@ export class CallsRepo {
   async busyAgents(accountId: string): Promise<{ onCall: Set<string>; ringing: Set<string> }> {
     const rows = await this.db
       .selectFrom('calls')
-      .select(['state', 'agent_id', 'ringing_agent_id'])
+      .select(['state', 'agent_id', 'ringing_agent_id', 'warm_from'])
       .where('account_id', '=', accountId)
       .where('state', 'in', OPEN_CALL_STATES)
       .execute();
@@ -172,6 +180,8 @@ export class CallsRepo {
     const ringing = new Set<string>();
     for (const r of rows) {
       if (r.agent_id && ON_CALL.includes(r.state)) onCall.add(r.agent_id);
+      // The agent handing a call over warm still holds the caller.
+      if (r.warm_from) onCall.add(r.warm_from);
       if (r.ringing_agent_id && r.state === 'ringing') ringing.add(r.ringing_agent_id);
     }
     return { onCall, ringing };

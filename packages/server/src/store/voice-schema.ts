@@ -41,6 +41,8 @@ export interface CallsTable {
   phone_number: Generated<string | null>;
   /** `inbound` or `outbound` for a phone call; null between browsers. */
   direction: Generated<string | null>;
+  /** The agent who hands a phone call over warm and still holds the caller (0094). */
+  warm_from: Generated<string | null>;
 }
 
 /** An account's SIP trunk: the carrier's registrar and credentials (0080). */

@@ -29,7 +29,23 @@ export interface PhoneBridge {
   answered(call: CallRow): void;
   signal(call: CallRow, signal: PhoneSignal): void;
   ended(call: CallRow): void;
+  /** The call left its agent: the caller hears music (a warm transfer keeps the agent's leg). */
+  transferred(call: CallRow): void;
+  /** A warm transfer ended: the caller goes to the new agent (`completed`) or back to the first. */
+  warmEnded(call: CallRow, completed: boolean): void;
+  /** The agent put the caller on hold (music) or took them back. */
+  held(call: CallRow, held: boolean): void;
 }
+
+/** How a phone call's transfer went, for `beckon_phone_transfers_total{kind,outcome}`. */
+export type TransferOutcome =
+  | 'answered'
+  | 'recalled'
+  | 'completed'
+  | 'cancelled'
+  | 'returned'
+  | 'unanswered'
+  | 'hangup';
 
 const gone = () => new AppError(409, CallErrorCode.CallGone, 'this call is over or rings someone else now');
 
@@ -47,6 +63,8 @@ export class CallService {
   private stopped = false;
   /** Phone calls' other side, when the node has a gateway. */
   phone: PhoneBridge | null = null;
+  /** Counts a phone call's transfer by kind and outcome. */
+  countTransfer: (kind: 'cold' | 'warm', outcome: TransferOutcome) => void = () => {};
 
   constructor(
     private readonly store: Store,
@@ -156,10 +174,14 @@ export class CallService {
   /** Rings the next free agent, or ends the call when nobody is left. */
   private async ringNext(call: CallRow, preferred: string | null, only?: string): Promise<CallRow> {
     const now = Date.now();
-    const agentId = await nextAgent(this.store, this.presence, call, preferred, only);
+    const agentId =
+      (await nextAgent(this.store, this.presence, call, preferred, only)) ?? (await this.recallAgent(call));
     const before = [call.ringing_agent_id, call.agent_id];
+    // A warm transfer that finds nobody goes back to the agent who still holds the caller.
+    if (!agentId && call.warm_from) return this.warmBack(call, 'returned');
     if (!agentId) {
       const tried = (JSON.parse(call.tried) as string[]).length > 0;
+      if (call.direction && Number(call.transfers) > 0) this.countTransfer('cold', 'unanswered');
       return (
         (await this.end(call, 'system', tried ? 'unanswered' : 'no_agent', ['ringing'])) ??
         (await this.current(call))
@@ -187,6 +209,19 @@ export class CallService {
     return rung;
   }
 
+  /**
+   * A cold transfer nobody took (the chosen agent declined or did not answer, the skill's agents
+   * likewise): it rings the agent who transferred it, once, before the call ends unanswered.
+   */
+  private async recallAgent(call: CallRow): Promise<string | undefined> {
+    if (Number(call.transfers) === 0 || call.warm_from) return undefined;
+    const tried = JSON.parse(call.tried) as string[];
+    const first = tried[0];
+    if (!first || call.ringing_agent_id === first) return undefined;
+    const others = { ...call, tried: JSON.stringify(tried.slice(1)) };
+    return nextAgent(this.store, this.presence, others, first, first);
+  }
+
   private armRing(call: CallRow): void {
     clearTimeout(this.timers.get(call.id));
     if (this.stopped) return;
@@ -207,6 +242,10 @@ export class CallService {
   async ringTimedOut(accountId: string, callId: string, agentId: string): Promise<void> {
     const call = await this.store.calls.get(accountId, callId);
     if (call?.state !== 'ringing' || call.ringing_agent_id !== agentId) return;
+    if (call.warm_from) {
+      await this.warmBack(call, 'returned');
+      return;
+    }
     const conversation = await this.store.conversations.get(accountId, call.conversation_id);
     await this.ringNext(call, conversation.assignedAgentId);
   }
@@ -238,7 +277,13 @@ export class CallService {
       await this.store.calls.legAnswered(callId, agentId!, now);
       clearTimeout(this.timers.get(callId));
       this.timers.delete(callId);
-      await this.takeConversation(accountId, answered.conversation_id, agentId!);
+      // A warm transfer's chat moves when the first agent completes it.
+      if (!answered.warm_from) await this.takeConversation(accountId, answered.conversation_id, agentId!);
+      if (answered.direction && Number(answered.transfers) > 0 && !answered.warm_from)
+        this.countTransfer(
+          'cold',
+          (JSON.parse(answered.tried) as string[])[0] === agentId ? 'recalled' : 'answered',
+        );
       const name = await this.announcer.agentName(accountId, agentId!);
       await this.line(accountId, answered, 'callAnswered', (l) => ({
         name: name ?? visitorLine(l, 'anAgent'),
@@ -281,6 +326,10 @@ export class CallService {
     if (!call) throw gone();
     if (side === 'agent') {
       if (call.state !== 'ringing' || call.ringing_agent_id !== agentId) throw gone();
+      if (call.warm_from) {
+        await this.warmBack(call, 'returned');
+        return;
+      }
       const conversation = await this.store.conversations.get(accountId, call.conversation_id);
       await this.ringNext(call, conversation.assignedAgentId);
       return;
@@ -298,13 +347,18 @@ export class CallService {
   ): Promise<void> {
     const call = await this.store.calls.get(accountId, callId);
     if (!call || call.state === 'ended') return;
+    // The agent asked for a warm transfer hangs up: the caller goes back to the first agent.
+    if (side === 'agent' && call.warm_from && reason === 'hangup') {
+      await this.warmBack(call, 'returned');
+      return;
+    }
     await this.end(call, side, reason, ['ringing', 'inviting', 'active', 'held']);
   }
 
   /** The agent puts the call on hold, or resumes it. */
   async hold(accountId: string, callId: string, agentId: string, held: boolean): Promise<CallView> {
     const call = await this.store.calls.get(accountId, callId);
-    if (!call || call.agent_id !== agentId) throw gone();
+    if (!call || call.agent_id !== agentId || call.warm_from) throw gone();
     const now = Date.now();
     const changed = held
       ? await this.store.calls.change(accountId, callId, ['active'], { state: 'held', held_since: now })
@@ -314,6 +368,7 @@ export class CallService {
           held_ms: Number(call.held_ms) + (now - Number(call.held_since ?? now)),
         });
     if (!changed) return this.view(call);
+    if (changed.direction) this.phone?.held(changed, held);
     await this.line(accountId, changed, held ? 'callHeld' : 'callResumed');
     await this.publish(changed, [agentId]);
     return this.view(changed);
@@ -323,13 +378,17 @@ export class CallService {
   async transfer(
     caller: StaffCaller & { userId: string },
     callId: string,
-    target: { agentId?: string; skillId?: string },
+    target: { agentId?: string; skillId?: string; warm?: boolean },
   ): Promise<CallView> {
     if (Boolean(target.agentId) === Boolean(target.skillId))
       throw badRequest('give either agentId or skillId');
     const { accountId, userId } = caller;
     const call = await this.store.calls.get(accountId, callId);
     if (!call || call.agent_id !== userId || (call.state !== 'active' && call.state !== 'held')) throw gone();
+    if (target.warm && !call.direction)
+      throw badRequest('warm: only a phone call can be transferred warm', 'warm_phone_only');
+    // A call handed over warm is moved on by the agent who started it: complete or cancel first.
+    if (call.warm_from) throw gone();
     if (target.skillId && !(await this.store.skills.list(accountId)).some((s) => s.id === target.skillId))
       throw badRequest('unknown skill id', 'unknown_skill');
     const now = Date.now();
@@ -340,10 +399,12 @@ export class CallService {
       {
         state: 'ringing',
         agent_id: null,
-        held_since: null,
+        // A warm transfer's caller waits on hold, with music, until it completes.
+        held_since: target.warm ? now : null,
         held_ms: Number(call.held_ms) + (call.held_since ? now - Number(call.held_since) : 0),
         tried: JSON.stringify([userId]),
         transfers: Number(call.transfers) + 1,
+        warm_from: target.warm ? userId : null,
         ...(target.skillId ? { skill_id: target.skillId } : {}),
         updated_at: now,
       },
@@ -357,8 +418,97 @@ export class CallService {
       name: name ?? visitorLine(l, 'theAgent'),
       to: to ?? visitorLine(l, target.agentId ? 'anotherAgent' : 'anotherTeam'),
     }));
+    if (moved.direction) this.phone?.transferred(moved);
     await this.publish(moved, [userId]);
     return this.view(await this.ringNext(moved, null, target.agentId));
+  }
+
+  /**
+   * The agent who started a warm transfer completes it (the caller goes to the new agent, or, if
+   * nobody answered yet, waits for them as in a cold transfer) or cancels it (back to them).
+   */
+  async warm(caller: StaffCaller & { userId: string }, callId: string, action: 'complete' | 'cancel') {
+    const { accountId, userId } = caller;
+    const call = await this.store.calls.get(accountId, callId);
+    if (!call || call.warm_from !== userId || (call.state !== 'ringing' && call.state !== 'active'))
+      throw gone();
+    if (action === 'cancel') return this.view(await this.warmBack(call, 'cancelled'));
+    const now = Date.now();
+    const done = await this.store.calls.change(
+      accountId,
+      callId,
+      [call.state],
+      {
+        warm_from: null,
+        held_since: call.state === 'active' ? null : call.held_since,
+        held_ms:
+          Number(call.held_ms) +
+          (call.state === 'active' && call.held_since ? now - Number(call.held_since) : 0),
+        updated_at: now,
+      },
+      { warm: userId },
+    );
+    if (!done) throw gone();
+    if (done.state === 'active' && done.agent_id)
+      await this.takeConversation(accountId, done.conversation_id, done.agent_id);
+    const [from, to] = await Promise.all([
+      this.announcer.agentName(accountId, userId),
+      this.announcer.agentName(accountId, done.agent_id),
+    ]);
+    await this.announcer.line(
+      accountId,
+      done.conversation_id,
+      done.agent_id
+        ? `${from ?? 'The agent'} handed the call to ${to ?? 'another agent'}.`
+        : `${from ?? 'The agent'} left the call to ring on.`,
+    );
+    this.countTransfer('warm', 'completed');
+    this.phone?.warmEnded(done, true);
+    await this.publish(done, [userId]);
+    return this.view(done);
+  }
+
+  /**
+   * A warm transfer goes back to the agent who started it: they cancelled, or the next agent
+   * declined, did not answer, or hung up. The caller is theirs again; the ring or the new agent's
+   * leg closes.
+   */
+  private async warmBack(call: CallRow, outcome: 'cancelled' | 'returned'): Promise<CallRow> {
+    const first = call.warm_from;
+    if (!first) return call;
+    const now = Date.now();
+    const back = await this.store.calls.change(
+      call.account_id,
+      call.id,
+      ['ringing', 'active'],
+      {
+        state: 'active',
+        agent_id: first,
+        ringing_agent_id: null,
+        ring_deadline: null,
+        warm_from: null,
+        held_since: null,
+        held_ms: Number(call.held_ms) + (call.held_since ? now - Number(call.held_since) : 0),
+        transfers: Math.max(0, Number(call.transfers) - 1),
+        updated_at: now,
+      },
+      { warm: first },
+    );
+    if (!back) return this.current(call);
+    clearTimeout(this.timers.get(call.id));
+    this.timers.delete(call.id);
+    await this.store.calls.legsClosed(call.id, now, 'transferred');
+    await this.store.calls.legStarted(back, first, now, true);
+    const name = await this.announcer.agentName(call.account_id, first);
+    await this.announcer.line(
+      call.account_id,
+      call.conversation_id,
+      `The call is back with ${name ?? 'the agent'}.`,
+    );
+    this.countTransfer('warm', outcome);
+    this.phone?.warmEnded(back, false);
+    await this.publish(back, [call.agent_id, call.ringing_agent_id, first]);
+    return back;
   }
 
   /** Relays signalling to the other side; the connection checked the sender's part in the call. */
@@ -410,12 +560,18 @@ export class CallService {
       updated_at: now,
     });
     if (!ended) return undefined;
+    if (
+      ended.direction &&
+      by === 'visitor' &&
+      (call.warm_from || (call.state === 'ringing' && Number(call.transfers) > 0))
+    )
+      this.countTransfer(call.warm_from ? 'warm' : 'cold', 'hangup');
     await this.store.calls.legsClosed(call.id, now, 'ended');
     if (ended.direction) this.phone?.ended(ended);
     clearTimeout(this.timers.get(call.id));
     this.timers.delete(call.id);
     await this.line(call.account_id, ended, ...endLine(ended));
-    await this.publish(ended, [call.agent_id, call.ringing_agent_id]);
+    await this.publish(ended, [call.agent_id, call.ringing_agent_id, call.warm_from]);
     // The agent is free for chats again.
     this.route(call.account_id);
     return ended;
@@ -426,7 +582,11 @@ export class CallService {
   }
 
   async view(row: CallRow): Promise<CallView> {
-    return callView(row, await this.announcer.agentName(row.account_id, row.agent_id));
+    const [name, warmName] = await Promise.all([
+      this.announcer.agentName(row.account_id, row.agent_id),
+      row.warm_from ? this.announcer.agentName(row.account_id, row.warm_from) : null,
+    ]);
+    return callView(row, name, warmName);
   }
 
   /** Publishes a call's new state to the conversation and to every agent concerned (before and after). */
@@ -438,7 +598,9 @@ export class CallService {
     const conversation = ringing
       ? await this.store.conversations.get(row.account_id, row.conversation_id).catch(() => undefined)
       : undefined;
-    const to = new Set([...agents, row.agent_id, row.ringing_agent_id].filter((a): a is string => !!a));
+    const to = new Set(
+      [...agents, row.agent_id, row.ringing_agent_id, row.warm_from].filter((a): a is string => !!a),
+    );
     for (const agentId of to)
       events.toAgent(agentId, {
         t: 'call.updated',

@@ -59,7 +59,7 @@ export class CallSockets {
       );
   }
 
-  /** A call frame from either socket (`call_hold` and `call_transfer` only reach here from agents). */
+  /** A call frame from either socket (`call_hold`, `call_transfer`, `call_warm` only reach here from agents). */
   frame(party: CallParty, f: AgentCallFrame): void {
     const ref = 'ref' in f ? f.ref : undefined;
     const fail = (err: unknown) => party.failed(err, ref);
@@ -139,7 +139,10 @@ export class CallSockets {
         return this.calls.transfer(party.caller!, call.id, {
           ...(f.agentId ? { agentId: f.agentId } : {}),
           ...(f.skillId ? { skillId: f.skillId } : {}),
+          ...(f.warm ? { warm: true } : {}),
         });
+      case 'call_warm':
+        return this.calls.warm(party.caller!, call.id, f.action);
       case 'call_start':
         return;
     }

@@ -5,7 +5,7 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).to
 const int = (n: number | null) => (n === null ? null : Number(n));
 
 /** A stored call as both sides see it. */
-export function callView(row: CallRow, agentName: string | null): CallView {
+export function callView(row: CallRow, agentName: string | null, warmName: string | null = null): CallView {
   return {
     id: row.id,
     conversationId: row.conversation_id,
@@ -32,6 +32,7 @@ export function callView(row: CallRow, agentName: string | null): CallView {
           },
         }
       : {}),
+    ...(row.warm_from ? { warm: { fromId: row.warm_from, fromName: warmName } } : {}),
   };
 }
 

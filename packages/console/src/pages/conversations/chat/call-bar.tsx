@@ -28,8 +28,19 @@ export function CallBar({
   const ended = calls.ended;
   if (!call && ended?.conversationId === c.id && ended.phone?.direction === 'outbound')
     return <DialOutcome call={ended} onDismiss={() => store.calls.dismissEnded()} />;
+  if (call?.warm?.fromId === store.calls.userId)
+    return (
+      <WarmBar
+        call={call}
+        name={visitorLabel(c)}
+        onDone={(action) => run(() => store.calls.warm(call.id, action))}
+        busy={busy}
+      />
+    );
   if (!call || call.state === 'ringing') return null;
   const held = call.state === 'held';
+  // The next agent of a warm transfer talks to the first one; the caller waits on hold.
+  const consulted = call.warm !== undefined;
   const media = calls.media[call.id];
   const name = visitorLabel(c);
   const dialling = call.state === 'inviting' && call.phone?.direction === 'outbound';
@@ -37,13 +48,20 @@ export function CallBar({
     ? t('Calling {number}…', { number: call.phone!.number })
     : call.state === 'inviting'
       ? t('Waiting for {name} to accept the call…', { name })
-      : held
-        ? t('On hold — the visitor hears nothing')
-        : media === 'reconnecting'
-          ? t('Connection lost — reconnecting…')
-          : media === 'connected'
-            ? t('On a call with {name}', { name })
-            : t('Connecting audio…');
+      : consulted
+        ? t('{agent} is handing you this call — {name} hears music', {
+            agent: call.warm?.fromName ?? t('An agent'),
+            name,
+          })
+        : held && call.phone
+          ? t('On hold — the caller hears music')
+          : held
+            ? t('On hold — the visitor hears nothing')
+            : media === 'reconnecting'
+              ? t('Connection lost — reconnecting…')
+              : media === 'connected'
+                ? t('On a call with {name}', { name })
+                : t('Connecting audio…');
   return (
     <section
       className={`call-bar${held ? ' call-bar-held' : ''}`}
@@ -95,7 +113,7 @@ export function CallBar({
             <button
               type="button"
               className="button button-small"
-              disabled={busy}
+              disabled={busy || consulted}
               onClick={() => run(() => store.calls.hold(call.id, !held))}
             >
               {held ? t('Resume') : t('Hold')}
@@ -103,7 +121,7 @@ export function CallBar({
             <button
               type="button"
               className="button button-small"
-              disabled={busy}
+              disabled={busy || consulted}
               onClick={() => onTransfer(call.id)}
             >
               {t('Transfer call')}
@@ -124,6 +142,55 @@ export function CallBar({
           <Keypad label={t('Keypad')} onKey={(key) => store.calls.dtmf(call.id, key)} />
         </div>
       )}
+    </section>
+  );
+}
+
+/**
+ * A warm transfer this agent started: the caller hears music while the next agent's console
+ * rings, then while the two agents talk. The agent completes it or takes the caller back.
+ */
+function WarmBar({
+  call,
+  name,
+  busy,
+  onDone,
+}: {
+  call: CallView;
+  name: string;
+  busy: boolean;
+  onDone: (action: 'complete' | 'cancel') => void;
+}) {
+  const t = useT();
+  const talking = call.state === 'active';
+  return (
+    <section className="call-bar call-bar-held" aria-label={t('Call')} data-testid="call-bar-warm">
+      <PhoneIcon className="call-bar-icon" />
+      <div className="call-bar-text">
+        <strong data-testid="call-line">
+          {talking
+            ? t('Talking with {agent} — {name} hears music', { agent: call.agentName ?? t('An agent'), name })
+            : t('Ringing the next agent — {name} hears music', { name })}
+        </strong>
+      </div>
+      <div className="call-bar-actions">
+        <button
+          type="button"
+          className="button button-small button-primary"
+          disabled={busy}
+          onClick={() => onDone('complete')}
+        >
+          {t('Complete transfer')}
+        </button>
+        <button
+          type="button"
+          className="button button-small"
+          disabled={busy}
+          onClick={() => onDone('cancel')}
+        >
+          {t('Back to the caller')}
+        </button>
+      </div>
     </section>
   );
 }

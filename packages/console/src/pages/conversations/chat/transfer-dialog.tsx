@@ -7,6 +7,7 @@ import { Field } from '../../../components/field.tsx';
 import { FormError } from '../../../components/form-error.tsx';
 import { STATUS_LABELS } from '../../../components/people.ts';
 import { useT } from '../../../i18n/language-context.tsx';
+import { useCalls } from '../../../workspace/use-calls.ts';
 import { useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
 import { actionError } from '../../../workspace/workspace-store.ts';
 import { visitorLabel } from '../conversation-format.ts';
@@ -53,6 +54,10 @@ export function TransferDialog({
     : (agents.find(selectable)?.id ?? '');
   const [skillId, setSkillId] = useState(c.skillId ?? skills[0]?.id ?? '');
   const [note, setNote] = useState('');
+  // A phone call may go warm: the agent talks to the next one first, the caller on hold.
+  const calls = useCalls();
+  const phone = callId ? calls.calls[callId]?.phone !== undefined : false;
+  const [warm, setWarm] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -68,7 +73,7 @@ export function TransferDialog({
     setBusy(true);
     setError(null);
     try {
-      if (callId) await store.calls.transfer(callId, to);
+      if (callId) await store.calls.transfer(callId, to, phone && warm);
       else await store.transfer(c.id, to, note);
       onDone();
     } catch (caught) {
@@ -164,6 +169,17 @@ export function TransferDialog({
                 </select>
               )}
             </Field>
+          )}
+          {phone && (
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={warm}
+                onChange={(e) => setWarm(e.target.checked)}
+                data-testid="transfer-warm"
+              />
+              <span>{t('Talk to them first; the caller hears music until you complete the transfer')}</span>
+            </label>
           )}
           {!callId && (
             <Field
