@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ApiClient } from '../packages/server/test/helpers/api-client.ts';
 import type { TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { SHOTS_DIR } from './helpers/browser.ts';
-import { gatewayReady, heardBytes, rtp } from './helpers/phone-media.ts';
-import { type PhoneRig, startPhoneRig, TRUNK } from './helpers/phone-rig.ts';
+import { gatewayReady, heardBytes, heardLevel, rtp } from './helpers/phone-media.ts';
+import { addTrunk, type PhoneRig, startPhoneRig } from './helpers/phone-rig.ts';
 import { startPhone } from './helpers/sip-phone.ts';
 import { type ConsolePage, signedInAs, until } from './helpers/workspace-fixtures.ts';
 
@@ -14,21 +13,6 @@ const MENU_NUMBER = '+4930200001';
 const CLOSED_NUMBER = '+4930200002';
 const CALLER = '+15550011';
 const skip = gatewayReady();
-
-/** The loudness (RMS of 16-bit samples) of what the phone heard after its first `skip` bytes. */
-function heardLevel(dir: string, skipBytes = 44): number {
-  let sum = 0;
-  let n = 0;
-  for (const f of readdirSync(dir).filter((x) => x.startsWith('dump-') && x.endsWith('-dec.wav'))) {
-    const b = readFileSync(join(dir, f));
-    for (let i = Math.max(44, skipBytes); i + 1 < b.length; i += 2) {
-      const s = b.readInt16LE(i);
-      sum += s * s;
-      n++;
-    }
-  }
-  return n ? Math.sqrt(sum / n) : 0;
-}
 
 describe('phone menu, wait and voicemail, heard by a real caller', { skip, timeout: 110_000 }, () => {
   let rig: PhoneRig;
@@ -43,19 +27,12 @@ describe('phone menu, wait and voicemail, heard by a real caller', { skip, timeo
   before(async () => {
     rig = await startPhoneRig();
     ({ srv, admin, sales } = rig);
-    const trunk = await admin.post<{ id: string }>('/api/v1/phone/trunks', {
-      name: 'Carrier',
-      host: '127.0.0.1',
-      port: rig.registrar.port,
-      username: TRUNK.user,
-      password: TRUNK.password,
-    });
-    assert.equal(trunk.status, 201, JSON.stringify(trunk.body));
-    registration = await rig.registrar.registered();
+    const { trunkId, ...at } = await addTrunk(rig);
+    registration = at;
     const { sales: salesSkill, support } = srv.demo!.skillIds;
     const menu = await admin.post('/api/v1/phone/numbers', {
       number: MENU_NUMBER,
-      trunkId: trunk.body.id,
+      trunkId,
       menu: {
         greeting: 'Welcome to Demo.',
         choices: [
@@ -68,7 +45,7 @@ describe('phone menu, wait and voicemail, heard by a real caller', { skip, timeo
     // Never open: no opening hours on any day.
     const closed = await admin.post('/api/v1/phone/numbers', {
       number: CLOSED_NUMBER,
-      trunkId: trunk.body.id,
+      trunkId,
       skillId: salesSkill,
       hours: { timeZone: 'UTC', weekly: [], holidays: [] },
       afterHours: { action: 'message', message: 'We are closed.' },

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { janusInstalled } from '../../scripts/janus-gateway.mjs';
@@ -43,6 +43,21 @@ export const heardBytes = (dir: string): number =>
   readdirSync(dir)
     .filter((f) => f.startsWith('dump-') && f.endsWith('-dec.wav'))
     .reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+
+/** The loudness (RMS of 16-bit samples) of what the phone heard, after the first `skipBytes` of each file. */
+export function heardLevel(dir: string, skipBytes = 44): number {
+  let sum = 0;
+  let n = 0;
+  for (const f of readdirSync(dir).filter((x) => x.startsWith('dump-') && x.endsWith('-dec.wav'))) {
+    const b = readFileSync(join(dir, f));
+    for (let i = Math.max(44, skipBytes); i + 1 < b.length; i += 2) {
+      const s = b.readInt16LE(i);
+      sum += s * s;
+      n++;
+    }
+  }
+  return n ? Math.sqrt(sum / n) : 0;
+}
 
 /**
  * Audio flows both ways between the console and a scripted phone: the phone's tone reaches the

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import type { ApiClient } from '../../packages/server/test/helpers/api-client.ts';
@@ -57,3 +58,16 @@ export async function startPhoneRig() {
   }
 }
 export type PhoneRig = Awaited<ReturnType<typeof startPhoneRig>>;
+
+/** Adds the account's trunk at the rig's registrar; resolves with its id and where it registered. */
+export async function addTrunk(rig: PhoneRig): Promise<{ trunkId: string; host: string; port: number }> {
+  const trunk = await rig.admin.post<{ id: string }>('/api/v1/phone/trunks', {
+    name: 'Carrier',
+    host: '127.0.0.1',
+    port: rig.registrar.port,
+    username: TRUNK.user,
+    password: TRUNK.password,
+  });
+  assert.equal(trunk.status, 201, JSON.stringify(trunk.body));
+  return { trunkId: trunk.body.id, ...(await rig.registrar.registered()) };
+}

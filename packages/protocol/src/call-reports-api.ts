@@ -34,6 +34,11 @@ export const CallFigures = Type.Object({
   holdSeconds: Type.Number(),
   /** Calls passed to another agent or skill (per agent: passed on by them). */
   transfers: Type.Integer(),
+  /**
+   * Messages callers left on a phone number after hours (not calls: not in `offered`). Per agent
+   * always 0: a voicemail reached no agent.
+   */
+  voicemails: Type.Integer(),
 });
 export type CallFigures = Static<typeof CallFigures>;
 
@@ -86,5 +91,7 @@ export const CallsReport = Type.Object({
   /** Agents with calls in the period, the busiest first (a transferred call counts for each). */
   agents: Type.Array(CallAgentFigures),
   callbacks: CallbackFigures,
+  /** Phone numbers that took voicemails in the period, the most first. */
+  numbers: Type.Array(Type.Object({ number: Type.String(), voicemails: Type.Integer() })),
 });
 export type CallsReport = Static<typeof CallsReport>;

@@ -96,6 +96,10 @@ export const AfterHours = Type.Object(
 );
 export type AfterHours = Static<typeof AfterHours>;
 
+/** The languages a number's prompts are spoken in (espeak-ng voices on the gateway). */
+export const PhoneLanguage = Type.Union([Type.Literal('en'), Type.Literal('de'), Type.Literal('es')]);
+export type PhoneLanguage = Static<typeof PhoneLanguage>;
+
 export const PhoneNumberCreate = Type.Object(
   {
     number: E164,
@@ -106,6 +110,10 @@ export const PhoneNumberCreate = Type.Object(
     /** When calls are taken; none: the skill's hours (a menu without hours is always open). */
     hours: Type.Optional(Type.Union([BusinessHours, Type.Null()])),
     afterHours: Type.Optional(AfterHours),
+    /** Record the number's calls in the agent's console; the caller hears so before an agent is connected. */
+    recordCalls: Type.Optional(Type.Boolean()),
+    /** The language the caller hears prompts in; default `en`. */
+    language: Type.Optional(PhoneLanguage),
   },
   { additionalProperties: false },
 );
@@ -123,6 +131,8 @@ export const PhoneNumberPatch = Type.Object(
     menu: Type.Optional(PhoneMenu),
     hours: Type.Optional(Type.Union([BusinessHours, Type.Null()])),
     afterHours: Type.Optional(Type.Union([AfterHours, Type.Null()])),
+    recordCalls: Type.Optional(Type.Boolean()),
+    language: Type.Optional(PhoneLanguage),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -136,6 +146,8 @@ export const PhoneNumber = Type.Object({
   menu: Type.Union([PhoneMenu, Type.Null()]),
   hours: Type.Union([BusinessHours, Type.Null()]),
   afterHours: Type.Union([AfterHours, Type.Null()]),
+  recordCalls: Type.Boolean(),
+  language: PhoneLanguage,
   createdAt: Type.String(),
 });
 export type PhoneNumber = Static<typeof PhoneNumber>;

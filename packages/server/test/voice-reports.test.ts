@@ -28,6 +28,19 @@ for (const store of ['sqlite', 'postgres'] as const) {
       // The rescheduled callback is due in a year, so it is still scheduled when the report is read
       // (due on DAY1, the server's dispatcher could queue it first).
       ({ sales, support } = await seedCallScenario(srv, DAY1, DAY2, Date.now() + 365 * 86_400_000));
+      // Voicemails left on two phone numbers: two for Sales (one each day), one for Support.
+      const { accountId, skillIds } = srv.demo!;
+      const vm = (number: string, skillId: string, at: number) =>
+        srv.node.ctx.store.phone.addVoicemail(
+          accountId,
+          { conversationId: `cv_${at}`, numberId: `pn_${number}`, number, skillId, ms: 4000 },
+          at,
+        );
+      await vm('+4930100001', skillIds.sales, DAY1 + 60_000);
+      await vm('+4930100001', skillIds.sales, DAY2 + 60_000);
+      await vm('+4930100002', skillIds.support, DAY2 + 120_000);
+      // Outside the period: not counted.
+      await vm('+4930100002', skillIds.support, DAY2 + 3 * 86_400_000);
     });
     after(async () => {
       if (skip) return;
@@ -52,6 +65,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
         totalTalkSeconds: 310,
         holdSeconds: 20,
         transfers: 1,
+        voicemails: 3,
       });
       const row = (list: Array<Record<string, unknown>>, key: string, value: unknown) =>
         list.find((x) => x[key] === value);
@@ -69,6 +83,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
         totalTalkSeconds: 180,
         holdSeconds: 20,
         transfers: 0,
+        voicemails: 2,
       });
       assert.equal(r.skills[0].name, 'Sales', 'the busiest skill first');
       const sup = row(r.skills, 'name', 'Support')!;
@@ -76,6 +91,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal(sup.answered, 1);
       assert.equal(sup.abandoned, 0, 'a declined invitation is not abandoned');
       assert.equal(sup.transfers, 1);
+      assert.equal(sup.voicemails, 1);
       // Per agent: the transferred call counts for both agents, each with their own wait and talk.
       assert.deepEqual(row(r.agents, 'agentId', sales), {
         agentId: sales,
@@ -91,6 +107,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
         totalTalkSeconds: 180,
         holdSeconds: 20,
         transfers: 1,
+        voicemails: 0,
       });
       assert.deepEqual(row(r.agents, 'agentId', support), {
         agentId: support,
@@ -106,14 +123,24 @@ for (const store of ['sqlite', 'postgres'] as const) {
         totalTalkSeconds: 120,
         holdSeconds: 0,
         transfers: 0,
+        voicemails: 0,
       });
       assert.deepEqual(
-        r.days.map((d: { day: string; offered: number; answered: number }) => [d.day, d.offered, d.answered]),
+        r.days.map((d: { day: string; offered: number; answered: number; voicemails: number }) => [
+          d.day,
+          d.offered,
+          d.answered,
+          d.voicemails,
+        ]),
         [
-          ['2026-03-02', 4, 2],
-          ['2026-03-03', 2, 1],
+          ['2026-03-02', 4, 2, 1],
+          ['2026-03-03', 2, 1, 2],
         ],
       );
+      assert.deepEqual(r.numbers, [
+        { number: '+4930100001', voicemails: 2 },
+        { number: '+4930100002', voicemails: 1 },
+      ]);
       assert.deepEqual(r.callbacks, {
         requested: 3,
         scheduled: 1,
@@ -130,12 +157,15 @@ for (const store of ['sqlite', 'postgres'] as const) {
         await admin.get(`/api/v1/reports/calls?${PERIOD}&skillId=${srv.demo!.skillIds.support}`)
       ).body;
       assert.equal(bySkill.total.offered, 2);
+      assert.equal(bySkill.total.voicemails, 1);
+      assert.deepEqual(bySkill.numbers, [{ number: '+4930100002', voicemails: 1 }]);
       assert.deepEqual(
         bySkill.skills.map((s: { name: string }) => s.name),
         ['Support'],
       );
       const byAgent = (await admin.get(`/api/v1/reports/calls?${PERIOD}&agentId=${support}`)).body;
       assert.equal(byAgent.total.offered, 2, 'the calls Support had a part in');
+      assert.equal(byAgent.total.voicemails, 0, 'a voicemail reached no agent');
       assert.deepEqual(
         byAgent.agents.map((a: { agentId: string }) => a.agentId),
         [support],
@@ -143,6 +173,9 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const web = (await admin.get(`/api/v1/reports/calls?${PERIOD}&channel=web`)).body;
       assert.equal(web.total.offered, 6);
       assert.equal(web.channel, 'web');
+      assert.equal(web.total.voicemails, 0, 'voicemails are on the voice channel');
+      const voice = (await admin.get(`/api/v1/reports/calls?${PERIOD}&channel=voice`)).body;
+      assert.equal(voice.total.voicemails, 3);
       const email = (await admin.get(`/api/v1/reports/calls?${PERIOD}&channel=email`)).body;
       assert.equal(email.total.offered, 0);
       assert.equal(email.total.answerRate, null, 'no rate without calls');
@@ -151,6 +184,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const otherSite = (await admin.get(`/api/v1/reports/calls?${PERIOD}&siteId=site_elsewhere`)).body;
       assert.equal(otherSite.total.offered, 0);
       assert.equal(otherSite.callbacks.requested, 0);
+      assert.equal(otherSite.total.voicemails, 0, 'a voicemail has no site');
     });
 
     it('exports the figures as CSV', { skip: skip ?? false }, async () => {
@@ -159,10 +193,13 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const lines = String(res.body).trim().split('\r\n');
       assert.equal(
         lines[0],
-        'group,key,name,offered,answered,abandoned,missed,answer_rate,avg_wait_s,p90_wait_s,avg_talk_s,total_talk_s,hold_s,transfers,callbacks',
+        'group,key,name,offered,answered,abandoned,missed,answer_rate,avg_wait_s,p90_wait_s,avg_talk_s,total_talk_s,hold_s,transfers,voicemails,callbacks',
       );
-      assert.equal(lines[1], 'total,total,All calls,6,3,2,1,0.5,14.7,30,103.3,310,20,1,');
-      assert.ok(lines.includes('callbacks,reached,Reached,,,,,,,,,,,,1'));
+      assert.equal(lines[1], 'total,total,All calls,6,3,2,1,0.5,14.7,30,103.3,310,20,1,3,');
+      assert.ok(lines.includes('callbacks,reached,Reached,,,,,,,,,,,,,1'));
+      assert.ok(lines.includes('day,2026-03-03,2026-03-03,2,1,0,0,0.5,4,4,130,130,0,1,2,'), lines.join('\n'));
+      // A leading + is quoted so a spreadsheet reads the number as text.
+      assert.ok(lines.includes("number,'+4930100001,'+4930100001,,,,,,,,,,,,2,"), lines.join('\n'));
     });
 
     it('refuses bad filters and readers who are not analysts', { skip: skip ?? false }, async () => {

@@ -3,9 +3,9 @@ import { type CsvColumn, toCsv } from './csv-table.ts';
 
 const round = (v: number | null, digits: number) => (v === null ? null : Number(v.toFixed(digits)));
 
-/** A row of the calls CSV: the total, a day, a skill, an agent, or a count of callbacks. */
+/** A row of the calls CSV: the total, a day, a skill, an agent, a count of callbacks, or a phone number's voicemails. */
 interface CallRow {
-  group: 'total' | 'day' | 'skill' | 'agent' | 'callbacks';
+  group: 'total' | 'day' | 'skill' | 'agent' | 'callbacks' | 'number';
   key: string;
   name: string;
   figures?: CallFigures;
@@ -27,7 +27,8 @@ const COLUMNS: CsvColumn<CallRow>[] = [
   { header: 'total_talk_s', value: (r) => round(r.figures?.totalTalkSeconds ?? null, 1) },
   { header: 'hold_s', value: (r) => round(r.figures?.holdSeconds ?? null, 1) },
   { header: 'transfers', value: (r) => r.figures?.transfers },
-  { header: 'callbacks', value: (r) => r.count },
+  { header: 'voicemails', value: (r) => (r.group === 'number' ? r.count : r.figures?.voicemails) },
+  { header: 'callbacks', value: (r) => (r.group === 'callbacks' ? r.count : undefined) },
 ];
 
 const CALLBACKS: Array<[keyof CallsReport['callbacks'], string]> = [
@@ -40,7 +41,10 @@ const CALLBACKS: Array<[keyof CallsReport['callbacks'], string]> = [
   ['rescheduled', 'Rescheduled'],
 ];
 
-/** One table: the total, then each skill, agent and day, then the callbacks by outcome (`callbacks` column). */
+/**
+ * One table: the total, then each skill, agent and day, then the callbacks by outcome (`callbacks`
+ * column), then each phone number's voicemails (`voicemails` column).
+ */
 export function callsCsv(r: CallsReport): string {
   const rows: CallRow[] = [
     { group: 'total', key: 'total', name: 'All calls', figures: r.total },
@@ -48,6 +52,12 @@ export function callsCsv(r: CallsReport): string {
     ...r.agents.map((a) => ({ group: 'agent' as const, key: a.agentId, name: a.name, figures: a })),
     ...r.days.map((d) => ({ group: 'day' as const, key: d.day, name: d.day, figures: d })),
     ...CALLBACKS.map(([key, name]) => ({ group: 'callbacks' as const, key, name, count: r.callbacks[key] })),
+    ...r.numbers.map((n) => ({
+      group: 'number' as const,
+      key: n.number,
+      name: n.number,
+      count: n.voicemails,
+    })),
   ];
   return toCsv(COLUMNS, rows);
 }

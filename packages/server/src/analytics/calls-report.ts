@@ -54,6 +54,7 @@ interface Tally {
   talkMs: number;
   holdMs: number;
   transfers: number;
+  voicemails: number;
 }
 
 const tally = (): Tally => ({
@@ -66,6 +67,7 @@ const tally = (): Tally => ({
   talkMs: 0,
   holdMs: 0,
   transfers: 0,
+  voicemails: 0,
 });
 
 /** The 90th percentile by nearest rank: the wait nine calls in ten beat or equal. */
@@ -89,6 +91,7 @@ function figures(t: Tally): CallFigures {
     totalTalkSeconds: t.talkMs / 1000,
     holdSeconds: t.holdMs / 1000,
     transfers: t.transfers,
+    voicemails: t.voicemails,
   };
 }
 
@@ -220,6 +223,39 @@ async function legsOf(db: Kysely<Database>, accountId: string, ids: string[]): P
   return out;
 }
 
+/** A message a caller left on a phone number (`phone_voicemails`). */
+interface Voicemail {
+  day: number;
+  at: number;
+  skillId: string | null;
+  number: string;
+}
+
+/**
+ * Voicemails left in the period. They have no site, agent or campaign, and are on the `voice`
+ * channel: a filter by any of those but the channel leaves none.
+ */
+async function voicemailsIn(
+  db: Kysely<Database>,
+  f: CallReportFilters,
+  offset: number,
+): Promise<Voicemail[]> {
+  if (f.siteId || f.agentId || f.campaignId || (f.channel && f.channel !== 'voice')) return [];
+  let q = db
+    .selectFrom('phone_voicemails')
+    .select(['skill_id', 'number', 'created_at'])
+    .where('account_id', '=', f.accountId)
+    .where('created_at', '>=', f.from)
+    .where('created_at', '<', f.to);
+  if (f.skillId) q = q.where('skill_id', '=', f.skillId);
+  return (await q.execute()).map((r) => ({
+    day: Math.floor((Number(r.created_at) + offset) / DAY_MS),
+    at: Number(r.created_at),
+    skillId: r.skill_id,
+    number: r.number,
+  }));
+}
+
 /** Callbacks asked for in the period, by status and outcome. */
 async function callbacksIn(db: Kysely<Database>, f: CallReportFilters): Promise<CallbackFigures> {
   let q = db
@@ -259,7 +295,7 @@ async function callbacksIn(db: Kysely<Database>, f: CallReportFilters): Promise<
 /**
  * Call service levels of a period: offered, answered, abandoned, answer rate, wait (average and
  * 90th percentile), talk, hold and transfers — in total, per day, per skill and per agent — and
- * the callbacks asked for, by outcome. A call counts on the day and in the skill it was asked for
+ * the callbacks asked for, by outcome, and voicemails per day, skill and number. A call counts on the day and in the skill it was asked for
  * (the skill it ended in, after a transfer to a skill); per agent, each leg counts for its agent.
  */
 export async function callsReport(db: Kysely<Database>, f: CallReportFilters): Promise<CallsReport> {
@@ -275,20 +311,31 @@ export async function callsReport(db: Kysely<Database>, f: CallReportFilters): P
   const byHour = new Map<number, Tally>();
   const bySkill = new Map<string | null, Tally>();
   const byAgent = new Map<string, Tally>();
+  /** The tallies something at `at` on `day` in a skill counts in: its day, hour and skill. */
+  const groups = (day: number, at: number, skillId: string | null): Tally[] =>
+    (
+      [
+        [byDay, day],
+        [byHour, Math.floor((at - f.from) / HOUR_MS)],
+        [bySkill, skillId],
+      ] as const
+    ).map(([map, key]) => {
+      const t = (map as Map<unknown, Tally>).get(key) ?? tally();
+      (map as Map<unknown, Tally>).set(key, t);
+      return t;
+    });
   for (const c of calls) {
     const own = legs.get(c.id) ?? [];
     const missed = own.filter((l) => l.end === 'missed').length;
-    for (const [map, key] of [
-      [byDay, c.day],
-      [byHour, Math.floor((c.requestedAt - f.from) / HOUR_MS)],
-      [bySkill, c.skillId],
-    ] as const) {
-      const t = (map as Map<unknown, Tally>).get(key) ?? tally();
-      (map as Map<unknown, Tally>).set(key, t);
-      addCall(t, c, missed);
-    }
+    for (const t of groups(c.day, c.requestedAt, c.skillId)) addCall(t, c, missed);
     addCall(total, c, missed);
     addLegs(byAgent, c, own);
+  }
+  const byNumber = new Map<string, number>();
+  for (const v of await voicemailsIn(db, f, offset)) {
+    for (const t of groups(v.day, v.at, v.skillId)) t.voicemails++;
+    total.voicemails++;
+    byNumber.set(v.number, (byNumber.get(v.number) ?? 0) + 1);
   }
   if (f.agentId) for (const id of [...byAgent.keys()]) if (id !== f.agentId) byAgent.delete(id);
 
@@ -330,5 +377,8 @@ export async function callsReport(db: Kysely<Database>, f: CallReportFilters): P
     skills: skillRows.sort(busiest),
     agents: agentRows.sort(busiest),
     callbacks: await callbacksIn(db, f),
+    numbers: [...byNumber]
+      .map(([number, voicemails]) => ({ number, voicemails }))
+      .sort((a, b) => b.voicemails - a.voicemails || a.number.localeCompare(b.number)),
   };
 }

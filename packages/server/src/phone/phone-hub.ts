@@ -1,5 +1,6 @@
 import type { PhoneMenu } from '@beckon/protocol/phone-api';
 import type { HandleEvent, JanusClient, Jsep } from './janus-client.ts';
+import { promptsIn } from './phone-prompts.ts';
 
 /** The phone hub's plugin at the gateway: `scripts/janus/beckon-phone.lua` in Janus's Lua plugin. */
 export const HUB_PLUGIN = 'janus.plugin.beckonphone';
@@ -224,10 +225,11 @@ export function infoDigit(type: string, content: string): string | null {
 /** How a caller's turn in a menu ended, for `beckon_phone_menu_total{outcome}`. */
 export type MenuOutcome = 'chosen' | 'no_match' | 'timeout' | 'fallback' | 'hangup';
 
-/** What the menu says: its greeting, then each choice ("For Sales, press 1."). */
-export function menuPrompt(menu: PhoneMenu): string {
-  const choices = menu.choices.map(
-    (c) => `For ${c.label}, press ${c.digit === '*' ? 'star' : c.digit === '#' ? 'hash' : c.digit}.`,
+/** What the menu says, in `lang`: its greeting, then each choice ("For Sales, press 1."). */
+export function menuPrompt(menu: PhoneMenu, lang = 'en'): string {
+  const p = promptsIn(lang);
+  const choices = menu.choices.map((c) =>
+    p.choice(c.label, c.digit === '*' ? p.star : c.digit === '#' ? p.hash : c.digit),
   );
   return [menu.greeting.trim(), ...choices].join(' ');
 }
@@ -247,12 +249,14 @@ export async function runMenu(
   menu: PhoneMenu,
   count: (outcome: MenuOutcome) => void,
   waitMs = MENU_WAIT_MS,
+  lang = 'en',
 ): Promise<string | null> {
-  const prompt = menuPrompt(menu);
+  const prompt = menuPrompt(menu, lang);
+  const sorry = promptsIn(lang).notAChoice;
   for (let miss = 0; miss < MENU_MISSES; miss++) {
     // A key counts while the prompt plays, and for `waitMs` after it.
     const key = leg.digit(10 * 60_000);
-    const said = leg.play([{ say: miss === 0 ? prompt : `Sorry, that is not a choice. ${prompt}` }]);
+    const said = leg.play([{ say: miss === 0 ? prompt : `${sorry} ${prompt}` }], lang);
     const digit = await Promise.race([
       key,
       said.then(() =>

@@ -19,6 +19,8 @@ import { type HandleEvent, JanusClient, type Jsep } from './janus-client.ts';
 import type { PhoneConfig } from './phone-config.ts';
 import { HubLeg, infoDigit, type MenuOutcome, runMenu } from './phone-hub.ts';
 import { callTransferred, holdCaller, warmEnded } from './phone-transfer.ts';
+import { promptsIn } from './phone-prompts.ts';
+import { announceRecording } from './phone-recording.ts';
 import { RegistrationRetry } from './registration-retry.ts';
 
 const SIP = 'janus.plugin.sip';
@@ -94,23 +96,22 @@ interface LiveCall {
   since?: number;
   /** Tells a waiting caller their place in line again. */
   waitTimer?: NodeJS.Timeout;
+  /** The language of the number's prompts. */
+  lang?: string;
 }
 
 /** A caller's message left after hours, as the hub recorded it (a WAV), for the conversation. */
 export interface Voicemail {
   accountId: string;
   conversationId: string;
+  /** The number the caller dialled, and the skill the message belongs to (the calls report counts them). */
+  numberId: string;
+  number: string;
+  skillId: string | null;
   wav: Buffer;
   ms: number;
 }
 
-/** What a caller hears, in English (the hub speaks it with espeak-ng on the gateway). */
-export const PROMPTS = {
-  closed: 'We are closed now. Please call again during our opening hours.',
-  voicemail: 'Please leave a message after the tone. Hang up when you are done.',
-  noAgent: 'Sorry, nobody can take your call right now. Please call again later.',
-  place: (n: number) => (n === 1 ? 'You are next in line.' : `You are number ${n} in line.`),
-};
 /** How long a voicemail may be (seconds). */
 export const VOICEMAIL_SECONDS = 120;
 /** How often a waiting caller hears their place in line again (ms). */
@@ -339,24 +340,31 @@ export class PhoneLines implements PhoneBridge {
       const phone = /^\+?\d{6,15}$/.test(caller) ? (caller.startsWith('+') ? caller : `+${caller}`) : null;
       const contact = phone ? await this.store.contacts.resolve(accountId, { phone }) : undefined;
       const who = { phone, caller, contact };
+      const lang = number.language;
+      const prompts = promptsIn(lang);
       if (!open) {
         this.count('inbound', 'after_hours');
         const after = number.after_hours ? (JSON.parse(number.after_hours) as AfterHours) : null;
         if (after?.action === 'voicemail') await this.takeMessage(leg, number, after, who);
-        else await leg.play([{ say: after?.message ?? PROMPTS.closed }, { silence: 0.5 }]);
+        else await leg.play([{ say: after?.message ?? prompts.closed }, { silence: 0.5 }], lang);
         return await hangUp();
       }
       const menu = number.menu ? (JSON.parse(number.menu) as PhoneMenu) : null;
-      const skillId = number.skill_id ?? (menu ? await runMenu(leg, menu, this.countMenu) : null);
+      const skillId =
+        number.skill_id ?? (menu ? await runMenu(leg, menu, this.countMenu, undefined, lang) : null);
+      if (leg.ended) return await hangUp();
+      // A recorded number says so before an agent can answer (phone-recording.ts).
+      const recorded = await announceRecording(leg, number);
       if (leg.ended) return await hangUp();
       const conversation = await this.openConversation(accountId, number, skillId, who);
       const view = await this.calls.visitorStart(accountId, conversation, {
         number: phone ?? caller,
         direction: 'inbound',
+        recorded,
       });
       if (view.state === 'ended') {
         this.count('inbound', 'no_agent');
-        await leg.play([{ say: PROMPTS.noAgent }, { silence: 0.5 }]);
+        await leg.play([{ say: prompts.noAgent }, { silence: 0.5 }], lang);
         return await hangUp();
       }
       const call: LiveCall = {
@@ -368,6 +376,7 @@ export class PhoneLines implements PhoneBridge {
         hub: leg,
         skillId,
         since: Date.now(),
+        lang,
       };
       this.answering.delete(handle);
       this.live.set(view.id, call);
@@ -410,16 +419,21 @@ export class PhoneLines implements PhoneBridge {
    * (at most `VOICEMAIL_SECONDS`). The recording goes to a conversation with the caller's contact.
    */
   private async takeMessage(leg: HubLeg, number: NumberRow, after: AfterHours, who: Caller): Promise<void> {
-    await leg.play([{ say: after.message }, { say: PROMPTS.voicemail }, { tone: 0.5 }]);
+    const lang = number.language;
+    await leg.play([{ say: after.message }, { say: promptsIn(lang).voicemail }, { tone: 0.5 }], lang);
     if (leg.ended && !leg.callerGone) return;
     leg.record(VOICEMAIL_SECONDS);
     await leg.hungUp(VOICEMAIL_SECONDS * 1000);
     const rec = await leg.recording(15_000);
     if (!rec || rec.ms < 500) return;
-    const conversation = await this.openConversation(number.account_id, number, homeSkill(number), who);
+    const skillId = homeSkill(number);
+    const conversation = await this.openConversation(number.account_id, number, skillId, who);
     await this.voicemail({
       accountId: number.account_id,
       conversationId: conversation.id,
+      numberId: number.id,
+      number: number.number,
+      skillId,
       wav: rec.wav,
       ms: rec.ms,
     });
@@ -440,7 +454,7 @@ export class PhoneLines implements PhoneBridge {
           c.skillId === call.skillId &&
           (c.since ?? 0) < (call.since ?? 0),
       ).length;
-    leg.loop([{ say: PROMPTS.place(place) }, { music: true }]);
+    leg.loop([{ say: promptsIn(call.lang).place(place) }, { music: true }], call.lang);
     clearTimeout(call.waitTimer);
     call.waitTimer = setTimeout(() => this.tellPlace(call), PLACE_EVERY_MS);
     call.waitTimer.unref();

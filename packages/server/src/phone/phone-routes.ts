@@ -189,6 +189,8 @@ export function phoneRoutes(app: App, ctx: AppContext, chat: ChatModule): void {
         menu: body.menu ?? null,
         hours: body.hours ?? null,
         afterHours: body.afterHours ?? null,
+        recordCalls: body.recordCalls ?? false,
+        language: body.language ?? 'en',
       };
       await checkTarget(accountId, number);
       const row = await store.phone.createNumber(accountId, number);
@@ -203,7 +205,7 @@ export function phoneRoutes(app: App, ctx: AppContext, chat: ChatModule): void {
       schema: {
         tags,
         security,
-        summary: 'Change a phone number: its number, trunk, skill or menu, hours',
+        summary: 'Change a phone number: its number, trunk, skill or menu, hours, recording, language',
         params: IdParams,
         body: PhoneNumberPatch,
         response: replies(200, PhoneNumber),
@@ -224,6 +226,8 @@ export function phoneRoutes(app: App, ctx: AppContext, chat: ChatModule): void {
         menu: body.skillId ? null : (body.menu ?? kept.menu),
         hours: body.hours === undefined ? kept.hours : body.hours,
         afterHours: body.afterHours === undefined ? kept.afterHours : body.afterHours,
+        recordCalls: body.recordCalls ?? kept.recordCalls,
+        language: body.language ?? kept.language,
       };
       await checkTarget(accountId, number);
       const row = await store.phone.updateNumber(accountId, old.id, number);
@@ -289,5 +293,7 @@ function numberOf(row: NumberRow): NewNumber {
     menu: v.menu,
     hours: v.hours,
     afterHours: v.afterHours,
+    recordCalls: v.recordCalls,
+    language: v.language,
   };
 }

@@ -9,7 +9,8 @@ export const VOICEMAIL_TYPE = 'audio/wav';
 
 /**
  * Keeps a caller's voicemail: the hub's WAV becomes an attachment of the conversation, in a
- * message from the caller ("Voicemail (12 s)."), so agents play it in the thread.
+ * message from the caller ("Voicemail (12 s)."), so agents play it in the thread. The calls
+ * report counts it (`phone_voicemails`).
  */
 export function voicemailKeeper(store: Store, storage: AttachmentStorage, writer: MessageWriter) {
   return async (v: Voicemail): Promise<void> => {
@@ -39,5 +40,6 @@ export function voicemailKeeper(store: Store, storage: AttachmentStorage, writer
       attachmentIds: [id],
     });
     if (!sent.ok) throw sent.error;
+    await store.phone.addVoicemail(v.accountId, v);
   };
 }

@@ -15,8 +15,11 @@ export interface NewCall {
   startedBy: 'visitor' | 'agent';
   state: 'ringing' | 'inviting';
   agentId?: string;
-  /** A call on the telephone network: the other party's number, and which way the call goes. */
-  phone?: { number: string; direction: 'inbound' | 'outbound' };
+  /**
+   * A call on the telephone network: the other party's number, which way the call goes, and
+   * whether its number records calls (a phone call has no site; the caller was told).
+   */
+  phone?: { number: string; direction: 'inbound' | 'outbound'; recorded?: boolean };
 }
 
 /** An agent's voice settings, with the defaults of an agent who never changed them. */
@@ -45,7 +48,8 @@ export class CallsRepo {
         .where('state', 'in', OPEN_CALL_STATES)
         .executeTakeFirst();
       if (open) return { call: open, busy: true };
-      // The site's recording choice is fixed as the call begins: both sides are told from the start.
+      // The site's (or the phone number's) recording choice is fixed as the call begins: both
+      // sides are told from the start.
       const site = await trx
         .selectFrom('conversations')
         .innerJoin('sites', 'sites.id', 'conversations.site_id')
@@ -77,7 +81,7 @@ export class CallsRepo {
         held_since: null,
         transfers: 0,
         updated_at: now,
-        recorded: Number(site?.record_calls ?? 0) === 1 ? 1 : 0,
+        recorded: (input.phone ? input.phone.recorded : Number(site?.record_calls ?? 0) === 1) ? 1 : 0,
         phone_number: input.phone?.number ?? null,
         direction: input.phone?.direction ?? null,
         warm_from: null,

@@ -1,5 +1,12 @@
 import type { BusinessHours } from '@beckon/protocol/api';
-import type { AfterHours, PhoneMenu, PhoneNumber, PhoneTrunk, TrunkStatus } from '@beckon/protocol/phone-api';
+import type {
+  AfterHours,
+  PhoneLanguage,
+  PhoneMenu,
+  PhoneNumber,
+  PhoneTrunk,
+  TrunkStatus,
+} from '@beckon/protocol/phone-api';
 import type { Kysely, Selectable } from 'kysely';
 import { AppError, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
@@ -32,6 +39,9 @@ export interface NewNumber {
   menu: PhoneMenu | null;
   hours: BusinessHours | null;
   afterHours: AfterHours | null;
+  /** Default: not recorded, prompts in English. */
+  recordCalls?: boolean;
+  language?: PhoneLanguage;
 }
 
 const iso = (ms: number) => new Date(Number(ms)).toISOString();
@@ -52,6 +62,10 @@ export function trunkView(r: TrunkRow): PhoneTrunk {
   };
 }
 
+/** A stored language as one the prompts are spoken in (anything else: English). */
+export const phoneLanguage = (v: string | null | undefined): PhoneLanguage =>
+  v === 'de' || v === 'es' ? v : 'en';
+
 export function numberView(r: NumberRow): PhoneNumber {
   return {
     id: r.id,
@@ -61,6 +75,8 @@ export function numberView(r: NumberRow): PhoneNumber {
     menu: json<PhoneMenu>(r.menu),
     hours: json<BusinessHours>(r.hours),
     afterHours: json<AfterHours>(r.after_hours),
+    recordCalls: Number(r.record_calls) === 1,
+    language: phoneLanguage(r.language),
     createdAt: iso(r.created_at),
   };
 }
@@ -74,6 +90,8 @@ function numberColumns(input: NewNumber) {
     menu: input.menu ? JSON.stringify(input.menu) : null,
     hours: input.hours ? JSON.stringify(input.hours) : null,
     after_hours: input.afterHours ? JSON.stringify(input.afterHours) : null,
+    record_calls: input.recordCalls ? 1 : 0,
+    language: input.language ?? 'en',
   };
 }
 
@@ -251,6 +269,27 @@ export class PhoneRepo {
       .where('id', '=', id)
       .executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
+  }
+
+  /** A message a caller left: counted by the calls report per day, skill and number. */
+  async addVoicemail(
+    accountId: string,
+    v: { conversationId: string; numberId: string; number: string; skillId: string | null; ms: number },
+    now = Date.now(),
+  ): Promise<void> {
+    await this.db
+      .insertInto('phone_voicemails')
+      .values({
+        id: newId('vm'),
+        account_id: accountId,
+        conversation_id: v.conversationId,
+        number_id: v.numberId,
+        number: v.number,
+        skill_id: v.skillId,
+        ms: Math.round(v.ms),
+        created_at: now,
+      })
+      .execute();
   }
 
   async numbers(accountId: string): Promise<NumberRow[]> {

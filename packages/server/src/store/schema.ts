@@ -67,6 +67,7 @@ import type {
   CallsTable,
   PhoneNumbersTable,
   PhoneTrunksTable,
+  PhoneVoicemailsTable,
 } from './voice-schema.ts';
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from './webhook-schema.ts';
 
@@ -723,6 +724,7 @@ export interface Database {
   calls: CallsTable;
   phone_trunks: PhoneTrunksTable;
   phone_numbers: PhoneNumbersTable;
+  phone_voicemails: PhoneVoicemailsTable;
   call_legs: CallLegsTable;
   agent_voice_settings: AgentVoiceSettingsTable;
   callbacks: CallbacksTable;

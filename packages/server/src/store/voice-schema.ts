@@ -76,8 +76,24 @@ export interface PhoneNumbersTable {
   menu: string | null;
   hours: string | null;
   after_hours: string | null;
+  /** 1: the number's calls are recorded, and the caller hears so first (0095). */
+  record_calls: Generated<number>;
+  /** The language of the number's prompts: `en`, `de` or `es` (0095). */
+  language: Generated<string>;
   created_at: Millis;
   updated_at: Millis;
+}
+
+/** A message a caller left on a number after hours, counted by the calls report (0095). */
+export interface PhoneVoicemailsTable {
+  id: string;
+  account_id: string;
+  conversation_id: string;
+  number_id: string;
+  number: string;
+  skill_id: string | null;
+  ms: number;
+  created_at: Millis;
 }
 
 /** `recording` while chunks arrive; `complete` once it is an attachment of the conversation. */

@@ -1,4 +1,7 @@
-/** Calls: offered, answered and abandoned per day, service levels per skill and agent, callbacks by outcome. */
+/**
+ * Calls: offered, answered and abandoned per day, service levels per skill and agent, callbacks by
+ * outcome, and voicemails callers left on phone numbers per day, skill and number.
+ */
 import { useCallback, useState } from 'react';
 import {
   type CallbackFigures,
@@ -29,11 +32,12 @@ const SERIES: TimeSeries<CallDay>[] = [
   { label: () => t('Offered'), color: '#4338ca', value: (d) => d.offered },
   { label: () => t('Answered'), color: '#0e9384', value: (d) => d.answered },
   { label: () => t('Abandoned'), color: '#dc6803', value: (d) => d.abandoned },
+  { label: () => t('Voicemails'), color: '#7a5af8', value: (d) => d.voicemails },
 ];
 const dayOf = (d: CallDay) => d.day;
 
-/** The figure columns of a calls table, in the console's language. */
-const figures = () => [
+/** The figure columns of a calls table, in the console's language (per skill: voicemails too). */
+const figures = (voicemails = false) => [
   t('Offered'),
   t('Answered'),
   t('Abandoned'),
@@ -44,6 +48,7 @@ const figures = () => [
   t('Total talk'),
   t('On hold'),
   t('Transfers'),
+  ...(voicemails ? [t('Voicemails')] : []),
 ];
 
 function Row({
@@ -51,11 +56,14 @@ function Row({
   c,
   total,
   testId,
+  voicemails,
 }: {
   label: string;
   c: CallFigures;
   total?: boolean;
   testId: string;
+  /** Show the voicemails column (skills and the total; an agent takes none). */
+  voicemails?: boolean;
 }) {
   const t = useT();
   return (
@@ -94,6 +102,11 @@ function Row({
       <td className="cell-number" data-label={t('Transfers')}>
         {formatCount(c.transfers)}
       </td>
+      {voicemails && (
+        <td className="cell-number" data-label={t('Voicemails')}>
+          {formatCount(c.voicemails)}
+        </td>
+      )}
     </tr>
   );
 }
@@ -173,7 +186,7 @@ export function CallsTab({ filters }: { filters: ReportFilters }) {
 
   if (report.error) return <ReportError error={report.error} onRetry={report.reload} />;
   if (!r) return <LoadingState label={t('Loading calls…')} />;
-  if (r.total.offered === 0 && r.callbacks.requested === 0)
+  if (r.total.offered === 0 && r.callbacks.requested === 0 && r.total.voicemails === 0)
     return (
       <>
         <div className="table-toolbar">{channelPicker}</div>
@@ -233,6 +246,13 @@ export function CallsTab({ filters }: { filters: ReportFilters }) {
             })}
           </span>
         </li>
+        <li className="kpi-card">
+          <span className="kpi-label">{t('Voicemails')}</span>
+          <span className="kpi-value" data-testid="calls-voicemails">
+            {formatCount(sum.voicemails)}
+          </span>
+          <span className="kpi-note">{t('left on phone numbers after hours')}</span>
+        </li>
       </ul>
       <div className="chart-card">
         <h3 className="chart-title">{hourly ? t('Per hour') : t('Per day')}</h3>
@@ -242,8 +262,8 @@ export function CallsTab({ filters }: { filters: ReportFilters }) {
           height={220}
           label={
             hourly
-              ? t('Calls offered, answered and abandoned per hour')
-              : t('Calls offered, answered and abandoned per day')
+              ? t('Calls offered, answered and abandoned, and voicemails, per hour')
+              : t('Calls offered, answered and abandoned, and voicemails, per day')
           }
           testId="calls-chart"
         />
@@ -255,7 +275,7 @@ export function CallsTab({ filters }: { filters: ReportFilters }) {
       </div>
       <div className="table-wrap">
         <table className="table table-compact table-dense" data-testid="calls-skills">
-          <ReportTableHead first={t('Skill')} figures={figures()} />
+          <ReportTableHead first={t('Skill')} figures={figures(true)} />
           <tbody>
             {r.skills.map((s) => (
               <Row
@@ -263,9 +283,10 @@ export function CallsTab({ filters }: { filters: ReportFilters }) {
                 label={s.name}
                 c={s}
                 testId={`calls-skill-${s.skillId ?? 'none'}`}
+                voicemails
               />
             ))}
-            <Row label={t('Total')} c={sum} total testId="calls-total" />
+            <Row label={t('Total')} c={sum} total testId="calls-total" voicemails />
           </tbody>
         </table>
       </div>
@@ -300,6 +321,26 @@ export function CallsTab({ filters }: { filters: ReportFilters }) {
           </tbody>
         </table>
       </div>
+      {r.numbers.length > 0 && (
+        <>
+          <h3 className="chart-title">{t('Voicemails by number')}</h3>
+          <div className="table-wrap">
+            <table className="table table-compact" data-testid="calls-numbers">
+              <ReportTableHead first={t('Phone number')} figures={[t('Voicemails')]} />
+              <tbody>
+                {r.numbers.map((n) => (
+                  <tr key={n.number}>
+                    <th scope="row">{n.number}</th>
+                    <td className="cell-number" data-label={t('Voicemails')}>
+                      {formatCount(n.voicemails)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
       <p className="muted">
         {t(
           'Wait runs from the request to the answer. Abandoned calls ended before anyone answered: the visitor hung up, or no agent answered. A transferred call counts for every agent who had it, each with their own wait and talk.',

@@ -1,15 +1,23 @@
 /**
  * Settings › Phone › a number, added or changed: its digits and trunk, where its calls go (a skill,
- * or a menu the caller hears and answers with a key) and what callers hear after hours (a message,
- * or a message and voicemail).
+ * or a menu the caller hears and answers with a key), its own business hours (else the skill's),
+ * what callers hear after hours (a message, or a message and voicemail), the language of its
+ * prompts, and whether its calls are recorded (the caller hears so first).
  */
-import type { AfterHours, PhoneMenu, PhoneNumber, PhoneTrunk } from '@beckon/protocol/phone-api';
+import type {
+  AfterHours,
+  PhoneLanguage,
+  PhoneMenu,
+  PhoneNumber,
+  PhoneTrunk,
+} from '@beckon/protocol/phone-api';
 import { useState } from 'react';
 import { request } from '../../../api/http.ts';
-import type { Skill } from '../../../api/types.ts';
+import type { BusinessHours, Skill } from '../../../api/types.ts';
 import { Field } from '../../../components/field.tsx';
 import { PlusIcon } from '../../../components/icons.tsx';
 import { useT } from '../../../i18n/language-context.tsx';
+import { HoursEditor } from '../skills/hours-editor.tsx';
 import { PhoneDialog } from './phone-dialog.tsx';
 
 type Choice = PhoneMenu['choices'][number];
@@ -45,6 +53,9 @@ export function NumberDialog({
   );
   const [after, setAfter] = useState<AfterAction>(number?.afterHours?.action ?? 'none');
   const [message, setMessage] = useState(number?.afterHours?.message ?? '');
+  const [hours, setHours] = useState<BusinessHours | null>(number?.hours ?? null);
+  const [language, setLanguage] = useState<PhoneLanguage>(number?.language ?? 'en');
+  const [recordCalls, setRecordCalls] = useState(number?.recordCalls ?? false);
   const change = (i: number, patch: Partial<Choice>) =>
     setChoices((cs) => cs.map((c, j) => (j === i ? { ...c, ...patch } : c)));
   const addChoice = () =>
@@ -64,7 +75,10 @@ export function NumberDialog({
               choices: choices.map((c) => ({ ...c, label: c.label.trim() })),
             },
           }),
+      hours,
       afterHours: after === 'none' ? null : { action: after, message: message.trim() },
+      language,
+      recordCalls,
     };
     return number
       ? request('PATCH', `/api/v1/phone/numbers/${encodeURIComponent(number.id)}`, { body })
@@ -225,7 +239,33 @@ export function NumberDialog({
           </select>
         )}
       </Field>
+      <HoursEditor
+        value={hours}
+        onChange={setHours}
+        setLabel={t('Set hours for this number (without them, its skill’s hours apply)')}
+      />
       {after !== 'none' && <Spoken label={t('After-hours message')} value={message} onChange={setMessage} />}
+      <Field
+        label={t('Language of the prompts')}
+        hint={t('The gateway speaks the prompts in this language.')}
+      >
+        {(p) => (
+          <select
+            {...p}
+            className="input"
+            value={language}
+            onChange={(e) => setLanguage(e.target.value as PhoneLanguage)}
+          >
+            <option value="en">English</option>
+            <option value="de">Deutsch</option>
+            <option value="es">Español</option>
+          </select>
+        )}
+      </Field>
+      <label className="check">
+        <input type="checkbox" checked={recordCalls} onChange={(e) => setRecordCalls(e.target.checked)} />
+        {t('Record calls (callers hear “This call may be recorded.” before an agent answers)')}
+      </label>
     </PhoneDialog>
   );
 }

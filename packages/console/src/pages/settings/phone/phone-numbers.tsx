@@ -1,6 +1,7 @@
 /**
  * Settings › Phone, the numbers: each number with its trunk, where its calls go (a skill or a
- * menu) and what callers hear after hours; added, changed (number-dialog.tsx) and deleted.
+ * menu), its hours, what callers hear after hours and whether its calls are recorded; added,
+ * changed (number-dialog.tsx) and deleted.
  */
 import type { PhoneNumber, PhoneTrunk } from '@beckon/protocol/phone-api';
 import { useEffect, useState } from 'react';
@@ -12,6 +13,7 @@ import { PlusIcon } from '../../../components/icons.tsx';
 import { SectionHeader } from '../../../components/page-header.tsx';
 import { t } from '../../../i18n/i18n.ts';
 import { useT } from '../../../i18n/language-context.tsx';
+import { hoursSummary } from '../skills/hours-editor.tsx';
 import { NumberDialog } from './number-dialog.tsx';
 
 /** What callers of a number hear after hours, for the list. */
@@ -79,6 +81,7 @@ export function PhoneNumbers({
                 <th scope="col">{t('Number')}</th>
                 <th scope="col">{t('Trunk')}</th>
                 <th scope="col">{t('Calls go to')}</th>
+                <th scope="col">{t('Hours')}</th>
                 <th scope="col">{t('After hours')}</th>
                 <th scope="col" className="cell-actions">
                   <span className="visually-hidden">{t('Actions')}</span>
@@ -90,6 +93,12 @@ export function PhoneNumbers({
                 <tr key={n.id} data-testid="number-row">
                   <td>
                     <strong>{n.number}</strong>
+                    {n.recordCalls && (
+                      <span className="muted" data-testid="number-recorded">
+                        {' '}
+                        · {t('Recorded')}
+                      </span>
+                    )}
                   </td>
                   <td>{trunkName(n.trunkId)}</td>
                   <td>
@@ -98,6 +107,9 @@ export function PhoneNumbers({
                           choices: n.menu.choices.map((c) => `${c.digit} ${c.label}`).join(' · '),
                         })
                       : skillName(n.skillId)}
+                  </td>
+                  <td data-testid="number-hours">
+                    {n.hours ? hoursSummary(n.hours) : t('The skill’s hours')}
                   </td>
                   <td>{afterHoursLabel(n)}</td>
                   <td className="cell-actions">

@@ -79,9 +79,11 @@ export function hoursSummary(hours: BusinessHours | null): string {
 interface HoursEditorProps {
   value: BusinessHours | null;
   onChange: (hours: BusinessHours | null) => void;
+  /** What turning hours on means where they are used (a skill's by default). */
+  setLabel?: string;
 }
 
-export function HoursEditor({ value, onChange }: HoursEditorProps) {
+export function HoursEditor({ value, onChange, setLabel }: HoursEditorProps) {
   const t = useT();
   const id = useId();
   const [holiday, setHoliday] = useState('');
@@ -98,7 +100,8 @@ export function HoursEditor({ value, onChange }: HoursEditorProps) {
           checked={hours !== null}
           onChange={(event) => onChange(event.target.checked ? (value ?? defaultHours()) : null)}
         />
-        {t('Set opening hours (outside them, chats go to the offline form and the queue waits for opening)')}
+        {setLabel ??
+          t('Set opening hours (outside them, chats go to the offline form and the queue waits for opening)')}
       </label>
       {hours && (
         <>
