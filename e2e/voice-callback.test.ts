@@ -56,6 +56,8 @@ describe('a callback asked for from the page, with no chat before it (Chromium)'
     await form.getByLabel('Phone number').fill('call me');
     await form.getByRole('button', { name: 'Call me back' }).click();
     await form.getByText('Enter a phone number like +44 20 7946 0958.').waitFor();
+    // Not "As soon as possible" (the default while the skill is open): the suggested time, later.
+    await form.getByLabel('When').selectOption('later');
     await form.getByLabel('Phone number').fill(PHONE);
     await form.getByLabel('Topic (optional)').fill('Lamp delivery');
     await page.screenshot({ path: `${SHOTS_DIR}voice-widget-callback-standalone.png` });

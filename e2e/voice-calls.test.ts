@@ -265,6 +265,8 @@ describe('calls between the widget and the console (Chromium, fake microphones)'
     await strip.getByText('No one could take the call right now').waitFor({ timeout: 15_000 });
     await strip.getByRole('button', { name: 'Call me back' }).click();
     const form = shopper.panel.getByRole('form', { name: 'Ask for a callback' });
+    // Not "As soon as possible" (the default while the skill is open): the suggested time, later.
+    await form.getByLabel('When').selectOption('later');
     await form.getByLabel('Phone number').fill('+44 20 7946 0958');
     await form.getByLabel('Topic (optional)').fill('Lamp delivery');
     await shopper.page.screenshot({ path: `${SHOTS_DIR}voice-widget-callback.png` });

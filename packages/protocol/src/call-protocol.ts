@@ -232,6 +232,8 @@ export const CallbackView = Type.Object({
   dueAt: Type.Optional(Type.String()),
   /** The conversation an agent works it in, once it is due. */
   taskConversationId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  /** How the last call placed in the task ended (`busy`, `no_answer`, `hangup`…); null while none ended. */
+  lastCall: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 });
 export type CallbackView = Static<typeof CallbackView>;
 /** `GET /api/v1/callbacks`: `scheduled` (not due yet), `queued` (due, in a queue or with an agent), `done`. */

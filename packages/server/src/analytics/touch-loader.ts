@@ -72,8 +72,10 @@ export async function loadTouches(
       at: Number(e.created_at),
     });
   }
+  // A callback's request and the task it is worked in share the exposure: both are the campaign's.
+  const exposed = new Set(exposures.filter((e) => Number(e.control) !== 1).map((e) => e.id));
   for (const c of conversations) {
-    if (linked.has(c.id)) continue;
+    if (linked.has(c.id) || (c.origin_exposure_id && exposed.has(c.origin_exposure_id))) continue;
     touches.push({
       id: c.id,
       campaignId: null,

@@ -67,6 +67,15 @@ export class AgentChatService {
     return () => this.transferredListeners.delete(fn);
   }
 
+  /** Told after an agent takes a conversation (a callback's task is dialled through the trunk). */
+  private readonly acceptedListeners = new Set<(caller: StaffCaller, conversation: Conversation) => void>();
+
+  /** Calls `fn` after each conversation an agent accepts; returns the unsubscribe. */
+  onAccepted(fn: (caller: StaffCaller, conversation: Conversation) => void): () => void {
+    this.acceptedListeners.add(fn);
+    return () => this.acceptedListeners.delete(fn);
+  }
+
   /** Calls `fn` after each conversation a staff member resolves; returns the unsubscribe. */
   onResolved(fn: (accountId: string, conversation: Conversation) => void): () => void {
     this.resolvedListeners.add(fn);
@@ -123,6 +132,7 @@ export class AgentChatService {
     }
     await this.announcer.visitorLine(caller.accountId, id, 'joined', { name: user.name });
     await this.announcer.updated(caller.accountId, r.conversation, { queue: true });
+    for (const listen of this.acceptedListeners) listen({ ...caller, userId: user.id }, r.conversation);
     return r.conversation;
   }
 

@@ -3,6 +3,7 @@ import type { AppContext } from '../context.ts';
 import type { RateLimit } from '../engagement/engagement-config.ts';
 import { engagementOf } from '../engagement/engagement-runtime.ts';
 import { shownByTracker, trackedVisitorSignals } from '../engagement/visitor-signals.ts';
+import { dialCallbacksOnAccept } from '../phone/callback-dialer.ts';
 import { PhoneLines } from '../phone/phone-lines.ts';
 import { phoneRoutes } from '../phone/phone-routes.ts';
 import { voicemailKeeper } from '../phone/phone-voicemail.ts';
@@ -166,6 +167,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
   );
   calls.phone = phone;
   calls.countTransfer = (kind, outcome) => ctx.metrics.phoneTransfers.inc({ kind, outcome });
+  dialCallbacksOnAccept(agents, store, phone, ctx.logger.child({ component: 'phone' }));
   const recorder = new CallRecorder(store, storage, announcer, writer, ctx.config.voice, voiceLog);
   const mentions = new MentionService(
     store,

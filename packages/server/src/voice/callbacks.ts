@@ -149,7 +149,9 @@ export class CallbackScheduler {
         siteId: cb.site_id,
         visitorId: chat?.visitorId ?? null,
         channel: 'voice',
-        source: 'visitor',
+        // A campaign's callback button: the call is that exposure's, so a purchase after it counts for it.
+        source: chat?.originExposureId ? 'button' : 'visitor',
+        originExposureId: chat?.originExposureId ?? null,
         skillId: cb.skill_id,
         status: 'queued',
         visitorName: chat?.visitorName ?? null,
@@ -177,7 +179,9 @@ export class CallbackScheduler {
   async forConversation(accountId: string, conversationId: string): Promise<CallbackView> {
     const cb = await this.store.callbacks.forTask(accountId, conversationId);
     if (!cb) throw notFound('callback');
-    return callbackView(cb);
+    // The last call placed in the task: one that found the line busy or nobody there offers "No answer".
+    const last = (await this.store.calls.ofConversation(accountId, conversationId)).at(-1);
+    return { ...callbackView(cb), lastCall: last?.state === 'ended' ? (last.end_reason ?? null) : null };
   }
 
   /** The agent records how the callback went; the conversation closes with it as its disposition. */

@@ -129,17 +129,14 @@ export function showCallback(
   const form = callbackForm(
     async (body) => {
       await opts.send(body);
-      const from = new Date(body.windowStart).toLocaleString();
-      showDone(
-        panel,
-        opts,
-        doneView(
-          'phone',
-          t('Callback booked'),
-          t('We will call {phone} from {from}.', { phone: body.phone, from }),
-          opts.close,
-        ),
-      );
+      const start = Date.parse(body.windowStart);
+      const from = new Date(start).toLocaleString();
+      // "As soon as possible" starts the window now.
+      const text =
+        start <= Date.now()
+          ? t('We will call {phone} in a few minutes.', { phone: body.phone })
+          : t('We will call {phone} from {from}.', { phone: body.phone, from });
+      showDone(panel, opts, doneView('phone', t('Callback booked'), text, opts.close));
     },
     opts.opensAt ? new Date(opts.opensAt) : undefined,
   );

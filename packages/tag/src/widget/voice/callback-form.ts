@@ -14,9 +14,13 @@ export interface CallbackBody {
 const pad = (n: number) => String(n).padStart(2, '0');
 const hm = (d: Date) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
 
+/** How long a callback asked for "as soon as possible" stays open, should no one take it at once (ms). */
+const SOON_MS = 2 * 3_600_000;
+
 /**
  * The "Call me back" form: phone number, day, from–to and topic, each checked with a sentence
- * next to it. It opens at the suggested window.
+ * next to it. It opens at the suggested window. While the skill is open (no `from`), "When" offers
+ * "As soon as possible": the window starts now, so the callback is due at once.
  */
 export function callbackForm(
   submit: (body: CallbackBody) => Promise<void>,
@@ -34,35 +38,50 @@ export function callbackForm(
   const start = field(t('From'), input('time', hm(at)), true);
   const end = field(t('To'), input('time', hm(until)), true);
   const topic = field(t('Topic'), input('text'), false);
+  const times = [day.view, start.view, end.view];
+  const when = from
+    ? null
+    : field(
+        t('When'),
+        h(
+          'select',
+          {},
+          h('option', { value: 'soon' }, t('As soon as possible')),
+          h('option', { value: 'later' }, t('At a time I choose')),
+        ),
+        true,
+      );
+  const soon = () => when?.control.value === 'soon';
+  const showTimes = () => {
+    for (const v of times) v.hidden = soon();
+  };
+  when?.control.addEventListener('change', showTimes);
+  showTimes();
   const problem = formError();
   const button = submitButton(t('Call me back'), t('Sending…'));
   const form = h(
     'form',
     { class: 'form', novalidate: true, 'aria-label': t('Ask for a callback') },
     phone.view,
-    day.view,
-    start.view,
-    end.view,
+    when?.view ?? null,
+    ...times,
     topic.view,
     problem.view,
     button.view,
   );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    const when = (hm: string) => new Date(`${day.control.value}T${hm}`);
-    const a = when(start.control.value);
-    const b = when(end.control.value);
+    const at = (hm: string) => new Date(`${day.control.value}T${hm}`);
+    const now = Date.now();
+    const a = soon() ? new Date(now) : at(start.control.value);
+    const b = soon() ? new Date(now + SOON_MS) : at(end.control.value);
     const number = phone.control.value.trim();
     phone.error(
       /^\+?[0-9][0-9 ()./-]{4,22}$/.test(number) ? null : t('Enter a phone number like +44 20 7946 0958.'),
     );
     day.error(Number.isNaN(a.getTime()) ? t('Choose a day.') : null);
     end.error(
-      !(b > a)
-        ? t('The end must come after the start.')
-        : b.getTime() < Date.now()
-          ? t('That time is over.')
-          : null,
+      !(b > a) ? t('The end must come after the start.') : b.getTime() < now ? t('That time is over.') : null,
     );
     const bad = [phone, day, end].find((f) => f.control.getAttribute('aria-invalid'));
     if (bad) return bad.control.focus();

@@ -1,4 +1,8 @@
-/** A callback the agent works: the number to dial (a `tel:` link to their own phone) and how it went. */
+/**
+ * A callback the agent works: the number (Beckon dials it through the trunk when the agent takes
+ * it; "Call through Beckon" tries again; the `tel:` link dials from the agent's own phone) and how
+ * it went. A call that found the line busy or nobody there offers "No answer" as the outcome.
+ */
 import type { CallbackOutcome, CallbackView } from '@beckon/protocol/call-protocol';
 import { useEffect, useState } from 'react';
 import { request } from '../../../api/http.ts';
@@ -8,6 +12,11 @@ import { t } from '../../../i18n/i18n.ts';
 import { useT } from '../../../i18n/language-context.tsx';
 import { DialButton } from '../../../workspace/phone-dial.tsx';
 import { useAction } from '../../../workspace/use-action.ts';
+import { useCalls } from '../../../workspace/use-calls.ts';
+import { useWorkspaceStore } from '../../../workspace/workspace-context.tsx';
+
+/** Calls that reached nobody: the outcome they suggest is "No answer". */
+const UNANSWERED = new Set(['busy', 'no_answer', 'declined']);
 
 /** How a callback went, in the user's language. */
 function outcomeLabel(outcome: string): string {
@@ -32,13 +41,20 @@ export function CallbackCard({ conversationId, holds }: { conversationId: string
   const [callback, setCallback] = useState<CallbackView | null>(null);
   const [later, setLater] = useState('');
   const [busy, run] = useAction();
+  const store = useWorkspaceStore();
+  const calls = useCalls();
+  const calling = store?.calls.inConversation(calls, conversationId);
+  // Read again when a call here ends: its end (busy, no answer) is the outcome offered.
+  const endedHere = calls.ended?.conversationId === conversationId ? calls.ended.id : null;
   useEffect(() => {
+    void endedHere;
     request<CallbackView>('GET', `/api/v1/conversations/${conversationId}/callback`).then(
       setCallback,
       () => {},
     );
-  }, [conversationId]);
+  }, [conversationId, endedHere]);
   if (!callback) return null;
+  const suggested = callback.lastCall && UNANSWERED.has(callback.lastCall) ? 'no_answer' : null;
   const record = (outcome: CallbackOutcome, rescheduleAt?: string) =>
     run(async () =>
       setCallback(
@@ -61,15 +77,22 @@ export function CallbackCard({ conversationId, holds }: { conversationId: string
           {callback.attempts > 1 ? ` · ${t('try {count}', { count: callback.attempts })}` : ''}
         </span>
         {callback.outcome && !open && <span className="badge">{outcomeLabel(callback.outcome)}</span>}
+        {open && suggested && callback.lastCall && (
+          <span className="muted" data-testid="callback-last-call">
+            {t('Last call: {result}', {
+              result: callback.lastCall === 'busy' ? t('Busy') : t('No answer'),
+            })}
+          </span>
+        )}
       </div>
       {open && (
         <div className="callback-actions">
-          <DialButton target={{ callbackId: callback.id }} label={t('Call through Beckon')} />
+          {!calling && <DialButton target={{ callbackId: callback.id }} label={t('Call through Beckon')} />}
           {OUTCOMES.map((outcome) => (
             <button
               key={outcome}
               type="button"
-              className="button button-small"
+              className={`button button-small${outcome === suggested ? ' button-primary' : ''}`}
               disabled={busy}
               onClick={() => record(outcome)}
             >
