@@ -218,14 +218,13 @@ const visitorsOf = (ctx: SegmentSqlContext) =>
  * Whether the contact's attributes may hold this JSON text (a key or a string, as `JSON.stringify`
  * spells it), read without parsing them: it occurs in the text, or the text escapes something (a
  * backslash), which the parse then decides. A test that first asks this parses few contacts'
- * attributes: PostgreSQL parses JSON slowly (2 s for 1 M contacts on a loaded machine, 20 times a
- * pass over them). Never false for a contact whose attributes hold it, so the test stays exact.
+ * attributes on PostgreSQL, which parses JSON slowly (2 s for 1 M contacts on a loaded machine,
+ * 20 times a pass over them). Never false for a contact whose attributes hold it: exact.
  */
 function mayHold(value: string, ctx: SegmentSqlContext): Pred {
-  const spelled = JSON.stringify(value);
-  return ctx.json === 'jsonb'
-    ? sql<SqlBool>`(strpos(c.attributes, ${spelled}) > 0 or strpos(c.attributes, ${'\\'}) > 0)`
-    : sql<SqlBool>`(instr(c.attributes, ${spelled}) > 0 or instr(c.attributes, ${'\\'}) > 0)`;
+  // SQLite's `json_extract` is fast: the search did not pay there (measured over 1 M contacts).
+  if (ctx.json === 'json1') return TRUE;
+  return sql<SqlBool>`(strpos(c.attributes, ${JSON.stringify(value)}) > 0 or strpos(c.attributes, ${'\\'}) > 0)`;
 }
 
 /** A custom attribute of the contact (`attributes` JSON): typed tests, so "10" is not 10. */
