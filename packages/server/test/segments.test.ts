@@ -226,6 +226,59 @@ for (const store of ['sqlite', 'postgres'] as const) {
       });
     }
 
+    it('reads attributes written with JSON escapes or spaces as their values', async () => {
+      // Another writer may spell the same JSON differently: the text is searched before it is parsed.
+      const other = await newTenant(srv);
+      const texts = [
+        '{"plan":"pro"}',
+        '{"\\u0070lan":"pro"}',
+        '{"plan" : "\\u0070ro", "x": 1}',
+        '{"plan":"pro "}',
+        '{"plan":["pro"]}',
+        '{"planet":"pro"}',
+        '{"seats":"\\"pro\\""}',
+      ];
+      const people = texts.map((_, i) => ({ name: `P${i}`, email: null, phone: null }));
+      const ids = await seedPeople(srv.node.ctx.store, other.accountId, other.site.id, people, now, 'esc');
+      for (const [i, text] of texts.entries())
+        await srv.node.ctx.store.db
+          .updateTable('contacts')
+          .set({ attributes: text })
+          .where('id', '=', ids[i]!)
+          .execute();
+      const segs = srv.node.ctx.store.segments;
+      const names = async (filter: SegmentFilter) => {
+        const members = await segs.members(other.accountId, filter, { limit: 100, now });
+        assert.equal(await segs.count(other.accountId, filter, now), members.length);
+        return members.map((id) => people[ids.indexOf(id)]!.name).sort();
+      };
+      assert.deepEqual(await names({ field: 'attribute.plan', op: 'equals', value: 'pro' }), [
+        'P0',
+        'P1',
+        'P2',
+      ]);
+      assert.deepEqual(await names({ field: 'attribute.plan', op: 'in', value: ['pro', 'pro '] }), [
+        'P0',
+        'P1',
+        'P2',
+        'P3',
+      ]);
+      assert.deepEqual(await names({ field: 'attribute.plan', op: 'exists', value: true }), [
+        'P0',
+        'P1',
+        'P2',
+        'P3',
+        'P4',
+      ]);
+      assert.deepEqual(await names({ field: 'attribute.seats', op: 'equals', value: '"pro"' }), ['P6']);
+      assert.deepEqual(await names({ not: { field: 'attribute.plan', op: 'equals', value: 'pro' } }), [
+        'P3',
+        'P4',
+        'P5',
+        'P6',
+      ]);
+    });
+
     it('pages members in id order without repeats', async () => {
       const segs = srv.node.ctx.store.segments;
       const seen: string[] = [];

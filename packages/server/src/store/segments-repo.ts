@@ -176,13 +176,15 @@ export class SegmentsRepo {
     scan = false,
   ): RawBuilder<unknown> {
     const ctx = { accountId, now, json: this.caps.json };
-    const test: RawBuilder<SqlBool> = segmentCondition(filter, ctx);
+    // A count reads only the contacts an index says may match, when a part of the filter narrows
+    // so, and tests on them what the narrowing did not already decide.
+    const driver = scan ? segmentDriver(filter, ctx) : undefined;
+    const rest = driver?.rest ?? filter;
+    const test: RawBuilder<SqlBool> = segmentCondition(rest, ctx);
     const from = after === undefined ? sql`` : sql` and c.id > ${after}`;
     const account = scan && this.caps.json === 'json1' ? sql`+c.account_id` : sql`c.account_id`;
-    const facts = readsFacts(filter) ? sql` left join contact_facts f on f.contact_id = c.id` : sql``;
-    // A count reads only the contacts an index says may match, when a part of the filter narrows so.
-    const driver = scan ? segmentDriver(filter, ctx) : undefined;
-    const narrow = driver ? sql` and ${driver}` : sql``;
+    const facts = readsFacts(rest) ? sql` left join contact_facts f on f.contact_id = c.id` : sql``;
+    const narrow = driver ? sql` and ${driver.set}` : sql``;
     return sql`from contacts c${facts} where ${account} = ${accountId} and c.merged_into is null${from}${narrow} and ${test}`;
   }
 }
