@@ -35,6 +35,8 @@ interface Funnel {
   queued: number;
   sent: number;
   failed: number;
+  /** Messages whose node died during the request: never sent again (0 on a server before them). */
+  inDoubt?: number;
   skippedBy: Record<string, number>;
 }
 
@@ -272,7 +274,8 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
           );
           continue;
         }
-        if (view.status === 'sent' && f.sent + f.failed >= f.queued && total >= f.sent) done = true;
+        if (view.status === 'sent' && f.sent + f.failed + (f.inDoubt ?? 0) >= f.queued && total >= f.sent)
+          done = true;
         else if (elapsed > maxSeconds) {
           timedOut = true;
           done = true;
@@ -315,6 +318,8 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
       // Recipients outside the holdout the sinks never heard of: must be 0.
       missing: n - f.heldOut - f.skipped - s.contacts,
       failed: f.failed,
+      // Messages the kill left in doubt: the provider may have them; they are not sent again.
+      in_doubt: f.inDoubt ?? 0,
       wrong_channel: s.wrongChannel,
       unknown_addresses: s.unknown,
       provider_refusals: s.refused,

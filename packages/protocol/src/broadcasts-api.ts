@@ -149,6 +149,11 @@ const Counts = {
   delivered: Type.Integer(),
   read: Type.Integer(),
   failed: Type.Integer(),
+  /**
+   * Messages in doubt: their node stopped (or the provider did not answer) during the request, so
+   * the provider may or may not have them. Never sent again: a broadcast sends nobody twice.
+   */
+  inDoubt: Type.Integer(),
   /** Recipients of the send arm who opened a tracked link of their message (the first click counts). */
   clicked: Type.Integer(),
   /** Recipients of the send arm who answered in the broadcast's conversation. */
@@ -169,6 +174,7 @@ export const BroadcastFunnel = Type.Object({
       delivered: Counts.delivered,
       read: Counts.read,
       failed: Counts.failed,
+      inDoubt: Counts.inDoubt,
       clicked: Counts.clicked,
       replied: Counts.replied,
     }),
@@ -260,7 +266,7 @@ export const BroadcastRecipient = Type.Object({
   contactId: Type.String(),
   arm: Type.Union([Type.Literal('send'), Type.Literal('holdout')]),
   channel: Nullable(Type.String()),
-  /** held_out, skipped, or the message's delivery: queued, sent, delivered, read, failed. */
+  /** held_out, skipped, or the message's delivery: queued, sent, delivered, read, failed, in_doubt. */
   state: Type.String(),
   reason: Nullable(Type.String()),
   conversationId: Nullable(Type.String()),

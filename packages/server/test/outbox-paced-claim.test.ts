@@ -62,6 +62,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         payload: null,
         pace_per_minute: 240,
         paced_at: pacedAt,
+        once: 0,
+        launched_at: null,
         created_at: now - 60_000,
         updated_at: now - 60_000,
       });
@@ -155,6 +157,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         payload: null,
         pace_per_minute: null,
         paced_at: null,
+        once: 0,
+        launched_at: null,
         created_at: far,
         updated_at: far,
       }));

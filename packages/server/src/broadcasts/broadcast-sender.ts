@@ -279,7 +279,8 @@ export class BroadcastSender {
             b.accountId,
             booked.map((x) => ({
               input: messages.get(x.plan)!.conversation,
-              outbox: { id: x.plan.send!.outboxId, dueAt: x.at, pacePerMinute: x.perMinute },
+              // Never sent twice: a crash during its request leaves it in doubt, not due again.
+              outbox: { id: x.plan.send!.outboxId, dueAt: x.at, pacePerMinute: x.perMinute, once: true },
             })),
             now,
           );

@@ -38,7 +38,7 @@ const isoOf = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStr
 async function viewOf(store: Store, b: BroadcastRecord): Promise<BroadcastView> {
   const funnel = await store.broadcasts.funnel(b.id);
   // Every message queued is not every message gone: paced ones still wait in the outbox.
-  const waiting = funnel.queued - funnel.sent - funnel.failed;
+  const waiting = funnel.queued - funnel.sent - funnel.failed - funnel.inDoubt;
   return {
     id: b.id,
     name: b.name,

@@ -55,6 +55,7 @@ export async function channelsFeature(app: App, ctx: AppContext): Promise<void> 
     chat.events,
     ctx.logger.child({ component: 'outbox' }),
     ctx.config.outbox,
+    (channel, n) => ctx.metrics.outboxInDoubt.inc({ channel }, n),
   );
   const surveys = new CsatSurveys(
     store,

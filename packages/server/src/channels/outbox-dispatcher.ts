@@ -3,10 +3,10 @@ import type { Contact } from '@beckon/protocol/contacts-api';
 import type { ChatEvents } from '../conversations/chat-events.ts';
 import type { Logger } from '../logger.ts';
 import { backoffMs, LeaseWorker } from '../ops/lease-worker.ts';
-import type { OutboxRow } from '../store/outbox-repo.ts';
+import { IN_DOUBT_REASON, type OutboxRow } from '../store/outbox-repo.ts';
 import type { Store } from '../store/store.ts';
 import { Deferral } from '../store/wal-sync.ts';
-import { type ChannelRegistry, ChannelSendError, type OutboundMessage } from './channel.ts';
+import { type ChannelRegistry, ChannelSendError, type OutboundMessage, type SendResult } from './channel.ts';
 import { DEFAULT_OUTBOX_OPTIONS, type OutboxOptions } from './outbox-config.ts';
 
 /** The longest Retry-After honoured: a provider asking for more is tried again after a day. */
@@ -83,6 +83,9 @@ export class OutboxDispatcher {
   private readonly settles = new Set<Promise<void>>();
   private heartbeat: NodeJS.Timeout | undefined;
   private beating: Promise<void> | undefined;
+  /** Rows sent at most once waiting for their launch mark, written together (one commit, one sync). */
+  private toLaunch: { row: OutboxRow; done: (marked: boolean) => void; fail: (err: unknown) => void }[] = [];
+  private launching = false;
 
   constructor(
     private readonly store: Store,
@@ -90,6 +93,8 @@ export class OutboxDispatcher {
     private readonly events: ChatEvents,
     private readonly log: Logger,
     private readonly opts: OutboxOptions = DEFAULT_OUTBOX_OPTIONS,
+    /** Told of messages settled in doubt, per channel (the metrics). */
+    private readonly onDoubt: (channel: string, n: number) => void = () => {},
   ) {
     // A claim is a commit: while sends are in flight, the next claim waits for a quarter of the slots.
     this.worker = new LeaseWorker(
@@ -116,6 +121,12 @@ export class OutboxDispatcher {
       this.opts.leaseMs,
       this.pacedEarlyMs(),
       this.unsynced(),
+      (byChannel) => {
+        for (const [channel, n] of byChannel) {
+          this.log.warn({ channel, n }, 'outbox messages in doubt: their node stopped while sending them');
+          this.onDoubt(channel, n);
+        }
+      },
     );
     await this.prepare(rows);
     const unpaced = rows.filter((row) => {
@@ -326,18 +337,26 @@ export class OutboxDispatcher {
     }
     // Another claim holds the row now: it sends; this one must not.
     if (h.lost.signal.aborted) return;
-    let result: Awaited<ReturnType<typeof channel.send>>;
+    // Sent at most once: the row is marked launched, durably, before the request. A crash from here
+    // on leaves it in doubt, never sent again.
+    if (Number(row.once) === 1 && !(await this.launch(row))) return;
+    let result: SendResult;
     let timer: NodeJS.Timeout | undefined;
+    let sending: Promise<SendResult> | undefined;
+    const noAnswer = new ChannelSendError('the channel did not answer in time', true);
     try {
       // The lease is extended while the send runs; a channel that never answers is given up on.
       const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new ChannelSendError('the channel did not answer in time', true)),
-          this.opts.sendTimeoutMs,
-        );
+        timer = setTimeout(() => reject(noAnswer), this.opts.sendTimeoutMs);
       });
-      result = await Promise.race([channel.send(msg), late]);
+      sending = channel.send(msg);
+      result = await Promise.race([sending, late]);
     } catch (err) {
+      if (sending && err === noAnswer && Number(row.once) === 1) {
+        settle();
+        await this.givenUp(row, sending);
+        return;
+      }
       const final = err instanceof ChannelSendError && !err.retryable;
       const reason = err instanceof ChannelSendError ? err.reason : String((err as Error)?.message ?? err);
       if (!(err instanceof ChannelSendError))
@@ -355,6 +374,54 @@ export class OutboxDispatcher {
         if (ok) this.announce(row, result.status, null);
       });
     return { settled };
+  }
+
+  /**
+   * Marks a row sent at most once as launched, with the others launching meanwhile: one commit (and
+   * on a SQLite file one sync) for all, awaited before any of their requests. False when the claim
+   * no longer holds the row: it is not sent.
+   */
+  private launch(row: OutboxRow): Promise<boolean> {
+    return new Promise((done, fail) => {
+      this.toLaunch.push({ row, done, fail });
+      if (this.launching) return;
+      this.launching = true;
+      void (async () => {
+        try {
+          while (this.toLaunch.length > 0) {
+            const batch = this.toLaunch.splice(0, SETTLE_BATCH);
+            try {
+              const marked = await this.store.outbox.launch(
+                batch.map((l) => l.row),
+                Date.now(),
+              );
+              for (const l of batch) l.done(marked.has(l.row.id));
+            } catch (err) {
+              for (const l of batch) l.fail(err);
+            }
+          }
+        } finally {
+          this.launching = false;
+        }
+      })();
+    });
+  }
+
+  /**
+   * A row sent at most once whose channel did not answer in time: the provider may have it, so it
+   * is in doubt rather than tried again. Its late answer, if one comes, settles it sent.
+   */
+  private async givenUp(row: OutboxRow, sending: Promise<SendResult>): Promise<void> {
+    if (!(await this.store.outbox.inDoubt(row, Date.now()))) return;
+    this.log.warn({ id: row.id, channel: row.channel }, 'outbound message in doubt: no answer in time');
+    this.onDoubt(row.channel, 1);
+    this.announce(row, 'failed', IN_DOUBT_REASON);
+    void sending
+      .then(async (late) => {
+        if (await this.settleSent(row, late.status, late.providerId ?? null))
+          this.announce(row, late.status, null);
+      })
+      .catch(() => {});
   }
 
   /**

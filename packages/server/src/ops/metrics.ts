@@ -85,8 +85,15 @@ export function createMetrics() {
     labelNames: ['kind', 'outcome'] as const,
     registers: [registry],
   });
+  const outboxInDoubt = new Counter({
+    name: 'beckon_outbox_in_doubt_total',
+    help: 'Messages sent at most once (broadcasts) left in doubt by channel: their node stopped, or the provider did not answer, during the request; not sent again',
+    labelNames: ['channel'] as const,
+    registers: [registry],
+  });
   return {
     registry,
+    outboxInDoubt,
     phoneCalls,
     phoneTransfers,
     phoneRegistrations,

@@ -127,7 +127,7 @@ const columnsOf = (input: NewBroadcast) => ({
 });
 
 /** The funnel's steps of a queued message, in all and per channel. */
-const STEPS = ['queued', 'sent', 'delivered', 'read', 'failed', 'clicked', 'replied'] as const;
+const STEPS = ['queued', 'sent', 'delivered', 'read', 'failed', 'inDoubt', 'clicked', 'replied'] as const;
 
 /** The state a recipient shows: its own until it was queued, then its outbox row's. */
 const stateOf = (state: string, out: string | null): string =>
@@ -560,6 +560,7 @@ export class BroadcastsRepo {
           delivered: s === 'delivered' || s === 'read',
           read: s === 'read',
           failed: s === 'failed',
+          inDoubt: s === 'in_doubt',
           clicked: Number(row.clicked) === 1,
           replied: Number(row.replied) === 1,
         };
@@ -737,7 +738,7 @@ export class BroadcastsRepo {
       channel: r.channel,
       state: stateOf(r.state, r.out),
       // A failed message's reason is the provider's (or the outbox's), e.g. rate limited after the tries.
-      reason: r.reason ?? (r.out === 'failed' ? r.last_error : null),
+      reason: r.reason ?? (r.out === 'failed' || r.out === 'in_doubt' ? r.last_error : null),
       conversationId: r.conversation_id,
       at: new Date(Number(r.created_at)).toISOString(),
       clickedAt: r.clicked_at === null ? null : new Date(Number(r.clicked_at)).toISOString(),

@@ -242,7 +242,8 @@ export class ConversationsRepo {
     accountId: string,
     items: readonly {
       input: NewConversation & { invitation: NonNullable<NewConversation['invitation']> };
-      outbox: { id: string; dueAt: number; pacePerMinute: number | null };
+      /** `once`: sent at most once (a broadcast's message; see outbox-dispatcher.ts). */
+      outbox: { id: string; dueAt: number; pacePerMinute: number | null; once: boolean };
     }[],
     now: number,
   ): Promise<{ conversations: Conversation[]; hooks: number }> {
@@ -264,6 +265,7 @@ export class ConversationsRepo {
           id: outbox.id,
           next_attempt_at: outbox.dueAt,
           pace_per_minute: outbox.pacePerMinute,
+          once: outbox.once ? 1 : 0,
         });
       const conversation = toConversation({ ...row, last_seq: 1, last_message_at: now });
       conversations.push(conversation);

@@ -51,6 +51,8 @@ export async function claimDue<T extends LeasedTable>(
   dueBy = now,
   /** A SQLite file: the claim's sync joins this instead of being awaited (see `OutboxRepo.claim`). */
   unsynced?: Deferral,
+  /** Runs first in the claim's transaction (the outbox: settles lapsed sends in doubt). */
+  prelude?: (trx: Kysely<Database>) => Promise<void>,
 ): Promise<Selectable<Database[T]>[]> {
   const token = randomToken(16);
   const until = now + leaseMs;
@@ -58,6 +60,7 @@ export async function claimDue<T extends LeasedTable>(
     .transaction()
     .execute(async (trx) => {
       if (unsynced) await deferSyncTo(trx as unknown as Kysely<Database>, unsynced);
+      if (prelude) await prelude(trx as unknown as Kysely<Database>);
       // One read per status: each walks the index (status, next_attempt_at) in order and stops at
       // the limit. One read of both statuses would sort every due row first, which on a queue tens
       // of thousands deep (a broadcast) made each claim scan it all while holding the write lock.

@@ -22,6 +22,8 @@ const RANK: Record<OutboxStatus, number> = {
   queued: 0,
   sending: 0,
   failed: 0,
+  // It may have left: a receipt from the provider says it did.
+  in_doubt: 1,
   sent: 1,
   delivered: 2,
   read: 3,
@@ -53,15 +55,22 @@ export function outboxRowOf(
     payload,
     pace_per_minute: null,
     paced_at: null,
+    once: 0,
+    launched_at: null,
     created_at: now,
     updated_at: now,
   };
 }
 
+/** The reason an agent reads for a message in doubt. */
+export const IN_DOUBT_REASON =
+  'not known whether the provider took it: the server stopped while sending, so it is not sent again';
+
+/** Agents see a message in doubt as failed with the reason: a Retry sends it again, by their choice. */
 export const deliveryOf = (r: Pick<OutboxRow, 'seq' | 'status' | 'last_error'>): Delivery => ({
   seq: Number(r.seq),
-  status: r.status === 'sending' ? 'queued' : r.status,
-  reason: r.status === 'failed' ? r.last_error : null,
+  status: r.status === 'sending' ? 'queued' : r.status === 'in_doubt' ? 'failed' : r.status,
+  reason: r.status === 'failed' || r.status === 'in_doubt' ? r.last_error : null,
 });
 
 /**
@@ -91,6 +100,8 @@ export class OutboxRepo {
      * sender's pages before its first send.
      */
     unsynced?: Deferral,
+    /** Told, per channel, how many messages this claim settled in doubt. */
+    onDoubt?: (byChannel: Map<string, number>) => void,
   ): Promise<OutboxRow[]> {
     // A conversation's lines leave in order: a line waits while an earlier one is still on its way
     // (queued, retrying or sending). A line that failed for good holds nothing up.
@@ -129,7 +140,80 @@ export class OutboxRepo {
       },
       now + pacedEarlyMs,
       unsynced,
+      (trx) => this.doubt(trx, now).then((n) => onDoubt?.(n)),
     );
+  }
+
+  /**
+   * Messages sent at most once whose claim lapsed during their provider request (its node died, or
+   * lost the store for a whole lease): settled `in_doubt`, never claimed again. The claim's token
+   * stays, so that claim's late answer may still settle it sent. Per channel, the counts settled.
+   */
+  async doubt(db: Kysely<Database>, now: number): Promise<Map<string, number>> {
+    const rows = await db
+      .updateTable('outbox')
+      .set({
+        status: 'in_doubt',
+        last_error: IN_DOUBT_REASON,
+        lease_until: null,
+        next_attempt_at: now,
+        updated_at: now,
+      })
+      .where('status', '=', 'sending')
+      .where('next_attempt_at', '<=', now)
+      .where('launched_at', 'is not', null)
+      .where('once', '=', 1)
+      .returning('channel')
+      .execute();
+    const n = new Map<string, number>();
+    for (const r of rows) n.set(r.channel, (n.get(r.channel) ?? 0) + 1);
+    return n;
+  }
+
+  /**
+   * Marks rows in hand as launched: their provider requests begin. Committed (and, on a SQLite
+   * file, synced) before any of them is sent, so a crash during a request leaves the row in doubt
+   * rather than due again. Only rows whose claims still hold them; the ids marked.
+   */
+  async launch(rows: readonly OutboxRow[], now: number): Promise<Set<string>> {
+    const byToken = new Map<string, string[]>();
+    for (const r of rows) {
+      if (r.claim_token === null) continue;
+      const ids = byToken.get(r.claim_token);
+      if (ids) ids.push(r.id);
+      else byToken.set(r.claim_token, [r.id]);
+    }
+    const marked = new Set<string>();
+    if (byToken.size === 0) return marked;
+    await this.db.transaction().execute(async (trx) => {
+      for (const [token, ids] of byToken) {
+        const r = await trx
+          .updateTable('outbox')
+          .set({ launched_at: now })
+          .where('claim_token', '=', token)
+          .where('id', 'in', ids)
+          .where('status', '=', 'sending')
+          .returning('id')
+          .execute();
+        for (const x of r) marked.add(x.id);
+      }
+    });
+    return marked;
+  }
+
+  /**
+   * A message sent at most once whose send was given up on (no answer in time): in doubt, its
+   * token kept so the late answer may still settle it sent. False when the claim no longer held it.
+   */
+  async inDoubt(row: OutboxRow, now: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('outbox')
+      .set({ status: 'in_doubt', last_error: IN_DOUBT_REASON, lease_until: null, updated_at: now })
+      .where('id', '=', row.id)
+      .where('claim_token', '=', row.claim_token)
+      .where('status', '=', 'sending')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   /** Extends the leases of rows in hand to `until`; the ids whose claims still held them. */
@@ -177,7 +261,8 @@ export class OutboxRepo {
           claim_token: null,
         })
         .where('id', 'in', ids)
-        .where('status', '=', 'sending')
+        // A row in doubt keeps its claim's token: that claim's late answer says it was sent.
+        .where('status', 'in', ['sending', 'in_doubt'])
         .where('claim_token', '=', sql<string>`case id ${pick((i) => i.row.claim_token)} end`)
         .returning('id')
         .execute();
@@ -212,6 +297,7 @@ export class OutboxRepo {
       last_error: reason.slice(0, 500),
       // a paced message's retry takes a new moment
       paced_at: null,
+      launched_at: null,
       updated_at: now,
     });
   }
@@ -233,13 +319,22 @@ export class OutboxRepo {
   /** A failed line queued again by hand (the console's Retry): due now, with a fresh count of attempts. */
   async retry(accountId: string, conversationId: string, seq: number, now: number): Promise<OutboxRow> {
     const row = await this.get(accountId, conversationId, seq);
-    if (row.status !== 'failed')
+    // A message in doubt shows as failed: sending it again is the agent's choice.
+    if (row.status !== 'failed' && row.status !== 'in_doubt')
       throw new AppError(409, 'not_failed', `this message is ${deliveryOf(row).status}, not failed`);
     const r = await this.db
       .updateTable('outbox')
-      .set({ status: 'queued', attempts: 0, next_attempt_at: now, last_error: null, updated_at: now })
+      .set({
+        status: 'queued',
+        attempts: 0,
+        next_attempt_at: now,
+        last_error: null,
+        launched_at: null,
+        claim_token: null,
+        updated_at: now,
+      })
       .where('id', '=', row.id)
-      .where('status', '=', 'failed')
+      .where('status', '=', row.status)
       .returningAll()
       .executeTakeFirst();
     if (!r) throw new AppError(409, 'conflict', 'the message changed meanwhile; try again');

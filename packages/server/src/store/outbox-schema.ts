@@ -1,7 +1,10 @@
 import type { ConversationsTable, Millis } from './schema.ts';
 
-/** Where an outbox row is: waiting, being sent under a lease, or settled. */
-export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
+/**
+ * Where an outbox row is: waiting, being sent under a lease, or settled. `in_doubt`: a message sent
+ * at most once whose node stopped during its provider request; the provider may or may not have it.
+ */
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'in_doubt';
 
 /** One agent line bound for a channel (see 0017-outbox.ts). */
 export interface OutboxTable {
@@ -27,6 +30,10 @@ export interface OutboxTable {
   pace_per_minute: number | null;
   /** The moment this paced message holds (taken from `send_pace`, then put off to it); null: none yet. */
   paced_at: Millis | null;
+  /** 1: sent at most once (a broadcast's message, 0092); after a crash mid-request it is in doubt, not sent again. */
+  once: number;
+  /** When the provider request of a `once` row began (durable before it); null: not begun since its claim. */
+  launched_at: Millis | null;
   created_at: Millis;
   updated_at: Millis;
 }

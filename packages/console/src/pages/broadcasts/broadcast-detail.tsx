@@ -29,7 +29,8 @@ import './broadcasts.css';
 const POLL_MS = 2_000;
 
 /** Messages queued that the outbox has not sent or given up on yet. */
-const outboxBusy = (b: BroadcastView) => b.funnel.queued > b.funnel.sent + b.funnel.failed;
+const outboxBusy = (b: BroadcastView) =>
+  b.funnel.queued > b.funnel.sent + b.funnel.failed + (b.funnel.inDoubt ?? 0);
 
 /** Reads the broadcast, and again every 2 s while it is scheduled or sending, or its messages are still leaving. */
 function useBroadcast(id: string) {

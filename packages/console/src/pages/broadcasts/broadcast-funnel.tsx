@@ -1,7 +1,7 @@
 /**
  * A broadcast's funnel as bars: targeted → queued → sent → delivered → read (and clicked and
  * replied once measured), each as a share of the targeted; beside it the held out, the skipped by
- * reason and the failed; below, the same counts per channel.
+ * reason, the failed and the messages in doubt; below, the same counts per channel.
  */
 import type { BroadcastFunnel } from '../../api/broadcasts.ts';
 import { formatNumber } from '../../components/format.ts';
@@ -25,6 +25,27 @@ function stepsOf(f: BroadcastFunnel, t: ReturnType<typeof useT>): [key: string, 
   if (typeof f.clicked === 'number') steps.push(['clicked', t('Clicked'), f.clicked]);
   if (typeof f.replied === 'number') steps.push(['replied', t('Replied'), f.replied]);
   return steps;
+}
+
+/** A count of messages that ended badly (failed, in doubt), marked when there are any, with a note then. */
+function Outcome({
+  kind,
+  label,
+  n,
+  children,
+}: {
+  kind: string;
+  label: string;
+  n: number;
+  children?: string;
+}) {
+  return (
+    <div className={n > 0 ? `funnel-${kind}` : undefined} data-testid={`funnel-${kind}`} data-count={n}>
+      <dt>{label}</dt>
+      <dd>{formatNumber(n)}</dd>
+      {n > 0 && children && <p className="funnel-note">{children}</p>}
+    </div>
+  );
 }
 
 export function FunnelChart({ funnel }: { funnel: BroadcastFunnel }) {
@@ -73,14 +94,12 @@ export function FunnelChart({ funnel }: { funnel: BroadcastFunnel }) {
             </ul>
           )}
         </div>
-        <div
-          className={f.failed > 0 ? 'funnel-failed' : undefined}
-          data-testid="funnel-failed"
-          data-count={f.failed}
-        >
-          <dt>{t('Failed')}</dt>
-          <dd>{formatNumber(f.failed)}</dd>
-        </div>
+        <Outcome kind="failed" label={t('Failed')} n={f.failed} />
+        <Outcome kind="in-doubt" label={t('In doubt')} n={f.inDoubt}>
+          {t(
+            'The server stopped while sending these. The provider may or may not have them; they are not sent again, so nobody gets a message twice.',
+          )}
+        </Outcome>
       </dl>
     </div>
   );
@@ -90,14 +109,18 @@ export function FunnelChart({ funnel }: { funnel: BroadcastFunnel }) {
 export function ChannelTable({ funnel, channels }: { funnel: BroadcastFunnel; channels: string[] }) {
   const t = useT();
   const rows = channels.map(
-    (c) => [c, funnel.byChannel[c] ?? { queued: 0, sent: 0, delivered: 0, read: 0, failed: 0 }] as const,
+    (c) =>
+      [
+        c,
+        funnel.byChannel[c] ?? { queued: 0, sent: 0, delivered: 0, read: 0, failed: 0, inDoubt: 0 },
+      ] as const,
   );
   return (
     <div className="table-wrap">
       <table className="table table-compact broadcast-channel-table" data-testid="broadcast-by-channel">
         <ReportTableHead
           first={t('Channel')}
-          figures={[t('Queued'), t('Sent'), t('Delivered'), t('Read'), t('Failed')]}
+          figures={[t('Queued'), t('Sent'), t('Delivered'), t('Read'), t('Failed'), t('In doubt')]}
           after={[t('Progress')]}
         />
         <tbody>
@@ -122,6 +145,9 @@ export function ChannelTable({ funnel, channels }: { funnel: BroadcastFunnel; ch
               <td className="cell-number" data-label={t('Failed')}>
                 {formatNumber(c.failed)}
               </td>
+              <td className="cell-number" data-label={t('In doubt')}>
+                {formatNumber(c.inDoubt ?? 0)}
+              </td>
               <td className="channel-stack-cell">
                 <StackBar
                   queued={c.queued}
@@ -129,6 +155,7 @@ export function ChannelTable({ funnel, channels }: { funnel: BroadcastFunnel; ch
                   delivered={c.delivered}
                   read={c.read}
                   failed={c.failed}
+                  inDoubt={c.inDoubt ?? 0}
                 />
               </td>
             </tr>
@@ -139,19 +166,22 @@ export function ChannelTable({ funnel, channels }: { funnel: BroadcastFunnel; ch
   );
 }
 
-/** One bar of a channel's messages: read, delivered only, sent only, waiting, failed. */
+/** One bar of a channel's messages: read, delivered only, sent only, waiting, in doubt, failed. */
 export function StackBar(c: {
   queued: number;
   sent: number;
   delivered: number;
   read: number;
   failed: number;
+  inDoubt?: number;
 }) {
+  const inDoubt = c.inDoubt ?? 0;
   const parts: [string, number][] = [
     ['read', c.read],
     ['delivered', c.delivered - c.read],
     ['sent', c.sent - c.delivered],
-    ['waiting', Math.max(0, c.queued - c.sent - c.failed)],
+    ['waiting', Math.max(0, c.queued - c.sent - c.failed - inDoubt)],
+    ['in-doubt', inDoubt],
     ['failed', c.failed],
   ];
   return (

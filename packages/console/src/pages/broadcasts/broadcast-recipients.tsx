@@ -15,6 +15,7 @@ const stateTone: Record<string, string> = {
   held_out: 'badge-control',
   skipped: 'badge-neutral',
   failed: 'badge-danger',
+  in_doubt: 'badge-paused',
   read: 'badge-active',
   delivered: 'badge-active',
   sent: 'badge-outcome-pending',

@@ -70,6 +70,8 @@ export function recipientStateLabel(state: string): string {
       return t('Read');
     case 'failed':
       return t('Failed');
+    case 'in_doubt':
+      return t('In doubt');
     default:
       return state;
   }
@@ -79,6 +81,11 @@ export function recipientStateLabel(state: string): string {
 export function reasonLabel(reason: string): string {
   if (reason === 'opted out') return t('Opted out');
   if (reason === 'no reachable channel') return t('No reachable channel');
+  // A message in doubt (the outbox's IN_DOUBT_REASON).
+  if (reason.startsWith('not known whether the provider took it'))
+    return t(
+      'Not known whether the provider took it: the server stopped while sending, so it is not sent again.',
+    );
   const missing = /^no (.+)$/.exec(reason);
   if (missing) return t('No value for {field}', { field: missing[1]! });
   return reason;

@@ -69,6 +69,7 @@ import * as m0083 from './0083-segment-count-indexes.ts';
 import * as m0084 from './0084-translation-api-key.ts';
 import * as m0085 from './0085-reading-language.ts';
 import * as m0091 from './0091-trunk-retry.ts';
+import * as m0092 from './0092-outbox-in-doubt.ts';
 import * as m0094 from './0094-warm-transfer.ts';
 import * as m0095 from './0095-phone-recording.ts';
 import * as m0096 from './0096-assist-model-uses.ts';
@@ -145,6 +146,7 @@ const migrations: Record<string, Migration> = {
   '0084-translation-api-key': m0084,
   '0085-reading-language': m0085,
   '0091-trunk-retry': m0091,
+  '0092-outbox-in-doubt': m0092,
   '0094-warm-transfer': m0094,
   '0095-phone-recording': m0095,
   '0096-assist-model-uses': m0096,
