@@ -18,9 +18,9 @@ import type { CallMarks } from '../voice/call-sweeper.ts';
 import { type HandleEvent, JanusClient, type Jsep } from './janus-client.ts';
 import type { PhoneConfig } from './phone-config.ts';
 import { HubLeg, infoDigit, type MenuOutcome, runMenu } from './phone-hub.ts';
-import { callTransferred, holdCaller, warmEnded } from './phone-transfer.ts';
 import { promptsIn } from './phone-prompts.ts';
 import { announceRecording } from './phone-recording.ts';
+import { callTransferred, holdCaller, warmEnded } from './phone-transfer.ts';
 import { RegistrationRetry } from './registration-retry.ts';
 
 const SIP = 'janus.plugin.sip';
