@@ -36,8 +36,8 @@ const SERIES: TimeSeries<CallDay>[] = [
 ];
 const dayOf = (d: CallDay) => d.day;
 
-/** The figure columns of a calls table, in the console's language (per skill: voicemails too). */
-const figures = (voicemails = false) => [
+/** The figure columns of a calls table, in the console's language. */
+const figures = () => [
   t('Offered'),
   t('Answered'),
   t('Abandoned'),
@@ -48,7 +48,6 @@ const figures = (voicemails = false) => [
   t('Total talk'),
   t('On hold'),
   t('Transfers'),
-  ...(voicemails ? [t('Voicemails')] : []),
 ];
 
 function Row({
@@ -56,14 +55,11 @@ function Row({
   c,
   total,
   testId,
-  voicemails,
 }: {
   label: string;
   c: CallFigures;
   total?: boolean;
   testId: string;
-  /** Show the voicemails column (skills and the total; an agent takes none). */
-  voicemails?: boolean;
 }) {
   const t = useT();
   return (
@@ -102,11 +98,6 @@ function Row({
       <td className="cell-number" data-label={t('Transfers')}>
         {formatCount(c.transfers)}
       </td>
-      {voicemails && (
-        <td className="cell-number" data-label={t('Voicemails')}>
-          {formatCount(c.voicemails)}
-        </td>
-      )}
     </tr>
   );
 }
@@ -275,7 +266,7 @@ export function CallsTab({ filters }: { filters: ReportFilters }) {
       </div>
       <div className="table-wrap">
         <table className="table table-compact table-dense" data-testid="calls-skills">
-          <ReportTableHead first={t('Skill')} figures={figures(true)} />
+          <ReportTableHead first={t('Skill')} figures={figures()} />
           <tbody>
             {r.skills.map((s) => (
               <Row
@@ -283,10 +274,9 @@ export function CallsTab({ filters }: { filters: ReportFilters }) {
                 label={s.name}
                 c={s}
                 testId={`calls-skill-${s.skillId ?? 'none'}`}
-                voicemails
               />
             ))}
-            <Row label={t('Total')} c={sum} total testId="calls-total" voicemails />
+            <Row label={t('Total')} c={sum} total testId="calls-total" />
           </tbody>
         </table>
       </div>
