@@ -386,7 +386,7 @@ export class CallService {
     const call = await this.store.calls.get(accountId, callId);
     if (!call || call.agent_id !== userId || (call.state !== 'active' && call.state !== 'held')) throw gone();
     if (target.warm && !call.direction)
-      throw badRequest('warm: only a phone call can be transferred warm', 'warm_phone_only');
+      throw badRequest('only a phone call can be transferred warm', 'warm_phone_only');
     // A call handed over warm is moved on by the agent who started it: complete or cancel first.
     if (call.warm_from) throw gone();
     if (target.skillId && !(await this.store.skills.list(accountId)).some((s) => s.id === target.skillId))
