@@ -102,6 +102,7 @@ describe('campaign variants in Chromium', () => {
             (e) => e.campaignId === campaign.id,
           ),
         'the campaign’s exposure',
+        30_000,
       );
       const [row] = await store.db
         .selectFrom('exposures')

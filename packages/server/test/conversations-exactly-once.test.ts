@@ -165,7 +165,7 @@ async function runAssignments(nodes: BeckonNode[], demo: DemoSeedResult): Promis
   };
   try {
     await feed();
-    await eventually(() => started === CONVERSATIONS, 150_000, 'every chat started');
+    await eventually(() => started === CONVERSATIONS, 330_000, 'every chat started');
   } finally {
     // A test that failed starts nothing more on nodes about to close.
     started = CONVERSATIONS;
@@ -302,7 +302,7 @@ describe('exactly once per agent socket on PostgreSQL: two nodes, Redis between 
   let agents: AgentLog[] = [];
   it(
     '500 assignments: every line once and in order, every done before the next offer',
-    skip ? { skip } : { timeout: 200_000 },
+    skip ? { skip } : { timeout: 400_000 },
     async () => {
       agents = await runAssignments(nodes, demo);
       await assertExactlyOnce(nodes, demo, agents);
