@@ -154,13 +154,7 @@ export async function extendClaims(
   /** PostgreSQL: the rows are locked in id order first, the order a batch of settles takes them. */
   rowLocks = false,
 ): Promise<Set<string>> {
-  const byToken = new Map<string, string[]>();
-  for (const r of rows) {
-    if (r.claim_token === null) continue;
-    const ids = byToken.get(r.claim_token);
-    if (ids) ids.push(r.id);
-    else byToken.set(r.claim_token, [r.id]);
-  }
+  const byToken = idsByClaimToken(rows);
   const kept = new Set<string>();
   if (byToken.size === 0) return kept;
   await leased(db)
@@ -194,4 +188,18 @@ export async function extendClaims(
       }
     });
   return kept;
+}
+
+/** Rows' ids grouped by the claim that holds them; rows no claim holds are left out. */
+export function idsByClaimToken(
+  rows: readonly { id: string; claim_token: string | null }[],
+): Map<string, string[]> {
+  const byToken = new Map<string, string[]>();
+  for (const r of rows) {
+    if (r.claim_token === null) continue;
+    const ids = byToken.get(r.claim_token);
+    if (ids) ids.push(r.id);
+    else byToken.set(r.claim_token, [r.id]);
+  }
+  return byToken;
 }

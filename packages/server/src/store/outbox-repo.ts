@@ -2,7 +2,7 @@ import type { DeliveryStatus, Message } from '@beckon/protocol/chat-api';
 import { type Kysely, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import { AppError, notFound } from '../errors.ts';
 import { newTimeId } from '../ids.ts';
-import { claimDue, type DueQuery, extendClaims, settleClaim } from './lease-claim.ts';
+import { claimDue, type DueQuery, extendClaims, idsByClaimToken, settleClaim } from './lease-claim.ts';
 import type { OutboxStatus, OutboxTable } from './outbox-schema.ts';
 import type { ConversationsTable, Database } from './schema.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
@@ -176,13 +176,7 @@ export class OutboxRepo {
    * rather than due again. Only rows whose claims still hold them; the ids marked.
    */
   async launch(rows: readonly OutboxRow[], now: number): Promise<Set<string>> {
-    const byToken = new Map<string, string[]>();
-    for (const r of rows) {
-      if (r.claim_token === null) continue;
-      const ids = byToken.get(r.claim_token);
-      if (ids) ids.push(r.id);
-      else byToken.set(r.claim_token, [r.id]);
-    }
+    const byToken = idsByClaimToken(rows);
     const marked = new Set<string>();
     if (byToken.size === 0) return marked;
     await this.db.transaction().execute(async (trx) => {
