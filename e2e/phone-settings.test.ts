@@ -130,6 +130,8 @@ describe('Settings › Phone: a failed registration heals on its own; numbers ch
   it('malformed SIP and a flood of INVITEs from one caller leave the gateway and node up; the flood is counted; the next good call rings', async () => {
     const gateway = await flaky.registered();
     const carrier = (await admin.get<{ items: Trunk[] }>('/api/v1/phone/trunks')).body.items[0]!;
+    // Registered means every line of the trunk can ring: a flood sooner would meet a busy gateway.
+    await until(async () => (await trunkOf(carrier.id))?.status === 'registered', 'the trunk is registered');
     const number = await admin.post<{ id: string }>('/api/v1/phone/numbers', {
       number: '+4930999001',
       trunkId: carrier.id,

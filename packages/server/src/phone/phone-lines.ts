@@ -33,6 +33,8 @@ interface Line {
   handles: number[];
   /** The trunk answered 200 to the REGISTER: calls may go out. */
   registered: boolean;
+  /** Every helper is attached: the trunk takes as many calls at once as it has lines. */
+  ready: boolean;
   /** The gateway's id of the registration, which helper handles name to share it. */
   masterId: number;
   /** The line was taken down (the trunk edited or deleted): its late events change nothing. */
@@ -198,6 +200,7 @@ export class PhoneLines implements PhoneBridge {
       master: 0,
       handles: [],
       registered: false,
+      ready: false,
       masterId: 0,
       closed: false,
     };
@@ -241,6 +244,10 @@ export class PhoneLines implements PhoneBridge {
         username: `sip:${trunk.username}@${trunk.host}`,
       });
     }
+    // "Registered" is shown once every line can ring: calls that come sooner would meet a busy gateway.
+    if (line.closed) return;
+    line.ready = true;
+    await this.store.phone.setTrunkStatus(trunk.id, 'registered', null);
   }
 
   private onEvent(line: Line, handle: number, e: HandleEvent, registered?: (master: number) => void): void {
@@ -256,7 +263,7 @@ export class PhoneLines implements PhoneBridge {
             line.masterId = Number(result.master_id ?? 0);
             this.retries.reset(line.trunk.id);
             this.registrations('registered');
-            await this.store.phone.setTrunkStatus(line.trunk.id, 'registered', null);
+            if (line.ready) await this.store.phone.setTrunkStatus(line.trunk.id, 'registered', null);
             registered(handle);
           }
           return;
