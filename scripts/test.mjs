@@ -238,7 +238,12 @@ function writeTimings() {
   rows.sort((a, b) => b.seconds - a.seconds);
   writeFileSync(join(results, 'timings.json'), `${JSON.stringify(rows, null, 2)}\n`);
   const total = Math.round((Date.now() - started) / 1000);
-  console.log(`\nslowest test files (of ${rows.length}, ${total} s in all; test-results/timings.json):`);
+  const fileSeconds = Math.round(rows.reduce((n, r) => n + r.seconds, 0));
+  // The files' own times add up to about the run's time by the number of processes, when the
+  // processes are kept busy: a sum well below that means the run waited on something else.
+  console.log(
+    `\nslowest test files (of ${rows.length}; the run ${total} s, the files ${fileSeconds} s together; test-results/timings.json):`,
+  );
   for (const row of rows.slice(0, 10)) {
     console.log(
       `  ${row.seconds.toFixed(1).padStart(7)} s  ${String(row.cpuSeconds ?? '–').padStart(6)} s CPU  ${String(row.tests).padStart(4)} tests  ${row.file}`,
