@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { VisitorChatClient } from '@beckon/sdk/chat-client';
 import type { Browser } from 'playwright-core';
+import { scheduledSenderOf } from '../packages/server/src/collab/collab-feature.ts';
 import { cookieFor, startVisitor } from '../packages/server/test/helpers/chat-fixtures.ts';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
@@ -72,6 +73,9 @@ describe('send later and merging conversations in the console', { timeout: 180_0
     await page.getByRole('button', { name: 'Log out' }).click();
     // Signed out: the sign-in form is back, and no session of the author is left.
     await page.locator('input[type="password"]').waitFor();
+    // Its time comes: the node's sender sweeps as its timer would once it is due (the timer itself is
+    // covered by scheduled-messages.test.ts), rather than the test waiting for the clock.
+    await scheduledSenderOf(srv.node.ctx)!.sweep(Date.now() + 15_000);
     const line = await visitor.waitForMessage(
       (m) => m.text === 'As promised: your jacket ships today.',
       30_000,

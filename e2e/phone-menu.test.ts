@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ApiClient } from '../packages/server/test/helpers/api-client.ts';
 import type { TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { SHOTS_DIR } from './helpers/browser.ts';
-import { gatewayReady, heardBytes, heardLevel, rtp } from './helpers/phone-media.ts';
+import { gatewayReady, heardBytes, heardLevel, heardTone, rtp } from './helpers/phone-media.ts';
 import { addTrunk, type PhoneRig, startPhoneRig } from './helpers/phone-rig.ts';
 import { startPhone } from './helpers/sip-phone.ts';
 import { type ConsolePage, signedInAs, until } from './helpers/workspace-fixtures.ts';
@@ -146,9 +146,10 @@ describe('phone menu, wait and voicemail, heard by a real caller', { skip, timeo
         'the caller hears the after-hours message',
         20_000,
       );
-      // The message, the voicemail prompt and the tone take a few seconds (more under a full run's
-      // load, when the gateway speaks a prompt slowly); then the phone's tone is recorded.
-      await new Promise((r) => setTimeout(r, 12_000));
+      // The message, the voicemail prompt, then the 1 kHz tone: once the caller heard it, they speak
+      // for 2.5 s (the phone's own tone) and hang up.
+      await until(() => heardTone(phone.dir, 1000), 'the caller hears the tone', 30_000);
+      await new Promise((r) => setTimeout(r, 2500));
       phone.command('/hangup');
       const message = await until(
         async () => {

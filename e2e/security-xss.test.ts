@@ -265,30 +265,46 @@ describe('XSS corpus rendered in Chromium: console and widget', { timeout: 240_0
 
   it('runs nothing in the console, and shows every payload as text', async () => {
     const owner = await signedIn('admin@demo.beckon.local');
-    const history = await consolePage(
-      owner.context,
-      `/conversations/history/${conversationId}`,
-      XSS_CORPUS.at(-1)!,
+    const short = shortPayloads(120);
+    /** Each page, what shows it has loaded, and what else to do there. */
+    const pages: [string, string, ((page: Page) => Promise<unknown>)?][] = [
+      [
+        `/conversations/history/${conversationId}`,
+        XSS_CORPUS.at(-1)!,
+        (page) => page.screenshot({ path: `${SHOTS_DIR}security-xss-history.png` }),
+      ],
+      ['/conversations/history', XSS_CORPUS[2]!],
+      [
+        `/conversations/history/${whatsappId}`,
+        XSS_CORPUS.at(-1)!,
+        async (page) => {
+          await page.screenshot({ path: `${SHOTS_DIR}security-xss-whatsapp.png` });
+          // Its details say where it came from, not "through the API".
+          await page.getByText('Wrote on WhatsApp', { exact: true }).waitFor({ timeout: 2000 });
+        },
+      ],
+      ['/settings/channels', short[6]!],
+      [`/contacts/${contactId}`, XSS_CORPUS[30]!],
+      ['/contacts', short[3]!],
+      ['/campaigns', [...planted].find((p) => p === short[11])!],
+      ['/settings/sites', short.at(-1)!],
+      ['/settings/skills', short[0]!],
+      ['/settings/canned-responses', XSS_CORPUS[1]!.slice(0, 60)],
+      ['/settings/knowledge', short[5]!],
+      ['/visitors', XSS_CORPUS[4]!],
+    ];
+    // The pages are independent: three tabs take them in turn, each closed once checked (an open
+    // console keeps working on its socket), so their waits overlap.
+    await Promise.all(
+      [0, 1, 2].map(async () => {
+        for (let next = pages.shift(); next; next = pages.shift()) {
+          const [path, ready, more] = next;
+          const page = await consolePage(owner.context, path, ready);
+          await more?.(page);
+          await page.close();
+        }
+      }),
     );
-    await history.screenshot({ path: `${SHOTS_DIR}security-xss-history.png` });
-    await consolePage(owner.context, '/conversations/history', XSS_CORPUS[2]!);
-    const whatsapp = await consolePage(
-      owner.context,
-      `/conversations/history/${whatsappId}`,
-      XSS_CORPUS.at(-1)!,
-    );
-    await whatsapp.screenshot({ path: `${SHOTS_DIR}security-xss-whatsapp.png` });
-    // Its details say where it came from, not "through the API".
-    await whatsapp.getByText('Wrote on WhatsApp', { exact: true }).waitFor({ timeout: 2000 });
-    await consolePage(owner.context, '/settings/channels', shortPayloads(120)[6]!);
-    await consolePage(owner.context, `/contacts/${contactId}`, XSS_CORPUS[30]!);
-    await consolePage(owner.context, '/contacts', shortPayloads(120)[3]!);
-    await consolePage(owner.context, '/campaigns', [...planted].find((p) => p === shortPayloads(120)[11])!);
-    await consolePage(owner.context, '/settings/sites', shortPayloads(120).at(-1)!);
-    await consolePage(owner.context, '/settings/skills', shortPayloads(120)[0]!);
-    await consolePage(owner.context, '/settings/canned-responses', XSS_CORPUS[1]!.slice(0, 60));
-    await consolePage(owner.context, '/settings/knowledge', shortPayloads(120)[5]!);
-    await consolePage(owner.context, '/visitors', XSS_CORPUS[4]!);
     assert.deepEqual(owner.dialogs, [], 'no dialog opened');
     await owner.context.close();
 

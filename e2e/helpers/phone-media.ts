@@ -79,3 +79,32 @@ export async function audioFlowsBothWays(page: Page, phoneDir: string): Promise<
   }, 'the phone’s audio keeps arriving, with a level above zero');
   await until(() => heardBytes(phoneDir) > 44 + 8000, 'the phone hears the agent', 15_000);
 }
+
+/** Whether the phone heard a steady tone of `hz`: at least `ms` in which each 20 ms is mostly that tone. */
+export function heardTone(dir: string, hz: number, ms = 300): boolean {
+  const window = 160; // 20 ms at 8 kHz
+  const need = Math.ceil(ms / 20);
+  const coeff = 2 * Math.cos((2 * Math.PI * hz) / 8000);
+  for (const f of readdirSync(dir).filter((x) => x.startsWith('dump-') && x.endsWith('-dec.wav'))) {
+    const b = readFileSync(join(dir, f));
+    let run = 0;
+    for (let at = 44; at + window * 2 <= b.length; at += window * 2) {
+      // Goertzel: the power at `hz` against the window's whole power.
+      let s1 = 0;
+      let s2 = 0;
+      let total = 0;
+      for (let i = 0; i < window; i++) {
+        const x = b.readInt16LE(at + i * 2);
+        total += x * x;
+        const s0 = x + coeff * s1 - s2;
+        s2 = s1;
+        s1 = s0;
+      }
+      const power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
+      const toned = total > window * 100 * 100 && power / (total * (window / 2)) > 0.8;
+      run = toned ? run + 1 : 0;
+      if (run >= need) return true;
+    }
+  }
+  return false;
+}

@@ -59,7 +59,7 @@ const ticks = async (srv: TestServer, visitorId: string) =>
   (await loggedEvents(srv, visitorId)).filter((e) => e.type === 'event').map((e) => e.props?.n);
 
 function appSuite(store: 'sqlite' | 'postgres'): void {
-  describe(`app behaviour and in-app engagements over the SDK (${store})`, () => {
+  describe(`app behaviour and in-app engagements over the SDK (${store})`, { concurrency: 1 }, () => {
     let srv: TestServer;
     let t: Awaited<ReturnType<typeof newTenant>>;
     let skillId: string;
@@ -333,5 +333,9 @@ function appSuite(store: 'sqlite' | 'postgres'): void {
   });
 }
 
-appSuite('sqlite');
-appSuite('postgres');
+// The SQLite and PostgreSQL runs share nothing (own server, tenant, agent, trackers), so they run
+// side by side; the tests within each run one after another.
+describe('app tracking', { concurrency: true }, () => {
+  appSuite('sqlite');
+  appSuite('postgres');
+});
