@@ -4,6 +4,7 @@ import type { AgentChatClient } from '@beckon/sdk/agent-client';
 import type { VisitorChatClient } from '@beckon/sdk/chat-client';
 import { chatOf } from '../src/conversations/chat-module.ts';
 import type { UnseenReplies } from '../src/conversations/unseen-replies.ts';
+import { newTenant } from './engagement-fixtures.ts';
 import { connectAgent, eventually, startVisitor } from './helpers/chat-fixtures.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
@@ -102,3 +103,68 @@ describe('replies the customer has not seen are mailed to them once, after N min
     }
   });
 });
+
+for (const kind of ['sqlite', 'postgres'] as const) {
+  describe(`on ${kind}: a reply that fell due is mailed however many others wait`, () => {
+    let srv: TestServer;
+    before(async () => {
+      srv = await startTestServer({ store: kind, env: { BECKON_UNSEEN_REPLY_MINUTES: '10' } });
+    });
+    after(() => srv.close());
+
+    it('mails the one due conversation among 300 whose replies are not due yet, within three sweeps', async () => {
+      const { store } = srv.node.ctx;
+      const t = await newTenant(srv);
+      const contact = await store.contacts.resolve(t.accountId, { email: 'many@example.com' });
+      let n = 0;
+      const open = () =>
+        store.conversations.create({
+          accountId: t.accountId,
+          siteId: t.site.id,
+          visitorId: `v-${++n}`,
+          source: 'visitor',
+          skillId: null,
+          status: 'offline',
+          contactId: contact.id,
+          tokenHash: `hash-${n}`,
+        });
+      // The account's own replies (an automation rule's): no agent has to hold the conversations.
+      const agent = {
+        kind: 'agent',
+        agentId: 'agent-1',
+        name: 'Ana',
+        supervisor: false,
+        automated: true,
+      } as const;
+      const line = (conversationId: string, text: string) => ({
+        accountId: t.accountId,
+        conversationId,
+        sender: agent,
+        echoId: `${conversationId}-1`,
+        text,
+      });
+      const waiting = [];
+      for (let i = 0; i < 300; i++) waiting.push(await open());
+      const due = await open();
+      const [shipped] = await store.messages.appendBatch([line(due.id, 'Your order has shipped.')]);
+      assert.ok(shipped?.ok, JSON.stringify(shipped));
+      const dueAt = Date.parse(shipped.message.createdAt);
+      // Every other reply is written after it: at the sweeps' time none of them is ten minutes old.
+      await eventually(() => Date.now() > dueAt, 1000, 'the clock to move on');
+      await store.messages.appendBatch(waiting.map((c) => line(c.id, 'One moment, please.')));
+
+      const mailed: UnseenReplies[] = [];
+      const mailer = chatOf(srv.node.ctx)!.unseenReplies;
+      mailer.notifier = async (m) => {
+        mailed.push(m);
+      };
+      for (let sweeps = 0; sweeps < 3 && mailed.length === 0; sweeps++)
+        await mailer.sweep(dueAt + 10 * MINUTE);
+      assert.deepEqual(
+        mailed.map((m) => [m.conversation.id, m.lines.map((l) => l.text)]),
+        [[due.id, ['Your order has shipped.']]],
+      );
+      assert.equal(await mailer.sweep(dueAt + 10 * MINUTE), 0, 'mailed once');
+    });
+  });
+}

@@ -145,6 +145,8 @@ async function localServer(): Promise<{ server: Server; url: string; port: numbe
     if (u.pathname === '/big-announced')
       return void res.writeHead(200, { 'content-length': '10000' }).end('x'.repeat(10_000));
     if (u.pathname === '/silent') return;
+    // Reads the whole request, then drops the connection without an answer.
+    if (u.pathname === '/drop') return void req.on('end', () => res.socket?.destroy());
     if (u.pathname === '/auth')
       return void res.writeHead(200).end(String(req.headers.authorization ?? 'none'));
     res.writeHead(200, { 'content-type': 'text/plain' }).end('hello');
@@ -334,6 +336,28 @@ describe('egress requests: checked at every hop, capped in redirects, time and s
     });
     assert.equal(cut.body.length, 1000);
     assert.equal(cut.cut, true);
+  });
+
+  it('says whether the request had left when it failed: a drop after it was read or no answer, yes; a refused connection, no', async () => {
+    const post = { method: 'POST', body: 'order=1', timeoutMs: 2000, maxBytes: 1000 };
+    await assert.rejects(
+      egress.request(`${allowed.url}/drop`, post),
+      (err: EgressError) => err.code === 'network' && err.requestSent,
+    );
+    await assert.rejects(
+      egress.request(`${allowed.url}/silent`, { ...post, timeoutMs: 300 }),
+      (err: EgressError) => err.code === 'timeout' && err.requestSent,
+    );
+    const gone = createServer();
+    await new Promise<void>((r) => gone.listen(0, '127.0.0.1', r));
+    const port = (gone.address() as AddressInfo).port;
+    await new Promise((r) => gone.close(r));
+    const local = make({ allow: (address) => address === '127.0.0.1' });
+    await assert.rejects(
+      local.request(`http://127.0.0.1:${port}/`, post),
+      (err: EgressError) => err.code === 'network' && !err.requestSent,
+    );
+    local.close();
   });
 
   it('refuses what is not http(s)', async () => {

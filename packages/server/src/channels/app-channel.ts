@@ -69,7 +69,8 @@ export class AppChannel implements Channel {
         ? { exposureId: pushed.exposureId, campaignId: pushed.campaignId }
         : {}),
     });
-    if (r.error && r.delivered === 0) throw new ChannelSendError(r.error.message, r.error.retryable);
+    if (r.error && r.delivered === 0)
+      throw new ChannelSendError(r.error.message, r.error.retryable, undefined, r.error.mayHaveArrived);
     if (pushed && r.delivered === 0 && !here)
       throw new ChannelSendError('no push device or push provider for the user', false);
     return { status: here ? 'delivered' : 'sent' };

@@ -69,13 +69,16 @@ export interface SendResult {
 
 /**
  * A send that failed: `retryable` when trying again later may work (a timeout, a 5xx), and
- * `retryAfterMs` when the provider said how long to wait (a 429's Retry-After).
+ * `retryAfterMs` when the provider said how long to wait (a 429's Retry-After). `mayHaveArrived`
+ * when the provider may have the message all the same: the connection broke after the request was
+ * written, or no answer came. A message sent at most once is then in doubt, not sent again.
  */
 export class ChannelSendError extends Error {
   constructor(
     readonly reason: string,
     readonly retryable: boolean,
     readonly retryAfterMs?: number,
+    readonly mayHaveArrived = false,
   ) {
     super(reason);
     this.name = 'ChannelSendError';

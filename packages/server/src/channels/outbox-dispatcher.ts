@@ -47,9 +47,11 @@ export { backoffMs };
  * claim send it again. Only a node that died, or one cut off from the store for a whole lease,
  * lets a row go: it is claimed again and sent again with the same key, and the first claim's late
  * answer is fenced by its token (it settles nothing). A send that outlasts `sendTimeoutMs` is
- * given up and retried with the same key (its outcome is unknown). So a row is sent once while
- * its node lives and its channel answers in time; after a death or a timeout, once where the
- * provider dedupes on the key (push: the collapse id replaces a copy on the phone).
+ * given up and retried with the same key (its outcome is unknown); a row sent at most once (a
+ * broadcast's) is settled in doubt instead, as is one whose connection broke after its request
+ * left. So a row is sent once while its node lives and its channel answers in time; after a death
+ * or a timeout, once where the provider dedupes on the key (push: the collapse id replaces a copy
+ * on the phone).
  *
  * Woken right after a commit that queued lines (`store.messages.onOutbox`), and polled.
  */
@@ -352,9 +354,13 @@ export class OutboxDispatcher {
       sending = channel.send(msg);
       result = await Promise.race([sending, late]);
     } catch (err) {
-      if (sending && err === noAnswer && Number(row.once) === 1) {
+      // Sent at most once, and the provider may have it (no answer in time, or the connection
+      // broke after the request left): in doubt, never tried again.
+      const mayHaveArrived =
+        err === noAnswer || (err instanceof ChannelSendError && err.retryable && err.mayHaveArrived);
+      if (sending && mayHaveArrived && Number(row.once) === 1) {
         settle();
-        await this.givenUp(row, sending);
+        await this.givenUp(row, err === noAnswer ? sending : undefined, (err as ChannelSendError).reason);
         return;
       }
       const final = err instanceof ChannelSendError && !err.retryable;
@@ -408,16 +414,21 @@ export class OutboxDispatcher {
   }
 
   /**
-   * A row sent at most once whose channel did not answer in time: the provider may have it, so it
-   * is in doubt rather than tried again. Its late answer, if one comes, settles it sent.
+   * A row sent at most once that the provider may have (its channel did not answer in time, or the
+   * connection broke after the request left): in doubt rather than tried again. A late answer, if
+   * one is still coming (`sending`), settles it sent.
    */
-  private async givenUp(row: OutboxRow, sending: Promise<SendResult>): Promise<void> {
+  private async givenUp(
+    row: OutboxRow,
+    sending: Promise<SendResult> | undefined,
+    why: string,
+  ): Promise<void> {
     if (!(await this.store.outbox.inDoubt(row, Date.now()))) return;
-    this.log.warn({ id: row.id, channel: row.channel }, 'outbound message in doubt: no answer in time');
+    this.log.warn({ id: row.id, channel: row.channel, reason: why }, 'outbound message in doubt');
     this.onDoubt(row.channel, 1);
     this.announce(row, 'failed', IN_DOUBT_REASON);
     void sending
-      .then(async (late) => {
+      ?.then(async (late) => {
         if (await this.settleSent(row, late.status, late.providerId ?? null))
           this.announce(row, late.status, null);
       })

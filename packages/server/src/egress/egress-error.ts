@@ -21,6 +21,13 @@ export type EgressErrorCode =
 
 /** A refused or failed request to a configured URL; `code` says which, the message says it to a person. */
 export class EgressError extends Error {
+  /**
+   * The whole request had left when this happened (or an answer had begun): the other side may
+   * have it and act on it. False when it certainly did not: no address, no connection, a refused
+   * TLS handshake, a request cut off before its end.
+   */
+  requestSent = false;
+
   constructor(
     readonly code: EgressErrorCode,
     message: string,

@@ -163,9 +163,12 @@ export class Egress {
     return new Promise((resolve, reject) => {
       let settled = false;
       let status: number | null = null;
+      /** The request's last byte was handed to the connection ('finish'). */
+      let written = false;
       const settle = (err: EgressError | null, value?: Omit<EgressResponse, 'url' | 'redirected'>) => {
         if (settled) return;
         settled = true;
+        if (err) err.requestSent = written || status !== null;
         clearTimeout(deadlineTimer);
         clearTimeout(connectTimer);
         req.signal?.removeEventListener('abort', onAbort);
@@ -211,6 +214,9 @@ export class Egress {
       request.on('socket', (socket) => {
         if (!socket.connecting) clearTimeout(connectTimer);
         else socket.once(tls ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
+      });
+      request.on('finish', () => {
+        written = true;
       });
       request.on('error', (err) =>
         settle(err instanceof EgressError ? err : new EgressError('network', err.message, status)),

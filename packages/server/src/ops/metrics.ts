@@ -87,7 +87,7 @@ export function createMetrics() {
   });
   const outboxInDoubt = new Counter({
     name: 'beckon_outbox_in_doubt_total',
-    help: 'Messages sent at most once (broadcasts) left in doubt by channel: their node stopped, or the provider did not answer, during the request; not sent again',
+    help: 'Messages sent at most once (broadcasts) left in doubt by channel: their node stopped, the provider did not answer, or the connection broke, during the request; not sent again',
     labelNames: ['channel'] as const,
     registers: [registry],
   });

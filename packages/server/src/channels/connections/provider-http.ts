@@ -19,7 +19,10 @@ const ANSWER_BYTES = 4 * 1024 * 1024;
  * The one HTTP client every provider connector calls (Graph API, Bot API, Twilio): JSON out, JSON or a form in,
  * a timeout, and failures as `ChannelSendError` — a network fault, a timeout, 429 and 5xx are
  * worth trying again; any other 4xx is final, with the provider's own message. A base URL the
- * egress refuses (a private address) is final too.
+ * egress refuses (a private address) is final too. A failure after the whole request left (the
+ * connection reset or closed before the answer, no answer in time, a 504 from a gateway that
+ * waited for the provider) may have reached the provider: `mayHaveArrived`. One before it (a
+ * refused connection, a name that does not resolve, a TLS failure) and any other answer did not.
  */
 export async function callProvider<T>(
   url: string,
@@ -45,11 +48,16 @@ export async function callProvider<T>(
     if (code === 'private_address' || code === 'invalid_url')
       throw new ChannelSendError(`the provider's address is refused: ${(err as Error).message}`, false);
     const timedOut = code === 'timeout' || code === 'body_timeout' || code === 'connect_timeout';
+    const sent = (err as EgressError).requestSent === true;
     throw new ChannelSendError(
       timedOut
         ? 'the provider did not answer in time'
-        : `the provider could not be reached (${(err as Error).message})`,
+        : sent
+          ? `the connection to the provider broke after the request was sent (${(err as Error).message})`
+          : `the provider could not be reached (${(err as Error).message})`,
       true,
+      undefined,
+      sent,
     );
   }
   const text = await res.text().catch(() => '');
@@ -67,6 +75,7 @@ export async function callProvider<T>(
     reason.slice(0, 400),
     retryable,
     retryable ? retryAfterMs(res, body) : undefined,
+    res.status === 504,
   );
 }
 

@@ -62,6 +62,8 @@ export class PushError extends Error {
     message: string,
     /** Worth trying again later (the provider was busy or down), as opposed to wrong settings. */
     readonly retryable: boolean,
+    /** The provider may have taken it: the connection broke after the request was sent. */
+    readonly mayHaveArrived = false,
   ) {
     super(message);
     this.name = 'PushError';
@@ -86,7 +88,12 @@ export function asPushError(err: unknown): PushError {
       false,
     );
   const message = err instanceof Error ? err.message : String(err);
-  return new PushError('push_unreachable', `the push service is unreachable: ${message}`, true);
+  return new PushError(
+    'push_unreachable',
+    `the push service is unreachable: ${message}`,
+    true,
+    err instanceof EgressError && err.requestSent,
+  );
 }
 
 /** Cuts a text to a notification's length, on a character boundary. */
