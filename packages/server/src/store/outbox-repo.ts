@@ -64,7 +64,7 @@ export function outboxRowOf(
 
 /** The reason an agent reads for a message in doubt. */
 export const IN_DOUBT_REASON =
-  'not known whether the provider took it: the server stopped while sending, so it is not sent again';
+  'not known whether the provider took it: the send was cut off before its answer (the server stopped, the provider did not answer in time or the connection broke), so it is not sent again';
 
 /** Agents see a message in doubt as failed with the reason: a Retry sends it again, by their choice. */
 export const deliveryOf = (r: Pick<OutboxRow, 'seq' | 'status' | 'last_error'>): Delivery => ({

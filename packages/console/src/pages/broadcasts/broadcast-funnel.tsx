@@ -97,7 +97,7 @@ export function FunnelChart({ funnel }: { funnel: BroadcastFunnel }) {
         <Outcome kind="failed" label={t('Failed')} n={f.failed} />
         <Outcome kind="in-doubt" label={t('In doubt')} n={f.inDoubt}>
           {t(
-            'The server stopped while sending these. The provider may or may not have them; they are not sent again, so nobody gets a message twice.',
+            'Their send was cut off before the provider answered: the server stopped, the provider did not answer in time, or the connection broke. The provider may or may not have them; they are not sent again, so nobody gets a message twice.',
           )}
         </Outcome>
       </dl>

@@ -84,7 +84,7 @@ export function reasonLabel(reason: string): string {
   // A message in doubt (the outbox's IN_DOUBT_REASON).
   if (reason.startsWith('not known whether the provider took it'))
     return t(
-      'Not known whether the provider took it: the server stopped while sending, so it is not sent again.',
+      'Not known whether the provider took it: the send was cut off before its answer, so it is not sent again.',
     );
   const missing = /^no (.+)$/.exec(reason);
   if (missing) return t('No value for {field}', { field: missing[1]! });
