@@ -206,7 +206,7 @@ describe('phone calls transferred cold and warm (Janus, baresip, two agents in C
     }
   });
 
-  it('warm cancelled: the caller is back with Sales; a caller who hangs up during a transfer leaves no ring behind', async () => {
+  it('warm cancelled or hung up by Support: the caller is back with Sales; a caller who hangs up during a transfer leaves no ring behind', async () => {
     const accountId = srv.demo!.accountId;
     const phone = await answeredBySales();
     try {
@@ -221,6 +221,23 @@ describe('phone calls transferred cold and warm (Janus, baresip, two agents in C
       await sales.page.getByTestId('call-line').getByText('On a call with').waitFor();
       await talks(sales.page, 'Sales and the caller again');
       assert.equal(await transfers(srv, 'warm', 'cancelled'), 1);
+
+      // Support answers, then hangs up from the keyboard: the caller goes back to Sales.
+      await transferToSupport(true);
+      await ring.getByRole('button', { name: 'Answer' }).click();
+      const consult = support.page.getByTestId('call-consult');
+      await consult.waitFor();
+      await support.page.keyboard.press('Tab');
+      await support.page.keyboard.press('Tab');
+      const hangUp = consult.getByRole('button', { name: 'Hang up' });
+      assert.ok(
+        await hangUp.evaluate((el) => el === el.ownerDocument.activeElement),
+        'Hang up has the focus',
+      );
+      await support.page.keyboard.press('Enter');
+      await consult.waitFor({ state: 'detached' });
+      await sales.page.getByTestId('call-line').getByText('On a call with').waitFor();
+      assert.equal(await transfers(srv, 'warm', 'returned'), 1);
 
       // A cold transfer rings Support; the caller hangs up before anyone answers.
       await transferToSupport(false);
