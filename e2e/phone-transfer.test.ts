@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type { ApiClient } from '../packages/server/test/helpers/api-client.ts';
 import type { TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { SHOTS_DIR } from './helpers/browser.ts';
@@ -29,6 +29,15 @@ async function talks(page: Page, what: string): Promise<void> {
     const s = await rtp(page);
     return s && s.received > first.received + 25 && s.level > 0 && s.sent > first.sent;
   }, `${what}: audio keeps flowing both ways, with a level above zero`);
+}
+
+/** Tabs `tabs` times from where the focus is, checks that `button` has it, and presses Enter. */
+async function pressByKeyboard(button: Locator, tabs: number): Promise<void> {
+  const page = button.page();
+  for (let i = 0; i < tabs; i++) await page.keyboard.press('Tab');
+  const name = await button.textContent();
+  assert.ok(await button.evaluate((el) => el === el.ownerDocument.activeElement), `${name} has the focus`);
+  await page.keyboard.press('Enter');
 }
 
 /** How often the metric counted a transfer of `kind` with `outcome`. */
@@ -175,13 +184,7 @@ describe('phone calls transferred cold and warm (Janus, baresip, two agents in C
       await support.page.screenshot({ path: join(SHOTS_DIR, 'phone-transfer-warm-next.png') });
 
       // By keyboard: the bar took the focus when it appeared; Tab reaches Complete transfer.
-      await sales.page.keyboard.press('Tab');
-      const complete = warm.getByRole('button', { name: 'Complete transfer' });
-      assert.ok(
-        await complete.evaluate((el) => el === el.ownerDocument.activeElement),
-        'Complete transfer has the focus',
-      );
-      await sales.page.keyboard.press('Enter');
+      await pressByKeyboard(warm.getByRole('button', { name: 'Complete transfer' }), 1);
       await warm.waitFor({ state: 'detached' });
       await consult.waitFor({ state: 'detached' });
       await support.page.getByTestId('call-line').getByText('On a call with').waitFor();
@@ -227,14 +230,7 @@ describe('phone calls transferred cold and warm (Janus, baresip, two agents in C
       await ring.getByRole('button', { name: 'Answer' }).click();
       const consult = support.page.getByTestId('call-consult');
       await consult.waitFor();
-      await support.page.keyboard.press('Tab');
-      await support.page.keyboard.press('Tab');
-      const hangUp = consult.getByRole('button', { name: 'Hang up' });
-      assert.ok(
-        await hangUp.evaluate((el) => el === el.ownerDocument.activeElement),
-        'Hang up has the focus',
-      );
-      await support.page.keyboard.press('Enter');
+      await pressByKeyboard(consult.getByRole('button', { name: 'Hang up' }), 2);
       await consult.waitFor({ state: 'detached' });
       await sales.page.getByTestId('call-line').getByText('On a call with').waitFor();
       assert.equal(await transfers(srv, 'warm', 'returned'), 1);
