@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type { ApiClient } from '../packages/server/test/helpers/api-client.ts';
 import type { TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { SHOTS_DIR } from './helpers/browser.ts';
@@ -29,6 +29,15 @@ async function talks(page: Page, what: string): Promise<void> {
     const s = await rtp(page);
     return s && s.received > first.received + 25 && s.level > 0 && s.sent > first.sent;
   }, `${what}: audio keeps flowing both ways, with a level above zero`);
+}
+
+/** Tabs `tabs` times from where the focus is, checks that `button` has it, and presses Enter. */
+async function pressByKeyboard(button: Locator, tabs: number): Promise<void> {
+  const page = button.page();
+  for (let i = 0; i < tabs; i++) await page.keyboard.press('Tab');
+  const name = await button.textContent();
+  assert.ok(await button.evaluate((el) => el === el.ownerDocument.activeElement), `${name} has the focus`);
+  await page.keyboard.press('Enter');
 }
 
 /** How often the metric counted a transfer of `kind` with `outcome`. */
@@ -153,25 +162,31 @@ describe('phone calls transferred cold and warm (Janus, baresip, two agents in C
     }
   });
 
-  it('warm: the agents talk while the caller hears music, then Sales completes it and Support has the caller', {
-    skip: 'not yet: the next agent sees the call bar only in a conversation they hold (issue 51)',
-  }, async () => {
+  it('warm: the agents talk while the caller hears music, then Sales completes it and Support has the caller', async () => {
     const phone = await answeredBySales();
     try {
       await transferToSupport(true);
       const warm = sales.page.getByTestId('call-bar-warm');
       await warm.getByText('Ringing the next agent').waitFor();
-      await support.page.getByTestId('call-ringing').getByRole('button', { name: 'Answer' }).click();
-      await support.page.getByTestId('call-line').getByText('Sales Agent is handing you this call').waitFor();
+      // Support does not hold the chat, yet its console rings, and says who hands the call over.
+      const ring = support.page.getByTestId('call-ringing');
+      await ring.getByText('Sales Agent wants to hand you a call').waitFor();
+      await support.page.screenshot({ path: join(SHOTS_DIR, 'phone-transfer-warm-ring.png') });
+      await ring.getByRole('button', { name: 'Answer' }).click();
+      const consult = support.page.getByTestId('call-consult');
+      await consult.getByTestId('call-line').getByText('Sales Agent is handing you this call').waitFor();
       await warm.getByText('Talking with Support Agent').waitFor();
       // The two agents hear each other; the caller hears music meanwhile.
       await talks(support.page, 'Support and Sales');
       const held = heardBytes(phone.dir);
       await until(() => heardBytes(phone.dir) > held + 16_000, 'the caller hears music');
       await sales.page.screenshot({ path: join(SHOTS_DIR, 'phone-transfer-warm.png') });
+      await support.page.screenshot({ path: join(SHOTS_DIR, 'phone-transfer-warm-next.png') });
 
-      await warm.getByRole('button', { name: 'Complete transfer' }).click();
+      // By keyboard: the bar took the focus when it appeared; Tab reaches Complete transfer.
+      await pressByKeyboard(warm.getByRole('button', { name: 'Complete transfer' }), 1);
       await warm.waitFor({ state: 'detached' });
+      await consult.waitFor({ state: 'detached' });
       await support.page.getByTestId('call-line').getByText('On a call with').waitFor();
       await talks(support.page, 'Support and the caller');
       assert.equal(await transfers(srv, 'warm', 'completed'), 1);
@@ -183,6 +198,10 @@ describe('phone calls transferred cold and warm (Janus, baresip, two agents in C
       const users = await srv.node.ctx.store.users.list(srv.demo!.accountId);
       const supportId = users.find((u) => u.email === 'support@demo.beckon.local')?.id;
       assert.equal(conversation.assignedAgentId, supportId, 'the conversation moved to Support');
+      await support.page
+        .locator(`[data-testid="inbox-chat"][data-conversation-id="${conversation.id}"]`)
+        .waitFor();
+      await support.page.screenshot({ path: join(SHOTS_DIR, 'phone-transfer-warm-done.png') });
       phone.command('/hangup');
       await support.page.getByTestId('call-bar').waitFor({ state: 'detached', timeout: 15_000 });
     } finally {
@@ -190,9 +209,7 @@ describe('phone calls transferred cold and warm (Janus, baresip, two agents in C
     }
   });
 
-  it('warm cancelled: the caller is back with Sales; a caller who hangs up during a transfer leaves no ring behind', {
-    skip: 'not yet: the next agent sees the call bar only in a conversation they hold (issue 51)',
-  }, async () => {
+  it('warm cancelled or hung up by Support: the caller is back with Sales; a caller who hangs up during a transfer leaves no ring behind', async () => {
     const accountId = srv.demo!.accountId;
     const phone = await answeredBySales();
     try {
@@ -208,6 +225,16 @@ describe('phone calls transferred cold and warm (Janus, baresip, two agents in C
       await talks(sales.page, 'Sales and the caller again');
       assert.equal(await transfers(srv, 'warm', 'cancelled'), 1);
 
+      // Support answers, then hangs up from the keyboard: the caller goes back to Sales.
+      await transferToSupport(true);
+      await ring.getByRole('button', { name: 'Answer' }).click();
+      const consult = support.page.getByTestId('call-consult');
+      await consult.waitFor();
+      await pressByKeyboard(consult.getByRole('button', { name: 'Hang up' }), 2);
+      await consult.waitFor({ state: 'detached' });
+      await sales.page.getByTestId('call-line').getByText('On a call with').waitFor();
+      assert.equal(await transfers(srv, 'warm', 'returned'), 1);
+
       // A cold transfer rings Support; the caller hangs up before anyone answers.
       await transferToSupport(false);
       await ring.waitFor();
@@ -218,6 +245,20 @@ describe('phone calls transferred cold and warm (Janus, baresip, two agents in C
       assert.equal(await transfers(srv, 'cold', 'hangup'), 1);
     } finally {
       await phone.stop();
+    }
+
+    // A warm transfer rings Support; the caller hangs up: neither agent keeps a bar or a ring.
+    const again = await answeredBySales();
+    try {
+      await transferToSupport(true);
+      const ring = support.page.getByTestId('call-ringing');
+      await ring.getByText('Sales Agent wants to hand you a call').waitFor();
+      again.command('/hangup');
+      await ring.waitFor({ state: 'detached', timeout: 15_000 });
+      await sales.page.getByTestId('call-bar-warm').waitFor({ state: 'detached' });
+      assert.equal(await transfers(srv, 'warm', 'hangup'), 1);
+    } finally {
+      await again.stop();
     }
   });
 });

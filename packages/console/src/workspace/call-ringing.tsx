@@ -53,11 +53,24 @@ export function CallRinging({
             <PhoneIcon className="call-ringing-icon" />
             <div className="call-ringing-text">
               <strong>
-                {about?.visitorName
-                  ? t('Incoming call from {name}', { name: about.visitorName })
-                  : t('Incoming call')}
+                {c.warm
+                  ? t('{agent} wants to hand you a call from {name}', {
+                      agent: c.warm.fromName ?? t('An agent'),
+                      name: about?.visitorName ?? c.phone?.number ?? t('the caller'),
+                    })
+                  : about?.visitorName
+                    ? t('Incoming call from {name}', { name: about.visitorName })
+                    : t('Incoming call')}
               </strong>
-              <span>{[skillName(about?.skillId ?? null), t('web call')].filter(Boolean).join(' · ')}</span>
+              <span>
+                {[
+                  skillName(about?.skillId ?? null),
+                  c.phone ? t('phone call') : t('web call'),
+                  c.warm ? t('you talk to them first; the caller hears music') : null,
+                ]
+                  .filter(Boolean)
+                  .join(' · ')}
+              </span>
             </div>
             <button
               type="button"
@@ -75,7 +88,10 @@ export function CallRinging({
                 act(
                   c.id,
                   () => store.calls.accept(c.id),
-                  () => onAnswered?.(c.conversationId),
+                  // A call handed over warm opens its chat once the transfer completes (call-consult.tsx).
+                  () => {
+                    if (!c.warm) onAnswered?.(c.conversationId);
+                  },
                 )
               }
             >

@@ -13,7 +13,10 @@ type CallFrame = Extract<AgentServerFrame, { type: 'call' | 'call_signal' | 'cal
 export interface CallsState {
   /** Calls not over that concern this agent (ringing them, or theirs), by call id. */
   calls: Record<string, CallView>;
-  /** Conversations of ringing calls (the visitor's context, for the ringing notice). */
+  /**
+   * Conversations of calls ringing this agent (the visitor's context, for the ringing notice),
+   * kept while the call is theirs: the bar of a call handed over warm names the caller with it.
+   */
   ringingConversations: Record<string, { visitorName: string | null; skillId: string | null }>;
   muted: boolean;
   /** Calls whose visitor muted their microphone. */
@@ -108,7 +111,7 @@ export class CallStore {
     const conv = f.conversation as { visitorName?: string | null; skillId?: string | null } | undefined;
     if (ringing && conv)
       ringingConversations[c.id] = { visitorName: conv.visitorName ?? null, skillId: conv.skillId ?? null };
-    if (!ringing) delete ringingConversations[c.id];
+    if (!(mine || ringing)) delete ringingConversations[c.id];
     this.set({ calls, ringingConversations, ended: had && !(mine || ringing) ? c : this.state.ended });
     // A phone call this agent dials needs the console's offer before the phone can ring.
     const dialling = c.state === 'inviting' && c.phone?.direction === 'outbound';

@@ -4,6 +4,7 @@ import { EmptyState } from '../../components/empty-state.tsx';
 import { AlertIcon } from '../../components/icons.tsx';
 import { LoadingState } from '../../components/loading-state.tsx';
 import { useT } from '../../i18n/language-context.tsx';
+import { CallConsult } from '../../workspace/call-consult.tsx';
 import { CallRinging } from '../../workspace/call-ringing.tsx';
 import { RateLimitText, useRateLimitNotice } from '../../workspace/rate-limit-notice.tsx';
 import { useWorkspace, useWorkspaceStore } from '../../workspace/workspace-context.tsx';
@@ -69,6 +70,7 @@ export function Workspace() {
         </div>
       )}
       {role && <CallRinging skillName={skillName} onAnswered={(id) => store?.select(id)} />}
+      {role && <CallConsult />}
       {body}
     </div>
   );

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { Conversation } from '../../../api/conversations.ts';
 import { PhoneIcon } from '../../../components/icons.tsx';
 import { useT } from '../../../i18n/language-context.tsx';
+import { ArrivingCallBar, MuteButton } from '../../../workspace/arriving-call-bar.tsx';
 import { Keypad } from '../../../workspace/phone-dial.tsx';
 import { useAction } from '../../../workspace/use-action.ts';
 import { callClock, useCalls } from '../../../workspace/use-calls.ts';
@@ -37,10 +38,9 @@ export function CallBar({
         busy={busy}
       />
     );
-  if (!call || call.state === 'ringing') return null;
+  // The next agent of a warm transfer talks to the first one above the workspace (call-consult.tsx).
+  if (!call || call.state === 'ringing' || call.warm) return null;
   const held = call.state === 'held';
-  // The next agent of a warm transfer talks to the first one; the caller waits on hold.
-  const consulted = call.warm !== undefined;
   const media = calls.media[call.id];
   const name = visitorLabel(c);
   const dialling = call.state === 'inviting' && call.phone?.direction === 'outbound';
@@ -48,20 +48,15 @@ export function CallBar({
     ? t('Calling {number}…', { number: call.phone!.number })
     : call.state === 'inviting'
       ? t('Waiting for {name} to accept the call…', { name })
-      : consulted
-        ? t('{agent} is handing you this call — {name} hears music', {
-            agent: call.warm?.fromName ?? t('An agent'),
-            name,
-          })
-        : held && call.phone
-          ? t('On hold — the caller hears music')
-          : held
-            ? t('On hold — the visitor hears nothing')
-            : media === 'reconnecting'
-              ? t('Connection lost — reconnecting…')
-              : media === 'connected'
-                ? t('On a call with {name}', { name })
-                : t('Connecting audio…');
+      : held && call.phone
+        ? t('On hold — the caller hears music')
+        : held
+          ? t('On hold — the visitor hears nothing')
+          : media === 'reconnecting'
+            ? t('Connection lost — reconnecting…')
+            : media === 'connected'
+              ? t('On a call with {name}', { name })
+              : t('Connecting audio…');
   return (
     <section
       className={`call-bar${held ? ' call-bar-held' : ''}`}
@@ -102,18 +97,11 @@ export function CallBar({
                 {t('Keypad')}
               </button>
             )}
+            <MuteButton callId={call.id} />
             <button
               type="button"
               className="button button-small"
-              aria-pressed={calls.muted}
-              onClick={() => store.calls.toggleMute(call.id)}
-            >
-              {calls.muted ? t('Unmute') : t('Mute')}
-            </button>
-            <button
-              type="button"
-              className="button button-small"
-              disabled={busy || consulted}
+              disabled={busy}
               onClick={() => run(() => store.calls.hold(call.id, !held))}
             >
               {held ? t('Resume') : t('Hold')}
@@ -121,7 +109,7 @@ export function CallBar({
             <button
               type="button"
               className="button button-small"
-              disabled={busy || consulted}
+              disabled={busy}
               onClick={() => onTransfer(call.id)}
             >
               {t('Transfer call')}
@@ -164,9 +152,8 @@ function WarmBar({
   const t = useT();
   const talking = call.state === 'active';
   return (
-    <section className="call-bar call-bar-held" aria-label={t('Call')} data-testid="call-bar-warm">
-      <PhoneIcon className="call-bar-icon" />
-      <div className="call-bar-text">
+    <ArrivingCallBar key={call.id} label={t('Call')} testId="call-bar-warm">
+      <div className="call-bar-text" aria-live="polite">
         <strong data-testid="call-line">
           {talking
             ? t('Talking with {agent} — {name} hears music', { agent: call.agentName ?? t('An agent'), name })
@@ -191,7 +178,7 @@ function WarmBar({
           {t('Back to the caller')}
         </button>
       </div>
-    </section>
+    </ArrivingCallBar>
   );
 }
 

@@ -29,9 +29,6 @@ type Target = 'agent' | 'skill';
 const byAvailability = (a: User, b: User) =>
   Number(b.status === 'online') - Number(a.status === 'online') || a.name.localeCompare(b.name);
 
-/** Warm transfer of phone calls: the server has it; the console offers it once the next agent sees the consult. */
-const WARM_TRANSFER_OFFERED: boolean = false;
-
 export function TransferDialog({
   conversation: c,
   reassign,
@@ -57,8 +54,8 @@ export function TransferDialog({
     : (agents.find(selectable)?.id ?? '');
   const [skillId, setSkillId] = useState(c.skillId ?? skills[0]?.id ?? '');
   const [note, setNote] = useState('');
-  // A phone call may go warm: the agent talks to the next one first, the caller on hold. Not
-  // offered yet: the next agent's console shows the consult only in a conversation they hold.
+  // A phone call may go warm: the agent talks to the next one first, the caller on hold. The next
+  // agent's console shows the consult above every chat (call-consult.tsx), since it is not theirs yet.
   const calls = useCalls();
   const phone = callId ? calls.calls[callId]?.phone !== undefined : false;
   const [warm, setWarm] = useState(false);
@@ -174,7 +171,7 @@ export function TransferDialog({
               )}
             </Field>
           )}
-          {phone && WARM_TRANSFER_OFFERED && (
+          {phone && (
             <label className="check">
               <input
                 type="checkbox"
