@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -43,9 +43,19 @@ export function privatePostgresSkipReason(): string | null {
   return null;
 }
 
+/**
+ * Where root makes the directory the `postgres` user runs the server in: the temp directory, unless
+ * others cannot enter it (a /tmp left at 0700), then that user's home, which it can always reach.
+ */
+function parentForPostgres(): string {
+  const temp = tmpdir();
+  if ((statSync(temp).mode & 0o001) !== 0) return temp;
+  return execFileSync('getent', ['passwd', 'postgres'], { encoding: 'utf8' }).trim().split(':')[5] || temp;
+}
+
 /** initdb + pg_ctl start on a free port (fsync off: the tests measure availability, not disks). */
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
-  const dir = mkdtempSync(join(tmpdir(), 'beckon-pg-'));
+  const dir = mkdtempSync(join(isRoot() ? parentForPostgres() : tmpdir(), 'beckon-pg-'));
   const data = join(dir, 'data');
   if (isRoot()) {
     chmodSync(dir, 0o755);
