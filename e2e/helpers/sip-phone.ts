@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** util-linux's setpriv, to give each phone a parent-death signal (Linux). */
+const HAS_SETPRIV = spawnSync('setpriv', ['--version'], { stdio: 'ignore' }).status === 0;
+
 /**
  * The machine's first non-loopback IPv4 address: baresip puts it in its SDP, and the gateway's
  * RTP socket accepts packets only from that address, so the gateway's SIP side must use it too
@@ -92,12 +95,13 @@ export function startPhone(opts: {
     `<sip:${opts.from}@127.0.0.1>;regint=0;audio_codecs=PCMU;answermode=${opts.answer ?? 'manual'}\n`,
   );
   writeFileSync(join(dir, 'contacts'), '');
+  // Ended with the test's process, however it ends: a phone left behind reads its closed stdin in a
+  // loop, half a core, and slows every test after it (setpriv sets the parent-death signal).
+  const phone = ['baresip', '-f', dir, ...(opts.uri ? ['-e', `/dial ${opts.uri}`] : [])];
   const child: ChildProcess = spawn(
-    'baresip',
-    ['-f', dir, ...(opts.uri ? ['-e', `/dial ${opts.uri}`] : [])],
-    {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
+    HAS_SETPRIV ? 'setpriv' : phone[0]!,
+    HAS_SETPRIV ? ['--pdeathsig', 'SIGKILL', '--', ...phone] : phone.slice(1),
+    { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   let log = '';
   const keep = (b: Buffer) => {
