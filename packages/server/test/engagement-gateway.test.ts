@@ -164,12 +164,18 @@ describe('visitor gateway: hostile input gets a close code or an error, is count
       ),
     );
     for (const f of flooders) for (let i = 0; i < 38; i++) f.send([pageView(`https://x.example/${i}`)]);
-    const codes = await Promise.all(
-      flooders.map((f) =>
-        Promise.race([f.closed.then((c) => c.code), new Promise((r) => setTimeout(() => r(0), 800))]),
-      ),
-    );
-    assert.ok(codes.includes(4429), `some flooder closed with 4429: ${codes}`);
+    // One flooder refused is enough. Under a loaded run its close can take seconds to arrive.
+    let timer: NodeJS.Timeout | undefined;
+    const refused = await Promise.race([
+      Promise.any(
+        flooders.map((f) => f.closed.then((c) => (c.code === 4429 ? c.code : Promise.reject(c.code)))),
+      ).catch((err: AggregateError) => `every flooder closed, none with 4429: ${err.errors}`),
+      new Promise((r) => {
+        timer = setTimeout(() => r('no flooder closed within 15 s'), 15_000);
+      }),
+    ]);
+    clearTimeout(timer);
+    assert.equal(refused, 4429, 'a flooder of the address closed with 4429');
     assert.ok((await metric(srv, 'beckon_visitor_refusals_total', { reason: 'address_rate' })) >= 1);
     assert.equal((await calm.sendBatch([pageView('https://x.example/still-fine')])).type, 'ack');
     await Promise.all([calm.close(), ...flooders.map((f) => f.close())]);
