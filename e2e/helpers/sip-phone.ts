@@ -44,14 +44,27 @@ export function toneWav(path: string, seconds: number, hz = 440): void {
   writeFileSync(path, Buffer.concat([head, data]));
 }
 
-/** A UDP port on 127.0.0.1 nobody listens on now (for a phone that takes calls). */
+/**
+ * A port on 127.0.0.1 nobody listens on now (for a phone that takes calls). Baresip listens on it
+ * for UDP and TCP, and on the next one for TLS: all three must be free, or the phone starts
+ * without its transports and never rings.
+ */
 export async function freeUdpPort(): Promise<number> {
   const { createSocket } = await import('node:dgram');
-  const s = createSocket('udp4');
-  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
-  const { port } = s.address();
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
+  const { createServer } = await import('node:net');
+  const tcpFree = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+  for (let attempt = 0; ; attempt++) {
+    const s = createSocket('udp4');
+    await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
+    const { port } = s.address();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+    if (attempt >= 20 || (port < 65535 && (await tcpFree(port)) && (await tcpFree(port + 1)))) return port;
+  }
 }
 
 /**
