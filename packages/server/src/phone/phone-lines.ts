@@ -129,6 +129,9 @@ export const sipUser = (uri: string): string => /^sips?:([^@;>]+)@/.exec(uri)?.[
  * the gateway's offer, the console's answer and ICE candidates. Media never passes through Node.
  * A node without `BECKON_JANUS_URL` registers nothing and marks trunks `no_gateway`.
  */
+/** How long a handle waits for the gateway's `webrtc_hangup` before it is dialled on again. */
+const CLOSING_MS = 5_000;
+
 export class PhoneLines implements PhoneBridge {
   private client: JanusClient | null = null;
   private readonly lines = new Map<string, Line>();
@@ -136,6 +139,11 @@ export class PhoneLines implements PhoneBridge {
   private readonly byHandle = new Map<number, LiveCall>();
   /** Inbound calls the hub answered that are not calls in Beckon yet (menu, after hours), by SIP handle. */
   private readonly answering = new Map<number, HubLeg>();
+  /**
+   * Handles whose call ended while the gateway still tears its media down (until `webrtc_hangup`).
+   * A call dialled on such a handle meets the old ICE agent and fails ("Error setting ICE locally").
+   */
+  private readonly closing = new Map<number, NodeJS.Timeout>();
   private readonly invites: KeyedLimiter;
   private readonly retries: RegistrationRetry;
   private stopped = false;
@@ -278,6 +286,10 @@ export class PhoneLines implements PhoneBridge {
           return this.outboundAnswered(handle, e.jsep);
         case 'hangup':
           return this.remoteHangup(handle, Number(result.code ?? 0));
+        case 'webrtc_hangup':
+          clearTimeout(this.closing.get(handle));
+          this.closing.delete(handle);
+          return;
         case 'info': {
           // A key pressed by SIP INFO (RFC 4733 keys come through the hub's RTP instead).
           const digit = infoDigit(String(result.type ?? ''), String(result.content ?? ''));
@@ -501,7 +513,7 @@ export class PhoneLines implements PhoneBridge {
         ? notFound('phone number')
         : new AppError(409, 'no_number', 'set up a phone number first');
     const line = this.lines.get(from.trunk_id);
-    const busy = new Set([...this.byHandle.keys(), ...this.answering.keys()]);
+    const busy = new Set([...this.byHandle.keys(), ...this.answering.keys(), ...this.closing.keys()]);
     const handle = line?.registered && [line.master, ...line.handles].find((h) => h !== 0 && !busy.has(h));
     if (!line || !handle)
       throw new AppError(409, 'trunk_unavailable', 'the trunk is not registered, or all its lines are busy');
@@ -703,6 +715,13 @@ export class PhoneLines implements PhoneBridge {
     void live.warmLeg?.close().catch(() => {});
     this.live.delete(live.callId);
     if (this.byHandle.get(live.handle) === live) this.byHandle.delete(live.handle);
+    // A handle that carried media is free once the gateway says its media is gone (or after 5 s).
+    if (!live.dial || live.invited) {
+      clearTimeout(this.closing.get(live.handle));
+      const timer = setTimeout(() => this.closing.delete(live.handle), CLOSING_MS);
+      timer.unref();
+      this.closing.set(live.handle, timer);
+    }
     this.marks.release(live.accountId, live.callId, 'v', true);
   }
 
