@@ -3,6 +3,7 @@ import { Kysely } from 'kysely';
 import pg from 'pg';
 import { SchemaPostgresDialect } from './pg-introspector.ts';
 import type { Database } from './schema.ts';
+import { keepPlannerStats } from './sqlite-stats.ts';
 import { openSqlite } from './sqlite-dialect.ts';
 import { DEFAULT_PG_POOL_SIZE, DEFAULT_SQLITE_SYNCHRONOUS, type SqliteSynchronous } from './store-config.ts';
 import { startWalCheckpoints, type WalCheckpointTuning } from './wal-checkpoints.ts';
@@ -23,6 +24,8 @@ export interface StoreConnectionOptions {
   sqliteSynchronous?: SqliteSynchronous;
   /** SQLite file: the checkpointer thread's timings (tests shorten them). */
   walTuning?: WalCheckpointTuning;
+  /** SQLite: how often the planner's statistics are looked at (ms; tests shorten it; sqlite-stats.ts). */
+  plannerStatsMs?: number;
   /**
    * PostgreSQL: told when an idle pooled connection fails (the server restarted or the network
    * dropped). Without a listener node-postgres raises an unhandled `'error'` and the process exits.
@@ -94,12 +97,14 @@ export async function connectStore(opts: StoreConnectionOptions): Promise<StoreC
   const { sqlite, db, gate, wal } = openSqlite(file, { synchronous });
   const checkpoints =
     file === ':memory:' ? null : startWalCheckpoints(file, sqlite, opts.walTuning ?? {}, gate);
+  const stopStats = keepPlannerStats(sqlite, gate, opts.plannerStatsMs);
   return {
     kind: 'sqlite',
     db,
     sqlite: { file, connection: sqlite, synchronous, wal },
     movesMessages: checkpoints !== null,
     close: async () => {
+      stopStats();
       await checkpoints?.stop();
       await db.destroy();
     },
