@@ -249,7 +249,7 @@ export class Store {
     this.modelSettings = new ModelSettingsRepo(db);
     this.contacts = new ContactsRepo(db, this.webhooks);
     this.segments = new SegmentsRepo(db, this.caps);
-    this.broadcasts = new BroadcastsRepo(db);
+    this.broadcasts = new BroadcastsRepo(db, reportsDb);
     this.sendingSettings = new SendingSettingsRepo(db);
     this.sendSlots = new SendSlotsRepo(db, this.caps);
     this.contactMessages = new ContactMessagesRepo(db, this.caps);
