@@ -245,7 +245,13 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
       let lastLog = 0;
       while (!done) {
         await sleep(2000);
-        view = await api<View>('GET', `/api/v1/broadcasts/${created.id}`);
+        // A node too busy to answer one read (a 503 while its store is slow) is asked again next time.
+        const read = await api<View>('GET', `/api/v1/broadcasts/${created.id}`).catch((err: Error) => {
+          log(`  the broadcast's view was not read: ${err.message}`);
+          return null;
+        });
+        if (!read) continue;
+        view = read;
         const f = view.funnel;
         const s = await counts();
         const total = s.messages.whatsapp + s.messages.sms + s.messages.email;
