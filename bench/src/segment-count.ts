@@ -70,11 +70,20 @@ export interface SegmentCountOptions {
   log?: (line: string) => void;
   /** Leave the SQLite file or the PostgreSQL schema behind (to look at query plans). */
   keep?: boolean;
+  /**
+   * Time the counts again on a store a run kept (its SQLite file or PostgreSQL schema), without
+   * seeding it: the store is migrated first, so the same contacts are counted by newer code.
+   */
+  reuse?: string;
+  /** The moment counts count back from (ms): a kept run's `now`, so both runs count the same contacts. */
+  now?: number;
 }
 
 /** The result: each filter's count and median time, and the slowest of them. */
 export interface SegmentCountFigures {
   contacts: number;
+  /** The moment the counts counted back from (ms). */
+  now: number;
   load_s: number;
   /** Filling the contacts' facts after the bulk load (what migration 0060 does on an upgrade). */
   facts_s: number;
@@ -289,16 +298,16 @@ async function seed(w: BulkWriter, accountId: string, siteId: string, n: number,
   await w.flush();
 }
 
-/** Seeds a fresh store of `kind`, then times each typical filter's count. */
+/** Seeds a fresh store of `kind` (or opens a kept one: `reuse`), then times each typical filter's count. */
 export async function measureSegmentCounts(opts: SegmentCountOptions): Promise<SegmentCountFigures> {
   const n = opts.contacts ?? 1_000_000;
-  const timings = opts.timings ?? 3;
   const log = opts.log ?? (() => {});
+  if (opts.reuse !== undefined) return measureKept(opts, opts.reuse, log);
   const dir = mkdtempSync(join(tmpdir(), 'beckon-bench-segments-'));
   const file = join(dir, 'beckon.db');
   const schema = `bench_segments_${Date.now().toString(36)}`;
   const storeOpts = opts.kind === 'sqlite' ? { sqlitePath: file } : { databaseUrl: PG_URL, pgSchema: schema };
-  const now = Date.now();
+  const now = opts.now ?? Date.now();
   let store = await Store.open(storeOpts);
   try {
     await store.migrate();
@@ -318,33 +327,64 @@ export async function measureSegmentCounts(opts: SegmentCountOptions): Promise<S
     await fillFacts(opts.kind === 'postgres' ? schema : undefined, store, account.id);
     if (opts.kind === 'postgres') await analyze(schema);
     const factsS = (performance.now() - started) / 1000;
-    log(`${opts.kind}: contact facts and visitor marks filled in ${factsS.toFixed(1)} s`);
-    const filters: SegmentCountFigures['filters'] = {};
-    for (const [name, filter] of Object.entries(TYPICAL_FILTERS)) {
-      let count = await store.segments.count(account.id, filter, now);
-      const times: number[] = [];
-      for (let i = 0; i < timings; i++) {
-        started = performance.now();
-        count = await store.segments.count(account.id, filter, now);
-        times.push(performance.now() - started);
-      }
-      filters[name] = { count, ms: round(median(times)) };
-      log(`${opts.kind}: ${name} → ${count} contacts in ${filters[name].ms} ms`);
-    }
-    return {
-      contacts: n,
-      load_s: round(loadS),
-      facts_s: round(factsS),
-      max_ms: Math.max(...Object.values(filters).map((f) => f.ms)),
-      filters,
-    };
+    log(`${opts.kind}: contact facts and visitor marks filled in ${factsS.toFixed(1)} s (now ${now})`);
+    const filters = await timeFilters(store, account.id, now, opts, log);
+    return { contacts: n, now, load_s: round(loadS), facts_s: round(factsS), ...filters };
   } finally {
     await store.close().catch(() => {});
-    if (opts.keep) log(`${opts.kind}: kept ${opts.kind === 'sqlite' ? file : schema}`);
+    if (opts.keep) log(`${opts.kind}: kept ${opts.kind === 'sqlite' ? file : schema} (now ${now})`);
     else {
       rmSync(dir, { recursive: true, force: true });
       if (opts.kind === 'postgres') await dropSchema(schema);
     }
+  }
+}
+
+/** Times each typical filter's count: one warm-up, then the median of `timings`. */
+async function timeFilters(
+  store: Store,
+  accountId: string,
+  now: number,
+  opts: SegmentCountOptions,
+  log: (line: string) => void,
+): Promise<Pick<SegmentCountFigures, 'max_ms' | 'filters'>> {
+  const filters: SegmentCountFigures['filters'] = {};
+  for (const [name, filter] of Object.entries(TYPICAL_FILTERS)) {
+    let count = await store.segments.count(accountId, filter, now);
+    const times: number[] = [];
+    for (let i = 0; i < (opts.timings ?? 3); i++) {
+      const started = performance.now();
+      count = await store.segments.count(accountId, filter, now);
+      times.push(performance.now() - started);
+    }
+    filters[name] = { count, ms: round(median(times)) };
+    log(`${opts.kind}: ${name} → ${count} contacts in ${filters[name].ms} ms`);
+  }
+  return { max_ms: Math.max(...Object.values(filters).map((f) => f.ms)), filters };
+}
+
+/** Times the counts on a kept store, migrated to this code first (and analyzed again on PostgreSQL). */
+async function measureKept(
+  opts: SegmentCountOptions,
+  kept: string,
+  log: (line: string) => void,
+): Promise<SegmentCountFigures> {
+  const store = await Store.open(
+    opts.kind === 'sqlite' ? { sqlitePath: kept } : { databaseUrl: PG_URL, pgSchema: kept },
+  );
+  try {
+    await store.migrate();
+    if (opts.kind === 'postgres') await analyze(kept);
+    const account = await store.db.selectFrom('accounts').select('id').executeTakeFirstOrThrow();
+    const contacts = await store.db
+      .selectFrom('contacts')
+      .select((e) => e.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow();
+    const now = opts.now ?? Date.now();
+    const filters = await timeFilters(store, account.id, now, opts, log);
+    return { contacts: Number(contacts.n), now, load_s: 0, facts_s: 0, ...filters };
+  } finally {
+    await store.close().catch(() => {});
   }
 }
 
@@ -387,14 +427,19 @@ async function dropSchema(schema: string): Promise<void> {
 }
 
 // `node --import tsx bench/src/segment-count.ts [contacts] [sqlite,postgres]`: prints one JSON line per store.
+// `SEGMENT_BENCH_KEEP=1` keeps the stores; `SEGMENT_BENCH_REUSE=<file or schema>` with one store
+// kind and `SEGMENT_BENCH_NOW=<the kept run's now>` times a kept store again.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const contacts = Number(process.argv[2] ?? 1_000_000);
+  const now = process.env.SEGMENT_BENCH_NOW ? Number(process.env.SEGMENT_BENCH_NOW) : undefined;
   for (const kind of (process.argv[3] ?? 'sqlite,postgres').split(',') as ('sqlite' | 'postgres')[]) {
     const figures = await measureSegmentCounts({
       kind,
       contacts,
       log: (line) => process.stderr.write(`${line}\n`),
       keep: process.env.SEGMENT_BENCH_KEEP === '1',
+      reuse: process.env.SEGMENT_BENCH_REUSE || undefined,
+      now,
     });
     process.stdout.write(`${JSON.stringify({ kind, ...figures })}\n`);
   }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
+import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ApnsSender, checkApnsCredentials } from '../src/channels/push/apns-sender.ts';
@@ -8,6 +9,7 @@ import { FcmSender, parseServiceAccount } from '../src/channels/push/fcm-sender.
 import type { PushNotification } from '../src/channels/push/push-sender.ts';
 import { WebhookPushSender } from '../src/channels/push/webhook-push-sender.ts';
 import { Egress } from '../src/egress/egress.ts';
+import { startResettingApns } from './helpers/broken-providers.ts';
 import {
   BAD_TOKEN_PREFIX,
   DEAD_TOKEN_PREFIX,
@@ -174,6 +176,45 @@ describe('APNs sender (HTTP/2, ES256 provider token)', () => {
     assert.deepEqual(report.deadTokens, []);
     assert.equal(report.error?.code, 'apns_auth_failed');
     assert.match(report.error?.message ?? '', /InvalidProviderToken/);
+  });
+
+  // A message APNs may have taken is in doubt: a broadcast never sends it again (issue 47).
+  const { NGHTTP2_INTERNAL_ERROR, NGHTTP2_CANCEL, NGHTTP2_REFUSED_STREAM } = http2.constants;
+  for (const [code, name, inDoubt] of [
+    [NGHTTP2_INTERNAL_ERROR, 'INTERNAL_ERROR', true],
+    [NGHTTP2_CANCEL, 'CANCEL', true],
+    [NGHTTP2_REFUSED_STREAM, 'REFUSED_STREAM', false],
+  ] as const) {
+    it(`a stream reset with ${name} after the whole request: ${inDoubt ? 'may have reached APNs' : 'never processed'}`, async () => {
+      const broken = await startResettingApns(code);
+      const s = new ApnsSender({
+        credentials: { ...apns.credentials(), bundleId: 'com.example.app', environment: 'sandbox' },
+        baseUrl: broken.url,
+        timeoutMs: 5000,
+        egress,
+      });
+      const token = 'd'.repeat(64);
+      const report = await s.send([{ platform: 'apns', token }], note);
+      s.close();
+      await broken.close();
+      assert.deepEqual(broken.tokens, [token], 'APNs read the request whole');
+      assert.equal(report.delivered, 0);
+      assert.equal(report.error?.retryable, true);
+      assert.equal(report.error?.mayHaveArrived, inDoubt);
+    });
+  }
+
+  it('a connection never made: certainly not sent', async () => {
+    const s = new ApnsSender({
+      credentials: { ...apns.credentials(), bundleId: 'com.example.app', environment: 'sandbox' },
+      baseUrl: 'http://127.0.0.1:1',
+      timeoutMs: 5000,
+      egress,
+    });
+    const report = await s.send([{ platform: 'apns', token: 'e'.repeat(64) }], note);
+    s.close();
+    assert.equal(report.error?.retryable, true);
+    assert.equal(report.error?.mayHaveArrived, false);
   });
 
   it('refuses a key that is not a P-256 .p8 key', () => {

@@ -42,6 +42,21 @@ export function readsFacts(filter: SegmentFilter): boolean {
   return FACTS.has(resolveSegmentField(filter.field)!.base);
 }
 
+/**
+ * What a contact's facts must pass for the filter to match it, when a leaf of the filter (or of
+ * its top-level `all`) needs facts: a contact without facts fails such a leaf, so a count may join
+ * the facts it reads (an inner join) instead of keeping every contact (a left join). On
+ * PostgreSQL a left join keeps every contact: its planner then joins all of them to their facts
+ * before it tests one (700 ms over 1 M contacts), where an inner join lets it pick the few facts
+ * that pass first. Undefined when no such leaf is there.
+ */
+export function factsNeeded(filter: SegmentFilter, ctx: SegmentSqlContext): Pred | undefined {
+  const leaves: SegmentLeaf[] =
+    'all' in filter ? filter.all.filter((f) => 'field' in f) : 'field' in filter ? [filter] : [];
+  const tests = leaves.map((l) => factsTest(l, ctx)).filter((x) => x !== undefined);
+  return tests.length === 0 ? undefined : sql<SqlBool>`${sql.join(tests, sql` and `)}`;
+}
+
 /** The condition a filter tree compiles to. */
 export function segmentCondition(filter: SegmentFilter, ctx: SegmentSqlContext): Pred {
   if ('all' in filter) {
@@ -248,6 +263,9 @@ function parsedAttributeTest(key: string, op: SegmentOp, v: SegmentValue, ctx: S
   const isText = pg ? sql`${type} = 'string'` : sql`${type} = 'text'`;
   const one = (x: string | number | boolean): Pred => {
     if (typeof x === 'number') return sql<SqlBool>`${number} = ${num(x)}`;
+    // One parse, not two (its type, then its text): JSON values are equal when type and value are.
+    if (pg && typeof x === 'string')
+      return sql<SqlBool>`(${mayHold(x, ctx)} and (c.attributes::jsonb -> cast(${key} as text)) = cast(${JSON.stringify(x)} as jsonb))`;
     if (typeof x === 'string') return sql<SqlBool>`(${mayHold(x, ctx)} and ${isText} and ${text} = ${x})`;
     return pg
       ? sql<SqlBool>`(${type} = 'boolean' and ${text} = ${String(x)})`
@@ -298,6 +316,8 @@ function cartLeft(min: number, ctx: SegmentSqlContext): RawBuilder<unknown> {
 export interface SegmentDriver {
   set: Pred;
   rest: SegmentFilter;
+  /** Where the set comes from: the marks of a page or cart leaf, or the contacts' facts. */
+  by: 'marks' | 'facts';
 }
 
 /**
@@ -319,7 +339,7 @@ export function segmentDriver(filter: SegmentFilter, ctx: SegmentSqlContext): Se
     const marks = marksOf(leaf, ctx);
     if (!marks) continue;
     const rest = 'all' in filter ? { all: filter.all.filter((f) => f !== leaf) } : { all: [] };
-    return { set: sql<SqlBool>`c.id in (${marks})`, rest };
+    return { set: sql<SqlBool>`c.id in (${marks})`, rest, by: 'marks' };
   }
   // Every facts leaf of the `all` at once, when one names countries: a range alone (spend, score)
   // matches too many contacts for reads by id to beat a pass over them (measured over 1 M contacts).
@@ -329,6 +349,7 @@ export function segmentDriver(filter: SegmentFilter, ctx: SegmentSqlContext): Se
     return {
       set: sql<SqlBool>`c.id in (select f.contact_id from contact_facts f where f.account_id = ${ctx.accountId} and ${sql.join(facts, sql` and `)})`,
       rest: filter,
+      by: 'facts',
     };
   return undefined;
 }

@@ -5,7 +5,7 @@ import { newId } from '../ids.ts';
 import type { SegmentsTable } from './contact-schema.ts';
 import { iso } from './rows.ts';
 import type { Database } from './schema.ts';
-import { readsFacts, segmentCondition, segmentDriver } from './segment-sql.ts';
+import { factsNeeded, readsFacts, segmentCondition, segmentDriver } from './segment-sql.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
 
 /** A saved segment. */
@@ -178,12 +178,20 @@ export class SegmentsRepo {
     const ctx = { accountId, now, json: this.caps.json };
     // A count reads only the contacts an index says may match, when a part of the filter narrows
     // so, and tests on them what the narrowing did not already decide.
-    const driver = scan ? segmentDriver(filter, ctx) : undefined;
+    const pg = this.caps.json === 'jsonb';
+    let driver = scan ? segmentDriver(filter, ctx) : undefined;
+    // On PostgreSQL the facts a filter needs are joined (below), which narrows as much.
+    if (pg && driver?.by === 'facts' && factsNeeded(filter, ctx)) driver = undefined;
     const rest = driver?.rest ?? filter;
+    const needed = factsNeeded(rest, ctx);
     const test: RawBuilder<SqlBool> = segmentCondition(rest, ctx);
     const from = after === undefined ? sql`` : sql` and c.id > ${after}`;
     const account = scan && this.caps.json === 'json1' ? sql`+c.account_id` : sql`c.account_id`;
-    const facts = readsFacts(rest) ? sql` left join contact_facts f on f.contact_id = c.id` : sql``;
+    const facts = !readsFacts(rest)
+      ? sql``
+      : pg && needed
+        ? sql` join contact_facts f on f.contact_id = c.id and ${needed}`
+        : sql` left join contact_facts f on f.contact_id = c.id`;
     const narrow = driver ? sql` and ${driver.set}` : sql``;
     return sql`from contacts c${facts} where ${account} = ${accountId} and c.merged_into is null${from}${narrow} and ${test}`;
   }

@@ -11,6 +11,7 @@ import {
   type PushNotification,
   type PushReport,
   type PushSender,
+  worseFailure,
 } from './push-sender.ts';
 
 /**
@@ -87,7 +88,7 @@ export class ApnsSender implements PushSender {
         if (outcome === 'dead') report.deadTokens.push(device.token);
         else report.delivered++;
       } catch (err) {
-        report.error ??= asPushError(err);
+        report.error = worseFailure(report.error, asPushError(err));
         if (!report.error.retryable) break;
       }
     }
@@ -165,23 +166,43 @@ export class ApnsSender implements PushSender {
       });
       let status = 0;
       const chunks: Buffer[] = [];
+      // The whole request has left: APNs may have taken the notification, whatever happens to
+      // the stream next. A stream APNs refused (REFUSED_STREAM)
+      // was never processed (RFC 9113, 8.7).
+      let sent = false;
+      let settled = false;
+      const fail = (code: string, message: string) => {
+        if (settled) return;
+        settled = true;
+        const mayHaveArrived = sent && req.rstCode !== http2.constants.NGHTTP2_REFUSED_STREAM;
+        reject(new PushError(code, message, true, mayHaveArrived));
+      };
       req.setTimeout(this.opts.timeoutMs, () => {
         req.close(http2.constants.NGHTTP2_CANCEL);
-        reject(new PushError('apns_timeout', `APNs did not answer within ${this.opts.timeoutMs} ms`, true));
+        fail('apns_timeout', `APNs did not answer within ${this.opts.timeoutMs} ms`);
       });
       req.on('response', (headers) => {
         status = Number(headers[':status']);
       });
       req.on('data', (c: Buffer) => chunks.push(c));
+      const reset = () =>
+        fail('apns_reset', `APNs closed the request before answering (HTTP/2 code ${req.rstCode})`);
       req.on('end', () => {
+        // A stream reset without an error (CANCEL, NO_ERROR) ends it without an answer.
+        if (status === 0) return reset();
+        if (settled) return;
+        settled = true;
         let reason: string | null = null;
         try {
           reason = (JSON.parse(Buffer.concat(chunks).toString()) as { reason?: string }).reason ?? null;
         } catch {}
         resolve({ status, reason });
       });
-      req.on('error', reject);
-      req.end(body);
+      req.on('error', (err) => fail('push_unreachable', `the push service is unreachable: ${err.message}`));
+      req.on('close', reset);
+      req.end(body, () => {
+        sent = true;
+      });
     });
   }
 }

@@ -12,6 +12,7 @@ import {
   type PushNotification,
   type PushReport,
   type PushSender,
+  worseFailure,
 } from './push-sender.ts';
 
 /**
@@ -96,7 +97,7 @@ export class FcmSender implements PushSender {
         if (outcome === 'dead') report.deadTokens.push(device.token);
         else report.delivered++;
       } catch (err) {
-        report.error ??= asPushError(err);
+        report.error = worseFailure(report.error, asPushError(err));
         // Wrong credentials fail every device alike: stop at the first.
         if (!report.error.retryable) break;
       }

@@ -5,13 +5,19 @@ import type { Store } from '../../store/store.ts';
 import { type ApnsCredentials, ApnsSender } from './apns-sender.ts';
 import { FcmSender, parseServiceAccount } from './fcm-sender.ts';
 import { apnsBaseUrl, type PushConfig } from './push-config.ts';
-import { asPushError, type PushError, type PushNotification, type PushSender } from './push-sender.ts';
+import {
+  asPushError,
+  type PushError,
+  type PushNotification,
+  type PushSender,
+  worseFailure,
+} from './push-sender.ts';
 import { WebhookPushSender } from './webhook-push-sender.ts';
 
 /** What one push to a user did, over every provider the site set. */
 export interface DispatchResult {
   delivered: number;
-  /** The first failure, or null. */
+  /** The first failure (or a later one that may have reached its provider: `worseFailure`), or null. */
   error: PushError | null;
   /** No provider is set for the site, or the user has no device (and no webhook is set). */
   skipped: boolean;
@@ -55,7 +61,7 @@ export class PushDispatcher {
       result.delivered += report.delivered;
       await this.store.appPush.dropDevices(accountId, siteId, report.deadTokens);
       if (report.error) {
-        result.error ??= report.error;
+        result.error = worseFailure(result.error, report.error);
         this.log.warn({ siteId, provider: sender.kind, code: report.error.code }, 'push failed');
         await this.store.appPush.recordOutcome(accountId, siteId, {
           ok: false,

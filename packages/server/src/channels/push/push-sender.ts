@@ -50,7 +50,7 @@ export interface PushReport {
   delivered: number;
   /** Tokens the provider called unregistered or invalid: drop them. */
   deadTokens: string[];
-  /** Why some devices got nothing (the first such failure), or null. */
+  /** Why some devices got nothing (the first such failure, see `worseFailure`), or null. */
   error: PushError | null;
 }
 
@@ -94,6 +94,15 @@ export function asPushError(err: unknown): PushError {
     true,
     err instanceof EgressError && err.requestSent,
   );
+}
+
+/**
+ * The failure a send reports when it had several: the first, unless a later one may have reached
+ * the provider and the first did not. A message one device may have had is in doubt, never sent
+ * again to all its devices.
+ */
+export function worseFailure(first: PushError | null, next: PushError): PushError {
+  return first && (first.mayHaveArrived || !next.mayHaveArrived) ? first : next;
 }
 
 /** Cuts a text to a notification's length, on a character boundary. */
