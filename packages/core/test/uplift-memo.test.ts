@@ -134,6 +134,59 @@ describe('reading predicted uplift again from the last read', () => {
     for (const x of live) assert.ok(Object.is(memoUplift(models[2], x, memo), predictUplift(models[2], x)));
   });
 
+  it("starts a visitor's first read from another visitor's memory of the model, exactly", () => {
+    // Every fresh memory after a model's first starts from that one's copy and moves to its own vector.
+    for (const model of models) {
+      for (let i = 0; i < live.length; i += 7) {
+        const x = live[i];
+        assert.ok(Object.is(memoUplift(model, x, new UpliftMemo()), predictUplift(model, x)), `session ${i}`);
+      }
+    }
+  });
+
+  it('follows each input across every threshold, one at a time and in jumps over all of them', () => {
+    // A value right on a threshold stays below it; the next number up is past it. A new visit drops
+    // durations and counts back across every threshold at once.
+    const bits = new Float64Array(1);
+    const ulp = new BigInt64Array(bits.buffer);
+    const nextUp = (h: number) => {
+      if (h === 0) return Number.MIN_VALUE;
+      bits[0] = h;
+      ulp[0] += h > 0 ? 1n : -1n;
+      return bits[0];
+    };
+    const start = live[42];
+    for (const model of [...models, retrained]) {
+      const memo = new UpliftMemo();
+      const x = start.slice();
+      const own = new Set([...model.treated.thresholds, ...model.control.thresholds]);
+      for (let k = 0; k < LIVE_FEATURE_COUNT; k++) {
+        const on = [...new Set(splits[k])].filter((h) => own.has(h)).sort((a, b) => a - b);
+        if (on.length === 0) continue;
+        const low = on[0] - 1;
+        const high = on[on.length - 1] + 1;
+        const path = [
+          ...on.flatMap((h) => [h, nextUp(h)]),
+          low,
+          high,
+          ...on.toReversed().flatMap((h) => [nextUp(h), h]),
+          high,
+          Number.NaN,
+          low,
+          Number.POSITIVE_INFINITY,
+          Number.NEGATIVE_INFINITY,
+          start[k],
+        ];
+        for (const v of path) {
+          x[k] = v;
+          const expected = predictUplift(model, x);
+          const got = memoUplift(model, x, memo);
+          assert.ok(Object.is(got, expected), `feature ${k} at ${v}: ${got} ≠ ${expected}`);
+        }
+      }
+    }
+  });
+
   it('forgets the memory when handed another model, and keeps none for forests without tables', () => {
     const memo = new UpliftMemo();
     const x = live[11].slice();
