@@ -127,7 +127,7 @@ describe('Settings › Phone: a failed registration heals on its own; numbers ch
     assert.equal(await registrations('registered'), 1);
   });
 
-  it('malformed SIP and a flood of INVITEs from one caller leave the gateway and node up; the flood is counted; the next good call rings', async () => {
+  it('malformed SIP and a flood of INVITEs from one caller leave the gateway and node up; the flood is counted; the next good call rings; INVITEs beyond the trunk’s lines are counted busy', async () => {
     const gateway = await flaky.registered();
     const carrier = (await admin.get<{ items: Trunk[] }>('/api/v1/phone/trunks')).body.items[0]!;
     // Registered means every line of the trunk can ring: a flood sooner would meet a busy gateway.
@@ -138,16 +138,20 @@ describe('Settings › Phone: a failed registration heals on its own; numbers ch
       skillId: srv.demo!.skillIds.sales,
     });
     assert.equal(number.status, 201);
-    const floods = async () =>
+    const inbound = async (outcome: string) =>
       (await srv.node.ctx.metrics.phoneCalls.get()).values.find(
-        (v) => v.labels.direction === 'inbound' && v.labels.outcome === 'flood',
+        (v) => v.labels.direction === 'inbound' && v.labels.outcome === outcome,
       )?.value ?? 0;
+    const floods = () => inbound('flood');
     const socket = createSocket('udp4');
     const answers: string[] = [];
+    /** The Call-ID of each 486 the phone got. */
+    const busy: string[] = [];
     socket.on('message', (b, from) => {
       const lines = b.toString().split('\r\n');
       answers.push(lines[0]!);
       const header = (name: string) => lines.find((l) => l.toLowerCase().startsWith(`${name}:`)) ?? '';
+      if (/^SIP\/2\.0 486 /.test(lines[0]!)) busy.push(header('call-id').replace(/^call-id:\s*/i, ''));
       // The gateway's hub ends a call it answered (no agent was free) with a BYE: the phone agrees.
       if (/^BYE /.test(lines[0]!)) {
         const ok = ['SIP/2.0 200 OK', header('via'), header('from'), header('to'), header('call-id')];
@@ -238,6 +242,25 @@ describe('Settings › Phone: a failed registration heals on its own; numbers ch
       } finally {
         await agent.disconnect();
       }
+
+      // More INVITEs at once than the trunk has lines (a registered handle and 4 helpers), each
+      // from its own caller, so none is a flood. Those that find every line busy get 486 from the
+      // gateway itself, which only tells Beckon (`missed_call`): each is counted as `busy`.
+      const busyBefore = await inbound('busy');
+      const burst: string[] = [];
+      for (let i = 0; i < 9; i++) {
+        const text = invite(gateway, '+4930999001', `+1555088${i}`, me);
+        burst.push(/^Call-ID: (\S+)/m.exec(text)![1]!);
+        await send(text);
+      }
+      const refused = () => busy.filter((id) => burst.includes(id)).length;
+      await until(
+        async () => refused() >= 1 && (await inbound('busy')) - busyBefore === refused(),
+        'every INVITE the gateway refused as busy is counted',
+        30_000,
+      );
+      await new Promise((r) => setTimeout(r, 1_000));
+      assert.equal((await inbound('busy')) - busyBefore, refused(), 'each busy INVITE counted once');
     } finally {
       socket.close();
       await admin.delete(`/api/v1/phone/numbers/${number.body.id}`);

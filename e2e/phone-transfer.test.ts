@@ -176,6 +176,13 @@ describe('phone calls transferred cold and warm (Janus, baresip, two agents in C
       const consult = support.page.getByTestId('call-consult');
       await consult.getByTestId('call-line').getByText('Sales Agent is handing you this call').waitFor();
       await warm.getByText('Talking with Support Agent').waitFor();
+      // Support reads the chat while they talk: read-only, its timeline saying a consult began.
+      await consult.getByRole('button', { name: 'Read the chat' }).click();
+      const read = support.page.getByTestId('chat');
+      await read.getByTestId('readonly-bar').waitFor();
+      await read
+        .getByText('Sales Agent started a consult with Support Agent before handing the call over.')
+        .waitFor();
       // The two agents hear each other; the caller hears music meanwhile.
       await talks(support.page, 'Support and Sales');
       const held = heardBytes(phone.dir);
@@ -200,6 +207,11 @@ describe('phone calls transferred cold and warm (Janus, baresip, two agents in C
       assert.equal(conversation.assignedAgentId, supportId, 'the conversation moved to Support');
       await support.page
         .locator(`[data-testid="inbox-chat"][data-conversation-id="${conversation.id}"]`)
+        .waitFor();
+      // The timeline tells a handover after a consult from a transfer.
+      await support.page
+        .getByTestId('chat')
+        .getByText('Sales Agent handed the call over to Support Agent after a consult.')
         .waitFor();
       await support.page.screenshot({ path: join(SHOTS_DIR, 'phone-transfer-warm-done.png') });
       phone.command('/hangup');
@@ -230,10 +242,29 @@ describe('phone calls transferred cold and warm (Janus, baresip, two agents in C
       await ring.getByRole('button', { name: 'Answer' }).click();
       const consult = support.page.getByTestId('call-consult');
       await consult.waitFor();
-      await pressByKeyboard(consult.getByRole('button', { name: 'Hang up' }), 2);
+      await pressByKeyboard(consult.getByRole('button', { name: 'Hang up' }), 3);
       await consult.waitFor({ state: 'detached' });
       await sales.page.getByTestId('call-line').getByText('On a call with').waitFor();
       assert.equal(await transfers(srv, 'warm', 'returned'), 1);
+
+      // Support reads the chat during a consult; Sales takes the caller back: the chat closes for Support.
+      await transferToSupport(true);
+      await ring.getByRole('button', { name: 'Answer' }).click();
+      await consult.getByRole('button', { name: 'Read the chat' }).click();
+      const read = support.page.getByTestId('chat');
+      await read.getByTestId('readonly-bar').waitFor();
+      const conversationId = await read.getAttribute('data-conversation-id');
+      await support.page.screenshot({ path: join(SHOTS_DIR, 'phone-consult-read.png') });
+      await sales.page
+        .getByTestId('call-bar-warm')
+        .getByRole('button', { name: 'Back to the caller' })
+        .click();
+      await consult.waitFor({ state: 'detached' });
+      await support.page.locator(`[data-testid="chat"][data-conversation-id="${conversationId}"]`).waitFor({
+        state: 'detached',
+      });
+      await sales.page.getByTestId('chat').getByText('The call is back with Sales Agent.').last().waitFor();
+      assert.equal(await transfers(srv, 'warm', 'cancelled'), 2);
 
       // A cold transfer rings Support; the caller hangs up before anyone answers.
       await transferToSupport(false);

@@ -53,5 +53,49 @@ export function readMergeLine(m: { senderKind: string; echoId: string | null }):
   return null;
 }
 
+/**
+ * The lines a phone call's transfers write into the thread (system lines). As with merge lines, the
+ * echo id carries what the line says (who, to whom, cold or warm), so each console words it in its
+ * own language; the stored text is English, for transcripts and the API.
+ * - `transferred`: a cold transfer, to an agent or a skill's queue.
+ * - `consulting`: a warm transfer began: the agent talks to the next one (or the skill's) first.
+ * - `handed`: the agent completed a warm transfer after the consult with `agentId`.
+ * - `ringing_on`: the agent completed a warm transfer before anyone answered: it rings on.
+ * - `back`: a warm transfer ended without completing: the call is back with `agentId`.
+ */
+export type CallLine =
+  | { kind: 'transferred' | 'consulting'; from: string; agentId?: string; skillId?: string }
+  | { kind: 'handed'; from: string; agentId: string }
+  | { kind: 'ringing_on'; from: string }
+  | { kind: 'back'; agentId: string };
+
+const CALL_LINE = 'call-line';
+
+/** The echo id of a call line; `nonce` keeps two alike lines of one conversation apart. */
+export function callLineEcho(line: CallLine, nonce: string): string {
+  const from = 'from' in line ? line.from : '';
+  const to =
+    'skillId' in line && line.skillId
+      ? `s.${line.skillId}`
+      : 'agentId' in line && line.agentId
+        ? `a.${line.agentId}`
+        : '';
+  return [CALL_LINE, line.kind, from, to, nonce].join(':');
+}
+
+/** What a call line says, from its echo id; null for any other line (or an older one). */
+export function readCallLine(m: { senderKind: string; echoId: string | null }): CallLine | null {
+  if (m.senderKind !== 'system' || !m.echoId?.startsWith(`${CALL_LINE}:`)) return null;
+  const [, kind, from = '', to = ''] = m.echoId.split(':');
+  const skillId = to.startsWith('s.') ? to.slice(2) : '';
+  const agentId = to.startsWith('a.') ? to.slice(2) : '';
+  if ((kind === 'transferred' || kind === 'consulting') && from && (skillId || agentId))
+    return { kind, from, ...(skillId ? { skillId } : { agentId }) };
+  if (kind === 'handed' && from && agentId) return { kind, from, agentId };
+  if (kind === 'ringing_on' && from) return { kind, from };
+  if (kind === 'back' && agentId) return { kind, agentId };
+  return null;
+}
+
 /** Why a scheduled message that asked for it was cancelled: its reason, which the console words. */
 export const CANCELLED_BY_REPLY = 'the customer replied first';

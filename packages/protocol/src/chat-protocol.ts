@@ -305,7 +305,12 @@ export const AgentOfferRevokedFrame = frame('offer_revoked', {
 export const AgentAssignedFrame = frame('assigned', { conversation: Conversation });
 export const AgentUnassignedFrame = frame('unassigned', {
   conversationId: Id,
-  reason: Type.Union([Type.Literal('transferred'), Type.Literal('reassigned')]),
+  /** `consult_ended`: a warm transfer of the chat's phone call that consulted this agent ended without them. */
+  reason: Type.Union([
+    Type.Literal('transferred'),
+    Type.Literal('reassigned'),
+    Type.Literal('consult_ended'),
+  ]),
 });
 export const AgentQueueFrame = frame('queue', { items: Type.Array(QueueEntry) });
 export const AgentConversationFrame = frame('conversation', { conversation: Conversation });

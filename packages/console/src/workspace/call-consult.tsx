@@ -1,14 +1,15 @@
 /**
  * A phone call another agent is handing this one warm: the two agents talk while the caller hears
  * music. Shown above the workspace, like the ringing notice, because the chat is not this agent's
- * until the first one completes the transfer; then the call bar moves into the chat.
+ * until the first one completes the transfer; then the call bar moves into the chat. Meanwhile
+ * "Read the chat" opens the thread to read (the server allows it only while the consult lasts).
  */
 import { useEffect, useRef } from 'react';
 import { useT } from '../i18n/language-context.tsx';
 import { ArrivingCallBar, MuteButton } from './arriving-call-bar.tsx';
 import { useAction } from './use-action.ts';
 import { useCalls } from './use-calls.ts';
-import { useWorkspaceStore } from './workspace-context.tsx';
+import { useWorkspace, useWorkspaceStore } from './workspace-context.tsx';
 
 export function CallConsult() {
   const t = useT();
@@ -19,6 +20,8 @@ export function CallConsult() {
   const call = Object.values(calls.calls).find(
     (c) => c.warm && c.warm.fromId !== me && c.agentId === me && c.state === 'active',
   );
+  // "Read the chat" has opened it: it shows already.
+  const reading = useWorkspace((s) => s.selectedId !== null && s.selectedId === call?.conversationId, false);
   // The transfer completed: the call and its chat are this agent's now, so the chat opens.
   const consulted = useRef<string | undefined>(undefined);
   useEffect(() => {
@@ -44,6 +47,16 @@ export function CallConsult() {
         </span>
       </div>
       <div className="call-bar-actions">
+        <button
+          type="button"
+          className="button button-small"
+          disabled={reading}
+          data-testid="call-consult-read"
+          title={t('Read what {name} wrote before the call is yours.', { name })}
+          onClick={() => void store.open(call.conversationId).catch(() => {})}
+        >
+          {t('Read the chat')}
+        </button>
         <MuteButton callId={call.id} />
         <button
           type="button"

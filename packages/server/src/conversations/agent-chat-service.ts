@@ -111,6 +111,21 @@ export class AgentChatService {
     throw notFound('conversation');
   }
 
+  /**
+   * A conversation the caller may read, else 404: what `visible` allows, and, while a warm
+   * transfer of its phone call rings them or they talk to the agent handing it over, the thread
+   * of the agent they are consulted on. Reading only: writing stays with who holds the chat.
+   */
+  async readable(caller: StaffCaller, id: string): Promise<Conversation> {
+    try {
+      return await this.visible(caller, id);
+    } catch (err) {
+      if (caller.role !== 'agent' || !caller.userId) throw err;
+      if (!(await this.store.calls.consulting(caller.accountId, id, caller.userId))) throw err;
+      return this.store.conversations.get(caller.accountId, id);
+    }
+  }
+
   private actor(caller: StaffCaller): Actor {
     return { agentId: caller.userId ?? 'api', supervisor: isSupervisor(caller) };
   }

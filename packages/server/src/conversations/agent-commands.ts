@@ -173,7 +173,7 @@ export function runAgentCommand(conn: AgentConnection, f: AgentClientFrame): voi
         (async () => {
           const afterSeq = f.afterSeq ?? 0;
           if (conn.following(f.conversationId)) return conn.open(f.conversationId, 'watch', afterSeq, true);
-          const c = await agents.visible(conn.caller, f.conversationId);
+          const c = await agents.readable(conn.caller, f.conversationId);
           const mode = modeOf(conn, c);
           // `c` as read before listening: a change made in between is shown once listening.
           await conn.open(f.conversationId, mode, afterSeq, true, c);

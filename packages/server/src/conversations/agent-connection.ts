@@ -462,6 +462,12 @@ export class AgentConnection implements QueueListener, SessionBound {
         );
         return;
       case 'conversation.unassigned':
+        // A consult's reading ends unless the agent follows the chat for another reason.
+        if (
+          e.reason === 'consult_ended' &&
+          (this.supervisor || this.streams.get(e.conversationId)?.mode !== 'watch')
+        )
+          return;
         sendFrame(this.ws, { type: 'unassigned', conversationId: e.conversationId, reason: e.reason });
         this.drop(e.conversationId);
         return;

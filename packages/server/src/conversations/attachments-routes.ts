@@ -185,7 +185,7 @@ export async function attachmentsRoutes(app: App, ctx: AppContext, chat: ChatMod
       },
     },
     async (req, reply) => {
-      const conversation = await chat.agents.visible(caller(req), req.params.id);
+      const conversation = await chat.agents.readable(caller(req), req.params.id);
       const opened = await files.openForAgent(conversation.id, req.params.attachmentId);
       if (!opened) throw gone();
       return sendFile(reply, opened, false);

@@ -100,7 +100,7 @@ export async function callRecordingsRoutes(app: App, ctx: AppContext, chat: Chat
     async (req) => {
       const a = authOf(req);
       const caller = { accountId: a.accountId, role: a.role, ...(a.userId ? { userId: a.userId } : {}) };
-      const conversation = await chat.agents.visible(caller, req.params.id);
+      const conversation = await chat.agents.readable(caller, req.params.id);
       return { items: await recorder.list(a.accountId, conversation.id) };
     },
   );

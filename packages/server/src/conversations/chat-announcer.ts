@@ -69,14 +69,18 @@ export class ChatAnnouncer {
     return row?.language ?? null;
   }
 
-  /** Appends a line from the system (or an agent's note) to the conversation, after any pending sends. */
+  /**
+   * Appends a line from the system (or an agent's note) to the conversation, after any pending
+   * sends. `echoId` may carry what the line says, for consoles to word it (`chat-lines.ts`).
+   */
   async line(
     accountId: string,
     conversationId: string,
     text: string,
     sender: AppendItem['sender'] = { kind: 'system' },
+    echoId: string | null = null,
   ): Promise<Message | undefined> {
-    const r = await this.writer.append({ accountId, conversationId, sender, echoId: null, text });
+    const r = await this.writer.append({ accountId, conversationId, sender, echoId, text });
     if (r.ok) return r.message;
     this.log.warn({ err: r.error as AppError, conversationId }, 'system line not stored');
     return undefined;

@@ -60,7 +60,12 @@ export type AgentEvent =
   | { t: 'offer.created'; conversation: Conversation; expiresAt: string }
   | { t: 'offer.revoked'; conversationId: string; reason: 'declined' | 'timeout' | 'taken' }
   | { t: 'conversation.assigned'; conversation: Conversation }
-  | { t: 'conversation.unassigned'; conversationId: string; reason: 'transferred' | 'reassigned' }
+  | {
+      t: 'conversation.unassigned';
+      conversationId: string;
+      /** `consult_ended`: a warm transfer the agent was consulted on ended without making the chat theirs. */
+      reason: 'transferred' | 'reassigned' | 'consult_ended';
+    }
   | {
       t: 'agent.status_changed';
       status: AgentStatus;

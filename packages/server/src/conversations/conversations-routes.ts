@@ -82,7 +82,7 @@ export function conversationsRoutes(app: App, ctx: AppContext, chat: ChatModule)
     },
     async (req) => {
       const c = caller(req);
-      const conversation = await chat.agents.visible(c, req.params.id);
+      const conversation = await chat.agents.readable(c, req.params.id);
       const messages = await store.messages.after(c.accountId, conversation.id, req.query.afterSeq ?? 0, {
         limit: req.query.limit,
       });
@@ -106,7 +106,7 @@ export function conversationsRoutes(app: App, ctx: AppContext, chat: ChatModule)
     },
     async (req) => {
       const c = caller(req);
-      await chat.agents.visible(c, req.params.id);
+      await chat.agents.readable(c, req.params.id);
       const items = await store.messages.after(c.accountId, req.params.id, req.query.afterSeq ?? 0, {
         limit: req.query.limit,
       });
@@ -269,7 +269,7 @@ export function conversationsRoutes(app: App, ctx: AppContext, chat: ChatModule)
     },
     async (req, reply) => {
       const c = caller(req);
-      const conversation = await chat.agents.visible(c, req.params.id);
+      const conversation = await chat.agents.readable(c, req.params.id);
       const [messages, merged] = await Promise.all([
         allMessages(store, c.accountId, conversation.id),
         mergedParts(store, c.accountId, conversation.id),

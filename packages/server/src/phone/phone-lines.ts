@@ -282,6 +282,14 @@ export class PhoneLines implements PhoneBridge {
           return;
         case 'incomingcall':
           return this.incoming(line, handle, result, e.jsep);
+        case 'missed_call':
+          // Every line of the trunk was busy: the gateway answered 486 itself and only tells us.
+          this.log.info(
+            { trunkId: line.trunk.id, caller: sipUser(String(result.caller ?? '')) },
+            'phone call busy',
+          );
+          this.count('inbound', 'busy');
+          return;
         case 'accepted':
           return this.outboundAnswered(handle, e.jsep);
         case 'hangup':

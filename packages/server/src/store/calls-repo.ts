@@ -85,6 +85,7 @@ export class CallsRepo {
         phone_number: input.phone?.number ?? null,
         direction: input.phone?.direction ?? null,
         warm_from: null,
+        warm_skill: 0,
       };
       await trx.insertInto('calls').values(row).execute();
       return { call: row, busy: false };
@@ -137,6 +138,28 @@ export class CallsRepo {
       .where('conversation_id', '=', conversationId)
       .where('state', 'in', OPEN_CALL_STATES)
       .executeTakeFirst();
+  }
+
+  /**
+   * Whether `agentId` is being consulted on the conversation's phone call now: a warm transfer
+   * rings them or they talk to the agent handing it over. Only then may they read its thread.
+   */
+  async consulting(accountId: string, conversationId: string, agentId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('calls')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .where('conversation_id', '=', conversationId)
+      .where('warm_from', 'is not', null)
+      .where('warm_from', '!=', agentId)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('state', '=', 'active'), eb('agent_id', '=', agentId)]),
+          eb.and([eb('state', '=', 'ringing'), eb('ringing_agent_id', '=', agentId)]),
+        ]),
+      )
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   /** Calls of an agent that are not over (ringing them, or with them): their console shows them again on reconnect. */

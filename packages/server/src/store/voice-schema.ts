@@ -43,6 +43,8 @@ export interface CallsTable {
   direction: Generated<string | null>;
   /** The agent who hands a phone call over warm and still holds the caller (0094). */
   warm_from: Generated<string | null>;
+  /** 1 while a warm transfer rings a skill: a decline or no answer rings its next agent (0098). */
+  warm_skill: Generated<number>;
 }
 
 /** An account's SIP trunk: the carrier's registrar and credentials (0080). */

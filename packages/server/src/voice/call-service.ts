@@ -12,6 +12,7 @@ import type { CallRow, NewCall } from '../store/calls-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { CallState } from '../store/voice-schema.ts';
 import { nextAgent } from './call-ringer.ts';
+import { writeCallLine } from './call-transfer-lines.ts';
 import { callView, spokenIn } from './call-view.ts';
 import type { VoiceConfig } from './voice-config.ts';
 
@@ -242,12 +243,38 @@ export class CallService {
   async ringTimedOut(accountId: string, callId: string, agentId: string): Promise<void> {
     const call = await this.store.calls.get(accountId, callId);
     if (call?.state !== 'ringing' || call.ringing_agent_id !== agentId) return;
-    if (call.warm_from) {
+    await this.ringOn(call);
+  }
+
+  /**
+   * The ringing agent declined or did not answer: the next agent rings. A warm transfer to one
+   * agent goes back to the agent handing it over at once; one to a skill rings the skill's next
+   * agent first, as the queue does, and goes back only when nobody is left.
+   */
+  private async ringOn(call: CallRow): Promise<void> {
+    if (call.warm_from && !Number(call.warm_skill)) {
       await this.warmBack(call, 'returned');
       return;
     }
-    const conversation = await this.store.conversations.get(accountId, call.conversation_id);
+    if (call.warm_from) {
+      this.consultOver(call);
+      await this.ringNext(call, null);
+      return;
+    }
+    const conversation = await this.store.conversations.get(call.account_id, call.conversation_id);
     await this.ringNext(call, conversation.assignedAgentId);
+  }
+
+  /** The agents a warm transfer consulted (ringing or talking) lose the chat they could read. */
+  private consultOver(call: CallRow): void {
+    if (!call.warm_from) return;
+    for (const agentId of new Set([call.agent_id, call.ringing_agent_id]))
+      if (agentId && agentId !== call.warm_from)
+        this.announcer.events.toAgent(agentId, {
+          t: 'conversation.unassigned',
+          conversationId: call.conversation_id,
+          reason: 'consult_ended',
+        });
   }
 
   /** The agent answers a ringing call, or the visitor accepts an agent's invitation. */
@@ -326,12 +353,7 @@ export class CallService {
     if (!call) throw gone();
     if (side === 'agent') {
       if (call.state !== 'ringing' || call.ringing_agent_id !== agentId) throw gone();
-      if (call.warm_from) {
-        await this.warmBack(call, 'returned');
-        return;
-      }
-      const conversation = await this.store.conversations.get(accountId, call.conversation_id);
-      await this.ringNext(call, conversation.assignedAgentId);
+      await this.ringOn(call);
       return;
     }
     if (call.state !== 'inviting') throw gone();
@@ -405,6 +427,7 @@ export class CallService {
         tried: JSON.stringify([userId]),
         transfers: Number(call.transfers) + 1,
         warm_from: target.warm ? userId : null,
+        warm_skill: target.warm && target.skillId ? 1 : 0,
         ...(target.skillId ? { skill_id: target.skillId } : {}),
         updated_at: now,
       },
@@ -412,12 +435,21 @@ export class CallService {
     );
     if (!moved) throw gone();
     await this.store.calls.legsClosed(callId, now, 'transferred');
-    const name = await this.announcer.agentName(accountId, userId);
-    const to = target.agentId ? await this.announcer.agentName(accountId, target.agentId) : null;
-    await this.line(accountId, moved, 'callTransferred', (l) => ({
-      name: name ?? visitorLine(l, 'theAgent'),
-      to: to ?? visitorLine(l, target.agentId ? 'anotherAgent' : 'anotherTeam'),
-    }));
+    if (moved.direction)
+      // A phone call's line says cold or warm, worded by each console (`readCallLine`).
+      await writeCallLine(this.announcer, this.store, accountId, moved.conversation_id, {
+        kind: target.warm ? 'consulting' : 'transferred',
+        from: userId,
+        ...(target.agentId ? { agentId: target.agentId } : { skillId: target.skillId! }),
+      });
+    else {
+      const name = await this.announcer.agentName(accountId, userId);
+      const to = target.agentId ? await this.announcer.agentName(accountId, target.agentId) : null;
+      await this.line(accountId, moved, 'callTransferred', (l) => ({
+        name: name ?? visitorLine(l, 'theAgent'),
+        to: to ?? visitorLine(l, target.agentId ? 'anotherAgent' : 'anotherTeam'),
+      }));
+    }
     if (moved.direction) this.phone?.transferred(moved);
     await this.publish(moved, [userId]);
     return this.view(await this.ringNext(moved, null, target.agentId));
@@ -440,6 +472,7 @@ export class CallService {
       [call.state],
       {
         warm_from: null,
+        warm_skill: 0,
         held_since: call.state === 'active' ? null : call.held_since,
         held_ms:
           Number(call.held_ms) +
@@ -451,16 +484,16 @@ export class CallService {
     if (!done) throw gone();
     if (done.state === 'active' && done.agent_id)
       await this.takeConversation(accountId, done.conversation_id, done.agent_id);
-    const [from, to] = await Promise.all([
-      this.announcer.agentName(accountId, userId),
-      this.announcer.agentName(accountId, done.agent_id),
-    ]);
-    await this.announcer.line(
+    // Completed before anyone answered: the ringing agent was consulted on nothing; it rings on cold.
+    else this.consultOver(call);
+    await writeCallLine(
+      this.announcer,
+      this.store,
       accountId,
       done.conversation_id,
       done.agent_id
-        ? `${from ?? 'The agent'} handed the call to ${to ?? 'another agent'}.`
-        : `${from ?? 'The agent'} left the call to ring on.`,
+        ? { kind: 'handed', from: userId, agentId: done.agent_id }
+        : { kind: 'ringing_on', from: userId },
     );
     this.countTransfer('warm', 'completed');
     this.phone?.warmEnded(done, true);
@@ -487,6 +520,7 @@ export class CallService {
         ringing_agent_id: null,
         ring_deadline: null,
         warm_from: null,
+        warm_skill: 0,
         held_since: null,
         held_ms: Number(call.held_ms) + (call.held_since ? now - Number(call.held_since) : 0),
         transfers: Math.max(0, Number(call.transfers) - 1),
@@ -499,12 +533,11 @@ export class CallService {
     this.timers.delete(call.id);
     await this.store.calls.legsClosed(call.id, now, 'transferred');
     await this.store.calls.legStarted(back, first, now, true);
-    const name = await this.announcer.agentName(call.account_id, first);
-    await this.announcer.line(
-      call.account_id,
-      call.conversation_id,
-      `The call is back with ${name ?? 'the agent'}.`,
-    );
+    this.consultOver(call);
+    await writeCallLine(this.announcer, this.store, call.account_id, call.conversation_id, {
+      kind: 'back',
+      agentId: first,
+    });
     this.countTransfer('warm', outcome);
     this.phone?.warmEnded(back, false);
     await this.publish(back, [call.agent_id, call.ringing_agent_id, first]);
@@ -567,6 +600,7 @@ export class CallService {
     )
       this.countTransfer(call.warm_from ? 'warm' : 'cold', 'hangup');
     await this.store.calls.legsClosed(call.id, now, 'ended');
+    this.consultOver(call);
     if (ended.direction) this.phone?.ended(ended);
     clearTimeout(this.timers.get(call.id));
     this.timers.delete(call.id);

@@ -12,7 +12,9 @@ import { t } from '../../../i18n/i18n.ts';
 import { useT } from '../../../i18n/language-context.tsx';
 import { useWorkspace } from '../../../workspace/workspace-context.tsx';
 import type { PendingSend } from '../../../workspace/workspace-state.ts';
+import { callLineText } from '../call-line-text.ts';
 import { CHANNEL_IN_SENTENCE, formatTime, mergeLineText } from '../conversation-format.ts';
+import { useDirectory } from '../directory.tsx';
 import { AttachmentList } from './attachment-list.tsx';
 import { MessageText } from './message-text.tsx';
 
@@ -60,6 +62,7 @@ export function MessageItem({
   mergedFrom,
 }: MessageItemProps) {
   const t = useT();
+  const directory = useDirectory();
   const live = useWorkspace((s) => s.assist[m.conversationId]?.translations?.[m.seq], undefined);
   const translation = live ?? m.translation;
   if (isTimelineEvent(m)) {
@@ -79,7 +82,7 @@ export function MessageItem({
     return (
       <li className="msg msg-system" data-testid="message" data-kind="system" data-seq={m.seq}>
         <span className="msg-system-text">
-          <MessageText text={m.text} />
+          <MessageText text={callLineText(m, directory) ?? m.text} />
         </span>
         <time className="msg-system-time" dateTime={m.createdAt}>
           {formatTime(m.createdAt)}
