@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { newTenant } from './engagement-fixtures.ts';
+import { oneMessageLeft } from './helpers/broadcast-left.ts';
 import { eventually } from './helpers/chat-fixtures.ts';
 import { closeServer } from './helpers/close-server.ts';
 import { postgresSkipReason } from './helpers/postgres.ts';
@@ -88,22 +89,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         content: { sms: { connectionId: conn.body.id, text: 'News for you. Reply STOP to opt out.' } },
       });
       assert.equal(r.status, 201, JSON.stringify(r.body));
-      const done = await eventually(
-        async () => {
-          const b = (await t.api.get(`/api/v1/broadcasts/${r.body.id}`)).body;
-          const { queued, sent, failed, inDoubt } = b.funnel;
-          return b.status === 'sent' && queued === 1 && sent + failed + inDoubt === 1 ? b : undefined;
-        },
-        30_000,
-        'the message has left the outbox',
-      );
-      const page = await t.api.get(`/api/v1/broadcasts/${r.body.id}/recipients`);
-      const row = await store.db
-        .selectFrom('outbox')
-        .select(['status', 'attempts'])
-        .where('account_id', '=', t.accountId)
-        .executeTakeFirstOrThrow();
-      return { funnel: done.funnel, recipient: page.body.items[0], row, phone };
+      return { ...(await oneMessageLeft(t.api, store, t.accountId, r.body.id)), phone };
     };
 
     const inDoubtCount = async () => {

@@ -4,13 +4,13 @@ import { after, before, describe, it } from 'node:test';
 import { ChannelSendError } from '../src/channels/channel.ts';
 import { Mailer } from '../src/channels/email/mailer.ts';
 import { newTenant } from './engagement-fixtures.ts';
+import { oneMessageLeft } from './helpers/broadcast-left.ts';
 import {
   type BrokenSmtp,
   type ResettingApns,
   startBrokenSmtp,
   startResettingApns,
 } from './helpers/broken-providers.ts';
-import { eventually } from './helpers/chat-fixtures.ts';
 import { postgresSkipReason } from './helpers/postgres.ts';
 import { type FakeApns, startFakeApns } from './helpers/push-providers.ts';
 import { broadcastTestEnv } from './helpers/store-node.ts';
@@ -133,22 +133,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
             : { push: { siteId: t.site.id, title: 'Spring', text: 'Spring prices are in.' } },
       });
       assert.equal(r.status, 201, JSON.stringify(r.body));
-      const done = await eventually(
-        async () => {
-          const b = (await t.api.get(`/api/v1/broadcasts/${r.body.id}`)).body;
-          const { queued, sent, failed, inDoubt } = b.funnel;
-          return b.status === 'sent' && queued === 1 && sent + failed + inDoubt === 1 ? b : undefined;
-        },
-        30_000,
-        'the message has left the outbox',
-      );
-      const page = await t.api.get(`/api/v1/broadcasts/${r.body.id}/recipients`);
-      const row = await store.db
-        .selectFrom('outbox')
-        .select(['status', 'attempts'])
-        .where('account_id', '=', t.accountId)
-        .executeTakeFirstOrThrow();
-      return { funnel: done.funnel, recipient: page.body.items[0], row, batch, token };
+      return { ...(await oneMessageLeft(t.api, store, t.accountId, r.body.id)), batch, token };
     };
 
     it('e-mail: a relay lost after the closing dot leaves it in doubt, taken once, never sent again', async () => {
