@@ -16,8 +16,10 @@ export interface OutboxOptions {
   /** The longest delay between two tries (ms). */
   retryMaxMs: number;
   /**
-   * Rows in hand at once on this node. A row in hand mostly waits (for its moment, the store, the
-   * provider), so the count bounds the throughput: at 16 a broadcast stayed under its rate limits.
+   * Sends at once per channel on this node (from a row's moment to its channel's answer). Four
+   * times as many rows are in hand: a paced row mostly waits for its moment, and holds no send slot
+   * meanwhile. With one count for all, waiting rows and a slow relay's mails filled it, and a
+   * broadcast left at about half its channels' limits.
    */
   concurrency: number;
 }

@@ -17,6 +17,12 @@ const MAX_PACE_WAIT_MS = 5_000;
 const LATE_SLACK_MS = 50;
 /** The most sent rows settled in one commit. */
 const SETTLE_BATCH = 200;
+/**
+ * Rows in hand per send slot of a channel: a paced row mostly waits for its moment, and holds no
+ * slot meanwhile. With one count for rows in hand and sends, waiting rows and a slow relay's mails
+ * filled it, and a broadcast left at about half its channels' limits (bench/notes.md, W12).
+ */
+const IN_HAND_PER_SLOT = 4;
 
 /** A claimed row until it settles: `settling` once its settle is on the way. */
 interface InHand {
@@ -88,6 +94,12 @@ export class OutboxDispatcher {
   /** Rows sent at most once waiting for their launch mark, written together (one commit, one sync). */
   private toLaunch: { row: OutboxRow; done: (marked: boolean) => void; fail: (err: unknown) => void }[] = [];
   private launching = false;
+  /**
+   * Per channel, its sends under way (from a row's moment to its channel's answer), at most
+   * `concurrency`, and the rows at their moments waiting for a slot, first come first served. A
+   * slow channel's sends (a mail relay taking half a second) hold only that channel's slots.
+   */
+  private readonly slots = new Map<string, { sending: number; waiting: (() => void)[] }>();
 
   constructor(
     private readonly store: Store,
@@ -98,7 +110,8 @@ export class OutboxDispatcher {
     /** Told of messages settled in doubt, per channel (the metrics). */
     private readonly onDoubt: (channel: string, n: number) => void = () => {},
   ) {
-    // A claim is a commit: while sends are in flight, the next claim waits for a quarter of the slots.
+    // Rows in hand wait for their moments without a send slot, so more are held than sent at once.
+    // A claim is a commit: while rows are in hand, the next claim waits for a quarter of the send slots.
     this.worker = new LeaseWorker(
       'outbox',
       (room) => this.claim(room),
@@ -106,6 +119,7 @@ export class OutboxDispatcher {
       log,
       {
         ...opts,
+        concurrency: opts.concurrency * IN_HAND_PER_SLOT,
         minClaim: Math.ceil(opts.concurrency / 4),
       },
     );
@@ -247,12 +261,12 @@ export class OutboxDispatcher {
    * late (a node stalled, or none was up: a restart) takes a new moment, like a wait that overslept,
    * so messages that fell due together never leave together.
    */
-  private async pace(h: InHand): Promise<'go' | 'postponed'> {
+  private async pace(h: InHand): Promise<number | null | 'postponed'> {
     const { row } = h;
     const taken = this.moments.get(row.id);
     this.moments.delete(row.id);
     const step = stepOf(row);
-    if (step === null) return 'go';
+    if (step === null) return null;
     const late = (at: number) => isLate(at, step, Date.now());
     let at = taken ?? (row.paced_at === null ? null : Number(row.paced_at));
     for (let tries = 0; tries < 3; tries++) {
@@ -266,7 +280,31 @@ export class OutboxDispatcher {
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       if (!late(at)) break;
     }
-    return 'go';
+    return at;
+  }
+
+  /**
+   * A send slot for a row at its moment; waits while `concurrency` sends are under way. A paced
+   * row that waited past its moment goes back for a new one (false), so rows that waited together
+   * never leave together.
+   */
+  private async slot(row: OutboxRow, at: number | null): Promise<boolean> {
+    const slots = this.slots.get(row.channel) ?? { sending: 0, waiting: [] };
+    this.slots.set(row.channel, slots);
+    if (slots.sending < this.opts.concurrency) slots.sending++;
+    else await new Promise<void>((r) => slots.waiting.push(r));
+    const step = stepOf(row);
+    if (at === null || step === null || !isLate(at, step, Date.now())) return true;
+    this.freeSlot(row.channel);
+    return false;
+  }
+
+  /** Hands the channel's slot to the next row waiting for one, or frees it. */
+  private freeSlot(channel: string): void {
+    const slots = this.slots.get(channel)!;
+    const next = slots.waiting.shift();
+    if (next) next();
+    else slots.sending--;
   }
 
   /**
@@ -321,7 +359,22 @@ export class OutboxDispatcher {
   /** Sends one claimed row and settles it; a sent row's settle is returned, not awaited. */
   private async deliver(h: InHand): Promise<{ settled: Promise<void> } | undefined> {
     const { row } = h;
-    if ((await this.pace(h)) === 'postponed') return;
+    for (;;) {
+      const at = await this.pace(h);
+      if (at === 'postponed') return;
+      // Late for its moment after the wait for a slot: the next pace takes a new one.
+      if (await this.slot(row, at)) break;
+    }
+    try {
+      return await this.send(h);
+    } finally {
+      this.freeSlot(row.channel);
+    }
+  }
+
+  /** Sends a row at its moment, holding a send slot; a sent row's settle is returned, not awaited. */
+  private async send(h: InHand): Promise<{ settled: Promise<void> } | undefined> {
+    const { row } = h;
     const channel = this.registry.get(row.channel);
     // From each settle on, the row stops being `sending`: the heartbeat no longer finds it, as meant.
     const settle = () => {

@@ -18,12 +18,15 @@ export interface SmtpSink {
   mails: SunkMail[];
   /** Answers the next DATA with this code and text instead of 250. */
   failNext(code: number, text: string): void;
+  /** Answers each DATA this long after it arrived (a slow relay); 0 again for a quick one. */
+  answerAfter(ms: number): void;
   close(): Promise<void>;
 }
 
 export async function startSmtpSink(): Promise<SmtpSink> {
   const mails: SunkMail[] = [];
   let failure: { code: number; text: string } | undefined;
+  let answerMs = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
@@ -32,6 +35,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', async () => {
+        if (answerMs > 0) await new Promise((r) => setTimeout(r, answerMs));
         if (failure) {
           const f = failure;
           failure = undefined;
@@ -58,6 +62,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     mails,
     failNext: (code, text) => {
       failure = { code, text };
+    },
+    answerAfter: (ms) => {
+      answerMs = ms;
     },
     close: () => new Promise((r) => server.close(() => r())),
   };
