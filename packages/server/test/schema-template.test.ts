@@ -8,11 +8,15 @@ import { Store } from '../src/store/store.ts';
 import { dropSchema, newSchemaName, postgresSkipReason, TEST_PG_URL } from './helpers/postgres.ts';
 import { migratedPgSchema, migratedSqliteFile, pgSchemaDump } from './helpers/schema-template.ts';
 
-/** What a store's file holds: every schema object and every row, in a comparable form. */
+/**
+ * What a store's file holds: every schema object and every row, in a comparable form. The planner's
+ * statistics (`sqlite_stat*`, kept by the store as it runs) are SQLite's, not the migrations'.
+ */
 async function contents(db: Kysely<unknown>) {
   const objects = (
     await sql<{ type: string; name: string; tbl_name: string; sql: string | null }>`
-      select type, name, tbl_name, sql from sqlite_master order by type, name`.execute(db)
+      select type, name, tbl_name, sql from sqlite_master where name not like 'sqlite_stat%'
+      order by type, name`.execute(db)
   ).rows;
   const rows: Record<string, unknown[]> = {};
   for (const o of objects) {
