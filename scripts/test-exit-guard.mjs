@@ -6,7 +6,10 @@
 // open (a server or timer left behind by a half-failed setup) ends 10 s later, with the exit code
 // its tests set, and says so. The wait leaves the file's own last hooks (registered after this
 // one) time to close what they opened; its results reach the runner long before it ends.
-if (process.env.NODE_TEST_CONTEXT) {
+// Worker threads (the store's writer and report threads) load this module too; only a test file's
+// main thread has tests, and a worker that imported node:test would set up a test harness of its own.
+const { isMainThread } = await import('node:worker_threads');
+if (process.env.NODE_TEST_CONTEXT && isMainThread) {
   const { after } = await import('node:test');
   after(() => {
     setTimeout(() => {
@@ -24,7 +27,6 @@ if (process.env.NODE_TEST_CONTEXT) {
 // file that ran beside a slower one would look as slow as both.
 // Only a test file's own main thread reports: servers and workers it starts load this guard too.
 const timingsDir = process.env.BECKON_TEST_TIMINGS_DIR;
-const { isMainThread } = await import('node:worker_threads');
 if (
   process.env.NODE_TEST_CONTEXT &&
   timingsDir &&
