@@ -9,7 +9,11 @@ import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
 import { demoAdmin, recordFrames, sentEvents, until } from './helpers/tag-fixtures.ts';
 
 // The demo's "Checkout hesitation" campaign fires after 1 s on the checkout page instead of 30 s.
-process.env.BECKON_DEMO_HESITATION_SECONDS = '1';
+// Read by this file's servers as they start. Set in a hook: where several files share a process
+// (scripts/test-group.mjs), each file has its own settings only while it runs.
+before(() => {
+  process.env.BECKON_DEMO_HESITATION_SECONDS = '1';
+});
 
 describe('analytics dashboard (Chromium): a purchase on the demo store', () => {
   let srv: TestServer;

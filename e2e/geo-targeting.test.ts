@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { engagementOf } from '../packages/server/src/engagement/engagement-runtime.ts';
 import { DEMO_ADMIN } from '../packages/server/test/helpers/test-server.ts';
@@ -9,7 +9,11 @@ import { demoAdmin, until } from './helpers/tag-fixtures.ts';
 
 // The node trusts its proxy: a shopper's address is the first X-Forwarded-For hop, which each
 // browser context below sends (on its pages, beacons and the tag's socket).
-process.env.BECKON_TRUST_PROXY = '1';
+// Read by this file's servers as they start. Set in a hook: where several files share a process
+// (scripts/test-group.mjs), each file has its own settings only while it runs.
+before(() => {
+  process.env.BECKON_TRUST_PROXY = '1';
+});
 
 // Addresses whose location DB-IP's Lite database states: London, and Berlin.
 const LONDON = '81.2.69.142';

@@ -12,8 +12,12 @@ import { demoAdmin, recordFrames, until } from './helpers/tag-fixtures.ts';
 
 // The product waits 30 s on checkout; this test configuration waits 3 s (the campaign is seeded with it).
 const HESITATION_S = 3;
-process.env.BECKON_DEMO_HESITATION_SECONDS = String(HESITATION_S);
-process.env.BECKON_CAPACITY_TTL_MS = '100';
+// Read by this file's servers as they start. Set in a hook: where several files share a process
+// (scripts/test-group.mjs), each file has its own settings only while it runs.
+before(() => {
+  process.env.BECKON_DEMO_HESITATION_SECONDS = String(HESITATION_S);
+  process.env.BECKON_CAPACITY_TTL_MS = '100';
+});
 
 const MESSAGE = 'Any questions before you order? Our sales team is here to help.';
 

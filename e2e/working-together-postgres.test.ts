@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { chatOf } from '../packages/server/src/conversations/chat-module.ts';
 import { ApiClient } from '../packages/server/test/helpers/api-client.ts';
 import { cookieFor, eventually, startVisitor } from '../packages/server/test/helpers/chat-fixtures.ts';
-import { postgresSkipReason } from '../packages/server/test/helpers/postgres.ts';
+import { postgresSkipReasonNow } from '../packages/server/test/helpers/postgres.ts';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
 import { type ConsolePage, goOnline, signedInAs } from './helpers/workspace-fixtures.ts';
@@ -22,7 +22,7 @@ const LONG = 30_000;
 const localInput = (ms: number, offsetMinutes: number) =>
   new Date(ms - offsetMinutes * 60_000).toISOString().slice(0, 19);
 
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 
 // The whole two-agent story on one node on PostgreSQL, as the issue checks it: the sales agent (A)
 // and the admin (B), each in their own browser, on one customer's chat. Each step asserts what the

@@ -117,14 +117,15 @@ function startCheck() {
  * server's modules; grouping cut the CPU time of the packages' tests by about a third. A file runs in its own
  * process when it sets `process.env` as it loads (every file of a group loads before the first
  * runs, so that setting would reach its neighbours), when it declares a suite with an async body
- * (inside a group, Node 20 can finish such a suite before the tests it declares after an await),
- * or when it says `// test: own process`.
+ * or awaits at its top level (inside a group, Node 20 attaches what is declared after such an
+ * await to no file: its hooks, settings and timing leave it), or when it says `// test: own process`.
+ * A file that needs PostgreSQL or Redis asks without awaiting (helpers/service-probe.ts).
  */
 function processes(files) {
   const groupsDir = join(results, '.groups');
   rmSync(groupsDir, { recursive: true, force: true });
   mkdirSync(groupsDir, { recursive: true });
-  const own = /^process\.env\.[A-Z0-9_]+\s*=|^\/\/ test: own process|describe\([^\n]*async \(/m;
+  const own = /^process\.env\.[A-Z0-9_]+\s*=|^\/\/ test: own process|describe\([^\n]*async \(|^(?:const|let|var) [^=\n]+= await |^await /m;
   const out = [];
   let group = [];
   let groupKind = '';

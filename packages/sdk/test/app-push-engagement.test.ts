@@ -11,14 +11,14 @@ import {
   newTenant,
   runtime,
 } from '../../server/test/engagement-fixtures.ts';
-import { postgresSkipReason } from '../../server/test/helpers/postgres.ts';
+import { postgresSkipReasonNow } from '../../server/test/helpers/postgres.ts';
 import { type FakeFcm, startFakeFcm } from '../../server/test/helpers/push-providers.ts';
 import { startTestServer, type TestServer } from '../../server/test/helpers/test-server.ts';
 import type { AppTracker } from '../src/messaging/index.ts';
 import { memoryStorage } from '../src/messaging/index.ts';
 import { createNodeAppTracker } from '../src/messaging/node.ts';
 
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 
 /** Waits for `check` to find something, and answers it. */
 const found = async <T>(check: () => T | undefined | Promise<T | undefined>, ms = 10_000): Promise<T> =>

@@ -9,14 +9,14 @@ import type { ReportFilters } from '../src/analytics/report-filters.ts';
 import { MemoryBus } from '../src/bus/memory-bus.ts';
 import type { Store } from '../src/store/store.ts';
 import { AnalyticsFixture, campaignInput, DAY, HOUR, MIN, openTestStore } from './analytics-fixtures.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 
 const T = Date.parse('2026-04-10T12:00:00Z');
 // Asked before the SQLite suite runs: its synchronous work would stall the probe's connection.
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 
 for (const kind of ['sqlite', 'postgres'] as const) {
-  describe(`calls in the funnel and in attribution (${kind})`, async () => {
+  describe(`calls in the funnel and in attribution (${kind})`, () => {
     const skip = kind === 'postgres' ? pgSkip : null;
     let store: Store;
     let dispose: () => Promise<void>;

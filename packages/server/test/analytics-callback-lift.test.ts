@@ -7,14 +7,14 @@ import type { ReportFilters } from '../src/analytics/report-filters.ts';
 import { MemoryBus } from '../src/bus/memory-bus.ts';
 import type { Store } from '../src/store/store.ts';
 import { AnalyticsFixture, campaignInput, DAY, MIN, openTestStore } from './analytics-fixtures.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 
 const T = Date.parse('2026-05-04T12:00:00Z');
 // Asked before the SQLite suite runs: its synchronous work would stall the probe's connection.
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 
 for (const kind of ['sqlite', 'postgres'] as const) {
-  describe(`a callback from a campaign's button, placed later, in attribution and lift (${kind})`, async () => {
+  describe(`a callback from a campaign's button, placed later, in attribution and lift (${kind})`, () => {
     const skip = kind === 'postgres' ? pgSkip : null;
     let store: Store;
     let dispose: () => Promise<void>;

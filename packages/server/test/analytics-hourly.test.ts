@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { analyticsOf } from '../src/analytics/analytics-runtime.ts';
 import { AnalyticsFixture, campaignInput, HOUR, MIN } from './analytics-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { DEMO_ADMIN, startTestServer, type TestServer } from './helpers/test-server.ts';
 
 const TZ = 'America/New_York';
@@ -13,7 +13,7 @@ const MIDNIGHT = Date.parse('2025-03-15T04:00:00Z');
 /** The day New York moves its clocks forward: 23 hours. */
 const SHORT_DAY = '2025-03-09';
 // Asked before the SQLite suite runs: its synchronous work would stall the probe's connection.
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 
 for (const kind of ['sqlite', 'postgres'] as const) {
   describe(`a one-day report, hour by hour, and purchases several campaigns count (${kind})`, () => {

@@ -3,11 +3,11 @@ import { after, before, describe, it } from 'node:test';
 import { analyticsOf } from '../src/analytics/analytics-runtime.ts';
 import { AnalyticsFixture, DAY, HOUR, ids, otherAccountOwner } from './analytics-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { DEMO_ADMIN, DEMO_AGENT_PASSWORD, startTestServer, type TestServer } from './helpers/test-server.ts';
 
 // Asked before the SQLite suite runs: its synchronous work would stall the probe's connection.
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 
 const offer = {
   type: 'content',

@@ -4,9 +4,12 @@ import type { AgentChatClient } from '@beckon/sdk/agent-client';
 import { ApiClient } from './helpers/api-client.ts';
 import { ChatCompletionsServer } from './helpers/chat-completions-server.ts';
 import { connectAgent, cookieFor, eventually, startVisitor } from './helpers/chat-fixtures.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { DEMO_ADMIN, startTestServer, type TestServer } from './helpers/test-server.ts';
 import { WebhookReceiver } from './helpers/webhook-receiver.ts';
+
+// Asked as the file loads, without awaiting: see helpers/service-probe.ts.
+const PG_SKIP = postgresSkipReasonNow();
 
 const ENV = {
   BECKON_WEBHOOKS_ALLOW_PRIVATE: '1',
@@ -20,8 +23,8 @@ const ENV = {
 type Summary = { text: string; source: string; editedBy?: string | null; updatedAt: string } | null;
 
 for (const kind of ['sqlite', 'postgres'] as const) {
-  describe(`the conversation.resolved webhook carries assist's summary on ${kind}`, async () => {
-    const skip = (kind === 'postgres' && (await postgresSkipReason())) || false;
+  describe(`the conversation.resolved webhook carries assist's summary on ${kind}`, () => {
+    const skip = (kind === 'postgres' && PG_SKIP) || false;
     let srv: TestServer;
     let rx: WebhookReceiver;
     let llm: ChatCompletionsServer;

@@ -7,8 +7,11 @@ import { ApiClient } from './helpers/api-client.ts';
 import { ChatCompletionsServer } from './helpers/chat-completions-server.ts';
 import { connectAgent, cookieFor, eventually, startVisitor } from './helpers/chat-fixtures.ts';
 import { LibreTranslateServer } from './helpers/libretranslate-server.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { DEMO_ADMIN, startTestServer, type TestServer } from './helpers/test-server.ts';
+
+// Asked as the file loads, without awaiting: see helpers/service-probe.ts.
+const PG_SKIP = postgresSkipReasonNow();
 
 const AGENT_FRAMES_UNLIMITED = { BECKON_RATE_AGENT_FRAME: '0', BECKON_RATE_AGENT_FRAME_USER: '0' };
 const SUPPORT = 'support@demo.beckon.local';
@@ -19,8 +22,8 @@ const EN_REPLY = 'Your order left our warehouse yesterday and arrives on Friday.
 const EN_REPLY_IN_ES = 'Su pedido salió de nuestro almacén ayer y llega el viernes.';
 
 for (const kind of ['sqlite', 'postgres'] as const) {
-  describe(`assist live translation on ${kind}`, async () => {
-    const skip = (kind === 'postgres' && (await postgresSkipReason())) || false;
+  describe(`assist live translation on ${kind}`, () => {
+    const skip = (kind === 'postgres' && PG_SKIP) || false;
     let srv: TestServer;
     let lt: LibreTranslateServer;
     let llm: ChatCompletionsServer;

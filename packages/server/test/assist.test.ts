@@ -4,8 +4,11 @@ import type { AgentChatClient } from '@beckon/sdk/agent-client';
 import { ApiClient } from './helpers/api-client.ts';
 import { ChatCompletionsServer } from './helpers/chat-completions-server.ts';
 import { connectAgent, cookieFor, eventually, startVisitor } from './helpers/chat-fixtures.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { DEMO_ADMIN, startTestServer, type TestServer } from './helpers/test-server.ts';
+
+// Asked as the file loads, without awaiting: see helpers/service-probe.ts.
+const PG_SKIP = postgresSkipReasonNow();
 
 /** The test's one agent socket sends faster than a person. */
 const AGENT_FRAMES_UNLIMITED = { BECKON_RATE_AGENT_FRAME: '0', BECKON_RATE_AGENT_FRAME_USER: '0' };
@@ -15,8 +18,8 @@ const PARCEL_REPLY =
   'Sorry about that! Parcels can take up to 7 business days; I asked the carrier to check yours.';
 
 for (const kind of ['sqlite', 'postgres'] as const) {
-  describe(`agent assist on ${kind}`, async () => {
-    const skip = (kind === 'postgres' && (await postgresSkipReason())) || false;
+  describe(`agent assist on ${kind}`, () => {
+    const skip = (kind === 'postgres' && PG_SKIP) || false;
     let srv: TestServer;
     let llm: ChatCompletionsServer;
     let support: AgentChatClient;

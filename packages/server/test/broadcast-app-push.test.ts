@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { newTenant } from './engagement-fixtures.ts';
 import { eventually } from './helpers/chat-fixtures.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { DEAD_TOKEN_PREFIX, type FakeFcm, startFakeFcm } from './helpers/push-providers.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
 import { broadcastTestEnv } from './helpers/store-node.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 const LEASE_MS = 1500;
 
 /** Who the test makes: signed in to the app, with a phone that allows pushes, with an address. */

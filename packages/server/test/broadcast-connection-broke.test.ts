@@ -6,13 +6,13 @@ import { newTenant } from './engagement-fixtures.ts';
 import { oneMessageLeft } from './helpers/broadcast-left.ts';
 import { eventually } from './helpers/chat-fixtures.ts';
 import { closeServer } from './helpers/close-server.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
 import { broadcastTestEnv } from './helpers/store-node.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 import { TWILIO } from './helpers/twilio-server.ts';
 
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 
 let phones = 0;
 const newPhone = () =>

@@ -3,13 +3,13 @@ import { after, before, describe, it } from 'node:test';
 import { shopifyDelivery, wooDelivery } from '../src/commerce/shop-orders.ts';
 import { newTenant } from './engagement-fixtures.ts';
 import { eventually } from './helpers/chat-fixtures.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
 import { broadcastTestEnv } from './helpers/store-node.ts';
 import { tagPurchase } from './helpers/tag-purchase.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 
 describe('the phone number of a shop order', () => {
   it('is read from Shopify (order, customer, billing) and WooCommerce (billing)', () => {

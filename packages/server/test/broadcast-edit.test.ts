@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { newTenant } from './engagement-fixtures.ts';
 import { eventually } from './helpers/chat-fixtures.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
 import { broadcastTestEnv } from './helpers/store-node.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 
 for (const kind of ['sqlite', 'postgres'] as const) {
   describe(`changing a broadcast before it is sent (${kind})`, {

@@ -9,14 +9,14 @@ import type { Store } from '../src/store/store.ts';
 import { newTenant } from './engagement-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { eventually } from './helpers/chat-fixtures.ts';
-import { dropSchema, newSchemaName, postgresSkipReason } from './helpers/postgres.ts';
+import { dropSchema, newSchemaName, postgresSkipReasonNow } from './helpers/postgres.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
 import { broadcastTestEnv, startNodeOn as startNode } from './helpers/store-node.ts';
 import type { TestServer } from './helpers/test-server.ts';
 import { startTwilioApi, TWILIO } from './helpers/twilio-server.ts';
 
 const HOUR = 3_600_000;
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 let phones = 0;
 const newPhone = () =>
   `+1555${String(process.pid % 1000).padStart(3, '0')}${String(++phones).padStart(4, '0')}`;

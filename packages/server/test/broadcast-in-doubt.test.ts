@@ -17,10 +17,10 @@ import { OutboxRepo } from '../src/store/outbox-repo.ts';
 import type { Store } from '../src/store/store.ts';
 import { newTenant } from './engagement-fixtures.ts';
 import { eventually } from './helpers/chat-fixtures.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 
 /**
  * What the provider stand-in does with one request: takes it and answers; refuses it (retryable or

@@ -11,12 +11,12 @@ import {
   startBrokenSmtp,
   startResettingApns,
 } from './helpers/broken-providers.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { type FakeApns, startFakeApns } from './helpers/push-providers.ts';
 import { broadcastTestEnv } from './helpers/store-node.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 
 const mail = (to: string) => ({
   from: 'shop@example.com',

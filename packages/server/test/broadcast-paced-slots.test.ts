@@ -7,13 +7,13 @@ import type { BeckonNode } from '../src/node.ts';
 import { newTenant } from './engagement-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { eventually } from './helpers/chat-fixtures.ts';
-import { dropSchema, newSchemaName, postgresSkipReason } from './helpers/postgres.ts';
+import { dropSchema, newSchemaName, postgresSkipReasonNow } from './helpers/postgres.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
 import { broadcastTestEnv, startNodeOn as startNode } from './helpers/store-node.ts';
 import type { TestServer } from './helpers/test-server.ts';
 import { startTwilioApi, TWILIO } from './helpers/twilio-server.ts';
 
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 let phones = 0;
 const newPhone = () =>
   `+1445${String(process.pid % 1000).padStart(3, '0')}${String(++phones).padStart(4, '0')}`;

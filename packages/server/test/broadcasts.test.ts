@@ -17,7 +17,7 @@ import {
   startGraphApi,
   waMessageDelivery,
 } from './helpers/graph-api-server.ts';
-import { dropSchema, newSchemaName, postgresSkipReason } from './helpers/postgres.ts';
+import { dropSchema, newSchemaName, postgresSkipReasonNow } from './helpers/postgres.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
 import { broadcastTestEnv, startNodeOn as startNode } from './helpers/store-node.ts';
 import { tagPurchase } from './helpers/tag-purchase.ts';
@@ -43,7 +43,7 @@ interface Person {
   order?: string;
 }
 
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 let phones = 0;
 const newPhone = () =>
   `+1444${String(process.pid % 1000).padStart(3, '0')}${String(++phones).padStart(4, '0')}`;

@@ -1,7 +1,7 @@
 import { MemoryBus } from '../src/bus/memory-bus.ts';
 import { RedisBus } from '../src/bus/redis-bus.ts';
 import { busContract } from './bus-contract.ts';
-import { TEST_REDIS_URL as REDIS_URL, redisSkipReason } from './helpers/redis.ts';
+import { TEST_REDIS_URL as REDIS_URL, redisSkipReasonNow } from './helpers/redis.ts';
 
 busContract('in-process', async () => {
   const bus = new MemoryBus();
@@ -23,5 +23,5 @@ busContract(
       },
     };
   },
-  redisSkipReason,
+  redisSkipReasonNow,
 );

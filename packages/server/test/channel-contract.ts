@@ -112,10 +112,10 @@ const capabilityShape = (c: ChannelCapabilities) => {
 export function channelContract(
   name: string,
   make: () => Promise<ChannelHarness>,
-  skip?: () => Promise<string | null>,
+  skip?: () => string | null,
 ) {
-  describe(`channel contract: ${name}`, async () => {
-    const reason = skip ? await skip() : null;
+  describe(`channel contract: ${name}`, () => {
+    const reason = skip ? skip() : null;
     let h: ChannelHarness;
     let flaky: FlakyChannel;
     const test = (title: string, fn: () => Promise<void>) => it(title, reason ? { skip: reason } : {}, fn);

@@ -5,18 +5,22 @@ import type { BeckonNode } from '../src/node.ts';
 import { cookieFor, eventually } from './helpers/chat-fixtures.ts';
 import { postWebhook, waMessageDelivery } from './helpers/graph-api-server.ts';
 import { agentOn, type NodeCluster, startCluster } from './helpers/node-cluster.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
-import { TEST_REDIS_URL as REDIS_URL, redisSkipReason } from './helpers/redis.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
+import { TEST_REDIS_URL as REDIS_URL, redisSkipReasonNow } from './helpers/redis.ts';
 import type { TestServer } from './helpers/test-server.ts';
 import { WA } from './helpers/whatsapp-fixture.ts';
+
+// Asked as the file loads, without awaiting: see helpers/service-probe.ts.
+const PG_SKIP = postgresSkipReasonNow();
+const REDIS_SKIP = redisSkipReasonNow();
 
 /**
  * WhatsApp deliveries reach node A while the agent works on node B (PostgreSQL + Redis): what the
  * agent does on B (pending, close) and what an admin does to the connection there decide what
  * node A does with the customer's next message, though A remembers the customer's thread.
  */
-describe('a WhatsApp connection across two nodes (PostgreSQL + Redis)', async () => {
-  const skip = (await postgresSkipReason()) ?? (await redisSkipReason());
+describe('a WhatsApp connection across two nodes (PostgreSQL + Redis)', () => {
+  const skip = PG_SKIP ?? REDIS_SKIP;
   let cluster: NodeCluster | undefined;
   let a: BeckonNode;
   let b: BeckonNode;

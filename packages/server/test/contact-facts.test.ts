@@ -10,7 +10,7 @@ import type { Store } from '../src/store/store.ts';
 import { rebuildVisitorMarks } from '../src/store/visitor-marks.ts';
 import { writeSessions } from '../src/store/visitors-repo.ts';
 import { newTenant } from './engagement-fixtures.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
 /**
@@ -240,7 +240,7 @@ async function apply(store: Store, accountId: string, siteId: string, ops: Op[],
   }
 }
 
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 
 for (const store of ['sqlite', 'postgres'] as const) {
   describe(`contact facts (${store})`, {

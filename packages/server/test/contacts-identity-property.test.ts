@@ -6,7 +6,7 @@ import { userHashOf } from '../src/channels/identity.ts';
 import { CHAT_TOKEN_HEADER, hashVisitorToken, SITE_KEY_HEADER } from '../src/conversations/visitor-token.ts';
 import { newTenant, runtime, visitor } from './engagement-fixtures.ts';
 import { NO_RATE_LIMITS } from './helpers/no-rate-limits.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
 /**
@@ -37,7 +37,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('reload' as const), browser: fc.nat(BROWSERS - 1) }),
 );
 
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 
 for (const store of ['sqlite', 'postgres'] as const) {
   describe(`identify in any order (${store}): a signed-in user's conversations are theirs alone`, {

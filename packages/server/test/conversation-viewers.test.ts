@@ -5,15 +5,19 @@ import { VisitorChatClient } from '@beckon/sdk/chat-client';
 import type { BeckonNode } from '../src/node.ts';
 import { eventually } from './helpers/chat-fixtures.ts';
 import { agentOn, type NodeCluster, startCluster } from './helpers/node-cluster.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
-import { TEST_REDIS_URL as REDIS_URL, redisSkipReason } from './helpers/redis.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
+import { TEST_REDIS_URL as REDIS_URL, redisSkipReasonNow } from './helpers/redis.ts';
+
+// Asked as the file loads, without awaiting: see helpers/service-probe.ts.
+const PG_SKIP = postgresSkipReasonNow();
+const REDIS_SKIP = redisSkipReasonNow();
 
 /**
  * Who is here, across two nodes (PostgreSQL + Redis): the agent holding a chat works on node A, an
  * admin opens the same chat on node B; each sees the other looking and typing, live.
  */
-describe('who is looking at and typing in a conversation, across two nodes', async () => {
-  const skip = (await postgresSkipReason()) ?? (await redisSkipReason());
+describe('who is looking at and typing in a conversation, across two nodes', () => {
+  const skip = PG_SKIP ?? REDIS_SKIP;
   let cluster: NodeCluster | undefined;
   let a: BeckonNode;
   let b: BeckonNode;

@@ -8,8 +8,11 @@ import type { DemoSeedResult } from '../src/demo/seed.ts';
 import type { BeckonNode } from '../src/node.ts';
 import { eventually } from './helpers/chat-fixtures.ts';
 import { agentOn, type NodeCluster, startCluster } from './helpers/node-cluster.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { PrivateRedis } from './helpers/private-redis.ts';
+
+// Asked as the file loads, without awaiting: see helpers/service-probe.ts.
+const PG_SKIP = postgresSkipReasonNow();
 
 // Longer than the nodes' reconnect backoff takes to reach its 2 s cap (3.1 s): Redis comes back
 // while they retry at their slowest pace, the case the catch-up bound below is about.
@@ -21,8 +24,8 @@ const SALES = 'sales@demo.beckon.local';
  * for four seconds mid-chat: the store is up, so both sides keep sending and get their acks; when
  * Redis is back, each socket catches up from the store without its client reconnecting.
  */
-describe('a chat across two nodes while Redis stops and starts again', async () => {
-  const skip = (await postgresSkipReason()) ?? PrivateRedis.skipReason();
+describe('a chat across two nodes while Redis stops and starts again', () => {
+  const skip = PG_SKIP ?? PrivateRedis.skipReason();
   const faults: unknown[] = [];
   const onFault = (err: unknown) => faults.push(err);
   let redis: PrivateRedis | undefined;

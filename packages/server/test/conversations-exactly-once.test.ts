@@ -11,8 +11,12 @@ import { type DemoSeedResult, seedDemo } from '../src/demo/seed.ts';
 import { type BeckonNode, createNode } from '../src/node.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { eventually } from './helpers/chat-fixtures.ts';
-import { dropSchema, newSchemaName, postgresSkipReason, TEST_PG_URL } from './helpers/postgres.ts';
-import { redisSkipReason, TEST_REDIS_URL } from './helpers/redis.ts';
+import { dropSchema, newSchemaName, postgresSkipReasonNow, TEST_PG_URL } from './helpers/postgres.ts';
+import { redisSkipReasonNow, TEST_REDIS_URL } from './helpers/redis.ts';
+
+// Asked as the file loads, without awaiting: see helpers/service-probe.ts.
+const PG_SKIP = postgresSkipReasonNow();
+const REDIS_SKIP = redisSkipReasonNow();
 
 const AGENTS = 40;
 const CAPACITY = 2;
@@ -277,8 +281,8 @@ function messageSeqs(a: AgentLog, conversationId: string): number[] {
   );
 }
 
-describe('exactly once per agent socket on PostgreSQL: two nodes, Redis between them', async () => {
-  const skip = (await postgresSkipReason()) ?? (await redisSkipReason());
+describe('exactly once per agent socket on PostgreSQL: two nodes, Redis between them', () => {
+  const skip = PG_SKIP ?? REDIS_SKIP;
   const schema = newSchemaName();
   const dataDir = mkdtempSync(join(tmpdir(), 'beckon-once-'));
   const logs: string[] = [];

@@ -10,8 +10,12 @@ import { connectAgent, eventually, startVisitor } from './helpers/chat-fixtures.
 import { DEMO_ADMIN, DEMO_AGENT_PASSWORD, startTestServer, type TestServer } from './helpers/test-server.ts';
 
 // Campaign invitations go out as soon as an agent connects (capacity is cached briefly).
-process.env.BECKON_CAPACITY_TTL_MS = '50';
-process.env.BECKON_CAPACITY_RETRY_MS = '200';
+// Read by this file's servers as they start. Set in a hook: where several files share a process
+// (scripts/test-group.mjs), each file has its own settings only while it runs.
+before(() => {
+  process.env.BECKON_CAPACITY_TTL_MS = '50';
+  process.env.BECKON_CAPACITY_RETRY_MS = '200';
+});
 
 /** The next invitation the visitor gets (the demo's chat button may come first: it waits a second on a page). */
 async function invitation(shopper: { nextEngage(): Promise<EngageFrame> }): Promise<EngageFrame> {

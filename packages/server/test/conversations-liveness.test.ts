@@ -10,7 +10,11 @@ import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
 // Fast heartbeats, so a silent socket shows within a test; each file runs in its own process.
 const HEARTBEAT_MS = 200;
-process.env.BECKON_HEARTBEAT_MS = String(HEARTBEAT_MS);
+// Read by this file's servers as they start. Set in a hook: where several files share a process
+// (scripts/test-group.mjs), each file has its own settings only while it runs.
+before(() => {
+  process.env.BECKON_HEARTBEAT_MS = String(HEARTBEAT_MS);
+});
 
 const SALES = 'sales@demo.beckon.local';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -8,8 +8,12 @@ import type { BeckonNode } from '../src/node.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { eventually } from './helpers/chat-fixtures.ts';
 import { agentOn, type NodeCluster, startCluster } from './helpers/node-cluster.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
-import { TEST_REDIS_URL as REDIS_URL, redisSkipReason } from './helpers/redis.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
+import { TEST_REDIS_URL as REDIS_URL, redisSkipReasonNow } from './helpers/redis.ts';
+
+// Asked as the file loads, without awaiting: see helpers/service-probe.ts.
+const PG_SKIP = postgresSkipReasonNow();
+const REDIS_SKIP = redisSkipReasonNow();
 
 const COOLDOWN_MS = 2000;
 
@@ -17,8 +21,8 @@ const COOLDOWN_MS = 2000;
  * Two nodes in one process sharing PostgreSQL and Redis, as in a scale-out deployment: a visitor
  * on one node, agents on the other; routing, assignment and delivery must cross between them.
  */
-describe('conversations across two nodes (PostgreSQL + Redis)', async () => {
-  const skip = (await postgresSkipReason()) ?? (await redisSkipReason());
+describe('conversations across two nodes (PostgreSQL + Redis)', () => {
+  const skip = PG_SKIP ?? REDIS_SKIP;
   let cluster: NodeCluster | undefined;
   let nodes: BeckonNode[] = [];
   let demo: DemoSeedResult;

@@ -11,9 +11,13 @@ import { ApiClient } from './helpers/api-client.ts';
 import { connectAgent } from './helpers/chat-fixtures.ts';
 import { DEMO_ADMIN, DEMO_AGENT_PASSWORD, startTestServer, type TestServer } from './helpers/test-server.ts';
 
-process.env.BECKON_CAPACITY_TTL_MS = '50';
-process.env.BECKON_CAPACITY_RETRY_MS = '200';
-process.env.BECKON_DEMO_HESITATION_SECONDS = '1';
+// Read by this file's servers as they start. Set in a hook: where several files share a process
+// (scripts/test-group.mjs), each file has its own settings only while it runs.
+before(() => {
+  process.env.BECKON_CAPACITY_TTL_MS = '50';
+  process.env.BECKON_CAPACITY_RETRY_MS = '200';
+  process.env.BECKON_DEMO_HESITATION_SECONDS = '1';
+});
 
 const section = (s: string): Condition => ({ field: 'page.section', op: 'contains', value: s });
 const nothingWithin = async (p: Promise<unknown>) => assert.rejects(p, /no engage frame/);

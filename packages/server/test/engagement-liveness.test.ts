@@ -7,8 +7,12 @@ import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
 // Fast heartbeats and a tight connection rate, so both show within a test; each file runs in its own process.
 const HEARTBEAT_MS = 200;
-process.env.BECKON_HEARTBEAT_MS = String(HEARTBEAT_MS);
-process.env.BECKON_RATE_ADDRESS_CONNECT = '1/4';
+// Read by this file's servers as they start. Set in a hook: where several files share a process
+// (scripts/test-group.mjs), each file has its own settings only while it runs.
+before(() => {
+  process.env.BECKON_HEARTBEAT_MS = String(HEARTBEAT_MS);
+  process.env.BECKON_RATE_ADDRESS_CONNECT = '1/4';
+});
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

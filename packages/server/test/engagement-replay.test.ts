@@ -8,8 +8,12 @@ import { contentCampaign, flush, newTenant, visitor } from './engagement-fixture
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
 // A replay sends one event per batch as fast as acks come back: no rate limit applies here.
-process.env.BECKON_RATE_VISITOR = '0';
-process.env.BECKON_RATE_ADDRESS = '0';
+// Read by this file's servers as they start. Set in a hook: where several files share a process
+// (scripts/test-group.mjs), each file has its own settings only while it runs.
+before(() => {
+  process.env.BECKON_RATE_VISITOR = '0';
+  process.env.BECKON_RATE_ADDRESS = '0';
+});
 
 /**
  * The real OTTO sessions (../shared/data) replayed through the visitor protocol: clicks become

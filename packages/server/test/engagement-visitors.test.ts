@@ -12,7 +12,11 @@ import {
 } from './engagement-fixtures.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
-process.env.BECKON_SESSION_IDLE_MS = '1500';
+// Read by this file's servers as they start. Set in a hook: where several files share a process
+// (scripts/test-group.mjs), each file has its own settings only while it runs.
+before(() => {
+  process.env.BECKON_SESSION_IDLE_MS = '1500';
+});
 
 describe('live visitors: state, journey, sessions, duplicates, eviction and persistence', () => {
   let srv: TestServer;

@@ -5,7 +5,7 @@ import type { Condition } from '@beckon/protocol';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { contentCampaign, eventually, flush, newTenant, visitor } from './engagement-fixtures.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 import { WebhookReceiver } from './helpers/webhook-receiver.ts';
 
@@ -16,7 +16,7 @@ const ENV = {
   BECKON_WEBHOOKS_POLL_MS: '50',
 };
 const anyone: Condition = { all: [{ field: 'cart.items', op: 'lte', value: 0 }] };
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 
 for (const store of ['sqlite', 'postgres'] as const) {
   describe(`exposure.created names the visitor's variant (${store})`, () => {

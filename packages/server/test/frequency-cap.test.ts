@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { newTenant } from './engagement-fixtures.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 
 for (const kind of ['sqlite', 'postgres'] as const) {
   describe(`the frequency cap across broadcasts and campaigns (${kind})`, {

@@ -5,7 +5,11 @@ import { contentCampaign, eventually, flush, newTenant, runtime, visitor } from 
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
 // The node sits behind a proxy it trusts: the visitor's address is the first X-Forwarded-For hop.
-process.env.BECKON_TRUST_PROXY = '1';
+// Read by this file's servers as they start. Set in a hook: where several files share a process
+// (scripts/test-group.mjs), each file has its own settings only while it runs.
+before(() => {
+  process.env.BECKON_TRUST_PROXY = '1';
+});
 
 // Addresses whose location DB-IP's Lite database states (see geo-lookup.test.ts).
 const LONDON = '81.2.69.142';

@@ -4,10 +4,10 @@ import { macroRunnerOf } from '../src/collab/macros-routes.ts';
 import { newTenant } from './engagement-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { cookieFor, eventually } from './helpers/chat-fixtures.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 
 interface Line {
   seq: number;

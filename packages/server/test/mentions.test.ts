@@ -4,11 +4,11 @@ import type { AgentChatClient } from '@beckon/sdk/agent-client';
 import { chatOf } from '../src/conversations/chat-module.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { connectAgent, cookieFor, eventually, startVisitor } from './helpers/chat-fixtures.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 
 // The SQLite and PostgreSQL runs share nothing (own server, mail sink, agent), so they run side by
 // side, each waiting on its own store; the tests within each run one after another.

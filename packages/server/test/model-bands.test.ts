@@ -6,8 +6,12 @@ import { contentCampaign, newTenant } from './engagement-fixtures.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 import { scoring } from './model-fixtures.ts';
 
-process.env.BECKON_MODEL_BAND_REFRESH_MS = '0';
-process.env.BECKON_MODEL_SWEEP_MS = '0';
+// Read by this file's servers as they start. Set in a hook: where several files share a process
+// (scripts/test-group.mjs), each file has its own settings only while it runs.
+before(() => {
+  process.env.BECKON_MODEL_BAND_REFRESH_MS = '0';
+  process.env.BECKON_MODEL_SWEEP_MS = '0';
+});
 
 /** Five score bands of 100 exposed and 100 control visitors, with these converted in each arm. */
 const BANDS = [

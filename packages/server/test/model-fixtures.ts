@@ -98,3 +98,13 @@ export async function cartDrivenSessions(srv: TestServer, accountId: string, sit
   await srv.node.ctx.store.modelSessions.record(sessions);
   return sessions.filter((s) => s.row.purchased === 1).length;
 }
+
+/** A node that trains on a test's few hundred sessions, and whose timers wait for the test to ask. */
+export const MODEL_TRAINING_TEST_ENV = {
+  BECKON_MODEL_MIN_SESSIONS: '300',
+  BECKON_MODEL_MIN_PURCHASES: '30',
+  BECKON_MODEL_SWEEP_MS: '0',
+  BECKON_MODEL_POLL_MS: '0',
+  BECKON_MODEL_BAND_REFRESH_MS: '0',
+  BECKON_MODEL_SCHEDULE_CHECK_MS: '0',
+};

@@ -8,10 +8,14 @@ import { startTestServer, type TestServer } from './helpers/test-server.ts';
 import { finishSessions, scoring, shopHistory } from './model-fixtures.ts';
 
 // Timers off: the test finishes sessions and reloads statistics itself.
-process.env.BECKON_MODEL_SWEEP_MS = '0';
-process.env.BECKON_MODEL_POLL_MS = '0';
-process.env.BECKON_MODEL_BAND_REFRESH_MS = '0';
-process.env.BECKON_MODEL_SCHEDULE_CHECK_MS = '0';
+// Read by this file's servers as they start. Set in a hook: where several files share a process
+// (scripts/test-group.mjs), each file has its own settings only while it runs.
+before(() => {
+  process.env.BECKON_MODEL_SWEEP_MS = '0';
+  process.env.BECKON_MODEL_POLL_MS = '0';
+  process.env.BECKON_MODEL_BAND_REFRESH_MS = '0';
+  process.env.BECKON_MODEL_SCHEDULE_CHECK_MS = '0';
+});
 
 describe('live scoring: features from the tag, the score in targeting', () => {
   let srv: TestServer;

@@ -2,19 +2,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { contentCampaign, eventually, newTenant } from './engagement-fixtures.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
-import { cartDrivenSessions, scoring } from './model-fixtures.ts';
+import { cartDrivenSessions, MODEL_TRAINING_TEST_ENV, scoring } from './model-fixtures.ts';
 import { upliftHistory } from './uplift-fixtures.ts';
 
-process.env.BECKON_MODEL_MIN_SESSIONS = '300';
-process.env.BECKON_MODEL_MIN_PURCHASES = '30';
-process.env.BECKON_MODEL_SWEEP_MS = '0';
-process.env.BECKON_MODEL_POLL_MS = '0';
-process.env.BECKON_MODEL_BAND_REFRESH_MS = '0';
-process.env.BECKON_MODEL_SCHEDULE_CHECK_MS = '0';
+// Read by this file's servers as they start. Set in a hook: where several files share a process
+// (scripts/test-group.mjs), each file has its own settings only while it runs.
+before(() => {
+  Object.assign(process.env, MODEL_TRAINING_TEST_ENV);
+});
 
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 const cart = { field: 'page.section', op: 'contains', value: 'cart' } as const;
 
 for (const store of ['sqlite', 'postgres'] as const) {

@@ -5,10 +5,10 @@ import { OutboxRepo, type OutboxRow, outboxRowOf } from '../src/store/outbox-rep
 import { SendSlotsRepo } from '../src/store/send-slots-repo.ts';
 import { Deferral } from '../src/store/wal-sync.ts';
 import { newTenant } from './engagement-fixtures.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 
 /**
  * A paced message that holds its moment is claimed up to a poll before it, so its sender waits for

@@ -9,8 +9,11 @@ import { CallRequests } from '@beckon/sdk/call-requests';
 import { chatOf } from '../src/conversations/chat-module.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { connectAgent, cookieFor, eventually, startVisitor } from './helpers/chat-fixtures.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
+
+// Asked as the file loads, without awaiting: see helpers/service-probe.ts.
+const PG_SKIP = postgresSkipReasonNow();
 
 /**
  * Warm transfers of a phone call, without a gateway (the call service as the phone lines drive
@@ -18,8 +21,8 @@ import { startTestServer, type TestServer } from './helpers/test-server.ts';
  * skill walks the skill's agents, and the timeline tells cold from warm.
  */
 for (const store of ['sqlite', 'postgres'] as const) {
-  describe(`warm transfers of phone calls (${store})`, async () => {
-    const skip = store === 'postgres' ? await postgresSkipReason() : null;
+  describe(`warm transfers of phone calls (${store})`, () => {
+    const skip = store === 'postgres' ? PG_SKIP : null;
     let srv: TestServer;
     let sales: AgentChatClient;
     let support: AgentChatClient;

@@ -12,8 +12,11 @@ import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { SECRET_KEY_FILE } from '../src/store/secret-key.ts';
 import { freshClone, REPO_ROOT } from './helpers/fresh-clone.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { freePort } from './helpers/private-redis.ts';
+
+// Asked as the file loads, without awaiting: see helpers/service-probe.ts.
+const PG_SKIP = postgresSkipReasonNow();
 
 const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
 
@@ -121,8 +124,8 @@ async function signIn(url: string, email: string, password: string) {
     });
 }
 
-describe('the README, section "Running with PostgreSQL", on a fresh clone', async () => {
-  const skip = await postgresSkipReason();
+describe('the README, section "Running with PostgreSQL", on a fresh clone', () => {
+  const skip = PG_SKIP;
   const root = mkdtempSync(join(tmpdir(), 'beckon-readme-'));
   const db = `beckon_readme_${randomBytes(4).toString('hex')}`;
   const running: Array<{ stop(): Promise<void> }> = [];

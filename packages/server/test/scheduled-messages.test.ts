@@ -5,10 +5,10 @@ import { ScheduledSender } from '../src/collab/scheduled-sender.ts';
 import { chatOf } from '../src/conversations/chat-module.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { cookieFor, eventually } from './helpers/chat-fixtures.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 
 for (const store of ['sqlite', 'postgres'] as const) {
   describe(`send later (${store})`, {

@@ -8,8 +8,11 @@ import { sqliteFile } from '../src/store/data-dir.ts';
 import { isSecretSetting, SEALED_COLUMNS, SECRET_SETTINGS } from '../src/store/secret-box.ts';
 import { ApiClient, type ApiResponse } from './helpers/api-client.ts';
 import { dataDirBytes } from './helpers/data-dir-bytes.ts';
-import { postgresSkipReason, TEST_PG_URL } from './helpers/postgres.ts';
+import { postgresSkipReasonNow, TEST_PG_URL } from './helpers/postgres.ts';
 import { DEMO_ADMIN, startTestServer, type TestServer } from './helpers/test-server.ts';
+
+// Asked as the file loads, without awaiting: see helpers/service-probe.ts.
+const PG_SKIP = postgresSkipReasonNow();
 
 /** A column whose name says it holds a secret. */
 const SECRET_LIKE = /secret|token|key|password|credential/i;
@@ -218,8 +221,8 @@ async function setEverySecret(srv: TestServer): Promise<Record<string, string>> 
 }
 
 for (const kind of ['sqlite', 'postgres'] as const) {
-  describe(`secret-like columns on ${kind}`, async () => {
-    const skip = kind === 'postgres' ? await postgresSkipReason() : null;
+  describe(`secret-like columns on ${kind}`, () => {
+    const skip = kind === 'postgres' ? PG_SKIP : null;
     let srv: TestServer;
     let raw: pg.Client | undefined;
     let schema = '';

@@ -7,9 +7,13 @@ import { totpCode } from '../src/auth/totp.ts';
 import type { BeckonNode } from '../src/node.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { type NodeCluster, startCluster } from './helpers/node-cluster.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
-import { TEST_REDIS_URL as REDIS_URL, redisSkipReason } from './helpers/redis.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
+import { TEST_REDIS_URL as REDIS_URL, redisSkipReasonNow } from './helpers/redis.ts';
 import { DEMO_ADMIN, startTestServer } from './helpers/test-server.ts';
+
+// Asked as the file loads, without awaiting: see helpers/service-probe.ts.
+const PG_SKIP = postgresSkipReasonNow();
+const REDIS_SKIP = redisSkipReasonNow();
 
 /** How long an ended session's console socket may stay open. */
 const CLOSE_WITHIN_MS = 5000;
@@ -145,8 +149,8 @@ for (const storeKind of ['sqlite', 'postgres'] as const) {
   });
 }
 
-describe('a session ended on one node closes its console on another (PostgreSQL + Redis)', async () => {
-  const skip = (await postgresSkipReason()) ?? (await redisSkipReason());
+describe('a session ended on one node closes its console on another (PostgreSQL + Redis)', () => {
+  const skip = PG_SKIP ?? REDIS_SKIP;
   let cluster: NodeCluster | undefined;
   before(async () => {
     if (!skip) cluster = await startCluster(2, REDIS_URL);

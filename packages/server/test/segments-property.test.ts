@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { type SegmentFilter, type SegmentLeaf, validateSegmentFilter } from '@beckon/protocol';
 import fc from 'fast-check';
 import { newTenant } from './engagement-fixtures.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 import { DAY, expectedMembers, type Person, seedPeople } from './segment-fixtures.ts';
 
@@ -118,7 +118,7 @@ function people(raw: (Person & { merge: number | null })[]): Person[] {
   return out;
 }
 
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 
 for (const store of ['sqlite', 'postgres'] as const) {
   describe(`segment membership (${store}) agrees with a plain evaluation`, {

@@ -4,7 +4,7 @@ import type { SegmentFilter } from '@beckon/protocol';
 import { newTenant } from './engagement-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { cookieFor } from './helpers/chat-fixtures.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 import { DAY, expectedMembers, type Person, seedPeople } from './segment-fixtures.ts';
 
@@ -73,7 +73,7 @@ const PEOPLE: Person[] = [
   },
 ];
 
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 
 for (const store of ['sqlite', 'postgres'] as const) {
   describe(`segments (${store})`, {

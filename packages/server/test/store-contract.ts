@@ -12,10 +12,10 @@ import { transfersContract } from './store-contract-transfers.ts';
 export function storeContract(
   name: string,
   make: () => Promise<{ store: Store; dispose(): Promise<void> }>,
-  skip?: () => Promise<string | null>,
+  skip?: () => string | null,
 ) {
-  describe(`store contract: ${name}`, async () => {
-    const reason = skip ? await skip() : null;
+  describe(`store contract: ${name}`, () => {
+    const reason = skip ? skip() : null;
     let store: Store;
     let dispose: () => Promise<void>;
     before(async () => {

@@ -8,7 +8,7 @@ import { loadConfig } from '../src/config.ts';
 import { connectStore } from '../src/store/connect.ts';
 import { deferSyncTo, openSqlite } from '../src/store/sqlite-dialect.ts';
 import { Deferral, type Fsync, WalSync } from '../src/store/wal-sync.ts';
-import { postgresSkipReason, TEST_PG_URL } from './helpers/postgres.ts';
+import { postgresSkipReasonNow, TEST_PG_URL } from './helpers/postgres.ts';
 import { startTestServer } from './helpers/test-server.ts';
 
 /** SQLite's `PRAGMA synchronous` values: what an operator reads back with the sqlite3 shell. */
@@ -87,7 +87,7 @@ describe('store durability settings', () => {
   });
 });
 
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 
 describe('PostgreSQL pool size', { skip: pgSkip ?? false }, () => {
   test('a node holds at most BECKON_PG_POOL_SIZE connections, however many queries wait', async () => {

@@ -13,7 +13,10 @@ import { Store } from '../src/store/store.ts';
 import { isStoreUnavailable } from '../src/store/store-availability.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { eventually } from './helpers/chat-fixtures.ts';
-import { dropSchema, newSchemaName, postgresSkipReason, TEST_PG_URL } from './helpers/postgres.ts';
+import { dropSchema, newSchemaName, postgresSkipReasonNow, TEST_PG_URL } from './helpers/postgres.ts';
+
+// Asked as the file loads, without awaiting: see helpers/service-probe.ts.
+const PG_SKIP = postgresSkipReasonNow();
 
 /** A local port nothing listens on (bound, then released). */
 async function closedPort(): Promise<number> {
@@ -24,8 +27,8 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe('the store going away (PostgreSQL)', async () => {
-  const skip = await postgresSkipReason();
+describe('the store going away (PostgreSQL)', () => {
+  const skip = PG_SKIP;
   const schema = newSchemaName();
   // Names this node's connections, so the test ends only them and no other test's.
   const appName = `beckon_outage_${schema}`;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pg from 'pg';
 import { Store } from '../src/store/store.ts';
-import { dropSchema, newSchemaName, postgresSkipReason, TEST_PG_URL } from './helpers/postgres.ts';
+import { dropSchema, newSchemaName, postgresSkipReasonNow, TEST_PG_URL } from './helpers/postgres.ts';
 import { storeContract } from './store-contract.ts';
 
 storeContract(
@@ -19,10 +19,10 @@ storeContract(
       },
     };
   },
-  postgresSkipReason,
+  postgresSkipReasonNow,
 );
 
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 
 describe('migrating a PostgreSQL schema while others come and go', { skip: pgSkip ?? false }, () => {
   it('looks at its own schema only, and migrates while another schema is dropped', async () => {

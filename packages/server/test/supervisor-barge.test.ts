@@ -7,11 +7,14 @@ import type { BeckonNode } from '../src/node.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { connectAgent, cookieFor, eventually, startVisitor } from './helpers/chat-fixtures.ts';
 import { agentOn, type NodeCluster, startCluster } from './helpers/node-cluster.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
-import { TEST_REDIS_URL as REDIS_URL, redisSkipReason } from './helpers/redis.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
+import { TEST_REDIS_URL as REDIS_URL, redisSkipReasonNow } from './helpers/redis.ts';
 import { DEMO_ADMIN, startTestServer, type TestServer } from './helpers/test-server.ts';
 
-const pgSkip = await postgresSkipReason();
+// Asked as the file loads, without awaiting: see helpers/service-probe.ts.
+const REDIS_SKIP = redisSkipReasonNow();
+
+const pgSkip = postgresSkipReasonNow();
 
 /** What the visitor's socket carried, as text: nothing of the team's timeline may be in it. */
 const carried = (frames: string[], text: string) => frames.some((f) => f.includes(text));
@@ -237,8 +240,8 @@ async function supervisorOn(node: BeckonNode): Promise<AgentChatClient> {
 }
 
 /** Two nodes sharing PostgreSQL and Redis: the supervisor, the agent and the visitor on different nodes. */
-describe('barge-in across two nodes (PostgreSQL + Redis)', async () => {
-  const skip = pgSkip ?? (await redisSkipReason());
+describe('barge-in across two nodes (PostgreSQL + Redis)', () => {
+  const skip = pgSkip ?? REDIS_SKIP;
   let cluster: NodeCluster | undefined;
   before(async () => {
     if (!skip) cluster = await startCluster(2, REDIS_URL);

@@ -9,9 +9,13 @@ import { startTestServer, type TestServer } from './helpers/test-server.ts';
 import { scoring } from './model-fixtures.ts';
 import { kindVector, upliftHistory } from './uplift-fixtures.ts';
 
-process.env.BECKON_MODEL_BAND_REFRESH_MS = '0';
-process.env.BECKON_MODEL_SWEEP_MS = '0';
-process.env.BECKON_MODEL_SCHEDULE_CHECK_MS = '0';
+// Read by this file's servers as they start. Set in a hook: where several files share a process
+// (scripts/test-group.mjs), each file has its own settings only while it runs.
+before(() => {
+  process.env.BECKON_MODEL_BAND_REFRESH_MS = '0';
+  process.env.BECKON_MODEL_SWEEP_MS = '0';
+  process.env.BECKON_MODEL_SCHEDULE_CHECK_MS = '0';
+});
 
 const LAMP = [{ sku: 'LAMP', name: 'Oak lamp', price: 120, quantity: 1 }];
 

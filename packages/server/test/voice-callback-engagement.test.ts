@@ -8,8 +8,12 @@ import { contentCampaign, flush, newTenant, visitor } from './engagement-fixture
 import { ApiClient } from './helpers/api-client.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
-process.env.BECKON_CAPACITY_TTL_MS = '50';
-process.env.BECKON_CAPACITY_RETRY_MS = '200';
+// Read by this file's servers as they start. Set in a hook: where several files share a process
+// (scripts/test-group.mjs), each file has its own settings only while it runs.
+before(() => {
+  process.env.BECKON_CAPACITY_TTL_MS = '50';
+  process.env.BECKON_CAPACITY_RETRY_MS = '200';
+});
 
 const HOUR = 3_600_000;
 const section = (s: string): Condition => ({ field: 'page.section', op: 'contains', value: s });

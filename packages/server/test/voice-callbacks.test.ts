@@ -6,14 +6,17 @@ import { CallRequests } from '@beckon/sdk/call-requests';
 import { chatOf } from '../src/conversations/chat-module.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { connectAgent, cookieFor, eventually, startVisitor } from './helpers/chat-fixtures.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
+
+// Asked as the file loads, without awaiting: see helpers/service-probe.ts.
+const PG_SKIP = postgresSkipReasonNow();
 
 const HOUR = 3_600_000;
 
 for (const store of ['sqlite', 'postgres'] as const) {
-  describe(`callbacks (${store})`, async () => {
-    const skip = store === 'postgres' ? await postgresSkipReason() : null;
+  describe(`callbacks (${store})`, () => {
+    const skip = store === 'postgres' ? PG_SKIP : null;
     let srv: TestServer;
     let sales: AgentChatClient;
     let support: AgentChatClient;

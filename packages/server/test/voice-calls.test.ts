@@ -15,14 +15,17 @@ import { chatOf } from '../src/conversations/chat-module.ts';
 import { iceServersFor } from '../src/voice/turn-credentials.ts';
 import { loadVoiceConfig } from '../src/voice/voice-config.ts';
 import { connectAgent, eventually, startVisitor } from './helpers/chat-fixtures.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
+
+// Asked as the file loads, without awaiting: see helpers/service-probe.ts.
+const PG_SKIP = postgresSkipReasonNow();
 
 const SDP = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n';
 
 for (const store of ['sqlite', 'postgres'] as const) {
-  describe(`voice calls (${store})`, async () => {
-    const skip = store === 'postgres' ? await postgresSkipReason() : null;
+  describe(`voice calls (${store})`, () => {
+    const skip = store === 'postgres' ? PG_SKIP : null;
     let srv: TestServer;
     let sales: AgentChatClient;
     let support: AgentChatClient;

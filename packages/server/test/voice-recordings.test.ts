@@ -8,8 +8,11 @@ import { hashPassword } from '../src/auth/passwords.ts';
 import { chatOf } from '../src/conversations/chat-module.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { connectAgent, cookieFor, eventually, startVisitor } from './helpers/chat-fixtures.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { DEMO_ADMIN, startTestServer, type TestServer } from './helpers/test-server.ts';
+
+// Asked as the file loads, without awaiting: see helpers/service-probe.ts.
+const PG_SKIP = postgresSkipReasonNow();
 
 /** A WebM file begins with the EBML magic; the rest of a chunk is opaque to the server. */
 const EBML = Buffer.from([0x1a, 0x45, 0xdf, 0xa3]);
@@ -20,8 +23,8 @@ const chunkOf = (n: number, fill: number, first = false) => {
 };
 
 for (const store of ['sqlite', 'postgres'] as const) {
-  describe(`call recordings (${store})`, { timeout: 60_000 }, async () => {
-    const skip = store === 'postgres' ? await postgresSkipReason() : null;
+  describe(`call recordings (${store})`, { timeout: 60_000 }, () => {
+    const skip = store === 'postgres' ? PG_SKIP : null;
     let srv: TestServer;
     let sales: AgentChatClient;
     let support: AgentChatClient;

@@ -4,17 +4,17 @@ import { CallRequests } from '@beckon/sdk/call-requests';
 import { seedCallScenario } from './call-report-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { connectAgent, cookieFor, eventually, startVisitor } from './helpers/chat-fixtures.ts';
-import { postgresSkipReason } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { DEMO_ADMIN, startTestServer, type TestServer } from './helpers/test-server.ts';
 
 const DAY1 = Date.parse('2026-03-02T10:00:00Z');
 const DAY2 = Date.parse('2026-03-03T09:00:00Z');
 const PERIOD = 'from=2026-03-02&to=2026-03-03';
 // Asked before the SQLite suite starts: its synchronous work would stall the probe's connection.
-const pgSkip = await postgresSkipReason();
+const pgSkip = postgresSkipReasonNow();
 
 for (const store of ['sqlite', 'postgres'] as const) {
-  describe(`call reports (${store})`, async () => {
+  describe(`call reports (${store})`, () => {
     const skip = store === 'postgres' ? pgSkip : null;
     let srv: TestServer;
     let admin: ApiClient;

@@ -1,10 +1,30 @@
 import pg from 'pg';
+import { probeServiceSync } from './service-probe.ts';
 
 /** The PostgreSQL server tests use: DATABASE_URL, else the machine's local server. */
 export const TEST_PG_URL =
   process.env.DATABASE_URL || process.env.BECKON_TEST_PG_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
 let probe: Promise<string | null> | undefined;
+let known: string | null | undefined;
+
+/**
+ * postgresSkipReason's answer without awaiting, for a suite that decides to skip as it is declared
+ * (a test file's top level must not await: see service-probe.ts). Asked once per process.
+ */
+export function postgresSkipReasonNow(): string | null {
+  if (known === undefined) {
+    const why = probeServiceSync('postgres', TEST_PG_URL);
+    known =
+      why === null ? null : `PostgreSQL at ${TEST_PG_URL} is unreachable (${why}); PostgreSQL tests skipped`;
+    if (known !== null) {
+      if (process.env.CI === 'true') throw new Error(`${known} — but CI requires them`);
+      console.warn(known);
+    }
+    probe ??= Promise.resolve(known);
+  }
+  return known;
+}
 
 /**
  * Resolves to null when PostgreSQL answers, else the reason to skip.
