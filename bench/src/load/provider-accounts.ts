@@ -50,6 +50,8 @@ export interface SinkCounts {
   refused: number;
   /** The most messages of a channel in one wall-clock second. */
   peakPerSecond: Record<BroadcastChannel, number>;
+  /** Epoch ms of each channel's first and last message (0 before any). */
+  span: Record<BroadcastChannel, { first: number; last: number }>;
   /** Epoch ms of the first and last message (0 before any). */
   firstAt: number;
   lastAt: number;

@@ -21,6 +21,12 @@ const second: Record<BroadcastChannel, { at: number; n: number }> = {
   sms: { at: 0, n: 0 },
   email: { at: 0, n: 0 },
 };
+/** Epoch ms of each channel's first and last message, for its mean rate over the send. */
+const span: Record<BroadcastChannel, { first: number; last: number }> = {
+  whatsapp: { first: 0, last: 0 },
+  sms: { first: 0, last: 0 },
+  email: { first: 0, last: 0 },
+};
 /** The counts `GET /counts` answers besides the per-channel ones. */
 const tally = { duplicates: 0, wrongChannel: 0, unknown: 0, refused: 0, firstAt: 0, lastAt: 0 };
 
@@ -29,6 +35,8 @@ function count(channel: BroadcastChannel, index: number): void {
   tally.firstAt ||= now;
   tally.lastAt = now;
   messages[channel]++;
+  span[channel].first ||= now;
+  span[channel].last = now;
   const s = second[channel];
   const at = Math.floor(now / 1000);
   if (s.at === at) s.n++;
@@ -131,7 +139,7 @@ const http = createServer(async (req, res) => {
   const body = Buffer.concat(chunks).toString('utf8');
   const url = req.url ?? '';
   if (url === '/counts') {
-    const counts: SinkCounts = { messages, contacts: perContact.size, peakPerSecond: peak, ...tally };
+    const counts: SinkCounts = { messages, contacts: perContact.size, peakPerSecond: peak, span, ...tally };
     return json(res, 200, counts);
   }
   const twilio = TWILIO.exec(url);

@@ -96,6 +96,10 @@ async function setRateLimits(
   };
 }
 
+/** Messages a second over a channel's span, first message to last; null for fewer than two. */
+const meanRate = (messages: number, span: { first: number; last: number }): number | null =>
+  messages > 1 && span.last > span.first ? round(((messages - 1) * 1000) / (span.last - span.first)) : null;
+
 /** Samples the node's RSS every `everyMs` until stopped; the peak and the last sample, in bytes. */
 function sampleRss(pid: number, everyMs: number) {
   let peak = 0;
@@ -338,6 +342,11 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
       peak_per_s_whatsapp: s.peakPerSecond.whatsapp,
       peak_per_s_sms: s.peakPerSecond.sms,
       peak_per_s_email: s.peakPerSecond.email,
+      // Each channel's messages over its own span, first to last: held at its limit when the node
+      // is faster than the limit (set lower with --whatsapp-per-s, --sms-per-s, --email-per-min).
+      mean_per_s_whatsapp: meanRate(s.messages.whatsapp, s.span.whatsapp),
+      mean_per_s_sms: meanRate(s.messages.sms, s.span.sms),
+      mean_per_s_email: meanRate(s.messages.email, s.span.email),
       ...limits,
       rss_before_mb: round(rssBefore / MB),
       peak_rss_mb: round(Math.max(memory.peak, killed?.peakRssBefore ?? 0) / MB),
