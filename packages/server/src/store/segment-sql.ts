@@ -64,10 +64,27 @@ const channelsOf = (leaf: SegmentLeaf) => (leaf.op === 'in' ? leaf.value : [leaf
  * that pass first. Undefined when no such leaf is there.
  */
 export function factsNeeded(filter: SegmentFilter, ctx: SegmentSqlContext): Pred | undefined {
-  const leaves: SegmentLeaf[] =
-    'all' in filter ? filter.all.filter((f) => 'field' in f) : 'field' in filter ? [filter] : [];
-  const tests = leaves.map((l) => factsTest(l, ctx)).filter((x) => x !== undefined);
+  const tests = topLeaves(filter)
+    .map((l) => factsTest(l, ctx))
+    .filter((x) => x !== undefined);
   return tests.length === 0 ? undefined : sql<SqlBool>`${sql.join(tests, sql` and `)}`;
+}
+
+/** The leaves every match passes: the filter's own, or those of its top-level `all`. */
+const topLeaves = (filter: SegmentFilter): SegmentLeaf[] =>
+  'all' in filter ? filter.all.filter((f) => 'field' in f) : 'field' in filter ? [filter] : [];
+
+/**
+ * A phone number, when a leaf of the filter (or of its top-level `all`) reaches the contact only
+ * by SMS or WhatsApp: a test of the contact's own row, which both planners make before they read
+ * its facts or its attributes (half the contacts have no phone). Undefined when no such leaf is there.
+ */
+export function phoneNeeded(filter: SegmentFilter): Pred | undefined {
+  const byPhone = (l: SegmentLeaf) =>
+    resolveSegmentField(l.field)!.base === 'channel' &&
+    (l.op === 'contains' || l.op === 'in') &&
+    channelsOf(l).every((ch) => ch === 'sms' || ch === 'whatsapp');
+  return topLeaves(filter).some(byPhone) ? sql<SqlBool>`(c.phone is not null and c.phone <> '')` : undefined;
 }
 
 /** The condition a filter tree compiles to. */
@@ -321,8 +338,7 @@ export interface SegmentDriver {
  * facts leave the whole filter to test. Either way the count stays exact.
  */
 export function segmentDriver(filter: SegmentFilter, ctx: SegmentSqlContext): SegmentDriver | undefined {
-  const leaves: SegmentLeaf[] =
-    'all' in filter ? filter.all.filter((f) => 'field' in f) : 'field' in filter ? [filter] : [];
+  const leaves = topLeaves(filter);
   for (const leaf of leaves) {
     const marks = marksOf(leaf, ctx);
     if (!marks) continue;
