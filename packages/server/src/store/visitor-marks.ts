@@ -82,7 +82,7 @@ export async function forgetMarksBefore(db: Db, accountId: string, before: numbe
   );
 }
 
-/** Recomputes the marks from the event log (of one account, or of all): the backfill. */
+/** Recomputes the marks from the event log (of one account, or of all): the backfill (the contacts' facts after it: open carts). */
 export async function rebuildVisitorMarks(db: Db, accountId?: string): Promise<void> {
   const pg = db.getExecutor().adapter instanceof PostgresAdapter;
   const mine = accountId === undefined ? sql`1 = 1` : sql`account_id = ${accountId}`;
