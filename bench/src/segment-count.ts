@@ -394,15 +394,15 @@ async function measureKept(
  */
 async function fillFacts(schema: string | undefined, store: Store, accountId: string): Promise<void> {
   if (schema === undefined) {
-    await rebuildContactFacts(store.db, accountId);
     await rebuildVisitorMarks(store.db, accountId);
+    await rebuildContactFacts(store.db, accountId);
     return;
   }
   const pool = new pg.Pool({ connectionString: PG_URL, max: 1, options: `-c search_path=${schema}` });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
-    await rebuildContactFacts(db, accountId);
     await rebuildVisitorMarks(db, accountId);
+    await rebuildContactFacts(db, accountId);
   } finally {
     await db.destroy();
   }

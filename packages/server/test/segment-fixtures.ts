@@ -182,8 +182,8 @@ export async function seedPeople(
     }
   }
   // The rows above bypass the writes that keep each contact's facts: fill them as the migration does.
-  await rebuildContactFacts(db, accountId);
   await rebuildVisitorMarks(db, accountId);
+  await rebuildContactFacts(db, accountId);
   return ids;
 }
 

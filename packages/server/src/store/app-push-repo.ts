@@ -1,6 +1,7 @@
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { randomToken, sha256 } from '../ids.ts';
 import type { SitePushSettingsTable } from './app-push-schema.ts';
+import { refreshOptInFacts } from './contact-facts.ts';
 import type { Database } from './schema.ts';
 import type { SecretsRef } from './secret-box.ts';
 
@@ -129,20 +130,34 @@ export class AppPushRepo {
     device: PushDevice,
     now = Date.now(),
   ): Promise<void> {
-    await this.db
-      .insertInto('push_devices')
-      .values({
-        site_id: siteId,
-        platform: device.platform,
-        token: device.token,
-        account_id: accountId,
-        contact_id: contactId,
-        created_at: now,
-      })
-      .onConflict((oc) =>
-        oc.columns(['site_id', 'platform', 'token']).doUpdateSet({ contact_id: contactId, created_at: now }),
-      )
-      .execute();
+    await this.db.transaction().execute(async (trx) => {
+      const before = await trx
+        .selectFrom('push_devices')
+        .select('contact_id')
+        .where('site_id', '=', siteId)
+        .where('platform', '=', device.platform)
+        .where('token', '=', device.token)
+        .executeTakeFirst();
+      await trx
+        .insertInto('push_devices')
+        .values({
+          site_id: siteId,
+          platform: device.platform,
+          token: device.token,
+          account_id: accountId,
+          contact_id: contactId,
+          created_at: now,
+        })
+        .onConflict((oc) =>
+          oc
+            .columns(['site_id', 'platform', 'token'])
+            .doUpdateSet({ contact_id: contactId, created_at: now }),
+        )
+        .execute();
+      // Segments read who has a device from the contacts' facts (the one it left, the one it joined).
+      if (before?.contact_id !== contactId)
+        await refreshOptInFacts(trx, accountId, before ? [before.contact_id, contactId] : [contactId]);
+    });
   }
 
   /** The devices of the contact and of contacts merged into it: a merge keeps the survivor's phones. */
@@ -233,12 +248,21 @@ export class AppPushRepo {
   /** Forgets devices a provider called dead. */
   async dropDevices(accountId: string, siteId: string, tokens: readonly string[]): Promise<void> {
     if (tokens.length === 0) return;
-    await this.db
-      .deleteFrom('push_devices')
-      .where('account_id', '=', accountId)
-      .where('site_id', '=', siteId)
-      .where('token', 'in', tokens)
-      .execute();
+    await this.db.transaction().execute(async (trx) => {
+      const gone = await trx
+        .deleteFrom('push_devices')
+        .where('account_id', '=', accountId)
+        .where('site_id', '=', siteId)
+        .where('token', 'in', tokens)
+        .returning('contact_id')
+        .execute();
+      // Segments read who has a device from the contacts' facts.
+      await refreshOptInFacts(
+        trx,
+        accountId,
+        gone.map((r) => r.contact_id),
+      );
+    });
   }
 
   async settings(accountId: string, siteId: string): Promise<SitePushSettings | undefined> {

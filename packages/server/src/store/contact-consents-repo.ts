@@ -1,4 +1,5 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
+import { refreshOptInFacts } from './contact-facts.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -49,34 +50,47 @@ export class ContactConsentsRepo {
     // A customer's every message keeps their opt-in: a read, so only the first one costs a commit.
     if (opts.keep && (await this.has(accountId, contactId, c.channel))) return;
     const now = opts.now ?? Date.now();
-    await this.db
-      .insertInto('contact_consents')
-      .values({
-        account_id: accountId,
-        contact_id: contactId,
-        channel: c.channel,
-        source: c.source,
-        detail: c.detail,
-        created_at: now,
-      })
-      .onConflict((oc) =>
-        opts.keep
-          ? oc.columns(['contact_id', 'channel']).doNothing()
-          : oc
-              .columns(['contact_id', 'channel'])
-              .doUpdateSet({ source: c.source, detail: c.detail, created_at: now }),
-      )
-      .execute();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('contact_consents')
+        .values({
+          account_id: accountId,
+          contact_id: contactId,
+          channel: c.channel,
+          source: c.source,
+          detail: c.detail,
+          created_at: now,
+        })
+        .onConflict((oc) =>
+          opts.keep
+            ? oc.columns(['contact_id', 'channel']).doNothing()
+            : oc
+                .columns(['contact_id', 'channel'])
+                .doUpdateSet({ source: c.source, detail: c.detail, created_at: now }),
+        )
+        .execute();
+      // Segments read who opted in from the contact's facts.
+      await refreshOptInFacts(trx, accountId, [contactId]);
+    });
   }
 
   /** Withdraws an opt-in: no campaign message goes to the contact on that channel. */
   async withdraw(accountId: string, contactId: string, channel: ConsentChannel): Promise<void> {
-    await this.db
-      .deleteFrom('contact_consents')
-      .where('account_id', '=', accountId)
-      .where(ofContact(accountId, contactId))
-      .where('channel', '=', channel)
-      .execute();
+    await this.db.transaction().execute(async (trx) => {
+      const mine = (eb: ExpressionBuilder<Database, 'contact_consents'>) =>
+        eb.and([
+          eb('account_id', '=', accountId),
+          eb('channel', '=', channel),
+          ofContact(accountId, contactId)(eb),
+        ]);
+      const gone = await trx.deleteFrom('contact_consents').where(mine).returning('contact_id').execute();
+      // Segments read who opted in from the contacts' facts.
+      await refreshOptInFacts(
+        trx,
+        accountId,
+        gone.map((r) => r.contact_id),
+      );
+    });
   }
 
   async list(accountId: string, contactId: string): Promise<Consent[]> {

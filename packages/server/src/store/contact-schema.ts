@@ -111,6 +111,14 @@ export interface ContactFactsTable {
   score: number | null;
   /** The country of the latest visit with one. */
   country: string | null;
+  /** The largest cart total put together after the latest purchase (none: no cart left open). */
+  open_cart_total: number | null;
+  /** 1 when the contact, or a contact merged into it, opted in to SMS. */
+  sms_opt_in: number;
+  /** 1 when the contact, or a contact merged into it, opted in to WhatsApp. */
+  whatsapp_opt_in: number;
+  /** 1 when the contact, or a contact merged into it, has a device for push. */
+  push_device: number;
 }
 
 /** The last time a visitor viewed a page in a section (visitor-marks.ts). */

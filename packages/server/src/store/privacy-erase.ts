@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EraseResult } from '@beckon/protocol/privacy-api';
 import { sql, type Transaction } from 'kysely';
-import { refreshContactFacts } from './contact-facts.ts';
+import { refreshContactFacts, refreshOptInFacts } from './contact-facts.ts';
 import { deleteEvents, type EventRows, eraseMentions, rewindCursors } from './privacy-erase-rows.ts';
 import { orNone, type PrivacySubject } from './privacy-subject.ts';
 import type { Database } from './schema.ts';
@@ -230,7 +230,7 @@ export async function eraseIn(
   counts.events =
     (await deleteEvents(trx, s, 'events', eventRows?.events)) +
     (await deleteEvents(trx, s, 'event_frames', eventRows?.frames));
-  // Contacts that keep standing lose the erased visitors' purchases, scores and countries.
+  // Contacts that keep standing lose the erased visitors' purchases, scores, countries and carts.
   const linked = await trx
     .selectFrom('contact_visitors')
     .select('contact_id')
@@ -258,6 +258,8 @@ export async function eraseIn(
     .where('contact_id', 'in', contacts)
     .execute();
   counts.pushDevices = await dropAll(['app_tokens', 'push_devices'], 'contact_id', contacts);
+  // A contact merged into one that stays took its opt-ins and devices away from it.
+  await refreshOptInFacts(trx, acc, s.contactIds);
   const merges = await trx
     .deleteFrom('contact_merges')
     .where('account_id', '=', acc)

@@ -82,8 +82,10 @@ export class RetentionRepo {
       where account_id = ${accountId} and ${sql.ref(column)} < ${before} limit ${limit})`;
     if (table !== 'visitor_sessions') {
       const r = await sql`delete from ${doomed}`.execute(this.db);
-      // Sections viewed and carts put together before then go with the frames they came from.
-      if (table === 'event_frames') await forgetMarksBefore(this.db, accountId, before);
+      // Sections viewed and carts put together before then go with the frames they came from
+      // (and with the carts, their contacts' open carts).
+      if (table === 'event_frames')
+        await this.db.transaction().execute((trx) => forgetMarksBefore(trx, accountId, before));
       return { rows: rowsOf(r), files: [] };
     }
     // A deleted visit may have been its contact's latest with a country (the contact's facts).

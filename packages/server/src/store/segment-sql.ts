@@ -14,9 +14,9 @@ import type { StoreCapabilities } from './store-capabilities.ts';
  * members is one query on SQLite and PostgreSQL alike. Every leaf is two-valued (`coalesce(…,
  * false)`), so `not` and the negative operators also match contacts without a value: "not
  * seen in 30 days" includes a contact never seen, "no purchase since" one who never bought.
- * Purchases, scores and countries are read from the contact's facts (contact-facts.ts, joined
- * once as `f`, so a contact's facts are one probe of an index); pages and
- * carts from its visitors' marks (visitor-marks.ts) through `contact_visitors`; each as a set of
+ * Purchases, scores, countries, open carts, opt-ins and push devices are read from the contact's
+ * facts (contact-facts.ts, joined once as `f`, so a contact's facts are one probe of an index);
+ * pages from its visitors' marks (visitor-marks.ts) through `contact_visitors`, as a set of
  * contact ids (`c.id in (…)`), which both planners run once.
  */
 export interface SegmentSqlContext {
@@ -32,15 +32,28 @@ const TRUE: Pred = sql<SqlBool>`1 = 1`;
 const num = (v: number) => sql`cast(${v} as double precision)`;
 const or = (ps: Pred[]): Pred => (ps.length === 1 ? ps[0]! : sql<SqlBool>`(${sql.join(ps, sql` or `)})`);
 
-const FACTS = new Set(['purchases.last', 'purchases.count', 'purchases.value', 'score', 'country']);
+const FACTS = new Set([
+  'purchases.last',
+  'purchases.count',
+  'purchases.value',
+  'score',
+  'country',
+  'cart.abandoned',
+  'consent',
+]);
 
 /** Whether the filter reads the contact's facts: its query joins `contact_facts f` then. */
 export function readsFacts(filter: SegmentFilter): boolean {
   if ('all' in filter) return filter.all.some(readsFacts);
   if ('any' in filter) return filter.any.some(readsFacts);
   if ('not' in filter) return readsFacts(filter.not);
-  return FACTS.has(resolveSegmentField(filter.field)!.base);
+  const base = resolveSegmentField(filter.field)!.base;
+  // E-mail is reachable by the contact's own row; every other channel needs an opt-in or a device.
+  if (base === 'channel') return channelsOf(filter).some((ch) => ch !== 'email');
+  return FACTS.has(base);
 }
+
+const channelsOf = (leaf: SegmentLeaf) => (leaf.op === 'in' ? leaf.value : [leaf.value]) as string[];
 
 /**
  * What a contact's facts must pass for the filter to match it, when a leaf of the filter (or of
@@ -51,10 +64,27 @@ export function readsFacts(filter: SegmentFilter): boolean {
  * that pass first. Undefined when no such leaf is there.
  */
 export function factsNeeded(filter: SegmentFilter, ctx: SegmentSqlContext): Pred | undefined {
-  const leaves: SegmentLeaf[] =
-    'all' in filter ? filter.all.filter((f) => 'field' in f) : 'field' in filter ? [filter] : [];
-  const tests = leaves.map((l) => factsTest(l, ctx)).filter((x) => x !== undefined);
+  const tests = topLeaves(filter)
+    .map((l) => factsTest(l, ctx))
+    .filter((x) => x !== undefined);
   return tests.length === 0 ? undefined : sql<SqlBool>`${sql.join(tests, sql` and `)}`;
+}
+
+/** The leaves every match passes: the filter's own, or those of its top-level `all`. */
+const topLeaves = (filter: SegmentFilter): SegmentLeaf[] =>
+  'all' in filter ? filter.all.filter((f) => 'field' in f) : 'field' in filter ? [filter] : [];
+
+/**
+ * A phone number, when a leaf of the filter (or of its top-level `all`) reaches the contact only
+ * by SMS or WhatsApp: a test of the contact's own row, which both planners make before they read
+ * its facts or its attributes (half the contacts have no phone). Undefined when no such leaf is there.
+ */
+export function phoneNeeded(filter: SegmentFilter): Pred | undefined {
+  const byPhone = (l: SegmentLeaf) =>
+    resolveSegmentField(l.field)!.base === 'channel' &&
+    (l.op === 'contains' || l.op === 'in') &&
+    channelsOf(l).every((ch) => ch === 'sms' || ch === 'whatsapp');
+  return topLeaves(filter).some(byPhone) ? sql<SqlBool>`(c.phone is not null and c.phone <> '')` : undefined;
 }
 
 /** The condition a filter tree compiles to. */
@@ -110,7 +140,6 @@ const COLUMNS = {
 /** The positive test of a leaf; `since` carries its moment in ms. */
 function positive(leaf: SegmentLeaf, op: SegmentOp, ctx: SegmentSqlContext): Pred {
   const ref = resolveSegmentField(leaf.field)!;
-  const a = ctx.accountId;
   switch (ref.base) {
     case 'contact.name':
     case 'contact.email':
@@ -128,10 +157,9 @@ function positive(leaf: SegmentLeaf, op: SegmentOp, ctx: SegmentSqlContext): Pre
     case 'contact.lastSeen':
       return sql<SqlBool>`${sql.ref(`c.${COLUMNS[ref.base]}`)} >= ${leaf.value}`;
     case 'channel':
-    case 'consent': {
-      const values = (op === 'in' ? leaf.value : [leaf.value]) as string[];
-      return or(values.map((ch) => (ref.base === 'channel' ? reachable(ch, a) : consented(ch, a))));
-    }
+      return or(channelsOf(leaf).map(reachable));
+    case 'consent':
+      return or(channelsOf(leaf).map(optedIn));
     // The contact's facts (`f`, joined when a filter reads them: see `readsFacts`). A contact
     // without facts has none of them: 0 purchases worth 0, no latest purchase, score or country.
     case 'purchases.last':
@@ -151,7 +179,7 @@ function positive(leaf: SegmentLeaf, op: SegmentOp, ctx: SegmentSqlContext): Pre
     case 'section':
       return sql<SqlBool>`c.id in (${sectionViewed(ref.key!, leaf.value as number, ctx)})`;
     case 'cart.abandoned':
-      return sql<SqlBool>`c.id in (${cartLeft(leaf.value as number, ctx)})`;
+      return openCart(leaf.value as number);
   }
 }
 
@@ -189,36 +217,29 @@ function numberTest(expr: RawBuilder<unknown>, op: SegmentOp, v: SegmentValue): 
   return sql<SqlBool>`${expr} = ${num(v as number)}`;
 }
 
-/** An opt-in on `channel` by the contact or by a contact merged into it. */
-const consented = (channel: string, accountId: string): Pred =>
-  ownOrMerged(
-    (who) => sql`select 1 from contact_consents cc where cc.contact_id = ${who} and cc.channel = ${channel}`,
-    accountId,
-  );
-
-/**
- * The contact, or a contact merged into it, has a row of `rows(contactId)`: a probe of an index
- * per contact, which neither planner turns into a search of a whole set inside `or` and `not`.
- * PostgreSQL may hash the merged contacts' rows once instead; `merged_into is not null` lets it
- * read those few contacts from the index by account and merge, not every contact of the account
- * (4 s of a 1 M-contact count on a loaded machine).
- */
-const ownOrMerged = (rows: (who: RawBuilder<unknown>) => RawBuilder<unknown>, accountId: string): Pred =>
-  sql<SqlBool>`(exists (${rows(sql`c.id`)}) or exists (select 1 from contacts m where m.account_id = ${accountId} and m.merged_into is not null and m.merged_into = c.id and exists (${rows(sql`m.id`)})))`;
+/** An opt-in on `channel` (SMS or WhatsApp) by the contact or by a contact merged into it (its facts). */
+const optedIn = (channel: string): Pred => sql<SqlBool>`${sql.ref(`f.${channel}_opt_in`)} = 1`;
 
 /** A message on `channel` may go to the contact: an address, no opt-out, and an opt-in where one is needed. */
-function reachable(channel: string, accountId: string): Pred {
+function reachable(channel: string): Pred {
   switch (channel) {
     case 'email':
       return sql<SqlBool>`(c.email is not null and c.email <> '' and c.email_opt_out = 0)`;
     case 'sms':
-      return sql<SqlBool>`(c.phone is not null and c.phone <> '' and c.sms_opt_out = 0 and ${consented('sms', accountId)})`;
+      return sql<SqlBool>`(c.phone is not null and c.phone <> '' and c.sms_opt_out = 0 and ${optedIn('sms')})`;
     case 'whatsapp':
-      return sql<SqlBool>`(c.phone is not null and c.phone <> '' and ${consented('whatsapp', accountId)})`;
+      return sql<SqlBool>`(c.phone is not null and c.phone <> '' and ${optedIn('whatsapp')})`;
     default:
-      return ownOrMerged((who) => sql`select 1 from push_devices d where d.contact_id = ${who}`, accountId);
+      // A device of the contact or of a contact merged into it (its facts).
+      return sql<SqlBool>`f.push_device = 1`;
   }
 }
+
+/**
+ * Put a cart worth at least `min` together and bought nothing at or after that moment: the
+ * largest cart after the latest purchase (its facts) is worth that much.
+ */
+const openCart = (min: number): Pred => sql<SqlBool>`f.open_cart_total >= ${num(min)}`;
 
 /**
  * Visitors' contacts read from the covering index alone: SQLite's planner, without statistics,
@@ -287,36 +308,20 @@ function parsedAttributeTest(key: string, op: SegmentOp, v: SegmentValue, ctx: S
 }
 
 /**
- * The contacts of visitors' marks that pass `test` and whose contact passes `also`: the marks that
- * pass first, then each one's contact from the visitors' index (`cross join` keeps SQLite in that
- * order), so neither planner reads every visitor of the account, or every contact's facts, to
- * join a few marks. A join, not a probe per mark in the select list: PostgreSQL then knows how
- * many contacts come out and reads them by id (a probe per mark ran twice per mark there).
+ * Viewed a page in the section since `from` (visitor-marks.ts: each visitor's last view of it): the
+ * marks that pass first, then each one's contact from the visitors' index (`cross join` keeps
+ * SQLite in that order), so neither planner reads every visitor of the account to join a few
+ * marks. A join, not a probe per mark in the select list: PostgreSQL then knows how many contacts
+ * come out and reads them by id (a probe per mark ran twice per mark there).
  */
-const contactsOfMarks = (
-  table: RawBuilder<unknown>,
-  test: RawBuilder<unknown>,
-  ctx: SegmentSqlContext,
-  also: RawBuilder<unknown> = TRUE,
-) =>
-  sql`select cv.contact_id from ${table} m cross join ${visitorsOf(ctx)} where m.account_id = ${ctx.accountId} and ${test} and cv.site_id = m.site_id and cv.visitor_id = m.visitor_id and ${also}`;
-
-/** Viewed a page in the section since `from` (visitor-marks.ts: each visitor's last view of it). */
 const sectionViewed = (section: string, from: number, ctx: SegmentSqlContext) =>
-  contactsOfMarks(sql`visitor_sections`, sql`m.section = ${section} and m.last_at >= ${from}`, ctx);
-
-/** Put a cart worth at least `min` together and bought nothing at or after that moment. */
-function cartLeft(min: number, ctx: SegmentSqlContext): RawBuilder<unknown> {
-  // The contact's latest purchase (its facts) is not at or after the cart.
-  const notBoughtAfter = sql`not exists (select 1 from contact_facts cf where cf.contact_id = cv.contact_id and cf.last_purchase_at >= m.at)`;
-  return contactsOfMarks(sql`visitor_carts`, sql`m.total >= ${num(min)}`, ctx, notBoughtAfter);
-}
+  sql`select cv.contact_id from visitor_sections m cross join ${visitorsOf(ctx)} where m.account_id = ${ctx.accountId} and m.section = ${section} and m.last_at >= ${from} and cv.site_id = m.site_id and cv.visitor_id = m.visitor_id`;
 
 /** Where a count starts: a set of contact ids, and what of the filter is left to test on each. */
 export interface SegmentDriver {
   set: Pred;
   rest: SegmentFilter;
-  /** Where the set comes from: the marks of a page or cart leaf, or the contacts' facts. */
+  /** Where the set comes from: the marks of a page leaf, or the contacts' facts. */
   by: 'marks' | 'facts';
 }
 
@@ -324,28 +329,30 @@ export interface SegmentDriver {
  * A set of contact ids from an index that holds every contact the filter matches (and maybe
  * more), as `c.id in (…)`: a count adds it to the filter's own condition, so the database reads
  * those few contacts by id instead of every contact of the account. Undefined when no part of the
- * filter narrows by an index: a leaf on a contact's marks (pages viewed, carts) or on its facts
- * (purchases, score, country: a contact without facts fails these); from a leaf of the filter or
- * of its top-level `all`: a marks leaf first, else all facts leaves together when one names a
- * country. Opt-ins and ranges alone do not narrow: they match so many contacts that a pass over
- * the contacts reads them faster.
+ * filter narrows by an index: a leaf on a contact's marks (pages viewed) or on its facts
+ * (purchases, score, country, open cart, opt-ins: a contact without facts fails these); from a
+ * leaf of the filter or of its top-level `all`: a marks leaf first, else all facts leaves together
+ * when one names a country or an open cart. Opt-ins and ranges alone do not narrow: they match so
+ * many contacts that a pass over the contacts reads them faster.
  * A marks leaf's set is exactly the contacts that pass it, so it is not tested again (`rest`);
  * facts leave the whole filter to test. Either way the count stays exact.
  */
 export function segmentDriver(filter: SegmentFilter, ctx: SegmentSqlContext): SegmentDriver | undefined {
-  const leaves: SegmentLeaf[] =
-    'all' in filter ? filter.all.filter((f) => 'field' in f) : 'field' in filter ? [filter] : [];
+  const leaves = topLeaves(filter);
   for (const leaf of leaves) {
     const marks = marksOf(leaf, ctx);
     if (!marks) continue;
     const rest = 'all' in filter ? { all: filter.all.filter((f) => f !== leaf) } : { all: [] };
     return { set: sql<SqlBool>`c.id in (${marks})`, rest, by: 'marks' };
   }
-  // Every facts leaf of the `all` at once, when one names countries: a range alone (spend, score)
-  // matches too many contacts for reads by id to beat a pass over them (measured over 1 M contacts).
+  // Every facts leaf of the `all` at once, when one names countries or an open cart: a range alone
+  // (spend, score) or an opt-in matches too many contacts for reads by id to beat a pass over them
+  // (measured over 1 M contacts).
   const facts = leaves.map((l) => factsTest(l, ctx)).filter((x) => x !== undefined);
-  const country = leaves.some((l) => resolveSegmentField(l.field)?.base === 'country' && factsTest(l, ctx));
-  if (country)
+  const narrow = leaves.some(
+    (l) => ['country', 'cart.abandoned'].includes(resolveSegmentField(l.field)!.base) && factsTest(l, ctx),
+  );
+  if (narrow)
     return {
       set: sql<SqlBool>`c.id in (select f.contact_id from contact_facts f where f.account_id = ${ctx.accountId} and ${sql.join(facts, sql` and `)})`,
       rest: filter,
@@ -376,12 +383,22 @@ function factsTest(leaf: SegmentLeaf, ctx: SegmentSqlContext): Pred | undefined 
       if (leaf.op === 'equals') return sql<SqlBool>`f.country = ${String(v)}`;
       if (leaf.op === 'in') return sql<SqlBool>`f.country in (${sql.join((v as string[]).map(String))})`;
       return undefined;
+    case 'cart.abandoned':
+      return openCart(v as number);
+    case 'consent':
+      return or(channelsOf(leaf).map(optedIn));
+    case 'channel': {
+      // Reaching a contact by e-mail needs no facts.
+      const channels = channelsOf(leaf);
+      if (channels.includes('email')) return undefined;
+      return or(channels.map((ch) => (ch === 'push' ? reachable(ch) : optedIn(ch))));
+    }
     default:
       return undefined;
   }
 }
 
-/** The contacts that pass a positive section or cart leaf (its marks); undefined for other leaves. */
+/** The contacts that pass a positive section leaf (its marks); undefined for other leaves. */
 function marksOf(leaf: SegmentLeaf, ctx: SegmentSqlContext): RawBuilder<unknown> | undefined {
   if (POSITIVE[leaf.op] || (leaf.op === 'exists' && leaf.value === false)) return undefined;
   const ref = resolveSegmentField(leaf.field)!;
@@ -390,6 +407,5 @@ function marksOf(leaf: SegmentLeaf, ctx: SegmentSqlContext): RawBuilder<unknown>
     const from = leaf.op === 'within' ? ctx.now - (v as number) * 1000 : segmentDate(v as string);
     return sectionViewed(ref.key!, from, ctx);
   }
-  if (ref.base === 'cart.abandoned') return cartLeft(v as number, ctx);
   return undefined;
 }

@@ -5,7 +5,7 @@ import { newId } from '../ids.ts';
 import type { SegmentsTable } from './contact-schema.ts';
 import { iso } from './rows.ts';
 import type { Database } from './schema.ts';
-import { factsNeeded, readsFacts, segmentCondition, segmentDriver } from './segment-sql.ts';
+import { factsNeeded, phoneNeeded, readsFacts, segmentCondition, segmentDriver } from './segment-sql.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
 
 /** A saved segment. */
@@ -187,12 +187,17 @@ export class SegmentsRepo {
     const test: RawBuilder<SqlBool> = segmentCondition(rest, ctx);
     const from = after === undefined ? sql`` : sql` and c.id > ${after}`;
     const account = scan && this.caps.json === 'json1' ? sql`+c.account_id` : sql`c.account_id`;
+    // A count joins only the facts that pass what the filter needs of them (an inner join): both
+    // planners may then start from those facts (over 1 M contacts on SQLite, "spent 100 and not
+    // since" in half the time). A page on SQLite keeps walking the contacts' ids.
     const facts = !readsFacts(rest)
       ? sql``
-      : pg && needed
+      : needed && (pg || scan)
         ? sql` join contact_facts f on f.contact_id = c.id and ${needed}`
         : sql` left join contact_facts f on f.contact_id = c.id`;
     const narrow = driver ? sql` and ${driver.set}` : sql``;
-    return sql`from contacts c${facts} where ${account} = ${accountId} and c.merged_into is null${from}${narrow} and ${test}`;
+    const phone = phoneNeeded(rest);
+    const reach = phone ? sql` and ${phone}` : sql``;
+    return sql`from contacts c${facts} where ${account} = ${accountId} and c.merged_into is null${from}${narrow}${reach} and ${test}`;
   }
 }

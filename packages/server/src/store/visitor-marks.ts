@@ -1,4 +1,5 @@
 import { type Kysely, PostgresAdapter, sql } from 'kysely';
+import { refreshVisitorsFacts } from './contact-facts.ts';
 import type { EventFrame } from './event-rows.ts';
 import type { Database } from './schema.ts';
 
@@ -51,6 +52,12 @@ export async function writeMarks(db: Db, frames: readonly EventFrame[]): Promise
       values ${sql.join(values)} on conflict (site_id, visitor_id, at)
       do update set total = ${later('visitor_carts', 'total')}`.execute(db);
   }
+  // A contact's open cart is one of its facts (contact-facts.ts).
+  if (c.length > 0)
+    await refreshVisitorsFacts(
+      db,
+      c.map((r) => [r[1], r[2]] as const),
+    );
 }
 
 /** Forgets the marks of erased visitors. */
@@ -61,13 +68,21 @@ export async function dropMarks(db: Db, accountId: string, visitorIds: readonly 
       and visitor_id in (${sql.join(visitorIds)})`.execute(db);
 }
 
-/** Forgets marks older than the event log keeps (the frames they came from are gone). */
+/**
+ * Forgets marks older than the event log keeps (the frames they came from are gone), and the open
+ * carts of the contacts whose carts went.
+ */
 export async function forgetMarksBefore(db: Db, accountId: string, before: number): Promise<void> {
   await sql`delete from visitor_sections where account_id = ${accountId} and last_at < ${before}`.execute(db);
-  await sql`delete from visitor_carts where account_id = ${accountId} and at < ${before}`.execute(db);
+  const carts = await sql<{ site_id: string; visitor_id: string }>`delete from visitor_carts
+    where account_id = ${accountId} and at < ${before} returning site_id, visitor_id`.execute(db);
+  await refreshVisitorsFacts(
+    db,
+    carts.rows.map((r) => [r.site_id, r.visitor_id] as const),
+  );
 }
 
-/** Recomputes the marks from the event log (of one account, or of all): the backfill. */
+/** Recomputes the marks from the event log (of one account, or of all): the backfill (the contacts' facts after it: open carts). */
 export async function rebuildVisitorMarks(db: Db, accountId?: string): Promise<void> {
   const pg = db.getExecutor().adapter instanceof PostgresAdapter;
   const mine = accountId === undefined ? sql`1 = 1` : sql`account_id = ${accountId}`;

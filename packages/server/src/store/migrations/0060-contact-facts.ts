@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
-import { rebuildContactFacts } from '../contact-facts.ts';
 import { rebuildVisitorMarks } from '../visitor-marks.ts';
 
 /**
  * Facts per contact that segments read (issue 47): purchases, spend, the latest purchase, the
  * latest score and country. Kept by the writes of the histories (see contact-facts.ts) and filled
- * here from the histories there are. Visits by visitor serve the refresh of one contact's facts.
+ * from the histories there are by migration 0099, which added the facts that code computes since
+ * (this one filled them until then). Visits by visitor serve the refresh of one contact's facts.
  * Per visitor, what the event log says of sections viewed and carts put together (visitor-marks.ts).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -59,7 +59,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('visitor_carts')
     .columns(['account_id', 'total', 'at', 'site_id', 'visitor_id'])
     .execute();
-  await rebuildContactFacts(db);
   await rebuildVisitorMarks(db);
 }
 

@@ -75,6 +75,7 @@ import * as m0095 from './0095-phone-recording.ts';
 import * as m0096 from './0096-assist-model-uses.ts';
 import * as m0097 from './0097-agent-line-times.ts';
 import * as m0098 from './0098-warm-skill.ts';
+import * as m0099 from './0099-contact-facts-carts-opt-ins.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -154,6 +155,7 @@ const migrations: Record<string, Migration> = {
   '0096-assist-model-uses': m0096,
   '0097-agent-line-times': m0097,
   '0098-warm-skill': m0098,
+  '0099-contact-facts-carts-opt-ins': m0099,
 };
 
 export const migrationProvider: MigrationProvider = {
