@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { AppError } from '../errors.ts';
+import { recordOutgoing } from './channel-connections-repo.ts';
 import { isUniqueViolation } from './connect.ts';
 import type { Database } from './schema.ts';
 
@@ -153,19 +154,7 @@ export class EmailRepo {
         .values({ token, account_id: accountId, conversation_id: conversationId, created_at: now })
         .onConflict((oc) => oc.column('token').doNothing())
         .execute();
-      await trx
-        .insertInto('channel_messages')
-        .values({
-          account_id: accountId,
-          channel: 'email',
-          external_id: messageId,
-          conversation_id: conversationId,
-          seq,
-          direction: 'out',
-          created_at: now,
-        })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+      await recordOutgoing(trx, accountId, 'email', conversationId, seq, messageId, now);
     });
   }
 
