@@ -398,11 +398,15 @@ export class OutboxDispatcher {
     let result: SendResult;
     let timer: NodeJS.Timeout | undefined;
     let sending: Promise<SendResult> | undefined;
-    const noAnswer = new ChannelSendError('the channel did not answer in time', true);
+    // Made only when the time is up: an error's stack costs more than the rest of a send's bookkeeping.
+    let noAnswer: ChannelSendError | undefined;
     try {
       // The lease is extended while the send runs; a channel that never answers is given up on.
       const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(noAnswer), this.opts.sendTimeoutMs);
+        timer = setTimeout(() => {
+          noAnswer = new ChannelSendError('the channel did not answer in time', true);
+          reject(noAnswer);
+        }, this.opts.sendTimeoutMs);
       });
       sending = channel.send(msg);
       result = await Promise.race([sending, late]);
@@ -410,10 +414,15 @@ export class OutboxDispatcher {
       // Sent at most once, and the provider may have it (no answer in time, or the connection
       // broke after the request left): in doubt, never tried again.
       const mayHaveArrived =
-        err === noAnswer || (err instanceof ChannelSendError && err.retryable && err.mayHaveArrived);
+        (noAnswer !== undefined && err === noAnswer) ||
+        (err instanceof ChannelSendError && err.retryable && err.mayHaveArrived);
       if (sending && mayHaveArrived && Number(row.once) === 1) {
         settle();
-        await this.givenUp(row, err === noAnswer ? sending : undefined, (err as ChannelSendError).reason);
+        await this.givenUp(
+          row,
+          noAnswer !== undefined && err === noAnswer ? sending : undefined,
+          (err as ChannelSendError).reason,
+        );
         return;
       }
       const final = err instanceof ChannelSendError && !err.retryable;

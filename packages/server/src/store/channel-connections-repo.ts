@@ -248,19 +248,7 @@ export class ChannelConnectionsRepo {
     now = Date.now(),
     db: Kysely<Database> = this.db,
   ): Promise<void> {
-    await db
-      .insertInto('channel_messages')
-      .values({
-        account_id: accountId,
-        channel,
-        external_id: providerId,
-        conversation_id: conversationId,
-        seq,
-        direction: 'out',
-        created_at: now,
-      })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
+    await recordOutgoing(db, accountId, channel, conversationId, seq, providerId, now);
   }
 
   /** When the customer last wrote in a conversation (a provider's service window counts from it). */
@@ -274,4 +262,29 @@ export class ChannelConnectionsRepo {
       .executeTakeFirst();
     return row?.at == null ? null : Number(row.at);
   }
+}
+
+/** Records a message we sent by its provider's id (a Message-ID for mail); the same one twice is fine. */
+export async function recordOutgoing(
+  db: Kysely<Database>,
+  accountId: string,
+  channel: ConversationsTable['channel'],
+  conversationId: string,
+  seq: number | null,
+  externalId: string,
+  now: number,
+): Promise<void> {
+  await db
+    .insertInto('channel_messages')
+    .values({
+      account_id: accountId,
+      channel,
+      external_id: externalId,
+      conversation_id: conversationId,
+      seq,
+      direction: 'out',
+      created_at: now,
+    })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }

@@ -128,22 +128,24 @@ export class ContactConsentsRepo {
     const out = new Map<string, Set<string>>();
     if (contactIds.length === 0) return out;
     const ids = [...contactIds];
+    // The contacts' own by their key alone, the account checked on each row: with `account_id = ?`
+    // beside them, SQLite may read every consent of the account (8 ms a page of a broadcast).
     const rows = await this.db
       .selectFrom('contact_consents')
-      .select(['contact_id as owner', 'channel'])
-      .where('account_id', '=', accountId)
+      .select(['contact_id as owner', 'channel', 'account_id'])
       .where('contact_id', 'in', ids)
       .unionAll(
         this.db
           .selectFrom('contacts as c')
           .innerJoin('contact_consents as cc', 'cc.contact_id', 'c.id')
-          .select(['c.merged_into as owner', 'cc.channel'])
+          .select(['c.merged_into as owner', 'cc.channel', 'c.account_id'])
           .where('c.account_id', '=', accountId)
           .where('c.merged_into', 'in', ids)
           .$narrowType<{ owner: string }>(),
       )
       .execute();
     for (const r of rows) {
+      if (r.account_id !== accountId) continue;
       const set = out.get(r.owner) ?? new Set<string>();
       set.add(r.channel);
       out.set(r.owner, set);

@@ -113,13 +113,16 @@ export class ContactsRepo {
   ): Promise<Map<string, { contact: Contact; smsOptOut: boolean; whatsAppOptOut: boolean }>> {
     const out = new Map<string, { contact: Contact; smsOptOut: boolean; whatsAppOptOut: boolean }>();
     if (ids.length === 0) return out;
+    // By id alone, the account checked on each row: with `account_id = ?` beside the ids, SQLite
+    // may read the page through the account's index, every contact of the account (3 ms a page of 64
+    // out of 20,000 on the socket thread, for each batch of a broadcast's messages).
     const rows = await this.db
       .selectFrom('contacts')
       .selectAll()
-      .where('account_id', '=', accountId)
       .where('id', 'in', [...ids])
       .execute();
     for (const row of rows) {
+      if (row.account_id !== accountId) continue;
       const contact = row.merged_into ? await this.find(accountId, row.merged_into) : toContact(row);
       if (contact)
         out.set(row.id, {

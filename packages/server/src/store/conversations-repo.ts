@@ -362,13 +362,13 @@ export class ConversationsRepo {
   /** The contact of each conversation named that exists (null: none), in one read. */
   async contactIds(accountId: string, ids: readonly string[]): Promise<Map<string, string | null>> {
     if (ids.length === 0) return new Map();
+    // By id alone, the account checked on each row: see ContactsRepo.findPage.
     const rows = await this.db
       .selectFrom('conversations')
-      .select(['id', 'contact_id'])
-      .where('account_id', '=', accountId)
+      .select(['id', 'account_id', 'contact_id'])
       .where('id', 'in', [...ids])
       .execute();
-    return new Map(rows.map((r) => [r.id, r.contact_id]));
+    return new Map(rows.filter((r) => r.account_id === accountId).map((r) => [r.id, r.contact_id]));
   }
 
   async find(accountId: string, id: string): Promise<Conversation | undefined> {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { AppError } from '../errors.ts';
+import { recordOutgoing } from './channel-connections-repo.ts';
 import { isUniqueViolation } from './connect.ts';
 import type { Database } from './schema.ts';
 
@@ -82,15 +83,6 @@ export class EmailRepo {
     return row && { accountId: row.account_id, siteId: row.site_id };
   }
 
-  /** Records a thread's reply token (the same token twice is fine). */
-  async saveToken(accountId: string, conversationId: string, token: string, now = Date.now()): Promise<void> {
-    await this.db
-      .insertInto('email_threads')
-      .values({ token, account_id: accountId, conversation_id: conversationId, created_at: now })
-      .onConflict((oc) => oc.column('token').doNothing())
-      .execute();
-  }
-
   /** The conversation a reply token leads to (the token is how a reply finds its account). */
   async byToken(token: string): Promise<{ accountId: string; conversationId: string } | undefined> {
     const row = await this.db
@@ -119,8 +111,15 @@ export class EmailRepo {
     return undefined;
   }
 
-  /** A thread's Message-IDs, oldest first: the first and the latest few, for References. */
-  async references(accountId: string, conversationId: string): Promise<string[]> {
+  /**
+   * What a mail in a thread answers and names, in one read: the latest message the customer sent
+   * (its Message-ID, if it has one) and the thread's Message-IDs, oldest first (the first and the
+   * latest few, for References).
+   */
+  async thread(
+    accountId: string,
+    conversationId: string,
+  ): Promise<{ lastInbound: string | undefined; references: string[] }> {
     const rows = await this.db
       .selectFrom('channel_messages')
       .select(['external_id', 'direction', 'created_at'])
@@ -129,46 +128,34 @@ export class EmailRepo {
       .where('conversation_id', '=', conversationId)
       .orderBy('created_at')
       .execute();
+    const inbound = rows.findLast((r) => r.direction === 'in')?.external_id;
     const ids = rows.map((r) => r.external_id).filter((id) => id.startsWith('<'));
-    return ids.length <= MAX_REFERENCES ? ids : [ids[0]!, ...ids.slice(-(MAX_REFERENCES - 1))];
+    return {
+      lastInbound: inbound?.startsWith('<') ? inbound : undefined,
+      references: ids.length <= MAX_REFERENCES ? ids : [ids[0]!, ...ids.slice(-(MAX_REFERENCES - 1))],
+    };
   }
 
-  /** The latest message the customer sent in a thread (what a reply answers), if any. */
-  async lastInbound(accountId: string, conversationId: string): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom('channel_messages')
-      .select('external_id')
-      .where('account_id', '=', accountId)
-      .where('channel', '=', 'email')
-      .where('conversation_id', '=', conversationId)
-      .where('direction', '=', 'in')
-      .orderBy('created_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    return row?.external_id.startsWith('<') ? row.external_id : undefined;
-  }
-
-  /** Records a Message-ID we sent, for the replies that will name it. */
+  /**
+   * Records, in one commit, a thread's reply token (the same token twice is fine) and the
+   * Message-ID of a mail about to leave in it, for the replies that will name them.
+   */
   async recordSent(
     accountId: string,
     conversationId: string,
+    token: string,
     messageId: string,
     seq: number | null,
     now = Date.now(),
   ): Promise<void> {
-    await this.db
-      .insertInto('channel_messages')
-      .values({
-        account_id: accountId,
-        channel: 'email',
-        external_id: messageId,
-        conversation_id: conversationId,
-        seq,
-        direction: 'out',
-        created_at: now,
-      })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('email_threads')
+        .values({ token, account_id: accountId, conversation_id: conversationId, created_at: now })
+        .onConflict((oc) => oc.column('token').doNothing())
+        .execute();
+      await recordOutgoing(trx, accountId, 'email', conversationId, seq, messageId, now);
+    });
   }
 
   /** The conversation a Message-ID we sent belongs to (a bounce names it). */

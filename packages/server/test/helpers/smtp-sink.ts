@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
@@ -20,6 +20,10 @@ export interface SmtpSink {
   failNext(code: number, text: string): void;
   /** Answers each DATA this long after it arrived (a slow relay); 0 again for a quick one. */
   answerAfter(ms: number): void;
+  /** The connections clients opened so far. */
+  connections(): number;
+  /** Closes every client's connection, as a relay does with idle ones. */
+  hangUp(): void;
   close(): Promise<void>;
 }
 
@@ -55,6 +59,13 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   });
   // A client killed mid-session (a node's kill -9) resets its connection: not the sink's fault.
   server.on('error', () => {});
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  server.server.on('connection', (socket: Socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.server.address() as AddressInfo).port;
   return {
@@ -65,6 +76,10 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     },
     answerAfter: (ms) => {
       answerMs = ms;
+    },
+    connections: () => connections,
+    hangUp: () => {
+      for (const socket of sockets) socket.destroy();
     },
     close: () => new Promise((r) => server.close(() => r())),
   };

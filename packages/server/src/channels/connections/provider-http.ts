@@ -1,6 +1,5 @@
-import type { Egress } from '../../egress/egress.ts';
+import type { Egress, EgressResponse } from '../../egress/egress.ts';
 import type { EgressError } from '../../egress/egress-error.ts';
-import { egressFetch } from '../../egress/egress-fetch.ts';
 import { ChannelSendError } from '../channel.ts';
 
 /** Reads a provider's error message out of its JSON error body. */
@@ -30,9 +29,13 @@ export async function callProvider<T>(
   http: ProviderHttp,
   readError: ErrorReader,
 ): Promise<T> {
-  let res: Response;
+  let res: EgressResponse;
   try {
-    res = await egressFetch(http.egress, { timeoutMs: http.timeoutMs, maxBytes: ANSWER_BYTES })(url, {
+    // The egress's own answer (the body read whole), not a fetch Response built around it: one of
+    // these per message a broadcast sends, on the socket thread.
+    res = await http.egress.request(url, {
+      timeoutMs: http.timeoutMs,
+      maxBytes: ANSWER_BYTES,
       method: init.method ?? 'POST',
       headers: {
         ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -60,21 +63,22 @@ export async function callProvider<T>(
       sent,
     );
   }
-  const text = await res.text().catch(() => '');
+  const text = res.body.toString('utf8');
   let body: unknown;
   try {
     body = text ? JSON.parse(text) : undefined;
   } catch {
     body = undefined;
   }
-  if (res.ok) return body as T;
+  const ok = res.status >= 200 && res.status < 300;
+  if (ok) return body as T;
   const said = readError(body);
   const reason = `the provider answered ${res.status}${said ? `: ${said}` : ''}`;
   const retryable = res.status === 429 || res.status >= 500;
   throw new ChannelSendError(
     reason.slice(0, 400),
     retryable,
-    retryable ? retryAfterMs(res, body) : undefined,
+    retryable ? retryAfterMs({ headers: headersOf(res) }, body) : undefined,
     res.status === 504,
   );
 }
@@ -84,7 +88,7 @@ export async function callProvider<T>(
  * Telegram's `parameters.retry_after` (seconds) in its error body.
  */
 export function retryAfterMs(
-  res: Pick<Response, 'headers'>,
+  res: { headers: Pick<Headers, 'get'> },
   body: unknown,
   now = Date.now(),
 ): number | undefined {
@@ -96,4 +100,14 @@ export function retryAfterMs(
   }
   const seconds = (body as { parameters?: { retry_after?: unknown } } | undefined)?.parameters?.retry_after;
   return typeof seconds === 'number' && seconds >= 0 ? seconds * 1000 : undefined;
+}
+
+/** An egress answer's headers as `Response.headers` reads them (by lower-case name, lists joined). */
+function headersOf(res: EgressResponse): Pick<Headers, 'get'> {
+  return {
+    get: (name: string) => {
+      const v = res.headers[name.toLowerCase()];
+      return v === undefined ? null : Array.isArray(v) ? v.join(', ') : String(v);
+    },
+  };
 }

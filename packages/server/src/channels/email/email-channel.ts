@@ -69,14 +69,12 @@ export class EmailChannel implements Channel {
     const account = await this.store.accounts.get(accountId);
     const accountName = account?.name ?? 'Beckon';
     const messageId = this.names.messageId(accountId, msg.idempotencyKey);
-    const inReplyTo = await this.store.email.lastInbound(accountId, conversationId);
-    const references = await this.store.email.references(accountId, conversationId);
+    const { lastInbound: inReplyTo, references } = await this.store.email.thread(accountId, conversationId);
     const token = this.names.token(accountId, conversationId);
     // A topic stored before subjects were folded may still hold a line break: a header never does.
     const topic = oneLine(conversation.topic ?? '') || null;
-    await this.store.email.saveToken(accountId, conversationId, token);
     // Recorded before it leaves: a quick answer naming this Message-ID finds its thread.
-    await this.store.email.recordSent(accountId, conversationId, messageId, msg.seq);
+    await this.store.email.recordSent(accountId, conversationId, token, messageId, msg.seq);
     // A thread we start (nothing of the customer's to answer) is ours to stop: it carries an unsubscribe link.
     const stop = !inReplyTo && msg.contact ? this.unsubscribe?.(accountId, msg.contact.id) : undefined;
     const attachments: Mail.Attachment[] = [];

@@ -31,10 +31,9 @@ export class UnseenReplyMail {
     const account = await this.store.accounts.get(accountId);
     const name = account?.name ?? 'Beckon';
     const token = this.names.token(accountId, conversation.id);
-    await this.store.email.saveToken(accountId, conversation.id, token);
     const last = lines.at(-1)!;
     const messageId = this.names.messageId(accountId, `unseen:${conversation.id}:${last.seq}`);
-    await this.store.email.recordSent(accountId, conversation.id, messageId, last.seq);
+    await this.store.email.recordSent(accountId, conversation.id, token, messageId, last.seq);
     const link = await this.linkOf(n);
     const who = last.senderName ?? name;
     const stop = this.unsubscribe?.(accountId, contact.id);
