@@ -125,7 +125,8 @@ function processes(files) {
   const groupsDir = join(results, '.groups');
   rmSync(groupsDir, { recursive: true, force: true });
   mkdirSync(groupsDir, { recursive: true });
-  const own = /^process\.env\.[A-Z0-9_]+\s*=|^\/\/ test: own process|describe\([^\n]*async \(|^(?:const|let|var) [^=\n]+= await |^await /m;
+  const own =
+    /^process\.env\.[A-Z0-9_]+\s*=|^\/\/ test: own process|describe\([^\n]*async \(|^(?:const|let|var) [^=\n]+= await |^await /m;
   const out = [];
   let group = [];
   let groupKind = '';
