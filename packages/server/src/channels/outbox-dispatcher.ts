@@ -359,21 +359,38 @@ export class OutboxDispatcher {
   /** Sends one claimed row and settles it; a sent row's settle is returned, not awaited. */
   private async deliver(h: InHand): Promise<{ settled: Promise<void> } | undefined> {
     const { row } = h;
+    let at: number | null;
     for (;;) {
-      const at = await this.pace(h);
-      if (at === 'postponed') return;
+      const paced = await this.pace(h);
+      if (paced === 'postponed') return;
+      at = paced;
       // Late for its moment after the wait for a slot: the next pace takes a new one.
       if (await this.slot(row, at)) break;
     }
     try {
-      return await this.send(h);
+      return await this.send(h, at);
     } finally {
       this.freeSlot(row.channel);
     }
   }
 
+  /**
+   * A paced row whose launch mark was committed after its moment had passed (the store or the node
+   * was slow since its slot was taken) takes a new moment and waits for it before its request
+   * leaves: rows whose moments passed during one stall would otherwise reach the provider together,
+   * over the channel's limit. A launched row may not go back to the store, so it waits in hand, for
+   * no longer than a held row would.
+   */
+  private async catchUp(row: OutboxRow, at: number | null): Promise<void> {
+    const step = stepOf(row);
+    if (at === null || step === null || !isLate(at, step, Date.now())) return;
+    const next = await this.newMoment(row, step);
+    const wait = Math.min(next - Date.now(), MAX_PACE_WAIT_MS, this.opts.leaseMs / 4);
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+
   /** Sends a row at its moment, holding a send slot; a sent row's settle is returned, not awaited. */
-  private async send(h: InHand): Promise<{ settled: Promise<void> } | undefined> {
+  private async send(h: InHand, at: number | null): Promise<{ settled: Promise<void> } | undefined> {
     const { row } = h;
     const channel = this.registry.get(row.channel);
     // From each settle on, the row stops being `sending`: the heartbeat no longer finds it, as meant.
@@ -395,6 +412,7 @@ export class OutboxDispatcher {
     // Sent at most once: the row is marked launched, durably, before the request. A crash from here
     // on leaves it in doubt, never sent again.
     if (Number(row.once) === 1 && !(await this.launch(row))) return;
+    await this.catchUp(row, at);
     let result: SendResult;
     let timer: NodeJS.Timeout | undefined;
     let sending: Promise<SendResult> | undefined;
