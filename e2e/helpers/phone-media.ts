@@ -71,7 +71,9 @@ export async function audioFlowsBothWays(page: Page, phoneDir: string): Promise<
       return s && s.received > 0 ? s : null;
     },
     'the console receives the phone’s audio',
-    15_000,
+    // The browser's media reaches Janus after its ICE checks, which a loaded machine stretches
+    // past 15 s (seen once in a full run beside other files).
+    30_000,
   );
   await until(async () => {
     const s = await rtp(page);
