@@ -384,7 +384,13 @@ export class OutboxDispatcher {
   private async catchUp(row: OutboxRow, at: number | null): Promise<void> {
     const step = stepOf(row);
     if (at === null || step === null || !isLate(at, step, Date.now())) return;
-    const next = await this.newMoment(row, step);
+    let next: number;
+    try {
+      next = await this.newMoment(row, step);
+    } catch {
+      // The store could not give one: the launched message leaves now rather than be left in doubt.
+      return;
+    }
     const wait = Math.min(next - Date.now(), MAX_PACE_WAIT_MS, this.opts.leaseMs / 4);
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
