@@ -61,7 +61,7 @@ export class LiveTranslation implements ReplyTranslator {
     const plan = await this.d.suggestions.plan(accountId);
     if (!canTranslate(plan)) return;
     const { conversationId, seq } = message;
-    const found = detectLanguage(message.text);
+    const found = await detectLanguage(message.text);
     const detected = found === 'unsure' ? null : found;
     this.d.metrics.detected(found !== null);
     const had = await this.d.store.translations.customerLanguage(accountId, conversationId);
