@@ -271,6 +271,27 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal((await agent.post('/api/v1/privacy/erase', { contactId: b!.contactId })).status, 403);
     });
 
+    it('erases a visitor right after their tag said who they are: the contact it named goes too', async () => {
+      // The tag's identify is acknowledged before a background worker stores the contact it names;
+      // a request in the moment between must still find that contact, by any key.
+      for (const key of ['email', 'visitorId'] as const) {
+        const mark = `now${key}${Math.random().toString(36).slice(2, 9)}`;
+        const email = `${mark}@example.com`;
+        const v = await visitor(srv, srv.demo!.siteKey, `v${mark}`);
+        await v.sendBatch([identifyEvent({ name: `Pat ${mark}`, email })]);
+        const res = await admin.post(
+          '/api/v1/privacy/erase',
+          key === 'email' ? { email } : { visitorId: `v${mark}` },
+        );
+        await v.close();
+        assert.equal(res.status, 200, `by ${key}: ${JSON.stringify(res.body)}`);
+        assert.equal(res.body.erased.contacts, 1, `by ${key}: ${JSON.stringify(res.body.erased)}`);
+        assert.equal(res.body.erased.visitors, 1, `by ${key}: ${JSON.stringify(res.body.erased)}`);
+        const left = await admin.get(`/api/v1/contacts?q=${encodeURIComponent(email)}`);
+        assert.deepEqual(left.body.items, [], `by ${key}: the contact is gone`);
+      }
+    });
+
     it('a failed erase says what failed and erases nothing: rows and files are all there after', async () => {
       const [, b] = people;
       const db = srv.node.ctx.store.db as Kysely<any>;

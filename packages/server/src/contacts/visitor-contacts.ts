@@ -15,6 +15,8 @@ interface Pending {
   personal?: { name?: string; email?: string };
   identify?: { traits: Record<string, string | number | boolean>; userHash?: string };
   customer?: Record<string, unknown>;
+  /** Its place in the order claims were first noted: the worker takes them in that order. */
+  ticket: number;
 }
 
 /** Visitors waiting at most; beyond that new claims are dropped (the tag repeats them on the next page). */
@@ -35,6 +37,10 @@ export class VisitorContacts {
   /** Hears that a visitor is known as a contact (the tracker: message campaigns target contacts). */
   onLinked?: (siteId: string, visitorId: string, contactId: string) => void;
   private running: Promise<void> | null = null;
+  /** The last ticket given, and the last one whose claim was handled. */
+  private tickets = 0;
+  private handled = 0;
+  private readonly waiters: Array<{ ticket: number; resolve: () => void }> = [];
 
   constructor(
     private readonly store: Store,
@@ -51,6 +57,7 @@ export class VisitorContacts {
         siteId: live.site.id,
         visitorId: live.visitorId,
         channel,
+        ticket: ++this.tickets,
       };
       this.pending.set(live.key, p);
     }
@@ -70,6 +77,26 @@ export class VisitorContacts {
     while (this.running) await this.running;
   }
 
+  /**
+   * Resolves when every claim noted before the call is handled, while later claims may still be
+   * waiting: a privacy request reads who a visitor is only once what their tag said is stored.
+   */
+  settled(): Promise<void> {
+    const ticket = this.tickets;
+    if (!this.running || this.handled >= ticket) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ ticket, resolve }));
+  }
+
+  private done(ticket: number): void {
+    this.handled = ticket;
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      const w = this.waiters[i]!;
+      if (w.ticket > ticket) continue;
+      this.waiters.splice(i, 1);
+      w.resolve();
+    }
+  }
+
   private async drain(): Promise<void> {
     // Let the batch that noted the claim finish first: the worker never runs inside the event path.
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -82,9 +109,12 @@ export class VisitorContacts {
         await this.handle(p).catch((err) =>
           this.log.error({ err, siteId: p.siteId }, 'contact update failed'),
         );
+        this.done(p.ticket);
       }
     } finally {
       this.running = null;
+      // Nothing is left to wait for (the map is empty, or a failure ended the loop).
+      this.done(this.tickets);
     }
   }
 

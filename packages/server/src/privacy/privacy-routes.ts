@@ -35,6 +35,7 @@ export function privacyRoutes(app: App, ctx: AppContext): void {
     store,
     new LocalDiskStorage(ctx.config.dataDir),
     engagementOf(ctx).tracker,
+    engagementOf(ctx).contacts,
     ctx.logger.child({ component: 'privacy' }),
   );
 

@@ -14,6 +14,11 @@ export interface LiveVisitors {
   forget(accountId: string, visitorId: string): number;
 }
 
+/** Claims of who a visitor is (the tag's identify) that a node has noted and not stored yet. */
+export interface PendingIdentities {
+  settled(): Promise<void>;
+}
+
 /** A file name safe in any archive reader: no folders, no control characters. */
 const safeName = (name: string) => name.replace(/[\p{Cc}/\\:*?"<>|]+/gu, '_').slice(0, 120) || 'file';
 
@@ -27,11 +32,17 @@ export class PrivacyService {
     private readonly store: Store,
     private readonly files: AttachmentStorage,
     private readonly live: LiveVisitors,
+    private readonly identities: PendingIdentities,
     private readonly log: Logger,
   ) {}
 
-  /** The person the request names in the account, or null when nothing is held about them. */
-  subject(accountId: string, req: PrivacyRequest): Promise<PrivacySubject | null> {
+  /**
+   * The person the request names in the account, or null when nothing is held about them. A
+   * visitor's identify acknowledged just before is stored first: else an erase by their visitor
+   * id would miss the contact it names, and one by their e-mail would miss the visitor.
+   */
+  async subject(accountId: string, req: PrivacyRequest): Promise<PrivacySubject | null> {
+    await this.identities.settled();
     return this.store.privacy.subject(accountId, req);
   }
 
