@@ -9,6 +9,26 @@
 // Worker threads (the store's writer and report threads) load this module too; only a test file's
 // main thread has tests, and a worker that imported node:test would set up a test harness of its own.
 const { isMainThread } = await import('node:worker_threads');
+
+// Node 20's test harness tracks every promise a test process makes (an async hook with a destroy
+// callback) to know which test a new test, hook or error belongs to. A file's suites need that
+// while its module loads: that is how a grouped file's declarations find its suite
+// (test-group.mjs). Once a group's files are all loaded, the tracking costs about a seventh of
+// the process's CPU (each promise's creation and collection) and finds nothing new: the group
+// turns it off (`globalThis[Symbol.for('beckon.testHarnessHook')]`). An error outside any test
+// after that is still reported, with its stack, and still fails the file, without the test's name.
+if (process.env.NODE_TEST_CONTEXT && isMainThread) {
+  const asyncHooks = (await import('node:async_hooks')).default;
+  const create = asyncHooks.createHook;
+  asyncHooks.createHook = function createHook(callbacks) {
+    const hook = create.call(this, callbacks);
+    if (new Error().stack?.includes('internal/test_runner/harness')) {
+      globalThis[Symbol.for('beckon.testHarnessHook')] = hook;
+      asyncHooks.createHook = create;
+    }
+    return hook;
+  };
+}
 if (process.env.NODE_TEST_CONTEXT && isMainThread) {
   const { after } = await import('node:test');
   after(() => {

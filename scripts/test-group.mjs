@@ -14,7 +14,10 @@ const root = new URL('..', import.meta.url).pathname;
 /** Declares one suite per file; each file's module loads as its suite is built. */
 export function groupFiles(files) {
   const timingsDir = process.env.BECKON_TEST_TIMINGS_DIR;
+  const loaded = [];
   for (const file of files) {
+    let fileLoaded;
+    loaded.push(new Promise((resolve) => (fileLoaded = resolve)));
     describe(relative(root, file), async () => {
       let started = 0;
       let cpu = 0;
@@ -24,7 +27,11 @@ export function groupFiles(files) {
         cpu = cpuSeconds() ?? 0;
         env = { ...process.env };
       });
-      await import(pathToFileURL(file).href);
+      try {
+        await import(pathToFileURL(file).href);
+      } finally {
+        fileLoaded();
+      }
       // Registered after the file's own hooks, so it runs after them.
       after(() => {
         for (const key of Object.keys(process.env)) if (!(key in env)) delete process.env[key];
@@ -39,4 +46,7 @@ export function groupFiles(files) {
       });
     });
   }
+  // Every file has declared its tests: the harness's promise tracking is not needed any more
+  // (test-exit-guard.mjs).
+  Promise.all(loaded).then(() => globalThis[Symbol.for('beckon.testHarnessHook')]?.disable());
 }
