@@ -57,8 +57,17 @@ export interface FakeFcm {
   close(): Promise<void>;
 }
 
+/**
+ * RSA keys for the fake FCM, made once per process: a 2048-bit pair takes from 50 ms to a second
+ * of CPU to find, and each fake's service account only needs a key that FCM's stand-in knows.
+ */
+let fcmKeys: { privateKey: KeyObject; publicKey: KeyObject } | undefined;
+let otherKey: KeyObject | undefined;
+const fcmKeyPair = () => (fcmKeys ??= generateKeyPairSync('rsa', { modulusLength: 2048 }));
+const wrongFcmKey = () => (otherKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+
 export async function startFakeFcm(project = 'beckon-test'): Promise<FakeFcm> {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey, publicKey } = fcmKeyPair();
   const issued = new Set<string>();
   const state = { tokenRequests: 0, messages: [] as FcmMessage[], answerDelayMs: 0 };
   const email = `push@${project}.iam.gserviceaccount.com`;
@@ -139,7 +148,7 @@ export async function startFakeFcm(project = 'beckon-test'): Promise<FakeFcm> {
   return {
     url,
     serviceAccount(opts = {}) {
-      const key = opts.wrongKey ? generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey : privateKey;
+      const key = opts.wrongKey ? wrongFcmKey() : privateKey;
       return JSON.stringify({
         type: 'service_account',
         project_id: project,
