@@ -4,8 +4,10 @@
 // the thread ran something else or was off the CPU. Each is appended as `<epoch ms at its end>
 // <wall ms> <cpu ms>`: the CPU the thread used meanwhile (Linux, from its schedstat) tells work
 // that held the thread from a machine too busy to run it. Each process writes its own file
-// (`<path>.<pid>`): the bench's provider sinks load it too; worker threads do not run it.
+// (`<path>.<pid>`): the bench's provider sinks load it too; worker threads do not run it. Garbage
+// collections over 10 ms are written too, as `<epoch ms at their end> gc <ms> <kind>`.
 import { appendFileSync, openSync, readSync } from 'node:fs';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { isMainThread } from 'node:worker_threads';
 
 const file =
@@ -41,6 +43,15 @@ if (file) {
     appendFileSync(file, `${lines.join('\n')}\n`);
     lines = [];
   };
+  const gcs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (e.duration > 10)
+        lines.push(
+          `${Math.round(performance.timeOrigin + e.startTime + e.duration)} gc ${e.duration.toFixed(1)} ${e.detail?.kind}`,
+        );
+    }
+  });
+  gcs.observe({ entryTypes: ['gc'] });
   setInterval(flush, 1000).unref();
   process.on('exit', flush);
 }
