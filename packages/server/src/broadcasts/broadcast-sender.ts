@@ -11,6 +11,7 @@ import { newVisitorToken } from '../conversations/visitor-token.ts';
 import { newId, newTimeId } from '../ids.ts';
 import type { Logger } from '../logger.ts';
 import { LeaseWorker } from '../ops/lease-worker.ts';
+import { heldFor, turnSlicer, yieldTurn } from '../ops/socket-turns.ts';
 import type {
   BroadcastJobRow,
   BroadcastRecord,
@@ -79,6 +80,15 @@ interface PageContext {
 
 /** The share of the lease a page may take: its size follows how long the last one took. */
 const PAGE_SHARE_OF_LEASE = 1 / 4;
+/**
+ * How long a page's transaction may hold the thread that serves sockets (ms): on a SQLite file its
+ * statements run there, and chat messages wait for it. The page's size follows it too.
+ */
+const PAGE_HOLD_MS = 10;
+/** Pages sized by their hold get no smaller than this: a busy machine slows the send, not to a crawl. */
+const MIN_HELD_PAGE = 20;
+/** The longest the page's plans run before they give the thread back (ms). */
+const PLAN_SLICE_MS = 4;
 
 /**
  * The next page's size: smaller when this one took more than `target` ms, so a page never outlasts
@@ -175,6 +185,8 @@ export class BroadcastSender {
     let size = max;
     for (;;) {
       if (this.stopping) return store.broadcasts.release(job, Date.now());
+      // Each page starts on a turn of its own: the sockets' input is read between pages.
+      await yieldTurn();
       const started = Date.now();
       const ids = await store.segments.members(b.accountId, b.filter as SegmentFilter, {
         ...(cursor ? { afterContactId: cursor } : {}),
@@ -184,7 +196,7 @@ export class BroadcastSender {
       if (ids.length === 0) break;
       cursor = ids.at(-1)!;
       const held = await this.reachPage(b, ids, { job, cursor });
-      if (!held) {
+      if (held === false) {
         this.d.log.warn({ broadcastId: b.id }, 'broadcast taken over by another node');
         return;
       }
@@ -193,6 +205,8 @@ export class BroadcastSender {
       if (!current || current.status === 'cancelled') break;
       if (ids.length < size) break;
       size = nextPageSize(size, Date.now() - started, target, max);
+      // A transaction that held the thread too long makes the next page smaller; a short one, larger.
+      size = Math.min(size, Math.max(nextPageSize(size, held.heldMs, PAGE_HOLD_MS, max), MIN_HELD_PAGE));
     }
     await store.broadcasts.finish(job, Date.now());
     this.d.log.info({ broadcastId: b.id }, 'broadcast sent');
@@ -202,13 +216,14 @@ export class BroadcastSender {
    * One page of contacts: what it needs of them read in a few queries, then one transaction with
    * each contact's recipient row and, for those queued, the message with its sending time (see
    * `plan`). With `claim`, the transaction first saves the page's cursor and renews the lease, and
-   * writes nothing when the job is no longer this node's (false).
+   * writes nothing when the job is no longer this node's (false). Its steps give the thread back
+   * between them; `heldMs` is how long its transaction held it.
    */
   private async reachPage(
     b: BroadcastRecord,
     page: readonly string[],
     claim?: { job: BroadcastJobRow; cursor: string },
-  ): Promise<boolean> {
+  ): Promise<false | { heldMs: number }> {
     const { store } = this.d;
     const done = await store.broadcasts.recorded(b.id, page);
     const ids = page.filter((id) => !done.has(id));
@@ -217,8 +232,13 @@ export class BroadcastSender {
       ? (trx: Kysely<Database>) =>
           store.broadcasts.progress(claim.job, claim.cursor, now, this.opts.leaseMs, trx)
       : undefined;
-    if (ids.length === 0)
-      return progress ? store.broadcasts.progress(claim!.job, claim!.cursor, now, this.opts.leaseMs) : true;
+    if (ids.length === 0) {
+      const held = progress
+        ? await store.broadcasts.progress(claim!.job, claim!.cursor, now, this.opts.leaseMs)
+        : true;
+      return held && { heldMs: 0 };
+    }
+    await yieldTurn();
     try {
       const g = await guardrailsOf(store, b.accountId);
       const sites = (channel: 'app' | 'push') =>
@@ -241,58 +261,64 @@ export class BroadcastSender {
           return skill;
         },
       };
+      await yieldTurn();
       const plans: PlannedRecipient[] = [];
       const messages = new Map<PlannedRecipient, Queued>();
+      const slice = turnSlicer(PLAN_SLICE_MS);
       for (const id of ids) {
         const planned = await this.plan(b, id, ctx);
         plans.push(planned.plan);
         if (planned.queued) messages.set(planned.plan, planned.queued);
+        await slice();
       }
+      await yieldTurn();
       let hooks = 0;
-      const started = await store.broadcasts.recordPage(
-        plans,
-        async (trx, accountId, channel, from, n) => {
-          const perMinute = g.perMinute[channel as BroadcastChannel];
-          return {
-            times: await store.sendSlots.book(trx, accountId, channel, from, n, perMinute),
-            perMinute,
-          };
-        },
-        // The cap, across broadcasts and campaigns, checked with the contacts held: see ContactMessagesRepo.
-        async (trx, queued) => {
-          const bookings = queued.map((p) => ({
-            plan: p,
-            contactId: p.row.contact_id,
-            kind: 'broadcast' as const,
-            ref: b.id,
-          }));
-          const ok = await store.contactMessages.book(trx, b.accountId, bookings, now);
-          return new Set(bookings.filter((x) => ok.has(x)).map((x) => x.plan));
-        },
-        async (trx, booked) => {
-          await store.broadcasts.saveLinks(
-            trx,
-            booked.flatMap((x) => messages.get(x.plan)!.links),
-          );
-          const made = await store.conversations.createInvitations(
-            trx,
-            b.accountId,
-            booked.map((x) => ({
-              input: messages.get(x.plan)!.conversation,
-              // Never sent twice: a crash during its request leaves it in doubt, not due again.
-              outbox: { id: x.plan.send!.outboxId, dueAt: x.at, pacePerMinute: x.perMinute, once: true },
-            })),
-            now,
-          );
-          hooks = made.hooks;
-          return made.conversations;
-        },
-        progress,
+      const { value: started, heldMs } = await heldFor(() =>
+        store.broadcasts.recordPage(
+          plans,
+          async (trx, accountId, channel, from, n) => {
+            const perMinute = g.perMinute[channel as BroadcastChannel];
+            return {
+              times: await store.sendSlots.book(trx, accountId, channel, from, n, perMinute),
+              perMinute,
+            };
+          },
+          // The cap, across broadcasts and campaigns, checked with the contacts held: see ContactMessagesRepo.
+          async (trx, queued) => {
+            const bookings = queued.map((p) => ({
+              plan: p,
+              contactId: p.row.contact_id,
+              kind: 'broadcast' as const,
+              ref: b.id,
+            }));
+            const ok = await store.contactMessages.book(trx, b.accountId, bookings, now);
+            return new Set(bookings.filter((x) => ok.has(x)).map((x) => x.plan));
+          },
+          async (trx, booked) => {
+            await store.broadcasts.saveLinks(
+              trx,
+              booked.flatMap((x) => messages.get(x.plan)!.links),
+            );
+            const made = await store.conversations.createInvitations(
+              trx,
+              b.accountId,
+              booked.map((x) => ({
+                input: messages.get(x.plan)!.conversation,
+                // Never sent twice: a crash during its request leaves it in doubt, not due again.
+                outbox: { id: x.plan.send!.outboxId, dueAt: x.at, pacePerMinute: x.perMinute, once: true },
+              })),
+              now,
+            );
+            hooks = made.hooks;
+            return made.conversations;
+          },
+          progress,
+        ),
       );
       if (!started) return false;
       store.conversations.committed(hooks);
       for (const conversation of started) this.d.started?.(b.accountId, conversation);
-      return true;
+      return { heldMs };
     } finally {
       this.templates.delete(b.id);
       this.connections.clear();

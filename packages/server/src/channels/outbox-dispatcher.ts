@@ -3,6 +3,7 @@ import type { Contact } from '@beckon/protocol/contacts-api';
 import type { ChatEvents } from '../conversations/chat-events.ts';
 import type { Logger } from '../logger.ts';
 import { backoffMs, LeaseWorker } from '../ops/lease-worker.ts';
+import { yieldTurn } from '../ops/socket-turns.ts';
 import { IN_DOUBT_REASON, type OutboxRow } from '../store/outbox-repo.ts';
 import type { Store } from '../store/store.ts';
 import { Deferral } from '../store/wal-sync.ts';
@@ -127,7 +128,9 @@ export class OutboxDispatcher {
 
   /**
    * Claims due rows; the paced ones that hold no moment (or one they are too late for) take their
-   * moments together, in one commit for the batch rather than one per message.
+   * moments together, in one commit for the batch rather than one per message. The claim, the
+   * batch's reads and its moments each run on a turn of their own: on a SQLite file they run on
+   * the thread that serves sockets.
    */
   private async claim(room: number): Promise<OutboxRow[]> {
     const now = Date.now();
@@ -144,7 +147,10 @@ export class OutboxDispatcher {
         }
       },
     );
+    if (rows.length === 0) return rows;
+    await yieldTurn();
     await this.prepare(rows);
+    await yieldTurn();
     const unpaced = rows.filter((row) => {
       const step = stepOf(row);
       return step !== null && (row.paced_at === null || isLate(Number(row.paced_at), step, now));
@@ -583,6 +589,7 @@ export class OutboxDispatcher {
    * Reads the lines of a claimed batch, their conversations and contacts in three reads for all.
    * Three reads per row made a batch of 64 wait 192 times for the store; on SQLite each waited
    * for the sender's page transaction then open. A row left out reads its own when it is sent.
+   * The reads take turns of their own, like the claim.
    */
   private async prepare(rows: readonly OutboxRow[]): Promise<void> {
     const byAccount = new Map<string, OutboxRow[]>();
@@ -597,10 +604,12 @@ export class OutboxDispatcher {
           accountId,
           list.map((r) => ({ conversationId: r.conversation_id, seq: Number(r.seq) })),
         );
+        await yieldTurn();
         const contactOf = await this.store.conversations.contactIds(accountId, [
           ...new Set(list.map((r) => r.conversation_id)),
         ]);
         const contactIds = [...new Set([...contactOf.values()].filter((c): c is string => c !== null))];
+        await yieldTurn();
         const contacts = await this.store.contacts.findPage(accountId, contactIds);
         for (const row of list) {
           const message = messages.get(`${row.conversation_id}:${Number(row.seq)}`);

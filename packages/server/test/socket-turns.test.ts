@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { heldFor, turnSlicer } from '../src/ops/socket-turns.ts';
+
+/** Keeps the thread busy for `ms`, as a statement of a SQLite file does. */
+const busy = (ms: number) => {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {}
+};
+
+describe('socket turns', () => {
+  it('heldFor counts the stretch a work holds the thread, not its wait for I/O', async () => {
+    const start = performance.now();
+    const { value, heldMs } = await heldFor(async () => {
+      busy(30);
+      await Promise.resolve();
+      busy(10);
+      await new Promise((r) => setTimeout(r, 60));
+      busy(5);
+      return 'done';
+    });
+    const total = performance.now() - start;
+    assert.equal(value, 'done');
+    assert.ok(heldMs >= 40, `held ${heldMs} ms`);
+    assert.ok(heldMs < total - 50, `held ${heldMs} of ${total} ms`);
+  });
+
+  it('heldFor of a work that never waits is all of it', async () => {
+    const { heldMs } = await heldFor(async () => busy(20));
+    assert.ok(heldMs >= 20, `held ${heldMs} ms`);
+  });
+
+  it('a sliced loop lets the sockets in between its slices', async () => {
+    let turns = 0;
+    let stop = false;
+    const tick = () => {
+      turns++;
+      if (!stop) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const slice = turnSlicer(5);
+    for (let i = 0; i < 40; i++) {
+      busy(1);
+      await slice();
+    }
+    stop = true;
+    // About 40 ms of steps in slices of 5 ms: several turns between them, none without slices.
+    assert.ok(turns >= 4, `${turns} turns`);
+    let unsliced = 0;
+    setImmediate(() => unsliced++);
+    for (let i = 0; i < 10; i++) {
+      busy(1);
+      await Promise.resolve();
+    }
+    assert.equal(unsliced, 0);
+  });
+});
