@@ -15,8 +15,8 @@ const { isMainThread } = await import('node:worker_threads');
 // while its module loads: that is how a grouped file's declarations find its suite
 // (test-group.mjs). Once a group's files are all loaded, the tracking costs about a seventh of
 // the process's CPU (each promise's creation and collection) and finds nothing new: the group
-// turns it off (`globalThis[Symbol.for('beckon.testHarnessHook')]`). An error outside any test
-// after that is still reported, with its stack, and still fails the file, without the test's name.
+// turns it off (`globalThis[Symbol.for('beckon.testHarnessHook')]`). An uncaught error or an
+// unhandled rejection in a test still fails that test (tried with both).
 if (process.env.NODE_TEST_CONTEXT && isMainThread) {
   const asyncHooks = (await import('node:async_hooks')).default;
   const create = asyncHooks.createHook;

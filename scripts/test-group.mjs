@@ -46,7 +46,7 @@ export function groupFiles(files) {
       });
     });
   }
-  // Every file has declared its tests: the harness's promise tracking is not needed any more
+  // Every file has declared its tests: the harness's promise tracking is not needed any more; an uncaught error or unhandled rejection in a test still fails that test
   // (test-exit-guard.mjs).
   Promise.all(loaded).then(() => globalThis[Symbol.for('beckon.testHarnessHook')]?.disable());
 }
