@@ -37,11 +37,23 @@ const BUNDLED = {
   kysely: ['.', './helpers/postgres', './helpers/mysql', './helpers/mssql', './helpers/sqlite'],
 };
 const BARE = /^(typebox|kysely)(\/.+)?$/;
+/** Each installed copy's bundle directory, by its package.json. */
 const bundles = new Map();
+/** The bundle directory of the package an entry file belongs to, by the entry's directory. */
+const bundleDirs = new Map();
+
+/** The package.json of package `name` at or above `from`, or null. */
+function packageJsonOf(name, from) {
+  for (let at = from; ; at = dirname(at)) {
+    const file = join(at, 'package.json');
+    if (existsSync(file) && JSON.parse(readFileSync(file, 'utf8')).name === name) return file;
+    if (dirname(at) === at) return null;
+  }
+}
 
 /** The directory of `name`'s bundle, built on first use: one file per entry point. */
 function bundleOf(name, packageJson) {
-  let dir = bundles.get(name);
+  let dir = bundles.get(packageJson);
   if (dir) return dir;
   const pkg = JSON.parse(readFileSync(packageJson, 'utf8'));
   const key = createHash('sha1').update(`${packageJson}\0${pkg.version}\0${esbuildVersion}`).digest('hex');
@@ -74,7 +86,7 @@ function bundleOf(name, packageJson) {
       rmSync(part, { recursive: true, force: true });
     }
   }
-  bundles.set(name, dir);
+  bundles.set(packageJson, dir);
   return dir;
 }
 
@@ -84,15 +96,17 @@ export async function resolve(specifier, context, nextResolve) {
   const sub = bare[2] ? `.${bare[2]}` : '.';
   const name = bare[1];
   if (!BUNDLED[name].includes(sub)) return nextResolve(specifier, context);
-  // Where this importer would find the package: its package.json, through Node's own resolution.
+  // Where this importer would find the package, through Node's own resolution; its directory's
+  // answer is kept, so the package.json is read once per copy, not once per import.
   const entry = await nextResolve(specifier, context);
-  let at = dirname(fileURLToPath(entry.url));
-  while (
-    !existsSync(join(at, 'package.json')) ||
-    JSON.parse(readFileSync(join(at, 'package.json'), 'utf8')).name !== name
-  )
-    at = dirname(at);
-  const dir = bundleOf(name, join(at, 'package.json'));
+  const from = dirname(fileURLToPath(entry.url));
+  let dir = bundleDirs.get(from);
+  if (dir === undefined) {
+    const packageJson = packageJsonOf(name, from);
+    dir = packageJson ? bundleOf(name, packageJson) : null;
+    bundleDirs.set(from, dir);
+  }
+  if (!dir) return entry;
   return {
     url: pathToFileURL(join(dir, `${sub === '.' ? 'index' : sub.slice(2)}.mjs`)).href,
     format: 'module',

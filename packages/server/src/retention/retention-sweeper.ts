@@ -1,6 +1,7 @@
 import type { RetentionKind, RetentionPolicy } from '@beckon/protocol/governance-api';
 import type { AttachmentStorage } from '../conversations/attachments/attachment-storage.ts';
 import type { Logger } from '../logger.ts';
+import { yieldTurn } from '../ops/socket-turns.ts';
 import type { BatchResult } from '../store/retention-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { SweepOptions } from './retention-config.ts';
@@ -82,9 +83,6 @@ export function retentionSteps(store: Store, files: AttachmentStorage, log: Logg
 export async function policyOf(store: Store, accountId: string): Promise<RetentionPolicy> {
   return { ...DEFAULT_RETENTION, ...(await store.retention.policyOf(accountId)) };
 }
-
-/** Lets other work run between batches (the event loop, and on SQLite other writers). */
-const yieldTurn = () => new Promise<void>((r) => setImmediate(r));
 
 /**
  * Applies an account's limits as of `now`: each step deletes batch after batch until a batch comes
