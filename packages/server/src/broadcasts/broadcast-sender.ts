@@ -36,6 +36,11 @@ export interface BroadcastSenderOptions {
   leaseMs: number;
   /** Contacts read from the segment at a time. */
   pageSize: number;
+  /**
+   * How far a broadcast's booked sending times may run ahead of its channels' pace before the
+   * sender waits to record more (ms; 0: no limit). See `RecordingLead`.
+   */
+  leadMs: number;
 }
 
 export interface BroadcastSenderDeps {
@@ -91,6 +96,17 @@ const MIN_HELD_PAGE = 20;
 const PLAN_SLICE_MS = 4;
 
 /**
+ * How far ahead of its channels a page booked: the latest of its messages' sending times past the
+ * earliest each could have left (now, or later for quiet hours and local time). A send held at its
+ * channels' throughput books further ahead with every page; one at the node's own speed, not at all.
+ */
+export function bookedAhead(booked: readonly { at: number; earliest: number }[], now: number): number {
+  let ahead = 0;
+  for (const x of booked) ahead = Math.max(ahead, x.at - Math.max(x.earliest, now));
+  return ahead;
+}
+
+/**
  * The next page's size: smaller when this one took more than `target` ms, so a page never outlasts
  * the lease on a slow or busy node; larger again (up to `max`) while pages are quick.
  */
@@ -138,6 +154,8 @@ export class BroadcastSender {
   private readonly templates = new Map<string, Promise<WhatsAppTemplate | undefined>>();
   /** Connections by id, read once per page (each read opens its sealed secrets). */
   private readonly connections = new Map<string, Promise<ChannelConnection | undefined>>();
+  /** Wakes the sends waiting for their channels to catch up (stop). */
+  private readonly waits = new Set<() => void>();
 
   constructor(
     private readonly d: BroadcastSenderDeps,
@@ -165,7 +183,46 @@ export class BroadcastSender {
   /** Stops after the page in hand; the broadcast is handed back for any node to go on with. */
   async stop(): Promise<void> {
     this.stopping = true;
+    for (const wake of this.waits) wake();
     await this.worker.stop();
+  }
+
+  /** Waits `ms`, or less when the sender stops. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.waits.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.waits.add(wake);
+    });
+  }
+
+  /**
+   * Waits while the pages recorded so far keep the channels busy for more than the lead: a send
+   * held at its throughput records its recipients about as fast as they leave, not all at once.
+   * Recording is most of a send's work (a conversation, a message and an outbox row for each): done
+   * in one burst it took the node's socket thread for minutes, and the chats beside it waited
+   * (bench/notes.md, W12). The lease is renewed meanwhile. False when the job is no longer this
+   * node's or the broadcast was cancelled.
+   */
+  private async keepLead(
+    job: BroadcastJobRow,
+    b: BroadcastRecord,
+    cursor: string,
+    until: number,
+  ): Promise<boolean> {
+    const { store } = this.d;
+    while (!this.stopping && Date.now() < until) {
+      await this.pause(Math.min(until - Date.now(), this.opts.leaseMs / 4));
+      if (this.stopping) return true;
+      if (!(await store.broadcasts.progress(job, cursor, Date.now(), this.opts.leaseMs))) return false;
+      const current = await store.broadcasts.find(b.accountId, b.id);
+      if (!current || current.status === 'cancelled') return false;
+    }
+    return true;
   }
 
   private async run(job: BroadcastJobRow): Promise<void> {
@@ -204,6 +261,17 @@ export class BroadcastSender {
       const current = await store.broadcasts.find(b.accountId, b.id);
       if (!current || current.status === 'cancelled') break;
       if (ids.length < size) break;
+      const lead = this.opts.leadMs;
+      if (
+        lead > 0 &&
+        held.aheadMs > lead &&
+        !(await this.keepLead(job, b, cursor, Date.now() + held.aheadMs - lead))
+      ) {
+        const again = await store.broadcasts.find(b.accountId, b.id);
+        if (!again || again.status === 'cancelled') break;
+        this.d.log.warn({ broadcastId: b.id }, 'broadcast taken over by another node');
+        return;
+      }
       size = nextPageSize(size, Date.now() - started, target, max);
       // A transaction that held the thread too long makes the next page smaller; a short one, larger.
       size = Math.min(size, Math.max(nextPageSize(size, held.heldMs, PAGE_HOLD_MS, max), MIN_HELD_PAGE));
@@ -223,7 +291,7 @@ export class BroadcastSender {
     b: BroadcastRecord,
     page: readonly string[],
     claim?: { job: BroadcastJobRow; cursor: string },
-  ): Promise<false | { heldMs: number }> {
+  ): Promise<false | { heldMs: number; aheadMs: number }> {
     const { store } = this.d;
     const done = await store.broadcasts.recorded(b.id, page);
     const ids = page.filter((id) => !done.has(id));
@@ -236,7 +304,7 @@ export class BroadcastSender {
       const held = progress
         ? await store.broadcasts.progress(claim!.job, claim!.cursor, now, this.opts.leaseMs)
         : true;
-      return held && { heldMs: 0 };
+      return held && { heldMs: 0, aheadMs: 0 };
     }
     await yieldTurn();
     try {
@@ -273,6 +341,7 @@ export class BroadcastSender {
       }
       await yieldTurn();
       let hooks = 0;
+      let aheadMs = 0;
       const { value: started, heldMs } = await heldFor(() =>
         store.broadcasts.recordPage(
           plans,
@@ -295,6 +364,10 @@ export class BroadcastSender {
             return new Set(bookings.filter((x) => ok.has(x)).map((x) => x.plan));
           },
           async (trx, booked) => {
+            aheadMs = bookedAhead(
+              booked.map((x) => ({ at: x.at, earliest: x.plan.send!.at })),
+              now,
+            );
             await store.broadcasts.saveLinks(
               trx,
               booked.flatMap((x) => messages.get(x.plan)!.links),
@@ -318,7 +391,7 @@ export class BroadcastSender {
       if (!started) return false;
       store.conversations.committed(hooks);
       for (const conversation of started) this.d.started?.(b.accountId, conversation);
-      return { heldMs };
+      return { heldMs, aheadMs };
     } finally {
       this.templates.delete(b.id);
       this.connections.clear();
