@@ -97,7 +97,9 @@ export async function connectStore(opts: StoreConnectionOptions): Promise<StoreC
   const { sqlite, db, gate, wal } = openSqlite(file, { synchronous });
   const checkpoints =
     file === ':memory:' ? null : startWalCheckpoints(file, sqlite, opts.walTuning ?? {}, gate);
-  const stopStats = keepPlannerStats(sqlite, gate, opts.plannerStatsMs);
+  const stopStats = keepPlannerStats(sqlite, gate, opts.plannerStatsMs, (err) =>
+    process.emitWarning(`SQLite planner statistics not taken: ${(err as Error).message}`),
+  );
   return {
     kind: 'sqlite',
     db,

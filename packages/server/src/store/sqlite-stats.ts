@@ -13,17 +13,30 @@ const ANALYSIS_LIMIT = 400;
  * Without statistics SQLite read `account_id = ? and id in (…)` through the account's index, that
  * is every conversation of the account, instead of by id: 24 ms for 16 conversations of an account
  * with 100,000, on the socket thread, for each batch a broadcast sent. PostgreSQL keeps its own.
- * A tick that finds a transaction open, or the checkpointer's hold, waits for the next one.
+ * A tick that finds a transaction open, the checkpointer's hold or another connection's write lock
+ * waits for the next one.
  */
 export function keepPlannerStats(
   sqlite: Sqlite.Database,
   gate: { readonly closed: boolean },
   everyMs = PLANNER_STATS_EVERY_MS,
+  /** Told of a look that failed for another reason than a lock (it is tried again next time). */
+  onError?: (err: unknown) => void,
 ): () => void {
   const look = () => {
     // Not inside another's transaction, nor while the checkpointer holds the connection's statements.
     if (!sqlite.open || sqlite.inTransaction || gate.closed) return;
-    sqlite.pragma('optimize = 0x10002');
+    try {
+      sqlite.pragma('optimize = 0x10002');
+    } catch (err) {
+      // Another connection holds the write lock (a writer thread, the checkpointer): the pragma does
+      // not wait past the connection's few milliseconds. Thrown from a timer, it ended the node.
+      if (
+        (err as { code?: string }).code !== 'SQLITE_BUSY' &&
+        (err as { code?: string }).code !== 'SQLITE_LOCKED'
+      )
+        onError?.(err);
+    }
   };
   sqlite.pragma(`analysis_limit = ${ANALYSIS_LIMIT}`);
   look();
