@@ -2,7 +2,8 @@
 // BENCH_SERVER_NODE_ARGS="--import /abs/path/bench/src/loop-stalls.mjs" and LOOP_STALLS_FILE=path.
 // A timer is set every millisecond; a turn that comes more than 20 ms late is a stretch in which
 // the thread ran something else or was off the CPU. Each is appended as `<epoch ms at its end>
-// <wall ms> <cpu ms>`: the CPU the thread used meanwhile (Linux, from its schedstat) tells work
+// <wall ms> <cpu ms> <monotonic µs at its end>` (the clock of a `--cpu-prof` profile's times, to
+// find the stretch in one): the CPU the thread used meanwhile (Linux, from its schedstat) tells work
 // that held the thread from a machine too busy to run it. Each process writes its own file
 // (`<path>.<pid>`): the bench's provider sinks load it too; worker threads do not run it. Garbage
 // collections over 10 ms are written too, as `<epoch ms at their end> gc <ms> <kind>`.
@@ -32,7 +33,10 @@ if (file) {
     const now = performance.now();
     const cpu = cpuMs();
     const gap = now - last - 1;
-    if (gap > MIN_MS) lines.push(`${Date.now()} ${gap.toFixed(1)} ${(cpu - lastCpu).toFixed(1)}`);
+    if (gap > MIN_MS)
+      lines.push(
+        `${Date.now()} ${gap.toFixed(1)} ${(cpu - lastCpu).toFixed(1)} ${process.hrtime.bigint() / 1000n}`,
+      );
     last = now;
     lastCpu = cpu;
     setTimeout(tick, 1).unref();

@@ -16,6 +16,6 @@ export function loadBroadcastConfig(env: NodeJS.ProcessEnv): BroadcastConfig {
     pollMs: read('BECKON_BROADCAST_POLL_MS', 5_000, 20, 3_600_000),
     leaseMs: read('BECKON_BROADCAST_LEASE_MS', 60_000, 200, 3_600_000),
     pageSize: read('BECKON_BROADCAST_PAGE', 200, 1, 5_000),
-    leadMs: read('BECKON_BROADCAST_LEAD_MS', 60_000, 0, 86_400_000),
+    leadMs: read('BECKON_BROADCAST_LEAD_MS', 10_000, 0, 86_400_000),
   };
 }
