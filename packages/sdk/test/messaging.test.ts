@@ -8,7 +8,12 @@ import { userHashOf } from '../../server/src/channels/identity.ts';
 import { connectAgent, cookieFor, eventually } from '../../server/test/helpers/chat-fixtures.ts';
 import { DEAD_TOKEN_PREFIX, type FakeFcm, startFakeFcm } from '../../server/test/helpers/push-providers.ts';
 import { startTestServer, type TestServer } from '../../server/test/helpers/test-server.ts';
-import type { MessagingConversation, MessagingMessage } from '../src/messaging/index.ts';
+import type {
+  FetchLike,
+  MessagingConversation,
+  MessagingError,
+  MessagingMessage,
+} from '../src/messaging/index.ts';
 import { createNodeMessagingClient } from '../src/messaging/node.ts';
 
 // The SDK's wire types must accept what the server sends (checked by the compiler).
@@ -92,6 +97,55 @@ describe('the messaging SDK in plain Node against a real server', () => {
     assert.equal(await tablet.unreadCount(), 0);
     assert.equal((await tablet.history()).length, history.length);
     tablet.close();
+    app.close();
+  });
+
+  it('sends a line again when the server was unavailable or its answer was lost, and it is stored once', async () => {
+    const line = 'Is the lamp in green?';
+    const tries: string[] = [];
+    // The first try finds the server unavailable; the second is stored but its answer is lost.
+    const flaky: FetchLike = async (url, init) => {
+      if (init.method === 'POST' && url.endsWith('/api/v1/messaging/messages')) {
+        tries.push(tries.length === 0 ? '503' : tries.length === 1 ? 'lost' : 'answered');
+        if (tries.length === 1)
+          return new Response(
+            JSON.stringify({ error: { code: 'store_unavailable', message: 'try again' } }),
+            {
+              status: 503,
+            },
+          );
+        if (tries.length === 2) {
+          await fetch(url, init);
+          throw new TypeError('fetch failed');
+        }
+      }
+      return fetch(url, init);
+    };
+    const app = createNodeMessagingClient({ baseUrl: srv.url, siteKey: srv.demo!.siteKey, fetch: flaky });
+    await app.identify(user('user-retry'));
+    const sent = await app.send(line);
+    assert.deepEqual(tries, ['503', 'lost', 'answered']);
+    const stored = (await app.history()).filter((m) => m.text === line);
+    assert.equal(stored.length, 1, 'one line for three tries');
+    assert.equal(sent.seq, stored[0]!.seq, 'the retry answered with the line the lost try stored');
+    app.close();
+  });
+
+  it('does not send a refused line again', async () => {
+    let tries = 0;
+    const refusing: FetchLike = async (url, init) => {
+      if (init.method === 'POST' && url.endsWith('/api/v1/messaging/messages')) {
+        tries++;
+        return new Response(JSON.stringify({ error: { code: 'bad_request', message: 'no' } }), {
+          status: 400,
+        });
+      }
+      return fetch(url, init);
+    };
+    const app = createNodeMessagingClient({ baseUrl: srv.url, siteKey: srv.demo!.siteKey, fetch: refusing });
+    await app.identify(user('user-refused'));
+    await assert.rejects(app.send('hello'), (err: MessagingError) => err.status === 400);
+    assert.equal(tries, 1);
     app.close();
   });
 

@@ -34,6 +34,11 @@ export interface UploadInput {
   body: UploadBody;
 }
 
+/** The waits before a send is tried again (ms): about seven seconds in all, within a user's patience. */
+const SEND_RETRY_MS = [500, 1_500, 5_000];
+/** Answers that say the server could not take the line now, not that it refused it. */
+const RETRIED_STATUSES = new Set([429, 502, 503, 504]);
+
 export interface MessagingClientOptions {
   /** The Beckon server, e.g. `https://chat.example.com`. */
   baseUrl: string;
@@ -159,7 +164,7 @@ export class MessagingClient extends Emitter<MessagingEvents> {
         if (!(err instanceof MessagingError) || err.code !== 'conversation_closed') throw err;
       }
     }
-    const r = await this.request<{ message: MessagingMessage; conversation: MessagingConversation }>(
+    const r = await this.resend<{ message: MessagingMessage; conversation: MessagingConversation }>(
       'POST',
       '/api/v1/messaging/messages',
       { echoId, text },
@@ -285,7 +290,7 @@ export class MessagingClient extends Emitter<MessagingEvents> {
     attachments: MessagingAttachment[],
   ): Promise<MessagingMessage> {
     if (this.socket?.readyState === SOCKET_OPEN) return this.sendOverSocket(echoId, text, attachments);
-    const r = await this.request<{ message: MessagingMessage }>('POST', '/api/v1/chat/messages', {
+    const r = await this.resend<{ message: MessagingMessage }>('POST', '/api/v1/chat/messages', {
       echoId,
       text,
       afterSeq: this.lastSeq,
@@ -469,6 +474,27 @@ export class MessagingClient extends Emitter<MessagingEvents> {
   }
 
   /** A REST call with the app token; `raw` headers send `body` as bytes (an upload), else as JSON. */
+  /**
+   * A send, tried again when it did not reach the server or found it unavailable (no answer, 429,
+   * 502–504): the server keeps one line per echo id, so a try whose answer was lost returns the
+   * line the first one stored. A refusal (4xx) is final. Without this a phone that lost its answer
+   * for a moment, or a node restarting behind the load balancer, left the user's line "Not sent".
+   */
+  private async resend<T>(method: string, path: string, body: unknown): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.request<T>(method, path, body);
+      } catch (err) {
+        const status = err instanceof MessagingError ? err.status : undefined;
+        const transient = !(err instanceof MessagingError) || RETRIED_STATUSES.has(status ?? 0);
+        const wait = SEND_RETRY_MS[attempt];
+        if (!transient || wait === undefined || this.closed) throw err;
+        // Jittered, so many apps cut off together do not come back together.
+        await new Promise((r) => setTimeout(r, wait * (0.5 + Math.random() / 2)));
+      }
+    }
+  }
+
   private async request<T>(
     method: string,
     path: string,
