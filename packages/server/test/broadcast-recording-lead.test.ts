@@ -114,25 +114,33 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     });
 
-    it('the recipients recorded stay about a second of sends ahead of the mails, and each gets one', async () => {
+    /**
+     * The most recipients the sender may have recorded `ms` after the send began: the sends booked
+     * up to a second (the lead) past that moment at 10 a second, plus the page that crossed the lead
+     * and one on its way. Counted by the clock, not by mails arrived, so a busy machine's slow relay
+     * cannot fail it; without the lead all are recorded at once.
+     */
+    const mostRecorded = (ms: number) => 8 + Math.ceil(10 * (1 + ms / 1000));
+
+    it('the recipients recorded stay about a second of sends ahead of the clock, and each gets one', async () => {
       const batch = `lead-${kind}`;
-      const id = await send(await segmentOf(batch, 40));
-      // Four seconds of mails at 10 a second: while they leave, the sender keeps about 10 ahead.
-      let most = 0;
+      const segmentId = await segmentOf(batch, 40);
+      const t0 = Date.now();
+      const id = await send(segmentId);
+      // Four seconds of mails at 10 a second: the sender records them about as fast.
       let samples = 0;
       for (;;) {
         const f = await funnel(id);
-        const arrived = mailsTo(batch).length;
+        const elapsed = Date.now() - t0;
         if (f.funnel.targeted >= 40) break;
-        if (arrived > 0) {
-          most = Math.max(most, f.funnel.targeted - arrived);
-          samples++;
-        }
+        samples++;
+        assert.ok(
+          f.funnel.targeted <= mostRecorded(elapsed),
+          `${f.funnel.targeted} recorded ${elapsed} ms after the send began`,
+        );
         await new Promise((r) => setTimeout(r, 50));
       }
       assert.ok(samples >= 5, `sampled the send ${samples} times`);
-      // A second's lead (10 mails), a page of 4 and a few mails on their way; without the lead, 40.
-      assert.ok(most <= 20, `at most ${most} recipients were recorded ahead of their mails`);
       await eventually(() => mailsTo(batch).length === 40, 30_000, 'every recipient gets their mail');
       await eventually(async () => (await funnel(id)).status === 'sent', 10_000, 'the broadcast is sent');
       const to = mailsTo(batch);
@@ -142,18 +150,24 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
     it('cancelled while it waits for its channels, it records nobody more', async () => {
       const batch = `lead-cancel-${kind}`;
-      const id = await send(await segmentOf(batch, 60));
+      const segmentId = await segmentOf(batch, 60);
+      const t0 = Date.now();
+      const id = await send(segmentId);
       await eventually(() => mailsTo(batch).length >= 3, 30_000, 'the first mails leave');
       const cancelled = await api().post(`/api/v1/broadcasts/${id}/cancel`, {});
       assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
       const atCancel = (await funnel(id)).funnel.targeted;
-      assert.ok(atCancel < 40, `${atCancel} of 60 recorded when it was cancelled`);
+      const elapsed = Date.now() - t0;
+      assert.ok(
+        atCancel <= mostRecorded(elapsed),
+        `${atCancel} of 60 recorded ${elapsed} ms in, at the cancel`,
+      );
       // Longer than the lease and the lead together: a sender still going would have recorded more.
       await new Promise((r) => setTimeout(r, 2_500));
       const later = await funnel(id);
       assert.equal(later.status, 'cancelled');
       assert.ok(later.funnel.targeted <= atCancel + 4, `${later.funnel.targeted} recorded after the cancel`);
-      assert.ok(mailsTo(batch).length < 40, `${mailsTo(batch).length} mails left after the cancel`);
+      assert.ok(mailsTo(batch).length <= later.funnel.targeted, 'no mail to anyone not recorded');
     });
   });
 }
