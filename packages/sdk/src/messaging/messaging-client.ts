@@ -473,7 +473,6 @@ export class MessagingClient extends Emitter<MessagingEvents> {
     }
   }
 
-  /** A REST call with the app token; `raw` headers send `body` as bytes (an upload), else as JSON. */
   /**
    * A send, tried again when it did not reach the server or found it unavailable (no answer, 429,
    * 502–504): the server keeps one line per echo id, so a try whose answer was lost returns the
@@ -495,6 +494,7 @@ export class MessagingClient extends Emitter<MessagingEvents> {
     }
   }
 
+  /** A REST call with the app token; `raw` headers send `body` as bytes (an upload), else as JSON. */
   private async request<T>(
     method: string,
     path: string,

@@ -38,7 +38,7 @@ export interface BroadcastSenderOptions {
   pageSize: number;
   /**
    * How far a broadcast's booked sending times may run ahead of its channels' pace before the
-   * sender waits to record more (ms; 0: no limit). See `RecordingLead`.
+   * sender waits to record more (ms; 0: no limit). See `keepLead`.
    */
   leadMs: number;
 }
@@ -205,24 +205,24 @@ export class BroadcastSender {
    * held at its throughput records its recipients about as fast as they leave, not all at once.
    * Recording is most of a send's work (a conversation, a message and an outbox row for each): done
    * in one burst it took the node's socket thread for minutes, and the chats beside it waited
-   * (bench/notes.md, W12). The lease is renewed meanwhile. False when the job is no longer this
-   * node's or the broadcast was cancelled.
+   * (bench/notes.md, W12). The lease is renewed meanwhile. Tells whether to go on, or why not:
+   * the broadcast was cancelled, or the job is no longer this node's.
    */
   private async keepLead(
     job: BroadcastJobRow,
     b: BroadcastRecord,
     cursor: string,
     until: number,
-  ): Promise<boolean> {
+  ): Promise<'go' | 'cancelled' | 'lost'> {
     const { store } = this.d;
     while (!this.stopping && Date.now() < until) {
       await this.pause(Math.min(until - Date.now(), this.opts.leaseMs / 4));
-      if (this.stopping) return true;
-      if (!(await store.broadcasts.progress(job, cursor, Date.now(), this.opts.leaseMs))) return false;
+      if (this.stopping) break;
       const current = await store.broadcasts.find(b.accountId, b.id);
-      if (!current || current.status === 'cancelled') return false;
+      if (!current || current.status === 'cancelled') return 'cancelled';
+      if (!(await store.broadcasts.progress(job, cursor, Date.now(), this.opts.leaseMs))) return 'lost';
     }
-    return true;
+    return 'go';
   }
 
   private async run(job: BroadcastJobRow): Promise<void> {
@@ -262,15 +262,13 @@ export class BroadcastSender {
       if (!current || current.status === 'cancelled') break;
       if (ids.length < size) break;
       const lead = this.opts.leadMs;
-      if (
-        lead > 0 &&
-        held.aheadMs > lead &&
-        !(await this.keepLead(job, b, cursor, Date.now() + held.aheadMs - lead))
-      ) {
-        const again = await store.broadcasts.find(b.accountId, b.id);
-        if (!again || again.status === 'cancelled') break;
-        this.d.log.warn({ broadcastId: b.id }, 'broadcast taken over by another node');
-        return;
+      if (lead > 0 && held.aheadMs > lead) {
+        const next = await this.keepLead(job, b, cursor, Date.now() + held.aheadMs - lead);
+        if (next === 'cancelled') break;
+        if (next === 'lost') {
+          this.d.log.warn({ broadcastId: b.id }, 'broadcast taken over by another node');
+          return;
+        }
       }
       size = nextPageSize(size, Date.now() - started, target, max);
       // A transaction that held the thread too long makes the next page smaller; a short one, larger.

@@ -2,6 +2,8 @@ import type Sqlite from 'better-sqlite3';
 
 /** How often the planner's statistics are looked at (a look that finds nothing to do costs ~30 µs). */
 export const PLANNER_STATS_EVERY_MS = 60_000;
+/** The errors of a file locked by another connection: the look is made again next time. */
+const LOCKED = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED']);
 /** Rows read per index when a table is analysed: a few milliseconds even for a large table. */
 const ANALYSIS_LIMIT = 400;
 
@@ -31,11 +33,7 @@ export function keepPlannerStats(
     } catch (err) {
       // Another connection holds the write lock (a writer thread, the checkpointer): the pragma does
       // not wait past the connection's few milliseconds. Thrown from a timer, it ended the node.
-      if (
-        (err as { code?: string }).code !== 'SQLITE_BUSY' &&
-        (err as { code?: string }).code !== 'SQLITE_LOCKED'
-      )
-        onError?.(err);
+      if (!LOCKED.has((err as { code?: string }).code ?? '')) onError?.(err);
     }
   };
   sqlite.pragma(`analysis_limit = ${ANALYSIS_LIMIT}`);
