@@ -11,6 +11,7 @@ import { buildApp } from './http/app.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { tuneGarbageCollection } from './ops/gc-tuning.ts';
 import { createMetrics } from './ops/metrics.ts';
+import { registerStoreMetrics } from './ops/store-metrics.ts';
 import { WsRouter } from './realtime/ws-router.ts';
 import { prepareDataDir, sqliteFile } from './store/data-dir.ts';
 import { useSecretKey } from './store/secret-key.ts';
@@ -116,6 +117,7 @@ export async function createNode(config: Config, opts: NodeOptions = {}): Promis
   }
   const bus: Bus = config.redisUrl ? new RedisBus(config.redisUrl, undefined, logger) : new MemoryBus();
   const metrics = createMetrics();
+  registerStoreMetrics(metrics.registry, store.walCheckpoints);
   const shutdownHooks: Array<() => Promise<void> | void> = [];
   const ctx: AppContext = {
     config,

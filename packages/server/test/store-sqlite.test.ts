@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHook } from 'node:async_hooks';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,11 +7,13 @@ import { describe, it } from 'node:test';
 import type { Conversation } from '@beckon/protocol/chat-api';
 import Sqlite from 'better-sqlite3';
 import { sql } from 'kysely';
+import { Registry } from 'prom-client';
+import { registerStoreMetrics } from '../src/ops/store-metrics.ts';
 import { EventsWriter } from '../src/store/events-writer.ts';
 import { openSqlite } from '../src/store/sqlite-dialect.ts';
 import { Store } from '../src/store/store.ts';
 import { ThreadEventsWriter } from '../src/store/thread-events-writer.ts';
-import { startWalCheckpoints } from '../src/store/wal-checkpoints.ts';
+import { startWalCheckpoints, type WalCheckpoints } from '../src/store/wal-checkpoints.ts';
 import { eventually } from './engagement-fixtures.ts';
 import { storeContract } from './store-contract.ts';
 
@@ -135,7 +138,7 @@ describe('SQLite WAL under constant writes', () => {
    * Commits every `pauseMs` or so, as on a chat node, until the WAL started over a few times.
    * `gated`: the store's connection can hold its statements for the checkpointer thread.
    */
-  async function constantWrites(gated: boolean, pauseMs = 1) {
+  async function constantWrites(gated: boolean, pauseMs = 1, watch?: (checkpoints: WalCheckpoints) => void) {
     const dir = mkdtempSync(join(tmpdir(), 'beckon-wal-'));
     const file = join(dir, 'wal.db');
     const { sqlite, db, gate } = openSqlite(file);
@@ -148,6 +151,7 @@ describe('SQLite WAL under constant writes', () => {
       { intervalMs: 50, resetPages: 512, onStartOver: (salts) => threads.add(salts) },
       gated ? gate : undefined,
     );
+    watch?.(checkpoints);
     const salts = () => walSalts(file);
     const seen = new Set<string>();
     /** Salts seen after the thread first started the WAL over; checked once its messages are in. */
@@ -196,8 +200,18 @@ describe('SQLite WAL under constant writes', () => {
   }
 
   it('starts over from the thread while the store holds its statements, its thread free (constant writes)', async () => {
-    const counts = await constantWrites(true);
+    const registry = new Registry();
+    const counts = await constantWrites(true, 1, (checkpoints) =>
+      registerStoreMetrics(registry, checkpoints),
+    );
     assert.ok(counts.resets >= 1, `reset ${counts.resets} times`);
+    // What an operator's Prometheus reads: each hold timed, each event counted.
+    const text = await registry.metrics();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+    const holds = value('beckon_sqlite_statements_held_seconds_count\\{kind="reset"\\}');
+    assert.ok(holds >= counts.resets && holds <= counts.resets + counts.late, `${holds} reset holds timed`);
+    assert.ok(value('beckon_sqlite_statements_held_seconds_sum\\{kind="reset"\\}') > 0);
+    assert.equal(value('beckon_sqlite_checkpoints_total\\{event="started_over"\\}'), counts.startsOver);
   });
 
   it('starts over from the thread after a pass that reached the WAL’s end (paced writes)', async () => {
@@ -271,6 +285,50 @@ describe('SQLite statement gate', () => {
       release!();
       await write;
       assert.equal(written, true);
+    } finally {
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('SQLite statements queued behind a hold', () => {
+  it('run in the order they came, each woken once when the hold ends', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'beckon-queue-'));
+    const { sqlite, db, gate } = openSqlite(join(dir, 'queue.db'));
+    try {
+      sqlite.exec('CREATE TABLE lines (k INTEGER PRIMARY KEY, v INTEGER)');
+      // A WAL reset's hold: chat lines keep coming and queue for the one connection meanwhile.
+      let release!: () => void;
+      await new Promise<void>((held) => {
+        void gate.hold((r) => {
+          release = r;
+          held();
+        });
+      });
+      const n = 3000;
+      const done: number[] = [];
+      const writes = Array.from({ length: n }, (_, i) =>
+        sql`INSERT INTO lines (v) VALUES (${i})`.execute(db).then(() => done.push(i)),
+      );
+      await new Promise((r) => setTimeout(r, 20));
+      assert.equal(done.length, 0, 'nothing ran while held');
+      // The work of draining the queue, counted in promises made: a lock that wakes every waiter
+      // at each turn makes about n²/2 of them (4.5 million here), and its turn holds the socket
+      // thread for hundreds of milliseconds. Each statement's own path makes a few dozen.
+      let promises = 0;
+      const hook = createHook({
+        init(_id, type) {
+          if (type === 'PROMISE') promises++;
+        },
+      }).enable();
+      release();
+      await Promise.all(writes);
+      hook.disable();
+      assert.deepEqual(done, [...Array(n).keys()], 'in the order they came');
+      assert.ok(promises < 50 * n, `${promises} promises made to run ${n} queued statements`);
+      const rows = sqlite.prepare('SELECT v FROM lines ORDER BY k').pluck().all();
+      assert.deepEqual(rows, [...Array(n).keys()]);
     } finally {
       await db.destroy();
       rmSync(dir, { recursive: true, force: true });

@@ -6,7 +6,7 @@ import type { Database } from './schema.ts';
 import { openSqlite } from './sqlite-dialect.ts';
 import { keepPlannerStats } from './sqlite-stats.ts';
 import { DEFAULT_PG_POOL_SIZE, DEFAULT_SQLITE_SYNCHRONOUS, type SqliteSynchronous } from './store-config.ts';
-import { startWalCheckpoints, type WalCheckpointTuning } from './wal-checkpoints.ts';
+import { startWalCheckpoints, type WalCheckpoints, type WalCheckpointTuning } from './wal-checkpoints.ts';
 import type { WalSync } from './wal-sync.ts';
 
 export type StoreKind = 'sqlite' | 'postgres';
@@ -51,6 +51,8 @@ export interface StoreConnection {
   };
   /** A thread moves new chat messages on from `messages_recent` (a SQLite file; see wal-checkpoints.ts). */
   movesMessages?: boolean;
+  /** A SQLite file: its checkpointer thread (the counts and hold times the metrics show). */
+  checkpoints?: WalCheckpoints | null;
   /** Driver-level close (the Kysely destroy closes the pool/file). */
   close(): Promise<void>;
 }
@@ -105,6 +107,7 @@ export async function connectStore(opts: StoreConnectionOptions): Promise<StoreC
     db,
     sqlite: { file, connection: sqlite, synchronous, wal },
     movesMessages: checkpoints !== null,
+    checkpoints,
     close: async () => {
       stopStats();
       await checkpoints?.stop();

@@ -138,6 +138,55 @@ export class StatementGate {
   }
 }
 
+/**
+ * Turns on the one connection, first come first served, each handed straight to the next caller.
+ * Kysely's own lock for SQLite wakes every waiter at each release, and all but one wait again:
+ * a queue of n statements costs n² wake-ups. Statements queue by the thousand while the store's
+ * statements are held for the checkpointer thread (a WAL reset holds them up to 250 ms at
+ * thousands of chat lines a second), and draining them that way held the socket thread for
+ * 100–400 ms (W12, bench/notes.md). Here each waiter wakes once.
+ */
+export class HandOff {
+  private busy = false;
+  private waiting: (() => void)[] = [];
+  /** Index of the next waiter in `waiting` (shifting a long array on every turn would copy it). */
+  private next = 0;
+
+  /** Resolves when the caller's turn has come (at once when nobody has it). */
+  take(): Promise<void> | undefined {
+    if (!this.busy) {
+      this.busy = true;
+      return undefined;
+    }
+    return new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Ends the caller's turn: the next waiter has it, or nobody. */
+  give(): void {
+    if (this.next < this.waiting.length) {
+      const resolve = this.waiting[this.next]!;
+      this.waiting[this.next++] = noop;
+      if (this.next === this.waiting.length) {
+        this.waiting = [];
+        this.next = 0;
+      } else if (this.next >= 1024 && this.next * 2 >= this.waiting.length) {
+        this.waiting = this.waiting.slice(this.next);
+        this.next = 0;
+      }
+      resolve();
+      return;
+    }
+    this.busy = false;
+  }
+
+  /** Callers waiting for a turn (tests). */
+  get queued(): number {
+    return this.waiting.length - this.next;
+  }
+}
+
+const noop = () => {};
+
 /** A statement outside any transaction that found another connection's lock: it changed nothing. */
 function waitable(err: unknown, sqlite: { inTransaction: boolean }): boolean {
   const code = (err as { code?: unknown })?.code;
@@ -179,10 +228,20 @@ export class ImmediateSqliteDialect extends SqliteDialect {
   override createDriver(): Driver {
     const driver = super.createDriver();
     const { sqlite, gate, durable } = this;
+    // Kysely's one connection, taken once from its driver; after that, turns on it are handed out
+    // by `turns`, not by the driver's own lock (see HandOff).
     const acquire = driver.acquireConnection.bind(driver);
+    const release = driver.releaseConnection.bind(driver);
+    let own: Promise<DatabaseConnection> | null = null;
+    const turns = new HandOff();
     const patched = new WeakSet<DatabaseConnection>();
     driver.acquireConnection = async () => {
-      const connection = await acquire();
+      own ??= acquire().then(async (connection) => {
+        await release(connection);
+        return connection;
+      });
+      const connection = await own;
+      await turns.take();
       if (!patched.has(connection)) {
         patched.add(connection);
         const execute = connection.executeQuery.bind(connection);
@@ -222,14 +281,14 @@ export class ImmediateSqliteDialect extends SqliteDialect {
         }
       };
     }
+    driver.releaseConnection = async () => turns.give();
     if (durable) {
       // The connection is free for the next query first; the caller goes on once its writes are on disk.
-      const release = driver.releaseConnection.bind(driver);
-      driver.releaseConnection = async (connection: DatabaseConnection) => {
+      driver.releaseConnection = async () => {
         const { wrote, deferral } = durable;
         durable.wrote = false;
         durable.deferral = null;
-        await release(connection);
+        turns.give();
         if (!wrote) return;
         if (deferral) deferral.add(durable.wal.sync());
         else await durable.wal.sync();

@@ -67,6 +67,7 @@ import { TranslationsRepo } from './translations-repo.ts';
 import { TwoFactorRepo } from './two-factor-repo.ts';
 import { UsersRepo } from './users-repo.ts';
 import { VisitorsRepo } from './visitors-repo.ts';
+import type { WalCheckpoints } from './wal-checkpoints.ts';
 import type { WalSync } from './wal-sync.ts';
 import { WebhooksRepo } from './webhooks-repo.ts';
 import { WhatsAppTemplatesRepo } from './whatsapp-templates-repo.ts';
@@ -205,6 +206,8 @@ export class Store {
      * (sqlite-readers.ts), so a long report never holds the socket thread; elsewhere `db`.
      */
     readonly reportsDb: import('kysely').Kysely<import('./schema.ts').Database> = db,
+    /** A SQLite file: the checkpointer thread, whose counts and hold times the metrics show. */
+    readonly walCheckpoints: WalCheckpoints | null = null,
   ) {
     this.accounts = new AccountsRepo(db);
     this.users = new UsersRepo(db);
@@ -306,6 +309,7 @@ export class Store {
       c.movesMessages,
       c.sqlite?.wal ?? null,
       reportsDb,
+      c.checkpoints ?? null,
     );
   }
 

@@ -18,6 +18,9 @@ export interface HoldableConnection {
   hold(onHeld: (release: () => void) => void): Promise<void>;
 }
 
+/** Why the store's statements were held: a WAL reset pass, or a move of recent chat messages. */
+export type HoldKind = 'reset' | 'move';
+
 /** Longest the store's connection is held for a reset pass the thread does not answer. */
 const HOLD_MAX_MS = 250;
 
@@ -30,6 +33,11 @@ export interface WalCheckpoints {
    * connection may then start the WAL over itself, as without a gate.
    */
   readonly counts: { resets: number; restarts: number; moves: number; startsOver: number; late: number };
+  /**
+   * Told how long the store's statements were held for each reset or move, from the moment new
+   * ones began to wait until they ran again (the metrics' histogram; see ops/store-metrics.ts).
+   */
+  onHeld: ((kind: HoldKind, ms: number) => void) | null;
   /** Runs a last checkpoint and stops the thread. */
   stop(): Promise<void>;
 }
@@ -73,17 +81,22 @@ export function startWalCheckpoints(
   // over, so the new header's sync runs on the thread, not here. Without one, the store's
   // connection copies it itself between two transactions (its thread waits for that pass's
   // fsyncs), and its next commit starts the WAL over. See sqlite-checkpointer.js.
-  const reset = new Hold(() => counts.late++);
+  const late = () => counts.late++;
+  const timed = (kind: HoldKind) => (ms: number) => checkpoints.onHeld?.(kind, ms);
+  const reset = new Hold(late, timed('reset'));
   // Moving recent chat messages on (see sqlite-checkpointer.js): held the same way, one
   // transaction's worth at a time.
-  const move = new Hold(() => counts.late++);
+  const move = new Hold(late, timed('move'));
   /** Holds the connection's statements for `hold`, then tells the thread to `go`. */
-  const holdThen = (hold: Hold, go: string) =>
-    gate!.hold((release) => {
+  const holdThen = (hold: Hold, go: string) => {
+    // New statements wait from here, though the thread is told only once an open transaction ended.
+    const since = performance.now();
+    return gate!.hold((release) => {
       if (stopping) return release();
-      hold.start(release);
+      hold.start(release, since);
       worker.postMessage(go);
     });
+  };
   worker.on('message', (m) => {
     if (typeof m === 'object' && m?.startedOver) {
       counts.startsOver++;
@@ -115,8 +128,9 @@ export function startWalCheckpoints(
     worker.once('error', fallBack);
     worker.once('exit', fallBack);
   });
-  return {
+  const checkpoints: WalCheckpoints = {
     counts,
+    onHeld: null,
     async stop() {
       if (stopping) return exited;
       stopping = true;
@@ -128,17 +142,24 @@ export function startWalCheckpoints(
       clearTimeout(timer);
     },
   };
+  return checkpoints;
 }
 
 /** One hold of the store's statements for the thread, let go when it answers or after HOLD_MAX_MS. */
 class Hold {
   private release: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private since = 0;
 
-  constructor(private readonly onLate: () => void) {}
+  constructor(
+    private readonly onLate: () => void,
+    private readonly onEnd: (ms: number) => void,
+  ) {}
 
-  start(release: () => void): void {
+  /** `since`: when new statements began to wait (performance.now()). */
+  start(release: () => void, since: number): void {
     this.release = release;
+    this.since = since;
     this.timer = setTimeout(() => {
       if (this.end()) this.onLate();
     }, HOLD_MAX_MS);
@@ -151,6 +172,7 @@ class Hold {
     const release = this.release;
     this.release = null;
     release?.();
+    if (release) this.onEnd(performance.now() - this.since);
     return release !== null;
   }
 }
