@@ -209,7 +209,11 @@ describe('SQLite WAL under constant writes', () => {
     const text = await registry.metrics();
     const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
     const holds = value('beckon_sqlite_statements_held_seconds_count\\{kind="reset"\\}');
-    assert.ok(holds >= counts.resets && holds <= counts.resets + counts.late, `${holds} reset holds timed`);
+    // Each answered reset, each one let go late, and one the stop may have ended.
+    assert.ok(
+      holds >= counts.resets && holds <= counts.resets + counts.late + 1,
+      `${holds} reset holds timed, ${counts.resets} resets, ${counts.late} late`,
+    );
     assert.ok(value('beckon_sqlite_statements_held_seconds_sum\\{kind="reset"\\}') > 0);
     assert.equal(value('beckon_sqlite_checkpoints_total\\{event="started_over"\\}'), counts.startsOver);
   });
