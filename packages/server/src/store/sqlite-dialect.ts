@@ -88,11 +88,14 @@ export class StatementGate {
   constructor(private readonly sqlite: { inTransaction: boolean }) {}
 
   /**
-   * Holds new statements from now on, and calls `onHeld` with the release once no transaction is
-   * open: at once, or synchronously as the open one ends. Holds queue one after the other.
+   * Holds new statements from now on, and calls `onHeld` with the release (and when the hold began)
+   * once no transaction is open: at once, or synchronously as the open one ends. Holds queue one
+   * after the other.
    */
-  async hold(onHeld: (release: () => void) => void): Promise<void> {
+  async hold(onHeld: (release: () => void, since: number) => void): Promise<void> {
     while (this.held) await this.held;
+    // New statements wait from now (`performance.now()`), though `onHeld` may come at a COMMIT.
+    const since = performance.now();
     let open!: () => void;
     this.held = new Promise<void>((resolve) => {
       open = resolve;
@@ -104,12 +107,12 @@ export class StatementGate {
       this.held = null;
       open();
     };
-    if (!this.sqlite.inTransaction) return onHeld(release);
+    if (!this.sqlite.inTransaction) return onHeld(release, since);
     let called = false;
     const start = () => {
       if (called) return;
       called = true;
-      onHeld(release);
+      onHeld(release, since);
     };
     this.waiting.push(start);
     // A transaction begun outside the dialect (so never reported ended) is noticed by polling.

@@ -15,7 +15,7 @@ export interface CheckpointedConnection {
 
 /** Holds the store connection's statements off without blocking its thread (see StatementGate). */
 export interface HoldableConnection {
-  hold(onHeld: (release: () => void) => void): Promise<void>;
+  hold(onHeld: (release: () => void, since: number) => void): Promise<void>;
 }
 
 /** Why the store's statements were held: a WAL reset pass, or a move of recent chat messages. */
@@ -88,15 +88,12 @@ export function startWalCheckpoints(
   // transaction's worth at a time.
   const move = new Hold(late, timed('move'));
   /** Holds the connection's statements for `hold`, then tells the thread to `go`. */
-  const holdThen = (hold: Hold, go: string) => {
-    // New statements wait from here, though the thread is told only once an open transaction ended.
-    const since = performance.now();
-    return gate!.hold((release) => {
+  const holdThen = (hold: Hold, go: string) =>
+    gate!.hold((release, since) => {
       if (stopping) return release();
       hold.start(release, since);
       worker.postMessage(go);
     });
-  };
   worker.on('message', (m) => {
     if (typeof m === 'object' && m?.startedOver) {
       counts.startsOver++;
