@@ -34,8 +34,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     };
     const settings = (over: Record<string, unknown> = {}) =>
       api('PUT', '/api/v1/assist', { enabled: true, baseUrl: '', model: '', intents: INTENTS, ...over });
+    // 5 s: the stand-in answers at once, but a slow machine under load once took more than 2 s to
+    // carry the answer (the timeout's own test sets 1 s).
     const withModel = (over: Record<string, unknown> = {}) =>
-      settings({ baseUrl: llm.baseUrl, model: 'local-7b', timeoutSeconds: 2, ...over });
+      settings({ baseUrl: llm.baseUrl, model: 'local-7b', timeoutSeconds: 5, ...over });
     const classification = (id: string) =>
       api('GET', `/api/v1/conversations/${id}/classification`, undefined, 'sales@demo.beckon.local');
     /** The classification once it has read `lines` customer lines. */
