@@ -147,9 +147,9 @@ export class StatementGate {
  * a queue of n statements costs n² wake-ups. Statements queue by the thousand while the store's
  * statements are held for the checkpointer thread (a WAL reset holds them up to 250 ms at
  * thousands of chat lines a second), and draining them that way held the socket thread for
- * 100–400 ms (W12, bench/notes.md). Here each waiter wakes once.
+ * 100–700 ms (W12, bench/notes.md). Here each waiter wakes once.
  */
-export class HandOff {
+class HandOff {
   private busy = false;
   private waiting: (() => void)[] = [];
   /** Index of the next waiter in `waiting` (shifting a long array on every turn would copy it). */
@@ -180,11 +180,6 @@ export class HandOff {
       return;
     }
     this.busy = false;
-  }
-
-  /** Callers waiting for a turn (tests). */
-  get queued(): number {
-    return this.waiting.length - this.next;
   }
 }
 
