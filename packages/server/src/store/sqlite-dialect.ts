@@ -230,15 +230,18 @@ export class ImmediateSqliteDialect extends SqliteDialect {
     // by `turns`, not by the driver's own lock (see HandOff).
     const acquire = driver.acquireConnection.bind(driver);
     const release = driver.releaseConnection.bind(driver);
-    let own: Promise<DatabaseConnection> | null = null;
+    let taking: Promise<DatabaseConnection> | null = null;
+    /** Once taken: every statement after the first skips a wait for it. */
+    let own: DatabaseConnection | null = null;
     const turns = new HandOff();
     const patched = new WeakSet<DatabaseConnection>();
     driver.acquireConnection = async () => {
-      own ??= acquire().then(async (connection) => {
+      taking ??= acquire().then(async (connection) => {
         await release(connection);
+        own = connection;
         return connection;
       });
-      const connection = await own;
+      const connection = own ?? (await taking);
       await turns.take();
       if (!patched.has(connection)) {
         patched.add(connection);
