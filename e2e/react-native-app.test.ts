@@ -251,6 +251,11 @@ describe('the React Native drop-in UI through react-native-web, against the Demo
     const banner = page.getByTestId('beckon-invitation');
     await banner.getByText('هل لديك أسئلة عن طلبك؟').waitFor();
     await page.screenshot({ path: `${SHOTS_DIR}rn-invitation-rtl.png` });
+    // A slow network: the chat screen's sign-in answers late, and the user writes before it has.
+    await page.route('**/api/v1/messaging/session', async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
     await banner.getByRole('button', { name: 'بدء المحادثة' }).click();
     const chat = page.getByTestId('beckon-chat');
     assert.equal(await chat.getAttribute('dir'), 'rtl');

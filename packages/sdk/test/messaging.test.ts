@@ -131,6 +131,32 @@ describe('the messaging SDK in plain Node against a real server', () => {
     app.close();
   });
 
+  it('sends a line written while the sign-in is still on its way', async () => {
+    // A slow network: the sign-in answers late, and the user has already written.
+    let answered = false;
+    const slow: FetchLike = async (url, init) => {
+      if (url.endsWith('/api/v1/messaging/session')) {
+        await new Promise((r) => setTimeout(r, 300));
+        const res = await fetch(url, init);
+        answered = true;
+        return res;
+      }
+      return fetch(url, init);
+    };
+    const app = createNodeMessagingClient({ baseUrl: srv.url, siteKey: srv.demo!.siteKey, fetch: slow });
+    const signing = app.identify(user('user-quick'));
+    const sent = await app.send('Are you open on Sundays?');
+    assert.ok(answered, 'the line waited for the sign-in');
+    assert.equal(sent.seq, 1);
+    await signing;
+    const history = await app.history();
+    assert.deepEqual(
+      history.filter((m) => m.senderKind === 'visitor').map((m) => m.text),
+      ['Are you open on Sundays?'],
+    );
+    app.close();
+  });
+
   it('does not send a refused line again', async () => {
     let tries = 0;
     const refusing: FetchLike = async (url, init) => {

@@ -108,6 +108,8 @@ export class MessagingClient extends Emitter<MessagingEvents> {
   conversation: MessagingConversation | null = null;
   contactId: string | null = null;
   private token: string | null = null;
+  /** The sign-in under way: what the user does meanwhile waits for it instead of failing. */
+  private signingIn: Promise<unknown> | null = null;
   private userId: string | null = null;
   private socket: SocketLike | null = null;
   private lastSeq = 0;
@@ -132,7 +134,13 @@ export class MessagingClient extends Emitter<MessagingEvents> {
   }
 
   /** Signs the user in; opens the socket when they have a conversation. Refused (401) for a forged hash. */
-  async identify(user: IdentifyInput): Promise<MessagingSession> {
+  identify(user: IdentifyInput): Promise<MessagingSession> {
+    const signing = this.signIn(user);
+    this.signingIn = signing;
+    return signing;
+  }
+
+  private async signIn(user: IdentifyInput): Promise<MessagingSession> {
     this.closed = false;
     const session = await this.request<MessagingSession>('POST', '/api/v1/messaging/session', {
       siteKey: this.opts.siteKey,
@@ -152,7 +160,7 @@ export class MessagingClient extends Emitter<MessagingEvents> {
    * `attachments` are files `upload` returned: they go with the line (its text may then be empty).
    */
   async send(text: string, attachments: MessagingAttachment[] = []): Promise<MessagingMessage> {
-    this.assertIdentified();
+    await this.signedIn();
     const echoId = newEchoId();
     const c = this.conversation;
     if (attachments.length > 0) return this.sendWithFiles(echoId, text, attachments);
@@ -181,7 +189,7 @@ export class MessagingClient extends Emitter<MessagingEvents> {
    * returns to `send`. Refused with 413 `too_large` or 415 for a file the server does not take.
    */
   async upload(file: UploadInput): Promise<MessagingAttachment> {
-    this.assertIdentified();
+    await this.signedIn();
     if (!this.conversation)
       throw new MessagingError('no_conversation', 'send a first line before a file', 409);
     const r = await this.request<{ attachment: MessagingAttachment }>(
@@ -200,7 +208,7 @@ export class MessagingClient extends Emitter<MessagingEvents> {
 
   /** Ends the conversation from the user's side (the screen then asks for a rating). */
   async end(): Promise<MessagingConversation> {
-    this.assertIdentified();
+    await this.signedIn();
     const c = await this.request<MessagingConversation>('POST', '/api/v1/chat/end', {});
     this.conversation = c;
     this.emit('conversation', c);
@@ -209,7 +217,7 @@ export class MessagingClient extends Emitter<MessagingEvents> {
 
   /** Rates the ended conversation, 1 to 5, with an optional comment. */
   async rate(score: number, comment?: string): Promise<MessagingConversation> {
-    this.assertIdentified();
+    await this.signedIn();
     const c = await this.request<MessagingConversation>('POST', '/api/v1/chat/csat', {
       score,
       ...(comment ? { comment } : {}),
@@ -221,7 +229,7 @@ export class MessagingClient extends Emitter<MessagingEvents> {
 
   /** Every line of the user's conversation so far, in order. */
   async history(): Promise<MessagingMessage[]> {
-    this.assertIdentified();
+    await this.signedIn();
     const r = await this.request<{ items: MessagingMessage[] }>(
       'GET',
       '/api/v1/messaging/messages?afterSeq=0&limit=1000',
@@ -231,13 +239,13 @@ export class MessagingClient extends Emitter<MessagingEvents> {
 
   /** Agents' lines the user has not read, on any device. */
   async unreadCount(): Promise<number> {
-    this.assertIdentified();
+    await this.signedIn();
     return (await this.request<{ unread: number }>('GET', '/api/v1/messaging/unread')).unread;
   }
 
   /** Marks everything so far as read (the agent sees "Seen"; other devices' unread counts drop). */
   async markRead(): Promise<void> {
-    this.assertIdentified();
+    await this.signedIn();
     const seq = Math.max(this.lastSeq, this.conversation?.lastSeq ?? 0);
     if (!this.conversation || seq === 0) return;
     await this.request('POST', '/api/v1/chat/read', { seq });
@@ -246,7 +254,7 @@ export class MessagingClient extends Emitter<MessagingEvents> {
 
   /** Lets replies reach this device as push notifications while the app has no socket open. */
   async registerPushToken(input: PushTokenInput): Promise<void> {
-    this.assertIdentified();
+    await this.signedIn();
     await this.request('POST', '/api/v1/messaging/push-tokens', input);
   }
 
@@ -264,7 +272,12 @@ export class MessagingClient extends Emitter<MessagingEvents> {
     }
   }
 
-  private assertIdentified(): void {
+  /**
+   * Waits for a sign-in under way: a user who writes while the screen is still signing them in
+   * (a slow network) sees the line go once it is done, not "Not sent".
+   */
+  private async signedIn(): Promise<void> {
+    if (this.signingIn) await this.signingIn.catch(() => {});
     if (!this.token) throw new MessagingError('not_identified', 'call identify() first');
   }
 
