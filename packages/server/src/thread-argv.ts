@@ -1,19 +1,31 @@
+/** Flags a thread takes on with a value in the next argument. */
+const LOADERS = /^--(import|loader|experimental-loader|require)$|^-r$/;
+/** Flags a worker thread accepts and ours may need: loaders, resolution, warnings, profiles. */
+const KEPT =
+  /^--(import|loader|experimental-loader|require|conditions|enable-source-maps|no-warnings|no-deprecation|trace-warnings|trace-uncaught|(no-)?experimental-[a-z-]+|cpu-prof[a-z-]*|heap-prof[a-z-]*)(=|$)|^-[rC]$/;
+
 /**
- * The node flags a worker thread of ours starts with: this process's, minus any that load a
- * TypeScript loader (tsx, the test runner's). Each of our threads either is plain JavaScript or
- * registers its own loader, so an inherited one only costs a second loader thread at each start.
+ * The node flags a worker thread of ours starts with: this process's loaders, module resolution,
+ * warnings and profiling, minus any loader of TypeScript (tsx, the test runner's): each of our
+ * threads either is plain JavaScript or registers its own loader, so an inherited one only costs
+ * a second loader thread at each start. V8's settings (`--max-old-space-size`,
+ * `--max-semi-space-size`…) and the process's own (`--title`, `--inspect`) stay with the process:
+ * a worker refuses them (ERR_WORKER_INVALID_EXEC_ARGV), and a node started with one could not
+ * start its store's threads.
  */
 export function threadExecArgv(argv: readonly string[] = process.execArgv): string[] {
   const loads = (value: string | undefined) => value !== undefined && /tsx|ts-loader/.test(value);
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (/^--(import|loader|experimental-loader|require)$/.test(a) && loads(argv[i + 1])) {
-      i++;
-      continue;
-    }
+    const takesNext = LOADERS.test(a) || a === '--conditions' || a === '-C';
+    const value = takesNext ? argv[i + 1] : undefined;
+    if (takesNext) i++;
+    if (!KEPT.test(a)) continue;
     if (/^--(import|loader|experimental-loader|require)=/.test(a) && loads(a)) continue;
+    if (LOADERS.test(a) && loads(value)) continue;
     out.push(a);
+    if (value !== undefined) out.push(value);
   }
   return out;
 }

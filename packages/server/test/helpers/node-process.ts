@@ -18,8 +18,11 @@ const CRASH =
 export interface NodeProcessOptions {
   /** A label for messages (`node-a`). */
   name: string;
-  databaseUrl: string;
+  /** PostgreSQL; without it the node keeps a SQLite file in its data directory. */
+  databaseUrl?: string;
   redisUrl?: string;
+  /** Node's own flags, before the script (`--max-old-space-size=512`). */
+  nodeArgs?: string[];
   /** Extra environment (limits, timings). */
   env?: Record<string, string>;
 }
@@ -51,7 +54,6 @@ export async function startNodeProcess(o: NodeProcessOptions): Promise<NodeProce
   const dataDir = mkdtempSync(join(tmpdir(), `beckon-${o.name}-`));
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
-    DATABASE_URL: o.databaseUrl,
     BECKON_DATA_DIR: dataDir,
     BECKON_PUBLIC_URL: url,
     LOG_LEVEL: 'info',
@@ -64,9 +66,11 @@ export async function startNodeProcess(o: NodeProcessOptions): Promise<NodeProce
   };
   delete env.REDIS_URL;
   if (o.redisUrl) env.REDIS_URL = o.redisUrl;
+  if (o.databaseUrl) env.DATABASE_URL = o.databaseUrl;
+  else if (!o.env?.DATABASE_URL) delete env.DATABASE_URL;
   const child: ChildProcess = spawn(
     process.execPath,
-    [BIN, 'serve', '--port', String(port), '--host', '127.0.0.1'],
+    [...(o.nodeArgs ?? []), BIN, 'serve', '--port', String(port), '--host', '127.0.0.1'],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
