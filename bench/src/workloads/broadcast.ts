@@ -245,16 +245,22 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     let view = created;
     let done = false;
     let timedOut = false;
+    let viewMs = 0;
+    let viewMsMax = 0;
     const monitor = (async () => {
       let lastLog = 0;
       while (!done) {
         await sleep(2000);
         // A node too busy to answer one read (a 503 while its store is slow) is asked again next time.
+        const asked = performance.now();
         const read = await api<View>('GET', `/api/v1/broadcasts/${created.id}`).catch((err: Error) => {
           log(`  the broadcast's view was not read: ${err.message}`);
           return null;
         });
         if (!read) continue;
+        // What the console's progress view waits for, every 2 s while it is open.
+        viewMs = performance.now() - asked;
+        viewMsMax = Math.max(viewMsMax, viewMs);
         view = read;
         const f = view.funnel;
         const s = await counts();
@@ -264,7 +270,8 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
           lastLog = elapsed;
           log(
             `  ${elapsed.toFixed(0)} s: ${f.targeted} recipients recorded, ${f.queued} queued, ${f.sent} sent, ` +
-              `${total} at the sinks; node RSS ${((await procRssBytes(node.pids[0]!)) / MB).toFixed(0)} MB`,
+              `${total} at the sinks; node RSS ${((await procRssBytes(node.pids[0]!)) / MB).toFixed(0)} MB; ` +
+              `the view read in ${viewMs.toFixed(0)} ms`,
           );
         }
         if (killAt !== null && killed === null && total >= killAt) {
@@ -359,6 +366,8 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
             restart_seconds: killed ? round(killed.restartSeconds) : null,
           }),
       rss_after_mb: round(memory.last / MB),
+      // The longest the broadcast's view (funnel and lift) took to answer while it was sending.
+      view_read_ms_max: round(viewMsMax),
       server_cpu_percent: round((cpu / seconds) * 100),
       chat_alone_server_cpu_percent: round(alone.serverCpuPercent),
       // What the send added to the chat's CPU, per recipient: the sender's and outbox's own cost.

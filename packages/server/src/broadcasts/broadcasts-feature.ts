@@ -27,6 +27,7 @@ import { broadcastLift } from './broadcast-lift.ts';
 import { LINK_PATH, tokenHash } from './broadcast-links.ts';
 import { BroadcastSender } from './broadcast-sender.ts';
 import { changeSendingSettings, sendingSettingsView } from './sending-settings.ts';
+import { BROADCAST_VIEW_REUSE, ViewReuse } from './view-reuse.ts';
 
 const senders = new WeakMap<AppContext, BroadcastSender>();
 
@@ -35,8 +36,24 @@ export const broadcastSenderOf = (ctx: AppContext): BroadcastSender | undefined 
 
 const isoOf = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-async function viewOf(store: Store, b: BroadcastRecord): Promise<BroadcastView> {
-  const funnel = await store.broadcasts.funnel(b.id);
+/** A broadcast's funnel and lift, the part of its view that reads every recipient. */
+type Counts = Pick<BroadcastView, 'funnel' | 'lift'>;
+
+/**
+ * A broadcast as the API shows it. The counts of a large one are reused for a while (view-reuse.ts);
+ * `fresh` after a change made here.
+ */
+async function viewOf(
+  store: Store,
+  b: BroadcastRecord,
+  reuse: ViewReuse<Counts>,
+  fresh = false,
+): Promise<BroadcastView> {
+  if (fresh) reuse.forget(b.id);
+  const { funnel, lift } = await reuse.get(b.id, async () => ({
+    funnel: await store.broadcasts.funnel(b.id),
+    lift: await broadcastLift(store, b),
+  }));
   // Every message queued is not every message gone: paced ones still wait in the outbox.
   const waiting = funnel.queued - funnel.sent - funnel.failed - funnel.inDoubt;
   return {
@@ -56,7 +73,7 @@ async function viewOf(store: Store, b: BroadcastRecord): Promise<BroadcastView> 
     finishedAt: isoOf(b.finishedAt),
     createdAt: new Date(b.createdAt).toISOString(),
     funnel,
-    lift: await broadcastLift(store, b),
+    lift,
   };
 }
 
@@ -67,6 +84,8 @@ async function viewOf(store: Store, b: BroadcastRecord): Promise<BroadcastView> 
  */
 export function broadcastsFeature(app: App, ctx: AppContext): void {
   const { store } = ctx;
+  // This node's last counts of its large broadcasts.
+  const reuse = new ViewReuse<Counts>(BROADCAST_VIEW_REUSE, (c) => c.funnel.targeted);
   const readers = { onRequest: requireRole(store, ALL_ROLES) };
   const admins = { onRequest: requireRole(store, ADMINS) };
   const tags = ['broadcasts'];
@@ -91,7 +110,7 @@ export function broadcastsFeature(app: App, ctx: AppContext): void {
       const input = await preparedBroadcast(store, accountId, req.body as BroadcastInput, now);
       const created = await store.broadcasts.create(accountId, input, now);
       if (input.status === 'scheduled' && input.startAt <= now) senders.get(ctx)?.wake();
-      return reply.code(201).send(await viewOf(store, created));
+      return reply.code(201).send(await viewOf(store, created, reuse, true));
     },
   );
 
@@ -109,7 +128,7 @@ export function broadcastsFeature(app: App, ctx: AppContext): void {
     async (req) => {
       const { accountId } = authOf(req);
       const items = [];
-      for (const b of await store.broadcasts.list(accountId)) items.push(await viewOf(store, b));
+      for (const b of await store.broadcasts.list(accountId)) items.push(await viewOf(store, b, reuse));
       return { items };
     },
   );
@@ -123,12 +142,12 @@ export function broadcastsFeature(app: App, ctx: AppContext): void {
         security,
         summary: 'One broadcast with its funnel',
         description:
-          'The funnel counts the contacts reached so far: targeted, held out, skipped (by reason), and of those queued how many were sent, delivered, read or failed, in all and per channel.',
+          'The funnel counts the contacts reached so far: targeted, held out, skipped (by reason), and of those queued how many were sent, delivered, read or failed, in all and per channel. A broadcast of 5,000 recipients or more may show counts a few seconds old (docs/broadcasts.md).',
         params: IdParams,
         response: replies(200, BroadcastView),
       },
     },
-    async (req) => viewOf(store, await store.broadcasts.get(authOf(req).accountId, req.params.id)),
+    async (req) => viewOf(store, await store.broadcasts.get(authOf(req).accountId, req.params.id), reuse),
   );
 
   app.patch(
@@ -170,7 +189,7 @@ export function broadcastsFeature(app: App, ctx: AppContext): void {
         throw notEditable(editable(current) ? 'sending' : current.status);
       }
       if (input.status === 'scheduled' && input.startAt <= now) senders.get(ctx)?.wake();
-      return viewOf(store, changed);
+      return viewOf(store, changed, reuse, true);
     },
   );
 
@@ -211,7 +230,12 @@ export function broadcastsFeature(app: App, ctx: AppContext): void {
       },
     },
     async (req) =>
-      viewOf(store, await store.broadcasts.cancel(authOf(req).accountId, req.params.id, Date.now())),
+      viewOf(
+        store,
+        await store.broadcasts.cancel(authOf(req).accountId, req.params.id, Date.now()),
+        reuse,
+        true,
+      ),
   );
 
   app.get(
