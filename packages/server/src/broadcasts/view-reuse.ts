@@ -7,10 +7,10 @@ export interface ViewReuseRule {
 }
 
 /**
- * A large broadcast's funnel and lift read each of its recipients: 14 µs each on SQLite, 1.4 s at
+ * A large broadcast's funnel and lift read each of its recipients: about 12 µs each on SQLite, 1.2 s at
  * 100,000, and the console's progress view asks every 2 s (each open tab). Reused for `costFactor`
  * times its own cost, computing it takes at most 1 / (1 + costFactor) of a core however many read
- * it; at 100,000 recipients the view is then at most about 13 s old. Reads that come while it is
+ * it; at 100,000 recipients the view is then at most about 11 s old. Reads that come while it is
  * being computed share that computation.
  */
 export const BROADCAST_VIEW_REUSE: ViewReuseRule = { minRecipients: 5_000, costFactor: 9 };
