@@ -40,17 +40,13 @@ const isoOf = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStr
 type Counts = Pick<BroadcastView, 'funnel' | 'lift'>;
 
 /**
- * A broadcast as the API shows it. The counts of a large one are reused for a while (view-reuse.ts);
- * `fresh` after a change made here.
+ * A broadcast as the API shows it. The counts of a large one are reused for a while (view-reuse.ts),
+ * never across a change of its status: counts read while it was recording are not shown once it
+ * says it has recorded everyone (a reader waiting for the end would take them for the last ones).
  */
-async function viewOf(
-  store: Store,
-  b: BroadcastRecord,
-  reuse: ViewReuse<Counts>,
-  fresh = false,
-): Promise<BroadcastView> {
-  if (fresh) reuse.forget(b.id);
-  const { funnel, lift } = await reuse.get(b.id, async () => ({
+async function viewOf(store: Store, b: BroadcastRecord, reuse: ViewReuse<Counts>): Promise<BroadcastView> {
+  const key = `${b.id}:${b.status}:${b.finishedAt ?? ''}`;
+  const { funnel, lift } = await reuse.get(key, async () => ({
     funnel: await store.broadcasts.funnel(b.id),
     lift: await broadcastLift(store, b),
   }));
@@ -110,7 +106,7 @@ export function broadcastsFeature(app: App, ctx: AppContext): void {
       const input = await preparedBroadcast(store, accountId, req.body as BroadcastInput, now);
       const created = await store.broadcasts.create(accountId, input, now);
       if (input.status === 'scheduled' && input.startAt <= now) senders.get(ctx)?.wake();
-      return reply.code(201).send(await viewOf(store, created, reuse, true));
+      return reply.code(201).send(await viewOf(store, created, reuse));
     },
   );
 
@@ -189,7 +185,7 @@ export function broadcastsFeature(app: App, ctx: AppContext): void {
         throw notEditable(editable(current) ? 'sending' : current.status);
       }
       if (input.status === 'scheduled' && input.startAt <= now) senders.get(ctx)?.wake();
-      return viewOf(store, changed, reuse, true);
+      return viewOf(store, changed, reuse);
     },
   );
 
@@ -230,12 +226,7 @@ export function broadcastsFeature(app: App, ctx: AppContext): void {
       },
     },
     async (req) =>
-      viewOf(
-        store,
-        await store.broadcasts.cancel(authOf(req).accountId, req.params.id, Date.now()),
-        reuse,
-        true,
-      ),
+      viewOf(store, await store.broadcasts.cancel(authOf(req).accountId, req.params.id, Date.now()), reuse),
   );
 
   app.get(

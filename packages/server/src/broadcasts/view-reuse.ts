@@ -1,6 +1,6 @@
 /** When a computed view may be reused, and for how long. */
 export interface ViewReuseRule {
-  /** Views of fewer recipients are always computed afresh: they are cheap, and tests read them right after a change. */
+  /** Views of fewer recipients are always computed afresh: they are cheap, and read right after a change. */
   minRecipients: number;
   /** A view read again within this many times what computing it took is the same view. */
   costFactor: number;
@@ -24,7 +24,7 @@ interface Entry<T> {
   recipients: number;
 }
 
-/** Per key (a broadcast's id), the last computed view, reused by the rule. One per node. */
+/** Per key (a broadcast and its status), the last computed view, reused by the rule. One per node. */
 export class ViewReuse<T> {
   private readonly entries = new Map<string, Entry<T>>();
 
@@ -45,11 +45,6 @@ export class ViewReuse<T> {
       if (this.now() - e.done.at <= e.done.costMs * this.rule.costFactor) return e.value;
     }
     return this.compute(key, compute);
-  }
-
-  /** Forgets `key`'s view (the broadcast changed: edited, cancelled). */
-  forget(key: string): void {
-    this.entries.delete(key);
   }
 
   private compute(key: string, compute: () => Promise<T>): Promise<T> {
