@@ -1,5 +1,7 @@
-/** Flags a thread takes on with a value in the next argument. */
-const LOADERS = /^--(import|loader|experimental-loader|require)$|^-r$/;
+/** Flags whose value is the next argument. */
+const TAKES_VALUE = /^(--(import|loader|experimental-loader|require|conditions)|-[rC])$/;
+/** Flags that load code into the thread. */
+const LOADER = /^(--(import|loader|experimental-loader|require)|-r)(=|$)/;
 /** Flags a worker thread accepts and ours may need: loaders, resolution, warnings, profiles. */
 const KEPT =
   /^--(import|loader|experimental-loader|require|conditions|enable-source-maps|no-warnings|no-deprecation|trace-warnings|trace-uncaught|(no-)?experimental-[a-z-]+|cpu-prof[a-z-]*|heap-prof[a-z-]*)(=|$)|^-[rC]$/;
@@ -18,14 +20,10 @@ export function threadExecArgv(argv: readonly string[] = process.execArgv): stri
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    const takesNext = LOADERS.test(a) || a === '--conditions' || a === '-C';
-    const value = takesNext ? argv[i + 1] : undefined;
-    if (takesNext) i++;
+    const value = TAKES_VALUE.test(a) ? argv[++i] : undefined;
     if (!KEPT.test(a)) continue;
-    if (/^--(import|loader|experimental-loader|require)=/.test(a) && loads(a)) continue;
-    if (LOADERS.test(a) && loads(value)) continue;
-    out.push(a);
-    if (value !== undefined) out.push(value);
+    if (LOADER.test(a) && loads(value ?? a)) continue;
+    out.push(a, ...(value === undefined ? [] : [value]));
   }
   return out;
 }

@@ -61,7 +61,8 @@ export class ViewReuse<T> {
     if (this.entries.size > this.maxKeys) this.entries.delete(this.entries.keys().next().value!);
     entry.value.then(
       (view) => {
-        entry.done = { at: this.now(), costMs: this.now() - started };
+        const at = this.now();
+        entry.done = { at, costMs: at - started };
         entry.recipients = this.recipientsOf(view);
       },
       () => {
