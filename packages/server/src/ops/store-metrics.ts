@@ -26,7 +26,7 @@ export function registerStoreMetrics(registry: Registry, checkpoints: WalCheckpo
   };
   new Counter({
     name: 'beckon_sqlite_checkpoints_total',
-    help: 'SQLite WAL checkpointer events: reset passes, RESTARTs, message moves, WAL starts over, and holds let go before the thread answered (late)',
+    help: 'SQLite WAL checkpointer events: reset passes, RESTARTs, message moves, WAL starts over, and holds let go before the thread answered or asked for too late (late)',
     labelNames: ['event'] as const,
     registers: [registry],
     collect() {

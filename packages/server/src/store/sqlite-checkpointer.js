@@ -297,6 +297,9 @@ function checkpointRound() {
   roundDue = false;
   try {
     if (asked && !asked.answered && Date.now() - asked.at < 5 * CHECKPOINT_MS) return;
+    // The store's connection did not hold its statements in time (its thread was kept from the
+    // message: a loaded machine). The store goes on as without a gate; the parent counts it late.
+    if (asked && !asked.answered) parentPort.postMessage('unanswered');
     // Nothing was committed since this thread's own write (an idle node): nothing to copy.
     if (lastOwn && !pinned && version() === lastOwn.version && moves === lastOwn.moves) return;
     const state = pass();

@@ -29,8 +29,9 @@ export interface WalCheckpoints {
    * Reset passes made to let the WAL start over (by the store's connection, or by the thread while
    * the connection held its statements), RESTARTs by the thread (holding writers off), and the
    * times the thread's own commit started the WAL over (so its header's sync ran there). `late`:
-   * holds let go after HOLD_MAX_MS before the thread answered (a loaded machine); the store's
-   * connection may then start the WAL over itself, as without a gate.
+   * holds let go after HOLD_MAX_MS before the thread answered, and asks this connection did not
+   * hold for within five rounds (a loaded machine either way); the store's connection may then
+   * start the WAL over itself, as without a gate, or the thread RESTART.
    */
   readonly counts: { resets: number; restarts: number; moves: number; startsOver: number; late: number };
   /**
@@ -106,6 +107,7 @@ export function startWalCheckpoints(
       else worker.postMessage('move-go');
     }
     if (m === 'restarted') counts.restarts++;
+    if (m === 'unanswered') counts.late++;
     if (m === 'reset-done' && reset.end()) counts.resets++;
     if (m !== 'reset' || stopping) return;
     if (gate) return void holdThen(reset, 'reset-go');
