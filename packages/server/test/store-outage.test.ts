@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import pg from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
@@ -105,6 +106,48 @@ describe('the store going away (PostgreSQL)', () => {
       await store.close();
     }
   });
+});
+
+describe('a busy PostgreSQL pool against a silent one', () => {
+  const opts = PG_SKIP ? { skip: PG_SKIP } : { timeout: 30_000 };
+
+  it('waits for a busy connection longer than it waits for a new one', opts, async () => {
+    // One connection, held 6 s: the second statement waits past the 5 s a connection may take.
+    const store = await Store.open({ databaseUrl: TEST_PG_URL, pgPoolSize: 1 });
+    try {
+      const started = Date.now();
+      const held = sql`select pg_sleep(6)`.execute(store.db);
+      const waited = await sql<{ one: number }>`select 1 as one`.execute(store.db);
+      await held;
+      assert.equal(waited.rows[0]?.one, 1, 'the waiting statement ran, not "the store is unreachable"');
+      assert.ok(Date.now() - started >= 6000, 'it waited for the busy connection');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it(
+    'fails after the 5 s connect timeout on a server that accepts and never answers, as an outage',
+    opts,
+    async () => {
+      const silent = createServer(() => {});
+      await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+      const port = (silent.address() as { port: number }).port;
+      const store = await Store.open({ databaseUrl: `postgres://postgres@127.0.0.1:${port}/test` });
+      try {
+        const started = Date.now();
+        const err = await sql`select 1`.execute(store.db).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        assert.ok(isStoreUnavailable(err), `a silent store's error is recognised: ${String(err)}`);
+        assert.ok(Date.now() - started < 10_000, 'the connect timeout, not the pool wait');
+      } finally {
+        await store.close();
+        silent.close();
+      }
+    },
+  );
 });
 
 describe('telling an outage from a failed statement', () => {

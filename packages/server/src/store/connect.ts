@@ -35,6 +35,22 @@ export interface StoreConnectionOptions {
 
 /** How long a new PostgreSQL connection may take before the work that waits for it fails (ms). */
 const PG_CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * How long work may wait for a pooled connection while every one is busy (ms). A busy store is not
+ * an unreachable one: at 5 s, statements queued behind a burst on a loaded machine were answered
+ * "the store is unreachable". 30 s is HikariCP's default for the same wait.
+ */
+const PG_POOL_WAIT_MS = 30_000;
+
+/** node-postgres uses one timeout for both waits; this client keeps the short one for connecting. */
+class TimedClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super({
+      ...(typeof config === 'string' ? { connectionString: config } : config),
+      connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+    });
+  }
+}
 /** How long one PostgreSQL statement may wait on a silent network before it fails (ms). */
 const PG_QUERY_TIMEOUT_MS = 60_000;
 
@@ -79,7 +95,8 @@ export async function connectStore(opts: StoreConnectionOptions): Promise<StoreC
       max: opts.pgPoolSize ?? DEFAULT_PG_POOL_SIZE,
       // A server that is down refuses at once; one behind a cut network never answers. Either way
       // the work waiting for a connection or an answer fails within these limits, not never.
-      connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+      Client: TimedClient,
+      connectionTimeoutMillis: PG_POOL_WAIT_MS,
       query_timeout: PG_QUERY_TIMEOUT_MS,
       keepAlive: true,
       ...(opts.pgSchema ? { options: `-c search_path=${opts.pgSchema}` } : {}),

@@ -41,6 +41,8 @@ export function isStoreUnavailable(err: unknown): boolean {
   if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || isUnavailableSqlState(e.code))) return true;
   if (typeof e.message === 'string' && PG_MESSAGES.some((m) => (e.message as string).includes(m)))
     return true;
+  // node-postgres's own connect timeout (a silent network), with no code to go by.
+  if (e.message === 'timeout expired' && e.code === undefined) return true;
   // AggregateError (a host with several addresses) and wrapped causes.
   if (Array.isArray(e.errors) && e.errors.some(isStoreUnavailable)) return true;
   return e.cause !== undefined && e.cause !== err && isStoreUnavailable(e.cause);
