@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { heldFor, turnSlicer } from '../src/ops/socket-turns.ts';
+import { bulkTurn, heldFor, threadBusyShare, turnSlicer } from '../src/ops/socket-turns.ts';
 
 /** Keeps the thread busy for `ms`, as a statement of a SQLite file does. */
 const busy = (ms: number) => {
@@ -53,5 +53,36 @@ describe('socket turns', () => {
       await Promise.resolve();
     }
     assert.equal(unsliced, 0);
+  });
+
+  it('bulk steps wait while live work keeps the thread busy, and pass at once when it is quiet', async () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // Quiet: the thread waited for I/O over the last window; ten steps pass without a pause.
+    await sleep(250);
+    threadBusyShare();
+    await sleep(120);
+    assert.ok(threadBusyShare() < 0.5, `quiet share ${threadBusyShare()}`);
+    let start = performance.now();
+    for (let i = 0; i < 10; i++) await bulkTurn({ bulkBusyPercent: 80, bulkPauseMs: 100 });
+    const quietMs = performance.now() - start;
+    assert.ok(quietMs < 900, `ten steps on a quiet thread took ${quietMs} ms`);
+    // Busy: live work holds the thread turn after turn; ten steps take a pause of 100 ms each.
+    let live = true;
+    const work = () => {
+      busy(15);
+      if (live) setImmediate(work);
+    };
+    work();
+    await sleep(250);
+    assert.ok(threadBusyShare() > 0.8, `busy share ${threadBusyShare()}`);
+    start = performance.now();
+    await Promise.all(Array.from({ length: 10 }, () => bulkTurn({ bulkBusyPercent: 80, bulkPauseMs: 100 })));
+    const busyMs = performance.now() - start;
+    live = false;
+    assert.ok(busyMs >= 800, `ten steps beside busy live work took ${busyMs} ms`);
+    // At 1 (100 %), only a turn is yielded.
+    start = performance.now();
+    for (let i = 0; i < 10; i++) await bulkTurn({ bulkBusyPercent: 100, bulkPauseMs: 100 });
+    assert.ok(performance.now() - start < 900);
   });
 });

@@ -1,4 +1,5 @@
 import { envInteger } from '../config-integer.ts';
+import { loadBulkTurnOptions } from '../ops/socket-turns.ts';
 import type { BroadcastSenderOptions } from './broadcast-sender.ts';
 
 /** How the broadcast sender runs (`BECKON_BROADCAST_*`, see docs/broadcasts.md). */
@@ -17,5 +18,6 @@ export function loadBroadcastConfig(env: NodeJS.ProcessEnv): BroadcastConfig {
     leaseMs: read('BECKON_BROADCAST_LEASE_MS', 60_000, 200, 3_600_000),
     pageSize: read('BECKON_BROADCAST_PAGE', 200, 1, 5_000),
     leadMs: read('BECKON_BROADCAST_LEAD_MS', 10_000, 0, 86_400_000),
+    ...loadBulkTurnOptions(env),
   };
 }

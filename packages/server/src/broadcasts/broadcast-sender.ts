@@ -11,7 +11,7 @@ import { newVisitorToken } from '../conversations/visitor-token.ts';
 import { newId, newTimeId } from '../ids.ts';
 import type { Logger } from '../logger.ts';
 import { LeaseWorker } from '../ops/lease-worker.ts';
-import { heldFor, turnSlicer, yieldTurn } from '../ops/socket-turns.ts';
+import { type BulkTurnOptions, bulkTurn, heldFor, turnSlicer, yieldTurn } from '../ops/socket-turns.ts';
 import type {
   BroadcastJobRow,
   BroadcastRecord,
@@ -29,7 +29,8 @@ import { trackLinks } from './broadcast-links.ts';
 import { afterQuietHours, sameLocalTime } from './send-clock.ts';
 import { type Guardrails, guardrailsOf } from './sending-settings.ts';
 
-export interface BroadcastSenderOptions {
+/** With `BulkTurnOptions`: a page's steps yield to live work. */
+export interface BroadcastSenderOptions extends BulkTurnOptions {
   /** How often due broadcasts are looked for (ms). */
   pollMs: number;
   /** How long a node holds a broadcast without a page done before another may take it (ms). */
@@ -242,8 +243,8 @@ export class BroadcastSender {
     let size = max;
     for (;;) {
       if (this.stopping) return store.broadcasts.release(job, Date.now());
-      // Each page starts on a turn of its own: the sockets' input is read between pages.
-      await yieldTurn();
+      // Each page starts on a turn of its own, after the live work waiting for the thread.
+      await bulkTurn(this.opts);
       const started = Date.now();
       const ids = await store.segments.members(b.accountId, b.filter as SegmentFilter, {
         ...(cursor ? { afterContactId: cursor } : {}),
@@ -304,7 +305,7 @@ export class BroadcastSender {
         : true;
       return held && { heldMs: 0, aheadMs: 0 };
     }
-    await yieldTurn();
+    await bulkTurn(this.opts);
     try {
       const g = await guardrailsOf(store, b.accountId);
       const sites = (channel: 'app' | 'push') =>
@@ -327,7 +328,7 @@ export class BroadcastSender {
           return skill;
         },
       };
-      await yieldTurn();
+      await bulkTurn(this.opts);
       const plans: PlannedRecipient[] = [];
       const messages = new Map<PlannedRecipient, Queued>();
       const slice = turnSlicer(PLAN_SLICE_MS);
@@ -337,7 +338,7 @@ export class BroadcastSender {
         if (planned.queued) messages.set(planned.plan, planned.queued);
         await slice();
       }
-      await yieldTurn();
+      await bulkTurn(this.opts);
       let hooks = 0;
       let aheadMs = 0;
       const { value: started, heldMs } = await heldFor(() =>

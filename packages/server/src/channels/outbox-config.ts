@@ -1,5 +1,7 @@
-/** How the outbox is worked (`BECKON_OUTBOX_*`, see docs/configuration.md). */
-export interface OutboxOptions {
+import { type BulkTurnOptions, loadBulkTurnOptions } from '../ops/socket-turns.ts';
+
+/** How the outbox is worked (`BECKON_OUTBOX_*`, see docs/configuration.md); with `BulkTurnOptions`, a broadcast's messages yield to live work. */
+export interface OutboxOptions extends BulkTurnOptions {
   /** How often due rows are looked for when nothing woke the dispatcher (ms). */
   pollMs: number;
   /**
@@ -24,7 +26,7 @@ export interface OutboxOptions {
   concurrency: number;
 }
 
-export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = {
+export const DEFAULT_OUTBOX_OPTIONS: Required<OutboxOptions> = {
   pollMs: 1000,
   leaseMs: 60_000,
   sendTimeoutMs: 120_000,
@@ -32,6 +34,7 @@ export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = {
   retryBaseMs: 2000,
   retryMaxMs: 15 * 60_000,
   concurrency: 64,
+  ...loadBulkTurnOptions({}),
 };
 
 /** The outbox settings from the environment; a bad value stops the start with its name. */
@@ -57,5 +60,6 @@ export function loadOutboxOptions(env: NodeJS.ProcessEnv): OutboxOptions {
       86_400_000,
     ),
     concurrency: read('BECKON_OUTBOX_CONCURRENCY', d.concurrency, 1, 1000),
+    ...loadBulkTurnOptions(env),
   };
 }

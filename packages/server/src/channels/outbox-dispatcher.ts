@@ -3,7 +3,7 @@ import type { Contact } from '@beckon/protocol/contacts-api';
 import type { ChatEvents } from '../conversations/chat-events.ts';
 import type { Logger } from '../logger.ts';
 import { backoffMs, LeaseWorker } from '../ops/lease-worker.ts';
-import { yieldTurn } from '../ops/socket-turns.ts';
+import { bulkTurn, bulkTurnsWait, yieldTurn } from '../ops/socket-turns.ts';
 import { IN_DOUBT_REASON, type OutboxRow } from '../store/outbox-repo.ts';
 import type { Store } from '../store/store.ts';
 import { Deferral } from '../store/wal-sync.ts';
@@ -367,6 +367,8 @@ export class OutboxDispatcher {
     const { row } = h;
     let at: number | null;
     for (;;) {
+      // A broadcast's message goes after the live work waiting for the thread (chats first).
+      if (Number(row.once) === 1 && bulkTurnsWait(this.opts)) await bulkTurn(this.opts);
       const paced = await this.pace(h);
       if (paced === 'postponed') return;
       at = paced;

@@ -5,8 +5,90 @@
  * arrived meanwhile waited for all of it (bench/notes.md, W12).
  */
 
+import { performance } from 'node:perf_hooks';
+import { envInteger } from '../config-integer.ts';
+
 /** Resolves on a later turn of the event loop, after the sockets' waiting input has been read. */
 export const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** How long the thread's busy share is measured over (ms). */
+const LOAD_WINDOW_MS = 100;
+
+let windowStart = performance.eventLoopUtilization();
+let windowAt = performance.now();
+let lastShare = 0;
+
+/**
+ * The share of the last ~100 ms the thread spent running code rather than waiting for I/O (0–1):
+ * Node's event loop utilisation, read over a window that moves on once it is 100 ms old.
+ */
+export function threadBusyShare(): number {
+  const now = performance.now();
+  if (now - windowAt >= LOAD_WINDOW_MS) {
+    const current = performance.eventLoopUtilization();
+    lastShare = performance.eventLoopUtilization(current, windowStart).utilization;
+    windowStart = current;
+    windowAt = now;
+  }
+  return lastShare;
+}
+
+/**
+ * How bulk work (a broadcast's pages and messages) yields to live work, for the sender and the
+ * outbox alike: one setting, since they share the thread.
+ */
+export interface BulkTurnOptions {
+  /** While the thread was busier than this over the last 100 ms (percent; 100: never), bulk steps pass one per `bulkPauseMs`. */
+  bulkBusyPercent?: number;
+  /** While the thread is that busy, one bulk step passes per pause (ms). */
+  bulkPauseMs?: number;
+}
+
+/** `BECKON_BULK_BUSY_PERCENT` and `BECKON_BULK_PAUSE_MS`; a bad value stops the start with its name. */
+export function loadBulkTurnOptions(env: NodeJS.ProcessEnv): Required<BulkTurnOptions> {
+  return {
+    bulkBusyPercent: envInteger(env, 'BECKON_BULK_BUSY_PERCENT', 80, 10, 100),
+    bulkPauseMs: envInteger(env, 'BECKON_BULK_PAUSE_MS', 20, 0, 10_000),
+  };
+}
+
+/** Whether bulk steps wait for the thread at all (else they only yield a turn). */
+export const bulkTurnsWait = (o: BulkTurnOptions): boolean => (o.bulkBusyPercent ?? 100) < 100;
+
+/** Bulk steps waiting for the thread, first come first served (one thread, one queue). */
+const bulkWaiting: Array<() => void> = [];
+let pumping = false;
+
+/**
+ * Bulk work goes after live work. Its steps pass one at a time: at once while the thread has been
+ * busy less than `bulkBusyPercent` of the last 100 ms, else one every `bulkPauseMs` at most. A chat
+ * beside a send keeps the thread's slack; the send takes what is left, never nothing. With the
+ * wait off (100 %) a step only yields a turn.
+ */
+export function bulkTurn(o: BulkTurnOptions): Promise<void> {
+  if (!bulkTurnsWait(o)) return yieldTurn();
+  const busyShare = o.bulkBusyPercent! / 100;
+  const pauseMs = o.bulkPauseMs ?? 0;
+  return new Promise((resolve) => {
+    bulkWaiting.push(resolve);
+    if (!pumping) {
+      pumping = true;
+      setImmediate(() => pump(busyShare, pauseMs));
+    }
+  });
+}
+
+function pump(busyShare: number, pauseMs: number): void {
+  const next = bulkWaiting.shift();
+  if (!next) {
+    pumping = false;
+    return;
+  }
+  next();
+  // The next step waits for the one let through to run, and for the thread to have room.
+  if (threadBusyShare() <= busyShare) setImmediate(() => pump(busyShare, pauseMs));
+  else setTimeout(() => pump(busyShare, pauseMs), pauseMs);
+}
 
 /**
  * A slicer for a loop of small steps: `await slice()` after each gives the thread back once
