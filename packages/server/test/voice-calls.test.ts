@@ -11,6 +11,7 @@ import type { ChatErrorFrame } from '@beckon/protocol/chat-protocol';
 import type { AgentChatClient } from '@beckon/sdk/agent-client';
 import { CallRequests } from '@beckon/sdk/call-requests';
 import type { VisitorChatClient } from '@beckon/sdk/chat-client';
+import { WebSocket } from 'ws';
 import { chatOf } from '../src/conversations/chat-module.ts';
 import { iceServersFor } from '../src/voice/turn-credentials.ts';
 import { loadVoiceConfig } from '../src/voice/voice-config.ts';
@@ -170,6 +171,63 @@ for (const store of ['sqlite', 'postgres'] as const) {
         ),
       );
       await visitor.close();
+      await sales.close(id);
+    });
+
+    it('answers a call asked for the moment the visitor is welcomed back, while the socket still catches up', {
+      // A row lock holds the catching up; SQLite has one writer, so the lock would hold everything.
+      skip: skip ?? (store === 'sqlite' ? 'needs row locks (PostgreSQL)' : false),
+    }, async () => {
+      const { visitor, id } = await chatWith(sales, support);
+      const token = visitor.token!;
+      await visitor.close();
+      const { db } = srv.node.ctx.store;
+      // The chat waits on the customer: the visitor's return opens it again, a write that waits
+      // here on a row lock, so the socket is still catching up after its welcome.
+      await db.updateTable('conversations').set({ waiting_on: 'customer' }).where('id', '=', id).execute();
+      let release!: () => void;
+      const released = new Promise<void>((r) => {
+        release = r;
+      });
+      let locked!: () => void;
+      const isLocked = new Promise<void>((r) => {
+        locked = r;
+      });
+      const lock = db.transaction().execute(async (trx) => {
+        await trx.selectFrom('conversations').select('id').where('id', '=', id).forUpdate().execute();
+        locked();
+        await released;
+      });
+      await isLocked;
+      const ringing = calls(sales).nextCall((c) => c.state === 'ringing' && c.conversationId === id, 8000);
+      // A widget that reconnects and asks for a call in the same tick as the welcome.
+      const ws = new WebSocket(`${srv.url.replace(/^http/, 'ws')}/v1/chat`);
+      const frames: Array<{ type: string; ref?: string; code?: string }> = [];
+      ws.on('message', (data) => {
+        const f = JSON.parse(String(data)) as { type: string; ref?: string };
+        frames.push(f);
+        if (f.type === 'welcome') ws.send(JSON.stringify({ type: 'call_start', ref: 'r1' }));
+      });
+      await new Promise((resolve) => ws.once('open', resolve));
+      ws.send(JSON.stringify({ type: 'hello', token }));
+      await eventually(() => frames.some((f) => f.type === 'welcome'), 5000, 'welcome');
+      await new Promise((r) => setTimeout(r, 300));
+      release();
+      await lock;
+      await eventually(
+        () => frames.some((f) => f.ref === 'r1'),
+        5000,
+        'an answer to the call asked for with the welcome',
+      );
+      assert.deepEqual(
+        frames.filter((f) => f.ref === 'r1').map((f) => f.type),
+        ['done'],
+      );
+      const call = await ringing;
+      const ended = calls(sales).nextCall((c) => c.id === call.id && c.state === 'ended');
+      ws.send(JSON.stringify({ type: 'call_hangup', callId: call.id, ref: 'r2' }));
+      await ended;
+      ws.close();
       await sales.close(id);
     });
 

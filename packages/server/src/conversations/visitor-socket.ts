@@ -185,6 +185,9 @@ export class VisitorConnection implements PositionListener {
       if (this.ws.readyState !== this.ws.OPEN) return;
       if (!this.guard.cap(this.deps.limits.sockets.perOwner, conversation.id, 'conversation')) return;
       this.conversationId = conversation.id;
+      // Before the welcome: a call frame sent the moment it arrives is handled, not dropped. The
+      // calls already open are sent once this socket listens (`attached`, below).
+      this.call = this.callParty();
       this.stream = new DeliveryStream(
         (after) => store.messages.after(this.accountId, this.conversationId, after, { limit: STREAM_PAGE }),
         (m) => sendFrame(this.ws, { type: 'message', message: this.deps.attachments.visitorMessage(m) }),
@@ -209,7 +212,6 @@ export class VisitorConnection implements PositionListener {
       await visitors.attach(this.accountId, conversation);
       this.unsubscribe = this.deps.events.onConversation(conversation.id, (e) => this.onEvent(e));
       await this.unsubscribe;
-      this.call = this.callParty();
       await this.catchUp(conversation);
       await this.stream.resume(this.stream.position);
       await this.deps.voice.attached(this.call);
