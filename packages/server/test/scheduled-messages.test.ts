@@ -192,6 +192,32 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal((byId.get(kept.body.id) as { status: string }).status, 'queued');
     });
 
+    it('the lines of many conversations are looked up together: only the messages that asked are cancelled', async () => {
+      const one = await taken('First');
+      const asked = await sales.post(`/api/v1/conversations/${one.id}/scheduled-messages`, {
+        text: 'Still there?',
+        sendAt: at(3_600_000),
+        cancelOnReply: true,
+      });
+      const two = await taken('Second');
+      const kept = await sales.post(`/api/v1/conversations/${two.id}/scheduled-messages`, {
+        text: 'Your refund is on its way',
+        sendAt: at(3_600_000),
+      });
+      // More conversations than one read takes (64), in a list that is not a power of two.
+      const others = Array.from({ length: 69 }, (_, i) => `conv_none_${i}`);
+      const ids = [...others.slice(0, 40), two.id, one.id, ...others.slice(40)];
+      const cancelled = await srv.node.ctx.store.scheduledMessages.cancelOnReply(srv.demo!.accountId, ids);
+      assert.deepEqual(
+        cancelled.map((m) => m.id),
+        [asked.body.id],
+      );
+      const items = (await sales.get(`/api/v1/conversations/${two.id}/scheduled-messages`)).body.items;
+      assert.equal(items.find((m: { id: string }) => m.id === kept.body.id).status, 'queued');
+      // Another account's conversation ids find nothing of this one.
+      assert.deepEqual(await srv.node.ctx.store.scheduledMessages.cancelOnReply('acc_other', [one.id]), []);
+    });
+
     it('another agent cannot change it; another account does not see the conversation', async () => {
       const { id } = await taken();
       const made = await sales.post(`/api/v1/conversations/${id}/scheduled-messages`, {

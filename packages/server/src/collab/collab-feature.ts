@@ -3,6 +3,7 @@ import { chatOf } from '../conversations/chat-module.ts';
 import type { App } from '../web/types.ts';
 import { macrosRoutes } from './macros-routes.ts';
 import { mergeRoutes } from './merge-routes.ts';
+import { ReplyCancels } from './reply-cancels.ts';
 import { scheduledMessagesRoutes } from './scheduled-messages-routes.ts';
 import { ScheduledSender } from './scheduled-sender.ts';
 
@@ -26,15 +27,16 @@ export async function collabFeature(app: App, ctx: AppContext): Promise<void> {
   const sender = new ScheduledSender(store, chat.writer, log.child({ part: 'scheduled' }));
   senders.set(ctx, sender);
   // A customer's line cancels the scheduled messages that asked for it.
+  const cancels = new ReplyCancels(store, log.child({ part: 'reply-cancels' }));
   chat.lineListeners.add((accountId, message) => {
-    if (message.senderKind !== 'visitor') return;
-    store.scheduledMessages
-      .cancelOnReply(accountId, message.conversationId)
-      .catch((err) => log.warn({ err }, 'cancelling scheduled messages on a reply failed'));
+    if (message.senderKind === 'visitor') cancels.replied(accountId, message.conversationId);
   });
   scheduledMessagesRoutes(app, ctx, chat);
   mergeRoutes(app, ctx, chat);
   macrosRoutes(app, ctx, chat);
   sender.start();
-  ctx.onShutdown(async () => sender.stop());
+  ctx.onShutdown(async () => {
+    sender.stop();
+    await cancels.idle();
+  });
 }
