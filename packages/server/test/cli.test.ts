@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -37,6 +38,18 @@ async function helpOf(args: string[]): Promise<{ exitCode: number; stdout: strin
 
 // These tests exercise the embedded store on purpose (the CLI's default).
 const env = (dir: string) => ({ BECKON_DATA_DIR: dir, DATABASE_URL: '' });
+
+/** The first line an SMTP server at `port` says. */
+function greeting(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('data', (d) => {
+      resolve(d.toString());
+      socket.end('QUIT\r\n');
+    });
+    socket.once('error', reject);
+  });
+}
 
 describe('beckon CLI', () => {
   it('prints help for every command', async () => {
@@ -135,15 +148,29 @@ describe('beckon CLI', () => {
       assert.equal(await exitOf(first.child), 0);
       assert.ok(Date.now() - started < 10_000);
 
-      const second = await startCli(['demo', '--port', port, '--host', '127.0.0.1'], env(dir), /API docs/);
-      children.push(second.child);
-      assert.equal(
-        /owner\s+admin@demo\.beckon\.local\s+(\S+)/.exec(second.output())?.[1],
-        password,
-        'same logins on the second run',
-      );
-      second.child.kill('SIGINT');
-      assert.equal(await exitOf(second.child), 0);
+      // Another program has the demo's mail port: the demo starts anyway, on a free one it names.
+      const other = createServer();
+      await new Promise<void>((resolve) => {
+        other.once('error', () => resolve()); // taken already: busy all the same
+        other.listen(2525, '127.0.0.1', () => resolve());
+      });
+      try {
+        const second = await startCli(['demo', '--port', port, '--host', '127.0.0.1'], env(dir), /API docs/);
+        children.push(second.child);
+        assert.equal(
+          /owner\s+admin@demo\.beckon\.local\s+(\S+)/.exec(second.output())?.[1],
+          password,
+          'same logins on the second run',
+        );
+        const mailPort = Number(/E-mail in\s+smtp:\/\/127\.0\.0\.1:(\d+)/.exec(second.output())?.[1]);
+        assert.ok(mailPort > 0 && mailPort !== 2525, second.output());
+        assert.match(second.output(), /mail port is taken/);
+        assert.match(await greeting(mailPort), /^220 /);
+        second.child.kill('SIGINT');
+        assert.equal(await exitOf(second.child), 0);
+      } finally {
+        other.close();
+      }
     } finally {
       // A failed assertion leaves no demo running to hold its ports.
       for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');

@@ -1,6 +1,7 @@
 // `beckon serve` and `beckon demo` once parsed: a node started, seeded for the demo, and stopped on
 // a signal. Its own module, loaded only by those commands: the others (migrate, user, the offline
 // analytics and model tools) start without loading the whole server.
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DEMO_EMAIL_DOMAIN } from '../channels/email/demo-email.ts';
 import { emailOf } from '../channels/email/email-feature.ts';
@@ -16,15 +17,39 @@ export type ServeFlags = ConfigOverrides;
 
 const SHUTDOWN_LIMIT_MS = 10_000;
 
+/** The port the demo receives mail on, unless the environment names one. */
+const DEMO_SMTP_PORT = 2525;
+
+/** Whether nothing listens on `port` at `host` (a moment's listen and close). */
+function portFree(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve(true)));
+  });
+}
+
 /** Starts a node (and seeds the demo), prints where it answers, and stops it on SIGTERM or SIGINT. */
 export async function serveNode(flags: ServeFlags, demo: boolean): Promise<void> {
   // The demo receives mail on port 2525 for its own domain unless the environment says otherwise.
   const env = demo
-    ? { BECKON_SMTP_PORT: '2525', BECKON_EMAIL_DOMAIN: DEMO_EMAIL_DOMAIN, ...process.env }
+    ? { BECKON_SMTP_PORT: String(DEMO_SMTP_PORT), BECKON_EMAIL_DOMAIN: DEMO_EMAIL_DOMAIN, ...process.env }
     : process.env;
-  const config = loadConfig(flags, env);
+  let config = loadConfig(flags, env);
+  // Another program (a second demo, a mail catcher) has 2525: the demo takes a free port and says
+  // which, rather than stop. A port the environment names is kept, and a clash there stops the node.
+  const busyMailPort =
+    demo &&
+    process.env.BECKON_SMTP_PORT === undefined &&
+    !(await portFree(DEMO_SMTP_PORT, config.email.smtpHost));
+  if (busyMailPort) config = { ...config, email: { ...config.email, smtpPort: 0 } };
   const node = await createNode(config);
   const log = node.ctx.logger;
+  if (busyMailPort)
+    log.warn(
+      { port: DEMO_SMTP_PORT },
+      'the demo’s mail port is taken by another program; it receives mail on a free port (below)',
+    );
   installProcessGuard(log, node.ctx.metrics);
   let demoInfo: Awaited<ReturnType<typeof seedDemo>> | undefined;
   if (demo) {
