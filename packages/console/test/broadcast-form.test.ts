@@ -11,6 +11,7 @@ import {
 } from '../src/pages/broadcasts/broadcast-form.ts';
 import { routeOf } from '../src/pages/broadcasts/broadcast-reach.ts';
 import type { Contact } from '../src/pages/broadcasts/broadcast-sample.ts';
+import { reasonLabel, recipientStateLabel } from '../src/pages/broadcasts/broadcast-text.ts';
 import { fillFor, requiredFields } from '../src/pages/broadcasts/broadcast-variables.ts';
 
 const contact = (c: Partial<Contact>): Contact => ({
@@ -150,5 +151,14 @@ describe('the broadcast form', () => {
     assert.equal(passed.when, 'now');
     assert.equal(broadcastPatch(passed, 'scheduled').sendAt, null);
     assert.equal(broadcastPatch(form, 'scheduled').sendAt, sendAt);
+  });
+});
+
+describe('how recipients’ states and reasons read', () => {
+  it('names a template’s missing value, a cancel’s withdrawal, and leaves the server’s own words', () => {
+    assert.equal(reasonLabel('no attributes.order'), 'No value for attributes.order');
+    assert.equal(reasonLabel('no outgoing mail server is set up'), 'no outgoing mail server is set up');
+    assert.equal(reasonLabel('the broadcast was cancelled'), 'The broadcast was cancelled');
+    assert.equal(recipientStateLabel('withdrawn'), 'Withdrawn');
   });
 });

@@ -154,6 +154,11 @@ const Counts = {
    * the provider may or may not have them. Never sent again: a broadcast sends nobody twice.
    */
   inDoubt: Type.Integer(),
+  /**
+   * Messages still waiting for their time (a time zone, quiet hours, the throughput) when the
+   * broadcast was cancelled: never sent, and not counted as failed.
+   */
+  withdrawn: Type.Integer(),
   /** Recipients of the send arm who opened a tracked link of their message (the first click counts). */
   clicked: Type.Integer(),
   /** Recipients of the send arm who answered in the broadcast's conversation. */
@@ -175,6 +180,7 @@ export const BroadcastFunnel = Type.Object({
       read: Counts.read,
       failed: Counts.failed,
       inDoubt: Counts.inDoubt,
+      withdrawn: Counts.withdrawn,
       clicked: Counts.clicked,
       replied: Counts.replied,
     }),
@@ -254,6 +260,11 @@ export const BroadcastView = Type.Object({
   funnel: BroadcastFunnel,
   /** Conversions and lift against the holdout; null until the send has started. */
   lift: Nullable(BroadcastLift),
+  /**
+   * When the funnel and the lift were counted. A broadcast of 5,000 recipients or more shows the
+   * same counts for a few seconds (docs/broadcasts.md): this says how old they are.
+   */
+  countedAt: Iso,
 });
 export type BroadcastView = Static<typeof BroadcastView>;
 
@@ -266,7 +277,7 @@ export const BroadcastRecipient = Type.Object({
   contactId: Type.String(),
   arm: Type.Union([Type.Literal('send'), Type.Literal('holdout')]),
   channel: Nullable(Type.String()),
-  /** held_out, skipped, or the message's delivery: queued, sent, delivered, read, failed, in_doubt. */
+  /** held_out, skipped, or the message's delivery: queued, sent, delivered, read, failed, in_doubt, withdrawn. */
   state: Type.String(),
   reason: Nullable(Type.String()),
   conversationId: Nullable(Type.String()),

@@ -330,11 +330,19 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         assert.equal(cancelled.status, 200);
         for (const p of people.slice(0, 2)) assert.equal((await due(p.id)).status, 'failed');
         const page = await api().get(`/api/v1/broadcasts/${r.body.id}/recipients`);
-        assert.equal(
-          page.body.items.filter((x: { reason: string | null }) => x.reason === 'the broadcast was cancelled')
-            .length,
-          utcQuiet > now ? 3 : 2,
+        const waited = utcQuiet > now ? 3 : 2;
+        const withdrawn = page.body.items.filter(
+          (x: { reason: string | null }) => x.reason === 'the broadcast was cancelled',
         );
+        assert.equal(withdrawn.length, waited);
+        assert.deepEqual(new Set(withdrawn.map((x: { state: string }) => x.state)), new Set(['withdrawn']));
+        // Withdrawn, not failed: nothing went wrong with them, and nothing is left waiting.
+        const f = cancelled.body.funnel;
+        assert.equal(f.withdrawn, waited);
+        assert.equal(f.failed, 0);
+        assert.equal(f.byChannel.email.withdrawn, waited);
+        assert.equal(cancelled.body.status, 'cancelled');
+        assert.ok(Date.parse(cancelled.body.countedAt) >= Date.parse(cancelled.body.finishedAt));
       } finally {
         await settings({ timeZone: 'UTC', quietHours: null });
       }

@@ -37,7 +37,7 @@ export const broadcastSenderOf = (ctx: AppContext): BroadcastSender | undefined 
 const isoOf = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** A broadcast's funnel and lift, the part of its view that reads every recipient. */
-type Counts = Pick<BroadcastView, 'funnel' | 'lift'>;
+type Counts = Pick<BroadcastView, 'funnel' | 'lift' | 'countedAt'>;
 
 /**
  * A broadcast as the API shows it. The counts of a large one are reused for a while (view-reuse.ts),
@@ -46,12 +46,17 @@ type Counts = Pick<BroadcastView, 'funnel' | 'lift'>;
  */
 async function viewOf(store: Store, b: BroadcastRecord, reuse: ViewReuse<Counts>): Promise<BroadcastView> {
   const key = `${b.id}:${b.status}:${b.finishedAt ?? ''}`;
-  const { funnel, lift } = await reuse.get(key, async () => ({
-    funnel: await store.broadcasts.funnel(b.id),
-    lift: await broadcastLift(store, b),
-  }));
+  const { funnel, lift, countedAt } = await reuse.get(key, async () => {
+    // The counts are as of when their reads began.
+    const at = new Date().toISOString();
+    return {
+      funnel: await store.broadcasts.funnel(b.id),
+      lift: await broadcastLift(store, b),
+      countedAt: at,
+    };
+  });
   // Every message queued is not every message gone: paced ones still wait in the outbox.
-  const waiting = funnel.queued - funnel.sent - funnel.failed - funnel.inDoubt;
+  const waiting = funnel.queued - funnel.sent - funnel.failed - funnel.inDoubt - funnel.withdrawn;
   return {
     id: b.id,
     name: b.name,
@@ -70,6 +75,7 @@ async function viewOf(store: Store, b: BroadcastRecord, reuse: ViewReuse<Counts>
     createdAt: new Date(b.createdAt).toISOString(),
     funnel,
     lift,
+    countedAt,
   };
 }
 

@@ -127,11 +127,33 @@ const columnsOf = (input: NewBroadcast) => ({
 });
 
 /** The funnel's steps of a queued message, in all and per channel. */
-const STEPS = ['queued', 'sent', 'delivered', 'read', 'failed', 'inDoubt', 'clicked', 'replied'] as const;
+const STEPS = [
+  'queued',
+  'sent',
+  'delivered',
+  'read',
+  'failed',
+  'inDoubt',
+  'withdrawn',
+  'clicked',
+  'replied',
+] as const;
+
+/**
+ * Why a message of a cancelled broadcast was not sent: it was still waiting for its time. Its
+ * outbox row is failed with this reason; the funnel and the recipients call it withdrawn, not failed.
+ */
+export const BROADCAST_CANCELLED = 'the broadcast was cancelled';
 
 /** The state a recipient shows: its own until it was queued, then its outbox row's. */
-const stateOf = (state: string, out: string | null): string =>
-  state !== 'queued' || out === null ? state : out === 'sending' ? 'queued' : out;
+const stateOf = (state: string, out: string | null, error: string | null): string =>
+  state !== 'queued' || out === null
+    ? state
+    : out === 'sending'
+      ? 'queued'
+      : out === 'failed' && error === BROADCAST_CANCELLED
+        ? 'withdrawn'
+        : out;
 
 /**
  * Broadcasts, their sender's leased job row and their recipients. A recipient row is keyed by
@@ -273,7 +295,7 @@ export class BroadcastsRepo {
 
   /**
    * Stops a broadcast: its sender queues nobody more, and its messages still waiting for their
-   * time are withdrawn (failed, `the broadcast was cancelled`). Messages on their way go out. A
+   * time are withdrawn (failed in the outbox with `BROADCAST_CANCELLED`). Messages on their way go out. A
    * sent broadcast with nothing left waiting is a 409.
    */
   async cancel(accountId: string, id: string, now = Date.now()): Promise<BroadcastRecord> {
@@ -283,7 +305,7 @@ export class BroadcastsRepo {
       // Messages still waiting for their time (a zone, quiet hours, the throughput) are withdrawn.
       const w = await trx
         .updateTable('outbox')
-        .set({ status: 'failed', last_error: 'the broadcast was cancelled', updated_at: now })
+        .set({ status: 'failed', last_error: BROADCAST_CANCELLED, updated_at: now })
         .where('status', '=', 'queued')
         .where('attempts', '=', 0)
         .where('id', 'in', (eb) =>
@@ -508,6 +530,14 @@ export class BroadcastsRepo {
         'r.channel',
         'r.reason',
         'o.status as out',
+        // Only a withdrawn message's error is kept: the groups stay one per state.
+        eb
+          .case()
+          .when(eb.and([eb('o.status', '=', 'failed'), eb('o.last_error', '=', BROADCAST_CANCELLED)]))
+          .then(BROADCAST_CANCELLED)
+          .else(null)
+          .end()
+          .as('withdrawn'),
         eb.case().when('r.clicked_at', 'is', null).then(0).else(1).end().as('clicked'),
         eb
           .case()
@@ -533,11 +563,12 @@ export class BroadcastsRepo {
         'x.channel',
         'x.reason',
         'x.out',
+        'x.withdrawn',
         'x.clicked',
         'x.replied',
         eb.fn.countAll().as('n'),
       ])
-      .groupBy(['x.state', 'x.channel', 'x.reason', 'x.out', 'x.clicked', 'x.replied'])
+      .groupBy(['x.state', 'x.channel', 'x.reason', 'x.out', 'x.withdrawn', 'x.clicked', 'x.replied'])
       .execute();
     const zeros = () =>
       Object.fromEntries(STEPS.map((k) => [k, 0])) as Record<(typeof STEPS)[number], number>;
@@ -561,7 +592,7 @@ export class BroadcastsRepo {
         const key = row.channel ?? 'unknown';
         const c = f.byChannel[key] ?? zeros();
         f.byChannel[key] = c;
-        const s = stateOf(row.state, row.out);
+        const s = stateOf(row.state, row.out, row.withdrawn);
         const steps = {
           queued: true,
           sent: s === 'sent' || s === 'delivered' || s === 'read',
@@ -569,6 +600,7 @@ export class BroadcastsRepo {
           read: s === 'read',
           failed: s === 'failed',
           inDoubt: s === 'in_doubt',
+          withdrawn: s === 'withdrawn',
           clicked: Number(row.clicked) === 1,
           replied: Number(row.replied) === 1,
         };
@@ -744,7 +776,7 @@ export class BroadcastsRepo {
       contactId: r.contact_id,
       arm: r.arm,
       channel: r.channel,
-      state: stateOf(r.state, r.out),
+      state: stateOf(r.state, r.out, r.last_error),
       // A failed message's reason is the provider's (or the outbox's), e.g. rate limited after the tries.
       reason: r.reason ?? (r.out === 'failed' || r.out === 'in_doubt' ? r.last_error : null),
       conversationId: r.conversation_id,

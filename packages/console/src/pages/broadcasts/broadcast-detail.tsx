@@ -9,7 +9,7 @@ import { ApiError } from '../../api/http.ts';
 import { getSegment, type SegmentView } from '../../api/segments.ts';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
-import { formatDateTime, formatNumber } from '../../components/format.ts';
+import { formatDateTime, formatNumber, formatTime } from '../../components/format.ts';
 import { BroadcastsIcon } from '../../components/icons.tsx';
 import { LoadError } from '../../components/load-error.tsx';
 import { LoadingState } from '../../components/loading-state.tsx';
@@ -30,7 +30,7 @@ const POLL_MS = 2_000;
 
 /** Messages queued that the outbox has not sent or given up on yet. */
 const outboxBusy = (b: BroadcastView) =>
-  b.funnel.queued > b.funnel.sent + b.funnel.failed + (b.funnel.inDoubt ?? 0);
+  b.funnel.queued > b.funnel.sent + b.funnel.failed + (b.funnel.inDoubt ?? 0) + (b.funnel.withdrawn ?? 0);
 
 /** Reads the broadcast, and again every 2 s while it is scheduled or sending, or its messages are still leaving. */
 function useBroadcast(id: string) {
@@ -183,7 +183,8 @@ export function BroadcastDetail({ id }: { id: string }) {
             </h2>
             <span className="muted live-note" aria-live="polite">
               {sending
-                ? t('Updates every 2 seconds')
+                ? // A large broadcast's counts are reused for a few seconds: the time says how fresh they are.
+                  t('Counts as of {time}', { time: formatTime(broadcast.countedAt) })
                 : t('Goes out {when}', { when: formatDateTime(broadcast.sendAt) })}
             </span>
           </header>

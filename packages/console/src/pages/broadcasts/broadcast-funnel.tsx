@@ -1,7 +1,8 @@
 /**
  * A broadcast's funnel as bars: targeted → queued → sent → delivered → read (and clicked and
  * replied once measured), each as a share of the targeted; beside it the held out, the skipped by
- * reason, the failed and the messages in doubt; below, the same counts per channel.
+ * reason, the failed, the messages in doubt and those withdrawn by a cancel; below, the same
+ * counts per channel.
  */
 import type { BroadcastFunnel } from '../../api/broadcasts.ts';
 import { formatNumber } from '../../components/format.ts';
@@ -100,6 +101,11 @@ export function FunnelChart({ funnel }: { funnel: BroadcastFunnel }) {
             'Their send was cut off before the provider answered: the server stopped, the provider did not answer in time, or the connection broke. The provider may or may not have them; they are not sent again, so nobody gets a message twice.',
           )}
         </Outcome>
+        {(f.withdrawn ?? 0) > 0 && (
+          <Outcome kind="withdrawn" label={t('Withdrawn')} n={f.withdrawn ?? 0}>
+            {t('They were waiting for their time when the broadcast was cancelled, and were never sent.')}
+          </Outcome>
+        )}
       </dl>
     </div>
   );
@@ -112,7 +118,15 @@ export function ChannelTable({ funnel, channels }: { funnel: BroadcastFunnel; ch
     (c) =>
       [
         c,
-        funnel.byChannel[c] ?? { queued: 0, sent: 0, delivered: 0, read: 0, failed: 0, inDoubt: 0 },
+        funnel.byChannel[c] ?? {
+          queued: 0,
+          sent: 0,
+          delivered: 0,
+          read: 0,
+          failed: 0,
+          inDoubt: 0,
+          withdrawn: 0,
+        },
       ] as const,
   );
   return (
@@ -156,6 +170,7 @@ export function ChannelTable({ funnel, channels }: { funnel: BroadcastFunnel; ch
                   read={c.read}
                   failed={c.failed}
                   inDoubt={c.inDoubt ?? 0}
+                  withdrawn={c.withdrawn ?? 0}
                 />
               </td>
             </tr>
@@ -166,7 +181,7 @@ export function ChannelTable({ funnel, channels }: { funnel: BroadcastFunnel; ch
   );
 }
 
-/** One bar of a channel's messages: read, delivered only, sent only, waiting, in doubt, failed. */
+/** One bar of a channel's messages: read, delivered only, sent only, waiting, in doubt, failed, withdrawn. */
 export function StackBar(c: {
   queued: number;
   sent: number;
@@ -174,15 +189,18 @@ export function StackBar(c: {
   read: number;
   failed: number;
   inDoubt?: number;
+  withdrawn?: number;
 }) {
   const inDoubt = c.inDoubt ?? 0;
+  const withdrawn = c.withdrawn ?? 0;
   const parts: [string, number][] = [
     ['read', c.read],
     ['delivered', c.delivered - c.read],
     ['sent', c.sent - c.delivered],
-    ['waiting', Math.max(0, c.queued - c.sent - c.failed - inDoubt)],
+    ['waiting', Math.max(0, c.queued - c.sent - c.failed - inDoubt - withdrawn)],
     ['in-doubt', inDoubt],
     ['failed', c.failed],
+    ['withdrawn', withdrawn],
   ];
   return (
     <span className="stack-bar" aria-hidden="true">

@@ -72,6 +72,8 @@ export function recipientStateLabel(state: string): string {
       return t('Failed');
     case 'in_doubt':
       return t('In doubt');
+    case 'withdrawn':
+      return t('Withdrawn');
     default:
       return state;
   }
@@ -86,7 +88,10 @@ export function reasonLabel(reason: string): string {
     return t(
       'Not known whether the provider took it: the send was cut off before its answer, so it is not sent again.',
     );
-  const missing = /^no (.+)$/.exec(reason);
+  if (reason === 'the broadcast was cancelled') return t('The broadcast was cancelled');
+  // A template's variable with no value (`no attributes.order`); other reasons that start with "no"
+  // (`no outgoing mail server is set up`) are the server's own words.
+  const missing = /^no ([\w.-]+)$/.exec(reason);
   if (missing) return t('No value for {field}', { field: missing[1]! });
   return reason;
 }
