@@ -61,7 +61,9 @@ describe('phone calls transferred cold and warm (Janus, baresip, two agents in C
   let registration: { host: string; port: number };
 
   before(async () => {
-    rig = await startPhoneRig();
+    // The caller must hear the wait while Support's console still rings. On a loaded machine the first
+    // prompt took more than the default 20 s ring, and the ring moved back to Sales (recalled).
+    rig = await startPhoneRig({ BECKON_CALL_RING_SECONDS: '120' });
     ({ srv, admin, sales } = rig);
     support = await signedInAs(
       rig.browser,
@@ -124,10 +126,12 @@ describe('phone calls transferred cold and warm (Janus, baresip, two agents in C
       await sales.page.getByTestId('call-bar').waitFor({ state: 'detached' });
       // The caller is not left in silence: the hub plays their place and music while Support's console rings.
       const waiting = heardBytes(phone.dir);
+      const ring = support.page.getByTestId('call-ringing');
+      await ring.waitFor();
       // The gateway speaks the first place prompt when it is first needed: on a busy machine that takes a
       // while (on a slow one under load, more than 25 s once).
       await until(() => heardBytes(phone.dir) > waiting + 16_000, 'the caller hears the wait', 45_000);
-      const ring = support.page.getByTestId('call-ringing');
+      assert.ok(await ring.isVisible(), "Support's console still rings");
       await ring.getByRole('button', { name: 'Answer' }).click();
       await support.page.getByTestId('call-bar').waitFor();
       await talks(support.page, 'Support and the caller');

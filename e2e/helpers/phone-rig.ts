@@ -20,7 +20,7 @@ export const TRUNK = { user: 'beckon-trunk', password: 'trunk-pass-1' };
  * Chromium with a fake microphone, a demo server using the gateway, its admin, and the Sales
  * agent online in the console. `close()` stops them all.
  */
-export async function startPhoneRig() {
+export async function startPhoneRig(env: Record<string, string> = {}) {
   mkdirSync(SHOTS_DIR, { recursive: true });
   let janus: JanusProcess | undefined;
   let registrar: Awaited<ReturnType<typeof startRegistrar>> | undefined;
@@ -41,7 +41,7 @@ export async function startPhoneRig() {
       startRegistrar(TRUNK),
       launchBrowser([...FAKE_MEDIA, NO_MDNS]),
     ]);
-    srv = await startTestServer({ demo: true, env: { BECKON_JANUS_URL: janus.url } });
+    srv = await startTestServer({ demo: true, env: { BECKON_JANUS_URL: janus.url, ...env } });
     const admin: ApiClient = await demoAdmin(srv);
     const sales: ConsolePage = await signedInAs(
       browser,

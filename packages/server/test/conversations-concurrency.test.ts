@@ -17,7 +17,15 @@ const CONVERSATIONS = 500;
  */
 async function burst(store: 'sqlite' | 'postgres') {
   // 500 chats from one test address at once: no per-address start limit here.
-  const srv = await startTestServer({ demo: true, store, env: { BECKON_RATE_CHAT_START_ADDRESS: '0' } });
+  // Warnings and errors, to say why a start was refused if one is.
+  const problems: string[] = [];
+  const srv = await startTestServer({
+    demo: true,
+    store,
+    env: { BECKON_RATE_CHAT_START_ADDRESS: '0' },
+    logs: { write: (line) => void problems.push(line) },
+    logsLevel: 'warn',
+  });
   const agents: AgentChatClient[] = [];
   try {
     const { store: s } = srv.node.ctx;
@@ -74,9 +82,11 @@ async function burst(store: 'sqlite' | 'postgres') {
         ),
       ),
     );
-    assert.ok(
-      started.every((r) => r.status === 201),
-      'every conversation started',
+    const refused = started.filter((r) => r.status !== 201);
+    assert.deepEqual(
+      refused.map((r) => `${r.status} ${JSON.stringify(r.body)}`),
+      [],
+      `every conversation started; the node logged:\n${problems.slice(0, 20).join('')}`,
     );
     assert.ok(
       started.every((r) => ['queued', 'offered', 'active'].includes(r.body.conversation.status)),

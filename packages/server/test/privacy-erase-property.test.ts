@@ -7,7 +7,7 @@ import { type Kysely, sql } from 'kysely';
 import { emailOf } from '../src/channels/email/email-feature.ts';
 import { userHashOf } from '../src/channels/identity.ts';
 import { OUTBOX_TEST_ENV } from './channel-contract.ts';
-import { flush, visitor } from './engagement-fixtures.ts';
+import { flush, runtime, visitor } from './engagement-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { BOT_TOKEN, startBotApi, tgUpdate } from './helpers/bot-api-server.ts';
 import { cookieFor, eventually, startVisitor } from './helpers/chat-fixtures.ts';
@@ -252,6 +252,9 @@ for (const store of ['sqlite', 'postgres'] as const) {
         ]);
         await v.close();
         await flush(srv);
+        // The tag's identify becomes a contact off the event path: on a loaded machine it may not
+        // exist yet when the agent looks them up below.
+        await runtime(srv).contacts.settled();
       };
       let line = 0;
       for (const action of plan.actions) {

@@ -34,4 +34,7 @@ export const broadcastTestEnv = (smtpUrl: string): Record<string, string> => ({
   BECKON_BROADCAST_POLL_MS: '50',
   BECKON_BROADCAST_LEASE_MS: '1500',
   BECKON_BROADCAST_PAGE: '5',
+  // The stand-ins answer at once; on a loaded machine the default 15 s could pass and leave a
+  // message in doubt (sent at most once), which these tests would read as lost.
+  BECKON_PROVIDER_TIMEOUT_MS: '60000',
 });

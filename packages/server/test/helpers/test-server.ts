@@ -32,6 +32,8 @@ export interface TestServerOptions extends Pick<NodeOptions, 'routes' | 'egress'
   dataDir?: string;
   /** Where every log line goes, at every level (default: nowhere unless `TEST_LOG_LEVEL` says). */
   logs?: { write(line: string): void };
+  /** The lowest level `logs` gets (default `trace`): a busy test keeps its CPU with `warn`. */
+  logsLevel?: pino.Level;
 }
 
 export const DEMO_ADMIN = { email: 'admin@demo.beckon.local', password: 'demo-admin-pw' };
@@ -60,7 +62,9 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   );
   config.databaseUrl = usePg ? TEST_PG_URL : undefined;
   config.prettyLogs = false;
-  const logger = opts.logs ? pino({ level: 'trace' }, opts.logs) : pino({ level: config.logLevel });
+  const logger = opts.logs
+    ? pino({ level: opts.logsLevel ?? 'trace' }, opts.logs)
+    : pino({ level: config.logLevel });
   // A copy of the migrated schema: the node's migrate() then has nothing to do (schema-template.ts).
   if (schema) await migratedPgSchema(TEST_PG_URL, schema);
   else {
