@@ -279,6 +279,7 @@ function ask(kind, state) {
     log: state.log,
     at: Date.now(),
     answered: false,
+    givenUp: false,
     version: version(),
     moves,
   };
@@ -299,7 +300,11 @@ function checkpointRound() {
     if (asked && !asked.answered && Date.now() - asked.at < 5 * CHECKPOINT_MS) return;
     // The store's connection did not hold its statements in time (its thread was kept from the
     // message: a loaded machine). The store goes on as without a gate; the parent counts it late.
-    if (asked && !asked.answered) parentPort.postMessage('unanswered');
+    // Once per ask: a round that finds the WAL busy keeps the ask for the next one.
+    if (asked && !asked.answered && !asked.givenUp) {
+      asked.givenUp = true;
+      parentPort.postMessage('unanswered');
+    }
     // Nothing was committed since this thread's own write (an idle node): nothing to copy.
     if (lastOwn && !pinned && version() === lastOwn.version && moves === lastOwn.moves) return;
     const state = pass();
