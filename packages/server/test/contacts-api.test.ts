@@ -37,6 +37,8 @@ describe('the contacts API: search, page, edits, notes, merge and undo, export, 
     assert.deepEqual(byMail.body.items[0].channels, ['web']);
     assert.equal((await t.api.get('/api/v1/contacts?q=max')).body.items[0].email, 'max@example.com');
     assert.equal((await t.api.get('/api/v1/contacts?q=555-0100')).body.items[0].name, 'Nia');
+    // An address's digits are not a phone number: Nia's phone holds 555, yet she is not found.
+    assert.deepEqual((await t.api.get('/api/v1/contacts?q=jo555%40example.com')).body.items, []);
 
     const first = await t.api.get('/api/v1/contacts?limit=2');
     assert.equal(first.body.items.length, 2);

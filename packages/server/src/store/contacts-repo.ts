@@ -341,7 +341,9 @@ export class ContactsRepo {
     const text = q.trim();
     if (text) {
       const pattern = likePattern(text);
-      const digits = text.replace(/[^\d]/g, '');
+      // Digits match phones only when the text looks like a phone number: the digits of an
+      // address or a name ("ann2024@…") would otherwise find whoever's phone holds them.
+      const digits = /^[\d\s()+./-]+$/.test(text) ? text.replace(/[^\d]/g, '') : '';
       query = query.where((eb) =>
         eb.or([
           sql<boolean>`lower(coalesce(name, '')) like ${pattern} escape '\\'`,
