@@ -135,13 +135,30 @@ describe('the demo store’s chat button and a chat across tabs (Chromium)', { t
     })()`);
     const later = await context.newPage();
     const hellos: string[] = [];
-    later.on('websocket', (ws) => ws.on('framesent', (f) => hellos.push(String(f.payload))));
+    // The chat socket's answers wait until the site's chat button has shown: the order a slow
+    // server gives, where the button came first and left a bubble for the ended chat.
+    let answer: () => void = () => {};
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    await later.routeWebSocket(/\/v1\/chat$/, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((m) => {
+        hellos.push(String(m));
+        server.send(m);
+      });
+      server.onMessage((m) => void answered.then(() => ws.send(m)));
+    });
     await later.goto(`${srv.url}/demo/`);
     await until(() => hellos.some((f) => f.includes('"hello"') && f.includes('"token"')), 'the chat’s hello');
+    const launcher = later.locator('beckon-widget').getByRole('button', { name: 'Chat with us' });
+    await launcher.waitFor({ timeout: 20_000 });
+    answer();
     await until(
       async () => (await later.evaluate(`localStorage.getItem('beckon.chat')`)) === null,
       'the ended chat forgotten',
     );
+    await launcher.waitFor();
     // The chat's panel, by name: a demo campaign's offer (also a dialog) may show on a slow day.
     assert.equal(
       await later.locator('beckon-widget').getByRole('dialog', { name: 'Chat', exact: true }).count(),

@@ -117,13 +117,15 @@ export function createChatController(cfg: ChatConfig): ChatController {
   };
 
   const syncLauncher = () => {
-    if (opened || (!session && buttonLabel === null && !engaged)) {
+    // A chat kept from long ago shows nothing of itself until the server says it is still going.
+    const going = unconfirmed ? null : session;
+    if (opened || (!going && buttonLabel === null && !engaged)) {
       launcher?.view.remove();
       return;
     }
     launcher = launcher ?? launcherView(() => launch());
-    launcher.setLabel(session ? null : buttonLabel);
-    launcher.setUnread(session ? unreadCount(session.state) : 0);
+    launcher.setLabel(going ? null : buttonLabel);
+    launcher.setUnread(going ? unreadCount(going.state) : 0);
     if (!launcher.view.isConnected) {
       cfg.mount(launcher.view);
       replaceLauncher = keepClear(launcher.view);
@@ -353,8 +355,11 @@ export function createChatController(cfg: ChatConfig): ChatController {
     if (unconfirmed && state.conversation) {
       const saved = unconfirmed;
       unconfirmed = null;
-      // Ended while the visitor was away: nothing to come back to.
-      if (!isLive(state)) return forget();
+      // Ended while the visitor was away: nothing to come back to (the site's chat button stays).
+      if (!isLive(state)) {
+        forget();
+        return syncLauncher();
+      }
       return bringBack(saved);
     }
     if (starting && state.conversation) {
@@ -457,6 +462,12 @@ export function createChatController(cfg: ChatConfig): ChatController {
   }
 
   const launch = () => {
+    if (unconfirmed) {
+      // Used before the server answered about a chat kept from long ago: it opens as it was left.
+      const saved = unconfirmed;
+      unconfirmed = null;
+      return bringBack({ ...saved, open: true });
+    }
     if (session) return show(view?.focusTarget ?? null);
     const accept = buttonAccept;
     buttonAccept = null;
