@@ -197,7 +197,19 @@ describe('agent assist in the console (Chromium)', { timeout: 240_000 }, () => {
     const { page } = sales;
     await page.getByTestId('inbox-chat').filter({ hasText: 'Ada Lovelace' }).first().click();
     const card = page.getByTestId('assist-summary');
-    await card.getByText(MODEL_SUMMARY).waitFor({ timeout: 40_000 });
+    const asked = Date.now();
+    await card
+      .getByText(MODEL_SUMMARY)
+      .waitFor({ timeout: 40_000 })
+      .catch(async (err: Error) => {
+        // What the agent saw, what the server kept and what the model was asked: a failure says which fell short.
+        const shown = await card.textContent({ timeout: 1000 }).catch(() => '(no card)');
+        const kept = await api(SALES, 'GET', `/api/v1/conversations/${id}/summary`);
+        const toModel = llm.received.filter((r) => JSON.stringify(r.body).includes('Summarise')).length;
+        throw new Error(
+          `${err.message}\ncard after ${Date.now() - asked} ms: ${shown}\nserver: ${kept.status} ${JSON.stringify(kept.body)}\nsummary requests to the model: ${toModel}`,
+        );
+      });
     assert.equal(await card.getByTestId('assist-summary-by').textContent(), 'written by the model');
     await shot(sales, 'summary');
     const findings = await seriousViolations(
@@ -252,7 +264,9 @@ describe('agent assist in the console (Chromium)', { timeout: 240_000 }, () => {
       },
       'three suggestions shown and settled',
       20_000,
-    );
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}: shown, used, edited, ignored ${JSON.stringify(counts)}`);
+    });
     assert.match((await row.locator('th').textContent()) ?? '', /Support Agent.*Knowledge base/);
     const [shown, used, edited, ignored] = counts;
     assert.equal(shown, 3, 'shown');
