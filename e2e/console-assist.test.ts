@@ -47,6 +47,14 @@ describe('agent assist in the console (Chromium)', { timeout: 240_000 }, () => {
     );
   };
 
+  /** Waits until the knowledge base's suggestions for `lines` customer lines were counted shown. */
+  const shownCount = (lines: number) =>
+    until(
+      async () => Number((await usage(supportId(), 'knowledge'))?.shown) >= lines,
+      `the knowledge suggestions of ${lines} lines shown`,
+      20_000,
+    );
+
   before(async () => {
     mkdirSync(SHOTS_DIR, { recursive: true });
     [srv, browser, llm] = await Promise.all([
@@ -158,6 +166,8 @@ describe('agent assist in the console (Chromium)', { timeout: 240_000 }, () => {
       assert.ok(!text.includes('4242424242424242'), 'no card number reaches the model');
     }
     assert.ok(asked);
+    // The agent saw this line's suggestions before the next line came (the report counts them).
+    await shownCount(2);
   });
 
   it('says quietly why the model’s suggestion is missing; the search suggestions still show', async () => {
@@ -169,6 +179,7 @@ describe('agent assist in the console (Chromium)', { timeout: 240_000 }, () => {
     assert.equal(await state.getAttribute('data-state'), 'down');
     assert.equal(await state.textContent(), 'No model suggestion: the model server cannot be reached.');
     await page.locator('[data-testid="assist-suggestion"][data-source="knowledge"]').waitFor();
+    await shownCount(3);
     assert.equal(await page.getByTestId('notice').count(), 0, 'no error notice');
     // The suggestions take room from the messages; the customer's latest line stays in view.
     const line = page.getByTestId('message-list').getByText('How long do I have to return the jacket');
