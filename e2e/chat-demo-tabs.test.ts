@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { connectAgent } from '../packages/server/test/helpers/chat-fixtures.ts';
 import { SHOTS_DIR } from './helpers/browser.ts';
 import { demoInChromium } from './helpers/demo-browser.ts';
@@ -109,7 +109,8 @@ describe('the demo store’s chat button and a chat across tabs (Chromium)', { t
     await Promise.all([context.close(), sales.context.close()]);
   });
 
-  it('does not bring back, on a later visit, a chat that ended long after the shopper left it', async () => {
+  /** A chat the shopper started and left with its tab, answered by the support agent, kept in the browser. */
+  async function leaveChat(question: string, reply: string) {
     const { srv, browser } = demo;
     const agent = await connectAgent(srv, 'support@demo.beckon.local');
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -118,25 +119,29 @@ describe('the demo store’s chat button and a chat across tabs (Chromium)', { t
     const widget = page.locator('beckon-widget');
     await widget.getByRole('button', { name: 'Chat with us' }).click();
     const form = widget.getByRole('form', { name: 'Before we start' });
-    await form.getByLabel('How can we help?').fill('Is the mug dishwasher safe?');
+    await form.getByLabel('How can we help?').fill(question);
     const offered = agent.next('offer', () => true, 20_000);
     await form.getByRole('button', { name: 'Start chat' }).click();
     const { conversation } = await offered;
     await agent.accept(conversation.id);
-    await agent.send(conversation.id, 'It is.');
-    await widget.getByRole('dialog').getByText('It is.').waitFor();
+    await agent.send(conversation.id, reply);
+    await widget.getByRole('dialog').getByText(reply).waitFor();
     await page.close();
+    return { agent, context, conversationId: conversation.id as string };
+  }
 
-    // The agent closes it with no tab open; the shopper comes back much later.
-    await agent.close(conversation.id);
+  /**
+   * The shopper comes back an hour later. The chat socket's answers wait until the site's chat
+   * button has shown (`answer` lets them through): the order a slow server gives, where the
+   * button came first and left a bubble for an ended chat.
+   */
+  async function comeBackLater(context: BrowserContext) {
     await context.addInitScript(`(() => {
       const kept = JSON.parse(localStorage.getItem('beckon.chat') || 'null');
       if (kept) localStorage.setItem('beckon.chat', JSON.stringify({ ...kept, at: Date.now() - 3600000 }));
     })()`);
     const later = await context.newPage();
     const hellos: string[] = [];
-    // The chat socket's answers wait until the site's chat button has shown: the order a slow
-    // server gives, where the button came first and left a bubble for the ended chat.
     let answer: () => void = () => {};
     const answered = new Promise<void>((resolve) => {
       answer = resolve;
@@ -149,29 +154,47 @@ describe('the demo store’s chat button and a chat across tabs (Chromium)', { t
       });
       server.onMessage((m) => void answered.then(() => ws.send(m)));
     });
-    await later.goto(`${srv.url}/demo/`);
+    await later.goto(`${demo.srv.url}/demo/`);
     await until(() => hellos.some((f) => f.includes('"hello"') && f.includes('"token"')), 'the chat’s hello');
-    const launcher = later.locator('beckon-widget').getByRole('button', { name: 'Chat with us' });
-    await launcher.waitFor({ timeout: 20_000 });
+    const widget = later.locator('beckon-widget');
+    const button = widget.getByRole('button', { name: 'Chat with us' });
+    await button.waitFor({ timeout: 20_000 });
+    return { later, widget, button, answer };
+  }
+
+  it('does not bring back, on a later visit, a chat that ended long after the shopper left it', async () => {
+    const { agent, context, conversationId } = await leaveChat('Is the mug dishwasher safe?', 'It is.');
+    // The agent closes it with no tab open.
+    await agent.close(conversationId);
+    const { later, widget, button, answer } = await comeBackLater(context);
     answer();
     await until(
       async () => (await later.evaluate(`localStorage.getItem('beckon.chat')`)) === null,
       'the ended chat forgotten',
     );
-    await launcher.waitFor();
-    // The chat's panel, by name: a demo campaign's offer (also a dialog) may show on a slow day.
-    assert.equal(
-      await later.locator('beckon-widget').getByRole('dialog', { name: 'Chat', exact: true }).count(),
-      0,
-      'no chat panel',
-    );
-    assert.equal(
-      await later
-        .locator('beckon-widget')
-        .getByRole('button', { name: /^Open chat/ })
-        .count(),
-      0,
-    );
+    await button.waitFor();
+    await shot(later, '4-ended-long-ago');
+    // The chat's panel, by name (the agent's once one answered): a demo campaign's offer (also a
+    // dialog) may show on a slow day.
+    const chatPanel = widget.getByRole('dialog', { name: /^(Chat|Support Agent)$/ });
+    assert.equal(await chatPanel.count(), 0, 'no chat panel');
+    assert.equal(await widget.getByRole('button', { name: /^Open chat/ }).count(), 0);
+    await Promise.all([context.close(), agent.disconnect()]);
+  });
+
+  it('opens a chat kept from long ago as it was left when the button is used before the server answers', async () => {
+    const { agent, context, conversationId } = await leaveChat('Do you ship to Oslo?', 'We do.');
+    const { widget, button, answer } = await comeBackLater(context);
+    await button.click();
+    // The panel is named after the agent who answered.
+    const panel = widget.getByRole('dialog', { name: 'Support Agent' });
+    await panel.getByText('We do.').waitFor();
+    await shot(widget.page(), '5-kept-opened-early');
+    // The server says it is still going: the chat carries on in the same panel.
+    answer();
+    await agent.send(conversationId, 'Anything else?');
+    await panel.getByText('Anything else?').waitFor({ timeout: 20_000 });
+    await agent.close(conversationId);
     await Promise.all([context.close(), agent.disconnect()]);
   });
 });
