@@ -26,6 +26,8 @@ interface PendingSend {
 export interface VisitorChatOptions {
   /** `Origin` header to send (browsers always do; the site's allow-list checks it). */
   origin?: string;
+  /** How long to wait for the server's welcome after the first frame (ms); 10,000 by default. */
+  welcomeTimeoutMs?: number;
 }
 
 /**
@@ -81,7 +83,7 @@ export class VisitorChatClient {
     socket.on((f) => this.onFrame(f));
     const welcome = socket.next<Extract<VisitorServerFrame, { type: 'welcome' }>>(
       (f) => f.type === 'welcome',
-      10_000,
+      this.opts.welcomeTimeoutMs ?? 10_000,
     );
     welcome.catch(() => {});
     await socket.opened;

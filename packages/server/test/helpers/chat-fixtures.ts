@@ -28,12 +28,17 @@ export async function connectAgent(srv: TestServer, email: string, online = true
   return agent;
 }
 
-/** Starts a visitor conversation on the demo site over the socket. */
+/**
+ * Starts a visitor conversation on the demo site over the socket. The welcome may take 30 s: at a
+ * load of 13 in a full run, a start beside Chromium and the test's own server took more than 10.
+ */
 export function startVisitor(srv: TestServer, input: ConversationStart = {}): Promise<VisitorChatClient> {
-  return VisitorChatClient.start(srv.url, srv.demo!.siteKey, {
-    visitorId: `v${Math.random().toString(36).slice(2, 10)}`,
-    ...input,
-  });
+  return VisitorChatClient.start(
+    srv.url,
+    srv.demo!.siteKey,
+    { visitorId: `v${Math.random().toString(36).slice(2, 10)}`, ...input },
+    { welcomeTimeoutMs: 30_000 },
+  );
 }
 
 /** Polls `check` until it returns a truthy value (or throws after `timeoutMs`). */
