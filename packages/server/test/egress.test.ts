@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import { addressRange, classifyHost, isPublicAddress } from '../src/egress/address-policy.ts';
 import { Egress, type EgressDeps } from '../src/egress/egress.ts';
 import { loadEgressOptions } from '../src/egress/egress-config.ts';
@@ -367,5 +367,94 @@ describe('egress requests: checked at every hop, capped in redirects, time and s
         refused('invalid_url'),
         url,
       );
+  });
+});
+
+describe('egress kept-alive connections: none used past the server’s close', () => {
+  let server: Server;
+  let url = '';
+  /** Connections the server accepted, and the requests it read on each. */
+  let connections = 0;
+  const served = new WeakMap<object, number>();
+  const seen: string[] = [];
+  const make = (idleMs?: number) =>
+    new Egress(
+      { allowPrivate: false, maxRedirects: 3 },
+      { allow: (a) => a === '127.0.0.1', ...(idleMs ? { idleMs } : {}) },
+    );
+
+  before(async () => {
+    server = createServer((req, res) => {
+      const n = (served.get(req.socket) ?? 0) + 1;
+      served.set(req.socket, n);
+      seen.push(`${req.method} ${req.url}`);
+      req.resume();
+      // The close racing a request: the second request on a connection finds it closed, unanswered.
+      if (req.url === '/second-dies' && n === 2) return void req.socket.destroy();
+      if (req.url === '/slow') return void setTimeout(() => res.end('late'), 800);
+      res.end('hello');
+    });
+    server.on('connection', () => connections++);
+    // Node announces `Keep-Alive: timeout=2` and closes an idle connection after 2 s.
+    server.keepAliveTimeout = 2000;
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  beforeEach(() => {
+    connections = 0;
+    seen.length = 0;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  it('closes an idle connection a second before the server’s announced keep-alive ends', async () => {
+    const egress = make();
+    const get = { timeoutMs: 5000, maxBytes: 1000 };
+    assert.equal((await egress.request(`${url}/a`, get)).status, 200);
+    // Past the announced 2 s less a second, before the server's own close.
+    await new Promise((r) => setTimeout(r, 1300));
+    assert.equal((await egress.request(`${url}/b`, get)).status, 200);
+    assert.equal(connections, 2, 'the second request opened a new connection');
+    egress.close();
+  });
+
+  it('sends a repeatable request once more on a new connection when its kept-alive one was closed; a message, never', async () => {
+    // Each on its own agent: the request after `/first` is a connection's second.
+    const egresses: Egress[] = [];
+    const send = async (method: string, repeatable?: boolean) => {
+      const egress = make();
+      egresses.push(egress);
+      assert.equal((await egress.request(`${url}/first`, { timeoutMs: 5000, maxBytes: 1000 })).status, 200);
+      return egress.request(`${url}/second-dies`, {
+        method,
+        timeoutMs: 5000,
+        maxBytes: 1000,
+        ...(method === 'POST' ? { body: 'x' } : {}),
+        ...(repeatable === undefined ? {} : { repeatable }),
+      });
+    };
+    const got = await send('GET');
+    assert.equal(got.body.toString(), 'hello');
+    assert.deepEqual(seen, ['GET /first', 'GET /second-dies', 'GET /second-dies']);
+    seen.length = 0;
+    const completion = await send('POST', true);
+    assert.equal(completion.status, 200);
+    assert.deepEqual(seen, ['GET /first', 'POST /second-dies', 'POST /second-dies']);
+    seen.length = 0;
+    await assert.rejects(
+      send('POST'),
+      (err: EgressError) => err.code === 'network' && err.stale && err.requestSent,
+    );
+    assert.deepEqual(seen, ['GET /first', 'POST /second-dies'], 'a message is sent once');
+    for (const e of egresses) e.close();
+  });
+
+  it('does not cut an answer that takes longer than the idle time', async () => {
+    const egress = make(300);
+    const res = await egress.request(`${url}/slow`, { timeoutMs: 5000, maxBytes: 1000 });
+    assert.equal(res.body.toString(), 'late');
+    egress.close();
   });
 });

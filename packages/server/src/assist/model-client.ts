@@ -110,6 +110,8 @@ export async function streamCompletion(
       headers,
       body,
       redirect: 'error',
+      // A completion asked twice costs only the model's time.
+      repeatable: true,
       timeoutMs: target.timeoutMs,
       maxBytes: RESPONSE_BYTES,
       signal: stop.signal,

@@ -118,6 +118,8 @@ async function libreTranslate(
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify(body),
       redirect: 'error',
+      // A translation asked twice costs only the server's time.
+      repeatable: true,
       timeoutMs,
       maxBytes: RESPONSE_BYTES,
     });

@@ -74,6 +74,8 @@ export async function generateAnswer(
       headers,
       body,
       redirect: 'error',
+      // A completion asked twice costs only the model's time.
+      repeatable: true,
       timeoutMs,
       maxBytes: RESPONSE_BYTES,
     });

@@ -27,6 +27,8 @@ export class EgressError extends Error {
    * TLS handshake, a request cut off before its end.
    */
   requestSent = false;
+  /** It failed on a reused kept-alive connection before any answer: the server had closed it. */
+  stale = false;
 
   constructor(
     readonly code: EgressErrorCode,

@@ -26,6 +26,12 @@ export interface EgressRequest {
   signal?: AbortSignal;
   /** Each piece of a 2xx answer's body as it arrives (a streamed answer), within `maxBytes`. */
   onData?: (chunk: Buffer) => void;
+  /**
+   * Sending it twice does no harm (a model's completion): when a kept-alive connection turns out
+   * closed as the request is written into it, it is sent once more on a new connection. GET and
+   * HEAD always are; a message or a payment never is (the server may have read it).
+   */
+  repeatable?: boolean;
 }
 
 /** A whole answer (or its first `maxBytes`, when cut). */
@@ -47,9 +53,16 @@ export interface EgressDeps {
   connect?: Connector;
   /** Permits these address:port pairs although they are private (a test's one local server). */
   allow?: (address: string, port: number) => boolean;
+  /** How long an idle kept-alive connection is kept (ms; `IDLE_MS` by default). */
+  idleMs?: number;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** How a kept-alive connection closed by the server shows when a request is written into it. */
+const STALE = new Set(['ECONNRESET', 'EPIPE']);
+/** Whether a request may be sent twice. */
+const repeatable = (method: string, req: EgressRequest) =>
+  req.repeatable === true || method === 'GET' || method === 'HEAD';
 /** Headers that do not follow a redirect to another origin. */
 const CREDENTIALS = ['authorization', 'cookie', 'proxy-authorization'];
 
@@ -86,7 +99,7 @@ export class Egress {
     this.connect = deps.connect;
     this.policy = { allowPrivate: options.allowPrivate, ...(deps.allow ? { allow: deps.allow } : {}) };
     this.resolve = deps.resolve ?? systemResolver;
-    this.agents = egressAgents(this.policy, deps.connect);
+    this.agents = egressAgents(this.policy, deps.connect, deps.idleMs);
   }
 
   /** The address a URL would be reached at, or `EgressError('private_address')` (saving a URL checks this). */
@@ -115,7 +128,11 @@ export class Egress {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
     for (let hops = 0; ; hops++) {
-      const res = await this.once(url, method, headers, body, req, deadline);
+      const res = await this.once(url, method, headers, body, req, deadline).catch((err: unknown) => {
+        // A kept-alive connection the server closed as this request went into it: once more, anew.
+        if (!(err instanceof EgressError && err.stale && repeatable(method, req))) throw err;
+        return this.once(url, method, headers, body, req, deadline);
+      });
       const location = res.headers.location;
       if (!REDIRECTS.has(res.status) || !location || req.redirect === 'manual')
         return { ...res, url: url.href, redirected: hops > 0 };
@@ -218,9 +235,12 @@ export class Egress {
       request.on('finish', () => {
         written = true;
       });
-      request.on('error', (err) =>
-        settle(err instanceof EgressError ? err : new EgressError('network', err.message, status)),
-      );
+      request.on('error', (err: NodeJS.ErrnoException) => {
+        if (err instanceof EgressError) return settle(err);
+        const failed = new EgressError('network', err.message, status);
+        failed.stale = request.reusedSocket && status === null && STALE.has(err.code ?? '');
+        settle(failed);
+      });
       request.on('response', (res: IncomingMessage) => {
         status = res.statusCode ?? 0;
         const answer = (bytes: Buffer, cut: boolean) =>
