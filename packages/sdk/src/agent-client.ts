@@ -28,6 +28,11 @@ export interface AgentChatOptions {
   origin?: string;
   /** The session's CSRF token (for uploads); read from `/api/v1/me` when not given. */
   csrf?: string;
+  /**
+   * How long to wait for `ready` and for each request's answer (ms); 10,000 by default. The
+   * server may hold a request up to 30 s for a busy database pool.
+   */
+  requestTimeoutMs?: number;
 }
 
 interface PendingSend {
@@ -82,7 +87,7 @@ export class AgentChatClient {
     const socket = FrameSocket.connect<AgentServerFrame>(wsUrl(this.baseUrl, '/v1/agent'), headers);
     this.socket = socket;
     socket.on((f) => this.onFrame(f));
-    const readyFrame = socket.next<Frame<'ready'>>((f) => f.type === 'ready', 10_000);
+    const readyFrame = socket.next<Frame<'ready'>>((f) => f.type === 'ready', this.waitMs);
     readyFrame.catch(() => {});
     await socket.opened;
     this.applyReady(await readyFrame);
@@ -216,7 +221,12 @@ export class AgentChatClient {
   }
 
   /** Sends a frame with a `ref` and waits for its `done` (or rejects with its `error`). */
-  private request(frame: Record<string, unknown>, timeoutMs = 10_000): Promise<void> {
+  /** How long `ready` and a request's answer are waited for. */
+  private get waitMs(): number {
+    return this.opts.requestTimeoutMs ?? 10_000;
+  }
+
+  private request(frame: Record<string, unknown>, timeoutMs = this.waitMs): Promise<void> {
     const ref = clientId('r');
     const answer = this.socket.next(
       (f) => (f.type === 'done' || f.type === 'error') && 'ref' in f && f.ref === ref,

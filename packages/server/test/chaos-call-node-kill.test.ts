@@ -85,7 +85,11 @@ describe('chaos: kill -9 of the node holding a call', () => {
     // The demo's Sales agent: the only one online, so every chat and call goes to them.
     const a = await at(
       `the agent's console connects to ${node.name}`,
-      AgentChatClient.connect(node.url, { cookie: cluster.account.agentCookies[1]! }),
+      // A request may wait 30 s for the survivor's busy pool (CI once gave up after the SDK's 10 s).
+      AgentChatClient.connect(node.url, {
+        cookie: cluster.account.agentCookies[1]!,
+        requestTimeoutMs: 30_000,
+      }),
     );
     open.push(() => a.disconnect());
     await at(`the agent goes online on ${node.name}`, a.setStatus('online'));

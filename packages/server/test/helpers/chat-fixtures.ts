@@ -20,10 +20,13 @@ export async function cookieFor(
   };
 }
 
-/** Connects an agent's console socket, optionally setting them online. */
+/**
+ * Connects an agent's console socket, optionally setting them online. Each request may take 30 s,
+ * as the server's wait for a busy store pool may: a full run loads the machine to 13.
+ */
 export async function connectAgent(srv: TestServer, email: string, online = true): Promise<AgentChatClient> {
   const { cookie } = await cookieFor(srv, email);
-  const agent = await AgentChatClient.connect(srv.url, { cookie });
+  const agent = await AgentChatClient.connect(srv.url, { cookie, requestTimeoutMs: 30_000 });
   if (online) await agent.setStatus('online');
   return agent;
 }
