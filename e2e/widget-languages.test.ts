@@ -82,7 +82,7 @@ describe('the widget in the visitor’s language (Chromium)', () => {
   };
 
   it('on an Arabic page: right to left, in Arabic, mirrored, and a chat goes both ways', async () => {
-    const { context, page, visitorId, widget } = await open('/ar', 1280);
+    const { context, page, log, visitorId, widget } = await open('/ar', 1280);
     const invited = await admin.post(`/api/v1/visitors/${visitorId}/invite`, {
       message: 'مرحبًا! هل تحتاج إلى مساعدة في اختيار المصباح؟',
       skillId: srv.demo!.skillIds.sales,
@@ -105,7 +105,22 @@ describe('the widget in the visitor’s language (Chromium)', () => {
     await form.getByRole('button', { name: 'بدء المحادثة' }).click();
     const { conversation } = await offered;
     await sales.accept(conversation.id);
-    await panel.getByText('متصل الآن').first().waitFor();
+    await panel
+      .getByText('متصل الآن')
+      .first()
+      .waitFor()
+      .catch(async (err: Error) => {
+        // Twice at load the header did not say it: what the panel showed, the states the socket
+        // brought and the server's own say which side fell short.
+        const shown = (await panel.textContent({ timeout: 1000 }).catch(() => '(no panel)'))?.slice(0, 300);
+        const states = log.received
+          .filter((f) => f.conversation?.status)
+          .map((f) => `${f.type}:${f.conversation.status}`);
+        const stored = await admin.get(`/api/v1/conversations/${conversation.id}`);
+        throw new Error(
+          `${err.message}\npanel: ${shown}\nframes: ${states.join(' ')}\nserver: ${(stored.body.conversation ?? stored.body).status}`,
+        );
+      });
     // The line the server writes when the agent joins is in Arabic too.
     await panel.getByText('انضم Sales Agent إلى المحادثة.').waitFor();
     const box = panel.getByRole('textbox', { name: 'الرسالة' });
