@@ -36,17 +36,27 @@ const SECTIONS: Record<Screen, string> = {
 
 function Shop({ screen, go }: { screen: Screen; go(s: Screen): void }) {
   const [ordered, setOrdered] = useState<string | null>(null);
-  const [pending, setPending] = useState(0);
+  // Unknown until the queue of an earlier run is loaded: "all sent" before that would be a guess.
+  const [pending, setPending] = useState<number | null>(null);
   useEffect(() => {
-    const timer = setInterval(() => setPending(tracker.pending), 200);
-    return () => clearInterval(timer);
+    let live = true;
+    let timer: ReturnType<typeof setInterval> | undefined;
+    void tracker.ready.then(() => {
+      if (!live) return;
+      setPending(tracker.pending);
+      timer = setInterval(() => setPending(tracker.pending), 200);
+    });
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
   }, []);
   return (
     <View style={styles.shop}>
       <View style={styles.bar}>
         <Text style={styles.brand}>Demo Store</Text>
         <Text testID="pending" style={styles.pending}>
-          {pending ? `${pending} waiting to send` : 'all sent'}
+          {pending === null ? 'loading…' : pending ? `${pending} waiting to send` : 'all sent'}
         </Text>
       </View>
       <View style={styles.tabs}>
