@@ -4,10 +4,13 @@
 // Usage: node scripts/test.mjs [--check] [filter...]  — filters match file paths; `--check` runs
 // `npm run check` (types, Biome, imports) beside the tests, and fails the run when it fails.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
+/** The CPU probe's time (ms) at or under which a fourth test process runs (see testProcesses). */
+const FAST_PROBE_MS = 110;
 const roots = ['packages', 'e2e', 'bench'];
 const files = [];
 /** Each group entry's files (relative paths), for longestFirst. */
@@ -49,9 +52,7 @@ const args = [
   '--test-reporter-destination=stdout',
   `--test-reporter=${join(root, 'scripts', 'test-count-reporter.mjs')}`,
   `--test-reporter-destination=${countsFile}`,
-  // Three processes on two cores: many files spend most of their time waiting (a browser page, a
-  // ring that times out, a stand-in provider), so a third keeps the cores busy. BECKON_TEST_CONCURRENCY changes it.
-  `--test-concurrency=${process.env.BECKON_TEST_CONCURRENCY ?? 3}`,
+  `--test-concurrency=${testProcesses()}`,
 ];
 const started = Date.now();
 const check = withCheck ? startCheck() : null;
@@ -86,6 +87,33 @@ writeTimings();
 const checked = check ? await check.done : true;
 if (check && !checked) console.error(`\nnpm run check failed:\n${check.output()}`);
 process.exit(checked ? status : 1);
+
+/**
+ * How many test processes run at once: BECKON_TEST_CONCURRENCY, else three or four on two cores.
+ * Many files spend most of their time waiting (a browser page, a ring that times out, a stand-in
+ * provider), so more processes than cores keep the cores busy. A fourth cut a quiet run on a fast
+ * machine from 14.0 to 11.1 minutes (cores 94 % busy), but on a machine 1.6 to 2.7 times slower it
+ * cost four files to their waits. So the fourth runs only when a short CPU probe is fast: about
+ * 77 ms on that fast machine, 150–200 beside three busy loops (the best of three counts).
+ */
+function testProcesses() {
+  if (process.env.BECKON_TEST_CONCURRENCY) return Number(process.env.BECKON_TEST_CONCURRENCY);
+  const probe = () => {
+    const started = performance.now();
+    const block = Buffer.alloc(1024, 7);
+    let digest = block;
+    for (let i = 0; i < 40_000; i++) digest = createHash('sha256').update(digest).update(block).digest();
+    let x = 0;
+    for (let i = 0; i < 20_000_000; i++) x = (x * 31 + i) | 0;
+    return performance.now() - started + (x === 0.5 ? 1 : 0);
+  };
+  const ms = Math.min(probe(), probe(), probe());
+  const n = ms <= FAST_PROBE_MS ? 4 : 3;
+  console.log(
+    `${n} test processes (a CPU probe took ${Math.round(ms)} ms; 4 when it takes at most ${FAST_PROBE_MS})`,
+  );
+  return n;
+}
 
 /**
  * `npm run check` beside the tests, its output kept for the end. The type checks run on one core
