@@ -92,8 +92,8 @@ process.exit(checked ? status : 1);
  * How many test processes run at once: BECKON_TEST_CONCURRENCY, else three or four on two cores.
  * Many files spend most of their time waiting (a browser page, a ring that times out, a stand-in
  * provider), so more processes than cores keep the cores busy. A fourth cut a quiet run on a fast
- * machine from 14.0 to 11.1 minutes (cores 94 % busy), but on a machine 1.6 to 2.7 times slower it
- * cost four files to their waits. So the fourth runs only when a short CPU probe is fast: about
+ * machine from 11.7 to 10.8 minutes (cores 86 % then 93 % busy), but on a machine 1.6 to 2.7 times
+ * slower it cost four files to their waits. So the fourth runs only when a short CPU probe is fast: about
  * 77 ms on that fast machine, 150–200 beside three busy loops (the best of three counts).
  */
 function testProcesses() {
