@@ -29,7 +29,7 @@ export interface EgressRequest {
   /**
    * Sending it twice does no harm (a model's completion): when a kept-alive connection turns out
    * closed as the request is written into it, it is sent once more on a new connection. GET and
-   * HEAD always are; a message or a payment never is (the server may have read it).
+   * HEAD always are; a message, a webhook or a token exchange never is (the server may have read it).
    */
   repeatable?: boolean;
 }
