@@ -8,7 +8,7 @@ import { ChatCompletionsServer } from '../packages/server/test/helpers/chat-comp
 import { cookieFor, startVisitor } from '../packages/server/test/helpers/chat-fixtures.ts';
 import { DEMO_ADMIN, startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { report, seriousViolations } from './helpers/axe.ts';
-import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
+import { launchBrowser, orReport, SHOTS_DIR } from './helpers/browser.ts';
 import { type ConsolePage, goOnline, signedInAs, until } from './helpers/workspace-fixtures.ts';
 
 const SUPPORT = 'support@demo.beckon.local';
@@ -209,18 +209,13 @@ describe('agent assist in the console (Chromium)', { timeout: 240_000 }, () => {
     await page.getByTestId('inbox-chat').filter({ hasText: 'Ada Lovelace' }).first().click();
     const card = page.getByTestId('assist-summary');
     const asked = Date.now();
-    await card
-      .getByText(MODEL_SUMMARY)
-      .waitFor({ timeout: 40_000 })
-      .catch(async (err: Error) => {
-        // What the agent saw, what the server kept and what the model was asked: a failure says which fell short.
-        const shown = await card.textContent({ timeout: 1000 }).catch(() => '(no card)');
-        const kept = await api(SALES, 'GET', `/api/v1/conversations/${id}/summary`);
-        const toModel = llm.received.filter((r) => JSON.stringify(r.body).includes('Summarise')).length;
-        throw new Error(
-          `${err.message}\ncard after ${Date.now() - asked} ms: ${shown}\nserver: ${kept.status} ${JSON.stringify(kept.body)}\nsummary requests to the model: ${toModel}`,
-        );
-      });
+    // What the agent saw, what the server kept and what the model was asked: a failure says which fell short.
+    await orReport(card.getByText(MODEL_SUMMARY).waitFor({ timeout: 40_000 }), async () => {
+      const shown = await card.textContent({ timeout: 1000 }).catch(() => '(no card)');
+      const kept = await api(SALES, 'GET', `/api/v1/conversations/${id}/summary`);
+      const toModel = llm.received.filter((r) => JSON.stringify(r.body).includes('Summarise')).length;
+      return `card after ${Date.now() - asked} ms: ${shown}\nserver: ${kept.status} ${JSON.stringify(kept.body)}\nsummary requests to the model: ${toModel}`;
+    });
     assert.equal(await card.getByTestId('assist-summary-by').textContent(), 'written by the model');
     await shot(sales, 'summary');
     const findings = await seriousViolations(

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SHOTS_DIR } from './helpers/browser.ts';
+import { orReport, SHOTS_DIR } from './helpers/browser.ts';
 import { askInDemoWidget, demoInChromium } from './helpers/demo-browser.ts';
 import { type ConsolePage, goOnline, signedInAs } from './helpers/workspace-fixtures.ts';
 
@@ -62,17 +62,14 @@ describe('the answer bot hands over to a person (Chromium)', { timeout: 240_000 
     const shop = await shopContext.newPage();
     const panel = await askInDemoWidget(shop, srv.url, 'Do you deliver to Bergen?');
     const card = panel.locator('.bcard');
-    await card
-      .getByText('Delivery to Norway')
-      .waitFor({ timeout: 45_000 })
-      .catch(async (err: Error) => {
-        // What the shopper saw instead says which step fell short.
-        const saw = await panel
-          .first()
-          .textContent({ timeout: 1000 })
-          .catch(() => '(no panel)');
-        throw new Error(`${err.message}\nthe shopper's panel: ${saw}`);
-      });
+    // What the shopper saw instead says which step fell short.
+    await orReport(card.getByText('Delivery to Norway').waitFor({ timeout: 45_000 }), async () => {
+      const saw = await panel
+        .first()
+        .textContent({ timeout: 1000 })
+        .catch(() => '(no panel)');
+      return `the shopper's panel: ${saw}`;
+    });
     await card.getByText('We deliver to every address in Norway').waitFor();
     assert.equal(await card.getByRole('link').getAttribute('href'), 'https://help.example.com/norway');
     await panel.getByText('Hearth Helper', { exact: true }).first().waitFor();

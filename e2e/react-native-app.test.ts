@@ -9,7 +9,7 @@ import { userHashOf } from '../packages/server/src/channels/identity.ts';
 import type { ApiClient } from '../packages/server/test/helpers/api-client.ts';
 import { connectAgent, eventually } from '../packages/server/test/helpers/chat-fixtures.ts';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
-import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
+import { launchBrowser, orReport, SHOTS_DIR } from './helpers/browser.ts';
 import { gradientPng } from './helpers/sample-image.ts';
 import { demoAdmin, type OriginServer, startOriginServer } from './helpers/tag-fixtures.ts';
 
@@ -264,13 +264,14 @@ describe('the React Native drop-in UI through react-native-web, against the Demo
     await chat.getByRole('textbox').press('Enter');
     await chat.getByText(question).waitFor();
     // Routing runs beside the rest of the suite; on failure the chat's own words tell where it stopped.
-    const offered = await eventually(
-      () => [...sales.offers.values()].find((o) => o.channel === 'app' && o.status !== 'closed') ?? null,
-      20_000,
-      'the offer',
-    ).catch(async (err: Error) => {
-      throw new Error(`${err.message}; the chat shows: ${JSON.stringify(await chat.innerText())}`);
-    });
+    const offered = await orReport(
+      eventually(
+        () => [...sales.offers.values()].find((o) => o.channel === 'app' && o.status !== 'closed') ?? null,
+        20_000,
+        'the offer',
+      ),
+      async () => `the chat shows: ${JSON.stringify(await chat.innerText())}`,
+    );
     await sales.accept(offered.id);
     await sales.send(offered.id, 'نعم، متوفر باللون الأخضر ويُشحن غدًا.');
     await chat.getByText('ويُشحن غدًا').waitFor();

@@ -9,7 +9,7 @@ import { connectAgent } from '../packages/server/test/helpers/chat-fixtures.ts';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { ensureTagBuilt } from '../packages/tag/ensure-built.ts';
 import { report, seriousViolations } from './helpers/axe.ts';
-import { launchBrowser, SHOTS_DIR } from './helpers/browser.ts';
+import { launchBrowser, orReport, SHOTS_DIR } from './helpers/browser.ts';
 import {
   customerPage,
   demoAdmin,
@@ -105,22 +105,16 @@ describe('the widget in the visitor’s language (Chromium)', () => {
     await form.getByRole('button', { name: 'بدء المحادثة' }).click();
     const { conversation } = await offered;
     await sales.accept(conversation.id);
-    await panel
-      .getByText('متصل الآن')
-      .first()
-      .waitFor()
-      .catch(async (err: Error) => {
-        // Twice at load the header did not say it: what the panel showed, the states the socket
-        // brought and the server's own say which side fell short.
-        const shown = (await panel.textContent({ timeout: 1000 }).catch(() => '(no panel)'))?.slice(0, 300);
-        const states = log.received
-          .filter((f) => f.conversation?.status)
-          .map((f) => `${f.type}:${f.conversation.status}`);
-        const stored = await admin.get(`/api/v1/conversations/${conversation.id}`);
-        throw new Error(
-          `${err.message}\npanel: ${shown}\nframes: ${states.join(' ')}\nserver: ${(stored.body.conversation ?? stored.body).status}`,
-        );
-      });
+    // Twice at load the header did not say it: what the panel showed, the states the socket
+    // brought and the server's own say which side fell short.
+    await orReport(panel.getByText('متصل الآن').first().waitFor(), async () => {
+      const shown = (await panel.textContent({ timeout: 1000 }).catch(() => '(no panel)'))?.slice(0, 300);
+      const states = log.received
+        .filter((f) => f.conversation?.status)
+        .map((f) => `${f.type}:${f.conversation.status}`);
+      const stored = await admin.get(`/api/v1/conversations/${conversation.id}`);
+      return `panel: ${shown}\nframes: ${states.join(' ')}\nserver: ${(stored.body.conversation ?? stored.body).status}`;
+    });
     // The line the server writes when the agent joins is in Arabic too.
     await panel.getByText('انضم Sales Agent إلى المحادثة.').waitFor();
     const box = panel.getByRole('textbox', { name: 'الرسالة' });

@@ -96,3 +96,16 @@ function skipShotsUnderCi(page: Page): void {
     return Buffer.alloc(0);
   };
 }
+
+/**
+ * Waits for `wait`; when it fails, the error also says what `report` found instead (what the page
+ * showed, what the server kept), so a failed wait names the step that fell short.
+ */
+export async function orReport<T>(wait: Promise<T>, report: () => Promise<string>): Promise<T> {
+  try {
+    return await wait;
+  } catch (err) {
+    const found = await report().catch((e: unknown) => `(no report: ${String(e)})`);
+    throw new Error(`${(err as Error).message}\n${found}`);
+  }
+}

@@ -220,12 +220,12 @@ export class AgentChatClient {
     return this.socket;
   }
 
-  /** Sends a frame with a `ref` and waits for its `done` (or rejects with its `error`). */
   /** How long `ready` and a request's answer are waited for. */
   private get waitMs(): number {
     return this.opts.requestTimeoutMs ?? 10_000;
   }
 
+  /** Sends a frame with a `ref` and waits for its `done` (or rejects with its `error`). */
   private request(frame: Record<string, unknown>, timeoutMs = this.waitMs): Promise<void> {
     const ref = clientId('r');
     const answer = this.socket.next(
