@@ -4,7 +4,7 @@ import { scheduledSenderOf } from '../src/collab/collab-feature.ts';
 import { ScheduledSender } from '../src/collab/scheduled-sender.ts';
 import { chatOf } from '../src/conversations/chat-module.ts';
 import { ApiClient } from './helpers/api-client.ts';
-import { cookieFor, eventually } from './helpers/chat-fixtures.ts';
+import { connectAgent, cookieFor, eventually } from './helpers/chat-fixtures.ts';
 import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
@@ -190,6 +190,38 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const byId = new Map(items.map((m: { id: string }) => [m.id, m]));
       assert.equal((byId.get(asked.body.id) as { reason: string }).reason, 'the customer replied first');
       assert.equal((byId.get(kept.body.id) as { status: string }).status, 'queued');
+    });
+
+    it('the console that follows the chat is told once a reply cancelled a message, and then finds it cancelled', async () => {
+      const { id, customer } = await taken();
+      const asked = await sales.post(`/api/v1/conversations/${id}/scheduled-messages`, {
+        text: 'Did the code work?',
+        sendAt: at(3_600_000),
+        cancelOnReply: true,
+      });
+      assert.equal(asked.status, 201);
+      // The console opens after the message was scheduled: the only word it can get is the cancel's.
+      const agent = await connectAgent(srv, 'sales@demo.beckon.local');
+      try {
+        await eventually(() => agent.conversations.has(id), 10_000);
+        const told = agent.next('scheduled_changed', (f) => f.conversationId === id, 10_000);
+        const wrote = await anon.request(
+          'POST',
+          '/api/v1/chat/messages',
+          { echoId: 'c-told', text: 'It worked' },
+          customer,
+        );
+        assert.equal(wrote.status, 201);
+        await told;
+        // Read once, as the console does on that word: no waiting.
+        const items = (await sales.get(`/api/v1/conversations/${id}/scheduled-messages`)).body.items as {
+          id: string;
+          status: string;
+        }[];
+        assert.equal(items.find((m) => m.id === asked.body.id)?.status, 'cancelled');
+      } finally {
+        await agent.disconnect();
+      }
     });
 
     it('the lines of many conversations are looked up together: only the messages that asked are cancelled', async () => {

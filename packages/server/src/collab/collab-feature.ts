@@ -26,8 +26,10 @@ export async function collabFeature(app: App, ctx: AppContext): Promise<void> {
   const { store } = ctx;
   const sender = new ScheduledSender(store, chat.writer, log.child({ part: 'scheduled' }));
   senders.set(ctx, sender);
-  // A customer's line cancels the scheduled messages that asked for it.
-  const cancels = new ReplyCancels(store, log.child({ part: 'reply-cancels' }));
+  // A customer's line cancels the scheduled messages that asked for it; the consoles are told.
+  const cancels = new ReplyCancels(store, log.child({ part: 'reply-cancels' }), (conversationId) =>
+    chat.events.toConversation(conversationId, { t: 'scheduled.changed' }),
+  );
   chat.lineListeners.add((accountId, message) => {
     if (message.senderKind === 'visitor') cancels.replied(accountId, message.conversationId);
   });

@@ -5,6 +5,10 @@ import type { Store } from '../store/store.ts';
  * Customers' lines cancel the scheduled messages that asked for it ("cancel if the customer
  * replies"). The lines of one turn (a commit of the message writer announces its batch together)
  * are looked up in one read per account, on the next turn, rather than a read each.
+ *
+ * The consoles that follow a conversation are told once its messages are cancelled
+ * (`onCancelled`). The customer's line reaches them first, and a list they read again on that line
+ * could come before the cancel: without the word after it, they kept showing the message waiting.
  */
 export class ReplyCancels {
   /** Conversations with a new customer line, by account, until the next turn looks them up. */
@@ -15,6 +19,7 @@ export class ReplyCancels {
   constructor(
     private readonly store: Store,
     private readonly log: Logger,
+    private readonly onCancelled: (conversationId: string) => void = () => {},
   ) {}
 
   /** A customer wrote in `conversationId`. */
@@ -44,7 +49,9 @@ export class ReplyCancels {
   private async cancel(batch: Map<string, Set<string>>): Promise<void> {
     for (const [accountId, ids] of batch)
       try {
-        await this.store.scheduledMessages.cancelOnReply(accountId, [...ids]);
+        const cancelled = await this.store.scheduledMessages.cancelOnReply(accountId, [...ids]);
+        for (const conversationId of new Set(cancelled.map((m) => m.conversationId)))
+          this.onCancelled(conversationId);
       } catch (err) {
         this.log.warn({ err }, 'cancelling scheduled messages on a reply failed');
       }

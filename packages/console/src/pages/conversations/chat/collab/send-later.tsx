@@ -43,8 +43,9 @@ export function SendLater({ conversation, lastSeq }: { conversation: Conversatio
   const reload = useCallback(() => {
     listScheduled(id).then(setItems, () => undefined);
   }, [id]);
-  // A new line may be one of these being sent, or the customer's reply that cancelled one; a
-  // colleague's change to the list comes as a frame (`scheduled_changed`).
+  // A new line may be one of these being sent. A colleague's change to the list, and a cancel by the
+  // customer's reply (which the server makes after the reply's line), come as a frame
+  // (`scheduled_changed`).
   const changes = useCollab((s) => s.scheduled[id] ?? 0, 0);
   // biome-ignore lint/correctness/useExhaustiveDependencies: lastSeq and changes are the triggers.
   useEffect(() => reload(), [reload, lastSeq, changes]);
