@@ -52,6 +52,11 @@ for (const store of ['sqlite', 'postgres'] as const) {
         senderName: string | null;
       }[];
     const at = (ms: number) => new Date(Date.now() + ms).toISOString();
+    /** The customer writes a line through their chat token. */
+    const customerSays = async (customer: Record<string, string>, echoId: string, text: string) => {
+      const wrote = await anon.request('POST', '/api/v1/chat/messages', { echoId, text }, customer);
+      assert.equal(wrote.status, 201);
+    };
 
     before(async () => {
       srv = await startTestServer({ demo: true, store });
@@ -172,13 +177,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
         text: 'Your order ships today',
         sendAt: at(3_600_000),
       });
-      const wrote = await anon.request(
-        'POST',
-        '/api/v1/chat/messages',
-        { echoId: 'c1', text: 'Yes thanks' },
-        customer,
-      );
-      assert.equal(wrote.status, 201);
+      await customerSays(customer, 'c1', 'Yes thanks');
       const items = await eventually(async () => {
         const r = (await sales.get(`/api/v1/conversations/${id}/scheduled-messages`)).body.items;
         return r.find(
@@ -192,6 +191,27 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.equal((byId.get(kept.body.id) as { status: string }).status, 'queued');
     });
 
+    /**
+     * A console that opens after a message of `id` was scheduled (so the only word it can get is the
+     * one `act` causes) is told, then reads the list once, as the console does: the message's status.
+     */
+    const statusWhenTold = async (id: string, messageId: string, act: () => Promise<void>) => {
+      const agent = await connectAgent(srv, 'sales@demo.beckon.local');
+      try {
+        await eventually(() => agent.conversations.has(id), 10_000);
+        const told = agent.next('scheduled_changed', (f) => f.conversationId === id, 10_000);
+        await act();
+        await told;
+        const items = (await sales.get(`/api/v1/conversations/${id}/scheduled-messages`)).body.items as {
+          id: string;
+          status: string;
+        }[];
+        return items.find((m) => m.id === messageId)?.status;
+      } finally {
+        await agent.disconnect();
+      }
+    };
+
     it('the console that follows the chat is told once a reply cancelled a message, and then finds it cancelled', async () => {
       const { id, customer } = await taken();
       const asked = await sales.post(`/api/v1/conversations/${id}/scheduled-messages`, {
@@ -200,28 +220,23 @@ for (const store of ['sqlite', 'postgres'] as const) {
         cancelOnReply: true,
       });
       assert.equal(asked.status, 201);
-      // The console opens after the message was scheduled: the only word it can get is the cancel's.
-      const agent = await connectAgent(srv, 'sales@demo.beckon.local');
-      try {
-        await eventually(() => agent.conversations.has(id), 10_000);
-        const told = agent.next('scheduled_changed', (f) => f.conversationId === id, 10_000);
-        const wrote = await anon.request(
-          'POST',
-          '/api/v1/chat/messages',
-          { echoId: 'c-told', text: 'It worked' },
-          customer,
-        );
-        assert.equal(wrote.status, 201);
-        await told;
-        // Read once, as the console does on that word: no waiting.
-        const items = (await sales.get(`/api/v1/conversations/${id}/scheduled-messages`)).body.items as {
-          id: string;
-          status: string;
-        }[];
-        assert.equal(items.find((m) => m.id === asked.body.id)?.status, 'cancelled');
-      } finally {
-        await agent.disconnect();
-      }
+      const status = await statusWhenTold(id, asked.body.id, () =>
+        customerSays(customer, 'c-told', 'It worked'),
+      );
+      assert.equal(status, 'cancelled');
+    });
+
+    it('the console that follows the chat is told once a scheduled reply was sent, and then finds it sent', async () => {
+      const { id } = await taken();
+      const made = await sales.post(`/api/v1/conversations/${id}/scheduled-messages`, {
+        text: 'Checking in',
+        sendAt: at(3_600_000),
+      });
+      assert.equal(made.status, 201);
+      const status = await statusWhenTold(id, made.body.id, async () => {
+        assert.equal(await scheduledSenderOf(srv.node.ctx)!.sweep(Date.now() + 3_601_000), 1);
+      });
+      assert.equal(status, 'sent');
     });
 
     it('the lines of many conversations are looked up together: only the messages that asked are cancelled', async () => {

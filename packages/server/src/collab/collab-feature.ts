@@ -4,7 +4,7 @@ import type { App } from '../web/types.ts';
 import { macrosRoutes } from './macros-routes.ts';
 import { mergeRoutes } from './merge-routes.ts';
 import { ReplyCancels } from './reply-cancels.ts';
-import { scheduledMessagesRoutes } from './scheduled-messages-routes.ts';
+import { scheduledChanged, scheduledMessagesRoutes } from './scheduled-messages-routes.ts';
 import { ScheduledSender } from './scheduled-sender.ts';
 
 const senders = new WeakMap<AppContext, ScheduledSender>();
@@ -24,12 +24,12 @@ export async function collabFeature(app: App, ctx: AppContext): Promise<void> {
   if (!chat) throw new Error('the collaboration feature needs the chat feature');
   const log = ctx.logger.child({ component: 'collab' });
   const { store } = ctx;
-  const sender = new ScheduledSender(store, chat.writer, log.child({ part: 'scheduled' }));
+  // The consoles are told of each message sent or failed, and of each a customer's reply cancelled.
+  const changed = scheduledChanged(chat);
+  const sender = new ScheduledSender(store, chat.writer, log.child({ part: 'scheduled' }), changed);
   senders.set(ctx, sender);
-  // A customer's line cancels the scheduled messages that asked for it; the consoles are told.
-  const cancels = new ReplyCancels(store, log.child({ part: 'reply-cancels' }), (conversationId) =>
-    chat.events.toConversation(conversationId, { t: 'scheduled.changed' }),
-  );
+  // A customer's line cancels the scheduled messages that asked for it.
+  const cancels = new ReplyCancels(store, log.child({ part: 'reply-cancels' }), changed);
   chat.lineListeners.add((accountId, message) => {
     if (message.senderKind === 'visitor') cancels.replied(accountId, message.conversationId);
   });

@@ -7,8 +7,7 @@ import type { Store } from '../store/store.ts';
  * are looked up in one read per account, on the next turn, rather than a read each.
  *
  * The consoles that follow a conversation are told once its messages are cancelled
- * (`onCancelled`). The customer's line reaches them first, and a list they read again on that line
- * could come before the cancel: without the word after it, they kept showing the message waiting.
+ * (`onCancelled`, see `scheduledChanged`): the customer's line reached them before the cancel.
  */
 export class ReplyCancels {
   /** Conversations with a new customer line, by account, until the next turn looks them up. */

@@ -34,14 +34,22 @@ export function sendAtOf(iso: string, now: number): number {
 const notYours = () =>
   new AppError(403, 'not_author', 'only its author or a supervisor may change a scheduled message');
 
+/**
+ * Tells the consoles that show a conversation, on any node, to read its scheduled messages again.
+ * Every change of one says so: by hand here, a customer's reply that cancels it (`ReplyCancels`) and
+ * its sending (`ScheduledSender`). Those two change it after the line that caused it reached them.
+ */
+export const scheduledChanged =
+  (chat: ChatModule) =>
+  (conversationId: string): void =>
+    chat.events.toConversation(conversationId, { t: 'scheduled.changed' });
+
 /** Send later: schedule, list, edit and cancel an agent's replies and note reminders on one conversation. */
 export function scheduledMessagesRoutes(app: App, ctx: AppContext, chat: ChatModule): void {
   const { store } = ctx;
   const staff = { onRequest: requireRole(store, ['owner', 'admin', 'agent']) };
   const base = '/api/v1/conversations/:id/scheduled-messages';
-  /** The consoles that show the conversation, on any node, read its list again. */
-  const changed = (conversationId: string) =>
-    chat.events.toConversation(conversationId, { t: 'scheduled.changed' });
+  const changed = scheduledChanged(chat);
   const mayChange = async (c: StaffCaller, conversationId: string, id: string) => {
     await chat.agents.visible(c, conversationId);
     const row = await store.scheduledMessages.row(c.accountId, conversationId, id);

@@ -27,6 +27,8 @@ export class ScheduledSender {
     private readonly store: Store,
     private readonly writer: MessageWriter,
     private readonly log: Logger,
+    /** A message was settled (sent, or failed for now or for good): see `scheduledChanged`. */
+    private readonly onSettled: (conversationId: string) => void = () => {},
     private readonly everyMs = 1_000,
   ) {}
 
@@ -89,6 +91,7 @@ export class ScheduledSender {
       });
       if (!r.ok) throw r.error;
       await this.store.scheduledMessages.sent(row, r.message.seq, Date.now());
+      this.onSettled(row.conversation_id);
       return !r.duplicate;
     } catch (err) {
       const lasting = err instanceof AppError && err.status < 500;
@@ -100,9 +103,10 @@ export class ScheduledSender {
             ? 'the store was unavailable'
             : 'not sent';
       if (!lasting) this.log.warn({ err, id: row.id }, 'a scheduled message was not sent');
-      await this.store.scheduledMessages
-        .failed(row, reason, retry, Date.now())
-        .catch((e) => this.log.warn({ err: e }, 'settling a scheduled message failed'));
+      await this.store.scheduledMessages.failed(row, reason, retry, Date.now()).then(
+        () => this.onSettled(row.conversation_id),
+        (e) => this.log.warn({ err: e }, 'settling a scheduled message failed'),
+      );
       return false;
     }
   }

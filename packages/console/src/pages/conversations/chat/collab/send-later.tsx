@@ -43,9 +43,8 @@ export function SendLater({ conversation, lastSeq }: { conversation: Conversatio
   const reload = useCallback(() => {
     listScheduled(id).then(setItems, () => undefined);
   }, [id]);
-  // A new line may be one of these being sent. A colleague's change to the list, and a cancel by the
-  // customer's reply (which the server makes after the reply's line), come as a frame
-  // (`scheduled_changed`).
+  // Every change to the list comes as a frame (`scheduled_changed`): a colleague's, a send, a cancel by
+  // the customer's reply. The last two come after their line, which reads the list once more too.
   const changes = useCollab((s) => s.scheduled[id] ?? 0, 0);
   // biome-ignore lint/correctness/useExhaustiveDependencies: lastSeq and changes are the triggers.
   useEffect(() => reload(), [reload, lastSeq, changes]);
