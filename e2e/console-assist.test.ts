@@ -9,7 +9,7 @@ import { cookieFor, startVisitor } from '../packages/server/test/helpers/chat-fi
 import { DEMO_ADMIN, startTestServer, type TestServer } from '../packages/server/test/helpers/test-server.ts';
 import { report, seriousViolations } from './helpers/axe.ts';
 import { launchBrowser, orReport, SHOTS_DIR } from './helpers/browser.ts';
-import { type ConsolePage, goOnline, signedInAs, until } from './helpers/workspace-fixtures.ts';
+import { type ConsolePage, goAway, goOnline, signedInAs, until } from './helpers/workspace-fixtures.ts';
 
 const SUPPORT = 'support@demo.beckon.local';
 const SALES = 'sales@demo.beckon.local';
@@ -251,6 +251,83 @@ describe('agent assist in the console (Chromium)', { timeout: 240_000 }, () => {
     await inHistory.getByTestId('assist-summary-save').click();
     await inHistory.getByText('Jacket returned for a refund.').waitFor();
     await shot(sales, 'summary-history');
+  });
+
+  it('counts a line’s suggestions once when the chat is opened before the line reaches the console', async () => {
+    // Sales's console in a fresh tab whose socket the test can slow: while `held` is set, what the
+    // server says about the second chat waits on the way.
+    await sales.page.context().close();
+    let held: (() => void)[] | null = null;
+    let heldId = '';
+    const tab = await signedInAs(browser, srv, SALES, '/console/conversations', (context) =>
+      context.routeWebSocket(/\/v1\/agent$/, (ws) => {
+        const server = ws.connectToServer();
+        ws.onMessage((m) => server.send(m));
+        server.onMessage((m) => {
+          if (held && String(m).includes(heldId)) held.push(() => ws.send(m));
+          else ws.send(m);
+        });
+        ws.onClose(() => void server.close().catch(() => {}));
+        server.onClose(() => void ws.close().catch(() => {}));
+      }),
+    );
+    const { page } = tab;
+    await goOnline(page);
+    // Support takes sales chats too: away, so both chats are offered to Sales.
+    await support.page.getByTestId('language-select').selectOption('en');
+    await goAway(support.page);
+    llm.behaviour = { kind: 'status', status: 503 };
+    const visitors: VisitorChatClient[] = [];
+    try {
+      for (const name of ['Grace Hopper', 'Alan Turing']) {
+        const v = await startVisitor(srv, { name, text: 'Hi', skillId: srv.demo!.skillIds.sales });
+        visitors.push(v);
+        await page
+          .getByTestId('offer-card')
+          .filter({ hasText: name })
+          .getByRole('button', { name: 'Accept' })
+          .click();
+        await page.getByTestId('composer-input').waitFor();
+      }
+      const [, alan] = visitors as [VisitorChatClient, VisitorChatClient];
+      // Grace's chat is open; Alan asks, and the console hears nothing of it yet.
+      await page.getByTestId('inbox-chat').filter({ hasText: 'Grace Hopper' }).first().click();
+      heldId = alan.conversation!.id;
+      held = [];
+      await alan.send('Can I return an item for a refund?');
+      const salesId = (await cookieFor(srv, SALES)).userId;
+      const before = await usage(salesId, 'knowledge');
+      const count = (u: Record<string, unknown> | undefined, k: string) =>
+        Number(u?.[k] ?? 0) - Number(before?.[k] ?? 0);
+
+      // Alan's chat opens: its suggestions come over REST, for the line the console has not seen.
+      await page.getByTestId('inbox-chat').filter({ hasText: 'Alan Turing' }).first().click();
+      const panel = page.getByTestId('assist-suggestions');
+      await panel.locator('[data-testid="assist-suggestion"][data-source="knowledge"]').waitFor();
+      await until(
+        async () => count(await usage(salesId, 'knowledge'), 'shown') >= 1,
+        'the suggestion counted shown',
+      );
+      // The line and its suggestions arrive; then Sales answers without using them.
+      const release = held;
+      held = null;
+      for (const send of release) send();
+      await page.getByTestId('message-list').getByText('Can I return an item for a refund?').waitFor();
+      const input = page.getByTestId('composer-input');
+      await input.fill('Yes, within 30 days.');
+      await input.press('Enter');
+      await alan.waitForMessage((m) => m.senderKind === 'agent', 10_000);
+      const settled = await until(async () => {
+        const u = await usage(salesId, 'knowledge');
+        return count(u, 'ignored') >= 1 && count(u, 'ignored') === count(u, 'shown') ? u : null;
+      }, 'the suggestion counted ignored');
+      assert.equal(count(settled, 'shown'), 1, 'one line, one suggestion shown: counted once');
+      assert.deepEqual(tab.errors, [], 'no errors in the console');
+    } finally {
+      held = null;
+      for (const v of visitors) await v.close().catch(() => {});
+      await page.context().close();
+    }
   });
 
   it('lists per agent and source what was shown, used, edited and ignored in the agents report', async () => {

@@ -117,6 +117,8 @@ export const ModelState = Type.Union([
 export type ModelState = Static<typeof ModelState>;
 
 export const SuggestionList = Type.Object({
+  /** The customer line these suggestions answer (absent when there is none yet). */
+  seq: Type.Optional(Type.Integer({ minimum: 0 })),
   items: Type.Array(Suggestion),
   /** The model's suggestion: off (no model), writing (it streams to the agent socket), or why it failed. */
   model: Type.Optional(ModelState),

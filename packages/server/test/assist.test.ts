@@ -145,6 +145,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       );
       assert.equal(rest.status, 200);
       assert.deepEqual(rest.body.items, frame.items);
+      // Which line they answer: a console that opens the chat before that line reaches it counts them there.
+      assert.equal(rest.body.seq, frame.seq);
 
       const more = support.next('suggestions', (f) => f.conversationId === id, 5000);
       await visitor.send('Also I need a copy of my invoice');

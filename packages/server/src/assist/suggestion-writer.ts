@@ -115,18 +115,19 @@ export class SuggestionWriter {
     const writer = modelFor(plan, 'suggestions');
     if (!last) return { items: [], model: writer ? 'done' : 'off' };
     const items: Suggestion[] = await this.d.search.find(accountId, last.text);
-    if (!writer) return { items, model: 'off' };
+    const { seq } = last;
+    if (!writer) return { seq, items, model: 'off' };
     const latest = this.latest.get(conversationId);
-    if (latest && latest.seq === last.seq) {
+    if (latest && latest.seq === seq) {
       if (latest.state === 'done')
         items.push({
           source: 'model',
           text: latest.text,
           ...(latest.articleIds ? { articleIds: latest.articleIds } : {}),
         });
-      return { items, model: latest.state };
+      return { seq, items, model: latest.state };
     }
-    return { items, model: 'writing' };
+    return { seq, items, model: 'writing' };
   }
 
   private async recent(accountId: string, conversationId: string): Promise<Message[]> {

@@ -86,10 +86,6 @@ export function Composer({
   const fileInput = useRef<HTMLInputElement>(null);
   const assist = useRef<AssistHandle>(null);
   const translation = useRef<TranslationHandle>(null);
-  const lastCustomerSeq = useWorkspace(
-    (s) => s.chats[id]?.messages.findLast((m) => m.senderKind === 'visitor')?.seq ?? 0,
-    0,
-  );
   const hintId = useId();
   const listId = useId();
   const vars = { visitor: { name: c.visitorName, email: c.visitorEmail }, agent: { name: agentName } };
@@ -270,7 +266,6 @@ export function Composer({
           <AssistSuggestions
             ref={assist}
             conversationId={id}
-            lastCustomerSeq={lastCustomerSeq}
             onInsert={insertSuggestion}
             expand={(canned) => expandCannedText(canned, vars)}
           />

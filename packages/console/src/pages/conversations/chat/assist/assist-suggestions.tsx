@@ -46,14 +46,11 @@ interface View {
 export default function AssistSuggestions({
   ref,
   conversationId: id,
-  lastCustomerSeq,
   onInsert,
   expand,
 }: {
   ref: Ref<AssistHandle>;
   conversationId: string;
-  /** The customer's latest line: what suggestions read from the server answer. */
-  lastCustomerSeq: number;
   onInsert: (text: string) => void;
   /** A canned response's text with its variables filled in, as the picker inserts it. */
   expand: (text: string) => string;
@@ -62,7 +59,7 @@ export default function AssistSuggestions({
   useT();
   const store = useWorkspaceStore();
   const live = useWorkspace((s) => s.assist[id], undefined);
-  const [fetched, setFetched] = useState<Omit<View, 'seq'> | null>(null);
+  const [fetched, setFetched] = useState<View | null>(null);
   // The agent's reply settles a line; re-read the tracker when it does.
   const [, setReplies] = useState(0);
 
@@ -74,7 +71,9 @@ export default function AssistSuggestions({
         if (!on) return;
         // A model still writing on the server streams to the socket only: show what is done.
         const model = l.model === 'writing' || !l.model ? 'off' : l.model;
-        setFetched({ items: l.items, model, draft: '' });
+        // The line they answer is the server's: the chat's own lines may not have it yet, or may have
+        // a newer one whose suggestions the socket brings.
+        setFetched({ seq: l.seq ?? -1, items: l.items, model, draft: '' });
       },
       () => {},
     );
@@ -92,11 +91,9 @@ export default function AssistSuggestions({
     [store, id],
   );
 
-  // What the server answered is for the latest customer line (read once the chat's lines are in).
-  const view: View | null = useMemo(
-    () => live ?? (fetched && { ...fetched, seq: lastCustomerSeq }),
-    [live, fetched, lastCustomerSeq],
-  );
+  // The newer of the two; the socket's on a tie (it streams the model's draft). A view the socket
+  // started for a translation or a summary holds no line yet (seq -1).
+  const view: View | null = live && (!fetched || live.seq >= fetched.seq) ? live : fetched;
   // biome-ignore lint/correctness/useExhaustiveDependencies: the variables change with the chat, which remounts this.
   const items = useMemo(() => {
     if (!view) return [];
