@@ -23,7 +23,7 @@ const SETTLE_BATCH = 200;
  * slot meanwhile. With one count for rows in hand and sends, waiting rows and a slow relay's mails
  * filled it, and a broadcast left at about half its channels' limits (bench/notes.md, W12).
  */
-const IN_HAND_PER_SLOT = 4;
+export const IN_HAND_PER_SLOT = 4;
 
 /** A claimed row until it settles: `settling` once its settle is on the way. */
 interface InHand {
