@@ -9,6 +9,7 @@ import type { AppContext } from './context.ts';
 import { Egress, type EgressDeps } from './egress/egress.ts';
 import { buildApp } from './http/app.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { registerBusMetrics } from './ops/bus-metrics.ts';
 import { tuneGarbageCollection } from './ops/gc-tuning.ts';
 import { createMetrics } from './ops/metrics.ts';
 import { registerStoreMetrics } from './ops/store-metrics.ts';
@@ -118,6 +119,7 @@ export async function createNode(config: Config, opts: NodeOptions = {}): Promis
   const bus: Bus = config.redisUrl ? new RedisBus(config.redisUrl, undefined, logger) : new MemoryBus();
   const metrics = createMetrics();
   registerStoreMetrics(metrics.registry, store.walCheckpoints);
+  registerBusMetrics(metrics.registry, bus);
   const shutdownHooks: Array<() => Promise<void> | void> = [];
   const ctx: AppContext = {
     config,

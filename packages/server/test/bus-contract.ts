@@ -70,11 +70,16 @@ export function busContract(
       const t = topic('unsub');
       const got: unknown[] = [];
       const other: unknown[] = [];
+      const all = b.subscriptions();
       const off = await b.subscribe(t, (m) => got.push(m));
       await b.subscribe(topic('other'), (m) => other.push(m));
+      assert.equal(b.subscriptions(t), 1, 'the topic counts its handler');
+      assert.equal(b.subscriptions(), all + 2, 'every topic together');
       await a.publish(t, 1);
       await eventually(() => got.length === 1);
       await off();
+      assert.equal(b.subscriptions(t), 0, 'the handler let go');
+      assert.equal(b.subscriptions(), all + 1);
       await a.publish(t, 2);
       await sleep(50);
       assert.deepEqual(got, [1]);

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AgentChatClient } from '@beckon/sdk/agent-client';
+import { FrameSocket, wsUrl } from '@beckon/sdk/frame-socket';
+import { chatTopics } from '../src/conversations/chat-events.ts';
 import { chatOf } from '../src/conversations/chat-module.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { connectAgent, cookieFor, eventually, startVisitor } from './helpers/chat-fixtures.ts';
@@ -143,5 +145,42 @@ describe('conversations that outlive the visit: open, pending, snoozed, resolved
     await back.waitForMessage((m) => m.text.startsWith('It is back'));
     await back.close();
     await sales.close(known.id);
+  });
+
+  it('a customer’s socket closed while it reopens a pending chat lets go of what it listened to', async () => {
+    const { visitor, id } = await chatWithSales('Is the blue one in stock?');
+    const token = visitor.token;
+    await visitor.close();
+    const { bus } = srv.node.ctx;
+    const topic = chatTopics.conversation(id);
+    // The agent's socket listens to the chat; the customer's handler went with its socket.
+    const held = await eventually(async () => {
+      const n = bus.subscriptions(topic);
+      await new Promise((r) => setTimeout(r, 100));
+      return n === bus.subscriptions(topic) && n;
+    });
+    // Each time the chat is pending, so reopening it writes it open again: the socket drops the
+    // moment its welcome arrives, while the server is still writing.
+    for (let i = 0; i < 12; i++) {
+      const set = await setState(id, { state: 'pending' });
+      assert.equal(set.status, 200, JSON.stringify(set.body));
+      const s = FrameSocket.connect<{ type: string }>(wsUrl(srv.url, '/v1/chat'));
+      s.on((f) => {
+        if (f.type === 'welcome') s.ws.terminate();
+      });
+      await s.opened;
+      s.send({ type: 'hello', token });
+      await s.closed;
+    }
+    await eventually(
+      () => bus.subscriptions(topic) === held,
+      5000,
+      `the chat back to ${held} handlers (it has ${bus.subscriptions(topic)})`,
+    );
+    // What /metrics reports is what the bus holds.
+    await eventually(async () => {
+      const text = await (await fetch(`${srv.url}/metrics`)).text();
+      return Number(/^beckon_bus_subscriptions (\d+)/m.exec(text)?.[1]) === bus.subscriptions();
+    });
   });
 });

@@ -31,6 +31,8 @@ export interface Bus {
   removePresence(set: string, member: string): Promise<void>;
   /** Members of `set` whose presence has not expired. */
   members(set: string): Promise<string[]>;
+  /** How many handlers this node has subscribed now, to `topic` or over every topic (a number that only grows is a leak). */
+  subscriptions(topic?: string): number;
   /** Whether the bus works now (cheap, no I/O: for `/readyz` and for choosing a fallback). */
   health(): BusHealth;
   /**

@@ -71,6 +71,13 @@ export class MemoryBus implements Bus {
     };
   }
 
+  subscriptions(topic?: string): number {
+    if (topic !== undefined) return this.topics.get(topic)?.size ?? 0;
+    let n = 0;
+    for (const set of this.topics.values()) n += set.size;
+    return n;
+  }
+
   async tryLock(key: string, ttlMs: number): Promise<(() => Promise<void>) | null> {
     const now = Date.now();
     const held = this.locks.get(key);

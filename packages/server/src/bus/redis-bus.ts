@@ -229,6 +229,13 @@ export class RedisBus implements Bus {
     };
   }
 
+  subscriptions(topic?: string): number {
+    if (topic !== undefined) return this.handlers.get(topic)?.size ?? 0;
+    let n = 0;
+    for (const set of this.handlers.values()) n += set.size;
+    return n;
+  }
+
   async tryLock(key: string, ttlMs: number): Promise<(() => Promise<void>) | null> {
     const token = randomUUID();
     const k = `${this.prefix}lock:${key}`;

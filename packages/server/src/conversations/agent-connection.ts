@@ -171,6 +171,8 @@ export class AgentConnection implements QueueListener, SessionBound {
       if (this.closed) return this.cleanup();
       this.call = this.callParty();
       await this.deps.voice.attached(this.call);
+      // Closed while its calls were read: the clean-up ran before this socket joined the queues.
+      if (this.closed) return this.cleanup();
       this.deps.recovery.add(this);
       queues.add(accountId, this);
       this.ready = true;

@@ -207,15 +207,19 @@ export class VisitorConnection implements PositionListener {
       this.view = view;
       this.known = conversation;
       this.deps.queues.addVisitor(this.accountId, this);
-      // Counted before the first await, so a close from here on releases it.
+      // Counted and listened to before the first await, so a close from here on (the clean-up)
+      // releases the presence and drops the subscription. Listening after the attach left a
+      // handler on the bus for good whenever the socket closed while the attach wrote.
       this.attached = true;
-      await visitors.attach(this.accountId, conversation);
       this.unsubscribe = this.deps.events.onConversation(conversation.id, (e) => this.onEvent(e));
+      await visitors.attach(this.accountId, conversation);
       await this.unsubscribe;
       await this.catchUp(conversation);
       await this.stream.resume(this.stream.position);
       await this.deps.voice.attached(this.call);
       if (this.ws.readyState === this.ws.OPEN) this.deps.recovery.add(this);
+      // Closed meanwhile: the clean-up let go of its calls before they were sent to it.
+      else this.deps.voice.closed(this.call);
     } catch (err) {
       return this.guard.authFailed(err, this.deps.log);
     } finally {
