@@ -409,6 +409,13 @@ describe('SQLite chat messages moved on from the recent table', () => {
         assert.ok(results.every((r) => r.ok && !r.duplicate));
         const stored = await sql<{ n: number }>`SELECT count(*) AS n FROM messages_stored`.execute(store.db);
         sawMoves ||= Number(stored.rows[0]!.n) > 0;
+        // While the moves go on, one conversation reads whole (its lines in either table, none twice).
+        const c = conversations[k % conversations.length]!;
+        const soFar = await store.messages.after(account.id, c.id, 0, { limit: 1000 });
+        assert.deepEqual(
+          soFar.map((m) => m.text),
+          sent.get(c.id),
+        );
         await new Promise((r) => setTimeout(r, 2));
       }
       await eventually(async () => (await recent()) === 0, 5000);
