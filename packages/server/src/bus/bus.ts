@@ -50,3 +50,11 @@ export class BusUnavailableError extends Error {
     this.name = 'BusUnavailableError';
   }
 }
+
+/** Handlers subscribed to `topic`, or over every topic: what `Bus.subscriptions` answers from a bus's own map. */
+export function handlerCount(topics: ReadonlyMap<string, ReadonlySet<BusHandler>>, topic?: string): number {
+  if (topic !== undefined) return topics.get(topic)?.size ?? 0;
+  let n = 0;
+  for (const set of topics.values()) n += set.size;
+  return n;
+}

@@ -1,4 +1,4 @@
-import type { Bus, BusHandler, BusHealth } from './bus.ts';
+import { type Bus, type BusHandler, type BusHealth, handlerCount } from './bus.ts';
 
 /** Deeper than any event: past this a message is copied through JSON rather than walked. */
 const MAX_DEPTH = 16;
@@ -72,10 +72,7 @@ export class MemoryBus implements Bus {
   }
 
   subscriptions(topic?: string): number {
-    if (topic !== undefined) return this.topics.get(topic)?.size ?? 0;
-    let n = 0;
-    for (const set of this.topics.values()) n += set.size;
-    return n;
+    return handlerCount(this.topics, topic);
   }
 
   async tryLock(key: string, ttlMs: number): Promise<(() => Promise<void>) | null> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions, ReplyError } from 'ioredis';
 import pino from 'pino';
 import type { Logger } from '../logger.ts';
-import { type Bus, type BusHandler, type BusHealth, BusUnavailableError } from './bus.ts';
+import { type Bus, type BusHandler, type BusHealth, BusUnavailableError, handlerCount } from './bus.ts';
 
 const RELEASE_LUA =
   "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
@@ -230,10 +230,7 @@ export class RedisBus implements Bus {
   }
 
   subscriptions(topic?: string): number {
-    if (topic !== undefined) return this.handlers.get(topic)?.size ?? 0;
-    let n = 0;
-    for (const set of this.handlers.values()) n += set.size;
-    return n;
+    return handlerCount(this.handlers, topic);
   }
 
   async tryLock(key: string, ttlMs: number): Promise<(() => Promise<void>) | null> {

@@ -218,8 +218,6 @@ export class VisitorConnection implements PositionListener {
       await this.stream.resume(this.stream.position);
       await this.deps.voice.attached(this.call);
       if (this.ws.readyState === this.ws.OPEN) this.deps.recovery.add(this);
-      // Closed meanwhile: the clean-up let go of its calls before they were sent to it.
-      else this.deps.voice.closed(this.call);
     } catch (err) {
       return this.guard.authFailed(err, this.deps.log);
     } finally {

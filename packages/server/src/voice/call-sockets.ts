@@ -25,6 +25,8 @@ export interface CallParty {
   failed(err: unknown, ref?: string): void;
   /** Calls whose mark this socket holds. */
   marked: Set<string>;
+  /** Set by `closed`: a socket closed while it was still opening (its calls being read) holds no mark. */
+  closed?: boolean;
 }
 
 const OPEN_FOR_AGENT = new Set(['inviting', 'active', 'held']);
@@ -192,6 +194,7 @@ export class CallSockets {
 
   /** The socket closed: its marks linger for the reconnect window, then its calls end as lost. */
   closed(party: CallParty): void {
+    party.closed = true;
     for (const id of party.marked)
       this.marks.release(party.accountId, id, party.side === 'visitor' ? 'v' : 'a');
     party.marked.clear();
@@ -199,7 +202,7 @@ export class CallSockets {
 
   private mark(party: CallParty, callId: string, on: boolean): void {
     const side = party.side === 'visitor' ? 'v' : 'a';
-    if (on && !party.marked.has(callId)) {
+    if (on && !party.closed && !party.marked.has(callId)) {
       party.marked.add(callId);
       this.marks.hold(party.accountId, callId, side);
     } else if (!on && party.marked.delete(callId)) this.marks.release(party.accountId, callId, side, true);
