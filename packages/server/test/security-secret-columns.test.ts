@@ -8,7 +8,7 @@ import { sqliteFile } from '../src/store/data-dir.ts';
 import { isSecretSetting, SEALED_COLUMNS, SECRET_SETTINGS } from '../src/store/secret-box.ts';
 import { ApiClient, type ApiResponse } from './helpers/api-client.ts';
 import { dataDirBytes } from './helpers/data-dir-bytes.ts';
-import { postgresSkipReasonNow, TEST_PG_URL } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { DEMO_ADMIN, startTestServer, type TestServer } from './helpers/test-server.ts';
 
 // Asked as the file loads, without awaiting: see helpers/service-probe.ts.
@@ -242,7 +242,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         schema = String(
           (await sql<{ s: string }>`select current_schema() as s`.execute(srv.node.ctx.store.db)).rows[0]!.s,
         );
-        raw = new pg.Client({ connectionString: TEST_PG_URL });
+        raw = new pg.Client({ connectionString: srv.databaseUrl });
         await raw.connect();
       }
     });

@@ -6,9 +6,10 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config.ts';
 import { type DemoSeedResult, seedDemo } from '../../src/demo/seed.ts';
 import { type BeckonNode, createNode } from '../../src/node.ts';
-import { dropSchema, newSchemaName, TEST_PG_URL } from './postgres.ts';
+import { dropSchema, newDatabaseName, newSchemaName, TEST_PG_URL } from './postgres.ts';
+import { dropPgDatabase, migratedPgDatabase } from './schema-template.ts';
 
-/** Several nodes in one process on one PostgreSQL schema and one Redis, with the demo account. */
+/** Several nodes in one process on one PostgreSQL database and one Redis, with the demo account. */
 export interface NodeCluster {
   nodes: BeckonNode[];
   demo: DemoSeedResult;
@@ -16,20 +17,24 @@ export interface NodeCluster {
 }
 
 /**
- * Starts `count` nodes sharing a fresh PostgreSQL schema and the Redis at `redisUrl`, as in a
- * scale-out deployment, and seeds the demo account (any origin allowed). `env`: settings for `loadConfig`.
+ * Starts `count` nodes sharing a fresh PostgreSQL database (a schema where the role may not create
+ * databases) and the Redis at `redisUrl`, as in a scale-out deployment, and seeds the demo account
+ * (any origin allowed). `env`: settings for `loadConfig`.
  */
 export async function startCluster(
   count: number,
   redisUrl: string,
   env: Record<string, string> = {},
 ): Promise<NodeCluster> {
-  const schema = newSchemaName();
+  const name = newDatabaseName();
+  const pgUrl = await migratedPgDatabase(TEST_PG_URL, name);
+  const schema = pgUrl ? undefined : newSchemaName();
   const dataDir = mkdtempSync(join(tmpdir(), 'beckon-cluster-'));
   const nodes: BeckonNode[] = [];
   const close = async () => {
     for (const n of nodes) await n.close();
-    await dropSchema(schema);
+    if (pgUrl) await dropPgDatabase(TEST_PG_URL, name);
+    else if (schema) await dropSchema(schema);
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
@@ -39,7 +44,7 @@ export async function startCluster(
         { port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' },
         { BECKON_EGRESS_ALLOW_PRIVATE: '1', ...env },
       );
-      config.databaseUrl = TEST_PG_URL;
+      config.databaseUrl = pgUrl ?? TEST_PG_URL;
       config.redisUrl = redisUrl;
       const node = await createNode(config, { logger: pino({ level: 'silent' }), pgSchema: schema });
       await node.listen();

@@ -70,3 +70,10 @@ export async function dropSchema(schema: string): Promise<void> {
 
 /** A fresh schema name for one test server or store. */
 export const newSchemaName = () => `t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+
+/**
+ * A fresh database name for one test server: its prefix says whose it is and its middle part when
+ * it was made, so a later run can tell what a crashed one left behind (schema-template.ts).
+ */
+export const newDatabaseName = () =>
+  `beckon_t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;

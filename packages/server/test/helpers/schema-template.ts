@@ -99,6 +99,14 @@ function pgDump(url: string, schema: string, what: '--schema-only' | '--data-onl
 export const pgSchemaDump = (url: string, schema: string): string =>
   `${pgDump(url, schema, '--schema-only')}\n${pgDump(url, schema, '--data-only')}`;
 
+/** A hash of the migration files: a template made by other code is never taken for this code's. */
+function migrationsHash(): string {
+  const dir = new URL('../../src/store/migrations/', import.meta.url).pathname;
+  const hash = createHash('sha1');
+  for (const f of readdirSync(dir).sort()) hash.update(f).update(readFileSync(join(dir, f)));
+  return hash.digest('hex').slice(0, 16);
+}
+
 let pgTemplate: Promise<string | null> | undefined;
 
 /**
@@ -107,10 +115,7 @@ let pgTemplate: Promise<string | null> | undefined;
  */
 export function pgTemplateSql(url: string): Promise<string | null> {
   pgTemplate ??= (async () => {
-    const dir = new URL('../../src/store/migrations/', import.meta.url).pathname;
-    const hash = createHash('sha1');
-    for (const f of readdirSync(dir).sort()) hash.update(f).update(readFileSync(join(dir, f)));
-    const cached = join(tmpdir(), `beckon-pg-template-${hash.digest('hex').slice(0, 16)}.sql`);
+    const cached = join(tmpdir(), `beckon-pg-template-${migrationsHash()}.sql`);
     if (existsSync(cached)) return readFileSync(cached, 'utf8');
     const schema = `t_template_${process.pid}_${Date.now().toString(36)}`;
     const store = await Store.open({ databaseUrl: url, pgSchema: schema });
@@ -148,4 +153,105 @@ export async function migratedPgSchema(url: string, schema: string): Promise<boo
   } finally {
     await c.end();
   }
+}
+
+/** `url` with its database replaced by `database`. */
+export function databaseUrl(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** Runs `fn` with one connection to `url`, closed after. */
+async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** How long a test database may live before a later process counts it as left behind by a crash. */
+const STALE_MS = 6 * 3600_000;
+
+let pgTemplateDb: Promise<string | null> | undefined;
+
+/**
+ * The name of a database migrated by this code and marked as a template that nobody may connect
+ * to, made once per machine (under an advisory lock, as several test processes start at once) and
+ * kept between runs under a hash of the migrations. Null when this role may not create databases.
+ * It also drops what runs left behind more than STALE_MS ago: the test databases of a crashed run
+ * (their names carry their creation time: see newDatabaseName) and the templates of other migrations.
+ */
+export function pgTemplateDatabase(url: string): Promise<string | null> {
+  pgTemplateDb ??= makePgTemplateDatabase(url);
+  return pgTemplateDb;
+}
+
+/** pgTemplateDatabase's work, each time it is called. */
+export function makePgTemplateDatabase(url: string): Promise<string | null> {
+  return withClient(url, async (c) => {
+    const role = await c.query<{ ok: boolean }>(
+      'select rolcreatedb or rolsuper as ok from pg_roles where rolname = current_user',
+    );
+    if (!role.rows[0]?.ok) return null;
+    const name = `beckon_tpl_${migrationsHash()}`;
+    await c.query("select pg_advisory_lock(hashtext('beckon test template database'))");
+    try {
+      const found = await c.query<{ datistemplate: boolean }>(
+        'select datistemplate from pg_database where datname = $1',
+        [name],
+      );
+      if (!found.rows[0]?.datistemplate) {
+        // Half made by a process that died: start again.
+        if (found.rows.length > 0) await c.query(`DROP DATABASE "${name}" WITH (FORCE)`);
+        await c.query(`CREATE DATABASE "${name}"`);
+        const store = await Store.open({ databaseUrl: databaseUrl(url, name) });
+        try {
+          await store.migrate();
+        } finally {
+          await store.close();
+        }
+        await c.query(`ALTER DATABASE "${name}" WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`);
+        await c.query(`COMMENT ON DATABASE "${name}" IS 'Beckon test template, made ${Date.now()}'`);
+      }
+      // What earlier runs left: test databases of a crashed run, templates of other migrations.
+      const left = await c.query<{ datname: string; datistemplate: boolean; comment: string | null }>(
+        `select datname, datistemplate, shobj_description(oid, 'pg_database') as comment from pg_database
+         where datname ~ '^beckon_t_[0-9a-z]+_[0-9a-z]+$' or (datname like 'beckon\\_tpl\\_%' and datname <> $1)`,
+        [name],
+      );
+      for (const db of left.rows) {
+        const made = db.datistemplate
+          ? Number(/made (\d+)/.exec(db.comment ?? '')?.[1] ?? 0)
+          : Number.parseInt(db.datname.split('_')[2]!, 36);
+        if (Date.now() - made < STALE_MS) continue;
+        if (db.datistemplate) await c.query(`ALTER DATABASE "${db.datname}" WITH IS_TEMPLATE false`);
+        await c.query(`DROP DATABASE IF EXISTS "${db.datname}" WITH (FORCE)`);
+      }
+      return name;
+    } finally {
+      await c.query("select pg_advisory_unlock(hashtext('beckon test template database'))");
+    }
+  });
+}
+
+/**
+ * Makes the database `name` a copy of the template database and returns its URL: PostgreSQL copies
+ * the files (about 0.15 s of its CPU with the drop, against about 1 s to copy the schema as SQL,
+ * find nothing to migrate and drop it). Null when this role may not create databases: copy a
+ * schema instead (migratedPgSchema).
+ */
+export async function migratedPgDatabase(url: string, name: string): Promise<string | null> {
+  const template = await pgTemplateDatabase(url);
+  if (template === null) return null;
+  await withClient(url, (c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
+  return databaseUrl(url, name);
+}
+
+/** Drops a test database, closing any connection still open to it. */
+export async function dropPgDatabase(url: string, name: string): Promise<void> {
+  await withClient(url, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 }

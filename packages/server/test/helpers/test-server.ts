@@ -6,14 +6,21 @@ import { loadConfig } from '../../src/config.ts';
 import { type DemoSeedResult, seedDemo } from '../../src/demo/seed.ts';
 import { type BeckonNode, createNode, type NodeOptions } from '../../src/node.ts';
 import { sqliteFile } from '../../src/store/data-dir.ts';
-import { dropSchema, newSchemaName, TEST_PG_URL } from './postgres.ts';
-import { migratedPgSchema, migratedSqliteFile } from './schema-template.ts';
+import { dropSchema, newDatabaseName, newSchemaName, TEST_PG_URL } from './postgres.ts';
+import {
+  dropPgDatabase,
+  migratedPgDatabase,
+  migratedPgSchema,
+  migratedSqliteFile,
+} from './schema-template.ts';
 
 export interface TestServer {
   url: string;
   node: BeckonNode;
   demo?: DemoSeedResult;
   dataDir: string;
+  /** On PostgreSQL: the URL of the server's own database (read it directly with this). */
+  databaseUrl?: string;
   close(): Promise<void>;
 }
 
@@ -41,12 +48,16 @@ export const DEMO_AGENT_PASSWORD = 'demo-agent-pw';
 
 /**
  * The one way tests start a server: port 0, quiet logs, its own temporary SQLite file
- * (or PostgreSQL schema), no signal handlers; `close()` removes everything it made.
+ * (or PostgreSQL database), no signal handlers; `close()` removes everything it made.
  */
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'beckon-test-'));
   const usePg = opts.store === 'postgres' || (opts.store !== 'sqlite' && Boolean(process.env.DATABASE_URL));
-  const schema = usePg ? newSchemaName() : undefined;
+  // On PostgreSQL, a database of its own copied from a migrated template (schema-template.ts);
+  // where the role may not create databases, a schema of its own in the test database.
+  const name = usePg ? newDatabaseName() : undefined;
+  const pgUrl = name ? await migratedPgDatabase(TEST_PG_URL, name) : null;
+  const schema = usePg && !pgUrl ? newSchemaName() : undefined;
   const config = loadConfig(
     {
       port: 0,
@@ -60,14 +71,14 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     // them unless a test asks for the production policy (`BECKON_EGRESS_ALLOW_PRIVATE: '0'`).
     { BECKON_AGENT_PRESENCE_GRACE_MS: '0', BECKON_EGRESS_ALLOW_PRIVATE: '1', ...opts.env },
   );
-  config.databaseUrl = usePg ? TEST_PG_URL : undefined;
+  config.databaseUrl = usePg ? (pgUrl ?? TEST_PG_URL) : undefined;
   config.prettyLogs = false;
   const logger = opts.logs
     ? pino({ level: opts.logsLevel ?? 'trace' }, opts.logs)
     : pino({ level: config.logLevel });
   // A copy of the migrated schema: the node's migrate() then has nothing to do (schema-template.ts).
   if (schema) await migratedPgSchema(TEST_PG_URL, schema);
-  else {
+  else if (!pgUrl) {
     mkdirSync(dataDir, { recursive: true });
     await migratedSqliteFile(sqliteFile(dataDir));
   }
@@ -92,9 +103,11 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     node,
     demo,
     dataDir,
+    databaseUrl: config.databaseUrl,
     async close() {
       await node.close();
       if (schema) await dropSchema(schema);
+      if (pgUrl && name) await dropPgDatabase(TEST_PG_URL, name);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
