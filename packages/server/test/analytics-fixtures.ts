@@ -8,7 +8,8 @@ import { newId } from '../src/ids.ts';
 import type { ConversationAssignmentsTable, ConversationsTable } from '../src/store/schema.ts';
 import { Store } from '../src/store/store.ts';
 import { ApiClient } from './helpers/api-client.ts';
-import { dropSchema, newSchemaName, TEST_PG_URL } from './helpers/postgres.ts';
+import { TEST_PG_URL } from './helpers/postgres.ts';
+import { freshPgStore } from './helpers/schema-template.ts';
 import type { TestServer } from './helpers/test-server.ts';
 
 export const MIN = 60_000;
@@ -256,22 +257,22 @@ export const ids = (prefix: string, n: number, start = 0) =>
   Array.from({ length: n }, (_, i) => `${prefix}${start + i}`);
 
 /**
- * A migrated, empty store for analytics tests: PostgreSQL (own schema) when asked for or when
+ * A migrated, empty store for analytics tests: PostgreSQL (its own) when asked for or when
  * DATABASE_URL is set, else a temporary SQLite file.
  */
 export async function openTestStore(
   kind?: 'sqlite' | 'postgres',
 ): Promise<{ store: Store; kind: string; dispose(): Promise<void> }> {
   if (kind === 'postgres' || (!kind && process.env.DATABASE_URL)) {
-    const schema = newSchemaName();
-    const store = await Store.open({ databaseUrl: TEST_PG_URL, pgSchema: schema });
-    await store.migrate();
+    const pg = await freshPgStore(TEST_PG_URL);
+    const store = await Store.open({ databaseUrl: pg.url, pgSchema: pg.schema });
+    await store.migrate(); // nothing to do on a copy
     return {
       store,
       kind: 'postgres',
       async dispose() {
         await store.close();
-        await dropSchema(schema);
+        await pg.drop();
       },
     };
   }

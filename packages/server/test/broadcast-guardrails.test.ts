@@ -9,9 +9,10 @@ import type { Store } from '../src/store/store.ts';
 import { newTenant } from './engagement-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { eventually } from './helpers/chat-fixtures.ts';
-import { dropSchema, newSchemaName, postgresSkipReasonNow } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
+import type { PgTestStore } from './helpers/schema-template.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
-import { broadcastTestEnv, startNodeOn as startNode } from './helpers/store-node.ts';
+import { broadcastTestEnv, pgStoreFor, startNodeOn as startNode } from './helpers/store-node.ts';
 import type { TestServer } from './helpers/test-server.ts';
 import { startTwilioApi, TWILIO } from './helpers/twilio-server.ts';
 
@@ -61,7 +62,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     let twilio: Awaited<ReturnType<typeof startTwilioApi>>;
     let sink: SmtpSink;
     let dataDir: string;
-    const schema = kind === 'postgres' ? newSchemaName() : undefined;
+    let pg: PgTestStore | undefined;
     /** Two nodes on one store: both send broadcasts and work the outbox. */
     const nodes: BeckonNode[] = [];
     let t: Awaited<ReturnType<typeof newTenant>>;
@@ -79,9 +80,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       twilio = await startTwilioApi();
       sink = await startSmtpSink();
       dataDir = mkdtempSync(join(tmpdir(), 'beckon-guardrails-'));
+      pg = await pgStoreFor(kind);
       // PostgreSQL serves several nodes at once; a SQLite file one.
       for (let i = 0; i < (kind === 'postgres' ? 2 : 1); i++)
-        nodes.push(await startNode(kind, dataDir, schema, env()));
+        nodes.push(await startNode(kind, dataDir, pg, env()));
       t = await newTenant({ node: nodes[0]! } as TestServer);
       const sms = await api().post('/api/v1/channels', { type: 'sms', ...TWILIO, apiBaseUrl: twilio.url });
       assert.equal(sms.status, 201, JSON.stringify(sms.body));
@@ -91,7 +93,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       for (const n of nodes) await n.close();
       await twilio?.close();
       await sink?.close();
-      if (schema) await dropSchema(schema);
+      await pg?.drop();
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     });
 
@@ -215,7 +217,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const stopped = nodes.shift()!;
       const stoppedAt = Date.now();
       await stopped.close();
-      nodes.push(await startNode(kind, dataDir, schema, env()));
+      nodes.push(await startNode(kind, dataDir, pg, env()));
       const restartedAt = Date.now();
       await finished(ra.body.id);
       await finished(rb.body.id);

@@ -7,9 +7,10 @@ import type { BeckonNode } from '../src/node.ts';
 import { newTenant } from './engagement-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { eventually } from './helpers/chat-fixtures.ts';
-import { dropSchema, newSchemaName, postgresSkipReasonNow } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
+import type { PgTestStore } from './helpers/schema-template.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
-import { broadcastTestEnv, startNodeOn as startNode } from './helpers/store-node.ts';
+import { broadcastTestEnv, pgStoreFor, startNodeOn as startNode } from './helpers/store-node.ts';
 import type { TestServer } from './helpers/test-server.ts';
 import { startTwilioApi, TWILIO } from './helpers/twilio-server.ts';
 
@@ -31,7 +32,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     let twilio: Awaited<ReturnType<typeof startTwilioApi>>;
     let sink: SmtpSink;
     let dataDir: string;
-    const schema = kind === 'postgres' ? newSchemaName() : undefined;
+    let pg: PgTestStore | undefined;
     let node: BeckonNode;
     let t: Awaited<ReturnType<typeof newTenant>>;
     let smsConn = '';
@@ -45,7 +46,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       twilio = await startTwilioApi();
       sink = await startSmtpSink();
       dataDir = mkdtempSync(join(tmpdir(), 'beckon-paced-slots-'));
-      node = await startNode(kind, dataDir, schema, {
+      pg = await pgStoreFor(kind);
+      node = await startNode(kind, dataDir, pg, {
         ...broadcastTestEnv(sink.url),
         BECKON_OUTBOX_CONCURRENCY: '2',
         // A lease long enough that a message waits in hand for a moment up to 5 s ahead.
@@ -60,7 +62,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       await node?.close();
       await twilio?.close();
       await sink?.close();
-      if (schema) await dropSchema(schema);
+      await pg?.drop();
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     });
 

@@ -8,9 +8,10 @@ import type { BeckonNode } from '../src/node.ts';
 import { newTenant } from './engagement-fixtures.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { eventually } from './helpers/chat-fixtures.ts';
-import { dropSchema, newSchemaName, postgresSkipReasonNow } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
+import type { PgTestStore } from './helpers/schema-template.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
-import { broadcastTestEnv, startNodeOn as startNode } from './helpers/store-node.ts';
+import { broadcastTestEnv, pgStoreFor, startNodeOn as startNode } from './helpers/store-node.ts';
 import type { TestServer } from './helpers/test-server.ts';
 
 const pgSkip = postgresSkipReasonNow();
@@ -48,7 +49,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
   }, () => {
     let sink: SmtpSink;
     let dataDir: string;
-    const schema = kind === 'postgres' ? newSchemaName() : undefined;
+    let pg: PgTestStore | undefined;
     let node: BeckonNode;
     let t: Awaited<ReturnType<typeof newTenant>>;
     const api = () => {
@@ -95,7 +96,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     before(async () => {
       sink = await startSmtpSink();
       dataDir = mkdtempSync(join(tmpdir(), 'beckon-recording-lead-'));
-      node = await startNode(kind, dataDir, schema, {
+      pg = await pgStoreFor(kind);
+      node = await startNode(kind, dataDir, pg, {
         ...broadcastTestEnv(sink.url),
         BECKON_BROADCAST_PAGE: '4',
         // A second of sends booked ahead: at 10 mails a second, about 10 recipients.
@@ -110,7 +112,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     after(async () => {
       await node?.close();
       await sink?.close();
-      if (schema) await dropSchema(schema);
+      await pg?.drop();
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     });
 

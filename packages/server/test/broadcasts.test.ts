@@ -17,9 +17,9 @@ import {
   startGraphApi,
   waMessageDelivery,
 } from './helpers/graph-api-server.ts';
-import { dropSchema, newSchemaName, postgresSkipReasonNow } from './helpers/postgres.ts';
+import { postgresSkipReasonNow } from './helpers/postgres.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
-import { broadcastTestEnv, startNodeOn as startNode } from './helpers/store-node.ts';
+import { broadcastTestEnv, pgStoreFor, startNodeOn as startNode } from './helpers/store-node.ts';
 import { tagPurchase } from './helpers/tag-purchase.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 import { postSigned, smsFields, startTwilioApi, TWILIO } from './helpers/twilio-server.ts';
@@ -720,12 +720,12 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
     it('a node stopped mid-send: a new node on the same store sends the rest exactly once', async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'beckon-broadcast-'));
-      const schema = kind === 'postgres' ? newSchemaName() : undefined;
+      const pg = await pgStoreFor(kind);
       const saved = { node, t };
       let second: BeckonNode | undefined;
       try {
         // One contact a page: the test sees the send begun long before it is done.
-        const first = await startNode(kind, dataDir, schema, { ...env(), BECKON_BROADCAST_PAGE: '1' });
+        const first = await startNode(kind, dataDir, pg, { ...env(), BECKON_BROADCAST_PAGE: '1' });
         node = first;
         t = await newTenant({ node: first } as TestServer);
         const people: Person[] = [];
@@ -755,7 +755,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         assert.ok(mid < made.length, `stopped mid-send (${mid})`);
         await first.close();
         // A second node on the same store takes the broadcast on.
-        second = await startNode(kind, dataDir, schema, env());
+        second = await startNode(kind, dataDir, pg, env());
         node = second;
         const bearer = t.api.bearer;
         t = { ...t, api: new ApiClient(second.app) };
@@ -766,7 +766,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       } finally {
         await second?.close();
         ({ node, t } = saved);
-        if (schema) await dropSchema(schema);
+        await pg?.drop();
         rmSync(dataDir, { recursive: true, force: true });
       }
     });

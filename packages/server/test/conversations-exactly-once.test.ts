@@ -11,8 +11,9 @@ import { type DemoSeedResult, seedDemo } from '../src/demo/seed.ts';
 import { type BeckonNode, createNode } from '../src/node.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { eventually } from './helpers/chat-fixtures.ts';
-import { dropSchema, newSchemaName, postgresSkipReasonNow, TEST_PG_URL } from './helpers/postgres.ts';
+import { postgresSkipReasonNow, TEST_PG_URL } from './helpers/postgres.ts';
 import { redisSkipReasonNow, TEST_REDIS_URL } from './helpers/redis.ts';
+import { freshPgStore, type PgTestStore } from './helpers/schema-template.ts';
 
 // Asked as the file loads, without awaiting: see helpers/service-probe.ts.
 const PG_SKIP = postgresSkipReasonNow();
@@ -283,24 +284,25 @@ function messageSeqs(a: AgentLog, conversationId: string): number[] {
 
 describe('exactly once per agent socket on PostgreSQL: two nodes, Redis between them', () => {
   const skip = PG_SKIP ?? REDIS_SKIP;
-  const schema = newSchemaName();
+  let pg: PgTestStore | undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'beckon-once-'));
   const logs: string[] = [];
   let nodes: BeckonNode[] = [];
   let demo: DemoSeedResult;
   before(async () => {
     if (skip) return;
+    pg = await freshPgStore(TEST_PG_URL);
     ({ nodes, demo } = await startNodes(2, {
-      databaseUrl: TEST_PG_URL,
+      databaseUrl: pg.url,
       redisUrl: TEST_REDIS_URL,
-      pgSchema: schema,
+      pgSchema: pg.schema,
       dataDir,
       logs,
     }));
   });
   after(async () => {
     for (const n of nodes) await n.close();
-    if (!skip) await dropSchema(schema);
+    await pg?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -15,6 +15,7 @@ import {
 } from './helpers/postgres.ts';
 import {
   dropPgDatabase,
+  freshPgStore,
   makePgTemplateDatabase,
   migratedPgDatabase,
   migratedPgSchema,
@@ -176,6 +177,35 @@ describe('test servers start from a copy of the migrated schema (helpers/schema-
       assert.ok(after.includes(recent), 'a test database that may be in use stays');
       await c.query(`DROP DATABASE "${recent}"`);
     } finally {
+      await c.end();
+    }
+  });
+
+  it('on PostgreSQL: a role that may not create databases gets a schema of its own instead', async (t) => {
+    const skip = await postgresSkipReason();
+    if (skip) return t.skip(skip);
+    const role = `beckon_nocreatedb_${process.pid}`;
+    const c = new pg.Client({ connectionString: TEST_PG_URL });
+    await c.connect();
+    const database = new URL(TEST_PG_URL).pathname.slice(1);
+    try {
+      await c.query(`CREATE ROLE "${role}" LOGIN NOCREATEDB NOSUPERUSER`);
+      await c.query(`GRANT CREATE ON DATABASE "${database}" TO "${role}"`);
+      const url = new URL(TEST_PG_URL);
+      url.username = role;
+      const store = await freshPgStore(url.toString());
+      try {
+        assert.equal(store.url, url.toString(), 'the test database itself');
+        assert.match(store.schema ?? '', /^t_/, 'in a schema of its own');
+        await assertNothingToMigrate({ databaseUrl: store.url, pgSchema: store.schema });
+      } finally {
+        await store.drop();
+      }
+      const left = await c.query('select 1 from pg_namespace where nspname = $1', [store.schema]);
+      assert.equal(left.rows.length, 0, 'drop() removes the schema');
+    } finally {
+      await c.query(`REVOKE CREATE ON DATABASE "${database}" FROM "${role}"`).catch(() => {});
+      await c.query(`DROP ROLE IF EXISTS "${role}"`).catch(() => {});
       await c.end();
     }
   });

@@ -6,8 +6,8 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config.ts';
 import { type DemoSeedResult, seedDemo } from '../../src/demo/seed.ts';
 import { type BeckonNode, createNode } from '../../src/node.ts';
-import { dropSchema, newDatabaseName, newSchemaName, TEST_PG_URL } from './postgres.ts';
-import { dropPgDatabase, migratedPgDatabase } from './schema-template.ts';
+import { TEST_PG_URL } from './postgres.ts';
+import { freshPgStore } from './schema-template.ts';
 
 /** Several nodes in one process on one PostgreSQL database and one Redis, with the demo account. */
 export interface NodeCluster {
@@ -26,15 +26,12 @@ export async function startCluster(
   redisUrl: string,
   env: Record<string, string> = {},
 ): Promise<NodeCluster> {
-  const name = newDatabaseName();
-  const pgUrl = await migratedPgDatabase(TEST_PG_URL, name);
-  const schema = pgUrl ? undefined : newSchemaName();
+  const pg = await freshPgStore(TEST_PG_URL);
   const dataDir = mkdtempSync(join(tmpdir(), 'beckon-cluster-'));
   const nodes: BeckonNode[] = [];
   const close = async () => {
     for (const n of nodes) await n.close();
-    if (pgUrl) await dropPgDatabase(TEST_PG_URL, name);
-    else if (schema) await dropSchema(schema);
+    await pg.drop();
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
@@ -44,9 +41,9 @@ export async function startCluster(
         { port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' },
         { BECKON_EGRESS_ALLOW_PRIVATE: '1', ...env },
       );
-      config.databaseUrl = pgUrl ?? TEST_PG_URL;
+      config.databaseUrl = pg.url;
       config.redisUrl = redisUrl;
-      const node = await createNode(config, { logger: pino({ level: 'silent' }), pgSchema: schema });
+      const node = await createNode(config, { logger: pino({ level: 'silent' }), pgSchema: pg.schema });
       await node.listen();
       nodes.push(node);
     }

@@ -7,7 +7,7 @@ import Sqlite from 'better-sqlite3';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { Store } from '../../src/store/store.ts';
-import { dropSchema } from './postgres.ts';
+import { dropSchema, newDatabaseName, newSchemaName } from './postgres.ts';
 
 /**
  * A test server's SQLite file starts as a copy of a migrated schema instead of running every
@@ -176,7 +176,8 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
 /** How long a test database may live before a later process counts it as left behind by a crash. */
 const STALE_MS = 6 * 3600_000;
 
-let pgTemplateDb: Promise<string | null> | undefined;
+/** pgTemplateDatabase's answer by server URL (a role that may not create databases has none). */
+const pgTemplateDbs = new Map<string, Promise<string | null>>();
 
 /**
  * The name of a database migrated by this code and marked as a template that nobody may connect
@@ -186,8 +187,11 @@ let pgTemplateDb: Promise<string | null> | undefined;
  * (their names carry their creation time: see newDatabaseName) and the templates of other migrations.
  */
 export function pgTemplateDatabase(url: string): Promise<string | null> {
-  pgTemplateDb ??= makePgTemplateDatabase(url);
-  return pgTemplateDb;
+  const known = pgTemplateDbs.get(url);
+  if (known) return known;
+  const made = makePgTemplateDatabase(url);
+  pgTemplateDbs.set(url, made);
+  return made;
 }
 
 /** pgTemplateDatabase's work, each time it is called. */
@@ -254,4 +258,28 @@ export async function migratedPgDatabase(url: string, name: string): Promise<str
 /** Drops a test database, closing any connection still open to it. */
 export async function dropPgDatabase(url: string, name: string): Promise<void> {
   await withClient(url, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+}
+
+/** A migrated PostgreSQL store of one test's own: where it is and how to remove it. */
+export interface PgTestStore {
+  /** The URL to open it with. */
+  url: string;
+  /** The schema it is in, where the role may not create databases; else the database's own. */
+  schema?: string;
+  /** Drops it, closing what is still connected to it. */
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh migrated PostgreSQL store for one test: a database of its own copied from the template
+ * database. Where the role may not create databases, a schema of its own in the test database,
+ * copied from the template's SQL (without pg_dump, left for the node to create and migrate).
+ */
+export async function freshPgStore(url: string): Promise<PgTestStore> {
+  const name = newDatabaseName();
+  const own = await migratedPgDatabase(url, name);
+  if (own) return { url: own, drop: () => dropPgDatabase(url, name) };
+  const schema = newSchemaName();
+  await migratedPgSchema(url, schema);
+  return { url, schema, drop: () => dropSchema(schema) };
 }

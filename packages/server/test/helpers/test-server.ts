@@ -6,13 +6,8 @@ import { loadConfig } from '../../src/config.ts';
 import { type DemoSeedResult, seedDemo } from '../../src/demo/seed.ts';
 import { type BeckonNode, createNode, type NodeOptions } from '../../src/node.ts';
 import { sqliteFile } from '../../src/store/data-dir.ts';
-import { dropSchema, newDatabaseName, newSchemaName, TEST_PG_URL } from './postgres.ts';
-import {
-  dropPgDatabase,
-  migratedPgDatabase,
-  migratedPgSchema,
-  migratedSqliteFile,
-} from './schema-template.ts';
+import { TEST_PG_URL } from './postgres.ts';
+import { freshPgStore, migratedSqliteFile } from './schema-template.ts';
 
 export interface TestServer {
   url: string;
@@ -53,11 +48,8 @@ export const DEMO_AGENT_PASSWORD = 'demo-agent-pw';
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'beckon-test-'));
   const usePg = opts.store === 'postgres' || (opts.store !== 'sqlite' && Boolean(process.env.DATABASE_URL));
-  // On PostgreSQL, a database of its own copied from a migrated template (schema-template.ts);
-  // where the role may not create databases, a schema of its own in the test database.
-  const name = usePg ? newDatabaseName() : undefined;
-  const pgUrl = name ? await migratedPgDatabase(TEST_PG_URL, name) : null;
-  const schema = usePg && !pgUrl ? newSchemaName() : undefined;
+  // A copy of the migrated store: the node's migrate() then has nothing to do (schema-template.ts).
+  const pg = usePg ? await freshPgStore(TEST_PG_URL) : undefined;
   const config = loadConfig(
     {
       port: 0,
@@ -71,20 +63,18 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     // them unless a test asks for the production policy (`BECKON_EGRESS_ALLOW_PRIVATE: '0'`).
     { BECKON_AGENT_PRESENCE_GRACE_MS: '0', BECKON_EGRESS_ALLOW_PRIVATE: '1', ...opts.env },
   );
-  config.databaseUrl = usePg ? (pgUrl ?? TEST_PG_URL) : undefined;
+  config.databaseUrl = pg?.url;
   config.prettyLogs = false;
   const logger = opts.logs
     ? pino({ level: opts.logsLevel ?? 'trace' }, opts.logs)
     : pino({ level: config.logLevel });
-  // A copy of the migrated schema: the node's migrate() then has nothing to do (schema-template.ts).
-  if (schema) await migratedPgSchema(TEST_PG_URL, schema);
-  else if (!pgUrl) {
+  if (!pg) {
     mkdirSync(dataDir, { recursive: true });
     await migratedSqliteFile(sqliteFile(dataDir));
   }
   const node = await createNode(config, {
     logger,
-    pgSchema: schema,
+    pgSchema: pg?.schema,
     routes: opts.routes,
     egress: opts.egress,
   });
@@ -103,11 +93,10 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     node,
     demo,
     dataDir,
-    databaseUrl: config.databaseUrl,
+    databaseUrl: pg?.url,
     async close() {
       await node.close();
-      if (schema) await dropSchema(schema);
-      if (pgUrl && name) await dropPgDatabase(TEST_PG_URL, name);
+      await pg?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
