@@ -145,14 +145,8 @@ export function pgTemplateSql(url: string): Promise<string | null> {
 export async function migratedPgSchema(url: string, schema: string): Promise<boolean> {
   const text = await pgTemplateSql(url);
   if (text === null) return false;
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    await c.query(`BEGIN;\n${text.replaceAll(PLACEHOLDER, schema)}\nCOMMIT;`);
-    return true;
-  } finally {
-    await c.end();
-  }
+  await withClient(url, (c) => c.query(`BEGIN;\n${text.replaceAll(PLACEHOLDER, schema)}\nCOMMIT;`));
+  return true;
 }
 
 /** `url` with its database replaced by `database`. */
