@@ -278,6 +278,14 @@ describe('agent assist in the console (Chromium)', { timeout: 240_000 }, () => {
     await goAway(support.page);
     llm.behaviour = { kind: 'status', status: 503 };
     const visitors: VisitorChatClient[] = [];
+    // A chat is open once its row is the selected one: an accept selects its chat only when the
+    // server answers, so a click before that would be undone by it.
+    const selected = (name: string) =>
+      page.locator('[data-testid="inbox-chat"][aria-current="true"]').filter({ hasText: name }).waitFor();
+    const open = async (name: string) => {
+      await page.getByTestId('inbox-chat').filter({ hasText: name }).first().click();
+      await selected(name);
+    };
     try {
       for (const name of ['Grace Hopper', 'Alan Turing']) {
         const v = await startVisitor(srv, { name, text: 'Hi', skillId: srv.demo!.skillIds.sales });
@@ -287,11 +295,11 @@ describe('agent assist in the console (Chromium)', { timeout: 240_000 }, () => {
           .filter({ hasText: name })
           .getByRole('button', { name: 'Accept' })
           .click();
-        await page.getByTestId('composer-input').waitFor();
+        await selected(name);
       }
       const [, alan] = visitors as [VisitorChatClient, VisitorChatClient];
       // Grace's chat is open; Alan asks, and the console hears nothing of it yet.
-      await page.getByTestId('inbox-chat').filter({ hasText: 'Grace Hopper' }).first().click();
+      await open('Grace Hopper');
       heldId = alan.conversation!.id;
       held = [];
       await alan.send('Can I return an item for a refund?');
@@ -301,7 +309,7 @@ describe('agent assist in the console (Chromium)', { timeout: 240_000 }, () => {
         Number(u?.[k] ?? 0) - Number(before?.[k] ?? 0);
 
       // Alan's chat opens: its suggestions come over REST, for the line the console has not seen.
-      await page.getByTestId('inbox-chat').filter({ hasText: 'Alan Turing' }).first().click();
+      await open('Alan Turing');
       const panel = page.getByTestId('assist-suggestions');
       await panel.locator('[data-testid="assist-suggestion"][data-source="knowledge"]').waitFor();
       await until(
