@@ -21,8 +21,11 @@ export interface VisitorSnapshot
 }
 
 /**
- * Converts a state to plain JSON data. Targeting verdicts are dropped (rebuilt on return), and so is
- * predicted uplift: it holds the campaigns' models and is computed again when the visitor is scored.
+ * A state as plain JSON data, for evicting idle visitors to the store and restoring them. Targeting
+ * verdicts are dropped (rebuilt on return), and so is predicted uplift: it holds the campaigns'
+ * models and is computed again when the visitor is scored. It shares the state's objects, so it is
+ * serialised (JSON.stringify) before the state changes again: a deep copy here cost more than the
+ * rest of a visitor's row.
  */
 export function toSnapshot(state: VisitorState): VisitorSnapshot {
   const {
@@ -37,12 +40,12 @@ export function toSnapshot(state: VisitorState): VisitorSnapshot {
     ...rest
   } = state;
   const snap: VisitorSnapshot = {
-    ...structuredClone(rest),
+    ...rest,
     v: 1,
     sectionViews: [...sectionViews],
-    events: [...events].map(([k, e]) => [k, { ...e }]),
+    events: [...events],
     traits: [...traits],
-    campaigns: [...campaigns].map(([k, m]) => [k, structuredClone(m)]),
+    campaigns: [...campaigns],
   };
   if (score !== undefined) snap.score = score;
   if (scoreTop !== undefined) snap.scoreTop = scoreTop;
