@@ -26,7 +26,7 @@ const DISABLE_FEATURES = '--disable-features=';
  * only the last such flag (`chrome://version/?show-variations-cmd` shows what holds), so a test's
  * own list would turn the omnibox popup back on. It also overrides Playwright's list (HttpsUpgrades,
  * ThirdPartyStoragePartitioning, …): those stay as Chromium ships them, as in a shopper's browser;
- * with them off, a widget file's Chromium used no less CPU (20–22 s against 19–20 s).
+ * with them off, a widget file's Chromium used no less CPU (21–22 s against 19–20 s).
  */
 export function chromiumArgs(extra: string[] = []): string[] {
   const features = new Set<string>();
