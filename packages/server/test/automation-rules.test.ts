@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { Webhook } from 'standardwebhooks';
 import { automationOf } from '../src/automation/automation-feature.ts';
 import { slaBreached } from '../src/webhooks/slack-sla.ts';
@@ -180,6 +181,75 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       );
       await visitor.close();
       await removeRules();
+    });
+
+    it('a rule that moves a chat the router changed meanwhile reads it again and still moves it', {
+      skip: kind === 'sqlite' ? 'SQLite runs one writer at a time: a transfer cannot interleave' : false,
+    }, async () => {
+      const rule = await addRule({
+        name: 'Refunds to billing',
+        trigger: { type: 'message.received' },
+        conditions: [{ type: 'text_contains', any: ['refund'] }],
+        actions: [{ type: 'assign_skill', skillId: billingSkill }],
+      });
+      const db = srv.node.ctx.store.db;
+      const { worker } = automation();
+      // The test works the queue itself, at the moment it chooses.
+      await worker.stop();
+      try {
+        const visitor = await visit();
+        const id = visitor.conversation!.id;
+        await eventually(() => online.offers.has(id), 8000, 'the offer to the sales agent');
+        await visitor.send('I want a refund');
+        await eventually(
+          async () => (await db.selectFrom('automation_events').select('id').execute()).length > 0,
+          8000,
+          'the queued event',
+        );
+        // The offer ends in another transaction (as when it times out), not committed yet: the
+        // rule's transfer reads the chat as offered and its write waits on the row.
+        let release!: () => void;
+        const released = new Promise<void>((r) => {
+          release = r;
+        });
+        let taken!: () => void;
+        const rowTaken = new Promise<void>((r) => {
+          taken = r;
+        });
+        const offerEnds = db.transaction().execute(async (trx) => {
+          await trx
+            .updateTable('conversations')
+            .set({ status: 'queued', offered_to: null, offered_at: null })
+            .where('id', '=', id)
+            .execute();
+          taken();
+          await released;
+        });
+        await rowTaken;
+        const worked = worker.drain();
+        await eventually(
+          async () => {
+            const r = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+              where datname = current_database() and wait_event_type = 'Lock'`.execute(db);
+            return r.rows[0]!.n > 0;
+          },
+          8000,
+          'the transfer waiting on the row',
+        );
+        release();
+        await offerEnds;
+        assert.equal(await worked, 1);
+        const runs = await runsAfter(rule.id);
+        assert.deepEqual(
+          runs[0]!.steps.map((s) => [s.ok, s.detail]),
+          [[true, 'assigned to skill Billing']],
+        );
+        assert.equal((await conversation(id)).skillId, billingSkill);
+        await visitor.close();
+      } finally {
+        worker.start();
+        await removeRules();
+      }
     });
 
     it('conversation created: conditions on channel and site; priority and a canned message', async () => {

@@ -38,7 +38,18 @@ type Eb = ExpressionBuilder<Database, 'conversations'>;
 const same = (eb: Eb, column: 'assigned_agent_id' | 'offered_to', value: string | null) =>
   value === null ? eb(column, 'is', null) : eb(column, '=', value);
 
-const stale = () => new AppError(409, 'conflict', 'the conversation changed meanwhile; try again');
+/**
+ * The conversation changed between the read and the conditional write (another node or the router
+ * got there first): the same 409 as any conflict, but a caller acting for nobody in particular
+ * (automation) may read again and retry.
+ */
+export class StaleConversation extends AppError {
+  constructor() {
+    super(409, 'conflict', 'the conversation changed meanwhile; try again');
+  }
+}
+
+const stale = () => new StaleConversation();
 
 /**
  * Every change of who holds a conversation, each in one transaction that re-checks the state it
