@@ -4,7 +4,7 @@ import type { Conversation } from '@beckon/protocol/chat-api';
 import type { StaffCaller } from '../conversations/agent-chat-service.ts';
 import type { ChatModule } from '../conversations/chat-module.ts';
 import { AppError } from '../errors.ts';
-import { StaleConversation } from '../store/assignment-repo.ts';
+import { untilSettled } from '../store/assignment-repo.ts';
 import { AUTOMATION_SENDER } from '../store/automation-chain.ts';
 import type { StoredRule } from '../store/automation-repo.ts';
 import type { Store } from '../store/store.ts';
@@ -24,9 +24,6 @@ export interface Firing {
   eventId: string;
   now: number;
 }
-
-/** How often a transfer that lost a race (the router offered the chat meanwhile) is tried again. */
-const STALE_TRIES = 4;
 
 const errorText = (err: unknown) =>
   err instanceof AppError ? err.message : err instanceof Error ? err.message : String(err);
@@ -70,7 +67,9 @@ export class AutomationActions {
     switch (a.type) {
       case 'assign_skill': {
         const skill = await store.skills.get(accountId, a.skillId);
-        return this.untilSettled(accountId, c, async (now) => {
+        // A rule fires while the router works: the chat may be offered or taken meanwhile.
+        return untilSettled(async () => {
+          const now = await store.conversations.get(accountId, c.id);
           if (now.skillId === skill.id && now.status !== 'active') return `already waiting in ${skill.name}`;
           await chat.agents.transfer(caller, c.id, { skillId: skill.id });
           return `assigned to skill ${skill.name}`;
@@ -78,7 +77,7 @@ export class AutomationActions {
       }
       case 'assign_agent': {
         const agent = await store.users.get(accountId, a.agentId);
-        return this.untilSettled(accountId, c, async () => {
+        return untilSettled(async () => {
           await chat.agents.transfer(caller, c.id, { agentId: agent.id });
           return `assigned to ${agent.name}`;
         });
@@ -124,27 +123,6 @@ export class AutomationActions {
         if (c.state === 'resolved') return 'already resolved';
         await chat.agents.close(caller, c.id, {});
         return 'resolved';
-      }
-    }
-  }
-
-  /**
-   * Runs a change of who holds the conversation; when it lost a race (the router offered or an agent
-   * took the chat between the read and the write), reads the conversation again and retries, so a
-   * rule that fires while a chat is being offered still moves it.
-   */
-  private async untilSettled(
-    accountId: string,
-    first: Conversation,
-    change: (now: Conversation) => Promise<string>,
-  ): Promise<string> {
-    let now = first;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await change(now);
-      } catch (err) {
-        if (!(err instanceof StaleConversation) || attempt >= STALE_TRIES) throw err;
-        now = await this.store.conversations.get(accountId, first.id);
       }
     }
   }

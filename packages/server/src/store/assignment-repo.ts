@@ -51,6 +51,24 @@ export class StaleConversation extends AppError {
 
 const stale = () => new StaleConversation();
 
+/** How often `untilSettled` runs a change that lost a race before it gives the conflict up. */
+const STALE_TRIES = 4;
+
+/**
+ * Runs a change of who holds a conversation on behalf of nobody who could simply click again
+ * (automation, a call's answer); when it lost a race (the router offered the chat, or an offer
+ * ended, between its read and its write), runs it again: `change` reads what it needs afresh.
+ */
+export async function untilSettled<T>(change: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await change();
+    } catch (err) {
+      if (!(err instanceof StaleConversation) || attempt >= STALE_TRIES) throw err;
+    }
+  }
+}
+
 /**
  * Every change of who holds a conversation, each in one transaction that re-checks the state it
  * read. An agent's load only grows under a lock on that agent's row (PostgreSQL `FOR UPDATE`;

@@ -8,6 +8,7 @@ import { KeyedLimiter } from '../conversations/chat-limits.ts';
 import { type VisitorLine, visitorLine } from '../conversations/visitor-lines.ts';
 import { AppError, badRequest } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { untilSettled } from '../store/assignment-repo.ts';
 import type { CallRow, NewCall } from '../store/calls-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { CallState } from '../store/voice-schema.ts';
@@ -341,10 +342,13 @@ export class CallService {
 
   /** The agent who answers holds the conversation too (a call from the queue, or a transferred one). */
   private async takeConversation(accountId: string, conversationId: string, agentId: string): Promise<void> {
-    const c = await this.store.conversations.get(accountId, conversationId);
-    if (c.status === 'closed' || (c.status === 'active' && c.assignedAgentId === agentId)) return;
-    // Calls have their own capacity: the answer moves the chat to this agent even when their chat slots are full.
-    await this.agents.transfer({ accountId, role: 'admin', userId: agentId }, conversationId, { agentId });
+    // The router may offer the chat while the call is answered: the answer still takes it.
+    await untilSettled(async () => {
+      const c = await this.store.conversations.get(accountId, conversationId);
+      if (c.status === 'closed' || (c.status === 'active' && c.assignedAgentId === agentId)) return;
+      // Calls have their own capacity: the answer moves the chat to this agent even when their chat slots are full.
+      await this.agents.transfer({ accountId, role: 'admin', userId: agentId }, conversationId, { agentId });
+    });
   }
 
   /** A ringing agent declines (the next one rings), or the visitor declines an invitation (the call ends). */
