@@ -64,10 +64,11 @@ export class AutomationActions {
     if (!c) throw new Error('no open conversation to act on');
     const caller: StaffCaller = { accountId, role: 'admin' };
     const { chat, store } = this;
+    // A rule fires while the router works: a chat may be offered, taken or given back between an
+    // action's read and its write; the actions that change who holds it read again and retry.
     switch (a.type) {
       case 'assign_skill': {
         const skill = await store.skills.get(accountId, a.skillId);
-        // A rule fires while the router works: the chat may be offered or taken meanwhile.
         return untilSettled(async () => {
           const now = await store.conversations.get(accountId, c.id);
           if (now.skillId === skill.id && now.status !== 'active') return `already waiting in ${skill.name}`;
@@ -116,14 +117,16 @@ export class AutomationActions {
       }
       case 'snooze': {
         const until = new Date(f.now + a.minutes * 60_000).toISOString();
-        await chat.agents.setState(caller, c.id, { state: 'snoozed', until }, f.now);
+        await untilSettled(() => chat.agents.setState(caller, c.id, { state: 'snoozed', until }, f.now));
         return `snoozed until ${until}`;
       }
-      case 'resolve': {
-        if (c.state === 'resolved') return 'already resolved';
-        await chat.agents.close(caller, c.id, {});
-        return 'resolved';
-      }
+      case 'resolve':
+        return untilSettled(async () => {
+          if ((await store.conversations.get(accountId, c.id)).state === 'resolved')
+            return 'already resolved';
+          await chat.agents.close(caller, c.id, {});
+          return 'resolved';
+        });
     }
   }
 
