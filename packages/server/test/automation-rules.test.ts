@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { sql } from 'kysely';
 import { Webhook } from 'standardwebhooks';
 import { automationOf } from '../src/automation/automation-feature.ts';
 import { slaBreached } from '../src/webhooks/slack-sla.ts';
 import { ApiClient } from './helpers/api-client.ts';
 import { connectAgent, cookieFor, eventually, startVisitor } from './helpers/chat-fixtures.ts';
+import { holdConversationRow } from './helpers/row-hold.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 import { WebhookReceiver } from './helpers/webhook-receiver.ts';
@@ -208,36 +208,14 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         );
         // The offer ends in another transaction (as when it times out), not committed yet: the
         // rule's transfer reads the chat as offered and its write waits on the row.
-        let release!: () => void;
-        const released = new Promise<void>((r) => {
-          release = r;
+        const held = await holdConversationRow(db, id, {
+          status: 'queued',
+          offered_to: null,
+          offered_at: null,
         });
-        let taken!: () => void;
-        const rowTaken = new Promise<void>((r) => {
-          taken = r;
-        });
-        const offerEnds = db.transaction().execute(async (trx) => {
-          await trx
-            .updateTable('conversations')
-            .set({ status: 'queued', offered_to: null, offered_at: null })
-            .where('id', '=', id)
-            .execute();
-          taken();
-          await released;
-        });
-        await rowTaken;
         const worked = worker.drain();
-        await eventually(
-          async () => {
-            const r = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
-              where datname = current_database() and wait_event_type = 'Lock'`.execute(db);
-            return r.rows[0]!.n > 0;
-          },
-          8000,
-          'the transfer waiting on the row',
-        );
-        release();
-        await offerEnds;
+        await held.waited();
+        await held.commit();
         assert.equal(await worked, 1);
         const runs = await runsAfter(rule.id);
         assert.deepEqual(

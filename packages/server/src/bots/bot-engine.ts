@@ -16,6 +16,7 @@ import { ENGLISH_LINES } from '../conversations/visitor-lines.ts';
 import { AppError, badRequest } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Logger } from '../logger.ts';
+import { untilSettled } from '../store/assignment-repo.ts';
 import type { BotTarget } from '../store/bots-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { WebhookSender } from '../webhooks/webhook-sender.ts';
@@ -305,10 +306,9 @@ export class BotEngine {
   /** The bot resolved the conversation itself (counted as bot-resolved in reports). */
   async resolve(bot: BotTarget, conversationId: string): Promise<Conversation> {
     await this.assertHolds(bot, conversationId);
-    const closed = await this.store.assignment.close(bot.accountId, conversationId, {
-      agentId: bot.id,
-      supervisor: true,
-    });
+    const closed = await untilSettled(() =>
+      this.store.assignment.close(bot.accountId, conversationId, { agentId: bot.id, supervisor: true }),
+    );
     if (!closed.alreadyClosed) {
       const c = await this.store.conversations.get(bot.accountId, conversationId);
       await this.store.bots.resolved(bot.accountId, c, bot);

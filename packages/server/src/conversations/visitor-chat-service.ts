@@ -12,6 +12,7 @@ import type {
 } from '@beckon/protocol/chat-api';
 import { contactOfVisit, settleVisit } from '../contacts/contact-identity.ts';
 import { badRequest, forbidden } from '../errors.ts';
+import { untilSettled } from '../store/assignment-repo.ts';
 import { toCoreHours } from '../store/skills-repo.ts';
 import type { Store } from '../store/store.ts';
 import { ABANDONED_LINE } from './abandoned-chats.ts';
@@ -386,7 +387,10 @@ export class VisitorChatService {
     conversationId: string,
     line = 'The visitor ended the chat.',
   ): Promise<Conversation> {
-    const changed = await this.store.assignment.close(accountId, conversationId, 'visitor');
+    // The router may offer the chat, or an offer end, as the visitor leaves: the chat ends all the same.
+    const changed = await untilSettled(() =>
+      this.store.assignment.close(accountId, conversationId, 'visitor'),
+    );
     if (!changed.alreadyClosed) {
       await this.announcer.line(accountId, conversationId, line);
       if (changed.previousOfferedTo) {

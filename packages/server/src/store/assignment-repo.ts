@@ -55,9 +55,9 @@ const stale = () => new StaleConversation();
 const STALE_TRIES = 4;
 
 /**
- * Runs a change of who holds a conversation on behalf of nobody who could simply click again
- * (automation, a call's answer); when it lost a race (the router offered the chat, or an offer
- * ended, between its read and its write), runs it again: `change` reads what it needs afresh.
+ * Runs a change whose intent no race changes (a rule's action, a call's answer, a visitor ending
+ * the chat); when it lost one (the router offered the chat, or an offer ended, between its read and
+ * its write), runs it again: `change` reads what it needs afresh and checks again who may.
  */
 export async function untilSettled<T>(change: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
