@@ -419,9 +419,9 @@ export class VisitorChatService {
     const contact = c.contactId ? await this.store.contacts.find(accountId, c.contactId) : undefined;
     const reachable = contact && (contact.verified || (contact.email && !contact.emailOptOut));
     if (!reachable) return this.end(accountId, conversationId, ABANDONED_LINE);
-    const pending = await this.store.assignment.setWaiting(accountId, conversationId, 'system', {
-      pending: true,
-    });
+    const pending = await untilSettled(() =>
+      this.store.assignment.setWaiting(accountId, conversationId, 'system', { pending: true }),
+    );
     await this.announcer.line(accountId, conversationId, LEFT_PENDING_LINE);
     await this.announcer.updated(accountId, pending);
     return pending;
