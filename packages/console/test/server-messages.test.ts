@@ -43,6 +43,15 @@ function shapeOf(node: ts.Expression): string | null {
  * `badRequest('…')`, `notFound('thing')`…). A message made only of values and paths (`${path}:
  * ${why}`) has fewer than two words of its own and is left out: there is nothing to translate.
  */
+/** Whether the class around `node` extends AppError. */
+function extendsAppError(node: ts.Node): boolean {
+  let at: ts.Node | undefined = node;
+  while (at && !ts.isClassDeclaration(at)) at = at.parent;
+  return (
+    at?.heritageClauses?.some((h) => h.types.some((t) => t.expression.getText() === 'AppError')) ?? false
+  );
+}
+
 function serverMessages(): Map<string, string> {
   const found = new Map<string, string>();
   const add = (shape: string | null, file: string) => {
@@ -56,6 +65,9 @@ function serverMessages(): Map<string, string> {
       const name = (ts.isNewExpression(node) || ts.isCallExpression(node)) && node.expression.getText(source);
       const args = (node as ts.CallExpression).arguments ?? [];
       if (ts.isNewExpression(node) && name === 'AppError' && args[2]) add(shapeOf(args[2]), file);
+      // An error class of its own (`class StaleConversation extends AppError`) passes its message up.
+      if (ts.isCallExpression(node) && name === 'super' && args[2] && extendsAppError(node))
+        add(shapeOf(args[2]), file);
       if (ts.isCallExpression(node) && typeof name === 'string' && name in HELPERS) {
         if (!args[0]) add(HELPERS[name]!, file);
         else if (name === 'notFound') add(`${shapeOf(args[0]) ?? '{}'} not found`, file);
