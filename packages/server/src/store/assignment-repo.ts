@@ -40,8 +40,7 @@ const same = (eb: Eb, column: 'assigned_agent_id' | 'offered_to', value: string 
 
 /**
  * The conversation changed between the read and the conditional write (another node or the router
- * got there first): the same 409 as any conflict, but a caller acting for nobody in particular
- * (automation) may read again and retry.
+ * got there first): the same 409 as any conflict, told apart so that `untilSettled` may retry.
  */
 export class StaleConversation extends AppError {
   constructor() {
