@@ -93,9 +93,16 @@ describe('bots in Settings › Skills, Team and Knowledge (Chromium)', { timeout
     const shopContext = await browser.newContext({ viewport: { width: 375, height: 740 } });
     const shop = await shopContext.newPage();
     const panel = await askInDemoWidget(shop, srv.url, 'Do you deliver to Bergen?');
+    // A full run once waited the whole 75 s: say what the shopper saw and what the model was asked.
     await panel
       .getByText(/We deliver to Bergen in 3 to 5 business days, for 9 euros \[1\]/)
-      .waitFor({ timeout: 75_000 });
+      .waitFor({ timeout: 75_000 })
+      .catch(async (err: Error) => {
+        const shown = (await panel.textContent().catch(() => null)) ?? '(the panel is gone)';
+        throw new Error(
+          `${err.message}\nthe panel showed: ${shown.slice(-600)}\nrequests to the model: ${llm.received.length}`,
+        );
+      });
     await panel.getByText(/\[1\] Delivery to Norway — https:\/\/help\.example\.com\/norway/).waitFor();
     await panel.locator('.bcard').getByText('Delivery to Norway').waitFor();
     await panel
