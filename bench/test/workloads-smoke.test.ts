@@ -2,6 +2,9 @@
 // return its figures with the keys BENCHMARKS.md and PERFORMANCE.md name, and nothing lost.
 // They catch a broken workload in `npm test`; they assert no speed (that is `npm run bench`'s job).
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -48,7 +51,23 @@ async function sharedServicesMissing(): Promise<string | null> {
 describe('bench workloads (smoke)', () => {
   it('chat: Beckon and both relays carry every line; figures under the PERFORMANCE.md names', async () => {
     const run = await load('chat');
-    const r = await run({ duration: 1, flags: { pairs: '12', warmup: '0.5', rounds: '1' }, log: quiet });
+    // BENCH_LINE_TRACE: each client process writes every measured line it saw.
+    const traces = mkdtempSync(join(tmpdir(), 'beckon-line-trace-'));
+    process.env.BENCH_LINE_TRACE = join(traces, 'lines');
+    const r = await run({
+      duration: 1,
+      flags: { pairs: '12', warmup: '0.5', rounds: '1' },
+      log: quiet,
+    }).finally(() => delete process.env.BENCH_LINE_TRACE);
+    const traced = readdirSync(traces).flatMap((f) =>
+      readFileSync(join(traces, f), 'utf8').trim().split('\n'),
+    );
+    rmSync(traces, { recursive: true, force: true });
+    for (const line of traced) assert.match(line, /^\d+\.\d \d+\.\d\d [va]$/);
+    assert.ok(
+      traced.some((l) => l.endsWith(' v')) && traced.some((l) => l.endsWith(' a')),
+      'both ways traced',
+    );
     assertFigures(r, 'chat', [
       'msgs_per_s',
       'socketio_msgs_per_s',
@@ -58,6 +77,8 @@ describe('bench workloads (smoke)', () => {
       'p50_ms',
       'p99_ms',
       'half_load_msgs_per_s',
+      'socketio_p99_ms_at_half_load',
+      'raw_ws_p99_ms_at_half_load',
       'server_cpu_percent',
       'client_cpu_percent',
       'errors',

@@ -62,7 +62,11 @@ export class ChatClients {
     const n = Math.max(1, Math.min(processes, pairs));
     const children = Array.from({ length: n }, () =>
       fork(CLIENT, [], {
-        execArgv: tsLoaderArgs(),
+        // BENCH_CLIENT_NODE_ARGS adds Node flags, e.g. bench/src/loop-stalls.mjs to see the generator's own stalls.
+        execArgv: [
+          ...(process.env.BENCH_CLIENT_NODE_ARGS ?? '').split(' ').filter(Boolean),
+          ...tsLoaderArgs(),
+        ],
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         serialization: 'advanced',
       }),

@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 /**
@@ -116,6 +117,11 @@ export class ChatPairs {
   private readonly awaitingSuggestions = new Map<string, number>();
   private trackSuggestions = false;
   private suggestionsMs: number[] = [];
+  /** With BENCH_LINE_TRACE: each measured line as `<epoch ms sent> <ms to receipt> <v|a>`. */
+  private readonly traceFile = process.env.BENCH_LINE_TRACE
+    ? `${process.env.BENCH_LINE_TRACE}.${process.pid}`
+    : null;
+  private trace: string[] = [];
 
   constructor(private readonly transport: ChatTransport) {}
 
@@ -189,6 +195,10 @@ export class ChatPairs {
     if (this.measuring) {
       this.counts.delivered++;
       (toAgent ? this.v2a : this.a2v).push(now - sentAt);
+      if (this.traceFile)
+        this.trace.push(
+          `${(performance.timeOrigin + sentAt).toFixed(1)} ${(now - sentAt).toFixed(2)} ${toAgent ? 'v' : 'a'}`,
+        );
     }
     if (toAgent) {
       // The agent answers every line, also while draining, so nothing is left half-way.
@@ -228,6 +238,10 @@ export class ChatPairs {
     this.measuring = true;
     await sleep(o.seconds * 1000);
     this.measuring = false;
+    if (this.traceFile && this.trace.length > 0) {
+      appendFileSync(this.traceFile, `${this.trace.join('\n')}\n`);
+      this.trace = [];
+    }
     const elapsedSeconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     this.sending = false;

@@ -141,8 +141,13 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     const target = max / 2;
     const half: ChatRun[] = [];
     const variantHalf: ChatRun[] = [];
+    // The relays paced at the same rate: the tail that the generator and the machine give alone.
+    const sioHalf: ChatRun[] = [];
+    const rawHalf: ChatRun[] = [];
     for (let r = 0; r < rounds; r++) {
       opts.log(`half of Beckon's max: ${Math.round(target)} msgs/s offered`);
+      rawHalf.push(await measure({ ...raw, runs: undefined }, k, pacedAt(target, k.pairs), opts.log));
+      sioHalf.push(await measure({ ...sio, runs: undefined }, k, pacedAt(target, k.pairs), opts.log));
       half.push(await measure({ ...beckon, runs: undefined }, k, pacedAt(target, k.pairs), opts.log));
       if (variant)
         variantHalf.push(
@@ -157,7 +162,16 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     // Ratios are taken within each round (same minute, same neighbours), then the median.
     const ratio = (base: Target) =>
       median(beckon.runs.map((b, i) => b.msgsPerSecond / base.runs[i]!.msgsPerSecond));
-    const all = [...raw.runs, ...sio.runs, ...beckon.runs, ...half, ...(variant?.runs ?? []), ...variantHalf];
+    const all = [
+      ...raw.runs,
+      ...sio.runs,
+      ...beckon.runs,
+      ...half,
+      ...rawHalf,
+      ...sioHalf,
+      ...(variant?.runs ?? []),
+      ...variantHalf,
+    ];
     return {
       workload: 'chat',
       pairs: k.pairs,
@@ -191,6 +205,8 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
       p99_ms: round(med(half, (r) => r.p99Ms)),
       agent_to_visitor_p99_ms: round(med(half, (r) => r.agentP99Ms)),
       target_p99_ms: 20,
+      socketio_p99_ms_at_half_load: round(med(sioHalf, (r) => r.p99Ms)),
+      raw_ws_p99_ms_at_half_load: round(med(rawHalf, (r) => r.p99Ms)),
       server_cpu_percent: round(med(beckon.runs, (r) => r.serverCpuPercent)),
       server_main_thread_cpu_percent: round(med(beckon.runs, (r) => r.serverMainThreadCpuPercent)),
       socketio_server_cpu_percent: round(med(sio.runs, (r) => r.serverCpuPercent)),
