@@ -10,7 +10,7 @@ export function registerStoreMetrics(registry: Registry, checkpoints: WalCheckpo
   if (!checkpoints) return;
   const held = new Histogram({
     name: 'beckon_sqlite_statements_held_seconds',
-    help: "How long the store's statements waited for the checkpointer thread, by why (reset: the WAL starting over; move: recent chat messages moved on)",
+    help: "How long the store's statements were held, by why (reset: the checkpointer thread starting the WAL over; move: recent chat messages moved on)",
     labelNames: ['kind'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5],
     registers: [registry],

@@ -5,6 +5,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import Sqlite from 'better-sqlite3';
+import { MOVE_MAX_ROWS as DEFAULT_MOVE_MAX_ROWS, messageMover } from './message-moves.js';
 
 const CHECKPOINT_MS = workerData.intervalMs ?? 1000;
 /**
@@ -66,10 +67,10 @@ const pinRead = pin?.prepare('SELECT 1 FROM sqlite_master LIMIT 1');
 /** The pin's read transaction is open (only ever from before a pass that reached the WAL's end). */
 let pinned = false;
 /**
- * NORMAL whatever BECKON_SQLITE_SYNCHRONOUS says: a move only carries rows already committed from
- * one table to another in one transaction. Lost to a power cut, it leaves them where they were,
- * and the WAL keeps the commits after it only if it keeps this one too. A sync here would only
- * lengthen the time the store's statements are held (see MOVE_AT_ROWS).
+ * NORMAL whatever BECKON_SQLITE_SYNCHRONOUS says: a move this thread makes (see MOVE_CHECK_MS) only
+ * carries rows already committed from one table to another in one transaction. Lost to a power cut,
+ * it leaves them where they were, and the WAL keeps the commits after it only if it keeps this one
+ * too.
  */
 db.pragma('synchronous = NORMAL');
 db.pragma('wal_autocheckpoint = 0');
@@ -85,65 +86,31 @@ db.pragma('foreign_keys = OFF');
 db.pragma('secure_delete = ON');
 
 /**
- * New chat messages are written into `messages_recent` (see 0013-messages-recent.ts) and moved from
- * here into `messages_stored`: checked every MOVE_CHECK_MS, moved once the table holds MOVE_AT_ROWS
- * or its rows have waited MOVE_AFTER_MS. A move takes the table's oldest rows, all of them or its
- * first MOVE_MAX_ROWS by rowid (the order they were committed in, so a conversation's rows left
- * behind always come after its moved ones), and writes them into `messages_stored` in key order,
- * each conversation's rows together. Each move asks the store's connection first ('move'): it holds
- * its statements (its thread goes on serving sockets; what it writes meanwhile waits for one
- * commit) and answers 'move-go'; 'move-done' lets it go on. Its thread never sleeps in SQLite's
- * busy wait.
+ * New chat messages are written into `messages_recent` (see 0013-messages-recent.ts) and moved into
+ * `messages_stored` (message-moves.js): checked here every MOVE_CHECK_MS, moved once the table holds
+ * MOVE_AT_ROWS or its rows have waited MOVE_AFTER_MS. This thread asks the store's connection
+ * ('move'): that connection holds its statements and, between two of its transactions, makes the
+ * move itself in one of its own, on its own thread, then answers `{ moved }` with the rows left.
+ * Its thread goes on serving sockets meanwhile, and what it writes then waits for that one
+ * transaction. A connection that cannot hold its statements answers 'move-go' at once, and this
+ * thread makes the move ('move-done').
  *
- * Taking the table's head, not whole conversations, keeps a move's writes together: the deleted
- * rows are the table's first pages (all of them: SQLite drops the pages whole), where a
- * conversation's rows are spread over every page of it. On W3 at full load that took the node's CPU
- * per line down by a tenth and the time the store's statements are held by about half
- * (bench/notes.md).
+ * The store's connection moves, not this thread, because of what a hand-over costs on two busy
+ * cores: while the statements were held for this thread, the hold lasted until it got a core,
+ * moved and answered. On W3 at half load that was 10–30 ms four times a second for 800 rows; the
+ * same move made by the store's connection holds it for a few milliseconds (bench/notes.md).
  */
 const MOVE_CHECK_MS = workerData.moveCheckMs ?? 50;
-/**
- * A move holds the store's statements for 4–7 µs per row (W3; the machine's speed varies): 800 rows
- * keep the holds at 3–7 ms, and the half-load latency tail with them; 2,000 took the tail to 20 ms.
- */
+/** Rows that make a move due: a move holds the store's statements for a few µs per row. */
 const MOVE_AT_ROWS = workerData.moveAtRows ?? 800;
 const MOVE_AFTER_MS = workerData.moveAfterMs ?? 1000;
-/** Most rows one move takes (a thread that fell behind catches up in several holds, not one long one). */
-const MOVE_MAX_ROWS = workerData.moveMaxRows ?? 4000;
-const MESSAGE_COLUMNS =
-  'conversation_id, seq, account_id, sender_kind, sender_id, sender_name, echo_id, body, attachments, created_at';
+/** Most rows one move takes (a node that fell behind catches up in several short moves, not one long one). */
+const MOVE_MAX_ROWS = workerData.moveMaxRows ?? DEFAULT_MOVE_MAX_ROWS;
 /** The mover's statements, once the store's migrations made the tables (null until then). */
 let mover = null;
 function moverStatements() {
   try {
-    const copy = (where) =>
-      db.prepare(
-        `INSERT INTO messages_stored (${MESSAGE_COLUMNS}) SELECT ${MESSAGE_COLUMNS} FROM messages_recent ${where} ORDER BY conversation_id, seq`,
-      );
-    const copyAll = copy('');
-    const dropAll = db.prepare('DELETE FROM messages_recent');
-    const copyHead = copy('WHERE rowid <= ?');
-    const dropHead = db.prepare('DELETE FROM messages_recent WHERE rowid <= ?');
-    const count = db.prepare('SELECT count(*) FROM messages_recent').pluck();
-    const lastOfHead = db
-      .prepare('SELECT rowid FROM messages_recent ORDER BY rowid LIMIT 1 OFFSET ?')
-      .pluck();
-    return {
-      count,
-      /** Moves the oldest rows (at most MOVE_MAX_ROWS); returns how many are left. */
-      move: db.transaction(() => {
-        const n = count.get();
-        if (n <= MOVE_MAX_ROWS) {
-          copyAll.run();
-          dropAll.run();
-          return 0;
-        }
-        const last = lastOfHead.get(MOVE_MAX_ROWS - 1);
-        copyHead.run(last);
-        dropHead.run(last);
-        return n - MOVE_MAX_ROWS;
-      }),
-    };
+    return messageMover(db, MOVE_MAX_ROWS);
   } catch {
     return null; // the store is not migrated yet
   }
@@ -176,7 +143,15 @@ const moveTimer = setInterval(() => {
     // busy, or the store is closing: the next round tries again
   }
 }, MOVE_CHECK_MS);
-/** The store's connection holds its statements: move the oldest rows. */
+/** A move was made (`left`: rows still waiting): ask for the next when due, and run a waiting round. */
+function moved(left) {
+  due = left >= MOVE_AT_ROWS;
+  lastMove = Date.now();
+  asking = false;
+  if (roundDue) checkpointRound();
+  askToMove();
+}
+/** The store's connection cannot hold its statements: this thread moves the oldest rows. */
 function moveRows() {
   let left = 0;
   // A pass reached the WAL's end and the pin still holds it: this move, with no other writer, is
@@ -190,12 +165,8 @@ function moveRows() {
   } catch {
     // busy (another writer): the next round tries again
   }
-  due = left >= MOVE_AT_ROWS;
-  lastMove = Date.now();
-  asking = false;
   parentPort.postMessage('move-done');
-  if (roundDue) checkpointRound();
-  askToMove();
+  moved(left);
 }
 /** What this connection sees another connection commit: `data_version` changes when one does. */
 function version() {
@@ -360,6 +331,8 @@ function heldRound() {
 const timer = setInterval(checkpointRound, CHECKPOINT_MS);
 parentPort.on('message', (m) => {
   if (m === 'move-go') moveRows();
+  // The store's connection made the move (its commit, which `data_version` counts like any other).
+  if (typeof m === 'object' && m !== null && typeof m.moved === 'number') moved(m.moved);
   if (m === 'reset-tried' && asked) asked.answered = true;
   if (m === 'reset-go') {
     heldRound();

@@ -1,5 +1,7 @@
 import { Worker } from 'node:worker_threads';
+import type Sqlite from 'better-sqlite3';
 import { threadExecArgv } from '../thread-argv.ts';
+import { type MessageMover, messageMover } from './message-moves.js';
 
 /**
  * The WAL file is cut back to this size when it starts over (`journal_size_limit`). Above what a
@@ -8,10 +10,8 @@ import { threadExecArgv } from '../thread-argv.ts';
  */
 export const WAL_SIZE_LIMIT = 256 * 1024 * 1024;
 
-/** The store's own connection, as far as checkpoints concern it. */
-export interface CheckpointedConnection {
-  pragma(text: string): unknown;
-}
+/** The store's own connection: it checkpoints should the thread fail, and makes the moves of chat messages. */
+export type CheckpointedConnection = Sqlite.Database;
 
 /** Holds the store connection's statements off without blocking its thread (see StatementGate). */
 export interface HoldableConnection {
@@ -85,9 +85,6 @@ export function startWalCheckpoints(
   const late = () => counts.late++;
   const timed = (kind: HoldKind) => (ms: number) => checkpoints.onHeld?.(kind, ms);
   const reset = new Hold(late, timed('reset'));
-  // Moving recent chat messages on (see sqlite-checkpointer.js): held the same way, one
-  // transaction's worth at a time.
-  const move = new Hold(late, timed('move'));
   /** Holds the connection's statements for `hold`, then tells the thread to `go`. */
   const holdThen = (hold: Hold, go: string) =>
     gate!.hold((release, since) => {
@@ -95,15 +92,39 @@ export function startWalCheckpoints(
       hold.start(release, since);
       worker.postMessage(go);
     });
+  // Moving recent chat messages on (see sqlite-checkpointer.js): between two of its transactions,
+  // the store's connection makes the move in one of its own, on its own thread. The move waits a
+  // turn after the hold begins, so the transaction that just ended is answered first (its sync
+  // runs while the rows move).
+  let mover: MessageMover | null = null;
+  const moveHere = () =>
+    gate!.hold((release, since) =>
+      setImmediate(() => {
+        let left = 0;
+        try {
+          if (!stopping) {
+            mover ??= messageMover(connection, tuning.moveMaxRows);
+            left = mover.move.immediate();
+            counts.moves++;
+          }
+        } catch {
+          // Busy (an erasure's checkpoint) or closing: the thread asks again.
+        } finally {
+          release();
+        }
+        checkpoints.onHeld?.('move', performance.now() - since);
+        if (!stopping) worker.postMessage({ moved: left });
+      }),
+    );
   worker.on('message', (m) => {
     if (typeof m === 'object' && m?.startedOver) {
       counts.startsOver++;
       onStartOver?.(m.startedOver);
       return;
     }
-    if (m === 'move-done' && move.end()) counts.moves++;
+    if (m === 'move-done') counts.moves++;
     if (m === 'move' && !stopping) {
-      if (gate) void holdThen(move, 'move-go');
+      if (gate) void moveHere();
       else worker.postMessage('move-go');
     }
     if (m === 'restarted') counts.restarts++;
@@ -134,7 +155,6 @@ export function startWalCheckpoints(
       if (stopping) return exited;
       stopping = true;
       reset.end();
-      move.end();
       worker.postMessage('stop');
       const timer = setTimeout(() => void worker.terminate(), 5000);
       await exited;
