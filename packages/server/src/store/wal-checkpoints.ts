@@ -108,7 +108,7 @@ export function startWalCheckpoints(
             counts.moves++;
           }
         } catch {
-          // Busy (an erasure's checkpoint) or closing: the thread asks again.
+          // Busy (another connection holds the write lock) or closing: the thread asks again.
         } finally {
           release();
         }
