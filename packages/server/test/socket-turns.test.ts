@@ -15,14 +15,16 @@ describe('socket turns', () => {
       busy(30);
       await Promise.resolve();
       busy(10);
-      await new Promise((r) => setTimeout(r, 60));
+      await new Promise((r) => setTimeout(r, 300));
       busy(5);
       return 'done';
     });
     const total = performance.now() - start;
     assert.equal(value, 'done');
     assert.ok(heldMs >= 40, `held ${heldMs} ms`);
-    assert.ok(heldMs < total - 50, `held ${heldMs} of ${total} ms`);
+    // The 300 ms wait for I/O is not counted. The margin leaves 150 ms for a busy machine that
+    // runs other work (or another process) before the thread's next turn.
+    assert.ok(heldMs < total - 150, `held ${heldMs} of ${total} ms`);
   });
 
   it('heldFor of a work that never waits is all of it', async () => {
