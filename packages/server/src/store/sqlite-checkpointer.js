@@ -52,8 +52,10 @@ db.pragma('busy_timeout = 5000');
  *   WAL over (SQLite needs every reader off the WAL for that): a commit that comes after a pass
  *   that reached the end adds its frames after the others, with no header to sync.
  * - After such a pass, the store's connection is asked to hold its statements; this thread lets go
- *   of the pin and commits one small write of its own (`user_version`, set to itself): that commit
- *   starts the WAL over, and the header's sync runs here.
+ *   of the pin, copies what came in since the pass began (see heldRound), and commits one small
+ *   write of its own (`user_version`, set to itself): that commit starts the WAL over, and the
+ *   header's sync runs here. A node that committed during the pass is asked only once its WAL
+ *   passed RESET_PAGES: the copy's syncs make that hold longer.
  * - The pin is let go as soon as a pass did not reach the end (someone wrote since, so no writer can
  *   start the WAL over before the next pass), so it never holds off a RESTART or an erasure's
  *   TRUNCATE for longer than a pass.
@@ -217,21 +219,24 @@ let restartUntil = 0;
 let previousLog = 0;
 /**
  * One passive pass; `found`: how many frames came in since the previous one; `end`: it reached the
- * WAL's end, and the pin holds it there until this thread starts the WAL over.
+ * WAL's end as it was when the pass began, and the pin holds it there until this thread starts the
+ * WAL over; `quiet`: nobody committed during the pass either (a pass reads the WAL's size when it
+ * begins, so `end` alone misses the commits made while it copies).
  */
 function pass() {
+  const before = version();
   // Someone committed while the pin held the WAL's end: their frames came after it, so no writer
   // can start the WAL over now, and the pin may move on to the WAL as it is.
-  if (pinned && (version() !== pinnedAt.version || moves !== pinnedAt.moves)) unpin();
+  if (pinned && (before !== pinnedAt.version || moves !== pinnedAt.moves)) unpin();
   pinWal();
   const [state] = db.pragma('wal_checkpoint(PASSIVE)');
   if (!state) return null;
   const end = state.busy === 0 && state.checkpointed === state.log;
   if (!end) unpin();
-  else if (pinned) pinnedAt = { version: version(), moves };
+  else if (pinned) pinnedAt = { version: before, moves };
   const found = state.log - previousLog;
   previousLog = state.log;
-  return { ...state, found, end };
+  return { ...state, found, end, quiet: end && version() === before };
 }
 /** What this thread had seen committed when a pass left the pin holding the WAL's end. */
 let pinnedAt = { version: 0, moves: 0 };
@@ -251,8 +256,6 @@ function ask(kind, state) {
     at: Date.now(),
     answered: false,
     givenUp: false,
-    version: version(),
-    moves,
   };
   parentPort.postMessage('reset');
 }
@@ -284,7 +287,10 @@ function checkpointRound() {
     if (asked?.kind === 'reset' && state.log > asked.log && walSalts() === asked.salts)
       restartUntil = Date.now() + RESTART_FOR_MS;
     asked = null;
-    if (state.end && pinned) return ask('restart', state);
+    // A quiet node: the held round only starts the WAL over (one sync). On a busy node it also
+    // copies what came in during the pass (three syncs, 15–20 ms of held statements on W3's disk),
+    // so it waits until the WAL passes RESET_PAGES (every few seconds at W3's half load).
+    if (state.quiet && pinned) return ask('restart', state);
     if (state.log <= RESET_PAGES) return;
     if (Date.now() < restartUntil || state.log > RESTART_PAGES) {
       unpin(); // a RESTART waits for every reader
@@ -312,18 +318,17 @@ function checkpointRound() {
   }
 }
 /**
- * The store's connection holds its statements: a `reset` passes once more (with no writer, it
- * reaches the end); either then starts the WAL over here, unless someone committed since.
+ * The store's connection holds its statements: this thread passes once more, then starts the WAL
+ * over here. The held pass copies what was committed since the last pass began: a pass takes
+ * milliseconds, and a busy node commits during nearly every one, after the WAL state the pass read.
+ * Without it, the WAL never started over while a node was busy (it grew to 270 MB in one ten-second
+ * window of W3 at half load, and each commit's sync then also grew the file; bench/notes.md).
  */
 function heldRound() {
   try {
     unpin();
-    if (asked?.kind === 'reset') {
-      const [state] = db.pragma('wal_checkpoint(PASSIVE)');
-      if (state?.busy === 0 && state.checkpointed === state.log) startOver();
-    } else if (asked && version() === asked.version && moves === asked.moves) {
-      startOver();
-    }
+    const [state] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (state?.busy === 0 && state.checkpointed === state.log) startOver();
   } catch {
     // busy (another writer): the WAL does not start over, and the next round notices
   }

@@ -9,9 +9,10 @@ export type Fsync = (fd: number, done: (err: NodeJS.ErrnoException | null) => vo
  * - The connection runs at `PRAGMA synchronous = NORMAL`: a COMMIT writes the WAL and returns.
  * - Each write then awaits `sync()`, which flushes the WAL from the thread pool before the caller
  *   goes on. An acknowledgement therefore still follows the sync, as with `FULL`.
- * - The flush is `fdatasync`, as SQLite's own on Linux: the data and the file's size, not its
- *   times. Every write changes those times, so an `fsync` also commits the file system's journal.
- *   That can wait behind other files' writes, such as a checkpoint's copy (W9, bench/notes.md).
+ * - The flush is `fdatasync`: the data and the file's size, not its times. Every write changes
+ *   those times, so an `fsync` also commits the file system's journal. That can wait behind other
+ *   files' writes, such as a checkpoint's copy (W9, bench/notes.md). SQLite's own syncs (the
+ *   checkpointer's) are `fsync`: better-sqlite3 builds it without HAVE_FDATASYNC.
  * - While one flush runs, the socket thread gathers and commits the next writes. They share the
  *   following flush (a group commit): at most one runs, and one more waits.
  * - A write waits for a flush that began after its commit, so every byte it wrote is covered.
