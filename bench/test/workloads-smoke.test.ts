@@ -79,12 +79,14 @@ describe('bench workloads (smoke)', () => {
       'half_load_msgs_per_s',
       'socketio_p99_ms_at_half_load',
       'raw_ws_p99_ms_at_half_load',
+      'disk_flush_p99_ms_at_half_load',
       'server_cpu_percent',
       'client_cpu_percent',
       'errors',
       'refused',
     ]);
     assert.ok((r.msgs_per_s as number) > 0 && (r.socketio_msgs_per_s as number) > 0);
+    assert.ok((r.disk_flush_p99_ms_at_half_load as number) > 0, 'the disk was timed');
     assert.equal(r.errors, 0, 'a line was lost, unacknowledged, duplicated or reordered');
   });
 

@@ -10,6 +10,7 @@ import { type ChildServer, startChildServer } from '../child-server.ts';
 import { ChatClients, type ChatRun } from '../load/chat-clients.ts';
 import type { Pacing } from '../load/chat-pairs.ts';
 import type { ChatTransportSpec } from '../load/chat-transports.ts';
+import { type DiskFlushRun, diskFlushes } from '../load/disk-flushes.ts';
 import { startBeckonNodes } from '../servers/beckon-nodes.ts';
 import { BENCH_ORIGIN } from '../servers/bench-site.ts';
 import { median, round } from '../stats.ts';
@@ -144,11 +145,19 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     // The relays paced at the same rate: the tail that the generator and the machine give alone.
     const sioHalf: ChatRun[] = [];
     const rawHalf: ChatRun[] = [];
+    // The disk alone, paced as the node commits: the tail a durable acknowledgement starts from.
+    const disk: DiskFlushRun[] = [];
     for (let r = 0; r < rounds; r++) {
       opts.log(`half of Beckon's max: ${Math.round(target)} msgs/s offered`);
       rawHalf.push(await measure({ ...raw, runs: undefined }, k, pacedAt(target, k.pairs), opts.log));
       sioHalf.push(await measure({ ...sio, runs: undefined }, k, pacedAt(target, k.pairs), opts.log));
       half.push(await measure({ ...beckon, runs: undefined }, k, pacedAt(target, k.pairs), opts.log));
+      const d = await diskFlushes(k.seconds);
+      disk.push(d);
+      opts.log(
+        `  disk (paced flushes): ${d.commitsPerSecond} commits/s of ${d.bytesPerCommit / 1024} KB, ` +
+          `p50 ${d.p50Ms.toFixed(2)} ms, p99 ${d.p99Ms.toFixed(2)} ms, max ${d.maxMs.toFixed(1)} ms; ${d.flushes} flushes`,
+      );
       if (variant)
         variantHalf.push(
           await measure({ ...variant, runs: undefined }, k, pacedAt(target, k.pairs), opts.log),
@@ -207,6 +216,7 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
       target_p99_ms: 20,
       socketio_p99_ms_at_half_load: round(med(sioHalf, (r) => r.p99Ms)),
       raw_ws_p99_ms_at_half_load: round(med(rawHalf, (r) => r.p99Ms)),
+      disk_flush_p99_ms_at_half_load: round(median(disk.map((d) => d.p99Ms))),
       server_cpu_percent: round(med(beckon.runs, (r) => r.serverCpuPercent)),
       server_main_thread_cpu_percent: round(med(beckon.runs, (r) => r.serverMainThreadCpuPercent)),
       socketio_server_cpu_percent: round(med(sio.runs, (r) => r.serverCpuPercent)),
