@@ -288,7 +288,7 @@ function checkpointRound() {
       restartUntil = Date.now() + RESTART_FOR_MS;
     asked = null;
     // A quiet node: the held round only starts the WAL over (one sync). On a busy node it also
-    // copies what came in during the pass (three syncs, 15–20 ms of held statements on W3's disk),
+    // copies what came in during the pass (three syncs, 15–45 ms of held statements on W3's disk),
     // so it waits until the WAL passes RESET_PAGES (every few seconds at W3's half load).
     if (state.quiet && pinned) return ask('restart', state);
     if (state.log <= RESET_PAGES) return;
