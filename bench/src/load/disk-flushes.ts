@@ -1,9 +1,11 @@
 // The disk's own share of a durable acknowledgement: paced appends to a file on the store's file
-// system, each answered once a flush that began after it returned, one flush at a time and one
-// more queued (the store's WalSync). What is left of W3's half-load tail below this is Beckon's.
-import { closeSync, fdatasync, ftruncateSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+// system, each answered once the store's own WalSync flushed it (one flush at a time, the next
+// shared by every append that came meanwhile). What is left of W3's half-load tail below this is
+// Beckon's.
+import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WalSync } from '../../../packages/server/src/store/wal-sync.ts';
 import { percentile } from '../stats.ts';
 
 export interface DiskFlushRun {
@@ -28,31 +30,15 @@ export async function diskFlushes(
   bytesPerCommit = 64 * 1024,
 ): Promise<DiskFlushRun> {
   const dir = mkdtempSync(join(tmpdir(), 'beckon-bench-disk-'));
-  const fd = openSync(join(dir, 'flushes'), 'w+');
+  const file = join(dir, 'flushes');
+  const fd = openSync(file, 'w+');
+  const wal = new WalSync(file);
   try {
     ftruncateSync(fd, FILE_BYTES);
     const block = Buffer.alloc(bytesPerCommit, 7);
     const latencies: number[] = [];
+    const synced: Promise<void>[] = [];
     let offset = 0;
-    let flushes = 0;
-    let running = false;
-    let failed: NodeJS.ErrnoException | null = null;
-    /** Commit times not yet covered by a flush that began after them. */
-    let waiting: number[] = [];
-    const flush = () => {
-      if (running || waiting.length === 0) return;
-      running = true;
-      flushes++;
-      const covered = waiting;
-      waiting = [];
-      fdatasync(fd, (err) => {
-        running = false;
-        failed ??= err;
-        const now = performance.now();
-        for (const t of covered) latencies.push(now - t);
-        flush();
-      });
-    };
     const start = performance.now();
     let sent = 0;
     await new Promise<void>((done) => {
@@ -62,24 +48,24 @@ export async function diskFlushes(
         for (const due = Math.floor((elapsed * commitsPerSecond) / 1000); sent < due; sent++) {
           writeSync(fd, block, 0, block.length, offset);
           offset = (offset + block.length) % FILE_BYTES;
-          waiting.push(performance.now());
+          const committed = performance.now();
+          synced.push(wal.sync().then(() => void latencies.push(performance.now() - committed)));
         }
-        flush();
         setTimeout(tick, 1);
       };
       tick();
     });
-    while (running || waiting.length > 0) await new Promise((r) => setTimeout(r, 5));
-    if (failed) throw failed;
+    await Promise.all(synced);
     return {
       commitsPerSecond,
       bytesPerCommit,
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
-      maxMs: Math.max(0, ...latencies),
-      flushes,
+      maxMs: percentile(latencies, 100),
+      flushes: wal.syncs,
     };
   } finally {
+    wal.close();
     closeSync(fd);
     rmSync(dir, { recursive: true, force: true });
   }
