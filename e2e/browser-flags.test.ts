@@ -21,7 +21,8 @@ async function disabledFeatures(browser: Browser): Promise<string[]> {
 describe('the test browser’s flags (Chromium)', { timeout: 60_000 }, () => {
   let browser: Browser;
   before(async () => {
-    browser = await launchBrowser([NO_MDNS]);
+    // The full Chromium: the popup is its own (the headless shell has no address bar).
+    browser = await launchBrowser([NO_MDNS], { full: true });
   });
   after(async () => {
     await browser?.close();

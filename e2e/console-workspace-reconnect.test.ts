@@ -14,7 +14,9 @@ describe('agent workspace: a broken link, status changes made elsewhere, alerts'
   let browser: Browser;
   before(async () => {
     mkdirSync(SHOTS_DIR, { recursive: true });
-    [srv, browser] = await Promise.all([startTestServer({ demo: true }), launchBrowser()]);
+    // The full Chromium: the alerts test starts from a browser that asks before it notifies
+    // (launchBrowser's `full`).
+    [srv, browser] = await Promise.all([startTestServer({ demo: true }), launchBrowser([], { full: true })]);
   });
   after(async () => {
     await browser?.close();
