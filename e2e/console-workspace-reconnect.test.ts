@@ -216,6 +216,11 @@ describe('agent workspace: a broken link, status changes made elsewhere, alerts'
       assert.match(shown, /New chat offer: Ines · Sizes wants to chat/);
       const tones = await page.evaluate<number>('window.__tones');
       assert.ok(tones >= 2, `the offer chime played (${tones} tones)`);
+      // Then the sound rests: a running context would render silence for as long as the tab is open.
+      await until(
+        () => page.evaluate<boolean>('window.__audio.state === "suspended"'),
+        'the chime’s audio suspended after it played',
+      );
       assert.deepEqual(agent.errors, []);
     } finally {
       for (const v of visitors) await v.close();
@@ -239,6 +244,7 @@ const SPY_ON_ALERTS = `
   const oscillator = AudioContext.prototype.createOscillator;
   AudioContext.prototype.createOscillator = function () {
     window.__tones++;
+    window.__audio = this;
     return oscillator.call(this);
   };
   document.hasFocus = () => window.__background !== true;

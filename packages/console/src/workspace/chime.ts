@@ -4,6 +4,11 @@
  */
 
 let audio: AudioContext | null = null;
+/**
+ * Suspends the context once the last tune has played. A running context renders silence for as
+ * long as the page is open: an audio thread and the browser's audio service kept busy all day.
+ */
+let rest: ReturnType<typeof setTimeout> | undefined;
 
 /** Notes (Hz) and their length: a rising pair for a new chat, one soft note for a message. */
 const TUNES = {
@@ -40,6 +45,9 @@ export function chime(kind: keyof typeof TUNES): void {
       osc.stop(at + length + 0.02);
       at += length * 0.8;
     }
+    const context = audio;
+    clearTimeout(rest);
+    rest = setTimeout(() => void context.suspend().catch(() => {}), (at - context.currentTime + 0.25) * 1000);
   } catch {
     // No audio output (or not allowed yet): the visual cues remain.
   }
