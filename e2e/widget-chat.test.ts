@@ -620,11 +620,17 @@ describe('the visitor’s chat in the widget (Chromium)', () => {
       })()`,
     );
     await panel.getByText('notes.txt can’t be sent: only images (PNG, JPEG, GIF, WebP) and PDFs.').waitFor();
-    await page.locator('beckon-widget input[type=file]').setInputFiles({
-      name: 'huge-scan.pdf',
-      mimeType: 'application/pdf',
-      buffer: Buffer.alloc(10 * 1024 * 1024 + 1, 1),
-    });
+    // Picked with the paperclip, the file made in the page: handed over by Playwright, its 10 MB
+    // crossed DevTools as base64 and took the browser about 5 s of CPU.
+    await inShadow(
+      page,
+      `(() => { const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array(${10 * 1024 * 1024 + 1}).fill(1)], 'huge-scan.pdf', { type: 'application/pdf' }));
+        const picker = root.querySelector('input[type=file]');
+        picker.files = dt.files;
+        picker.dispatchEvent(new Event('change'));
+      })()`,
+    );
     await panel.getByText('huge-scan.pdf is too large: files can be up to 10 MB.').waitFor();
     await shot(page, '17-attachment-errors');
     await panel.getByRole('button', { name: 'Remove notes.txt' }).click();
