@@ -621,7 +621,7 @@ describe('the visitor’s chat in the widget (Chromium)', () => {
     );
     await panel.getByText('notes.txt can’t be sent: only images (PNG, JPEG, GIF, WebP) and PDFs.').waitFor();
     // Picked with the paperclip, the file made in the page: handed over by Playwright, its 10 MB
-    // crossed DevTools as base64 and took the browser about 5 s of CPU.
+    // crossed DevTools as base64 and cost the machine about 7 s of CPU a run.
     await inShadow(
       page,
       `(() => { const dt = new DataTransfer();
