@@ -7,6 +7,13 @@ const busy = (ms: number) => {
   const end = performance.now() + ms;
   while (performance.now() < end) {}
 };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Lets the thread wait for I/O for `ms`, then reads its busy share, so the next window starts quiet. */
+async function quietWindow(ms: number): Promise<void> {
+  await sleep(ms);
+  threadBusyShare();
+}
 
 describe('socket turns', () => {
   it('heldFor counts the stretch a work holds the thread, not its wait for I/O', async () => {
@@ -57,11 +64,19 @@ describe('socket turns', () => {
     assert.equal(unsliced, 0);
   });
 
+  it('a burst of work shows in the busy share at once, before its window closes', async () => {
+    await quietWindow(120);
+    await sleep(55);
+    assert.ok(threadBusyShare() < 0.2, `quiet share ${threadBusyShare()}`);
+    // 40 ms of work less than 100 ms after a quiet window was read: bulk steps must see it now.
+    busy(40);
+    const share = threadBusyShare();
+    assert.ok(share > 0.2, `share just after a burst ${share}`);
+  });
+
   it('bulk steps wait while live work keeps the thread busy, and pass at once when it is quiet', async () => {
-    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     // Quiet: the thread waited for I/O over the last window; ten steps pass without a pause.
-    await sleep(250);
-    threadBusyShare();
+    await quietWindow(250);
     await sleep(120);
     assert.ok(threadBusyShare() < 0.5, `quiet share ${threadBusyShare()}`);
     let start = performance.now();

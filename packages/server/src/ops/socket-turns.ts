@@ -11,26 +11,27 @@ import { envInteger } from '../config-integer.ts';
 /** Resolves on a later turn of the event loop, after the sockets' waiting input has been read. */
 export const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** How long the thread's busy share is measured over (ms). */
-const LOAD_WINDOW_MS = 100;
+/** How long each window of the thread's busy share lasts (ms); the share spans the last one and the current. */
+const LOAD_WINDOW_MS = 50;
 
-let windowStart = performance.eventLoopUtilization();
+let lastStart = performance.eventLoopUtilization();
+let windowStart = lastStart;
 let windowAt = performance.now();
-let lastShare = 0;
 
 /**
- * The share of the last ~100 ms the thread spent running code rather than waiting for I/O (0–1):
- * Node's event loop utilisation, read over a window that moves on once it is 100 ms old.
+ * The share of the last 50–100 ms the thread spent running code rather than waiting for I/O (0–1):
+ * Node's event loop utilisation from the start of the last full window up to now. The current
+ * moment is in it, so a burst of bulk steps shows at once, not only once a window has closed.
  */
 export function threadBusyShare(): number {
   const now = performance.now();
+  const current = performance.eventLoopUtilization();
   if (now - windowAt >= LOAD_WINDOW_MS) {
-    const current = performance.eventLoopUtilization();
-    lastShare = performance.eventLoopUtilization(current, windowStart).utilization;
+    lastStart = windowStart;
     windowStart = current;
     windowAt = now;
   }
-  return lastShare;
+  return performance.eventLoopUtilization(current, lastStart).utilization;
 }
 
 /**
