@@ -117,6 +117,23 @@ describe('DeliveryStream', () => {
     assert.equal(stream.position, 3);
   });
 
+  it('own lines in flight together are each kept back once, in whatever order they come back', async () => {
+    const log = new Log();
+    const { stream, sent } = streamOver(log);
+    for (const id of ['e-1', 'e-2', 'e-3']) stream.sending(id);
+    stream.sending('e-2'); // sent again (a retry): still one line
+    log.commit(1, 'e-3');
+    log.commit(2, 'e-1');
+    log.commit(3);
+    log.commit(4, 'e-2');
+    await stream.resume(0);
+    assert.deepEqual(sent, [3], 'only the line this socket did not send');
+    // The ids were passed: a later line with one of them is another socket's, and is sent.
+    stream.onLive(log.commit(5, 'e-1'));
+    stream.onLive(log.commit(6, 'e-2'));
+    assert.deepEqual(sent, [3, 5, 6]);
+  });
+
   it('a resume ahead of the stream skips to it', async () => {
     const log = new Log();
     for (let seq = 1; seq <= 3; seq++) log.commit(seq);
