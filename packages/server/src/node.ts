@@ -3,7 +3,6 @@ import { AuditLog } from './audit/audit-log.ts';
 import { LoginLimiter } from './auth/login-limiter.ts';
 import type { Bus } from './bus/bus.ts';
 import { MemoryBus } from './bus/memory-bus.ts';
-import { RedisBus } from './bus/redis-bus.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { Egress, type EgressDeps } from './egress/egress.ts';
@@ -116,7 +115,10 @@ export async function createNode(config: Config, opts: NodeOptions = {}): Promis
     await store.close().catch(() => {});
     throw err;
   }
-  const bus: Bus = config.redisUrl ? new RedisBus(config.redisUrl, undefined, logger) : new MemoryBus();
+  // ioredis loads only where a Redis URL is set: a node on its own starts without it.
+  const bus: Bus = config.redisUrl
+    ? new (await import('./bus/redis-bus.ts')).RedisBus(config.redisUrl, undefined, logger)
+    : new MemoryBus();
   const metrics = createMetrics();
   registerStoreMetrics(metrics.registry, store.walCheckpoints);
   registerBusMetrics(metrics.registry, bus);

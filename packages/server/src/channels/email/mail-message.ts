@@ -1,4 +1,4 @@
-import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
+import type { AddressObject, ParsedMail } from 'mailparser';
 import { htmlText } from './html-text.ts';
 
 /** A file a mail carried. */
@@ -78,9 +78,20 @@ const bodyText = (mail: ParsedMail): string =>
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 
+type SimpleParser = typeof import('mailparser').simpleParser;
+let parser: Promise<SimpleParser> | undefined;
+/**
+ * mailparser, loaded with the first mail: it and its character sets cost about a third of a second
+ * of CPU to load, which a node that never reads a mail (and every test process) need not pay.
+ */
+function mailParser(): Promise<SimpleParser> {
+  parser ??= import('mailparser').then((m) => m.simpleParser);
+  return parser;
+}
+
 /** The words of a mail forwarded as an attachment, under the headers a reader needs. */
 async function attachedText(content: Buffer): Promise<string> {
-  const inner = await simpleParser(content, {
+  const inner = await (await mailParser())(content, {
     skipHtmlToText: true,
     skipTextToHtml: true,
     skipTextLinks: true,
@@ -97,7 +108,11 @@ async function attachedText(content: Buffer): Promise<string> {
 export async function parseMail(raw: Buffer): Promise<MailMessage> {
   let mail: ParsedMail;
   try {
-    mail = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true });
+    mail = await (await mailParser())(raw, {
+      skipHtmlToText: true,
+      skipTextToHtml: true,
+      skipTextLinks: true,
+    });
   } catch (err) {
     throw new MalformedMail(`the message could not be read: ${(err as Error).message}`);
   }
