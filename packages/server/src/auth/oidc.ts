@@ -1,5 +1,5 @@
 import type { Role } from '@beckon/protocol/api';
-import * as oidc from 'openid-client';
+import type * as oidc from 'openid-client';
 import type { Egress } from '../egress/egress.ts';
 import { egressFetch } from '../egress/egress-fetch.ts';
 import type { SsoConfig } from '../store/sso-repo.ts';
@@ -43,6 +43,17 @@ export interface SsoClaims {
  * for arriving over TLS), its issuer, audience, expiry and nonce. Every request to the provider
  * (discovery, keys, the token exchange) goes through the egress: the issuer is configured.
  */
+type OpenIdClient = typeof import('openid-client');
+let library: Promise<OpenIdClient> | undefined;
+/**
+ * openid-client (and jose under it), loaded with the first sign-in or test of a provider: about a
+ * tenth of a second of CPU that a node whose people sign in with passwords need not pay.
+ */
+function openIdClient(): Promise<OpenIdClient> {
+  library ??= import('openid-client');
+  return library;
+}
+
 export class OidcClient {
   private readonly discovered = new Map<string, { at: number; config: Promise<oidc.Configuration> }>();
 
@@ -62,17 +73,19 @@ export class OidcClient {
     const hit = this.discovered.get(key);
     if (hit && Date.now() - hit.at < DISCOVERY_TTL_MS) return hit.config;
     const insecure = new URL(sso.issuer).protocol === 'http:';
-    const config = oidc
-      // `client_secret_basic`: the default of OpenID Connect and the one every provider takes.
-      .discovery(new URL(sso.issuer), sso.clientId, undefined, oidc.ClientSecretBasic(sso.clientSecret), {
-        execute: insecure ? [oidc.allowInsecureRequests] : [],
-        // Assigned to the configuration too, so its later requests (keys, tokens) take the same way.
-        [oidc.customFetch]: this.fetch,
-      })
-      .then((c) => {
-        oidc.enableNonRepudiationChecks(c);
-        return c;
-      });
+    const config = openIdClient().then((oidc) =>
+      oidc
+        // `client_secret_basic`: the default of OpenID Connect and the one every provider takes.
+        .discovery(new URL(sso.issuer), sso.clientId, undefined, oidc.ClientSecretBasic(sso.clientSecret), {
+          execute: insecure ? [oidc.allowInsecureRequests] : [],
+          // Assigned to the configuration too, so its later requests (keys, tokens) take the same way.
+          [oidc.customFetch]: this.fetch,
+        })
+        .then((c) => {
+          oidc.enableNonRepudiationChecks(c);
+          return c;
+        }),
+    );
     config.catch(() => this.discovered.delete(key));
     this.discovered.set(key, { at: Date.now(), config });
     return config;
@@ -88,6 +101,7 @@ export class OidcClient {
   /** Where to send the browser, with the secrets to keep until it comes back. */
   async start(sso: SsoConfig, loginHint?: string) {
     const config = await this.configOf(sso);
+    const oidc = await openIdClient();
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
     const codeVerifier = oidc.randomPKCECodeVerifier();
@@ -112,6 +126,7 @@ export class OidcClient {
     pending: { state: string; nonce: string; codeVerifier: string },
   ): Promise<SsoClaims> {
     const config = await this.configOf(sso);
+    const oidc = await openIdClient();
     const current = new URL(`${this.redirectUri()}?${callbackQuery}`);
     const tokens = await oidc
       .authorizationCodeGrant(config, current, {
@@ -153,7 +168,7 @@ export class OidcClient {
       claims.email !== undefined && claims.name !== undefined && claims[sso.groupsClaim] !== undefined;
     if (complete || !config.serverMetadata().userinfo_endpoint) return claims;
     // Passing the ID token's `sub` makes the call refuse an answer that names anyone else.
-    const info = await oidc.fetchUserInfo(config, accessToken, claims.sub);
+    const info = await (await openIdClient()).fetchUserInfo(config, accessToken, claims.sub);
     // The e-mail and whether it is verified come from one source, never half from each.
     const mail = claims.email === undefined ? info : claims;
     return {

@@ -12,7 +12,7 @@ import { emailRoutes } from './email-routes.ts';
 import { DROP_REASONS } from './loop-guard.ts';
 import { Mailer } from './mailer.ts';
 import { ThreadNames } from './reply-token.ts';
-import { SmtpListener, type SmtpOutcome } from './smtp-listener.ts';
+import type { SmtpOutcome } from './smtp-listener.ts';
 import { TranscriptMail } from './transcript-mail.ts';
 import { UnseenReplyMail } from './unseen-reply-mail.ts';
 import { unsubscribeUrl } from './unsubscribe.ts';
@@ -121,6 +121,8 @@ export async function emailFeature(app: App, ctx: AppContext, chat: ChatModule, 
 
   let smtpPort: number | null = null;
   if (config.smtpPort !== null) {
+    // smtp-server loads only where the listener runs: a node without one skips its modules.
+    const { SmtpListener } = await import('./smtp-listener.ts');
     const listener = new SmtpListener(config, intake, (outcome) => received.inc({ outcome }), log);
     smtpPort = await listener.listen();
     log.info({ port: smtpPort, domain: config.domain }, 'smtp listener started');

@@ -1,4 +1,5 @@
 import { htmlToText, type SelectorDefinition } from 'html-to-text';
+import { REST_IN_ORIGINAL } from './mail-cut.ts';
 
 /**
  * The readable text of a mail's HTML, for a mail that has no text part of its own: scripts,
@@ -13,8 +14,6 @@ import { htmlToText, type SelectorDefinition } from 'html-to-text';
 export const HTML_MAX_CHARS = 256 * 1024;
 const HTML_MAX_DEPTH = 400;
 
-/** Said in place of what was not read. */
-export const REST_IN_ORIGINAL = '… [the rest is in the original mail]';
 const UNREADABLE = '[the text of this mail could not be read; it is in the original mail]';
 
 const linkTarget = (href: string): string =>

@@ -1,10 +1,32 @@
 import { Readable } from 'node:stream';
-import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import type MailMessage from 'nodemailer/lib/mailer/mail-message';
-import { type Logger, parseConnectionUrl } from 'nodemailer/lib/shared';
-import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import type { Logger } from 'nodemailer/lib/shared';
+import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { ChannelSendError } from '../channel.ts';
+
+interface Nodemailer {
+  createTransport: typeof import('nodemailer').createTransport;
+  parseConnectionUrl: typeof import('nodemailer/lib/shared').parseConnectionUrl;
+  SMTPConnection: typeof SMTPConnection;
+}
+let library: Promise<Nodemailer> | undefined;
+/**
+ * nodemailer, loaded with the first mail sent: its modules cost about a tenth of a second of CPU
+ * to load, which a node that sends no mail (and every test process) need not pay.
+ */
+function nodemailer(): Promise<Nodemailer> {
+  library ??= Promise.all([
+    import('nodemailer'),
+    import('nodemailer/lib/shared'),
+    import('nodemailer/lib/smtp-connection'),
+  ]).then(([main, shared, connection]) => ({
+    createTransport: main.default.createTransport,
+    parseConnectionUrl: shared.parseConnectionUrl,
+    SMTPConnection: connection.default,
+  }));
+  return library;
+}
 
 /** Connections kept open for the next mails; more at once close after their mail. */
 const IDLE_CONNECTIONS = 8;
@@ -53,7 +75,7 @@ export class Mailer {
     if (!this.relayUrl) throw new ChannelSendError('no outgoing mail server is set up', false);
     let dotSent = false;
     // The message is composed as nodemailer composes it; it leaves over a kept connection.
-    const composer = nodemailer.createTransport({
+    const composer = (await nodemailer()).createTransport({
       name: 'SMTP',
       version: 'beckon',
       send: (m: MailMessage, done: (err: Error | null, info?: unknown) => void) => {
@@ -144,6 +166,7 @@ export class Mailer {
   }
 
   private async open(): Promise<Lane> {
+    const { parseConnectionUrl, SMTPConnection } = await nodemailer();
     const options = parseConnectionUrl(this.relayUrl!);
     const lane: Lane = {
       smtp: undefined as unknown as SMTPConnection,
