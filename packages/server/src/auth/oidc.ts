@@ -46,8 +46,8 @@ export interface SsoClaims {
 type OpenIdClient = typeof import('openid-client');
 let library: Promise<OpenIdClient> | undefined;
 /**
- * openid-client (and jose under it), loaded with the first sign-in or test of a provider: about a
- * tenth of a second of CPU that a node whose people sign in with passwords need not pay.
+ * openid-client (and jose under it), loaded with the first sign-in or test of a provider: a node
+ * whose people sign in with passwords skips their modules.
  */
 function openIdClient(): Promise<OpenIdClient> {
   library ??= import('openid-client');

@@ -82,9 +82,9 @@ let parser: Promise<SimpleParser> | undefined;
 /** The HTML reader, set when the parser has loaded: every mail is parsed before its words are read. */
 let htmlText: ((html: string) => string) | undefined;
 /**
- * mailparser and the HTML reader, loaded with the first mail: they and their character sets cost
- * about 0.4 s of CPU to load, which a node that never reads a mail (and every test
- * process) need not pay.
+ * mailparser and the HTML reader, loaded with the first mail: mailparser and its character sets
+ * cost about a third of a second of CPU to load, which a node that never reads a mail (and most
+ * test processes) need not pay.
  */
 function mailParser(): Promise<SimpleParser> {
   parser ??= Promise.all([import('mailparser'), import('./html-text.ts')]).then(([m, h]) => {

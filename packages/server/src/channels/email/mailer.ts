@@ -12,8 +12,8 @@ interface Nodemailer {
 }
 let library: Promise<Nodemailer> | undefined;
 /**
- * nodemailer, loaded with the first mail sent: its modules cost about a tenth of a second of CPU
- * to load, which a node that sends no mail (and every test process) need not pay.
+ * nodemailer, loaded with the first mail sent: a node that sends no mail (and most test
+ * processes) skips its modules.
  */
 function nodemailer(): Promise<Nodemailer> {
   library ??= Promise.all([
