@@ -37,12 +37,6 @@ export interface SsoClaims {
   groups: string[];
 }
 
-/**
- * The OpenID Connect relying party: the authorization code flow with PKCE (S256), `state` and
- * `nonce`, and the ID token's signature checked against the provider's keys (not only trusted
- * for arriving over TLS), its issuer, audience, expiry and nonce. Every request to the provider
- * (discovery, keys, the token exchange) goes through the egress: the issuer is configured.
- */
 type OpenIdClient = typeof import('openid-client');
 let library: Promise<OpenIdClient> | undefined;
 /**
@@ -54,6 +48,12 @@ function openIdClient(): Promise<OpenIdClient> {
   return library;
 }
 
+/**
+ * The OpenID Connect relying party: the authorization code flow with PKCE (S256), `state` and
+ * `nonce`, and the ID token's signature checked against the provider's keys (not only trusted
+ * for arriving over TLS), its issuer, audience, expiry and nonce. Every request to the provider
+ * (discovery, keys, the token exchange) goes through the egress: the issuer is configured.
+ */
 export class OidcClient {
   private readonly discovered = new Map<string, { at: number; config: Promise<oidc.Configuration> }>();
 
