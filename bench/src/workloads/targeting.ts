@@ -9,7 +9,7 @@ import { ackIdOf, helloFrame, ShopperScript } from '../load/visitor-frames.ts';
 import { BENCH_ORIGIN, TRIGGER_EVENT } from '../servers/bench-site.ts';
 import { percentile, round } from '../stats.ts';
 import type { BenchOptions, BenchResult } from '../types.ts';
-import { beckonTarget, drive } from './ingest.ts';
+import { beckonTarget, drained, drive } from './ingest.ts';
 
 /** One trial: a new visitor says hello, then sends the trigger event; resolves with ms to the engage frame. */
 function trial(url: string, visitorId: string): Promise<number> {
@@ -76,6 +76,8 @@ export async function trialsAtHalfLoad<T>(
   const t = Date.now();
   opts.log(`the node’s W1 maximum (${sockets} sockets, closed loop, ${maxSeconds} s)`);
   const max = await drive(target, { sockets, batch, seconds: maxSeconds, prefix: `max${t}` });
+  // As W1: the background starts once the writer has written what the closed loop left behind.
+  await drained(target, sockets * batch);
   const rate = max.framesPerSecond / 2;
   opts.log(
     `  max ${Math.round(max.eventsPerSecond)} events/s; background paced at ${Math.round(rate * batch)}`,
