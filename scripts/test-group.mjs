@@ -17,6 +17,7 @@ export function groupFiles(files) {
   const loaded = [];
   for (const file of files) {
     let fileLoaded;
+    const previous = loaded.at(-1);
     loaded.push(new Promise((resolve) => (fileLoaded = resolve)));
     describe(relative(root, file), async () => {
       let started = 0;
@@ -28,6 +29,12 @@ export function groupFiles(files) {
         env = { ...process.env };
       });
       try {
+        // One file's modules at a time. Loaded side by side, a file whose last module was also its
+        // neighbour's resumed on the neighbour's loading, and Node 20 put its suites under the
+        // neighbour's file (phone-dial and phone-settings under phone-callback-now: its hooks' and
+        // its time's file). The wait is a promise made here: awaiting the neighbour's own promise
+        // would resume in the neighbour's context too.
+        await new Promise((resolve) => (previous ? previous.then(resolve) : resolve()));
         await import(pathToFileURL(file).href);
       } finally {
         fileLoaded();
