@@ -123,7 +123,7 @@ function testProcesses() {
   const ms = Math.min(probe(), probe(), probe());
   const n = ms <= FAST_PROBE_MS ? 4 : 3;
   console.log(
-    `${n} test processes (a CPU probe took ${Math.round(ms)} ms; 4 when it takes at most ${FAST_PROBE_MS})`,
+    `${n} test processes (a CPU probe took ${ms.toFixed(1)} ms; 4 when it takes at most ${FAST_PROBE_MS})`,
   );
   return n;
 }
