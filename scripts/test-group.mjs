@@ -31,9 +31,9 @@ export function groupFiles(files) {
       try {
         // One file's modules at a time. Loaded side by side, a file whose last module was also its
         // neighbour's resumed on the neighbour's loading, and Node 20 put its suites under the
-        // neighbour's file (phone-dial and phone-settings under phone-callback-now: its hooks' and
-        // its time's file). The wait is a promise made here: awaiting the neighbour's own promise
-        // would resume in the neighbour's context too.
+        // neighbour's file (phone-dial and phone-settings ran under phone-callback-now, timed as
+        // part of it). The wait is a promise made here: awaiting the neighbour's own promise would
+        // resume in the neighbour's context too.
         await new Promise((resolve) => (previous ? previous.then(resolve) : resolve()));
         await import(pathToFileURL(file).href);
       } finally {

@@ -16,7 +16,8 @@ const FAST_PROBE_MS = 90;
  * (a file run alone took 4.2 s of CPU, 0.5 s in a group). Groups of 12 browser files and 24 others
  * (21 processes) instead of 4 and 8 (58): a simulation of a quiet run's file times on three and
  * four slots ended as evenly, and the run pays 37 starts less. Measured at 8 and 16 (30 processes):
- * the machine's CPU 1,494 s to 1,360 s, the run 13.8 to 12.8 minutes.
+ * the machine's CPU 1,494 s to 1,360 s, the run 13.8 to 12.8 minutes; 12 and 24 then used the same
+ * CPU as 8 and 16 (1,316 s each).
  */
 const GROUP_SIZE = { e2e: 12, other: 24 };
 const roots = ['packages', 'e2e', 'bench'];
