@@ -245,6 +245,17 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
   // keeps both of the relay's sides busy; at a lower rate each side sleeps between frames and pays
   // for being woken (bench/notes.md), as Beckon's generator does at Beckon's maximum.
   const rate = (result.events_per_s as number) / batch;
+  const { errors, ...figures } = result;
+  // A maximum of 0 gives no rate to pace at (rate 0 would run the relay as a closed loop again).
+  if (!(rate > 0)) {
+    opts.log("raw-ws relay paced run skipped: Beckon's maximum was 0");
+    return {
+      ...figures,
+      raw_ws_paced_events_per_s: Number.NaN,
+      raw_ws_paced_server_cpu_us_per_event: Number.NaN,
+      errors,
+    };
+  }
   opts.log(`raw-ws relay paced at Beckon's maximum (${Math.round(rate * batch)} events/s)`);
   const again = await rawTarget();
   const paced = await drive(again, {
@@ -258,7 +269,6 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
   opts.log(
     `  achieved ${Math.round(paced.eventsPerSecond)} events/s; server CPU ${paced.serverUsPerEvent.toFixed(2)} µs per event`,
   );
-  const { errors, ...figures } = result;
   return {
     ...figures,
     raw_ws_paced_events_per_s: round(paced.eventsPerSecond),
