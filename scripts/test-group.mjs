@@ -1,5 +1,5 @@
 // Runs several test files in one process, one after another, each inside a suite named after the
-// file (scripts/test.mjs writes the group entries that call this). A test process pays about two
+// file (scripts/test.mjs writes the group entries that call this). A test process pays about three
 // seconds of CPU before its first test (loading the server's modules, a first server start that
 // later ones skip); a group pays it once. Each file's tests, hooks and environment stay its own:
 // its `before` and `after` hooks run within its suite, and what it set in `process.env` is undone
