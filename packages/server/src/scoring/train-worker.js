@@ -1,9 +1,9 @@
 // Runs one training job on a worker thread, so the node keeps serving while the trees grow.
-// The server's TypeScript runs through tsx; a worker thread needs its own loader.
+// A worker thread needs its own TypeScript loader (thread-loader.js).
 import { parentPort, workerData } from 'node:worker_threads';
-import { register } from 'tsx/esm/api';
+import { registerTypeScript } from '../thread-loader.js';
 
-register();
+await registerTypeScript();
 if (workerData.kind === 'uplift') {
   const { runUpliftJob } = await import('./uplift-job.ts');
   parentPort.postMessage(runUpliftJob(workerData));

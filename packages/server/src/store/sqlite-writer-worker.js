@@ -1,6 +1,6 @@
 // Entry of the SQLite writer thread. Plain JavaScript, so it starts however the server was
 // launched: it registers the TypeScript loader in this thread, then runs the thread's body.
-import { register } from 'tsx/esm/api';
+import { registerTypeScript } from '../thread-loader.js';
 
-register();
+await registerTypeScript();
 await import('./sqlite-writer-body.ts');
