@@ -4,8 +4,8 @@
 // console test use its compiler API, which TypeScript 7 does not have.
 // One checker thread, and Go's collector at 400 % (GOGC): on two cores the root project then took
 // 13.5 s of CPU against 30.8 s, and 12.5 s of wall time against 16 s, for about 1.4 GB of memory.
-// By default it runs four checkers, each binding the same libraries again, and `npm test` runs
-// this beside the tests, where every second of CPU is one the tests wait for.
+// It runs four checkers by default. `npm test` runs this beside the tests, where every second of
+// CPU is one the tests wait for.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
