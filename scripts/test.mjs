@@ -130,7 +130,7 @@ function testProcesses() {
 }
 
 /**
- * `npm run check` beside the tests, its output kept for the end. It takes about 30 s of CPU (the
+ * `npm run check` beside the tests, its output kept for the end. It takes about 35 s of CPU (the
  * type checks 21 s of it, scripts/typecheck.mjs), while the tests leave about a tenth of the
  * machine idle (files waiting on sockets, browsers and timers): side by side, the check costs the
  * run little more than its CPU.
