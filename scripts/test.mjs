@@ -157,11 +157,12 @@ function startCheck() {
 /**
  * The files to hand to the runner: most files run in groups, several files to a process
  * (scripts/test-group.mjs), since each process first spends about three seconds of CPU loading the
- * server's modules (GROUP_SIZE); grouping cut the CPU time of the packages' tests by about a third. A file runs in its own
- * process when it sets `process.env` as it loads (a group's files load one after another while
- * the first ones run, so that setting would reach its neighbours), when it declares a suite with an async body
- * or awaits at its top level (inside a group, Node 20 attaches what is declared after such an
- * await to no file: its hooks, settings and timing leave it), or when it says `// test: own process`.
+ * server's modules (GROUP_SIZE); grouping cut the CPU time of the packages' tests by about a third.
+ * A file runs in its own process when it sets `process.env` as it loads (a group's files load one
+ * after another while the first ones run, so that setting would reach its neighbours), when it
+ * declares a suite with an async body or awaits at its top level (inside a group, Node 20 attaches
+ * what is declared after such an await to no file: its hooks, settings and timing leave it), or
+ * when it says `// test: own process`.
  * A file that needs PostgreSQL or Redis asks without awaiting (helpers/service-probe.ts).
  */
 function processes(files) {
