@@ -124,6 +124,41 @@ describe('conversations across two nodes (PostgreSQL + Redis)', () => {
     }
   });
 
+  test('an allow-list set on node A holds on node B at once, not after B’s site cache expires', async () => {
+    const [a, b] = nodes as [BeckonNode, BeckonNode];
+    const shop = 'https://shop.example';
+    const elsewhere = 'https://elsewhere.example';
+    /** Whether node B welcomes a visitor from `origin` (a refused one is closed with 4403). */
+    const welcomedOnB = async (origin: string, visitorId: string) => {
+      const c = await VisitorClient.connect(b.url, demo.siteKey, origin);
+      try {
+        await c.hello({ visitorId, page: { url: `${origin}/` }, device: 'desktop' });
+        return true;
+      } catch {
+        return (await c.closed).code === 4403 ? false : undefined;
+      } finally {
+        await c.close();
+      }
+    };
+    // Node B has the site cached from this visitor, with its list empty: any origin.
+    assert.equal(await welcomedOnB(elsewhere, 'cached-on-b'), true);
+    const admin = new ApiClient(a.app);
+    assert.equal((await admin.login('admin@demo.beckon.local', 'demo-admin-pw')).status, 200);
+    try {
+      const set = await admin.patch(`/api/v1/sites/${demo.siteId}`, { allowedOrigins: [shop] });
+      assert.equal(set.status, 200);
+      // The bus carries the change; B's cache would otherwise admit any origin for 10 s more.
+      await eventually(
+        async () => (await welcomedOnB(elsewhere, 'refused-on-b')) === false,
+        3000,
+        'B refuses',
+      );
+      assert.equal(await welcomedOnB(shop, 'shop-on-b'), true);
+    } finally {
+      await admin.patch(`/api/v1/sites/${demo.siteId}`, { allowedOrigins: [] });
+    }
+  });
+
   test('a chat declined on node A rests for the cool-down whichever node routes next, and comes back on time', async () => {
     const [a, b] = nodes as [BeckonNode, BeckonNode];
     const agent = await agentOn(a, 'sales@demo.beckon.local');

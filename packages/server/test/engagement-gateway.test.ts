@@ -60,6 +60,30 @@ describe('visitor gateway: hostile input gets a close code or an error, is count
     await Promise.all([ok.close(), any.close()]);
   });
 
+  it('takes an origin added to or removed from the allow-list at the next connection, not after the site cache’s 10 s', async () => {
+    const tenant = await newTenant(srv, [SHOP]);
+    const { siteKey } = tenant.site;
+    const OUTLET = 'https://outlet.example';
+    // The node has the site cached from this connection, with SHOP alone on its list.
+    const first = await visitor(srv, siteKey, 'listed-1', { origin: SHOP });
+    await refused(VisitorClient.connect(srv.url, siteKey, OUTLET), 4403, 'forbidden');
+    const added = await tenant.api.patch(`/api/v1/sites/${tenant.site.id}`, {
+      allowedOrigins: [SHOP, OUTLET],
+    });
+    assert.equal(added.status, 200);
+    const outlet = await visitor(srv, siteKey, 'outlet-1', { origin: OUTLET });
+    assert.equal(outlet.welcome?.visitorId, 'outlet-1');
+    // Taken off the list: refused at once.
+    const removed = await tenant.api.patch(`/api/v1/sites/${tenant.site.id}`, { allowedOrigins: [OUTLET] });
+    assert.equal(removed.status, 200);
+    await refused(VisitorClient.connect(srv.url, siteKey, SHOP), 4403, 'forbidden');
+    // Deleted: its key is unknown at once.
+    assert.equal((await tenant.api.delete(`/api/v1/sites/${tenant.site.id}`)).status, 204);
+    const gone = await refused(VisitorClient.connect(srv.url, siteKey, OUTLET), 4403, 'forbidden');
+    assert.equal(gone.reason, 'unknown site key');
+    await Promise.all([first.close(), outlet.close()]);
+  });
+
   it('closes with 4400 on malformed JSON, on binary frames and on a batch before hello', async () => {
     const a = await VisitorClient.connect(srv.url, openKey, SHOP);
     a.sendRaw('{"type":"hello",');

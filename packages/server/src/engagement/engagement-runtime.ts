@@ -20,6 +20,8 @@ import { Tracker } from './tracker.ts';
 import { VisitorConnection } from './visitor-connection.ts';
 
 const CAMPAIGNS_TOPIC = 'engagement.campaigns';
+/** A site's settings changed: every node drops its cached copy (SiteDirectory). */
+const SITES_TOPIC = 'engagement.sites';
 
 /**
  * Everything behind the visitor endpoints of one node: site lookup, rate limits, campaigns per
@@ -49,7 +51,7 @@ export class EngagementRuntime {
   private readonly log: Logger;
   private sweeper: NodeJS.Timeout | null = null;
   private sweeping = false;
-  private unsubscribe: (() => Promise<void>) | null = null;
+  private readonly unsubscribes: (() => Promise<void>)[] = [];
 
   constructor(
     private readonly ctx: AppContext,
@@ -146,9 +148,18 @@ export class EngagementRuntime {
         }
       })
       .then((unsub) => {
-        this.unsubscribe = unsub;
+        this.unsubscribes.push(unsub);
       })
       .catch((err) => this.log.error({ err }, 'campaign change subscription failed'));
+    this.ctx.bus
+      .subscribe(SITES_TOPIC, (m) => {
+        const siteKey = (m as { siteKey?: unknown })?.siteKey;
+        if (typeof siteKey === 'string') this.sites.forget(siteKey);
+      })
+      .then((unsub) => {
+        this.unsubscribes.push(unsub);
+      })
+      .catch((err) => this.log.error({ err }, 'site change subscription failed'));
   }
 
   /**
@@ -188,6 +199,17 @@ export class EngagementRuntime {
       .catch((err) => this.log.error({ err }, 'campaign change publish failed'));
   }
 
+  /**
+   * A site's allow-list or time zone changed (or it was deleted): this node reads it again at the
+   * next connection, and so does every other node once the bus tells it.
+   */
+  async siteChanged(siteKey: string): Promise<void> {
+    this.sites.forget(siteKey);
+    await this.ctx.bus
+      .publish(SITES_TOPIC, { siteKey })
+      .catch((err) => this.log.error({ err }, 'site change publish failed'));
+  }
+
   /** One sweep: evict idle visitors, snapshot active ones, forget refilled buckets, poll campaign changes. */
   async sweep(now = Date.now()): Promise<void> {
     if (this.sweeping) return;
@@ -210,7 +232,7 @@ export class EngagementRuntime {
     this.heartbeat.stop();
     this.acks.close();
     this.capacity.close();
-    await this.unsubscribe?.().catch(() => {});
+    for (const unsubscribe of this.unsubscribes) await unsubscribe().catch(() => {});
     await this.proactive.idle();
     await this.tracker.close();
     await this.contacts.idle();

@@ -27,6 +27,8 @@ export const normaliseOrigin = (origin: string): string => origin.replace(/\/+$/
 export class SiteDirectory {
   private readonly cache = new Map<string, Entry>();
   private readonly inflight = new Map<string, Promise<SiteInfo | null>>();
+  /** Counts `forget` calls: a read that began before one does not cache what it read. */
+  private generation = 0;
 
   constructor(
     private readonly store: Store,
@@ -39,10 +41,25 @@ export class SiteDirectory {
     if (hit && now - hit.at < (hit.site ? this.ttlMs : MISS_TTL_MS)) return hit.site;
     let p = this.inflight.get(siteKey);
     if (!p) {
-      p = this.load(siteKey).finally(() => this.inflight.delete(siteKey));
+      const loading = this.load(siteKey).finally(() => {
+        if (this.inflight.get(siteKey) === loading) this.inflight.delete(siteKey);
+      });
+      p = loading;
       this.inflight.set(siteKey, p);
     }
     return p;
+  }
+
+  /**
+   * Drops what is cached for a site whose settings changed (its allow-list, its time zone), so the
+   * next connection reads them from the store: an origin added is admitted at once, and one
+   * removed is refused at once, not after the cache's time. A read already under way keeps its
+   * answer for its own caller but is not cached.
+   */
+  forget(siteKey: string): void {
+    this.cache.delete(siteKey);
+    this.inflight.delete(siteKey);
+    this.generation++;
   }
 
   /** The cached site, without a store round trip (after `byKey` resolved it). */
@@ -57,6 +74,7 @@ export class SiteDirectory {
   }
 
   private async load(siteKey: string): Promise<SiteInfo | null> {
+    const generation = this.generation;
     const valid = /^[0-9a-z]{1,64}$/.test(siteKey);
     const rec = valid ? await this.store.sites.findBySiteKey(siteKey) : undefined;
     const site: SiteInfo | null = rec
@@ -69,6 +87,7 @@ export class SiteDirectory {
           anonymizeIp: rec.anonymizeIp,
         }
       : null;
+    if (generation !== this.generation) return site;
     if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
     this.cache.set(siteKey, { site, at: Date.now() });
     return site;

@@ -1,6 +1,7 @@
 import { ListOf, Site, SiteCreate, SiteUpdate } from '@beckon/protocol/api';
 import { ADMINS, ALL_ROLES, authOf, requireRole } from '../../auth/auth-context.ts';
 import type { AppContext } from '../../context.ts';
+import { engagementOf } from '../../engagement/engagement-runtime.ts';
 import type { SiteRecord } from '../../store/sites-repo.ts';
 import { IdParams, NoContent, replies, security } from '../../web/responses.ts';
 import type { App } from '../../web/types.ts';
@@ -65,7 +66,11 @@ export function sitesRoutes(app: App, ctx: AppContext): void {
         response: replies(200, Site),
       },
     },
-    async (req) => view(await store.sites.update(authOf(req).accountId, req.params.id, req.body)),
+    async (req) => {
+      const site = await store.sites.update(authOf(req).accountId, req.params.id, req.body);
+      await engagementOf(ctx).siteChanged(site.siteKey);
+      return view(site);
+    },
   );
 
   app.delete(
@@ -81,7 +86,10 @@ export function sitesRoutes(app: App, ctx: AppContext): void {
       },
     },
     async (req, reply) => {
-      await store.sites.delete(authOf(req).accountId, req.params.id);
+      const { accountId } = authOf(req);
+      const { siteKey } = await store.sites.get(accountId, req.params.id);
+      await store.sites.delete(accountId, req.params.id);
+      await engagementOf(ctx).siteChanged(siteKey);
       return reply.code(204).send(null);
     },
   );
