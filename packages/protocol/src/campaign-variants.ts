@@ -1,13 +1,14 @@
 import Type, { type Static, type TObject, type TSchema } from 'typebox';
 import type { ValidationError } from './condition-validation.ts';
+import { CONTROL_ARM } from './control-arm.ts';
+
+export { CONTROL_ARM };
 
 /** Fewest and most variants an engagement can have. */
 export const MIN_VARIANTS = 2;
 export const MAX_VARIANTS = 5;
 /** How far the variants' weights may stray from adding up to 1. */
 export const WEIGHT_TOLERANCE = 1e-6;
-/** The arm name of the held-out visitors: no variant may take it. */
-export const CONTROL_ARM = 'control';
 
 /**
  * One variant of an engagement: its `key`, its `weight` (share of the visitors not held out as

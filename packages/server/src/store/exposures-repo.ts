@@ -1,4 +1,4 @@
-import { CONTROL_ARM } from '@beckon/protocol';
+import { CONTROL_ARM } from '@beckon/protocol/control-arm';
 import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import { iso } from './rows.ts';
 import type { Database, ExposureOutcomeColumn, ExposuresTable } from './schema.ts';
