@@ -1,4 +1,5 @@
 import type { VisitorGeo } from '@beckon/core';
+import type { BusHandler } from '../bus/bus.ts';
 import { VisitorContacts } from '../contacts/visitor-contacts.ts';
 import type { AppContext } from '../context.ts';
 import { chatOf } from '../conversations/chat-module.ts';
@@ -136,30 +137,30 @@ export class EngagementRuntime {
       this.tracker.linkContact(siteId, visitorId, contactId);
   }
 
-  /** Starts the sweeper and listens for campaign changes made on other nodes. */
+  /** Starts the sweeper and listens for campaign and site changes made on other nodes. */
   start(): void {
     this.sweeper = setInterval(() => void this.sweep(), this.config.sweepIntervalMs);
     this.sweeper.unref();
+    this.listen(CAMPAIGNS_TOPIC, 'campaign', (m) => {
+      const msg = m as { accountId?: string; nodeId?: string };
+      if (typeof msg?.accountId === 'string' && msg.nodeId !== this.nodeId) {
+        void this.targeting.reload(msg.accountId);
+      }
+    });
+    this.listen(SITES_TOPIC, 'site', (m) => {
+      const siteKey = (m as { siteKey?: unknown })?.siteKey;
+      if (typeof siteKey === 'string') this.sites.forget(siteKey);
+    });
+  }
+
+  /** Subscribes to a topic of change notices until `close`; a failed subscription is logged. */
+  private listen(topic: string, what: string, onMessage: BusHandler): void {
     this.ctx.bus
-      .subscribe(CAMPAIGNS_TOPIC, (m) => {
-        const msg = m as { accountId?: string; nodeId?: string };
-        if (typeof msg?.accountId === 'string' && msg.nodeId !== this.nodeId) {
-          void this.targeting.reload(msg.accountId);
-        }
-      })
+      .subscribe(topic, onMessage)
       .then((unsub) => {
         this.unsubscribes.push(unsub);
       })
-      .catch((err) => this.log.error({ err }, 'campaign change subscription failed'));
-    this.ctx.bus
-      .subscribe(SITES_TOPIC, (m) => {
-        const siteKey = (m as { siteKey?: unknown })?.siteKey;
-        if (typeof siteKey === 'string') this.sites.forget(siteKey);
-      })
-      .then((unsub) => {
-        this.unsubscribes.push(unsub);
-      })
-      .catch((err) => this.log.error({ err }, 'site change subscription failed'));
+      .catch((err) => this.log.error({ err }, `${what} change subscription failed`));
   }
 
   /**
