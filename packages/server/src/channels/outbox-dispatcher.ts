@@ -16,6 +16,12 @@ const MAX_PROVIDER_WAIT_MS = 86_400_000;
 const MAX_PACE_WAIT_MS = 5_000;
 /** How late past half a step a held moment may still be used: a claim's own time on a busy store. */
 const LATE_SLACK_MS = 50;
+/**
+ * How long a sent row's claim for more waits once every due row is in hand (ms): the claims of the
+ * rows sent meanwhile are one, and by then the row's settle has committed, so a later line of its
+ * conversation is free to go (see `LeaseWorkerOptions.settleWakeMs`).
+ */
+const SETTLE_WAKE_MS = 100;
 /** The most sent rows settled in one commit. */
 const SETTLE_BATCH = 200;
 /**
@@ -122,6 +128,7 @@ export class OutboxDispatcher {
         ...opts,
         concurrency: opts.concurrency * IN_HAND_PER_SLOT,
         minClaim: Math.ceil(opts.concurrency / 4),
+        settleWakeMs: SETTLE_WAKE_MS,
       },
     );
   }

@@ -20,6 +20,14 @@ export interface LeaseWorkerOptions {
    * commit, so a fast queue claims in batches rather than one row per settled row.
    */
   minClaim?: number;
+  /**
+   * How long the claim a settled row asks for waits to be joined by others (ms; default 0: at
+   * once), while the last claim found fewer due rows than it had room for. Every due row is then in
+   * hand, and a claim per settled row finds nothing new: at a broadcast's pace that was one empty
+   * write transaction a message on the thread that serves sockets (bench/notes.md, W12). A claim
+   * that filled its room, a commit that queued rows and the poll still claim at once.
+   */
+  settleWakeMs?: number;
 }
 
 /**
@@ -34,6 +42,10 @@ export class LeaseWorker<R extends { id: string }> {
   private again = false;
   private stopped = true;
   private readonly inFlight = new Set<Promise<void>>();
+  /** The last claim found fewer due rows than it had room for: none were left behind. */
+  private drained = false;
+  /** The claim settled rows asked for, waiting `settleWakeMs`. */
+  private settleWake: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly name: string,
@@ -55,6 +67,8 @@ export class LeaseWorker<R extends { id: string }> {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.settleWake);
+    this.settleWake = undefined;
     while (this.claiming || this.inFlight.size > 0) {
       await Promise.race([...this.inFlight, new Promise((r) => setTimeout(r, 10))]);
     }
@@ -70,6 +84,18 @@ export class LeaseWorker<R extends { id: string }> {
     void this.pump();
   }
 
+  /** A row settled: claim again, at once while rows may have been left behind, else a little later. */
+  private settled(): void {
+    const wait = this.opts.settleWakeMs ?? 0;
+    if (wait <= 0 || !this.drained) return this.wake();
+    if (this.settleWake || this.stopped) return;
+    this.settleWake = setTimeout(() => {
+      this.settleWake = undefined;
+      this.wake();
+    }, wait);
+    this.settleWake.unref();
+  }
+
   private async pump(): Promise<void> {
     this.claiming = true;
     try {
@@ -80,12 +106,13 @@ export class LeaseWorker<R extends { id: string }> {
           const room = this.opts.concurrency - this.inFlight.size;
           if (this.inFlight.size > 0 && room < least) break;
           const rows = await this.claim(room);
+          this.drained = rows.length < room;
           for (const row of rows) {
             const p: Promise<void> = this.work(row)
               .catch((err) => this.log.error({ err, id: row.id }, `${this.name} row not settled`))
               .finally(() => {
                 this.inFlight.delete(p);
-                this.wake();
+                this.settled();
               });
             this.inFlight.add(p);
           }
