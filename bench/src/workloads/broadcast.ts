@@ -238,6 +238,7 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     const rssBefore = await procRssBytes(pid);
     let rss = sampleRss(pid, 250);
     const cpu0 = await procCpuSeconds(pid);
+    const main0 = await procCpuSeconds(pid, pid);
     let killed = null as Killed | null;
     t0 = performance.now();
     const created = await api<View>('POST', '/api/v1/broadcasts', broadcastBody(segment.id, wa.id, sms.id));
@@ -313,6 +314,7 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     await monitor;
     const seconds = (performance.now() - t0) / 1000;
     const cpu = killed ? NaN : (await procCpuSeconds(pid)) - cpu0;
+    const mainCpu = killed ? NaN : (await procCpuSeconds(pid, pid)) - main0;
     const memory = await rss.stop();
     // A message sent twice would come after the funnel's last count: give stragglers a moment.
     await sleep(2000);
@@ -370,8 +372,15 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
       view_read_ms_max: round(viewMsMax),
       server_cpu_percent: round((cpu / seconds) * 100),
       chat_alone_server_cpu_percent: round(alone.serverCpuPercent),
+      // The thread that serves the chat's sockets: what the send leaves the chat of it.
+      server_main_thread_cpu_percent: round((mainCpu / seconds) * 100),
+      chat_alone_main_thread_cpu_percent: round(alone.serverMainThreadCpuPercent),
       // What the send added to the chat's CPU, per recipient: the sender's and outbox's own cost.
       broadcast_cpu_ms_per_recipient: round(((cpu - (alone.serverCpuPercent / 100) * seconds) * 1000) / n),
+      // The part of it on the chat's thread.
+      broadcast_main_thread_ms_per_recipient: round(
+        ((mainCpu - (alone.serverMainThreadCpuPercent / 100) * seconds) * 1000) / n,
+      ),
       chat_pairs: k.pairs,
       chat_msgs_per_s_max: round(max.msgsPerSecond),
       chat_half_load_offered_msgs_per_s: round(max.msgsPerSecond / 2),

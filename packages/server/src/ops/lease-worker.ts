@@ -87,7 +87,10 @@ export class LeaseWorker<R extends { id: string }> {
   /** A row settled: claim again, at once while rows may have been left behind, else a little later. */
   private settled(): void {
     const wait = this.opts.settleWakeMs ?? 0;
-    if (wait <= 0 || !this.drained) return this.wake();
+    if (wait <= 0 || !this.drained) {
+      this.wake();
+      return;
+    }
     if (this.settleWake || this.stopped) return;
     this.settleWake = setTimeout(() => {
       this.settleWake = undefined;

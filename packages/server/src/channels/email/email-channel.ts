@@ -13,7 +13,7 @@ import {
 } from '../channel.ts';
 import { bareAddress } from './loop-guard.ts';
 import { oneLine } from './mail-message.ts';
-import type { Mailer } from './mailer.ts';
+import type { MailSender } from './mailer.ts';
 import type { ThreadNames } from './reply-token.ts';
 import { unsubscribeHeaders } from './unsubscribe.ts';
 
@@ -42,7 +42,7 @@ export class EmailChannel implements Channel {
 
   constructor(
     private readonly store: Store,
-    private readonly mailer: Mailer,
+    private readonly mailer: MailSender,
     private readonly names: ThreadNames,
     private readonly from: string,
     private readonly openAttachment: AttachmentOpener,

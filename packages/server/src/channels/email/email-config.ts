@@ -14,6 +14,8 @@ export interface EmailConfig {
   maxBytes: number;
   /** The relay outgoing mail goes through: a nodemailer SMTP URL, or null when none is set. */
   relayUrl: string | null;
+  /** Outgoing mail is composed and sent on a thread of its own (`BECKON_MAIL_THREAD`, default on). */
+  mailThread: boolean;
   /** Mails accepted from one sender address (`BECKON_RATE_EMAIL_SENDER`, RATE/BURST per second). */
   perSender: RateLimit;
   /** Mails accepted from one client IP (`BECKON_RATE_EMAIL_CLIENT`). */
@@ -29,6 +31,14 @@ const whole = (env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0):
   if (!Number.isInteger(n) || n < min)
     throw new Error(`${name} must be a whole number ≥ ${min}, got "${raw}"`);
   return n;
+};
+
+const onOff = (env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === '1' || raw === 'true') return true;
+  if (raw === '0' || raw === 'false') return false;
+  throw new Error(`${name} must be 1 or 0, got "${raw}"`);
 };
 
 /** The relay from `BECKON_SMTP_URL`, else from `BECKON_SMTP_RELAY_HOST` and its port, user and password. */
@@ -64,6 +74,7 @@ export function loadEmailConfig(env: NodeJS.ProcessEnv, host: string, publicUrl:
     from: env.BECKON_EMAIL_FROM || `Beckon <support@${domain}>`,
     maxBytes: whole(env, 'BECKON_EMAIL_MAX_BYTES', 25 * 1024 * 1024, 1024),
     relayUrl: relayOf(env),
+    mailThread: onOff(env, 'BECKON_MAIL_THREAD', true),
     // People write a few mails a minute; a flood from one address or host is cut short.
     perSender: rate(env, 'BECKON_RATE_EMAIL_SENDER', { rate: 0.2, burst: 20 }),
     perClient: rate(env, 'BECKON_RATE_EMAIL_CLIENT', { rate: 20, burst: 200 }),

@@ -10,7 +10,8 @@ import { EmailChannel } from './email-channel.ts';
 import { EmailIntake } from './email-intake.ts';
 import { emailRoutes } from './email-routes.ts';
 import { DROP_REASONS } from './loop-guard.ts';
-import { Mailer } from './mailer.ts';
+import { MailThread } from './mail-thread.ts';
+import { Mailer, type MailSender } from './mailer.ts';
 import { ThreadNames } from './reply-token.ts';
 import type { SmtpOutcome } from './smtp-listener.ts';
 import { TranscriptMail } from './transcript-mail.ts';
@@ -29,7 +30,7 @@ export interface EmailModule {
   /** The SMTP listener's port, or null when it is off. */
   smtpPort: number | null;
   /** Outgoing mail (staff notices from automation rules use it too), and its sender address. */
-  mailer: Mailer;
+  mailer: MailSender;
   from: string;
 }
 
@@ -68,7 +69,10 @@ export async function emailFeature(app: App, ctx: AppContext, chat: ChatModule, 
   for (const reason of DROP_REASONS) dropped.inc({ reason }, 0);
 
   const names = await ThreadNames.load(ctx.store, config.domain);
-  const mailer = new Mailer(config.relayUrl);
+  // Composed and sent on a thread of its own unless `BECKON_MAIL_THREAD=0`.
+  const mailer: MailSender = config.mailThread
+    ? new MailThread(config.relayUrl)
+    : new Mailer(config.relayUrl);
   // Raw mails live under the attachments root, one directory per account, like the files they carry.
   const raw = new LocalDiskStorage(ctx.config.dataDir);
   const intake = new EmailIntake(

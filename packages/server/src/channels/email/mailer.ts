@@ -28,6 +28,16 @@ function nodemailer(): Promise<Nodemailer> {
   return library;
 }
 
+/** What sends the node's outgoing mail: a `Mailer` on this thread, or a `MailThread`. */
+export interface MailSender {
+  /** Whether a relay is set up. */
+  readonly configured: boolean;
+  /** Sends one mail; fails with a `ChannelSendError` the outbox understands. */
+  send(mail: Mail.Options): Promise<void>;
+  /** Closes the connections kept open (on shutdown). */
+  close(): void;
+}
+
 /** Connections kept open for the next mails; more at once close after their mail. */
 const IDLE_CONNECTIONS = 8;
 /** How long an open connection waits for its next mail before it says QUIT (ms). */
@@ -60,7 +70,7 @@ interface Lane {
  * and say QUIT, about a third of a mail's CPU on the socket thread. A kept connection the relay
  * closed meanwhile is replaced once, as long as not a byte of the mail had left on it.
  */
-export class Mailer {
+export class Mailer implements MailSender {
   /** Open connections waiting for a mail, the last used on top. */
   private readonly idle: Lane[] = [];
   private closed = false;

@@ -5,7 +5,7 @@ import { transcriptText } from '../../conversations/transcript.ts';
 import { AppError } from '../../errors.ts';
 import type { Store } from '../../store/store.ts';
 import { bareAddress } from './loop-guard.ts';
-import type { Mailer } from './mailer.ts';
+import type { MailSender } from './mailer.ts';
 import type { ThreadNames } from './reply-token.ts';
 
 /**
@@ -19,7 +19,7 @@ export class TranscriptMail {
   constructor(
     private readonly store: Store,
     private readonly announcer: ChatAnnouncer,
-    private readonly mailer: Mailer,
+    private readonly mailer: MailSender,
     private readonly names: ThreadNames,
     private readonly from: string,
     perHour: number,

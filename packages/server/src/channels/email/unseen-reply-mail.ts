@@ -1,7 +1,7 @@
 import type { UnseenReplies } from '../../conversations/unseen-replies.ts';
 import type { Store } from '../../store/store.ts';
 import { bareAddress } from './loop-guard.ts';
-import type { Mailer } from './mailer.ts';
+import type { MailSender } from './mailer.ts';
 import type { ThreadNames } from './reply-token.ts';
 import { unsubscribeHeaders } from './unsubscribe.ts';
 
@@ -13,7 +13,7 @@ import { unsubscribeHeaders } from './unsubscribe.ts';
 export class UnseenReplyMail {
   constructor(
     private readonly store: Store,
-    private readonly mailer: Mailer,
+    private readonly mailer: MailSender,
     private readonly names: ThreadNames,
     private readonly from: string,
     /** A link back to the conversation, when one can be made. */
