@@ -16,7 +16,7 @@ const failure = (p: Promise<unknown>) =>
   );
 
 /** The thread of a `MailThread`, while it runs. */
-const threadOf = (m: MailThread) => (m as unknown as { worker: Worker | null }).worker;
+const threadOf = (m: MailThread) => (m as unknown as { thread: { worker: Worker | null } }).thread.worker;
 
 /**
  * Outgoing mail composed and sent on a thread of its own: what reaches the relay is the mail as
@@ -28,6 +28,7 @@ describe('the mail thread', () => {
   before(async () => {
     relay = await startSmtpSink();
     mails = new MailThread(relay.url);
+    await mails.started();
   });
   after(async () => {
     mails?.close();
@@ -84,6 +85,7 @@ describe('the mail thread', () => {
   it('a relay that is down: worth another try, certainly not sent', async () => {
     const down = new MailThread('smtp://127.0.0.1:1');
     try {
+      await down.started();
       const err = await failure(
         down.send({ from: 'a@shop.example', to: 'b@example.com', subject: 'Hi', text: 'x' }),
       );
@@ -107,6 +109,9 @@ describe('the mail thread', () => {
 
   it('closes its connections and its thread ends', async () => {
     const own = new MailThread(relay.url);
+    // The first mail leaves from this thread while the mail thread starts; the next from there.
+    await own.send({ from: 'a@shop.example', to: 'first@example.com', subject: 'Hi', text: 'x' });
+    await own.started();
     await own.send({ from: 'a@shop.example', to: 'end@example.com', subject: 'Hi', text: 'x' });
     const thread = threadOf(own)!;
     const ended = new Promise<number>((resolve) => thread.once('exit', resolve));
@@ -126,6 +131,7 @@ describe('a mail thread that stops with a mail in hand', () => {
   it('a connection lost after the closing dot: may have arrived, as on the socket thread', async () => {
     const mails = new MailThread(relay.url);
     try {
+      await mails.started();
       const err = await failure(
         mails.send({ from: 'a@shop.example', to: 'ann@example.com', subject: 'Hi', text: 'Spring.' }),
       );
@@ -140,6 +146,7 @@ describe('a mail thread that stops with a mail in hand', () => {
     const sink = await startSmtpSink();
     const mails = new MailThread(sink.url);
     try {
+      await mails.started();
       sink.answerAfter(5000);
       const sending = failure(
         mails.send({ from: 'a@shop.example', to: 'ann@example.com', subject: 'Hi', text: 'x' }),

@@ -7,6 +7,8 @@ export interface EgressOptions {
   allowPrivate: boolean;
   /** The most redirects one request follows, each hop checked like the first. */
   maxRedirects: number;
+  /** Provider requests are made on a thread of their own (`BECKON_EGRESS_THREAD`, default on). */
+  thread?: boolean;
 }
 
 export const DEFAULT_EGRESS_OPTIONS: EgressOptions = { allowPrivate: false, maxRedirects: 5 };
@@ -27,5 +29,11 @@ export function loadEgressOptions(env: NodeJS.ProcessEnv): EgressOptions {
   const maxRedirects = raw === undefined || raw === '' ? DEFAULT_EGRESS_OPTIONS.maxRedirects : Number(raw);
   if (!Number.isInteger(maxRedirects) || maxRedirects < 0 || maxRedirects > 20)
     throw new Error(`invalid BECKON_EGRESS_MAX_REDIRECTS: ${raw}`);
-  return { allowPrivate: allow === '1' || allow === 'true', maxRedirects };
+  const thread = env.BECKON_EGRESS_THREAD ?? '';
+  if (!FLAG.includes(thread)) throw new Error(`invalid BECKON_EGRESS_THREAD: ${thread}`);
+  return {
+    allowPrivate: allow === '1' || allow === 'true',
+    maxRedirects,
+    thread: thread !== '0' && thread !== 'false',
+  };
 }

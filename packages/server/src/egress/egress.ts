@@ -91,12 +91,15 @@ export class Egress {
   private readonly resolve: Resolver;
   private readonly agents;
   private readonly connect: Connector | undefined;
+  /** A test gave its own resolver, connector or allowed addresses: they stay on this thread. */
+  readonly custom: boolean;
 
   constructor(
     readonly options: EgressOptions,
     deps: EgressDeps = {},
   ) {
     this.connect = deps.connect;
+    this.custom = deps.resolve !== undefined || deps.connect !== undefined || deps.allow !== undefined;
     this.policy = { allowPrivate: options.allowPrivate, ...(deps.allow ? { allow: deps.allow } : {}) };
     this.resolve = deps.resolve ?? systemResolver;
     this.agents = egressAgents(this.policy, deps.connect, deps.idleMs);

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context.ts';
 import { chatOf } from '../../conversations/chat-module.ts';
+import { EgressThread } from '../../egress/egress-thread.ts';
 import type { App } from '../../web/types.ts';
 import type { ChannelsModule } from '../channels-module.ts';
 import { MessengerConnector } from '../messenger/messenger-connector.ts';
@@ -26,7 +27,10 @@ export async function connectionsFeature(app: App, ctx: AppContext, channels: Ch
   const chat = chatOf(ctx);
   if (!chat) throw new Error('provider connections need the chat feature');
   // Every provider call and media download goes through the egress: base URLs are configured.
-  const http = { egress: ctx.egress, timeoutMs: config.providerTimeoutMs };
+  // Made on a thread of their own: a broadcast's requests and their answers keep off the chats' thread.
+  const egress = EgressThread.for(ctx.egress);
+  if (egress instanceof EgressThread) ctx.onShutdown(() => egress.close());
+  const http = { egress, timeoutMs: config.providerTimeoutMs };
   const media = new MediaDownloader(chat.attachments, http, log('channel-media'));
   const threads = new ThreadCache({
     onAccount: (accountId, fn) => chat.events.onAccount(accountId, fn),

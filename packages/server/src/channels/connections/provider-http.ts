@@ -1,5 +1,6 @@
-import type { Egress, EgressResponse } from '../../egress/egress.ts';
+import type { EgressResponse } from '../../egress/egress.ts';
 import type { EgressError } from '../../egress/egress-error.ts';
+import type { EgressRequester } from '../../egress/egress-thread.ts';
 import { ChannelSendError } from '../channel.ts';
 
 /** Reads a provider's error message out of its JSON error body. */
@@ -7,7 +8,8 @@ export type ErrorReader = (body: unknown) => string | undefined;
 
 /** How provider APIs are reached: through the egress (a connection's `apiBaseUrl` is configured), each call within `timeoutMs`. */
 export interface ProviderHttp {
-  egress: Egress;
+  /** The egress, or its thread (`EgressThread`). */
+  egress: EgressRequester;
   timeoutMs: number;
 }
 

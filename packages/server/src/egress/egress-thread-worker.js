@@ -1,0 +1,6 @@
+// Entry of the egress thread. Plain JavaScript, so it starts however the server was launched: it
+// registers the TypeScript loader in this thread, then runs the thread's body.
+import { registerTypeScript } from '../thread-loader.js';
+
+await registerTypeScript();
+await import('./egress-thread-body.ts');

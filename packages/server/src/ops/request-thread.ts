@@ -1,0 +1,149 @@
+import { Worker } from 'node:worker_threads';
+import { threadExecArgv } from '../thread-argv.ts';
+
+/** What the node posts to a request thread. */
+export type ToRequestThread<Q> = { t: 'ask'; id: number; req: Q } | { t: 'close' };
+
+/** What a request thread answers: that it is ready, then one answer per request. */
+export type FromRequestThread<A, E> =
+  | { t: 'ready' }
+  | { t: 'answer'; id: number; ok: true; value: A }
+  | { t: 'answer'; id: number; ok: false; error: E };
+
+/** How a `RequestThread` starts its worker and reads its answers. */
+export interface RequestThreadOptions<A, E, R> {
+  /** The worker's entry (plain JavaScript that registers the TypeScript loader). */
+  entry: URL;
+  workerData: unknown;
+  /** The answer as the caller gets it (a Buffer made again from the copied bytes…). */
+  value: (answer: A) => R;
+  /** A failure the thread reported, as the caller's error. */
+  error: (error: E) => Error;
+  /** The error of a request the thread had in hand when it failed or ended. */
+  lost: (why: string) => Error;
+  /** On `close`: ask the thread to end by itself (it closes what it holds), or terminate it once idle. */
+  onClose: 'ask' | 'terminate';
+}
+
+/**
+ * A worker thread that answers requests by id, for work that would take the thread serving sockets
+ * (mails, provider requests). It starts with the first `ask`er's `start` and signals when ready;
+ * callers check `ready` and do the work themselves until then. It keeps the process alive only
+ * while requests are in hand. A thread gone with requests in hand fails them with `lost`; the next
+ * `start` begins another.
+ */
+export class RequestThread<Q, A, E, R> {
+  private worker: Worker | null = null;
+  private readyNow = false;
+  private readonly readyWaits: (() => void)[] = [];
+  private readonly pending = new Map<number, { resolve: (value: R) => void; reject: (err: Error) => void }>();
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly o: RequestThreadOptions<A, E, R>) {}
+
+  /** The thread has started and takes requests. */
+  get ready(): boolean {
+    return this.readyNow;
+  }
+
+  /** Starts the thread when it is not running (and not closed). */
+  start(): void {
+    if (this.worker || this.closed) return;
+    const worker = new Worker(this.o.entry, { workerData: this.o.workerData, execArgv: threadExecArgv() });
+    this.worker = worker;
+    worker.unref();
+    worker.on('message', (m: FromRequestThread<A, E>) => {
+      if (this.worker !== worker) return;
+      if (m.t === 'ready') {
+        this.readyNow = true;
+        for (const done of this.readyWaits.splice(0)) done();
+      } else if (m.ok) this.settle(m.id, null, this.o.value(m.value));
+      else this.settle(m.id, this.o.error(m.error));
+    });
+    const gone = (why: string) => {
+      if (this.worker !== worker) return;
+      this.worker = null;
+      this.readyNow = false;
+      for (const id of [...this.pending.keys()]) this.settle(id, this.o.lost(why));
+    };
+    worker.on('error', (err) => gone(`failed: ${err.message}`));
+    worker.on('exit', (code) => gone(`exited (${code})`));
+  }
+
+  /** Starts the thread and resolves once it takes requests (tests; a warm start). */
+  started(): Promise<void> {
+    this.start();
+    if (this.readyNow) return Promise.resolve();
+    return new Promise((resolve) => this.readyWaits.push(resolve));
+  }
+
+  /** Hands a request to the ready thread; `cannot` turns a value that cannot be copied into the caller's error. */
+  ask(req: Q, cannot: (err: Error) => Error): Promise<R> {
+    const worker = this.worker;
+    if (!worker || !this.readyNow) return Promise.reject(this.o.lost('is not running'));
+    const id = this.nextId++;
+    return new Promise<R>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.ref();
+      try {
+        worker.postMessage({ t: 'ask', id, req } satisfies ToRequestThread<Q>);
+      } catch (err) {
+        this.settle(id, cannot(err as Error));
+      }
+    });
+  }
+
+  /** Ends the thread: asked at once, or terminated once the requests in hand are answered. */
+  close(): void {
+    this.closed = true;
+    if (this.o.onClose === 'ask') {
+      this.worker?.postMessage({ t: 'close' } satisfies ToRequestThread<Q>);
+      this.worker?.unref();
+    } else if (this.pending.size === 0) this.end();
+  }
+
+  private end(): void {
+    const worker = this.worker;
+    this.worker = null;
+    this.readyNow = false;
+    void worker?.terminate();
+  }
+
+  private settle(id: number, err: Error | null, value?: R): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    if (this.pending.size === 0) {
+      this.worker?.unref();
+      if (this.closed && this.o.onClose === 'terminate') this.end();
+    }
+    if (err) p.reject(err);
+    else p.resolve(value as R);
+  }
+}
+
+/**
+ * The thread's side: answers each request with `handle`, a failure as `error` makes it; `close`
+ * runs `onClose` and lets the thread end once what it holds has closed.
+ */
+export function serveRequests<Q, A, E>(
+  port: import('node:worker_threads').MessagePort,
+  handle: (req: Q) => Promise<A>,
+  error: (err: unknown) => E,
+  onClose: () => void = () => {},
+): void {
+  const post = (m: FromRequestThread<A, E>) => port.postMessage(m);
+  port.on('message', (m: ToRequestThread<Q>) => {
+    if (m.t === 'close') {
+      onClose();
+      port.close();
+      return;
+    }
+    handle(m.req).then(
+      (value) => post({ t: 'answer', id: m.id, ok: true, value }),
+      (err: unknown) => post({ t: 'answer', id: m.id, ok: false, error: error(err) }),
+    );
+  });
+  post({ t: 'ready' });
+}
