@@ -7,8 +7,9 @@
 // get exactly one. The node's RSS is sampled through the send; the chat's p99 is merged over the
 // paced windows that run while it lasts. Last, the segment count over 1 M contacts
 // (segment-count.ts, its own store). Knobs: --recipients, --store, --pairs, --warmup,
-// --segment-contacts (0 skips), --max-seconds, --kill-at N (once the sinks counted N messages the
-// node is killed with SIGKILL and started again on its store; no chat runs beside such a send).
+// --segment-contacts (0 skips), --max-seconds, --alone-seconds N (the chat alone that much longer
+// first, its tail over a stretch as long as a send), --kill-at N (once the sinks counted N messages
+// the node is killed with SIGKILL and started again on its store; no chat runs beside such a send).
 import { fileURLToPath } from 'node:url';
 import { type ChildServer, procCpuSeconds, procRssBytes, startChildServer } from '../child-server.ts';
 import { ChatClients, type ChatRun } from '../load/chat-clients.ts';
@@ -233,6 +234,22 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     const max = await measure(target, k, { kind: 'closed' }, log);
     const half = pacedAt(max.msgsPerSecond / 2, k.pairs);
     const alone = await measure(target, k, half, log);
+    // `--alone-seconds N`: the chat alone paced for about N seconds more, in windows as beside the
+    // send, so its own tail over a long stretch can be told from what the send adds.
+    const aloneSeconds = Number(opts.flags['alone-seconds'] ?? 0);
+    const longAlone: ChatRun[] = [];
+    const longStart = performance.now();
+    while ((performance.now() - longStart) / 1000 < aloneSeconds)
+      longAlone.push(
+        await clients.run({ warmupSeconds: 0, seconds: k.seconds, pacing: half, drainMs: 30_000 }, node.pids),
+      );
+    const longSeconds = (performance.now() - longStart) / 1000;
+    const longLatencies = longAlone.flatMap((w) => w.visitorToAgentMs);
+    if (longAlone.length > 0)
+      log(
+        `  chat alone over ${longAlone.length} windows: p50 ${percentile(longLatencies, 50).toFixed(1)} ms, ` +
+          `p99 ${percentile(longLatencies, 99).toFixed(1)} ms`,
+      );
 
     // The broadcast, with the chat paced at the same rate until every message has left.
     const rssBefore = await procRssBytes(pid);
@@ -388,6 +405,16 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
         windows.reduce((a, w) => a + w.msgsPerSecond, 0) / Math.max(1, windows.length),
       ),
       chat_half_load_p99_ms_alone: round(alone.p99Ms),
+      ...(longAlone.length > 0
+        ? {
+            chat_alone_long_seconds: round(longSeconds),
+            chat_alone_long_p99_ms: round(percentile(longLatencies, 99)),
+            chat_alone_long_p50_ms: round(percentile(longLatencies, 50)),
+            chat_alone_long_main_thread_cpu_percent: round(
+              longAlone.reduce((a, w) => a + w.serverMainThreadCpuPercent, 0) / longAlone.length,
+            ),
+          }
+        : {}),
       chat_half_load_p50_ms: round(percentile(latencies, 50)),
       chat_half_load_p99_ms: round(percentile(latencies, 99)),
       target_chat_half_load_p99_ms: 50,

@@ -172,6 +172,24 @@ describe('the egress thread', () => {
     assert.equal(threadOf(egress), null);
   });
 
+  it('a few requests go through the node’s own egress; a burst starts the thread', async () => {
+    const egress = EgressThread.for(new Egress({ allowPrivate: true, maxRedirects: 5 })) as EgressThread;
+    try {
+      const ask = (n: number) =>
+        Promise.all(
+          Array.from({ length: n }, () =>
+            egress.request(`${base}/few`, { method: 'POST', body: 'f', timeoutMs: 5000, maxBytes: 1024 }),
+          ),
+        );
+      await ask(5);
+      assert.equal(threadOf(egress), null, 'five requests start no thread');
+      await ask(20);
+      assert.ok(threadOf(egress), 'a burst starts it');
+    } finally {
+      egress.close();
+    }
+  });
+
   it('stays off for an egress a test gave its own resolver, and with BECKON_EGRESS_THREAD=0', () => {
     const custom = new Egress({ allowPrivate: false, maxRedirects: 5 }, { allow: () => true });
     assert.equal(EgressThread.for(custom), custom);

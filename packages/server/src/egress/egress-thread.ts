@@ -23,12 +23,15 @@ export interface EgressFailure {
   stale?: boolean;
 }
 
+/** Requests made on the socket thread before the thread starts: a few cost little there. */
+const START_AFTER = 20;
+
 /**
  * Provider requests (a broadcast's WhatsApp and SMS messages, an agent's replies) made on a thread
  * of its own, through an `Egress` there with the node's settings: the same checks of every hop,
  * caps and deadline. Their HTTP client work and their answers' I/O took the socket thread, and the
- * chats beside a broadcast waited behind them (bench/notes.md, W12). The thread starts with the
- * first request and takes requests once it is ready: until then they go through the node's own
+ * chats beside a broadcast waited behind them (bench/notes.md, W12). The thread starts at the 20th
+ * request and takes requests once it is ready: until then they go through the node's own
  * `Egress`, so a paced message does not wait for the thread's start and leave with the next one.
  * A request with a signal or a streamed answer, one after `close`, and every request of an
  * `Egress` a test gave its own resolver or connector, go through the node's own `Egress` too.
@@ -57,6 +60,7 @@ export class EgressThread implements EgressRequester {
       lost: (why) =>
         Object.assign(new EgressError('network', `the egress thread ${why}`), { requestSent: true }),
       onClose: 'terminate',
+      startAfter: START_AFTER,
     });
   }
 
@@ -68,8 +72,7 @@ export class EgressThread implements EgressRequester {
   request(target: string | URL, req: EgressRequest): Promise<EgressResponse> {
     if (this.closed || req.signal || req.onData || typeof target !== 'string')
       return this.local.request(target, req);
-    this.thread.start();
-    if (!this.thread.ready) return this.local.request(target, req);
+    if (!this.thread.takes()) return this.local.request(target, req);
     return this.thread.ask(
       { url: target, req },
       (err) => new EgressError('invalid_url', `the request could not be made: ${err.message}`),

@@ -23,12 +23,18 @@ export interface RequestThreadOptions<A, E, R> {
   lost: (why: string) => Error;
   /** On `close`: ask the thread to end by itself (it closes what it holds), or terminate it once idle. */
   onClose: 'ask' | 'terminate';
+  /**
+   * The thread starts at the `startAfter`th request made before it was ready (default 1). A node
+   * that sends a few (an agent's replies) keeps them on its own thread, where they cost little,
+   * and never pays for a thread's start; a burst (a broadcast) starts it.
+   */
+  startAfter?: number;
 }
 
 /**
  * A worker thread that answers requests by id, for work that would take the thread serving sockets
- * (mails, provider requests). It starts with the first `ask`er's `start` and signals when ready;
- * callers check `ready` and do the work themselves until then. It keeps the process alive only
+ * (mails, provider requests). It starts after `startAfter` requests and signals when ready;
+ * callers ask `takes()` and do the work themselves until then. It keeps the process alive only
  * while requests are in hand. A thread gone with requests in hand fails them with `lost`; the next
  * `start` begins another.
  */
@@ -39,8 +45,17 @@ export class RequestThread<Q, A, E, R> {
   private readonly pending = new Map<number, { resolve: (value: R) => void; reject: (err: Error) => void }>();
   private nextId = 1;
   private closed = false;
+  /** Requests made before the thread was ready. */
+  private before = 0;
 
   constructor(private readonly o: RequestThreadOptions<A, E, R>) {}
+
+  /** Whether the thread takes this request; when not, the caller does it, and enough of those start the thread. */
+  takes(): boolean {
+    if (this.readyNow) return true;
+    if (++this.before >= (this.o.startAfter ?? 1)) this.start();
+    return false;
+  }
 
   /** The thread has started and takes requests. */
   get ready(): boolean {

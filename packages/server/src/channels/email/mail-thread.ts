@@ -11,12 +11,15 @@ export interface MailFailure {
   mayHaveArrived: boolean;
 }
 
+/** Mails sent on the socket thread before the mail thread starts: a few cost little there. */
+const START_AFTER = 20;
+
 /**
  * Outgoing mail composed and sent on a thread of its own: its `Mailer` keeps the connections to
  * the relay there. Composing a mail (MIME parts, headers, boundaries) and its SMTP exchange took
  * about a millisecond of the socket thread a mail; a broadcast's mails took that from the chats
- * beside it (bench/notes.md, W12). The thread starts with the first mail, so a node that sends
- * none never starts it; until it is ready, mails leave from this thread (a paced mail does not
+ * beside it (bench/notes.md, W12). The thread starts at the 20th mail, so a node that sends
+ * a few never starts it; until it is ready, mails leave from this thread (a paced mail does not
  * wait for the thread's start and leave with the next one). A thread that fails with mails in
  * hand fails them as possibly sent (their data may have left); the next mail starts another.
  */
@@ -36,6 +39,7 @@ export class MailThread implements MailSender {
       lost: (why) => new ChannelSendError(`the mail thread ${why}`, true, undefined, true),
       // Its kept connections say QUIT; it ends once they have closed.
       onClose: 'ask',
+      startAfter: START_AFTER,
     });
   }
 
@@ -47,8 +51,7 @@ export class MailThread implements MailSender {
     if (!this.relayUrl)
       return Promise.reject(new ChannelSendError('no outgoing mail server is set up', false));
     if (this.closed) return Promise.reject(new ChannelSendError('the node is stopping', true));
-    this.thread.start();
-    if (!this.thread.ready) return this.local.send(mail);
+    if (!this.thread.takes()) return this.local.send(mail);
     // A value that cannot be copied to the thread: nothing left.
     return this.thread.ask(
       mail,
