@@ -234,15 +234,17 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     const max = await measure(target, k, { kind: 'closed' }, log);
     const half = pacedAt(max.msgsPerSecond / 2, k.pairs);
     const alone = await measure(target, k, half, log);
+    // One window of the chat paced at half load. A line slower than the drain counts as lost, then
+    // as out of order in the next window: on a loaded machine the tail runs past the default 5 s, so
+    // late is told from lost by waiting longer.
+    const pacedWindow = () =>
+      clients!.run({ warmupSeconds: 0, seconds: k.seconds, pacing: half, drainMs: 30_000 }, node.pids);
     // `--alone-seconds N`: the chat alone paced for about N seconds more, in windows as beside the
     // send, so its own tail over a long stretch can be told from what the send adds.
     const aloneSeconds = Number(opts.flags['alone-seconds'] ?? 0);
     const longAlone: ChatRun[] = [];
     const longStart = performance.now();
-    while ((performance.now() - longStart) / 1000 < aloneSeconds)
-      longAlone.push(
-        await clients.run({ warmupSeconds: 0, seconds: k.seconds, pacing: half, drainMs: 30_000 }, node.pids),
-      );
+    while ((performance.now() - longStart) / 1000 < aloneSeconds) longAlone.push(await pacedWindow());
     const longSeconds = (performance.now() - longStart) / 1000;
     const longLatencies = longAlone.flatMap((w) => w.visitorToAgentMs);
     if (longAlone.length > 0)
@@ -319,15 +321,7 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     })();
     const windows: ChatRun[] = [];
     // A node killed mid-send drops its chat sockets: such a run measures the send alone.
-    while (!done && killAt === null) {
-      // A line slower than the drain counts as lost, then as out of order in the next window: on a
-      // loaded machine the tail runs past the default 5 s, so late is told from lost by waiting longer.
-      const w = await clients.run(
-        { warmupSeconds: 0, seconds: k.seconds, pacing: half, drainMs: 30_000 },
-        node.pids,
-      );
-      windows.push(w);
-    }
+    while (!done && killAt === null) windows.push(await pacedWindow());
     await monitor;
     const seconds = (performance.now() - t0) / 1000;
     const cpu = killed ? NaN : (await procCpuSeconds(pid)) - cpu0;

@@ -11,3 +11,12 @@ export function envInteger(
   if (!Number.isInteger(v) || v < min || v > max) throw new Error(`invalid ${name}: ${raw}`);
   return v;
 }
+
+/** An on/off setting from the environment (`1`/`true`, `0`/`false`), `fallback` when unset; a bad value stops the start with its name. */
+export function envFlag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === '1' || raw === 'true') return true;
+  if (raw === '0' || raw === 'false') return false;
+  throw new Error(`invalid ${name}: ${raw}`);
+}

@@ -1,3 +1,5 @@
+import { envFlag } from '../config-integer.ts';
+
 /** How the server reaches URLs that people configured (`BECKON_EGRESS_*`, see docs/configuration.md). */
 export interface EgressOptions {
   /**
@@ -29,11 +31,9 @@ export function loadEgressOptions(env: NodeJS.ProcessEnv): EgressOptions {
   const maxRedirects = raw === undefined || raw === '' ? DEFAULT_EGRESS_OPTIONS.maxRedirects : Number(raw);
   if (!Number.isInteger(maxRedirects) || maxRedirects < 0 || maxRedirects > 20)
     throw new Error(`invalid BECKON_EGRESS_MAX_REDIRECTS: ${raw}`);
-  const thread = env.BECKON_EGRESS_THREAD ?? '';
-  if (!FLAG.includes(thread)) throw new Error(`invalid BECKON_EGRESS_THREAD: ${thread}`);
   return {
     allowPrivate: allow === '1' || allow === 'true',
     maxRedirects,
-    thread: thread !== '0' && thread !== 'false',
+    thread: envFlag(env, 'BECKON_EGRESS_THREAD', true),
   };
 }

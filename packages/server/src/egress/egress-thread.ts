@@ -39,7 +39,6 @@ const START_AFTER = 20;
  */
 export class EgressThread implements EgressRequester {
   private readonly thread: RequestThread<ThreadRequest, EgressResponse, EgressFailure, EgressResponse>;
-  private closed = false;
 
   private constructor(private readonly local: Egress) {
     this.thread = new RequestThread({
@@ -70,9 +69,8 @@ export class EgressThread implements EgressRequester {
   }
 
   request(target: string | URL, req: EgressRequest): Promise<EgressResponse> {
-    if (this.closed || req.signal || req.onData || typeof target !== 'string')
+    if (req.signal || req.onData || typeof target !== 'string' || !this.thread.takes())
       return this.local.request(target, req);
-    if (!this.thread.takes()) return this.local.request(target, req);
     return this.thread.ask(
       { url: target, req },
       (err) => new EgressError('invalid_url', `the request could not be made: ${err.message}`),
@@ -86,7 +84,6 @@ export class EgressThread implements EgressRequester {
 
   /** New requests go through the node's own egress; the thread ends once those in hand are answered. */
   close(): void {
-    this.closed = true;
     this.thread.close();
   }
 }

@@ -40,7 +40,8 @@ export interface RequestThreadOptions<A, E, R> {
  */
 export class RequestThread<Q, A, E, R> {
   private worker: Worker | null = null;
-  private readyNow = false;
+  /** The thread has started and takes requests. */
+  private ready = false;
   private readonly readyWaits: (() => void)[] = [];
   private readonly pending = new Map<number, { resolve: (value: R) => void; reject: (err: Error) => void }>();
   private nextId = 1;
@@ -50,16 +51,15 @@ export class RequestThread<Q, A, E, R> {
 
   constructor(private readonly o: RequestThreadOptions<A, E, R>) {}
 
-  /** Whether the thread takes this request; when not, the caller does it, and enough of those start the thread. */
+  /**
+   * Whether the thread takes this request; when not (not yet ready, or closed), the caller does it,
+   * and enough of those start the thread.
+   */
   takes(): boolean {
-    if (this.readyNow) return true;
+    if (this.closed) return false;
+    if (this.ready) return true;
     if (++this.before >= (this.o.startAfter ?? 1)) this.start();
     return false;
-  }
-
-  /** The thread has started and takes requests. */
-  get ready(): boolean {
-    return this.readyNow;
   }
 
   /** Starts the thread when it is not running (and not closed). */
@@ -71,7 +71,7 @@ export class RequestThread<Q, A, E, R> {
     worker.on('message', (m: FromRequestThread<A, E>) => {
       if (this.worker !== worker) return;
       if (m.t === 'ready') {
-        this.readyNow = true;
+        this.ready = true;
         for (const done of this.readyWaits.splice(0)) done();
       } else if (m.ok) this.settle(m.id, null, this.o.value(m.value));
       else this.settle(m.id, this.o.error(m.error));
@@ -79,7 +79,7 @@ export class RequestThread<Q, A, E, R> {
     const gone = (why: string) => {
       if (this.worker !== worker) return;
       this.worker = null;
-      this.readyNow = false;
+      this.ready = false;
       for (const id of [...this.pending.keys()]) this.settle(id, this.o.lost(why));
     };
     worker.on('error', (err) => gone(`failed: ${err.message}`));
@@ -89,14 +89,14 @@ export class RequestThread<Q, A, E, R> {
   /** Starts the thread and resolves once it takes requests (tests; a warm start). */
   started(): Promise<void> {
     this.start();
-    if (this.readyNow) return Promise.resolve();
+    if (this.ready) return Promise.resolve();
     return new Promise((resolve) => this.readyWaits.push(resolve));
   }
 
   /** Hands a request to the ready thread; `cannot` turns a value that cannot be copied into the caller's error. */
   ask(req: Q, cannot: (err: Error) => Error): Promise<R> {
     const worker = this.worker;
-    if (!worker || !this.readyNow) return Promise.reject(this.o.lost('is not running'));
+    if (!worker || !this.ready) return Promise.reject(this.o.lost('is not running'));
     const id = this.nextId++;
     return new Promise<R>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -121,7 +121,7 @@ export class RequestThread<Q, A, E, R> {
   private end(): void {
     const worker = this.worker;
     this.worker = null;
-    this.readyNow = false;
+    this.ready = false;
     void worker?.terminate();
   }
 

@@ -1,3 +1,4 @@
+import { envFlag } from '../../config-integer.ts';
 import { type RateLimit, rate } from '../../engagement/engagement-config.ts';
 
 /** The e-mail channel's settings, from `BECKON_SMTP_*` and `BECKON_EMAIL_*`. */
@@ -33,14 +34,6 @@ const whole = (env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0):
   return n;
 };
 
-const onOff = (env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean => {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (raw === '1' || raw === 'true') return true;
-  if (raw === '0' || raw === 'false') return false;
-  throw new Error(`${name} must be 1 or 0, got "${raw}"`);
-};
-
 /** The relay from `BECKON_SMTP_URL`, else from `BECKON_SMTP_RELAY_HOST` and its port, user and password. */
 function relayOf(env: NodeJS.ProcessEnv): string | null {
   if (env.BECKON_SMTP_URL) {
@@ -74,7 +67,7 @@ export function loadEmailConfig(env: NodeJS.ProcessEnv, host: string, publicUrl:
     from: env.BECKON_EMAIL_FROM || `Beckon <support@${domain}>`,
     maxBytes: whole(env, 'BECKON_EMAIL_MAX_BYTES', 25 * 1024 * 1024, 1024),
     relayUrl: relayOf(env),
-    mailThread: onOff(env, 'BECKON_MAIL_THREAD', true),
+    mailThread: envFlag(env, 'BECKON_MAIL_THREAD', true),
     // People write a few mails a minute; a flood from one address or host is cut short.
     perSender: rate(env, 'BECKON_RATE_EMAIL_SENDER', { rate: 0.2, burst: 20 }),
     perClient: rate(env, 'BECKON_RATE_EMAIL_CLIENT', { rate: 20, burst: 200 }),
