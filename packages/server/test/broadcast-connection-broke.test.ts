@@ -7,6 +7,7 @@ import { oneMessageLeft } from './helpers/broadcast-left.ts';
 import { eventually } from './helpers/chat-fixtures.ts';
 import { closeServer } from './helpers/close-server.ts';
 import { postgresSkipReasonNow } from './helpers/postgres.ts';
+import { refusedUrl } from './helpers/refused-port.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
 import { broadcastTestEnv } from './helpers/store-node.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
@@ -49,16 +50,14 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       });
     });
     let brokenUrl = '';
-    /** A port nobody listens on any more: every connection is refused. */
+    /** A port where every connection is refused. */
     let closedUrl = '';
 
     before(async () => {
       sink = await startSmtpSink();
       srv = await startTestServer({ store: kind, env: broadcastTestEnv(sink.url) });
       brokenUrl = await listen(broken);
-      const gone = createServer();
-      closedUrl = await listen(gone);
-      await closeServer(gone);
+      closedUrl = await refusedUrl();
     });
     after(async () => {
       await srv?.close();
@@ -113,7 +112,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
     it('a refused connection: tried again, then failed with the reason', async () => {
       const { funnel, recipient, row } = await broadcast(closedUrl);
-      assert.equal(funnel.failed, 1);
+      assert.equal(funnel.failed, 1, JSON.stringify({ funnel, recipient }));
       assert.equal(funnel.inDoubt, 0);
       assert.equal(recipient.state, 'failed');
       assert.match(recipient.reason, /could not be reached.*gave up after 3 tries/);

@@ -6,6 +6,7 @@ import { addressRange, classifyHost, isPublicAddress } from '../src/egress/addre
 import { Egress, type EgressDeps } from '../src/egress/egress.ts';
 import { loadEgressOptions } from '../src/egress/egress-config.ts';
 import { EgressError } from '../src/egress/egress-error.ts';
+import { refusedUrl } from './helpers/refused-port.ts';
 
 /** The host a URL reaches, as the policy reads it. */
 const hostOf = (url: string) => classifyHost(new URL(url).hostname);
@@ -348,13 +349,9 @@ describe('egress requests: checked at every hop, capped in redirects, time and s
       egress.request(`${allowed.url}/silent`, { ...post, timeoutMs: 300 }),
       (err: EgressError) => err.code === 'timeout' && err.requestSent,
     );
-    const gone = createServer();
-    await new Promise<void>((r) => gone.listen(0, '127.0.0.1', r));
-    const port = (gone.address() as AddressInfo).port;
-    await new Promise((r) => gone.close(r));
     const local = make({ allow: (address) => address === '127.0.0.1' });
     await assert.rejects(
-      local.request(`http://127.0.0.1:${port}/`, post),
+      local.request(`${await refusedUrl()}/`, post),
       (err: EgressError) => err.code === 'network' && !err.requestSent,
     );
     local.close();
