@@ -8,7 +8,9 @@
 // paced windows that run while it lasts. Last, the segment count over 1 M contacts
 // (segment-count.ts, its own store). Knobs: --recipients, --store, --pairs, --warmup,
 // --segment-contacts (0 skips), --max-seconds, --alone-seconds N (the chat alone that much longer
-// first, its tail over a stretch as long as a send), --kill-at N (once the sinks counted N messages
+// first, its tail over a stretch as long as a send), --half-rate N (the chat paced at N msgs/s
+// instead of half its measured maximum, so that runs compared side by side carry the same chat),
+// --kill-at N (once the sinks counted N messages
 // the node is killed with SIGKILL and started again on its store; no chat runs beside such a send).
 import { fileURLToPath } from 'node:url';
 import { type ChildServer, procCpuSeconds, procRssBytes, startChildServer } from '../child-server.ts';
@@ -232,7 +234,10 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     );
     const target = { name: 'chat', clients, pids: node.pids };
     const max = await measure(target, k, { kind: 'closed' }, log);
-    const half = pacedAt(max.msgsPerSecond / 2, k.pairs);
+    const halfRate =
+      opts.flags['half-rate'] === undefined ? max.msgsPerSecond / 2 : Number(opts.flags['half-rate']);
+    if (!(halfRate > 0)) throw new Error('--half-rate takes a rate in msgs/s above 0');
+    const half = pacedAt(halfRate, k.pairs);
     const alone = await measure(target, k, half, log);
     // One window of the chat paced at half load. A line slower than the drain counts as lost, then
     // as out of order in the next window: on a loaded machine the tail runs past the default 5 s, so
