@@ -30,12 +30,38 @@ export interface NewConnection {
   defaultSkillId: string | null;
 }
 
-const toConnection = (r: Selectable<ChannelConnectionsTable>, secrets: SecretsRef): ChannelConnection => ({
+/** The most opened credentials kept (`OpenedConfigs`). */
+const OPENED_MAX = 256;
+
+/**
+ * Opened credentials by their sealed value. A provider message read its connection's credentials
+ * and opened them (AES-GCM, then JSON) every time: about a fifth of what a broadcast's message
+ * cost the socket thread. A sealed value has a random nonce, so a changed config is a new key and
+ * a stale copy is never answered. Frozen: every reader shares one.
+ */
+class OpenedConfigs {
+  private readonly opened = new Map<string, Readonly<Record<string, string>>>();
+
+  open(sealed: string, secrets: SecretsRef): Readonly<Record<string, string>> {
+    const hit = this.opened.get(sealed);
+    if (hit) return hit;
+    const config = Object.freeze(jsonObject(secrets.box.open(sealed)) as Record<string, string>);
+    if (this.opened.size >= OPENED_MAX) this.opened.delete(this.opened.keys().next().value!);
+    this.opened.set(sealed, config);
+    return config;
+  }
+}
+
+const toConnection = (
+  r: Selectable<ChannelConnectionsTable>,
+  secrets: SecretsRef,
+  opened: OpenedConfigs,
+): ChannelConnection => ({
   id: r.id,
   accountId: r.account_id,
   type: r.type,
   name: r.name,
-  config: jsonObject(secrets.box.open(r.config)) as Record<string, string>,
+  config: opened.open(r.config, secrets),
   apiBaseUrl: r.api_base_url,
   defaultSkillId: r.default_skill_id,
   createdAt: Number(r.created_at),
@@ -51,6 +77,7 @@ export class ChannelConnectionsRepo {
   ) {}
 
   private readonly changeListeners = new Set<(id: string) => void>();
+  private readonly opened = new OpenedConfigs();
 
   async create(accountId: string, input: NewConnection, now = Date.now()): Promise<ChannelConnection> {
     const row: Selectable<ChannelConnectionsTable> = {
@@ -65,7 +92,7 @@ export class ChannelConnectionsRepo {
       updated_at: now,
     };
     await this.db.insertInto('channel_connections').values(row).execute();
-    return toConnection(row, this.secrets);
+    return toConnection(row, this.secrets, this.opened);
   }
 
   async list(accountId: string): Promise<ChannelConnection[]> {
@@ -76,7 +103,7 @@ export class ChannelConnectionsRepo {
       .orderBy('created_at')
       .orderBy('id')
       .execute();
-    return rows.map((r) => toConnection(r, this.secrets));
+    return rows.map((r) => toConnection(r, this.secrets, this.opened));
   }
 
   async find(accountId: string, id: string): Promise<ChannelConnection | undefined> {
@@ -86,7 +113,7 @@ export class ChannelConnectionsRepo {
       .where('account_id', '=', accountId)
       .where('id', '=', id)
       .executeTakeFirst();
-    return row ? toConnection(row, this.secrets) : undefined;
+    return row ? toConnection(row, this.secrets, this.opened) : undefined;
   }
 
   /**
@@ -109,7 +136,7 @@ export class ChannelConnectionsRepo {
       .where('id', '=', id)
       .where('type', '=', type)
       .executeTakeFirst();
-    return row ? toConnection(row, this.secrets) : undefined;
+    return row ? toConnection(row, this.secrets, this.opened) : undefined;
   }
 
   /** Adds or replaces credential fields of a connection (an id added later); answers it as stored. */
@@ -164,7 +191,7 @@ export class ChannelConnectionsRepo {
       .where('conversations.id', '=', conversationId)
       .where('channel_connections.account_id', '=', accountId)
       .executeTakeFirst();
-    return row ? toConnection(row, this.secrets) : undefined;
+    return row ? toConnection(row, this.secrets, this.opened) : undefined;
   }
 
   /**
@@ -186,7 +213,7 @@ export class ChannelConnectionsRepo {
       .orderBy('created_at')
       .orderBy('id')
       .executeTakeFirst();
-    return row ? toConnection(row, this.secrets) : undefined;
+    return row ? toConnection(row, this.secrets, this.opened) : undefined;
   }
 
   /** The newest conversation of a contact on a connection: their next message joins it. */

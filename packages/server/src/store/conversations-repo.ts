@@ -382,6 +382,24 @@ export class ConversationsRepo {
     return row && toConversation(row);
   }
 
+  /**
+   * What a mail in a conversation is addressed and titled by: its topic and the e-mail the visitor
+   * gave. One row's two columns, without the message totals `find` counts (a broadcast reads this
+   * for every mail it sends).
+   */
+  async mailHeads(
+    accountId: string,
+    id: string,
+  ): Promise<{ topic: string | null; visitorEmail: string | null } | undefined> {
+    const row = await this.db
+      .selectFrom('conversations')
+      .select(['topic', 'visitor_email'])
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && { topic: row.topic, visitorEmail: row.visitor_email };
+  }
+
   async get(accountId: string, id: string): Promise<Conversation> {
     const c = await this.find(accountId, id);
     if (!c) throw notFound('conversation');

@@ -62,7 +62,7 @@ export class EmailChannel implements Channel {
 
   async send(msg: OutboundMessage): Promise<SendResult> {
     const { accountId, conversationId } = msg;
-    const conversation = await this.store.conversations.find(accountId, conversationId);
+    const conversation = await this.store.conversations.mailHeads(accountId, conversationId);
     if (!conversation) throw new ChannelSendError('the conversation no longer exists', false);
     const to = msg.contact?.email ?? conversation.visitorEmail;
     if (!to) throw new ChannelSendError('the customer has no e-mail address', false);
