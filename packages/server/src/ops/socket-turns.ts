@@ -45,11 +45,16 @@ export interface BulkTurnOptions {
   bulkPauseMs?: number;
 }
 
-/** `BECKON_BULK_BUSY_PERCENT` and `BECKON_BULK_PAUSE_MS`; a bad value stops the start with its name. */
+/**
+ * `BECKON_BULK_BUSY_PERCENT` and `BECKON_BULK_PAUSE_MS`; a bad value stops the start with its name.
+ * A chat's half-load p99 stays near 10 ms while the thread is under about 60 % busy and passes
+ * 35 ms from about 75 % (W3, bench/notes.md). Bulk work that may fill the thread up to 80 % put a
+ * chat beside a send at 90–180 ms; up to 70 %, with one step per 50 ms above it, at 74–90 ms (W12).
+ */
 export function loadBulkTurnOptions(env: NodeJS.ProcessEnv): Required<BulkTurnOptions> {
   return {
-    bulkBusyPercent: envInteger(env, 'BECKON_BULK_BUSY_PERCENT', 80, 10, 100),
-    bulkPauseMs: envInteger(env, 'BECKON_BULK_PAUSE_MS', 20, 0, 10_000),
+    bulkBusyPercent: envInteger(env, 'BECKON_BULK_BUSY_PERCENT', 70, 10, 100),
+    bulkPauseMs: envInteger(env, 'BECKON_BULK_PAUSE_MS', 50, 0, 10_000),
   };
 }
 
