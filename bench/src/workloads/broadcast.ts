@@ -399,7 +399,7 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
       ),
       chat_pairs: k.pairs,
       chat_msgs_per_s_max: round(max.msgsPerSecond),
-      chat_half_load_offered_msgs_per_s: round(max.msgsPerSecond / 2),
+      chat_half_load_offered_msgs_per_s: round(halfRate),
       chat_half_load_msgs_per_s: round(
         windows.reduce((a, w) => a + w.msgsPerSecond, 0) / Math.max(1, windows.length),
       ),
