@@ -10,8 +10,8 @@
 // --segment-contacts (0 skips), --max-seconds, --alone-seconds N (the chat alone that much longer
 // first, its tail over a stretch as long as a send), --half-rate N (the chat paced at N msgs/s
 // instead of half its measured maximum, so that runs compared side by side carry the same chat),
-// --kill-at N (once the sinks counted N messages
-// the node is killed with SIGKILL and started again on its store; no chat runs beside such a send).
+// --kill-at N (once the sinks counted N messages the node is killed with SIGKILL and started again
+// on its store; no chat runs beside such a send).
 import { fileURLToPath } from 'node:url';
 import { type ChildServer, procCpuSeconds, procRssBytes, startChildServer } from '../child-server.ts';
 import { ChatClients, type ChatRun } from '../load/chat-clients.ts';

@@ -23,9 +23,6 @@ export interface EgressFailure {
   stale?: boolean;
 }
 
-/** Requests made on the socket thread before the thread starts: a few cost little there. */
-const START_AFTER = 20;
-
 /**
  * Provider requests (a broadcast's WhatsApp and SMS messages, an agent's replies) made on a thread
  * of its own, through an `Egress` there with the node's settings: the same checks of every hop,
@@ -59,7 +56,6 @@ export class EgressThread implements EgressRequester {
       lost: (why) =>
         Object.assign(new EgressError('network', `the egress thread ${why}`), { requestSent: true }),
       onClose: 'terminate',
-      startAfter: START_AFTER,
     });
   }
 

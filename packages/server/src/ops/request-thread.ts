@@ -23,17 +23,18 @@ export interface RequestThreadOptions<A, E, R> {
   lost: (why: string) => Error;
   /** On `close`: ask the thread to end by itself (it closes what it holds), or terminate it once idle. */
   onClose: 'ask' | 'terminate';
-  /**
-   * The thread starts at the `startAfter`th request made before it was ready (default 1). A node
-   * that sends a few (an agent's replies) keeps them on its own thread, where they cost little,
-   * and never pays for a thread's start; a burst (a broadcast) starts it.
-   */
-  startAfter?: number;
 }
 
 /**
+ * The thread starts at the 20th request made before it was ready. A node that sends a few (an
+ * agent's replies) keeps them on its own thread, where they cost little, and never pays for a
+ * thread's start; a burst (a broadcast) starts it.
+ */
+const START_AFTER = 20;
+
+/**
  * A worker thread that answers requests by id, for work that would take the thread serving sockets
- * (mails, provider requests). It starts after `startAfter` requests and signals when ready;
+ * (mails, provider requests). It starts at the 20th request and signals when ready;
  * callers ask `takes()` and do the work themselves until then. It keeps the process alive only
  * while requests are in hand. A thread gone with requests in hand fails them with `lost`; the next
  * `start` begins another.
@@ -58,7 +59,7 @@ export class RequestThread<Q, A, E, R> {
   takes(): boolean {
     if (this.closed) return false;
     if (this.ready) return true;
-    if (++this.before >= (this.o.startAfter ?? 1)) this.start();
+    if (++this.before >= START_AFTER) this.start();
     return false;
   }
 

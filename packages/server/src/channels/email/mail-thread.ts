@@ -11,9 +11,6 @@ export interface MailFailure {
   mayHaveArrived: boolean;
 }
 
-/** Mails sent on the socket thread before the mail thread starts: a few cost little there. */
-const START_AFTER = 20;
-
 /**
  * Outgoing mail composed and sent on a thread of its own: its `Mailer` keeps the connections to
  * the relay there. Composing a mail (MIME parts, headers, boundaries) and its SMTP exchange took
@@ -39,7 +36,6 @@ export class MailThread implements MailSender {
       lost: (why) => new ChannelSendError(`the mail thread ${why}`, true, undefined, true),
       // Its kept connections say QUIT; it ends once they have closed.
       onClose: 'ask',
-      startAfter: START_AFTER,
     });
   }
 
