@@ -13,7 +13,13 @@
 // --kill-at N (once the sinks counted N messages the node is killed with SIGKILL and started again
 // on its store; no chat runs beside such a send).
 import { fileURLToPath } from 'node:url';
-import { type ChildServer, procCpuSeconds, procRssBytes, startChildServer } from '../child-server.ts';
+import {
+  type ChildServer,
+  machineBusySeconds,
+  procCpuSeconds,
+  procRssBytes,
+  startChildServer,
+} from '../child-server.ts';
 import { ChatClients, type ChatRun } from '../load/chat-clients.ts';
 import { SINK_TEMPLATE, SINK_TWILIO, SINK_WHATSAPP, type SinkCounts } from '../load/provider-accounts.ts';
 import { measureSegmentCounts } from '../segment-count.ts';
@@ -97,6 +103,20 @@ async function setRateLimits(
     rate_limit_sms_per_s: held.throughput.smsPerSecond,
     rate_limit_email_per_min: held.throughput.emailPerMinute,
   };
+}
+
+/**
+ * The node's `beckon_sqlite_statements_held_seconds` sums by kind, in ms (empty on PostgreSQL, or
+ * when /metrics does not answer): how long its checkpointer held the store's statements so far.
+ */
+async function storeHolds(url: string): Promise<Map<string, number>> {
+  const held = new Map<string, number>();
+  const text = await fetch(`${url}/metrics`)
+    .then((r) => r.text())
+    .catch(() => '');
+  for (const m of text.matchAll(/^beckon_sqlite_statements_held_seconds_sum\{kind="(\w+)"\} (\S+)$/gm))
+    held.set(m[1]!, Number(m[2]) * 1000);
+  return held;
 }
 
 /** Messages a second over a channel's span, first message to last; null for fewer than two. */
@@ -238,7 +258,17 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
       opts.flags['half-rate'] === undefined ? max.msgsPerSecond / 2 : Number(opts.flags['half-rate']);
     if (!(halfRate > 0)) throw new Error('--half-rate takes a rate in msgs/s above 0');
     const half = pacedAt(halfRate, k.pairs);
+    // The machine and the sinks as the chat alone leaves them: the send's other threads, the
+    // sinks and the chat's clients share two cores with the socket thread (bench/notes.md, W12).
+    const others = async () => ({
+      at: performance.now(),
+      machine: await machineBusySeconds(),
+      sinks: await procCpuSeconds(sinks.child.pid!),
+      held: await storeHolds(node.urls[0]!),
+    });
+    const aloneFrom = await others();
     const alone = await measure(target, k, half, log);
+    const aloneTo = await others();
     // One window of the chat paced at half load. A line slower than the drain counts as lost, then
     // as out of order in the next window: on a loaded machine the tail runs past the default 5 s, so
     // late is told from lost by waiting longer.
@@ -263,6 +293,7 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     let rss = sampleRss(pid, 250);
     const cpu0 = await procCpuSeconds(pid);
     const main0 = await procCpuSeconds(pid, pid);
+    const sendFrom = await others();
     let killed = null as Killed | null;
     t0 = performance.now();
     const created = await api<View>('POST', '/api/v1/broadcasts', broadcastBody(segment.id, wa.id, sms.id));
@@ -331,6 +362,19 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     const seconds = (performance.now() - t0) / 1000;
     const cpu = killed ? NaN : (await procCpuSeconds(pid)) - cpu0;
     const mainCpu = killed ? NaN : (await procCpuSeconds(pid, pid)) - main0;
+    const sendTo = await others();
+    /** Percent of one core over a stretch: the machine's (two cores make 200), the sinks'. */
+    const share = (from: typeof sendFrom, to: typeof sendFrom, key: 'machine' | 'sinks') =>
+      round(((to[key] - from[key]) / ((to.at - from.at) / 1000)) * 100);
+    /** Milliseconds a second the checkpointer held the store's statements over a stretch, by why. */
+    const heldPerSecond = (from: typeof sendFrom, to: typeof sendFrom) => {
+      const out: Record<string, number> = {};
+      for (const [kind, ms] of to.held)
+        out[kind] = round((ms - (from.held.get(kind) ?? 0)) / ((to.at - from.at) / 1000));
+      return out;
+    };
+    const heldSend = killed ? {} : heldPerSecond(sendFrom, sendTo);
+    const heldAlone = heldPerSecond(aloneFrom, aloneTo);
     const memory = await rss.stop();
     // A message sent twice would come after the funnel's last count: give stragglers a moment.
     await sleep(2000);
@@ -391,6 +435,22 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
       // The thread that serves the chat's sockets: what the send leaves the chat of it.
       server_main_thread_cpu_percent: round((mainCpu / seconds) * 100),
       chat_alone_main_thread_cpu_percent: round(alone.serverMainThreadCpuPercent),
+      // Everything else on the machine: all cores busy (percent of one core), the chat's clients, the sinks.
+      machine_busy_percent: share(sendFrom, sendTo, 'machine'),
+      chat_alone_machine_busy_percent: share(aloneFrom, aloneTo, 'machine'),
+      chat_client_cpu_percent: round(
+        windows.reduce((a, w) => a + w.clientCpuPercent, 0) / Math.max(1, windows.length),
+      ),
+      chat_alone_client_cpu_percent: round(alone.clientCpuPercent),
+      sinks_cpu_percent: share(sendFrom, sendTo, 'sinks'),
+      chat_alone_sinks_cpu_percent: share(aloneFrom, aloneTo, 'sinks'),
+      // A SQLite node's checkpointer holding every statement (a WAL reset, a move of chat lines).
+      ...Object.fromEntries(
+        ['reset', 'move'].flatMap((kind) => [
+          [`store_held_ms_per_s_${kind}`, heldSend[kind] ?? null],
+          [`chat_alone_store_held_ms_per_s_${kind}`, heldAlone[kind] ?? null],
+        ]),
+      ),
       // What the send added to the chat's CPU, per recipient: the sender's and outbox's own cost.
       broadcast_cpu_ms_per_recipient: round(((cpu - (alone.serverCpuPercent / 100) * seconds) * 1000) / n),
       // The part of it on the chat's thread.
