@@ -166,6 +166,12 @@ describe('bench workloads (smoke)', () => {
     assert.ok((r.held_out as number) > 0 && (r.held_out as number) < 60, `held out ${r.held_out}`);
     assert.equal((r.sent as number) + (r.held_out as number), 200);
     assert.equal(r.chat_errors, 0);
+    // What else wanted the cores meanwhile: the machine is busy at least as the node is.
+    assert.ok(
+      (r.machine_busy_percent as number) >= (r.server_cpu_percent as number) * 0.5,
+      `machine ${r.machine_busy_percent} %`,
+    );
+    assert.ok(Number.isFinite(r.sinks_cpu_percent as number), `sinks ${r.sinks_cpu_percent}`);
   });
 
   it('ingest: the W1 generator still drives the relay and a node', async () => {
