@@ -584,6 +584,42 @@ describe('SQLite message writer between its commits', () => {
   });
 });
 
+describe('SQLite message writer and conversations created meanwhile', () => {
+  it('keeps what it knows when a conversation is created, and numbers the new one after its first line', async () => {
+    const { store, file, dispose } = await fileStore();
+    const other = new Sqlite(file);
+    try {
+      const account = await store.accounts.create('Kept');
+      const site = await store.sites.create(account.id, { name: 'Shop' });
+      const skill = await store.skills.create(account.id, { name: 'Sales' });
+      const at = { accountId: account.id, siteId: site.id, skillId: skill.id };
+      const changes = other.prepare('SELECT n FROM conversation_changes').pluck();
+      const send = async (conversationId: string, text: string) => {
+        const [r] = await store.messages.appendBatch([
+          { accountId: account.id, conversationId, sender: { kind: 'visitor' }, echoId: null, text },
+        ]);
+        return r!.ok ? r!.message.seq : r!.error.code;
+      };
+      const c = await queuedChat(store, at, 'v1');
+      assert.equal(await send(c.id, 'one'), 1);
+      const before = changes.get();
+      // A chat started meanwhile, with a campaign's first line: a new row, nothing the writer kept.
+      const d = await queuedChat(store, at, 'v2', { invitation: { text: 'Need a hand?', from: 'Sales' } });
+      assert.equal(changes.get(), before, 'a new conversation moved the change count');
+      assert.equal(await send(d.id, 'yes please'), 2);
+      assert.equal(await send(c.id, 'two'), 2);
+      // An update still counts, and the writer sees it.
+      other.prepare("UPDATE conversations SET status = 'closed' WHERE id = ?").run(c.id);
+      assert.notEqual(changes.get(), before);
+      assert.equal(await send(c.id, 'anyone?'), 'conversation_closed');
+      assert.equal(await send(d.id, 'still here'), 3);
+    } finally {
+      other.close();
+      await dispose();
+    }
+  });
+});
+
 describe('events writer while the store refuses writes', () => {
   it('drops the oldest frames first and keeps the purchases attribution counts', async () => {
     const { store, dispose } = await fileStore();

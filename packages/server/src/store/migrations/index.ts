@@ -76,6 +76,7 @@ import * as m0096 from './0096-assist-model-uses.ts';
 import * as m0097 from './0097-agent-line-times.ts';
 import * as m0098 from './0098-warm-skill.ts';
 import * as m0099 from './0099-contact-facts-carts-opt-ins.ts';
+import * as m0100 from './0100-conversation-inserts-uncounted.ts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL; add new files at the end. */
 const migrations: Record<string, Migration> = {
@@ -156,6 +157,7 @@ const migrations: Record<string, Migration> = {
   '0097-agent-line-times': m0097,
   '0098-warm-skill': m0098,
   '0099-contact-facts-carts-opt-ins': m0099,
+  '0100-conversation-inserts-uncounted': m0100,
 };
 
 export const migrationProvider: MigrationProvider = {
