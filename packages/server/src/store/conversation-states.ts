@@ -19,10 +19,10 @@ export interface ConversationState {
  * commits. Valid while the store's count of conversation changes (`conversation_changes`, kept by
  * triggers for every connection) stays where it was when they were read: any update or delete of
  * any conversation row drops them all. A new row is not counted (migration 0100): it has an id the
- * writer never found, so no state kept here is its. Sequence numbers move only through the writer itself, which
- * updates them here inside its transaction (so the next transaction, SQLite's next writer, sees
- * them), or together with a conversation's row (an invitation's first line, written as the
- * conversation is created). A failed transaction drops them all.
+ * writer never found, so no state kept here is its. Sequence numbers move only through the writer
+ * itself, which updates them here inside its transaction (so the next transaction, SQLite's next
+ * writer, sees them), or together with a conversation's row (an invitation's first line, written
+ * as the conversation is created). A failed transaction drops them all.
  */
 export class ConversationStates {
   private readonly states = new Map<string, ConversationState>();
