@@ -29,6 +29,7 @@ import type { BroadcastSeed } from '../servers/broadcast-seed.ts';
 import { percentile, round } from '../stats.ts';
 import type { BenchOptions, BenchResult } from '../types.ts';
 import { chatKnobs, measure, pacedAt } from './chat.ts';
+import { sample } from './ingest.ts';
 
 const SINKS = fileURLToPath(new URL('../load/provider-sinks.ts', import.meta.url));
 const HOLDOUT_PERCENT = 10;
@@ -105,18 +106,20 @@ async function setRateLimits(
   };
 }
 
+/** The checkpointer's holds counted by kind (`beckon_sqlite_statements_held_seconds`). */
+const HOLD_KINDS = ['reset', 'move'] as const;
+
 /**
- * The node's `beckon_sqlite_statements_held_seconds` sums by kind, in ms (empty on PostgreSQL, or
- * when /metrics does not answer): how long its checkpointer held the store's statements so far.
+ * How long a SQLite node's checkpointer held the store's statements so far, by kind, in ms (NaN on
+ * PostgreSQL, or when /metrics does not answer).
  */
-async function storeHolds(url: string): Promise<Map<string, number>> {
-  const held = new Map<string, number>();
+async function storeHolds(url: string): Promise<Record<(typeof HOLD_KINDS)[number], number>> {
   const text = await fetch(`${url}/metrics`)
     .then((r) => r.text())
     .catch(() => '');
-  for (const m of text.matchAll(/^beckon_sqlite_statements_held_seconds_sum\{kind="(\w+)"\} (\S+)$/gm))
-    held.set(m[1]!, Number(m[2]) * 1000);
-  return held;
+  const ms = (kind: string) =>
+    sample(text, 'beckon_sqlite_statements_held_seconds_sum', `kind="${kind}"`) * 1000;
+  return { reset: ms('reset'), move: ms('move') };
 }
 
 /** Messages a second over a channel's span, first message to last; null for fewer than two. */
@@ -366,15 +369,12 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     /** Percent of one core over a stretch: the machine's (two cores make 200), the sinks'. */
     const share = (from: typeof sendFrom, to: typeof sendFrom, key: 'machine' | 'sinks') =>
       round(((to[key] - from[key]) / ((to.at - from.at) / 1000)) * 100);
-    /** Milliseconds a second the checkpointer held the store's statements over a stretch, by why. */
-    const heldPerSecond = (from: typeof sendFrom, to: typeof sendFrom) => {
-      const out: Record<string, number> = {};
-      for (const [kind, ms] of to.held)
-        out[kind] = round((ms - (from.held.get(kind) ?? 0)) / ((to.at - from.at) / 1000));
-      return out;
+    /** Milliseconds a second the checkpointer held the store's statements over a stretch; null off SQLite. */
+    type HoldKind = (typeof HOLD_KINDS)[number];
+    const heldPerSecond = (from: typeof sendFrom, to: typeof sendFrom, kind: HoldKind) => {
+      const ms = to.held[kind] - from.held[kind];
+      return Number.isFinite(ms) ? round(ms / ((to.at - from.at) / 1000)) : null;
     };
-    const heldSend = killed ? {} : heldPerSecond(sendFrom, sendTo);
-    const heldAlone = heldPerSecond(aloneFrom, aloneTo);
     const memory = await rss.stop();
     // A message sent twice would come after the funnel's last count: give stragglers a moment.
     await sleep(2000);
@@ -446,9 +446,9 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
       chat_alone_sinks_cpu_percent: share(aloneFrom, aloneTo, 'sinks'),
       // A SQLite node's checkpointer holding every statement (a WAL reset, a move of chat lines).
       ...Object.fromEntries(
-        ['reset', 'move'].flatMap((kind) => [
-          [`store_held_ms_per_s_${kind}`, heldSend[kind] ?? null],
-          [`chat_alone_store_held_ms_per_s_${kind}`, heldAlone[kind] ?? null],
+        HOLD_KINDS.flatMap((kind) => [
+          [`store_held_ms_per_s_${kind}`, killed ? null : heldPerSecond(sendFrom, sendTo, kind)],
+          [`chat_alone_store_held_ms_per_s_${kind}`, heldPerSecond(aloneFrom, aloneTo, kind)],
         ]),
       ),
       // What the send added to the chat's CPU, per recipient: the sender's and outbox's own cost.

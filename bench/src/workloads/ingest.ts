@@ -61,9 +61,13 @@ export interface DriveOptions {
   prefix: string;
 }
 
-/** One sample of a Prometheus text (first line of that name), or NaN. */
-export function sample(text: string, name: string): number {
-  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text);
+/**
+ * One sample of a Prometheus text (first line of that name, or of that name with exactly `labels`,
+ * e.g. `kind="move"`), or NaN.
+ */
+export function sample(text: string, name: string, labels?: string): number {
+  const series = labels === undefined ? '(?:\\{[^}]*\\})?' : `\\{${labels}\\}`;
+  const m = new RegExp(`^${name}${series} (\\S+)$`, 'm').exec(text);
   return m ? Number(m[1]) : Number.NaN;
 }
 
