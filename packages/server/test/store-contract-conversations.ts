@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import type { NewConversation } from '../src/store/conversations-repo.ts';
 import type { AppendItem, Sender } from '../src/store/messages-repo.ts';
 import type { Store } from '../src/store/store.ts';
@@ -160,6 +161,67 @@ export function conversationsContract(test: Test, store: () => Store): void {
     const [foreign] = await s.messages.appendBatch([{ ...item(a.id, 'x', 'hi'), accountId: stranger.id }]);
     assert.equal(foreign!.ok, false);
     assert.equal((await s.messages.after(stranger.id, a.id, 0)).length, 0);
+  });
+
+  test('messages: a batch of any size stores each line once and in order, and its retries get the originals', async () => {
+    // Batch statements come in runs of rows (a power of two each on SQLite): sizes across the runs'
+    // bounds (256 rows written, 128 retries probed, 256 conversations read at once) must lose,
+    // repeat or reorder nothing.
+    const { s, account, start } = await setup(0);
+    const v: Sender = { kind: 'visitor' };
+    let echo = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 300 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 600, size: 'max' }),
+        fc.array(fc.record({ line: fc.nat(), retry: fc.boolean() }), { maxLength: 300, size: 'max' }),
+        async (conversations, first, second) => {
+          const convs: string[] = [];
+          for (let i = 0; i < conversations; i++) convs.push((await start()).id);
+          /** What each conversation should hold, in order: its lines' echo ids and texts. */
+          const model = new Map<string, { echoId: string; text: string }[]>(convs.map((c) => [c, []]));
+          const line = (c: string) => {
+            const echoId = `e${echo++}`;
+            return { accountId: account.id, conversationId: c, sender: v, echoId, text: `t ${echoId}` };
+          };
+          const batch1: AppendItem[] = first.map((x) => line(convs[x % convs.length]!));
+          const r1 = await s.messages.appendBatch(batch1);
+          batch1.forEach((item, i) => {
+            const lines = model.get(item.conversationId)!;
+            lines.push({ echoId: item.echoId!, text: item.text });
+            const r = r1[i]!;
+            assert.ok(r.ok && !r.duplicate && r.message.seq === lines.length && r.message.text === item.text);
+          });
+          // Retries of the first batch's lines (each probed: its client had seen nothing), among new lines.
+          const batch2: AppendItem[] = second.map(({ line: x, retry }) =>
+            retry ? { ...batch1[x % batch1.length]!, afterSeq: 0 } : line(convs[x % convs.length]!),
+          );
+          const r2 = await s.messages.appendBatch(batch2);
+          batch2.forEach((item, i) => {
+            const lines = model.get(item.conversationId)!;
+            const r = r2[i]!;
+            assert.ok(r.ok);
+            const known = lines.findIndex((l) => l.echoId === item.echoId);
+            if (known >= 0) {
+              assert.ok(r.duplicate, 'a retry is answered with the original');
+              assert.deepEqual([r.message.seq, r.message.text], [known + 1, lines[known]!.text]);
+            } else {
+              lines.push({ echoId: item.echoId!, text: item.text });
+              assert.deepEqual([r.duplicate, r.message.seq], [false, lines.length]);
+            }
+          });
+          for (const [c, lines] of model) {
+            const stored = await s.messages.after(account.id, c, 0);
+            assert.deepEqual(
+              stored.map((m) => [m.seq, m.echoId, m.text]),
+              lines.map((l, i) => [i + 1, l.echoId, l.text]),
+            );
+          }
+        },
+      ),
+      // A failure shrinks by sending again; a minute of it finds a short enough counterexample.
+      { numRuns: 8, interruptAfterTimeLimit: 60_000, markInterruptAsFailure: true },
+    );
   });
 
   test('messages: a retry is found among the messages after the sequence its client had seen', async () => {

@@ -10,7 +10,7 @@ import { insertMentions, type NoteMentions } from './mentions-repo.ts';
 import { outboxRowOf } from './outbox-repo.ts';
 import type { OutboxTable } from './outbox-schema.ts';
 import type { Database, MessagesTable } from './schema.ts';
-import { runShaped } from './shaped-sql.ts';
+import { runShaped, statementRuns } from './shaped-sql.ts';
 import { deferSyncTo } from './sqlite-dialect.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
 import type { Deferral } from './wal-sync.ts';
@@ -105,10 +105,15 @@ function pushRow(params: unknown[], r: Selectable<MessagesTable>): void {
   );
 }
 
-/** Most rows in one INSERT (well under both stores' bound-parameter limits). */
-const INSERT_CHUNK = 400;
+/**
+ * Most rows in one INSERT: well under both stores' bound-parameter limits, and a power of two like
+ * the other most counts here (see statementRuns).
+ */
+const INSERT_CHUNK = 256;
 /** Most retries probed by one query (SQLite nests an OR chain one level per term; its limit is 1000). */
-const PROBE_CHUNK = 200;
+const PROBE_CHUNK = 128;
+/** Most conversations looked up by one query on SQLite. */
+const LOOKUP_CHUNK = 256;
 
 const senderIdOf = (s: Sender): string =>
   s.kind === 'agent' || s.kind === 'note' ? s.agentId : s.kind === 'bot' ? s.botId : s.kind;
@@ -238,8 +243,7 @@ export class MessagesRepo {
     }
     const seen = new Map<string, Message>();
     const wanted = [...probes.values()];
-    for (let i = 0; i < wanted.length; i += PROBE_CHUNK) {
-      const chunk = wanted.slice(i, i + PROBE_CHUNK);
+    for (const chunk of statementRuns(wanted, PROBE_CHUNK, this.caps.keptStatements)) {
       const existing = await runShaped<Selectable<MessagesTable>>(
         trx,
         `messages:retry-probe:${chunk.length}`,
@@ -388,8 +392,7 @@ export class MessagesRepo {
         // Nothing else writes while this transaction holds SQLite's write lock: the count moved by this update alone.
         if (this.states) this.states.movedTo(await this.changeCount(trx));
       }
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        const chunk = rows.slice(i, i + INSERT_CHUNK);
+      for (const chunk of statementRuns(rows, INSERT_CHUNK, this.caps.keptStatements)) {
         const params: unknown[] = [];
         for (const r of chunk) pushRow(params, r);
         await runShaped(
@@ -431,8 +434,8 @@ export class MessagesRepo {
   }
 
   /**
-   * The provider ids of the batch's channel lines, with their lines' seqs: one statement per
-   * INSERT_CHUNK rows, its SQL text compiled once per row count. A busy webhook's batch of a few
+   * The provider ids of the batch's channel lines, with their lines' seqs: one statement per run of
+   * rows (statementRuns), its SQL text compiled once per row count. A busy webhook's batch of a few
    * dozen lines paid a query built and compiled for each.
    */
   private async recordChannelLines(
@@ -456,8 +459,7 @@ export class MessagesRepo {
       });
     }
     const all = [...rows.values()];
-    for (let i = 0; i < all.length; i += INSERT_CHUNK) {
-      const chunk = all.slice(i, i + INSERT_CHUNK);
+    for (const chunk of statementRuns(all, INSERT_CHUNK, this.caps.keptStatements)) {
       const params: unknown[] = [];
       for (const r of chunk)
         params.push(
@@ -502,8 +504,7 @@ export class MessagesRepo {
       group.ids.push(i.channelRecord.externalId);
     }
     for (const { accountId, channel, ids } of groups.values())
-      for (let i = 0; i < ids.length; i += PROBE_CHUNK) {
-        const chunk = ids.slice(i, i + PROBE_CHUNK);
+      for (const chunk of statementRuns(ids, PROBE_CHUNK, this.caps.keptStatements)) {
         const { rows } = await runShaped<{
           external_id: string;
           conversation_id: string;
@@ -580,18 +581,22 @@ export class MessagesRepo {
    */
   private async lockConversations(trx: Kysely<Database>, ids: string[]): Promise<ConvRow[]> {
     if (!this.caps.rowLocks) {
-      const found = await runShaped<ConvRow>(
-        trx,
-        `messages:conversations:${ids.length}`,
-        () =>
-          trx
-            .selectFrom('conversations')
-            .select([...CONV_COLUMNS, lastSeq])
-            .where('id', 'in', ids)
-            .compile(),
-        ids,
-      );
-      return found.rows;
+      const found: ConvRow[] = [];
+      for (const run of statementRuns(ids, LOOKUP_CHUNK, this.caps.keptStatements)) {
+        const { rows } = await runShaped<ConvRow>(
+          trx,
+          `messages:conversations:${run.length}`,
+          () =>
+            trx
+              .selectFrom('conversations')
+              .select([...CONV_COLUMNS, lastSeq])
+              .where('id', 'in', run)
+              .compile(),
+          run,
+        );
+        found.push(...rows);
+      }
+      return found;
     }
     const locked = await runShaped<ConvRow>(
       trx,

@@ -31,3 +31,23 @@ export function shapedText(db: Kysely<Database>, shape: string, build: () => Com
   }
   return text;
 }
+
+/**
+ * `items` in runs of at most `max`, for batch statements whose text grows with their row count.
+ * With `powersOfTwo` (a store that keeps statements prepared by text, see StoreCapabilities), each
+ * run's length is a power of two, largest first (137 rows: 128, 8, 1), so a batch of any size
+ * comes in at most log2(max) + 1 texts per shape. One text per row count had the message
+ * writer's statements (up to 1.3 ms to prepare at 400 rows) pushed out of a connection's 500 by a
+ * broadcast's own shapes and prepared again, 20 to 40 every 10 s beside a send. `max` must then be
+ * a power of two.
+ */
+export function statementRuns<T>(items: readonly T[], max: number, powersOfTwo: boolean): T[][] {
+  const runs: T[][] = [];
+  for (let i = 0; i < items.length; ) {
+    let n = Math.min(max, items.length - i);
+    if (powersOfTwo) n = 2 ** Math.floor(Math.log2(n));
+    runs.push(items.slice(i, i + n));
+    i += n;
+  }
+  return runs;
+}

@@ -22,6 +22,12 @@ export interface StoreCapabilities {
    * a segment's sets of contact ids stay hashed instead of being searched row by row.
    */
   workMem: string | null;
+  /**
+   * Each connection keeps its prepared statements by SQL text (SQLite: `cachingStatements`), so
+   * batch statements come in row counts that are powers of two (`statementRuns`): a few texts per
+   * shape stay prepared. PostgreSQL prepares nothing by text; a batch there is one statement.
+   */
+  keptStatements: boolean;
 }
 
 /** The capability flags of a store kind; `movesMessages`: a thread moves recent messages on. */
@@ -32,5 +38,6 @@ export function capabilitiesOf(kind: StoreKind, movesMessages = false): StoreCap
     rowRef: kind === 'postgres' ? 'ctid' : 'rowid',
     json: kind === 'postgres' ? 'jsonb' : 'json1',
     workMem: kind === 'postgres' ? '256MB' : null,
+    keptStatements: kind === 'sqlite',
   };
 }
