@@ -11,7 +11,7 @@ import { newVisitorToken } from '../conversations/visitor-token.ts';
 import { newId, newTimeId } from '../ids.ts';
 import type { Logger } from '../logger.ts';
 import { LeaseWorker } from '../ops/lease-worker.ts';
-import { type BulkTurnOptions, bulkTurn, heldFor, turnSlicer, yieldTurn } from '../ops/socket-turns.ts';
+import { type BulkTurnOptions, bulkTurn, heldFor, turnSlicer } from '../ops/socket-turns.ts';
 import type {
   BroadcastJobRow,
   BroadcastRecord,
@@ -92,7 +92,7 @@ const PAGE_SHARE_OF_LEASE = 1 / 4;
  */
 const PAGE_HOLD_MS = 10;
 /** Pages sized by their hold get no smaller than this: a busy machine slows the send, not to a crawl. */
-const MIN_HELD_PAGE = 20;
+const MIN_HELD_PAGE = 16;
 /** The longest the page's plans run before they give the thread back (ms). */
 const PLAN_SLICE_MS = 4;
 
@@ -274,6 +274,9 @@ export class BroadcastSender {
       size = nextPageSize(size, Date.now() - started, target, max);
       // A transaction that held the thread too long makes the next page smaller; a short one, larger.
       size = Math.min(size, Math.max(nextPageSize(size, held.heldMs, PAGE_HOLD_MS, max), MIN_HELD_PAGE));
+      // Below the most, a power of two: the page's reads name its contacts in lists of a few
+      // lengths, whose statements stay prepared on a SQLite store (see statementRuns).
+      if (size < max) size = 2 ** Math.floor(Math.log2(size));
     }
     await store.broadcasts.finish(job, Date.now());
     this.d.log.info({ broadcastId: b.id }, 'broadcast sent');
