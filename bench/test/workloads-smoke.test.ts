@@ -172,6 +172,12 @@ describe('bench workloads (smoke)', () => {
       `machine ${r.machine_busy_percent} %`,
     );
     assert.ok(Number.isFinite(r.sinks_cpu_percent as number), `sinks ${r.sinks_cpu_percent}`);
+    // Where the slow lines came: a share of them, or none slower than the target.
+    const first = r.chat_over_target_first_window_percent;
+    assert.ok(
+      first === null || ((first as number) >= 0 && (first as number) <= 100),
+      `first window ${first}`,
+    );
   });
 
   it('ingest: the W1 generator still drives the relay and a node', async () => {
