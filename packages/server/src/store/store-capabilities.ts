@@ -25,7 +25,8 @@ export interface StoreCapabilities {
   /**
    * Each connection keeps its prepared statements by SQL text (SQLite: `cachingStatements`), so
    * batch statements come in row counts that are powers of two (`statementRuns`): a few texts per
-   * shape stay prepared. PostgreSQL prepares nothing by text; a batch there is one statement.
+   * shape stay prepared. PostgreSQL prepares nothing by text: a batch there goes in as few
+   * statements as the most rows per statement allow.
    */
   keptStatements: boolean;
 }
