@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { bulkTurn, heldFor, threadBusyShare, turnSlicer } from '../src/ops/socket-turns.ts';
+import {
+  bulkTurn,
+  CoreWaitShare,
+  heldFor,
+  loadBulkTurnOptions,
+  schedstatWaits,
+  threadBusyShare,
+  turnSlicer,
+} from '../src/ops/socket-turns.ts';
 
 /** Keeps the thread busy for `ms`, as a statement of a SQLite file does. */
 const busy = (ms: number) => {
@@ -101,5 +111,87 @@ describe('socket turns', () => {
     start = performance.now();
     for (let i = 0; i < 10; i++) await bulkTurn({ bulkBusyPercent: 100, bulkPauseMs: 100 });
     assert.ok(performance.now() - start < 900);
+  });
+
+  it('the core wait share is the waited time over the last full window and the current one', () => {
+    let waited = 100;
+    let now = 1_000;
+    const share = new CoreWaitShare(
+      () => waited,
+      () => now,
+    );
+    assert.equal(share.share(), 0, 'nothing to compare the first read with');
+    now += 600;
+    waited += 300;
+    assert.equal(share.share(), 0.5, '300 of 600 ms waited');
+    now += 400;
+    assert.equal(share.share(), 0.3, '300 of the 1,000 ms since the last window began');
+    now += 100; // a new window: the last one began 500 ms ago
+    assert.equal(share.share(), 0, 'nothing waited since');
+    assert.equal(new CoreWaitShare(() => null).share(), 0, 'a system that does not tell: never slowed');
+  });
+
+  it('bulk steps slow down while the thread waits for a core, however idle its loop', async () => {
+    // A thread that waits for a core half the time it is ready to run, then not at all.
+    let rate = 0.5;
+    let waited = 0;
+    let at = performance.now();
+    const waits = new CoreWaitShare(() => {
+      const now = performance.now();
+      waited += (now - at) * rate;
+      at = now;
+      return waited;
+    });
+    waits.share();
+    await sleep(600);
+    const o = { bulkBusyPercent: 100, bulkPauseMs: 100, bulkCoreWaitPercent: 10 };
+    let start = performance.now();
+    await Promise.all(Array.from({ length: 6 }, () => bulkTurn(o, waits)));
+    const slowMs = performance.now() - start;
+    assert.ok(slowMs >= 400, `six steps while the thread waited for a core took ${slowMs} ms`);
+    // The waits over: two windows of 500 ms without any, and steps pass at once.
+    rate = 0;
+    await sleep(550);
+    waits.share();
+    await sleep(550);
+    start = performance.now();
+    await Promise.all(Array.from({ length: 6 }, () => bulkTurn(o, waits)));
+    const quickMs = performance.now() - start;
+    assert.ok(quickMs < 400, `six steps with no wait for a core took ${quickMs} ms`);
+  });
+
+  it('the core wait option is read from the environment, and a bad value names it', () => {
+    assert.equal(loadBulkTurnOptions({}).bulkCoreWaitPercent, 5);
+    assert.equal(loadBulkTurnOptions({ BECKON_BULK_CORE_WAIT_PERCENT: '100' }).bulkCoreWaitPercent, 100);
+    assert.throws(
+      () => loadBulkTurnOptions({ BECKON_BULK_CORE_WAIT_PERCENT: '0' }),
+      /BECKON_BULK_CORE_WAIT_PERCENT/,
+    );
+  });
+
+  it("Linux's schedstat shows the thread's wait for a core when other processes take every core", {
+    skip: !existsSync('/proc/thread-self/schedstat'),
+  }, async () => {
+    const read = schedstatWaits();
+    const before = read();
+    assert.ok(before !== null && before >= 0, `waited ${before} ms`);
+    // Three spinning processes per core and this thread spinning too: it cannot have a core to itself.
+    const cores = (await import('node:os')).availableParallelism();
+    const spinners = Array.from({ length: cores * 3 }, () =>
+      spawn(process.execPath, ['-e', 'const end = Date.now() + 3000; while (Date.now() < end) {}'], {
+        stdio: 'ignore',
+      }),
+    );
+    try {
+      await sleep(300);
+      const from = read()!;
+      const start = performance.now();
+      busy(1000);
+      const waited = read()! - from;
+      const spanMs = performance.now() - start;
+      assert.ok(waited > spanMs * 0.2, `waited ${waited} of ${spanMs} ms beside ${spinners.length} spinners`);
+    } finally {
+      for (const p of spinners) p.kill('SIGKILL');
+    }
   });
 });

@@ -5,6 +5,7 @@
  * arrived meanwhile waited for all of it (bench/notes.md, W12).
  */
 
+import { openSync, readSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { envInteger } from '../config-integer.ts';
 
@@ -13,6 +14,16 @@ export const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmedi
 
 /** How long each window of the thread's busy share lasts (ms); the share spans the last one and the current. */
 const LOAD_WINDOW_MS = 50;
+
+/**
+ * How long each window of the core wait share lasts (ms): the share spans the last one and the
+ * current. Longer than the busy share's: the wait comes from the mail and provider threads' work,
+ * which follows the steps let through by a few hundred milliseconds.
+ */
+const CORE_WAIT_WINDOW_MS = 500;
+
+/** Bulk steps slow down while the socket thread waited for a core more than this share of the time (%). */
+const DEFAULT_CORE_WAIT_PERCENT = 5;
 
 let lastStart = performance.eventLoopUtilization();
 let windowStart = lastStart;
@@ -35,6 +46,76 @@ export function threadBusyShare(): number {
 }
 
 /**
+ * How long the calling thread has waited for a core so far (ms), or null where the system does not
+ * tell: Linux's `schedstat` of the thread, whose second field counts the nanoseconds it was ready
+ * to run but not running. The file is opened at the first call, by the thread that will read it
+ * (`thread-self` names the opener), and read again from its start: one system call a read.
+ */
+export function schedstatWaits(file = '/proc/thread-self/schedstat'): () => number | null {
+  let fd: number | null | undefined;
+  const buf = Buffer.alloc(128);
+  return () => {
+    if (fd === undefined) {
+      try {
+        fd = openSync(file, 'r');
+      } catch {
+        fd = null;
+      }
+    }
+    if (fd === null) return null;
+    try {
+      const n = readSync(fd, buf, 0, buf.length, 0);
+      const waitNs = Number(buf.toString('latin1', 0, n).split(' ')[1]);
+      return Number.isFinite(waitNs) ? waitNs / 1e6 : null;
+    } catch {
+      return null;
+    }
+  };
+}
+
+interface WaitMark {
+  ms: number;
+  at: number;
+}
+
+/**
+ * The share of the last 50–100 ms (up to now) a thread was ready to run but waited for a core
+ * (0–1; 0 where the system does not tell), in the same windows as `threadBusyShare`. When other
+ * processes or the node's other threads want both cores, the socket thread's work stretches and
+ * a chat's lines wait: the event loop's utilisation counts that wait as the thread's own work and
+ * cannot tell it apart. A chat alone at half load on two cores waited 2–4 % of the time; beside a
+ * send whose mail and provider threads took the other core, 10–30 % (bench/notes.md, W12).
+ */
+export class CoreWaitShare {
+  private last: WaitMark | null = null;
+  private current: WaitMark | null = null;
+
+  constructor(
+    private readonly totalMs: () => number | null = schedstatWaits(),
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  share(): number {
+    const ms = this.totalMs();
+    if (ms === null) return 0;
+    const at = this.now();
+    if (this.current === null || this.last === null) {
+      this.last = this.current = { ms, at };
+      return 0;
+    }
+    if (at - this.current.at >= CORE_WAIT_WINDOW_MS) {
+      this.last = this.current;
+      this.current = { ms, at };
+    }
+    const span = at - this.last.at;
+    return span > 0 ? Math.min(1, Math.max(0, (ms - this.last.ms) / span)) : 0;
+  }
+}
+
+/** The socket thread's own (socket-turns runs there; each thread has its own copy of this module). */
+const coreWaits = new CoreWaitShare();
+
+/**
  * How bulk work (a broadcast's pages and messages) yields to live work, for the sender and the
  * outbox alike: one setting, since they share the thread.
  */
@@ -43,57 +124,82 @@ export interface BulkTurnOptions {
   bulkBusyPercent?: number;
   /** While the thread is that busy, one bulk step passes per pause (ms). */
   bulkPauseMs?: number;
+  /**
+   * While the thread waited for a core more than this share of the last 100 ms (percent; 100:
+   * never looked at), bulk steps pass one per `bulkPauseMs` too (see CoreWaitShare).
+   */
+  bulkCoreWaitPercent?: number;
 }
 
 /**
- * `BECKON_BULK_BUSY_PERCENT` and `BECKON_BULK_PAUSE_MS`; a bad value stops the start with its name.
- * A chat's half-load p99 stays near 10 ms while the thread is under about 60 % busy and passes
- * 35 ms from about 75 % (W3, bench/notes.md). Bulk work that may fill the thread up to 80 % put a
- * chat beside a send at 90–180 ms; up to 70 %, with one step per 50 ms above it, at 74–90 ms (W12).
+ * `BECKON_BULK_BUSY_PERCENT`, `BECKON_BULK_PAUSE_MS` and `BECKON_BULK_CORE_WAIT_PERCENT`; a bad value
+ * stops the start with its name. A chat's half-load p99 stays near 10 ms while the thread is under
+ * about 60 % busy and passes 35 ms from about 75 % (W3, bench/notes.md). Bulk work that may fill
+ * the thread up to 80 % put a chat beside a send at 90–180 ms; up to 70 %, with one step per 50 ms
+ * above it, at 74–90 ms (W12). The send's mail and provider threads then took the other core, and
+ * the socket thread waited for one 10–30 % of the time: the core wait bounds that too (W12).
  */
 export function loadBulkTurnOptions(env: NodeJS.ProcessEnv): Required<BulkTurnOptions> {
   return {
     bulkBusyPercent: envInteger(env, 'BECKON_BULK_BUSY_PERCENT', 70, 10, 100),
     bulkPauseMs: envInteger(env, 'BECKON_BULK_PAUSE_MS', 50, 0, 10_000),
+    bulkCoreWaitPercent: envInteger(env, 'BECKON_BULK_CORE_WAIT_PERCENT', DEFAULT_CORE_WAIT_PERCENT, 1, 100),
   };
 }
 
 /** Whether bulk steps wait for the thread at all (else they only yield a turn). */
-export const bulkTurnsWait = (o: BulkTurnOptions): boolean => (o.bulkBusyPercent ?? 100) < 100;
+export const bulkTurnsWait = (o: BulkTurnOptions): boolean =>
+  (o.bulkBusyPercent ?? 100) < 100 || (o.bulkCoreWaitPercent ?? 100) < 100;
 
 /** Bulk steps waiting for the thread, first come first served (one thread, one queue). */
-const bulkWaiting: Array<() => void> = [];
+const bulkWaiting: Array<{ go: () => void; room: Room }> = [];
 let pumping = false;
+
+/** What a bulk step needs to pass at once: the most busy and core-wait shares (0–1; 1: not looked at). */
+interface Room {
+  busy: number;
+  coreWait: number;
+  pauseMs: number;
+  waits: CoreWaitShare;
+}
 
 /**
  * Bulk work goes after live work. Its steps pass one at a time: at once while the thread has been
- * busy less than `bulkBusyPercent` of the last 100 ms, else one every `bulkPauseMs` at most. A chat
- * beside a send keeps the thread's slack; the send takes what is left, never nothing. With the
- * wait off (100 %) a step only yields a turn.
+ * busy less than `bulkBusyPercent` of the last 100 ms and waited for a core less than
+ * `bulkCoreWaitPercent` of it, else one every `bulkPauseMs` at most. A chat beside a send keeps the
+ * thread's slack and its core; the send takes what is left, never nothing. With both off (100 %)
+ * a step only yields a turn.
  */
-export function bulkTurn(o: BulkTurnOptions): Promise<void> {
+export function bulkTurn(o: BulkTurnOptions, waits: CoreWaitShare = coreWaits): Promise<void> {
   if (!bulkTurnsWait(o)) return yieldTurn();
-  const busyShare = o.bulkBusyPercent! / 100;
-  const pauseMs = o.bulkPauseMs ?? 0;
-  return new Promise((resolve) => {
-    bulkWaiting.push(resolve);
+  const room: Room = {
+    busy: (o.bulkBusyPercent ?? 100) / 100,
+    coreWait: (o.bulkCoreWaitPercent ?? 100) / 100,
+    pauseMs: o.bulkPauseMs ?? 0,
+    waits,
+  };
+  return new Promise((go) => {
+    bulkWaiting.push({ go, room });
     if (!pumping) {
       pumping = true;
-      setImmediate(() => pump(busyShare, pauseMs));
+      setImmediate(pump);
     }
   });
 }
 
-function pump(busyShare: number, pauseMs: number): void {
+const hasRoom = (r: Room): boolean =>
+  (r.busy >= 1 || threadBusyShare() <= r.busy) && (r.coreWait >= 1 || r.waits.share() <= r.coreWait);
+
+function pump(): void {
   const next = bulkWaiting.shift();
   if (!next) {
     pumping = false;
     return;
   }
-  next();
+  next.go();
   // The next step waits for the one let through to run, and for the thread to have room.
-  if (threadBusyShare() <= busyShare) setImmediate(() => pump(busyShare, pauseMs));
-  else setTimeout(() => pump(busyShare, pauseMs), pauseMs);
+  if (hasRoom(next.room)) setImmediate(pump);
+  else setTimeout(pump, next.room.pauseMs);
 }
 
 /**
