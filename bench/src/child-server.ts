@@ -147,6 +147,19 @@ export async function procCpuSeconds(pid: number, thread?: number): Promise<numb
   }
 }
 
+/**
+ * Seconds a thread has waited for a core so far, ready to run but not running (Linux's schedstat),
+ * or NaN. The node's gate reads the same of its socket thread (ops/socket-turns.ts).
+ */
+export async function threadCoreWaitSeconds(pid: number, thread: number): Promise<number> {
+  try {
+    const stat = await readFile(`/proc/${pid}/task/${thread}/schedstat`, 'utf8');
+    return Number(stat.split(' ')[1]) / 1e9;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** Resident memory of a process in bytes (Linux), or NaN. */
 export async function procRssBytes(pid: number): Promise<number> {
   try {

@@ -172,6 +172,11 @@ describe('bench workloads (smoke)', () => {
       `machine ${r.machine_busy_percent} %`,
     );
     assert.ok(Number.isFinite(r.sinks_cpu_percent as number), `sinks ${r.sinks_cpu_percent}`);
+    // The socket thread's wait for a core: a share of the stretch, measured alone and beside the send.
+    for (const key of ['main_thread_core_wait_percent', 'chat_alone_main_thread_core_wait_percent']) {
+      const v = r[key] as number;
+      assert.ok(Number.isFinite(v) && v >= 0 && v <= 100, `${key} ${v}`);
+    }
     // Where the slow lines came: a share of them, or none slower than the target.
     const first = r.chat_over_target_first_window_percent;
     assert.ok(

@@ -19,6 +19,7 @@ import {
   procCpuSeconds,
   procRssBytes,
   startChildServer,
+  threadCoreWaitSeconds,
 } from '../child-server.ts';
 import { ChatClients, type ChatRun } from '../load/chat-clients.ts';
 import { SINK_TEMPLATE, SINK_TWILIO, SINK_WHATSAPP, type SinkCounts } from '../load/provider-accounts.ts';
@@ -276,6 +277,7 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
       at: performance.now(),
       machine: await machineBusySeconds(),
       sinks: await procCpuSeconds(sinks.child.pid!),
+      mainWait: await threadCoreWaitSeconds(pid, pid),
       held: await storeHolds(node.urls[0]!),
     });
     const aloneFrom = await others();
@@ -383,8 +385,11 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     const cpu = killed ? NaN : (await procCpuSeconds(pid)) - cpu0;
     const mainCpu = killed ? NaN : (await procCpuSeconds(pid, pid)) - main0;
     const sendTo = await others();
-    /** Percent of one core over a stretch: the machine's (two cores make 200), the sinks'. */
-    const share = (from: typeof sendFrom, to: typeof sendFrom, key: 'machine' | 'sinks') =>
+    /**
+     * Percent of one core over a stretch: the machine's (two cores make 200), the sinks'; or of the
+     * stretch the socket thread waited for a core.
+     */
+    const share = (from: typeof sendFrom, to: typeof sendFrom, key: 'machine' | 'sinks' | 'mainWait') =>
       round(((to[key] - from[key]) / ((to.at - from.at) / 1000)) * 100);
     /** Milliseconds a second the checkpointer held the store's statements over a stretch; null off SQLite. */
     type HoldKind = (typeof HOLD_KINDS)[number];
@@ -452,6 +457,9 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
       // The thread that serves the chat's sockets: what the send leaves the chat of it.
       server_main_thread_cpu_percent: round((mainCpu / seconds) * 100),
       chat_alone_main_thread_cpu_percent: round(alone.serverMainThreadCpuPercent),
+      // How long it was ready to run but waited for a core (the send's gate watches it too).
+      main_thread_core_wait_percent: killed ? null : share(sendFrom, sendTo, 'mainWait'),
+      chat_alone_main_thread_core_wait_percent: share(aloneFrom, aloneTo, 'mainWait'),
       // Everything else on the machine: all cores busy (percent of one core), the chat's clients, the sinks.
       machine_busy_percent: share(sendFrom, sendTo, 'machine'),
       chat_alone_machine_busy_percent: share(aloneFrom, aloneTo, 'machine'),

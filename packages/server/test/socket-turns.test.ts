@@ -161,8 +161,8 @@ describe('socket turns', () => {
   });
 
   it('the core wait option is read from the environment, and a bad value names it', () => {
-    assert.equal(loadBulkTurnOptions({}).bulkCoreWaitPercent, 5);
-    assert.equal(loadBulkTurnOptions({ BECKON_BULK_CORE_WAIT_PERCENT: '100' }).bulkCoreWaitPercent, 100);
+    assert.equal(loadBulkTurnOptions({}).bulkCoreWaitPercent, 100, 'off unless set');
+    assert.equal(loadBulkTurnOptions({ BECKON_BULK_CORE_WAIT_PERCENT: '5' }).bulkCoreWaitPercent, 5);
     assert.throws(
       () => loadBulkTurnOptions({ BECKON_BULK_CORE_WAIT_PERCENT: '0' }),
       /BECKON_BULK_CORE_WAIT_PERCENT/,

@@ -22,8 +22,13 @@ const LOAD_WINDOW_MS = 50;
  */
 const CORE_WAIT_WINDOW_MS = 500;
 
-/** Bulk steps slow down while the socket thread waited for a core more than this share of the time (%). */
-const DEFAULT_CORE_WAIT_PERCENT = 5;
+/**
+ * Bulk steps slow down while the socket thread waited for a core more than this share of the time
+ * (%); 100 by default: never. On two cores at 5 %, a chat beside a send kept a lower tail, but a
+ * node with one chat sent four to six times slower: the send's own threads make the socket thread
+ * wait, and a two-core machine's base wait is near 5 % (bench/notes.md, W12).
+ */
+const DEFAULT_CORE_WAIT_PERCENT = 100;
 
 let lastStart = performance.eventLoopUtilization();
 let windowStart = lastStart;
@@ -137,7 +142,7 @@ export interface BulkTurnOptions {
  * about 60 % busy and passes 35 ms from about 75 % (W3, bench/notes.md). Bulk work that may fill
  * the thread up to 80 % put a chat beside a send at 90–180 ms; up to 70 %, with one step per 50 ms
  * above it, at 74–90 ms (W12). The send's mail and provider threads then took the other core, and
- * the socket thread waited for one 10–30 % of the time: the core wait bounds that too (W12).
+ * the socket thread waited for one 10–30 % of the time: the core wait, when set, bounds that too (W12).
  */
 export function loadBulkTurnOptions(env: NodeJS.ProcessEnv): Required<BulkTurnOptions> {
   return {
