@@ -84,8 +84,8 @@ interface WaitMark {
 }
 
 /**
- * The share of the last 50–100 ms (up to now) a thread was ready to run but waited for a core
- * (0–1; 0 where the system does not tell), in the same windows as `threadBusyShare`. When other
+ * The share of the last 0.5–1 s (up to now) a thread was ready to run but waited for a core (0–1;
+ * 0 where the system does not tell): the waits since the start of the last full window. When other
  * processes or the node's other threads want both cores, the socket thread's work stretches and
  * a chat's lines wait: the event loop's utilisation counts that wait as the thread's own work and
  * cannot tell it apart. A chat alone at half load on two cores waited 2–4 % of the time; beside a
@@ -130,7 +130,7 @@ export interface BulkTurnOptions {
   /** While the thread is that busy, one bulk step passes per pause (ms). */
   bulkPauseMs?: number;
   /**
-   * While the thread waited for a core more than this share of the last 100 ms (percent; 100:
+   * While the thread waited for a core more than this share of the last 0.5–1 s (percent; 100:
    * never looked at), bulk steps pass one per `bulkPauseMs` too (see CoreWaitShare).
    */
   bulkCoreWaitPercent?: number;
