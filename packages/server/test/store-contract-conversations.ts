@@ -224,6 +224,67 @@ export function conversationsContract(test: Test, store: () => Store): void {
     );
   });
 
+  test("invitations: a broadcast's page of any size starts each conversation once, with its invitation and its outbox row", async () => {
+    // Its inserts come in runs of rows (a power of two each on SQLite): page sizes across the runs'
+    // bounds (64 conversations, 128 outbox rows) must lose, repeat or mix up nothing.
+    const { s, account, site, skill } = await setup(0);
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.boolean(), { minLength: 1, maxLength: 300, size: 'max' }), async (web) => {
+        const now = Date.now();
+        const items = web.map((onWeb, i) => {
+          const echoId = `b:${uniq()}`;
+          return {
+            input: {
+              accountId: account.id,
+              siteId: site.id,
+              visitorId: null,
+              channel: onWeb ? ('web' as const) : ('sms' as const),
+              source: 'invitation' as const,
+              skillId: skill.id,
+              status: 'closed' as const,
+              closedBy: 'campaign' as const,
+              tokenHash: `hash-${uniq()}`,
+              invitation: { text: `offer ${i} ${echoId}`, from: null, echoId },
+            },
+            outbox: { id: `out_${uniq()}`, dueAt: now + i, pacePerMinute: null, once: true },
+          };
+        });
+        const made = await s.db
+          .transaction()
+          .execute((trx) => s.conversations.createInvitations(trx, account.id, items, now));
+        assert.equal(made.conversations.length, items.length);
+        const ids = made.conversations.map((c) => c.id);
+        assert.equal(new Set(ids).size, ids.length, 'each conversation once');
+        for (const [i, c] of made.conversations.entries()) {
+          const stored = await s.conversations.get(account.id, c.id);
+          assert.equal(stored.channel, items[i]!.input.channel);
+          const lines = await s.messages.after(account.id, c.id, 0);
+          assert.deepEqual(
+            lines.map((m) => [m.seq, m.text, m.echoId]),
+            [[1, items[i]!.input.invitation.text, items[i]!.input.invitation.echoId]],
+          );
+        }
+        // One outbox row for each conversation off web chat, its own, due when its item said.
+        const rows = await s.db
+          .selectFrom('outbox')
+          .select(['id', 'conversation_id', 'next_attempt_at'])
+          .where('conversation_id', 'in', ids)
+          .execute();
+        const expected = items.flatMap((it, i) =>
+          it.input.channel === 'web' ? [] : [[it.outbox.id, ids[i], it.outbox.dueAt]],
+        );
+        const key = (r: unknown[]) => String(r[0]);
+        assert.deepEqual(
+          rows
+            .map((r) => [r.id, r.conversation_id, Number(r.next_attempt_at)])
+            .sort((a, b) => key(a).localeCompare(key(b))),
+          expected.sort((a, b) => key(a).localeCompare(key(b))),
+        );
+      }),
+      { numRuns: 8, interruptAfterTimeLimit: 60_000, markInterruptAsFailure: true },
+    );
+  });
+
   test('messages: a retry is found among the messages after the sequence its client had seen', async () => {
     const { s, account, start } = await setup(0);
     const c = await start();

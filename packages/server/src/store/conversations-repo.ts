@@ -14,6 +14,7 @@ import { outboxRowOf } from './outbox-repo.ts';
 import type { OutboxTable } from './outbox-schema.ts';
 import { jsonArray, likePattern } from './rows.ts';
 import type { ConversationsTable, Database } from './schema.ts';
+import { statementRuns } from './shaped-sql.ts';
 import type { StoreCapabilities } from './store-capabilities.ts';
 import type { WebhooksRepo } from './webhooks-repo.ts';
 
@@ -96,6 +97,10 @@ function decodeCursor(cursor: string): { createdAt: number; id: string } {
 
 /** Stands for "no score" in queue order (below every real score). */
 const NO_SCORE = -1e300;
+/** Conversations (and their first messages) one insert of `createInvitations` writes, at most: a power of two. */
+const INVITATION_RUN = 64;
+/** Outbox rows one insert of `createInvitations` writes, at most: a power of two. */
+const OUTBOX_RUN = 128;
 
 /** A new conversation's row (`ConversationsRepo.create`). */
 function conversationRowOf(input: NewConversation, now: number): Selectable<ConversationsTable> {
@@ -274,22 +279,21 @@ export class ConversationsRepo {
         { type: 'message.created', timestamp, data: { message: toMessage(first), channel: row.channel } },
       );
     }
-    // Kept well under either database's limit of bound values in one statement.
-    for (let i = 0; i < rows.length; i += 100) {
-      await trx
-        .insertInto('conversations')
-        .values(rows.slice(i, i + 100))
-        .execute();
+    // Runs kept well under either database's limit of bound values in one statement; on SQLite, of
+    // a power of two rows each (statementRuns). A page's count of reached contacts is any number:
+    // with one SQL text per count, its inserts were prepared again page after page, on the thread
+    // that serves the chats.
+    let at = 0;
+    for (const run of statementRuns(rows, INVITATION_RUN, this.caps.keptStatements)) {
+      await trx.insertInto('conversations').values(run).execute();
       await trx
         .insertInto(this.caps.messageTable)
-        .values(firsts.slice(i, i + 100))
+        .values(firsts.slice(at, at + run.length))
         .execute();
+      at += run.length;
     }
-    for (let i = 0; i < outs.length; i += 200)
-      await trx
-        .insertInto('outbox')
-        .values(outs.slice(i, i + 200))
-        .execute();
+    for (const run of statementRuns(outs, OUTBOX_RUN, this.caps.keptStatements))
+      await trx.insertInto('outbox').values(run).execute();
     return { conversations, hooks: await this.webhooks.queueIn(trx, accountId, hooks, now) };
   }
 
