@@ -457,7 +457,7 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
       // The thread that serves the chat's sockets: what the send leaves the chat of it.
       server_main_thread_cpu_percent: round((mainCpu / seconds) * 100),
       chat_alone_main_thread_cpu_percent: round(alone.serverMainThreadCpuPercent),
-      // How long it was ready to run but waited for a core (the send's gate watches it too).
+      // How long it was ready to run but waited for a core (what BECKON_BULK_CORE_WAIT_PERCENT gates on).
       main_thread_core_wait_percent: killed ? null : share(sendFrom, sendTo, 'mainWait'),
       chat_alone_main_thread_core_wait_percent: share(aloneFrom, aloneTo, 'mainWait'),
       // Everything else on the machine: all cores busy (percent of one core), the chat's clients, the sinks.
