@@ -143,11 +143,14 @@ export interface BulkTurnOptions {
  * the thread up to 80 % put a chat beside a send at 90–180 ms; up to 70 %, with one step per 50 ms
  * above it, at 74–90 ms (W12). The send's mail and provider threads then took the other core, and
  * the socket thread waited for one 10–30 % of the time: the core wait, when set, bounds that too (W12).
+ * Most of that tail was V8's full collections (gc-tuning.ts). Once they were rare, a step per 25 ms
+ * kept a chat at half load under 50 ms beside 20,000 recipients, and a chat that fills the thread
+ * past 70 % no longer holds a send of 100,000 to 27 a second, over an hour (W12).
  */
 export function loadBulkTurnOptions(env: NodeJS.ProcessEnv): Required<BulkTurnOptions> {
   return {
     bulkBusyPercent: envInteger(env, 'BECKON_BULK_BUSY_PERCENT', 70, 10, 100),
-    bulkPauseMs: envInteger(env, 'BECKON_BULK_PAUSE_MS', 50, 0, 10_000),
+    bulkPauseMs: envInteger(env, 'BECKON_BULK_PAUSE_MS', 25, 0, 10_000),
     bulkCoreWaitPercent: envInteger(env, 'BECKON_BULK_CORE_WAIT_PERCENT', DEFAULT_CORE_WAIT_PERCENT, 1, 100),
   };
 }
