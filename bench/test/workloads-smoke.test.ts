@@ -177,6 +177,13 @@ describe('bench workloads (smoke)', () => {
       const v = r[key] as number;
       assert.ok(Number.isFinite(v) && v >= 0 && v <= 100, `${key} ${v}`);
     }
+    // V8's full collections, read from the node's own metrics: a rate, alone and beside the send.
+    for (const key of ['full_collections_per_min', 'chat_alone_full_collections_per_min']) {
+      const v = r[key] as number;
+      assert.ok(Number.isFinite(v) && v >= 0, `${key} ${v}`);
+    }
+    const pause = r.full_collection_ms_mean;
+    assert.ok(pause === null || (pause as number) > 0, `full collection pause ${pause}`);
     // Where the slow lines came: a share of them, or none slower than the target.
     const first = r.chat_over_target_first_window_percent;
     assert.ok(

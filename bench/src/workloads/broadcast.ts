@@ -120,16 +120,30 @@ async function setRateLimits(
 const HOLD_KINDS = ['reset', 'move'] as const;
 
 /**
- * How long a SQLite node's checkpointer held the store's statements so far, by kind, in ms (NaN on
- * PostgreSQL, or when /metrics does not answer).
+ * What the node's metrics say so far: how long a SQLite node's checkpointer held the store's
+ * statements, by kind, in ms (NaN on PostgreSQL, or when /metrics does not answer); and its full
+ * collections (prom-client's `nodejs_gc_duration_seconds`, kind major) with the socket thread's
+ * pauses in them (ms). V8 paused it 8–30 ms in each; on two busy cores each became a 30–110 ms
+ * stall of every chat line then in flight (bench/notes.md, W12).
  */
-async function storeHolds(url: string): Promise<Record<(typeof HOLD_KINDS)[number], number>> {
+async function nodeMetrics(
+  url: string,
+): Promise<{ held: Record<(typeof HOLD_KINDS)[number], number>; majors: number; majorMs: number }> {
   const text = await fetch(`${url}/metrics`)
     .then((r) => r.text())
     .catch(() => '');
   const ms = (kind: string) =>
     sample(text, 'beckon_sqlite_statements_held_seconds_sum', `kind="${kind}"`) * 1000;
-  return { reset: ms('reset'), move: ms('move') };
+  // The series of a kind appears with its first collection: none yet is none, once the node answered.
+  const gc = (suffix: string) => {
+    const v = sample(text, `beckon_nodejs_gc_duration_seconds_${suffix}`, 'kind="major"');
+    return Number.isNaN(v) && text.includes('beckon_nodejs_gc_duration_seconds') ? 0 : v;
+  };
+  return {
+    held: { reset: ms('reset'), move: ms('move') },
+    majors: gc('count'),
+    majorMs: gc('sum') * 1000,
+  };
 }
 
 /** Messages a second over a channel's span, first message to last; null for fewer than two. */
@@ -278,7 +292,7 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
       machine: await machineBusySeconds(),
       sinks: await procCpuSeconds(sinks.child.pid!),
       mainWait: await threadCoreWaitSeconds(pid, pid),
-      held: await storeHolds(node.urls[0]!),
+      ...(await nodeMetrics(node.urls[0]!)),
     });
     const aloneFrom = await others();
     const alone = await measure(target, k, half, log);
@@ -397,6 +411,16 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
       const ms = to.held[kind] - from.held[kind];
       return Number.isFinite(ms) ? round(ms / ((to.at - from.at) / 1000)) : null;
     };
+    /** Full collections a minute over a stretch, and their mean pause (ms); null where unread. */
+    const perMinute = (from: typeof sendFrom, to: typeof sendFrom) => {
+      const n = to.majors - from.majors;
+      return Number.isFinite(n) ? round((n * 60_000) / (to.at - from.at)) : null;
+    };
+    const meanPause = (from: typeof sendFrom, to: typeof sendFrom) => {
+      const n = to.majors - from.majors;
+      const ms = to.majorMs - from.majorMs;
+      return Number.isFinite(ms) && n > 0 ? round(ms / n) : null;
+    };
     const memory = await rss.stop();
     // A message sent twice would come after the funnel's last count: give stragglers a moment.
     await sleep(2000);
@@ -476,6 +500,10 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
           [`chat_alone_store_held_ms_per_s_${kind}`, heldPerSecond(aloneFrom, aloneTo, kind)],
         ]),
       ),
+      // V8's full collections: each pauses the socket thread, and every chat line in flight with it.
+      full_collections_per_min: killed ? null : perMinute(sendFrom, sendTo),
+      full_collection_ms_mean: killed ? null : meanPause(sendFrom, sendTo),
+      chat_alone_full_collections_per_min: perMinute(aloneFrom, aloneTo),
       // What the send added to the chat's CPU, per recipient: the sender's and outbox's own cost.
       broadcast_cpu_ms_per_recipient: round(((cpu - (alone.serverCpuPercent / 100) * seconds) * 1000) / n),
       // The part of it on the chat's thread.
