@@ -38,8 +38,9 @@ export const OLD_GENERATION_GROWTH_PERCENT = 200;
  *   generation grows slowly but always (a chat's lines, a send's rows) got a factor near 1.1, and
  *   a full collection every 8 s. Each paused the socket thread 8–18 ms, 30–42 ms on a busy two-core
  *   machine, and nearly every chat line over 50 ms beside a send came in one (W12, bench/notes.md).
- *   At 3, one came in 140 s. The price is memory: up to three times the live old generation (V8
- *   still keeps the limit halfway to the heap's most, `--max-old-space-size`).
+ *   At 3, about one in two minutes, most of them for memory outside the heap. The price is
+ *   memory: up to three times the live old generation (V8 still keeps the limit halfway to the
+ *   heap's most, `--max-old-space-size`).
  */
 export function tuneGarbageCollection(env: GcTuningEnv = defaultEnv()): string[] {
   const named = (setting: string) => env.argv.some((a) => a.includes(setting));
