@@ -67,6 +67,12 @@ export interface Config {
    */
   messageCommitGapMs: number;
   /**
+   * The commit gap on a busy socket thread (`BECKON_MESSAGE_BUSY_COMMIT_GAP_MS`): the gap widens
+   * from `messageCommitGapMs` at half busy to this at 80 % (`busyCommitGap`). At or under the
+   * other, the gap stays fixed.
+   */
+  messageBusyCommitGapMs: number;
+  /**
    * How long an agent whose last console closed still counts as present (`BECKON_AGENT_PRESENCE_GRACE_MS`):
    * a console reconnecting within it, to this node or another, never looks absent to routing.
    */
@@ -135,6 +141,9 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
   const commitGap = Number(env.BECKON_MESSAGE_COMMIT_GAP_MS ?? 2);
   if (!Number.isFinite(commitGap) || commitGap < 0 || commitGap > 1000)
     throw new Error(`invalid BECKON_MESSAGE_COMMIT_GAP_MS: ${env.BECKON_MESSAGE_COMMIT_GAP_MS}`);
+  const busyGap = Number(env.BECKON_MESSAGE_BUSY_COMMIT_GAP_MS ?? 6);
+  if (!Number.isFinite(busyGap) || busyGap < 0 || busyGap > 1000)
+    throw new Error(`invalid BECKON_MESSAGE_BUSY_COMMIT_GAP_MS: ${env.BECKON_MESSAGE_BUSY_COMMIT_GAP_MS}`);
   const grace = Number(env.BECKON_AGENT_PRESENCE_GRACE_MS ?? 5000);
   if (!Number.isInteger(grace) || grace < 0 || grace > 60_000)
     throw new Error(`invalid BECKON_AGENT_PRESENCE_GRACE_MS: ${env.BECKON_AGENT_PRESENCE_GRACE_MS}`);
@@ -160,6 +169,7 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     abandonMs: Math.round(abandon * 1000),
     unseenReplyMs: Math.round(unseen * 60_000),
     messageCommitGapMs: commitGap,
+    messageBusyCommitGapMs: busyGap,
     agentPresenceGraceMs: grace,
     store: loadStoreTuning(env),
     email: loadEmailConfig(env, host, publicUrl),

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../src/config.ts';
+import { busyCommitGap } from '../src/conversations/message-writer.ts';
 import { startVisitor } from './helpers/chat-fixtures.ts';
 import { startTestServer, type TestServer } from './helpers/test-server.ts';
 
@@ -55,5 +56,26 @@ describe('conversations: group commits at least BECKON_MESSAGE_COMMIT_GAP_MS apa
     }
     assert.equal(loadConfig({ port: 0 }, {}).messageCommitGapMs, 2);
     assert.equal(loadConfig({ port: 0 }, { BECKON_MESSAGE_COMMIT_GAP_MS: '0' }).messageCommitGapMs, 0);
+    for (const bad of ['-1', 'soon', '5000']) {
+      assert.throws(
+        () => loadConfig({ port: 0 }, { BECKON_MESSAGE_BUSY_COMMIT_GAP_MS: bad }),
+        /invalid BECKON_MESSAGE_BUSY_COMMIT_GAP_MS/,
+      );
+    }
+    assert.equal(loadConfig({ port: 0 }, {}).messageBusyCommitGapMs, 6);
+  });
+
+  it('widens the gap as the socket thread fills: the base up to half busy, the busy gap from 80 %', () => {
+    let share = 0;
+    const gap = busyCommitGap(2, 6, () => share);
+    const at = (s: number) => {
+      share = s;
+      return gap();
+    };
+    assert.deepEqual([at(0), at(0.3), at(0.5)], [2, 2, 2]);
+    assert.ok(Math.abs(at(0.65) - 4) < 1e-9, `at 65 %: ${at(0.65)}`);
+    assert.deepEqual([at(0.8), at(0.95), at(1)], [6, 6, 6]);
+    // A busy gap at or under the base keeps the base, whatever the thread does.
+    assert.equal(busyCommitGap(5, 2, () => 1)(), 5);
   });
 });

@@ -3,6 +3,7 @@ import type { AppContext } from '../context.ts';
 import type { RateLimit } from '../engagement/engagement-config.ts';
 import { engagementOf } from '../engagement/engagement-runtime.ts';
 import { shownByTracker, trackedVisitorSignals } from '../engagement/visitor-signals.ts';
+import { threadBusyShare } from '../ops/socket-turns.ts';
 import { dialCallbacksOnAccept } from '../phone/callback-dialer.ts';
 import { PhoneLines } from '../phone/phone-lines.ts';
 import { phoneRoutes } from '../phone/phone-routes.ts';
@@ -35,7 +36,7 @@ import { ConversationViewers } from './conversation-viewers.ts';
 import { conversationsRoutes } from './conversations-routes.ts';
 import { MentionService } from './mention-service.ts';
 import { mentionsRoutes } from './mentions-routes.ts';
-import { MessageWriter } from './message-writer.ts';
+import { busyCommitGap, MessageWriter } from './message-writer.ts';
 import { exposureOriginResolver, withVisitorSignals } from './origin-context.ts';
 import { PresenceSet } from './presence-set.ts';
 import { QueueFeed } from './queue-feed.ts';
@@ -72,7 +73,7 @@ export async function chatFeature(app: App, ctx: AppContext): Promise<void> {
       }
     },
     log,
-    ctx.config.messageCommitGapMs,
+    busyCommitGap(ctx.config.messageCommitGapMs, ctx.config.messageBusyCommitGapMs, threadBusyShare),
     undefined,
     maskerOf(ctx),
   );

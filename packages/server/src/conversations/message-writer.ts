@@ -56,6 +56,9 @@ function maskStrings<T>(value: T, mask: (s: string) => string): T {
  * spends about a sixth less CPU (bench/notes.md), for at most the gap more latency. At full load
  * commits are further apart than the gap anyway.
  *
+ * The gap widens as the thread fills (`busyCommitGap`): near its busiest, a commit's fixed cost is
+ * what a line waits behind, and fewer commits free the thread for the lines themselves.
+ *
  * Every line is masked here, before it joins a batch: this is where every channel's lines, both
  * ways, are stored, so the store, the published events and whatever reads them (webhooks,
  * automation, bots, a model) get the masked text only. A send waits for its account's rules only
@@ -74,7 +77,8 @@ export class MessageWriter {
     private readonly store: Store,
     private readonly onCommitted: (batch: Committed[]) => void,
     private readonly log: Logger,
-    private readonly commitGapMs = 0,
+    /** The least time between two commits' starts (ms), or how to read it as each is scheduled. */
+    private readonly commitGapMs: number | (() => number) = 0,
     private readonly maxBatch = 500,
     private readonly masking?: MaskingSource,
   ) {}
@@ -124,7 +128,8 @@ export class MessageWriter {
         if (this.queue.length > 0) this.kick();
       });
     };
-    const wait = this.lastStart + this.commitGapMs - performance.now();
+    const gap = typeof this.commitGapMs === 'number' ? this.commitGapMs : this.commitGapMs();
+    const wait = this.lastStart + gap - performance.now();
     if (wait > 0) setTimeout(go, wait);
     else setImmediate(go);
   }
@@ -215,4 +220,24 @@ export class MessageWriter {
       else await new Promise((r) => setImmediate(r));
     }
   }
+}
+
+/** From this busy share of the socket thread the commit gap widens, and at `GAP_WIDEST_AT` it is widest. */
+const GAP_WIDENS_FROM = 0.5;
+const GAP_WIDEST_AT = 0.8;
+
+/**
+ * The commit gap as the socket thread's busy share sets it (`threadBusyShare`, the last 50–100 ms):
+ * `baseMs` up to half busy, then growing in step with the share up to `busyMs` at 80 %. A chat's
+ * lines at light load are stored at once; under load, commits gather more lines each. W3 at half
+ * load: a gap of 5 ms instead of 2 took about a fifth of the node's CPU away (bench/notes.md), and a
+ * thread past 75 % busy is where a chat's tail grows fastest. The share falls as the gap widens,
+ * so the gap settles where the two meet rather than swinging between its ends.
+ */
+export function busyCommitGap(baseMs: number, busyMs: number, busyShare: () => number): () => number {
+  if (busyMs <= baseMs) return () => baseMs;
+  return () => {
+    const f = (busyShare() - GAP_WIDENS_FROM) / (GAP_WIDEST_AT - GAP_WIDENS_FROM);
+    return baseMs + Math.min(1, Math.max(0, f)) * (busyMs - baseMs);
+  };
 }
