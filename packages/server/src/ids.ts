@@ -24,6 +24,18 @@ function tokenOf(bytes: Uint8Array, from: number, length: number): string {
   return out;
 }
 
+/**
+ * `s` as V8's one copy of that text (an internalized string), for an id compared on every line.
+ * `randomUUID()` and ids built here are joined from pieces: V8 keeps such a string as a tree of
+ * them, and `===` against another string of the same length walks that tree character by
+ * character. Two internalized strings compare by address. A socket's id against each line's
+ * origin was about 2 % of a chat node's socket thread (bench/notes.md, W12).
+ */
+export function interned(s: string): string {
+  // A property name is always internalized; `Object.keys` hands that copy back.
+  return Object.keys({ [s]: 0 })[0]!;
+}
+
 /** A prefixed id such as `site_8k2m…`, so ids say what they are in logs and URLs. */
 export function newId(prefix: string): string {
   return `${prefix}_${randomToken(20)}`;

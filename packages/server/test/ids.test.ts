@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { newId, newTimeId, timeOfId } from '../src/ids.ts';
+import { interned, newId, newTimeId, timeOfId } from '../src/ids.ts';
 
 describe('ids', () => {
   it('time-ordered ids have the shape of random ones and sort by creation time', () => {
@@ -20,5 +21,10 @@ describe('ids', () => {
     assert.equal(timeOfId('exp_short', 'exp'), null);
     assert.equal(timeOfId('exp_00000u0000aaaaaaaaaa', 'exp'), null, 'a letter outside the alphabet');
     assert.equal(timeOfId('p0_v0_a', 'exp'), null);
+  });
+
+  it('an interned id is the same text, whatever it looks like', () => {
+    for (const id of [randomUUID(), newId('sock'), '42', '', 'constructor', '__proto__', 'ü-ñ'])
+      assert.equal(interned(id), id);
   });
 });

@@ -7,6 +7,7 @@ import type { SlaBreachView } from '@beckon/protocol/sla-api';
 import type { WebSocket } from 'ws';
 import { SESSION_COOKIE } from '../auth/auth-context.ts';
 import type { Config } from '../config.ts';
+import { interned } from '../ids.ts';
 import type { Logger } from '../logger.ts';
 import { sessionRef } from '../store/auth-sessions-repo.ts';
 import type { Store } from '../store/store.ts';
@@ -82,7 +83,7 @@ const MAX_BACKLOG = 100;
  * Frames are limited per socket and per agent (`SocketGuard`), typing signals per conversation.
  */
 export class AgentConnection implements QueueListener, SessionBound {
-  readonly id = randomUUID();
+  readonly id = interned(randomUUID());
   caller!: StaffCaller & { userId: string };
   user!: User;
   private readonly streams = new Map<string, OpenStream>();

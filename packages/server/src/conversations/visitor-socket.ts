@@ -11,6 +11,7 @@ import {
 } from '@beckon/protocol/chat-protocol';
 import type { Static } from 'typebox';
 import type { WebSocket } from 'ws';
+import { interned } from '../ids.ts';
 import type { Logger } from '../logger.ts';
 import { visitorAddress } from '../privacy/ip-anonymizer.ts';
 import type { AppendResult } from '../store/messages-repo.ts';
@@ -58,7 +59,7 @@ const MAX_BACKLOG = 50;
  * open sockets per address and per conversation (4429).
  */
 export class VisitorConnection implements PositionListener {
-  private readonly id = randomUUID();
+  private readonly id = interned(randomUUID());
   private accountId = '';
   conversationId = '';
   /** The conversation as this visitor last saw it (its queue place changes live). */
