@@ -300,6 +300,15 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     // One window of the chat paced at half load. A line slower than the drain counts as lost, then
     // as out of order in the next window: on a loaded machine the tail runs past the default 5 s, so
     // late is told from lost by waiting longer.
+    // Each window's p99, its lines over the target and the socket thread's CPU, as it ends.
+    const logWindow = (name: string, w: ChatRun) => {
+      const over = w.visitorToAgentMs.filter((ms) => ms > TARGET_P99_MS).length;
+      log(
+        `  ${name}: p99 ${percentile(w.visitorToAgentMs, 99).toFixed(1)} ms, ` +
+          `${over} of ${w.visitorToAgentMs.length} lines over ${TARGET_P99_MS} ms; ` +
+          `main thread ${w.serverMainThreadCpuPercent.toFixed(0)} %`,
+      );
+    };
     const pacedWindow = () =>
       clients!.run({ warmupSeconds: 0, seconds: k.seconds, pacing: half, drainMs: 30_000 }, node.pids);
     // `--alone-seconds N`: the chat alone paced for about N seconds more, in windows as beside the
@@ -307,7 +316,11 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     const aloneSeconds = Number(opts.flags['alone-seconds'] ?? 0);
     const longAlone: ChatRun[] = [];
     const longStart = performance.now();
-    while ((performance.now() - longStart) / 1000 < aloneSeconds) longAlone.push(await pacedWindow());
+    while ((performance.now() - longStart) / 1000 < aloneSeconds) {
+      const w = await pacedWindow();
+      longAlone.push(w);
+      logWindow(`chat alone window ${longAlone.length}`, w);
+    }
     const longSeconds = (performance.now() - longStart) / 1000;
     const longLatencies = longAlone.flatMap((w) => w.visitorToAgentMs);
     if (longAlone.length > 0)
@@ -388,11 +401,7 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     while (!done && killAt === null) {
       const w = await pacedWindow();
       windows.push(w);
-      const over = w.visitorToAgentMs.filter((ms) => ms > TARGET_P99_MS).length;
-      log(
-        `  chat window ${windows.length}: p99 ${percentile(w.visitorToAgentMs, 99).toFixed(1)} ms, ` +
-          `${over} of ${w.visitorToAgentMs.length} lines over ${TARGET_P99_MS} ms`,
-      );
+      logWindow(`chat window ${windows.length}`, w);
     }
     await monitor;
     const seconds = (performance.now() - t0) / 1000;
