@@ -6,6 +6,7 @@ import {
   bulkTurn,
   CoreWaitShare,
   heldFor,
+  liveLine,
   loadBulkTurnOptions,
   schedstatWaits,
   threadBusyShare,
@@ -158,6 +159,45 @@ describe('socket turns', () => {
     await Promise.all(Array.from({ length: 6 }, () => bulkTurn(o, waits)));
     const quickMs = performance.now() - start;
     assert.ok(quickMs < 400, `six steps with no wait for a core took ${quickMs} ms`);
+  });
+
+  it("bulk steps slow down while chats are live and the loop's turns come late, not when no chat is", async () => {
+    // Live work that holds the thread 30 ms a turn: every turn comes about 30 ms late.
+    let live = true;
+    let lines = true;
+    const work = () => {
+      if (lines) liveLine();
+      busy(30);
+      if (live) setImmediate(work);
+    };
+    work();
+    await sleep(300);
+    const o = { bulkBusyPercent: 100, bulkPauseMs: 600, bulkLagMs: 20 };
+    // One step by one, as a send takes them: the lag is sampled from the first on.
+    let start = performance.now();
+    for (let i = 0; i < 5; i++) {
+      await bulkTurn(o);
+      busy(5);
+    }
+    const slowMs = performance.now() - start;
+    assert.ok(slowMs >= 1100, `five steps beside late turns with chats live took ${slowMs} ms`);
+    // The same late turns, but no chat line for over a second: the lag is the bulk work's own affair.
+    lines = false;
+    await sleep(1100);
+    start = performance.now();
+    for (let i = 0; i < 5; i++) {
+      await bulkTurn(o);
+      busy(5);
+    }
+    const quickMs = performance.now() - start;
+    live = false;
+    assert.ok(quickMs < 1000, `five steps with no chat live took ${quickMs} ms`);
+  });
+
+  it('the lag option is read from the environment, and a bad value names it', () => {
+    assert.equal(loadBulkTurnOptions({}).bulkLagMs, 10);
+    assert.equal(loadBulkTurnOptions({ BECKON_BULK_LAG_MS: '0' }).bulkLagMs, 0, '0: never looked at');
+    assert.throws(() => loadBulkTurnOptions({ BECKON_BULK_LAG_MS: '-1' }), /BECKON_BULK_LAG_MS/);
   });
 
   it('the core wait option is read from the environment, and a bad value names it', () => {

@@ -1,6 +1,7 @@
 import { type CompiledMasking, maskText } from '@beckon/core/masking/message-masking';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { liveLine } from '../ops/socket-turns.ts';
 import type { AppendItem, AppendResult } from '../store/messages-repo.ts';
 import type { Store } from '../store/store.ts';
 import { describeStoreError, isStoreUnavailable, storeUnavailable } from '../store/store-availability.ts';
@@ -88,6 +89,7 @@ export class MessageWriter {
 
   /** Stores a message (idempotent on its echo id), masked; resolves after commit. */
   append(item: AppendItem, origin?: string): Promise<AppendResult> {
+    liveLine();
     return new Promise((resolve) => {
       const rules = this.masking?.rules(item.accountId);
       if (rules === undefined || (!(rules instanceof Promise) && !this.masked)) {

@@ -6,7 +6,7 @@
  */
 
 import { openSync, readSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
+import { type IntervalHistogram, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { envInteger } from '../config-integer.ts';
 
 /** Resolves on a later turn of the event loop, after the sockets' waiting input has been read. */
@@ -29,6 +29,14 @@ const CORE_WAIT_WINDOW_MS = 500;
  * wait, and a two-core machine's base wait is near 5 % (bench/notes.md, W12).
  */
 const DEFAULT_CORE_WAIT_PERCENT = 100;
+
+/**
+ * Bulk steps slow down while chats are live and the loop's turns came later than this (ms); see
+ * `LoopLag`. Beside 10,000 recipients and a chat at 3,600 msgs/s: at 10 ms the chat's p99 36.4 ms
+ * and the send 197 s; off, 51.7 ms and 51 s; at 20 ms, 56.5 ms and 81 s. With one chat pair the send
+ * took twice as long (30 s against 15) and that chat's p99 halved (bench/notes.md, W12).
+ */
+const DEFAULT_LAG_MS = 10;
 
 let lastStart = performance.eventLoopUtilization();
 let windowStart = lastStart;
@@ -120,6 +128,76 @@ export class CoreWaitShare {
 /** The socket thread's own (socket-turns runs there; each thread has its own copy of this module). */
 const coreWaits = new CoreWaitShare();
 
+/** How long after a chat line arrived the chats count as live (ms). */
+const LIVE_FOR_MS = 1000;
+let lastLiveLine = Number.NEGATIVE_INFINITY;
+
+/** A chat line arrived on this thread (the message writer tells): bulk steps now watch the loop's lag. */
+export function liveLine(now = performance.now()): void {
+  lastLiveLine = now;
+}
+
+/** Whether a chat line arrived within the last second. */
+export const chatsLive = (now = performance.now()): boolean => now - lastLiveLine <= LIVE_FOR_MS;
+
+/** How long each window of the loop's lag lasts (ms): the lag spans the last one and the current. */
+const LAG_WINDOW_MS = 250;
+/** How often the lag's timer samples the loop (ms; Node's histogram of event-loop delay). */
+const LAG_RESOLUTION_MS = 5;
+
+/** How long the lag's sampler runs on after bulk steps last asked (ms). */
+const LAG_IDLE_MS = 2000;
+
+/**
+ * How late the thread's turns came over the last 250–500 ms (ms): the 99th percentile of Node's
+ * event-loop delay, sampled every 5 ms. A chat line waits for the turn that reads it, so this is
+ * what a line waits before the node sees it: the thread's own work and its wait for a core alike.
+ * The sampler runs while bulk steps ask, and stops once they have not for two seconds (`idle`).
+ */
+export class LoopLag {
+  private histogram: IntervalHistogram | null = null;
+  private lastMs = 0;
+  private windowAt = 0;
+  private askedAt = 0;
+  private stopping: NodeJS.Timeout | null = null;
+
+  ms(): number {
+    const now = performance.now();
+    this.askedAt = now;
+    if (this.histogram === null) {
+      this.histogram = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
+      this.histogram.enable();
+      this.windowAt = now;
+      this.lastMs = 0;
+    }
+    const h = this.histogram;
+    const current = h.count > 0 ? h.percentile(99) / 1e6 : 0;
+    if (now - this.windowAt < LAG_WINDOW_MS) return Math.max(this.lastMs, current);
+    this.lastMs = current;
+    h.reset();
+    this.windowAt = now;
+    return current;
+  }
+
+  /** No bulk step waits now: the sampler stops unless one asks again within `LAG_IDLE_MS`. */
+  idle(): void {
+    if (this.histogram === null || this.stopping !== null) return;
+    const check = () => {
+      const quietMs = performance.now() - this.askedAt;
+      if (quietMs < LAG_IDLE_MS) {
+        this.stopping = setTimeout(check, LAG_IDLE_MS - quietMs).unref();
+        return;
+      }
+      this.stopping = null;
+      this.histogram?.disable();
+      this.histogram = null;
+    };
+    this.stopping = setTimeout(check, LAG_IDLE_MS).unref();
+  }
+}
+
+const loopLag = new LoopLag();
+
 /**
  * How bulk work (a broadcast's pages and messages) yields to live work, for the sender and the
  * outbox alike: one setting, since they share the thread.
@@ -134,10 +212,15 @@ export interface BulkTurnOptions {
    * never looked at), bulk steps pass one per `bulkPauseMs` too (see CoreWaitShare).
    */
   bulkCoreWaitPercent?: number;
+  /**
+   * While chats are live (a line in the last second) and the loop's turns came later than this
+   * (ms, `LoopLag`; 0: never looked at), bulk steps pass one per `bulkPauseMs` too.
+   */
+  bulkLagMs?: number;
 }
 
 /**
- * `BECKON_BULK_BUSY_PERCENT`, `BECKON_BULK_PAUSE_MS` and `BECKON_BULK_CORE_WAIT_PERCENT`; a bad value
+ * `BECKON_BULK_BUSY_PERCENT`, `BECKON_BULK_PAUSE_MS`, `BECKON_BULK_CORE_WAIT_PERCENT` and `BECKON_BULK_LAG_MS`; a bad value
  * stops the start with its name. A chat's half-load p99 stays near 10 ms while the thread is under
  * about 60 % busy and passes 35 ms from about 75 % (W3, bench/notes.md). Bulk work that may fill
  * the thread up to 80 % put a chat beside a send at 90–180 ms; up to 70 %, with one step per 50 ms
@@ -152,12 +235,13 @@ export function loadBulkTurnOptions(env: NodeJS.ProcessEnv): Required<BulkTurnOp
     bulkBusyPercent: envInteger(env, 'BECKON_BULK_BUSY_PERCENT', 70, 10, 100),
     bulkPauseMs: envInteger(env, 'BECKON_BULK_PAUSE_MS', 25, 0, 10_000),
     bulkCoreWaitPercent: envInteger(env, 'BECKON_BULK_CORE_WAIT_PERCENT', DEFAULT_CORE_WAIT_PERCENT, 1, 100),
+    bulkLagMs: envInteger(env, 'BECKON_BULK_LAG_MS', DEFAULT_LAG_MS, 0, 10_000),
   };
 }
 
 /** Whether bulk steps wait for the thread at all (else they only yield a turn). */
 export const bulkTurnsWait = (o: BulkTurnOptions): boolean =>
-  (o.bulkBusyPercent ?? 100) < 100 || (o.bulkCoreWaitPercent ?? 100) < 100;
+  (o.bulkBusyPercent ?? 100) < 100 || (o.bulkCoreWaitPercent ?? 100) < 100 || (o.bulkLagMs ?? 0) > 0;
 
 /** Bulk steps waiting for the thread, first come first served (one thread, one queue). */
 const bulkWaiting: Array<{ go: () => void; room: Room }> = [];
@@ -169,12 +253,15 @@ interface Room {
   coreWait: number;
   pauseMs: number;
   waits: CoreWaitShare;
+  /** The most lag of the loop while chats are live (ms; 0: not looked at). */
+  lagMs: number;
 }
 
 /**
  * Bulk work goes after live work. Its steps pass one at a time: at once while the thread has been
- * busy less than `bulkBusyPercent` of the last 100 ms and waited for a core less than
- * `bulkCoreWaitPercent` of it, else one every `bulkPauseMs` at most. A chat beside a send keeps the
+ * busy less than `bulkBusyPercent` of the last 100 ms, waited for a core less than
+ * `bulkCoreWaitPercent` of it and, while chats are live, its turns came at most `bulkLagMs` late;
+ * else one every `bulkPauseMs` at most. A chat beside a send keeps the
  * thread's slack and its core; the send takes what is left, never nothing. With both off (100 %)
  * a step only yields a turn.
  */
@@ -185,6 +272,7 @@ export function bulkTurn(o: BulkTurnOptions, waits: CoreWaitShare = coreWaits): 
     coreWait: (o.bulkCoreWaitPercent ?? 100) / 100,
     pauseMs: o.bulkPauseMs ?? 0,
     waits,
+    lagMs: o.bulkLagMs ?? 0,
   };
   return new Promise((go) => {
     bulkWaiting.push({ go, room });
@@ -196,12 +284,15 @@ export function bulkTurn(o: BulkTurnOptions, waits: CoreWaitShare = coreWaits): 
 }
 
 const hasRoom = (r: Room): boolean =>
-  (r.busy >= 1 || threadBusyShare() <= r.busy) && (r.coreWait >= 1 || r.waits.share() <= r.coreWait);
+  (r.busy >= 1 || threadBusyShare() <= r.busy) &&
+  (r.coreWait >= 1 || r.waits.share() <= r.coreWait) &&
+  (r.lagMs <= 0 || !chatsLive() || loopLag.ms() <= r.lagMs);
 
 function pump(): void {
   const next = bulkWaiting.shift();
   if (!next) {
     pumping = false;
+    loopLag.idle();
     return;
   }
   next.go();
