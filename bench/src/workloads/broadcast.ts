@@ -297,9 +297,6 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
     const aloneFrom = await others();
     const alone = await measure(target, k, half, log);
     const aloneTo = await others();
-    // One window of the chat paced at half load. A line slower than the drain counts as lost, then
-    // as out of order in the next window: on a loaded machine the tail runs past the default 5 s, so
-    // late is told from lost by waiting longer.
     // Each window's p99, its lines over the target and the socket thread's CPU, as it ends.
     const logWindow = (name: string, w: ChatRun) => {
       const over = w.visitorToAgentMs.filter((ms) => ms > TARGET_P99_MS).length;
@@ -309,6 +306,9 @@ export default async function run(opts: BenchOptions): Promise<BenchResult> {
           `main thread ${w.serverMainThreadCpuPercent.toFixed(0)} %`,
       );
     };
+    // One window of the chat paced at half load. A line slower than the drain counts as lost, then
+    // as out of order in the next window: on a loaded machine the tail runs past the default 5 s, so
+    // late is told from lost by waiting longer.
     const pacedWindow = () =>
       clients!.run({ warmupSeconds: 0, seconds: k.seconds, pacing: half, drainMs: 30_000 }, node.pids);
     // `--alone-seconds N`: the chat alone paced for about N seconds more, in windows as beside the

@@ -138,7 +138,7 @@ export function liveLine(now = performance.now()): void {
 }
 
 /** Whether a chat line arrived within the last second. */
-export const chatsLive = (now = performance.now()): boolean => now - lastLiveLine <= LIVE_FOR_MS;
+const chatsLive = (now = performance.now()): boolean => now - lastLiveLine <= LIVE_FOR_MS;
 
 /** How long each window of the loop's lag lasts (ms): the lag spans the last one and the current. */
 const LAG_WINDOW_MS = 250;
@@ -154,7 +154,7 @@ const LAG_IDLE_MS = 2000;
  * what a line waits before the node sees it: the thread's own work and its wait for a core alike.
  * The sampler runs while bulk steps ask, and stops once they have not for two seconds (`idle`).
  */
-export class LoopLag {
+class LoopLag {
   private histogram: IntervalHistogram | null = null;
   private lastMs = 0;
   private windowAt = 0;
@@ -220,8 +220,8 @@ export interface BulkTurnOptions {
 }
 
 /**
- * `BECKON_BULK_BUSY_PERCENT`, `BECKON_BULK_PAUSE_MS`, `BECKON_BULK_CORE_WAIT_PERCENT` and `BECKON_BULK_LAG_MS`; a bad value
- * stops the start with its name. A chat's half-load p99 stays near 10 ms while the thread is under
+ * `BECKON_BULK_BUSY_PERCENT`, `BECKON_BULK_PAUSE_MS`, `BECKON_BULK_CORE_WAIT_PERCENT` and
+ * `BECKON_BULK_LAG_MS`; a bad value stops the start with its name. A chat's half-load p99 stays near 10 ms while the thread is under
  * about 60 % busy and passes 35 ms from about 75 % (W3, bench/notes.md). Bulk work that may fill
  * the thread up to 80 % put a chat beside a send at 90–180 ms; up to 70 %, with one step per 50 ms
  * above it, at 74–90 ms (W12). The send's mail and provider threads then took the other core, and
@@ -261,9 +261,9 @@ interface Room {
  * Bulk work goes after live work. Its steps pass one at a time: at once while the thread has been
  * busy less than `bulkBusyPercent` of the last 100 ms, waited for a core less than
  * `bulkCoreWaitPercent` of it and, while chats are live, its turns came at most `bulkLagMs` late;
- * else one every `bulkPauseMs` at most. A chat beside a send keeps the
- * thread's slack and its core; the send takes what is left, never nothing. With both off (100 %)
- * a step only yields a turn.
+ * else one every `bulkPauseMs` at most. A chat beside a send keeps the thread's slack and its
+ * core; the send takes what is left, never nothing. With every gate off (100 %, 100 %, 0 ms) a
+ * step only yields a turn.
  */
 export function bulkTurn(o: BulkTurnOptions, waits: CoreWaitShare = coreWaits): Promise<void> {
   if (!bulkTurnsWait(o)) return yieldTurn();
