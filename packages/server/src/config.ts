@@ -12,6 +12,7 @@ import { loadPhoneConfig, type PhoneConfig } from './phone/phone-config.ts';
 import { loadRetentionConfig, type RetentionConfig } from './retention/retention-config.ts';
 import { loadSlaConfig, type SlaConfig } from './sla/sla-config.ts';
 import { loadStoreTuning, type StoreTuning } from './store/store-config.ts';
+import { helperThreadNice } from './thread-priority.js';
 import { loadVoiceConfig, type VoiceConfig } from './voice/voice-config.ts';
 import { loadWebhookOptions, type WebhookOptions } from './webhooks/webhook-config.ts';
 
@@ -72,6 +73,12 @@ export interface Config {
    * other, the gap stays fixed.
    */
   messageBusyCommitGapMs: number;
+  /**
+   * The nice value of the node's helper threads: mail, provider requests, report reads, model
+   * training (`BECKON_HELPER_THREAD_NICE`, 0–19; 0: as the socket thread). Each thread reads it from
+   * the environment as it starts (thread-priority.js); here a bad value stops the start.
+   */
+  helperThreadNice: number;
   /**
    * How long an agent whose last console closed still counts as present (`BECKON_AGENT_PRESENCE_GRACE_MS`):
    * a console reconnecting within it, to this node or another, never looks absent to routing.
@@ -170,6 +177,7 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     unseenReplyMs: Math.round(unseen * 60_000),
     messageCommitGapMs: commitGap,
     messageBusyCommitGapMs: busyGap,
+    helperThreadNice: helperThreadNice(env),
     agentPresenceGraceMs: grace,
     store: loadStoreTuning(env),
     email: loadEmailConfig(env, host, publicUrl),

@@ -2,7 +2,9 @@
 // A worker thread needs its own TypeScript loader (thread-loader.js).
 import { parentPort, workerData } from 'node:worker_threads';
 import { registerTypeScript } from '../thread-loader.js';
+import { lowerThreadPriority } from '../thread-priority.js';
 
+lowerThreadPriority();
 await registerTypeScript();
 if (workerData.kind === 'uplift') {
   const { runUpliftJob } = await import('./uplift-job.ts');
