@@ -148,7 +148,7 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
   const commitGap = Number(env.BECKON_MESSAGE_COMMIT_GAP_MS ?? 2);
   if (!Number.isFinite(commitGap) || commitGap < 0 || commitGap > 1000)
     throw new Error(`invalid BECKON_MESSAGE_COMMIT_GAP_MS: ${env.BECKON_MESSAGE_COMMIT_GAP_MS}`);
-  const busyGap = Number(env.BECKON_MESSAGE_BUSY_COMMIT_GAP_MS ?? 6);
+  const busyGap = Number(env.BECKON_MESSAGE_BUSY_COMMIT_GAP_MS ?? 12);
   if (!Number.isFinite(busyGap) || busyGap < 0 || busyGap > 1000)
     throw new Error(`invalid BECKON_MESSAGE_BUSY_COMMIT_GAP_MS: ${env.BECKON_MESSAGE_BUSY_COMMIT_GAP_MS}`);
   const grace = Number(env.BECKON_AGENT_PRESENCE_GRACE_MS ?? 5000);

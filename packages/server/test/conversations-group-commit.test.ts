@@ -62,7 +62,7 @@ describe('conversations: group commits at least BECKON_MESSAGE_COMMIT_GAP_MS apa
         /invalid BECKON_MESSAGE_BUSY_COMMIT_GAP_MS/,
       );
     }
-    assert.equal(loadConfig({ port: 0 }, {}).messageBusyCommitGapMs, 6);
+    assert.equal(loadConfig({ port: 0 }, {}).messageBusyCommitGapMs, 12);
   });
 
   it('widens the gap as the socket thread fills: the base up to half busy, the busy gap from 80 %', () => {
