@@ -74,8 +74,7 @@ export interface Config {
    */
   messageBusyCommitGapMs: number;
   /**
-   * The nice value of the node's helper threads: mail, provider requests, report reads, model
-   * training (`BECKON_HELPER_THREAD_NICE`, 0–19; 0: as the socket thread). Each thread reads it from
+   * The nice value of the node's helper threads: mail, provider requests, model training (`BECKON_HELPER_THREAD_NICE`, 0–19; 0: as the socket thread). Each thread reads it from
    * the environment as it starts (thread-priority.js); here a bad value stops the start.
    */
   helperThreadNice: number;

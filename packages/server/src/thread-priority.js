@@ -1,6 +1,5 @@
-// How a helper thread of ours (mail, provider requests, report reads, model training) gives the
-// thread that serves sockets the first claim on a core. Plain JavaScript, so the plain threads (the
-// report reader) import it too.
+// How a helper thread of ours (mail, provider requests, model training) gives the thread that serves
+// sockets the first claim on a core. Plain JavaScript, so the threads' plain entries import it.
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 

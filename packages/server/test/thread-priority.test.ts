@@ -43,9 +43,9 @@ async function niceOfNewThreads(run: () => Promise<void>): Promise<number[]> {
 }
 
 /**
- * On two cores, a broadcast's mail and provider threads and a report's read took the core a chat's
- * lines waited for. Those helper threads run at a lower priority than the thread that serves
- * sockets, so they get the core when that thread does not want it.
+ * On two cores, a broadcast's mail and provider threads took the core a chat's lines waited for.
+ * Those helper threads run at a lower priority than the thread that serves sockets, so they get
+ * the core when that thread does not want it. The store's threads keep the node's priority.
  */
 describe('helper threads yield the core to the socket thread', { skip: process.platform !== 'linux' }, () => {
   const closers: (() => unknown)[] = [];
@@ -78,7 +78,10 @@ describe('helper threads yield the core to the socket thread', { skip: process.p
     assert.equal(threadNices().get(process.pid), mine, 'the socket thread kept its priority');
   });
 
-  it("starts a SQLite file's report readers at the lower priority", async () => {
+  it("starts a SQLite file's report readers at the node's priority", async () => {
+    // A read they hold open keeps the WAL from starting over; the RESTART that follows holds every
+    // writer until it ends, so a reader slowed by a lower priority held the chat's commits longer.
+    const mine = threadNices().get(process.pid);
     let store: Store | undefined;
     const nices = await niceOfNewThreads(async () => {
       const opened = await openTestStore('sqlite');
@@ -88,7 +91,9 @@ describe('helper threads yield the core to the socket thread', { skip: process.p
       await sql`select 1`.execute(store.reportsDb);
     });
     assert.ok(store);
-    assert.ok(nices.includes(DEFAULT_HELPER_THREAD_NICE), `new threads' nice values: ${nices}`);
+    assert.ok(nices.length > 0, 'a reader thread started');
+    assert.ok(!nices.includes(DEFAULT_HELPER_THREAD_NICE), `new threads' nice values: ${nices}`);
+    assert.ok(nices.every((n) => n === mine));
   });
 
   it('leaves a helper at the socket thread’s priority when set to 0', async () => {

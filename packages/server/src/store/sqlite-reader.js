@@ -3,10 +3,10 @@
 // thread that serves sockets. Plain JavaScript, so it starts fast and however the server was launched.
 import { parentPort, workerData } from 'node:worker_threads';
 import Sqlite from 'better-sqlite3';
-import { lowerThreadPriority } from '../thread-priority.js';
 
-// A report waits behind the socket thread for a core, never the other way round.
-lowerThreadPriority();
+// The thread keeps the node's priority (thread-priority.js): a read it holds open keeps the WAL from
+// starting over, and the RESTART that then comes holds every writer, the chat's commits too,
+// until the read ends. A slower read held them longer.
 
 const db = new Sqlite(workerData.file, { readonly: true, fileMustExist: true });
 db.pragma(`busy_timeout = ${workerData.busyTimeoutMs ?? 5000}`);
