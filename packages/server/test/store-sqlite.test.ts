@@ -11,6 +11,7 @@ import { Registry } from 'prom-client';
 import { registerStoreMetrics } from '../src/ops/store-metrics.ts';
 import { EventsWriter } from '../src/store/events-writer.ts';
 import { openSqlite } from '../src/store/sqlite-dialect.ts';
+import { SqliteReaders } from '../src/store/sqlite-readers.ts';
 import { Store } from '../src/store/store.ts';
 import { ThreadEventsWriter } from '../src/store/thread-events-writer.ts';
 import { startWalCheckpoints, type WalCheckpoints } from '../src/store/wal-checkpoints.ts';
@@ -261,6 +262,55 @@ describe('SQLite WAL under constant writes', () => {
     // A hold let go before the thread answered (a loaded machine) lets the store write during the
     // held round, and that round does not start the WAL over.
     if (late === 0) assert.ok(pages < 4 * resetPages, `the WAL grew to ${pages} pages, ${startsOver} starts`);
+  });
+
+  it('holds no writer off while a report read is open: the WAL starts over between reads', async () => {
+    // A report read keeps the snapshot it began with, so the WAL cannot start over under it. A
+    // RESTART then waited for the read while it held every writer: beside a broadcast whose view
+    // read for a second or two, a chat's lines waited 100–300 ms at a time (W12).
+    const dir = mkdtempSync(join(tmpdir(), 'beckon-wal-'));
+    const file = join(dir, 'wal.db');
+    const { sqlite, db, gate } = openSqlite(file);
+    sqlite.exec('CREATE TABLE lines (k INTEGER PRIMARY KEY, v TEXT)');
+    const checkpoints = startWalCheckpoints(file, sqlite, { intervalMs: 50, resetPages: 512 }, gate);
+    const readers = new SqliteReaders(file, 1);
+    let reads = 0;
+    let writing = true;
+    try {
+      // Long reads, with a pause between them, while the store writes all along.
+      const reading = (async () => {
+        while (writing) {
+          await readers.query(
+            // Reads the table (so the read holds a snapshot of the file) for a second or so.
+            'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT count(*) + (SELECT count(*) FROM lines) AS n FROM c',
+            [],
+          );
+          reads++;
+          await new Promise((r) => setTimeout(r, 300));
+        }
+      })();
+      const until = Date.now() + 75_000;
+      while (Date.now() < until && (reads < 3 || checkpoints.counts.startsOver < 3)) {
+        await db.transaction().execute(async (trx) => {
+          for (let j = 0; j < 20; j++)
+            await sql`INSERT INTO lines (v) VALUES (${'x'.repeat(400)})`.execute(trx);
+        });
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      writing = false;
+      await reading;
+    } finally {
+      writing = false;
+      await readers.close();
+      await checkpoints.stop();
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const { startsOver, restarts, late } = checkpoints.counts;
+    assert.ok(reads >= 3, `${reads} reads`);
+    assert.ok(startsOver >= 3, `the WAL started over ${startsOver} times`);
+    // A hold let go late (a loaded machine) may leave the thread RESTARTing, as without a gate.
+    if (late === 0) assert.equal(restarts, 0, 'no writer was held off');
   });
 
   it('leaves an idle WAL alone, and starts it over from the thread after the next commit', async () => {

@@ -215,6 +215,10 @@ function startOver() {
   startedOver(before);
 }
 let restartUntil = 0;
+/** The file's report reads, open (`[0]`) and begun (`[1]`), counted by the node (report-reads.ts). */
+const reportReads = workerData.reportReads ? new Int32Array(workerData.reportReads) : null;
+const readsOpen = () => (reportReads ? Atomics.load(reportReads, 0) : 0);
+const readsBegun = () => (reportReads ? Atomics.load(reportReads, 1) : 0);
 /** The WAL's size (frames) at the previous pass: a pass finds the difference new. */
 let previousLog = 0;
 /**
@@ -254,6 +258,7 @@ function ask(kind, state) {
     salts: walSalts(),
     log: state.log,
     at: Date.now(),
+    readsBegun: readsBegun(),
     answered: false,
     givenUp: false,
   };
@@ -283,8 +288,15 @@ function checkpointRound() {
     if (lastOwn && !pinned && version() === lastOwn.version && moves === lastOwn.moves) return;
     const state = pass();
     if (!state) return;
-    // Missed: the WAL grew since, yet did not start over (an idle node has simply not committed yet).
-    if (asked?.kind === 'reset' && state.log > asked.log && walSalts() === asked.salts)
+    // Missed: the WAL grew since, yet did not start over (an idle node has simply not committed
+    // yet). Not when a report read began meanwhile: its snapshot, not another writer, kept the WAL.
+    if (
+      asked?.kind === 'reset' &&
+      state.log > asked.log &&
+      walSalts() === asked.salts &&
+      readsOpen() === 0 &&
+      readsBegun() === asked.readsBegun
+    )
       restartUntil = Date.now() + RESTART_FOR_MS;
     asked = null;
     // A quiet node: the held round only starts the WAL over (one sync). On a busy node it also
@@ -292,6 +304,11 @@ function checkpointRound() {
     // so it waits until the WAL passes RESET_PAGES (every few seconds at W3's half load).
     if (state.quiet && pinned) return ask('restart', state);
     if (state.log <= RESET_PAGES) return;
+    // A report read open on the file keeps the snapshot it began with: the WAL cannot start over
+    // under it, and a RESTART would hold every writer, the chat's commits too, until it ends (a
+    // broadcast's view read 1–2 s at 100,000 recipients). Passive passes go on; the reset or the
+    // RESTART waits for a round with no read open, up to RESTART_PAGES.
+    if (readsOpen() > 0 && state.log <= RESTART_PAGES) return;
     if (Date.now() < restartUntil || state.log > RESTART_PAGES) {
       unpin(); // a RESTART waits for every reader
       const [restart] = db.pragma('wal_checkpoint(RESTART)');

@@ -11,6 +11,7 @@ import {
   SqliteQueryCompiler,
 } from 'kysely';
 import { threadExecArgv } from '../thread-argv.ts';
+import { reportReadsOn } from './report-reads.ts';
 
 /** Report threads of a SQLite file: two, so a report's independent queries run side by side. */
 export const REPORT_READERS = 2;
@@ -36,11 +37,15 @@ export class SqliteReaders {
   private readonly readers: Reader[] = [];
   private seq = 0;
   private closed = false;
+  /** The file's reads open and begun, for its checkpointer (report-reads.ts). */
+  private readonly reads: Int32Array;
 
   constructor(
     private readonly file: string,
     private readonly size = REPORT_READERS,
-  ) {}
+  ) {
+    this.reads = new Int32Array(reportReadsOn(file));
+  }
 
   /** Runs one read on the least busy thread. */
   query(sqlText: string, params: readonly unknown[]): Promise<unknown[]> {
@@ -49,6 +54,8 @@ export class SqliteReaders {
     const id = ++this.seq;
     return new Promise((resolve, reject) => {
       reader.pending.set(id, { resolve, reject });
+      Atomics.add(this.reads, 0, 1);
+      Atomics.add(this.reads, 1, 1);
       if (reader.pending.size === 1) reader.worker.ref();
       reader.worker.postMessage({ id, sql: sqlText, params });
     });
@@ -70,6 +77,7 @@ export class SqliteReaders {
     worker.unref();
     const settle = (id: number) => {
       const p = reader.pending.get(id);
+      if (p) Atomics.sub(this.reads, 0, 1);
       reader.pending.delete(id);
       if (reader.pending.size === 0) worker.unref();
       return p;

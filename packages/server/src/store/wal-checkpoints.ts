@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type Sqlite from 'better-sqlite3';
 import { threadExecArgv } from '../thread-argv.ts';
 import { type MessageMover, messageMover } from './message-moves.js';
+import { reportReadsOn } from './report-reads.ts';
 
 /**
  * The WAL file is cut back to this size when it starts over (`journal_size_limit`). Above what a
@@ -69,7 +70,7 @@ export function startWalCheckpoints(
 ): WalCheckpoints {
   const { onStartOver, ...thread } = tuning;
   const worker = new Worker(new URL('./sqlite-checkpointer.js', import.meta.url), {
-    workerData: { file, holdable: gate !== undefined, ...thread },
+    workerData: { file, holdable: gate !== undefined, reportReads: reportReadsOn(file), ...thread },
     execArgv: threadExecArgv(),
   });
   const counts = { resets: 0, restarts: 0, moves: 0, startsOver: 0, late: 0 };
