@@ -265,9 +265,9 @@ describe('SQLite WAL under constant writes', () => {
   });
 
   it('holds no writer off while a report read is open: the WAL starts over between reads', async () => {
-    // A report read keeps the snapshot it began with, so the WAL cannot start over under it. A
-    // RESTART then waited for the read while it held every writer: beside a broadcast whose view
-    // read for a second or two, a chat's lines waited 100–300 ms at a time (W12).
+    // A report read keeps the snapshot it began with, so the WAL cannot start over under it. The
+    // missed reset brought RESTARTs, and a RESTART waited for the read while it held every writer
+    // (beside a broadcast whose view read for up to a second: 42 in 8 minutes, W12).
     const dir = mkdtempSync(join(tmpdir(), 'beckon-wal-'));
     const file = join(dir, 'wal.db');
     const { sqlite, db, gate } = openSqlite(file);
