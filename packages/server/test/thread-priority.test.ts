@@ -79,8 +79,8 @@ describe('helper threads yield the core to the socket thread', { skip: process.p
   });
 
   it("starts a SQLite file's report readers at the node's priority", async () => {
-    // A read they hold open keeps the WAL from starting over; the RESTART that follows holds every
-    // writer until it ends, so a reader slowed by a lower priority held the chat's commits longer.
+    // A read they hold open keeps the WAL from starting over until it ends: a reader slowed by a
+    // lower priority kept it longer.
     const mine = threadNices().get(process.pid);
     let store: Store | undefined;
     const nices = await niceOfNewThreads(async () => {

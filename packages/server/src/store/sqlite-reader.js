@@ -5,8 +5,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Sqlite from 'better-sqlite3';
 
 // The thread keeps the node's priority (thread-priority.js): a read it holds open keeps the WAL from
-// starting over, and the RESTART that then comes holds every writer, the chat's commits too,
-// until the read ends. A slower read held them longer.
+// starting over until it ends (the checkpointer waits for it: report-reads.ts), and a read at a
+// lower priority lasted longer on a busy machine.
 
 const db = new Sqlite(workerData.file, { readonly: true, fileMustExist: true });
 db.pragma(`busy_timeout = ${workerData.busyTimeoutMs ?? 5000}`);
