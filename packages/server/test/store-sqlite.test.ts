@@ -276,6 +276,7 @@ describe('SQLite WAL under constant writes', () => {
     const readers = new SqliteReaders(file, 1);
     let reads = 0;
     let writing = true;
+    let walPages = 0;
     try {
       // Long reads, with a pause between them, while the store writes all along.
       const reading = (async () => {
@@ -299,6 +300,8 @@ describe('SQLite WAL under constant writes', () => {
       }
       writing = false;
       await reading;
+      // The WAL file keeps the largest size the WAL reached (a frame: a 24-byte header and a page).
+      walPages = Math.round(statSync(`${file}-wal`).size / (24 + 4096));
     } finally {
       writing = false;
       await readers.close();
@@ -309,8 +312,10 @@ describe('SQLite WAL under constant writes', () => {
     const { startsOver, restarts, late } = checkpoints.counts;
     assert.ok(reads >= 3, `${reads} reads`);
     assert.ok(startsOver >= 3, `the WAL started over ${startsOver} times`);
-    // A hold let go late (a loaded machine) may leave the thread RESTARTing, as without a gate.
-    if (late === 0) assert.equal(restarts, 0, 'no writer was held off');
+    // A hold let go late (a loaded machine) may leave the thread RESTARTing, as without a gate; and
+    // past four times the reset size (a read that took seconds) a RESTART comes in any case.
+    if (late === 0 && walPages < 4 * 512)
+      assert.equal(restarts, 0, `no writer was held off (the WAL reached ${walPages} pages)`);
   });
 
   it('leaves an idle WAL alone, and starts it over from the thread after the next commit', async () => {
